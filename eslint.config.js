@@ -1,0 +1,28 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'web/dist/**', 'data/**', 'test-results/**', 'bench/results/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use a union of string literals (Node type stripping cannot run enums).' },
+      ],
+    },
+  },
+  {
+    // The pure domain gets no clock, no randomness: they are passed in so decisions can be replayed.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Pass a Clock into the domain.' },
+        { object: 'Math', property: 'random', message: 'Pass an IdSource / seed into the domain.' },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'The domain does no I/O.' }],
+    },
+  },
+);

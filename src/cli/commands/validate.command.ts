@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/load-config.ts';
+import { configFailure } from '../cli-io.ts';
+
+export function registerValidateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description('Check a config; lists every problem as file: path: message (exit 2 when invalid)')
+    .requiredOption('--config <path>', 'config directory or file')
+    .action(async (opts: { config: string }) => {
+      const loaded = await loadConfig(opts.config);
+      if (!loaded.ok) throw configFailure(loaded.error);
+      const { org, files } = loaded.value;
+      const reps = org.repsById.size;
+      process.stdout.write(
+        `ok: ${files.length} file(s), ${org.teams.length} teams, ${reps} reps, ${org.config.licences.length} licences, ${org.rules.length} rules\nversion ${org.version} ${org.hash}\n`,
+      );
+    });
+}

@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { CliFailure, reportFailure } from './cli-io.ts';
+import { EXIT } from './exit-codes.ts';
+import { registerRouteCommand } from './commands/route.command.ts';
+import { registerSchemaCommand } from './commands/schema.command.ts';
+import { registerValidateCommand } from './commands/validate.command.ts';
+
+/** `remit` — thin adapter: parse arguments, call a use case, print, exit with a documented code. */
+export function buildProgram(exit: (code: number) => void): Command {
+  const program = new Command('remit').description('Compliance-aware lead routing').exitOverride();
+  registerRouteCommand(program, exit);
+  registerValidateCommand(program);
+  registerSchemaCommand(program);
+  return program;
+}
+
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram((c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CliFailure) return reportFailure(e);
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
+    process.stderr.write(`error INTERNAL: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.unexpected;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

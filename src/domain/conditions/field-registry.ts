@@ -1,0 +1,56 @@
+import type { EvaluationContext } from './evaluation-context.ts';
+
+export type FieldType = 'string' | 'number' | 'boolean' | 'string[]' | 'jurisdiction' | 'timezone';
+
+export interface FieldDefinition {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly description: string;
+  read(ctx: EvaluationContext): unknown;
+}
+
+const field = (name: string, type: FieldType, description: string, read: (ctx: EvaluationContext) => unknown): FieldDefinition => ({
+  name,
+  type,
+  description,
+  read,
+});
+
+/** Lead, account, screening and score fields a rule may test. Custom fields are added per org. */
+export const BUILT_IN_FIELDS: readonly FieldDefinition[] = [
+  field('jurisdiction', 'jurisdiction', 'Most specific ISO code of the lead (US-TX, or GB)', (c) => c.lead.jurisdiction),
+  field('country', 'string', 'ISO 3166-1 alpha-2 country', (c) => c.lead.jurisdiction.slice(0, 2)),
+  field('subdivision', 'string', 'ISO 3166-2 subdivision, if known', (c) => (c.lead.jurisdiction.length > 2 ? c.lead.jurisdiction : undefined)),
+  field('customerType', 'string', 'Effective customer type after suitability policy (retail/professional/eligible_counterparty)', (c) => c.customer.effectiveType),
+  field('declaredCustomerType', 'string', 'Customer type as declared on the lead', (c) => c.lead.customer.classification.category),
+  field('customerKind', 'string', 'person or organisation', (c) => c.lead.customer.kind),
+  field('customerStatuses', 'string[]', 'Valid certified statuses (hnw, accredited …)', (c) => c.customer.validStatuses),
+  field('product', 'string', 'Product id', (c) => c.lead.product),
+  field('productLines', 'string[]', 'Product lines of the product', (c) => c.product.productLines),
+  field('productComplexity', 'string', 'non_complex or complex', (c) => c.product.complexity),
+  field('score', 'number', 'Lead score', (c) => c.lead.score),
+  field('grade', 'string', 'Lead grade', (c) => c.lead.grade),
+  field('dealValue', 'number', 'Expected deal value', (c) => c.lead.dealValue),
+  field('currency', 'string', 'ISO 4217 currency of the deal value', (c) => c.lead.currency),
+  field('source', 'string', 'Lead source (web_form, partner, csv …)', (c) => c.lead.source),
+  field('language', 'string', 'Preferred language, ISO 639', (c) => c.lead.language),
+  field('postalCode', 'string', 'Postal code', (c) => c.lead.postalCode),
+  field('timeZone', 'timezone', 'IANA time zone of the prospect', (c) => c.lead.timeZone),
+  field('account.id', 'string', 'Matched account id', (c) => c.lead.account?.id),
+  field('account.ownerRep', 'string', 'Owner rep of the matched account', (c) => c.lead.account?.ownerRep),
+  field('account.tier', 'string', 'Tier of the matched account', (c) => c.lead.account?.tier),
+  field('screening.status', 'string', 'clear / pep / potential_match / confirmed_match', (c) => c.lead.screening.status),
+  field('screening.tags', 'string[]', 'Screening tags', (c) => c.lead.screening.tags),
+];
+
+export type CustomFieldType = 'string' | 'number' | 'boolean' | 'string[]';
+
+export function buildFieldRegistry(customFields: readonly { name: string; type: CustomFieldType; description?: string | undefined }[]): ReadonlyMap<string, FieldDefinition> {
+  const registry = new Map<string, FieldDefinition>();
+  for (const f of BUILT_IN_FIELDS) registry.set(f.name, f);
+  for (const cf of customFields) {
+    const name = `custom.${cf.name}`;
+    registry.set(name, field(name, cf.type, cf.description ?? 'custom field', (c) => c.lead.custom[cf.name]));
+  }
+  return registry;
+}

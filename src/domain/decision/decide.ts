@@ -1,0 +1,272 @@
+import type { TraceEntry } from '../conditions/compile-condition.ts';
+import { assessCustomer, type CustomerProfile } from '../eligibility/customer-profile.ts';
+import type { DecisionContext } from '../eligibility/eligibility-check.ts';
+import { REP_CHECKS } from '../eligibility/rep-checks.ts';
+import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
+import type { Lead } from '../lead/lead.ts';
+import type { CompiledOrg, CompiledRule, CompiledTeam, GrantAuthority } from '../org/compiled-org.ts';
+import type { ProductConfig, RuleConfig } from '../org/org-config.schema.ts';
+import { jurisdictionCovers } from '../shared/jurisdiction.ts';
+import { toIso, zonedParts } from '../shared/zoned-time.ts';
+import { NO_CHANGES, type RoutingStateView, type StateChanges } from '../strategies/routing-state.ts';
+import type { Candidate, StrategyContext } from '../strategies/strategy.ts';
+import type { Decision, DecisionOutcome, DecisionReason, LicenceSummary, RepVerdict, StrategyStepRecord, TeamVerdict } from './decision.ts';
+import { LEAD_GATES } from './lead-gates.ts';
+
+export interface DecisionInput {
+  readonly org: CompiledOrg;
+  readonly lead: Lead;
+  /** Decision time, epoch ms (from the caller's Clock). */
+  readonly at: number;
+  readonly state: RoutingStateView;
+  readonly decisionId: string;
+}
+
+export interface DecisionResult {
+  readonly decision: Decision;
+  /** What to persist with the assignment, in the same transaction. */
+  readonly changes: StateChanges;
+}
+
+const UNKNOWN_PRODUCT: ProductConfig = {
+  id: 'unknown',
+  name: 'unknown',
+  productLines: [],
+  complexity: 'non_complex',
+  massMarket: true,
+  targetCustomerTypes: [],
+  retailRequiresStatus: [],
+  requiresAppointment: false,
+};
+
+function licenceSummary(g: GrantAuthority): LicenceSummary {
+  const s = g.source;
+  return {
+    id: g.id,
+    regulator: g.regulator,
+    jurisdiction: g.jurisdiction,
+    activity: g.activity,
+    productLines: g.productLines,
+    customerTypes: g.customerTypes ?? [],
+    validFrom: s.validFrom,
+    validTo: s.validTo ?? null,
+    status: g.status,
+    sourceRef: s.sourceRef ?? null,
+  };
+}
+
+function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: TeamVerdict; eligible: Candidate[]; lawfulReps: number } {
+  const reasons: DecisionReason[] = [];
+  const reliedOn: string[] = [];
+  for (const check of TEAM_CHECKS) {
+    const r = check.evaluate(ctx, team);
+    if (!r.pass) reasons.push({ code: r.code, detail: r.detail });
+    else if (r.reliedOn) reliedOn.push(...r.reliedOn);
+  }
+  const licences = (ctx.org.entityGrants.get(team.entity) ?? []).filter((g) => jurisdictionCovers(g.jurisdiction, ctx.lead.jurisdiction)).map(licenceSummary);
+  const reps: RepVerdict[] = [];
+  const eligible: Candidate[] = [];
+  let lawfulReps = 0;
+  if (reasons.length === 0) {
+    for (const rep of team.reps) {
+      const repReasons: DecisionReason[] = [];
+      const repRelied: string[] = [];
+      let lawful = true;
+      let available = true;
+      for (const check of REP_CHECKS) {
+        const r = check.evaluate(ctx, rep);
+        if (r.pass) {
+          if (r.reliedOn) repRelied.push(...r.reliedOn);
+          continue;
+        }
+        repReasons.push({ code: r.code, detail: r.detail });
+        if (check.kind === 'lawful') lawful = false;
+        else available = false;
+      }
+      const ok = lawful && available;
+      if (lawful) lawfulReps++;
+      if (ok) eligible.push({ team, rep });
+      reps.push({ id: rep.id, name: rep.name, lawful, available, eligible: ok, reasons: repReasons, reliedOn: repRelied });
+    }
+    if (eligible.length === 0) reasons.push({ code: 'NO_ELIGIBLE_REP', detail: `${lawfulReps} of ${team.reps.length} reps lawful, none available` });
+  }
+  return { verdict: { id: team.id, name: team.name, entity: team.entity, pass: reasons.length === 0, reasons, licences, reliedOn, reps }, eligible, lawfulReps };
+}
+
+interface Draft {
+  outcome: DecisionOutcome;
+  team: Decision['team'];
+  rep: Decision['rep'];
+  rule: Decision['rule'];
+  candidates: TeamVerdict[];
+  strategy: Decision['strategy'];
+  reasons: DecisionReason[];
+  changes: StateChanges;
+}
+
+type RouteThen = Extract<RuleConfig['then'], { kind: 'route' }>;
+
+function route(ctx: DecisionContext, rule: CompiledRule, then: RouteThen): Omit<Draft, 'rule'> {
+  const teams = then.teams === 'all' ? ctx.org.teams : then.teams.map((id) => ctx.org.teamsById.get(id)!);
+  const candidates: TeamVerdict[] = [];
+  const eligible: Candidate[] = [];
+  let firstLawfulTeam: CompiledTeam | null = null;
+  for (const team of teams) {
+    const t = evaluateTeam(ctx, team);
+    candidates.push(t.verdict);
+    eligible.push(...t.eligible);
+    if (!firstLawfulTeam && t.lawfulReps > 0 && t.verdict.reasons.every((r) => r.code === 'NO_ELIGIBLE_REP')) firstLawfulTeam = team;
+  }
+  const base = { team: null, rep: null, candidates, strategy: null, changes: NO_CHANGES };
+  if (eligible.length === 0 && !firstLawfulTeam) {
+    return { ...base, outcome: 'REFUSED', reasons: [{ code: 'NO_LAWFUL_CANDIDATE', detail: `rule ${rule.id}: none of ${teams.length} candidate teams has a lawful rep` }] };
+  }
+  if (eligible.length === 0) {
+    return {
+      ...base,
+      outcome: 'QUEUED',
+      team: { id: firstLawfulTeam!.id, name: firstLawfulTeam!.name },
+      reasons: [{ code: 'NO_AVAILABLE_REP', detail: `team ${firstLawfulTeam!.id} has lawful reps but none is available now` }],
+    };
+  }
+
+  const sctx: StrategyContext = { lead: ctx.lead, product: ctx.product, at: ctx.at, state: ctx.state, teamOrder: teams.map((t) => t.id) };
+  const chain: StrategyStepRecord[] = [];
+  let remaining: readonly Candidate[] = eligible;
+  for (const step of rule.chain) {
+    const outcome = step.apply(sctx, remaining);
+    if (outcome.kind === 'narrowed') remaining = outcome.candidates;
+    chain.push({ kind: step.kind, result: outcome.kind, note: outcome.note, remaining: outcome.kind === 'picked' ? 1 : remaining.length });
+    if (outcome.kind === 'picked') {
+      const { team, rep } = outcome.candidate;
+      const day = ctx.org.repsById.get(rep.id)!.timeZone;
+      return {
+        outcome: 'ASSIGNED',
+        team: { id: team.id, name: team.name },
+        rep: { id: rep.id, name: rep.name },
+        candidates,
+        strategy: { chain, chosenBy: step.kind, details: outcome.details ?? null },
+        reasons: [{ code: 'ASSIGNED', detail: `${rep.id} in ${team.id} chosen by ${step.kind}: ${outcome.note}` }],
+        changes: { ledger: outcome.changes ?? null, load: { repId: rep.id, day: localDay(day, ctx.at), openDelta: 1, todayDelta: 1 } },
+      };
+    }
+  }
+  // buildChain always ends with a picker; reaching here is a bug, not an expected outcome.
+  throw new Error(`strategy chain of rule ${rule.id} picked nobody`);
+}
+
+const localDay = (timeZone: string, at: number) => zonedParts(timeZone, at).date;
+
+const RULE_OUTCOMES: { [K in RuleConfig['then']['kind']]: (ctx: DecisionContext, rule: CompiledRule, then: Extract<RuleConfig['then'], { kind: K }>) => Omit<Draft, 'rule'> } = {
+  route,
+  refuse: (_ctx, rule, then) => ({ outcome: 'REFUSED', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: then.reasonCode, detail: then.note ?? `rule ${rule.id} refuses` }] }),
+  hold: (_ctx, rule, then) => ({ outcome: 'HELD', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: then.reasonCode, detail: then.note ?? `rule ${rule.id} holds for review` }] }),
+  nurture: (_ctx, rule, then) => ({ outcome: 'NURTURE', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: 'NURTURE', detail: then.note ?? `rule ${rule.id} nurtures` }] }),
+};
+
+function summarise(lead: Lead, d: Draft): string {
+  switch (d.outcome) {
+    case 'ASSIGNED':
+      return `Lead ${lead.id} assigned to ${d.rep!.id} (${d.team!.id})`;
+    case 'QUEUED':
+      return `Lead ${lead.id} queued for ${d.team!.id}: no rep available now`;
+    default:
+      return `Lead ${lead.id} ${d.outcome.toLowerCase()}: ${d.reasons.map((r) => r.code).join(', ')}`;
+  }
+}
+
+function buildContext(org: CompiledOrg, lead: Lead, at: number, state: RoutingStateView): { ctx: DecisionContext; product: ProductConfig | undefined; customer: CustomerProfile } {
+  const product = org.products.get(lead.product);
+  const customer: CustomerProfile = assessCustomer(lead, org.suitability, at);
+  const appropriatenessRequired =
+    product !== undefined && product.complexity === 'complex' && org.suitability.appropriateness.requiredForComplexProductsFor.includes(customer.effectiveType) && !customer.appropriatenessValid;
+  const pepEddRequired = lead.screening.status === 'pep' && org.suitability.pep.mode === 'edd_teams';
+  const ctx: DecisionContext = { org, lead, customer, product: product ?? UNKNOWN_PRODUCT, at, state, respectWorkingHours: true, appropriatenessRequired, pepEddRequired };
+  return { ctx, product, customer };
+}
+
+/** The first lead gate that blocks, else the first rule whose condition holds. Reads no routing state. */
+function select(ctx: DecisionContext, product: ProductConfig | undefined): { blocked: Draft } | { rule: CompiledRule } | { noRule: true } {
+  if (!product) {
+    return { blocked: { outcome: 'REFUSED', team: null, rep: null, rule: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: 'UNKNOWN_PRODUCT', detail: `product ${ctx.lead.product} is not defined` }] } };
+  }
+  for (const gate of LEAD_GATES) {
+    const b = gate.evaluate(ctx);
+    if (b) return { blocked: { outcome: b.outcome, team: null, rep: null, rule: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [b.reason] } };
+  }
+  const rule = ctx.org.rules.find((r) => r.when.evaluate(ctx));
+  return rule ? { rule } : { noRule: true };
+}
+
+const NO_STATE: RoutingStateView = { poolSeq: () => 0, ledgerEntry: () => undefined, load: () => undefined };
+
+/**
+ * What a decision for this lead may read and change: the round-robin pools of the rule that will
+ * fire and the reps of its candidate teams. Stores lock exactly these before calling decide(), so
+ * concurrent instances never exceed a cap or skew a ledger. Rule selection reads no state, so
+ * the scope computed here is the scope decide() will use.
+ */
+export function routingScope(org: CompiledOrg, lead: Lead, at: number): { readonly pools: readonly string[]; readonly repIds: readonly string[] } {
+  const { ctx, product } = buildContext(org, lead, at, NO_STATE);
+  const s = select(ctx, product);
+  if (!('rule' in s) || s.rule.then.kind !== 'route') return { pools: [], repIds: [] };
+  const teams = s.rule.then.teams === 'all' ? org.teams : s.rule.then.teams.map((id) => org.teamsById.get(id)!);
+  const repIds = [...new Set(teams.flatMap((t) => t.reps.map((r) => r.id)))].sort();
+  const pools = [...new Set(s.rule.chain.flatMap((step) => (step.pool ? [step.pool] : [])))].sort();
+  return { pools, repIds };
+}
+
+/**
+ * The routing decision: a pure function of (published org version, lead, routing state, time).
+ * Same inputs give a byte-identical decision, which is what replay and audit rely on.
+ */
+export function decide(input: DecisionInput): DecisionResult {
+  const { org, lead, at, state, decisionId } = input;
+  const { ctx, product, customer } = buildContext(org, lead, at, state);
+  const { appropriatenessRequired, pepEddRequired } = ctx;
+  let draft: Draft;
+  let respectWorkingHours = true;
+  const s = select(ctx, product);
+  if ('blocked' in s) draft = s.blocked;
+  else if ('noRule' in s) {
+    draft = { outcome: 'REFUSED', team: null, rep: null, rule: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: 'NO_RULE_MATCHED', detail: `none of ${org.rules.length} rules matched` }] };
+  } else {
+    const fired = s.rule;
+    const trace: TraceEntry[] = [];
+    fired.when.trace(ctx, trace);
+    const rule = { id: fired.id, index: fired.index, description: fired.description ?? null, rulesEvaluated: fired.index + 1, trace };
+    if (fired.then.kind === 'route') respectWorkingHours = fired.then.respectWorkingHours;
+    const routeCtx = respectWorkingHours ? ctx : { ...ctx, respectWorkingHours };
+    const handler = RULE_OUTCOMES[fired.then.kind] as (c: DecisionContext, r: CompiledRule, t: RuleConfig['then']) => Omit<Draft, 'rule'>;
+    draft = { ...handler(routeCtx, fired, fired.then), rule };
+  }
+
+  const decision: Decision = {
+    decisionId,
+    leadId: lead.id,
+    outcome: draft.outcome,
+    team: draft.team,
+    rep: draft.rep,
+    ruleSet: { version: org.version, hash: org.hash },
+    rule: draft.rule,
+    constraints: {
+      jurisdiction: lead.jurisdiction,
+      country: lead.jurisdiction.slice(0, 2),
+      product: product
+        ? { id: product.id, productLines: product.productLines, complexity: product.complexity, massMarket: product.massMarket, requiresAppointment: product.requiresAppointment, carrier: product.carrier ?? null }
+        : null,
+      customerType: { declared: customer.declaredType, effective: customer.effectiveType, findings: customer.findings },
+      statuses: customer.validStatuses,
+      appropriateness: { required: appropriatenessRequired, valid: customer.appropriatenessValid },
+      screening: { status: lead.screening.status, tags: lead.screening.tags, listVersions: lead.screening.listVersions },
+      enhancedDueDiligenceRequired: pepEddRequired,
+      respectWorkingHours,
+    },
+    candidates: draft.candidates,
+    strategy: draft.strategy,
+    reasons: draft.reasons,
+    summary: summarise(lead, draft),
+    decidedAt: toIso(at),
+  };
+  return { decision, changes: draft.changes };
+}

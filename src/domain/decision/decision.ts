@@ -1,0 +1,86 @@
+import type { TraceEntry } from '../conditions/compile-condition.ts';
+import type { ProfileFinding } from '../eligibility/customer-profile.ts';
+import type { ReasonCode } from '../eligibility/reason-codes.ts';
+
+/**
+ * ASSIGNED: a lawful, available team and rep were chosen.
+ * QUEUED: lawful candidates exist but none is available now; the lead waits for the named team.
+ * REFUSED: nobody may lawfully serve the lead (or a rule/gate refuses it): compliance review.
+ * HELD: screening or a rule holds it for compliance review. NURTURE: a rule sends it to nurture.
+ */
+export type DecisionOutcome = 'ASSIGNED' | 'QUEUED' | 'REFUSED' | 'HELD' | 'NURTURE';
+
+export interface DecisionReason {
+  readonly code: ReasonCode | string;
+  readonly detail: string;
+}
+
+export interface LicenceSummary {
+  readonly id: string;
+  readonly regulator: string;
+  readonly jurisdiction: string;
+  readonly activity: string;
+  readonly productLines: readonly string[];
+  readonly customerTypes: readonly string[];
+  readonly validFrom: string;
+  readonly validTo: string | null;
+  readonly status: string;
+  readonly sourceRef: string | null;
+}
+
+export interface RepVerdict {
+  readonly id: string;
+  readonly name: string;
+  readonly lawful: boolean;
+  readonly available: boolean;
+  readonly eligible: boolean;
+  readonly reasons: readonly DecisionReason[];
+  /** Ids of the individual grants and appointments this rep's eligibility relied on. */
+  readonly reliedOn: readonly string[];
+}
+
+export interface TeamVerdict {
+  readonly id: string;
+  readonly name: string;
+  readonly entity: string;
+  readonly pass: boolean;
+  readonly reasons: readonly DecisionReason[];
+  /** Firm grants of the team's entity in the lead's jurisdiction. */
+  readonly licences: readonly LicenceSummary[];
+  readonly reliedOn: readonly string[];
+  /** Evaluated when the team itself passed; empty otherwise. */
+  readonly reps: readonly RepVerdict[];
+}
+
+export interface StrategyStepRecord {
+  readonly kind: string;
+  readonly result: 'picked' | 'narrowed' | 'passed';
+  readonly note: string;
+  readonly remaining: number;
+}
+
+export interface Decision {
+  readonly decisionId: string;
+  readonly leadId: string;
+  readonly outcome: DecisionOutcome;
+  readonly team: { readonly id: string; readonly name: string } | null;
+  readonly rep: { readonly id: string; readonly name: string } | null;
+  readonly ruleSet: { readonly version: string; readonly hash: string };
+  readonly rule: { readonly id: string; readonly index: number; readonly description: string | null; readonly rulesEvaluated: number; readonly trace: readonly TraceEntry[] } | null;
+  readonly constraints: {
+    readonly jurisdiction: string;
+    readonly country: string;
+    readonly product: { readonly id: string; readonly productLines: readonly string[]; readonly complexity: string; readonly massMarket: boolean; readonly requiresAppointment: boolean; readonly carrier: string | null } | null;
+    readonly customerType: { readonly declared: string; readonly effective: string; readonly findings: readonly ProfileFinding[] };
+    readonly statuses: readonly string[];
+    readonly appropriateness: { readonly required: boolean; readonly valid: boolean };
+    readonly screening: { readonly status: string; readonly tags: readonly string[]; readonly listVersions: readonly string[] };
+    readonly enhancedDueDiligenceRequired: boolean;
+    readonly respectWorkingHours: boolean;
+  };
+  readonly candidates: readonly TeamVerdict[];
+  readonly strategy: { readonly chain: readonly StrategyStepRecord[]; readonly chosenBy: string | null; readonly details: unknown } | null;
+  readonly reasons: readonly DecisionReason[];
+  readonly summary: string;
+  readonly decidedAt: string;
+}

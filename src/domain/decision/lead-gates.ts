@@ -1,0 +1,62 @@
+import type { DecisionContext } from '../eligibility/eligibility-check.ts';
+import { jurisdictionCovers } from '../shared/jurisdiction.ts';
+import type { DecisionOutcome, DecisionReason } from './decision.ts';
+
+/** Lead-level gates run before any rule: no rule can route around them. */
+export interface LeadGate {
+  readonly name: string;
+  evaluate(ctx: DecisionContext): { readonly outcome: DecisionOutcome; readonly reason: DecisionReason } | null;
+}
+
+export const screeningGate: LeadGate = {
+  name: 'screening',
+  evaluate(ctx) {
+    const s = ctx.lead.screening;
+    if (s.status === 'potential_match') return { outcome: 'HELD', reason: { code: 'SCREENING_POTENTIAL_MATCH', detail: `tags: ${s.tags.join(', ') || 'none'}` } };
+    if (s.status === 'confirmed_match') return { outcome: 'REFUSED', reason: { code: 'SCREENING_CONFIRMED_MATCH', detail: `tags: ${s.tags.join(', ') || 'none'}` } };
+    if (s.status === 'pep' && ctx.org.suitability.pep.mode === 'hold') return { outcome: 'HELD', reason: { code: 'PEP_REQUIRES_REVIEW', detail: 'policy holds PEPs for review' } };
+    return null;
+  },
+};
+
+/** REGULATORY §7 scenario 12: no valid firm licence anywhere in the jurisdiction → refused at pre-screen. */
+export const licensedJurisdictionGate: LeadGate = {
+  name: 'licensed-jurisdiction',
+  evaluate(ctx) {
+    const j = ctx.lead.jurisdiction;
+    for (const grants of ctx.org.entityGrants.values()) {
+      if (grants.some((g) => g.status === 'active' && g.validFromMs <= ctx.at && ctx.at < g.validToMs && jurisdictionCovers(g.jurisdiction, j))) return null;
+    }
+    return { outcome: 'REFUSED', reason: { code: 'JURISDICTION_NOT_LICENSED', detail: `the firm holds no valid licence covering ${j}` } };
+  },
+};
+
+export const targetMarketGate: LeadGate = {
+  name: 'target-market',
+  evaluate(ctx) {
+    const { effectiveType, findings } = ctx.customer;
+    if (ctx.product.targetCustomerTypes.includes(effectiveType)) return null;
+    const why = findings.length > 0 ? ` (${findings.map((f) => f.detail).join('; ')})` : '';
+    return {
+      outcome: 'REFUSED',
+      reason: { code: 'PRODUCT_OUTSIDE_TARGET_MARKET', detail: `${ctx.product.id} targets ${ctx.product.targetCustomerTypes.join('/')}; customer is ${effectiveType}${why}` },
+    };
+  },
+};
+
+/** E.g. UK non-mass-market investments: a retail customer needs a valid HNW/sophisticated statement. */
+export const retailStatusGate: LeadGate = {
+  name: 'retail-status',
+  evaluate(ctx) {
+    const required = ctx.product.retailRequiresStatus;
+    if (ctx.customer.effectiveType !== 'retail' || required.length === 0) return null;
+    if (required.some((s) => ctx.customer.validStatuses.includes(s))) return null;
+    const expired = ctx.customer.findings.filter((f) => f.code === 'STATUS_EXPIRED').map((f) => f.detail);
+    return {
+      outcome: 'REFUSED',
+      reason: { code: 'RETAIL_STATUS_REQUIRED', detail: `needs a valid ${required.join(' or ')} status${expired.length ? `; ${expired.join('; ')}` : ''}` },
+    };
+  },
+};
+
+export const LEAD_GATES: readonly LeadGate[] = [screeningGate, licensedJurisdictionGate, targetMarketGate, retailStatusGate];

@@ -1,0 +1,33 @@
+import type { EvaluationContext } from '../conditions/evaluation-context.ts';
+import type { CompiledOrg, CompiledRep, CompiledTeam } from '../org/compiled-org.ts';
+import type { RoutingStateView } from '../strategies/routing-state.ts';
+import type { ReasonCode } from './reason-codes.ts';
+
+export interface DecisionContext extends EvaluationContext {
+  readonly org: CompiledOrg;
+  readonly state: RoutingStateView;
+  readonly respectWorkingHours: boolean;
+  /** Complex product for a customer whose type needs, and lacks, a valid appropriateness assessment. */
+  readonly appropriatenessRequired: boolean;
+  readonly pepEddRequired: boolean;
+}
+
+export type CheckResult =
+  | { readonly pass: true; readonly reliedOn?: readonly string[] }
+  | { readonly pass: false; readonly code: ReasonCode; readonly detail: string };
+
+export const PASS: CheckResult = { pass: true };
+export const fail = (code: ReasonCode, detail: string): CheckResult => ({ pass: false, code, detail });
+
+/** Checks are objects that evaluate themselves; eligibility runs them all and collects every failure. */
+export interface TeamCheck {
+  readonly name: string;
+  evaluate(ctx: DecisionContext, team: CompiledTeam): CheckResult;
+}
+
+export interface RepCheck {
+  readonly name: string;
+  /** lawful = licence/suitability; availability = can serve right now. */
+  readonly kind: 'lawful' | 'availability';
+  evaluate(ctx: DecisionContext, rep: CompiledRep): CheckResult;
+}

@@ -1,0 +1,67 @@
+/**
+ * Every outcome names a stable reason code. Categories separate who may lawfully serve a lead
+ * (licence, suitability) from who can serve it right now (availability): a lead nobody may serve is
+ * REFUSED; a lead only waiting for someone to be free is QUEUED.
+ */
+export type ReasonCategory = 'pre-screen' | 'rule' | 'licence' | 'suitability' | 'screening' | 'availability';
+
+const reason = (category: ReasonCategory, description: string) => ({ category, description }) as const;
+
+export const REASON_CODES = {
+  // pre-screen and rules
+  JURISDICTION_NOT_LICENSED: reason('pre-screen', 'The firm holds no active licence at all in the lead\'s jurisdiction.'),
+  UNKNOWN_PRODUCT: reason('pre-screen', 'The lead names a product the org does not define.'),
+  NO_RULE_MATCHED: reason('rule', 'No rule in the published rule set matched the lead.'),
+  RULE_REFUSED: reason('rule', 'The matching rule refuses leads like this one.'),
+  RULE_HELD: reason('rule', 'The matching rule holds leads like this one for review.'),
+  NO_LAWFUL_CANDIDATE: reason('rule', 'No candidate team and rep may lawfully serve the lead.'),
+  NO_AVAILABLE_REP: reason('availability', 'Lawful reps exist but none is available now; the lead waits for the team.'),
+  // screening
+  SCREENING_POTENTIAL_MATCH: reason('screening', 'A potential sanctions/blocklist match awaits compliance disposition.'),
+  SCREENING_CONFIRMED_MATCH: reason('screening', 'Compliance confirmed a sanctions/blocklist match; the lead stays blocked.'),
+  PEP_REQUIRES_REVIEW: reason('screening', 'Policy holds politically exposed persons for enhanced due diligence review.'),
+  EDD_REQUIRED_FOR_PEP: reason('suitability', 'PEP leads go only to teams set up for enhanced due diligence.'),
+  // suitability (lead-level)
+  PRODUCT_OUTSIDE_TARGET_MARKET: reason('suitability', 'The product\'s target market excludes the customer\'s effective type.'),
+  RETAIL_STATUS_REQUIRED: reason('suitability', 'Retail customers need a valid certified status (e.g. HNW) for this product.'),
+  // suitability (candidate-level)
+  APPROPRIATENESS_ASSESSMENT_REQUIRED: reason('suitability', 'Complex product for a customer without a valid appropriateness assessment: only assessors may take it.'),
+  MASS_MARKET_ONLY_TEAM: reason('suitability', 'The team is limited to mass-market products.'),
+  MASS_MARKET_ONLY_REP: reason('suitability', 'The rep is limited to mass-market products.'),
+  OUTSIDE_TEAM_MANDATE: reason('suitability', 'The team is not set up for this jurisdiction, product line or customer type.'),
+  // firm licences
+  NO_FIRM_LICENCE_FOR_JURISDICTION: reason('licence', 'The team\'s legal entity holds no licence in the jurisdiction.'),
+  FIRM_LICENCE_NOT_COVERING_PRODUCT_LINE: reason('licence', 'The entity\'s licences in the jurisdiction do not cover a product line.'),
+  FIRM_LICENCE_NOT_COVERING_CUSTOMER_TYPE: reason('licence', 'The entity\'s licences do not cover the customer type.'),
+  FIRM_LICENCE_EXPIRED: reason('licence', 'The covering firm licence has expired.'),
+  FIRM_LICENCE_NOT_YET_VALID: reason('licence', 'The covering firm licence is not valid yet.'),
+  FIRM_LICENCE_INACTIVE: reason('licence', 'The covering firm licence is suspended, revoked or lapsed.'),
+  // individual licences and appointments
+  NO_LICENCE_FOR_JURISDICTION: reason('licence', 'The rep holds no individual licence in the jurisdiction.'),
+  LICENCE_NOT_COVERING_PRODUCT_LINE: reason('licence', 'The rep\'s licences do not cover a product line (e.g. securities for a variable annuity).'),
+  LICENCE_NOT_COVERING_CUSTOMER_TYPE: reason('licence', 'The rep\'s licences do not cover the customer type.'),
+  LICENCE_EXPIRED: reason('licence', 'The rep\'s covering licence has expired.'),
+  LICENCE_NOT_YET_VALID: reason('licence', 'The rep\'s covering licence is not valid yet.'),
+  LICENCE_INACTIVE: reason('licence', 'The rep\'s covering licence is suspended, revoked or lapsed.'),
+  NO_CARRIER_APPOINTMENT: reason('licence', 'The rep has no appointment with the product\'s carrier in the jurisdiction.'),
+  APPOINTMENT_EXPIRED: reason('licence', 'The rep\'s carrier appointment has ended.'),
+  APPOINTMENT_NOT_YET_VALID: reason('licence', 'The rep\'s carrier appointment has not started.'),
+  APPOINTMENT_INACTIVE: reason('licence', 'The rep\'s carrier appointment is terminated or suspended.'),
+  // availability
+  REP_PAUSED: reason('availability', 'The rep is paused.'),
+  REP_INACTIVE: reason('availability', 'The rep is inactive.'),
+  OUT_OF_OFFICE: reason('availability', 'The rep is out of office.'),
+  OUT_OF_HOURS: reason('availability', 'Outside the rep\'s working hours in the rep\'s time zone.'),
+  CAPACITY_REACHED: reason('availability', 'The rep has reached the cap on open leads.'),
+  DAILY_CAP_REACHED: reason('availability', 'The rep has reached the cap on leads per day.'),
+  NO_ELIGIBLE_REP: reason('availability', 'The team passed, but none of its reps is eligible.'),
+} as const;
+
+export type ReasonCode = keyof typeof REASON_CODES;
+
+export interface Reason {
+  readonly code: ReasonCode;
+  readonly detail: string;
+}
+
+export const categoryOf = (code: ReasonCode): ReasonCategory => REASON_CODES[code].category;

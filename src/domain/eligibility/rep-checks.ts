@@ -1,0 +1,108 @@
+import { zonedParts } from '../shared/zoned-time.ts';
+import { APPOINTMENT_CODES, checkCoverage, INDIVIDUAL_CODES } from './licence-coverage.ts';
+import { fail, PASS, type RepCheck } from './eligibility-check.ts';
+
+/** The individual grant(s): every product line, in the lead's jurisdiction, for its customer type. */
+export const individualLicence: RepCheck = {
+  name: 'individual-licence',
+  kind: 'lawful',
+  evaluate(ctx, rep) {
+    const coverage = checkCoverage(rep.grants, ctx.lead.jurisdiction, ctx.product.productLines, ctx.customer.effectiveType, ctx.at, INDIVIDUAL_CODES);
+    return coverage.covered ? { pass: true, reliedOn: coverage.reliedOn } : fail(coverage.code, coverage.detail);
+  },
+};
+
+/** Insurance: an active appointment by the product's carrier in the lead's state. */
+export const carrierAppointment: RepCheck = {
+  name: 'carrier-appointment',
+  kind: 'lawful',
+  evaluate(ctx, rep) {
+    if (!ctx.product.requiresAppointment) return PASS;
+    const carrier = ctx.product.carrier;
+    const appointments = rep.appointments.filter((a) => a.carrier === carrier);
+    const coverage = checkCoverage(appointments, ctx.lead.jurisdiction, ctx.product.productLines, null, ctx.at, APPOINTMENT_CODES);
+    return coverage.covered ? { pass: true, reliedOn: coverage.reliedOn } : fail(coverage.code, `carrier ${carrier}: ${coverage.detail}`);
+  },
+};
+
+export const repMassMarket: RepCheck = {
+  name: 'rep-mass-market',
+  kind: 'lawful',
+  evaluate: (ctx, rep) => (rep.massMarketOnly && !ctx.product.massMarket ? fail('MASS_MARKET_ONLY_REP', `${ctx.product.id} is not a mass-market product`) : PASS),
+};
+
+export const repAppropriateness: RepCheck = {
+  name: 'rep-appropriateness',
+  kind: 'lawful',
+  evaluate: (ctx, rep) =>
+    ctx.appropriatenessRequired && !rep.capabilities.includes('appropriateness_assessment')
+      ? fail('APPROPRIATENESS_ASSESSMENT_REQUIRED', 'rep does not perform appropriateness assessments')
+      : PASS,
+};
+
+export const repStatus: RepCheck = {
+  name: 'status',
+  kind: 'availability',
+  evaluate: (_ctx, rep) => (rep.status === 'paused' ? fail('REP_PAUSED', 'status paused') : rep.status === 'inactive' ? fail('REP_INACTIVE', 'status inactive') : PASS),
+};
+
+export const outOfOffice: RepCheck = {
+  name: 'out-of-office',
+  kind: 'availability',
+  evaluate(ctx, rep) {
+    const period = rep.outOfOffice.find((p) => p.fromMs <= ctx.at && ctx.at < p.toMs);
+    return period
+      ? fail('OUT_OF_OFFICE', `until ${new Date(period.toMs).toISOString()}${period.reason ? ` (${period.reason})` : ''}`)
+      : PASS;
+  },
+};
+
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+export const workingHours: RepCheck = {
+  name: 'working-hours',
+  kind: 'availability',
+  evaluate(ctx, rep) {
+    if (!ctx.respectWorkingHours || rep.workingMinutes === null) return PASS;
+    const local = zonedParts(rep.timeZone, ctx.at);
+    const ranges = rep.workingMinutes[local.weekday] ?? [];
+    if (ranges.some(([from, to]) => local.minuteOfDay >= from && local.minuteOfDay < to)) return PASS;
+    return fail('OUT_OF_HOURS', `${hhmm(local.minuteOfDay)} ${rep.timeZone} is outside working hours`);
+  },
+};
+
+export const openCapacity: RepCheck = {
+  name: 'open-capacity',
+  kind: 'availability',
+  evaluate(ctx, rep) {
+    const cap = rep.capacity.maxOpenLeads;
+    if (cap === undefined) return PASS;
+    const open = ctx.state.load(rep.id)?.open ?? 0;
+    return open >= cap ? fail('CAPACITY_REACHED', `${open} open leads, cap ${cap}`) : PASS;
+  },
+};
+
+export const dailyCapacity: RepCheck = {
+  name: 'daily-capacity',
+  kind: 'availability',
+  evaluate(ctx, rep) {
+    const cap = rep.capacity.maxLeadsPerDay;
+    if (cap === undefined) return PASS;
+    const load = ctx.state.load(rep.id);
+    const day = zonedParts(rep.timeZone, ctx.at).date;
+    const today = load && load.day === day ? load.today : 0;
+    return today >= cap ? fail('DAILY_CAP_REACHED', `${today} leads today (${day}), cap ${cap}`) : PASS;
+  },
+};
+
+export const REP_CHECKS: readonly RepCheck[] = [
+  individualLicence,
+  carrierAppointment,
+  repMassMarket,
+  repAppropriateness,
+  repStatus,
+  outOfOffice,
+  workingHours,
+  openCapacity,
+  dailyCapacity,
+];

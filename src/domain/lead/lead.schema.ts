@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import {
+  CustomerStatusKindSchema,
+  CustomerTypeSchema,
+  IdSchema,
+  IsoDateSchema,
+  IsoInstantSchema,
+  JurisdictionSchema,
+} from '../org/org-config.schema.ts';
+
+/**
+ * A lead as the routing domain sees it: already validated and normalised (the ingestion pipeline
+ * turns raw payloads into this). Personal contact data is carried but never used for routing.
+ */
+const DateSchema = z.union([IsoDateSchema, IsoInstantSchema]);
+
+export const ClassificationSchema = z.strictObject({
+  category: CustomerTypeSchema.default('retail'),
+  basis: z
+    .enum(['default', 'per_se', 'elective'])
+    .default('default')
+    .describe('per_se / elective professional need evidence; default is the declared category as is.'),
+  evidenceDate: DateSchema.optional(),
+  criteria: z
+    .strictObject({
+      portfolioValue: z.number().nonnegative().optional(),
+      significantTradesPerQuarter: z.array(z.number().int().nonnegative()).optional(),
+      yearsInFinance: z.number().nonnegative().optional(),
+      balanceSheet: z.number().nonnegative().optional(),
+      turnover: z.number().nonnegative().optional(),
+      ownFunds: z.number().nonnegative().optional(),
+    })
+    .default({}),
+});
+
+export const CustomerSchema = z.strictObject({
+  kind: z.enum(['person', 'organisation']).default('person'),
+  classification: ClassificationSchema.default({ category: 'retail', basis: 'default', criteria: {} }),
+  statuses: z.array(z.strictObject({ kind: CustomerStatusKindSchema, certifiedAt: DateSchema })).default([]),
+  appropriateness: z
+    .strictObject({ assessedAt: DateSchema, result: z.enum(['appropriate', 'not_appropriate']) })
+    .optional()
+    .describe('Outcome of the MiFID appropriateness assessment, if one was done.'),
+});
+
+export const LeadSchema = z.strictObject({
+  id: IdSchema,
+  receivedAt: IsoInstantSchema.optional(),
+  jurisdiction: JurisdictionSchema.describe('Where the prospect is: country or subdivision (US-TX).'),
+  product: IdSchema,
+  customer: CustomerSchema.default({ kind: 'person', classification: { category: 'retail', basis: 'default', criteria: {} }, statuses: [] }),
+  score: z.number().optional(),
+  grade: z.string().optional(),
+  dealValue: z.number().nonnegative().optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  source: z.string().optional(),
+  language: z.string().regex(/^[a-z]{2,3}$/).optional(),
+  postalCode: z.string().optional(),
+  timeZone: z.string().optional(),
+  account: z
+    .strictObject({ id: IdSchema, ownerRep: IdSchema.optional(), tier: z.string().optional(), name: z.string().optional() })
+    .optional(),
+  screening: z
+    .strictObject({
+      status: z.enum(['clear', 'pep', 'potential_match', 'confirmed_match', 'not_screened']).default('not_screened'),
+      tags: z.array(z.string()).default([]),
+      listVersions: z.array(z.string()).default([]),
+    })
+    .default({ status: 'not_screened', tags: [], listVersions: [] }),
+  custom: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).default({}),
+});
+
+export type Lead = z.infer<typeof LeadSchema>;
+export type LeadInput = z.input<typeof LeadSchema>;
+export type CustomerStatusKind = z.infer<typeof CustomerStatusKindSchema>;

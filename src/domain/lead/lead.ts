@@ -1,0 +1,1 @@
+export type { Lead, LeadInput } from './lead.schema.ts';

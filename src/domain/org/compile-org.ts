@@ -1,0 +1,206 @@
+import { compileCondition, ALWAYS, type ConditionIssue } from '../conditions/compile-condition.ts';
+import { buildFieldRegistry } from '../conditions/field-registry.ts';
+import { buildChain } from '../strategies/strategy-factory.ts';
+import { contentHash } from '../shared/canonical-json.ts';
+import { parseEnd, parseStart } from '../shared/dates.ts';
+import { isValidTimeZone } from '../shared/zoned-time.ts';
+import { err, ok, type Result } from '../shared/result.ts';
+import type { Authority } from '../eligibility/licence-coverage.ts';
+import type { CompiledOrg, CompiledRep, CompiledRule, CompiledTeam, GrantAuthority } from './compiled-org.ts';
+import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
+
+export interface OrgIssue {
+  /** Path inside the merged config, e.g. ["rules", 3, "when", "all", 0, "field"]. */
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+function workingMinutes(rep: RepConfig, issues: OrgIssue[], path: (string | number)[]): CompiledRep['workingMinutes'] {
+  if (!rep.workingHours) return null;
+  const week: (readonly (readonly [number, number])[])[] = [[]];
+  DAYS.forEach((day, i) => {
+    const ranges = rep.workingHours![day].map((r, j) => {
+      const [from, to] = r.split('-') as [string, string];
+      const range = [toMinutes(from), toMinutes(to)] as const;
+      if (range[0] >= range[1]) issues.push({ path: [...path, 'workingHours', day, j], message: `range ${r} ends before it starts` });
+      return range;
+    });
+    week[i + 1] = ranges;
+  });
+  return week;
+}
+
+const authority = (g: LicenceGrantConfig): GrantAuthority => ({
+  id: g.id,
+  jurisdiction: g.jurisdiction,
+  productLines: g.productLines,
+  customerTypes: g.customerTypes,
+  status: g.status,
+  validFromMs: parseStart(g.validFrom),
+  validToMs: g.validTo ? parseEnd(g.validTo) : Number.POSITIVE_INFINITY,
+  regulator: g.regulator,
+  activity: g.activity,
+  source: g,
+});
+
+function checkUniqueIds(config: OrgConfig, issues: OrgIssue[]): void {
+  const sections = ['products', 'carriers', 'teams', 'reps', 'licences', 'appointments', 'rules'] as const;
+  for (const section of sections) {
+    const seen = new Map<string, number>();
+    (config[section] as readonly { id: string }[]).forEach((item, i) => {
+      const first = seen.get(item.id);
+      if (first !== undefined) issues.push({ path: [section, i, 'id'], message: `duplicate id "${item.id}" (first at ${section}[${first}])` });
+      else seen.set(item.id, i);
+    });
+  }
+  const entities = new Set<string>();
+  config.firm.entities.forEach((e, i) => {
+    if (entities.has(e.id)) issues.push({ path: ['firm', 'entities', i, 'id'], message: `duplicate entity id "${e.id}"` });
+    entities.add(e.id);
+  });
+}
+
+/**
+ * Turns a schema-valid config into a published, indexed version. Cross-references, time zones,
+ * conditions and strategies are all checked; every problem is reported, not just the first.
+ */
+export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
+  const issues: OrgIssue[] = [];
+  checkUniqueIds(config, issues);
+
+  const entityIds = new Set(config.firm.entities.map((e) => e.id));
+  const productLines = new Set(config.products.flatMap((p) => p.productLines));
+  const carrierIds = new Set(config.carriers.map((c) => c.id));
+  const teamIds = new Set(config.teams.map((t) => t.id));
+  const repIds = new Set(config.reps.map((r) => r.id));
+
+  config.products.forEach((p, i) => {
+    if (p.requiresAppointment && !p.carrier) issues.push({ path: ['products', i, 'carrier'], message: 'a product that requires an appointment must name its carrier' });
+    if (p.carrier && !carrierIds.has(p.carrier)) issues.push({ path: ['products', i, 'carrier'], message: `unknown carrier "${p.carrier}"` });
+  });
+  config.teams.forEach((t, i) => {
+    if (!entityIds.has(t.entity)) issues.push({ path: ['teams', i, 'entity'], message: `unknown legal entity "${t.entity}"` });
+  });
+
+  const grantsByEntity = new Map<string, GrantAuthority[]>();
+  const grantsByRep = new Map<string, GrantAuthority[]>();
+  config.licences.forEach((g, i) => {
+    if (g.validTo && parseEnd(g.validTo) <= parseStart(g.validFrom)) issues.push({ path: ['licences', i, 'validTo'], message: 'validTo is not after validFrom' });
+    g.productLines.forEach((line, j) => {
+      if (!productLines.has(line)) issues.push({ path: ['licences', i, 'productLines', j], message: `product line "${line}" is not used by any product` });
+    });
+    const a = authority(g);
+    if (g.holder.kind === 'firm') {
+      if (!entityIds.has(g.holder.entity)) issues.push({ path: ['licences', i, 'holder', 'entity'], message: `unknown legal entity "${g.holder.entity}"` });
+      grantsByEntity.set(g.holder.entity, [...(grantsByEntity.get(g.holder.entity) ?? []), a]);
+    } else {
+      if (!repIds.has(g.holder.rep)) issues.push({ path: ['licences', i, 'holder', 'rep'], message: `unknown rep "${g.holder.rep}"` });
+      grantsByRep.set(g.holder.rep, [...(grantsByRep.get(g.holder.rep) ?? []), a]);
+    }
+  });
+
+  const appointmentsByRep = new Map<string, (Authority & { carrier: string })[]>();
+  config.appointments.forEach((ap, i) => {
+    if (!repIds.has(ap.rep)) issues.push({ path: ['appointments', i, 'rep'], message: `unknown rep "${ap.rep}"` });
+    if (!carrierIds.has(ap.carrier)) issues.push({ path: ['appointments', i, 'carrier'], message: `unknown carrier "${ap.carrier}"` });
+    const a: Authority & { carrier: string } = {
+      id: ap.id,
+      jurisdiction: ap.jurisdiction,
+      productLines: ap.productLines,
+      status: ap.status,
+      validFromMs: parseStart(ap.validFrom),
+      validToMs: ap.validTo ? parseEnd(ap.validTo) : Number.POSITIVE_INFINITY,
+      carrier: ap.carrier,
+    };
+    appointmentsByRep.set(ap.rep, [...(appointmentsByRep.get(ap.rep) ?? []), a]);
+  });
+
+  const teamCapabilities = new Map(config.teams.map((t) => [t.id, t.capabilities]));
+  const repsByTeam = new Map<string, CompiledRep[]>();
+  const repsById = new Map<string, CompiledRep>();
+  config.reps.forEach((r, i) => {
+    const path = ['reps', i];
+    if (!teamIds.has(r.team)) issues.push({ path: [...path, 'team'], message: `unknown team "${r.team}"` });
+    if (!isValidTimeZone(r.timeZone)) issues.push({ path: [...path, 'timeZone'], message: `"${r.timeZone}" is not an IANA time zone` });
+    r.territory?.timeZones.forEach((tz, j) => {
+      if (!isValidTimeZone(tz)) issues.push({ path: [...path, 'territory', 'timeZones', j], message: `"${tz}" is not an IANA time zone` });
+    });
+    const outOfOffice = r.outOfOffice.map((o, j) => {
+      const period = { fromMs: parseStart(o.from), toMs: parseEnd(o.to), reason: o.reason };
+      if (period.toMs <= period.fromMs) issues.push({ path: [...path, 'outOfOffice', j], message: 'out-of-office period ends before it starts' });
+      return period;
+    });
+    const rep: CompiledRep = {
+      id: r.id,
+      name: r.name,
+      teamId: r.team,
+      timeZone: r.timeZone,
+      workingMinutes: workingMinutes(r, issues, path),
+      outOfOffice,
+      status: r.status,
+      capacity: r.capacity,
+      skills: r.skills,
+      languages: r.languages,
+      experience: r.experience,
+      weight: r.weight,
+      territory: r.territory,
+      massMarketOnly: r.massMarketOnly,
+      capabilities: [...new Set([...r.capabilities, ...(teamCapabilities.get(r.team) ?? [])])],
+      grants: grantsByRep.get(r.id) ?? [],
+      appointments: appointmentsByRep.get(r.id) ?? [],
+    };
+    repsById.set(r.id, rep);
+    repsByTeam.set(r.team, [...(repsByTeam.get(r.team) ?? []), rep]);
+  });
+
+  const teams: CompiledTeam[] = config.teams.map((t) => ({
+    id: t.id,
+    name: t.name,
+    entity: t.entity,
+    mandate: t.mandate,
+    massMarketOnly: t.massMarketOnly,
+    capabilities: t.capabilities,
+    reps: repsByTeam.get(t.id) ?? [],
+  }));
+
+  const fields = buildFieldRegistry(config.customFields);
+  const rules: CompiledRule[] = config.rules.map((rule, i) => {
+    const conditionIssues: ConditionIssue[] = [];
+    const when = rule.when ? compileCondition(rule.when, fields, conditionIssues, ['rules', i, 'when']) : ALWAYS;
+    for (const ci of conditionIssues) issues.push({ path: ci.path, message: `rule "${rule.id}": ${ci.message}` });
+    if (rule.then.kind === 'route' && rule.then.teams !== 'all') {
+      rule.then.teams.forEach((teamId, j) => {
+        if (!teamIds.has(teamId)) issues.push({ path: ['rules', i, 'then', 'teams', j], message: `rule "${rule.id}": unknown team "${teamId}"` });
+      });
+    }
+    return {
+      id: rule.id,
+      index: i,
+      description: rule.description,
+      when,
+      then: rule.then,
+      chain: rule.then.kind === 'route' ? buildChain(rule.then.strategy) : [],
+    };
+  });
+
+  if (issues.length > 0) return err(issues);
+  const firmJurisdictions = [...new Set(config.licences.filter((g) => g.holder.kind === 'firm').map((g) => g.jurisdiction))].sort();
+  return ok({
+    version: config.version ?? 'draft',
+    // The label is not content: the same org under two labels is the same version.
+    hash: contentHash({ ...config, version: undefined }),
+    config,
+    products: new Map(config.products.map((p) => [p.id, p])),
+    teams,
+    teamsById: new Map(teams.map((t) => [t.id, t])),
+    repsById,
+    entityGrants: grantsByEntity,
+    firmJurisdictions,
+    rules,
+    fields,
+    suitability: config.suitability,
+  });
+}

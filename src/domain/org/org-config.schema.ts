@@ -1,0 +1,263 @@
+import { z } from 'zod';
+import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
+import { ConditionSchema } from '../conditions/condition.schema.ts';
+import { StrategyStepSchema } from '../strategies/strategy-step.schema.ts';
+
+/**
+ * The org-and-rules configuration (SPEC I4). One zod schema is the single source for validation,
+ * the published JSON Schema (docs/remit-config.schema.json) and the HTTP API.
+ */
+
+export const IdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'ids use letters, digits and _ . : - (max 128)');
+export const JurisdictionSchema = z
+  .string()
+  .regex(JURISDICTION_PATTERN, 'ISO 3166-1 alpha-2 (e.g. GB) or ISO 3166-2 code (e.g. US-TX), upper case');
+export const IsoDateSchema = z.iso.date();
+export const IsoInstantSchema = z.iso.datetime({ offset: true });
+/** Dates may be given as a day (valid from 00:00 UTC / to 24:00 UTC of that day) or as an instant. */
+export const DateOrInstantSchema = z.union([IsoDateSchema, IsoInstantSchema]);
+
+export const CustomerTypeSchema = z
+  .enum(['retail', 'professional', 'eligible_counterparty'])
+  .describe('MiFID II client categories; US retail (Reg BI) maps to retail, institutional to professional.');
+export type CustomerType = z.infer<typeof CustomerTypeSchema>;
+
+export const CustomerStatusKindSchema = z
+  .enum(['hnw', 'sophisticated', 'accredited', 'qualified_purchaser', 'assessed_professional'])
+  .describe('Certified statuses that widen what a retail customer may be offered.');
+
+export const ExperienceLevelSchema = z.enum(['junior', 'intermediate', 'senior', 'expert']);
+export type ExperienceLevel = z.infer<typeof ExperienceLevelSchema>;
+
+export const CapabilitySchema = z
+  .enum(['appropriateness_assessment', 'enhanced_due_diligence', 'senior_approval'])
+  .describe('What a team or rep is set up to do beyond selling.');
+export type Capability = z.infer<typeof CapabilitySchema>;
+
+export const FirmSchema = z.strictObject({
+  id: IdSchema,
+  name: z.string().min(1),
+  entities: z
+    .array(
+      z.strictObject({
+        id: IdSchema,
+        name: z.string().min(1),
+        homeJurisdiction: JurisdictionSchema,
+      }),
+    )
+    .min(1)
+    .describe('Legal entities that hold firm-level licences (a UK Ltd, an Irish DAC, a US agency …).'),
+});
+
+export const ProductSchema = z.strictObject({
+  id: IdSchema,
+  name: z.string().min(1),
+  productLines: z
+    .array(IdSchema)
+    .min(1)
+    .describe('Every line listed must be covered (e.g. a variable annuity needs variable_annuity AND securities).'),
+  complexity: z.enum(['non_complex', 'complex']).default('non_complex'),
+  massMarket: z.boolean().default(true).describe('false for products that must not be sold by mass-market-only staff.'),
+  targetCustomerTypes: z.array(CustomerTypeSchema).min(1),
+  retailRequiresStatus: z
+    .array(CustomerStatusKindSchema)
+    .default([])
+    .describe('A retail customer needs one of these valid statuses (e.g. UK non-mass-market investments: hnw or sophisticated).'),
+  requiresAppointment: z.boolean().default(false).describe('Insurance: the rep needs an active carrier appointment.'),
+  carrier: IdSchema.optional(),
+});
+export type ProductConfig = z.infer<typeof ProductSchema>;
+
+export const TeamSchema = z.strictObject({
+  id: IdSchema,
+  name: z.string().min(1),
+  entity: IdSchema.describe('The legal entity whose firm licences this team works under.'),
+  mandate: z
+    .strictObject({
+      jurisdictions: z.array(JurisdictionSchema).min(1),
+      productLines: z.array(IdSchema).min(1),
+      customerTypes: z.array(CustomerTypeSchema).min(1),
+    })
+    .describe('What the team is set up to serve; licences are checked separately.'),
+  massMarketOnly: z.boolean().default(false),
+  capabilities: z.array(CapabilitySchema).default([]),
+});
+export type TeamConfig = z.infer<typeof TeamSchema>;
+
+const TimeRangeSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'HH:MM-HH:MM, 24-hour, e.g. 09:00-17:30');
+
+export const WorkingHoursSchema = z
+  .strictObject({
+    mon: z.array(TimeRangeSchema).default([]),
+    tue: z.array(TimeRangeSchema).default([]),
+    wed: z.array(TimeRangeSchema).default([]),
+    thu: z.array(TimeRangeSchema).default([]),
+    fri: z.array(TimeRangeSchema).default([]),
+    sat: z.array(TimeRangeSchema).default([]),
+    sun: z.array(TimeRangeSchema).default([]),
+  })
+  .describe("Ranges in the rep's own time zone; a day without ranges is a day off.");
+
+export const TerritorySchema = z
+  .strictObject({
+    jurisdictions: z.array(JurisdictionSchema).default([]),
+    postalPrefixes: z.array(z.string().min(1)).default([]),
+    timeZones: z.array(z.string().min(1)).default([]),
+  })
+  .describe('Where a rep prefers to sell; used by the territory strategy, never as a licence.');
+
+export const RepSchema = z.strictObject({
+  id: IdSchema,
+  name: z.string().min(1),
+  team: IdSchema,
+  email: z.email().optional(),
+  timeZone: z.string().min(1).describe('IANA time zone, e.g. Europe/London.'),
+  workingHours: WorkingHoursSchema.optional().describe('Omitted: always available.'),
+  outOfOffice: z
+    .array(z.strictObject({ from: DateOrInstantSchema, to: DateOrInstantSchema, reason: z.string().optional() }))
+    .default([]),
+  status: z.enum(['active', 'paused', 'inactive']).default('active'),
+  capacity: z
+    .strictObject({
+      maxOpenLeads: z.number().int().positive().optional(),
+      maxLeadsPerDay: z.number().int().positive().optional(),
+    })
+    .default({}),
+  skills: z.array(IdSchema).default([]),
+  languages: z.array(z.string().regex(/^[a-z]{2,3}$/, 'ISO 639 language code, lower case')).default([]),
+  experience: ExperienceLevelSchema.default('intermediate'),
+  weight: z.number().positive().max(1000).default(1),
+  territory: TerritorySchema.optional(),
+  massMarketOnly: z.boolean().default(false),
+  capabilities: z.array(CapabilitySchema).default([]),
+});
+export type RepConfig = z.infer<typeof RepSchema>;
+
+export const GrantStatusSchema = z.enum(['active', 'suspended', 'revoked', 'lapsed']);
+
+export const LicenceGrantSchema = z
+  .strictObject({
+    id: IdSchema,
+    holder: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('firm'), entity: IdSchema }),
+      z.strictObject({ kind: z.literal('individual'), rep: IdSchema }),
+    ]),
+    regulator: z.string().min(1).describe('FCA, CBI, BaFin, DFSA, CBUAE, TX-TDI, FINRA …'),
+    jurisdiction: JurisdictionSchema,
+    activity: z.string().min(1).describe('Permission / line of authority, e.g. advising_on_investments, insurance_producer, series_6.'),
+    productLines: z.array(IdSchema).min(1),
+    customerTypes: z.array(CustomerTypeSchema).min(1),
+    basis: z.enum(['home', 'branch', 'cross_border_passport', 'state_licence', 'registration', 'certification']).default('home'),
+    validFrom: DateOrInstantSchema,
+    validTo: DateOrInstantSchema.optional(),
+    status: GrantStatusSchema.default('active'),
+    sourceRef: z.string().optional().describe('Registry snapshot the grant came from (e.g. NIPR 2026-11-23, FCA FS Register).'),
+  })
+  .describe('A licence grant (REGULATORY §1).');
+export type LicenceGrantConfig = z.infer<typeof LicenceGrantSchema>;
+
+export const CarrierSchema = z.strictObject({ id: IdSchema, name: z.string().min(1) });
+
+export const CarrierAppointmentSchema = z.strictObject({
+  id: IdSchema,
+  rep: IdSchema,
+  carrier: IdSchema,
+  jurisdiction: JurisdictionSchema,
+  productLines: z.array(IdSchema).min(1),
+  validFrom: DateOrInstantSchema,
+  validTo: DateOrInstantSchema.optional(),
+  status: GrantStatusSchema.default('active'),
+  sourceRef: z.string().optional(),
+});
+export type CarrierAppointmentConfig = z.infer<typeof CarrierAppointmentSchema>;
+
+export const SuitabilityPolicySchema = z
+  .strictObject({
+    statusValidityMonths: z
+      .record(CustomerStatusKindSchema, z.number().int().positive())
+      .default({ hnw: 12, sophisticated: 12, accredited: 12, qualified_purchaser: 12, assessed_professional: 12 }),
+    classificationEvidenceValidityMonths: z
+      .number()
+      .int()
+      .positive()
+      .default(12)
+      .describe('Elective/per-se professional and ECP evidence expires; the customer then reverts to retail.'),
+    electiveProfessional: z
+      .strictObject({
+        minCriteria: z.number().int().min(1).max(3).default(2),
+        portfolioOver: z.number().positive().default(500_000),
+        significantTradesPerQuarter: z.number().int().positive().default(10),
+        quartersObserved: z.number().int().positive().default(4),
+        minYearsInFinance: z.number().positive().default(1),
+      })
+      .default({ minCriteria: 2, portfolioOver: 500_000, significantTradesPerQuarter: 10, quartersObserved: 4, minYearsInFinance: 1 }),
+    perSeLargeUndertaking: z
+      .strictObject({
+        minCriteria: z.number().int().min(1).max(3).default(2),
+        balanceSheetAtLeast: z.number().positive().default(20_000_000),
+        turnoverAtLeast: z.number().positive().default(40_000_000),
+        ownFundsAtLeast: z.number().positive().default(2_000_000),
+      })
+      .default({ minCriteria: 2, balanceSheetAtLeast: 20_000_000, turnoverAtLeast: 40_000_000, ownFundsAtLeast: 2_000_000 }),
+    appropriateness: z
+      .strictObject({
+        requiredForComplexProductsFor: z.array(CustomerTypeSchema).default(['retail']),
+        validityMonths: z.number().int().positive().default(24),
+      })
+      .default({ requiredForComplexProductsFor: ['retail'], validityMonths: 24 }),
+    pep: z
+      .strictObject({ mode: z.enum(['edd_teams', 'hold']).default('edd_teams') })
+      .default({ mode: 'edd_teams' })
+      .describe('PEP leads go only to teams with enhanced_due_diligence, or are held for review.'),
+  })
+  .describe('Suitability and customer classification policy (REGULATORY §2); every number is data.');
+export type SuitabilityPolicy = z.infer<typeof SuitabilityPolicySchema>;
+
+export const CustomFieldSchema = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]*$/),
+  type: z.enum(['string', 'number', 'boolean', 'string[]']),
+  description: z.string().optional(),
+});
+
+export const RuleOutcomeSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('route'),
+    teams: z.union([z.array(IdSchema).min(1), z.literal('all')]).describe('Candidate teams in priority order, or all teams.'),
+    strategy: z.array(StrategyStepSchema).default([]).describe('Strategy chain; weighted round robin is appended if no step picks.'),
+    respectWorkingHours: z.boolean().default(true),
+  }),
+  z.strictObject({ kind: z.literal('refuse'), reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/), note: z.string().optional() }),
+  z.strictObject({ kind: z.literal('hold'), reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/), note: z.string().optional() }),
+  z.strictObject({ kind: z.literal('nurture'), note: z.string().optional() }),
+]);
+
+export const RuleSchema = z.strictObject({
+  id: IdSchema,
+  description: z.string().optional(),
+  when: ConditionSchema.optional().describe('Omitted: always matches.'),
+  then: RuleOutcomeSchema,
+});
+export type RuleConfig = z.infer<typeof RuleSchema>;
+
+export const OrgConfigSchema = z.strictObject({
+  version: z.string().min(1).optional().describe('Author-given label; the content hash is the identity.'),
+  firm: FirmSchema,
+  products: z.array(ProductSchema).min(1),
+  carriers: z.array(CarrierSchema).default([]),
+  teams: z.array(TeamSchema).min(1),
+  reps: z.array(RepSchema).default([]),
+  licences: z.array(LicenceGrantSchema).default([]),
+  appointments: z.array(CarrierAppointmentSchema).default([]),
+  suitability: SuitabilityPolicySchema.default(SuitabilityPolicySchema.parse({})),
+  customFields: z.array(CustomFieldSchema).default([]),
+  rules: z.array(RuleSchema).min(1),
+});
+export type OrgConfig = z.infer<typeof OrgConfigSchema>;
+export type OrgConfigInput = z.input<typeof OrgConfigSchema>;
+
+/** Top-level sections; a config directory may spread them over several files. */
+export const ORG_SECTIONS = Object.keys(OrgConfigSchema.shape) as readonly (keyof OrgConfig)[];

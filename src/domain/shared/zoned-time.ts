@@ -1,0 +1,50 @@
+import { DateTime } from 'luxon';
+
+/** Wall-clock view of an instant in an IANA time zone. */
+export interface ZonedParts {
+  /** 1 = Monday … 7 = Sunday (ISO). */
+  readonly weekday: number;
+  /** Minutes since local midnight. */
+  readonly minuteOfDay: number;
+  /** Local calendar date, YYYY-MM-DD. */
+  readonly date: string;
+  /** Offset from UTC in minutes. */
+  readonly offsetMinutes: number;
+}
+
+// Zone offsets only change on quarter-hour UTC boundaries, so an offset looked up once per
+// (zone, 15-minute bucket) is exact. The memo keeps luxon off the per-rep hot path.
+const BUCKET_MS = 15 * 60 * 1000;
+const offsetMemo = new Map<string, number>();
+
+export function zoneOffsetMinutes(zone: string, epochMs: number): number {
+  const bucket = Math.floor(epochMs / BUCKET_MS);
+  const key = `${zone}|${bucket}`;
+  let offset = offsetMemo.get(key);
+  if (offset === undefined) {
+    const dt = DateTime.fromMillis(bucket * BUCKET_MS, { zone });
+    if (!dt.isValid) throw new Error(`invalid time zone ${zone}`);
+    offset = dt.offset;
+    if (offsetMemo.size > 200_000) offsetMemo.clear();
+    offsetMemo.set(key, offset);
+  }
+  return offset;
+}
+
+export function zonedParts(zone: string, epochMs: number): ZonedParts {
+  const offsetMinutes = zoneOffsetMinutes(zone, epochMs);
+  const local = new Date(epochMs + offsetMinutes * 60_000);
+  const jsDay = local.getUTCDay();
+  return {
+    weekday: jsDay === 0 ? 7 : jsDay,
+    minuteOfDay: local.getUTCHours() * 60 + local.getUTCMinutes(),
+    date: local.toISOString().slice(0, 10),
+    offsetMinutes,
+  };
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  return DateTime.local().setZone(zone).isValid;
+}
+
+export const toIso = (epochMs: number): string => new Date(epochMs).toISOString();

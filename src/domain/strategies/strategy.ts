@@ -1,0 +1,44 @@
+import type { Lead } from '../lead/lead.ts';
+import type { CompiledRep, CompiledTeam } from '../org/compiled-org.ts';
+import type { ProductConfig } from '../org/org-config.schema.ts';
+import type { RoutingStateView, StateChanges } from './routing-state.ts';
+
+/** An eligible (team, rep) pair. Only these ever reach a strategy. */
+export interface Candidate {
+  readonly team: CompiledTeam;
+  readonly rep: CompiledRep;
+}
+
+export interface StrategyContext {
+  readonly lead: Lead;
+  readonly product: ProductConfig;
+  readonly at: number;
+  readonly state: RoutingStateView;
+  /** Team ids in the rule's priority order. */
+  readonly teamOrder: readonly string[];
+}
+
+export type StepOutcome =
+  | { readonly kind: 'picked'; readonly candidate: Candidate; readonly note: string; readonly details?: unknown; readonly changes?: StateChanges['ledger'] }
+  | { readonly kind: 'narrowed'; readonly candidates: readonly Candidate[]; readonly note: string }
+  | { readonly kind: 'passed'; readonly note: string };
+
+/** A strategy step evaluates itself: narrow the set, pick one, or pass with a note saying why. */
+export interface StrategyStep {
+  readonly kind: string;
+  /** The round-robin ledger pool this step reads and writes, if any. */
+  readonly pool?: string;
+  apply(ctx: StrategyContext, candidates: readonly Candidate[]): StepOutcome;
+}
+
+/** Narrowing steps share this shape: keep the candidates that match, fall through when none do. */
+export function preferWhere(
+  candidates: readonly Candidate[],
+  keep: (c: Candidate) => boolean,
+  describe: { matched: string; none: string },
+): StepOutcome {
+  const kept = candidates.filter(keep);
+  if (kept.length === 0) return { kind: 'passed', note: describe.none };
+  if (kept.length === candidates.length) return { kind: 'passed', note: `${describe.matched}: all ${kept.length} match` };
+  return { kind: 'narrowed', candidates: kept, note: `${describe.matched}: ${kept.length} of ${candidates.length}` };
+}

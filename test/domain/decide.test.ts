@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { decide } from '../../src/domain/decision/decide.ts';
+import { applyChanges, EMPTY_STATE, viewOf, type RoutingStateSnapshot } from '../../src/domain/strategies/routing-state.ts';
+import { AT, baseConfig, compile, lead } from '../support/org-builder.ts';
+
+const route = (l = lead(), org = compile(), state: RoutingStateSnapshot = EMPTY_STATE, at = AT) => decide({ org, lead: l, at, state: viewOf(state), decisionId: 'd-1' });
+
+describe('decide', () => {
+  it('assigns a licensed, available rep and names the grants relied on', () => {
+    const { decision, changes } = route();
+    expect(decision.outcome).toBe('ASSIGNED');
+    expect(decision.team?.id).toBe('uk-1');
+    expect(['alice', 'bob']).toContain(decision.rep?.id);
+    const team = decision.candidates.find((t) => t.id === 'uk-1')!;
+    expect(team.reliedOn).toEqual(['fca-uk']);
+    const rep = team.reps.find((r) => r.id === decision.rep!.id)!;
+    expect(rep.reliedOn).toEqual([`cert-${decision.rep!.id}`]);
+    expect(decision.ruleSet.version).toBe('test-1');
+    expect(decision.ruleSet.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(decision.rule?.id).toBe('uk');
+    expect(decision.rule?.trace[0]).toMatchObject({ test: 'jurisdiction within ["GB"]', actual: 'GB', result: true });
+    expect(changes.load).toMatchObject({ repId: decision.rep!.id, day: '2026-11-24' });
+  });
+
+  it('is byte-identical for the same inputs', () => {
+    expect(JSON.stringify(route().decision)).toBe(JSON.stringify(route().decision));
+  });
+
+  it('refuses at pre-screen when the firm holds no licence in the jurisdiction', () => {
+    const { decision } = route(lead({ jurisdiction: 'BR' }));
+    expect(decision.outcome).toBe('REFUSED');
+    expect(decision.reasons[0]?.code).toBe('JURISDICTION_NOT_LICENSED');
+    expect(decision.team).toBeNull();
+  });
+
+  it('refuses with reasons per candidate when no rep is lawful', () => {
+    const config = baseConfig();
+    config.licences = (config.licences as { id: string }[]).filter((g) => !g.id.startsWith('cert-'));
+    const { decision } = route(lead(), compile(config));
+    expect(decision.outcome).toBe('REFUSED');
+    expect(decision.reasons[0]?.code).toBe('NO_LAWFUL_CANDIDATE');
+    for (const team of decision.candidates) {
+      expect(team.pass).toBe(false);
+      for (const rep of team.reps) expect(rep.reasons.map((r) => r.code)).toContain('NO_LICENCE_FOR_JURISDICTION');
+    }
+  });
+
+  it('queues (not refuses) when lawful reps exist but none is available', () => {
+    const config = baseConfig();
+    config.reps = (config.reps as Record<string, unknown>[]).map((r) => ({ ...r, status: 'paused' }));
+    const { decision, changes } = route(lead(), compile(config));
+    expect(decision.outcome).toBe('QUEUED');
+    expect(decision.team?.id).toBe('uk-1');
+    expect(decision.reasons[0]?.code).toBe('NO_AVAILABLE_REP');
+    expect(changes).toEqual({ ledger: null, load: null });
+  });
+
+  it('excludes a life-only agent from a variable annuity and picks the dual-licensed rep', () => {
+    const { decision } = route(lead({ jurisdiction: 'US-TX', product: 'va' }));
+    expect(decision.outcome).toBe('ASSIGNED');
+    expect(decision.rep?.id).toBe('val');
+    const tex = decision.candidates[0]!.reps.find((r) => r.id === 'tex')!;
+    expect(tex.reasons).toEqual([{ code: 'LICENCE_NOT_COVERING_PRODUCT_LINE', detail: 'no securities authority in US-TX' }]);
+  });
+
+  it('requires a carrier appointment for insurance', () => {
+    const { decision } = route(lead({ jurisdiction: 'US-TX', product: 'term-life' }));
+    expect(decision.rep?.id).toBe('tex');
+    const val = decision.candidates[0]!.reps.find((r) => r.id === 'val')!;
+    expect(val.reasons[0]?.code).toBe('NO_CARRIER_APPOINTMENT');
+  });
+
+  it('holds potential screening matches and never assigns them', () => {
+    const { decision } = route(lead({ screening: { status: 'potential_match', tags: ['ofac'] } }));
+    expect(decision.outcome).toBe('HELD');
+    expect(decision.rep).toBeNull();
+  });
+
+  it('records a WRR ledger and state changes that rotate the assignment', () => {
+    let state: RoutingStateSnapshot = EMPTY_STATE;
+    const picked: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { decision, changes } = route(lead({ id: `L-${i}` }), compile(), state);
+      picked.push(decision.rep!.id);
+      state = applyChanges(state, changes);
+    }
+    expect(picked).toEqual(['alice', 'bob', 'alice', 'bob']);
+    expect(state.pools.default?.reps.alice).toEqual({ assigned: 2, entitled: 2, lastSeq: 3 });
+    expect(state.loads.alice).toEqual({ open: 2, day: '2026-11-24', today: 2 });
+  });
+});
