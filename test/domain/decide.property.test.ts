@@ -1,0 +1,289 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DateTime } from 'luxon';
+import { compileConfigObject } from '../../src/config/load-config.ts';
+import { decide } from '../../src/domain/decision/decide.ts';
+import { LeadSchema, type Lead } from '../../src/domain/lead/lead.schema.ts';
+import { applyChanges, EMPTY_STATE, viewOf, type RoutingStateSnapshot } from '../../src/domain/strategies/routing-state.ts';
+
+/**
+ * Random orgs, leads, times and routing state, checked against an oracle written here
+ * independently of src/domain/eligibility: an ASSIGNED decision's team and rep must pass every
+ * check at the decision time; REFUSED (for lack of candidates) iff no lawful pair exists.
+ */
+const JURISDICTIONS = ['GB', 'US', 'US-TX', 'IE'] as const;
+const LEAD_JURISDICTIONS = ['GB', 'US-TX', 'US-NY', 'IE', 'GB', 'FR'] as const;
+const LINES = ['inv', 'life', 'sec'] as const;
+const CTYPES = ['retail', 'professional', 'eligible_counterparty'] as const;
+const ZONES = ['Europe/London', 'America/New_York', 'America/Chicago', 'Asia/Dubai', 'UTC'] as const;
+const DAY = 86_400_000;
+const BASE = Date.parse('2026-11-24T00:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const sub = <T,>(items: readonly T[], min = 1) => fc.subarray([...items], { minLength: min });
+/** Mostly the full set, sometimes a subset: dense enough that assignments are common, sparse enough to exercise every refusal. */
+const mostly = <T,>(items: readonly T[]) => fc.oneof({ weight: 3, arbitrary: fc.constant([...items]) }, { weight: 2, arbitrary: sub(items) });
+
+const grantArb = fc.record({
+  jurisdiction: fc.constantFrom(...JURISDICTIONS),
+  productLines: mostly(LINES),
+  customerTypes: mostly(CTYPES),
+  fromDays: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: -400, max: -2 }) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 3 }) }),
+  lengthDays: fc.oneof(
+    { weight: 3, arbitrary: fc.constant(undefined) },
+    { weight: 2, arbitrary: fc.integer({ min: 400, max: 900 }) },
+    { weight: 2, arbitrary: fc.integer({ min: 1, max: 450 }) },
+  ),
+  status: fc.oneof({ weight: 8, arbitrary: fc.constant('active') }, { weight: 1, arbitrary: fc.constantFrom('suspended', 'lapsed') }),
+});
+
+const orgArb = fc
+  .record({
+    entities: fc.integer({ min: 1, max: 3 }),
+    products: fc.array(
+      fc.record({
+        productLines: sub(LINES),
+        complexity: fc.constantFrom('non_complex', 'complex'),
+        massMarket: fc.boolean(),
+        targetCustomerTypes: mostly(CTYPES),
+        requiresAppointment: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
+    teams: fc.array(
+      fc.record({
+        entity: fc.nat(),
+        jurisdictions: mostly(JURISDICTIONS),
+        productLines: mostly(LINES),
+        customerTypes: mostly(CTYPES),
+        massMarketOnly: fc.boolean(),
+        capabilities: mostly(['appropriateness_assessment', 'enhanced_due_diligence'] as const),
+      }),
+      { minLength: 1, maxLength: 5 },
+    ),
+    reps: fc.array(
+      fc.record({
+        team: fc.nat(),
+        timeZone: fc.constantFrom(...ZONES),
+        hours: fc.option(fc.constantFrom('09:00-17:00', '08:00-20:00', '00:00-24:00'), { nil: undefined }),
+        ooo: fc.option(fc.record({ from: fc.integer({ min: -3, max: 3 }), len: fc.integer({ min: 1, max: 4 }) }), { nil: undefined }),
+        status: fc.constantFrom('active', 'active', 'active', 'active', 'paused', 'inactive'),
+        maxOpenLeads: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+        maxLeadsPerDay: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+        weight: fc.integer({ min: 1, max: 3 }),
+        massMarketOnly: fc.boolean(),
+        capabilities: fc.subarray(['appropriateness_assessment'] as const),
+        grants: fc.array(grantArb, { minLength: 2, maxLength: 5 }),
+        appointment: fc.option(grantArb, { nil: undefined, freq: 3 }),
+      }),
+      { minLength: 1, maxLength: 14 },
+    ),
+    firmGrants: fc.array(fc.record({ entity: fc.nat(), grant: grantArb }), { minLength: 4, maxLength: 14 }),
+    rules: fc.array(
+      fc.record({
+        when: fc.oneof(
+          fc.constant(undefined),
+          fc.record({ field: fc.constant('score'), op: fc.constant('gte'), value: fc.integer({ min: 0, max: 100 }) }),
+          fc.record({ field: fc.constant('jurisdiction'), op: fc.constant('within'), value: sub(JURISDICTIONS) }),
+        ),
+        teams: fc.oneof(fc.constant('all' as const), fc.array(fc.nat(), { minLength: 1, maxLength: 3 })),
+        chain: fc.subarray(['account-owner', 'team-priority', 'least-loaded', 'language-match', 'weighted-round-robin'] as const),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+  })
+  .map((g) => {
+    const grant = (id: string, holder: object, x: fc.RecordValue<typeof grantArb>, extra: object = {}) => ({
+      id,
+      holder,
+      regulator: 'REG',
+      jurisdiction: x.jurisdiction,
+      activity: 'act',
+      productLines: x.productLines,
+      customerTypes: x.customerTypes,
+      validFrom: iso(BASE + x.fromDays * DAY),
+      ...(x.lengthDays ? { validTo: iso(BASE + (x.fromDays + x.lengthDays) * DAY) } : {}),
+      status: x.status,
+      ...extra,
+    });
+    const entities = Array.from({ length: g.entities }, (_, i) => ({ id: `e${i}`, name: `E${i}`, homeJurisdiction: 'GB' }));
+    const teams = g.teams.map((t, i) => ({
+      id: `t${i}`,
+      name: `T${i}`,
+      entity: `e${t.entity % g.entities}`,
+      mandate: { jurisdictions: t.jurisdictions, productLines: t.productLines, customerTypes: t.customerTypes },
+      massMarketOnly: t.massMarketOnly,
+      capabilities: t.capabilities,
+    }));
+    const reps = g.reps.map((r, i) => ({
+      id: `r${i}`,
+      name: `R${i}`,
+      team: `t${r.team % teams.length}`,
+      timeZone: r.timeZone,
+      ...(r.hours ? { workingHours: { mon: [r.hours], tue: [r.hours], wed: [r.hours], thu: [r.hours], fri: [r.hours] } } : {}),
+      outOfOffice: r.ooo ? [{ from: iso(BASE + r.ooo.from * DAY), to: iso(BASE + (r.ooo.from + r.ooo.len) * DAY) }] : [],
+      status: r.status,
+      capacity: { ...(r.maxOpenLeads ? { maxOpenLeads: r.maxOpenLeads } : {}), ...(r.maxLeadsPerDay ? { maxLeadsPerDay: r.maxLeadsPerDay } : {}) },
+      weight: r.weight,
+      languages: ['en'],
+      massMarketOnly: r.massMarketOnly,
+      capabilities: r.capabilities,
+    }));
+    const usedLines = new Set(g.products.flatMap((p) => p.productLines));
+    const keepLines = (x: fc.RecordValue<typeof grantArb>) => ({ ...x, productLines: x.productLines.filter((l) => usedLines.has(l)) });
+    const licences = [
+      ...g.firmGrants.map((f, i) => grant(`fg${i}`, { kind: 'firm', entity: `e${f.entity % g.entities}` }, keepLines(f.grant))),
+      ...g.reps.flatMap((r, i) => r.grants.map((x, j) => grant(`ig${i}-${j}`, { kind: 'individual', rep: `r${i}` }, keepLines(x)))),
+    ].filter((l) => l.productLines.length > 0);
+    const appointments = g.reps.flatMap((r, i) =>
+      r.appointment
+        ? [{ id: `ap${i}`, rep: `r${i}`, carrier: 'c1', jurisdiction: r.appointment.jurisdiction, productLines: r.appointment.productLines, validFrom: iso(BASE + r.appointment.fromDays * DAY), ...(r.appointment.lengthDays ? { validTo: iso(BASE + (r.appointment.fromDays + r.appointment.lengthDays) * DAY) } : {}), status: r.appointment.status }]
+        : [],
+    );
+    const rules = g.rules.map((r, i) => ({
+      id: `rule${i}`,
+      ...(r.when ? { when: r.when } : {}),
+      then: { kind: 'route', teams: r.teams === 'all' ? 'all' : [...new Set(r.teams.map((t) => `t${t % teams.length}`))], strategy: r.chain.map((kind) => ({ kind })) },
+    }));
+    return {
+      firm: { id: 'f', name: 'F', entities },
+      products: g.products.map((p, i) => ({ id: `p${i}`, name: `P${i}`, ...p, ...(p.requiresAppointment ? { carrier: 'c1' } : {}) })),
+      carriers: [{ id: 'c1', name: 'C1' }],
+      teams,
+      reps,
+      licences,
+      appointments,
+      rules,
+    };
+  });
+
+const leadArb = (products: number) =>
+  fc.record({
+    jurisdiction: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...LEAD_JURISDICTIONS.slice(0, 5)) }, { weight: 1, arbitrary: fc.constant(LEAD_JURISDICTIONS[5]) }),
+    product: fc.nat({ max: products - 1 }),
+    category: fc.constantFrom(...CTYPES),
+    score: fc.integer({ min: 0, max: 100 }),
+    pep: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    appropriate: fc.boolean(),
+    owner: fc.option(fc.nat({ max: 20 }), { nil: undefined }),
+    minutes: fc.integer({ min: -3 * 24 * 60, max: 3 * 24 * 60 }),
+  });
+
+type Config = ReturnType<typeof orgArb.generate>['value'];
+type Grant = { jurisdiction: string; productLines: string[]; customerTypes?: string[]; validFrom: string; validTo?: string; status: string };
+
+// ---- the oracle: eligibility restated from REGULATORY.md §1/§2 and SPEC R2/R3/R7, sharing no code with src/domain/eligibility
+const covers = (scope: string, j: string) => scope === j || (scope.length === 2 && j.slice(0, 2) === scope);
+const valid = (g: Grant, at: number) => g.status === 'active' && Date.parse(g.validFrom) <= at && (g.validTo === undefined || at < Date.parse(g.validTo));
+const coversAll = (grants: Grant[], j: string, lines: string[], ctype: string | null, at: number) =>
+  lines.every((line) => grants.some((g) => valid(g, at) && covers(g.jurisdiction, j) && g.productLines.includes(line) && (ctype === null || g.customerTypes!.includes(ctype))));
+
+function oracle(config: Config, lead: Lead, at: number, state: RoutingStateSnapshot) {
+  const product = config.products.find((p) => p.id === lead.product)!;
+  const ctype = lead.customer.classification.category;
+  const apprRequired = product.complexity === 'complex' && ctype === 'retail' && lead.customer.appropriateness?.result !== 'appropriate';
+  const pep = lead.screening.status === 'pep';
+  const firmFor = (entity: string) => config.licences.filter((l) => (l.holder as { entity?: string }).entity === entity) as Grant[];
+  const teamLawful = (t: Config['teams'][number]) =>
+    coversAll(firmFor(t.entity), lead.jurisdiction, product.productLines, ctype, at) &&
+    t.mandate.jurisdictions.some((j) => covers(j, lead.jurisdiction)) &&
+    product.productLines.every((l) => t.mandate.productLines.includes(l)) &&
+    t.mandate.customerTypes.includes(ctype) &&
+    !(t.massMarketOnly && !product.massMarket) &&
+    !(apprRequired && !t.capabilities.includes('appropriateness_assessment')) &&
+    !(pep && !t.capabilities.includes('enhanced_due_diligence'));
+  const repLawful = (r: Config['reps'][number], t: Config['teams'][number]) =>
+    coversAll(config.licences.filter((l) => (l.holder as { rep?: string }).rep === r.id) as Grant[], lead.jurisdiction, product.productLines, ctype, at) &&
+    (!product.requiresAppointment || coversAll(config.appointments.filter((a) => a.rep === r.id) as Grant[], lead.jurisdiction, product.productLines, null, at)) &&
+    !(r.massMarketOnly && !product.massMarket) &&
+    !(apprRequired && ![...r.capabilities, ...t.capabilities].includes('appropriateness_assessment'));
+  const repAvailable = (r: Config['reps'][number]) => {
+    if (r.status !== 'active') return false;
+    if (r.outOfOffice.some((o) => Date.parse(o.from) <= at && at < Date.parse(o.to))) return false;
+    const local = DateTime.fromMillis(at, { zone: r.timeZone });
+    if (r.workingHours) {
+      const day = (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const)[local.weekday - 1]!;
+      const ranges = (r.workingHours as Record<string, string[] | undefined>)[day] ?? [];
+      const m = local.hour * 60 + local.minute;
+      if (!ranges.some((x) => { const [a, b] = x.split('-').map((h) => Number(h.slice(0, 2)) * 60 + Number(h.slice(3))) as [number, number]; return m >= a && m < b; })) return false;
+    }
+    const load = state.loads[r.id];
+    if (r.capacity.maxOpenLeads !== undefined && (load?.open ?? 0) >= r.capacity.maxOpenLeads) return false;
+    const today = load && load.day === local.toISODate() ? load.today : 0;
+    if (r.capacity.maxLeadsPerDay !== undefined && today >= r.capacity.maxLeadsPerDay) return false;
+    return true;
+  };
+  return { teamLawful, repLawful, repAvailable, product };
+}
+
+function toLead(config: Config, x: fc.RecordValue<ReturnType<typeof leadArb>>, i: number): { lead: Lead; at: number } {
+  const lead = LeadSchema.parse({
+    id: `L${i}`,
+    jurisdiction: x.jurisdiction,
+    product: `p${x.product}`,
+    score: x.score,
+    customer: { classification: { category: x.category }, ...(x.appropriate ? { appropriateness: { assessedAt: '2026-06-01', result: 'appropriate' } } : {}) },
+    screening: { status: x.pep ? 'pep' : 'clear' },
+    language: 'en',
+    ...(x.owner !== undefined && x.owner < config.reps.length ? { account: { id: 'acc', ownerRep: `r${x.owner}` } } : {}),
+  });
+  return { lead, at: BASE + 12 * 3_600_000 + x.minutes * 60_000 };
+}
+
+describe('decide — properties', () => {
+  it('never assigns an ineligible pair; REFUSED iff no lawful pair; QUEUED iff lawful but none available; replays exactly', () => {
+    const seen = new Map<string, number>();
+    fc.assert(
+      fc.property(
+        orgArb.chain((config) => fc.tuple(fc.constant(config), fc.array(leadArb(config.products.length), { minLength: 1, maxLength: 12 }))),
+        ([config, leads]) => {
+          const compiled = compileConfigObject(config);
+          if (!compiled.ok) throw new Error(JSON.stringify(compiled.error));
+          const org = compiled.value.org;
+          let state: RoutingStateSnapshot = EMPTY_STATE;
+          leads.forEach((x, i) => {
+            const { lead, at } = toLead(config, x, i);
+            const result = decide({ org, lead, at, state: viewOf(state), decisionId: `d${i}` });
+            const { decision } = result;
+            const key = `${decision.outcome}:${decision.reasons[0]?.code}`;
+            seen.set(key, (seen.get(key) ?? 0) + 1);
+            // Replay: the same inputs give the same bytes.
+            expect(JSON.stringify(decide({ org, lead, at, state: viewOf(state), decisionId: `d${i}` }).decision)).toBe(JSON.stringify(decision));
+            const o = oracle(config, lead, at, state);
+            const rule = decision.rule ? config.rules.find((r) => r.id === decision.rule!.id) : undefined;
+            const ruleTeams = rule ? (rule.then.teams === 'all' ? config.teams : config.teams.filter((t) => (rule.then.teams as string[]).includes(t.id))) : [];
+            const lawfulPairs = ruleTeams.flatMap((t) => (o.teamLawful(t) ? config.reps.filter((r) => r.team === t.id && o.repLawful(r, t)).map((r) => ({ t, r })) : []));
+            const eligiblePairs = lawfulPairs.filter((p) => o.repAvailable(p.r));
+            if (decision.outcome === 'ASSIGNED') {
+              expect(eligiblePairs.map((p) => `${p.t.id}/${p.r.id}`)).toContain(`${decision.team!.id}/${decision.rep!.id}`);
+            }
+            if (decision.rule && decision.reasons[0]?.code !== 'NO_RULE_MATCHED') {
+              // A route rule fired: the outcome is decided by the lawful/eligible sets alone.
+              const expected = eligiblePairs.length > 0 ? 'ASSIGNED' : lawfulPairs.length > 0 ? 'QUEUED' : 'REFUSED';
+              expect(decision.outcome).toBe(expected);
+            }
+            if (decision.outcome === 'REFUSED' && decision.reasons[0]?.code === 'JURISDICTION_NOT_LICENSED') {
+              const firm = config.licences.filter((l) => (l.holder as { kind: string }).kind === 'firm') as Grant[];
+              expect(firm.some((g) => valid(g, at) && covers(g.jurisdiction, lead.jurisdiction))).toBe(false);
+            }
+            if (decision.outcome === 'REFUSED' && decision.reasons[0]?.code === 'PRODUCT_OUTSIDE_TARGET_MARKET') {
+              expect(o.product.targetCustomerTypes).not.toContain(lead.customer.classification.category);
+            }
+            state = applyChanges(state, result.changes);
+            // Capacity: open leads never exceed a cap.
+            for (const r of config.reps) {
+              if (r.capacity.maxOpenLeads !== undefined) expect(state.loads[r.id]?.open ?? 0).toBeLessThanOrEqual(r.capacity.maxOpenLeads);
+            }
+          });
+        },
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
+    );
+    // Guard against a vacuous pass: the generator must reach every interesting outcome.
+    const count = (prefix: string) => [...seen].filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
+    expect(count('ASSIGNED'), JSON.stringify([...seen])).toBeGreaterThan(50);
+    expect(count('QUEUED:NO_AVAILABLE_REP')).toBeGreaterThan(10);
+    expect(count('REFUSED:NO_LAWFUL_CANDIDATE')).toBeGreaterThan(50);
+    expect(count('REFUSED:JURISDICTION_NOT_LICENSED')).toBeGreaterThan(10);
+  });
+});
