@@ -117,7 +117,7 @@ export async function loadConfig(path: string, baseDir = process.cwd()): Promise
     const data = parseFile(shown, await readFile(file, 'utf8'), problems);
     if (data) fragments.push({ file: shown, data });
   }
-  if (problems.length > 0) return err(problems);
+  // Files that parsed are still merged and checked, so one syntax error does not hide other problems.
   return compileFragments(fragments, problems, files);
 }
 

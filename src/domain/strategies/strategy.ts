@@ -1,5 +1,5 @@
 import type { Lead } from '../lead/lead.ts';
-import type { CompiledRep, CompiledTeam } from '../org/compiled-org.ts';
+import type { CompiledRep, CompiledTeam } from '../org/compiled-entities.ts';
 import type { ProductConfig } from '../org/org-config.schema.ts';
 import type { RoutingStateView, StateChanges } from './routing-state.ts';
 

@@ -1,0 +1,145 @@
+/**
+ * `remit screen` — screen a name or a CSV of people against sanctions/PEP lists; `remit screen pairs` — score
+ * name pairs. Thin layer over src/screening. Exit codes: 0 ok, 2 invalid input, 1 unexpected.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { Command } from 'commander';
+import { BatchInputError, scorePairsCsv, screenPeopleCsv } from '../../screening/batch-screen.ts';
+import { ListLoadError } from '../../screening/list-error.ts';
+import { ScreeningService } from '../../screening/screening-service.ts';
+import { DEFAULT_THRESHOLD } from '../../screening/matcher.ts';
+
+export class UsageError extends Error {}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function parseThreshold(v: string | undefined): number {
+  if (v === undefined) return DEFAULT_THRESHOLD;
+  const t = Number(v);
+  if (!Number.isFinite(t) || t < 0 || t > 1) throw new UsageError(`--threshold must be a number in [0,1], got ${v}`);
+  return t;
+}
+
+function exitCodeFor(e: unknown): number {
+  return e instanceof ListLoadError || e instanceof BatchInputError || e instanceof UsageError ? 2 : 1;
+}
+
+async function run(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    process.stderr.write(`remit screen: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = exitCodeFor(e);
+  }
+}
+
+function openOut(path: string | undefined): { out: Writable; done: () => Promise<void> } {
+  if (!path) return { out: process.stdout, done: async () => {} };
+  const out = createWriteStream(path);
+  return {
+    out,
+    done: async () => {
+      out.end();
+      await once(out, 'finish');
+    },
+  };
+}
+
+function openIn(path: string) {
+  const s = createReadStream(path);
+  // surface a missing file as invalid input (exit 2)
+  s.on('error', () => {});
+  return s;
+}
+
+async function assertReadable(path: string): Promise<void> {
+  const { access } = await import('node:fs/promises');
+  try {
+    await access(path);
+  } catch {
+    throw new UsageError(`cannot read ${path}`);
+  }
+}
+
+interface ScreenOpts {
+  list?: string[];
+  name?: string;
+  dob?: string;
+  country?: string;
+  kind?: string;
+  in?: string;
+  out?: string;
+  threshold?: string;
+  limit?: string;
+}
+
+export function registerScreenCommand(program: Command): void {
+  const screen = program
+    .command('screen')
+    .enablePositionalOptions()
+    .description('screen a name (or a CSV of people) against sanctions/PEP lists; lists as [type:]path')
+    .option('--list <path>', 'list file or directory, optionally "type:path" (ofac-sdn, un-xml, ftm-jsonl, os-simple-csv, senzing-jsonl, blocklist-csv); repeatable', collect, [])
+    .option('--name <name>', 'name to screen')
+    .option('--dob <date>', 'date of birth (YYYY, YYYY-MM or YYYY-MM-DD)')
+    .option('--country <cc>', 'nationality/country (ISO alpha-2 or name)')
+    .option('--kind <kind>', 'person | organisation | vessel | aircraft')
+    .option('--in <csv>', 'CSV of people: full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality')
+    .option('--out <jsonl>', 'output JSON lines (default stdout)')
+    .option('--threshold <t>', `match threshold (default ${DEFAULT_THRESHOLD})`)
+    .option('--limit <n>', 'maximum hits per query', '10')
+    .action(async (opts: ScreenOpts) =>
+      run(async () => {
+        const threshold = parseThreshold(opts.threshold);
+        const limit = Number(opts.limit ?? '10');
+        if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+        if (!opts.list || opts.list.length === 0) throw new UsageError('at least one --list is required');
+        if (!opts.name && !opts.in) throw new UsageError('give --name or --in');
+        if (opts.name && opts.in) throw new UsageError('give either --name or --in, not both');
+        const kind = opts.kind?.toLowerCase();
+        if (kind && !['person', 'organisation', 'organization', 'vessel', 'aircraft'].includes(kind)) throw new UsageError(`unknown --kind ${opts.kind}`);
+        if (opts.in) await assertReadable(opts.in);
+        const service = new ScreeningService({ now: () => new Date() });
+        const versions = service.loadAll(opts.list);
+        if (opts.name) {
+          const res = service.screen(
+            {
+              name: opts.name,
+              ...(opts.dob ? { dob: opts.dob } : {}),
+              ...(opts.country ? { country: opts.country } : {}),
+              ...(kind ? { kind: kind === 'organization' ? 'organisation' : (kind as 'person') } : {}),
+            },
+            { threshold, limit },
+          );
+          const { out, done } = openOut(opts.out);
+          out.write(`${JSON.stringify(res, null, 2)}\n`);
+          await done();
+          return;
+        }
+        const { out, done } = openOut(opts.out);
+        const summary = await screenPeopleCsv(service, openIn(opts.in!), out, { threshold, limit });
+        await done();
+        process.stderr.write(`screened ${summary.rows} rows, ${summary.matches} potential matches, lists: ${versions.map((v) => `${v.listId}(${v.entryCount}, sha256 ${v.sha256.slice(0, 12)})`).join(', ')}\n`);
+      }),
+    );
+
+  screen
+    .command('pairs')
+    .description('score name pairs from a CSV with columns schema,name1,name2 (one JSON line per row)')
+    .requiredOption('--in <csv>', 'input CSV')
+    .option('--out <jsonl>', 'output JSON lines (default stdout)')
+    .option('--threshold <t>', `match threshold (default ${DEFAULT_THRESHOLD})`)
+    .action(async (opts: { in: string; out?: string; threshold?: string }) =>
+      run(async () => {
+        const threshold = parseThreshold(opts.threshold);
+        await assertReadable(opts.in);
+        const { out, done } = openOut(opts.out);
+        const summary = await scorePairsCsv(openIn(opts.in), out, threshold);
+        await done();
+        process.stderr.write(`scored ${summary.rows} pairs, ${summary.matches} matches at threshold ${threshold}\n`);
+      }),
+    );
+}

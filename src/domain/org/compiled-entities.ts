@@ -1,0 +1,42 @@
+import type { Authority } from '../eligibility/licence-coverage.ts';
+import type { Capability, CustomerType, ExperienceLevel, LicenceGrantConfig } from './org-config.schema.ts';
+
+/** Teams, reps and grants as indexed for routing. */
+export interface CompiledTeam {
+  readonly id: string;
+  readonly name: string;
+  readonly entity: string;
+  readonly mandate: { readonly jurisdictions: readonly string[]; readonly productLines: readonly string[]; readonly customerTypes: readonly CustomerType[] };
+  readonly massMarketOnly: boolean;
+  readonly capabilities: readonly Capability[];
+  /** Reps in config order. */
+  readonly reps: readonly CompiledRep[];
+}
+
+export interface CompiledRep {
+  readonly id: string;
+  readonly name: string;
+  readonly teamId: string;
+  readonly timeZone: string;
+  /** Index 1..7 (ISO weekday) → [startMinute, endMinute) ranges; null = always working. */
+  readonly workingMinutes: readonly (readonly (readonly [number, number])[])[] | null;
+  readonly outOfOffice: readonly { readonly fromMs: number; readonly toMs: number; readonly reason?: string | undefined }[];
+  readonly status: 'active' | 'paused' | 'inactive';
+  readonly capacity: { readonly maxOpenLeads?: number | undefined; readonly maxLeadsPerDay?: number | undefined };
+  readonly skills: readonly string[];
+  readonly languages: readonly string[];
+  readonly experience: ExperienceLevel;
+  readonly weight: number;
+  readonly territory?: { readonly jurisdictions: readonly string[]; readonly postalPrefixes: readonly string[]; readonly timeZones: readonly string[] } | undefined;
+  readonly massMarketOnly: boolean;
+  /** Rep's own capabilities plus its team's. */
+  readonly capabilities: readonly Capability[];
+  readonly grants: readonly GrantAuthority[];
+  readonly appointments: readonly (Authority & { readonly carrier: string })[];
+}
+
+export interface GrantAuthority extends Authority {
+  readonly regulator: string;
+  readonly activity: string;
+  readonly source: LicenceGrantConfig;
+}
