@@ -37,6 +37,8 @@ const grantArb = fc.record({
   status: fc.oneof({ weight: 8, arbitrary: fc.constant('active') }, { weight: 1, arbitrary: fc.constantFrom('suspended', 'lapsed') }),
 });
 
+type GrantGen = typeof grantArb extends fc.Arbitrary<infer T> ? T : never;
+
 const orgArb = fc
   .record({
     entities: fc.integer({ min: 1, max: 3 }),
@@ -93,7 +95,7 @@ const orgArb = fc
     ),
   })
   .map((g) => {
-    const grant = (id: string, holder: object, x: fc.RecordValue<typeof grantArb>, extra: object = {}) => ({
+    const grant = (id: string, holder: object, x: GrantGen, extra: object = {}) => ({
       id,
       holder,
       regulator: 'REG',
@@ -130,7 +132,7 @@ const orgArb = fc
       capabilities: r.capabilities,
     }));
     const usedLines = new Set(g.products.flatMap((p) => p.productLines));
-    const keepLines = (x: fc.RecordValue<typeof grantArb>) => ({ ...x, productLines: x.productLines.filter((l) => usedLines.has(l)) });
+    const keepLines = (x: GrantGen) => ({ ...x, productLines: x.productLines.filter((l) => usedLines.has(l)) });
     const licences = [
       ...g.firmGrants.map((f, i) => grant(`fg${i}`, { kind: 'firm', entity: `e${f.entity % g.entities}` }, keepLines(f.grant))),
       ...g.reps.flatMap((r, i) => r.grants.map((x, j) => grant(`ig${i}-${j}`, { kind: 'individual', rep: `r${i}` }, keepLines(x)))),
@@ -169,7 +171,8 @@ const leadArb = (products: number) =>
     minutes: fc.integer({ min: -3 * 24 * 60, max: 3 * 24 * 60 }),
   });
 
-type Config = ReturnType<typeof orgArb.generate>['value'];
+type Config = typeof orgArb extends fc.Arbitrary<infer T> ? T : never;
+type LeadGen = ReturnType<typeof leadArb> extends fc.Arbitrary<infer T> ? T : never;
 type Grant = { jurisdiction: string; productLines: string[]; customerTypes?: string[]; validFrom: string; validTo?: string; status: string };
 
 // ---- the oracle: eligibility restated from REGULATORY.md §1/§2 and SPEC R2/R3/R7, sharing no code with src/domain/eligibility
@@ -216,7 +219,7 @@ function oracle(config: Config, lead: Lead, at: number, state: RoutingStateSnaps
   return { teamLawful, repLawful, repAvailable, product };
 }
 
-function toLead(config: Config, x: fc.RecordValue<ReturnType<typeof leadArb>>, i: number): { lead: Lead; at: number } {
+function toLead(config: Config, x: LeadGen, i: number): { lead: Lead; at: number } {
   const lead = LeadSchema.parse({
     id: `L${i}`,
     jurisdiction: x.jurisdiction,

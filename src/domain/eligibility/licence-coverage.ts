@@ -41,19 +41,43 @@ export function checkCoverage(
   at: number,
   codes: CoverageCodes,
 ): Coverage {
+  // Fast path, allocation-free apart from the result: most checks on the hot path pass.
+  const reliedOn: string[] = [];
+  let allCovered = true;
+  for (const line of productLines) {
+    let found: Authority | undefined;
+    for (const a of authorities) {
+      if (isValidAt(a, at) && jurisdictionCovers(a.jurisdiction, jurisdiction) && a.productLines.includes(line) && (customerType === null || a.customerTypes?.includes(customerType))) {
+        found = a;
+        break;
+      }
+    }
+    if (!found) {
+      allCovered = false;
+      break;
+    }
+    if (!reliedOn.includes(found.id)) reliedOn.push(found.id);
+  }
+  return allCovered ? { covered: true, reliedOn } : diagnose(authorities, jurisdiction, productLines, customerType, at, codes);
+}
+
+/** Why coverage failed: an authority that would have covered the lead but is not valid is named first, else what is lacking. */
+function diagnose(
+  authorities: readonly Authority[],
+  jurisdiction: string,
+  productLines: readonly string[],
+  customerType: CustomerType | null,
+  at: number,
+  codes: CoverageCodes,
+): Coverage & { covered: false } {
   const inJurisdiction = authorities.filter((a) => jurisdictionCovers(a.jurisdiction, jurisdiction));
   if (inJurisdiction.length === 0) return { covered: false, code: codes.noneInJurisdiction, detail: `none held for ${jurisdiction}` };
-  const reliedOn: string[] = [];
   for (const line of productLines) {
     const forLine = inJurisdiction.filter((a) => a.productLines.includes(line));
     if (forLine.length === 0) return { covered: false, code: codes.productLine, detail: `no ${line} authority in ${jurisdiction}` };
     const forCustomer = customerType === null ? forLine : forLine.filter((a) => a.customerTypes?.includes(customerType));
     if (forCustomer.length === 0) return { covered: false, code: codes.customerType, detail: `${line} in ${jurisdiction} not for ${customerType} customers` };
-    const valid = forCustomer.find((a) => isValidAt(a, at));
-    if (valid) {
-      if (!reliedOn.includes(valid.id)) reliedOn.push(valid.id);
-      continue;
-    }
+    if (forCustomer.some((a) => isValidAt(a, at))) continue;
     const inactive = forCustomer.find((a) => a.status !== 'active');
     if (inactive) return { covered: false, code: codes.inactive, detail: `${inactive.id} is ${inactive.status}` };
     const future = forCustomer.find((a) => a.validFromMs > at);
@@ -61,7 +85,7 @@ export function checkCoverage(
     const latest = forCustomer.reduce((x, y) => (y.validToMs > x.validToMs ? y : x));
     return { covered: false, code: codes.expired, detail: `${latest.id} expired ${new Date(latest.validToMs).toISOString()}` };
   }
-  return { covered: true, reliedOn };
+  throw new Error('diagnose called for covered authorities');
 }
 
 export const FIRM_CODES: CoverageCodes = {

@@ -31,7 +31,21 @@ export function zoneOffsetMinutes(zone: string, epochMs: number): number {
   return offset;
 }
 
+// Routing asks for many reps in the same few zones at the same instant: remember the last
+// minute computed per zone.
+const lastByZone = new Map<string, { minute: number; parts: ZonedParts }>();
+
 export function zonedParts(zone: string, epochMs: number): ZonedParts {
+  const minute = Math.floor(epochMs / 60_000);
+  const last = lastByZone.get(zone);
+  if (last !== undefined && last.minute === minute) return last.parts;
+  const parts = computeZonedParts(zone, minute * 60_000);
+  if (lastByZone.size > 10_000) lastByZone.clear();
+  lastByZone.set(zone, { minute, parts });
+  return parts;
+}
+
+function computeZonedParts(zone: string, epochMs: number): ZonedParts {
   const offsetMinutes = zoneOffsetMinutes(zone, epochMs);
   const local = new Date(epochMs + offsetMinutes * 60_000);
   const jsDay = local.getUTCDay();

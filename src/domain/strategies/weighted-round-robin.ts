@@ -24,6 +24,14 @@ const EPSILON = 1e-9;
  * rep back from out-of-office resumes where they left: neither flooded with catch-up nor starved.
  * Ties: larger shortfall, then fewer assigned, then least recently assigned, then rep id.
  */
+/** Does `a` take precedence over `b`? Larger shortfall, then fewer assigned, then least recently assigned, then rep id. */
+function before(a: LedgerRow, b: LedgerRow): boolean {
+  if (Math.abs(a.shortfall - b.shortfall) > EPSILON) return a.shortfall > b.shortfall;
+  if (a.assigned !== b.assigned) return a.assigned < b.assigned;
+  if (a.lastSeq !== b.lastSeq) return a.lastSeq < b.lastSeq;
+  return a.rep < b.rep;
+}
+
 export const weightedRoundRobin = (pool: string): StrategyStep => ({
   kind: 'weighted-round-robin',
   pool,
@@ -35,17 +43,14 @@ export const weightedRoundRobin = (pool: string): StrategyStep => ({
       const entitled = prev.entitled + targetShare;
       return { rep: c.rep.id, weight: c.rep.weight, targetShare, assigned: prev.assigned, entitled, shortfall: entitled - prev.assigned, lastSeq: prev.lastSeq };
     });
-    const order = rows
-      .map((row, i) => ({ row, candidate: candidates[i] as Candidate }))
-      .sort(
-        (a, b) =>
-          (Math.abs(b.row.shortfall - a.row.shortfall) > EPSILON ? b.row.shortfall - a.row.shortfall : 0) ||
-          a.row.assigned - b.row.assigned ||
-          a.row.lastSeq - b.row.lastSeq ||
-          (a.row.rep < b.row.rep ? -1 : a.row.rep > b.row.rep ? 1 : 0),
-      );
-    const winner = order[0]!;
-    const tied = order.filter((o) => Math.abs(o.row.shortfall - winner.row.shortfall) <= EPSILON).map((o) => o.row.rep);
+    // Linear scan, not a sort: the ledger row order stays the candidates' order for the record.
+    let best = 0;
+    for (let i = 1; i < rows.length; i++) if (before(rows[i]!, rows[best]!)) best = i;
+    const winner = { row: rows[best]!, candidate: candidates[best] as Candidate };
+    const tied = rows
+      .filter((r) => Math.abs(r.shortfall - winner.row.shortfall) <= EPSILON)
+      .map((r) => r.rep)
+      .sort();
     const seq = ctx.state.poolSeq(pool) + 1;
     const entries: Record<string, LedgerEntry> = {};
     for (const row of rows) {

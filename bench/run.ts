@@ -1,0 +1,39 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { runEngineBench } from './engine.bench.ts';
+
+/**
+ * `npm run bench`: runs every benchmark part, prints each result and writes them all to
+ * bench/results/latest.json (and a dated copy). Parts: engine, screening (when present).
+ * Usage: npm run bench [-- --only engine|screening]
+ */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const parts: Record<string, () => Promise<unknown>> = {
+  engine: () => runEngineBench({ decisions: 20_000 }),
+  screening: async () => (await import('./screening.bench.ts')).runScreeningBench(),
+};
+
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+};
+for (const [name, run] of Object.entries(parts)) {
+  if (only && only !== name) continue;
+  console.log(`\n=== ${name} ===`);
+  const started = Date.now();
+  try {
+    const r = await run();
+    results[name] = r;
+    console.log(JSON.stringify(r, null, 2));
+  } catch (e) {
+    results[name] = { error: String(e) };
+    console.error(`${name} failed:`, e);
+    process.exitCode = 1;
+  }
+  console.log(`(${name}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+await mkdir('bench/results', { recursive: true });
+const text = `${JSON.stringify(results, null, 2)}\n`;
+await writeFile('bench/results/latest.json', text);
+await writeFile(`bench/results/${results.date as string}.json`.replace(/:/g, '-'), text);
+console.log('\nwritten bench/results/latest.json');
