@@ -3,6 +3,7 @@ import { CliFailure, reportFailure } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
 import { registerRouteCommand } from './commands/route.command.ts';
 import { registerSchemaCommand } from './commands/schema.command.ts';
+import { registerScreenCommand } from './commands/screen.command.ts';
 import { registerValidateCommand } from './commands/validate.command.ts';
 
 /** `remit` — thin adapter: parse arguments, call a use case, print, exit with a documented code. */
@@ -11,6 +12,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   registerRouteCommand(program, exit);
   registerValidateCommand(program);
   registerSchemaCommand(program);
+  registerScreenCommand(program);
   return program;
 }
 
@@ -21,7 +23,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   });
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
-    return code;
+    // Some commands (screen) report through process.exitCode; a routing outcome code wins when set.
+    return code !== EXIT.ok ? code : Number(process.exitCode ?? EXIT.ok);
   } catch (e) {
     if (e instanceof CliFailure) return reportFailure(e);
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;

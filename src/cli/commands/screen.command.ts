@@ -77,69 +77,76 @@ interface ScreenOpts {
   limit?: string;
 }
 
+async function runPairs(opts: ScreenOpts): Promise<void> {
+  const threshold = parseThreshold(opts.threshold);
+  if (!opts.in) throw new UsageError('screen pairs needs --in <csv> (columns schema,name1,name2)');
+  await assertReadable(opts.in);
+  const { out, done } = openOut(opts.out);
+  const summary = await scorePairsCsv(openIn(opts.in), out, threshold);
+  await done();
+  process.stderr.write(`scored ${summary.rows} pairs, ${summary.matches} matches at threshold ${threshold}\n`);
+}
+
+async function runScreen(opts: ScreenOpts): Promise<void> {
+  const threshold = parseThreshold(opts.threshold);
+  const limit = Number(opts.limit ?? '10');
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+  if (!opts.list || opts.list.length === 0) throw new UsageError('at least one --list is required');
+  if (!opts.name && !opts.in) throw new UsageError('give --name or --in');
+  if (opts.name && opts.in) throw new UsageError('give either --name or --in, not both');
+  const kind = opts.kind?.toLowerCase();
+  if (kind && !['person', 'organisation', 'organization', 'vessel', 'aircraft'].includes(kind)) throw new UsageError(`unknown --kind ${opts.kind}`);
+  if (opts.in) await assertReadable(opts.in);
+  const service = new ScreeningService({ now: () => new Date() });
+  const versions = service.loadAll(opts.list);
+  const { out, done } = openOut(opts.out);
+  if (opts.name) {
+    const res = service.screen(
+      {
+        name: opts.name,
+        ...(opts.dob ? { dob: opts.dob } : {}),
+        ...(opts.country ? { country: opts.country } : {}),
+        ...(kind ? { kind: kind === 'organization' ? 'organisation' : (kind as 'person') } : {}),
+      },
+      { threshold, limit },
+    );
+    out.write(`${JSON.stringify(res, null, 2)}\n`);
+    await done();
+    return;
+  }
+  const summary = await screenPeopleCsv(service, openIn(opts.in!), out, { threshold, limit });
+  await done();
+  process.stderr.write(
+    `screened ${summary.rows} rows, ${summary.matches} potential matches, lists: ${versions.map((v) => `${v.listId}(${v.entryCount}, sha256 ${v.sha256.slice(0, 12)})`).join(', ')}\n`,
+  );
+}
+
+/**
+ * Adds `screen` to the program:
+ *   remit screen --list <[type:]path> [--list …] --name "<name>" [--dob <date>] [--country <cc>]
+ *   remit screen --list … --in people.csv [--out hits.jsonl]
+ *   remit screen pairs --in pairs.csv [--out out.jsonl]
+ * ("pairs" is an optional mode argument rather than a sub-command so that --in/--out mean the same in both.)
+ */
 export function registerScreenCommand(program: Command): void {
-  const screen = program
+  program
     .command('screen')
-    .enablePositionalOptions()
-    .description('screen a name (or a CSV of people) against sanctions/PEP lists; lists as [type:]path')
+    .description('screen a name (or a CSV of people) against sanctions/PEP lists; "screen pairs" scores name pairs')
+    .argument('[mode]', 'optional: "pairs" to score a CSV of name pairs (columns schema,name1,name2)')
     .option('--list <path>', 'list file or directory, optionally "type:path" (ofac-sdn, un-xml, ftm-jsonl, os-simple-csv, senzing-jsonl, blocklist-csv); repeatable', collect, [])
     .option('--name <name>', 'name to screen')
     .option('--dob <date>', 'date of birth (YYYY, YYYY-MM or YYYY-MM-DD)')
     .option('--country <cc>', 'nationality/country (ISO alpha-2 or name)')
     .option('--kind <kind>', 'person | organisation | vessel | aircraft')
-    .option('--in <csv>', 'CSV of people: full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality')
+    .option('--in <csv>', 'input CSV: people (full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality) or, with "pairs", schema,name1,name2')
     .option('--out <jsonl>', 'output JSON lines (default stdout)')
     .option('--threshold <t>', `match threshold (default ${DEFAULT_THRESHOLD})`)
     .option('--limit <n>', 'maximum hits per query', '10')
-    .action(async (opts: ScreenOpts) =>
+    .action(async (mode: string | undefined, opts: ScreenOpts) =>
       run(async () => {
-        const threshold = parseThreshold(opts.threshold);
-        const limit = Number(opts.limit ?? '10');
-        if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
-        if (!opts.list || opts.list.length === 0) throw new UsageError('at least one --list is required');
-        if (!opts.name && !opts.in) throw new UsageError('give --name or --in');
-        if (opts.name && opts.in) throw new UsageError('give either --name or --in, not both');
-        const kind = opts.kind?.toLowerCase();
-        if (kind && !['person', 'organisation', 'organization', 'vessel', 'aircraft'].includes(kind)) throw new UsageError(`unknown --kind ${opts.kind}`);
-        if (opts.in) await assertReadable(opts.in);
-        const service = new ScreeningService({ now: () => new Date() });
-        const versions = service.loadAll(opts.list);
-        if (opts.name) {
-          const res = service.screen(
-            {
-              name: opts.name,
-              ...(opts.dob ? { dob: opts.dob } : {}),
-              ...(opts.country ? { country: opts.country } : {}),
-              ...(kind ? { kind: kind === 'organization' ? 'organisation' : (kind as 'person') } : {}),
-            },
-            { threshold, limit },
-          );
-          const { out, done } = openOut(opts.out);
-          out.write(`${JSON.stringify(res, null, 2)}\n`);
-          await done();
-          return;
-        }
-        const { out, done } = openOut(opts.out);
-        const summary = await screenPeopleCsv(service, openIn(opts.in!), out, { threshold, limit });
-        await done();
-        process.stderr.write(`screened ${summary.rows} rows, ${summary.matches} potential matches, lists: ${versions.map((v) => `${v.listId}(${v.entryCount}, sha256 ${v.sha256.slice(0, 12)})`).join(', ')}\n`);
-      }),
-    );
-
-  screen
-    .command('pairs')
-    .description('score name pairs from a CSV with columns schema,name1,name2 (one JSON line per row)')
-    .requiredOption('--in <csv>', 'input CSV')
-    .option('--out <jsonl>', 'output JSON lines (default stdout)')
-    .option('--threshold <t>', `match threshold (default ${DEFAULT_THRESHOLD})`)
-    .action(async (opts: { in: string; out?: string; threshold?: string }) =>
-      run(async () => {
-        const threshold = parseThreshold(opts.threshold);
-        await assertReadable(opts.in);
-        const { out, done } = openOut(opts.out);
-        const summary = await scorePairsCsv(openIn(opts.in), out, threshold);
-        await done();
-        process.stderr.write(`scored ${summary.rows} pairs, ${summary.matches} matches at threshold ${threshold}\n`);
+        if (mode === undefined) return runScreen(opts);
+        if (mode === 'pairs') return runPairs(opts);
+        throw new UsageError(`unknown mode "${mode}" (expected "pairs" or none)`);
       }),
     );
 }

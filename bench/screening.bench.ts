@@ -1,0 +1,315 @@
+/**
+ * Screening bench: name-pair precision/recall (dev + held-out halves), cascade separation, UN recall (plain and
+ * typos), PEP recall, false-positive rate of 50,000 negatives against all lists, speed/latency/memory on
+ * OFAC + UN + PEP, and a 500,000-entry synthetic scaling run.
+ * Run standalone: `npx node bench/screening.bench.ts` (SHARED_DIR overrides ../shared).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { compareNames, DEFAULT_THRESHOLD } from '../src/screening/matcher.ts';
+import { ScreeningService } from '../src/screening/screening-service.ts';
+import { emptyEntity, type LoadedList, type ScreeningEntity } from '../src/screening/screening-entity.ts';
+import { parseBirthDate } from '../src/screening/partial-date.ts';
+import { countryCode } from '../src/screening/country-codes.ts';
+import type { ScreeningQuery } from '../src/screening/matcher.ts';
+
+type Row = Record<string, string>;
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const sharedDir = process.env['SHARED_DIR'] ?? resolve(repoRoot, '..', 'shared');
+const dataDir = join(sharedDir, 'data', 'screening');
+const FIXED_NOW = () => new Date('2026-01-01T00:00:00Z');
+
+function csv(file: string): Row[] {
+  return parse(readFileSync(join(dataDir, 'eval', file)), { columns: true, relax_column_count: true, skip_empty_lines: true }) as Row[];
+}
+
+interface Confusion {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+function prf(c: Confusion) {
+  const p = c.tp + c.fp ? c.tp / (c.tp + c.fp) : 0;
+  const r = c.tp + c.fn ? c.tp / (c.tp + c.fn) : 0;
+  return { ...c, n: c.tp + c.fp + c.fn + c.tn, precision: r4(p), recall: r4(r), f1: r4(p + r ? (2 * p * r) / (p + r) : 0) };
+}
+function r4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+function add(c: Confusion, pred: boolean, gold: boolean): void {
+  if (pred && gold) c.tp++;
+  else if (pred) c.fp++;
+  else if (gold) c.fn++;
+  else c.tn++;
+}
+const zero = (): Confusion => ({ tp: 0, fp: 0, fn: 0, tn: 0 });
+
+function half(r: Row): 'dev' | 'held' {
+  const h = createHash('sha256').update(`${r['schema']}|${r['name1']}|${r['name2']}`).digest();
+  return h[0]! % 2 === 0 ? 'dev' : 'held';
+}
+
+function namePairs(threshold: number) {
+  const rows = csv('name-pairs.csv');
+  const c = { dev: zero(), held: zero(), all: zero() };
+  for (const r of rows) {
+    const s = compareNames(r['schema'] ?? '', r['name1'] ?? '', r['name2'] ?? '').score;
+    const gold = r['is_match'] === 'true';
+    add(c[half(r)], s >= threshold, gold);
+    add(c.all, s >= threshold, gold);
+  }
+  return { dev: prf(c.dev), heldOut: prf(c.held), all: prf(c.all), reference: { system: 'OpenSanctions logic-v2 (826-pair version)', precision: 0.762, recall: 0.821, f1: 0.79 } };
+}
+
+function cascade(threshold: number) {
+  const rows = csv('cascade-name-pairs.csv');
+  const c = zero();
+  const ours = { match: [] as number[], non: [] as number[] };
+  const base = { match: [] as number[], non: [] as number[] };
+  for (const r of rows) {
+    const s = compareNames(r['schema'] ?? '', r['name1'] ?? '', r['name2'] ?? '').score;
+    const gold = r['is_match'] === 'true';
+    add(c, s >= threshold, gold);
+    (gold ? ours.match : ours.non).push(s);
+    (gold ? base.match : base.non).push(Number(r['score'] ?? r['baseline'] ?? 0));
+  }
+  const mean = (a: number[]) => r4(a.reduce((x, y) => x + y, 0) / Math.max(1, a.length));
+  const baseC = zero();
+  rows.forEach((r) => add(baseC, Number(r['score'] ?? 0) >= threshold, r['is_match'] === 'true'));
+  return {
+    ours: { ...prf(c), meanScoreMatches: mean(ours.match), meanScoreNonMatches: mean(ours.non), separation: r4(mean(ours.match) - mean(ours.non)) },
+    watchmanBaseline: { ...prf(baseC), meanScoreMatches: mean(base.match), meanScoreNonMatches: mean(base.non), separation: r4(mean(base.match) - mean(base.non)) },
+  };
+}
+
+function personQuery(r: Row): ScreeningQuery {
+  const name = (r['full_name'] ?? '').trim() || [r['first_name'], r['middle_name'], r['last_name']].filter(Boolean).join(' ');
+  const q: ScreeningQuery = { name, kind: 'person' };
+  if (r['date_of_birth']) q.dob = r['date_of_birth'];
+  if (r['nationality']) q.country = r['nationality'];
+  return q;
+}
+
+function recall(service: ScreeningService, file: string, threshold: number) {
+  const rows = csv(file);
+  let hit = 0;
+  for (const r of rows) if (service.screen(personQuery(r), { threshold, limit: 1 }).isMatch) hit++;
+  return { file, rows: rows.length, found: hit, recall: r4(hit / rows.length) };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function timeQueries(service: ScreeningService, queries: ScreeningQuery[], threshold: number) {
+  for (const q of queries.slice(0, 200)) service.screen(q, { threshold }); // warm-up
+  const lat: number[] = [];
+  const t0 = performance.now();
+  for (const q of queries) {
+    const s = performance.now();
+    service.screen(q, { threshold, limit: 10 });
+    lat.push(performance.now() - s);
+  }
+  const total = performance.now() - t0;
+  lat.sort((a, b) => a - b);
+  return { queries: queries.length, perSecond: Math.round((queries.length / total) * 1000), p50ms: r4(percentile(lat, 50)), p99ms: r4(percentile(lat, 99)), maxMs: r4(lat[lat.length - 1] ?? 0) };
+}
+
+/** Deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function perturb(name: string, rnd: () => number): string {
+  const chars = [...name];
+  const ops = 1 + Math.floor(rnd() * 2);
+  for (let k = 0; k < ops; k++) {
+    const i = Math.floor(rnd() * chars.length);
+    const op = rnd();
+    const letter = String.fromCharCode(97 + Math.floor(rnd() * 26));
+    if (op < 0.4) chars[i] = letter;
+    else if (op < 0.7) chars.splice(i, 0, letter);
+    else if (op < 0.9) chars.splice(i, 1);
+    else if (i + 1 < chars.length) [chars[i], chars[i + 1]] = [chars[i + 1]!, chars[i]!];
+  }
+  return chars.join('');
+}
+
+function synthesise(rows: Row[], size: number, seed: number): LoadedList {
+  const rnd = prng(seed);
+  const parts = rows.map((r) => ((r['full_name'] ?? '').split(/\s+/).filter(Boolean)));
+  const entities: ScreeningEntity[] = [];
+  for (let i = 0; i < size; i++) {
+    const a = parts[Math.floor(rnd() * parts.length)]!;
+    const b = parts[Math.floor(rnd() * parts.length)]!;
+    // mix given names of one row with the surname of another, then perturb
+    const name = perturb([...a.slice(0, -1), b[b.length - 1] ?? ''].join(' '), rnd);
+    const e = emptyEntity('synthetic', `S${i}`, 'person', 'synthetic');
+    e.names.push({ value: name, type: 'primary' });
+    const src = rows[Math.floor(rnd() * rows.length)]!;
+    const dob = parseBirthDate(src['date_of_birth'] ?? '');
+    if (dob) e.dobs.push(dob);
+    const cc = countryCode(src['nationality']);
+    if (cc) e.nationalities.push(cc);
+    e.isSanctioned = true;
+    entities.push(e);
+  }
+  return { version: { listId: 'synthetic', sourceType: 'blocklist-csv', files: [], sha256: '', entryCount: size, loadedAt: FIXED_NOW().toISOString() }, entities };
+}
+
+function heapMb(): number {
+  globalThis.gc?.();
+  return Math.round(process.memoryUsage().heapUsed / 1e6);
+}
+
+export async function runScreeningBench(): Promise<object> {
+  if (!existsSync(dataDir)) throw new Error(`screening data not found at ${dataDir} (set SHARED_DIR)`);
+  const threshold = DEFAULT_THRESHOLD;
+  const started = performance.now();
+  const D = (p: string) => join(dataDir, p);
+
+  const pairs = namePairs(threshold);
+  const casc = cascade(threshold);
+
+  const un = new ScreeningService({ now: FIXED_NOW });
+  un.loadAll([`un-xml:${D('un/UN_consolidated.xml')}`]);
+  const pep = new ScreeningService({ now: FIXED_NOW });
+  pep.loadAll([`senzing-jsonl:${D('opensanctions/us_congress_pep.senzing.jsonl')}`]);
+  const recalls = {
+    unPlain: recall(un, 'un-positives.csv', threshold),
+    unTypos: recall(un, 'un-positives-typos.csv', threshold),
+    pep: recall(pep, 'us-congress-pep-positives.csv', threshold),
+  };
+
+  // all lists together
+  const heapBefore = heapMb();
+  const all = new ScreeningService({ now: FIXED_NOW });
+  let t0 = performance.now();
+  all.loadAll([
+    D('ofac/sdn.csv'),
+    D('ofac/cons_prim.csv'),
+    D('un/UN_consolidated.xml'),
+    D('opensanctions/zala.entities.ftm.json'),
+    D('opensanctions/targets.simple.csv'),
+    D('opensanctions/us_congress_pep.senzing.jsonl'),
+  ]);
+  const allLoadMs = Math.round(performance.now() - t0);
+  const negatives = [...csv('negatives-global.csv'), ...csv('negatives-us.csv')];
+  let fp = 0;
+  const fpExamples: { name: string; hit: string; list: string; score: number }[] = [];
+  t0 = performance.now();
+  for (const r of negatives) {
+    const res = all.screen(personQuery(r), { threshold, limit: 1 });
+    if (res.isMatch) {
+      fp++;
+      if (fpExamples.length < 10) fpExamples.push({ name: personQuery(r).name, hit: res.hits[0]!.matchedName, list: res.hits[0]!.listId, score: res.hits[0]!.score });
+    }
+  }
+  const negMs = performance.now() - t0;
+  const falsePositives = { negatives: negatives.length, sampled: false, hits: fp, rate: r4(fp / negatives.length), examples: fpExamples, lists: all.versions().map((v) => `${v.listId}:${v.entryCount}`), secondsTotal: r4(negMs / 1000) };
+
+  // speed on OFAC + UN + PEP
+  const heap0 = heapMb();
+  const real = new ScreeningService({ now: FIXED_NOW });
+  t0 = performance.now();
+  real.loadAll([D('ofac/sdn.csv'), D('un/UN_consolidated.xml'), D('opensanctions/us_congress_pep.senzing.jsonl')]);
+  const realBuildMs = Math.round(performance.now() - t0);
+  const realHeap = heapMb() - heap0;
+  const rnd = prng(42);
+  const speedQueries: ScreeningQuery[] = [];
+  const pos = [...csv('un-positives-typos.csv'), ...csv('us-congress-pep-positives.csv')];
+  for (let i = 0; i < 20000; i++) {
+    const src = rnd() < 0.9 ? negatives[Math.floor(rnd() * negatives.length)]! : pos[Math.floor(rnd() * pos.length)]!;
+    speedQueries.push(personQuery(src));
+  }
+  const realSpeed = timeQueries(real, speedQueries, threshold);
+
+  // scaling: 500k synthetic entries from the negatives (seeded perturbations) + the real lists
+  const synth = synthesise(negatives, 500_000, 7);
+  const big = new ScreeningService({ now: FIXED_NOW });
+  const heap1 = heapMb();
+  t0 = performance.now();
+  big.add(synth);
+  const bigBuildMs = Math.round(performance.now() - t0);
+  const bigHeap = heapMb() - heap1;
+  const bigSpeed = timeQueries(big, speedQueries.slice(0, 10000), threshold);
+
+  const result = {
+    threshold,
+    namePairs: pairs,
+    cascade: casc,
+    recall: recalls,
+    falsePositives,
+    speed: {
+      lists: real.versions().map((v) => `${v.listId}:${v.entryCount}`),
+      names: real.nameCount,
+      indexBuildMs: realBuildMs,
+      heapMb: realHeap,
+      allListsLoadAndBuildMs: allLoadMs,
+      heapBeforeAllListsMb: heapBefore,
+      ...realSpeed,
+    },
+    scaling: {
+      entries: synth.entities.length,
+      names: big.nameCount,
+      indexBuildMs: bigBuildMs,
+      heapMb: bigHeap,
+      ...bigSpeed,
+      p50VsReal: r4(bigSpeed.p50ms / Math.max(1e-6, realSpeed.p50ms)),
+      p99VsReal: r4(bigSpeed.p99ms / Math.max(1e-6, realSpeed.p99ms)),
+    },
+    seconds: r4((performance.now() - started) / 1000),
+  };
+  printTable(result);
+  return result;
+}
+
+function printTable(r: {
+  threshold: number;
+  namePairs: ReturnType<typeof namePairs>;
+  cascade: ReturnType<typeof cascade>;
+  recall: Record<string, { file: string; recall: number; found: number; rows: number }>;
+  falsePositives: { negatives: number; hits: number; rate: number };
+  speed: { perSecond: number; p50ms: number; p99ms: number; indexBuildMs: number; heapMb: number; names: number };
+  scaling: { entries: number; perSecond: number; p50ms: number; p99ms: number; indexBuildMs: number; heapMb: number; p99VsReal: number };
+  seconds: number;
+}): void {
+  const lines: [string, string][] = [
+    ['threshold', String(r.threshold)],
+    ['name-pairs dev P/R/F1', `${r.namePairs.dev.precision} / ${r.namePairs.dev.recall} / ${r.namePairs.dev.f1} (n=${r.namePairs.dev.n})`],
+    ['name-pairs held-out P/R/F1', `${r.namePairs.heldOut.precision} / ${r.namePairs.heldOut.recall} / ${r.namePairs.heldOut.f1} (n=${r.namePairs.heldOut.n})`],
+    ['name-pairs all P/R/F1', `${r.namePairs.all.precision} / ${r.namePairs.all.recall} / ${r.namePairs.all.f1} (ref logic-v2 F1 0.79)`],
+    ['cascade P/R/F1', `${r.cascade.ours.precision} / ${r.cascade.ours.recall} / ${r.cascade.ours.f1}`],
+    ['cascade mean match/non (ours)', `${r.cascade.ours.meanScoreMatches} / ${r.cascade.ours.meanScoreNonMatches} (sep ${r.cascade.ours.separation})`],
+    ['cascade mean match/non (watchman)', `${r.cascade.watchmanBaseline.meanScoreMatches} / ${r.cascade.watchmanBaseline.meanScoreNonMatches} (sep ${r.cascade.watchmanBaseline.separation})`],
+    ...Object.entries(r.recall).map(([k, v]): [string, string] => [`recall ${k}`, `${v.recall} (${v.found}/${v.rows})`]),
+    ['false-positive rate (all lists)', `${r.falsePositives.rate} (${r.falsePositives.hits}/${r.falsePositives.negatives})`],
+    ['speed OFAC+UN+PEP', `${r.speed.perSecond}/s, p50 ${r.speed.p50ms} ms, p99 ${r.speed.p99ms} ms, ${r.speed.names} names`],
+    ['index build / heap', `${r.speed.indexBuildMs} ms / ${r.speed.heapMb} MB`],
+    ['scaling 500k', `${r.scaling.perSecond}/s, p50 ${r.scaling.p50ms} ms, p99 ${r.scaling.p99ms} ms (x${r.scaling.p99VsReal} p99 vs real)`],
+    ['scaling build / heap', `${r.scaling.indexBuildMs} ms / ${r.scaling.heapMb} MB`],
+    ['bench seconds', String(r.seconds)],
+  ];
+  const w = Math.max(...lines.map((l) => l[0].length));
+  for (const [k, v] of lines) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
+}
+
+const isMain = (import.meta as { main?: boolean }).main ?? (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url));
+if (isMain) {
+  runScreeningBench().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

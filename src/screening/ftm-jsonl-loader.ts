@@ -1,0 +1,106 @@
+/** OpenSanctions FollowTheMoney entities, one JSON object per line. */
+import { ListLoadError } from './list-error.ts';
+import { readListFile, sha256Of } from './list-file.ts';
+import { countryCode } from './country-codes.ts';
+import { parseBirthDate } from './partial-date.ts';
+import { applyTopics } from './topics.ts';
+import { addName, addUnique, emptyEntity, type EntityKind, type LoadedList, type ScreeningEntity } from './screening-entity.ts';
+
+const KINDS: Record<string, EntityKind> = {
+  Person: 'person',
+  Company: 'organisation',
+  Organization: 'organisation',
+  LegalEntity: 'unknown',
+  PublicBody: 'organisation',
+  Vessel: 'vessel',
+  Airplane: 'aircraft',
+};
+
+const ID_PROPS = ['idNumber', 'passportNumber', 'innCode', 'ogrnCode', 'taxNumber', 'registrationNumber', 'imoNumber', 'leiCode', 'swiftBic', 'uniqueEntityId', 'vatCode', 'permId', 'wikidataId'];
+
+interface FtmLine {
+  id: string;
+  schema: string;
+  properties: Record<string, unknown[]>;
+}
+
+function strs(props: Record<string, unknown[]>, key: string): string[] {
+  const v = props[key];
+  if (!Array.isArray(v)) return [];
+  return v.filter((x): x is string => typeof x === 'string');
+}
+
+export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => Date }): LoadedList {
+  const f = readListFile(path);
+  const listId = opts.listId ?? 'opensanctions-ftm';
+  const entities: ScreeningEntity[] = [];
+  const byId = new Map<string, ScreeningEntity>();
+  const sanctionLinks: { entity: string; program: string }[] = [];
+  const lines = f.text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.trim();
+    if (!raw) continue;
+    let obj: FtmLine;
+    try {
+      obj = JSON.parse(raw) as FtmLine;
+    } catch (e) {
+      throw new ListLoadError(path, i + 1, `invalid JSON: ${(e as Error).message}`);
+    }
+    if (typeof obj !== 'object' || obj === null || typeof obj.id !== 'string' || typeof obj.schema !== 'string' || typeof obj.properties !== 'object' || obj.properties === null) {
+      throw new ListLoadError(path, i + 1, 'expected a FollowTheMoney entity {id, schema, properties}');
+    }
+    const p = obj.properties;
+    if (obj.schema === 'Sanction') {
+      for (const ent of strs(p, 'entity')) sanctionLinks.push({ entity: ent, program: strs(p, 'program')[0] ?? strs(p, 'authority')[0] ?? 'sanction' });
+      continue;
+    }
+    const kind = KINDS[obj.schema];
+    if (!kind) continue; // relationships, addresses, documents: not screenable
+    const e = emptyEntity(listId, obj.id, kind, path);
+    e.source.line = i + 1;
+    const url = strs(p, 'sourceUrl')[0];
+    if (url) e.source.url = url;
+    const names = strs(p, 'name');
+    names.forEach((n, j) => addName(e, n, j === 0 ? 'primary' : 'aka'));
+    for (const n of strs(p, 'alias')) addName(e, n, 'aka');
+    for (const n of strs(p, 'abbreviation')) addName(e, n, 'aka');
+    for (const n of strs(p, 'weakAlias')) addName(e, n, 'weak_aka');
+    for (const n of strs(p, 'previousName')) addName(e, n, 'fka');
+    if (e.names.length === 0) {
+      const first = strs(p, 'firstName')[0];
+      const last = strs(p, 'lastName')[0];
+      if (first || last) addName(e, [first, last].filter(Boolean).join(' '), 'primary');
+    }
+    if (e.names.length === 0) continue;
+    for (const d of strs(p, 'birthDate')) {
+      const b = parseBirthDate(d);
+      if (b) e.dobs.push(b);
+    }
+    e.birthPlaces.push(...strs(p, 'birthPlace'));
+    for (const key of ['nationality', 'citizenship']) for (const c of strs(p, key)) {
+      const cc = countryCode(c);
+      if (cc) addUnique(e.nationalities, cc);
+    }
+    for (const key of ['country', 'jurisdiction', 'birthCountry', 'flag', 'mainCountry']) for (const c of strs(p, key)) {
+      const cc = countryCode(c);
+      if (cc) addUnique(e.countries, cc);
+    }
+    for (const key of ID_PROPS) for (const v of strs(p, key)) {
+      if (!e.identifiers.some((x) => x.value === v)) e.identifiers.push({ type: key, value: v });
+    }
+    for (const prog of strs(p, 'program')) addUnique(e.programs, prog);
+    applyTopics(e, strs(p, 'topics'));
+    entities.push(e);
+    byId.set(e.entryId, e);
+  }
+  for (const link of sanctionLinks) {
+    const e = byId.get(link.entity);
+    if (!e) continue;
+    addUnique(e.programs, link.program);
+    applyTopics(e, ['sanction']);
+  }
+  return {
+    version: { listId, sourceType: 'ftm-jsonl', files: [path], sha256: sha256Of([f]), entryCount: entities.length, loadedAt: opts.now().toISOString() },
+    entities,
+  };
+}

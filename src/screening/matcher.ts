@@ -1,0 +1,227 @@
+/**
+ * The matcher: name comparison with alternatives, entity scoring with corroboration (DOB, nationality,
+ * identifiers), and explanations. Pure functions; no clock, no randomness.
+ */
+import { compareNormalised, DEFAULT_COMPARE_PARAMS, round, type NameCompareParams, type NameComparison } from './name-compare.ts';
+import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName } from './name-normaliser.ts';
+import { compareDob, formatBirthDate, parsePartialDate, type DobComparison } from './partial-date.ts';
+import { countryCode } from './country-codes.ts';
+import type { EntityKind, NameType, PartialDate, ScreeningEntity } from './screening-entity.ts';
+
+/** Default match threshold: a hit at or above it is a potential match for compliance review. */
+export const DEFAULT_THRESHOLD = 0.8;
+
+export interface CorroborationWeights {
+  dobExact: number;
+  dobCompatible: number;
+  dobNear: number;
+  dobMismatch: number;
+  countryMatch: number;
+  nationalityMismatch: number;
+  countryMismatch: number;
+  identifierMatch: number;
+  weakAliasFactor: number;
+  /** The name score is scaled by this before evidence is added, so that corroboration can still raise an exact name. */
+  nameFactor: number;
+}
+
+export const DEFAULT_CORROBORATION: CorroborationWeights = {
+  dobExact: 0.1,
+  dobCompatible: 0.05,
+  dobNear: -0.05,
+  dobMismatch: -0.2,
+  countryMatch: 0.05,
+  nationalityMismatch: -0.1,
+  countryMismatch: -0.03,
+  identifierMatch: 0.3,
+  weakAliasFactor: 0.9,
+  nameFactor: 0.95,
+};
+
+export function schemaFromString(s: string | undefined): NameSchema {
+  const v = (s ?? '').trim().toLowerCase();
+  if (v === 'person' || v === 'individual') return 'person';
+  if (['company', 'organization', 'organisation', 'publicbody', 'entity'].includes(v)) return 'organisation';
+  if (v === 'vessel') return 'vessel';
+  if (v === 'airplane' || v === 'aircraft') return 'aircraft';
+  return 'unknown';
+}
+
+export interface NameExplanation {
+  name1: string;
+  name2: string;
+  comparedAs: [string, string];
+  matches: NameComparison['matches'];
+  unmatched1: string[];
+  unmatched2: string[];
+  notes: string[];
+}
+
+export interface CompareNamesResult {
+  score: number;
+  explanation: NameExplanation;
+}
+
+export function normaliseAlternatives(name: string, schema: NameSchema): NormalisedName[] {
+  return nameAlternatives(name).map((a) => normaliseName(a, schema));
+}
+
+/** Best comparison over the alternatives of both names. */
+export function compareNormalisedSets(
+  as: NormalisedName[],
+  bs: NormalisedName[],
+  params: NameCompareParams = DEFAULT_COMPARE_PARAMS,
+): { cmp: NameComparison; a: NormalisedName; b: NormalisedName } | undefined {
+  let best: { cmp: NameComparison; a: NormalisedName; b: NormalisedName } | undefined;
+  for (const a of as) {
+    for (const b of bs) {
+      const cmp = compareNormalised(a, b, params);
+      if (!best || cmp.score > best.cmp.score) best = { cmp, a, b };
+    }
+  }
+  return best;
+}
+
+/** Similarity of two names of the given schema ("Person", "Company", "Vessel", ...), with its explanation. */
+export function compareNames(schema: string, name1: string, name2: string, params: NameCompareParams = DEFAULT_COMPARE_PARAMS): CompareNamesResult {
+  const s = schemaFromString(schema);
+  const best = compareNormalisedSets(normaliseAlternatives(name1, s), normaliseAlternatives(name2, s), params);
+  const cmp = best?.cmp ?? { score: 0, matches: [], unmatchedA: [], unmatchedB: [], notes: [] };
+  return {
+    score: cmp.score,
+    explanation: {
+      name1,
+      name2,
+      comparedAs: [best?.a.tokens.map((t) => t.raw).join(' ') ?? '', best?.b.tokens.map((t) => t.raw).join(' ') ?? ''],
+      matches: cmp.matches,
+      unmatched1: cmp.unmatchedA,
+      unmatched2: cmp.unmatchedB,
+      notes: cmp.notes,
+    },
+  };
+}
+
+// ---------------------------------------------------------------- screening queries
+
+export interface ScreeningQuery {
+  name: string;
+  /** ISO date, "YYYY", "YYYY-MM", "10 Dec 1948"... */
+  dob?: string;
+  /** Country/nationality: ISO alpha-2 or a name. */
+  country?: string;
+  kind?: EntityKind;
+  identifiers?: string[];
+}
+
+export interface PreparedQuery {
+  query: ScreeningQuery;
+  schema: NameSchema;
+  names: NormalisedName[];
+  dob?: PartialDate;
+  country?: string;
+  identifiers: string[];
+}
+
+export function normaliseIdentifier(v: string): string {
+  return v.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+export function prepareQuery(q: ScreeningQuery): PreparedQuery {
+  const schema: NameSchema = q.kind ? (q.kind as NameSchema) : 'unknown';
+  const p: PreparedQuery = {
+    query: q,
+    schema,
+    names: normaliseAlternatives(q.name, schema === 'unknown' ? 'person' : schema),
+    identifiers: (q.identifiers ?? []).map(normaliseIdentifier).filter((x) => x.length >= 4),
+  };
+  if (schema === 'unknown') {
+    // without a kind, also read the name as an organisation (legal forms, org terms)
+    p.names.push(...normaliseAlternatives(q.name, 'organisation'));
+  }
+  const dob = q.dob ? parsePartialDate(q.dob) : undefined;
+  if (dob) p.dob = dob;
+  const c = countryCode(q.country);
+  if (c) p.country = c;
+  return p;
+}
+
+export interface FieldEffect {
+  field: 'dob' | 'nationality' | 'country' | 'identifier' | 'alias';
+  outcome: 'agree' | 'partial' | 'disagree' | 'weak';
+  query: string;
+  listed: string;
+  effect: number;
+}
+
+export interface ScreeningHit {
+  listId: string;
+  entryId: string;
+  kind: EntityKind;
+  isSanctioned: boolean;
+  isPep: boolean;
+  programs: string[];
+  matchedName: string;
+  matchedNameType: NameType;
+  nameScore: number;
+  score: number;
+  isMatch: boolean;
+  tokens: NameComparison['matches'];
+  unmatchedQueryTokens: string[];
+  unmatchedListedTokens: string[];
+  notes: string[];
+  corroboration: FieldEffect[];
+  source: ScreeningEntity['source'];
+}
+
+const DOB_RANK: Record<DobComparison, number> = { exact: 3, compatible: 2, near: 1, mismatch: 0 };
+
+/** Adds DOB / country / identifier evidence to a name score. */
+export function corroborate(q: PreparedQuery, e: ScreeningEntity, w: CorroborationWeights = DEFAULT_CORROBORATION): FieldEffect[] {
+  const effects: FieldEffect[] = [];
+  if (q.dob && e.dobs.length > 0) {
+    let best: { c: DobComparison; s: string } | undefined;
+    for (const d of e.dobs) {
+      const c = compareDob(q.dob, d);
+      if (!best || DOB_RANK[c] > DOB_RANK[best.c]) best = { c, s: formatBirthDate(d) };
+    }
+    if (best) {
+      const qd = [q.dob.year, q.dob.month, q.dob.day].filter((x) => x !== undefined).join('-');
+      const effect = best.c === 'exact' ? w.dobExact : best.c === 'compatible' ? w.dobCompatible : best.c === 'near' ? w.dobNear : w.dobMismatch;
+      effects.push({ field: 'dob', outcome: best.c === 'exact' ? 'agree' : best.c === 'compatible' ? 'partial' : 'disagree', query: qd, listed: best.s, effect });
+    }
+  }
+  if (q.country) {
+    if (e.nationalities.includes(q.country) || e.countries.includes(q.country)) {
+      effects.push({ field: 'nationality', outcome: 'agree', query: q.country, listed: q.country, effect: w.countryMatch });
+    } else if (e.nationalities.length > 0) {
+      effects.push({ field: 'nationality', outcome: 'disagree', query: q.country, listed: e.nationalities.join(','), effect: w.nationalityMismatch });
+    } else if (e.countries.length > 0 && e.kind !== 'person') {
+      effects.push({ field: 'country', outcome: 'disagree', query: q.country, listed: e.countries.join(','), effect: w.countryMismatch });
+    }
+  }
+  if (q.identifiers.length > 0) {
+    for (const id of e.identifiers) {
+      const v = normaliseIdentifier(id.value);
+      if (v.length >= 4 && q.identifiers.includes(v)) {
+        effects.push({ field: 'identifier', outcome: 'agree', query: v, listed: `${id.type} ${id.value}`, effect: w.identifierMatch });
+        break;
+      }
+    }
+  }
+  return effects;
+}
+
+export function kindsCompatible(q: NameSchema, e: EntityKind): boolean {
+  if (q === 'unknown' || e === 'unknown') return true;
+  if (q === 'person') return e === 'person';
+  return e !== 'person';
+}
+
+/** score = nameFactor · nameScore + Σ corroboration effects, clamped to [0,1]. */
+export function finalScore(nameScore: number, effects: FieldEffect[], w: CorroborationWeights = DEFAULT_CORROBORATION): number {
+  let s = nameScore * w.nameFactor;
+  for (const f of effects) s += f.effect;
+  return round(Math.min(1, Math.max(0, s)));
+}
+
+export { round };

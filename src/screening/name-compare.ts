@@ -1,0 +1,276 @@
+/**
+ * Token-alignment name similarity. Both names are normalised into weighted tokens; every token pair gets a
+ * similarity (exact, symbol/nickname group, initial, phonetically gated Jaro-Winkler); joined/split tokens are
+ * handled by also aligning concatenations ("abdul rahman" ~ "abdulrahman") and initials ("PLA" ~ "People's
+ * Liberation Army"). Pairs are chosen greedily by similarity. The score is
+ *
+ *     score = Σ sim·w  /  ( Σ w  +  C · min(UA, UB)  +  E · |UA − UB| )
+ *
+ * where w is the pair weight, UA/UB the weight of tokens left unmatched on each side. Tokens left over on
+ * BOTH sides are a conflict (different given name, different surname) and cost C; tokens present on one
+ * side only (an extra middle name) cost only E. Numbers must agree; conflicting legal forms cost a little.
+ */
+import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
+import { consonantSkeleton } from './phonetic-key.ts';
+import type { NameToken, NormalisedName } from './name-normaliser.ts';
+import { nameDictionaries } from './name-dictionaries.ts';
+
+function legalClassesOverlap(a: string[], b: string[]): boolean {
+  const g = nameDictionaries().legalFormGeneric;
+  const ca = a.map((f) => g.get(f)).filter((x): x is string => !!x);
+  const cb = b.map((f) => g.get(f)).filter((x): x is string => !!x);
+  return ca.some((c) => cb.includes(c));
+}
+
+export interface NameCompareParams {
+  /** Cost of a conflicting (both-sides-unmatched) token weight. */
+  conflictCost: number;
+  /** Cost of a one-sided extra token weight (people: extra middle names are common). */
+  extraCost: number;
+  /** Cost of a one-sided extra token weight for organisations, vessels and other non-person names. */
+  extraCostOrg: number;
+  /** Minimum token similarity for a pair to count as matched. */
+  minTokenSim: number;
+  /** Multiplier when both names carry numbers that disagree. */
+  numberConflictFactor: number;
+  /** Multiplier when both organisations have legal forms of different classes. */
+  legalFormConflictFactor: number;
+}
+
+export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
+  conflictCost: 2.5,
+  extraCost: 0.2,
+  extraCostOrg: 0.5,
+  minTokenSim: 0.8,
+  numberConflictFactor: 0.75,
+  legalFormConflictFactor: 0.92,
+};
+
+export interface TokenMatch {
+  /** Query-side text (several tokens when joined). */
+  a: string;
+  b: string;
+  similarity: number;
+  how: 'exact' | 'symbol' | 'nickname' | 'initial' | 'fuzzy' | 'phonetic' | 'joined' | 'acronym' | 'skeleton';
+  weight: number;
+}
+
+export interface NameComparison {
+  score: number;
+  matches: TokenMatch[];
+  unmatchedA: string[];
+  unmatchedB: string[];
+  notes: string[];
+}
+
+export interface TokenSim {
+  sim: number;
+  how: TokenMatch['how'];
+}
+
+/** Similarity of two single tokens (0 when not considered a match). */
+export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
+  if (a.text === b.text) return { sim: 1, how: a.kind === 'symbol' ? 'symbol' : 'exact' };
+  if (a.kind === 'number' || b.kind === 'number') return { sim: 0, how: 'exact' };
+  if (a.kind === 'symbol' || b.kind === 'symbol') {
+    if (a.raw === b.raw) return { sim: 1, how: 'exact' };
+    // a bare word equal to the symbol id ("pla" ~ "People's Liberation Army" -> §pla)
+    if (a.kind === 'symbol' && b.kind !== 'symbol' && a.text.slice(1) === b.text) return { sim: 0.95, how: 'symbol' };
+    if (b.kind === 'symbol' && a.kind !== 'symbol' && b.text.slice(1) === a.text) return { sim: 0.95, how: 'symbol' };
+    // a misspelt organisation term ("Chima" vs "China") is still compared as a word
+    const jr = jaroWinkler(a.raw, b.raw);
+    if (jr >= 0.9 && Math.min(a.raw.length, b.raw.length) >= 4) return { sim: jr, how: 'fuzzy' };
+    return { sim: 0, how: 'symbol' };
+  }
+  if (a.groups && b.groups && a.groups.some((g) => b.groups!.includes(g))) return { sim: 0.92, how: 'nickname' };
+  if (a.kind === 'initial' || b.kind === 'initial') {
+    if (a.kind === 'initial' && b.kind === 'initial') return { sim: 0, how: 'initial' };
+    const [i, w] = a.kind === 'initial' ? [a, b] : [b, a];
+    return w.text.startsWith(i.text) ? { sim: 0.9, how: 'initial' } : { sim: 0, how: 'initial' };
+  }
+  let ta = a.text;
+  let tb = b.text;
+  let how: TokenMatch['how'] = 'fuzzy';
+  if (a.abjad !== b.abjad) {
+    // Arabic/Hebrew script writes no short vowels: compare consonant skeletons
+    ta = consonantSkeleton(ta);
+    tb = consonantSkeleton(tb);
+    how = 'skeleton';
+    if (ta === tb) return { sim: 0.9, how };
+  }
+  const jw = jaroWinkler(ta, tb);
+  const minLen = Math.min(ta.length, tb.length);
+  if (jw >= 0.92 && minLen >= 3) return { sim: jw, how };
+  const pa = a.phonetic;
+  const pb = b.phonetic;
+  if (pa === pb && pa.length >= 2 && jw >= 0.7) return { sim: Math.max(jw, 0.88), how: 'phonetic' };
+  if (jw >= 0.87 && Math.min(pa.length, pb.length) >= 2 && levenshtein(pa, pb, 1) <= 1) return { sim: jw, how };
+  if (minLen >= 5) {
+    const d = levenshtein(ta, tb, 2);
+    if (d <= 1) return { sim: Math.max(jw, 0.86), how: 'fuzzy' };
+    if (d <= 2 && minLen >= 8) return { sim: Math.max(jw, 0.85), how: 'fuzzy' };
+  }
+  return { sim: 0, how };
+}
+
+interface Unit {
+  start: number;
+  end: number; // inclusive
+  text: string;
+  weight: number;
+  kind: 'token' | 'joined' | 'initials';
+}
+
+function realUnits(tokens: NameToken[], weights: number[]): Unit[] {
+  return tokens.map((t, i) => ({ start: i, end: i, text: t.text, weight: weights[i]!, kind: 'token' as const }));
+}
+
+function joinedUnits(tokens: NameToken[], weights: number[], free: boolean[]): Unit[] {
+  const out: Unit[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.kind === 'number') continue;
+    let text = tokens[i]!.raw.replace(/ /g, '');
+    let w = weights[i]!;
+    let initials = tokens[i]!.raw[0] ?? '';
+    for (let j = i + 1; j < Math.min(tokens.length, i + 5); j++) {
+      if (!free[j] && !free[i]) break;
+      if (tokens[j]!.kind === 'number') break;
+      text += tokens[j]!.raw.replace(/ /g, '');
+      initials += tokens[j]!.raw[0] ?? '';
+      w += weights[j]!;
+      if (j - i < 3) out.push({ start: i, end: j, text, weight: w, kind: 'joined' });
+      out.push({ start: i, end: j, text: initials, weight: w, kind: 'initials' });
+    }
+  }
+  return out;
+}
+
+interface Pair {
+  ua: Unit;
+  ub: Unit;
+  sim: number;
+  how: TokenMatch['how'];
+}
+
+export function compareNormalised(
+  a: NormalisedName,
+  b: NormalisedName,
+  params: NameCompareParams = DEFAULT_COMPARE_PARAMS,
+  weightsA?: number[],
+  weightsB?: number[],
+): NameComparison {
+  const ta = a.tokens;
+  const tb = b.tokens;
+  const wa = weightsA ?? ta.map((t) => t.weight);
+  const wb = weightsB ?? tb.map((t) => t.weight);
+  const usedA = new Array<boolean>(ta.length).fill(false);
+  const usedB = new Array<boolean>(tb.length).fill(false);
+  const chosen: Pair[] = [];
+
+  // 1. single-token pairs
+  const pairs: Pair[] = [];
+  for (let i = 0; i < ta.length; i++) {
+    for (let j = 0; j < tb.length; j++) {
+      const s = tokenSimilarity(ta[i]!, tb[j]!);
+      if (s.sim >= params.minTokenSim) {
+        pairs.push({ ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' }, ub: { start: j, end: j, text: tb[j]!.text, weight: wb[j]!, kind: 'token' }, sim: s.sim, how: s.how });
+      }
+    }
+  }
+  // 2. joined tokens / acronyms, only where some tokens are still candidates for improvement
+  const consider = (ua: Unit, ub: Unit, sim: number, how: Pair['how']) => {
+    if (sim >= params.minTokenSim) pairs.push({ ua, ub, sim, how });
+  };
+  if (ta.length > 1 || tb.length > 1) {
+    const freeA = ta.map(() => true);
+    const freeB = tb.map(() => true);
+    const ra = realUnits(ta, wa);
+    const rb = realUnits(tb, wb);
+    for (const ju of joinedUnits(ta, wa, freeA)) {
+      for (const ub of rb) {
+        if (ju.kind === 'joined') {
+          const jb = tb[ub.start]!.raw.replace(/ /g, '');
+          if (jb.length < 4) continue;
+          const sim = jaroWinkler(ju.text, jb);
+          consider(ju, ub, sim >= 0.9 ? sim : 0, 'joined');
+        } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2) consider(ju, ub, 0.9, 'acronym');
+      }
+    }
+    for (const jb of joinedUnits(tb, wb, freeB)) {
+      for (const ua of ra) {
+        if (jb.kind === 'joined') {
+          const ja = ta[ua.start]!.raw.replace(/ /g, '');
+          if (ja.length < 4) continue;
+          const sim = jaroWinkler(ja, jb.text);
+          consider(ua, jb, sim >= 0.9 ? sim : 0, 'joined');
+        } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
+      }
+    }
+  }
+  // greedy: best similarity first; on ties, the pair covering more tokens
+  pairs.sort((x, y) => y.sim - x.sim || y.ua.end - y.ua.start + (y.ub.end - y.ub.start) - (x.ua.end - x.ua.start + (x.ub.end - x.ub.start)));
+  for (const p of pairs) {
+    let free = true;
+    for (let i = p.ua.start; i <= p.ua.end && free; i++) if (usedA[i]) free = false;
+    for (let j = p.ub.start; j <= p.ub.end && free; j++) if (usedB[j]) free = false;
+    if (!free) continue;
+    for (let i = p.ua.start; i <= p.ua.end; i++) usedA[i] = true;
+    for (let j = p.ub.start; j <= p.ub.end; j++) usedB[j] = true;
+    chosen.push(p);
+  }
+
+  let m = 0;
+  let mw = 0;
+  const matches: TokenMatch[] = [];
+  for (const p of chosen) {
+    const w = (p.ua.weight + p.ub.weight) / 2;
+    m += p.sim * w;
+    mw += w;
+    matches.push({
+      a: ta.slice(p.ua.start, p.ua.end + 1).map((t) => t.raw).join(' '),
+      b: tb.slice(p.ub.start, p.ub.end + 1).map((t) => t.raw).join(' '),
+      similarity: round(p.sim),
+      how: p.how,
+      weight: round(w),
+    });
+  }
+  let ua = 0;
+  let ub = 0;
+  const unmatchedA: string[] = [];
+  const unmatchedB: string[] = [];
+  let numA = false;
+  let numB = false;
+  ta.forEach((t, i) => {
+    if (!usedA[i]) {
+      ua += wa[i]!;
+      unmatchedA.push(t.raw);
+      if (t.kind === 'number') numA = true;
+    }
+  });
+  tb.forEach((t, j) => {
+    if (!usedB[j]) {
+      ub += wb[j]!;
+      unmatchedB.push(t.raw);
+      if (t.kind === 'number') numB = true;
+    }
+  });
+  const notes: string[] = [];
+  if (mw === 0) return { score: 0, matches, unmatchedA, unmatchedB, notes };
+  const conflict = Math.min(ua, ub);
+  const extra = Math.abs(ua - ub);
+  const extraCost = a.schema === 'person' ? params.extraCost : params.extraCostOrg;
+  let score = m / (mw + params.conflictCost * conflict + extraCost * extra);
+  if (numA && numB) {
+    score *= params.numberConflictFactor;
+    notes.push(`numbers differ (x${params.numberConflictFactor})`);
+  }
+  if (a.legalForms.length > 0 && b.legalForms.length > 0 && !a.legalForms.some((f) => b.legalForms.includes(f)) && !legalClassesOverlap(a.legalForms, b.legalForms)) {
+    score *= params.legalFormConflictFactor;
+    notes.push(`legal forms differ: ${a.legalForms.join('/')} vs ${b.legalForms.join('/')} (x${params.legalFormConflictFactor})`);
+  }
+  return { score: round(Math.min(1, Math.max(0, score))), matches, unmatchedA, unmatchedB, notes };
+}
+
+export function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

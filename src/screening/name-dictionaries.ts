@@ -1,0 +1,122 @@
+/**
+ * Loads the name-normalisation dictionaries (copied from opensanctions/rigour, MIT; see resources/NOTICE.md)
+ * and compiles them into phrase tables over our own token normalisation.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { baseTokens } from './name-tokens.ts';
+
+export interface Phrase {
+  tokens: string[];
+  /** Canonical value the phrase maps to (legal form / symbol id). */
+  value: string;
+}
+
+/** Phrases indexed by their first token, longest first. */
+export type PhraseTable = Map<string, Phrase[]>;
+
+export interface NameDictionaries {
+  personPrefixes: PhraseTable;
+  orgPrefixes: Set<string>;
+  objPrefixes: PhraseTable;
+  splitPhrases: string[];
+  legalForms: PhraseTable;
+  /** Legal-form canonical value -> generic class (LLC, JSC, ...), for conflict checks. */
+  legalFormGeneric: Map<string, string>;
+  orgSymbols: PhraseTable;
+  /** Person-name token -> symbol groups (nicknames, cross-script spellings). */
+  personGroups: Map<string, string[]>;
+  personSymbols: PhraseTable;
+  genericPersonNames: Set<string>;
+}
+
+function resource(name: string): unknown {
+  return parse(readFileSync(new URL(`./resources/${name}`, import.meta.url), 'utf8'));
+}
+
+function addPhrase(t: PhraseTable, text: string, value: string): void {
+  const tokens = baseTokens(text);
+  if (tokens.length === 0) return;
+  const first = tokens[0]!;
+  let arr = t.get(first);
+  if (!arr) t.set(first, (arr = []));
+  if (arr.some((p) => p.tokens.join(' ') === tokens.join(' '))) return;
+  arr.push({ tokens, value });
+  arr.sort((a, b) => b.tokens.length - a.tokens.length);
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+let cached: NameDictionaries | undefined;
+
+export function nameDictionaries(): NameDictionaries {
+  if (cached) return cached;
+  const stop = resource('stopwords.yml') as Record<string, unknown>;
+  const orgTypes = resource('org_types.yml') as { types: { display?: string; compare?: string; generic?: string; aliases?: string[] }[] };
+  const symbols = resource('symbols.yml') as Record<string, Record<string, unknown>>;
+
+  const d: NameDictionaries = {
+    personPrefixes: new Map(),
+    orgPrefixes: new Set(strings(stop['ORG_NAME_PREFIXES']).map((s) => s.toLowerCase())),
+    objPrefixes: new Map(),
+    splitPhrases: strings(stop['NAME_SPLIT_PHRASES']).map((s) => s.toLowerCase()),
+    legalForms: new Map(),
+    legalFormGeneric: new Map(),
+    orgSymbols: new Map(),
+    personGroups: new Map(),
+    personSymbols: new Map(),
+    genericPersonNames: new Set(strings(stop['GENERIC_PERSON_NAMES']).map((s) => baseTokens(s).join(' '))),
+  };
+  for (const p of strings(stop['PERSON_NAME_PREFIXES'])) addPhrase(d.personPrefixes, p, 'title');
+  for (const p of strings(stop['OBJ_NAME_PREFIXES'])) addPhrase(d.objPrefixes, p, 'prefix');
+
+  for (const t of orgTypes.types ?? []) {
+    const canonical = baseTokens(t.compare ?? t.display ?? t.generic ?? t.aliases?.[0] ?? '').join('');
+    if (!canonical) continue;
+    if (t.generic) d.legalFormGeneric.set(canonical, t.generic.toLowerCase());
+    for (const a of [...(t.aliases ?? []), t.display ?? '', t.compare ?? '']) if (a) addPhrase(d.legalForms, a, canonical);
+  }
+
+  for (const section of ['org_symbols', 'org_domains']) {
+    for (const [key, aliases] of Object.entries(symbols[section] ?? {})) {
+      for (const a of [key, ...strings(aliases)]) addPhrase(d.orgSymbols, a, key.toLowerCase());
+    }
+  }
+  for (const section of ['person_nick', 'person_name_parts']) {
+    for (const [key, aliases] of Object.entries(symbols[section] ?? {})) {
+      for (const a of strings(aliases)) {
+        const toks = baseTokens(a);
+        if (toks.length !== 1) continue;
+        const tok = toks[0]!;
+        const g = d.personGroups.get(tok) ?? [];
+        if (!g.includes(`${section}:${key}`)) g.push(`${section}:${key}`);
+        d.personGroups.set(tok, g);
+      }
+    }
+  }
+  for (const [key, aliases] of Object.entries(symbols['person_symbols'] ?? {})) {
+    for (const a of [key, ...strings(aliases)]) addPhrase(d.personSymbols, a, key.toLowerCase());
+  }
+  cached = d;
+  return d;
+}
+
+/** Longest phrase from `table` starting at tokens[i]; returns its length and value. */
+export function matchPhrase(table: PhraseTable, tokens: readonly string[], i: number): Phrase | undefined {
+  const cands = table.get(tokens[i]!);
+  if (!cands) return undefined;
+  for (const p of cands) {
+    if (i + p.tokens.length > tokens.length) continue;
+    let ok = true;
+    for (let k = 1; k < p.tokens.length; k++) {
+      if (tokens[i + k] !== p.tokens[k]) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) return p;
+  }
+  return undefined;
+}

@@ -1,0 +1,180 @@
+/**
+ * Inverted index over all list names for candidate generation (never a full scan per query).
+ * Keys per name token: the token itself (t:), its phonetic key (p:), its single-character deletions
+ * (d:, symmetric-deletion neighbourhood: catches one typo - substitution, insertion, deletion, transposition),
+ * its consonant skeleton (s:, for Arabic-script queries), and the concatenation of adjacent tokens (t:) for
+ * joined/split names. A query collects, per name, the best key credit of each of its tokens; names whose
+ * credit reaches a share of the query weight become candidates, best first, capped.
+ */
+import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName, type NameToken } from './name-normaliser.ts';
+import { consonantSkeleton } from './phonetic-key.ts';
+import type { EntityKind, NameType, ScreeningEntity } from './screening-entity.ts';
+
+export interface IndexedName {
+  entity: number;
+  type: NameType;
+  value: string;
+  norm: NormalisedName;
+}
+
+export interface CandidateOptions {
+  /** Names returned at most (after ranking by key credit). */
+  maxCandidates?: number;
+  /** Share of the query token weight a name must reach to be a candidate. */
+  minShare?: number;
+  /** Fuzzy keys (d:, p:, s:) with more postings than this are skipped. */
+  maxFuzzyPostings?: number;
+}
+
+export interface CandidateResult {
+  nameIds: number[];
+  /** Distinct names touched by any key (the work done, for diagnostics/tests). */
+  touched: number;
+}
+
+function kindToSchema(k: EntityKind): NameSchema {
+  return k;
+}
+
+function indexable(t: NameToken): boolean {
+  return t.kind === 'word' || t.kind === 'number';
+}
+
+function deletions(text: string): string[] {
+  if (text.length < 4 || text.length > 24) return [];
+  const out = new Set<string>();
+  for (let i = 0; i < text.length; i++) out.add(text.slice(0, i) + text.slice(i + 1));
+  return [...out];
+}
+
+/** Keys (with credit factors) for one token. */
+function tokenKeys(t: NameToken, forQuery: boolean): [string, number][] {
+  const keys: [string, number][] = [[`t:${t.text}`, 1]];
+  if (t.kind === 'number') return keys;
+  if (t.text.length >= 4) {
+    keys.push([`d:${t.text}`, 0.85]);
+    for (const d of deletions(t.text)) keys.push([`d:${d}`, 0.8]);
+  }
+  if (t.phonetic.length >= 2) keys.push([`p:${t.phonetic}`, 0.7]);
+  if (!forQuery || t.abjad) {
+    const sk = consonantSkeleton(t.text);
+    if (sk.length >= 2) keys.push([`s:${sk}`, 0.7]);
+  }
+  return keys;
+}
+
+function nameKeys(n: NormalisedName, forQuery: boolean): [string, number][][] {
+  const toks = n.tokens;
+  const useAll = !toks.some(indexable);
+  const perToken: [string, number][][] = toks.map((t) => (useAll || indexable(t) ? tokenKeys(t, forQuery) : []));
+  // joined neighbours: "abdul rahman" also indexed as "abdulrahman"
+  for (let i = 0; i + 1 < toks.length; i++) {
+    const joined = toks[i]!.raw.replace(/ /g, '') + toks[i + 1]!.raw.replace(/ /g, '');
+    perToken[i]!.push([`t:${joined}`, 1]);
+  }
+  return perToken;
+}
+
+export class NameIndex {
+  readonly entities: ScreeningEntity[];
+  readonly names: IndexedName[];
+  private readonly postings: Map<string, Int32Array>;
+  private readonly credit: Float32Array;
+  private readonly tokBest: Float32Array;
+  private readonly stamp: Int32Array;
+  private readonly seen: Int32Array;
+  private stampCounter = 0;
+  private seenCounter = 0;
+
+  private constructor(entities: ScreeningEntity[], names: IndexedName[], postings: Map<string, Int32Array>) {
+    this.entities = entities;
+    this.names = names;
+    this.postings = postings;
+    this.credit = new Float32Array(names.length);
+    this.tokBest = new Float32Array(names.length);
+    this.stamp = new Int32Array(names.length);
+    this.seen = new Int32Array(names.length);
+  }
+
+  static build(entities: ScreeningEntity[]): NameIndex {
+    const names: IndexedName[] = [];
+    const lists = new Map<string, number[]>();
+    entities.forEach((e, ei) => {
+      const seen = new Set<string>();
+      for (const n of e.names) {
+        for (const alt of nameAlternatives(n.value)) {
+          const norm = normaliseName(alt, kindToSchema(e.kind));
+          const sig = norm.tokens.map((t) => t.text).join(' ');
+          if (!sig || seen.has(sig)) continue;
+          seen.add(sig);
+          const id = names.length;
+          names.push({ entity: ei, type: n.type, value: alt, norm });
+          const keys = new Set<string>();
+          for (const tk of nameKeys(norm, false)) for (const [k] of tk) keys.add(k);
+          for (const k of keys) {
+            let arr = lists.get(k);
+            if (!arr) lists.set(k, (arr = []));
+            arr.push(id);
+          }
+        }
+      }
+    });
+    const postings = new Map<string, Int32Array>();
+    for (const [k, v] of lists) postings.set(k, Int32Array.from(v));
+    return new NameIndex(entities, names, postings);
+  }
+
+  get keyCount(): number {
+    return this.postings.size;
+  }
+
+  candidates(query: NormalisedName, opts: CandidateOptions = {}): CandidateResult {
+    const maxCandidates = opts.maxCandidates ?? 48;
+    const minShare = opts.minShare ?? 0.45;
+    const maxFuzzy = opts.maxFuzzyPostings ?? 2000;
+    const maxExact = Math.max(maxFuzzy * 4, 5000);
+    const perToken = nameKeys(query, true);
+    const touchedList: number[] = [];
+    const seenStamp = ++this.seenCounter;
+    // very common tokens ("mohammed" in a big list) are skipped in candidate generation when the query has rarer
+    // tokens: a true match shares those too, and the full comparison still scores every token
+    const exactSize = perToken.map((keys) => this.postings.get(keys[0]?.[0] ?? '')?.length ?? 0);
+    const hasRare = exactSize.some((n, i) => (perToken[i]?.length ?? 0) > 0 && n <= maxExact);
+    let total = 0;
+    for (let ti = 0; ti < perToken.length; ti++) {
+      const keys = perToken[ti]!;
+      if (keys.length === 0) continue;
+      if (hasRare && exactSize[ti]! > maxExact) continue;
+      const w = query.tokens[ti]!.weight;
+      total += w;
+      const tokStamp = ++this.stampCounter;
+      for (const [key, factor] of keys) {
+        const post = this.postings.get(key);
+        if (!post) continue;
+        if (key[0] !== 't' && post.length > maxFuzzy) continue;
+        const c = w * factor;
+        for (let i = 0; i < post.length; i++) {
+          const id = post[i]!;
+          if (this.seen[id] !== seenStamp) {
+            this.seen[id] = seenStamp;
+            this.credit[id] = 0;
+            touchedList.push(id);
+          }
+          if (this.stamp[id] !== tokStamp) {
+            this.stamp[id] = tokStamp;
+            this.tokBest[id] = c;
+            this.credit[id]! += c;
+          } else if (c > this.tokBest[id]!) {
+            this.credit[id]! += c - this.tokBest[id]!;
+            this.tokBest[id] = c;
+          }
+        }
+      }
+    }
+    if (total === 0) return { nameIds: [], touched: 0 };
+    const need = total * minShare;
+    const passing = touchedList.filter((id) => this.credit[id]! >= need);
+    passing.sort((a, b) => this.credit[b]! - this.credit[a]!);
+    return { nameIds: passing.slice(0, maxCandidates), touched: touchedList.length };
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * Name normalisation for matching. Steps (in order):
+ *  1. split multi-name strings ("X a.k.a. Y", "X (ex-Y)", "X c/o ...") into alternatives;
+ *  2. transliterate to Latin (Cyrillic, Greek, Arabic, ...), fold accents and case;
+ *  3. people: "SURNAME, Given" is rotated to "Given SURNAME"; titles/honorifics at the start are dropped;
+ *  4. punctuation: apostrophes vanish, other punctuation separates tokens;
+ *  5. organisations: runs of single letters are joined ("A.B.C." -> "abc"); legal forms are recognised
+ *     ("Aktiengesellschaft" ~ "AG") and set apart; organisation terms map to a shared symbol
+ *     ("Corporation" ~ "Company" ~ "Co"); vessel prefixes (MV, M/V) dropped;
+ *  6. number words become digits ("forty-four" -> "44", "1st"/"first" -> "1");
+ *  7. each token gets a weight (particles like "al", "bin", "van" and initials weigh little)
+ *     and a phonetic key.
+ */
+import { baseTokens, foldText } from './name-tokens.ts';
+import { matchPhrase, nameDictionaries } from './name-dictionaries.ts';
+import { phoneticKey } from './phonetic-key.ts';
+import { isAbjad } from './transliterate.ts';
+
+export type NameSchema = 'person' | 'organisation' | 'vessel' | 'aircraft' | 'unknown';
+
+export interface NameToken {
+  /** Comparison text (symbol id for organisation terms). */
+  text: string;
+  /** Original (folded) text before symbol mapping. */
+  raw: string;
+  weight: number;
+  phonetic: string;
+  kind: 'word' | 'particle' | 'initial' | 'number' | 'symbol';
+  /** Person-name symbol groups (nicknames, spelling variants). */
+  groups?: string[];
+  /** Token came from a script that does not write short vowels (Arabic, Hebrew). */
+  abjad?: boolean;
+}
+
+export interface NormalisedName {
+  original: string;
+  schema: NameSchema;
+  tokens: NameToken[];
+  /** Legal forms found (canonical, e.g. "ag", "llc"). */
+  legalForms: string[];
+}
+
+const PARTICLES = new Set([
+  'al', 'el', 'ul', 'ur', 'ud', 'bin', 'ben', 'ibn', 'bint', 'binti', 'de', 'da', 'do', 'dos', 'das', 'del', 'della', 'di',
+  'du', 'van', 'von', 'der', 'den', 'la', 'le', 'y', 'e', 'na', 'ter', 'ap', 'mac', 'st', 'bn', 'b',
+]);
+
+const DROP_PERSON_SYMBOLS = new Set(['jr', 'sr', 'esq', 'dr', 'prof', 'md', 'dds', 'dvm', 'phd', 'cpa', 'cfa', 'cma', 'csa']);
+const HONORIFICS = new Set(['haji', 'sheikh']);
+
+const ORG_STOP = new Set(['the', 'of', 'and', 'und', 'et', 'for', 'in']);
+
+const UNITS: Record<string, number> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
+  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
+};
+const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+
+function numbersToDigits(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const ord = /^(\d+)(st|nd|rd|th)$/.exec(t);
+    if (ord) {
+      out.push(ord[1]!);
+      continue;
+    }
+    const tens = TENS[t];
+    if (tens !== undefined) {
+      const next = tokens[i + 1];
+      const unit = next !== undefined ? UNITS[next] : undefined;
+      if (unit !== undefined && unit > 0 && unit < 10) {
+        out.push(String(tens + unit));
+        i++;
+      } else out.push(String(tens));
+      continue;
+    }
+    const u = UNITS[t];
+    out.push(u !== undefined ? String(u) : t);
+  }
+  return out;
+}
+
+/** Splits one published string into alternative names. */
+export function nameAlternatives(name: string): string[] {
+  const alts = new Set<string>();
+  const trimmed = name.replace(/\s+/g, ' ').trim();
+  if (!trimmed) return [];
+  alts.add(trimmed);
+  const dict = nameDictionaries();
+  const lower = trimmed.toLowerCase();
+  for (const p of dict.splitPhrases) {
+    const re = new RegExp(`(?:^|[\\s(,;])${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=[\\s:.-]|$)`, 'i');
+    const m = re.exec(lower);
+    if (m && m.index > 0) {
+      alts.add(trimmed.slice(0, m.index).replace(/[\s(,;]+$/, ''));
+      alts.add(trimmed.slice(m.index + m[0].length).replace(/^[\s:.-]+|[)\s]+$/g, ''));
+    }
+  }
+  const ex = /^(.*?)\s*\((?:ex|ex-|formerly|former|f\.?k\.?a\.?)[\s.-]+([^)]+)\)\s*(.*)$/i.exec(trimmed);
+  if (ex) {
+    alts.add(`${ex[1]} ${ex[3]}`.trim());
+    alts.add(ex[2]!.trim());
+  }
+  const careOf = /^(.*?)[,\s]+c\/o\s.*$/i.exec(trimmed);
+  if (careOf?.[1]) alts.add(careOf[1]);
+  return [...alts].filter((a) => a.length > 0);
+}
+
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g' };
+
+/** "I9or" -> "igor", "Sech1n" -> "sechin": digits inside a person-name word are look-alike letters. */
+function unLeet(t: string): string {
+  if (!/\d/.test(t) || !/\p{L}.*\p{L}/u.test(t)) return t;
+  return t.replace(/\d/g, (d) => LEET[d] ?? d);
+}
+
+const ROMAN = /^(?=[ivx]{2,5}$)x{0,3}(ix|iv|v?i{0,3})$/;
+
+function romanValue(t: string): number {
+  const v: Record<string, number> = { i: 1, v: 5, x: 10 };
+  let n = 0;
+  for (let i = 0; i < t.length; i++) {
+    const cur = v[t[i]!]!;
+    const next = v[t[i + 1] ?? ''] ?? 0;
+    n += cur < next ? -cur : cur;
+  }
+  return n;
+}
+
+function rotateComma(name: string): string {
+  const parts = name.split(',');
+  if (parts.length !== 2) return name;
+  const [a, b] = parts as [string, string];
+  if (!a.trim() || !b.trim()) return name;
+  return `${b.trim()} ${a.trim()}`;
+}
+
+function isSingleLetter(t: string): boolean {
+  return t.length === 1 && /\p{L}/u.test(t);
+}
+
+export function normaliseName(name: string, schema: NameSchema = 'unknown'): NormalisedName {
+  const dict = nameDictionaries();
+  const abjad = isAbjad(name);
+  let text = name;
+  if (schema === 'person') text = rotateComma(text);
+  let toks = baseTokens(text);
+  const legalForms: string[] = [];
+  const out: NameToken[] = [];
+
+  if (schema === 'person') {
+    // drop leading titles/honorifics ("Mr", "Dr.", "His Excellency", "Präsident"), keeping at least one token
+    for (;;) {
+      if (toks.length < 2) break;
+      const p = matchPhrase(dict.personPrefixes, toks, 0);
+      if (!p || p.tokens.length >= toks.length) break;
+      toks = toks.slice(p.tokens.length);
+    }
+    // generational suffixes and degrees ("Jr", "PhD") are not name parts; Arabic/Dutch/German connectors and
+    // honorifics map to one canonical spelling ("Abd al" -> "abdul", "ibn" -> "bin")
+    const mapped: string[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const p = matchPhrase(dict.personSymbols, toks, i);
+      if (p && DROP_PERSON_SYMBOLS.has(p.value)) {
+        if (i > 0 && toks.length > 2) {
+          i += p.tokens.length - 1;
+          continue;
+        }
+      } else if (p) {
+        mapped.push(p.value);
+        i += p.tokens.length - 1;
+        continue;
+      }
+      mapped.push(toks[i]!);
+    }
+    toks = mapped;
+  } else {
+    // organisations, vessels, unknown: legal forms first ("L.P.", "S.A. de C.V."), then runs of single
+    // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2")
+    toks = toks.map((t, i) => (i > 0 && ROMAN.test(t) ? String(romanValue(t)) : t));
+    const kept: string[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const lf = matchPhrase(dict.legalForms, toks, i);
+      if (lf && lf.tokens.length < toks.length) {
+        if (!legalForms.includes(lf.value)) legalForms.push(lf.value);
+        i += lf.tokens.length - 1;
+        continue;
+      }
+      kept.push(toks[i]!);
+    }
+    if (kept.length > 0) toks = kept;
+    const joined: string[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      if (isSingleLetter(toks[i]!) && i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) {
+        let run = toks[i]!;
+        while (i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) run += toks[++i]!;
+        joined.push(run);
+      } else joined.push(toks[i]!);
+    }
+    toks = joined;
+    if (schema === 'vessel') {
+      const p = matchPhrase(dict.objPrefixes, toks, 0);
+      if (p && p.tokens.length < toks.length) toks = toks.slice(p.tokens.length);
+    }
+  }
+  toks = numbersToDigits(toks);
+  if (schema === 'person') toks = toks.map(unLeet);
+
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!;
+    if (schema !== 'person') {
+      if (ORG_STOP.has(t) && toks.length > 1) continue;
+      const sym = matchPhrase(dict.orgSymbols, toks, i);
+      if (sym && toks.length > 1) {
+        const raw = toks.slice(i, i + sym.tokens.length).join(' ');
+        out.push({ text: `§${sym.value}`, raw, weight: 0.5, phonetic: phoneticKey(sym.value), kind: 'symbol' });
+        i += sym.tokens.length - 1;
+        continue;
+      }
+    }
+    let kind: NameToken['kind'] = 'word';
+    let weight = 1;
+    if (/^\d+$/.test(t)) kind = 'number';
+    else if (isSingleLetter(t)) {
+      kind = 'initial';
+      weight = 0.3;
+    } else if (schema !== 'organisation' && PARTICLES.has(t)) {
+      kind = 'particle';
+      weight = 0.35;
+    } else if (HONORIFICS.has(t)) {
+      kind = 'particle';
+      weight = 0.5;
+    } else if (t.length <= 2) weight = 0.6;
+    const tok: NameToken = { text: t, raw: t, weight, phonetic: phoneticKey(t), kind };
+    if (abjad) tok.abjad = true;
+    if (schema === 'person' || schema === 'unknown') {
+      const g = dict.personGroups.get(t);
+      if (g) tok.groups = g;
+    }
+    out.push(tok);
+  }
+  // never return an empty token list for a non-empty name
+  if (out.length === 0 && toks.length > 0) {
+    for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), kind: 'word' });
+  }
+  return { original: name, schema, tokens: out, legalForms };
+}
+
+/** Folded display form (for explanations). */
+export function foldedName(name: string): string {
+  return foldText(name).replace(/\s+/g, ' ').trim();
+}
