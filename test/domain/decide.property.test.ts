@@ -225,7 +225,8 @@ function toLead(config: Config, x: LeadGen, i: number): { lead: Lead; at: number
     jurisdiction: x.jurisdiction,
     product: `p${x.product}`,
     score: x.score,
-    customer: { classification: { category: x.category }, ...(x.appropriate ? { appropriateness: { assessedAt: '2026-06-01', result: 'appropriate' } } : {}) },
+    // Dated evidence, so the declared category is the effective one (classification rules have their own tests).
+    customer: { classification: { category: x.category, ...(x.category === 'retail' ? {} : { evidenceDate: '2026-06-01' }) }, ...(x.appropriate ? { appropriateness: { assessedAt: '2026-06-01', result: 'appropriate' } } : {}) },
     screening: { status: x.pep ? 'pep' : 'clear' },
     language: 'en',
     ...(x.owner !== undefined && x.owner < config.reps.length ? { account: { id: 'acc', ownerRep: `r${x.owner}` } } : {}),

@@ -234,3 +234,56 @@ describe('reason code catalogue', () => {
     }
   });
 });
+
+describe('regressions found against the example org', () => {
+  it("day-only out-of-office is a whole day in the rep's own time zone", () => {
+    const c = edit((c) => {
+      rep(c, 'tex').outOfOffice = [{ from: '2026-11-25', to: '2026-11-25' }];
+    });
+    const l = { jurisdiction: 'US-TX', product: 'term-life' };
+    // 23:30 on Tue 24 Nov in Chicago (05:30Z on the 25th): still at work.
+    expect(repReasons(run(c, l, Date.parse('2026-11-25T05:30:00Z')), 'tex')).toEqual([]);
+    // 10:00 on Wed 25 Nov in Chicago: away; back at Chicago midnight.
+    const away = run(c, l, Date.parse('2026-11-25T16:00:00Z'));
+    expect(repReasons(away, 'tex')).toEqual(['OUT_OF_OFFICE']);
+    expect(away.candidates[0]!.reps.find((r) => r.id === 'tex')!.reasons[0]!.detail).toBe('until 2026-11-26T06:00:00.000Z');
+  });
+  it('a licence with a declared time zone is valid through the end of its last local day', () => {
+    const c = edit((c) => {
+      Object.assign(grant(c, 'tex-life'), { validTo: '2026-11-24', timeZone: 'America/Chicago' });
+    });
+    const l = { jurisdiction: 'US-TX', product: 'term-life' };
+    expect(repReasons(run(c, l, Date.parse('2026-11-25T05:59:00Z')), 'tex')).toEqual([]);
+    expect(repReasons(run(c, l, Date.parse('2026-11-25T06:00:00Z')), 'tex')).toEqual(['LICENCE_EXPIRED']);
+  });
+  it('carrier appointments need only cover the appointment lines', () => {
+    const c = edit((c) => {
+      const va = c.products.find((p: any) => p.id === 'va');
+      Object.assign(va, { requiresAppointment: true, carrier: 'carrier-a', appointmentLines: ['variable_annuity'] });
+      c.appointments.push({ id: 'ap-val', rep: 'val', carrier: 'carrier-a', jurisdiction: 'US-TX', productLines: ['variable_annuity'], validFrom: '2020-01-01' });
+    });
+    const d = run(c, { jurisdiction: 'US-TX', product: 'va' });
+    expect(d.rep?.id).toBe('val');
+    expect(d.candidates[0]!.reps.find((r) => r.id === 'val')!.reliedOn).toEqual(['val-life', 'val-s6', 'ap-val']);
+  });
+  it('a professional claim without an evidence date is treated as retail', () => {
+    const p = assessCustomer(lead({ customer: { classification: { category: 'professional' } } }), SuitabilityPolicySchema.parse({}), AT);
+    expect(p.effectiveType).toBe('retail');
+    expect(p.findings).toEqual([{ code: 'CLASSIFICATION_EVIDENCE_MISSING', detail: 'professional claimed without an evidence date' }]);
+  });
+  it('elective professional trades criterion is an average over the quarters (MiFID II Annex II)', () => {
+    const l = lead({ customer: { classification: { category: 'professional', basis: 'elective', evidenceDate: '2026-06-01', criteria: { significantTradesPerQuarter: [12, 8, 15, 10], yearsInFinance: 2 } } } });
+    expect(assessCustomer(l, SuitabilityPolicySchema.parse({}), AT).effectiveType).toBe('professional');
+    const low = lead({ customer: { classification: { category: 'professional', basis: 'elective', evidenceDate: '2026-06-01', criteria: { significantTradesPerQuarter: [12, 8, 5, 10], yearsInFinance: 2 } } } });
+    expect(assessCustomer(low, SuitabilityPolicySchema.parse({}), AT).effectiveType).toBe('retail');
+  });
+  it("records each rep's relied-on licences with regulator, validity and source", () => {
+    const c = edit((c) => {
+      grant(c, 'cert-alice').sourceRef = 'FCA FS Register 2026-11-20';
+    });
+    const alice = run(c).candidates[0]!.reps.find((r) => r.id === 'alice')!;
+    expect(alice.licences).toEqual([
+      { id: 'cert-alice', regulator: 'FCA', jurisdiction: 'GB', activity: 'certification', productLines: ['investments'], customerTypes: ['retail', 'professional'], validFrom: '2026-01-01', validTo: '2026-12-31', status: 'active', sourceRef: 'FCA FS Register 2026-11-20' },
+    ]);
+  });
+});

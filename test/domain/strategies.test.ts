@@ -70,3 +70,12 @@ describe('strategy chain', () => {
     expect(ledger).not.toContain('carol');
   });
 });
+
+describe('strategy record', () => {
+  it('credits the step that narrowed to a single rep', () => {
+    const d = run([{ kind: 'language-match' }, { kind: 'least-loaded' }], { language: 'pl' });
+    expect(d.rep?.id).toBe('carol');
+    expect(d.strategy?.chosenBy).toBe('language-match');
+    expect(d.strategy?.chain).toHaveLength(1);
+  });
+});

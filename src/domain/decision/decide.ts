@@ -4,13 +4,13 @@ import type { DecisionContext } from '../eligibility/eligibility-check.ts';
 import { REP_CHECKS } from '../eligibility/rep-checks.ts';
 import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
 import type { Lead } from '../lead/lead.ts';
-import type { CompiledOrg, CompiledRule, CompiledTeam, GrantAuthority } from '../org/compiled-org.ts';
+import type { CompiledOrg, CompiledRule, CompiledTeam } from '../org/compiled-org.ts';
 import type { ProductConfig, RuleConfig } from '../org/org-config.schema.ts';
 import { jurisdictionCovers } from '../shared/jurisdiction.ts';
 import { toIso, zonedParts } from '../shared/zoned-time.ts';
 import { NO_CHANGES, type RoutingStateView, type StateChanges } from '../strategies/routing-state.ts';
 import type { Candidate, StrategyContext } from '../strategies/strategy.ts';
-import type { Decision, DecisionOutcome, DecisionReason, LicenceSummary, RepVerdict, StrategyStepRecord, TeamVerdict } from './decision.ts';
+import type { Decision, DecisionOutcome, DecisionReason, RepVerdict, StrategyStepRecord, TeamVerdict } from './decision.ts';
 import { LEAD_GATES } from './lead-gates.ts';
 
 export interface DecisionInput {
@@ -39,22 +39,6 @@ const UNKNOWN_PRODUCT: ProductConfig = {
   requiresAppointment: false,
 };
 
-function licenceSummary(g: GrantAuthority): LicenceSummary {
-  const s = g.source;
-  return {
-    id: g.id,
-    regulator: g.regulator,
-    jurisdiction: g.jurisdiction,
-    activity: g.activity,
-    productLines: g.productLines,
-    customerTypes: g.customerTypes ?? [],
-    validFrom: s.validFrom,
-    validTo: s.validTo ?? null,
-    status: g.status,
-    sourceRef: s.sourceRef ?? null,
-  };
-}
-
 function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: TeamVerdict; eligible: Candidate[]; lawfulReps: number } {
   const reasons: DecisionReason[] = [];
   const reliedOn: string[] = [];
@@ -63,7 +47,7 @@ function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: Team
     if (!r.pass) reasons.push({ code: r.code, detail: r.detail });
     else if (r.reliedOn) reliedOn.push(...r.reliedOn);
   }
-  const licences = (ctx.org.entityGrants.get(team.entity) ?? []).filter((g) => jurisdictionCovers(g.jurisdiction, ctx.lead.jurisdiction)).map(licenceSummary);
+  const licences = (ctx.org.entityGrants.get(team.entity) ?? []).filter((g) => jurisdictionCovers(g.jurisdiction, ctx.lead.jurisdiction)).map((g) => g.summary);
   const reps: RepVerdict[] = [];
   const eligible: Candidate[] = [];
   let lawfulReps = 0;
@@ -86,7 +70,8 @@ function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: Team
       const ok = lawful && available;
       if (lawful) lawfulReps++;
       if (ok) eligible.push({ team, rep });
-      reps.push({ id: rep.id, name: rep.name, lawful, available, eligible: ok, reasons: repReasons, reliedOn: repRelied });
+      const licences = [...rep.grants, ...rep.appointments].filter((a) => repRelied.includes(a.id)).map((a) => a.summary);
+      reps.push({ id: rep.id, name: rep.name, lawful, available, eligible: ok, reasons: repReasons, reliedOn: repRelied, licences });
     }
     if (eligible.length === 0) reasons.push({ code: 'NO_ELIGIBLE_REP', detail: `${lawfulReps} of ${team.reps.length} reps lawful, none available` });
   }
@@ -134,7 +119,9 @@ function route(ctx: DecisionContext, rule: CompiledRule, then: RouteThen): Omit<
   const chain: StrategyStepRecord[] = [];
   let remaining: readonly Candidate[] = eligible;
   for (const step of rule.chain) {
-    const outcome = step.apply(sctx, remaining);
+    const applied = step.apply(sctx, remaining);
+    // A step that narrows to one candidate has chosen: the record credits it, not the step after.
+    const outcome = applied.kind === 'narrowed' && applied.candidates.length === 1 ? { kind: 'picked' as const, candidate: applied.candidates[0]!, note: applied.note } : applied;
     if (outcome.kind === 'narrowed') remaining = outcome.candidates;
     chain.push({ kind: step.kind, result: outcome.kind, note: outcome.note, remaining: outcome.kind === 'picked' ? 1 : remaining.length });
     if (outcome.kind === 'picked') {

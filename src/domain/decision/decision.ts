@@ -15,18 +15,8 @@ export interface DecisionReason {
   readonly detail: string;
 }
 
-export interface LicenceSummary {
-  readonly id: string;
-  readonly regulator: string;
-  readonly jurisdiction: string;
-  readonly activity: string;
-  readonly productLines: readonly string[];
-  readonly customerTypes: readonly string[];
-  readonly validFrom: string;
-  readonly validTo: string | null;
-  readonly status: string;
-  readonly sourceRef: string | null;
-}
+export type { LicenceSummary } from '../org/compiled-entities.ts';
+import type { LicenceSummary } from '../org/compiled-entities.ts';
 
 export interface RepVerdict {
   readonly id: string;
@@ -37,6 +27,8 @@ export interface RepVerdict {
   readonly reasons: readonly DecisionReason[];
   /** Ids of the individual grants and appointments this rep's eligibility relied on. */
   readonly reliedOn: readonly string[];
+  /** Those grants and appointments as recorded in the org version (regulator, validity, status, source). */
+  readonly licences: readonly LicenceSummary[];
 }
 
 export interface TeamVerdict {

@@ -18,7 +18,7 @@ export function explainDecision(d: Decision): string {
   else lines.push(`${head} → ${d.outcome}${d.team ? ` for ${d.team.name} (${d.team.id})` : ''}: ${reasonList(d.reasons)}`);
   lines.push(`Decided ${d.decidedAt} under rule set ${d.ruleSet.version} (${d.ruleSet.hash}).`);
   for (const f of c.customerType.findings) lines.push(`Customer: ${f.code} — ${f.detail}.`);
-  if (c.appropriateness.required) lines.push('Appropriateness assessment required: only assessors may take this lead.');
+  if (c.appropriateness.required && d.candidates.length > 0) lines.push('Appropriateness assessment required: only assessors may take this lead.');
   if (c.enhancedDueDiligenceRequired) lines.push('PEP: only enhanced-due-diligence teams may take this lead.');
   if (d.rule) {
     lines.push(`Rule ${d.rule.id}${d.rule.description ? ` ("${d.rule.description}")` : ''} fired (rule ${d.rule.index + 1}):`);

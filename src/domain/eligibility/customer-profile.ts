@@ -35,9 +35,10 @@ export function assessCustomer(lead: Lead, policy: SuitabilityPolicy, at: number
   const c = lead.customer.classification;
   let effectiveType: CustomerType = c.category;
 
-  if (c.category !== 'retail' && c.basis !== 'default') {
+  // Any classification above retail needs dated evidence (REGULATORY §2); without it, retail.
+  if (c.category !== 'retail') {
     if (!c.evidenceDate) {
-      findings.push({ code: 'CLASSIFICATION_EVIDENCE_MISSING', detail: `${c.basis} ${c.category} claimed without an evidence date` });
+      findings.push({ code: 'CLASSIFICATION_EVIDENCE_MISSING', detail: `${c.basis === 'default' ? '' : `${c.basis} `}${c.category} claimed without an evidence date` });
       effectiveType = 'retail';
     } else {
       const expires = addMonths(parseStart(c.evidenceDate), policy.classificationEvidenceValidityMonths);
@@ -48,10 +49,12 @@ export function assessCustomer(lead: Lead, policy: SuitabilityPolicy, at: number
     }
     if (effectiveType !== 'retail' && c.basis === 'elective') {
       const p = policy.electiveProfessional;
-      const trades = c.criteria.significantTradesPerQuarter ?? [];
+      // MiFID II Annex II: an *average* frequency of 10 significant trades per quarter over the previous four quarters.
+      const trades = (c.criteria.significantTradesPerQuarter ?? []).slice(-p.quartersObserved);
+      const averageTrades = trades.length >= p.quartersObserved ? trades.reduce((a, b) => a + b, 0) / trades.length : 0;
       const met = [
         (c.criteria.portfolioValue ?? 0) > p.portfolioOver,
-        trades.length >= p.quartersObserved && trades.slice(-p.quartersObserved).every((t) => t >= p.significantTradesPerQuarter),
+        averageTrades >= p.significantTradesPerQuarter,
         (c.criteria.yearsInFinance ?? 0) >= p.minYearsInFinance,
       ].filter(Boolean).length;
       if (met < p.minCriteria) {

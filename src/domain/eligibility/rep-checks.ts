@@ -20,7 +20,8 @@ export const carrierAppointment: RepCheck = {
     if (!ctx.product.requiresAppointment) return PASS;
     const carrier = ctx.product.carrier;
     const appointments = rep.appointments.filter((a) => a.carrier === carrier);
-    const coverage = checkCoverage(appointments, ctx.lead.jurisdiction, ctx.product.productLines, null, ctx.at, APPOINTMENT_CODES);
+    const lines = ctx.product.appointmentLines ?? ctx.product.productLines;
+    const coverage = checkCoverage(appointments, ctx.lead.jurisdiction, lines, null, ctx.at, APPOINTMENT_CODES);
     return coverage.covered ? { pass: true, reliedOn: coverage.reliedOn } : fail(coverage.code, `carrier ${carrier}: ${coverage.detail}`);
   },
 };

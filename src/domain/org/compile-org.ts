@@ -5,8 +5,7 @@ import { contentHash } from '../shared/canonical-json.ts';
 import { parseEnd, parseStart } from '../shared/dates.ts';
 import { isValidTimeZone } from '../shared/zoned-time.ts';
 import { err, ok, type Result } from '../shared/result.ts';
-import type { Authority } from '../eligibility/licence-coverage.ts';
-import type { CompiledOrg, CompiledRep, CompiledRule, CompiledTeam, GrantAuthority } from './compiled-org.ts';
+import type { AppointmentAuthority, CompiledOrg, CompiledRep, CompiledRule, CompiledTeam, GrantAuthority } from './compiled-org.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
 
 export interface OrgIssue {
@@ -39,11 +38,23 @@ const authority = (g: LicenceGrantConfig): GrantAuthority => ({
   productLines: g.productLines,
   customerTypes: g.customerTypes,
   status: g.status,
-  validFromMs: parseStart(g.validFrom),
-  validToMs: g.validTo ? parseEnd(g.validTo) : Number.POSITIVE_INFINITY,
+  validFromMs: parseStart(g.validFrom, g.timeZone),
+  validToMs: g.validTo ? parseEnd(g.validTo, g.timeZone) : Number.POSITIVE_INFINITY,
   regulator: g.regulator,
   activity: g.activity,
   source: g,
+  summary: {
+    id: g.id,
+    regulator: g.regulator,
+    jurisdiction: g.jurisdiction,
+    activity: g.activity,
+    productLines: g.productLines,
+    customerTypes: g.customerTypes,
+    validFrom: g.validFrom,
+    validTo: g.validTo ?? null,
+    status: g.status,
+    sourceRef: g.sourceRef ?? null,
+  },
 });
 
 function checkUniqueIds(config: OrgConfig, issues: OrgIssue[]): void {
@@ -78,6 +89,9 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   const repIds = new Set(config.reps.map((r) => r.id));
 
   config.products.forEach((p, i) => {
+    p.appointmentLines?.forEach((line, j) => {
+      if (!p.productLines.includes(line)) issues.push({ path: ['products', i, 'appointmentLines', j], message: `"${line}" is not one of the product's lines` });
+    });
     if (p.requiresAppointment && !p.carrier) issues.push({ path: ['products', i, 'carrier'], message: 'a product that requires an appointment must name its carrier' });
     if (p.carrier && !carrierIds.has(p.carrier)) issues.push({ path: ['products', i, 'carrier'], message: `unknown carrier "${p.carrier}"` });
   });
@@ -88,7 +102,8 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   const grantsByEntity = new Map<string, GrantAuthority[]>();
   const grantsByRep = new Map<string, GrantAuthority[]>();
   config.licences.forEach((g, i) => {
-    if (g.validTo && parseEnd(g.validTo) <= parseStart(g.validFrom)) issues.push({ path: ['licences', i, 'validTo'], message: 'validTo is not after validFrom' });
+    if (g.timeZone && !isValidTimeZone(g.timeZone)) issues.push({ path: ['licences', i, 'timeZone'], message: `"${g.timeZone}" is not an IANA time zone` });
+    else if (g.validTo && parseEnd(g.validTo, g.timeZone) <= parseStart(g.validFrom, g.timeZone)) issues.push({ path: ['licences', i, 'validTo'], message: 'validTo is not after validFrom' });
     g.productLines.forEach((line, j) => {
       if (!productLines.has(line)) issues.push({ path: ['licences', i, 'productLines', j], message: `product line "${line}" is not used by any product` });
     });
@@ -102,17 +117,30 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     }
   });
 
-  const appointmentsByRep = new Map<string, (Authority & { carrier: string })[]>();
+  const appointmentsByRep = new Map<string, AppointmentAuthority[]>();
   config.appointments.forEach((ap, i) => {
     if (!repIds.has(ap.rep)) issues.push({ path: ['appointments', i, 'rep'], message: `unknown rep "${ap.rep}"` });
     if (!carrierIds.has(ap.carrier)) issues.push({ path: ['appointments', i, 'carrier'], message: `unknown carrier "${ap.carrier}"` });
-    const a: Authority & { carrier: string } = {
+    if (ap.timeZone && !isValidTimeZone(ap.timeZone)) issues.push({ path: ['appointments', i, 'timeZone'], message: `"${ap.timeZone}" is not an IANA time zone` });
+    const a: AppointmentAuthority = {
+      summary: {
+        id: ap.id,
+        regulator: `carrier:${ap.carrier}`,
+        jurisdiction: ap.jurisdiction,
+        activity: 'carrier_appointment',
+        productLines: ap.productLines,
+        customerTypes: [],
+        validFrom: ap.validFrom,
+        validTo: ap.validTo ?? null,
+        status: ap.status,
+        sourceRef: ap.sourceRef ?? null,
+      },
       id: ap.id,
       jurisdiction: ap.jurisdiction,
       productLines: ap.productLines,
       status: ap.status,
-      validFromMs: parseStart(ap.validFrom),
-      validToMs: ap.validTo ? parseEnd(ap.validTo) : Number.POSITIVE_INFINITY,
+      validFromMs: parseStart(ap.validFrom, ap.timeZone),
+      validToMs: ap.validTo ? parseEnd(ap.validTo, ap.timeZone) : Number.POSITIVE_INFINITY,
       carrier: ap.carrier,
     };
     appointmentsByRep.set(ap.rep, [...(appointmentsByRep.get(ap.rep) ?? []), a]);
@@ -124,12 +152,14 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   config.reps.forEach((r, i) => {
     const path = ['reps', i];
     if (!teamIds.has(r.team)) issues.push({ path: [...path, 'team'], message: `unknown team "${r.team}"` });
-    if (!isValidTimeZone(r.timeZone)) issues.push({ path: [...path, 'timeZone'], message: `"${r.timeZone}" is not an IANA time zone` });
+    const zoneOk = isValidTimeZone(r.timeZone);
+    if (!zoneOk) issues.push({ path: [...path, 'timeZone'], message: `"${r.timeZone}" is not an IANA time zone` });
     r.territory?.timeZones.forEach((tz, j) => {
       if (!isValidTimeZone(tz)) issues.push({ path: [...path, 'territory', 'timeZones', j], message: `"${tz}" is not an IANA time zone` });
     });
     const outOfOffice = r.outOfOffice.map((o, j) => {
-      const period = { fromMs: parseStart(o.from), toMs: parseEnd(o.to), reason: o.reason };
+      const zone = zoneOk ? r.timeZone : 'UTC';
+      const period = { fromMs: parseStart(o.from, zone), toMs: parseEnd(o.to, zone), reason: o.reason };
       if (period.toMs <= period.fromMs) issues.push({ path: [...path, 'outOfOffice', j], message: 'out-of-office period ends before it starts' });
       return period;
     });
@@ -187,7 +217,6 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   });
 
   if (issues.length > 0) return err(issues);
-  const firmJurisdictions = [...new Set(config.licences.filter((g) => g.holder.kind === 'firm').map((g) => g.jurisdiction))].sort();
   return ok({
     version: config.version ?? 'draft',
     // The label is not content: the same org under two labels is the same version.
@@ -198,7 +227,6 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     teamsById: new Map(teams.map((t) => [t.id, t])),
     repsById,
     entityGrants: grantsByEntity,
-    firmJurisdictions,
     rules,
     fields,
     suitability: config.suitability,

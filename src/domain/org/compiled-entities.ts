@@ -2,6 +2,21 @@ import type { Authority } from '../eligibility/licence-coverage.ts';
 import type { Capability, CustomerType, ExperienceLevel, LicenceGrantConfig } from './org-config.schema.ts';
 
 /** Teams, reps and grants as indexed for routing. */
+
+/** How a grant or appointment appears in a decision record; built once per published version. */
+export interface LicenceSummary {
+  readonly id: string;
+  readonly regulator: string;
+  readonly jurisdiction: string;
+  readonly activity: string;
+  readonly productLines: readonly string[];
+  readonly customerTypes: readonly string[];
+  readonly validFrom: string;
+  readonly validTo: string | null;
+  readonly status: string;
+  readonly sourceRef: string | null;
+}
+
 export interface CompiledTeam {
   readonly id: string;
   readonly name: string;
@@ -32,11 +47,17 @@ export interface CompiledRep {
   /** Rep's own capabilities plus its team's. */
   readonly capabilities: readonly Capability[];
   readonly grants: readonly GrantAuthority[];
-  readonly appointments: readonly (Authority & { readonly carrier: string })[];
+  readonly appointments: readonly AppointmentAuthority[];
 }
 
 export interface GrantAuthority extends Authority {
   readonly regulator: string;
   readonly activity: string;
   readonly source: LicenceGrantConfig;
+  readonly summary: LicenceSummary;
+}
+
+export interface AppointmentAuthority extends Authority {
+  readonly carrier: string;
+  readonly summary: LicenceSummary;
 }

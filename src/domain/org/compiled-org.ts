@@ -4,7 +4,7 @@ import type { StrategyStep } from '../strategies/strategy.ts';
 import type { OrgConfig, ProductConfig, RuleConfig, SuitabilityPolicy } from './org-config.schema.ts';
 import type { CompiledRep, CompiledTeam, GrantAuthority } from './compiled-entities.ts';
 
-export type { CompiledRep, CompiledTeam, GrantAuthority } from './compiled-entities.ts';
+export type { AppointmentAuthority, CompiledRep, CompiledTeam, GrantAuthority, LicenceSummary } from './compiled-entities.ts';
 
 export interface CompiledRule {
   readonly id: string;
@@ -27,8 +27,6 @@ export interface CompiledOrg {
   readonly repsById: ReadonlyMap<string, CompiledRep>;
   /** Firm-level grants by legal entity. */
   readonly entityGrants: ReadonlyMap<string, readonly GrantAuthority[]>;
-  /** Every jurisdiction in which some firm grant exists (any status): the pre-screen's question. */
-  readonly firmJurisdictions: readonly string[];
   readonly rules: readonly CompiledRule[];
   readonly fields: ReadonlyMap<string, FieldDefinition>;
   readonly suitability: SuitabilityPolicy;

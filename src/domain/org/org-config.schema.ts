@@ -67,6 +67,10 @@ export const ProductSchema = z.strictObject({
     .describe('A retail customer needs one of these valid statuses (e.g. UK non-mass-market investments: hnw or sophisticated).'),
   requiresAppointment: z.boolean().default(false).describe('Insurance: the rep needs an active carrier appointment.'),
   carrier: IdSchema.optional(),
+  appointmentLines: z
+    .array(IdSchema)
+    .optional()
+    .describe('Lines the carrier appointment must cover (a carrier appoints for insurance, not securities); default: all product lines.'),
 });
 export type ProductConfig = z.infer<typeof ProductSchema>;
 
@@ -119,7 +123,8 @@ export const RepSchema = z.strictObject({
   workingHours: WorkingHoursSchema.optional().describe('Omitted: always available.'),
   outOfOffice: z
     .array(z.strictObject({ from: DateOrInstantSchema, to: DateOrInstantSchema, reason: z.string().optional() }))
-    .default([]),
+    .default([])
+    .describe("Day-only dates are whole days in the rep's time zone, `to` inclusive."),
   status: z.enum(['active', 'paused', 'inactive']).default('active'),
   capacity: z
     .strictObject({
@@ -154,6 +159,7 @@ export const LicenceGrantSchema = z
     basis: z.enum(['home', 'branch', 'cross_border_passport', 'state_licence', 'registration', 'certification']).default('home'),
     validFrom: DateOrInstantSchema,
     validTo: DateOrInstantSchema.optional(),
+    timeZone: z.string().min(1).optional().describe('IANA zone in which day-only validFrom/validTo are read (e.g. America/Los_Angeles for a California licence); default UTC.'),
     status: GrantStatusSchema.default('active'),
     sourceRef: z.string().optional().describe('Registry snapshot the grant came from (e.g. NIPR 2026-11-23, FCA FS Register).'),
   })
@@ -170,6 +176,7 @@ export const CarrierAppointmentSchema = z.strictObject({
   productLines: z.array(IdSchema).min(1),
   validFrom: DateOrInstantSchema,
   validTo: DateOrInstantSchema.optional(),
+  timeZone: z.string().min(1).optional().describe('IANA zone in which day-only dates are read; default UTC.'),
   status: GrantStatusSchema.default('active'),
   sourceRef: z.string().optional(),
 });
@@ -190,7 +197,7 @@ export const SuitabilityPolicySchema = z
       .strictObject({
         minCriteria: z.number().int().min(1).max(3).default(2),
         portfolioOver: z.number().positive().default(500_000),
-        significantTradesPerQuarter: z.number().int().positive().default(10),
+        significantTradesPerQuarter: z.number().int().positive().default(10).describe('Average per quarter over quartersObserved.'),
         quartersObserved: z.number().int().positive().default(4),
         minYearsInFinance: z.number().positive().default(1),
       })

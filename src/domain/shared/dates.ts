@@ -1,12 +1,23 @@
+import { DateTime } from 'luxon';
+
 /**
- * Calendar helpers on epoch milliseconds. Config dates may be a day ("2026-03-31") or an instant;
- * a day-only `validTo` means "through the end of that day, UTC".
+ * Calendar helpers on epoch milliseconds. Config dates may be a day ("2026-03-31") or an instant.
+ * A day is read in a time zone (the rep's for out-of-office, the grant's declared zone for a
+ * licence; UTC when none is given): `validFrom` a day starts at its local midnight, a day-only
+ * `validTo` / out-of-office `to` lasts through the end of that local day.
  */
-const DAY_MS = 86_400_000;
+const isDay = (value: string) => value.length === 10;
 
-export const parseStart = (value: string): number => Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+function dayStart(value: string, zone: string): number {
+  const dt = DateTime.fromISO(value, { zone });
+  if (!dt.isValid) return Number.NaN;
+  return dt.startOf('day').toMillis();
+}
 
-export const parseEnd = (value: string): number => (value.length === 10 ? Date.parse(`${value}T00:00:00Z`) + DAY_MS : Date.parse(value));
+export const parseStart = (value: string, zone = 'UTC'): number => (isDay(value) ? dayStart(value, zone) : Date.parse(value));
+
+export const parseEnd = (value: string, zone = 'UTC'): number =>
+  isDay(value) ? DateTime.fromMillis(dayStart(value, zone), { zone }).plus({ days: 1 }).toMillis() : Date.parse(value);
 
 /** Adds calendar months in UTC (clamping the day), used for evidence validity periods. */
 export function addMonths(epochMs: number, months: number): number {
