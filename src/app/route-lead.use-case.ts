@@ -1,0 +1,127 @@
+import { decide, routingScope } from '../domain/decision/decide.ts';
+import type { Decision } from '../domain/decision/decision.ts';
+import type { Lead } from '../domain/lead/lead.ts';
+import type { CompiledOrg } from '../domain/org/compiled-org.ts';
+import { canonicalJson } from '../domain/shared/canonical-json.ts';
+import type { Clock, IdSource } from '../domain/shared/clock.ts';
+import { toIso } from '../domain/shared/zoned-time.ts';
+import type { RoutingScope, Store, UnitOfWork } from '../store/store-port.ts';
+
+export interface RouteLeadDeps {
+  readonly store: Store;
+  /** The published org version to route with (published into the store on first use). */
+  readonly org: CompiledOrg;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  /** Recorded as createdBy when this call is the first to publish `org`. Default 'route-lead'. */
+  readonly actor?: string;
+}
+
+/** Scope computed before the locks no longer covers the scope at decision time: re-run the transaction. */
+class ScopeMovedError extends Error {
+  override readonly name = 'ScopeMovedError';
+}
+
+const covers = (locked: RoutingScope, needed: RoutingScope) =>
+  needed.pools.every((p) => locked.pools.includes(p)) && needed.repIds.every((r) => locked.repIds.includes(r));
+
+/** Org hashes known to be published in a store (remembered only after a commit). */
+const published = new WeakMap<Store, Set<string>>();
+
+async function ensurePublished(tx: UnitOfWork, store: Store, org: CompiledOrg, createdAt: string, actor: string): Promise<boolean> {
+  if (published.get(store)?.has(org.hash)) return false;
+  await tx.orgVersions.publish({ hash: org.hash, version: org.version, configJson: canonicalJson(org.config), createdAt, createdBy: actor });
+  return true;
+}
+
+function remember(store: Store, hash: string): void {
+  const set = published.get(store) ?? new Set<string>();
+  set.add(hash);
+  published.set(store, set);
+}
+
+/**
+ * Routes one lead (SPEC R2–R7, I5) in ONE transaction: claim the lead row, lock the routing scope
+ * (round-robin pools, then reps, each in sorted order), read the clock only once the locks are
+ * held, decide, then append the decision, record the outcome on the lead and apply the state
+ * changes. Either all of it commits or none of it does.
+ *
+ * Idempotent per lead id: a lead that already has a decision is not routed again; its latest
+ * decision is returned and nothing is written.
+ */
+export async function routeLead(deps: RouteLeadDeps, lead: Lead): Promise<Decision> {
+  const { store, org, clock, ids } = deps;
+  const actor = deps.actor ?? 'route-lead';
+  const leadJson = canonicalJson(lead);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      let publishedHere = false;
+      const decision = await store.transaction(async (tx) => {
+        const receivedAtMs = clock.now();
+        const receivedAt = lead.receivedAt ? toIso(Date.parse(lead.receivedAt)) : toIso(receivedAtMs);
+        publishedHere = await ensurePublished(tx, store, org, toIso(receivedAtMs), actor);
+
+        // 1. The lead row first: concurrent attempts to route the same lead queue here.
+        const claim = await tx.leads.claim({ id: lead.id, orgHash: org.hash, leadJson, receivedAt });
+        if (!claim.created) {
+          const previous = await tx.decisions.listForLead(lead.id);
+          const latest = previous.at(-1);
+          if (!latest) throw new Error(`lead ${lead.id} exists without a decision`);
+          return JSON.parse(latest.documentJson) as Decision;
+        }
+
+        // 2. Lock what the decision may read and write, then read the time.
+        const scope = routingScope(org, lead, receivedAtMs);
+        const state = await tx.routingState.lockScope(scope);
+        const at = clock.now();
+        // Rule selection depends on time (licence validity); if the rule changed while we waited, start again.
+        if (!covers(scope, routingScope(org, lead, at))) throw new ScopeMovedError(`routing scope of lead ${lead.id} changed between ${toIso(receivedAtMs)} and ${toIso(at)}`);
+
+        // 3. Decide and record, all in this transaction.
+        const { decision, changes } = decide({ org, lead, at, state, decisionId: ids.next('dec') });
+        await tx.decisions.append({
+          decisionId: decision.decisionId,
+          leadId: lead.id,
+          outcome: decision.outcome,
+          teamId: decision.team?.id ?? null,
+          repId: decision.rep?.id ?? null,
+          orgHash: org.hash,
+          documentJson: JSON.stringify(decision),
+          decidedAt: decision.decidedAt,
+        });
+        await tx.leads.update(lead.id, { status: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, orgHash: org.hash, updatedAt: decision.decidedAt });
+        await tx.routingState.apply(changes);
+        return decision;
+      });
+      if (publishedHere) remember(store, org.hash);
+      return decision;
+    } catch (e) {
+      if (e instanceof ScopeMovedError && attempt < 3) continue;
+      throw e;
+    }
+  }
+}
+
+export interface CloseLeadResult {
+  /** true when the lead was ASSIGNED and now is CLOSED (its rep's open load went down by one). */
+  readonly closed: boolean;
+  readonly status: string | null;
+  readonly repId: string | null;
+}
+
+/**
+ * Closes an assigned lead (won, lost, handed over …) so its rep's open-leads capacity frees up.
+ * Locks the lead, then the rep (the same order routeLead uses), so it cannot race an assignment.
+ * Closing a lead that is not ASSIGNED changes nothing.
+ */
+export async function closeLead(deps: { readonly store: Store; readonly clock: Clock }, leadId: string): Promise<CloseLeadResult> {
+  return deps.store.transaction(async (tx) => {
+    const lead = await tx.leads.lock(leadId);
+    if (!lead) return { closed: false, status: null, repId: null };
+    if (lead.status !== 'ASSIGNED' || lead.repId === null) return { closed: false, status: lead.status, repId: lead.repId };
+    await tx.routingState.lockScope({ pools: [], repIds: [lead.repId] });
+    await tx.leads.update(leadId, { status: 'CLOSED', teamId: lead.teamId, repId: lead.repId, orgHash: lead.orgHash, updatedAt: toIso(deps.clock.now()) });
+    await tx.routingState.releaseOpen(lead.repId);
+    return { closed: true, status: 'CLOSED', repId: lead.repId };
+  });
+}

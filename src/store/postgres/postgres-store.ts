@@ -1,0 +1,58 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrate } from '../migrations/runner.ts';
+import type { Database } from '../sql/schema.ts';
+import { createSqlStore } from '../sql/sql-store.ts';
+import { StoreInputError } from '../store-errors.ts';
+import type { Store, StoreCapabilities } from '../store-port.ts';
+
+export interface PostgresStoreOptions {
+  /** postgres://user@host:port/db[?schema=name] */
+  readonly url: string;
+  /**
+   * Schema holding Remit's tables (created if missing, put first on search_path). Default: the
+   * `schema` query parameter of the url, else the server's default search_path (public).
+   */
+  readonly schema?: string | undefined;
+  /** Connections in the pool. Default 10. */
+  readonly poolSize?: number;
+  /** Apply pending migrations on open. Default true. */
+  readonly migrate?: boolean;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Deadlock detected, serialisation failure: the transaction was rolled back and may be re-run. */
+export function isPostgresRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
+export function parsePostgresUrl(url: string, schema?: string): { connectionString: string; schema: string | undefined } {
+  const u = new URL(url);
+  const fromUrl = u.searchParams.get('schema') ?? undefined;
+  u.searchParams.delete('schema');
+  const chosen = schema ?? fromUrl;
+  if (chosen !== undefined && !SCHEMA_NAME.test(chosen)) throw new StoreInputError(`PostgreSQL schema name ${JSON.stringify(chosen)} must match ${SCHEMA_NAME}`);
+  return { connectionString: u.toString(), schema: chosen };
+}
+
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
+  const { connectionString, schema } = parsePostgresUrl(opts.url, opts.schema);
+  const pool = new pg.Pool({
+    connectionString,
+    max: opts.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const capabilities: StoreCapabilities = { dialect: 'postgres', rowLocks: true, concurrentProcesses: true, multiInstance: true };
+  try {
+    if (opts.migrate ?? true) await migrate(db as unknown as Kysely<unknown>, { dialect: 'postgres', schema });
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return createSqlStore({ db, capabilities, isRetryable: isPostgresRetryable });
+}

@@ -1,0 +1,61 @@
+import { mkdirSync, realpathSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { Kysely } from 'kysely';
+import { migrate } from '../migrations/runner.ts';
+import type { Database } from '../sql/schema.ts';
+import { createSqlStore } from '../sql/sql-store.ts';
+import type { Store, StoreCapabilities } from '../store-port.ts';
+import { isSqliteBusy, NodeSqliteDatabase, NodeSqliteDialect } from './node-sqlite-dialect.ts';
+
+export const DEFAULT_SQLITE_PATH = './data/remit.sqlite';
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:'. Default ./data/remit.sqlite (the folder is created). */
+  readonly path?: string;
+  /** How long a writer waits for another process's write lock, ms. Default 10 000. */
+  readonly busyTimeoutMs?: number;
+  /** Apply pending migrations on open. Default true. */
+  readonly migrate?: boolean;
+}
+
+function pragma(raw: DatabaseSync, statement: string): void {
+  // journal_mode can report SQLITE_BUSY without consulting the busy handler while another
+  // process is creating the same file: retry briefly.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      raw.exec(statement);
+      return;
+    } catch (e) {
+      if (!isSqliteBusy(e) || attempt >= 50) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
+export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<Store> {
+  const path = opts.path ?? DEFAULT_SQLITE_PATH;
+  const memory = path === ':memory:';
+  if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const raw = new DatabaseSync(path);
+  try {
+    pragma(raw, `PRAGMA busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
+    if (!memory) {
+      pragma(raw, 'PRAGMA journal_mode = WAL');
+      pragma(raw, 'PRAGMA synchronous = NORMAL');
+    }
+    pragma(raw, 'PRAGMA foreign_keys = ON');
+  } catch (e) {
+    raw.close();
+    throw e;
+  }
+  const db = new Kysely<Database>({ dialect: new NodeSqliteDialect(new NodeSqliteDatabase(raw), memory ? null : realpathSync(resolve(path))) });
+  const capabilities: StoreCapabilities = { dialect: 'sqlite', rowLocks: false, concurrentProcesses: !memory, multiInstance: false };
+  try {
+    if (opts.migrate ?? true) await migrate(db as unknown as Kysely<unknown>, { dialect: 'sqlite' });
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return createSqlStore({ db, capabilities, isRetryable: isSqliteBusy });
+}
