@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { CustomerSchema } from '../lead/lead.schema.ts';
+import { IsoDateSchema, IsoInstantSchema } from '../org/org-config.schema.ts';
+
+/**
+ * The raw lead an integrator posts (HTTP `POST /v1/leads`, CSV rows, form posts after mapping).
+ * Strict about types and shape (unknown fields are errors: a typo must not silently drop data),
+ * lenient about formatting (surrounding whitespace, case, national phone formats, country names,
+ * state names …): normalise-lead.ts turns this into the routing form. Every string has a maximum
+ * length and every list a maximum size, so a hostile payload is rejected cheaply.
+ *
+ * Blank optional strings ("" or only spaces, as web forms send them) count as absent.
+ */
+
+export const INTAKE_LIMITS = {
+  id: 128,
+  shortText: 64,
+  name: 100,
+  companyName: 200,
+  email: 254,
+  phone: 40,
+  url: 2048,
+  addressLine: 200,
+  postalCode: 20,
+  wording: 4000,
+  customKeys: 50,
+  customKey: 64,
+  customString: 1000,
+  customList: 50,
+  channels: 10,
+  tags: 50,
+} as const;
+
+const text = (max: number) => z.string().trim().max(max, `at most ${max} characters`);
+const requiredText = (max: number) => text(max).min(1, 'required');
+
+const CountSchema = z.number().int().nonnegative().max(1_000_000);
+
+export const IntakePersonSchema = z.strictObject({
+  firstName: requiredText(INTAKE_LIMITS.name),
+  lastName: requiredText(INTAKE_LIMITS.name),
+  email: text(INTAKE_LIMITS.email).optional(),
+  phone: text(INTAKE_LIMITS.phone).optional(),
+  dateOfBirth: IsoDateSchema.optional().describe('YYYY-MM-DD'),
+});
+
+export const IntakeCompanySchema = z.strictObject({
+  name: requiredText(INTAKE_LIMITS.companyName),
+  website: text(INTAKE_LIMITS.url).optional(),
+  employees: CountSchema.optional(),
+});
+
+export const IntakeAddressSchema = z.strictObject({
+  country: text(INTAKE_LIMITS.shortText)
+    .optional()
+    .describe('ISO 3166-1 alpha-2 or alpha-3, or an English name ("United Kingdom", "UK"). Omitted: the configured default country.'),
+  subdivision: text(INTAKE_LIMITS.shortText).optional().describe('ISO 3166-2 code ("US-TX" or "TX") or name ("Texas").'),
+  state: text(INTAKE_LIMITS.shortText).optional().describe('Alias of subdivision (for US-style forms).'),
+  postalCode: text(INTAKE_LIMITS.postalCode).optional(),
+  city: text(INTAKE_LIMITS.name).optional(),
+  line1: text(INTAKE_LIMITS.addressLine).optional(),
+});
+
+export const ConsentChannelSchema = z.enum(['email', 'phone', 'sms', 'post', 'messaging']);
+export const LawfulBasisSchema = z
+  .enum(['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests'])
+  .describe('GDPR Art. 6(1) lawful basis for processing the personal data (SPEC C8).');
+
+export const IntakeConsentSchema = z.strictObject({
+  marketing: z.boolean(),
+  channels: z.array(ConsentChannelSchema).max(INTAKE_LIMITS.channels).optional(),
+  wording: requiredText(INTAKE_LIMITS.wording).describe('The consent text the prospect saw, verbatim.'),
+  capturedAt: IsoInstantSchema,
+  lawfulBasis: LawfulBasisSchema,
+});
+
+export const IntakeBehaviourSchema = z.strictObject({
+  pageViews: CountSchema.optional(),
+  formSubmissions: CountSchema.optional(),
+  emailClicks: CountSchema.optional(),
+  lastActivityAt: IsoInstantSchema.optional(),
+});
+
+const CustomValueSchema = z.union([
+  z.string().max(INTAKE_LIMITS.customString),
+  z.number().finite(),
+  z.boolean(),
+  z.array(z.string().max(INTAKE_LIMITS.customString)).max(INTAKE_LIMITS.customList),
+]);
+
+export const IntakeCustomSchema = z
+  .record(z.string().min(1).max(INTAKE_LIMITS.customKey).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only'), CustomValueSchema)
+  .refine((r) => Object.keys(r).length <= INTAKE_LIMITS.customKeys, `at most ${INTAKE_LIMITS.customKeys} custom fields`);
+
+export const IntakeLeadSchema = z
+  .strictObject({
+    externalId: text(INTAKE_LIMITS.id).optional().describe("The integrator's own id for the lead (idempotency, CRM sync)."),
+    source: requiredText(INTAKE_LIMITS.shortText).describe('web_form, google_ads, partner:acme, csv …'),
+    product: requiredText(INTAKE_LIMITS.id)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'a product id: letters, digits and _ . : -')
+      .describe('Product id as configured in the org.'),
+    person: IntakePersonSchema,
+    company: IntakeCompanySchema.optional(),
+    address: IntakeAddressSchema.default({}),
+    timeZone: text(INTAKE_LIMITS.shortText).optional().describe('IANA zone; inferred from subdivision/country when omitted.'),
+    language: text(16).optional().describe('ISO 639 or a BCP 47 tag ("en", "en-GB", "de_AT").'),
+    dealValue: z.number().finite().nonnegative().optional(),
+    currency: text(8).optional().describe('ISO 4217, any case.'),
+    customer: CustomerSchema.optional(),
+    consent: IntakeConsentSchema.optional(),
+    behaviour: IntakeBehaviourSchema.optional(),
+    custom: IntakeCustomSchema.optional(),
+  })
+  .refine(
+    (lead) => {
+      // runs even when other fields failed, so the error list is complete: guard the shape
+      const person: unknown = (lead as { person?: unknown }).person;
+      if (typeof person !== 'object' || person === null) return true;
+      const { email, phone } = person as { email?: unknown; phone?: unknown };
+      const present = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
+      return present(email) || present(phone);
+    },
+    {
+      path: ['person'],
+      message: 'person.email or person.phone is required',
+      params: { code: 'email_or_phone_required' },
+      when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+    },
+  );
+
+export type IntakeLead = z.infer<typeof IntakeLeadSchema>;
+/** What an integrator may post (defaults not yet applied). */
+export type IntakeLeadInput = z.input<typeof IntakeLeadSchema>;
+export type IntakeConsent = z.infer<typeof IntakeConsentSchema>;
+export type IntakeBehaviour = z.infer<typeof IntakeBehaviourSchema>;
