@@ -55,9 +55,42 @@ export interface OrgVersionRepository {
 // ---------------------------------------------------------------------------------------------
 // Leads.
 
-/** NEW exists only inside the transaction that routes the lead; CLOSED frees the rep's capacity. */
-export type LeadStatus = 'NEW' | DecisionOutcome | 'CLOSED';
-export const LEAD_STATUSES: readonly LeadStatus[] = ['NEW', 'ASSIGNED', 'QUEUED', 'REFUSED', 'HELD', 'NURTURE', 'CLOSED'];
+/**
+ * NEW exists only inside the transaction that routes the lead; CLOSED frees the rep's capacity.
+ * DUPLICATE: linked to an open original (duplicateOf), never routed. ACCEPTED … LOST, ERASED: the
+ * lifecycle after assignment (SPEC C5).
+ */
+export type LeadStatus =
+  | 'NEW'
+  | DecisionOutcome
+  | 'CLOSED'
+  | 'DUPLICATE'
+  | 'ACCEPTED'
+  | 'CONTACTED'
+  | 'QUALIFIED'
+  | 'PROPOSAL'
+  | 'WON'
+  | 'LOST'
+  | 'ERASED';
+export const LEAD_STATUSES: readonly LeadStatus[] = [
+  'NEW',
+  'ASSIGNED',
+  'QUEUED',
+  'REFUSED',
+  'HELD',
+  'NURTURE',
+  'CLOSED',
+  'DUPLICATE',
+  'ACCEPTED',
+  'CONTACTED',
+  'QUALIFIED',
+  'PROPOSAL',
+  'WON',
+  'LOST',
+  'ERASED',
+];
+/** Statuses in which a lead counts as open for dedupe. */
+export const OPEN_LEAD_STATUSES: readonly LeadStatus[] = ['ASSIGNED', 'QUEUED', 'REFUSED', 'HELD', 'NURTURE', 'ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL'];
 
 export interface LeadRecord {
   readonly id: string;
@@ -70,6 +103,8 @@ export interface LeadRecord {
   readonly leadJson: string;
   readonly receivedAt: string;
   readonly updatedAt: string;
+  /** For DUPLICATE leads: the open original it was linked to. */
+  readonly duplicateOf: string | null;
 }
 
 export interface LeadRepository {
@@ -83,9 +118,25 @@ export interface LeadRepository {
   lock(id: string): Promise<LeadRecord | undefined>;
   get(id: string): Promise<LeadRecord | undefined>;
   /** Records the outcome of a decision on the lead row. Fails if the lead does not exist. */
-  update(id: string, patch: { readonly status: LeadStatus; readonly teamId: string | null; readonly repId: string | null; readonly orgHash: string; readonly updatedAt: string }): Promise<void>;
+  update(
+    id: string,
+    patch: { readonly status: LeadStatus; readonly teamId: string | null; readonly repId: string | null; readonly orgHash: string; readonly updatedAt: string; readonly duplicateOf?: string | null },
+  ): Promise<void>;
   /** Oldest received first. */
   list(filter?: { readonly status?: LeadStatus; readonly repId?: string }): Promise<readonly LeadRecord[]>;
+  /**
+   * Cursor pagination in (receivedAt, id) order, oldest first: `after` is the last id of the
+   * previous page. Filters combine with AND; `receivedFrom`/`receivedTo` are inclusive/exclusive ISO times.
+   */
+  page(filter: {
+    readonly status?: LeadStatus;
+    readonly repId?: string;
+    readonly teamId?: string;
+    readonly receivedFrom?: string;
+    readonly receivedTo?: string;
+    readonly after?: string;
+    readonly limit: number;
+  }): Promise<readonly LeadRecord[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -140,12 +191,235 @@ export interface RoutingStateRepository {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Personal data (SPEC C8, R11): kept apart from leads and decisions so it can be erased while the
+// decision record stays. The per-lead salt is what audit commitments are keyed with; erasure
+// deletes salt and values together.
+
+export interface PersonalDataRecord {
+  readonly leadId: string;
+  /** Hex salt for commitments (HMAC keys) to this lead's personal fields. */
+  readonly salt: string;
+  /** Normalised contact (names, email, phone, company, date of birth) as JSON text. */
+  readonly contactJson: string;
+  /** The payload exactly as received (R11: the raw payload is kept), as JSON text. */
+  readonly rawJson: string;
+  /** Consent and lawful basis (C8) as JSON text, or null when none was given. */
+  readonly consentJson: string | null;
+  readonly createdAt: string;
+  /** Set when erased; then contactJson/rawJson/consentJson are '{}'/'{}'/null and salt is ''. */
+  readonly erasedAt: string | null;
+}
+
+export interface PersonalDataRepository {
+  put(record: Omit<PersonalDataRecord, 'erasedAt'>): Promise<void>;
+  get(leadId: string): Promise<PersonalDataRecord | undefined>;
+  /** Overwrites values and salt in place; returns false when nothing was stored for the lead. */
+  erase(leadId: string, erasedAt: string): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dedupe (SPEC R9): keys (e.g. "email:ann@x.com", "phone:+4420…", "name_company:ann lee|acme") of
+// open leads. lockKeys serialises concurrent intakes of the same person across instances.
+
+export interface DedupeRepository {
+  /** Creates missing key rows and locks them (PostgreSQL FOR UPDATE, sorted); SQLite: no-op beyond the write lock. */
+  lockKeys(keys: readonly string[]): Promise<void>;
+  /** The oldest lead holding any of the keys whose status is one of `openStatuses`, with the key that matched. */
+  findOpen(keys: readonly string[], openStatuses: readonly LeadStatus[]): Promise<{ readonly leadId: string; readonly key: string } | undefined>;
+  add(leadId: string, keys: readonly string[]): Promise<void>;
+  /** Removes a lead's keys (erasure: the keys are personal data). */
+  removeForLead(leadId: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency (SPEC I1): a retried request with the same key returns the stored response.
+
+export interface IdempotencyRecord {
+  /** Who may replay it: e.g. the API key id. Keys are unique per scope. */
+  readonly scope: string;
+  readonly key: string;
+  /** SHA-256 of the canonical request; a different body under the same key is a client error. */
+  readonly requestHash: string;
+  readonly statusCode: number;
+  readonly responseJson: string;
+  readonly createdAt: string;
+}
+
+export interface IdempotencyRepository {
+  get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Inserts; when (scope, key) already exists, returns the existing record instead (first writer wins). */
+  put(record: IdempotencyRecord): Promise<IdempotencyRecord>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts (SPEC R8): importable; matched by email domain and normalised company name.
+
+export interface AccountRecord {
+  readonly id: string;
+  readonly name: string;
+  /** Lower-case email domains. */
+  readonly domains: readonly string[];
+  readonly ownerRep: string | null;
+  readonly tier: string | null;
+  readonly updatedAt: string;
+}
+
+export interface AccountRepository {
+  /** Inserts or replaces by id. */
+  upsert(accounts: readonly AccountRecord[]): Promise<void>;
+  list(): Promise<readonly AccountRecord[]>;
+  get(id: string): Promise<AccountRecord | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lead history (SPEC C3, R9 …): append-only events with who, when and why.
+
+export interface LeadEventRecord {
+  /** Assigned by the store, increasing. */
+  readonly seq: number;
+  readonly leadId: string;
+  /** e.g. 'intake', 'duplicate', 'screening', 'decision', 'review.requested', 'review.approved', 'review.rejected', 'erasure'. */
+  readonly kind: string;
+  readonly actor: string;
+  readonly at: string;
+  readonly payloadJson: string;
+}
+
+export interface LeadEventRepository {
+  append(event: Omit<LeadEventRecord, 'seq'>): Promise<LeadEventRecord>;
+  /** Oldest first. */
+  listForLead(leadId: string): Promise<readonly LeadEventRecord[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Review queue (SPEC C3): refused, held and exception leads awaiting compliance.
+
+export type ReviewStatus = 'OPEN' | 'APPROVED' | 'REJECTED';
+
+export interface ReviewRecord {
+  readonly id: string;
+  readonly leadId: string;
+  readonly status: ReviewStatus;
+  /** Why it is in the queue: the decision outcome (REFUSED, HELD …) or 'EXCEPTION'. */
+  readonly kind: string;
+  readonly reasonCodes: readonly string[];
+  /** Who asked for review (the system for routing refusals, or a user requesting an exception). */
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+  /** Approval/rejection details (team, rep, justification, eligibility re-check, override flag) as JSON text. */
+  readonly resolutionJson: string | null;
+}
+
+export interface ReviewRepository {
+  open(record: Omit<ReviewRecord, 'status' | 'decidedBy' | 'decidedAt' | 'resolutionJson'>): Promise<void>;
+  /** Reads and locks (PostgreSQL FOR UPDATE) so two approvers cannot both decide. */
+  lock(id: string): Promise<ReviewRecord | undefined>;
+  get(id: string): Promise<ReviewRecord | undefined>;
+  /** The open review for a lead, if any. */
+  openForLead(leadId: string): Promise<ReviewRecord | undefined>;
+  /** Fails unless the review is OPEN. */
+  resolve(id: string, patch: { readonly status: 'APPROVED' | 'REJECTED'; readonly decidedBy: string; readonly decidedAt: string; readonly resolutionJson: string }): Promise<void>;
+  /** Oldest first; cursor = last seen id from the previous page. */
+  page(filter: { readonly status?: ReviewStatus; readonly after?: string; readonly limit: number }): Promise<readonly ReviewRecord[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API keys (SPEC C9): only a hash is stored; the secret is shown once at creation.
+
+export type Role = 'admin' | 'ops' | 'compliance' | 'rep' | 'integration';
+export const ROLES: readonly Role[] = ['admin', 'ops', 'compliance', 'rep', 'integration'];
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  /** For role rep: which rep the key acts as. */
+  readonly repId: string | null;
+  /** SHA-256 hex of the secret. */
+  readonly secretHash: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly revokedAt: string | null;
+}
+
+export interface ApiKeyRepository {
+  create(record: Omit<ApiKeyRecord, 'revokedAt'>): Promise<void>;
+  findBySecretHash(secretHash: string): Promise<ApiKeyRecord | undefined>;
+  list(): Promise<readonly ApiKeyRecord[]>;
+  /** Returns false when the key does not exist or was already revoked. */
+  revoke(id: string, revokedAt: string): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactional outbox and webhooks (SPEC O6). Events are enqueued in the same transaction as the
+// change; a dispatcher claims due deliveries (PostgreSQL: FOR UPDATE SKIP LOCKED, so several
+// instances share the work and each delivery is attempted by one of them at a time).
+
+export interface WebhookSubscriptionRecord {
+  readonly id: string;
+  readonly url: string;
+  /** HMAC-SHA256 secret. */
+  readonly secret: string;
+  /** Event types, or ['*']. */
+  readonly events: readonly string[];
+  readonly active: boolean;
+  readonly createdAt: string;
+}
+
+export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'DEAD';
+
+export interface DeliveryRecord {
+  readonly id: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly subscriptionId: string;
+  /** The event body sent, JSON text. */
+  readonly payloadJson: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly lastError: string | null;
+  readonly createdAt: string;
+  readonly deliveredAt: string | null;
+}
+
+export interface OutboxRepository {
+  upsertSubscription(record: WebhookSubscriptionRecord): Promise<void>;
+  listSubscriptions(): Promise<readonly WebhookSubscriptionRecord[]>;
+  /** Creates one PENDING delivery (due at `createdAt`) per active subscription whose events match; returns how many. */
+  enqueue(event: { readonly eventId: string; readonly eventType: string; readonly payloadJson: string; readonly createdAt: string }, newDeliveryId: () => string): Promise<number>;
+  /** PENDING deliveries due at or before `now`, oldest first, locked for this transaction (SKIP LOCKED on PostgreSQL). */
+  claimDue(now: string, limit: number): Promise<readonly DeliveryRecord[]>;
+  /** Reserves a claimed delivery for this sender: pushes its due time to `until` (attempts unchanged). */
+  lease(id: string, until: string): Promise<void>;
+  markDelivered(id: string, at: string): Promise<void>;
+  /** Records a failed attempt: attempts + 1, and either a next attempt time or DEAD. */
+  markFailed(id: string, patch: { readonly error: string; readonly nextAttemptAt: string | null }): Promise<void>;
+  /** Sets a DEAD delivery back to PENDING, due now, attempts kept. Returns false unless it was DEAD. */
+  redrive(id: string, now: string): Promise<boolean>;
+  getDelivery(id: string): Promise<DeliveryRecord | undefined>;
+  listDeliveries(filter: { readonly status?: DeliveryStatus; readonly after?: string; readonly limit: number }): Promise<readonly DeliveryRecord[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+
 /** The repositories, bound to one transaction (or, on Store itself, to auto-committed statements). */
 export interface UnitOfWork {
   readonly orgVersions: OrgVersionRepository;
   readonly leads: LeadRepository;
   readonly decisions: DecisionRepository;
   readonly routingState: RoutingStateRepository;
+  readonly personalData: PersonalDataRepository;
+  readonly dedupe: DedupeRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly accounts: AccountRepository;
+  readonly events: LeadEventRepository;
+  readonly reviews: ReviewRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly outbox: OutboxRepository;
 }
 
 export interface Store extends UnitOfWork {

@@ -17,16 +17,36 @@ const tables = async (db: Kysely<unknown>) =>
 describe('migration runner', () => {
   it('applies pending migrations once and records them', async () => {
     const db = memoryDb();
-    expect(await migrate(db, { dialect: 'sqlite' })).toEqual([1]);
+    expect(await migrate(db, { dialect: 'sqlite' })).toEqual([1, 2]);
     expect(await migrate(db, { dialect: 'sqlite' })).toEqual([]);
-    expect(await tables(db)).toEqual(['decisions', 'leads', 'org_versions', 'remit_migrations', 'rep_state', 'routing_ledger', 'routing_pools']);
+    expect(await tables(db)).toEqual([
+      'accounts',
+      'api_keys',
+      'decisions',
+      'dedupe_keys',
+      'dedupe_locks',
+      'deliveries',
+      'idempotency_keys',
+      'lead_events',
+      'leads',
+      'org_versions',
+      'outbox_events',
+      'personal_data',
+      'remit_migrations',
+      'rep_state',
+      'reviews',
+      'routing_ledger',
+      'routing_pools',
+      'sqlite_sequence',
+      'webhook_subscriptions',
+    ]);
     await db.destroy();
   });
 
   it('a failing migration rolls back the whole run, including earlier migrations of the same run', async () => {
     const db = memoryDb();
     const broken: Migration = {
-      version: 2,
+      version: 3,
       name: 'broken',
       async up(k) {
         await k.schema.createTable('half_done').addColumn('id', 'text').execute();
@@ -34,16 +54,16 @@ describe('migration runner', () => {
       },
     };
     await expect(migrate(db, { dialect: 'sqlite', migrations: [...MIGRATIONS, broken] })).rejects.toThrow(MigrationError);
-    await expect(migrate(db, { dialect: 'sqlite', migrations: [...MIGRATIONS, broken] })).rejects.toThrow(/migration 2 \(broken\) failed/);
+    await expect(migrate(db, { dialect: 'sqlite', migrations: [...MIGRATIONS, broken] })).rejects.toThrow(/migration 3 \(broken\) failed/);
     expect(await tables(db)).toEqual([]);
     // Without the broken one, the schema migrates fine.
-    expect(await migrate(db, { dialect: 'sqlite' })).toEqual([1]);
+    expect(await migrate(db, { dialect: 'sqlite' })).toEqual([1, 2]);
     await db.destroy();
   });
 
   it('refuses a database migrated by a newer release, and a badly ordered migration list', async () => {
     const db = memoryDb();
-    const next: Migration = { version: 2, name: 'next', up: async (k) => void (await k.schema.createTable('extra').addColumn('id', 'text').execute()) };
+    const next: Migration = { version: 3, name: 'next', up: async (k) => void (await k.schema.createTable('extra').addColumn('id', 'text').execute()) };
     await migrate(db, { dialect: 'sqlite', migrations: [...MIGRATIONS, next] });
     await expect(migrate(db, { dialect: 'sqlite' })).rejects.toThrow(/newer release/);
     await db.destroy();
@@ -69,7 +89,7 @@ describe('openStore', () => {
   it('opens an in-memory SQLite store, migrated', async () => {
     const store = await openStore({ url: 'sqlite::memory:' });
     expect(store.capabilities).toEqual({ dialect: 'sqlite', rowLocks: false, concurrentProcesses: false, multiInstance: false });
-    expect(await store.appliedMigrations()).toEqual([1]);
+    expect(await store.appliedMigrations()).toEqual([1, 2]);
     await store.close();
   });
 });
@@ -81,10 +101,10 @@ describe.runIf(pg.run)('PostgreSQL migrations', () => {
     const schema = newSchemaName();
     try {
       const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ url: `${PG_URL}?schema=${schema}`, poolSize: 2 })));
-      for (const s of stores) expect(await s.appliedMigrations()).toEqual([1]);
+      for (const s of stores) expect(await s.appliedMigrations()).toEqual([1, 2]);
       await Promise.all(stores.map((s) => s.close()));
       const rows = await withPgClient((c) => c.query(`select count(*)::int as n from "${schema}".remit_migrations`));
-      expect(rows.rows[0].n).toBe(1);
+      expect(rows.rows[0].n).toBe(2);
     } finally {
       await dropSchema(schema);
     }

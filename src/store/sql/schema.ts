@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Kysely table types for the migrations in ../migrations (snake_case, as in the database). */
 
 export interface RemitMigrationsTable {
@@ -23,6 +25,8 @@ export interface LeadsTable {
   lead_json: string;
   received_at: string;
   updated_at: string;
+  /** 0002: the open original of a DUPLICATE lead. */
+  duplicate_of: string | null;
 }
 
 export interface DecisionsTable {
@@ -59,6 +63,113 @@ export interface RepStateTable {
   today: number;
 }
 
+// --- 0002-service ---------------------------------------------------------------------------
+
+/** Erasable in place: erase overwrites salt and values (see the CHECK in 0002). */
+export interface PersonalDataTable {
+  lead_id: string;
+  salt: string;
+  contact_json: string;
+  raw_json: string;
+  consent_json: string | null;
+  created_at: string;
+  erased_at: string | null;
+}
+
+export interface DedupeKeysTable {
+  key: string;
+  lead_id: string;
+}
+
+/** Lock anchors of DedupeRepository.lockKeys: first 4 hex digits of SHA-256(key). */
+export interface DedupeLocksTable {
+  bucket: string;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response_json: string;
+  created_at: string;
+}
+
+export interface AccountsTable {
+  id: string;
+  name: string;
+  /** JSON array of lower-case domains. */
+  domains_json: string;
+  owner_rep: string | null;
+  tier: string | null;
+  updated_at: string;
+}
+
+/** Append-only. seq: SQLite INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL bigint identity (pg returns it as a string). */
+export interface LeadEventsTable {
+  seq: Generated<number | string>;
+  lead_id: string;
+  kind: string;
+  actor: string;
+  at: string;
+  payload_json: string;
+}
+
+export interface ReviewsTable {
+  id: string;
+  lead_id: string;
+  status: string;
+  kind: string;
+  reason_codes_json: string;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  resolution_json: string | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  role: string;
+  rep_id: string | null;
+  secret_hash: string;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+}
+
+export interface WebhookSubscriptionsTable {
+  id: string;
+  url: string;
+  secret: string;
+  /** JSON array of event types, or ["*"]. */
+  events_json: string;
+  /** 0 or 1 (portable boolean). */
+  active: number;
+  created_at: string;
+}
+
+/** Append-only. */
+export interface OutboxEventsTable {
+  event_id: string;
+  event_type: string;
+  payload_json: string;
+  created_at: string;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  event_id: string;
+  subscription_id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
@@ -67,4 +178,15 @@ export interface Database {
   routing_pools: RoutingPoolsTable;
   routing_ledger: RoutingLedgerTable;
   rep_state: RepStateTable;
+  personal_data: PersonalDataTable;
+  dedupe_keys: DedupeKeysTable;
+  dedupe_locks: DedupeLocksTable;
+  idempotency_keys: IdempotencyKeysTable;
+  accounts: AccountsTable;
+  lead_events: LeadEventsTable;
+  reviews: ReviewsTable;
+  api_keys: ApiKeysTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  outbox_events: OutboxEventsTable;
+  deliveries: DeliveriesTable;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DecisionOutcome } from '../../domain/decision/decision.ts';
 import type { LedgerEntry, RepLoad, RoutingStateSnapshot, RoutingStateView, StateChanges } from '../../domain/strategies/routing-state.ts';
@@ -5,7 +6,27 @@ import { appliedMigrations } from '../migrations/runner.ts';
 import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
 import {
   LEAD_STATUSES,
+  ROLES,
+  type AccountRecord,
+  type AccountRepository,
+  type ApiKeyRecord,
+  type ApiKeyRepository,
   type DecisionRecord,
+  type DedupeRepository,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type IdempotencyRecord,
+  type IdempotencyRepository,
+  type LeadEventRecord,
+  type LeadEventRepository,
+  type OutboxRepository,
+  type PersonalDataRecord,
+  type PersonalDataRepository,
+  type ReviewRecord,
+  type ReviewRepository,
+  type ReviewStatus,
+  type Role,
+  type WebhookSubscriptionRecord,
   type DecisionRepository,
   type LeadRecord,
   type LeadRepository,
@@ -18,7 +39,19 @@ import {
   type StoreCapabilities,
   type UnitOfWork,
 } from '../store-port.ts';
-import type { Database, DecisionsTable, LeadsTable, OrgVersionsTable } from './schema.ts';
+import type {
+  AccountsTable,
+  ApiKeysTable,
+  Database,
+  DecisionsTable,
+  IdempotencyKeysTable,
+  LeadEventsTable,
+  LeadsTable,
+  OrgVersionsTable,
+  PersonalDataTable,
+  ReviewsTable,
+  WebhookSubscriptionsTable,
+} from './schema.ts';
 
 /**
  * The store over any Kysely database with the Remit schema. The dialect adapters (sqlite/,
@@ -66,6 +99,14 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     leads: leadRepository(db, caps),
     decisions: decisionRepository(db),
     routingState: routingStateRepository(db, caps),
+    personalData: personalDataRepository(db),
+    dedupe: dedupeRepository(db, caps),
+    idempotency: idempotencyRepository(db),
+    accounts: accountRepository(db),
+    events: leadEventRepository(db),
+    reviews: reviewRepository(db, caps),
+    apiKeys: apiKeyRepository(db),
+    outbox: outboxRepository(db, caps),
   };
 }
 
@@ -97,6 +138,23 @@ function requireInstant(value: unknown, what: string): void {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/.test(value as string) || Number.isNaN(Date.parse(value as string))) {
     throw new StoreInputError(`${what} must be an ISO-8601 UTC instant (…Z), got ${JSON.stringify(value)}`);
   }
+}
+
+/** Page sizes: a positive integer up to MAX_PAGE. */
+const MAX_PAGE = 1000;
+function requireLimit(limit: unknown): number {
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new StoreInputError(`limit must be an integer from 1 to ${MAX_PAGE}, got ${JSON.stringify(limit)}`);
+  return limit;
+}
+
+/** A bound compared with stored timestamps: stored ones are millisecond-precision `toISOString()` text. */
+function normaliseInstant(value: unknown, what: string): string {
+  requireInstant(value, what);
+  return new Date(value as string).toISOString();
+}
+
+function requireJsonOrNull(text: unknown, what: string): void {
+  if (text !== null) requireJson(text, what);
 }
 
 function orgVersionRepository(db: Kysely<Database>): OrgVersionRepository {
@@ -149,6 +207,7 @@ const toLead = (r: Selectable<LeadsTable>): LeadRecord => ({
   leadJson: r.lead_json,
   receivedAt: r.received_at,
   updatedAt: r.updated_at,
+  duplicateOf: r.duplicate_of,
 });
 
 function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): LeadRepository {
@@ -180,7 +239,7 @@ function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): LeadRepo
         .onConflict((oc) => oc.column('id').doNothing())
         .returning('id')
         .executeTakeFirst();
-      if (inserted) return { record: toLead(row), created: true };
+      if (inserted) return { record: toLead({ ...row, duplicate_of: null }), created: true };
       const existing = await lock(input.id);
       if (!existing) throw new Error(`lead ${input.id} neither inserted nor found`);
       return { record: existing, created: false };
@@ -188,9 +247,21 @@ function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): LeadRepo
     async update(id, patch) {
       if (!LEAD_STATUSES.includes(patch.status)) throw new StoreInputError(`unknown lead status ${JSON.stringify(patch.status)}`);
       requireInstant(patch.updatedAt, 'lead updatedAt');
+      if (patch.status === 'DUPLICATE' && patch.duplicateOf === null) throw new StoreInputError(`lead ${id}: a DUPLICATE lead needs duplicateOf`);
+      if (patch.duplicateOf !== undefined && patch.duplicateOf !== null) {
+        requireText(patch.duplicateOf, 'lead duplicateOf');
+        if (patch.duplicateOf === id) throw new StoreInputError(`lead ${id} cannot be a duplicate of itself`);
+      }
       const r = await db
         .updateTable('leads')
-        .set({ status: patch.status, team_id: patch.teamId, rep_id: patch.repId, org_hash: patch.orgHash, updated_at: patch.updatedAt })
+        .set({
+          status: patch.status,
+          team_id: patch.teamId,
+          rep_id: patch.repId,
+          org_hash: patch.orgHash,
+          updated_at: patch.updatedAt,
+          ...(patch.duplicateOf !== undefined ? { duplicate_of: patch.duplicateOf } : {}),
+        })
         .where('id', '=', id)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
@@ -200,6 +271,25 @@ function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): LeadRepo
       if (filter.status !== undefined) q = q.where('status', '=', filter.status);
       if (filter.repId !== undefined) q = q.where('rep_id', '=', filter.repId);
       const rows = await q.orderBy('received_at').orderBy('id').execute();
+      return rows.map(toLead);
+    },
+    async page(filter) {
+      const limit = requireLimit(filter.limit);
+      let q = db.selectFrom('leads').selectAll();
+      if (filter.status !== undefined) {
+        if (!LEAD_STATUSES.includes(filter.status)) throw new StoreInputError(`unknown lead status ${JSON.stringify(filter.status)}`);
+        q = q.where('status', '=', filter.status);
+      }
+      if (filter.repId !== undefined) q = q.where('rep_id', '=', filter.repId);
+      if (filter.teamId !== undefined) q = q.where('team_id', '=', filter.teamId);
+      if (filter.receivedFrom !== undefined) q = q.where('received_at', '>=', normaliseInstant(filter.receivedFrom, 'receivedFrom'));
+      if (filter.receivedTo !== undefined) q = q.where('received_at', '<', normaliseInstant(filter.receivedTo, 'receivedTo'));
+      if (filter.after !== undefined) {
+        const c = await db.selectFrom('leads').select(['received_at', 'id']).where('id', '=', filter.after).executeTakeFirst();
+        if (!c) throw new StoreInputError(`unknown cursor: no lead ${JSON.stringify(filter.after)}`);
+        q = q.where(sql<boolean>`(received_at, id) > (${c.received_at}, ${c.id})`);
+      }
+      const rows = await q.orderBy('received_at').orderBy('id').limit(limit).execute();
       return rows.map(toLead);
     },
   };
@@ -431,6 +521,568 @@ function routingStateRepository(db: Kysely<Database>, caps: StoreCapabilities): 
       const loads: Record<string, RepLoad> = {};
       for (const r of repRows) loads[r.rep_id] = { open: Number(r.open_count), day: r.day!, today: Number(r.today) };
       return { pools, loads };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Personal data: erasure overwrites the row in place (the CHECK in 0002 pins what an erased row holds).
+
+const toPersonalData = (r: Selectable<PersonalDataTable>): PersonalDataRecord => ({
+  leadId: r.lead_id,
+  salt: r.salt,
+  contactJson: r.contact_json,
+  rawJson: r.raw_json,
+  consentJson: r.consent_json,
+  createdAt: r.created_at,
+  erasedAt: r.erased_at,
+});
+
+function personalDataRepository(db: Kysely<Database>): PersonalDataRepository {
+  return {
+    async put(rec) {
+      requireText(rec.leadId, 'personal data leadId');
+      requireText(rec.salt, 'personal data salt');
+      if (!/^[0-9a-f]+$/.test(rec.salt)) throw new StoreInputError('personal data salt must be lower-case hex');
+      requireJson(rec.contactJson, 'personal data contactJson');
+      requireJson(rec.rawJson, 'personal data rawJson');
+      requireJsonOrNull(rec.consentJson, 'personal data consentJson');
+      requireInstant(rec.createdAt, 'personal data createdAt');
+      const values = { salt: rec.salt, contact_json: rec.contactJson, raw_json: rec.rawJson, consent_json: rec.consentJson, created_at: rec.createdAt };
+      const written = await db
+        .insertInto('personal_data')
+        .values({ lead_id: rec.leadId, ...values, erased_at: null })
+        .onConflict((oc) => oc.column('lead_id').doUpdateSet(values).where('personal_data.erased_at', 'is', null))
+        .returning('lead_id')
+        .executeTakeFirst();
+      if (!written) throw new StoreInputError(`personal data of lead ${rec.leadId} was erased; it cannot be stored again`);
+    },
+    async get(leadId) {
+      const row = await db.selectFrom('personal_data').selectAll().where('lead_id', '=', leadId).executeTakeFirst();
+      return row ? toPersonalData(row) : undefined;
+    },
+    async erase(leadId, erasedAt) {
+      requireInstant(erasedAt, 'erasedAt');
+      const r = await db
+        .updateTable('personal_data')
+        .set({ salt: '', contact_json: '{}', raw_json: '{}', consent_json: null, erased_at: sql<string>`coalesce(erased_at, ${erasedAt})` })
+        .where('lead_id', '=', leadId)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dedupe.
+
+/** The lock anchor of a dedupe key: 16 bits of its SHA-256, so dedupe_locks holds no personal data. */
+export const dedupeLockBucket = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 4);
+
+function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities): DedupeRepository {
+  return {
+    async lockKeys(keys) {
+      for (const k of keys) requireText(k, 'dedupe key');
+      // SQLite: the write transaction already excludes every other writer.
+      if (!caps.rowLocks || keys.length === 0) return;
+      const buckets = [...new Set(keys.map(dedupeLockBucket))].sort();
+      await db
+        .insertInto('dedupe_locks')
+        .values(buckets.map((bucket) => ({ bucket })))
+        .onConflict((oc) => oc.column('bucket').doNothing())
+        .execute();
+      await db.selectFrom('dedupe_locks').select('bucket').where('bucket', 'in', buckets).orderBy(sql`bucket collate "C"`).forUpdate().execute();
+    },
+    async findOpen(keys, openStatuses) {
+      for (const k of keys) requireText(k, 'dedupe key');
+      for (const s of openStatuses) if (!LEAD_STATUSES.includes(s)) throw new StoreInputError(`unknown lead status ${JSON.stringify(s)}`);
+      if (keys.length === 0 || openStatuses.length === 0) return undefined;
+      const unique = [...new Set(keys)];
+      const oldest = await db
+        .selectFrom('dedupe_keys')
+        .innerJoin('leads', 'leads.id', 'dedupe_keys.lead_id')
+        .select('leads.id')
+        .where('dedupe_keys.key', 'in', unique)
+        .where('leads.status', 'in', [...openStatuses])
+        .orderBy('leads.received_at')
+        .orderBy('leads.id')
+        .limit(1)
+        .executeTakeFirst();
+      if (!oldest) return undefined;
+      const held = await db.selectFrom('dedupe_keys').select('key').where('lead_id', '=', oldest.id).where('key', 'in', unique).execute();
+      const heldSet = new Set(held.map((r) => r.key));
+      // The first of the caller's keys that matched (the caller orders keys by strength).
+      const key = unique.find((k) => heldSet.has(k));
+      if (key === undefined) throw new Error(`dedupe: lead ${oldest.id} matched but holds none of the keys`);
+      return { leadId: oldest.id, key };
+    },
+    async add(leadId, keys) {
+      requireText(leadId, 'dedupe leadId');
+      for (const k of keys) requireText(k, 'dedupe key');
+      const unique = [...new Set(keys)];
+      if (unique.length === 0) return;
+      await db
+        .insertInto('dedupe_keys')
+        .values(unique.map((key) => ({ key, lead_id: leadId })))
+        .onConflict((oc) => oc.columns(['key', 'lead_id']).doNothing())
+        .execute();
+    },
+    async removeForLead(leadId) {
+      await db.deleteFrom('dedupe_keys').where('lead_id', '=', leadId).execute();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency.
+
+const toIdempotency = (r: Selectable<IdempotencyKeysTable>): IdempotencyRecord => ({
+  scope: r.scope,
+  key: r.key,
+  requestHash: r.request_hash,
+  statusCode: Number(r.status_code),
+  responseJson: r.response_json,
+  createdAt: r.created_at,
+});
+
+function idempotencyRepository(db: Kysely<Database>): IdempotencyRepository {
+  const get = async (scope: string, key: string) => {
+    const row = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+    return row ? toIdempotency(row) : undefined;
+  };
+  return {
+    get,
+    async put(rec) {
+      requireText(rec.scope, 'idempotency scope');
+      requireText(rec.key, 'idempotency key');
+      requireText(rec.requestHash, 'idempotency requestHash');
+      if (!Number.isInteger(rec.statusCode) || rec.statusCode < 100 || rec.statusCode > 599) throw new StoreInputError(`idempotency statusCode must be an HTTP status, got ${rec.statusCode}`);
+      requireJson(rec.responseJson, 'idempotency responseJson');
+      requireInstant(rec.createdAt, 'idempotency createdAt');
+      const inserted = await db
+        .insertInto('idempotency_keys')
+        .values({ scope: rec.scope, key: rec.key, request_hash: rec.requestHash, status_code: rec.statusCode, response_json: rec.responseJson, created_at: rec.createdAt })
+        .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+        .returning('key')
+        .executeTakeFirst();
+      if (inserted) return { ...rec };
+      // Another writer got there first (PostgreSQL: we waited for it to commit).
+      const existing = await get(rec.scope, rec.key);
+      if (!existing) throw new Error(`idempotency key ${rec.scope}/${rec.key} neither inserted nor found`);
+      return existing;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts.
+
+const toAccount = (r: Selectable<AccountsTable>): AccountRecord => ({
+  id: r.id,
+  name: r.name,
+  domains: JSON.parse(r.domains_json) as string[],
+  ownerRep: r.owner_rep,
+  tier: r.tier,
+  updatedAt: r.updated_at,
+});
+
+function accountRepository(db: Kysely<Database>): AccountRepository {
+  return {
+    async upsert(accounts) {
+      // The last record wins when an id repeats (one statement may not update a row twice).
+      const byId = new Map<string, AccountRecord>();
+      for (const a of accounts) {
+        requireText(a.id, 'account id');
+        requireText(a.name, 'account name');
+        requireInstant(a.updatedAt, 'account updatedAt');
+        if (!Array.isArray(a.domains)) throw new StoreInputError(`account ${a.id}: domains must be an array`);
+        for (const d of a.domains) {
+          requireText(d, `account ${a.id} domain`);
+          if (d !== d.toLowerCase() || d !== d.trim()) throw new StoreInputError(`account ${a.id}: domain ${JSON.stringify(d)} must be lower-case, without spaces`);
+        }
+        if (a.ownerRep !== null) requireText(a.ownerRep, `account ${a.id} ownerRep`);
+        if (a.tier !== null) requireText(a.tier, `account ${a.id} tier`);
+        byId.set(a.id, a);
+      }
+      const rows = [...byId.values()].map((a) => ({ id: a.id, name: a.name, domains_json: JSON.stringify(a.domains), owner_rep: a.ownerRep, tier: a.tier, updated_at: a.updatedAt }));
+      for (let i = 0; i < rows.length; i += 500) {
+        await db
+          .insertInto('accounts')
+          .values(rows.slice(i, i + 500))
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet({
+              name: (eb) => eb.ref('excluded.name'),
+              domains_json: (eb) => eb.ref('excluded.domains_json'),
+              owner_rep: (eb) => eb.ref('excluded.owner_rep'),
+              tier: (eb) => eb.ref('excluded.tier'),
+              updated_at: (eb) => eb.ref('excluded.updated_at'),
+            }),
+          )
+          .execute();
+      }
+    },
+    async list() {
+      const rows = await db.selectFrom('accounts').selectAll().orderBy('id').execute();
+      return rows.map(toAccount);
+    },
+    async get(id) {
+      const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toAccount(row) : undefined;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lead events: append-only (triggers); seq from the database.
+
+const toLeadEvent = (r: Selectable<LeadEventsTable>): LeadEventRecord => ({
+  seq: Number(r.seq),
+  leadId: r.lead_id,
+  kind: r.kind,
+  actor: r.actor,
+  at: r.at,
+  payloadJson: r.payload_json,
+});
+
+function leadEventRepository(db: Kysely<Database>): LeadEventRepository {
+  return {
+    async append(ev) {
+      requireText(ev.leadId, 'event leadId');
+      requireText(ev.kind, 'event kind');
+      requireText(ev.actor, 'event actor');
+      requireInstant(ev.at, 'event at');
+      requireJson(ev.payloadJson, 'event payloadJson');
+      const row = await db
+        .insertInto('lead_events')
+        .values({ lead_id: ev.leadId, kind: ev.kind, actor: ev.actor, at: ev.at, payload_json: ev.payloadJson })
+        .returning('seq')
+        .executeTakeFirstOrThrow();
+      return { seq: Number(row.seq), leadId: ev.leadId, kind: ev.kind, actor: ev.actor, at: ev.at, payloadJson: ev.payloadJson };
+    },
+    async listForLead(leadId) {
+      const rows = await db.selectFrom('lead_events').selectAll().where('lead_id', '=', leadId).orderBy('seq').execute();
+      return rows.map(toLeadEvent);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Review queue.
+
+const REVIEW_STATUSES: readonly ReviewStatus[] = ['OPEN', 'APPROVED', 'REJECTED'];
+
+const toReview = (r: Selectable<ReviewsTable>): ReviewRecord => ({
+  id: r.id,
+  leadId: r.lead_id,
+  status: r.status as ReviewStatus,
+  kind: r.kind,
+  reasonCodes: JSON.parse(r.reason_codes_json) as string[],
+  requestedBy: r.requested_by,
+  requestedAt: r.requested_at,
+  decidedBy: r.decided_by,
+  decidedAt: r.decided_at,
+  resolutionJson: r.resolution_json,
+});
+
+function reviewRepository(db: Kysely<Database>, caps: StoreCapabilities): ReviewRepository {
+  return {
+    async open(rec) {
+      requireText(rec.id, 'review id');
+      requireText(rec.leadId, 'review leadId');
+      requireText(rec.kind, 'review kind');
+      requireText(rec.requestedBy, 'review requestedBy');
+      requireInstant(rec.requestedAt, 'review requestedAt');
+      if (!Array.isArray(rec.reasonCodes)) throw new StoreInputError('review reasonCodes must be an array');
+      for (const c of rec.reasonCodes) requireText(c, 'review reason code');
+      await db
+        .insertInto('reviews')
+        .values({
+          id: rec.id,
+          lead_id: rec.leadId,
+          status: 'OPEN',
+          kind: rec.kind,
+          reason_codes_json: JSON.stringify(rec.reasonCodes),
+          requested_by: rec.requestedBy,
+          requested_at: rec.requestedAt,
+          decided_by: null,
+          decided_at: null,
+          resolution_json: null,
+        })
+        .execute();
+    },
+    async lock(id) {
+      const row = await db
+        .selectFrom('reviews')
+        .selectAll()
+        .where('id', '=', id)
+        .$if(caps.rowLocks, (q) => q.forUpdate())
+        .executeTakeFirst();
+      return row ? toReview(row) : undefined;
+    },
+    async get(id) {
+      const row = await db.selectFrom('reviews').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toReview(row) : undefined;
+    },
+    async openForLead(leadId) {
+      const row = await db.selectFrom('reviews').selectAll().where('lead_id', '=', leadId).where('status', '=', 'OPEN').executeTakeFirst();
+      return row ? toReview(row) : undefined;
+    },
+    async resolve(id, patch) {
+      if (patch.status !== 'APPROVED' && patch.status !== 'REJECTED') throw new StoreInputError(`a review resolves to APPROVED or REJECTED, not ${JSON.stringify(patch.status)}`);
+      requireText(patch.decidedBy, 'review decidedBy');
+      requireInstant(patch.decidedAt, 'review decidedAt');
+      requireJson(patch.resolutionJson, 'review resolutionJson');
+      const r = await db
+        .updateTable('reviews')
+        .set({ status: patch.status, decided_by: patch.decidedBy, decided_at: patch.decidedAt, resolution_json: patch.resolutionJson })
+        .where('id', '=', id)
+        .where('status', '=', 'OPEN')
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) {
+        const existing = await db.selectFrom('reviews').select('status').where('id', '=', id).executeTakeFirst();
+        throw new StoreInputError(existing ? `review ${id} is ${existing.status}, not OPEN` : `review ${id} does not exist`);
+      }
+    },
+    async page(filter) {
+      const limit = requireLimit(filter.limit);
+      let q = db.selectFrom('reviews').selectAll();
+      if (filter.status !== undefined) {
+        if (!REVIEW_STATUSES.includes(filter.status)) throw new StoreInputError(`unknown review status ${JSON.stringify(filter.status)}`);
+        q = q.where('status', '=', filter.status);
+      }
+      if (filter.after !== undefined) {
+        const c = await db.selectFrom('reviews').select(['requested_at', 'id']).where('id', '=', filter.after).executeTakeFirst();
+        if (!c) throw new StoreInputError(`unknown cursor: no review ${JSON.stringify(filter.after)}`);
+        q = q.where(sql<boolean>`(requested_at, id) > (${c.requested_at}, ${c.id})`);
+      }
+      const rows = await q.orderBy('requested_at').orderBy('id').limit(limit).execute();
+      return rows.map(toReview);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// API keys.
+
+const toApiKey = (r: Selectable<ApiKeysTable>): ApiKeyRecord => ({
+  id: r.id,
+  name: r.name,
+  role: r.role as Role,
+  repId: r.rep_id,
+  secretHash: r.secret_hash,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  revokedAt: r.revoked_at,
+});
+
+function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
+  return {
+    async create(rec) {
+      requireText(rec.id, 'api key id');
+      requireText(rec.name, 'api key name');
+      if (!ROLES.includes(rec.role)) throw new StoreInputError(`unknown role ${JSON.stringify(rec.role)}`);
+      if (rec.role === 'rep') requireText(rec.repId, 'api key repId (role rep)');
+      else if (rec.repId !== null) requireText(rec.repId, 'api key repId');
+      if (!/^[0-9a-f]{64}$/.test(rec.secretHash)) throw new StoreInputError('api key secretHash must be SHA-256 as 64 lower-case hex digits');
+      requireInstant(rec.createdAt, 'api key createdAt');
+      requireText(rec.createdBy, 'api key createdBy');
+      await db
+        .insertInto('api_keys')
+        .values({ id: rec.id, name: rec.name, role: rec.role, rep_id: rec.repId, secret_hash: rec.secretHash, created_at: rec.createdAt, created_by: rec.createdBy, revoked_at: null })
+        .execute();
+    },
+    async findBySecretHash(secretHash) {
+      const row = await db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+      return row ? toApiKey(row) : undefined;
+    },
+    async list() {
+      const rows = await db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+      return rows.map(toApiKey);
+    },
+    async revoke(id, revokedAt) {
+      requireInstant(revokedAt, 'revokedAt');
+      const r = await db.updateTable('api_keys').set({ revoked_at: revokedAt }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbox and webhook deliveries.
+
+const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['PENDING', 'DELIVERED', 'DEAD'];
+
+const toSubscription = (r: Selectable<WebhookSubscriptionsTable>): WebhookSubscriptionRecord => ({
+  id: r.id,
+  url: r.url,
+  secret: r.secret,
+  events: JSON.parse(r.events_json) as string[],
+  active: Number(r.active) === 1,
+  createdAt: r.created_at,
+});
+
+interface DeliveryRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  subscription_id: string;
+  payload_json: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
+  id: r.id,
+  eventId: r.event_id,
+  eventType: r.event_type,
+  subscriptionId: r.subscription_id,
+  payloadJson: r.payload_json,
+  status: r.status as DeliveryStatus,
+  attempts: Number(r.attempts),
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  deliveredAt: r.delivered_at,
+});
+
+function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities): OutboxRepository {
+  const deliveries = () =>
+    db
+      .selectFrom('deliveries')
+      .innerJoin('outbox_events', 'outbox_events.event_id', 'deliveries.event_id')
+      .select([
+        'deliveries.id',
+        'deliveries.event_id',
+        'outbox_events.event_type',
+        'deliveries.subscription_id',
+        'outbox_events.payload_json',
+        'deliveries.status',
+        'deliveries.attempts',
+        'deliveries.next_attempt_at',
+        'deliveries.last_error',
+        'deliveries.created_at',
+        'deliveries.delivered_at',
+      ]);
+  const failIfNotPending = async (id: string, updated: bigint): Promise<void> => {
+    if (Number(updated) === 1) return;
+    const row = await db.selectFrom('deliveries').select('status').where('id', '=', id).executeTakeFirst();
+    throw new StoreInputError(row ? `delivery ${id} is ${row.status}, not PENDING` : `delivery ${id} does not exist`);
+  };
+  return {
+    async upsertSubscription(rec) {
+      requireText(rec.id, 'subscription id');
+      requireText(rec.url, 'subscription url');
+      requireText(rec.secret, 'subscription secret');
+      if (!Array.isArray(rec.events) || rec.events.length === 0) throw new StoreInputError('subscription events must be a non-empty array');
+      for (const e of rec.events) requireText(e, 'subscription event type');
+      if (typeof rec.active !== 'boolean') throw new StoreInputError('subscription active must be a boolean');
+      requireInstant(rec.createdAt, 'subscription createdAt');
+      await db
+        .insertInto('webhook_subscriptions')
+        .values({ id: rec.id, url: rec.url, secret: rec.secret, events_json: JSON.stringify(rec.events), active: rec.active ? 1 : 0, created_at: rec.createdAt })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({
+            url: (eb) => eb.ref('excluded.url'),
+            secret: (eb) => eb.ref('excluded.secret'),
+            events_json: (eb) => eb.ref('excluded.events_json'),
+            active: (eb) => eb.ref('excluded.active'),
+            created_at: (eb) => eb.ref('excluded.created_at'),
+          }),
+        )
+        .execute();
+    },
+    async listSubscriptions() {
+      const rows = await db.selectFrom('webhook_subscriptions').selectAll().orderBy('created_at').orderBy('id').execute();
+      return rows.map(toSubscription);
+    },
+    async enqueue(event, newDeliveryId) {
+      requireText(event.eventId, 'outbox eventId');
+      requireText(event.eventType, 'outbox eventType');
+      requireJson(event.payloadJson, 'outbox payloadJson');
+      requireInstant(event.createdAt, 'outbox createdAt');
+      await db.insertInto('outbox_events').values({ event_id: event.eventId, event_type: event.eventType, payload_json: event.payloadJson, created_at: event.createdAt }).execute();
+      const subs = (await db.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).orderBy('id').execute()).map(toSubscription);
+      const matching = subs.filter((s) => s.events.includes('*') || s.events.includes(event.eventType));
+      if (matching.length === 0) return 0;
+      const rows = matching.map((s) => {
+        const id = newDeliveryId();
+        requireText(id, 'delivery id');
+        return { id, event_id: event.eventId, subscription_id: s.id, status: 'PENDING', attempts: 0, next_attempt_at: event.createdAt, last_error: null, created_at: event.createdAt, delivered_at: null };
+      });
+      await db.insertInto('deliveries').values(rows).execute();
+      return rows.length;
+    },
+    async claimDue(now, limit) {
+      requireInstant(now, 'now');
+      const n = requireLimit(limit);
+      const rows = await deliveries()
+        .where('deliveries.status', '=', 'PENDING')
+        .where('deliveries.next_attempt_at', '<=', normaliseInstant(now, 'now'))
+        .orderBy('deliveries.next_attempt_at')
+        .orderBy('deliveries.id')
+        .limit(n)
+        // Lock only the delivery rows: the event row is shared by the deliveries of all subscribers.
+        .$if(caps.rowLocks, (q) => q.forUpdate('deliveries').skipLocked())
+        .execute();
+      return rows.map(toDelivery);
+    },
+    async lease(id, until) {
+      requireInstant(until, 'lease until');
+      const r = await db.updateTable('deliveries').set({ next_attempt_at: until }).where('id', '=', id).where('status', '=', 'PENDING').executeTakeFirst();
+      await failIfNotPending(id, r.numUpdatedRows);
+    },
+    async markDelivered(id, at) {
+      requireInstant(at, 'deliveredAt');
+      const r = await db
+        .updateTable('deliveries')
+        .set({ status: 'DELIVERED', attempts: sql<number>`attempts + 1`, delivered_at: at, last_error: null })
+        .where('id', '=', id)
+        .where('status', '=', 'PENDING')
+        .executeTakeFirst();
+      await failIfNotPending(id, r.numUpdatedRows);
+    },
+    async markFailed(id, patch) {
+      if (typeof patch.error !== 'string') throw new StoreInputError('delivery error must be a string');
+      if (patch.nextAttemptAt !== null) requireInstant(patch.nextAttemptAt, 'delivery nextAttemptAt');
+      const r = await db
+        .updateTable('deliveries')
+        .set(
+          patch.nextAttemptAt === null
+            ? { status: 'DEAD', attempts: sql<number>`attempts + 1`, last_error: patch.error }
+            : { status: 'PENDING', attempts: sql<number>`attempts + 1`, last_error: patch.error, next_attempt_at: patch.nextAttemptAt },
+        )
+        .where('id', '=', id)
+        .where('status', '=', 'PENDING')
+        .executeTakeFirst();
+      await failIfNotPending(id, r.numUpdatedRows);
+    },
+    async redrive(id, now) {
+      requireInstant(now, 'now');
+      const r = await db.updateTable('deliveries').set({ status: 'PENDING', next_attempt_at: now }).where('id', '=', id).where('status', '=', 'DEAD').executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async getDelivery(id) {
+      const row = await deliveries().where('deliveries.id', '=', id).executeTakeFirst();
+      return row ? toDelivery(row) : undefined;
+    },
+    async listDeliveries(filter) {
+      const limit = requireLimit(filter.limit);
+      let q = deliveries();
+      if (filter.status !== undefined) {
+        if (!DELIVERY_STATUSES.includes(filter.status)) throw new StoreInputError(`unknown delivery status ${JSON.stringify(filter.status)}`);
+        q = q.where('deliveries.status', '=', filter.status);
+      }
+      if (filter.after !== undefined) {
+        const c = await db.selectFrom('deliveries').select(['created_at', 'id']).where('id', '=', filter.after).executeTakeFirst();
+        if (!c) throw new StoreInputError(`unknown cursor: no delivery ${JSON.stringify(filter.after)}`);
+        q = q.where(sql<boolean>`(deliveries.created_at, deliveries.id) > (${c.created_at}, ${c.id})`);
+      }
+      const rows = await q.orderBy('deliveries.created_at').orderBy('deliveries.id').limit(limit).execute();
+      return rows.map(toDelivery);
     },
   };
 }
