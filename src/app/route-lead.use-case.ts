@@ -41,65 +41,85 @@ function remember(store: Store, hash: string): void {
 }
 
 /**
- * Routes one lead (SPEC R2–R7, I5) in ONE transaction: claim the lead row, lock the routing scope
- * (round-robin pools, then reps, each in sorted order), read the clock only once the locks are
- * held, decide, then append the decision, record the outcome on the lead and apply the state
- * changes. Either all of it commits or none of it does.
- *
- * Idempotent per lead id: a lead that already has a decision is not routed again; its latest
- * decision is returned and nothing is written.
+ * The routing core, inside the caller's transaction, for a lead row the caller has just claimed:
+ * lock what the decision may read and write (round-robin pools, then reps, each in sorted order),
+ * read the clock only once the locks are held, decide, then append the decision, record the
+ * outcome on the lead and apply the state changes. Throws ScopeMovedError when the rule that
+ * applies changed while waiting for the locks; run it under withScopeRetry.
  */
-export async function routeLead(deps: RouteLeadDeps, lead: Lead): Promise<Decision> {
-  const { store, org, clock, ids } = deps;
-  const actor = deps.actor ?? 'route-lead';
-  const leadJson = canonicalJson(lead);
+export async function decideAndRecord(tx: UnitOfWork, deps: Pick<RouteLeadDeps, 'org' | 'clock' | 'ids'>, lead: Lead, lockedAtMs: number): Promise<Decision> {
+  const { org, clock, ids } = deps;
+  const scope = routingScope(org, lead, lockedAtMs);
+  const state = await tx.routingState.lockScope(scope);
+  const at = clock.now();
+  // Rule selection depends on time (licence validity); if the rule changed while we waited, start again.
+  if (!covers(scope, routingScope(org, lead, at))) throw new ScopeMovedError(`routing scope of lead ${lead.id} changed between ${toIso(lockedAtMs)} and ${toIso(at)}`);
+  const { decision, changes } = decide({ org, lead, at, state, decisionId: ids.next('dec') });
+  await tx.decisions.append({
+    decisionId: decision.decisionId,
+    leadId: lead.id,
+    outcome: decision.outcome,
+    teamId: decision.team?.id ?? null,
+    repId: decision.rep?.id ?? null,
+    orgHash: org.hash,
+    documentJson: JSON.stringify(decision),
+    decidedAt: decision.decidedAt,
+  });
+  await tx.leads.update(lead.id, { status: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, orgHash: org.hash, updatedAt: decision.decidedAt });
+  await tx.routingState.apply(changes);
+  return decision;
+}
+
+/** Re-runs a whole transaction (up to 3 times) when the routing scope moved under it. */
+export async function withScopeRetry<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      let publishedHere = false;
-      const decision = await store.transaction(async (tx) => {
-        const receivedAtMs = clock.now();
-        const receivedAt = lead.receivedAt ? toIso(Date.parse(lead.receivedAt)) : toIso(receivedAtMs);
-        publishedHere = await ensurePublished(tx, store, org, toIso(receivedAtMs), actor);
-
-        // 1. The lead row first: concurrent attempts to route the same lead queue here.
-        const claim = await tx.leads.claim({ id: lead.id, orgHash: org.hash, leadJson, receivedAt });
-        if (!claim.created) {
-          const previous = await tx.decisions.listForLead(lead.id);
-          const latest = previous.at(-1);
-          if (!latest) throw new Error(`lead ${lead.id} exists without a decision`);
-          return JSON.parse(latest.documentJson) as Decision;
-        }
-
-        // 2. Lock what the decision may read and write, then read the time.
-        const scope = routingScope(org, lead, receivedAtMs);
-        const state = await tx.routingState.lockScope(scope);
-        const at = clock.now();
-        // Rule selection depends on time (licence validity); if the rule changed while we waited, start again.
-        if (!covers(scope, routingScope(org, lead, at))) throw new ScopeMovedError(`routing scope of lead ${lead.id} changed between ${toIso(receivedAtMs)} and ${toIso(at)}`);
-
-        // 3. Decide and record, all in this transaction.
-        const { decision, changes } = decide({ org, lead, at, state, decisionId: ids.next('dec') });
-        await tx.decisions.append({
-          decisionId: decision.decisionId,
-          leadId: lead.id,
-          outcome: decision.outcome,
-          teamId: decision.team?.id ?? null,
-          repId: decision.rep?.id ?? null,
-          orgHash: org.hash,
-          documentJson: JSON.stringify(decision),
-          decidedAt: decision.decidedAt,
-        });
-        await tx.leads.update(lead.id, { status: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, orgHash: org.hash, updatedAt: decision.decidedAt });
-        await tx.routingState.apply(changes);
-        return decision;
-      });
-      if (publishedHere) remember(store, org.hash);
-      return decision;
+      return await run();
     } catch (e) {
       if (e instanceof ScopeMovedError && attempt < 3) continue;
       throw e;
     }
   }
+}
+
+/** Publishes the org version in this transaction unless the store is known to have it; call markPublished after commit. */
+export async function ensureOrgPublished(tx: UnitOfWork, store: Store, org: CompiledOrg, createdAt: string, actor: string): Promise<boolean> {
+  return ensurePublished(tx, store, org, createdAt, actor);
+}
+
+export const markPublished = remember;
+
+/**
+ * Routes one lead (SPEC R2–R7, I5) in ONE transaction: claim the lead row, then decideAndRecord.
+ * Either all of it commits or none of it does.
+ *
+ * Idempotent per lead id: a lead that already has a decision is not routed again; its latest
+ * decision is returned and nothing is written.
+ */
+export async function routeLead(deps: RouteLeadDeps, lead: Lead): Promise<Decision> {
+  const { store, org, clock } = deps;
+  const actor = deps.actor ?? 'route-lead';
+  const leadJson = canonicalJson(lead);
+  return withScopeRetry(async () => {
+    let publishedHere = false;
+    const decision = await store.transaction(async (tx) => {
+      const receivedAtMs = clock.now();
+      const receivedAt = lead.receivedAt ? toIso(Date.parse(lead.receivedAt)) : toIso(receivedAtMs);
+      publishedHere = await ensurePublished(tx, store, org, toIso(receivedAtMs), actor);
+
+      // The lead row first: concurrent attempts to route the same lead queue here.
+      const claim = await tx.leads.claim({ id: lead.id, orgHash: org.hash, leadJson, receivedAt });
+      if (!claim.created) {
+        const previous = await tx.decisions.listForLead(lead.id);
+        const latest = previous.at(-1);
+        if (!latest) throw new Error(`lead ${lead.id} exists without a decision`);
+        return JSON.parse(latest.documentJson) as Decision;
+      }
+      return decideAndRecord(tx, deps, lead, receivedAtMs);
+    });
+    if (publishedHere) remember(store, org.hash);
+    return decision;
+  });
 }
 
 export interface CloseLeadResult {

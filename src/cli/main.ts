@@ -4,6 +4,8 @@ import { EXIT } from './exit-codes.ts';
 import { registerRouteCommand } from './commands/route.command.ts';
 import { registerSchemaCommand } from './commands/schema.command.ts';
 import { registerScreenCommand } from './commands/screen.command.ts';
+import { registerServeCommand } from './commands/serve.command.ts';
+import { registerKeysCommand } from './commands/keys.command.ts';
 import { registerValidateCommand } from './commands/validate.command.ts';
 
 /** `remit` — thin adapter: parse arguments, call a use case, print, exit with a documented code. */
@@ -13,6 +15,8 @@ export function buildProgram(exit: (code: number) => void): Command {
   registerValidateCommand(program);
   registerSchemaCommand(program);
   registerScreenCommand(program);
+  registerServeCommand(program);
+  registerKeysCommand(program);
   return program;
 }
 

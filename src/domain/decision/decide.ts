@@ -185,6 +185,30 @@ function select(ctx: DecisionContext, product: ProductConfig | undefined): { blo
   return rule ? { rule } : { noRule: true };
 }
 
+/**
+ * SPEC C3: before compliance approves a named assignment, every eligibility check is re-run for
+ * that team and rep at that moment — lead gates included — and the verdicts are shown. Whether an
+ * override is allowed is the caller's policy; this only tells the truth.
+ */
+export function checkAssignment(
+  org: CompiledOrg,
+  lead: Lead,
+  at: number,
+  state: RoutingStateView,
+  teamId: string,
+  repId: string,
+): { readonly eligible: boolean; readonly gate: DecisionReason | null; readonly team: TeamVerdict | null; readonly rep: RepVerdict | null } {
+  const team = org.teamsById.get(teamId);
+  const { ctx, product } = buildContext(org, lead, at, state);
+  const s = select(ctx, product);
+  const gate = 'blocked' in s ? (s.blocked.reasons[0] ?? null) : null;
+  if (!team) return { eligible: false, gate, team: null, rep: null };
+  const verdict = evaluateTeam(ctx, team).verdict;
+  const rep = verdict.reps.find((r) => r.id === repId) ?? null;
+  const teamLawful = verdict.reasons.every((r) => r.code === 'NO_ELIGIBLE_REP');
+  return { eligible: gate === null && teamLawful && rep !== null && rep.eligible, gate, team: verdict, rep };
+}
+
 const NO_STATE: RoutingStateView = { poolSeq: () => 0, ledgerEntry: () => undefined, load: () => undefined };
 
 /**

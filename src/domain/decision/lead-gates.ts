@@ -31,6 +31,16 @@ export const licensedJurisdictionGate: LeadGate = {
   },
 };
 
+/** SPEC R10: below the qualification threshold a lead is nurtured, not routed. */
+export const qualificationGate: LeadGate = {
+  name: 'qualification',
+  evaluate(ctx) {
+    const q = ctx.lead.qualification;
+    if (!q || q.qualified) return null;
+    return { outcome: 'NURTURE', reason: { code: 'BELOW_QUALIFICATION_THRESHOLD', detail: `score ${q.score} (grade ${q.grade}) below ${q.threshold}` } };
+  },
+};
+
 export const targetMarketGate: LeadGate = {
   name: 'target-market',
   evaluate(ctx) {
@@ -59,4 +69,4 @@ export const retailStatusGate: LeadGate = {
   },
 };
 
-export const LEAD_GATES: readonly LeadGate[] = [screeningGate, licensedJurisdictionGate, targetMarketGate, retailStatusGate];
+export const LEAD_GATES: readonly LeadGate[] = [screeningGate, licensedJurisdictionGate, qualificationGate, targetMarketGate, retailStatusGate];

@@ -12,6 +12,7 @@ export const REASON_CODES = {
   JURISDICTION_NOT_LICENSED: reason('pre-screen', 'The firm holds no active licence at all in the lead\'s jurisdiction.'),
   UNKNOWN_PRODUCT: reason('pre-screen', 'The lead names a product the org does not define.'),
   NO_RULE_MATCHED: reason('rule', 'No rule in the published rule set matched the lead.'),
+  BELOW_QUALIFICATION_THRESHOLD: reason('rule', 'The lead scored below the qualification threshold; it goes to nurture, not to a rep.'),
   RULE_REFUSED: reason('rule', 'The matching rule refuses leads like this one.'),
   RULE_HELD: reason('rule', 'The matching rule holds leads like this one for review.'),
   NO_LAWFUL_CANDIDATE: reason('rule', 'No candidate team and rep may lawfully serve the lead.'),

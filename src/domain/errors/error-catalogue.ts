@@ -8,6 +8,17 @@ export const ERROR_CATALOGUE = {
   LEAD_INVALID: { httpStatus: 422, exitCode: 2, message: 'The lead failed validation; details list each field with its JSON path.' },
   INPUT_UNREADABLE: { httpStatus: 400, exitCode: 2, message: 'The input could not be read or parsed (missing file, malformed JSON or YAML).' },
   ARGUMENT_INVALID: { httpStatus: 400, exitCode: 2, message: 'A command-line argument or query parameter is invalid.' },
+  UNAUTHENTICATED: { httpStatus: 401, exitCode: 2, message: 'No valid API key was presented (Authorization: Bearer <key>).' },
+  FORBIDDEN: { httpStatus: 403, exitCode: 2, message: 'The API key\'s role may not do this.' },
+  NOT_FOUND: { httpStatus: 404, exitCode: 2, message: 'No such resource (or not visible to this role).' },
+  CONFLICT: { httpStatus: 409, exitCode: 2, message: 'The resource is not in a state that allows this.' },
+  PAYLOAD_TOO_LARGE: { httpStatus: 413, exitCode: 2, message: 'The request body exceeds the size limit.' },
+  UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, exitCode: 2, message: 'The Content-Type is not accepted here.' },
+  IDEMPOTENCY_KEY_REUSED: { httpStatus: 422, exitCode: 2, message: 'This Idempotency-Key was used with a different request body.' },
+  FOUR_EYES_VIOLATION: { httpStatus: 403, exitCode: 2, message: 'The approver must differ from whoever requested the exception.' },
+  JUSTIFICATION_REQUIRED: { httpStatus: 422, exitCode: 2, message: 'The named assignment fails eligibility; approving it needs a written justification.' },
+  RATE_LIMITED: { httpStatus: 429, exitCode: 2, message: 'Too many requests; retry later.' },
+  UNAVAILABLE: { httpStatus: 503, exitCode: 1, message: 'The service is shutting down or not ready.' },
   INTERNAL: { httpStatus: 500, exitCode: 1, message: 'An unexpected error; it is logged with a correlation id.' },
 } as const;
 

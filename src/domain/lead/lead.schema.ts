@@ -68,6 +68,10 @@ export const LeadSchema = z.strictObject({
     })
     .default({ status: 'not_screened', tags: [], listVersions: [] }),
   custom: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).default({}),
+  qualification: z
+    .strictObject({ score: z.number(), grade: z.string(), qualified: z.boolean(), threshold: z.number() })
+    .optional()
+    .describe('Set by the scoring model at intake (SPEC R10); an unqualified lead goes to nurture.'),
 });
 
 export type Lead = z.infer<typeof LeadSchema>;

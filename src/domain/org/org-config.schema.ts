@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import { ConditionSchema } from '../conditions/condition.schema.ts';
 import { StrategyStepSchema } from '../strategies/strategy-step.schema.ts';
+import { ScoringModelSchema } from '../intake/scoring-model.schema.ts';
 
 /**
  * The org-and-rules configuration (SPEC I4). One zod schema is the single source for validation,
@@ -261,6 +262,13 @@ export const OrgConfigSchema = z.strictObject({
   appointments: z.array(CarrierAppointmentSchema).default([]),
   suitability: SuitabilityPolicySchema.default(SuitabilityPolicySchema.parse({})),
   customFields: z.array(CustomFieldSchema).default([]),
+  screening: z
+    .strictObject({
+      reviewThreshold: z.number().min(0).max(1).default(0.8).describe('A hit scoring at or above this holds the lead for compliance (SPEC C1).'),
+      screenCompanies: z.boolean().default(true).describe('Screen the company name as well as the person.'),
+    })
+    .default({ reviewThreshold: 0.8, screenCompanies: true }),
+  scoring: ScoringModelSchema.optional().describe('Points model (SPEC R10); without one, every lead is qualified.'),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;

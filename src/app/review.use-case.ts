@@ -1,0 +1,112 @@
+import { checkAssignment } from '../domain/decision/decide.ts';
+import type { Decision } from '../domain/decision/decision.ts';
+import { LeadSchema } from '../domain/lead/lead.schema.ts';
+import { ok, type Result } from '../domain/shared/result.ts';
+import { toIso, zonedParts } from '../domain/shared/zoned-time.ts';
+import type { ReviewRecord, UnitOfWork } from '../store/store-port.ts';
+import type { Principal } from './api-keys.ts';
+import { failure, type AppFailure } from './app-error.ts';
+import { emitEvent, type ServiceContext } from './service-context.ts';
+
+/** Opens a review for a lead the routing refused or held (called inside the intake transaction). */
+export async function openReviewForDecision(tx: UnitOfWork, ctx: Pick<ServiceContext, 'ids'>, decision: Decision): Promise<ReviewRecord['id']> {
+  const id = ctx.ids.next('rev');
+  await tx.reviews.open({ id, leadId: decision.leadId, kind: decision.outcome, reasonCodes: decision.reasons.map((r) => String(r.code)), requestedBy: 'system', requestedAt: decision.decidedAt });
+  await tx.events.append({ leadId: decision.leadId, kind: 'review.requested', actor: 'system', at: decision.decidedAt, payloadJson: JSON.stringify({ reviewId: id, kind: decision.outcome, reasons: decision.reasons }) });
+  return id;
+}
+
+/** Someone (ops, a team lead) asks compliance for an exception on a lead; they may not approve it themselves. */
+export async function requestException(
+  ctx: ServiceContext,
+  principal: Principal,
+  leadId: string,
+  input: { reason: string; teamId?: string | undefined; repId?: string | undefined },
+): Promise<Result<ReviewRecord, AppFailure>> {
+  return ctx.store.transaction(async (tx) => {
+    const lead = await tx.leads.lock(leadId);
+    if (!lead) return failure('NOT_FOUND', `no lead ${leadId}`);
+    if (await tx.reviews.openForLead(leadId)) return failure('CONFLICT', `lead ${leadId} already has an open review`);
+    const at = toIso(ctx.clock.now());
+    const id = ctx.ids.next('rev');
+    await tx.reviews.open({ id, leadId, kind: 'EXCEPTION', reasonCodes: ['EXCEPTION_REQUESTED'], requestedBy: principal.keyId, requestedAt: at });
+    await tx.events.append({ leadId, kind: 'review.requested', actor: principal.keyId, at, payloadJson: JSON.stringify({ reviewId: id, kind: 'EXCEPTION', reason: input.reason, teamId: input.teamId ?? null, repId: input.repId ?? null }) });
+    return ok((await tx.reviews.get(id))!);
+  });
+}
+
+export interface ApprovalInput {
+  readonly teamId: string;
+  readonly repId: string;
+  readonly justification?: string | undefined;
+}
+
+export interface ApprovalResult {
+  readonly review: ReviewRecord;
+  readonly eligibility: ReturnType<typeof checkAssignment>;
+  /** true when compliance assigned someone who fails eligibility (flagged, justified). */
+  readonly override: boolean;
+}
+
+/**
+ * SPEC C3: compliance approves a specific assignment. Remit re-runs eligibility for the named
+ * team and rep at this moment and returns it; an assignment that fails needs a written
+ * justification and is flagged as an override. The approver must differ from the requester.
+ */
+export async function approveReview(ctx: ServiceContext, principal: Principal, reviewId: string, input: ApprovalInput): Promise<Result<ApprovalResult, AppFailure>> {
+  return ctx.store.transaction(async (tx) => {
+    const review = await tx.reviews.lock(reviewId);
+    if (!review) return failure('NOT_FOUND', `no review ${reviewId}`);
+    if (review.status !== 'OPEN') return failure('CONFLICT', `review ${reviewId} is already ${review.status}`);
+    if (review.requestedBy === principal.keyId) return failure('FOUR_EYES_VIOLATION');
+    const leadRecord = await tx.leads.lock(review.leadId);
+    if (!leadRecord) return failure('NOT_FOUND', `no lead ${review.leadId}`);
+    const org = ctx.orgs.current;
+    const rep = org.repsById.get(input.repId);
+    if (!org.teamsById.has(input.teamId) || !rep || rep.teamId !== input.teamId) {
+      return failure('ARGUMENT_INVALID', `rep ${input.repId} is not in team ${input.teamId} of the current org`, [{ path: 'body.repId', message: 'unknown team/rep pair' }]);
+    }
+    const previousRep = leadRecord.status === 'ASSIGNED' ? leadRecord.repId : null;
+    const state = await tx.routingState.lockScope({ pools: [], repIds: [...new Set([input.repId, ...(previousRep ? [previousRep] : [])])].sort() });
+    const now = ctx.clock.now();
+    const at = toIso(now);
+    const lead = LeadSchema.parse(JSON.parse(leadRecord.leadJson));
+    const eligibility = checkAssignment(org, lead, now, state, input.teamId, input.repId);
+    const justification = input.justification?.trim() ?? '';
+    if (!eligibility.eligible && justification.length < 10) {
+      const why = [eligibility.gate, ...(eligibility.team?.reasons ?? []), ...(eligibility.rep?.reasons ?? [])].filter((r) => r !== null);
+      return failure(
+        'JUSTIFICATION_REQUIRED',
+        undefined,
+        why.map((r) => ({ path: 'eligibility', message: `${r!.code}: ${r!.detail}` })),
+      );
+    }
+    const override = !eligibility.eligible;
+    const resolution = { action: 'approve', teamId: input.teamId, repId: input.repId, justification: justification || null, override, eligibility, orgHash: org.hash };
+    await tx.reviews.resolve(reviewId, { status: 'APPROVED', decidedBy: principal.keyId, decidedAt: at, resolutionJson: JSON.stringify(resolution) });
+    if (previousRep && previousRep !== input.repId) await tx.routingState.releaseOpen(previousRep);
+    if (previousRep !== input.repId) {
+      await tx.routingState.apply({ ledger: null, load: { repId: input.repId, day: zonedParts(rep.timeZone, now).date, openDelta: 1, todayDelta: 1 } });
+    }
+    await tx.leads.update(leadRecord.id, { status: 'ASSIGNED', teamId: input.teamId, repId: input.repId, orgHash: org.hash, updatedAt: at });
+    await tx.events.append({ leadId: leadRecord.id, kind: 'review.approved', actor: principal.keyId, at, payloadJson: JSON.stringify({ reviewId, ...resolution }) });
+    await emitEvent(tx, ctx, 'review.decided', { reviewId, leadId: leadRecord.id, status: 'APPROVED', teamId: input.teamId, repId: input.repId, override }, at);
+    await emitEvent(tx, ctx, 'lead.assigned', { leadId: leadRecord.id, teamId: input.teamId, repId: input.repId, by: 'review', reviewId, override }, at);
+    return ok({ review: (await tx.reviews.get(reviewId))!, eligibility, override });
+  });
+}
+
+export async function rejectReview(ctx: ServiceContext, principal: Principal, reviewId: string, reason: string): Promise<Result<ReviewRecord, AppFailure>> {
+  return ctx.store.transaction(async (tx) => {
+    const review = await tx.reviews.lock(reviewId);
+    if (!review) return failure('NOT_FOUND', `no review ${reviewId}`);
+    if (review.status !== 'OPEN') return failure('CONFLICT', `review ${reviewId} is already ${review.status}`);
+    if (review.requestedBy === principal.keyId) return failure('FOUR_EYES_VIOLATION');
+    const at = toIso(ctx.clock.now());
+    const resolution = { action: 'reject', reason };
+    await tx.reviews.resolve(reviewId, { status: 'REJECTED', decidedBy: principal.keyId, decidedAt: at, resolutionJson: JSON.stringify(resolution) });
+    await tx.events.append({ leadId: review.leadId, kind: 'review.rejected', actor: principal.keyId, at, payloadJson: JSON.stringify({ reviewId, reason }) });
+    await emitEvent(tx, ctx, 'review.decided', { reviewId, leadId: review.leadId, status: 'REJECTED', reason }, at);
+    return ok((await tx.reviews.get(reviewId))!);
+  });
+}

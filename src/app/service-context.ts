@@ -1,0 +1,24 @@
+import type { Clock, IdSource } from '../domain/shared/clock.ts';
+import type { Store, UnitOfWork } from '../store/store-port.ts';
+import type { AccountDirectory } from './account-directory.ts';
+import type { OrgRegistry } from './org-registry.ts';
+import type { ScreeningService } from '../screening/screening-service.ts';
+
+/** What every use case gets: ports and shared services, no adapters. */
+export interface ServiceContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly orgs: OrgRegistry;
+  readonly accounts: AccountDirectory;
+  /** Sanctions/PEP/blocklist screening; null = no lists configured (leads are not_screened). */
+  readonly screening: ScreeningService | null;
+}
+
+/** Enqueues an outbound event in the caller's transaction (SPEC O6: transactional outbox). */
+export async function emitEvent(tx: UnitOfWork, ctx: Pick<ServiceContext, 'ids'>, eventType: string, data: unknown, createdAt: string): Promise<string> {
+  const eventId = ctx.ids.next('evt');
+  const payloadJson = JSON.stringify({ id: eventId, type: eventType, createdAt, data });
+  await tx.outbox.enqueue({ eventId, eventType, payloadJson, createdAt }, () => ctx.ids.next('dlv'));
+  return eventId;
+}

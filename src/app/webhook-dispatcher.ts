@@ -1,0 +1,112 @@
+import { toIso } from '../domain/shared/zoned-time.ts';
+import type { DeliveryRecord } from '../store/store-port.ts';
+import type { ServiceContext } from './service-context.ts';
+import { signWebhook } from './webhook-signature.ts';
+
+export interface DispatcherOptions {
+  /** Deliveries claimed per tick. */
+  readonly batchSize?: number;
+  /** After this many failed attempts a delivery is dead-lettered (visible and re-drivable via the API). */
+  readonly maxAttempts?: number;
+  /** Backoff: base × 2^(attempt−1), capped. */
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** How long a claimed delivery is reserved for this instance while it is being sent. */
+  readonly leaseMs?: number;
+  readonly timeoutMs?: number;
+  readonly fetch?: typeof fetch;
+}
+
+export const backoffMs = (attempt: number, base: number, max: number) => Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+
+/**
+ * Delivers outbox events to webhook subscribers (SPEC O6). Each tick claims due deliveries and
+ * leases them (pushes their due time past the lease) in a short transaction, then sends them with
+ * no transaction open, then records the result. Several instances share the work safely (claims
+ * use SKIP LOCKED on PostgreSQL); a crashed sender's lease simply expires and the delivery is retried.
+ */
+export class WebhookDispatcher {
+  private readonly ctx: ServiceContext;
+  private readonly o: Required<Omit<DispatcherOptions, 'fetch'>> & { fetch: typeof fetch };
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(ctx: ServiceContext, options: DispatcherOptions = {}) {
+    this.ctx = ctx;
+    this.o = {
+      batchSize: options.batchSize ?? 20,
+      maxAttempts: options.maxAttempts ?? 8,
+      baseDelayMs: options.baseDelayMs ?? 5_000,
+      maxDelayMs: options.maxDelayMs ?? 3_600_000,
+      leaseMs: options.leaseMs ?? 60_000,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      fetch: options.fetch ?? fetch,
+    };
+  }
+
+  /** One pass; returns how many deliveries were attempted. */
+  async tick(): Promise<number> {
+    const now = this.ctx.clock.now();
+    const claimed = await this.ctx.store.transaction(async (tx) => {
+      const due = await tx.outbox.claimDue(toIso(now), this.o.batchSize);
+      for (const d of due) await tx.outbox.lease(d.id, toIso(now + this.o.leaseMs));
+      return due;
+    });
+    if (claimed.length === 0) return 0;
+    const subscriptions = new Map((await this.ctx.store.outbox.listSubscriptions()).map((s) => [s.id, s]));
+    await Promise.all(claimed.map((d) => this.deliver(d, subscriptions.get(d.subscriptionId))));
+    return claimed.length;
+  }
+
+  private async deliver(d: DeliveryRecord, sub: { url: string; secret: string; active: boolean } | undefined): Promise<void> {
+    const attempt = d.attempts + 1;
+    let error: string | null = null;
+    if (!sub || !sub.active) error = 'subscription removed or inactive';
+    else {
+      try {
+        const sentAt = this.ctx.clock.now();
+        const res = await this.o.fetch(sub.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'remit-event-id': d.eventId,
+            'remit-event-type': d.eventType,
+            'remit-delivery-id': d.id,
+            'remit-signature': signWebhook(sub.secret, d.payloadJson, Math.floor(sentAt / 1000)),
+          },
+          body: d.payloadJson,
+          signal: AbortSignal.timeout(this.o.timeoutMs),
+        });
+        if (!res.ok) error = `HTTP ${res.status}`;
+        await res.body?.cancel();
+      } catch (e) {
+        error = (e as Error).message;
+      }
+    }
+    const now = this.ctx.clock.now();
+    if (error === null) await this.ctx.store.outbox.markDelivered(d.id, toIso(now));
+    else {
+      const dead = attempt >= this.o.maxAttempts;
+      await this.ctx.store.outbox.markFailed(d.id, { error: `attempt ${attempt}: ${error}`, nextAttemptAt: dead ? null : toIso(now + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs)) });
+    }
+  }
+
+  start(intervalMs = 1_000): void {
+    const loop = () => {
+      this.running = this.tick()
+        .catch(() => 0)
+        .finally(() => {
+          this.running = null;
+          if (this.timer !== null) this.timer = setTimeout(loop, intervalMs);
+        });
+    };
+    this.timer = setTimeout(loop, intervalMs);
+  }
+
+  /** Stops scheduling and waits for the pass in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

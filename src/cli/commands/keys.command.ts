@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { createApiKey, publicKeyView } from '../../app/api-keys.ts';
+import { randomIds, systemClock } from '../../app/random-ids.ts';
+import { openStore } from '../../store/open-store.ts';
+import { ROLES, type Role } from '../../store/store-port.ts';
+import { CliFailure } from '../cli-io.ts';
+
+export function registerKeysCommand(program: Command): void {
+  const keys = program.command('keys').description('Manage API keys (stored hashed; a token is shown once)');
+  keys
+    .command('create')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--name <name>', 'what the key is for', 'cli')
+    .option('--rep <repId>', 'for role rep: the rep the key acts as')
+    .option('--db <url>', 'store (default: DATABASE_URL, else ./data/remit.sqlite)')
+    .action(async (opts: { role: string; name: string; rep?: string; db?: string }) => {
+      if (!(ROLES as readonly string[]).includes(opts.role)) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--role', message: `expected one of ${ROLES.join(', ')}` }]);
+      if (opts.role === 'rep' && !opts.rep) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--rep', message: 'required for role rep' }]);
+      const store = await openStore({ url: opts.db });
+      try {
+        const { record, token } = await createApiKey({ store, clock: systemClock, ids: randomIds() }, { name: opts.name, role: opts.role as Role, repId: opts.rep ?? null, createdBy: 'cli' });
+        process.stdout.write(`${JSON.stringify({ ...publicKeyView(record), token }, null, 2)}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+  keys
+    .command('list')
+    .option('--db <url>', 'store')
+    .action(async (opts: { db?: string }) => {
+      const store = await openStore({ url: opts.db });
+      try {
+        process.stdout.write(`${JSON.stringify((await store.apiKeys.list()).map(publicKeyView), null, 2)}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}

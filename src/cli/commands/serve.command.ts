@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { createApiKey } from '../../app/api-keys.ts';
+import { composeService } from '../compose-service.ts';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the HTTP API (embedded SQLite under ./data by default; DATABASE_URL=postgres://… for PostgreSQL)')
+    .option('--config <path>', 'org/rules config directory or file (default: the example bank org)')
+    .option('--port <port>', 'port', process.env.PORT ?? '8080')
+    .option('--host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
+    .option('--db <url>', 'store: postgres://…, sqlite:PATH or a file path (default: DATABASE_URL, else ./data/remit.sqlite)')
+    .option('--list <spec>', 'screening list ([type:]path), repeatable (default: the files in <config>/screening/)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--quiet', 'no request logs')
+    .action(async (opts: { config?: string; port: string; host: string; db?: string; list?: string[]; quiet?: boolean }) => {
+      const { app, ctx, store } = await composeService({ configPath: opts.config, databaseUrl: opts.db, listSpecs: opts.list, logger: opts.quiet ? false : { level: 'info' } });
+      if ((await store.apiKeys.list()).length === 0) {
+        // First start: one admin key, shown once, so the operator can create the others.
+        const { token } = await createApiKey(ctx, { name: 'bootstrap admin', role: 'admin', createdBy: 'remit serve' });
+        process.stdout.write(`\nFirst start: created an admin API key (shown once, store it now):\n  ${token}\n\n`);
+      }
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+        // close() stops accepting connections and waits for in-flight requests; their transactions commit or roll back whole.
+        await app.close();
+        await store.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      const address = await app.listen({ port: Number(opts.port), host: opts.host });
+      process.stdout.write(`Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ${ctx.orgs.current.hash.slice(0, 19)}…)\n`);
+      // Keep the action pending: the process lives until a signal.
+      await new Promise(() => {});
+    });
+}

@@ -1,0 +1,97 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ServiceContext } from '../app/service-context.ts';
+import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
+import { authHook } from './auth.ts';
+import { sendError } from './reply-error.ts';
+import { withErrorResponses } from './error-schema.ts';
+import { registerHealthRoutes } from './routes/health.routes.ts';
+import { registerKeyRoutes } from './routes/keys.routes.ts';
+import { registerOrgRoutes } from './routes/org.routes.ts';
+
+export interface ServerOptions {
+  readonly ctx: ServiceContext;
+  /** pino options or false. */
+  readonly logger?: boolean | Record<string, unknown>;
+  /** Default request body limit, bytes (batch and config uploads set their own). */
+  readonly bodyLimit?: number;
+  /** Extra route modules (ingestion, review, webhooks …) registered after the core. */
+  readonly routes?: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[];
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Error code for a request that fails schema validation (default ARGUMENT_INVALID). */
+    invalidCode?: ErrorCode;
+  }
+}
+
+const path = (segments: readonly PropertyKey[]) => segments.map(String).join('.');
+
+/**
+ * The HTTP adapter: thin. Validation, OpenAPI and docs come from the zod schemas; every error uses
+ * the catalogue's shape; every route declares the roles it admits.
+ */
+export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? 256 * 1024,
+    requestIdHeader: 'x-request-id',
+    // The default is an incrementing counter per process; several instances need unique ids.
+    genReqId: () => opts.ctx.ids.next('req'),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  // JSON only (form posts get their own parser where a route accepts them): anything else is 415.
+  app.removeContentTypeParser(['text/plain']);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Remit API', version: '1', description: 'Compliance-aware lead routing. Errors follow the catalogue in docs/errors.md.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer remit_…' } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: (input) => withErrorResponses(jsonSchemaTransform(input) as { schema: Record<string, unknown>; url: string }),
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', authHook(opts.ctx.store));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const code = request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID';
+      const details = error.validation.map((v) => {
+        const where = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
+        return { path: path([error.validationContext ?? 'body', ...where]), message: v.message ?? 'invalid' };
+      });
+      return sendError(reply, code, `${details.length} invalid field(s)`, details);
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendError(reply, 'PAYLOAD_TOO_LARGE');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted`);
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return sendError(reply, 'INPUT_UNREADABLE', error.message);
+      default:
+        if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'INPUT_UNREADABLE', `malformed body: ${error.message}`);
+        request.log.error({ err: error }, 'unhandled error');
+        return sendError(reply, 'INTERNAL', `unexpected error (request ${request.id})`);
+    }
+  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'NOT_FOUND', `no route ${request.method} ${request.url}`));
+
+  registerHealthRoutes(app, opts.ctx);
+  registerKeyRoutes(app, opts.ctx);
+  registerOrgRoutes(app, opts.ctx);
+  for (const register of opts.routes ?? []) await register(app, opts.ctx);
+
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  return app;
+}

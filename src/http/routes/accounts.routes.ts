@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServiceContext } from '../../app/service-context.ts';
+import { toIso } from '../../domain/shared/zoned-time.ts';
+
+const AccountSchema = z.strictObject({
+  id: z.string().min(1).max(128),
+  name: z.string().trim().min(1).max(300),
+  domains: z.array(z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'a domain such as acme.com')).max(50).default([]),
+  ownerRep: z.string().min(1).max(128).nullable().default(null),
+  tier: z.string().max(64).nullable().default(null),
+});
+
+export function registerAccountRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/v1/accounts::import',
+    {
+      config: { roles: ['ops', 'admin'] },
+      bodyLimit: 16 * 1024 * 1024,
+      schema: { tags: ['accounts'], summary: 'Import accounts and their owners (insert or replace by id)', body: z.strictObject({ accounts: z.array(AccountSchema).min(1).max(10_000) }) },
+    },
+    async (request) => {
+      const updatedAt = toIso(ctx.clock.now());
+      await ctx.store.accounts.upsert(request.body.accounts.map((a) => ({ ...a, updatedAt })));
+      await ctx.accounts.refresh();
+      return { imported: request.body.accounts.length };
+    },
+  );
+  r.get('/v1/accounts', { config: { roles: ['ops', 'admin', 'compliance'] }, schema: { tags: ['accounts'], summary: 'All accounts' } }, async () => ({ accounts: await ctx.store.accounts.list() }));
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createApiKey, publicKeyView } from '../../app/api-keys.ts';
+import type { ServiceContext } from '../../app/service-context.ts';
+import { toIso } from '../../domain/shared/zoned-time.ts';
+import { ROLES } from '../../store/store-port.ts';
+import { principalOf } from '../auth.ts';
+import { sendError } from '../reply-error.ts';
+
+const CreateKeyBody = z.strictObject({
+  name: z.string().min(1).max(200),
+  role: z.enum(ROLES as ['admin', 'ops', 'compliance', 'rep', 'integration']),
+  repId: z.string().min(1).max(128).optional().describe('Required for role rep: the rep this key acts as.'),
+});
+
+export function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/v1/keys',
+    { config: { roles: ['admin'] }, schema: { tags: ['keys'], summary: 'Create an API key (the token is shown once)', body: CreateKeyBody } },
+    async (request, reply) => {
+      const body = request.body;
+      if (body.role === 'rep' && (!body.repId || !ctx.orgs.current.repsById.has(body.repId))) {
+        return sendError(reply, 'ARGUMENT_INVALID', 'a rep key needs the id of a rep in the current org', [{ path: 'body.repId', message: body.repId ? `unknown rep ${body.repId}` : 'required for role rep' }]);
+      }
+      const { record, token } = await createApiKey(ctx, { name: body.name, role: body.role, repId: body.repId ?? null, createdBy: principalOf(request).keyId });
+      return reply.code(201).send({ key: publicKeyView(record), token });
+    },
+  );
+  r.get('/v1/keys', { config: { roles: ['admin'] }, schema: { tags: ['keys'], summary: 'List API keys (never their secrets)' } }, async () => ({
+    keys: (await ctx.store.apiKeys.list()).map(publicKeyView),
+  }));
+  r.delete(
+    '/v1/keys/:id',
+    { config: { roles: ['admin'] }, schema: { tags: ['keys'], summary: 'Revoke an API key', params: z.object({ id: z.string().max(128) }) } },
+    async (request, reply) => {
+      const revoked = await ctx.store.apiKeys.revoke(request.params.id, toIso(ctx.clock.now()));
+      return revoked ? reply.code(204).send() : sendError(reply, 'NOT_FOUND', `no active key ${request.params.id}`);
+    },
+  );
+}

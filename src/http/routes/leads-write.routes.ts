@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ingestLead } from '../../app/ingest-lead.use-case.ts';
+import type { ServiceContext } from '../../app/service-context.ts';
+import { IntakeLeadSchema } from '../../domain/intake/intake-lead.schema.ts';
+import { principalOf } from '../auth.ts';
+import { sendError, sendFailure } from '../reply-error.ts';
+
+const INGESTERS = ['integration', 'ops', 'admin'] as const;
+const MAX_BATCH = 500;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body exactly as posted, before validation applied defaults (SPEC R11: the raw payload is kept). */
+    rawPayload?: unknown;
+  }
+}
+
+const keepRaw = async (request: FastifyRequest) => {
+  request.rawPayload = request.body;
+};
+
+const idempotencyKeyOf = (request: FastifyRequest): string | undefined | null => {
+  const v = request.headers['idempotency-key'];
+  if (v === undefined) return undefined;
+  return typeof v === 'string' && /^[\x21-\x7e]{1,200}$/.test(v) ? v : null;
+};
+
+export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/v1/leads',
+    {
+      config: { roles: INGESTERS, invalidCode: 'LEAD_INVALID' },
+      preValidation: keepRaw,
+      schema: {
+        tags: ['leads'],
+        summary: 'Ingest a lead: validate, normalise, dedupe, score, match the account, route and record it; answers with the decision',
+        description: 'Send an Idempotency-Key header to make retries safe: a retried request returns the first answer and creates nothing new.',
+        headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
+        body: IntakeLeadSchema,
+      },
+    },
+    async (request, reply) => {
+      const key = idempotencyKeyOf(request);
+      if (key === null) return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [{ path: 'headers.idempotency-key', message: 'invalid' }]);
+      const result = await ingestLead(ctx, principalOf(request), request.rawPayload, { idempotencyKey: key });
+      if (!result.ok) return sendFailure(reply, result.error);
+      if (result.value.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(result.value.statusCode).send(result.value.body);
+    },
+  );
+
+  r.post(
+    '/v1/leads::batch',
+    {
+      config: { roles: INGESTERS, invalidCode: 'LEAD_INVALID' },
+      bodyLimit: 8 * 1024 * 1024,
+      schema: {
+        tags: ['leads'],
+        summary: `Ingest up to ${MAX_BATCH} leads; each is processed (and committed) on its own and answered in order`,
+        body: z.strictObject({ leads: z.array(z.unknown()).min(1).max(MAX_BATCH) }),
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const key = idempotencyKeyOf(request);
+      if (key === null) return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [{ path: 'headers.idempotency-key', message: 'invalid' }]);
+      const results = [];
+      for (const [index, raw] of request.body.leads.entries()) {
+        // Each item gets its own derived key, so retrying the batch replays every item that succeeded.
+        const parsed = IntakeLeadSchema.safeParse(raw);
+        if (!parsed.success) {
+          results.push({ index, ok: false, error: { code: 'LEAD_INVALID', details: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) } });
+          continue;
+        }
+        const result = await ingestLead(ctx, principal, raw, { idempotencyKey: key === undefined ? undefined : `${key}#${index}` });
+        results.push(result.ok ? { index, ok: true, replayed: result.value.replayed, ...result.value.body } : { index, ok: false, error: { code: result.error.code, message: result.error.message, details: result.error.details } });
+      }
+      const accepted = results.filter((x) => x.ok).length;
+      return reply.code(200).send({ accepted, rejected: results.length - accepted, results });
+    },
+  );
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ServiceContext } from '../../app/service-context.ts';
+import { toIso } from '../../domain/shared/zoned-time.ts';
+import { sendError } from '../reply-error.ts';
+
+export const WEBHOOK_EVENTS = ['lead.assigned', 'lead.refused', 'lead.held', 'lead.queued', 'lead.nurture', 'lead.duplicate', 'review.decided'] as const;
+
+export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.post(
+    '/v1/webhooks',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Subscribe a URL to events; the signing secret is returned once',
+        body: z.strictObject({
+          url: z.url({ protocol: /^https?$/ }).max(2000),
+          events: z.array(z.enum([...WEBHOOK_EVENTS, '*'])).min(1),
+          secret: z.string().min(16).max(200).optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const secret = request.body.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
+      const record = { id: ctx.ids.next('whk'), url: request.body.url, secret, events: request.body.events, active: true, createdAt: toIso(ctx.clock.now()) };
+      await ctx.store.outbox.upsertSubscription(record);
+      return reply.code(201).send({ subscription: { ...record, secret: undefined }, secret });
+    },
+  );
+  r.get('/v1/webhooks', { config: { roles: ['admin', 'ops'] }, schema: { tags: ['webhooks'], summary: 'Subscriptions (without secrets)' } }, async () => ({
+    subscriptions: (await ctx.store.outbox.listSubscriptions()).map(({ secret: _secret, ...s }) => s),
+  }));
+  r.get(
+    '/v1/webhooks/deliveries',
+    {
+      config: { roles: ['admin', 'ops'] },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Deliveries, e.g. ?status=DEAD for the dead-letter queue',
+        querystring: z.object({ status: z.enum(['PENDING', 'DELIVERED', 'DEAD']).optional(), cursor: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      },
+    },
+    async (request) => {
+      const { status, cursor, limit } = request.query;
+      const rows = await ctx.store.outbox.listDeliveries({ ...(status ? { status } : {}), ...(cursor ? { after: cursor } : {}), limit: limit + 1 });
+      const items = rows.slice(0, limit);
+      return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+    },
+  );
+  r.post(
+    '/v1/webhooks/deliveries/:id/redrive',
+    { config: { roles: ['admin', 'ops'] }, schema: { tags: ['webhooks'], summary: 'Send a dead-lettered delivery again', params: z.object({ id: z.string().max(128) }) } },
+    async (request, reply) => {
+      const ok = await ctx.store.outbox.redrive(request.params.id, toIso(ctx.clock.now()));
+      return ok ? reply.send({ redriven: request.params.id }) : sendError(reply, 'CONFLICT', `delivery ${request.params.id} is not dead-lettered (or does not exist)`);
+    },
+  );
+}

@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServiceContext } from '../app/service-context.ts';
+import { registerAccountRoutes } from './routes/accounts.routes.ts';
+import { registerLeadReadRoutes } from './routes/leads-read.routes.ts';
+import { registerLeadWriteRoutes } from './routes/leads-write.routes.ts';
+import { registerReviewRoutes } from './routes/review.routes.ts';
+import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
+
+/** Route modules beyond the core (health, keys, org), in registration order. */
+export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[] = [registerLeadWriteRoutes, registerLeadReadRoutes, registerReviewRoutes, registerAccountRoutes, registerWebhookRoutes];

@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import { AccountDirectory } from '../../src/app/account-directory.ts';
+import { createApiKey } from '../../src/app/api-keys.ts';
+import { OrgRegistry } from '../../src/app/org-registry.ts';
+import type { ServiceContext } from '../../src/app/service-context.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { sequentialIds } from '../../src/domain/shared/clock.ts';
+import { buildServer } from '../../src/http/build-server.ts';
+import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import { ScreeningService } from '../../src/screening/screening-service.ts';
+import type { Role, Store } from '../../src/store/store-port.ts';
+
+/** A controllable clock: tests move time explicitly. */
+export class TestClock {
+  ms: number;
+  constructor(iso: string) {
+    this.ms = Date.parse(iso);
+  }
+  now = () => this.ms;
+  advance(ms: number) {
+    this.ms += ms;
+  }
+}
+
+export interface TestService {
+  app: FastifyInstance;
+  ctx: ServiceContext;
+  store: Store;
+  clock: TestClock;
+  /** One token per role, plus a second compliance officer and a rep key bound to `repId`. */
+  tokens: Record<Role | 'compliance2', string>;
+  repId: string;
+  close(): Promise<void>;
+}
+
+/** 11:00Z on Tue 24 Nov 2026: European teams are at work (see examples/bank/leads/README.md). */
+export const EUROPE_MORNING = '2026-11-24T11:00:00Z';
+
+export async function startTestService(opts: { url?: string; at?: string; repId?: string; lists?: string[] } = {}): Promise<TestService> {
+  const loaded = await loadConfig('examples/bank');
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+  const store = await openStore({ url: opts.url ?? 'sqlite::memory:' });
+  const clock = new TestClock(opts.at ?? EUROPE_MORNING);
+  const ids = sequentialIds();
+  const orgs = new OrgRegistry(store, clock, loaded.value.org);
+  await orgs.init('test');
+  const screening = new ScreeningService({ now: () => new Date(clock.ms) });
+  screening.loadAll(opts.lists ?? ['examples/bank/screening/firm-blocklist.csv']);
+  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening };
+  const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
+  const repId = opts.repId ?? [...loaded.value.org.repsById.keys()][0]!;
+  const tokens = {} as Record<Role | 'compliance2', string>;
+  for (const role of ['admin', 'ops', 'compliance', 'rep', 'integration'] as const) {
+    tokens[role] = (await createApiKey(ctx, { name: `test ${role}`, role, repId: role === 'rep' ? repId : null, createdBy: 'test' })).token;
+  }
+  tokens.compliance2 = (await createApiKey(ctx, { name: 'second compliance officer', role: 'compliance', createdBy: 'test' })).token;
+  return {
+    app,
+    ctx,
+    store,
+    clock,
+    tokens,
+    repId,
+    async close() {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A valid UK lead for the example org; override what the test is about. */
+export function ukLead(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    source: 'web_form',
+    product: 'uk-stocks-shares-isa',
+    person: { firstName: 'Ann', lastName: 'Lee', email: 'ann.lee@example.co.uk', phone: '+44 20 7946 0018' },
+    address: { country: 'GB', postalCode: 'SW1A 1AA' },
+    ...overrides,
+  };
+}
