@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createApiKey } from '../../app/api-keys.ts';
+import { WebhookDispatcher } from '../../app/webhook-dispatcher.ts';
 import { composeService } from '../compose-service.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -19,6 +20,7 @@ export function registerServeCommand(program: Command): void {
         const { token } = await createApiKey(ctx, { name: 'bootstrap admin', role: 'admin', createdBy: 'remit serve' });
         process.stdout.write(`\nFirst start: created an admin API key (shown once, store it now):\n  ${token}\n\n`);
       }
+      const dispatcher = new WebhookDispatcher(ctx);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -26,12 +28,14 @@ export function registerServeCommand(program: Command): void {
         app.log.info({ signal }, 'shutting down: finishing in-flight requests');
         // close() stops accepting connections and waits for in-flight requests; their transactions commit or roll back whole.
         await app.close();
+        await dispatcher.stop();
         await store.close();
         process.exit(0);
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
       const address = await app.listen({ port: Number(opts.port), host: opts.host });
+      dispatcher.start();
       process.stdout.write(`Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ${ctx.orgs.current.hash.slice(0, 19)}…)\n`);
       // Keep the action pending: the process lives until a signal.
       await new Promise(() => {});
