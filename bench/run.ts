@@ -4,13 +4,14 @@ import { runEngineBench } from './engine.bench.ts';
 
 /**
  * `npm run bench`: runs every benchmark part, prints each result and writes them all to
- * bench/results/latest.json (and a dated copy). Parts: engine, screening (when present).
+ * bench/results/latest.json (and a dated copy). Parts: engine, screening, audit.
  * Usage: npm run bench [-- --only engine|screening]
  */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const parts: Record<string, () => Promise<unknown>> = {
   engine: () => runEngineBench({ decisions: 20_000 }),
   screening: async () => (await import('./screening.bench.ts')).runScreeningBench(),
+  audit: async () => (await import('./audit.bench.ts')).runAuditBench(),
 };
 
 const results: Record<string, unknown> = {

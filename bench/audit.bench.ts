@@ -1,0 +1,165 @@
+/**
+ * Audit-log bench (SPEC C6): append throughput (canonical bytes + leaf hash, which is also the chain
+ * link, + tree frontier update), checkpoint signing and verification, streaming verification of the whole log,
+ * and inclusion-proof serving, on synthetic entries (default 1,000,000).
+ * Run standalone: `npx node bench/audit.bench.ts [entries]`; as a part of `npm run bench` when wired in bench/run.ts.
+ *
+ * Memory: rows are not kept as objects. The bench keeps the sealed hashes in two flat buffers and
+ * regenerates each row (deterministic event + its hex hashes) as the verifier pulls it, like a store
+ * streaming a cursor; that supply cost is measured alone and reported, so verify figures are given
+ * both gross (with row supply) and net.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import type { AuditEvent, AuditKind, SealedAuditRow } from '../src/audit/audit-entry.ts';
+import { AuditSealer } from '../src/audit/audit-sealer.ts';
+import type { StoredCheckpoint } from '../src/audit/checkpoint.ts';
+import { publicKeyRecord, signingKey, verifyCheckpoint } from '../src/audit/checkpoint.ts';
+import { MerkleTree, verifyInclusion } from '../src/audit/merkle-tree.ts';
+import { verifyLog } from '../src/audit/verify-log.ts';
+
+const LOG_ID = 'remit-bench';
+const KINDS: readonly AuditKind[] = ['intake', 'dedupe', 'screening', 'decision', 'lifecycle', 'outreach', 'contact', 'sla'];
+const T0 = Date.UTC(2026, 2, 1);
+
+/** A synthetic entry of realistic size (~450 bytes canonical; every 8th a larger decision-like payload, ~1.3 KB). */
+function syntheticEvent(i: number): AuditEvent {
+  const kind = KINDS[i % KINDS.length]!;
+  const base = { leadId: `lead-${(i * 7919) % 250_000}`, source: i % 3 === 0 ? 'web-form' : 'crm', jurisdiction: i % 5 === 0 ? 'US-TX' : 'GB', product: i % 2 ? 'term-life' : 'isa-stocks', ruleSet: { version: '2026.03-1', hash: 'sha256:8c1f0a2b7d4e9f6a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4e6f8a' } };
+  const payload =
+    kind === 'decision'
+      ? {
+          ...base,
+          outcome: 'ASSIGNED',
+          team: { id: 'team-uk-wealth', name: 'UK Wealth' },
+          rep: { id: `rep-${i % 40}`, name: `Rep ${i % 40}` },
+          candidates: [0, 1, 2].map((t) => ({ id: `team-${t}`, pass: t !== 2, licences: [{ id: `lic-${t}`, regulator: 'FCA', jurisdiction: 'GB', productLines: ['investments'], status: 'active' }], reasons: t === 2 ? [{ code: 'TEAM_NOT_LICENSED', detail: 'no grant' }] : [] })),
+          strategy: { chosenBy: 'weighted-round-robin', ledger: [{ rep: `rep-${i % 40}`, targetShare: 0.25, assigned: i % 97, shortfall: 0.5 }] },
+        }
+      : { ...base, step: kind, result: i % 11 === 0 ? 'flagged' : 'ok', detail: `synthetic ${kind} event number ${i}`, metrics: { score: (i % 1000) / 1000, attempts: i % 4 } };
+  return { kind, subject: base.leadId, actor: i % 13 === 0 ? 'user:compliance-1' : 'system', at: new Date(T0 + i * 50).toISOString(), payload, commitments: i % 4 === 0 ? { 'lead.email': `hmac-sha256:${'5e'.repeat(32)}` } : {} };
+}
+
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const mb = (bytes: number) => round(bytes / 2 ** 20);
+
+export interface AuditBenchResult {
+  readonly entries: number;
+  readonly checkpointEvery: number;
+  readonly append: { readonly seconds: number; readonly perSecond: number; readonly usPerEntry: number };
+  readonly checkpointSign: { readonly count: number; readonly usPerSign: number; readonly usPerVerify: number };
+  readonly rowSupply: { readonly seconds: number };
+  readonly verify: { readonly seconds: number; readonly netSeconds: number; readonly perSecond: number; readonly checkpointsVerified: number; readonly heapGrowthMb: number; readonly ok: boolean };
+  readonly proofs: { readonly treeBuildSeconds: number; readonly usPerInclusionProof: number; readonly usPerInclusionVerify: number; readonly treeMemoryMb: number };
+}
+
+export async function runAuditBench(options: { entries?: number; checkpointEvery?: number; batch?: number } = {}): Promise<AuditBenchResult> {
+  const n = options.entries ?? 1_000_000;
+  const every = options.checkpointEvery ?? 1000;
+  const batch = options.batch ?? 1000;
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const key = signingKey(privateKey, '2026-01-01T00:00:00.000Z');
+  const ring = [publicKeyRecord(publicKey, '2026-01-01T00:00:00.000Z')];
+
+  // ---- append (sealing) ----
+  const entryHashes = Buffer.alloc(n * 32);
+  const checkpoints: StoredCheckpoint[] = [];
+  const sealer = AuditSealer.start(LOG_ID);
+  let appendMs = 0;
+  let signMs = 0;
+  const genesis = sealer.state().chainHead;
+  for (let start = 0; start < n; start += batch) {
+    const events: AuditEvent[] = [];
+    for (let i = start; i < Math.min(n, start + batch); i++) events.push(syntheticEvent(i));
+    const t = performance.now();
+    const rows = sealer.seal(events);
+    appendMs += performance.now() - t;
+    for (const r of rows) entryHashes.write(r.entryHash, r.seq * 32, 'hex');
+    if (sealer.size % every === 0 || sealer.size === n) {
+      const t2 = performance.now();
+      const cp = sealer.checkpoint(new Date(T0 + sealer.size * 50).toISOString(), key);
+      signMs += performance.now() - t2;
+      if (!cp.ok) throw new Error(cp.error.detail);
+      checkpoints.push(cp.value);
+    }
+  }
+  let t = performance.now();
+  for (const cp of checkpoints) if (!verifyCheckpoint(cp, ring, LOG_ID).ok) throw new Error('checkpoint did not verify');
+  const cpVerifyMs = performance.now() - t;
+
+  // ---- row supply alone (what a store cursor would cost), then verification ----
+  const hex = (buf: Buffer, i: number) => buf.toString('hex', i * 32, i * 32 + 32);
+  function* rows(): Generator<SealedAuditRow> {
+    for (let i = 0; i < n; i++) yield { ...syntheticEvent(i), seq: i, prevHash: i === 0 ? genesis : hex(entryHashes, i - 1), entryHash: hex(entryHashes, i) };
+  }
+  async function* asyncRows(): AsyncGenerator<SealedAuditRow> {
+    yield* rows();
+  }
+  t = performance.now();
+  let sink = 0;
+  for await (const r of asyncRows()) sink += r.seq;
+  const supplyMs = performance.now() - t;
+  if (sink < 0) console.log(sink);
+
+  (globalThis as { gc?: () => void }).gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
+  const sampler = setInterval(() => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)), 100);
+  t = performance.now();
+  const result = await verifyLog(asyncRows(), checkpoints, ring, { logId: LOG_ID });
+  const verifyMs = performance.now() - t;
+  clearInterval(sampler);
+  if (!result.ok) throw new Error(`bench log failed verification: ${JSON.stringify(result.firstBad)}`);
+
+  // ---- proofs: a store builds the tree from persisted leaf hashes and serves audit paths ----
+  const memBefore = process.memoryUsage().heapUsed;
+  t = performance.now();
+  const tree = MerkleTree.fromLeaves((function* () {
+    for (let i = 0; i < n; i++) yield entryHashes.subarray(i * 32, i * 32 + 32);
+  })());
+  const buildMs = performance.now() - t;
+  const treeMem = process.memoryUsage().heapUsed - memBefore;
+  const root = tree.root();
+  const samples = 20_000;
+  const proofs: Buffer[][] = [];
+  t = performance.now();
+  for (let s = 0; s < samples; s++) proofs.push(tree.inclusionProof((s * 48_271) % n, n));
+  const proveMs = performance.now() - t;
+  t = performance.now();
+  for (let s = 0; s < samples; s++) {
+    const i = (s * 48_271) % n;
+    if (!verifyInclusion(entryHashes.subarray(i * 32, i * 32 + 32), i, n, proofs[s]!, root)) throw new Error('proof failed');
+  }
+  const proofVerifyMs = performance.now() - t;
+
+  return {
+    entries: n,
+    checkpointEvery: every,
+    append: { seconds: round(appendMs / 1000, 2), perSecond: Math.round(n / (appendMs / 1000)), usPerEntry: round((appendMs * 1000) / n, 2) },
+    checkpointSign: { count: checkpoints.length, usPerSign: round((signMs * 1000) / checkpoints.length), usPerVerify: round((cpVerifyMs * 1000) / checkpoints.length) },
+    rowSupply: { seconds: round(supplyMs / 1000, 2) },
+    verify: { seconds: round(verifyMs / 1000, 2), netSeconds: round((verifyMs - supplyMs) / 1000, 2), perSecond: Math.round(n / (verifyMs / 1000)), checkpointsVerified: result.checkpointsVerified, heapGrowthMb: mb(heapPeak - heapBefore), ok: result.ok },
+    proofs: { treeBuildSeconds: round(buildMs / 1000, 2), usPerInclusionProof: round((proveMs * 1000) / samples, 1), usPerInclusionVerify: round((proofVerifyMs * 1000) / samples, 1), treeMemoryMb: mb(treeMem) },
+  };
+}
+
+function printTable(r: AuditBenchResult): void {
+  const rows: [string, string][] = [
+    ['entries', r.entries.toLocaleString('en')],
+    ['append (leaf + chain + tree)', `${r.append.perSecond.toLocaleString('en')} /s (${r.append.usPerEntry} µs/entry, ${r.append.seconds} s)`],
+    ['checkpoint sign / verify', `${r.checkpointSign.usPerSign} µs / ${r.checkpointSign.usPerVerify} µs (${r.checkpointSign.count} checkpoints, every ${r.checkpointEvery})`],
+    ['row supply (regenerate rows)', `${r.rowSupply.seconds} s`],
+    ['verify whole log', `${r.verify.seconds} s gross, ${r.verify.netSeconds} s net (${r.verify.perSecond.toLocaleString('en')} /s), ${r.verify.checkpointsVerified} checkpoints, heap growth ${r.verify.heapGrowthMb} MB`],
+    ['tree build for proofs', `${r.proofs.treeBuildSeconds} s, ~${r.proofs.treeMemoryMb} MB`],
+    ['inclusion proof make / verify', `${r.proofs.usPerInclusionProof} µs / ${r.proofs.usPerInclusionVerify} µs`],
+  ];
+  const w = Math.max(...rows.map(([a]) => a.length));
+  for (const [a, b] of rows) console.log(`${a.padEnd(w)}  ${b}`);
+}
+
+if (import.meta.main) {
+  const r = await runAuditBench({ entries: Number(process.argv[2] ?? 1_000_000) });
+  printTable(r);
+  console.log(JSON.stringify(r, null, 2));
+}
+
+export { printTable as printAuditBenchTable };

@@ -1,0 +1,95 @@
+import { canonicalText } from './canonical-text.ts';
+import { hashLeafText, toHex } from './tree-hash.ts';
+
+/** JSON data as the audit log stores it (no undefined, no functions, no NaN). */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** What an audit entry is about. Stable strings: they are part of the hashed bytes. */
+export const AUDIT_KINDS = [
+  'intake',
+  'dedupe',
+  'account_match',
+  'screening',
+  'decision',
+  'review',
+  'reroute',
+  'lifecycle',
+  'contact',
+  'outreach',
+  'org_change',
+  'access',
+  'erasure',
+  'sla',
+] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+export const isAuditKind = (s: string): s is AuditKind => (AUDIT_KINDS as readonly string[]).includes(s);
+
+/**
+ * Field name → commitment (`hmac-sha256:<hex>`, see pii-commitment.ts). Personal data never
+ * enters the log in clear: only these commitments do.
+ */
+export type Commitments = Readonly<Record<string, string>>;
+
+/** What the recording code hands over: an event not yet given a position in the log. */
+export interface AuditEvent {
+  readonly kind: AuditKind;
+  /** What the entry is about, e.g. a lead id (`lead:…`), a rep, an org version. */
+  readonly subject: string;
+  /** Who caused it: a user id, an API key id, or `system`. */
+  readonly actor: string;
+  /** When it happened (ISO-8601 UTC), as stated by the recording code. */
+  readonly at: string;
+  readonly payload: JsonValue;
+  readonly commitments: Commitments;
+}
+
+/** An event at its position in the log: `seq` is 0-based and dense (0, 1, 2, … with no gaps). */
+export interface AuditEntry extends AuditEvent {
+  readonly seq: number;
+}
+
+/** An entry with its link to the previous one: `prevHash` = the previous entry's entryHash (the genesis hash for seq 0), lowercase hex. */
+export interface ChainedEntry extends AuditEntry {
+  readonly prevHash: string;
+}
+
+/**
+ * A sealed entry as the store persists it. `entryHash` (lowercase hex) is the RFC 6962 leaf hash
+ * of the canonical entry bytes, and those bytes include `prevHash`: one SHA-256 per entry both
+ * places the entry in the Merkle tree and chains it to its predecessor.
+ */
+export interface SealedAuditRow extends ChainedEntry {
+  readonly entryHash: string;
+}
+
+/** Version tag inside the leaf bytes; a future format change gets a new number, old entries keep theirs. */
+export const ENTRY_FORMAT_VERSION = 1;
+
+/** The object whose canonical JSON is the leaf: every field, including `seq` and `prev`. */
+export function leafObject(entry: ChainedEntry): Record<string, unknown> {
+  return { v: ENTRY_FORMAT_VERSION, seq: entry.seq, kind: entry.kind, subject: entry.subject, actor: entry.actor, at: entry.at, payload: entry.payload, commitments: entry.commitments, prev: entry.prevHash };
+}
+
+/**
+ * The canonical leaf bytes of an entry (as text; the bytes are its UTF-8 encoding):
+ * canonicalJson(leafObject(entry)) — sorted keys, no whitespace. It covers `seq` (an entry cannot
+ * move without changing its hash) and `prev` (nor can its predecessor).
+ */
+export function entryLeafText(entry: ChainedEntry): string {
+  const { seq, kind, subject, actor, at, prevHash } = entry;
+  const payload = canonicalText(entry.payload);
+  const commitments = canonicalText(entry.commitments);
+  const plain = typeof kind === 'string' && typeof subject === 'string' && typeof actor === 'string' && typeof at === 'string' && typeof prevHash === 'string' && typeof seq === 'number' && Number.isFinite(seq) && payload !== undefined && commitments !== undefined;
+  // canonicalText = canonicalJson (src/domain/shared/canonical-json.ts), byte for byte; the template is the same text with the 9 keys pre-sorted.
+  if (!plain) return canonicalText(leafObject(entry));
+  return `{"actor":${JSON.stringify(actor)},"at":${JSON.stringify(at)},"commitments":${commitments},"kind":${JSON.stringify(kind)},"payload":${payload},"prev":${JSON.stringify(prevHash)},"seq":${JSON.stringify(seq)},"subject":${JSON.stringify(subject)},"v":${ENTRY_FORMAT_VERSION}}`;
+}
+
+/** RFC 6962 leaf hash of the entry, SHA-256(0x00 ‖ canonical entry bytes): its entryHash. */
+export const entryHashOf = (entry: ChainedEntry): Buffer => hashLeafText(entryLeafText(entry));
+export const entryHashHex = (entry: ChainedEntry): string => toHex(entryHashOf(entry));
+
+/** Just the entry fields of a row (drops the hashes), e.g. for display. */
+export function entryOf(row: AuditEntry): AuditEntry {
+  return { seq: row.seq, kind: row.kind, subject: row.subject, actor: row.actor, at: row.at, payload: row.payload, commitments: row.commitments };
+}

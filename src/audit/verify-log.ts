@@ -1,0 +1,191 @@
+import type { SealedAuditRow } from './audit-entry.ts';
+import { entryLeafText } from './audit-entry.ts';
+import type { KeyRing, StoredCheckpoint } from './checkpoint.ts';
+import { verifyCheckpoint } from './checkpoint.ts';
+import { genesisHash, rowSelfConsistent } from './hash-chain.ts';
+import { MerkleFrontier } from './merkle-tree.ts';
+import { EMPTY_TREE_ROOT, hashLeafText, toHex } from './tree-hash.ts';
+
+/**
+ * Streaming verification of the audit log (SPEC C6): recomputes every leaf hash, the hash chain and
+ * the Merkle tree, checks every signed checkpoint in range, and names the first problem precisely.
+ * Memory: the tree frontier (O(log n)), one row of look-ahead and the checkpoint list.
+ */
+
+export type TamperProblem = 'EDITED' | 'DELETED' | 'REORDERED' | 'INSERTED' | 'TRUNCATED' | 'BAD_SIGNATURE' | 'CHECKPOINT_MISMATCH';
+
+export interface FirstBad {
+  /**
+   * EDITED/DELETED/REORDERED/INSERTED: the first position that is wrong. TRUNCATED: the first
+   * missing seq. BAD_SIGNATURE: the last seq the bad checkpoint claims (treeSize-1).
+   * CHECKPOINT_MISMATCH: the first seq of the range the checkpoint vouches for that could hold the
+   * change (the previous good checkpoint's size): a log rewritten consistently can be localised only
+   * to between two checkpoints.
+   */
+  readonly seq: number;
+  readonly problem: TamperProblem;
+  readonly detail: string;
+}
+
+export type VerifyLogResult =
+  | {
+      readonly ok: true;
+      /** Entries verified (to − from, or fewer when the log is shorter than `to` and no checkpoint says otherwise). */
+      readonly entries: number;
+      readonly checkpointsVerified: number;
+      /** Size, root and chain head of the log as verified (up to `to`). */
+      readonly treeSize: number;
+      readonly rootHash: string;
+      readonly chainHead: string;
+      /** Entries after the last checkpoint verified: chained, but not yet under a signature. */
+      readonly uncheckpointed: number;
+    }
+  | { readonly ok: false; readonly firstBad: FirstBad; readonly entriesChecked: number };
+
+export interface VerifyLogOptions {
+  readonly logId: string;
+  /**
+   * First seq of the rows supplied (default 0). Must be 0 or the treeSize of a checkpoint that
+   * carries its frontier (see rangeStartFor): the tree state there comes from that checkpoint.
+   */
+  readonly from?: number;
+  /** Stop after seq to−1 (exclusive end, a tree size). Default: the end of the rows supplied. */
+  readonly to?: number;
+}
+
+/** The largest valid range start ≤ `from`: 0 or the size of a checkpoint with a frontier. Query rows from there. */
+export function rangeStartFor(checkpoints: readonly StoredCheckpoint[], from: number): number {
+  let best = 0;
+  for (const cp of checkpoints) if (cp.frontier && cp.treeSize <= from && cp.treeSize > best) best = cp.treeSize;
+  return best;
+}
+
+type Rows = AsyncIterable<SealedAuditRow> | Iterable<SealedAuditRow>;
+
+export async function verifyLog(rows: Rows, checkpoints: readonly StoredCheckpoint[], keys: KeyRing, options: VerifyLogOptions): Promise<VerifyLogResult> {
+  const from = options.from ?? 0;
+  const to = options.to ?? Number.POSITIVE_INFINITY;
+  if (!Number.isSafeInteger(from) || from < 0) throw new RangeError(`from must be a non-negative integer, got ${from}`);
+  if (to !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(to) || to < from)) throw new RangeError(`to must be an integer ≥ from, got ${to}`);
+
+  let k = from; // next expected seq
+  const fail = (seq: number, problem: TamperProblem, detail: string): VerifyLogResult => ({ ok: false, firstBad: { seq, problem, detail }, entriesChecked: k - from });
+
+  // 1. Checkpoints in range: signatures first (a forged tree head must not be trusted for anything).
+  const inRange = checkpoints.filter((c) => c.treeSize >= from && c.treeSize <= to).sort((a, b) => a.treeSize - b.treeSize);
+  for (const cp of inRange) {
+    const v = verifyCheckpoint(cp, keys, options.logId);
+    if (!v.ok) return fail(Math.max(cp.treeSize - 1, 0), 'BAD_SIGNATURE', `${v.error.code}: ${v.error.detail}`);
+  }
+
+  // 2. Starting state.
+  let frontier = new MerkleFrontier();
+  let prevHex = genesisHash(options.logId);
+  if (from > 0) {
+    const start = inRange.find((c) => c.treeSize === from && c.frontier);
+    if (!start?.frontier) throw new RangeError(`no checkpoint with a frontier at size ${from}; start at rangeStartFor(checkpoints, ${from}) = ${rangeStartFor(checkpoints, from)}`);
+    const f = start.frontier.size === from ? MerkleFrontier.fromSnapshot(start.frontier) : undefined;
+    if (!f || toHex(f.root()) !== start.rootHash) return fail(from, 'CHECKPOINT_MISMATCH', `the stored frontier of the checkpoint at size ${from} does not fold to its signed root`);
+    frontier = f;
+    prevHex = start.chainHead;
+  }
+  let cpIndex = 0;
+  let checkpointsVerified = 0;
+  let lastCheckpointSize = from;
+
+  const checkCheckpoints = (): VerifyLogResult | undefined => {
+    while (cpIndex < inRange.length && inRange[cpIndex]!.treeSize <= k) {
+      const cp = inRange[cpIndex]!;
+      if (cp.treeSize === k) {
+        const root = k === 0 ? toHex(EMPTY_TREE_ROOT) : toHex(frontier.root());
+        if (root !== cp.rootHash) return fail(lastCheckpointSize, 'CHECKPOINT_MISMATCH', `entries [${lastCheckpointSize}, ${k}) give root ${root}, but the checkpoint signed at ${cp.at} says ${cp.rootHash}: an entry in that range was altered, removed or added and the chain rewritten`);
+        if (prevHex !== cp.chainHead) return fail(lastCheckpointSize, 'CHECKPOINT_MISMATCH', `chain head at size ${k} is ${prevHex}, the checkpoint signed at ${cp.at} says ${cp.chainHead}`);
+        checkpointsVerified++;
+        lastCheckpointSize = k;
+      }
+      cpIndex++;
+    }
+    return undefined;
+  };
+
+  const linked = (row: SealedAuditRow, asSeq: number): boolean => row.prevHash === prevHex && rowSelfConsistent(row, asSeq);
+
+  /** Slow path: the row at expected position k is wrong; say how, using one row of look-ahead. */
+  const classify = (cur: SealedAuditRow, next: SealedAuditRow | undefined): VerifyLogResult => {
+    if (cur.seq === k) {
+      if (rowSelfConsistent(cur, k)) {
+        return k > from
+          ? fail(k - 1, 'EDITED', `entry ${k - 1} was changed and its hashes recomputed: entry ${k} records predecessor hash ${cur.prevHash}, entry ${k - 1} now hashes to ${prevHex}`)
+          : fail(k, 'CHECKPOINT_MISMATCH', `entry ${k} records predecessor hash ${cur.prevHash}, the checkpoint at size ${k} signed chain head ${prevHex}`);
+      }
+      if (next && next.seq === k && linked(next, k)) return fail(k, 'INSERTED', `an extra entry claiming seq ${k} precedes the genuine entry ${k}`);
+      if (rowSelfConsistent(cur, k + 1)) {
+        if (next && next.seq === k + 1 && linked(next, k)) return fail(k, 'REORDERED', `entries ${k} and ${k + 1} exchanged positions (their seq numbers were swapped)`);
+        return fail(k, 'DELETED', `entry ${k} is missing: the entry now numbered ${k} was sealed as ${k + 1} and later entries renumbered`);
+      }
+      if (k > from && rowSelfConsistent(cur, k - 1)) return fail(k - 1, 'INSERTED', `an entry was inserted at ${k - 1}: the entry now numbered ${k} was sealed as ${k - 1} and later entries renumbered`);
+      const leaf = toHex(hashLeafText(entryLeafText(cur)));
+      const what = leaf !== cur.entryHash ? `its content hashes to ${leaf}, its sealed entryHash is ${cur.entryHash}` : `its prevHash ${cur.prevHash} is not the previous entry hash ${prevHex}`;
+      return fail(k, 'EDITED', `entry ${k} was altered after sealing: ${what}`);
+    }
+    if (linked(cur, k)) return fail(k, 'EDITED', `entry ${k} had its seq field changed to ${cur.seq}`);
+    if (cur.seq > k) {
+      if (next && next.seq === k) return fail(k, 'REORDERED', `entry ${cur.seq} appears before entry ${k}`);
+      return fail(k, 'DELETED', cur.seq === k + 1 ? `entry ${k} is missing (next entry is ${cur.seq})` : `entries ${k}..${cur.seq - 1} are missing (next entry is ${cur.seq})`);
+    }
+    return fail(cur.seq, 'INSERTED', `two entries claim seq ${cur.seq}: one was inserted (found again at position ${k})`);
+  };
+
+  /** Fast path; returns a failure or undefined. */
+  const step = (cur: SealedAuditRow, next: SealedAuditRow | undefined): VerifyLogResult | undefined => {
+    if (cur.seq !== k || cur.prevHash !== prevHex) return classify(cur, next);
+    const leaf = hashLeafText(entryLeafText(cur));
+    const hex = toHex(leaf);
+    if (hex !== cur.entryHash) return classify(cur, next);
+    frontier.append(leaf);
+    prevHex = hex;
+    k++;
+    if (cpIndex >= inRange.length || inRange[cpIndex]!.treeSize > k) return undefined;
+    // A checkpoint is due. If the next row is intact but records a different predecessor, the row
+    // just accepted was edited with its hashes recomputed: say so precisely rather than "mismatch".
+    if (next && next.seq === k && next.prevHash !== prevHex && rowSelfConsistent(next, k)) return classify(next, undefined);
+    return checkCheckpoints();
+  };
+
+  const early = checkCheckpoints(); // a checkpoint at exactly `from`
+  if (early) return early;
+
+  let cur: SealedAuditRow | undefined;
+  if (k < to) {
+    for await (const row of rows) {
+      if (cur !== undefined) {
+        const bad = step(cur, row);
+        if (bad) return bad;
+        if (k >= to) {
+          cur = undefined;
+          break;
+        }
+      }
+      cur = row;
+    }
+    if (cur !== undefined) {
+      const bad = step(cur, undefined);
+      if (bad) return bad;
+    }
+  }
+
+  const beyond = inRange.find((c) => c.treeSize > k);
+  if (beyond) {
+    const latest = inRange[inRange.length - 1]!;
+    return fail(k, 'TRUNCATED', `the log ends after ${k} entries, but the checkpoint signed at ${latest.at} covers ${latest.treeSize}`);
+  }
+  return {
+    ok: true,
+    entries: k - from,
+    checkpointsVerified,
+    treeSize: k,
+    rootHash: toHex(frontier.root()),
+    chainHead: prevHex,
+    uncheckpointed: k - lastCheckpointSize,
+  };
+}
