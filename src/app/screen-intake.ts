@@ -13,7 +13,12 @@ export interface IntakeScreening {
   readonly threshold: number;
 }
 
-export type ScreeningSubject = Pick<NormalisedIntake, 'contact' | 'address' | 'company'>;
+/** What is screened: the person's name and date of birth, their country, the company name. */
+export interface ScreeningSubject {
+  readonly contact: Pick<NormalisedIntake['contact'], 'fullName' | 'dateOfBirth'>;
+  readonly address: { readonly country?: string | undefined };
+  readonly company?: { readonly name: string } | null | undefined;
+}
 
 /**
  * SPEC C1 pre-screen: the person (name, date of birth, country) and, when configured, the company.
@@ -27,7 +32,9 @@ export function screenIntake(service: ScreeningService | null, subject: Screenin
   const c = subject.contact;
   const hits = [
     ...service.screen({ name: c.fullName, kind: 'person', ...(c.dateOfBirth ? { dob: c.dateOfBirth } : {}), ...(subject.address.country ? { country: subject.address.country } : {}) }, opts).hits,
-    ...(policy.screenCompanies && subject.company?.name ? service.screen({ name: subject.company.name, kind: 'organisation', country: subject.address.country }, opts).hits : []),
+    ...(policy.screenCompanies && subject.company?.name
+      ? service.screen({ name: subject.company.name, kind: 'organisation', ...(subject.address.country ? { country: subject.address.country } : {}) }, opts).hits
+      : []),
   ].filter((h) => h.score >= policy.reviewThreshold);
   const blocking = hits.filter((h) => !h.isPep || h.isSanctioned);
   const status = blocking.length > 0 ? 'potential_match' : hits.length > 0 ? 'pep' : 'clear';

@@ -4,7 +4,8 @@ import { registerAccountRoutes } from './routes/accounts.routes.ts';
 import { registerLeadReadRoutes } from './routes/leads-read.routes.ts';
 import { registerLeadWriteRoutes } from './routes/leads-write.routes.ts';
 import { registerReviewRoutes } from './routes/review.routes.ts';
+import { registerScreeningRoutes } from './routes/screening.routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
 
 /** Route modules beyond the core (health, keys, org), in registration order. */
-export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[] = [registerLeadWriteRoutes, registerLeadReadRoutes, registerReviewRoutes, registerAccountRoutes, registerWebhookRoutes];
+export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[] = [registerLeadWriteRoutes, registerLeadReadRoutes, registerReviewRoutes, registerScreeningRoutes, registerAccountRoutes, registerWebhookRoutes];

@@ -1,0 +1,137 @@
+import type { Decision } from '../domain/decision/decision.ts';
+import { LeadSchema, type Lead } from '../domain/lead/lead.schema.ts';
+import { canonicalJson } from '../domain/shared/canonical-json.ts';
+import { ok, type Result } from '../domain/shared/result.ts';
+import { toIso } from '../domain/shared/zoned-time.ts';
+import { OPEN_LEAD_STATUSES, type LeadRecord, type UnitOfWork } from '../store/store-port.ts';
+import type { Principal } from './api-keys.ts';
+import { failure, type AppFailure } from './app-error.ts';
+import { openReviewForDecision } from './review.use-case.ts';
+import { decideAndRecord, withScopeRetry } from './route-lead.use-case.ts';
+import { screenIntake, type IntakeScreening } from './screen-intake.ts';
+import { emitEvent, type ServiceContext } from './service-context.ts';
+
+export interface HitDisposition {
+  readonly listId: string;
+  readonly entryId: string;
+  readonly verdict: 'true_match' | 'false_positive';
+  readonly reason: string;
+}
+
+const hitKey = (h: { listId: string; entryId: string }) => `${h.listId}/${h.entryId}`;
+
+/** The latest screening of a lead as recorded in its history (intake or a re-screen). */
+async function latestScreening(tx: UnitOfWork, leadId: string): Promise<IntakeScreening | undefined> {
+  const events = await tx.events.listForLead(leadId);
+  const last = events.filter((e) => e.kind === 'screening' || e.kind === 'screening.rescreen').at(-1);
+  return last ? (JSON.parse(last.payloadJson) as IntakeScreening) : undefined;
+}
+
+/** Re-decides a lead whose screening changed, in the caller's transaction, and records what follows. */
+async function redecide(tx: UnitOfWork, ctx: ServiceContext, record: LeadRecord, lead: Lead, actor: string, at: string): Promise<Decision> {
+  if (record.status === 'ASSIGNED' && record.repId) {
+    // The assignment stands no more: free the rep's capacity before the new decision.
+    await tx.routingState.lockScope({ pools: [], repIds: [record.repId] });
+    await tx.routingState.releaseOpen(record.repId);
+  }
+  const decision = await decideAndRecord(tx, { org: ctx.orgs.current, clock: ctx.clock, ids: ctx.ids }, lead, ctx.clock.now());
+  await tx.leads.update(lead.id, { status: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, orgHash: ctx.orgs.current.hash, updatedAt: decision.decidedAt, leadJson: canonicalJson(lead) });
+  await tx.events.append({ leadId: lead.id, kind: 'decision', actor, at, payloadJson: JSON.stringify({ decisionId: decision.decisionId, outcome: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, reasons: decision.reasons }) });
+  if (decision.outcome === 'REFUSED' || decision.outcome === 'HELD') await openReviewForDecision(tx, ctx, decision);
+  await emitEvent(tx, ctx, `lead.${decision.outcome.toLowerCase()}`, { leadId: lead.id, decisionId: decision.decisionId, outcome: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, reasons: decision.reasons }, decision.decidedAt);
+  return decision;
+}
+
+/**
+ * SPEC C2 / REGULATORY §5: compliance — never sales — disposes each potential match as a true
+ * match or a false positive, with a reason. All false positives: the lead is cleared and routed
+ * normally. A confirmed sanctions/blocklist match: it stays blocked. A confirmed PEP: routed only
+ * to enhanced-due-diligence teams (or held, per policy). Every step is recorded with who, when,
+ * why and the list versions the hits came from.
+ */
+export async function disposeScreeningHits(ctx: ServiceContext, principal: Principal, leadId: string, dispositions: readonly HitDisposition[]): Promise<Result<{ decision: Decision; screening: Lead['screening'] }, AppFailure>> {
+  return withScopeRetry(() =>
+    ctx.store.transaction(async (tx) => {
+      const record = await tx.leads.lock(leadId);
+      if (!record) return failure('NOT_FOUND', `no lead ${leadId}`);
+      const lead = LeadSchema.parse(JSON.parse(record.leadJson));
+      if (lead.screening.status !== 'potential_match' && lead.screening.status !== 'pep') return failure('CONFLICT', `lead ${leadId} has no screening hits awaiting disposition (screening ${lead.screening.status})`);
+      const screening = await latestScreening(tx, leadId);
+      const hits = screening?.hits ?? [];
+      const given = new Map(dispositions.map((d) => [hitKey(d), d]));
+      const missing = hits.filter((h) => !given.has(hitKey(h)));
+      const unknown = dispositions.filter((d) => !hits.some((h) => hitKey(h) === hitKey(d)));
+      if (missing.length > 0 || unknown.length > 0 || given.size !== dispositions.length) {
+        return failure('ARGUMENT_INVALID', 'dispose every hit of the latest screening exactly once', [
+          ...missing.map((h) => ({ path: 'body.dispositions', message: `missing ${hitKey(h)} (${h.matchedName}, score ${h.score.toFixed(3)})` })),
+          ...unknown.map((d) => ({ path: 'body.dispositions', message: `no such hit ${hitKey(d)}` })),
+        ]);
+      }
+      const confirmed = hits.filter((h) => given.get(hitKey(h))!.verdict === 'true_match');
+      const blocked = confirmed.some((h) => h.isSanctioned || !h.isPep);
+      const status = blocked ? 'confirmed_match' : confirmed.length > 0 ? 'pep' : 'clear';
+      const at = toIso(ctx.clock.now());
+      const updated: Lead = { ...lead, screening: { ...lead.screening, status, tags: [...new Set([...lead.screening.tags, `disposed:${status}`])].sort() } };
+      await tx.events.append({
+        leadId,
+        kind: 'screening.disposition',
+        actor: principal.keyId,
+        at,
+        payloadJson: JSON.stringify({ result: status, listVersions: lead.screening.listVersions, dispositions: hits.map((h) => ({ ...given.get(hitKey(h))!, matchedName: h.matchedName, score: h.score })) }),
+      });
+      const review = await tx.reviews.openForLead(leadId);
+      if (review) {
+        await tx.reviews.resolve(review.id, { status: blocked ? 'REJECTED' : 'APPROVED', decidedBy: principal.keyId, decidedAt: at, resolutionJson: JSON.stringify({ action: 'screening_disposition', result: status }) });
+        await emitEvent(tx, ctx, 'review.decided', { reviewId: review.id, leadId, status: blocked ? 'REJECTED' : 'APPROVED', screening: status }, at);
+      }
+      const decision = await redecide(tx, ctx, record, updated, principal.keyId, at);
+      return ok({ decision, screening: updated.screening });
+    }),
+  );
+}
+
+async function disposedHitKeys(ctx: ServiceContext, leadId: string): Promise<Set<string>> {
+  const events = await ctx.store.events.listForLead(leadId);
+  const keys = events
+    .filter((e) => e.kind === 'screening.disposition')
+    .flatMap((e) => (JSON.parse(e.payloadJson) as { dispositions: HitDisposition[] }).dispositions.map(hitKey));
+  return new Set(keys);
+}
+
+/**
+ * SPEC C2: after a list reload, re-screen open leads against the new versions. A lead that now
+ * hits is taken back from sales (HELD, rep capacity released) and queued for compliance; leads
+ * compliance already disposed are not re-opened for the same hits.
+ */
+export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principal): Promise<{ screened: number; newlyHeld: string[] }> {
+  const newlyHeld: string[] = [];
+  let screened = 0;
+  for (const status of OPEN_LEAD_STATUSES) {
+    if (status === 'HELD') continue;
+    for (const record of await ctx.store.leads.list({ status })) {
+      const personal = await ctx.store.personalData.get(record.id);
+      if (!personal || personal.erasedAt) continue;
+      screened++;
+      const contact = JSON.parse(personal.contactJson) as { fullName: string; dateOfBirth?: string; address: { country?: string }; company: { name: string } | null };
+      const result = screenIntake(ctx.screening, { contact, address: contact.address, company: contact.company }, ctx.orgs.current.config.screening);
+      if (result.status !== 'potential_match' && result.status !== 'pep') continue;
+      const lead = LeadSchema.parse(JSON.parse(record.leadJson));
+      if (lead.screening.status === result.status) continue;
+      // Hits compliance already disposed of do not re-open the lead; a new entry does.
+      const disposed = await disposedHitKeys(ctx, record.id);
+      if (result.hits.every((h) => disposed.has(hitKey(h)))) continue;
+      await withScopeRetry(() =>
+        ctx.store.transaction(async (tx) => {
+          const locked = await tx.leads.lock(record.id);
+          if (!locked || locked.status !== record.status) return;
+          const at = toIso(ctx.clock.now());
+          await tx.events.append({ leadId: record.id, kind: 'screening.rescreen', actor: principal.keyId, at, payloadJson: JSON.stringify(result) });
+          const updated: Lead = { ...lead, screening: { status: result.status, tags: [...result.tags], listVersions: [...result.listVersions] } };
+          await redecide(tx, ctx, locked, updated, principal.keyId, at);
+        }),
+      );
+      newlyHeld.push(record.id);
+    }
+  }
+  return { screened, newlyHeld };
+}
