@@ -89,3 +89,14 @@ describe('decide', () => {
     expect(state.loads.alice).toEqual({ open: 2, day: '2026-11-24', today: 2 });
   });
 });
+
+describe('decide — exclusions (SLA re-route)', () => {
+  it('never picks an excluded rep, records why, and queues when only excluded reps are available', () => {
+    const { decision } = decide({ org: compile(), lead: lead(), at: AT, state: viewOf(EMPTY_STATE), decisionId: 'd', excludeReps: ['alice'] });
+    expect(decision.rep?.id).toBe('bob');
+    const alice = decision.candidates[0]!.reps.find((r) => r.id === 'alice')!;
+    expect(alice).toMatchObject({ lawful: true, eligible: false, reasons: [{ code: 'EXCLUDED_FROM_REROUTE' }] });
+    const onlyExcluded = decide({ org: compile(), lead: lead(), at: AT, state: viewOf(EMPTY_STATE), decisionId: 'd', excludeReps: ['alice', 'bob', 'carol'] }).decision;
+    expect(onlyExcluded.outcome).toBe('QUEUED');
+  });
+});

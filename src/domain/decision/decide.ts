@@ -20,6 +20,8 @@ export interface DecisionInput {
   readonly at: number;
   readonly state: RoutingStateView;
   readonly decisionId: string;
+  /** Reps that must not be chosen this time (SLA re-route: the rep who missed). They are still evaluated and shown. */
+  readonly excludeReps?: readonly string[];
 }
 
 export interface DecisionResult {
@@ -66,6 +68,10 @@ function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: Team
         repReasons.push({ code: r.code, detail: r.detail });
         if (check.kind === 'lawful') lawful = false;
         else available = false;
+      }
+      if (ctx.excludeReps.includes(rep.id)) {
+        repReasons.push({ code: 'EXCLUDED_FROM_REROUTE', detail: 'missed the SLA on this lead; re-routed to someone else' });
+        available = false;
       }
       const ok = lawful && available;
       if (lawful) lawfulReps++;
@@ -162,13 +168,13 @@ function summarise(lead: Lead, d: Draft): string {
   }
 }
 
-function buildContext(org: CompiledOrg, lead: Lead, at: number, state: RoutingStateView): { ctx: DecisionContext; product: ProductConfig | undefined; customer: CustomerProfile } {
+function buildContext(org: CompiledOrg, lead: Lead, at: number, state: RoutingStateView, excludeReps: readonly string[] = []): { ctx: DecisionContext; product: ProductConfig | undefined; customer: CustomerProfile } {
   const product = org.products.get(lead.product);
   const customer: CustomerProfile = assessCustomer(lead, org.suitability, at);
   const appropriatenessRequired =
     product !== undefined && product.complexity === 'complex' && org.suitability.appropriateness.requiredForComplexProductsFor.includes(customer.effectiveType) && !customer.appropriatenessValid;
   const pepEddRequired = lead.screening.status === 'pep' && org.suitability.pep.mode === 'edd_teams';
-  const ctx: DecisionContext = { org, lead, customer, product: product ?? UNKNOWN_PRODUCT, at, state, respectWorkingHours: true, appropriatenessRequired, pepEddRequired };
+  const ctx: DecisionContext = { org, lead, customer, product: product ?? UNKNOWN_PRODUCT, at, state, respectWorkingHours: true, appropriatenessRequired, pepEddRequired, excludeReps };
   return { ctx, product, customer };
 }
 
@@ -233,7 +239,7 @@ export function routingScope(org: CompiledOrg, lead: Lead, at: number): { readon
  */
 export function decide(input: DecisionInput): DecisionResult {
   const { org, lead, at, state, decisionId } = input;
-  const { ctx, product, customer } = buildContext(org, lead, at, state);
+  const { ctx, product, customer } = buildContext(org, lead, at, state, input.excludeReps);
   const { appropriatenessRequired, pepEddRequired } = ctx;
   let draft: Draft;
   let respectWorkingHours = true;

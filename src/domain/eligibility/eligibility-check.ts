@@ -10,6 +10,8 @@ export interface DecisionContext extends EvaluationContext {
   /** Complex product for a customer whose type needs, and lacks, a valid appropriateness assessment. */
   readonly appropriatenessRequired: boolean;
   readonly pepEddRequired: boolean;
+  /** Reps not to choose for this decision (still evaluated, shown as EXCLUDED_FROM_REROUTE). */
+  readonly excludeReps: readonly string[];
 }
 
 export type CheckResult =
