@@ -100,3 +100,31 @@ describe('decide — exclusions (SLA re-route)', () => {
     expect(onlyExcluded.outcome).toBe('QUEUED');
   });
 });
+
+describe('decide — qualification (SPEC R10)', () => {
+  it('an unqualified lead goes to nurture with its score; a qualified one routes', () => {
+    const low = route(lead({ qualification: { score: 12, grade: 'D', qualified: false, threshold: 40 } }));
+    expect(low.decision.outcome).toBe('NURTURE');
+    expect(low.decision.reasons).toEqual([{ code: 'BELOW_QUALIFICATION_THRESHOLD', detail: 'score 12 (grade D) below 40' }]);
+    expect(low.changes).toEqual({ ledger: null, load: null });
+    expect(route(lead({ qualification: { score: 72, grade: 'B', qualified: true, threshold: 40 } })).decision.outcome).toBe('ASSIGNED');
+  });
+  it('screening holds come before nurture: an unqualified potential match is still held', () => {
+    const d = route(lead({ qualification: { score: 1, grade: 'D', qualified: false, threshold: 40 }, screening: { status: 'potential_match', tags: [] } })).decision;
+    expect(d.outcome).toBe('HELD');
+  });
+});
+
+describe('checkAssignment (SPEC C3 re-check before an approval)', () => {
+  it('passes an eligible pair and explains an ineligible one', async () => {
+    const { checkAssignment } = await import('../../src/domain/decision/decide.ts');
+    const org = compile();
+    const ok = checkAssignment(org, lead(), AT, viewOf(EMPTY_STATE), 'uk-1', 'alice');
+    expect(ok).toMatchObject({ eligible: true, gate: null, rep: { id: 'alice', eligible: true } });
+    const wrongLine = checkAssignment(org, lead({ jurisdiction: 'US-TX', product: 'va' }), AT, viewOf(EMPTY_STATE), 'us-tx', 'tex');
+    expect(wrongLine.eligible).toBe(false);
+    expect(wrongLine.rep?.reasons[0]?.code).toBe('LICENCE_NOT_COVERING_PRODUCT_LINE');
+    const gated = checkAssignment(org, lead({ jurisdiction: 'BR' }), AT, viewOf(EMPTY_STATE), 'uk-1', 'alice');
+    expect(gated).toMatchObject({ eligible: false, gate: { code: 'JURISDICTION_NOT_LICENSED' } });
+  });
+});
