@@ -12,7 +12,7 @@ import { applyChanges, EMPTY_STATE, viewOf, type RoutingStateSnapshot } from '..
  * check at the decision time; REFUSED (for lack of candidates) iff no lawful pair exists.
  */
 const JURISDICTIONS = ['GB', 'US', 'US-TX', 'IE'] as const;
-const LEAD_JURISDICTIONS = ['GB', 'US-TX', 'US-NY', 'IE', 'GB', 'FR'] as const;
+const LEAD_JURISDICTIONS = ['GB', 'US-TX', 'IE', 'GB', 'US-NY', 'FR'] as const;
 const LINES = ['inv', 'life', 'sec'] as const;
 const CTYPES = ['retail', 'professional', 'eligible_counterparty'] as const;
 const ZONES = ['Europe/London', 'America/New_York', 'America/Chicago', 'Asia/Dubai', 'UTC'] as const;
@@ -44,7 +44,8 @@ const orgArb = fc
     entities: fc.integer({ min: 1, max: 3 }),
     products: fc.array(
       fc.record({
-        productLines: sub(LINES),
+        // Most products need one line; some need two (a variable annuity: insurance + securities).
+        productLines: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...LINES).map((l) => [l]) }, { weight: 1, arbitrary: fc.subarray([...LINES], { minLength: 2, maxLength: 2 }) }),
         complexity: fc.constantFrom('non_complex', 'complex'),
         massMarket: fc.boolean(),
         targetCustomerTypes: mostly(CTYPES),
@@ -58,7 +59,7 @@ const orgArb = fc
         jurisdictions: mostly(JURISDICTIONS),
         productLines: mostly(LINES),
         customerTypes: mostly(CTYPES),
-        massMarketOnly: fc.boolean(),
+        massMarketOnly: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
         capabilities: mostly(['appropriateness_assessment', 'enhanced_due_diligence'] as const),
       }),
       { minLength: 1, maxLength: 5 },
@@ -73,9 +74,9 @@ const orgArb = fc
         maxOpenLeads: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
         maxLeadsPerDay: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
         weight: fc.integer({ min: 1, max: 3 }),
-        massMarketOnly: fc.boolean(),
+        massMarketOnly: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
         capabilities: fc.subarray(['appropriateness_assessment'] as const),
-        grants: fc.array(grantArb, { minLength: 2, maxLength: 5 }),
+        grants: fc.array(grantArb, { minLength: 3, maxLength: 6 }),
         appointment: fc.option(grantArb, { nil: undefined, freq: 3 }),
       }),
       { minLength: 1, maxLength: 14 },
@@ -161,7 +162,7 @@ const orgArb = fc
 
 const leadArb = (products: number) =>
   fc.record({
-    jurisdiction: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...LEAD_JURISDICTIONS.slice(0, 5)) }, { weight: 1, arbitrary: fc.constant(LEAD_JURISDICTIONS[5]) }),
+    jurisdiction: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...LEAD_JURISDICTIONS.slice(0, 4)) }, { weight: 1, arbitrary: fc.constant(LEAD_JURISDICTIONS[4]) }, { weight: 1, arbitrary: fc.constant(LEAD_JURISDICTIONS[5]) }),
     product: fc.nat({ max: products - 1 }),
     category: fc.constantFrom(...CTYPES),
     score: fc.integer({ min: 0, max: 100 }),
@@ -285,6 +286,7 @@ describe('decide — properties', () => {
     );
     // Guard against a vacuous pass: the generator must reach every interesting outcome.
     const count = (prefix: string) => [...seen].filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
+    // Typical runs see several hundred assignments; 50 is a floor far below every seed we sampled.
     expect(count('ASSIGNED'), JSON.stringify([...seen])).toBeGreaterThan(50);
     expect(count('QUEUED:NO_AVAILABLE_REP')).toBeGreaterThan(10);
     expect(count('REFUSED:NO_LAWFUL_CANDIDATE')).toBeGreaterThan(50);
