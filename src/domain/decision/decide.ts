@@ -49,7 +49,7 @@ function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: Team
     if (!r.pass) reasons.push({ code: r.code, detail: r.detail });
     else if (r.reliedOn) reliedOn.push(...r.reliedOn);
   }
-  const licences = (ctx.org.entityGrants.get(team.entity) ?? []).filter((g) => jurisdictionCovers(g.jurisdiction, ctx.lead.jurisdiction)).map((g) => g.summary);
+  const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
   const reps: RepVerdict[] = [];
   const eligible: Candidate[] = [];
   let lawfulReps = 0;

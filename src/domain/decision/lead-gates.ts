@@ -1,5 +1,4 @@
 import type { DecisionContext } from '../eligibility/eligibility-check.ts';
-import { jurisdictionCovers } from '../shared/jurisdiction.ts';
 import type { DecisionOutcome, DecisionReason } from './decision.ts';
 
 /** Lead-level gates run before any rule: no rule can route around them. */
@@ -24,9 +23,7 @@ export const licensedJurisdictionGate: LeadGate = {
   name: 'licensed-jurisdiction',
   evaluate(ctx) {
     const j = ctx.lead.jurisdiction;
-    for (const grants of ctx.org.entityGrants.values()) {
-      if (grants.some((g) => g.status === 'active' && g.validFromMs <= ctx.at && ctx.at < g.validToMs && jurisdictionCovers(g.jurisdiction, j))) return null;
-    }
+    if (ctx.org.firmGrantsCovering(j).some((g) => g.status === 'active' && g.validFromMs <= ctx.at && ctx.at < g.validToMs)) return null;
     return { outcome: 'REFUSED', reason: { code: 'JURISDICTION_NOT_LICENSED', detail: `the firm holds no valid licence covering ${j}` } };
   },
 };

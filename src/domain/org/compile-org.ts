@@ -5,7 +5,8 @@ import { contentHash } from '../shared/canonical-json.ts';
 import { parseEnd, parseStart } from '../shared/dates.ts';
 import { isValidTimeZone } from '../shared/zoned-time.ts';
 import { err, ok, type Result } from '../shared/result.ts';
-import type { AppointmentAuthority, CompiledOrg, CompiledRep, CompiledRule, CompiledTeam, GrantAuthority } from './compiled-org.ts';
+import type { AppointmentAuthority, CompiledOrg, CompiledRep, CompiledRule, CompiledTeam, GrantAuthority, LicenceSummary } from './compiled-org.ts';
+import { jurisdictionCovers } from '../shared/jurisdiction.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
 
 export interface OrgIssue {
@@ -217,7 +218,32 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   });
 
   if (issues.length > 0) return err(issues);
+  // Both lookups depend only on the version and the jurisdiction, so they are memoised per version.
+  const firmByCode = new Map<string, GrantAuthority[]>();
+  for (const grants of grantsByEntity.values()) for (const g of grants) firmByCode.set(g.jurisdiction, [...(firmByCode.get(g.jurisdiction) ?? []), g]);
+  const coveringMemo = new Map<string, readonly GrantAuthority[]>();
+  const firmGrantsCovering = (jurisdiction: string): readonly GrantAuthority[] => {
+    let found = coveringMemo.get(jurisdiction);
+    if (!found) {
+      const country = jurisdiction.slice(0, 2);
+      found = [...(firmByCode.get(jurisdiction) ?? []), ...(country !== jurisdiction ? (firmByCode.get(country) ?? []) : [])];
+      coveringMemo.set(jurisdiction, found);
+    }
+    return found;
+  };
+  const licencesMemo = new Map<string, readonly LicenceSummary[]>();
+  const entityLicencesIn = (entity: string, jurisdiction: string): readonly LicenceSummary[] => {
+    const key = `${entity}|${jurisdiction}`;
+    let found = licencesMemo.get(key);
+    if (!found) {
+      found = (grantsByEntity.get(entity) ?? []).filter((g) => jurisdictionCovers(g.jurisdiction, jurisdiction)).map((g) => g.summary);
+      licencesMemo.set(key, found);
+    }
+    return found;
+  };
   return ok({
+    firmGrantsCovering,
+    entityLicencesIn,
     version: config.version ?? 'draft',
     // The label is not content: the same org under two labels is the same version.
     hash: contentHash({ ...config, version: undefined }),

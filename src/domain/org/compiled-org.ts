@@ -5,6 +5,7 @@ import type { OrgConfig, ProductConfig, RuleConfig, SuitabilityPolicy } from './
 import type { CompiledRep, CompiledTeam, GrantAuthority } from './compiled-entities.ts';
 
 export type { AppointmentAuthority, CompiledRep, CompiledTeam, GrantAuthority, LicenceSummary } from './compiled-entities.ts';
+import type { LicenceSummary } from './compiled-entities.ts';
 
 export interface CompiledRule {
   readonly id: string;
@@ -27,6 +28,10 @@ export interface CompiledOrg {
   readonly repsById: ReadonlyMap<string, CompiledRep>;
   /** Firm-level grants by legal entity. */
   readonly entityGrants: ReadonlyMap<string, readonly GrantAuthority[]>;
+  /** Firm grants of any entity that cover a jurisdiction (its own code, or its country's), for the pre-screen. */
+  firmGrantsCovering(jurisdiction: string): readonly GrantAuthority[];
+  /** Firm grants of an entity that cover a jurisdiction, as the decision lists them ("the licences it holds"). */
+  entityLicencesIn(entity: string, jurisdiction: string): readonly LicenceSummary[];
   readonly rules: readonly CompiledRule[];
   readonly fields: ReadonlyMap<string, FieldDefinition>;
   readonly suitability: SuitabilityPolicy;
