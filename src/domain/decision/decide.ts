@@ -6,7 +6,6 @@ import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
 import type { Lead } from '../lead/lead.ts';
 import type { CompiledOrg, CompiledRule, CompiledTeam } from '../org/compiled-org.ts';
 import type { ProductConfig, RuleConfig } from '../org/org-config.schema.ts';
-import { jurisdictionCovers } from '../shared/jurisdiction.ts';
 import { toIso, zonedParts } from '../shared/zoned-time.ts';
 import { NO_CHANGES, type RoutingStateView, type StateChanges } from '../strategies/routing-state.ts';
 import type { Candidate, StrategyContext } from '../strategies/strategy.ts';
