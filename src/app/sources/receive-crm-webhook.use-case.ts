@@ -1,0 +1,107 @@
+import type { z } from 'zod';
+import type { CrmSourceConfig } from '../../domain/org/sources.schema.ts';
+import { err, ok, type Result } from '../../domain/shared/result.ts';
+import { toIso } from '../../domain/shared/zoned-time.ts';
+import { HubSpotSubmissionSchema, hubSpotEventId, hubSpotFields } from '../../domain/sources/hubspot-submission.ts';
+import { describeFieldErrors, instantOf, mapSourceFields, type SourceFields } from '../../domain/sources/map-source-fields.ts';
+import { SalesforceLeadEventSchema, salesforceFields } from '../../domain/sources/salesforce-lead-event.ts';
+import type { Principal } from '../api-keys.ts';
+import { failure, type AppFailure } from '../app-error.ts';
+import { ingestLead } from '../ingest-lead.use-case.ts';
+import type { ServiceContext } from '../service-context.ts';
+import { environmentSecrets, type SecretLookup } from './secret-equals.ts';
+import { verifyHubSpotV3, verifyRemitSignature, type SignatureCheck } from './webhook-signatures.ts';
+
+export type CrmKind = CrmSourceConfig['kind'];
+
+/** The request as received: the signature covers the exact raw body. */
+export interface CrmWebhookRequest {
+  readonly method: string;
+  /** Full URL the sender called (HubSpot signs it). */
+  readonly uri: string;
+  readonly rawBody: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+export interface CrmWebhookAccepted {
+  readonly statusCode: 200 | 201;
+  readonly replayed: boolean;
+  readonly body: { readonly leadId: string; readonly status: string; readonly duplicateOf: string | null; readonly reviewId: string | null; readonly eventId: string };
+}
+
+export const findCrmSource = (ctx: Pick<ServiceContext, 'orgs'>, kind: CrmKind, sourceId: string): CrmSourceConfig | undefined =>
+  ctx.orgs.current.config.sources.crm.find((s) => s.id === sourceId && s.kind === kind);
+
+export const crmPrincipal = (source: CrmSourceConfig): Principal => ({ keyId: `source:${source.id}`, name: source.name ?? `${source.kind} ${source.id}`, role: 'integration', repId: null });
+
+const header = (h: CrmWebhookRequest['headers'], name: string): string | undefined => {
+  const v = h[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+interface ParsedEvent {
+  readonly eventId: string;
+  readonly fields: SourceFields;
+  /** When the event happened at the source: consent time unless mapped, and stable across redeliveries. */
+  readonly occurredAt: string | undefined;
+}
+
+function zodDetails(e: z.ZodError) {
+  return e.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+}
+
+function parseEvent(kind: CrmKind, body: unknown): Result<ParsedEvent, AppFailure> {
+  if (kind === 'hubspot') {
+    const parsed = HubSpotSubmissionSchema.safeParse(body);
+    if (!parsed.success) return failure('LEAD_INVALID', 'not a HubSpot form-submission payload', zodDetails(parsed.error));
+    const eventId = hubSpotEventId(parsed.data);
+    if (eventId === undefined) return failure('LEAD_INVALID', 'the payload has no event id', [{ path: 'eventId', message: 'eventId or conversionId is required (idempotency)' }]);
+    const submittedAt = parsed.data.submittedAt;
+    return ok({ eventId, fields: hubSpotFields(parsed.data), occurredAt: submittedAt === undefined ? undefined : instantOf(String(submittedAt)) });
+  }
+  const parsed = SalesforceLeadEventSchema.safeParse(body);
+  if (!parsed.success) return failure('LEAD_INVALID', 'not a Salesforce Lead event', zodDetails(parsed.error));
+  return ok({ eventId: parsed.data.eventId, fields: salesforceFields(parsed.data), occurredAt: parsed.data.occurredAt === undefined ? undefined : instantOf(parsed.data.occurredAt) });
+}
+
+function verify(source: CrmSourceConfig, secret: string, req: CrmWebhookRequest, nowMs: number): SignatureCheck {
+  if (source.kind === 'hubspot') {
+    return verifyHubSpotV3({
+      secret,
+      method: req.method,
+      uri: req.uri,
+      body: req.rawBody,
+      signature: header(req.headers, 'x-hubspot-signature-v3'),
+      timestamp: header(req.headers, 'x-hubspot-request-timestamp'),
+      nowMs,
+      toleranceSeconds: source.toleranceSeconds,
+    });
+  }
+  return verifyRemitSignature({ secret, body: req.rawBody, header: header(req.headers, 'remit-signature'), nowMs, toleranceSeconds: source.toleranceSeconds });
+}
+
+/**
+ * A CRM / marketing webhook (SPEC I2): verify the signature over the raw body, parse the source's
+ * payload shape, map it through the source's configured field map, and ingest it through the one
+ * pipeline, idempotent on `<sourceId>:<eventId>` (a redelivered event answers with the first result).
+ */
+export async function receiveCrmWebhook(ctx: ServiceContext, source: CrmSourceConfig, req: CrmWebhookRequest, secrets: SecretLookup = environmentSecrets): Promise<Result<CrmWebhookAccepted, AppFailure>> {
+  const secret = secrets(source.secretEnv);
+  if (secret === undefined) return failure('UNAVAILABLE', `source ${source.id} is not configured: environment variable ${source.secretEnv} is not set`);
+  const check = verify(source, secret, req, ctx.clock.now());
+  if (!check.ok) return failure('SIGNATURE_INVALID', `${source.kind} source ${source.id}: ${check.reason}`);
+  let body: unknown;
+  try {
+    body = JSON.parse(req.rawBody);
+  } catch (e) {
+    return failure('INPUT_UNREADABLE', `malformed JSON: ${(e as Error).message}`);
+  }
+  const event = parseEvent(source.kind, body);
+  if (!event.ok) return event;
+  const { eventId, fields, occurredAt } = event.value;
+  const { payload, fieldOf } = mapSourceFields(source, fields, occurredAt ?? toIso(ctx.clock.now()));
+  const result = await ingestLead(ctx, crmPrincipal(source), payload, { idempotencyKey: `${source.id}:${eventId}`.slice(0, 200) });
+  if (!result.ok) return err({ ...result.error, details: describeFieldErrors(result.error.details, fieldOf, `${source.kind} field`) });
+  const b = result.value.body;
+  return ok({ statusCode: result.value.statusCode, replayed: result.value.replayed, body: { leadId: b.leadId, status: b.status, duplicateOf: b.duplicateOf, reviewId: b.reviewId, eventId } });
+}

@@ -1,0 +1,85 @@
+import type { ErrorDetail } from '../../domain/errors/error-catalogue.ts';
+import type { FormSourceConfig } from '../../domain/org/sources.schema.ts';
+import { err, ok, type Result } from '../../domain/shared/result.ts';
+import { toIso } from '../../domain/shared/zoned-time.ts';
+import { describeFieldErrors, mapSourceFields, sourceFieldNames, type SourceFields } from '../../domain/sources/map-source-fields.ts';
+import type { Principal } from '../api-keys.ts';
+import type { AppFailure } from '../app-error.ts';
+import { ingestLead } from '../ingest-lead.use-case.ts';
+import type { ServiceContext } from '../service-context.ts';
+import type { FormGuard } from './form-guard.ts';
+import { secretEquals } from './secret-equals.ts';
+
+/** What the prospect's browser is told: never the routing outcome (refusals are compliance's business). */
+export type PublicFormStatus = 'accepted' | 'duplicate';
+
+export interface FormAccepted {
+  readonly leadId: string;
+  readonly status: PublicFormStatus;
+  /** true: the honeypot was filled; nothing was stored and leadId is a decoy. */
+  readonly trapped: boolean;
+}
+
+/** A rejected submission; `fields` names the form fields at fault (for the error redirect). */
+export interface FormFailure extends AppFailure {
+  readonly fields: readonly string[];
+}
+
+export interface FormSubmission {
+  readonly fields: SourceFields;
+  /** The Origin header, if any. */
+  readonly origin: string | undefined;
+  /** The form key sent as a header, if any (it may also be a field). */
+  readonly headerKey: string | undefined;
+}
+
+export const findForm = (ctx: Pick<ServiceContext, 'orgs'>, formId: string): FormSourceConfig | undefined => ctx.orgs.current.config.sources.forms.find((f) => f.id === formId);
+
+/** The synthetic caller a form's leads are recorded under (idempotency scope, history actor). */
+export const formPrincipal = (form: FormSourceConfig): Principal => ({ keyId: `form:${form.id}`, name: form.name ?? `form ${form.id}`, role: 'integration', repId: null });
+
+const reject = (code: AppFailure['code'], message: string, details: readonly ErrorDetail[] = [], fields: readonly string[] = []): Result<never, FormFailure> => err({ code, message, details, fields });
+
+/** Every configured check must pass: the form key (field or header) and the Origin allow-list. */
+export function checkFormAccess(form: FormSourceConfig, submission: FormSubmission, guard: FormGuard): Result<void, FormFailure> {
+  if (form.keyEnv !== undefined) {
+    const expected = guard.secrets(form.keyEnv);
+    if (expected === undefined) return reject('UNAVAILABLE', `form ${form.id} is not configured: environment variable ${form.keyEnv} is not set`);
+    const given = submission.headerKey ?? submission.fields.get(form.keyField)?.[0];
+    if (given === undefined || !secretEquals(given, expected)) return reject('FORBIDDEN', `form ${form.id}: missing or wrong form key`);
+  }
+  if (form.allowedOrigins.length > 0) {
+    const origin = submission.origin?.trim().toLowerCase().replace(/\/$/, '');
+    if (!origin || !form.allowedOrigins.some((o) => o.toLowerCase() === origin)) return reject('FORBIDDEN', `form ${form.id}: origin ${submission.origin ?? '(none)'} is not allowed`);
+  }
+  return ok(undefined);
+}
+
+/**
+ * A web form post (SPEC I2, Web-to-Lead style): access check, honeypot, mapping through the form's
+ * configured field map, then the one intake pipeline (ingestLead) under the form's principal.
+ * A filled honeypot is answered like a success with a decoy id and stores nothing.
+ */
+export async function submitForm(ctx: ServiceContext, guard: FormGuard, form: FormSourceConfig, submission: FormSubmission): Promise<Result<FormAccepted, FormFailure>> {
+  guard.count(form.id, 'received');
+  const access = checkFormAccess(form, submission, guard);
+  if (!access.ok) {
+    guard.count(form.id, 'forbidden');
+    return access;
+  }
+  if (form.honeypotField !== null && (submission.fields.get(form.honeypotField) ?? []).some((v) => v.trim() !== '')) {
+    guard.count(form.id, 'honeypot');
+    return ok({ leadId: ctx.ids.next('lead'), status: 'accepted', trapped: true });
+  }
+  const receivedAt = toIso(ctx.clock.now());
+  const { payload, fieldOf } = mapSourceFields(form, submission.fields, receivedAt);
+  const result = await ingestLead(ctx, formPrincipal(form), payload);
+  if (!result.ok) {
+    guard.count(form.id, 'invalid');
+    const f = result.error;
+    return reject(f.code, f.message, describeFieldErrors(f.details, fieldOf, 'form field'), sourceFieldNames(f.details, fieldOf));
+  }
+  const body = result.value.body;
+  guard.count(form.id, body.status === 'DUPLICATE' ? 'duplicates' : 'stored');
+  return ok({ leadId: body.leadId, status: body.status === 'DUPLICATE' ? 'duplicate' : 'accepted', trapped: false });
+}

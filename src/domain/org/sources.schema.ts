@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/**
+ * Lead sources (SPEC I2, issue 8): HTML forms posted straight from a web page and CRM/marketing
+ * webhooks. Configuration, not code: each source names how its fields map onto the intake payload
+ * (docs/sources.md). Self-contained on purpose (org-config.schema.ts imports this file, so it may
+ * not import back). Secrets are never written here: a config is published and readable as an org
+ * version, so signing secrets and form keys are named by environment variable (`secretEnv`, `keyEnv`).
+ */
+
+const SourceIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'source ids use letters, digits, _ and - (max 64): they appear in URLs');
+
+/** Intake payload fields a source field may fill (see IntakeLeadSchema); `custom.<key>` fills a custom field. */
+export const INTAKE_TARGETS = [
+  'externalId',
+  'source',
+  'product',
+  'person.firstName',
+  'person.lastName',
+  'person.email',
+  'person.phone',
+  'person.dateOfBirth',
+  'company.name',
+  'company.website',
+  'company.employees',
+  'address.country',
+  'address.subdivision',
+  'address.state',
+  'address.postalCode',
+  'address.city',
+  'address.line1',
+  'timeZone',
+  'language',
+  'dealValue',
+  'currency',
+] as const;
+export type IntakeTarget = (typeof INTAKE_TARGETS)[number] | `custom.${string}`;
+
+export const IntakeTargetSchema = z.union([z.enum(INTAKE_TARGETS), z.string().regex(/^custom\.[A-Za-z0-9_.:-]{1,64}$/, 'custom.<key>: letters, digits and _ . : -')]);
+
+const EnvNameSchema = z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'an environment variable name (upper case, digits, _)');
+const FieldNameSchema = z.string().min(1).max(200);
+
+export const FieldMapSchema = z
+  .record(IntakeTargetSchema, FieldNameSchema)
+  .describe('Intake field → source field name, e.g. { "person.firstName": "first_name" }. Nested source fields use dots ("lead.FirstName").');
+
+export const ConsentMappingSchema = z
+  .strictObject({
+    field: FieldNameSchema.describe('The consent checkbox (or boolean) field. Checked: on, true, yes, y, 1, checked. Absent or anything else: not given.'),
+    wordingField: FieldNameSchema.optional().describe('Field carrying the consent text the page showed, verbatim (a hidden field).'),
+    wording: z.string().trim().min(1).max(4000).optional().describe('The consent text, when the source does not send it.'),
+    capturedAtField: FieldNameSchema.optional().describe('Field with the moment consent was given (ISO instant or epoch milliseconds); default: when Remit received it.'),
+    channels: z.array(z.enum(['email', 'phone', 'sms', 'post', 'messaging'])).max(10).optional(),
+    lawfulBasis: z.enum(['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests']).default('consent'),
+  })
+  .refine((c) => c.wording !== undefined || c.wordingField !== undefined, { message: 'give wording or wordingField: the consent text is stored with the lead', path: ['wording'] });
+
+const mappingShape = {
+  fields: FieldMapSchema.default({}),
+  defaults: z
+    .record(IntakeTargetSchema, z.union([z.string().min(1).max(1000), z.number().finite()]))
+    .default({})
+    .describe('Constant values for intake fields the source does not send (e.g. product, source).'),
+  hidden: z
+    .array(FieldNameSchema)
+    .max(50)
+    .default([])
+    .describe('Extra fields copied into custom.<name> (UTM parameters, click ids, page …); a repeated field becomes a list.'),
+  consent: ConsentMappingSchema.optional(),
+};
+
+const RateLimitSchema = z
+  .strictObject({
+    burst: z.number().int().min(1).max(10_000).default(5).describe('Requests an IP may make at once.'),
+    perMinute: z.number().positive().max(100_000).default(10).describe('Sustained requests per minute per IP.'),
+  })
+  .describe('Token bucket per client IP, in memory per process.');
+
+export const FormSourceSchema = z
+  .strictObject({
+    id: SourceIdSchema,
+    name: z.string().min(1).max(200).optional(),
+    ...mappingShape,
+    returnUrl: z.url().describe('Where the browser goes after a submission (303): ?lead=<id>&status=accepted|duplicate is appended.'),
+    errorUrl: z.url().optional().describe('Where the browser goes when the submission is invalid: ?error=<code>&fields=<form fields>. Default: returnUrl.'),
+    keyEnv: EnvNameSchema.optional().describe('Environment variable holding the form key; the post must carry it in keyField or the keyHeader header.'),
+    keyField: FieldNameSchema.default('_form_key'),
+    keyHeader: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name').default('x-remit-form-key'),
+    allowedOrigins: z
+      .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin: scheme://host[:port], no path'))
+      .max(50)
+      .default([])
+      .describe('When given, the Origin header must be one of these.'),
+    honeypotField: FieldNameSchema.nullable().default('_hp').describe('A field hidden from people; when filled the post is answered as a success and nothing is stored. null: none.'),
+    rateLimit: RateLimitSchema.default({ burst: 5, perMinute: 10 }),
+    maxBodyBytes: z.number().int().min(512).max(1024 * 1024).default(16 * 1024),
+  })
+  .refine((f) => f.keyEnv !== undefined || f.allowedOrigins.length > 0, {
+    message: 'a public form needs keyEnv or allowedOrigins (or both)',
+    path: ['allowedOrigins'],
+  });
+
+export const CrmSourceSchema = z.strictObject({
+  id: SourceIdSchema,
+  kind: z.enum(['hubspot', 'salesforce']).describe('hubspot: form-submission webhook, X-HubSpot-Signature-v3; salesforce: JSON Lead object, Remit-Signature (docs/sources.md).'),
+  name: z.string().min(1).max(200).optional(),
+  ...mappingShape,
+  secretEnv: EnvNameSchema.describe('Environment variable holding the signing secret (HubSpot: the app client secret).'),
+  publicUrl: z
+    .url()
+    .optional()
+    .describe('HubSpot signs the URL it called; behind a proxy, give that public URL (default: built from the Host header).'),
+  toleranceSeconds: z.number().int().min(1).max(3600).default(300).describe('Signed timestamps older (or further ahead) than this are rejected.'),
+});
+
+export const SourcesSchema = z
+  .strictObject({
+    forms: z.array(FormSourceSchema).default([]),
+    crm: z.array(CrmSourceSchema).default([]),
+  })
+  .superRefine((s, ctx) => {
+    for (const [section, list] of [['forms', s.forms], ['crm', s.crm]] as const) {
+      const seen = new Set<string>();
+      list.forEach((src, i) => {
+        if (seen.has(src.id)) ctx.addIssue({ code: 'custom', path: [section, i, 'id'], message: `duplicate ${section} source id "${src.id}"` });
+        seen.add(src.id);
+      });
+    }
+  });
+
+export type SourcesConfig = z.infer<typeof SourcesSchema>;
+export type FormSourceConfig = z.infer<typeof FormSourceSchema>;
+export type CrmSourceConfig = z.infer<typeof CrmSourceSchema>;
+export type ConsentMapping = z.infer<typeof ConsentMappingSchema>;
+/** What maps a source's flat fields onto an intake payload (shared by forms, webhooks and CSV import). */
+export type SourceMapping = Pick<FormSourceConfig, 'fields' | 'defaults' | 'hidden'> & { readonly consent?: ConsentMapping | undefined };
+export const SourceMappingSchema = z.strictObject(mappingShape);
