@@ -1,0 +1,78 @@
+import { ok, type Result } from '../domain/shared/result.ts';
+import { toIso } from '../domain/shared/zoned-time.ts';
+import type { Clock } from '../domain/shared/clock.ts';
+import type { Store } from '../store/store-port.ts';
+import { failure, type AppFailure } from './app-error.ts';
+import { appendAudit } from './audit-trail.ts';
+
+/**
+ * SPEC C8 / REGULATORY §6, §7 scenario 14: an erasure request removes the lead's personal data —
+ * contact data, the raw payload, consent and the commitment salt (personal_data), the dedupe keys
+ * (normalised email, phone, name + company), and the personal members of the stored lead — while the
+ * decision record is kept for its legal period: the decision document, the routing lead and the
+ * audit log, which never held personal data in clear (only salted commitments, now unopenable), so
+ * `remit audit verify` stays green. The erasure is itself audited with its retention basis.
+ */
+
+export interface RetentionPolicy {
+  /** Why the decision record is kept (recorded in the erasure entry). */
+  readonly basis: string;
+  /** How long after the last decision, in years. */
+  readonly years: number;
+}
+
+/** Default: the longest of the periods in REGULATORY §6 (SEC 17a-4 / FINRA 4511: 6 years; MiFID II / SYSC 9: 5, 7 on request). */
+export const DEFAULT_RETENTION: RetentionPolicy = {
+  basis:
+    'GDPR Art. 17(3)(b) and Art. 6(1)(c) (legal obligation): routing decision, screening and review records are retained under SEC 17a-4 / FINRA 4511 (6 years) and MiFID II Art. 16(6) / FCA SYSC 9 (5 years, 7 on request); they hold no personal data in clear',
+  years: 6,
+};
+
+/** Members of the stored (routing) lead that may identify the person; removed from lead_json on erasure. */
+const LEAD_PERSONAL_MEMBERS = ['postalCode', 'custom'] as const;
+
+export interface ErasureResult {
+  readonly leadId: string;
+  readonly erasedAt: string;
+  readonly removed: readonly string[];
+  readonly retained: readonly string[];
+  readonly retention: { readonly basis: string; readonly years: number; readonly until: string };
+}
+
+export async function eraseLead(deps: { readonly store: Store; readonly clock: Clock; readonly retention?: RetentionPolicy }, actor: string, leadId: string, reason: string): Promise<Result<ErasureResult, AppFailure>> {
+  const retention = deps.retention ?? DEFAULT_RETENTION;
+  return deps.store.transaction(async (tx) => {
+    const lead = await tx.leads.lock(leadId);
+    if (!lead) return failure('NOT_FOUND', `no lead ${leadId}`);
+    const personal = await tx.personalData.get(leadId);
+    if (personal?.erasedAt) return failure('CONFLICT', `the personal data of lead ${leadId} was erased at ${personal.erasedAt}`);
+    const at = toIso(deps.clock.now());
+    const removed: string[] = [];
+    if (await tx.personalData.erase(leadId, at)) removed.push('personal_data: contact (names, email, phone, date of birth, company, address), raw payload, consent, commitment salt');
+    await tx.dedupe.removeForLead(leadId);
+    removed.push('dedupe keys (normalised email, phone, name + company, external id)');
+    const doc = JSON.parse(lead.leadJson) as Record<string, unknown>;
+    const present = LEAD_PERSONAL_MEMBERS.filter((m) => m in doc);
+    for (const m of present) delete doc[m];
+    if (present.length > 0) removed.push(`lead record: ${present.join(', ')}`);
+    // An assignment ends with the erasure: free the rep's capacity, as closing the lead would.
+    if (lead.status === 'ASSIGNED' && lead.repId) {
+      await tx.routingState.lockScope({ pools: [], repIds: [lead.repId] });
+      await tx.routingState.releaseOpen(lead.repId);
+    }
+    await tx.leads.update(leadId, { status: 'ERASED', teamId: lead.teamId, repId: lead.repId, orgHash: lead.orgHash, updatedAt: at, ...(present.length > 0 ? { leadJson: JSON.stringify(doc) } : {}) });
+    const decisions = await tx.decisions.listForLead(leadId);
+    const last = decisions.at(-1)?.decidedAt ?? lead.receivedAt;
+    const until = new Date(Date.parse(last));
+    until.setUTCFullYear(until.getUTCFullYear() + retention.years);
+    const retained = [
+      `decision records (${decisions.length}): decision documents, routing lead, routing state read`,
+      'audit log entries: personal fields only as salted commitments, now unopenable (salt erased)',
+      'lead history (lead_events) and outbox events: ids, outcomes and reasons',
+    ];
+    const result: ErasureResult = { leadId, erasedAt: at, removed, retained, retention: { basis: retention.basis, years: retention.years, until: toIso(until.getTime()) } };
+    await tx.events.append({ leadId, kind: 'erasure', actor, at, payloadJson: JSON.stringify({ reason, removed, retention: result.retention }) });
+    await appendAudit(tx, { kind: 'erasure', subject: leadId, actor, at, payload: { action: 'personal_data.erased', reason, previousStatus: lead.status, removed, retained, retention: result.retention } });
+    return ok(result);
+  });
+}

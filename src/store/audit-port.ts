@@ -1,0 +1,82 @@
+import type { AuditEvent, PublicKeyRecord, SealedAuditRow, SealerState, StoredCheckpoint } from '../audit/index.ts';
+
+/**
+ * Storage port of the tamper-evident audit trail (SPEC C6–C8; design in docs/audit.md).
+ *
+ * Writers call `append` inside the business transaction that makes the change: the entry lands in
+ * an unsequenced inbox, so concurrent transactions (and instances) never contend on the log. The
+ * sealer (one at a time: `tryLockSealer`) moves inbox rows into the sealed log with `commitSeal`,
+ * in one transaction. Sealed rows and checkpoints are never updated or deleted: there is no method
+ * for it, and the database rejects it (triggers).
+ */
+
+export interface PendingAuditEvent {
+  /** Inbox position: insertion order (PostgreSQL: identity; SQLite: rowid). */
+  readonly inboxId: number;
+  readonly event: AuditEvent;
+}
+
+export interface SealBatch {
+  readonly rows: readonly SealedAuditRow[];
+  readonly checkpoint: StoredCheckpoint;
+  /** The sealer state after the batch (persisted with it). */
+  readonly state: SealerState;
+  /** The inbox rows the batch sealed (deleted in the same transaction). */
+  readonly inboxIds: readonly number[];
+  /** Log size the batch was sealed on: the stored state must still say so (fencing), else the batch fails. */
+  readonly expectedSize: number;
+}
+
+export interface AuditRange {
+  /** First seq (inclusive, default 0). */
+  readonly from?: number;
+  /** End seq (exclusive, default: the end of the log). */
+  readonly to?: number;
+}
+
+export interface AuditRepository {
+  /** Records an event in the inbox, in the caller's transaction. Payload and commitments are stored as canonical JSON text. */
+  append(event: AuditEvent): Promise<void>;
+  /** Entries recorded but not yet sealed. */
+  pendingCount(): Promise<number>;
+
+  // --- sealing (call inside one transaction) --------------------------------------------------
+  /**
+   * Sealer election for this transaction: PostgreSQL `pg_try_advisory_xact_lock` on a key of the
+   * schema (released at commit/rollback, so any instance can take over at the next round); SQLite:
+   * true (the write transaction already excludes every other writer).
+   */
+  tryLockSealer(): Promise<boolean>;
+  /** The persisted sealer state, locked (FOR UPDATE); undefined before the first seal. */
+  lockSealerState(): Promise<SealerState | undefined>;
+  /** Up to `limit` inbox rows visible now, oldest first. */
+  pending(limit: number): Promise<readonly PendingAuditEvent[]>;
+  /** Appends the sealed rows and the checkpoint, deletes the sealed inbox rows and stores the new state. */
+  commitSeal(batch: SealBatch): Promise<void>;
+
+  // --- reading --------------------------------------------------------------------------------
+  /** Log id (from the sealer state), undefined while nothing has been sealed. */
+  logId(): Promise<string | undefined>;
+  /** Number of sealed entries (max seq + 1; a tampered log may have gaps). */
+  size(): Promise<number>;
+  /** Sealed rows in seq order, streamed in pages. */
+  rows(range?: AuditRange): AsyncIterable<SealedAuditRow>;
+  /** Sealed rows about one subject (e.g. a lead id), in seq order. */
+  rowsForSubject(subject: string): Promise<readonly SealedAuditRow[]>;
+  /** Sealed rows whose `at` lies in [fromAt, toAt), in seq order, streamed. */
+  rowsInDateRange(range: { readonly fromAt?: string; readonly toAt?: string }): AsyncIterable<SealedAuditRow>;
+  /** entryHash (hex) of entries [0, size), in seq order, streamed (to build proofs). */
+  entryHashes(size: number): AsyncIterable<string>;
+  /** Oldest first. */
+  checkpoints(): Promise<readonly StoredCheckpoint[]>;
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+
+  // --- keys -------------------------------------------------------------------------------------
+  /** The public key ring, oldest first. */
+  keyRing(): Promise<readonly PublicKeyRecord[]>;
+  /**
+   * Adds a public key. Rotation: every open key (validTo null) other than this one is closed at
+   * `record.validFrom`. Adding a key that is already in the ring changes nothing.
+   */
+  addKey(record: PublicKeyRecord): Promise<void>;
+}

@@ -1,0 +1,266 @@
+import { sql, type Generated, type Kysely } from 'kysely';
+import { canonicalText, isAuditKind, type AuditEvent, type JsonValue, type PublicKeyRecord, type SealedAuditRow, type SealerState, type StoredCheckpoint } from '../../audit/index.ts';
+import type { AuditRange, AuditRepository, PendingAuditEvent, SealBatch } from '../audit-port.ts';
+import { StoreInputError } from '../store-errors.ts';
+import type { StoreCapabilities } from '../store-port.ts';
+
+/** Kysely types of migration 0004 (kept here, beside their only user). */
+interface AuditInboxTable {
+  id: Generated<number>;
+  kind: string;
+  subject: string;
+  actor: string;
+  at: string;
+  payload_json: string;
+  commitments_json: string;
+}
+interface AuditLogTable {
+  seq: number;
+  kind: string;
+  subject: string;
+  actor: string;
+  at: string;
+  payload_json: string;
+  commitments_json: string;
+  prev_hash: string;
+  entry_hash: string;
+}
+interface AuditCheckpointsTable {
+  tree_size: number;
+  log_id: string;
+  root_hash: string;
+  chain_head: string;
+  at: string;
+  key_id: string;
+  signature: string;
+  frontier_json: string | null;
+}
+interface AuditKeysTable {
+  key_id: string;
+  public_key: string;
+  valid_from: string;
+  valid_to: string | null;
+}
+interface AuditSealerStateTable {
+  id: number;
+  log_id: string;
+  tree_size: number;
+  chain_head: string;
+  frontier_json: string;
+  updated_at: string;
+}
+export interface AuditDatabase {
+  audit_inbox: AuditInboxTable;
+  audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_keys: AuditKeysTable;
+  audit_sealer_state: AuditSealerStateTable;
+}
+
+/** Rows per page when streaming the log; rows per INSERT when sealing. */
+const PAGE = 2000;
+const INSERT_CHUNK = 200;
+/** Advisory lock class for the sealer ('REMI', as the migration lock); the object id hashes the schema. */
+const LOCK_CLASS = 0x52454d49;
+
+function text(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new StoreInputError(`audit ${what} must be a non-empty string`);
+  return value;
+}
+
+function instant(value: unknown, what: string): string {
+  const s = text(value, what);
+  if (Number.isNaN(Date.parse(s))) throw new StoreInputError(`audit ${what} must be an ISO-8601 instant, got ${JSON.stringify(s)}`);
+  return s;
+}
+
+const parse = (s: string): JsonValue => JSON.parse(s) as JsonValue;
+
+function toRow(r: AuditLogTable): SealedAuditRow {
+  // The kind is read back as stored, even when it is not a known kind (a tampered row must still reach the verifier).
+  return {
+    seq: Number(r.seq),
+    kind: r.kind as SealedAuditRow['kind'],
+    subject: r.subject,
+    actor: r.actor,
+    at: r.at,
+    payload: parse(r.payload_json),
+    commitments: parse(r.commitments_json) as Record<string, string>,
+    prevHash: r.prev_hash,
+    entryHash: r.entry_hash,
+  };
+}
+
+function toCheckpoint(r: AuditCheckpointsTable): StoredCheckpoint {
+  return {
+    logId: r.log_id,
+    treeSize: Number(r.tree_size),
+    rootHash: r.root_hash,
+    chainHead: r.chain_head,
+    at: r.at,
+    keyId: r.key_id,
+    signature: r.signature,
+    ...(r.frontier_json ? { frontier: JSON.parse(r.frontier_json) as StoredCheckpoint['frontier'] } : {}),
+  };
+}
+
+const toKey = (r: AuditKeysTable): PublicKeyRecord => ({ keyId: r.key_id, publicKey: r.public_key, validFrom: r.valid_from, validTo: r.valid_to });
+
+export function auditRepository(anyDb: Kysely<unknown>, caps: StoreCapabilities): AuditRepository {
+  const db = anyDb as Kysely<AuditDatabase>;
+
+  async function* pagedRows(where: (q: ReturnType<typeof base>) => ReturnType<typeof base>, range: AuditRange = {}): AsyncGenerator<SealedAuditRow> {
+    let next = range.from ?? 0;
+    const end = range.to;
+    for (;;) {
+      let q = where(base()).where('seq', '>=', next);
+      if (end !== undefined) q = q.where('seq', '<', end);
+      const rows = await q.orderBy('seq').limit(PAGE).execute();
+      for (const r of rows) yield toRow(r);
+      if (rows.length < PAGE) return;
+      next = Number(rows[rows.length - 1]!.seq) + 1;
+    }
+  }
+  const base = () => db.selectFrom('audit_log').selectAll();
+
+  const readState = async (forUpdate: boolean): Promise<SealerState | undefined> => {
+    const r = await db
+      .selectFrom('audit_sealer_state')
+      .selectAll()
+      .where('id', '=', 1)
+      .$if(forUpdate && caps.rowLocks, (q) => q.forUpdate())
+      .executeTakeFirst();
+    return r ? { logId: r.log_id, chainHead: r.chain_head, frontier: JSON.parse(r.frontier_json) as SealerState['frontier'] } : undefined;
+  };
+
+  return {
+    async append(event: AuditEvent) {
+      if (!isAuditKind(event.kind)) throw new StoreInputError(`unknown audit kind ${JSON.stringify(event.kind)}`);
+      const payload = canonicalText(event.payload);
+      const commitments = canonicalText(event.commitments ?? {});
+      if (payload === undefined) throw new StoreInputError('audit payload must be JSON data');
+      await db
+        .insertInto('audit_inbox')
+        .values({ kind: event.kind, subject: text(event.subject, 'subject'), actor: text(event.actor, 'actor'), at: instant(event.at, 'at'), payload_json: payload, commitments_json: commitments })
+        .execute();
+    },
+    async pendingCount() {
+      const r = await db.selectFrom('audit_inbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
+    async tryLockSealer() {
+      if (caps.dialect !== 'postgres') return true;
+      const r = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCK_CLASS}::int4, hashtext(current_schema() || ':audit-sealer')) as locked`.execute(db);
+      return r.rows[0]?.locked === true;
+    },
+    lockSealerState: () => readState(true),
+    async pending(limit): Promise<PendingAuditEvent[]> {
+      const rows = await db.selectFrom('audit_inbox').selectAll().orderBy('id').limit(limit).execute();
+      return rows.map((r) => ({
+        inboxId: Number(r.id),
+        event: { kind: r.kind as AuditEvent['kind'], subject: r.subject, actor: r.actor, at: r.at, payload: parse(r.payload_json), commitments: parse(r.commitments_json) as Record<string, string> },
+      }));
+    },
+    async commitSeal(batch: SealBatch) {
+      const { rows, checkpoint: cp, state } = batch;
+      if (rows.length === 0) throw new StoreInputError('a seal batch needs at least one row');
+      if (rows[0]!.seq !== batch.expectedSize || cp.treeSize !== batch.expectedSize + rows.length || state.frontier.size !== cp.treeSize) {
+        throw new StoreInputError(`seal batch is inconsistent: rows from ${rows[0]!.seq}, expected ${batch.expectedSize}; checkpoint size ${cp.treeSize}; state size ${state.frontier.size}`);
+      }
+      // Fencing: the stored state must still be the one the batch was sealed on.
+      const stored = await db.selectFrom('audit_sealer_state').select(['tree_size', 'log_id']).where('id', '=', 1).executeTakeFirst();
+      const storedSize = stored ? Number(stored.tree_size) : 0;
+      if (storedSize !== batch.expectedSize || (stored && stored.log_id !== state.logId)) {
+        throw new StoreInputError(`audit sealer state moved: stored size ${storedSize}, batch sealed on ${batch.expectedSize}`);
+      }
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await db
+          .insertInto('audit_log')
+          .values(
+            rows.slice(i, i + INSERT_CHUNK).map((r) => ({
+              seq: r.seq,
+              kind: r.kind,
+              subject: r.subject,
+              actor: r.actor,
+              at: r.at,
+              payload_json: canonicalText(r.payload),
+              commitments_json: canonicalText(r.commitments),
+              prev_hash: r.prevHash,
+              entry_hash: r.entryHash,
+            })),
+          )
+          .execute();
+      }
+      await db
+        .insertInto('audit_checkpoints')
+        .values({
+          tree_size: cp.treeSize,
+          log_id: cp.logId,
+          root_hash: cp.rootHash,
+          chain_head: cp.chainHead,
+          at: cp.at,
+          key_id: cp.keyId,
+          signature: cp.signature,
+          frontier_json: cp.frontier ? JSON.stringify(cp.frontier) : null,
+        })
+        .execute();
+      for (let i = 0; i < batch.inboxIds.length; i += 500) {
+        await db.deleteFrom('audit_inbox').where('id', 'in', batch.inboxIds.slice(i, i + 500)).execute();
+      }
+      const values = { log_id: state.logId, tree_size: state.frontier.size, chain_head: state.chainHead, frontier_json: JSON.stringify(state.frontier), updated_at: cp.at };
+      if (stored) await db.updateTable('audit_sealer_state').set(values).where('id', '=', 1).where('tree_size', '=', batch.expectedSize).execute();
+      else await db.insertInto('audit_sealer_state').values({ id: 1, ...values }).execute();
+    },
+
+    async logId() {
+      return (await readState(false))?.logId;
+    },
+    async size() {
+      const r = await db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+      return r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
+    },
+    rows: (range) => pagedRows((q) => q, range),
+    async rowsForSubject(subject) {
+      const rows = await base().where('subject', '=', subject).orderBy('seq').execute();
+      return rows.map(toRow);
+    },
+    rowsInDateRange(range) {
+      return pagedRows((q) => {
+        let r = q;
+        if (range.fromAt !== undefined) r = r.where('at', '>=', instant(range.fromAt, 'fromAt'));
+        if (range.toAt !== undefined) r = r.where('at', '<', instant(range.toAt, 'toAt'));
+        return r;
+      });
+    },
+    async *entryHashes(size) {
+      let next = 0;
+      while (next < size) {
+        const rows = await db.selectFrom('audit_log').select(['seq', 'entry_hash']).where('seq', '>=', next).where('seq', '<', size).orderBy('seq').limit(PAGE * 5).execute();
+        if (rows.length === 0) return;
+        for (const r of rows) yield r.entry_hash;
+        next = Number(rows[rows.length - 1]!.seq) + 1;
+      }
+    },
+    async checkpoints() {
+      return (await db.selectFrom('audit_checkpoints').selectAll().orderBy('tree_size').execute()).map(toCheckpoint);
+    },
+    async latestCheckpoint() {
+      const r = await db.selectFrom('audit_checkpoints').selectAll().orderBy('tree_size', 'desc').limit(1).executeTakeFirst();
+      return r ? toCheckpoint(r) : undefined;
+    },
+
+    async keyRing() {
+      return (await db.selectFrom('audit_keys').selectAll().orderBy('valid_from').orderBy('key_id').execute()).map(toKey);
+    },
+    async addKey(record) {
+      text(record.keyId, 'keyId');
+      text(record.publicKey, 'publicKey');
+      instant(record.validFrom, 'validFrom');
+      const existing = await db.selectFrom('audit_keys').select('key_id').where('key_id', '=', record.keyId).executeTakeFirst();
+      if (existing) return;
+      await db.updateTable('audit_keys').set({ valid_to: record.validFrom }).where('valid_to', 'is', null).where('key_id', '<>', record.keyId).execute();
+      await db.insertInto('audit_keys').values({ key_id: record.keyId, public_key: record.publicKey, valid_from: record.validFrom, valid_to: record.validTo }).execute();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { AccountDirectory } from '../../src/app/account-directory.ts';
+import { createApiKey } from '../../src/app/api-keys.ts';
+import { sealAll, type SealDeps } from '../../src/app/audit-sealer.service.ts';
+import { AuditSigner } from '../../src/app/audit-signing-key.ts';
+import { OrgRegistry } from '../../src/app/org-registry.ts';
+import type { ServiceContext } from '../../src/app/service-context.ts';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { sequentialIds } from '../../src/domain/shared/clock.ts';
+import { buildServer } from '../../src/http/build-server.ts';
+import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
+import { ScreeningService } from '../../src/screening/screening-service.ts';
+import type { Role } from '../../src/store/store-port.ts';
+import { EUROPE_MORNING, TestClock } from '../http/service-harness.ts';
+import type { StoreFactory, StoreHarness } from '../store/store-harness.ts';
+
+/** The service over a fresh store of one dialect, with a signing key in a temp folder and a sealer the test drives. */
+export interface AuditService {
+  readonly h: StoreHarness;
+  readonly app: FastifyInstance;
+  readonly ctx: ServiceContext;
+  readonly clock: TestClock;
+  readonly tokens: Record<Role | 'compliance2', string>;
+  readonly keyFile: string;
+  readonly signer: AuditSigner;
+  readonly sealDeps: SealDeps;
+  /** A url the CLI can open to reach the same database (PostgreSQL: with ?schema=). */
+  readonly cliUrl: string;
+  readonly dir: string;
+  seal(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startAuditService(factory: StoreFactory): Promise<AuditService> {
+  const h = await factory.create();
+  const loaded = await loadConfig('examples/bank');
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+  const clock = new TestClock(EUROPE_MORNING);
+  const ids = sequentialIds();
+  const orgs = new OrgRegistry(h.store, clock, loaded.value.org);
+  await orgs.init('test');
+  const screening = new ScreeningService({ now: () => new Date(clock.ms) });
+  screening.loadAll(['examples/bank/screening/firm-blocklist.csv']);
+  const ctx: ServiceContext = { store: h.store, clock, ids, orgs, accounts: new AccountDirectory(h.store, clock.now), screening };
+  const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
+  const tokens = {} as Record<Role | 'compliance2', string>;
+  for (const role of ['admin', 'ops', 'compliance', 'rep', 'integration'] as const) {
+    tokens[role] = (await createApiKey(ctx, { name: `test ${role}`, role, repId: role === 'rep' ? 'amelia-hughes' : null, createdBy: 'test' })).token;
+  }
+  tokens.compliance2 = (await createApiKey(ctx, { name: 'second compliance officer', role: 'compliance', createdBy: 'test' })).token;
+  const dir = mkdtempSync(join(tmpdir(), 'remit-audit-key-'));
+  const keyFile = join(dir, 'audit-signing-key.pem');
+  const signer = new AuditSigner({ file: keyFile });
+  const sealDeps: SealDeps = { store: h.store, clock, signer, newLogId: () => 'remit-audit-test' };
+  const cliUrl = h.schema ? `${h.url}${h.url.includes('?') ? '&' : '?'}schema=${h.schema}` : h.url;
+  return {
+    h,
+    app,
+    ctx,
+    clock,
+    tokens,
+    keyFile,
+    signer,
+    sealDeps,
+    cliUrl,
+    dir,
+    async seal() {
+      clock.advance(1000);
+      return (await sealAll(sealDeps)).sealed;
+    },
+    async close() {
+      await app.close();
+      await h.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Drops the immutability triggers of a table (the point of a tampering test: an attacker with database access). */
+export async function dropImmutability(h: StoreHarness, table: 'audit_log' | 'audit_checkpoints'): Promise<void> {
+  if (h.schema === undefined) {
+    await h.rawExec(`DROP TRIGGER IF EXISTS ${table}_no_update; DROP TRIGGER IF EXISTS ${table}_no_delete;`);
+  } else {
+    await h.rawExec(`DROP TRIGGER IF EXISTS ${table}_append_only ON ${table}; DROP TRIGGER IF EXISTS ${table}_no_truncate ON ${table};`);
+  }
+}
+
+export const sqlText = (s: string) => `'${s.replaceAll("'", "''")}'`;
