@@ -1,0 +1,120 @@
+import type { CoolingOffEvent } from '../domain/conduct/rule-pack.schema.ts';
+import { isLeadState, type LeadState } from '../domain/lifecycle/lead-state.ts';
+import { transition, type LifecycleEvent } from '../domain/lifecycle/transition.ts';
+import { ok, type Result } from '../domain/shared/result.ts';
+import { toIso } from '../domain/shared/zoned-time.ts';
+import type { LeadStatus, UnitOfWork } from '../store/store-port.ts';
+import type { Principal } from './api-keys.ts';
+import { appendAudit } from './audit-trail.ts';
+import { conductFailure, type ConductFailure } from './conduct-failure.ts';
+import { conductPacks } from './conduct-packs.ts';
+import { CONDUCT_EVENTS, coolingOffFacts, loadConductView, recordedFacts } from './lead-conduct-view.ts';
+import { canSee } from './lead-queries.ts';
+import { emitEvent, type ServiceContext } from './service-context.ts';
+
+/** Targets a user may ask for; the other states are reached by routing, review, screening or erasure. */
+export const LIFECYCLE_TARGETS = ['ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL', 'WON', 'LOST', 'NURTURE'] as const;
+export type LifecycleTarget = (typeof LIFECYCLE_TARGETS)[number];
+
+/** Statuses in which the lead counts against its rep's open capacity. */
+const WORKED: readonly LeadStatus[] = ['ASSIGNED', 'ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL'];
+/** Leaving the rep's pipeline frees the rep's open capacity. */
+const CLOSING: readonly LeadState[] = ['WON', 'LOST', 'NURTURE'];
+/** Facts the lifecycle records itself when a step is taken (so later cooling-off windows can count from them). */
+const STEP_FACTS: Partial<Record<LeadState, CoolingOffEvent>> = { CONTACTED: 'first_contact', PROPOSAL: 'proposal_made', WON: 'contract_concluded' };
+
+export interface TransitionOutcome {
+  readonly leadId: string;
+  readonly from: LeadState;
+  readonly to: LeadState;
+  readonly at: string;
+  readonly event: LifecycleEvent;
+  /** SLA timers stopped by this move. */
+  readonly slaTimersStopped: number;
+  /** true when the rep's open capacity was freed (WON / LOST / NURTURE). */
+  readonly capacityReleased: boolean;
+}
+
+/** Appends a fact as a lead event; first occurrence of each fact is what cooling-off counts from. */
+export async function appendFact(tx: UnitOfWork, leadId: string, actor: string, fact: { event?: CoolingOffEvent; at: string; flags?: readonly string[]; source: string }): Promise<void> {
+  await tx.events.append({ leadId, kind: CONDUCT_EVENTS.fact, actor, at: fact.at, payloadJson: JSON.stringify(fact) });
+}
+
+/**
+ * SPEC C5: a server-enforced lifecycle move. The transition table first, then any cooling-off window
+ * from the packs guarding the target (counted from the recorded facts). A refused move is recorded
+ * (lead history + audit) and answered with the domain reason code and earliestAllowedAt. ACCEPTED
+ * stops the acceptance timer; the first CONTACTED records first contact and stops the first-contact
+ * timer; WON / LOST / NURTURE free the rep's open capacity (under the rep's routing lock).
+ */
+export async function transitionLead(ctx: ServiceContext, principal: Principal, leadId: string, input: { to: LifecycleTarget; reason?: string | undefined }): Promise<Result<TransitionOutcome, ConductFailure>> {
+  const packs = await conductPacks(ctx);
+  return ctx.store.transaction(async (tx) => {
+    const view = await loadConductView(tx, leadId, { lock: true });
+    if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
+    const org = ctx.orgs.current;
+    const now = ctx.clock.now();
+    const at = toIso(now);
+    const from = view.record.status;
+    const result = transition(from as LeadState, input.to, { at: now, actor: principal.keyId, reason: input.reason, coolingOff: { table: packs.coolingOff, facts: coolingOffFacts(view, org) } });
+    if (!result.ok) {
+      await tx.events.append({ leadId, kind: CONDUCT_EVENTS.blocked, actor: principal.keyId, at, payloadJson: JSON.stringify(result.event) });
+      await appendAudit(tx, { kind: 'lifecycle', subject: leadId, actor: principal.keyId, at, payload: { action: 'transition.blocked', role: principal.role, repId: view.record.repId, ...result.event } });
+      const extra = {
+        reasonCode: result.code,
+        from,
+        to: input.to,
+        earliestAllowedAt: result.earliestAllowedAt ?? null,
+        ...(result.coolingOff ? { coolingOff: result.coolingOff } : {}),
+        ...(result.allowedTargets ? { allowedTargets: result.allowedTargets } : {}),
+      };
+      const cooling = result.code === 'COOLING_OFF_ACTIVE' || result.code === 'COOLING_OFF_EVENT_MISSING' || result.code === 'CUSTOMER_TIME_ZONE_UNKNOWN';
+      return conductFailure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, [{ path: 'body.to', message: `${result.code}: ${result.detail}` }], extra);
+    }
+    const to = result.next;
+    if (!isLeadState(from)) throw new Error(`lead ${leadId}: status ${from} passed the lifecycle check`);
+    let capacityReleased = false;
+    if (CLOSING.includes(to) && WORKED.includes(from) && view.record.repId) {
+      await tx.routingState.lockScope({ pools: [], repIds: [view.record.repId] });
+      await tx.routingState.releaseOpen(view.record.repId);
+      capacityReleased = true;
+    }
+    await tx.leads.update(leadId, { status: to as LeadStatus, teamId: view.record.teamId, repId: view.record.repId, orgHash: view.record.orgHash, updatedAt: at });
+    await tx.events.append({ leadId, kind: CONDUCT_EVENTS.transition, actor: principal.keyId, at, payloadJson: JSON.stringify({ ...result.event, capacityReleased }) });
+    const fact = STEP_FACTS[to];
+    if (fact && recordedFacts(view.events).events[fact] === undefined) await appendFact(tx, leadId, principal.keyId, { event: fact, at, source: `transition to ${to}` });
+    let slaTimersStopped = 0;
+    if (to === 'ACCEPTED') slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept'], at, by: `accepted by ${principal.keyId}` });
+    else if (to === 'CONTACTED') slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept', 'first_contact'], at, by: `contacted (${principal.keyId})` });
+    else if (CLOSING.includes(to)) slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { at, by: `lead ${to}` });
+    await appendAudit(tx, { kind: 'lifecycle', subject: leadId, actor: principal.keyId, at, payload: { action: 'transition', role: principal.role, repId: view.record.repId, ...result.event, capacityReleased, slaTimersStopped } });
+    await emitEvent(tx, ctx, 'lead.status_changed', { leadId, from, to, repId: view.record.repId, teamId: view.record.teamId, by: principal.keyId }, at);
+    return ok({ leadId, from, to, at, event: result.event, slaTimersStopped, capacityReleased });
+  });
+}
+
+export const FACT_EVENTS = ['information_provided', 'soa_signed'] as const;
+
+/**
+ * Records a lifecycle fact a cooling-off window may count from (information provided, scope of
+ * appointment signed) and/or flags of the sale (distance_contract, replacement, senior, soa_exception).
+ * First contact, proposal and contract are recorded by the outreach log and the lifecycle itself.
+ */
+export async function recordLeadFact(
+  ctx: ServiceContext,
+  principal: Principal,
+  leadId: string,
+  input: { event?: (typeof FACT_EVENTS)[number] | undefined; flags?: readonly string[] | undefined; at?: string | undefined },
+): Promise<Result<{ leadId: string; events: Partial<Record<CoolingOffEvent, string>>; flags: readonly string[] }, ConductFailure>> {
+  return ctx.store.transaction(async (tx) => {
+    const view = await loadConductView(tx, leadId, { lock: true });
+    if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
+    const now = ctx.clock.now();
+    const at = input.at ? toIso(Date.parse(input.at)) : toIso(now);
+    if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'a fact cannot be recorded in the future', [{ path: 'body.at', message: 'in the future' }]);
+    await appendFact(tx, leadId, principal.keyId, { ...(input.event ? { event: input.event } : {}), at, ...(input.flags && input.flags.length > 0 ? { flags: [...input.flags] } : {}), source: 'api' });
+    await appendAudit(tx, { kind: 'lifecycle', subject: leadId, actor: principal.keyId, at: toIso(now), payload: { action: 'fact', event: input.event ?? null, factAt: at, flags: input.flags ?? [] } });
+    const facts = recordedFacts(await tx.events.listForLead(leadId));
+    return ok({ leadId, events: Object.fromEntries(Object.entries(facts.events).map(([k, v]) => [k, toIso(v)])), flags: facts.flags });
+  });
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const Minutes = z.number().positive().max(525_600).describe('Minutes; fractions allowed (0.5 = 30 s).');
+
+/** A per-rule override of the SLA windows (the decision's rule id picks it). */
+export const SlaRuleOverrideSchema = z.strictObject({
+  ruleId: z.string().min(1),
+  acceptMinutes: Minutes.nullable().optional().describe('null: no acceptance SLA for leads routed by this rule.'),
+  firstContactMinutes: Minutes.nullable().optional().describe('null: no first-contact SLA for leads routed by this rule.'),
+  workingTime: z.boolean().optional(),
+});
+
+/**
+ * SLA windows and escalation (SPEC R7, R12; docs/conduct.md). When a lead is assigned, Remit
+ * schedules an acceptance and a first-contact timer for the rep; a miss re-routes the lead to the
+ * next eligible rep, and the `escalateAfterMisses`-th miss on one lead also escalates it.
+ */
+export const SlaSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('false: no SLA timers are scheduled.'),
+  acceptMinutes: Minutes.nullable().default(15).describe('The rep must accept within this window after assignment (null: no acceptance SLA).'),
+  firstContactMinutes: Minutes.nullable().default(120).describe('The rep must make first contact within this window after assignment (null: none).'),
+  workingTime: z.boolean().default(true).describe("true: only the rep's working hours count (rep's zone, minus out-of-office); false: elapsed time."),
+  escalateAfterMisses: z.number().int().min(1).default(2).describe('The Nth miss on one lead escalates it (outbox lead.escalated and a review item).'),
+  escalateTo: z.string().min(1).default('ops').describe('Who the escalation names (a queue, a team lead).'),
+  rerouteOnEscalation: z.boolean().default(true).describe('Keep re-routing when escalating.'),
+  rules: z.array(SlaRuleOverrideSchema).default([]).describe('Per-rule windows, by the routing rule that assigned the lead.'),
+});
+export type SlaConfig = z.infer<typeof SlaSchema>;
+
+/** The config's SLA section with defaults applied (an org without one gets the defaults). */
+export const slaConfigOf = (section: SlaConfig | undefined): SlaConfig => section ?? SlaSchema.parse({});
