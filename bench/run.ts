@@ -4,7 +4,7 @@ import { runEngineBench } from './engine.bench.ts';
 
 /**
  * `npm run bench`: runs every benchmark part, prints each result and writes them all to
- * bench/results/latest.json (and a dated copy). Parts: engine, screening, audit.
+ * bench/results/latest.json (and a dated copy). Parts: engine, screening, audit, service (HTTP ingestion), import.
  * Usage: npm run bench [-- --only engine|screening]
  */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -12,6 +12,9 @@ const parts: Record<string, () => Promise<unknown>> = {
   engine: () => runEngineBench({ decisions: 20_000 }),
   screening: async () => (await import('./screening.bench.ts')).runScreeningBench(),
   audit: async () => (await import('./audit.bench.ts')).runAuditBench(),
+  service: async () => (await import('./service.bench.ts')).runServiceBench(),
+  import: async () => (await import('./import.bench.ts')).runImportBench(),
+  'audit-service': async () => (await import('./audit.bench.ts')).runServiceAuditBench(),
 };
 
 const results: Record<string, unknown> = {

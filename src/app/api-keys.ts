@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, IdSource } from '../domain/shared/clock.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { ApiKeyRecord, Role, Store } from '../store/store-port.ts';
+import { appendAudit } from './audit-trail.ts';
 
 /** Who is calling: resolved from an API key on every request. */
 export interface Principal {
@@ -32,8 +33,21 @@ export async function createApiKey(
     createdBy: input.createdBy,
     revokedAt: null,
   };
-  await deps.store.apiKeys.create(record);
+  await deps.store.transaction(async (tx) => {
+    await tx.apiKeys.create(record);
+    await appendAudit(tx, { kind: 'access', subject: `key:${record.id}`, actor: input.createdBy, at: record.createdAt, payload: { action: 'api_key.created', keyId: record.id, name: record.name, role: record.role, repId: record.repId } });
+  });
   return { record, token };
+}
+
+/** Revokes a key (SPEC C9), audited in the same transaction; false when there is no active key with this id. */
+export async function revokeApiKey(deps: { store: Store; clock: Clock }, keyId: string, actor: string): Promise<boolean> {
+  const at = toIso(deps.clock.now());
+  return deps.store.transaction(async (tx) => {
+    const revoked = await tx.apiKeys.revoke(keyId, at);
+    if (revoked) await appendAudit(tx, { kind: 'access', subject: `key:${keyId}`, actor, at, payload: { action: 'api_key.revoked', keyId } });
+    return revoked;
+  });
 }
 
 export async function authenticate(store: Store, token: string | undefined): Promise<Principal | null> {

@@ -12,6 +12,7 @@ import { OPEN_LEAD_STATUSES, type UnitOfWork } from '../store/store-port.ts';
 import type { AccountMatch } from './account-match.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
+import { appendAudit, INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitments } from './audit-trail.ts';
 import { companyNameKey } from './company-name.ts';
 import { openReviewForDecision } from './review.use-case.ts';
 import { screenIntake, type IntakeScreening } from './screen-intake.ts';
@@ -103,9 +104,10 @@ export async function ingestLead(ctx: ServiceContext, principal: Principal, raw:
         const leadId = ctx.ids.next('lead');
         const lead = enrich(n, leadId, score, account, screening);
         await tx.leads.claim({ id: leadId, orgHash: org.hash, leadJson: canonicalJson(lead), receivedAt: toIso(receivedAtMs) });
+        const salt = randomBytes(32).toString('hex');
         await tx.personalData.put({
           leadId,
-          salt: randomBytes(16).toString('hex'),
+          salt,
           contactJson: JSON.stringify({ ...n.contact, address: n.address, company: n.company ?? null }),
           rawJson: JSON.stringify(n.raw),
           consentJson: n.consent ? JSON.stringify(n.consent) : null,
@@ -120,6 +122,7 @@ export async function ingestLead(ctx: ServiceContext, principal: Principal, raw:
           payloadJson: JSON.stringify({ source: lead.source ?? null, product: lead.product, jurisdiction: lead.jurisdiction, warnings: n.warnings, score, account: account ? { ...accountView, matchedOn: account.matchedOn, alternatives: account.alternatives } : null, dedupeKeyKinds: keys.map((k) => k.split(':')[0]) }),
         });
         await tx.events.append({ leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening) });
+        await auditIntake(tx, { leadId, actor: principal.keyId, at, salt, n, lead, score, keys, accountView, account, screening });
         const scoreView = score ? { score: score.score, grade: score.grade, qualified: score.qualified, qualifyAt: score.qualifyAt } : null;
         let response: IngestResponse;
         if (original) {
@@ -128,9 +131,12 @@ export async function ingestLead(ctx: ServiceContext, principal: Principal, raw:
           const kind = original.key.split(':')[0];
           await tx.events.append({ leadId, kind: 'duplicate', actor: 'system', at, payloadJson: JSON.stringify({ duplicateOf: original.leadId, matchedOn: kind }) });
           await tx.events.append({ leadId: original.leadId, kind: 'duplicate.linked', actor: 'system', at, payloadJson: JSON.stringify({ duplicate: leadId, matchedOn: kind }) });
+          await appendAudit(tx, { kind: 'dedupe', subject: leadId, actor: 'system', at, payload: { result: 'duplicate', duplicateOf: original.leadId, matchedOn: kind, status: 'DUPLICATE' } });
+          await appendAudit(tx, { kind: 'dedupe', subject: original.leadId, actor: 'system', at, payload: { result: 'duplicate_linked', duplicate: leadId, matchedOn: kind } });
           await emitEvent(tx, ctx, 'lead.duplicate', { leadId, duplicateOf: original.leadId, matchedOn: kind, ownerRep: originalLead?.repId ?? null, ownerTeam: originalLead?.teamId ?? null }, at);
           response = { leadId, status: 'DUPLICATE', duplicateOf: original.leadId, decision: null, score: scoreView, account: accountView, reviewId: null, warnings: n.warnings };
         } else {
+          await appendAudit(tx, { kind: 'dedupe', subject: leadId, actor: 'system', at, payload: { result: 'unique', keyKinds: keys.map((k) => k.split(':')[0]) } });
           const decision = await decideAndRecord(tx, { org, clock: ctx.clock, ids: ctx.ids }, lead, receivedAtMs);
           await tx.dedupe.add(leadId, keys);
           await tx.events.append({ leadId, kind: 'decision', actor: 'system', at: decision.decidedAt, payloadJson: JSON.stringify({ decisionId: decision.decisionId, outcome: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, reasons: decision.reasons }) });
@@ -151,6 +157,42 @@ export async function ingestLead(ctx: ServiceContext, principal: Principal, raw:
     }
     throw e;
   }
+}
+
+/** Intake, account-match and screening entries of the audit trail; personal fields only as commitments (SPEC C6, C8). */
+async function auditIntake(
+  tx: UnitOfWork,
+  i: { leadId: string; actor: string; at: string; salt: string; n: NormalisedIntake; lead: Lead; score: LeadScore | null; keys: readonly string[]; accountView: unknown; account: AccountMatch | null; screening: IntakeScreening },
+): Promise<void> {
+  const { n } = i;
+  const intake = withCommitments(
+    {
+      lead: i.lead,
+      contact: n.contact,
+      address: n.address,
+      company: n.company ?? null,
+      consent: n.consent ?? null,
+      behaviour: n.behaviour ?? null,
+      externalId: n.externalId ?? null,
+      timeZoneSource: n.timeZoneSource,
+      warnings: n.warnings,
+      score: i.score,
+      dedupeKeyKinds: i.keys.map((k) => k.split(':')[0]),
+      raw: n.raw,
+    },
+    INTAKE_PERSONAL_PATHS,
+    i.salt,
+  );
+  await appendAudit(tx, { kind: 'intake', subject: i.leadId, actor: i.actor, at: i.at, ...intake });
+  await appendAudit(tx, {
+    kind: 'account_match',
+    subject: i.leadId,
+    actor: 'system',
+    at: i.at,
+    payload: i.account ? { result: 'matched', ...(i.accountView as object), matchedOn: i.account.matchedOn, alternatives: i.account.alternatives, ownerRep: i.account.account.ownerRep } : { result: 'none' },
+  });
+  const { screening, subjectEvidence } = screeningAuditPayload(i.screening as unknown as { hits: readonly object[] } & Record<string, unknown>);
+  await appendAudit(tx, { kind: 'screening', subject: i.leadId, actor: 'system', at: i.at, ...withCommitments({ ...(screening as object), subjectEvidence }, ['subjectEvidence'], i.salt) });
 }
 
 async function claimIdempotencyKey(tx: UnitOfWork, scope: string, key: string, requestHash: string, statusCode: number, response: unknown, at: string): Promise<void> {

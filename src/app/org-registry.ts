@@ -5,17 +5,27 @@ import { err, ok, type Result } from '../domain/shared/result.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { Clock } from '../domain/shared/clock.ts';
 import type { OrgVersionRecord, Store } from '../store/store-port.ts';
+import { appendAudit } from './audit-trail.ts';
+import { orgPublishedAudit } from './org-audit.ts';
 
 /**
  * The org/rule versions a running Remit routes with (SPEC R5). Versions are immutable and kept in
- * the store; `current` is what new leads route against. Publishing records who and when; a version
- * is compiled once and cached by hash, so replays of old decisions are cheap.
+ * the store; the store's activation history says which one is in force, so every instance routes
+ * with the same version (sync() picks up one published elsewhere) and a restart keeps it. Publishing records who and when; a version is compiled once and cached by hash,
+ * so replays of old decisions are cheap.
  */
 export class OrgRegistry {
   private currentOrg: CompiledOrg;
   private readonly byHash = new Map<string, CompiledOrg>();
   private readonly store: Store;
   private readonly clock: Clock;
+  private lastSync = Number.NEGATIVE_INFINITY;
+  /**
+   * How stale `current` may be relative to the store (another instance's publication). Default 0:
+   * every request checks (one indexed read), so once a publication returns, every instance routes
+   * with it. REMIT_ORG_SYNC_MS trades that for fewer reads.
+   */
+  syncIntervalMs = 0;
 
   constructor(store: Store, clock: Clock, initial: CompiledOrg) {
     this.store = store;
@@ -28,9 +38,33 @@ export class OrgRegistry {
     return this.currentOrg;
   }
 
-  /** Stores the initial version if new (at start-up). */
+  /**
+   * At start-up. A config this store has never seen (a new deployment) is published and put in
+   * force. A config it already knows never overrides the version in force: restarting an instance
+   * with its usual --config must not undo a version published since (through the API, on any instance).
+   */
   async init(actor: string): Promise<void> {
-    await this.record(this.currentOrg, actor);
+    const inForce = await this.store.orgVersions.current();
+    const known = await this.store.orgVersions.getByHash(this.currentOrg.hash);
+    if (inForce && known && inForce.hash !== this.currentOrg.hash) {
+      const stored = await this.get(inForce.hash);
+      if (!stored) throw new Error(`org version ${inForce.hash} is in force but not stored`);
+      this.currentOrg = stored;
+    } else {
+      await this.record(this.currentOrg, actor, inForce?.hash ?? null);
+    }
+    this.lastSync = this.clock.now();
+  }
+
+  /** Switches to the version in force in the store if another instance changed it (at most every syncIntervalMs). */
+  async sync(): Promise<void> {
+    const now = this.clock.now();
+    if (this.syncIntervalMs > 0 && now - this.lastSync < this.syncIntervalMs) return;
+    this.lastSync = now;
+    const inForce = await this.store.orgVersions.current();
+    if (!inForce || inForce.hash === this.currentOrg.hash) return;
+    const org = await this.get(inForce.hash);
+    if (org) this.currentOrg = org;
   }
 
   /** Validates, stores and switches to a new version; every config problem is listed. */
@@ -39,7 +73,7 @@ export class OrgRegistry {
     if (!compiled.ok) return err(compiled.error);
     const org = compiled.value.org;
     const previousHash = this.currentOrg.hash;
-    const { record, created } = await this.record(org, actor);
+    const { record, created } = await this.record(org, actor, previousHash);
     this.byHash.set(org.hash, org);
     this.currentOrg = org;
     return ok({ org, record, created, previousHash });
@@ -57,7 +91,18 @@ export class OrgRegistry {
     return compiled.value.org;
   }
 
-  private record(org: CompiledOrg, actor: string) {
-    return this.store.orgVersions.publish({ hash: org.hash, version: org.version, configJson: canonicalJson(org.config), createdAt: toIso(this.clock.now()), createdBy: actor });
+  /** Stores the version, puts it in force and writes its audit entry, in one transaction (SPEC C9: who, when, before/after hashes). */
+  private record(org: CompiledOrg, actor: string, previousHash: string | null) {
+    const at = toIso(this.clock.now());
+    return this.store.transaction(async (tx) => {
+      const published = await tx.orgVersions.publish({ hash: org.hash, version: org.version, configJson: canonicalJson(org.config), createdAt: at, createdBy: actor });
+      if (previousHash !== org.hash) await tx.orgVersions.activate({ hash: org.hash, activatedAt: at, activatedBy: actor });
+      if (published.created) await appendAudit(tx, orgPublishedAudit(published.record, previousHash));
+      else if (previousHash !== null && previousHash !== org.hash) {
+        // A stored version made current again: a change of what routes leads, recorded like a publication.
+        await appendAudit(tx, { ...orgPublishedAudit({ ...published.record, createdAt: at, createdBy: actor }, previousHash), payload: { action: 'org_version.republished', version: org.version, before: previousHash, after: org.hash } });
+      }
+      return published;
+    });
   }
 }

@@ -6,13 +6,16 @@ import { toIso, zonedParts } from '../domain/shared/zoned-time.ts';
 import type { ReviewRecord, UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
+import { appendAudit } from './audit-trail.ts';
 import { emitEvent, type ServiceContext } from './service-context.ts';
+import { replaceSlaTimers } from './sla-timers.ts';
 
 /** Opens a review for a lead the routing refused or held (called inside the intake transaction). */
 export async function openReviewForDecision(tx: UnitOfWork, ctx: Pick<ServiceContext, 'ids'>, decision: Decision): Promise<ReviewRecord['id']> {
   const id = ctx.ids.next('rev');
   await tx.reviews.open({ id, leadId: decision.leadId, kind: decision.outcome, reasonCodes: decision.reasons.map((r) => String(r.code)), requestedBy: 'system', requestedAt: decision.decidedAt });
   await tx.events.append({ leadId: decision.leadId, kind: 'review.requested', actor: 'system', at: decision.decidedAt, payloadJson: JSON.stringify({ reviewId: id, kind: decision.outcome, reasons: decision.reasons }) });
+  await appendAudit(tx, { kind: 'review', subject: decision.leadId, actor: 'system', at: decision.decidedAt, payload: { action: 'review.requested', reviewId: id, kind: decision.outcome, decisionId: decision.decisionId, reasons: decision.reasons } });
   return id;
 }
 
@@ -31,6 +34,7 @@ export async function requestException(
     const id = ctx.ids.next('rev');
     await tx.reviews.open({ id, leadId, kind: 'EXCEPTION', reasonCodes: ['EXCEPTION_REQUESTED'], requestedBy: principal.keyId, requestedAt: at });
     await tx.events.append({ leadId, kind: 'review.requested', actor: principal.keyId, at, payloadJson: JSON.stringify({ reviewId: id, kind: 'EXCEPTION', reason: input.reason, teamId: input.teamId ?? null, repId: input.repId ?? null }) });
+    await appendAudit(tx, { kind: 'review', subject: leadId, actor: principal.keyId, at, payload: { action: 'review.requested', reviewId: id, kind: 'EXCEPTION', reason: input.reason, teamId: input.teamId ?? null, repId: input.repId ?? null, role: principal.role } });
     return ok((await tx.reviews.get(id))!);
   });
 }
@@ -89,7 +93,15 @@ export async function approveReview(ctx: ServiceContext, principal: Principal, r
       await tx.routingState.apply({ ledger: null, load: { repId: input.repId, day: zonedParts(rep.timeZone, now).date, openDelta: 1, todayDelta: 1 } });
     }
     await tx.leads.update(leadRecord.id, { status: 'ASSIGNED', teamId: input.teamId, repId: input.repId, orgHash: org.hash, updatedAt: at });
+    await replaceSlaTimers(tx, { org }, { leadId: leadRecord.id, repId: input.repId, teamId: input.teamId, ruleId: null, assignedAtMs: now, cause: reviewId });
     await tx.events.append({ leadId: leadRecord.id, kind: 'review.approved', actor: principal.keyId, at, payloadJson: JSON.stringify({ reviewId, ...resolution }) });
+    await appendAudit(tx, {
+      kind: 'review',
+      subject: leadRecord.id,
+      actor: principal.keyId,
+      at,
+      payload: { ...resolution, action: 'review.approved', reviewId, requestedBy: review.requestedBy, role: principal.role, before: { status: leadRecord.status, teamId: leadRecord.teamId, repId: leadRecord.repId } },
+    });
     await emitEvent(tx, ctx, 'review.decided', { reviewId, leadId: leadRecord.id, status: 'APPROVED', teamId: input.teamId, repId: input.repId, override }, at);
     await emitEvent(tx, ctx, 'lead.assigned', { leadId: leadRecord.id, teamId: input.teamId, repId: input.repId, by: 'review', reviewId, override }, at);
     return ok({ review: (await tx.reviews.get(reviewId))!, eligibility, override });
@@ -106,6 +118,7 @@ export async function rejectReview(ctx: ServiceContext, principal: Principal, re
     const resolution = { action: 'reject', reason };
     await tx.reviews.resolve(reviewId, { status: 'REJECTED', decidedBy: principal.keyId, decidedAt: at, resolutionJson: JSON.stringify(resolution) });
     await tx.events.append({ leadId: review.leadId, kind: 'review.rejected', actor: principal.keyId, at, payloadJson: JSON.stringify({ reviewId, reason }) });
+    await appendAudit(tx, { kind: 'review', subject: review.leadId, actor: principal.keyId, at, payload: { action: 'review.rejected', reviewId, requestedBy: review.requestedBy, role: principal.role, reason } });
     await emitEvent(tx, ctx, 'review.decided', { reviewId, leadId: review.leadId, status: 'REJECTED', reason }, at);
     return ok((await tx.reviews.get(reviewId))!);
   });

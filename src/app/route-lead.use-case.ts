@@ -6,6 +6,10 @@ import { canonicalJson } from '../domain/shared/canonical-json.ts';
 import type { Clock, IdSource } from '../domain/shared/clock.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { RoutingScope, Store, UnitOfWork } from '../store/store-port.ts';
+import { appendAudit } from './audit-trail.ts';
+import { decisionAuditPayload, recordingView } from './decision-audit.ts';
+import { orgPublishedAudit } from './org-audit.ts';
+import { slaTimersForDecision } from './sla-timers.ts';
 
 export interface RouteLeadDeps {
   readonly store: Store;
@@ -30,7 +34,8 @@ const published = new WeakMap<Store, Set<string>>();
 
 async function ensurePublished(tx: UnitOfWork, store: Store, org: CompiledOrg, createdAt: string, actor: string): Promise<boolean> {
   if (published.get(store)?.has(org.hash)) return false;
-  await tx.orgVersions.publish({ hash: org.hash, version: org.version, configJson: canonicalJson(org.config), createdAt, createdBy: actor });
+  const { created } = await tx.orgVersions.publish({ hash: org.hash, version: org.version, configJson: canonicalJson(org.config), createdAt, createdBy: actor });
+  if (created) await appendAudit(tx, orgPublishedAudit({ hash: org.hash, version: org.version, createdAt, createdBy: actor }, null));
   return true;
 }
 
@@ -47,14 +52,15 @@ function remember(store: Store, hash: string): void {
  * outcome on the lead and apply the state changes. Throws ScopeMovedError when the rule that
  * applies changed while waiting for the locks; run it under withScopeRetry.
  */
-export async function decideAndRecord(tx: UnitOfWork, deps: Pick<RouteLeadDeps, 'org' | 'clock' | 'ids'>, lead: Lead, lockedAtMs: number): Promise<Decision> {
+export async function decideAndRecord(tx: UnitOfWork, deps: Pick<RouteLeadDeps, 'org' | 'clock' | 'ids'>, lead: Lead, lockedAtMs: number, excludeReps: readonly string[] = []): Promise<Decision> {
   const { org, clock, ids } = deps;
   const scope = routingScope(org, lead, lockedAtMs);
   const state = await tx.routingState.lockScope(scope);
   const at = clock.now();
   // Rule selection depends on time (licence validity); if the rule changed while we waited, start again.
   if (!covers(scope, routingScope(org, lead, at))) throw new ScopeMovedError(`routing scope of lead ${lead.id} changed between ${toIso(lockedAtMs)} and ${toIso(at)}`);
-  const { decision, changes } = decide({ org, lead, at, state, decisionId: ids.next('dec') });
+  const seen = recordingView(state);
+  const { decision, changes } = decide({ org, lead, at, state: seen.view, decisionId: ids.next('dec'), ...(excludeReps.length > 0 ? { excludeReps } : {}) });
   await tx.decisions.append({
     decisionId: decision.decisionId,
     leadId: lead.id,
@@ -67,6 +73,10 @@ export async function decideAndRecord(tx: UnitOfWork, deps: Pick<RouteLeadDeps, 
   });
   await tx.leads.update(lead.id, { status: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, orgHash: org.hash, updatedAt: decision.decidedAt });
   await tx.routingState.apply(changes);
+  // SPEC R12: an assignment (re)starts the rep's SLA timers; any other outcome stops pending ones.
+  await slaTimersForDecision(tx, { org }, decision);
+  // SPEC C6 / R5: the full decision, the lead it decided on and the routing state it read, so it can be replayed.
+  await appendAudit(tx, { kind: 'decision', subject: lead.id, actor: 'system', at: decision.decidedAt, payload: decisionAuditPayload(decision, lead, seen.snapshot(), changes) });
   return decision;
 }
 
@@ -142,6 +152,7 @@ export async function closeLead(deps: { readonly store: Store; readonly clock: C
     await tx.routingState.lockScope({ pools: [], repIds: [lead.repId] });
     await tx.leads.update(leadId, { status: 'CLOSED', teamId: lead.teamId, repId: lead.repId, orgHash: lead.orgHash, updatedAt: toIso(deps.clock.now()) });
     await tx.routingState.releaseOpen(lead.repId);
+    await appendAudit(tx, { kind: 'lifecycle', subject: leadId, actor: 'system', at: toIso(deps.clock.now()), payload: { from: lead.status, to: 'CLOSED', repId: lead.repId, teamId: lead.teamId } });
     return { closed: true, status: 'CLOSED', repId: lead.repId };
   });
 }

@@ -6,6 +6,7 @@ import { toIso } from '../domain/shared/zoned-time.ts';
 import { OPEN_LEAD_STATUSES, type LeadRecord, type UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
+import { appendAudit, screeningAuditPayload, withCommitments } from './audit-trail.ts';
 import { openReviewForDecision } from './review.use-case.ts';
 import { decideAndRecord, withScopeRetry } from './route-lead.use-case.ts';
 import { screenIntake, type IntakeScreening } from './screen-intake.ts';
@@ -79,6 +80,14 @@ export async function disposeScreeningHits(ctx: ServiceContext, principal: Princ
         at,
         payloadJson: JSON.stringify({ result: status, listVersions: lead.screening.listVersions, dispositions: hits.map((h) => ({ ...given.get(hitKey(h))!, matchedName: h.matchedName, score: h.score })) }),
       });
+      // SPEC C2: the disposition is audited (who, when, why, the list versions) in the same transaction.
+      await appendAudit(tx, {
+        kind: 'screening',
+        subject: leadId,
+        actor: principal.keyId,
+        at,
+        payload: { action: 'screening.disposition', result: status, role: principal.role, listVersions: lead.screening.listVersions, dispositions: hits.map((h) => ({ ...given.get(hitKey(h))!, matchedName: h.matchedName, score: h.score })) },
+      });
       const review = await tx.reviews.openForLead(leadId);
       if (review) {
         await tx.reviews.resolve(review.id, { status: blocked ? 'REJECTED' : 'APPROVED', decidedBy: principal.keyId, decidedAt: at, resolutionJson: JSON.stringify({ action: 'screening_disposition', result: status }) });
@@ -126,6 +135,8 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
           if (!locked || locked.status !== record.status) return;
           const at = toIso(ctx.clock.now());
           await tx.events.append({ leadId: record.id, kind: 'screening.rescreen', actor: principal.keyId, at, payloadJson: JSON.stringify(result) });
+          const audited = screeningAuditPayload(result as unknown as { hits: readonly object[] } & Record<string, unknown>);
+          await appendAudit(tx, { kind: 'screening', subject: record.id, actor: principal.keyId, at, ...withCommitments({ action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence }, ['subjectEvidence'], personal.salt) });
           const updated: Lead = { ...lead, screening: { status: result.status, tags: [...result.tags], listVersions: [...result.listVersions] } };
           await redecide(tx, ctx, locked, updated, principal.keyId, at);
         }),

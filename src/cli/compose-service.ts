@@ -6,6 +6,7 @@ import { OrgRegistry } from '../app/org-registry.ts';
 import { randomIds, systemClock } from '../app/random-ids.ts';
 import type { ServiceContext } from '../app/service-context.ts';
 import { loadConfig } from '../config/load-config.ts';
+import { loadCompiledPacks } from '../config/load-packs.ts';
 import { buildServer } from '../http/build-server.ts';
 import { SERVICE_ROUTES } from '../http/service-routes.ts';
 import { openStore } from '../store/open-store.ts';
@@ -40,6 +41,15 @@ async function loadScreening(specs: readonly string[]): Promise<ScreeningService
   return service;
 }
 
+/** Conduct rule packs (outreach gate, cooling-off) shipped with Remit, validated at start-up. */
+export const DEFAULT_PACKS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'packs');
+
+async function loadConductPacks(dir: string = process.env.REMIT_PACKS ?? DEFAULT_PACKS) {
+  const loaded = await loadCompiledPacks(dir);
+  if (!loaded.ok) throw configFailure(loaded.error);
+  return loaded.value;
+}
+
 /** The composition root: the only place that picks adapters. */
 export async function composeService(opts: { configPath?: string | undefined; databaseUrl?: string | undefined; listSpecs?: readonly string[] | undefined; logger?: boolean | Record<string, unknown> }): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
   const loaded = await loadConfig(opts.configPath ?? DEFAULT_CONFIG);
@@ -49,7 +59,8 @@ export async function composeService(opts: { configPath?: string | undefined; da
   const ids = randomIds();
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
   await orgs.init('remit serve');
-  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening: await loadScreening(opts.listSpecs ?? (await defaultListSpecs(opts.configPath ?? DEFAULT_CONFIG))) };
+  if (process.env.REMIT_ORG_SYNC_MS) orgs.syncIntervalMs = Number(process.env.REMIT_ORG_SYNC_MS);
+  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening: await loadScreening(opts.listSpecs ?? (await defaultListSpecs(opts.configPath ?? DEFAULT_CONFIG))), conduct: await loadConductPacks() };
   const app = await buildServer({ ctx, logger: opts.logger ?? false, routes: SERVICE_ROUTES });
   return { ctx, app, store };
 }

@@ -6,7 +6,11 @@ import { registerSchemaCommand } from './commands/schema.command.ts';
 import { registerScreenCommand } from './commands/screen.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
 import { registerKeysCommand } from './commands/keys.command.ts';
+import { registerImportCommand } from './commands/import.command.ts';
+import { registerSimulateCommand } from './commands/simulate.command.ts';
 import { registerValidateCommand } from './commands/validate.command.ts';
+import { registerAuditCommand } from './commands/audit.command.ts';
+import { registerEraseCommand } from './commands/erase.command.ts';
 
 /** `remit` — thin adapter: parse arguments, call a use case, print, exit with a documented code. */
 export function buildProgram(exit: (code: number) => void): Command {
@@ -17,6 +21,10 @@ export function buildProgram(exit: (code: number) => void): Command {
   registerScreenCommand(program);
   registerServeCommand(program);
   registerKeysCommand(program);
+  registerAuditCommand(program, exit);
+  registerEraseCommand(program);
+  registerImportCommand(program);
+  registerSimulateCommand(program);
   return program;
 }
 

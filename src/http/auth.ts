@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Principal } from '../app/api-keys.ts';
 import type { Role, Store } from '../store/store-port.ts';
 import { sendError } from './reply-error.ts';
+import { cookieValue, SESSION_COOKIE, type SessionStore } from './session-store.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,12 +21,37 @@ function tokenOf(request: FastifyRequest): string | undefined {
   return typeof key === 'string' ? key.trim() : undefined;
 }
 
-/** Least privilege per endpoint (SPEC C9): every route names the roles it admits. */
-export function authHook(store: Store) {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A cookie-authenticated write must come from this origin (defence in depth on top of SameSite=Strict). */
+function crossOrigin(request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  if (typeof origin !== 'string' || origin === '') return false;
+  try {
+    const host = new URL(origin).host;
+    // Behind a reverse proxy the Host header may be rewritten; the proxy's X-Forwarded-Host then names the public host.
+    return host !== request.headers.host && host !== request.headers['x-forwarded-host'];
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Least privilege per endpoint (SPEC C9): every route names the roles it admits. The caller is an
+ * API key (Authorization: Bearer / X-Api-Key) or, when no key is sent, a console session cookie.
+ */
+export function authHook(store: Store, sessions?: SessionStore) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const roles = request.routeOptions.config.roles;
     if (!roles) return;
-    const principal = await authenticate(store, tokenOf(request));
+    const token = tokenOf(request);
+    let principal: Principal | null;
+    if (token !== undefined || !sessions) {
+      principal = await authenticate(store, token);
+    } else {
+      principal = await sessions.resolve(store, cookieValue(request.headers.cookie, SESSION_COOKIE));
+      if (principal && !SAFE_METHODS.has(request.method) && crossOrigin(request)) return sendError(reply, 'FORBIDDEN', 'cross-origin request with a session cookie');
+    }
     if (!principal) return sendError(reply, 'UNAUTHENTICATED');
     if (!roles.includes(principal.role)) return sendError(reply, 'FORBIDDEN', `role ${principal.role} may not ${request.method} ${request.routeOptions.url}`);
     request.principal = principal;

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
@@ -10,6 +13,7 @@ import { withErrorResponses } from './error-schema.ts';
 import { registerHealthRoutes } from './routes/health.routes.ts';
 import { registerKeyRoutes } from './routes/keys.routes.ts';
 import { registerOrgRoutes } from './routes/org.routes.ts';
+import { SessionStore } from './session-store.ts';
 
 export interface ServerOptions {
   readonly ctx: ServiceContext;
@@ -19,12 +23,31 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Extra route modules (ingestion, review, webhooks …) registered after the core. */
   readonly routes?: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[];
+  /** The built web console (issue 7) served at `/`; default web/dist when it exists; null = none. */
+  readonly webRoot?: string | null;
+  /** Console sessions (cookie sign-in); default: a new in-memory store. */
+  readonly sessions?: SessionStore;
 }
+
+/** Where `npm run build` puts the console. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** Headers for the console's HTML and assets: no framing, no sniffing, scripts only from this origin. */
+const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Error code for a request that fails schema validation (default ARGUMENT_INVALID). */
     invalidCode?: ErrorCode;
+  }
+  interface FastifyInstance {
+    /** Console sessions (cookie sign-in, POST /v1/session). */
+    sessions: SessionStore;
   }
 }
 
@@ -60,7 +83,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  app.addHook('onRequest', authHook(opts.ctx.store));
+  const sessions = opts.sessions ?? new SessionStore();
+  app.decorate('sessions', sessions);
+  // Every instance routes with the org version in force in the store (published through any of them).
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/v1/')) await opts.ctx.orgs.sync();
+  });
+  app.addHook('onRequest', authHook(opts.ctx.store, sessions));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -85,7 +114,27 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         return sendError(reply, 'INTERNAL', `unexpected error (request ${request.id})`);
     }
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 'NOT_FOUND', `no route ${request.method} ${request.url}`));
+  const webRoot = opts.webRoot === undefined ? (existsSync(`${DEFAULT_WEB_ROOT}index.html`) ? DEFAULT_WEB_ROOT : null) : opts.webRoot;
+  if (webRoot) {
+    // Every built file gets its own route (wildcard: false), hidden from the OpenAPI document.
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: false,
+      index: false,
+      setHeaders: (reply, filePath) => {
+        // Vite puts a content hash in every asset name: cache for ever; index.html never.
+        reply.headers({ ...CONSOLE_HEADERS, 'cache-control': filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache' });
+      },
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const pathname = request.url.split('?')[0] ?? '';
+    // SPA fallback: console pages (/review/rev_1 …) are client-side routes; the API keeps its JSON 404.
+    if (webRoot && (request.method === 'GET' || request.method === 'HEAD') && !/^\/(v1|assets|docs)(\/|$)/.test(pathname)) {
+      return reply.headers({ ...CONSOLE_HEADERS, 'cache-control': 'no-cache' }).sendFile('index.html', webRoot);
+    }
+    return sendError(reply, 'NOT_FOUND', `no route ${request.method} ${request.url}`);
+  });
 
   registerHealthRoutes(app, opts.ctx);
   registerKeyRoutes(app, opts.ctx);

@@ -1,11 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext } from '../app/service-context.ts';
 import { registerAccountRoutes } from './routes/accounts.routes.ts';
+import { registerAuditRoutes } from './routes/audit.routes.ts';
+import { registerConductRoutes } from './routes/conduct.routes.ts';
+import { registerMetricsRoutes } from './routes/metrics.routes.ts';
+import { registerConsoleRoutes } from './routes/console.routes.ts';
+import { registerCrmSourceRoutes } from './routes/crm-sources.routes.ts';
+import { registerFormRoutes } from './routes/forms.routes.ts';
+import { registerSimulationRoutes } from './routes/simulations.routes.ts';
 import { registerLeadReadRoutes } from './routes/leads-read.routes.ts';
 import { registerLeadWriteRoutes } from './routes/leads-write.routes.ts';
 import { registerReviewRoutes } from './routes/review.routes.ts';
 import { registerScreeningRoutes } from './routes/screening.routes.ts';
+import { registerSessionRoutes } from './routes/session.routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
 
 /** Route modules beyond the core (health, keys, org), in registration order. */
-export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[] = [registerLeadWriteRoutes, registerLeadReadRoutes, registerReviewRoutes, registerScreeningRoutes, registerAccountRoutes, registerWebhookRoutes];
+export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[] = [registerLeadWriteRoutes, registerLeadReadRoutes, registerReviewRoutes, registerScreeningRoutes, registerAccountRoutes, registerWebhookRoutes, registerFormRoutes, registerCrmSourceRoutes, registerSessionRoutes, registerConsoleRoutes, registerConductRoutes, registerMetricsRoutes, registerAuditRoutes, registerSimulationRoutes];

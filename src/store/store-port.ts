@@ -1,5 +1,9 @@
 import type { DecisionOutcome } from '../domain/decision/decision.ts';
 import type { RoutingStateSnapshot, RoutingStateView, StateChanges } from '../domain/strategies/routing-state.ts';
+import type { AuditRepository } from './audit-port.ts';
+import type { ConductRepository, SlaTimerRepository } from './conduct-port.ts';
+
+export type { AuditRange, AuditRepository, PendingAuditEvent, SealBatch } from './audit-port.ts';
 
 /**
  * The storage port (SPEC I5). Use cases depend on this file only; the SQLite and PostgreSQL
@@ -50,6 +54,18 @@ export interface OrgVersionRepository {
   getByVersion(version: string): Promise<OrgVersionRecord | undefined>;
   /** Oldest first. */
   list(): Promise<readonly OrgVersionRecord[]>;
+  /** Makes a published version the one in force (appends to the activation history). */
+  activate(input: OrgActivation): Promise<void>;
+  /** The version in force: the latest activation; undefined before the first. */
+  current(): Promise<OrgActivation | undefined>;
+  /** Every activation, oldest first: which version was in force when, and who made it so. */
+  activations(): Promise<readonly OrgActivation[]>;
+}
+
+export interface OrgActivation {
+  readonly hash: string;
+  readonly activatedAt: string;
+  readonly activatedBy: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -414,6 +430,34 @@ export interface OutboxRepository {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Suppressions (SPEC C4): do-not-contact lists, imported in bulk (`remit import --kind suppression`).
+
+export type SuppressionKind = 'email' | 'phone' | 'domain';
+export const SUPPRESSION_KINDS: readonly SuppressionKind[] = ['email', 'phone', 'domain'];
+
+export interface SuppressionRecord {
+  readonly kind: SuppressionKind;
+  /** Normalised: email lower-case address, phone E.164, domain lower-case. */
+  readonly value: string;
+  readonly reason: string | null;
+  /** Where the entry came from (e.g. `import:dnc.csv`). */
+  readonly source: string;
+  readonly createdAt: string;
+}
+
+export interface SuppressionRepository {
+  /** Inserts or replaces by (kind, value); the last record wins when a pair repeats. */
+  upsert(records: readonly SuppressionRecord[]): Promise<void>;
+  /** The entries matching any of the given (kind, value) pairs, ordered by kind then value. */
+  find(keys: readonly { readonly kind: SuppressionKind; readonly value: string }[]): Promise<readonly SuppressionRecord[]>;
+  /** Returns false when there was no such entry. */
+  remove(kind: SuppressionKind, value: string): Promise<boolean>;
+  /** Ordered by (kind, value); `after` is the last (kind, value) of the previous page. */
+  page(filter: { readonly kind?: SuppressionKind; readonly after?: { readonly kind: SuppressionKind; readonly value: string }; readonly limit: number }): Promise<readonly SuppressionRecord[]>;
+  count(): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** The repositories, bound to one transaction (or, on Store itself, to auto-committed statements). */
 export interface UnitOfWork {
@@ -429,6 +473,13 @@ export interface UnitOfWork {
   readonly reviews: ReviewRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly outbox: OutboxRepository;
+  readonly suppressions: SuppressionRepository;
+  /** Tamper-evident audit trail (audit-port.ts): append in the business transaction; sealed by the sealer. */
+  readonly audit: AuditRepository;
+  /** Outreach log, opt-outs, consent changes, registry scrubs, promotions (conduct-port.ts). */
+  readonly conduct: ConductRepository;
+  /** SLA timers (conduct-port.ts). */
+  readonly slaTimers: SlaTimerRepository;
 }
 
 export interface Store extends UnitOfWork {

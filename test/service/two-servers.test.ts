@@ -132,13 +132,11 @@ describe('two remit serve processes, one PostgreSQL database', () => {
     }
   });
   /**
-   * KNOWN BUG (reported, not fixed here): the org version leads route against is held in memory per
-   * process (src/app/org-registry.ts, OrgRegistry.currentOrg). A version published through
-   * POST /v1/org/versions on one instance does not apply on the others, and every instance falls
-   * back to its --config file when restarted. `it.fails` keeps this visible: once fixed, this test
-   * starts passing, `it.fails` reports it, and it should become a plain `it`.
+   * The version in force lives in the store (org_activations): a version published through one
+   * instance is what the others route with (they re-check within a second), and a restart with the
+   * same --config does not undo it.
    */
-  it.fails('a version published through one instance is what every instance routes with, also after a restart', { timeout: 60_000 }, async () => {
+  it('a version published through one instance is what every instance routes with, also after a restart', { timeout: 60_000 }, async () => {
     const schema = newSchemaName();
     const db = pgUrlWithSchema(PG_URL, schema);
     const config = writeConfigFile(await bankVariant({ version: 'publish-v1', caps: 'none' }));

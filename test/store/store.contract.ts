@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { withoutAudit } from '../support/without-audit.ts';
+import { withoutConduct } from '../support/without-conduct.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -21,6 +23,10 @@ import { ScopeViolationError, StoreInputError } from '../../src/store/store-erro
 import { OPEN_LEAD_STATUSES, type LeadStatus, type Store, type UnitOfWork } from '../../src/store/store-port.ts';
 import { lead, storeOrg } from './fixtures/org.ts';
 import { dropSchema, newSchemaName, PG_URL, withPgClient, type StoreFactory, type StoreHarness } from './store-harness.ts';
+import { MIGRATIONS } from '../../src/store/migrations/index.ts';
+
+/** Every migration version, ascending: the lists below follow the registry, not a copy of it. */
+const ALL_MIGRATIONS = MIGRATIONS.map((m) => m.version);
 
 /**
  * The storage contract (SPEC I5): registers the same tests for any store factory, so SQLite and
@@ -85,13 +91,13 @@ export function storeContract(factory: StoreFactory): void {
   });
 
   it('migrations run on open, are recorded once and are idempotent (also when opened concurrently)', async () => {
-    expect(await store.appliedMigrations()).toEqual([1, 2]);
+    expect(await store.appliedMigrations()).toEqual(ALL_MIGRATIONS);
     const again = await Promise.all([h.reopen(), h.reopen(), h.reopen()]);
-    for (const s of again) expect(await s.appliedMigrations()).toEqual([1, 2]);
+    for (const s of again) expect(await s.appliedMigrations()).toEqual(ALL_MIGRATIONS);
     // Data written before a re-open is untouched by it.
     await routeLead(deps(storeOrg()), lead({ id: 'L1' }));
     const reopened = await h.reopen();
-    expect(await reopened.appliedMigrations()).toEqual([1, 2]);
+    expect(await reopened.appliedMigrations()).toEqual(ALL_MIGRATIONS);
     expect((await reopened.leads.get('L1'))?.status).toBe('ASSIGNED');
   });
 
@@ -117,7 +123,7 @@ export function storeContract(factory: StoreFactory): void {
     expect((await store.orgVersions.getByVersion('store-test-2'))?.hash).toBe(org3.hash);
 
     // No update path in the port, and the database itself refuses one.
-    expect(Object.keys(store.orgVersions).sort()).toEqual(['getByHash', 'getByVersion', 'list', 'publish']);
+    expect(Object.keys(store.orgVersions).sort()).toEqual(['activate', 'activations', 'current', 'getByHash', 'getByVersion', 'list', 'publish']);
     await expect(h.rawExec(`update org_versions set created_by = 'mallory'`)).rejects.toThrow(/append-only/);
     await expect(h.rawExec(`delete from org_versions`)).rejects.toThrow(/append-only/);
     expect(await store.orgVersions.getByHash(org.hash)).toEqual(rec);
@@ -662,6 +668,43 @@ export function storeContract(factory: StoreFactory): void {
   });
 
   // ------------------------------------------------------------------------------------------
+  it('suppressions: upsert by (kind, value), find, page in byte order, remove, count', async () => {
+    const e1 = { kind: 'email' as const, value: 'ann@example.com', reason: 'asked to stop', source: 'import:dnc.csv', createdAt: iso(0) };
+    const e2 = { kind: 'email' as const, value: 'Zed@example.com', reason: null, source: 'import:dnc.csv', createdAt: iso(0) };
+    const p1 = { kind: 'phone' as const, value: '+442079460018', reason: null, source: 'import:dnc.csv', createdAt: iso(0) };
+    const d1 = { kind: 'domain' as const, value: 'competitor.example', reason: 'competitor', source: 'manual', createdAt: iso(0) };
+    expect(await store.suppressions.count()).toBe(0);
+    await store.suppressions.upsert([e1, e2, p1, d1]);
+    expect(await store.suppressions.count()).toBe(4);
+    const e1b = { ...e1, reason: 'complaint', createdAt: iso(5) };
+    await store.suppressions.upsert([{ ...e1, reason: 'ignored' }, e1b]); // the last one for a pair wins
+    expect(await store.suppressions.count()).toBe(4);
+    expect(await store.suppressions.find([{ kind: 'email', value: 'ann@example.com' }, { kind: 'phone', value: '+442079460018' }, { kind: 'phone', value: '+15550000000' }])).toEqual([e1b, p1]);
+    expect(await store.suppressions.find([])).toEqual([]);
+    // (kind, value) in byte order: 'Z' (0x5a) sorts before 'a' (0x61) whatever the collation.
+    const first = await store.suppressions.page({ limit: 2 });
+    expect(first).toEqual([d1, e2]);
+    expect(await store.suppressions.page({ limit: 2, after: { kind: e2.kind, value: e2.value } })).toEqual([e1b, p1]);
+    expect(await store.suppressions.page({ limit: 10, kind: 'email' })).toEqual([e2, e1b]);
+    expect(await store.suppressions.remove('email', 'Zed@example.com')).toBe(true);
+    expect(await store.suppressions.remove('email', 'Zed@example.com')).toBe(false);
+    await expect(store.suppressions.upsert([{ ...e1, kind: 'fax' as never }])).rejects.toThrow(StoreInputError);
+    await expect(store.suppressions.upsert([{ ...e1, value: ' padded@example.com ' }])).rejects.toThrow(/surrounding spaces/);
+    await expect(store.suppressions.page({ limit: 0 })).rejects.toThrow(StoreInputError);
+    // Nothing of a rejected batch is written.
+    await expect(store.suppressions.upsert([{ ...p1, value: '+15551234567' }, { ...e1, source: '' }])).rejects.toThrow(StoreInputError);
+    expect(await store.suppressions.count()).toBe(3);
+    // Inside a transaction: rolled back with it.
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.suppressions.upsert([{ ...d1, value: 'rolled.back' }]);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await store.suppressions.find([{ kind: 'domain', value: 'rolled.back' }])).toEqual([]);
+  });
+
+  // ------------------------------------------------------------------------------------------
   it('lead events: appended with increasing seq, listed oldest first, append-only in the database', async () => {
     await seedOrg();
     await seedLead(store, 'E1');
@@ -882,9 +925,10 @@ export function storeContract(factory: StoreFactory): void {
       const old = await open(false);
       expect(await old.appliedMigrations()).toEqual([1]);
       const org = storeOrg();
-      const d = { store: old, org, clock: manualClock(), ids: sequentialIds() };
+      // The current code on the old schema: no audit tables yet (0004), so its audit entries are dropped; no SLA timers table (0005) either.
+      const d = { store: withoutConduct(withoutAudit(old)), org, clock: manualClock(), ids: sequentialIds() };
       for (const l of [lead({ id: 'U1' }), lead({ id: 'U2', jurisdiction: 'FR' }), lead({ id: 'U3', score: 99 }), lead({ id: 'U4' })]) await routeLead(d, l);
-      await closeLead({ store: old, clock: manualClock(T0 + 60_000) }, 'U4');
+      await closeLead({ store: withoutAudit(old), clock: manualClock(T0 + 60_000) }, 'U4');
       const before = await everything(old);
       expect(before.leads.map((l) => [l.id, l.status])).toEqual([
         ['U1', 'ASSIGNED'],
@@ -896,7 +940,7 @@ export function storeContract(factory: StoreFactory): void {
 
       const upgraded = await open(true);
       try {
-        expect(await upgraded.appliedMigrations()).toEqual([1, 2]);
+        expect(await upgraded.appliedMigrations()).toEqual(ALL_MIGRATIONS);
         const after = await everything(upgraded);
         expect(after).toEqual({ ...before, leads: before.leads.map((l) => ({ ...l, duplicateOf: null })) });
         // Constraints survive the rebuild: foreign keys to and from leads, the status CHECK, append-only decisions.

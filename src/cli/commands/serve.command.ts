@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { createApiKey } from '../../app/api-keys.ts';
 import { WebhookDispatcher } from '../../app/webhook-dispatcher.ts';
+import { SlaWorker } from '../../app/sla-worker.ts';
 import { composeService } from '../compose-service.ts';
+import { startableAuditSealer } from '../audit-sealer-runner.ts';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -21,6 +23,10 @@ export function registerServeCommand(program: Command): void {
         process.stdout.write(`\nFirst start: created an admin API key (shown once, store it now):\n  ${token}\n\n`);
       }
       const dispatcher = new WebhookDispatcher(ctx);
+      // Audit sealer (docs/audit.md): seals the audit inbox into the signed log every ~200 ms; on PostgreSQL one instance at a time.
+      const auditSealer = startableAuditSealer(ctx, (e) => app.log.error({ err: e }, 'audit sealing failed; entries wait in the inbox'));
+      // SLA timers (R12): every instance runs a worker; each timer fires once (docs/conduct.md).
+      const slaWorker = new SlaWorker(ctx);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -29,6 +35,8 @@ export function registerServeCommand(program: Command): void {
         // close() stops accepting connections and waits for in-flight requests; their transactions commit or roll back whole.
         await app.close();
         await dispatcher.stop();
+        await auditSealer.stop();
+        await slaWorker.stop();
         await store.close();
         process.exit(0);
       };
@@ -36,6 +44,8 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGTERM', () => void stop('SIGTERM'));
       const address = await app.listen({ port: Number(opts.port), host: opts.host });
       dispatcher.start();
+      auditSealer.start();
+      slaWorker.start(Number(process.env.REMIT_SLA_INTERVAL_MS ?? 1_000));
       process.stdout.write(`Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ${ctx.orgs.current.hash.slice(0, 19)}…)\n`);
       // Keep the action pending: the process lives until a signal.
       await new Promise(() => {});

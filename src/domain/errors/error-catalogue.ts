@@ -20,6 +20,12 @@ export const ERROR_CATALOGUE = {
   RATE_LIMITED: { httpStatus: 429, exitCode: 2, message: 'Too many requests; retry later.' },
   UNAVAILABLE: { httpStatus: 503, exitCode: 1, message: 'The service is shutting down or not ready.' },
   INTERNAL: { httpStatus: 500, exitCode: 1, message: 'An unexpected error; it is logged with a correlation id.' },
+  SIGNATURE_INVALID: { httpStatus: 401, exitCode: 2, message: 'The webhook signature is missing, does not match, or its timestamp is too old; nothing was stored.' },
+  TRANSITION_NOT_ALLOWED: { httpStatus: 409, exitCode: 2, message: 'The lead\'s lifecycle does not allow this move; reasonCode and allowedTargets say why (the attempt is recorded).' },
+  COOLING_OFF_BLOCKED: { httpStatus: 422, exitCode: 2, message: 'A cooling-off window from the rule packs holds this step back; earliestAllowedAt says when it becomes allowed (the attempt is recorded).' },
+  OUTREACH_DENIED: { httpStatus: 422, exitCode: 2, message: 'The outreach gate denies this outreach at this moment; every rule that applied is listed, with nextAllowedAt. Nothing was recorded.' },
+  AUDIT_TAMPERED: { httpStatus: 409, exitCode: 7, message: 'The audit log failed verification; the first bad entry is named (seq, problem, detail).' },
+  AUDIT_KEY_UNAVAILABLE: { httpStatus: 503, exitCode: 1, message: 'The audit signing key is missing, malformed or not valid now (REMIT_AUDIT_KEY or the key file); entries wait unsealed.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -3,6 +3,8 @@ import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import { ConditionSchema } from '../conditions/condition.schema.ts';
 import { StrategyStepSchema } from '../strategies/strategy-step.schema.ts';
 import { ScoringModelSchema } from '../intake/scoring-model.schema.ts';
+import { SourcesSchema } from './sources.schema.ts';
+import { SlaSchema } from './sla.schema.ts';
 
 /**
  * The org-and-rules configuration (SPEC I4). One zod schema is the single source for validation,
@@ -269,6 +271,8 @@ export const OrgConfigSchema = z.strictObject({
     })
     .default({ reviewThreshold: 0.8, screenCompanies: true }),
   scoring: ScoringModelSchema.optional().describe('Points model (SPEC R10); without one, every lead is qualified.'),
+  sources: SourcesSchema.default({ forms: [], crm: [] }).describe('Web forms and CRM webhooks (SPEC I2): field mappings and abuse protection (docs/sources.md).'),
+  sla: SlaSchema.optional().describe('SLA windows, working-time counting and escalation (SPEC R7, R12); omitted: the defaults (accept 15 min, first contact 2 h, working time, escalate on the 2nd miss).'),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../app/service-context.ts';
-import { toIso } from '../../domain/shared/zoned-time.ts';
+import { importAccounts } from '../../app/import-accounts.use-case.ts';
+import { principalOf } from '../auth.ts';
 
 const AccountSchema = z.strictObject({
   id: z.string().min(1).max(128),
@@ -21,12 +22,7 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: ServiceContext)
       bodyLimit: 16 * 1024 * 1024,
       schema: { tags: ['accounts'], summary: 'Import accounts and their owners (insert or replace by id)', body: z.strictObject({ accounts: z.array(AccountSchema).min(1).max(10_000) }) },
     },
-    async (request) => {
-      const updatedAt = toIso(ctx.clock.now());
-      await ctx.store.accounts.upsert(request.body.accounts.map((a) => ({ ...a, updatedAt })));
-      await ctx.accounts.refresh();
-      return { imported: request.body.accounts.length };
-    },
+    async (request) => importAccounts(ctx, principalOf(request), request.body.accounts),
   );
   r.get('/v1/accounts', { config: { roles: ['ops', 'admin', 'compliance'] }, schema: { tags: ['accounts'], summary: 'All accounts' } }, async () => ({ accounts: await ctx.store.accounts.list() }));
 }

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createApiKey, publicKeyView } from '../../app/api-keys.ts';
+import { createApiKey, publicKeyView, revokeApiKey } from '../../app/api-keys.ts';
 import type { ServiceContext } from '../../app/service-context.ts';
-import { toIso } from '../../domain/shared/zoned-time.ts';
 import { ROLES } from '../../store/store-port.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../reply-error.ts';
@@ -35,7 +34,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): vo
     '/v1/keys/:id',
     { config: { roles: ['admin'] }, schema: { tags: ['keys'], summary: 'Revoke an API key', params: z.object({ id: z.string().max(128) }) } },
     async (request, reply) => {
-      const revoked = await ctx.store.apiKeys.revoke(request.params.id, toIso(ctx.clock.now()));
+      const revoked = await revokeApiKey(ctx, request.params.id, principalOf(request).keyId);
       return revoked ? reply.code(204).send() : sendError(reply, 'NOT_FOUND', `no active key ${request.params.id}`);
     },
   );

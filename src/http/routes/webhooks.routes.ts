@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../app/service-context.ts';
+import { subscribeWebhook } from '../../app/webhook-subscriptions.ts';
+import { principalOf } from '../auth.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { sendError } from '../reply-error.ts';
 
@@ -25,9 +26,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext)
       },
     },
     async (request, reply) => {
-      const secret = request.body.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
-      const record = { id: ctx.ids.next('whk'), url: request.body.url, secret, events: request.body.events, active: true, createdAt: toIso(ctx.clock.now()) };
-      await ctx.store.outbox.upsertSubscription(record);
+      const { record, secret } = await subscribeWebhook(ctx, principalOf(request), request.body);
       return reply.code(201).send({ subscription: { ...record, secret: undefined }, secret });
     },
   );

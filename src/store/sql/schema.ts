@@ -16,6 +16,13 @@ export interface OrgVersionsTable {
   created_by: string;
 }
 
+export interface OrgActivationsTable {
+  seq: Generated<number>;
+  hash: string;
+  activated_at: string;
+  activated_by: string;
+}
+
 export interface LeadsTable {
   id: string;
   status: string;
@@ -170,9 +177,21 @@ export interface DeliveriesTable {
   delivered_at: string | null;
 }
 
+// --- 0003-suppressions ----------------------------------------------------------------------
+
+/** Do-not-contact entries, keyed by (kind, value). */
+export interface SuppressionsTable {
+  kind: string;
+  value: string;
+  reason: string | null;
+  source: string;
+  created_at: string;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
+  org_activations: OrgActivationsTable;
   leads: LeadsTable;
   decisions: DecisionsTable;
   routing_pools: RoutingPoolsTable;
@@ -189,4 +208,5 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   outbox_events: OutboxEventsTable;
   deliveries: DeliveriesTable;
+  suppressions: SuppressionsTable;
 }

@@ -45,6 +45,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
       pragma(raw, 'PRAGMA synchronous = NORMAL');
     }
     pragma(raw, 'PRAGMA foreign_keys = ON');
+    // C8 erasure: overwritten and deleted content is zeroed on disk, not left in free pages.
+    pragma(raw, 'PRAGMA secure_delete = ON');
   } catch (e) {
     raw.close();
     throw e;

@@ -1,0 +1,10 @@
+import type { Store, UnitOfWork } from '../../src/store/store-port.ts';
+
+/**
+ * A store whose SLA timer repository accepts and forgets: for running the current routing code on a
+ * database migrated before 0005 (upgrade tests). Production code has no such switch.
+ */
+export function withoutConduct(store: Store): Store {
+  const mute = (uow: UnitOfWork): UnitOfWork => ({ ...uow, slaTimers: { ...uow.slaTimers, schedule: async () => {}, cancelPending: async () => 0 } });
+  return { ...mute(store), capabilities: store.capabilities, transaction: (fn) => store.transaction((tx) => fn(mute(tx))), appliedMigrations: () => store.appliedMigrations(), close: () => store.close() };
+}
