@@ -105,10 +105,13 @@ export async function ingestLead(ctx: ServiceContext, principal: Principal, raw:
         const lead = enrich(n, leadId, score, account, screening);
         await tx.leads.claim({ id: leadId, orgHash: org.hash, leadJson: canonicalJson(lead), receivedAt: toIso(receivedAtMs) });
         const salt = randomBytes(32).toString('hex');
+        // Hit evidence derived from the person (their name tokens, date-of-birth comparisons) is personal
+        // data: it lives with the contact, erasable; the history keeps only the list side of each hit.
+        const screeningRecord = screeningAuditPayload(screening as unknown as { hits: readonly object[] } & Record<string, unknown>);
         await tx.personalData.put({
           leadId,
           salt,
-          contactJson: JSON.stringify({ ...n.contact, address: n.address, company: n.company ?? null }),
+          contactJson: JSON.stringify({ ...n.contact, address: n.address, company: n.company ?? null, screeningEvidence: screeningRecord.subjectEvidence }),
           rawJson: JSON.stringify(n.raw),
           consentJson: n.consent ? JSON.stringify(n.consent) : null,
           createdAt: at,
@@ -121,7 +124,7 @@ export async function ingestLead(ctx: ServiceContext, principal: Principal, raw:
           at,
           payloadJson: JSON.stringify({ source: lead.source ?? null, product: lead.product, jurisdiction: lead.jurisdiction, warnings: n.warnings, score, account: account ? { ...accountView, matchedOn: account.matchedOn, alternatives: account.alternatives } : null, dedupeKeyKinds: keys.map((k) => k.split(':')[0]) }),
         });
-        await tx.events.append({ leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening) });
+        await tx.events.append({ leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screeningRecord.screening) });
         await auditIntake(tx, { leadId, actor: principal.keyId, at, salt, n, lead, score, keys, accountView, account, screening });
         const scoreView = score ? { score: score.score, grade: score.grade, qualified: score.qualified, qualifyAt: score.qualifyAt } : null;
         let response: IngestResponse;

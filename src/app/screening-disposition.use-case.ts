@@ -134,8 +134,10 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
           const locked = await tx.leads.lock(record.id);
           if (!locked || locked.status !== record.status) return;
           const at = toIso(ctx.clock.now());
-          await tx.events.append({ leadId: record.id, kind: 'screening.rescreen', actor: principal.keyId, at, payloadJson: JSON.stringify(result) });
           const audited = screeningAuditPayload(result as unknown as { hits: readonly object[] } & Record<string, unknown>);
+          // As at intake: the history keeps the list side; the person-derived evidence goes with the erasable contact.
+          await tx.events.append({ leadId: record.id, kind: 'screening.rescreen', actor: principal.keyId, at, payloadJson: JSON.stringify(audited.screening) });
+          await tx.personalData.put({ ...personal, contactJson: JSON.stringify({ ...JSON.parse(personal.contactJson), screeningEvidence: audited.subjectEvidence }) });
           await appendAudit(tx, { kind: 'screening', subject: record.id, actor: principal.keyId, at, ...withCommitments({ action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence }, ['subjectEvidence'], personal.salt) });
           const updated: Lead = { ...lead, screening: { status: result.status, tags: [...result.tags], listVersions: [...result.listVersions] } };
           await redecide(tx, ctx, locked, updated, principal.keyId, at);

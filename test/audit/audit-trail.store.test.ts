@@ -305,6 +305,20 @@ describe.each(dialects)('audit trail in the service: $factory.name', ({ factory,
     expect((await remit('audit', 'replay', decisionId, '--db', s.cliUrl)).code).toBe(0); // the decision record is retained and replays
     for (const needle of [email, `${name[0]} ${name[1]}`, name[1]!, name[1]!.toLowerCase()]) expect(await findEverywhere(s, needle), needle).toEqual([]);
   });
+
+  it('erasure also removes what screening derived from the person (a near-miss of a blocklist entry)', { timeout: 60_000 }, async () => {
+    s = await startAuditService(factory);
+    // "Hallorann" is the prospect's own spelling; the blocklist entry is "Viktor Halloran" (public list data, which may stay).
+    const lead = (await post('/v1/leads', ukLead({ person: { firstName: 'Viktor', lastName: 'Hallorann', email: 'vh2@example.ie', dateOfBirth: '1971-03-14' }, address: { country: 'IE' } }), s.tokens.integration)).json();
+    expect(lead.status, JSON.stringify(lead.decision?.reasons)).toBe('HELD');
+    await s.seal();
+    expect(await findEverywhere(s, 'Hallorann')).not.toEqual([]);
+    const erased = await post(`/v1/leads/${lead.leadId}/erase`, { reason: 'GDPR Art. 17 request, ticket 4712' }, s.tokens.compliance);
+    expect(erased.statusCode, erased.body).toBe(200);
+    await s.seal();
+    for (const needle of ['Hallorann', 'hallorann', 'vh2@example.ie']) expect(await findEverywhere(s, needle), needle).toEqual([]);
+    expect((await remit('audit', 'verify', '--db', s.cliUrl)).code).toBe(0);
+  });
 });
 
 /** Where a string occurs: SQLite — the raw bytes of the database file (after a WAL checkpoint); PostgreSQL — every text column of every table. */

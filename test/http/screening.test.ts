@@ -34,7 +34,10 @@ describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
     const screening = lead.history.find((e: { kind: string }) => e.kind === 'screening').data;
     expect(screening.status).toBe('potential_match');
     expect(screening.hits[0]).toMatchObject({ listId: 'blocklist', entryId: 'NB-BL-0001', matchedName: expect.any(String) });
-    expect(screening.hits[0].corroboration.some((c: { field: string }) => c.field === 'dob')).toBe(true);
+    // The history keeps the list side only; evidence derived from the person is erasable personal data.
+    expect(screening.hits[0].tokens).toBeUndefined();
+    expect(screening.hits[0].corroboration).toBeUndefined();
+    expect(lead.contact.screeningEvidence[0].corroboration.some((c: { field: string }) => c.field === 'dob')).toBe(true);
     expect(screening.listVersions[0]).toMatch(/^blocklist@[0-9a-f]{12}$/);
     const queue = (await get('/v1/review', s.tokens.compliance)).json();
     expect(queue.items.find((i: { leadId: string }) => i.leadId === res.leadId)).toMatchObject({ kind: 'HELD', reasonCodes: ['SCREENING_POTENTIAL_MATCH'] });
