@@ -1,14 +1,13 @@
 import type { Decision } from '../domain/decision/decision.ts';
 import { LeadSchema, type Lead } from '../domain/lead/lead.schema.ts';
-import { canonicalJson } from '../domain/shared/canonical-json.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
-import { OPEN_LEAD_STATUSES, type LeadRecord, type UnitOfWork } from '../store/store-port.ts';
+import { OPEN_LEAD_STATUSES, type UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit, screeningAuditPayload, withCommitments } from './audit-trail.ts';
-import { openReviewForDecision } from './review.use-case.ts';
-import { decideAndRecord, withScopeRetry } from './route-lead.use-case.ts';
+import { withScopeRetry } from './route-lead.use-case.ts';
+import { redecide } from './redecide.ts';
 import { screenIntake, type IntakeScreening } from './screen-intake.ts';
 import { emitEvent, type ServiceContext } from './service-context.ts';
 
@@ -26,21 +25,6 @@ async function latestScreening(tx: UnitOfWork, leadId: string): Promise<IntakeSc
   const events = await tx.events.listForLead(leadId);
   const last = events.filter((e) => e.kind === 'screening' || e.kind === 'screening.rescreen').at(-1);
   return last ? (JSON.parse(last.payloadJson) as IntakeScreening) : undefined;
-}
-
-/** Re-decides a lead whose screening changed, in the caller's transaction, and records what follows. */
-async function redecide(tx: UnitOfWork, ctx: ServiceContext, record: LeadRecord, lead: Lead, actor: string, at: string): Promise<Decision> {
-  if (record.status === 'ASSIGNED' && record.repId) {
-    // The assignment stands no more: free the rep's capacity before the new decision.
-    await tx.routingState.lockScope({ pools: [], repIds: [record.repId] });
-    await tx.routingState.releaseOpen(record.repId);
-  }
-  const decision = await decideAndRecord(tx, { org: ctx.orgs.current, clock: ctx.clock, ids: ctx.ids }, lead, ctx.clock.now());
-  await tx.leads.update(lead.id, { status: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, orgHash: ctx.orgs.current.hash, updatedAt: decision.decidedAt, leadJson: canonicalJson(lead) });
-  await tx.events.append({ leadId: lead.id, kind: 'decision', actor, at, payloadJson: JSON.stringify({ decisionId: decision.decisionId, outcome: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, reasons: decision.reasons }) });
-  if (decision.outcome === 'REFUSED' || decision.outcome === 'HELD') await openReviewForDecision(tx, ctx, decision);
-  await emitEvent(tx, ctx, `lead.${decision.outcome.toLowerCase()}`, { leadId: lead.id, decisionId: decision.decisionId, outcome: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, reasons: decision.reasons }, decision.decidedAt);
-  return decision;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { ServiceContext } from './service-context.ts';
+import { assignQueuedLeads } from './assign-queued.use-case.ts';
+import { PeriodicTask } from './periodic-task.ts';
 import { fireSlaTimer, type SlaFireOutcome } from './sla-miss.use-case.ts';
 
 export interface SlaWorkerOptions {
@@ -13,8 +15,8 @@ export interface SlaWorkerOptions {
 }
 
 /**
- * Background worker of `remit serve` (R12): each tick lists due SLA timers and fires each in its own
- * transaction (fireSlaTimer). Timers live in the database, so they survive restarts; with several
+ * Background worker of `remit serve` (R7, R12): each tick lists due SLA timers and fires each in its
+ * own transaction (fireSlaTimer), then gives queued leads a chance at a rep who is free again. Timers live in the database, so they survive restarts; with several
  * instances every one of them runs a worker, and the claim (lead lock, then FOR UPDATE SKIP LOCKED on
  * the PENDING timer) makes each timer fire exactly once.
  */
@@ -23,8 +25,7 @@ export class SlaWorker {
   private readonly batchSize: number;
   readonly name: string;
   private readonly onFired: ((outcome: SlaFireOutcome) => void) | undefined;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private task: PeriodicTask | null = null;
 
   constructor(ctx: ServiceContext, options: SlaWorkerOptions = {}) {
     this.ctx = ctx;
@@ -33,7 +34,10 @@ export class SlaWorker {
     this.onFired = options.onFired;
   }
 
-  /** One pass over the due timers; returns what was handled (timers another instance took are skipped). */
+  /**
+   * One pass: due timers (timers another instance took are skipped), then queued leads that may now
+   * be assigned. Returns the timers handled.
+   */
   async tick(): Promise<SlaFireOutcome[]> {
     const due = await this.ctx.store.slaTimers.due(toIso(this.ctx.clock.now()), this.batchSize);
     const out: SlaFireOutcome[] = [];
@@ -44,25 +48,17 @@ export class SlaWorker {
         this.onFired?.(outcome);
       }
     }
+    await assignQueuedLeads(this.ctx, { limit: this.batchSize, actor: this.name });
     return out;
   }
 
   start(intervalMs = 1_000): void {
-    const loop = () => {
-      this.running = this.tick()
-        .catch(() => [])
-        .finally(() => {
-          this.running = null;
-          if (this.timer !== null) this.timer = setTimeout(loop, intervalMs);
-        });
-    };
-    this.timer = setTimeout(loop, intervalMs);
+    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs });
+    this.task.start();
   }
 
   /** Stops scheduling and waits for the pass in progress. */
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.task?.stop();
   }
 }
