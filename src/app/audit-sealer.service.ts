@@ -4,6 +4,7 @@ import type { Clock } from '../domain/shared/clock.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { Store } from '../store/store-port.ts';
 import type { AuditSigner } from './audit-signing-key.ts';
+import { PeriodicTask } from './periodic-task.ts';
 
 /**
  * The sealer (docs/audit.md "Several instances"): moves committed inbox entries into the
@@ -79,51 +80,29 @@ export interface SealerServiceOptions {
 export class AuditSealerService {
   readonly #deps: SealDeps;
   readonly #opts: SealerServiceOptions;
-  #timer: NodeJS.Timeout | null = null;
-  #running: Promise<void> | null = null;
-  #stopped = true;
+  readonly #task: PeriodicTask;
 
   constructor(deps: SealDeps, opts: SealerServiceOptions = {}) {
     this.#deps = deps;
     this.#opts = opts;
+    this.#task = new PeriodicTask(() => this.#round(), { intervalMs: opts.intervalMs ?? 200, ...(opts.onError ? { onError: opts.onError } : {}) });
   }
 
   start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    this.#schedule(0);
+    this.#task.start(0);
   }
 
-  #schedule(ms: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.#running = this.#round().finally(() => {
-        this.#running = null;
-      });
-    }, ms);
-    this.#timer.unref?.();
-  }
-
-  async #round(): Promise<void> {
+  /** One round; true when the batch was full (more may be waiting). */
+  async #round(): Promise<boolean> {
     const batch = this.#opts.batch ?? DEFAULT_SEAL_BATCH;
-    let again = false;
-    try {
-      const r = await sealPending(this.#deps, { limit: batch });
-      if (r.sealed > 0) this.#opts.onSealed?.(r);
-      again = r.leader && r.sealed >= batch;
-    } catch (e) {
-      this.#opts.onError?.(e);
-    }
-    this.#schedule(again ? 0 : (this.#opts.intervalMs ?? 200));
+    const r = await sealPending(this.#deps, { limit: batch });
+    if (r.sealed > 0) this.#opts.onSealed?.(r);
+    return r.leader && r.sealed >= batch;
   }
 
   /** Stops the loop after the round in progress; then seals what is left once (unless `drain` is false). */
   async stop(opts: { readonly drain?: boolean } = {}): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    if (this.#running) await this.#running;
+    await this.#task.stop();
     if (opts.drain ?? true) {
       try {
         await sealAll(this.#deps, { limit: this.#opts.batch ?? DEFAULT_SEAL_BATCH });

@@ -2,6 +2,7 @@ import { toIso } from '../domain/shared/zoned-time.ts';
 import type { DeliveryRecord } from '../store/store-port.ts';
 import type { ServiceContext } from './service-context.ts';
 import { signWebhook } from './webhook-signature.ts';
+import { PeriodicTask } from './periodic-task.ts';
 
 export interface DispatcherOptions {
   /** Deliveries claimed per tick. */
@@ -28,8 +29,7 @@ export const backoffMs = (attempt: number, base: number, max: number) => Math.mi
 export class WebhookDispatcher {
   private readonly ctx: ServiceContext;
   private readonly o: Required<Omit<DispatcherOptions, 'fetch'>> & { fetch: typeof fetch };
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private task: PeriodicTask | null = null;
 
   constructor(ctx: ServiceContext, options: DispatcherOptions = {}) {
     this.ctx = ctx;
@@ -92,21 +92,12 @@ export class WebhookDispatcher {
   }
 
   start(intervalMs = 1_000): void {
-    const loop = () => {
-      this.running = this.tick()
-        .catch(() => 0)
-        .finally(() => {
-          this.running = null;
-          if (this.timer !== null) this.timer = setTimeout(loop, intervalMs);
-        });
-    };
-    this.timer = setTimeout(loop, intervalMs);
+    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs });
+    this.task.start();
   }
 
   /** Stops scheduling and waits for the pass in progress. */
   async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.task?.stop();
   }
 }
