@@ -1,7 +1,7 @@
 import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { Clock } from '../domain/shared/clock.ts';
-import type { Store } from '../store/store-port.ts';
+import { holdsRepCapacity, type Store } from '../store/store-port.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit } from './audit-trail.ts';
 
@@ -56,7 +56,7 @@ export async function eraseLead(deps: { readonly store: Store; readonly clock: C
     for (const m of present) delete doc[m];
     if (present.length > 0) removed.push(`lead record: ${present.join(', ')}`);
     // An assignment ends with the erasure: free the rep's capacity, as closing the lead would.
-    if (lead.status === 'ASSIGNED' && lead.repId) {
+    if (holdsRepCapacity(lead.status) && lead.repId) {
       await tx.routingState.lockScope({ pools: [], repIds: [lead.repId] });
       await tx.routingState.releaseOpen(lead.repId);
     }

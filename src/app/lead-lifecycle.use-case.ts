@@ -3,7 +3,7 @@ import { isLeadState, type LeadState } from '../domain/lifecycle/lead-state.ts';
 import { transition, type LifecycleEvent } from '../domain/lifecycle/transition.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
-import type { LeadStatus, UnitOfWork } from '../store/store-port.ts';
+import { holdsRepCapacity, type LeadStatus, type UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { appendAudit } from './audit-trail.ts';
 import { conductFailure, type ConductFailure } from './conduct-failure.ts';
@@ -17,7 +17,6 @@ export const LIFECYCLE_TARGETS = ['ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSA
 export type LifecycleTarget = (typeof LIFECYCLE_TARGETS)[number];
 
 /** Statuses in which the lead counts against its rep's open capacity. */
-const WORKED: readonly LeadStatus[] = ['ASSIGNED', 'ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL'];
 /** Leaving the rep's pipeline frees the rep's open capacity. */
 const CLOSING: readonly LeadState[] = ['WON', 'LOST', 'NURTURE'];
 /** Facts the lifecycle records itself when a step is taken (so later cooling-off windows can count from them). */
@@ -74,7 +73,7 @@ export async function transitionLead(ctx: ServiceContext, principal: Principal, 
     const to = result.next;
     if (!isLeadState(from)) throw new Error(`lead ${leadId}: status ${from} passed the lifecycle check`);
     let capacityReleased = false;
-    if (CLOSING.includes(to) && WORKED.includes(from) && view.record.repId) {
+    if (CLOSING.includes(to) && holdsRepCapacity(from) && view.record.repId) {
       await tx.routingState.lockScope({ pools: [], repIds: [view.record.repId] });
       await tx.routingState.releaseOpen(view.record.repId);
       capacityReleased = true;

@@ -1,7 +1,7 @@
 import type { Decision } from '../domain/decision/decision.ts';
 import type { Lead } from '../domain/lead/lead.schema.ts';
 import { canonicalJson } from '../domain/shared/canonical-json.ts';
-import type { LeadRecord, UnitOfWork } from '../store/store-port.ts';
+import { holdsRepCapacity, type LeadRecord, type UnitOfWork } from '../store/store-port.ts';
 import { openReviewForDecision } from './review.use-case.ts';
 import { decideAndRecord } from './route-lead.use-case.ts';
 import { emitEvent, type ServiceContext } from './service-context.ts';
@@ -14,7 +14,7 @@ import { emitEvent, type ServiceContext } from './service-context.ts';
  * team has someone free again.
  */
 export async function redecide(tx: UnitOfWork, ctx: ServiceContext, record: LeadRecord, lead: Lead, actor: string, at: string): Promise<Decision> {
-  if (record.status === 'ASSIGNED' && record.repId) {
+  if (holdsRepCapacity(record.status) && record.repId) {
     // The assignment stands no more: free the rep's capacity before the new decision.
     await tx.routingState.lockScope({ pools: [], repIds: [record.repId] });
     await tx.routingState.releaseOpen(record.repId);

@@ -3,7 +3,7 @@ import type { Decision } from '../domain/decision/decision.ts';
 import { LeadSchema } from '../domain/lead/lead.schema.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso, zonedParts } from '../domain/shared/zoned-time.ts';
-import type { ReviewRecord, UnitOfWork } from '../store/store-port.ts';
+import { holdsRepCapacity, type ReviewRecord, type UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit } from './audit-trail.ts';
@@ -70,8 +70,10 @@ export async function approveReview(ctx: ServiceContext, principal: Principal, r
     if (!org.teamsById.has(input.teamId) || !rep || rep.teamId !== input.teamId) {
       return failure('ARGUMENT_INVALID', `rep ${input.repId} is not in team ${input.teamId} of the current org`, [{ path: 'body.repId', message: 'unknown team/rep pair' }]);
     }
-    const previousRep = leadRecord.status === 'ASSIGNED' ? leadRecord.repId : null;
-    const state = await tx.routingState.lockScope({ pools: [], repIds: [...new Set([input.repId, ...(previousRep ? [previousRep] : [])])].sort() });
+    const previousRep = holdsRepCapacity(leadRecord.status) ? leadRecord.repId : null;
+    // The re-check evaluates the whole team (every rep's load), so every rep it reads is locked.
+    const teamReps = org.teamsById.get(input.teamId)!.reps.map((r) => r.id);
+    const state = await tx.routingState.lockScope({ pools: [], repIds: [...new Set([...teamReps, input.repId, ...(previousRep ? [previousRep] : [])])].sort() });
     const now = ctx.clock.now();
     const at = toIso(now);
     const lead = LeadSchema.parse(JSON.parse(leadRecord.leadJson));

@@ -5,7 +5,7 @@ import type { CompiledOrg } from '../domain/org/compiled-org.ts';
 import { canonicalJson } from '../domain/shared/canonical-json.ts';
 import type { Clock, IdSource } from '../domain/shared/clock.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
-import type { RoutingScope, Store, UnitOfWork } from '../store/store-port.ts';
+import { holdsRepCapacity, type RoutingScope, type Store, type UnitOfWork } from '../store/store-port.ts';
 import { appendAudit } from './audit-trail.ts';
 import { decisionAuditPayload, recordingView } from './decision-audit.ts';
 import { orgPublishedAudit } from './org-audit.ts';
@@ -142,13 +142,13 @@ export interface CloseLeadResult {
 /**
  * Closes an assigned lead (won, lost, handed over …) so its rep's open-leads capacity frees up.
  * Locks the lead, then the rep (the same order routeLead uses), so it cannot race an assignment.
- * Closing a lead that is not ASSIGNED changes nothing.
+ * Closing a lead that does not hold a rep's capacity changes nothing.
  */
 export async function closeLead(deps: { readonly store: Store; readonly clock: Clock }, leadId: string): Promise<CloseLeadResult> {
   return deps.store.transaction(async (tx) => {
     const lead = await tx.leads.lock(leadId);
     if (!lead) return { closed: false, status: null, repId: null };
-    if (lead.status !== 'ASSIGNED' || lead.repId === null) return { closed: false, status: lead.status, repId: lead.repId };
+    if (!holdsRepCapacity(lead.status) || lead.repId === null) return { closed: false, status: lead.status, repId: lead.repId };
     await tx.routingState.lockScope({ pools: [], repIds: [lead.repId] });
     await tx.leads.update(leadId, { status: 'CLOSED', teamId: lead.teamId, repId: lead.repId, orgHash: lead.orgHash, updatedAt: toIso(deps.clock.now()) });
     await tx.routingState.releaseOpen(lead.repId);

@@ -105,6 +105,9 @@ export const LEAD_STATUSES: readonly LeadStatus[] = [
   'LOST',
   'ERASED',
 ];
+/** Statuses in which a lead occupies its rep's open-lead capacity (assigned and being worked). */
+export const HOLDS_REP_CAPACITY: readonly LeadStatus[] = ['ASSIGNED', 'ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL'];
+export const holdsRepCapacity = (status: LeadStatus): boolean => HOLDS_REP_CAPACITY.includes(status);
 /** Statuses in which a lead counts as open for dedupe. */
 export const OPEN_LEAD_STATUSES: readonly LeadStatus[] = ['ASSIGNED', 'QUEUED', 'REFUSED', 'HELD', 'NURTURE', 'ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL'];
 
