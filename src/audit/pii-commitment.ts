@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { canonicalText } from './canonical-text.ts';
 import type { Commitments, JsonValue } from './audit-entry.ts';
 
@@ -21,9 +21,18 @@ export const MIN_SALT_BYTES = 16;
 
 export type SubjectSalt = Uint8Array;
 
+// Importing raw key bytes is the costly part of an HMAC; one salt commits several fields in a row.
+const importedKeys = new WeakMap<SubjectSalt, KeyObject>();
+
+function keyOf(salt: SubjectSalt): KeyObject {
+  let key = importedKeys.get(salt);
+  if (!key) importedKeys.set(salt, (key = createSecretKey(salt)));
+  return key;
+}
+
 function commit(field: string, value: JsonValue, salt: SubjectSalt): string {
   if (salt.length < MIN_SALT_BYTES) throw new RangeError(`subject salt must be at least ${MIN_SALT_BYTES} bytes`);
-  return COMMITMENT_PREFIX + createHmac('sha256', salt).update(canonicalText([field, value]), 'utf8').digest('hex');
+  return COMMITMENT_PREFIX + createHmac('sha256', keyOf(salt)).update(canonicalText([field, value]), 'utf8').digest('hex');
 }
 
 /** Commitments for each field (undefined values are skipped). Field names may be dot paths. */
