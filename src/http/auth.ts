@@ -49,7 +49,7 @@ export function authHook(store: Store, sessions?: SessionStore) {
     if (token !== undefined || !sessions) {
       principal = await authenticate(store, token);
     } else {
-      principal = await sessions.resolve(store, cookieValue(request.headers.cookie, SESSION_COOKIE));
+      principal = await sessions.resolve(cookieValue(request.headers.cookie, SESSION_COOKIE));
       if (principal && !SAFE_METHODS.has(request.method) && crossOrigin(request)) return sendError(reply, 'FORBIDDEN', 'cross-origin request with a session cookie');
     }
     if (!principal) return sendError(reply, 'UNAUTHENTICATED');

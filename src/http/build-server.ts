@@ -25,7 +25,7 @@ export interface ServerOptions {
   readonly routes?: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[];
   /** The built web console (issue 7) served at `/`; default web/dist when it exists; null = none. */
   readonly webRoot?: string | null;
-  /** Console sessions (cookie sign-in); default: a new in-memory store. */
+  /** Console sessions (cookie sign-in); default: kept in the service's store. */
   readonly sessions?: SessionStore;
 }
 
@@ -83,7 +83,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  const sessions = opts.sessions ?? new SessionStore();
+  const sessions = opts.sessions ?? new SessionStore({ store: opts.ctx.store, now: opts.ctx.clock.now });
   app.decorate('sessions', sessions);
   // Every instance routes with the org version in force in the store (published through any of them).
   app.addHook('onRequest', async (request) => {

@@ -6,71 +6,58 @@ import type { Store } from '../store/store-port.ts';
  * Console sessions (issue 7): `POST /v1/session { apiKey }` exchanges a valid API key for an
  * HttpOnly, SameSite=Strict cookie bound to that key (and so to its role and rep).
  *
- * Design: sessions live in this process's memory, keyed by a random 256-bit id (the cookie value).
- * The API key itself is never kept — only its SHA-256, the same hash the store holds — and every
- * request re-resolves the key through the store, so revoking the key ends its sessions at once.
- * Expiry: absolute, REMIT_SESSION_TTL_MINUTES (default 480 = 8 h). Restarting the server signs
- * everyone out; with several instances behind a load balancer, use sticky sessions or Bearer keys.
+ * Design: sessions live in the store, so every instance behind a load balancer knows them and a
+ * restart signs nobody out. The cookie value is a random 256-bit id; only its SHA-256 is stored, and
+ * of the API key only its SHA-256 (the hash the key table holds). Every request re-resolves the key,
+ * so revoking the key ends its sessions at once. Expiry: absolute, REMIT_SESSION_TTL_MINUTES
+ * (default 480 = 8 h); expired rows are deleted when new sessions are opened.
  */
 
 export const SESSION_COOKIE = 'remit_session';
 
-interface SessionEntry {
-  readonly secretHash: string;
-  readonly expiresAt: number;
-}
-
-const MAX_SESSIONS = 10_000;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export class SessionStore {
-  private readonly sessions = new Map<string, SessionEntry>();
   readonly ttlMs: number;
+  private readonly store: Store;
   private readonly now: () => number;
 
-  constructor(opts: { ttlMs?: number; now?: () => number } = {}) {
+  constructor(opts: { store: Store; ttlMs?: number; now?: () => number }) {
     const fromEnv = Number(process.env.REMIT_SESSION_TTL_MINUTES);
+    this.store = opts.store;
     this.ttlMs = opts.ttlMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv * 60_000 : 8 * 3_600_000);
     this.now = opts.now ?? Date.now;
   }
 
   /** Starts a session for a key (already authenticated by the caller); returns the cookie value. */
-  create(apiKey: string): { id: string; expiresAt: number } {
-    this.sweep();
-    if (this.sessions.size >= MAX_SESSIONS) {
-      // Oldest first (Map keeps insertion order): a flood of sign-ins cannot grow memory without bound.
-      const oldest = this.sessions.keys().next().value;
-      if (oldest !== undefined) this.sessions.delete(oldest);
-    }
+  async create(apiKey: string): Promise<{ id: string; expiresAt: number }> {
+    const now = this.now();
+    await this.store.sessions.deleteExpired(new Date(now).toISOString());
     const id = randomBytes(32).toString('base64url');
-    const expiresAt = this.now() + this.ttlMs;
-    this.sessions.set(id, { secretHash: createHash('sha256').update(apiKey).digest('hex'), expiresAt });
+    const expiresAt = now + this.ttlMs;
+    await this.store.sessions.create({ idHash: sha256(id), secretHash: sha256(apiKey), createdAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString() });
     return { id, expiresAt };
   }
 
   /** The principal behind a session id, or null (unknown, expired, or the key was revoked). */
-  async resolve(store: Store, id: string | undefined): Promise<Principal | null> {
+  async resolve(id: string | undefined): Promise<Principal | null> {
     if (!id || id.length > 100) return null;
-    const entry = this.sessions.get(id);
+    const entry = await this.store.sessions.get(sha256(id));
     if (!entry) return null;
-    if (entry.expiresAt <= this.now()) {
-      this.sessions.delete(id);
+    if (Date.parse(entry.expiresAt) <= this.now()) {
+      await this.store.sessions.delete(entry.idHash);
       return null;
     }
-    const record = await store.apiKeys.findBySecretHash(entry.secretHash);
+    const record = await this.store.apiKeys.findBySecretHash(entry.secretHash);
     if (!record || record.revokedAt !== null) {
-      this.sessions.delete(id);
+      await this.store.sessions.delete(entry.idHash);
       return null;
     }
     return { keyId: record.id, name: record.name, role: record.role, repId: record.repId };
   }
 
-  destroy(id: string | undefined): void {
-    if (id) this.sessions.delete(id);
-  }
-
-  private sweep(): void {
-    const now = this.now();
-    for (const [id, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(id);
+  async destroy(id: string | undefined): Promise<void> {
+    if (id && id.length <= 100) await this.store.sessions.delete(sha256(id));
   }
 }
 

@@ -462,6 +462,27 @@ export interface SuppressionRepository {
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Console sessions (issue 7): shared by every instance, so the console works behind a load balancer.
+
+export interface SessionRecord {
+  /** SHA-256 (hex) of the cookie value: the cookie itself is never stored. */
+  readonly idHash: string;
+  /** SHA-256 (hex) of the API key the session was opened with; the key is re-resolved on every request. */
+  readonly secretHash: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+export interface SessionRepository {
+  create(record: SessionRecord): Promise<void>;
+  get(idHash: string): Promise<SessionRecord | undefined>;
+  /** Returns false when there was no such session. */
+  delete(idHash: string): Promise<boolean>;
+  /** Deletes sessions that expired at or before `now`; returns how many. */
+  deleteExpired(now: string): Promise<number>;
+}
+
 /** The repositories, bound to one transaction (or, on Store itself, to auto-committed statements). */
 export interface UnitOfWork {
   readonly orgVersions: OrgVersionRepository;
@@ -477,6 +498,7 @@ export interface UnitOfWork {
   readonly apiKeys: ApiKeyRepository;
   readonly outbox: OutboxRepository;
   readonly suppressions: SuppressionRepository;
+  readonly sessions: SessionRepository;
   /** Tamper-evident audit trail (audit-port.ts): append in the business transaction; sealed by the sealer. */
   readonly audit: AuditRepository;
   /** Outreach log, opt-outs, consent changes, registry scrubs, promotions (conduct-port.ts). */

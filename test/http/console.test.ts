@@ -225,13 +225,32 @@ describe('session sign-in (cookie)', () => {
     expect((await withCookie(cookie, 'GET', '/v1/session')).statusCode).toBe(401);
   });
 
+  it('sessions are shared by every instance on the store (a load balancer may send each request elsewhere)', async () => {
+    const { buildServer } = await import('../../src/http/build-server.ts');
+    const { SERVICE_ROUTES } = await import('../../src/http/service-routes.ts');
+    const other = await buildServer({ ctx: s.ctx, routes: SERVICE_ROUTES });
+    try {
+      const cookie = cookieOf(await signIn(s.tokens.compliance));
+      const elsewhere = await other.inject({ method: 'GET', url: '/v1/session', headers: { cookie } });
+      expect(elsewhere.statusCode).toBe(200);
+      expect(elsewhere.json()).toMatchObject({ role: 'compliance' });
+      // Signing out on one instance ends the session on all of them.
+      await other.inject({ method: 'DELETE', url: '/v1/session', headers: { cookie } });
+      expect((await withCookie(cookie, 'GET', '/v1/session')).statusCode).toBe(401);
+      // The cookie value itself is never stored, only its hash.
+      expect(JSON.stringify(await s.store.sessions.get(cookie.split('=')[1]!))).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a session expires after its time to live', async () => {
     const { SessionStore } = await import('../../src/http/session-store.ts');
     let now = 0;
-    const sessions = new SessionStore({ ttlMs: 1000, now: () => now });
-    const { id } = sessions.create(s.tokens.ops);
-    expect(await sessions.resolve(s.store, id)).toMatchObject({ role: 'ops' });
+    const sessions = new SessionStore({ store: s.store, ttlMs: 1000, now: () => now });
+    const { id } = await sessions.create(s.tokens.ops);
+    expect(await sessions.resolve(id)).toMatchObject({ role: 'ops' });
     now = 1000;
-    expect(await sessions.resolve(s.store, id)).toBeNull();
+    expect(await sessions.resolve(id)).toBeNull();
   });
 });

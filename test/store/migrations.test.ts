@@ -33,6 +33,7 @@ describe('migration runner', () => {
       'audit_log',
       'audit_sealer_state',
       'consent_changes',
+      'console_sessions',
       'decisions',
       'dedupe_keys',
       'dedupe_locks',

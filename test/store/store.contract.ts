@@ -668,6 +668,24 @@ export function storeContract(factory: StoreFactory): void {
   });
 
   // ------------------------------------------------------------------------------------------
+  it('console sessions: create, get, delete, delete expired; hashes only', async () => {
+    const h = (c: string) => c.repeat(64);
+    const s1 = { idHash: h('a'), secretHash: h('b'), createdAt: iso(0), expiresAt: iso(60) };
+    const s2 = { idHash: h('c'), secretHash: h('b'), createdAt: iso(0), expiresAt: iso(5) };
+    await store.sessions.create(s1);
+    await store.sessions.create(s2);
+    expect(await store.sessions.get(h('a'))).toEqual(s1);
+    expect(await store.sessions.get(h('d'))).toBeUndefined();
+    expect(await store.sessions.deleteExpired(iso(5))).toBe(1);
+    expect(await store.sessions.get(h('c'))).toBeUndefined();
+    expect(await store.sessions.delete(h('a'))).toBe(true);
+    expect(await store.sessions.delete(h('a'))).toBe(false);
+    await expect(store.sessions.create({ ...s1, idHash: 'not-a-hash' })).rejects.toThrow(StoreInputError);
+    await expect(store.sessions.create(s2)).resolves.toBeUndefined();
+    await expect(store.sessions.create(s2)).rejects.toThrow(); // one row per id
+  });
+
+  // ------------------------------------------------------------------------------------------
   it('suppressions: upsert by (kind, value), find, page in byte order, remove, count', async () => {
     const e1 = { kind: 'email' as const, value: 'ann@example.com', reason: 'asked to stop', source: 'import:dnc.csv', createdAt: iso(0) };
     const e2 = { kind: 'email' as const, value: 'Zed@example.com', reason: null, source: 'import:dnc.csv', createdAt: iso(0) };

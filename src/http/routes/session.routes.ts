@@ -34,8 +34,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServiceContext)
       const principal = await authenticate(ctx.store, request.body.apiKey.trim());
       if (!principal) return sendError(reply, 'UNAUTHENTICATED', 'that API key is unknown or revoked');
       if (!(CONSOLE_ROLES as readonly string[]).includes(principal.role)) return sendError(reply, 'FORBIDDEN', `role ${principal.role} may not sign in to the console`);
-      app.sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
-      const session = app.sessions.create(request.body.apiKey.trim());
+      await app.sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
+      const session = await app.sessions.create(request.body.apiKey.trim());
       reply.header('set-cookie', sessionCookie(session.id, Math.floor(app.sessions.ttlMs / 1000), secure(request)));
       reply.header('cache-control', 'no-store');
       return reply.code(201).send({ role: principal.role, repId: principal.repId, keyId: principal.keyId, name: principal.name, expiresAt: new Date(session.expiresAt).toISOString() });
@@ -53,8 +53,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServiceContext)
   r.delete(
     '/v1/session',
     { schema: { tags: ['session'], summary: 'Sign out: ends the session and clears the cookie (answers 200 even without a session)', security: [] } },
-    (request, reply) => {
-      app.sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
+    async (request, reply) => {
+      await app.sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
       reply.header('set-cookie', sessionCookie('', 0, secure(request)));
       return { signedOut: true };
     },

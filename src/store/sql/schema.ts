@@ -209,4 +209,12 @@ export interface Database {
   outbox_events: OutboxEventsTable;
   deliveries: DeliveriesTable;
   suppressions: SuppressionsTable;
+  console_sessions: ConsoleSessionsTable;
+}
+
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string;
 }

@@ -13,6 +13,7 @@ import {
   type SuppressionKind,
   type SuppressionRecord,
   type SuppressionRepository,
+  type SessionRepository,
   type AccountRecord,
   type AccountRepository,
   type ApiKeyRecord,
@@ -115,6 +116,7 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     apiKeys: apiKeyRepository(db),
     outbox: outboxRepository(db, caps),
     suppressions: suppressionRepository(db, caps),
+    sessions: sessionRepository(db),
     audit: auditRepository(db as unknown as Kysely<unknown>, caps),
     conduct: conductRepository(db as unknown as Kysely<unknown>),
     slaTimers: slaTimerRepository(db as unknown as Kysely<unknown>, caps),
@@ -1126,6 +1128,32 @@ const toSuppression = (r: Selectable<SuppressionsTable>): SuppressionRecord => (
 
 function requireSuppressionKind(kind: unknown): void {
   if (!SUPPRESSION_KINDS.includes(kind as SuppressionKind)) throw new StoreInputError(`unknown suppression kind ${JSON.stringify(kind)} (expected ${SUPPRESSION_KINDS.join(', ')})`);
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function sessionRepository(db: Kysely<Database>): SessionRepository {
+  return {
+    async create(r) {
+      if (!HEX64.test(r.idHash) || !HEX64.test(r.secretHash)) throw new StoreInputError('session hashes must be 64 lower-case hex characters');
+      requireInstant(r.createdAt, 'session createdAt');
+      requireInstant(r.expiresAt, 'session expiresAt');
+      await db.insertInto('console_sessions').values({ id_hash: r.idHash, secret_hash: r.secretHash, created_at: r.createdAt, expires_at: r.expiresAt }).execute();
+    },
+    async get(idHash) {
+      const row = await db.selectFrom('console_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+      return row ? { idHash: row.id_hash, secretHash: row.secret_hash, createdAt: row.created_at, expiresAt: row.expires_at } : undefined;
+    },
+    async delete(idHash) {
+      const r = await db.deleteFrom('console_sessions').where('id_hash', '=', idHash).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    async deleteExpired(now) {
+      requireInstant(now, 'now');
+      const r = await db.deleteFrom('console_sessions').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+  };
 }
 
 function suppressionRepository(db: Kysely<Database>, caps: StoreCapabilities): SuppressionRepository {
