@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoreDialect } from '../store-port.ts';
+import { appendOnly } from './append-only.ts';
 import type { Migration } from './migration.ts';
 
 // Literal copies, not imports: a released migration must not change when the port grows.
@@ -13,18 +14,6 @@ async function exec(db: Kysely<unknown>, text: string): Promise<void> {
   await sql.raw(text).execute(db);
 }
 
-/** Database-enforced append-only tables (same triggers as 0001's decisions and org_versions). */
-async function appendOnly(db: Kysely<unknown>, dialect: StoreDialect, table: string): Promise<void> {
-  if (dialect === 'sqlite') {
-    for (const op of ['UPDATE', 'DELETE']) {
-      await exec(db, `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`);
-    }
-  } else {
-    // remit_append_only() was created by 0001.
-    await exec(db, `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION remit_append_only()`);
-    await exec(db, `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only()`);
-  }
-}
 
 /** The leads table as 0002 defines it (used by the SQLite rebuild). */
 async function createLeads(db: Kysely<unknown>): Promise<void> {

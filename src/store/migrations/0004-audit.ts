@@ -1,23 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { StoreDialect } from '../store-port.ts';
+import { appendOnly } from './append-only.ts';
 import type { Migration } from './migration.ts';
-
-async function exec(db: Kysely<unknown>, text: string): Promise<void> {
-  await sql.raw(text).execute(db);
-}
-
-/** UPDATE and DELETE (and, on PostgreSQL, TRUNCATE) raise: the table is append-only in the database itself. */
-async function appendOnly(db: Kysely<unknown>, dialect: StoreDialect, table: string, ops: readonly ('UPDATE' | 'DELETE')[] = ['UPDATE', 'DELETE']): Promise<void> {
-  if (dialect === 'sqlite') {
-    for (const op of ops) {
-      await exec(db, `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`);
-    }
-  } else {
-    // remit_append_only() was created by 0001.
-    await exec(db, `CREATE TRIGGER ${table}_append_only BEFORE ${ops.join(' OR ')} ON ${table} FOR EACH ROW EXECUTE FUNCTION remit_append_only()`);
-    await exec(db, `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only()`);
-  }
-}
 
 /**
  * The tamper-evident audit trail (SPEC C6–C8, docs/audit.md):
