@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { runEngineBench } from './engine.bench.ts';
 
@@ -38,6 +38,8 @@ for (const [name, run] of Object.entries(parts)) {
 }
 await mkdir('bench/results', { recursive: true });
 const text = `${JSON.stringify(results, null, 2)}\n`;
-await writeFile('bench/results/latest.json', text);
+// A partial run (--only) updates its part of latest.json and keeps the others.
+const previous = only ? await readFile('bench/results/latest.json', 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => ({})) : {};
+await writeFile('bench/results/latest.json', `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
 await writeFile(`bench/results/${results.date as string}.json`.replace(/:/g, '-'), text);
 console.log('\nwritten bench/results/latest.json');
