@@ -125,7 +125,7 @@ export async function ingestLead(ctx: ServiceContext, principal: Principal, raw:
           payloadJson: JSON.stringify({ source: lead.source ?? null, product: lead.product, jurisdiction: lead.jurisdiction, warnings: n.warnings, score, account: account ? { ...accountView, matchedOn: account.matchedOn, alternatives: account.alternatives } : null, dedupeKeyKinds: keys.map((k) => k.split(':')[0]) }),
         });
         await tx.events.append({ leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screeningRecord.screening) });
-        await auditIntake(tx, { leadId, actor: principal.keyId, at, salt, n, lead, score, keys, accountView, account, screening });
+        await auditIntake(tx, { leadId, actor: principal.keyId, at, salt, n, lead, score, keys, accountView, account, screening: screeningRecord });
         const scoreView = score ? { score: score.score, grade: score.grade, qualified: score.qualified, qualifyAt: score.qualifyAt } : null;
         let response: IngestResponse;
         if (original) {
@@ -165,7 +165,7 @@ export async function ingestLead(ctx: ServiceContext, principal: Principal, raw:
 /** Intake, account-match and screening entries of the audit trail; personal fields only as commitments (SPEC C6, C8). */
 async function auditIntake(
   tx: UnitOfWork,
-  i: { leadId: string; actor: string; at: string; salt: string; n: NormalisedIntake; lead: Lead; score: LeadScore | null; keys: readonly string[]; accountView: unknown; account: AccountMatch | null; screening: IntakeScreening },
+  i: { leadId: string; actor: string; at: string; salt: string; n: NormalisedIntake; lead: Lead; score: LeadScore | null; keys: readonly string[]; accountView: unknown; account: AccountMatch | null; screening: ReturnType<typeof screeningAuditPayload> },
 ): Promise<void> {
   const { n } = i;
   const intake = withCommitments(
@@ -194,7 +194,7 @@ async function auditIntake(
     at: i.at,
     payload: i.account ? { result: 'matched', ...(i.accountView as object), matchedOn: i.account.matchedOn, alternatives: i.account.alternatives, ownerRep: i.account.account.ownerRep } : { result: 'none' },
   });
-  const { screening, subjectEvidence } = screeningAuditPayload(i.screening as unknown as { hits: readonly object[] } & Record<string, unknown>);
+  const { screening, subjectEvidence } = i.screening;
   await appendAudit(tx, { kind: 'screening', subject: i.leadId, actor: 'system', at: i.at, ...withCommitments({ ...(screening as object), subjectEvidence }, ['subjectEvidence'], i.salt) });
 }
 
