@@ -312,15 +312,24 @@ function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): LeadRepo
       if (filter.teamId !== undefined) q = q.where('team_id', '=', filter.teamId);
       if (filter.receivedFrom !== undefined) q = q.where('received_at', '>=', normaliseInstant(filter.receivedFrom, 'receivedFrom'));
       if (filter.receivedTo !== undefined) q = q.where('received_at', '<', normaliseInstant(filter.receivedTo, 'receivedTo'));
-      if (filter.after !== undefined) {
-        const c = await db.selectFrom('leads').select(['received_at', 'id']).where('id', '=', filter.after).executeTakeFirst();
-        if (!c) throw new StoreInputError(`unknown cursor: no lead ${JSON.stringify(filter.after)}`);
-        q = q.where(sql<boolean>`(received_at, id) > (${c.received_at}, ${c.id})`);
-      }
+      if (filter.after !== undefined) q = q.where(await afterCursor(db, 'leads', 'received_at', filter.after, 'lead'));
       const rows = await q.orderBy('received_at').orderBy('id').limit(limit).execute();
       return rows.map(toLead);
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Keyset pagination in (sortColumn, id) order: the rows after the cursor row `after` (its id).
+ * An unknown cursor is bad input, not an empty page.
+ */
+async function afterCursor(db: Kysely<Database>, table: 'leads' | 'reviews' | 'deliveries', sortColumn: string, after: string, what: string) {
+  const { rows } = await sql<{ k: string; id: string }>`select ${sql.ref(`${table}.${sortColumn}`)} as k, ${sql.ref(`${table}.id`)} as id from ${sql.table(table)} where ${sql.ref(`${table}.id`)} = ${after}`.execute(db);
+  const c = rows[0];
+  if (!c) throw new StoreInputError(`unknown cursor: no ${what} ${JSON.stringify(after)}`);
+  return sql<boolean>`(${sql.ref(`${table}.${sortColumn}`)}, ${sql.ref(`${table}.id`)}) > (${c.k}, ${c.id})`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -878,11 +887,7 @@ function reviewRepository(db: Kysely<Database>, caps: StoreCapabilities): Review
         if (!REVIEW_STATUSES.includes(filter.status)) throw new StoreInputError(`unknown review status ${JSON.stringify(filter.status)}`);
         q = q.where('status', '=', filter.status);
       }
-      if (filter.after !== undefined) {
-        const c = await db.selectFrom('reviews').select(['requested_at', 'id']).where('id', '=', filter.after).executeTakeFirst();
-        if (!c) throw new StoreInputError(`unknown cursor: no review ${JSON.stringify(filter.after)}`);
-        q = q.where(sql<boolean>`(requested_at, id) > (${c.requested_at}, ${c.id})`);
-      }
+      if (filter.after !== undefined) q = q.where(await afterCursor(db, 'reviews', 'requested_at', filter.after, 'review'));
       const rows = await q.orderBy('requested_at').orderBy('id').limit(limit).execute();
       return rows.map(toReview);
     },
@@ -1104,11 +1109,7 @@ function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities): Outbox
         if (!DELIVERY_STATUSES.includes(filter.status)) throw new StoreInputError(`unknown delivery status ${JSON.stringify(filter.status)}`);
         q = q.where('deliveries.status', '=', filter.status);
       }
-      if (filter.after !== undefined) {
-        const c = await db.selectFrom('deliveries').select(['created_at', 'id']).where('id', '=', filter.after).executeTakeFirst();
-        if (!c) throw new StoreInputError(`unknown cursor: no delivery ${JSON.stringify(filter.after)}`);
-        q = q.where(sql<boolean>`(deliveries.created_at, deliveries.id) > (${c.created_at}, ${c.id})`);
-      }
+      if (filter.after !== undefined) q = q.where(await afterCursor(db, 'deliveries', 'created_at', filter.after, 'delivery'));
       const rows = await q.orderBy('deliveries.created_at').orderBy('deliveries.id').limit(limit).execute();
       return rows.map(toDelivery);
     },
