@@ -13,64 +13,9 @@ export interface Review {
   readonly resolutionJson: string | null;
 }
 
-export interface Reason {
-  readonly code: string;
-  readonly detail: string;
-}
-
-export interface LicenceSummary {
-  readonly id: string;
-  readonly regulator: string;
-  readonly jurisdiction: string;
-  readonly activity: string;
-  readonly productLines: readonly string[];
-  readonly validFrom: string;
-  readonly validTo: string | null;
-  readonly status: string;
-}
-
-export interface RepVerdict {
-  readonly id: string;
-  readonly name: string;
-  readonly lawful: boolean;
-  readonly available: boolean;
-  readonly eligible: boolean;
-  readonly reasons: readonly Reason[];
-  readonly reliedOn: readonly string[];
-}
-
-export interface TeamVerdict {
-  readonly id: string;
-  readonly name: string;
-  readonly entity: string;
-  readonly pass: boolean;
-  readonly reasons: readonly Reason[];
-  readonly licences: readonly LicenceSummary[];
-  readonly reliedOn: readonly string[];
-  readonly reps: readonly RepVerdict[];
-}
-
-export interface Decision {
-  readonly decisionId: string;
-  readonly leadId: string;
-  readonly outcome: string;
-  readonly team: { readonly id: string; readonly name: string } | null;
-  readonly rep: { readonly id: string; readonly name: string } | null;
-  readonly ruleSet: { readonly version: string; readonly hash: string };
-  readonly rule: { readonly id: string; readonly description: string | null } | null;
-  readonly constraints: {
-    readonly jurisdiction: string;
-    readonly country: string;
-    readonly product: { readonly id: string; readonly productLines: readonly string[] } | null;
-    readonly customerType: { readonly declared: string; readonly effective: string };
-    readonly screening: { readonly status: string; readonly tags: readonly string[] };
-  };
-  readonly candidates: readonly TeamVerdict[];
-  readonly strategy: { readonly chosenBy: string | null } | null;
-  readonly reasons: readonly Reason[];
-  readonly summary: string;
-  readonly decidedAt: string;
-}
+// The decision document's own types, imported rather than restated (type-only: erased from the bundle).
+export type { Decision, DecisionReason as Reason, LicenceSummary, RepVerdict, TeamVerdict } from '../../src/domain/decision/decision.ts';
+import type { Decision } from '../../src/domain/decision/decision.ts';
 
 export interface HistoryEvent {
   readonly seq: number;
