@@ -1,6 +1,6 @@
 import { createHash, createPublicKey, verify as edVerify } from 'node:crypto';
 
-/** An independent verifier of a lead story (copied from lead-story.test.ts): node:crypto only, no Remit code. */
+/** An independent verifier of a lead story: node:crypto only, no Remit code (what an outside tool would write). */
 
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;

@@ -1,13 +1,13 @@
-import { createHash, createPublicKey, verify as edVerify } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent, SealedAuditRow } from '../../src/audit/audit-entry.ts';
 import { exportCsv, exportJsonLines, inDateRange } from '../../src/audit/audit-export.ts';
 import { AuditSealer } from '../../src/audit/audit-sealer.ts';
-import { buildLeadStory, renderLeadStory, type LeadStory } from '../../src/audit/lead-story.ts';
+import { buildLeadStory, renderLeadStory } from '../../src/audit/lead-story.ts';
 import { MerkleTree } from '../../src/audit/merkle-tree.ts';
 import type { Decision } from '../../src/domain/decision/decision.ts';
 import { LOG_ID, event, newKey } from './audit-fixtures.ts';
+import { independentVerify } from './independent-verifier.ts';
 
 const decision: Decision = {
   decisionId: 'dec-7',
@@ -77,54 +77,6 @@ function buildFixture() {
 
 // ---------------------------------------------------------------------------------------------
 // An independent verifier: node:crypto only, no Remit code. Implements what the story's `method` says.
-
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-function independentVerify(json: string): boolean {
-  const story = JSON.parse(json) as LeadStory;
-  const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
-  const { checkpoint, signedText, publicKeys } = story.checkpoint;
-  const pub = publicKeys.find((k) => k.keyId === checkpoint.keyId);
-  if (!pub) return false;
-  const raw = Buffer.from(pub.publicKey, 'base64');
-  if (createHash('sha256').update(raw).digest('hex').slice(0, 16) !== pub.keyId) return false;
-  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
-  if (!edVerify(null, Buffer.from(signedText, 'utf8'), key, Buffer.from(checkpoint.signature, 'base64'))) return false;
-  const size = Number(/\nsize: (\d+)\n/.exec(signedText)?.[1]);
-  const root = Buffer.from(/\nroot: ([0-9a-f]{64})\n/.exec(signedText)?.[1] ?? '', 'hex');
-  if (checkpoint.treeSize !== size || checkpoint.rootHash !== root.toString('hex')) return false; // the JSON fields must say what was signed
-  for (const e of story.entries) {
-    const expectedText = canonical({ v: 1, seq: e.seq, kind: e.kind, subject: e.subject, actor: e.actor, at: e.at, payload: e.payload, commitments: e.commitments, prev: e.prevHash });
-    if (expectedText !== e.leafText) return false;
-    const leaf = sha(Buffer.of(0), Buffer.from(e.leafText, 'utf8'));
-    if (!e.inclusion || e.inclusion.treeSize !== size || e.inclusion.leafIndex !== e.seq) return false;
-    // RFC 9162 §2.1.3.2
-    let fn = e.seq;
-    let sn = size - 1;
-    let r = leaf;
-    for (const hex of e.inclusion.auditPath) {
-      const p = Buffer.from(hex, 'hex');
-      if (sn === 0) return false;
-      if (fn % 2 === 1 || fn === sn) {
-        r = sha(Buffer.of(1), p, r);
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      } else r = sha(Buffer.of(1), r, p);
-      fn = Math.floor(fn / 2);
-      sn = Math.floor(sn / 2);
-    }
-    if (sn !== 0 || !r.equals(root)) return false;
-  }
-  return true;
-}
 
 describe('lead story (C7, scenario 15)', () => {
   it('assembles the lead’s entries in order, each with an inclusion proof that verifies', () => {
