@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { formatProblem, type ConfigProblem } from '../config/load-config.ts';
 import { ERROR_CATALOGUE, remitError, type ErrorCode, type ErrorDetail } from '../domain/errors/error-catalogue.ts';
 
@@ -16,19 +17,27 @@ export class CliFailure extends Error {
 export const configFailure = (problems: readonly ConfigProblem[]) =>
   new CliFailure('CONFIG_INVALID', problems.map((p) => ({ file: p.file, path: p.path, message: p.message })), `${problems.length} problem(s) in the configuration:\n${problems.map(formatProblem).join('\n')}`);
 
-export async function readJsonFile(path: string): Promise<unknown> {
+/** A file that cannot be read (missing, a directory, no permission) is invalid input, not a crash. */
+export const unreadable = (file: string, e: unknown) =>
+  new CliFailure('INPUT_UNREADABLE', [{ file, path: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+
+async function readParsed(path: string, format: string, parse: (text: string) => unknown): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new CliFailure('INPUT_UNREADABLE', [{ file: path, path: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+    throw unreadable(path, e);
   }
   try {
-    return JSON.parse(text);
+    return parse(text);
   } catch (e) {
-    throw new CliFailure('INPUT_UNREADABLE', [{ file: path, path: '', message: `invalid JSON: ${(e as Error).message}` }]);
+    throw new CliFailure('INPUT_UNREADABLE', [{ file: path, path: '', message: `invalid ${format}: ${(e as Error).message.split('\n')[0]}` }]);
   }
 }
+
+export const readJsonFile = (path: string): Promise<unknown> => readParsed(path, 'JSON', (text) => JSON.parse(text));
+
+export const readYamlFile = (path: string): Promise<unknown> => readParsed(path, 'YAML', (text) => parseYaml(text) ?? {});
 
 /** Errors go to stderr as the catalogue's JSON shape, preceded by a readable line. */
 export function reportFailure(e: CliFailure): number {

@@ -1,12 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { importCsv, type ImportSummary } from '../../app/import/import-csv.use-case.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../domain/sources/import-mapping.schema.ts';
-import { CliFailure, configFailure } from '../cli-io.ts';
+import { CliFailure, configFailure, readYamlFile, unreadable } from '../cli-io.ts';
 import { composeService, DEFAULT_CONFIG } from '../compose-service.ts';
 import { ProgressBar } from '../progress-bar.ts';
 
@@ -21,19 +20,6 @@ interface ImportOpts {
   progressEvery?: string;
 }
 
-async function readMapping(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new CliFailure('INPUT_UNREADABLE', [{ file: path, path: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
-  }
-  try {
-    return parseYaml(text) ?? {};
-  } catch (e) {
-    throw new CliFailure('INPUT_UNREADABLE', [{ file: path, path: '', message: `invalid YAML: ${(e as Error).message.split('\n')[0]}` }]);
-  }
-}
 
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
@@ -75,9 +61,9 @@ export function registerImportCommand(program: Command): void {
       try {
         info = await stat(path);
       } catch (e) {
-        throw new CliFailure('INPUT_UNREADABLE', [{ file, path: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+        throw unreadable(file, e);
       }
-      const mapping = opts.mapping ? await readMapping(opts.mapping) : null;
+      const mapping = opts.mapping ? await readYamlFile(opts.mapping) : null;
       const reportPath = opts.report ?? `${file}${opts.dryRun ? '.dry-run' : ''}.report.csv`;
       const everyMs = Math.max(0.1, Number(opts.progressEvery) || 5) * 1000;
 
