@@ -1,5 +1,5 @@
 import type { Decision } from '../domain/decision/decision.ts';
-import type { AppointmentAuthority, CompiledOrg, CompiledRep, CompiledTeam, GrantAuthority } from '../domain/org/compiled-org.ts';
+import type { AppointmentAuthority, CompiledOrg, CompiledRep, CompiledTeam, GrantAuthority, LicenceSummary } from '../domain/org/compiled-org.ts';
 import { jurisdictionCovers } from '../domain/shared/jurisdiction.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { RoutingStateSnapshot } from '../domain/strategies/routing-state.ts';
@@ -19,18 +19,8 @@ const DAY_MS = 86_400_000;
 /** A grant's state at a moment: `expiring` = valid now but ends within the horizon. */
 export type GrantState = 'valid' | 'expiring' | 'expired' | 'not_yet_valid' | 'inactive';
 
-export interface GrantView {
-  readonly id: string;
+export interface GrantView extends LicenceSummary {
   readonly holder: { readonly kind: 'firm'; readonly entity: string } | { readonly kind: 'individual'; readonly rep: string };
-  readonly regulator: string;
-  readonly jurisdiction: string;
-  readonly activity: string;
-  readonly productLines: readonly string[];
-  readonly customerTypes: readonly string[];
-  readonly validFrom: string;
-  readonly validTo: string | null;
-  readonly status: string;
-  readonly sourceRef: string | null;
   readonly state: GrantState;
   /** Whole days until validTo (negative once expired); null when open-ended. */
   readonly daysLeft: number | null;
@@ -85,19 +75,9 @@ export function grantState(a: { readonly status: string; readonly validFromMs: n
 const isCurrent = (s: GrantState) => s === 'valid' || s === 'expiring';
 
 function grantView(g: GrantAuthority | AppointmentAuthority, holder: GrantView['holder'], at: number, horizonMs: number): GrantView {
-  const s = g.summary;
   return {
-    id: s.id,
+    ...g.summary,
     holder,
-    regulator: s.regulator,
-    jurisdiction: s.jurisdiction,
-    activity: s.activity,
-    productLines: s.productLines,
-    customerTypes: s.customerTypes,
-    validFrom: s.validFrom,
-    validTo: s.validTo,
-    status: s.status,
-    sourceRef: s.sourceRef,
     state: grantState(g, at, horizonMs),
     daysLeft: Number.isFinite(g.validToMs) ? Math.floor((g.validToMs - at) / DAY_MS) : null,
   };
