@@ -3,7 +3,7 @@ import { toIso } from '../domain/shared/zoned-time.ts';
 import { ListLoadError } from '../screening/list-error.ts';
 import { loadListSource, shrinksTooMuch, type ListSource, type ListSourceCatalogue } from '../screening/list-sources.ts';
 import type { LoadedList } from '../screening/screening-entity.ts';
-import type { ScreeningService } from '../screening/screening-service.ts';
+import type { ScreeningService, WithheldSource } from '../screening/screening-service.ts';
 import type { ListVersionRecord, PendingReloadRecord } from '../store/screening-list-port.ts';
 import type { UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
@@ -118,6 +118,7 @@ export async function reloadListSources(ctx: ListDeps, principal: Principal, sou
   const at = toIso(ctx.clock.now());
   const applied: AppliedReload[] = [];
   const pending: PendingReload[] = [];
+  const toApply: LoadedList[] = [];
   for (const list of loaded) {
     const id = list.version.listId;
     const before = sideOf(screening.version(id) ?? inForce.get(id));
@@ -141,9 +142,10 @@ export async function reloadListSources(ctx: ListDeps, principal: Principal, sou
       continue;
     }
     await ctx.store.transaction((tx) => recordApplied(tx, list, before, principal.keyId, principal.role, at, 'screening_list.reloaded'));
-    screening.add(list);
+    toApply.push(list);
     applied.push({ sourceId: id, before, after, unchanged: before?.sha256 === after.sha256 });
   }
+  screening.apply({ add: toApply }); // one new name index for all of them
   return ok({ applied, pending });
 }
 
@@ -210,13 +212,15 @@ export async function startListSources(deps: Deps, screening: ScreeningService, 
   const at = toIso(deps.clock.now());
   const loaded: string[] = [];
   const withheld: PendingReload[] = [];
+  const inForceNow: LoadedList[] = [];
+  const withholdNow: WithheldSource[] = [];
   for (const list of lists) {
     const id = list.version.listId;
     const stored = inForce.get(id);
     const before = sideOf(stored);
     const after = { sha256: list.version.sha256, entryCount: list.version.entryCount };
     if (stored?.sha256 === after.sha256) {
-      screening.add(list);
+      inForceNow.push(list);
       loaded.push(id);
       continue;
     }
@@ -241,13 +245,14 @@ export async function startListSources(deps: Deps, screening: ScreeningService, 
         await deps.store.transaction((tx) => recordPending(tx, record, null, catalogue.maxShrinkFraction));
         reloadId = record.id;
       }
-      screening.withhold({ sourceId: id, reason: 'pending_approval', pendingReloadId: reloadId });
+      withholdNow.push({ sourceId: id, reason: 'pending_approval', pendingReloadId: reloadId });
       withheld.push({ reloadId, sourceId: id, before, after, maxShrinkFraction: catalogue.maxShrinkFraction });
       continue;
     }
     await deps.store.transaction((tx) => recordApplied(tx, list, before, 'system', null, at, stored ? 'screening_list.reloaded' : 'screening_list.loaded'));
-    screening.add(list);
+    inForceNow.push(list);
     loaded.push(id);
   }
+  screening.apply({ add: inForceNow, withhold: withholdNow });
   return { loaded, withheld };
 }

@@ -90,22 +90,29 @@ export class ScreeningService {
 
   /** Adds (or replaces) an already-loaded list; a source withheld under its id is in force again. */
   add(list: LoadedList): ListVersion {
-    const d = described(list);
-    const lists = new Map(this.state.lists);
-    lists.set(d.version.listId, d);
-    const withheld = new Map(this.state.withheld);
-    withheld.delete(d.version.listId);
-    this.swap(lists, withheld);
-    return d.version;
+    return this.apply({ add: [list] })[0]!;
   }
 
   /** Stops screening against a source (its data is no longer trusted) and remembers why. */
   withhold(source: WithheldSource): void {
+    this.apply({ withhold: [source] });
+  }
+
+  /** Several additions and withholdings in one swap (the name index is built once, e.g. at start). */
+  apply(changes: { add?: readonly LoadedList[]; withhold?: readonly WithheldSource[] }): ListVersion[] {
     const lists = new Map(this.state.lists);
-    lists.delete(source.sourceId);
     const withheld = new Map(this.state.withheld);
-    withheld.set(source.sourceId, source);
+    const added = (changes.add ?? []).map(described);
+    for (const l of added) {
+      lists.set(l.version.listId, l);
+      withheld.delete(l.version.listId);
+    }
+    for (const w of changes.withhold ?? []) {
+      lists.delete(w.sourceId);
+      withheld.set(w.sourceId, w);
+    }
     this.swap(lists, withheld);
+    return added.map((l) => l.version);
   }
 
   withheldSources(): WithheldSource[] {
