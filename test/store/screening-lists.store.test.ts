@@ -114,4 +114,20 @@ describe.each([
     expect(last).toMatchObject({ actor: 'system', payload: { action: 'screening_list.reloaded', source: 'blocklist', before: { entryCount: 0 }, after: { entryCount: 1 } } });
     expect((await h.store.screeningLists.inForce())[0]).toMatchObject({ entryCount: 1, loadedBy: 'system' });
   });
+
+  it.runIf(runIt)('a pending reload is decided once; a newer request for the source supersedes it', async () => {
+    h = await factory.create();
+    const base = { status: 'pending' as const, requestedBy: 'key-a', oldSha256: 'a'.repeat(64), oldEntryCount: 10, newEntryCount: 0, decidedBy: null, decidedAt: null };
+    await h.store.screeningLists.addPending({ ...base, id: 'lrl-1', sourceId: 'blocklist', requestedAt: '2026-11-24T11:00:00.000Z', newSha256: 'b'.repeat(64) });
+    await h.store.screeningLists.addPending({ ...base, id: 'lrl-2', sourceId: 'blocklist', requestedAt: '2026-11-24T11:01:00.000Z', newSha256: 'c'.repeat(64) });
+    await h.store.screeningLists.addPending({ ...base, id: 'lrl-3', sourceId: 'ofac-sdn', requestedAt: '2026-11-24T11:02:00.000Z', newSha256: 'd'.repeat(64) });
+    expect((await h.store.screeningLists.getPending('lrl-1'))!.status).toBe('superseded');
+    expect((await h.store.screeningLists.listPending()).map((p) => p.id)).toEqual(['lrl-2', 'lrl-3']);
+    expect(await h.store.screeningLists.decide('lrl-2', 'approved', 'key-b', '2026-11-24T11:03:00.000Z')).toBe(true);
+    expect(await h.store.screeningLists.decide('lrl-2', 'approved', 'key-c', '2026-11-24T11:04:00.000Z')).toBe(false);
+    expect(await h.store.screeningLists.getPending('lrl-2')).toMatchObject({ status: 'approved', decidedBy: 'key-b', oldEntryCount: 10, newEntryCount: 0 });
+    await h.store.screeningLists.setInForce({ sourceId: 'blocklist', sha256: 'c'.repeat(64), entryCount: 0, loadedAt: '2026-11-24T11:03:00.000Z', loadedBy: 'key-b' });
+    await h.store.screeningLists.setInForce({ sourceId: 'blocklist', sha256: 'e'.repeat(64), entryCount: 3, loadedAt: '2026-11-24T11:05:00.000Z', loadedBy: 'system' });
+    expect(await h.store.screeningLists.inForce()).toEqual([{ sourceId: 'blocklist', sha256: 'e'.repeat(64), entryCount: 3, loadedAt: '2026-11-24T11:05:00.000Z', loadedBy: 'system' }]);
+  });
 });
