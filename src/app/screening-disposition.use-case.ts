@@ -54,7 +54,9 @@ export async function disposeScreeningHits(ctx: ServiceContext, principal: Princ
       }
       const confirmed = hits.filter((h) => given.get(hitKey(h))!.verdict === 'true_match');
       const blocked = confirmed.some((h) => h.isSanctioned || !h.isPep);
-      const status = blocked ? 'confirmed_match' : confirmed.length > 0 ? 'pep' : 'clear';
+      // Disposing the hits of a screening that had no sanctions list (issue 11) clears nothing: still not screened.
+      const unscreened = screening?.coverage !== undefined && screening.coverage !== 'ok';
+      const status = blocked ? 'confirmed_match' : unscreened ? 'not_screened' : confirmed.length > 0 ? 'pep' : 'clear';
       const at = toIso(ctx.clock.now());
       const updated: Lead = { ...lead, screening: { ...lead.screening, status, tags: [...new Set([...lead.screening.tags, `disposed:${status}`])].sort() } };
       await tx.events.append({

@@ -3,6 +3,7 @@ import type { Store, UnitOfWork } from '../store/store-port.ts';
 import type { AccountDirectory } from './account-directory.ts';
 import type { OrgRegistry } from './org-registry.ts';
 import type { ScreeningService } from '../screening/screening-service.ts';
+import type { ListSourceCatalogue } from '../screening/list-sources.ts';
 import type { CompiledPacks } from '../config/load-packs.ts';
 
 /** What every use case gets: ports and shared services, no adapters. */
@@ -14,6 +15,8 @@ export interface ServiceContext {
   readonly accounts: AccountDirectory;
   /** Sanctions/PEP/blocklist screening; null = no lists configured (leads are not_screened). */
   readonly screening: ScreeningService | null;
+  /** The configured list sources (<config>/screening/lists.yaml): the only lists a reload may load. */
+  readonly listSources?: ListSourceCatalogue | undefined;
   /** Conduct rule packs (outreach gate, cooling-off); omitted: the repository's packs/ are loaded on first use. */
   readonly conduct?: CompiledPacks;
 }

@@ -13,32 +13,46 @@ import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store-port.ts';
 import { CliFailure, configFailure } from './cli-io.ts';
 import { ListLoadError } from '../screening/list-error.ts';
+import { loadList, parseListSpec } from '../screening/list-detect.ts';
+import { ListSourceCatalogue } from '../screening/list-sources.ts';
 import { ScreeningService } from '../screening/screening-service.ts';
-import { readdir } from 'node:fs/promises';
+import { startListSources } from '../app/screening-lists.use-case.ts';
+import { loadListSources } from '../config/load-list-sources.ts';
 
 /** The example org shipped with Remit: what `remit serve` runs when no config is given. */
 export const DEFAULT_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'bank');
 
-/** Screening lists: given with --list, else every file in the config's screening/ folder (the firm's blocklist …). */
-async function defaultListSpecs(configPath: string): Promise<string[]> {
-  const dir = join(configPath, 'screening');
+/**
+ * Screening lists (issue 11, B2): the sources in <config>/screening/lists.yaml, or — for operators,
+ * trusted like the config — the `--list` specs, each becoming a source named by its list id. Either
+ * way the versions are compared with the ones in force in the store (startListSources).
+ */
+async function loadScreening(configPath: string, specs: readonly string[] | undefined, deps: Pick<ServiceContext, 'store' | 'clock' | 'ids'>) {
+  const service = new ScreeningService({ now: () => new Date(deps.clock.now()) });
   try {
-    return (await readdir(dir)).filter((f) => !f.startsWith('.') && !f.endsWith('.md')).sort().map((f) => join(dir, f));
-  } catch {
-    return [];
-  }
-}
-
-async function loadScreening(specs: readonly string[]): Promise<ScreeningService | null> {
-  if (specs.length === 0) return null;
-  const service = new ScreeningService({ now: () => new Date() });
-  try {
-    service.loadAll([...specs]);
+    if (specs && specs.length > 0) {
+      const lists = specs.map((spec) => loadList(spec, { now: () => new Date(deps.clock.now()) }));
+      const catalogue = new ListSourceCatalogue(lists.map((l, i) => ({ id: l.version.listId, format: l.version.sourceType, path: parseListSpec(specs[i]!).path })));
+      return { screening: service, listSources: catalogue, started: await startListSources(deps, service, catalogue, lists) };
+    }
+    const configured = await loadListSources(configPath);
+    if (!configured.ok) throw configFailure(configured.error);
+    if (!configured.value) return { screening: service, listSources: undefined, started: null };
+    return { screening: service, listSources: configured.value, started: await startListSources(deps, service, configured.value) };
   } catch (e) {
     if (e instanceof ListLoadError) throw new CliFailure('INPUT_UNREADABLE', [{ file: e.file, path: `line ${e.line ?? '?'}`, message: e.message }]);
     throw e;
   }
-  return service;
+}
+
+/** What `remit serve` prints on stderr at start when leads cannot be cleared (docs/operations.md). */
+export function screeningStartWarnings(ctx: Pick<ServiceContext, 'screening'>): string[] {
+  const coverage = ctx.screening?.coverage() ?? 'no_sanctions_list';
+  const withheld = ctx.screening?.withheldSources() ?? [];
+  if (coverage === 'no_sanctions_list') {
+    return ['WARNING: no sanctions list is loaded: every lead is screened as not_screened (the example org holds them). Configure <config>/screening/lists.yaml or pass --list.'];
+  }
+  return withheld.map((w) => `WARNING: screening list source ${w.sourceId} changed on disk and shrank beyond the guard; it is not in force until a second principal approves reload ${w.pendingReloadId} (leads are not_screened meanwhile).`);
 }
 
 /** Conduct rule packs (outreach gate, cooling-off) shipped with Remit, validated at start-up. */
@@ -60,7 +74,8 @@ export async function composeService(opts: { configPath?: string | undefined; da
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
   await orgs.init('remit serve');
   if (process.env.REMIT_ORG_SYNC_MS) orgs.syncIntervalMs = Number(process.env.REMIT_ORG_SYNC_MS);
-  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening: await loadScreening(opts.listSpecs ?? (await defaultListSpecs(opts.configPath ?? DEFAULT_CONFIG))), conduct: await loadConductPacks() };
+  const { screening, listSources } = await loadScreening(opts.configPath ?? DEFAULT_CONFIG, opts.listSpecs, { store, clock, ids });
+  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening, listSources, conduct: await loadConductPacks() };
   const app = await buildServer({ ctx, logger: opts.logger ?? false, routes: SERVICE_ROUTES });
   return { ctx, app, store };
 }

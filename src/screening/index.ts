@@ -11,7 +11,7 @@ export type {
   PartialDate,
   ScreeningEntity,
 } from './screening-entity.ts';
-export { LIST_SOURCE_TYPES } from './screening-entity.ts';
+export { LIST_SOURCE_TYPES, listCategory, type ListCategory } from './screening-entity.ts';
 export { ListLoadError, isListLoadError } from './list-error.ts';
 export { detectListType, loadList, loadListAs, parseListSpec, type ListSpec, type LoadOptions } from './list-detect.ts';
 export { loadOfacSdn, resolveOfacFiles } from './ofac-sdn-loader.ts';
@@ -37,5 +37,14 @@ export { jaroWinkler } from './jaro-winkler.ts';
 export { phoneticKey } from './phonetic-key.ts';
 export { NameIndex } from './name-index.ts';
 export { screenIndex, type ScreenOptions, type ScreenResult } from './screening-engine.ts';
-export { ScreeningService, type ReloadResult } from './screening-service.ts';
+export { ScreeningService, type ReloadResult, type ScreeningCoverage, type WithheldSource } from './screening-service.ts';
+export {
+  DEFAULT_MAX_SHRINK_FRACTION,
+  ListSourceCatalogue,
+  ListSourcesFileSchema,
+  loadListSource,
+  shrinksTooMuch,
+  type ListSource,
+  type ListSourcesFile,
+} from './list-sources.ts';
 export { screenPeopleCsv, scorePairsCsv, BatchInputError, PEOPLE_COLUMNS } from './batch-screen.ts';

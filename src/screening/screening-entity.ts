@@ -74,6 +74,23 @@ export interface ListVersion {
   entryCount: number;
   /** ISO timestamp from the clock passed to the loader. */
   loadedAt: string;
+  /** What the list is for (set by the screening service; see listCategory). */
+  category?: ListCategory;
+  /** The newest modification time of its files, when known. */
+  filesModifiedAt?: string;
+}
+
+/**
+ * What a list screens for. Only a `sanctions` list makes a "clear" possible: the firm's blocklist
+ * blocks on a hit, but a lead checked against it alone has not been sanctions-screened.
+ */
+export type ListCategory = 'sanctions' | 'pep' | 'blocklist' | 'other';
+
+export function listCategory(list: LoadedList): ListCategory {
+  if (list.version.sourceType === 'blocklist-csv') return 'blocklist';
+  if (list.entities.some((e) => e.isSanctioned && !e.topics.includes('blocklist'))) return 'sanctions';
+  if (list.entities.some((e) => e.isPep)) return 'pep';
+  return 'other';
 }
 
 export interface LoadedList {

@@ -6,12 +6,40 @@ import { ListLoadError } from './list-error.ts';
 import { loadList, parseListSpec, type ListSpec } from './list-detect.ts';
 import { NameIndex } from './name-index.ts';
 import { screenIndex, type ScreenOptions, type ScreenResult } from './screening-engine.ts';
-import type { ListVersion, LoadedList } from './screening-entity.ts';
+import { listCategory, type ListVersion, type LoadedList } from './screening-entity.ts';
+import { filesModifiedAt } from './list-sources.ts';
 import type { ScreeningQuery } from './matcher.ts';
 
 interface State {
   lists: Map<string, LoadedList>;
   index: NameIndex;
+  /** Configured sources not in force (their file changed while a shrink waits for approval), by source id. */
+  withheld: Map<string, WithheldSource>;
+}
+
+/** A configured source whose data is not screened against; leads are `not_screened` while any is withheld. */
+export interface WithheldSource {
+  readonly sourceId: string;
+  readonly reason: 'pending_approval';
+  readonly pendingReloadId: string;
+}
+
+/**
+ * Whether a "clear" is possible: `ok` = at least one sanctions list in force and nothing withheld;
+ * `no_sanctions_list` = none loaded (a blocklist or PEP list alone is not sanctions screening);
+ * `withheld` = a configured source waits for approval.
+ */
+export type ScreeningCoverage = 'ok' | 'no_sanctions_list' | 'withheld';
+
+function coverageOf(state: State): ScreeningCoverage {
+  if (state.withheld.size > 0) return 'withheld';
+  return [...state.lists.values()].some((l) => l.version.category === 'sanctions') ? 'ok' : 'no_sanctions_list';
+}
+
+/** The version with what the service adds: its category and its files' date. */
+function described(list: LoadedList): LoadedList {
+  const modified = filesModifiedAt(list.version.files);
+  return { ...list, version: { ...list.version, category: listCategory(list), ...(modified ? { filesModifiedAt: modified } : {}) } };
 }
 
 export type ReloadResult =
@@ -24,19 +52,19 @@ export class ScreeningService {
 
   constructor(opts: { now: () => Date }) {
     this.now = opts.now;
-    this.state = { lists: new Map(), index: NameIndex.build([]) };
+    this.state = { lists: new Map(), index: NameIndex.build([]), withheld: new Map() };
   }
 
-  private swap(lists: Map<string, LoadedList>): void {
+  private swap(lists: Map<string, LoadedList>, withheld: Map<string, WithheldSource> = this.state.withheld): void {
     const entities = [...lists.values()].flatMap((l) => l.entities);
     const index = NameIndex.build(entities);
-    this.state = { lists, index };
+    this.state = { lists, index, withheld };
   }
 
   /** Loads several lists at once; all or nothing (throws ListLoadError, state unchanged). */
   loadAll(specs: (string | ListSpec)[]): ListVersion[] {
     const lists = new Map(this.state.lists);
-    const loaded = specs.map((s) => loadList(typeof s === 'string' ? parseListSpec(s) : s, { now: this.now }));
+    const loaded = specs.map((s) => described(loadList(typeof s === 'string' ? parseListSpec(s) : s, { now: this.now })));
     for (const l of loaded) lists.set(l.version.listId, l);
     this.swap(lists);
     return loaded.map((l) => l.version);
@@ -47,7 +75,7 @@ export class ScreeningService {
     const s = typeof spec === 'string' ? parseListSpec(spec) : spec;
     let loaded: LoadedList;
     try {
-      loaded = loadList(s, { now: this.now });
+      loaded = described(loadList(s, { now: this.now }));
     } catch (e) {
       if (!(e instanceof ListLoadError)) throw e;
       const kept = s.listId ? this.state.lists.get(s.listId)?.version : this.findByPath(s.path);
@@ -60,11 +88,43 @@ export class ScreeningService {
     return replaced ? { ok: true, version: loaded.version, replaced } : { ok: true, version: loaded.version };
   }
 
-  /** Adds an already-loaded list (e.g. synthesised or from another source). */
-  add(list: LoadedList): void {
+  /** Adds (or replaces) an already-loaded list; a source withheld under its id is in force again. */
+  add(list: LoadedList): ListVersion {
+    return this.apply({ add: [list] })[0]!;
+  }
+
+  /** Stops screening against a source (its data is no longer trusted) and remembers why. */
+  withhold(source: WithheldSource): void {
+    this.apply({ withhold: [source] });
+  }
+
+  /** Several additions and withholdings in one swap (the name index is built once, e.g. at start). */
+  apply(changes: { add?: readonly LoadedList[]; withhold?: readonly WithheldSource[] }): ListVersion[] {
     const lists = new Map(this.state.lists);
-    lists.set(list.version.listId, list);
-    this.swap(lists);
+    const withheld = new Map(this.state.withheld);
+    const added = (changes.add ?? []).map(described);
+    for (const l of added) {
+      lists.set(l.version.listId, l);
+      withheld.delete(l.version.listId);
+    }
+    for (const w of changes.withhold ?? []) {
+      lists.delete(w.sourceId);
+      withheld.set(w.sourceId, w);
+    }
+    this.swap(lists, withheld);
+    return added.map((l) => l.version);
+  }
+
+  withheldSources(): WithheldSource[] {
+    return [...this.state.withheld.values()];
+  }
+
+  coverage(): ScreeningCoverage {
+    return coverageOf(this.state);
+  }
+
+  version(listId: string): ListVersion | undefined {
+    return this.state.lists.get(listId)?.version;
   }
 
   remove(listId: string): boolean {
@@ -96,9 +156,9 @@ export class ScreeningService {
     return this.state.index;
   }
 
-  screen(query: ScreeningQuery, options: ScreenOptions = {}): ScreenResult & { listVersions: ListVersion[] } {
+  screen(query: ScreeningQuery, options: ScreenOptions = {}): ScreenResult & { listVersions: ListVersion[]; coverage: ScreeningCoverage } {
     const st = this.state; // one consistent snapshot per query
     const res = screenIndex(st.index, query, options);
-    return { ...res, listVersions: [...st.lists.values()].map((l) => l.version) };
+    return { ...res, listVersions: [...st.lists.values()].map((l) => l.version), coverage: coverageOf(st) };
   }
 }

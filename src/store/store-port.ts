@@ -2,6 +2,7 @@ import type { DecisionOutcome } from '../domain/decision/decision.ts';
 import type { RoutingStateSnapshot, RoutingStateView, StateChanges } from '../domain/strategies/routing-state.ts';
 import type { AuditRepository } from './audit-port.ts';
 import type { ConductRepository, SlaTimerRepository } from './conduct-port.ts';
+import type { ScreeningListRepository } from './screening-list-port.ts';
 
 export type { AuditRange, AuditRepository, PendingAuditEvent, SealBatch } from './audit-port.ts';
 
@@ -505,6 +506,8 @@ export interface UnitOfWork {
   readonly conduct: ConductRepository;
   /** SLA timers (conduct-port.ts). */
   readonly slaTimers: SlaTimerRepository;
+  /** Screening list versions in force and reloads awaiting approval (screening-list-port.ts). */
+  readonly screeningLists: ScreeningListRepository;
 }
 
 export interface Store extends UnitOfWork {

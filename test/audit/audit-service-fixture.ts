@@ -14,7 +14,7 @@ import { buildServer } from '../../src/http/build-server.ts';
 import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import type { Role } from '../../src/store/store-port.ts';
-import { EUROPE_MORNING, TestClock } from '../http/service-harness.ts';
+import { DEFAULT_TEST_LISTS, EUROPE_MORNING, TestClock } from '../http/service-harness.ts';
 import type { StoreFactory, StoreHarness } from '../store/store-harness.ts';
 
 /** The service over a fresh store of one dialect, with a signing key in a temp folder and a sealer the test drives. */
@@ -43,7 +43,7 @@ export async function startAuditService(factory: StoreFactory): Promise<AuditSer
   const orgs = new OrgRegistry(h.store, clock, loaded.value.org);
   await orgs.init('test');
   const screening = new ScreeningService({ now: () => new Date(clock.ms) });
-  screening.loadAll(['examples/bank/screening/firm-blocklist.csv']);
+  screening.loadAll([...DEFAULT_TEST_LISTS]);
   const ctx: ServiceContext = { store: h.store, clock, ids, orgs, accounts: new AccountDirectory(h.store, clock.now), screening };
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
   const tokens = {} as Record<Role | 'compliance2', string>;

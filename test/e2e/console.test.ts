@@ -45,7 +45,8 @@ function startServer(db: string): Promise<{ url: string; admin: string }> {
     server = child;
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`remit serve did not start:\n${out}\n${err}`)), 30_000);
+    // The example config loads the shipped OFAC, UN and PEP lists at start (issue 11): allow for a slow machine.
+    const timer = setTimeout(() => reject(new Error(`remit serve did not start:\n${out}\n${err}`)), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];

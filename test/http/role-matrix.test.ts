@@ -56,6 +56,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   // Screening (C1, C2): dispositions are compliance's alone; lists and re-screening for admin too.
   'GET /v1/screening/lists': ANALYSTS,
   'POST /v1/screening/lists:reload': ['admin', 'compliance'],
+  'POST /v1/screening/lists:reload/{id}/approve': ['admin', 'compliance'],
   'POST /v1/screening:rescreen': ['admin', 'compliance'],
   'POST /v1/leads/{id}/screening/dispositions': ['compliance'],
   // Source adapters (I2): form posts and CRM webhooks carry no API key.

@@ -1,7 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 let s: TestService;
@@ -15,7 +16,14 @@ beforeAll(async () => {
     join(dir, 'pep.senzing.jsonl'),
     `${JSON.stringify({ DATA_SOURCE: 'TEST_PEP', RECORD_ID: 'pep-1', RECORD_TYPE: 'PERSON', NAMES: [{ NAME_TYPE: 'PRIMARY', NAME_FULL: 'Rosalind Featherstonehaugh' }], DATES: [{ DATE_OF_BIRTH: '1962-05-01' }], COUNTRIES: [{ NATIONALITY: 'gb' }], RISKS: [{ TOPIC: 'role.pep' }] })}\n`,
   );
-  s = await startTestService({ lists: [BLOCKLIST, `senzing-jsonl:${join(dir, 'pep.senzing.jsonl')}`] });
+  // The blocklist is a copy, so the reload test can change it; sources are configured, never sent by clients.
+  await copyFile(BLOCKLIST, join(dir, 'firm-blocklist.csv'));
+  const sources = new ListSourceCatalogue([
+    { id: 'blocklist', format: 'blocklist-csv', path: join(dir, 'firm-blocklist.csv') },
+    { id: 'test-pep', format: 'senzing-jsonl', path: join(dir, 'pep.senzing.jsonl') },
+    { id: 'test-sanctions', format: 'ftm-jsonl', path: 'test/support/fixtures/sanctions-mini.ftm.jsonl' },
+  ]);
+  s = await startTestService({ listSources: sources });
 });
 afterAll(async () => s.close());
 
@@ -59,7 +67,7 @@ describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
     const disposition = lead.history.find((e: { kind: string }) => e.kind === 'screening.disposition');
     expect(disposition).toMatchObject({ actor: expect.stringMatching(/^key-/), data: { result: 'clear', dispositions: [{ entryId: 'NB-BL-0001', verdict: 'false_positive' }] } });
     // The list versions the hits came from are recorded with the disposition.
-    expect(disposition.data.listVersions).toHaveLength(2);
+    expect(disposition.data.listVersions).toHaveLength(3);
     expect(disposition.data.listVersions).toContainEqual(expect.stringMatching(/^blocklist@[0-9a-f]{12}$/));
     expect(lead.lead.screening.status).toBe('clear');
   });
@@ -86,18 +94,18 @@ describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
 
   it('reloads lists while serving: a malformed file keeps the previous version; re-screening pulls a newly listed lead back from sales', async () => {
     const before = (await get('/v1/screening/lists', s.tokens.compliance)).json().lists;
-    const broken = join(dir, 'broken.csv');
-    await writeFile(broken, 'id,name\nX-1,"unterminated\n');
-    const bad = await post('/v1/screening/lists:reload', { lists: [`blocklist-csv:${broken}`] }, s.tokens.compliance);
-    expect(bad.statusCode).toBe(400);
-    expect(bad.json().details[0].message).toMatch(/line \d+/);
+    const blocklistFile = join(dir, 'firm-blocklist.csv');
+    await writeFile(blocklistFile, 'id,name\nX-1,"unterminated\n');
+    const bad = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({ code: 'LIST_SOURCE_UNREADABLE', details: [{ path: '/sources', message: 'source blocklist could not be loaded' }] });
     expect((await get('/v1/screening/lists', s.tokens.compliance)).json().lists).toEqual(before);
 
     const lead = (await post('/v1/leads', ukLead({ person: { firstName: 'Marguerite', lastName: 'Quillfeather', email: 'mq@example.co.uk' } }), s.tokens.integration)).json();
     expect(lead.decision.constraints.screening.status).toBe('clear');
-    const next = join(dir, 'blocklist-v2.csv');
-    await writeFile(next, 'id,name,aliases,type,dob,country,reason\nNB-BL-0101,Marguerite Quillfeather,,person,,GB,new fraud referral\n');
-    const reloaded = await post('/v1/screening/lists:reload', { lists: [`blocklist-csv:${next}`] }, s.tokens.compliance);
+    await copyFile(BLOCKLIST, blocklistFile);
+    await writeFile(blocklistFile, 'NB-BL-0101,Marguerite Quillfeather,,person,,GB,new fraud referral\n', { flag: 'a' });
+    const reloaded = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
     expect(reloaded.statusCode).toBe(200);
     const rescreen = (await post('/v1/screening:rescreen', {}, s.tokens.compliance)).json();
     expect(rescreen.newlyHeld).toContain(lead.leadId);

@@ -9,6 +9,8 @@ import { buildServer } from '../../src/http/build-server.ts';
 import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
+import type { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
+import { startListSources } from '../../src/app/screening-lists.use-case.ts';
 import type { Role, Store } from '../../src/store/store-port.ts';
 
 /** A controllable clock: tests move time explicitly. */
@@ -34,10 +36,17 @@ export interface TestService {
   close(): Promise<void>;
 }
 
+/**
+ * The firm blocklist and a tiny fictional sanctions list: without a sanctions list no lead is
+ * "clear" (issue 11), and the example org holds not_screened leads.
+ */
+export const SANCTIONS_FIXTURE = 'ftm-jsonl:test/support/fixtures/sanctions-mini.ftm.jsonl';
+export const DEFAULT_TEST_LISTS: readonly string[] = ['examples/bank/screening/firm-blocklist.csv', SANCTIONS_FIXTURE];
+
 /** 11:00Z on Tue 24 Nov 2026: European teams are at work (see examples/bank/leads/README.md). */
 export const EUROPE_MORNING = '2026-11-24T11:00:00Z';
 
-export async function startTestService(opts: { url?: string; at?: string; repId?: string; lists?: string[] } = {}): Promise<TestService> {
+export async function startTestService(opts: { url?: string; at?: string; repId?: string; lists?: string[]; listSources?: ListSourceCatalogue } = {}): Promise<TestService> {
   const loaded = await loadConfig('examples/bank');
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
   const store = await openStore({ url: opts.url ?? 'sqlite::memory:' });
@@ -46,8 +55,10 @@ export async function startTestService(opts: { url?: string; at?: string; repId?
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
   await orgs.init('test');
   const screening = new ScreeningService({ now: () => new Date(clock.ms) });
-  screening.loadAll(opts.lists ?? ['examples/bank/screening/firm-blocklist.csv']);
-  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening };
+  // Configured sources go through the start-up comparison with the store, as in `remit serve`.
+  if (opts.listSources) await startListSources({ store, clock, ids }, screening, opts.listSources);
+  else screening.loadAll([...(opts.lists ?? DEFAULT_TEST_LISTS)]);
+  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening, listSources: opts.listSources };
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
   const repId = opts.repId ?? [...loaded.value.org.repsById.keys()][0]!;
   const tokens = {} as Record<Role | 'compliance2', string>;

@@ -55,6 +55,8 @@ describe('migration runner', () => {
       'reviews',
       'routing_ledger',
       'routing_pools',
+      'screening_list_reloads',
+      'screening_list_versions',
       'sla_timers',
       'sqlite_sequence',
       'suppressions',

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createApiKey } from '../../app/api-keys.ts';
 import { WebhookDispatcher } from '../../app/webhook-dispatcher.ts';
 import { SlaWorker } from '../../app/sla-worker.ts';
-import { composeService } from '../compose-service.ts';
+import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -13,7 +13,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port', process.env.PORT ?? '8080')
     .option('--host <host>', 'interface to listen on', process.env.HOST ?? '127.0.0.1')
     .option('--db <url>', 'store: postgres://…, sqlite:PATH or a file path (default: DATABASE_URL, else ./data/remit.sqlite)')
-    .option('--list <spec>', 'screening list ([type:]path), repeatable (default: the files in <config>/screening/)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--list <spec>', 'screening list ([type:]path), repeatable; replaces the sources of <config>/screening/lists.yaml', (v: string, prev: string[] = []) => [...prev, v])
     .option('--quiet', 'no request logs')
     .action(async (opts: { config?: string; port: string; host: string; db?: string; list?: string[]; quiet?: boolean }) => {
       const { app, ctx, store } = await composeService({ configPath: opts.config, databaseUrl: opts.db, listSpecs: opts.list, logger: opts.quiet ? false : { level: 'info' } });
@@ -22,6 +22,7 @@ export function registerServeCommand(program: Command): void {
         const { token } = await createApiKey(ctx, { name: 'bootstrap admin', role: 'admin', createdBy: 'remit serve' });
         process.stdout.write(`\nFirst start: created an admin API key (shown once, store it now):\n  ${token}\n\n`);
       }
+      for (const warning of screeningStartWarnings(ctx)) process.stderr.write(`${warning}\n`);
       const dispatcher = new WebhookDispatcher(ctx);
       // Audit sealer (docs/audit.md): seals the audit inbox into the signed log every ~200 ms; on PostgreSQL one instance at a time.
       const auditSealer = startableAuditSealer(ctx, (e) => app.log.error({ err: e }, 'audit sealing failed; entries wait in the inbox'));

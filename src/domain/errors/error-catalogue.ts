@@ -26,6 +26,8 @@ export const ERROR_CATALOGUE = {
   OUTREACH_DENIED: { httpStatus: 422, exitCode: 2, message: 'The outreach gate denies this outreach at this moment; every rule that applied is listed, with nextAllowedAt. Nothing was recorded.' },
   AUDIT_TAMPERED: { httpStatus: 409, exitCode: 7, message: 'The audit log failed verification; the first bad entry is named (seq, problem, detail).' },
   AUDIT_KEY_UNAVAILABLE: { httpStatus: 503, exitCode: 1, message: 'The audit signing key is missing, malformed or not valid now (REMIT_AUDIT_KEY or the key file); entries wait unsealed.' },
+  LIST_SOURCE_UNKNOWN: { httpStatus: 422, exitCode: 2, message: 'A screening list reload named a source that is not configured; lists are reloaded by source id, never by path.' },
+  LIST_SOURCE_UNREADABLE: { httpStatus: 422, exitCode: 2, message: 'A configured screening list source could not be loaded; the previous version stays in force and the detail is in the server log.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,12 +1,36 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServiceContext } from '../../app/service-context.ts';
 
+/**
+ * What /ready says about screening. No sanctions list (or a source withheld pending approval) keeps
+ * the service ready — leads are still taken in and held as not_screened by the org's rules — but
+ * the status names the gap so monitoring and a compliance officer see it. File paths stay private.
+ */
+function screeningReadiness(ctx: ServiceContext) {
+  const lists = (ctx.screening?.versions() ?? []).map((v) => ({
+    id: v.listId,
+    category: v.category ?? 'other',
+    format: v.sourceType,
+    sha256: v.sha256,
+    entryCount: v.entryCount,
+    loadedAt: v.loadedAt,
+    filesModifiedAt: v.filesModifiedAt ?? null,
+  }));
+  const withheld = (ctx.screening?.withheldSources() ?? []).map((w) => ({ id: w.sourceId, reason: w.reason, pendingReloadId: w.pendingReloadId }));
+  return { status: ctx.screening?.coverage() ?? 'no_sanctions_list', lists, withheld };
+}
+
 export function registerHealthRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   app.get('/health', { schema: { tags: ['ops'], summary: 'Liveness', security: [] } }, () => ({ status: 'ok' }));
-  app.get('/ready', { schema: { tags: ['ops'], summary: 'Readiness: the store answers and the org is loaded', security: [] } }, async () => ({
-    status: 'ready',
-    store: ctx.store.capabilities.dialect,
-    migrations: (await ctx.store.appliedMigrations()).length,
-    org: { version: ctx.orgs.current.version, hash: ctx.orgs.current.hash },
-  }));
+  app.get(
+    '/ready',
+    { schema: { tags: ['ops'], summary: 'Readiness: the store answers and the org is loaded; which screening lists are in force (a missing sanctions list is a warning)', security: [] } },
+    async () => ({
+      status: 'ready',
+      store: ctx.store.capabilities.dialect,
+      migrations: (await ctx.store.appliedMigrations()).length,
+      org: { version: ctx.orgs.current.version, hash: ctx.orgs.current.hash },
+      screening: screeningReadiness(ctx),
+    }),
+  );
 }

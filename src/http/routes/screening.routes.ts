@@ -1,10 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { disposeScreeningHits, rescreenOpenLeads } from '../../app/screening-disposition.use-case.ts';
 import type { ServiceContext } from '../../app/service-context.ts';
+import { approveListReload, reloadListSources, type ListFailure } from '../../app/screening-lists.use-case.ts';
 import { principalOf } from '../auth.ts';
-import { sendError, sendFailure } from '../reply-error.ts';
+import { sendFailure } from '../reply-error.ts';
+
+/** The list file's own words stay in the server log: an answer never quotes a file. */
+function sendListFailure(request: FastifyRequest, reply: FastifyReply, f: ListFailure): FastifyReply {
+  if (f.serverDetail) request.log.warn({ code: f.code, detail: f.serverDetail }, 'screening list source could not be loaded');
+  const { serverDetail: _, ...answer } = f;
+  return sendFailure(reply, answer);
+}
 
 export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -29,36 +37,48 @@ export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContex
       return result.ok ? reply.send(result.value) : sendFailure(reply, result.error);
     },
   );
-  r.get('/v1/screening/lists', { config: { roles: ['admin', 'compliance', 'ops'] }, schema: { tags: ['screening'], summary: 'Loaded list versions (source, hash, entry count, loaded at)' } }, () => ({
-    lists: ctx.screening?.versions() ?? [],
-  }));
+  r.get(
+    '/v1/screening/lists',
+    { config: { roles: ['admin', 'compliance', 'ops'] }, schema: { tags: ['screening'], summary: 'Loaded list versions (source, hash, entry count, loaded at), configured sources and reloads awaiting approval' } },
+    async () => ({
+      lists: ctx.screening?.versions() ?? [],
+      coverage: ctx.screening?.coverage() ?? 'no_sanctions_list',
+      sources: (ctx.listSources?.sources ?? []).map((s) => ({ id: s.id, format: s.format, description: s.description ?? null })),
+      withheld: ctx.screening?.withheldSources() ?? [],
+      pending: await ctx.store.screeningLists.listPending(),
+    }),
+  );
   r.post(
     '/v1/screening/lists::reload',
+    {
+      config: { roles: ['admin', 'compliance'], invalidCode: 'LIST_SOURCE_UNKNOWN' },
+      schema: {
+        tags: ['screening'],
+        summary:
+          'Reload configured list sources by id (all when none is named; never a path). Audited; a reload that shrinks a list too much waits for a second approver (202)',
+        body: z.strictObject({ sources: z.array(z.string().min(1).max(200)).min(1).max(50).optional() }).default({}),
+      },
+    },
+    async (request, reply) => {
+      const result = await reloadListSources(ctx, principalOf(request), request.body.sources);
+      if (!result.ok) return sendListFailure(request, reply, result.error);
+      return reply.code(result.value.pending.length > 0 ? 202 : 200).send({ ...result.value, lists: ctx.screening?.versions() ?? [] });
+    },
+  );
+  r.post(
+    '/v1/screening/lists::reload/:id/approve',
     {
       config: { roles: ['admin', 'compliance'] },
       schema: {
         tags: ['screening'],
-        summary: 'Reload lists while serving (all loaded ones, or the given [type:]paths); a malformed file is reported with its line and the previous version stays',
-        body: z.strictObject({ lists: z.array(z.string().min(1).max(1000)).max(50).optional() }).default({}),
+        summary: 'A second principal (another API key) applies a reload held back by the shrink guard, if the file is still the one requested',
+        params: z.object({ id: z.string().min(1).max(128) }),
       },
     },
     async (request, reply) => {
-      if (!ctx.screening) return sendError(reply, 'CONFLICT', 'screening is not configured (no lists loaded at start)');
-      const specs = request.body.lists ?? ctx.screening.versions().map((v) => `${v.sourceType}:${v.files[0]}`);
-      const results = specs.map((spec) => ({ spec, result: ctx.screening!.reload(spec) }));
-      const failed = results.filter((x) => !x.result.ok);
-      if (failed.length > 0) {
-        return sendError(
-          reply,
-          'INPUT_UNREADABLE',
-          `${failed.length} list(s) could not be loaded; the previous versions stay active`,
-          failed.map((f) => {
-            const e = (f.result as { error: { file: string; line?: number | undefined; detail: string } }).error;
-            return { path: f.spec, file: e.file, message: `${e.line !== undefined ? `line ${e.line}: ` : ''}${e.detail}` };
-          }),
-        );
-      }
-      return { lists: ctx.screening.versions() };
+      const result = await approveListReload(ctx, principalOf(request), request.params.id);
+      if (!result.ok) return sendListFailure(request, reply, result.error);
+      return { applied: result.value, lists: ctx.screening?.versions() ?? [] };
     },
   );
   r.post('/v1/screening::rescreen', { config: { roles: ['admin', 'compliance'] }, schema: { tags: ['screening'], summary: 'Re-screen open leads against the current list versions' } }, async (request) =>

@@ -5,7 +5,8 @@ import { audit } from './0004-audit.ts';
 import { conduct } from './0005-conduct.ts';
 import { orgActivations } from './0006-org-activations.ts';
 import { consoleSessions } from './0007-console-sessions.ts';
+import { screeningLists } from './0008-screening-lists.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
-export const MIGRATIONS: readonly Migration[] = [initial, service, suppressions, audit, conduct, orgActivations, consoleSessions];
+export const MIGRATIONS: readonly Migration[] = [initial, service, suppressions, audit, conduct, orgActivations, consoleSessions, screeningLists];

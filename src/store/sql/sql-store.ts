@@ -5,6 +5,7 @@ import type { LedgerEntry, RepLoad, RoutingStateSnapshot, RoutingStateView, Stat
 import { appliedMigrations } from '../migrations/runner.ts';
 import { auditRepository } from './audit-repository.ts';
 import { conductRepository, slaTimerRepository } from './conduct-repository.ts';
+import { screeningListRepository } from './screening-list-repository.ts';
 import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
 import {
   LEAD_STATUSES,
@@ -120,6 +121,7 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     audit: auditRepository(db as unknown as Kysely<unknown>, caps),
     conduct: conductRepository(db as unknown as Kysely<unknown>),
     slaTimers: slaTimerRepository(db as unknown as Kysely<unknown>, caps),
+    screeningLists: screeningListRepository(db as unknown as Kysely<unknown>),
   };
 }
 
