@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = {
   AUDIT_TAMPERED: { httpStatus: 409, exitCode: 7, message: 'The audit log failed verification; the first bad entry is named (seq, problem, detail).' },
   AUDIT_KEY_UNAVAILABLE: { httpStatus: 503, exitCode: 1, message: 'The audit signing key is missing, malformed or not valid now (REMIT_AUDIT_KEY or the key file); entries wait unsealed.' },
   LEAD_NOT_ROUTABLE: { httpStatus: 409, exitCode: 2, message: 'The lead is erased, a duplicate or closed (CLOSED, WON, LOST); no exception or approval may assign it. Nothing was changed.' },
+  ACCOUNTS_INVALID: { httpStatus: 422, exitCode: 2, message: 'An account import failed validation (e.g. an owner that is not a rep of the org in force); details name each item and field. Nothing was imported.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
