@@ -17,6 +17,7 @@ import {
   type VerifyLogResult,
 } from '../audit/index.ts';
 import type { Store } from '../store/store-port.ts';
+import { crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
 
 /**
  * Reading side of the audit trail (SPEC C6, C7): verification of the stored log, checkpoint export,
@@ -58,6 +59,11 @@ export interface VerifyReport {
   readonly result: VerifyLogResult;
   /** Entries recorded but not yet sealed (not covered by this verification). */
   readonly pending: number;
+  /**
+   * Finding W17: each lead's current status, team and rep against its audited decisions, approvals, moves and
+   * erasure. null when only a range of the log was verified (the cross-check needs the whole log).
+   */
+  readonly assignments: AssignmentCheck | null;
 }
 
 /**
@@ -73,17 +79,20 @@ export async function verifyStoredLog(store: Store, opts: { readonly from?: numb
   const from = opts.from ?? 0;
   const readFrom = rangeStartFor(checkpoints, from);
   const range = { from, to: opts.to ?? null, readFrom };
+  const wholeLog = from === 0 && opts.to === undefined;
   if (logId === null) {
     const size = await store.audit.size();
     const result: VerifyLogResult =
       size === 0
         ? { ok: true, entries: 0, checkpointsVerified: 0, treeSize: 0, rootHash: toHex(EMPTY_TREE_ROOT), chainHead: '', uncheckpointed: 0 }
         : { ok: false, entriesChecked: 0, firstBad: { seq: 0, problem: 'CHECKPOINT_MISMATCH', detail: `the log holds ${size} entries but no sealer state or checkpoint names its log id` } };
-    return { ok: result.ok, logId, checkpointsFrom: external ? 'file' : 'database', range, result, pending };
+    const assignments = wholeLog ? await crossCheckAssignments(store) : null;
+    return { ok: result.ok && (assignments?.ok ?? true), logId, checkpointsFrom: external ? 'file' : 'database', range, result, pending, assignments };
   }
   const rows = store.audit.rows({ from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) });
   const result = await verifyLog(rows, checkpoints, keys, { logId, from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) });
-  return { ok: result.ok, logId, checkpointsFrom: external ? 'file' : 'database', range, result, pending };
+  const assignments = wholeLog ? await crossCheckAssignments(store) : null;
+  return { ok: result.ok && (assignments?.ok ?? true), logId, checkpointsFrom: external ? 'file' : 'database', range, result, pending, assignments };
 }
 
 /** Audit paths for `seqs` in the tree of the first `size` entries (the tree is rebuilt from the stored leaf hashes). */

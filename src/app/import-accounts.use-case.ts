@@ -1,14 +1,29 @@
+import type { ErrorDetail } from '../domain/errors/error-catalogue.ts';
+import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { AccountRecord } from '../store/store-port.ts';
+import { ownerRepProblem } from './account-owner.ts';
 import type { Principal } from './api-keys.ts';
+import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit } from './audit-trail.ts';
 import type { ServiceContext } from './service-context.ts';
 
 /**
  * SPEC R8 / C9: accounts and their owners are org data. An import inserts or replaces by id and is
  * audited in the same transaction with who, when, and each account as it was before and after.
+ * Every owner must be a rep of the org in force; one that is not refuses the whole import, naming each item.
  */
-export async function importAccounts(ctx: Pick<ServiceContext, 'store' | 'clock' | 'accounts'>, principal: Pick<Principal, 'keyId'>, accounts: readonly Omit<AccountRecord, 'updatedAt'>[]): Promise<{ imported: number }> {
+export async function importAccounts(
+  ctx: Pick<ServiceContext, 'store' | 'clock' | 'accounts' | 'orgs'>,
+  principal: Pick<Principal, 'keyId'>,
+  accounts: readonly Omit<AccountRecord, 'updatedAt'>[],
+): Promise<Result<{ imported: number }, AppFailure>> {
+  const org = ctx.orgs.current;
+  const problems: ErrorDetail[] = accounts.flatMap((a, i) => {
+    const problem = ownerRepProblem(org, a.ownerRep);
+    return problem === null ? [] : [{ path: `body.accounts.${i}.ownerRep`, message: `${problem}: not a rep of the org in force` }];
+  });
+  if (problems.length > 0) return failure('ACCOUNTS_INVALID', `${problems.length} account(s) name an unknown owner; nothing was imported`, problems);
   const updatedAt = toIso(ctx.clock.now());
   await ctx.store.transaction(async (tx) => {
     const before = new Map((await tx.accounts.list()).map((a) => [a.id, a]));
@@ -24,5 +39,5 @@ export async function importAccounts(ctx: Pick<ServiceContext, 'store' | 'clock'
     });
   });
   await ctx.accounts.refresh();
-  return { imported: accounts.length };
+  return ok({ imported: accounts.length });
 }

@@ -10,6 +10,7 @@ import { conductFailure, type ConductFailure } from './conduct-failure.ts';
 import { conductPacks } from './conduct-packs.ts';
 import { CONDUCT_EVENTS, coolingOffFacts, loadConductView, recordedFacts } from './lead-conduct-view.ts';
 import { canSee } from './lead-queries.ts';
+import { guardFactTime, type Backdating } from './fact-time-guard.ts';
 import { emitEvent, type ServiceContext } from './service-context.ts';
 
 /** Targets a user may ask for; the other states are reached by routing, review, screening or erasure. */
@@ -35,7 +36,12 @@ export interface TransitionOutcome {
 }
 
 /** Appends a fact as a lead event; first occurrence of each fact is what cooling-off counts from. */
-export async function appendFact(tx: UnitOfWork, leadId: string, actor: string, fact: { event?: CoolingOffEvent; at: string; flags?: readonly string[]; source: string }): Promise<void> {
+export async function appendFact(
+  tx: UnitOfWork,
+  leadId: string,
+  actor: string,
+  fact: { event?: CoolingOffEvent; at: string; flags?: readonly string[]; source: string; backdating?: Backdating },
+): Promise<void> {
   await tx.events.append({ leadId, kind: CONDUCT_EVENTS.fact, actor, at: fact.at, payloadJson: JSON.stringify(fact) });
 }
 
@@ -110,9 +116,18 @@ export async function recordLeadFact(
     if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
     const now = ctx.clock.now();
     const at = input.at ? toIso(Date.parse(input.at)) : toIso(now);
-    if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'a fact cannot be recorded in the future', [{ path: 'body.at', message: 'in the future' }]);
-    await appendFact(tx, leadId, principal.keyId, { ...(input.event ? { event: input.event } : {}), at, ...(input.flags && input.flags.length > 0 ? { flags: [...input.flags] } : {}), source: 'api' });
-    await appendAudit(tx, { kind: 'lifecycle', subject: leadId, actor: principal.keyId, at: toIso(now), payload: { action: 'fact', event: input.event ?? null, factAt: at, flags: input.flags ?? [] } });
+    const dated = guardFactTime(ctx, principal, view.record, Date.parse(at), now);
+    if (!dated.ok) return dated;
+    const { backdating } = dated.value;
+    const flags = input.flags && input.flags.length > 0 ? { flags: [...input.flags] } : {};
+    await appendFact(tx, leadId, principal.keyId, { ...(input.event ? { event: input.event } : {}), at, ...flags, source: 'api', ...(backdating ? { backdating } : {}) });
+    await appendAudit(tx, {
+      kind: 'lifecycle',
+      subject: leadId,
+      actor: principal.keyId,
+      at: toIso(now),
+      payload: { action: 'fact', event: input.event ?? null, factAt: at, flags: input.flags ?? [], role: principal.role, backdating },
+    });
     const facts = recordedFacts(await tx.events.listForLead(leadId));
     return ok({ leadId, events: Object.fromEntries(Object.entries(facts.events).map(([k, v]) => [k, toIso(v)])), flags: facts.flags });
   });

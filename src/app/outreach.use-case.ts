@@ -8,6 +8,7 @@ import type { Principal } from './api-keys.ts';
 import { appendAudit } from './audit-trail.ts';
 import { conductFailure, type ConductFailure } from './conduct-failure.ts';
 import { conductPacks } from './conduct-packs.ts';
+import { guardFactTime } from './fact-time-guard.ts';
 import { assembleOutreachInput, CONDUCT_EVENTS, loadConductView, recordedFacts, type LeadConductView } from './lead-conduct-view.ts';
 import { appendFact } from './lead-lifecycle.use-case.ts';
 import { canSee } from './lead-queries.ts';
@@ -169,6 +170,10 @@ export async function recordConsentChange(ctx: ServiceContext, principal: Princi
     const recordedAt = toIso(now);
     const at = input.at ? toIso(Date.parse(input.at)) : recordedAt;
     if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'a consent change cannot be in the future', [{ path: 'body.at', message: 'in the future' }]);
+    // A grant unlocks outreach, so it is dated like a conduct fact; a revoke only restricts and may go further back.
+    const dated = input.action === 'grant' ? guardFactTime(ctx, principal, view.record, Date.parse(at), now) : ok({ backdating: null });
+    if (!dated.ok) return dated;
+    const { backdating } = dated.value;
     const id = ctx.ids.next('cns');
     const record = {
       id,
@@ -185,7 +190,7 @@ export async function recordConsentChange(ctx: ServiceContext, principal: Princi
     };
     await tx.conduct.addConsentChange(record);
     await tx.events.append({ leadId, kind: CONDUCT_EVENTS.consent, actor: principal.keyId, at: recordedAt, payloadJson: JSON.stringify({ consentId: id, channel: input.channel, action: input.action, at, priorExpressWritten: record.priorExpressWritten }) });
-    await appendAudit(tx, { kind: 'outreach', subject: leadId, actor: principal.keyId, at: recordedAt, payload: { action: `consent.${input.action}`, consentId: id, channel: input.channel, consentAt: at, priorExpressWritten: record.priorExpressWritten, conditionOfPurchase: record.conditionOfPurchase } });
+    await appendAudit(tx, { kind: 'outreach', subject: leadId, actor: principal.keyId, at: recordedAt, payload: { action: `consent.${input.action}`, consentId: id, channel: input.channel, consentAt: at, priorExpressWritten: record.priorExpressWritten, conditionOfPurchase: record.conditionOfPurchase, ...(backdating ? { backdating } : {}) } });
     return ok({ id, leadId, channel: input.channel, action: input.action, at, recordedAt });
   });
 }

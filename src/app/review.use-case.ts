@@ -3,7 +3,7 @@ import type { Decision } from '../domain/decision/decision.ts';
 import { LeadSchema } from '../domain/lead/lead.schema.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso, zonedParts } from '../domain/shared/zoned-time.ts';
-import { holdsRepCapacity, type ReviewRecord, type UnitOfWork } from '../store/store-port.ts';
+import { holdsRepCapacity, isRoutableStatus, type LeadRecord, type ReviewRecord, type UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit } from './audit-trail.ts';
@@ -19,6 +19,8 @@ export async function openReviewForDecision(tx: UnitOfWork, ctx: Pick<ServiceCon
   return id;
 }
 
+const notRoutable = (lead: LeadRecord) => failure('LEAD_NOT_ROUTABLE', `lead ${lead.id} is ${lead.status}; no review or exception may assign it`);
+
 /** Someone (ops, a team lead) asks compliance for an exception on a lead; they may not approve it themselves. */
 export async function requestException(
   ctx: ServiceContext,
@@ -29,6 +31,7 @@ export async function requestException(
   return ctx.store.transaction(async (tx) => {
     const lead = await tx.leads.lock(leadId);
     if (!lead) return failure('NOT_FOUND', `no lead ${leadId}`);
+    if (!isRoutableStatus(lead.status)) return notRoutable(lead);
     if (await tx.reviews.openForLead(leadId)) return failure('CONFLICT', `lead ${leadId} already has an open review`);
     const at = toIso(ctx.clock.now());
     const id = ctx.ids.next('rev');
@@ -65,6 +68,8 @@ export async function approveReview(ctx: ServiceContext, principal: Principal, r
     if (review.requestedBy === principal.keyId) return failure('FOUR_EYES_VIOLATION');
     const leadRecord = await tx.leads.lock(review.leadId);
     if (!leadRecord) return failure('NOT_FOUND', `no lead ${review.leadId}`);
+    // The lead may have been erased or closed since the review was opened: the review stays open for a rejection.
+    if (!isRoutableStatus(leadRecord.status)) return notRoutable(leadRecord);
     const org = ctx.orgs.current;
     const rep = org.repsById.get(input.repId);
     if (!org.teamsById.has(input.teamId) || !rep || rep.teamId !== input.teamId) {

@@ -103,9 +103,12 @@ describe('console endpoints over HTTP (example org)', () => {
     expect(gb.status).toBe('covered');
     // hannah-price's certificate ran to 2026-10-31.
     expect(m.expired.map((g: { id: string }) => g.id)).toContain('fca-cert-hannah-price');
-    // Irish MCC certificates end 2026-12-31: inside a 60-day horizon, not a 30-day one.
-    expect(m.expiringSoon.map((g: { id: string }) => g.id)).not.toContain('cbi-mcc-aoife-byrne-ie');
-    const wide = (await get('/v1/licences/matrix?horizonDays=60', s.tokens.ops)).json();
+    // The example's grants in force run to 2099-12-31, so nothing is expiring now; seen from 2099-11-24 the Irish MCC
+    // certificates end in 37 days: inside a 60-day horizon, not a 30-day one.
+    expect(m.expiringSoon).toEqual([]);
+    const late = (await get('/v1/licences/matrix?horizonDays=30&at=2099-11-24T11:00:00Z', s.tokens.ops)).json();
+    expect(late.expiringSoon.map((g: { id: string }) => g.id)).not.toContain('cbi-mcc-aoife-byrne-ie');
+    const wide = (await get('/v1/licences/matrix?horizonDays=60&at=2099-11-24T11:00:00Z', s.tokens.ops)).json();
     expect(wide.expiringSoon.map((g: { id: string }) => g.id)).toContain('cbi-mcc-aoife-byrne-ie');
     expect((await get('/v1/licences/matrix?horizonDays=-1', s.tokens.ops)).statusCode).toBe(400);
   });

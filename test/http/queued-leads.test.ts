@@ -3,7 +3,7 @@ import { assignQueuedLeads } from '../../src/app/assign-queued.use-case.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 let s: TestService;
-// 22:30 in London on a Tuesday: the UK teams have gone home.
+// 22:30 in London on a Tuesday: the UK mortgage advisers have gone home (savings and ISAs have a 24/7 desk, mortgages do not).
 beforeAll(async () => {
   s = await startTestService({ at: '2026-11-24T22:30:00Z' });
 });
@@ -11,7 +11,7 @@ afterAll(async () => s.close());
 
 describe('queued leads (a lawful team, nobody available yet)', () => {
   it('wait without new decisions while nobody is free, and are assigned when a rep starts work', async () => {
-    const res = (await s.app.inject({ method: 'POST', url: '/v1/leads', payload: ukLead({ person: { firstName: 'Nina', lastName: 'Night', email: 'nina.night@example.co.uk' } }), headers: auth(s.tokens.integration) })).json();
+    const res = (await s.app.inject({ method: 'POST', url: '/v1/leads', payload: ukLead({ product: 'uk-residential-mortgage', person: { firstName: 'Nina', lastName: 'Night', email: 'nina.night@example.co.uk' } }), headers: auth(s.tokens.integration) })).json();
     expect(res.status).toBe('QUEUED');
     expect(res.decision.reasons[0].code).toBe('NO_AVAILABLE_REP');
 

@@ -75,7 +75,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'GET /v1/metrics/refusals': ANALYSTS,
   // Lifecycle and outreach (issue 6, C4/C5): whoever works the lead (reps: own leads only); opt-outs and consents may be taken by compliance too.
   'POST /v1/leads/{id}/transitions': ['admin', 'ops', 'rep'],
-  'POST /v1/leads/{id}/facts': ['admin', 'ops', 'rep'],
+  'POST /v1/leads/{id}/facts': ['admin', 'ops', 'compliance', 'rep'],
   'POST /v1/leads/{id}/outreach-check': ['admin', 'ops', 'compliance', 'rep'],
   'POST /v1/leads/{id}/outreach': ['admin', 'ops', 'rep'],
   'POST /v1/leads/{id}/opt-outs': ['admin', 'ops', 'compliance', 'rep'],

@@ -7,6 +7,7 @@ import { decide } from '../../src/domain/decision/decide.ts';
 import type { Decision, RepVerdict, TeamVerdict } from '../../src/domain/decision/decision.ts';
 import { LeadSchema, type LeadInput } from '../../src/domain/lead/lead.schema.ts';
 import { EMPTY_STATE, viewOf } from '../../src/domain/strategies/routing-state.ts';
+import { EXAMPLE_DIR, LEADS_DIR, sampleLeadRows } from './sample-leads-table.ts';
 
 /**
  * REGULATORY.md §7 scenarios 4, 5, 7, 8, 9, 10 and 12 against the example bank-insurer org
@@ -14,8 +15,6 @@ import { EMPTY_STATE, viewOf } from '../../src/domain/strategies/routing-state.t
  * Decision times are fixed: a Tuesday, 2026-11-24.
  */
 
-const EXAMPLE_DIR = join(import.meta.dirname, '../../examples/bank');
-const LEADS_DIR = join(EXAMPLE_DIR, 'leads');
 /** 11:00 London/Dublin, 12:00 Frankfurt, 15:00 Dubai. */
 const EMEA_AT = '2026-11-24T11:00:00Z';
 /** 13:00 New York, 12:00 Texas, 10:00 California. */
@@ -155,7 +154,7 @@ describe('§7 scenario 5 — licence expired yesterday / carrier appointment end
     expect(team.licences.find((l) => l.id === 'ca-doi-agency')).toMatchObject({
       regulator: 'CA-DOI',
       jurisdiction: 'US-CA',
-      validTo: '2027-02-28',
+      validTo: '2099-12-31',
       status: 'active',
       sourceRef: 'NIPR PDB entity report, snapshot 2026-11-23',
     });
@@ -309,33 +308,7 @@ describe('§7 scenario 12 — jurisdiction where the firm holds no licence at al
 
 // ---- sample leads vs examples/bank/leads/README.md ------------------------------------------
 
-interface Row {
-  readonly file: string;
-  readonly at: string;
-  readonly outcome: string;
-  readonly exit: number;
-  readonly rule: string | null;
-  readonly team: string | null;
-  readonly rep: string | null;
-  readonly reason: string | null;
-}
-
-const dash = (cell: string): string | null => (cell === '—' ? null : cell);
-const unquote = (cell: string) => cell.replace(/^`|`$/g, '');
-
-function readmeRows(): Row[] {
-  const text = readFileSync(join(LEADS_DIR, 'README.md'), 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line.startsWith('| `'))
-    .map((line) => {
-      const cells = line.split('|').slice(1, -1).map((c) => c.trim());
-      const [file, at, outcome, exit, rule, team, rep, reason] = cells as [string, string, string, string, string, string, string, string];
-      return { file: unquote(file), at: unquote(at), outcome, exit: Number(exit), rule: dash(rule), team: dash(team), rep: dash(rep), reason: dash(reason) };
-    });
-}
-
-const ROWS = readmeRows();
+const ROWS = sampleLeadRows();
 
 describe('sample leads match examples/bank/leads/README.md', () => {
   it('every lead file has exactly one row and every row names an existing file', () => {

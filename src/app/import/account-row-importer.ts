@@ -2,6 +2,7 @@ import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import type { AccountImportMapping } from '../../domain/sources/import-mapping.schema.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { AccountRecord, Store } from '../../store/store-port.ts';
+import { ownerRepProblem } from '../account-owner.ts';
 import type { CsvRow } from './csv-rows.ts';
 import type { ImportRowResult } from './import-report.ts';
 import { firstValue, ImportSetupError, requireColumns, type RowImporter } from './row-importer.ts';
@@ -45,7 +46,8 @@ export function accountRowImporter(o: { header: readonly string[]; mapping: Acco
       const domains = [...new Set((firstValue(row, cols.domains) ?? '').split(/[;,\s]+/).map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter((d) => d !== ''))];
       for (const d of domains) if (!DOMAIN.test(d)) errors.push({ path: cols.domains!, message: `"${d}" is not a domain name` });
       const ownerRep = firstValue(row, cols.ownerRep) ?? null;
-      if (ownerRep !== null && !o.org.repsById.has(ownerRep)) errors.push({ path: cols.ownerRep!, message: `unknown rep "${ownerRep}"` });
+      const ownerProblem = ownerRepProblem(o.org, ownerRep);
+      if (ownerProblem !== null) errors.push({ path: cols.ownerRep!, message: ownerProblem });
       if (errors.length > 0) return { status: 'invalid', code: 'ARGUMENT_INVALID', errors };
       batch.push({ id: id!, name: name!, domains, ownerRep, tier: firstValue(row, cols.tier) ?? null, updatedAt: toIso(o.now()) });
       if (batch.length >= BATCH) await flush();

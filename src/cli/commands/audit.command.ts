@@ -51,20 +51,30 @@ function instant(value: string, flag: string): string {
 export function formatVerifyReport(r: VerifyReport): string {
   const against = r.checkpointsFrom === 'file' ? 'checkpoints from the file (its public keys)' : 'the stored checkpoints';
   const scope = r.range.from > 0 || r.range.to !== null ? ` range [${r.range.from}, ${r.range.to ?? 'end'}) (read from ${r.range.readFrom})` : '';
+  const leads = formatAssignmentCheck(r.assignments);
   if (r.result.ok) {
     const v = r.result;
     return [
-      `ok: audit log ${r.logId ?? '(empty)'}${scope} verified against ${against}`,
+      `${r.ok ? 'ok' : 'MISMATCH'}: audit log ${r.logId ?? '(empty)'}${scope} verified against ${against}`,
       `  entries verified:        ${v.entries}`,
       `  checkpoints verified:    ${v.checkpointsVerified} (Ed25519 signatures, roots and chain heads)`,
       `  tree size / root:        ${v.treeSize} / ${v.rootHash}`,
       `  after last checkpoint:   ${v.uncheckpointed} (chained, not yet signed)`,
       `  pending (unsealed):      ${r.pending}`,
+      ...leads,
       '',
     ].join('\n');
   }
   const b = r.result.firstBad;
-  return [`TAMPERED: audit log ${r.logId ?? ''}${scope} checked against ${against}`, `  first bad entry: #${b.seq}  ${b.problem}`, `  ${b.detail}`, `  entries checked before it: ${r.result.entriesChecked}`, ''].join('\n');
+  return [`TAMPERED: audit log ${r.logId ?? ''}${scope} checked against ${against}`, `  first bad entry: #${b.seq}  ${b.problem}`, `  ${b.detail}`, `  entries checked before it: ${r.result.entriesChecked}`, ...leads, ''].join('\n');
+}
+
+/** The leads-table cross-check (finding W17): a count when every lead agrees, else each lead that does not. */
+function formatAssignmentCheck(a: VerifyReport['assignments']): string[] {
+  if (a === null) return ['  leads cross-checked:     skipped (only a range was verified)'];
+  if (a.ok) return [`  leads cross-checked:     ${a.leadsChecked} (status, team and rep agree with the log)`];
+  const more = a.mismatchCount > a.mismatches.length ? [`  … and ${a.mismatchCount - a.mismatches.length} more`] : [];
+  return [`  leads cross-checked:     ${a.leadsChecked}, ${a.mismatchCount} disagree with the log:`, ...a.mismatches.map((m) => `  lead ${m.leadId}  ${m.problem}\n    ${m.detail}`), ...more];
 }
 
 function signerFrom(opts: { keyFile?: string }): { source: AuditKeySource; signer: AuditSigner } {
@@ -83,7 +93,9 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
 
   audit
     .command('verify')
-    .description('Verify the whole log (or a range) against the stored checkpoints, or against exported ones (exit 0 ok, 7 tampered)')
+    .description(
+      'Verify the whole log (or a range) against the stored checkpoints, or against exported ones, and cross-check every lead\'s current assignment against the log (exit 0 ok, 7 tampered or a lead disagrees)',
+    )
     .option('--db <url>', DB_HELP)
     .option('--from <seq>', 'first entry (inclusive)')
     .option('--to <seq>', 'end entry (exclusive)')

@@ -28,6 +28,8 @@ export const ERROR_CATALOGUE = {
   AUDIT_KEY_UNAVAILABLE: { httpStatus: 503, exitCode: 1, message: 'The audit signing key is missing, malformed or not valid now (REMIT_AUDIT_KEY or the key file); entries wait unsealed.' },
   LIST_SOURCE_UNKNOWN: { httpStatus: 422, exitCode: 2, message: 'A screening list reload named a source that is not configured; lists are reloaded by source id, never by path.' },
   LIST_SOURCE_UNREADABLE: { httpStatus: 422, exitCode: 2, message: 'A configured screening list source could not be loaded; the previous version stays in force and the detail is in the server log.' },
+  LEAD_NOT_ROUTABLE: { httpStatus: 409, exitCode: 2, message: 'The lead is erased, a duplicate or closed (CLOSED, WON, LOST); no exception or approval may assign it. Nothing was changed.' },
+  ACCOUNTS_INVALID: { httpStatus: 422, exitCode: 2, message: 'An account import failed validation (e.g. an owner that is not a rep of the org in force); details name each item and field. Nothing was imported.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../../app/service-context.ts';
 import { importAccounts } from '../../app/import-accounts.use-case.ts';
 import { principalOf } from '../auth.ts';
+import { sendFailure } from '../reply-error.ts';
 
 const AccountSchema = z.strictObject({
   id: z.string().min(1).max(128),
@@ -18,11 +19,14 @@ export function registerAccountRoutes(app: FastifyInstance, ctx: ServiceContext)
   r.post(
     '/v1/accounts::import',
     {
-      config: { roles: ['ops', 'admin'] },
+      config: { roles: ['ops', 'admin'], invalidCode: 'ACCOUNTS_INVALID' },
       bodyLimit: 16 * 1024 * 1024,
       schema: { tags: ['accounts'], summary: 'Import accounts and their owners (insert or replace by id)', body: z.strictObject({ accounts: z.array(AccountSchema).min(1).max(10_000) }) },
     },
-    async (request) => importAccounts(ctx, principalOf(request), request.body.accounts),
+    async (request, reply) => {
+      const result = await importAccounts(ctx, principalOf(request), request.body.accounts);
+      return result.ok ? result.value : sendFailure(reply, result.error);
+    },
   );
   r.get('/v1/accounts', { config: { roles: ['ops', 'admin', 'compliance'] }, schema: { tags: ['accounts'], summary: 'All accounts' } }, async () => ({ accounts: await ctx.store.accounts.list() }));
 }

@@ -19,6 +19,8 @@ const LeadParams = z.object({ id: Id });
 
 /** Who works a lead: its rep (own leads only), ops and admin. */
 const WORKERS = ['admin', 'ops', 'rep'] as const;
+/** Who may record a conduct fact: those who work the lead, and compliance (the only role that may date one beyond the bound). */
+const FACT_RECORDERS = [...WORKERS, 'compliance'] as const;
 /** Anyone who may receive a STOP / objection or a consent may record it. */
 const RECORDERS = ['admin', 'ops', 'compliance', 'rep'] as const;
 
@@ -52,7 +54,7 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
   r.post(
     '/v1/leads/:id/facts',
     {
-      config: { roles: WORKERS },
+      config: { roles: FACT_RECORDERS },
       schema: {
         tags: ['lifecycle'],
         summary: 'Record a lifecycle fact a cooling-off window counts from (information provided, scope of appointment signed) and/or sale flags',
@@ -61,7 +63,9 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
           .strictObject({
             event: z.enum(FACT_EVENTS).optional(),
             flags: z.array(z.enum(['distance_contract', 'replacement', 'senior', 'soa_exception'])).max(8).optional(),
-            at: Instant.optional().describe('When it happened; default now'),
+            at: Instant.optional().describe(
+              "When it happened; default now. Not before the lead was received; at most the org's conduct.factBackdatingHours (default 24) back, further only by compliance.",
+            ),
           })
           .refine((b) => b.event !== undefined || (b.flags?.length ?? 0) > 0, 'give an event or flags'),
       },
