@@ -39,6 +39,9 @@ export interface ErasureResult {
   readonly retention: { readonly basis: string; readonly years: number; readonly until: string };
 }
 
+/** What a retried request with an Idempotency-Key that created the lead gets back after the erasure. */
+const erasedAnswer = (leadId: string) => ({ leadId, status: 'ERASED', duplicateOf: null, decision: null, score: null, account: null, reviewId: null, warnings: [] });
+
 export async function eraseLead(deps: { readonly store: Store; readonly clock: Clock; readonly retention?: RetentionPolicy }, actor: string, leadId: string, reason: string): Promise<Result<ErasureResult, AppFailure>> {
   const retention = deps.retention ?? DEFAULT_RETENTION;
   return deps.store.transaction(async (tx) => {
@@ -51,6 +54,11 @@ export async function eraseLead(deps: { readonly store: Store; readonly clock: C
     if (await tx.personalData.erase(leadId, at)) removed.push('personal_data: contact (names, email, phone, date of birth, company, address), raw payload, consent, commitment salt');
     await tx.dedupe.removeForLead(leadId);
     removed.push('dedupe keys (normalised email, phone, name + company, external id)');
+    // A stored idempotent answer stays answerable (a retry must still create nothing) but says only that the lead was erased.
+    const answers = await tx.idempotency.replaceResponsesForLead(leadId, JSON.stringify(erasedAnswer(leadId)));
+    if (answers > 0) removed.push(`idempotent answers (${answers}): replaced by an ERASED answer`);
+    const conduct = await tx.conduct.forgetLeadContact(leadId);
+    if (conduct.outreach + conduct.consentChanges > 0) removed.push(`phone number on ${conduct.outreach} outreach record(s) and ${conduct.consentChanges} consent change(s)`);
     const doc = JSON.parse(lead.leadJson) as Record<string, unknown>;
     const present = LEAD_PERSONAL_MEMBERS.filter((m) => m in doc);
     for (const m of present) delete doc[m];
@@ -69,6 +77,7 @@ export async function eraseLead(deps: { readonly store: Store; readonly clock: C
       `decision records (${decisions.length}): decision documents, routing lead, routing state read`,
       'audit log entries: personal fields only as salted commitments, now unopenable (salt erased)',
       'lead history (lead_events) and outbox events: ids, outcomes and reasons',
+      'outreach and consent records without the number; opt-outs as recorded (an objection must keep suppressing the person: GDPR Art. 21(3), PECR reg. 21)',
     ];
     const result: ErasureResult = { leadId, erasedAt: at, removed, retained, retention: { basis: retention.basis, years: retention.years, until: toIso(until.getTime()) } };
     await tx.events.append({ leadId, kind: 'erasure', actor, at, payloadJson: JSON.stringify({ reason, removed, retention: result.retention }) });

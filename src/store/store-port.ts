@@ -278,6 +278,14 @@ export interface IdempotencyRepository {
   get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Inserts; when (scope, key) already exists, returns the existing record instead (first writer wins). */
   put(record: IdempotencyRecord): Promise<IdempotencyRecord>;
+  /**
+   * Erasure (SPEC C8): replaces the stored answer of every record that answered with this lead
+   * (`"leadId":"<id>"` in the response) by `responseJson`; the key and request hash stay, so a retry
+   * still creates nothing. Returns how many records were rewritten.
+   */
+  replaceResponsesForLead(leadId: string, responseJson: string): Promise<number>;
+  /** Retention: deletes records created before `before` (ISO instant); returns how many. */
+  deleteCreatedBefore(before: string): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -198,6 +198,11 @@ export function conductRepository(anyDb: Kysely<unknown>): ConductRepository {
         })
         .execute();
     },
+    async forgetLeadContact(leadId) {
+      const outreach = await db.updateTable('outreach_log').set({ phone: null }).where('lead_id', '=', text(leadId, 'leadId')).where('phone', 'is not', null).executeTakeFirst();
+      const consent = await db.updateTable('consent_changes').set({ phone: null }).where('lead_id', '=', leadId).where('phone', 'is not', null).executeTakeFirst();
+      return { outreach: Number(outreach.numUpdatedRows), consentChanges: Number(consent.numUpdatedRows) };
+    },
     async listOutreach(filter) {
       const rows = await db
         .selectFrom('outreach_log')

@@ -708,6 +708,22 @@ function idempotencyRepository(db: Kysely<Database>): IdempotencyRepository {
       if (!existing) throw new Error(`idempotency key ${rec.scope}/${rec.key} neither inserted nor found`);
       return existing;
     },
+    async replaceResponsesForLead(leadId, responseJson) {
+      requireText(leadId, 'leadId');
+      requireJson(responseJson, 'idempotency responseJson');
+      const pattern = `%${JSON.stringify({ leadId }).slice(1, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const r = await db
+        .updateTable('idempotency_keys')
+        .set({ response_json: responseJson })
+        .where(sql<boolean>`response_json like ${pattern} escape '\\'`)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+    async deleteCreatedBefore(before) {
+      requireInstant(before, 'before');
+      const r = await db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
   };
 }
 
