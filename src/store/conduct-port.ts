@@ -104,6 +104,8 @@ export interface ConductRepository {
    * must keep suppressing the person's number and address (GDPR Art. 21(3), PECR reg. 21). Returns the rows changed.
    */
   forgetLeadContact(leadId: string): Promise<{ readonly outreach: number; readonly consentChanges: number }>;
+  /** Retention: deletes outreach records that happened before `before` (ISO), or only counts them (dryRun). */
+  pruneOutreachBefore(before: string, opts: { readonly dryRun: boolean }): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -165,6 +165,8 @@ export interface LeadRepository {
     readonly after?: string;
     readonly limit: number;
   }): Promise<readonly LeadRecord[]>;
+  /** Retention: ids of leads in one of `statuses` last changed before `before` (ISO), least recently changed first. */
+  idleSince(filter: { readonly statuses: readonly LeadStatus[]; readonly before: string; readonly limit: number }): Promise<readonly string[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,8 +286,8 @@ export interface IdempotencyRepository {
    * still creates nothing. Returns how many records were rewritten.
    */
   replaceResponsesForLead(leadId: string, responseJson: string): Promise<number>;
-  /** Retention: deletes records created before `before` (ISO instant); returns how many. */
-  deleteCreatedBefore(before: string): Promise<number>;
+  /** Retention: deletes the records created before `before` (ISO instant), or only counts them (dryRun); returns how many. */
+  pruneCreatedBefore(before: string, opts: { readonly dryRun: boolean }): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -438,6 +440,8 @@ export interface OutboxRepository {
   redrive(id: string, now: string): Promise<boolean>;
   getDelivery(id: string): Promise<DeliveryRecord | undefined>;
   listDeliveries(filter: { readonly status?: DeliveryStatus; readonly after?: string; readonly limit: number }): Promise<readonly DeliveryRecord[]>;
+  /** Retention: deletes finished (DELIVERED, DEAD) deliveries created before `before`, or only counts them (dryRun). */
+  pruneFinishedDeliveries(before: string, opts: { readonly dryRun: boolean }): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -299,7 +299,7 @@ describe.each(dialects)('audit trail in the service: $factory.name', ({ factory,
     expect((await post(`/v1/leads/${lead.leadId}/erase`, { reason: 'again' }, s.tokens.compliance)).statusCode).toBe(409);
     await s.seal();
     const story = (await get(`/v1/leads/${lead.leadId}/story`, s.tokens.compliance)).json();
-    expect(story.entries.at(-1)).toMatchObject({ kind: 'erasure', payload: { retention: { years: 6 } } });
+    expect(story.entries.at(-1)).toMatchObject({ kind: 'erasure', payload: { retention: { period: 'P6Y' } } });
     expect(story.integrity.verified).toBe(true);
     const v = await remit('audit', 'verify', '--db', s.cliUrl);
     expect(v.code, v.stdout).toBe(0);

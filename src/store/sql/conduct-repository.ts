@@ -203,6 +203,14 @@ export function conductRepository(anyDb: Kysely<unknown>): ConductRepository {
       const consent = await db.updateTable('consent_changes').set({ phone: null }).where('lead_id', '=', leadId).where('phone', 'is not', null).executeTakeFirst();
       return { outreach: Number(outreach.numUpdatedRows), consentChanges: Number(consent.numUpdatedRows) };
     },
+    async pruneOutreachBefore(before, opts) {
+      const cutoff = instant(before, 'before');
+      if (opts.dryRun) {
+        const row = await db.selectFrom('outreach_log').select((eb) => eb.fn.countAll().as('n')).where('at', '<', cutoff).executeTakeFirstOrThrow();
+        return Number(row.n);
+      }
+      return Number((await db.deleteFrom('outreach_log').where('at', '<', cutoff).executeTakeFirst()).numDeletedRows);
+    },
     async listOutreach(filter) {
       const rows = await db
         .selectFrom('outreach_log')
