@@ -17,7 +17,13 @@ export interface DecisionAuditPayload {
   readonly changes: StateChanges;
 }
 
-export const decisionAuditPayload = (decision: Decision, lead: Lead, stateRead: RoutingStateSnapshot, changes: StateChanges, declaredCustomFields: readonly string[]): DecisionAuditPayload => ({
+export const decisionAuditPayload = (
+  decision: Decision,
+  lead: Lead,
+  stateRead: RoutingStateSnapshot,
+  changes: StateChanges,
+  declaredCustomFields: readonly string[],
+): DecisionAuditPayload => ({
   decision,
   lead: routingInputs(lead, declaredCustomFields),
   stateRead,

@@ -31,7 +31,16 @@ export interface ErasureResult {
 }
 
 /** What a retried request with an Idempotency-Key that created the lead gets back after the erasure. */
-const erasedAnswer = (leadId: string) => ({ leadId, status: 'ERASED', duplicateOf: null, decision: null, score: null, account: null, reviewId: null, warnings: [] });
+const erasedAnswer = (leadId: string) => ({
+  leadId,
+  status: 'ERASED',
+  duplicateOf: null,
+  decision: null,
+  score: null,
+  account: null,
+  reviewId: null,
+  warnings: [],
+});
 
 export interface EraseLeadDeps {
   readonly store: Store;
@@ -40,7 +49,12 @@ export interface EraseLeadDeps {
   readonly retention?: DecisionRetention | undefined;
 }
 
-export async function eraseLead(deps: EraseLeadDeps, actor: string, leadId: string, reason: string): Promise<Result<ErasureResult, AppFailure>> {
+export async function eraseLead(
+  deps: EraseLeadDeps,
+  actor: string,
+  leadId: string,
+  reason: string,
+): Promise<Result<ErasureResult, AppFailure>> {
   const retention = deps.retention ?? retentionOf({});
   return deps.store.transaction(async (tx) => {
     const lead = await tx.leads.lock(leadId);
@@ -56,7 +70,9 @@ export async function eraseLead(deps: EraseLeadDeps, actor: string, leadId: stri
     const answers = await tx.idempotency.replaceResponsesForLead(leadId, JSON.stringify(erasedAnswer(leadId)));
     if (answers > 0) removed.push(`idempotent answers (${answers}): replaced by an ERASED answer`);
     const conduct = await tx.conduct.forgetLeadContact(leadId);
-    if (conduct.outreach + conduct.consentChanges > 0) removed.push(`phone number on ${conduct.outreach} outreach record(s) and ${conduct.consentChanges} consent change(s)`);
+    if (conduct.outreach + conduct.consentChanges > 0) {
+      removed.push(`phone number on ${conduct.outreach} outreach record(s) and ${conduct.consentChanges} consent change(s)`);
+    }
     const doc = JSON.parse(lead.leadJson) as Record<string, unknown>;
     const present = LEAD_PERSONAL_MEMBERS.filter((m) => m in doc);
     for (const m of present) delete doc[m];
@@ -74,9 +90,11 @@ export async function eraseLead(deps: EraseLeadDeps, actor: string, leadId: stri
       `decision records (${decisions.length}): decision documents, routing lead, routing state read`,
       'audit log entries: personal fields only as salted commitments, now unopenable (salt erased)',
       'lead history (lead_events) and outbox events: ids, outcomes and reasons',
-      'outreach and consent records without the number; opt-outs as recorded (an objection must keep suppressing the person: GDPR Art. 21(3), PECR reg. 21)',
+      'outreach and consent records without the number',
+      'opt-outs as recorded: an objection must keep suppressing the person (GDPR Art. 21(3), PECR reg. 21)',
     ];
-    const result: ErasureResult = { leadId, erasedAt: at, removed, retained, retention: { basis: retention.basis, period: retention.decisionRecords, until: toIso(until) } };
+    const kept = { basis: retention.basis, period: retention.decisionRecords, until: toIso(until) };
+    const result: ErasureResult = { leadId, erasedAt: at, removed, retained, retention: kept };
     await tx.events.append({ leadId, kind: 'erasure', actor, at, payloadJson: JSON.stringify({ reason, removed, retention: result.retention }) });
     await appendAudit(tx, { kind: 'erasure', subject: leadId, actor, at, payload: { action: 'personal_data.erased', reason, previousStatus: lead.status, removed, retained, retention: result.retention } });
     return ok(result);

@@ -47,7 +47,8 @@ export class RetentionWorker {
   /** One pass; true when a category had more past its period than one pass takes. */
   async tick(): Promise<boolean> {
     const retention = retentionOf(this.#ctx.orgs.current.config);
-    const report = await applyRetention({ store: this.#ctx.store, clock: this.#ctx.clock, retention }, { dryRun: false, ...(this.#options.limit ? { limit: this.#options.limit } : {}) });
+    const deps = { store: this.#ctx.store, clock: this.#ctx.clock, retention };
+    const report = await applyRetention(deps, { dryRun: false, ...(this.#options.limit ? { limit: this.#options.limit } : {}) });
     this.#passes++;
     for (const a of report.actions) {
       for (const f of a.failed ?? []) this.#fail({ kind: 'lead', category: a.category, ...f });

@@ -1,6 +1,7 @@
 import type { Clock } from '../domain/shared/clock.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
-import { RETENTION_CATEGORIES, retentionOf, shiftByPeriod, type RetentionCategory, type RetentionConfig } from '../domain/org/retention.schema.ts';
+import { RETENTION_CATEGORIES, retentionOf, shiftByPeriod } from '../domain/org/retention.schema.ts';
+import type { RetentionCategory, RetentionConfig } from '../domain/org/retention.schema.ts';
 import type { LeadStatus, Store, UnitOfWork } from '../store/store-port.ts';
 import { compileStoredOrg } from './audit-replay.use-case.ts';
 import { appendAudit } from './audit-trail.ts';
@@ -52,13 +53,19 @@ export interface RetentionDeps {
   readonly retention: RetentionConfig;
 }
 
-const PRUNERS: Readonly<Record<Exclude<RetentionCategory, 'unconvertedLeads' | 'refusedLeads'>, (tx: UnitOfWork, before: string, dryRun: boolean) => Promise<number>>> = {
+type PrunedCategory = Exclude<RetentionCategory, 'unconvertedLeads' | 'refusedLeads'>;
+type Pruner = (tx: UnitOfWork, before: string, dryRun: boolean) => Promise<number>;
+
+const PRUNERS: Readonly<Record<PrunedCategory, Pruner>> = {
   outreachLog: (tx, before, dryRun) => tx.conduct.pruneOutreachBefore(before, { dryRun }),
   idempotencyResponses: (tx, before, dryRun) => tx.idempotency.pruneCreatedBefore(before, { dryRun }),
   webhookDeliveries: (tx, before, dryRun) => tx.outbox.pruneFinishedDeliveries(before, { dryRun }),
 };
 
-export async function applyRetention(deps: RetentionDeps, opts: { readonly dryRun: boolean; readonly limit?: number }): Promise<RetentionReport> {
+export async function applyRetention(
+  deps: RetentionDeps,
+  opts: { readonly dryRun: boolean; readonly limit?: number },
+): Promise<RetentionReport> {
   const nowMs = deps.clock.now();
   const limit = opts.limit ?? 500;
   const actions: RetentionAction[] = [];
@@ -72,7 +79,7 @@ export async function applyRetention(deps: RetentionDeps, opts: { readonly dryRu
     const cutoff = toIso(shiftByPeriod(nowMs, period, -1));
     const statuses = LEAD_CATEGORIES[category];
     if (statuses) actions.push(await eraseIdleLeads(deps, { category, period, cutoff, statuses, limit, dryRun: opts.dryRun }));
-    else actions.push(await prune(deps, { category: category as keyof typeof PRUNERS, period, cutoff, dryRun: opts.dryRun }));
+    else actions.push(await prune(deps, { category: category as PrunedCategory, period, cutoff, dryRun: opts.dryRun }));
   }
   return { at: toIso(nowMs), dryRun: opts.dryRun, actions, keptIndefinitely };
 }
@@ -103,19 +110,31 @@ async function eraseIdleLeads(
         subject: 'retention',
         actor: RETENTION_ACTOR,
         at: toIso(deps.clock.now()),
-        payload: { action: 'retention.erased', category: a.category, period: a.period, cutoff: a.cutoff, count: erased.length, leadIds: erased, failed },
+        payload: {
+          action: 'retention.erased',
+          category: a.category,
+          period: a.period,
+          cutoff: a.cutoff,
+          count: erased.length,
+          leadIds: erased,
+          failed,
+        },
       }),
     );
   }
   return { ...base, count: erased.length, leadIds: erased, ...(failed.length > 0 ? { failed } : {}) };
 }
 
-async function prune(deps: RetentionDeps, a: { category: keyof typeof PRUNERS; period: string; cutoff: string; dryRun: boolean }): Promise<RetentionAction> {
+async function prune(
+  deps: RetentionDeps,
+  a: { category: PrunedCategory; period: string; cutoff: string; dryRun: boolean },
+): Promise<RetentionAction> {
   const count = await deps.store.transaction(async (tx) => {
     const n = await PRUNERS[a.category](tx, a.cutoff, a.dryRun);
     if (!a.dryRun && n > 0) {
       const payload = { action: 'retention.deleted', category: a.category, period: a.period, cutoff: a.cutoff, count: n };
-      await appendAudit(tx, { kind: 'retention', subject: 'retention', actor: RETENTION_ACTOR, at: toIso(deps.clock.now()), payload });
+      const at = toIso(deps.clock.now());
+      await appendAudit(tx, { kind: 'retention', subject: 'retention', actor: RETENTION_ACTOR, at, payload });
     }
     return n;
   });

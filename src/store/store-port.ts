@@ -166,7 +166,11 @@ export interface LeadRepository {
     readonly limit: number;
   }): Promise<readonly LeadRecord[]>;
   /** Retention: ids of leads in one of `statuses` last changed before `before` (ISO), least recently changed first. */
-  idleSince(filter: { readonly statuses: readonly LeadStatus[]; readonly before: string; readonly limit: number }): Promise<readonly string[]>;
+  idleSince(filter: {
+    readonly statuses: readonly LeadStatus[];
+    readonly before: string;
+    readonly limit: number;
+  }): Promise<readonly string[]>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ export function registerServeCommand(program: Command): void {
       // Retention (docs/operations.md): the org's retention periods, applied hourly; failures are logged and counted.
       const retentionWorker = new RetentionWorker(ctx, {
         onPass: (report) => app.log.info({ retention: report }, 'retention applied'),
-        onFailure: (f) => app.log.error({ retentionFailure: f, failures: retentionWorker.failures }, 'retention failure; the next pass tries again'),
+        onFailure: (f) => app.log.error({ retentionFailure: f, failures: retentionWorker.failures }, 'retention failure'),
       });
       let stopping = false;
       const stop = async (signal: string) => {

@@ -26,7 +26,12 @@ export const ERROR_CATALOGUE = {
   OUTREACH_DENIED: { httpStatus: 422, exitCode: 2, message: 'The outreach gate denies this outreach at this moment; every rule that applied is listed, with nextAllowedAt. Nothing was recorded.' },
   AUDIT_TAMPERED: { httpStatus: 409, exitCode: 7, message: 'The audit log failed verification; the first bad entry is named (seq, problem, detail).' },
   AUDIT_KEY_UNAVAILABLE: { httpStatus: 503, exitCode: 1, message: 'The audit signing key is missing, malformed or not valid now (REMIT_AUDIT_KEY or the key file); entries wait unsealed.' },
-  RETENTION_INCOMPLETE: { httpStatus: 500, exitCode: 1, message: 'A retention run could not erase every lead past its period; each failure is listed (lead, code) and the next run tries again.' },
+  RETENTION_INCOMPLETE: {
+    httpStatus: 500,
+    exitCode: 1,
+    message:
+      'A retention run could not erase every lead past its period; each failure is listed (lead, code) and the next run tries again.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -274,7 +274,9 @@ export const OrgConfigSchema = z.strictObject({
   scoring: ScoringModelSchema.optional().describe('Points model (SPEC R10); without one, every lead is qualified.'),
   sources: SourcesSchema.default({ forms: [], crm: [] }).describe('Web forms and CRM webhooks (SPEC I2): field mappings and abuse protection (docs/sources.md).'),
   sla: SlaSchema.optional().describe('SLA windows, working-time counting and escalation (SPEC R7, R12); omitted: the defaults (accept 15 min, first contact 2 h, working time, escalate on the 2nd miss).'),
-  retention: RetentionSchema.optional().describe('Retention periods per data category (SPEC C8, docs/operations.md); omitted: decision records 6 years, the rest kept until erased.'),
+  retention: RetentionSchema.optional().describe(
+    'Retention periods per data category (SPEC C8, docs/operations.md); omitted: decision records 6 years, the rest kept until erased.',
+  ),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;

@@ -16,30 +16,44 @@ export const RetentionPeriodSchema = z
   .describe('ISO 8601 period (years, months, days), e.g. P6Y, P18M, P90D.');
 
 export const DEFAULT_RETENTION_BASIS =
-  'GDPR Art. 17(3)(b) and Art. 6(1)(c) (legal obligation): routing decision, screening and review records are retained under SEC 17a-4 / FINRA 4511 (6 years) and MiFID II Art. 16(6) / FCA SYSC 9 (5 years, 7 on request); they hold no personal data in clear';
+  'GDPR Art. 17(3)(b) and Art. 6(1)(c) (legal obligation): routing decision, screening and review records are retained ' +
+  'under SEC 17a-4 / FINRA 4511 (6 years) and MiFID II Art. 16(6) / FCA SYSC 9 (5 years, 7 on request); ' +
+  'they hold no personal data in clear';
 
 const Optional = (what: string) => RetentionPeriodSchema.nullable().default(null).describe(`${what} null: kept until erased on request.`);
 
 export const RetentionSchema = z.strictObject({
-  basis: z.string().min(1).max(2000).default(DEFAULT_RETENTION_BASIS).describe('Why decision records outlive an erasure (recorded in every erasure entry).'),
+  basis: z
+    .string()
+    .min(1)
+    .max(2000)
+    .default(DEFAULT_RETENTION_BASIS)
+    .describe('Why decision records outlive an erasure (recorded in every erasure entry).'),
   decisionRecords: RetentionPeriodSchema.default('P6Y').describe(
-    'How long decision documents, screening and review records are kept after the lead\'s last decision (recorded in every erasure as `until`). ' +
-      'The audit log is append-only: they are not deleted by a retention run.',
+    'How long decision documents, screening and review records are kept after the lead\'s last decision ' +
+      '(recorded in every erasure as `until`). The audit log is append-only: a retention run does not delete them.',
   ),
   unconvertedLeads: Optional('Leads never converted (NURTURE, CLOSED, LOST, DUPLICATE): erased this long after their last change.'),
   refusedLeads: Optional('REFUSED leads: erased this long after their last change.'),
-  outreachLog: Optional('Outreach records (calls, emails …): deleted this long after they happened. Must cover the longest call-cap window.'),
+  outreachLog: Optional('Outreach records (calls, emails …): deleted this long after they happened; keep ≥ the longest call-cap window.'),
   idempotencyResponses: Optional('Stored idempotent answers: deleted this long after the request (a retry after that creates a new lead).'),
   webhookDeliveries: Optional('Finished webhook deliveries (DELIVERED, DEAD): deleted this long after they were created.'),
 });
 export type RetentionConfig = z.infer<typeof RetentionSchema>;
 
 /** The categories a retention run applies (decisionRecords is only recorded). */
-export const RETENTION_CATEGORIES = ['unconvertedLeads', 'refusedLeads', 'outreachLog', 'idempotencyResponses', 'webhookDeliveries'] as const;
+export const RETENTION_CATEGORIES = [
+  'unconvertedLeads',
+  'refusedLeads',
+  'outreachLog',
+  'idempotencyResponses',
+  'webhookDeliveries',
+] as const;
 export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
 
 /** The config's retention section with defaults applied (an org without one gets today's behaviour). */
-export const retentionOf = (config: { readonly retention?: RetentionConfig | undefined }): RetentionConfig => config.retention ?? RetentionSchema.parse({});
+export const retentionOf = (config: { readonly retention?: RetentionConfig | undefined }): RetentionConfig =>
+  config.retention ?? RetentionSchema.parse({});
 
 function parts(period: string): { years: number; months: number; days: number } {
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(period);

@@ -86,7 +86,8 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServiceContext): 
     },
     async (request, reply) => {
       const retention = retentionOf(ctx.orgs.current.config);
-      const result = await eraseLead({ store: ctx.store, clock: ctx.clock, retention }, principalOf(request).keyId, request.params.id, request.body.reason);
+      const deps = { store: ctx.store, clock: ctx.clock, retention };
+      const result = await eraseLead(deps, principalOf(request).keyId, request.params.id, request.body.reason);
       return result.ok ? reply.send(result.value) : sendFailure(reply, result.error);
     },
   );

@@ -736,7 +736,11 @@ function idempotencyRepository(db: Kysely<Database>): IdempotencyRepository {
     async pruneCreatedBefore(before, opts) {
       requireInstant(before, 'before');
       if (opts.dryRun) {
-        const row = await db.selectFrom('idempotency_keys').select((eb) => eb.fn.countAll().as('n')).where('created_at', '<', before).executeTakeFirstOrThrow();
+        const row = await db
+          .selectFrom('idempotency_keys')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('created_at', '<', before)
+          .executeTakeFirstOrThrow();
         return Number(row.n);
       }
       return Number((await db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst()).numDeletedRows);
