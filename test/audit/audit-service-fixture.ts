@@ -35,11 +35,15 @@ export interface AuditService {
 }
 
 /** `configure`: changes the example org's config before it is published (e.g. a retention section). */
-export async function startAuditService(factory: StoreFactory, opts: { configure?: (config: Record<string, unknown>) => Record<string, unknown> } = {}): Promise<AuditService> {
+export async function startAuditService(
+  factory: StoreFactory,
+  opts: { configure?: (config: Record<string, unknown>) => Record<string, unknown> } = {},
+): Promise<AuditService> {
   const h = await factory.create();
   const example = await loadConfig('examples/bank');
   if (!example.ok) throw new Error(JSON.stringify(example.error));
-  const loaded = opts.configure ? compileConfigObject(opts.configure(structuredClone(example.value.org.config) as unknown as Record<string, unknown>)) : example;
+  const exampleConfig = () => structuredClone(example.value.org.config) as unknown as Record<string, unknown>;
+  const loaded = opts.configure ? compileConfigObject(opts.configure(exampleConfig())) : example;
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
   const clock = new TestClock(EUROPE_MORNING);
   const ids = sequentialIds();

@@ -58,6 +58,19 @@ function person() {
 
 type Person = ReturnType<typeof person>;
 
+/** The API body: the person, a marker in a custom field and a page URL holding their email. */
+const apiLead = (p: Person) =>
+  ukLead({
+    person: { firstName: p.first, lastName: p.last, email: p.email, phone: p.phoneNational },
+    custom: { note: p.marker, pageUri: `https://x/isa?prefill_email=${p.email}` },
+  });
+
+async function expectIdenticalReplay(decisionId: string): Promise<void> {
+  const store = s!.h.store;
+  const report = await replayDecision({ store, orgVersion: (hash) => compileStoredOrg(store, hash) }, decisionId);
+  expect(report.ok && report.value.identical, JSON.stringify(report.ok ? report.value.differences : report.error)).toBe(true);
+}
+
 /** The needles: the person's data as it could appear anywhere (the phone as E.164 digits and in national form). */
 const needles = (p: Person) => [p.email, p.last, p.last.toLowerCase(), p.marker, '2079460577', '20 7946 0577', `prefill_email=${p.email}`];
 
@@ -66,7 +79,7 @@ async function everyInputPath(p: Person): Promise<string[]> {
   const pageUri = `https://x/isa?prefill_email=${p.email}`;
   const ids: string[] = [];
   // 1. API, with custom fields (a marker and a URL holding the email) and an Idempotency-Key, replayed once.
-  const apiBody = ukLead({ person: { firstName: p.first, lastName: p.last, email: p.email, phone: p.phoneNational }, custom: { note: p.marker, pageUri } });
+  const apiBody = apiLead(p);
   const api = await post('/v1/leads', apiBody, a.tokens.integration, { 'idempotency-key': `erasure-${p.tag}` });
   expect(api.statusCode, api.body).toBe(201);
   const replay = await post('/v1/leads', apiBody, a.tokens.integration, { 'idempotency-key': `erasure-${p.tag}` });
@@ -109,7 +122,9 @@ async function everyInputPath(p: Person): Promise<string[]> {
       { name: 'country', value: 'United Kingdom' },
     ],
     context: { hutk: p.marker, pageUri },
-    legalConsentOptions: { consent: { consentToProcess: true, communications: [{ value: true, subscriptionTypeId: 999, text: 'Email me about ISAs.' }] } },
+    legalConsentOptions: {
+      consent: { consentToProcess: true, communications: [{ value: true, subscriptionTypeId: 999, text: 'Email me about ISAs.' }] },
+    },
   });
   const hsUrl = '/v1/sources/hubspot/hubspot-main';
   const ts = a.clock.now();
@@ -117,7 +132,12 @@ async function everyInputPath(p: Person): Promise<string[]> {
     method: 'POST',
     url: hsUrl,
     payload: hubspot,
-    headers: { host: HOST, 'content-type': 'application/json', 'x-hubspot-request-timestamp': String(ts), 'x-hubspot-signature-v3': signHubSpotV3(HUBSPOT_SECRET, 'POST', `http://${HOST}${hsUrl}`, hubspot, ts) },
+    headers: {
+      host: HOST,
+      'content-type': 'application/json',
+      'x-hubspot-request-timestamp': String(ts),
+      'x-hubspot-signature-v3': signHubSpotV3(HUBSPOT_SECRET, 'POST', `http://${HOST}${hsUrl}`, hubspot, ts),
+    },
   });
   expect(hs.statusCode, hs.body).toBe(201);
   ids.push(hs.json().leadId);
@@ -126,14 +146,28 @@ async function everyInputPath(p: Person): Promise<string[]> {
   const sf = JSON.stringify({
     eventId: `e-erasure-${p.tag}`,
     sobjectType: 'Lead',
-    lead: { Id: `00Q-${p.marker}`, FirstName: p.first, LastName: p.last, Email: p.email, Phone: p.phoneNational, Country: 'GB', LeadSource: p.marker, Product_Interest__c: 'uk-stocks-shares-isa',
-      Marketing_Consent__c: true, Consent_Wording__c: 'Email and call me.', Consent_Captured_At__c: '2026-11-20T16:45:00.000Z' },
+    lead: {
+      Id: `00Q-${p.marker}`,
+      FirstName: p.first,
+      LastName: p.last,
+      Email: p.email,
+      Phone: p.phoneNational,
+      Country: 'GB',
+      LeadSource: p.marker,
+      Product_Interest__c: 'uk-stocks-shares-isa',
+      Marketing_Consent__c: true,
+      Consent_Wording__c: 'Email and call me.',
+      Consent_Captured_At__c: '2026-11-20T16:45:00.000Z',
+    },
   });
   const sfRes = await a.app.inject({
     method: 'POST',
     url: '/v1/sources/salesforce/sfdc-prod',
     payload: sf,
-    headers: { 'content-type': 'application/json', 'remit-signature': signWebhook(SALESFORCE_SECRET, sf, Math.floor(a.clock.now() / 1000)) },
+    headers: {
+      'content-type': 'application/json',
+      'remit-signature': signWebhook(SALESFORCE_SECRET, sf, Math.floor(a.clock.now() / 1000)),
+    },
   });
   expect(sfRes.statusCode, sfRes.body).toBe(201);
   ids.push(sfRes.json().leadId);
@@ -149,7 +183,18 @@ async function everyInputPath(p: Person): Promise<string[]> {
   );
   await writeFile(
     join(dir, 'mapping.yaml'),
-    ['fields:', '  person.firstName: first_name', '  person.lastName: last_name', '  person.email: email', '  person.phone: phone', '  address.country: country', '  product: product', 'defaults:', '  source: csv', 'hidden: [landing]'].join('\n'),
+    [
+      'fields:',
+      '  person.firstName: first_name',
+      '  person.lastName: last_name',
+      '  person.email: email',
+      '  person.phone: phone',
+      '  address.country: country',
+      '  product: product',
+      'defaults:',
+      '  source: csv',
+      'hidden: [landing]',
+    ].join('\n'),
   );
   const imported = await remit('import', join(dir, 'leads.csv'), '--db', a.cliUrl, '--mapping', join(dir, 'mapping.yaml'), '--json');
   expect(imported.code, imported.stderr).toBe(0);
@@ -177,7 +222,8 @@ describe.each(dialects)('erasure is complete: $factory.name', ({ factory, run: e
     return;
   }
 
-  it('a person who came in through every input path leaves no trace after erasure; the log verifies and decisions replay identically', { timeout: 120_000 }, async () => {
+  const everyPath = 'a person who came in through every input path leaves no trace after erasure; the log verifies, replay is identical';
+  it(everyPath, { timeout: 120_000 }, async () => {
     process.env.REMIT_FORM_KEY_UK_ISA = FORM_KEY;
     process.env.HUBSPOT_CLIENT_SECRET = HUBSPOT_SECRET;
     process.env.SALESFORCE_WEBHOOK_SECRET = SALESFORCE_SECRET;
@@ -204,23 +250,31 @@ describe.each(dialects)('erasure is complete: $factory.name', ({ factory, run: e
     const decisions = (await Promise.all(ids.map((id) => s!.h.store.decisions.listForLead(id)))).flat();
     expect(decisions.length).toBeGreaterThan(0);
     for (const d of decisions) {
-      const report = await replayDecision({ store: s.h.store, orgVersion: (hash) => compileStoredOrg(s!.h.store, hash) }, d.decisionId);
-      expect(report.ok && report.value.identical, JSON.stringify(report.ok ? report.value.differences : report.error)).toBe(true);
+      await expectIdenticalReplay(d.decisionId);
     }
     // A retried request with the same Idempotency-Key still creates nothing: it answers that the lead was erased.
-    const retried = await post('/v1/leads', ukLead({ person: { firstName: p.first, lastName: p.last, email: p.email, phone: p.phoneNational }, custom: { note: p.marker, pageUri: `https://x/isa?prefill_email=${p.email}` } }), s.tokens.integration, { 'idempotency-key': `erasure-${p.tag}` });
+    const retried = await post('/v1/leads', apiLead(p), s.tokens.integration, { 'idempotency-key': `erasure-${p.tag}` });
     expect(retried.headers['idempotent-replayed']).toBe('true');
     expect(retried.json()).toMatchObject({ leadId: ids[0], status: 'ERASED' });
   });
 
-  it('a declared custom field a rule reads stays in the decision record (replay after erasure is identical); undeclared ones are committed', { timeout: 60_000 }, async () => {
+  const declared = 'a declared custom field a rule reads stays in the decision record (replay is identical); undeclared ones are committed';
+  it(declared, { timeout: 60_000 }, async () => {
     s = await startAuditService(factory);
     const p = person();
     const body = ukLead({
       product: 'difc-private-credit-fund',
       person: { firstName: p.first, lastName: p.last, email: p.email },
       address: { country: 'AE', subdivision: 'DU' },
-      customer: { kind: 'organisation', classification: { category: 'professional', basis: 'per_se', evidenceDate: '2026-09-01', criteria: { balanceSheet: 45_000_000, turnover: 5_000_000, ownFunds: 30_000_000 } } },
+      customer: {
+        kind: 'organisation',
+        classification: {
+          category: 'professional',
+          basis: 'per_se',
+          evidenceDate: '2026-09-01',
+          criteria: { balanceSheet: 45e6, turnover: 5e6, ownFunds: 30e6 },
+        },
+      },
       custom: { bookingCentre: 'DIFC', landing: `https://x/difc?prefill_email=${p.email}` },
     });
     const res = await post('/v1/leads', body, s.tokens.integration);
@@ -238,7 +292,6 @@ describe.each(dialects)('erasure is complete: $factory.name', ({ factory, run: e
     await s.seal();
     expect(await findEverywhere(s.h, p.email)).toEqual([]);
     const [decision] = await s.h.store.decisions.listForLead(leadId);
-    const report = await replayDecision({ store: s.h.store, orgVersion: (hash) => compileStoredOrg(s!.h.store, hash) }, decision!.decisionId);
-    expect(report.ok && report.value.identical, JSON.stringify(report.ok ? report.value.differences : report.error)).toBe(true);
+    await expectIdenticalReplay(decision!.decisionId);
   });
 });

@@ -22,7 +22,15 @@ const dialects: { factory: StoreFactory; run: boolean }[] = [
 ];
 const DAY = 86_400_000;
 
-const RETENTION = { unconvertedLeads: 'P1Y', refusedLeads: 'P2Y', outreachLog: 'P90D', idempotencyResponses: 'P30D', webhookDeliveries: 'P30D', decisionRecords: 'P7Y' };
+const RETENTION = {
+  unconvertedLeads: 'P1Y',
+  refusedLeads: 'P2Y',
+  outreachLog: 'P90D',
+  idempotencyResponses: 'P30D',
+  webhookDeliveries: 'P30D',
+  decisionRecords: 'P7Y',
+};
+const NOTHING = { unconvertedLeads: 0, refusedLeads: 0, outreachLog: 0, idempotencyResponses: 0, webhookDeliveries: 0 };
 
 let s: AuditService | undefined;
 afterEach(async () => {
@@ -36,7 +44,8 @@ const post = (path: string, body: unknown, token: string, headers: Record<string
 describe('retention periods in the org config', () => {
   it('default to what Remit did before: decision records 6 years, everything else kept until erased on request', () => {
     const config = retentionOf({});
-    expect(config).toMatchObject({ decisionRecords: 'P6Y', unconvertedLeads: null, refusedLeads: null, outreachLog: null, idempotencyResponses: null, webhookDeliveries: null });
+    expect(config).toMatchObject({ decisionRecords: 'P6Y', unconvertedLeads: null, refusedLeads: null, outreachLog: null });
+    expect(config).toMatchObject({ idempotencyResponses: null, webhookDeliveries: null });
     expect(config.basis).toMatch(/Art\. 17\(3\)\(b\)/);
   });
 
@@ -62,7 +71,7 @@ describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled
     return;
   }
 
-  it('erases and deletes exactly what is past its period, each action audited; a dry run changes nothing', { timeout: 90_000 }, async () => {
+  it('erases and deletes exactly what is past its period, each action audited; a dry run changes nothing', { timeout: 90e3 }, async () => {
     s = await startAuditService(factory, { configure: (c) => ({ ...c, retention: RETENTION }) });
     const a = s;
     const retention = retentionOf(a.ctx.orgs.current.config);
@@ -73,9 +82,11 @@ describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled
     expect(kept.status).toBe('ASSIGNED');
     const duplicate = (await post('/v1/leads', ukLead({ person }), a.tokens.integration)).json();
     expect(duplicate.status).toBe('DUPLICATE');
-    const refused = (await post('/v1/leads', ukLead({ address: { country: 'BR' }, person: { ...person, lastName: 'Costa-Tallowmere', email: 'r.costa@example.com.br', phone: '+55 11 5555 0199' } }), a.tokens.integration)).json();
+    const brazil = { ...person, lastName: 'Costa-Tallowmere', email: 'r.costa@example.com.br', phone: '+55 11 5555 0199' };
+    const refused = (await post('/v1/leads', ukLead({ address: { country: 'BR' }, person: brazil }), a.tokens.integration)).json();
     expect(refused.status).toBe('REFUSED');
-    expect((await post(`/v1/leads/${kept.leadId}/outreach`, { channel: 'email', subject: 'isa', purpose: 'transactional' }, a.tokens.ops)).statusCode).toBe(201);
+    const email = { channel: 'email', subject: 'isa', purpose: 'transactional' };
+    expect((await post(`/v1/leads/${kept.leadId}/outreach`, email, a.tokens.ops)).statusCode).toBe(201);
     // The dispatcher's work, done here: every delivery finished.
     const deliveries = await a.h.store.outbox.listDeliveries({ limit: 100 });
     expect(deliveries.length).toBeGreaterThan(0);
@@ -86,7 +97,7 @@ describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled
     // Day 40: idempotent answers and deliveries are past 30 days; nothing else is.
     a.clock.advance(40 * DAY);
     const preview = await run(true);
-    expect(counts(preview)).toEqual({ unconvertedLeads: 0, refusedLeads: 0, outreachLog: 0, idempotencyResponses: 1, webhookDeliveries: deliveries.length });
+    expect(counts(preview)).toEqual({ ...NOTHING, idempotencyResponses: 1, webhookDeliveries: deliveries.length });
     const [idemScope] = (await a.h.store.apiKeys.list()).filter((k) => k.role === 'integration').map((k) => k.id);
     expect(await a.h.store.idempotency.get(idemScope!, 'retention-1')).toBeDefined(); // the dry run deleted nothing
     expect(await a.h.store.outbox.listDeliveries({ limit: 100 })).toHaveLength(deliveries.length);
@@ -113,12 +124,16 @@ describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled
     const day800 = await run(false);
     expect(counts(day800)).toMatchObject({ unconvertedLeads: 0, refusedLeads: 1 });
     expect((await a.h.store.leads.get(refused.leadId))?.status).toBe('ERASED');
-    expect(counts(await run(false))).toEqual({ unconvertedLeads: 0, refusedLeads: 0, outreachLog: 0, idempotencyResponses: 0, webhookDeliveries: 0 });
+    expect(counts(await run(false))).toEqual(NOTHING);
 
-    // Audited: who (system:retention), category, period, cutoff, counts and lead ids; each erasure names the category and the org's periods.
+    // Audited: who (system:retention), category, period, cutoff, counts and lead ids;
+    // each erasure names the category and the org's periods.
     await a.seal();
     const entries: { kind: string; actor: string; subject: string; payload: Record<string, unknown> }[] = [];
-    for await (const r of a.h.store.audit.rows()) if (r.actor === RETENTION_ACTOR) entries.push({ kind: r.kind, actor: r.actor, subject: r.subject, payload: r.payload as Record<string, unknown> });
+    for await (const r of a.h.store.audit.rows()) {
+      const payload = r.payload as Record<string, unknown>;
+      if (r.actor === RETENTION_ACTOR) entries.push({ kind: r.kind, actor: r.actor, subject: r.subject, payload });
+    }
     const summaries = entries.filter((e) => e.kind === 'retention').map((e) => [e.payload.action, e.payload.category, e.payload.count]);
     expect(summaries).toEqual([
       ['retention.deleted', 'idempotencyResponses', 1],
@@ -133,7 +148,7 @@ describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled
     expect((await verifyStoredLog(a.h.store)).result).toMatchObject({ ok: true });
   });
 
-  it('`remit retention run --dry-run --at` reports without changing anything; `--at` without --dry-run is refused', { timeout: 60_000 }, async () => {
+  it('`remit retention run --dry-run --at` reports, changes nothing; `--at` without --dry-run is refused', { timeout: 60e3 }, async () => {
     s = await startAuditService(factory, { configure: (c) => ({ ...c, retention: RETENTION }) });
     const lead = (await post('/v1/leads', ukLead({ address: { country: 'BR' } }), s.tokens.integration)).json();
     expect(lead.status).toBe('REFUSED');
@@ -142,7 +157,8 @@ describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled
     expect(dry.code, dry.stderr).toBe(0);
     const report = JSON.parse(dry.stdout);
     expect(report).toMatchObject({ dryRun: true, at });
-    expect(report.actions.find((x: { category: string }) => x.category === 'refusedLeads')).toMatchObject({ count: 1, leadIds: [lead.leadId], period: 'P2Y' });
+    const refusedLeads = report.actions.find((x: { category: string }) => x.category === 'refusedLeads');
+    expect(refusedLeads).toMatchObject({ count: 1, leadIds: [lead.leadId], period: 'P2Y' });
     expect((await s.h.store.leads.get(lead.leadId))?.status).toBe('REFUSED');
     const text = await remit('retention', 'run', '--db', s.cliUrl, '--dry-run', '--at', at);
     expect(text.stdout).toMatch(/refusedLeads: would erase 1 older than/);
@@ -155,13 +171,20 @@ describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled
     expect((await s.h.store.leads.get(lead.leadId))?.status).toBe('REFUSED');
   });
 
-  it('the worker counts and reports a failed pass instead of swallowing it, and applies the periods when the store answers', { timeout: 60_000 }, async () => {
+  const workerTitle = 'the worker counts and reports a failed pass, never swallows it; it applies the periods once the store answers';
+  it(workerTitle, { timeout: 60e3 }, async () => {
     s = await startAuditService(factory, { configure: (c) => ({ ...c, retention: RETENTION }) });
     const lead = (await post('/v1/leads', ukLead({ address: { country: 'BR' } }), s.tokens.integration)).json();
     let broken = true;
     const leads = s.h.store.leads;
     const store = Object.create(s.h.store, {
-      leads: { value: { ...leads, idleSince: (f: Parameters<typeof leads.idleSince>[0]) => (broken ? Promise.reject(new Error('disk I/O error')) : leads.idleSince(f)) } },
+      leads: {
+        value: {
+          ...leads,
+          idleSince: (f: Parameters<typeof leads.idleSince>[0]) =>
+            broken ? Promise.reject(new Error('disk I/O error')) : leads.idleSince(f),
+        },
+      },
     }) as typeof s.h.store;
     const failures: RetentionFailure[] = [];
     let failed!: () => void;
