@@ -182,6 +182,8 @@ async function auditIntake(
       warnings: n.warnings,
       score: i.score,
       dedupeKeyKinds: i.keys.map((k) => k.split(':')[0]),
+      // The values are committed (lead.custom); which fields were sent stays readable.
+      customKeys: Object.keys(i.lead.custom).sort(),
       raw: n.raw,
     },
     INTAKE_PERSONAL_PATHS,

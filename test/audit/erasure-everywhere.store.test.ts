@@ -286,6 +286,7 @@ describe.each(dialects)('erasure is complete: $factory.name', ({ factory, run: e
     expect((decisionEntry.payload as { lead: { custom: unknown } }).lead.custom).toEqual({ bookingCentre: 'DIFC' });
     const intake = (await s.h.store.audit.rowsForSubject(leadId)).find((r) => r.kind === 'intake')!;
     expect(Object.keys(intake.commitments)).toContain('lead.custom');
+    expect(intake.payload).toMatchObject({ customKeys: ['bookingCentre', 'landing'] });
     expect(JSON.stringify(intake.payload)).not.toContain(p.email);
 
     expect((await post(`/v1/leads/${leadId}/erase`, { reason: 'GDPR Art. 17 request' }, s.tokens.compliance)).statusCode).toBe(200);
