@@ -31,7 +31,7 @@ export async function appendAudit(tx: UnitOfWork, record: AuditRecord): Promise<
 /**
  * Personal fields of an intake entry (dot paths into its payload). They never enter the log: the
  * entry holds an HMAC commitment per field, keyed with the lead's salt (personal_data.salt), and
- * erasure deletes salt and values. `raw` is the payload as received (it may hold anything).
+ * erasure deletes salt and values. `raw` is the payload as received (it may hold anything); so may `lead.custom`.
  */
 export const INTAKE_PERSONAL_PATHS: readonly string[] = [
   'contact.firstName',
@@ -49,6 +49,10 @@ export const INTAKE_PERSONAL_PATHS: readonly string[] = [
   'consent',
   'behaviour',
   'raw',
+  // Hidden form fields and CRM context land in custom.*; what they hold is unknowable (a page URL with an
+  // email in it): every custom value is committed. So is the integrator's id for the person (a CRM record id).
+  'lead.custom',
+  'externalId',
 ];
 
 /** Splits a payload into its audit-safe part and commitments to the personal fields, with the lead's salt (hex). */

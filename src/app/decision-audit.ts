@@ -17,7 +17,31 @@ export interface DecisionAuditPayload {
   readonly changes: StateChanges;
 }
 
-export const decisionAuditPayload = (decision: Decision, lead: Lead, stateRead: RoutingStateSnapshot, changes: StateChanges): DecisionAuditPayload => ({ decision, lead, stateRead, changes });
+export const decisionAuditPayload = (
+  decision: Decision,
+  lead: Lead,
+  stateRead: RoutingStateSnapshot,
+  changes: StateChanges,
+  declaredCustomFields: readonly string[],
+): DecisionAuditPayload => ({
+  decision,
+  lead: routingInputs(lead, declaredCustomFields),
+  stateRead,
+  changes,
+});
+
+/**
+ * The lead as the decision could read it (SPEC C8, issue 11 W2). Rules can only name the custom fields the
+ * org declares (field-registry.ts), so undeclared `custom.*` members — hidden form fields, CRM context
+ * such as a page URL that may hold an email — are not inputs of `decide()`: they stay out of the decision
+ * entry, which is kept for the legal period after an erasure. The intake entry holds them only as
+ * commitments (INTAKE_PERSONAL_PATHS). Declared custom fields are routing inputs and are retained.
+ */
+export function routingInputs(lead: Lead, declaredCustomFields: readonly string[]): Lead {
+  const declared = new Set(declaredCustomFields);
+  const custom = Object.fromEntries(Object.entries(lead.custom).filter(([name]) => declared.has(name)));
+  return { ...lead, custom };
+}
 
 /** Wraps a routing state view and remembers every answer it gave. */
 export function recordingView(inner: RoutingStateView): { readonly view: RoutingStateView; snapshot(): RoutingStateSnapshot } {

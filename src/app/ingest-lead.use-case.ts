@@ -22,7 +22,8 @@ import { emitEvent, type ServiceContext } from './service-context.ts';
 /** What the API answers for one lead (also what an idempotent retry gets back, byte for byte). */
 export interface IngestResponse {
   readonly leadId: string;
-  readonly status: DecisionOutcome | 'DUPLICATE';
+  /** ERASED only in a stored answer replayed after the lead's erasure (erase-lead.use-case.ts). */
+  readonly status: DecisionOutcome | 'DUPLICATE' | 'ERASED';
   readonly duplicateOf: string | null;
   readonly decision: Decision | null;
   readonly score: Pick<LeadScore, 'score' | 'grade' | 'qualified' | 'qualifyAt'> | null;
@@ -181,6 +182,8 @@ async function auditIntake(
       warnings: n.warnings,
       score: i.score,
       dedupeKeyKinds: i.keys.map((k) => k.split(':')[0]),
+      // The values are committed (lead.custom); which fields were sent stays readable.
+      customKeys: Object.keys(i.lead.custom).sort(),
       raw: n.raw,
     },
     INTAKE_PERSONAL_PATHS,

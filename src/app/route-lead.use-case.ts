@@ -76,7 +76,8 @@ export async function decideAndRecord(tx: UnitOfWork, deps: Pick<RouteLeadDeps, 
   // SPEC R12: an assignment (re)starts the rep's SLA timers; any other outcome stops pending ones.
   await slaTimersForDecision(tx, { org }, decision);
   // SPEC C6 / R5: the full decision, the lead it decided on and the routing state it read, so it can be replayed.
-  await appendAudit(tx, { kind: 'decision', subject: lead.id, actor: 'system', at: decision.decidedAt, payload: decisionAuditPayload(decision, lead, seen.snapshot(), changes) });
+  const payload = decisionAuditPayload(decision, lead, seen.snapshot(), changes, org.config.customFields.map((f) => f.name));
+  await appendAudit(tx, { kind: 'decision', subject: lead.id, actor: 'system', at: decision.decidedAt, payload });
   return decision;
 }
 

@@ -20,6 +20,7 @@ export const AUDIT_KINDS = [
   'access',
   'erasure',
   'sla',
+  'retention',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 export const isAuditKind = (s: string): s is AuditKind => (AUDIT_KINDS as readonly string[]).includes(s);

@@ -11,6 +11,7 @@ import { registerSimulateCommand } from './commands/simulate.command.ts';
 import { registerValidateCommand } from './commands/validate.command.ts';
 import { registerAuditCommand } from './commands/audit.command.ts';
 import { registerEraseCommand } from './commands/erase.command.ts';
+import { registerRetentionCommand } from './commands/retention.command.ts';
 
 /** `remit` — thin adapter: parse arguments, call a use case, print, exit with a documented code. */
 export function buildProgram(exit: (code: number) => void): Command {
@@ -23,6 +24,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   registerKeysCommand(program);
   registerAuditCommand(program, exit);
   registerEraseCommand(program);
+  registerRetentionCommand(program);
   registerImportCommand(program);
   registerSimulateCommand(program);
   return program;

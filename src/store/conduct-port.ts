@@ -98,6 +98,14 @@ export interface ConductRepository {
   scrubsFor(phone: string): Promise<readonly RegistryScrubView[]>;
   upsertPromotion(record: PromotionRecord): Promise<void>;
   listPromotions(): Promise<readonly PromotionRecord[]>;
+  /**
+   * Erasure (SPEC C8): forgets the phone number recorded with the lead's outreach and consent changes
+   * (the rows stay: they are the conduct record). Opt-outs are kept as they are, on purpose: an objection
+   * must keep suppressing the person's number and address (GDPR Art. 21(3), PECR reg. 21). Returns the rows changed.
+   */
+  forgetLeadContact(leadId: string): Promise<{ readonly outreach: number; readonly consentChanges: number }>;
+  /** Retention: deletes outreach records that happened before `before` (ISO), or only counts them (dryRun). */
+  pruneOutreachBefore(before: string, opts: { readonly dryRun: boolean }): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

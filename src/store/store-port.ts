@@ -172,6 +172,12 @@ export interface LeadRepository {
     readonly after?: string;
     readonly limit: number;
   }): Promise<readonly LeadRecord[]>;
+  /** Retention: ids of leads in one of `statuses` last changed before `before` (ISO), least recently changed first. */
+  idleSince(filter: {
+    readonly statuses: readonly LeadStatus[];
+    readonly before: string;
+    readonly limit: number;
+  }): Promise<readonly string[]>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,6 +291,14 @@ export interface IdempotencyRepository {
   get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
   /** Inserts; when (scope, key) already exists, returns the existing record instead (first writer wins). */
   put(record: IdempotencyRecord): Promise<IdempotencyRecord>;
+  /**
+   * Erasure (SPEC C8): replaces the stored answer of every record that answered with this lead
+   * (`"leadId":"<id>"` in the response) by `responseJson`; the key and request hash stay, so a retry
+   * still creates nothing. Returns how many records were rewritten.
+   */
+  replaceResponsesForLead(leadId: string, responseJson: string): Promise<number>;
+  /** Retention: deletes the records created before `before` (ISO instant), or only counts them (dryRun); returns how many. */
+  pruneCreatedBefore(before: string, opts: { readonly dryRun: boolean }): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,6 +451,8 @@ export interface OutboxRepository {
   redrive(id: string, now: string): Promise<boolean>;
   getDelivery(id: string): Promise<DeliveryRecord | undefined>;
   listDeliveries(filter: { readonly status?: DeliveryStatus; readonly after?: string; readonly limit: number }): Promise<readonly DeliveryRecord[]>;
+  /** Retention: deletes finished (DELIVERED, DEAD) deliveries created before `before`, or only counts them (dryRun). */
+  pruneFinishedDeliveries(before: string, opts: { readonly dryRun: boolean }): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { sealAll, type SealDeps } from '../../src/app/audit-sealer.service.ts';
 import { AuditSigner } from '../../src/app/audit-signing-key.ts';
 import { OrgRegistry } from '../../src/app/org-registry.ts';
 import type { ServiceContext } from '../../src/app/service-context.ts';
-import { loadConfig } from '../../src/config/load-config.ts';
+import { compileConfigObject, loadConfig } from '../../src/config/load-config.ts';
 import { sequentialIds } from '../../src/domain/shared/clock.ts';
 import { buildServer } from '../../src/http/build-server.ts';
 import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
@@ -34,9 +34,16 @@ export interface AuditService {
   close(): Promise<void>;
 }
 
-export async function startAuditService(factory: StoreFactory): Promise<AuditService> {
+/** `configure`: changes the example org's config before it is published (e.g. a retention section). */
+export async function startAuditService(
+  factory: StoreFactory,
+  opts: { configure?: (config: Record<string, unknown>) => Record<string, unknown> } = {},
+): Promise<AuditService> {
   const h = await factory.create();
-  const loaded = await loadConfig('examples/bank');
+  const example = await loadConfig('examples/bank');
+  if (!example.ok) throw new Error(JSON.stringify(example.error));
+  const exampleConfig = () => structuredClone(example.value.org.config) as unknown as Record<string, unknown>;
+  const loaded = opts.configure ? compileConfigObject(opts.configure(exampleConfig())) : example;
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
   const clock = new TestClock(EUROPE_MORNING);
   const ids = sequentialIds();

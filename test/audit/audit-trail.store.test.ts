@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { verifyCommitment } from '../../src/audit/index.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
 import { postgresFactory, postgresOrSkip, sqliteFactory, withPgClient, type StoreFactory } from '../store/store-harness.ts';
 import { dropImmutability, sqlText, startAuditService, type AuditService } from './audit-service-fixture.ts';
+import { findEverywhere } from './find-everywhere.ts';
 import { independentVerify } from './independent-verifier.ts';
 
 /**
@@ -293,20 +294,20 @@ describe.each(dialects)('audit trail in the service: $factory.name', ({ factory,
     const lead = (await post('/v1/leads', ukLead({ person: { firstName: name[0], lastName: name[1], email, phone: '+44 20 7946 0991' } }), s.tokens.integration)).json();
     await post('/v1/leads', ukLead({ person: person('Other', 'Person') }), s.tokens.integration);
     await s.seal();
-    expect(await findEverywhere(s, email)).not.toEqual([]); // before: personal_data, dedupe keys …
+    expect(await findEverywhere(s.h, email)).not.toEqual([]); // before: personal_data, dedupe keys …
     const erased = await post(`/v1/leads/${lead.leadId}/erase`, { reason: 'GDPR Art. 17 request, ticket 4711' }, s.tokens.compliance);
     expect(erased.statusCode, erased.body).toBe(200);
     expect(erased.json().retention.basis).toMatch(/Art\. 17\(3\)\(b\)/);
     expect((await post(`/v1/leads/${lead.leadId}/erase`, { reason: 'again' }, s.tokens.compliance)).statusCode).toBe(409);
     await s.seal();
     const story = (await get(`/v1/leads/${lead.leadId}/story`, s.tokens.compliance)).json();
-    expect(story.entries.at(-1)).toMatchObject({ kind: 'erasure', payload: { retention: { years: 6 } } });
+    expect(story.entries.at(-1)).toMatchObject({ kind: 'erasure', payload: { retention: { period: 'P6Y' } } });
     expect(story.integrity.verified).toBe(true);
     const v = await remit('audit', 'verify', '--db', s.cliUrl);
     expect(v.code, v.stdout).toBe(0);
     const decisionId = (await s.h.store.decisions.listForLead(lead.leadId))[0]!.decisionId;
     expect((await remit('audit', 'replay', decisionId, '--db', s.cliUrl)).code).toBe(0); // the decision record is retained and replays
-    for (const needle of [email, `${name[0]} ${name[1]}`, name[1]!, name[1]!.toLowerCase()]) expect(await findEverywhere(s, needle), needle).toEqual([]);
+    for (const needle of [email, `${name[0]} ${name[1]}`, name[1]!, name[1]!.toLowerCase()]) expect(await findEverywhere(s.h, needle), needle).toEqual([]);
   });
 
   it('erasure also removes what screening derived from the person (a near-miss of a blocklist entry)', { timeout: 60_000 }, async () => {
@@ -315,42 +316,11 @@ describe.each(dialects)('audit trail in the service: $factory.name', ({ factory,
     const lead = (await post('/v1/leads', ukLead({ person: { firstName: 'Viktor', lastName: 'Hallorann', email: 'vh2@example.ie', dateOfBirth: '1971-03-14' }, address: { country: 'IE' } }), s.tokens.integration)).json();
     expect(lead.status, JSON.stringify(lead.decision?.reasons)).toBe('HELD');
     await s.seal();
-    expect(await findEverywhere(s, 'Hallorann')).not.toEqual([]);
+    expect(await findEverywhere(s.h, 'Hallorann')).not.toEqual([]);
     const erased = await post(`/v1/leads/${lead.leadId}/erase`, { reason: 'GDPR Art. 17 request, ticket 4712' }, s.tokens.compliance);
     expect(erased.statusCode, erased.body).toBe(200);
     await s.seal();
-    for (const needle of ['Hallorann', 'hallorann', 'vh2@example.ie']) expect(await findEverywhere(s, needle), needle).toEqual([]);
+    for (const needle of ['Hallorann', 'hallorann', 'vh2@example.ie']) expect(await findEverywhere(s.h, needle), needle).toEqual([]);
     expect((await remit('audit', 'verify', '--db', s.cliUrl)).code).toBe(0);
   });
 });
-
-/** Where a string occurs: SQLite — the raw bytes of the database file (after a WAL checkpoint); PostgreSQL — every text column of every table. */
-async function findEverywhere(a: AuditService, needle: string): Promise<string[]> {
-  if (a.h.schema === undefined) {
-    await a.h.rawExec('PRAGMA wal_checkpoint(TRUNCATE)');
-    const path = a.h.url.replace(/^sqlite:/, '');
-    const found: string[] = [];
-    for (const file of [path, `${path}-wal`]) {
-      if (!existsSync(file)) continue;
-      const bytes = readFileSync(file);
-      if (bytes.includes(Buffer.from(needle, 'utf8')) || bytes.includes(Buffer.from(needle, 'utf16le'))) found.push(file);
-    }
-    return found;
-  }
-  return withPgClient(async (c) => {
-    const cols = (
-      await c.query<{ table_name: string; column_name: string }>(
-        `select table_name, column_name from information_schema.columns where table_schema = $1 and data_type in ('text', 'character varying', 'json', 'jsonb') order by 1, 2`,
-        [a.h.schema],
-      )
-    ).rows;
-    expect(cols.length).toBeGreaterThan(40);
-    const found: string[] = [];
-    for (const col of cols) {
-      const r = await c.query(`select count(*)::int as n from "${col.table_name}" where "${col.column_name}"::text ilike $1`, [`%${needle}%`]);
-      if (r.rows[0].n > 0) found.push(`${col.table_name}.${col.column_name}`);
-    }
-    return found;
-  }, a.h.schema);
-}
-

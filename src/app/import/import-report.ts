@@ -3,8 +3,18 @@ import type { Writable } from 'node:stream';
 import type { ErrorDetail } from '../../domain/errors/error-catalogue.ts';
 
 /** accepted: stored and routed (assigned, queued or nurture); valid: would be (dry run). */
-export type ImportRowStatus = 'accepted' | 'duplicate' | 'held' | 'refused' | 'invalid' | 'failed' | 'valid';
-export const IMPORT_ROW_STATUSES: readonly ImportRowStatus[] = ['accepted', 'duplicate', 'held', 'refused', 'invalid', 'failed', 'valid'];
+/** `erased`: a re-run met a row whose lead has since been erased (nothing is created again). */
+export type ImportRowStatus = 'accepted' | 'duplicate' | 'held' | 'refused' | 'erased' | 'invalid' | 'failed' | 'valid';
+export const IMPORT_ROW_STATUSES: readonly ImportRowStatus[] = [
+  'accepted',
+  'duplicate',
+  'held',
+  'refused',
+  'erased',
+  'invalid',
+  'failed',
+  'valid',
+];
 
 export interface ImportRowResult {
   readonly status: ImportRowStatus;

@@ -14,13 +14,14 @@ import { requireColumns, type RowImporter } from './row-importer.ts';
 /** Who CSV imports are recorded as (idempotency scope, history actor). */
 export const IMPORT_PRINCIPAL: Principal = { keyId: 'import', name: 'remit import', role: 'integration', repId: null };
 
-const STATUS_OF: Readonly<Record<DecisionOutcome | 'DUPLICATE', ImportRowStatus>> = {
+const STATUS_OF: Readonly<Record<DecisionOutcome | 'DUPLICATE' | 'ERASED', ImportRowStatus>> = {
   ASSIGNED: 'accepted',
   QUEUED: 'accepted',
   NURTURE: 'accepted',
   HELD: 'held',
   REFUSED: 'refused',
   DUPLICATE: 'duplicate',
+  ERASED: 'erased',
 };
 
 export interface LeadRowImporterOptions {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { eraseLead } from '../../app/erase-lead.use-case.ts';
 import { systemClock } from '../../app/random-ids.ts';
+import { retentionInForce } from '../../app/retention.use-case.ts';
 import { openStore } from '../../store/open-store.ts';
 import { CliFailure } from '../cli-io.ts';
 
@@ -13,7 +14,8 @@ export function registerEraseCommand(program: Command): void {
     .action(async (leadId: string, opts: { reason: string; db?: string }) => {
       const store = await openStore({ url: opts.db });
       try {
-        const r = await eraseLead({ store, clock: systemClock }, 'cli', leadId, opts.reason);
+        const retention = await retentionInForce(store);
+        const r = await eraseLead({ store, clock: systemClock, retention }, 'cli', leadId, opts.reason);
         if (!r.ok) throw new CliFailure(r.error.code, r.error.details, r.error.message);
         process.stdout.write(`${JSON.stringify(r.value, null, 2)}\n`);
       } finally {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createApiKey } from '../../app/api-keys.ts';
 import { WebhookDispatcher } from '../../app/webhook-dispatcher.ts';
+import { RetentionWorker } from '../../app/retention-worker.ts';
 import { SlaWorker } from '../../app/sla-worker.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
@@ -28,6 +29,11 @@ export function registerServeCommand(program: Command): void {
       const auditSealer = startableAuditSealer(ctx, (e) => app.log.error({ err: e }, 'audit sealing failed; entries wait in the inbox'));
       // SLA timers (R12): every instance runs a worker; each timer fires once (docs/conduct.md).
       const slaWorker = new SlaWorker(ctx);
+      // Retention (docs/operations.md): the org's retention periods, applied hourly; failures are logged and counted.
+      const retentionWorker = new RetentionWorker(ctx, {
+        onPass: (report) => app.log.info({ retention: report }, 'retention applied'),
+        onFailure: (f) => app.log.error({ retentionFailure: f, failures: retentionWorker.failures }, 'retention failure'),
+      });
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -38,6 +44,7 @@ export function registerServeCommand(program: Command): void {
         await dispatcher.stop();
         await auditSealer.stop();
         await slaWorker.stop();
+        await retentionWorker.stop();
         await store.close();
         process.exit(0);
       };
@@ -47,6 +54,7 @@ export function registerServeCommand(program: Command): void {
       dispatcher.start();
       auditSealer.start();
       slaWorker.start(Number(process.env.REMIT_SLA_INTERVAL_MS ?? 1_000));
+      retentionWorker.start(Number(process.env.REMIT_RETENTION_INTERVAL_MS ?? 3_600_000), 60_000);
       process.stdout.write(`Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ${ctx.orgs.current.hash.slice(0, 19)}…)\n`);
       // Keep the action pending: the process lives until a signal.
       await new Promise(() => {});

@@ -30,6 +30,12 @@ export const ERROR_CATALOGUE = {
   LIST_SOURCE_UNREADABLE: { httpStatus: 422, exitCode: 2, message: 'A configured screening list source could not be loaded; the previous version stays in force and the detail is in the server log.' },
   LEAD_NOT_ROUTABLE: { httpStatus: 409, exitCode: 2, message: 'The lead is erased, a duplicate or closed (CLOSED, WON, LOST); no exception or approval may assign it. Nothing was changed.' },
   ACCOUNTS_INVALID: { httpStatus: 422, exitCode: 2, message: 'An account import failed validation (e.g. an owner that is not a rep of the org in force); details name each item and field. Nothing was imported.' },
+  RETENTION_INCOMPLETE: {
+    httpStatus: 500,
+    exitCode: 1,
+    message:
+      'A retention run could not erase every lead past its period; each failure is listed (lead, code) and the next run tries again.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -5,6 +5,7 @@ import { StrategyStepSchema } from '../strategies/strategy-step.schema.ts';
 import { ScoringModelSchema } from '../intake/scoring-model.schema.ts';
 import { SourcesSchema } from './sources.schema.ts';
 import { ConductPolicySchema } from './conduct-policy.schema.ts';
+import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
 
 /**
@@ -275,6 +276,9 @@ export const OrgConfigSchema = z.strictObject({
   sources: SourcesSchema.default({ forms: [], crm: [] }).describe('Web forms and CRM webhooks (SPEC I2): field mappings and abuse protection (docs/sources.md).'),
   sla: SlaSchema.optional().describe('SLA windows, working-time counting and escalation (SPEC R7, R12); omitted: the defaults (accept 15 min, first contact 2 h, working time, escalate on the 2nd miss).'),
   conduct: ConductPolicySchema.optional().describe('The firm\'s conduct policy (docs/conduct.md); omitted: the defaults (facts dated at most 24 h back).'),
+  retention: RetentionSchema.optional().describe(
+    'Retention periods per data category (SPEC C8, docs/operations.md); omitted: decision records 6 years, the rest kept until erased.',
+  ),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { exportCheckpoints, leadStory, leadStoryHtml, verifyStoredLog } from '../../app/audit-queries.ts';
 import { replayDecision } from '../../app/audit-replay.use-case.ts';
 import { eraseLead } from '../../app/erase-lead.use-case.ts';
+import { retentionOf } from '../../domain/org/retention.schema.ts';
 import type { ServiceContext } from '../../app/service-context.ts';
 import { renderLeadStory } from '../../audit/index.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
@@ -84,7 +85,9 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServiceContext): 
       },
     },
     async (request, reply) => {
-      const result = await eraseLead(ctx, principalOf(request).keyId, request.params.id, request.body.reason);
+      const retention = retentionOf(ctx.orgs.current.config);
+      const deps = { store: ctx.store, clock: ctx.clock, retention };
+      const result = await eraseLead(deps, principalOf(request).keyId, request.params.id, request.body.reason);
       return result.ok ? reply.send(result.value) : sendFailure(reply, result.error);
     },
   );

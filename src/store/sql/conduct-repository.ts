@@ -198,6 +198,26 @@ export function conductRepository(anyDb: Kysely<unknown>): ConductRepository {
         })
         .execute();
     },
+    async forgetLeadContact(leadId) {
+      const id = text(leadId, 'leadId');
+      const forget = (table: 'outreach_log' | 'consent_changes') =>
+        db.updateTable(table).set({ phone: null }).where('lead_id', '=', id).where('phone', 'is not', null).executeTakeFirst();
+      const outreach = await forget('outreach_log');
+      const consent = await forget('consent_changes');
+      return { outreach: Number(outreach.numUpdatedRows), consentChanges: Number(consent.numUpdatedRows) };
+    },
+    async pruneOutreachBefore(before, opts) {
+      const cutoff = instant(before, 'before');
+      if (opts.dryRun) {
+        const row = await db
+          .selectFrom('outreach_log')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('at', '<', cutoff)
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      }
+      return Number((await db.deleteFrom('outreach_log').where('at', '<', cutoff).executeTakeFirst()).numDeletedRows);
+    },
     async listOutreach(filter) {
       const rows = await db
         .selectFrom('outreach_log')

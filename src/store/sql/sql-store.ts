@@ -303,6 +303,20 @@ function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): LeadRepo
       const rows = await q.orderBy('received_at').orderBy('id').execute();
       return rows.map(toLead);
     },
+    async idleSince(filter) {
+      requireInstant(filter.before, 'before');
+      if (filter.statuses.length === 0) return [];
+      const rows = await db
+        .selectFrom('leads')
+        .select('id')
+        .where('status', 'in', [...filter.statuses])
+        .where('updated_at', '<', filter.before)
+        .orderBy('updated_at')
+        .orderBy('id')
+        .limit(requireLimit(filter.limit))
+        .execute();
+      return rows.map((r) => r.id);
+    },
     async page(filter) {
       const limit = requireLimit(filter.limit);
       let q = db.selectFrom('leads').selectAll();
@@ -710,6 +724,29 @@ function idempotencyRepository(db: Kysely<Database>): IdempotencyRepository {
       if (!existing) throw new Error(`idempotency key ${rec.scope}/${rec.key} neither inserted nor found`);
       return existing;
     },
+    async replaceResponsesForLead(leadId, responseJson) {
+      requireText(leadId, 'leadId');
+      requireJson(responseJson, 'idempotency responseJson');
+      const pattern = `%${JSON.stringify({ leadId }).slice(1, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const r = await db
+        .updateTable('idempotency_keys')
+        .set({ response_json: responseJson })
+        .where(sql<boolean>`response_json like ${pattern} escape '\\'`)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+    async pruneCreatedBefore(before, opts) {
+      requireInstant(before, 'before');
+      if (opts.dryRun) {
+        const row = await db
+          .selectFrom('idempotency_keys')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('created_at', '<', before)
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      }
+      return Number((await db.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst()).numDeletedRows);
+    },
   };
 }
 
@@ -1103,6 +1140,21 @@ function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities): Outbox
     async getDelivery(id) {
       const row = await deliveries().where('deliveries.id', '=', id).executeTakeFirst();
       return row ? toDelivery(row) : undefined;
+    },
+    async pruneFinishedDeliveries(before, opts) {
+      requireInstant(before, 'before');
+      const finished = ['DELIVERED', 'DEAD'];
+      if (opts.dryRun) {
+        const row = await db
+          .selectFrom('deliveries')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('status', 'in', finished)
+          .where('created_at', '<', before)
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      }
+      const r = await db.deleteFrom('deliveries').where('status', 'in', finished).where('created_at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
     async listDeliveries(filter) {
       const limit = requireLimit(filter.limit);

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * Retention periods per data category (SPEC C8, REGULATORY §6; docs/operations.md "Retention").
+ * They are org configuration, not server configuration: how long a firm keeps what is a compliance
+ * decision, so it is versioned, published and audited with the rules it goes with. Every category but
+ * `decisionRecords` defaults to null (kept until erased by request), which is what Remit did before
+ * retention was configurable; `remit retention run` and the retention worker apply the others.
+ */
+
+/** An ISO 8601 period of whole years, months and days: P6Y, P18M, P2Y6M, P90D. */
+export const RetentionPeriodSchema = z
+  .string()
+  .regex(/^P(?=\d)(?:\d{1,3}Y)?(?:\d{1,4}M)?(?:\d{1,5}D)?$/, 'an ISO 8601 period of years, months and days, e.g. P6Y, P18M, P90D')
+  .refine((p) => /[1-9]/.test(p), 'a period must be longer than zero')
+  .describe('ISO 8601 period (years, months, days), e.g. P6Y, P18M, P90D.');
+
+export const DEFAULT_RETENTION_BASIS =
+  'GDPR Art. 17(3)(b) and Art. 6(1)(c) (legal obligation): routing decision, screening and review records are retained ' +
+  'under SEC 17a-4 / FINRA 4511 (6 years) and MiFID II Art. 16(6) / FCA SYSC 9 (5 years, 7 on request); ' +
+  'they hold no personal data in clear';
+
+const Optional = (what: string) => RetentionPeriodSchema.nullable().default(null).describe(`${what} null: kept until erased on request.`);
+
+export const RetentionSchema = z.strictObject({
+  basis: z
+    .string()
+    .min(1)
+    .max(2000)
+    .default(DEFAULT_RETENTION_BASIS)
+    .describe('Why decision records outlive an erasure (recorded in every erasure entry).'),
+  decisionRecords: RetentionPeriodSchema.default('P6Y').describe(
+    'How long decision documents, screening and review records are kept after the lead\'s last decision ' +
+      '(recorded in every erasure as `until`). The audit log is append-only: a retention run does not delete them.',
+  ),
+  unconvertedLeads: Optional('Leads never converted (NURTURE, CLOSED, LOST, DUPLICATE): erased this long after their last change.'),
+  refusedLeads: Optional('REFUSED leads: erased this long after their last change.'),
+  outreachLog: Optional('Outreach records (calls, emails …): deleted this long after they happened; keep ≥ the longest call-cap window.'),
+  idempotencyResponses: Optional('Stored idempotent answers: deleted this long after the request (a retry after that creates a new lead).'),
+  webhookDeliveries: Optional('Finished webhook deliveries (DELIVERED, DEAD): deleted this long after they were created.'),
+});
+export type RetentionConfig = z.infer<typeof RetentionSchema>;
+
+/** The categories a retention run applies (decisionRecords is only recorded). */
+export const RETENTION_CATEGORIES = [
+  'unconvertedLeads',
+  'refusedLeads',
+  'outreachLog',
+  'idempotencyResponses',
+  'webhookDeliveries',
+] as const;
+export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
+
+/** The config's retention section with defaults applied (an org without one gets today's behaviour). */
+export const retentionOf = (config: { readonly retention?: RetentionConfig | undefined }): RetentionConfig =>
+  config.retention ?? RetentionSchema.parse({});
+
+function parts(period: string): { years: number; months: number; days: number } {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(period);
+  if (!m) throw new RangeError(`not a retention period: ${period}`);
+  return { years: Number(m[1] ?? 0), months: Number(m[2] ?? 0), days: Number(m[3] ?? 0) };
+}
+
+/** `atMs` moved by the period (sign +1: later, -1: earlier), calendar-wise in UTC. */
+export function shiftByPeriod(atMs: number, period: string, sign: 1 | -1): number {
+  const { years, months, days } = parts(period);
+  const d = new Date(atMs);
+  d.setUTCFullYear(d.getUTCFullYear() + sign * years, d.getUTCMonth() + sign * months, d.getUTCDate() + sign * days);
+  return d.getTime();
+}
