@@ -50,11 +50,33 @@ async function loadConductPacks(dir: string = process.env.REMIT_PACKS ?? DEFAULT
   return loaded.value;
 }
 
+/** How often `remit serve` runs `PRAGMA quick_check` on an SQLite store (REMIT_STORE_CHECK_MS; 0 = never). */
+export const DEFAULT_STORE_CHECK_MS = 60_000;
+
+export interface ComposeOptions {
+  readonly configPath?: string | undefined;
+  readonly databaseUrl?: string | undefined;
+  readonly listSpecs?: readonly string[] | undefined;
+  readonly logger?: boolean | Record<string, unknown>;
+  /** Create a new empty store even where its marker shows one was lost (`remit serve --init`). */
+  readonly initStore?: boolean;
+  /** Run the periodic integrity check on an SQLite store (a long-running `remit serve`, not a one-off import). */
+  readonly checkStoreIntegrity?: boolean;
+}
+
+function storeCheckMs(): number {
+  const raw = process.env.REMIT_STORE_CHECK_MS;
+  if (raw === undefined || raw === '') return DEFAULT_STORE_CHECK_MS;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) throw new CliFailure('ARGUMENT_INVALID', [{ path: 'REMIT_STORE_CHECK_MS', message: `expected a whole number of ms (0 = never), got ${raw}` }]);
+  return ms;
+}
+
 /** The composition root: the only place that picks adapters. */
-export async function composeService(opts: { configPath?: string | undefined; databaseUrl?: string | undefined; listSpecs?: readonly string[] | undefined; logger?: boolean | Record<string, unknown> }): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
+export async function composeService(opts: ComposeOptions): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
   const loaded = await loadConfig(opts.configPath ?? DEFAULT_CONFIG);
   if (!loaded.ok) throw configFailure(loaded.error);
-  const store = await openStore({ url: opts.databaseUrl });
+  const store = await openStore({ url: opts.databaseUrl, init: opts.initStore === true, ...(opts.checkStoreIntegrity ? { integrityCheckMs: storeCheckMs() } : {}) });
   const clock = systemClock;
   const ids = randomIds();
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
