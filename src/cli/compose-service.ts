@@ -1,4 +1,5 @@
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { AccountDirectory } from '../app/account-directory.ts';
@@ -9,7 +10,8 @@ import { loadConfig } from '../config/load-config.ts';
 import { loadCompiledPacks } from '../config/load-packs.ts';
 import { buildServer } from '../http/build-server.ts';
 import { SERVICE_ROUTES } from '../http/service-routes.ts';
-import { openStore } from '../store/open-store.ts';
+import { openStore, resolveStoreTarget } from '../store/open-store.ts';
+import { StoreMissingError } from '../store/store-errors.ts';
 import type { Store } from '../store/store-port.ts';
 import { CliFailure, configFailure } from './cli-io.ts';
 import { ListLoadError } from '../screening/list-error.ts';
@@ -72,10 +74,24 @@ function storeCheckMs(): number {
   return ms;
 }
 
+/**
+ * Evidence of a lost SQLite store that lives outside its folder (the marker next to the file goes
+ * when the whole folder is deleted): an audit key file configured with REMIT_AUDIT_KEY_FILE is
+ * created on the first start with a store, so finding it without the store means the store was lost.
+ */
+function refuseLostStore(databaseUrl: string | undefined): void {
+  const target = resolveStoreTarget(databaseUrl ?? process.env.DATABASE_URL);
+  const keyFile = process.env.REMIT_AUDIT_KEY_FILE;
+  if (target.kind !== 'sqlite' || target.path === ':memory:' || existsSync(target.path)) return;
+  if (process.env.REMIT_AUDIT_KEY || !keyFile || !existsSync(keyFile)) return;
+  throw new StoreMissingError(resolve(target.path), resolve(keyFile), 'the audit signing key file (REMIT_AUDIT_KEY_FILE)');
+}
+
 /** The composition root: the only place that picks adapters. */
 export async function composeService(opts: ComposeOptions): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
   const loaded = await loadConfig(opts.configPath ?? DEFAULT_CONFIG);
   if (!loaded.ok) throw configFailure(loaded.error);
+  if (!opts.initStore) refuseLostStore(opts.databaseUrl);
   const store = await openStore({ url: opts.databaseUrl, init: opts.initStore === true, ...(opts.checkStoreIntegrity ? { integrityCheckMs: storeCheckMs() } : {}) });
   const clock = systemClock;
   const ids = randomIds();

@@ -29,19 +29,21 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
- * The configured SQLite file is gone but its marker says a store existed there: opening would
- * silently create an empty one. Reported as STORE_MISSING (CLI exit 8) unless `--init` is given.
+ * The configured SQLite file is gone but evidence (the marker next to it, or an audit signing key
+ * file created with it) says a store existed there: opening would silently create an empty one.
+ * Reported as STORE_MISSING (CLI exit 8) unless `--init` is given.
  */
 export class StoreMissingError extends Error {
   override readonly name = 'StoreMissingError';
   readonly path: string;
-  readonly marker: string;
-  constructor(path: string, marker: string) {
+  /** The file that shows a store existed. */
+  readonly evidence: string;
+  constructor(path: string, evidence: string, what = 'the store marker') {
     super(
-      `the store ${path} is missing, but ${marker} shows one existed there: refusing to create an empty store over it. ` +
-        'Restore the file (and its -wal) from a backup, or pass --init to start a new empty store deliberately.',
+      `the store ${path} is missing, but ${what} ${evidence} shows one existed: refusing to create an empty store in its place. ` +
+        'Restore the file (with its -wal) from a backup, or pass --init to start a new empty store deliberately.',
     );
     this.path = path;
-    this.marker = marker;
+    this.evidence = evidence;
   }
 }
