@@ -42,7 +42,9 @@ export const readYamlFile = (path: string): Promise<unknown> => readParsed(path,
 
 /** A storage fault is a documented failure (exit 8, docs/errors.md), never a stack trace. */
 export function storeFailure(e: unknown): CliFailure | null {
-  if (e instanceof StoreMissingError) return new CliFailure('STORE_MISSING', [{ file: e.path, path: 'store', message: `${e.evidence} exists` }], e.message);
+  if (e instanceof StoreMissingError) {
+    return new CliFailure('STORE_MISSING', [{ file: e.path, path: 'store', message: `${e.evidence} exists` }], e.message);
+  }
   if (e instanceof StoreUnavailableError) return new CliFailure('STORE_UNAVAILABLE', [{ path: 'store', message: e.reason }], e.message);
   return null;
 }

@@ -70,7 +70,9 @@ function storeCheckMs(): number {
   const raw = process.env.REMIT_STORE_CHECK_MS;
   if (raw === undefined || raw === '') return DEFAULT_STORE_CHECK_MS;
   const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0) throw new CliFailure('ARGUMENT_INVALID', [{ path: 'REMIT_STORE_CHECK_MS', message: `expected a whole number of ms (0 = never), got ${raw}` }]);
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new CliFailure('ARGUMENT_INVALID', [{ path: 'REMIT_STORE_CHECK_MS', message: `expected a whole number of ms (0 = never), got ${raw}` }]);
+  }
   return ms;
 }
 
@@ -92,7 +94,11 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
   const loaded = await loadConfig(opts.configPath ?? DEFAULT_CONFIG);
   if (!loaded.ok) throw configFailure(loaded.error);
   if (!opts.initStore) refuseLostStore(opts.databaseUrl);
-  const store = await openStore({ url: opts.databaseUrl, init: opts.initStore === true, ...(opts.checkStoreIntegrity ? { integrityCheckMs: storeCheckMs() } : {}) });
+  const store = await openStore({
+    url: opts.databaseUrl,
+    init: opts.initStore === true,
+    ...(opts.checkStoreIntegrity ? { integrityCheckMs: storeCheckMs() } : {}),
+  });
   const clock = systemClock;
   const ids = randomIds();
   const orgs = new OrgRegistry(store, clock, loaded.value.org);

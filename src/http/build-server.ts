@@ -117,7 +117,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         return sendError(reply, 'INPUT_UNREADABLE', error.message);
       default:
         if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'INPUT_UNREADABLE', `malformed body: ${error.message}`);
-        if ((error as unknown) instanceof StoreUnavailableError) return storeUnavailable(reply, request, error as unknown as StoreUnavailableError);
+        if ((error as unknown) instanceof StoreUnavailableError) return storeUnavailable(reply, request, error as never);
         request.log.error({ err: error }, 'unhandled error');
         return sendError(reply, 'INTERNAL', `unexpected error (request ${request.id})`);
     }

@@ -47,7 +47,8 @@ async function serve(file: string, env: Record<string, string>, args: readonly s
 
 /** `remit serve` that must refuse to start: its exit code and what it printed. */
 function serveRefused(file: string, env: Record<string, string>): { status: number | null; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'serve', '--config', config, '--db', `sqlite:${file}`, '--port', '0', '--quiet'], { cwd: REPO, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const args = [BIN, 'serve', '--config', config, '--db', `sqlite:${file}`, '--port', '0', '--quiet'];
+  const r = spawnSync(process.execPath, args, { cwd: REPO, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -127,7 +128,7 @@ describe('W1: the SQLite store replaced or damaged while serving', () => {
     expect((await postLead(server, 2)).status).toBe(503);
   });
 
-  it('pages overwritten with random bytes: the periodic quick_check turns /ready red, writes and HTTP verify answer 503; CLI verify exits 8 without a stack', async () => {
+  it('pages overwritten with random bytes: the periodic quick_check turns /ready red, writes and HTTP verify answer 503', async () => {
     const d = deployment();
     const seeding = await serve(d.file, d.env);
     for (let i = 0; i < 40; i++) expect((await postLead(seeding, i)).status).toBe(201);
@@ -151,13 +152,21 @@ describe('W1: the SQLite store replaced or damaged while serving', () => {
     const verifyBody = (await verify.json()) as { code: string; details: { path: string; message: string }[] };
     expect([verify.status, verifyBody.code, reasonOf(verifyBody)]).toEqual([503, 'STORE_UNAVAILABLE', 'STORE_CORRUPT']);
 
-    // The same damage, offline: every page but the first.
-    const damaged = join(d.root, 'damaged.sqlite');
-    copyFileSync(d.file, damaged);
-    corruptPages(damaged, 0, 1);
-    const cli = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--db', `sqlite:${damaged}`], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
+  });
+});
+
+describe('W1: remit audit verify on a damaged store', () => {
+  it('exits 8 STORE_UNAVAILABLE with a clear message and the JSON error, no stack trace', async () => {
+    const d = deployment();
+    const store = await openStore({ url: `sqlite:${d.file}` });
+    const filler = (i: number) => ({ id: `key_${i}`, name: `filler ${i} ${'x'.repeat(200)}`, role: 'ops' as const, repId: null, secretHash: `${i}`.padStart(64, '0') });
+    for (let i = 0; i < 100; i++) await store.transaction((tx) => tx.apiKeys.create({ ...filler(i), createdAt: new Date().toISOString(), createdBy: 'test' }));
+    await store.close();
+    // Every page but the first (the header): what a failing disk or a stray dd leaves.
+    corruptPages(d.file, 0, 1);
+    const cli = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--db', `sqlite:${d.file}`], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
     expect(cli.status, cli.stderr).toBe(8);
-    expect(cli.stderr).toMatch(/^error STORE_UNAVAILABLE: .*malformed|^error STORE_UNAVAILABLE: .*not a database/);
+    expect(cli.stderr).toMatch(/^error STORE_UNAVAILABLE: the store cannot be opened: (database disk image is malformed|file is not a database)/);
     expect(cli.stderr).not.toMatch(/\n\s+at /);
     expect(JSON.parse(cli.stderr.split('\n')[1]!)).toMatchObject({ code: 'STORE_UNAVAILABLE', details: [{ path: 'store', message: 'STORE_CORRUPT' }] });
   });

@@ -5,6 +5,16 @@ import { SlaWorker } from '../../app/sla-worker.ts';
 import { composeService } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 
+interface ServeOptions {
+  config?: string;
+  port: string;
+  host: string;
+  db?: string;
+  list?: string[];
+  quiet?: boolean;
+  init?: boolean;
+}
+
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
@@ -16,7 +26,7 @@ export function registerServeCommand(program: Command): void {
     .option('--list <spec>', 'screening list ([type:]path), repeatable (default: the files in <config>/screening/)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--quiet', 'no request logs')
     .option('--init', 'create a new empty SQLite store even where its marker shows one existed and was lost (docs/storage.md)')
-    .action(async (opts: { config?: string; port: string; host: string; db?: string; list?: string[]; quiet?: boolean; init?: boolean }) => {
+    .action(async (opts: ServeOptions) => {
       const { app, ctx, store } = await composeService({
         configPath: opts.config,
         databaseUrl: opts.db,

@@ -27,7 +27,7 @@ export const ERROR_CATALOGUE = {
   AUDIT_TAMPERED: { httpStatus: 409, exitCode: 7, message: 'The audit log failed verification; the first bad entry is named (seq, problem, detail).' },
   AUDIT_KEY_UNAVAILABLE: { httpStatus: 503, exitCode: 1, message: 'The audit signing key is missing, malformed or not valid now (REMIT_AUDIT_KEY or the key file); entries wait unsealed.' },
   STORE_UNAVAILABLE: { httpStatus: 503, exitCode: 8, message: 'The store refuses writes: its file was removed or replaced while open, a page is corrupt, or the database does not answer; the reason code says which.' },
-  STORE_MISSING: { httpStatus: 503, exitCode: 8, message: 'The configured store is missing but its marker shows one existed: restore it from a backup, or pass --init to start a new empty store.' },
+  STORE_MISSING: { httpStatus: 503, exitCode: 8, message: 'The configured SQLite store is missing but evidence (its marker, or the audit key file) shows one existed: restore it from a backup, or pass --init to start a new empty store.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -6,7 +6,13 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ServiceContext):
   app.get('/health', { schema: { tags: ['ops'], summary: 'Liveness', security: [] } }, () => ({ status: 'ok' }));
   app.get(
     '/ready',
-    { schema: { tags: ['ops'], summary: 'Readiness: the store answers and accepts writes (file intact, integrity check passed) and the org is loaded', security: [] } },
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Readiness: the store answers and accepts writes (file intact, integrity check passed) and the org is loaded',
+        security: [],
+      },
+    },
     async (_request, reply) => {
       // Storage (W1): a removed, replaced or damaged store, or a database that does not answer, is 503 with the reason code.
       const storage = await ctx.store.health();

@@ -72,7 +72,8 @@ async function postgresHealth(db: Kysely<Database>): Promise<StoreHealth> {
     await Promise.race([sql`select 1`.execute(db), timeout]);
     return { kind: 'healthy', integrityCheckedAt: null };
   } catch (e) {
-    return { kind: 'faulted', reason: 'STORE_UNREACHABLE', detail: `PostgreSQL does not answer: ${(e as Error).message}`, since: new Date().toISOString() };
+    const detail = `PostgreSQL does not answer: ${(e as Error).message}`;
+    return { kind: 'faulted', reason: 'STORE_UNREACHABLE', detail, since: new Date().toISOString() };
   } finally {
     clearTimeout(timer);
   }

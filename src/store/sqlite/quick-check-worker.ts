@@ -25,7 +25,8 @@ function checkOnce(): QuickCheckMessage {
     db = new DatabaseSync(path, { readOnly: true, timeout: 5_000 });
     const row = db.prepare('PRAGMA quick_check(1)').get() as Record<string, unknown> | undefined;
     const verdict = String(Object.values(row ?? {})[0] ?? 'no answer');
-    return verdict === 'ok' ? { kind: 'ok', at, ms: performance.now() - started } : { kind: 'corrupt', at, detail: `PRAGMA quick_check: ${verdict}` };
+    if (verdict !== 'ok') return { kind: 'corrupt', at, detail: `PRAGMA quick_check: ${verdict}` };
+    return { kind: 'ok', at, ms: performance.now() - started };
   } catch (e) {
     const code = (e as { errcode?: unknown }).errcode;
     const detail = (e as Error).message;

@@ -43,7 +43,8 @@ export function markStoreCreated(path: string, at: string): void {
   const file = resolve(path);
   const marker = storeMarkerPath(file);
   if (existsSync(marker)) return;
-  const note = { store: file, markedAt: at, why: 'Remit refuses to create an empty store here while this file exists and the store is missing (docs/storage.md)' };
+  const why = 'Remit refuses to create an empty store here while this file exists and the store is missing (docs/storage.md)';
+  const note = { store: file, markedAt: at, why };
   try {
     writeFileSync(marker, `${JSON.stringify(note, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   } catch (e) {
@@ -69,28 +70,22 @@ export function faultOf(error: unknown): { reason: StoreFaultReason; detail: str
 
 /**
  * Watches one open SQLite file. node:sqlite gives no file descriptor to fstat, so the device and
- * inode of the path (its folder, and its -wal once it exists) are taken at open and compared on
- * every check: each write transaction checks before BEGIN and before COMMIT (three stat calls, a
- * few microseconds), `/ready` checks on every probe, and the periodic `PRAGMA quick_check` reports
- * here. A fault is kept until restart: a replaced or damaged file does not heal by itself.
+ * inode of the path (and of its -wal once it exists) are taken at open and compared on every check:
+ * each write transaction checks before BEGIN and before COMMIT (two stat calls each, ~10 µs),
+ * `/ready` checks on every probe, and the periodic `PRAGMA quick_check` reports here. A fault is kept until restart: a replaced or damaged file does not heal by itself.
  */
 export class SqliteFileWatch {
   readonly file: string;
-  readonly #folder: string;
   readonly #fileId: FileIdentity;
-  readonly #folderId: FileIdentity;
   #walId: FileIdentity | null = null;
   #fault: Extract<StoreHealth, { kind: 'faulted' }> | null = null;
   #integrityCheckedAt: string | null = null;
 
   constructor(path: string) {
     this.file = resolve(path);
-    this.#folder = dirname(this.file);
     const fileId = identityOf(this.file);
-    const folderId = identityOf(this.#folder);
-    if (!fileId || !folderId) throw new StoreUnavailableError('STORE_FILE_MISSING', `${this.file} disappeared while it was being opened`);
+    if (!fileId) throw new StoreUnavailableError('STORE_FILE_MISSING', `${this.file} disappeared while it was being opened`);
     this.#fileId = fileId;
-    this.#folderId = folderId;
   }
 
   markFaulted(reason: StoreFaultReason, detail: string): void {
@@ -122,15 +117,15 @@ export class SqliteFileWatch {
   }
 
   #compareIdentities(): void {
-    const folderNow = identityOf(this.#folder);
+    // The path resolves through its folder: a removed or replaced folder shows as a missing or different file.
     const fileNow = identityOf(this.file);
-    if (!folderNow || !fileNow) return this.markFaulted('STORE_FILE_MISSING', `${fileNow ? this.#folder : this.file} was removed while the store was open`);
-    if (!sameFile(folderNow, this.#folderId)) return this.markFaulted('STORE_FILE_REPLACED', `${this.#folder} was replaced by another folder while the store was open`);
-    if (!sameFile(fileNow, this.#fileId)) return this.markFaulted('STORE_FILE_REPLACED', `${this.file} was replaced by another file while the store was open`);
+    const whileOpen = 'while the store was open';
+    if (!fileNow) return this.markFaulted('STORE_FILE_MISSING', `${this.file} (or its folder) was removed ${whileOpen}`);
+    if (!sameFile(fileNow, this.#fileId)) return this.markFaulted('STORE_FILE_REPLACED', `${this.file} (or its folder) was replaced by another ${whileOpen}`);
     // The -wal exists from the first read on and is never removed while a connection is open.
     const walNow = identityOf(`${this.file}-wal`);
     if (this.#walId === null) this.#walId = walNow;
-    else if (!walNow) this.markFaulted('STORE_FILE_MISSING', `${this.file}-wal was removed while the store was open`);
-    else if (!sameFile(walNow, this.#walId)) this.markFaulted('STORE_FILE_REPLACED', `${this.file}-wal was replaced while the store was open`);
+    else if (!walNow) this.markFaulted('STORE_FILE_MISSING', `${this.file}-wal was removed ${whileOpen}`);
+    else if (!sameFile(walNow, this.#walId)) this.markFaulted('STORE_FILE_REPLACED', `${this.file}-wal was replaced ${whileOpen}`);
   }
 }

@@ -69,7 +69,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     raw.close();
     throw openFault(e);
   }
-  const db = new Kysely<Database>({ dialect: new NodeSqliteDialect(new NodeSqliteDatabase(raw, watch), memory ? null : realpathSync(resolve(path))) });
+  const dialect = new NodeSqliteDialect(new NodeSqliteDatabase(raw, watch), memory ? null : realpathSync(resolve(path)));
+  const db = new Kysely<Database>({ dialect });
   const capabilities: StoreCapabilities = { dialect: 'sqlite', rowLocks: false, concurrentProcesses: !memory, multiInstance: false };
   try {
     if (opts.migrate ?? true) await migrate(db as unknown as Kysely<unknown>, { dialect: 'sqlite' });
@@ -79,7 +80,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
   }
   if (!memory) markStoreCreated(path, new Date().toISOString());
   let monitor: IntegrityMonitor | null = null;
-  if (watch && opts.integrityCheckMs !== undefined && opts.integrityCheckMs > 0) monitor = startIntegrityMonitor(watch, opts.integrityCheckMs);
+  const checkEveryMs = opts.integrityCheckMs ?? 0;
+  if (watch && checkEveryMs > 0) monitor = startIntegrityMonitor(watch, checkEveryMs);
   return createSqlStore({
     db,
     capabilities,
