@@ -41,7 +41,7 @@ export class StoreMissingError extends Error {
   constructor(path: string, evidence: string, what = 'the store marker') {
     super(
       `the store ${path} is missing, but ${what} ${evidence} shows one existed: refusing to create an empty store in its place. ` +
-        'Restore the file (with its -wal) from a backup, or pass --init to start a new empty store deliberately.',
+        'Restore the file (with its -wal) from a backup, or run `remit serve --init` to start a new empty store deliberately.',
     );
     this.path = path;
     this.evidence = evidence;

@@ -56,6 +56,22 @@ describe('SQLite: a store whose file goes away or changes while open refuses wri
     }
   });
 
+  it('file deleted during a transaction: COMMIT is refused and the transaction rolls back', async () => {
+    const file = join(newDir(), 'remit.sqlite');
+    const store = await openStore({ url: `sqlite:${file}` });
+    try {
+      const attempt = store.transaction(async (tx) => {
+        await tx.apiKeys.create({ id: 'key_mid', name: 'mid', role: 'ops', repId: null, secretHash: '0'.repeat(64), createdAt: new Date().toISOString(), createdBy: 'test' });
+        rmSync(file);
+      });
+      expect((await refusal(attempt)).reason).toBe('STORE_FILE_MISSING');
+      // Reads still work from the open (unlinked) file: the row was rolled back, not committed into it.
+      expect(await store.apiKeys.list()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('the whole folder deleted: the next write fails', async () => {
     const dir = join(newDir(), 'data');
     const store = await openStore({ url: `sqlite:${join(dir, 'remit.sqlite')}` });
