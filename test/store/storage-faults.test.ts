@@ -1,5 +1,4 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
-import { createServer, Socket, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { StoreMissingError, StoreUnavailableError } from '../../src/store/store-
 import type { Store } from '../../src/store/store-port.ts';
 import { storeMarkerPath } from '../../src/store/sqlite/sqlite-file-watch.ts';
 import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from './store-harness.ts';
-import { corruptPages, eventually } from './storage-faults.fixtures.ts';
+import { corruptPages, cuttableProxy, eventually } from './storage-faults.fixtures.ts';
 
 /**
  * W1 / W16 (issue 11 "Storage faults are noticed"): an SQLite store whose file is removed,
@@ -204,35 +203,6 @@ describe('SQLite: new files are private (W16)', () => {
     expect((statSync(dir).mode & 0o777).toString(8)).toBe('750');
   });
 });
-
-/** A TCP pass-through to PostgreSQL that the test can cut, as a failed network or a stopped server would. */
-async function cuttableProxy(target: URL): Promise<{ url: string; cut(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = new Socket();
-    upstream.connect(Number(target.port || 5432), target.hostname);
-    client.pipe(upstream).pipe(client);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('error', () => {});
-      s.on('close', () => sockets.delete(s));
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const url = new URL(target.toString());
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return {
-    url: url.toString(),
-    async cut() {
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        for (const s of sockets) s.destroy();
-      });
-    },
-  };
-}
 
 describe('PostgreSQL: health is a bounded round trip', async () => {
   const pg = await postgresOrSkip();
