@@ -16,7 +16,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const reasonOf = (body: { details?: { path: string; message: string }[] }) => body.details?.find((d) => d.path === 'storage.reason')?.message;
+type ErrorBody = { details?: { path: string; message: string }[] };
+const reasonOf = (body: ErrorBody) => body.details?.find((d) => d.path === 'storage.reason')?.message;
 
 describe('GET /ready and the store', () => {
   it('SQLite: green with the storage section; file deleted → 503 STORE_FILE_MISSING, and a lead is refused 503', async () => {

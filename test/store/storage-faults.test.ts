@@ -60,7 +60,9 @@ describe('SQLite: a store whose file goes away or changes while open refuses wri
     const store = await openStore({ url: `sqlite:${file}` });
     try {
       const attempt = store.transaction(async (tx) => {
-        await tx.apiKeys.create({ id: 'key_mid', name: 'mid', role: 'ops', repId: null, secretHash: '0'.repeat(64), createdAt: new Date().toISOString(), createdBy: 'test' });
+        const at = new Date().toISOString();
+        const secretHash = '0'.repeat(64);
+        await tx.apiKeys.create({ id: 'key_mid', name: 'mid', role: 'ops', repId: null, secretHash, createdAt: at, createdBy: 'test' });
         rmSync(file);
       });
       expect((await refusal(attempt)).reason).toBe('STORE_FILE_MISSING');
@@ -148,7 +150,7 @@ describe('SQLite: a store whose file goes away or changes while open refuses wri
 });
 
 describe('SQLite: a lost store is never silently re-created empty', () => {
-  it('a first start on a fresh path needs no flag and leaves the marker; a later start on the missing file is refused; init creates it', async () => {
+  it('a first open needs no flag and leaves the marker; a later open of the missing file is refused; init creates it', async () => {
     const dir = newDir();
     const file = join(dir, 'remit.sqlite');
     const first = await openStore({ url: `sqlite:${file}` });
