@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { formatProblem, type ConfigProblem } from '../config/load-config.ts';
 import { ERROR_CATALOGUE, remitError, type ErrorCode, type ErrorDetail } from '../domain/errors/error-catalogue.ts';
+import { StoreMissingError, StoreUnavailableError } from '../store/store-errors.ts';
 
 /** A failure the CLI reports with a catalogue code and exits on. */
 export class CliFailure extends Error {
@@ -38,6 +39,15 @@ async function readParsed(path: string, format: string, parse: (text: string) =>
 export const readJsonFile = (path: string): Promise<unknown> => readParsed(path, 'JSON', (text) => JSON.parse(text));
 
 export const readYamlFile = (path: string): Promise<unknown> => readParsed(path, 'YAML', (text) => parseYaml(text) ?? {});
+
+/** A storage fault is a documented failure (exit 8, docs/errors.md), never a stack trace. */
+export function storeFailure(e: unknown): CliFailure | null {
+  if (e instanceof StoreMissingError) {
+    return new CliFailure('STORE_MISSING', [{ file: e.path, path: 'store', message: `${e.evidence} exists` }], e.message);
+  }
+  if (e instanceof StoreUnavailableError) return new CliFailure('STORE_UNAVAILABLE', [{ path: 'store', message: e.reason }], e.message);
+  return null;
+}
 
 /** Errors go to stderr as the catalogue's JSON shape, preceded by a readable line. */
 export function reportFailure(e: CliFailure): number {

@@ -1,4 +1,5 @@
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { AccountDirectory } from '../app/account-directory.ts';
@@ -9,7 +10,8 @@ import { loadConfig } from '../config/load-config.ts';
 import { loadCompiledPacks } from '../config/load-packs.ts';
 import { buildServer } from '../http/build-server.ts';
 import { SERVICE_ROUTES } from '../http/service-routes.ts';
-import { openStore } from '../store/open-store.ts';
+import { openStore, resolveStoreTarget } from '../store/open-store.ts';
+import { StoreMissingError } from '../store/store-errors.ts';
 import type { Store } from '../store/store-port.ts';
 import { CliFailure, configFailure } from './cli-io.ts';
 import { ListLoadError } from '../screening/list-error.ts';
@@ -64,11 +66,53 @@ async function loadConductPacks(dir: string = process.env.REMIT_PACKS ?? DEFAULT
   return loaded.value;
 }
 
+/** How often `remit serve` runs `PRAGMA quick_check` on an SQLite store (REMIT_STORE_CHECK_MS; 0 = never). */
+export const DEFAULT_STORE_CHECK_MS = 60_000;
+
+export interface ComposeOptions {
+  readonly configPath?: string | undefined;
+  readonly databaseUrl?: string | undefined;
+  readonly listSpecs?: readonly string[] | undefined;
+  readonly logger?: boolean | Record<string, unknown>;
+  /** Create a new empty store even where its marker shows one was lost (`remit serve --init`). */
+  readonly initStore?: boolean;
+  /** Run the periodic integrity check on an SQLite store (a long-running `remit serve`, not a one-off import). */
+  readonly checkStoreIntegrity?: boolean;
+}
+
+function storeCheckMs(): number {
+  const raw = process.env.REMIT_STORE_CHECK_MS;
+  if (raw === undefined || raw === '') return DEFAULT_STORE_CHECK_MS;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new CliFailure('ARGUMENT_INVALID', [{ path: 'REMIT_STORE_CHECK_MS', message: `expected a whole number of ms (0 = never), got ${raw}` }]);
+  }
+  return ms;
+}
+
+/**
+ * Evidence of a lost SQLite store that lives outside its folder (the marker next to the file goes
+ * when the whole folder is deleted): an audit key file configured with REMIT_AUDIT_KEY_FILE is
+ * created on the first start with a store, so finding it without the store means the store was lost.
+ */
+function refuseLostStore(databaseUrl: string | undefined): void {
+  const target = resolveStoreTarget(databaseUrl ?? process.env.DATABASE_URL);
+  const keyFile = process.env.REMIT_AUDIT_KEY_FILE;
+  if (target.kind !== 'sqlite' || target.path === ':memory:' || existsSync(target.path)) return;
+  if (process.env.REMIT_AUDIT_KEY || !keyFile || !existsSync(keyFile)) return;
+  throw new StoreMissingError(resolve(target.path), resolve(keyFile), 'the audit signing key file (REMIT_AUDIT_KEY_FILE)');
+}
+
 /** The composition root: the only place that picks adapters. */
-export async function composeService(opts: { configPath?: string | undefined; databaseUrl?: string | undefined; listSpecs?: readonly string[] | undefined; logger?: boolean | Record<string, unknown> }): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
+export async function composeService(opts: ComposeOptions): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
   const loaded = await loadConfig(opts.configPath ?? DEFAULT_CONFIG);
   if (!loaded.ok) throw configFailure(loaded.error);
-  const store = await openStore({ url: opts.databaseUrl });
+  if (!opts.initStore) refuseLostStore(opts.databaseUrl);
+  const store = await openStore({
+    url: opts.databaseUrl,
+    init: opts.initStore === true,
+    ...(opts.checkStoreIntegrity ? { integrityCheckMs: storeCheckMs() } : {}),
+  });
   const clock = systemClock;
   const ids = randomIds();
   const orgs = new OrgRegistry(store, clock, loaded.value.org);

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CliFailure, reportFailure } from './cli-io.ts';
+import { CliFailure, reportFailure, storeFailure } from './cli-io.ts';
 import { EXIT } from './exit-codes.ts';
 import { registerRouteCommand } from './commands/route.command.ts';
 import { registerSchemaCommand } from './commands/schema.command.ts';
@@ -42,6 +42,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CliFailure) return reportFailure(e);
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
+    const storage = storeFailure(e);
+    if (storage) return reportFailure(storage);
     process.stderr.write(`error INTERNAL: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.unexpected;
   }

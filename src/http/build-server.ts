@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../app/service-context.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
+import { StoreUnavailableError } from '../store/store-errors.ts';
 import { authHook } from './auth.ts';
 import { sendError } from './reply-error.ts';
 import { withErrorResponses } from './error-schema.ts';
@@ -52,6 +53,12 @@ declare module 'fastify' {
 }
 
 const path = (segments: readonly PropertyKey[]) => segments.map(String).join('.');
+
+/** W1: a removed, replaced or damaged store refuses the write: 503 with the reason code, logged once per request. */
+function storeUnavailable(reply: FastifyReply, request: FastifyRequest, error: StoreUnavailableError): FastifyReply {
+  request.log.error({ err: error, reason: error.reason }, 'store unavailable');
+  return sendError(reply, 'STORE_UNAVAILABLE', error.message, [{ path: 'storage.reason', message: error.reason }]);
+}
 
 /**
  * The HTTP adapter: thin. Validation, OpenAPI and docs come from the zod schemas; every error uses
@@ -110,6 +117,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         return sendError(reply, 'INPUT_UNREADABLE', error.message);
       default:
         if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'INPUT_UNREADABLE', `malformed body: ${error.message}`);
+        if ((error as unknown) instanceof StoreUnavailableError) return storeUnavailable(reply, request, error as never);
         request.log.error({ err: error }, 'unhandled error');
         return sendError(reply, 'INTERNAL', `unexpected error (request ${request.id})`);
     }

@@ -14,6 +14,10 @@ export interface OpenStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Apply pending migrations on open (default true). */
   readonly migrate?: boolean;
+  /** SQLite: create a new empty store even where the marker shows one was lost (`--init`). */
+  readonly init?: boolean;
+  /** SQLite: run `PRAGMA quick_check` every this many ms, off the event loop (`remit serve`). */
+  readonly integrityCheckMs?: number;
 }
 
 export type StoreTarget = { readonly kind: 'postgres'; readonly url: string } | { readonly kind: 'sqlite'; readonly path: string };
@@ -37,5 +41,11 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     return openPostgresStore({ url: target.url, schema: opts.schema, ...(opts.poolSize ? { poolSize: opts.poolSize } : {}), ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}) });
   }
   const { openSqliteStore } = await import('./sqlite/sqlite-store.ts');
-  return openSqliteStore({ path: target.path, ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}), ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}) });
+  return openSqliteStore({
+    path: target.path,
+    ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}),
+    ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}),
+    ...(opts.init !== undefined ? { init: opts.init } : {}),
+    ...(opts.integrityCheckMs !== undefined ? { integrityCheckMs: opts.integrityCheckMs } : {}),
+  });
 }

@@ -532,8 +532,23 @@ export interface UnitOfWork {
   readonly screeningLists: ScreeningListRepository;
 }
 
+/** Why the store refuses writes: the reason code `GET /ready` reports. */
+export type StoreFaultReason = 'STORE_FILE_MISSING' | 'STORE_FILE_REPLACED' | 'STORE_CORRUPT' | 'STORE_UNREACHABLE';
+
+/**
+ * Whether the store may be written to. SQLite: the open file is still the one at the configured
+ * path (device and inode of the file, its folder and its -wal) and the last periodic
+ * `PRAGMA quick_check` passed. PostgreSQL: the database answers. A fault found once stays until
+ * restart (a replaced or damaged file does not heal by itself).
+ */
+export type StoreHealth =
+  | { readonly kind: 'healthy'; readonly integrityCheckedAt: string | null }
+  | { readonly kind: 'faulted'; readonly reason: StoreFaultReason; readonly detail: string; readonly since: string };
+
 export interface Store extends UnitOfWork {
   readonly capabilities: StoreCapabilities;
+  /** Checks now (cheap: a few stat calls, or `select 1`); see StoreHealth. */
+  health(): Promise<StoreHealth>;
   /**
    * Runs fn in one write transaction: everything fn wrote commits together, or (when fn throws)
    * nothing does. fn may be re-run when the database reports a deadlock, a serialisation failure or

@@ -6,5 +6,12 @@ import type { Store, UnitOfWork } from '../../src/store/store-port.ts';
  */
 export function withoutAudit(store: Store): Store {
   const mute = (uow: UnitOfWork): UnitOfWork => ({ ...uow, audit: { ...uow.audit, append: async () => {} } });
-  return { ...mute(store), capabilities: store.capabilities, transaction: (fn) => store.transaction((tx) => fn(mute(tx))), appliedMigrations: () => store.appliedMigrations(), close: () => store.close() };
+  return {
+    ...mute(store),
+    capabilities: store.capabilities,
+    health: () => store.health(),
+    transaction: (fn) => store.transaction((tx) => fn(mute(tx))),
+    appliedMigrations: () => store.appliedMigrations(),
+    close: () => store.close(),
+  };
 }

@@ -6,5 +6,12 @@ import type { Store, UnitOfWork } from '../../src/store/store-port.ts';
  */
 export function withoutConduct(store: Store): Store {
   const mute = (uow: UnitOfWork): UnitOfWork => ({ ...uow, slaTimers: { ...uow.slaTimers, schedule: async () => {}, cancelPending: async () => 0 } });
-  return { ...mute(store), capabilities: store.capabilities, transaction: (fn) => store.transaction((tx) => fn(mute(tx))), appliedMigrations: () => store.appliedMigrations(), close: () => store.close() };
+  return {
+    ...mute(store),
+    capabilities: store.capabilities,
+    health: () => store.health(),
+    transaction: (fn) => store.transaction((tx) => fn(mute(tx))),
+    appliedMigrations: () => store.appliedMigrations(),
+    close: () => store.close(),
+  };
 }

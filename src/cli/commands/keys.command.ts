@@ -13,10 +13,11 @@ export function registerKeysCommand(program: Command): void {
     .option('--name <name>', 'what the key is for', 'cli')
     .option('--rep <repId>', 'for role rep: the rep the key acts as')
     .option('--db <url>', 'store (default: DATABASE_URL, else ./data/remit.sqlite)')
-    .action(async (opts: { role: string; name: string; rep?: string; db?: string }) => {
+    .option('--init', 'create a new empty SQLite store even where its marker shows one was lost (docs/storage.md)')
+    .action(async (opts: { role: string; name: string; rep?: string; db?: string; init?: boolean }) => {
       if (!(ROLES as readonly string[]).includes(opts.role)) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--role', message: `expected one of ${ROLES.join(', ')}` }]);
       if (opts.role === 'rep' && !opts.rep) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--rep', message: 'required for role rep' }]);
-      const store = await openStore({ url: opts.db });
+      const store = await openStore({ url: opts.db, init: opts.init === true });
       try {
         const { record, token } = await createApiKey({ store, clock: systemClock, ids: randomIds() }, { name: opts.name, role: opts.role as Role, repId: opts.rep ?? null, createdBy: 'cli' });
         process.stdout.write(`${JSON.stringify({ ...publicKeyView(record), token }, null, 2)}\n`);

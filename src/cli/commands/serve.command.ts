@@ -6,6 +6,16 @@ import { SlaWorker } from '../../app/sla-worker.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 
+interface ServeOptions {
+  config?: string;
+  port: string;
+  host: string;
+  db?: string;
+  list?: string[];
+  quiet?: boolean;
+  init?: boolean;
+}
+
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
@@ -16,8 +26,16 @@ export function registerServeCommand(program: Command): void {
     .option('--db <url>', 'store: postgres://…, sqlite:PATH or a file path (default: DATABASE_URL, else ./data/remit.sqlite)')
     .option('--list <spec>', 'screening list ([type:]path), repeatable; replaces the sources of <config>/screening/lists.yaml', (v: string, prev: string[] = []) => [...prev, v])
     .option('--quiet', 'no request logs')
-    .action(async (opts: { config?: string; port: string; host: string; db?: string; list?: string[]; quiet?: boolean }) => {
-      const { app, ctx, store } = await composeService({ configPath: opts.config, databaseUrl: opts.db, listSpecs: opts.list, logger: opts.quiet ? false : { level: 'info' } });
+    .option('--init', 'create a new empty SQLite store even where its marker shows one existed and was lost (docs/storage.md)')
+    .action(async (opts: ServeOptions) => {
+      const { app, ctx, store } = await composeService({
+        configPath: opts.config,
+        databaseUrl: opts.db,
+        listSpecs: opts.list,
+        logger: opts.quiet ? false : { level: 'info' },
+        initStore: opts.init === true,
+        checkStoreIntegrity: true,
+      });
       if ((await store.apiKeys.list()).length === 0) {
         // First start: one admin key, shown once, so the operator can create the others.
         const { token } = await createApiKey(ctx, { name: 'bootstrap admin', role: 'admin', createdBy: 'remit serve' });

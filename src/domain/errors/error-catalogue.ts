@@ -36,6 +36,8 @@ export const ERROR_CATALOGUE = {
     message:
       'A retention run could not erase every lead past its period; each failure is listed (lead, code) and the next run tries again.',
   },
+  STORE_UNAVAILABLE: { httpStatus: 503, exitCode: 8, message: 'The store refuses writes: its file was removed or replaced while open, a page is corrupt, or the database does not answer; the reason code says which.' },
+  STORE_MISSING: { httpStatus: 503, exitCode: 8, message: 'The configured SQLite store is missing but evidence (its marker, or the audit key file) shows one existed: restore it from a backup, or pass --init to start a new empty store.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

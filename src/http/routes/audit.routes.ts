@@ -58,6 +58,12 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServiceContext): 
     async (request, reply) => {
       const body = request.body ?? {};
       if (body.from !== undefined && body.to !== undefined && body.to < body.from) return sendError(reply, 'ARGUMENT_INVALID', 'to must be ≥ from', [{ path: 'body.to', message: 'to < from' }]);
+      // A store known to be damaged or replaced cannot vouch for its log: say so rather than verify what is left (W1).
+      const storage = await ctx.store.health();
+      if (storage.kind === 'faulted') {
+        const details = [{ path: 'storage.reason', message: storage.reason }];
+        return sendError(reply, 'STORE_UNAVAILABLE', `the audit log cannot be verified: ${storage.detail}`, details);
+      }
       const report = await verifyStoredLog(ctx.store, { ...(body.from !== undefined ? { from: body.from } : {}), ...(body.to !== undefined ? { to: body.to } : {}) });
       return reply.type('application/json').send(JSON.stringify(report));
     },

@@ -1,10 +1,10 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
 import { StoreInputError } from '../store-errors.ts';
-import type { Store, StoreCapabilities } from '../store-port.ts';
+import type { Store, StoreCapabilities, StoreHealth } from '../store-port.ts';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/db[?schema=name] */
@@ -46,6 +46,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   });
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
+  // Nor a client whose connection drops while checked out (its query fails; /ready reports STORE_UNREACHABLE).
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const capabilities: StoreCapabilities = { dialect: 'postgres', rowLocks: true, concurrentProcesses: true, multiInstance: true };
   try {
@@ -54,5 +56,25 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     await db.destroy();
     throw e;
   }
-  return createSqlStore({ db, capabilities, isRetryable: isPostgresRetryable });
+  return createSqlStore({ db, capabilities, isRetryable: isPostgresRetryable, health: () => postgresHealth(db) });
+}
+
+/** How long /ready waits for PostgreSQL to answer before reporting it unreachable. */
+const HEALTH_TIMEOUT_MS = 3_000;
+
+/** One round trip (`select 1`), bounded: a database that does not answer in time is unreachable. */
+async function postgresHealth(db: Kysely<Database>): Promise<StoreHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([sql`select 1`.execute(db), timeout]);
+    return { kind: 'healthy', integrityCheckedAt: null };
+  } catch (e) {
+    const detail = `PostgreSQL does not answer: ${(e as Error).message}`;
+    return { kind: 'faulted', reason: 'STORE_UNREACHABLE', detail, since: new Date().toISOString() };
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -46,6 +46,7 @@ import {
   type Store,
   type StoreCapabilities,
   type UnitOfWork,
+  type StoreHealth,
 } from '../store-port.ts';
 import type {
   AccountsTable,
@@ -73,6 +74,10 @@ export interface SqlStoreOptions {
   /** Errors after which the whole transaction may be re-run (deadlock, serialisation failure, busy). */
   readonly isRetryable: (error: unknown) => boolean;
   readonly maxAttempts?: number;
+  /** The adapter's health check (the file watch for SQLite, a round trip for PostgreSQL). */
+  readonly health: () => Promise<StoreHealth>;
+  /** Runs before the database is closed (stops the adapter's monitors). */
+  readonly beforeClose?: () => Promise<void>;
 }
 
 const OUTCOMES: readonly DecisionOutcome[] = ['ASSIGNED', 'QUEUED', 'REFUSED', 'HELD', 'NURTURE'];
@@ -80,7 +85,7 @@ const OUTCOMES: readonly DecisionOutcome[] = ['ASSIGNED', 'QUEUED', 'REFUSED', '
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function createSqlStore(opts: SqlStoreOptions): Store {
-  const { db, capabilities, isRetryable } = opts;
+  const { db, capabilities, isRetryable, health } = opts;
   const maxAttempts = opts.maxAttempts ?? 5;
   const root = unitOfWork(db, capabilities);
   return {
@@ -97,8 +102,12 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
         }
       }
     },
+    health,
     appliedMigrations: () => appliedMigrations(db as unknown as Kysely<unknown>),
-    close: () => db.destroy(),
+    async close() {
+      await opts.beforeClose?.();
+      await db.destroy();
+    },
   };
 }
 

@@ -35,15 +35,55 @@ function toSqlite(value: unknown): SQLInputValue {
 
 const bind = (params: ReadonlyArray<unknown>): SQLInputValue[] => params.map(toSqlite);
 
+/** What guards the file's writes (sqlite-file-watch.ts): checked before every write, told of every driver error. */
+export interface SqliteWriteGate {
+  /** Throws when the store may not be written to. */
+  assertWritable(): void;
+  /** The error to raise instead of a driver error (a fault it reveals), or the error itself. */
+  translate(error: unknown): unknown;
+}
+
+/**
+ * Which statements pass the write gate: a transaction's BEGIN and COMMIT (a fault found in between
+ * rolls the transaction back), and a data change outside a transaction (it commits on its own).
+ */
+type GateAt = 'always' | 'outside-transaction' | 'never';
+
+function gateOf(sqlText: string): GateAt {
+  const verb = /^\s*([a-z]+)/i.exec(sqlText)?.[1]?.toLowerCase();
+  if (verb === 'begin' || verb === 'commit' || verb === 'end') return 'always';
+  if (verb === 'insert' || verb === 'update' || verb === 'delete' || verb === 'replace') return 'outside-transaction';
+  return 'never';
+}
+
+interface CachedStatement {
+  readonly stmt: StatementSync;
+  readonly reader: boolean;
+  readonly gate: GateAt;
+}
+
 export class NodeSqliteDatabase implements SqliteDatabase {
   readonly raw: DatabaseSync;
-  readonly #cache = new Map<string, { stmt: StatementSync; reader: boolean }>();
+  readonly #gate: SqliteWriteGate | null;
+  readonly #cache = new Map<string, CachedStatement>();
 
-  constructor(raw: DatabaseSync) {
+  constructor(raw: DatabaseSync, gate: SqliteWriteGate | null = null) {
     this.raw = raw;
+    this.#gate = gate;
   }
 
-  #statement(sqlText: string): { stmt: StatementSync; reader: boolean } {
+  #guarded<T>(entry: CachedStatement, run: () => T): T {
+    const gate = this.#gate;
+    if (!gate) return run();
+    if (entry.gate === 'always' || (entry.gate === 'outside-transaction' && !this.raw.isTransaction)) gate.assertWritable();
+    try {
+      return run();
+    } catch (e) {
+      throw gate.translate(e);
+    }
+  }
+
+  #statement(sqlText: string): CachedStatement {
     const hit = this.#cache.get(sqlText);
     if (hit) {
       // Refresh its position: the cache evicts the least recently used statement.
@@ -51,8 +91,13 @@ export class NodeSqliteDatabase implements SqliteDatabase {
       this.#cache.set(sqlText, hit);
       return hit;
     }
-    const stmt = this.raw.prepare(sqlText);
-    const entry = { stmt, reader: stmt.columns().length > 0 };
+    let stmt: StatementSync;
+    try {
+      stmt = this.raw.prepare(sqlText);
+    } catch (e) {
+      throw this.#gate ? this.#gate.translate(e) : e;
+    }
+    const entry: CachedStatement = { stmt, reader: stmt.columns().length > 0, gate: gateOf(sqlText) };
     this.#cache.set(sqlText, entry);
     if (this.#cache.size > STATEMENT_CACHE_SIZE) {
       const oldest = this.#cache.keys().next().value;
@@ -62,15 +107,17 @@ export class NodeSqliteDatabase implements SqliteDatabase {
   }
 
   prepare(sqlText: string): SqliteStatement {
-    const { stmt, reader } = this.#statement(sqlText);
+    const entry = this.#statement(sqlText);
+    const { stmt, reader } = entry;
     return {
       reader,
-      all: (params) => stmt.all(...bind(params)),
-      run: (params) => {
-        const r = stmt.run(...bind(params));
-        return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
-      },
-      iterate: (params) => stmt.iterate(...bind(params)) as IterableIterator<unknown>,
+      all: (params) => this.#guarded(entry, () => stmt.all(...bind(params))),
+      run: (params) =>
+        this.#guarded(entry, () => {
+          const r = stmt.run(...bind(params));
+          return { changes: r.changes, lastInsertRowid: r.lastInsertRowid };
+        }),
+      iterate: (params) => this.#guarded(entry, () => stmt.iterate(...bind(params)) as IterableIterator<unknown>),
     };
   }
 

@@ -1,12 +1,15 @@
-import { mkdirSync, realpathSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Kysely } from 'kysely';
 import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
+import { StoreUnavailableError } from '../store-errors.ts';
 import type { Store, StoreCapabilities } from '../store-port.ts';
+import { startIntegrityMonitor, type IntegrityMonitor } from './integrity-monitor.ts';
 import { isSqliteBusy, NodeSqliteDatabase, NodeSqliteDialect } from './node-sqlite-dialect.ts';
+import { faultOf, markStoreCreated, prepareSqliteFile, SqliteFileWatch } from './sqlite-file-watch.ts';
 
 export const DEFAULT_SQLITE_PATH = './data/remit.sqlite';
 
@@ -17,6 +20,13 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Apply pending migrations on open. Default true. */
   readonly migrate?: boolean;
+  /**
+   * Create a new empty store even though the file's marker shows one existed (it was lost).
+   * Default false: a lost store is refused with StoreMissingError (docs/storage.md).
+   */
+  readonly init?: boolean;
+  /** Run `PRAGMA quick_check` every this many ms in a worker thread (`remit serve`). Default: never. */
+  readonly integrityCheckMs?: number;
 }
 
 function pragma(raw: DatabaseSync, statement: string): void {
@@ -33,12 +43,20 @@ function pragma(raw: DatabaseSync, statement: string): void {
   }
 }
 
+/** A damaged file found while opening is reported as STORE_UNAVAILABLE, not as a driver error. */
+function openFault(error: unknown): unknown {
+  const fault = faultOf(error);
+  return fault ? new StoreUnavailableError(fault.reason, `the store cannot be opened: ${fault.detail}`, { cause: error }) : error;
+}
+
 export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<Store> {
   const path = opts.path ?? DEFAULT_SQLITE_PATH;
   const memory = path === ':memory:';
-  if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (!memory) prepareSqliteFile(path, { init: opts.init ?? false });
   const raw = new DatabaseSync(path);
+  let watch: SqliteFileWatch | null = null;
   try {
+    if (!memory) watch = new SqliteFileWatch(path);
     pragma(raw, `PRAGMA busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 10_000))}`);
     if (!memory) {
       pragma(raw, 'PRAGMA journal_mode = WAL');
@@ -49,15 +67,26 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     pragma(raw, 'PRAGMA secure_delete = ON');
   } catch (e) {
     raw.close();
-    throw e;
+    throw openFault(e);
   }
-  const db = new Kysely<Database>({ dialect: new NodeSqliteDialect(new NodeSqliteDatabase(raw), memory ? null : realpathSync(resolve(path))) });
+  const dialect = new NodeSqliteDialect(new NodeSqliteDatabase(raw, watch), memory ? null : realpathSync(resolve(path)));
+  const db = new Kysely<Database>({ dialect });
   const capabilities: StoreCapabilities = { dialect: 'sqlite', rowLocks: false, concurrentProcesses: !memory, multiInstance: false };
   try {
     if (opts.migrate ?? true) await migrate(db as unknown as Kysely<unknown>, { dialect: 'sqlite' });
   } catch (e) {
     await db.destroy();
-    throw e;
+    throw openFault(e);
   }
-  return createSqlStore({ db, capabilities, isRetryable: isSqliteBusy });
+  if (!memory) markStoreCreated(path, new Date().toISOString());
+  let monitor: IntegrityMonitor | null = null;
+  const checkEveryMs = opts.integrityCheckMs ?? 0;
+  if (watch && checkEveryMs > 0) monitor = startIntegrityMonitor(watch, checkEveryMs);
+  return createSqlStore({
+    db,
+    capabilities,
+    isRetryable: isSqliteBusy,
+    health: async () => watch?.check() ?? { kind: 'healthy', integrityCheckedAt: null },
+    beforeClose: async () => monitor?.stop(),
+  });
 }
