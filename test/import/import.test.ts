@@ -161,6 +161,14 @@ describe('remit import leads.csv', () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/INPUT_UNREADABLE/);
   });
+
+  it('refuses a quote inside an unquoted field (csv-parse INVALID_OPENING_QUOTE) with exit 2, not INTERNAL (B6)', async () => {
+    await writeFile(join(dir, 'quote.csv'), 'first_name,last_name,email,country,product\n=HYPERLINK("x"),Lee,a@b.com,GB,uk-stocks-shares-isa\n');
+    const r = await remit('import', join(dir, 'quote.csv'), '--db', db, '--dry-run');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/INPUT_UNREADABLE/);
+    expect(r.stderr).not.toMatch(/INTERNAL/);
+  });
 });
 
 describe('remit import --kind accounts | suppression', () => {
