@@ -7,7 +7,7 @@ import { randomIds, systemClock } from '../app/random-ids.ts';
 import type { ServiceContext } from '../app/service-context.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { loadCompiledPacks } from '../config/load-packs.ts';
-import { buildServer } from '../http/build-server.ts';
+import { buildServer, type TrustProxy } from '../http/build-server.ts';
 import { SERVICE_ROUTES } from '../http/service-routes.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store-port.ts';
@@ -51,7 +51,13 @@ async function loadConductPacks(dir: string = process.env.REMIT_PACKS ?? DEFAULT
 }
 
 /** The composition root: the only place that picks adapters. */
-export async function composeService(opts: { configPath?: string | undefined; databaseUrl?: string | undefined; listSpecs?: readonly string[] | undefined; logger?: boolean | Record<string, unknown> }): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
+export async function composeService(opts: {
+  configPath?: string | undefined;
+  databaseUrl?: string | undefined;
+  listSpecs?: readonly string[] | undefined;
+  logger?: boolean | Record<string, unknown>;
+  trustProxy?: TrustProxy;
+}): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
   const loaded = await loadConfig(opts.configPath ?? DEFAULT_CONFIG);
   if (!loaded.ok) throw configFailure(loaded.error);
   const store = await openStore({ url: opts.databaseUrl });
@@ -61,6 +67,6 @@ export async function composeService(opts: { configPath?: string | undefined; da
   await orgs.init('remit serve');
   if (process.env.REMIT_ORG_SYNC_MS) orgs.syncIntervalMs = Number(process.env.REMIT_ORG_SYNC_MS);
   const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening: await loadScreening(opts.listSpecs ?? (await defaultListSpecs(opts.configPath ?? DEFAULT_CONFIG))), conduct: await loadConductPacks() };
-  const app = await buildServer({ ctx, logger: opts.logger ?? false, routes: SERVICE_ROUTES });
+  const app = await buildServer({ ctx, logger: opts.logger ?? false, routes: SERVICE_ROUTES, ...(opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy }) });
   return { ctx, app, store };
 }

@@ -3,11 +3,12 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../app/service-context.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
 import { authHook } from './auth.ts';
+import { pointer } from '../domain/errors/detail-path.ts';
 import { sendError } from './reply-error.ts';
 import { withErrorResponses } from './error-schema.ts';
 import { registerHealthRoutes } from './routes/health.routes.ts';
@@ -27,7 +28,11 @@ export interface ServerOptions {
   readonly webRoot?: string | null;
   /** Console sessions (cookie sign-in); default: kept in the service's store. */
   readonly sessions?: SessionStore;
+  /** Fastify trustProxy: true, a hop count, or addresses/CIDRs of the proxies whose X-Forwarded-* headers are believed. */
+  readonly trustProxy?: TrustProxy;
 }
+
+export type TrustProxy = boolean | number | string[];
 
 /** Where `npm run build` puts the console. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -53,6 +58,40 @@ declare module 'fastify' {
 
 const path = (segments: readonly PropertyKey[]) => segments.map(String).join('.');
 
+/** A client's X-Request-Id worth logging: ≤ 64 characters from a plain set. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The catalogue code for a 4xx status raised by Fastify or a plugin; undefined for anything else. */
+function clientErrorCode(status: number | undefined): ErrorCode | undefined {
+  if (status === undefined || status < 400 || status > 499) return undefined;
+  const byStatus: Partial<Record<number, ErrorCode>> = {
+    401: 'UNAUTHENTICATED',
+    403: 'FORBIDDEN',
+    404: 'NOT_FOUND',
+    405: 'NOT_FOUND',
+    409: 'CONFLICT',
+    413: 'PAYLOAD_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+    429: 'RATE_LIMITED',
+  };
+  return byStatus[status] ?? 'ARGUMENT_INVALID';
+}
+
+/**
+ * NUL cannot be stored in PostgreSQL text and is never meaningful in an id or filter, so it is refused
+ * for every route in one place. Returns the path of the first offending parameter.
+ */
+function nulParameter(request: FastifyRequest): string | undefined {
+  for (const [source, values] of [['params', request.params], ['querystring', request.query]] as const) {
+    if (values === null || typeof values !== 'object') continue;
+    for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
+      const texts = Array.isArray(value) ? value : [value];
+      if (texts.some((t) => typeof t === 'string' && t.includes('\u0000'))) return pointer([source, name]);
+    }
+  }
+  return undefined;
+}
+
 /**
  * The HTTP adapter: thin. Validation, OpenAPI and docs come from the zod schemas; every error uses
  * the catalogue's shape; every route declares the roles it admits.
@@ -61,9 +100,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
-    requestIdHeader: 'x-request-id',
+    // Request ids are always ours (a client's X-Request-Id could spoof or collide); see clientRequestId below.
+    requestIdHeader: false,
     // The default is an incrementing counter per process; several instances need unique ids.
     genReqId: () => opts.ctx.ids.next('req'),
+    // Fastify's trustProxy: only then are X-Forwarded-Proto/-For/-Host believed (request.protocol, request.ip).
+    // (A hop count works at run time; Fastify's types leave numbers out.)
+    trustProxy: (opts.trustProxy ?? false) as boolean | string[],
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -89,7 +132,17 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/v1/')) await opts.ctx.orgs.sync();
   });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    // A caller's own correlation id is kept for the logs, as its own field, only when it is short and plain.
+    const clientId = request.headers['x-request-id'];
+    if (typeof clientId === 'string' && CLIENT_REQUEST_ID.test(clientId)) reply.log = request.log = request.log.child({ clientRequestId: clientId });
+  });
   app.addHook('onRequest', authHook(opts.ctx.store, sessions));
+  app.addHook('preValidation', async (request, reply) => {
+    const nul = nulParameter(request);
+    if (nul) return sendError(reply, 'ARGUMENT_INVALID', 'parameters may not contain NUL characters', [{ path: nul, message: 'contains U+0000' }]);
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
@@ -108,10 +161,22 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendError(reply, 'INPUT_UNREADABLE', error.message);
-      default:
+      default: {
         if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'INPUT_UNREADABLE', `malformed body: ${error.message}`);
+        if (error instanceof RangeError) {
+          // Input nested deeply enough to exhaust the stack (validators recurse): the input's fault, not ours.
+          request.log.warn({ err: error }, 'input too deeply nested');
+          return sendError(reply, request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID', 'the input is nested too deeply to process');
+        }
+        const clientCode = clientErrorCode(error.statusCode);
+        if (clientCode) {
+          // A plugin's 4xx (e.g. @fastify/static's 403 for a path outside its root) is the client's mistake: no error log.
+          request.log.info({ statusCode: error.statusCode, code: error.code }, error.message);
+          return sendError(reply, clientCode, error.message);
+        }
         request.log.error({ err: error }, 'unhandled error');
         return sendError(reply, 'INTERNAL', `unexpected error (request ${request.id})`);
+      }
     }
   });
   const webRoot = opts.webRoot === undefined ? (existsSync(`${DEFAULT_WEB_ROOT}index.html`) ? DEFAULT_WEB_ROOT : null) : opts.webRoot;

@@ -5,7 +5,7 @@ import { OrgRegistry } from '../../src/app/org-registry.ts';
 import type { ServiceContext } from '../../src/app/service-context.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { sequentialIds } from '../../src/domain/shared/clock.ts';
-import { buildServer } from '../../src/http/build-server.ts';
+import { buildServer, type ServerOptions } from '../../src/http/build-server.ts';
 import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
@@ -37,10 +37,12 @@ export interface TestService {
 /** 11:00Z on Tue 24 Nov 2026: European teams are at work (see examples/bank/leads/README.md). */
 export const EUROPE_MORNING = '2026-11-24T11:00:00Z';
 
-export async function startTestService(opts: { url?: string; at?: string; repId?: string; lists?: string[] } = {}): Promise<TestService> {
+export async function startTestService(
+  opts: { url?: string; schema?: string; at?: string; repId?: string; lists?: string[]; server?: Partial<ServerOptions> } = {},
+): Promise<TestService> {
   const loaded = await loadConfig('examples/bank');
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
-  const store = await openStore({ url: opts.url ?? 'sqlite::memory:' });
+  const store = await openStore({ url: opts.url ?? 'sqlite::memory:', ...(opts.schema ? { schema: opts.schema } : {}) });
   const clock = new TestClock(opts.at ?? EUROPE_MORNING);
   const ids = sequentialIds();
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
@@ -48,7 +50,7 @@ export async function startTestService(opts: { url?: string; at?: string; repId?
   const screening = new ScreeningService({ now: () => new Date(clock.ms) });
   screening.loadAll(opts.lists ?? ['examples/bank/screening/firm-blocklist.csv']);
   const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening };
-  const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
+  const app = await buildServer({ ctx, routes: SERVICE_ROUTES, ...opts.server });
   const repId = opts.repId ?? [...loaded.value.org.repsById.keys()][0]!;
   const tokens = {} as Record<Role | 'compliance2', string>;
   for (const role of ['admin', 'ops', 'compliance', 'rep', 'integration'] as const) {

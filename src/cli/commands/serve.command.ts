@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createApiKey } from '../../app/api-keys.ts';
 import { WebhookDispatcher } from '../../app/webhook-dispatcher.ts';
 import { SlaWorker } from '../../app/sla-worker.ts';
+import { parseTrustProxy } from '../../http/trust-proxy.ts';
 import { composeService } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 
@@ -15,8 +16,19 @@ export function registerServeCommand(program: Command): void {
     .option('--db <url>', 'store: postgres://…, sqlite:PATH or a file path (default: DATABASE_URL, else ./data/remit.sqlite)')
     .option('--list <spec>', 'screening list ([type:]path), repeatable (default: the files in <config>/screening/)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--quiet', 'no request logs')
-    .action(async (opts: { config?: string; port: string; host: string; db?: string; list?: string[]; quiet?: boolean }) => {
-      const { app, ctx, store } = await composeService({ configPath: opts.config, databaseUrl: opts.db, listSpecs: opts.list, logger: opts.quiet ? false : { level: 'info' } });
+    .option(
+      '--trust-proxy <value>',
+      'believe X-Forwarded-Proto/-For/-Host from: true, a hop count, or proxy addresses/CIDRs, comma-separated (default: REMIT_TRUST_PROXY, else nobody)',
+      process.env.REMIT_TRUST_PROXY,
+    )
+    .action(async (opts: { config?: string; port: string; host: string; db?: string; list?: string[]; quiet?: boolean; trustProxy?: string }) => {
+      const { app, ctx, store } = await composeService({
+        configPath: opts.config,
+        databaseUrl: opts.db,
+        listSpecs: opts.list,
+        logger: opts.quiet ? false : { level: 'info' },
+        trustProxy: parseTrustProxy(opts.trustProxy),
+      });
       if ((await store.apiKeys.list()).length === 0) {
         // First start: one admin key, shown once, so the operator can create the others.
         const { token } = await createApiKey(ctx, { name: 'bootstrap admin', role: 'admin', createdBy: 'remit serve' });

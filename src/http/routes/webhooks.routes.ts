@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../app/service-context.ts';
+import { deliveryPage } from '../../app/cursor-pages.ts';
 import { subscribeWebhook } from '../../app/webhook-subscriptions.ts';
 import { principalOf } from '../auth.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import { sendError } from '../reply-error.ts';
+import { sendError, sendFailure } from '../reply-error.ts';
 
 export const WEBHOOK_EVENTS = ['lead.assigned', 'lead.refused', 'lead.held', 'lead.queued', 'lead.nurture', 'lead.duplicate', 'review.decided'] as const;
 
@@ -43,11 +44,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext)
         querystring: z.object({ status: z.enum(['PENDING', 'DELIVERED', 'DEAD']).optional(), cursor: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
       },
     },
-    async (request) => {
-      const { status, cursor, limit } = request.query;
-      const rows = await ctx.store.outbox.listDeliveries({ ...(status ? { status } : {}), ...(cursor ? { after: cursor } : {}), limit: limit + 1 });
-      const items = rows.slice(0, limit);
-      return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+    async (request, reply) => {
+      const page = await deliveryPage(ctx.store, request.query);
+      return page.ok ? page.value : sendFailure(reply, page.error);
     },
   );
   r.post(
