@@ -3,7 +3,9 @@ import { Writable } from 'node:stream';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
 import { parseTrustProxy } from '../../src/http/trust-proxy.ts';
 import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from '../store/store-harness.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
@@ -168,6 +170,56 @@ describe('W5: --trust-proxy', () => {
       expect(String(plainHttp.headers['set-cookie'])).not.toMatch(/Secure/);
       const signOut = await s.app.inject({ method: 'DELETE', url: '/v1/session', headers: { 'x-forwarded-proto': 'https' } });
       expect(String(signOut.headers['set-cookie'])).toMatch(/; Secure/);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('W6: deeply nested conditions', () => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startTestService();
+  });
+  afterAll(async () => s.close());
+
+  const nest = (depth: number): unknown => {
+    let c: unknown = { field: 'score', op: 'gte', value: 1 };
+    for (let i = 1; i < depth; i++) c = { not: c };
+    return c;
+  };
+  const withWhen = (config: { rules: Record<string, unknown>[] }, when: unknown) => ({ ...config, rules: config.rules.map((r, i) => (i === 0 ? { ...r, when } : r)) });
+
+  it.each([
+    ['POST /v1/org/versions', '/v1/org/versions', (config: unknown) => config],
+    ['POST /v1/simulations', '/v1/simulations', (config: unknown) => ({ config })],
+  ])('%s: a condition nested 2,000 deep is 422 CONFIG_INVALID naming the rule, not 500', async (_name, url, body) => {
+    const { config } = (await s.app.inject({ method: 'GET', url: '/v1/org', headers: auth(s.tokens.admin) })).json();
+    const res = await s.app.inject({ method: 'POST', url, payload: body(withWhen(config, nest(2_000))) as object, headers: auth(s.tokens.admin) });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().code).toBe('CONFIG_INVALID');
+    expect(res.json().details).toContainEqual(expect.objectContaining({ path: expect.stringMatching(/rules.0.\.?when/), message: expect.stringMatching(/at most 32 levels/) }));
+  });
+});
+
+describe('W6: a stack overflow while handling a request', () => {
+  it('is the input\'s fault (4xx with the route\'s invalid-input code), not 500', async () => {
+    const overflow = (app: FastifyInstance) => {
+      app.post('/v1/test/overflow', { config: { invalidCode: 'CONFIG_INVALID' } }, () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      });
+      app.post('/v1/test/overflow-plain', () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      });
+    };
+    const s = await startTestService({ server: { routes: [...SERVICE_ROUTES, overflow] } });
+    try {
+      const withCode = await s.app.inject({ method: 'POST', url: '/v1/test/overflow', payload: {} });
+      expect(withCode.statusCode).toBe(422);
+      expect(withCode.json().code).toBe('CONFIG_INVALID');
+      const plain = await s.app.inject({ method: 'POST', url: '/v1/test/overflow-plain', payload: {} });
+      expect(plain.statusCode).toBe(400);
+      expect(plain.json().code).toBe('ARGUMENT_INVALID');
     } finally {
       await s.close();
     }
