@@ -61,6 +61,29 @@ for (const kind of STORES) {
       expect((await get(`/v1/leads?cursor=${lead.leadId}`, s.tokens.ops)).statusCode).toBe(200);
     });
 
+    it('W9: names lose bidi overrides when stored; a lone surrogate is refused with a field error', async () => {
+      const posted = await s.app.inject({
+        method: 'POST',
+        url: '/v1/leads',
+        payload: ukLead({ person: { firstName: '\u202Eevil\u202C', lastName: 'Lee\u2066x\u2069', email: 'bidi@example.co.uk' } }),
+        headers: auth(s.tokens.integration),
+      });
+      expect(posted.statusCode).toBe(201);
+      const detail = (await get(`/v1/leads/${posted.json().leadId}`, s.tokens.ops)).json();
+      expect(detail.contact).toMatchObject({ firstName: 'evil', lastName: 'Leex' });
+      const stored = await s.store.personalData.get(posted.json().leadId);
+      expect(stored!.contactJson).not.toMatch(/\\u202e|\u202E|\u2066/i);
+
+      const before = (await s.store.leads.list()).length;
+      // A raw body: JSON.stringify would keep "\ud800" as an escape either way, and so does this.
+      const payload = JSON.stringify(ukLead({ person: { firstName: 'A\ud800', lastName: 'Lee', email: 'lone@example.co.uk' } }));
+      const lone = await s.app.inject({ method: 'POST', url: '/v1/leads', payload, headers: { ...auth(s.tokens.integration), 'content-type': 'application/json' } });
+      expect(lone.statusCode).toBe(422);
+      expect(lone.json()).toMatchObject({ code: 'LEAD_INVALID' });
+      expect(lone.json().details).toContainEqual(expect.objectContaining({ path: expect.stringMatching(/person.+firstName$/), message: expect.stringMatching(/lone surrogate/) }));
+      expect((await s.store.leads.list()).length).toBe(before);
+    });
+
     it.each([
       ['/v1/leads/a%00b', '/params/id'],
       ['/v1/leads?repId=a%00b', '/querystring/repId'],

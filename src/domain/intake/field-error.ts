@@ -30,6 +30,7 @@ export const INTAKE_ERROR_CODES = [
   'too_many_entries',
   'conflicting_values',
   'too_small',
+  'invalid_text',
 ] as const;
 export type IntakeErrorCode = (typeof INTAKE_ERROR_CODES)[number];
 

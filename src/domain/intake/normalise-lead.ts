@@ -4,10 +4,10 @@ import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import type { Result } from '../shared/result.ts';
 import { err, ok } from '../shared/result.ts';
 import { toIso } from '../shared/zoned-time.ts';
-import { cleanText } from './clean-text.ts';
+import { cleanText, illFormedTextPaths } from './clean-text.ts';
 import { normaliseEmail } from './email-address.ts';
 import type { FieldError } from './field-error.ts';
-import { fieldError, fromZodIssues } from './field-error.ts';
+import { fieldError, formatPath, fromZodIssues } from './field-error.ts';
 import type { IntakeBehaviour, IntakeConsent, IntakeLead, IntakeLeadInput } from './intake-lead.schema.ts';
 import { IntakeLeadSchema } from './intake-lead.schema.ts';
 import { countryByAlpha2, placeKey, resolveCountry } from './iso-3166.ts';
@@ -103,6 +103,8 @@ const COUNTRY_NAME_SUBDIVISION: Readonly<Record<string, string>> = {
 const present = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
 
 export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result<NormalisedIntake, FieldError[]> {
+  const illFormed = illFormedTextPaths(raw);
+  if (illFormed.length > 0) return err(illFormed.map((p) => fieldError(formatPath(p), 'invalid_text', 'text contains a lone surrogate (not valid Unicode)')));
   const parsed = IntakeLeadSchema.safeParse(raw);
   if (!parsed.success) return err(fromZodIssues(parsed.error.issues));
   const intake = parsed.data;
