@@ -77,13 +77,16 @@ const RateLimitSchema = z
   })
   .describe('Token bucket per client IP, in memory per process.');
 
+/** A browser redirect target: http(s) only (a javascript: or data: URL would run script on the bank's behalf). */
+const RedirectUrlSchema = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
+
 export const FormSourceSchema = z
   .strictObject({
     id: SourceIdSchema,
     name: z.string().min(1).max(200).optional(),
     ...mappingShape,
-    returnUrl: z.url().describe('Where the browser goes after a submission (303): ?lead=<id>&status=accepted|duplicate is appended.'),
-    errorUrl: z.url().optional().describe('Where the browser goes when the submission is invalid: ?error=<code>&fields=<form fields>. Default: returnUrl.'),
+    returnUrl: RedirectUrlSchema.describe('Where the browser goes after a submission (303): ?lead=<id>&status=accepted|duplicate is appended.'),
+    errorUrl: RedirectUrlSchema.optional().describe('Where the browser goes when the submission is invalid: ?error=<code>&fields=<form fields>. Default: returnUrl.'),
     keyEnv: EnvNameSchema.optional().describe('Environment variable holding the form key; the post must carry it in keyField or the keyHeader header.'),
     keyField: FieldNameSchema.default('_form_key'),
     keyHeader: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name').default('x-remit-form-key'),
