@@ -4,6 +4,7 @@ import type { AccountDirectory } from './account-directory.ts';
 import type { OrgRegistry } from './org-registry.ts';
 import type { ScreeningService } from '../screening/screening-service.ts';
 import type { CompiledPacks } from '../config/load-packs.ts';
+import type { WebhookTargetPolicy } from './webhook-target-policy.ts';
 
 /** What every use case gets: ports and shared services, no adapters. */
 export interface ServiceContext {
@@ -16,6 +17,8 @@ export interface ServiceContext {
   readonly screening: ScreeningService | null;
   /** Conduct rule packs (outreach gate, cooling-off); omitted: the repository's packs/ are loaded on first use. */
   readonly conduct?: CompiledPacks;
+  /** Where webhooks may be delivered (SSRF guard); omitted: public addresses only, nothing allowed in addition. */
+  readonly webhookTargets?: WebhookTargetPolicy;
 }
 
 /** Enqueues an outbound event in the caller's transaction (SPEC O6: transactional outbox). */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { AccountDirectory } from '../app/account-directory.ts';
 import { OrgRegistry } from '../app/org-registry.ts';
+import { WebhookTargetPolicy } from '../app/webhook-target-policy.ts';
 import { randomIds, systemClock } from '../app/random-ids.ts';
 import type { ServiceContext } from '../app/service-context.ts';
 import { loadConfig } from '../config/load-config.ts';
@@ -57,6 +58,7 @@ export async function composeService(opts: {
   listSpecs?: readonly string[] | undefined;
   logger?: boolean | Record<string, unknown>;
   trustProxy?: TrustProxy;
+  webhookAllow?: readonly string[];
 }): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
   const loaded = await loadConfig(opts.configPath ?? DEFAULT_CONFIG);
   if (!loaded.ok) throw configFailure(loaded.error);
@@ -66,7 +68,16 @@ export async function composeService(opts: {
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
   await orgs.init('remit serve');
   if (process.env.REMIT_ORG_SYNC_MS) orgs.syncIntervalMs = Number(process.env.REMIT_ORG_SYNC_MS);
-  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening: await loadScreening(opts.listSpecs ?? (await defaultListSpecs(opts.configPath ?? DEFAULT_CONFIG))), conduct: await loadConductPacks() };
+  const ctx: ServiceContext = {
+    store,
+    clock,
+    ids,
+    orgs,
+    accounts: new AccountDirectory(store, clock.now),
+    screening: await loadScreening(opts.listSpecs ?? (await defaultListSpecs(opts.configPath ?? DEFAULT_CONFIG))),
+    conduct: await loadConductPacks(),
+    webhookTargets: new WebhookTargetPolicy(opts.webhookAllow ?? []),
+  };
   const app = await buildServer({ ctx, logger: opts.logger ?? false, routes: SERVICE_ROUTES, ...(opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy }) });
   return { ctx, app, store };
 }

@@ -3,7 +3,8 @@ import { auth, startTestService, ukLead, type TestService } from './service-harn
 
 let s: TestService;
 beforeAll(async () => {
-  s = await startTestService();
+  // A webhook subscription below targets loopback, which needs the allow-list (W15).
+  s = await startTestService({ webhookAllow: ['127.0.0.1'] });
 });
 afterAll(async () => s.close());
 

@@ -51,6 +51,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   // Webhooks: subscribing (secrets) is admin only; deliveries and re-drive for ops too.
   'POST /v1/webhooks': ['admin'],
   'GET /v1/webhooks': ['admin', 'ops'],
+  'DELETE /v1/webhooks/{id}': ['admin'],
   'GET /v1/webhooks/deliveries': ['admin', 'ops'],
   'POST /v1/webhooks/deliveries/{id}/redrive': ['admin', 'ops'],
   // Screening (C1, C2): dispositions are compliance's alone; lists and re-screening for admin too.

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AccountDirectory } from '../../src/app/account-directory.ts';
 import { createApiKey } from '../../src/app/api-keys.ts';
 import { OrgRegistry } from '../../src/app/org-registry.ts';
+import { WebhookTargetPolicy } from '../../src/app/webhook-target-policy.ts';
 import type { ServiceContext } from '../../src/app/service-context.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { sequentialIds } from '../../src/domain/shared/clock.ts';
@@ -38,7 +39,7 @@ export interface TestService {
 export const EUROPE_MORNING = '2026-11-24T11:00:00Z';
 
 export async function startTestService(
-  opts: { url?: string; schema?: string; at?: string; repId?: string; lists?: string[]; server?: Partial<ServerOptions> } = {},
+  opts: { url?: string; schema?: string; at?: string; repId?: string; lists?: string[]; server?: Partial<ServerOptions>; webhookAllow?: string[]; webhookTargets?: WebhookTargetPolicy } = {},
 ): Promise<TestService> {
   const loaded = await loadConfig('examples/bank');
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
@@ -49,7 +50,7 @@ export async function startTestService(
   await orgs.init('test');
   const screening = new ScreeningService({ now: () => new Date(clock.ms) });
   screening.loadAll(opts.lists ?? ['examples/bank/screening/firm-blocklist.csv']);
-  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening };
+  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening, webhookTargets: opts.webhookTargets ?? new WebhookTargetPolicy(opts.webhookAllow ?? []) };
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES, ...opts.server });
   const repId = opts.repId ?? [...loaded.value.org.repsById.keys()][0]!;
   const tokens = {} as Record<Role | 'compliance2', string>;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createApiKey } from '../../app/api-keys.ts';
 import { WebhookDispatcher } from '../../app/webhook-dispatcher.ts';
+import { parseWebhookAllow } from '../../app/webhook-target-policy.ts';
 import { SlaWorker } from '../../app/sla-worker.ts';
 import { parseTrustProxy } from '../../http/trust-proxy.ts';
 import { composeService } from '../compose-service.ts';
@@ -21,20 +22,26 @@ export function registerServeCommand(program: Command): void {
       'believe X-Forwarded-Proto/-For/-Host from: true, a hop count, or proxy addresses/CIDRs, comma-separated (default: REMIT_TRUST_PROXY, else nobody)',
       process.env.REMIT_TRUST_PROXY,
     )
-    .action(async (opts: { config?: string; port: string; host: string; db?: string; list?: string[]; quiet?: boolean; trustProxy?: string }) => {
+    .option(
+      '--webhook-allow <list>',
+      'webhook targets allowed although loopback/private/link-local: host names, addresses, CIDRs, comma-separated (default: REMIT_WEBHOOK_ALLOW)',
+      process.env.REMIT_WEBHOOK_ALLOW,
+    )
+    .action(async (opts: { config?: string; port: string; host: string; db?: string; list?: string[]; quiet?: boolean; trustProxy?: string; webhookAllow?: string }) => {
       const { app, ctx, store } = await composeService({
         configPath: opts.config,
         databaseUrl: opts.db,
         listSpecs: opts.list,
         logger: opts.quiet ? false : { level: 'info' },
         trustProxy: parseTrustProxy(opts.trustProxy),
+        webhookAllow: parseWebhookAllow(opts.webhookAllow),
       });
       if ((await store.apiKeys.list()).length === 0) {
         // First start: one admin key, shown once, so the operator can create the others.
         const { token } = await createApiKey(ctx, { name: 'bootstrap admin', role: 'admin', createdBy: 'remit serve' });
         process.stdout.write(`\nFirst start: created an admin API key (shown once, store it now):\n  ${token}\n\n`);
       }
-      const dispatcher = new WebhookDispatcher(ctx);
+      const dispatcher = new WebhookDispatcher(ctx, { onFailure: (detail) => app.log.warn(detail, 'webhook delivery failed') });
       // Audit sealer (docs/audit.md): seals the audit inbox into the signed log every ~200 ms; on PostgreSQL one instance at a time.
       const auditSealer = startableAuditSealer(ctx, (e) => app.log.error({ err: e }, 'audit sealing failed; entries wait in the inbox'));
       // SLA timers (R12): every instance runs a worker; each timer fires once (docs/conduct.md).

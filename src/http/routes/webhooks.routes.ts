@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../app/service-context.ts';
 import { deliveryPage } from '../../app/cursor-pages.ts';
-import { subscribeWebhook } from '../../app/webhook-subscriptions.ts';
+import { subscribeWebhook, unsubscribeWebhook } from '../../app/webhook-subscriptions.ts';
 import { principalOf } from '../auth.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
@@ -27,8 +27,22 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext)
       },
     },
     async (request, reply) => {
-      const { record, secret } = await subscribeWebhook(ctx, principalOf(request), request.body);
+      const subscribed = await subscribeWebhook(ctx, principalOf(request), request.body);
+      if (!subscribed.ok) return sendFailure(reply, subscribed.error);
+      const { record, secret } = subscribed.value;
       return reply.code(201).send({ subscription: { ...record, secret: undefined }, secret });
+    },
+  );
+  r.delete(
+    '/v1/webhooks/:id',
+    {
+      config: { roles: ['admin'] },
+      schema: { tags: ['webhooks'], summary: 'Remove a subscription: nothing more is sent to it (its deliveries stay on record); audited', params: z.object({ id: z.string().min(1).max(128) }) },
+    },
+    async (request, reply) => {
+      const removed = await unsubscribeWebhook(ctx, principalOf(request), request.params.id);
+      if (!removed.ok) return sendFailure(reply, removed.error);
+      return { subscription: { ...removed.value, secret: undefined } };
     },
   );
   r.get('/v1/webhooks', { config: { roles: ['admin', 'ops'] }, schema: { tags: ['webhooks'], summary: 'Subscriptions (without secrets)' } }, async () => ({
