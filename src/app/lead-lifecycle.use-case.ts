@@ -68,7 +68,7 @@ export async function transitionLead(ctx: ServiceContext, principal: Principal, 
         ...(result.allowedTargets ? { allowedTargets: result.allowedTargets } : {}),
       };
       const cooling = result.code === 'COOLING_OFF_ACTIVE' || result.code === 'COOLING_OFF_EVENT_MISSING' || result.code === 'CUSTOMER_TIME_ZONE_UNKNOWN';
-      return conductFailure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, [{ path: 'body.to', message: `${result.code}: ${result.detail}` }], extra);
+      return conductFailure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, [{ path: '/body/to', message: `${result.code}: ${result.detail}` }], extra);
     }
     const to = result.next;
     if (!isLeadState(from)) throw new Error(`lead ${leadId}: status ${from} passed the lifecycle check`);
@@ -110,7 +110,7 @@ export async function recordLeadFact(
     if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
     const now = ctx.clock.now();
     const at = input.at ? toIso(Date.parse(input.at)) : toIso(now);
-    if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'a fact cannot be recorded in the future', [{ path: 'body.at', message: 'in the future' }]);
+    if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'a fact cannot be recorded in the future', [{ path: '/body/at', message: 'in the future' }]);
     await appendFact(tx, leadId, principal.keyId, { ...(input.event ? { event: input.event } : {}), at, ...(input.flags && input.flags.length > 0 ? { flags: [...input.flags] } : {}), source: 'api' });
     await appendAudit(tx, { kind: 'lifecycle', subject: leadId, actor: principal.keyId, at: toIso(now), payload: { action: 'fact', event: input.event ?? null, factAt: at, flags: input.flags ?? [] } });
     const facts = recordedFacts(await tx.events.listForLead(leadId));

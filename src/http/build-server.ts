@@ -9,6 +9,7 @@ import type { ServiceContext } from '../app/service-context.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
 import { authHook } from './auth.ts';
 import { pointer } from '../domain/errors/detail-path.ts';
+import { ForbiddenKeyError, useJsonBodyParser } from './json-body-parser.ts';
 import { sendError } from './reply-error.ts';
 import { withErrorResponses } from './error-schema.ts';
 import { registerHealthRoutes } from './routes/health.routes.ts';
@@ -55,8 +56,6 @@ declare module 'fastify' {
     sessions: SessionStore;
   }
 }
-
-const path = (segments: readonly PropertyKey[]) => segments.map(String).join('.');
 
 /** A client's X-Request-Id worth logging: ≤ 64 characters from a plain set. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -114,6 +113,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.decorateRequest('principal', null);
   // JSON only (form posts get their own parser where a route accepts them): anything else is 415.
   app.removeContentTypeParser(['text/plain']);
+  useJsonBodyParser(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -147,9 +147,12 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const code = request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID';
-      const details = error.validation.map((v) => {
-        const where = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
-        return { path: path([error.validationContext ?? 'body', ...where]), message: v.message ?? 'invalid' };
+      const details = error.validation.flatMap((v) => {
+        const at = [error.validationContext ?? 'body', ...v.instancePath.split('/').filter(Boolean)];
+        // One detail per unknown key, at the key itself (zod reports them together, at the object).
+        const unknown = v.keyword === 'unrecognized_keys' ? ((v.params as { keys?: unknown }).keys as string[] | undefined) : undefined;
+        if (unknown) return unknown.map((key) => ({ path: pointer([...at, key]), message: `unknown field "${key}"` }));
+        return [{ path: pointer(at), message: v.message ?? 'invalid' }];
       });
       return sendError(reply, code, `${details.length} invalid field(s)`, details);
     }
@@ -162,6 +165,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendError(reply, 'INPUT_UNREADABLE', error.message);
       default: {
+        if (error instanceof ForbiddenKeyError) {
+          return sendError(reply, 'INPUT_UNREADABLE', error.message, [{ path: error.path, message: 'key refused (prototype pollution guard)' }]);
+        }
         if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'INPUT_UNREADABLE', `malformed body: ${error.message}`);
         if (error instanceof RangeError) {
           // Input nested deeply enough to exhaust the stack (validators recurse): the input's fault, not ours.

@@ -248,3 +248,52 @@ describe('W6: a stack overflow while handling a request', () => {
     }
   });
 });
+
+describe('W10: one error-detail format (JSON Pointer into the request)', () => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startTestService();
+  });
+  afterAll(async () => s.close());
+  const postJson = (url: string, body: string) => s.app.inject({ method: 'POST', url, payload: body, headers: { ...auth(s.tokens.integration), 'content-type': 'application/json' } });
+  const paths = (details: { path: string; message: string }[]) => details.map((d) => d.path);
+
+  it('schema validation, normalisation and query errors share the prefix rule', async () => {
+    const schema = await postJson('/v1/leads', JSON.stringify(ukLead({ person: { firstName: 'A', lastName: 'B', email: 'a@b.co.uk', dateOfBirth: '17/05/1980' }, colour: 'red' })));
+    expect(schema.statusCode).toBe(422);
+    expect(paths(schema.json().details)).toEqual(expect.arrayContaining(['/body/person/dateOfBirth', '/body/colour']));
+    const normalised = await postJson('/v1/leads', JSON.stringify(ukLead({ person: { firstName: 'A', lastName: 'B', email: 'not-an-email@' } })));
+    expect(normalised.statusCode).toBe(422);
+    expect(normalised.json().details).toEqual([expect.objectContaining({ path: '/body/person/email' })]);
+    const query = await s.app.inject({ method: 'GET', url: '/v1/leads?limit=0', headers: auth(s.tokens.admin) });
+    expect(query.statusCode).toBe(400);
+    expect(paths(query.json().details)).toEqual(['/querystring/limit']);
+  });
+
+  it('batch items carry the full path and a message, for shape and normalisation errors alike', async () => {
+    const leads = [
+      ukLead({ person: { firstName: 'B0', lastName: 'X', email: 'b0@example.org' } }),
+      ukLead({ person: { firstName: 'B1', lastName: 'X', email: 'b1@example.org', dateOfBirth: 'yesterday' } }),
+      ukLead({ person: { firstName: 'B2', lastName: 'X', phone: '+44 123' } }),
+    ];
+    const res = await postJson('/v1/leads:batch', JSON.stringify({ leads }));
+    expect(res.statusCode).toBe(200);
+    const [, shape, normalised] = res.json().results;
+    expect(shape.error).toMatchObject({ code: 'LEAD_INVALID', details: [{ path: '/body/leads/1/person/dateOfBirth', message: expect.any(String) }] });
+    expect(shape.error.details[0].message.length).toBeGreaterThan(0);
+    expect(normalised.error).toMatchObject({ code: 'LEAD_INVALID', details: [{ path: '/body/leads/2/person/phone', message: expect.stringMatching(/\+44 123/) }] });
+  });
+
+  it('a "__proto__" key gets a precise message, not "not valid JSON"', async () => {
+    const res = await postJson('/v1/leads', '{"source":"api","person":{"__proto__":{"admin":true}}}');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'INPUT_UNREADABLE', details: [{ path: '/body/person/__proto__' }] });
+    expect(res.json().message).toMatch(/"__proto__"/);
+    expect(res.json().message).not.toMatch(/not valid JSON/);
+    const ctor = await postJson('/v1/leads', '{"constructor":{"prototype":{"admin":true}}}');
+    expect(ctor.json()).toMatchObject({ code: 'INPUT_UNREADABLE', details: [{ path: '/body/constructor/prototype' }] });
+    // Real syntax errors still say what is wrong, and an empty body is still refused.
+    expect((await postJson('/v1/leads', '{"source":')).json()).toMatchObject({ code: 'INPUT_UNREADABLE', message: expect.stringMatching(/^malformed body: /) });
+    expect((await postJson('/v1/leads', '')).json().code).toBe('INPUT_UNREADABLE');
+  });
+});

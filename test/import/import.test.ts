@@ -62,7 +62,7 @@ describe('remit import leads.csv', () => {
       ['8', '9', 'invalid'],
     ]);
     expect(report[2]).toMatchObject({ code: 'LEAD_INVALID', id: '' });
-    expect(report[2]!.errors).toMatch(/^person\.phone: .*12345.*\(column "phone"\)$/);
+    expect(report[2]!.errors).toMatch(/^\/person\/phone: .*12345.*\(column "phone"\)$/);
     expect(report[4]!.outcome).toBe('REFUSED');
     expect(report[5]!.duplicate_of).toBe(report[0]!.id);
     expect(report[6]!.errors).toMatch(/expected 7 columns/);
@@ -98,7 +98,7 @@ describe('remit import leads.csv', () => {
     expect(existsSync(fresh)).toBe(false);
     const report = await readReport(join(dir, 'leads.csv.dry-run.report.csv'));
     expect(report.map((x) => x.status)).toEqual(['valid', 'valid', 'invalid', 'valid', 'valid', 'valid', 'invalid', 'invalid']);
-    expect(report[2]!.errors).toMatch(/person\.phone/);
+    expect(report[2]!.errors).toMatch(/\/person\/phone/);
   });
 
   it('maps other column names through --mapping (with consent and hidden columns) and refuses a mapping naming missing columns', async () => {

@@ -31,7 +31,7 @@ describe('email normalisation', () => {
   });
 
   it('an invalid email is a field error at person.email', () => {
-    expect(normaliseErrors(payload({}, { email: 'not-an-email' }))).toEqual([expect.objectContaining({ path: 'person.email', code: 'invalid_email' })]);
+    expect(normaliseErrors(payload({}, { email: 'not-an-email' }))).toEqual([expect.objectContaining({ path: '/person/email', code: 'invalid_email' })]);
   });
 });
 
@@ -52,7 +52,7 @@ describe('name cleanup', () => {
   });
 
   it('a name that is blank after cleanup is an error', () => {
-    expect(normaliseErrors(payload({}, { firstName: '\u200b' }))).toEqual([expect.objectContaining({ path: 'person.firstName' })]);
+    expect(normaliseErrors(payload({}, { firstName: '\u200b' }))).toEqual([expect.objectContaining({ path: '/person/firstName' })]);
   });
 });
 

@@ -56,7 +56,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServiceContext): 
     },
     async (request, reply) => {
       const body = request.body ?? {};
-      if (body.from !== undefined && body.to !== undefined && body.to < body.from) return sendError(reply, 'ARGUMENT_INVALID', 'to must be ≥ from', [{ path: 'body.to', message: 'to < from' }]);
+      if (body.from !== undefined && body.to !== undefined && body.to < body.from) return sendError(reply, 'ARGUMENT_INVALID', 'to must be ≥ from', [{ path: '/body/to', message: 'to < from' }]);
       const report = await verifyStoredLog(ctx.store, { ...(body.from !== undefined ? { from: body.from } : {}), ...(body.to !== undefined ? { to: body.to } : {}) });
       return reply.type('application/json').send(JSON.stringify(report));
     },
