@@ -62,6 +62,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   // Source adapters (I2): form posts and CRM webhooks carry no API key.
   'GET /v1/forms': ['admin', 'ops'],
   'POST /v1/forms/{formId}': 'self-authenticated',
+  'GET /v1/forms/{formId}/token': 'self-authenticated',
   'POST /v1/sources/hubspot/{sourceId}': 'self-authenticated',
   'POST /v1/sources/salesforce/{sourceId}': 'self-authenticated',
   // Console sessions (issue 7): sign-in authenticates with the key in its body; sign-out needs nothing.
