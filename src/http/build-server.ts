@@ -9,7 +9,7 @@ import type { ServiceContext } from '../app/service-context.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
 import { authHook } from './auth.ts';
 import { pointer } from '../domain/errors/detail-path.ts';
-import { ForbiddenKeyError, useJsonBodyParser } from './json-body-parser.ts';
+import { ForbiddenKeyError, NulCharacterError, useJsonBodyParser } from './json-body-parser.ts';
 import { sendError } from './reply-error.ts';
 import { withErrorResponses } from './error-schema.ts';
 import { registerHealthRoutes } from './routes/health.routes.ts';
@@ -165,6 +165,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendError(reply, 'INPUT_UNREADABLE', error.message);
       default: {
+        if (error instanceof NulCharacterError) {
+          return sendError(reply, request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID', error.message, [{ path: error.path, message: 'contains U+0000' }]);
+        }
         if (error instanceof ForbiddenKeyError) {
           return sendError(reply, 'INPUT_UNREADABLE', error.message, [{ path: error.path, message: 'key refused (prototype pollution guard)' }]);
         }

@@ -12,19 +12,38 @@ export class ForbiddenKeyError extends Error {
   }
 }
 
-/** Where the first own "__proto__" key, or "prototype" inside "constructor", sits (iterative: depth is no risk). */
-function forbiddenKeyPath(value: unknown): string | undefined {
+/** A JSON body refused because a string or key holds NUL (PostgreSQL text cannot store it; it is never meaningful). */
+export class NulCharacterError extends Error {
+  override readonly name = 'NulCharacterError';
+  readonly statusCode = 400;
+  readonly path: string;
+  constructor(path: string) {
+    super(`text may not contain NUL characters (at ${path})`);
+    this.path = path;
+  }
+}
+
+/**
+ * The first refusable thing in a parsed body, with its pointer: an own "__proto__" key, "prototype"
+ * inside "constructor", or NUL in a string or key. Iterative: depth is no risk.
+ */
+function refusal(value: unknown): ForbiddenKeyError | NulCharacterError | undefined {
   const stack: [unknown, readonly PropertyKey[]][] = [[value, ['body']]];
   while (stack.length > 0) {
     const [node, path] = stack.pop()!;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) return new NulCharacterError(pointer(path));
+      continue;
+    }
     if (node === null || typeof node !== 'object') continue;
     if (Array.isArray(node)) {
       node.forEach((item, i) => stack.push([item, [...path, i]]));
       continue;
     }
     for (const [key, item] of Object.entries(node)) {
-      if (key === '__proto__') return pointer([...path, key]);
-      if (key === 'constructor' && item !== null && typeof item === 'object' && Object.hasOwn(item, 'prototype')) return pointer([...path, key, 'prototype']);
+      if (key === '__proto__') return new ForbiddenKeyError(pointer([...path, key]));
+      if (key === 'constructor' && item !== null && typeof item === 'object' && Object.hasOwn(item, 'prototype')) return new ForbiddenKeyError(pointer([...path, key, 'prototype']));
+      if (key.includes('\u0000')) return new NulCharacterError(pointer([...path, key]));
       stack.push([item, [...path, key]]);
     }
   }
@@ -33,7 +52,7 @@ function forbiddenKeyPath(value: unknown): string | undefined {
 
 /**
  * JSON bodies: JSON.parse (which stores "__proto__" as a plain own key, never as the prototype), then
- * such keys are refused with their path. Fastify's default parser refuses them too, but reports any
+ * such keys, and NUL anywhere in text, are refused with their path. Fastify's default parser refuses them too, but reports any
  * refusal as "Body is not valid JSON", which sends an integrator looking for a syntax error.
  */
 export function useJsonBodyParser(app: FastifyInstance): void {
@@ -47,7 +66,7 @@ export function useJsonBodyParser(app: FastifyInstance): void {
     } catch (e) {
       return done(Object.assign(e as SyntaxError, { statusCode: 400 }), undefined);
     }
-    const forbidden = forbiddenKeyPath(value);
-    return forbidden ? done(new ForbiddenKeyError(forbidden), undefined) : done(null, value);
+    const refused = refusal(value);
+    return refused ? done(refused, undefined) : done(null, value);
   });
 }

@@ -84,6 +84,19 @@ for (const kind of STORES) {
       expect((await s.store.leads.list()).length).toBe(before);
     });
 
+    it('B5: NUL in a JSON body is refused at its path, never stored', async () => {
+      const json = (url: string, body: string, token: string) => s.app.inject({ method: 'POST', url, payload: body, headers: { ...auth(token), 'content-type': 'application/json' } });
+      const key = await json('/v1/keys', JSON.stringify({ name: 'k\u0000', role: 'ops' }), s.tokens.admin);
+      expect(key.statusCode).toBe(400);
+      expect(key.json()).toMatchObject({ code: 'ARGUMENT_INVALID', details: [{ path: '/body/name' }] });
+      const hook = await json('/v1/webhooks', JSON.stringify({ url: 'https://example.com/a\u0000', events: ['*'] }), s.tokens.admin);
+      expect(hook.json()).toMatchObject({ code: 'ARGUMENT_INVALID', details: [{ path: '/body/url' }] });
+      const lead = await json('/v1/leads', JSON.stringify(ukLead({ person: { firstName: 'A\u0000B', lastName: 'L', email: 'nul@example.co.uk' } })), s.tokens.integration);
+      expect(lead.statusCode).toBe(422);
+      expect(lead.json()).toMatchObject({ code: 'LEAD_INVALID', details: [{ path: '/body/person/firstName' }] });
+      expect((await s.store.apiKeys.list()).some((k) => k.name.startsWith('k'))).toBe(false);
+    });
+
     it.each([
       ['/v1/leads/a%00b', '/params/id'],
       ['/v1/leads?repId=a%00b', '/querystring/repId'],
