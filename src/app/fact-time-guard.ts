@@ -15,7 +15,7 @@ export interface Backdating {
 
 /**
  * Finding W4: the time a conduct fact or consent grant is dated, checked against the lead and the
- * org's `conduct.factBackdatingHours`. Refusals name `body.at` and carry the domain reason code.
+ * org's `conduct.factBackdatingHours`. Refusals name `/body/at` and carry the domain reason code.
  */
 export function guardFactTime(
   ctx: Pick<ServiceContext, 'orgs'>,
@@ -27,7 +27,7 @@ export function guardFactTime(
   const boundHours = conductPolicyOf(ctx.orgs.current.config.conduct).factBackdatingHours;
   const check = checkFactTime({ at, now, leadReceivedAt: Date.parse(lead.receivedAt), maxBackdatingMs: boundHours * 3_600_000, mayExceedBound: principal.role === 'compliance' });
   if (check.kind === 'refused') {
-    return conductFailure('ARGUMENT_INVALID', check.detail, [{ path: 'body.at', message: `${check.reasonCode}: ${check.detail}` }], { reasonCode: check.reasonCode });
+    return conductFailure('ARGUMENT_INVALID', check.detail, [{ path: '/body/at', message: `${check.reasonCode}: ${check.detail}` }], { reasonCode: check.reasonCode });
   }
   const beyond = check.beyondBound;
   return ok({ backdating: beyond ? { hours: Math.round((beyond.backdatedMs / 3_600_000) * 100) / 100, boundHours, role: principal.role } : null });

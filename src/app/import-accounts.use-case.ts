@@ -1,3 +1,4 @@
+import { pointer } from '../domain/errors/detail-path.ts';
 import type { ErrorDetail } from '../domain/errors/error-catalogue.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
@@ -21,7 +22,7 @@ export async function importAccounts(
   const org = ctx.orgs.current;
   const problems: ErrorDetail[] = accounts.flatMap((a, i) => {
     const problem = ownerRepProblem(org, a.ownerRep);
-    return problem === null ? [] : [{ path: `body.accounts.${i}.ownerRep`, message: `${problem}: not a rep of the org in force` }];
+    return problem === null ? [] : [{ path: pointer(['body', 'accounts', i, 'ownerRep']), message: `${problem}: not a rep of the org in force` }];
   });
   if (problems.length > 0) return failure('ACCOUNTS_INVALID', `${problems.length} account(s) name an unknown owner; nothing was imported`, problems);
   const updatedAt = toIso(ctx.clock.now());

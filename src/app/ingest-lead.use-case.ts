@@ -84,7 +84,7 @@ export async function ingestLead(ctx: ServiceContext, principal: Principal, raw:
   const n = normalised.value;
   const org = ctx.orgs.current;
   if (!org.products.has(n.lead.product)) {
-    return fieldFailure([{ path: 'product', code: 'unknown_product', message: `unknown product "${n.lead.product}" (known: ${[...org.products.keys()].slice(0, 20).join(', ')})` }]);
+    return fieldFailure([{ path: '/product', code: 'unknown_product', message: `unknown product "${n.lead.product}" (known: ${[...org.products.keys()].slice(0, 20).join(', ')})` }]);
   }
   const score = org.config.scoring ? scoreLead(org.config.scoring, n, receivedAtMs) : null;
   const account = await ctx.accounts.match(n);

@@ -74,7 +74,7 @@ export async function transitionLead(ctx: ServiceContext, principal: Principal, 
         ...(result.allowedTargets ? { allowedTargets: result.allowedTargets } : {}),
       };
       const cooling = result.code === 'COOLING_OFF_ACTIVE' || result.code === 'COOLING_OFF_EVENT_MISSING' || result.code === 'CUSTOMER_TIME_ZONE_UNKNOWN';
-      return conductFailure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, [{ path: 'body.to', message: `${result.code}: ${result.detail}` }], extra);
+      return conductFailure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, [{ path: '/body/to', message: `${result.code}: ${result.detail}` }], extra);
     }
     const to = result.next;
     if (!isLeadState(from)) throw new Error(`lead ${leadId}: status ${from} passed the lifecycle check`);

@@ -1,6 +1,8 @@
 import type { Decision } from '../domain/decision/decision.ts';
 import type { LeadRecord, LeadStatus, Store } from '../store/store-port.ts';
+import { ok } from '../domain/shared/result.ts';
 import type { Principal } from './api-keys.ts';
+import { pageOf, unusableCursor } from './cursor-pages.ts';
 
 /** A rep sees only leads assigned to them (SPEC C9); everyone else with read access sees all. */
 export const canSee = (principal: Principal, lead: LeadRecord) => principal.role !== 'rep' || (principal.repId !== null && lead.repId === principal.repId);
@@ -35,6 +37,11 @@ export async function leadPage(
   filter: { status?: LeadStatus | undefined; repId?: string | undefined; teamId?: string | undefined; from?: string | undefined; to?: string | undefined; cursor?: string | undefined; limit: number },
 ) {
   const repId = principal.role === 'rep' ? (principal.repId ?? '\u0000none') : filter.repId;
+  if (filter.cursor) {
+    // The cursor must name a lead this caller may see: a rep learns nothing about other reps' lead ids.
+    const at = await store.leads.get(filter.cursor);
+    if (!at || !canSee(principal, at)) return unusableCursor();
+  }
   const rows = await store.leads.page({
     ...(filter.status ? { status: filter.status } : {}),
     ...(repId ? { repId } : {}),
@@ -44,9 +51,9 @@ export async function leadPage(
     ...(filter.cursor ? { after: filter.cursor } : {}),
     limit: filter.limit + 1,
   });
-  const items = rows.slice(0, filter.limit);
-  return {
-    items: items.map((l) => ({ id: l.id, status: l.status, teamId: l.teamId, repId: l.repId, duplicateOf: l.duplicateOf, receivedAt: l.receivedAt, updatedAt: l.updatedAt })),
-    nextCursor: rows.length > filter.limit ? items.at(-1)!.id : null,
-  };
+  const page = pageOf(rows, filter.limit);
+  return ok({
+    items: page.items.map((l) => ({ id: l.id, status: l.status, teamId: l.teamId, repId: l.repId, duplicateOf: l.duplicateOf, receivedAt: l.receivedAt, updatedAt: l.updatedAt })),
+    nextCursor: page.nextCursor,
+  });
 }

@@ -140,7 +140,7 @@ export async function recordOptOut(ctx: ServiceContext, principal: Principal, le
     const now = ctx.clock.now();
     const recordedAt = toIso(now);
     const at = input.at ? toIso(Date.parse(input.at)) : recordedAt;
-    if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'an opt-out cannot be in the future', [{ path: 'body.at', message: 'in the future' }]);
+    if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'an opt-out cannot be in the future', [{ path: '/body/at', message: 'in the future' }]);
     const id = ctx.ids.next('opt');
     const record = { id, leadId, phone: view.phone, email: view.email, channel: input.channel, kind: input.kind, at, actor: principal.keyId, recordedAt };
     await tx.conduct.addOptOut(record);
@@ -165,11 +165,11 @@ export async function recordConsentChange(ctx: ServiceContext, principal: Princi
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
     if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
-    if (input.action === 'grant' && !input.wording) return conductFailure('ARGUMENT_INVALID', 'a consent grant needs the wording the person agreed to', [{ path: 'body.wording', message: 'required for grant' }]);
+    if (input.action === 'grant' && !input.wording) return conductFailure('ARGUMENT_INVALID', 'a consent grant needs the wording the person agreed to', [{ path: '/body/wording', message: 'required for grant' }]);
     const now = ctx.clock.now();
     const recordedAt = toIso(now);
     const at = input.at ? toIso(Date.parse(input.at)) : recordedAt;
-    if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'a consent change cannot be in the future', [{ path: 'body.at', message: 'in the future' }]);
+    if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'a consent change cannot be in the future', [{ path: '/body/at', message: 'in the future' }]);
     // A grant unlocks outreach, so it is dated like a conduct fact; a revoke only restricts and may go further back.
     const dated = input.action === 'grant' ? guardFactTime(ctx, principal, view.record, Date.parse(at), now) : ok({ backdating: null });
     if (!dated.ok) return dated;

@@ -73,7 +73,7 @@ export async function approveReview(ctx: ServiceContext, principal: Principal, r
     const org = ctx.orgs.current;
     const rep = org.repsById.get(input.repId);
     if (!org.teamsById.has(input.teamId) || !rep || rep.teamId !== input.teamId) {
-      return failure('ARGUMENT_INVALID', `rep ${input.repId} is not in team ${input.teamId} of the current org`, [{ path: 'body.repId', message: 'unknown team/rep pair' }]);
+      return failure('ARGUMENT_INVALID', `rep ${input.repId} is not in team ${input.teamId} of the current org`, [{ path: '/body/repId', message: 'unknown team/rep pair' }]);
     }
     const previousRep = holdsRepCapacity(leadRecord.status) ? leadRecord.repId : null;
     // The re-check evaluates the whole team (every rep's load), so every rep it reads is locked.
@@ -89,7 +89,7 @@ export async function approveReview(ctx: ServiceContext, principal: Principal, r
       return failure(
         'JUSTIFICATION_REQUIRED',
         undefined,
-        why.map((r) => ({ path: 'eligibility', message: `${r!.code}: ${r!.detail}` })),
+        why.map((r) => ({ path: '/body', message: `${r!.code}: ${r!.detail}` })),
       );
     }
     const override = !eligibility.eligible;

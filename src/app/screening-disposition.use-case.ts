@@ -48,8 +48,8 @@ export async function disposeScreeningHits(ctx: ServiceContext, principal: Princ
       const unknown = dispositions.filter((d) => !hits.some((h) => hitKey(h) === hitKey(d)));
       if (missing.length > 0 || unknown.length > 0 || given.size !== dispositions.length) {
         return failure('ARGUMENT_INVALID', 'dispose every hit of the latest screening exactly once', [
-          ...missing.map((h) => ({ path: 'body.dispositions', message: `missing ${hitKey(h)} (${h.matchedName}, score ${h.score.toFixed(3)})` })),
-          ...unknown.map((d) => ({ path: 'body.dispositions', message: `no such hit ${hitKey(d)}` })),
+          ...missing.map((h) => ({ path: '/body/dispositions', message: `missing ${hitKey(h)} (${h.matchedName}, score ${h.score.toFixed(3)})` })),
+          ...unknown.map((d) => ({ path: '/body/dispositions', message: `no such hit ${hitKey(d)}` })),
         ]);
       }
       const confirmed = hits.filter((h) => given.get(hitKey(h))!.verdict === 'true_match');

@@ -5,6 +5,7 @@ import type { OrgRegistry } from './org-registry.ts';
 import type { ScreeningService } from '../screening/screening-service.ts';
 import type { ListSourceCatalogue } from '../screening/list-sources.ts';
 import type { CompiledPacks } from '../config/load-packs.ts';
+import type { WebhookTargetPolicy } from './webhook-target-policy.ts';
 
 /** What every use case gets: ports and shared services, no adapters. */
 export interface ServiceContext {
@@ -19,6 +20,8 @@ export interface ServiceContext {
   readonly listSources?: ListSourceCatalogue | undefined;
   /** Conduct rule packs (outreach gate, cooling-off); omitted: the repository's packs/ are loaded on first use. */
   readonly conduct?: CompiledPacks;
+  /** Where webhooks may be delivered (SSRF guard); omitted: public addresses only, nothing allowed in addition. */
+  readonly webhookTargets?: WebhookTargetPolicy;
 }
 
 /** Enqueues an outbound event in the caller's transaction (SPEC O6: transactional outbox). */

@@ -3,6 +3,11 @@ import type { DeliveryRecord } from '../store/store-port.ts';
 import type { ServiceContext } from './service-context.ts';
 import { signWebhook } from './webhook-signature.ts';
 import { PeriodicTask } from './periodic-task.ts';
+import { postWebhook } from './webhook-post.ts';
+import { TargetNotAllowedError, WebhookTargetPolicy } from './webhook-target-policy.ts';
+
+const NO_ANSWER = 'no HTTP answer (connection failed or timed out)';
+const TARGET_NOT_ALLOWED = 'target address not allowed (see --webhook-allow)';
 
 export interface DispatcherOptions {
   /** Deliveries claimed per tick. */
@@ -15,7 +20,8 @@ export interface DispatcherOptions {
   /** How long a claimed delivery is reserved for this instance while it is being sent. */
   readonly leaseMs?: number;
   readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
+  /** Where the detail of a failed attempt goes (the API shows only a generic message). */
+  readonly onFailure?: (detail: { deliveryId: string; url: string; attempt: number; error: string }) => void;
 }
 
 export const backoffMs = (attempt: number, base: number, max: number) => Math.min(max, base * 2 ** Math.max(0, attempt - 1));
@@ -28,7 +34,8 @@ export const backoffMs = (attempt: number, base: number, max: number) => Math.mi
  */
 export class WebhookDispatcher {
   private readonly ctx: ServiceContext;
-  private readonly o: Required<Omit<DispatcherOptions, 'fetch'>> & { fetch: typeof fetch };
+  private readonly o: Required<DispatcherOptions>;
+  private readonly targets: WebhookTargetPolicy;
   private task: PeriodicTask | null = null;
 
   constructor(ctx: ServiceContext, options: DispatcherOptions = {}) {
@@ -40,8 +47,9 @@ export class WebhookDispatcher {
       maxDelayMs: options.maxDelayMs ?? 3_600_000,
       leaseMs: options.leaseMs ?? 60_000,
       timeoutMs: options.timeoutMs ?? 10_000,
-      fetch: options.fetch ?? fetch,
+      onFailure: options.onFailure ?? (() => {}),
     };
+    this.targets = ctx.webhookTargets ?? new WebhookTargetPolicy();
   }
 
   /** One pass; returns how many deliveries were attempted. */
@@ -62,11 +70,13 @@ export class WebhookDispatcher {
     const attempt = d.attempts + 1;
     let error: string | null = null;
     if (!sub || !sub.active) error = 'subscription removed or inactive';
-    else {
+    else if (this.targets.literalRefusal(sub.url)) {
+      error = TARGET_NOT_ALLOWED;
+      this.o.onFailure({ deliveryId: d.id, url: sub.url, attempt, error: this.targets.literalRefusal(sub.url)! });
+    } else {
       try {
         const sentAt = this.ctx.clock.now();
-        const res = await this.o.fetch(sub.url, {
-          method: 'POST',
+        const status = await postWebhook(sub.url, {
           headers: {
             'content-type': 'application/json',
             'remit-event-id': d.eventId,
@@ -75,12 +85,15 @@ export class WebhookDispatcher {
             'remit-signature': signWebhook(sub.secret, d.payloadJson, Math.floor(sentAt / 1000)),
           },
           body: d.payloadJson,
-          signal: AbortSignal.timeout(this.o.timeoutMs),
+          timeoutMs: this.o.timeoutMs,
+          lookup: this.targets.lookupFor(sub.url),
         });
-        if (!res.ok) error = `HTTP ${res.status}`;
-        await res.body?.cancel();
+        if (status < 200 || status > 299) error = `HTTP ${status}`;
       } catch (e) {
-        error = (e as Error).message;
+        // Refused, reset, timed out, unresolvable: one message for all, so lastError does not tell an
+        // admin which ports are open on a host. The detail goes to the log.
+        error = e instanceof TargetNotAllowedError ? TARGET_NOT_ALLOWED : NO_ANSWER;
+        this.o.onFailure({ deliveryId: d.id, url: sub.url, attempt, error: (e as Error).message });
       }
     }
     const now = this.ctx.clock.now();

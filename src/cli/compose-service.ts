@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { AccountDirectory } from '../app/account-directory.ts';
 import { OrgRegistry } from '../app/org-registry.ts';
+import { WebhookTargetPolicy } from '../app/webhook-target-policy.ts';
 import { randomIds, systemClock } from '../app/random-ids.ts';
 import type { ServiceContext } from '../app/service-context.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { loadCompiledPacks } from '../config/load-packs.ts';
-import { buildServer } from '../http/build-server.ts';
+import { buildServer, type TrustProxy } from '../http/build-server.ts';
 import { SERVICE_ROUTES } from '../http/service-routes.ts';
 import { openStore, resolveStoreTarget } from '../store/open-store.ts';
 import { StoreMissingError } from '../store/store-errors.ts';
@@ -78,6 +79,8 @@ export interface ComposeOptions {
   readonly initStore?: boolean;
   /** Run the periodic integrity check on an SQLite store (a long-running `remit serve`, not a one-off import). */
   readonly checkStoreIntegrity?: boolean;
+  readonly trustProxy?: TrustProxy;
+  readonly webhookAllow?: readonly string[];
 }
 
 function storeCheckMs(): number {
@@ -119,7 +122,17 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
   await orgs.init('remit serve');
   if (process.env.REMIT_ORG_SYNC_MS) orgs.syncIntervalMs = Number(process.env.REMIT_ORG_SYNC_MS);
   const { screening, listSources } = await loadScreening(opts.configPath ?? DEFAULT_CONFIG, opts.listSpecs, { store, clock, ids });
-  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening, listSources, conduct: await loadConductPacks() };
-  const app = await buildServer({ ctx, logger: opts.logger ?? false, routes: SERVICE_ROUTES });
+  const ctx: ServiceContext = {
+    store,
+    clock,
+    ids,
+    orgs,
+    accounts: new AccountDirectory(store, clock.now),
+    screening,
+    listSources,
+    conduct: await loadConductPacks(),
+    webhookTargets: new WebhookTargetPolicy(opts.webhookAllow ?? []),
+  };
+  const app = await buildServer({ ctx, logger: opts.logger ?? false, routes: SERVICE_ROUTES, ...(opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy }) });
   return { ctx, app, store };
 }

@@ -16,7 +16,9 @@ declare module 'fastify' {
 
 function tokenOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (typeof header === 'string' && header.startsWith('Bearer ')) return header.slice(7).trim();
+  // RFC 7235: the auth scheme is case-insensitive ("bearer", "BEARER").
+  const bearer = typeof header === 'string' ? /^bearer +(.*)$/i.exec(header) : null;
+  if (bearer) return bearer[1]!.trim();
   const key = request.headers['x-api-key'];
   return typeof key === 'string' ? key.trim() : undefined;
 }

@@ -9,6 +9,8 @@ import type { ServiceContext } from '../app/service-context.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
 import { authHook } from './auth.ts';
+import { pointer } from '../domain/errors/detail-path.ts';
+import { ForbiddenKeyError, NulCharacterError, useJsonBodyParser } from './json-body-parser.ts';
 import { sendError } from './reply-error.ts';
 import { withErrorResponses } from './error-schema.ts';
 import { registerHealthRoutes } from './routes/health.routes.ts';
@@ -28,7 +30,11 @@ export interface ServerOptions {
   readonly webRoot?: string | null;
   /** Console sessions (cookie sign-in); default: kept in the service's store. */
   readonly sessions?: SessionStore;
+  /** Fastify trustProxy: true, a hop count, or addresses/CIDRs of the proxies whose X-Forwarded-* headers are believed. */
+  readonly trustProxy?: TrustProxy;
 }
+
+export type TrustProxy = boolean | number | string[];
 
 /** Where `npm run build` puts the console. */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -52,7 +58,39 @@ declare module 'fastify' {
   }
 }
 
-const path = (segments: readonly PropertyKey[]) => segments.map(String).join('.');
+/** A client's X-Request-Id worth logging: ≤ 64 characters from a plain set. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The catalogue code for a 4xx status raised by Fastify or a plugin; undefined for anything else. */
+function clientErrorCode(status: number | undefined): ErrorCode | undefined {
+  if (status === undefined || status < 400 || status > 499) return undefined;
+  const byStatus: Partial<Record<number, ErrorCode>> = {
+    401: 'UNAUTHENTICATED',
+    403: 'FORBIDDEN',
+    404: 'NOT_FOUND',
+    405: 'NOT_FOUND',
+    409: 'CONFLICT',
+    413: 'PAYLOAD_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+    429: 'RATE_LIMITED',
+  };
+  return byStatus[status] ?? 'ARGUMENT_INVALID';
+}
+
+/**
+ * NUL cannot be stored in PostgreSQL text and is never meaningful in an id or filter, so it is refused
+ * for every route in one place. Returns the path of the first offending parameter.
+ */
+function nulParameter(request: FastifyRequest): string | undefined {
+  for (const [source, values] of [['params', request.params], ['querystring', request.query]] as const) {
+    if (values === null || typeof values !== 'object') continue;
+    for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
+      const texts = Array.isArray(value) ? value : [value];
+      if (texts.some((t) => typeof t === 'string' && t.includes('\u0000'))) return pointer([source, name]);
+    }
+  }
+  return undefined;
+}
 
 /** W1: a removed, replaced or damaged store refuses the write: 503 with the reason code, logged once per request. */
 function storeUnavailable(reply: FastifyReply, request: FastifyRequest, error: StoreUnavailableError): FastifyReply {
@@ -68,9 +106,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
-    requestIdHeader: 'x-request-id',
+    // Request ids are always ours (a client's X-Request-Id could spoof or collide); see clientRequestId below.
+    requestIdHeader: false,
     // The default is an incrementing counter per process; several instances need unique ids.
     genReqId: () => opts.ctx.ids.next('req'),
+    // Fastify's trustProxy: only then are X-Forwarded-Proto/-For/-Host believed (request.protocol, request.ip).
+    // (A hop count works at run time; Fastify's types leave numbers out.)
+    trustProxy: (opts.trustProxy ?? false) as boolean | string[],
     routerOptions: { ignoreTrailingSlash: true },
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -78,6 +120,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.decorateRequest('principal', null);
   // JSON only (form posts get their own parser where a route accepts them): anything else is 415.
   app.removeContentTypeParser(['text/plain']);
+  useJsonBodyParser(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -96,14 +139,27 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/v1/')) await opts.ctx.orgs.sync();
   });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    // A caller's own correlation id is kept for the logs, as its own field, only when it is short and plain.
+    const clientId = request.headers['x-request-id'];
+    if (typeof clientId === 'string' && CLIENT_REQUEST_ID.test(clientId)) reply.log = request.log = request.log.child({ clientRequestId: clientId });
+  });
   app.addHook('onRequest', authHook(opts.ctx.store, sessions));
+  app.addHook('preValidation', async (request, reply) => {
+    const nul = nulParameter(request);
+    if (nul) return sendError(reply, 'ARGUMENT_INVALID', 'parameters may not contain NUL characters', [{ path: nul, message: 'contains U+0000' }]);
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const code = request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID';
-      const details = error.validation.map((v) => {
-        const where = v.instancePath.replace(/^\//, '').split('/').filter(Boolean);
-        return { path: path([error.validationContext ?? 'body', ...where]), message: v.message ?? 'invalid' };
+      const details = error.validation.flatMap((v) => {
+        const at = [error.validationContext ?? 'body', ...v.instancePath.split('/').filter(Boolean)];
+        // One detail per unknown key, at the key itself (zod reports them together, at the object).
+        const unknown = v.keyword === 'unrecognized_keys' ? ((v.params as { keys?: unknown }).keys as string[] | undefined) : undefined;
+        if (unknown) return unknown.map((key) => ({ path: pointer([...at, key]), message: `unknown field "${key}"` }));
+        return [{ path: pointer(at), message: v.message ?? 'invalid' }];
       });
       return sendError(reply, code, `${details.length} invalid field(s)`, details);
     }
@@ -115,11 +171,29 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return sendError(reply, 'INPUT_UNREADABLE', error.message);
-      default:
+      default: {
+        if (error instanceof NulCharacterError) {
+          return sendError(reply, request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID', error.message, [{ path: error.path, message: 'contains U+0000' }]);
+        }
+        if (error instanceof ForbiddenKeyError) {
+          return sendError(reply, 'INPUT_UNREADABLE', error.message, [{ path: error.path, message: 'key refused (prototype pollution guard)' }]);
+        }
         if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'INPUT_UNREADABLE', `malformed body: ${error.message}`);
         if ((error as unknown) instanceof StoreUnavailableError) return storeUnavailable(reply, request, error as never);
+        if (error instanceof RangeError) {
+          // Input nested deeply enough to exhaust the stack (validators recurse): the input's fault, not ours.
+          request.log.warn({ err: error }, 'input too deeply nested');
+          return sendError(reply, request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID', 'the input is nested too deeply to process');
+        }
+        const clientCode = clientErrorCode(error.statusCode);
+        if (clientCode) {
+          // A plugin's 4xx (e.g. @fastify/static's 403 for a path outside its root) is the client's mistake: no error log.
+          request.log.info({ statusCode: error.statusCode, code: error.code }, error.message);
+          return sendError(reply, clientCode, error.message);
+        }
         request.log.error({ err: error }, 'unhandled error');
         return sendError(reply, 'INTERNAL', `unexpected error (request ${request.id})`);
+      }
     }
   });
   const webRoot = opts.webRoot === undefined ? (existsSync(`${DEFAULT_WEB_ROOT}index.html`) ? DEFAULT_WEB_ROOT : null) : opts.webRoot;

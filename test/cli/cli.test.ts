@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -75,5 +75,20 @@ describe('remit CLI', () => {
     const good = await remit('validate', '--config', join(dir, 'org.json'));
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/^ok: 1 file\(s\), 3 teams, 5 reps, 9 licences, 2 rules\nversion test-1 sha256:[0-9a-f]{64}\n$/);
+  });
+  it('validate refuses form return and error URLs that are not http(s), naming the path (W13)', async () => {
+    const bank = join(dir, 'bank-bad-urls');
+    await cp('examples/bank', bank, { recursive: true });
+    const sources = await readFile(join(bank, 'sources.yaml'), 'utf8');
+    await writeFile(
+      join(bank, 'sources.yaml'),
+      sources
+        .replace('returnUrl: https://www.example-bank.co.uk/isa/thank-you', 'returnUrl: "javascript:alert(1)"')
+        .replace('errorUrl: https://www.example-bank.co.uk/isa/enquiry', 'errorUrl: "data:text/html,<script>alert(1)</script>"'),
+    );
+    const r = await remit('validate', '--config', bank);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sources\.forms\[0\]\.returnUrl: an http:\/\/ or https:\/\/ URL/);
+    expect(r.stderr).toMatch(/sources\.forms\[0\]\.errorUrl: an http:\/\/ or https:\/\/ URL/);
   });
 });

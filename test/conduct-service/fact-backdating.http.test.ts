@@ -38,7 +38,7 @@ describe('conduct facts: how far back they may be dated', () => {
       for (const at of ['1990-01-01T00:00:00Z', new Date(Date.parse(receivedAt) - 1000).toISOString()]) {
         const res = await post(`/v1/leads/${leadId}/facts`, { event: 'soa_signed', at }, token);
         expect(res.statusCode, at).toBe(400);
-        expect(res.json()).toMatchObject({ code: 'ARGUMENT_INVALID', reasonCode: 'FACT_BEFORE_LEAD', details: [{ path: 'body.at', message: expect.stringContaining('FACT_BEFORE_LEAD') }] });
+        expect(res.json()).toMatchObject({ code: 'ARGUMENT_INVALID', reasonCode: 'FACT_BEFORE_LEAD', details: [{ path: '/body/at', message: expect.stringContaining('FACT_BEFORE_LEAD') }] });
       }
     }
     expect(await recorded(leadId)).toEqual(before);
@@ -51,7 +51,7 @@ describe('conduct facts: how far back they may be dated', () => {
     const before = await recorded(leadId);
     const tooFar = await post(`/v1/leads/${leadId}/facts`, { event: 'soa_signed', at: ago(30) }, s.tokens.ops);
     expect(tooFar.statusCode).toBe(400);
-    expect(tooFar.json()).toMatchObject({ code: 'ARGUMENT_INVALID', reasonCode: 'FACT_BACKDATED_TOO_FAR', details: [{ path: 'body.at' }] });
+    expect(tooFar.json()).toMatchObject({ code: 'ARGUMENT_INVALID', reasonCode: 'FACT_BACKDATED_TOO_FAR', details: [{ path: '/body/at' }] });
     expect(tooFar.json().message).toContain('at most 24 h back');
     expect(await recorded(leadId)).toEqual(before);
 
@@ -75,7 +75,7 @@ describe('conduct facts: how far back they may be dated', () => {
     const before = await recorded(leadId);
     const grant = await post(`/v1/leads/${leadId}/consents`, { channel: 'call', action: 'grant', wording: 'You may call me', at: ago(40) }, s.tokens.ops);
     expect(grant.statusCode).toBe(400);
-    expect(grant.json()).toMatchObject({ reasonCode: 'FACT_BACKDATED_TOO_FAR', details: [{ path: 'body.at' }] });
+    expect(grant.json()).toMatchObject({ reasonCode: 'FACT_BACKDATED_TOO_FAR', details: [{ path: '/body/at' }] });
     expect(await recorded(leadId)).toEqual(before);
     expect((await post(`/v1/leads/${leadId}/consents`, { channel: 'call', action: 'revoke', at: ago(40) }, s.tokens.ops)).statusCode).toBe(201);
     expect((await post(`/v1/leads/${leadId}/consents`, { channel: 'call', action: 'grant', wording: 'You may call me', at: ago(40) }, s.tokens.compliance)).statusCode).toBe(201);

@@ -20,4 +20,19 @@ describe('canonicalJson', () => {
       }),
     );
   });
+
+  // docs/audit.md "Canonical JSON, exactly": the expected bytes below are written by hand, not derived from the code.
+  it('orders array-index keys first, numerically, then the other keys by UTF-16 code units', () => {
+    const value = { a: 1, '10': 2, '2': 3, b: 4, '-1': 5, '01': 6, '4294967295': 7, '4294967294': 8, '0': 9 };
+    expect(canonicalJson(value)).toBe('{"0":9,"2":3,"10":2,"4294967294":8,"-1":5,"01":6,"4294967295":7,"a":1,"b":4}');
+    // Round trip: the same bytes after JSON.parse, whose objects hold index keys first anyway.
+    expect(canonicalJson(JSON.parse(canonicalJson(value)))).toBe(canonicalJson(value));
+    // Code units, not code points: U+1F600 (surrogates D83D DE00) sorts before U+FF61.
+    expect(canonicalJson({ '\uFF61': 1, '😀': 2, Z: 3 })).toBe('{"Z":3,"😀":2,"｡":1}');
+  });
+  it('writes numbers and strings as JSON.stringify does (the RFC 8785 forms for finite numbers)', () => {
+    expect(canonicalJson([1e21, 1e-7, 0.1 + 0.2, -0, 100, 5e-324, Number.NaN, Number.POSITIVE_INFINITY])).toBe('[1e+21,1e-7,0.30000000000000004,0,100,5e-324,null,null]');
+    expect(canonicalJson(['é', '\u2028', '"\\', '\u0001', '\ud800'])).toBe('["é","\u2028","\\"\\\\","\\u0001","\\ud800"]');
+    expect(canonicalJson([undefined, () => 1, { x: undefined, y: () => 1 }])).toBe('[null,null,{}]');
+  });
 });

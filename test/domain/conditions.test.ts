@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileCondition, type ConditionIssue, type TraceEntry } from '../../src/domain/conditions/compile-condition.ts';
-import type { ConditionInput } from '../../src/domain/conditions/condition.schema.ts';
+import { conditionDepth, ConditionSchema, MAX_CONDITION_DEPTH, type ConditionInput } from '../../src/domain/conditions/condition.schema.ts';
 import type { EvaluationContext } from '../../src/domain/conditions/evaluation-context.ts';
 import { buildFieldRegistry } from '../../src/domain/conditions/field-registry.ts';
 import { assessCustomer } from '../../src/domain/eligibility/customer-profile.ts';
@@ -120,5 +120,25 @@ describe('condition trace', () => {
       { path: 'all[1].any[0]', test: 'score gte 80', actual: 50, result: false },
       { path: 'all[1].any[1]', test: 'dealValue gt 1000000', actual: 2000000, result: true },
     ]);
+  });
+});
+
+describe('condition depth (W6)', () => {
+  const nest = (depth: number, wrap: (c: unknown) => unknown): unknown => {
+    let c: unknown = { field: 'score', op: 'gte', value: 1 };
+    for (let i = 1; i < depth; i++) c = wrap(c);
+    return c;
+  };
+  it.each([
+    ['not', (c: unknown) => ({ not: c })],
+    ['all', (c: unknown) => ({ all: [{ field: 'score', op: 'gte', value: 1 }, c] })],
+    ['any', (c: unknown) => ({ any: [c] })],
+  ])('accepts %s nested MAX_CONDITION_DEPTH levels and refuses one more, even 100,000 deep', (_name, wrap) => {
+    expect(conditionDepth(nest(MAX_CONDITION_DEPTH, wrap))).toBe(MAX_CONDITION_DEPTH);
+    expect(ConditionSchema.safeParse(nest(MAX_CONDITION_DEPTH, wrap)).success).toBe(true);
+    const over = ConditionSchema.safeParse(nest(MAX_CONDITION_DEPTH + 1, wrap));
+    expect(over.success).toBe(false);
+    expect(over.error?.issues[0]?.message).toMatch(/at most 32 levels/);
+    expect(ConditionSchema.safeParse(nest(100_000, wrap)).success).toBe(false);
   });
 });

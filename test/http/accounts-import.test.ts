@@ -27,8 +27,8 @@ describe('POST /v1/accounts:import — owners', () => {
     expect(res.json()).toMatchObject({
       code: 'ACCOUNTS_INVALID',
       details: [
-        { path: 'body.accounts.1.ownerRep', message: expect.stringContaining('"nobody"') },
-        { path: 'body.accounts.3.ownerRep', message: expect.stringContaining('"ghost"') },
+        { path: '/body/accounts/1/ownerRep', message: expect.stringContaining('"nobody"') },
+        { path: '/body/accounts/3/ownerRep', message: expect.stringContaining('"ghost"') },
       ],
     });
     expect(res.json().details).toHaveLength(2);

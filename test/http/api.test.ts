@@ -3,7 +3,8 @@ import { auth, startTestService, ukLead, type TestService } from './service-harn
 
 let s: TestService;
 beforeAll(async () => {
-  s = await startTestService();
+  // A webhook subscription below targets loopback, which needs the allow-list (W15).
+  s = await startTestService({ webhookAllow: ['127.0.0.1'] });
 });
 afterAll(async () => s.close());
 
@@ -30,12 +31,12 @@ describe('POST /v1/leads — the pipeline', () => {
   });
 
   it.each([
-    ['wrong types', { ...ukLead(), dealValue: 'lots', person: { firstName: 1, lastName: 'X', email: 'x@y.com' } }, 422, 'LEAD_INVALID', ['body.dealValue', 'body.person.firstName']],
-    ['unknown country', ukLead({ address: { country: 'Atlantis' } }), 422, 'LEAD_INVALID', ['address.country']],
-    ['invalid phone', ukLead({ person: { firstName: 'A', lastName: 'B', phone: '+44 123' } }), 422, 'LEAD_INVALID', ['person.phone']],
-    ['no email nor phone', ukLead({ person: { firstName: 'A', lastName: 'B' } }), 422, 'LEAD_INVALID', ['body.person']],
-    ['unknown product', ukLead({ product: 'moon-bonds' }), 422, 'LEAD_INVALID', ['product']],
-    ['unknown field', { ...ukLead(), colour: 'red' }, 422, 'LEAD_INVALID', ['body']],
+    ['wrong types', { ...ukLead(), dealValue: 'lots', person: { firstName: 1, lastName: 'X', email: 'x@y.com' } }, 422, 'LEAD_INVALID', ['/body/dealValue', '/body/person/firstName']],
+    ['unknown country', ukLead({ address: { country: 'Atlantis' } }), 422, 'LEAD_INVALID', ['/body/address/country']],
+    ['invalid phone', ukLead({ person: { firstName: 'A', lastName: 'B', phone: '+44 123' } }), 422, 'LEAD_INVALID', ['/body/person/phone']],
+    ['no email nor phone', ukLead({ person: { firstName: 'A', lastName: 'B' } }), 422, 'LEAD_INVALID', ['/body/person']],
+    ['unknown product', ukLead({ product: 'moon-bonds' }), 422, 'LEAD_INVALID', ['/body/product']],
+    ['unknown field', { ...ukLead(), colour: 'red' }, 422, 'LEAD_INVALID', ['/body/colour']],
   ])('rejects %s with field-level errors and stores nothing', async (_name, body, status, code, paths) => {
     const before = await leadCount();
     const res = await post('/v1/leads', body, s.tokens.integration);

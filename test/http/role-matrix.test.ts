@@ -51,6 +51,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   // Webhooks: subscribing (secrets) is admin only; deliveries and re-drive for ops too.
   'POST /v1/webhooks': ['admin'],
   'GET /v1/webhooks': ['admin', 'ops'],
+  'DELETE /v1/webhooks/{id}': ['admin'],
   'GET /v1/webhooks/deliveries': ['admin', 'ops'],
   'POST /v1/webhooks/deliveries/{id}/redrive': ['admin', 'ops'],
   // Screening (C1, C2): dispositions are compliance's alone; lists and re-screening for admin too.
@@ -62,6 +63,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   // Source adapters (I2): form posts and CRM webhooks carry no API key.
   'GET /v1/forms': ['admin', 'ops'],
   'POST /v1/forms/{formId}': 'self-authenticated',
+  'GET /v1/forms/{formId}/token': 'self-authenticated',
   'POST /v1/sources/hubspot/{sourceId}': 'self-authenticated',
   'POST /v1/sources/salesforce/{sourceId}': 'self-authenticated',
   // Console sessions (issue 7): sign-in authenticates with the key in its body; sign-out needs nothing.

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { AccountDirectory } from '../../src/app/account-directory.ts';
 import { createApiKey } from '../../src/app/api-keys.ts';
 import { OrgRegistry } from '../../src/app/org-registry.ts';
+import { WebhookTargetPolicy } from '../../src/app/webhook-target-policy.ts';
 import type { ServiceContext } from '../../src/app/service-context.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { sequentialIds } from '../../src/domain/shared/clock.ts';
-import { buildServer } from '../../src/http/build-server.ts';
+import { buildServer, type ServerOptions } from '../../src/http/build-server.ts';
 import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
@@ -46,10 +47,22 @@ export const DEFAULT_TEST_LISTS: readonly string[] = ['examples/bank/screening/f
 /** 11:00Z on Tue 24 Nov 2026: European teams are at work (see examples/bank/leads/README.md). */
 export const EUROPE_MORNING = '2026-11-24T11:00:00Z';
 
-export async function startTestService(opts: { url?: string; at?: string; repId?: string; lists?: string[]; listSources?: ListSourceCatalogue } = {}): Promise<TestService> {
+export async function startTestService(
+  opts: {
+    url?: string;
+    schema?: string;
+    at?: string;
+    repId?: string;
+    lists?: string[];
+    listSources?: ListSourceCatalogue;
+    server?: Partial<ServerOptions>;
+    webhookAllow?: string[];
+    webhookTargets?: WebhookTargetPolicy;
+  } = {},
+): Promise<TestService> {
   const loaded = await loadConfig('examples/bank');
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
-  const store = await openStore({ url: opts.url ?? 'sqlite::memory:' });
+  const store = await openStore({ url: opts.url ?? 'sqlite::memory:', ...(opts.schema ? { schema: opts.schema } : {}) });
   const clock = new TestClock(opts.at ?? EUROPE_MORNING);
   const ids = sequentialIds();
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
@@ -58,8 +71,17 @@ export async function startTestService(opts: { url?: string; at?: string; repId?
   // Configured sources go through the start-up comparison with the store, as in `remit serve`.
   if (opts.listSources) await startListSources({ store, clock, ids }, screening, opts.listSources);
   else screening.loadAll([...(opts.lists ?? DEFAULT_TEST_LISTS)]);
-  const ctx: ServiceContext = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening, listSources: opts.listSources };
-  const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
+  const ctx: ServiceContext = {
+    store,
+    clock,
+    ids,
+    orgs,
+    accounts: new AccountDirectory(store, clock.now),
+    screening,
+    listSources: opts.listSources,
+    webhookTargets: opts.webhookTargets ?? new WebhookTargetPolicy(opts.webhookAllow ?? []),
+  };
+  const app = await buildServer({ ctx, routes: SERVICE_ROUTES, ...opts.server });
   const repId = opts.repId ?? [...loaded.value.org.repsById.keys()][0]!;
   const tokens = {} as Record<Role | 'compliance2', string>;
   for (const role of ['admin', 'ops', 'compliance', 'rep', 'integration'] as const) {

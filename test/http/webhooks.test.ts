@@ -52,7 +52,8 @@ afterEach(async () => {
 });
 
 async function setup(): Promise<{ s: TestService; rx: Receiver }> {
-  const s = await startTestService();
+  // The receiver is on loopback, which webhook targets may use only when allowed (W15): this allows it.
+  const s = await startTestService({ webhookAllow: ['127.0.0.1'] });
   const rx = await new Receiver().start();
   open.push({ stop: () => s.close() }, rx);
   return { s, rx };

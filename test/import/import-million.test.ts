@@ -53,7 +53,7 @@ describe('import at scale', () => {
       if (Number(row) !== expectedRow++) throw new Error(`report out of order at line ${lines}: ${line}`);
       if (status === 'invalid') {
         invalid.push(Number(row));
-        expect(line).toMatch(/person\.email: .*\(column ""email""\)/);
+        expect(line).toMatch(/\/person\/email: .*\(column ""email""\)/);
       }
     }
     expect(lines).toBe(1_000_001);

@@ -62,7 +62,7 @@ describe('remit import leads.csv', () => {
       ['8', '9', 'invalid'],
     ]);
     expect(report[2]).toMatchObject({ code: 'LEAD_INVALID', id: '' });
-    expect(report[2]!.errors).toMatch(/^person\.phone: .*12345.*\(column "phone"\)$/);
+    expect(report[2]!.errors).toMatch(/^\/person\/phone: .*12345.*\(column "phone"\)$/);
     expect(report[4]!.outcome).toBe('REFUSED');
     expect(report[5]!.duplicate_of).toBe(report[0]!.id);
     expect(report[6]!.errors).toMatch(/expected 7 columns/);
@@ -98,7 +98,7 @@ describe('remit import leads.csv', () => {
     expect(existsSync(fresh)).toBe(false);
     const report = await readReport(join(dir, 'leads.csv.dry-run.report.csv'));
     expect(report.map((x) => x.status)).toEqual(['valid', 'valid', 'invalid', 'valid', 'valid', 'valid', 'invalid', 'invalid']);
-    expect(report[2]!.errors).toMatch(/person\.phone/);
+    expect(report[2]!.errors).toMatch(/\/person\/phone/);
   });
 
   it('maps other column names through --mapping (with consent and hidden columns) and refuses a mapping naming missing columns', async () => {
@@ -160,6 +160,14 @@ describe('remit import leads.csv', () => {
     const broken = await remit('import', join(dir, 'broken.csv'), '--db', db, '--dry-run');
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/INPUT_UNREADABLE/);
+  });
+
+  it('refuses a quote inside an unquoted field (csv-parse INVALID_OPENING_QUOTE) with exit 2, not INTERNAL (B6)', async () => {
+    await writeFile(join(dir, 'quote.csv'), 'first_name,last_name,email,country,product\n=HYPERLINK("x"),Lee,a@b.com,GB,uk-stocks-shares-isa\n');
+    const r = await remit('import', join(dir, 'quote.csv'), '--db', db, '--dry-run');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/INPUT_UNREADABLE/);
+    expect(r.stderr).not.toMatch(/INTERNAL/);
   });
 });
 

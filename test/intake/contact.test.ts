@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseEmail } from '../../src/domain/intake/email-address.ts';
-import { cleanText } from '../../src/domain/intake/clean-text.ts';
+import { cleanText, illFormedTextPaths } from '../../src/domain/intake/clean-text.ts';
 import { LeadSchema } from '../../src/domain/lead/lead.schema.ts';
 import { AT, normaliseErrors, normaliseOk, payload } from './intake-fixtures.ts';
 
@@ -31,7 +31,7 @@ describe('email normalisation', () => {
   });
 
   it('an invalid email is a field error at person.email', () => {
-    expect(normaliseErrors(payload({}, { email: 'not-an-email' }))).toEqual([expect.objectContaining({ path: 'person.email', code: 'invalid_email' })]);
+    expect(normaliseErrors(payload({}, { email: 'not-an-email' }))).toEqual([expect.objectContaining({ path: '/person/email', code: 'invalid_email' })]);
   });
 });
 
@@ -52,7 +52,7 @@ describe('name cleanup', () => {
   });
 
   it('a name that is blank after cleanup is an error', () => {
-    expect(normaliseErrors(payload({}, { firstName: '\u200b' }))).toEqual([expect.objectContaining({ path: 'person.firstName' })]);
+    expect(normaliseErrors(payload({}, { firstName: '\u200b' }))).toEqual([expect.objectContaining({ path: '/person/firstName' })]);
   });
 });
 
@@ -121,5 +121,22 @@ describe('routing form and pass-through', () => {
     expect(n.lead.language).toBeUndefined();
     expect(n.lead.postalCode).toBeUndefined();
     expect(n.timeZoneSource).toBe('country');
+  });
+});
+
+describe('text hygiene (W9)', () => {
+  it('strips bidi embeddings, overrides, isolates and marks, and other invisible format characters', () => {
+    expect(cleanText('\u202Eevil\u202C')).toBe('evil');
+    expect(cleanText('A\u202Ab\u202Bc\u202Dd\u2066e\u2067f\u2068g\u2069h\u200Ei\u200Fj\u061Ck')).toBe('Abcdefghijk');
+    expect(cleanText('An\u2062n\u{E0041}e')).toBe('Anne');
+    // A paired surrogate (an emoji, a CJK extension character) is kept.
+    expect(cleanText('𠀀 Lee 😀')).toBe('𠀀 Lee 😀');
+  });
+
+  it('finds every lone surrogate in a payload, in values and keys', () => {
+    expect(illFormedTextPaths({ person: { firstName: '\ud800x', lastName: 'ok 😀' }, tags: ['a', 'b\udc00'], custom: { ['k\ud801']: 1 } })).toEqual(
+      expect.arrayContaining([['person', 'firstName'], ['tags', 1], ['custom', 'k\ud801']]),
+    );
+    expect(illFormedTextPaths({ person: { firstName: '😀' } })).toEqual([]);
   });
 });

@@ -49,12 +49,12 @@ describe('phone numbers to E.164', () => {
 
   it('an invalid phone is a field error at person.phone', () => {
     const errors = normaliseErrors(payload({}, { phone: '12345' }));
-    expect(errors).toEqual([expect.objectContaining({ path: 'person.phone', code: 'invalid_phone' })]);
+    expect(errors).toEqual([expect.objectContaining({ path: '/person/phone', code: 'invalid_phone' })]);
   });
 
   it('an extension is dropped with a warning', () => {
     const n = normaliseOk(payload({}, { phone: '+44 20 7946 0958 ext. 12' }));
     expect(n.contact.phoneE164).toBe('+442079460958');
-    expect(n.warnings).toEqual([expect.objectContaining({ path: 'person.phone', code: 'phone_extension_dropped' })]);
+    expect(n.warnings).toEqual([expect.objectContaining({ path: '/person/phone', code: 'phone_extension_dropped' })]);
   });
 });

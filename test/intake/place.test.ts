@@ -64,13 +64,13 @@ describe('countries', () => {
   it('an unknown country is a field error at address.country', () => {
     for (const country of ['Narnia', 'XX', 'ZZZ', 'Unitd Kingdom']) {
       expect(normaliseErrors(payload({ address: { country } }))).toEqual([
-        expect.objectContaining({ path: 'address.country', code: 'unknown_country' }),
+        expect.objectContaining({ path: '/address/country', code: 'unknown_country' }),
       ]);
     }
   });
 
   it('without a country and without a default country, the country is required', () => {
-    expect(normaliseErrors(payload({ address: {} }))).toEqual([expect.objectContaining({ path: 'address.country', code: 'country_required' })]);
+    expect(normaliseErrors(payload({ address: {} }))).toEqual([expect.objectContaining({ path: '/address/country', code: 'country_required' })]);
     expect(normaliseOk(payload({ address: {} }), { defaultCountry: 'IE' }).lead.jurisdiction).toBe('IE');
   });
 
@@ -141,22 +141,22 @@ describe('subdivisions', () => {
 
   it('an unknown subdivision is a field error at the field that carried it', () => {
     expect(normaliseErrors(payload({ address: { country: 'US', state: 'Atlantis' } }))).toEqual([
-      expect.objectContaining({ path: 'address.state', code: 'unknown_subdivision' }),
+      expect.objectContaining({ path: '/address/state', code: 'unknown_subdivision' }),
     ]);
     expect(normaliseErrors(payload({ address: { country: 'DE', subdivision: 'DE-XX' } }))).toEqual([
-      expect.objectContaining({ path: 'address.subdivision', code: 'unknown_subdivision' }),
+      expect.objectContaining({ path: '/address/subdivision', code: 'unknown_subdivision' }),
     ]);
   });
 
   it("another country's subdivision code is a mismatch", () => {
     expect(normaliseErrors(payload({ address: { country: 'US', subdivision: 'CA-ON' } }))).toEqual([
-      expect.objectContaining({ path: 'address.subdivision', code: 'subdivision_country_mismatch' }),
+      expect.objectContaining({ path: '/address/subdivision', code: 'subdivision_country_mismatch' }),
     ]);
   });
 
   it('subdivision and state that disagree are a conflict', () => {
     expect(normaliseErrors(payload({ address: { country: 'US', subdivision: 'TX', state: 'CA' } }))).toEqual([
-      expect.objectContaining({ path: 'address.state', code: 'conflicting_values' }),
+      expect.objectContaining({ path: '/address/state', code: 'conflicting_values' }),
     ]);
   });
 
@@ -169,7 +169,7 @@ describe('subdivisions', () => {
     const n = normaliseOk(payload({ address: { country: 'France', subdivision: 'Île-de-France' } }));
     expect(n.lead.jurisdiction).toBe('FR');
     expect(n.address.subdivisionName).toBe('Île-de-France');
-    expect(n.warnings).toEqual([expect.objectContaining({ path: 'address.subdivision', code: 'subdivision_unresolved' })]);
+    expect(n.warnings).toEqual([expect.objectContaining({ path: '/address/subdivision', code: 'subdivision_unresolved' })]);
   });
 
   it('normalises postal codes (UK spacing, upper case)', () => {
@@ -187,7 +187,7 @@ describe('time zones', () => {
 
   it('rejects an unknown zone and offsets', () => {
     for (const timeZone of ['Mars/Olympus_Mons', '+05:00']) {
-      expect(normaliseErrors(payload({ timeZone }))).toEqual([expect.objectContaining({ path: 'timeZone', code: 'invalid_time_zone' })]);
+      expect(normaliseErrors(payload({ timeZone }))).toEqual([expect.objectContaining({ path: '/timeZone', code: 'invalid_time_zone' })]);
     }
   });
 

@@ -166,10 +166,10 @@ describe('HubSpot form-submission webhook', () => {
     delete (noId as { eventId?: unknown }).eventId;
     const res = await postHubSpot(JSON.stringify(noId));
     expect(res.statusCode).toBe(422);
-    expect(res.json().details[0].path).toBe('eventId');
+    expect(res.json().details[0].path).toBe('/body/eventId');
     const badEmail = await postHubSpot(JSON.stringify(hubspotPayload({ eventId: 4021399, fields: [{ name: 'firstname', value: 'Bad' }, { name: 'lastname', value: 'Mail' }, { name: 'email', value: 'bad@@example' }] })));
     expect(badEmail.statusCode).toBe(422);
-    expect(badEmail.json().details.find((d: { path: string }) => d.path === 'person.email').message).toMatch(/hubspot field "email"/);
+    expect(badEmail.json().details.find((d: { path: string }) => d.path === '/person/email').message).toMatch(/hubspot field "email"/);
     expect(await leadCount()).toBe(before);
   });
 
@@ -222,7 +222,7 @@ describe('Salesforce-style Lead webhook', () => {
   it('names the Salesforce field behind an invalid value; not a Lead event is 422', async () => {
     const bad = await postSalesforce(JSON.stringify(salesforcePayload({ eventId: 'e-3' }, { Id: '00Q3', Email: 'nope', Phone: null })));
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().details.find((d: { path: string }) => d.path === 'person.email').message).toMatch(/salesforce field "lead.Email"/);
+    expect(bad.json().details.find((d: { path: string }) => d.path === '/person/email').message).toMatch(/salesforce field "lead.Email"/);
     const notLead = await postSalesforce(JSON.stringify({ eventId: 'e-4', sobjectType: 'Contact', lead: {} }));
     expect(notLead.statusCode).toBe(422);
   });

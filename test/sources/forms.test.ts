@@ -123,7 +123,7 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
     const json = await postUrlencoded('uk-isa-enquiry', bad, { accept: 'application/json' });
     expect(json.statusCode).toBe(422);
     expect(json.json().code).toBe('LEAD_INVALID');
-    expect(json.json().details.find((d: { path: string }) => d.path === 'person.email').message).toMatch(/form field "email"/);
+    expect(json.json().details.find((d: { path: string }) => d.path === '/person/email').message).toMatch(/form field "email"/);
     expect(await leadCount()).toBe(before);
   });
 

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 
 /** One data row of a CSV file: its values by column name, where it was, and its exact text (for idempotency keys). */
@@ -56,8 +56,8 @@ export async function* csvRows(input: Readable, opts: { delimiter?: string | und
     }
   } catch (e) {
     if (e instanceof CsvFormatError) throw e;
-    const err = e as { code?: string; message?: string; lines?: number };
-    if (err.code?.startsWith('CSV_')) throw new CsvFormatError(err.message ?? 'malformed CSV', err.lines);
+    // Every csv-parse error is a format error, whatever its code (INVALID_OPENING_QUOTE has no CSV_ prefix).
+    if (e instanceof CsvError) throw new CsvFormatError(e.message, (e as CsvError & { lines?: number }).lines);
     throw e;
   }
   if (header === null) throw new CsvFormatError('the file is empty: expected a header line');

@@ -59,7 +59,7 @@ export function leadRowImporter(o: LeadRowImporterOptions): RowImporter {
       if (o.dryRun) {
         const n = normaliseIntake(payload, { at: o.dryRun.now() });
         if (!n.ok) return { status: 'invalid', code: 'LEAD_INVALID', errors: describe(n.error.map((e) => ({ path: e.path, message: e.message }))) };
-        if (!o.dryRun.org.products.has(n.value.lead.product)) return { status: 'invalid', code: 'LEAD_INVALID', errors: describe([{ path: 'product', message: `unknown product "${n.value.lead.product}"` }]) };
+        if (!o.dryRun.org.products.has(n.value.lead.product)) return { status: 'invalid', code: 'LEAD_INVALID', errors: describe([{ path: '/product', message: `unknown product "${n.value.lead.product}"` }]) };
         return { status: 'valid' };
       }
       const externalId = typeof payload.externalId === 'string' ? payload.externalId.trim() : '';

@@ -1,3 +1,4 @@
+import { pointer } from '../../domain/errors/detail-path.ts';
 import type { z } from 'zod';
 import type { CrmSourceConfig } from '../../domain/org/sources.schema.ts';
 import { err, ok, type Result } from '../../domain/shared/result.ts';
@@ -47,7 +48,7 @@ interface ParsedEvent {
 }
 
 function zodDetails(e: z.ZodError) {
-  return e.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  return e.issues.map((i) => ({ path: pointer(['body', ...i.path]), message: i.message }));
 }
 
 function parseEvent(kind: CrmKind, body: unknown): Result<ParsedEvent, AppFailure> {
@@ -55,7 +56,7 @@ function parseEvent(kind: CrmKind, body: unknown): Result<ParsedEvent, AppFailur
     const parsed = HubSpotSubmissionSchema.safeParse(body);
     if (!parsed.success) return failure('LEAD_INVALID', 'not a HubSpot form-submission payload', zodDetails(parsed.error));
     const eventId = hubSpotEventId(parsed.data);
-    if (eventId === undefined) return failure('LEAD_INVALID', 'the payload has no event id', [{ path: 'eventId', message: 'eventId or conversionId is required (idempotency)' }]);
+    if (eventId === undefined) return failure('LEAD_INVALID', 'the payload has no event id', [{ path: '/body/eventId', message: 'eventId or conversionId is required (idempotency)' }]);
     const submittedAt = parsed.data.submittedAt;
     return ok({ eventId, fields: hubSpotFields(parsed.data), occurredAt: submittedAt === undefined ? undefined : instantOf(String(submittedAt)) });
   }

@@ -8,6 +8,7 @@ import type { AppFailure } from '../app-error.ts';
 import { ingestLead } from '../ingest-lead.use-case.ts';
 import type { ServiceContext } from '../service-context.ts';
 import type { FormGuard } from './form-guard.ts';
+import { checkFormToken } from './form-token.ts';
 import { secretEquals } from './secret-equals.ts';
 
 /** What the prospect's browser is told: never the routing outcome (refusals are compliance's business). */
@@ -31,6 +32,10 @@ export interface FormSubmission {
   readonly origin: string | undefined;
   /** The form key sent as a header, if any (it may also be a field). */
   readonly headerKey: string | undefined;
+  /** The signed form token sent as a header (X-Remit-Form-Token), if any (it may also be a field). */
+  readonly headerToken?: string | undefined;
+  /** When the post arrived (for the signed token's expiry). */
+  readonly nowMs?: number;
 }
 
 export const findForm = (ctx: Pick<ServiceContext, 'orgs'>, formId: string): FormSourceConfig | undefined => ctx.orgs.current.config.sources.forms.find((f) => f.id === formId);
@@ -40,8 +45,15 @@ export const formPrincipal = (form: FormSourceConfig): Principal => ({ keyId: `f
 
 const reject = (code: AppFailure['code'], message: string, details: readonly ErrorDetail[] = [], fields: readonly string[] = []): Result<never, FormFailure> => err({ code, message, details, fields });
 
-/** Every configured check must pass: the form key (field or header) and the Origin allow-list. */
+/** Every configured check must pass: the form key (field or header), the signed token and the Origin allow-list. */
 export function checkFormAccess(form: FormSourceConfig, submission: FormSubmission, guard: FormGuard): Result<void, FormFailure> {
+  if (form.signedToken !== undefined) {
+    const secret = guard.secrets(form.signedToken.secretEnv);
+    if (secret === undefined) return reject('UNAVAILABLE', `form ${form.id} is not configured: environment variable ${form.signedToken.secretEnv} is not set`);
+    const token = submission.headerToken ?? submission.fields.get(form.signedToken.field)?.[0];
+    const check = checkFormToken(secret, form.id, token, submission.nowMs ?? Date.now(), form.signedToken.ttlSeconds);
+    if (check !== 'valid') return reject('FORBIDDEN', `form ${form.id}: form token ${check.replace(/_/g, ' ')}`);
+  }
   if (form.keyEnv !== undefined) {
     const expected = guard.secrets(form.keyEnv);
     if (expected === undefined) return reject('UNAVAILABLE', `form ${form.id} is not configured: environment variable ${form.keyEnv} is not set`);

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { createApiKey } from '../../app/api-keys.ts';
 import { WebhookDispatcher } from '../../app/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/retention-worker.ts';
+import { parseWebhookAllow } from '../../app/webhook-target-policy.ts';
 import { SlaWorker } from '../../app/sla-worker.ts';
+import { parseTrustProxy } from '../../http/trust-proxy.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 
@@ -14,6 +16,8 @@ interface ServeOptions {
   list?: string[];
   quiet?: boolean;
   init?: boolean;
+  trustProxy?: string;
+  webhookAllow?: string;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -27,6 +31,16 @@ export function registerServeCommand(program: Command): void {
     .option('--list <spec>', 'screening list ([type:]path), repeatable; replaces the sources of <config>/screening/lists.yaml', (v: string, prev: string[] = []) => [...prev, v])
     .option('--quiet', 'no request logs')
     .option('--init', 'create a new empty SQLite store even where its marker shows one existed and was lost (docs/storage.md)')
+    .option(
+      '--trust-proxy <value>',
+      'believe X-Forwarded-Proto/-For/-Host from: true, a hop count, or proxy addresses/CIDRs, comma-separated (default: REMIT_TRUST_PROXY, else nobody)',
+      process.env.REMIT_TRUST_PROXY,
+    )
+    .option(
+      '--webhook-allow <list>',
+      'webhook targets allowed although loopback/private/link-local: host names, addresses, CIDRs, comma-separated (default: REMIT_WEBHOOK_ALLOW)',
+      process.env.REMIT_WEBHOOK_ALLOW,
+    )
     .action(async (opts: ServeOptions) => {
       const { app, ctx, store } = await composeService({
         configPath: opts.config,
@@ -35,6 +49,8 @@ export function registerServeCommand(program: Command): void {
         logger: opts.quiet ? false : { level: 'info' },
         initStore: opts.init === true,
         checkStoreIntegrity: true,
+        trustProxy: parseTrustProxy(opts.trustProxy),
+        webhookAllow: parseWebhookAllow(opts.webhookAllow),
       });
       if ((await store.apiKeys.list()).length === 0) {
         // First start: one admin key, shown once, so the operator can create the others.
@@ -42,7 +58,7 @@ export function registerServeCommand(program: Command): void {
         process.stdout.write(`\nFirst start: created an admin API key (shown once, store it now):\n  ${token}\n\n`);
       }
       for (const warning of screeningStartWarnings(ctx)) process.stderr.write(`${warning}\n`);
-      const dispatcher = new WebhookDispatcher(ctx);
+      const dispatcher = new WebhookDispatcher(ctx, { onFailure: (detail) => app.log.warn(detail, 'webhook delivery failed') });
       // Audit sealer (docs/audit.md): seals the audit inbox into the signed log every ~200 ms; on PostgreSQL one instance at a time.
       const auditSealer = startableAuditSealer(ctx, (e) => app.log.error({ err: e }, 'audit sealing failed; entries wait in the inbox'));
       // SLA timers (R12): every instance runs a worker; each timer fires once (docs/conduct.md).

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
+import { pointer } from '../errors/detail-path.ts';
 
 /**
- * One problem with one field of an intake payload. `path` is the JSON path in the payload as
- * posted ("person.phone", "consent.channels[1]"); `code` is stable (zod's issue code for shape
+ * One problem with one field of an intake payload. `path` is a JSON Pointer into the payload as
+ * posted ("/person/phone", "/consent/channels/1"; docs/errors.md); `code` is stable (zod's issue code for shape
  * problems, an intake code from INTAKE_ERROR_CODES for normalisation problems).
  * Compatible with ErrorDetail, so a list of them becomes the details of a LEAD_INVALID error.
  */
@@ -30,14 +31,15 @@ export const INTAKE_ERROR_CODES = [
   'too_many_entries',
   'conflicting_values',
   'too_small',
+  'invalid_text',
 ] as const;
 export type IntakeErrorCode = (typeof INTAKE_ERROR_CODES)[number];
 
 /** Stable codes for warnings: the intake is accepted, but something was dropped or not resolved. */
 export type IntakeWarningCode = 'subdivision_unresolved' | 'phone_extension_dropped';
 
-export const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+/** A field's path as a JSON Pointer relative to the payload ("/person/phone", "/consent/channels/1"; "" = the payload). */
+export const formatPath = (path: readonly PropertyKey[]): string => pointer(path);
 
 export const fieldError = (path: string, code: IntakeErrorCode | IntakeWarningCode, message: string): FieldError => ({ path, code, message });
 

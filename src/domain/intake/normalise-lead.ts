@@ -4,10 +4,10 @@ import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import type { Result } from '../shared/result.ts';
 import { err, ok } from '../shared/result.ts';
 import { toIso } from '../shared/zoned-time.ts';
-import { cleanText } from './clean-text.ts';
+import { cleanText, illFormedTextPaths } from './clean-text.ts';
 import { normaliseEmail } from './email-address.ts';
 import type { FieldError } from './field-error.ts';
-import { fieldError, fromZodIssues } from './field-error.ts';
+import { fieldError, formatPath, fromZodIssues } from './field-error.ts';
 import type { IntakeBehaviour, IntakeConsent, IntakeLead, IntakeLeadInput } from './intake-lead.schema.ts';
 import { IntakeLeadSchema } from './intake-lead.schema.ts';
 import { countryByAlpha2, placeKey, resolveCountry } from './iso-3166.ts';
@@ -103,6 +103,8 @@ const COUNTRY_NAME_SUBDIVISION: Readonly<Record<string, string>> = {
 const present = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
 
 export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result<NormalisedIntake, FieldError[]> {
+  const illFormed = illFormedTextPaths(raw);
+  if (illFormed.length > 0) return err(illFormed.map((p) => fieldError(formatPath(p), 'invalid_text', 'text contains a lone surrogate (not valid Unicode)')));
   const parsed = IntakeLeadSchema.safeParse(raw);
   if (!parsed.success) return err(fromZodIssues(parsed.error.issues));
   const intake = parsed.data;
@@ -114,19 +116,19 @@ export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result
   const company = intake.company ? normaliseCompany(intake.company, errors) : undefined;
 
   const timeZone = present(intake.timeZone) ? canonicalTimeZone(intake.timeZone) : undefined;
-  if (present(intake.timeZone) && timeZone === undefined) errors.push(fieldError('timeZone', 'invalid_time_zone', `"${intake.timeZone}" is not an IANA time zone`));
+  if (present(intake.timeZone) && timeZone === undefined) errors.push(fieldError('/timeZone', 'invalid_time_zone', `"${intake.timeZone}" is not an IANA time zone`));
 
   let language: string | undefined;
   if (present(intake.language)) {
     language = intake.language.toLowerCase().split(/[-_]/)[0];
     if (language === undefined || !/^[a-z]{2,3}$/.test(language)) {
-      errors.push(fieldError('language', 'invalid_language', 'an ISO 639 code or BCP 47 tag, e.g. "en" or "en-GB"'));
+      errors.push(fieldError('/language', 'invalid_language', 'an ISO 639 code or BCP 47 tag, e.g. "en" or "en-GB"'));
     }
   }
   let currency: string | undefined;
   if (present(intake.currency)) {
     currency = intake.currency.toUpperCase();
-    if (!/^[A-Z]{3}$/.test(currency)) errors.push(fieldError('currency', 'invalid_currency', 'an ISO 4217 code, e.g. "GBP"'));
+    if (!/^[A-Z]{3}$/.test(currency)) errors.push(fieldError('/currency', 'invalid_currency', 'an ISO 4217 code, e.g. "GBP"'));
   }
 
   const consent = intake.consent ? normaliseConsent(intake.consent, options.at, errors) : undefined;
@@ -182,21 +184,21 @@ function normalisePlace(intake: IntakeLead, options: NormaliseOptions, errors: F
   let impliedSubdivision: string | undefined;
   if (present(a.country)) {
     country = resolveCountry(a.country)?.alpha2;
-    if (!country) errors.push(fieldError('address.country', 'unknown_country', `"${a.country}" is not an ISO 3166-1 country code or name`));
+    if (!country) errors.push(fieldError('/address/country', 'unknown_country', `"${a.country}" is not an ISO 3166-1 country code or name`));
     impliedSubdivision = COUNTRY_NAME_SUBDIVISION[placeKey(a.country)];
   } else {
     // "US-TX" as the subdivision says the country too; else the configured default
     const prefix = subText !== undefined ? /^([A-Za-z]{2})-[A-Za-z0-9]{1,3}$/.exec(subText.trim())?.[1]?.toUpperCase() : undefined;
     const fallback = prefix !== undefined && countryByAlpha2(prefix) ? prefix : options.defaultCountry?.toUpperCase();
     if (fallback !== undefined && countryByAlpha2(fallback)) country = fallback;
-    else errors.push(fieldError('address.country', 'country_required', 'address.country is required (no default country is configured)'));
+    else errors.push(fieldError('/address/country', 'country_required', 'address.country is required (no default country is configured)'));
   }
   if (!country) return undefined;
 
   let subdivision: string | undefined;
   let subdivisionName: string | undefined;
   if (subKey !== undefined && subText !== undefined) {
-    const path = `address.${subKey}`;
+    const path = `/address/${subKey}`;
     const found = resolveSubdivision(country, subText);
     switch (found.kind) {
       case 'found':
@@ -221,7 +223,7 @@ function normalisePlace(intake: IntakeLead, options: NormaliseOptions, errors: F
     if (subKey === 'subdivision' && present(a.state) && subdivision !== undefined) {
       const other = resolveSubdivision(country, a.state);
       if (other.kind !== 'found' || other.entry.code !== subdivision) {
-        errors.push(fieldError('address.state', 'conflicting_values', `address.state "${a.state}" does not match address.subdivision "${subText}"`));
+        errors.push(fieldError('/address/state', 'conflicting_values', `address.state "${a.state}" does not match address.subdivision "${subText}"`));
       }
     }
   } else if (impliedSubdivision !== undefined && country === 'GB') {
@@ -263,13 +265,13 @@ function normaliseContact(
   const before = errors.length;
   const firstName = cleanText(p.firstName);
   const lastName = cleanText(p.lastName);
-  if (!firstName) errors.push(fieldError('person.firstName', 'too_small', 'required'));
-  if (!lastName) errors.push(fieldError('person.lastName', 'too_small', 'required'));
+  if (!firstName) errors.push(fieldError('/person/firstName', 'too_small', 'required'));
+  if (!lastName) errors.push(fieldError('/person/lastName', 'too_small', 'required'));
 
   let email: ReturnType<typeof normaliseEmail>;
   if (present(p.email)) {
     email = normaliseEmail(p.email);
-    if (!email) errors.push(fieldError('person.email', 'invalid_email', `"${p.email}" is not a valid email address`));
+    if (!email) errors.push(fieldError('/person/email', 'invalid_email', `"${p.email}" is not a valid email address`));
   }
 
   let phoneE164: string | undefined;
@@ -278,7 +280,7 @@ function normaliseContact(
     const phone = toE164(p.phone, region);
     if (phone.kind === 'valid') {
       phoneE164 = phone.e164;
-      if (phone.extension !== undefined) warnings.push(fieldError('person.phone', 'phone_extension_dropped', `extension ${phone.extension} is not part of E.164 and was dropped`));
+      if (phone.extension !== undefined) warnings.push(fieldError('/person/phone', 'phone_extension_dropped', `extension ${phone.extension} is not part of E.164 and was dropped`));
     } else {
       const why =
         phone.reason === 'needs_country'
@@ -286,14 +288,14 @@ function normaliseContact(
           : phone.reason === 'unparseable'
             ? 'is not a phone number'
             : `is not a valid number${region ? ` (read in ${region})` : ''}`;
-      errors.push(fieldError('person.phone', 'invalid_phone', `"${p.phone}" ${why}`));
+      errors.push(fieldError('/person/phone', 'invalid_phone', `"${p.phone}" ${why}`));
     }
   }
 
   if (p.dateOfBirth !== undefined) {
     const today = toIso(options.at).slice(0, 10);
-    if (p.dateOfBirth > today) errors.push(fieldError('person.dateOfBirth', 'date_in_future', 'a date of birth cannot be in the future'));
-    else if (p.dateOfBirth < EARLIEST_BIRTH_DATE) errors.push(fieldError('person.dateOfBirth', 'date_out_of_range', `a date of birth before ${EARLIEST_BIRTH_DATE}`));
+    if (p.dateOfBirth > today) errors.push(fieldError('/person/dateOfBirth', 'date_in_future', 'a date of birth cannot be in the future'));
+    else if (p.dateOfBirth < EARLIEST_BIRTH_DATE) errors.push(fieldError('/person/dateOfBirth', 'date_out_of_range', `a date of birth before ${EARLIEST_BIRTH_DATE}`));
   }
   if (errors.length > before) return undefined;
 
@@ -314,7 +316,7 @@ function normaliseContact(
 function normaliseCompany(company: NonNullable<IntakeLead['company']>, errors: FieldError[]): NormalisedCompany | undefined {
   const name = cleanText(company.name);
   if (!name) {
-    errors.push(fieldError('company.name', 'too_small', 'required'));
+    errors.push(fieldError('/company/name', 'too_small', 'required'));
     return undefined;
   }
   let website: string | undefined;
@@ -322,7 +324,7 @@ function normaliseCompany(company: NonNullable<IntakeLead['company']>, errors: F
   if (present(company.website)) {
     website = company.website.trim();
     domain = websiteDomain(website);
-    if (domain === undefined) errors.push(fieldError('company.website', 'invalid_website', `"${website}" is not a web address`));
+    if (domain === undefined) errors.push(fieldError('/company/website', 'invalid_website', `"${website}" is not a web address`));
   }
   return {
     name,
@@ -351,7 +353,7 @@ export function websiteDomain(text: string): string | undefined {
 const inFuture = (iso: string, at: number) => Date.parse(iso) > at + FUTURE_SKEW_MS;
 
 function normaliseConsent(consent: IntakeConsent, at: number, errors: FieldError[]): IntakeConsent {
-  if (inFuture(consent.capturedAt, at)) errors.push(fieldError('consent.capturedAt', 'date_in_future', 'consent cannot be captured after the lead was received'));
+  if (inFuture(consent.capturedAt, at)) errors.push(fieldError('/consent/capturedAt', 'date_in_future', 'consent cannot be captured after the lead was received'));
   return {
     ...consent,
     wording: cleanText(consent.wording),
@@ -362,7 +364,7 @@ function normaliseConsent(consent: IntakeConsent, at: number, errors: FieldError
 
 function normaliseBehaviour(behaviour: IntakeBehaviour, at: number, errors: FieldError[]): IntakeBehaviour {
   if (behaviour.lastActivityAt === undefined) return behaviour;
-  if (inFuture(behaviour.lastActivityAt, at)) errors.push(fieldError('behaviour.lastActivityAt', 'date_in_future', 'activity cannot be after the lead was received'));
+  if (inFuture(behaviour.lastActivityAt, at)) errors.push(fieldError('/behaviour/lastActivityAt', 'date_in_future', 'activity cannot be after the lead was received'));
   return { ...behaviour, lastActivityAt: toIso(Date.parse(behaviour.lastActivityAt)) };
 }
 

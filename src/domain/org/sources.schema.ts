@@ -77,16 +77,27 @@ const RateLimitSchema = z
   })
   .describe('Token bucket per client IP, in memory per process.');
 
+/** A browser redirect target: http(s) only (a javascript: or data: URL would run script on the bank's behalf). */
+const RedirectUrlSchema = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
+
 export const FormSourceSchema = z
   .strictObject({
     id: SourceIdSchema,
     name: z.string().min(1).max(200).optional(),
     ...mappingShape,
-    returnUrl: z.url().describe('Where the browser goes after a submission (303): ?lead=<id>&status=accepted|duplicate is appended.'),
-    errorUrl: z.url().optional().describe('Where the browser goes when the submission is invalid: ?error=<code>&fields=<form fields>. Default: returnUrl.'),
+    returnUrl: RedirectUrlSchema.describe('Where the browser goes after a submission (303): ?lead=<id>&status=accepted|duplicate is appended.'),
+    errorUrl: RedirectUrlSchema.optional().describe('Where the browser goes when the submission is invalid: ?error=<code>&fields=<form fields>. Default: returnUrl.'),
     keyEnv: EnvNameSchema.optional().describe('Environment variable holding the form key; the post must carry it in keyField or the keyHeader header.'),
     keyField: FieldNameSchema.default('_form_key'),
     keyHeader: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name').default('x-remit-form-key'),
+    signedToken: z
+      .strictObject({
+        secretEnv: EnvNameSchema.describe('Environment variable holding the HMAC secret that signs this form\'s tokens.'),
+        ttlSeconds: z.number().int().min(30).max(86_400).default(900).describe('How long a token is valid.'),
+        field: FieldNameSchema.default('_form_token').describe('Form field carrying the token (or the X-Remit-Form-Token header).'),
+      })
+      .optional()
+      .describe('When set, every post must carry a signed, short-lived token (GET /v1/forms/{formId}/token, or minted by your web server).'),
     allowedOrigins: z
       .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin: scheme://host[:port], no path'))
       .max(50)
@@ -96,8 +107,8 @@ export const FormSourceSchema = z
     rateLimit: RateLimitSchema.default({ burst: 5, perMinute: 10 }),
     maxBodyBytes: z.number().int().min(512).max(1024 * 1024).default(16 * 1024),
   })
-  .refine((f) => f.keyEnv !== undefined || f.allowedOrigins.length > 0, {
-    message: 'a public form needs keyEnv or allowedOrigins (or both)',
+  .refine((f) => f.keyEnv !== undefined || f.allowedOrigins.length > 0 || f.signedToken !== undefined, {
+    message: 'a public form needs keyEnv, allowedOrigins or signedToken',
     path: ['allowedOrigins'],
   });
 

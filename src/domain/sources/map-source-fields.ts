@@ -1,3 +1,4 @@
+import { pointer } from '../errors/detail-path.ts';
 import type { ErrorDetail } from '../errors/error-catalogue.ts';
 import type { SourceMapping } from '../org/sources.schema.ts';
 
@@ -124,16 +125,30 @@ export function mapSourceFields(mapping: SourceMapping, fields: SourceFields, re
   return { payload, fieldOf };
 }
 
-/** Names the source field behind each failing intake path: `person.email (form field "email"): …`. */
+/** The mapping target ("person.email", dotted as in the config) as the pointer intake errors use ("/person/email"). */
+const targetPointer = (target: string): string => pointer(target.split('.'));
+
+/** The source field behind a failing intake path (a JSON Pointer), if the mapping set that path or a parent of it. */
+function sourceFieldOf(path: string, fieldOf: ReadonlyMap<string, string>): string | undefined {
+  let best: string | undefined;
+  let bestLength = -1;
+  for (const [target, name] of fieldOf) {
+    const at = targetPointer(target);
+    if ((path === at || path.startsWith(`${at}/`)) && at.length > bestLength) [best, bestLength] = [name, at.length];
+  }
+  return best;
+}
+
+/** Names the source field behind each failing intake path: `/person/email: … (form field "email")`. */
 export function describeFieldErrors(details: readonly ErrorDetail[], fieldOf: ReadonlyMap<string, string>, noun = 'field'): ErrorDetail[] {
   return details.map((d) => {
-    const name = fieldOf.get(d.path) ?? [...fieldOf.entries()].find(([path]) => d.path.startsWith(`${path}.`))?.[1];
+    const name = sourceFieldOf(d.path, fieldOf);
     return name === undefined ? d : { ...d, message: `${d.message} (${noun} "${name}")` };
   });
 }
 
 /** The source fields behind failing intake paths (for an error redirect's `fields=` list). */
 export function sourceFieldNames(details: readonly ErrorDetail[], fieldOf: ReadonlyMap<string, string>): string[] {
-  const names = details.map((d) => fieldOf.get(d.path) ?? d.path);
+  const names = details.map((d) => sourceFieldOf(d.path, fieldOf) ?? d.path);
   return [...new Set(names)];
 }

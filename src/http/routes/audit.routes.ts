@@ -57,7 +57,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServiceContext): 
     },
     async (request, reply) => {
       const body = request.body ?? {};
-      if (body.from !== undefined && body.to !== undefined && body.to < body.from) return sendError(reply, 'ARGUMENT_INVALID', 'to must be ≥ from', [{ path: 'body.to', message: 'to < from' }]);
+      if (body.from !== undefined && body.to !== undefined && body.to < body.from) return sendError(reply, 'ARGUMENT_INVALID', 'to must be ≥ from', [{ path: '/body/to', message: 'to < from' }]);
       // A store known to be damaged or replaced cannot vouch for its log: say so rather than verify what is left (W1).
       const storage = await ctx.store.health();
       if (storage.kind === 'faulted') {

@@ -6,6 +6,7 @@ import { Transform } from 'node:stream';
 import { z } from 'zod';
 import type { ServiceContext } from '../../app/service-context.ts';
 import { FormGuard } from '../../app/sources/form-guard.ts';
+import { mintFormToken } from '../../app/sources/form-token.ts';
 import { findForm, submitForm, type FormFailure } from '../../app/sources/submit-form.use-case.ts';
 import type { FormSourceConfig } from '../../domain/org/sources.schema.ts';
 import { sourceFieldsOf } from '../../domain/sources/map-source-fields.ts';
@@ -140,7 +141,13 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: ServiceConte
           fields = sourceFieldsOf(body as Record<string, unknown>);
           if (fields.size > MAX_FIELDS) return sendError(reply, 'PAYLOAD_TOO_LARGE', `at most ${MAX_FIELDS} fields`);
         }
-        const result = await submitForm(ctx, guard, form, { fields, origin: headerText(request, 'origin'), headerKey: headerText(request, form.keyHeader) });
+        const result = await submitForm(ctx, guard, form, {
+          fields,
+          origin: headerText(request, 'origin'),
+          headerKey: headerText(request, form.keyHeader),
+          headerToken: headerText(request, 'x-remit-form-token'),
+          nowMs: ctx.clock.now(),
+        });
         if (!result.ok) {
           if (result.error.code === 'FORBIDDEN') request.log.warn({ form: form.id, ip: request.ip }, result.error.message);
           return answerFailure(request, reply, form, result.error);
@@ -149,6 +156,33 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: ServiceConte
         if (accepted.trapped) request.log.warn({ form: form.id, ip: request.ip }, 'form honeypot filled: answered as accepted, nothing stored');
         if (wantsJson(request)) return reply.code(201).send({ leadId: accepted.leadId, status: accepted.status });
         return redirectTo(reply, form.returnUrl, { lead: accepted.leadId, status: accepted.status });
+      },
+    );
+
+    r.get(
+      '/v1/forms/:formId/token',
+      {
+        schema: {
+          tags: ['sources'],
+          summary: 'A signed, short-lived token for a form configured with signedToken (public; rate-limited like posts)',
+          description: 'Put it in the form\'s token field (default _form_token) or the X-Remit-Form-Token header. See docs/sources.md.',
+          security: [],
+          params: z.object({ formId: z.string().max(64) }),
+        },
+      },
+      async (request, reply) => {
+        const form = findForm(ctx, request.params.formId);
+        if (!form?.signedToken) return sendError(reply, 'NOT_FOUND', `no form ${JSON.stringify(request.params.formId)} with signed tokens`);
+        const admitted = guard.admit(form, request.ip, ctx.clock.now());
+        if (!admitted.ok) {
+          reply.header('retry-after', String(admitted.retryAfterSeconds));
+          return sendError(reply, 'RATE_LIMITED', `too many requests from this address; retry in ${admitted.retryAfterSeconds} s`);
+        }
+        const secret = guard.secrets(form.signedToken.secretEnv);
+        if (secret === undefined) return sendError(reply, 'UNAVAILABLE', `form ${form.id} is not configured: environment variable ${form.signedToken.secretEnv} is not set`);
+        const { token, expiresAt } = mintFormToken(secret, form.id, ctx.clock.now(), form.signedToken.ttlSeconds);
+        reply.header('cache-control', 'no-store');
+        return { token, field: form.signedToken.field, expiresAt: new Date(expiresAt).toISOString() };
       },
     );
 
@@ -164,6 +198,7 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: ServiceConte
           name: f.name ?? null,
           returnUrl: f.returnUrl,
           keyRequired: f.keyEnv !== undefined,
+          signedTokenRequired: f.signedToken !== undefined,
           allowedOrigins: f.allowedOrigins,
           rateLimit: f.rateLimit,
           maxBodyBytes: f.maxBodyBytes,

@@ -21,7 +21,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): vo
     async (request, reply) => {
       const body = request.body;
       if (body.role === 'rep' && (!body.repId || !ctx.orgs.current.repsById.has(body.repId))) {
-        return sendError(reply, 'ARGUMENT_INVALID', 'a rep key needs the id of a rep in the current org', [{ path: 'body.repId', message: body.repId ? `unknown rep ${body.repId}` : 'required for role rep' }]);
+        return sendError(reply, 'ARGUMENT_INVALID', 'a rep key needs the id of a rep in the current org', [{ path: '/body/repId', message: body.repId ? `unknown rep ${body.repId}` : 'required for role rep' }]);
       }
       const { record, token } = await createApiKey(ctx, { name: body.name, role: body.role, repId: body.repId ?? null, createdBy: principalOf(request).keyId });
       return reply.code(201).send({ key: publicKeyView(record), token });

@@ -5,7 +5,7 @@ import { leadDetail, leadPage } from '../../app/lead-queries.ts';
 import type { ServiceContext } from '../../app/service-context.ts';
 import { LEAD_STATUSES } from '../../store/store-port.ts';
 import { principalOf } from '../auth.ts';
-import { sendError } from '../reply-error.ts';
+import { sendError, sendFailure } from '../reply-error.ts';
 
 const READERS = ['admin', 'ops', 'compliance', 'rep'] as const;
 
@@ -37,9 +37,12 @@ export function registerLeadReadRoutes(app: FastifyInstance, ctx: ServiceContext
         }),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      return leadPage(ctx.store, principalOf(request), { ...q, status: q.status as never, from: q.from ? new Date(q.from).toISOString() : undefined, to: q.to ? new Date(q.to).toISOString() : undefined });
+      const from = q.from ? new Date(q.from).toISOString() : undefined;
+      const to = q.to ? new Date(q.to).toISOString() : undefined;
+      const page = await leadPage(ctx.store, principalOf(request), { ...q, status: q.status as never, from, to });
+      return page.ok ? page.value : sendFailure(reply, page.error);
     },
   );
 }

@@ -3,6 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ingestLead } from '../../app/ingest-lead.use-case.ts';
 import type { ServiceContext } from '../../app/service-context.ts';
+import type { AppFailure } from '../../app/app-error.ts';
+import { pointer, underPointer } from '../../domain/errors/detail-path.ts';
+import { fromZodIssues } from '../../domain/intake/field-error.ts';
 import { IntakeLeadSchema } from '../../domain/intake/intake-lead.schema.ts';
 import { principalOf } from '../auth.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
@@ -16,6 +19,9 @@ declare module 'fastify' {
     rawPayload?: unknown;
   }
 }
+
+/** A use case's field paths are relative to the lead it was given; over HTTP they point into the request (docs/errors.md). */
+const inBody = (f: AppFailure, at: string): AppFailure => ({ ...f, details: f.details.map((d) => ({ ...d, path: underPointer(at, d.path) })) });
 
 const keepRaw = async (request: FastifyRequest) => {
   request.rawPayload = request.body;
@@ -44,9 +50,9 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
     },
     async (request, reply) => {
       const key = idempotencyKeyOf(request);
-      if (key === null) return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [{ path: 'headers.idempotency-key', message: 'invalid' }]);
+      if (key === null) return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [{ path: '/headers/idempotency-key', message: 'invalid' }]);
       const result = await ingestLead(ctx, principalOf(request), request.rawPayload, { idempotencyKey: key });
-      if (!result.ok) return sendFailure(reply, result.error);
+      if (!result.ok) return sendFailure(reply, inBody(result.error, '/body'));
       if (result.value.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(result.value.statusCode).send(result.value.body);
     },
@@ -66,17 +72,20 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
     async (request, reply) => {
       const principal = principalOf(request);
       const key = idempotencyKeyOf(request);
-      if (key === null) return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [{ path: 'headers.idempotency-key', message: 'invalid' }]);
+      if (key === null) return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [{ path: '/headers/idempotency-key', message: 'invalid' }]);
       const results = [];
       for (const [index, raw] of request.body.leads.entries()) {
         // Each item gets its own derived key, so retrying the batch replays every item that succeeded.
+        const at = pointer(['body', 'leads', index]);
         const parsed = IntakeLeadSchema.safeParse(raw);
         if (!parsed.success) {
-          results.push({ index, ok: false, error: { code: 'LEAD_INVALID', details: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) } });
+          const details = fromZodIssues(parsed.error.issues).map((e) => ({ path: underPointer(at, e.path), message: e.message }));
+          results.push({ index, ok: false, error: { code: 'LEAD_INVALID', message: `${details.length} invalid field(s)`, details } });
           continue;
         }
         const result = await ingestLead(ctx, principal, raw, { idempotencyKey: key === undefined ? undefined : `${key}#${index}` });
-        results.push(result.ok ? { index, ok: true, replayed: result.value.replayed, ...result.value.body } : { index, ok: false, error: { code: result.error.code, message: result.error.message, details: result.error.details } });
+        if (result.ok) results.push({ index, ok: true, replayed: result.value.replayed, ...result.value.body });
+        else results.push({ index, ok: false, error: inBody(result.error, at) });
       }
       const accepted = results.filter((x) => x.ok).length;
       return reply.code(200).send({ accepted, rejected: results.length - accepted, results });

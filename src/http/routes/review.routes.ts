@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { approveReview, rejectReview, requestException } from '../../app/review.use-case.ts';
 import type { ServiceContext } from '../../app/service-context.ts';
+import { reviewPage } from '../../app/cursor-pages.ts';
 import type { Decision } from '../../domain/decision/decision.ts';
 import { principalOf } from '../auth.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
@@ -21,11 +22,9 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: ServiceContext):
         querystring: z.object({ status: z.enum(['OPEN', 'APPROVED', 'REJECTED']).default('OPEN'), cursor: Id.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
       },
     },
-    async (request) => {
-      const { status, cursor, limit } = request.query;
-      const rows = await ctx.store.reviews.page({ status, ...(cursor ? { after: cursor } : {}), limit: limit + 1 });
-      const items = rows.slice(0, limit);
-      return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+    async (request, reply) => {
+      const page = await reviewPage(ctx.store, request.query);
+      return page.ok ? page.value : sendFailure(reply, page.error);
     },
   );
   r.get(

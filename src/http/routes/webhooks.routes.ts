@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../app/service-context.ts';
-import { subscribeWebhook } from '../../app/webhook-subscriptions.ts';
+import { deliveryPage } from '../../app/cursor-pages.ts';
+import { subscribeWebhook, unsubscribeWebhook } from '../../app/webhook-subscriptions.ts';
 import { principalOf } from '../auth.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import { sendError } from '../reply-error.ts';
+import { sendError, sendFailure } from '../reply-error.ts';
 
 export const WEBHOOK_EVENTS = ['lead.assigned', 'lead.refused', 'lead.held', 'lead.queued', 'lead.nurture', 'lead.duplicate', 'review.decided'] as const;
 
@@ -26,8 +27,22 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext)
       },
     },
     async (request, reply) => {
-      const { record, secret } = await subscribeWebhook(ctx, principalOf(request), request.body);
+      const subscribed = await subscribeWebhook(ctx, principalOf(request), request.body);
+      if (!subscribed.ok) return sendFailure(reply, subscribed.error);
+      const { record, secret } = subscribed.value;
       return reply.code(201).send({ subscription: { ...record, secret: undefined }, secret });
+    },
+  );
+  r.delete(
+    '/v1/webhooks/:id',
+    {
+      config: { roles: ['admin'] },
+      schema: { tags: ['webhooks'], summary: 'Remove a subscription: nothing more is sent to it (its deliveries stay on record); audited', params: z.object({ id: z.string().min(1).max(128) }) },
+    },
+    async (request, reply) => {
+      const removed = await unsubscribeWebhook(ctx, principalOf(request), request.params.id);
+      if (!removed.ok) return sendFailure(reply, removed.error);
+      return { subscription: { ...removed.value, secret: undefined } };
     },
   );
   r.get('/v1/webhooks', { config: { roles: ['admin', 'ops'] }, schema: { tags: ['webhooks'], summary: 'Subscriptions (without secrets)' } }, async () => ({
@@ -43,11 +58,9 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext)
         querystring: z.object({ status: z.enum(['PENDING', 'DELIVERED', 'DEAD']).optional(), cursor: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
       },
     },
-    async (request) => {
-      const { status, cursor, limit } = request.query;
-      const rows = await ctx.store.outbox.listDeliveries({ ...(status ? { status } : {}), ...(cursor ? { after: cursor } : {}), limit: limit + 1 });
-      const items = rows.slice(0, limit);
-      return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
+    async (request, reply) => {
+      const page = await deliveryPage(ctx.store, request.query);
+      return page.ok ? page.value : sendFailure(reply, page.error);
     },
   );
   r.post(
