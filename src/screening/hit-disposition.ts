@@ -53,7 +53,7 @@ export function disposeHit(nameScore: number, effects: readonly EffectOnHit[], p
   const needsReview = (reasonCode: HitDispositionReason): HitDisposition =>
     escalates ? { ...base, kind: 'escalated', reasonCode, priority: 'high' } : { ...base, kind: 'review', reasonCode, priority: loweredBy < 0 ? 'low' : 'normal' };
   // Any agreeing fact outweighs the contradiction: only an otherwise uncorroborated hit may be cleared.
-  if (raisedBy === 0 && effects.some((f) => f.mayClear)) return { ...base, kind: 'clear', reasonCode: 'HARD_CONTRADICTION_CLEARED', priority: 'none' };
+  if (effects.every((f) => f.effect <= 0) && effects.some((f) => f.mayClear)) return { ...base, kind: 'clear', reasonCode: 'HARD_CONTRADICTION_CLEARED', priority: 'none' };
   if (nameScore >= policy.reviewThreshold) return needsReview(escalates ? 'NAME_MATCH_CORROBORATED' : 'NAME_MATCH');
   if (priorityScore >= policy.reviewThreshold) return needsReview('CORROBORATION_LIFTED');
   return { ...base, kind: 'clear', reasonCode: 'BELOW_REVIEW_LINE', priority: 'none' };

@@ -10,8 +10,8 @@ import type { EntityKind, NameType, PartialDate, ScreeningEntity } from './scree
 import type { HitDisposition } from './hit-disposition.ts';
 import { DEFAULT_SCREENING_POLICY, type CorroborationWeights, type ScreeningPolicy } from '../domain/org/screening-policy.schema.ts';
 
-/** Default review threshold: a hit whose name scores at or above it is a potential match for compliance review. */
-export const DEFAULT_THRESHOLD = DEFAULT_SCREENING_POLICY.reviewThreshold;
+/** Default similarity at which two names are called a match when scoring name pairs (`remit screen pairs`, benchmarks). */
+export const DEFAULT_THRESHOLD = 0.8;
 
 export type { CorroborationWeights };
 

@@ -44,7 +44,7 @@ export const HardContradictionSchema = z.strictObject({
  * raise or order it. Part of the org config, so it is versioned with the org hash and recorded per screening.
  */
 export const ScreeningPolicySchema = z.strictObject({
-  reviewThreshold: z.number().min(0).max(1).default(0.8).describe('A hit whose name score is at or above this holds the lead for compliance (SPEC C1).'),
+  reviewThreshold: z.number().min(0).max(1).default(0.9).describe('A hit whose name score is at or above this holds the lead for compliance (SPEC C1).'),
   screenCompanies: z.boolean().default(true).describe('Screen the company name as well as the person.'),
   escalateAt: z
     .number()
