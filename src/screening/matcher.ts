@@ -4,7 +4,7 @@
  */
 import { compareNormalised, DEFAULT_COMPARE_PARAMS, round, type NameCompareParams, type NameComparison } from './name-compare.ts';
 import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName } from './name-normaliser.ts';
-import { compareDob, formatBirthDate, fullDatesMoreThanYearsApart, parsePartialDate, type DobComparison } from './partial-date.ts';
+import { compareDob, formatBirthDate, formatPartialDate, fullDatesMoreThanYearsApart, parsePartialDate, type DobComparison } from './partial-date.ts';
 import { countryCode } from './country-codes.ts';
 import type { EntityKind, NameType, PartialDate, ScreeningEntity } from './screening-entity.ts';
 import type { HitDisposition } from './hit-disposition.ts';
@@ -183,7 +183,7 @@ export function corroborate(q: PreparedQuery, e: ScreeningEntity, policy: Corrob
       if (!best || DOB_RANK[c] > DOB_RANK[best.c]) best = { c, s: formatBirthDate(d) };
     }
     if (best) {
-      const qd = [q.dob.year, q.dob.month, q.dob.day].filter((x) => x !== undefined).join('-');
+      const qd = formatPartialDate(q.dob);
       const effect = best.c === 'exact' ? w.dobExact : best.c === 'compatible' ? w.dobCompatible : best.c === 'near' ? w.dobNear : w.dobMismatch;
       const outcome = best.c === 'exact' ? 'agree' : best.c === 'compatible' ? 'partial' : 'disagree';
       const dob = q.dob;
