@@ -41,13 +41,17 @@ export const recordedPolicy = (policy: ScreeningPolicy): RecordedScreeningPolicy
 export function screenIntake(service: ScreeningService | null, subject: ScreeningSubject, policy: ScreeningPolicy): IntakeScreening {
   const recorded = recordedPolicy(policy);
   const versions = service?.versions() ?? [];
-  if (!service || versions.length === 0) return { status: 'not_screened', tags: [], listVersions: [], hits: [], threshold: policy.reviewThreshold, policy: recorded };
+  if (!service || versions.length === 0) {
+    return { status: 'not_screened', tags: [], listVersions: [], hits: [], threshold: policy.reviewThreshold, policy: recorded };
+  }
   const opts = { policy, limit: 10 };
   const c = subject.contact;
   const residence = subject.address.country ? { residenceCountry: subject.address.country } : {};
+  const dob = c.dateOfBirth ? { dob: c.dateOfBirth } : {};
+  const company = policy.screenCompanies ? subject.company?.name : undefined;
   const hits = [
-    ...service.screen({ name: c.fullName, kind: 'person', ...(c.dateOfBirth ? { dob: c.dateOfBirth } : {}), ...residence }, opts).hits,
-    ...(policy.screenCompanies && subject.company?.name ? service.screen({ name: subject.company.name, kind: 'organisation', ...residence }, opts).hits : []),
+    ...service.screen({ name: c.fullName, kind: 'person', ...dob, ...residence }, opts).hits,
+    ...(company ? service.screen({ name: company, kind: 'organisation', ...residence }, opts).hits : []),
   ].filter((h) => h.isMatch || h.disposition.reasonCode === 'HARD_CONTRADICTION_CLEARED');
   const held = hits.filter((h) => h.isMatch);
   const blocking = held.filter((h) => !h.isPep || h.isSanctioned);

@@ -4,7 +4,13 @@ interface RecordedHit {
   readonly listId: string;
   readonly entryId: string;
   readonly matchedName: string;
-  readonly disposition?: { readonly kind: string; readonly reasonCode: string; readonly priority: string; readonly nameScore: number; readonly priorityScore: number };
+  readonly disposition?: {
+    readonly kind: string;
+    readonly reasonCode: string;
+    readonly priority: string;
+    readonly nameScore: number;
+    readonly priorityScore: number;
+  };
 }
 interface RecordedEffect {
   readonly field: string;
@@ -28,7 +34,8 @@ export async function latestScreeningView(store: Store, leadId: string) {
   if (!last) return null;
   const recorded = JSON.parse(last.payloadJson) as { status: string; policy?: unknown; hits: readonly RecordedHit[] };
   const personal = await store.personalData.get(leadId);
-  const contact = personal && !personal.erasedAt ? (JSON.parse(personal.contactJson) as { screeningEvidence?: readonly { corroboration?: readonly RecordedEffect[] }[] }) : null;
+  type Contact = { screeningEvidence?: readonly { corroboration?: readonly RecordedEffect[] }[] };
+  const contact = personal && !personal.erasedAt ? (JSON.parse(personal.contactJson) as Contact) : null;
   return {
     at: last.at,
     status: recorded.status,

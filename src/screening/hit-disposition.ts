@@ -6,7 +6,11 @@
  */
 import type { ScreeningPolicy } from '../domain/org/screening-policy.schema.ts';
 import { round } from './name-compare.ts';
-import type { HIT_DISPOSITION_KINDS, HIT_DISPOSITION_REASON_CODES, REVIEW_PRIORITIES } from '../domain/lead/screening-hit-summary.schema.ts';
+import type {
+  HIT_DISPOSITION_KINDS,
+  HIT_DISPOSITION_REASON_CODES,
+  REVIEW_PRIORITIES,
+} from '../domain/lead/screening-hit-summary.schema.ts';
 
 export type HitDispositionKind = (typeof HIT_DISPOSITION_KINDS)[number];
 export type HitDispositionReason = (typeof HIT_DISPOSITION_REASON_CODES)[number];
@@ -45,15 +49,24 @@ export interface EffectOnHit {
 
 export type DispositionPolicy = Pick<ScreeningPolicy, 'reviewThreshold' | 'escalateAt'>;
 
-export function disposeHit(nameScore: number, effects: readonly EffectOnHit[], priorityScore: number, policy: DispositionPolicy): HitDisposition {
+export function disposeHit(
+  nameScore: number,
+  effects: readonly EffectOnHit[],
+  priorityScore: number,
+  policy: DispositionPolicy,
+): HitDisposition {
   const raisedBy = round(effects.reduce((s, f) => s + Math.max(0, f.effect), 0));
   const loweredBy = round(effects.reduce((s, f) => s + Math.min(0, f.effect), 0));
   const base = { nameScore, reviewThreshold: policy.reviewThreshold, raisedBy, loweredBy, priorityScore };
   const escalates = raisedBy >= policy.escalateAt;
   const needsReview = (reasonCode: HitDispositionReason): HitDisposition =>
-    escalates ? { ...base, kind: 'escalated', reasonCode, priority: 'high' } : { ...base, kind: 'review', reasonCode, priority: loweredBy < 0 ? 'low' : 'normal' };
+    escalates
+      ? { ...base, kind: 'escalated', reasonCode, priority: 'high' }
+      : { ...base, kind: 'review', reasonCode, priority: loweredBy < 0 ? 'low' : 'normal' };
   // Any agreeing fact outweighs the contradiction: only an otherwise uncorroborated hit may be cleared.
-  if (effects.every((f) => f.effect <= 0) && effects.some((f) => f.mayClear)) return { ...base, kind: 'clear', reasonCode: 'HARD_CONTRADICTION_CLEARED', priority: 'none' };
+  if (effects.every((f) => f.effect <= 0) && effects.some((f) => f.mayClear)) {
+    return { ...base, kind: 'clear', reasonCode: 'HARD_CONTRADICTION_CLEARED', priority: 'none' };
+  }
   if (nameScore >= policy.reviewThreshold) return needsReview(escalates ? 'NAME_MATCH_CORROBORATED' : 'NAME_MATCH');
   if (priorityScore >= policy.reviewThreshold) return needsReview('CORROBORATION_LIFTED');
   return { ...base, kind: 'clear', reasonCode: 'BELOW_REVIEW_LINE', priority: 'none' };

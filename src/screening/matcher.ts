@@ -4,7 +4,14 @@
  */
 import { compareNormalised, DEFAULT_COMPARE_PARAMS, round, type NameCompareParams, type NameComparison } from './name-compare.ts';
 import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName } from './name-normaliser.ts';
-import { compareDob, formatBirthDate, formatPartialDate, fullDatesMoreThanYearsApart, parsePartialDate, type DobComparison } from './partial-date.ts';
+import {
+  compareDob,
+  formatBirthDate,
+  formatPartialDate,
+  fullDatesMoreThanYearsApart,
+  parsePartialDate,
+  type DobComparison,
+} from './partial-date.ts';
 import { countryCode } from './country-codes.ts';
 import type { EntityKind, NameType, PartialDate, ScreeningEntity } from './screening-entity.ts';
 import type { HitDisposition } from './hit-disposition.ts';
@@ -187,31 +194,38 @@ export function corroborate(q: PreparedQuery, e: ScreeningEntity, policy: Corrob
       const effect = best.c === 'exact' ? w.dobExact : best.c === 'compatible' ? w.dobCompatible : best.c === 'near' ? w.dobNear : w.dobMismatch;
       const outcome = best.c === 'exact' ? 'agree' : best.c === 'compatible' ? 'partial' : 'disagree';
       const dob = q.dob;
-      const hard = best.c === 'mismatch' && e.dobs.every((d) => fullDatesMoreThanYearsApart(dob, d, policy.hardContradiction.dobYearsApart));
-      effects.push(fact({ field: 'dob', outcome, query: qd, listed: best.s, effect }, hard, hard && policy.hardContradiction.mayClearLists.includes(e.listId)));
+      const { dobYearsApart, mayClearLists } = policy.hardContradiction;
+      const hard = best.c === 'mismatch' && e.dobs.every((d) => fullDatesMoreThanYearsApart(dob, d, dobYearsApart));
+      effects.push(fact({ field: 'dob', outcome, query: qd, listed: best.s, effect }, hard, hard && mayClearLists.includes(e.listId)));
     }
   }
-  if (q.country) {
-    if (e.nationalities.includes(q.country) || e.countries.includes(q.country)) {
-      effects.push(fact({ field: 'nationality', outcome: 'agree', query: q.country, listed: q.country, effect: w.nationalityMatch }));
+  const country = q.country;
+  if (country) {
+    if (e.nationalities.includes(country) || e.countries.includes(country)) {
+      effects.push(fact({ field: 'nationality', outcome: 'agree', query: country, listed: country, effect: w.nationalityMatch }));
     } else if (e.nationalities.length > 0) {
-      effects.push(fact({ field: 'nationality', outcome: 'disagree', query: q.country, listed: e.nationalities.join(','), effect: w.nationalityMismatch }));
+      const listed = e.nationalities.join(',');
+      effects.push(fact({ field: 'nationality', outcome: 'disagree', query: country, listed, effect: w.nationalityMismatch }));
     } else if (e.countries.length > 0 && e.kind !== 'person') {
-      effects.push(fact({ field: 'country', outcome: 'disagree', query: q.country, listed: e.countries.join(','), effect: w.countryMismatch }));
+      const listed = e.countries.join(',');
+      effects.push(fact({ field: 'country', outcome: 'disagree', query: country, listed, effect: w.countryMismatch }));
     }
   }
   if (q.residenceCountry) {
     const listed = [...new Set([...e.nationalities, ...e.countries])];
     if (listed.length > 0) {
       const agree = listed.includes(q.residenceCountry);
-      effects.push(fact({ field: 'residence', outcome: agree ? 'agree' : 'disagree', query: q.residenceCountry, listed: listed.join(','), effect: agree ? w.residenceMatch : w.residenceMismatch }));
+      const effect = agree ? w.residenceMatch : w.residenceMismatch;
+      const outcome = agree ? 'agree' : 'disagree';
+      effects.push(fact({ field: 'residence', outcome, query: q.residenceCountry, listed: listed.join(','), effect }));
     }
   }
   if (q.identifiers.length > 0) {
     for (const id of e.identifiers) {
       const v = normaliseIdentifier(id.value);
       if (v.length >= 4 && q.identifiers.includes(v)) {
-        effects.push(fact({ field: 'identifier', outcome: 'agree', query: v, listed: `${id.type} ${id.value}`, effect: w.identifierMatch }));
+        const listed = `${id.type} ${id.value}`;
+        effects.push(fact({ field: 'identifier', outcome: 'agree', query: v, listed, effect: w.identifierMatch }));
         break;
       }
     }

@@ -119,7 +119,8 @@ export function compareDob(q: PartialDate, b: BirthDate): DobComparison {
  * approximate dates, ranges and near misses never are.
  */
 export function fullDatesMoreThanYearsApart(q: PartialDate, b: BirthDate, years: number): boolean {
-  if (b.kind !== 'date' || b.approximate || q.month === undefined || q.day === undefined || b.date.month === undefined || b.date.day === undefined) return false;
+  if (b.kind !== 'date' || b.approximate) return false;
+  if (q.month === undefined || q.day === undefined || b.date.month === undefined || b.date.day === undefined) return false;
   const key = (d: PartialDate, plusYears = 0) => (d.year + plusYears) * 10_000 + d.month! * 100 + d.day!;
   const [earlier, later] = key(q) <= key(b.date) ? [q, b.date] : [b.date, q];
   return key(later) > key(earlier, years);

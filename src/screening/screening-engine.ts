@@ -1,7 +1,15 @@
 /** Screening over an index: candidates -> full name comparison -> corroboration -> explained hits. */
 import { compareNormalised, DEFAULT_COMPARE_PARAMS, round, type NameCompareParams } from './name-compare.ts';
 import type { NameIndex } from './name-index.ts';
-import { corroborate, finalScore, kindsCompatible, prepareQuery, type CorroborationWeights, type ScreeningHit, type ScreeningQuery } from './matcher.ts';
+import {
+  corroborate,
+  finalScore,
+  kindsCompatible,
+  prepareQuery,
+  type CorroborationWeights,
+  type ScreeningHit,
+  type ScreeningQuery,
+} from './matcher.ts';
 import { DISPOSITION_RANK, disposeHit } from './hit-disposition.ts';
 import { DEFAULT_SCREENING_POLICY, type ScreeningPolicy } from '../domain/org/screening-policy.schema.ts';
 
@@ -70,7 +78,8 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
     const effects = corroborate(q, e, policy);
     // A weak alias is a weaker name: its discount belongs to the name score the review rule reads.
     const nameScore = round(b.score);
-    const notes = n.type === 'weak_aka' ? [...b.cmp.notes, `weak alias: name score ${b.cmp.score} × ${weights.weakAliasFactor}`] : b.cmp.notes;
+    const weakAliasNote = `weak alias: name score ${b.cmp.score} × ${weights.weakAliasFactor}`;
+    const notes = n.type === 'weak_aka' ? [...b.cmp.notes, weakAliasNote] : b.cmp.notes;
     const score = finalScore(nameScore, effects, weights);
     const disposition = disposeHit(nameScore, effects, score, policy);
     // Hits the policy cleared only because of a hard contradiction stay visible: the record shows why.

@@ -28,9 +28,17 @@ describe('screening policy in the org config', () => {
   });
 
   it('rejects weights that would let a contradiction raise, or residence act as more than a weak signal, field by field', () => {
-    const r = withScreening({ corroboration: { dobMismatch: 0.2, residenceMismatch: -0.3, unknownWeight: 1 }, hardContradiction: { dobYearsApart: 0 } });
+    const r = withScreening({
+      corroboration: { dobMismatch: 0.2, residenceMismatch: -0.3, unknownWeight: 1 },
+      hardContradiction: { dobYearsApart: 0 },
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.error.map((p) => p.path).sort()).toEqual(['screening.corroboration', 'screening.corroboration.dobMismatch', 'screening.corroboration.residenceMismatch', 'screening.hardContradiction.dobYearsApart']);
+    expect(r.error.map((p) => p.path).sort()).toEqual([
+      'screening.corroboration',
+      'screening.corroboration.dobMismatch',
+      'screening.corroboration.residenceMismatch',
+      'screening.hardContradiction.dobYearsApart',
+    ]);
   });
 });

@@ -19,9 +19,14 @@ function listed(listId: string, dob: PartialDate, nationality: string) {
   return e;
 }
 
-const iso = (d: PartialDate) => [d.year, d.month, d.day].filter((x) => x !== undefined).map((x, i) => (i === 0 ? String(x) : String(x).padStart(2, '0'))).join('-');
+const pad = (n: number) => String(n).padStart(2, '0');
+const iso = (d: PartialDate) => [String(d.year), ...(d.month ? [pad(d.month)] : []), ...(d.day ? [pad(d.day)] : [])].join('-');
 
-const fullDate = fc.record({ year: fc.integer({ min: 1900, max: 2010 }), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 28 }) });
+const fullDate = fc.record({
+  year: fc.integer({ min: 1900, max: 2010 }),
+  month: fc.integer({ min: 1, max: 12 }),
+  day: fc.integer({ min: 1, max: 28 }),
+});
 /** What a lead may give: nothing, a year, a year and month, or a full date. */
 const leadDob = fc.option(
   fc.oneof(
@@ -49,21 +54,43 @@ const policy: fc.Arbitrary<ScreeningPolicy> = fc
     ScreeningPolicySchema.parse({
       reviewThreshold: p.reviewThreshold,
       escalateAt: p.escalateAt,
-      corroboration: { dobMismatch: p.dobMismatch, dobNear: p.dobNear, nationalityMismatch: p.nationalityMismatch, residenceMismatch: p.residenceMismatch, residenceMatch: p.residenceMatch },
+      corroboration: {
+        dobMismatch: p.dobMismatch,
+        dobNear: p.dobNear,
+        nationalityMismatch: p.nationalityMismatch,
+        residenceMismatch: p.residenceMismatch,
+        residenceMatch: p.residenceMatch,
+      },
       hardContradiction: { dobYearsApart: p.dobYearsApart, mayClearLists: p.mayClearLists },
     }),
   );
 
 describe('screening disposition rule (SPEC C1: a contradiction never clears a strong name match)', () => {
-  it('property: an exact listed name is never cleared, whatever the DOB, nationality or address, unless the list allows a hard contradiction', () => {
+  it('property: an exact listed name is never cleared, whatever the DOB, nationality or address, unless the list allows it', () => {
+    const subject = fc.record({
+      listId: fc.constantFrom(...LISTS),
+      listedDob: fullDate,
+      dob: leadDob,
+      listedNat: country,
+      residence: country,
+      nationality: fc.option(country, { nil: undefined }),
+    });
     fc.assert(
-      fc.property(policy, fc.constantFrom(...LISTS), fullDate, leadDob, country, country, fc.option(country, { nil: undefined }), (p, listId, listedDob, dob, listedNat, residence, nationality) => {
+      fc.property(policy, subject, (p, { listId, listedDob, dob, listedNat, residence, nationality }) => {
         const index = NameIndex.build([listed(listId, listedDob, listedNat)]);
-        const res = screenIndex(index, { name: 'Ayman Al Zawahiri', kind: 'person', ...(dob ? { dob: iso(dob) } : {}), residenceCountry: residence, ...(nationality ? { country: nationality } : {}) }, { policy: p });
+        const query = {
+          name: 'Ayman Al Zawahiri',
+          kind: 'person' as const,
+          residenceCountry: residence,
+          ...(dob ? { dob: iso(dob) } : {}),
+          ...(nationality ? { country: nationality } : {}),
+        };
+        const res = screenIndex(index, query, { policy: p });
         const hit = res.hits.find((h) => h.entryId === 'E-1');
         expect(hit).toBeDefined();
         expect(hit!.disposition.nameScore).toBe(1);
-        const hard = dob !== undefined && fullDatesMoreThanYearsApart(dob, { kind: 'date', date: listedDob }, p.hardContradiction.dobYearsApart);
+        const apart = p.hardContradiction.dobYearsApart;
+        const hard = dob !== undefined && fullDatesMoreThanYearsApart(dob, { kind: 'date', date: listedDob }, apart);
         const agreeing = hit!.corroboration.some((f) => f.effect > 0);
         const mayClear = hard && p.hardContradiction.mayClearLists.includes(listId) && !agreeing;
         if (mayClear) {
@@ -78,10 +105,11 @@ describe('screening disposition rule (SPEC C1: a contradiction never clears a st
     );
   });
 
-  it('property: for any name score at or above the review line and any contradictions, the rule never clears without a permitted hard one', () => {
+  it('property: for any name score at or above the line and any contradictions, the rule never clears without a permitted hard one', () => {
+    const unit = fc.double({ min: 0, max: 1, noNaN: true });
     const effect = fc.record({ effect: fc.double({ min: -1, max: 1, noNaN: true }), mayClear: fc.boolean() });
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.array(effect, { maxLength: 5 }), fc.double({ min: 0, max: 1, noNaN: true }), (threshold, over, effects, priorityScore) => {
+      fc.property(unit, unit, fc.array(effect, { maxLength: 5 }), unit, (threshold, over, effects, priorityScore) => {
         const nameScore = threshold + (1 - threshold) * over;
         const d = disposeHit(nameScore, effects, priorityScore, { reviewThreshold: threshold, escalateAt: 0.1 });
         if (d.kind === 'clear') {
@@ -96,39 +124,49 @@ describe('screening disposition rule (SPEC C1: a contradiction never clears a st
 
   it('contradictions lower the priority; corroboration escalates; a weaker name can be lifted over the line', () => {
     const p = ScreeningPolicySchema.parse({});
-    expect(disposeHit(0.95, [{ effect: -0.2, mayClear: false }], 0.7, p)).toMatchObject({ kind: 'review', reasonCode: 'NAME_MATCH', priority: 'low', loweredBy: -0.2 });
+    const lowers = { effect: -0.2, mayClear: false };
+    const hardLowers = { effect: -0.2, mayClear: true };
+    const raises = (effect: number) => ({ effect, mayClear: false });
+    const lowered = disposeHit(0.95, [lowers], 0.7, p);
+    expect(lowered).toMatchObject({ kind: 'review', reasonCode: 'NAME_MATCH', priority: 'low', loweredBy: -0.2 });
     expect(disposeHit(0.95, [], 0.9, p)).toMatchObject({ kind: 'review', reasonCode: 'NAME_MATCH', priority: 'normal' });
-    expect(disposeHit(0.95, [{ effect: 0.1, mayClear: false }], 1, p)).toMatchObject({ kind: 'escalated', reasonCode: 'NAME_MATCH_CORROBORATED', priority: 'high' });
-    expect(disposeHit(0.65, [{ effect: 0.3, mayClear: false }], 0.92, p)).toMatchObject({ kind: 'escalated', reasonCode: 'CORROBORATION_LIFTED' });
+    const corroborated = disposeHit(0.95, [raises(0.1)], 1, p);
+    expect(corroborated).toMatchObject({ kind: 'escalated', reasonCode: 'NAME_MATCH_CORROBORATED', priority: 'high' });
+    expect(disposeHit(0.65, [raises(0.3)], 0.92, p)).toMatchObject({ kind: 'escalated', reasonCode: 'CORROBORATION_LIFTED' });
     expect(disposeHit(0.6, [], 0.57, p)).toMatchObject({ kind: 'clear', reasonCode: 'BELOW_REVIEW_LINE', priority: 'none' });
     // A permitted hard contradiction does not outweigh an agreeing fact.
-    expect(disposeHit(1, [{ effect: -0.2, mayClear: true }, { effect: 0.05, mayClear: false }], 0.8, p)).toMatchObject({ kind: 'review', reasonCode: 'NAME_MATCH' });
-    expect(disposeHit(1, [{ effect: -0.2, mayClear: true }], 0.75, p)).toMatchObject({ kind: 'clear', reasonCode: 'HARD_CONTRADICTION_CLEARED' });
+    expect(disposeHit(1, [hardLowers, raises(0.05)], 0.8, p)).toMatchObject({ kind: 'review', reasonCode: 'NAME_MATCH' });
+    expect(disposeHit(1, [hardLowers], 0.75, p)).toMatchObject({ kind: 'clear', reasonCode: 'HARD_CONTRADICTION_CLEARED' });
   });
 
   it('a hard contradiction needs two complete, exact dates further apart than the bound', () => {
     const listedDob = { kind: 'date' as const, date: { year: 1951, month: 6, day: 19 } };
-    expect(fullDatesMoreThanYearsApart({ year: 1990, month: 1, day: 1 }, listedDob, 10)).toBe(true);
+    const jan1990 = { year: 1990, month: 1, day: 1 };
+    expect(fullDatesMoreThanYearsApart(jan1990, listedDob, 10)).toBe(true);
     expect(fullDatesMoreThanYearsApart({ year: 1961, month: 6, day: 19 }, listedDob, 10)).toBe(false);
     expect(fullDatesMoreThanYearsApart({ year: 1961, month: 6, day: 20 }, listedDob, 10)).toBe(true);
     expect(fullDatesMoreThanYearsApart({ year: 1990 }, listedDob, 10)).toBe(false);
-    expect(fullDatesMoreThanYearsApart({ year: 1990, month: 1, day: 1 }, { kind: 'date', date: { year: 1951 } }, 10)).toBe(false);
-    expect(fullDatesMoreThanYearsApart({ year: 1990, month: 1, day: 1 }, { ...listedDob, approximate: true }, 10)).toBe(false);
-    expect(fullDatesMoreThanYearsApart({ year: 1990, month: 1, day: 1 }, { kind: 'range', from: { year: 1950 }, to: { year: 1952 } }, 10)).toBe(false);
+    expect(fullDatesMoreThanYearsApart(jan1990, { kind: 'date', date: { year: 1951 } }, 10)).toBe(false);
+    expect(fullDatesMoreThanYearsApart(jan1990, { ...listedDob, approximate: true }, 10)).toBe(false);
+    expect(fullDatesMoreThanYearsApart(jan1990, { kind: 'range', from: { year: 1950 }, to: { year: 1952 } }, 10)).toBe(false);
   });
 });
 
 describe('address country is residence, not nationality', () => {
   const entity = listed('ofac-sdn', { year: 1951, month: 6, day: 19 }, 'eg');
   const index = NameIndex.build([entity]);
-  const hit = (q: object, p = ScreeningPolicySchema.parse({})) => screenIndex(index, { name: 'Ayman Al Zawahiri', kind: 'person', ...q }, { policy: p }).hits[0]!;
+  const hit = (q: object, p = ScreeningPolicySchema.parse({})) =>
+    screenIndex(index, { name: 'Ayman Al Zawahiri', kind: 'person', ...q }, { policy: p }).hits[0]!;
 
   it('is recorded as a weak residence signal, not as a nationality mismatch', () => {
     const abroad = hit({ residenceCountry: 'GB' });
-    expect(abroad.corroboration).toEqual([expect.objectContaining({ field: 'residence', outcome: 'disagree', query: 'gb', listed: 'eg', effect: -0.01, mayClear: false })]);
+    expect(abroad.corroboration).toEqual([
+      expect.objectContaining({ field: 'residence', outcome: 'disagree', query: 'gb', listed: 'eg', effect: -0.01, mayClear: false }),
+    ]);
     expect(abroad.corroboration.some((f) => f.field === 'nationality')).toBe(false);
     expect(abroad.disposition).toMatchObject({ kind: 'review', reasonCode: 'NAME_MATCH' });
-    expect(hit({ country: 'GB' }).corroboration).toEqual([expect.objectContaining({ field: 'nationality', outcome: 'disagree', effect: -0.1 })]);
+    const nationality = hit({ country: 'GB' }).corroboration;
+    expect(nationality).toEqual([expect.objectContaining({ field: 'nationality', outcome: 'disagree', effect: -0.1 })]);
   });
 
   it('its weight is bounded: the policy cannot make it more than a weak signal', () => {

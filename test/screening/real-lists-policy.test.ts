@@ -13,7 +13,8 @@ describe.skipIf(!HAS_DATA)('screening policy on the real OFAC and UN lists (SPEC
   const defaults = ScreeningPolicySchema.parse({});
   const screen = (fullName: string, dateOfBirth: string | undefined, country: string, policy = defaults) =>
     screenIntake(svc, { contact: { fullName, ...(dateOfBirth ? { dateOfBirth } : {}) }, address: { country } }, policy);
-  const hit = (r: ReturnType<typeof screen>, listId: string, entryId: string) => r.hits.find((h) => h.listId === listId && h.entryId === entryId);
+  const hit = (r: ReturnType<typeof screen>, listId: string, entryId: string) =>
+    r.hits.find((h) => h.listId === listId && h.entryId === entryId);
 
   it.each([
     ['Ayman Al Zawahiri', '1990-01-01', 'GB'],

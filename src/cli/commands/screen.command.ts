@@ -142,7 +142,7 @@ export function registerScreenCommand(program: Command): void {
     .option('--kind <kind>', 'person | organisation | vessel | aircraft')
     .option('--in <csv>', 'input CSV: people (full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality) or, with "pairs", schema,name1,name2')
     .option('--out <jsonl>', 'output JSON lines (default stdout)')
-    .option('--threshold <t>', `review line for the name score (default ${DEFAULT_SCREENING_POLICY.reviewThreshold}; pairs: ${DEFAULT_THRESHOLD})`)
+    .option('--threshold <t>', `name-score review line (default ${DEFAULT_SCREENING_POLICY.reviewThreshold}; pairs ${DEFAULT_THRESHOLD})`)
     .option('--limit <n>', 'maximum hits per query', '10')
     .action(async (mode: string | undefined, opts: ScreenOpts) =>
       run(async () => {

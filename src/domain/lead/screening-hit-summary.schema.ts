@@ -2,7 +2,13 @@ import { z } from 'zod';
 
 /** What the screening policy concluded for one hit (SPEC C1; the rule is in src/screening/hit-disposition.ts). */
 export const HIT_DISPOSITION_KINDS = ['escalated', 'review', 'clear'] as const;
-export const HIT_DISPOSITION_REASON_CODES = ['NAME_MATCH_CORROBORATED', 'NAME_MATCH', 'CORROBORATION_LIFTED', 'HARD_CONTRADICTION_CLEARED', 'BELOW_REVIEW_LINE'] as const;
+export const HIT_DISPOSITION_REASON_CODES = [
+  'NAME_MATCH_CORROBORATED',
+  'NAME_MATCH',
+  'CORROBORATION_LIFTED',
+  'HARD_CONTRADICTION_CLEARED',
+  'BELOW_REVIEW_LINE',
+] as const;
 /** Review order: escalated hits first, contradicted ones last; a cleared hit has none. */
 export const REVIEW_PRIORITIES = ['high', 'normal', 'low', 'none'] as const;
 

@@ -265,7 +265,9 @@ export const OrgConfigSchema = z.strictObject({
   appointments: z.array(CarrierAppointmentSchema).default([]),
   suitability: SuitabilityPolicySchema.default(SuitabilityPolicySchema.parse({})),
   customFields: z.array(CustomFieldSchema).default([]),
-  screening: ScreeningPolicySchema.default(() => ScreeningPolicySchema.parse({})).describe('Screening policy (SPEC C1, docs/screening.md): review line, corroboration weights, hard contradictions.'),
+  screening: ScreeningPolicySchema.default(() => ScreeningPolicySchema.parse({})).describe(
+    'Screening policy (SPEC C1, docs/screening.md): review line, corroboration weights, hard contradictions.',
+  ),
   scoring: ScoringModelSchema.optional().describe('Points model (SPEC R10); without one, every lead is qualified.'),
   sources: SourcesSchema.default({ forms: [], crm: [] }).describe('Web forms and CRM webhooks (SPEC I2): field mappings and abuse protection (docs/sources.md).'),
   sla: SlaSchema.optional().describe('SLA windows, working-time counting and escalation (SPEC R7, R12); omitted: the defaults (accept 15 min, first contact 2 h, working time, escalate on the 2nd miss).'),

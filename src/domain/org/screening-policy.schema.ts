@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
-const Raise = (dflt: number, what: string) => z.number().min(0).max(1).default(dflt).describe(`${what} Adds to the hit's priority score; may lift a weaker name over the review line.`);
-const Lower = (dflt: number, what: string) => z.number().min(-1).max(0).default(dflt).describe(`${what} Lowers the hit's priority score only; never takes a name match below review.`);
+const RAISES = "Adds to the hit's priority score; may lift a weaker name over the review line.";
+const LOWERS = "Lowers the hit's priority score only; never takes a name match below review.";
+const Raise = (dflt: number, what: string) => z.number().min(0).max(1).default(dflt).describe(`${what} ${RAISES}`);
+const Lower = (dflt: number, what: string) => z.number().min(-1).max(0).default(dflt).describe(`${what} ${LOWERS}`);
 /** Where a person lives says little about who they are: a bounded, weak signal either way. */
-const Weak = (dflt: number, what: string) => z.number().min(-0.05).max(0.05).default(dflt).describe(`${what} A weak signal, bounded to ±0.05.`);
+const Weak = (dflt: number, what: string) => z.number().min(-0.05).max(0.05).default(dflt).describe(`${what} Weak: within ±0.05.`);
 
 /** How each corroborating fact moves a hit's priority score (docs/screening.md). */
 export const CorroborationWeightsSchema = z.strictObject({
@@ -17,7 +19,12 @@ export const CorroborationWeightsSchema = z.strictObject({
   residenceMismatch: Weak(-0.01, "The lead's address country is not a listed nationality or country (people live abroad)."),
   countryMismatch: Lower(-0.03, "An organisation's country differs from its listed countries."),
   identifierMatch: Raise(0.3, 'An identifier (passport, registration number…) equal to a listed one.'),
-  weakAliasFactor: z.number().gt(0).max(1).default(0.9).describe('A name matched only through a weak (low-quality) alias counts for this fraction of its score.'),
+  weakAliasFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.9)
+    .describe('A name matched only through a weak (low-quality) alias counts for this fraction of its score.'),
   nameFactor: z
     .number()
     .gt(0)
@@ -32,7 +39,13 @@ export type CorroborationWeights = z.infer<typeof CorroborationWeightsSchema>;
  * both dates of birth complete (year, month and day) and further apart than `dobYearsApart` years.
  */
 export const HardContradictionSchema = z.strictObject({
-  dobYearsApart: z.number().int().min(1).max(150).default(10).describe('Full dates of birth more than this many years apart are a hard contradiction.'),
+  dobYearsApart: z
+    .number()
+    .int()
+    .min(1)
+    .max(150)
+    .default(10)
+    .describe('Full dates of birth more than this many years apart are a hard contradiction.'),
   mayClearLists: z
     .array(z.string().min(1))
     .default([])
@@ -44,7 +57,12 @@ export const HardContradictionSchema = z.strictObject({
  * raise or order it. Part of the org config, so it is versioned with the org hash and recorded per screening.
  */
 export const ScreeningPolicySchema = z.strictObject({
-  reviewThreshold: z.number().min(0).max(1).default(0.9).describe('A hit whose name score is at or above this holds the lead for compliance (SPEC C1).'),
+  reviewThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.9)
+    .describe('A hit whose name score is at or above this holds the lead for compliance (SPEC C1).'),
   screenCompanies: z.boolean().default(true).describe('Screen the company name as well as the person.'),
   escalateAt: z
     .number()

@@ -41,7 +41,9 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: ServiceContext):
       const screening = await latestScreeningView(ctx.store, review.leadId);
       return {
         review,
-        lead: lead ? { id: lead.id, status: lead.status, teamId: lead.teamId, repId: lead.repId, lead: JSON.parse(lead.leadJson) as unknown } : null,
+        lead: lead
+          ? { id: lead.id, status: lead.status, teamId: lead.teamId, repId: lead.repId, lead: JSON.parse(lead.leadJson) as unknown }
+          : null,
         decision,
         screening,
         resolution: review.resolutionJson ? (JSON.parse(review.resolutionJson) as unknown) : null,
