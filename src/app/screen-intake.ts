@@ -77,7 +77,6 @@ export function screeningHitSummaries(screening: IntakeScreening): NonNullable<L
   return screening.hits.map((h) => ({
     listId: h.listId,
     entryId: h.entryId,
-    matchedName: h.matchedName,
     nameScore: h.disposition.nameScore,
     priorityScore: h.score,
     disposition: h.disposition.kind,

@@ -1,4 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealAll } from '../../src/app/audit-sealer.service.ts';
+import { AuditSigner } from '../../src/app/audit-signing-key.ts';
 import { data, HAS_DATA } from '../screening/shared-data.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
@@ -35,7 +40,6 @@ describe.skipIf(!HAS_DATA)('screening policy on the real lists (SPEC C1)', () =>
     expect(hitOn(screening.hits, 'ofac-sdn', '2676')).toEqual({
       listId: 'ofac-sdn',
       entryId: '2676',
-      matchedName: 'AL ZAWAHIRI, Dr. Ayman',
       nameScore: 1,
       priorityScore: 0.75,
       disposition: 'review',
@@ -58,6 +62,12 @@ describe.skipIf(!HAS_DATA)('screening policy on the real lists (SPEC C1)', () =>
       corroboration: { dobMismatch: -0.2, residenceMismatch: -0.01 },
       hardContradiction: { dobYearsApart: 10, mayClearLists: [] },
     });
+
+    // The decision replays identically from its sealed audit record, screening detail included.
+    const signer = new AuditSigner({ file: join(mkdtempSync(join(tmpdir(), 'remit-screening-key-')), 'audit-signing-key.pem') });
+    await sealAll({ store: s.store, clock: s.ctx.clock, signer, newLogId: () => 'remit-audit-test' });
+    const replay = (await get(`/v1/decisions/${res.decision.decisionId}/replay`)).json();
+    expect(replay).toMatchObject({ identical: true, differences: [] });
 
     // The review item shows the lead's value next to the listed one for each fact.
     const queue = (await get('/v1/review')).json();

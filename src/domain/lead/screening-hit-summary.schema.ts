@@ -13,14 +13,13 @@ export const HIT_DISPOSITION_REASON_CODES = [
 export const REVIEW_PRIORITIES = ['high', 'normal', 'low', 'none'] as const;
 
 /**
- * One screening hit as the lead, its decision and its review item show it: the list side, the name score, each
- * corroboration effect and the disposition. Values derived from the person (their DOB, country) are not here:
- * they are erasable evidence kept with the contact.
+ * One screening hit as the lead, its decision and its review item show it: the list entry, the name score, each
+ * corroboration effect and the disposition. Nothing that could repeat the person's data is here (their DOB,
+ * country, or the matched name, which for a namesake is their own): that is in the screening record and evidence.
  */
 export const ScreeningHitSummarySchema = z.strictObject({
   listId: z.string(),
   entryId: z.string(),
-  matchedName: z.string(),
   nameScore: z.number(),
   priorityScore: z.number(),
   disposition: z.enum(HIT_DISPOSITION_KINDS),
