@@ -1,21 +1,31 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sealAll } from '../../src/app/audit-sealer.service.ts';
-import { AuditSigner } from '../../src/app/audit-signing-key.ts';
+import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
 import { data, HAS_DATA } from '../screening/shared-data.ts';
-import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
+import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } from '../store/store-harness.ts';
+import { auth, ukLead } from './service-harness.ts';
+
+const pg = await postgresOrSkip();
+const dialects: { factory: StoreFactory; run: boolean }[] = [
+  { factory: sqliteFactory, run: true },
+  { factory: postgresFactory, run: pg.run },
+];
 
 /**
  * SPEC C1 / REGULATORY §7 scenario 11 on the real OFAC SDN and UN lists, through the real ingest path: an exact
  * listed name is held for compliance whatever its date of birth or address, and the decision and the review item
  * show the name score, each corroboration effect and the disposition.
  */
-describe.skipIf(!HAS_DATA)('screening policy on the real lists (SPEC C1)', () => {
-  let s: TestService;
+describe.skipIf(!HAS_DATA).each(dialects)('screening policy on the real lists (SPEC C1): $factory.name', ({ factory, run: enabled }) => {
+  if (!enabled) {
+    if (pg.reason) it('PostgreSQL is reachable', () => {
+      throw new Error(pg.reason);
+    });
+    return;
+  }
+  let s: AuditService;
   beforeAll(async () => {
-    s = await startTestService({ lists: [data('ofac/sdn.csv'), data('un/UN_consolidated.xml')] });
+    s = await startAuditService(factory);
+    s.ctx.screening!.loadAll([data('ofac/sdn.csv'), data('un/UN_consolidated.xml')]);
   });
   afterAll(async () => s?.close());
 
@@ -64,8 +74,7 @@ describe.skipIf(!HAS_DATA)('screening policy on the real lists (SPEC C1)', () =>
     });
 
     // The decision replays identically from its sealed audit record, screening detail included.
-    const signer = new AuditSigner({ file: join(mkdtempSync(join(tmpdir(), 'remit-screening-key-')), 'audit-signing-key.pem') });
-    await sealAll({ store: s.store, clock: s.ctx.clock, signer, newLogId: () => 'remit-audit-test' });
+    await s.seal();
     const replay = (await get(`/v1/decisions/${res.decision.decisionId}/replay`)).json();
     expect(replay).toMatchObject({ identical: true, differences: [] });
 
