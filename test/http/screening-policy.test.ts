@@ -116,4 +116,28 @@ describe.skipIf(!HAS_DATA).each(dialects)('screening policy on the real lists (S
     expect(res.decision.constraints.screening).toMatchObject({ status: 'clear', hits: [] });
     expect(res.decision.reasons.map((r: { code: string }) => r.code)).not.toContain('SCREENING_POTENTIAL_MATCH');
   });
+
+  // Last in this block: it publishes a new org version.
+  it('a list allowed to clear on a hard contradiction: that hit is on record, not disposed; the other list still holds', async () => {
+    const current = s.ctx.orgs.current.config;
+    const config = { ...current, screening: { ...current.screening, hardContradiction: { dobYearsApart: 10, mayClearLists: ['un-sc'] } } };
+    const published = await s.ctx.orgs.publish(config, 'test');
+    expect(published.ok).toBe(true);
+    const res = (await post('/v1/leads', lead('Ayman', 'Al Zawahiri', 'ayman.z@example.co.uk', '1990-01-01', 'GB'))).json();
+    expect(res.status).toBe('HELD');
+    const hits = res.decision.constraints.screening.hits;
+    expect(hitOn(hits, 'un-sc', '111923')).toMatchObject({ disposition: 'clear', reasonCode: 'HARD_CONTRADICTION_CLEARED' });
+    expect(hitOn(hits, 'ofac-sdn', '2676')).toMatchObject({ disposition: 'review', reasonCode: 'NAME_MATCH' });
+    expect(res.decision.constraints.screening.tags).not.toContain('un-sc');
+
+    const url = `/v1/leads/${res.leadId}/screening/dispositions`;
+    const headers = auth(s.tokens.compliance);
+    const dispose = (dispositions: object[]) => s.app.inject({ method: 'POST', url, payload: { dispositions }, headers });
+    const ofac = { listId: 'ofac-sdn', entryId: '2676', verdict: 'false_positive', reason: 'Passport seen: born 1990, not the person' };
+    const un = { ...ofac, listId: 'un-sc', entryId: '111923' };
+    expect((await dispose([ofac, un])).statusCode).toBe(400);
+    const cleared = await dispose([ofac]);
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json().screening.status).toBe('clear');
+  });
 });
