@@ -15,7 +15,7 @@ import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit, INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitments } from './audit-trail.ts';
 import { companyNameKey } from './company-name.ts';
 import { openReviewForDecision } from './review.use-case.ts';
-import { screenIntake, type IntakeScreening } from './screen-intake.ts';
+import { leadScreening, screenIntake, type IntakeScreening } from './screen-intake.ts';
 import { decideAndRecord, ensureOrgPublished, markPublished, withScopeRetry } from './route-lead.use-case.ts';
 import { emitEvent, type ServiceContext } from './service-context.ts';
 
@@ -59,7 +59,7 @@ function enrich(n: NormalisedIntake, id: string, score: LeadScore | null, accoun
   return LeadSchema.parse({
     ...n.lead,
     id,
-    screening: { status: screening.status, tags: screening.tags, listVersions: screening.listVersions },
+    screening: leadScreening(screening),
     ...(score ? { score: n.lead.score ?? score.score, grade: n.lead.grade ?? score.grade, qualification: { score: score.score, grade: score.grade, qualified: score.qualified, threshold: score.qualifyAt } } : {}),
     ...(account ? { account: { id: account.account.id, ...(account.account.ownerRep ? { ownerRep: account.account.ownerRep } : {}), ...(account.account.tier ? { tier: account.account.tier } : {}), name: account.account.name } } : {}),
   });

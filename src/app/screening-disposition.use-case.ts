@@ -8,7 +8,7 @@ import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit, screeningAuditPayload, withCommitments } from './audit-trail.ts';
 import { withScopeRetry } from './route-lead.use-case.ts';
 import { redecide } from './redecide.ts';
-import { screenIntake, type IntakeScreening } from './screen-intake.ts';
+import { leadScreening, screenIntake, type IntakeScreening } from './screen-intake.ts';
 import { emitEvent, type ServiceContext } from './service-context.ts';
 
 export interface HitDisposition {
@@ -19,6 +19,8 @@ export interface HitDisposition {
 }
 
 const hitKey = (h: { listId: string; entryId: string }) => `${h.listId}/${h.entryId}`;
+/** Records made before dispositions existed hold only hits at or above the review line (isMatch true). */
+const needsReview = (h: { isMatch?: boolean }) => h.isMatch !== false;
 
 /** The latest screening of a lead as recorded in its history (intake or a re-screen). */
 async function latestScreening(tx: UnitOfWork, leadId: string): Promise<IntakeScreening | undefined> {
@@ -42,7 +44,8 @@ export async function disposeScreeningHits(ctx: ServiceContext, principal: Princ
       const lead = LeadSchema.parse(JSON.parse(record.leadJson));
       if (lead.screening.status !== 'potential_match' && lead.screening.status !== 'pep') return failure('CONFLICT', `lead ${leadId} has no screening hits awaiting disposition (screening ${lead.screening.status})`);
       const screening = await latestScreening(tx, leadId);
-      const hits = screening?.hits ?? [];
+      // Only hits that need review are disposed; a hit the policy cleared is on record but not in the queue.
+      const hits = (screening?.hits ?? []).filter(needsReview);
       const given = new Map(dispositions.map((d) => [hitKey(d), d]));
       const missing = hits.filter((h) => !given.has(hitKey(h)));
       const unknown = dispositions.filter((d) => !hits.some((h) => hitKey(h) === hitKey(d)));
@@ -114,7 +117,7 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
       if (lead.screening.status === result.status) continue;
       // Hits compliance already disposed of do not re-open the lead; a new entry does.
       const disposed = await disposedHitKeys(ctx, record.id);
-      if (result.hits.every((h) => disposed.has(hitKey(h)))) continue;
+      if (result.hits.filter(needsReview).every((h) => disposed.has(hitKey(h)))) continue;
       await withScopeRetry(() =>
         ctx.store.transaction(async (tx) => {
           const locked = await tx.leads.lock(record.id);
@@ -125,7 +128,7 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
           await tx.events.append({ leadId: record.id, kind: 'screening.rescreen', actor: principal.keyId, at, payloadJson: JSON.stringify(audited.screening) });
           await tx.personalData.put({ ...personal, contactJson: JSON.stringify({ ...JSON.parse(personal.contactJson), screeningEvidence: audited.subjectEvidence }) });
           await appendAudit(tx, { kind: 'screening', subject: record.id, actor: principal.keyId, at, ...withCommitments({ action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence }, ['subjectEvidence'], personal.salt) });
-          const updated: Lead = { ...lead, screening: { status: result.status, tags: [...result.tags], listVersions: [...result.listVersions] } };
+          const updated: Lead = { ...lead, screening: leadScreening(result) };
           await redecide(tx, ctx, locked, updated, principal.keyId, at);
         }),
       );

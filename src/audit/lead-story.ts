@@ -1,4 +1,5 @@
 import type { Decision, LicenceSummary, TeamVerdict } from '../domain/decision/decision.ts';
+import type { ScreeningHitSummary } from '../domain/lead/screening-hit-summary.schema.ts';
 import type { AuditKind, Commitments, JsonValue, SealedAuditRow } from './audit-entry.ts';
 import { entryLeafText } from './audit-entry.ts';
 import type { CheckpointExport, KeyRing, SignedCheckpoint } from './checkpoint.ts';
@@ -168,6 +169,17 @@ function teamLines(t: TeamVerdict, chosenTeam: string | null, chosenRep: string 
   return lines;
 }
 
+/** One screening hit: name score, disposition and reason, then each corroborating fact's effect. */
+function screeningHitLines(h: ScreeningHitSummary): string[] {
+  const head = `      hit ${h.listId}/${h.entryId}: name ${h.nameScore} → ${h.disposition} (${h.reasonCode}, priority ${h.priority})`;
+  const facts = h.effects.map((f) => {
+    const signed = f.effect >= 0 ? `+${f.effect}` : String(f.effect);
+    const clears = f.hard ? (f.mayClear ? ', hard: allowed to clear' : ', hard: not allowed to clear') : '';
+    return `        ${f.fact} ${f.outcome} ${signed}${clears}`;
+  });
+  return [head, ...facts];
+}
+
 /** The key parts of a decision document, for people. */
 export function renderDecision(d: Decision): string[] {
   const c = d.constraints;
@@ -186,6 +198,8 @@ export function renderDecision(d: Decision): string[] {
   if (c.statuses.length) lines.push(`    statuses ${c.statuses.join(', ')}`);
   lines.push(`    appropriateness required ${c.appropriateness.required ? 'yes' : 'no'}${c.appropriateness.required ? `, valid ${c.appropriateness.valid ? 'yes' : 'no'}` : ''}`);
   lines.push(`    screening ${c.screening.status}${c.screening.tags.length ? ` [${c.screening.tags.join(', ')}]` : ''}, lists ${c.screening.listVersions.join(', ') || 'none'}`);
+  if (c.screening.policyHash) lines.push(`      policy ${c.screening.policyHash}`);
+  for (const h of c.screening.hits ?? []) lines.push(...screeningHitLines(h));
   lines.push(`    enhanced due diligence ${c.enhancedDueDiligenceRequired ? 'required' : 'not required'}; working hours ${c.respectWorkingHours ? 'respected' : 'ignored'}`);
   if (d.candidates.length) {
     lines.push('  Teams considered:');

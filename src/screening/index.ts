@@ -37,6 +37,14 @@ export { jaroWinkler } from './jaro-winkler.ts';
 export { phoneticKey } from './phonetic-key.ts';
 export { NameIndex } from './name-index.ts';
 export { screenIndex, type ScreenOptions, type ScreenResult } from './screening-engine.ts';
+export {
+  disposeHit,
+  HIT_DISPOSITION_REASONS,
+  type HitDisposition,
+  type HitDispositionKind,
+  type HitDispositionReason,
+  type ReviewPriority,
+} from './hit-disposition.ts';
 export { ScreeningService, type ReloadResult, type ScreeningCoverage, type WithheldSource } from './screening-service.ts';
 export {
   DEFAULT_MAX_SHRINK_FRACTION,

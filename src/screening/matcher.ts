@@ -4,39 +4,28 @@
  */
 import { compareNormalised, DEFAULT_COMPARE_PARAMS, round, type NameCompareParams, type NameComparison } from './name-compare.ts';
 import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName } from './name-normaliser.ts';
-import { compareDob, formatBirthDate, parsePartialDate, type DobComparison } from './partial-date.ts';
+import {
+  compareDob,
+  formatBirthDate,
+  formatPartialDate,
+  fullDatesMoreThanYearsApart,
+  parsePartialDate,
+  type DobComparison,
+} from './partial-date.ts';
 import { countryCode } from './country-codes.ts';
 import type { EntityKind, NameType, PartialDate, ScreeningEntity } from './screening-entity.ts';
+import type { HitDisposition } from './hit-disposition.ts';
+import { DEFAULT_SCREENING_POLICY, type CorroborationWeights, type ScreeningPolicy } from '../domain/org/screening-policy.schema.ts';
 
-/** Default match threshold: a hit at or above it is a potential match for compliance review. */
+/** Default similarity at which two names are called a match when scoring name pairs (`remit screen pairs`, benchmarks). */
 export const DEFAULT_THRESHOLD = 0.8;
 
-export interface CorroborationWeights {
-  dobExact: number;
-  dobCompatible: number;
-  dobNear: number;
-  dobMismatch: number;
-  countryMatch: number;
-  nationalityMismatch: number;
-  countryMismatch: number;
-  identifierMatch: number;
-  weakAliasFactor: number;
-  /** The name score is scaled by this before evidence is added, so that corroboration can still raise an exact name. */
-  nameFactor: number;
-}
+export type { CorroborationWeights };
 
-export const DEFAULT_CORROBORATION: CorroborationWeights = {
-  dobExact: 0.1,
-  dobCompatible: 0.05,
-  dobNear: -0.05,
-  dobMismatch: -0.2,
-  countryMatch: 0.05,
-  nationalityMismatch: -0.1,
-  countryMismatch: -0.03,
-  identifierMatch: 0.3,
-  weakAliasFactor: 0.9,
-  nameFactor: 0.95,
-};
+export const DEFAULT_CORROBORATION: CorroborationWeights = DEFAULT_SCREENING_POLICY.corroboration;
+
+/** The parts of the screening policy corroboration reads. */
+export type CorroborationPolicy = Pick<ScreeningPolicy, 'corroboration' | 'hardContradiction'>;
 
 export function schemaFromString(s: string | undefined): NameSchema {
   const v = (s ?? '').trim().toLowerCase();
@@ -107,8 +96,10 @@ export interface ScreeningQuery {
   name: string;
   /** ISO date, "YYYY", "YYYY-MM", "10 Dec 1948"... */
   dob?: string;
-  /** Country/nationality: ISO alpha-2 or a name. */
+  /** Nationality (or, for an organisation, its country): ISO alpha-2 or a name. */
   country?: string;
+  /** Country of residence (an address): ISO alpha-2 or a name. Not a nationality: a weak signal only. */
+  residenceCountry?: string;
   kind?: EntityKind;
   identifiers?: string[];
 }
@@ -119,6 +110,7 @@ export interface PreparedQuery {
   names: NormalisedName[];
   dob?: PartialDate;
   country?: string;
+  residenceCountry?: string;
   identifiers: string[];
 }
 
@@ -142,15 +134,23 @@ export function prepareQuery(q: ScreeningQuery): PreparedQuery {
   if (dob) p.dob = dob;
   const c = countryCode(q.country);
   if (c) p.country = c;
+  const r = countryCode(q.residenceCountry);
+  if (r) p.residenceCountry = r;
   return p;
 }
 
+/** One corroborating fact compared: the lead's value, the listed value, and how it moved the hit. */
 export interface FieldEffect {
-  field: 'dob' | 'nationality' | 'country' | 'identifier' | 'alias';
-  outcome: 'agree' | 'partial' | 'disagree' | 'weak';
+  field: 'dob' | 'nationality' | 'residence' | 'country' | 'identifier';
+  outcome: 'agree' | 'partial' | 'disagree';
   query: string;
   listed: string;
+  /** Added to the hit's priority score. */
   effect: number;
+  /** A hard contradiction (complete dates of birth further apart than the policy's bound). */
+  hard: boolean;
+  /** Whether this fact was allowed to take a name match below review: a hard contradiction on a list the policy names. */
+  mayClear: boolean;
 }
 
 export interface ScreeningHit {
@@ -170,13 +170,18 @@ export interface ScreeningHit {
   unmatchedListedTokens: string[];
   notes: string[];
   corroboration: FieldEffect[];
+  /** What the screening policy concluded for this hit, and why. */
+  disposition: HitDisposition;
   source: ScreeningEntity['source'];
 }
 
 const DOB_RANK: Record<DobComparison, number> = { exact: 3, compatible: 2, near: 1, mismatch: 0 };
 
-/** Adds DOB / country / identifier evidence to a name score. */
-export function corroborate(q: PreparedQuery, e: ScreeningEntity, w: CorroborationWeights = DEFAULT_CORROBORATION): FieldEffect[] {
+const fact = (f: Omit<FieldEffect, 'hard' | 'mayClear'>, hard = false, mayClear = false): FieldEffect => ({ ...f, hard, mayClear });
+
+/** Compares DOB / nationality / residence / identifier facts of the query with the entity's (SPEC C1). */
+export function corroborate(q: PreparedQuery, e: ScreeningEntity, policy: CorroborationPolicy = DEFAULT_SCREENING_POLICY): FieldEffect[] {
+  const w = policy.corroboration;
   const effects: FieldEffect[] = [];
   if (q.dob && e.dobs.length > 0) {
     let best: { c: DobComparison; s: string } | undefined;
@@ -185,25 +190,42 @@ export function corroborate(q: PreparedQuery, e: ScreeningEntity, w: Corroborati
       if (!best || DOB_RANK[c] > DOB_RANK[best.c]) best = { c, s: formatBirthDate(d) };
     }
     if (best) {
-      const qd = [q.dob.year, q.dob.month, q.dob.day].filter((x) => x !== undefined).join('-');
+      const qd = formatPartialDate(q.dob);
       const effect = best.c === 'exact' ? w.dobExact : best.c === 'compatible' ? w.dobCompatible : best.c === 'near' ? w.dobNear : w.dobMismatch;
-      effects.push({ field: 'dob', outcome: best.c === 'exact' ? 'agree' : best.c === 'compatible' ? 'partial' : 'disagree', query: qd, listed: best.s, effect });
+      const outcome = best.c === 'exact' ? 'agree' : best.c === 'compatible' ? 'partial' : 'disagree';
+      const dob = q.dob;
+      const { dobYearsApart, mayClearLists } = policy.hardContradiction;
+      const hard = best.c === 'mismatch' && e.dobs.every((d) => fullDatesMoreThanYearsApart(dob, d, dobYearsApart));
+      effects.push(fact({ field: 'dob', outcome, query: qd, listed: best.s, effect }, hard, hard && mayClearLists.includes(e.listId)));
     }
   }
-  if (q.country) {
-    if (e.nationalities.includes(q.country) || e.countries.includes(q.country)) {
-      effects.push({ field: 'nationality', outcome: 'agree', query: q.country, listed: q.country, effect: w.countryMatch });
+  const country = q.country;
+  if (country) {
+    if (e.nationalities.includes(country) || e.countries.includes(country)) {
+      effects.push(fact({ field: 'nationality', outcome: 'agree', query: country, listed: country, effect: w.nationalityMatch }));
     } else if (e.nationalities.length > 0) {
-      effects.push({ field: 'nationality', outcome: 'disagree', query: q.country, listed: e.nationalities.join(','), effect: w.nationalityMismatch });
+      const listed = e.nationalities.join(',');
+      effects.push(fact({ field: 'nationality', outcome: 'disagree', query: country, listed, effect: w.nationalityMismatch }));
     } else if (e.countries.length > 0 && e.kind !== 'person') {
-      effects.push({ field: 'country', outcome: 'disagree', query: q.country, listed: e.countries.join(','), effect: w.countryMismatch });
+      const listed = e.countries.join(',');
+      effects.push(fact({ field: 'country', outcome: 'disagree', query: country, listed, effect: w.countryMismatch }));
+    }
+  }
+  if (q.residenceCountry) {
+    const listed = [...new Set([...e.nationalities, ...e.countries])];
+    if (listed.length > 0) {
+      const agree = listed.includes(q.residenceCountry);
+      const effect = agree ? w.residenceMatch : w.residenceMismatch;
+      const outcome = agree ? 'agree' : 'disagree';
+      effects.push(fact({ field: 'residence', outcome, query: q.residenceCountry, listed: listed.join(','), effect }));
     }
   }
   if (q.identifiers.length > 0) {
     for (const id of e.identifiers) {
       const v = normaliseIdentifier(id.value);
       if (v.length >= 4 && q.identifiers.includes(v)) {
-        effects.push({ field: 'identifier', outcome: 'agree', query: v, listed: `${id.type} ${id.value}`, effect: w.identifierMatch });
+        const listed = `${id.type} ${id.value}`;
+        effects.push(fact({ field: 'identifier', outcome: 'agree', query: v, listed, effect: w.identifierMatch }));
         break;
       }
     }
@@ -217,8 +239,8 @@ export function kindsCompatible(q: NameSchema, e: EntityKind): boolean {
   return e !== 'person';
 }
 
-/** score = nameFactor · nameScore + Σ corroboration effects, clamped to [0,1]. */
-export function finalScore(nameScore: number, effects: FieldEffect[], w: CorroborationWeights = DEFAULT_CORROBORATION): number {
+/** Priority score = nameFactor · nameScore + Σ corroboration effects, clamped to [0,1]. It orders hits; it never clears one. */
+export function finalScore(nameScore: number, effects: readonly FieldEffect[], w: CorroborationWeights = DEFAULT_CORROBORATION): number {
   let s = nameScore * w.nameFactor;
   for (const f of effects) s += f.effect;
   return round(Math.min(1, Math.max(0, s)));

@@ -112,3 +112,16 @@ export function compareDob(q: PartialDate, b: BirthDate): DobComparison {
   if (q.day !== d.day) return 'near';
   return 'exact';
 }
+
+/**
+ * True when both dates are complete (year, month, day; not approximate) and the later one falls more than
+ * `years` years after the earlier one. Only such a difference is a *hard* contradiction: partial or
+ * approximate dates, ranges and near misses never are.
+ */
+export function fullDatesMoreThanYearsApart(q: PartialDate, b: BirthDate, years: number): boolean {
+  if (b.kind !== 'date' || b.approximate) return false;
+  if (q.month === undefined || q.day === undefined || b.date.month === undefined || b.date.day === undefined) return false;
+  const key = (d: PartialDate, plusYears = 0) => (d.year + plusYears) * 10_000 + d.month! * 100 + d.day!;
+  const [earlier, later] = key(q) <= key(b.date) ? [q, b.date] : [b.date, q];
+  return key(later) > key(earlier, years);
+}

@@ -1,29 +1,31 @@
 /** Screening over an index: candidates -> full name comparison -> corroboration -> explained hits. */
-import { compareNormalised, DEFAULT_COMPARE_PARAMS, type NameCompareParams } from './name-compare.ts';
+import { compareNormalised, DEFAULT_COMPARE_PARAMS, round, type NameCompareParams } from './name-compare.ts';
 import type { NameIndex } from './name-index.ts';
 import {
   corroborate,
-  DEFAULT_CORROBORATION,
-  DEFAULT_THRESHOLD,
   finalScore,
   kindsCompatible,
   prepareQuery,
-  round,
   type CorroborationWeights,
   type ScreeningHit,
   type ScreeningQuery,
 } from './matcher.ts';
+import { DISPOSITION_RANK, disposeHit } from './hit-disposition.ts';
+import { DEFAULT_SCREENING_POLICY, type ScreeningPolicy } from '../domain/org/screening-policy.schema.ts';
 
 export interface ScreenOptions {
-  /** Match threshold for `isMatch` (default DEFAULT_THRESHOLD). */
+  /** The screening policy (review line, weights, hard contradictions); default DEFAULT_SCREENING_POLICY. */
+  policy?: ScreeningPolicy;
+  /** Overrides the policy's review threshold (CLI, benchmarks). */
   threshold?: number;
-  /** Hits below this final score are dropped (default: the threshold). */
+  /** Hits the policy clears are dropped when their priority score is below this (default: the threshold). */
   minScore?: number;
   /** Maximum hits returned (best first). */
   limit?: number;
   /** Restrict to these list ids. */
   lists?: string[];
   params?: NameCompareParams;
+  /** Overrides the policy's corroboration weights. */
   corroboration?: CorroborationWeights;
   maxCandidates?: number;
 }
@@ -32,6 +34,7 @@ export interface ScreenResult {
   query: ScreeningQuery;
   threshold: number;
   bestScore: number;
+  /** Some hit needs review (disposition escalated or review). */
   isMatch: boolean;
   hits: ScreeningHit[];
   /** Names fully compared / names touched by the index (diagnostics). */
@@ -39,10 +42,16 @@ export interface ScreenResult {
 }
 
 export function screenIndex(index: NameIndex, query: ScreeningQuery, options: ScreenOptions = {}): ScreenResult {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const base = options.policy ?? DEFAULT_SCREENING_POLICY;
+  const policy: ScreeningPolicy = {
+    ...base,
+    ...(options.threshold !== undefined ? { reviewThreshold: options.threshold } : {}),
+    ...(options.corroboration ? { corroboration: options.corroboration } : {}),
+  };
+  const threshold = policy.reviewThreshold;
   const minScore = options.minScore ?? threshold;
   const params = options.params ?? DEFAULT_COMPARE_PARAMS;
-  const weights = options.corroboration ?? DEFAULT_CORROBORATION;
+  const weights = policy.corroboration;
   const q = prepareQuery(query);
   const best = new Map<number, { nameId: number; score: number; cmp: ReturnType<typeof compareNormalised> }>();
   let candidates = 0;
@@ -66,13 +75,15 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
   for (const [ei, b] of best) {
     const e = index.entities[ei]!;
     const n = index.names[b.nameId]!;
-    const effects = corroborate(q, e, weights);
-    if (n.type === 'weak_aka') {
-      effects.unshift({ field: 'alias', outcome: 'weak', query: query.name, listed: n.value, effect: round(b.score - b.cmp.score) });
-    }
-    const nameScore = b.cmp.score;
+    const effects = corroborate(q, e, policy);
+    // A weak alias is a weaker name: its discount belongs to the name score the review rule reads.
+    const nameScore = round(b.score);
+    const weakAliasNote = `weak alias: name score ${b.cmp.score} × ${weights.weakAliasFactor}`;
+    const notes = n.type === 'weak_aka' ? [...b.cmp.notes, weakAliasNote] : b.cmp.notes;
     const score = finalScore(nameScore, effects, weights);
-    if (score < minScore) continue;
+    const disposition = disposeHit(nameScore, effects, score, policy);
+    // Hits the policy cleared only because of a hard contradiction stay visible: the record shows why.
+    if (disposition.kind === 'clear' && disposition.reasonCode !== 'HARD_CONTRADICTION_CLEARED' && score < minScore) continue;
     hits.push({
       listId: e.listId,
       entryId: e.entryId,
@@ -84,17 +95,25 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
       matchedNameType: n.type,
       nameScore,
       score,
-      isMatch: score >= threshold,
+      isMatch: disposition.kind !== 'clear',
       tokens: b.cmp.matches,
       unmatchedQueryTokens: b.cmp.unmatchedA,
       unmatchedListedTokens: b.cmp.unmatchedB,
-      notes: b.cmp.notes,
+      notes,
       corroboration: effects,
+      disposition,
       source: e.source,
     });
   }
-  hits.sort((a, b) => b.score - a.score || a.listId.localeCompare(b.listId) || a.entryId.localeCompare(b.entryId));
+  // Review order: escalated, then review, then cleared; within each, by priority score.
+  hits.sort(
+    (a, b) =>
+      DISPOSITION_RANK[b.disposition.kind] - DISPOSITION_RANK[a.disposition.kind] ||
+      b.score - a.score ||
+      a.listId.localeCompare(b.listId) ||
+      a.entryId.localeCompare(b.entryId),
+  );
   const limited = options.limit !== undefined ? hits.slice(0, options.limit) : hits;
-  const bestScore = limited[0]?.score ?? 0;
-  return { query, threshold, bestScore, isMatch: bestScore >= threshold, hits: limited, stats: { candidates, touched } };
+  const bestScore = limited.reduce((m, h) => Math.max(m, h.score), 0);
+  return { query, threshold, bestScore, isMatch: limited.some((h) => h.isMatch), hits: limited, stats: { candidates, touched } };
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEvent, SealedAuditRow } from '../../src/audit/audit-entry.ts';
 import { exportCsv, exportJsonLines, inDateRange } from '../../src/audit/audit-export.ts';
 import { AuditSealer } from '../../src/audit/audit-sealer.ts';
-import { buildLeadStory, renderLeadStory } from '../../src/audit/lead-story.ts';
+import { buildLeadStory, renderDecision, renderLeadStory } from '../../src/audit/lead-story.ts';
 import { MerkleTree } from '../../src/audit/merkle-tree.ts';
 import type { Decision } from '../../src/domain/decision/decision.ts';
 import { LOG_ID, event, newKey } from './audit-fixtures.ts';
@@ -144,6 +144,37 @@ describe('lead story (C7, scenario 15)', () => {
       'Integrity: VERIFIED',
     ])
       expect(text).toContain(expected);
+  });
+
+  it('renders each screening hit: name score, disposition with its reason, and every corroborating fact (SPEC C1)', () => {
+    const held: Decision = {
+      ...decision,
+      constraints: {
+        ...decision.constraints,
+        screening: {
+          status: 'potential_match',
+          tags: ['ofac-sdn', 'sanctions'],
+          listVersions: ['ofac-sdn@0123456789ab'],
+          policyHash: `sha256:${'ab'.repeat(32)}`,
+          hits: [
+            {
+              listId: 'ofac-sdn',
+              entryId: '2676',
+              nameScore: 1,
+              priorityScore: 0.75,
+              disposition: 'review',
+              reasonCode: 'NAME_MATCH',
+              priority: 'low',
+              effects: [{ fact: 'dob', outcome: 'disagree', effect: -0.2, hard: true, mayClear: false }],
+            },
+          ],
+        },
+      },
+    };
+    const text = renderDecision(held).join('\n');
+    expect(text).toContain(`policy sha256:${'ab'.repeat(32)}`);
+    expect(text).toContain('hit ofac-sdn/2676: name 1 → review (NAME_MATCH, priority low)');
+    expect(text).toContain('dob disagree -0.2, hard: not allowed to clear');
   });
 
   it('exports date ranges as JSON lines and CSV that round-trip', async () => {

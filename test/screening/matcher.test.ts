@@ -169,6 +169,8 @@ describe('corroboration', () => {
 
   it('an identifier match is strong evidence and is explained', () => {
     const effects = corroborate(prepareQuery({ name: 'Ivan Petrov', identifiers: ['ab123456'] }), e);
-    expect(effects).toEqual([{ field: 'identifier', outcome: 'agree', query: 'AB123456', listed: 'Passport AB 123456', effect: 0.3 }]);
+    expect(effects).toEqual([
+      { field: 'identifier', outcome: 'agree', query: 'AB123456', listed: 'Passport AB 123456', effect: 0.3, hard: false, mayClear: false },
+    ]);
   });
 });

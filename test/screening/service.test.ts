@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import { normaliseName } from '../../src/screening/name-normaliser.ts';
-import { DEFAULT_THRESHOLD } from '../../src/screening/matcher.ts';
+import { DEFAULT_SCREENING_POLICY } from '../../src/domain/org/screening-policy.schema.ts';
 import { data, FIXED_NOW, HAS_DATA } from './shared-data.ts';
 
 describe.skipIf(!HAS_DATA)('index and screening on the real lists', () => {
@@ -59,7 +59,7 @@ describe.skipIf(!HAS_DATA)('index and screening on the real lists', () => {
   it('does not flag an unrelated ordinary name', () => {
     const r = svc.screen({ name: 'Ingeborg Abrahamsen', dob: '1972-11-21', country: 'fr', kind: 'person' });
     expect(r.isMatch).toBe(false);
-    expect(r.threshold).toBe(DEFAULT_THRESHOLD);
+    expect(r.threshold).toBe(DEFAULT_SCREENING_POLICY.reviewThreshold);
   });
 });
 

@@ -1,3 +1,4 @@
+import { DEFAULT_SCREENING_POLICY } from '../../src/domain/org/screening-policy.schema.ts';
 import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,7 @@ async function listAudit(store: Store) {
 }
 
 const viktor = { contact: { fullName: 'Viktor Halloran', dateOfBirth: '1971-03-14' }, address: { country: 'IE' } };
-const policy = { reviewThreshold: 0.8, screenCompanies: true };
+const policy = DEFAULT_SCREENING_POLICY;
 const principal = (keyId: string) => ({ keyId, name: keyId, role: 'compliance' as const, repId: null });
 
 describe.each([

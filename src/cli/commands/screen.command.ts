@@ -10,6 +10,7 @@ import { BatchInputError, scorePairsCsv, screenPeopleCsv } from '../../screening
 import { ListLoadError } from '../../screening/list-error.ts';
 import { ScreeningService } from '../../screening/screening-service.ts';
 import { DEFAULT_THRESHOLD } from '../../screening/matcher.ts';
+import { DEFAULT_SCREENING_POLICY } from '../../domain/org/screening-policy.schema.ts';
 
 export class UsageError extends Error {}
 
@@ -17,8 +18,8 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function parseThreshold(v: string | undefined): number {
-  if (v === undefined) return DEFAULT_THRESHOLD;
+function parseThreshold(v: string | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
   const t = Number(v);
   if (!Number.isFinite(t) || t < 0 || t > 1) throw new UsageError(`--threshold must be a number in [0,1], got ${v}`);
   return t;
@@ -78,7 +79,7 @@ interface ScreenOpts {
 }
 
 async function runPairs(opts: ScreenOpts): Promise<void> {
-  const threshold = parseThreshold(opts.threshold);
+  const threshold = parseThreshold(opts.threshold, DEFAULT_THRESHOLD);
   if (!opts.in) throw new UsageError('screen pairs needs --in <csv> (columns schema,name1,name2)');
   await assertReadable(opts.in);
   const { out, done } = openOut(opts.out);
@@ -88,7 +89,8 @@ async function runPairs(opts: ScreenOpts): Promise<void> {
 }
 
 async function runScreen(opts: ScreenOpts): Promise<void> {
-  const threshold = parseThreshold(opts.threshold);
+  // Screening people applies the screening policy's review line to the name score (docs/screening.md).
+  const threshold = parseThreshold(opts.threshold, DEFAULT_SCREENING_POLICY.reviewThreshold);
   const limit = Number(opts.limit ?? '10');
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
   if (!opts.list || opts.list.length === 0) throw new UsageError('at least one --list is required');
@@ -140,7 +142,7 @@ export function registerScreenCommand(program: Command): void {
     .option('--kind <kind>', 'person | organisation | vessel | aircraft')
     .option('--in <csv>', 'input CSV: people (full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality) or, with "pairs", schema,name1,name2')
     .option('--out <jsonl>', 'output JSON lines (default stdout)')
-    .option('--threshold <t>', `match threshold (default ${DEFAULT_THRESHOLD})`)
+    .option('--threshold <t>', `name-score review line (default ${DEFAULT_SCREENING_POLICY.reviewThreshold}; pairs ${DEFAULT_THRESHOLD})`)
     .option('--limit <n>', 'maximum hits per query', '10')
     .action(async (mode: string | undefined, opts: ScreenOpts) =>
       run(async () => {

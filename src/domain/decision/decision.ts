@@ -1,6 +1,7 @@
 import type { TraceEntry } from '../conditions/compile-condition.ts';
 import type { ProfileFinding } from '../eligibility/customer-profile.ts';
 import type { ReasonCode } from '../eligibility/reason-codes.ts';
+import type { ScreeningHitSummary } from '../lead/screening-hit-summary.schema.ts';
 
 /**
  * ASSIGNED: a lawful, available team and rep were chosen.
@@ -66,7 +67,15 @@ export interface Decision {
     readonly customerType: { readonly declared: string; readonly effective: string; readonly findings: readonly ProfileFinding[] };
     readonly statuses: readonly string[];
     readonly appropriateness: { readonly required: boolean; readonly valid: boolean };
-    readonly screening: { readonly status: string; readonly tags: readonly string[]; readonly listVersions: readonly string[] };
+    readonly screening: {
+      readonly status: string;
+      readonly tags: readonly string[];
+      readonly listVersions: readonly string[];
+      /** The screening policy that produced the hits (content hash; the values are in the screening record). */
+      readonly policyHash?: string;
+      /** Each hit: name score, corroboration effects, disposition and reason code (no person-derived values). */
+      readonly hits?: readonly ScreeningHitSummary[];
+    };
     readonly enhancedDueDiligenceRequired: boolean;
     readonly respectWorkingHours: boolean;
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScreeningHitSummarySchema } from './screening-hit-summary.schema.ts';
 import {
   CustomerStatusKindSchema,
   CustomerTypeSchema,
@@ -65,6 +66,11 @@ export const LeadSchema = z.strictObject({
       status: z.enum(['clear', 'pep', 'potential_match', 'confirmed_match', 'not_screened']).default('not_screened'),
       tags: z.array(z.string()).default([]),
       listVersions: z.array(z.string()).default([]),
+      policyHash: z.string().optional().describe('Content hash of the screening policy that produced this result (set by screening).'),
+      hits: z
+        .array(ScreeningHitSummarySchema)
+        .optional()
+        .describe('Each hit with its name score, corroboration effects and disposition (set by screening).'),
     })
     .default({ status: 'not_screened', tags: [], listVersions: [] }),
   custom: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).default({}),

@@ -7,6 +7,7 @@ import { SourcesSchema } from './sources.schema.ts';
 import { ConductPolicySchema } from './conduct-policy.schema.ts';
 import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
+import { ScreeningPolicySchema } from './screening-policy.schema.ts';
 
 /**
  * The org-and-rules configuration (SPEC I4). One zod schema is the single source for validation,
@@ -266,12 +267,9 @@ export const OrgConfigSchema = z.strictObject({
   appointments: z.array(CarrierAppointmentSchema).default([]),
   suitability: SuitabilityPolicySchema.default(SuitabilityPolicySchema.parse({})),
   customFields: z.array(CustomFieldSchema).default([]),
-  screening: z
-    .strictObject({
-      reviewThreshold: z.number().min(0).max(1).default(0.8).describe('A hit scoring at or above this holds the lead for compliance (SPEC C1).'),
-      screenCompanies: z.boolean().default(true).describe('Screen the company name as well as the person.'),
-    })
-    .default({ reviewThreshold: 0.8, screenCompanies: true }),
+  screening: ScreeningPolicySchema.default(() => ScreeningPolicySchema.parse({})).describe(
+    'Screening policy (SPEC C1, docs/screening.md): review line, corroboration weights, hard contradictions.',
+  ),
   scoring: ScoringModelSchema.optional().describe('Points model (SPEC R10); without one, every lead is qualified.'),
   sources: SourcesSchema.default({ forms: [], crm: [] }).describe('Web forms and CRM webhooks (SPEC I2): field mappings and abuse protection (docs/sources.md).'),
   sla: SlaSchema.optional().describe('SLA windows, working-time counting and escalation (SPEC R7, R12); omitted: the defaults (accept 15 min, first contact 2 h, working time, escalate on the 2nd miss).'),

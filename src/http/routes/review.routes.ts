@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { approveReview, rejectReview, requestException } from '../../app/review.use-case.ts';
+import { latestScreeningView } from '../../app/screening-view.ts';
 import type { ServiceContext } from '../../app/service-context.ts';
 import { reviewPage } from '../../app/cursor-pages.ts';
 import type { Decision } from '../../domain/decision/decision.ts';
@@ -36,7 +37,16 @@ export function registerReviewRoutes(app: FastifyInstance, ctx: ServiceContext):
       const lead = await ctx.store.leads.get(review.leadId);
       const decisions = await ctx.store.decisions.listForLead(review.leadId);
       const decision = decisions.length > 0 ? (JSON.parse(decisions.at(-1)!.documentJson) as Decision) : null;
-      return { review, lead: lead ? { id: lead.id, status: lead.status, teamId: lead.teamId, repId: lead.repId, lead: JSON.parse(lead.leadJson) as unknown } : null, decision, resolution: review.resolutionJson ? (JSON.parse(review.resolutionJson) as unknown) : null };
+      const screening = await latestScreeningView(ctx.store, review.leadId);
+      return {
+        review,
+        lead: lead
+          ? { id: lead.id, status: lead.status, teamId: lead.teamId, repId: lead.repId, lead: JSON.parse(lead.leadJson) as unknown }
+          : null,
+        decision,
+        screening,
+        resolution: review.resolutionJson ? (JSON.parse(review.resolutionJson) as unknown) : null,
+      };
     },
   );
   r.post(

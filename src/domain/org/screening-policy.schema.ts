@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+const RAISES = "Adds to the hit's priority score; may lift a weaker name over the review line.";
+const LOWERS = "Lowers the hit's priority score only; never takes a name match below review.";
+const Raise = (dflt: number, what: string) => z.number().min(0).max(1).default(dflt).describe(`${what} ${RAISES}`);
+const Lower = (dflt: number, what: string) => z.number().min(-1).max(0).default(dflt).describe(`${what} ${LOWERS}`);
+/** Where a person lives says little about who they are: a bounded, weak signal either way. */
+const Weak = (dflt: number, what: string) => z.number().min(-0.05).max(0.05).default(dflt).describe(`${what} Weak: within ±0.05.`);
+
+/** How each corroborating fact moves a hit's priority score (docs/screening.md). */
+export const CorroborationWeightsSchema = z.strictObject({
+  dobExact: Raise(0.1, 'Full date of birth equal to a listed one.'),
+  dobCompatible: Raise(0.05, 'Date of birth agrees at the precision the list publishes (year, month, range).'),
+  dobNear: Lower(-0.05, 'Date of birth one year off or a typo-level difference.'),
+  dobMismatch: Lower(-0.2, 'Date of birth differs from every listed one.'),
+  nationalityMatch: Raise(0.05, 'Declared nationality equals a listed nationality or country.'),
+  nationalityMismatch: Lower(-0.1, 'Declared nationality differs from every listed nationality.'),
+  residenceMatch: Weak(0.02, "The lead's address country is a listed nationality or country."),
+  residenceMismatch: Weak(-0.01, "The lead's address country is not a listed nationality or country (people live abroad)."),
+  countryMismatch: Lower(-0.03, "An organisation's country differs from its listed countries."),
+  identifierMatch: Raise(0.3, 'An identifier (passport, registration number…) equal to a listed one.'),
+  weakAliasFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.9)
+    .describe('A name matched only through a weak (low-quality) alias counts for this fraction of its score.'),
+  nameFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.95)
+    .describe('The name score is scaled by this in the priority score, so that corroboration can still order exact names.'),
+});
+export type CorroborationWeights = z.infer<typeof CorroborationWeightsSchema>;
+
+/**
+ * A contradiction that may, on the lists named here only, take a strong name match below review (SPEC C1):
+ * both dates of birth complete (year, month and day) and further apart than `dobYearsApart` years.
+ */
+export const HardContradictionSchema = z.strictObject({
+  dobYearsApart: z
+    .number()
+    .int()
+    .min(1)
+    .max(150)
+    .default(10)
+    .describe('Full dates of birth more than this many years apart are a hard contradiction.'),
+  mayClearLists: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('List ids on which a hard contradiction may clear a strong name match; default none (every strong name match is reviewed).'),
+});
+
+/**
+ * The screening policy (SPEC C1): the name score decides whether a hit needs review; corroborating facts
+ * raise or order it. Part of the org config, so it is versioned with the org hash and recorded per screening.
+ */
+export const ScreeningPolicySchema = z.strictObject({
+  reviewThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.9)
+    .describe('A hit whose name score is at or above this holds the lead for compliance (SPEC C1).'),
+  screenCompanies: z.boolean().default(true).describe('Screen the company name as well as the person.'),
+  escalateAt: z
+    .number()
+    .gt(0)
+    .max(2)
+    .default(0.1)
+    .describe('A reviewed hit whose corroboration adds at least this much (an exact DOB, an identifier) is escalated: reviewed first.'),
+  corroboration: CorroborationWeightsSchema.default(() => CorroborationWeightsSchema.parse({})),
+  hardContradiction: HardContradictionSchema.default(() => HardContradictionSchema.parse({})),
+});
+export type ScreeningPolicy = z.infer<typeof ScreeningPolicySchema>;
+
+export const DEFAULT_SCREENING_POLICY: ScreeningPolicy = ScreeningPolicySchema.parse({});
