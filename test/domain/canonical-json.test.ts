@@ -22,10 +22,12 @@ describe('canonicalJson', () => {
   });
 
   // docs/audit.md "Canonical JSON, exactly": the expected bytes below are written by hand, not derived from the code.
-  it('orders array-index keys first, numerically, then the other keys by UTF-16 code units', () => {
+  it('orders every key by UTF-16 code units, integer-like keys included (RFC 8785 §3.2.3)', () => {
     const value = { a: 1, '10': 2, '2': 3, b: 4, '-1': 5, '01': 6, '4294967295': 7, '4294967294': 8, '0': 9 };
-    expect(canonicalJson(value)).toBe('{"0":9,"2":3,"10":2,"4294967294":8,"-1":5,"01":6,"4294967295":7,"a":1,"b":4}');
-    // Round trip: the same bytes after JSON.parse, whose objects hold index keys first anyway.
+    expect(canonicalJson(value)).toBe('{"-1":5,"0":9,"01":6,"10":2,"2":3,"4294967294":8,"4294967295":7,"a":1,"b":4}');
+    // A custom field keyed by years, as an outside verifier with any JCS library would write it.
+    expect(canonicalJson({ custom: { '2024': 'x', '9': 'y' } })).toBe('{"custom":{"2024":"x","9":"y"}}');
+    // Round trip: the same bytes after JSON.parse, although the parsed object holds integer-like keys first.
     expect(canonicalJson(JSON.parse(canonicalJson(value)))).toBe(canonicalJson(value));
     // Code units, not code points: U+1F600 (surrogates D83D DE00) sorts before U+FF61.
     expect(canonicalJson({ '\uFF61': 1, '😀': 2, Z: 3 })).toBe('{"Z":3,"😀":2,"｡":1}');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Stable JSON: object keys sorted, no whitespace, `undefined` members dropped (like JSON.stringify),
+ * Stable JSON (RFC 8785 key order and number forms): object keys sorted by UTF-16 code units, no whitespace, `undefined` members dropped (like JSON.stringify),
  * own enumerable keys only. Two values that mean the same thing serialise to the same bytes, so
  * their hash is an identity: config versions, decision records and audit entries all rely on it.
  * Written directly rather than by building a sorted copy (the audit log hashes every entry with it).
@@ -50,19 +50,14 @@ function write(value: unknown): string | undefined {
 }
 
 
-const INDEX = /^(?:0|[1-9]\d{0,9})$/;
-const isArrayIndex = (k: string): boolean => INDEX.test(k) && Number(k) < 4294967295;
-
 /**
- * Key order: array-index keys ("0", "7", "10") first in numeric order, then the others sorted — the
- * order JSON.parse(JSON.stringify(x)) of a sorted object has, so canonical text round-trips stably.
+ * Key order: every key sorted by UTF-16 code units (JavaScript's default string sort), integer-like keys
+ * included — RFC 8785 (JCS) §3.2.3. So `{"a":…,"10":…,"2":…}` is written `{"10":…,"2":…,"a":…}`, which any
+ * JCS implementation reproduces; JavaScript's own habit of holding integer-like keys first does not leak
+ * into the bytes.
  */
 function orderedKeys(obj: Record<string, unknown>): string[] {
-  const keys = Object.keys(obj);
-  let i = 0;
-  while (i < keys.length && isArrayIndex(keys[i]!)) i++;
-  if (i === 0) return keys.sort();
-  return keys.slice(0, i).concat(keys.slice(i).sort());
+  return Object.keys(obj).sort();
 }
 
 export function sha256Hex(text: string): string {
