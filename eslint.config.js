@@ -1,12 +1,12 @@
 import tseslint from 'typescript-eslint';
 
 /**
- * TEMPORARY (issue 12): files other helpers are rewriting in parallel (the storage split and the event path).
+ * TEMPORARY: files being rewritten in parallel on other branches (the storage split and the event path).
  * They are exempt from the size limits below only until those branches are merged; the lead deletes this list then.
  */
 const SIZE_LIMIT_EXEMPT_UNTIL_MERGE = [
   'src/store/**',
-  '!src/store/migrations/**', // the migrations are split already (issue 12, shape helper)
+  '!src/store/migrations/**', // the migrations already fit the limits
   'src/app/ingest-lead.use-case.ts',
   'src/app/route-lead.use-case.ts',
   'src/app/redecide.use-case.ts',
@@ -39,7 +39,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // Size limits (issue 12): a function fits on a screen, a file holds one concept.
+    // Size limits (docs/architecture.md): a function fits on a screen, a file holds one concept.
     files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}'],
     ignores: SIZE_LIMIT_EXEMPT_UNTIL_MERGE,
     rules: {

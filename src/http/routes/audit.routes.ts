@@ -125,7 +125,7 @@ function registerLeadErasure(app: FastifyInstance, ctx: ServiceContext): void {
       schema: {
         tags: ['audit'],
         summary:
-          "Erase the lead's personal data (C8); decision records and the audit log stay verifiable, with the retention basis recorded",
+          "Erase the lead's personal data (docs/audit.md); decision records and the audit log stay verifiable, with the retention basis recorded",
         params: z.object({ id: Id }),
         body: z.strictObject({ reason: z.string().trim().min(3).max(2000) }),
       },
