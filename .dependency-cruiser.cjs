@@ -1,4 +1,9 @@
-/** Dependencies point inward: domain <- screening <- app <- store/http/cli. Checked in CI (`npm run depcheck`). */
+/**
+ * Dependencies point inward. The pure core is src/domain; src/screening and src/audit are libraries over it; src/app holds
+ * the use cases and talks to storage through the port (src/store/*-port.ts); src/http and src/cli deliver the use cases; the
+ * storage adapters (src/store/sqlite, postgres, sql) implement the port and know nothing about app, http or cli.
+ * Checked in CI (`npm run depcheck`).
+ */
 module.exports = {
   forbidden: [
     {
@@ -26,6 +31,27 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/store' },
       to: { path: '^src/(http|cli|app)' },
+    },
+    {
+      name: 'audit-is-a-library',
+      comment: 'src/audit (hashing, checkpoints, verification) works on rows handed to it: no storage, use cases or delivery.',
+      severity: 'error',
+      from: { path: '^src/audit' },
+      to: { path: '^src/(store|app|http|cli)' },
+    },
+    {
+      name: 'config-reads-only-the-domain',
+      comment: 'src/config turns files and variables into domain values: it may use src/domain and src/screening only.',
+      severity: 'error',
+      from: { path: '^src/config' },
+      to: { path: '^src/(app|store|http|cli|audit)' },
+    },
+    {
+      name: 'http-uses-ports-not-adapters',
+      comment: 'Routes reach storage through the use cases and the port types, never a concrete adapter.',
+      severity: 'error',
+      from: { path: '^src/http' },
+      to: { path: '^src/store/(sqlite|postgres|sql)/' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

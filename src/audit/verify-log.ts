@@ -7,7 +7,7 @@ import { MerkleFrontier } from './merkle-tree.ts';
 import { EMPTY_TREE_ROOT, hashLeafText, toHex } from './tree-hash.ts';
 
 /**
- * Streaming verification of the audit log (SPEC C6): recomputes every leaf hash, the hash chain and
+ * Streaming verification of the audit log (docs/audit.md): recomputes every leaf hash, the hash chain and
  * the Merkle tree, checks every signed checkpoint in range, and names the first problem precisely.
  * Memory: the tree frontier (O(log n)), one row of look-ahead and the checkpoint list.
  */
@@ -62,130 +62,216 @@ export function rangeStartFor(checkpoints: readonly StoredCheckpoint[], from: nu
 
 type Rows = AsyncIterable<SealedAuditRow> | Iterable<SealedAuditRow>;
 
-export async function verifyLog(rows: Rows, checkpoints: readonly StoredCheckpoint[], keys: KeyRing, options: VerifyLogOptions): Promise<VerifyLogResult> {
+/**
+ * The verification state as rows stream past: the next expected seq, the tree frontier and chain head
+ * so far, and the next checkpoint due. `step` is the fast path; `classify` explains a wrong row.
+ */
+class LogWalk {
+  /** Next expected seq. */
+  k: number;
+  frontier = new MerkleFrontier();
+  prevHex: string;
+  cpIndex = 0;
+  checkpointsVerified = 0;
+  lastCheckpointSize: number;
+  readonly from: number;
+  readonly inRange: readonly StoredCheckpoint[];
+
+  constructor(from: number, inRange: readonly StoredCheckpoint[], logId: string) {
+    this.from = from;
+    this.inRange = inRange;
+    this.k = from;
+    this.lastCheckpointSize = from;
+    this.prevHex = genesisHash(logId);
+  }
+
+  fail(seq: number, problem: TamperProblem, detail: string): VerifyLogResult {
+    return { ok: false, firstBad: { seq, problem, detail }, entriesChecked: this.k - this.from };
+  }
+
+  /** Checks every checkpoint whose tree size has been reached. */
+  checkCheckpoints(): VerifyLogResult | undefined {
+    const { inRange } = this;
+    while (this.cpIndex < inRange.length && inRange[this.cpIndex]!.treeSize <= this.k) {
+      const cp = inRange[this.cpIndex]!;
+      const k = this.k;
+      if (cp.treeSize === k) {
+        const root = k === 0 ? toHex(EMPTY_TREE_ROOT) : toHex(this.frontier.root());
+        const last = this.lastCheckpointSize;
+        if (root !== cp.rootHash)
+          return this.fail(
+            last,
+            'CHECKPOINT_MISMATCH',
+            `entries [${last}, ${k}) give root ${root}, but the checkpoint signed at ${cp.at} says ${cp.rootHash}: an entry in that range was altered, removed or added and the chain rewritten`,
+          );
+        if (this.prevHex !== cp.chainHead)
+          return this.fail(
+            last,
+            'CHECKPOINT_MISMATCH',
+            `chain head at size ${k} is ${this.prevHex}, the checkpoint signed at ${cp.at} says ${cp.chainHead}`,
+          );
+        this.checkpointsVerified++;
+        this.lastCheckpointSize = k;
+      }
+      this.cpIndex++;
+    }
+    return undefined;
+  }
+
+  linked(row: SealedAuditRow, asSeq: number): boolean {
+    return row.prevHash === this.prevHex && rowSelfConsistent(row, asSeq);
+  }
+
+  /** Slow path: the row at expected position k is wrong; say how, using one row of look-ahead. */
+  classify(cur: SealedAuditRow, next: SealedAuditRow | undefined): VerifyLogResult {
+    const { k } = this;
+    if (cur.seq === k) return this.classifyAtPosition(cur, next);
+    if (this.linked(cur, k)) return this.fail(k, 'EDITED', `entry ${k} had its seq field changed to ${cur.seq}`);
+    if (cur.seq > k) {
+      if (next && next.seq === k) return this.fail(k, 'REORDERED', `entry ${cur.seq} appears before entry ${k}`);
+      return this.fail(
+        k,
+        'DELETED',
+        cur.seq === k + 1
+          ? `entry ${k} is missing (next entry is ${cur.seq})`
+          : `entries ${k}..${cur.seq - 1} are missing (next entry is ${cur.seq})`,
+      );
+    }
+    return this.fail(cur.seq, 'INSERTED', `two entries claim seq ${cur.seq}: one was inserted (found again at position ${k})`);
+  }
+
+  /** The wrong row carries the expected seq: edited, inserted, reordered or a deletion renumbered. */
+  private classifyAtPosition(cur: SealedAuditRow, next: SealedAuditRow | undefined): VerifyLogResult {
+    const { k, from, prevHex } = this;
+    if (rowSelfConsistent(cur, k)) {
+      return k > from
+        ? this.fail(
+            k - 1,
+            'EDITED',
+            `entry ${k - 1} was changed and its hashes recomputed: entry ${k} records predecessor hash ${cur.prevHash}, entry ${k - 1} now hashes to ${prevHex}`,
+          )
+        : this.fail(
+            k,
+            'CHECKPOINT_MISMATCH',
+            `entry ${k} records predecessor hash ${cur.prevHash}, the checkpoint at size ${k} signed chain head ${prevHex}`,
+          );
+    }
+    if (next && next.seq === k && this.linked(next, k))
+      return this.fail(k, 'INSERTED', `an extra entry claiming seq ${k} precedes the genuine entry ${k}`);
+    if (rowSelfConsistent(cur, k + 1)) {
+      if (next && next.seq === k + 1 && this.linked(next, k))
+        return this.fail(k, 'REORDERED', `entries ${k} and ${k + 1} exchanged positions (their seq numbers were swapped)`);
+      return this.fail(
+        k,
+        'DELETED',
+        `entry ${k} is missing: the entry now numbered ${k} was sealed as ${k + 1} and later entries renumbered`,
+      );
+    }
+    if (k > from && rowSelfConsistent(cur, k - 1))
+      return this.fail(
+        k - 1,
+        'INSERTED',
+        `an entry was inserted at ${k - 1}: the entry now numbered ${k} was sealed as ${k - 1} and later entries renumbered`,
+      );
+    const leaf = toHex(hashLeafText(entryLeafText(cur)));
+    const what =
+      leaf !== cur.entryHash
+        ? `its content hashes to ${leaf}, its sealed entryHash is ${cur.entryHash}`
+        : `its prevHash ${cur.prevHash} is not the previous entry hash ${prevHex}`;
+    return this.fail(k, 'EDITED', `entry ${k} was altered after sealing: ${what}`);
+  }
+
+  /** Fast path; returns a failure or undefined. */
+  step(cur: SealedAuditRow, next: SealedAuditRow | undefined): VerifyLogResult | undefined {
+    if (cur.seq !== this.k || cur.prevHash !== this.prevHex) return this.classify(cur, next);
+    const leaf = hashLeafText(entryLeafText(cur));
+    const hex = toHex(leaf);
+    if (hex !== cur.entryHash) return this.classify(cur, next);
+    this.frontier.append(leaf);
+    this.prevHex = hex;
+    this.k++;
+    if (this.cpIndex >= this.inRange.length || this.inRange[this.cpIndex]!.treeSize > this.k) return undefined;
+    // A checkpoint is due. If the next row is intact but records a different predecessor, the row
+    // just accepted was edited with its hashes recomputed: say so precisely rather than "mismatch".
+    if (next && next.seq === this.k && next.prevHash !== this.prevHex && rowSelfConsistent(next, this.k))
+      return this.classify(next, undefined);
+    return this.checkCheckpoints();
+  }
+}
+
+/** Walks the rows up to `to` with one row of look-ahead; the first failure, or undefined. */
+async function walkRows(walk: LogWalk, rows: Rows, to: number): Promise<VerifyLogResult | undefined> {
+  if (walk.k >= to) return undefined;
+  let cur: SealedAuditRow | undefined;
+  for await (const row of rows) {
+    if (cur !== undefined) {
+      const bad = walk.step(cur, row);
+      if (bad) return bad;
+      if (walk.k >= to) return undefined;
+    }
+    cur = row;
+  }
+  return cur === undefined ? undefined : walk.step(cur, undefined);
+}
+
+export async function verifyLog(
+  rows: Rows,
+  checkpoints: readonly StoredCheckpoint[],
+  keys: KeyRing,
+  options: VerifyLogOptions,
+): Promise<VerifyLogResult> {
   const from = options.from ?? 0;
   const to = options.to ?? Number.POSITIVE_INFINITY;
   if (!Number.isSafeInteger(from) || from < 0) throw new RangeError(`from must be a non-negative integer, got ${from}`);
-  if (to !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(to) || to < from)) throw new RangeError(`to must be an integer ≥ from, got ${to}`);
-
-  let k = from; // next expected seq
-  const fail = (seq: number, problem: TamperProblem, detail: string): VerifyLogResult => ({ ok: false, firstBad: { seq, problem, detail }, entriesChecked: k - from });
+  if (to !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(to) || to < from))
+    throw new RangeError(`to must be an integer ≥ from, got ${to}`);
 
   // 1. Checkpoints in range: signatures first (a forged tree head must not be trusted for anything).
   const inRange = checkpoints.filter((c) => c.treeSize >= from && c.treeSize <= to).sort((a, b) => a.treeSize - b.treeSize);
+  const walk = new LogWalk(from, inRange, options.logId);
   for (const cp of inRange) {
     const v = verifyCheckpoint(cp, keys, options.logId);
-    if (!v.ok) return fail(Math.max(cp.treeSize - 1, 0), 'BAD_SIGNATURE', `${v.error.code}: ${v.error.detail}`);
+    if (!v.ok) return walk.fail(Math.max(cp.treeSize - 1, 0), 'BAD_SIGNATURE', `${v.error.code}: ${v.error.detail}`);
   }
 
   // 2. Starting state.
-  let frontier = new MerkleFrontier();
-  let prevHex = genesisHash(options.logId);
   if (from > 0) {
     const start = inRange.find((c) => c.treeSize === from && c.frontier);
-    if (!start?.frontier) throw new RangeError(`no checkpoint with a frontier at size ${from}; start at rangeStartFor(checkpoints, ${from}) = ${rangeStartFor(checkpoints, from)}`);
+    if (!start?.frontier)
+      throw new RangeError(
+        `no checkpoint with a frontier at size ${from}; start at rangeStartFor(checkpoints, ${from}) = ${rangeStartFor(checkpoints, from)}`,
+      );
     const f = start.frontier.size === from ? MerkleFrontier.fromSnapshot(start.frontier) : undefined;
-    if (!f || toHex(f.root()) !== start.rootHash) return fail(from, 'CHECKPOINT_MISMATCH', `the stored frontier of the checkpoint at size ${from} does not fold to its signed root`);
-    frontier = f;
-    prevHex = start.chainHead;
-  }
-  let cpIndex = 0;
-  let checkpointsVerified = 0;
-  let lastCheckpointSize = from;
-
-  const checkCheckpoints = (): VerifyLogResult | undefined => {
-    while (cpIndex < inRange.length && inRange[cpIndex]!.treeSize <= k) {
-      const cp = inRange[cpIndex]!;
-      if (cp.treeSize === k) {
-        const root = k === 0 ? toHex(EMPTY_TREE_ROOT) : toHex(frontier.root());
-        if (root !== cp.rootHash) return fail(lastCheckpointSize, 'CHECKPOINT_MISMATCH', `entries [${lastCheckpointSize}, ${k}) give root ${root}, but the checkpoint signed at ${cp.at} says ${cp.rootHash}: an entry in that range was altered, removed or added and the chain rewritten`);
-        if (prevHex !== cp.chainHead) return fail(lastCheckpointSize, 'CHECKPOINT_MISMATCH', `chain head at size ${k} is ${prevHex}, the checkpoint signed at ${cp.at} says ${cp.chainHead}`);
-        checkpointsVerified++;
-        lastCheckpointSize = k;
-      }
-      cpIndex++;
-    }
-    return undefined;
-  };
-
-  const linked = (row: SealedAuditRow, asSeq: number): boolean => row.prevHash === prevHex && rowSelfConsistent(row, asSeq);
-
-  /** Slow path: the row at expected position k is wrong; say how, using one row of look-ahead. */
-  const classify = (cur: SealedAuditRow, next: SealedAuditRow | undefined): VerifyLogResult => {
-    if (cur.seq === k) {
-      if (rowSelfConsistent(cur, k)) {
-        return k > from
-          ? fail(k - 1, 'EDITED', `entry ${k - 1} was changed and its hashes recomputed: entry ${k} records predecessor hash ${cur.prevHash}, entry ${k - 1} now hashes to ${prevHex}`)
-          : fail(k, 'CHECKPOINT_MISMATCH', `entry ${k} records predecessor hash ${cur.prevHash}, the checkpoint at size ${k} signed chain head ${prevHex}`);
-      }
-      if (next && next.seq === k && linked(next, k)) return fail(k, 'INSERTED', `an extra entry claiming seq ${k} precedes the genuine entry ${k}`);
-      if (rowSelfConsistent(cur, k + 1)) {
-        if (next && next.seq === k + 1 && linked(next, k)) return fail(k, 'REORDERED', `entries ${k} and ${k + 1} exchanged positions (their seq numbers were swapped)`);
-        return fail(k, 'DELETED', `entry ${k} is missing: the entry now numbered ${k} was sealed as ${k + 1} and later entries renumbered`);
-      }
-      if (k > from && rowSelfConsistent(cur, k - 1)) return fail(k - 1, 'INSERTED', `an entry was inserted at ${k - 1}: the entry now numbered ${k} was sealed as ${k - 1} and later entries renumbered`);
-      const leaf = toHex(hashLeafText(entryLeafText(cur)));
-      const what = leaf !== cur.entryHash ? `its content hashes to ${leaf}, its sealed entryHash is ${cur.entryHash}` : `its prevHash ${cur.prevHash} is not the previous entry hash ${prevHex}`;
-      return fail(k, 'EDITED', `entry ${k} was altered after sealing: ${what}`);
-    }
-    if (linked(cur, k)) return fail(k, 'EDITED', `entry ${k} had its seq field changed to ${cur.seq}`);
-    if (cur.seq > k) {
-      if (next && next.seq === k) return fail(k, 'REORDERED', `entry ${cur.seq} appears before entry ${k}`);
-      return fail(k, 'DELETED', cur.seq === k + 1 ? `entry ${k} is missing (next entry is ${cur.seq})` : `entries ${k}..${cur.seq - 1} are missing (next entry is ${cur.seq})`);
-    }
-    return fail(cur.seq, 'INSERTED', `two entries claim seq ${cur.seq}: one was inserted (found again at position ${k})`);
-  };
-
-  /** Fast path; returns a failure or undefined. */
-  const step = (cur: SealedAuditRow, next: SealedAuditRow | undefined): VerifyLogResult | undefined => {
-    if (cur.seq !== k || cur.prevHash !== prevHex) return classify(cur, next);
-    const leaf = hashLeafText(entryLeafText(cur));
-    const hex = toHex(leaf);
-    if (hex !== cur.entryHash) return classify(cur, next);
-    frontier.append(leaf);
-    prevHex = hex;
-    k++;
-    if (cpIndex >= inRange.length || inRange[cpIndex]!.treeSize > k) return undefined;
-    // A checkpoint is due. If the next row is intact but records a different predecessor, the row
-    // just accepted was edited with its hashes recomputed: say so precisely rather than "mismatch".
-    if (next && next.seq === k && next.prevHash !== prevHex && rowSelfConsistent(next, k)) return classify(next, undefined);
-    return checkCheckpoints();
-  };
-
-  const early = checkCheckpoints(); // a checkpoint at exactly `from`
-  if (early) return early;
-
-  let cur: SealedAuditRow | undefined;
-  if (k < to) {
-    for await (const row of rows) {
-      if (cur !== undefined) {
-        const bad = step(cur, row);
-        if (bad) return bad;
-        if (k >= to) {
-          cur = undefined;
-          break;
-        }
-      }
-      cur = row;
-    }
-    if (cur !== undefined) {
-      const bad = step(cur, undefined);
-      if (bad) return bad;
-    }
+    if (!f || toHex(f.root()) !== start.rootHash)
+      return walk.fail(
+        from,
+        'CHECKPOINT_MISMATCH',
+        `the stored frontier of the checkpoint at size ${from} does not fold to its signed root`,
+      );
+    walk.frontier = f;
+    walk.prevHex = start.chainHead;
   }
 
+  const bad = walk.checkCheckpoints() /* a checkpoint at exactly `from` */ ?? (await walkRows(walk, rows, to));
+  if (bad) return bad;
+
+  const { k } = walk;
   const beyond = inRange.find((c) => c.treeSize > k);
   if (beyond) {
     const latest = inRange[inRange.length - 1]!;
-    return fail(k, 'TRUNCATED', `the log ends after ${k} entries, but the checkpoint signed at ${latest.at} covers ${latest.treeSize}`);
+    return walk.fail(
+      k,
+      'TRUNCATED',
+      `the log ends after ${k} entries, but the checkpoint signed at ${latest.at} covers ${latest.treeSize}`,
+    );
   }
   return {
     ok: true,
     entries: k - from,
-    checkpointsVerified,
+    checkpointsVerified: walk.checkpointsVerified,
     treeSize: k,
-    rootHash: toHex(frontier.root()),
-    chainHead: prevHex,
-    uncheckpointed: k - lastCheckpointSize,
+    rootHash: toHex(walk.frontier.root()),
+    chainHead: walk.prevHex,
+    uncheckpointed: k - walk.lastCheckpointSize,
   };
 }

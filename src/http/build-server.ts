@@ -26,7 +26,7 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Extra route modules (ingestion, review, webhooks …) registered after the core. */
   readonly routes?: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[];
-  /** The built web console (issue 7) served at `/`; default web/dist when it exists; null = none. */
+  /** The built web console (docs/console.md) served at `/`; default web/dist when it exists; null = none. */
   readonly webRoot?: string | null;
   /** Console sessions (cookie sign-in); default: kept in the service's store. */
   readonly sessions?: SessionStore;
@@ -92,10 +92,57 @@ function nulParameter(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-/** W1: a removed, replaced or damaged store refuses the write: 503 with the reason code, logged once per request. */
+/** A removed, replaced or damaged store (docs/storage.md) refuses the write: 503 with the reason code, logged once per request. */
 function storeUnavailable(reply: FastifyReply, request: FastifyRequest, error: StoreUnavailableError): FastifyReply {
   request.log.error({ err: error, reason: error.reason }, 'store unavailable');
   return sendError(reply, 'STORE_UNAVAILABLE', error.message, [{ path: 'storage.reason', message: error.reason }]);
+}
+
+/** Every error leaves in the catalogue's shape: validation details per field, framework codes mapped, the rest logged. */
+function answerError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const code = request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID';
+    const details = error.validation.flatMap((v) => {
+      const at = [error.validationContext ?? 'body', ...v.instancePath.split('/').filter(Boolean)];
+      // One detail per unknown key, at the key itself (zod reports them together, at the object).
+      const unknown = v.keyword === 'unrecognized_keys' ? ((v.params as { keys?: unknown }).keys as string[] | undefined) : undefined;
+      if (unknown) return unknown.map((key) => ({ path: pointer([...at, key]), message: `unknown field "${key}"` }));
+      return [{ path: pointer(at), message: v.message ?? 'invalid' }];
+    });
+    return sendError(reply, code, `${details.length} invalid field(s)`, details);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return sendError(reply, 'PAYLOAD_TOO_LARGE');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return sendError(reply, 'INPUT_UNREADABLE', error.message);
+    default: {
+      if (error instanceof NulCharacterError) {
+        return sendError(reply, request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID', error.message, [{ path: error.path, message: 'contains U+0000' }]);
+      }
+      if (error instanceof ForbiddenKeyError) {
+        return sendError(reply, 'INPUT_UNREADABLE', error.message, [{ path: error.path, message: 'key refused (prototype pollution guard)' }]);
+      }
+      if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'INPUT_UNREADABLE', `malformed body: ${error.message}`);
+      if ((error as unknown) instanceof StoreUnavailableError) return storeUnavailable(reply, request, error as never);
+      if (error instanceof RangeError) {
+        // Input nested deeply enough to exhaust the stack (validators recurse): the input's fault, not ours.
+        request.log.warn({ err: error }, 'input too deeply nested');
+        return sendError(reply, request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID', 'the input is nested too deeply to process');
+      }
+      const clientCode = clientErrorCode(error.statusCode);
+      if (clientCode) {
+        // A plugin's 4xx (e.g. @fastify/static's 403 for a path outside its root) is the client's mistake: no error log.
+        request.log.info({ statusCode: error.statusCode, code: error.code }, error.message);
+        return sendError(reply, clientCode, error.message);
+      }
+      request.log.error({ err: error }, 'unhandled error');
+      return sendError(reply, 'INTERNAL', `unexpected error (request ${request.id})`);
+    }
+  }
 }
 
 /**
@@ -151,51 +198,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     if (nul) return sendError(reply, 'ARGUMENT_INVALID', 'parameters may not contain NUL characters', [{ path: nul, message: 'contains U+0000' }]);
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) {
-      const code = request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID';
-      const details = error.validation.flatMap((v) => {
-        const at = [error.validationContext ?? 'body', ...v.instancePath.split('/').filter(Boolean)];
-        // One detail per unknown key, at the key itself (zod reports them together, at the object).
-        const unknown = v.keyword === 'unrecognized_keys' ? ((v.params as { keys?: unknown }).keys as string[] | undefined) : undefined;
-        if (unknown) return unknown.map((key) => ({ path: pointer([...at, key]), message: `unknown field "${key}"` }));
-        return [{ path: pointer(at), message: v.message ?? 'invalid' }];
-      });
-      return sendError(reply, code, `${details.length} invalid field(s)`, details);
-    }
-    switch (error.code) {
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return sendError(reply, 'PAYLOAD_TOO_LARGE');
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted`);
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return sendError(reply, 'INPUT_UNREADABLE', error.message);
-      default: {
-        if (error instanceof NulCharacterError) {
-          return sendError(reply, request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID', error.message, [{ path: error.path, message: 'contains U+0000' }]);
-        }
-        if (error instanceof ForbiddenKeyError) {
-          return sendError(reply, 'INPUT_UNREADABLE', error.message, [{ path: error.path, message: 'key refused (prototype pollution guard)' }]);
-        }
-        if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'INPUT_UNREADABLE', `malformed body: ${error.message}`);
-        if ((error as unknown) instanceof StoreUnavailableError) return storeUnavailable(reply, request, error as never);
-        if (error instanceof RangeError) {
-          // Input nested deeply enough to exhaust the stack (validators recurse): the input's fault, not ours.
-          request.log.warn({ err: error }, 'input too deeply nested');
-          return sendError(reply, request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID', 'the input is nested too deeply to process');
-        }
-        const clientCode = clientErrorCode(error.statusCode);
-        if (clientCode) {
-          // A plugin's 4xx (e.g. @fastify/static's 403 for a path outside its root) is the client's mistake: no error log.
-          request.log.info({ statusCode: error.statusCode, code: error.code }, error.message);
-          return sendError(reply, clientCode, error.message);
-        }
-        request.log.error({ err: error }, 'unhandled error');
-        return sendError(reply, 'INTERNAL', `unexpected error (request ${request.id})`);
-      }
-    }
-  });
+  app.setErrorHandler(answerError);
   const webRoot = opts.webRoot === undefined ? (existsSync(`${DEFAULT_WEB_ROOT}index.html`) ? DEFAULT_WEB_ROOT : null) : opts.webRoot;
   if (webRoot) {
     // Every built file gets its own route (wildcard: false), hidden from the OpenAPI document.

@@ -152,28 +152,26 @@ interface Pair {
   how: TokenMatch['how'];
 }
 
-export function compareNormalised(
-  a: NormalisedName,
-  b: NormalisedName,
-  params: NameCompareParams = DEFAULT_COMPARE_PARAMS,
-  weightsA?: number[],
-  weightsB?: number[],
-): NameComparison {
-  const ta = a.tokens;
-  const tb = b.tokens;
-  const wa = weightsA ?? ta.map((t) => t.weight);
-  const wb = weightsB ?? tb.map((t) => t.weight);
-  const usedA = new Array<boolean>(ta.length).fill(false);
-  const usedB = new Array<boolean>(tb.length).fill(false);
-  const chosen: Pair[] = [];
-
+/** Candidate pairs at or above the token threshold: single tokens, then joined tokens and acronyms. */
+function candidatePairs(
+  ta: NormalisedName['tokens'],
+  tb: NormalisedName['tokens'],
+  wa: number[],
+  wb: number[],
+  params: NameCompareParams,
+): Pair[] {
   // 1. single-token pairs
   const pairs: Pair[] = [];
   for (let i = 0; i < ta.length; i++) {
     for (let j = 0; j < tb.length; j++) {
       const s = tokenSimilarity(ta[i]!, tb[j]!);
       if (s.sim >= params.minTokenSim) {
-        pairs.push({ ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' }, ub: { start: j, end: j, text: tb[j]!.text, weight: wb[j]!, kind: 'token' }, sim: s.sim, how: s.how });
+        pairs.push({
+          ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' },
+          ub: { start: j, end: j, text: tb[j]!.text, weight: wb[j]!, kind: 'token' },
+          sim: s.sim,
+          how: s.how,
+        });
       }
     }
   }
@@ -193,7 +191,8 @@ export function compareNormalised(
           if (jb.length < 4) continue;
           const sim = jaroWinkler(ju.text, jb);
           consider(ju, ub, sim >= 0.9 ? sim : 0, 'joined');
-        } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2) consider(ju, ub, 0.9, 'acronym');
+        } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
+          consider(ju, ub, 0.9, 'acronym');
       }
     }
     for (const jb of joinedUnits(tb, wb, freeB)) {
@@ -207,8 +206,18 @@ export function compareNormalised(
       }
     }
   }
+  return pairs;
+}
+
+/** Greedy assignment: best similarity first; a token is used by one pair at most. */
+function choosePairs(pairs: Pair[], lengthA: number, lengthB: number): { chosen: Pair[]; usedA: boolean[]; usedB: boolean[] } {
+  const usedA = new Array<boolean>(lengthA).fill(false);
+  const usedB = new Array<boolean>(lengthB).fill(false);
+  const chosen: Pair[] = [];
   // greedy: best similarity first; on ties, the pair covering more tokens
-  pairs.sort((x, y) => y.sim - x.sim || y.ua.end - y.ua.start + (y.ub.end - y.ub.start) - (x.ua.end - x.ua.start + (x.ub.end - x.ub.start)));
+  pairs.sort(
+    (x, y) => y.sim - x.sim || y.ua.end - y.ua.start + (y.ub.end - y.ub.start) - (x.ua.end - x.ua.start + (x.ub.end - x.ub.start)),
+  );
   for (const p of pairs) {
     let free = true;
     for (let i = p.ua.start; i <= p.ua.end && free; i++) if (usedA[i]) free = false;
@@ -219,6 +228,22 @@ export function compareNormalised(
     chosen.push(p);
   }
 
+  return { chosen, usedA, usedB };
+}
+
+export function compareNormalised(
+  a: NormalisedName,
+  b: NormalisedName,
+  params: NameCompareParams = DEFAULT_COMPARE_PARAMS,
+  weightsA?: number[],
+  weightsB?: number[],
+): NameComparison {
+  const ta = a.tokens;
+  const tb = b.tokens;
+  const wa = weightsA ?? ta.map((t) => t.weight);
+  const wb = weightsB ?? tb.map((t) => t.weight);
+  const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params), ta.length, tb.length);
+
   let m = 0;
   let mw = 0;
   const matches: TokenMatch[] = [];
@@ -227,8 +252,14 @@ export function compareNormalised(
     m += p.sim * w;
     mw += w;
     matches.push({
-      a: ta.slice(p.ua.start, p.ua.end + 1).map((t) => t.raw).join(' '),
-      b: tb.slice(p.ub.start, p.ub.end + 1).map((t) => t.raw).join(' '),
+      a: ta
+        .slice(p.ua.start, p.ua.end + 1)
+        .map((t) => t.raw)
+        .join(' '),
+      b: tb
+        .slice(p.ub.start, p.ub.end + 1)
+        .map((t) => t.raw)
+        .join(' '),
       similarity: round(p.sim),
       how: p.how,
       weight: round(w),
@@ -264,7 +295,12 @@ export function compareNormalised(
     score *= params.numberConflictFactor;
     notes.push(`numbers differ (x${params.numberConflictFactor})`);
   }
-  if (a.legalForms.length > 0 && b.legalForms.length > 0 && !a.legalForms.some((f) => b.legalForms.includes(f)) && !legalClassesOverlap(a.legalForms, b.legalForms)) {
+  if (
+    a.legalForms.length > 0 &&
+    b.legalForms.length > 0 &&
+    !a.legalForms.some((f) => b.legalForms.includes(f)) &&
+    !legalClassesOverlap(a.legalForms, b.legalForms)
+  ) {
     score *= params.legalFormConflictFactor;
     notes.push(`legal forms differ: ${a.legalForms.join('/')} vs ${b.legalForms.join('/')} (x${params.legalFormConflictFactor})`);
   }

@@ -41,8 +41,40 @@ export interface NormalisedName {
 }
 
 const PARTICLES = new Set([
-  'al', 'el', 'ul', 'ur', 'ud', 'bin', 'ben', 'ibn', 'bint', 'binti', 'de', 'da', 'do', 'dos', 'das', 'del', 'della', 'di',
-  'du', 'van', 'von', 'der', 'den', 'la', 'le', 'y', 'e', 'na', 'ter', 'ap', 'mac', 'st', 'bn', 'b',
+  'al',
+  'el',
+  'ul',
+  'ur',
+  'ud',
+  'bin',
+  'ben',
+  'ibn',
+  'bint',
+  'binti',
+  'de',
+  'da',
+  'do',
+  'dos',
+  'das',
+  'del',
+  'della',
+  'di',
+  'du',
+  'van',
+  'von',
+  'der',
+  'den',
+  'la',
+  'le',
+  'y',
+  'e',
+  'na',
+  'ter',
+  'ap',
+  'mac',
+  'st',
+  'bn',
+  'b',
 ]);
 
 const DROP_PERSON_SYMBOLS = new Set(['jr', 'sr', 'esq', 'dr', 'prof', 'md', 'dds', 'dvm', 'phd', 'cpa', 'cfa', 'cma', 'csa']);
@@ -51,11 +83,48 @@ const HONORIFICS = new Set(['haji', 'sheikh']);
 const ORG_STOP = new Set(['the', 'of', 'and', 'und', 'et', 'for', 'in']);
 
 const UNITS: Record<string, number> = {
-  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
-  first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7, eighth: 8, ninth: 9, tenth: 10,
+  zero: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
 };
-const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90 };
+const TENS: Record<string, number> = {
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fourty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
 
 function numbersToDigits(tokens: string[]): string[] {
   const out: string[] = [];
@@ -141,73 +210,73 @@ function isSingleLetter(t: string): boolean {
   return t.length === 1 && /\p{L}/u.test(t);
 }
 
-export function normaliseName(name: string, schema: NameSchema = 'unknown'): NormalisedName {
-  const dict = nameDictionaries();
-  const abjad = isAbjad(name);
-  let text = name;
-  if (schema === 'person') text = rotateComma(text);
-  let toks = baseTokens(text);
-  const legalForms: string[] = [];
-  const out: NameToken[] = [];
+type Dictionaries = ReturnType<typeof nameDictionaries>;
 
-  if (schema === 'person') {
-    // drop leading titles/honorifics ("Mr", "Dr.", "His Excellency", "Präsident"), keeping at least one token
-    for (;;) {
-      if (toks.length < 2) break;
-      const p = matchPhrase(dict.personPrefixes, toks, 0);
-      if (!p || p.tokens.length >= toks.length) break;
-      toks = toks.slice(p.tokens.length);
-    }
-    // generational suffixes and degrees ("Jr", "PhD") are not name parts; Arabic/Dutch/German connectors and
-    // honorifics map to one canonical spelling ("Abd al" -> "abdul", "ibn" -> "bin")
-    const mapped: string[] = [];
-    for (let i = 0; i < toks.length; i++) {
-      const p = matchPhrase(dict.personSymbols, toks, i);
-      if (p && DROP_PERSON_SYMBOLS.has(p.value)) {
-        if (i > 0 && toks.length > 2) {
-          i += p.tokens.length - 1;
-          continue;
-        }
-      } else if (p) {
-        mapped.push(p.value);
+/** People: leading titles dropped, suffixes and degrees dropped, connectors and honorifics in one spelling. */
+function personTokens(tokens: string[], dict: Dictionaries): string[] {
+  let toks = tokens;
+  // drop leading titles/honorifics ("Mr", "Dr.", "His Excellency", "Präsident"), keeping at least one token
+  for (;;) {
+    if (toks.length < 2) break;
+    const p = matchPhrase(dict.personPrefixes, toks, 0);
+    if (!p || p.tokens.length >= toks.length) break;
+    toks = toks.slice(p.tokens.length);
+  }
+  // generational suffixes and degrees ("Jr", "PhD") are not name parts; Arabic/Dutch/German connectors and
+  // honorifics map to one canonical spelling ("Abd al" -> "abdul", "ibn" -> "bin")
+  const mapped: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const p = matchPhrase(dict.personSymbols, toks, i);
+    if (p && DROP_PERSON_SYMBOLS.has(p.value)) {
+      if (i > 0 && toks.length > 2) {
         i += p.tokens.length - 1;
         continue;
       }
-      mapped.push(toks[i]!);
+    } else if (p) {
+      mapped.push(p.value);
+      i += p.tokens.length - 1;
+      continue;
     }
-    toks = mapped;
-  } else {
-    // organisations, vessels, unknown: legal forms first ("L.P.", "S.A. de C.V."), then runs of single
-    // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2")
-    toks = toks.map((t, i) => (i > 0 && ROMAN.test(t) ? String(romanValue(t)) : t));
-    const kept: string[] = [];
-    for (let i = 0; i < toks.length; i++) {
-      const lf = matchPhrase(dict.legalForms, toks, i);
-      if (lf && lf.tokens.length < toks.length) {
-        if (!legalForms.includes(lf.value)) legalForms.push(lf.value);
-        i += lf.tokens.length - 1;
-        continue;
-      }
-      kept.push(toks[i]!);
-    }
-    if (kept.length > 0) toks = kept;
-    const joined: string[] = [];
-    for (let i = 0; i < toks.length; i++) {
-      if (isSingleLetter(toks[i]!) && i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) {
-        let run = toks[i]!;
-        while (i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) run += toks[++i]!;
-        joined.push(run);
-      } else joined.push(toks[i]!);
-    }
-    toks = joined;
-    if (schema === 'vessel') {
-      const p = matchPhrase(dict.objPrefixes, toks, 0);
-      if (p && p.tokens.length < toks.length) toks = toks.slice(p.tokens.length);
-    }
+    mapped.push(toks[i]!);
   }
-  toks = numbersToDigits(toks);
-  if (schema === 'person') toks = toks.map(unLeet);
+  return mapped;
+}
 
+/** Organisations, vessels, unknown: legal forms set aside (into `legalForms`), acronyms joined, numerals as digits. */
+function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSchema, legalForms: string[]): string[] {
+  let toks = tokens;
+  // organisations, vessels, unknown: legal forms first ("L.P.", "S.A. de C.V."), then runs of single
+  // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2")
+  toks = toks.map((t, i) => (i > 0 && ROMAN.test(t) ? String(romanValue(t)) : t));
+  const kept: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    const lf = matchPhrase(dict.legalForms, toks, i);
+    if (lf && lf.tokens.length < toks.length) {
+      if (!legalForms.includes(lf.value)) legalForms.push(lf.value);
+      i += lf.tokens.length - 1;
+      continue;
+    }
+    kept.push(toks[i]!);
+  }
+  if (kept.length > 0) toks = kept;
+  const joined: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    if (isSingleLetter(toks[i]!) && i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) {
+      let run = toks[i]!;
+      while (i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) run += toks[++i]!;
+      joined.push(run);
+    } else joined.push(toks[i]!);
+  }
+  if (schema === 'vessel') {
+    const p = matchPhrase(dict.objPrefixes, joined, 0);
+    if (p && p.tokens.length < joined.length) return joined.slice(p.tokens.length);
+  }
+  return joined;
+}
+
+/** Weighted, classified tokens: initials, particles and short tokens count for less; organisation symbols as `§`. */
+function weightedTokens(toks: string[], schema: NameSchema, abjad: boolean, dict: Dictionaries): NameToken[] {
+  const out: NameToken[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     if (schema !== 'person') {
@@ -241,6 +310,20 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
     }
     out.push(tok);
   }
+  return out;
+}
+
+export function normaliseName(name: string, schema: NameSchema = 'unknown'): NormalisedName {
+  const dict = nameDictionaries();
+  const abjad = isAbjad(name);
+  let text = name;
+  if (schema === 'person') text = rotateComma(text);
+  let toks = baseTokens(text);
+  const legalForms: string[] = [];
+  toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms);
+  toks = numbersToDigits(toks);
+  if (schema === 'person') toks = toks.map(unLeet);
+  const out = weightedTokens(toks, schema, abjad, dict);
   // never return an empty token list for a non-empty name
   if (out.length === 0 && toks.length > 0) {
     for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), kind: 'word' });

@@ -66,7 +66,8 @@ function kindOf(t: string | undefined): EntityKind {
 
 function requireEntNum(f: ReadFile, line: number, v: string | undefined): string {
   const t = (v ?? '').trim();
-  if (!/^\d+$/.test(t)) throw new ListLoadError(f.path, line, `expected a numeric ent_num in column 1, got ${JSON.stringify(t.slice(0, 40))}`);
+  if (!/^\d+$/.test(t))
+    throw new ListLoadError(f.path, line, `expected a numeric ent_num in column 1, got ${JSON.stringify(t.slice(0, 40))}`);
   return t;
 }
 
@@ -76,15 +77,14 @@ function checkColumns(f: ReadFile, line: number, fields: string[], expected: num
   }
 }
 
-export function loadOfacSdn(path: string, opts: { listId?: string; now: () => Date }): LoadedList {
-  const files = resolveOfacFiles(path);
-  const main = readListFile(files.main);
-  const read: ReadFile[] = [main];
-  const listId = opts.listId ?? (files.prefix === 'sdn' ? 'ofac-sdn' : 'ofac-cons');
+/** The main file: one entity per row, in file order; remarks kept by ent_num for the comments file to extend. */
+function readMainFile(
+  main: ReadFile,
+  listId: string,
+): { byId: Map<string, ScreeningEntity>; order: ScreeningEntity[]; remarks: Map<string, string> } {
   const byId = new Map<string, ScreeningEntity>();
   const remarks = new Map<string, string>();
   const order: ScreeningEntity[] = [];
-
   for (const row of parseCsvRows(main.path, main.text)) {
     checkColumns(main, row.line, row.fields, 12);
     const f = row.fields;
@@ -110,18 +110,21 @@ export function loadOfacSdn(path: string, opts: { listId?: string; now: () => Da
     byId.set(id, e);
     order.push(e);
   }
+  return { byId, order, remarks };
+}
 
-  if (files.comments) {
-    const c = readListFile(files.comments);
-    read.push(c);
-    for (const row of parseCsvRows(c.path, c.text)) {
-      checkColumns(c, row.line, row.fields, 2);
-      const id = requireEntNum(c, row.line, row.fields[0]);
-      const more = nul(row.fields[1]);
-      if (more) remarks.set(id, (remarks.get(id) ?? '') + more);
-    }
+/** The comments file continues remarks cut at the main file's column limit. */
+function extendRemarks(c: ReadFile, remarks: Map<string, string>): void {
+  for (const row of parseCsvRows(c.path, c.text)) {
+    checkColumns(c, row.line, row.fields, 2);
+    const id = requireEntNum(c, row.line, row.fields[0]);
+    const more = nul(row.fields[1]);
+    if (more) remarks.set(id, (remarks.get(id) ?? '') + more);
   }
+}
 
+/** Remarks carry dates and places of birth, nationalities, weak AKAs, former names and identifiers. */
+function applyRemarks(byId: Map<string, ScreeningEntity>, remarks: Map<string, string>): void {
   for (const [id, rem] of remarks) {
     const e = byId.get(id);
     if (!e) continue;
@@ -133,33 +136,54 @@ export function loadOfacSdn(path: string, opts: { listId?: string; now: () => Da
     for (const a of r.fkas) addName(e, a, 'fka');
     e.identifiers.push(...r.identifiers);
   }
+}
 
+/** The alternate-names file: AKAs and former names. */
+function addAltNames(a: ReadFile, byId: Map<string, ScreeningEntity>): void {
+  for (const row of parseCsvRows(a.path, a.text)) {
+    checkColumns(a, row.line, row.fields, 5);
+    const id = requireEntNum(a, row.line, row.fields[0]);
+    const e = byId.get(id);
+    if (!e) continue; // alt rows for entries not in this file are ignored
+    const t = (nul(row.fields[2]) ?? 'aka').toLowerCase();
+    addName(e, nul(row.fields[3]), t === 'fka' ? 'fka' : t === 'nka' ? 'aka' : 'aka');
+  }
+}
+
+/** The addresses file: countries. */
+function addAddressCountries(a: ReadFile, byId: Map<string, ScreeningEntity>): void {
+  for (const row of parseCsvRows(a.path, a.text)) {
+    checkColumns(a, row.line, row.fields, 6);
+    const id = requireEntNum(a, row.line, row.fields[0]);
+    const e = byId.get(id);
+    if (!e) continue;
+    const c = countryCode(nul(row.fields[4]));
+    if (c) addUnique(e.countries, c);
+  }
+}
+
+export function loadOfacSdn(path: string, opts: { listId?: string; now: () => Date }): LoadedList {
+  const files = resolveOfacFiles(path);
+  const main = readListFile(files.main);
+  const read: ReadFile[] = [main];
+  const listId = opts.listId ?? (files.prefix === 'sdn' ? 'ofac-sdn' : 'ofac-cons');
+  const { byId, order, remarks } = readMainFile(main, listId);
+  if (files.comments) {
+    const c = readListFile(files.comments);
+    read.push(c);
+    extendRemarks(c, remarks);
+  }
+  applyRemarks(byId, remarks);
   if (files.alt) {
     const a = readListFile(files.alt);
     read.push(a);
-    for (const row of parseCsvRows(a.path, a.text)) {
-      checkColumns(a, row.line, row.fields, 5);
-      const id = requireEntNum(a, row.line, row.fields[0]);
-      const e = byId.get(id);
-      if (!e) continue; // alt rows for entries not in this file are ignored
-      const t = (nul(row.fields[2]) ?? 'aka').toLowerCase();
-      addName(e, nul(row.fields[3]), t === 'fka' ? 'fka' : t === 'nka' ? 'aka' : 'aka');
-    }
+    addAltNames(a, byId);
   }
-
   if (files.add) {
     const a = readListFile(files.add);
     read.push(a);
-    for (const row of parseCsvRows(a.path, a.text)) {
-      checkColumns(a, row.line, row.fields, 6);
-      const id = requireEntNum(a, row.line, row.fields[0]);
-      const e = byId.get(id);
-      if (!e) continue;
-      const c = countryCode(nul(row.fields[4]));
-      if (c) addUnique(e.countries, c);
-    }
+    addAddressCountries(a, byId);
   }
-
   return {
     version: {
       listId,

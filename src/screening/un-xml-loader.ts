@@ -38,6 +38,74 @@ function values(v: unknown): string[] {
   return out;
 }
 
+/** What individuals and entities share: id, names and aliases, programme, reference, address countries. */
+function commonEntity(n: Node, kind: 'person' | 'organisation', path: string, listId: string): ScreeningEntity {
+  const id = text(n['DATAID']) ?? text(n['REFERENCE_NUMBER']);
+  if (!id) throw new ListLoadError(path, undefined, `${kind} entry without DATAID`);
+  const e = emptyEntity(listId, id, kind, path);
+  const parts = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'].map((k) => text(n[k])).filter((x): x is string => !!x);
+  if (parts.length === 0) throw new ListLoadError(path, undefined, `entry ${id} has no FIRST_NAME`);
+  if (kind === 'organisation') {
+    // "NAME A (ABBR) ; NAME B" lists several names in one field
+    const [first, ...rest] = parts.join(' ').split(/\s;\s/);
+    addName(e, first, 'primary');
+    for (const r of rest) addName(e, r, 'aka');
+  } else addName(e, parts.join(' '), 'primary');
+  addName(e, text(n['NAME_ORIGINAL_SCRIPT']), 'aka');
+  for (const a of arr(n[kind === 'person' ? 'INDIVIDUAL_ALIAS' : 'ENTITY_ALIAS'])) {
+    const q = (text(a['QUALITY']) ?? '').toLowerCase();
+    const name = text(a['ALIAS_NAME']);
+    addName(e, name, q === 'low' ? 'weak_aka' : q === 'f.k.a.' ? 'fka' : 'aka');
+  }
+  const listType = text(n['UN_LIST_TYPE']);
+  if (listType) e.programs.push(`UN:${listType}`);
+  e.topics.push('sanction');
+  e.isSanctioned = true;
+  const ref = text(n['REFERENCE_NUMBER']);
+  if (ref) e.identifiers.push({ type: 'UN Reference', value: ref });
+  for (const ad of arr(n[kind === 'person' ? 'INDIVIDUAL_ADDRESS' : 'ENTITY_ADDRESS'])) {
+    const c = countryCode(text(ad['COUNTRY']));
+    if (c) addUnique(e.countries, c);
+  }
+  return e;
+}
+
+/** What only individuals carry: nationalities, dates and places of birth, identity documents. */
+function addIndividualDetails(e: ScreeningEntity, n: Node): void {
+  for (const nat of values(n['NATIONALITY'])) {
+    const c = countryCode(nat);
+    if (c) addUnique(e.nationalities, c);
+  }
+  for (const d of arr(n['INDIVIDUAL_DATE_OF_BIRTH'])) {
+    const types = (Array.isArray(d['TYPE_OF_DATE']) ? d['TYPE_OF_DATE'] : [d['TYPE_OF_DATE']]).map((t) => (text(t) ?? '').toUpperCase());
+    const approximate = types.includes('APPROXIMATELY') || /approx/i.test(text(d['NOTE']) ?? '');
+    const from = text(d['FROM_YEAR']);
+    const to = text(d['TO_YEAR']);
+    const date = text(d['DATE']);
+    const year = text(d['YEAR']);
+    if (from && to) {
+      const a = parsePartialDate(from);
+      const b = parsePartialDate(to);
+      if (a && b) e.dobs.push({ kind: 'range', from: a, to: b, ...(approximate ? { approximate } : {}) });
+    } else if (date || year) {
+      const p = parsePartialDate((date ?? year)!);
+      if (p) e.dobs.push({ kind: 'date', date: p, ...(approximate ? { approximate } : {}) });
+    }
+  }
+  for (const p of arr(n['INDIVIDUAL_PLACE_OF_BIRTH'])) {
+    const place = [text(p['CITY']), text(p['STATE_PROVINCE']), text(p['COUNTRY'])].filter(Boolean).join(', ');
+    if (place) e.birthPlaces.push(place);
+  }
+  for (const d of arr(n['INDIVIDUAL_DOCUMENT'])) {
+    const num = text(d['NUMBER']);
+    if (!num) continue;
+    const id: ScreeningEntity['identifiers'][number] = { type: text(d['TYPE_OF_DOCUMENT']) ?? 'Document', value: num };
+    const c = countryCode(text(d['ISSUING_COUNTRY']) ?? text(d['COUNTRY_OF_ISSUE']));
+    if (c) id.country = c;
+    e.identifiers.push(id);
+  }
+}
+
 export function loadUnXml(path: string, opts: { listId?: string; now: () => Date }): LoadedList {
   const f = readListFile(path);
   const valid = XMLValidator.validate(f.text);
@@ -54,75 +122,12 @@ export function loadUnXml(path: string, opts: { listId?: string; now: () => Date
   const listId = opts.listId ?? 'un-sc';
   const entities: ScreeningEntity[] = [];
 
-  const common = (n: Node, kind: 'person' | 'organisation'): ScreeningEntity => {
-    const id = text(n['DATAID']) ?? text(n['REFERENCE_NUMBER']);
-    if (!id) throw new ListLoadError(path, undefined, `${kind} entry without DATAID`);
-    const e = emptyEntity(listId, id, kind, path);
-    const parts = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'].map((k) => text(n[k])).filter((x): x is string => !!x);
-    if (parts.length === 0) throw new ListLoadError(path, undefined, `entry ${id} has no FIRST_NAME`);
-    if (kind === 'organisation') {
-      // "NAME A (ABBR) ; NAME B" lists several names in one field
-      const [first, ...rest] = parts.join(' ').split(/\s;\s/);
-      addName(e, first, 'primary');
-      for (const r of rest) addName(e, r, 'aka');
-    } else addName(e, parts.join(' '), 'primary');
-    addName(e, text(n['NAME_ORIGINAL_SCRIPT']), 'aka');
-    for (const a of arr(n[kind === 'person' ? 'INDIVIDUAL_ALIAS' : 'ENTITY_ALIAS'])) {
-      const q = (text(a['QUALITY']) ?? '').toLowerCase();
-      const name = text(a['ALIAS_NAME']);
-      addName(e, name, q === 'low' ? 'weak_aka' : q === 'f.k.a.' ? 'fka' : 'aka');
-    }
-    const listType = text(n['UN_LIST_TYPE']);
-    if (listType) e.programs.push(`UN:${listType}`);
-    e.topics.push('sanction');
-    e.isSanctioned = true;
-    const ref = text(n['REFERENCE_NUMBER']);
-    if (ref) e.identifiers.push({ type: 'UN Reference', value: ref });
-    for (const ad of arr(n[kind === 'person' ? 'INDIVIDUAL_ADDRESS' : 'ENTITY_ADDRESS'])) {
-      const c = countryCode(text(ad['COUNTRY']));
-      if (c) addUnique(e.countries, c);
-    }
-    return e;
-  };
-
-  const individuals = arr((root['INDIVIDUALS'] as Node | undefined)?.['INDIVIDUAL']);
-  for (const n of individuals) {
-    const e = common(n, 'person');
-    for (const nat of values(n['NATIONALITY'])) {
-      const c = countryCode(nat);
-      if (c) addUnique(e.nationalities, c);
-    }
-    for (const d of arr(n['INDIVIDUAL_DATE_OF_BIRTH'])) {
-      const types = (Array.isArray(d['TYPE_OF_DATE']) ? d['TYPE_OF_DATE'] : [d['TYPE_OF_DATE']]).map((t) => (text(t) ?? '').toUpperCase());
-      const approximate = types.includes('APPROXIMATELY') || /approx/i.test(text(d['NOTE']) ?? '');
-      const from = text(d['FROM_YEAR']);
-      const to = text(d['TO_YEAR']);
-      const date = text(d['DATE']);
-      const year = text(d['YEAR']);
-      if (from && to) {
-        const a = parsePartialDate(from);
-        const b = parsePartialDate(to);
-        if (a && b) e.dobs.push({ kind: 'range', from: a, to: b, ...(approximate ? { approximate } : {}) });
-      } else if (date || year) {
-        const p = parsePartialDate((date ?? year)!);
-        if (p) e.dobs.push({ kind: 'date', date: p, ...(approximate ? { approximate } : {}) });
-      }
-    }
-    for (const p of arr(n['INDIVIDUAL_PLACE_OF_BIRTH'])) {
-      const place = [text(p['CITY']), text(p['STATE_PROVINCE']), text(p['COUNTRY'])].filter(Boolean).join(', ');
-      if (place) e.birthPlaces.push(place);
-    }
-    for (const d of arr(n['INDIVIDUAL_DOCUMENT'])) {
-      const num = text(d['NUMBER']);
-      if (!num) continue;
-      const id: ScreeningEntity['identifiers'][number] = { type: text(d['TYPE_OF_DOCUMENT']) ?? 'Document', value: num };
-      const c = countryCode(text(d['ISSUING_COUNTRY']) ?? text(d['COUNTRY_OF_ISSUE']));
-      if (c) id.country = c;
-      e.identifiers.push(id);
-    }
+  for (const n of arr((root['INDIVIDUALS'] as Node | undefined)?.['INDIVIDUAL'])) {
+    const e = commonEntity(n, 'person', path, listId);
+    addIndividualDetails(e, n);
     entities.push(e);
   }
-  for (const n of arr((root['ENTITIES'] as Node | undefined)?.['ENTITY'])) entities.push(common(n, 'organisation'));
+  for (const n of arr((root['ENTITIES'] as Node | undefined)?.['ENTITY'])) entities.push(commonEntity(n, 'organisation', path, listId));
 
   return {
     version: { listId, sourceType: 'un-xml', files: [path], sha256: sha256Of([f]), entryCount: entities.length, loadedAt: opts.now().toISOString() },

@@ -50,6 +50,40 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
   };
 }
 
+/** The bar above every page: brand, the pages this role may open, who is signed in. */
+function TopBar({ me, pathname, onSignOut }: { me: Me; pathname: string; onSignOut: () => void }) {
+  return (
+  <header className="topbar">
+    <div className="brand">
+      <span aria-hidden="true">◆</span> Remit console
+    </div>
+    <nav aria-label="Main">
+      <ul>
+        {NAV.filter((n) => n.roles.includes(me.role)).map((n) => {
+          const active = pathname === n.to || pathname.startsWith(`${n.to}/`);
+          return (
+            <li key={n.to}>
+              <Link to={n.to} aria-current={active ? 'page' : undefined}>
+                {n.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+    <div className="whoami">
+      <span data-testid="whoami">
+        {me.name} · <strong>{me.role}</strong>
+        {me.repId ? ` (${me.repId})` : ''}
+      </span>
+      <button type="button" className="secondary" onClick={onSignOut}>
+        Sign out
+      </button>
+    </div>
+  </header>
+  );
+}
+
 export function App() {
   const { pathname } = useLocation();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
@@ -88,34 +122,7 @@ export function App() {
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
-      <header className="topbar">
-        <div className="brand">
-          <span aria-hidden="true">◆</span> Remit console
-        </div>
-        <nav aria-label="Main">
-          <ul>
-            {NAV.filter((n) => n.roles.includes(me.role)).map((n) => {
-              const active = pathname === n.to || pathname.startsWith(`${n.to}/`);
-              return (
-                <li key={n.to}>
-                  <Link to={n.to} aria-current={active ? 'page' : undefined}>
-                    {n.label}
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
-        </nav>
-        <div className="whoami">
-          <span data-testid="whoami">
-            {me.name} · <strong>{me.role}</strong>
-            {me.repId ? ` (${me.repId})` : ''}
-          </span>
-          <button type="button" className="secondary" onClick={() => void signOut()}>
-            Sign out
-          </button>
-        </div>
-      </header>
+      <TopBar me={me} pathname={pathname} onSignOut={() => void signOut()} />
       <main id="main">
         {allowed ? (
           current.node

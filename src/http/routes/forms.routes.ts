@@ -70,13 +70,16 @@ function redirectTo(reply: FastifyReply, base: string, params: Record<string, st
 function answerFailure(request: FastifyRequest, reply: FastifyReply, form: FormSourceConfig, f: FormFailure): FastifyReply {
   // Invalid input goes back to the page (a person can fix it); anything else is an HTTP error.
   if (f.code === 'LEAD_INVALID' && !wantsJson(request)) {
-    return redirectTo(reply, form.errorUrl ?? form.returnUrl, { error: f.code, ...(f.fields.length > 0 ? { fields: f.fields.join(',') } : {}) });
+    return redirectTo(reply, form.errorUrl ?? form.returnUrl, {
+      error: f.code,
+      ...(f.fields.length > 0 ? { fields: f.fields.join(',') } : {}),
+    });
   }
   return sendError(reply, f.code, f.message, f.details);
 }
 
 /**
- * Public web-form endpoint (SPEC I2, Web-to-Lead style). No API key: the form's own config
+ * Public web-form endpoint (Web-to-Lead style, docs/sources.md). No API key: the form's own config
  * authenticates it (form key and/or Origin allow-list), with a honeypot, a token bucket per client
  * IP and a body limit per form. urlencoded and multipart parsers are registered in this plugin
  * only, so the JSON routes keep refusing them.
@@ -85,126 +88,167 @@ export async function registerFormRoutes(app: FastifyInstance, ctx: ServiceConte
   const guard = new FormGuard();
   await app.register(async (scope) => {
     await scope.register(formbody, { bodyLimit: MAX_FORM_BYTES });
-    await scope.register(multipart, { limits: { fieldNameSize: 200, fieldSize: MAX_FORM_BYTES, fields: MAX_FIELDS, files: 0, parts: MAX_FIELDS } });
-    const r = scope.withTypeProvider<ZodTypeProvider>();
-
-    r.post(
-      '/v1/forms/:formId',
-      {
-        bodyLimit: MAX_FORM_BYTES,
-        schema: {
-          tags: ['sources'],
-          summary: 'Submit an HTML form (application/x-www-form-urlencoded or multipart/form-data): 303 to the form\'s return URL, or JSON with Accept: application/json',
-          description: 'Public: authenticated by the form\'s key (hidden field or header) and/or Origin allow-list. Honeypot, per-IP rate limit and body limit per form. See docs/sources.md.',
-          security: [],
-          params: z.object({ formId: z.string().max(64) }),
-        },
-        onRequest: async (request, reply) => {
-          const formId = (request.params as { formId?: string }).formId ?? '';
-          const form = findForm(ctx, formId);
-          if (!form) return sendError(reply, 'NOT_FOUND', `no form ${JSON.stringify(formId)}`);
-          const admitted = guard.admit(form, request.ip, ctx.clock.now());
-          if (!admitted.ok) {
-            reply.header('retry-after', String(admitted.retryAfterSeconds));
-            return sendError(reply, 'RATE_LIMITED', `too many submissions from this address; retry in ${admitted.retryAfterSeconds} s`);
-          }
-          if (Number(request.headers['content-length'] ?? 0) > form.maxBodyBytes) {
-            guard.count(form.id, 'tooLarge');
-            return sendError(reply, 'PAYLOAD_TOO_LARGE', `form ${form.id} accepts at most ${form.maxBodyBytes} bytes`);
-          }
-          request.form = form;
-        },
-        preParsing: async (request, _reply, payload) => (request.form ? payload.pipe(byteLimit(request.form.maxBodyBytes)) : payload),
-      },
-      async (request, reply) => {
-        const form = request.form!;
-        let fields: Map<string, string[]>;
-        if (request.isMultipart()) {
-          let collected: Awaited<ReturnType<typeof multipartFields>>;
-          try {
-            collected = await multipartFields(request, form.maxBodyBytes);
-          } catch (e) {
-            const code = (e as { code?: string }).code;
-            if (code === 'FST_FILES_LIMIT') collected = 'file';
-            else if ((e as { statusCode?: number }).statusCode === 413) collected = 'too_large';
-            else return sendError(reply, 'INPUT_UNREADABLE', `malformed multipart body: ${(e as Error).message}`);
-          }
-          if (collected === 'too_large') {
-            guard.count(form.id, 'tooLarge');
-            return sendError(reply, 'PAYLOAD_TOO_LARGE', `form ${form.id} accepts at most ${form.maxBodyBytes} bytes`);
-          }
-          if (collected === 'file') return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'file uploads are not accepted by lead forms');
-          fields = collected;
-        } else {
-          const body = request.body;
-          if (body === null || typeof body !== 'object' || Array.isArray(body)) return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'post the form as application/x-www-form-urlencoded or multipart/form-data');
-          fields = sourceFieldsOf(body as Record<string, unknown>);
-          if (fields.size > MAX_FIELDS) return sendError(reply, 'PAYLOAD_TOO_LARGE', `at most ${MAX_FIELDS} fields`);
-        }
-        const result = await submitForm(ctx, guard, form, {
-          fields,
-          origin: headerText(request, 'origin'),
-          headerKey: headerText(request, form.keyHeader),
-          headerToken: headerText(request, 'x-remit-form-token'),
-          nowMs: ctx.clock.now(),
-        });
-        if (!result.ok) {
-          if (result.error.code === 'FORBIDDEN') request.log.warn({ form: form.id, ip: request.ip }, result.error.message);
-          return answerFailure(request, reply, form, result.error);
-        }
-        const accepted = result.value;
-        if (accepted.trapped) request.log.warn({ form: form.id, ip: request.ip }, 'form honeypot filled: answered as accepted, nothing stored');
-        if (wantsJson(request)) return reply.code(201).send({ leadId: accepted.leadId, status: accepted.status });
-        return redirectTo(reply, form.returnUrl, { lead: accepted.leadId, status: accepted.status });
-      },
-    );
-
-    r.get(
-      '/v1/forms/:formId/token',
-      {
-        schema: {
-          tags: ['sources'],
-          summary: 'A signed, short-lived token for a form configured with signedToken (public; rate-limited like posts)',
-          description: 'Put it in the form\'s token field (default _form_token) or the X-Remit-Form-Token header. See docs/sources.md.',
-          security: [],
-          params: z.object({ formId: z.string().max(64) }),
-        },
-      },
-      async (request, reply) => {
-        const form = findForm(ctx, request.params.formId);
-        if (!form?.signedToken) return sendError(reply, 'NOT_FOUND', `no form ${JSON.stringify(request.params.formId)} with signed tokens`);
-        const admitted = guard.admit(form, request.ip, ctx.clock.now());
-        if (!admitted.ok) {
-          reply.header('retry-after', String(admitted.retryAfterSeconds));
-          return sendError(reply, 'RATE_LIMITED', `too many requests from this address; retry in ${admitted.retryAfterSeconds} s`);
-        }
-        const secret = guard.secrets(form.signedToken.secretEnv);
-        if (secret === undefined) return sendError(reply, 'UNAVAILABLE', `form ${form.id} is not configured: environment variable ${form.signedToken.secretEnv} is not set`);
-        const { token, expiresAt } = mintFormToken(secret, form.id, ctx.clock.now(), form.signedToken.ttlSeconds);
-        reply.header('cache-control', 'no-store');
-        return { token, field: form.signedToken.field, expiresAt: new Date(expiresAt).toISOString() };
-      },
-    );
-
-    r.get(
-      '/v1/forms',
-      {
-        config: { roles: ['admin', 'ops'] },
-        schema: { tags: ['sources'], summary: 'Configured web forms with this process\'s counters (received, stored, duplicates, invalid, honeypot, forbidden, rateLimited, tooLarge)' },
-      },
-      async () => ({
-        forms: ctx.orgs.current.config.sources.forms.map((f) => ({
-          id: f.id,
-          name: f.name ?? null,
-          returnUrl: f.returnUrl,
-          keyRequired: f.keyEnv !== undefined,
-          signedTokenRequired: f.signedToken !== undefined,
-          allowedOrigins: f.allowedOrigins,
-          rateLimit: f.rateLimit,
-          maxBodyBytes: f.maxBodyBytes,
-          counters: guard.stats(f.id),
-        })),
-      }),
-    );
+    await scope.register(multipart, {
+      limits: { fieldNameSize: 200, fieldSize: MAX_FORM_BYTES, fields: MAX_FIELDS, files: 0, parts: MAX_FIELDS },
+    });
+    registerFormSubmission(scope, ctx, guard);
+    registerFormToken(scope, ctx, guard);
+    registerFormList(scope, ctx, guard);
   });
+}
+
+/** onRequest for a submission: the form exists, the client is under its rate limit, the declared length fits. */
+function admitSubmission(ctx: ServiceContext, guard: FormGuard) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const formId = (request.params as { formId?: string }).formId ?? '';
+    const form = findForm(ctx, formId);
+    if (!form) return sendError(reply, 'NOT_FOUND', `no form ${JSON.stringify(formId)}`);
+    const admitted = guard.admit(form, request.ip, ctx.clock.now());
+    if (!admitted.ok) {
+      reply.header('retry-after', String(admitted.retryAfterSeconds));
+      return sendError(reply, 'RATE_LIMITED', `too many submissions from this address; retry in ${admitted.retryAfterSeconds} s`);
+    }
+    if (Number(request.headers['content-length'] ?? 0) > form.maxBodyBytes) {
+      guard.count(form.id, 'tooLarge');
+      return sendError(reply, 'PAYLOAD_TOO_LARGE', `form ${form.id} accepts at most ${form.maxBodyBytes} bytes`);
+    }
+    request.form = form;
+  };
+}
+
+/** The submitted fields, or the reply already sent when the body cannot be a lead form. */
+async function submittedFields(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  form: FormSourceConfig,
+  guard: FormGuard,
+): Promise<Map<string, string[]> | FastifyReply> {
+  if (request.isMultipart()) {
+    let collected: Awaited<ReturnType<typeof multipartFields>>;
+    try {
+      collected = await multipartFields(request, form.maxBodyBytes);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'FST_FILES_LIMIT') collected = 'file';
+      else if ((e as { statusCode?: number }).statusCode === 413) collected = 'too_large';
+      else return sendError(reply, 'INPUT_UNREADABLE', `malformed multipart body: ${(e as Error).message}`);
+    }
+    if (collected === 'too_large') {
+      guard.count(form.id, 'tooLarge');
+      return sendError(reply, 'PAYLOAD_TOO_LARGE', `form ${form.id} accepts at most ${form.maxBodyBytes} bytes`);
+    }
+    if (collected === 'file') return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'file uploads are not accepted by lead forms');
+    return collected;
+  }
+  const body = request.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return sendError(reply, 'UNSUPPORTED_MEDIA_TYPE', 'post the form as application/x-www-form-urlencoded or multipart/form-data');
+  const fields = sourceFieldsOf(body as Record<string, unknown>);
+  if (fields.size > MAX_FIELDS) return sendError(reply, 'PAYLOAD_TOO_LARGE', `at most ${MAX_FIELDS} fields`);
+  return fields;
+}
+
+/** POST /v1/forms/:formId — a browser (or a script with Accept: application/json) submits a lead. */
+function registerFormSubmission(scope: FastifyInstance, ctx: ServiceContext, guard: FormGuard): void {
+  scope.withTypeProvider<ZodTypeProvider>().post(
+    '/v1/forms/:formId',
+    {
+      bodyLimit: MAX_FORM_BYTES,
+      schema: {
+        tags: ['sources'],
+        summary:
+          "Submit an HTML form (application/x-www-form-urlencoded or multipart/form-data): 303 to the form's return URL, or JSON with Accept: application/json",
+        description:
+          "Public: authenticated by the form's key (hidden field or header) and/or Origin allow-list. Honeypot, per-IP rate limit and body limit per form. See docs/sources.md.",
+        security: [],
+        params: z.object({ formId: z.string().max(64) }),
+      },
+      onRequest: admitSubmission(ctx, guard),
+      preParsing: async (request, _reply, payload) => (request.form ? payload.pipe(byteLimit(request.form.maxBodyBytes)) : payload),
+    },
+    async (request, reply) => {
+      const form = request.form!;
+      const fields = await submittedFields(request, reply, form, guard);
+      if (!(fields instanceof Map)) return fields;
+      const result = await submitForm(ctx, guard, form, {
+        fields,
+        origin: headerText(request, 'origin'),
+        headerKey: headerText(request, form.keyHeader),
+        headerToken: headerText(request, 'x-remit-form-token'),
+        nowMs: ctx.clock.now(),
+      });
+      if (!result.ok) {
+        if (result.error.code === 'FORBIDDEN') request.log.warn({ form: form.id, ip: request.ip }, result.error.message);
+        return answerFailure(request, reply, form, result.error);
+      }
+      const accepted = result.value;
+      if (accepted.trapped)
+        request.log.warn({ form: form.id, ip: request.ip }, 'form honeypot filled: answered as accepted, nothing stored');
+      if (wantsJson(request)) return reply.code(201).send({ leadId: accepted.leadId, status: accepted.status });
+      return redirectTo(reply, form.returnUrl, { lead: accepted.leadId, status: accepted.status });
+    },
+  );
+}
+
+/** GET /v1/forms/:formId/token — a signed, short-lived token for forms that require one. */
+function registerFormToken(scope: FastifyInstance, ctx: ServiceContext, guard: FormGuard): void {
+  scope.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/forms/:formId/token',
+    {
+      schema: {
+        tags: ['sources'],
+        summary: 'A signed, short-lived token for a form configured with signedToken (public; rate-limited like posts)',
+        description: "Put it in the form's token field (default _form_token) or the X-Remit-Form-Token header. See docs/sources.md.",
+        security: [],
+        params: z.object({ formId: z.string().max(64) }),
+      },
+    },
+    async (request, reply) => {
+      const form = findForm(ctx, request.params.formId);
+      if (!form?.signedToken) return sendError(reply, 'NOT_FOUND', `no form ${JSON.stringify(request.params.formId)} with signed tokens`);
+      const admitted = guard.admit(form, request.ip, ctx.clock.now());
+      if (!admitted.ok) {
+        reply.header('retry-after', String(admitted.retryAfterSeconds));
+        return sendError(reply, 'RATE_LIMITED', `too many requests from this address; retry in ${admitted.retryAfterSeconds} s`);
+      }
+      const secret = guard.secrets(form.signedToken.secretEnv);
+      if (secret === undefined)
+        return sendError(
+          reply,
+          'UNAVAILABLE',
+          `form ${form.id} is not configured: environment variable ${form.signedToken.secretEnv} is not set`,
+        );
+      const { token, expiresAt } = mintFormToken(secret, form.id, ctx.clock.now(), form.signedToken.ttlSeconds);
+      reply.header('cache-control', 'no-store');
+      return { token, field: form.signedToken.field, expiresAt: new Date(expiresAt).toISOString() };
+    },
+  );
+}
+
+/** GET /v1/forms — the configured forms with this process's counters. */
+function registerFormList(scope: FastifyInstance, ctx: ServiceContext, guard: FormGuard): void {
+  scope.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/forms',
+    {
+      config: { roles: ['admin', 'ops'] },
+      schema: {
+        tags: ['sources'],
+        summary:
+          "Configured web forms with this process's counters (received, stored, duplicates, invalid, honeypot, forbidden, rateLimited, tooLarge)",
+      },
+    },
+    async () => ({
+      forms: ctx.orgs.current.config.sources.forms.map((f) => ({
+        id: f.id,
+        name: f.name ?? null,
+        returnUrl: f.returnUrl,
+        keyRequired: f.keyEnv !== undefined,
+        signedTokenRequired: f.signedToken !== undefined,
+        allowedOrigins: f.allowedOrigins,
+        rateLimit: f.rateLimit,
+        maxBodyBytes: f.maxBodyBytes,
+        counters: guard.stats(f.id),
+      })),
+    }),
+  );
 }

@@ -68,6 +68,41 @@ const BANDS: readonly [string, number][] = [
 const band = (values: readonly (number | null)[]) => BANDS.map(([, hi], i) => values.filter((v) => v !== null && v >= (i === 0 ? 0 : BANDS[i - 1]![1]) && v < hi).length);
 const fmtMs = (ms: number | null) => (ms === null ? '—' : ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 7_200_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
 
+/** The per-team figures behind the charts, as a table. */
+function TeamSpeedTable({ teams }: { teams: SpeedReport['byTeam'] }) {
+  return (
+    <details>
+      <summary>Data table (per team)</summary>
+      <table className="data">
+        <thead>
+          <tr>
+            <th scope="col">Team</th>
+            <th scope="col">Leads</th>
+            <th scope="col">Capture→assignment p50 / p90</th>
+            <th scope="col">Assignment→contact p50 / p90</th>
+            <th scope="col">SLA breaches</th>
+          </tr>
+        </thead>
+        <tbody>
+          {teams.map((t) => (
+            <tr key={t.teamId}>
+              <td>{t.teamId}</td>
+              <td>{t.leads}</td>
+              <td>
+                {fmtMs(t.captureToAssignment.p50)} / {fmtMs(t.captureToAssignment.p90)}
+              </td>
+              <td>
+                {fmtMs(t.assignmentToFirstContact.p50)} / {fmtMs(t.assignmentToFirstContact.p90)}
+              </td>
+              <td>{t.slaBreaches.total}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}
+
 function SpeedToLead() {
   const { data, error, loading } = useAsync(async () => {
     if (!(await hasOperation('get', '/v1/metrics/speed-to-lead'))) return { available: false as const };
@@ -128,35 +163,7 @@ function SpeedToLead() {
               {data.body.byTeam.some((t) => t.slaBreaches.total > 0) ? <Chart label="SLA breaches per team, accept and first contact" option={breaches} /> : <p className="muted">No SLA breaches recorded.</p>}
             </div>
           </div>
-          <details>
-            <summary>Data table (per team)</summary>
-            <table className="data">
-              <thead>
-                <tr>
-                  <th scope="col">Team</th>
-                  <th scope="col">Leads</th>
-                  <th scope="col">Capture→assignment p50 / p90</th>
-                  <th scope="col">Assignment→contact p50 / p90</th>
-                  <th scope="col">SLA breaches</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.body.byTeam.map((t) => (
-                  <tr key={t.teamId}>
-                    <td>{t.teamId}</td>
-                    <td>{t.leads}</td>
-                    <td>
-                      {fmtMs(t.captureToAssignment.p50)} / {fmtMs(t.captureToAssignment.p90)}
-                    </td>
-                    <td>
-                      {fmtMs(t.assignmentToFirstContact.p50)} / {fmtMs(t.assignmentToFirstContact.p90)}
-                    </td>
-                    <td>{t.slaBreaches.total}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </details>
+          <TeamSpeedTable teams={data.body.byTeam} />
         </>
       )}
     </section>

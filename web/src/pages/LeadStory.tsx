@@ -60,74 +60,114 @@ export function LeadStoryPage({ id, me }: { id: string; me: Me }) {
   );
 }
 
-function StoryBody({ lead, storyAvailable, story, storyError, me }: { lead: LeadDetail; storyAvailable: boolean; story: Story | null; storyError: unknown; me: Me }) {
-  const d = lead.decision;
+type StoryProps = { lead: LeadDetail; storyAvailable: boolean; story: Story | null; storyError: unknown; me: Me };
+
+/** Whether the lead's audit trail verifies, why it cannot be checked yet, and the exports. */
+function IntegritySection({ lead, storyAvailable, story, storyError, me }: StoryProps) {
   const integrity = story?.integrity;
   const notSealedYet = storyError instanceof ApiError && storyError.status === 404;
   return (
-    <>
-      <section aria-labelledby="integrity-h" className="card">
-        <h2 id="integrity-h">Integrity check</h2>
-        {!storyAvailable && me.role === 'rep' && (
-          <p className="notice" data-testid="integrity">
-            The audit-trail story with its integrity proof is available to the admin, ops and compliance roles. Below is the lead&apos;s recorded history.
+    <section aria-labelledby="integrity-h" className="card">
+      <h2 id="integrity-h">Integrity check</h2>
+      {!storyAvailable && me.role === 'rep' && (
+        <p className="notice" data-testid="integrity">
+          The audit-trail story with its integrity proof is available to the admin, ops and compliance roles. Below is the lead&apos;s recorded history.
+        </p>
+      )}
+      {!storyAvailable && me.role !== 'rep' && (
+        <p className="notice" data-testid="integrity">
+          Not available on this server: it does not provide <code>GET /v1/leads/{'{id}'}/story</code> (the audit-trail story with inclusion proofs). The history below is the lead&apos;s recorded event log without a proof.
+        </p>
+      )}
+      {notSealedYet && (
+        <p className="notice" data-testid="integrity">
+          This lead&apos;s entries are not in the sealed audit log yet (the sealer adds new entries every few seconds). Reload the page shortly for the integrity check.
+        </p>
+      )}
+      {storyAvailable && storyError && !notSealedYet ? <ErrorBox error={storyError} title="The story endpoint failed" /> : null}
+      {integrity && (
+        <div data-testid="integrity" className={integrity.verified ? 'success' : 'error'} role="status">
+          <p>
+            {integrity.verified ? <Badge tone="good">verified</Badge> : <Badge tone="bad">NOT verified</Badge>}{' '}
+            {integrity.verified
+              ? `Every entry of this lead's audit trail hashes to its sealed value and is included in the signed checkpoint${story?.checkpoint?.treeSize ? ` (tree size ${story.checkpoint.treeSize})` : ''}.`
+              : `${integrity.problems.length} problem(s) found.`}
           </p>
-        )}
-        {!storyAvailable && me.role !== 'rep' && (
-          <p className="notice" data-testid="integrity">
-            Not available on this server: it does not provide <code>GET /v1/leads/{'{id}'}/story</code> (the audit-trail story with inclusion proofs). The history below is the lead&apos;s recorded event log without a proof.
-          </p>
-        )}
-        {notSealedYet && (
-          <p className="notice" data-testid="integrity">
-            This lead&apos;s entries are not in the sealed audit log yet (the sealer adds new entries every few seconds). Reload the page shortly for the integrity check.
-          </p>
-        )}
-        {storyAvailable && storyError && !notSealedYet ? <ErrorBox error={storyError} title="The story endpoint failed" /> : null}
-        {integrity && (
-          <div data-testid="integrity" className={integrity.verified ? 'success' : 'error'} role="status">
-            <p>
-              {integrity.verified ? <Badge tone="good">verified</Badge> : <Badge tone="bad">NOT verified</Badge>}{' '}
-              {integrity.verified
-                ? `Every entry of this lead's audit trail hashes to its sealed value and is included in the signed checkpoint${story?.checkpoint?.treeSize ? ` (tree size ${story.checkpoint.treeSize})` : ''}.`
-                : `${integrity.problems.length} problem(s) found.`}
-            </p>
-            {integrity.problems.length > 0 && (
-              <ul>
-                {integrity.problems.map((p, i) => (
-                  <li key={i}>
-                    {p.seq !== null ? `entry ${p.seq}: ` : ''}
-                    <code>{p.code}</code> {p.detail}
-                  </li>
-                ))}
-              </ul>
-            )}
-            {integrity.method && (
-              <details>
-                <summary>How to check it independently</summary>
-                <p>{integrity.method}</p>
-              </details>
-            )}
-          </div>
-        )}
-        <div className="actions">
-          {story ? (
-            <button type="button" onClick={() => downloadJson(`lead-story-${lead.id}.json`, story)}>
-              Download JSON export (with proofs)
-            </button>
-          ) : (
-            <button type="button" onClick={() => downloadJson(`lead-${lead.id}.json`, lead)}>
-              Download lead record (JSON, no proof)
-            </button>
+          {integrity.problems.length > 0 && (
+            <ul>
+              {integrity.problems.map((p, i) => (
+                <li key={i}>
+                  {p.seq !== null ? `entry ${p.seq}: ` : ''}
+                  <code>{p.code}</code> {p.detail}
+                </li>
+              ))}
+            </ul>
           )}
-          {storyAvailable && (
-            <a className="button secondary" href={`/v1/leads/${encodeURIComponent(lead.id)}/story`} target="_blank" rel="noopener">
-              Readable report (HTML, opens a new tab)
-            </a>
+          {integrity.method && (
+            <details>
+              <summary>How to check it independently</summary>
+              <p>{integrity.method}</p>
+            </details>
           )}
         </div>
-        {(me.role === 'admin' || me.role === 'compliance') && <VerifyLog />}
-      </section>
+      )}
+      <div className="actions">
+        {story ? (
+          <button type="button" onClick={() => downloadJson(`lead-story-${lead.id}.json`, story)}>
+            Download JSON export (with proofs)
+          </button>
+        ) : (
+          <button type="button" onClick={() => downloadJson(`lead-${lead.id}.json`, lead)}>
+            Download lead record (JSON, no proof)
+          </button>
+        )}
+        {storyAvailable && (
+          <a className="button secondary" href={`/v1/leads/${encodeURIComponent(lead.id)}/story`} target="_blank" rel="noopener">
+            Readable report (HTML, opens a new tab)
+          </a>
+        )}
+      </div>
+      {(me.role === 'admin' || me.role === 'compliance') && <VerifyLog />}
+    </section>
+  );
+}
+
+/** The recorded decision: outcome, rule set and rule, constraints, reasons and candidates. */
+function DecisionSection({ d }: { d: NonNullable<LeadDetail['decision']> }) {
+  return (
+    <section aria-labelledby="decision-h" className="card">
+      <h2 id="decision-h">How it was decided</h2>
+      <p>{d.summary}</p>
+      <dl className="facts">
+        <dt>Outcome</dt>
+        <dd>
+          <Badge tone={outcomeTone(d.outcome)}>{d.outcome}</Badge>
+        </dd>
+        <dt>Rule set</dt>
+        <dd>
+          {d.ruleSet.version} <code className="hash">{d.ruleSet.hash.slice(0, 23)}…</code>
+        </dd>
+        <dt>Rule fired</dt>
+        <dd>{d.rule ? `${d.rule.id}${d.rule.description ? ` — ${d.rule.description}` : ''}` : '—'}</dd>
+        <dt>Constraints</dt>
+        <dd>
+          jurisdiction {d.constraints.jurisdiction}; product {d.constraints.product?.id ?? '—'} ({d.constraints.product?.productLines.join(', ') ?? '—'}); customer type {d.constraints.customerType.effective}; screening {d.constraints.screening.status}
+        </dd>
+        <dt>Chosen by</dt>
+        <dd>{d.strategy?.chosenBy ?? '—'}</dd>
+      </dl>
+      <h3>Reasons</h3>
+      <Reasons reasons={d.reasons} />
+      <CandidateTable decision={d} />
+    </section>
+  );
+}
+
+function StoryBody({ lead, storyAvailable, story, storyError, me }: StoryProps) {
+  const d = lead.decision;
+  return (
+    <>
+      <IntegritySection lead={lead} storyAvailable={storyAvailable} story={story} storyError={storyError} me={me} />
 
       <section aria-labelledby="lead-h" className="card">
         <h2 id="lead-h">The lead</h2>
@@ -155,33 +195,7 @@ function StoryBody({ lead, storyAvailable, story, storyError, me }: { lead: Lead
         </dl>
       </section>
 
-      {d && (
-        <section aria-labelledby="decision-h" className="card">
-          <h2 id="decision-h">How it was decided</h2>
-          <p>{d.summary}</p>
-          <dl className="facts">
-            <dt>Outcome</dt>
-            <dd>
-              <Badge tone={outcomeTone(d.outcome)}>{d.outcome}</Badge>
-            </dd>
-            <dt>Rule set</dt>
-            <dd>
-              {d.ruleSet.version} <code className="hash">{d.ruleSet.hash.slice(0, 23)}…</code>
-            </dd>
-            <dt>Rule fired</dt>
-            <dd>{d.rule ? `${d.rule.id}${d.rule.description ? ` — ${d.rule.description}` : ''}` : '—'}</dd>
-            <dt>Constraints</dt>
-            <dd>
-              jurisdiction {d.constraints.jurisdiction}; product {d.constraints.product?.id ?? '—'} ({d.constraints.product?.productLines.join(', ') ?? '—'}); customer type {d.constraints.customerType.effective}; screening {d.constraints.screening.status}
-            </dd>
-            <dt>Chosen by</dt>
-            <dd>{d.strategy?.chosenBy ?? '—'}</dd>
-          </dl>
-          <h3>Reasons</h3>
-          <Reasons reasons={d.reasons} />
-          <CandidateTable decision={d} />
-        </section>
-      )}
+      {d && <DecisionSection d={d} />}
 
       <section aria-labelledby="timeline-h" className="card">
         <h2 id="timeline-h">Timeline</h2>

@@ -12,6 +12,44 @@ interface LeadRow {
 }
 const STATUSES = ['', 'ASSIGNED', 'QUEUED', 'REFUSED', 'HELD', 'NURTURE', 'DUPLICATE', 'ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL', 'WON', 'LOST', 'CLOSED'];
 
+/** One row per lead: status, team, rep, when it arrived. */
+function LeadTable({ items }: { items: LeadRow[] }) {
+  return (
+    <table className="data">
+      <caption>Leads, oldest first</caption>
+      <thead>
+        <tr>
+          <th scope="col">Lead</th>
+          <th scope="col">Status</th>
+          <th scope="col">Team</th>
+          <th scope="col">Rep</th>
+          <th scope="col">Received</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((l) => (
+          <tr key={l.id}>
+            <td>
+              <Link to={`/leads/${encodeURIComponent(l.id)}`}>{l.id}</Link>
+            </td>
+            <td>
+              <Badge tone={outcomeTone(l.status)}>{l.status}</Badge>
+            </td>
+            <td>{l.teamId ?? '—'}</td>
+            <td>{l.repId ?? '—'}</td>
+            <td>{fmtTime(l.receivedAt)}</td>
+          </tr>
+        ))}
+        {items.length === 0 && (
+          <tr>
+            <td colSpan={5}>No leads.</td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 export function Leads({ me }: { me: Me }) {
   const [status, setStatus] = useState('');
   const [cursor, setCursor] = useState<string | null>(null);
@@ -43,38 +81,7 @@ export function Leads({ me }: { me: Me }) {
       <ErrorBox error={error} />
       {data && (
         <>
-          <table className="data">
-            <caption>Leads, oldest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Lead</th>
-                <th scope="col">Status</th>
-                <th scope="col">Team</th>
-                <th scope="col">Rep</th>
-                <th scope="col">Received</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((l) => (
-                <tr key={l.id}>
-                  <td>
-                    <Link to={`/leads/${encodeURIComponent(l.id)}`}>{l.id}</Link>
-                  </td>
-                  <td>
-                    <Badge tone={outcomeTone(l.status)}>{l.status}</Badge>
-                  </td>
-                  <td>{l.teamId ?? '—'}</td>
-                  <td>{l.repId ?? '—'}</td>
-                  <td>{fmtTime(l.receivedAt)}</td>
-                </tr>
-              ))}
-              {data.items.length === 0 && (
-                <tr>
-                  <td colSpan={5}>No leads.</td>
-                </tr>
-              )}
-            </tbody>
-          </table>
+          <LeadTable items={data.items} />
           <div className="pager">
             <button
               type="button"

@@ -47,6 +47,77 @@ const LABEL: Record<CellStatus, { text: string; tone: 'good' | 'warn' | 'bad' | 
   none: { text: 'None', tone: 'muted', long: 'no firm grant covers it' },
 };
 
+/** Teams × product lines down, jurisdictions across; a team cell lists its reps. Filtered by line and country. */
+function MatrixTable({ data, jurisdictions, line, country }: { data: Matrix; jurisdictions: string[]; line: string; country: string }) {
+  return (
+    <div className="scroll" tabIndex={0} role="region" aria-label="Licence matrix table (scrolls horizontally)">
+      <table className="data matrix">
+        <caption>
+          Evaluated at {data.at}, horizon {data.horizonDays} days
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Team</th>
+            <th scope="col">Product line</th>
+            {jurisdictions.map((j) => (
+              <th scope="col" key={j}>
+                {j}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data.teams.flatMap((t) =>
+            t.rows
+              .filter((r) => !line || r.productLine === line)
+              .map((r, i) => (
+                <tr key={`${t.id}/${r.productLine}`}>
+                  {i === 0 || line ? (
+                    <th scope="row" rowSpan={line ? 1 : t.rows.length}>
+                      {t.name}
+                      <div className="muted small">
+                        {t.id} · {t.entity}
+                      </div>
+                      <details className="small">
+                        <summary>Reps ({t.reps.length})</summary>
+                        <ul>
+                          {t.reps.map((rep) => (
+                            <li key={rep.id}>
+                              <Link to={`/licences/reps/${encodeURIComponent(rep.id)}`}>{rep.name}</Link>
+                              {rep.status !== 'active' ? ` (${rep.status})` : ''}
+                            </li>
+                          ))}
+                        </ul>
+                      </details>
+                    </th>
+                  ) : null}
+                  <td>{r.productLine}</td>
+                  {r.cells
+                    .filter((c) => !country || c.jurisdiction.slice(0, 2) === country)
+                    .map((c) => (
+                      <td key={c.jurisdiction} className={c.inMandate ? `cell cell-${c.status}` : 'cell cell-out'} title={cellTitle(t.name, r.productLine, c)} data-cell={`${t.id}|${r.productLine}|${c.jurisdiction}`}>
+                        {c.inMandate ? (
+                          <>
+                            <span className={`badge badge-${LABEL[c.status].tone}`}>{LABEL[c.status].text}</span>
+                            {c.licensedReps.length > 0 && <span className="small"> {c.licensedReps.length}</span>}
+                            <span className="sr-only">{cellTitle(t.name, r.productLine, c)}</span>
+                          </>
+                        ) : (
+                          <span className="muted" aria-label="outside mandate">
+                            ·
+                          </span>
+                        )}
+                      </td>
+                    ))}
+                </tr>
+              )),
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function Licences() {
   const [horizon, setHorizon] = useState(90);
   const [line, setLine] = useState('');
@@ -92,71 +163,7 @@ export function Licences() {
               </span>
             ))}
           </p>
-          <div className="scroll" tabIndex={0} role="region" aria-label="Licence matrix table (scrolls horizontally)">
-            <table className="data matrix">
-              <caption>
-                Evaluated at {data.at}, horizon {data.horizonDays} days
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Team</th>
-                  <th scope="col">Product line</th>
-                  {jurisdictions.map((j) => (
-                    <th scope="col" key={j}>
-                      {j}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {data.teams.flatMap((t) =>
-                  t.rows
-                    .filter((r) => !line || r.productLine === line)
-                    .map((r, i) => (
-                      <tr key={`${t.id}/${r.productLine}`}>
-                        {i === 0 || line ? (
-                          <th scope="row" rowSpan={line ? 1 : t.rows.length}>
-                            {t.name}
-                            <div className="muted small">
-                              {t.id} · {t.entity}
-                            </div>
-                            <details className="small">
-                              <summary>Reps ({t.reps.length})</summary>
-                              <ul>
-                                {t.reps.map((rep) => (
-                                  <li key={rep.id}>
-                                    <Link to={`/licences/reps/${encodeURIComponent(rep.id)}`}>{rep.name}</Link>
-                                    {rep.status !== 'active' ? ` (${rep.status})` : ''}
-                                  </li>
-                                ))}
-                              </ul>
-                            </details>
-                          </th>
-                        ) : null}
-                        <td>{r.productLine}</td>
-                        {r.cells
-                          .filter((c) => !country || c.jurisdiction.slice(0, 2) === country)
-                          .map((c) => (
-                            <td key={c.jurisdiction} className={c.inMandate ? `cell cell-${c.status}` : 'cell cell-out'} title={cellTitle(t.name, r.productLine, c)} data-cell={`${t.id}|${r.productLine}|${c.jurisdiction}`}>
-                              {c.inMandate ? (
-                                <>
-                                  <span className={`badge badge-${LABEL[c.status].tone}`}>{LABEL[c.status].text}</span>
-                                  {c.licensedReps.length > 0 && <span className="small"> {c.licensedReps.length}</span>}
-                                  <span className="sr-only">{cellTitle(t.name, r.productLine, c)}</span>
-                                </>
-                              ) : (
-                                <span className="muted" aria-label="outside mandate">
-                                  ·
-                                </span>
-                              )}
-                            </td>
-                          ))}
-                      </tr>
-                    )),
-                )}
-              </tbody>
-            </table>
-          </div>
+          <MatrixTable data={data} jurisdictions={jurisdictions} line={line} country={country} />
           <GrantTable title={`Expiring within ${data.horizonDays} days`} grants={data.expiringSoon} empty="No grant expires within the horizon." />
           <GrantTable title="Expired grants" grants={data.expired} empty="No expired grants." />
         </>

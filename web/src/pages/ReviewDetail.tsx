@@ -38,6 +38,70 @@ export function ReviewDetail({ id, me }: { id: string; me: Me }) {
   );
 }
 
+/** Status, kind, lead, who asked and who decided, the decision's constraints, the four-eyes rule and why it is here. */
+function ReviewSummary({ view, me, mine }: { view: ReviewView; me: Me; mine: boolean }) {
+  const { review, decision } = view;
+  return (
+    <section aria-labelledby="summary-h" className="card">
+      <h2 id="summary-h">Summary</h2>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <Badge tone={outcomeTone(review.status)}>{review.status}</Badge>
+        </dd>
+        <dt>Kind</dt>
+        <dd>
+          <Badge tone={outcomeTone(review.kind)}>{review.kind}</Badge>
+        </dd>
+        <dt>Lead</dt>
+        <dd>
+          <Link to={`/leads/${encodeURIComponent(review.leadId)}`}>{review.leadId}</Link> (now {view.lead?.status ?? 'unknown'})
+        </dd>
+        <dt>Requested by</dt>
+        <dd data-testid="requested-by">
+          {review.requestedBy} at {fmtTime(review.requestedAt)}
+        </dd>
+        {review.decidedBy && (
+          <>
+            <dt>Decided by</dt>
+            <dd>
+              {review.decidedBy} at {fmtTime(review.decidedAt)}
+            </dd>
+          </>
+        )}
+        {decision && (
+          <>
+            <dt>Jurisdiction</dt>
+            <dd>{decision.constraints.jurisdiction}</dd>
+            <dt>Product</dt>
+            <dd>{decision.constraints.product ? `${decision.constraints.product.id} (${decision.constraints.product.productLines.join(', ')})` : '—'}</dd>
+            <dt>Customer type</dt>
+            <dd>{decision.constraints.customerType.effective}</dd>
+            <dt>Screening</dt>
+            <dd>{decision.constraints.screening.status}</dd>
+            <dt>Rule set</dt>
+            <dd>
+              {decision.ruleSet.version} <code className="hash">{decision.ruleSet.hash.slice(0, 19)}…</code>
+            </dd>
+          </>
+        )}
+      </dl>
+      <p className="four-eyes" role="note">
+        <strong>Four eyes:</strong> requested by <code>{review.requestedBy}</code>
+        {review.requestedBy === 'system' ? ' (routing)' : ''}; you are <code>{me.keyId}</code>.{' '}
+        {mine ? 'You requested this review, so another compliance officer must decide it — the API refuses your decision.' : 'The approver must differ from the requester.'}
+      </p>
+      {decision && (
+        <>
+          <h3>Why it is here</h3>
+          <p>{decision.summary}</p>
+          <Reasons reasons={decision.reasons} />
+        </>
+      )}
+    </section>
+  );
+}
+
 function ReviewBody({ view, lead, org, me, onChanged }: { view: ReviewView; lead: LeadDetail | null; org: OrgConfigView; me: Me; onChanged: () => void }) {
   const { review, decision } = view;
   const mine = review.requestedBy === me.keyId;
@@ -52,63 +116,7 @@ function ReviewBody({ view, lead, org, me, onChanged }: { view: ReviewView; lead
 
   return (
     <>
-      <section aria-labelledby="summary-h" className="card">
-        <h2 id="summary-h">Summary</h2>
-        <dl className="facts">
-          <dt>Status</dt>
-          <dd>
-            <Badge tone={outcomeTone(review.status)}>{review.status}</Badge>
-          </dd>
-          <dt>Kind</dt>
-          <dd>
-            <Badge tone={outcomeTone(review.kind)}>{review.kind}</Badge>
-          </dd>
-          <dt>Lead</dt>
-          <dd>
-            <Link to={`/leads/${encodeURIComponent(review.leadId)}`}>{review.leadId}</Link> (now {view.lead?.status ?? 'unknown'})
-          </dd>
-          <dt>Requested by</dt>
-          <dd data-testid="requested-by">
-            {review.requestedBy} at {fmtTime(review.requestedAt)}
-          </dd>
-          {review.decidedBy && (
-            <>
-              <dt>Decided by</dt>
-              <dd>
-                {review.decidedBy} at {fmtTime(review.decidedAt)}
-              </dd>
-            </>
-          )}
-          {decision && (
-            <>
-              <dt>Jurisdiction</dt>
-              <dd>{decision.constraints.jurisdiction}</dd>
-              <dt>Product</dt>
-              <dd>{decision.constraints.product ? `${decision.constraints.product.id} (${decision.constraints.product.productLines.join(', ')})` : '—'}</dd>
-              <dt>Customer type</dt>
-              <dd>{decision.constraints.customerType.effective}</dd>
-              <dt>Screening</dt>
-              <dd>{decision.constraints.screening.status}</dd>
-              <dt>Rule set</dt>
-              <dd>
-                {decision.ruleSet.version} <code className="hash">{decision.ruleSet.hash.slice(0, 19)}…</code>
-              </dd>
-            </>
-          )}
-        </dl>
-        <p className="four-eyes" role="note">
-          <strong>Four eyes:</strong> requested by <code>{review.requestedBy}</code>
-          {review.requestedBy === 'system' ? ' (routing)' : ''}; you are <code>{me.keyId}</code>.{' '}
-          {mine ? 'You requested this review, so another compliance officer must decide it — the API refuses your decision.' : 'The approver must differ from the requester.'}
-        </p>
-        {decision && (
-          <>
-            <h3>Why it is here</h3>
-            <p>{decision.summary}</p>
-            <Reasons reasons={decision.reasons} />
-          </>
-        )}
-      </section>
+      <ReviewSummary view={view} me={me} mine={mine} />
 
       {decision && (
         <section aria-labelledby="elig-h" className="card">

@@ -6,6 +6,59 @@ import type { Review } from '../types.ts';
 
 type Status = 'OPEN' | 'APPROVED' | 'REJECTED';
 
+/** The queue as a table: one row per review, decided-by only for closed ones. */
+function ReviewTable({ items, status, more, me }: { items: Review[]; status: Status; more: boolean; me: Me }) {
+  return (
+    <table className="data" aria-describedby="queue-count">
+      <caption id="queue-count">
+        {items.length} {status.toLowerCase()} review{items.length === 1 ? '' : 's'}
+        {more ? ' (first 1000 shown)' : ''}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Review</th>
+          <th scope="col">Kind</th>
+          <th scope="col">Reasons</th>
+          <th scope="col">Lead</th>
+          <th scope="col">Requested by</th>
+          <th scope="col">Requested at</th>
+          {status !== 'OPEN' && <th scope="col">Decided by</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((r) => (
+          <tr key={r.id} data-lead-id={r.leadId}>
+            <td>
+              <Link to={`/review/${encodeURIComponent(r.id)}`}>Open review {r.id}</Link>
+            </td>
+            <td>
+              <Badge tone={outcomeTone(r.kind)}>{r.kind}</Badge>
+            </td>
+            <td>
+              {r.reasonCodes.map((c) => (
+                <code key={c} className="code-chip">
+                  {c}
+                </code>
+              ))}
+            </td>
+            <td>
+              <Link to={`/leads/${encodeURIComponent(r.leadId)}`}>{r.leadId}</Link>
+            </td>
+            <td>{r.requestedBy === me.keyId ? `${r.requestedBy} (you)` : r.requestedBy}</td>
+            <td>{fmtTime(r.requestedAt)}</td>
+            {status !== 'OPEN' && <td>{r.decidedBy ?? '—'}</td>}
+          </tr>
+        ))}
+        {items.length === 0 && (
+          <tr>
+            <td colSpan={status !== 'OPEN' ? 7 : 6}>Nothing here.</td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
 export function ReviewQueue({ me }: { me: Me }) {
   const [status, setStatus] = useState<Status>('OPEN');
   const [kind, setKind] = useState('');
@@ -57,53 +110,7 @@ export function ReviewQueue({ me }: { me: Me }) {
       {loading && <Loading what="the review queue" />}
       <ErrorBox error={error} />
       {data && (
-        <table className="data" aria-describedby="queue-count">
-          <caption id="queue-count">
-            {items.length} {status.toLowerCase()} review{items.length === 1 ? '' : 's'}
-            {data.more ? ' (first 1000 shown)' : ''}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Review</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Reasons</th>
-              <th scope="col">Lead</th>
-              <th scope="col">Requested by</th>
-              <th scope="col">Requested at</th>
-              {status !== 'OPEN' && <th scope="col">Decided by</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((r) => (
-              <tr key={r.id} data-lead-id={r.leadId}>
-                <td>
-                  <Link to={`/review/${encodeURIComponent(r.id)}`}>Open review {r.id}</Link>
-                </td>
-                <td>
-                  <Badge tone={outcomeTone(r.kind)}>{r.kind}</Badge>
-                </td>
-                <td>
-                  {r.reasonCodes.map((c) => (
-                    <code key={c} className="code-chip">
-                      {c}
-                    </code>
-                  ))}
-                </td>
-                <td>
-                  <Link to={`/leads/${encodeURIComponent(r.leadId)}`}>{r.leadId}</Link>
-                </td>
-                <td>{r.requestedBy === me.keyId ? `${r.requestedBy} (you)` : r.requestedBy}</td>
-                <td>{fmtTime(r.requestedAt)}</td>
-                {status !== 'OPEN' && <td>{r.decidedBy ?? '—'}</td>}
-              </tr>
-            ))}
-            {items.length === 0 && (
-              <tr>
-                <td colSpan={status !== 'OPEN' ? 7 : 6}>Nothing here.</td>
-              </tr>
-            )}
-          </tbody>
-        </table>
+        <ReviewTable items={items} status={status} more={data.more} me={me} />
       )}
     </Page>
   );

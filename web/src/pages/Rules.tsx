@@ -159,8 +159,8 @@ function History({ versions, onLoad }: { versions: Versions; onLoad: (text: stri
   );
 }
 
-function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: { me: Me; org: OrgConfigView; draft: string; setDraft: (s: string) => void; canSimulate: boolean; onPublished: () => void }) {
-  const [limit, setLimit] = useState(200);
+/** The draft's simulate / publish actions and what they report; `parsed` checks the draft is a JSON object. */
+function useDraftActions(draft: string, setDraft: (s: string) => void, limit: number, onPublished: () => void) {
   const [parseError, setParseError] = useState<string | null>(null);
   const [simError, setSimError] = useState<unknown>(null);
   const [diff, setDiff] = useState<SimulationDiff | null>(null);
@@ -219,6 +219,12 @@ function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: { me
       setBusy('');
     }
   };
+  return { parseError, simError, diff, busy, published, pubError, onFile, simulate, publish };
+}
+
+function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: { me: Me; org: OrgConfigView; draft: string; setDraft: (s: string) => void; canSimulate: boolean; onPublished: () => void }) {
+  const [limit, setLimit] = useState(200);
+  const { parseError, simError, diff, busy, published, pubError, onFile, simulate, publish } = useDraftActions(draft, setDraft, limit, onPublished);
 
   return (
     <section aria-labelledby="draft-h" className="card">
@@ -273,6 +279,33 @@ function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: { me
   );
 }
 
+/** Leads per outcome, as recorded and as the draft would decide them. */
+function OutcomeTable({ outcomes }: { outcomes: SimulationDiff['outcomes'] }) {
+  return (
+    <table className="data">
+      <caption>Outcomes, recorded vs draft</caption>
+      <thead>
+        <tr>
+          <th scope="col">Outcome</th>
+          <th scope="col">Recorded</th>
+          <th scope="col">Draft</th>
+        </tr>
+      </thead>
+      <tbody>
+        {Object.entries(outcomes).map(([o, c]) => (
+          <tr key={o}>
+            <td>
+              <Badge tone={outcomeTone(o)}>{o}</Badge>
+            </td>
+            <td>{c.recorded}</td>
+            <td>{c.simulated}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function DiffView({ diff }: { diff: SimulationDiff }) {
   const fairness = useMemo(
     () => ({
@@ -296,27 +329,7 @@ function DiffView({ diff }: { diff: SimulationDiff }) {
         Draft {diff.draft.version} <code className="hash">{diff.draft.hash.slice(0, 23)}…</code>: {diff.replayed} leads replayed ({diff.window.from ? `${fmtTime(diff.window.from)} – ${fmtTime(diff.window.to)}` : 'none'}), {diff.skipped.duplicates} duplicates and {diff.skipped.undecided} undecided skipped.{' '}
         {diff.unchanged ? <strong>Nothing would change.</strong> : null}
       </p>
-      <table className="data">
-        <caption>Outcomes, recorded vs draft</caption>
-        <thead>
-          <tr>
-            <th scope="col">Outcome</th>
-            <th scope="col">Recorded</th>
-            <th scope="col">Draft</th>
-          </tr>
-        </thead>
-        <tbody>
-          {Object.entries(diff.outcomes).map(([o, c]) => (
-            <tr key={o}>
-              <td>
-                <Badge tone={outcomeTone(o)}>{o}</Badge>
-              </td>
-              <td>{c.recorded}</td>
-              <td>{c.simulated}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <OutcomeTable outcomes={diff.outcomes} />
       <ChangeTable id="new-refusals" title="New refusals" rows={diff.newRefusals} />
       <ChangeTable id="new-holds" title="New holds" rows={diff.newHolds} />
       <ChangeTable id="no-longer-refused" title="No longer refused" rows={diff.noLongerRefused} />
