@@ -65,6 +65,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ServiceContext): 
         return sendError(reply, 'STORE_UNAVAILABLE', `the audit log cannot be verified: ${storage.detail}`, details);
       }
       const report = await verifyStoredLog(ctx.store, { ...(body.from !== undefined ? { from: body.from } : {}), ...(body.to !== undefined ? { to: body.to } : {}) });
+      ctx.metrics.auditVerified(report.ok, ctx.clock.now());
       return reply.type('application/json').send(JSON.stringify(report));
     },
   );
