@@ -209,7 +209,8 @@ export async function runServiceAuditBench(options: { leads?: number; rounds?: n
     const store = mode === 'off' ? withoutAudit(raw) : raw;
     const orgs = new OrgRegistry(store, clock, loaded.value.org);
     await orgs.init('bench');
-    const ctx = { store, clock, ids, log: silentLogger(), metrics: new RemitMetrics({ processMetrics: false }), orgs, accounts: new AccountDirectory(store, clock.now), screening: null };
+    const observability = { log: silentLogger(), metrics: new RemitMetrics({ processMetrics: false }) };
+    const ctx = { store, clock, ids, ...observability, orgs, accounts: new AccountDirectory(store, clock.now), screening: null };
     const t = performance.now();
     for (let i = 0; i < leads; i++) {
       clockMs += 1000;

@@ -62,7 +62,10 @@ export class RetentionWorker {
   #fail(failure: RetentionFailure): void {
     this.#failures++;
     if (failure.kind === 'pass') reportWorkerFailure(this.#ctx, 'retention', failure.error);
-    else reportWorkerFailure(this.#ctx, 'retention', undefined, { category: failure.category, leadId: failure.leadId, code: failure.code, reason: failure.message });
+    else {
+      const { category, leadId, code, message } = failure;
+      reportWorkerFailure(this.#ctx, 'retention', undefined, { category, leadId, code, reason: message });
+    }
     this.#options.onFailure?.(failure);
   }
 

@@ -48,7 +48,8 @@ export class SlaWorker {
         out.push(outcome);
         if (outcome.outcome === 'missed') {
           this.ctx.metrics.slaMisses.inc({ missed: outcome.missed });
-          this.ctx.log.info({ timerId: outcome.timerId, leadId: outcome.leadId, missed: outcome.missed, fromRep: outcome.fromRep }, 'SLA missed');
+          const { timerId, leadId, missed, fromRep } = outcome;
+          this.ctx.log.info({ timerId, leadId, missed, fromRep }, 'SLA missed');
         }
         this.onFired?.(outcome);
       }
@@ -64,7 +65,8 @@ export class SlaWorker {
   }
 
   start(intervalMs = 1_000): void {
-    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs, onError: (e) => reportWorkerFailure(this.ctx, 'sla-timers', e) });
+    const onError = (e: unknown) => reportWorkerFailure(this.ctx, 'sla-timers', e);
+    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs, onError });
     this.task.start();
   }
 

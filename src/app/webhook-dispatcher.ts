@@ -106,13 +106,15 @@ export class WebhookDispatcher {
     else {
       const dead = attempt >= this.o.maxAttempts;
       this.ctx.metrics.webhookFailures.inc();
-      this.ctx.log.warn({ deliveryId: d.id, eventType: d.eventType, url: sub?.url, attempt, error, detail, dead }, 'webhook delivery failed');
+      const logged = { deliveryId: d.id, eventType: d.eventType, url: sub?.url, attempt, error, detail, dead };
+      this.ctx.log.warn(logged, 'webhook delivery failed');
       await this.ctx.store.outbox.markFailed(d.id, { error: `attempt ${attempt}: ${error}`, nextAttemptAt: dead ? null : toIso(now + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs)) });
     }
   }
 
   start(intervalMs = 1_000): void {
-    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs, onError: (e) => reportWorkerFailure(this.ctx, 'webhook-dispatcher', e) });
+    const onError = (e: unknown) => reportWorkerFailure(this.ctx, 'webhook-dispatcher', e);
+    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs, onError });
     this.task.start();
   }
 

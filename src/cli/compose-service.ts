@@ -113,7 +113,8 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
   const log = opts.log ?? createLogger({ level: env.logLevel });
   const metrics = new RemitMetrics();
   const databaseUrl = opts.databaseUrl ?? env.databaseUrl;
-  const loaded = await loadConfig(opts.configPath ?? DEFAULT_CONFIG);
+  const configPath = opts.configPath ?? DEFAULT_CONFIG;
+  const loaded = await loadConfig(configPath);
   if (!loaded.ok) throw configFailure(loaded.error);
   if (!opts.initStore) refuseLostStore(databaseUrl, env);
   const store = await openStore({
@@ -122,7 +123,8 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
     ...(opts.checkStoreIntegrity
       ? {
           integrityCheckMs: env.storeCheckMs,
-          onIntegrityProblem: (p: { kind: string; detail: string }) => reportWorkerFailure({ log, metrics }, 'store-integrity', undefined, { ...p }),
+          onIntegrityProblem: (problem: { kind: string; detail: string }) =>
+            reportWorkerFailure({ log, metrics }, 'store-integrity', undefined, { ...problem }),
         }
       : {}),
   });
@@ -132,7 +134,7 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
   await orgs.init('remit serve');
   if (env.orgSyncMs > 0) orgs.syncIntervalMs = env.orgSyncMs;
   const onScreened = (seconds: number) => metrics.screeningSeconds.observe(seconds);
-  const { screening, listSources } = await loadScreening(opts.configPath ?? DEFAULT_CONFIG, opts.listSpecs, { store, clock, ids }, onScreened);
+  const { screening, listSources } = await loadScreening(configPath, opts.listSpecs, { store, clock, ids }, onScreened);
   metrics.bind({ counts: () => store.operationalCounts(), lists: () => screening.versions(), now: clock.now });
   const ctx: ServiceContext = {
     store,

@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../app/service-context.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
@@ -143,7 +150,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  const sessions = opts.sessions ?? new SessionStore({ store: opts.ctx.store, now: opts.ctx.clock.now, ...(opts.sessionTtlMs ? { ttlMs: opts.sessionTtlMs } : {}) });
+  const sessionTtl = opts.sessionTtlMs ? { ttlMs: opts.sessionTtlMs } : {};
+  const sessions = opts.sessions ?? new SessionStore({ store: opts.ctx.store, now: opts.ctx.clock.now, ...sessionTtl });
   app.decorate('sessions', sessions);
   // Every instance routes with the org version in force in the store (published through any of them).
   app.addHook('onRequest', async (request) => {

@@ -96,7 +96,7 @@ export class RemitMetrics {
   }
 
   /**
-   * Counts one lead taken in through an adapter (POST /v1/leads, the batch), from the result the route
+   * Counts one lead taken in through an adapter (POST /v1/leads, the batch, CRM webhooks), from the result the route
    * got: outcome = the decision (or DUPLICATE), INVALID when it was refused before a decision. Replays
    * of an Idempotency-Key are not new leads. Hot path: a label look-up and two increments, no I/O.
    */

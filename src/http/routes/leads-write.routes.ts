@@ -34,7 +34,8 @@ const idempotencyKeyOf = (request: FastifyRequest): string | undefined | null =>
 };
 
 /** The `source` a client posted, for the intake metric's label (whatever the validation made of the body). */
-const postedSource = (raw: unknown): unknown => (raw !== null && typeof raw === 'object' ? (raw as { source?: unknown }).source : undefined);
+const postedSource = (raw: unknown): unknown =>
+  raw !== null && typeof raw === 'object' ? (raw as { source?: unknown }).source : undefined;
 
 export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
