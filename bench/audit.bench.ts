@@ -16,6 +16,8 @@ import type { StoredCheckpoint } from '../src/audit/checkpoint.ts';
 import { publicKeyRecord, signingKey, verifyCheckpoint } from '../src/audit/checkpoint.ts';
 import { MerkleTree, verifyInclusion } from '../src/audit/merkle-tree.ts';
 import { verifyLog } from '../src/audit/verify-log.ts';
+import { silentLogger } from '../src/app/observability/logger.ts';
+import { RemitMetrics } from '../src/app/observability/remit-metrics.ts';
 
 const LOG_ID = 'remit-bench';
 const KINDS: readonly AuditKind[] = ['intake', 'dedupe', 'screening', 'decision', 'lifecycle', 'outreach', 'contact', 'sla'];
@@ -207,7 +209,8 @@ export async function runServiceAuditBench(options: { leads?: number; rounds?: n
     const store = mode === 'off' ? withoutAudit(raw) : raw;
     const orgs = new OrgRegistry(store, clock, loaded.value.org);
     await orgs.init('bench');
-    const ctx = { store, clock, ids, orgs, accounts: new AccountDirectory(store, clock.now), screening: null };
+    const observability = { log: silentLogger(), metrics: new RemitMetrics({ processMetrics: false }) };
+    const ctx = { store, clock, ids, ...observability, orgs, accounts: new AccountDirectory(store, clock.now), screening: null };
     const t = performance.now();
     for (let i = 0; i < leads; i++) {
       clockMs += 1000;

@@ -72,7 +72,8 @@ export interface SealerServiceOptions {
   readonly intervalMs?: number;
   /** Entries per batch (default 1000); a full batch is followed at once by the next. */
   readonly batch?: number;
-  readonly onError?: (error: unknown) => void;
+  /** Required: a failed round must reach a log line and a counter (observability/worker-failure.ts). */
+  readonly onError: (error: unknown) => void;
   readonly onSealed?: (result: SealResult) => void;
 }
 
@@ -82,10 +83,10 @@ export class AuditSealerService {
   readonly #opts: SealerServiceOptions;
   readonly #task: PeriodicTask;
 
-  constructor(deps: SealDeps, opts: SealerServiceOptions = {}) {
+  constructor(deps: SealDeps, opts: SealerServiceOptions) {
     this.#deps = deps;
     this.#opts = opts;
-    this.#task = new PeriodicTask(() => this.#round(), { intervalMs: opts.intervalMs ?? 200, ...(opts.onError ? { onError: opts.onError } : {}) });
+    this.#task = new PeriodicTask(() => this.#round(), { intervalMs: opts.intervalMs ?? 200, onError: opts.onError });
   }
 
   start(): void {
@@ -107,7 +108,7 @@ export class AuditSealerService {
       try {
         await sealAll(this.#deps, { limit: this.#opts.batch ?? DEFAULT_SEAL_BATCH });
       } catch (e) {
-        this.#opts.onError?.(e);
+        this.#opts.onError(e);
       }
     }
   }

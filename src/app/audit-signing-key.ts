@@ -30,8 +30,6 @@ export interface AuditKeySource {
   readonly file?: string | undefined;
 }
 
-export const auditKeySourceFromEnv = (env: NodeJS.ProcessEnv = process.env): AuditKeySource => ({ inline: env.REMIT_AUDIT_KEY || undefined, file: env.REMIT_AUDIT_KEY_FILE || undefined });
-
 export class AuditKeyError extends Error {
   override readonly name = 'AuditKeyError';
 }

@@ -1,8 +1,9 @@
 /**
  * A background pass run now and then (webhook delivery, SLA timers, audit sealing). The next pass is
  * scheduled when the previous one ends, so passes never overlap; a pass may ask to run again at once
- * (it had more work than one batch). stop() waits for the pass in progress. Errors are reported, never
- * thrown into the timer: a failed pass is retried at the next interval.
+ * (it had more work than one batch). stop() waits for the pass in progress. Errors are reported to
+ * `onError` (required: a worker's failure must reach a log line and a counter, see
+ * observability/worker-failure.ts), never thrown into the timer: a failed pass is retried at the next interval.
  */
 export class PeriodicTask {
   readonly #pass: () => Promise<boolean>;
@@ -13,10 +14,10 @@ export class PeriodicTask {
   #stopped = true;
 
   /** `pass` returns true to be run again immediately. */
-  constructor(pass: () => Promise<boolean>, opts: { readonly intervalMs: number; readonly onError?: (e: unknown) => void }) {
+  constructor(pass: () => Promise<boolean>, opts: { readonly intervalMs: number; readonly onError: (e: unknown) => void }) {
     this.#pass = pass;
     this.#intervalMs = opts.intervalMs;
-    this.#onError = opts.onError ?? (() => {});
+    this.#onError = opts.onError;
   }
 
   start(firstDelayMs = this.#intervalMs): void {

@@ -2,14 +2,15 @@ import { retentionOf } from '../domain/org/retention.schema.ts';
 import { PeriodicTask } from './periodic-task.ts';
 import { applyRetention, type RetentionReport } from './retention.use-case.ts';
 import type { ServiceContext } from './service-context.ts';
+import { reportWorkerFailure } from './observability/worker-failure.ts';
 
 export interface RetentionWorkerOptions {
   /** Leads erased per category per pass (a pass that had more runs again at once). */
   readonly limit?: number;
   /** Called after each pass that erased or deleted something (logs). */
   readonly onPass?: (report: RetentionReport) => void;
-  /** Called for each failure: a pass that threw, or a lead whose erasure failed. Never swallowed. */
-  readonly onFailure: (failure: RetentionFailure) => void;
+  /** Also told each failure (a pass that threw, or a lead whose erasure failed); each is logged and counted anyway. */
+  readonly onFailure?: (failure: RetentionFailure) => void;
 }
 
 export type RetentionFailure =
@@ -19,8 +20,8 @@ export type RetentionFailure =
 /**
  * Background retention of `remit serve` (SPEC C8; docs/operations.md): applies the retention periods
  * of the org version in force, every `intervalMs`. Several instances may run it: an erasure locks the
- * lead, and one already erased by another instance is skipped. Failures are counted (`failures`) and
- * reported to `onFailure`; a failed pass is retried at the next interval.
+ * lead, and one already erased by another instance is skipped. Failures are counted (`failures` and
+ * remit_worker_failures_total), logged and reported to `onFailure`; a failed pass is retried at the next interval.
  */
 export class RetentionWorker {
   readonly #ctx: ServiceContext;
@@ -29,7 +30,7 @@ export class RetentionWorker {
   #failures = 0;
   #passes = 0;
 
-  constructor(ctx: ServiceContext, options: RetentionWorkerOptions) {
+  constructor(ctx: ServiceContext, options: RetentionWorkerOptions = {}) {
     this.#ctx = ctx;
     this.#options = options;
   }
@@ -60,7 +61,12 @@ export class RetentionWorker {
 
   #fail(failure: RetentionFailure): void {
     this.#failures++;
-    this.#options.onFailure(failure);
+    if (failure.kind === 'pass') reportWorkerFailure(this.#ctx, 'retention', failure.error);
+    else {
+      const { category, leadId, code, message } = failure;
+      reportWorkerFailure(this.#ctx, 'retention', undefined, { category, leadId, code, reason: message });
+    }
+    this.#options.onFailure?.(failure);
   }
 
   start(intervalMs = 3_600_000, firstDelayMs = intervalMs): void {

@@ -6,12 +6,18 @@ import type { ScreeningService } from '../screening/screening-service.ts';
 import type { ListSourceCatalogue } from '../screening/list-sources.ts';
 import type { CompiledPacks } from '../config/load-packs.ts';
 import type { WebhookTargetPolicy } from './webhook-target-policy.ts';
+import type { Logger } from './observability/logger.ts';
+import type { RemitMetrics } from './observability/remit-metrics.ts';
 
 /** What every use case gets: ports and shared services, no adapters. */
 export interface ServiceContext {
   readonly store: Store;
   readonly clock: Clock;
   readonly ids: IdSource;
+  /** The process's pino logger (the HTTP server logs through the same instance); tests pass a silent one. */
+  readonly log: Logger;
+  /** Prometheus metrics (GET /metrics): counters bumped where work happens, gauges read on scrape. */
+  readonly metrics: RemitMetrics;
   readonly orgs: OrgRegistry;
   readonly accounts: AccountDirectory;
   /** Sanctions/PEP/blocklist screening; null = no lists configured (leads are not_screened). */

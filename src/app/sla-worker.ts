@@ -4,6 +4,7 @@ import type { ServiceContext } from './service-context.ts';
 import { assignQueuedLeads } from './assign-queued.use-case.ts';
 import { PeriodicTask } from './periodic-task.ts';
 import { fireSlaTimer, type SlaFireOutcome } from './sla-miss.use-case.ts';
+import { reportWorkerFailure } from './observability/worker-failure.ts';
 
 export interface SlaWorkerOptions {
   /** Due timers looked at per tick. */
@@ -45,15 +46,27 @@ export class SlaWorker {
       const outcome = await fireSlaTimer(this.ctx, candidate, this.name);
       if (outcome) {
         out.push(outcome);
+        if (outcome.outcome === 'missed') {
+          this.ctx.metrics.slaMisses.inc({ missed: outcome.missed });
+          const { timerId, leadId, missed, fromRep } = outcome;
+          this.ctx.log.info({ timerId, leadId, missed, fromRep }, 'SLA missed');
+        }
         this.onFired?.(outcome);
       }
     }
-    await assignQueuedLeads(this.ctx, { limit: this.batchSize, actor: this.name });
+    try {
+      await assignQueuedLeads(this.ctx, { limit: this.batchSize, actor: this.name });
+    } catch (e) {
+      // Queue assignment is its own worker as far as operators are concerned: its failure is reported
+      // under its own name, and the SLA timers fired above stay fired.
+      reportWorkerFailure(this.ctx, 'queue-assignment', e);
+    }
     return out;
   }
 
   start(intervalMs = 1_000): void {
-    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs });
+    const onError = (e: unknown) => reportWorkerFailure(this.ctx, 'sla-timers', e);
+    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs, onError });
     this.task.start();
   }
 

@@ -5,6 +5,7 @@ import { signWebhook } from './webhook-signature.ts';
 import { PeriodicTask } from './periodic-task.ts';
 import { postWebhook } from './webhook-post.ts';
 import { TargetNotAllowedError, WebhookTargetPolicy } from './webhook-target-policy.ts';
+import { reportWorkerFailure } from './observability/worker-failure.ts';
 
 const NO_ANSWER = 'no HTTP answer (connection failed or timed out)';
 const TARGET_NOT_ALLOWED = 'target address not allowed (see --webhook-allow)';
@@ -20,7 +21,7 @@ export interface DispatcherOptions {
   /** How long a claimed delivery is reserved for this instance while it is being sent. */
   readonly leaseMs?: number;
   readonly timeoutMs?: number;
-  /** Where the detail of a failed attempt goes (the API shows only a generic message). */
+  /** Also told the detail of each failed attempt (tests); every failure is logged and counted anyway. */
   readonly onFailure?: (detail: { deliveryId: string; url: string; attempt: number; error: string }) => void;
 }
 
@@ -69,10 +70,13 @@ export class WebhookDispatcher {
   private async deliver(d: DeliveryRecord, sub: { url: string; secret: string; active: boolean } | undefined): Promise<void> {
     const attempt = d.attempts + 1;
     let error: string | null = null;
+    // What only the log sees: the refused address or the connection error behind the generic message.
+    let detail: string | undefined;
     if (!sub || !sub.active) error = 'subscription removed or inactive';
     else if (this.targets.literalRefusal(sub.url)) {
       error = TARGET_NOT_ALLOWED;
-      this.o.onFailure({ deliveryId: d.id, url: sub.url, attempt, error: this.targets.literalRefusal(sub.url)! });
+      detail = this.targets.literalRefusal(sub.url)!;
+      this.o.onFailure({ deliveryId: d.id, url: sub.url, attempt, error: detail });
     } else {
       try {
         const sentAt = this.ctx.clock.now();
@@ -93,19 +97,24 @@ export class WebhookDispatcher {
         // Refused, reset, timed out, unresolvable: one message for all, so lastError does not tell an
         // admin which ports are open on a host. The detail goes to the log.
         error = e instanceof TargetNotAllowedError ? TARGET_NOT_ALLOWED : NO_ANSWER;
-        this.o.onFailure({ deliveryId: d.id, url: sub.url, attempt, error: (e as Error).message });
+        detail = (e as Error).message;
+        this.o.onFailure({ deliveryId: d.id, url: sub.url, attempt, error: detail });
       }
     }
     const now = this.ctx.clock.now();
     if (error === null) await this.ctx.store.outbox.markDelivered(d.id, toIso(now));
     else {
       const dead = attempt >= this.o.maxAttempts;
+      this.ctx.metrics.webhookFailures.inc();
+      const logged = { deliveryId: d.id, eventType: d.eventType, url: sub?.url, attempt, error, detail, dead };
+      this.ctx.log.warn(logged, 'webhook delivery failed');
       await this.ctx.store.outbox.markFailed(d.id, { error: `attempt ${attempt}: ${error}`, nextAttemptAt: dead ? null : toIso(now + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs)) });
     }
   }
 
   start(intervalMs = 1_000): void {
-    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs });
+    const onError = (e: unknown) => reportWorkerFailure(this.ctx, 'webhook-dispatcher', e);
+    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs, onError });
     this.task.start();
   }
 

@@ -20,6 +20,10 @@ import { loadList, parseListSpec } from '../screening/list-detect.ts';
 import { ListSourceCatalogue } from '../screening/list-sources.ts';
 import { ScreeningService } from '../screening/screening-service.ts';
 import { startListSources } from '../app/screening-lists.use-case.ts';
+import { createLogger, type Logger } from '../app/observability/logger.ts';
+import { RemitMetrics } from '../app/observability/remit-metrics.ts';
+import { reportWorkerFailure } from '../app/observability/worker-failure.ts';
+import { runtimeEnv, type RuntimeEnv } from './runtime-config.ts';
 import { loadListSources } from '../config/load-list-sources.ts';
 
 /** The example org shipped with Remit: what `remit serve` runs when no config is given. */
@@ -30,8 +34,13 @@ export const DEFAULT_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..'
  * trusted like the config — the `--list` specs, each becoming a source named by its list id. Either
  * way the versions are compared with the ones in force in the store (startListSources).
  */
-async function loadScreening(configPath: string, specs: readonly string[] | undefined, deps: Pick<ServiceContext, 'store' | 'clock' | 'ids'>) {
-  const service = new ScreeningService({ now: () => new Date(deps.clock.now()) });
+async function loadScreening(
+  configPath: string,
+  specs: readonly string[] | undefined,
+  deps: Pick<ServiceContext, 'store' | 'clock' | 'ids'>,
+  onScreened: (seconds: number) => void,
+) {
+  const service = new ScreeningService({ now: () => new Date(deps.clock.now()), onScreened });
   try {
     if (specs && specs.length > 0) {
       const lists = specs.map((spec) => loadList(spec, { now: () => new Date(deps.clock.now()) }));
@@ -61,20 +70,22 @@ export function screeningStartWarnings(ctx: Pick<ServiceContext, 'screening'>): 
 /** Conduct rule packs (outreach gate, cooling-off) shipped with Remit, validated at start-up. */
 export const DEFAULT_PACKS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'packs');
 
-async function loadConductPacks(dir: string = process.env.REMIT_PACKS ?? DEFAULT_PACKS) {
-  const loaded = await loadCompiledPacks(dir);
+async function loadConductPacks(dir: string | undefined) {
+  const loaded = await loadCompiledPacks(dir ?? DEFAULT_PACKS);
   if (!loaded.ok) throw configFailure(loaded.error);
   return loaded.value;
 }
-
-/** How often `remit serve` runs `PRAGMA quick_check` on an SQLite store (REMIT_STORE_CHECK_MS; 0 = never). */
-export const DEFAULT_STORE_CHECK_MS = 60_000;
 
 export interface ComposeOptions {
   readonly configPath?: string | undefined;
   readonly databaseUrl?: string | undefined;
   readonly listSpecs?: readonly string[] | undefined;
-  readonly logger?: boolean | Record<string, unknown>;
+  /** The validated environment (runtime-config.ts); default: this process's. */
+  readonly env?: RuntimeEnv;
+  /** The process's logger; default one at REMIT_LOG_LEVEL (a one-off command passes a silent one). */
+  readonly log?: Logger;
+  /** Log a line per HTTP request (`remit serve --quiet` turns them off; worker failures are still logged). */
+  readonly requestLogs?: boolean;
   /** Create a new empty store even where its marker shows one was lost (`remit serve --init`). */
   readonly initStore?: boolean;
   /** Run the periodic integrity check on an SQLite store (a long-running `remit serve`, not a one-off import). */
@@ -83,56 +94,68 @@ export interface ComposeOptions {
   readonly webhookAllow?: readonly string[];
 }
 
-function storeCheckMs(): number {
-  const raw = process.env.REMIT_STORE_CHECK_MS;
-  if (raw === undefined || raw === '') return DEFAULT_STORE_CHECK_MS;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms < 0) {
-    throw new CliFailure('ARGUMENT_INVALID', [{ path: 'REMIT_STORE_CHECK_MS', message: `expected a whole number of ms (0 = never), got ${raw}` }]);
-  }
-  return ms;
-}
-
 /**
  * Evidence of a lost SQLite store that lives outside its folder (the marker next to the file goes
  * when the whole folder is deleted): an audit key file configured with REMIT_AUDIT_KEY_FILE is
  * created on the first start with a store, so finding it without the store means the store was lost.
  */
-function refuseLostStore(databaseUrl: string | undefined): void {
-  const target = resolveStoreTarget(databaseUrl ?? process.env.DATABASE_URL);
-  const keyFile = process.env.REMIT_AUDIT_KEY_FILE;
+function refuseLostStore(databaseUrl: string | undefined, env: RuntimeEnv): void {
+  const target = resolveStoreTarget(databaseUrl);
+  const keyFile = env.auditKeyFile;
   if (target.kind !== 'sqlite' || target.path === ':memory:' || existsSync(target.path)) return;
-  if (process.env.REMIT_AUDIT_KEY || !keyFile || !existsSync(keyFile)) return;
+  if (env.auditKey || !keyFile || !existsSync(keyFile)) return;
   throw new StoreMissingError(resolve(target.path), resolve(keyFile), 'the audit signing key file (REMIT_AUDIT_KEY_FILE)');
 }
 
 /** The composition root: the only place that picks adapters. */
 export async function composeService(opts: ComposeOptions): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
-  const loaded = await loadConfig(opts.configPath ?? DEFAULT_CONFIG);
+  const env = opts.env ?? runtimeEnv();
+  const log = opts.log ?? createLogger({ level: env.logLevel });
+  const metrics = new RemitMetrics();
+  const databaseUrl = opts.databaseUrl ?? env.databaseUrl;
+  const configPath = opts.configPath ?? DEFAULT_CONFIG;
+  const loaded = await loadConfig(configPath);
   if (!loaded.ok) throw configFailure(loaded.error);
-  if (!opts.initStore) refuseLostStore(opts.databaseUrl);
+  if (!opts.initStore) refuseLostStore(databaseUrl, env);
   const store = await openStore({
-    url: opts.databaseUrl,
+    url: databaseUrl,
     init: opts.initStore === true,
-    ...(opts.checkStoreIntegrity ? { integrityCheckMs: storeCheckMs() } : {}),
+    ...(opts.checkStoreIntegrity
+      ? {
+          integrityCheckMs: env.storeCheckMs,
+          onIntegrityProblem: (problem: { kind: string; detail: string }) =>
+            reportWorkerFailure({ log, metrics }, 'store-integrity', undefined, { ...problem }),
+        }
+      : {}),
   });
   const clock = systemClock;
   const ids = randomIds();
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
   await orgs.init('remit serve');
-  if (process.env.REMIT_ORG_SYNC_MS) orgs.syncIntervalMs = Number(process.env.REMIT_ORG_SYNC_MS);
-  const { screening, listSources } = await loadScreening(opts.configPath ?? DEFAULT_CONFIG, opts.listSpecs, { store, clock, ids });
+  if (env.orgSyncMs > 0) orgs.syncIntervalMs = env.orgSyncMs;
+  const onScreened = (seconds: number) => metrics.screeningSeconds.observe(seconds);
+  const { screening, listSources } = await loadScreening(configPath, opts.listSpecs, { store, clock, ids }, onScreened);
+  metrics.bind({ counts: () => store.operationalCounts(), lists: () => screening.versions(), now: clock.now });
   const ctx: ServiceContext = {
     store,
     clock,
     ids,
+    log,
+    metrics,
     orgs,
     accounts: new AccountDirectory(store, clock.now),
     screening,
     listSources,
-    conduct: await loadConductPacks(),
+    conduct: await loadConductPacks(env.packsDir),
     webhookTargets: new WebhookTargetPolicy(opts.webhookAllow ?? []),
   };
-  const app = await buildServer({ ctx, logger: opts.logger ?? false, routes: SERVICE_ROUTES, ...(opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy }) });
+  const app = await buildServer({
+    ctx,
+    requestLogs: opts.requestLogs ?? true,
+    sessionTtlMs: env.sessionTtlMs,
+    metricsToken: env.metricsToken,
+    routes: SERVICE_ROUTES,
+    ...(opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy }),
+  });
   return { ctx, app, store };
 }

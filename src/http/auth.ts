@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Principal } from '../app/api-keys.ts';
 import type { Role, Store } from '../store/store-port.ts';
 import { sendError } from './reply-error.ts';
+import { secretEquals } from '../app/sources/secret-equals.ts';
 import { cookieValue, SESSION_COOKIE, type SessionStore } from './session-store.ts';
 
 declare module 'fastify' {
@@ -11,6 +12,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed on this route; absent = public. */
     roles?: readonly Role[];
+    /** A static bearer secret also accepted on this route (REMIT_METRICS_TOKEN for GET /metrics); no principal. */
+    serviceToken?: string | undefined;
   }
 }
 
@@ -47,6 +50,8 @@ export function authHook(store: Store, sessions?: SessionStore) {
     const roles = request.routeOptions.config.roles;
     if (!roles) return;
     const token = tokenOf(request);
+    const serviceToken = request.routeOptions.config.serviceToken;
+    if (serviceToken !== undefined && token !== undefined && secretEquals(token, serviceToken)) return;
     let principal: Principal | null;
     if (token !== undefined || !sessions) {
       principal = await authenticate(store, token);

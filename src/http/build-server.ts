@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../app/service-context.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
@@ -16,12 +23,13 @@ import { withErrorResponses } from './error-schema.ts';
 import { registerHealthRoutes } from './routes/health.routes.ts';
 import { registerKeyRoutes } from './routes/keys.routes.ts';
 import { registerOrgRoutes } from './routes/org.routes.ts';
+import { registerPrometheusRoute } from './routes/metrics-prometheus.routes.ts';
 import { SessionStore } from './session-store.ts';
 
 export interface ServerOptions {
   readonly ctx: ServiceContext;
-  /** pino options or false. */
-  readonly logger?: boolean | Record<string, unknown>;
+  /** Log a line per request received and answered (default true); the logger itself is `ctx.log`. */
+  readonly requestLogs?: boolean;
   /** Default request body limit, bytes (batch and config uploads set their own). */
   readonly bodyLimit?: number;
   /** Extra route modules (ingestion, review, webhooks …) registered after the core. */
@@ -30,6 +38,10 @@ export interface ServerOptions {
   readonly webRoot?: string | null;
   /** Console sessions (cookie sign-in); default: kept in the service's store. */
   readonly sessions?: SessionStore;
+  /** Console session lifetime (REMIT_SESSION_TTL_MINUTES), when `sessions` is not given. */
+  readonly sessionTtlMs?: number;
+  /** REMIT_METRICS_TOKEN: a bearer secret accepted on GET /metrics besides admin and ops keys. */
+  readonly metricsToken?: string | undefined;
   /** Fastify trustProxy: true, a hop count, or addresses/CIDRs of the proxies whose X-Forwarded-* headers are believed. */
   readonly trustProxy?: TrustProxy;
 }
@@ -150,8 +162,13 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
  * the catalogue's shape; every route declares the roles it admits.
  */
 export async function buildServer(opts: ServerOptions): Promise<FastifyInstance> {
+  // Typed as Fastify's base logger so the instance keeps its default type (route modules take FastifyInstance).
+  const logger: FastifyBaseLogger = opts.ctx.log;
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // One logger per process: Fastify's request logs and the workers' lines go through ctx.log, each
+    // request's lines through a child carrying its reqId.
+    loggerInstance: logger,
+    logController: new LogController({ disableRequestLogging: opts.requestLogs === false }),
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
     // Request ids are always ours (a client's X-Request-Id could spoof or collide); see clientRequestId below.
     requestIdHeader: false,
@@ -180,7 +197,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  const sessions = opts.sessions ?? new SessionStore({ store: opts.ctx.store, now: opts.ctx.clock.now });
+  const sessionTtl = opts.sessionTtlMs ? { ttlMs: opts.sessionTtlMs } : {};
+  const sessions = opts.sessions ?? new SessionStore({ store: opts.ctx.store, now: opts.ctx.clock.now, ...sessionTtl });
   app.decorate('sessions', sessions);
   // Every instance routes with the org version in force in the store (published through any of them).
   app.addHook('onRequest', async (request) => {
@@ -224,6 +242,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   registerHealthRoutes(app, opts.ctx);
   registerKeyRoutes(app, opts.ctx);
   registerOrgRoutes(app, opts.ctx);
+  registerPrometheusRoute(app, opts.ctx, { token: opts.metricsToken });
   for (const register of opts.routes ?? []) await register(app, opts.ctx);
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

@@ -23,9 +23,9 @@ export class SessionStore {
   private readonly now: () => number;
 
   constructor(opts: { store: Store; ttlMs?: number; now?: () => number }) {
-    const fromEnv = Number(process.env.REMIT_SESSION_TTL_MINUTES);
     this.store = opts.store;
-    this.ttlMs = opts.ttlMs ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv * 60_000 : 8 * 3_600_000);
+    // REMIT_SESSION_TTL_MINUTES (runtime-config.ts) arrives here through buildServer; 8 hours by default.
+    this.ttlMs = opts.ttlMs ?? 8 * 3_600_000;
     this.now = opts.now ?? Date.now;
   }
 

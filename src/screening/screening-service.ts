@@ -49,9 +49,12 @@ export type ReloadResult =
 export class ScreeningService {
   private state: State;
   private readonly now: () => Date;
+  private readonly onScreened: ((seconds: number) => void) | undefined;
 
-  constructor(opts: { now: () => Date }) {
+  /** `onScreened`: told how long each query took (the service's screening latency metric). */
+  constructor(opts: { now: () => Date; onScreened?: (seconds: number) => void }) {
     this.now = opts.now;
+    this.onScreened = opts.onScreened;
     this.state = { lists: new Map(), index: NameIndex.build([]), withheld: new Map() };
   }
 
@@ -158,7 +161,9 @@ export class ScreeningService {
 
   screen(query: ScreeningQuery, options: ScreenOptions = {}): ScreenResult & { listVersions: ListVersion[]; coverage: ScreeningCoverage } {
     const st = this.state; // one consistent snapshot per query
+    const started = this.onScreened ? performance.now() : 0;
     const res = screenIndex(st.index, query, options);
+    if (this.onScreened) this.onScreened((performance.now() - started) / 1000);
     return { ...res, listVersions: [...st.lists.values()].map((l) => l.version), coverage: coverageOf(st) };
   }
 }

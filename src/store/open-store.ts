@@ -1,11 +1,12 @@
+import type { IntegrityProblemListener } from './sqlite/integrity-monitor.ts';
 import { StoreInputError } from './store-errors.ts';
 import type { Store } from './store-port.ts';
 
 export interface OpenStoreOptions {
   /**
    * `postgres://…` / `postgresql://…` → PostgreSQL; `sqlite::memory:` or `:memory:` → in-memory
-   * SQLite; `sqlite:PATH`, `file:PATH` or a plain path → that SQLite file. Default: the
-   * DATABASE_URL environment variable, else ./data/remit.sqlite.
+   * SQLite; `sqlite:PATH`, `file:PATH` or a plain path → that SQLite file. Default:
+   * ./data/remit.sqlite (the CLI passes DATABASE_URL through runtime-config.ts).
    */
   readonly url?: string | undefined;
   /** PostgreSQL only: schema for Remit's tables (see PostgresStoreOptions.schema). */
@@ -18,6 +19,8 @@ export interface OpenStoreOptions {
   readonly init?: boolean;
   /** SQLite: run `PRAGMA quick_check` every this many ms, off the event loop (`remit serve`). */
   readonly integrityCheckMs?: number;
+  /** SQLite: told of each integrity check that found damage or could not run (`remit serve` logs and counts it). */
+  readonly onIntegrityProblem?: IntegrityProblemListener;
 }
 
 export type StoreTarget = { readonly kind: 'postgres'; readonly url: string } | { readonly kind: 'sqlite'; readonly path: string };
@@ -35,7 +38,7 @@ export function resolveStoreTarget(url: string | undefined): StoreTarget {
 
 /** Opens (and migrates) the configured store. Adapters are loaded lazily: SQLite users never load pg. */
 export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
-  const target = resolveStoreTarget(opts.url ?? process.env.DATABASE_URL);
+  const target = resolveStoreTarget(opts.url);
   if (target.kind === 'postgres') {
     const { openPostgresStore } = await import('./postgres/postgres-store.ts');
     return openPostgresStore({ url: target.url, schema: opts.schema, ...(opts.poolSize ? { poolSize: opts.poolSize } : {}), ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}) });
@@ -47,5 +50,6 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}),
     ...(opts.init !== undefined ? { init: opts.init } : {}),
     ...(opts.integrityCheckMs !== undefined ? { integrityCheckMs: opts.integrityCheckMs } : {}),
+    ...(opts.onIntegrityProblem ? { onIntegrityProblem: opts.onIntegrityProblem } : {}),
   });
 }

@@ -545,8 +545,20 @@ export type StoreHealth =
   | { readonly kind: 'healthy'; readonly integrityCheckedAt: string | null }
   | { readonly kind: 'faulted'; readonly reason: StoreFaultReason; readonly detail: string; readonly since: string };
 
+/** What `GET /metrics` reads on a scrape (cheap: indexed counts, one round trip). */
+export interface OperationalCounts {
+  readonly queuedLeads: number;
+  /** Webhook deliveries waiting to be sent (PENDING, due or backing off). */
+  readonly pendingDeliveries: number;
+  /** Audit inbox entries not yet sealed into the log, and when the oldest was recorded. */
+  readonly unsealedAuditEntries: number;
+  readonly oldestUnsealedAt: string | null;
+}
+
 export interface Store extends UnitOfWork {
   readonly capabilities: StoreCapabilities;
+  /** Operational figures for metrics, read outside any transaction. */
+  operationalCounts(): Promise<OperationalCounts>;
   /** Checks now (cheap: a few stat calls, or `select 1`); see StoreHealth. */
   health(): Promise<StoreHealth>;
   /**

@@ -16,6 +16,7 @@ import { ScreeningService } from '../../src/screening/screening-service.ts';
 import type { Role } from '../../src/store/store-port.ts';
 import { DEFAULT_TEST_LISTS, EUROPE_MORNING, TestClock } from '../http/service-harness.ts';
 import type { StoreFactory, StoreHarness } from '../store/store-harness.ts';
+import { testObservability } from '../support/observability.ts';
 
 /** The service over a fresh store of one dialect, with a signing key in a temp folder and a sealer the test drives. */
 export interface AuditService {
@@ -51,7 +52,7 @@ export async function startAuditService(
   await orgs.init('test');
   const screening = new ScreeningService({ now: () => new Date(clock.ms) });
   screening.loadAll([...DEFAULT_TEST_LISTS]);
-  const ctx: ServiceContext = { store: h.store, clock, ids, orgs, accounts: new AccountDirectory(h.store, clock.now), screening };
+  const ctx: ServiceContext = { store: h.store, clock, ids, ...testObservability(), orgs, accounts: new AccountDirectory(h.store, clock.now), screening };
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
   const tokens = {} as Record<Role | 'compliance2', string>;
   for (const role of ['admin', 'ops', 'compliance', 'rep', 'integration'] as const) {

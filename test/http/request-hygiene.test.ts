@@ -1,5 +1,4 @@
 import { request } from 'node:http';
-import { Writable } from 'node:stream';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
 import { parseTrustProxy } from '../../src/http/trust-proxy.ts';
 import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from '../store/store-harness.ts';
+import { capturingLogger } from '../support/observability.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 /** Issue 11, "everything else": cursors (B4), NUL (B5), request ids (W8), plugin 4xx (W7), bearer scheme (W11), proxies (W5). */
@@ -127,17 +127,11 @@ async function rawGet(s: TestService, path: string): Promise<{ status: number; b
 
 describe('request ids, plugin errors, auth scheme, proxies', () => {
   let s: TestService;
-  const lines: Record<string, unknown>[] = [];
+  const { log, lines } = capturingLogger();
   const webRoot = mkdtempSync(join(tmpdir(), 'remit-web-'));
   beforeAll(async () => {
     writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>console</title>');
-    const stream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
-    s = await startTestService({ server: { logger: { level: 'info', stream }, webRoot } });
+    s = await startTestService({ log, server: { webRoot } });
   });
   afterAll(async () => {
     await s.close();

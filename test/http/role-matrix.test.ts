@@ -23,6 +23,8 @@ const ANALYSTS = ['admin', 'ops', 'compliance'] as const;
 const POLICY: Readonly<Record<string, Policy>> = {
   'GET /health': 'public',
   'GET /ready': 'public',
+  // Prometheus metrics: operational detail, for admin and ops keys (or the REMIT_METRICS_TOKEN bearer, tested in metrics-prometheus.test.ts).
+  'GET /metrics': ['admin', 'ops'],
   // Keys: only admins manage keys.
   'POST /v1/keys': ['admin'],
   'GET /v1/keys': ['admin'],
@@ -111,6 +113,10 @@ beforeAll(async () => {
 });
 afterAll(async () => s.close());
 
+/** The catalogue code of an error answer; undefined for a non-JSON success (GET /metrics answers in Prometheus text). */
+const errorCode = (res: { headers: Record<string, unknown>; json: () => unknown }) =>
+  String(res.headers['content-type'] ?? '').includes('json') ? (res.json() as { code?: string }).code : undefined;
+
 /** A concrete URL for an OpenAPI path: parameters get ids that do not exist (so allowed calls change nothing). */
 const concrete = (path: string) => path.replace(/\{(\w+)\}/g, (_m, name: string) => `no-such-${name}`);
 
@@ -166,7 +172,7 @@ describe('role × endpoint matrix', () => {
         const policy = POLICY[op.key];
         if (!keyed(policy)) continue;
         const res = await call(op.method, op.path, s.tokens[role]);
-        const code = (res.json() as { code?: string }).code;
+        const code = errorCode(res);
         outcome[op.key] = res.statusCode === 401 || code === 'UNAUTHENTICATED' ? 'unauthenticated' : res.statusCode === 403 && code === 'FORBIDDEN' ? 'forbidden' : 'allowed';
         expected[op.key] = policy.includes(role) ? 'allowed' : 'forbidden';
         if (outcome[op.key] === 'forbidden') expect(res.json().message, op.key).toContain(`role ${role}`);
@@ -202,7 +208,7 @@ describe('role × endpoint matrix', () => {
         const policy = POLICY[op.key];
         if (!keyed(policy)) continue;
         const r = await call(op.method, op.path, undefined, cookie);
-        const code = (r.json() as { code?: string }).code;
+        const code = errorCode(r);
         outcome[op.key] = r.statusCode === 401 ? 'unauthenticated' : r.statusCode === 403 && code === 'FORBIDDEN' ? 'forbidden' : 'allowed';
         expected[op.key] = policy.includes(role) ? 'allowed' : 'forbidden';
       }

@@ -13,6 +13,8 @@ import { ScreeningService } from '../../src/screening/screening-service.ts';
 import type { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import { startListSources } from '../../src/app/screening-lists.use-case.ts';
 import type { Role, Store } from '../../src/store/store-port.ts';
+import type { Logger } from '../../src/app/observability/logger.ts';
+import { testObservability } from '../support/observability.ts';
 
 /** A controllable clock: tests move time explicitly. */
 export class TestClock {
@@ -58,6 +60,8 @@ export async function startTestService(
     server?: Partial<ServerOptions>;
     webhookAllow?: string[];
     webhookTargets?: WebhookTargetPolicy;
+    /** The service's logger (default silent); see capturingLogger in test/support/observability.ts. */
+    log?: Logger;
   } = {},
 ): Promise<TestService> {
   const loaded = await loadConfig('examples/bank');
@@ -67,7 +71,8 @@ export async function startTestService(
   const ids = sequentialIds();
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
   await orgs.init('test');
-  const screening = new ScreeningService({ now: () => new Date(clock.ms) });
+  const observability = testObservability(opts.log);
+  const screening = new ScreeningService({ now: () => new Date(clock.ms), onScreened: (s) => observability.metrics.screeningSeconds.observe(s) });
   // Configured sources go through the start-up comparison with the store, as in `remit serve`.
   if (opts.listSources) await startListSources({ store, clock, ids }, screening, opts.listSources);
   else screening.loadAll([...(opts.lists ?? DEFAULT_TEST_LISTS)]);
@@ -75,12 +80,14 @@ export async function startTestService(
     store,
     clock,
     ids,
+    ...observability,
     orgs,
     accounts: new AccountDirectory(store, clock.now),
     screening,
     listSources: opts.listSources,
     webhookTargets: opts.webhookTargets ?? new WebhookTargetPolicy(opts.webhookAllow ?? []),
   };
+  observability.metrics.bind({ counts: () => store.operationalCounts(), lists: () => screening.versions(), now: clock.now });
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES, ...opts.server });
   const repId = opts.repId ?? [...loaded.value.org.repsById.keys()][0]!;
   const tokens = {} as Record<Role | 'compliance2', string>;

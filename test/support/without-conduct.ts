@@ -10,6 +10,7 @@ export function withoutConduct(store: Store): Store {
     ...mute(store),
     capabilities: store.capabilities,
     health: () => store.health(),
+    operationalCounts: () => store.operationalCounts(),
     transaction: (fn) => store.transaction((tx) => fn(mute(tx))),
     appliedMigrations: () => store.appliedMigrations(),
     close: () => store.close(),

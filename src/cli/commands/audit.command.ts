@@ -4,7 +4,9 @@ import type { Command } from 'commander';
 import { exportAuditRange, exportCheckpoints, leadStory, leadStoryHtml, verifyStoredLog, type CheckpointsFile, type VerifyReport } from '../../app/audit-queries.ts';
 import { compileStoredOrg, replayDecision } from '../../app/audit-replay.use-case.ts';
 import { sealAll } from '../../app/audit-sealer.service.ts';
-import { AuditKeyError, AuditSigner, auditKeySourceFromEnv, rotateAuditKey, type AuditKeySource } from '../../app/audit-signing-key.ts';
+import { AuditKeyError, AuditSigner, rotateAuditKey, type AuditKeySource } from '../../app/audit-signing-key.ts';
+import { auditKeySource } from '../audit-sealer-runner.ts';
+import { runtimeEnv } from '../runtime-config.ts';
 import { systemClock } from '../../app/random-ids.ts';
 import { renderLeadStory } from '../../audit/index.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
@@ -16,7 +18,7 @@ import { EXIT } from '../exit-codes.ts';
 const DB_HELP = 'store: postgres://…, sqlite:PATH or a file path (default: DATABASE_URL, else ./data/remit.sqlite)';
 
 async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ url: db });
+  const store = await openStore({ url: db ?? runtimeEnv().databaseUrl });
   try {
     return await fn(store);
   } finally {
@@ -78,7 +80,7 @@ function formatAssignmentCheck(a: VerifyReport['assignments']): string[] {
 }
 
 function signerFrom(opts: { keyFile?: string }): { source: AuditKeySource; signer: AuditSigner } {
-  const env = auditKeySourceFromEnv();
+  const env = auditKeySource(runtimeEnv());
   const source: AuditKeySource = { inline: env.inline, file: opts.keyFile ?? env.file };
   try {
     return { source, signer: new AuditSigner(source) };
@@ -203,7 +205,7 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
     .option('--db <url>', DB_HELP)
     .option('--key-file <path>', 'key file to replace (default: REMIT_AUDIT_KEY_FILE, else ./data/audit-signing-key.pem)')
     .action(async (opts: { db?: string; keyFile?: string }) => {
-      const env = auditKeySourceFromEnv();
+      const env = auditKeySource(runtimeEnv());
       const source: AuditKeySource = { inline: env.inline, file: opts.keyFile ?? env.file };
       const at = toIso(systemClock.now());
       const r = await withStore(opts.db, (store) => store.transaction((tx) => rotateAuditKey(tx, source, at)));

@@ -4,6 +4,7 @@ import { systemClock } from '../../app/random-ids.ts';
 import { retentionInForce } from '../../app/retention.use-case.ts';
 import { openStore } from '../../store/open-store.ts';
 import { CliFailure } from '../cli-io.ts';
+import { runtimeEnv } from '../runtime-config.ts';
 
 export function registerEraseCommand(program: Command): void {
   program
@@ -12,7 +13,7 @@ export function registerEraseCommand(program: Command): void {
     .requiredOption('--reason <text>', 'why (e.g. "GDPR Art. 17 request 2026-11-30, ticket 4711")')
     .option('--db <url>', 'store (default: DATABASE_URL, else ./data/remit.sqlite)')
     .action(async (leadId: string, opts: { reason: string; db?: string }) => {
-      const store = await openStore({ url: opts.db });
+      const store = await openStore({ url: opts.db ?? runtimeEnv().databaseUrl });
       try {
         const retention = await retentionInForce(store);
         const r = await eraseLead({ store, clock: systemClock, retention }, 'cli', leadId, opts.reason);

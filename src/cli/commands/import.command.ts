@@ -8,6 +8,7 @@ import { IMPORT_KINDS, type ImportKind } from '../../domain/sources/import-mappi
 import { CliFailure, configFailure, readYamlFile, unreadable } from '../cli-io.ts';
 import { composeService, DEFAULT_CONFIG } from '../compose-service.ts';
 import { ProgressBar } from '../progress-bar.ts';
+import { silentLogger } from '../../app/observability/logger.ts';
 
 interface ImportOpts {
   kind: string;
@@ -74,7 +75,7 @@ export function registerImportCommand(program: Command): void {
         if (!loaded.ok) throw configFailure(loaded.error);
         org = loaded.value.org;
       } else {
-        service = await composeService({ configPath: opts.config, databaseUrl: opts.db });
+        service = await composeService({ configPath: opts.config, databaseUrl: opts.db, log: silentLogger(), requestLogs: false });
         org = service.ctx.orgs.current;
       }
       try {

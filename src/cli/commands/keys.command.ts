@@ -4,6 +4,7 @@ import { randomIds, systemClock } from '../../app/random-ids.ts';
 import { openStore } from '../../store/open-store.ts';
 import { ROLES, type Role } from '../../store/store-port.ts';
 import { CliFailure } from '../cli-io.ts';
+import { runtimeEnv } from '../runtime-config.ts';
 
 export function registerKeysCommand(program: Command): void {
   const keys = program.command('keys').description('Manage API keys (stored hashed; a token is shown once)');
@@ -17,7 +18,7 @@ export function registerKeysCommand(program: Command): void {
     .action(async (opts: { role: string; name: string; rep?: string; db?: string; init?: boolean }) => {
       if (!(ROLES as readonly string[]).includes(opts.role)) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--role', message: `expected one of ${ROLES.join(', ')}` }]);
       if (opts.role === 'rep' && !opts.rep) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--rep', message: 'required for role rep' }]);
-      const store = await openStore({ url: opts.db, init: opts.init === true });
+      const store = await openStore({ url: opts.db ?? runtimeEnv().databaseUrl, init: opts.init === true });
       try {
         const { record, token } = await createApiKey({ store, clock: systemClock, ids: randomIds() }, { name: opts.name, role: opts.role as Role, repId: opts.rep ?? null, createdBy: 'cli' });
         process.stdout.write(`${JSON.stringify({ ...publicKeyView(record), token }, null, 2)}\n`);
@@ -29,7 +30,7 @@ export function registerKeysCommand(program: Command): void {
     .command('list')
     .option('--db <url>', 'store')
     .action(async (opts: { db?: string }) => {
-      const store = await openStore({ url: opts.db });
+      const store = await openStore({ url: opts.db ?? runtimeEnv().databaseUrl });
       try {
         process.stdout.write(`${JSON.stringify((await store.apiKeys.list()).map(publicKeyView), null, 2)}\n`);
       } finally {

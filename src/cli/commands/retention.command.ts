@@ -3,6 +3,7 @@ import { systemClock } from '../../app/random-ids.ts';
 import { applyRetention, retentionInForce, type RetentionAction, type RetentionReport } from '../../app/retention.use-case.ts';
 import { openStore } from '../../store/open-store.ts';
 import { CliFailure } from '../cli-io.ts';
+import { runtimeEnv } from '../runtime-config.ts';
 
 function describe(report: RetentionReport): string {
   const verb = (a: RetentionAction) => (report.dryRun ? `would ${a.action}` : a.action === 'erase' ? 'erased' : 'deleted');
@@ -34,7 +35,7 @@ export function registerRetentionCommand(program: Command): void {
         throw new CliFailure('ARGUMENT_INVALID', [{ path: '--at', message }]);
       }
       const clock = at === undefined ? systemClock : { now: () => at };
-      const store = await openStore({ url: opts.db });
+      const store = await openStore({ url: opts.db ?? runtimeEnv().databaseUrl });
       try {
         const policy = await retentionInForce(store);
         const dryRun = opts.dryRun === true;

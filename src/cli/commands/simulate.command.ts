@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import { openStore, resolveStoreTarget } from '../../store/open-store.ts';
 import { CliFailure, configFailure } from '../cli-io.ts';
 import { formatSimulation } from '../simulation-table.ts';
+import { runtimeEnv } from '../runtime-config.ts';
 
 interface SimulateOpts {
   draft: string;
@@ -43,12 +44,13 @@ export function registerSimulateCommand(program: Command): void {
       if (opts.since !== undefined && since === undefined) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--since', message: 'a date (YYYY-MM-DD) or an ISO instant' }]);
       const loaded = await loadConfig(opts.draft);
       if (!loaded.ok) throw configFailure(loaded.error);
-      const target = resolveStoreTarget(opts.db ?? process.env.DATABASE_URL);
+      const databaseUrl = opts.db ?? runtimeEnv().databaseUrl;
+      const target = resolveStoreTarget(databaseUrl);
       // Read-only: never create a database file, never migrate.
       if (target.kind === 'sqlite' && target.path !== ':memory:' && !existsSync(target.path)) {
         throw new CliFailure('INPUT_UNREADABLE', [{ file: target.path, path: '', message: 'no such database (simulate reads recorded leads; it never creates a store)' }]);
       }
-      const store = await openStore({ url: opts.db, migrate: false });
+      const store = await openStore({ url: databaseUrl, migrate: false });
       try {
         let diff;
         try {

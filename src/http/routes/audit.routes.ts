@@ -91,6 +91,7 @@ function registerAuditVerify(app: FastifyInstance, ctx: ServiceContext): void {
         ...(body.from !== undefined ? { from: body.from } : {}),
         ...(body.to !== undefined ? { to: body.to } : {}),
       });
+      ctx.metrics.auditVerified(report.ok, ctx.clock.now());
       return reply.type('application/json').send(JSON.stringify(report));
     },
   );

@@ -34,7 +34,10 @@ export async function registerCrmSourceRoutes(app: FastifyInstance, ctx: Service
           if (!source) return sendError(reply, 'NOT_FOUND', `no ${kind} source ${JSON.stringify(request.params.sourceId)}`);
           const rawBody = typeof request.body === 'string' ? request.body : '';
           const uri = source.publicUrl ?? `${request.protocol}://${request.host}${request.url}`;
+          const started = performance.now();
           const result = await receiveCrmWebhook(ctx, source, { method: request.method, uri, rawBody, headers: request.headers });
+          // Counted once taken in (a refused signature or payload is not a lead: the warn line above covers it).
+          if (result.ok) ctx.metrics.leadIngested(`${kind}:${source.id}`, result, (performance.now() - started) / 1000);
           if (!result.ok) {
             if (result.error.code === 'SIGNATURE_INVALID') request.log.warn({ source: source.id, ip: request.ip }, result.error.message);
             return sendFailure(reply, result.error);

@@ -33,13 +33,23 @@ const idempotencyKeyOf = (request: FastifyRequest): string | undefined | null =>
   return typeof v === 'string' && /^[\x21-\x7e]{1,200}$/.test(v) ? v : null;
 };
 
+/** The `source` a client posted, for the intake metric's label (whatever the validation made of the body). */
+const postedSource = (raw: unknown): unknown =>
+  raw !== null && typeof raw === 'object' ? (raw as { source?: unknown }).source : undefined;
+
 export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  // Requests whose outcome the handler counted; the rest that end in 422 failed request validation (INVALID).
+  const counted = new WeakSet<FastifyRequest>();
+  const countInvalid = async (request: FastifyRequest, reply: { statusCode: number }) => {
+    if (reply.statusCode === 422 && !counted.has(request)) ctx.metrics.leadIngested(postedSource(request.rawPayload), { ok: false, error: null }, 0);
+  };
   r.post(
     '/v1/leads',
     {
       config: { roles: INGESTERS, invalidCode: 'LEAD_INVALID' },
       preValidation: keepRaw,
+      onResponse: countInvalid,
       schema: {
         tags: ['leads'],
         summary: 'Ingest a lead: validate, normalise, dedupe, score, match the account, route and record it; answers with the decision',
@@ -51,7 +61,10 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
     async (request, reply) => {
       const key = idempotencyKeyOf(request);
       if (key === null) return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [{ path: '/headers/idempotency-key', message: 'invalid' }]);
+      const started = performance.now();
       const result = await ingestLead(ctx, principalOf(request), request.rawPayload, { idempotencyKey: key });
+      ctx.metrics.leadIngested(request.body.source, result, (performance.now() - started) / 1000);
+      counted.add(request);
       if (!result.ok) return sendFailure(reply, inBody(result.error, '/body'));
       if (result.value.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(result.value.statusCode).send(result.value.body);
@@ -79,11 +92,14 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
         const at = pointer(['body', 'leads', index]);
         const parsed = IntakeLeadSchema.safeParse(raw);
         if (!parsed.success) {
+          ctx.metrics.leadIngested(postedSource(raw), { ok: false, error: null }, 0);
           const details = fromZodIssues(parsed.error.issues).map((e) => ({ path: underPointer(at, e.path), message: e.message }));
           results.push({ index, ok: false, error: { code: 'LEAD_INVALID', message: `${details.length} invalid field(s)`, details } });
           continue;
         }
+        const started = performance.now();
         const result = await ingestLead(ctx, principal, raw, { idempotencyKey: key === undefined ? undefined : `${key}#${index}` });
+        ctx.metrics.leadIngested(parsed.data.source, result, (performance.now() - started) / 1000);
         if (result.ok) results.push({ index, ok: true, replayed: result.value.replayed, ...result.value.body });
         else results.push({ index, ok: false, error: inBody(result.error, at) });
       }

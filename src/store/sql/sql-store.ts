@@ -7,6 +7,7 @@ import { auditRepository } from './audit-repository.ts';
 import { conductRepository, slaTimerRepository } from './conduct-repository.ts';
 import { screeningListRepository } from './screening-list-repository.ts';
 import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
+import { operationalCounts } from './operational-counts.ts';
 import {
   LEAD_STATUSES,
   ROLES,
@@ -103,6 +104,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
       }
     },
     health,
+    operationalCounts: () => operationalCounts(db),
     appliedMigrations: () => appliedMigrations(db as unknown as Kysely<unknown>),
     async close() {
       await opts.beforeClose?.();

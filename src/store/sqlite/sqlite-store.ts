@@ -7,7 +7,7 @@ import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
 import type { Store, StoreCapabilities } from '../store-port.ts';
-import { startIntegrityMonitor, type IntegrityMonitor } from './integrity-monitor.ts';
+import { startIntegrityMonitor, type IntegrityMonitor, type IntegrityProblemListener } from './integrity-monitor.ts';
 import { isSqliteBusy, NodeSqliteDatabase, NodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { faultOf, markStoreCreated, prepareSqliteFile, SqliteFileWatch } from './sqlite-file-watch.ts';
 
@@ -27,6 +27,8 @@ export interface SqliteStoreOptions {
   readonly init?: boolean;
   /** Run `PRAGMA quick_check` every this many ms in a worker thread (`remit serve`). Default: never. */
   readonly integrityCheckMs?: number;
+  /** Told of each integrity check that found damage or could not run. */
+  readonly onIntegrityProblem?: IntegrityProblemListener;
 }
 
 function pragma(raw: DatabaseSync, statement: string): void {
@@ -81,7 +83,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
   if (!memory) markStoreCreated(path, new Date().toISOString());
   let monitor: IntegrityMonitor | null = null;
   const checkEveryMs = opts.integrityCheckMs ?? 0;
-  if (watch && checkEveryMs > 0) monitor = startIntegrityMonitor(watch, checkEveryMs);
+  if (watch && checkEveryMs > 0) monitor = startIntegrityMonitor(watch, checkEveryMs, opts.onIntegrityProblem);
   return createSqlStore({
     db,
     capabilities,

@@ -1,0 +1,171 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Result } from '../../domain/shared/result.ts';
+import type { OperationalCounts } from '../../store/store-port.ts';
+
+/** What the scrape-time gauges read: the store's counts and the screening lists in force. */
+export interface GaugeSources {
+  readonly counts: () => Promise<OperationalCounts>;
+  readonly lists: () => readonly { readonly listId: string; readonly loadedAt: string }[];
+  readonly now: () => number;
+}
+
+/** Latency buckets, seconds: ingest is a few ms on SQLite, tens on PostgreSQL; the tail matters. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Distinct `source` labels kept per process: a lead source is free text, a label set must stay bounded. */
+const MAX_SOURCES = 50;
+
+/** What an ingest route gets back from ingestLead, reduced to what the metrics need. */
+export type IngestResultView = Result<{ readonly replayed: boolean; readonly body: { readonly status: string } }, unknown>;
+
+const SCREENING_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+
+/**
+ * The Prometheus metrics of one Remit process (docs/operations.md "Metrics"), in a registry of its
+ * own. Counters and histograms are bumped on the hot path (a few nanoseconds, no I/O); the gauges
+ * that need the database are read once per scrape (`collect`), never per request.
+ */
+export class RemitMetrics {
+  readonly registry = new Registry();
+  readonly leadsIngested: Counter<'source' | 'outcome'>;
+  readonly decisionSeconds: Histogram<'outcome'>;
+  readonly screeningSeconds: Histogram;
+  readonly slaMisses: Counter<'missed'>;
+  readonly webhookFailures: Counter;
+  readonly workerFailures: Counter<'worker'>;
+  readonly auditVerifyOk: Gauge;
+  readonly auditVerifyTime: Gauge;
+  #sources: GaugeSources | null = null;
+  readonly #leadSources = new Set<string>();
+  #counts: Promise<OperationalCounts> | null = null;
+
+  constructor(opts: { readonly processMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'remit_' });
+    this.leadsIngested = new Counter({
+      name: 'remit_leads_ingested_total',
+      help: 'Leads taken in (replays excluded), by source and outcome (ROUTED, QUEUED, REFUSED, HELD, DUPLICATE, INVALID).',
+      labelNames: ['source', 'outcome'],
+      registers,
+    });
+    this.decisionSeconds = new Histogram({
+      name: 'remit_decision_duration_seconds',
+      help: 'Time to take in a lead and record its decision (validation, screening, routing, one transaction), by outcome.',
+      labelNames: ['outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.screeningSeconds = new Histogram({
+      name: 'remit_screening_duration_seconds',
+      help: 'Time to screen one name against the lists in force.',
+      buckets: SCREENING_BUCKETS,
+      registers,
+    });
+    this.slaMisses = new Counter({
+      name: 'remit_sla_misses_total',
+      help: 'SLA timers that fired as missed, by SLA (accept, first_contact).',
+      labelNames: ['missed'],
+      registers,
+    });
+    this.webhookFailures = new Counter({
+      name: 'remit_webhook_delivery_failures_total',
+      help: 'Failed webhook delivery attempts (HTTP error, no answer, target refused).',
+      registers,
+    });
+    this.workerFailures = new Counter({
+      name: 'remit_worker_failures_total',
+      help: 'Failures of background workers, by worker; each one is also an error log line.',
+      labelNames: ['worker'],
+      registers,
+    });
+    this.auditVerifyOk = new Gauge({
+      name: 'remit_audit_verify_ok',
+      help: 'Result of the last audit log verification by this process: 1 intact, 0 tampered.',
+      registers,
+    });
+    this.auditVerifyTime = new Gauge({
+      name: 'remit_audit_verify_timestamp_seconds',
+      help: 'When this process last verified the audit log (Unix seconds).',
+      registers,
+    });
+    this.#scrapeGauges(registers);
+  }
+
+  /** Connects the scrape-time gauges to the store and the screening lists (composition root). */
+  bind(sources: GaugeSources): void {
+    this.#sources = sources;
+  }
+
+  /**
+   * Counts one lead taken in through an adapter (POST /v1/leads, the batch, CRM webhooks), from the result the route
+   * got: outcome = the decision (or DUPLICATE), INVALID when it was refused before a decision. Replays
+   * of an Idempotency-Key are not new leads. Hot path: a label look-up and two increments, no I/O.
+   */
+  leadIngested(source: unknown, result: IngestResultView, seconds: number): void {
+    if (result.ok && result.value.replayed) return;
+    const outcome = result.ok ? result.value.body.status : 'INVALID';
+    this.leadsIngested.inc({ source: this.#sourceLabel(source), outcome });
+    if (result.ok) this.decisionSeconds.observe({ outcome }, seconds);
+  }
+
+  #sourceLabel(source: unknown): string {
+    const text = typeof source === 'string' && source.trim() !== '' ? source.trim().slice(0, 64) : 'unknown';
+    if (this.#leadSources.has(text)) return text;
+    if (this.#leadSources.size >= MAX_SOURCES) return 'other';
+    this.#leadSources.add(text);
+    return text;
+  }
+
+  /** Records the result of an audit verification (POST /v1/audit/verify). */
+  auditVerified(ok: boolean, atMs: number): void {
+    this.auditVerifyOk.set(ok ? 1 : 0);
+    this.auditVerifyTime.set(Math.floor(atMs / 1000));
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  async exposition(): Promise<{ readonly contentType: string; readonly body: string }> {
+    try {
+      return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    } finally {
+      this.#counts = null;
+    }
+  }
+
+  /** One store round trip per scrape, shared by the gauges that need it. */
+  #readCounts(): Promise<OperationalCounts> | null {
+    if (!this.#sources) return null;
+    this.#counts ??= this.#sources.counts();
+    return this.#counts;
+  }
+
+  #scrapeGauges(registers: Registry[]): void {
+    const fromCounts = (name: string, help: string, pick: (c: OperationalCounts, now: number) => number) => {
+      const gauge: Gauge = new Gauge({
+        name,
+        help,
+        registers,
+        collect: async () => {
+          const counts = await this.#readCounts();
+          if (counts && this.#sources) gauge.set(pick(counts, this.#sources.now()));
+        },
+      });
+    };
+    fromCounts('remit_queue_depth', 'Leads waiting in QUEUED for a free rep.', (c) => c.queuedLeads);
+    fromCounts('remit_webhook_backlog', 'Webhook deliveries pending (due or backing off).', (c) => c.pendingDeliveries);
+    fromCounts('remit_audit_unsealed_entries', 'Audit inbox entries not yet sealed into the signed log.', (c) => c.unsealedAuditEntries);
+    fromCounts('remit_audit_sealer_lag_seconds', 'Age of the oldest unsealed audit inbox entry (0 when the inbox is empty).', (c, now) =>
+      c.oldestUnsealedAt === null ? 0 : Math.max(0, (now - Date.parse(c.oldestUnsealedAt)) / 1000),
+    );
+    const listAge: Gauge<'list'> = new Gauge({
+      name: 'remit_screening_list_age_seconds',
+      help: 'Seconds since each screening list in force was loaded.',
+      labelNames: ['list'],
+      registers,
+      collect: () => {
+        listAge.reset();
+        const sources = this.#sources;
+        if (!sources) return;
+        for (const l of sources.lists()) listAge.set({ list: l.listId }, Math.max(0, (sources.now() - Date.parse(l.loadedAt)) / 1000));
+      },
+    });
+  }
+}
