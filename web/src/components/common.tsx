@@ -53,16 +53,21 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-/** The first page after a load keeps the browser's focus (so Tab reaches the skip link); later ones move it. */
-let firstPage = true;
+/**
+ * The first page after a load keeps the browser's focus (so Tab reaches the skip link); navigating to another
+ * page moves it to the new heading. Keyed by path, not by mount: a page that re-mounts or retitles itself once its
+ * data arrives must not steal the focus (under load that raced the first Tab).
+ */
+let focusedPath: string | null = null;
 
 export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
   const h1 = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · Remit console`;
     // After client-side navigation, move focus to the new page's heading so screen-reader and keyboard users land on the content.
-    if (firstPage) firstPage = false;
-    else h1.current?.focus();
+    const path = window.location.pathname;
+    if (focusedPath !== null && focusedPath !== path) h1.current?.focus();
+    focusedPath = path;
   }, [title]);
   return (
     <>
