@@ -13,7 +13,7 @@ export function startableAuditSealer(ctx: Pick<ServiceContext, 'store' | 'clock'
   try {
     signer = new AuditSigner(auditKeySourceFromEnv());
   } catch (e) {
-    if (e instanceof AuditKeyError) throw new CliFailure('AUDIT_KEY_UNAVAILABLE', [{ path: 'REMIT_AUDIT_KEY', message: e.message }]);
+    if (e instanceof AuditKeyError) throw new CliFailure('AUDIT_KEY_UNAVAILABLE', undefined, [{ path: 'REMIT_AUDIT_KEY', message: e.message }]);
     throw e;
   }
   return new AuditSealerService({ store: ctx.store, clock: ctx.clock, signer }, { intervalMs: Number(process.env.REMIT_AUDIT_SEAL_INTERVAL_MS ?? 200), onError });

@@ -43,7 +43,7 @@ async function loadScreening(configPath: string, specs: readonly string[] | unde
     if (!configured.value) return { screening: service, listSources: undefined, started: null };
     return { screening: service, listSources: configured.value, started: await startListSources(deps, service, configured.value) };
   } catch (e) {
-    if (e instanceof ListLoadError) throw new CliFailure('INPUT_UNREADABLE', [{ file: e.file, path: `line ${e.line ?? '?'}`, message: e.message }]);
+    if (e instanceof ListLoadError) throw new CliFailure('INPUT_UNREADABLE', undefined, [{ file: e.file, path: `line ${e.line ?? '?'}`, message: e.message }]);
     throw e;
   }
 }
@@ -88,7 +88,7 @@ function storeCheckMs(): number {
   if (raw === undefined || raw === '') return DEFAULT_STORE_CHECK_MS;
   const ms = Number(raw);
   if (!Number.isInteger(ms) || ms < 0) {
-    throw new CliFailure('ARGUMENT_INVALID', [{ path: 'REMIT_STORE_CHECK_MS', message: `expected a whole number of ms (0 = never), got ${raw}` }]);
+    throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: 'REMIT_STORE_CHECK_MS', message: `expected a whole number of ms (0 = never), got ${raw}` }]);
   }
   return ms;
 }
