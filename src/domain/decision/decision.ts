@@ -1,6 +1,6 @@
 import type { TraceEntry } from '../conditions/compile-condition.ts';
 import type { ProfileFinding } from '../eligibility/customer-profile.ts';
-import type { ReasonCode } from '../eligibility/reason-codes.ts';
+import type { DecisionReasonCode } from '../eligibility/reason-codes.ts';
 import type { ScreeningHitSummary } from '../lead/screening-hit-summary.schema.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { ScreeningHitSummary } from '../lead/screening-hit-summary.schema.t
 export type DecisionOutcome = 'ASSIGNED' | 'QUEUED' | 'REFUSED' | 'HELD' | 'NURTURE';
 
 export interface DecisionReason {
-  readonly code: ReasonCode | string;
+  readonly code: DecisionReasonCode;
   readonly detail: string;
 }
 
