@@ -79,10 +79,3 @@ export const orgReasonCode = (configured: string): OrgReasonCode => configured a
 
 /** What a decision may cite: a catalogue code, or the code of the org rule that refused or held it. */
 export type DecisionReasonCode = ReasonCode | OrgReasonCode;
-
-export interface Reason {
-  readonly code: ReasonCode;
-  readonly detail: string;
-}
-
-export const categoryOf = (code: ReasonCode): ReasonCategory => REASON_CODES[code].category;

@@ -1,6 +1,5 @@
 import type { CoolingOffEntry, CoolingOffEvent, CoolingOffPackData, PackCitation, PackSource, Versioned } from '../conduct/rule-pack.schema.ts';
 import type { COOLING_OFF_STEPS } from '../conduct/rule-pack.schema.ts';
-import { contentHash } from '../shared/canonical-json.ts';
 import { parseStart } from '../shared/dates.ts';
 import { jurisdictionCovers } from '../shared/jurisdiction.ts';
 import { toIso } from '../shared/zoned-time.ts';
@@ -69,8 +68,6 @@ export function compileCoolingOff(packs: readonly Versioned<CoolingOffPackData>[
     }),
   };
 }
-
-export const coolingOffTableOf = (packs: readonly CoolingOffPackData[]): CoolingOffTable => compileCoolingOff(packs.map((data) => ({ data, hash: contentHash(data) })));
 
 /** Latest version of each pack effective at `at` (the earliest when none is yet: a gap never means "no rules"). */
 function entriesInForce(table: CoolingOffTable, at: number): CompiledCoolingOffEntry[] {
