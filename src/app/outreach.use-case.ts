@@ -1,4 +1,5 @@
 import { checkOutreach } from '../domain/conduct/check-outreach.ts';
+import { PHONE_CHANNELS } from '../domain/conduct/channels.ts';
 import type { OutreachDecision } from '../domain/conduct/outreach-input.ts';
 import type { Channel, Purpose } from '../domain/conduct/rule-pack.schema.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
@@ -28,10 +29,9 @@ export interface OutreachCheckInput {
 
 /** A rep works a lead only while it is in their pipeline; held, refused or queued leads never reach sales. */
 const CONTACTABLE: readonly LeadStatus[] = ['ASSIGNED', 'ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL', 'WON'];
-const NEEDS_PHONE: readonly Channel[] = ['call', 'sms', 'whatsapp'];
 
 function missingAddress(view: LeadConductView, channel: Channel): string | null {
-  if (NEEDS_PHONE.includes(channel) && !view.phone) return `no phone number on record for lead ${view.record.id}`;
+  if (PHONE_CHANNELS.includes(channel) && !view.phone) return `no phone number on record for lead ${view.record.id}`;
   if (channel === 'email' && !view.email) return `no email address on record for lead ${view.record.id}`;
   return null;
 }
@@ -109,7 +109,7 @@ export async function recordLeadOutreach(ctx: ServiceContext, principal: Princip
       channel: input.channel,
       subject: input.subject ?? view.lead.product,
       templateId,
-      phone: NEEDS_PHONE.includes(input.channel) ? view.phone : null,
+      phone: PHONE_CHANNELS.includes(input.channel) ? view.phone : null,
       repId: view.record.repId,
       actor: principal.keyId,
       at,
@@ -182,7 +182,7 @@ export async function recordConsentChange(ctx: ServiceContext, principal: Princi
       action: input.action,
       at,
       wording: input.wording ?? null,
-      phone: NEEDS_PHONE.includes(input.channel) ? view.phone : null,
+      phone: PHONE_CHANNELS.includes(input.channel) ? view.phone : null,
       priorExpressWritten: input.priorExpressWritten ?? false,
       conditionOfPurchase: input.conditionOfPurchase ?? false,
       actor: principal.keyId,
