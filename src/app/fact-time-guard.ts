@@ -3,7 +3,7 @@ import { conductPolicyOf } from '../domain/org/conduct-policy.schema.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import type { LeadRecord } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
-import { conductFailure, type ConductFailure } from './conduct-failure.ts';
+import { failure, type AppFailure } from './app-error.ts';
 import type { ServiceContext } from './service-context.ts';
 
 /** What is recorded with a fact dated further back than the org's bound (only compliance may). */
@@ -23,11 +23,11 @@ export function guardFactTime(
   lead: Pick<LeadRecord, 'receivedAt'>,
   at: number,
   now: number,
-): Result<{ readonly backdating: Backdating | null }, ConductFailure> {
+): Result<{ readonly backdating: Backdating | null }, AppFailure> {
   const boundHours = conductPolicyOf(ctx.orgs.current.config.conduct).factBackdatingHours;
   const check = checkFactTime({ at, now, leadReceivedAt: Date.parse(lead.receivedAt), maxBackdatingMs: boundHours * 3_600_000, mayExceedBound: principal.role === 'compliance' });
   if (check.kind === 'refused') {
-    return conductFailure('ARGUMENT_INVALID', check.detail, [{ path: '/body/at', message: `${check.reasonCode}: ${check.detail}` }], { reasonCode: check.reasonCode });
+    return failure('ARGUMENT_INVALID', check.detail, [{ path: '/body/at', message: `${check.reasonCode}: ${check.detail}` }], { reasonCode: check.reasonCode });
   }
   const beyond = check.beyondBound;
   return ok({ backdating: beyond ? { hours: Math.round((beyond.backdatedMs / 3_600_000) * 100) / 100, boundHours, role: principal.role } : null });

@@ -1,4 +1,5 @@
 import type { ConsentRecord, FirmDncEntry, OutreachInput } from '../domain/conduct/outreach-input.ts';
+import { PHONE_CHANNELS } from '../domain/conduct/channels.ts';
 import type { Channel, CoolingOffEvent, Purpose } from '../domain/conduct/rule-pack.schema.ts';
 import type { IntakeConsent } from '../domain/intake/intake-lead.schema.ts';
 import { LeadSchema, type Lead } from '../domain/lead/lead.schema.ts';
@@ -93,7 +94,6 @@ export function coolingOffFacts(view: LeadConductView, org: CompiledOrg): Coolin
 
 /** Intake consent channels → outreach channels. */
 const INTAKE_CHANNELS: Readonly<Record<string, Channel>> = { email: 'email', phone: 'call', sms: 'sms', post: 'letter', messaging: 'whatsapp' };
-const PHONE_CHANNELS: readonly Channel[] = ['call', 'sms', 'whatsapp'];
 
 export interface OutreachRequest {
   readonly channel: Channel;

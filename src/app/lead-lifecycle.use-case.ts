@@ -6,7 +6,7 @@ import { toIso } from '../domain/shared/zoned-time.ts';
 import { holdsRepCapacity, type LeadStatus, type UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { appendAudit } from './audit-trail.ts';
-import { conductFailure, type ConductFailure } from './conduct-failure.ts';
+import { failure, type AppFailure } from './app-error.ts';
 import { conductPacks } from './conduct-packs.ts';
 import { CONDUCT_EVENTS, coolingOffFacts, loadConductView, recordedFacts } from './lead-conduct-view.ts';
 import { canSee } from './lead-queries.ts';
@@ -52,11 +52,11 @@ export async function appendFact(
  * stops the acceptance timer; the first CONTACTED records first contact and stops the first-contact
  * timer; WON / LOST / NURTURE free the rep's open capacity (under the rep's routing lock).
  */
-export async function transitionLead(ctx: ServiceContext, principal: Principal, leadId: string, input: { to: LifecycleTarget; reason?: string | undefined }): Promise<Result<TransitionOutcome, ConductFailure>> {
+export async function transitionLead(ctx: ServiceContext, principal: Principal, leadId: string, input: { to: LifecycleTarget; reason?: string | undefined }): Promise<Result<TransitionOutcome, AppFailure>> {
   const packs = await conductPacks(ctx);
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
-    if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
+    if (!view || !canSee(principal, view.record)) return failure('NOT_FOUND', `no lead ${leadId}`);
     const org = ctx.orgs.current;
     const now = ctx.clock.now();
     const at = toIso(now);
@@ -74,7 +74,7 @@ export async function transitionLead(ctx: ServiceContext, principal: Principal, 
         ...(result.allowedTargets ? { allowedTargets: result.allowedTargets } : {}),
       };
       const cooling = result.code === 'COOLING_OFF_ACTIVE' || result.code === 'COOLING_OFF_EVENT_MISSING' || result.code === 'CUSTOMER_TIME_ZONE_UNKNOWN';
-      return conductFailure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, [{ path: '/body/to', message: `${result.code}: ${result.detail}` }], extra);
+      return failure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, [{ path: '/body/to', message: `${result.code}: ${result.detail}` }], extra);
     }
     const to = result.next;
     if (!isLeadState(from)) throw new Error(`lead ${leadId}: status ${from} passed the lifecycle check`);
@@ -110,10 +110,10 @@ export async function recordLeadFact(
   principal: Principal,
   leadId: string,
   input: { event?: (typeof FACT_EVENTS)[number] | undefined; flags?: readonly string[] | undefined; at?: string | undefined },
-): Promise<Result<{ leadId: string; events: Partial<Record<CoolingOffEvent, string>>; flags: readonly string[] }, ConductFailure>> {
+): Promise<Result<{ leadId: string; events: Partial<Record<CoolingOffEvent, string>>; flags: readonly string[] }, AppFailure>> {
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
-    if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
+    if (!view || !canSee(principal, view.record)) return failure('NOT_FOUND', `no lead ${leadId}`);
     const now = ctx.clock.now();
     const at = input.at ? toIso(Date.parse(input.at)) : toIso(now);
     const dated = guardFactTime(ctx, principal, view.record, Date.parse(at), now);

@@ -1,4 +1,5 @@
 import { checkOutreach } from '../domain/conduct/check-outreach.ts';
+import { PHONE_CHANNELS } from '../domain/conduct/channels.ts';
 import type { OutreachDecision } from '../domain/conduct/outreach-input.ts';
 import type { Channel, Purpose } from '../domain/conduct/rule-pack.schema.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
@@ -6,7 +7,7 @@ import { toIso } from '../domain/shared/zoned-time.ts';
 import type { LeadStatus, UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { appendAudit } from './audit-trail.ts';
-import { conductFailure, type ConductFailure } from './conduct-failure.ts';
+import { failure, type AppFailure } from './app-error.ts';
 import { conductPacks } from './conduct-packs.ts';
 import { guardFactTime } from './fact-time-guard.ts';
 import { assembleOutreachInput, CONDUCT_EVENTS, loadConductView, recordedFacts, type LeadConductView } from './lead-conduct-view.ts';
@@ -28,10 +29,9 @@ export interface OutreachCheckInput {
 
 /** A rep works a lead only while it is in their pipeline; held, refused or queued leads never reach sales. */
 const CONTACTABLE: readonly LeadStatus[] = ['ASSIGNED', 'ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL', 'WON'];
-const NEEDS_PHONE: readonly Channel[] = ['call', 'sms', 'whatsapp'];
 
 function missingAddress(view: LeadConductView, channel: Channel): string | null {
-  if (NEEDS_PHONE.includes(channel) && !view.phone) return `no phone number on record for lead ${view.record.id}`;
+  if (PHONE_CHANNELS.includes(channel) && !view.phone) return `no phone number on record for lead ${view.record.id}`;
   if (channel === 'email' && !view.email) return `no email address on record for lead ${view.record.id}`;
   return null;
 }
@@ -48,13 +48,13 @@ async function evaluate(ctx: ServiceContext, tx: UnitOfWork, view: LeadConductVi
  * applied, nextAllowedAt and alerts (stale DNC scrub …). Nothing is recorded on the lead; the check
  * itself goes to the audit trail.
  */
-export async function checkLeadOutreach(ctx: ServiceContext, principal: Principal, leadId: string, input: OutreachCheckInput): Promise<Result<OutreachDecision & { leadId: string }, ConductFailure>> {
+export async function checkLeadOutreach(ctx: ServiceContext, principal: Principal, leadId: string, input: OutreachCheckInput): Promise<Result<OutreachDecision & { leadId: string }, AppFailure>> {
   await conductPacks(ctx);
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: false });
-    if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
+    if (!view || !canSee(principal, view.record)) return failure('NOT_FOUND', `no lead ${leadId}`);
     const missing = missingAddress(view, input.channel);
-    if (missing) return conductFailure('CONFLICT', missing);
+    if (missing) return failure('CONFLICT', missing);
     const now = ctx.clock.now();
     const at = input.at ? Date.parse(input.at) : now;
     const decision = await evaluate(ctx, tx, view, input, at);
@@ -79,14 +79,14 @@ export interface RecordedOutreach {
  * The first recorded outreach is the lead's first contact: it stops the SLA timers and starts the
  * cooling-off windows that count from first contact.
  */
-export async function recordLeadOutreach(ctx: ServiceContext, principal: Principal, leadId: string, input: Omit<OutreachCheckInput, 'at'>): Promise<Result<RecordedOutreach, ConductFailure>> {
+export async function recordLeadOutreach(ctx: ServiceContext, principal: Principal, leadId: string, input: Omit<OutreachCheckInput, 'at'>): Promise<Result<RecordedOutreach, AppFailure>> {
   await conductPacks(ctx);
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
-    if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
-    if (!CONTACTABLE.includes(view.record.status)) return conductFailure('CONFLICT', `lead ${leadId} is ${view.record.status}: only an assigned lead may be contacted`);
+    if (!view || !canSee(principal, view.record)) return failure('NOT_FOUND', `no lead ${leadId}`);
+    if (!CONTACTABLE.includes(view.record.status)) return failure('CONFLICT', `lead ${leadId} is ${view.record.status}: only an assigned lead may be contacted`);
     const missing = missingAddress(view, input.channel);
-    if (missing) return conductFailure('CONFLICT', missing);
+    if (missing) return failure('CONFLICT', missing);
     const now = ctx.clock.now();
     const at = toIso(now);
     const decision = await evaluate(ctx, tx, view, input, now);
@@ -94,7 +94,7 @@ export async function recordLeadOutreach(ctx: ServiceContext, principal: Princip
       const failed = decision.rules.filter((r) => r.result === 'fail');
       await tx.events.append({ leadId, kind: CONDUCT_EVENTS.outreachDenied, actor: principal.keyId, at, payloadJson: JSON.stringify({ channel: input.channel, failed: failed.map((r) => ({ id: r.id, reasonCode: r.reasonCode })), nextAllowedAt: decision.nextAllowedAt }) });
       await appendAudit(tx, { kind: 'outreach', subject: leadId, actor: principal.keyId, at, payload: { action: 'outreach.denied', role: principal.role, repId: view.record.repId, ...decision } });
-      return conductFailure(
+      return failure(
         'OUTREACH_DENIED',
         `outreach by ${input.channel} denied: ${failed.map((r) => `${r.id} ${r.reasonCode}`).join('; ')}`,
         failed.map((r) => ({ path: `rules.${r.id}`, message: `${r.reasonCode}: ${r.detail}` })),
@@ -109,7 +109,7 @@ export async function recordLeadOutreach(ctx: ServiceContext, principal: Princip
       channel: input.channel,
       subject: input.subject ?? view.lead.product,
       templateId,
-      phone: NEEDS_PHONE.includes(input.channel) ? view.phone : null,
+      phone: PHONE_CHANNELS.includes(input.channel) ? view.phone : null,
       repId: view.record.repId,
       actor: principal.keyId,
       at,
@@ -136,11 +136,11 @@ export async function recordLeadOutreach(ctx: ServiceContext, principal: Princip
 export async function recordOptOut(ctx: ServiceContext, principal: Principal, leadId: string, input: { channel: Channel; kind: 'stop' | 'unsubscribe' | 'objection'; at?: string | undefined }) {
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
-    if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
+    if (!view || !canSee(principal, view.record)) return failure('NOT_FOUND', `no lead ${leadId}`);
     const now = ctx.clock.now();
     const recordedAt = toIso(now);
     const at = input.at ? toIso(Date.parse(input.at)) : recordedAt;
-    if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'an opt-out cannot be in the future', [{ path: '/body/at', message: 'in the future' }]);
+    if (Date.parse(at) > now + 60_000) return failure('ARGUMENT_INVALID', 'an opt-out cannot be in the future', [{ path: '/body/at', message: 'in the future' }]);
     const id = ctx.ids.next('opt');
     const record = { id, leadId, phone: view.phone, email: view.email, channel: input.channel, kind: input.kind, at, actor: principal.keyId, recordedAt };
     await tx.conduct.addOptOut(record);
@@ -164,12 +164,12 @@ export interface ConsentInput {
 export async function recordConsentChange(ctx: ServiceContext, principal: Principal, leadId: string, input: ConsentInput) {
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
-    if (!view || !canSee(principal, view.record)) return conductFailure('NOT_FOUND', `no lead ${leadId}`);
-    if (input.action === 'grant' && !input.wording) return conductFailure('ARGUMENT_INVALID', 'a consent grant needs the wording the person agreed to', [{ path: '/body/wording', message: 'required for grant' }]);
+    if (!view || !canSee(principal, view.record)) return failure('NOT_FOUND', `no lead ${leadId}`);
+    if (input.action === 'grant' && !input.wording) return failure('ARGUMENT_INVALID', 'a consent grant needs the wording the person agreed to', [{ path: '/body/wording', message: 'required for grant' }]);
     const now = ctx.clock.now();
     const recordedAt = toIso(now);
     const at = input.at ? toIso(Date.parse(input.at)) : recordedAt;
-    if (Date.parse(at) > now + 60_000) return conductFailure('ARGUMENT_INVALID', 'a consent change cannot be in the future', [{ path: '/body/at', message: 'in the future' }]);
+    if (Date.parse(at) > now + 60_000) return failure('ARGUMENT_INVALID', 'a consent change cannot be in the future', [{ path: '/body/at', message: 'in the future' }]);
     // A grant unlocks outreach, so it is dated like a conduct fact; a revoke only restricts and may go further back.
     const dated = input.action === 'grant' ? guardFactTime(ctx, principal, view.record, Date.parse(at), now) : ok({ backdating: null });
     if (!dated.ok) return dated;
@@ -182,7 +182,7 @@ export async function recordConsentChange(ctx: ServiceContext, principal: Princi
       action: input.action,
       at,
       wording: input.wording ?? null,
-      phone: NEEDS_PHONE.includes(input.channel) ? view.phone : null,
+      phone: PHONE_CHANNELS.includes(input.channel) ? view.phone : null,
       priorExpressWritten: input.priorExpressWritten ?? false,
       conditionOfPurchase: input.conditionOfPurchase ?? false,
       actor: principal.keyId,

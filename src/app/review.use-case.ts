@@ -1,5 +1,6 @@
 import { checkAssignment } from '../domain/decision/decide.ts';
 import type { Decision } from '../domain/decision/decision.ts';
+import { reasonCode } from '../domain/eligibility/reason-codes.ts';
 import { LeadSchema } from '../domain/lead/lead.schema.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso, zonedParts } from '../domain/shared/zoned-time.ts';
@@ -35,7 +36,7 @@ export async function requestException(
     if (await tx.reviews.openForLead(leadId)) return failure('CONFLICT', `lead ${leadId} already has an open review`);
     const at = toIso(ctx.clock.now());
     const id = ctx.ids.next('rev');
-    await tx.reviews.open({ id, leadId, kind: 'EXCEPTION', reasonCodes: ['EXCEPTION_REQUESTED'], requestedBy: principal.keyId, requestedAt: at });
+    await tx.reviews.open({ id, leadId, kind: 'EXCEPTION', reasonCodes: [reasonCode('EXCEPTION_REQUESTED')], requestedBy: principal.keyId, requestedAt: at });
     await tx.events.append({ leadId, kind: 'review.requested', actor: principal.keyId, at, payloadJson: JSON.stringify({ reviewId: id, kind: 'EXCEPTION', reason: input.reason, teamId: input.teamId ?? null, repId: input.repId ?? null }) });
     await appendAudit(tx, { kind: 'review', subject: leadId, actor: principal.keyId, at, payload: { action: 'review.requested', reviewId: id, kind: 'EXCEPTION', reason: input.reason, teamId: input.teamId ?? null, repId: input.repId ?? null, role: principal.role } });
     return ok((await tx.reviews.get(id))!);

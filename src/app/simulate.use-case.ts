@@ -1,5 +1,5 @@
 import { decide } from '../domain/decision/decide.ts';
-import type { Decision, DecisionOutcome } from '../domain/decision/decision.ts';
+import { DECISION_OUTCOMES, type Decision, type DecisionOutcome } from '../domain/decision/decision.ts';
 import type { Lead } from '../domain/lead/lead.ts';
 import type { CompiledOrg } from '../domain/org/compiled-org.ts';
 import { InMemoryRoutingState } from '../domain/strategies/in-memory-routing-state.ts';
@@ -77,7 +77,6 @@ export interface SimulationDiff {
 }
 
 const PAGE = 500;
-const OUTCOMES: readonly DecisionOutcome[] = ['ASSIGNED', 'QUEUED', 'REFUSED', 'HELD', 'NURTURE'];
 
 const viewOf = (d: Pick<Decision, 'outcome' | 'team' | 'rep' | 'reasons'>): RoutingView => ({
   outcome: d.outcome,
@@ -105,7 +104,7 @@ export async function simulateDraft(store: Pick<Store, 'leads' | 'decisions'>, d
   const state = new InMemoryRoutingState();
   const buckets: Record<Bucket, LeadChange[]> = { newRefusals: [], noLongerRefused: [], newHolds: [], noLongerHeld: [], outcomeChanges: [], teamChanges: [], repChanges: [] };
   const assigned = new Map<string, { teamId: string | null; recorded: number; simulated: number }>();
-  const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, { recorded: 0, simulated: 0 }])) as Record<DecisionOutcome, { recorded: number; simulated: number }>;
+  const outcomes = Object.fromEntries(DECISION_OUTCOMES.map((o) => [o, { recorded: 0, simulated: 0 }])) as Record<DecisionOutcome, { recorded: number; simulated: number }>;
   const recordedVersions: Record<string, number> = {};
   const skipped = { duplicates: 0, undecided: 0 };
   let replayed = 0;

@@ -6,6 +6,7 @@ import { toIso } from '../domain/shared/zoned-time.ts';
 import { rerouteWithExclusions } from '../domain/sla/reroute-exclusion.ts';
 import { nextSlaAction, type SlaAction } from '../domain/sla/sla-action.ts';
 import { slaPolicyOf } from '../domain/sla/sla-plan.ts';
+import { SLA_ESCALATED } from '../domain/sla/sla-reason-codes.ts';
 import type { SlaTimerRecord } from '../store/conduct-port.ts';
 import { appendAudit } from './audit-trail.ts';
 import { CONDUCT_EVENTS, recordedFacts } from './lead-conduct-view.ts';
@@ -122,7 +123,7 @@ export async function fireSlaTimer(ctx: ServiceContext, candidate: { readonly id
         if (open) reviewId = open.id;
         else {
           reviewId = ctx.ids.next('rev');
-          await tx.reviews.open({ id: reviewId, leadId: record.id, kind: 'SLA_ESCALATION', reasonCodes: [action.reasonCode, 'SLA_ESCALATED'], requestedBy: 'system', requestedAt: at });
+          await tx.reviews.open({ id: reviewId, leadId: record.id, kind: 'SLA_ESCALATION', reasonCodes: [action.reasonCode, SLA_ESCALATED], requestedBy: 'system', requestedAt: at });
           await tx.events.append({ leadId: record.id, kind: 'review.requested', actor: 'system', at, payloadJson: JSON.stringify({ reviewId, kind: 'SLA_ESCALATION', missedBy: action.missedBy, attempt: action.attempt }) });
         }
         const payload = { leadId: record.id, attempt: action.attempt, missed: action.missed, missedBy: action.missedBy, escalateTo: action.escalateTo, currentRep: decision ? (decision.rep?.id ?? null) : timer.repId, reviewId };

@@ -52,7 +52,7 @@ async function loadScreening(
     if (!configured.value) return { screening: service, listSources: undefined, started: null };
     return { screening: service, listSources: configured.value, started: await startListSources(deps, service, configured.value) };
   } catch (e) {
-    if (e instanceof ListLoadError) throw new CliFailure('INPUT_UNREADABLE', [{ file: e.file, path: `line ${e.line ?? '?'}`, message: e.message }]);
+    if (e instanceof ListLoadError) throw new CliFailure('INPUT_UNREADABLE', undefined, [{ file: e.file, path: `line ${e.line ?? '?'}`, message: e.message }]);
     throw e;
   }
 }

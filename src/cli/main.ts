@@ -37,8 +37,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   });
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
-    // Some commands (screen) report through process.exitCode; a routing outcome code wins when set.
-    return code !== EXIT.ok ? code : Number(process.exitCode ?? EXIT.ok);
+    // Commands report an outcome through `exit` and failures by throwing CliFailure (reportFailure below).
+    return code;
   } catch (e) {
     if (e instanceof CliFailure) return reportFailure(e);
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;

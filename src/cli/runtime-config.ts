@@ -92,7 +92,7 @@ export function parseRuntimeEnv(env: Readonly<Record<string, string | undefined>
     else details.push({ path: name, message: `${parsed.error.issues[0]?.message ?? 'invalid'} (got ${JSON.stringify(raw)})` });
   }
   if (details.length > 0)
-    throw new CliFailure('ARGUMENT_INVALID', details, `invalid environment variable(s): ${details.map((d) => d.path).join(', ')}`);
+    throw new CliFailure('ARGUMENT_INVALID', `invalid environment variable(s): ${details.map((d) => d.path).join(', ')}`, details);
   const v = values as { [K in RuntimeVariable]: z.output<(typeof RUNTIME_VARIABLES)[K]['schema']> };
   return {
     port: v.PORT,
@@ -143,11 +143,11 @@ export function serveSettings(flags: ServeFlags, env: RuntimeEnv): ServeSettings
   if (flags.port !== undefined) {
     const parsed = RUNTIME_VARIABLES.PORT.schema.safeParse(flags.port);
     if (!parsed.success)
-      throw new CliFailure('ARGUMENT_INVALID', [{ path: '--port', message: `a port number 0–65535 (got ${JSON.stringify(flags.port)})` }]);
+      throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--port', message: `a port number 0–65535 (got ${JSON.stringify(flags.port)})` }]);
     port = parsed.data;
   }
   const host = flags.host ?? env.host;
-  if (host.trim() === '') throw new CliFailure('ARGUMENT_INVALID', [{ path: '--host', message: 'an interface address or host name' }]);
+  if (host.trim() === '') throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--host', message: 'an interface address or host name' }]);
   return {
     port,
     host,

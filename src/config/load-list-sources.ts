@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { err, ok, type Result } from '../domain/shared/result.ts';
 import { ListSourceCatalogue, ListSourcesFileSchema } from '../screening/list-sources.ts';
+import { zodDetails } from '../domain/errors/zod-details.ts';
 import { formatPath, type ConfigProblem } from './load-config.ts';
 
 /** Where a config folder names its screening list sources. */
@@ -27,6 +28,6 @@ export async function loadListSources(configPath: string): Promise<Result<ListSo
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) return err(doc.errors.map((e) => ({ file, path: '', message: `invalid YAML: ${e.message.split('\n')[0]}` })));
   const parsed = ListSourcesFileSchema.safeParse(doc.toJS());
-  if (!parsed.success) return err(parsed.error.issues.map((i) => ({ file, path: formatPath(i.path), message: i.message })));
+  if (!parsed.success) return err(zodDetails(parsed.error.issues, { path: formatPath, file }));
   return ok(ListSourceCatalogue.fromFile(parsed.data, configPath));
 }

@@ -14,6 +14,7 @@ import {
 } from '../domain/conduct/rule-pack.schema.ts';
 import { compileCoolingOff, type CoolingOffTable } from '../domain/lifecycle/cooling-off.ts';
 import { err, ok, type Result } from '../domain/shared/result.ts';
+import { zodDetails } from '../domain/errors/zod-details.ts';
 import { formatPath, type ConfigProblem } from './load-config.ts';
 
 export interface LoadedPacks {
@@ -62,7 +63,7 @@ export function validatePacks(texts: readonly { file: string; text: string }[]):
     if (data === undefined) continue;
     const parsed = RulePackSchema.safeParse(data);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ file, path: formatPath(issue.path), message: issue.message });
+      problems.push(...zodDetails(parsed.error.issues, { path: formatPath, file }));
       continue;
     }
     for (const issue of packIssues(parsed.data)) problems.push({ file, path: formatPath(issue.path), message: issue.message });

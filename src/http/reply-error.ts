@@ -1,9 +1,16 @@
 import type { FastifyReply } from 'fastify';
-import type { AppFailure } from '../app/app-error.ts';
-import { ERROR_CATALOGUE, remitError, type ErrorCode, type ErrorDetail } from '../domain/errors/error-catalogue.ts';
+import {
+  ERROR_CATALOGUE,
+  errorBody,
+  remitError,
+  type ErrorCode,
+  type ErrorDetail,
+  type RemitError,
+} from '../domain/errors/error-catalogue.ts';
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message?: string, details: readonly ErrorDetail[] = []): FastifyReply {
-  return reply.code(ERROR_CATALOGUE[code].httpStatus).type('application/json').send(remitError(code, details, message));
-}
+/** Sends a failure as the catalogue's HTTP status and body (code, message, details, then any extra fields). */
+export const sendFailure = (reply: FastifyReply, f: RemitError): FastifyReply =>
+  reply.code(ERROR_CATALOGUE[f.code].httpStatus).type('application/json').send(errorBody(f));
 
-export const sendFailure = (reply: FastifyReply, f: AppFailure): FastifyReply => sendError(reply, f.code, f.message, f.details);
+export const sendError = (reply: FastifyReply, code: ErrorCode, message?: string, details?: readonly ErrorDetail[]): FastifyReply =>
+  sendFailure(reply, remitError(code, message, details));

@@ -74,8 +74,3 @@ export function splitMulti(v: string | undefined, sep = ';'): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
-
-export function listIdFromPath(path: string): string {
-  const base = path.split(/[\\/]/).pop() ?? path;
-  return base.replace(/\.(csv|xml|jsonl?|json|txt)$/i, '').replace(/[^A-Za-z0-9_-]+/g, '-').toLowerCase();
-}

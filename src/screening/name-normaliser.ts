@@ -11,7 +11,7 @@
  *  7. each token gets a weight (particles like "al", "bin", "van" and initials weigh little)
  *     and a phonetic key.
  */
-import { baseTokens, foldText } from './name-tokens.ts';
+import { baseTokens } from './name-tokens.ts';
 import { matchPhrase, nameDictionaries } from './name-dictionaries.ts';
 import { phoneticKey } from './phonetic-key.ts';
 import { isAbjad } from './transliterate.ts';
@@ -329,9 +329,4 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
     for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), kind: 'word' });
   }
   return { original: name, schema, tokens: out, legalForms };
-}
-
-/** Folded display form (for explanations). */
-export function foldedName(name: string): string {
-  return foldText(name).replace(/\s+/g, ' ').trim();
 }

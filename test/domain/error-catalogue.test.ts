@@ -16,7 +16,7 @@ describe('error catalogue', () => {
     for (const [outcome, code] of Object.entries(OUTCOME_EXIT_CODES)) expect(doc).toMatch(new RegExp(`\\| ${code} \\| .*${outcome}`));
   });
   it('builds the one error shape', () => {
-    expect(remitError('LEAD_INVALID', [{ path: 'email', message: 'Invalid email' }])).toEqual({
+    expect(remitError('LEAD_INVALID', undefined, [{ path: 'email', message: 'Invalid email' }])).toEqual({
       code: 'LEAD_INVALID',
       message: ERROR_CATALOGUE.LEAD_INVALID.message,
       details: [{ path: 'email', message: 'Invalid email' }],

@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { registerScreenCommand } from '../../src/cli/commands/screen.command.ts';
+import { runCli } from '../../src/cli/main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'remit-cli-'));
 const file = (name: string, text: string) => {
@@ -26,15 +25,13 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
     return true;
   });
   process.exitCode = undefined;
+  let code: number;
   try {
-    const program = new Command().exitOverride();
-    registerScreenCommand(program);
-    await program.parseAsync(['node', 'remit', ...args]);
+    code = await runCli(args);
   } finally {
     out.mockRestore();
     err.mockRestore();
   }
-  const code = Number(process.exitCode ?? 0);
   process.exitCode = undefined;
   return { code, stdout, stderr };
 }
@@ -86,5 +83,20 @@ describe('remit screen', () => {
     expect((await run(['screen', 'pairs', '--in', badPairs])).code).toBe(2);
     expect((await run(['screen', 'pairs', '--in', join(dir, 'missing.csv')])).code).toBe(2);
     expect((await run(['screen', '--list', list, '--name', 'x', '--threshold', '7'])).code).toBe(2);
+  });
+
+  it('reports failures like every other command: a readable line, then the catalogue JSON shape on stderr', async () => {
+    const bad = await run(['screen', '--list', list, '--name', 'x', '--threshold', '7']);
+    const [line, json] = bad.stderr.trimEnd().split('\n');
+    expect(line).toBe('error ARGUMENT_INVALID: --threshold must be a number in [0,1], got 7');
+    expect(JSON.parse(json!)).toEqual({
+      code: 'ARGUMENT_INVALID',
+      message: '--threshold must be a number in [0,1], got 7',
+      details: [{ path: '--threshold', message: '--threshold must be a number in [0,1], got 7' }],
+    });
+    const broken = file('broken2.csv', 'id,name,aliases,type,dob,country,reason\nB1,"X\n');
+    const b = await run(['screen', '--list', `blocklist-csv:${broken}`, '--name', 'x']);
+    expect(b.stderr).toMatch(/^error INPUT_UNREADABLE: /);
+    expect(JSON.parse(b.stderr.trimEnd().split('\n')[1]!)).toMatchObject({ code: 'INPUT_UNREADABLE', details: [{ file: broken, path: 'line 2' }] });
   });
 });

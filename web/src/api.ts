@@ -16,7 +16,9 @@ export class ApiError extends Error {
   }
 }
 
-export type Role = 'admin' | 'ops' | 'compliance' | 'rep' | 'integration';
+// The domain's roles, imported rather than restated (type-only: erased from the bundle).
+import type { Role } from '../../src/domain/access/roles.ts';
+export type { Role };
 
 export interface Me {
   readonly role: Role;

@@ -14,7 +14,7 @@ export interface Review {
 }
 
 // The decision document's own types, imported rather than restated (type-only: erased from the bundle).
-export type { Decision, DecisionReason as Reason, LicenceSummary, RepVerdict, TeamVerdict } from '../../src/domain/decision/decision.ts';
+export type { Decision, DecisionReason as Reason } from '../../src/domain/decision/decision.ts';
 import type { Decision } from '../../src/domain/decision/decision.ts';
 
 export interface HistoryEvent {

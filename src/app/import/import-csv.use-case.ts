@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { z } from 'zod';
+import { dottedPath, zodDetails } from '../../domain/errors/zod-details.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import { err, ok, type Result } from '../../domain/shared/result.ts';
 import {
@@ -53,7 +54,6 @@ export interface ImportSummary {
   readonly rowsPerSecond: number;
 }
 
-const zodDetails = (e: z.ZodError) => e.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 
 function buildImporter(o: ImportCsvOptions, header: readonly string[], mapping: unknown): RowImporter {
   const store = o.ctx?.store ?? null;
@@ -82,7 +82,7 @@ export async function importCsv(o: ImportCsvOptions): Promise<Result<ImportSumma
   if (o.mapping !== null && o.mapping !== undefined) {
     const withKind = o.kind === 'leads' ? o.mapping : { kind: o.kind, ...(o.mapping as object) };
     const parsed = MAPPING_SCHEMAS[o.kind].safeParse(withKind);
-    if (!parsed.success) return failure('ARGUMENT_INVALID', `the mapping file is not a valid ${o.kind} mapping`, zodDetails(parsed.error));
+    if (!parsed.success) return failure('ARGUMENT_INVALID', `the mapping file is not a valid ${o.kind} mapping`, zodDetails(parsed.error.issues, { path: dottedPath }));
     mapping = parsed.data;
   }
   const delimiter = (mapping as { delimiter?: string } | null)?.delimiter;

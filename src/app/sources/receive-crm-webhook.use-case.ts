@@ -1,5 +1,4 @@
-import { pointer } from '../../domain/errors/detail-path.ts';
-import type { z } from 'zod';
+import { zodDetails } from '../../domain/errors/zod-details.ts';
 import type { CrmSourceConfig } from '../../domain/org/sources.schema.ts';
 import { err, ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
@@ -47,21 +46,18 @@ interface ParsedEvent {
   readonly occurredAt: string | undefined;
 }
 
-function zodDetails(e: z.ZodError) {
-  return e.issues.map((i) => ({ path: pointer(['body', ...i.path]), message: i.message }));
-}
 
 function parseEvent(kind: CrmKind, body: unknown): Result<ParsedEvent, AppFailure> {
   if (kind === 'hubspot') {
     const parsed = HubSpotSubmissionSchema.safeParse(body);
-    if (!parsed.success) return failure('LEAD_INVALID', 'not a HubSpot form-submission payload', zodDetails(parsed.error));
+    if (!parsed.success) return failure('LEAD_INVALID', 'not a HubSpot form-submission payload', zodDetails(parsed.error.issues, { under: ['body'] }));
     const eventId = hubSpotEventId(parsed.data);
     if (eventId === undefined) return failure('LEAD_INVALID', 'the payload has no event id', [{ path: '/body/eventId', message: 'eventId or conversionId is required (idempotency)' }]);
     const submittedAt = parsed.data.submittedAt;
     return ok({ eventId, fields: hubSpotFields(parsed.data), occurredAt: submittedAt === undefined ? undefined : instantOf(String(submittedAt)) });
   }
   const parsed = SalesforceLeadEventSchema.safeParse(body);
-  if (!parsed.success) return failure('LEAD_INVALID', 'not a Salesforce Lead event', zodDetails(parsed.error));
+  if (!parsed.success) return failure('LEAD_INVALID', 'not a Salesforce Lead event', zodDetails(parsed.error.issues, { under: ['body'] }));
   return ok({ eventId: parsed.data.eventId, fields: salesforceFields(parsed.data), occurredAt: parsed.data.occurredAt === undefined ? undefined : instantOf(parsed.data.occurredAt) });
 }
 

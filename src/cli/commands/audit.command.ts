@@ -39,13 +39,13 @@ async function output(text: string | AsyncIterable<string>, out: string | undefi
 
 function nonNegativeInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new CliFailure('ARGUMENT_INVALID', [{ path: flag, message: `expected a non-negative integer, got ${value}` }]);
+  if (!/^\d+$/.test(value)) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: flag, message: `expected a non-negative integer, got ${value}` }]);
   return Number(value);
 }
 
 function instant(value: string, flag: string): string {
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new CliFailure('ARGUMENT_INVALID', [{ path: flag, message: `not an ISO date or time: ${value}` }]);
+  if (Number.isNaN(t)) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: flag, message: `not an ISO date or time: ${value}` }]);
   return new Date(t).toISOString();
 }
 
@@ -85,7 +85,7 @@ function signerFrom(opts: { keyFile?: string }): { source: AuditKeySource; signe
   try {
     return { source, signer: new AuditSigner(source) };
   } catch (e) {
-    if (e instanceof AuditKeyError) throw new CliFailure('AUDIT_KEY_UNAVAILABLE', [{ path: 'REMIT_AUDIT_KEY', message: e.message }]);
+    if (e instanceof AuditKeyError) throw new CliFailure('AUDIT_KEY_UNAVAILABLE', undefined, [{ path: 'REMIT_AUDIT_KEY', message: e.message }]);
     throw e;
   }
 }
@@ -106,12 +106,12 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
     .action(async (opts: { db?: string; from?: string; to?: string; checkpoints?: string; json?: boolean }) => {
       const from = nonNegativeInt(opts.from, '--from');
       const to = nonNegativeInt(opts.to, '--to');
-      if (from !== undefined && to !== undefined && to < from) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--to', message: '--to must be ≥ --from' }]);
+      if (from !== undefined && to !== undefined && to < from) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--to', message: '--to must be ≥ --from' }]);
       let external: CheckpointsFile | undefined;
       if (opts.checkpoints) {
         external = (await readJsonFile(opts.checkpoints)) as CheckpointsFile;
         if (external?.format !== 'remit-audit-checkpoints/v1' || !Array.isArray(external.checkpoints) || !Array.isArray(external.publicKeys)) {
-          throw new CliFailure('INPUT_UNREADABLE', [{ file: opts.checkpoints, path: 'format', message: 'not a remit-audit-checkpoints/v1 export' }]);
+          throw new CliFailure('INPUT_UNREADABLE', undefined, [{ file: opts.checkpoints, path: 'format', message: 'not a remit-audit-checkpoints/v1 export' }]);
         }
       }
       const report = await withStore(opts.db, (store) => verifyStoredLog(store, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), ...(external ? { external } : {}) }));
@@ -138,9 +138,9 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
     .option('--format <format>', 'text, json or html', 'text')
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (leadId: string, opts: { db?: string; format: string; out?: string }) => {
-      if (!['text', 'json', 'html'].includes(opts.format)) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--format', message: 'text, json or html' }]);
+      if (!['text', 'json', 'html'].includes(opts.format)) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--format', message: 'text, json or html' }]);
       const story = await withStore(opts.db, (store) => leadStory(store, leadId));
-      if (!story) throw new CliFailure('NOT_FOUND', [{ path: 'leadId', message: `the sealed audit log has no entry about ${leadId}` }], `no audit story for ${leadId}`);
+      if (!story) throw new CliFailure('NOT_FOUND', `no audit story for ${leadId}`, [{ path: 'leadId', message: `the sealed audit log has no entry about ${leadId}` }]);
       const text = renderLeadStory(story);
       await output(opts.format === 'json' ? `${JSON.stringify(story, null, 2)}\n` : opts.format === 'html' ? leadStoryHtml(story, text) : `${text}\n`, opts.out);
       exit(story.integrity.verified ? EXIT.ok : EXIT.auditTampered);
@@ -155,7 +155,7 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
     .option('--db <url>', DB_HELP)
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (opts: { from: string; to: string; format: string; db?: string; out?: string }) => {
-      if (opts.format !== 'jsonl' && opts.format !== 'csv') throw new CliFailure('ARGUMENT_INVALID', [{ path: '--format', message: 'jsonl or csv' }]);
+      if (opts.format !== 'jsonl' && opts.format !== 'csv') throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--format', message: 'jsonl or csv' }]);
       const range = { fromAt: instant(opts.from, '--from'), toAt: instant(opts.to, '--to') };
       await withStore(opts.db, (store) => output(exportAuditRange(store, range, opts.format as 'jsonl' | 'csv'), opts.out));
     });
@@ -167,7 +167,7 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
     .option('--json', 'print the report as JSON')
     .action(async (decisionId: string, opts: { db?: string; json?: boolean }) => {
       const result = await withStore(opts.db, (store) => replayDecision({ store, orgVersion: (hash) => compileStoredOrg(store, hash) }, decisionId));
-      if (!result.ok) throw new CliFailure(result.error.code, result.error.details, result.error.message);
+      if (!result.ok) throw CliFailure.from(result.error);
       const r = result.value;
       if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else {

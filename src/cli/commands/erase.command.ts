@@ -17,7 +17,7 @@ export function registerEraseCommand(program: Command): void {
       try {
         const retention = await retentionInForce(store);
         const r = await eraseLead({ store, clock: systemClock, retention }, 'cli', leadId, opts.reason);
-        if (!r.ok) throw new CliFailure(r.error.code, r.error.details, r.error.message);
+        if (!r.ok) throw CliFailure.from(r.error);
         process.stdout.write(`${JSON.stringify(r.value, null, 2)}\n`);
       } finally {
         await store.close();

@@ -55,7 +55,7 @@ export function registerImportCommand(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .option('--progress-every <seconds>', 'when not on a terminal: print a progress line this often', '5')
     .action(async (file: string, opts: ImportOpts) => {
-      if (!(IMPORT_KINDS as readonly string[]).includes(opts.kind)) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--kind', message: `expected one of ${IMPORT_KINDS.join(', ')}` }]);
+      if (!(IMPORT_KINDS as readonly string[]).includes(opts.kind)) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--kind', message: `expected one of ${IMPORT_KINDS.join(', ')}` }]);
       const kind = opts.kind as ImportKind;
       const path = resolve(file);
       let info;
@@ -94,7 +94,7 @@ export function registerImportCommand(program: Command): void {
           consentAt: info.mtime.toISOString(),
           onProgress: (p) => bar.update(p.rows, input.bytesRead, `invalid ${p.counts.invalid}`),
         });
-        if (!result.ok) throw new CliFailure(result.error.code, result.error.details, result.error.message);
+        if (!result.ok) throw CliFailure.from(result.error);
         bar.finish(result.value.rows, input.bytesRead, `invalid ${result.value.counts.invalid}`);
         printSummary(result.value, reportPath, opts.json === true);
       } finally {

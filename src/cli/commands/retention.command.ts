@@ -32,7 +32,7 @@ export function registerRetentionCommand(program: Command): void {
       const at = opts.at === undefined ? undefined : Date.parse(opts.at);
       if (at !== undefined && (opts.dryRun !== true || Number.isNaN(at))) {
         const message = 'an ISO instant, and only with --dry-run (a real run erases as of now)';
-        throw new CliFailure('ARGUMENT_INVALID', [{ path: '--at', message }]);
+        throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--at', message }]);
       }
       const clock = at === undefined ? systemClock : { now: () => at };
       const store = await openStore({ url: opts.db ?? runtimeEnv().databaseUrl });
@@ -48,7 +48,7 @@ export function registerRetentionCommand(program: Command): void {
         const failed = report.actions.flatMap((a) => a.failed ?? []);
         if (failed.length > 0) {
           const details = failed.map((f) => ({ path: f.leadId, message: `${f.code}: ${f.message}` }));
-          throw new CliFailure('RETENTION_INCOMPLETE', details, `${failed.length} erasure(s) failed; the next run tries again`);
+          throw new CliFailure('RETENTION_INCOMPLETE', `${failed.length} erasure(s) failed; the next run tries again`, details);
         }
       } finally {
         await store.close();

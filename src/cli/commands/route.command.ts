@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.ts';
 import { decide } from '../../domain/decision/decide.ts';
 import { explainDecision } from '../../domain/decision/explain.ts';
+import { dottedPath, zodDetails } from '../../domain/errors/zod-details.ts';
 import { LeadSchema } from '../../domain/lead/lead.schema.ts';
 import { EMPTY_STATE, viewOf, type RoutingStateSnapshot } from '../../domain/strategies/routing-state.ts';
 import { CliFailure, configFailure, readJsonFile } from '../cli-io.ts';
@@ -19,16 +20,13 @@ export function registerRouteCommand(program: Command, exit: (code: number) => v
     .option('--explain', 'print a readable narrative instead of JSON')
     .action(async (opts: { config: string; lead: string; at?: string; state?: string; decisionId?: string; explain?: boolean }) => {
       const at = opts.at === undefined ? Date.now() : Date.parse(opts.at);
-      if (Number.isNaN(at)) throw new CliFailure('ARGUMENT_INVALID', [{ path: '--at', message: `not an ISO time: ${opts.at}` }]);
+      if (Number.isNaN(at)) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--at', message: `not an ISO time: ${opts.at}` }]);
       const loaded = await loadConfig(opts.config);
       if (!loaded.ok) throw configFailure(loaded.error);
       const parsed = LeadSchema.safeParse(await readJsonFile(opts.lead));
       if (!parsed.success) {
-        throw new CliFailure(
-          'LEAD_INVALID',
-          parsed.error.issues.map((i) => ({ file: opts.lead, path: i.path.map(String).join('.'), message: i.message })),
-          `lead ${opts.lead} is invalid:\n${parsed.error.issues.map((i) => `${opts.lead}: ${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('\n')}`,
-        );
+        const details = zodDetails(parsed.error.issues, { path: dottedPath, file: opts.lead });
+        throw new CliFailure('LEAD_INVALID', `lead ${opts.lead} is invalid:\n${details.map((d) => `${opts.lead}: ${d.path || '(root)'}: ${d.message}`).join('\n')}`, details);
       }
       const snapshot = opts.state ? ((await readJsonFile(opts.state)) as RoutingStateSnapshot) : EMPTY_STATE;
       const { decision } = decide({

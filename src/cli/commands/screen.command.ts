@@ -1,6 +1,7 @@
 /**
  * `remit screen` — screen a name or a CSV of people against sanctions/PEP lists; `remit screen pairs` — score
- * name pairs. Thin layer over src/screening. Exit codes: 0 ok, 2 invalid input, 1 unexpected.
+ * name pairs. Thin layer over src/screening. Failures are reported like every other command's (docs/errors.md):
+ * 2 invalid input, 1 unexpected.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -11,8 +12,10 @@ import { ListLoadError } from '../../screening/list-error.ts';
 import { ScreeningService } from '../../screening/screening-service.ts';
 import { DEFAULT_THRESHOLD } from '../../screening/matcher.ts';
 import { DEFAULT_SCREENING_POLICY } from '../../domain/org/screening-policy.schema.ts';
+import { CliFailure } from '../cli-io.ts';
 
-export class UsageError extends Error {}
+/** A bad argument: ARGUMENT_INVALID (exit 2) through the one CLI failure reporter. */
+const usage = (path: string, message: string) => new CliFailure('ARGUMENT_INVALID', message, [{ path, message }]);
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -21,20 +24,18 @@ function collect(value: string, previous: string[] = []): string[] {
 function parseThreshold(v: string | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   const t = Number(v);
-  if (!Number.isFinite(t) || t < 0 || t > 1) throw new UsageError(`--threshold must be a number in [0,1], got ${v}`);
+  if (!Number.isFinite(t) || t < 0 || t > 1) throw usage('--threshold', `--threshold must be a number in [0,1], got ${v}`);
   return t;
 }
 
-function exitCodeFor(e: unknown): number {
-  return e instanceof ListLoadError || e instanceof BatchInputError || e instanceof UsageError ? 2 : 1;
-}
-
+/** List and batch input problems are invalid input (exit 2); anything else is unexpected and reported by runCli. */
 async function run(fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (e) {
-    process.stderr.write(`remit screen: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = exitCodeFor(e);
+    if (e instanceof ListLoadError) throw new CliFailure('INPUT_UNREADABLE', e.message, [{ file: e.file, path: e.line === undefined ? '' : `line ${e.line}`, message: e.detail }]);
+    if (e instanceof BatchInputError) throw new CliFailure('INPUT_UNREADABLE', e.message, [{ path: e.line === undefined ? '' : `line ${e.line}`, message: e.message }]);
+    throw e;
   }
 }
 
@@ -62,7 +63,7 @@ async function assertReadable(path: string): Promise<void> {
   try {
     await access(path);
   } catch {
-    throw new UsageError(`cannot read ${path}`);
+    throw new CliFailure('INPUT_UNREADABLE', `cannot read ${path}`, [{ file: path, path: '', message: 'cannot read' }]);
   }
 }
 
@@ -80,7 +81,7 @@ interface ScreenOpts {
 
 async function runPairs(opts: ScreenOpts): Promise<void> {
   const threshold = parseThreshold(opts.threshold, DEFAULT_THRESHOLD);
-  if (!opts.in) throw new UsageError('screen pairs needs --in <csv> (columns schema,name1,name2)');
+  if (!opts.in) throw usage('--in', 'screen pairs needs --in <csv> (columns schema,name1,name2)');
   await assertReadable(opts.in);
   const { out, done } = openOut(opts.out);
   const summary = await scorePairsCsv(openIn(opts.in), out, threshold);
@@ -92,12 +93,12 @@ async function runScreen(opts: ScreenOpts): Promise<void> {
   // Screening people applies the screening policy's review line to the name score (docs/screening.md).
   const threshold = parseThreshold(opts.threshold, DEFAULT_SCREENING_POLICY.reviewThreshold);
   const limit = Number(opts.limit ?? '10');
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
-  if (!opts.list || opts.list.length === 0) throw new UsageError('at least one --list is required');
-  if (!opts.name && !opts.in) throw new UsageError('give --name or --in');
-  if (opts.name && opts.in) throw new UsageError('give either --name or --in, not both');
+  if (!Number.isInteger(limit) || limit < 1) throw usage('--limit', '--limit must be a positive integer');
+  if (!opts.list || opts.list.length === 0) throw usage('--list', 'at least one --list is required');
+  if (!opts.name && !opts.in) throw usage('--name', 'give --name or --in');
+  if (opts.name && opts.in) throw usage('--in', 'give either --name or --in, not both');
   const kind = opts.kind?.toLowerCase();
-  if (kind && !['person', 'organisation', 'organization', 'vessel', 'aircraft'].includes(kind)) throw new UsageError(`unknown --kind ${opts.kind}`);
+  if (kind && !['person', 'organisation', 'organization', 'vessel', 'aircraft'].includes(kind)) throw usage('--kind', `unknown --kind ${opts.kind}`);
   if (opts.in) await assertReadable(opts.in);
   const service = new ScreeningService({ now: () => new Date() });
   const versions = service.loadAll(opts.list);
@@ -148,7 +149,7 @@ export function registerScreenCommand(program: Command): void {
       run(async () => {
         if (mode === undefined) return runScreen(opts);
         if (mode === 'pairs') return runPairs(opts);
-        throw new UsageError(`unknown mode "${mode}" (expected "pairs" or none)`);
+        throw usage('mode', `unknown mode "${mode}" (expected "pairs" or none)`);
       }),
     );
 }

@@ -1,3 +1,4 @@
+import { orgReasonCode } from '../eligibility/reason-codes.ts';
 import type { TraceEntry } from '../conditions/compile-condition.ts';
 import { assessCustomer, type CustomerProfile } from '../eligibility/customer-profile.ts';
 import type { DecisionContext } from '../eligibility/eligibility-check.ts';
@@ -151,8 +152,8 @@ const localDay = (timeZone: string, at: number) => zonedParts(timeZone, at).date
 
 const RULE_OUTCOMES: { [K in RuleConfig['then']['kind']]: (ctx: DecisionContext, rule: CompiledRule, then: Extract<RuleConfig['then'], { kind: K }>) => Omit<Draft, 'rule'> } = {
   route,
-  refuse: (_ctx, rule, then) => ({ outcome: 'REFUSED', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: then.reasonCode, detail: then.note ?? `rule ${rule.id} refuses` }] }),
-  hold: (_ctx, rule, then) => ({ outcome: 'HELD', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: then.reasonCode, detail: then.note ?? `rule ${rule.id} holds for review` }] }),
+  refuse: (_ctx, rule, then) => ({ outcome: 'REFUSED', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: orgReasonCode(then.reasonCode), detail: then.note ?? `rule ${rule.id} refuses` }] }),
+  hold: (_ctx, rule, then) => ({ outcome: 'HELD', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: orgReasonCode(then.reasonCode), detail: then.note ?? `rule ${rule.id} holds for review` }] }),
   nurture: (_ctx, rule, then) => ({ outcome: 'NURTURE', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: 'NURTURE', detail: then.note ?? `rule ${rule.id} nurtures` }] }),
 };
 

@@ -1,6 +1,6 @@
 import type { TraceEntry } from '../conditions/compile-condition.ts';
 import type { ProfileFinding } from '../eligibility/customer-profile.ts';
-import type { ReasonCode } from '../eligibility/reason-codes.ts';
+import type { DecisionReasonCode } from '../eligibility/reason-codes.ts';
 import type { ScreeningHitSummary } from '../lead/screening-hit-summary.schema.ts';
 
 /**
@@ -9,10 +9,11 @@ import type { ScreeningHitSummary } from '../lead/screening-hit-summary.schema.t
  * REFUSED: nobody may lawfully serve the lead (or a rule/gate refuses it): compliance review.
  * HELD: screening or a rule holds it for compliance review. NURTURE: a rule sends it to nurture.
  */
-export type DecisionOutcome = 'ASSIGNED' | 'QUEUED' | 'REFUSED' | 'HELD' | 'NURTURE';
+export const DECISION_OUTCOMES = ['ASSIGNED', 'QUEUED', 'REFUSED', 'HELD', 'NURTURE'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 export interface DecisionReason {
-  readonly code: ReasonCode | string;
+  readonly code: DecisionReasonCode;
   readonly detail: string;
 }
 

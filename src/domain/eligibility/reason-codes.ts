@@ -3,11 +3,16 @@
  * (licence, suitability) from who can serve it right now (availability): a lead nobody may serve is
  * REFUSED; a lead only waiting for someone to be free is QUEUED.
  */
-export type ReasonCategory = 'pre-screen' | 'rule' | 'licence' | 'suitability' | 'screening' | 'availability';
+export type ReasonCategory = 'outcome' | 'review' | 'pre-screen' | 'rule' | 'licence' | 'suitability' | 'screening' | 'availability';
 
 const reason = (category: ReasonCategory, description: string) => ({ category, description }) as const;
 
 export const REASON_CODES = {
+  // the outcome itself, when nothing went wrong
+  ASSIGNED: reason('outcome', 'A lawful, available team and rep were chosen; the detail names them and the strategy step that picked.'),
+  NURTURE: reason('outcome', 'The matching rule sends leads like this one to nurture.'),
+  // why a review was opened when no decision reason says it
+  EXCEPTION_REQUESTED: reason('review', 'Someone asked for an exception (a named team or rep); a second person must approve it.'),
   // pre-screen and rules
   JURISDICTION_NOT_LICENSED: reason('pre-screen', 'The firm holds no active licence at all in the lead\'s jurisdiction.'),
   UNKNOWN_PRODUCT: reason('pre-screen', 'The lead names a product the org does not define.'),
@@ -61,9 +66,16 @@ export const REASON_CODES = {
 
 export type ReasonCode = keyof typeof REASON_CODES;
 
-export interface Reason {
-  readonly code: ReasonCode;
-  readonly detail: string;
-}
+/** A catalogue code named where it is used outside a typed field (e.g. a review's reasonCodes): a typo fails to compile. */
+export const reasonCode = <C extends ReasonCode>(code: C): C => code;
 
-export const categoryOf = (code: ReasonCode): ReasonCategory => REASON_CODES[code].category;
+/**
+ * A reason code an org defines in its own rules (`then: { kind: refuse | hold, reasonCode }`, validated as
+ * UPPER_SNAKE by the config schema and documented by the org, not here). Branded so that only a rule's
+ * configured code, never an arbitrary string, can stand beside the catalogue's codes.
+ */
+export type OrgReasonCode = string & { readonly __orgReasonCode: true };
+export const orgReasonCode = (configured: string): OrgReasonCode => configured as OrgReasonCode;
+
+/** What a decision may cite: a catalogue code, or the code of the org rule that refused or held it. */
+export type DecisionReasonCode = ReasonCode | OrgReasonCode;

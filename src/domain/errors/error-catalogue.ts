@@ -48,15 +48,25 @@ export interface ErrorDetail {
   readonly file?: string;
 }
 
-/** The one error shape, for HTTP bodies and CLI JSON output alike. */
+/**
+ * The one failure shape, for use-case results, HTTP bodies and CLI output alike. `extra` carries what a
+ * caller needs to act on a refusal (a conduct reason code, earliestAllowedAt, the rules that applied);
+ * adapters write its fields beside code, message and details (see `errorBody`).
+ */
 export interface RemitError {
   readonly code: ErrorCode;
   readonly message: string;
   readonly details: readonly ErrorDetail[];
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-export const remitError = (code: ErrorCode, details: readonly ErrorDetail[] = [], message: string = ERROR_CATALOGUE[code].message): RemitError => ({
-  code,
-  message,
-  details,
-});
+/** The one constructor, with the one argument order: code, message (the catalogue's by default), details, extra. */
+export const remitError = (
+  code: ErrorCode,
+  message: string = ERROR_CATALOGUE[code].message,
+  details: readonly ErrorDetail[] = [],
+  extra?: Readonly<Record<string, unknown>>,
+): RemitError => (extra === undefined ? { code, message, details } : { code, message, details, extra });
+
+/** The wire form (HTTP body, CLI JSON line): code, message, details, then the extra fields flattened beside them. */
+export const errorBody = (e: RemitError): Record<string, unknown> => ({ code: e.code, message: e.message, details: e.details, ...e.extra });

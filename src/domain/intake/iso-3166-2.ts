@@ -206,10 +206,3 @@ export function resolveSubdivision(country: string, text: string): SubdivisionLo
   if (full && prefix !== undefined && countryByAlpha2(prefix)) return { kind: 'other_country', country: prefix };
   return index ? { kind: 'unknown' } : { kind: 'no_table' };
 }
-
-/** A subdivision by its full code, e.g. "US-TX"; undefined when not in a table. */
-export function subdivisionByCode(code: string): SubdivisionEntry | undefined {
-  const m = /^([A-Z]{2})-([A-Z0-9]{1,3})$/.exec(code);
-  if (!m) return undefined;
-  return INDEX.get(m[1]!)?.byCode.get(m[2]!);
-}

@@ -7,7 +7,7 @@
  *    for countries whose first zone is not the most populous (US → New_York, CA → Toronto,
  *    AU → Sydney, BR → Sao_Paulo, RU → Moscow …). A lead in the United States without a state is
  *    therefore placed in Eastern time: C4 quiet-hours checks should treat a country-level
- *    inference in a multi-zone country as uncertain (see `timeZoneSource` and MULTI_ZONE_COUNTRIES).
+ *    inference in a multi-zone country as uncertain (see `timeZoneSource`).
  * Antarctica, Bouvet Island and Heard Island have no principal zone.
  */
 
@@ -65,11 +65,6 @@ export const COUNTRY_TIME_ZONES: Readonly<Record<string, string>> = {
   WS: 'Pacific/Apia', YE: 'Asia/Aden', YT: 'Indian/Mayotte', ZA: 'Africa/Johannesburg', ZM: 'Africa/Lusaka',
   ZW: 'Africa/Harare',
 };
-
-/** Countries spanning more than one UTC offset, where a country-level inference may be hours off. */
-export const MULTI_ZONE_COUNTRIES: ReadonlySet<string> = new Set([
-  'AR', 'AU', 'BR', 'CA', 'CD', 'CL', 'EC', 'ES', 'FM', 'GL', 'ID', 'KI', 'KZ', 'MN', 'MX', 'NZ', 'PF', 'PT', 'RU', 'US', 'UM',
-]);
 
 export const SUBDIVISION_TIME_ZONES: Readonly<Record<string, string>> = {
   // United States: principal zone per state

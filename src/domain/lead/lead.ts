@@ -1,1 +1,1 @@
-export type { Lead, LeadInput } from './lead.schema.ts';
+export type { Lead } from './lead.schema.ts';

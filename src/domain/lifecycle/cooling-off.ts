@@ -1,9 +1,9 @@
 import type { CoolingOffEntry, CoolingOffEvent, CoolingOffPackData, PackCitation, PackSource, Versioned } from '../conduct/rule-pack.schema.ts';
 import type { COOLING_OFF_STEPS } from '../conduct/rule-pack.schema.ts';
-import { contentHash } from '../shared/canonical-json.ts';
 import { parseStart } from '../shared/dates.ts';
 import { jurisdictionCovers } from '../shared/jurisdiction.ts';
 import { toIso } from '../shared/zoned-time.ts';
+import type { CoolingOffReasonCode } from './lifecycle-reason-codes.ts';
 import { compileWindow, type CoolingOffWindow } from './cooling-off-window.ts';
 
 export type CoolingOffStep = (typeof COOLING_OFF_STEPS)[number];
@@ -46,7 +46,7 @@ export type CoolingOffCheck =
   | { readonly blocked: false; readonly checked: readonly CoolingOffCitation[] }
   | {
       readonly blocked: true;
-      readonly code: 'COOLING_OFF_ACTIVE' | 'COOLING_OFF_EVENT_MISSING' | 'CUSTOMER_TIME_ZONE_UNKNOWN';
+      readonly code: CoolingOffReasonCode;
       readonly detail: string;
       /** Earliest time every applicable window allows the step (ISO); null when it cannot be known yet. */
       readonly earliestAllowedAt: string | null;
@@ -68,8 +68,6 @@ export function compileCoolingOff(packs: readonly Versioned<CoolingOffPackData>[
     }),
   };
 }
-
-export const coolingOffTableOf = (packs: readonly CoolingOffPackData[]): CoolingOffTable => compileCoolingOff(packs.map((data) => ({ data, hash: contentHash(data) })));
 
 /** Latest version of each pack effective at `at` (the earliest when none is yet: a gap never means "no rules"). */
 function entriesInForce(table: CoolingOffTable, at: number): CompiledCoolingOffEntry[] {

@@ -1,6 +1,7 @@
 import { COOLING_OFF_STEPS } from '../conduct/rule-pack.schema.ts';
 import { toIso } from '../shared/zoned-time.ts';
 import { checkCoolingOff, type CoolingOffCitation, type CoolingOffFacts, type CoolingOffStep, type CoolingOffTable } from './cooling-off.ts';
+import type { LifecycleReasonCode } from './lifecycle-reason-codes.ts';
 import { isLeadState, type LeadState } from './lead-state.ts';
 import { allowedFrom, TRANSITIONS } from './transitions.ts';
 
@@ -12,7 +13,8 @@ export interface TransitionContext {
   readonly coolingOff: { readonly table: CoolingOffTable; readonly facts: CoolingOffFacts };
 }
 
-export type TransitionFailureCode = 'UNKNOWN_STATE' | 'INVALID_TRANSITION' | 'COOLING_OFF_ACTIVE' | 'COOLING_OFF_EVENT_MISSING' | 'CUSTOMER_TIME_ZONE_UNKNOWN';
+/** Why a move was refused: a code of the lifecycle catalogue. */
+export type TransitionFailureCode = LifecycleReasonCode;
 
 export type LifecycleEvent =
   | {

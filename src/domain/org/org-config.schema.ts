@@ -94,7 +94,6 @@ export const TeamSchema = z.strictObject({
   massMarketOnly: z.boolean().default(false),
   capabilities: z.array(CapabilitySchema).default([]),
 });
-export type TeamConfig = z.infer<typeof TeamSchema>;
 
 const TimeRangeSchema = z
   .string()
@@ -186,7 +185,6 @@ export const CarrierAppointmentSchema = z.strictObject({
   status: GrantStatusSchema.default('active'),
   sourceRef: z.string().optional(),
 });
-export type CarrierAppointmentConfig = z.infer<typeof CarrierAppointmentSchema>;
 
 export const SuitabilityPolicySchema = z
   .strictObject({
@@ -280,7 +278,6 @@ export const OrgConfigSchema = z.strictObject({
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;
-export type OrgConfigInput = z.input<typeof OrgConfigSchema>;
 
 /** Top-level sections; a config directory may spread them over several files. */
 export const ORG_SECTIONS = Object.keys(OrgConfigSchema.shape) as readonly (keyof OrgConfig)[];

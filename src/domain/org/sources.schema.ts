@@ -34,7 +34,6 @@ export const INTAKE_TARGETS = [
   'dealValue',
   'currency',
 ] as const;
-export type IntakeTarget = (typeof INTAKE_TARGETS)[number] | `custom.${string}`;
 
 export const IntakeTargetSchema = z.union([z.enum(INTAKE_TARGETS), z.string().regex(/^custom\.[A-Za-z0-9_.:-]{1,64}$/, 'custom.<key>: letters, digits and _ . : -')]);
 
@@ -140,7 +139,6 @@ export const SourcesSchema = z
     }
   });
 
-export type SourcesConfig = z.infer<typeof SourcesSchema>;
 export type FormSourceConfig = z.infer<typeof FormSourceSchema>;
 export type CrmSourceConfig = z.infer<typeof CrmSourceSchema>;
 export type ConsentMapping = z.infer<typeof ConsentMappingSchema>;

@@ -8,8 +8,6 @@ export interface IdSource {
   next(prefix: string): string;
 }
 
-export const fixedClock = (epochMs: number): Clock => ({ now: () => epochMs });
-
 /** Deterministic ids for tests and replays: prefix + zero-padded counter. */
 export function sequentialIds(start = 1): IdSource {
   let n = start;

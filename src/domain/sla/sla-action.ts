@@ -41,7 +41,8 @@ export type SlaAction =
       readonly reroute: boolean;
     };
 
-export type SlaReasonCode = 'SLA_ACCEPT_MISSED' | 'SLA_FIRST_CONTACT_MISSED';
+export type { SlaReasonCode } from './sla-reason-codes.ts';
+import type { SlaReasonCode } from './sla-reason-codes.ts';
 
 const REASON: { readonly [M in SlaMiss]: SlaReasonCode } = { accept: 'SLA_ACCEPT_MISSED', first_contact: 'SLA_FIRST_CONTACT_MISSED' };
 

@@ -27,7 +27,6 @@ export const SuppressionImportMappingSchema = z.strictObject({
   fields: z.partialRecord(z.enum(SUPPRESSION_COLUMNS), z.string().min(1)).default({}),
 });
 
-export type LeadImportMapping = z.infer<typeof LeadImportMappingSchema>;
 export type AccountImportMapping = z.infer<typeof AccountImportMappingSchema>;
 export type SuppressionImportMapping = z.infer<typeof SuppressionImportMappingSchema>;
 

@@ -2,16 +2,15 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordRegistryScrub, upsertPromotion } from '../../app/conduct-admin.use-case.ts';
-import type { ConductFailure } from '../../app/conduct-failure.ts';
+import type { AppFailure } from '../../app/app-error.ts';
 import { FACT_EVENTS, LIFECYCLE_TARGETS, recordLeadFact, transitionLead } from '../../app/lead-lifecycle.use-case.ts';
 import { canSee } from '../../app/lead-queries.ts';
 import { checkLeadOutreach, recordConsentChange, recordLeadOutreach, recordOptOut } from '../../app/outreach.use-case.ts';
 import type { ServiceContext } from '../../app/service-context.ts';
 import { ChannelSchema, PurposeSchema } from '../../domain/conduct/rule-pack.schema.ts';
-import { ERROR_CATALOGUE, remitError } from '../../domain/errors/error-catalogue.ts';
 import type { Result } from '../../domain/shared/result.ts';
 import { principalOf } from '../auth.ts';
-import { sendError } from '../reply-error.ts';
+import { sendError, sendFailure } from '../reply-error.ts';
 
 const Id = z.string().min(1).max(128);
 const Instant = z.iso.datetime({ offset: true });
@@ -24,11 +23,8 @@ const FACT_RECORDERS = [...WORKERS, 'compliance'] as const;
 /** Anyone who may receive a STOP / objection or a consent may record it. */
 const RECORDERS = ['admin', 'ops', 'compliance', 'rep'] as const;
 
-/** The catalogue error body plus what the caller needs to act (reasonCode, earliestAllowedAt / nextAllowedAt, rules). */
-export const sendConductFailure = (reply: FastifyReply, f: ConductFailure): FastifyReply =>
-  reply.code(ERROR_CATALOGUE[f.code].httpStatus).type('application/json').send({ ...remitError(f.code, f.details, f.message), ...f.extra });
-
-const answer = <T>(reply: FastifyReply, r: Result<T, ConductFailure>, status = 200) => (r.ok ? reply.code(status).send(r.value) : sendConductFailure(reply, r.error));
+/** The failure body carries what the caller needs to act in its extra fields (reasonCode, earliestAllowedAt / nextAllowedAt, rules). */
+const answer = <T>(reply: FastifyReply, r: Result<T, AppFailure>, status = 200) => (r.ok ? reply.code(status).send(r.value) : sendFailure(reply, r.error));
 
 const Automated = z.strictObject({ autodialled: z.boolean(), prerecorded: z.boolean() });
 

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { LEAD_STATUSES } from '../../../src/domain/lead/lead-status.ts';
 import { get, qs, type Me } from '../api.ts';
 import { Badge, ErrorBox, fmtTime, Loading, outcomeTone, Page, useAsync } from '../components/common.tsx';
 import { Link } from '../router.tsx';
@@ -10,7 +11,8 @@ interface LeadRow {
   repId: string | null;
   receivedAt: string;
 }
-const STATUSES = ['', 'ASSIGNED', 'QUEUED', 'REFUSED', 'HELD', 'NURTURE', 'DUPLICATE', 'ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL', 'WON', 'LOST', 'CLOSED'];
+/** The domain's lead statuses offered as filters: not NEW (it exists only inside a routing transaction) nor ERASED, as before. */
+const STATUSES = ['', ...LEAD_STATUSES.filter((s) => s !== 'NEW' && s !== 'ERASED')];
 
 /** One row per lead: status, team, rep, when it arrived. */
 function LeadTable({ items }: { items: LeadRow[] }) {
