@@ -3,7 +3,7 @@ import type { Decision, DecisionOutcome } from '../domain/decision/decision.ts';
 import type { Lead } from '../domain/lead/lead.ts';
 import type { CompiledOrg } from '../domain/org/compiled-org.ts';
 import { InMemoryRoutingState } from '../domain/strategies/in-memory-routing-state.ts';
-import type { Store } from '../store/store-port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 
 /**
  * Simulation (SPEC O4, R5): replay recorded leads against a draft org/rule version and show what

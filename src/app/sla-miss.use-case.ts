@@ -6,7 +6,7 @@ import { toIso } from '../domain/shared/zoned-time.ts';
 import { rerouteWithExclusions } from '../domain/sla/reroute-exclusion.ts';
 import { nextSlaAction, type SlaAction } from '../domain/sla/sla-action.ts';
 import { slaPolicyOf } from '../domain/sla/sla-plan.ts';
-import type { SlaTimerRecord } from '../store/conduct-port.ts';
+import type { SlaTimerRecord } from '../store/ports/conduct.port.ts';
 import { appendAudit } from './audit-trail.ts';
 import { CONDUCT_EVENTS, recordedFacts } from './lead-conduct-view.ts';
 import { openReviewForDecision } from './review.use-case.ts';

@@ -1,4 +1,5 @@
-import type { LeadRecord, Store } from '../store/store-port.ts';
+import type { LeadRecord } from '../store/ports/leads.port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { recordedFacts } from './lead-conduct-view.ts';
 
 /** Nearest-rank summary of durations in ms. */

@@ -1,5 +1,5 @@
 import { StoreInputError } from './store-errors.ts';
-import type { Store } from './store-port.ts';
+import type { Store } from './unit-of-work.ts';
 
 export interface OpenStoreOptions {
   /**

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { StoreDialect } from '../store-port.ts';
+import type { StoreDialect } from '../unit-of-work.ts';
 import type { Migration } from './migration.ts';
 
 const OUTCOMES = `('ASSIGNED','QUEUED','REFUSED','HELD','NURTURE')`;

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { StoreDialect } from '../store-port.ts';
+import type { StoreDialect } from '../unit-of-work.ts';
 
 /**
  * Makes a table append-only in the database itself: UPDATE and DELETE (and TRUNCATE on PostgreSQL)

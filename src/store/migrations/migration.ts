@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { StoreDialect } from '../store-port.ts';
+import type { StoreDialect } from '../unit-of-work.ts';
 
 /**
  * One schema change. `up` uses the Kysely schema builder so it runs on both dialects; where a

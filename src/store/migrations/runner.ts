@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { MigrationError } from '../store-errors.ts';
-import type { StoreDialect } from '../store-port.ts';
+import type { StoreDialect } from '../unit-of-work.ts';
 import { MIGRATIONS } from './index.ts';
 import type { Migration } from './migration.ts';
 

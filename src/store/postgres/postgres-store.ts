@@ -4,7 +4,7 @@ import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
 import { StoreInputError } from '../store-errors.ts';
-import type { Store, StoreCapabilities, StoreHealth } from '../store-port.ts';
+import type { Store, StoreCapabilities, StoreHealth } from '../unit-of-work.ts';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/db[?schema=name] */

@@ -1,8 +1,8 @@
 import { sql, type Generated, type Kysely } from 'kysely';
 import { canonicalText, isAuditKind, type AuditEvent, type JsonValue, type PublicKeyRecord, type SealedAuditRow, type SealerState, type StoredCheckpoint } from '../../audit/index.ts';
-import type { AuditRange, AuditRepository, PendingAuditEvent, SealBatch } from '../audit-port.ts';
+import type { AuditRange, AuditRepository, PendingAuditEvent, SealBatch } from '../ports/audit.port.ts';
 import { StoreInputError } from '../store-errors.ts';
-import type { StoreCapabilities } from '../store-port.ts';
+import type { StoreCapabilities } from '../unit-of-work.ts';
 
 /** Kysely types of migration 0004 (kept here, beside their only user). */
 interface AuditInboxTable {

@@ -1,19 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import {
-  OUTREACH_CHANNELS,
-  type ConductRepository,
-  type ConsentChangeRecord,
-  type OptOutRecord,
-  type OutreachChannel,
-  type OutreachLogRecord,
-  type PromotionRecord,
-  type SlaTimerKind,
-  type SlaTimerRecord,
-  type SlaTimerRepository,
-  type SlaTimerStatus,
-} from '../conduct-port.ts';
+import { ChannelSchema } from '../../domain/conduct/rule-pack.schema.ts';
+import type { ConductRepository, ConsentChangeRecord, OptOutRecord, OutreachChannel, OutreachLogRecord, PromotionRecord, SlaTimerKind, SlaTimerRecord, SlaTimerRepository, SlaTimerStatus } from '../ports/conduct.port.ts';
 import { StoreInputError } from '../store-errors.ts';
-import type { StoreCapabilities } from '../store-port.ts';
+import type { StoreCapabilities } from '../unit-of-work.ts';
 
 /** Kysely types of migration 0005 (kept here, beside their only user). */
 interface OutreachLogTable {
@@ -120,7 +109,7 @@ function json(value: unknown, what: string): string {
   return s;
 }
 function channel(value: unknown): OutreachChannel {
-  if (!OUTREACH_CHANNELS.includes(value as OutreachChannel)) throw new StoreInputError(`unknown channel ${JSON.stringify(value)} (expected ${OUTREACH_CHANNELS.join(', ')})`);
+  if (!ChannelSchema.options.includes(value as OutreachChannel)) throw new StoreInputError(`unknown channel ${JSON.stringify(value)} (expected ${ChannelSchema.options.join(', ')})`);
   return value as OutreachChannel;
 }
 function optOutKind(value: unknown): string {

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ListVersionRecord, PendingReloadRecord, PendingReloadStatus, ScreeningListRepository } from '../screening-list-port.ts';
+import type { ListVersionRecord, PendingReloadRecord, PendingReloadStatus, ScreeningListRepository } from '../ports/screening-lists.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 
 /** Kysely types of migration 0008 (kept here, beside their only user). */

@@ -7,47 +7,22 @@ import { auditRepository } from './audit-repository.ts';
 import { conductRepository, slaTimerRepository } from './conduct-repository.ts';
 import { screeningListRepository } from './screening-list-repository.ts';
 import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
-import {
-  LEAD_STATUSES,
-  ROLES,
-  SUPPRESSION_KINDS,
-  type SuppressionKind,
-  type SuppressionRecord,
-  type SuppressionRepository,
-  type SessionRepository,
-  type AccountRecord,
-  type AccountRepository,
-  type ApiKeyRecord,
-  type ApiKeyRepository,
-  type DecisionRecord,
-  type DedupeRepository,
-  type DeliveryRecord,
-  type DeliveryStatus,
-  type IdempotencyRecord,
-  type IdempotencyRepository,
-  type LeadEventRecord,
-  type LeadEventRepository,
-  type OutboxRepository,
-  type PersonalDataRecord,
-  type PersonalDataRepository,
-  type ReviewRecord,
-  type ReviewRepository,
-  type ReviewStatus,
-  type Role,
-  type WebhookSubscriptionRecord,
-  type DecisionRepository,
-  type LeadRecord,
-  type LeadRepository,
-  type LeadStatus,
-  type OrgVersionRecord,
-  type OrgVersionRepository,
-  type RoutingScope,
-  type RoutingStateRepository,
-  type Store,
-  type StoreCapabilities,
-  type UnitOfWork,
-  type StoreHealth,
-} from '../store-port.ts';
+import { ROLES, type Role } from '../../domain/access/roles.ts';
+import { LEAD_STATUSES, type LeadStatus } from '../../domain/lead/lead-status.ts';
+import type { SessionRepository, ApiKeyRecord, ApiKeyRepository } from '../ports/access.port.ts';
+import type { AccountRecord, AccountRepository } from '../ports/accounts.port.ts';
+import type { DecisionRecord, DecisionRepository } from '../ports/decisions.port.ts';
+import type { DedupeRepository } from '../ports/dedupe.port.ts';
+import type { IdempotencyRecord, IdempotencyRepository } from '../ports/idempotency.port.ts';
+import type { LeadEventRecord, LeadEventRepository } from '../ports/lead-events.port.ts';
+import type { LeadRecord, LeadRepository } from '../ports/leads.port.ts';
+import type { OrgVersionRecord, OrgVersionRepository } from '../ports/org-versions.port.ts';
+import type { DeliveryRecord, DeliveryStatus, OutboxRepository, WebhookSubscriptionRecord } from '../ports/outbox.port.ts';
+import type { PersonalDataRecord, PersonalDataRepository } from '../ports/personal-data.port.ts';
+import type { ReviewRecord, ReviewRepository, ReviewStatus } from '../ports/reviews.port.ts';
+import type { RoutingScope, RoutingStateRepository } from '../ports/routing-state.port.ts';
+import { SUPPRESSION_KINDS, type SuppressionKind, type SuppressionRecord, type SuppressionRepository } from '../ports/suppressions.port.ts';
+import type { Store, StoreCapabilities, UnitOfWork, StoreHealth } from '../unit-of-work.ts';
 import type {
   AccountsTable,
   ApiKeysTable,

@@ -6,7 +6,7 @@ import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
-import type { Store, StoreCapabilities } from '../store-port.ts';
+import type { Store, StoreCapabilities } from '../unit-of-work.ts';
 import { startIntegrityMonitor, type IntegrityMonitor } from './integrity-monitor.ts';
 import { isSqliteBusy, NodeSqliteDatabase, NodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { faultOf, markStoreCreated, prepareSqliteFile, SqliteFileWatch } from './sqlite-file-watch.ts';
