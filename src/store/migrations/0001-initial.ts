@@ -9,7 +9,7 @@ const LEAD_STATUSES = `('NEW','ASSIGNED','QUEUED','REFUSED','HELD','NURTURE','CL
 export const initial: Migration = {
   version: 1,
   name: 'initial',
-  async up(db: Kysely<unknown>, dialect: StoreDialect) {
+  async up<DB>(db: Kysely<DB>, dialect: StoreDialect) {
     await db.schema
       .createTable('org_versions')
       .addColumn('hash', 'text', (c) => c.primaryKey())

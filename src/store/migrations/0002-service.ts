@@ -10,13 +10,13 @@ const DELIVERY_STATUSES = `('PENDING','DELIVERED','DEAD')`;
 const ROLES = `('admin','ops','compliance','rep','integration')`;
 const DUPLICATE_CHECK = `(status <> 'DUPLICATE' or duplicate_of is not null) and (duplicate_of is null or duplicate_of <> id)`;
 
-async function exec(db: Kysely<unknown>, text: string): Promise<void> {
+async function exec<DB>(db: Kysely<DB>, text: string): Promise<void> {
   await sql.raw(text).execute(db);
 }
 
 
 /** The leads table as 0002 defines it (used by the SQLite rebuild). */
-async function createLeads(db: Kysely<unknown>): Promise<void> {
+async function createLeads<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('leads')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -43,7 +43,7 @@ const LEAD_COLUMNS = 'id, status, team_id, rep_id, org_hash, lead_json, received
 export const service: Migration = {
   version: 2,
   name: 'service',
-  async up(db: Kysely<unknown>, dialect: StoreDialect) {
+  async up<DB>(db: Kysely<DB>, dialect: StoreDialect) {
     // --- leads: wider status CHECK, duplicate_of -------------------------------------------
     if (dialect === 'sqlite') {
       // SQLite cannot alter a CHECK constraint: rebuild the table inside the migration's

@@ -16,7 +16,7 @@ import type { Migration } from './migration.ts';
 export const audit: Migration = {
   version: 4,
   name: 'audit',
-  async up(db: Kysely<unknown>, dialect: StoreDialect) {
+  async up<DB>(db: Kysely<DB>, dialect: StoreDialect) {
     const pg = dialect === 'postgres';
     await db.schema
       .createTable('audit_inbox')

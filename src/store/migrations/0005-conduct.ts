@@ -17,7 +17,7 @@ const CHANNELS = `('call','sms','email','whatsapp','letter')`;
 export const conduct: Migration = {
   version: 5,
   name: 'conduct',
-  async up(db: Kysely<unknown>) {
+  async up<DB>(db: Kysely<DB>) {
     await db.schema
       .createTable('outreach_log')
       .addColumn('id', 'text', (c) => c.primaryKey())

@@ -11,7 +11,7 @@ import type { Migration } from './migration.ts';
 export const orgActivations: Migration = {
   version: 6,
   name: 'org-activations',
-  async up(db: Kysely<unknown>, dialect: StoreDialect) {
+  async up<DB>(db: Kysely<DB>, dialect: StoreDialect) {
     const pg = dialect === 'postgres';
     await db.schema
       .createTable('org_activations')

@@ -51,7 +51,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const capabilities: StoreCapabilities = { dialect: 'postgres', rowLocks: true, concurrentProcesses: true, multiInstance: true };
   try {
-    if (opts.migrate ?? true) await migrate(db as unknown as Kysely<unknown>, { dialect: 'postgres', schema });
+    if (opts.migrate ?? true) await migrate(db, { dialect: 'postgres', schema });
   } catch (e) {
     await db.destroy();
     throw e;

@@ -1,61 +1,9 @@
-import { sql, type Generated, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { canonicalText, isAuditKind, type AuditEvent, type JsonValue, type PublicKeyRecord, type SealedAuditRow, type SealerState, type StoredCheckpoint } from '../../audit/index.ts';
 import type { AuditRange, AuditRepository, PendingAuditEvent, SealBatch } from '../ports/audit.port.ts';
 import { StoreInputError } from '../store-errors.ts';
+import type { AuditCheckpointsTable, AuditKeysTable, AuditLogTable, Database } from './schema.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
-
-/** Kysely types of migration 0004 (kept here, beside their only user). */
-interface AuditInboxTable {
-  id: Generated<number>;
-  kind: string;
-  subject: string;
-  actor: string;
-  at: string;
-  payload_json: string;
-  commitments_json: string;
-}
-interface AuditLogTable {
-  seq: number;
-  kind: string;
-  subject: string;
-  actor: string;
-  at: string;
-  payload_json: string;
-  commitments_json: string;
-  prev_hash: string;
-  entry_hash: string;
-}
-interface AuditCheckpointsTable {
-  tree_size: number;
-  log_id: string;
-  root_hash: string;
-  chain_head: string;
-  at: string;
-  key_id: string;
-  signature: string;
-  frontier_json: string | null;
-}
-interface AuditKeysTable {
-  key_id: string;
-  public_key: string;
-  valid_from: string;
-  valid_to: string | null;
-}
-interface AuditSealerStateTable {
-  id: number;
-  log_id: string;
-  tree_size: number;
-  chain_head: string;
-  frontier_json: string;
-  updated_at: string;
-}
-export interface AuditDatabase {
-  audit_inbox: AuditInboxTable;
-  audit_log: AuditLogTable;
-  audit_checkpoints: AuditCheckpointsTable;
-  audit_keys: AuditKeysTable;
-  audit_sealer_state: AuditSealerStateTable;
-}
 
 /** Rows per page when streaming the log; rows per INSERT when sealing. */
 const PAGE = 2000;
@@ -106,8 +54,7 @@ function toCheckpoint(r: AuditCheckpointsTable): StoredCheckpoint {
 
 const toKey = (r: AuditKeysTable): PublicKeyRecord => ({ keyId: r.key_id, publicKey: r.public_key, validFrom: r.valid_from, validTo: r.valid_to });
 
-export function auditRepository(anyDb: Kysely<unknown>, caps: StoreCapabilities): AuditRepository {
-  const db = anyDb as Kysely<AuditDatabase>;
+export function auditRepository(db: Kysely<Database>, caps: StoreCapabilities): AuditRepository {
 
   async function* pagedRows(where: (q: ReturnType<typeof base>) => ReturnType<typeof base>, range: AuditRange = {}): AsyncGenerator<SealedAuditRow> {
     let next = range.from ?? 0;

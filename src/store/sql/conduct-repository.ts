@@ -2,87 +2,8 @@ import type { Kysely, Selectable } from 'kysely';
 import { ChannelSchema } from '../../domain/conduct/rule-pack.schema.ts';
 import type { ConductRepository, ConsentChangeRecord, OptOutRecord, OutreachChannel, OutreachLogRecord, PromotionRecord, SlaTimerKind, SlaTimerRecord, SlaTimerRepository, SlaTimerStatus } from '../ports/conduct.port.ts';
 import { StoreInputError } from '../store-errors.ts';
+import type { ConsentChangesTable, Database, OptOutsTable, OutreachLogTable, PromotionsTable, SlaTimersTable } from './schema.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
-
-/** Kysely types of migration 0005 (kept here, beside their only user). */
-interface OutreachLogTable {
-  id: string;
-  lead_id: string;
-  channel: string;
-  subject: string;
-  template_id: string | null;
-  phone: string | null;
-  rep_id: string | null;
-  actor: string;
-  at: string;
-  decision_json: string;
-}
-interface OptOutsTable {
-  id: string;
-  lead_id: string;
-  phone: string | null;
-  email: string | null;
-  channel: string;
-  kind: string;
-  at: string;
-  actor: string;
-  recorded_at: string;
-}
-interface ConsentChangesTable {
-  id: string;
-  lead_id: string;
-  channel: string;
-  action: string;
-  at: string;
-  wording: string | null;
-  phone: string | null;
-  prior_express_written: number;
-  condition_of_purchase: number;
-  actor: string;
-  recorded_at: string;
-}
-interface RegistryScrubsTable {
-  registry: string;
-  scrubbed_at: string;
-  source: string;
-}
-interface RegistryListingsTable {
-  registry: string;
-  scrubbed_at: string;
-  phone: string;
-}
-interface PromotionsTable {
-  id: string;
-  approver: string;
-  jurisdictions_json: string;
-  audience: string;
-  valid_from: string | null;
-  valid_to: string | null;
-  updated_at: string;
-}
-interface SlaTimersTable {
-  id: string;
-  lead_id: string;
-  kind: string;
-  rep_id: string;
-  team_id: string | null;
-  assigned_at: string;
-  due_at: string;
-  status: string;
-  created_at: string;
-  closed_at: string | null;
-  closed_by: string | null;
-  outcome_json: string | null;
-}
-export interface ConductDatabase {
-  outreach_log: OutreachLogTable;
-  opt_outs: OptOutsTable;
-  consent_changes: ConsentChangesTable;
-  registry_scrubs: RegistryScrubsTable;
-  registry_listings: RegistryListingsTable;
-  promotions: PromotionsTable;
-  sla_timers: SlaTimersTable;
-}
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
@@ -167,8 +88,7 @@ const toPromotion = (r: Selectable<PromotionsTable>): PromotionRecord => ({
   updatedAt: r.updated_at,
 });
 
-export function conductRepository(anyDb: Kysely<unknown>): ConductRepository {
-  const db = anyDb as Kysely<ConductDatabase>;
+export function conductRepository(db: Kysely<Database>): ConductRepository {
   return {
     async appendOutreach(rec) {
       await db
@@ -355,8 +275,7 @@ const toTimer = (r: Selectable<SlaTimersTable>): SlaTimerRecord => ({
   outcomeJson: r.outcome_json,
 });
 
-export function slaTimerRepository(anyDb: Kysely<unknown>, caps: StoreCapabilities): SlaTimerRepository {
-  const db = anyDb as Kysely<ConductDatabase>;
+export function slaTimerRepository(db: Kysely<Database>, caps: StoreCapabilities): SlaTimerRepository {
   return {
     async schedule(timers) {
       if (timers.length === 0) return;

@@ -78,7 +78,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
       }
     },
     health,
-    appliedMigrations: () => appliedMigrations(db as unknown as Kysely<unknown>),
+    appliedMigrations: () => appliedMigrations(db),
     async close() {
       await opts.beforeClose?.();
       await db.destroy();
@@ -102,10 +102,10 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     outbox: outboxRepository(db, caps),
     suppressions: suppressionRepository(db, caps),
     sessions: sessionRepository(db),
-    audit: auditRepository(db as unknown as Kysely<unknown>, caps),
-    conduct: conductRepository(db as unknown as Kysely<unknown>),
-    slaTimers: slaTimerRepository(db as unknown as Kysely<unknown>, caps),
-    screeningLists: screeningListRepository(db as unknown as Kysely<unknown>),
+    audit: auditRepository(db, caps),
+    conduct: conductRepository(db),
+    slaTimers: slaTimerRepository(db, caps),
+    screeningLists: screeningListRepository(db),
   };
 }
 

@@ -73,7 +73,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
   const db = new Kysely<Database>({ dialect });
   const capabilities: StoreCapabilities = { dialect: 'sqlite', rowLocks: false, concurrentProcesses: !memory, multiInstance: false };
   try {
-    if (opts.migrate ?? true) await migrate(db as unknown as Kysely<unknown>, { dialect: 'sqlite' });
+    if (opts.migrate ?? true) await migrate(db, { dialect: 'sqlite' });
   } catch (e) {
     await db.destroy();
     throw openFault(e);
