@@ -147,7 +147,10 @@ export interface SlaTimerRepository {
   ): Promise<number>;
   /** PENDING timers due at or before `now`, oldest due first. No locks: candidates for claim(). */
   due(now: string, limit: number): Promise<readonly { readonly id: string; readonly leadId: string }[]>;
-  /** The timer if still PENDING, locked for this transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so a timer another instance holds is skipped). */
+  /**
+   * The timer if still PENDING, locked for this transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so a
+   * timer another instance holds is skipped).
+   */
   claim(id: string): Promise<SlaTimerRecord | undefined>;
   /** PENDING → FIRED or CANCELLED; fails unless PENDING. */
   close(

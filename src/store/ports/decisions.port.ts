@@ -15,7 +15,10 @@ export interface DecisionRecord {
 }
 
 export interface DecisionRepository {
-  /** Fails with StoreInputError when the document disagrees with the columns; with a constraint error when the lead or org version is missing. */
+  /**
+   * Fails with StoreInputError when the document disagrees with the columns; with a constraint error
+   * when the lead or org version is missing.
+   */
   append(record: DecisionRecord): Promise<void>;
   get(decisionId: string): Promise<DecisionRecord | undefined>;
   /** Oldest first. */

@@ -42,7 +42,9 @@ function checkDecision(rec: DecisionRecord): void {
   const wrong = checks.filter(([, inDoc, inRecord]) => inDoc !== inRecord);
   if (wrong.length > 0) {
     throw new StoreInputError(
-      `decision ${rec.decisionId}: document disagrees with the record on ${wrong.map(([f, d, r]) => `${f} (document ${JSON.stringify(d)}, record ${JSON.stringify(r)})`).join(', ')}`,
+      `decision ${rec.decisionId}: document disagrees with the record on ${wrong
+        .map(([f, d, r]) => `${f} (document ${JSON.stringify(d)}, record ${JSON.stringify(r)})`)
+        .join(', ')}`,
     );
   }
 }

@@ -13,13 +13,13 @@ export async function afterCursor(
   after: string,
   what: string,
 ) {
+  const sortKey = sql.ref(`${table}.${sortColumn}`);
+  const id = sql.ref(`${table}.id`);
   const { rows } = await sql<{
     k: string;
     id: string;
-  }>`select ${sql.ref(`${table}.${sortColumn}`)} as k, ${sql.ref(`${table}.id`)} as id from ${sql.table(table)} where ${sql.ref(`${table}.id`)} = ${after}`.execute(
-    db,
-  );
+  }>`select ${sortKey} as k, ${id} as id from ${sql.table(table)} where ${id} = ${after}`.execute(db);
   const c = rows[0];
   if (!c) throw new StoreInputError(`unknown cursor: no ${what} ${JSON.stringify(after)}`);
-  return sql<boolean>`(${sql.ref(`${table}.${sortColumn}`)}, ${sql.ref(`${table}.id`)}) > (${c.k}, ${c.id})`;
+  return sql<boolean>`(${sortKey}, ${id}) > (${c.k}, ${c.id})`;
 }

@@ -19,22 +19,24 @@ const toLead = (r: Selectable<LeadsTable>): LeadRecord => ({
   duplicateOf: r.duplicate_of,
 });
 
+/** Reads and locks (PostgreSQL FOR UPDATE) one lead row. */
+const lockLead = async (db: Kysely<Database>, caps: StoreCapabilities, id: string) => {
+  const row = await db
+    .selectFrom('leads')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(caps.rowLocks, (q) => q.forUpdate())
+    .executeTakeFirst();
+  return row ? toLead(row) : undefined;
+};
+
 export function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): LeadRepository {
-  const lock = async (id: string) => {
-    const row = await db
-      .selectFrom('leads')
-      .selectAll()
-      .where('id', '=', id)
-      .$if(caps.rowLocks, (q) => q.forUpdate())
-      .executeTakeFirst();
-    return row ? toLead(row) : undefined;
-  };
+  return { ...leadWrites(db, caps), ...leadReads(db) };
+}
+
+function leadWrites(db: Kysely<Database>, caps: StoreCapabilities): Pick<LeadRepository, 'lock' | 'claim' | 'update'> {
   return {
-    lock,
-    async get(id) {
-      const row = await db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? toLead(row) : undefined;
-    },
+    lock: (id) => lockLead(db, caps, id),
     async claim(input) {
       requireText(input.id, 'lead id');
       requireText(input.orgHash, 'lead orgHash');
@@ -59,7 +61,7 @@ export function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): L
         .returning('id')
         .executeTakeFirst();
       if (inserted) return { record: toLead({ ...row, duplicate_of: null }), created: true };
-      const existing = await lock(input.id);
+      const existing = await lockLead(db, caps, input.id);
       if (!existing) throw new Error(`lead ${input.id} neither inserted nor found`);
       return { record: existing, created: false };
     },
@@ -86,6 +88,15 @@ export function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): L
         .where('id', '=', id)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
+    },
+  };
+}
+
+function leadReads(db: Kysely<Database>): Pick<LeadRepository, 'get' | 'list' | 'idleSince' | 'page'> {
+  return {
+    async get(id) {
+      const row = await db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toLead(row) : undefined;
     },
     async list(filter = {}) {
       let q = db.selectFrom('leads').selectAll();

@@ -47,29 +47,35 @@ const toDelivery = (r: DeliveryRow): DeliveryRecord => ({
   deliveredAt: r.delivered_at,
 });
 
+/** Deliveries joined with their event (type and payload live on the shared event row). */
+const deliveries = (db: Kysely<Database>) =>
+  db
+    .selectFrom('deliveries')
+    .innerJoin('outbox_events', 'outbox_events.event_id', 'deliveries.event_id')
+    .select([
+      'deliveries.id',
+      'deliveries.event_id',
+      'outbox_events.event_type',
+      'deliveries.subscription_id',
+      'outbox_events.payload_json',
+      'deliveries.status',
+      'deliveries.attempts',
+      'deliveries.next_attempt_at',
+      'deliveries.last_error',
+      'deliveries.created_at',
+      'deliveries.delivered_at',
+    ]);
+const failIfNotPending = async (db: Kysely<Database>, id: string, updated: bigint): Promise<void> => {
+  if (Number(updated) === 1) return;
+  const row = await db.selectFrom('deliveries').select('status').where('id', '=', id).executeTakeFirst();
+  throw new StoreInputError(row ? `delivery ${id} is ${row.status}, not PENDING` : `delivery ${id} does not exist`);
+};
+
 export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities): OutboxRepository {
-  const deliveries = () =>
-    db
-      .selectFrom('deliveries')
-      .innerJoin('outbox_events', 'outbox_events.event_id', 'deliveries.event_id')
-      .select([
-        'deliveries.id',
-        'deliveries.event_id',
-        'outbox_events.event_type',
-        'deliveries.subscription_id',
-        'outbox_events.payload_json',
-        'deliveries.status',
-        'deliveries.attempts',
-        'deliveries.next_attempt_at',
-        'deliveries.last_error',
-        'deliveries.created_at',
-        'deliveries.delivered_at',
-      ]);
-  const failIfNotPending = async (id: string, updated: bigint): Promise<void> => {
-    if (Number(updated) === 1) return;
-    const row = await db.selectFrom('deliveries').select('status').where('id', '=', id).executeTakeFirst();
-    throw new StoreInputError(row ? `delivery ${id} is ${row.status}, not PENDING` : `delivery ${id} does not exist`);
-  };
+  return { ...subscriptions(db), ...deliveryAttempts(db, caps), ...deliveryQueries(db) };
+}
+
+function subscriptions(db: Kysely<Database>): Pick<OutboxRepository, 'upsertSubscription' | 'listSubscriptions' | 'enqueue'> {
   return {
     async upsertSubscription(rec) {
       requireText(rec.id, 'subscription id');
@@ -136,10 +142,18 @@ export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities):
       await db.insertInto('deliveries').values(rows).execute();
       return rows.length;
     },
+  };
+}
+
+function deliveryAttempts(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+): Pick<OutboxRepository, 'claimDue' | 'lease' | 'markDelivered' | 'markFailed' | 'redrive'> {
+  return {
     async claimDue(now, limit) {
       requireInstant(now, 'now');
       const n = requireLimit(limit);
-      const rows = await deliveries()
+      const rows = await deliveries(db)
         .where('deliveries.status', '=', 'PENDING')
         .where('deliveries.next_attempt_at', '<=', normaliseInstant(now, 'now'))
         .orderBy('deliveries.next_attempt_at')
@@ -158,7 +172,7 @@ export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities):
         .where('id', '=', id)
         .where('status', '=', 'PENDING')
         .executeTakeFirst();
-      await failIfNotPending(id, r.numUpdatedRows);
+      await failIfNotPending(db, id, r.numUpdatedRows);
     },
     async markDelivered(id, at) {
       requireInstant(at, 'deliveredAt');
@@ -168,7 +182,7 @@ export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities):
         .where('id', '=', id)
         .where('status', '=', 'PENDING')
         .executeTakeFirst();
-      await failIfNotPending(id, r.numUpdatedRows);
+      await failIfNotPending(db, id, r.numUpdatedRows);
     },
     async markFailed(id, patch) {
       if (typeof patch.error !== 'string') throw new StoreInputError('delivery error must be a string');
@@ -183,7 +197,7 @@ export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities):
         .where('id', '=', id)
         .where('status', '=', 'PENDING')
         .executeTakeFirst();
-      await failIfNotPending(id, r.numUpdatedRows);
+      await failIfNotPending(db, id, r.numUpdatedRows);
     },
     async redrive(id, now) {
       requireInstant(now, 'now');
@@ -195,8 +209,13 @@ export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities):
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
+  };
+}
+
+function deliveryQueries(db: Kysely<Database>): Pick<OutboxRepository, 'getDelivery' | 'pruneFinishedDeliveries' | 'listDeliveries'> {
+  return {
     async getDelivery(id) {
-      const row = await deliveries().where('deliveries.id', '=', id).executeTakeFirst();
+      const row = await deliveries(db).where('deliveries.id', '=', id).executeTakeFirst();
       return row ? toDelivery(row) : undefined;
     },
     async pruneFinishedDeliveries(before, opts) {
@@ -216,7 +235,7 @@ export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities):
     },
     async listDeliveries(filter) {
       const limit = requireLimit(filter.limit);
-      let q = deliveries();
+      let q = deliveries(db);
       if (filter.status !== undefined) {
         if (!DELIVERY_STATUSES.includes(filter.status))
           throw new StoreInputError(`unknown delivery status ${JSON.stringify(filter.status)}`);

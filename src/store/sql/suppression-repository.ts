@@ -20,9 +20,14 @@ function requireSuppressionKind(kind: unknown): void {
     throw new StoreInputError(`unknown suppression kind ${JSON.stringify(kind)} (expected ${SUPPRESSION_KINDS.join(', ')})`);
 }
 
+// Byte order on both dialects, so pages are the same whatever the database collation.
+const byteOrderValue = (caps: StoreCapabilities) => (caps.dialect === 'postgres' ? sql`value collate "C"` : sql`value`);
+
 export function suppressionRepository(db: Kysely<Database>, caps: StoreCapabilities): SuppressionRepository {
-  // Byte order on both dialects, so pages are the same whatever the database collation.
-  const value = caps.dialect === 'postgres' ? sql`value collate "C"` : sql`value`;
+  return { ...suppressionWrites(db), ...suppressionReads(db, caps) };
+}
+
+function suppressionWrites(db: Kysely<Database>): Pick<SuppressionRepository, 'upsert' | 'remove'> {
   return {
     async upsert(records) {
       // The last record wins when a (kind, value) repeats (one statement may not update a row twice).
@@ -58,6 +63,17 @@ export function suppressionRepository(db: Kysely<Database>, caps: StoreCapabilit
           .execute();
       }
     },
+    async remove(kind, value) {
+      requireSuppressionKind(kind);
+      const r = await db.deleteFrom('suppressions').where('kind', '=', kind).where('value', '=', value).executeTakeFirst();
+      return Number(r.numDeletedRows) === 1;
+    },
+  };
+}
+
+function suppressionReads(db: Kysely<Database>, caps: StoreCapabilities): Pick<SuppressionRepository, 'find' | 'page' | 'count'> {
+  const value = byteOrderValue(caps);
+  return {
     async find(keys) {
       for (const k of keys) requireSuppressionKind(k.kind);
       const found: SuppressionRecord[] = [];
@@ -74,11 +90,6 @@ export function suppressionRepository(db: Kysely<Database>, caps: StoreCapabilit
         found.push(...rows.map(toSuppression));
       }
       return found;
-    },
-    async remove(kind, value) {
-      requireSuppressionKind(kind);
-      const r = await db.deleteFrom('suppressions').where('kind', '=', kind).where('value', '=', value).executeTakeFirst();
-      return Number(r.numDeletedRows) === 1;
     },
     async page(filter) {
       const limit = requireLimit(filter.limit);
