@@ -1,4 +1,4 @@
-import type { Store } from '../store/store-port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { buildAccountIndex, matchAccount, type AccountIndex, type AccountMatch, type AccountMatchSubject } from './account-match.ts';
 
 /**

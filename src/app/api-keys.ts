@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, IdSource } from '../domain/shared/clock.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
-import type { ApiKeyRecord, Role, Store } from '../store/store-port.ts';
+import type { Role } from '../domain/access/roles.ts';
+import type { ApiKeyRecord } from '../store/ports/access.port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { appendAudit } from './audit-trail.ts';
 
 /** Who is calling: resolved from an API key on every request. */

@@ -1,5 +1,6 @@
 import type { AuditKind, JsonValue } from '../audit/index.ts';
-import type { LeadRecord, Store } from '../store/store-port.ts';
+import type { LeadRecord } from '../store/ports/leads.port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 
 /**
  * Finding W17: the audit log is tamper-evident, but the lead's *current* assignment lives in the

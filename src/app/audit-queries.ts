@@ -16,7 +16,7 @@ import {
   type StoredCheckpoint,
   type VerifyLogResult,
 } from '../audit/index.ts';
-import type { Store } from '../store/store-port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
 
 /**

@@ -6,7 +6,7 @@ import type { Lead } from '../domain/lead/lead.ts';
 import type { CompiledOrg } from '../domain/org/compiled-org.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import { viewOf } from '../domain/strategies/routing-state.ts';
-import type { Store } from '../store/store-port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { inclusionProofs } from './audit-queries.ts';
 import type { DecisionAuditPayload } from './decision-audit.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AuditSealer, initialSealerState } from '../audit/index.ts';
 import type { Clock } from '../domain/shared/clock.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
-import type { Store } from '../store/store-port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import type { AuditSigner } from './audit-signing-key.ts';
 import { PeriodicTask } from './periodic-task.ts';
 

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import { dirname } from 'node:path';
 import { publicKeyRecord, signingKey, type KeyRing, type SigningKey } from '../audit/index.ts';
 import { keyIdOf, rawPublicKey } from '../audit/index.ts';
-import type { UnitOfWork } from '../store/store-port.ts';
+import type { UnitOfWork } from '../store/unit-of-work.ts';
 
 /**
  * The audit log's Ed25519 signing key (docs/audit.md "Key management"). Only the public key enters

@@ -1,5 +1,5 @@
 import { splitPersonalData, type AuditKind, type Commitments, type JsonValue } from '../audit/index.ts';
-import type { UnitOfWork } from '../store/store-port.ts';
+import type { UnitOfWork } from '../store/unit-of-work.ts';
 
 /**
  * Recording side of the audit trail (SPEC C6, C8). Every use case that changes something that

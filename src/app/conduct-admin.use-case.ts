@@ -1,5 +1,5 @@
 import { toIso } from '../domain/shared/zoned-time.ts';
-import type { PromotionRecord, RegistryScrubRecord } from '../store/conduct-port.ts';
+import type { PromotionRecord, RegistryScrubRecord } from '../store/ports/conduct.port.ts';
 import type { Principal } from './api-keys.ts';
 import { appendAudit } from './audit-trail.ts';
 import type { ServiceContext } from './service-context.ts';

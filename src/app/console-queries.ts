@@ -3,7 +3,7 @@ import type { AppointmentAuthority, CompiledOrg, CompiledRep, CompiledTeam, Gran
 import { jurisdictionCovers } from '../domain/shared/jurisdiction.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { RoutingStateSnapshot } from '../domain/strategies/routing-state.ts';
-import type { DecisionRecord } from '../store/store-port.ts';
+import type { DecisionRecord } from '../store/ports/decisions.port.ts';
 
 /**
  * Read models for the web console (issue 7; SPEC O2, O5): the licence matrix, the fairness ledger

@@ -1,6 +1,8 @@
 import { pointer } from '../domain/errors/detail-path.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
-import type { DeliveryRecord, DeliveryStatus, ReviewRecord, ReviewStatus, Store } from '../store/store-port.ts';
+import type { DeliveryRecord, DeliveryStatus } from '../store/ports/outbox.port.ts';
+import type { ReviewRecord, ReviewStatus } from '../store/ports/reviews.port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { failure, type AppFailure } from './app-error.ts';
 
 /**

@@ -2,7 +2,8 @@ import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { Clock } from '../domain/shared/clock.ts';
 import { retentionOf, shiftByPeriod, type RetentionConfig } from '../domain/org/retention.schema.ts';
-import { holdsRepCapacity, type Store } from '../store/store-port.ts';
+import { holdsRepCapacity } from '../domain/lead/lead-status.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit } from './audit-trail.ts';
 

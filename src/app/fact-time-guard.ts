@@ -1,7 +1,7 @@
 import { checkFactTime } from '../domain/lifecycle/fact-time.ts';
 import { conductPolicyOf } from '../domain/org/conduct-policy.schema.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
-import type { LeadRecord } from '../store/store-port.ts';
+import type { LeadRecord } from '../store/ports/leads.port.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import type { ServiceContext } from './service-context.ts';

@@ -2,7 +2,7 @@ import { pointer } from '../domain/errors/detail-path.ts';
 import type { ErrorDetail } from '../domain/errors/error-catalogue.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
-import type { AccountRecord } from '../store/store-port.ts';
+import type { AccountRecord } from '../store/ports/accounts.port.ts';
 import { ownerRepProblem } from './account-owner.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';

@@ -6,7 +6,9 @@ import { LeadSchema, type Lead } from '../domain/lead/lead.schema.ts';
 import type { CoolingOffFacts } from '../domain/lifecycle/cooling-off.ts';
 import type { CompiledOrg } from '../domain/org/compiled-org.ts';
 import { countryOf } from '../domain/shared/jurisdiction.ts';
-import type { LeadEventRecord, LeadRecord, UnitOfWork } from '../store/store-port.ts';
+import type { LeadEventRecord } from '../store/ports/lead-events.port.ts';
+import type { LeadRecord } from '../store/ports/leads.port.ts';
+import type { UnitOfWork } from '../store/unit-of-work.ts';
 
 /** Lead event kinds this feature writes (lead history). */
 export const CONDUCT_EVENTS = {

@@ -1,5 +1,7 @@
 import type { Decision } from '../domain/decision/decision.ts';
-import type { LeadRecord, LeadStatus, Store } from '../store/store-port.ts';
+import type { LeadStatus } from '../domain/lead/lead-status.ts';
+import type { LeadRecord } from '../store/ports/leads.port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { ok } from '../domain/shared/result.ts';
 import type { Principal } from './api-keys.ts';
 import { pageOf, unusableCursor } from './cursor-pages.ts';

@@ -4,7 +4,8 @@ import { canonicalJson } from '../domain/shared/canonical-json.ts';
 import { err, ok, type Result } from '../domain/shared/result.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { Clock } from '../domain/shared/clock.ts';
-import type { OrgVersionRecord, Store } from '../store/store-port.ts';
+import type { OrgVersionRecord } from '../store/ports/org-versions.port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { appendAudit } from './audit-trail.ts';
 import { orgPublishedAudit } from './org-audit.ts';
 

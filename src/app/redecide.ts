@@ -1,7 +1,9 @@
 import type { Decision } from '../domain/decision/decision.ts';
 import type { Lead } from '../domain/lead/lead.schema.ts';
 import { canonicalJson } from '../domain/shared/canonical-json.ts';
-import { holdsRepCapacity, type LeadRecord, type UnitOfWork } from '../store/store-port.ts';
+import { holdsRepCapacity } from '../domain/lead/lead-status.ts';
+import type { LeadRecord } from '../store/ports/leads.port.ts';
+import type { UnitOfWork } from '../store/unit-of-work.ts';
 import { openReviewForDecision } from './review.use-case.ts';
 import { decideAndRecord } from './route-lead.use-case.ts';
 import { emitEvent, type ServiceContext } from './service-context.ts';

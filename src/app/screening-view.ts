@@ -1,4 +1,4 @@
-import type { Store } from '../store/store-port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 
 interface RecordedHit {
   readonly listId: string;

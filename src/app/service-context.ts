@@ -1,5 +1,5 @@
 import type { Clock, IdSource } from '../domain/shared/clock.ts';
-import type { Store, UnitOfWork } from '../store/store-port.ts';
+import type { Store, UnitOfWork } from '../store/unit-of-work.ts';
 import type { AccountDirectory } from './account-directory.ts';
 import type { OrgRegistry } from './org-registry.ts';
 import type { ScreeningService } from '../screening/screening-service.ts';

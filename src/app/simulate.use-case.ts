@@ -3,7 +3,7 @@ import { DECISION_OUTCOMES, type Decision, type DecisionOutcome } from '../domai
 import type { Lead } from '../domain/lead/lead.ts';
 import type { CompiledOrg } from '../domain/org/compiled-org.ts';
 import { InMemoryRoutingState } from '../domain/strategies/in-memory-routing-state.ts';
-import type { Store } from '../store/store-port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 
 /**
  * Simulation (SPEC O4, R5): replay recorded leads against a draft org/rule version and show what

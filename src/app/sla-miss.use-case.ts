@@ -7,7 +7,7 @@ import { rerouteWithExclusions } from '../domain/sla/reroute-exclusion.ts';
 import { nextSlaAction, type SlaAction } from '../domain/sla/sla-action.ts';
 import { slaPolicyOf } from '../domain/sla/sla-plan.ts';
 import { SLA_ESCALATED } from '../domain/sla/sla-reason-codes.ts';
-import type { SlaTimerRecord } from '../store/conduct-port.ts';
+import type { SlaTimerRecord } from '../store/ports/conduct.port.ts';
 import { appendAudit } from './audit-trail.ts';
 import { CONDUCT_EVENTS, recordedFacts } from './lead-conduct-view.ts';
 import { openReviewForDecision } from './review.use-case.ts';

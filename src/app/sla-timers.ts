@@ -3,7 +3,7 @@ import type { CompiledOrg } from '../domain/org/compiled-org.ts';
 import { slaConfigOf } from '../domain/org/sla.schema.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import { planSlaTimers } from '../domain/sla/sla-plan.ts';
-import type { UnitOfWork } from '../store/store-port.ts';
+import type { UnitOfWork } from '../store/unit-of-work.ts';
 
 export interface SlaAssignment {
   readonly leadId: string;

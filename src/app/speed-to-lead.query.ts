@@ -1,5 +1,8 @@
-import type { SlaTimerRecord } from '../store/conduct-port.ts';
-import type { DecisionRecord, LeadEventRecord, LeadRecord, Store } from '../store/store-port.ts';
+import type { SlaTimerRecord } from '../store/ports/conduct.port.ts';
+import type { DecisionRecord } from '../store/ports/decisions.port.ts';
+import type { LeadEventRecord } from '../store/ports/lead-events.port.ts';
+import type { LeadRecord } from '../store/ports/leads.port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { recordedFacts } from './lead-conduct-view.ts';
 
 /** Nearest-rank summary of durations in ms. */

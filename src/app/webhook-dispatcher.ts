@@ -1,5 +1,5 @@
 import { toIso } from '../domain/shared/zoned-time.ts';
-import type { DeliveryRecord } from '../store/store-port.ts';
+import type { DeliveryRecord } from '../store/ports/outbox.port.ts';
 import type { ServiceContext } from './service-context.ts';
 import { signWebhook } from './webhook-signature.ts';
 import { PeriodicTask } from './periodic-task.ts';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { toIso } from '../domain/shared/zoned-time.ts';
-import type { WebhookSubscriptionRecord } from '../store/store-port.ts';
+import type { WebhookSubscriptionRecord } from '../store/ports/outbox.port.ts';
 import type { Principal } from './api-keys.ts';
 import { appendAudit } from './audit-trail.ts';
 import type { ServiceContext } from './service-context.ts';

@@ -13,7 +13,7 @@ import { buildServer, type TrustProxy } from '../http/build-server.ts';
 import { SERVICE_ROUTES } from '../http/service-routes.ts';
 import { openStore, resolveStoreTarget } from '../store/open-store.ts';
 import { StoreMissingError } from '../store/store-errors.ts';
-import type { Store } from '../store/store-port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { CliFailure, configFailure } from './cli-io.ts';
 import { ListLoadError } from '../screening/list-error.ts';
 import { loadList, parseListSpec } from '../screening/list-detect.ts';

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Principal } from '../app/api-keys.ts';
-import type { Role, Store } from '../store/store-port.ts';
+import type { Role } from '../domain/access/roles.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import { sendError } from './reply-error.ts';
 import { secretEquals } from '../app/sources/secret-equals.ts';
 import { cookieValue, SESSION_COOKIE, type SessionStore } from './session-store.ts';

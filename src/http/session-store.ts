@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Principal } from '../app/api-keys.ts';
-import type { Store } from '../store/store-port.ts';
+import type { Store } from '../store/unit-of-work.ts';
 
 /**
  * Console sessions (issue 7): `POST /v1/session { apiKey }` exchanges a valid API key for an

@@ -1,6 +1,6 @@
 import type { IntegrityProblemListener } from './sqlite/integrity-monitor.ts';
 import { StoreInputError } from './store-errors.ts';
-import type { Store } from './store-port.ts';
+import type { Store } from './unit-of-work.ts';
 
 export interface OpenStoreOptions {
   /**

@@ -1,4 +1,4 @@
-import type { StoreFaultReason } from './store-port.ts';
+import type { StoreFaultReason } from './unit-of-work.ts';
 
 /** Errors the storage port raises on purpose (other failures are the driver's own errors). */
 

@@ -13,7 +13,7 @@ import { sequentialIds } from '../../src/domain/shared/clock.ts';
 import { buildServer } from '../../src/http/build-server.ts';
 import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
-import type { Role } from '../../src/store/store-port.ts';
+import type { Role } from '../../src/domain/access/roles.ts';
 import { DEFAULT_TEST_LISTS, EUROPE_MORNING, TestClock } from '../http/service-harness.ts';
 import type { StoreFactory, StoreHarness } from '../store/store-harness.ts';
 import { testObservability } from '../support/observability.ts';

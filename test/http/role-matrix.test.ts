@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../src/store/store-port.ts';
+import type { Role } from '../../src/domain/access/roles.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 /**

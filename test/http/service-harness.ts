@@ -12,7 +12,8 @@ import { openStore } from '../../src/store/open-store.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import type { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import { startListSources } from '../../src/app/screening-lists.use-case.ts';
-import type { Role, Store } from '../../src/store/store-port.ts';
+import type { Role } from '../../src/domain/access/roles.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
 import type { Logger } from '../../src/app/observability/logger.ts';
 import { testObservability } from '../support/observability.ts';
 

@@ -10,7 +10,7 @@ import type { WorkerName } from '../../src/app/observability/worker-failure.ts';
 import { startableAuditSealer } from '../../src/cli/audit-sealer-runner.ts';
 import { composeService } from '../../src/cli/compose-service.ts';
 import { parseRuntimeEnv } from '../../src/cli/runtime-config.ts';
-import type { Store } from '../../src/store/store-port.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
 import { capturingLogger } from '../support/observability.ts';
 import { startTestService, type TestService } from './service-harness.ts';
 

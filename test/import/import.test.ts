@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.ts';
-import type { Store } from '../../src/store/store-port.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
 import { csv, readReport, remit } from './import-support.ts';
 
 /**

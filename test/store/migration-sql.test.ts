@@ -12,7 +12,7 @@ import {
 } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/store/migrations/index.ts';
-import type { StoreDialect } from '../../src/store/store-port.ts';
+import type { StoreDialect } from '../../src/store/unit-of-work.ts';
 
 /**
  * A released migration must never change what it does to a database. Every statement each migration issues, on both

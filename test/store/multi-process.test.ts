@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/domain/decision/decision.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import type { Store } from '../../src/store/store-port.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
 import { runWorkers, workerLead, type WorkerConfig } from './fixtures/multi-process.ts';
 import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from './store-harness.ts';
 

@@ -8,7 +8,7 @@ import { screenIntake } from '../../src/app/screen-intake.ts';
 import { sequentialIds } from '../../src/domain/shared/clock.ts';
 import { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
-import type { Store } from '../../src/store/store-port.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
 import { TestClock } from '../http/service-harness.ts';
 import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory, type StoreHarness } from './store-harness.ts';
 

@@ -6,7 +6,7 @@ import { createApiKey } from '../../src/app/api-keys.ts';
 import { randomIds, systemClock } from '../../src/app/random-ids.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { StoreMissingError, StoreUnavailableError } from '../../src/store/store-errors.ts';
-import type { Store } from '../../src/store/store-port.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
 import { storeMarkerPath } from '../../src/store/sqlite/sqlite-file-watch.ts';
 import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from './store-harness.ts';
 import { corruptPages, cuttableProxy, eventually } from './storage-faults.fixtures.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { openStore } from '../../src/store/open-store.ts';
-import type { Store } from '../../src/store/store-port.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
 
 /**
  * How the storage tests reach each dialect. Every harness is a fresh, empty database: a new SQLite

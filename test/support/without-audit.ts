@@ -1,4 +1,4 @@
-import type { Store, UnitOfWork } from '../../src/store/store-port.ts';
+import type { Store, UnitOfWork } from '../../src/store/unit-of-work.ts';
 
 /**
  * A store whose audit inbox swallows appends: for a database migrated before 0004 (upgrade tests)

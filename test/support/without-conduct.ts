@@ -1,4 +1,4 @@
-import type { Store, UnitOfWork } from '../../src/store/store-port.ts';
+import type { Store, UnitOfWork } from '../../src/store/unit-of-work.ts';
 
 /**
  * A store whose SLA timer repository accepts and forgets: for running the current routing code on a

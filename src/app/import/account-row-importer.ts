@@ -1,7 +1,8 @@
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import type { AccountImportMapping } from '../../domain/sources/import-mapping.schema.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import type { AccountRecord, Store } from '../../store/store-port.ts';
+import type { AccountRecord } from '../../store/ports/accounts.port.ts';
+import type { Store } from '../../store/unit-of-work.ts';
 import { ownerRepProblem } from '../account-owner.ts';
 import type { CsvRow } from './csv-rows.ts';
 import type { ImportRowResult } from './import-report.ts';

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Result } from '../../domain/shared/result.ts';
-import type { OperationalCounts } from '../../store/store-port.ts';
+import type { OperationalCounts } from '../../store/unit-of-work.ts';
 
 /** What the scrape-time gauges read: the store's counts and the screening lists in force. */
 export interface GaugeSources {

@@ -11,7 +11,7 @@ import { systemClock } from '../../app/random-ids.ts';
 import { renderLeadStory } from '../../audit/index.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { openStore } from '../../store/open-store.ts';
-import type { Store } from '../../store/store-port.ts';
+import type { Store } from '../../store/unit-of-work.ts';
 import { CliFailure, readJsonFile } from '../cli-io.ts';
 import { EXIT } from '../exit-codes.ts';
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createApiKey, publicKeyView } from '../../app/api-keys.ts';
 import { randomIds, systemClock } from '../../app/random-ids.ts';
 import { openStore } from '../../store/open-store.ts';
-import { ROLES, type Role } from '../../store/store-port.ts';
+import { ROLES, type Role } from '../../domain/access/roles.ts';
 import { CliFailure } from '../cli-io.ts';
 import { runtimeEnv } from '../runtime-config.ts';
 

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey, publicKeyView, revokeApiKey } from '../../app/api-keys.ts';
 import type { ServiceContext } from '../../app/service-context.ts';
-import { ROLES } from '../../store/store-port.ts';
+import { ROLES } from '../../domain/access/roles.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../reply-error.ts';
 

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { leadDetail, leadPage } from '../../app/lead-queries.ts';
 import type { ServiceContext } from '../../app/service-context.ts';
-import { LEAD_STATUSES } from '../../store/store-port.ts';
+import { LEAD_STATUSES } from '../../domain/lead/lead-status.ts';
 import { principalOf } from '../auth.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { StoreDialect } from '../store-port.ts';
+import type { StoreDialect } from '../unit-of-work.ts';
 import type { Migration } from './migration.ts';
 
 const OUTCOMES = `('ASSIGNED','QUEUED','REFUSED','HELD','NURTURE')`;
@@ -9,7 +9,7 @@ const LEAD_STATUSES = `('NEW','ASSIGNED','QUEUED','REFUSED','HELD','NURTURE','CL
 export const initial: Migration = {
   version: 1,
   name: 'initial',
-  async up(db: Kysely<unknown>, dialect: StoreDialect) {
+  async up<DB>(db: Kysely<DB>, dialect: StoreDialect) {
     await db.schema
       .createTable('org_versions')
       .addColumn('hash', 'text', (c) => c.primaryKey())

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { StoreDialect } from '../store-port.ts';
+import type { StoreDialect } from '../unit-of-work.ts';
 import { appendOnly } from './append-only.ts';
 import type { Migration } from './migration.ts';
 
@@ -10,12 +10,12 @@ const DELIVERY_STATUSES = `('PENDING','DELIVERED','DEAD')`;
 const ROLES = `('admin','ops','compliance','rep','integration')`;
 const DUPLICATE_CHECK = `(status <> 'DUPLICATE' or duplicate_of is not null) and (duplicate_of is null or duplicate_of <> id)`;
 
-async function exec(db: Kysely<unknown>, text: string): Promise<void> {
+async function exec<DB>(db: Kysely<DB>, text: string): Promise<void> {
   await sql.raw(text).execute(db);
 }
 
 /** The leads table as 0002 defines it (used by the SQLite rebuild). */
-async function createLeads(db: Kysely<unknown>): Promise<void> {
+async function createLeads<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('leads')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -34,7 +34,7 @@ async function createLeads(db: Kysely<unknown>): Promise<void> {
 const LEAD_COLUMNS = 'id, status, team_id, rep_id, org_hash, lead_json, received_at, updated_at';
 
 /** Leads: wider status CHECK, duplicate_of. */
-async function widenLeads(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+async function widenLeads<DB>(db: Kysely<DB>, dialect: StoreDialect): Promise<void> {
   if (dialect === 'sqlite') {
     // SQLite cannot alter a CHECK constraint: rebuild the table inside the migration's
     // transaction. PRAGMA foreign_keys cannot change inside a transaction, so foreign keys are
@@ -65,7 +65,7 @@ async function widenLeads(db: Kysely<unknown>, dialect: StoreDialect): Promise<v
 }
 
 /** Personal data: erasable in place. */
-async function createPersonalData(db: Kysely<unknown>): Promise<void> {
+async function createPersonalData<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('personal_data')
     .addColumn('lead_id', 'text', (c) => c.primaryKey().references('leads.id'))
@@ -83,7 +83,7 @@ async function createPersonalData(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Dedupe. */
-async function createDedupeTables(db: Kysely<unknown>): Promise<void> {
+async function createDedupeTables<DB>(db: Kysely<DB>): Promise<void> {
   // One row per (key, open lead). Looked up by key (the primary key's prefix), removed by lead.
   await db.schema
     .createTable('dedupe_keys')
@@ -101,7 +101,7 @@ async function createDedupeTables(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Idempotency. */
-async function createIdempotencyKeys(db: Kysely<unknown>): Promise<void> {
+async function createIdempotencyKeys<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('idempotency_keys')
     .addColumn('scope', 'text', (c) => c.notNull())
@@ -117,7 +117,7 @@ async function createIdempotencyKeys(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Accounts. */
-async function createAccounts(db: Kysely<unknown>): Promise<void> {
+async function createAccounts<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('accounts')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -130,7 +130,7 @@ async function createAccounts(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Lead events: append-only, seq assigned by the database. */
-async function createLeadEvents(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+async function createLeadEvents<DB>(db: Kysely<DB>, dialect: StoreDialect): Promise<void> {
   await db.schema
     .createTable('lead_events')
     .addColumn('seq', dialect === 'postgres' ? 'bigint' : 'integer', (c) =>
@@ -147,7 +147,7 @@ async function createLeadEvents(db: Kysely<unknown>, dialect: StoreDialect): Pro
 }
 
 /** Review queue. */
-async function createReviews(db: Kysely<unknown>): Promise<void> {
+async function createReviews<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('reviews')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -180,7 +180,7 @@ async function createReviews(db: Kysely<unknown>): Promise<void> {
 }
 
 /** API keys. */
-async function createApiKeys(db: Kysely<unknown>): Promise<void> {
+async function createApiKeys<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('api_keys')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -197,7 +197,7 @@ async function createApiKeys(db: Kysely<unknown>): Promise<void> {
 }
 
 /** Webhooks: subscriptions, outbox (append-only), deliveries. */
-async function createWebhookSubscriptions(db: Kysely<unknown>): Promise<void> {
+async function createWebhookSubscriptions<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('webhook_subscriptions')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -209,7 +209,7 @@ async function createWebhookSubscriptions(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
-async function createOutbox(db: Kysely<unknown>, dialect: StoreDialect): Promise<void> {
+async function createOutbox<DB>(db: Kysely<DB>, dialect: StoreDialect): Promise<void> {
   await db.schema
     .createTable('outbox_events')
     .addColumn('event_id', 'text', (c) => c.primaryKey())
@@ -221,7 +221,7 @@ async function createOutbox(db: Kysely<unknown>, dialect: StoreDialect): Promise
   await appendOnly(db, dialect, 'outbox_events');
 }
 
-async function createDeliveries(db: Kysely<unknown>): Promise<void> {
+async function createDeliveries<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('deliveries')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -252,7 +252,7 @@ async function createDeliveries(db: Kysely<unknown>): Promise<void> {
 export const service: Migration = {
   version: 2,
   name: 'service',
-  async up(db: Kysely<unknown>, dialect: StoreDialect) {
+  async up<DB>(db: Kysely<DB>, dialect: StoreDialect) {
     await widenLeads(db, dialect);
     await createPersonalData(db);
     await createDedupeTables(db);

@@ -11,7 +11,7 @@ const SUPPRESSION_KINDS = `('email','phone','domain')`;
 export const suppressions: Migration = {
   version: 3,
   name: 'suppressions',
-  async up(db: Kysely<unknown>) {
+  async up<DB>(db: Kysely<DB>) {
     await db.schema
       .createTable('suppressions')
       .addColumn('kind', 'text', (c) => c.notNull().check(sql.raw(`kind in ${SUPPRESSION_KINDS}`)))

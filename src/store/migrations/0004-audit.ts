@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { StoreDialect } from '../store-port.ts';
+import type { StoreDialect } from '../unit-of-work.ts';
 import { appendOnly } from './append-only.ts';
 import type { Migration } from './migration.ts';
 
@@ -16,7 +16,7 @@ import type { Migration } from './migration.ts';
 export const audit: Migration = {
   version: 4,
   name: 'audit',
-  async up(db: Kysely<unknown>, dialect: StoreDialect) {
+  async up<DB>(db: Kysely<DB>, dialect: StoreDialect) {
     const pg = dialect === 'postgres';
     await db.schema
       .createTable('audit_inbox')

@@ -4,7 +4,7 @@ import type { Migration } from './migration.ts';
 // Literal copies, not imports: a released migration must not change when the port grows.
 const CHANNELS = `('call','sms','email','whatsapp','letter')`;
 
-async function createOutreachLog(db: Kysely<unknown>): Promise<void> {
+async function createOutreachLog<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('outreach_log')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -22,7 +22,7 @@ async function createOutreachLog(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('outreach_log_phone').on('outreach_log').columns(['phone', 'at']).execute();
 }
 
-async function createOptOuts(db: Kysely<unknown>): Promise<void> {
+async function createOptOuts<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('opt_outs')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -40,7 +40,7 @@ async function createOptOuts(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('opt_outs_email').on('opt_outs').column('email').execute();
 }
 
-async function createConsentChanges(db: Kysely<unknown>): Promise<void> {
+async function createConsentChanges<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('consent_changes')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -58,7 +58,7 @@ async function createConsentChanges(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('consent_changes_lead').on('consent_changes').columns(['lead_id', 'at']).execute();
 }
 
-async function createRegistryTables(db: Kysely<unknown>): Promise<void> {
+async function createRegistryTables<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('registry_scrubs')
     .addColumn('registry', 'text', (c) => c.notNull())
@@ -76,7 +76,7 @@ async function createRegistryTables(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('registry_listings_phone').on('registry_listings').column('phone').execute();
 }
 
-async function createPromotions(db: Kysely<unknown>): Promise<void> {
+async function createPromotions<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('promotions')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -89,7 +89,7 @@ async function createPromotions(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
-async function createSlaTimers(db: Kysely<unknown>): Promise<void> {
+async function createSlaTimers<DB>(db: Kysely<DB>): Promise<void> {
   await db.schema
     .createTable('sla_timers')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -122,7 +122,7 @@ async function createSlaTimers(db: Kysely<unknown>): Promise<void> {
 export const conduct: Migration = {
   version: 5,
   name: 'conduct',
-  async up(db: Kysely<unknown>) {
+  async up<DB>(db: Kysely<DB>) {
     await createOutreachLog(db);
     await createOptOuts(db);
     await createConsentChanges(db);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { StoreDialect } from '../store-port.ts';
+import type { StoreDialect } from '../unit-of-work.ts';
 import { appendOnly } from './append-only.ts';
 import type { Migration } from './migration.ts';
 
@@ -11,7 +11,7 @@ import type { Migration } from './migration.ts';
 export const orgActivations: Migration = {
   version: 6,
   name: 'org-activations',
-  async up(db: Kysely<unknown>, dialect: StoreDialect) {
+  async up<DB>(db: Kysely<DB>, dialect: StoreDialect) {
     const pg = dialect === 'postgres';
     await db.schema
       .createTable('org_activations')

@@ -8,7 +8,7 @@ import type { Migration } from './migration.ts';
 export const consoleSessions: Migration = {
   version: 7,
   name: 'console-sessions',
-  async up(db: Kysely<unknown>) {
+  async up<DB>(db: Kysely<DB>) {
     await db.schema
       .createTable('console_sessions')
       .addColumn('id_hash', 'text', (c) => c.primaryKey())

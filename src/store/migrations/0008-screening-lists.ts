@@ -9,7 +9,7 @@ import type { Migration } from './migration.ts';
 export const screeningLists: Migration = {
   version: 8,
   name: 'screening-lists',
-  async up(db: Kysely<unknown>) {
+  async up<DB>(db: Kysely<DB>) {
     await db.schema
       .createTable('screening_list_versions')
       .addColumn('source_id', 'text', (c) => c.primaryKey())

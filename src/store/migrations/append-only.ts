@@ -1,11 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import type { StoreDialect } from '../store-port.ts';
+import type { StoreDialect } from '../unit-of-work.ts';
 
 /**
  * Makes a table append-only in the database itself: UPDATE and DELETE (and TRUNCATE on PostgreSQL)
  * are rejected whatever the client. PostgreSQL uses remit_append_only(), created by migration 0001.
  */
-export async function appendOnly(db: Kysely<unknown>, dialect: StoreDialect, table: string, ops: readonly ('UPDATE' | 'DELETE')[] = ['UPDATE', 'DELETE']): Promise<void> {
+export async function appendOnly<DB>(db: Kysely<DB>, dialect: StoreDialect, table: string, ops: readonly ('UPDATE' | 'DELETE')[] = ['UPDATE', 'DELETE']): Promise<void> {
   if (dialect === 'sqlite') {
     for (const op of ops) {
       await sql.raw(`CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`).execute(db);

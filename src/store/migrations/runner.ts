@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { MigrationError } from '../store-errors.ts';
-import type { StoreDialect } from '../store-port.ts';
+import type { StoreDialect } from '../unit-of-work.ts';
 import { MIGRATIONS } from './index.ts';
 import type { Migration } from './migration.ts';
 
@@ -40,7 +40,7 @@ export interface MigrateOptions {
  * schema, SQLite on the write lock its transactions take at BEGIN (IMMEDIATE). A failing migration
  * rolls back every migration of the run. Returns the versions applied by this call.
  */
-export async function migrate(db: Kysely<unknown>, opts: MigrateOptions): Promise<number[]> {
+export async function migrate<DB>(db: Kysely<DB>, opts: MigrateOptions): Promise<number[]> {
   const migrations = opts.migrations ?? MIGRATIONS;
   checkMigrationList(migrations);
   const now = opts.now ?? (() => new Date().toISOString());
@@ -78,7 +78,7 @@ export async function migrate(db: Kysely<unknown>, opts: MigrateOptions): Promis
   });
 }
 
-export async function appliedMigrations(db: Kysely<unknown>): Promise<number[]> {
+export async function appliedMigrations<DB>(db: Kysely<DB>): Promise<number[]> {
   const rows = await sql<{ version: number }>`select version from ${sql.table(MIGRATIONS_TABLE)} order by version`.execute(db);
   return rows.rows.map((r) => Number(r.version));
 }

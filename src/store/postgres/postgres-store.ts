@@ -4,7 +4,7 @@ import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
 import { StoreInputError } from '../store-errors.ts';
-import type { Store, StoreCapabilities, StoreHealth } from '../store-port.ts';
+import type { Store, StoreCapabilities, StoreHealth } from '../unit-of-work.ts';
 
 export interface PostgresStoreOptions {
   /** postgres://user@host:port/db[?schema=name] */
@@ -51,7 +51,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const capabilities: StoreCapabilities = { dialect: 'postgres', rowLocks: true, concurrentProcesses: true, multiInstance: true };
   try {
-    if (opts.migrate ?? true) await migrate(db as unknown as Kysely<unknown>, { dialect: 'postgres', schema });
+    if (opts.migrate ?? true) await migrate(db, { dialect: 'postgres', schema });
   } catch (e) {
     await db.destroy();
     throw e;

@@ -1,61 +1,18 @@
-import { sql, type Generated, type Kysely } from 'kysely';
-import { canonicalText, isAuditKind, type AuditEvent, type JsonValue, type PublicKeyRecord, type SealedAuditRow, type SealerState, type StoredCheckpoint } from '../../audit/index.ts';
-import type { AuditRange, AuditRepository, PendingAuditEvent, SealBatch } from '../audit-port.ts';
+import { sql, type Kysely } from 'kysely';
+import {
+  canonicalText,
+  isAuditKind,
+  type AuditEvent,
+  type JsonValue,
+  type PublicKeyRecord,
+  type SealedAuditRow,
+  type SealerState,
+  type StoredCheckpoint,
+} from '../../audit/index.ts';
+import type { AuditRange, AuditRepository, PendingAuditEvent, SealBatch } from '../ports/audit.port.ts';
 import { StoreInputError } from '../store-errors.ts';
-import type { StoreCapabilities } from '../store-port.ts';
-
-/** Kysely types of migration 0004 (kept here, beside their only user). */
-interface AuditInboxTable {
-  id: Generated<number>;
-  kind: string;
-  subject: string;
-  actor: string;
-  at: string;
-  payload_json: string;
-  commitments_json: string;
-}
-interface AuditLogTable {
-  seq: number;
-  kind: string;
-  subject: string;
-  actor: string;
-  at: string;
-  payload_json: string;
-  commitments_json: string;
-  prev_hash: string;
-  entry_hash: string;
-}
-interface AuditCheckpointsTable {
-  tree_size: number;
-  log_id: string;
-  root_hash: string;
-  chain_head: string;
-  at: string;
-  key_id: string;
-  signature: string;
-  frontier_json: string | null;
-}
-interface AuditKeysTable {
-  key_id: string;
-  public_key: string;
-  valid_from: string;
-  valid_to: string | null;
-}
-interface AuditSealerStateTable {
-  id: number;
-  log_id: string;
-  tree_size: number;
-  chain_head: string;
-  frontier_json: string;
-  updated_at: string;
-}
-export interface AuditDatabase {
-  audit_inbox: AuditInboxTable;
-  audit_log: AuditLogTable;
-  audit_checkpoints: AuditCheckpointsTable;
-  audit_keys: AuditKeysTable;
-  audit_sealer_state: AuditSealerStateTable;
-}
+import type { AuditCheckpointsTable, AuditKeysTable, AuditLogTable, Database } from './schema.ts';
+import type { StoreCapabilities } from '../unit-of-work.ts';
 
 /** Rows per page when streaming the log; rows per INSERT when sealing. */
 const PAGE = 2000;
@@ -104,35 +61,50 @@ function toCheckpoint(r: AuditCheckpointsTable): StoredCheckpoint {
   };
 }
 
-const toKey = (r: AuditKeysTable): PublicKeyRecord => ({ keyId: r.key_id, publicKey: r.public_key, validFrom: r.valid_from, validTo: r.valid_to });
+const toKey = (r: AuditKeysTable): PublicKeyRecord => ({
+  keyId: r.key_id,
+  publicKey: r.public_key,
+  validFrom: r.valid_from,
+  validTo: r.valid_to,
+});
 
-export function auditRepository(anyDb: Kysely<unknown>, caps: StoreCapabilities): AuditRepository {
-  const db = anyDb as Kysely<AuditDatabase>;
-
-  async function* pagedRows(where: (q: ReturnType<typeof base>) => ReturnType<typeof base>, range: AuditRange = {}): AsyncGenerator<SealedAuditRow> {
-    let next = range.from ?? 0;
-    const end = range.to;
-    for (;;) {
-      let q = where(base()).where('seq', '>=', next);
-      if (end !== undefined) q = q.where('seq', '<', end);
-      const rows = await q.orderBy('seq').limit(PAGE).execute();
-      for (const r of rows) yield toRow(r);
-      if (rows.length < PAGE) return;
-      next = Number(rows[rows.length - 1]!.seq) + 1;
-    }
+/** Streams sealed rows in seq order, a page at a time. */
+async function* pagedRows(
+  db: Kysely<Database>,
+  where: (q: ReturnType<typeof auditLog>) => ReturnType<typeof auditLog>,
+  range: AuditRange = {},
+): AsyncGenerator<SealedAuditRow> {
+  let next = range.from ?? 0;
+  const end = range.to;
+  for (;;) {
+    let q = where(auditLog(db)).where('seq', '>=', next);
+    if (end !== undefined) q = q.where('seq', '<', end);
+    const rows = await q.orderBy('seq').limit(PAGE).execute();
+    for (const r of rows) yield toRow(r);
+    if (rows.length < PAGE) return;
+    next = Number(rows[rows.length - 1]!.seq) + 1;
   }
-  const base = () => db.selectFrom('audit_log').selectAll();
+}
+const auditLog = (db: Kysely<Database>) => db.selectFrom('audit_log').selectAll();
 
-  const readState = async (forUpdate: boolean): Promise<SealerState | undefined> => {
-    const r = await db
-      .selectFrom('audit_sealer_state')
-      .selectAll()
-      .where('id', '=', 1)
-      .$if(forUpdate && caps.rowLocks, (q) => q.forUpdate())
-      .executeTakeFirst();
-    return r ? { logId: r.log_id, chainHead: r.chain_head, frontier: JSON.parse(r.frontier_json) as SealerState['frontier'] } : undefined;
-  };
+const readState = async (db: Kysely<Database>, caps: StoreCapabilities, forUpdate: boolean): Promise<SealerState | undefined> => {
+  const r = await db
+    .selectFrom('audit_sealer_state')
+    .selectAll()
+    .where('id', '=', 1)
+    .$if(forUpdate && caps.rowLocks, (q) => q.forUpdate())
+    .executeTakeFirst();
+  return r ? { logId: r.log_id, chainHead: r.chain_head, frontier: JSON.parse(r.frontier_json) as SealerState['frontier'] } : undefined;
+};
 
+export function auditRepository(db: Kysely<Database>, caps: StoreCapabilities): AuditRepository {
+  return { ...auditInbox(db, caps), ...auditSealing(db, caps), ...auditReads(db), ...auditKeys(db) };
+}
+
+function auditInbox(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+): Pick<AuditRepository, 'append' | 'pendingCount' | 'tryLockSealer' | 'lockSealerState' | 'pending'> {
   return {
     async append(event: AuditEvent) {
       if (!isAuditKind(event.kind)) throw new StoreInputError(`unknown audit kind ${JSON.stringify(event.kind)}`);
@@ -141,32 +113,58 @@ export function auditRepository(anyDb: Kysely<unknown>, caps: StoreCapabilities)
       if (payload === undefined) throw new StoreInputError('audit payload must be JSON data');
       await db
         .insertInto('audit_inbox')
-        .values({ kind: event.kind, subject: text(event.subject, 'subject'), actor: text(event.actor, 'actor'), at: instant(event.at, 'at'), payload_json: payload, commitments_json: commitments })
+        .values({
+          kind: event.kind,
+          subject: text(event.subject, 'subject'),
+          actor: text(event.actor, 'actor'),
+          at: instant(event.at, 'at'),
+          payload_json: payload,
+          commitments_json: commitments,
+        })
         .execute();
     },
     async pendingCount() {
-      const r = await db.selectFrom('audit_inbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('audit_inbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
-
     async tryLockSealer() {
       if (caps.dialect !== 'postgres') return true;
-      const r = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${LOCK_CLASS}::int4, hashtext(current_schema() || ':audit-sealer')) as locked`.execute(db);
+      const r = await sql<{
+        locked: boolean;
+      }>`select pg_try_advisory_xact_lock(${LOCK_CLASS}::int4, hashtext(current_schema() || ':audit-sealer')) as locked`.execute(db);
       return r.rows[0]?.locked === true;
     },
-    lockSealerState: () => readState(true),
+    lockSealerState: () => readState(db, caps, true),
     async pending(limit): Promise<PendingAuditEvent[]> {
       const rows = await db.selectFrom('audit_inbox').selectAll().orderBy('id').limit(limit).execute();
       return rows.map((r) => ({
         inboxId: Number(r.id),
-        event: { kind: r.kind as AuditEvent['kind'], subject: r.subject, actor: r.actor, at: r.at, payload: parse(r.payload_json), commitments: parse(r.commitments_json) as Record<string, string> },
+        event: {
+          kind: r.kind as AuditEvent['kind'],
+          subject: r.subject,
+          actor: r.actor,
+          at: r.at,
+          payload: parse(r.payload_json),
+          commitments: parse(r.commitments_json) as Record<string, string>,
+        },
       }));
     },
+  };
+}
+
+function auditSealing(db: Kysely<Database>, caps: StoreCapabilities): Pick<AuditRepository, 'commitSeal' | 'logId'> {
+  return {
     async commitSeal(batch: SealBatch) {
       const { rows, checkpoint: cp, state } = batch;
       if (rows.length === 0) throw new StoreInputError('a seal batch needs at least one row');
       if (rows[0]!.seq !== batch.expectedSize || cp.treeSize !== batch.expectedSize + rows.length || state.frontier.size !== cp.treeSize) {
-        throw new StoreInputError(`seal batch is inconsistent: rows from ${rows[0]!.seq}, expected ${batch.expectedSize}; checkpoint size ${cp.treeSize}; state size ${state.frontier.size}`);
+        throw new StoreInputError(
+          `seal batch is inconsistent: rows from ${rows[0]!.seq}, expected ${batch.expectedSize}; ` +
+            `checkpoint size ${cp.treeSize}; state size ${state.frontier.size}`,
+        );
       }
       // Fencing: the stored state must still be the one the batch was sealed on.
       const stored = await db.selectFrom('audit_sealer_state').select(['tree_size', 'log_id']).where('id', '=', 1).executeTakeFirst();
@@ -206,27 +204,50 @@ export function auditRepository(anyDb: Kysely<unknown>, caps: StoreCapabilities)
         })
         .execute();
       for (let i = 0; i < batch.inboxIds.length; i += 500) {
-        await db.deleteFrom('audit_inbox').where('id', 'in', batch.inboxIds.slice(i, i + 500)).execute();
+        await db
+          .deleteFrom('audit_inbox')
+          .where('id', 'in', batch.inboxIds.slice(i, i + 500))
+          .execute();
       }
-      const values = { log_id: state.logId, tree_size: state.frontier.size, chain_head: state.chainHead, frontier_json: JSON.stringify(state.frontier), updated_at: cp.at };
-      if (stored) await db.updateTable('audit_sealer_state').set(values).where('id', '=', 1).where('tree_size', '=', batch.expectedSize).execute();
-      else await db.insertInto('audit_sealer_state').values({ id: 1, ...values }).execute();
+      const values = {
+        log_id: state.logId,
+        tree_size: state.frontier.size,
+        chain_head: state.chainHead,
+        frontier_json: JSON.stringify(state.frontier),
+        updated_at: cp.at,
+      };
+      if (stored)
+        await db.updateTable('audit_sealer_state').set(values).where('id', '=', 1).where('tree_size', '=', batch.expectedSize).execute();
+      else
+        await db
+          .insertInto('audit_sealer_state')
+          .values({ id: 1, ...values })
+          .execute();
     },
-
     async logId() {
-      return (await readState(false))?.logId;
+      return (await readState(db, caps, false))?.logId;
     },
+  };
+}
+
+function auditReads(
+  db: Kysely<Database>,
+): Pick<AuditRepository, 'size' | 'rows' | 'rowsForSubject' | 'rowsInDateRange' | 'entryHashes' | 'checkpoints' | 'latestCheckpoint'> {
+  return {
     async size() {
-      const r = await db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('m')).executeTakeFirst();
+      const r = await db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.max('seq').as('m'))
+        .executeTakeFirst();
       return r?.m === null || r?.m === undefined ? 0 : Number(r.m) + 1;
     },
-    rows: (range) => pagedRows((q) => q, range),
+    rows: (range) => pagedRows(db, (q) => q, range),
     async rowsForSubject(subject) {
-      const rows = await base().where('subject', '=', subject).orderBy('seq').execute();
+      const rows = await auditLog(db).where('subject', '=', subject).orderBy('seq').execute();
       return rows.map(toRow);
     },
     rowsInDateRange(range) {
-      return pagedRows((q) => {
+      return pagedRows(db, (q) => {
         let r = q;
         if (range.fromAt !== undefined) r = r.where('at', '>=', instant(range.fromAt, 'fromAt'));
         if (range.toAt !== undefined) r = r.where('at', '<', instant(range.toAt, 'toAt'));
@@ -236,7 +257,14 @@ export function auditRepository(anyDb: Kysely<unknown>, caps: StoreCapabilities)
     async *entryHashes(size) {
       let next = 0;
       while (next < size) {
-        const rows = await db.selectFrom('audit_log').select(['seq', 'entry_hash']).where('seq', '>=', next).where('seq', '<', size).orderBy('seq').limit(PAGE * 5).execute();
+        const rows = await db
+          .selectFrom('audit_log')
+          .select(['seq', 'entry_hash'])
+          .where('seq', '>=', next)
+          .where('seq', '<', size)
+          .orderBy('seq')
+          .limit(PAGE * 5)
+          .execute();
         if (rows.length === 0) return;
         for (const r of rows) yield r.entry_hash;
         next = Number(rows[rows.length - 1]!.seq) + 1;
@@ -249,7 +277,11 @@ export function auditRepository(anyDb: Kysely<unknown>, caps: StoreCapabilities)
       const r = await db.selectFrom('audit_checkpoints').selectAll().orderBy('tree_size', 'desc').limit(1).executeTakeFirst();
       return r ? toCheckpoint(r) : undefined;
     },
+  };
+}
 
+function auditKeys(db: Kysely<Database>): Pick<AuditRepository, 'keyRing' | 'addKey'> {
+  return {
     async keyRing() {
       return (await db.selectFrom('audit_keys').selectAll().orderBy('valid_from').orderBy('key_id').execute()).map(toKey);
     },
@@ -259,8 +291,16 @@ export function auditRepository(anyDb: Kysely<unknown>, caps: StoreCapabilities)
       instant(record.validFrom, 'validFrom');
       const existing = await db.selectFrom('audit_keys').select('key_id').where('key_id', '=', record.keyId).executeTakeFirst();
       if (existing) return;
-      await db.updateTable('audit_keys').set({ valid_to: record.validFrom }).where('valid_to', 'is', null).where('key_id', '<>', record.keyId).execute();
-      await db.insertInto('audit_keys').values({ key_id: record.keyId, public_key: record.publicKey, valid_from: record.validFrom, valid_to: record.validTo }).execute();
+      await db
+        .updateTable('audit_keys')
+        .set({ valid_to: record.validFrom })
+        .where('valid_to', 'is', null)
+        .where('key_id', '<>', record.keyId)
+        .execute();
+      await db
+        .insertInto('audit_keys')
+        .values({ key_id: record.keyId, public_key: record.publicKey, valid_from: record.validFrom, valid_to: record.validTo })
+        .execute();
     },
   };
 }

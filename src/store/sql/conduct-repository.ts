@@ -1,99 +1,20 @@
 import type { Kysely, Selectable } from 'kysely';
-import {
-  OUTREACH_CHANNELS,
-  type ConductRepository,
-  type ConsentChangeRecord,
-  type OptOutRecord,
-  type OutreachChannel,
-  type OutreachLogRecord,
-  type PromotionRecord,
-  type SlaTimerKind,
-  type SlaTimerRecord,
-  type SlaTimerRepository,
-  type SlaTimerStatus,
-} from '../conduct-port.ts';
+import { ChannelSchema } from '../../domain/conduct/rule-pack.schema.ts';
+import type {
+  ConductRepository,
+  ConsentChangeRecord,
+  OptOutRecord,
+  OutreachChannel,
+  OutreachLogRecord,
+  PromotionRecord,
+  SlaTimerKind,
+  SlaTimerRecord,
+  SlaTimerRepository,
+  SlaTimerStatus,
+} from '../ports/conduct.port.ts';
 import { StoreInputError } from '../store-errors.ts';
-import type { StoreCapabilities } from '../store-port.ts';
-
-/** Kysely types of migration 0005 (kept here, beside their only user). */
-interface OutreachLogTable {
-  id: string;
-  lead_id: string;
-  channel: string;
-  subject: string;
-  template_id: string | null;
-  phone: string | null;
-  rep_id: string | null;
-  actor: string;
-  at: string;
-  decision_json: string;
-}
-interface OptOutsTable {
-  id: string;
-  lead_id: string;
-  phone: string | null;
-  email: string | null;
-  channel: string;
-  kind: string;
-  at: string;
-  actor: string;
-  recorded_at: string;
-}
-interface ConsentChangesTable {
-  id: string;
-  lead_id: string;
-  channel: string;
-  action: string;
-  at: string;
-  wording: string | null;
-  phone: string | null;
-  prior_express_written: number;
-  condition_of_purchase: number;
-  actor: string;
-  recorded_at: string;
-}
-interface RegistryScrubsTable {
-  registry: string;
-  scrubbed_at: string;
-  source: string;
-}
-interface RegistryListingsTable {
-  registry: string;
-  scrubbed_at: string;
-  phone: string;
-}
-interface PromotionsTable {
-  id: string;
-  approver: string;
-  jurisdictions_json: string;
-  audience: string;
-  valid_from: string | null;
-  valid_to: string | null;
-  updated_at: string;
-}
-interface SlaTimersTable {
-  id: string;
-  lead_id: string;
-  kind: string;
-  rep_id: string;
-  team_id: string | null;
-  assigned_at: string;
-  due_at: string;
-  status: string;
-  created_at: string;
-  closed_at: string | null;
-  closed_by: string | null;
-  outcome_json: string | null;
-}
-export interface ConductDatabase {
-  outreach_log: OutreachLogTable;
-  opt_outs: OptOutsTable;
-  consent_changes: ConsentChangesTable;
-  registry_scrubs: RegistryScrubsTable;
-  registry_listings: RegistryListingsTable;
-  promotions: PromotionsTable;
-  sla_timers: SlaTimersTable;
-}
+import type { ConsentChangesTable, Database, OptOutsTable, OutreachLogTable, PromotionsTable, SlaTimersTable } from './schema.ts';
+import type { StoreCapabilities } from '../unit-of-work.ts';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 
@@ -107,7 +28,8 @@ function textOrNull(value: unknown, what: string): string | null {
 /** Stored instants are millisecond `toISOString()` text so they compare as strings. */
 function instant(value: unknown, what: string): string {
   const s = text(value, what);
-  if (!ISO.test(s) || Number.isNaN(Date.parse(s))) throw new StoreInputError(`${what} must be an ISO-8601 UTC instant (…Z), got ${JSON.stringify(value)}`);
+  if (!ISO.test(s) || Number.isNaN(Date.parse(s)))
+    throw new StoreInputError(`${what} must be an ISO-8601 UTC instant (…Z), got ${JSON.stringify(value)}`);
   return new Date(s).toISOString();
 }
 function json(value: unknown, what: string): string {
@@ -120,15 +42,18 @@ function json(value: unknown, what: string): string {
   return s;
 }
 function channel(value: unknown): OutreachChannel {
-  if (!OUTREACH_CHANNELS.includes(value as OutreachChannel)) throw new StoreInputError(`unknown channel ${JSON.stringify(value)} (expected ${OUTREACH_CHANNELS.join(', ')})`);
+  if (!ChannelSchema.options.includes(value as OutreachChannel))
+    throw new StoreInputError(`unknown channel ${JSON.stringify(value)} (expected ${ChannelSchema.options.join(', ')})`);
   return value as OutreachChannel;
 }
 function optOutKind(value: unknown): string {
-  if (value !== 'stop' && value !== 'unsubscribe' && value !== 'objection') throw new StoreInputError(`unknown opt-out kind ${JSON.stringify(value)}`);
+  if (value !== 'stop' && value !== 'unsubscribe' && value !== 'objection')
+    throw new StoreInputError(`unknown opt-out kind ${JSON.stringify(value)}`);
   return value;
 }
 function limitOf(limit: unknown): number {
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000) throw new StoreInputError(`limit must be an integer from 1 to 1000, got ${JSON.stringify(limit)}`);
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new StoreInputError(`limit must be an integer from 1 to 1000, got ${JSON.stringify(limit)}`);
   return limit;
 }
 
@@ -178,8 +103,13 @@ const toPromotion = (r: Selectable<PromotionsTable>): PromotionRecord => ({
   updatedAt: r.updated_at,
 });
 
-export function conductRepository(anyDb: Kysely<unknown>): ConductRepository {
-  const db = anyDb as Kysely<ConductDatabase>;
+export function conductRepository(db: Kysely<Database>): ConductRepository {
+  return { ...outreachLog(db), ...optOutsAndConsents(db), ...scrubsAndPromotions(db) };
+}
+
+function outreachLog(
+  db: Kysely<Database>,
+): Pick<ConductRepository, 'appendOutreach' | 'forgetLeadContact' | 'pruneOutreachBefore' | 'listOutreach'> {
   return {
     async appendOutreach(rec) {
       await db
@@ -222,12 +152,21 @@ export function conductRepository(anyDb: Kysely<unknown>): ConductRepository {
       const rows = await db
         .selectFrom('outreach_log')
         .selectAll()
-        .where((eb) => (filter.phone ? eb.or([eb('lead_id', '=', filter.leadId), eb('phone', '=', filter.phone)]) : eb('lead_id', '=', filter.leadId)))
+        .where((eb) =>
+          filter.phone ? eb.or([eb('lead_id', '=', filter.leadId), eb('phone', '=', filter.phone)]) : eb('lead_id', '=', filter.leadId),
+        )
         .orderBy('at')
         .orderBy('id')
         .execute();
       return rows.map(toOutreach);
     },
+  };
+}
+
+function optOutsAndConsents(
+  db: Kysely<Database>,
+): Pick<ConductRepository, 'addOptOut' | 'listOptOuts' | 'addConsentChange' | 'listConsentChanges'> {
+  return {
     async addOptOut(rec) {
       await db
         .insertInto('opt_outs')
@@ -261,7 +200,8 @@ export function conductRepository(anyDb: Kysely<unknown>): ConductRepository {
       return rows.map(toOptOut);
     },
     async addConsentChange(rec) {
-      if (rec.action !== 'grant' && rec.action !== 'revoke') throw new StoreInputError(`unknown consent action ${JSON.stringify(rec.action)}`);
+      if (rec.action !== 'grant' && rec.action !== 'revoke')
+        throw new StoreInputError(`unknown consent action ${JSON.stringify(rec.action)}`);
       await db
         .insertInto('consent_changes')
         .values({
@@ -283,6 +223,13 @@ export function conductRepository(anyDb: Kysely<unknown>): ConductRepository {
       const rows = await db.selectFrom('consent_changes').selectAll().where('lead_id', '=', leadId).orderBy('at').orderBy('id').execute();
       return rows.map(toConsent);
     },
+  };
+}
+
+function scrubsAndPromotions(
+  db: Kysely<Database>,
+): Pick<ConductRepository, 'recordScrub' | 'scrubsFor' | 'upsertPromotion' | 'listPromotions'> {
+  return {
     async recordScrub(rec) {
       const registry = text(rec.registry, 'scrub registry');
       const at = instant(rec.scrubbedAt, 'scrub scrubbedAt');
@@ -316,7 +263,8 @@ export function conductRepository(anyDb: Kysely<unknown>): ConductRepository {
       return out;
     },
     async upsertPromotion(rec) {
-      if (rec.audience !== 'all' && rec.audience !== 'professional_only') throw new StoreInputError(`unknown audience ${JSON.stringify(rec.audience)}`);
+      if (rec.audience !== 'all' && rec.audience !== 'professional_only')
+        throw new StoreInputError(`unknown audience ${JSON.stringify(rec.audience)}`);
       const row = {
         id: text(rec.id, 'promotion id'),
         approver: text(rec.approver, 'promotion approver'),
@@ -366,8 +314,14 @@ const toTimer = (r: Selectable<SlaTimersTable>): SlaTimerRecord => ({
   outcomeJson: r.outcome_json,
 });
 
-export function slaTimerRepository(anyDb: Kysely<unknown>, caps: StoreCapabilities): SlaTimerRepository {
-  const db = anyDb as Kysely<ConductDatabase>;
+export function slaTimerRepository(db: Kysely<Database>, caps: StoreCapabilities): SlaTimerRepository {
+  return { ...slaTimerWrites(db, caps), ...slaTimerReads(db) };
+}
+
+function slaTimerWrites(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+): Pick<SlaTimerRepository, 'schedule' | 'cancelPending' | 'due' | 'claim' | 'close'> {
   return {
     async schedule(timers) {
       if (timers.length === 0) return;
@@ -424,17 +378,30 @@ export function slaTimerRepository(anyDb: Kysely<unknown>, caps: StoreCapabiliti
       return row ? toTimer(row) : undefined;
     },
     async close(id, patch) {
-      if (patch.status !== 'FIRED' && patch.status !== 'CANCELLED') throw new StoreInputError(`cannot close a timer as ${JSON.stringify(patch.status)}`);
+      if (patch.status !== 'FIRED' && patch.status !== 'CANCELLED')
+        throw new StoreInputError(`cannot close a timer as ${JSON.stringify(patch.status)}`);
       const r = await db
         .updateTable('sla_timers')
-        .set({ status: patch.status, closed_at: instant(patch.at, 'close at'), closed_by: text(patch.by, 'close by'), outcome_json: patch.outcomeJson === null ? null : json(patch.outcomeJson, 'timer outcomeJson') })
+        .set({
+          status: patch.status,
+          closed_at: instant(patch.at, 'close at'),
+          closed_by: text(patch.by, 'close by'),
+          outcome_json: patch.outcomeJson === null ? null : json(patch.outcomeJson, 'timer outcomeJson'),
+        })
         .where('id', '=', id)
         .where('status', '=', 'PENDING')
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw new StoreInputError(`SLA timer ${id} is not PENDING`);
     },
+  };
+}
+
+function slaTimerReads(db: Kysely<Database>): Pick<SlaTimerRepository, 'listForLead' | 'listForLeads'> {
+  return {
     async listForLead(leadId) {
-      return (await db.selectFrom('sla_timers').selectAll().where('lead_id', '=', leadId).orderBy('created_at').orderBy('id').execute()).map(toTimer);
+      return (
+        await db.selectFrom('sla_timers').selectAll().where('lead_id', '=', leadId).orderBy('created_at').orderBy('id').execute()
+      ).map(toTimer);
     },
     async listForLeads(leadIds) {
       const ids = [...new Set(leadIds)];

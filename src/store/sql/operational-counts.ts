@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { OperationalCounts } from '../store-port.ts';
+import type { OperationalCounts } from '../unit-of-work.ts';
 import type { Database } from './schema.ts';
 
 /**

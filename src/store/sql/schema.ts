@@ -188,6 +188,168 @@ export interface SuppressionsTable {
   created_at: string;
 }
 
+// --- 0004-audit ------------------------------------------------------------------------------
+
+export interface AuditInboxTable {
+  id: Generated<number>;
+  kind: string;
+  subject: string;
+  actor: string;
+  at: string;
+  payload_json: string;
+  commitments_json: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  kind: string;
+  subject: string;
+  actor: string;
+  at: string;
+  payload_json: string;
+  commitments_json: string;
+  prev_hash: string;
+  entry_hash: string;
+}
+
+export interface AuditCheckpointsTable {
+  tree_size: number;
+  log_id: string;
+  root_hash: string;
+  chain_head: string;
+  at: string;
+  key_id: string;
+  signature: string;
+  frontier_json: string | null;
+}
+
+export interface AuditKeysTable {
+  key_id: string;
+  public_key: string;
+  valid_from: string;
+  valid_to: string | null;
+}
+
+export interface AuditSealerStateTable {
+  id: number;
+  log_id: string;
+  tree_size: number;
+  chain_head: string;
+  frontier_json: string;
+  updated_at: string;
+}
+
+// --- 0005-conduct ----------------------------------------------------------------------------
+
+export interface OutreachLogTable {
+  id: string;
+  lead_id: string;
+  channel: string;
+  subject: string;
+  template_id: string | null;
+  phone: string | null;
+  rep_id: string | null;
+  actor: string;
+  at: string;
+  decision_json: string;
+}
+
+export interface OptOutsTable {
+  id: string;
+  lead_id: string;
+  phone: string | null;
+  email: string | null;
+  channel: string;
+  kind: string;
+  at: string;
+  actor: string;
+  recorded_at: string;
+}
+
+export interface ConsentChangesTable {
+  id: string;
+  lead_id: string;
+  channel: string;
+  action: string;
+  at: string;
+  wording: string | null;
+  phone: string | null;
+  prior_express_written: number;
+  condition_of_purchase: number;
+  actor: string;
+  recorded_at: string;
+}
+
+export interface RegistryScrubsTable {
+  registry: string;
+  scrubbed_at: string;
+  source: string;
+}
+
+export interface RegistryListingsTable {
+  registry: string;
+  scrubbed_at: string;
+  phone: string;
+}
+
+export interface PromotionsTable {
+  id: string;
+  approver: string;
+  jurisdictions_json: string;
+  audience: string;
+  valid_from: string | null;
+  valid_to: string | null;
+  updated_at: string;
+}
+
+export interface SlaTimersTable {
+  id: string;
+  lead_id: string;
+  kind: string;
+  rep_id: string;
+  team_id: string | null;
+  assigned_at: string;
+  due_at: string;
+  status: string;
+  created_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  outcome_json: string | null;
+}
+
+// --- 0007-console-sessions -------------------------------------------------------------------
+
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  secret_hash: string;
+  created_at: string;
+  expires_at: string;
+}
+
+// --- 0008-screening-lists --------------------------------------------------------------------
+
+export interface ScreeningListVersionsTable {
+  source_id: string;
+  sha256: string;
+  entry_count: number;
+  loaded_at: string;
+  loaded_by: string;
+}
+
+export interface ScreeningListReloadsTable {
+  id: string;
+  source_id: string;
+  status: string;
+  requested_by: string;
+  requested_at: string;
+  old_sha256: string | null;
+  old_entry_count: number | null;
+  new_sha256: string;
+  new_entry_count: number;
+  decided_by: string | null;
+  decided_at: string | null;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
@@ -210,11 +372,18 @@ export interface Database {
   deliveries: DeliveriesTable;
   suppressions: SuppressionsTable;
   console_sessions: ConsoleSessionsTable;
-}
-
-export interface ConsoleSessionsTable {
-  id_hash: string;
-  secret_hash: string;
-  created_at: string;
-  expires_at: string;
+  audit_inbox: AuditInboxTable;
+  audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  audit_keys: AuditKeysTable;
+  audit_sealer_state: AuditSealerStateTable;
+  outreach_log: OutreachLogTable;
+  opt_outs: OptOutsTable;
+  consent_changes: ConsentChangesTable;
+  registry_scrubs: RegistryScrubsTable;
+  registry_listings: RegistryListingsTable;
+  promotions: PromotionsTable;
+  sla_timers: SlaTimersTable;
+  screening_list_versions: ScreeningListVersionsTable;
+  screening_list_reloads: ScreeningListReloadsTable;
 }

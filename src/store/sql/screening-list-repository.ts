@@ -1,32 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ListVersionRecord, PendingReloadRecord, PendingReloadStatus, ScreeningListRepository } from '../screening-list-port.ts';
+import type { ListVersionRecord, PendingReloadRecord, PendingReloadStatus, ScreeningListRepository } from '../ports/screening-lists.port.ts';
 import { StoreInputError } from '../store-errors.ts';
-
-/** Kysely types of migration 0008 (kept here, beside their only user). */
-interface ScreeningListVersionsTable {
-  source_id: string;
-  sha256: string;
-  entry_count: number;
-  loaded_at: string;
-  loaded_by: string;
-}
-interface ScreeningListReloadsTable {
-  id: string;
-  source_id: string;
-  status: string;
-  requested_by: string;
-  requested_at: string;
-  old_sha256: string | null;
-  old_entry_count: number | null;
-  new_sha256: string;
-  new_entry_count: number;
-  decided_by: string | null;
-  decided_at: string | null;
-}
-interface ScreeningListTables {
-  screening_list_versions: ScreeningListVersionsTable;
-  screening_list_reloads: ScreeningListReloadsTable;
-}
+import type { Database, ScreeningListReloadsTable, ScreeningListVersionsTable } from './schema.ts';
 
 const STATUSES: readonly PendingReloadStatus[] = ['pending', 'approved', 'superseded'];
 
@@ -56,8 +31,7 @@ const toPending = (r: Selectable<ScreeningListReloadsTable>): PendingReloadRecor
   decidedAt: r.decided_at,
 });
 
-export function screeningListRepository(untyped: Kysely<unknown>): ScreeningListRepository {
-  const db = untyped as Kysely<ScreeningListTables>;
+export function screeningListRepository(db: Kysely<Database>): ScreeningListRepository {
   const supersede = async (sourceId: string, by: string, at: string): Promise<number> => {
     const r = await db
       .updateTable('screening_list_reloads')

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StoreMissingError, StoreUnavailableError } from '../store-errors.ts';
-import type { StoreFaultReason, StoreHealth } from '../store-port.ts';
+import type { StoreFaultReason, StoreHealth } from '../unit-of-work.ts';
 
 /**
  * W1 and W16: an SQLite store notices when its file is removed, replaced or damaged while open, is

@@ -6,7 +6,7 @@ import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
-import type { Store, StoreCapabilities } from '../store-port.ts';
+import type { Store, StoreCapabilities } from '../unit-of-work.ts';
 import { startIntegrityMonitor, type IntegrityMonitor, type IntegrityProblemListener } from './integrity-monitor.ts';
 import { isSqliteBusy, NodeSqliteDatabase, NodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { faultOf, markStoreCreated, prepareSqliteFile, SqliteFileWatch } from './sqlite-file-watch.ts';
@@ -75,7 +75,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
   const db = new Kysely<Database>({ dialect });
   const capabilities: StoreCapabilities = { dialect: 'sqlite', rowLocks: false, concurrentProcesses: !memory, multiInstance: false };
   try {
-    if (opts.migrate ?? true) await migrate(db as unknown as Kysely<unknown>, { dialect: 'sqlite' });
+    if (opts.migrate ?? true) await migrate(db, { dialect: 'sqlite' });
   } catch (e) {
     await db.destroy();
     throw openFault(e);

@@ -1,4 +1,4 @@
-import type { AuditEvent, PublicKeyRecord, SealedAuditRow, SealerState, StoredCheckpoint } from '../audit/index.ts';
+import type { AuditEvent, PublicKeyRecord, SealedAuditRow, SealerState, StoredCheckpoint } from '../../audit/index.ts';
 
 /**
  * Storage port of the tamper-evident audit trail (SPEC C6–C8; design in docs/audit.md).

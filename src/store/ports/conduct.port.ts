@@ -1,11 +1,13 @@
+import type { Channel } from '../../domain/conduct/rule-pack.schema.ts';
+
 /**
  * Storage port for the conduct-of-business features (SPEC C4, C5, R12, O1): the outreach log,
  * opt-outs, consent changes, do-not-call registry scrubs, approved promotions, and the SLA timers.
  * Migration 0005. Instants are ISO-8601 UTC strings; JSON documents are stored as given.
  */
 
-export type OutreachChannel = 'call' | 'sms' | 'email' | 'whatsapp' | 'letter';
-export const OUTREACH_CHANNELS: readonly OutreachChannel[] = ['call', 'sms', 'email', 'whatsapp', 'letter'];
+/** The channels the rule pack names (the domain's ChannelSchema), not a copy of them. */
+export type OutreachChannel = Channel;
 
 /** One outreach that happened (recorded only when the gate allowed it at that moment). */
 export interface OutreachLogRecord {
@@ -89,7 +91,11 @@ export interface ConductRepository {
   listOutreach(filter: { readonly leadId: string; readonly phone?: string | null }): Promise<readonly OutreachLogRecord[]>;
   addOptOut(record: OptOutRecord): Promise<void>;
   /** Opt-outs recorded for this lead or for the same phone / email on any lead, oldest first. */
-  listOptOuts(filter: { readonly leadId: string; readonly phone?: string | null; readonly email?: string | null }): Promise<readonly OptOutRecord[]>;
+  listOptOuts(filter: {
+    readonly leadId: string;
+    readonly phone?: string | null;
+    readonly email?: string | null;
+  }): Promise<readonly OptOutRecord[]>;
   addConsentChange(record: ConsentChangeRecord): Promise<void>;
   listConsentChanges(leadId: string): Promise<readonly ConsentChangeRecord[]>;
   /** Records one scrub run (replaces a run of the same registry at the same instant). */
@@ -135,13 +141,22 @@ export interface SlaTimerRecord {
 export interface SlaTimerRepository {
   schedule(timers: readonly Omit<SlaTimerRecord, 'status' | 'closedAt' | 'closedBy' | 'outcomeJson'>[]): Promise<void>;
   /** Cancels the lead's PENDING timers (of the given kinds; all when omitted); returns how many. */
-  cancelPending(leadId: string, patch: { readonly kinds?: readonly SlaTimerKind[]; readonly at: string; readonly by: string }): Promise<number>;
+  cancelPending(
+    leadId: string,
+    patch: { readonly kinds?: readonly SlaTimerKind[]; readonly at: string; readonly by: string },
+  ): Promise<number>;
   /** PENDING timers due at or before `now`, oldest due first. No locks: candidates for claim(). */
   due(now: string, limit: number): Promise<readonly { readonly id: string; readonly leadId: string }[]>;
-  /** The timer if still PENDING, locked for this transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so a timer another instance holds is skipped). */
+  /**
+   * The timer if still PENDING, locked for this transaction (PostgreSQL: FOR UPDATE SKIP LOCKED, so a
+   * timer another instance holds is skipped).
+   */
   claim(id: string): Promise<SlaTimerRecord | undefined>;
   /** PENDING → FIRED or CANCELLED; fails unless PENDING. */
-  close(id: string, patch: { readonly status: 'FIRED' | 'CANCELLED'; readonly at: string; readonly by: string; readonly outcomeJson: string | null }): Promise<void>;
+  close(
+    id: string,
+    patch: { readonly status: 'FIRED' | 'CANCELLED'; readonly at: string; readonly by: string; readonly outcomeJson: string | null },
+  ): Promise<void>;
   /** Oldest first. */
   listForLead(leadId: string): Promise<readonly SlaTimerRecord[]>;
   /** Timers of these leads, oldest first. */

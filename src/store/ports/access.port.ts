@@ -1,0 +1,44 @@
+import type { Role } from '../../domain/access/roles.ts';
+
+// API keys (SPEC C9): only a hash is stored; the secret is shown once at creation.
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  /** For role rep: which rep the key acts as. */
+  readonly repId: string | null;
+  /** SHA-256 hex of the secret. */
+  readonly secretHash: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly revokedAt: string | null;
+}
+
+export interface ApiKeyRepository {
+  create(record: Omit<ApiKeyRecord, 'revokedAt'>): Promise<void>;
+  findBySecretHash(secretHash: string): Promise<ApiKeyRecord | undefined>;
+  list(): Promise<readonly ApiKeyRecord[]>;
+  /** Returns false when the key does not exist or was already revoked. */
+  revoke(id: string, revokedAt: string): Promise<boolean>;
+}
+
+// Console sessions (issue 7): shared by every instance, so the console works behind a load balancer.
+
+export interface SessionRecord {
+  /** SHA-256 (hex) of the cookie value: the cookie itself is never stored. */
+  readonly idHash: string;
+  /** SHA-256 (hex) of the API key the session was opened with; the key is re-resolved on every request. */
+  readonly secretHash: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+export interface SessionRepository {
+  create(record: SessionRecord): Promise<void>;
+  get(idHash: string): Promise<SessionRecord | undefined>;
+  /** Returns false when there was no such session. */
+  delete(idHash: string): Promise<boolean>;
+  /** Deletes sessions that expired at or before `now`; returns how many. */
+  deleteExpired(now: string): Promise<number>;
+}

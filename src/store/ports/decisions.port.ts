@@ -1,0 +1,28 @@
+import type { DecisionOutcome } from '../../domain/decision/decision.ts';
+
+// Decisions: append-only (no update or delete, enforced by database triggers as well).
+
+export interface DecisionRecord {
+  readonly decisionId: string;
+  readonly leadId: string;
+  readonly outcome: DecisionOutcome;
+  readonly teamId: string | null;
+  readonly repId: string | null;
+  readonly orgHash: string;
+  /** The full Decision document as JSON text; its decisionId, leadId, outcome and ruleSet.hash must match the columns. */
+  readonly documentJson: string;
+  readonly decidedAt: string;
+}
+
+export interface DecisionRepository {
+  /**
+   * Fails with StoreInputError when the document disagrees with the columns; with a constraint error
+   * when the lead or org version is missing.
+   */
+  append(record: DecisionRecord): Promise<void>;
+  get(decisionId: string): Promise<DecisionRecord | undefined>;
+  /** Oldest first. */
+  listForLead(leadId: string): Promise<readonly DecisionRecord[]>;
+  /** Oldest first (decidedAt, then decisionId). */
+  list(filter?: { readonly outcome?: DecisionOutcome; readonly repId?: string }): Promise<readonly DecisionRecord[]>;
+}

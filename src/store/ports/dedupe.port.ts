@@ -1,0 +1,17 @@
+import type { LeadStatus } from '../../domain/lead/lead-status.ts';
+
+// Dedupe (SPEC R9): keys (e.g. "email:ann@x.com", "phone:+4420…", "name_company:ann lee|acme") of
+// open leads. lockKeys serialises concurrent intakes of the same person across instances.
+
+export interface DedupeRepository {
+  /** Creates missing key rows and locks them (PostgreSQL FOR UPDATE, sorted); SQLite: no-op beyond the write lock. */
+  lockKeys(keys: readonly string[]): Promise<void>;
+  /** The oldest lead holding any of the keys whose status is one of `openStatuses`, with the key that matched. */
+  findOpen(
+    keys: readonly string[],
+    openStatuses: readonly LeadStatus[],
+  ): Promise<{ readonly leadId: string; readonly key: string } | undefined>;
+  add(leadId: string, keys: readonly string[]): Promise<void>;
+  /** Removes a lead's keys (erasure: the keys are personal data). */
+  removeForLead(leadId: string): Promise<void>;
+}

@@ -1,0 +1,70 @@
+import type { LeadStatus } from '../../domain/lead/lead-status.ts';
+
+// Leads: the lead row and its status (vocabulary in src/domain/lead/lead-status.ts).
+
+export interface LeadRecord {
+  readonly id: string;
+  readonly status: LeadStatus;
+  readonly teamId: string | null;
+  readonly repId: string | null;
+  /** Org version of the latest decision about this lead. */
+  readonly orgHash: string;
+  /** The normalised lead (LeadSchema output) as JSON text. */
+  readonly leadJson: string;
+  readonly receivedAt: string;
+  readonly updatedAt: string;
+  /** For DUPLICATE leads: the open original it was linked to. */
+  readonly duplicateOf: string | null;
+}
+
+export interface LeadRepository {
+  /**
+   * Inserts the lead with status NEW unless a lead with this id exists, and locks its row
+   * (PostgreSQL: FOR UPDATE; SQLite: the transaction already holds the write lock). Returns the
+   * stored record and whether this call created it. Call inside a transaction.
+   */
+  claim(input: {
+    readonly id: string;
+    readonly orgHash: string;
+    readonly leadJson: string;
+    readonly receivedAt: string;
+  }): Promise<{ readonly record: LeadRecord; readonly created: boolean }>;
+  /** Reads and locks (PostgreSQL: FOR UPDATE) an existing lead. */
+  lock(id: string): Promise<LeadRecord | undefined>;
+  get(id: string): Promise<LeadRecord | undefined>;
+  /** Records the outcome of a decision on the lead row. Fails if the lead does not exist. */
+  update(
+    id: string,
+    patch: {
+      readonly status: LeadStatus;
+      readonly teamId: string | null;
+      readonly repId: string | null;
+      readonly orgHash: string;
+      readonly updatedAt: string;
+      readonly duplicateOf?: string | null;
+      /** Replaces the stored lead when a later decision used a changed lead (e.g. screening cleared by compliance). */
+      readonly leadJson?: string;
+    },
+  ): Promise<void>;
+  /** Oldest received first. */
+  list(filter?: { readonly status?: LeadStatus; readonly repId?: string }): Promise<readonly LeadRecord[]>;
+  /**
+   * Cursor pagination in (receivedAt, id) order, oldest first: `after` is the last id of the
+   * previous page. Filters combine with AND; `receivedFrom`/`receivedTo` are inclusive/exclusive ISO times.
+   */
+  page(filter: {
+    readonly status?: LeadStatus;
+    readonly repId?: string;
+    readonly teamId?: string;
+    readonly receivedFrom?: string;
+    readonly receivedTo?: string;
+    readonly after?: string;
+    readonly limit: number;
+  }): Promise<readonly LeadRecord[]>;
+  /** Retention: ids of leads in one of `statuses` last changed before `before` (ISO), least recently changed first. */
+  idleSince(filter: {
+    readonly statuses: readonly LeadStatus[];
+    readonly before: string;
+    readonly limit: number;
+  }): Promise<readonly string[]>;
+}

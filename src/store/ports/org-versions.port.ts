@@ -1,0 +1,38 @@
+// Published org versions (SPEC R5): immutable, identified by content hash.
+
+export interface OrgVersionRecord {
+  /** Content hash (`sha256:…`), the identity. */
+  readonly hash: string;
+  /** Author-given label (not unique: the same label may be published with new content; the hash tells them apart). */
+  readonly version: string;
+  /** Canonical config JSON text. */
+  readonly configJson: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+}
+
+export interface OrgVersionRepository {
+  /**
+   * Publishes a version. Publishing a hash that already exists is a no-op returning the stored
+   * record unchanged (`created: false`), whatever label or author the second call gives. There is
+   * no update or delete (the database rejects both).
+   */
+  publish(input: OrgVersionRecord): Promise<{ readonly record: OrgVersionRecord; readonly created: boolean }>;
+  getByHash(hash: string): Promise<OrgVersionRecord | undefined>;
+  /** The most recently published version with this label. */
+  getByVersion(version: string): Promise<OrgVersionRecord | undefined>;
+  /** Oldest first. */
+  list(): Promise<readonly OrgVersionRecord[]>;
+  /** Makes a published version the one in force (appends to the activation history). */
+  activate(input: OrgActivation): Promise<void>;
+  /** The version in force: the latest activation; undefined before the first. */
+  current(): Promise<OrgActivation | undefined>;
+  /** Every activation, oldest first: which version was in force when, and who made it so. */
+  activations(): Promise<readonly OrgActivation[]>;
+}
+
+export interface OrgActivation {
+  readonly hash: string;
+  readonly activatedAt: string;
+  readonly activatedBy: string;
+}

@@ -1,0 +1,25 @@
+import type { RoutingStateSnapshot, RoutingStateView, StateChanges } from '../../domain/strategies/routing-state.ts';
+
+// Routing state: round-robin ledgers per pool and load per rep.
+
+export interface RoutingScope {
+  readonly pools: readonly string[];
+  readonly repIds: readonly string[];
+}
+
+export interface RoutingStateRepository {
+  /**
+   * Locks the pool rows and rep rows of the scope and returns their state. PostgreSQL: missing
+   * rows are inserted first (ON CONFLICT DO NOTHING), then locked with SELECT … FOR UPDATE, pools
+   * then reps, each in sorted order. SQLite: the write transaction already excludes every other
+   * writer. The view throws when asked about a pool or rep outside the scope. Call inside a
+   * transaction, before reading the clock.
+   */
+  lockScope(scope: RoutingScope): Promise<RoutingStateView>;
+  /** Applies a decision's changes with the semantics of the domain's applyChanges(). The scope must be locked. */
+  apply(changes: StateChanges): Promise<void>;
+  /** Decrements the rep's open load (never below 0). The rep must be locked (lockScope). */
+  releaseOpen(repId: string): Promise<void>;
+  /** The whole routing state as the domain's plain snapshot (pools that never assigned and reps never assigned are absent). */
+  snapshot(): Promise<RoutingStateSnapshot>;
+}

@@ -1,0 +1,96 @@
+import type { Kysely, Selectable } from 'kysely';
+import { ROLES, type Role } from '../../domain/access/roles.ts';
+import type { ApiKeyRecord, ApiKeyRepository, SessionRepository } from '../ports/access.port.ts';
+import { StoreInputError } from '../store-errors.ts';
+import { requireInstant, requireText } from './input-checks.ts';
+import type { ApiKeysTable, Database } from './schema.ts';
+
+// API keys.
+
+const toApiKey = (r: Selectable<ApiKeysTable>): ApiKeyRecord => ({
+  id: r.id,
+  name: r.name,
+  role: r.role as Role,
+  repId: r.rep_id,
+  secretHash: r.secret_hash,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  revokedAt: r.revoked_at,
+});
+
+export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
+  return {
+    async create(rec) {
+      requireText(rec.id, 'api key id');
+      requireText(rec.name, 'api key name');
+      if (!ROLES.includes(rec.role)) throw new StoreInputError(`unknown role ${JSON.stringify(rec.role)}`);
+      if (rec.role === 'rep') requireText(rec.repId, 'api key repId (role rep)');
+      else if (rec.repId !== null) requireText(rec.repId, 'api key repId');
+      if (!/^[0-9a-f]{64}$/.test(rec.secretHash))
+        throw new StoreInputError('api key secretHash must be SHA-256 as 64 lower-case hex digits');
+      requireInstant(rec.createdAt, 'api key createdAt');
+      requireText(rec.createdBy, 'api key createdBy');
+      await db
+        .insertInto('api_keys')
+        .values({
+          id: rec.id,
+          name: rec.name,
+          role: rec.role,
+          rep_id: rec.repId,
+          secret_hash: rec.secretHash,
+          created_at: rec.createdAt,
+          created_by: rec.createdBy,
+          revoked_at: null,
+        })
+        .execute();
+    },
+    async findBySecretHash(secretHash) {
+      const row = await db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
+      return row ? toApiKey(row) : undefined;
+    },
+    async list() {
+      const rows = await db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+      return rows.map(toApiKey);
+    },
+    async revoke(id, revokedAt) {
+      requireInstant(revokedAt, 'revokedAt');
+      const r = await db
+        .updateTable('api_keys')
+        .set({ revoked_at: revokedAt })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+  };
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+export function sessionRepository(db: Kysely<Database>): SessionRepository {
+  return {
+    async create(r) {
+      if (!HEX64.test(r.idHash) || !HEX64.test(r.secretHash))
+        throw new StoreInputError('session hashes must be 64 lower-case hex characters');
+      requireInstant(r.createdAt, 'session createdAt');
+      requireInstant(r.expiresAt, 'session expiresAt');
+      await db
+        .insertInto('console_sessions')
+        .values({ id_hash: r.idHash, secret_hash: r.secretHash, created_at: r.createdAt, expires_at: r.expiresAt })
+        .execute();
+    },
+    async get(idHash) {
+      const row = await db.selectFrom('console_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+      return row ? { idHash: row.id_hash, secretHash: row.secret_hash, createdAt: row.created_at, expiresAt: row.expires_at } : undefined;
+    },
+    async delete(idHash) {
+      const r = await db.deleteFrom('console_sessions').where('id_hash', '=', idHash).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    async deleteExpired(now) {
+      requireInstant(now, 'now');
+      const r = await db.deleteFrom('console_sessions').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import type { Kysely, Selectable } from 'kysely';
+import { LEAD_STATUSES, type LeadStatus } from '../../domain/lead/lead-status.ts';
+import type { LeadRecord, LeadRepository } from '../ports/leads.port.ts';
+import { StoreInputError } from '../store-errors.ts';
+import type { StoreCapabilities } from '../unit-of-work.ts';
+import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
+import { afterCursor } from './keyset-page.ts';
+import type { Database, LeadsTable } from './schema.ts';
+
+const toLead = (r: Selectable<LeadsTable>): LeadRecord => ({
+  id: r.id,
+  status: r.status as LeadStatus,
+  teamId: r.team_id,
+  repId: r.rep_id,
+  orgHash: r.org_hash,
+  leadJson: r.lead_json,
+  receivedAt: r.received_at,
+  updatedAt: r.updated_at,
+  duplicateOf: r.duplicate_of,
+});
+
+/** Reads and locks (PostgreSQL FOR UPDATE) one lead row. */
+const lockLead = async (db: Kysely<Database>, caps: StoreCapabilities, id: string) => {
+  const row = await db
+    .selectFrom('leads')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(caps.rowLocks, (q) => q.forUpdate())
+    .executeTakeFirst();
+  return row ? toLead(row) : undefined;
+};
+
+export function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): LeadRepository {
+  return { ...leadWrites(db, caps), ...leadReads(db) };
+}
+
+function leadWrites(db: Kysely<Database>, caps: StoreCapabilities): Pick<LeadRepository, 'lock' | 'claim' | 'update'> {
+  return {
+    lock: (id) => lockLead(db, caps, id),
+    async claim(input) {
+      requireText(input.id, 'lead id');
+      requireText(input.orgHash, 'lead orgHash');
+      requireInstant(input.receivedAt, 'lead receivedAt');
+      const lead = requireJson(input.leadJson, 'leadJson');
+      if (lead === null || typeof lead !== 'object' || (lead as { id?: unknown }).id !== input.id)
+        throw new StoreInputError(`leadJson must be a JSON object whose id is ${JSON.stringify(input.id)}`);
+      const row = {
+        id: input.id,
+        status: 'NEW',
+        team_id: null,
+        rep_id: null,
+        org_hash: input.orgHash,
+        lead_json: input.leadJson,
+        received_at: input.receivedAt,
+        updated_at: input.receivedAt,
+      };
+      const inserted = await db
+        .insertInto('leads')
+        .values(row)
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (inserted) return { record: toLead({ ...row, duplicate_of: null }), created: true };
+      const existing = await lockLead(db, caps, input.id);
+      if (!existing) throw new Error(`lead ${input.id} neither inserted nor found`);
+      return { record: existing, created: false };
+    },
+    async update(id, patch) {
+      if (!LEAD_STATUSES.includes(patch.status)) throw new StoreInputError(`unknown lead status ${JSON.stringify(patch.status)}`);
+      requireInstant(patch.updatedAt, 'lead updatedAt');
+      if (patch.status === 'DUPLICATE' && patch.duplicateOf === null)
+        throw new StoreInputError(`lead ${id}: a DUPLICATE lead needs duplicateOf`);
+      if (patch.duplicateOf !== undefined && patch.duplicateOf !== null) {
+        requireText(patch.duplicateOf, 'lead duplicateOf');
+        if (patch.duplicateOf === id) throw new StoreInputError(`lead ${id} cannot be a duplicate of itself`);
+      }
+      const r = await db
+        .updateTable('leads')
+        .set({
+          status: patch.status,
+          team_id: patch.teamId,
+          rep_id: patch.repId,
+          org_hash: patch.orgHash,
+          updated_at: patch.updatedAt,
+          ...(patch.duplicateOf !== undefined ? { duplicate_of: patch.duplicateOf } : {}),
+          ...(patch.leadJson !== undefined ? { lead_json: (requireJson(patch.leadJson, 'lead leadJson'), patch.leadJson) } : {}),
+        })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
+    },
+  };
+}
+
+function leadReads(db: Kysely<Database>): Pick<LeadRepository, 'get' | 'list' | 'idleSince' | 'page'> {
+  return {
+    async get(id) {
+      const row = await db.selectFrom('leads').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toLead(row) : undefined;
+    },
+    async list(filter = {}) {
+      let q = db.selectFrom('leads').selectAll();
+      if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+      if (filter.repId !== undefined) q = q.where('rep_id', '=', filter.repId);
+      const rows = await q.orderBy('received_at').orderBy('id').execute();
+      return rows.map(toLead);
+    },
+    async idleSince(filter) {
+      requireInstant(filter.before, 'before');
+      if (filter.statuses.length === 0) return [];
+      const rows = await db
+        .selectFrom('leads')
+        .select('id')
+        .where('status', 'in', [...filter.statuses])
+        .where('updated_at', '<', filter.before)
+        .orderBy('updated_at')
+        .orderBy('id')
+        .limit(requireLimit(filter.limit))
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    async page(filter) {
+      const limit = requireLimit(filter.limit);
+      let q = db.selectFrom('leads').selectAll();
+      if (filter.status !== undefined) {
+        if (!LEAD_STATUSES.includes(filter.status)) throw new StoreInputError(`unknown lead status ${JSON.stringify(filter.status)}`);
+        q = q.where('status', '=', filter.status);
+      }
+      if (filter.repId !== undefined) q = q.where('rep_id', '=', filter.repId);
+      if (filter.teamId !== undefined) q = q.where('team_id', '=', filter.teamId);
+      if (filter.receivedFrom !== undefined) q = q.where('received_at', '>=', normaliseInstant(filter.receivedFrom, 'receivedFrom'));
+      if (filter.receivedTo !== undefined) q = q.where('received_at', '<', normaliseInstant(filter.receivedTo, 'receivedTo'));
+      if (filter.after !== undefined) q = q.where(await afterCursor(db, 'leads', 'received_at', filter.after, 'lead'));
+      const rows = await q.orderBy('received_at').orderBy('id').limit(limit).execute();
+      return rows.map(toLead);
+    },
+  };
+}

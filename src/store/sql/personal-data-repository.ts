@@ -1,0 +1,58 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { PersonalDataRecord, PersonalDataRepository } from '../ports/personal-data.port.ts';
+import { StoreInputError } from '../store-errors.ts';
+import { requireInstant, requireJson, requireJsonOrNull, requireText } from './input-checks.ts';
+import type { Database, PersonalDataTable } from './schema.ts';
+
+// Personal data: erasure overwrites the row in place (the CHECK in 0002 pins what an erased row holds).
+
+const toPersonalData = (r: Selectable<PersonalDataTable>): PersonalDataRecord => ({
+  leadId: r.lead_id,
+  salt: r.salt,
+  contactJson: r.contact_json,
+  rawJson: r.raw_json,
+  consentJson: r.consent_json,
+  createdAt: r.created_at,
+  erasedAt: r.erased_at,
+});
+
+export function personalDataRepository(db: Kysely<Database>): PersonalDataRepository {
+  return {
+    async put(rec) {
+      requireText(rec.leadId, 'personal data leadId');
+      requireText(rec.salt, 'personal data salt');
+      if (!/^[0-9a-f]+$/.test(rec.salt)) throw new StoreInputError('personal data salt must be lower-case hex');
+      requireJson(rec.contactJson, 'personal data contactJson');
+      requireJson(rec.rawJson, 'personal data rawJson');
+      requireJsonOrNull(rec.consentJson, 'personal data consentJson');
+      requireInstant(rec.createdAt, 'personal data createdAt');
+      const values = {
+        salt: rec.salt,
+        contact_json: rec.contactJson,
+        raw_json: rec.rawJson,
+        consent_json: rec.consentJson,
+        created_at: rec.createdAt,
+      };
+      const written = await db
+        .insertInto('personal_data')
+        .values({ lead_id: rec.leadId, ...values, erased_at: null })
+        .onConflict((oc) => oc.column('lead_id').doUpdateSet(values).where('personal_data.erased_at', 'is', null))
+        .returning('lead_id')
+        .executeTakeFirst();
+      if (!written) throw new StoreInputError(`personal data of lead ${rec.leadId} was erased; it cannot be stored again`);
+    },
+    async get(leadId) {
+      const row = await db.selectFrom('personal_data').selectAll().where('lead_id', '=', leadId).executeTakeFirst();
+      return row ? toPersonalData(row) : undefined;
+    },
+    async erase(leadId, erasedAt) {
+      requireInstant(erasedAt, 'erasedAt');
+      const r = await db
+        .updateTable('personal_data')
+        .set({ salt: '', contact_json: '{}', raw_json: '{}', consent_json: null, erased_at: sql<string>`coalesce(erased_at, ${erasedAt})` })
+        .where('lead_id', '=', leadId)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+  };
+}

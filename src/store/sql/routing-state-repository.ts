@@ -1,0 +1,228 @@
+import { type Kysely, sql } from 'kysely';
+import type { LedgerEntry, RepLoad, RoutingStateSnapshot, RoutingStateView, StateChanges } from '../../domain/strategies/routing-state.ts';
+import type { RoutingScope, RoutingStateRepository } from '../ports/routing-state.port.ts';
+import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
+import type { StoreCapabilities } from '../unit-of-work.ts';
+import { requireText } from './input-checks.ts';
+import type { Database } from './schema.ts';
+
+function sortedUnique(values: readonly string[], what: string): string[] {
+  for (const v of values) requireText(v, what);
+  return [...new Set(values)].sort();
+}
+
+// PostgreSQL orders lock acquisition by byte order, whatever the database collation, so every
+// transaction locks in the same order as the JavaScript sort of the inserts.
+const byteOrder = (caps: StoreCapabilities, column: 'pool' | 'rep_id') =>
+  caps.dialect === 'postgres' ? sql`${sql.ref(column)} collate "C"` : sql`${sql.ref(column)}`;
+
+export function routingStateRepository(db: Kysely<Database>, caps: StoreCapabilities): RoutingStateRepository {
+  return { ...scopeLocks(db, caps), ...stateChanges(db), ...stateSnapshot(db) };
+}
+
+function scopeLocks(db: Kysely<Database>, caps: StoreCapabilities): Pick<RoutingStateRepository, 'lockScope' | 'releaseOpen'> {
+  return {
+    async lockScope(scope: RoutingScope): Promise<RoutingStateView> {
+      const pools = sortedUnique(scope.pools, 'pool');
+      const repIds = sortedUnique(scope.repIds, 'rep id');
+      const seqs = await lockPools(db, caps, pools);
+      const loads = await lockReps(db, caps, repIds);
+      // Ledger rows are guarded by their pool's row lock, so they are read only after it is held.
+      const ledger = await readLedger(db, pools, repIds);
+      return scopedView(pools, repIds, seqs, loads, ledger);
+    },
+    async releaseOpen(repId) {
+      requireText(repId, 'rep id');
+      await db
+        .updateTable('rep_state')
+        .set({ open_count: sql<number>`open_count - 1` })
+        .where('rep_id', '=', repId)
+        .where('open_count', '>', 0)
+        .execute();
+    },
+  };
+}
+
+function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply'> {
+  return {
+    async apply(changes: StateChanges) {
+      if (changes.ledger) {
+        const { pool, seq, entries } = changes.ledger;
+        requireText(pool, 'pool');
+        if (!Number.isInteger(seq) || seq < 1) throw new StoreInputError(`pool ${pool}: seq must be a positive integer, got ${seq}`);
+        await db
+          .insertInto('routing_pools')
+          .values({ pool, seq })
+          .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq') }))
+          .execute();
+        const rows = Object.entries(entries).map(([rep_id, e]) => ({
+          pool,
+          rep_id,
+          assigned: e.assigned,
+          entitled: e.entitled,
+          last_seq: e.lastSeq,
+        }));
+        for (const r of rows) {
+          if (!Number.isInteger(r.assigned) || r.assigned < 0 || !Number.isFinite(r.entitled) || !Number.isInteger(r.last_seq)) {
+            throw new StoreInputError(`pool ${pool}, rep ${r.rep_id}: invalid ledger entry ${JSON.stringify(entries[r.rep_id])}`);
+          }
+        }
+        if (rows.length > 0) {
+          await db
+            .insertInto('routing_ledger')
+            .values(rows)
+            .onConflict((oc) =>
+              oc.columns(['pool', 'rep_id']).doUpdateSet({
+                assigned: (eb) => eb.ref('excluded.assigned'),
+                entitled: (eb) => eb.ref('excluded.entitled'),
+                last_seq: (eb) => eb.ref('excluded.last_seq'),
+              }),
+            )
+            .execute();
+        }
+      }
+      if (changes.load) {
+        const { repId, day } = changes.load;
+        requireText(repId, 'rep id');
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
+          throw new StoreInputError(`rep ${repId}: load day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
+        // Same semantics as applyChanges(): open += 1; today = same day ? today + 1 : 1.
+        await db
+          .insertInto('rep_state')
+          .values({ rep_id: repId, open_count: 1, day, today: 1 })
+          .onConflict((oc) =>
+            oc.column('rep_id').doUpdateSet({
+              open_count: sql<number>`rep_state.open_count + 1`,
+              today: sql<number>`case when rep_state.day = excluded.day then rep_state.today + 1 else 1 end`,
+              day: (eb) => eb.ref('excluded.day'),
+            }),
+          )
+          .execute();
+      }
+    },
+  };
+}
+
+function stateSnapshot(db: Kysely<Database>): Pick<RoutingStateRepository, 'snapshot'> {
+  return {
+    async snapshot(): Promise<RoutingStateSnapshot> {
+      const poolRows = await db.selectFrom('routing_pools').selectAll().where('seq', '>', 0).orderBy('pool').execute();
+      const ledgerRows = await db.selectFrom('routing_ledger').selectAll().orderBy('pool').orderBy('rep_id').execute();
+      const repRows = await db.selectFrom('rep_state').selectAll().where('day', 'is not', null).orderBy('rep_id').execute();
+      const pools: Record<string, { seq: number; reps: Record<string, LedgerEntry> }> = {};
+      for (const p of poolRows) pools[p.pool] = { seq: Number(p.seq), reps: {} };
+      for (const l of ledgerRows) {
+        const p = pools[l.pool];
+        if (p) p.reps[l.rep_id] = { assigned: Number(l.assigned), entitled: Number(l.entitled), lastSeq: Number(l.last_seq) };
+      }
+      const loads: Record<string, RepLoad> = {};
+      for (const r of repRows) loads[r.rep_id] = { open: Number(r.open_count), day: r.day!, today: Number(r.today) };
+      return { pools, loads };
+    },
+  };
+}
+
+/** Locks the pool rows (PostgreSQL: created first, then FOR UPDATE in byte order) and returns their sequence numbers. */
+async function lockPools(db: Kysely<Database>, caps: StoreCapabilities, pools: readonly string[]): Promise<Map<string, number>> {
+  const seqs = new Map<string, number>();
+  if (pools.length > 0) {
+    if (caps.rowLocks) {
+      await db
+        .insertInto('routing_pools')
+        .values(pools.map((pool) => ({ pool, seq: 0 })))
+        .onConflict((oc) => oc.column('pool').doNothing())
+        .execute();
+    }
+    const rows = await db
+      .selectFrom('routing_pools')
+      .select(['pool', 'seq'])
+      .where('pool', 'in', pools)
+      .orderBy(byteOrder(caps, 'pool'))
+      .$if(caps.rowLocks, (q) => q.forUpdate())
+      .execute();
+    for (const r of rows) seqs.set(r.pool, Number(r.seq));
+  }
+  return seqs;
+}
+
+/** Locks the rep rows the same way and returns their loads (undefined for a rep never assigned). */
+async function lockReps(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  repIds: readonly string[],
+): Promise<Map<string, RepLoad | undefined>> {
+  const loads = new Map<string, RepLoad | undefined>();
+  if (repIds.length > 0) {
+    if (caps.rowLocks) {
+      await db
+        .insertInto('rep_state')
+        .values(repIds.map((rep_id) => ({ rep_id, open_count: 0, day: null, today: 0 })))
+        .onConflict((oc) => oc.column('rep_id').doNothing())
+        .execute();
+    }
+    const rows = await db
+      .selectFrom('rep_state')
+      .selectAll()
+      .where('rep_id', 'in', repIds)
+      .orderBy(byteOrder(caps, 'rep_id'))
+      .$if(caps.rowLocks, (q) => q.forUpdate())
+      .execute();
+    for (const r of rows)
+      loads.set(r.rep_id, r.day === null ? undefined : { open: Number(r.open_count), day: r.day, today: Number(r.today) });
+  }
+  return loads;
+}
+
+async function readLedger(db: Kysely<Database>, pools: readonly string[], repIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
+  const ledger = new Map<string, LedgerEntry>();
+  if (pools.length > 0 && repIds.length > 0) {
+    const rows = await db.selectFrom('routing_ledger').selectAll().where('pool', 'in', pools).where('rep_id', 'in', repIds).execute();
+    for (const r of rows)
+      ledger.set(`${r.pool}\u0000${r.rep_id}`, {
+        assigned: Number(r.assigned),
+        entitled: Number(r.entitled),
+        lastSeq: Number(r.last_seq),
+      });
+  }
+
+  return ledger;
+}
+
+/** The view of a locked scope: asking about a pool or rep outside it is a programming error. */
+function scopedView(
+  pools: readonly string[],
+  repIds: readonly string[],
+  seqs: ReadonlyMap<string, number>,
+  loads: ReadonlyMap<string, RepLoad | undefined>,
+  ledger: ReadonlyMap<string, LedgerEntry>,
+): RoutingStateView {
+  const poolSet = new Set(pools);
+  const repSet = new Set(repIds);
+  const inPool = (pool: string) => {
+    if (!poolSet.has(pool))
+      throw new ScopeViolationError(
+        `routing state of pool ${JSON.stringify(pool)} was read but not locked (scope: ${pools.join(', ') || 'none'})`,
+      );
+  };
+  const inReps = (repId: string) => {
+    if (!repSet.has(repId))
+      throw new ScopeViolationError(
+        `routing state of rep ${JSON.stringify(repId)} was read but not locked (scope: ${repIds.join(', ') || 'none'})`,
+      );
+  };
+  return {
+    poolSeq(pool) {
+      inPool(pool);
+      return seqs.get(pool) ?? 0;
+    },
+    ledgerEntry(pool, repId) {
+      inPool(pool);
+      inReps(repId);
+      return ledger.get(`${pool}\u0000${repId}`);
+    },
+    load(repId) {
+      inReps(repId);
+      return loads.get(repId);
+    },
+  };
+}

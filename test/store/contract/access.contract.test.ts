@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreInputError } from '../../../src/store/store-errors.ts';
+import type { Store } from '../../../src/store/unit-of-work.ts';
+import type { StoreHarness } from '../store-harness.ts';
+import { STORES, iso, storeReachable } from './contract-support.ts';
+
+/** Storage contract: access repositories (console sessions, API keys), on SQLite and PostgreSQL alike. */
+describe.each(STORES)('access repositories (console sessions, API keys): $factory.name', ({ factory, run }) => {
+  if (!storeReachable(run)) return;
+  let h: StoreHarness;
+  let store: Store;
+  beforeEach(async () => {
+    h = await factory.create();
+    store = h.store;
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  it('console sessions: create, get, delete, delete expired; hashes only', async () => {
+    const h = (c: string) => c.repeat(64);
+    const s1 = { idHash: h('a'), secretHash: h('b'), createdAt: iso(0), expiresAt: iso(60) };
+    const s2 = { idHash: h('c'), secretHash: h('b'), createdAt: iso(0), expiresAt: iso(5) };
+    await store.sessions.create(s1);
+    await store.sessions.create(s2);
+    expect(await store.sessions.get(h('a'))).toEqual(s1);
+    expect(await store.sessions.get(h('d'))).toBeUndefined();
+    expect(await store.sessions.deleteExpired(iso(5))).toBe(1);
+    expect(await store.sessions.get(h('c'))).toBeUndefined();
+    expect(await store.sessions.delete(h('a'))).toBe(true);
+    expect(await store.sessions.delete(h('a'))).toBe(false);
+    await expect(store.sessions.create({ ...s1, idHash: 'not-a-hash' })).rejects.toThrow(StoreInputError);
+    await expect(store.sessions.create(s2)).resolves.toBeUndefined();
+    await expect(store.sessions.create(s2)).rejects.toThrow(); // one row per id
+  });
+
+  it('api keys: create, find by secret hash, list, revoke once', async () => {
+    const hash = (c: string) => c.repeat(64);
+    const admin = {
+      id: 'k1',
+      name: 'bootstrap',
+      role: 'admin' as const,
+      repId: null,
+      secretHash: hash('a'),
+      createdAt: iso(0),
+      createdBy: 'cli',
+    };
+    const rep = { id: 'k2', name: 'rep r1', role: 'rep' as const, repId: 'r1', secretHash: hash('b'), createdAt: iso(1), createdBy: 'k1' };
+    await store.apiKeys.create(admin);
+    await store.apiKeys.create(rep);
+    expect(await store.apiKeys.findBySecretHash(hash('b'))).toEqual({ ...rep, revokedAt: null });
+    expect(await store.apiKeys.findBySecretHash(hash('c'))).toBeUndefined();
+    expect((await store.apiKeys.list()).map((k) => k.id)).toEqual(['k1', 'k2']);
+    expect(await store.apiKeys.revoke('k2', iso(5))).toBe(true);
+    expect(await store.apiKeys.revoke('k2', iso(6))).toBe(false);
+    expect(await store.apiKeys.revoke('ghost', iso(6))).toBe(false);
+    // Still found by hash, so the caller can tell "revoked" from "unknown".
+    expect(await store.apiKeys.findBySecretHash(hash('b'))).toEqual({ ...rep, revokedAt: iso(5) });
+    await expect(store.apiKeys.create({ ...admin, id: 'k3' })).rejects.toThrow(); // secret hash is unique
+    await expect(store.apiKeys.create({ ...rep, id: 'k4', secretHash: hash('d'), repId: null })).rejects.toThrow(/repId/);
+    await expect(store.apiKeys.create({ ...admin, id: 'k5', secretHash: hash('e'), role: 'root' as never })).rejects.toThrow(
+      /unknown role/,
+    );
+    await expect(store.apiKeys.create({ ...admin, id: 'k6', secretHash: 'plaintext-secret' })).rejects.toThrow(/SHA-256/);
+  });
+});

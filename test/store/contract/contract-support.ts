@@ -1,0 +1,132 @@
+import { DatabaseSync } from 'node:sqlite';
+import { it } from 'vitest';
+import type { LeadStatus } from '../../../src/domain/lead/lead-status.ts';
+import type { CompiledOrg } from '../../../src/domain/org/compiled-org.ts';
+import { sequentialIds, type Clock, type IdSource } from '../../../src/domain/shared/clock.ts';
+import { MIGRATIONS } from '../../../src/store/migrations/index.ts';
+import type { Store, UnitOfWork } from '../../../src/store/unit-of-work.ts';
+import { postgresFactory, postgresOrSkip, sqliteFactory, withPgClient, type StoreFactory, type StoreHarness } from '../store-harness.ts';
+
+/**
+ * Shared by the storage contract files in this folder (one per repository, each a describe.each
+ * over SQLite and PostgreSQL, the way kysely's own tests loop over dialects), so both adapters are
+ * held to identical observable behaviour (docs/storage.md).
+ */
+
+/** The test-only routing drivers, imported in this one place (they live beside the production recorder today). */
+export { closeLead, routeLead } from '../../../src/app/route-lead.use-case.ts';
+
+const pg = await postgresOrSkip();
+
+/** The dialects every contract file runs on. */
+export const STORES: readonly { readonly factory: StoreFactory; readonly run: boolean }[] = [
+  { factory: sqliteFactory, run: true },
+  { factory: postgresFactory, run: pg.run },
+];
+
+/**
+ * False when PostgreSQL is unreachable: the describe body then registers a loud skip locally and a
+ * failing test in CI (CI=true), and must register nothing else.
+ */
+export function storeReachable(run: boolean): boolean {
+  if (run) return true;
+  if (pg.reason) {
+    it('PostgreSQL is reachable', () => {
+      throw new Error(pg.reason);
+    });
+  } else it.skip('PostgreSQL unreachable: skipped (see the warning above)', () => {});
+  return false;
+}
+
+/** Every migration version, ascending: the lists below follow the registry, not a copy of it. */
+export const ALL_MIGRATIONS = MIGRATIONS.map((m) => m.version);
+
+export const T0 = Date.parse('2026-03-02T10:00:00Z');
+
+/** A clock the test moves by hand. */
+export function manualClock(start = T0): Clock & { set(ms: number): void; advance(ms: number): void } {
+  let now = start;
+  return { now: () => now, set: (ms) => void (now = ms), advance: (ms) => void (now += ms) };
+}
+
+/** What routeLead needs, on the running test's store. */
+export const routeDeps =
+  (store: () => Store) =>
+  (org: CompiledOrg, clock: Clock = manualClock(), ids: IdSource = sequentialIds()) => ({ store: store(), org, clock, ids });
+
+export async function everything(store: Store) {
+  return {
+    leads: await store.leads.list(),
+    decisions: await store.decisions.list(),
+    state: await store.routingState.snapshot(),
+    orgVersions: await store.orgVersions.list(),
+  };
+}
+
+export const NOTHING = { leads: [], decisions: [], state: { pools: {}, loads: {} }, orgVersions: [] };
+
+/** Wraps a store so that one repository method of the transaction's unit of work throws (a crash at that step). */
+export function crashingAt(store: Store, step: string): Store {
+  const [repo, method] = step.split('.') as [keyof UnitOfWork, string];
+  return {
+    ...store,
+    transaction: (fn) =>
+      store.transaction((tx) => {
+        const broken = {
+          ...tx[repo],
+          [method]: async () => {
+            throw new Error(`simulated crash in ${step}`);
+          },
+        };
+        return fn({ ...tx, [repo]: broken } as UnitOfWork);
+      }),
+  };
+}
+
+export function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// Service repositories (migration 0002): seed rows written through the port.
+
+export const SEED_HASH = 'sha256:seed';
+export const iso = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+export function serviceSeeds(factory: StoreFactory, current: () => StoreHarness) {
+  const seedOrg = (uow: UnitOfWork = current().store) =>
+    uow.orgVersions.publish({ hash: SEED_HASH, version: 'seed', configJson: '{}', createdAt: iso(0), createdBy: 'test' });
+  async function seedLead(
+    uow: UnitOfWork,
+    id: string,
+    opts: { at?: number; status?: LeadStatus; repId?: string | null; teamId?: string | null; duplicateOf?: string | null } = {},
+  ): Promise<void> {
+    const receivedAt = iso(opts.at ?? 0);
+    await uow.leads.claim({ id, orgHash: SEED_HASH, leadJson: JSON.stringify({ id }), receivedAt });
+    await uow.leads.update(id, {
+      status: opts.status ?? 'ASSIGNED',
+      teamId: opts.teamId ?? null,
+      repId: opts.repId ?? null,
+      orgHash: SEED_HASH,
+      updatedAt: receivedAt,
+      ...(opts.duplicateOf !== undefined ? { duplicateOf: opts.duplicateOf } : {}),
+    });
+  }
+  /** Rows of a raw query, outside the port. */
+  async function rawQuery(sqlText: string): Promise<Record<string, unknown>[]> {
+    const h = current();
+    if (factory.name === 'sqlite') {
+      const raw = new DatabaseSync(h.url.replace(/^sqlite:/, ''));
+      try {
+        return raw.prepare(sqlText).all() as Record<string, unknown>[];
+      } finally {
+        raw.close();
+      }
+    }
+    return withPgClient(async (c) => (await c.query(sqlText)).rows as Record<string, unknown>[], h.schema);
+  }
+  return { seedOrg, seedLead, rawQuery };
+}

@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OPEN_LEAD_STATUSES } from '../../../src/domain/lead/lead-status.ts';
+import { StoreInputError } from '../../../src/store/store-errors.ts';
+import type { Store } from '../../../src/store/unit-of-work.ts';
+import type { StoreHarness } from '../store-harness.ts';
+import { STORES, deferred, serviceSeeds, sleep, storeReachable } from './contract-support.ts';
+
+/** Storage contract: dedupe repository, on SQLite and PostgreSQL alike. */
+describe.each(STORES)('dedupe repository: $factory.name', ({ factory, run }) => {
+  if (!storeReachable(run)) return;
+  let h: StoreHarness;
+  let store: Store;
+  beforeEach(async () => {
+    h = await factory.create();
+    store = h.store;
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+  const { seedOrg, seedLead, rawQuery } = serviceSeeds(factory, () => h);
+
+  it('dedupe: finds the oldest open lead holding any key, with the matched key; removeForLead forgets a lead', async () => {
+    await seedOrg();
+    await seedLead(store, 'closed', { at: 0, status: 'CLOSED' });
+    await seedLead(store, 'dup', { at: 1, status: 'DUPLICATE', duplicateOf: 'closed' });
+    await seedLead(store, 'older', { at: 2, status: 'HELD' });
+    await seedLead(store, 'newer', { at: 3, status: 'ASSIGNED' });
+    await store.dedupe.add('closed', ['email:ann@x.com', 'phone:+4420']);
+    await store.dedupe.add('dup', ['email:ann@x.com']);
+    await store.dedupe.add('newer', ['email:ann@x.com', 'phone:+4420', 'phone:+4420']);
+    await store.dedupe.add('older', ['phone:+4420', 'name_company:ann lee|acme']);
+    await store.dedupe.add('older', ['phone:+4420']); // adding again is a no-op
+
+    expect(await store.dedupe.findOpen(['email:nobody@x.com'], OPEN_LEAD_STATUSES)).toBeUndefined();
+    expect(await store.dedupe.findOpen([], OPEN_LEAD_STATUSES)).toBeUndefined();
+    expect(await store.dedupe.findOpen(['email:ann@x.com'], OPEN_LEAD_STATUSES)).toEqual({ leadId: 'newer', key: 'email:ann@x.com' });
+    expect(await store.dedupe.findOpen(['email:ann@x.com', 'phone:+4420'], OPEN_LEAD_STATUSES)).toEqual({
+      leadId: 'older',
+      key: 'phone:+4420',
+    });
+    // The key reported is the first of the caller's keys the lead holds.
+    expect(await store.dedupe.findOpen(['name_company:ann lee|acme', 'phone:+4420'], OPEN_LEAD_STATUSES)).toEqual({
+      leadId: 'older',
+      key: 'name_company:ann lee|acme',
+    });
+    // Statuses decide what counts as open.
+    expect(await store.dedupe.findOpen(['email:ann@x.com'], ['CLOSED'])).toEqual({ leadId: 'closed', key: 'email:ann@x.com' });
+
+    await store.dedupe.removeForLead('older');
+    expect(await store.dedupe.findOpen(['phone:+4420'], OPEN_LEAD_STATUSES)).toEqual({ leadId: 'newer', key: 'phone:+4420' });
+    expect(await rawQuery(`select * from dedupe_keys where lead_id = 'older'`)).toEqual([]);
+    await store.transaction(async (tx) => {
+      await tx.dedupe.lockKeys(['phone:+4420', 'email:ann@x.com', 'phone:+4420']);
+      await tx.dedupe.lockKeys([]);
+    });
+    // Lock anchors hold no personal data.
+    expect(JSON.stringify(await rawQuery(`select * from dedupe_locks`))).not.toMatch(/ann|4420/);
+    await expect(store.dedupe.add('ghost', ['email:g@x.com'])).rejects.toThrow(); // foreign key
+    await expect(store.dedupe.add('newer', [''])).rejects.toThrow(StoreInputError);
+  });
+
+  it('dedupe: lockKeys serialises two intakes of the same person (the second sees the first as a duplicate)', async () => {
+    await seedOrg();
+    const keys = ['email:ann@x.com', 'phone:+4420'];
+    const firstHolds = deferred();
+    const intake = (id: string, at: number, hold: boolean) =>
+      store.transaction(async (tx) => {
+        await tx.dedupe.lockKeys(hold ? keys : [...keys].reverse());
+        if (hold) {
+          firstHolds.resolve();
+          await sleep(150);
+        }
+        const found = await tx.dedupe.findOpen(keys, OPEN_LEAD_STATUSES);
+        await seedLead(tx, id, { at, ...(found ? { status: 'DUPLICATE' as const, duplicateOf: found.leadId } : {}) });
+        if (!found) await tx.dedupe.add(id, keys);
+        return found?.leadId ?? null;
+      });
+    const first = intake('I1', 0, true);
+    await firstHolds.promise;
+    const second = intake('I2', 1, false);
+    expect(await Promise.all([first, second])).toEqual([null, 'I1']);
+    expect(await store.leads.get('I2')).toMatchObject({ status: 'DUPLICATE', duplicateOf: 'I1' });
+  });
+});

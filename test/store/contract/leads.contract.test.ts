@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LeadStatus } from '../../../src/domain/lead/lead-status.ts';
+import type { Store } from '../../../src/store/unit-of-work.ts';
+import type { StoreHarness } from '../store-harness.ts';
+import { SEED_HASH, STORES, iso, serviceSeeds, storeReachable } from './contract-support.ts';
+
+/** Storage contract: leads repository, on SQLite and PostgreSQL alike. */
+describe.each(STORES)('leads repository: $factory.name', ({ factory, run }) => {
+  if (!storeReachable(run)) return;
+  let h: StoreHarness;
+  let store: Store;
+  beforeEach(async () => {
+    h = await factory.create();
+    store = h.store;
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+  const { seedOrg, seedLead } = serviceSeeds(factory, () => h);
+
+  it('leads: DUPLICATE links to its original; duplicateOf is kept unless the patch gives it', async () => {
+    await seedOrg();
+    await seedLead(store, 'A');
+    await seedLead(store, 'B', { at: 1, status: 'DUPLICATE', duplicateOf: 'A' });
+    expect(await store.leads.get('B')).toMatchObject({ status: 'DUPLICATE', duplicateOf: 'A' });
+    expect((await store.leads.get('A'))?.duplicateOf).toBeNull();
+    await store.leads.update('B', { status: 'ERASED', teamId: null, repId: null, orgHash: SEED_HASH, updatedAt: iso(5) });
+    expect(await store.leads.get('B')).toMatchObject({ status: 'ERASED', duplicateOf: 'A', updatedAt: iso(5) });
+    for (const status of ['ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL', 'WON', 'LOST'] as const) {
+      await store.leads.update('A', { status, teamId: 't', repId: 'r1', orgHash: SEED_HASH, updatedAt: iso(6) });
+      expect((await store.leads.get('A'))?.status).toBe(status);
+    }
+    await expect(
+      store.leads.update('A', { status: 'DUPLICATE', teamId: null, repId: null, orgHash: SEED_HASH, updatedAt: iso(7), duplicateOf: null }),
+    ).rejects.toThrow(/needs duplicateOf/);
+    await expect(
+      store.leads.update('A', { status: 'DUPLICATE', teamId: null, repId: null, orgHash: SEED_HASH, updatedAt: iso(7), duplicateOf: 'A' }),
+    ).rejects.toThrow(/itself/);
+    // The database refuses a DUPLICATE without an original, and a link to a lead that does not exist.
+    await expect(
+      store.leads.update('A', { status: 'DUPLICATE', teamId: null, repId: null, orgHash: SEED_HASH, updatedAt: iso(7) }),
+    ).rejects.toThrow();
+    await expect(
+      store.leads.update('A', {
+        status: 'DUPLICATE',
+        teamId: null,
+        repId: null,
+        orgHash: SEED_HASH,
+        updatedAt: iso(7),
+        duplicateOf: 'ghost',
+      }),
+    ).rejects.toThrow();
+    expect((await store.leads.get('A'))?.status).toBe('LOST');
+  });
+
+  it('leads.page: (receivedAt, id) order, filters, cursor, limits; stable across concurrent inserts', async () => {
+    await seedOrg();
+    // Two leads share a receivedAt: id breaks the tie.
+    const spec: [string, number, LeadStatus, string | null, string | null][] = [
+      ['L5', 50, 'ASSIGNED', 'r1', 'ta'],
+      ['L1', 10, 'ASSIGNED', 'r1', 'ta'],
+      ['L3', 30, 'QUEUED', null, 'tb'],
+      ['L2b', 20, 'REFUSED', null, null],
+      ['L2a', 20, 'ASSIGNED', 'r2', 'tb'],
+      ['L4', 40, 'ASSIGNED', 'r2', 'ta'],
+      ['L6', 60, 'CLOSED', 'r1', 'ta'],
+    ];
+    for (const [id, at, status, repId, teamId] of spec) await seedLead(store, id, { at, status, repId, teamId });
+    const all = ['L1', 'L2a', 'L2b', 'L3', 'L4', 'L5', 'L6'];
+    expect((await store.leads.page({ limit: 100 })).map((l) => l.id)).toEqual(all);
+    expect(await store.leads.page({ limit: 100 })).toEqual(await store.leads.list());
+
+    const walk = async (filter: Omit<Parameters<Store['leads']['page']>[0], 'after' | 'limit'>, limit: number) => {
+      const pages: string[][] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await store.leads.page({ ...filter, limit, ...(after !== undefined ? { after } : {}) });
+        if (page.length === 0) break;
+        expect(page.length).toBeLessThanOrEqual(limit);
+        pages.push(page.map((l) => l.id));
+        after = page.at(-1)!.id;
+      }
+      return pages;
+    };
+    expect(await walk({}, 2)).toEqual([['L1', 'L2a'], ['L2b', 'L3'], ['L4', 'L5'], ['L6']]);
+    expect(await walk({}, 1)).toEqual(all.map((id) => [id]));
+    expect((await walk({ status: 'ASSIGNED' }, 2)).flat()).toEqual(['L1', 'L2a', 'L4', 'L5']);
+    expect((await walk({ repId: 'r1' }, 2)).flat()).toEqual(['L1', 'L5', 'L6']);
+    expect((await walk({ teamId: 'tb' }, 5)).flat()).toEqual(['L2a', 'L3']);
+    expect((await walk({ teamId: 'ta', repId: 'r1', status: 'ASSIGNED' }, 1)).flat()).toEqual(['L1', 'L5']);
+    // receivedFrom inclusive, receivedTo exclusive (and precision-insensitive: …:00Z equals …:00.000Z).
+    expect((await walk({ receivedFrom: iso(20), receivedTo: iso(50) }, 2)).flat()).toEqual(['L2a', 'L2b', 'L3', 'L4']);
+    expect((await walk({ receivedFrom: iso(20).replace('.000Z', 'Z'), receivedTo: iso(50).replace('.000Z', 'Z') }, 10)).flat()).toEqual([
+      'L2a',
+      'L2b',
+      'L3',
+      'L4',
+    ]);
+    expect(await store.leads.page({ receivedFrom: iso(61), limit: 5 })).toEqual([]);
+
+    // Inserts between pages: rows already paged past are never repeated, later rows are picked up.
+    const first = await store.leads.page({ limit: 3 });
+    expect(first.map((l) => l.id)).toEqual(['L1', 'L2a', 'L2b']);
+    await seedLead(store, 'L0', { at: 0 }); // before the cursor: not seen by this walk
+    await seedLead(store, 'L2c', { at: 20 }); // same time as the cursor, later id: seen
+    await seedLead(store, 'L7', { at: 70 });
+    const rest: string[] = [];
+    let after = first.at(-1)!.id;
+    for (;;) {
+      const page = await store.leads.page({ after, limit: 3 });
+      if (page.length === 0) break;
+      rest.push(...page.map((l) => l.id));
+      after = page.at(-1)!.id;
+    }
+    expect(rest).toEqual(['L2c', 'L3', 'L4', 'L5', 'L6', 'L7']);
+
+    await expect(store.leads.page({ limit: 0 })).rejects.toThrow(/limit/);
+    await expect(store.leads.page({ limit: 1.5 })).rejects.toThrow(/limit/);
+    await expect(store.leads.page({ limit: 100_000 })).rejects.toThrow(/limit/);
+    await expect(store.leads.page({ limit: 5, after: 'ghost' })).rejects.toThrow(/unknown cursor/);
+    await expect(store.leads.page({ limit: 5, receivedFrom: 'monday' })).rejects.toThrow(/ISO-8601/);
+    await expect(store.leads.page({ limit: 5, status: 'MAYBE' as never })).rejects.toThrow(/unknown lead status/);
+  });
+});

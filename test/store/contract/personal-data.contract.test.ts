@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreInputError } from '../../../src/store/store-errors.ts';
+import type { Store } from '../../../src/store/unit-of-work.ts';
+import type { StoreHarness } from '../store-harness.ts';
+import { STORES, iso, serviceSeeds, storeReachable } from './contract-support.ts';
+
+/** Storage contract: personal data repository, on SQLite and PostgreSQL alike. */
+describe.each(STORES)('personal data repository: $factory.name', ({ factory, run }) => {
+  if (!storeReachable(run)) return;
+  let h: StoreHarness;
+  let store: Store;
+  beforeEach(async () => {
+    h = await factory.create();
+    store = h.store;
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+  const { seedOrg, seedLead, rawQuery } = serviceSeeds(factory, () => h);
+
+  it('personal data: put, get, replace, erase in place (the values are gone from the table)', async () => {
+    await seedOrg();
+    await seedLead(store, 'P1');
+    await seedLead(store, 'P2');
+    const email = 'ann.lee+erase-me@example.com';
+    const rec = {
+      leadId: 'P1',
+      salt: 'a1b2c3d4e5f60718',
+      contactJson: JSON.stringify({ firstName: 'Ann', lastName: 'Lee', email, phone: '+447700900123' }),
+      rawJson: `{"contact": {"email": "${email}"},  "extra": [1, 2]}`,
+      consentJson: '{"marketing":true,"basis":"consent"}',
+      createdAt: iso(1),
+    };
+    expect(await store.personalData.get('P1')).toBeUndefined();
+    await store.personalData.put(rec);
+    expect(await store.personalData.get('P1')).toEqual({ ...rec, erasedAt: null }); // raw JSON text byte for byte
+    await store.personalData.put({ ...rec, leadId: 'P2', consentJson: null });
+    expect((await store.personalData.get('P2'))?.consentJson).toBeNull();
+    // put again before erasure replaces the values.
+    const replaced = { ...rec, contactJson: JSON.stringify({ firstName: 'Ann', email }) };
+    await store.personalData.put(replaced);
+    expect((await store.personalData.get('P1'))?.contactJson).toBe(replaced.contactJson);
+
+    expect(await store.personalData.erase('ghost', iso(2))).toBe(false);
+    expect(await store.personalData.erase('P1', iso(2))).toBe(true);
+    expect(await store.personalData.get('P1')).toEqual({
+      leadId: 'P1',
+      salt: '',
+      contactJson: '{}',
+      rawJson: '{}',
+      consentJson: null,
+      createdAt: iso(1),
+      erasedAt: iso(2),
+    });
+    // Erasing again keeps the first erasure time; storing values again is refused.
+    expect(await store.personalData.erase('P1', iso(3))).toBe(true);
+    expect((await store.personalData.get('P1'))?.erasedAt).toBe(iso(2));
+    await expect(store.personalData.put(rec)).rejects.toThrow(/erased/);
+    // The other lead is untouched.
+    expect((await store.personalData.get('P2'))?.contactJson).toBe(rec.contactJson);
+
+    // Straight from the table: the erased email appears only in P2's row, nowhere in P1's.
+    const rows = await rawQuery(`select * from personal_data order by lead_id`);
+    expect(rows).toHaveLength(2);
+    expect(JSON.stringify(rows[0])).not.toContain(email);
+    expect(JSON.stringify(rows[0])).not.toContain('a1b2c3d4e5f60718');
+    expect(JSON.stringify(rows[1])).toContain(email);
+    expect(await store.personalData.erase('P2', iso(4))).toBe(true);
+    expect(JSON.stringify(await rawQuery(`select * from personal_data`))).not.toContain(email);
+    // The database refuses an "erased" row that still holds values.
+    await expect(h.rawExec(`update personal_data set contact_json = '{"email":"x"}' where lead_id = 'P1'`)).rejects.toThrow();
+
+    await expect(store.personalData.put({ ...rec, leadId: 'ghost' })).rejects.toThrow(); // foreign key
+    await expect(store.personalData.put({ ...rec, leadId: 'P3', rawJson: '{oops' })).rejects.toThrow(StoreInputError);
+    await expect(store.personalData.put({ ...rec, leadId: 'P3', salt: 'XYZ' })).rejects.toThrow(/hex/);
+  });
+});
