@@ -2,7 +2,7 @@ import { decide, routingScope } from '../domain/decision/decide.ts';
 import { LeadSchema } from '../domain/lead/lead.schema.ts';
 import { toIso } from '../domain/shared/zoned-time.ts';
 import { redecide } from './redecide.ts';
-import { withScopeRetry } from './route-lead.use-case.ts';
+import { withScopeRetry } from './decision-recorder.ts';
 import type { ServiceContext } from './service-context.ts';
 
 /**

@@ -16,8 +16,9 @@ import { appendAudit, INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitme
 import { companyNameKey } from './company-name.ts';
 import { openReviewForDecision } from './review.use-case.ts';
 import { leadScreening, screenIntake, type IntakeScreening } from './screen-intake.ts';
-import { decideAndRecord, ensureOrgPublished, markPublished, withScopeRetry } from './route-lead.use-case.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import { decideAndRecord, ensureOrgPublished, markPublished, withScopeRetry } from './decision-recorder.ts';
+import { emitEvent } from './outbox-writer.ts';
+import type { ServiceContext } from './service-context.ts';
 
 /** What the API answers for one lead (also what an idempotent retry gets back, byte for byte). */
 export interface IngestResponse {

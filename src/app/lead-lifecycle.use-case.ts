@@ -11,7 +11,8 @@ import { conductPacks } from './conduct-packs.ts';
 import { CONDUCT_EVENTS, coolingOffFacts, loadConductView, recordedFacts } from './lead-conduct-view.ts';
 import { canSee } from './lead-queries.ts';
 import { guardFactTime, type Backdating } from './fact-time-guard.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import { emitEvent } from './outbox-writer.ts';
+import type { ServiceContext } from './service-context.ts';
 
 /** Targets a user may ask for; the other states are reached by routing, review, screening or erasure. */
 export const LIFECYCLE_TARGETS = ['ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL', 'WON', 'LOST', 'NURTURE'] as const;

@@ -12,7 +12,8 @@ import { guardFactTime } from './fact-time-guard.ts';
 import { assembleOutreachInput, CONDUCT_EVENTS, loadConductView, recordedFacts, type LeadConductView } from './lead-conduct-view.ts';
 import { appendFact } from './lead-lifecycle.use-case.ts';
 import { canSee } from './lead-queries.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import { emitEvent } from './outbox-writer.ts';
+import type { ServiceContext } from './service-context.ts';
 
 export interface OutreachCheckInput {
   readonly channel: Channel;

@@ -3,8 +3,9 @@ import type { Lead } from '../domain/lead/lead.schema.ts';
 import { canonicalJson } from '../domain/shared/canonical-json.ts';
 import { holdsRepCapacity, type LeadRecord, type UnitOfWork } from '../store/store-port.ts';
 import { openReviewForDecision } from './review.use-case.ts';
-import { decideAndRecord } from './route-lead.use-case.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import { decideAndRecord } from './decision-recorder.ts';
+import { emitEvent } from './outbox-writer.ts';
+import type { ServiceContext } from './service-context.ts';
 
 /**
  * Decides an existing lead again, in the caller's transaction (its row locked), and records what

@@ -7,7 +7,8 @@ import { holdsRepCapacity, isRoutableStatus, type LeadRecord, type ReviewRecord,
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit } from './audit-trail.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import { emitEvent } from './outbox-writer.ts';
+import type { ServiceContext } from './service-context.ts';
 import { replaceSlaTimers } from './sla-timers.ts';
 
 /** Opens a review for a lead the routing refused or held (called inside the intake transaction). */

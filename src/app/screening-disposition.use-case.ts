@@ -6,10 +6,11 @@ import { OPEN_LEAD_STATUSES, type UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit, screeningAuditPayload, withCommitments } from './audit-trail.ts';
-import { withScopeRetry } from './route-lead.use-case.ts';
+import { withScopeRetry } from './decision-recorder.ts';
 import { redecide } from './redecide.ts';
 import { leadScreening, screenIntake, type IntakeScreening } from './screen-intake.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import { emitEvent } from './outbox-writer.ts';
+import type { ServiceContext } from './service-context.ts';
 
 export interface HitDisposition {
   readonly listId: string;

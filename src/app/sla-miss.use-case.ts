@@ -10,8 +10,9 @@ import type { SlaTimerRecord } from '../store/conduct-port.ts';
 import { appendAudit } from './audit-trail.ts';
 import { CONDUCT_EVENTS, recordedFacts } from './lead-conduct-view.ts';
 import { openReviewForDecision } from './review.use-case.ts';
-import { decideAndRecord, withScopeRetry } from './route-lead.use-case.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import { decideAndRecord, withScopeRetry } from './decision-recorder.ts';
+import { emitEvent } from './outbox-writer.ts';
+import type { ServiceContext } from './service-context.ts';
 
 export type SlaFireOutcome =
   | { readonly outcome: 'stale'; readonly timerId: string; readonly leadId: string; readonly reason: string }
@@ -109,7 +110,7 @@ export async function fireSlaTimer(ctx: ServiceContext, candidate: { readonly id
         );
         excluded = trial.excluded;
         fellBackToMissed = trial.fellBackToMissed;
-        decision = await decideAndRecord(tx, { org, clock: ctx.clock, ids: ctx.ids }, lead, now, excluded);
+        decision = await decideAndRecord(tx, { org, clock: ctx.clock, ids: ctx.ids }, lead, now, { excludeReps: excluded });
         await tx.events.append({ leadId: record.id, kind: 'decision', actor: 'system', at: decision.decidedAt, payloadJson: JSON.stringify({ decisionId: decision.decisionId, outcome: decision.outcome, teamId: decision.team?.id ?? null, repId: decision.rep?.id ?? null, reasons: decision.reasons, cause: action.reasonCode }) });
         const handOver = { fromRep: timer.repId, toRep: decision.rep?.id ?? null, toTeam: decision.team?.id ?? null, missed: action.missed, reasonCode: action.reasonCode, attempt: action.attempt, excluded, fellBackToMissed, decisionId: decision.decisionId, outcome: decision.outcome };
         if (decision.outcome !== 'ASSIGNED') reviewId = (await tx.reviews.openForLead(record.id))?.id ?? (await openReviewForDecision(tx, ctx, decision));

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { closeLead, routeLead } from '../../src/app/route-lead.use-case.ts';
+import { closeLead, routeLead } from '../support/route-lead.ts';
 import { decide } from '../../src/domain/decision/decide.ts';
 import type { Decision } from '../../src/domain/decision/decision.ts';
 import type { CompiledOrg } from '../../src/domain/org/compiled-org.ts';

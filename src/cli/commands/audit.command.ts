@@ -5,7 +5,7 @@ import { exportAuditRange, exportCheckpoints, leadStory, leadStoryHtml, verifySt
 import { compileStoredOrg, replayDecision } from '../../app/audit-replay.use-case.ts';
 import { sealAll } from '../../app/audit-sealer.service.ts';
 import { AuditKeyError, AuditSigner, auditKeySourceFromEnv, rotateAuditKey, type AuditKeySource } from '../../app/audit-signing-key.ts';
-import { systemClock } from '../../app/random-ids.ts';
+import { systemClock } from '../../app/system-clock.ts';
 import { renderLeadStory } from '../../audit/index.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { openStore } from '../../store/open-store.ts';
