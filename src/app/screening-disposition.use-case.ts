@@ -83,7 +83,7 @@ export async function disposeScreeningHits(ctx: ServiceContext, principal: Princ
         await tx.reviews.resolve(review.id, { status: blocked ? 'REJECTED' : 'APPROVED', decidedBy: principal.keyId, decidedAt: at, resolutionJson: JSON.stringify({ action: 'screening_disposition', result: status }) });
         await emitEvent(tx, ctx, 'review.decided', { reviewId: review.id, leadId, status: blocked ? 'REJECTED' : 'APPROVED', screening: status }, at);
       }
-      const decision = await redecide(tx, ctx, record, updated, principal.keyId, at);
+      const decision = await redecide(tx, ctx, record, updated, principal.keyId);
       return ok({ decision, screening: updated.screening });
     }),
   );
@@ -130,7 +130,7 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
           await tx.personalData.put({ ...personal, contactJson: JSON.stringify({ ...JSON.parse(personal.contactJson), screeningEvidence: audited.subjectEvidence }) });
           await appendAudit(tx, { kind: 'screening', subject: record.id, actor: principal.keyId, at, ...withCommitments({ action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence }, ['subjectEvidence'], personal.salt) });
           const updated: Lead = { ...lead, screening: leadScreening(result) };
-          await redecide(tx, ctx, locked, updated, principal.keyId, at);
+          await redecide(tx, ctx, locked, updated, principal.keyId);
         }),
       );
       newlyHeld.push(record.id);
