@@ -6,12 +6,12 @@ import { toIso } from '../domain/shared/zoned-time.ts';
 import { holdsRepCapacity, type LeadStatus, type UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { appendAudit } from './audit-trail.ts';
+import { recordLeadEvents } from './events/record-lead-events.ts';
 import { conductFailure, type ConductFailure } from './conduct-failure.ts';
 import { conductPacks } from './conduct-packs.ts';
 import { CONDUCT_EVENTS, coolingOffFacts, loadConductView, recordedFacts } from './lead-conduct-view.ts';
 import { canSee } from './lead-queries.ts';
 import { guardFactTime, type Backdating } from './fact-time-guard.ts';
-import { emitEvent } from './outbox-writer.ts';
 import type { ServiceContext } from './service-context.ts';
 
 /** Targets a user may ask for; the other states are reached by routing, review, screening or erasure. */
@@ -22,7 +22,11 @@ export type LifecycleTarget = (typeof LIFECYCLE_TARGETS)[number];
 /** Leaving the rep's pipeline frees the rep's open capacity. */
 const CLOSING: readonly LeadState[] = ['WON', 'LOST', 'NURTURE'];
 /** Facts the lifecycle records itself when a step is taken (so later cooling-off windows can count from them). */
-const STEP_FACTS: Partial<Record<LeadState, CoolingOffEvent>> = { CONTACTED: 'first_contact', PROPOSAL: 'proposal_made', WON: 'contract_concluded' };
+const STEP_FACTS: Partial<Record<LeadState, CoolingOffEvent>> = {
+  CONTACTED: 'first_contact',
+  PROPOSAL: 'proposal_made',
+  WON: 'contract_concluded',
+};
 
 export interface TransitionOutcome {
   readonly leadId: string;
@@ -53,7 +57,12 @@ export async function appendFact(
  * stops the acceptance timer; the first CONTACTED records first contact and stops the first-contact
  * timer; WON / LOST / NURTURE free the rep's open capacity (under the rep's routing lock).
  */
-export async function transitionLead(ctx: ServiceContext, principal: Principal, leadId: string, input: { to: LifecycleTarget; reason?: string | undefined }): Promise<Result<TransitionOutcome, ConductFailure>> {
+export async function transitionLead(
+  ctx: ServiceContext,
+  principal: Principal,
+  leadId: string,
+  input: { to: LifecycleTarget; reason?: string | undefined },
+): Promise<Result<TransitionOutcome, ConductFailure>> {
   const packs = await conductPacks(ctx);
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
@@ -62,10 +71,15 @@ export async function transitionLead(ctx: ServiceContext, principal: Principal, 
     const now = ctx.clock.now();
     const at = toIso(now);
     const from = view.record.status;
-    const result = transition(from as LeadState, input.to, { at: now, actor: principal.keyId, reason: input.reason, coolingOff: { table: packs.coolingOff, facts: coolingOffFacts(view, org) } });
+    const result = transition(from as LeadState, input.to, {
+      at: now,
+      actor: principal.keyId,
+      reason: input.reason,
+      coolingOff: { table: packs.coolingOff, facts: coolingOffFacts(view, org) },
+    });
     if (!result.ok) {
-      await tx.events.append({ leadId, kind: CONDUCT_EVENTS.blocked, actor: principal.keyId, at, payloadJson: JSON.stringify(result.event) });
-      await appendAudit(tx, { kind: 'lifecycle', subject: leadId, actor: principal.keyId, at, payload: { action: 'transition.blocked', role: principal.role, repId: view.record.repId, ...result.event } });
+      const blocked = { role: principal.role, repId: view.record.repId, attempt: result.event };
+      await recordLeadEvents(tx, ctx, [{ kind: 'lifecycle.blocked', leadId, actor: principal.keyId, at, ...blocked }]);
       const extra = {
         reasonCode: result.code,
         from,
@@ -74,8 +88,14 @@ export async function transitionLead(ctx: ServiceContext, principal: Principal, 
         ...(result.coolingOff ? { coolingOff: result.coolingOff } : {}),
         ...(result.allowedTargets ? { allowedTargets: result.allowedTargets } : {}),
       };
-      const cooling = result.code === 'COOLING_OFF_ACTIVE' || result.code === 'COOLING_OFF_EVENT_MISSING' || result.code === 'CUSTOMER_TIME_ZONE_UNKNOWN';
-      return conductFailure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, [{ path: '/body/to', message: `${result.code}: ${result.detail}` }], extra);
+      const cooling =
+        result.code === 'COOLING_OFF_ACTIVE' || result.code === 'COOLING_OFF_EVENT_MISSING' || result.code === 'CUSTOMER_TIME_ZONE_UNKNOWN';
+      return conductFailure(
+        cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED',
+        result.detail,
+        [{ path: '/body/to', message: `${result.code}: ${result.detail}` }],
+        extra,
+      );
     }
     const to = result.next;
     if (!isLeadState(from)) throw new Error(`lead ${leadId}: status ${from} passed the lifecycle check`);
@@ -85,16 +105,37 @@ export async function transitionLead(ctx: ServiceContext, principal: Principal, 
       await tx.routingState.releaseOpen(view.record.repId);
       capacityReleased = true;
     }
-    await tx.leads.update(leadId, { status: to as LeadStatus, teamId: view.record.teamId, repId: view.record.repId, orgHash: view.record.orgHash, updatedAt: at });
-    await tx.events.append({ leadId, kind: CONDUCT_EVENTS.transition, actor: principal.keyId, at, payloadJson: JSON.stringify({ ...result.event, capacityReleased }) });
-    const fact = STEP_FACTS[to];
-    if (fact && recordedFacts(view.events).events[fact] === undefined) await appendFact(tx, leadId, principal.keyId, { event: fact, at, source: `transition to ${to}` });
+    await tx.leads.update(leadId, {
+      status: to as LeadStatus,
+      teamId: view.record.teamId,
+      repId: view.record.repId,
+      orgHash: view.record.orgHash,
+      updatedAt: at,
+    });
     let slaTimersStopped = 0;
-    if (to === 'ACCEPTED') slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept'], at, by: `accepted by ${principal.keyId}` });
-    else if (to === 'CONTACTED') slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept', 'first_contact'], at, by: `contacted (${principal.keyId})` });
+    if (to === 'ACCEPTED')
+      slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept'], at, by: `accepted by ${principal.keyId}` });
+    else if (to === 'CONTACTED')
+      slaTimersStopped = await tx.slaTimers.cancelPending(leadId, {
+        kinds: ['accept', 'first_contact'],
+        at,
+        by: `contacted (${principal.keyId})`,
+      });
     else if (CLOSING.includes(to)) slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { at, by: `lead ${to}` });
-    await appendAudit(tx, { kind: 'lifecycle', subject: leadId, actor: principal.keyId, at, payload: { action: 'transition', role: principal.role, repId: view.record.repId, ...result.event, capacityReleased, slaTimersStopped } });
-    await emitEvent(tx, ctx, 'lead.status_changed', { leadId, from, to, repId: view.record.repId, teamId: view.record.teamId, by: principal.keyId }, at);
+    const moved = {
+      role: principal.role,
+      repId: view.record.repId,
+      teamId: view.record.teamId,
+      from,
+      to,
+      move: result.event,
+      capacityReleased,
+      slaTimersStopped,
+    };
+    await recordLeadEvents(tx, ctx, [{ kind: 'lifecycle.transitioned', leadId, actor: principal.keyId, at, ...moved }]);
+    const fact = STEP_FACTS[to];
+    if (fact && recordedFacts(view.events).events[fact] === undefined)
+      await appendFact(tx, leadId, principal.keyId, { event: fact, at, source: `transition to ${to}` });
     return ok({ leadId, from, to, at, event: result.event, slaTimersStopped, capacityReleased });
   });
 }
@@ -121,7 +162,13 @@ export async function recordLeadFact(
     if (!dated.ok) return dated;
     const { backdating } = dated.value;
     const flags = input.flags && input.flags.length > 0 ? { flags: [...input.flags] } : {};
-    await appendFact(tx, leadId, principal.keyId, { ...(input.event ? { event: input.event } : {}), at, ...flags, source: 'api', ...(backdating ? { backdating } : {}) });
+    await appendFact(tx, leadId, principal.keyId, {
+      ...(input.event ? { event: input.event } : {}),
+      at,
+      ...flags,
+      source: 'api',
+      ...(backdating ? { backdating } : {}),
+    });
     await appendAudit(tx, {
       kind: 'lifecycle',
       subject: leadId,

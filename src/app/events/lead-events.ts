@@ -107,6 +107,19 @@ export type LeadEvent =
       readonly ownerTeam: string | null;
     })
   | (Fact & { readonly kind: 'dedupe.linked'; readonly duplicate: string; readonly matchedOn: string })
+  | (Fact & { readonly kind: 'lifecycle.blocked'; readonly role: string; readonly repId: string | null; readonly attempt: object })
+  | (Fact & {
+      readonly kind: 'lifecycle.transitioned';
+      readonly role: string;
+      readonly repId: string | null;
+      readonly teamId: string | null;
+      readonly from: string;
+      readonly to: string;
+      /** The domain's transition record (from, to, at, actor, reason …). */
+      readonly move: object;
+      readonly capacityReleased: boolean;
+      readonly slaTimersStopped: number;
+    })
   | (Fact & { readonly kind: 'sla.missed'; readonly miss: SlaMissFacts })
   | (Fact & { readonly kind: 'sla.reassigned'; readonly handOver: HandOver; readonly reviewId: string | null; readonly timerId: string })
   | (Fact & { readonly kind: 'sla.escalated'; readonly escalation: Escalation });
@@ -291,6 +304,35 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
       payload: { result: 'duplicate_linked', duplicate: e.duplicate, matchedOn: e.matchedOn },
     }),
     outbox: { absent: 'lead.duplicate (recorded on the duplicate) already names the original and its owner' },
+  },
+  'lifecycle.blocked': {
+    history: (e) => ({ ...fact(e), kind: CONDUCT_EVENTS.blocked, payload: e.attempt }),
+    audit: (e) => ({
+      ...subject(e),
+      kind: 'lifecycle',
+      payload: { action: 'transition.blocked', role: e.role, repId: e.repId, ...e.attempt },
+    }),
+    outbox: { absent: 'nothing changed: the caller gets the refusal with its reason code' },
+  },
+  'lifecycle.transitioned': {
+    history: (e) => ({ ...fact(e), kind: CONDUCT_EVENTS.transition, payload: { ...e.move, capacityReleased: e.capacityReleased } }),
+    audit: (e) => ({
+      ...subject(e),
+      kind: 'lifecycle',
+      payload: {
+        action: 'transition',
+        role: e.role,
+        repId: e.repId,
+        ...e.move,
+        capacityReleased: e.capacityReleased,
+        slaTimersStopped: e.slaTimersStopped,
+      },
+    }),
+    outbox: (e) => ({
+      type: 'lead.status_changed',
+      at: e.at,
+      data: { leadId: e.leadId, from: e.from, to: e.to, repId: e.repId, teamId: e.teamId, by: e.actor },
+    }),
   },
   'sla.missed': {
     history: (e) => {
