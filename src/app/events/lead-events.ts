@@ -120,6 +120,25 @@ export type LeadEvent =
       readonly capacityReleased: boolean;
       readonly slaTimersStopped: number;
     })
+  | (Fact & {
+      readonly kind: 'outreach.denied';
+      readonly channel: string;
+      readonly failed: readonly { readonly id: string; readonly reasonCode: string }[];
+      readonly nextAllowedAt: string | null;
+      readonly role: string;
+      readonly repId: string | null;
+      /** The outreach gate's whole verdict (rules, results, reason codes). */
+      readonly verdict: object;
+    })
+  | (Fact & {
+      readonly kind: 'outreach.opted_out';
+      readonly optOutId: string;
+      readonly channel: string;
+      readonly optOutKind: string;
+      /** When the person opted out (the fact's `at` is when it was recorded). */
+      readonly optedOutAt: string;
+      readonly repId: string | null;
+    })
   | (Fact & { readonly kind: 'sla.missed'; readonly miss: SlaMissFacts })
   | (Fact & { readonly kind: 'sla.reassigned'; readonly handOver: HandOver; readonly reviewId: string | null; readonly timerId: string })
   | (Fact & { readonly kind: 'sla.escalated'; readonly escalation: Escalation });
@@ -332,6 +351,32 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
       type: 'lead.status_changed',
       at: e.at,
       data: { leadId: e.leadId, from: e.from, to: e.to, repId: e.repId, teamId: e.teamId, by: e.actor },
+    }),
+  },
+  'outreach.denied': {
+    history: (e) => ({
+      ...fact(e),
+      kind: CONDUCT_EVENTS.outreachDenied,
+      payload: { channel: e.channel, failed: e.failed, nextAllowedAt: e.nextAllowedAt },
+    }),
+    audit: (e) => ({ ...subject(e), kind: 'outreach', payload: { action: 'outreach.denied', role: e.role, repId: e.repId, ...e.verdict } }),
+    outbox: { absent: 'nothing was sent and nothing changed: the caller gets OUTREACH_DENIED with the failed rules' },
+  },
+  'outreach.opted_out': {
+    history: (e) => ({
+      ...fact(e),
+      kind: CONDUCT_EVENTS.optOut,
+      payload: { optOutId: e.optOutId, channel: e.channel, kind: e.optOutKind, at: e.optedOutAt },
+    }),
+    audit: (e) => ({
+      ...subject(e),
+      kind: 'outreach',
+      payload: { action: 'opt_out', optOutId: e.optOutId, channel: e.channel, kind: e.optOutKind, optedOutAt: e.optedOutAt },
+    }),
+    outbox: (e) => ({
+      type: 'lead.opted_out',
+      at: e.at,
+      data: { leadId: e.leadId, channel: e.channel, kind: e.optOutKind, at: e.optedOutAt, repId: e.repId },
     }),
   },
   'sla.missed': {
