@@ -80,22 +80,7 @@ export async function transitionLead(
     if (!result.ok) {
       const blocked = { role: principal.role, repId: view.record.repId, attempt: result.event };
       await recordLeadEvents(tx, ctx, [{ kind: 'lifecycle.blocked', leadId, actor: principal.keyId, at, ...blocked }]);
-      const extra = {
-        reasonCode: result.code,
-        from,
-        to: input.to,
-        earliestAllowedAt: result.earliestAllowedAt ?? null,
-        ...(result.coolingOff ? { coolingOff: result.coolingOff } : {}),
-        ...(result.allowedTargets ? { allowedTargets: result.allowedTargets } : {}),
-      };
-      const cooling =
-        result.code === 'COOLING_OFF_ACTIVE' || result.code === 'COOLING_OFF_EVENT_MISSING' || result.code === 'CUSTOMER_TIME_ZONE_UNKNOWN';
-      return conductFailure(
-        cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED',
-        result.detail,
-        [{ path: '/body/to', message: `${result.code}: ${result.detail}` }],
-        extra,
-      );
+      return refusal(result, from, input.to);
     }
     const to = result.next;
     if (!isLeadState(from)) throw new Error(`lead ${leadId}: status ${from} passed the lifecycle check`);
@@ -112,16 +97,7 @@ export async function transitionLead(
       orgHash: view.record.orgHash,
       updatedAt: at,
     });
-    let slaTimersStopped = 0;
-    if (to === 'ACCEPTED')
-      slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept'], at, by: `accepted by ${principal.keyId}` });
-    else if (to === 'CONTACTED')
-      slaTimersStopped = await tx.slaTimers.cancelPending(leadId, {
-        kinds: ['accept', 'first_contact'],
-        at,
-        by: `contacted (${principal.keyId})`,
-      });
-    else if (CLOSING.includes(to)) slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { at, by: `lead ${to}` });
+    const slaTimersStopped = await stopSlaTimers(tx, leadId, to, at, principal.keyId);
     const moved = {
       role: principal.role,
       repId: view.record.repId,
@@ -138,6 +114,30 @@ export async function transitionLead(
       await appendFact(tx, leadId, principal.keyId, { event: fact, at, source: `transition to ${to}` });
     return ok({ leadId, from, to, at, event: result.event, slaTimersStopped, capacityReleased });
   });
+}
+
+/** The answer to a refused move: the domain reason code, and when it may be tried again. */
+function refusal(result: Extract<ReturnType<typeof transition>, { ok: false }>, from: string, to: LifecycleTarget) {
+  const extra = {
+    reasonCode: result.code,
+    from,
+    to,
+    earliestAllowedAt: result.earliestAllowedAt ?? null,
+    ...(result.coolingOff ? { coolingOff: result.coolingOff } : {}),
+    ...(result.allowedTargets ? { allowedTargets: result.allowedTargets } : {}),
+  };
+  const cooling =
+    result.code === 'COOLING_OFF_ACTIVE' || result.code === 'COOLING_OFF_EVENT_MISSING' || result.code === 'CUSTOMER_TIME_ZONE_UNKNOWN';
+  const details = [{ path: '/body/to', message: `${result.code}: ${result.detail}` }];
+  return conductFailure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, details, extra);
+}
+
+/** ACCEPTED stops the acceptance timer, CONTACTED both, a closing state every pending one. Returns how many stopped. */
+async function stopSlaTimers(tx: UnitOfWork, leadId: string, to: LeadState, at: string, actor: string): Promise<number> {
+  if (to === 'ACCEPTED') return tx.slaTimers.cancelPending(leadId, { kinds: ['accept'], at, by: `accepted by ${actor}` });
+  if (to === 'CONTACTED') return tx.slaTimers.cancelPending(leadId, { kinds: ['accept', 'first_contact'], at, by: `contacted (${actor})` });
+  if (CLOSING.includes(to)) return tx.slaTimers.cancelPending(leadId, { at, by: `lead ${to}` });
+  return 0;
 }
 
 export const FACT_EVENTS = ['information_provided', 'soa_signed'] as const;

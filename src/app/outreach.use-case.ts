@@ -97,6 +97,40 @@ export interface RecordedOutreach {
   readonly decision: OutreachDecision;
 }
 
+/** A denied outreach is not recorded, but the refusal is (history and audit); the answer names the failed rules. */
+async function deny(
+  tx: UnitOfWork,
+  ctx: ServiceContext,
+  principal: Principal,
+  view: LeadConductView,
+  channel: Channel,
+  decision: OutreachDecision,
+  at: string,
+) {
+  const failed = decision.rules.filter((r) => r.result === 'fail');
+  const denial = {
+    channel,
+    failed: failed.map((r) => ({ id: r.id, reasonCode: r.reasonCode })),
+    nextAllowedAt: decision.nextAllowedAt,
+    role: principal.role,
+    repId: view.record.repId,
+    verdict: decision,
+  };
+  await recordLeadEvents(tx, ctx, [{ kind: 'outreach.denied', leadId: view.record.id, actor: principal.keyId, at, ...denial }]);
+  return conductFailure(
+    'OUTREACH_DENIED',
+    `outreach by ${channel} denied: ${failed.map((r) => `${r.id} ${r.reasonCode}`).join('; ')}`,
+    failed.map((r) => ({ path: `rules.${r.id}`, message: `${r.reasonCode}: ${r.detail}` })),
+    {
+      decision: decision.decision,
+      nextAllowedAt: decision.nextAllowedAt,
+      rules: decision.rules,
+      alerts: decision.alerts,
+      packs: decision.packs,
+    },
+  );
+}
+
 /**
  * Records an outreach that happens now, ONLY if the gate allows it now: the gate is re-run inside the
  * same transaction, with the lead row locked, so two concurrent attempts cannot both slip under a
@@ -122,28 +156,7 @@ export async function recordLeadOutreach(
     const at = toIso(now);
     const decision = await evaluate(ctx, tx, view, input, now);
     if (decision.decision === 'deny') {
-      const failed = decision.rules.filter((r) => r.result === 'fail');
-      const denial = {
-        channel: input.channel,
-        failed: failed.map((r) => ({ id: r.id, reasonCode: r.reasonCode })),
-        nextAllowedAt: decision.nextAllowedAt,
-        role: principal.role,
-        repId: view.record.repId,
-        verdict: decision,
-      };
-      await recordLeadEvents(tx, ctx, [{ kind: 'outreach.denied', leadId, actor: principal.keyId, at, ...denial }]);
-      return conductFailure(
-        'OUTREACH_DENIED',
-        `outreach by ${input.channel} denied: ${failed.map((r) => `${r.id} ${r.reasonCode}`).join('; ')}`,
-        failed.map((r) => ({ path: `rules.${r.id}`, message: `${r.reasonCode}: ${r.detail}` })),
-        {
-          decision: decision.decision,
-          nextAllowedAt: decision.nextAllowedAt,
-          rules: decision.rules,
-          alerts: decision.alerts,
-          packs: decision.packs,
-        },
-      );
+      return deny(tx, ctx, principal, view, input.channel, decision, at);
     }
     const id = ctx.ids.next('out');
     const templateId = input.templateId ?? input.promotionId ?? null;

@@ -1,8 +1,9 @@
 import { checkAssignment } from '../domain/decision/decide.ts';
 import { LeadSchema } from '../domain/lead/lead.schema.ts';
+import type { CompiledOrg } from '../domain/org/compiled-org.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso, zonedParts } from '../domain/shared/zoned-time.ts';
-import { holdsRepCapacity, isRoutableStatus, type LeadRecord, type ReviewRecord } from '../store/store-port.ts';
+import { holdsRepCapacity, isRoutableStatus, type LeadRecord, type ReviewRecord, type UnitOfWork } from '../store/store-port.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { recordLeadEvents } from './events/record-lead-events.ts';
@@ -127,25 +128,7 @@ export async function approveReview(
       decidedAt: at,
       resolutionJson: JSON.stringify(resolution),
     });
-    if (previousRep && previousRep !== input.repId) await tx.routingState.releaseOpen(previousRep);
-    if (previousRep !== input.repId) {
-      await tx.routingState.apply({
-        ledger: null,
-        load: { repId: input.repId, day: zonedParts(rep.timeZone, now).date, openDelta: 1, todayDelta: 1 },
-      });
-    }
-    await tx.leads.update(leadRecord.id, {
-      status: 'ASSIGNED',
-      teamId: input.teamId,
-      repId: input.repId,
-      orgHash: org.hash,
-      updatedAt: at,
-    });
-    await replaceSlaTimers(
-      tx,
-      { org },
-      { leadId: leadRecord.id, repId: input.repId, teamId: input.teamId, ruleId: null, assignedAtMs: now, cause: reviewId },
-    );
+    await assignByReview(tx, { org, reviewId, leadId: leadRecord.id, previousRep, teamId: input.teamId, rep, now });
     const before = { status: leadRecord.status, teamId: leadRecord.teamId, repId: leadRecord.repId };
     const fact = { leadId: leadRecord.id, actor: principal.keyId, at };
     await recordLeadEvents(tx, ctx, [
@@ -158,6 +141,31 @@ export async function approveReview(
     ]);
     return ok({ review: (await tx.reviews.get(reviewId))!, eligibility, override });
   });
+}
+
+/** The approved assignment: rep capacity moved (unless it stays with the same rep), the lead ASSIGNED, SLA timers started. */
+async function assignByReview(
+  tx: UnitOfWork,
+  move: {
+    org: CompiledOrg;
+    reviewId: string;
+    leadId: string;
+    previousRep: string | null;
+    teamId: string;
+    rep: { id: string; timeZone: string };
+    now: number;
+  },
+): Promise<void> {
+  const { org, reviewId, leadId, previousRep, teamId, rep, now } = move;
+  if (previousRep && previousRep !== rep.id) await tx.routingState.releaseOpen(previousRep);
+  if (previousRep !== rep.id) {
+    await tx.routingState.apply({
+      ledger: null,
+      load: { repId: rep.id, day: zonedParts(rep.timeZone, now).date, openDelta: 1, todayDelta: 1 },
+    });
+  }
+  await tx.leads.update(leadId, { status: 'ASSIGNED', teamId, repId: rep.id, orgHash: org.hash, updatedAt: toIso(now) });
+  await replaceSlaTimers(tx, { org }, { leadId, repId: rep.id, teamId, ruleId: null, assignedAtMs: now, cause: reviewId });
 }
 
 export async function rejectReview(
