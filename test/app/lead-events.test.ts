@@ -101,6 +101,14 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
     optedOutAt: at,
     repId: 'rep-a',
   },
+  'screening.disposed': { ...fact, kind: 'screening.disposed', result: 'clear', role: 'compliance', listVersions: {}, dispositions: [] },
+  'review.resolved_by_screening': {
+    ...fact,
+    kind: 'review.resolved_by_screening',
+    reviewId: 'rev-1',
+    status: 'APPROVED',
+    screening: 'clear',
+  },
   'sla.missed': {
     ...fact,
     kind: 'sla.missed',

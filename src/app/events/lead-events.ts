@@ -139,6 +139,19 @@ export type LeadEvent =
       readonly optedOutAt: string;
       readonly repId: string | null;
     })
+  | (Fact & {
+      readonly kind: 'screening.disposed';
+      readonly result: string;
+      readonly role: string;
+      readonly listVersions: unknown;
+      readonly dispositions: readonly object[];
+    })
+  | (Fact & {
+      readonly kind: 'review.resolved_by_screening';
+      readonly reviewId: string;
+      readonly status: 'APPROVED' | 'REJECTED';
+      readonly screening: string;
+    })
   | (Fact & { readonly kind: 'sla.missed'; readonly miss: SlaMissFacts })
   | (Fact & { readonly kind: 'sla.reassigned'; readonly handOver: HandOver; readonly reviewId: string | null; readonly timerId: string })
   | (Fact & { readonly kind: 'sla.escalated'; readonly escalation: Escalation });
@@ -377,6 +390,34 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
       type: 'lead.opted_out',
       at: e.at,
       data: { leadId: e.leadId, channel: e.channel, kind: e.optOutKind, at: e.optedOutAt, repId: e.repId },
+    }),
+  },
+  'screening.disposed': {
+    history: (e) => ({
+      ...fact(e),
+      kind: 'screening.disposition',
+      payload: { result: e.result, listVersions: e.listVersions, dispositions: e.dispositions },
+    }),
+    audit: (e) => ({
+      ...subject(e),
+      kind: 'screening',
+      payload: {
+        action: 'screening.disposition',
+        result: e.result,
+        role: e.role,
+        listVersions: e.listVersions,
+        dispositions: e.dispositions,
+      },
+    }),
+    outbox: { absent: 'its consequences are announced: review.decided for the open review, lead.<outcome> for the re-decision' },
+  },
+  'review.resolved_by_screening': {
+    history: { absent: 'the screening.disposition entry recorded with it is the resolution (the review row keeps who and when)' },
+    audit: { absent: 'the screening.disposition audit entry recorded with it is the resolution; it does not name the reviewId' },
+    outbox: (e) => ({
+      type: 'review.decided',
+      at: e.at,
+      data: { reviewId: e.reviewId, leadId: e.leadId, status: e.status, screening: e.screening },
     }),
   },
   'sla.missed': {
