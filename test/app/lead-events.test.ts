@@ -265,7 +265,7 @@ describe('recordDecisionOutcome: one outcome record whichever path decided (inta
     expect(written.outbox[0]!.data).toMatchObject({ reviewId: 'rev-open' });
   });
 
-  it('after an SLA miss a lead nobody takes goes to review, and the re-route is announced once (lead.reassigned, not lead.queued)', async () => {
+  it('after an SLA miss a lead nobody takes goes to review; the re-route is announced once, as lead.reassigned', async () => {
     const { tx, written } = recordingTx();
     const { reviewId } = await recordDecisionOutcome(tx, { ids: sequentialIds() }, decision('QUEUED'), {
       actor: 'system',
