@@ -1,8 +1,7 @@
 import { decide, routingScope } from '../domain/decision/decide.ts';
 import { LeadSchema } from '../domain/lead/lead.schema.ts';
-import { toIso } from '../domain/shared/zoned-time.ts';
 import { redecide } from './redecide.ts';
-import { withScopeRetry } from './route-lead.use-case.ts';
+import { withScopeRetry } from './decision-recorder.ts';
 import type { ServiceContext } from './service-context.ts';
 
 /**
@@ -27,7 +26,7 @@ export async function assignQueuedLeads(ctx: ServiceContext, opts: { limit?: num
         const state = await tx.routingState.lockScope(routingScope(org, lead, now));
         const preview = decide({ org, lead, at: now, state, decisionId: 'preview' }).decision;
         if (preview.outcome === 'QUEUED') return null;
-        return (await redecide(tx, ctx, record, lead, opts.actor ?? 'queue', toIso(now))).outcome;
+        return (await redecide(tx, ctx, record, lead, opts.actor ?? 'queue')).outcome;
       }),
     );
     if (outcome) decided.push({ leadId: candidate.id, outcome });

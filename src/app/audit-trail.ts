@@ -66,7 +66,7 @@ export function withCommitments(payload: unknown, personalPaths: readonly string
  * comparisons): that part is committed, not recorded in clear. The list side (list, entry, listed
  * name, programmes, score) stays readable.
  */
-export function screeningAuditPayload(screening: { readonly hits: readonly object[] } & Record<string, unknown>): { readonly screening: JsonValue; readonly subjectEvidence: JsonValue } {
+export function screeningAuditPayload(screening: { readonly hits: readonly object[] }): { readonly screening: JsonValue; readonly subjectEvidence: JsonValue } {
   const hits: JsonValue[] = [];
   const evidence: JsonValue[] = [];
   for (const h of screening.hits) {

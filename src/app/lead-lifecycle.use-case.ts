@@ -7,12 +7,13 @@ import { holdsRepCapacity, type LeadStatus } from '../domain/lead/lead-status.ts
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import type { Principal } from './api-keys.ts';
 import { appendAudit } from './audit-trail.ts';
+import { recordLeadEvents } from './events/record-lead-events.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { conductPacks } from './conduct-packs.ts';
 import { CONDUCT_EVENTS, coolingOffFacts, loadConductView, recordedFacts } from './lead-conduct-view.ts';
 import { canSee } from './lead-queries.ts';
 import { guardFactTime, type Backdating } from './fact-time-guard.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import type { ServiceContext } from './service-context.ts';
 
 /** Targets a user may ask for; the other states are reached by routing, review, screening or erasure. */
 export const LIFECYCLE_TARGETS = ['ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL', 'WON', 'LOST', 'NURTURE'] as const;
@@ -22,7 +23,11 @@ export type LifecycleTarget = (typeof LIFECYCLE_TARGETS)[number];
 /** Leaving the rep's pipeline frees the rep's open capacity. */
 const CLOSING: readonly LeadState[] = ['WON', 'LOST', 'NURTURE'];
 /** Facts the lifecycle records itself when a step is taken (so later cooling-off windows can count from them). */
-const STEP_FACTS: Partial<Record<LeadState, CoolingOffEvent>> = { CONTACTED: 'first_contact', PROPOSAL: 'proposal_made', WON: 'contract_concluded' };
+const STEP_FACTS: Partial<Record<LeadState, CoolingOffEvent>> = {
+  CONTACTED: 'first_contact',
+  PROPOSAL: 'proposal_made',
+  WON: 'contract_concluded',
+};
 
 export interface TransitionOutcome {
   readonly leadId: string;
@@ -53,7 +58,12 @@ export async function appendFact(
  * stops the acceptance timer; the first CONTACTED records first contact and stops the first-contact
  * timer; WON / LOST / NURTURE free the rep's open capacity (under the rep's routing lock).
  */
-export async function transitionLead(ctx: ServiceContext, principal: Principal, leadId: string, input: { to: LifecycleTarget; reason?: string | undefined }): Promise<Result<TransitionOutcome, AppFailure>> {
+export async function transitionLead(
+  ctx: ServiceContext,
+  principal: Principal,
+  leadId: string,
+  input: { to: LifecycleTarget; reason?: string | undefined },
+): Promise<Result<TransitionOutcome, AppFailure>> {
   const packs = await conductPacks(ctx);
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
@@ -62,20 +72,16 @@ export async function transitionLead(ctx: ServiceContext, principal: Principal, 
     const now = ctx.clock.now();
     const at = toIso(now);
     const from = view.record.status;
-    const result = transition(from as LeadState, input.to, { at: now, actor: principal.keyId, reason: input.reason, coolingOff: { table: packs.coolingOff, facts: coolingOffFacts(view, org) } });
+    const result = transition(from as LeadState, input.to, {
+      at: now,
+      actor: principal.keyId,
+      reason: input.reason,
+      coolingOff: { table: packs.coolingOff, facts: coolingOffFacts(view, org) },
+    });
     if (!result.ok) {
-      await tx.events.append({ leadId, kind: CONDUCT_EVENTS.blocked, actor: principal.keyId, at, payloadJson: JSON.stringify(result.event) });
-      await appendAudit(tx, { kind: 'lifecycle', subject: leadId, actor: principal.keyId, at, payload: { action: 'transition.blocked', role: principal.role, repId: view.record.repId, ...result.event } });
-      const extra = {
-        reasonCode: result.code,
-        from,
-        to: input.to,
-        earliestAllowedAt: result.earliestAllowedAt ?? null,
-        ...(result.coolingOff ? { coolingOff: result.coolingOff } : {}),
-        ...(result.allowedTargets ? { allowedTargets: result.allowedTargets } : {}),
-      };
-      const cooling = result.code === 'COOLING_OFF_ACTIVE' || result.code === 'COOLING_OFF_EVENT_MISSING' || result.code === 'CUSTOMER_TIME_ZONE_UNKNOWN';
-      return failure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, [{ path: '/body/to', message: `${result.code}: ${result.detail}` }], extra);
+      const blocked = { role: principal.role, repId: view.record.repId, attempt: result.event };
+      await recordLeadEvents(tx, ctx, [{ kind: 'lifecycle.blocked', leadId, actor: principal.keyId, at, ...blocked }]);
+      return refusal(result, from, input.to);
     }
     const to = result.next;
     if (!isLeadState(from)) throw new Error(`lead ${leadId}: status ${from} passed the lifecycle check`);
@@ -85,18 +91,54 @@ export async function transitionLead(ctx: ServiceContext, principal: Principal, 
       await tx.routingState.releaseOpen(view.record.repId);
       capacityReleased = true;
     }
-    await tx.leads.update(leadId, { status: to as LeadStatus, teamId: view.record.teamId, repId: view.record.repId, orgHash: view.record.orgHash, updatedAt: at });
-    await tx.events.append({ leadId, kind: CONDUCT_EVENTS.transition, actor: principal.keyId, at, payloadJson: JSON.stringify({ ...result.event, capacityReleased }) });
+    await tx.leads.update(leadId, {
+      status: to as LeadStatus,
+      teamId: view.record.teamId,
+      repId: view.record.repId,
+      orgHash: view.record.orgHash,
+      updatedAt: at,
+    });
+    const slaTimersStopped = await stopSlaTimers(tx, leadId, to, at, principal.keyId);
+    const moved = {
+      role: principal.role,
+      repId: view.record.repId,
+      teamId: view.record.teamId,
+      from,
+      to,
+      move: result.event,
+      capacityReleased,
+      slaTimersStopped,
+    };
+    await recordLeadEvents(tx, ctx, [{ kind: 'lifecycle.transitioned', leadId, actor: principal.keyId, at, ...moved }]);
     const fact = STEP_FACTS[to];
-    if (fact && recordedFacts(view.events).events[fact] === undefined) await appendFact(tx, leadId, principal.keyId, { event: fact, at, source: `transition to ${to}` });
-    let slaTimersStopped = 0;
-    if (to === 'ACCEPTED') slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept'], at, by: `accepted by ${principal.keyId}` });
-    else if (to === 'CONTACTED') slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept', 'first_contact'], at, by: `contacted (${principal.keyId})` });
-    else if (CLOSING.includes(to)) slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { at, by: `lead ${to}` });
-    await appendAudit(tx, { kind: 'lifecycle', subject: leadId, actor: principal.keyId, at, payload: { action: 'transition', role: principal.role, repId: view.record.repId, ...result.event, capacityReleased, slaTimersStopped } });
-    await emitEvent(tx, ctx, 'lead.status_changed', { leadId, from, to, repId: view.record.repId, teamId: view.record.teamId, by: principal.keyId }, at);
+    if (fact && recordedFacts(view.events).events[fact] === undefined)
+      await appendFact(tx, leadId, principal.keyId, { event: fact, at, source: `transition to ${to}` });
     return ok({ leadId, from, to, at, event: result.event, slaTimersStopped, capacityReleased });
   });
+}
+
+/** The answer to a refused move: the domain reason code, and when it may be tried again. */
+function refusal(result: Extract<ReturnType<typeof transition>, { ok: false }>, from: string, to: LifecycleTarget) {
+  const extra = {
+    reasonCode: result.code,
+    from,
+    to,
+    earliestAllowedAt: result.earliestAllowedAt ?? null,
+    ...(result.coolingOff ? { coolingOff: result.coolingOff } : {}),
+    ...(result.allowedTargets ? { allowedTargets: result.allowedTargets } : {}),
+  };
+  const cooling =
+    result.code === 'COOLING_OFF_ACTIVE' || result.code === 'COOLING_OFF_EVENT_MISSING' || result.code === 'CUSTOMER_TIME_ZONE_UNKNOWN';
+  const details = [{ path: '/body/to', message: `${result.code}: ${result.detail}` }];
+  return failure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, details, extra);
+}
+
+/** ACCEPTED stops the acceptance timer, CONTACTED both, a closing state every pending one. Returns how many stopped. */
+async function stopSlaTimers(tx: UnitOfWork, leadId: string, to: LeadState, at: string, actor: string): Promise<number> {
+  if (to === 'ACCEPTED') return tx.slaTimers.cancelPending(leadId, { kinds: ['accept'], at, by: `accepted by ${actor}` });
+  if (to === 'CONTACTED') return tx.slaTimers.cancelPending(leadId, { kinds: ['accept', 'first_contact'], at, by: `contacted (${actor})` });
+  if (CLOSING.includes(to)) return tx.slaTimers.cancelPending(leadId, { at, by: `lead ${to}` });
+  return 0;
 }
 
 export const FACT_EVENTS = ['information_provided', 'soa_signed'] as const;
@@ -121,7 +163,13 @@ export async function recordLeadFact(
     if (!dated.ok) return dated;
     const { backdating } = dated.value;
     const flags = input.flags && input.flags.length > 0 ? { flags: [...input.flags] } : {};
-    await appendFact(tx, leadId, principal.keyId, { ...(input.event ? { event: input.event } : {}), at, ...flags, source: 'api', ...(backdating ? { backdating } : {}) });
+    await appendFact(tx, leadId, principal.keyId, {
+      ...(input.event ? { event: input.event } : {}),
+      at,
+      ...flags,
+      source: 'api',
+      ...(backdating ? { backdating } : {}),
+    });
     await appendAudit(tx, {
       kind: 'lifecycle',
       subject: leadId,

@@ -1,5 +1,4 @@
 import { checkOutreach } from '../domain/conduct/check-outreach.ts';
-import { PHONE_CHANNELS } from '../domain/conduct/channels.ts';
 import type { OutreachDecision } from '../domain/conduct/outreach-input.ts';
 import type { Channel, Purpose } from '../domain/conduct/rule-pack.schema.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
@@ -8,13 +7,15 @@ import type { LeadStatus } from '../domain/lead/lead-status.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import type { Principal } from './api-keys.ts';
 import { appendAudit } from './audit-trail.ts';
+import { recordLeadEvents } from './events/record-lead-events.ts';
+import { PHONE_CHANNELS } from '../domain/conduct/channels.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { conductPacks } from './conduct-packs.ts';
 import { guardFactTime } from './fact-time-guard.ts';
 import { assembleOutreachInput, CONDUCT_EVENTS, loadConductView, recordedFacts, type LeadConductView } from './lead-conduct-view.ts';
 import { appendFact } from './lead-lifecycle.use-case.ts';
 import { canSee } from './lead-queries.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import type { ServiceContext } from './service-context.ts';
 
 export interface OutreachCheckInput {
   readonly channel: Channel;
@@ -37,10 +38,23 @@ function missingAddress(view: LeadConductView, channel: Channel): string | null 
   return null;
 }
 
-async function evaluate(ctx: ServiceContext, tx: UnitOfWork, view: LeadConductView, input: OutreachCheckInput, at: number): Promise<OutreachDecision> {
+async function evaluate(
+  ctx: ServiceContext,
+  tx: UnitOfWork,
+  view: LeadConductView,
+  input: OutreachCheckInput,
+  at: number,
+): Promise<OutreachDecision> {
   const packs = await conductPacks(ctx);
   const templateId = input.templateId ?? input.promotionId ?? null;
-  const outreach = await assembleOutreachInput(tx, view, ctx.orgs.current, { channel: input.channel, at, templateId, subject: input.subject, purpose: input.purpose, automated: input.automated });
+  const outreach = await assembleOutreachInput(tx, view, ctx.orgs.current, {
+    channel: input.channel,
+    at,
+    templateId,
+    subject: input.subject,
+    purpose: input.purpose,
+    automated: input.automated,
+  });
   return checkOutreach(outreach, packs.outreach);
 }
 
@@ -49,7 +63,12 @@ async function evaluate(ctx: ServiceContext, tx: UnitOfWork, view: LeadConductVi
  * applied, nextAllowedAt and alerts (stale DNC scrub …). Nothing is recorded on the lead; the check
  * itself goes to the audit trail.
  */
-export async function checkLeadOutreach(ctx: ServiceContext, principal: Principal, leadId: string, input: OutreachCheckInput): Promise<Result<OutreachDecision & { leadId: string }, AppFailure>> {
+export async function checkLeadOutreach(
+  ctx: ServiceContext,
+  principal: Principal,
+  leadId: string,
+  input: OutreachCheckInput,
+): Promise<Result<OutreachDecision & { leadId: string }, AppFailure>> {
   await conductPacks(ctx);
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: false });
@@ -59,7 +78,13 @@ export async function checkLeadOutreach(ctx: ServiceContext, principal: Principa
     const now = ctx.clock.now();
     const at = input.at ? Date.parse(input.at) : now;
     const decision = await evaluate(ctx, tx, view, input, at);
-    await appendAudit(tx, { kind: 'outreach', subject: leadId, actor: principal.keyId, at: toIso(now), payload: { action: 'outreach.checked', role: principal.role, repId: view.record.repId, ...decision } });
+    await appendAudit(tx, {
+      kind: 'outreach',
+      subject: leadId,
+      actor: principal.keyId,
+      at: toIso(now),
+      payload: { action: 'outreach.checked', role: principal.role, repId: view.record.repId, ...decision },
+    });
     return ok({ leadId, ...decision });
   });
 }
@@ -73,6 +98,40 @@ export interface RecordedOutreach {
   readonly decision: OutreachDecision;
 }
 
+/** A denied outreach is not recorded, but the refusal is (history and audit); the answer names the failed rules. */
+async function deny(
+  tx: UnitOfWork,
+  ctx: ServiceContext,
+  principal: Principal,
+  view: LeadConductView,
+  channel: Channel,
+  decision: OutreachDecision,
+  at: string,
+) {
+  const failed = decision.rules.filter((r) => r.result === 'fail');
+  const denial = {
+    channel,
+    failed: failed.map((r) => ({ id: r.id, reasonCode: r.reasonCode })),
+    nextAllowedAt: decision.nextAllowedAt,
+    role: principal.role,
+    repId: view.record.repId,
+    verdict: decision,
+  };
+  await recordLeadEvents(tx, ctx, [{ kind: 'outreach.denied', leadId: view.record.id, actor: principal.keyId, at, ...denial }]);
+  return failure(
+    'OUTREACH_DENIED',
+    `outreach by ${channel} denied: ${failed.map((r) => `${r.id} ${r.reasonCode}`).join('; ')}`,
+    failed.map((r) => ({ path: `rules.${r.id}`, message: `${r.reasonCode}: ${r.detail}` })),
+    {
+      decision: decision.decision,
+      nextAllowedAt: decision.nextAllowedAt,
+      rules: decision.rules,
+      alerts: decision.alerts,
+      packs: decision.packs,
+    },
+  );
+}
+
 /**
  * Records an outreach that happens now, ONLY if the gate allows it now: the gate is re-run inside the
  * same transaction, with the lead row locked, so two concurrent attempts cannot both slip under a
@@ -80,27 +139,25 @@ export interface RecordedOutreach {
  * The first recorded outreach is the lead's first contact: it stops the SLA timers and starts the
  * cooling-off windows that count from first contact.
  */
-export async function recordLeadOutreach(ctx: ServiceContext, principal: Principal, leadId: string, input: Omit<OutreachCheckInput, 'at'>): Promise<Result<RecordedOutreach, AppFailure>> {
+export async function recordLeadOutreach(
+  ctx: ServiceContext,
+  principal: Principal,
+  leadId: string,
+  input: Omit<OutreachCheckInput, 'at'>,
+): Promise<Result<RecordedOutreach, AppFailure>> {
   await conductPacks(ctx);
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
     if (!view || !canSee(principal, view.record)) return failure('NOT_FOUND', `no lead ${leadId}`);
-    if (!CONTACTABLE.includes(view.record.status)) return failure('CONFLICT', `lead ${leadId} is ${view.record.status}: only an assigned lead may be contacted`);
+    if (!CONTACTABLE.includes(view.record.status))
+      return failure('CONFLICT', `lead ${leadId} is ${view.record.status}: only an assigned lead may be contacted`);
     const missing = missingAddress(view, input.channel);
     if (missing) return failure('CONFLICT', missing);
     const now = ctx.clock.now();
     const at = toIso(now);
     const decision = await evaluate(ctx, tx, view, input, now);
     if (decision.decision === 'deny') {
-      const failed = decision.rules.filter((r) => r.result === 'fail');
-      await tx.events.append({ leadId, kind: CONDUCT_EVENTS.outreachDenied, actor: principal.keyId, at, payloadJson: JSON.stringify({ channel: input.channel, failed: failed.map((r) => ({ id: r.id, reasonCode: r.reasonCode })), nextAllowedAt: decision.nextAllowedAt }) });
-      await appendAudit(tx, { kind: 'outreach', subject: leadId, actor: principal.keyId, at, payload: { action: 'outreach.denied', role: principal.role, repId: view.record.repId, ...decision } });
-      return failure(
-        'OUTREACH_DENIED',
-        `outreach by ${input.channel} denied: ${failed.map((r) => `${r.id} ${r.reasonCode}`).join('; ')}`,
-        failed.map((r) => ({ path: `rules.${r.id}`, message: `${r.reasonCode}: ${r.detail}` })),
-        { decision: decision.decision, nextAllowedAt: decision.nextAllowedAt, rules: decision.rules, alerts: decision.alerts, packs: decision.packs },
-      );
+      return deny(tx, ctx, principal, view, input.channel, decision, at);
     }
     const id = ctx.ids.next('out');
     const templateId = input.templateId ?? input.promotionId ?? null;
@@ -118,12 +175,39 @@ export async function recordLeadOutreach(ctx: ServiceContext, principal: Princip
     });
     const firstContact = recordedFacts(view.events).events.first_contact === undefined;
     let slaTimersStopped = 0;
-    await tx.events.append({ leadId, kind: CONDUCT_EVENTS.outreachRecorded, actor: principal.keyId, at, payloadJson: JSON.stringify({ outreachId: id, channel: input.channel, templateId, subject: input.subject ?? view.lead.product, repId: view.record.repId, firstContact }) });
+    await tx.events.append({
+      leadId,
+      kind: CONDUCT_EVENTS.outreachRecorded,
+      actor: principal.keyId,
+      at,
+      payloadJson: JSON.stringify({
+        outreachId: id,
+        channel: input.channel,
+        templateId,
+        subject: input.subject ?? view.lead.product,
+        repId: view.record.repId,
+        firstContact,
+      }),
+    });
     if (firstContact) {
       await appendFact(tx, leadId, principal.keyId, { event: 'first_contact', at, source: `outreach ${id}` });
       slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept', 'first_contact'], at, by: `first contact (${id})` });
     }
-    await appendAudit(tx, { kind: firstContact ? 'contact' : 'outreach', subject: leadId, actor: principal.keyId, at, payload: { action: 'outreach.recorded', outreachId: id, role: principal.role, repId: view.record.repId, firstContact, slaTimersStopped, ...decision } });
+    await appendAudit(tx, {
+      kind: firstContact ? 'contact' : 'outreach',
+      subject: leadId,
+      actor: principal.keyId,
+      at,
+      payload: {
+        action: 'outreach.recorded',
+        outreachId: id,
+        role: principal.role,
+        repId: view.record.repId,
+        firstContact,
+        slaTimersStopped,
+        ...decision,
+      },
+    });
     return ok({ id, leadId, at, firstContact, slaTimersStopped, decision });
   });
 }
@@ -134,20 +218,35 @@ export async function recordLeadOutreach(ctx: ServiceContext, principal: Princip
  * channel, on this lead and on the person's other leads. Transactional messages and decision
  * records are untouched.
  */
-export async function recordOptOut(ctx: ServiceContext, principal: Principal, leadId: string, input: { channel: Channel; kind: 'stop' | 'unsubscribe' | 'objection'; at?: string | undefined }) {
+export async function recordOptOut(
+  ctx: ServiceContext,
+  principal: Principal,
+  leadId: string,
+  input: { channel: Channel; kind: 'stop' | 'unsubscribe' | 'objection'; at?: string | undefined },
+) {
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
     if (!view || !canSee(principal, view.record)) return failure('NOT_FOUND', `no lead ${leadId}`);
     const now = ctx.clock.now();
     const recordedAt = toIso(now);
     const at = input.at ? toIso(Date.parse(input.at)) : recordedAt;
-    if (Date.parse(at) > now + 60_000) return failure('ARGUMENT_INVALID', 'an opt-out cannot be in the future', [{ path: '/body/at', message: 'in the future' }]);
+    if (Date.parse(at) > now + 60_000)
+      return failure('ARGUMENT_INVALID', 'an opt-out cannot be in the future', [{ path: '/body/at', message: 'in the future' }]);
     const id = ctx.ids.next('opt');
-    const record = { id, leadId, phone: view.phone, email: view.email, channel: input.channel, kind: input.kind, at, actor: principal.keyId, recordedAt };
+    const record = {
+      id,
+      leadId,
+      phone: view.phone,
+      email: view.email,
+      channel: input.channel,
+      kind: input.kind,
+      at,
+      actor: principal.keyId,
+      recordedAt,
+    };
     await tx.conduct.addOptOut(record);
-    await tx.events.append({ leadId, kind: CONDUCT_EVENTS.optOut, actor: principal.keyId, at: recordedAt, payloadJson: JSON.stringify({ optOutId: id, channel: input.channel, kind: input.kind, at }) });
-    await appendAudit(tx, { kind: 'outreach', subject: leadId, actor: principal.keyId, at: recordedAt, payload: { action: 'opt_out', optOutId: id, channel: input.channel, kind: input.kind, optedOutAt: at } });
-    await emitEvent(tx, ctx, 'lead.opted_out', { leadId, channel: input.channel, kind: input.kind, at, repId: view.record.repId }, recordedAt);
+    const optOut = { optOutId: id, channel: input.channel, optOutKind: input.kind, optedOutAt: at, repId: view.record.repId };
+    await recordLeadEvents(tx, ctx, [{ kind: 'outreach.opted_out', leadId, actor: principal.keyId, at: recordedAt, ...optOut }]);
     return ok({ id, leadId, channel: input.channel, kind: input.kind, at, recordedAt });
   });
 }
@@ -166,11 +265,17 @@ export async function recordConsentChange(ctx: ServiceContext, principal: Princi
   return ctx.store.transaction(async (tx) => {
     const view = await loadConductView(tx, leadId, { lock: true });
     if (!view || !canSee(principal, view.record)) return failure('NOT_FOUND', `no lead ${leadId}`);
-    if (input.action === 'grant' && !input.wording) return failure('ARGUMENT_INVALID', 'a consent grant needs the wording the person agreed to', [{ path: '/body/wording', message: 'required for grant' }]);
+    if (input.action === 'grant' && !input.wording)
+      return failure('ARGUMENT_INVALID', 'a consent grant needs the wording the person agreed to', [
+        { path: '/body/wording', message: 'required for grant' },
+      ]);
     const now = ctx.clock.now();
     const recordedAt = toIso(now);
     const at = input.at ? toIso(Date.parse(input.at)) : recordedAt;
-    if (Date.parse(at) > now + 60_000) return failure('ARGUMENT_INVALID', 'a consent change cannot be in the future', [{ path: '/body/at', message: 'in the future' }]);
+    if (Date.parse(at) > now + 60_000)
+      return failure('ARGUMENT_INVALID', 'a consent change cannot be in the future', [
+        { path: '/body/at', message: 'in the future' },
+      ]);
     // A grant unlocks outreach, so it is dated like a conduct fact; a revoke only restricts and may go further back.
     const dated = input.action === 'grant' ? guardFactTime(ctx, principal, view.record, Date.parse(at), now) : ok({ backdating: null });
     if (!dated.ok) return dated;
@@ -190,8 +295,34 @@ export async function recordConsentChange(ctx: ServiceContext, principal: Princi
       recordedAt,
     };
     await tx.conduct.addConsentChange(record);
-    await tx.events.append({ leadId, kind: CONDUCT_EVENTS.consent, actor: principal.keyId, at: recordedAt, payloadJson: JSON.stringify({ consentId: id, channel: input.channel, action: input.action, at, priorExpressWritten: record.priorExpressWritten }) });
-    await appendAudit(tx, { kind: 'outreach', subject: leadId, actor: principal.keyId, at: recordedAt, payload: { action: `consent.${input.action}`, consentId: id, channel: input.channel, consentAt: at, priorExpressWritten: record.priorExpressWritten, conditionOfPurchase: record.conditionOfPurchase, ...(backdating ? { backdating } : {}) } });
+    await tx.events.append({
+      leadId,
+      kind: CONDUCT_EVENTS.consent,
+      actor: principal.keyId,
+      at: recordedAt,
+      payloadJson: JSON.stringify({
+        consentId: id,
+        channel: input.channel,
+        action: input.action,
+        at,
+        priorExpressWritten: record.priorExpressWritten,
+      }),
+    });
+    await appendAudit(tx, {
+      kind: 'outreach',
+      subject: leadId,
+      actor: principal.keyId,
+      at: recordedAt,
+      payload: {
+        action: `consent.${input.action}`,
+        consentId: id,
+        channel: input.channel,
+        consentAt: at,
+        priorExpressWritten: record.priorExpressWritten,
+        conditionOfPurchase: record.conditionOfPurchase,
+        ...(backdating ? { backdating } : {}),
+      },
+    });
     return ok({ id, leadId, channel: input.channel, action: input.action, at, recordedAt });
   });
 }

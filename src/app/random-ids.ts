@@ -8,5 +8,3 @@ import type { IdSource } from '../domain/shared/clock.ts';
 export function randomIds(now: () => number = Date.now): IdSource {
   return { next: (prefix) => `${prefix}-${now().toString(36)}${randomBytes(8).toString('hex')}` };
 }
-
-export const systemClock = { now: () => Date.now() };

@@ -1,7 +1,7 @@
 import { checkAssignment } from '../domain/decision/decide.ts';
-import type { Decision } from '../domain/decision/decision.ts';
 import { reasonCode } from '../domain/eligibility/reason-codes.ts';
 import { LeadSchema } from '../domain/lead/lead.schema.ts';
+import type { CompiledOrg } from '../domain/org/compiled-org.ts';
 import { ok, type Result } from '../domain/shared/result.ts';
 import { toIso, zonedParts } from '../domain/shared/zoned-time.ts';
 import { holdsRepCapacity, isRoutableStatus } from '../domain/lead/lead-status.ts';
@@ -10,20 +10,12 @@ import type { ReviewRecord } from '../store/ports/reviews.port.ts';
 import type { UnitOfWork } from '../store/unit-of-work.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
-import { appendAudit } from './audit-trail.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import { recordLeadEvents } from './events/record-lead-events.ts';
+import type { ServiceContext } from './service-context.ts';
 import { replaceSlaTimers } from './sla-timers.ts';
 
-/** Opens a review for a lead the routing refused or held (called inside the intake transaction). */
-export async function openReviewForDecision(tx: UnitOfWork, ctx: Pick<ServiceContext, 'ids'>, decision: Decision): Promise<ReviewRecord['id']> {
-  const id = ctx.ids.next('rev');
-  await tx.reviews.open({ id, leadId: decision.leadId, kind: decision.outcome, reasonCodes: decision.reasons.map((r) => String(r.code)), requestedBy: 'system', requestedAt: decision.decidedAt });
-  await tx.events.append({ leadId: decision.leadId, kind: 'review.requested', actor: 'system', at: decision.decidedAt, payloadJson: JSON.stringify({ reviewId: id, kind: decision.outcome, reasons: decision.reasons }) });
-  await appendAudit(tx, { kind: 'review', subject: decision.leadId, actor: 'system', at: decision.decidedAt, payload: { action: 'review.requested', reviewId: id, kind: decision.outcome, decisionId: decision.decisionId, reasons: decision.reasons } });
-  return id;
-}
-
-const notRoutable = (lead: LeadRecord) => failure('LEAD_NOT_ROUTABLE', `lead ${lead.id} is ${lead.status}; no review or exception may assign it`);
+const notRoutable = (lead: LeadRecord) =>
+  failure('LEAD_NOT_ROUTABLE', `lead ${lead.id} is ${lead.status}; no review or exception may assign it`);
 
 /** Someone (ops, a team lead) asks compliance for an exception on a lead; they may not approve it themselves. */
 export async function requestException(
@@ -39,9 +31,27 @@ export async function requestException(
     if (await tx.reviews.openForLead(leadId)) return failure('CONFLICT', `lead ${leadId} already has an open review`);
     const at = toIso(ctx.clock.now());
     const id = ctx.ids.next('rev');
-    await tx.reviews.open({ id, leadId, kind: 'EXCEPTION', reasonCodes: [reasonCode('EXCEPTION_REQUESTED')], requestedBy: principal.keyId, requestedAt: at });
-    await tx.events.append({ leadId, kind: 'review.requested', actor: principal.keyId, at, payloadJson: JSON.stringify({ reviewId: id, kind: 'EXCEPTION', reason: input.reason, teamId: input.teamId ?? null, repId: input.repId ?? null }) });
-    await appendAudit(tx, { kind: 'review', subject: leadId, actor: principal.keyId, at, payload: { action: 'review.requested', reviewId: id, kind: 'EXCEPTION', reason: input.reason, teamId: input.teamId ?? null, repId: input.repId ?? null, role: principal.role } });
+    await tx.reviews.open({
+      id,
+      leadId,
+      kind: 'EXCEPTION',
+      reasonCodes: [reasonCode('EXCEPTION_REQUESTED')],
+      requestedBy: principal.keyId,
+      requestedAt: at,
+    });
+    await recordLeadEvents(tx, ctx, [
+      {
+        kind: 'review.requested.exception',
+        leadId,
+        actor: principal.keyId,
+        at,
+        reviewId: id,
+        reason: input.reason,
+        teamId: input.teamId ?? null,
+        repId: input.repId ?? null,
+        role: principal.role,
+      },
+    ]);
     return ok((await tx.reviews.get(id))!);
   });
 }
@@ -64,7 +74,12 @@ export interface ApprovalResult {
  * team and rep at this moment and returns it; an assignment that fails needs a written
  * justification and is flagged as an override. The approver must differ from the requester.
  */
-export async function approveReview(ctx: ServiceContext, principal: Principal, reviewId: string, input: ApprovalInput): Promise<Result<ApprovalResult, AppFailure>> {
+export async function approveReview(
+  ctx: ServiceContext,
+  principal: Principal,
+  reviewId: string,
+  input: ApprovalInput,
+): Promise<Result<ApprovalResult, AppFailure>> {
   return ctx.store.transaction(async (tx) => {
     const review = await tx.reviews.lock(reviewId);
     if (!review) return failure('NOT_FOUND', `no review ${reviewId}`);
@@ -77,12 +92,17 @@ export async function approveReview(ctx: ServiceContext, principal: Principal, r
     const org = ctx.orgs.current;
     const rep = org.repsById.get(input.repId);
     if (!org.teamsById.has(input.teamId) || !rep || rep.teamId !== input.teamId) {
-      return failure('ARGUMENT_INVALID', `rep ${input.repId} is not in team ${input.teamId} of the current org`, [{ path: '/body/repId', message: 'unknown team/rep pair' }]);
+      return failure('ARGUMENT_INVALID', `rep ${input.repId} is not in team ${input.teamId} of the current org`, [
+        { path: '/body/repId', message: 'unknown team/rep pair' },
+      ]);
     }
     const previousRep = holdsRepCapacity(leadRecord.status) ? leadRecord.repId : null;
     // The re-check evaluates the whole team (every rep's load), so every rep it reads is locked.
     const teamReps = org.teamsById.get(input.teamId)!.reps.map((r) => r.id);
-    const state = await tx.routingState.lockScope({ pools: [], repIds: [...new Set([...teamReps, input.repId, ...(previousRep ? [previousRep] : [])])].sort() });
+    const state = await tx.routingState.lockScope({
+      pools: [],
+      repIds: [...new Set([...teamReps, input.repId, ...(previousRep ? [previousRep] : [])])].sort(),
+    });
     const now = ctx.clock.now();
     const at = toIso(now);
     const lead = LeadSchema.parse(JSON.parse(leadRecord.leadJson));
@@ -97,29 +117,67 @@ export async function approveReview(ctx: ServiceContext, principal: Principal, r
       );
     }
     const override = !eligibility.eligible;
-    const resolution = { action: 'approve', teamId: input.teamId, repId: input.repId, justification: justification || null, override, eligibility, orgHash: org.hash };
-    await tx.reviews.resolve(reviewId, { status: 'APPROVED', decidedBy: principal.keyId, decidedAt: at, resolutionJson: JSON.stringify(resolution) });
-    if (previousRep && previousRep !== input.repId) await tx.routingState.releaseOpen(previousRep);
-    if (previousRep !== input.repId) {
-      await tx.routingState.apply({ ledger: null, load: { repId: input.repId, day: zonedParts(rep.timeZone, now).date, openDelta: 1, todayDelta: 1 } });
-    }
-    await tx.leads.update(leadRecord.id, { status: 'ASSIGNED', teamId: input.teamId, repId: input.repId, orgHash: org.hash, updatedAt: at });
-    await replaceSlaTimers(tx, { org }, { leadId: leadRecord.id, repId: input.repId, teamId: input.teamId, ruleId: null, assignedAtMs: now, cause: reviewId });
-    await tx.events.append({ leadId: leadRecord.id, kind: 'review.approved', actor: principal.keyId, at, payloadJson: JSON.stringify({ reviewId, ...resolution }) });
-    await appendAudit(tx, {
-      kind: 'review',
-      subject: leadRecord.id,
-      actor: principal.keyId,
-      at,
-      payload: { ...resolution, action: 'review.approved', reviewId, requestedBy: review.requestedBy, role: principal.role, before: { status: leadRecord.status, teamId: leadRecord.teamId, repId: leadRecord.repId } },
+    const resolution = {
+      action: 'approve',
+      teamId: input.teamId,
+      repId: input.repId,
+      justification: justification || null,
+      override,
+      eligibility,
+      orgHash: org.hash,
+    };
+    await tx.reviews.resolve(reviewId, {
+      status: 'APPROVED',
+      decidedBy: principal.keyId,
+      decidedAt: at,
+      resolutionJson: JSON.stringify(resolution),
     });
-    await emitEvent(tx, ctx, 'review.decided', { reviewId, leadId: leadRecord.id, status: 'APPROVED', teamId: input.teamId, repId: input.repId, override }, at);
-    await emitEvent(tx, ctx, 'lead.assigned', { leadId: leadRecord.id, teamId: input.teamId, repId: input.repId, by: 'review', reviewId, override }, at);
+    await assignByReview(tx, { org, reviewId, leadId: leadRecord.id, previousRep, teamId: input.teamId, rep, now });
+    const before = { status: leadRecord.status, teamId: leadRecord.teamId, repId: leadRecord.repId };
+    const fact = { leadId: leadRecord.id, actor: principal.keyId, at };
+    await recordLeadEvents(tx, ctx, [
+      {
+        ...fact,
+        kind: 'review.approved',
+        approval: { reviewId, requestedBy: review.requestedBy, role: principal.role, resolution, before },
+      },
+      { ...fact, kind: 'lead.assigned_by_review', reviewId, teamId: input.teamId, repId: input.repId, override },
+    ]);
     return ok({ review: (await tx.reviews.get(reviewId))!, eligibility, override });
   });
 }
 
-export async function rejectReview(ctx: ServiceContext, principal: Principal, reviewId: string, reason: string): Promise<Result<ReviewRecord, AppFailure>> {
+/** The approved assignment: rep capacity moved (unless it stays with the same rep), the lead ASSIGNED, SLA timers started. */
+async function assignByReview(
+  tx: UnitOfWork,
+  move: {
+    org: CompiledOrg;
+    reviewId: string;
+    leadId: string;
+    previousRep: string | null;
+    teamId: string;
+    rep: { id: string; timeZone: string };
+    now: number;
+  },
+): Promise<void> {
+  const { org, reviewId, leadId, previousRep, teamId, rep, now } = move;
+  if (previousRep && previousRep !== rep.id) await tx.routingState.releaseOpen(previousRep);
+  if (previousRep !== rep.id) {
+    await tx.routingState.apply({
+      ledger: null,
+      load: { repId: rep.id, day: zonedParts(rep.timeZone, now).date, openDelta: 1, todayDelta: 1 },
+    });
+  }
+  await tx.leads.update(leadId, { status: 'ASSIGNED', teamId, repId: rep.id, orgHash: org.hash, updatedAt: toIso(now) });
+  await replaceSlaTimers(tx, { org }, { leadId, repId: rep.id, teamId, ruleId: null, assignedAtMs: now, cause: reviewId });
+}
+
+export async function rejectReview(
+  ctx: ServiceContext,
+  principal: Principal,
+  reviewId: string,
+  reason: string,
+): Promise<Result<ReviewRecord, AppFailure>> {
   return ctx.store.transaction(async (tx) => {
     const review = await tx.reviews.lock(reviewId);
     if (!review) return failure('NOT_FOUND', `no review ${reviewId}`);
@@ -127,10 +185,24 @@ export async function rejectReview(ctx: ServiceContext, principal: Principal, re
     if (review.requestedBy === principal.keyId) return failure('FOUR_EYES_VIOLATION');
     const at = toIso(ctx.clock.now());
     const resolution = { action: 'reject', reason };
-    await tx.reviews.resolve(reviewId, { status: 'REJECTED', decidedBy: principal.keyId, decidedAt: at, resolutionJson: JSON.stringify(resolution) });
-    await tx.events.append({ leadId: review.leadId, kind: 'review.rejected', actor: principal.keyId, at, payloadJson: JSON.stringify({ reviewId, reason }) });
-    await appendAudit(tx, { kind: 'review', subject: review.leadId, actor: principal.keyId, at, payload: { action: 'review.rejected', reviewId, requestedBy: review.requestedBy, role: principal.role, reason } });
-    await emitEvent(tx, ctx, 'review.decided', { reviewId, leadId: review.leadId, status: 'REJECTED', reason }, at);
+    await tx.reviews.resolve(reviewId, {
+      status: 'REJECTED',
+      decidedBy: principal.keyId,
+      decidedAt: at,
+      resolutionJson: JSON.stringify(resolution),
+    });
+    await recordLeadEvents(tx, ctx, [
+      {
+        kind: 'review.rejected',
+        leadId: review.leadId,
+        actor: principal.keyId,
+        at,
+        reviewId,
+        requestedBy: review.requestedBy,
+        role: principal.role,
+        reason,
+      },
+    ]);
     return ok((await tx.reviews.get(reviewId))!);
   });
 }

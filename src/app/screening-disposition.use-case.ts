@@ -7,10 +7,11 @@ import type { UnitOfWork } from '../store/unit-of-work.ts';
 import type { Principal } from './api-keys.ts';
 import { failure, type AppFailure } from './app-error.ts';
 import { appendAudit, screeningAuditPayload, withCommitments } from './audit-trail.ts';
-import { withScopeRetry } from './route-lead.use-case.ts';
+import { withScopeRetry } from './decision-recorder.ts';
 import { redecide } from './redecide.ts';
 import { leadScreening, screenIntake, type IntakeScreening } from './screen-intake.ts';
-import { emitEvent, type ServiceContext } from './service-context.ts';
+import { recordLeadEvents } from './events/record-lead-events.ts';
+import type { ServiceContext } from './service-context.ts';
 
 export interface HitDisposition {
   readonly listId: string;
@@ -63,27 +64,19 @@ export async function disposeScreeningHits(ctx: ServiceContext, principal: Princ
       const status = blocked ? 'confirmed_match' : unscreened ? 'not_screened' : confirmed.length > 0 ? 'pep' : 'clear';
       const at = toIso(ctx.clock.now());
       const updated: Lead = { ...lead, screening: { ...lead.screening, status, tags: [...new Set([...lead.screening.tags, `disposed:${status}`])].sort() } };
-      await tx.events.append({
-        leadId,
-        kind: 'screening.disposition',
-        actor: principal.keyId,
-        at,
-        payloadJson: JSON.stringify({ result: status, listVersions: lead.screening.listVersions, dispositions: hits.map((h) => ({ ...given.get(hitKey(h))!, matchedName: h.matchedName, score: h.score })) }),
-      });
-      // SPEC C2: the disposition is audited (who, when, why, the list versions) in the same transaction.
-      await appendAudit(tx, {
-        kind: 'screening',
-        subject: leadId,
-        actor: principal.keyId,
-        at,
-        payload: { action: 'screening.disposition', result: status, role: principal.role, listVersions: lead.screening.listVersions, dispositions: hits.map((h) => ({ ...given.get(hitKey(h))!, matchedName: h.matchedName, score: h.score })) },
-      });
+      const recordedDispositions = hits.map((h) => ({ ...given.get(hitKey(h))!, matchedName: h.matchedName, score: h.score }));
+      const fact = { leadId, actor: principal.keyId, at };
+      // The disposition is audited (who, when, why, the list versions) in the same transaction (docs/screening.md).
+      const disposed = { result: status, role: principal.role, listVersions: lead.screening.listVersions, dispositions: recordedDispositions };
+      await recordLeadEvents(tx, ctx, [{ ...fact, kind: 'screening.disposed', ...disposed }]);
       const review = await tx.reviews.openForLead(leadId);
       if (review) {
-        await tx.reviews.resolve(review.id, { status: blocked ? 'REJECTED' : 'APPROVED', decidedBy: principal.keyId, decidedAt: at, resolutionJson: JSON.stringify({ action: 'screening_disposition', result: status }) });
-        await emitEvent(tx, ctx, 'review.decided', { reviewId: review.id, leadId, status: blocked ? 'REJECTED' : 'APPROVED', screening: status }, at);
+        const resolution = { status: blocked ? ('REJECTED' as const) : ('APPROVED' as const), screening: status };
+        const resolutionJson = JSON.stringify({ action: 'screening_disposition', result: status });
+        await tx.reviews.resolve(review.id, { status: resolution.status, decidedBy: principal.keyId, decidedAt: at, resolutionJson });
+        await recordLeadEvents(tx, ctx, [{ ...fact, kind: 'review.resolved_by_screening', reviewId: review.id, ...resolution }]);
       }
-      const decision = await redecide(tx, ctx, record, updated, principal.keyId, at);
+      const decision = await redecide(tx, ctx, record, updated, principal.keyId);
       return ok({ decision, screening: updated.screening });
     }),
   );
@@ -130,7 +123,7 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
           await tx.personalData.put({ ...personal, contactJson: JSON.stringify({ ...JSON.parse(personal.contactJson), screeningEvidence: audited.subjectEvidence }) });
           await appendAudit(tx, { kind: 'screening', subject: record.id, actor: principal.keyId, at, ...withCommitments({ action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence }, ['subjectEvidence'], personal.salt) });
           const updated: Lead = { ...lead, screening: leadScreening(result) };
-          await redecide(tx, ctx, locked, updated, principal.keyId, at);
+          await redecide(tx, ctx, locked, updated, principal.keyId);
         }),
       );
       newlyHeld.push(record.id);

@@ -1,5 +1,5 @@
 import type { Clock, IdSource } from '../domain/shared/clock.ts';
-import type { Store, UnitOfWork } from '../store/unit-of-work.ts';
+import type { Store } from '../store/unit-of-work.ts';
 import type { AccountDirectory } from './account-directory.ts';
 import type { OrgRegistry } from './org-registry.ts';
 import type { ScreeningService } from '../screening/screening-service.ts';
@@ -28,12 +28,4 @@ export interface ServiceContext {
   readonly conduct?: CompiledPacks;
   /** Where webhooks may be delivered (SSRF guard); omitted: public addresses only, nothing allowed in addition. */
   readonly webhookTargets?: WebhookTargetPolicy;
-}
-
-/** Enqueues an outbound event in the caller's transaction (SPEC O6: transactional outbox). */
-export async function emitEvent(tx: UnitOfWork, ctx: Pick<ServiceContext, 'ids'>, eventType: string, data: unknown, createdAt: string): Promise<string> {
-  const eventId = ctx.ids.next('evt');
-  const payloadJson = JSON.stringify({ id: eventId, type: eventType, createdAt, data });
-  await tx.outbox.enqueue({ eventId, eventType, payloadJson, createdAt }, () => ctx.ids.next('dlv'));
-  return eventId;
 }

@@ -1,7 +1,7 @@
 import { toIso } from '../domain/shared/zoned-time.ts';
 import type { DeliveryRecord } from '../store/ports/outbox.port.ts';
 import type { ServiceContext } from './service-context.ts';
-import { signWebhook } from './webhook-signature.ts';
+import { signWebhook } from './outbound-webhook-signature.ts';
 import { PeriodicTask } from './periodic-task.ts';
 import { postWebhook } from './webhook-post.ts';
 import { TargetNotAllowedError, WebhookTargetPolicy } from './webhook-target-policy.ts';

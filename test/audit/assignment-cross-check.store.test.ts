@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assignQueuedLeads } from '../../src/app/assign-queued.use-case.ts';
 import { verifyStoredLog } from '../../src/app/audit-queries.ts';
-import { closeLead } from '../../src/app/route-lead.use-case.ts';
+import { closeLead } from '../support/route-lead.ts';
 import { SlaWorker } from '../../src/app/sla-worker.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
 import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } from '../store/store-harness.ts';

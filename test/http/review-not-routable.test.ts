@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeLead } from '../../src/app/route-lead.use-case.ts';
+import { closeLead } from '../support/route-lead.ts';
 import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
 import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } from '../store/store-harness.ts';
 import { auth, ukLead } from './service-harness.ts';

@@ -10,7 +10,7 @@ import { failure, type AppFailure } from '../app-error.ts';
 import { ingestLead } from '../ingest-lead.use-case.ts';
 import type { ServiceContext } from '../service-context.ts';
 import { environmentSecrets, type SecretLookup } from './secret-equals.ts';
-import { verifyHubSpotV3, verifyRemitSignature, type SignatureCheck } from './webhook-signatures.ts';
+import { verifyHubSpotV3, verifyRemitSignature, type SignatureCheck } from './inbound-webhook-signatures.ts';
 
 export type CrmKind = CrmSourceConfig['kind'];
 

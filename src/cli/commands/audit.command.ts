@@ -7,7 +7,7 @@ import { sealAll } from '../../app/audit-sealer.service.ts';
 import { AuditKeyError, AuditSigner, rotateAuditKey, type AuditKeySource } from '../../app/audit-signing-key.ts';
 import { auditKeySource } from '../audit-sealer-runner.ts';
 import { runtimeEnv } from '../runtime-config.ts';
-import { systemClock } from '../../app/random-ids.ts';
+import { systemClock } from '../../app/system-clock.ts';
 import { renderLeadStory } from '../../audit/index.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { openStore } from '../../store/open-store.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { eraseLead } from '../../app/erase-lead.use-case.ts';
-import { systemClock } from '../../app/random-ids.ts';
+import { systemClock } from '../../app/system-clock.ts';
 import { retentionInForce } from '../../app/retention.use-case.ts';
 import { openStore } from '../../store/open-store.ts';
 import { CliFailure } from '../cli-io.ts';

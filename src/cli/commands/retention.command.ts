@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { systemClock } from '../../app/random-ids.ts';
+import { systemClock } from '../../app/system-clock.ts';
 import { applyRetention, retentionInForce, type RetentionAction, type RetentionReport } from '../../app/retention.use-case.ts';
 import { openStore } from '../../store/open-store.ts';
 import { CliFailure } from '../cli-io.ts';

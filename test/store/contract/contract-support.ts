@@ -14,7 +14,7 @@ import { postgresFactory, postgresOrSkip, sqliteFactory, withPgClient, type Stor
  */
 
 /** The test-only routing drivers, imported in this one place (they live beside the production recorder today). */
-export { closeLead, routeLead } from '../../../src/app/route-lead.use-case.ts';
+export { closeLead, routeLead } from '../../support/route-lead.ts';
 
 const pg = await postgresOrSkip();
 

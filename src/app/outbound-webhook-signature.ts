@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Webhook signature (docs/webhooks.md): header `Remit-Signature: t=<unix seconds>,v1=<hex>` where
+ * Webhook signature (docs/sources.md, "Remit-Signature"): header `Remit-Signature: t=<unix seconds>,v1=<hex>` where
  * hex = HMAC-SHA256(secret, "<t>.<raw body>"). Receivers recompute it over the raw body and reject
  * old timestamps (replay protection).
  */
