@@ -1,7 +1,7 @@
-import { AuditSealerService } from '../app/audit-sealer.service.ts';
-import { AuditKeyError, AuditSigner, type AuditKeySource } from '../app/audit-signing-key.ts';
+import { AuditSealerService } from '../app/audit/audit-sealer.service.ts';
+import { AuditKeyError, AuditSigner, type AuditKeySource } from '../app/audit/audit-signing-key.ts';
 import { reportWorkerFailure } from '../app/observability/worker-failure.ts';
-import type { ServiceContext } from '../app/service-context.ts';
+import type { ServiceContext } from '../app/shared/service-context.ts';
 import { CliFailure } from './cli-io.ts';
 import type { RuntimeEnv } from './runtime-config.ts';
 

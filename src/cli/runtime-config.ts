@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LOG_LEVELS, type LogLevel } from '../app/observability/logger.ts';
-import { parseWebhookAllow } from '../app/webhook-target-policy.ts';
+import { parseWebhookAllow } from '../app/webhooks/webhook-target-policy.ts';
 import { parseTrustProxy } from '../http/trust-proxy.ts';
 import type { TrustProxy } from '../http/build-server.ts';
 import { CliFailure } from './cli-io.ts';

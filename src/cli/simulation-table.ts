@@ -1,4 +1,4 @@
-import type { LeadChange, SimulationDiff } from '../app/simulate.use-case.ts';
+import type { LeadChange, SimulationDiff } from '../app/routing/simulate.use-case.ts';
 
 const who = (v: { outcome: string; teamId: string | null; repId: string | null }) => `${v.outcome}${v.teamId ? ` ${v.teamId}` : ''}${v.repId ? `/${v.repId}` : ''}`;
 

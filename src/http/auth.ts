@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate, type Principal } from '../app/api-keys.ts';
+import { authenticate, type Principal } from '../app/access/api-keys.ts';
 import type { Role } from '../domain/access/roles.ts';
 import type { Store } from '../store/unit-of-work.ts';
 import { sendError } from './reply-error.ts';

@@ -12,7 +12,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { ServiceContext } from '../app/service-context.ts';
+import type { ServiceContext } from '../app/shared/service-context.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
 import { authHook } from './auth.ts';

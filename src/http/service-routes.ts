@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServiceContext } from '../app/service-context.ts';
+import type { ServiceContext } from '../app/shared/service-context.ts';
 import { registerAccountRoutes } from './routes/accounts.routes.ts';
 import { registerAuditRoutes } from './routes/audit.routes.ts';
 import { registerConductRoutes } from './routes/conduct.routes.ts';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Principal } from '../app/api-keys.ts';
+import type { Principal } from '../app/access/api-keys.ts';
 import type { Store } from '../store/unit-of-work.ts';
 
 /**

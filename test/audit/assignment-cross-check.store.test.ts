@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assignQueuedLeads } from '../../src/app/assign-queued.use-case.ts';
-import { verifyStoredLog } from '../../src/app/audit-queries.ts';
+import { assignQueuedLeads } from '../../src/app/routing/assign-queued.use-case.ts';
+import { verifyStoredLog } from '../../src/app/audit/audit-queries.ts';
 import { closeLead } from '../support/route-lead.ts';
-import { SlaWorker } from '../../src/app/sla-worker.ts';
+import { SlaWorker } from '../../src/app/sla/sla-worker.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
 import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } from '../store/store-harness.ts';
 import { sqlText, startAuditService, type AuditService } from './audit-service-fixture.ts';

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { verifyStoredLog } from '../../src/app/audit-queries.ts';
-import { sealAll } from '../../src/app/audit-sealer.service.ts';
-import { AuditSigner } from '../../src/app/audit-signing-key.ts';
+import { verifyStoredLog } from '../../src/app/audit/audit-queries.ts';
+import { sealAll } from '../../src/app/audit/audit-sealer.service.ts';
+import { AuditSigner } from '../../src/app/audit/audit-signing-key.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from '../store/store-harness.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyStoredLog } from '../../src/app/audit-queries.ts';
-import { RetentionWorker, type RetentionFailure } from '../../src/app/retention-worker.ts';
-import { applyRetention, RETENTION_ACTOR } from '../../src/app/retention.use-case.ts';
+import { verifyStoredLog } from '../../src/app/audit/audit-queries.ts';
+import { RetentionWorker, type RetentionFailure } from '../../src/app/privacy/retention-worker.ts';
+import { applyRetention, RETENTION_ACTOR } from '../../src/app/privacy/retention.use-case.ts';
 import { retentionOf } from '../../src/domain/org/retention.schema.ts';
 import { OrgConfigSchema } from '../../src/domain/org/org-config.schema.ts';
 import { auth, ukLead } from '../http/service-harness.ts';

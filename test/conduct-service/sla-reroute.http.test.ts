@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SlaWorker } from '../../src/app/sla-worker.ts';
+import { SlaWorker } from '../../src/app/sla/sla-worker.ts';
 import type { Decision } from '../../src/domain/decision/decision.ts';
 import type { TestService } from '../http/service-harness.ts';
 import { get, ingest, MIN, nyLead, post, startUsService, usScrub } from './conduct-fixtures.ts';

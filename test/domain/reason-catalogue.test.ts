@@ -39,10 +39,10 @@ const PRODUCERS = [
 const OTHER_VOCABULARIES = [
   'src/domain/eligibility/customer-profile.ts',
   'src/domain/lifecycle/fact-time.ts',
-  'src/app/assignment-cross-check.ts',
-  'src/app/audit-queries.ts',
-  'src/app/audit-replay.use-case.ts',
-  'src/app/webhook-target-policy.ts',
+  'src/app/audit/assignment-cross-check.ts',
+  'src/app/audit/audit-queries.ts',
+  'src/app/audit/audit-replay.use-case.ts',
+  'src/app/webhooks/webhook-target-policy.ts',
 ];
 
 describe('reason code catalogues', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucketStart, licenceMatrix, refusalsByReason, repLicences } from '../../src/app/console-queries.ts';
+import { bucketStart, licenceMatrix, refusalsByReason, repLicences } from '../../src/app/queries/console-queries.ts';
 import { AT, baseConfig, compile } from '../support/org-builder.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 

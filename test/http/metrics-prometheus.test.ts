@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RemitMetrics } from '../../src/app/observability/remit-metrics.ts';
-import { SlaWorker } from '../../src/app/sla-worker.ts';
-import { WebhookDispatcher } from '../../src/app/webhook-dispatcher.ts';
+import { SlaWorker } from '../../src/app/sla/sla-worker.ts';
+import { WebhookDispatcher } from '../../src/app/webhooks/webhook-dispatcher.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 /**

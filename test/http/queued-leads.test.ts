@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assignQueuedLeads } from '../../src/app/assign-queued.use-case.ts';
+import { assignQueuedLeads } from '../../src/app/routing/assign-queued.use-case.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 let s: TestService;

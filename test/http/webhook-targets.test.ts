@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { LookupAddress } from 'node:dns';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebhookDispatcher } from '../../src/app/webhook-dispatcher.ts';
-import { WebhookTargetPolicy } from '../../src/app/webhook-target-policy.ts';
+import { WebhookDispatcher } from '../../src/app/webhooks/webhook-dispatcher.ts';
+import { WebhookTargetPolicy } from '../../src/app/webhooks/webhook-target-policy.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 /** W15: webhook targets may not reach loopback, private, link-local or metadata addresses unless allowed. */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebhookDispatcher } from '../../src/app/webhook-dispatcher.ts';
-import { verifyWebhook } from '../../src/app/outbound-webhook-signature.ts';
+import { WebhookDispatcher } from '../../src/app/webhooks/webhook-dispatcher.ts';
+import { verifyWebhook } from '../../src/app/webhooks/outbound-webhook-signature.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildAccountIndex, matchAccount } from '../../src/app/account-match.ts';
-import type { ImportedAccount } from '../../src/app/account-match.ts';
-import { companyNameKey } from '../../src/app/company-name.ts';
+import { buildAccountIndex, matchAccount } from '../../src/app/intake/account-match.ts';
+import type { ImportedAccount } from '../../src/app/intake/account-match.ts';
+import { companyNameKey } from '../../src/app/intake/company-name.ts';
 import { FREE_MAIL_DOMAINS } from '../../src/domain/intake/free-mail-domains.ts';
 import { normaliseOk, payload } from './intake-fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { companyNameKey } from '../../src/app/company-name.ts';
+import { companyNameKey } from '../../src/app/intake/company-name.ts';
 import { dedupeKeys, sharedKeyKinds } from '../../src/domain/intake/dedupe-keys.ts';
 import { normaliseOk, payload } from './intake-fixtures.ts';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { screenIntake } from '../../src/app/screen-intake.ts';
+import { screenIntake } from '../../src/app/intake/screen-intake.ts';
 import { ScreeningPolicySchema } from '../../src/domain/org/screening-policy.schema.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import { data, FIXED_NOW, HAS_DATA } from './shared-data.ts';

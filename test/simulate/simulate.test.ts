@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulateDraft } from '../../src/app/simulate.use-case.ts';
+import { simulateDraft } from '../../src/app/routing/simulate.use-case.ts';
 import { compileConfigObject } from '../../src/config/load-config.ts';
 import type { CompiledOrg } from '../../src/domain/org/compiled-org.ts';
 import type { OrgConfig } from '../../src/domain/org/org-config.schema.ts';

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHubSpotV3 } from '../../src/app/sources/inbound-webhook-signatures.ts';
-import { signWebhook } from '../../src/app/outbound-webhook-signature.ts';
+import { signWebhook } from '../../src/app/webhooks/outbound-webhook-signature.ts';
 import { startTestService, type TestService } from '../http/service-harness.ts';
 
 /**

@@ -2,9 +2,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/app/api-keys.ts';
-import { randomIds } from '../../src/app/random-ids.ts';
-import { systemClock } from '../../src/app/system-clock.ts';
+import { createApiKey } from '../../src/app/access/api-keys.ts';
+import { randomIds } from '../../src/app/shared/random-ids.ts';
+import { systemClock } from '../../src/app/shared/system-clock.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { StoreMissingError, StoreUnavailableError } from '../../src/store/store-errors.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';

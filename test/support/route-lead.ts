@@ -6,8 +6,8 @@ import type { Clock, IdSource } from '../../src/domain/shared/clock.ts';
 import { toIso } from '../../src/domain/shared/zoned-time.ts';
 import { holdsRepCapacity } from '../../src/domain/lead/lead-status.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';
-import { appendAudit } from '../../src/app/audit-trail.ts';
-import { decideAndRecord, ensureOrgPublished, markPublished, withScopeRetry } from '../../src/app/decision-recorder.ts';
+import { appendAudit } from '../../src/app/audit/audit-trail.ts';
+import { decideAndRecord, ensureOrgPublished, markPublished, withScopeRetry } from '../../src/app/routing/decision-recorder.ts';
 
 /**
  * Test drivers for the routing core without the intake pipeline (no normalisation, dedupe or

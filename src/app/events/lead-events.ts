@@ -1,6 +1,6 @@
 import type { Decision, DecisionOutcome } from '../../domain/decision/decision.ts';
-import type { AuditRecord } from '../audit-trail.ts';
-import { CONDUCT_EVENTS } from '../lead-conduct-view.ts';
+import type { AuditRecord } from '../audit/audit-trail.ts';
+import { CONDUCT_EVENTS } from '../conduct/lead-conduct-view.ts';
 
 /**
  * The facts a use case records about a lead, as one typed list. Each kind declares its three

@@ -1,8 +1,8 @@
 import type { Decision } from '../../domain/decision/decision.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
-import { appendAudit } from '../audit-trail.ts';
-import { emitEvent } from '../outbox-writer.ts';
-import type { ServiceContext } from '../service-context.ts';
+import { appendAudit } from '../audit/audit-trail.ts';
+import { emitEvent } from './outbox-writer.ts';
+import type { ServiceContext } from '../shared/service-context.ts';
 import { projectLeadEvent, type LeadEvent } from './lead-events.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { signWebhook } from '../outbound-webhook-signature.ts';
+import { signWebhook } from '../webhooks/outbound-webhook-signature.ts';
 
 /**
  * Inbound webhook signatures (docs/sources.md). Both schemes sign the exact raw body and a
@@ -46,7 +46,7 @@ export function verifyHubSpotV3(i: {
 
 /**
  * Remit-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")> — the same
- * scheme Remit signs its own outbound webhooks with (src/app/outbound-webhook-signature.ts).
+ * scheme Remit signs its own outbound webhooks with (src/app/webhooks/outbound-webhook-signature.ts).
  */
 export function verifyRemitSignature(i: { secret: string; body: string; header: string | undefined; nowMs: number; toleranceSeconds: number }): SignatureCheck {
   if (!i.header) return bad('Remit-Signature header is missing');

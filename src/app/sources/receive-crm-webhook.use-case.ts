@@ -5,10 +5,10 @@ import { toIso } from '../../domain/shared/zoned-time.ts';
 import { HubSpotSubmissionSchema, hubSpotEventId, hubSpotFields } from '../../domain/sources/hubspot-submission.ts';
 import { describeFieldErrors, instantOf, mapSourceFields, type SourceFields } from '../../domain/sources/map-source-fields.ts';
 import { SalesforceLeadEventSchema, salesforceFields } from '../../domain/sources/salesforce-lead-event.ts';
-import type { Principal } from '../api-keys.ts';
-import { failure, type AppFailure } from '../app-error.ts';
-import { ingestLead } from '../ingest-lead.use-case.ts';
-import type { ServiceContext } from '../service-context.ts';
+import type { Principal } from '../access/api-keys.ts';
+import { failure, type AppFailure } from '../shared/app-error.ts';
+import { ingestLead } from '../intake/ingest-lead.use-case.ts';
+import type { ServiceContext } from '../shared/service-context.ts';
 import { environmentSecrets, type SecretLookup } from './secret-equals.ts';
 import { verifyHubSpotV3, verifyRemitSignature, type SignatureCheck } from './inbound-webhook-signatures.ts';
 

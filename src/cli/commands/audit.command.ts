@@ -1,13 +1,13 @@
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { exportAuditRange, exportCheckpoints, leadStory, leadStoryHtml, verifyStoredLog, type CheckpointsFile, type VerifyReport } from '../../app/audit-queries.ts';
-import { compileStoredOrg, replayDecision } from '../../app/audit-replay.use-case.ts';
-import { sealAll } from '../../app/audit-sealer.service.ts';
-import { AuditKeyError, AuditSigner, rotateAuditKey, type AuditKeySource } from '../../app/audit-signing-key.ts';
+import { exportAuditRange, exportCheckpoints, leadStory, leadStoryHtml, verifyStoredLog, type CheckpointsFile, type VerifyReport } from '../../app/audit/audit-queries.ts';
+import { compileStoredOrg, replayDecision } from '../../app/audit/audit-replay.use-case.ts';
+import { sealAll } from '../../app/audit/audit-sealer.service.ts';
+import { AuditKeyError, AuditSigner, rotateAuditKey, type AuditKeySource } from '../../app/audit/audit-signing-key.ts';
 import { auditKeySource } from '../audit-sealer-runner.ts';
 import { runtimeEnv } from '../runtime-config.ts';
-import { systemClock } from '../../app/system-clock.ts';
+import { systemClock } from '../../app/shared/system-clock.ts';
 import { renderLeadStory } from '../../audit/index.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { openStore } from '../../store/open-store.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { eraseLead } from '../../app/erase-lead.use-case.ts';
-import { systemClock } from '../../app/system-clock.ts';
-import { retentionInForce } from '../../app/retention.use-case.ts';
+import { eraseLead } from '../../app/privacy/erase-lead.use-case.ts';
+import { systemClock } from '../../app/shared/system-clock.ts';
+import { retentionInForce } from '../../app/privacy/retention.use-case.ts';
 import { openStore } from '../../store/open-store.ts';
 import { CliFailure } from '../cli-io.ts';
 import { runtimeEnv } from '../runtime-config.ts';

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { importCsv, type ImportSummary } from '../../app/import/import-csv.use-case.ts';
+import { importCsv, type ImportSummary } from '../../app/sources/import/import-csv.use-case.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../domain/sources/import-mapping.schema.ts';
 import { CliFailure, configFailure, readYamlFile, unreadable } from '../cli-io.ts';

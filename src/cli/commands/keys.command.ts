@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { createApiKey, publicKeyView } from '../../app/api-keys.ts';
-import { randomIds } from '../../app/random-ids.ts';
-import { systemClock } from '../../app/system-clock.ts';
+import { createApiKey, publicKeyView } from '../../app/access/api-keys.ts';
+import { randomIds } from '../../app/shared/random-ids.ts';
+import { systemClock } from '../../app/shared/system-clock.ts';
 import { openStore } from '../../store/open-store.ts';
 import { ROLES, type Role } from '../../domain/access/roles.ts';
 import { CliFailure } from '../cli-io.ts';

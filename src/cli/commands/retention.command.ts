@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { systemClock } from '../../app/system-clock.ts';
-import { applyRetention, retentionInForce, type RetentionAction, type RetentionReport } from '../../app/retention.use-case.ts';
+import { systemClock } from '../../app/shared/system-clock.ts';
+import { applyRetention, retentionInForce, type RetentionAction, type RetentionReport } from '../../app/privacy/retention.use-case.ts';
 import { openStore } from '../../store/open-store.ts';
 import { CliFailure } from '../cli-io.ts';
 import { runtimeEnv } from '../runtime-config.ts';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { createApiKey } from '../../app/api-keys.ts';
-import { WebhookDispatcher } from '../../app/webhook-dispatcher.ts';
-import { RetentionWorker } from '../../app/retention-worker.ts';
-import { SlaWorker } from '../../app/sla-worker.ts';
+import { createApiKey } from '../../app/access/api-keys.ts';
+import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
+import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
+import { SlaWorker } from '../../app/sla/sla-worker.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 import { runtimeEnv, serveSettings } from '../runtime-config.ts';

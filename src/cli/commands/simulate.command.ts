@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { simulateDraft } from '../../app/simulate.use-case.ts';
+import { simulateDraft } from '../../app/routing/simulate.use-case.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import { openStore, resolveStoreTarget } from '../../store/open-store.ts';
 import { CliFailure, configFailure } from '../cli-io.ts';

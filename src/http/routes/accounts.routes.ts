@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ServiceContext } from '../../app/service-context.ts';
-import { importAccounts } from '../../app/import-accounts.use-case.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
+import { importAccounts } from '../../app/intake/import-accounts.use-case.ts';
 import { principalOf } from '../auth.ts';
 import { sendFailure } from '../reply-error.ts';
 

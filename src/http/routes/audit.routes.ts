@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { exportCheckpoints, leadStory, leadStoryHtml, verifyStoredLog } from '../../app/audit-queries.ts';
-import { replayDecision } from '../../app/audit-replay.use-case.ts';
-import { eraseLead } from '../../app/erase-lead.use-case.ts';
+import { exportCheckpoints, leadStory, leadStoryHtml, verifyStoredLog } from '../../app/audit/audit-queries.ts';
+import { replayDecision } from '../../app/audit/audit-replay.use-case.ts';
+import { eraseLead } from '../../app/privacy/erase-lead.use-case.ts';
 import { retentionOf } from '../../domain/org/retention.schema.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { renderLeadStory } from '../../audit/index.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { principalOf } from '../auth.ts';

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordRegistryScrub, upsertPromotion } from '../../app/conduct-admin.use-case.ts';
-import type { AppFailure } from '../../app/app-error.ts';
-import { FACT_EVENTS, LIFECYCLE_TARGETS, recordLeadFact, transitionLead } from '../../app/lead-lifecycle.use-case.ts';
-import { canSee } from '../../app/lead-queries.ts';
-import { checkLeadOutreach, recordConsentChange, recordLeadOutreach, recordOptOut } from '../../app/outreach.use-case.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
+import { recordRegistryScrub, upsertPromotion } from '../../app/conduct/conduct-admin.use-case.ts';
+import type { AppFailure } from '../../app/shared/app-error.ts';
+import { FACT_EVENTS, LIFECYCLE_TARGETS, recordLeadFact, transitionLead } from '../../app/conduct/lead-lifecycle.use-case.ts';
+import { canSee } from '../../app/queries/lead-queries.ts';
+import { checkLeadOutreach, recordConsentChange, recordLeadOutreach, recordOptOut } from '../../app/conduct/outreach.use-case.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { ChannelSchema, PurposeSchema } from '../../domain/conduct/rule-pack.schema.ts';
 import type { Result } from '../../domain/shared/result.ts';
 import { principalOf } from '../auth.ts';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { fairnessLedger, licenceMatrix, refusalsByReason, repLicences } from '../../app/console-queries.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
+import { fairnessLedger, licenceMatrix, refusalsByReason, repLicences } from '../../app/queries/console-queries.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { sendError } from '../reply-error.ts';
 
 const ANALYSTS = ['admin', 'ops', 'compliance'] as const;

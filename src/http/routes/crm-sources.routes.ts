@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findCrmSource, receiveCrmWebhook, type CrmKind } from '../../app/sources/receive-crm-webhook.use-case.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
 
 const MAX_WEBHOOK_BYTES = 512 * 1024;

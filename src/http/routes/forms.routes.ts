@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Transform } from 'node:stream';
 import { z } from 'zod';
-import type { ServiceContext } from '../../app/service-context.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { FormGuard } from '../../app/sources/form-guard.ts';
 import { mintFormToken } from '../../app/sources/form-token.ts';
 import { findForm, submitForm, type FormFailure } from '../../app/sources/submit-form.use-case.ts';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createApiKey, publicKeyView, revokeApiKey } from '../../app/api-keys.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
+import { createApiKey, publicKeyView, revokeApiKey } from '../../app/access/api-keys.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { ROLES } from '../../domain/access/roles.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../reply-error.ts';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { leadDetail, leadPage } from '../../app/lead-queries.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
+import { leadDetail, leadPage } from '../../app/queries/lead-queries.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { LEAD_STATUSES } from '../../domain/lead/lead-status.ts';
 import { principalOf } from '../auth.ts';
 import { sendError, sendFailure } from '../reply-error.ts';

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ingestLead } from '../../app/ingest-lead.use-case.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
-import type { AppFailure } from '../../app/app-error.ts';
+import { ingestLead } from '../../app/intake/ingest-lead.use-case.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
+import type { AppFailure } from '../../app/shared/app-error.ts';
 import { pointer, underPointer } from '../../domain/errors/detail-path.ts';
 import { fromZodIssues } from '../../domain/intake/field-error.ts';
 import { IntakeLeadSchema } from '../../domain/intake/intake-lead.schema.ts';

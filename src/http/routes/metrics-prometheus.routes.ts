@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServiceContext } from '../../app/service-context.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 
 /**
  * GET /metrics: Prometheus text exposition (docs/operations.md "Metrics"). Not public: queue depth

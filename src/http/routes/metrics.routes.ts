@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ServiceContext } from '../../app/service-context.ts';
-import { speedToLead } from '../../app/speed-to-lead.query.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
+import { speedToLead } from '../../app/queries/speed-to-lead.query.ts';
 
 const Instant = z.iso.datetime({ offset: true });
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ServiceContext } from '../../app/service-context.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../reply-error.ts';
 

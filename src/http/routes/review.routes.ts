@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { approveReview, rejectReview, requestException } from '../../app/review.use-case.ts';
-import { latestScreeningView } from '../../app/screening-view.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
-import { reviewPage } from '../../app/cursor-pages.ts';
+import { approveReview, rejectReview, requestException } from '../../app/review/review.use-case.ts';
+import { latestScreeningView } from '../../app/screening/screening-view.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
+import { reviewPage } from '../../app/queries/cursor-pages.ts';
 import type { Decision } from '../../domain/decision/decision.ts';
 import { principalOf } from '../auth.ts';
 import { sendError, sendFailure } from '../reply-error.ts';

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { disposeScreeningHits, rescreenOpenLeads } from '../../app/screening-disposition.use-case.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
-import { approveListReload, reloadListSources, type ListFailure } from '../../app/screening-lists.use-case.ts';
+import { disposeScreeningHits, rescreenOpenLeads } from '../../app/screening/screening-disposition.use-case.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
+import { approveListReload, reloadListSources, type ListFailure } from '../../app/screening/screening-lists.use-case.ts';
 import { principalOf } from '../auth.ts';
 import { sendFailure } from '../reply-error.ts';
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authenticate } from '../../app/api-keys.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
+import { authenticate } from '../../app/access/api-keys.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { principalOf } from '../auth.ts';
 import { sendError } from '../reply-error.ts';
 import { cookieValue, SESSION_COOKIE, sessionCookie } from '../session-store.ts';

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { simulateDraft } from '../../app/simulate.use-case.ts';
-import type { ServiceContext } from '../../app/service-context.ts';
+import { simulateDraft } from '../../app/routing/simulate.use-case.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { compileConfigObject } from '../../config/load-config.ts';
 import { sendError } from '../reply-error.ts';
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ServiceContext } from '../../app/service-context.ts';
-import { deliveryPage } from '../../app/cursor-pages.ts';
-import { subscribeWebhook, unsubscribeWebhook } from '../../app/webhook-subscriptions.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
+import { deliveryPage } from '../../app/queries/cursor-pages.ts';
+import { subscribeWebhook, unsubscribeWebhook } from '../../app/webhooks/webhook-subscriptions.ts';
 import { principalOf } from '../auth.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { sendError, sendFailure } from '../reply-error.ts';

@@ -1,0 +1,140 @@
+import type { AuditKind, JsonValue } from '../../audit/index.ts';
+import type { LeadRecord } from '../../store/ports/leads.port.ts';
+import type { Store } from '../../store/unit-of-work.ts';
+
+/**
+ * Finding W17: the audit log is tamper-evident, but the lead's *current* assignment lives in the
+ * leads table, which an attacker with database access can edit without touching the log. This
+ * cross-check replays, per lead, every audited change of status, team and rep and compares the
+ * result with the leads table. Every path that changes a lead's row writes one of these entries in
+ * the same transaction:
+ *
+ * - `decision` (intake, SLA re-route, queued-lead assignment, re-decision after screening): status = outcome, team and rep of the decision;
+ * - `review` with action `review.approved`: ASSIGNED to the approved team and rep;
+ * - `lifecycle` with a target (`transition`, and the close of an assigned lead): status = `to`, team and rep kept;
+ * - `dedupe` with result `duplicate`: DUPLICATE, no team or rep;
+ * - `erasure` with action `personal_data.erased`: ERASED, team and rep kept.
+ */
+
+export interface Assignment {
+  readonly status: string;
+  readonly teamId: string | null;
+  readonly repId: string | null;
+}
+
+/** The assignment the audit log says a lead has, and the entry that last set it (seq null: still in the unsealed inbox). */
+export interface AuditedAssignment extends Assignment {
+  readonly kind: AuditKind;
+  readonly seq: number | null;
+}
+
+export type AssignmentProblem = 'ASSIGNMENT_MISMATCH' | 'NO_AUDITED_ASSIGNMENT';
+
+export interface AssignmentMismatch {
+  readonly leadId: string;
+  readonly problem: AssignmentProblem;
+  readonly detail: string;
+  readonly current: Assignment;
+  readonly audited: AuditedAssignment | null;
+}
+
+export interface AssignmentCheck {
+  readonly ok: boolean;
+  readonly leadsChecked: number;
+  /** How many leads disagree with the log; `mismatches` lists the first MAX_REPORTED of them. */
+  readonly mismatchCount: number;
+  readonly mismatches: readonly AssignmentMismatch[];
+}
+
+export const MAX_REPORTED_MISMATCHES = 50;
+
+type Payload = { readonly [key: string]: JsonValue };
+const asObject = (v: JsonValue | undefined): Payload | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Payload) : null);
+const text = (v: JsonValue | undefined): string | null => (typeof v === 'string' ? v : null);
+const idOf = (v: JsonValue | undefined): string | null => text(asObject(v)?.id);
+
+/** The assignment after one audit entry about the lead; `previous` when the entry does not change it. */
+export function assignmentAfter(previous: AuditedAssignment | undefined, entry: { readonly kind: AuditKind; readonly payload: JsonValue; readonly seq: number | null }): AuditedAssignment | undefined {
+  const p = asObject(entry.payload);
+  if (p === null) return previous;
+  const at = { kind: entry.kind, seq: entry.seq };
+  switch (entry.kind) {
+    case 'decision': {
+      const decision = asObject(p.decision);
+      const outcome = text(decision?.outcome);
+      return outcome === null ? previous : { ...at, status: outcome, teamId: idOf(decision?.team), repId: idOf(decision?.rep) };
+    }
+    case 'review':
+      return p.action === 'review.approved' ? { ...at, status: 'ASSIGNED', teamId: text(p.teamId), repId: text(p.repId) } : previous;
+    case 'lifecycle': {
+      // A lifecycle move (action `transition`) or the close of an assigned lead (no action); facts and refused moves carry no target.
+      const to = text(p.to);
+      if (to === null || (p.action !== undefined && p.action !== 'transition')) return previous;
+      return { ...at, status: to, teamId: previous?.teamId ?? null, repId: previous?.repId ?? null };
+    }
+    case 'dedupe':
+      return p.result === 'duplicate' ? { ...at, status: 'DUPLICATE', teamId: null, repId: null } : previous;
+    case 'erasure':
+      if (p.action !== 'personal_data.erased') return previous;
+      return { ...at, status: 'ERASED', teamId: previous?.teamId ?? null, repId: previous?.repId ?? null };
+    default:
+      return previous;
+  }
+}
+
+/** Compares one lead row with the assignment its audit entries add up to; null when they agree. */
+export function compareAssignment(lead: LeadRecord, audited: AuditedAssignment | undefined): AssignmentMismatch | null {
+  const current: Assignment = { status: lead.status, teamId: lead.teamId, repId: lead.repId };
+  if (audited === undefined) {
+    return { leadId: lead.id, problem: 'NO_AUDITED_ASSIGNMENT', detail: `lead ${lead.id} is ${describe(current)} but no audit entry ever decided or assigned it`, current, audited: null };
+  }
+  if (audited.status === current.status && audited.teamId === current.teamId && audited.repId === current.repId) return null;
+  const where = audited.seq === null ? `its unsealed ${audited.kind} entry` : `${audited.kind} entry #${audited.seq}`;
+  return {
+    leadId: lead.id,
+    problem: 'ASSIGNMENT_MISMATCH',
+    detail: `lead ${lead.id} is ${describe(current)} in the leads table, but ${where} made it ${describe({ status: audited.status, teamId: audited.teamId, repId: audited.repId })}`,
+    current,
+    audited,
+  };
+}
+
+const describe = (a: Assignment) => `${a.status} (team ${a.teamId ?? '—'}, rep ${a.repId ?? '—'})`;
+
+async function pendingEntries(store: Store, subject?: string) {
+  const pending = await store.audit.pending((await store.audit.pendingCount()) + 1_000);
+  return pending.filter((p) => subject === undefined || p.event.subject === subject).map((p) => ({ subject: p.event.subject, kind: p.event.kind, payload: p.event.payload, seq: null }));
+}
+
+/** One lead again, from its own entries: a lead written between the bulk reads is not a mismatch. */
+async function recheck(store: Store, leadId: string): Promise<AssignmentMismatch | null> {
+  const lead = await store.leads.get(leadId);
+  if (!lead) return null;
+  let audited: AuditedAssignment | undefined;
+  for (const row of await store.audit.rowsForSubject(leadId)) audited = assignmentAfter(audited, row);
+  for (const entry of await pendingEntries(store, leadId)) audited = assignmentAfter(audited, entry);
+  return compareAssignment(lead, audited);
+}
+
+/**
+ * Every lead's current status, team and rep against the sealed log followed by the unsealed inbox.
+ * Leads that disagree are read again on their own before they are reported, so a service writing
+ * while this runs causes no false alarm; a row edited behind Remit's back disagrees every time.
+ */
+export async function crossCheckAssignments(store: Store): Promise<AssignmentCheck> {
+  const leads = await store.leads.list();
+  const audited = new Map<string, AuditedAssignment>();
+  const fold = (entry: { readonly subject: string; readonly kind: AuditKind; readonly payload: JsonValue; readonly seq: number | null }) => {
+    const next = assignmentAfter(audited.get(entry.subject), entry);
+    if (next !== undefined) audited.set(entry.subject, next);
+  };
+  for await (const row of store.audit.rows()) fold(row);
+  for (const entry of await pendingEntries(store)) fold(entry);
+  const mismatches: AssignmentMismatch[] = [];
+  for (const lead of leads) {
+    if (compareAssignment(lead, audited.get(lead.id)) === null) continue;
+    const confirmed = await recheck(store, lead.id);
+    if (confirmed) mismatches.push(confirmed);
+  }
+  return { ok: mismatches.length === 0, leadsChecked: leads.length, mismatchCount: mismatches.length, mismatches: mismatches.slice(0, MAX_REPORTED_MISMATCHES) };
+}

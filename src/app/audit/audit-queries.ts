@@ -1,0 +1,145 @@
+import {
+  buildLeadStory,
+  checkpointNote,
+  EMPTY_TREE_ROOT,
+  exportCheckpoint,
+  exportCsv,
+  exportJsonLines,
+  fromHex,
+  MerkleTree,
+  rangeStartFor,
+  toHex,
+  verifyLog,
+  type KeyRing,
+  type LeadStory,
+  type SealedAuditRow,
+  type StoredCheckpoint,
+  type VerifyLogResult,
+} from '../../audit/index.ts';
+import type { Store } from '../../store/unit-of-work.ts';
+import { crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
+
+/**
+ * Reading side of the audit trail (SPEC C6, C7): verification of the stored log, checkpoint export,
+ * the lead story with inclusion proofs, date-range exports. Read-only: nothing here writes.
+ */
+
+/** Checkpoints kept outside Remit (`remit audit checkpoints export`): the trust anchor for `verify --checkpoints`. */
+export interface CheckpointsFile {
+  readonly format: 'remit-audit-checkpoints/v1';
+  readonly logId: string;
+  readonly exportedAt: string;
+  readonly publicKeys: KeyRing;
+  readonly checkpoints: readonly StoredCheckpoint[];
+  /** The latest checkpoint in the single-checkpoint export form, and as a signed note. */
+  readonly latest: ReturnType<typeof exportCheckpoint> | null;
+  readonly latestNote: string | null;
+}
+
+export async function exportCheckpoints(store: Store, now: string): Promise<CheckpointsFile> {
+  const [checkpoints, ring, logId] = await Promise.all([store.audit.checkpoints(), store.audit.keyRing(), store.audit.logId()]);
+  const latest = checkpoints.at(-1);
+  return {
+    format: 'remit-audit-checkpoints/v1',
+    logId: logId ?? latest?.logId ?? '',
+    exportedAt: now,
+    publicKeys: ring,
+    checkpoints,
+    latest: latest ? exportCheckpoint(latest, ring) : null,
+    latestNote: latest ? checkpointNote(latest) : null,
+  };
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly logId: string | null;
+  /** Where the checkpoints (and public keys) came from. */
+  readonly checkpointsFrom: 'database' | 'file';
+  readonly range: { readonly from: number; readonly to: number | null; readonly readFrom: number };
+  readonly result: VerifyLogResult;
+  /** Entries recorded but not yet sealed (not covered by this verification). */
+  readonly pending: number;
+  /**
+   * Finding W17: each lead's current status, team and rep against its audited decisions, approvals, moves and
+   * erasure. null when only a range of the log was verified (the cross-check needs the whole log).
+   */
+  readonly assignments: AssignmentCheck | null;
+}
+
+/**
+ * Verifies the stored log, or the range [from, to), against the stored checkpoints or against
+ * checkpoints kept outside (then their public keys are the trust anchor, not the database's ring).
+ */
+export async function verifyStoredLog(store: Store, opts: { readonly from?: number; readonly to?: number; readonly external?: Pick<CheckpointsFile, 'logId' | 'publicKeys' | 'checkpoints'> } = {}): Promise<VerifyReport> {
+  const external = opts.external;
+  const checkpoints = external ? external.checkpoints : await store.audit.checkpoints();
+  const keys = external ? external.publicKeys : await store.audit.keyRing();
+  const logId = external?.logId || (await store.audit.logId()) || checkpoints[0]?.logId || null;
+  const pending = await store.audit.pendingCount();
+  const from = opts.from ?? 0;
+  const readFrom = rangeStartFor(checkpoints, from);
+  const range = { from, to: opts.to ?? null, readFrom };
+  const wholeLog = from === 0 && opts.to === undefined;
+  if (logId === null) {
+    const size = await store.audit.size();
+    const result: VerifyLogResult =
+      size === 0
+        ? { ok: true, entries: 0, checkpointsVerified: 0, treeSize: 0, rootHash: toHex(EMPTY_TREE_ROOT), chainHead: '', uncheckpointed: 0 }
+        : { ok: false, entriesChecked: 0, firstBad: { seq: 0, problem: 'CHECKPOINT_MISMATCH', detail: `the log holds ${size} entries but no sealer state or checkpoint names its log id` } };
+    const assignments = wholeLog ? await crossCheckAssignments(store) : null;
+    return { ok: result.ok && (assignments?.ok ?? true), logId, checkpointsFrom: external ? 'file' : 'database', range, result, pending, assignments };
+  }
+  const rows = store.audit.rows({ from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) });
+  const result = await verifyLog(rows, checkpoints, keys, { logId, from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) });
+  const assignments = wholeLog ? await crossCheckAssignments(store) : null;
+  return { ok: result.ok && (assignments?.ok ?? true), logId, checkpointsFrom: external ? 'file' : 'database', range, result, pending, assignments };
+}
+
+/** Audit paths for `seqs` in the tree of the first `size` entries (the tree is rebuilt from the stored leaf hashes). */
+export async function inclusionProofs(store: Store, seqs: readonly number[], size: number): Promise<Map<number, string[]>> {
+  const tree = new MerkleTree();
+  for await (const h of store.audit.entryHashes(size)) tree.append(fromHex(h) ?? Buffer.alloc(32));
+  const proofs = new Map<number, string[]>();
+  for (const seq of seqs) if (seq < tree.size && size <= tree.size) proofs.set(seq, tree.inclusionProof(seq, size).map(toHex));
+  return proofs;
+}
+
+/**
+ * SPEC C7: everything the log holds about a lead, in order, each entry with its inclusion proof
+ * against the latest signed checkpoint, and the checkpoint with its public key: an outside tool can
+ * check it with SHA-256 and Ed25519 alone. undefined when the log has no entry about the lead.
+ */
+export async function leadStory(store: Store, leadId: string): Promise<LeadStory | undefined> {
+  const rows = await store.audit.rowsForSubject(leadId);
+  if (rows.length === 0) return undefined;
+  const [checkpoint, keys, logId] = await Promise.all([store.audit.latestCheckpoint(), store.audit.keyRing(), store.audit.logId()]);
+  if (!checkpoint) return undefined;
+  const proofs = await inclusionProofs(store, rows.filter((r) => r.seq < checkpoint.treeSize).map((r) => r.seq), checkpoint.treeSize);
+  return buildLeadStory({ logId: logId ?? checkpoint.logId, subject: leadId, rows, checkpoint, keys, proofs });
+}
+
+const escapeHtml = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+/** The readable story as a self-contained HTML page (the text report, plus the JSON document for machines). */
+export function leadStoryHtml(story: LeadStory, text: string): string {
+  const verdict = story.integrity.verified ? 'VERIFIED' : 'NOT VERIFIED';
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>Audit story of ${escapeHtml(story.subject)}</title>`,
+    '<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem;max-width:70rem}pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}.ok{color:#064}.bad{color:#a00}</style>',
+    '</head><body>',
+    `<h1>Audit story of ${escapeHtml(story.subject)}</h1>`,
+    `<p class="${story.integrity.verified ? 'ok' : 'bad'}">Integrity: ${verdict} against checkpoint ${story.checkpoint.checkpoint.treeSize} signed ${escapeHtml(story.checkpoint.checkpoint.at)} by key ${escapeHtml(story.checkpoint.checkpoint.keyId)}</p>`,
+    `<pre>${escapeHtml(text)}</pre>`,
+    '<h2>Machine-readable document</h2>',
+    `<script type="application/json" id="remit-lead-story">${JSON.stringify(story).replaceAll('<', '\\u003c')}</script>`,
+    '</body></html>',
+  ].join('\n');
+}
+
+/** Date-range export (SPEC C7): JSON lines or CSV of the sealed rows with `at` in [fromAt, toAt). */
+export function exportAuditRange(store: Store, range: { readonly fromAt?: string; readonly toAt?: string }, format: 'jsonl' | 'csv'): AsyncIterable<string> {
+  const rows: AsyncIterable<SealedAuditRow> = store.audit.rowsInDateRange(range);
+  return format === 'csv' ? exportCsv(rows) : exportJsonLines(rows);
+}

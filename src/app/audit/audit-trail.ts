@@ -1,0 +1,78 @@
+import { splitPersonalData, type AuditKind, type Commitments, type JsonValue } from '../../audit/index.ts';
+import type { UnitOfWork } from '../../store/unit-of-work.ts';
+
+/**
+ * Recording side of the audit trail (SPEC C6, C8). Every use case that changes something that
+ * matters calls `appendAudit` with its own transaction, so the entry commits (or rolls back) with
+ * the change and is durable before the effect is visible. Entries go to the unsequenced inbox; the
+ * sealer (audit-sealer.service.ts) gives them their place in the hash-chained log. There is no
+ * update or delete: a correction is a new entry.
+ */
+
+export interface AuditRecord {
+  readonly kind: AuditKind;
+  /** What it is about: a lead id, `org:<hash>`, `key:<id>`, `accounts`, `webhook:<id>`. */
+  readonly subject: string;
+  /** Who: an API key id, `system`, `cli`. */
+  readonly actor: string;
+  readonly at: string;
+  /** Any JSON-serialisable value (undefined members are dropped). */
+  readonly payload: unknown;
+  readonly commitments?: Commitments;
+}
+
+/** The value as plain JSON data (what will be hashed): undefined dropped, dates as strings. */
+export const auditJson = (value: unknown): JsonValue => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue));
+
+export async function appendAudit(tx: UnitOfWork, record: AuditRecord): Promise<void> {
+  await tx.audit.append({ kind: record.kind, subject: record.subject, actor: record.actor, at: record.at, payload: auditJson(record.payload), commitments: record.commitments ?? {} });
+}
+
+/**
+ * Personal fields of an intake entry (dot paths into its payload). They never enter the log: the
+ * entry holds an HMAC commitment per field, keyed with the lead's salt (personal_data.salt), and
+ * erasure deletes salt and values. `raw` is the payload as received (it may hold anything); so may `lead.custom`.
+ */
+export const INTAKE_PERSONAL_PATHS: readonly string[] = [
+  'contact.firstName',
+  'contact.lastName',
+  'contact.fullName',
+  'contact.email',
+  'contact.emailDedupe',
+  'contact.phoneE164',
+  'contact.company',
+  'contact.dateOfBirth',
+  'address.line1',
+  'address.city',
+  'address.postalCode',
+  'company.name',
+  'consent',
+  'behaviour',
+  'raw',
+  // Hidden form fields and CRM context land in custom.*; what they hold is unknowable (a page URL with an
+  // email in it): every custom value is committed. So is the integrator's id for the person (a CRM record id).
+  'lead.custom',
+  'externalId',
+];
+
+/** Splits a payload into its audit-safe part and commitments to the personal fields, with the lead's salt (hex). */
+export function withCommitments(payload: unknown, personalPaths: readonly string[], saltHex: string): { payload: JsonValue; commitments: Commitments } {
+  const split = splitPersonalData(auditJson(payload), personalPaths, Buffer.from(saltHex, 'hex'));
+  return { payload: split.auditPayload, commitments: split.commitments };
+}
+
+/**
+ * Screening hits carry evidence derived from the screened person (their name tokens, date of birth
+ * comparisons): that part is committed, not recorded in clear. The list side (list, entry, listed
+ * name, programmes, score) stays readable.
+ */
+export function screeningAuditPayload(screening: { readonly hits: readonly object[] }): { readonly screening: JsonValue; readonly subjectEvidence: JsonValue } {
+  const hits: JsonValue[] = [];
+  const evidence: JsonValue[] = [];
+  for (const h of screening.hits) {
+    const { tokens, unmatchedQueryTokens, corroboration, notes, ...listSide } = h as Record<string, unknown>;
+    hits.push(auditJson(listSide));
+    evidence.push(auditJson({ tokens, unmatchedQueryTokens, corroboration, notes }));
+  }
+  return { screening: auditJson({ ...screening, hits }), subjectEvidence: evidence };
+}

@@ -1,0 +1,44 @@
+import { pointer } from '../../domain/errors/detail-path.ts';
+import type { ErrorDetail } from '../../domain/errors/error-catalogue.ts';
+import { ok, type Result } from '../../domain/shared/result.ts';
+import { toIso } from '../../domain/shared/zoned-time.ts';
+import type { AccountRecord } from '../../store/ports/accounts.port.ts';
+import { ownerRepProblem } from './account-owner.ts';
+import type { Principal } from '../access/api-keys.ts';
+import { failure, type AppFailure } from '../shared/app-error.ts';
+import { appendAudit } from '../audit/audit-trail.ts';
+import type { ServiceContext } from '../shared/service-context.ts';
+
+/**
+ * SPEC R8 / C9: accounts and their owners are org data. An import inserts or replaces by id and is
+ * audited in the same transaction with who, when, and each account as it was before and after.
+ * Every owner must be a rep of the org in force; one that is not refuses the whole import, naming each item.
+ */
+export async function importAccounts(
+  ctx: Pick<ServiceContext, 'store' | 'clock' | 'accounts' | 'orgs'>,
+  principal: Pick<Principal, 'keyId'>,
+  accounts: readonly Omit<AccountRecord, 'updatedAt'>[],
+): Promise<Result<{ imported: number }, AppFailure>> {
+  const org = ctx.orgs.current;
+  const problems: ErrorDetail[] = accounts.flatMap((a, i) => {
+    const problem = ownerRepProblem(org, a.ownerRep);
+    return problem === null ? [] : [{ path: pointer(['body', 'accounts', i, 'ownerRep']), message: `${problem}: not a rep of the org in force` }];
+  });
+  if (problems.length > 0) return failure('ACCOUNTS_INVALID', `${problems.length} account(s) name an unknown owner; nothing was imported`, problems);
+  const updatedAt = toIso(ctx.clock.now());
+  await ctx.store.transaction(async (tx) => {
+    const before = new Map((await tx.accounts.list()).map((a) => [a.id, a]));
+    const records = accounts.map((a) => ({ ...a, updatedAt }));
+    await tx.accounts.upsert(records);
+    const view = (a: AccountRecord | undefined) => (a ? { name: a.name, domains: a.domains, ownerRep: a.ownerRep, tier: a.tier } : null);
+    await appendAudit(tx, {
+      kind: 'org_change',
+      subject: 'accounts',
+      actor: principal.keyId,
+      at: updatedAt,
+      payload: { action: 'accounts.imported', count: records.length, changes: records.map((a) => ({ id: a.id, before: view(before.get(a.id)), after: view(a) })) },
+    });
+  });
+  await ctx.accounts.refresh();
+  return ok({ imported: accounts.length });
+}

@@ -1,0 +1,382 @@
+import { randomBytes } from 'node:crypto';
+import type { Decision, DecisionOutcome } from '../../domain/decision/decision.ts';
+import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
+import { dedupeKeys } from '../../domain/intake/dedupe-keys.ts';
+import type { FieldError } from '../../domain/intake/field-error.ts';
+import { normaliseIntake, type NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
+import { scoreLead, type LeadScore } from '../../domain/intake/score-lead.ts';
+import { LeadSchema, type Lead } from '../../domain/lead/lead.schema.ts';
+import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json.ts';
+import { ok, type Result } from '../../domain/shared/result.ts';
+import { toIso } from '../../domain/shared/zoned-time.ts';
+import { OPEN_LEAD_STATUSES } from '../../domain/lead/lead-status.ts';
+import type { UnitOfWork } from '../../store/unit-of-work.ts';
+import type { AccountMatch } from './account-match.ts';
+import type { Principal } from '../access/api-keys.ts';
+import { failure, type AppFailure } from '../shared/app-error.ts';
+import { appendAudit, INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitments } from '../audit/audit-trail.ts';
+import { companyNameKey } from './company-name.ts';
+import { recordDecisionOutcome, recordLeadEvents } from '../events/record-lead-events.ts';
+import { leadScreening, screenIntake, type IntakeScreening } from './screen-intake.ts';
+import { decideAndRecord, ensureOrgPublished, markPublished, withScopeRetry } from '../routing/decision-recorder.ts';
+import type { ServiceContext } from '../shared/service-context.ts';
+
+/** What the API answers for one lead (also what an idempotent retry gets back, byte for byte). */
+export interface IngestResponse {
+  readonly leadId: string;
+  /** ERASED only in a stored answer replayed after the lead's erasure (erase-lead.use-case.ts). */
+  readonly status: DecisionOutcome | 'DUPLICATE' | 'ERASED';
+  readonly duplicateOf: string | null;
+  readonly decision: Decision | null;
+  readonly score: Pick<LeadScore, 'score' | 'grade' | 'qualified' | 'qualifyAt'> | null;
+  readonly account: { readonly id: string; readonly matchedBy: string; readonly score: number } | null;
+  readonly reviewId: string | null;
+  readonly warnings: readonly FieldError[];
+}
+
+export interface IngestOutcome {
+  readonly statusCode: 200 | 201;
+  readonly body: IngestResponse;
+  /** true when this is the stored answer to an earlier request with the same Idempotency-Key. */
+  readonly replayed: boolean;
+}
+
+/** Another request with the same Idempotency-Key committed first; this one rolls back and answers with that one's result. */
+class IdempotencyRaceError extends Error {
+  override readonly name = 'IdempotencyRaceError';
+}
+
+const fieldFailure = (errors: readonly FieldError[]) =>
+  failure(
+    'LEAD_INVALID',
+    `${errors.length} invalid field(s)`,
+    errors.map((e) => ({ path: e.path, message: e.message })),
+  );
+
+/** Everything known about a lead before the transaction: normalised, scored, matched, screened, its dedupe keys. */
+interface PreparedIntake {
+  readonly org: CompiledOrg;
+  readonly receivedAtMs: number;
+  readonly intake: NormalisedIntake;
+  readonly score: LeadScore | null;
+  readonly account: AccountMatch | null;
+  readonly screening: IntakeScreening;
+  /** Sorted, so concurrent intakes lock them in one order. */
+  readonly keys: readonly string[];
+}
+
+/** The lead as stored by recordIntake, and the views the answer shows. */
+interface RecordedIntake {
+  readonly leadId: string;
+  readonly lead: Lead;
+  readonly warnings: readonly FieldError[];
+  readonly scoreView: IngestResponse['score'];
+  readonly accountView: IngestResponse['account'];
+}
+
+interface IdempotencyClaim {
+  readonly key: string | undefined;
+  readonly requestHash: string;
+}
+
+function enrich(prepared: PreparedIntake, id: string): Lead {
+  const { intake, score, account, screening } = prepared;
+  return LeadSchema.parse({
+    ...intake.lead,
+    id,
+    screening: leadScreening(screening),
+    ...(score
+      ? {
+          score: intake.lead.score ?? score.score,
+          grade: intake.lead.grade ?? score.grade,
+          qualification: { score: score.score, grade: score.grade, qualified: score.qualified, threshold: score.qualifyAt },
+        }
+      : {}),
+    ...(account
+      ? {
+          account: {
+            id: account.account.id,
+            ...(account.account.ownerRep ? { ownerRep: account.account.ownerRep } : {}),
+            ...(account.account.tier ? { tier: account.account.tier } : {}),
+            name: account.account.name,
+          },
+        }
+      : {}),
+  });
+}
+
+/**
+ * The intake pipeline for one lead (docs/sources.md): validate and normalise, check the product, score,
+ * match an account, screen, derive dedupe keys — then ONE transaction: record the intake, then either
+ * link it to the open lead it duplicates or route it (decision, review, history, outbox), then claim
+ * the idempotency key. Duplicates are scored and screened too: each lead keeps its own screening
+ * record. Bad input is a field-level failure and stores nothing.
+ */
+export async function ingestLead(
+  ctx: ServiceContext,
+  principal: Principal,
+  raw: unknown,
+  opts: { idempotencyKey?: string | undefined } = {},
+): Promise<Result<IngestOutcome, AppFailure>> {
+  const claim: IdempotencyClaim = { key: opts.idempotencyKey, requestHash: sha256Hex(canonicalJson(raw)) };
+  if (claim.key !== undefined) {
+    const previous = await ctx.store.idempotency.get(principal.keyId, claim.key);
+    if (previous) return replay(previous, claim.requestHash);
+  }
+  const prepared = await prepareIntake(ctx, raw);
+  if (!prepared.ok) return prepared;
+  try {
+    return ok({
+      statusCode: 201 as const,
+      body: await withScopeRetry(() => commitIntake(ctx, principal, prepared.value, claim)),
+      replayed: false,
+    });
+  } catch (e) {
+    if (e instanceof IdempotencyRaceError && claim.key !== undefined) {
+      const winner = await ctx.store.idempotency.get(principal.keyId, claim.key);
+      if (winner) return replay(winner, claim.requestHash);
+    }
+    throw e;
+  }
+}
+
+/** The work before the transaction: nothing here writes. */
+async function prepareIntake(ctx: ServiceContext, raw: unknown): Promise<Result<PreparedIntake, AppFailure>> {
+  const receivedAtMs = ctx.clock.now();
+  const normalised = normaliseIntake(raw, { at: receivedAtMs });
+  if (!normalised.ok) return fieldFailure(normalised.error);
+  const intake = normalised.value;
+  const org = ctx.orgs.current;
+  if (!org.products.has(intake.lead.product)) {
+    const known = [...org.products.keys()].slice(0, 20).join(', ');
+    return fieldFailure([
+      { path: '/product', code: 'unknown_product', message: `unknown product "${intake.lead.product}" (known: ${known})` },
+    ]);
+  }
+  const score = org.config.scoring ? scoreLead(org.config.scoring, intake, receivedAtMs) : null;
+  const account = await ctx.accounts.match(intake);
+  const screening = screenIntake(ctx.screening, intake, org.config.screening);
+  const keys = [
+    ...dedupeKeys(intake.contact, { normaliseCompany: companyNameKey }).map((k) => k.key),
+    ...(intake.externalId ? [`external:${intake.lead.source ?? ''}:${intake.externalId}`] : []),
+  ].sort();
+  return ok({ org, receivedAtMs, intake, score, account, screening, keys });
+}
+
+/** The one transaction; the org version is published on first use and remembered after the commit. */
+async function commitIntake(
+  ctx: ServiceContext,
+  principal: Principal,
+  prepared: PreparedIntake,
+  claim: IdempotencyClaim,
+): Promise<IngestResponse> {
+  let publishedHere = false;
+  const body = await ctx.store.transaction(async (tx) => {
+    const at = toIso(ctx.clock.now());
+    publishedHere = await ensureOrgPublished(tx, ctx.store, prepared.org, at, principal.keyId);
+    await tx.dedupe.lockKeys(prepared.keys);
+    const original = await tx.dedupe.findOpen(prepared.keys, OPEN_LEAD_STATUSES);
+    const recorded = await recordIntake(tx, ctx, principal, prepared, at);
+    const response = original ? await linkDuplicate(tx, ctx, recorded, original, at) : await routeNewLead(tx, ctx, recorded, prepared, at);
+    if (claim.key !== undefined) await claimIdempotencyKey(tx, principal.keyId, claim.key, claim.requestHash, 201, response, at);
+    return response;
+  });
+  if (publishedHere) markPublished(ctx.store, prepared.org.hash);
+  return body;
+}
+
+/** The lead row, its personal data (with the salt its audit commitments use), and the intake and screening history. */
+async function recordIntake(
+  tx: UnitOfWork,
+  ctx: ServiceContext,
+  principal: Principal,
+  prepared: PreparedIntake,
+  at: string,
+): Promise<RecordedIntake> {
+  const { org, intake, score, account, keys } = prepared;
+  const leadId = ctx.ids.next('lead');
+  const lead = enrich(prepared, leadId);
+  await tx.leads.claim({ id: leadId, orgHash: org.hash, leadJson: canonicalJson(lead), receivedAt: toIso(prepared.receivedAtMs) });
+  const salt = randomBytes(32).toString('hex');
+  // Hit evidence derived from the person (their name tokens, date-of-birth comparisons) is personal
+  // data: it lives with the contact, erasable; the history keeps only the list side of each hit.
+  const screening = screeningAuditPayload(prepared.screening);
+  await tx.personalData.put({
+    leadId,
+    salt,
+    contactJson: JSON.stringify({
+      ...intake.contact,
+      address: intake.address,
+      company: intake.company ?? null,
+      screeningEvidence: screening.subjectEvidence,
+    }),
+    rawJson: JSON.stringify(intake.raw),
+    consentJson: intake.consent ? JSON.stringify(intake.consent) : null,
+    createdAt: at,
+  });
+  const accountView = account ? { id: account.account.id, matchedBy: account.matchedBy, score: account.score } : null;
+  const keyKinds = keys.map((k) => k.split(':')[0]);
+  const accountHistory = account ? { ...accountView, matchedOn: account.matchedOn, alternatives: account.alternatives } : null;
+  const intakeHistory = {
+    source: lead.source ?? null,
+    product: lead.product,
+    jurisdiction: lead.jurisdiction,
+    warnings: intake.warnings,
+    score,
+    account: accountHistory,
+    dedupeKeyKinds: keyKinds,
+  };
+  await tx.events.append({ leadId, kind: 'intake', actor: principal.keyId, at, payloadJson: JSON.stringify(intakeHistory) });
+  await tx.events.append({ leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening.screening) });
+  await auditIntake(tx, { leadId, actor: principal.keyId, at, salt, intake, lead, score, keys, accountView, account, screening });
+  const scoreView = score ? { score: score.score, grade: score.grade, qualified: score.qualified, qualifyAt: score.qualifyAt } : null;
+  return { leadId, lead, warnings: intake.warnings, scoreView, accountView };
+}
+
+/** Same person as an open lead: this one is a DUPLICATE linked to it, and the original owner is named. */
+async function linkDuplicate(
+  tx: UnitOfWork,
+  ctx: ServiceContext,
+  recorded: RecordedIntake,
+  original: { leadId: string; key: string },
+  at: string,
+): Promise<IngestResponse> {
+  const { leadId } = recorded;
+  const originalLead = await tx.leads.get(original.leadId);
+  await tx.leads.update(leadId, {
+    status: 'DUPLICATE',
+    teamId: null,
+    repId: null,
+    orgHash: ctx.orgs.current.hash,
+    updatedAt: at,
+    duplicateOf: original.leadId,
+  });
+  const matchedOn = original.key.split(':')[0]!;
+  const owner = { ownerRep: originalLead?.repId ?? null, ownerTeam: originalLead?.teamId ?? null };
+  await recordLeadEvents(tx, ctx, [
+    { kind: 'dedupe.duplicate', leadId, actor: 'system', at, duplicateOf: original.leadId, matchedOn, ...owner },
+    { kind: 'dedupe.linked', leadId: original.leadId, actor: 'system', at, duplicate: leadId, matchedOn },
+  ]);
+  return answer(recorded, { status: 'DUPLICATE', duplicateOf: original.leadId, decision: null, reviewId: null });
+}
+
+/** A new person: decide (under the routing locks), keep its dedupe keys, then the decision's outcome. */
+async function routeNewLead(
+  tx: UnitOfWork,
+  ctx: ServiceContext,
+  recorded: RecordedIntake,
+  prepared: PreparedIntake,
+  at: string,
+): Promise<IngestResponse> {
+  const { leadId, lead } = recorded;
+  await recordLeadEvents(tx, ctx, [
+    { kind: 'dedupe.unique', leadId, actor: 'system', at, keyKinds: prepared.keys.map((k) => k.split(':')[0]!) },
+  ]);
+  const decision = await decideAndRecord(tx, { org: prepared.org, clock: ctx.clock, ids: ctx.ids }, lead, prepared.receivedAtMs);
+  await tx.dedupe.add(leadId, prepared.keys);
+  const { reviewId } = await recordDecisionOutcome(tx, ctx, decision, { actor: 'system' });
+  return answer(recorded, { status: decision.outcome, duplicateOf: null, decision, reviewId });
+}
+
+/** The API's answer for the lead (also what an idempotent retry gets back). */
+function answer(
+  recorded: RecordedIntake,
+  outcome: Pick<IngestResponse, 'status' | 'duplicateOf' | 'decision' | 'reviewId'>,
+): IngestResponse {
+  const { leadId, scoreView: score, accountView: account, warnings } = recorded;
+  return {
+    leadId,
+    status: outcome.status,
+    duplicateOf: outcome.duplicateOf,
+    decision: outcome.decision,
+    score,
+    account,
+    reviewId: outcome.reviewId,
+    warnings,
+  };
+}
+
+/** Intake, account-match and screening entries of the audit trail; personal fields only as commitments (docs/audit.md). */
+async function auditIntake(
+  tx: UnitOfWork,
+  facts: {
+    leadId: string;
+    actor: string;
+    at: string;
+    salt: string;
+    intake: NormalisedIntake;
+    lead: Lead;
+    score: LeadScore | null;
+    keys: readonly string[];
+    accountView: RecordedIntake['accountView'];
+    account: AccountMatch | null;
+    screening: ReturnType<typeof screeningAuditPayload>;
+  },
+): Promise<void> {
+  const { intake, leadId, at, salt, account } = facts;
+  const intakeEntry = withCommitments(
+    {
+      lead: facts.lead,
+      contact: intake.contact,
+      address: intake.address,
+      company: intake.company ?? null,
+      consent: intake.consent ?? null,
+      behaviour: intake.behaviour ?? null,
+      externalId: intake.externalId ?? null,
+      timeZoneSource: intake.timeZoneSource,
+      warnings: intake.warnings,
+      score: facts.score,
+      dedupeKeyKinds: facts.keys.map((k) => k.split(':')[0]),
+      // The values are committed (lead.custom); which fields were sent stays readable.
+      customKeys: Object.keys(facts.lead.custom).sort(),
+      raw: intake.raw,
+    },
+    INTAKE_PERSONAL_PATHS,
+    salt,
+  );
+  await appendAudit(tx, { kind: 'intake', subject: leadId, actor: facts.actor, at, ...intakeEntry });
+  const matched = account
+    ? {
+        result: 'matched',
+        ...facts.accountView,
+        matchedOn: account.matchedOn,
+        alternatives: account.alternatives,
+        ownerRep: account.account.ownerRep,
+      }
+    : { result: 'none' };
+  await appendAudit(tx, { kind: 'account_match', subject: leadId, actor: 'system', at, payload: matched });
+  const { screening, subjectEvidence } = facts.screening;
+  await appendAudit(tx, {
+    kind: 'screening',
+    subject: leadId,
+    actor: 'system',
+    at,
+    ...withCommitments({ ...(screening as object), subjectEvidence }, ['subjectEvidence'], salt),
+  });
+}
+
+async function claimIdempotencyKey(
+  tx: UnitOfWork,
+  scope: string,
+  key: string,
+  requestHash: string,
+  statusCode: number,
+  response: unknown,
+  at: string,
+): Promise<void> {
+  const responseJson = JSON.stringify(response);
+  const stored = await tx.idempotency.put({ scope, key, requestHash, statusCode, responseJson, createdAt: at });
+  if (stored.responseJson !== responseJson) throw new IdempotencyRaceError(`idempotency key ${key} was claimed by a concurrent request`);
+}
+
+function replay(
+  previous: { requestHash: string; statusCode: number; responseJson: string },
+  requestHash: string,
+): Result<IngestOutcome, AppFailure> {
+  if (previous.requestHash !== requestHash) return failure('IDEMPOTENCY_KEY_REUSED');
+  return ok({
+    statusCode: previous.statusCode === 201 ? 201 : 200,
+    body: JSON.parse(previous.responseJson) as IngestResponse,
+    replayed: true,
+  });
+}

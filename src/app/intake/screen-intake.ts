@@ -1,0 +1,93 @@
+import type { NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
+import type { Lead } from '../../domain/lead/lead.schema.ts';
+import type { ScreeningPolicy } from '../../domain/org/screening-policy.schema.ts';
+import { contentHash } from '../../domain/shared/canonical-json.ts';
+import type { ScreeningHit } from '../../screening/matcher.ts';
+import type { ScreeningCoverage, ScreeningService } from '../../screening/screening-service.ts';
+
+/** The policy a screening used: its values and their content hash, so replay and audit can show it. */
+export interface RecordedScreeningPolicy {
+  readonly hash: string;
+  readonly values: ScreeningPolicy;
+}
+
+export interface IntakeScreening {
+  readonly status: Lead['screening']['status'];
+  readonly tags: readonly string[];
+  /** "<listId>@<sha256 prefix>" of every list screened against. */
+  readonly listVersions: readonly string[];
+  /** Hits needing review, and hits a hard contradiction cleared, each fully explained with its disposition. */
+  readonly hits: readonly ScreeningHit[];
+  readonly threshold: number;
+  /** Why a lead without blocking hits is `not_screened` (anything but `ok`), recorded with the screening. */
+  readonly coverage: ScreeningCoverage;
+  readonly policy: RecordedScreeningPolicy;
+}
+
+/** What is screened: the person's name and date of birth, their country, the company name. */
+export interface ScreeningSubject {
+  readonly contact: Pick<NormalisedIntake['contact'], 'fullName' | 'dateOfBirth'>;
+  readonly address: { readonly country?: string | undefined };
+  readonly company?: { readonly name: string } | null | undefined;
+}
+
+export const recordedPolicy = (policy: ScreeningPolicy): RecordedScreeningPolicy => ({ hash: contentHash(policy), values: policy });
+
+/**
+ * SPEC C1 pre-screen: the person (name, date of birth, address country) and, when configured, the company.
+ * The screening policy disposes each hit: one needing review (escalated or review) → potential_match (held
+ * for compliance, never routed) for a sanctions or blocklist entry, pep for a PEP-only entry (routed to
+ * enhanced-due-diligence teams or held, per policy). No "clear" (and no "pep") without sanctions screening:
+ * with no sanctions list in force, or a configured source withheld pending approval, a lead without a
+ * blocking hit is not_screened ("no list, no clear"). The address country is where the person lives, not
+ * their nationality: it is passed as residence, a weak signal.
+ */
+export function screenIntake(service: ScreeningService | null, subject: ScreeningSubject, policy: ScreeningPolicy): IntakeScreening {
+  const recorded = recordedPolicy(policy);
+  const versions = service?.versions() ?? [];
+  if (!service || versions.length === 0) {
+    const coverage = service?.coverage() ?? 'no_sanctions_list';
+    return { status: 'not_screened', tags: [], listVersions: [], hits: [], threshold: policy.reviewThreshold, coverage, policy: recorded };
+  }
+  const opts = { policy, limit: 10 };
+  const c = subject.contact;
+  const residence = subject.address.country ? { residenceCountry: subject.address.country } : {};
+  const dob = c.dateOfBirth ? { dob: c.dateOfBirth } : {};
+  const company = policy.screenCompanies ? subject.company?.name : undefined;
+  const person = service.screen({ name: c.fullName, kind: 'person', ...dob, ...residence }, opts);
+  const hits = [
+    ...person.hits,
+    ...(company ? service.screen({ name: company, kind: 'organisation', ...residence }, opts).hits : []),
+  ].filter((h) => h.isMatch || h.disposition.reasonCode === 'HARD_CONTRADICTION_CLEARED');
+  const held = hits.filter((h) => h.isMatch);
+  const blocking = held.filter((h) => !h.isPep || h.isSanctioned);
+  const status = blocking.length > 0 ? 'potential_match' : person.coverage !== 'ok' ? 'not_screened' : held.length > 0 ? 'pep' : 'clear';
+  const tags = [...new Set(held.flatMap((h) => [h.listId, ...(h.isPep ? ['pep'] : []), ...(h.isSanctioned ? ['sanctions'] : [])]))].sort();
+  const listVersions = versions.map((v) => `${v.listId}@${v.sha256.slice(0, 12)}`).sort();
+  return { status, tags, listVersions, hits, threshold: policy.reviewThreshold, coverage: person.coverage, policy: recorded };
+}
+
+/** The screening part of the lead (and so of its decisions): status, tags, list versions, policy hash and hit summaries. */
+export function leadScreening(screening: IntakeScreening): Lead['screening'] {
+  return {
+    status: screening.status,
+    tags: [...screening.tags],
+    listVersions: [...screening.listVersions],
+    policyHash: screening.policy.hash,
+    hits: screeningHitSummaries(screening),
+  };
+}
+
+/** The hit summary a decision and a review item show: no value derived from the person (that is erasable evidence). */
+export function screeningHitSummaries(screening: IntakeScreening): NonNullable<Lead['screening']['hits']> {
+  return screening.hits.map((h) => ({
+    listId: h.listId,
+    entryId: h.entryId,
+    nameScore: h.disposition.nameScore,
+    priorityScore: h.score,
+    disposition: h.disposition.kind,
+    reasonCode: h.disposition.reasonCode,
+    priority: h.disposition.priority,
+    effects: h.corroboration.map((f) => ({ fact: f.field, outcome: f.outcome, effect: f.effect, hard: f.hard, mayClear: f.mayClear })),
+  }));
+}
