@@ -11,7 +11,9 @@ module.exports = {
       comment: 'src/domain imports nothing from outer layers and no I/O modules.',
       severity: 'error',
       from: { path: '^src/domain' },
-      to: { path: '^src/(app|store|http|cli|screening)|^(node:)?(fs|net|http|https|child_process|sqlite|worker_threads)$|^node_modules/(pg|kysely|fastify|pino)' },
+      to: {
+        path: '^src/(app|store|http|cli|screening)|^(node:)?(fs|net|http|https|child_process|sqlite|worker_threads)$|^node_modules/(pg|kysely|fastify|pino)',
+      },
     },
     {
       name: 'screening-is-a-library',

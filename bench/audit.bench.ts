@@ -26,7 +26,13 @@ const T0 = Date.UTC(2026, 2, 1);
 /** A synthetic entry of realistic size (~450 bytes canonical; every 8th a larger decision-like payload, ~1.3 KB). */
 function syntheticEvent(i: number): AuditEvent {
   const kind = KINDS[i % KINDS.length]!;
-  const base = { leadId: `lead-${(i * 7919) % 250_000}`, source: i % 3 === 0 ? 'web-form' : 'crm', jurisdiction: i % 5 === 0 ? 'US-TX' : 'GB', product: i % 2 ? 'term-life' : 'isa-stocks', ruleSet: { version: '2026.03-1', hash: 'sha256:8c1f0a2b7d4e9f6a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4e6f8a' } };
+  const base = {
+    leadId: `lead-${(i * 7919) % 250_000}`,
+    source: i % 3 === 0 ? 'web-form' : 'crm',
+    jurisdiction: i % 5 === 0 ? 'US-TX' : 'GB',
+    product: i % 2 ? 'term-life' : 'isa-stocks',
+    ruleSet: { version: '2026.03-1', hash: 'sha256:8c1f0a2b7d4e9f6a3b5c7d9e1f2a4b6c8d0e2f4a6b8c0d2e4f6a8b0c2d4e6f8a' },
+  };
   const payload =
     kind === 'decision'
       ? {
@@ -34,11 +40,32 @@ function syntheticEvent(i: number): AuditEvent {
           outcome: 'ASSIGNED',
           team: { id: 'team-uk-wealth', name: 'UK Wealth' },
           rep: { id: `rep-${i % 40}`, name: `Rep ${i % 40}` },
-          candidates: [0, 1, 2].map((t) => ({ id: `team-${t}`, pass: t !== 2, licences: [{ id: `lic-${t}`, regulator: 'FCA', jurisdiction: 'GB', productLines: ['investments'], status: 'active' }], reasons: t === 2 ? [{ code: 'TEAM_NOT_LICENSED', detail: 'no grant' }] : [] })),
-          strategy: { chosenBy: 'weighted-round-robin', ledger: [{ rep: `rep-${i % 40}`, targetShare: 0.25, assigned: i % 97, shortfall: 0.5 }] },
+          candidates: [0, 1, 2].map((t) => ({
+            id: `team-${t}`,
+            pass: t !== 2,
+            licences: [{ id: `lic-${t}`, regulator: 'FCA', jurisdiction: 'GB', productLines: ['investments'], status: 'active' }],
+            reasons: t === 2 ? [{ code: 'TEAM_NOT_LICENSED', detail: 'no grant' }] : [],
+          })),
+          strategy: {
+            chosenBy: 'weighted-round-robin',
+            ledger: [{ rep: `rep-${i % 40}`, targetShare: 0.25, assigned: i % 97, shortfall: 0.5 }],
+          },
         }
-      : { ...base, step: kind, result: i % 11 === 0 ? 'flagged' : 'ok', detail: `synthetic ${kind} event number ${i}`, metrics: { score: (i % 1000) / 1000, attempts: i % 4 } };
-  return { kind, subject: base.leadId, actor: i % 13 === 0 ? 'user:compliance-1' : 'system', at: new Date(T0 + i * 50).toISOString(), payload, commitments: i % 4 === 0 ? { 'lead.email': `hmac-sha256:${'5e'.repeat(32)}` } : {} };
+      : {
+          ...base,
+          step: kind,
+          result: i % 11 === 0 ? 'flagged' : 'ok',
+          detail: `synthetic ${kind} event number ${i}`,
+          metrics: { score: (i % 1000) / 1000, attempts: i % 4 },
+        };
+  return {
+    kind,
+    subject: base.leadId,
+    actor: i % 13 === 0 ? 'user:compliance-1' : 'system',
+    at: new Date(T0 + i * 50).toISOString(),
+    payload,
+    commitments: i % 4 === 0 ? { 'lead.email': `hmac-sha256:${'5e'.repeat(32)}` } : {},
+  };
 }
 
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -50,11 +77,25 @@ export interface AuditBenchResult {
   readonly append: { readonly seconds: number; readonly perSecond: number; readonly usPerEntry: number };
   readonly checkpointSign: { readonly count: number; readonly usPerSign: number; readonly usPerVerify: number };
   readonly rowSupply: { readonly seconds: number };
-  readonly verify: { readonly seconds: number; readonly netSeconds: number; readonly perSecond: number; readonly checkpointsVerified: number; readonly heapGrowthMb: number; readonly ok: boolean };
-  readonly proofs: { readonly treeBuildSeconds: number; readonly usPerInclusionProof: number; readonly usPerInclusionVerify: number; readonly treeMemoryMb: number };
+  readonly verify: {
+    readonly seconds: number;
+    readonly netSeconds: number;
+    readonly perSecond: number;
+    readonly checkpointsVerified: number;
+    readonly heapGrowthMb: number;
+    readonly ok: boolean;
+  };
+  readonly proofs: {
+    readonly treeBuildSeconds: number;
+    readonly usPerInclusionProof: number;
+    readonly usPerInclusionVerify: number;
+    readonly treeMemoryMb: number;
+  };
 }
 
-export async function runAuditBench(options: { entries?: number; checkpointEvery?: number; batch?: number } = {}): Promise<AuditBenchResult> {
+export async function runAuditBench(
+  options: { entries?: number; checkpointEvery?: number; batch?: number } = {},
+): Promise<AuditBenchResult> {
   const n = options.entries ?? 1_000_000;
   const every = options.checkpointEvery ?? 1000;
   const batch = options.batch ?? 1000;
@@ -91,7 +132,8 @@ export async function runAuditBench(options: { entries?: number; checkpointEvery
   // ---- row supply alone (what a store cursor would cost), then verification ----
   const hex = (buf: Buffer, i: number) => buf.toString('hex', i * 32, i * 32 + 32);
   function* rows(): Generator<SealedAuditRow> {
-    for (let i = 0; i < n; i++) yield { ...syntheticEvent(i), seq: i, prevHash: i === 0 ? genesis : hex(entryHashes, i - 1), entryHash: hex(entryHashes, i) };
+    for (let i = 0; i < n; i++)
+      yield { ...syntheticEvent(i), seq: i, prevHash: i === 0 ? genesis : hex(entryHashes, i - 1), entryHash: hex(entryHashes, i) };
   }
   async function* asyncRows(): AsyncGenerator<SealedAuditRow> {
     yield* rows();
@@ -115,9 +157,11 @@ export async function runAuditBench(options: { entries?: number; checkpointEvery
   // ---- proofs: a store builds the tree from persisted leaf hashes and serves audit paths ----
   const memBefore = process.memoryUsage().heapUsed;
   t = performance.now();
-  const tree = MerkleTree.fromLeaves((function* () {
-    for (let i = 0; i < n; i++) yield entryHashes.subarray(i * 32, i * 32 + 32);
-  })());
+  const tree = MerkleTree.fromLeaves(
+    (function* () {
+      for (let i = 0; i < n; i++) yield entryHashes.subarray(i * 32, i * 32 + 32);
+    })(),
+  );
   const buildMs = performance.now() - t;
   const treeMem = process.memoryUsage().heapUsed - memBefore;
   const root = tree.root();
@@ -136,21 +180,50 @@ export async function runAuditBench(options: { entries?: number; checkpointEvery
   return {
     entries: n,
     checkpointEvery: every,
-    append: { seconds: round(appendMs / 1000, 2), perSecond: Math.round(n / (appendMs / 1000)), usPerEntry: round((appendMs * 1000) / n, 2) },
-    checkpointSign: { count: checkpoints.length, usPerSign: round((signMs * 1000) / checkpoints.length), usPerVerify: round((cpVerifyMs * 1000) / checkpoints.length) },
+    append: {
+      seconds: round(appendMs / 1000, 2),
+      perSecond: Math.round(n / (appendMs / 1000)),
+      usPerEntry: round((appendMs * 1000) / n, 2),
+    },
+    checkpointSign: {
+      count: checkpoints.length,
+      usPerSign: round((signMs * 1000) / checkpoints.length),
+      usPerVerify: round((cpVerifyMs * 1000) / checkpoints.length),
+    },
     rowSupply: { seconds: round(supplyMs / 1000, 2) },
-    verify: { seconds: round(verifyMs / 1000, 2), netSeconds: round((verifyMs - supplyMs) / 1000, 2), perSecond: Math.round(n / (verifyMs / 1000)), checkpointsVerified: result.checkpointsVerified, heapGrowthMb: mb(heapPeak - heapBefore), ok: result.ok },
-    proofs: { treeBuildSeconds: round(buildMs / 1000, 2), usPerInclusionProof: round((proveMs * 1000) / samples, 1), usPerInclusionVerify: round((proofVerifyMs * 1000) / samples, 1), treeMemoryMb: mb(treeMem) },
+    verify: {
+      seconds: round(verifyMs / 1000, 2),
+      netSeconds: round((verifyMs - supplyMs) / 1000, 2),
+      perSecond: Math.round(n / (verifyMs / 1000)),
+      checkpointsVerified: result.checkpointsVerified,
+      heapGrowthMb: mb(heapPeak - heapBefore),
+      ok: result.ok,
+    },
+    proofs: {
+      treeBuildSeconds: round(buildMs / 1000, 2),
+      usPerInclusionProof: round((proveMs * 1000) / samples, 1),
+      usPerInclusionVerify: round((proofVerifyMs * 1000) / samples, 1),
+      treeMemoryMb: mb(treeMem),
+    },
   };
 }
 
 function printTable(r: AuditBenchResult): void {
   const rows: [string, string][] = [
     ['entries', r.entries.toLocaleString('en')],
-    ['append (leaf + chain + tree)', `${r.append.perSecond.toLocaleString('en')} /s (${r.append.usPerEntry} µs/entry, ${r.append.seconds} s)`],
-    ['checkpoint sign / verify', `${r.checkpointSign.usPerSign} µs / ${r.checkpointSign.usPerVerify} µs (${r.checkpointSign.count} checkpoints, every ${r.checkpointEvery})`],
+    [
+      'append (leaf + chain + tree)',
+      `${r.append.perSecond.toLocaleString('en')} /s (${r.append.usPerEntry} µs/entry, ${r.append.seconds} s)`,
+    ],
+    [
+      'checkpoint sign / verify',
+      `${r.checkpointSign.usPerSign} µs / ${r.checkpointSign.usPerVerify} µs (${r.checkpointSign.count} checkpoints, every ${r.checkpointEvery})`,
+    ],
     ['row supply (regenerate rows)', `${r.rowSupply.seconds} s`],
-    ['verify whole log', `${r.verify.seconds} s gross, ${r.verify.netSeconds} s net (${r.verify.perSecond.toLocaleString('en')} /s), ${r.verify.checkpointsVerified} checkpoints, heap growth ${r.verify.heapGrowthMb} MB`],
+    [
+      'verify whole log',
+      `${r.verify.seconds} s gross, ${r.verify.netSeconds} s net (${r.verify.perSecond.toLocaleString('en')} /s), ${r.verify.checkpointsVerified} checkpoints, heap growth ${r.verify.heapGrowthMb} MB`,
+    ],
     ['tree build for proofs', `${r.proofs.treeBuildSeconds} s, ~${r.proofs.treeMemoryMb} MB`],
     ['inclusion proof make / verify', `${r.proofs.usPerInclusionProof} µs / ${r.proofs.usPerInclusionVerify} µs`],
   ];
@@ -171,10 +244,18 @@ export interface ServiceAuditBenchResult {
   readonly entriesPerLead: number;
   readonly sealing: { readonly entriesPerSecond: number };
   /** `remit audit verify` (verifyStoredLog) over the stored log: rows read from SQLite, parsed, hashed, checkpoints checked. */
-  readonly verify: { readonly entries: number; readonly seconds: number; readonly perSecond: number; readonly projectedSecondsPer1M: number; readonly checkpoints: number };
+  readonly verify: {
+    readonly entries: number;
+    readonly seconds: number;
+    readonly perSecond: number;
+    readonly projectedSecondsPer1M: number;
+    readonly checkpoints: number;
+  };
 }
 
-export async function runServiceAuditBench(options: { leads?: number; rounds?: number; verifyEntries?: number } = {}): Promise<ServiceAuditBenchResult> {
+export async function runServiceAuditBench(
+  options: { leads?: number; rounds?: number; verifyEntries?: number } = {},
+): Promise<ServiceAuditBenchResult> {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
@@ -201,7 +282,12 @@ export async function runServiceAuditBench(options: { leads?: number; rounds?: n
   const lead = (i: number) => ({
     source: 'web_form',
     product: 'uk-stocks-shares-isa',
-    person: { firstName: 'Ann', lastName: `Lee${i}`, email: `ann.lee.${i}@example.co.uk`, phone: `+44 20 7946 ${String(i % 10000).padStart(4, '0')}` },
+    person: {
+      firstName: 'Ann',
+      lastName: `Lee${i}`,
+      email: `ann.lee.${i}@example.co.uk`,
+      phone: `+44 20 7946 ${String(i % 10000).padStart(4, '0')}`,
+    },
     address: { country: 'GB', postalCode: 'SW1A 1AA' },
   });
   const once = async (mode: 'off' | 'on' | 'sealed', round: number) => {
@@ -268,7 +354,13 @@ export async function runServiceAuditBench(options: { leads?: number; rounds?: n
     overheadPercent: { inboxWrites: pct(best.on, best.off), withSealing: pct(best.sealed, best.off) },
     entriesPerLead: round(perLead, 2),
     sealing: { entriesPerSecond: Math.round(sealedExtra / sealSeconds) },
-    verify: { entries, seconds: round(verifySeconds, 2), perSecond: Math.round(entries / verifySeconds), projectedSecondsPer1M: round((verifySeconds / entries) * 1e6, 1), checkpoints: report.result.checkpointsVerified },
+    verify: {
+      entries,
+      seconds: round(verifySeconds, 2),
+      perSecond: Math.round(entries / verifySeconds),
+      projectedSecondsPer1M: round((verifySeconds / entries) * 1e6, 1),
+      checkpoints: report.result.checkpointsVerified,
+    },
   };
 }
 

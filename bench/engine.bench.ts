@@ -13,27 +13,55 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 const stats = (ns: number[]) => {
   const s = [...ns].sort((a, b) => a - b);
   const total = ns.reduce((a, b) => a + b, 0);
-  return { perSecond: Math.round(ns.length / (total / 1e9)), p50us: +(percentile(s, 50) / 1e3).toFixed(1), p99us: +(percentile(s, 99) / 1e3).toFixed(1), maxUs: +(s[s.length - 1]! / 1e3).toFixed(1) };
+  return {
+    perSecond: Math.round(ns.length / (total / 1e9)),
+    p50us: +(percentile(s, 50) / 1e3).toFixed(1),
+    p99us: +(percentile(s, 99) / 1e3).toFixed(1),
+    maxUs: +(s[s.length - 1]! / 1e3).toFixed(1),
+  };
 };
 
 // ---- json-rules-engine: the same 321 rule conditions, first match by priority ----
-const OPS: Record<string, string> = { eq: 'equal', ne: 'notEqual', in: 'in', not_in: 'notIn', gt: 'greaterThan', gte: 'greaterThanInclusive', lt: 'lessThan', lte: 'lessThanInclusive', contains: 'contains' };
+const OPS: Record<string, string> = {
+  eq: 'equal',
+  ne: 'notEqual',
+  in: 'in',
+  not_in: 'notIn',
+  gt: 'greaterThan',
+  gte: 'greaterThanInclusive',
+  lt: 'lessThan',
+  lte: 'lessThanInclusive',
+  contains: 'contains',
+};
 function toJre(c: ConditionInput): Record<string, unknown> {
   if ('all' in c) return { all: c.all.map(toJre) };
   if ('any' in c) return { any: c.any.map(toJre) };
   if ('not' in c) return { not: toJre(c.not) };
   if (c.op === 'between') {
     const [lo, hi] = c.value as [number, number];
-    return { all: [{ fact: c.field, operator: 'greaterThanInclusive', value: lo }, { fact: c.field, operator: 'lessThanInclusive', value: hi }] };
+    return {
+      all: [
+        { fact: c.field, operator: 'greaterThanInclusive', value: lo },
+        { fact: c.field, operator: 'lessThanInclusive', value: hi },
+      ],
+    };
   }
   return { fact: c.field, operator: c.op === 'within' ? 'within' : OPS[c.op]!, value: c.value };
 }
 
 function jreEngine(org: CompiledOrg): Engine {
   const engine = new Engine([], { allowUndefinedFacts: true });
-  engine.addOperator('within', (fact: unknown, scopes: string[]) => typeof fact === 'string' && scopes.some((s) => jurisdictionCovers(s, fact)));
+  engine.addOperator(
+    'within',
+    (fact: unknown, scopes: string[]) => typeof fact === 'string' && scopes.some((s) => jurisdictionCovers(s, fact)),
+  );
   org.config.rules.forEach((r, i) => {
-    engine.addRule({ name: r.id, priority: org.config.rules.length - i, conditions: r.when ? (toJre(r.when) as never) : ({ all: [] } as never), event: { type: r.id } });
+    engine.addRule({
+      name: r.id,
+      priority: org.config.rules.length - i,
+      conditions: r.when ? (toJre(r.when) as never) : ({ all: [] } as never),
+      event: { type: r.id },
+    });
   });
   return engine;
 }
@@ -47,8 +75,19 @@ function plainEligible(org: CompiledOrg, lead: Lead, ruleId: string): number {
   for (const teamId of rule.then.teams) {
     const team = org.teamsById.get(teamId)!;
     const firm = org.entityGrants.get(team.entity) ?? [];
-    const covered = (gs: readonly { jurisdiction: string; productLines: readonly string[]; status: string; validFromMs: number; validToMs: number }[]) =>
-      product.productLines.every((l) => gs.some((g) => g.status === 'active' && g.validFromMs <= AT && AT < g.validToMs && jurisdictionCovers(g.jurisdiction, lead.jurisdiction) && g.productLines.includes(l)));
+    const covered = (
+      gs: readonly { jurisdiction: string; productLines: readonly string[]; status: string; validFromMs: number; validToMs: number }[],
+    ) =>
+      product.productLines.every((l) =>
+        gs.some(
+          (g) =>
+            g.status === 'active' &&
+            g.validFromMs <= AT &&
+            AT < g.validToMs &&
+            jurisdictionCovers(g.jurisdiction, lead.jurisdiction) &&
+            g.productLines.includes(l),
+        ),
+      );
     if (!covered(firm)) continue;
     for (const rep of team.reps) if (rep.status === 'active' && covered(rep.grants)) n++;
   }
@@ -83,14 +122,31 @@ export async function runEngineBench(options: { decisions?: number } = {}) {
     if (i % 100 === 0) bytes += JSON.stringify(r.decision).length;
   }
   const heapUsedMb = +(process.memoryUsage().heapUsed / 1048576).toFixed(1);
-  const remit = { ...stats(remitNs), outcomes, avgDecisionJsonBytes: Math.round(bytes / Math.ceil(n / 100)), heapUsedMb, heapGrowthMb: +((process.memoryUsage().heapUsed - heapBefore) / 1048576).toFixed(1) };
+  const remit = {
+    ...stats(remitNs),
+    outcomes,
+    avgDecisionJsonBytes: Math.round(bytes / Math.ceil(n / 100)),
+    heapUsedMb,
+    heapGrowthMb: +((process.memoryUsage().heapUsed - heapBefore) / 1048576).toFixed(1),
+  };
 
   // Rule selection only: Remit's compiled conditions vs json-rules-engine on the same rules.
   const baselineN = Math.min(n, 5000);
   const selectNs: number[] = [];
   for (let i = 0; i < baselineN; i++) {
     const lead = leads[i]!;
-    const ctx = { lead, customer: { declaredType: 'retail', effectiveType: lead.customer.classification.category, validStatuses: [], appropriatenessValid: false, findings: [] }, product: org.products.get(lead.product)!, at: AT } as never;
+    const ctx = {
+      lead,
+      customer: {
+        declaredType: 'retail',
+        effectiveType: lead.customer.classification.category,
+        validStatuses: [],
+        appropriatenessValid: false,
+        findings: [],
+      },
+      product: org.products.get(lead.product)!,
+      at: AT,
+    } as never;
     const s = process.hrtime.bigint();
     org.rules.find((r) => r.when.evaluate(ctx));
     selectNs.push(Number(process.hrtime.bigint() - s));
@@ -100,7 +156,14 @@ export async function runEngineBench(options: { decisions?: number } = {}) {
   const jreFullNs: number[] = [];
   for (let i = 0; i < baselineN; i++) {
     const lead = leads[i]!;
-    const facts = { jurisdiction: lead.jurisdiction, product: lead.product, score: lead.score, dealValue: lead.dealValue, source: lead.source, 'screening.tags': lead.screening.tags };
+    const facts = {
+      jurisdiction: lead.jurisdiction,
+      product: lead.product,
+      score: lead.score,
+      dealValue: lead.dealValue,
+      source: lead.source,
+      'screening.tags': lead.screening.tags,
+    };
     const s = process.hrtime.bigint();
     let fired: string | undefined;
     const onSuccess = (event: { type: string }) => {
@@ -122,11 +185,22 @@ export async function runEngineBench(options: { decisions?: number } = {}) {
   const jreSelect = stats(jreSelectNs);
   const jreFull = stats(jreFullNs);
   return {
-    org: { teams: org.teams.length, reps: org.repsById.size, rules: org.rules.length, jurisdictions: new Set(config.licences.map((l) => (l as { jurisdiction: string }).jurisdiction)).size, licences: config.licences.length, compileMs: +compileMs.toFixed(1) },
+    org: {
+      teams: org.teams.length,
+      reps: org.repsById.size,
+      rules: org.rules.length,
+      jurisdictions: new Set(config.licences.map((l) => (l as { jurisdiction: string }).jurisdiction)).size,
+      licences: config.licences.length,
+      compileMs: +compileMs.toFixed(1),
+    },
     decisions: n,
     remitFullDecision: remit,
     ruleSelection: { remit: remitSelect, jsonRulesEngine: jreSelect, speedup: +(remitSelect.perSecond / jreSelect.perSecond).toFixed(1) },
-    baselineRouting: { description: 'json-rules-engine first-match rule selection + plain-JS licence filter (no trace, no reasons)', ...jreFull, remitFullVsBaseline: +(remit.perSecond / jreFull.perSecond).toFixed(2) },
+    baselineRouting: {
+      description: 'json-rules-engine first-match rule selection + plain-JS licence filter (no trace, no reasons)',
+      ...jreFull,
+      remitFullVsBaseline: +(remit.perSecond / jreFull.perSecond).toFixed(2),
+    },
   };
 }
 

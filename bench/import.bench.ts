@@ -27,11 +27,20 @@ interface Summary {
 }
 
 async function remitImport(args: string[]): Promise<Summary> {
-  const { stdout } = await run(process.execPath, ['src/cli/main.ts', 'import', ...args, '--json'], { cwd: process.cwd(), maxBuffer: 8 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, ['src/cli/main.ts', 'import', ...args, '--json'], {
+    cwd: process.cwd(),
+    maxBuffer: 8 * 1024 * 1024,
+  });
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as Summary;
 }
 
-const pick = (s: Summary) => ({ rows: s.rows, rowsPerSecond: s.rowsPerSecond, seconds: +(s.elapsedMs / 1000).toFixed(2), peakRssMb: s.peakRssMb, counts: Object.fromEntries(Object.entries(s.counts).filter(([, n]) => n > 0)) });
+const pick = (s: Summary) => ({
+  rows: s.rows,
+  rowsPerSecond: s.rowsPerSecond,
+  seconds: +(s.elapsedMs / 1000).toFixed(2),
+  peakRssMb: s.peakRssMb,
+  counts: Object.fromEntries(Object.entries(s.counts).filter(([, n]) => n > 0)),
+});
 
 export async function runImportBench(opts: { dryRunRows?: number; ingestRows?: number } = {}): Promise<object> {
   const dryRunRows = opts.dryRunRows ?? 200_000;

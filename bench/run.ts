@@ -39,7 +39,12 @@ for (const [name, run] of Object.entries(parts)) {
 await mkdir('bench/results', { recursive: true });
 const text = `${JSON.stringify(results, null, 2)}\n`;
 // A partial run (--only) updates its part of latest.json and keeps the others.
-const previous = only ? await readFile('bench/results/latest.json', 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => ({})) : {};
+const previous = only
+  ? await readFile('bench/results/latest.json', 'utf8').then(
+      (t) => JSON.parse(t) as Record<string, unknown>,
+      () => ({}),
+    )
+  : {};
 await writeFile('bench/results/latest.json', `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
 await writeFile(`bench/results/${results.date as string}.json`.replace(/:/g, '-'), text);
 console.log('\nwritten bench/results/latest.json');

@@ -64,7 +64,12 @@ function namePairs(threshold: number) {
     add(c[half(r)], s >= threshold, gold);
     add(c.all, s >= threshold, gold);
   }
-  return { dev: prf(c.dev), heldOut: prf(c.held), all: prf(c.all), reference: { system: 'OpenSanctions logic-v2 (826-pair version)', precision: 0.762, recall: 0.821, f1: 0.79 } };
+  return {
+    dev: prf(c.dev),
+    heldOut: prf(c.held),
+    all: prf(c.all),
+    reference: { system: 'OpenSanctions logic-v2 (826-pair version)', precision: 0.762, recall: 0.821, f1: 0.79 },
+  };
 }
 
 function cascade(threshold: number) {
@@ -83,8 +88,18 @@ function cascade(threshold: number) {
   const baseC = zero();
   rows.forEach((r) => add(baseC, Number(r['score'] ?? 0) >= threshold, r['is_match'] === 'true'));
   return {
-    ours: { ...prf(c), meanScoreMatches: mean(ours.match), meanScoreNonMatches: mean(ours.non), separation: r4(mean(ours.match) - mean(ours.non)) },
-    watchmanBaseline: { ...prf(baseC), meanScoreMatches: mean(base.match), meanScoreNonMatches: mean(base.non), separation: r4(mean(base.match) - mean(base.non)) },
+    ours: {
+      ...prf(c),
+      meanScoreMatches: mean(ours.match),
+      meanScoreNonMatches: mean(ours.non),
+      separation: r4(mean(ours.match) - mean(ours.non)),
+    },
+    watchmanBaseline: {
+      ...prf(baseC),
+      meanScoreMatches: mean(base.match),
+      meanScoreNonMatches: mean(base.non),
+      separation: r4(mean(base.match) - mean(base.non)),
+    },
   };
 }
 
@@ -118,7 +133,13 @@ function timeQueries(service: ScreeningService, queries: ScreeningQuery[], thres
   }
   const total = performance.now() - t0;
   lat.sort((a, b) => a - b);
-  return { queries: queries.length, perSecond: Math.round((queries.length / total) * 1000), p50ms: r4(percentile(lat, 50)), p99ms: r4(percentile(lat, 99)), maxMs: r4(lat[lat.length - 1] ?? 0) };
+  return {
+    queries: queries.length,
+    perSecond: Math.round((queries.length / total) * 1000),
+    p50ms: r4(percentile(lat, 50)),
+    p99ms: r4(percentile(lat, 99)),
+    maxMs: r4(lat[lat.length - 1] ?? 0),
+  };
 }
 
 /** Deterministic PRNG (mulberry32). */
@@ -150,7 +171,7 @@ function perturb(name: string, rnd: () => number): string {
 
 function synthesise(rows: Row[], size: number, seed: number): LoadedList {
   const rnd = prng(seed);
-  const parts = rows.map((r) => ((r['full_name'] ?? '').split(/\s+/).filter(Boolean)));
+  const parts = rows.map((r) => (r['full_name'] ?? '').split(/\s+/).filter(Boolean));
   const entities: ScreeningEntity[] = [];
   for (let i = 0; i < size; i++) {
     const a = parts[Math.floor(rnd() * parts.length)]!;
@@ -167,7 +188,17 @@ function synthesise(rows: Row[], size: number, seed: number): LoadedList {
     e.isSanctioned = true;
     entities.push(e);
   }
-  return { version: { listId: 'synthetic', sourceType: 'blocklist-csv', files: [], sha256: '', entryCount: size, loadedAt: FIXED_NOW().toISOString() }, entities };
+  return {
+    version: {
+      listId: 'synthetic',
+      sourceType: 'blocklist-csv',
+      files: [],
+      sha256: '',
+      entryCount: size,
+      loadedAt: FIXED_NOW().toISOString(),
+    },
+    entities,
+  };
 }
 
 function heapMb(): number {
@@ -217,11 +248,20 @@ export async function runScreeningBench(): Promise<object> {
     const res = all.screen(personQuery(r), { threshold, limit: 1 });
     if (res.isMatch) {
       fp++;
-      if (fpExamples.length < 10) fpExamples.push({ name: personQuery(r).name, hit: res.hits[0]!.matchedName, list: res.hits[0]!.listId, score: res.hits[0]!.score });
+      if (fpExamples.length < 10)
+        fpExamples.push({ name: personQuery(r).name, hit: res.hits[0]!.matchedName, list: res.hits[0]!.listId, score: res.hits[0]!.score });
     }
   }
   const negMs = performance.now() - t0;
-  const falsePositives = { negatives: negatives.length, sampled: false, hits: fp, rate: r4(fp / negatives.length), examples: fpExamples, lists: all.versions().map((v) => `${v.listId}:${v.entryCount}`), secondsTotal: r4(negMs / 1000) };
+  const falsePositives = {
+    negatives: negatives.length,
+    sampled: false,
+    hits: fp,
+    rate: r4(fp / negatives.length),
+    examples: fpExamples,
+    lists: all.versions().map((v) => `${v.listId}:${v.entryCount}`),
+    secondsTotal: r4(negMs / 1000),
+  };
 
   // speed on OFAC + UN + PEP
   const heap0 = heapMb();
@@ -293,16 +333,28 @@ function printTable(r: {
   const lines: [string, string][] = [
     ['threshold', String(r.threshold)],
     ['name-pairs dev P/R/F1', `${r.namePairs.dev.precision} / ${r.namePairs.dev.recall} / ${r.namePairs.dev.f1} (n=${r.namePairs.dev.n})`],
-    ['name-pairs held-out P/R/F1', `${r.namePairs.heldOut.precision} / ${r.namePairs.heldOut.recall} / ${r.namePairs.heldOut.f1} (n=${r.namePairs.heldOut.n})`],
+    [
+      'name-pairs held-out P/R/F1',
+      `${r.namePairs.heldOut.precision} / ${r.namePairs.heldOut.recall} / ${r.namePairs.heldOut.f1} (n=${r.namePairs.heldOut.n})`,
+    ],
     ['name-pairs all P/R/F1', `${r.namePairs.all.precision} / ${r.namePairs.all.recall} / ${r.namePairs.all.f1} (ref logic-v2 F1 0.79)`],
     ['cascade P/R/F1', `${r.cascade.ours.precision} / ${r.cascade.ours.recall} / ${r.cascade.ours.f1}`],
-    ['cascade mean match/non (ours)', `${r.cascade.ours.meanScoreMatches} / ${r.cascade.ours.meanScoreNonMatches} (sep ${r.cascade.ours.separation})`],
-    ['cascade mean match/non (watchman)', `${r.cascade.watchmanBaseline.meanScoreMatches} / ${r.cascade.watchmanBaseline.meanScoreNonMatches} (sep ${r.cascade.watchmanBaseline.separation})`],
+    [
+      'cascade mean match/non (ours)',
+      `${r.cascade.ours.meanScoreMatches} / ${r.cascade.ours.meanScoreNonMatches} (sep ${r.cascade.ours.separation})`,
+    ],
+    [
+      'cascade mean match/non (watchman)',
+      `${r.cascade.watchmanBaseline.meanScoreMatches} / ${r.cascade.watchmanBaseline.meanScoreNonMatches} (sep ${r.cascade.watchmanBaseline.separation})`,
+    ],
     ...Object.entries(r.recall).map(([k, v]): [string, string] => [`recall ${k}`, `${v.recall} (${v.found}/${v.rows})`]),
     ['false-positive rate (all lists)', `${r.falsePositives.rate} (${r.falsePositives.hits}/${r.falsePositives.negatives})`],
     ['speed OFAC+UN+PEP', `${r.speed.perSecond}/s, p50 ${r.speed.p50ms} ms, p99 ${r.speed.p99ms} ms, ${r.speed.names} names`],
     ['index build / heap', `${r.speed.indexBuildMs} ms / ${r.speed.heapMb} MB`],
-    ['scaling 500k', `${r.scaling.perSecond}/s, p50 ${r.scaling.p50ms} ms, p99 ${r.scaling.p99ms} ms (x${r.scaling.p99VsReal} p99 vs real)`],
+    [
+      'scaling 500k',
+      `${r.scaling.perSecond}/s, p50 ${r.scaling.p50ms} ms, p99 ${r.scaling.p99ms} ms (x${r.scaling.p99VsReal} p99 vs real)`,
+    ],
     ['scaling build / heap', `${r.scaling.indexBuildMs} ms / ${r.scaling.heapMb} MB`],
     ['bench seconds', String(r.seconds)],
   ];
@@ -310,7 +362,9 @@ function printTable(r: {
   for (const [k, v] of lines) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
 }
 
-const isMain = (import.meta as { main?: boolean }).main ?? (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url));
+const isMain =
+  (import.meta as { main?: boolean }).main ??
+  (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url));
 if (isMain) {
   runScreeningBench().catch((e: unknown) => {
     console.error(e);

@@ -19,7 +19,15 @@ import { DatabaseSync } from 'node:sqlite';
 // @ts-expect-error -- autocannon ships no type declarations (and @types/autocannon is not installed); the subset used is typed below.
 import autocannonUntyped from 'autocannon';
 import pg from 'pg';
-import { bankVariant, createKey, pgUrlWithSchema, serviceLead, startServer, writeConfigFile, type ServerProcess } from '../test/service/fixtures/service-fixtures.ts';
+import {
+  bankVariant,
+  createKey,
+  pgUrlWithSchema,
+  serviceLead,
+  startServer,
+  writeConfigFile,
+  type ServerProcess,
+} from '../test/service/fixtures/service-fixtures.ts';
 
 interface AutocannonRequest {
   method: string;
@@ -70,7 +78,15 @@ export interface StoreResult {
   readonly store: 'sqlite' | 'postgres';
   readonly levels: readonly LevelResult[];
   readonly warmup2xx: number;
-  readonly countCheck: { readonly responses2xx: number; readonly cutOffAtEndOfRuns: number; readonly leadRows: number; readonly decisionRows: number; readonly leadsWithoutDecision: number; readonly byStatus: Record<string, number>; readonly ok: boolean };
+  readonly countCheck: {
+    readonly responses2xx: number;
+    readonly cutOffAtEndOfRuns: number;
+    readonly leadRows: number;
+    readonly decisionRows: number;
+    readonly leadsWithoutDecision: number;
+    readonly byStatus: Record<string, number>;
+    readonly ok: boolean;
+  };
   readonly fsyncCeiling: Record<string, number>;
 }
 
@@ -124,11 +140,18 @@ async function countSqlite(file: string) {
   const db = new DatabaseSync(file, { readOnly: true });
   try {
     const one = (sql: string) => Number((db.prepare(sql).get() as { n: number }).n);
-    const byStatus = Object.fromEntries((db.prepare('select status, count(*) as n from leads group by status').all() as { status: string; n: number }[]).map((r) => [r.status, Number(r.n)]));
+    const byStatus = Object.fromEntries(
+      (db.prepare('select status, count(*) as n from leads group by status').all() as { status: string; n: number }[]).map((r) => [
+        r.status,
+        Number(r.n),
+      ]),
+    );
     return {
       leadRows: one('select count(*) as n from leads'),
       decisionRows: one('select count(*) as n from decisions'),
-      leadsWithoutDecision: one("select count(*) as n from leads l where l.status <> 'DUPLICATE' and not exists (select 1 from decisions d where d.lead_id = l.id)"),
+      leadsWithoutDecision: one(
+        "select count(*) as n from leads l where l.status <> 'DUPLICATE' and not exists (select 1 from decisions d where d.lead_id = l.id)",
+      ),
       byStatus,
     };
   } finally {
@@ -141,11 +164,18 @@ async function countPostgres(schema: string) {
   await c.connect();
   try {
     const one = async (sql: string) => Number((await c.query<{ n: string }>(sql)).rows[0]!.n);
-    const byStatus = Object.fromEntries((await c.query<{ status: string; n: string }>('select status, count(*) as n from leads group by status')).rows.map((r) => [r.status, Number(r.n)]));
+    const byStatus = Object.fromEntries(
+      (await c.query<{ status: string; n: string }>('select status, count(*) as n from leads group by status')).rows.map((r) => [
+        r.status,
+        Number(r.n),
+      ]),
+    );
     return {
       leadRows: await one('select count(*) as n from leads'),
       decisionRows: await one('select count(*) as n from decisions'),
-      leadsWithoutDecision: await one("select count(*) as n from leads l where l.status <> 'DUPLICATE' and not exists (select 1 from decisions d where d.lead_id = l.id)"),
+      leadsWithoutDecision: await one(
+        "select count(*) as n from leads l where l.status <> 'DUPLICATE' and not exists (select 1 from decisions d where d.lead_id = l.id)",
+      ),
       byStatus,
     };
   } finally {
@@ -182,7 +212,11 @@ async function postgresCommitCeiling(schema: string, seconds = 2): Promise<Recor
   const setup = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
   await setup.connect();
   await setup.query('create table if not exists fsync_probe (id bigserial primary key, v text not null)');
-  const settings = (await setup.query<{ name: string; setting: string }>("select name, setting from pg_settings where name in ('fsync','synchronous_commit','wal_sync_method')")).rows;
+  const settings = (
+    await setup.query<{ name: string; setting: string }>(
+      "select name, setting from pg_settings where name in ('fsync','synchronous_commit','wal_sync_method')",
+    )
+  ).rows;
   await setup.end();
   for (const connections of [1, 8]) {
     const clients = await Promise.all(
@@ -223,7 +257,12 @@ async function pgReachable(): Promise<boolean> {
   }
 }
 
-async function benchStore(kind: 'sqlite' | 'postgres', levels: readonly number[], seconds: number, log: (s: string) => void): Promise<StoreResult> {
+async function benchStore(
+  kind: 'sqlite' | 'postgres',
+  levels: readonly number[],
+  seconds: number,
+  log: (s: string) => void,
+): Promise<StoreResult> {
   const dir = mkdtempSync(join(tmpdir(), 'remit-bench-'));
   const schema = `remit_bench_${process.pid}_${Date.now().toString(36)}`;
   const file = join(dir, 'remit.sqlite');
@@ -248,7 +287,12 @@ async function benchStore(kind: 'sqlite' | 'postgres', levels: readonly number[]
     const counts = kind === 'sqlite' ? await countSqlite(file) : await countPostgres(schema);
     // Every 2xx is a stored lead; requests cut off when a timed run ended may also have been stored (at most one per connection).
     const cutOff = warm.cutOff + results.reduce((s, r) => s + r.cutOff, 0);
-    const countCheck = { responses2xx, cutOffAtEndOfRuns: cutOff, ...counts, ok: counts.leadRows >= responses2xx && counts.leadRows <= responses2xx + cutOff && counts.leadsWithoutDecision === 0 };
+    const countCheck = {
+      responses2xx,
+      cutOffAtEndOfRuns: cutOff,
+      ...counts,
+      ok: counts.leadRows >= responses2xx && counts.leadRows <= responses2xx + cutOff && counts.leadsWithoutDecision === 0,
+    };
     log(`${kind}: measuring the single-row commit ceiling…`);
     const fsyncCeiling = kind === 'sqlite' ? sqliteCommitCeiling(dir) : await postgresCommitCeiling(schema);
     return { store: kind, levels: results, warmup2xx: warm.ok2xx, countCheck, fsyncCeiling };
@@ -267,7 +311,20 @@ async function benchStore(kind: 'sqlite' | 'postgres', levels: readonly number[]
 function table(stores: readonly StoreResult[]): string {
   const rows = [['store', 'conns', 'leads/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', '2xx', 'dups', 'non-2xx', 'errors']];
   for (const s of stores)
-    for (const l of s.levels) rows.push([s.store, String(l.concurrency), String(l.leadsPerSecond), String(l.latencyMs.p50), String(l.latencyMs.p90), String(l.latencyMs.p99), String(l.latencyMs.max), String(l.ok2xx), String(l.duplicates), String(l.non2xx), String(l.errors + l.timeouts)]);
+    for (const l of s.levels)
+      rows.push([
+        s.store,
+        String(l.concurrency),
+        String(l.leadsPerSecond),
+        String(l.latencyMs.p50),
+        String(l.latencyMs.p90),
+        String(l.latencyMs.p99),
+        String(l.latencyMs.max),
+        String(l.ok2xx),
+        String(l.duplicates),
+        String(l.non2xx),
+        String(l.errors + l.timeouts),
+      ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
 }
@@ -300,7 +357,9 @@ function explain(stores: readonly StoreResult[]): string[] {
   return lines;
 }
 
-export async function runServiceBench(opts: { seconds?: number; levels?: readonly number[]; stores?: readonly ('sqlite' | 'postgres')[]; log?: (s: string) => void } = {}): Promise<object> {
+export async function runServiceBench(
+  opts: { seconds?: number; levels?: readonly number[]; stores?: readonly ('sqlite' | 'postgres')[]; log?: (s: string) => void } = {},
+): Promise<object> {
   const seconds = opts.seconds ?? Number(process.env.REMIT_BENCH_SECONDS ?? 8);
   const levels = opts.levels ?? (process.env.REMIT_BENCH_LEVELS ?? '1,8,32').split(',').map(Number);
   const wanted = opts.stores ?? ((process.env.REMIT_BENCH_STORES ?? 'sqlite,postgres').split(',') as ('sqlite' | 'postgres')[]);
@@ -323,14 +382,27 @@ export async function runServiceBench(opts: { seconds?: number; levels?: readonl
   for (const s of stores) log(`count check ${s.store}: ${JSON.stringify(s.countCheck)}`);
   for (const s of stores) log(`commit ceiling ${s.store}: ${JSON.stringify(s.fsyncCeiling)}`);
   for (const l of explanation) log(l);
-  if (bestSqlite) log(`target (SQLite ≥ ${target.leadsPerSecond} leads/s with p99 < ${target.p99Ms} ms): best ${bestSqlite.leadsPerSecond} leads/s at ${bestSqlite.concurrency} connection(s), p99 ${bestSqlite.latencyMs.p99} ms → ${bestSqlite.leadsPerSecond >= target.leadsPerSecond && bestSqlite.latencyMs.p99 < target.p99Ms ? 'MET' : 'NOT MET'}`);
+  if (bestSqlite)
+    log(
+      `target (SQLite ≥ ${target.leadsPerSecond} leads/s with p99 < ${target.p99Ms} ms): best ${bestSqlite.leadsPerSecond} leads/s at ${bestSqlite.concurrency} connection(s), p99 ${bestSqlite.latencyMs.p99} ms → ${bestSqlite.leadsPerSecond >= target.leadsPerSecond && bestSqlite.latencyMs.p99 < target.p99Ms ? 'MET' : 'NOT MET'}`,
+    );
   return {
     method: `real remit serve child process, autocannon over 127.0.0.1, ${seconds} s per concurrency level after a 3 s warm-up, unique leads (1 in ${DUPLICATE_EVERY} a deliberate duplicate), org variant: example bank, no caps, working hours ignored`,
     target,
     stores,
     skipped,
     explanation,
-    ...(bestSqlite ? { sqliteBest: { leadsPerSecond: bestSqlite.leadsPerSecond, concurrency: bestSqlite.concurrency, p50Ms: bestSqlite.latencyMs.p50, p99Ms: bestSqlite.latencyMs.p99, targetMet: bestSqlite.leadsPerSecond >= target.leadsPerSecond && bestSqlite.latencyMs.p99 < target.p99Ms } } : {}),
+    ...(bestSqlite
+      ? {
+          sqliteBest: {
+            leadsPerSecond: bestSqlite.leadsPerSecond,
+            concurrency: bestSqlite.concurrency,
+            p50Ms: bestSqlite.latencyMs.p50,
+            p99Ms: bestSqlite.latencyMs.p99,
+            targetMet: bestSqlite.leadsPerSecond >= target.leadsPerSecond && bestSqlite.latencyMs.p99 < target.p99Ms,
+          },
+        }
+      : {}),
   };
 }
 

@@ -13,7 +13,33 @@ export function prng(seed: number): () => number {
   };
 }
 
-const US = ['AL', 'AZ', 'CA', 'CO', 'CT', 'FL', 'GA', 'IL', 'IN', 'MA', 'MD', 'MI', 'MN', 'MO', 'NC', 'NJ', 'NY', 'OH', 'OK', 'OR', 'PA', 'TN', 'TX', 'VA', 'WA'].map((s) => `US-${s}`);
+const US = [
+  'AL',
+  'AZ',
+  'CA',
+  'CO',
+  'CT',
+  'FL',
+  'GA',
+  'IL',
+  'IN',
+  'MA',
+  'MD',
+  'MI',
+  'MN',
+  'MO',
+  'NC',
+  'NJ',
+  'NY',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'TN',
+  'TX',
+  'VA',
+  'WA',
+].map((s) => `US-${s}`);
 const EUROPE = ['GB', 'IE', 'DE', 'FR', 'NL', 'ES', 'IT', 'LU', 'BE', 'AT', 'SE'];
 const ASIA_GULF = ['AE', 'SG', 'HK', 'CH'];
 export const JURISDICTIONS = [...US, ...EUROPE, ...ASIA_GULF];
@@ -28,18 +54,35 @@ const CTYPES = ['retail', 'professional', 'eligible_counterparty'] as const;
 
 export function syntheticOrg(seed = 42) {
   const rnd = prng(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const some = <T,>(xs: readonly T[], n: number): T[] => [...xs].sort(() => rnd() - 0.5).slice(0, n);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const some = <T>(xs: readonly T[], n: number): T[] => [...xs].sort(() => rnd() - 0.5).slice(0, n);
 
   const products = Array.from({ length: 24 }, (_, i) => {
     const lines = i % 5 === 0 ? some(LINES, 2) : [pick(LINES)];
-    return { id: `prod-${i}`, name: `Product ${i}`, productLines: lines, complexity: i % 4 === 0 ? 'complex' : 'non_complex', massMarket: i % 6 !== 0, targetCustomerTypes: i % 7 === 0 ? ['professional', 'eligible_counterparty'] : [...CTYPES] };
+    return {
+      id: `prod-${i}`,
+      name: `Product ${i}`,
+      productLines: lines,
+      complexity: i % 4 === 0 ? 'complex' : 'non_complex',
+      massMarket: i % 6 !== 0,
+      targetCustomerTypes: i % 7 === 0 ? ['professional', 'eligible_counterparty'] : [...CTYPES],
+    };
   });
 
   const licences: Record<string, unknown>[] = [];
   for (const r of REGIONS) {
     for (const j of r.jurisdictions) {
-      licences.push({ id: `firm-${r.entity}-${j}`, holder: { kind: 'firm', entity: r.entity }, regulator: 'REG', jurisdiction: j, activity: 'all', productLines: LINES, customerTypes: [...CTYPES], validFrom: '2020-01-01', sourceRef: 'synthetic' });
+      licences.push({
+        id: `firm-${r.entity}-${j}`,
+        holder: { kind: 'firm', entity: r.entity },
+        regulator: 'REG',
+        jurisdiction: j,
+        activity: 'all',
+        productLines: LINES,
+        customerTypes: [...CTYPES],
+        validFrom: '2020-01-01',
+        sourceRef: 'synthetic',
+      });
     }
   }
 
@@ -50,7 +93,13 @@ export function syntheticOrg(seed = 42) {
     const jurisdictions = some(region.jurisdictions, Math.min(region.jurisdictions.length, 1 + Math.floor(rnd() * 4)));
     const lines = some(LINES, 3 + Math.floor(rnd() * 4));
     const id = `team-${t}`;
-    teams.push({ id, name: `Team ${t}`, entity: region.entity, mandate: { jurisdictions, productLines: lines, customerTypes: [...CTYPES] }, capabilities: t % 3 === 0 ? ['appropriateness_assessment'] : [] });
+    teams.push({
+      id,
+      name: `Team ${t}`,
+      entity: region.entity,
+      mandate: { jurisdictions, productLines: lines, customerTypes: [...CTYPES] },
+      capabilities: t % 3 === 0 ? ['appropriateness_assessment'] : [],
+    });
     for (let k = 0; k < 46; k++) {
       const repId = `rep-${t}-${k}`;
       const hours = rnd() < 0.7 ? ['07:00-21:00'] : undefined;
@@ -98,10 +147,23 @@ export function syntheticOrg(seed = 42) {
     const conditions: unknown[] = [{ field: 'jurisdiction', op: 'within', value: team.mandate.jurisdictions }];
     if (fitting.length > 0) conditions.push({ field: 'product', op: 'in', value: fitting });
     if (i % 3 === 0) conditions.push({ field: 'score', op: 'gte', value: Math.floor(rnd() * 60) });
-    if (i % 5 === 0) conditions.push({ any: [{ field: 'dealValue', op: 'between', value: [10000, 5000000] }, { field: 'source', op: 'in', value: ['partner', 'web'] }] });
+    if (i % 5 === 0)
+      conditions.push({
+        any: [
+          { field: 'dealValue', op: 'between', value: [10000, 5000000] },
+          { field: 'source', op: 'in', value: ['partner', 'web'] },
+        ],
+      });
     if (i % 7 === 0) conditions.push({ not: { field: 'screening.tags', op: 'contains', value: 'adverse_media' } });
-    const sameRegion = teams.filter((t: any) => t.entity === (team as any).entity && t.id !== team.id).slice(0, 2).map((t: any) => t.id);
-    rules.push({ id: `rule-${i}`, when: { all: conditions }, then: { kind: 'route', teams: [team.id, ...sameRegion.slice(0, i % 3)], strategy: strategies[i % strategies.length] } });
+    const sameRegion = teams
+      .filter((t: any) => t.entity === (team as any).entity && t.id !== team.id)
+      .slice(0, 2)
+      .map((t: any) => t.id);
+    rules.push({
+      id: `rule-${i}`,
+      when: { all: conditions },
+      then: { kind: 'route', teams: [team.id, ...sameRegion.slice(0, i % 3)], strategy: strategies[i % strategies.length] },
+    });
   }
   rules.push({ id: 'catch-all', then: { kind: 'route', teams: teams.slice(0, 4).map((t: any) => t.id) } });
 
@@ -118,7 +180,7 @@ export function syntheticOrg(seed = 42) {
 
 export function syntheticLeads(n: number, productCount: number, seed = 7) {
   const rnd = prng(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   return Array.from({ length: n }, (_, i) => ({
     id: `L-${i}`,
     jurisdiction: pick(JURISDICTIONS),

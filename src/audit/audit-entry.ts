@@ -68,7 +68,17 @@ export const ENTRY_FORMAT_VERSION = 1;
 
 /** The object whose canonical JSON is the leaf: every field, including `seq` and `prev`. */
 export function leafObject(entry: ChainedEntry): Record<string, unknown> {
-  return { v: ENTRY_FORMAT_VERSION, seq: entry.seq, kind: entry.kind, subject: entry.subject, actor: entry.actor, at: entry.at, payload: entry.payload, commitments: entry.commitments, prev: entry.prevHash };
+  return {
+    v: ENTRY_FORMAT_VERSION,
+    seq: entry.seq,
+    kind: entry.kind,
+    subject: entry.subject,
+    actor: entry.actor,
+    at: entry.at,
+    payload: entry.payload,
+    commitments: entry.commitments,
+    prev: entry.prevHash,
+  };
 }
 
 /**
@@ -80,7 +90,16 @@ export function entryLeafText(entry: ChainedEntry): string {
   const { seq, kind, subject, actor, at, prevHash } = entry;
   const payload = canonicalText(entry.payload);
   const commitments = canonicalText(entry.commitments);
-  const plain = typeof kind === 'string' && typeof subject === 'string' && typeof actor === 'string' && typeof at === 'string' && typeof prevHash === 'string' && typeof seq === 'number' && Number.isFinite(seq) && payload !== undefined && commitments !== undefined;
+  const plain =
+    typeof kind === 'string' &&
+    typeof subject === 'string' &&
+    typeof actor === 'string' &&
+    typeof at === 'string' &&
+    typeof prevHash === 'string' &&
+    typeof seq === 'number' &&
+    Number.isFinite(seq) &&
+    payload !== undefined &&
+    commitments !== undefined;
   // canonicalText = canonicalJson (src/domain/shared/canonical-json.ts), byte for byte; the template is the same text with the 9 keys pre-sorted.
   if (!plain) return canonicalText(leafObject(entry));
   return `{"actor":${JSON.stringify(actor)},"at":${JSON.stringify(at)},"commitments":${commitments},"kind":${JSON.stringify(kind)},"payload":${payload},"prev":${JSON.stringify(prevHash)},"seq":${JSON.stringify(seq)},"subject":${JSON.stringify(subject)},"v":${ENTRY_FORMAT_VERSION}}`;
@@ -92,5 +111,13 @@ export const entryHashHex = (entry: ChainedEntry): string => toHex(entryHashOf(e
 
 /** Just the entry fields of a row (drops the hashes), e.g. for display. */
 export function entryOf(row: AuditEntry): AuditEntry {
-  return { seq: row.seq, kind: row.kind, subject: row.subject, actor: row.actor, at: row.at, payload: row.payload, commitments: row.commitments };
+  return {
+    seq: row.seq,
+    kind: row.kind,
+    subject: row.subject,
+    actor: row.actor,
+    at: row.at,
+    payload: row.payload,
+    commitments: row.commitments,
+  };
 }

@@ -35,7 +35,17 @@ export function csvField(value: string): string {
 }
 
 export function rowToCsvLine(row: SealedAuditRow): string {
-  const cells = [String(row.seq), row.at, row.kind, row.subject, row.actor, canonicalText(row.payload), canonicalText(row.commitments), row.prevHash, row.entryHash];
+  const cells = [
+    String(row.seq),
+    row.at,
+    row.kind,
+    row.subject,
+    row.actor,
+    canonicalText(row.payload),
+    canonicalText(row.commitments),
+    row.prevHash,
+    row.entryHash,
+  ];
   return `${cells.map(csvField).join(',')}\r\n`;
 }
 

@@ -63,7 +63,16 @@ export class AuditSealer {
     const rows: SealedAuditRow[] = [];
     for (const e of events) {
       const seq = this.#frontier.size;
-      const entry = { seq, kind: e.kind, subject: e.subject, actor: e.actor, at: e.at, payload: e.payload, commitments: e.commitments, prevHash: this.#chainHead };
+      const entry = {
+        seq,
+        kind: e.kind,
+        subject: e.subject,
+        actor: e.actor,
+        at: e.at,
+        payload: e.payload,
+        commitments: e.commitments,
+        prevHash: this.#chainHead,
+      };
       const leaf = hashLeafText(entryLeafText(entry));
       this.#frontier.append(leaf);
       const entryHash = toHex(leaf);
@@ -94,7 +103,10 @@ export interface SealerStateError {
 }
 
 /** Functional form: seal a batch on top of a persisted state. */
-export function sealEvents(state: SealerState, events: readonly AuditEvent[]): Result<{ readonly state: SealerState; readonly rows: readonly SealedAuditRow[] }, SealerStateError> {
+export function sealEvents(
+  state: SealerState,
+  events: readonly AuditEvent[],
+): Result<{ readonly state: SealerState; readonly rows: readonly SealedAuditRow[] }, SealerStateError> {
   const sealer = AuditSealer.resume(state);
   if (!sealer) return { ok: false, error: { code: 'SEALER_STATE_INVALID', detail: 'frontier or chain head is malformed' } };
   const rows = sealer.seal(events);

@@ -143,21 +143,36 @@ export function checkpointSignedText(body: CheckpointBody, keyId: string): strin
 export function signCheckpoint(body: CheckpointBody, key: SigningKey): Result<SignedCheckpoint, CheckpointError> {
   const problem = bodyProblem(body);
   if (problem) return err({ code: 'MALFORMED', detail: problem });
-  if (!validAt(body.at, key.validFrom, key.validTo)) return err({ code: 'KEY_NOT_VALID_AT', detail: `key ${key.keyId} is not valid at ${body.at}` });
+  if (!validAt(body.at, key.validFrom, key.validTo))
+    return err({ code: 'KEY_NOT_VALID_AT', detail: `key ${key.keyId} is not valid at ${body.at}` });
   const signature = sign(null, Buffer.from(checkpointSignedText(body, key.keyId), 'utf8'), key.privateKey).toString('base64');
-  return ok({ logId: body.logId, treeSize: body.treeSize, rootHash: body.rootHash, chainHead: body.chainHead, at: body.at, keyId: key.keyId, signature });
+  return ok({
+    logId: body.logId,
+    treeSize: body.treeSize,
+    rootHash: body.rootHash,
+    chainHead: body.chainHead,
+    at: body.at,
+    keyId: key.keyId,
+    signature,
+  });
 }
 
 /** Verifies the signature with the ring: the named key must exist, match its id, be valid at `at`, and the signature must verify. */
 export function verifyCheckpoint(cp: SignedCheckpoint, ring: KeyRing, expectedLogId?: string): Result<PublicKeyRecord, CheckpointError> {
   const problem = bodyProblem(cp);
   if (problem) return err({ code: 'MALFORMED', detail: problem });
-  if (expectedLogId !== undefined && cp.logId !== expectedLogId) return err({ code: 'WRONG_LOG', detail: `checkpoint is for log "${cp.logId}", expected "${expectedLogId}"` });
+  if (expectedLogId !== undefined && cp.logId !== expectedLogId)
+    return err({ code: 'WRONG_LOG', detail: `checkpoint is for log "${cp.logId}", expected "${expectedLogId}"` });
   const key = ring.find((k) => k.keyId === cp.keyId);
   if (!key) return err({ code: 'UNKNOWN_KEY', detail: `no public key with id ${cp.keyId} in the key ring` });
   const raw = Buffer.from(key.publicKey, 'base64');
-  if (raw.length !== 32 || keyIdOf(raw) !== key.keyId) return err({ code: 'UNKNOWN_KEY', detail: `key ring entry ${key.keyId} does not hash to its id` });
-  if (!validAt(cp.at, key.validFrom, key.validTo)) return err({ code: 'KEY_NOT_VALID_AT', detail: `key ${key.keyId} is valid ${key.validFrom} to ${key.validTo ?? 'now'}, checkpoint is dated ${cp.at}` });
+  if (raw.length !== 32 || keyIdOf(raw) !== key.keyId)
+    return err({ code: 'UNKNOWN_KEY', detail: `key ring entry ${key.keyId} does not hash to its id` });
+  if (!validAt(cp.at, key.validFrom, key.validTo))
+    return err({
+      code: 'KEY_NOT_VALID_AT',
+      detail: `key ${key.keyId} is valid ${key.validFrom} to ${key.validTo ?? 'now'}, checkpoint is dated ${cp.at}`,
+    });
   const sig = Buffer.from(cp.signature, 'base64');
   let good = false;
   try {
@@ -165,7 +180,9 @@ export function verifyCheckpoint(cp: SignedCheckpoint, ring: KeyRing, expectedLo
   } catch {
     good = false;
   }
-  return good ? ok(key) : err({ code: 'BAD_SIGNATURE', detail: `signature of checkpoint at size ${cp.treeSize} does not verify with key ${cp.keyId}` });
+  return good
+    ? ok(key)
+    : err({ code: 'BAD_SIGNATURE', detail: `signature of checkpoint at size ${cp.treeSize} does not verify with key ${cp.keyId}` });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,13 +200,21 @@ export interface CheckpointExport {
 const HOW_TO_VERIFY =
   'Check that SHA-256(raw public key) starts with the keyId (16 hex digits); rebuild signedText from the fields ' +
   '(or use it as given and compare); verify the base64 Ed25519 signature over the UTF-8 bytes of signedText with the raw 32-byte public key; ' +
-  'check that `at` lies within the key\'s validFrom/validTo. Entries are RFC 6962 leaves: SHA-256(0x00 ‖ canonical entry JSON); ' +
+  "check that `at` lies within the key's validFrom/validTo. Entries are RFC 6962 leaves: SHA-256(0x00 ‖ canonical entry JSON); " +
   'interior nodes SHA-256(0x01 ‖ left ‖ right); inclusion proofs are RFC 6962 audit paths (verify per RFC 9162 §2.1.3.2).';
 
 export function exportCheckpoint(cp: SignedCheckpoint, ring: KeyRing): CheckpointExport {
   return {
     format: 'remit-audit-checkpoint-export/v1',
-    checkpoint: { logId: cp.logId, treeSize: cp.treeSize, rootHash: cp.rootHash, chainHead: cp.chainHead, at: cp.at, keyId: cp.keyId, signature: cp.signature },
+    checkpoint: {
+      logId: cp.logId,
+      treeSize: cp.treeSize,
+      rootHash: cp.rootHash,
+      chainHead: cp.chainHead,
+      at: cp.at,
+      keyId: cp.keyId,
+      signature: cp.signature,
+    },
     signedText: checkpointSignedText(cp, cp.keyId),
     publicKeys: ring.filter((k) => k.keyId === cp.keyId),
     howToVerify: HOW_TO_VERIFY,
@@ -206,9 +231,22 @@ export function checkpointNote(cp: SignedCheckpoint): string {
 
 /** Parses a note back into a checkpoint (the signature is not checked here: call verifyCheckpoint). */
 export function parseCheckpointNote(note: string): Result<SignedCheckpoint, CheckpointError> {
-  const m = /^remit-audit-checkpoint\/v1\nlog: ([^\n]+)\nsize: (\d+)\nroot: ([0-9a-f]{64})\nchain: ([0-9a-f]{64})\nat: ([^\n]+)\nkey: ([0-9a-f]{16})\n\n\u2014 ([0-9a-f]{16}) ([A-Za-z0-9+/=]+)\n?$/.exec(note);
+  const m =
+    /^remit-audit-checkpoint\/v1\nlog: ([^\n]+)\nsize: (\d+)\nroot: ([0-9a-f]{64})\nchain: ([0-9a-f]{64})\nat: ([^\n]+)\nkey: ([0-9a-f]{16})\n\n\u2014 ([0-9a-f]{16}) ([A-Za-z0-9+/=]+)\n?$/.exec(
+      note,
+    );
   if (!m) return err({ code: 'MALFORMED', detail: 'not a remit-audit-checkpoint/v1 note' });
-  const [, logId, size, rootHash, chainHead, at, keyId, sigKeyId, signature] = m as unknown as [string, string, string, string, string, string, string, string, string];
+  const [, logId, size, rootHash, chainHead, at, keyId, sigKeyId, signature] = m as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   if (keyId !== sigKeyId) return err({ code: 'MALFORMED', detail: `signature line names key ${sigKeyId}, body names ${keyId}` });
   return ok({ logId, treeSize: Number(size), rootHash, chainHead, at, keyId, signature });
 }

@@ -5,12 +5,31 @@
  */
 export type { AuditEntry, AuditEvent, AuditKind, ChainedEntry, Commitments, JsonValue, SealedAuditRow } from './audit-entry.ts';
 export { canonicalText } from './canonical-text.ts';
-export { AUDIT_KINDS, ENTRY_FORMAT_VERSION, entryHashHex, entryHashOf, entryLeafText, entryOf, isAuditKind, leafObject } from './audit-entry.ts';
+export {
+  AUDIT_KINDS,
+  ENTRY_FORMAT_VERSION,
+  entryHashHex,
+  entryHashOf,
+  entryLeafText,
+  entryOf,
+  isAuditKind,
+  leafObject,
+} from './audit-entry.ts';
 export { EMPTY_TREE_ROOT, fromHex, hashChildren, hashLeafBytes, hashLeafText, toHex } from './tree-hash.ts';
 export { genesisHash, rowSelfConsistent } from './hash-chain.ts';
 export type { FrontierSnapshot } from './merkle-tree.ts';
 export { frontierRoot, MerkleFrontier, MerkleTree, treeRoot, verifyConsistency, verifyInclusion } from './merkle-tree.ts';
-export type { CheckpointBody, CheckpointError, CheckpointExport, CheckpointProblem, KeyRing, PublicKeyRecord, SignedCheckpoint, SigningKey, StoredCheckpoint } from './checkpoint.ts';
+export type {
+  CheckpointBody,
+  CheckpointError,
+  CheckpointExport,
+  CheckpointProblem,
+  KeyRing,
+  PublicKeyRecord,
+  SignedCheckpoint,
+  SigningKey,
+  StoredCheckpoint,
+} from './checkpoint.ts';
 export {
   CHECKPOINT_FORMAT,
   checkpointNote,

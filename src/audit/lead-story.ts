@@ -31,7 +31,13 @@ export interface StoryEntry {
   readonly inclusion: { readonly leafIndex: number; readonly treeSize: number; readonly auditPath: readonly string[] } | null;
 }
 
-export type StoryProblemCode = 'CHECKPOINT_SIGNATURE' | 'LEAF_HASH_MISMATCH' | 'INCLUSION_PROOF_MISSING' | 'INCLUSION_PROOF_INVALID' | 'NOT_YET_CHECKPOINTED' | 'WRONG_SUBJECT';
+export type StoryProblemCode =
+  | 'CHECKPOINT_SIGNATURE'
+  | 'LEAF_HASH_MISMATCH'
+  | 'INCLUSION_PROOF_MISSING'
+  | 'INCLUSION_PROOF_INVALID'
+  | 'NOT_YET_CHECKPOINTED'
+  | 'WRONG_SUBJECT';
 export interface StoryProblem {
   readonly seq: number | null;
   readonly code: StoryProblemCode;
@@ -75,24 +81,52 @@ export function buildLeadStory(input: LeadStoryInput): LeadStory {
   const root = fromHex(cp.rootHash);
   const entries: StoryEntry[] = [];
   for (const row of [...input.rows].sort((a, b) => a.seq - b.seq)) {
-    if (row.subject !== input.subject) problems.push({ seq: row.seq, code: 'WRONG_SUBJECT', detail: `entry ${row.seq} is about ${row.subject}` });
+    if (row.subject !== input.subject)
+      problems.push({ seq: row.seq, code: 'WRONG_SUBJECT', detail: `entry ${row.seq} is about ${row.subject}` });
     const leafText = entryLeafText(row);
     const leaf = hashLeafText(leafText);
-    if (toHex(leaf) !== row.entryHash) problems.push({ seq: row.seq, code: 'LEAF_HASH_MISMATCH', detail: `entry ${row.seq} content hashes to ${toHex(leaf)}, its sealed entryHash is ${row.entryHash}` });
+    if (toHex(leaf) !== row.entryHash)
+      problems.push({
+        seq: row.seq,
+        code: 'LEAF_HASH_MISMATCH',
+        detail: `entry ${row.seq} content hashes to ${toHex(leaf)}, its sealed entryHash is ${row.entryHash}`,
+      });
     let inclusion: StoryEntry['inclusion'] = null;
     if (row.seq >= cp.treeSize) {
-      problems.push({ seq: row.seq, code: 'NOT_YET_CHECKPOINTED', detail: `entry ${row.seq} is newer than the checkpoint (size ${cp.treeSize})` });
+      problems.push({
+        seq: row.seq,
+        code: 'NOT_YET_CHECKPOINTED',
+        detail: `entry ${row.seq} is newer than the checkpoint (size ${cp.treeSize})`,
+      });
     } else {
       const path = input.proofs.get(row.seq);
       if (!path) problems.push({ seq: row.seq, code: 'INCLUSION_PROOF_MISSING', detail: `no audit path for entry ${row.seq}` });
       else {
         inclusion = { leafIndex: row.seq, treeSize: cp.treeSize, auditPath: [...path] };
         const nodes = path.map(fromHex);
-        const good = root !== undefined && nodes.every((n) => n !== undefined) && verifyInclusion(leaf, row.seq, cp.treeSize, nodes as Buffer[], root);
-        if (!good) problems.push({ seq: row.seq, code: 'INCLUSION_PROOF_INVALID', detail: `the audit path of entry ${row.seq} does not lead to root ${cp.rootHash}` });
+        const good =
+          root !== undefined && nodes.every((n) => n !== undefined) && verifyInclusion(leaf, row.seq, cp.treeSize, nodes as Buffer[], root);
+        if (!good)
+          problems.push({
+            seq: row.seq,
+            code: 'INCLUSION_PROOF_INVALID',
+            detail: `the audit path of entry ${row.seq} does not lead to root ${cp.rootHash}`,
+          });
       }
     }
-    entries.push({ seq: row.seq, kind: row.kind, subject: row.subject, actor: row.actor, at: row.at, payload: row.payload, commitments: row.commitments, leafText, prevHash: row.prevHash, entryHash: row.entryHash, inclusion });
+    entries.push({
+      seq: row.seq,
+      kind: row.kind,
+      subject: row.subject,
+      actor: row.actor,
+      at: row.at,
+      payload: row.payload,
+      commitments: row.commitments,
+      leafText,
+      prevHash: row.prevHash,
+      entryHash: row.entryHash,
+      inclusion,
+    });
   }
   return {
     format: 'remit-lead-story/v1',
@@ -139,10 +173,18 @@ function flatten(value: unknown, prefix: string, out: string[], limit: number): 
   }
 }
 
-const reasons = (rs: readonly { code: string; detail: string }[]): string => (rs.length ? rs.map((r) => `${r.code} (${r.detail})`).join('; ') : 'none');
+const reasons = (rs: readonly { code: string; detail: string }[]): string =>
+  rs.length ? rs.map((r) => `${r.code} (${r.detail})`).join('; ') : 'none';
 
 function isDecision(v: unknown): v is Decision {
-  return isObject(v) && typeof v['decisionId'] === 'string' && typeof v['outcome'] === 'string' && isObject(v['ruleSet']) && isObject(v['constraints']) && Array.isArray(v['candidates']);
+  return (
+    isObject(v) &&
+    typeof v['decisionId'] === 'string' &&
+    typeof v['outcome'] === 'string' &&
+    isObject(v['ruleSet']) &&
+    isObject(v['constraints']) &&
+    Array.isArray(v['candidates'])
+  );
 }
 
 /** The decision document inside a 'decision' entry: the payload itself or its `decision` member. */
@@ -156,13 +198,17 @@ const licenceLine = (l: LicenceSummary): string =>
   `licence ${l.id}: ${l.regulator} ${l.jurisdiction} ${l.activity} [${l.productLines.join('+')}] for ${l.customerTypes.join('/')}, ${l.validFrom} to ${l.validTo ?? 'open'}, ${l.status}${l.sourceRef ? `, source ${l.sourceRef}` : ''}`;
 
 function teamLines(t: TeamVerdict, chosenTeam: string | null, chosenRep: string | null): string[] {
-  const lines = [`    - ${t.name} (${t.id}, entity ${t.entity}): ${t.pass ? 'PASS' : `FAIL — ${reasons(t.reasons)}`}${t.id === chosenTeam ? '  ← chosen' : ''}`];
+  const lines = [
+    `    - ${t.name} (${t.id}, entity ${t.entity}): ${t.pass ? 'PASS' : `FAIL — ${reasons(t.reasons)}`}${t.id === chosenTeam ? '  ← chosen' : ''}`,
+  ];
   if (t.licences.length === 0) lines.push('        licences: none in the jurisdiction');
   for (const l of t.licences) lines.push(`        ${licenceLine(l)}`);
   if (t.reliedOn.length) lines.push(`        relied on: ${t.reliedOn.join(', ')}`);
   for (const r of t.reps) {
     const verdict = r.eligible ? 'eligible' : `excluded — ${reasons(r.reasons)}`;
-    lines.push(`        rep ${r.name} (${r.id}): lawful ${r.lawful ? 'yes' : 'no'}, available ${r.available ? 'yes' : 'no'}, ${verdict}${r.reliedOn.length ? `; relied on ${r.reliedOn.join(', ')}` : ''}${r.id === chosenRep ? '  ← chosen' : ''}`);
+    lines.push(
+      `        rep ${r.name} (${r.id}): lawful ${r.lawful ? 'yes' : 'no'}, available ${r.available ? 'yes' : 'no'}, ${verdict}${r.reliedOn.length ? `; relied on ${r.reliedOn.join(', ')}` : ''}${r.id === chosenRep ? '  ← chosen' : ''}`,
+    );
     // (decision documents recorded before reps carried their licences have none: render what is there)
     for (const l of (r as { licences?: readonly LicenceSummary[] }).licences ?? []) lines.push(`          ${licenceLine(l)}`);
   }
@@ -188,19 +234,36 @@ export function renderDecision(d: Decision): string[] {
   lines.push(`  Decision ${d.decisionId}: ${d.outcome}${target}`);
   lines.push(`  Rule set ${d.ruleSet.version} (${d.ruleSet.hash}), decided ${d.decidedAt}`);
   if (d.rule) {
-    lines.push(`  Rule ${d.rule.id} (#${d.rule.index + 1} of ${d.rule.rulesEvaluated} evaluated)${d.rule.description ? ` "${d.rule.description}"` : ''}:`);
-    for (const t of d.rule.trace) lines.push(`    ${t.result ? 'true ' : 'false'} ${t.path} ${t.test}${t.actual !== undefined ? ` (value ${JSON.stringify(t.actual)})` : ''}`);
+    lines.push(
+      `  Rule ${d.rule.id} (#${d.rule.index + 1} of ${d.rule.rulesEvaluated} evaluated)${d.rule.description ? ` "${d.rule.description}"` : ''}:`,
+    );
+    for (const t of d.rule.trace)
+      lines.push(
+        `    ${t.result ? 'true ' : 'false'} ${t.path} ${t.test}${t.actual !== undefined ? ` (value ${JSON.stringify(t.actual)})` : ''}`,
+      );
   }
   lines.push('  Constraints evaluated:');
   lines.push(`    jurisdiction ${c.jurisdiction}, country ${c.country}`);
-  lines.push(c.product ? `    product ${c.product.id} [${c.product.productLines.join('+')}], complexity ${c.product.complexity}, mass-market ${c.product.massMarket ? 'yes' : 'no'}, appointment required ${c.product.requiresAppointment ? 'yes' : 'no'}${c.product.carrier ? `, carrier ${c.product.carrier}` : ''}` : '    product: unknown');
-  lines.push(`    customer type ${c.customerType.effective}${c.customerType.declared !== c.customerType.effective ? ` (declared ${c.customerType.declared})` : ''}${c.customerType.findings.length ? `: ${c.customerType.findings.map((f) => `${f.code} (${f.detail})`).join('; ')}` : ''}`);
+  lines.push(
+    c.product
+      ? `    product ${c.product.id} [${c.product.productLines.join('+')}], complexity ${c.product.complexity}, mass-market ${c.product.massMarket ? 'yes' : 'no'}, appointment required ${c.product.requiresAppointment ? 'yes' : 'no'}${c.product.carrier ? `, carrier ${c.product.carrier}` : ''}`
+      : '    product: unknown',
+  );
+  lines.push(
+    `    customer type ${c.customerType.effective}${c.customerType.declared !== c.customerType.effective ? ` (declared ${c.customerType.declared})` : ''}${c.customerType.findings.length ? `: ${c.customerType.findings.map((f) => `${f.code} (${f.detail})`).join('; ')}` : ''}`,
+  );
   if (c.statuses.length) lines.push(`    statuses ${c.statuses.join(', ')}`);
-  lines.push(`    appropriateness required ${c.appropriateness.required ? 'yes' : 'no'}${c.appropriateness.required ? `, valid ${c.appropriateness.valid ? 'yes' : 'no'}` : ''}`);
-  lines.push(`    screening ${c.screening.status}${c.screening.tags.length ? ` [${c.screening.tags.join(', ')}]` : ''}, lists ${c.screening.listVersions.join(', ') || 'none'}`);
+  lines.push(
+    `    appropriateness required ${c.appropriateness.required ? 'yes' : 'no'}${c.appropriateness.required ? `, valid ${c.appropriateness.valid ? 'yes' : 'no'}` : ''}`,
+  );
+  lines.push(
+    `    screening ${c.screening.status}${c.screening.tags.length ? ` [${c.screening.tags.join(', ')}]` : ''}, lists ${c.screening.listVersions.join(', ') || 'none'}`,
+  );
   if (c.screening.policyHash) lines.push(`      policy ${c.screening.policyHash}`);
   for (const h of c.screening.hits ?? []) lines.push(...screeningHitLines(h));
-  lines.push(`    enhanced due diligence ${c.enhancedDueDiligenceRequired ? 'required' : 'not required'}; working hours ${c.respectWorkingHours ? 'respected' : 'ignored'}`);
+  lines.push(
+    `    enhanced due diligence ${c.enhancedDueDiligenceRequired ? 'required' : 'not required'}; working hours ${c.respectWorkingHours ? 'respected' : 'ignored'}`,
+  );
   if (d.candidates.length) {
     lines.push('  Teams considered:');
     for (const t of d.candidates) lines.push(...teamLines(t, d.team?.id ?? null, d.rep?.id ?? null));
@@ -238,10 +301,13 @@ export function renderLeadStory(story: LeadStory): string {
     }
     const committed = Object.keys(e.commitments);
     if (committed.length) lines.push(`  personal data committed (values held outside the log): ${committed.sort().join(', ')}`);
-    lines.push(`  entry hash ${e.entryHash}${e.inclusion ? `; inclusion proof ${e.inclusion.auditPath.length} hashes` : '; not yet under a checkpoint'}`);
+    lines.push(
+      `  entry hash ${e.entryHash}${e.inclusion ? `; inclusion proof ${e.inclusion.auditPath.length} hashes` : '; not yet under a checkpoint'}`,
+    );
   }
   lines.push('');
-  if (story.integrity.verified) lines.push(`Integrity: VERIFIED — checkpoint signature valid; all ${story.entries.length} entries included in the signed tree.`);
+  if (story.integrity.verified)
+    lines.push(`Integrity: VERIFIED — checkpoint signature valid; all ${story.entries.length} entries included in the signed tree.`);
   else {
     lines.push(`Integrity: NOT VERIFIED — ${story.integrity.problems.length} problem(s):`);
     for (const p of story.integrity.problems) lines.push(`  ${p.code}${p.seq !== null ? ` at #${p.seq}` : ''}: ${p.detail}`);

@@ -190,7 +190,8 @@ export class MerkleTree {
 
   /** RFC 6962 §2.1.2 consistency proof between tree sizes `first` and `second` (0 < first ≤ second ≤ size). */
   consistencyProof(first: number, second: number = this.size): Buffer[] {
-    if (!Number.isSafeInteger(second) || second < 1 || second > this.size) throw new RangeError(`tree size ${second} outside 1..${this.size}`);
+    if (!Number.isSafeInteger(second) || second < 1 || second > this.size)
+      throw new RangeError(`tree size ${second} outside 1..${this.size}`);
     if (!Number.isSafeInteger(first) || first < 1 || first > second) throw new RangeError(`first size ${first} outside 1..${second}`);
     const proof: Buffer[] = [];
     let lo = 0;
@@ -222,7 +223,13 @@ export class MerkleTree {
 // Verification (what an outside verifier does; needs only hashes).
 
 /** RFC 9162 §2.1.3.2: is `leafHash` the leaf at `index` of the tree of `size` leaves with root `root`? */
-export function verifyInclusion(leafHash: Uint8Array, index: number, size: number, proof: readonly Uint8Array[], root: Uint8Array): boolean {
+export function verifyInclusion(
+  leafHash: Uint8Array,
+  index: number,
+  size: number,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): boolean {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
   if (leafHash.length !== 32 || root.length !== 32) return false;
   let fn = index;
@@ -249,7 +256,13 @@ export function verifyInclusion(leafHash: Uint8Array, index: number, size: numbe
 }
 
 /** RFC 9162 §2.1.4.2: is the tree of `second` leaves with `secondRoot` an append-only extension of the tree of `first` leaves with `firstRoot`? */
-export function verifyConsistency(first: number, second: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: readonly Uint8Array[]): boolean {
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: Uint8Array,
+  secondRoot: Uint8Array,
+  proof: readonly Uint8Array[],
+): boolean {
   if (!Number.isSafeInteger(first) || !Number.isSafeInteger(second) || first < 1 || first > second) return false;
   if (proof.some((p) => p.length !== 32) || firstRoot.length !== 32 || secondRoot.length !== 32) return false;
   if (first === second) return proof.length === 0 && Buffer.compare(firstRoot, secondRoot) === 0;

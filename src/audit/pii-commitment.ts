@@ -32,7 +32,12 @@ function keyOf(salt: SubjectSalt): KeyObject {
 
 function commit(field: string, value: JsonValue, salt: SubjectSalt): string {
   if (salt.length < MIN_SALT_BYTES) throw new RangeError(`subject salt must be at least ${MIN_SALT_BYTES} bytes`);
-  return COMMITMENT_PREFIX + createHmac('sha256', keyOf(salt)).update(canonicalText([field, value]), 'utf8').digest('hex');
+  return (
+    COMMITMENT_PREFIX +
+    createHmac('sha256', keyOf(salt))
+      .update(canonicalText([field, value]), 'utf8')
+      .digest('hex')
+  );
 }
 
 /** Commitments for each field (undefined values are skipped). Field names may be dot paths. */
@@ -53,8 +58,14 @@ export type CommitmentCheck =
   | { readonly kind: 'malformed'; readonly detail: string };
 
 /** Does `commitment` commit to `value` for `field` under `salt`? */
-export function verifyCommitment(commitment: string, field: string, value: JsonValue, salt: SubjectSalt | undefined | null): CommitmentCheck {
-  if (!commitment.startsWith(COMMITMENT_PREFIX) || !/^[0-9a-f]{64}$/.test(commitment.slice(COMMITMENT_PREFIX.length))) return { kind: 'malformed', detail: 'expected hmac-sha256:<64 hex>' };
+export function verifyCommitment(
+  commitment: string,
+  field: string,
+  value: JsonValue,
+  salt: SubjectSalt | undefined | null,
+): CommitmentCheck {
+  if (!commitment.startsWith(COMMITMENT_PREFIX) || !/^[0-9a-f]{64}$/.test(commitment.slice(COMMITMENT_PREFIX.length)))
+    return { kind: 'malformed', detail: 'expected hmac-sha256:<64 hex>' };
   if (salt === undefined || salt === null || salt.length === 0) return { kind: 'erased' };
   if (salt.length < MIN_SALT_BYTES) return { kind: 'malformed', detail: `salt shorter than ${MIN_SALT_BYTES} bytes` };
   const expected = Buffer.from(commit(field, value, salt).slice(COMMITMENT_PREFIX.length), 'hex');
@@ -74,7 +85,8 @@ export interface SplitPayload {
   readonly personal: Readonly<Record<string, JsonValue>>;
 }
 
-const isObject = (v: JsonValue | undefined): v is { readonly [key: string]: JsonValue } => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: JsonValue | undefined): v is { readonly [key: string]: JsonValue } =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function getPath(value: JsonValue, path: readonly string[]): JsonValue | undefined {
   let cur: JsonValue | undefined = value;
@@ -115,7 +127,11 @@ export function splitPersonalData(payload: JsonValue, personalPaths: readonly st
  * Opens every commitment of an entry against the personal-data store's values (before erasure):
  * a field is 'match' when the value recorded then is the value held now.
  */
-export function openCommitments(commitments: Commitments, personal: Readonly<Record<string, JsonValue>>, salt: SubjectSalt | undefined | null): Readonly<Record<string, CommitmentCheck>> {
+export function openCommitments(
+  commitments: Commitments,
+  personal: Readonly<Record<string, JsonValue>>,
+  salt: SubjectSalt | undefined | null,
+): Readonly<Record<string, CommitmentCheck>> {
   const out: Record<string, CommitmentCheck> = {};
   for (const field of Object.keys(commitments).sort()) {
     const value = personal[field];

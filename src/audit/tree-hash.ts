@@ -30,7 +30,6 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
   return hash('sha256', scratch, 'buffer');
 }
 
-
 /** Root of the empty tree: SHA-256 of the empty string (RFC 6962 §2.1). */
 export const EMPTY_TREE_ROOT: Buffer = hash('sha256', Buffer.alloc(0), 'buffer');
 

@@ -25,7 +25,8 @@ export function startableAuditSealer(
   try {
     signer = new AuditSigner(auditKeySource(env));
   } catch (e) {
-    if (e instanceof AuditKeyError) throw new CliFailure('AUDIT_KEY_UNAVAILABLE', undefined, [{ path: 'REMIT_AUDIT_KEY', message: e.message }]);
+    if (e instanceof AuditKeyError)
+      throw new CliFailure('AUDIT_KEY_UNAVAILABLE', undefined, [{ path: 'REMIT_AUDIT_KEY', message: e.message }]);
     throw e;
   }
   return new AuditSealerService(

@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { formatProblem, type ConfigProblem } from '../config/load-config.ts';
-import { ERROR_CATALOGUE, errorBody, remitError, type ErrorCode, type ErrorDetail, type RemitError } from '../domain/errors/error-catalogue.ts';
+import {
+  ERROR_CATALOGUE,
+  errorBody,
+  remitError,
+  type ErrorCode,
+  type ErrorDetail,
+  type RemitError,
+} from '../domain/errors/error-catalogue.ts';
 import { StoreMissingError, StoreUnavailableError } from '../store/store-errors.ts';
 
 /**
@@ -27,11 +34,17 @@ export class CliFailure extends Error implements RemitError {
 }
 
 export const configFailure = (problems: readonly ConfigProblem[]) =>
-  new CliFailure('CONFIG_INVALID', `${problems.length} problem(s) in the configuration:\n${problems.map(formatProblem).join('\n')}`, problems.map((p) => ({ file: p.file, path: p.path, message: p.message })));
+  new CliFailure(
+    'CONFIG_INVALID',
+    `${problems.length} problem(s) in the configuration:\n${problems.map(formatProblem).join('\n')}`,
+    problems.map((p) => ({ file: p.file, path: p.path, message: p.message })),
+  );
 
 /** A file that cannot be read (missing, a directory, no permission) is invalid input, not a crash. */
 export const unreadable = (file: string, e: unknown) =>
-  new CliFailure('INPUT_UNREADABLE', undefined, [{ file, path: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }]);
+  new CliFailure('INPUT_UNREADABLE', undefined, [
+    { file, path: '', message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` },
+  ]);
 
 async function readParsed(path: string, format: string, parse: (text: string) => unknown): Promise<unknown> {
   let text: string;
@@ -43,7 +56,9 @@ async function readParsed(path: string, format: string, parse: (text: string) =>
   try {
     return parse(text);
   } catch (e) {
-    throw new CliFailure('INPUT_UNREADABLE', undefined, [{ file: path, path: '', message: `invalid ${format}: ${(e as Error).message.split('\n')[0]}` }]);
+    throw new CliFailure('INPUT_UNREADABLE', undefined, [
+      { file: path, path: '', message: `invalid ${format}: ${(e as Error).message.split('\n')[0]}` },
+    ]);
   }
 }
 

@@ -45,7 +45,9 @@ async function loadScreening(
   try {
     if (specs && specs.length > 0) {
       const lists = specs.map((spec) => loadList(spec, { now: () => new Date(deps.clock.now()) }));
-      const catalogue = new ListSourceCatalogue(lists.map((l, i) => ({ id: l.version.listId, format: l.version.sourceType, path: parseListSpec(specs[i]!).path })));
+      const catalogue = new ListSourceCatalogue(
+        lists.map((l, i) => ({ id: l.version.listId, format: l.version.sourceType, path: parseListSpec(specs[i]!).path })),
+      );
       return { screening: service, listSources: catalogue, started: await startListSources(deps, service, catalogue, lists) };
     }
     const configured = await loadListSources(configPath);
@@ -53,7 +55,8 @@ async function loadScreening(
     if (!configured.value) return { screening: service, listSources: undefined, started: null };
     return { screening: service, listSources: configured.value, started: await startListSources(deps, service, configured.value) };
   } catch (e) {
-    if (e instanceof ListLoadError) throw new CliFailure('INPUT_UNREADABLE', undefined, [{ file: e.file, path: `line ${e.line ?? '?'}`, message: e.message }]);
+    if (e instanceof ListLoadError)
+      throw new CliFailure('INPUT_UNREADABLE', undefined, [{ file: e.file, path: `line ${e.line ?? '?'}`, message: e.message }]);
     throw e;
   }
 }
@@ -63,9 +66,14 @@ export function screeningStartWarnings(ctx: Pick<ServiceContext, 'screening'>): 
   const coverage = ctx.screening?.coverage() ?? 'no_sanctions_list';
   const withheld = ctx.screening?.withheldSources() ?? [];
   if (coverage === 'no_sanctions_list') {
-    return ['WARNING: no sanctions list is loaded: every lead is screened as not_screened (the example org holds them). Configure <config>/screening/lists.yaml or pass --list.'];
+    return [
+      'WARNING: no sanctions list is loaded: every lead is screened as not_screened (the example org holds them). Configure <config>/screening/lists.yaml or pass --list.',
+    ];
   }
-  return withheld.map((w) => `WARNING: screening list source ${w.sourceId} changed on disk and shrank beyond the guard; it is not in force until a second principal approves reload ${w.pendingReloadId} (leads are not_screened meanwhile).`);
+  return withheld.map(
+    (w) =>
+      `WARNING: screening list source ${w.sourceId} changed on disk and shrank beyond the guard; it is not in force until a second principal approves reload ${w.pendingReloadId} (leads are not_screened meanwhile).`,
+  );
 }
 
 /** Conduct rule packs (outreach gate, cooling-off) shipped with Remit, validated at start-up. */

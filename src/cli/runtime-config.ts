@@ -143,11 +143,14 @@ export function serveSettings(flags: ServeFlags, env: RuntimeEnv): ServeSettings
   if (flags.port !== undefined) {
     const parsed = RUNTIME_VARIABLES.PORT.schema.safeParse(flags.port);
     if (!parsed.success)
-      throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--port', message: `a port number 0–65535 (got ${JSON.stringify(flags.port)})` }]);
+      throw new CliFailure('ARGUMENT_INVALID', undefined, [
+        { path: '--port', message: `a port number 0–65535 (got ${JSON.stringify(flags.port)})` },
+      ]);
     port = parsed.data;
   }
   const host = flags.host ?? env.host;
-  if (host.trim() === '') throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--host', message: 'an interface address or host name' }]);
+  if (host.trim() === '')
+    throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--host', message: 'an interface address or host name' }]);
   return {
     port,
     host,

@@ -1,6 +1,7 @@
 import type { LeadChange, SimulationDiff } from '../app/routing/simulate.use-case.ts';
 
-const who = (v: { outcome: string; teamId: string | null; repId: string | null }) => `${v.outcome}${v.teamId ? ` ${v.teamId}` : ''}${v.repId ? `/${v.repId}` : ''}`;
+const who = (v: { outcome: string; teamId: string | null; repId: string | null }) =>
+  `${v.outcome}${v.teamId ? ` ${v.teamId}` : ''}${v.repId ? `/${v.repId}` : ''}`;
 
 function table(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -11,7 +12,15 @@ function section(title: string, changes: readonly LeadChange[], max: number): st
   if (changes.length === 0) return [];
   const rows = [['lead', 'received', 'where / product', 'recorded', '', 'simulated', 'reasons']];
   for (const c of changes.slice(0, max)) {
-    rows.push([c.leadId, c.receivedAt.slice(0, 16).replace('T', ' '), `${c.jurisdiction} ${c.product}`, who(c.recorded), '→', who(c.simulated), c.simulated.reasonCodes.slice(0, 4).join(',')]);
+    rows.push([
+      c.leadId,
+      c.receivedAt.slice(0, 16).replace('T', ' '),
+      `${c.jurisdiction} ${c.product}`,
+      who(c.recorded),
+      '→',
+      who(c.simulated),
+      c.simulated.reasonCodes.slice(0, 4).join(','),
+    ]);
   }
   const more = changes.length > max ? [`  … and ${changes.length - max} more (use --json for all)`] : [];
   return [`${title} (${changes.length})`, ...table(rows), ...more, ''];
@@ -35,11 +44,13 @@ export function formatSimulation(d: SimulationDiff, maxRows = 50): string {
     ...section('Rep changes (same team)', d.repChanges, maxRows),
   );
   const outcomeRows = [['outcome', 'recorded', 'simulated', 'shift']];
-  for (const [o, c] of Object.entries(d.outcomes)) if (c.recorded || c.simulated) outcomeRows.push([o, String(c.recorded), String(c.simulated), signed(c.simulated - c.recorded)]);
+  for (const [o, c] of Object.entries(d.outcomes))
+    if (c.recorded || c.simulated) outcomeRows.push([o, String(c.recorded), String(c.simulated), signed(c.simulated - c.recorded)]);
   lines.push('Outcomes', ...table(outcomeRows), '');
   if (d.fairness.length > 0) {
     const rows = [['rep', 'team', 'recorded', 'simulated', 'shift']];
-    for (const f of d.fairness.slice(0, maxRows)) rows.push([f.repId, f.teamId ?? '', String(f.recorded), String(f.simulated), signed(f.shift)]);
+    for (const f of d.fairness.slice(0, maxRows))
+      rows.push([f.repId, f.teamId ?? '', String(f.recorded), String(f.simulated), signed(f.shift)]);
     lines.push('Fairness shift (assigned leads per rep)', ...table(rows), '');
   }
   return `${lines.join('\n')}`;

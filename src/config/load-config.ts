@@ -121,7 +121,11 @@ export async function loadConfig(path: string, baseDir = process.cwd()): Promise
   return compileFragments(fragments, problems, files);
 }
 
-function compileFragments(fragments: readonly Fragment[], problems: ConfigProblem[], files: string[]): Result<LoadedConfig, ConfigProblem[]> {
+function compileFragments(
+  fragments: readonly Fragment[],
+  problems: ConfigProblem[],
+  files: string[],
+): Result<LoadedConfig, ConfigProblem[]> {
   const { merged, locate } = merge(fragments, problems);
   if (problems.length > 0) return err(problems);
   const parsed = OrgConfigSchema.safeParse(merged);

@@ -76,14 +76,23 @@ export function validatePacks(texts: readonly { file: string; text: string }[]):
     if (other) problems.push({ file, path: 'version', message: `pack ${pack.id} version ${pack.version} is also defined in ${other}` });
     seen.set(key, file);
   }
-  const ofKind = <K extends RulePackData['kind']>(kind: K) => packs.filter((p) => p.pack.kind === kind).map((p) => versioned(p.pack as Extract<RulePackData, { kind: K }>));
+  const ofKind = <K extends RulePackData['kind']>(kind: K) =>
+    packs.filter((p) => p.pack.kind === kind).map((p) => versioned(p.pack as Extract<RulePackData, { kind: K }>));
   const areaCodes = ofKind('nanp_area_codes');
   const timeZones = ofKind('time_zones');
   const where = '(packs)';
-  if (areaCodes.length !== 1) problems.push({ file: where, path: '', message: `expected exactly one nanp_area_codes pack, found ${areaCodes.length}` });
-  if (timeZones.length !== 1) problems.push({ file: where, path: '', message: `expected exactly one time_zones pack, found ${timeZones.length}` });
+  if (areaCodes.length !== 1)
+    problems.push({ file: where, path: '', message: `expected exactly one nanp_area_codes pack, found ${areaCodes.length}` });
+  if (timeZones.length !== 1)
+    problems.push({ file: where, path: '', message: `expected exactly one time_zones pack, found ${timeZones.length}` });
   if (problems.length > 0) return err(problems);
-  return ok({ outreach: ofKind('outreach'), coolingOff: ofKind('cooling_off'), areaCodes: areaCodes[0]!, timeZones: timeZones[0]!, files: texts.map((t) => t.file) });
+  return ok({
+    outreach: ofKind('outreach'),
+    coolingOff: ofKind('cooling_off'),
+    areaCodes: areaCodes[0]!,
+    timeZones: timeZones[0]!,
+    files: texts.map((t) => t.file),
+  });
 }
 
 /** Reads every .yaml/.yml/.json under `dir` (recursively) and validates it as a rule pack. */
@@ -109,5 +118,9 @@ export async function loadCompiledPacks(dir: string, baseDir = process.cwd()): P
   const loaded = await loadPacks(dir, baseDir);
   if (!loaded.ok) return loaded;
   const p = loaded.value;
-  return ok({ outreach: compileOutreachGate(p.outreach, p.areaCodes, p.timeZones), coolingOff: compileCoolingOff(p.coolingOff), loaded: p });
+  return ok({
+    outreach: compileOutreachGate(p.outreach, p.areaCodes, p.timeZones),
+    coolingOff: compileCoolingOff(p.coolingOff),
+    loaded: p,
+  });
 }

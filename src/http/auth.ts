@@ -58,10 +58,12 @@ export function authHook(store: Store, sessions?: SessionStore) {
       principal = await authenticate(store, token);
     } else {
       principal = await sessions.resolve(cookieValue(request.headers.cookie, SESSION_COOKIE));
-      if (principal && !SAFE_METHODS.has(request.method) && crossOrigin(request)) return sendError(reply, 'FORBIDDEN', 'cross-origin request with a session cookie');
+      if (principal && !SAFE_METHODS.has(request.method) && crossOrigin(request))
+        return sendError(reply, 'FORBIDDEN', 'cross-origin request with a session cookie');
     }
     if (!principal) return sendError(reply, 'UNAUTHENTICATED');
-    if (!roles.includes(principal.role)) return sendError(reply, 'FORBIDDEN', `role ${principal.role} may not ${request.method} ${request.routeOptions.url}`);
+    if (!roles.includes(principal.role))
+      return sendError(reply, 'FORBIDDEN', `role ${principal.role} may not ${request.method} ${request.routeOptions.url}`);
     request.principal = principal;
   };
 }

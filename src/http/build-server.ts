@@ -53,7 +53,8 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.
 
 /** Headers for the console's HTML and assets: no framing, no sniffing, scripts only from this origin. */
 const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -94,7 +95,10 @@ function clientErrorCode(status: number | undefined): ErrorCode | undefined {
  * for every route in one place. Returns the path of the first offending parameter.
  */
 function nulParameter(request: FastifyRequest): string | undefined {
-  for (const [source, values] of [['params', request.params], ['querystring', request.query]] as const) {
+  for (const [source, values] of [
+    ['params', request.params],
+    ['querystring', request.query],
+  ] as const) {
     if (values === null || typeof values !== 'object') continue;
     for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
       const texts = Array.isArray(value) ? value : [value];
@@ -133,12 +137,17 @@ function answerError(error: FastifyError, request: FastifyRequest, reply: Fastif
       return sendError(reply, 'INPUT_UNREADABLE', error.message);
     default: {
       if (error instanceof NulCharacterError) {
-        return sendError(reply, request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID', error.message, [{ path: error.path, message: 'contains U+0000' }]);
+        return sendError(reply, request.routeOptions.config.invalidCode ?? 'ARGUMENT_INVALID', error.message, [
+          { path: error.path, message: 'contains U+0000' },
+        ]);
       }
       if (error instanceof ForbiddenKeyError) {
-        return sendError(reply, 'INPUT_UNREADABLE', error.message, [{ path: error.path, message: 'key refused (prototype pollution guard)' }]);
+        return sendError(reply, 'INPUT_UNREADABLE', error.message, [
+          { path: error.path, message: 'key refused (prototype pollution guard)' },
+        ]);
       }
-      if (error instanceof SyntaxError || error.statusCode === 400) return sendError(reply, 'INPUT_UNREADABLE', `malformed body: ${error.message}`);
+      if (error instanceof SyntaxError || error.statusCode === 400)
+        return sendError(reply, 'INPUT_UNREADABLE', `malformed body: ${error.message}`);
       if ((error as unknown) instanceof StoreUnavailableError) return storeUnavailable(reply, request, error as never);
       if (error instanceof RangeError) {
         // Input nested deeply enough to exhaust the stack (validators recurse): the input's fault, not ours.
@@ -189,8 +198,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Remit API', version: '1', description: 'Compliance-aware lead routing. Errors follow the catalogue in docs/errors.md.' },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer remit_…' } } },
+      info: {
+        title: 'Remit API',
+        version: '1',
+        description: 'Compliance-aware lead routing. Errors follow the catalogue in docs/errors.md.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer remit_…' } },
+      },
       security: [{ apiKey: [] }],
     },
     transform: (input) => withErrorResponses(jsonSchemaTransform(input) as { schema: Record<string, unknown>; url: string }),
@@ -208,12 +223,14 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     reply.header('x-request-id', request.id);
     // A caller's own correlation id is kept for the logs, as its own field, only when it is short and plain.
     const clientId = request.headers['x-request-id'];
-    if (typeof clientId === 'string' && CLIENT_REQUEST_ID.test(clientId)) reply.log = request.log = request.log.child({ clientRequestId: clientId });
+    if (typeof clientId === 'string' && CLIENT_REQUEST_ID.test(clientId))
+      reply.log = request.log = request.log.child({ clientRequestId: clientId });
   });
   app.addHook('onRequest', authHook(opts.ctx.store, sessions));
   app.addHook('preValidation', async (request, reply) => {
     const nul = nulParameter(request);
-    if (nul) return sendError(reply, 'ARGUMENT_INVALID', 'parameters may not contain NUL characters', [{ path: nul, message: 'contains U+0000' }]);
+    if (nul)
+      return sendError(reply, 'ARGUMENT_INVALID', 'parameters may not contain NUL characters', [{ path: nul, message: 'contains U+0000' }]);
   });
 
   app.setErrorHandler(answerError);
@@ -226,7 +243,10 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       index: false,
       setHeaders: (reply, filePath) => {
         // Vite puts a content hash in every asset name: cache for ever; index.html never.
-        reply.headers({ ...CONSOLE_HEADERS, 'cache-control': filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache' });
+        reply.headers({
+          ...CONSOLE_HEADERS,
+          'cache-control': filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        });
       },
     });
   }

@@ -15,6 +15,7 @@ const errorJsonSchema = z.toJSONSchema(ErrorBodySchema, { target: 'draft-2020-12
 /** Adds the catalogue's error responses to a route's OpenAPI description (docs only; handlers send them via sendError). */
 export function withErrorResponses<T extends { schema: Record<string, unknown> }>(transformed: T): T {
   const response = { ...((transformed.schema.response as Record<string, unknown> | undefined) ?? {}) };
-  for (const status of ['400', '401', '403', '404', '422']) response[status] ??= { description: 'Error (docs/errors.md)', content: { 'application/json': { schema: errorJsonSchema } } };
+  for (const status of ['400', '401', '403', '404', '422'])
+    response[status] ??= { description: 'Error (docs/errors.md)', content: { 'application/json': { schema: errorJsonSchema } } };
   return { ...transformed, schema: { ...transformed.schema, response } };
 }

@@ -42,7 +42,8 @@ function refusal(value: unknown): ForbiddenKeyError | NulCharacterError | undefi
     }
     for (const [key, item] of Object.entries(node)) {
       if (key === '__proto__') return new ForbiddenKeyError(pointer([...path, key]));
-      if (key === 'constructor' && item !== null && typeof item === 'object' && Object.hasOwn(item, 'prototype')) return new ForbiddenKeyError(pointer([...path, key, 'prototype']));
+      if (key === 'constructor' && item !== null && typeof item === 'object' && Object.hasOwn(item, 'prototype'))
+        return new ForbiddenKeyError(pointer([...path, key, 'prototype']));
       if (key.includes('\u0000')) return new NulCharacterError(pointer([...path, key]));
       stack.push([item, [...path, key]]);
     }
@@ -59,7 +60,8 @@ export function useJsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
-    if (text.trim() === '') return done(Object.assign(new Error('the body is empty'), { code: 'FST_ERR_CTP_EMPTY_JSON_BODY', statusCode: 400 }), undefined);
+    if (text.trim() === '')
+      return done(Object.assign(new Error('the body is empty'), { code: 'FST_ERR_CTP_EMPTY_JSON_BODY', statusCode: 400 }), undefined);
     let value: unknown;
     try {
       value = JSON.parse(text);

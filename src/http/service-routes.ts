@@ -16,4 +16,19 @@ import { registerSessionRoutes } from './routes/session.routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
 
 /** Route modules beyond the core (health, keys, org), in registration order. */
-export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[] = [registerLeadWriteRoutes, registerLeadReadRoutes, registerReviewRoutes, registerScreeningRoutes, registerAccountRoutes, registerWebhookRoutes, registerFormRoutes, registerCrmSourceRoutes, registerSessionRoutes, registerConsoleRoutes, registerConductRoutes, registerMetricsRoutes, registerAuditRoutes, registerSimulationRoutes];
+export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[] = [
+  registerLeadWriteRoutes,
+  registerLeadReadRoutes,
+  registerReviewRoutes,
+  registerScreeningRoutes,
+  registerAccountRoutes,
+  registerWebhookRoutes,
+  registerFormRoutes,
+  registerCrmSourceRoutes,
+  registerSessionRoutes,
+  registerConsoleRoutes,
+  registerConductRoutes,
+  registerMetricsRoutes,
+  registerAuditRoutes,
+  registerSimulationRoutes,
+];

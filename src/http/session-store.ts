@@ -35,7 +35,12 @@ export class SessionStore {
     await this.store.sessions.deleteExpired(new Date(now).toISOString());
     const id = randomBytes(32).toString('base64url');
     const expiresAt = now + this.ttlMs;
-    await this.store.sessions.create({ idHash: sha256(id), secretHash: sha256(apiKey), createdAt: new Date(now).toISOString(), expiresAt: new Date(expiresAt).toISOString() });
+    await this.store.sessions.create({
+      idHash: sha256(id),
+      secretHash: sha256(apiKey),
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(expiresAt).toISOString(),
+    });
     return { id, expiresAt };
   }
 

@@ -15,14 +15,31 @@ export class BatchInputError extends Error {
   }
 }
 
-export const PEOPLE_COLUMNS = ['full_name', 'first_name', 'middle_name', 'last_name', 'gender', 'date_of_birth', 'place_of_birth', 'nationality'] as const;
+export const PEOPLE_COLUMNS = [
+  'full_name',
+  'first_name',
+  'middle_name',
+  'last_name',
+  'gender',
+  'date_of_birth',
+  'place_of_birth',
+  'nationality',
+] as const;
 
 async function write(out: Writable, line: string): Promise<void> {
   if (!out.write(line)) await once(out, 'drain');
 }
 
 async function* rows(input: Readable): AsyncGenerator<{ rec: Record<string, string>; line: number }> {
-  const parser = input.pipe(parse({ columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), skip_empty_lines: true, bom: true, info: true, relax_column_count: false }));
+  const parser = input.pipe(
+    parse({
+      columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+      skip_empty_lines: true,
+      bom: true,
+      info: true,
+      relax_column_count: false,
+    }),
+  );
   try {
     for await (const r of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       yield { rec: r.record, line: r.info.lines };
@@ -39,7 +56,12 @@ export interface BatchSummary {
 }
 
 /** Screens each CSV row (people columns) and writes one JSON line per row, in input order. */
-export async function screenPeopleCsv(service: ScreeningService, input: Readable, output: Writable, options: ScreenOptions = {}): Promise<BatchSummary> {
+export async function screenPeopleCsv(
+  service: ScreeningService,
+  input: Readable,
+  output: Writable,
+  options: ScreenOptions = {},
+): Promise<BatchSummary> {
   let n = 0;
   let matches = 0;
   let checked = false;
@@ -49,16 +71,27 @@ export async function screenPeopleCsv(service: ScreeningService, input: Readable
       checked = true;
     }
     n++;
-    const name = (rec['full_name'] ?? '').trim() || [rec['first_name'], rec['middle_name'], rec['last_name']].map((x) => (x ?? '').trim()).filter(Boolean).join(' ');
+    const name =
+      (rec['full_name'] ?? '').trim() ||
+      [rec['first_name'], rec['middle_name'], rec['last_name']]
+        .map((x) => (x ?? '').trim())
+        .filter(Boolean)
+        .join(' ');
     if (!name) {
       await write(output, `${JSON.stringify({ row: n, line, error: 'no name' })}\n`);
       continue;
     }
     const dob = rec['date_of_birth']?.trim();
     const country = rec['nationality']?.trim();
-    const res = service.screen({ name, kind: 'person', ...(dob ? { dob } : {}), ...(country ? { country } : {}) }, { limit: 10, ...options });
+    const res = service.screen(
+      { name, kind: 'person', ...(dob ? { dob } : {}), ...(country ? { country } : {}) },
+      { limit: 10, ...options },
+    );
     if (res.isMatch) matches++;
-    await write(output, `${JSON.stringify({ row: n, name, dob: dob || undefined, nationality: country || undefined, bestScore: res.bestScore, isMatch: res.isMatch, hits: res.hits })}\n`);
+    await write(
+      output,
+      `${JSON.stringify({ row: n, name, dob: dob || undefined, nationality: country || undefined, bestScore: res.bestScore, isMatch: res.isMatch, hits: res.hits })}\n`,
+    );
   }
   return { rows: n, matches };
 }
@@ -70,14 +103,18 @@ export async function scorePairsCsv(input: Readable, output: Writable, threshold
   let checked = false;
   for await (const { rec, line } of rows(input)) {
     if (!checked) {
-      for (const c of ['schema', 'name1', 'name2']) if (!(c in rec)) throw new BatchInputError(`missing column "${c}" (need schema,name1,name2)`, 1);
+      for (const c of ['schema', 'name1', 'name2'])
+        if (!(c in rec)) throw new BatchInputError(`missing column "${c}" (need schema,name1,name2)`, 1);
       checked = true;
     }
     n++;
     const r = compareNames(rec['schema'] ?? '', rec['name1'] ?? '', rec['name2'] ?? '');
     const isMatch = r.score >= threshold;
     if (isMatch) matches++;
-    await write(output, `${JSON.stringify({ row: n, line, schema: rec['schema'], name1: rec['name1'], name2: rec['name2'], score: r.score, isMatch, threshold, explanation: r.explanation })}\n`);
+    await write(
+      output,
+      `${JSON.stringify({ row: n, line, schema: rec['schema'], name1: rec['name1'], name2: rec['name2'], score: r.score, isMatch, threshold, explanation: r.explanation })}\n`,
+    );
   }
   return { rows: n, matches };
 }

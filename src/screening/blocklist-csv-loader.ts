@@ -32,7 +32,8 @@ export function loadBlocklistCsv(path: string, opts: { listId?: string; now: () 
   const rows = parseCsvRows(path, f.text);
   const header = rows[0]?.fields.map((h) => h.trim().toLowerCase());
   if (!header) throw new ListLoadError(path, 1, 'empty file');
-  for (const c of ['id', 'name']) if (!header.includes(c)) throw new ListLoadError(path, 1, `missing column "${c}" (expected ${BLOCKLIST_COLUMNS.join(',')})`);
+  for (const c of ['id', 'name'])
+    if (!header.includes(c)) throw new ListLoadError(path, 1, `missing column "${c}" (expected ${BLOCKLIST_COLUMNS.join(',')})`);
   const get = (r: string[], n: string) => {
     const i = header.indexOf(n);
     return i >= 0 ? r[i]?.trim() : undefined;
@@ -72,7 +73,14 @@ export function loadBlocklistCsv(path: string, opts: { listId?: string; now: () 
     entities.push(e);
   }
   return {
-    version: { listId, sourceType: 'blocklist-csv', files: [path], sha256: sha256Of([f]), entryCount: entities.length, loadedAt: opts.now().toISOString() },
+    version: {
+      listId,
+      sourceType: 'blocklist-csv',
+      files: [path],
+      sha256: sha256Of([f]),
+      entryCount: entities.length,
+      loadedAt: opts.now().toISOString(),
+    },
     entities,
   };
 }

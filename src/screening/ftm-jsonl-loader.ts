@@ -16,7 +16,21 @@ const KINDS: Record<string, EntityKind> = {
   Airplane: 'aircraft',
 };
 
-const ID_PROPS = ['idNumber', 'passportNumber', 'innCode', 'ogrnCode', 'taxNumber', 'registrationNumber', 'imoNumber', 'leiCode', 'swiftBic', 'uniqueEntityId', 'vatCode', 'permId', 'wikidataId'];
+const ID_PROPS = [
+  'idNumber',
+  'passportNumber',
+  'innCode',
+  'ogrnCode',
+  'taxNumber',
+  'registrationNumber',
+  'imoNumber',
+  'leiCode',
+  'swiftBic',
+  'uniqueEntityId',
+  'vatCode',
+  'permId',
+  'wikidataId',
+];
 
 interface FtmLine {
   id: string;
@@ -46,12 +60,20 @@ export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => D
     } catch (e) {
       throw new ListLoadError(path, i + 1, `invalid JSON: ${(e as Error).message}`);
     }
-    if (typeof obj !== 'object' || obj === null || typeof obj.id !== 'string' || typeof obj.schema !== 'string' || typeof obj.properties !== 'object' || obj.properties === null) {
+    if (
+      typeof obj !== 'object' ||
+      obj === null ||
+      typeof obj.id !== 'string' ||
+      typeof obj.schema !== 'string' ||
+      typeof obj.properties !== 'object' ||
+      obj.properties === null
+    ) {
       throw new ListLoadError(path, i + 1, 'expected a FollowTheMoney entity {id, schema, properties}');
     }
     const p = obj.properties;
     if (obj.schema === 'Sanction') {
-      for (const ent of strs(p, 'entity')) sanctionLinks.push({ entity: ent, program: strs(p, 'program')[0] ?? strs(p, 'authority')[0] ?? 'sanction' });
+      for (const ent of strs(p, 'entity'))
+        sanctionLinks.push({ entity: ent, program: strs(p, 'program')[0] ?? strs(p, 'authority')[0] ?? 'sanction' });
       continue;
     }
     const kind = KINDS[obj.schema];
@@ -77,17 +99,20 @@ export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => D
       if (b) e.dobs.push(b);
     }
     e.birthPlaces.push(...strs(p, 'birthPlace'));
-    for (const key of ['nationality', 'citizenship']) for (const c of strs(p, key)) {
-      const cc = countryCode(c);
-      if (cc) addUnique(e.nationalities, cc);
-    }
-    for (const key of ['country', 'jurisdiction', 'birthCountry', 'flag', 'mainCountry']) for (const c of strs(p, key)) {
-      const cc = countryCode(c);
-      if (cc) addUnique(e.countries, cc);
-    }
-    for (const key of ID_PROPS) for (const v of strs(p, key)) {
-      if (!e.identifiers.some((x) => x.value === v)) e.identifiers.push({ type: key, value: v });
-    }
+    for (const key of ['nationality', 'citizenship'])
+      for (const c of strs(p, key)) {
+        const cc = countryCode(c);
+        if (cc) addUnique(e.nationalities, cc);
+      }
+    for (const key of ['country', 'jurisdiction', 'birthCountry', 'flag', 'mainCountry'])
+      for (const c of strs(p, key)) {
+        const cc = countryCode(c);
+        if (cc) addUnique(e.countries, cc);
+      }
+    for (const key of ID_PROPS)
+      for (const v of strs(p, key)) {
+        if (!e.identifiers.some((x) => x.value === v)) e.identifiers.push({ type: key, value: v });
+      }
     for (const prog of strs(p, 'program')) addUnique(e.programs, prog);
     applyTopics(e, strs(p, 'topics'));
     entities.push(e);
@@ -100,7 +125,14 @@ export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => D
     applyTopics(e, ['sanction']);
   }
   return {
-    version: { listId, sourceType: 'ftm-jsonl', files: [path], sha256: sha256Of([f]), entryCount: entities.length, loadedAt: opts.now().toISOString() },
+    version: {
+      listId,
+      sourceType: 'ftm-jsonl',
+      files: [path],
+      sha256: sha256Of([f]),
+      entryCount: entities.length,
+      loadedAt: opts.now().toISOString(),
+    },
     entities,
   };
 }

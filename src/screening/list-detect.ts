@@ -31,7 +31,10 @@ function head(path: string, bytes = 4096): string {
   try {
     const buf = Buffer.alloc(bytes);
     const n = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '');
+    return buf
+      .subarray(0, n)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
   } finally {
     closeSync(fd);
   }
@@ -56,7 +59,11 @@ export function detectListType(path: string): ListSourceType {
     if (/"schema"\s*:/.test(firstLine) && /"properties"\s*:/.test(text)) return 'ftm-jsonl';
     throw new ListLoadError(path, 1, 'JSON lines file is neither FollowTheMoney nor Senzing');
   }
-  const cols = firstLine.toLowerCase().replace(/"/g, '').split(',').map((c) => c.trim());
+  const cols = firstLine
+    .toLowerCase()
+    .replace(/"/g, '')
+    .split(',')
+    .map((c) => c.trim());
   if (cols[0] === 'id' && cols[1] === 'schema' && cols[2] === 'name') return 'os-simple-csv';
   if (cols.includes('id') && cols.includes('name')) return 'blocklist-csv';
   if (/^\d+,"/.test(firstLine) && cols.length >= 12) return 'ofac-sdn';

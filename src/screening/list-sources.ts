@@ -25,7 +25,12 @@ export const LIST_SOURCE_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** `<config>/screening/lists.yaml`: paths are relative to the config folder (absolute ones are kept). */
 export const ListSourcesFileSchema = z
   .strictObject({
-    maxShrinkFraction: z.number().min(0).max(1).default(DEFAULT_MAX_SHRINK_FRACTION).describe('A reload that removes more than this fraction of a list, or empties it, needs a second approver.'),
+    maxShrinkFraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(DEFAULT_MAX_SHRINK_FRACTION)
+      .describe('A reload that removes more than this fraction of a list, or empties it, needs a second approver.'),
     sources: z
       .array(
         z.strictObject({
@@ -57,7 +62,12 @@ export class ListSourceCatalogue {
   }
 
   static fromFile(file: ListSourcesFile, configDir: string): ListSourceCatalogue {
-    const sources = file.sources.map((s) => ({ id: s.id, format: s.format, path: isAbsolute(s.path) ? s.path : resolve(configDir, s.path), description: s.description }));
+    const sources = file.sources.map((s) => ({
+      id: s.id,
+      format: s.format,
+      path: isAbsolute(s.path) ? s.path : resolve(configDir, s.path),
+      description: s.description,
+    }));
     return new ListSourceCatalogue(sources, file.maxShrinkFraction);
   }
 

@@ -72,7 +72,12 @@ export function compareNormalisedSets(
 }
 
 /** Similarity of two names of the given schema ("Person", "Company", "Vessel", ...), with its explanation. */
-export function compareNames(schema: string, name1: string, name2: string, params: NameCompareParams = DEFAULT_COMPARE_PARAMS): CompareNamesResult {
+export function compareNames(
+  schema: string,
+  name1: string,
+  name2: string,
+  params: NameCompareParams = DEFAULT_COMPARE_PARAMS,
+): CompareNamesResult {
   const s = schemaFromString(schema);
   const best = compareNormalisedSets(normaliseAlternatives(name1, s), normaliseAlternatives(name2, s), params);
   const cmp = best?.cmp ?? { score: 0, matches: [], unmatchedA: [], unmatchedB: [], notes: [] };
@@ -191,7 +196,8 @@ export function corroborate(q: PreparedQuery, e: ScreeningEntity, policy: Corrob
     }
     if (best) {
       const qd = formatPartialDate(q.dob);
-      const effect = best.c === 'exact' ? w.dobExact : best.c === 'compatible' ? w.dobCompatible : best.c === 'near' ? w.dobNear : w.dobMismatch;
+      const effect =
+        best.c === 'exact' ? w.dobExact : best.c === 'compatible' ? w.dobCompatible : best.c === 'near' ? w.dobNear : w.dobMismatch;
       const outcome = best.c === 'exact' ? 'agree' : best.c === 'compatible' ? 'partial' : 'disagree';
       const dob = q.dob;
       const { dobYearsApart, mayClearLists } = policy.hardContradiction;

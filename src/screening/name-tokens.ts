@@ -2,8 +2,26 @@
 import { transliterate } from './transliterate.ts';
 
 const SPECIAL: Record<string, string> = {
-  ß: 'ss', æ: 'ae', Æ: 'ae', ø: 'o', Ø: 'o', đ: 'd', Đ: 'd', ł: 'l', Ł: 'l', ı: 'i', œ: 'oe', Œ: 'oe', þ: 'th', Þ: 'th', ð: 'd', Ð: 'd',
-  ħ: 'h', ŋ: 'ng', ſ: 's', ĸ: 'k',
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'ae',
+  ø: 'o',
+  Ø: 'o',
+  đ: 'd',
+  Đ: 'd',
+  ł: 'l',
+  Ł: 'l',
+  ı: 'i',
+  œ: 'oe',
+  Œ: 'oe',
+  þ: 'th',
+  Þ: 'th',
+  ð: 'd',
+  Ð: 'd',
+  ħ: 'h',
+  ŋ: 'ng',
+  ſ: 's',
+  ĸ: 'k',
 };
 
 /** Transliterates, folds accents and case; keeps letters/digits of any script. */

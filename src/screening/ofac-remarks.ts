@@ -17,11 +17,38 @@ export interface OfacRemarks {
 }
 
 const NON_ID_PREFIXES = [
-  'DOB', 'POB', 'nationality', 'citizen', 'Gender', 'Linked To', 'Listing Date', 'Effective Date', 'Additional Sanctions',
-  'Secondary sanctions', 'Transactions Prohibited', 'Executive Order', 'Organization Established Date', 'Organization Type',
-  'Website', 'Email Address', 'Phone Number', 'Digital Currency Address', 'Former Vessel Flag', 'Vessel Year of Build',
-  'Aircraft Manufacture Date', 'Aircraft Model', 'Aircraft Operator', 'Aircraft Construction', 'Target Type', 'Title',
-  'CAATSA', 'For more information', 'IFCA', 'Nationality of Registration', 'Vessel Type', 'Registration Country',
+  'DOB',
+  'POB',
+  'nationality',
+  'citizen',
+  'Gender',
+  'Linked To',
+  'Listing Date',
+  'Effective Date',
+  'Additional Sanctions',
+  'Secondary sanctions',
+  'Transactions Prohibited',
+  'Executive Order',
+  'Organization Established Date',
+  'Organization Type',
+  'Website',
+  'Email Address',
+  'Phone Number',
+  'Digital Currency Address',
+  'Former Vessel Flag',
+  'Vessel Year of Build',
+  'Aircraft Manufacture Date',
+  'Aircraft Model',
+  'Aircraft Operator',
+  'Aircraft Construction',
+  'Target Type',
+  'Title',
+  'CAATSA',
+  'For more information',
+  'IFCA',
+  'Nationality of Registration',
+  'Vessel Type',
+  'Registration Country',
 ];
 
 /** Splits on ';' outside single-quoted a.k.a. values. */
@@ -47,7 +74,16 @@ function splitRemarks(s: string): string[] {
 }
 
 export function parseOfacRemarks(remarks: string | undefined): OfacRemarks {
-  const r: OfacRemarks = { dobs: [], birthPlaces: [], nationalities: [], citizenships: [], weakAkas: [], fkas: [], identifiers: [], other: [] };
+  const r: OfacRemarks = {
+    dobs: [],
+    birthPlaces: [],
+    nationalities: [],
+    citizenships: [],
+    weakAkas: [],
+    fkas: [],
+    identifiers: [],
+    other: [],
+  };
   if (!remarks) return r;
   for (const raw of splitRemarks(remarks)) {
     const part = raw.replace(/^alt\.\s+/i, '');
@@ -81,9 +117,10 @@ export function parseOfacRemarks(remarks: string | undefined): OfacRemarks {
 
 /** "Passport 1084010 (Egypt)", "NIT # 800123456-1 (Colombia)", "Vessel Registration Identification IMO 9187629". */
 export function parseIdentifier(part: string): EntityIdentifier | undefined {
-  const m = /^([A-Za-z][A-Za-z.'#&()\- ]{0,70}?)\s+(?:No\.?|#|Number)?\s*([A-Z0-9][A-Za-z0-9\-/.]*\d[A-Za-z0-9\-/.]*(?:\s[A-Z0-9\-]*\d[A-Z0-9\-]*)?)(?:\s*\(([^)]+)\))?(?:\s*(?:issued|expires).*)?$/.exec(
-    part,
-  );
+  const m =
+    /^([A-Za-z][A-Za-z.'#&()\- ]{0,70}?)\s+(?:No\.?|#|Number)?\s*([A-Z0-9][A-Za-z0-9\-/.]*\d[A-Za-z0-9\-/.]*(?:\s[A-Z0-9\-]*\d[A-Z0-9\-]*)?)(?:\s*\(([^)]+)\))?(?:\s*(?:issued|expires).*)?$/.exec(
+      part,
+    );
   if (!m) return undefined;
   const type = m[1]!.replace(/\s+(No\.?|#|Number)$/i, '').trim();
   const value = m[2]!.trim();

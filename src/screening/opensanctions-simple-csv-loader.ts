@@ -7,8 +7,13 @@ import { applyTopics } from './topics.ts';
 import { addName, addUnique, emptyEntity, type EntityKind, type LoadedList, type ScreeningEntity } from './screening-entity.ts';
 
 const KINDS: Record<string, EntityKind> = {
-  Person: 'person', Company: 'organisation', Organization: 'organisation', PublicBody: 'organisation',
-  LegalEntity: 'unknown', Vessel: 'vessel', Airplane: 'aircraft',
+  Person: 'person',
+  Company: 'organisation',
+  Organization: 'organisation',
+  PublicBody: 'organisation',
+  LegalEntity: 'unknown',
+  Vessel: 'vessel',
+  Airplane: 'aircraft',
 };
 
 export const OS_SIMPLE_REQUIRED = ['id', 'schema', 'name'] as const;
@@ -26,7 +31,8 @@ export function loadOsSimpleCsv(path: string, opts: { listId?: string; now: () =
   const listId = opts.listId ?? 'opensanctions-simple';
   const entities: ScreeningEntity[] = [];
   for (const row of rows.slice(1)) {
-    if (row.fields.length !== header.length) throw new ListLoadError(path, row.line, `expected ${header.length} columns, found ${row.fields.length}`);
+    if (row.fields.length !== header.length)
+      throw new ListLoadError(path, row.line, `expected ${header.length} columns, found ${row.fields.length}`);
     const id = col(row.fields, 'id')?.trim();
     const name = col(row.fields, 'name');
     if (!id || !name?.trim()) throw new ListLoadError(path, row.line, 'row without id or name');
@@ -52,7 +58,14 @@ export function loadOsSimpleCsv(path: string, opts: { listId?: string; now: () =
     entities.push(e);
   }
   return {
-    version: { listId, sourceType: 'os-simple-csv', files: [path], sha256: sha256Of([f]), entryCount: entities.length, loadedAt: opts.now().toISOString() },
+    version: {
+      listId,
+      sourceType: 'os-simple-csv',
+      files: [path],
+      sha256: sha256Of([f]),
+      entryCount: entities.length,
+      loadedAt: opts.now().toISOString(),
+    },
     entities,
   };
 }

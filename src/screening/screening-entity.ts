@@ -21,8 +21,7 @@ export interface PartialDate {
  * `approximate` marks "circa"/"approximately" values (corroboration then tolerates ±1 year).
  */
 export type BirthDate =
-  | { kind: 'date'; date: PartialDate; approximate?: boolean }
-  | { kind: 'range'; from: PartialDate; to: PartialDate; approximate?: boolean };
+  { kind: 'date'; date: PartialDate; approximate?: boolean } | { kind: 'range'; from: PartialDate; to: PartialDate; approximate?: boolean };
 
 export interface EntityIdentifier {
   /** Free-text type as published ("Passport", "National ID No.", "IMO", ...). */

@@ -43,8 +43,7 @@ function described(list: LoadedList): LoadedList {
 }
 
 export type ReloadResult =
-  | { ok: true; version: ListVersion; replaced?: ListVersion }
-  | { ok: false; error: ListLoadError; kept?: ListVersion };
+  { ok: true; version: ListVersion; replaced?: ListVersion } | { ok: false; error: ListLoadError; kept?: ListVersion };
 
 export class ScreeningService {
   private state: State;
@@ -139,7 +138,8 @@ export class ScreeningService {
   }
 
   private findByPath(path: string): ListVersion | undefined {
-    for (const l of this.state.lists.values()) if (l.version.files.includes(path) || l.version.files.some((f) => f.startsWith(path))) return l.version;
+    for (const l of this.state.lists.values())
+      if (l.version.files.includes(path) || l.version.files.some((f) => f.startsWith(path))) return l.version;
     return undefined;
   }
 

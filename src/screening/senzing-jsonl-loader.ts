@@ -33,14 +33,26 @@ export function loadSenzingJsonl(path: string, opts: { listId?: string; now: () 
     if (typeof r !== 'object' || r === null || !id) throw new ListLoadError(path, i + 1, 'expected a Senzing record with RECORD_ID');
     listId ??= (str(r['DATA_SOURCE']) ?? 'senzing').toLowerCase().replace(/_/g, '-');
     const type = (str(r['RECORD_TYPE']) ?? '').toUpperCase();
-    const kind: EntityKind = type === 'PERSON' ? 'person' : type === 'ORGANIZATION' ? 'organisation' : type === 'VESSEL' ? 'vessel' : type === 'AIRCRAFT' ? 'aircraft' : 'unknown';
+    const kind: EntityKind =
+      type === 'PERSON'
+        ? 'person'
+        : type === 'ORGANIZATION'
+          ? 'organisation'
+          : type === 'VESSEL'
+            ? 'vessel'
+            : type === 'AIRCRAFT'
+              ? 'aircraft'
+              : 'unknown';
     const e = emptyEntity(listId, id, kind, path);
     e.source.line = i + 1;
     const url = str(r['URL']);
     if (url) e.source.url = url;
     for (const n of list(r['NAMES'])) {
       const t = (str(n['NAME_TYPE']) ?? '').toUpperCase();
-      const full = str(n['NAME_FULL']) ?? str(n['NAME_ORG']) ?? [str(n['NAME_FIRST']), str(n['NAME_MIDDLE']), str(n['NAME_LAST'])].filter(Boolean).join(' ');
+      const full =
+        str(n['NAME_FULL']) ??
+        str(n['NAME_ORG']) ??
+        [str(n['NAME_FIRST']), str(n['NAME_MIDDLE']), str(n['NAME_LAST'])].filter(Boolean).join(' ');
       addName(e, full, t === 'PRIMARY' ? 'primary' : 'aka');
     }
     if (e.names.length === 0) throw new ListLoadError(path, i + 1, `record ${id} has no NAMES`);
@@ -59,15 +71,26 @@ export function loadSenzingJsonl(path: string, opts: { listId?: string; now: () 
     }
     for (const idr of list(r['IDENTIFIERS'])) {
       const t = str(idr['TRUSTED_ID_TYPE']) ?? str(idr['OTHER_ID_TYPE']) ?? str(idr['NATIONAL_ID_TYPE']);
-      const v = str(idr['TRUSTED_ID_NUMBER']) ?? str(idr['OTHER_ID_NUMBER']) ?? str(idr['PASSPORT_NUMBER']) ?? str(idr['NATIONAL_ID_NUMBER']);
+      const v =
+        str(idr['TRUSTED_ID_NUMBER']) ?? str(idr['OTHER_ID_NUMBER']) ?? str(idr['PASSPORT_NUMBER']) ?? str(idr['NATIONAL_ID_NUMBER']);
       if (v) e.identifiers.push({ type: t ?? 'identifier', value: v });
     }
-    applyTopics(e, list(r['RISKS']).map((x) => str(x['TOPIC']) ?? ''));
+    applyTopics(
+      e,
+      list(r['RISKS']).map((x) => str(x['TOPIC']) ?? ''),
+    );
     entities.push(e);
   }
   listId ??= 'senzing';
   return {
-    version: { listId, sourceType: 'senzing-jsonl', files: [path], sha256: sha256Of([f]), entryCount: entities.length, loadedAt: opts.now().toISOString() },
+    version: {
+      listId,
+      sourceType: 'senzing-jsonl',
+      files: [path],
+      sha256: sha256Of([f]),
+      entryCount: entities.length,
+      loadedAt: opts.now().toISOString(),
+    },
     entities,
   };
 }

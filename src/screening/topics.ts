@@ -1,7 +1,15 @@
 /** Topic flags shared by the loaders (OpenSanctions topic vocabulary). */
 import type { ScreeningEntity } from './screening-entity.ts';
 
-const SANCTION_TOPICS = new Set(['sanction', 'sanction.linked', 'sanction.counter', 'debarment', 'export.control', 'crime.terror', 'wanted']);
+const SANCTION_TOPICS = new Set([
+  'sanction',
+  'sanction.linked',
+  'sanction.counter',
+  'debarment',
+  'export.control',
+  'crime.terror',
+  'wanted',
+]);
 
 export function applyTopics(e: ScreeningEntity, topics: Iterable<string>): void {
   for (const t of topics) {

@@ -9,8 +9,17 @@ import { addName, addUnique, emptyEntity, type LoadedList, type ScreeningEntity 
 type Node = Record<string, unknown>;
 
 const ARRAYS = new Set([
-  'INDIVIDUAL', 'ENTITY', 'INDIVIDUAL_ALIAS', 'ENTITY_ALIAS', 'INDIVIDUAL_DATE_OF_BIRTH', 'INDIVIDUAL_DOCUMENT',
-  'INDIVIDUAL_ADDRESS', 'ENTITY_ADDRESS', 'INDIVIDUAL_PLACE_OF_BIRTH', 'VALUE', 'TYPE_OF_DATE',
+  'INDIVIDUAL',
+  'ENTITY',
+  'INDIVIDUAL_ALIAS',
+  'ENTITY_ALIAS',
+  'INDIVIDUAL_DATE_OF_BIRTH',
+  'INDIVIDUAL_DOCUMENT',
+  'INDIVIDUAL_ADDRESS',
+  'ENTITY_ADDRESS',
+  'INDIVIDUAL_PLACE_OF_BIRTH',
+  'VALUE',
+  'TYPE_OF_DATE',
 ]);
 
 function text(v: unknown): string | undefined {
@@ -31,10 +40,11 @@ function arr(v: unknown): Node[] {
 
 function values(v: unknown): string[] {
   const out: string[] = [];
-  for (const n of arr(v)) for (const x of Array.isArray(n['VALUE']) ? n['VALUE'] : [n['VALUE']]) {
-    const t = text(x);
-    if (t) out.push(t);
-  }
+  for (const n of arr(v))
+    for (const x of Array.isArray(n['VALUE']) ? n['VALUE'] : [n['VALUE']]) {
+      const t = text(x);
+      if (t) out.push(t);
+    }
   return out;
 }
 
@@ -130,7 +140,14 @@ export function loadUnXml(path: string, opts: { listId?: string; now: () => Date
   for (const n of arr((root['ENTITIES'] as Node | undefined)?.['ENTITY'])) entities.push(commonEntity(n, 'organisation', path, listId));
 
   return {
-    version: { listId, sourceType: 'un-xml', files: [path], sha256: sha256Of([f]), entryCount: entities.length, loadedAt: opts.now().toISOString() },
+    version: {
+      listId,
+      sourceType: 'un-xml',
+      files: [path],
+      sha256: sha256Of([f]),
+      entryCount: entities.length,
+      loadedAt: opts.now().toISOString(),
+    },
     entities,
   };
 }

@@ -32,7 +32,8 @@ export function resolveStoreTarget(url: string | undefined): StoreTarget {
   if (u === ':memory:' || u === 'sqlite::memory:' || u === 'sqlite://:memory:') return { kind: 'sqlite', path: ':memory:' };
   const path = u.replace(/^sqlite:(\/\/)?/i, '').replace(/^file:(\/\/)?/i, '');
   if (path === '') throw new StoreInputError(`no SQLite path in store url ${JSON.stringify(url)}`);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) throw new StoreInputError(`unsupported store url ${JSON.stringify(url)}: use postgres://… or an SQLite path`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path))
+    throw new StoreInputError(`unsupported store url ${JSON.stringify(url)}: use postgres://… or an SQLite path`);
   return { kind: 'sqlite', path };
 }
 
@@ -41,7 +42,12 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
   const target = resolveStoreTarget(opts.url);
   if (target.kind === 'postgres') {
     const { openPostgresStore } = await import('./postgres/postgres-store.ts');
-    return openPostgresStore({ url: target.url, schema: opts.schema, ...(opts.poolSize ? { poolSize: opts.poolSize } : {}), ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}) });
+    return openPostgresStore({
+      url: target.url,
+      schema: opts.schema,
+      ...(opts.poolSize ? { poolSize: opts.poolSize } : {}),
+      ...(opts.migrate !== undefined ? { migrate: opts.migrate } : {}),
+    });
   }
   const { openSqliteStore } = await import('./sqlite/sqlite-store.ts');
   return openSqliteStore({

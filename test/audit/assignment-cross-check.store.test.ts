@@ -19,7 +19,10 @@ import { sqlText, startAuditService, type AuditService } from './audit-service-f
 const run = promisify(execFile);
 async function remit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/remit.mjs', ...args], { cwd: process.cwd(), env: { ...process.env, DATABASE_URL: '' } });
+    const { stdout, stderr } = await run(process.execPath, ['bin/remit.mjs', ...args], {
+      cwd: process.cwd(),
+      env: { ...process.env, DATABASE_URL: '' },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -34,10 +37,13 @@ afterEach(async () => {
   s = undefined;
 });
 
-const post = (path: string, body: unknown, token: string) => s!.app.inject({ method: 'POST', url: path, payload: body as object, headers: auth(token) });
+const post = (path: string, body: unknown, token: string) =>
+  s!.app.inject({ method: 'POST', url: path, payload: body as object, headers: auth(token) });
 let n = 0;
 const person = (first: string) => ({ firstName: first, lastName: 'Audit', email: `${first.toLowerCase()}.${++n}@example.co.uk` });
-async function ingest(body: Record<string, unknown>): Promise<{ leadId: string; status: string; decision: { team: { id: string } | null; rep: { id: string } | null } }> {
+async function ingest(
+  body: Record<string, unknown>,
+): Promise<{ leadId: string; status: string; decision: { team: { id: string } | null; rep: { id: string } | null } }> {
   const res = await post('/v1/leads', body, s!.tokens.integration);
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
@@ -72,19 +78,28 @@ async function realisticTraffic(): Promise<Record<string, string>> {
   const org = a.ctx.orgs.current;
   const everyday = org.teamsById.get('uk-everyday')!;
   const review = await a.h.store.reviews.openForLead(refused.leadId);
-  const approve = await post(`/v1/review/${review!.id}/approve`, { teamId: 'uk-everyday', repId: everyday.reps[0]!.id, justification: 'Existing client relocating; legal confirmed.' }, a.tokens.compliance);
+  const approve = await post(
+    `/v1/review/${review!.id}/approve`,
+    { teamId: 'uk-everyday', repId: everyday.reps[0]!.id, justification: 'Existing client relocating; legal confirmed.' },
+    a.tokens.compliance,
+  );
   expect(approve.statusCode, approve.body).toBe(200);
   ids.approved = refused.leadId;
   const current = (await a.h.store.leads.get(ids.Exa!))!;
   const other = org.teamsById.get(current.teamId!)!.reps.find((r) => r.id !== current.repId)!;
   const exception = await post(`/v1/leads/${ids.Exa}/exceptions`, { reason: 'Client asked for another adviser' }, a.tokens.ops);
   expect(exception.statusCode, exception.body).toBe(201);
-  const approved = await post(`/v1/review/${exception.json().review.id}/approve`, { teamId: other.teamId, repId: other.id, justification: 'Client asked for this adviser by name.' }, a.tokens.compliance2);
+  const approved = await post(
+    `/v1/review/${exception.json().review.id}/approve`,
+    { teamId: other.teamId, repId: other.id, justification: 'Client asked for this adviser by name.' },
+    a.tokens.compliance2,
+  );
   expect(approved.statusCode, approved.body).toBe(200);
   await a.seal();
 
   // Lifecycle moves, a close, a duplicate and an erasure.
-  for (const to of ['ACCEPTED', 'LOST']) expect((await post(`/v1/leads/${ids.Lou}/transitions`, { to }, a.tokens.ops)).statusCode).toBe(200);
+  for (const to of ['ACCEPTED', 'LOST'])
+    expect((await post(`/v1/leads/${ids.Lou}/transitions`, { to }, a.tokens.ops)).statusCode).toBe(200);
   expect((await closeLead(a.ctx, ids.Cla!)).closed).toBe(true);
   const twice = ukLead({ person: person('Dup') });
   await ingest(twice);
@@ -100,61 +115,81 @@ const dialects: { factory: StoreFactory; run: boolean }[] = [
 
 describe.each(dialects)('audit verify cross-checks the leads table: $factory.name', ({ factory, run: enabled }) => {
   if (!enabled) {
-    if (pg.reason) it('PostgreSQL is reachable', () => {
-      throw new Error(pg.reason);
-    });
+    if (pg.reason)
+      it('PostgreSQL is reachable', () => {
+        throw new Error(pg.reason);
+      });
     else it.skip('PostgreSQL unreachable: skipped (see the warning above)', () => {});
     return;
   }
 
-  it('after realistic traffic (assign, SLA re-route, queue, approvals, moves, close, duplicate, erase) every lead agrees with the log', { timeout: 60_000 }, async () => {
-    s = await startAuditService(factory);
-    await realisticTraffic();
-    expect(await s.h.store.audit.pendingCount()).toBeGreaterThan(0);
-    const leads = (await s.h.store.leads.list()).length;
-    const report = await verifyStoredLog(s.h.store);
-    expect(report.assignments).toEqual({ ok: true, leadsChecked: leads, mismatchCount: 0, mismatches: [] });
-    expect(report.ok).toBe(true);
-    const cli = await remit('audit', 'verify', '--db', s.cliUrl);
-    expect(cli.code, cli.stderr + cli.stdout).toBe(0);
-    expect(cli.stdout).toContain(`leads cross-checked:     ${leads} (status, team and rep agree with the log)`);
-    await s.seal();
-    expect((await verifyStoredLog(s.h.store)).ok).toBe(true);
-  });
+  it(
+    'after realistic traffic (assign, SLA re-route, queue, approvals, moves, close, duplicate, erase) every lead agrees with the log',
+    { timeout: 60_000 },
+    async () => {
+      s = await startAuditService(factory);
+      await realisticTraffic();
+      expect(await s.h.store.audit.pendingCount()).toBeGreaterThan(0);
+      const leads = (await s.h.store.leads.list()).length;
+      const report = await verifyStoredLog(s.h.store);
+      expect(report.assignments).toEqual({ ok: true, leadsChecked: leads, mismatchCount: 0, mismatches: [] });
+      expect(report.ok).toBe(true);
+      const cli = await remit('audit', 'verify', '--db', s.cliUrl);
+      expect(cli.code, cli.stderr + cli.stdout).toBe(0);
+      expect(cli.stdout).toContain(`leads cross-checked:     ${leads} (status, team and rep agree with the log)`);
+      await s.seal();
+      expect((await verifyStoredLog(s.h.store)).ok).toBe(true);
+    },
+  );
 
   const tamperCases: { name: string; lead: (ids: Record<string, string>) => string; sql: (leadId: string) => string; problem: string }[] = [
-    { name: "a lead's rep changed", lead: (ids) => ids.Exa!, sql: (id) => `UPDATE leads SET rep_id = 'alistair-graham' WHERE id = ${sqlText(id)}`, problem: 'ASSIGNMENT_MISMATCH' },
+    {
+      name: "a lead's rep changed",
+      lead: (ids) => ids.Exa!,
+      sql: (id) => `UPDATE leads SET rep_id = 'alistair-graham' WHERE id = ${sqlText(id)}`,
+      problem: 'ASSIGNMENT_MISMATCH',
+    },
     {
       name: 'an erased lead handed to a rep',
       lead: (ids) => ids.Era!,
       sql: (id) => `UPDATE leads SET status = 'ASSIGNED', team_id = 'uk-wealth', rep_id = 'daniel-okafor' WHERE id = ${sqlText(id)}`,
       problem: 'ASSIGNMENT_MISMATCH',
     },
-    { name: 'a lost lead reopened', lead: (ids) => ids.Lou!, sql: (id) => `UPDATE leads SET status = 'ACCEPTED' WHERE id = ${sqlText(id)}`, problem: 'ASSIGNMENT_MISMATCH' },
+    {
+      name: 'a lost lead reopened',
+      lead: (ids) => ids.Lou!,
+      sql: (id) => `UPDATE leads SET status = 'ACCEPTED' WHERE id = ${sqlText(id)}`,
+      problem: 'ASSIGNMENT_MISMATCH',
+    },
     {
       name: 'a lead row inserted behind Remit',
       lead: () => 'lead-forged',
-      sql: () => `INSERT INTO leads (id, status, team_id, rep_id, org_hash, lead_json, received_at, updated_at) SELECT 'lead-forged', status, team_id, rep_id, org_hash, lead_json, received_at, updated_at FROM leads WHERE status = 'ASSIGNED' AND rep_id IS NOT NULL ORDER BY id LIMIT 1`,
+      sql: () =>
+        `INSERT INTO leads (id, status, team_id, rep_id, org_hash, lead_json, received_at, updated_at) SELECT 'lead-forged', status, team_id, rep_id, org_hash, lead_json, received_at, updated_at FROM leads WHERE status = 'ASSIGNED' AND rep_id IS NOT NULL ORDER BY id LIMIT 1`,
       problem: 'NO_AUDITED_ASSIGNMENT',
     },
   ];
 
-  it.each(tamperCases)('$name: verify fails naming the lead (CLI exit 7, HTTP ok: false)', { timeout: 60_000 }, async ({ lead, sql, problem }) => {
-    s = await startAuditService(factory);
-    const ids = await realisticTraffic();
-    await s.seal();
-    const leadId = lead(ids);
-    await s.h.rawExec(sql(leadId));
-    const report = await verifyStoredLog(s.h.store);
-    expect(report.result.ok).toBe(true); // the log itself is intact…
-    expect(report.ok).toBe(false); // …the leads table is not
-    expect(report.assignments).toMatchObject({ ok: false, mismatchCount: 1, mismatches: [{ leadId, problem }] });
-    expect(report.assignments!.mismatches[0]!.detail).toContain(leadId);
-    const cli = await remit('audit', 'verify', '--db', s.cliUrl);
-    expect(cli.code).toBe(7);
-    expect(cli.stdout).toMatch(/^MISMATCH: /);
-    expect(cli.stdout).toContain(`lead ${leadId}  ${problem}`);
-    const api = await post('/v1/audit/verify', {}, s.tokens.compliance);
-    expect(api.json()).toMatchObject({ ok: false, result: { ok: true }, assignments: { ok: false, mismatches: [{ leadId, problem }] } });
-  });
+  it.each(tamperCases)(
+    '$name: verify fails naming the lead (CLI exit 7, HTTP ok: false)',
+    { timeout: 60_000 },
+    async ({ lead, sql, problem }) => {
+      s = await startAuditService(factory);
+      const ids = await realisticTraffic();
+      await s.seal();
+      const leadId = lead(ids);
+      await s.h.rawExec(sql(leadId));
+      const report = await verifyStoredLog(s.h.store);
+      expect(report.result.ok).toBe(true); // the log itself is intact…
+      expect(report.ok).toBe(false); // …the leads table is not
+      expect(report.assignments).toMatchObject({ ok: false, mismatchCount: 1, mismatches: [{ leadId, problem }] });
+      expect(report.assignments!.mismatches[0]!.detail).toContain(leadId);
+      const cli = await remit('audit', 'verify', '--db', s.cliUrl);
+      expect(cli.code).toBe(7);
+      expect(cli.stdout).toMatch(/^MISMATCH: /);
+      expect(cli.stdout).toContain(`lead ${leadId}  ${problem}`);
+      const api = await post('/v1/audit/verify', {}, s.tokens.compliance);
+      expect(api.json()).toMatchObject({ ok: false, result: { ok: true }, assignments: { ok: false, mismatches: [{ leadId, problem }] } });
+    },
+  );
 });

@@ -25,7 +25,11 @@ export function event(i: number): AuditEvent {
 }
 
 /** A sealed log of n entries with a checkpoint every `every` entries (and none at the tail unless n is a multiple). */
-export function buildLog(n: number, every = 100, key = newKey()): { rows: SealedAuditRow[]; checkpoints: StoredCheckpoint[]; ring: KeyRing; signer: SigningKey } {
+export function buildLog(
+  n: number,
+  every = 100,
+  key = newKey(),
+): { rows: SealedAuditRow[]; checkpoints: StoredCheckpoint[]; ring: KeyRing; signer: SigningKey } {
   const sealer = AuditSealer.start(LOG_ID);
   const rows: SealedAuditRow[] = [];
   const checkpoints: StoredCheckpoint[] = [];

@@ -22,11 +22,20 @@ const PER_WORKER = 120;
 
 async function runTwo(url: string, schema: string | undefined, keyFile: string): Promise<string[]> {
   const children = ['w1', 'w2'].map((prefix) =>
-    fork(WORKER, [], { env: { ...process.env, REMIT_AUDIT_WORKER: JSON.stringify({ url, schema, prefix, count: PER_WORKER, keyFile, at: Date.parse('2026-03-02T10:00:00Z') }) }, execPath: process.execPath, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    fork(WORKER, [], {
+      env: {
+        ...process.env,
+        REMIT_AUDIT_WORKER: JSON.stringify({ url, schema, prefix, count: PER_WORKER, keyFile, at: Date.parse('2026-03-02T10:00:00Z') }),
+      },
+      execPath: process.execPath,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
   );
   const message = (child: (typeof children)[number], type: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
-      child.on('message', (m: Record<string, unknown>) => (m.type === 'error' ? reject(new Error(String(m.message))) : m.type === type ? resolve(m) : undefined));
+      child.on('message', (m: Record<string, unknown>) =>
+        m.type === 'error' ? reject(new Error(String(m.message))) : m.type === type ? resolve(m) : undefined,
+      );
       child.once('exit', (code) => reject(new Error(`worker exited with ${code} before ${type}`)));
     });
   try {
@@ -50,7 +59,8 @@ async function check(url: string, schema: string | undefined, keyFile: string) {
     const report = await verifyStoredLog(store);
     expect(report.result).toMatchObject({ ok: true, uncheckpointed: 0 });
     const decisions: string[] = [];
-    for await (const r of store.audit.rows()) if (r.kind === 'decision') decisions.push((r.payload as { decision: { decisionId: string } }).decision.decisionId);
+    for await (const r of store.audit.rows())
+      if (r.kind === 'decision') decisions.push((r.payload as { decision: { decisionId: string } }).decision.decisionId);
     expect(decisions).toHaveLength(2 * PER_WORKER);
     expect(new Set(decisions).size).toBe(2 * PER_WORKER);
     expect((await store.decisions.list()).map((d) => d.decisionId).sort()).toEqual([...decisions].sort());

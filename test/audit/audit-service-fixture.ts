@@ -52,11 +52,21 @@ export async function startAuditService(
   await orgs.init('test');
   const screening = new ScreeningService({ now: () => new Date(clock.ms) });
   screening.loadAll([...DEFAULT_TEST_LISTS]);
-  const ctx: ServiceContext = { store: h.store, clock, ids, ...testObservability(), orgs, accounts: new AccountDirectory(h.store, clock.now), screening };
+  const ctx: ServiceContext = {
+    store: h.store,
+    clock,
+    ids,
+    ...testObservability(),
+    orgs,
+    accounts: new AccountDirectory(h.store, clock.now),
+    screening,
+  };
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
   const tokens = {} as Record<Role | 'compliance2', string>;
   for (const role of ['admin', 'ops', 'compliance', 'rep', 'integration'] as const) {
-    tokens[role] = (await createApiKey(ctx, { name: `test ${role}`, role, repId: role === 'rep' ? 'amelia-hughes' : null, createdBy: 'test' })).token;
+    tokens[role] = (
+      await createApiKey(ctx, { name: `test ${role}`, role, repId: role === 'rep' ? 'amelia-hughes' : null, createdBy: 'test' })
+    ).token;
   }
   tokens.compliance2 = (await createApiKey(ctx, { name: 'second compliance officer', role: 'compliance', createdBy: 'test' })).token;
   const dir = mkdtempSync(join(tmpdir(), 'remit-audit-key-'));

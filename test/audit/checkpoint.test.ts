@@ -18,7 +18,14 @@ import {
 import { createHash } from 'node:crypto';
 import { LOG_ID, newKey } from './audit-fixtures.ts';
 
-const body = (over: Partial<CheckpointBody> = {}): CheckpointBody => ({ logId: LOG_ID, treeSize: 42, rootHash: 'aa'.repeat(32), chainHead: 'bb'.repeat(32), at: '2026-03-01T10:00:00.000Z', ...over });
+const body = (over: Partial<CheckpointBody> = {}): CheckpointBody => ({
+  logId: LOG_ID,
+  treeSize: 42,
+  rootHash: 'aa'.repeat(32),
+  chainHead: 'bb'.repeat(32),
+  at: '2026-03-01T10:00:00.000Z',
+  ...over,
+});
 const signed = (r: ReturnType<typeof signCheckpoint>): SignedCheckpoint => {
   if (!r.ok) throw new Error(r.error.detail);
   return r.value;
@@ -37,7 +44,13 @@ describe('checkpoints', () => {
     const k = newKey();
     const cp = signed(signCheckpoint(body(), k.signer));
     expect(verifyCheckpoint(cp, k.ring, LOG_ID).ok).toBe(true);
-    for (const tampered of [{ ...cp, treeSize: 43 }, { ...cp, rootHash: 'ab'.repeat(32) }, { ...cp, chainHead: 'cc'.repeat(32) }, { ...cp, at: '2026-03-01T10:00:01.000Z' }, { ...cp, logId: 'other' }]) {
+    for (const tampered of [
+      { ...cp, treeSize: 43 },
+      { ...cp, rootHash: 'ab'.repeat(32) },
+      { ...cp, chainHead: 'cc'.repeat(32) },
+      { ...cp, at: '2026-03-01T10:00:01.000Z' },
+      { ...cp, logId: 'other' },
+    ]) {
       const v = verifyCheckpoint(tampered, k.ring);
       expect(v.ok).toBe(false);
       if (!v.ok) expect(v.error.code).toBe('BAD_SIGNATURE');
@@ -104,7 +117,9 @@ describe('checkpoints', () => {
     expect(exported.signedText).toBe(checkpointSignedText(cp, cp.keyId));
     expect(exported.signedText).toContain(`log: ${LOG_ID}\nsize: 42\n`);
     expect(outsideVerify(exported.signedText, exported.checkpoint.signature, exported.publicKeys[0]!.publicKey)).toBe(true);
-    expect(outsideVerify(exported.signedText.replace('size: 42', 'size: 41'), exported.checkpoint.signature, exported.publicKeys[0]!.publicKey)).toBe(false);
+    expect(
+      outsideVerify(exported.signedText.replace('size: 42', 'size: 41'), exported.checkpoint.signature, exported.publicKeys[0]!.publicKey),
+    ).toBe(false);
 
     const note = checkpointNote(cp);
     expect(note).toMatch(/^remit-audit-checkpoint\/v1\nlog: remit-test-log\nsize: 42\nroot: a{64}\n/);

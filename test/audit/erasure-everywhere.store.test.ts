@@ -215,9 +215,10 @@ async function everyInputPath(p: Person): Promise<string[]> {
 
 describe.each(dialects)('erasure is complete: $factory.name', ({ factory, run: enabled }) => {
   if (!enabled) {
-    if (pg.reason) it('PostgreSQL is reachable', () => {
-      throw new Error(pg.reason);
-    });
+    if (pg.reason)
+      it('PostgreSQL is reachable', () => {
+        throw new Error(pg.reason);
+      });
     else it.skip('PostgreSQL unreachable: skipped', () => {});
     return;
   }

@@ -25,10 +25,11 @@ export async function findEverywhere(h: StoreHarness, needle: string): Promise<s
     expect(cols.length).toBeGreaterThan(40);
     const found: string[] = [];
     for (const col of cols) {
-      const r = await c.query(`select count(*)::int as n from "${col.table_name}" where "${col.column_name}"::text ilike $1`, [`%${needle}%`]);
+      const r = await c.query(`select count(*)::int as n from "${col.table_name}" where "${col.column_name}"::text ilike $1`, [
+        `%${needle}%`,
+      ]);
       if (r.rows[0].n > 0) found.push(`${col.table_name}.${col.column_name}`);
     }
     return found;
   }, h.schema);
 }
-

@@ -6,7 +6,11 @@ function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+    return `{${Object.keys(o)
+      .filter((k) => o[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -24,7 +28,17 @@ export function independentVerify(json: string): boolean {
   const root = Buffer.from(/\nroot: ([0-9a-f]{64})\n/.exec(signedText)?.[1] ?? '', 'hex');
   if (checkpoint.treeSize !== size || checkpoint.rootHash !== root.toString('hex')) return false; // the JSON fields must say what was signed
   for (const e of story.entries) {
-    const expectedText = canonical({ v: 1, seq: e.seq, kind: e.kind, subject: e.subject, actor: e.actor, at: e.at, payload: e.payload, commitments: e.commitments, prev: e.prevHash });
+    const expectedText = canonical({
+      v: 1,
+      seq: e.seq,
+      kind: e.kind,
+      subject: e.subject,
+      actor: e.actor,
+      at: e.at,
+      payload: e.payload,
+      commitments: e.commitments,
+      prev: e.prevHash,
+    });
     if (expectedText !== e.leafText) return false;
     const leaf = sha(Buffer.of(0), Buffer.from(e.leafText, 'utf8'));
     if (!e.inclusion || e.inclusion.treeSize !== size || e.inclusion.leafIndex !== e.seq) return false;
@@ -50,8 +64,22 @@ export function independentVerify(json: string): boolean {
   return true;
 }
 
-
 interface Story {
-  checkpoint: { checkpoint: { keyId: string; signature: string; treeSize: number; rootHash: string }; signedText: string; publicKeys: { keyId: string; publicKey: string }[] };
-  entries: { seq: number; kind: string; subject: string; actor: string; at: string; payload: unknown; commitments: unknown; prevHash: string; leafText: string; inclusion: { leafIndex: number; treeSize: number; auditPath: string[] } | null }[];
+  checkpoint: {
+    checkpoint: { keyId: string; signature: string; treeSize: number; rootHash: string };
+    signedText: string;
+    publicKeys: { keyId: string; publicKey: string }[];
+  };
+  entries: {
+    seq: number;
+    kind: string;
+    subject: string;
+    actor: string;
+    at: string;
+    payload: unknown;
+    commitments: unknown;
+    prevHash: string;
+    leafText: string;
+    inclusion: { leafIndex: number; treeSize: number; auditPath: string[] } | null;
+  }[];
 }

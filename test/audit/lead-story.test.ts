@@ -16,11 +16,24 @@ const decision: Decision = {
   team: { id: 'annuities-tx', name: 'Annuities Texas' },
   rep: { id: 'rep-dual', name: 'Dana Dual' },
   ruleSet: { version: '2026.03-1', hash: `sha256:${'1f'.repeat(32)}` },
-  rule: { id: 'tx-annuities', index: 2, description: 'Texas variable annuities', rulesEvaluated: 3, trace: [{ path: 'all[0]', test: 'lead.jurisdiction == "US-TX"', actual: 'US-TX', result: true }] },
+  rule: {
+    id: 'tx-annuities',
+    index: 2,
+    description: 'Texas variable annuities',
+    rulesEvaluated: 3,
+    trace: [{ path: 'all[0]', test: 'lead.jurisdiction == "US-TX"', actual: 'US-TX', result: true }],
+  },
   constraints: {
     jurisdiction: 'US-TX',
     country: 'US',
-    product: { id: 'va-plus', productLines: ['variable-annuity'], complexity: 'complex', massMarket: false, requiresAppointment: true, carrier: 'Acme Life' },
+    product: {
+      id: 'va-plus',
+      productLines: ['variable-annuity'],
+      complexity: 'complex',
+      massMarket: false,
+      requiresAppointment: true,
+      carrier: 'Acme Life',
+    },
     customerType: { declared: 'retail', effective: 'retail', findings: [] },
     statuses: ['existing-customer:no'],
     appropriateness: { required: false, valid: false },
@@ -35,27 +48,103 @@ const decision: Decision = {
       entity: 'acme-securities',
       pass: true,
       reasons: [],
-      licences: [{ id: 'lic-tx-bd', regulator: 'FINRA', jurisdiction: 'US-TX', activity: 'broker-dealer', productLines: ['variable-annuity'], customerTypes: ['retail'], validFrom: '2020-01-01', validTo: null, status: 'active', sourceRef: 'CRD 12345' }],
+      licences: [
+        {
+          id: 'lic-tx-bd',
+          regulator: 'FINRA',
+          jurisdiction: 'US-TX',
+          activity: 'broker-dealer',
+          productLines: ['variable-annuity'],
+          customerTypes: ['retail'],
+          validFrom: '2020-01-01',
+          validTo: null,
+          status: 'active',
+          sourceRef: 'CRD 12345',
+        },
+      ],
       reliedOn: ['lic-tx-bd'],
       reps: [
-        { id: 'rep-life', name: 'Lee Life', lawful: false, available: true, eligible: false, reasons: [{ code: 'NO_LICENCE_FOR_JURISDICTION', detail: 'no Series 6/7' }], reliedOn: [], licences: [] },
-        { id: 'rep-dual', name: 'Dana Dual', lawful: true, available: true, eligible: true, reasons: [], reliedOn: ['s6-dana', 'tx-life-dana'], licences: [{ id: 's6-dana', regulator: 'FINRA', jurisdiction: 'US', activity: 'series-6', productLines: ['variable-annuity'], customerTypes: ['retail'], validFrom: '2019-05-01', validTo: null, status: 'active', sourceRef: 'CRD 777' }] },
+        {
+          id: 'rep-life',
+          name: 'Lee Life',
+          lawful: false,
+          available: true,
+          eligible: false,
+          reasons: [{ code: 'NO_LICENCE_FOR_JURISDICTION', detail: 'no Series 6/7' }],
+          reliedOn: [],
+          licences: [],
+        },
+        {
+          id: 'rep-dual',
+          name: 'Dana Dual',
+          lawful: true,
+          available: true,
+          eligible: true,
+          reasons: [],
+          reliedOn: ['s6-dana', 'tx-life-dana'],
+          licences: [
+            {
+              id: 's6-dana',
+              regulator: 'FINRA',
+              jurisdiction: 'US',
+              activity: 'series-6',
+              productLines: ['variable-annuity'],
+              customerTypes: ['retail'],
+              validFrom: '2019-05-01',
+              validTo: null,
+              status: 'active',
+              sourceRef: 'CRD 777',
+            },
+          ],
+        },
       ],
     },
-    { id: 'life-fl', name: 'Life Florida', entity: 'acme-insurance', pass: false, reasons: [{ code: 'NO_FIRM_LICENCE_FOR_JURISDICTION', detail: 'no US-TX grant' }], licences: [], reliedOn: [], reps: [] },
+    {
+      id: 'life-fl',
+      name: 'Life Florida',
+      entity: 'acme-insurance',
+      pass: false,
+      reasons: [{ code: 'NO_FIRM_LICENCE_FOR_JURISDICTION', detail: 'no US-TX grant' }],
+      licences: [],
+      reliedOn: [],
+      reps: [],
+    },
   ],
-  strategy: { chain: [{ kind: 'weighted-round-robin', result: 'picked', note: 'largest shortfall', remaining: 1 }], chosenBy: 'weighted-round-robin', details: { ledger: [{ rep: 'rep-dual', targetShare: 1, assigned: 4, shortfall: 0.5 }] } },
+  strategy: {
+    chain: [{ kind: 'weighted-round-robin', result: 'picked', note: 'largest shortfall', remaining: 1 }],
+    chosenBy: 'weighted-round-robin',
+    details: { ledger: [{ rep: 'rep-dual', targetShare: 1, assigned: 4, shortfall: 0.5 }] },
+  },
   reasons: [],
   summary: 'Assigned to Dana Dual (dual-licensed).',
   decidedAt: '2026-03-01T09:00:05.000Z',
 };
 
 const story7: AuditEvent[] = [
-  { kind: 'intake', subject: 'lead-7', actor: 'api:web-form', at: '2026-03-01T09:00:00.000Z', payload: { source: 'web-form', jurisdiction: 'US-TX', product: 'va-plus' }, commitments: { 'lead.email': `hmac-sha256:${'0a'.repeat(32)}` } },
+  {
+    kind: 'intake',
+    subject: 'lead-7',
+    actor: 'api:web-form',
+    at: '2026-03-01T09:00:00.000Z',
+    payload: { source: 'web-form', jurisdiction: 'US-TX', product: 'va-plus' },
+    commitments: { 'lead.email': `hmac-sha256:${'0a'.repeat(32)}` },
+  },
   { kind: 'dedupe', subject: 'lead-7', actor: 'system', at: '2026-03-01T09:00:01.000Z', payload: { duplicateOf: null, account: null } },
-  { kind: 'screening', subject: 'lead-7', actor: 'system', at: '2026-03-01T09:00:02.000Z', payload: { status: 'CLEAR', listVersions: ['ofac-sdn@2026-02-28'], hits: [] } },
+  {
+    kind: 'screening',
+    subject: 'lead-7',
+    actor: 'system',
+    at: '2026-03-01T09:00:02.000Z',
+    payload: { status: 'CLEAR', listVersions: ['ofac-sdn@2026-02-28'], hits: [] },
+  },
   { kind: 'decision', subject: 'lead-7', actor: 'system', at: '2026-03-01T09:00:05.000Z', payload: { decision } as never },
-  { kind: 'outreach', subject: 'lead-7', actor: 'rep:rep-dual', at: '2026-03-01T15:00:00.000Z', payload: { channel: 'phone', verdict: 'allow', rule: 'US-TX quiet hours 09:00-21:00', reason: 'within hours' } },
+  {
+    kind: 'outreach',
+    subject: 'lead-7',
+    actor: 'rep:rep-dual',
+    at: '2026-03-01T15:00:00.000Z',
+    payload: { channel: 'phone', verdict: 'allow', rule: 'US-TX quiet hours 09:00-21:00', reason: 'within hours' },
+  },
 ].map((e) => ({ commitments: {}, ...e }) as unknown as AuditEvent);
 
 function buildFixture() {
@@ -81,7 +170,14 @@ function buildFixture() {
 describe('lead story (C7, scenario 15)', () => {
   it('assembles the lead’s entries in order, each with an inclusion proof that verifies', () => {
     const f = buildFixture();
-    const story = buildLeadStory({ logId: LOG_ID, subject: 'lead-7', rows: [...f.mine].reverse(), checkpoint: f.cp, keys: f.key.ring, proofs: f.proofs });
+    const story = buildLeadStory({
+      logId: LOG_ID,
+      subject: 'lead-7',
+      rows: [...f.mine].reverse(),
+      checkpoint: f.cp,
+      keys: f.key.ring,
+      proofs: f.proofs,
+    });
     expect(story.integrity).toMatchObject({ verified: true, problems: [] });
     expect(story.entries.map((e) => e.kind)).toEqual(['intake', 'dedupe', 'screening', 'decision', 'outreach']);
     expect(story.entries.map((e) => e.seq)).toEqual([...f.mine].map((r) => r.seq));
@@ -89,7 +185,9 @@ describe('lead story (C7, scenario 15)', () => {
 
   it('an independent verifier (node:crypto only) accepts the JSON and rejects it when one byte changes', () => {
     const f = buildFixture();
-    const json = JSON.stringify(buildLeadStory({ logId: LOG_ID, subject: 'lead-7', rows: f.mine, checkpoint: f.cp, keys: f.key.ring, proofs: f.proofs }));
+    const json = JSON.stringify(
+      buildLeadStory({ logId: LOG_ID, subject: 'lead-7', rows: f.mine, checkpoint: f.cp, keys: f.key.ring, proofs: f.proofs }),
+    );
     expect(independentVerify(json)).toBe(true);
     const flips = [
       json.replace('"rep-dual","name":"Dana Dual"', '"rep-dual","name":"Dana Duel"'), // the recorded decision
@@ -122,7 +220,9 @@ describe('lead story (C7, scenario 15)', () => {
 
   it('renders a readable report with the decision’s key parts', () => {
     const f = buildFixture();
-    const text = renderLeadStory(buildLeadStory({ logId: LOG_ID, subject: 'lead-7', rows: f.mine, checkpoint: f.cp, keys: f.key.ring, proofs: f.proofs }));
+    const text = renderLeadStory(
+      buildLeadStory({ logId: LOG_ID, subject: 'lead-7', rows: f.mine, checkpoint: f.cp, keys: f.key.ring, proofs: f.proofs }),
+    );
     for (const expected of [
       'Audit story of lead-7',
       'Intake',
@@ -189,6 +289,8 @@ describe('lead story (C7, scenario 15)', () => {
     for await (const l of exportCsv(selected)) csv += l;
     const parsed = parse(csv, { columns: true }) as Record<string, string>[];
     expect(parsed.length).toBe(selected.length);
-    expect(parsed.map((r) => ({ seq: Number(r['seq']), payload: JSON.parse(r['payload']!) as unknown, entryHash: r['entryHash'] }))).toEqual(selected.map((r) => ({ seq: r.seq, payload: r.payload, entryHash: r.entryHash })));
+    expect(
+      parsed.map((r) => ({ seq: Number(r['seq']), payload: JSON.parse(r['payload']!) as unknown, entryHash: r['entryHash'] })),
+    ).toEqual(selected.map((r) => ({ seq: r.seq, payload: r.payload, entryHash: r.entryHash })));
   });
 });

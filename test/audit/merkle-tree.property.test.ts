@@ -69,7 +69,10 @@ describe('RFC 6962 Merkle tree vs the literal recursive definition', () => {
   it('inclusion proofs equal PATH(m, D[n]), verify, and fail for a wrong leaf, index, size, root or path', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 300 }).chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 1, max: n }))).chain(([n, size]) => fc.tuple(fc.constant(n), fc.constant(size), fc.integer({ min: 0, max: size - 1 }))),
+        fc
+          .integer({ min: 1, max: 300 })
+          .chain((n) => fc.tuple(fc.constant(n), fc.integer({ min: 1, max: n })))
+          .chain(([n, size]) => fc.tuple(fc.constant(n), fc.constant(size), fc.integer({ min: 0, max: size - 1 }))),
         fc.integer(),
         ([n, size, m], seed) => {
           const d = leaves(n, seed);
@@ -83,7 +86,15 @@ describe('RFC 6962 Merkle tree vs the literal recursive definition', () => {
           expect(verifyInclusion(d[m]!, m, size, proof, flip(root))).toBe(false);
           if (size > 1) {
             expect(verifyInclusion(d[m]!, (m + 1) % size, size, proof, root)).toBe(false);
-            expect(verifyInclusion(d[m]!, m, size, proof.map((p, i) => (i === proof.length - 1 ? flip(p) : p)), root)).toBe(false);
+            expect(
+              verifyInclusion(
+                d[m]!,
+                m,
+                size,
+                proof.map((p, i) => (i === proof.length - 1 ? flip(p) : p)),
+                root,
+              ),
+            ).toBe(false);
             expect(verifyInclusion(d[m]!, m, size, proof.slice(0, -1), root)).toBe(false);
             expect(verifyInclusion(d[m]!, m, size, [...proof, d[0]!], root)).toBe(false);
           }
@@ -113,7 +124,15 @@ describe('RFC 6962 Merkle tree vs the literal recursive definition', () => {
           expect(verifyConsistency(m, n, r1, flip(r2), proof)).toBe(false);
           if (proof.length > 0) {
             const i = pick % proof.length;
-            expect(verifyConsistency(m, n, r1, r2, proof.map((p, j) => (j === i ? flip(p) : p)))).toBe(false);
+            expect(
+              verifyConsistency(
+                m,
+                n,
+                r1,
+                r2,
+                proof.map((p, j) => (j === i ? flip(p) : p)),
+              ),
+            ).toBe(false);
             expect(verifyConsistency(m, n, r1, r2, proof.slice(0, -1))).toBe(false);
           }
           if (m < n) {

@@ -64,9 +64,10 @@ describe('retention periods in the org config', () => {
 
 describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled }) => {
   if (!enabled) {
-    if (pg.reason) it('PostgreSQL is reachable', () => {
-      throw new Error(pg.reason);
-    });
+    if (pg.reason)
+      it('PostgreSQL is reachable', () => {
+        throw new Error(pg.reason);
+      });
     else it.skip('PostgreSQL unreachable: skipped', () => {});
     return;
   }

@@ -9,8 +9,11 @@ import { LOG_ID, asAsync, buildLog, event, newKey } from './audit-fixtures.ts';
 const N = 300;
 const base = buildLog(N, 100); // checkpoints at 100, 200, 300
 
-const verify = (rows: readonly SealedAuditRow[], checkpoints = base.checkpoints, opts: { from?: number; to?: number } = {}): Promise<VerifyLogResult> =>
-  verifyLog(asAsync(rows), checkpoints, base.ring, { logId: LOG_ID, ...opts });
+const verify = (
+  rows: readonly SealedAuditRow[],
+  checkpoints = base.checkpoints,
+  opts: { from?: number; to?: number } = {},
+): Promise<VerifyLogResult> => verifyLog(asAsync(rows), checkpoints, base.ring, { logId: LOG_ID, ...opts });
 
 const bad = (r: VerifyLogResult) => {
   if (r.ok) throw new Error('expected a failure, log verified');
@@ -60,22 +63,25 @@ describe('verifyLog — each tampering kind is named at the exact seq', () => {
     expect(bad(await verify(rows))).toEqual({ seq: k, problem: 'EDITED' });
   });
 
-  it.each(['kind', 'subject', 'actor', 'at', 'commitments', 'prevHash', 'entryHash', 'seq'] as const)('an edit to field %s of entry 123 → EDITED at 123', async (field) => {
-    const r0 = base.rows[123]!;
-    const edits: Record<typeof field, Partial<SealedAuditRow>> = {
-      kind: { kind: 'review' },
-      subject: { subject: 'lead-999' },
-      actor: { actor: 'user:mallory' },
-      at: { at: '2026-03-01T09:02:04.000Z' },
-      commitments: { commitments: { email: `hmac-sha256:${'ac'.repeat(32)}` } },
-      prevHash: { prevHash: r0.entryHash },
-      entryHash: { entryHash: r0.prevHash },
-      seq: { seq: 4000 },
-    };
-    const rows = base.rows.map((r, i) => (i === 123 ? { ...r, ...edits[field] } : r));
-    const out = await verify(rows);
-    expect(bad(out)).toEqual({ seq: 123, problem: 'EDITED' });
-  });
+  it.each(['kind', 'subject', 'actor', 'at', 'commitments', 'prevHash', 'entryHash', 'seq'] as const)(
+    'an edit to field %s of entry 123 → EDITED at 123',
+    async (field) => {
+      const r0 = base.rows[123]!;
+      const edits: Record<typeof field, Partial<SealedAuditRow>> = {
+        kind: { kind: 'review' },
+        subject: { subject: 'lead-999' },
+        actor: { actor: 'user:mallory' },
+        at: { at: '2026-03-01T09:02:04.000Z' },
+        commitments: { commitments: { email: `hmac-sha256:${'ac'.repeat(32)}` } },
+        prevHash: { prevHash: r0.entryHash },
+        entryHash: { entryHash: r0.prevHash },
+        seq: { seq: 4000 },
+      };
+      const rows = base.rows.map((r, i) => (i === 123 ? { ...r, ...edits[field] } : r));
+      const out = await verify(rows);
+      expect(bad(out)).toEqual({ seq: 123, problem: 'EDITED' });
+    },
+  );
 
   it('an edit whose row hashes were recomputed is still EDITED at that entry (the next entry remembers the old hash)', async () => {
     const rows = base.rows.map((r, i) => (i === 150 ? reseal({ ...r, payload: { rewritten: true } }, r.prevHash) : r));
@@ -114,7 +120,10 @@ describe('verifyLog — each tampering kind is named at the exact seq', () => {
   it('seq numbers of entries k and k+1 exchanged (the database order follows) → REORDERED at k', async () => {
     const k = 210;
     const rows = [...base.rows];
-    [rows[k], rows[k + 1]] = [{ ...rows[k + 1]!, seq: k }, { ...rows[k]!, seq: k + 1 }];
+    [rows[k], rows[k + 1]] = [
+      { ...rows[k + 1]!, seq: k },
+      { ...rows[k]!, seq: k + 1 },
+    ];
     expect(bad(await verify(rows))).toEqual({ seq: k, problem: 'REORDERED' });
   });
 
@@ -131,7 +140,10 @@ describe('verifyLog — each tampering kind is named at the exact seq', () => {
     expect(bad(await verify([...base.rows.slice(0, k), forged, ...base.rows.slice(k)]))).toEqual({ seq: k, problem: 'INSERTED' });
     const sloppy = { ...base.rows[k]!, payload: { forged: true } }; // hashes not recomputed
     expect(bad(await verify([...base.rows.slice(0, k), sloppy, ...base.rows.slice(k)]))).toEqual({ seq: k, problem: 'INSERTED' });
-    expect(bad(await verify([...base.rows.slice(0, k + 1), base.rows[k]!, ...base.rows.slice(k + 1)]))).toEqual({ seq: k, problem: 'INSERTED' });
+    expect(bad(await verify([...base.rows.slice(0, k + 1), base.rows[k]!, ...base.rows.slice(k + 1)]))).toEqual({
+      seq: k,
+      problem: 'INSERTED',
+    });
   });
 
   it.each([250, 299, 0])('tail dropped from %i (below the last checkpoint size) → TRUNCATED at the first missing seq', async (k) => {
@@ -143,7 +155,10 @@ describe('verifyLog — each tampering kind is named at the exact seq', () => {
   it('a forged checkpoint → BAD_SIGNATURE (unknown key, or a ring key id over a different key)', async () => {
     const intruder = newKey();
     const last = base.checkpoints[2]!;
-    const forged = signCheckpoint({ logId: LOG_ID, treeSize: 400, rootHash: last.rootHash, chainHead: last.chainHead, at: last.at }, intruder.signer);
+    const forged = signCheckpoint(
+      { logId: LOG_ID, treeSize: 400, rootHash: last.rootHash, chainHead: last.chainHead, at: last.at },
+      intruder.signer,
+    );
     if (!forged.ok) throw new Error('sign');
     const withForged = [...base.checkpoints, forged.value];
     expect(bad(await verify(base.rows, withForged))).toEqual({ seq: 399, problem: 'BAD_SIGNATURE' });
@@ -155,32 +170,36 @@ describe('verifyLog — each tampering kind is named at the exact seq', () => {
 
   it('property: one random tampering of a random kind at a random position is named exactly', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('edit', 'delete', 'swap', 'truncate', 'resealed-edit'), fc.integer({ min: 0, max: N - 2 }), async (op, k) => {
-        let rows = [...base.rows];
-        let expected: { seq: number; problem: string };
-        switch (op) {
-          case 'edit':
-            rows[k] = { ...rows[k]!, payload: flipPayloadByte(rows[k]!.payload) };
-            expected = { seq: k, problem: 'EDITED' };
-            break;
-          case 'resealed-edit':
-            rows[k] = reseal({ ...rows[k]!, actor: 'user:mallory' }, rows[k]!.prevHash);
-            expected = { seq: k, problem: 'EDITED' };
-            break;
-          case 'delete':
-            rows.splice(k, 1);
-            expected = { seq: k, problem: 'DELETED' };
-            break;
-          case 'swap':
-            [rows[k], rows[k + 1]] = [rows[k + 1]!, rows[k]!];
-            expected = { seq: k, problem: 'REORDERED' };
-            break;
-          default:
-            rows = rows.slice(0, k);
-            expected = { seq: k, problem: 'TRUNCATED' };
-        }
-        expect(bad(await verify(rows))).toEqual(expected);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('edit', 'delete', 'swap', 'truncate', 'resealed-edit'),
+        fc.integer({ min: 0, max: N - 2 }),
+        async (op, k) => {
+          let rows = [...base.rows];
+          let expected: { seq: number; problem: string };
+          switch (op) {
+            case 'edit':
+              rows[k] = { ...rows[k]!, payload: flipPayloadByte(rows[k]!.payload) };
+              expected = { seq: k, problem: 'EDITED' };
+              break;
+            case 'resealed-edit':
+              rows[k] = reseal({ ...rows[k]!, actor: 'user:mallory' }, rows[k]!.prevHash);
+              expected = { seq: k, problem: 'EDITED' };
+              break;
+            case 'delete':
+              rows.splice(k, 1);
+              expected = { seq: k, problem: 'DELETED' };
+              break;
+            case 'swap':
+              [rows[k], rows[k + 1]] = [rows[k + 1]!, rows[k]!];
+              expected = { seq: k, problem: 'REORDERED' };
+              break;
+            default:
+              rows = rows.slice(0, k);
+              expected = { seq: k, problem: 'TRUNCATED' };
+          }
+          expect(bad(await verify(rows))).toEqual(expected);
+        },
+      ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 100) },
     );
   });
@@ -196,7 +215,10 @@ describe('verifyLog — ranges', () => {
   it('finds tampering inside a range at its seq, and a truncation before the range end', async () => {
     const rows = base.rows.slice(100).map((r) => (r.seq === 170 ? { ...r, payload: flipPayloadByte(r.payload) } : r));
     expect(bad(await verify(rows, base.checkpoints, { from: 100, to: 300 }))).toEqual({ seq: 170, problem: 'EDITED' });
-    expect(bad(await verify(base.rows.slice(100, 180), base.checkpoints, { from: 100, to: 300 }))).toEqual({ seq: 180, problem: 'TRUNCATED' });
+    expect(bad(await verify(base.rows.slice(100, 180), base.checkpoints, { from: 100, to: 300 }))).toEqual({
+      seq: 180,
+      problem: 'TRUNCATED',
+    });
   });
 
   it('tampering outside the range is not read, so not reported', async () => {
@@ -211,7 +233,9 @@ describe('verifyLog — ranges', () => {
   });
 
   it('a doctored frontier or a wrong first prevHash at the range start is a CHECKPOINT_MISMATCH', async () => {
-    const cps = base.checkpoints.map((c, i) => (i === 0 ? { ...c, frontier: { size: 100, hashes: c.frontier!.hashes.map((h, j) => (j === 0 ? 'ff'.repeat(32) : h)) } } : c));
+    const cps = base.checkpoints.map((c, i) =>
+      i === 0 ? { ...c, frontier: { size: 100, hashes: c.frontier!.hashes.map((h, j) => (j === 0 ? 'ff'.repeat(32) : h)) } } : c,
+    );
     expect(bad(await verify(base.rows.slice(100), cps, { from: 100 }))).toEqual({ seq: 100, problem: 'CHECKPOINT_MISMATCH' });
     const rows = base.rows.slice(100);
     rows[0] = reseal({ ...rows[0]! }, 'ee'.repeat(32));

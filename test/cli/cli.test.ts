@@ -48,7 +48,16 @@ describe('remit CLI', () => {
     expect(JSON.parse(r.stdout).reasons[0].code).toBe('JURISDICTION_NOT_LICENSED');
   });
   it('--explain prints a narrative naming team, rep, licences and strategy', async () => {
-    const r = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'uk.json'), '--at', '2026-11-24T14:00:00Z', '--explain');
+    const r = await remit(
+      'route',
+      '--config',
+      join(dir, 'org.json'),
+      '--lead',
+      join(dir, 'uk.json'),
+      '--at',
+      '2026-11-24T14:00:00Z',
+      '--explain',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Lead L-17 \(GB, isa \[investments, non_complex\], retail\) → UK One \(uk-1\), rep Alice \(alice\)/);
     expect(r.stdout).toContain('Team uk-1 relied on firm licence(s) fca-uk; rep alice on cert-alice.');

@@ -31,7 +31,9 @@ describe('remit serve and its screening lists', () => {
     // Loading ~11,000 real entries takes seconds; more on a busy CI machine.
     server = await startServer({ db: db(), config: join(REPO, 'examples', 'bank'), lists: [], timeoutMs: 120_000 });
     expect(server.output()).not.toMatch(/WARNING/);
-    const ready = (await (await fetch(`${server.base}/ready`)).json()) as { screening: { status: string; lists: { id: string; category: string; entryCount: number }[] } };
+    const ready = (await (await fetch(`${server.base}/ready`)).json()) as {
+      screening: { status: string; lists: { id: string; category: string; entryCount: number }[] };
+    };
     expect(ready.screening.status).toBe('ok');
     expect(ready.screening.lists.map((l) => [l.id, l.category, l.entryCount])).toEqual([
       ['ofac-sdn', 'sanctions', 8976],
@@ -46,8 +48,15 @@ describe('remit serve and its screening lists', () => {
       person: { firstName: 'Ayman', lastName: 'Al Zawahiri', email: 'a.zawahiri@example.co.uk', dateOfBirth: '1951-06-19' },
       address: { country: 'GB', postalCode: 'SW1A 1AA' },
     };
-    const res = await fetch(`${server.base}/v1/leads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(lead) });
-    const body = (await res.json()) as { status: string; decision: { reasons: { code: string }[]; constraints: { screening: { status: string; tags: string[] } } } };
+    const res = await fetch(`${server.base}/v1/leads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(lead),
+    });
+    const body = (await res.json()) as {
+      status: string;
+      decision: { reasons: { code: string }[]; constraints: { screening: { status: string; tags: string[] } } };
+    };
     expect(body.status).toBe('HELD');
     expect(body.decision.constraints.screening.status).toBe('potential_match');
     expect(body.decision.constraints.screening.tags).toContain('ofac-sdn');

@@ -30,7 +30,10 @@ export function nyLead(tag: string, phone: string): Record<string, unknown> {
   };
 }
 
-export async function ingest(s: TestService, payload: Record<string, unknown>): Promise<{ leadId: string; status: string; repId: string | null; body: Record<string, any> }> {
+export async function ingest(
+  s: TestService,
+  payload: Record<string, unknown>,
+): Promise<{ leadId: string; status: string; repId: string | null; body: Record<string, any> }> {
   const res = await s.app.inject({ method: 'POST', url: '/v1/leads', headers: auth(s.tokens.integration), payload });
   expect(res.statusCode, res.body).toBe(201);
   const body = res.json();
@@ -49,7 +52,12 @@ export async function get(s: TestService, token: string, url: string) {
 
 /** A scrub of the firm's numbers against the US national DNC registry, `ageDays` before the service clock. */
 export async function usScrub(s: TestService, ageDays: number, listed: string[] = []) {
-  const res = await post(s, s.tokens.compliance, '/v1/conduct/registry-scrubs', { registry: 'US_NATIONAL_DNC', scrubbedAt: new Date(s.clock.ms - ageDays * DAY).toISOString(), listed, source: 'test scrub' });
+  const res = await post(s, s.tokens.compliance, '/v1/conduct/registry-scrubs', {
+    registry: 'US_NATIONAL_DNC',
+    scrubbedAt: new Date(s.clock.ms - ageDays * DAY).toISOString(),
+    listed,
+    source: 'test scrub',
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 

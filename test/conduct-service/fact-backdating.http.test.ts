@@ -11,7 +11,8 @@ let s: TestService;
 afterEach(async () => s?.close());
 
 const HOUR = 3_600_000;
-const post = (url: string, body: unknown, token: string) => s.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
+const post = (url: string, body: unknown, token: string) =>
+  s.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
 const ago = (hours: number) => new Date(s.clock.ms - hours * HOUR).toISOString();
 
 async function assignedLead(): Promise<{ leadId: string; receivedAt: string }> {
@@ -38,7 +39,11 @@ describe('conduct facts: how far back they may be dated', () => {
       for (const at of ['1990-01-01T00:00:00Z', new Date(Date.parse(receivedAt) - 1000).toISOString()]) {
         const res = await post(`/v1/leads/${leadId}/facts`, { event: 'soa_signed', at }, token);
         expect(res.statusCode, at).toBe(400);
-        expect(res.json()).toMatchObject({ code: 'ARGUMENT_INVALID', reasonCode: 'FACT_BEFORE_LEAD', details: [{ path: '/body/at', message: expect.stringContaining('FACT_BEFORE_LEAD') }] });
+        expect(res.json()).toMatchObject({
+          code: 'ARGUMENT_INVALID',
+          reasonCode: 'FACT_BEFORE_LEAD',
+          details: [{ path: '/body/at', message: expect.stringContaining('FACT_BEFORE_LEAD') }],
+        });
       }
     }
     expect(await recorded(leadId)).toEqual(before);
@@ -51,7 +56,11 @@ describe('conduct facts: how far back they may be dated', () => {
     const before = await recorded(leadId);
     const tooFar = await post(`/v1/leads/${leadId}/facts`, { event: 'soa_signed', at: ago(30) }, s.tokens.ops);
     expect(tooFar.statusCode).toBe(400);
-    expect(tooFar.json()).toMatchObject({ code: 'ARGUMENT_INVALID', reasonCode: 'FACT_BACKDATED_TOO_FAR', details: [{ path: '/body/at' }] });
+    expect(tooFar.json()).toMatchObject({
+      code: 'ARGUMENT_INVALID',
+      reasonCode: 'FACT_BACKDATED_TOO_FAR',
+      details: [{ path: '/body/at' }],
+    });
     expect(tooFar.json().message).toContain('at most 24 h back');
     expect(await recorded(leadId)).toEqual(before);
 
@@ -62,10 +71,19 @@ describe('conduct facts: how far back they may be dated', () => {
     const byCompliance = await post(`/v1/leads/${leadId}/facts`, { event: 'soa_signed', at: ago(30) }, s.tokens.compliance);
     expect(byCompliance.statusCode).toBe(201);
     expect(byCompliance.json().events.soa_signed).toBe(ago(30));
-    const fact = (await s.store.events.listForLead(leadId)).filter((e) => e.kind === 'conduct.fact').map((e) => JSON.parse(e.payloadJson)).at(-1);
+    const fact = (await s.store.events.listForLead(leadId))
+      .filter((e) => e.kind === 'conduct.fact')
+      .map((e) => JSON.parse(e.payloadJson))
+      .at(-1);
     expect(fact).toMatchObject({ event: 'soa_signed', backdating: { hours: 30, boundHours: 24, role: 'compliance' } });
-    const audit = (await s.store.audit.pending(1000)).filter((p) => p.event.subject === leadId).map((p) => p.event.payload as Record<string, unknown>);
-    expect(audit.filter((p) => p.action === 'fact').at(-1)).toMatchObject({ event: 'soa_signed', role: 'compliance', backdating: { hours: 30, boundHours: 24, role: 'compliance' } });
+    const audit = (await s.store.audit.pending(1000))
+      .filter((p) => p.event.subject === leadId)
+      .map((p) => p.event.payload as Record<string, unknown>);
+    expect(audit.filter((p) => p.action === 'fact').at(-1)).toMatchObject({
+      event: 'soa_signed',
+      role: 'compliance',
+      backdating: { hours: 30, boundHours: 24, role: 'compliance' },
+    });
   });
 
   it('a consent grant is dated like a fact; a revoke (which only restricts) may go further back', async () => {
@@ -73,15 +91,29 @@ describe('conduct facts: how far back they may be dated', () => {
     const { leadId } = await assignedLead();
     s.clock.advance(48 * HOUR);
     const before = await recorded(leadId);
-    const grant = await post(`/v1/leads/${leadId}/consents`, { channel: 'call', action: 'grant', wording: 'You may call me', at: ago(40) }, s.tokens.ops);
+    const grant = await post(
+      `/v1/leads/${leadId}/consents`,
+      { channel: 'call', action: 'grant', wording: 'You may call me', at: ago(40) },
+      s.tokens.ops,
+    );
     expect(grant.statusCode).toBe(400);
     expect(grant.json()).toMatchObject({ reasonCode: 'FACT_BACKDATED_TOO_FAR', details: [{ path: '/body/at' }] });
     expect(await recorded(leadId)).toEqual(before);
-    expect((await post(`/v1/leads/${leadId}/consents`, { channel: 'call', action: 'revoke', at: ago(40) }, s.tokens.ops)).statusCode).toBe(201);
-    expect((await post(`/v1/leads/${leadId}/consents`, { channel: 'call', action: 'grant', wording: 'You may call me', at: ago(40) }, s.tokens.compliance)).statusCode).toBe(201);
+    expect((await post(`/v1/leads/${leadId}/consents`, { channel: 'call', action: 'revoke', at: ago(40) }, s.tokens.ops)).statusCode).toBe(
+      201,
+    );
+    expect(
+      (
+        await post(
+          `/v1/leads/${leadId}/consents`,
+          { channel: 'call', action: 'grant', wording: 'You may call me', at: ago(40) },
+          s.tokens.compliance,
+        )
+      ).statusCode,
+    ).toBe(201);
   });
 
-  it('the bound is the org\'s conduct.factBackdatingHours', async () => {
+  it("the bound is the org's conduct.factBackdatingHours", async () => {
     s = await startTestService();
     const current = (await s.app.inject({ method: 'GET', url: '/v1/org', headers: auth(s.tokens.admin) })).json();
     const published = await post('/v1/org/versions', { ...current.config, conduct: { factBackdatingHours: 72 } }, s.tokens.admin);

@@ -80,18 +80,48 @@ describe('§7 scenario 3 — number on the national DNC list, no relationship or
     // A fresh scrub that still lists it: DNC_LISTED. The firm's own DNC list (suppressions) also blocks.
     await usScrub(s, 1, ['+13055550177']);
     expect(rule((await check(leadId, { channel: 'call' })).body as never, 'us-national-dnc').reasonCode).toBe('DNC_LISTED');
-    await s.store.suppressions.upsert([{ kind: 'phone', value: '+13055550177', reason: 'asked not to be called', source: 'test', createdAt: new Date(s.clock.ms - HOUR).toISOString() }]);
-    expect(rule((await check(leadId, { channel: 'call' })).body as never, 'us-firm-dnc')).toMatchObject({ result: 'fail', reasonCode: 'FIRM_DNC_LISTED' });
+    await s.store.suppressions.upsert([
+      {
+        kind: 'phone',
+        value: '+13055550177',
+        reason: 'asked not to be called',
+        source: 'test',
+        createdAt: new Date(s.clock.ms - HOUR).toISOString(),
+      },
+    ]);
+    expect(rule((await check(leadId, { channel: 'call' })).body as never, 'us-firm-dnc')).toMatchObject({
+      result: 'fail',
+      reasonCode: 'FIRM_DNC_LISTED',
+    });
   });
 });
 
 describe('§7 scenario 6 — UK pension lead, no relationship or consent', () => {
   it('no outbound call (pensions cold-calling ban); email with an approved promotion is fine', async () => {
     s = await startTestService({ repId: 'charlotte-evans' });
-    const { leadId, repId } = await ingest(s, ukLead({ product: 'uk-sipp', person: { firstName: 'Pat', lastName: 'Penn', email: 'pat.penn@example.co.uk', phone: '+44 20 7946 0123' } }));
+    const { leadId, repId } = await ingest(
+      s,
+      ukLead({
+        product: 'uk-sipp',
+        person: { firstName: 'Pat', lastName: 'Penn', email: 'pat.penn@example.co.uk', phone: '+44 20 7946 0123' },
+      }),
+    );
     expect(repId).toBe('charlotte-evans');
-    expect((await post(s, s.tokens.compliance, '/v1/conduct/registry-scrubs', { registry: 'UK_TPS', scrubbedAt: new Date(s.clock.ms - 2 * DAY).toISOString(), listed: [] })).status).toBe(201);
-    const promo = await s.app.inject({ method: 'PUT', url: '/v1/conduct/promotions/promo-uk-sipp-1', headers: auth(s.tokens.compliance), payload: { approver: 'Northbridge UK compliance (s21 approver)', jurisdictions: ['GB'] } });
+    expect(
+      (
+        await post(s, s.tokens.compliance, '/v1/conduct/registry-scrubs', {
+          registry: 'UK_TPS',
+          scrubbedAt: new Date(s.clock.ms - 2 * DAY).toISOString(),
+          listed: [],
+        })
+      ).status,
+    ).toBe(201);
+    const promo = await s.app.inject({
+      method: 'PUT',
+      url: '/v1/conduct/promotions/promo-uk-sipp-1',
+      headers: auth(s.tokens.compliance),
+      payload: { approver: 'Northbridge UK compliance (s21 approver)', jurisdictions: ['GB'] },
+    });
     expect(promo.statusCode, promo.body).toBe(200);
     const call = await check(leadId, { channel: 'call', templateId: 'promo-uk-sipp-1' });
     expect(call.body.decision).toBe('deny');
@@ -101,15 +131,30 @@ describe('§7 scenario 6 — UK pension lead, no relationship or consent', () =>
     const email = await check(leadId, { channel: 'email', templateId: 'promo-uk-sipp-1' });
     expect(email.body.decision, JSON.stringify(email.body.rules.filter((r: { result: string }) => r.result === 'fail'))).toBe('allow');
     // With written consent to calls, the ban lifts.
-    expect((await post(s, s.tokens.rep, `/v1/leads/${leadId}/consents`, { channel: 'call', action: 'grant', wording: 'You may call me about my pension.' })).status).toBe(201);
-    expect(rule((await check(leadId, { channel: 'call', templateId: 'promo-uk-sipp-1' })).body as never, 'gb-pensions-cold-call-ban').result).toBe('pass');
+    expect(
+      (
+        await post(s, s.tokens.rep, `/v1/leads/${leadId}/consents`, {
+          channel: 'call',
+          action: 'grant',
+          wording: 'You may call me about my pension.',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      rule((await check(leadId, { channel: 'call', templateId: 'promo-uk-sipp-1' })).body as never, 'gb-pensions-cold-call-ban').result,
+    ).toBe('pass');
   });
 });
 
 describe('§7 scenario 13 — STOP on one channel', () => {
   it('suppresses every marketing channel; transactional messages and the decision record stay', async () => {
     s = await startUsService('brandon-lee');
-    const { leadId, body } = await ingest(s, flLead('s13', '+1 305 555 0199', { consent: { marketing: true, wording: 'Call, text or email me', capturedAt: '2026-11-20T10:00:00Z', lawfulBasis: 'consent' } }));
+    const { leadId, body } = await ingest(
+      s,
+      flLead('s13', '+1 305 555 0199', {
+        consent: { marketing: true, wording: 'Call, text or email me', capturedAt: '2026-11-20T10:00:00Z', lawfulBasis: 'consent' },
+      }),
+    );
     await usScrub(s, 3);
     expect((await check(leadId, { channel: 'email' })).body.decision).toBe('allow');
     const stop = await post(s, s.tokens.rep, `/v1/leads/${leadId}/opt-outs`, { channel: 'sms', kind: 'stop' });
@@ -125,7 +170,9 @@ describe('§7 scenario 13 — STOP on one channel', () => {
     // Decision records kept: the lead still shows its decision; history shows the opt-out.
     const detail = await get(s, s.tokens.compliance, `/v1/leads/${leadId}`);
     expect(detail.body.decision.decisionId).toBe(body.decision.decisionId);
-    expect(detail.body.history.map((h: { kind: string }) => h.kind)).toEqual(expect.arrayContaining(['opt_out.recorded', 'outreach.denied']));
+    expect(detail.body.history.map((h: { kind: string }) => h.kind)).toEqual(
+      expect.arrayContaining(['opt_out.recorded', 'outreach.denied']),
+    );
   });
 });
 
@@ -137,7 +184,12 @@ describe('cooling-off blocks the PROPOSAL until the window has elapsed (US free 
     // Invalid move: 409 with the domain reason code and where the lead may go.
     const invalid = await move('WON');
     expect(invalid.status).toBe(409);
-    expect(invalid.body).toMatchObject({ code: 'TRANSITION_NOT_ALLOWED', reasonCode: 'INVALID_TRANSITION', from: 'ASSIGNED', allowedTargets: expect.arrayContaining(['ACCEPTED']) });
+    expect(invalid.body).toMatchObject({
+      code: 'TRANSITION_NOT_ALLOWED',
+      reasonCode: 'INVALID_TRANSITION',
+      from: 'ASSIGNED',
+      allowedTargets: expect.arrayContaining(['ACCEPTED']),
+    });
     s.clock.advance(5 * MIN);
     const accepted = await move('ACCEPTED');
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
@@ -150,12 +202,21 @@ describe('cooling-off blocks the PROPOSAL until the window has elapsed (US free 
     expect((await move('QUALIFIED')).status).toBe(200);
     const blocked = await move('PROPOSAL');
     expect(blocked.status).toBe(422);
-    expect(blocked.body).toMatchObject({ code: 'COOLING_OFF_BLOCKED', reasonCode: 'COOLING_OFF_ACTIVE', coolingOff: { entryId: 'us-free-look-default', packId: 'cooling-off-us' } });
+    expect(blocked.body).toMatchObject({
+      code: 'COOLING_OFF_BLOCKED',
+      reasonCode: 'COOLING_OFF_ACTIVE',
+      coolingOff: { entryId: 'us-free-look-default', packId: 'cooling-off-us' },
+    });
     expect(blocked.body.earliestAllowedAt).toBe(new Date(contactedAt + 10 * DAY).toISOString());
     // A rep cannot act on someone else's lead.
     const other = await startTestService({ repId: 'danielle-rivera' });
     try {
-      const foreign = await other.app.inject({ method: 'POST', url: `/v1/leads/${leadId}/transitions`, headers: auth(other.tokens.rep), payload: { to: 'PROPOSAL' } });
+      const foreign = await other.app.inject({
+        method: 'POST',
+        url: `/v1/leads/${leadId}/transitions`,
+        headers: auth(other.tokens.rep),
+        payload: { to: 'PROPOSAL' },
+      });
       expect(foreign.statusCode).toBe(404);
     } finally {
       await other.close();
@@ -172,7 +233,11 @@ describe('cooling-off blocks the PROPOSAL until the window has elapsed (US free 
     expect(won.body).toMatchObject({ to: 'WON', capacityReleased: true });
     expect((await s.store.routingState.snapshot()).loads['brandon-lee']!.open).toBe(before - 1);
     const history = (await get(s, s.tokens.ops, `/v1/leads/${leadId}`)).body.history as { kind: string; data: { code?: string } }[];
-    expect(history.filter((h) => h.kind === 'lifecycle.blocked').map((h) => h.data.code)).toEqual(['INVALID_TRANSITION', 'COOLING_OFF_ACTIVE', 'COOLING_OFF_ACTIVE']);
+    expect(history.filter((h) => h.kind === 'lifecycle.blocked').map((h) => h.data.code)).toEqual([
+      'INVALID_TRANSITION',
+      'COOLING_OFF_ACTIVE',
+      'COOLING_OFF_ACTIVE',
+    ]);
     expect(history.filter((h) => h.kind === 'lifecycle.transition')).toHaveLength(5);
   });
 });
@@ -183,7 +248,10 @@ describe('quiet hours across the 2026 US DST changes (HTTP)', () => {
     const { leadId } = await ingest(s, flLead('dst'));
     // Scrubs valid at the instants checked.
     for (const at of ['2026-03-05T12:00:00Z', '2026-10-30T12:00:00Z']) {
-      expect((await post(s, s.tokens.compliance, '/v1/conduct/registry-scrubs', { registry: 'US_NATIONAL_DNC', scrubbedAt: at, listed: [] })).status).toBe(201);
+      expect(
+        (await post(s, s.tokens.compliance, '/v1/conduct/registry-scrubs', { registry: 'US_NATIONAL_DNC', scrubbedAt: at, listed: [] }))
+          .status,
+      ).toBe(201);
     }
     const spring = await check(leadId, { channel: 'call', at: '2026-03-08T11:30:00Z' }); // 07:30 EDT, the day clocks went forward
     expect(spring.body.decision).toBe('deny');

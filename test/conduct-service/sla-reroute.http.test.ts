@@ -16,7 +16,14 @@ afterEach(async () => s?.close());
 
 /** Every outbox event, through a catch-all webhook subscription (deliveries are never attempted here). */
 async function subscribeAll(svc: TestService) {
-  await svc.store.outbox.upsertSubscription({ id: 'sub-all', url: 'http://127.0.0.1:9/hook', secret: 'test-secret', events: ['*'], active: true, createdAt: new Date(svc.clock.ms).toISOString() });
+  await svc.store.outbox.upsertSubscription({
+    id: 'sub-all',
+    url: 'http://127.0.0.1:9/hook',
+    secret: 'test-secret',
+    events: ['*'],
+    active: true,
+    createdAt: new Date(svc.clock.ms).toISOString(),
+  });
 }
 async function outboxEvents(svc: TestService, type: string) {
   const all = await svc.store.outbox.listDeliveries({ limit: 1000 });
@@ -30,7 +37,12 @@ describe('SLA miss → re-route → second miss → escalation, with a licence e
     const worker = new SlaWorker(s.ctx, { name: 'test-worker' });
     const { leadId, repId } = await ingest(s, nyLead('sla', '+1 212 555 0100'));
     expect(repId).toBe('michael-oconnor');
-    const timers = (await get(s, s.tokens.ops, `/v1/leads/${leadId}/conduct`)).body.slaTimers as { kind: string; dueAt: string; status: string; repId: string }[];
+    const timers = (await get(s, s.tokens.ops, `/v1/leads/${leadId}/conduct`)).body.slaTimers as {
+      kind: string;
+      dueAt: string;
+      status: string;
+      repId: string;
+    }[];
     // Defaults: accept within 15 working minutes, first contact within 2 working hours (all inside Michael's 09:00–17:30).
     expect(timers.map((t) => [t.kind, t.dueAt, t.status])).toEqual([
       ['accept', '2026-11-24T15:15:00.000Z', 'PENDING'],
@@ -49,7 +61,15 @@ describe('SLA miss → re-route → second miss → escalation, with a licence e
     s.clock.ms = Date.parse('2026-11-24T15:15:00Z');
     const [first, ...none] = await worker.tick();
     expect(none).toEqual([]);
-    expect(first).toMatchObject({ outcome: 'missed', missed: 'accept', attempt: 1, fromRep: 'michael-oconnor', excluded: ['michael-oconnor'], fellBackToMissed: false, escalated: false });
+    expect(first).toMatchObject({
+      outcome: 'missed',
+      missed: 'accept',
+      attempt: 1,
+      fromRep: 'michael-oconnor',
+      excluded: ['michael-oconnor'],
+      fellBackToMissed: false,
+      escalated: false,
+    });
     if (first?.outcome !== 'missed') throw new Error('expected a miss');
     expect(first.decision).toMatchObject({ outcome: 'ASSIGNED', repId: 'kevin-zhang' });
     const reroute = JSON.parse((await s.store.decisions.get(first.decision!.decisionId))!.documentJson) as Decision;
@@ -63,7 +83,15 @@ describe('SLA miss → re-route → second miss → escalation, with a licence e
     expect(loads['michael-oconnor']!.open).toBe(0);
     expect(loads['kevin-zhang']!.open).toBe(1);
     // Both reps are told.
-    expect(await outboxEvents(s, 'lead.reassigned')).toEqual([expect.objectContaining({ leadId, fromRep: 'michael-oconnor', toRep: 'kevin-zhang', notify: ['michael-oconnor', 'kevin-zhang'], reasonCode: 'SLA_ACCEPT_MISSED' })]);
+    expect(await outboxEvents(s, 'lead.reassigned')).toEqual([
+      expect.objectContaining({
+        leadId,
+        fromRep: 'michael-oconnor',
+        toRep: 'kevin-zhang',
+        notify: ['michael-oconnor', 'kevin-zhang'],
+        reasonCode: 'SLA_ACCEPT_MISSED',
+      }),
+    ]);
     // Michael's first-contact timer is gone; Kevin has fresh ones from 10:15 (his day starts at 10:00).
     const afterFirst = (await s.store.slaTimers.listForLead(leadId)).map((t) => [t.repId, t.kind, t.status, t.dueAt]);
     expect(afterFirst).toEqual([
@@ -79,18 +107,40 @@ describe('SLA miss → re-route → second miss → escalation, with a licence e
     // (Danielle's licence has expired), so it falls back to the reps who missed.
     s.clock.ms = Date.parse('2026-11-24T15:30:00Z');
     const [second] = await worker.tick();
-    expect(second).toMatchObject({ outcome: 'missed', missed: 'accept', attempt: 2, fromRep: 'kevin-zhang', excluded: [], fellBackToMissed: true, escalated: true });
+    expect(second).toMatchObject({
+      outcome: 'missed',
+      missed: 'accept',
+      attempt: 2,
+      fromRep: 'kevin-zhang',
+      excluded: [],
+      fellBackToMissed: true,
+      escalated: true,
+    });
     if (second?.outcome !== 'missed') throw new Error('expected a miss');
     expect(['michael-oconnor', 'kevin-zhang']).toContain(second.decision!.repId);
     expect(second.decision!.repId).not.toBe('danielle-rivera');
     const escalations = await outboxEvents(s, 'lead.escalated');
-    expect(escalations).toEqual([expect.objectContaining({ leadId, attempt: 2, missedBy: ['michael-oconnor', 'kevin-zhang'], escalateTo: 'ops', reviewId: second.reviewId })]);
+    expect(escalations).toEqual([
+      expect.objectContaining({
+        leadId,
+        attempt: 2,
+        missedBy: ['michael-oconnor', 'kevin-zhang'],
+        escalateTo: 'ops',
+        reviewId: second.reviewId,
+      }),
+    ]);
     const review = await s.store.reviews.get(second.reviewId!);
     expect(review).toMatchObject({ leadId, status: 'OPEN', kind: 'SLA_ESCALATION', reasonCodes: ['SLA_ACCEPT_MISSED', 'SLA_ESCALATED'] });
     lead = await s.store.leads.get(leadId);
     expect(lead!.repId).toBe(second.decision!.repId);
     const history = (await get(s, s.tokens.ops, `/v1/leads/${leadId}`)).body.history.map((h: { kind: string }) => h.kind);
-    expect(history.filter((k: string) => k.startsWith('sla.'))).toEqual(['sla.missed', 'sla.reassigned', 'sla.missed', 'sla.reassigned', 'sla.escalated']);
+    expect(history.filter((k: string) => k.startsWith('sla.'))).toEqual([
+      'sla.missed',
+      'sla.reassigned',
+      'sla.missed',
+      'sla.reassigned',
+      'sla.escalated',
+    ]);
 
     // The current rep accepts: the accept timer stops; then contacts the lead: no SLA left.
     const holder = second.decision!.repId!;
@@ -109,19 +159,32 @@ describe('SLA miss → re-route → second miss → escalation, with a licence e
     expect(metrics.status).toBe(200);
     const row = metrics.body.leads.find((l: { leadId: string }) => l.leadId === leadId);
     expect(row).toMatchObject({ captureToAssignmentMs: 0, firstAssignedRep: 'michael-oconnor', contactedBy: holder, assignments: 3 });
-    expect(row.slaBreaches.map((b: { repId: string; kind: string }) => `${b.repId}:${b.kind}`)).toEqual(['michael-oconnor:accept', 'kevin-zhang:accept']);
+    expect(row.slaBreaches.map((b: { repId: string; kind: string }) => `${b.repId}:${b.kind}`)).toEqual([
+      'michael-oconnor:accept',
+      'kevin-zhang:accept',
+    ]);
     expect(metrics.body.overall.slaBreaches).toEqual({ accept: 2, firstContact: 0, total: 2 });
   });
 
   it('nobody eligible at the miss → the lead goes to review', async () => {
     s = await startUsService('brandon-lee');
     const worker = new SlaWorker(s.ctx);
-    const { leadId, repId } = await ingest(s, { source: 'web_form', product: 'us-term-life-20', person: { firstName: 'Flo', lastName: 'Rida', email: 'flo@example.com', phone: '+1 305 555 0144' }, address: { country: 'US', subdivision: 'FL', postalCode: '33101' } });
+    const { leadId, repId } = await ingest(s, {
+      source: 'web_form',
+      product: 'us-term-life-20',
+      person: { firstName: 'Flo', lastName: 'Rida', email: 'flo@example.com', phone: '+1 305 555 0144' },
+      address: { country: 'US', subdivision: 'FL', postalCode: '33101' },
+    });
     expect(repId).toBe('brandon-lee'); // the only active FL rep
     s.clock.ms = Date.parse('2026-11-24T15:15:00Z');
     const [miss] = await worker.tick();
     // Escalation needs 2 misses; the re-route falls back to Brandon (nobody else), who is still eligible.
-    expect(miss).toMatchObject({ outcome: 'missed', attempt: 1, fellBackToMissed: true, decision: { outcome: 'ASSIGNED', repId: 'brandon-lee' } });
+    expect(miss).toMatchObject({
+      outcome: 'missed',
+      attempt: 1,
+      fellBackToMissed: true,
+      decision: { outcome: 'ASSIGNED', repId: 'brandon-lee' },
+    });
     // After hours nobody is available: the next miss (first contact, 2 working hours later) queues it and opens a review.
     s.clock.ms = Date.parse('2026-11-25T03:00:00Z'); // 22:00 in Miami: Brandon is off
     const outcomes = await worker.tick();
@@ -140,12 +203,14 @@ describe('speed to lead on a known sequence', () => {
     s = await startUsService('michael-oconnor');
     await usScrub(s, 1);
     const leads = [];
-    for (const [i, phone] of ['+1 212 555 0101', '+1 212 555 0102', '+1 212 555 0103', '+1 212 555 0104'].entries()) leads.push(await ingest(s, nyLead(`m${i}`, phone)));
+    for (const [i, phone] of ['+1 212 555 0101', '+1 212 555 0102', '+1 212 555 0103', '+1 212 555 0104'].entries())
+      leads.push(await ingest(s, nyLead(`m${i}`, phone)));
     expect(leads.map((l) => l.repId)).toEqual(['michael-oconnor', 'danielle-rivera', 'kevin-zhang', 'danielle-rivera']);
     const t0 = s.clock.ms;
     // Accepted at +5 min; contacted at +10, +20 and +40 min; the 4th lead is never accepted.
     s.clock.ms = t0 + 5 * MIN;
-    for (const l of leads.slice(0, 3)) expect((await post(s, s.tokens.ops, `/v1/leads/${l.leadId}/transitions`, { to: 'ACCEPTED' })).status).toBe(200);
+    for (const l of leads.slice(0, 3))
+      expect((await post(s, s.tokens.ops, `/v1/leads/${l.leadId}/transitions`, { to: 'ACCEPTED' })).status).toBe(200);
     for (const [i, offset] of [10, 20, 40].entries()) {
       s.clock.ms = t0 + offset * MIN;
       expect((await post(s, s.tokens.ops, `/v1/leads/${leads[i]!.leadId}/outreach`, { channel: 'call' })).status).toBe(201);
@@ -154,7 +219,12 @@ describe('speed to lead on a known sequence', () => {
     const fired = await new SlaWorker(s.ctx).tick(); // the 4th lead's accept SLA (15 min) was missed
     expect(fired).toHaveLength(1);
     const r = (await get(s, s.tokens.ops, '/v1/metrics/speed-to-lead?from=2026-11-24T00:00:00Z')).body;
-    expect(r.leads.map((l: { assignmentToFirstContactMs: number | null }) => l.assignmentToFirstContactMs)).toEqual([10 * MIN, 20 * MIN, 40 * MIN, null]);
+    expect(r.leads.map((l: { assignmentToFirstContactMs: number | null }) => l.assignmentToFirstContactMs)).toEqual([
+      10 * MIN,
+      20 * MIN,
+      40 * MIN,
+      null,
+    ]);
     expect(r.leads.map((l: { captureToAssignmentMs: number }) => l.captureToAssignmentMs)).toEqual([0, 0, 0, 0]);
     expect(r.overall).toEqual({
       leads: 4,
@@ -163,9 +233,23 @@ describe('speed to lead on a known sequence', () => {
       slaBreaches: { accept: 1, firstContact: 0, total: 1 },
     });
     const byRep = Object.fromEntries(r.byRep.map((g: { repId: string }) => [g.repId, g]));
-    expect(byRep['michael-oconnor']).toMatchObject({ leads: 1, assignmentToFirstContact: { count: 1, p50: 10 * MIN, max: 10 * MIN }, slaBreaches: { total: 0 } });
-    expect(byRep['danielle-rivera']).toMatchObject({ leads: 2, assignmentToFirstContact: { count: 1, p50: 20 * MIN, max: 20 * MIN }, slaBreaches: { accept: 1, total: 1 } });
-    expect(r.byTeam).toEqual([expect.objectContaining({ teamId: 'us-ny-life', leads: 4, assignmentToFirstContact: { count: 3, p50: 20 * MIN, p90: 40 * MIN, max: 40 * MIN } })]);
+    expect(byRep['michael-oconnor']).toMatchObject({
+      leads: 1,
+      assignmentToFirstContact: { count: 1, p50: 10 * MIN, max: 10 * MIN },
+      slaBreaches: { total: 0 },
+    });
+    expect(byRep['danielle-rivera']).toMatchObject({
+      leads: 2,
+      assignmentToFirstContact: { count: 1, p50: 20 * MIN, max: 20 * MIN },
+      slaBreaches: { accept: 1, total: 1 },
+    });
+    expect(r.byTeam).toEqual([
+      expect.objectContaining({
+        teamId: 'us-ny-life',
+        leads: 4,
+        assignmentToFirstContact: { count: 3, p50: 20 * MIN, p90: 40 * MIN, max: 40 * MIN },
+      }),
+    ]);
     // Filters: one rep's current leads only; rep tokens may not read metrics.
     const forKevin = (await get(s, s.tokens.ops, '/v1/metrics/speed-to-lead?repId=kevin-zhang')).body;
     expect(forKevin.leads.map((l: { repId: string }) => l.repId).every((x: string) => x === 'kevin-zhang')).toBe(true);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.ts';
 import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from '../store/store-harness.ts';
-import { bankVariant, createKey, pgUrlWithSchema, serviceLead, startServer, writeConfigFile, type ServerProcess } from '../service/fixtures/service-fixtures.ts';
+import {
+  bankVariant,
+  createKey,
+  pgUrlWithSchema,
+  serviceLead,
+  startServer,
+  writeConfigFile,
+  type ServerProcess,
+} from '../service/fixtures/service-fixtures.ts';
 
 /**
  * Issue 6: two real `remit serve` processes on ONE PostgreSQL schema, each running the SLA worker,
@@ -15,7 +23,11 @@ const LEADS = 24;
 const pg = await postgresOrSkip();
 
 async function post(server: ServerProcess, token: string, body: unknown) {
-  const res = await fetch(`${server.base}/v1/leads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${server.base}/v1/leads`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = (await res.json()) as { leadId: string; status: string };
   if (res.status !== 201) throw new Error(`HTTP ${res.status} ${JSON.stringify(json)}`);
   return json;
@@ -70,7 +82,9 @@ describe('SLA timers with two server processes on one PostgreSQL database', () =
         const missedEvents: string[] = [];
         for (const leadId of acks.map((x) => x.leadId)) {
           const events = await store.events.listForLead(leadId);
-          missedEvents.push(...events.filter((e) => e.kind === 'sla.missed').map((e) => (JSON.parse(e.payloadJson) as { timerId: string }).timerId));
+          missedEvents.push(
+            ...events.filter((e) => e.kind === 'sla.missed').map((e) => (JSON.parse(e.payloadJson) as { timerId: string }).timerId),
+          );
           // One re-route decision per miss on this lead (plus the intake decision).
           const misses = fired.filter((t) => t.leadId === leadId).length;
           expect((await store.decisions.listForLead(leadId)).length, leadId).toBe(1 + misses);

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { loadPacks, validatePacks } from '../../src/config/load-packs.ts';
 import { PACKS_DIR } from './support/packs.ts';
 
-const US_STATES = 'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(' ');
+const US_STATES =
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(
+    ' ',
+  );
 
 describe('rule packs in packs/', () => {
   it('all load and validate, each with a content hash', async () => {
@@ -14,7 +17,8 @@ describe('rule packs in packs/', () => {
     const ids = r.value.outreach.map((p) => p.data.id).sort();
     expect(ids).toEqual(['difc', 'eu', 'gb', 'us-federal', 'us-states']);
     expect(r.value.coolingOff.map((p) => p.data.id).sort()).toEqual(['cooling-off-eu', 'cooling-off-gb', 'cooling-off-us']);
-    for (const p of [...r.value.outreach, ...r.value.coolingOff, r.value.areaCodes, r.value.timeZones]) expect(p.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    for (const p of [...r.value.outreach, ...r.value.coolingOff, r.value.areaCodes, r.value.timeZones])
+      expect(p.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it('the NANP table covers every state and DC, and places well-known codes correctly', async () => {
@@ -78,7 +82,10 @@ describe('rule packs in packs/', () => {
           '  - { id: r1, kind: quiet_hours, title: t, source: nope, jurisdictions: [US], channels: [call], allowed: { from: "21:00", to: "08:00" } }',
         ].join('\n'),
       },
-      { file: 'tz.yaml', text: 'id: tz\nkind: time_zones\nversion: "1"\neffective: "2026-01-01"\nsources: [{ id: s1, citation: c, url: "https://example.com" }]\nzones: { US-FL: [Mars/Olympus] }' },
+      {
+        file: 'tz.yaml',
+        text: 'id: tz\nkind: time_zones\nversion: "1"\neffective: "2026-01-01"\nsources: [{ id: s1, citation: c, url: "https://example.com" }]\nzones: { US-FL: [Mars/Olympus] }',
+      },
     ]);
     expect(r.ok).toBe(false);
     if (r.ok) return;

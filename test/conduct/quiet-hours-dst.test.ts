@@ -13,7 +13,8 @@ beforeAll(async () => {
 });
 
 const NY = 'America/New_York';
-const ny = (at: number) => usCall(at, { recipient: { phone: '+12125550100', address: { country: 'US', subdivision: 'US-NY' }, timeZone: NY } });
+const ny = (at: number) =>
+  usCall(at, { recipient: { phone: '+12125550100', address: { country: 'US', subdivision: 'US-NY' }, timeZone: NY } });
 
 describe('US spring forward (2026-03-08, 02:00 EST → 03:00 EDT)', () => {
   it('from 21:30 EST the evening before, next allowed is 08:00 EDT (12:00Z, not 13:00Z)', () => {
@@ -68,7 +69,17 @@ describe('UK transitions (2026-03-29 and 2026-10-25) with a local-hours pack', (
       effective: '2026-01-01',
       sources: [{ id: 'policy', citation: 'Firm calling policy (test)', url: 'https://example.com/policy' }],
       rules: [
-        { id: 'gb-calling-hours', kind: 'quiet_hours', title: 'UK calls 09:00–20:00', source: 'policy', jurisdictions: ['GB'], locatedBy: ['address', 'phone'], channels: ['call'], purposes: ['marketing'], allowed: { from: '09:00', to: '20:00' } },
+        {
+          id: 'gb-calling-hours',
+          kind: 'quiet_hours',
+          title: 'UK calls 09:00–20:00',
+          source: 'policy',
+          jurisdictions: ['GB'],
+          locatedBy: ['address', 'phone'],
+          channels: ['call'],
+          purposes: ['marketing'],
+          allowed: { from: '09:00', to: '20:00' },
+        },
       ],
     };
     ukGate = compileOutreachGate([...packs.loaded.outreach, versioned(policy)], packs.loaded.areaCodes, packs.loaded.timeZones);
@@ -95,31 +106,53 @@ describe('area code vs address state: the stricter wins in both directions', () 
   const at = local(NY, '2026-06-10T20:30');
 
   it('Georgia address, Florida (305) number → FL 20:00 applies via the area code', () => {
-    const d = checkOutreach(usCall(at, { recipient: { phone: '+13055550123', address: { country: 'US', subdivision: 'US-GA' }, timeZone: NY } }), gate);
+    const d = checkOutreach(
+      usCall(at, { recipient: { phone: '+13055550123', address: { country: 'US', subdivision: 'US-GA' }, timeZone: NY } }),
+      gate,
+    );
     expect(d.decision).toBe('deny');
     expect(ruleOf(d, 'us-fl-calling-hours').detail).toContain('area code 305');
   });
 
   it('Florida address, Georgia (404) number → FL 20:00 applies via the address', () => {
-    const d = checkOutreach(usCall(at, { recipient: { phone: '+14045550123', address: { country: 'US', subdivision: 'US-FL' }, timeZone: NY } }), gate);
+    const d = checkOutreach(
+      usCall(at, { recipient: { phone: '+14045550123', address: { country: 'US', subdivision: 'US-FL' }, timeZone: NY } }),
+      gate,
+    );
     expect(d.decision).toBe('deny');
     expect(ruleOf(d, 'us-fl-calling-hours').detail).toContain('(address)');
   });
 
   it('Georgia address, Georgia number → only the federal 21:00 limit: allowed', () => {
-    expect(checkOutreach(usCall(at, { recipient: { phone: '+14045550123', address: { country: 'US', subdivision: 'US-GA' }, timeZone: NY } }), gate).decision).toBe('allow');
+    expect(
+      checkOutreach(
+        usCall(at, { recipient: { phone: '+14045550123', address: { country: 'US', subdivision: 'US-GA' }, timeZone: NY } }),
+        gate,
+      ).decision,
+    ).toBe('allow');
   });
 
   it('Texas address, Oklahoma (405) number → OK presumption; and Oklahoma address, Texas number', () => {
     const chi = local('America/Chicago', '2026-06-10T20:15');
-    const a = checkOutreach(usCall(chi, { recipient: { phone: '+14055550100', address: { country: 'US', subdivision: 'US-TX' }, timeZone: 'America/Chicago' } }), gate);
+    const a = checkOutreach(
+      usCall(chi, { recipient: { phone: '+14055550100', address: { country: 'US', subdivision: 'US-TX' }, timeZone: 'America/Chicago' } }),
+      gate,
+    );
     expect(ruleOf(a, 'us-ok-calling-hours').result).toBe('fail');
-    const b = checkOutreach(usCall(chi, { recipient: { phone: '+12145550100', address: { country: 'US', subdivision: 'US-OK' }, timeZone: 'America/Chicago' } }), gate);
+    const b = checkOutreach(
+      usCall(chi, { recipient: { phone: '+12145550100', address: { country: 'US', subdivision: 'US-OK' }, timeZone: 'America/Chicago' } }),
+      gate,
+    );
     expect(ruleOf(b, 'us-ok-calling-hours').result).toBe('fail');
   });
 
   it('California address, 305 number at 19:30 Pacific: 22:30 in Florida → denied; next slot satisfies both zones', () => {
-    const d = checkOutreach(usCall(local('America/Los_Angeles', '2026-06-10T19:30'), { recipient: { phone: '+13055550123', address: { country: 'US', subdivision: 'US-CA' }, timeZone: 'America/Los_Angeles' } }), gate);
+    const d = checkOutreach(
+      usCall(local('America/Los_Angeles', '2026-06-10T19:30'), {
+        recipient: { phone: '+13055550123', address: { country: 'US', subdivision: 'US-CA' }, timeZone: 'America/Los_Angeles' },
+      }),
+      gate,
+    );
     expect(d.decision).toBe('deny');
     expect(ruleOf(d, 'us-federal-calling-hours').result).toBe('fail');
     expect(d.nextAllowedAt).toBe(iso(local('America/Los_Angeles', '2026-06-11T08:00')));
@@ -136,7 +169,13 @@ describe('area code vs address state: the stricter wins in both directions', () 
   it('area-code caps: Texas address with Oklahoma number is capped at 3 per 24 h', () => {
     const chi = local('America/Chicago', '2026-06-10T11:00');
     const history = [1, 2, 3].map((h) => ({ channel: 'call' as const, at: chi - h * 3_600_000, subject: 'term-life' }));
-    const d = checkOutreach(usCall(chi, { history, recipient: { phone: '+14055550100', address: { country: 'US', subdivision: 'US-TX' }, timeZone: 'America/Chicago' } }), gate);
+    const d = checkOutreach(
+      usCall(chi, {
+        history,
+        recipient: { phone: '+14055550100', address: { country: 'US', subdivision: 'US-TX' }, timeZone: 'America/Chicago' },
+      }),
+      gate,
+    );
     expect(ruleOf(d, 'us-ok-call-cap').reasonCode).toBe('CALL_CAP_REACHED');
   });
 });

@@ -45,7 +45,10 @@ describe('scenario 2 — Oklahoma number called 3 times in 24 h on the same subj
 
   it('blocks the 4th call and says when the rolling window frees up', () => {
     const first = local(CHI, '2026-06-09T15:00');
-    const history = [first, local(CHI, '2026-06-09T18:00'), local(CHI, '2026-06-10T09:00')].map((at) => ({ at, subject: 'annuity-review' }));
+    const history = [first, local(CHI, '2026-06-09T18:00'), local(CHI, '2026-06-10T09:00')].map((at) => ({
+      at,
+      subject: 'annuity-review',
+    }));
     const d = checkOutreach(okCall(local(CHI, '2026-06-10T11:00'), history), gate);
     expect(d.decision).toBe('deny');
     const cap = ruleOf(d, 'us-ok-call-cap');
@@ -71,23 +74,34 @@ describe('scenario 3 — national DNC, no relationship or consent, scrub 35 days
     const d = checkOutreach(usCall(at, { registries: [{ registry: 'US_NATIONAL_DNC', listed: true, scrubbedAt: at - 35 * DAY }] }), gate);
     expect(d.decision).toBe('deny');
     expect(ruleOf(d, 'us-national-dnc').result).toBe('fail');
-    expect(d.alerts).toEqual([expect.objectContaining({ code: 'DNC_SCRUB_STALE', ruleId: 'us-national-dnc', registry: 'US_NATIONAL_DNC' })]);
+    expect(d.alerts).toEqual([
+      expect.objectContaining({ code: 'DNC_SCRUB_STALE', ruleId: 'us-national-dnc', registry: 'US_NATIONAL_DNC' }),
+    ]);
     expect(d.nextAllowedAt).toBeNull();
   });
 
   it('a fresh scrub that lists the number denies with DNC_LISTED; a stale unlisted scrub still denies', () => {
     const at = local(NY, '2026-06-10T11:00');
-    const listed = checkOutreach(usCall(at, { registries: [{ registry: 'US_NATIONAL_DNC', listed: true, scrubbedAt: at - 3 * DAY }] }), gate);
+    const listed = checkOutreach(
+      usCall(at, { registries: [{ registry: 'US_NATIONAL_DNC', listed: true, scrubbedAt: at - 3 * DAY }] }),
+      gate,
+    );
     expect(ruleOf(listed, 'us-national-dnc').reasonCode).toBe('DNC_LISTED');
     expect(listed.alerts).toEqual([]);
-    const stale = checkOutreach(usCall(at, { registries: [{ registry: 'US_NATIONAL_DNC', listed: false, scrubbedAt: at - 32 * DAY }] }), gate);
+    const stale = checkOutreach(
+      usCall(at, { registries: [{ registry: 'US_NATIONAL_DNC', listed: false, scrubbedAt: at - 32 * DAY }] }),
+      gate,
+    );
     expect(stale.decision).toBe('deny');
     expect(ruleOf(stale, 'us-national-dnc').reasonCode).toBe('DNC_SCRUB_STALE');
   });
 
   it('an existing relationship exempts the call but the stale scrub is still alerted', () => {
     const at = local(NY, '2026-06-10T11:00');
-    const d = checkOutreach(usCall(at, { existingRelationship: true, registries: [{ registry: 'US_NATIONAL_DNC', listed: true, scrubbedAt: at - 35 * DAY }] }), gate);
+    const d = checkOutreach(
+      usCall(at, { existingRelationship: true, registries: [{ registry: 'US_NATIONAL_DNC', listed: true, scrubbedAt: at - 35 * DAY }] }),
+      gate,
+    );
     expect(d.decision).toBe('allow');
     expect(ruleOf(d, 'us-national-dnc').reasonCode).toBe('DNC_EXEMPT');
     expect(d.alerts.map((a) => a.code)).toEqual(['DNC_SCRUB_STALE']);
@@ -132,17 +146,27 @@ describe('scenario 6 — UK pension transfer, no relationship or consent', () =>
     const d = checkOutreach(ukCall(at, { registries: [{ registry: 'UK_TPS', listed: true, scrubbedAt: at - DAY }] }), gate);
     expect(ruleOf(d, 'gb-tps').reasonCode).toBe('DNC_LISTED');
     const consented = checkOutreach(
-      ukCall(at, { registries: [{ registry: 'UK_TPS', listed: true, scrubbedAt: at - DAY }], consents: [{ channel: 'call', givenAt: at - DAY, wording: 'You may call me about ISAs', priorExpressWritten: false }] }),
+      ukCall(at, {
+        registries: [{ registry: 'UK_TPS', listed: true, scrubbedAt: at - DAY }],
+        consents: [{ channel: 'call', givenAt: at - DAY, wording: 'You may call me about ISAs', priorExpressWritten: false }],
+      }),
       gate,
     );
     expect(consented.decision).toBe('allow');
   });
 
   it('financial promotion: an unapproved template, or one approved only for another jurisdiction, is denied', () => {
-    expect(ruleOf(checkOutreach(ukCall(at, { templateId: 'promo-draft' }), gate), 'gb-promotion-approval').reasonCode).toBe('PROMOTION_NOT_APPROVED');
-    const ie = checkOutreach(ukCall(at, { approvedPromotions: [{ id: 'promo-uk-1', approver: 'x', jurisdictions: ['IE'], audience: 'all' }] }), gate);
+    expect(ruleOf(checkOutreach(ukCall(at, { templateId: 'promo-draft' }), gate), 'gb-promotion-approval').reasonCode).toBe(
+      'PROMOTION_NOT_APPROVED',
+    );
+    const ie = checkOutreach(
+      ukCall(at, { approvedPromotions: [{ id: 'promo-uk-1', approver: 'x', jurisdictions: ['IE'], audience: 'all' }] }),
+      gate,
+    );
     expect(ruleOf(ie, 'gb-promotion-approval').reasonCode).toBe('PROMOTION_NOT_APPROVED_FOR_JURISDICTION');
-    expect(ruleOf(checkOutreach(ukCall(at, { templateId: null }), gate), 'gb-promotion-approval').reasonCode).toBe('PROMOTION_TEMPLATE_MISSING');
+    expect(ruleOf(checkOutreach(ukCall(at, { templateId: null }), gate), 'gb-promotion-approval').reasonCode).toBe(
+      'PROMOTION_TEMPLATE_MISSING',
+    );
   });
 });
 
@@ -154,7 +178,9 @@ describe('scenario 10 — DIFC professional-only promotion', () => {
       customerType,
       templateId: 'difc-pro-fund',
       recipient: { address: { country: 'AE', subdivision: 'AE-DU' }, timeZone: 'Asia/Dubai' },
-      approvedPromotions: [{ id: 'difc-pro-fund', approver: 'Acme DIFC Ltd compliance', jurisdictions: ['AE'], audience: 'professional_only' }],
+      approvedPromotions: [
+        { id: 'difc-pro-fund', approver: 'Acme DIFC Ltd compliance', jurisdictions: ['AE'], audience: 'professional_only' },
+      ],
     });
 
   it('never reaches a retail client', () => {
@@ -206,7 +232,13 @@ describe('scenario 13 — STOP / objection on any channel suppresses all marketi
 
 describe('consent for automated calls and SMS (TCPA)', () => {
   const at = local(NY, '2026-06-10T11:00');
-  const pewc = { channel: 'sms' as Channel, givenAt: at - DAY, wording: 'I agree to receive marketing texts at +13055550123; not a condition of purchase', phone: '+13055550123', priorExpressWritten: true };
+  const pewc = {
+    channel: 'sms' as Channel,
+    givenAt: at - DAY,
+    wording: 'I agree to receive marketing texts at +13055550123; not a condition of purchase',
+    phone: '+13055550123',
+    priorExpressWritten: true,
+  };
 
   it('SMS marketing without prior express written consent is denied; with it, allowed', () => {
     expect(ruleOf(checkOutreach(usCall(at, { channel: 'sms' }), gate), 'us-sms-consent').reasonCode).toBe('CONSENT_MISSING');

@@ -9,13 +9,20 @@ import { baseConfig } from '../support/org-builder.ts';
 
 async function writeDir(files: Record<string, unknown>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'remit-config-'));
-  for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), typeof content === 'string' ? content : stringify(content));
+  for (const [name, content] of Object.entries(files))
+    await writeFile(join(dir, name), typeof content === 'string' ? content : stringify(content));
   return dir;
 }
 
 function split(config: Record<string, any>) {
   const { firm, products, carriers, teams, reps, licences, appointments, rules, version } = config;
-  return { 'firm.yaml': { version, firm, products, carriers }, 'teams.yaml': { teams }, 'reps.yaml': { reps }, 'licences.yaml': { licences, appointments }, 'rules.yaml': { rules } };
+  return {
+    'firm.yaml': { version, firm, products, carriers },
+    'teams.yaml': { teams },
+    'reps.yaml': { reps },
+    'licences.yaml': { licences, appointments },
+    'rules.yaml': { rules },
+  };
 }
 
 describe('loadConfig', () => {
@@ -60,7 +67,11 @@ describe('loadConfig', () => {
 
   it('maps paths back to the right file when an array section spans files', async () => {
     const c = structuredClone(baseConfig()) as any;
-    const files: Record<string, unknown> = { ...split(c), 'reps.yaml': { reps: c.reps.slice(0, 2) }, 'reps-us.yaml': { reps: c.reps.slice(2) } };
+    const files: Record<string, unknown> = {
+      ...split(c),
+      'reps.yaml': { reps: c.reps.slice(0, 2) },
+      'reps-us.yaml': { reps: c.reps.slice(2) },
+    };
     (files['reps-us.yaml'] as any).reps[1].team = 'nowhere';
     const dir = await writeDir(files);
     const r = await loadConfig(dir, dir);

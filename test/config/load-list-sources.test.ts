@@ -23,7 +23,10 @@ describe('screening list sources in the config folder', () => {
     const dir = await mkdtemp(join(tmpdir(), 'remit-list-sources-'));
     expect(await loadListSources(dir)).toEqual({ ok: true, value: null });
     await mkdir(join(dir, 'screening'));
-    await writeFile(join(dir, 'screening', 'lists.yaml'), 'maxShrinkFraction: 1.5\nsources:\n  - { id: a, format: pdf, path: a.pdf }\n  - { id: a, format: un-xml, path: /x.xml }\n  - { id: "../etc", format: un-xml, path: y.xml }\n');
+    await writeFile(
+      join(dir, 'screening', 'lists.yaml'),
+      'maxShrinkFraction: 1.5\nsources:\n  - { id: a, format: pdf, path: a.pdf }\n  - { id: a, format: un-xml, path: /x.xml }\n  - { id: "../etc", format: un-xml, path: y.xml }\n',
+    );
     const bad = await loadListSources(dir);
     expect(bad.ok).toBe(false);
     if (bad.ok) return;

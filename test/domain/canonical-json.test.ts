@@ -33,7 +33,9 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ '\uFF61': 1, '😀': 2, Z: 3 })).toBe('{"Z":3,"😀":2,"｡":1}');
   });
   it('writes numbers and strings as JSON.stringify does (the RFC 8785 forms for finite numbers)', () => {
-    expect(canonicalJson([1e21, 1e-7, 0.1 + 0.2, -0, 100, 5e-324, Number.NaN, Number.POSITIVE_INFINITY])).toBe('[1e+21,1e-7,0.30000000000000004,0,100,5e-324,null,null]');
+    expect(canonicalJson([1e21, 1e-7, 0.1 + 0.2, -0, 100, 5e-324, Number.NaN, Number.POSITIVE_INFINITY])).toBe(
+      '[1e+21,1e-7,0.30000000000000004,0,100,5e-324,null,null]',
+    );
     expect(canonicalJson(['é', '\u2028', '"\\', '\u0001', '\ud800'])).toBe('["é","\u2028","\\"\\\\","\\u0001","\\ud800"]');
     expect(canonicalJson([undefined, () => 1, { x: undefined, y: () => 1 }])).toBe('[null,null,{}]');
   });

@@ -13,7 +13,16 @@ const fields = buildFieldRegistry([
   { name: 'employees', type: 'number' },
   { name: 'existingClient', type: 'boolean' },
 ]);
-const product = { id: 'isa', name: 'ISA', productLines: ['investments'], complexity: 'non_complex' as const, massMarket: true, targetCustomerTypes: ['retail' as const], retailRequiresStatus: [], requiresAppointment: false };
+const product = {
+  id: 'isa',
+  name: 'ISA',
+  productLines: ['investments'],
+  complexity: 'non_complex' as const,
+  massMarket: true,
+  targetCustomerTypes: ['retail' as const],
+  retailRequiresStatus: [],
+  requiresAppointment: false,
+};
 
 function ctx(overrides: Partial<LeadInput> = {}, at = AT): EvaluationContext {
   const l = lead(overrides);
@@ -50,7 +59,12 @@ describe('condition operators', () => {
     ['between above', { field: 'score', op: 'between', value: [50, 80] }, { score: 81 }, false],
     ['exists true', { field: 'account.id', op: 'exists', value: true }, { account: { id: 'A1' } }, true],
     ['exists false', { field: 'account.id', op: 'exists', value: false }, {}, true],
-    ['contains (list)', { field: 'screening.tags', op: 'contains', value: 'adverse_media' }, { screening: { status: 'clear', tags: ['adverse_media'] } }, true],
+    [
+      'contains (list)',
+      { field: 'screening.tags', op: 'contains', value: 'adverse_media' },
+      { screening: { status: 'clear', tags: ['adverse_media'] } },
+      true,
+    ],
     ['contains (string)', { field: 'postalCode', op: 'contains', value: '1A' }, { postalCode: 'SW1A 1AA' }, true],
     ['starts_with', { field: 'postalCode', op: 'starts_with', value: ['EC', 'SW'] }, { postalCode: 'SW1A 1AA' }, true],
     ['matches', { field: 'source', op: 'matches', value: '^partner-\\d+$' }, { source: 'partner-42' }, true],
@@ -77,7 +91,10 @@ describe('condition operators', () => {
 
   it('composes all / any / not', () => {
     const c: ConditionInput = {
-      all: [{ field: 'jurisdiction', op: 'within', value: ['GB'] }, { any: [{ field: 'score', op: 'gte', value: 80 }, { not: { field: 'source', op: 'eq', value: 'cold' } }] }],
+      all: [
+        { field: 'jurisdiction', op: 'within', value: ['GB'] },
+        { any: [{ field: 'score', op: 'gte', value: 80 }, { not: { field: 'source', op: 'eq', value: 'cold' } }] },
+      ],
     };
     expect(holds(c, { score: 10, source: 'web' })).toBe(true);
     expect(holds(c, { score: 10, source: 'cold' })).toBe(false);
@@ -99,7 +116,15 @@ describe('condition compilation errors', () => {
         { field: 'timeZone', op: 'within_timezone', value: ['Mars/Olympus'] },
       ],
     });
-    expect(issues.map((i) => i.path.join('.'))).toEqual(['all.0.field', 'all.1.value', 'all.2.op', 'all.3.value', 'all.4.value', 'all.5.value', 'all.6.value']);
+    expect(issues.map((i) => i.path.join('.'))).toEqual([
+      'all.0.field',
+      'all.1.value',
+      'all.2.op',
+      'all.3.value',
+      'all.4.value',
+      'all.5.value',
+      'all.6.value',
+    ]);
     expect(issues[0]?.message).toBe('unknown field "nope"');
     expect(issues[1]?.message).toContain('expected a number');
     expect(issues[2]?.message).toContain('does not apply to number field "score"');
@@ -109,7 +134,17 @@ describe('condition compilation errors', () => {
 
 describe('condition trace', () => {
   it('records every visited sub-condition with the value seen', () => {
-    const { c } = compile({ all: [{ field: 'jurisdiction', op: 'within', value: ['US'] }, { any: [{ field: 'score', op: 'gte', value: 80 }, { field: 'dealValue', op: 'gt', value: 1e6 }] }] });
+    const { c } = compile({
+      all: [
+        { field: 'jurisdiction', op: 'within', value: ['US'] },
+        {
+          any: [
+            { field: 'score', op: 'gte', value: 80 },
+            { field: 'dealValue', op: 'gt', value: 1e6 },
+          ],
+        },
+      ],
+    });
     const out: TraceEntry[] = [];
     const result = c.trace(ctx({ jurisdiction: 'US-TX', score: 50, dealValue: 2e6 }), out);
     expect(result).toBe(true);

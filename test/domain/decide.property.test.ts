@@ -20,15 +20,19 @@ const DAY = 86_400_000;
 const BASE = Date.parse('2026-11-24T00:00:00Z');
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const sub = <T,>(items: readonly T[], min = 1) => fc.subarray([...items], { minLength: min });
+const sub = <T>(items: readonly T[], min = 1) => fc.subarray([...items], { minLength: min });
 /** Mostly the full set, sometimes a subset: dense enough that assignments are common, sparse enough to exercise every refusal. */
-const mostly = <T,>(items: readonly T[]) => fc.oneof({ weight: 3, arbitrary: fc.constant([...items]) }, { weight: 2, arbitrary: sub(items) });
+const mostly = <T>(items: readonly T[]) =>
+  fc.oneof({ weight: 3, arbitrary: fc.constant([...items]) }, { weight: 2, arbitrary: sub(items) });
 
 const grantArb = fc.record({
   jurisdiction: fc.constantFrom(...JURISDICTIONS),
   productLines: mostly(LINES),
   customerTypes: mostly(CTYPES),
-  fromDays: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: -400, max: -2 }) }, { weight: 1, arbitrary: fc.integer({ min: -2, max: 3 }) }),
+  fromDays: fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: -400, max: -2 }) },
+    { weight: 1, arbitrary: fc.integer({ min: -2, max: 3 }) },
+  ),
   lengthDays: fc.oneof(
     { weight: 3, arbitrary: fc.constant(undefined) },
     { weight: 2, arbitrary: fc.integer({ min: 400, max: 900 }) },
@@ -45,7 +49,10 @@ const orgArb = fc
     products: fc.array(
       fc.record({
         // Most products need one line; some need two (a variable annuity: insurance + securities).
-        productLines: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...LINES).map((l) => [l]) }, { weight: 1, arbitrary: fc.subarray([...LINES], { minLength: 2, maxLength: 2 }) }),
+        productLines: fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom(...LINES).map((l) => [l]) },
+          { weight: 1, arbitrary: fc.subarray([...LINES], { minLength: 2, maxLength: 2 }) },
+        ),
         complexity: fc.constantFrom('non_complex', 'complex'),
         massMarket: fc.boolean(),
         targetCustomerTypes: mostly(CTYPES),
@@ -126,7 +133,10 @@ const orgArb = fc
       ...(r.hours ? { workingHours: { mon: [r.hours], tue: [r.hours], wed: [r.hours], thu: [r.hours], fri: [r.hours] } } : {}),
       outOfOffice: r.ooo ? [{ from: iso(BASE + r.ooo.from * DAY), to: iso(BASE + (r.ooo.from + r.ooo.len) * DAY) }] : [],
       status: r.status,
-      capacity: { ...(r.maxOpenLeads ? { maxOpenLeads: r.maxOpenLeads } : {}), ...(r.maxLeadsPerDay ? { maxLeadsPerDay: r.maxLeadsPerDay } : {}) },
+      capacity: {
+        ...(r.maxOpenLeads ? { maxOpenLeads: r.maxOpenLeads } : {}),
+        ...(r.maxLeadsPerDay ? { maxLeadsPerDay: r.maxLeadsPerDay } : {}),
+      },
       weight: r.weight,
       languages: ['en'],
       massMarketOnly: r.massMarketOnly,
@@ -140,13 +150,28 @@ const orgArb = fc
     ].filter((l) => l.productLines.length > 0);
     const appointments = g.reps.flatMap((r, i) =>
       r.appointment
-        ? [{ id: `ap${i}`, rep: `r${i}`, carrier: 'c1', jurisdiction: r.appointment.jurisdiction, productLines: r.appointment.productLines, validFrom: iso(BASE + r.appointment.fromDays * DAY), ...(r.appointment.lengthDays ? { validTo: iso(BASE + (r.appointment.fromDays + r.appointment.lengthDays) * DAY) } : {}), status: r.appointment.status }]
+        ? [
+            {
+              id: `ap${i}`,
+              rep: `r${i}`,
+              carrier: 'c1',
+              jurisdiction: r.appointment.jurisdiction,
+              productLines: r.appointment.productLines,
+              validFrom: iso(BASE + r.appointment.fromDays * DAY),
+              ...(r.appointment.lengthDays ? { validTo: iso(BASE + (r.appointment.fromDays + r.appointment.lengthDays) * DAY) } : {}),
+              status: r.appointment.status,
+            },
+          ]
         : [],
     );
     const rules = g.rules.map((r, i) => ({
       id: `rule${i}`,
       ...(r.when ? { when: r.when } : {}),
-      then: { kind: 'route', teams: r.teams === 'all' ? 'all' : [...new Set(r.teams.map((t) => `t${t % teams.length}`))], strategy: r.chain.map((kind) => ({ kind })) },
+      then: {
+        kind: 'route',
+        teams: r.teams === 'all' ? 'all' : [...new Set(r.teams.map((t) => `t${t % teams.length}`))],
+        strategy: r.chain.map((kind) => ({ kind })),
+      },
     }));
     return {
       firm: { id: 'f', name: 'F', entities },
@@ -162,7 +187,11 @@ const orgArb = fc
 
 const leadArb = (products: number) =>
   fc.record({
-    jurisdiction: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...LEAD_JURISDICTIONS.slice(0, 4)) }, { weight: 1, arbitrary: fc.constant(LEAD_JURISDICTIONS[4]) }, { weight: 1, arbitrary: fc.constant(LEAD_JURISDICTIONS[5]) }),
+    jurisdiction: fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...LEAD_JURISDICTIONS.slice(0, 4)) },
+      { weight: 1, arbitrary: fc.constant(LEAD_JURISDICTIONS[4]) },
+      { weight: 1, arbitrary: fc.constant(LEAD_JURISDICTIONS[5]) },
+    ),
     product: fc.nat({ max: products - 1 }),
     category: fc.constantFrom(...CTYPES),
     score: fc.integer({ min: 0, max: 100 }),
@@ -174,13 +203,26 @@ const leadArb = (products: number) =>
 
 type Config = typeof orgArb extends fc.Arbitrary<infer T> ? T : never;
 type LeadGen = ReturnType<typeof leadArb> extends fc.Arbitrary<infer T> ? T : never;
-type Grant = { jurisdiction: string; productLines: string[]; customerTypes?: string[]; validFrom: string; validTo?: string; status: string };
+type Grant = {
+  jurisdiction: string;
+  productLines: string[];
+  customerTypes?: string[];
+  validFrom: string;
+  validTo?: string;
+  status: string;
+};
 
 // ---- the oracle: eligibility restated from REGULATORY.md §1/§2 and SPEC R2/R3/R7, sharing no code with src/domain/eligibility
 const covers = (scope: string, j: string) => scope === j || (scope.length === 2 && j.slice(0, 2) === scope);
-const valid = (g: Grant, at: number) => g.status === 'active' && Date.parse(g.validFrom) <= at && (g.validTo === undefined || at < Date.parse(g.validTo));
+const valid = (g: Grant, at: number) =>
+  g.status === 'active' && Date.parse(g.validFrom) <= at && (g.validTo === undefined || at < Date.parse(g.validTo));
 const coversAll = (grants: Grant[], j: string, lines: string[], ctype: string | null, at: number) =>
-  lines.every((line) => grants.some((g) => valid(g, at) && covers(g.jurisdiction, j) && g.productLines.includes(line) && (ctype === null || g.customerTypes!.includes(ctype))));
+  lines.every((line) =>
+    grants.some(
+      (g) =>
+        valid(g, at) && covers(g.jurisdiction, j) && g.productLines.includes(line) && (ctype === null || g.customerTypes!.includes(ctype)),
+    ),
+  );
 
 function oracle(config: Config, lead: Lead, at: number, state: RoutingStateSnapshot) {
   const product = config.products.find((p) => p.id === lead.product)!;
@@ -197,8 +239,15 @@ function oracle(config: Config, lead: Lead, at: number, state: RoutingStateSnaps
     !(apprRequired && !t.capabilities.includes('appropriateness_assessment')) &&
     !(pep && !t.capabilities.includes('enhanced_due_diligence'));
   const repLawful = (r: Config['reps'][number], t: Config['teams'][number]) =>
-    coversAll(config.licences.filter((l) => (l.holder as { rep?: string }).rep === r.id) as Grant[], lead.jurisdiction, product.productLines, ctype, at) &&
-    (!product.requiresAppointment || coversAll(config.appointments.filter((a) => a.rep === r.id) as Grant[], lead.jurisdiction, product.productLines, null, at)) &&
+    coversAll(
+      config.licences.filter((l) => (l.holder as { rep?: string }).rep === r.id) as Grant[],
+      lead.jurisdiction,
+      product.productLines,
+      ctype,
+      at,
+    ) &&
+    (!product.requiresAppointment ||
+      coversAll(config.appointments.filter((a) => a.rep === r.id) as Grant[], lead.jurisdiction, product.productLines, null, at)) &&
     !(r.massMarketOnly && !product.massMarket) &&
     !(apprRequired && ![...r.capabilities, ...t.capabilities].includes('appropriateness_assessment'));
   const repAvailable = (r: Config['reps'][number]) => {
@@ -209,7 +258,13 @@ function oracle(config: Config, lead: Lead, at: number, state: RoutingStateSnaps
       const day = (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const)[local.weekday - 1]!;
       const ranges = (r.workingHours as Record<string, string[] | undefined>)[day] ?? [];
       const m = local.hour * 60 + local.minute;
-      if (!ranges.some((x) => { const [a, b] = x.split('-').map((h) => Number(h.slice(0, 2)) * 60 + Number(h.slice(3))) as [number, number]; return m >= a && m < b; })) return false;
+      if (
+        !ranges.some((x) => {
+          const [a, b] = x.split('-').map((h) => Number(h.slice(0, 2)) * 60 + Number(h.slice(3))) as [number, number];
+          return m >= a && m < b;
+        })
+      )
+        return false;
     }
     const load = state.loads[r.id];
     if (r.capacity.maxOpenLeads !== undefined && (load?.open ?? 0) >= r.capacity.maxOpenLeads) return false;
@@ -227,7 +282,10 @@ function toLead(config: Config, x: LeadGen, i: number): { lead: Lead; at: number
     product: `p${x.product}`,
     score: x.score,
     // Dated evidence, so the declared category is the effective one (classification rules have their own tests).
-    customer: { classification: { category: x.category, ...(x.category === 'retail' ? {} : { evidenceDate: '2026-06-01' }) }, ...(x.appropriate ? { appropriateness: { assessedAt: '2026-06-01', result: 'appropriate' } } : {}) },
+    customer: {
+      classification: { category: x.category, ...(x.category === 'retail' ? {} : { evidenceDate: '2026-06-01' }) },
+      ...(x.appropriate ? { appropriateness: { assessedAt: '2026-06-01', result: 'appropriate' } } : {}),
+    },
     screening: { status: x.pep ? 'pep' : 'clear' },
     language: 'en',
     ...(x.owner !== undefined && x.owner < config.reps.length ? { account: { id: 'acc', ownerRep: `r${x.owner}` } } : {}),
@@ -253,11 +311,19 @@ describe('decide — properties', () => {
             const key = `${decision.outcome}:${decision.reasons[0]?.code}`;
             seen.set(key, (seen.get(key) ?? 0) + 1);
             // Replay: the same inputs give the same bytes.
-            expect(JSON.stringify(decide({ org, lead, at, state: viewOf(state), decisionId: `d${i}` }).decision)).toBe(JSON.stringify(decision));
+            expect(JSON.stringify(decide({ org, lead, at, state: viewOf(state), decisionId: `d${i}` }).decision)).toBe(
+              JSON.stringify(decision),
+            );
             const o = oracle(config, lead, at, state);
             const rule = decision.rule ? config.rules.find((r) => r.id === decision.rule!.id) : undefined;
-            const ruleTeams = rule ? (rule.then.teams === 'all' ? config.teams : config.teams.filter((t) => (rule.then.teams as string[]).includes(t.id))) : [];
-            const lawfulPairs = ruleTeams.flatMap((t) => (o.teamLawful(t) ? config.reps.filter((r) => r.team === t.id && o.repLawful(r, t)).map((r) => ({ t, r })) : []));
+            const ruleTeams = rule
+              ? rule.then.teams === 'all'
+                ? config.teams
+                : config.teams.filter((t) => (rule.then.teams as string[]).includes(t.id))
+              : [];
+            const lawfulPairs = ruleTeams.flatMap((t) =>
+              o.teamLawful(t) ? config.reps.filter((r) => r.team === t.id && o.repLawful(r, t)).map((r) => ({ t, r })) : [],
+            );
             const eligiblePairs = lawfulPairs.filter((p) => o.repAvailable(p.r));
             if (decision.outcome === 'ASSIGNED') {
               expect(eligiblePairs.map((p) => `${p.t.id}/${p.r.id}`)).toContain(`${decision.team!.id}/${decision.rep!.id}`);

@@ -3,7 +3,8 @@ import { decide } from '../../src/domain/decision/decide.ts';
 import { applyChanges, EMPTY_STATE, viewOf, type RoutingStateSnapshot } from '../../src/domain/strategies/routing-state.ts';
 import { AT, baseConfig, compile, lead } from '../support/org-builder.ts';
 
-const route = (l = lead(), org = compile(), state: RoutingStateSnapshot = EMPTY_STATE, at = AT) => decide({ org, lead: l, at, state: viewOf(state), decisionId: 'd-1' });
+const route = (l = lead(), org = compile(), state: RoutingStateSnapshot = EMPTY_STATE, at = AT) =>
+  decide({ org, lead: l, at, state: viewOf(state), decisionId: 'd-1' });
 
 describe('decide', () => {
   it('assigns a licensed, available rep and names the grants relied on', () => {
@@ -92,11 +93,25 @@ describe('decide', () => {
 
 describe('decide — exclusions (SLA re-route)', () => {
   it('never picks an excluded rep, records why, and queues when only excluded reps are available', () => {
-    const { decision } = decide({ org: compile(), lead: lead(), at: AT, state: viewOf(EMPTY_STATE), decisionId: 'd', excludeReps: ['alice'] });
+    const { decision } = decide({
+      org: compile(),
+      lead: lead(),
+      at: AT,
+      state: viewOf(EMPTY_STATE),
+      decisionId: 'd',
+      excludeReps: ['alice'],
+    });
     expect(decision.rep?.id).toBe('bob');
     const alice = decision.candidates[0]!.reps.find((r) => r.id === 'alice')!;
     expect(alice).toMatchObject({ lawful: true, eligible: false, reasons: [{ code: 'EXCLUDED_FROM_REROUTE' }] });
-    const onlyExcluded = decide({ org: compile(), lead: lead(), at: AT, state: viewOf(EMPTY_STATE), decisionId: 'd', excludeReps: ['alice', 'bob', 'carol'] }).decision;
+    const onlyExcluded = decide({
+      org: compile(),
+      lead: lead(),
+      at: AT,
+      state: viewOf(EMPTY_STATE),
+      decisionId: 'd',
+      excludeReps: ['alice', 'bob', 'carol'],
+    }).decision;
     expect(onlyExcluded.outcome).toBe('QUEUED');
   });
 });
@@ -110,7 +125,12 @@ describe('decide — qualification (SPEC R10)', () => {
     expect(route(lead({ qualification: { score: 72, grade: 'B', qualified: true, threshold: 40 } })).decision.outcome).toBe('ASSIGNED');
   });
   it('screening holds come before nurture: an unqualified potential match is still held', () => {
-    const d = route(lead({ qualification: { score: 1, grade: 'D', qualified: false, threshold: 40 }, screening: { status: 'potential_match', tags: [] } })).decision;
+    const d = route(
+      lead({
+        qualification: { score: 1, grade: 'D', qualified: false, threshold: 40 },
+        screening: { status: 'potential_match', tags: [] },
+      }),
+    ).decision;
     expect(d.outcome).toBe('HELD');
   });
 });

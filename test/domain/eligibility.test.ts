@@ -16,7 +16,11 @@ const edit = (f: (c: Cfg & Record<string, any>) => void): Cfg => {
 };
 const run = (config: Cfg, l: Partial<LeadInput> = {}, at = AT, state: RoutingStateSnapshot = EMPTY_STATE): Decision =>
   decide({ org: compile(config), lead: lead(l), at, state: viewOf(state), decisionId: 'd' }).decision;
-const repReasons = (d: Decision, rep: string) => d.candidates.flatMap((t) => t.reps).find((r) => r.id === rep)?.reasons.map((r) => r.code);
+const repReasons = (d: Decision, rep: string) =>
+  d.candidates
+    .flatMap((t) => t.reps)
+    .find((r) => r.id === rep)
+    ?.reasons.map((r) => r.code);
 const teamReasons = (d: Decision, team: string) => d.candidates.find((t) => t.id === team)?.reasons.map((r) => r.code);
 const grant = (c: any, id: string) => c.licences.find((g: any) => g.id === id);
 const rep = (c: any, id: string) => c.reps.find((r: any) => r.id === id);
@@ -45,7 +49,15 @@ describe('firm licence (team) reasons', () => {
   it('FIRM_LICENCE_EXPIRED / NOT_YET_VALID / INACTIVE', () => {
     const expired = edit((c) => {
       grant(c, 'fca-uk').validTo = '2026-11-23';
-      c.licences.push({ ...grant(c, 'fca-uk'), id: 'fca-uk-2', jurisdiction: 'GB', productLines: ['investments'], validFrom: '2020-01-01', validTo: undefined, customerTypes: ['eligible_counterparty'] });
+      c.licences.push({
+        ...grant(c, 'fca-uk'),
+        id: 'fca-uk-2',
+        jurisdiction: 'GB',
+        productLines: ['investments'],
+        validFrom: '2020-01-01',
+        validTo: undefined,
+        customerTypes: ['eligible_counterparty'],
+      });
     });
     expect(teamReasons(run(expired), 'uk-1')).toContain('FIRM_LICENCE_EXPIRED');
     const future = edit((c) => {
@@ -150,7 +162,9 @@ describe('suitability gates', () => {
     expect(d.outcome).toBe('REFUSED');
     expect(d.reasons[0]?.code).toBe('RETAIL_STATUS_REQUIRED');
     expect(d.reasons[0]?.detail).toContain('hnw statement of 2025-10-20 expired');
-    expect(run(baseConfig(), { product: 'nmmi', customer: { statuses: [{ kind: 'hnw', certifiedAt: '2026-01-20' }] } }).outcome).toBe('ASSIGNED');
+    expect(run(baseConfig(), { product: 'nmmi', customer: { statuses: [{ kind: 'hnw', certifiedAt: '2026-01-20' }] } }).outcome).toBe(
+      'ASSIGNED',
+    );
   });
 });
 
@@ -174,7 +188,10 @@ describe('availability reasons', () => {
       rep(c, 'alice').capacity = { maxOpenLeads: 2 };
       rep(c, 'bob').capacity = { maxLeadsPerDay: 1 };
     });
-    const state: RoutingStateSnapshot = { pools: {}, loads: { alice: { open: 2, day: '2026-11-20', today: 0 }, bob: { open: 0, day: '2026-11-24', today: 1 } } };
+    const state: RoutingStateSnapshot = {
+      pools: {},
+      loads: { alice: { open: 2, day: '2026-11-20', today: 0 }, bob: { open: 0, day: '2026-11-24', today: 1 } },
+    };
     const dc = run(capped, {}, AT, state);
     expect(repReasons(dc, 'alice')).toEqual(['CAPACITY_REACHED']);
     expect(repReasons(dc, 'bob')).toEqual(['DAILY_CAP_REACHED']);
@@ -183,7 +200,13 @@ describe('availability reasons', () => {
   });
   it('working hours follow the rep time zone across DST (London: BST in July, GMT in November)', () => {
     const c = edit((c) => {
-      rep(c, 'alice').workingHours = { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] };
+      rep(c, 'alice').workingHours = {
+        mon: ['09:00-17:00'],
+        tue: ['09:00-17:00'],
+        wed: ['09:00-17:00'],
+        thu: ['09:00-17:00'],
+        fri: ['09:00-17:00'],
+      };
     });
     // 08:30Z is 09:30 BST on Tue 14 July 2026 but 08:30 GMT on Tue 24 Nov 2026.
     expect(repReasons(run(c, {}, Date.parse('2026-07-14T08:30:00Z')), 'alice')).toEqual([]);
@@ -201,11 +224,29 @@ describe('availability reasons', () => {
 describe('customer classification (REGULATORY §2)', () => {
   const policy = SuitabilityPolicySchema.parse({});
   it('elective professional meeting 1 of 3 criteria stays retail (scenario 9); 2 of 3 is professional', () => {
-    const one = lead({ customer: { classification: { category: 'professional', basis: 'elective', evidenceDate: '2026-06-01', criteria: { portfolioValue: 800_000, significantTradesPerQuarter: [2, 3, 1, 4], yearsInFinance: 0 } } } });
+    const one = lead({
+      customer: {
+        classification: {
+          category: 'professional',
+          basis: 'elective',
+          evidenceDate: '2026-06-01',
+          criteria: { portfolioValue: 800_000, significantTradesPerQuarter: [2, 3, 1, 4], yearsInFinance: 0 },
+        },
+      },
+    });
     const p1 = assessCustomer(one, policy, AT);
     expect(p1.effectiveType).toBe('retail');
     expect(p1.findings.map((f) => f.code)).toEqual(['ELECTIVE_PROFESSIONAL_CRITERIA_NOT_MET']);
-    const two = lead({ customer: { classification: { category: 'professional', basis: 'elective', evidenceDate: '2026-06-01', criteria: { portfolioValue: 800_000, significantTradesPerQuarter: [10, 12, 11, 15], yearsInFinance: 0 } } } });
+    const two = lead({
+      customer: {
+        classification: {
+          category: 'professional',
+          basis: 'elective',
+          evidenceDate: '2026-06-01',
+          criteria: { portfolioValue: 800_000, significantTradesPerQuarter: [10, 12, 11, 15], yearsInFinance: 0 },
+        },
+      },
+    });
     expect(assessCustomer(two, policy, AT).effectiveType).toBe('professional');
   });
   it('expired classification evidence reverts to retail', () => {
@@ -215,7 +256,17 @@ describe('customer classification (REGULATORY §2)', () => {
     expect(p.findings[0]?.code).toBe('CLASSIFICATION_EVIDENCE_EXPIRED');
   });
   it('per-se large undertaking needs 2 of 3 size criteria', () => {
-    const l = lead({ customer: { kind: 'organisation', classification: { category: 'professional', basis: 'per_se', evidenceDate: '2026-06-01', criteria: { balanceSheet: 25e6, turnover: 10e6, ownFunds: 1e6 } } } });
+    const l = lead({
+      customer: {
+        kind: 'organisation',
+        classification: {
+          category: 'professional',
+          basis: 'per_se',
+          evidenceDate: '2026-06-01',
+          criteria: { balanceSheet: 25e6, turnover: 10e6, ownFunds: 1e6 },
+        },
+      },
+    });
     expect(assessCustomer(l, policy, AT).findings[0]?.code).toBe('PER_SE_PROFESSIONAL_CRITERIA_NOT_MET');
   });
   it('an HNW statement is valid 12 months (scenario 7: 13 months old → no status)', () => {
@@ -260,7 +311,14 @@ describe('regressions found against the example org', () => {
     const c = edit((c) => {
       const va = c.products.find((p: any) => p.id === 'va');
       Object.assign(va, { requiresAppointment: true, carrier: 'carrier-a', appointmentLines: ['variable_annuity'] });
-      c.appointments.push({ id: 'ap-val', rep: 'val', carrier: 'carrier-a', jurisdiction: 'US-TX', productLines: ['variable_annuity'], validFrom: '2020-01-01' });
+      c.appointments.push({
+        id: 'ap-val',
+        rep: 'val',
+        carrier: 'carrier-a',
+        jurisdiction: 'US-TX',
+        productLines: ['variable_annuity'],
+        validFrom: '2020-01-01',
+      });
     });
     const d = run(c, { jurisdiction: 'US-TX', product: 'va' });
     expect(d.rep?.id).toBe('val');
@@ -272,9 +330,27 @@ describe('regressions found against the example org', () => {
     expect(p.findings).toEqual([{ code: 'CLASSIFICATION_EVIDENCE_MISSING', detail: 'professional claimed without an evidence date' }]);
   });
   it('elective professional trades criterion is an average over the quarters (MiFID II Annex II)', () => {
-    const l = lead({ customer: { classification: { category: 'professional', basis: 'elective', evidenceDate: '2026-06-01', criteria: { significantTradesPerQuarter: [12, 8, 15, 10], yearsInFinance: 2 } } } });
+    const l = lead({
+      customer: {
+        classification: {
+          category: 'professional',
+          basis: 'elective',
+          evidenceDate: '2026-06-01',
+          criteria: { significantTradesPerQuarter: [12, 8, 15, 10], yearsInFinance: 2 },
+        },
+      },
+    });
     expect(assessCustomer(l, SuitabilityPolicySchema.parse({}), AT).effectiveType).toBe('professional');
-    const low = lead({ customer: { classification: { category: 'professional', basis: 'elective', evidenceDate: '2026-06-01', criteria: { significantTradesPerQuarter: [12, 8, 5, 10], yearsInFinance: 2 } } } });
+    const low = lead({
+      customer: {
+        classification: {
+          category: 'professional',
+          basis: 'elective',
+          evidenceDate: '2026-06-01',
+          criteria: { significantTradesPerQuarter: [12, 8, 5, 10], yearsInFinance: 2 },
+        },
+      },
+    });
     expect(assessCustomer(low, SuitabilityPolicySchema.parse({}), AT).effectiveType).toBe('retail');
   });
   it("records each rep's relied-on licences with regulator, validity and source", () => {
@@ -283,7 +359,18 @@ describe('regressions found against the example org', () => {
     });
     const alice = run(c).candidates[0]!.reps.find((r) => r.id === 'alice')!;
     expect(alice.licences).toEqual([
-      { id: 'cert-alice', regulator: 'FCA', jurisdiction: 'GB', activity: 'certification', productLines: ['investments'], customerTypes: ['retail', 'professional'], validFrom: '2026-01-01', validTo: '2026-12-31', status: 'active', sourceRef: 'FCA FS Register 2026-11-20' },
+      {
+        id: 'cert-alice',
+        regulator: 'FCA',
+        jurisdiction: 'GB',
+        activity: 'certification',
+        productLines: ['investments'],
+        customerTypes: ['retail', 'professional'],
+        validFrom: '2026-01-01',
+        validTo: '2026-12-31',
+        status: 'active',
+        sourceRef: 'FCA FS Register 2026-11-20',
+      },
     ]);
   });
 });

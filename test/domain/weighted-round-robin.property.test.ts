@@ -7,7 +7,13 @@ import { weightedRoundRobin } from '../../src/domain/strategies/weighted-round-r
 
 const team = { id: 't', name: 'T', reps: [] } as unknown as CompiledTeam;
 const candidate = (id: string, weight: number): Candidate => ({ team, rep: { id, weight } as CompiledRep });
-const ctx = (state: RoutingStateSnapshot): StrategyContext => ({ lead: {} as never, product: {} as never, at: 0, state: viewOf(state), teamOrder: ['t'] });
+const ctx = (state: RoutingStateSnapshot): StrategyContext => ({
+  lead: {} as never,
+  product: {} as never,
+  at: 0,
+  state: viewOf(state),
+  teamOrder: ['t'],
+});
 const wrr = weightedRoundRobin('default');
 
 function pick(state: RoutingStateSnapshot, candidates: Candidate[]): { rep: string; state: RoutingStateSnapshot } {
@@ -19,22 +25,26 @@ function pick(state: RoutingStateSnapshot, candidates: Candidate[]): { rep: stri
 describe('weighted round robin — fairness', () => {
   it('keeps every rep within 1 − 1/(2n − 2) (< ±1) of its weighted target, at every step, for a stable eligible set', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 400 }), (weights, n) => {
-        const reps = weights.map((w, i) => candidate(`r${String(i).padStart(2, '0')}`, w));
-        const total = weights.reduce((a, b) => a + b, 0);
-        const bound = weights.length > 1 ? 1 - 1 / (2 * weights.length - 2) : 0;
-        const assigned = new Map<string, number>();
-        let state = EMPTY_STATE;
-        for (let k = 1; k <= n; k++) {
-          const r = pick(state, reps);
-          state = r.state;
-          assigned.set(r.rep, (assigned.get(r.rep) ?? 0) + 1);
-          for (const c of reps) {
-            const target = (k * c.rep.weight) / total;
-            expect(Math.abs((assigned.get(c.rep.id) ?? 0) - target)).toBeLessThanOrEqual(bound + 1e-9);
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 10 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 400 }),
+        (weights, n) => {
+          const reps = weights.map((w, i) => candidate(`r${String(i).padStart(2, '0')}`, w));
+          const total = weights.reduce((a, b) => a + b, 0);
+          const bound = weights.length > 1 ? 1 - 1 / (2 * weights.length - 2) : 0;
+          const assigned = new Map<string, number>();
+          let state = EMPTY_STATE;
+          for (let k = 1; k <= n; k++) {
+            const r = pick(state, reps);
+            state = r.state;
+            assigned.set(r.rep, (assigned.get(r.rep) ?? 0) + 1);
+            for (const c of reps) {
+              const target = (k * c.rep.weight) / total;
+              expect(Math.abs((assigned.get(c.rep.id) ?? 0) - target)).toBeLessThanOrEqual(bound + 1e-9);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) },
     );
   });

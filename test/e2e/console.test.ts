@@ -41,7 +41,11 @@ async function api(method: string, path: string, token: string, body?: unknown) 
 
 function startServer(db: string): Promise<{ url: string; admin: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ['src/cli/main.ts', 'serve', '--db', db, '--port', '0', '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '0' } });
+    const child = spawn(NODE, ['src/cli/main.ts', 'serve', '--db', db, '--port', '0', '--quiet'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PORT: '0' },
+    });
     server = child;
     let out = '';
     let err = '';
@@ -85,7 +89,11 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `
 beforeAll(async () => {
   if (!RUN) return;
   if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-    const build = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` } });
+    const build = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
+    });
     if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}\n${build.stderr}`);
   }
   mkdirSync(SHOTS, { recursive: true });
@@ -127,7 +135,16 @@ beforeAll(async () => {
   }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 90_000);
 
@@ -154,7 +171,13 @@ describe.skipIf(!RUN)('web console', () => {
     await page.reload();
     await page.getByTestId('whoami').waitFor();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent)).toContain('Skip to main content');
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement
+            ?.textContent,
+      ),
+    ).toContain('Skip to main content');
 
     // The review queue lists the refused lead with its reason.
     await page.getByRole('link', { name: 'Review queue' }).click();
@@ -210,7 +233,9 @@ describe.skipIf(!RUN)('web console', () => {
     expect(await cell.textContent()).toMatch(/OK|Expiring/);
     // hannah-price's certificate ran to 2026-10-31: listed among the expired grants.
     await page.getByRole('heading', { name: 'Expired grants' }).waitFor();
-    expect(await page.locator('section', { has: page.getByRole('heading', { name: 'Expired grants' }) }).textContent()).toContain('fca-cert-hannah-price');
+    expect(await page.locator('section', { has: page.getByRole('heading', { name: 'Expired grants' }) }).textContent()).toContain(
+      'fca-cert-hannah-price',
+    );
     await page.getByLabel(/Expiring-soon horizon/).fill('400');
     await page.getByRole('heading', { name: 'Expiring within 400 days' }).waitFor();
     await shot(page, '06-licence-matrix');
@@ -221,7 +246,10 @@ describe.skipIf(!RUN)('web console', () => {
 
     await page.getByRole('link', { name: 'Dashboards' }).click();
     await page.getByRole('heading', { name: 'Refusals and holds by reason over time' }).waitFor();
-    await page.locator('section', { hasText: 'Refusals and holds by reason' }).getByText(/\d+ refused/).waitFor();
+    await page
+      .locator('section', { hasText: 'Refusals and holds by reason' })
+      .getByText(/\d+ refused/)
+      .waitFor();
     expect(await page.locator('.chart').count()).toBeGreaterThan(0);
     await shot(page, '08-dashboards');
     await context.close();

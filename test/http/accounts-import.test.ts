@@ -38,9 +38,17 @@ describe('POST /v1/accounts:import — owners', () => {
 
   it('imports accounts whose owners are reps of the org, or that have no owner', async () => {
     const rep = [...s.ctx.orgs.current.repsById.keys()][1]!;
-    const res = await importAccounts([{ id: 'acc-ok', name: 'Okay Ltd', ownerRep: rep }, { id: 'acc-none', name: 'Nobody Owns Ltd' }]);
+    const res = await importAccounts([
+      { id: 'acc-ok', name: 'Okay Ltd', ownerRep: rep },
+      { id: 'acc-none', name: 'Nobody Owns Ltd' },
+    ]);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ imported: 2 });
-    expect((await s.store.accounts.list()).map((a) => [a.id, a.ownerRep])).toEqual(expect.arrayContaining([['acc-ok', rep], ['acc-none', null]]));
+    expect((await s.store.accounts.list()).map((a) => [a.id, a.ownerRep])).toEqual(
+      expect.arrayContaining([
+        ['acc-ok', rep],
+        ['acc-none', null],
+      ]),
+    );
   });
 });

@@ -8,15 +8,31 @@ import { auth, startTestService, ukLead, type TestService } from './service-harn
 type Cfg = ReturnType<typeof baseConfig> & { licences: Record<string, unknown>[] };
 
 describe('licence matrix on a small config', () => {
-  const cell = (m: ReturnType<typeof licenceMatrix>, team: string, line: string, j: string) => m.teams.find((t) => t.id === team)!.rows.find((r) => r.productLine === line)!.cells.find((c) => c.jurisdiction === j)!;
+  const cell = (m: ReturnType<typeof licenceMatrix>, team: string, line: string, j: string) =>
+    m.teams
+      .find((t) => t.id === team)!
+      .rows.find((r) => r.productLine === line)!
+      .cells.find((c) => c.jurisdiction === j)!;
 
   it('columns are the mandate jurisdictions; cells combine firm and individual grants', () => {
     const m = licenceMatrix(compile(), AT, 30);
     expect(m.jurisdictions).toEqual(['GB', 'US-TX']);
     expect(m.teams.map((t) => t.id)).toEqual(['uk-1', 'uk-2', 'us-tx']);
-    expect(cell(m, 'uk-1', 'investments', 'GB')).toMatchObject({ status: 'covered', inMandate: true, firmGrants: [{ id: 'fca-uk', state: 'valid' }], licensedReps: [{ repId: 'alice', expiring: false }, { repId: 'bob', expiring: false }] });
+    expect(cell(m, 'uk-1', 'investments', 'GB')).toMatchObject({
+      status: 'covered',
+      inMandate: true,
+      firmGrants: [{ id: 'fca-uk', state: 'valid' }],
+      licensedReps: [
+        { repId: 'alice', expiring: false },
+        { repId: 'bob', expiring: false },
+      ],
+    });
     // A country-wide FINRA grant covers Texas; only val holds series 6.
-    expect(cell(m, 'us-tx', 'securities', 'US-TX')).toMatchObject({ status: 'covered', firmGrants: [{ id: 'finra-us' }], licensedReps: [{ repId: 'val' }] });
+    expect(cell(m, 'us-tx', 'securities', 'US-TX')).toMatchObject({
+      status: 'covered',
+      firmGrants: [{ id: 'finra-us' }],
+      licensedReps: [{ repId: 'val' }],
+    });
     expect(cell(m, 'uk-1', 'investments', 'US-TX')).toMatchObject({ inMandate: false, status: 'none' });
     expect(m.expiringSoon).toEqual([]);
     expect(m.expired).toEqual([]);
@@ -35,9 +51,19 @@ describe('licence matrix on a small config', () => {
     const cfg = baseConfig() as Cfg;
     cfg.licences = cfg.licences
       .filter((g) => g.id !== 'finra-us')
-      .map((g) => (g.id === 'cert-bob' || g.id === 'cert-carol' ? { ...g, validFrom: '2025-01-01', validTo: '2025-12-31' } : g.id === 'tdi-tx' ? { ...g, validTo: '2026-06-30' } : g));
+      .map((g) =>
+        g.id === 'cert-bob' || g.id === 'cert-carol'
+          ? { ...g, validFrom: '2025-01-01', validTo: '2025-12-31' }
+          : g.id === 'tdi-tx'
+            ? { ...g, validTo: '2026-06-30' }
+            : g,
+      );
     const m = licenceMatrix(compile(cfg), AT, 30);
-    expect(cell(m, 'uk-1', 'investments', 'GB')).toMatchObject({ status: 'covered', licensedReps: [{ repId: 'alice' }], expiredReps: ['bob'] });
+    expect(cell(m, 'uk-1', 'investments', 'GB')).toMatchObject({
+      status: 'covered',
+      licensedReps: [{ repId: 'alice' }],
+      expiredReps: ['bob'],
+    });
     expect(cell(m, 'uk-2', 'investments', 'GB')).toMatchObject({ status: 'expired', licensedReps: [], expiredReps: ['carol'] });
     expect(cell(m, 'us-tx', 'securities', 'US-TX')).toMatchObject({ status: 'none', firmGrants: [] });
     expect(cell(m, 'us-tx', 'life', 'US-TX')).toMatchObject({ status: 'expired', firmGrants: [{ id: 'tdi-tx', state: 'expired' }] });
@@ -62,10 +88,25 @@ describe('licence matrix on a small config', () => {
 });
 
 describe('refusals by reason (pure)', () => {
-  const rec = (outcome: string, at: string, codes: string[]) => ({ decisionId: `d-${at}-${codes.join()}`, leadId: 'l', outcome: outcome as 'REFUSED', teamId: null, repId: null, orgHash: 'h', decidedAt: at, documentJson: JSON.stringify({ reasons: codes.map((code) => ({ code, detail: '' })) }) });
+  const rec = (outcome: string, at: string, codes: string[]) => ({
+    decisionId: `d-${at}-${codes.join()}`,
+    leadId: 'l',
+    outcome: outcome as 'REFUSED',
+    teamId: null,
+    repId: null,
+    orgHash: 'h',
+    decidedAt: at,
+    documentJson: JSON.stringify({ reasons: codes.map((code) => ({ code, detail: '' })) }),
+  });
   it('counts each decision once per distinct code, per bucket; ignores other outcomes and the window', () => {
     const r = refusalsByReason(
-      [rec('REFUSED', '2026-11-23T10:00:00.000Z', ['A', 'A', 'B']), rec('REFUSED', '2026-11-24T10:00:00.000Z', ['A']), rec('HELD', '2026-11-24T11:00:00.000Z', ['S']), rec('ASSIGNED', '2026-11-24T12:00:00.000Z', []), rec('REFUSED', '2026-11-25T00:00:00.000Z', ['A'])],
+      [
+        rec('REFUSED', '2026-11-23T10:00:00.000Z', ['A', 'A', 'B']),
+        rec('REFUSED', '2026-11-24T10:00:00.000Z', ['A']),
+        rec('HELD', '2026-11-24T11:00:00.000Z', ['S']),
+        rec('ASSIGNED', '2026-11-24T12:00:00.000Z', []),
+        rec('REFUSED', '2026-11-25T00:00:00.000Z', ['A']),
+      ],
       { bucket: 'day', to: '2026-11-25T00:00:00.000Z' },
     );
     expect(r.totals).toEqual({ REFUSED: 2, HELD: 1 });
@@ -99,7 +140,9 @@ describe('console endpoints over HTTP (example org)', () => {
     const m = res.json();
     expect(m.at).toBe('2026-11-24T11:00:00.000Z');
     const everyday = m.teams.find((t: { id: string }) => t.id === 'uk-everyday');
-    const gb = everyday.rows.find((r: { productLine: string }) => r.productLine === 'investments').cells.find((c: { jurisdiction: string }) => c.jurisdiction === 'GB');
+    const gb = everyday.rows
+      .find((r: { productLine: string }) => r.productLine === 'investments')
+      .cells.find((c: { jurisdiction: string }) => c.jurisdiction === 'GB');
     expect(gb.status).toBe('covered');
     // hannah-price's certificate ran to 2026-10-31.
     expect(m.expired.map((g: { id: string }) => g.id)).toContain('fca-cert-hannah-price');
@@ -146,11 +189,18 @@ describe('console endpoints over HTTP (example org)', () => {
   });
 
   it('GET /v1/metrics/refusals: refusals by reason, bucketed, with a window', async () => {
-    for (let i = 0; i < 2; i++) await ingest(ukLead({ address: { country: 'BR' }, person: { firstName: 'Ref', lastName: `Used${i}`, email: `refused${i}@example.org` } }));
+    for (let i = 0; i < 2; i++)
+      await ingest(
+        ukLead({ address: { country: 'BR' }, person: { firstName: 'Ref', lastName: `Used${i}`, email: `refused${i}@example.org` } }),
+      );
     const r = (await get('/v1/metrics/refusals?bucket=day', s.tokens.compliance)).json();
     expect(r.totals).toEqual({ REFUSED: 2, HELD: 0 });
-    expect(r.byReason).toEqual([{ outcome: 'REFUSED', reasonCode: 'JURISDICTION_NOT_LICENSED', count: 2, lastAt: '2026-11-24T11:00:00.000Z' }]);
-    expect(r.series).toEqual([{ bucket: '2026-11-24T00:00:00.000Z', outcome: 'REFUSED', reasonCode: 'JURISDICTION_NOT_LICENSED', count: 2 }]);
+    expect(r.byReason).toEqual([
+      { outcome: 'REFUSED', reasonCode: 'JURISDICTION_NOT_LICENSED', count: 2, lastAt: '2026-11-24T11:00:00.000Z' },
+    ]);
+    expect(r.series).toEqual([
+      { bucket: '2026-11-24T00:00:00.000Z', outcome: 'REFUSED', reasonCode: 'JURISDICTION_NOT_LICENSED', count: 2 },
+    ]);
     const later = (await get('/v1/metrics/refusals?from=2026-11-24T12:00:00Z', s.tokens.compliance)).json();
     expect(later.totals).toEqual({ REFUSED: 0, HELD: 0 });
     expect((await get('/v1/metrics/refusals', s.tokens.rep)).statusCode).toBe(403);
@@ -166,8 +216,19 @@ describe('session sign-in (cookie)', () => {
 
   const signIn = async (apiKey: string) => s.app.inject({ method: 'POST', url: '/v1/session', payload: { apiKey } });
   const cookieOf = (res: { headers: Record<string, unknown> }) => String(res.headers['set-cookie']).split(';')[0]!;
-  const withCookie = (cookie: string, method: 'GET' | 'POST' | 'DELETE', url: string, extra: Record<string, string> = {}, payload?: unknown) =>
-    s.app.inject({ method, url, headers: { cookie, ...extra }, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) });
+  const withCookie = (
+    cookie: string,
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    extra: Record<string, string> = {},
+    payload?: unknown,
+  ) =>
+    s.app.inject({
+      method,
+      url,
+      headers: { cookie, ...extra },
+      ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
+    });
 
   it('POST /v1/session sets an HttpOnly, SameSite=Strict cookie bound to the role; the cookie authenticates API calls', async () => {
     const res = await signIn(s.tokens.compliance);
@@ -204,10 +265,22 @@ describe('session sign-in (cookie)', () => {
     expect((await s.app.inject({ method: 'GET', url: '/v1/review' })).statusCode).toBe(401);
     expect((await withCookie('remit_session=forged', 'GET', '/v1/review')).statusCode).toBe(401);
     const cookie = cookieOf(await signIn(s.tokens.compliance));
-    const crossSite = await withCookie(cookie, 'POST', '/v1/leads/x/exceptions', { origin: 'https://evil.example', host: 'localhost:8080' }, { reason: 'please' });
+    const crossSite = await withCookie(
+      cookie,
+      'POST',
+      '/v1/leads/x/exceptions',
+      { origin: 'https://evil.example', host: 'localhost:8080' },
+      { reason: 'please' },
+    );
     expect(crossSite.statusCode).toBe(403);
     expect(crossSite.json().message).toContain('cross-origin');
-    const sameSite = await withCookie(cookie, 'POST', '/v1/leads/x/exceptions', { origin: 'http://localhost:8080', host: 'localhost:8080' }, { reason: 'please' });
+    const sameSite = await withCookie(
+      cookie,
+      'POST',
+      '/v1/leads/x/exceptions',
+      { origin: 'http://localhost:8080', host: 'localhost:8080' },
+      { reason: 'please' },
+    );
     expect(sameSite.json().code).toBe('NOT_FOUND');
   });
 
@@ -221,7 +294,9 @@ describe('session sign-in (cookie)', () => {
   });
 
   it('revoking the API key ends its sessions', async () => {
-    const created = (await s.app.inject({ method: 'POST', url: '/v1/keys', headers: auth(s.tokens.admin), payload: { name: 'temp', role: 'ops' } })).json();
+    const created = (
+      await s.app.inject({ method: 'POST', url: '/v1/keys', headers: auth(s.tokens.admin), payload: { name: 'temp', role: 'ops' } })
+    ).json();
     const cookie = cookieOf(await signIn(created.token));
     expect((await withCookie(cookie, 'GET', '/v1/session')).statusCode).toBe(200);
     await s.app.inject({ method: 'DELETE', url: `/v1/keys/${created.key.id}`, headers: auth(s.tokens.admin) });

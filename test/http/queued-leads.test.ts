@@ -11,7 +11,17 @@ afterAll(async () => s.close());
 
 describe('queued leads (a lawful team, nobody available yet)', () => {
   it('wait without new decisions while nobody is free, and are assigned when a rep starts work', async () => {
-    const res = (await s.app.inject({ method: 'POST', url: '/v1/leads', payload: ukLead({ product: 'uk-residential-mortgage', person: { firstName: 'Nina', lastName: 'Night', email: 'nina.night@example.co.uk' } }), headers: auth(s.tokens.integration) })).json();
+    const res = (
+      await s.app.inject({
+        method: 'POST',
+        url: '/v1/leads',
+        payload: ukLead({
+          product: 'uk-residential-mortgage',
+          person: { firstName: 'Nina', lastName: 'Night', email: 'nina.night@example.co.uk' },
+        }),
+        headers: auth(s.tokens.integration),
+      })
+    ).json();
     expect(res.status).toBe('QUEUED');
     expect(res.decision.reasons[0].code).toBe('NO_AVAILABLE_REP');
 

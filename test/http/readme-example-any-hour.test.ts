@@ -40,7 +40,12 @@ describe("the README's example lead", () => {
   it.each(MOMENTS)('is ASSIGNED to a rep: %s (%s)', async (_when, iso) => {
     const s = await startTestService({ at: iso });
     try {
-      const res = await s.app.inject({ method: 'POST', url: '/v1/leads', payload: JSON.parse(CURL_BODY!) as object, headers: { ...auth(s.tokens.integration), 'content-type': 'application/json' } });
+      const res = await s.app.inject({
+        method: 'POST',
+        url: '/v1/leads',
+        payload: JSON.parse(CURL_BODY!) as object,
+        headers: { ...auth(s.tokens.integration), 'content-type': 'application/json' },
+      });
       expect(res.statusCode).toBe(201);
       const body = res.json();
       expect(body.status, JSON.stringify(body.decision?.reasons)).toBe('ASSIGNED');
@@ -55,7 +60,8 @@ describe("the README's example lead", () => {
     const night = await startTestService({ at: at(5, 2) });
     const office = await startTestService({ at: at(1, 11) });
     try {
-      const post = (s: typeof night) => s.app.inject({ method: 'POST', url: '/v1/leads', payload: JSON.parse(CURL_BODY!) as object, headers: auth(s.tokens.integration) });
+      const post = (s: typeof night) =>
+        s.app.inject({ method: 'POST', url: '/v1/leads', payload: JSON.parse(CURL_BODY!) as object, headers: auth(s.tokens.integration) });
       expect((await post(night)).json().decision.team.id).toBe('uk-savings-out-of-hours');
       expect((await post(office)).json().decision.team.id).toBe('uk-everyday');
     } finally {

@@ -40,11 +40,17 @@ for (const kind of STORES) {
     });
     const get = (url: string, token: string) => s.app.inject({ method: 'GET', url, headers: auth(token) });
 
-    it.each(['/v1/leads', '/v1/review', '/v1/webhooks/deliveries'])('B4: an unknown cursor on %s is 400 ARGUMENT_INVALID at /querystring/cursor', async (url) => {
-      const res = await get(`${url}?cursor=nope`, s.tokens.admin);
-      expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ code: 'ARGUMENT_INVALID', details: [{ path: '/querystring/cursor', message: 'unknown cursor' }] });
-    });
+    it.each(['/v1/leads', '/v1/review', '/v1/webhooks/deliveries'])(
+      'B4: an unknown cursor on %s is 400 ARGUMENT_INVALID at /querystring/cursor',
+      async (url) => {
+        const res = await get(`${url}?cursor=nope`, s.tokens.admin);
+        expect(res.statusCode).toBe(400);
+        expect(res.json()).toMatchObject({
+          code: 'ARGUMENT_INVALID',
+          details: [{ path: '/querystring/cursor', message: 'unknown cursor' }],
+        });
+      },
+    );
 
     it("B4: a rep gets the same answer for another rep's lead id as cursor as for an id that does not exist", async () => {
       // 11:00Z: the UK lead goes to a UK rep, never to the rep key's US rep (michael-oconnor).
@@ -77,21 +83,33 @@ for (const kind of STORES) {
       const before = (await s.store.leads.list()).length;
       // A raw body: JSON.stringify would keep "\ud800" as an escape either way, and so does this.
       const payload = JSON.stringify(ukLead({ person: { firstName: 'A\ud800', lastName: 'Lee', email: 'lone@example.co.uk' } }));
-      const lone = await s.app.inject({ method: 'POST', url: '/v1/leads', payload, headers: { ...auth(s.tokens.integration), 'content-type': 'application/json' } });
+      const lone = await s.app.inject({
+        method: 'POST',
+        url: '/v1/leads',
+        payload,
+        headers: { ...auth(s.tokens.integration), 'content-type': 'application/json' },
+      });
       expect(lone.statusCode).toBe(422);
       expect(lone.json()).toMatchObject({ code: 'LEAD_INVALID' });
-      expect(lone.json().details).toContainEqual(expect.objectContaining({ path: expect.stringMatching(/person.+firstName$/), message: expect.stringMatching(/lone surrogate/) }));
+      expect(lone.json().details).toContainEqual(
+        expect.objectContaining({ path: expect.stringMatching(/person.+firstName$/), message: expect.stringMatching(/lone surrogate/) }),
+      );
       expect((await s.store.leads.list()).length).toBe(before);
     });
 
     it('B5: NUL in a JSON body is refused at its path, never stored', async () => {
-      const json = (url: string, body: string, token: string) => s.app.inject({ method: 'POST', url, payload: body, headers: { ...auth(token), 'content-type': 'application/json' } });
+      const json = (url: string, body: string, token: string) =>
+        s.app.inject({ method: 'POST', url, payload: body, headers: { ...auth(token), 'content-type': 'application/json' } });
       const key = await json('/v1/keys', JSON.stringify({ name: 'k\u0000', role: 'ops' }), s.tokens.admin);
       expect(key.statusCode).toBe(400);
       expect(key.json()).toMatchObject({ code: 'ARGUMENT_INVALID', details: [{ path: '/body/name' }] });
       const hook = await json('/v1/webhooks', JSON.stringify({ url: 'https://example.com/a\u0000', events: ['*'] }), s.tokens.admin);
       expect(hook.json()).toMatchObject({ code: 'ARGUMENT_INVALID', details: [{ path: '/body/url' }] });
-      const lead = await json('/v1/leads', JSON.stringify(ukLead({ person: { firstName: 'A\u0000B', lastName: 'L', email: 'nul@example.co.uk' } })), s.tokens.integration);
+      const lead = await json(
+        '/v1/leads',
+        JSON.stringify(ukLead({ person: { firstName: 'A\u0000B', lastName: 'L', email: 'nul@example.co.uk' } })),
+        s.tokens.integration,
+      );
       expect(lead.statusCode).toBe(422);
       expect(lead.json()).toMatchObject({ code: 'LEAD_INVALID', details: [{ path: '/body/person/firstName' }] });
       expect((await s.store.apiKeys.list()).some((k) => k.name.startsWith('k'))).toBe(false);
@@ -144,7 +162,11 @@ describe('request ids, plugin errors, auth scheme, proxies', () => {
     expect(spoofed.headers['x-request-id']).toMatch(/^req/);
     expect(spoofed.headers['x-request-id']).not.toBe(long);
     expect(JSON.stringify(lines)).not.toContain('A'.repeat(100));
-    const plain = await s.app.inject({ method: 'GET', url: '/v1/leads', headers: { ...auth(s.tokens.admin), 'x-request-id': 'client-42' } });
+    const plain = await s.app.inject({
+      method: 'GET',
+      url: '/v1/leads',
+      headers: { ...auth(s.tokens.admin), 'x-request-id': 'client-42' },
+    });
     const id = plain.headers['x-request-id'];
     expect(id).not.toBe('client-42');
     const logged = lines.filter((l) => l.reqId === id);
@@ -158,9 +180,19 @@ describe('request ids, plugin errors, auth scheme, proxies', () => {
     const traversal = await rawGet(s, '/docs/static/../../../../etc/passwd');
     expect(traversal.status).toBe(403);
     expect(JSON.parse(traversal.body).code).toBe('FORBIDDEN');
-    const unsupported = await s.app.inject({ method: 'POST', url: '/v1/leads', payload: 'x', headers: { ...auth(s.tokens.admin), 'content-type': 'application/xml' } });
+    const unsupported = await s.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      payload: 'x',
+      headers: { ...auth(s.tokens.admin), 'content-type': 'application/xml' },
+    });
     expect(unsupported.statusCode).toBe(415);
-    const tooLarge = await s.app.inject({ method: 'POST', url: '/v1/leads', payload: JSON.stringify({ pad: 'x'.repeat(300_000) }), headers: { ...auth(s.tokens.admin), 'content-type': 'application/json' } });
+    const tooLarge = await s.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      payload: JSON.stringify({ pad: 'x'.repeat(300_000) }),
+      headers: { ...auth(s.tokens.admin), 'content-type': 'application/json' },
+    });
     expect(tooLarge.statusCode).toBe(413);
     expect((await s.app.inject({ method: 'GET', url: '/v1/nothing-here' })).json().code).toBe('NOT_FOUND');
     expect(lines.slice(before).filter((l) => (l.level as number) >= 50)).toEqual([]);
@@ -171,11 +203,18 @@ describe('request ids, plugin errors, auth scheme, proxies', () => {
       const res = await s.app.inject({ method: 'GET', url: '/v1/leads', headers: { authorization: `${scheme} ${s.tokens.admin}` } });
       expect(res.statusCode).toBe(200);
     }
-    expect((await s.app.inject({ method: 'GET', url: '/v1/leads', headers: { authorization: `Basic ${s.tokens.admin}` } })).statusCode).toBe(401);
+    expect(
+      (await s.app.inject({ method: 'GET', url: '/v1/leads', headers: { authorization: `Basic ${s.tokens.admin}` } })).statusCode,
+    ).toBe(401);
   });
 
   it('W5: without a trusted proxy X-Forwarded-Proto is ignored and the session cookie is not Secure', async () => {
-    const res = await s.app.inject({ method: 'POST', url: '/v1/session', payload: { apiKey: s.tokens.ops }, headers: { 'x-forwarded-proto': 'https' } });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/v1/session',
+      payload: { apiKey: s.tokens.ops },
+      headers: { 'x-forwarded-proto': 'https' },
+    });
     expect(res.statusCode).toBe(201);
     expect(String(res.headers['set-cookie'])).not.toMatch(/Secure/);
   });
@@ -193,7 +232,12 @@ describe('W5: --trust-proxy', () => {
   it('behind a trusted proxy, X-Forwarded-Proto: https makes the session cookie Secure', async () => {
     const s = await startTestService({ server: { trustProxy: parseTrustProxy('127.0.0.1') } });
     try {
-      const viaProxy = await s.app.inject({ method: 'POST', url: '/v1/session', payload: { apiKey: s.tokens.ops }, headers: { 'x-forwarded-proto': 'https' } });
+      const viaProxy = await s.app.inject({
+        method: 'POST',
+        url: '/v1/session',
+        payload: { apiKey: s.tokens.ops },
+        headers: { 'x-forwarded-proto': 'https' },
+      });
       expect(viaProxy.statusCode).toBe(201);
       expect(String(viaProxy.headers['set-cookie'])).toMatch(/; Secure/);
       const plainHttp = await s.app.inject({ method: 'POST', url: '/v1/session', payload: { apiKey: s.tokens.ops } });
@@ -218,22 +262,32 @@ describe('W6: deeply nested conditions', () => {
     for (let i = 1; i < depth; i++) c = { not: c };
     return c;
   };
-  const withWhen = (config: { rules: Record<string, unknown>[] }, when: unknown) => ({ ...config, rules: config.rules.map((r, i) => (i === 0 ? { ...r, when } : r)) });
+  const withWhen = (config: { rules: Record<string, unknown>[] }, when: unknown) => ({
+    ...config,
+    rules: config.rules.map((r, i) => (i === 0 ? { ...r, when } : r)),
+  });
 
   it.each([
     ['POST /v1/org/versions', '/v1/org/versions', (config: unknown) => config],
     ['POST /v1/simulations', '/v1/simulations', (config: unknown) => ({ config })],
   ])('%s: a condition nested 2,000 deep is 422 CONFIG_INVALID naming the rule, not 500', async (_name, url, body) => {
     const { config } = (await s.app.inject({ method: 'GET', url: '/v1/org', headers: auth(s.tokens.admin) })).json();
-    const res = await s.app.inject({ method: 'POST', url, payload: body(withWhen(config, nest(2_000))) as object, headers: auth(s.tokens.admin) });
+    const res = await s.app.inject({
+      method: 'POST',
+      url,
+      payload: body(withWhen(config, nest(2_000))) as object,
+      headers: auth(s.tokens.admin),
+    });
     expect(res.statusCode).toBe(422);
     expect(res.json().code).toBe('CONFIG_INVALID');
-    expect(res.json().details).toContainEqual(expect.objectContaining({ path: expect.stringMatching(/rules.0.\.?when/), message: expect.stringMatching(/at most 32 levels/) }));
+    expect(res.json().details).toContainEqual(
+      expect.objectContaining({ path: expect.stringMatching(/rules.0.\.?when/), message: expect.stringMatching(/at most 32 levels/) }),
+    );
   });
 });
 
 describe('W6: a stack overflow while handling a request', () => {
-  it('is the input\'s fault (4xx with the route\'s invalid-input code), not 500', async () => {
+  it("is the input's fault (4xx with the route's invalid-input code), not 500", async () => {
     const overflow = (app: FastifyInstance) => {
       app.post('/v1/test/overflow', { config: { invalidCode: 'CONFIG_INVALID' } }, () => {
         throw new RangeError('Maximum call stack size exceeded');
@@ -262,14 +316,21 @@ describe('W10: one error-detail format (JSON Pointer into the request)', () => {
     s = await startTestService();
   });
   afterAll(async () => s.close());
-  const postJson = (url: string, body: string) => s.app.inject({ method: 'POST', url, payload: body, headers: { ...auth(s.tokens.integration), 'content-type': 'application/json' } });
+  const postJson = (url: string, body: string) =>
+    s.app.inject({ method: 'POST', url, payload: body, headers: { ...auth(s.tokens.integration), 'content-type': 'application/json' } });
   const paths = (details: { path: string; message: string }[]) => details.map((d) => d.path);
 
   it('schema validation, normalisation and query errors share the prefix rule', async () => {
-    const schema = await postJson('/v1/leads', JSON.stringify(ukLead({ person: { firstName: 'A', lastName: 'B', email: 'a@b.co.uk', dateOfBirth: '17/05/1980' }, colour: 'red' })));
+    const schema = await postJson(
+      '/v1/leads',
+      JSON.stringify(ukLead({ person: { firstName: 'A', lastName: 'B', email: 'a@b.co.uk', dateOfBirth: '17/05/1980' }, colour: 'red' })),
+    );
     expect(schema.statusCode).toBe(422);
     expect(paths(schema.json().details)).toEqual(expect.arrayContaining(['/body/person/dateOfBirth', '/body/colour']));
-    const normalised = await postJson('/v1/leads', JSON.stringify(ukLead({ person: { firstName: 'A', lastName: 'B', email: 'not-an-email@' } })));
+    const normalised = await postJson(
+      '/v1/leads',
+      JSON.stringify(ukLead({ person: { firstName: 'A', lastName: 'B', email: 'not-an-email@' } })),
+    );
     expect(normalised.statusCode).toBe(422);
     expect(normalised.json().details).toEqual([expect.objectContaining({ path: '/body/person/email' })]);
     const query = await s.app.inject({ method: 'GET', url: '/v1/leads?limit=0', headers: auth(s.tokens.admin) });
@@ -286,9 +347,15 @@ describe('W10: one error-detail format (JSON Pointer into the request)', () => {
     const res = await postJson('/v1/leads:batch', JSON.stringify({ leads }));
     expect(res.statusCode).toBe(200);
     const [, shape, normalised] = res.json().results;
-    expect(shape.error).toMatchObject({ code: 'LEAD_INVALID', details: [{ path: '/body/leads/1/person/dateOfBirth', message: expect.any(String) }] });
+    expect(shape.error).toMatchObject({
+      code: 'LEAD_INVALID',
+      details: [{ path: '/body/leads/1/person/dateOfBirth', message: expect.any(String) }],
+    });
     expect(shape.error.details[0].message.length).toBeGreaterThan(0);
-    expect(normalised.error).toMatchObject({ code: 'LEAD_INVALID', details: [{ path: '/body/leads/2/person/phone', message: expect.stringMatching(/\+44 123/) }] });
+    expect(normalised.error).toMatchObject({
+      code: 'LEAD_INVALID',
+      details: [{ path: '/body/leads/2/person/phone', message: expect.stringMatching(/\+44 123/) }],
+    });
   });
 
   it('a "__proto__" key gets a precise message, not "not valid JSON"', async () => {
@@ -300,7 +367,10 @@ describe('W10: one error-detail format (JSON Pointer into the request)', () => {
     const ctor = await postJson('/v1/leads', '{"constructor":{"prototype":{"admin":true}}}');
     expect(ctor.json()).toMatchObject({ code: 'INPUT_UNREADABLE', details: [{ path: '/body/constructor/prototype' }] });
     // Real syntax errors still say what is wrong, and an empty body is still refused.
-    expect((await postJson('/v1/leads', '{"source":')).json()).toMatchObject({ code: 'INPUT_UNREADABLE', message: expect.stringMatching(/^malformed body: /) });
+    expect((await postJson('/v1/leads', '{"source":')).json()).toMatchObject({
+      code: 'INPUT_UNREADABLE',
+      message: expect.stringMatching(/^malformed body: /),
+    });
     expect((await postJson('/v1/leads', '')).json().code).toBe('INPUT_UNREADABLE');
   });
 });

@@ -128,8 +128,14 @@ async function call(method: string, path: string, token: string | undefined, coo
 describe('role × endpoint matrix', () => {
   it('every operation in the OpenAPI document has a policy entry, and every entry is documented', () => {
     const documented = operations.map((o) => o.key).sort();
-    expect(documented.filter((k) => !(k in POLICY)), 'operations without a matrix entry').toEqual([]);
-    expect(Object.keys(POLICY).filter((k) => !documented.includes(k)), 'matrix entries for operations that no longer exist').toEqual([]);
+    expect(
+      documented.filter((k) => !(k in POLICY)),
+      'operations without a matrix entry',
+    ).toEqual([]);
+    expect(
+      Object.keys(POLICY).filter((k) => !documented.includes(k)),
+      'matrix entries for operations that no longer exist',
+    ).toEqual([]);
     expect(documented.length).toBe(Object.keys(POLICY).length);
   });
 
@@ -150,8 +156,17 @@ describe('role × endpoint matrix', () => {
   });
 
   it('an unknown, malformed or revoked key is 401, never a 403 or a pass', async () => {
-    const revokedKey = (await s.app.inject({ method: 'POST', url: '/v1/keys', headers: auth(s.tokens.admin), payload: { name: 'soon revoked', role: 'admin' } })).json();
-    expect((await s.app.inject({ method: 'DELETE', url: `/v1/keys/${revokedKey.key.id}`, headers: auth(s.tokens.admin) })).statusCode).toBe(204);
+    const revokedKey = (
+      await s.app.inject({
+        method: 'POST',
+        url: '/v1/keys',
+        headers: auth(s.tokens.admin),
+        payload: { name: 'soon revoked', role: 'admin' },
+      })
+    ).json();
+    expect((await s.app.inject({ method: 'DELETE', url: `/v1/keys/${revokedKey.key.id}`, headers: auth(s.tokens.admin) })).statusCode).toBe(
+      204,
+    );
     const bad = ['remit_not-a-real-key', 'Basic abc', s.tokens.admin.slice(0, -1), revokedKey.token as string];
     for (const op of operations.filter((o) => keyed(POLICY[o.key]))) {
       for (const token of bad) {
@@ -173,7 +188,12 @@ describe('role × endpoint matrix', () => {
         if (!keyed(policy)) continue;
         const res = await call(op.method, op.path, s.tokens[role]);
         const code = errorCode(res);
-        outcome[op.key] = res.statusCode === 401 || code === 'UNAUTHENTICATED' ? 'unauthenticated' : res.statusCode === 403 && code === 'FORBIDDEN' ? 'forbidden' : 'allowed';
+        outcome[op.key] =
+          res.statusCode === 401 || code === 'UNAUTHENTICATED'
+            ? 'unauthenticated'
+            : res.statusCode === 403 && code === 'FORBIDDEN'
+              ? 'forbidden'
+              : 'allowed';
         expected[op.key] = policy.includes(role) ? 'allowed' : 'forbidden';
         if (outcome[op.key] === 'forbidden') expect(res.json().message, op.key).toContain(`role ${role}`);
       }
@@ -236,13 +256,23 @@ describe('a rep sees only the leads assigned to them', () => {
   beforeAll(async () => {
     // UK ISA leads at 11:00 London alternate between amelia-hughes and priya-shah (uk-everyday round robin).
     for (let i = 0; i < 6; i++) {
-      const res = await s.app.inject({ method: 'POST', url: '/v1/leads', headers: auth(s.tokens.integration), payload: ukLead({ person: { firstName: 'Vis', lastName: `Ibility${i}`, email: `vis${i}@example.org` } }) });
+      const res = await s.app.inject({
+        method: 'POST',
+        url: '/v1/leads',
+        headers: auth(s.tokens.integration),
+        payload: ukLead({ person: { firstName: 'Vis', lastName: `Ibility${i}`, email: `vis${i}@example.org` } }),
+      });
       expect(res.statusCode).toBe(201);
       const body = res.json();
       expect(body.status).toBe('ASSIGNED');
       (body.decision.rep.id === s.repId ? ids.mine : ids.others).push(body.leadId);
     }
-    const refused = await s.app.inject({ method: 'POST', url: '/v1/leads', headers: auth(s.tokens.integration), payload: ukLead({ address: { country: 'BR' }, person: { firstName: 'Vis', lastName: 'Refused', email: 'vis.refused@example.org' } }) });
+    const refused = await s.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      headers: auth(s.tokens.integration),
+      payload: ukLead({ address: { country: 'BR' }, person: { firstName: 'Vis', lastName: 'Refused', email: 'vis.refused@example.org' } }),
+    });
     expect(refused.json().status).toBe('REFUSED');
     ids.unassigned.push(refused.json().leadId);
     expect(ids.mine.length).toBeGreaterThan(0);
@@ -286,7 +316,12 @@ describe('a rep sees only the leads assigned to them', () => {
   });
 
   it('a rep key bound to a rep with no leads sees nothing', async () => {
-    const created = await s.app.inject({ method: 'POST', url: '/v1/keys', headers: auth(s.tokens.admin), payload: { name: 'idle rep', role: 'rep', repId: 'tom-fletcher' } });
+    const created = await s.app.inject({
+      method: 'POST',
+      url: '/v1/keys',
+      headers: auth(s.tokens.admin),
+      payload: { name: 'idle rep', role: 'rep', repId: 'tom-fletcher' },
+    });
     expect(created.statusCode).toBe(201);
     const token = created.json().token as string;
     expect((await s.app.inject({ method: 'GET', url: '/v1/leads', headers: auth(token) })).json().items).toEqual([]);

@@ -37,7 +37,8 @@ async function serviceWithSources(): Promise<{ s: TestService; dir: string; bloc
   return { s, dir, blocklistFile };
 }
 
-const post = (url: string, body: unknown, token: string) => s!.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
+const post = (url: string, body: unknown, token: string) =>
+  s!.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
 const get = (url: string, token: string) => s!.app.inject({ method: 'GET', url, headers: auth(token) });
 
 async function keyId(name: string): Promise<string> {
@@ -46,11 +47,17 @@ async function keyId(name: string): Promise<string> {
 
 /** Audit entries (not yet sealed) about screening list sources, after the start-up loads (by `system`). */
 async function listAudit() {
-  return (await s!.store.audit.pending(10_000)).map((p) => p.event).filter((e) => e.subject.startsWith('screening-list:') && e.actor !== 'system');
+  return (await s!.store.audit.pending(10_000))
+    .map((p) => p.event)
+    .filter((e) => e.subject.startsWith('screening-list:') && e.actor !== 'system');
 }
 
 let n = 0;
-const viktor = () => ukLead({ person: { firstName: 'Viktor', lastName: 'Halloran', email: `vh${++n}@example.ie`, dateOfBirth: '1971-03-14' }, address: { country: 'IE' } });
+const viktor = () =>
+  ukLead({
+    person: { firstName: 'Viktor', lastName: 'Halloran', email: `vh${++n}@example.ie`, dateOfBirth: '1971-03-14' },
+    address: { country: 'IE' },
+  });
 
 describe('reload by configured source id only (B2)', () => {
   it('a path, a typed path or the old `lists` body is 422 LIST_SOURCE_UNKNOWN and no file is read', async () => {
@@ -60,7 +67,13 @@ describe('reload by configured source id only (B2)', () => {
     await writeFile(rogue, `${HEADER}R-1,Rogue Entrant,,person,,GB,planted\n`);
     const before = (await get('/v1/screening/lists', s!.tokens.compliance)).json().lists;
     const auditBefore = await s!.store.audit.pendingCount();
-    for (const body of [{ sources: [rogue] }, { sources: [`blocklist-csv:${rogue}`] }, { sources: ['/etc/passwd'] }, { lists: [rogue] }, { lists: ['ftm-jsonl:/etc/passwd'] }]) {
+    for (const body of [
+      { sources: [rogue] },
+      { sources: [`blocklist-csv:${rogue}`] },
+      { sources: ['/etc/passwd'] },
+      { lists: [rogue] },
+      { lists: ['ftm-jsonl:/etc/passwd'] },
+    ]) {
       const res = await post('/v1/screening/lists:reload', body, s!.tokens.compliance);
       expect(res.statusCode, JSON.stringify(body)).toBe(422);
       expect(res.json().code).toBe('LIST_SOURCE_UNKNOWN');
@@ -75,7 +88,10 @@ describe('reload by configured source id only (B2)', () => {
     await serviceWithSources();
     const res = await post('/v1/screening/lists:reload', { sources: ['blocklist', 'ofac-everything'] }, s!.tokens.admin);
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'LIST_SOURCE_UNKNOWN', details: [{ path: '/sources/1', message: expect.stringContaining('blocklist, test-sanctions') }] });
+    expect(res.json()).toMatchObject({
+      code: 'LIST_SOURCE_UNKNOWN',
+      details: [{ path: '/sources/1', message: expect.stringContaining('blocklist, test-sanctions') }],
+    });
     expect(await listAudit()).toEqual([]);
   });
 
@@ -99,17 +115,33 @@ describe('reload by configured source id only (B2)', () => {
     expect(res.statusCode).toBe(200);
     const now = s!.ctx.screening!.version('blocklist')!;
     expect(now.entryCount).toBe(5);
-    expect(res.json().applied).toEqual([{ sourceId: 'blocklist', before: { sha256: old.sha256, entryCount: 4 }, after: { sha256: now.sha256, entryCount: 5 }, unchanged: false }]);
+    expect(res.json().applied).toEqual([
+      {
+        sourceId: 'blocklist',
+        before: { sha256: old.sha256, entryCount: 4 },
+        after: { sha256: now.sha256, entryCount: 5 },
+        unchanged: false,
+      },
+    ]);
     const entries = await listAudit();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({
       kind: 'org_change',
       subject: 'screening-list:blocklist',
       actor: await keyId('test compliance'),
-      payload: { action: 'screening_list.reloaded', source: 'blocklist', role: 'compliance', before: { sha256: old.sha256, entryCount: 4 }, after: { sha256: now.sha256, entryCount: 5 } },
+      payload: {
+        action: 'screening_list.reloaded',
+        source: 'blocklist',
+        role: 'compliance',
+        before: { sha256: old.sha256, entryCount: 4 },
+        after: { sha256: now.sha256, entryCount: 5 },
+      },
     });
     // The version in force is in the store too (what a restart compares with).
-    expect((await s!.store.screeningLists.inForce()).find((r) => r.sourceId === 'blocklist')).toMatchObject({ sha256: now.sha256, entryCount: 5 });
+    expect((await s!.store.screeningLists.inForce()).find((r) => r.sourceId === 'blocklist')).toMatchObject({
+      sha256: now.sha256,
+      entryCount: 5,
+    });
   });
 });
 
@@ -120,7 +152,13 @@ describe('shrink guard: a reload that empties or shrinks a list waits for a seco
     const old = s!.ctx.screening!.version('blocklist')!;
 
     // Dropping 1 of 4 entries (25 % > 20 %) is held back.
-    await writeFile(blocklistFile, original.split('\n').filter((l) => !l.startsWith('NB-BL-0004')).join('\n'));
+    await writeFile(
+      blocklistFile,
+      original
+        .split('\n')
+        .filter((l) => !l.startsWith('NB-BL-0004'))
+        .join('\n'),
+    );
     const shrunk = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance);
     expect(shrunk.statusCode).toBe(202);
     expect(shrunk.json().pending[0]).toMatchObject({ sourceId: 'blocklist', before: { entryCount: 4 }, after: { entryCount: 3 } });
@@ -130,7 +168,12 @@ describe('shrink guard: a reload that empties or shrinks a list waits for a seco
     const emptied = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance);
     expect(emptied.statusCode).toBe(202);
     const pending = emptied.json().pending[0];
-    expect(pending).toMatchObject({ sourceId: 'blocklist', before: { sha256: old.sha256, entryCount: 4 }, after: { entryCount: 0 }, maxShrinkFraction: 0.2 });
+    expect(pending).toMatchObject({
+      sourceId: 'blocklist',
+      before: { sha256: old.sha256, entryCount: 4 },
+      after: { entryCount: 0 },
+      maxShrinkFraction: 0.2,
+    });
     expect(s!.ctx.screening!.version('blocklist')).toEqual(old);
 
     const held = (await post('/v1/leads', viktor(), s!.tokens.integration)).json();
@@ -140,7 +183,9 @@ describe('shrink guard: a reload that empties or shrinks a list waits for a seco
     const self = await post(`/v1/screening/lists:reload/${pending.reloadId}/approve`, {}, s!.tokens.compliance);
     expect(self.statusCode).toBe(403);
     expect(self.json().code).toBe('FOUR_EYES_VIOLATION');
-    expect((await post(`/v1/screening/lists:reload/${shrunk.json().pending[0].reloadId}/approve`, {}, s!.tokens.compliance2)).statusCode).toBe(409);
+    expect(
+      (await post(`/v1/screening/lists:reload/${shrunk.json().pending[0].reloadId}/approve`, {}, s!.tokens.compliance2)).statusCode,
+    ).toBe(409);
     expect(s!.ctx.screening!.version('blocklist')).toEqual(old);
 
     const approved = await post(`/v1/screening/lists:reload/${pending.reloadId}/approve`, {}, s!.tokens.compliance2);
@@ -149,14 +194,20 @@ describe('shrink guard: a reload that empties or shrinks a list waits for a seco
     expect((await post(`/v1/screening/lists:reload/${pending.reloadId}/approve`, {}, s!.tokens.admin)).statusCode).toBe(409);
 
     const entries = await listAudit();
-    expect(entries.map((e) => [e.payload as { action: string }]).flat().map((p) => p.action)).toEqual([
-      'screening_list.reload_requested',
-      'screening_list.reload_requested',
-      'screening_list.reload_approved',
-    ]);
+    expect(
+      entries
+        .map((e) => [e.payload as { action: string }])
+        .flat()
+        .map((p) => p.action),
+    ).toEqual(['screening_list.reload_requested', 'screening_list.reload_requested', 'screening_list.reload_approved']);
     expect(entries[2]).toMatchObject({
       actor: await keyId('second compliance officer'),
-      payload: { reloadId: pending.reloadId, requestedBy: await keyId('test compliance'), before: { sha256: old.sha256, entryCount: 4 }, after: { entryCount: 0 } },
+      payload: {
+        reloadId: pending.reloadId,
+        requestedBy: await keyId('test compliance'),
+        before: { sha256: old.sha256, entryCount: 4 },
+        after: { entryCount: 0 },
+      },
     });
     const after = (await post('/v1/leads', viktor(), s!.tokens.integration)).json();
     expect(after.decision.constraints.screening.status).toBe('clear');
@@ -185,7 +236,11 @@ describe('no list, no clear', () => {
   it('clearing a blocklist hit as a false positive does not make an unscreened lead clear', async () => {
     s = await startTestService({ lists: [BLOCKLIST] });
     const held = (await post('/v1/leads', viktor(), s.tokens.integration)).json();
-    const body = { dispositions: [{ listId: 'blocklist', entryId: 'NB-BL-0001', verdict: 'false_positive', reason: 'Different person: passport checked' }] };
+    const body = {
+      dispositions: [
+        { listId: 'blocklist', entryId: 'NB-BL-0001', verdict: 'false_positive', reason: 'Different person: passport checked' },
+      ],
+    };
     const res = await post(`/v1/leads/${held.leadId}/screening/dispositions`, body, s.tokens.compliance);
     expect(res.statusCode).toBe(200);
     expect(res.json().screening.status).toBe('not_screened');
@@ -198,8 +253,24 @@ describe('no list, no clear', () => {
     expect(ready.status).toBe('ready');
     expect(ready.screening.status).toBe('ok');
     expect(ready.screening.lists).toEqual([
-      { id: 'blocklist', category: 'blocklist', format: 'blocklist-csv', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), entryCount: 4, loadedAt: expect.any(String), filesModifiedAt: expect.any(String) },
-      { id: 'opensanctions-ftm', category: 'sanctions', format: 'ftm-jsonl', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), entryCount: 2, loadedAt: expect.any(String), filesModifiedAt: expect.any(String) },
+      {
+        id: 'blocklist',
+        category: 'blocklist',
+        format: 'blocklist-csv',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        entryCount: 4,
+        loadedAt: expect.any(String),
+        filesModifiedAt: expect.any(String),
+      },
+      {
+        id: 'opensanctions-ftm',
+        category: 'sanctions',
+        format: 'ftm-jsonl',
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        entryCount: 2,
+        loadedAt: expect.any(String),
+        filesModifiedAt: expect.any(String),
+      },
     ]);
     expect(JSON.stringify(ready)).not.toContain('examples/bank');
     await s.close();
@@ -207,6 +278,9 @@ describe('no list, no clear', () => {
     s = await startTestService({ lists: [BLOCKLIST] });
     const blocklistOnly = await s.app.inject({ method: 'GET', url: '/ready' });
     expect(blocklistOnly.statusCode).toBe(200);
-    expect(blocklistOnly.json()).toMatchObject({ status: 'ready', screening: { status: 'no_sanctions_list', lists: [{ id: 'blocklist', category: 'blocklist' }] } });
+    expect(blocklistOnly.json()).toMatchObject({
+      status: 'ready',
+      screening: { status: 'no_sanctions_list', lists: [{ id: 'blocklist', category: 'blocklist' }] },
+    });
   });
 });

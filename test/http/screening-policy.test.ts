@@ -17,9 +17,10 @@ const dialects: { factory: StoreFactory; run: boolean }[] = [
  */
 describe.skipIf(!HAS_DATA).each(dialects)('screening policy on the real lists (SPEC C1): $factory.name', ({ factory, run: enabled }) => {
   if (!enabled) {
-    if (pg.reason) it('PostgreSQL is reachable', () => {
-      throw new Error(pg.reason);
-    });
+    if (pg.reason)
+      it('PostgreSQL is reachable', () => {
+        throw new Error(pg.reason);
+      });
     return;
   }
   let s: AuditService;

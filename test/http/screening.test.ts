@@ -27,10 +27,12 @@ beforeAll(async () => {
 });
 afterAll(async () => s.close());
 
-const post = (url: string, body: unknown, token: string) => s.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
+const post = (url: string, body: unknown, token: string) =>
+  s.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
 const get = (url: string, token: string) => s.app.inject({ method: 'GET', url, headers: auth(token) });
 
-const blocklisted = (email: string) => ukLead({ person: { firstName: 'Viktor', lastName: 'Halloran', email, dateOfBirth: '1971-03-14' }, address: { country: 'IE' } });
+const blocklisted = (email: string) =>
+  ukLead({ person: { firstName: 'Viktor', lastName: 'Halloran', email, dateOfBirth: '1971-03-14' }, address: { country: 'IE' } });
 
 describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
   it('a potential match is HELD with explained hits and never reaches a rep', async () => {
@@ -48,16 +50,32 @@ describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
     expect(lead.contact.screeningEvidence[0].corroboration.some((c: { field: string }) => c.field === 'dob')).toBe(true);
     expect(screening.listVersions[0]).toMatch(/^blocklist@[0-9a-f]{12}$/);
     const queue = (await get('/v1/review', s.tokens.compliance)).json();
-    expect(queue.items.find((i: { leadId: string }) => i.leadId === res.leadId)).toMatchObject({ kind: 'HELD', reasonCodes: ['SCREENING_POTENTIAL_MATCH'] });
+    expect(queue.items.find((i: { leadId: string }) => i.leadId === res.leadId)).toMatchObject({
+      kind: 'HELD',
+      reasonCodes: ['SCREENING_POTENTIAL_MATCH'],
+    });
   });
 
   it('sales can never dispose a hit; compliance clears a false positive and the lead routes normally', async () => {
     const held = (await post('/v1/leads', blocklisted('viktor.h@example.ie'), s.tokens.integration)).json();
-    const body = { dispositions: [{ listId: 'blocklist', entryId: 'NB-BL-0001', verdict: 'false_positive', reason: 'Different person: passport checked, different DOB on file' }] };
+    const body = {
+      dispositions: [
+        {
+          listId: 'blocklist',
+          entryId: 'NB-BL-0001',
+          verdict: 'false_positive',
+          reason: 'Different person: passport checked, different DOB on file',
+        },
+      ],
+    };
     for (const role of ['ops', 'rep', 'integration', 'admin'] as const) {
       expect((await post(`/v1/leads/${held.leadId}/screening/dispositions`, body, s.tokens[role])).statusCode).toBe(403);
     }
-    const incomplete = await post(`/v1/leads/${held.leadId}/screening/dispositions`, { dispositions: [{ listId: 'blocklist', entryId: 'NB-BL-9999', verdict: 'false_positive', reason: 'nope' }] }, s.tokens.compliance);
+    const incomplete = await post(
+      `/v1/leads/${held.leadId}/screening/dispositions`,
+      { dispositions: [{ listId: 'blocklist', entryId: 'NB-BL-9999', verdict: 'false_positive', reason: 'nope' }] },
+      s.tokens.compliance,
+    );
     expect(incomplete.statusCode).toBe(400);
     const cleared = await post(`/v1/leads/${held.leadId}/screening/dispositions`, body, s.tokens.compliance);
     expect(cleared.statusCode).toBe(200);
@@ -65,7 +83,10 @@ describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
     expect(['ASSIGNED', 'QUEUED']).toContain(cleared.json().decision.outcome);
     const lead = (await get(`/v1/leads/${held.leadId}`, s.tokens.compliance)).json();
     const disposition = lead.history.find((e: { kind: string }) => e.kind === 'screening.disposition');
-    expect(disposition).toMatchObject({ actor: expect.stringMatching(/^key-/), data: { result: 'clear', dispositions: [{ entryId: 'NB-BL-0001', verdict: 'false_positive' }] } });
+    expect(disposition).toMatchObject({
+      actor: expect.stringMatching(/^key-/),
+      data: { result: 'clear', dispositions: [{ entryId: 'NB-BL-0001', verdict: 'false_positive' }] },
+    });
     // The list versions the hits came from are recorded with the disposition.
     expect(disposition.data.listVersions).toHaveLength(3);
     expect(disposition.data.listVersions).toContainEqual(expect.stringMatching(/^blocklist@[0-9a-f]{12}$/));
@@ -74,14 +95,28 @@ describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
 
   it('a confirmed match stays blocked', async () => {
     const held = (await post('/v1/leads', blocklisted('vh@example.ie'), s.tokens.integration)).json();
-    const confirmed = await post(`/v1/leads/${held.leadId}/screening/dispositions`, { dispositions: [{ listId: 'blocklist', entryId: 'NB-BL-0001', verdict: 'true_match', reason: 'Same DOB and address as the fraud referral' }] }, s.tokens.compliance);
+    const confirmed = await post(
+      `/v1/leads/${held.leadId}/screening/dispositions`,
+      {
+        dispositions: [
+          { listId: 'blocklist', entryId: 'NB-BL-0001', verdict: 'true_match', reason: 'Same DOB and address as the fraud referral' },
+        ],
+      },
+      s.tokens.compliance,
+    );
     expect(confirmed.statusCode).toBe(200);
     expect(confirmed.json().decision).toMatchObject({ outcome: 'REFUSED', rep: null, reasons: [{ code: 'SCREENING_CONFIRMED_MATCH' }] });
     expect((await get(`/v1/leads/${held.leadId}`, s.tokens.ops)).json().status).toBe('REFUSED');
   });
 
   it('a PEP goes only to enhanced-due-diligence teams', async () => {
-    const res = (await post('/v1/leads', ukLead({ person: { firstName: 'Rosalind', lastName: 'Featherstonehaugh', email: 'rf@example.co.uk', dateOfBirth: '1962-05-01' } }), s.tokens.integration)).json();
+    const res = (
+      await post(
+        '/v1/leads',
+        ukLead({ person: { firstName: 'Rosalind', lastName: 'Featherstonehaugh', email: 'rf@example.co.uk', dateOfBirth: '1962-05-01' } }),
+        s.tokens.integration,
+      )
+    ).json();
     expect(res.decision.constraints.screening.status).toBe('pep');
     expect(res.decision.constraints.enhancedDueDiligenceRequired).toBe(true);
     const org = s.ctx.orgs.current;
@@ -98,10 +133,19 @@ describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
     await writeFile(blocklistFile, 'id,name\nX-1,"unterminated\n');
     const bad = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
     expect(bad.statusCode).toBe(422);
-    expect(bad.json()).toMatchObject({ code: 'LIST_SOURCE_UNREADABLE', details: [{ path: '/sources', message: 'source blocklist could not be loaded' }] });
+    expect(bad.json()).toMatchObject({
+      code: 'LIST_SOURCE_UNREADABLE',
+      details: [{ path: '/sources', message: 'source blocklist could not be loaded' }],
+    });
     expect((await get('/v1/screening/lists', s.tokens.compliance)).json().lists).toEqual(before);
 
-    const lead = (await post('/v1/leads', ukLead({ person: { firstName: 'Marguerite', lastName: 'Quillfeather', email: 'mq@example.co.uk' } }), s.tokens.integration)).json();
+    const lead = (
+      await post(
+        '/v1/leads',
+        ukLead({ person: { firstName: 'Marguerite', lastName: 'Quillfeather', email: 'mq@example.co.uk' } }),
+        s.tokens.integration,
+      )
+    ).json();
     expect(lead.decision.constraints.screening.status).toBe('clear');
     await copyFile(BLOCKLIST, blocklistFile);
     await writeFile(blocklistFile, 'NB-BL-0101,Marguerite Quillfeather,,person,,GB,new fraud referral\n', { flag: 'a' });

@@ -73,7 +73,10 @@ export async function startTestService(
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
   await orgs.init('test');
   const observability = testObservability(opts.log);
-  const screening = new ScreeningService({ now: () => new Date(clock.ms), onScreened: (s) => observability.metrics.screeningSeconds.observe(s) });
+  const screening = new ScreeningService({
+    now: () => new Date(clock.ms),
+    onScreened: (s) => observability.metrics.screeningSeconds.observe(s),
+  });
   // Configured sources go through the start-up comparison with the store, as in `remit serve`.
   if (opts.listSources) await startListSources({ store, clock, ids }, screening, opts.listSources);
   else screening.loadAll([...(opts.lists ?? DEFAULT_TEST_LISTS)]);

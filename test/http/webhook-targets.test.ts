@@ -46,16 +46,24 @@ const receiver = async () => {
   open.push(rx);
   return rx;
 };
-const subscribe = (s: TestService, url: string, token = s.tokens.admin) => s.app.inject({ method: 'POST', url: '/v1/webhooks', payload: { url, events: ['*'] }, headers: auth(token) });
+const subscribe = (s: TestService, url: string, token = s.tokens.admin) =>
+  s.app.inject({ method: 'POST', url: '/v1/webhooks', payload: { url, events: ['*'] }, headers: auth(token) });
 const postLead = (s: TestService, tag: string) =>
-  s.app.inject({ method: 'POST', url: '/v1/leads', payload: ukLead({ person: { firstName: 'Web', lastName: tag, email: `${tag}@example.org` } }), headers: auth(s.tokens.integration) });
+  s.app.inject({
+    method: 'POST',
+    url: '/v1/leads',
+    payload: ukLead({ person: { firstName: 'Web', lastName: tag, email: `${tag}@example.org` } }),
+    headers: auth(s.tokens.integration),
+  });
 
 /** A DNS stand-in: each name answers what the test says now. */
-const fakeDns = (answers: Record<string, string>) => async (host: string): Promise<LookupAddress[]> => {
-  const address = answers[host];
-  if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
-  return [{ address, family: address.includes(':') ? 6 : 4 }];
-};
+const fakeDns =
+  (answers: Record<string, string>) =>
+  async (host: string): Promise<LookupAddress[]> => {
+    const address = answers[host];
+    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+    return [{ address, family: address.includes(':') ? 6 : 4 }];
+  };
 
 describe('webhook target policy', () => {
   const policy = new WebhookTargetPolicy();
@@ -81,9 +89,12 @@ describe('webhook target policy', () => {
     expect(policy.literalRefusal(url)).toMatch(/not an allowed address/);
   });
 
-  it.each(['http://93.184.216.34/x', 'https://[2606:4700::1111]/x', 'http://172.32.0.1/x', 'http://11.0.0.1/x'])('accepts the public address %s', async (url) => {
-    expect(await policy.refusal(url)).toBeNull();
-  });
+  it.each(['http://93.184.216.34/x', 'https://[2606:4700::1111]/x', 'http://172.32.0.1/x', 'http://11.0.0.1/x'])(
+    'accepts the public address %s',
+    async (url) => {
+      expect(await policy.refusal(url)).toBeNull();
+    },
+  );
 
   it('resolves names: one private address refuses the name; the allow-list takes hosts, addresses and CIDRs', async () => {
     const dns = fakeDns({ 'hooks.example.com': '93.184.216.34', 'internal.example.com': '10.0.0.7', 'localhost.example': '127.0.0.1' });
@@ -99,7 +110,13 @@ describe('webhook target policy', () => {
 describe('POST /v1/webhooks and delivery', () => {
   it('refuses a metadata, loopback or private URL (400 at /body/url) and stores nothing', async () => {
     const s = await started({ webhookTargets: new WebhookTargetPolicy([], fakeDns({ 'localhost.example': '127.0.0.1' })) });
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://127.0.0.1:8080/', 'http://[::1]/', 'http://10.0.0.1/', 'http://localhost.example/hook']) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://127.0.0.1:8080/',
+      'http://[::1]/',
+      'http://10.0.0.1/',
+      'http://localhost.example/hook',
+    ]) {
       const res = await subscribe(s, url);
       expect(res.statusCode, url).toBe(400);
       expect(res.json()).toMatchObject({ code: 'ARGUMENT_INVALID', details: [{ path: '/body/url' }] });
@@ -151,7 +168,9 @@ describe('POST /v1/webhooks and delivery', () => {
     await postLead(t, 'closed');
     const details: string[] = [];
     expect(await new WebhookDispatcher(t.ctx, { baseDelayMs: 1_000, onFailure: (d) => details.push(d.error) }).tick()).toBe(1);
-    expect((await t.store.outbox.listDeliveries({ limit: 10 }))[0]!.lastError).toBe('attempt 1: no HTTP answer (connection failed or timed out)');
+    expect((await t.store.outbox.listDeliveries({ limit: 10 }))[0]!.lastError).toBe(
+      'attempt 1: no HTTP answer (connection failed or timed out)',
+    );
     expect(details[0]).toMatch(/ECONNREFUSED/);
   });
 });

@@ -59,7 +59,8 @@ async function setup(): Promise<{ s: TestService; rx: Receiver }> {
   return { s, rx };
 }
 
-const post = (s: TestService, url: string, body: unknown, token: string) => s.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
+const post = (s: TestService, url: string, body: unknown, token: string) =>
+  s.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
 const subscribe = async (s: TestService, url: string, events: string[]) => {
   const res = await post(s, '/v1/webhooks', { url, events }, s.tokens.admin);
   expect(res.statusCode).toBe(201);
@@ -83,7 +84,16 @@ describe('webhook delivery', () => {
     expect(rx.received).toHaveLength(1);
     const [got] = rx.received;
     const event = JSON.parse(got!.body);
-    expect(event).toMatchObject({ type: 'lead.assigned', data: { leadId: lead.leadId, decisionId: lead.decision.decisionId, outcome: 'ASSIGNED', repId: lead.decision.rep.id, teamId: lead.decision.team.id } });
+    expect(event).toMatchObject({
+      type: 'lead.assigned',
+      data: {
+        leadId: lead.leadId,
+        decisionId: lead.decision.decisionId,
+        outcome: 'ASSIGNED',
+        repId: lead.decision.rep.id,
+        teamId: lead.decision.team.id,
+      },
+    });
     expect(got!.headers['content-type']).toBe('application/json');
     expect(got!.headers['remit-event-type']).toBe('lead.assigned');
     expect(got!.headers['remit-event-id']).toBe(event.id);
@@ -96,9 +106,16 @@ describe('webhook delivery', () => {
     expect(verifyWebhook(secret, got!.body, signature, nowSeconds(s) + 3_600)).toBe(false);
 
     // Delivered exactly once: recorded as DELIVERED, and a later tick sends nothing.
-    const delivered = (await s.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries?status=DELIVERED', headers: auth(s.tokens.ops) })).json();
+    const delivered = (
+      await s.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries?status=DELIVERED', headers: auth(s.tokens.ops) })
+    ).json();
     expect(delivered.items).toHaveLength(1);
-    expect(delivered.items[0]).toMatchObject({ id: got!.headers['remit-delivery-id'], status: 'DELIVERED', attempts: 1, eventType: 'lead.assigned' });
+    expect(delivered.items[0]).toMatchObject({
+      id: got!.headers['remit-delivery-id'],
+      status: 'DELIVERED',
+      attempts: 1,
+      eventType: 'lead.assigned',
+    });
     s.clock.advance(3_600_000);
     expect(await dispatcher.tick()).toBe(0);
     expect(rx.received).toHaveLength(1);
@@ -139,8 +156,18 @@ describe('webhook delivery', () => {
     expect(await dispatcher.tick()).toBe(0);
 
     const dead = (await s.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries?status=DEAD', headers: auth(s.tokens.ops) })).json();
-    expect(dead.items).toEqual([expect.objectContaining({ id: deliveryId, status: 'DEAD', attempts: 4, eventType: 'lead.assigned', lastError: 'attempt 4: HTTP 500' })]);
-    expect((await s.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries?status=PENDING', headers: auth(s.tokens.ops) })).json().items).toEqual([]);
+    expect(dead.items).toEqual([
+      expect.objectContaining({
+        id: deliveryId,
+        status: 'DEAD',
+        attempts: 4,
+        eventType: 'lead.assigned',
+        lastError: 'attempt 4: HTTP 500',
+      }),
+    ]);
+    expect(
+      (await s.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries?status=PENDING', headers: auth(s.tokens.ops) })).json().items,
+    ).toEqual([]);
 
     // Re-driven while the receiver still fails: one more attempt (attempts are kept), straight back to DEAD.
     expect((await post(s, `/v1/webhooks/deliveries/${deliveryId}/redrive`, {}, s.tokens.admin)).statusCode).toBe(200);
@@ -169,7 +196,9 @@ describe('webhook delivery', () => {
     expect(verifyWebhook(secret, last.body, last.headers['remit-signature'] as string, nowSeconds(s))).toBe(true);
     // Every attempt carried the same event (same id, same body).
     expect(new Set(rx.received.map((r) => r.body)).size).toBe(1);
-    expect((await s.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries?status=DEAD', headers: auth(s.tokens.ops) })).json().items).toEqual([]);
+    expect(
+      (await s.app.inject({ method: 'GET', url: '/v1/webhooks/deliveries?status=DEAD', headers: auth(s.tokens.ops) })).json().items,
+    ).toEqual([]);
   });
 
   it('an unreachable receiver (connection refused) also backs off and dead-letters', async () => {
@@ -216,45 +245,102 @@ describe('events are emitted by the right action', () => {
     const refused = (await post(s, '/v1/leads', ukLead({ address: { country: 'BR' }, person: person('r') }), s.tokens.integration)).json();
     expect(refused.status).toBe('REFUSED');
     await drain();
-    expect(rx.events().slice(1).map((e) => e.type)).toEqual(['lead.refused']);
-    expect(rx.events()[1]!.data).toMatchObject({ leadId: refused.leadId, outcome: 'REFUSED', reviewId: refused.reviewId, reasons: [expect.objectContaining({ code: 'JURISDICTION_NOT_LICENSED' })] });
+    expect(
+      rx
+        .events()
+        .slice(1)
+        .map((e) => e.type),
+    ).toEqual(['lead.refused']);
+    expect(rx.events()[1]!.data).toMatchObject({
+      leadId: refused.leadId,
+      outcome: 'REFUSED',
+      reviewId: refused.reviewId,
+      reasons: [expect.objectContaining({ code: 'JURISDICTION_NOT_LICENSED' })],
+    });
     expect(refusedOnly.events().map((e) => e.type)).toEqual(['lead.refused']);
 
     // Same person again → lead.duplicate (the original owner is named), not a second lead.assigned.
-    const dup = (await post(s, '/v1/leads', ukLead({ person: { ...person('a'), email: person('a').email.toUpperCase() } }), s.tokens.integration)).json();
+    const dup = (
+      await post(s, '/v1/leads', ukLead({ person: { ...person('a'), email: person('a').email.toUpperCase() } }), s.tokens.integration)
+    ).json();
     expect(dup.status).toBe('DUPLICATE');
     await drain();
-    expect(rx.events().slice(2).map((e) => e.type)).toEqual(['lead.duplicate']);
+    expect(
+      rx
+        .events()
+        .slice(2)
+        .map((e) => e.type),
+    ).toEqual(['lead.duplicate']);
     expect(rx.events()[2]!.data).toMatchObject({ leadId: dup.leadId, duplicateOf: assigned.leadId, ownerRep: assigned.decision.rep.id });
 
     // Compliance rejects the refused lead's review → review.decided (REJECTED).
-    const reject = await post(s, `/v1/review/${refused.reviewId}/reject`, { reason: 'No licence in Brazil; prospect informed.' }, s.tokens.compliance);
+    const reject = await post(
+      s,
+      `/v1/review/${refused.reviewId}/reject`,
+      { reason: 'No licence in Brazil; prospect informed.' },
+      s.tokens.compliance,
+    );
     expect(reject.statusCode).toBe(200);
     await drain();
-    expect(rx.events().slice(3).map((e) => e.type)).toEqual(['review.decided']);
+    expect(
+      rx
+        .events()
+        .slice(3)
+        .map((e) => e.type),
+    ).toEqual(['review.decided']);
     expect(rx.events()[3]!.data).toMatchObject({ reviewId: refused.reviewId, leadId: refused.leadId, status: 'REJECTED' });
 
     // A second refused lead approved with an override → review.decided (APPROVED) and lead.assigned (by review).
-    const refused2 = (await post(s, '/v1/leads', ukLead({ address: { country: 'BR' }, person: person('r2') }), s.tokens.integration)).json();
+    const refused2 = (
+      await post(s, '/v1/leads', ukLead({ address: { country: 'BR' }, person: person('r2') }), s.tokens.integration)
+    ).json();
     await drain();
-    expect(rx.events().slice(4).map((e) => e.type)).toEqual(['lead.refused']);
-    const approve = await post(s, `/v1/review/${refused2.reviewId}/approve`, { teamId: 'uk-everyday', repId: 'amelia-hughes', justification: 'Reverse solicitation confirmed by legal in writing.' }, s.tokens.compliance);
+    expect(
+      rx
+        .events()
+        .slice(4)
+        .map((e) => e.type),
+    ).toEqual(['lead.refused']);
+    const approve = await post(
+      s,
+      `/v1/review/${refused2.reviewId}/approve`,
+      { teamId: 'uk-everyday', repId: 'amelia-hughes', justification: 'Reverse solicitation confirmed by legal in writing.' },
+      s.tokens.compliance,
+    );
     expect(approve.statusCode).toBe(200);
     await drain();
     const tail = rx.events().slice(5);
     expect(tail.map((e) => e.type).sort()).toEqual(['lead.assigned', 'review.decided']);
-    expect(tail.find((e) => e.type === 'review.decided')!.data).toMatchObject({ reviewId: refused2.reviewId, status: 'APPROVED', repId: 'amelia-hughes', override: true });
-    expect(tail.find((e) => e.type === 'lead.assigned')!.data).toMatchObject({ leadId: refused2.leadId, repId: 'amelia-hughes', by: 'review', override: true });
+    expect(tail.find((e) => e.type === 'review.decided')!.data).toMatchObject({
+      reviewId: refused2.reviewId,
+      status: 'APPROVED',
+      repId: 'amelia-hughes',
+      override: true,
+    });
+    expect(tail.find((e) => e.type === 'lead.assigned')!.data).toMatchObject({
+      leadId: refused2.leadId,
+      repId: 'amelia-hughes',
+      by: 'review',
+      override: true,
+    });
 
     // A four-eyes violation changes nothing and emits nothing.
-    const exc = await post(s, `/v1/leads/${assigned.leadId}/exceptions`, { reason: 'Client asked for another adviser' }, s.tokens.compliance);
+    const exc = await post(
+      s,
+      `/v1/leads/${assigned.leadId}/exceptions`,
+      { reason: 'Client asked for another adviser' },
+      s.tokens.compliance,
+    );
     expect(exc.statusCode).toBe(201);
-    expect((await post(s, `/v1/review/${exc.json().review.id}/reject`, { reason: 'self-review' }, s.tokens.compliance)).statusCode).toBe(403);
+    expect((await post(s, `/v1/review/${exc.json().review.id}/reject`, { reason: 'self-review' }, s.tokens.compliance)).statusCode).toBe(
+      403,
+    );
     await drain();
     expect(rx.received).toHaveLength(7);
 
     // Every event was signed with the subscriber's secret, each event id is unique.
-    for (const r of rx.received) expect(verifyWebhook(all.secret, r.body, r.headers['remit-signature'] as string, nowSeconds(s))).toBe(true);
+    for (const r of rx.received)
+      expect(verifyWebhook(all.secret, r.body, r.headers['remit-signature'] as string, nowSeconds(s))).toBe(true);
     expect(new Set(rx.events().map((e) => e.id)).size).toBe(rx.received.length);
     // The refused-only subscriber got exactly the two refusals.
     expect(refusedOnly.events().map((e) => e.data.leadId)).toEqual([refused.leadId, refused2.leadId]);

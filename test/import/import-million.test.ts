@@ -22,7 +22,10 @@ const run = promisify(execFile);
 let dir = '';
 
 async function remitChild(args: string[], nodeArgs: string[] = []) {
-  const { stdout, stderr } = await run(process.execPath, [...nodeArgs, 'src/cli/main.ts', ...args], { cwd: process.cwd(), maxBuffer: 16 * 1024 * 1024 });
+  const { stdout, stderr } = await run(process.execPath, [...nodeArgs, 'src/cli/main.ts', ...args], {
+    cwd: process.cwd(),
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const summary = JSON.parse(stdout.trim().split('\n').at(-1)!);
   return { summary, stderr };
 }
@@ -36,8 +39,13 @@ describe('import at scale', () => {
   it('streams 1,000,000 rows with bounded memory and writes a complete per-row report', { timeout: 180_000 }, async () => {
     const file = join(dir, 'million.csv');
     const bad = await generateLeadsCsv(file, 1_000_000);
-    const { summary, stderr } = await remitChild(['import', file, '--dry-run', '--json', '--progress-every', '2'], ['--max-old-space-size=192']);
-    process.stdout.write(`1M-row dry-run import: ${summary.rowsPerSecond} rows/s, ${(summary.elapsedMs / 1000).toFixed(1)} s, peak RSS ${summary.peakRssMb} MB (file ${Math.round((await stat(file)).size / 1e6)} MB, heap capped at 192 MB)\n`);
+    const { summary, stderr } = await remitChild(
+      ['import', file, '--dry-run', '--json', '--progress-every', '2'],
+      ['--max-old-space-size=192'],
+    );
+    process.stdout.write(
+      `1M-row dry-run import: ${summary.rowsPerSecond} rows/s, ${(summary.elapsedMs / 1000).toFixed(1)} s, peak RSS ${summary.peakRssMb} MB (file ${Math.round((await stat(file)).size / 1e6)} MB, heap capped at 192 MB)\n`,
+    );
     expect(summary).toMatchObject({ rows: 1_000_000, counts: { valid: 1_000_000 - bad.length, invalid: bad.length } });
     expect(summary.peakRssMb).toBeLessThan(450);
     // Plain periodic progress lines (not a TTY), the last one complete.

@@ -70,7 +70,12 @@ describe('remit import leads.csv', () => {
     expect(report[0]!.team_id).not.toBe('');
     await withStore(async (s) => {
       const leads = await s.leads.list();
-      expect(leads.map((l) => l.id).sort()).toEqual(report.filter((x) => x.id).map((x) => x.id).sort());
+      expect(leads.map((l) => l.id).sort()).toEqual(
+        report
+          .filter((x) => x.id)
+          .map((x) => x.id)
+          .sort(),
+      );
       expect(leads).toHaveLength(5);
       // Recorded like any intake, by the import principal, raw row mapping kept.
       expect((await s.events.listForLead(report[0]!.id))[0]).toMatchObject({ kind: 'intake', actor: 'import' });
@@ -136,7 +141,11 @@ describe('remit import leads.csv', () => {
     await withStore(async (s) => {
       const lead = JSON.parse((await s.leads.get(row!.id))!.leadJson);
       expect(lead).toMatchObject({ source: 'crm_export', custom: { Campaign: 'autumn' } });
-      expect(JSON.parse((await s.personalData.get(row!.id))!.consentJson!)).toMatchObject({ marketing: true, wording: 'Email me about ISAs', capturedAt: '2026-10-01T09:30:00.000Z' });
+      expect(JSON.parse((await s.personalData.get(row!.id))!.consentJson!)).toMatchObject({
+        marketing: true,
+        wording: 'Email me about ISAs',
+        capturedAt: '2026-10-01T09:30:00.000Z',
+      });
     });
     // Re-running with the external id as key replays it.
     const again = await remit('import', join(dir, 'crm-export.csv'), '--db', db, '--mapping', join(dir, 'mapping.yaml'));
@@ -163,7 +172,10 @@ describe('remit import leads.csv', () => {
   });
 
   it('refuses a quote inside an unquoted field (csv-parse INVALID_OPENING_QUOTE) with exit 2, not INTERNAL (B6)', async () => {
-    await writeFile(join(dir, 'quote.csv'), 'first_name,last_name,email,country,product\n=HYPERLINK("x"),Lee,a@b.com,GB,uk-stocks-shares-isa\n');
+    await writeFile(
+      join(dir, 'quote.csv'),
+      'first_name,last_name,email,country,product\n=HYPERLINK("x"),Lee,a@b.com,GB,uk-stocks-shares-isa\n',
+    );
     const r = await remit('import', join(dir, 'quote.csv'), '--db', db, '--dry-run');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/INPUT_UNREADABLE/);
@@ -189,7 +201,12 @@ describe('remit import --kind accounts | suppression', () => {
     const report = await readReport(join(dir, 'accounts.csv.report.csv'));
     expect(report[2]!.errors).toMatch(/unknown rep "no-such-rep"/);
     await withStore(async (s) => {
-      expect(await s.accounts.get('ACC-1')).toMatchObject({ name: 'Halden Capital LLP', domains: ['halden.example', 'halden-capital.example'], ownerRep: 'amelia-hughes', tier: 'gold' });
+      expect(await s.accounts.get('ACC-1')).toMatchObject({
+        name: 'Halden Capital LLP',
+        domains: ['halden.example', 'halden-capital.example'],
+        ownerRep: 'amelia-hughes',
+        tier: 'gold',
+      });
       expect(await s.accounts.get('ACC-3')).toBeUndefined();
       expect((await s.accounts.list()).length).toBe(2);
     });
@@ -215,8 +232,17 @@ describe('remit import --kind accounts | suppression', () => {
     await remit('import', join(dir, 'dnc.csv'), '--kind', 'suppression', '--db', db);
     await withStore(async (s) => {
       expect(await s.suppressions.count()).toBe(3);
-      expect(await s.suppressions.find([{ kind: 'email', value: 'ann.lee@example.co.uk' }, { kind: 'phone', value: '+442079460018' }, { kind: 'domain', value: 'competitor.example' }])).toHaveLength(3);
-      expect((await s.suppressions.find([{ kind: 'phone', value: '+442079460018' }]))[0]).toMatchObject({ reason: 'TPS', source: 'import:dnc.csv' });
+      expect(
+        await s.suppressions.find([
+          { kind: 'email', value: 'ann.lee@example.co.uk' },
+          { kind: 'phone', value: '+442079460018' },
+          { kind: 'domain', value: 'competitor.example' },
+        ]),
+      ).toHaveLength(3);
+      expect((await s.suppressions.find([{ kind: 'phone', value: '+442079460018' }]))[0]).toMatchObject({
+        reason: 'TPS',
+        source: 'import:dnc.csv',
+      });
     });
   });
 });

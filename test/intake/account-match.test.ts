@@ -16,7 +16,12 @@ const ACCOUNTS: ImportedAccount[] = [
 
 const index = buildAccountIndex(ACCOUNTS);
 const lead = (email: string | undefined, company?: string, website?: string) =>
-  normaliseOk(payload(company ? { company: { name: company, ...(website ? { website } : {}) } } : {}, email ? { email } : { email: undefined, phone: '+44 20 7946 0958' }));
+  normaliseOk(
+    payload(
+      company ? { company: { name: company, ...(website ? { website } : {}) } } : {},
+      email ? { email } : { email: undefined, phone: '+44 20 7946 0958' },
+    ),
+  );
 
 describe('company names through the screening normaliser', () => {
   it('legal forms and case do not matter', () => {
@@ -29,16 +34,29 @@ describe('company names through the screening normaliser', () => {
 
 describe('account matching (R8)', () => {
   it('by email domain', () => {
-    expect(matchAccount(index, lead('jane@globex.com', 'Something Else'))).toMatchObject({ account: { id: 'acc-globex', ownerRep: 'rep-2' }, matchedBy: 'domain', score: 1, matchedOn: 'globex.com' });
+    expect(matchAccount(index, lead('jane@globex.com', 'Something Else'))).toMatchObject({
+      account: { id: 'acc-globex', ownerRep: 'rep-2' },
+      matchedBy: 'domain',
+      score: 1,
+      matchedOn: 'globex.com',
+    });
   });
 
   it('by a parent of the email domain, and by account domains given as URLs', () => {
-    expect(matchAccount(index, lead('jane@mail.uk.acme.co.uk'))).toMatchObject({ account: { id: 'acc-acme' }, matchedBy: 'domain', matchedOn: 'acme.co.uk' });
+    expect(matchAccount(index, lead('jane@mail.uk.acme.co.uk'))).toMatchObject({
+      account: { id: 'acc-acme' },
+      matchedBy: 'domain',
+      matchedOn: 'acme.co.uk',
+    });
     expect(matchAccount(index, lead('jane@acme-group.com'))).toMatchObject({ account: { id: 'acc-acme' }, matchedBy: 'domain' });
   });
 
   it('by the company website when the email is free-mail', () => {
-    expect(matchAccount(index, lead('jane@gmail.com', 'Unknown Co', 'https://stark.com'))).toMatchObject({ account: { id: 'acc-stark' }, matchedBy: 'domain', matchedOn: 'stark.com' });
+    expect(matchAccount(index, lead('jane@gmail.com', 'Unknown Co', 'https://stark.com'))).toMatchObject({
+      account: { id: 'acc-stark' },
+      matchedBy: 'domain',
+      matchedOn: 'stark.com',
+    });
   });
 
   it('free-mail domains never match, even when an account lists one', () => {
@@ -48,8 +66,15 @@ describe('account matching (R8)', () => {
   });
 
   it('by exact normalised company name: "Acme Ltd" = "ACME Limited"', () => {
-    expect(matchAccount(index, lead('jane@gmail.com', 'Acme Ltd'))).toMatchObject({ account: { id: 'acc-acme', tier: 'gold' }, matchedBy: 'company_name', score: 1 });
-    expect(matchAccount(index, lead('jane@hotmail.com', 'INITECH'))).toMatchObject({ account: { id: 'acc-initech' }, matchedBy: 'company_name' });
+    expect(matchAccount(index, lead('jane@gmail.com', 'Acme Ltd'))).toMatchObject({
+      account: { id: 'acc-acme', tier: 'gold' },
+      matchedBy: 'company_name',
+      score: 1,
+    });
+    expect(matchAccount(index, lead('jane@hotmail.com', 'INITECH'))).toMatchObject({
+      account: { id: 'acc-initech' },
+      matchedBy: 'company_name',
+    });
   });
 
   it('by fuzzy company name above the threshold', () => {
@@ -75,7 +100,11 @@ describe('account matching (R8)', () => {
       { id: 'a2', name: 'Hooli LLC', domains: ['hooli.com'] },
     ]);
     expect(matchAccount(dup, lead('g@hooli.com'))).toMatchObject({ account: { id: 'a1' }, alternatives: ['a2'] });
-    expect(matchAccount(dup, lead('g@gmail.com', 'Hooli'))).toMatchObject({ account: { id: 'a1' }, matchedBy: 'company_name', alternatives: ['a2'] });
+    expect(matchAccount(dup, lead('g@gmail.com', 'Hooli'))).toMatchObject({
+      account: { id: 'a1' },
+      matchedBy: 'company_name',
+      alternatives: ['a2'],
+    });
   });
 
   it('fuzzy matching scores only candidates sharing a token (no full scan)', () => {
@@ -83,7 +112,10 @@ describe('account matching (R8)', () => {
     many.push({ id: 'target', name: 'Zyxwv Analytics Ltd', domains: [] });
     const big = buildAccountIndex(many);
     const started = performance.now();
-    expect(matchAccount(big, lead('q@gmail.com', 'Zyxwv Analytic'))).toMatchObject({ account: { id: 'target' }, matchedBy: 'company_fuzzy' });
+    expect(matchAccount(big, lead('q@gmail.com', 'Zyxwv Analytic'))).toMatchObject({
+      account: { id: 'target' },
+      matchedBy: 'company_fuzzy',
+    });
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });

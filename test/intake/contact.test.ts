@@ -17,12 +17,18 @@ describe('email normalisation', () => {
     expect(normaliseEmail(input)).toMatchObject({ address, dedupe });
   });
 
-  it.each(['jane', 'jane@', '@example.com', 'jane@example', 'ja ne@example.com', 'jane@@example.com', 'jane@exa_mple.com', 'jane..doe@example.com'])(
-    'rejects %s',
-    (input) => {
-      expect(normaliseEmail(input)).toBeUndefined();
-    },
-  );
+  it.each([
+    'jane',
+    'jane@',
+    '@example.com',
+    'jane@example',
+    'ja ne@example.com',
+    'jane@@example.com',
+    'jane@exa_mple.com',
+    'jane..doe@example.com',
+  ])('rejects %s', (input) => {
+    expect(normaliseEmail(input)).toBeUndefined();
+  });
 
   it('keeps the deliverable address and the dedupe form separately on the contact', () => {
     const n = normaliseOk(payload({}, { email: ' J.Doe+promo@Gmail.com ' }));
@@ -31,13 +37,17 @@ describe('email normalisation', () => {
   });
 
   it('an invalid email is a field error at person.email', () => {
-    expect(normaliseErrors(payload({}, { email: 'not-an-email' }))).toEqual([expect.objectContaining({ path: '/person/email', code: 'invalid_email' })]);
+    expect(normaliseErrors(payload({}, { email: 'not-an-email' }))).toEqual([
+      expect.objectContaining({ path: '/person/email', code: 'invalid_email' }),
+    ]);
   });
 });
 
 describe('name cleanup', () => {
   it('trims, collapses whitespace, removes zero-width and control characters, NFC', () => {
-    const n = normaliseOk(payload({ company: { name: '  Acme\t\tWidgets   Ltd ' } }, { firstName: ' \u00a0Mary\u200b  Ann ', lastName: 'Mu\u0308ller\n' }));
+    const n = normaliseOk(
+      payload({ company: { name: '  Acme\t\tWidgets   Ltd ' } }, { firstName: ' \u00a0Mary\u200b  Ann ', lastName: 'Mu\u0308ller\n' }),
+    );
     expect(n.contact.firstName).toBe('Mary Ann');
     expect(n.contact.lastName).toBe('Müller');
     expect(n.contact.lastName).toBe('Müller'.normalize('NFC'));
@@ -66,7 +76,13 @@ describe('routing form and pass-through', () => {
       dealValue: 250000,
       currency: 'gbp',
       customer: { kind: 'person', classification: { category: 'professional', basis: 'elective' } },
-      consent: { marketing: true, channels: ['sms', 'email'], wording: 'Yes, contact me', capturedAt: '2025-03-03T11:00:00+01:00', lawfulBasis: 'consent' },
+      consent: {
+        marketing: true,
+        channels: ['sms', 'email'],
+        wording: 'Yes, contact me',
+        capturedAt: '2025-03-03T11:00:00+01:00',
+        lawfulBasis: 'consent',
+      },
       behaviour: { pageViews: 7, formSubmissions: 1, lastActivityAt: '2025-03-01T12:00:00Z' },
       custom: { campaign: 'spring', budgetBand: 3, vip: true, tags: ['a', 'b'] },
     },
@@ -108,7 +124,13 @@ describe('routing form and pass-through', () => {
     });
     expect(n.company).toEqual({ name: 'Acme Ltd', website: 'https://www.Acme.co.uk/about', domain: 'acme.co.uk', employees: 120 });
     expect(n.address).toEqual({ country: 'GB', subdivision: 'GB-ENG', postalCode: 'EC1A 1BB', city: 'London', line1: '1 High St' });
-    expect(n.consent).toEqual({ marketing: true, channels: ['email', 'sms'], wording: 'Yes, contact me', capturedAt: '2025-03-03T10:00:00.000Z', lawfulBasis: 'consent' });
+    expect(n.consent).toEqual({
+      marketing: true,
+      channels: ['email', 'sms'],
+      wording: 'Yes, contact me',
+      capturedAt: '2025-03-03T10:00:00.000Z',
+      lawfulBasis: 'consent',
+    });
     expect(n.behaviour).toEqual({ pageViews: 7, formSubmissions: 1, lastActivityAt: '2025-03-01T12:00:00.000Z' });
     expect(n.externalId).toBe('crm-42');
     expect(n.raw).toBe(full);
@@ -134,8 +156,14 @@ describe('text hygiene (W9)', () => {
   });
 
   it('finds every lone surrogate in a payload, in values and keys', () => {
-    expect(illFormedTextPaths({ person: { firstName: '\ud800x', lastName: 'ok 😀' }, tags: ['a', 'b\udc00'], custom: { ['k\ud801']: 1 } })).toEqual(
-      expect.arrayContaining([['person', 'firstName'], ['tags', 1], ['custom', 'k\ud801']]),
+    expect(
+      illFormedTextPaths({ person: { firstName: '\ud800x', lastName: 'ok 😀' }, tags: ['a', 'b\udc00'], custom: { ['k\ud801']: 1 } }),
+    ).toEqual(
+      expect.arrayContaining([
+        ['person', 'firstName'],
+        ['tags', 1],
+        ['custom', 'k\ud801'],
+      ]),
     );
     expect(illFormedTextPaths({ person: { firstName: '😀' } })).toEqual([]);
   });

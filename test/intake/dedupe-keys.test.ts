@@ -21,12 +21,18 @@ describe('dedupe keys (R9)', () => {
   });
 
   it('the same person written differently produces the same keys', () => {
-    const a = dedupeKeys(contactOf({ firstName: 'José', lastName: "O'Neil", email: 'JOSE.ONEIL@gmail.com', phone: '+44 20 7946 0958' }, 'Acme Ltd'), {
-      normaliseCompany: companyNameKey,
-    });
-    const b = dedupeKeys(contactOf({ firstName: ' jose ', lastName: 'ONeil', email: 'joseoneil+web@googlemail.com', phone: '020 7946 0958' }, 'ACME Limited'), {
-      normaliseCompany: companyNameKey,
-    });
+    const a = dedupeKeys(
+      contactOf({ firstName: 'José', lastName: "O'Neil", email: 'JOSE.ONEIL@gmail.com', phone: '+44 20 7946 0958' }, 'Acme Ltd'),
+      {
+        normaliseCompany: companyNameKey,
+      },
+    );
+    const b = dedupeKeys(
+      contactOf({ firstName: ' jose ', lastName: 'ONeil', email: 'joseoneil+web@googlemail.com', phone: '020 7946 0958' }, 'ACME Limited'),
+      {
+        normaliseCompany: companyNameKey,
+      },
+    );
     expect(sharedKeyKinds(a, b)).toEqual(['email', 'phone', 'name_company']);
   });
 
@@ -34,7 +40,9 @@ describe('dedupe keys (R9)', () => {
     const a = contactOf({ email: 'a@x.com' }, 'Acme Ltd');
     const b = contactOf({ email: 'b@y.com' }, 'ACME Limited');
     expect(sharedKeyKinds(dedupeKeys(a), dedupeKeys(b))).toEqual([]);
-    expect(sharedKeyKinds(dedupeKeys(a, { normaliseCompany: companyNameKey }), dedupeKeys(b, { normaliseCompany: companyNameKey }))).toEqual(['name_company']);
+    expect(
+      sharedKeyKinds(dedupeKeys(a, { normaliseCompany: companyNameKey }), dedupeKeys(b, { normaliseCompany: companyNameKey })),
+    ).toEqual(['name_company']);
   });
 
   it('different people do not share keys', () => {

@@ -11,10 +11,22 @@ describe('field-level errors for malformed input', () => {
 
   it('wrong types are reported at their paths, all at once', () => {
     const errors = normaliseErrors(
-      payload({ dealValue: '1000', company: { name: 'Acme', employees: -3 }, behaviour: { pageViews: 1.5 }, consent: { marketing: 'yes' } }, { lastName: 7 }),
+      payload(
+        { dealValue: '1000', company: { name: 'Acme', employees: -3 }, behaviour: { pageViews: 1.5 }, consent: { marketing: 'yes' } },
+        { lastName: 7 },
+      ),
     );
     expect(paths(errors)).toEqual(
-      ['/behaviour/pageViews', '/company/employees', '/consent/capturedAt', '/consent/lawfulBasis', '/consent/marketing', '/consent/wording', '/dealValue', '/person/lastName'].sort(),
+      [
+        '/behaviour/pageViews',
+        '/company/employees',
+        '/consent/capturedAt',
+        '/consent/lawfulBasis',
+        '/consent/marketing',
+        '/consent/wording',
+        '/dealValue',
+        '/person/lastName',
+      ].sort(),
     );
     expect(errors.find((e) => e.path === '/dealValue')?.code).toBe('invalid_type');
   });
@@ -28,7 +40,9 @@ describe('field-level errors for malformed input', () => {
     expect(normaliseErrors(payload({}, { email: undefined }))).toEqual([
       { path: '/person', code: 'email_or_phone_required', message: 'person.email or person.phone is required' },
     ]);
-    expect(normaliseErrors(payload({}, { email: '  ', phone: '' }))).toEqual([expect.objectContaining({ path: '/person', code: 'email_or_phone_required' })]);
+    expect(normaliseErrors(payload({}, { email: '  ', phone: '' }))).toEqual([
+      expect.objectContaining({ path: '/person', code: 'email_or_phone_required' }),
+    ]);
     const errors = normaliseErrors(payload({ source: 5 }, { email: undefined }));
     expect(paths(errors)).toEqual(['/person', '/source']);
   });
@@ -63,7 +77,11 @@ describe('field-level errors for malformed input', () => {
 
   it('bad formats found while normalising are listed together', () => {
     const errors = normaliseErrors(
-      payload({ language: 'english!', currency: 'pounds', timeZone: 'Nowhere/Land', company: { name: 'Acme', website: 'not a url' } }, { email: 'x@', phone: '123' }, { country: 'Narnia' }),
+      payload(
+        { language: 'english!', currency: 'pounds', timeZone: 'Nowhere/Land', company: { name: 'Acme', website: 'not a url' } },
+        { email: 'x@', phone: '123' },
+        { country: 'Narnia' },
+      ),
     );
     expect(errors.map((e) => `${e.path}:${e.code}`).sort()).toEqual(
       [
@@ -79,16 +97,36 @@ describe('field-level errors for malformed input', () => {
   });
 
   it('dates: format, future, range', () => {
-    expect(normaliseErrors(payload({}, { dateOfBirth: '17/05/1980' }))).toEqual([expect.objectContaining({ path: '/person/dateOfBirth', code: 'invalid_format' })]);
-    expect(normaliseErrors(payload({}, { dateOfBirth: '2030-01-01' }))).toEqual([expect.objectContaining({ path: '/person/dateOfBirth', code: 'date_in_future' })]);
-    expect(normaliseErrors(payload({}, { dateOfBirth: '1850-01-01' }))).toEqual([expect.objectContaining({ path: '/person/dateOfBirth', code: 'date_out_of_range' })]);
+    expect(normaliseErrors(payload({}, { dateOfBirth: '17/05/1980' }))).toEqual([
+      expect.objectContaining({ path: '/person/dateOfBirth', code: 'invalid_format' }),
+    ]);
+    expect(normaliseErrors(payload({}, { dateOfBirth: '2030-01-01' }))).toEqual([
+      expect.objectContaining({ path: '/person/dateOfBirth', code: 'date_in_future' }),
+    ]);
+    expect(normaliseErrors(payload({}, { dateOfBirth: '1850-01-01' }))).toEqual([
+      expect.objectContaining({ path: '/person/dateOfBirth', code: 'date_out_of_range' }),
+    ]);
     const consent = { marketing: true, wording: 'ok', capturedAt: '2025-03-04T00:00:00Z', lawfulBasis: 'consent' };
-    expect(normaliseErrors(payload({ consent }))).toEqual([expect.objectContaining({ path: '/consent/capturedAt', code: 'date_in_future' })]);
-    expect(normaliseErrors(payload({ behaviour: { lastActivityAt: 'yesterday' } }))).toEqual([expect.objectContaining({ path: '/behaviour/lastActivityAt' })]);
+    expect(normaliseErrors(payload({ consent }))).toEqual([
+      expect.objectContaining({ path: '/consent/capturedAt', code: 'date_in_future' }),
+    ]);
+    expect(normaliseErrors(payload({ behaviour: { lastActivityAt: 'yesterday' } }))).toEqual([
+      expect.objectContaining({ path: '/behaviour/lastActivityAt' }),
+    ]);
   });
 
   it('enum values are checked', () => {
-    const errors = normaliseErrors(payload({ consent: { marketing: true, wording: 'ok', capturedAt: '2025-03-01T00:00:00Z', lawfulBasis: 'because', channels: ['email', 'pigeon'] } }));
+    const errors = normaliseErrors(
+      payload({
+        consent: {
+          marketing: true,
+          wording: 'ok',
+          capturedAt: '2025-03-01T00:00:00Z',
+          lawfulBasis: 'because',
+          channels: ['email', 'pigeon'],
+        },
+      }),
+    );
     expect(paths(errors)).toEqual(['/consent/channels/1', '/consent/lawfulBasis']);
   });
 });

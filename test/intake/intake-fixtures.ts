@@ -5,7 +5,11 @@ import type { FieldError } from '../../src/domain/intake/field-error.ts';
 export const AT = Date.parse('2025-03-03T12:00:00Z');
 
 /** A minimal valid payload; tests override parts of it. */
-export function payload(overrides: Record<string, unknown> = {}, person: Record<string, unknown> = {}, address: Record<string, unknown> = {}): Record<string, unknown> {
+export function payload(
+  overrides: Record<string, unknown> = {},
+  person: Record<string, unknown> = {},
+  address: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     source: 'web_form',
     product: 'mortgage',

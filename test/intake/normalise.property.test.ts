@@ -16,17 +16,26 @@ const PHONE_REGIONS = ['GB', 'US', 'AE', 'DE', 'FR', 'AU', 'CA', 'IE', 'SG', 'IN
 const e164Examples = PHONE_REGIONS.map((c) => getExampleNumber(c as CountryCode, examples)!.number as string);
 
 const messy = (s: string) =>
-  fc.tuple(fc.constantFrom('', ' ', '  ', '\t', '\u00a0'), fc.constantFrom('', ' ', '\n')).map(([a, b]) => `${a}${s.replace(/ /g, ' ')}${b}`);
+  fc
+    .tuple(fc.constantFrom('', ' ', '  ', '\t', '\u00a0'), fc.constantFrom('', ' ', '\n'))
+    .map(([a, b]) => `${a}${s.replace(/ /g, ' ')}${b}`);
 
 const nameArb = fc
-  .array(fc.constantFrom('Jane', 'José', 'Mu\u0308ller', "O'Neil", 'van der Berg', 'Zoë', 'Łukasz', '李', 'Anne-Marie', 'DE LA CRUZ'), { minLength: 1, maxLength: 3 })
+  .array(fc.constantFrom('Jane', 'José', 'Mu\u0308ller', "O'Neil", 'van der Berg', 'Zoë', 'Łukasz', '李', 'Anne-Marie', 'DE LA CRUZ'), {
+    minLength: 1,
+    maxLength: 3,
+  })
   .map((parts) => parts.join(' '))
   .chain(messy);
 
 const countryArb = fc.constantFrom(...COUNTRIES).chain((c) => fc.constantFrom(c.alpha2, c.alpha3.toLowerCase(), c.name, ...c.aliases));
-const subdivisionArb = fc.constantFrom('US', 'CA', 'GB', 'AE', 'AU', 'DE').chain((cc) =>
-  fc.constantFrom(...subdivisionsOf(cc)).chain((s) => fc.record({ country: fc.constant(cc), subdivision: fc.constantFrom(s.code, s.code.slice(3), s.name, ...s.aliases) })),
-);
+const subdivisionArb = fc
+  .constantFrom('US', 'CA', 'GB', 'AE', 'AU', 'DE')
+  .chain((cc) =>
+    fc
+      .constantFrom(...subdivisionsOf(cc))
+      .chain((s) => fc.record({ country: fc.constant(cc), subdivision: fc.constantFrom(s.code, s.code.slice(3), s.name, ...s.aliases) })),
+  );
 
 const intakeArb = fc.record(
   {
@@ -42,7 +51,10 @@ const intakeArb = fc.record(
       },
       { requiredKeys: ['firstName', 'lastName', 'email'] },
     ),
-    company: fc.record({ name: nameArb.map((n) => `${n} Ltd`), website: fc.constantFrom('acme.com', 'https://www.Acme.co.uk/x'), employees: fc.nat(10_000) }, { requiredKeys: ['name'] }),
+    company: fc.record(
+      { name: nameArb.map((n) => `${n} Ltd`), website: fc.constantFrom('acme.com', 'https://www.Acme.co.uk/x'), employees: fc.nat(10_000) },
+      { requiredKeys: ['name'] },
+    ),
     address: fc.oneof(
       countryArb.map((country) => ({ country })),
       subdivisionArb,
@@ -59,8 +71,13 @@ const intakeArb = fc.record(
       capturedAt: fc.constantFrom('2025-03-01T10:00:00+02:00', '2024-12-31T23:59:59Z'),
       lawfulBasis: fc.constantFrom('consent', 'legitimate_interests'),
     }),
-    behaviour: fc.record({ pageViews: fc.nat(100), emailClicks: fc.nat(10), lastActivityAt: fc.constant('2025-03-02T08:00:00+01:00') }, { requiredKeys: [] }),
-    custom: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/), fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean()), { maxKeys: 5 }),
+    behaviour: fc.record(
+      { pageViews: fc.nat(100), emailClicks: fc.nat(10), lastActivityAt: fc.constant('2025-03-02T08:00:00+01:00') },
+      { requiredKeys: [] },
+    ),
+    custom: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/), fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean()), {
+      maxKeys: 5,
+    }),
   },
   { requiredKeys: ['source', 'product', 'person', 'address'] },
 );

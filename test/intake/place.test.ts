@@ -70,7 +70,9 @@ describe('countries', () => {
   });
 
   it('without a country and without a default country, the country is required', () => {
-    expect(normaliseErrors(payload({ address: {} }))).toEqual([expect.objectContaining({ path: '/address/country', code: 'country_required' })]);
+    expect(normaliseErrors(payload({ address: {} }))).toEqual([
+      expect.objectContaining({ path: '/address/country', code: 'country_required' }),
+    ]);
     expect(normaliseOk(payload({ address: {} }), { defaultCountry: 'IE' }).lead.jurisdiction).toBe('IE');
   });
 

@@ -49,7 +49,11 @@ describe('scoring criteria (R10)', () => {
     const r = scoreLead(m, subject({ dealValue: 100_000, company: { name: 'Acme', employees: 500 } }), AT);
     expect(r.breakdown.map((l) => l.points)).toEqual([25, 0, 0]);
     expect(r.breakdown[1]!.detail).toBe('companyEmployees = 500 not ≥ 50 and < 500');
-    expect(scoreLead(m, subject(), AT).breakdown.map((l) => l.detail)).toEqual(['dealValue absent', 'companyEmployees absent', 'companyEmployees absent']);
+    expect(scoreLead(m, subject(), AT).breakdown.map((l) => l.detail)).toEqual([
+      'dealValue absent',
+      'companyEmployees absent',
+      'companyEmployees absent',
+    ]);
   });
 
   it('behaviour: threshold and per unit with cap', () => {
@@ -66,7 +70,8 @@ describe('scoring criteria (R10)', () => {
 
   it('recency decays with a half-life and stops at maxAgeDays', () => {
     const m = model([{ kind: 'recency', id: 'recent', points: 20, halfLifeDays: 7, maxAgeDays: 30 }]);
-    const at = (daysAgo: number) => scoreLead(m, subject({ behaviour: { lastActivityAt: new Date(AT - daysAgo * DAY).toISOString() } }), AT).score;
+    const at = (daysAgo: number) =>
+      scoreLead(m, subject({ behaviour: { lastActivityAt: new Date(AT - daysAgo * DAY).toISOString() } }), AT).score;
     expect(at(0)).toBe(20);
     expect(at(7)).toBe(10);
     expect(at(14)).toBe(5);
@@ -124,7 +129,16 @@ describe('scoring model schema', () => {
   };
 
   it('rejects malformed models with paths', () => {
-    expect(issues({ criteria: [], grades: [{ grade: 'B', min: 50 }, { grade: 'A', min: 80 }], qualifyAt: 40 })).toEqual(['grades.1.min']);
+    expect(
+      issues({
+        criteria: [],
+        grades: [
+          { grade: 'B', min: 50 },
+          { grade: 'A', min: 80 },
+        ],
+        qualifyAt: 40,
+      }),
+    ).toEqual(['grades.1.min']);
     expect(
       issues({
         criteria: [

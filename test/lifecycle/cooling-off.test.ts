@@ -23,14 +23,26 @@ const CASES: {
   {
     entry: 'eu-dmd-life-pensions',
     step: 'PROPOSAL',
-    facts: (t) => ({ jurisdiction: 'FR', productLines: ['term_life'], flags: ['distance_contract'], timeZone: PAR, events: { first_contact: t } }),
+    facts: (t) => ({
+      jurisdiction: 'FR',
+      productLines: ['term_life'],
+      flags: ['distance_contract'],
+      timeZone: PAR,
+      events: { first_contact: t },
+    }),
     eventAt: local(PAR, '2026-03-10T10:00'),
     earliest: local(PAR, '2026-04-09T10:00'), // 30 days, across the EU spring change (29 March)
   },
   {
     entry: 'eu-dmd-default',
     step: 'PROPOSAL',
-    facts: (t) => ({ jurisdiction: 'DE', productLines: ['mortgages'], flags: ['distance_contract'], timeZone: 'Europe/Berlin', events: { first_contact: t } }),
+    facts: (t) => ({
+      jurisdiction: 'DE',
+      productLines: ['mortgages'],
+      flags: ['distance_contract'],
+      timeZone: 'Europe/Berlin',
+      events: { first_contact: t },
+    }),
     eventAt: local('Europe/Berlin', '2026-06-01T15:00'),
     earliest: local('Europe/Berlin', '2026-06-15T15:00'),
   },
@@ -65,7 +77,13 @@ const CASES: {
   {
     entry: 'us-free-look-replacement-senior',
     step: 'PROPOSAL',
-    facts: (t) => ({ jurisdiction: 'US-FL', productLines: ['whole_life'], flags: ['replacement'], timeZone: NY, events: { first_contact: t } }),
+    facts: (t) => ({
+      jurisdiction: 'US-FL',
+      productLines: ['whole_life'],
+      flags: ['replacement'],
+      timeZone: NY,
+      events: { first_contact: t },
+    }),
     eventAt: local(NY, '2026-10-15T11:00'),
     earliest: local(NY, '2026-11-14T11:00'),
   },
@@ -98,30 +116,59 @@ describe('cooling-off: one case per pack entry', () => {
 });
 
 describe('cooling-off semantics', () => {
-  it('GAP clear days are counted in the customer\'s zone, not UTC', () => {
+  it("GAP clear days are counted in the customer's zone, not UTC", () => {
     // 00:30 BST on Friday 5 June is still Thursday in UTC: counting in UTC would allow Sunday 7 June.
-    const facts: CoolingOffFacts = { jurisdiction: 'GB', productLines: ['gap_insurance'], timeZone: LON, events: { information_provided: local(LON, '2026-06-05T00:30') } };
+    const facts: CoolingOffFacts = {
+      jurisdiction: 'GB',
+      productLines: ['gap_insurance'],
+      timeZone: LON,
+      events: { information_provided: local(LON, '2026-06-05T00:30') },
+    };
     const r = checkCoolingOff(table, 'WON', facts, local(LON, '2026-06-07T12:00'));
     expect(r.blocked && r.earliestAllowedAt).toBe(iso(local(LON, '2026-06-08T00:00')));
   });
 
   it('GAP across the UK autumn change: info Saturday 24 Oct → sale from 00:00 GMT Tuesday 27 Oct', () => {
-    const facts: CoolingOffFacts = { jurisdiction: 'GB', productLines: ['gap_insurance'], timeZone: LON, events: { information_provided: local(LON, '2026-10-24T15:00') } };
+    const facts: CoolingOffFacts = {
+      jurisdiction: 'GB',
+      productLines: ['gap_insurance'],
+      timeZone: LON,
+      events: { information_provided: local(LON, '2026-10-24T15:00') },
+    };
     const r = checkCoolingOff(table, 'WON', facts, local(LON, '2026-10-26T23:59'));
     expect(r.blocked && r.earliestAllowedAt).toBe('2026-10-27T00:00:00.000Z');
   });
 
   it('the longest applicable window is cited (replacement 30 days beats the default 10)', () => {
     const t = local(NY, '2026-05-01T10:00');
-    const r = checkCoolingOff(table, 'PROPOSAL', { jurisdiction: 'US-NY', productLines: ['life'], flags: ['senior'], timeZone: NY, events: { first_contact: t } }, t + 20 * 24 * HOUR);
+    const r = checkCoolingOff(
+      table,
+      'PROPOSAL',
+      { jurisdiction: 'US-NY', productLines: ['life'], flags: ['senior'], timeZone: NY, events: { first_contact: t } },
+      t + 20 * 24 * HOUR,
+    );
     expect(r.blocked && r.entry.entryId).toBe('us-free-look-replacement-senior');
     expect(r.checked.map((c) => c.entryId).sort()).toEqual(['us-free-look-default', 'us-free-look-replacement-senior']);
   });
 
   it('market-priced products and non-distance EU sales are outside the Directive entries', () => {
     const t = local(PAR, '2026-05-01T10:00');
-    expect(checkCoolingOff(table, 'PROPOSAL', { jurisdiction: 'FR', productLines: ['securities'], flags: ['distance_contract'], timeZone: PAR, events: { first_contact: t } }, t).blocked).toBe(false);
-    expect(checkCoolingOff(table, 'PROPOSAL', { jurisdiction: 'FR', productLines: ['mortgages'], timeZone: PAR, events: { first_contact: t } }, t).blocked).toBe(false);
+    expect(
+      checkCoolingOff(
+        table,
+        'PROPOSAL',
+        { jurisdiction: 'FR', productLines: ['securities'], flags: ['distance_contract'], timeZone: PAR, events: { first_contact: t } },
+        t,
+      ).blocked,
+    ).toBe(false);
+    expect(
+      checkCoolingOff(
+        table,
+        'PROPOSAL',
+        { jurisdiction: 'FR', productLines: ['mortgages'], timeZone: PAR, events: { first_contact: t } },
+        t,
+      ).blocked,
+    ).toBe(false);
   });
 
   it('Medicare: a documented exception lifts the SOA wait; a missing SOA blocks with its own code', () => {
@@ -132,7 +179,7 @@ describe('cooling-off semantics', () => {
     expect(missing.blocked && missing.code).toBe('COOLING_OFF_EVENT_MISSING');
   });
 
-  it('day-based windows need the customer\'s zone', () => {
+  it("day-based windows need the customer's zone", () => {
     const t = local(LON, '2026-05-01T10:00');
     const r = checkCoolingOff(table, 'PROPOSAL', { jurisdiction: 'GB', productLines: ['pensions'], events: { first_contact: t } }, t);
     expect(r.blocked && r.code).toBe('CUSTOMER_TIME_ZONE_UNKNOWN');

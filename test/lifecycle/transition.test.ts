@@ -67,14 +67,31 @@ describe('lead lifecycle transitions', () => {
     expect(r.event).toMatchObject({ kind: 'transition_blocked', code: 'COOLING_OFF_ACTIVE', earliestAllowedAt: r.earliestAllowedAt });
     const later = transition('QUALIFIED', 'PROPOSAL', ctx(local(LON, '2026-05-18T10:00')));
     expect(later.ok).toBe(true);
-    if (later.ok) expect(later.event.kind === 'lead_transitioned' && later.event.coolingOff.map((c) => c.entryId)).toEqual(['gb-cobs15-other']);
+    if (later.ok)
+      expect(later.event.kind === 'lead_transitioned' && later.event.coolingOff.map((c) => c.entryId)).toEqual(['gb-cobs15-other']);
   });
 
   it('UK GAP: the pack holds back the sale (WON), not the proposal', () => {
     const info = local(LON, '2026-05-04T15:00');
-    const gap = (at: number): TransitionContext => ({ at, actor: 'rep:alice', coolingOff: { table, facts: { jurisdiction: 'GB', productLines: ['gap_insurance'], timeZone: LON, events: { first_contact: info, information_provided: info } } } });
+    const gap = (at: number): TransitionContext => ({
+      at,
+      actor: 'rep:alice',
+      coolingOff: {
+        table,
+        facts: {
+          jurisdiction: 'GB',
+          productLines: ['gap_insurance'],
+          timeZone: LON,
+          events: { first_contact: info, information_provided: info },
+        },
+      },
+    });
     expect(transition('QUALIFIED', 'PROPOSAL', gap(info + 60_000)).ok).toBe(true);
-    expect(transition('PROPOSAL', 'WON', gap(local(LON, '2026-05-06T23:59')))).toMatchObject({ ok: false, code: 'COOLING_OFF_ACTIVE', earliestAllowedAt: iso(local(LON, '2026-05-07T00:00')) });
+    expect(transition('PROPOSAL', 'WON', gap(local(LON, '2026-05-06T23:59')))).toMatchObject({
+      ok: false,
+      code: 'COOLING_OFF_ACTIVE',
+      earliestAllowedAt: iso(local(LON, '2026-05-07T00:00')),
+    });
     expect(transition('PROPOSAL', 'WON', gap(local(LON, '2026-05-07T00:00'))).ok).toBe(true);
   });
 

@@ -24,14 +24,21 @@ let loaded: LoadedConfig;
 
 beforeAll(async () => {
   const result = await loadConfig(EXAMPLE_DIR);
-  if (!result.ok) throw new Error(`examples/bank does not load:\n${result.error.map((p) => `${p.file}: ${p.path}: ${p.message}`).join('\n')}`);
+  if (!result.ok)
+    throw new Error(`examples/bank does not load:\n${result.error.map((p) => `${p.file}: ${p.path}: ${p.message}`).join('\n')}`);
   loaded = result.value;
 });
 
 const readLead = (file: string): LeadInput => JSON.parse(readFileSync(join(LEADS_DIR, file), 'utf8')) as LeadInput;
 
 function route(lead: LeadInput, at: string): Decision {
-  return decide({ org: loaded.org, lead: LeadSchema.parse(lead), at: Date.parse(at), state: viewOf(EMPTY_STATE), decisionId: `test-${lead.id}` }).decision;
+  return decide({
+    org: loaded.org,
+    lead: LeadSchema.parse(lead),
+    at: Date.parse(at),
+    state: viewOf(EMPTY_STATE),
+    decisionId: `test-${lead.id}`,
+  }).decision;
 }
 
 function teamVerdict(d: Decision, teamId: string): TeamVerdict {
@@ -107,7 +114,10 @@ describe('§7 scenario 4 — Texas variable annuity needs the insurance licence 
   });
 
   it('the life-only agent is lawful for term life in Texas: the exclusion is about the VA lines, not the agent', () => {
-    const life = route({ ...readLead('tx-variable-annuity-dual-licensed.json'), id: 'lead-tx-life-control', product: 'us-term-life-20' }, US_AT);
+    const life = route(
+      { ...readLead('tx-variable-annuity-dual-licensed.json'), id: 'lead-tx-life-control', product: 'us-term-life-20' },
+      US_AT,
+    );
     expect(life.rule?.id).toBe('us-life-protection');
     const ashley = repVerdict(life, 'us-tx-annuities', 'ashley-johnson');
     expect(ashley).toMatchObject({ lawful: true, available: true, eligible: true, reasons: [] });
@@ -137,7 +147,9 @@ describe('§7 scenario 5 — licence expired yesterday / carrier appointment end
   it('5b: excludes the agent whose Cascade appointment ended with APPOINTMENT_EXPIRED', () => {
     const emily = repVerdict(d, 'us-ca-life', 'emily-tran');
     expect(emily.lawful).toBe(false);
-    expect(emily.reasons).toEqual([{ code: 'APPOINTMENT_EXPIRED', detail: 'carrier cascade-life: appt-cascade-ca-emily-tran expired 2026-11-01T00:00:00.000Z' }]);
+    expect(emily.reasons).toEqual([
+      { code: 'APPOINTMENT_EXPIRED', detail: 'carrier cascade-life: appt-cascade-ca-emily-tran expired 2026-11-01T00:00:00.000Z' },
+    ]);
     const before = route(readLead('ca-life-expired-licence.json'), '2026-10-30T18:00:00Z');
     expect(repVerdict(before, 'us-ca-life', 'emily-tran').lawful).toBe(true);
   });
@@ -148,7 +160,10 @@ describe('§7 scenario 5 — licence expired yesterday / carrier appointment end
     expect(d.rep?.id).toBe('carlos-mendoza');
     const carlos = repVerdict(d, 'us-ca-life', 'carlos-mendoza');
     expect(carlos.reliedOn).toEqual(['cadoi-life-carlos-mendoza', 'appt-cascade-ca-carlos-mendoza']);
-    expect(carlos.reliedOn.map(grantSourceRef)).toEqual(['NIPR PDB producer report NPN 19500218, snapshot 2026-11-23', 'NIPR appointments, snapshot 2026-11-23']);
+    expect(carlos.reliedOn.map(grantSourceRef)).toEqual([
+      'NIPR PDB producer report NPN 19500218, snapshot 2026-11-23',
+      'NIPR appointments, snapshot 2026-11-23',
+    ]);
     const team = teamVerdict(d, 'us-ca-life');
     expect(team.reliedOn).toEqual(['ca-doi-agency']);
     expect(team.licences.find((l) => l.id === 'ca-doi-agency')).toMatchObject({
@@ -172,7 +187,9 @@ describe('§7 scenario 7 — UK retail prospect, HNW statement 13 months old, no
     expect(d.rep).toBeNull();
     expect(d.candidates).toEqual([]);
     expect(codes(d.reasons)).toEqual(['RETAIL_STATUS_REQUIRED']);
-    expect(d.reasons[0]?.detail).toBe('needs a valid hnw or sophisticated status; hnw statement of 2025-10-20 expired 2026-10-20T00:00:00.000Z (valid 12 months)');
+    expect(d.reasons[0]?.detail).toBe(
+      'needs a valid hnw or sophisticated status; hnw statement of 2025-10-20 expired 2026-10-20T00:00:00.000Z (valid 12 months)',
+    );
     expect(d.constraints.customerType.effective).toBe('retail');
     expect(d.constraints.statuses).toEqual([]);
     expect(codes(d.constraints.customerType.findings)).toEqual(['STATUS_EXPIRED']);
@@ -213,7 +230,11 @@ describe('§7 scenario 8 — EU retail client, complex product → appropriatene
 
   it('an assessment older than 24 months no longer counts', () => {
     const lead = readLead('eu-retail-complex-assessed.json');
-    const stale = { ...lead, id: 'lead-de-note-stale', customer: { ...lead.customer, appropriateness: { assessedAt: '2024-10-01', result: 'appropriate' as const } } };
+    const stale = {
+      ...lead,
+      id: 'lead-de-note-stale',
+      customer: { ...lead.customer, appropriateness: { assessedAt: '2024-10-01', result: 'appropriate' as const } },
+    };
     const d = route(stale, EMEA_AT);
     expect(d.constraints.appropriateness).toEqual({ required: true, valid: false });
     expect(codes(d.constraints.customerType.findings)).toEqual(['APPROPRIATENESS_EXPIRED']);
@@ -235,7 +256,10 @@ describe('§7 scenario 9 — elective professional meeting only 1 of 3 criteria 
   });
 
   it('is served as a retail client for the retail-terms product (appropriateness applies)', () => {
-    const d = route({ ...readLead('elective-professional-one-criterion.json'), id: 'lead-uk-cfd-retail-terms', product: 'uk-cfd-retail' }, EMEA_AT);
+    const d = route(
+      { ...readLead('elective-professional-one-criterion.json'), id: 'lead-uk-cfd-retail-terms', product: 'uk-cfd-retail' },
+      EMEA_AT,
+    );
     expect(d.constraints.customerType.effective).toBe('retail');
     expect(d.constraints.appropriateness).toEqual({ required: true, valid: false });
     expect(d.outcome).toBe('ASSIGNED');
@@ -255,7 +279,9 @@ describe('§7 scenario 10 — DIFC retail client and a professional-only product
   it('is not routed and not promoted', () => {
     const d = route(readLead('difc-retail-professional-only-refused.json'), EMEA_AT);
     expect(d.outcome).toBe('REFUSED');
-    expect(d.reasons).toEqual([{ code: 'PRODUCT_OUTSIDE_TARGET_MARKET', detail: 'difc-private-credit-fund targets professional; customer is retail' }]);
+    expect(d.reasons).toEqual([
+      { code: 'PRODUCT_OUTSIDE_TARGET_MARKET', detail: 'difc-private-credit-fund targets professional; customer is retail' },
+    ]);
     expect(d.rule).toBeNull();
     expect(d.candidates).toEqual([]);
     expect(d.team).toBeNull();
@@ -263,7 +289,10 @@ describe('§7 scenario 10 — DIFC retail client and a professional-only product
   });
 
   it('the same retail client may be served a retail-permitted DIFC product', () => {
-    const d = route({ ...readLead('difc-retail-professional-only-refused.json'), id: 'lead-difc-portfolio', product: 'difc-discretionary-portfolio' }, EMEA_AT);
+    const d = route(
+      { ...readLead('difc-retail-professional-only-refused.json'), id: 'lead-difc-portfolio', product: 'difc-discretionary-portfolio' },
+      EMEA_AT,
+    );
     expect(d.outcome).toBe('ASSIGNED');
     expect(d.team?.id).toBe('difc-private-bank');
     expect(teamVerdict(d, 'difc-private-bank').reliedOn).toEqual(['dfsa-difc-advising-retail']);
@@ -312,7 +341,9 @@ const ROWS = sampleLeadRows();
 
 describe('sample leads match examples/bank/leads/README.md', () => {
   it('every lead file has exactly one row and every row names an existing file', () => {
-    const files = readdirSync(LEADS_DIR).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(LEADS_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(ROWS.map((r) => r.file).sort()).toEqual(files);
     expect(files.length).toBeGreaterThanOrEqual(12);
   });

@@ -53,7 +53,10 @@ beforeAll(async () => {
   loaded = result.value;
   const config: OrgConfig = {
     ...loaded.config,
-    reps: loaded.config.reps.map((r) => ({ ...r, outOfOffice: r.outOfOffice.map((o) => ({ ...o, from: shiftDate(o.from), to: shiftDate(o.to) })) })),
+    reps: loaded.config.reps.map((r) => ({
+      ...r,
+      outOfOffice: r.outOfOffice.map((o) => ({ ...o, from: shiftDate(o.from), to: shiftDate(o.to) })),
+    })),
   };
   const compiled = compileOrg(config);
   if (!compiled.ok) throw new Error(JSON.stringify(compiled.error));
@@ -63,7 +66,9 @@ beforeAll(async () => {
 describe(`the example two years from now (sample week moved ${Math.round(SHIFT_MS / DAY)} days ahead)`, () => {
   it('every grant and appointment is either ended on purpose or still in force then', () => {
     const grants = [...loaded.config.licences, ...loaded.config.appointments];
-    const lapsing = grants.filter((g) => g.validTo !== undefined && Date.parse(g.validTo) < TABLE_WEEK + SHIFT_MS + 7 * DAY).map((g) => g.id);
+    const lapsing = grants
+      .filter((g) => g.validTo !== undefined && Date.parse(g.validTo) < TABLE_WEEK + SHIFT_MS + 7 * DAY)
+      .map((g) => g.id);
     expect(lapsing.sort()).toEqual([...ENDED_ON_PURPOSE].sort());
   });
 

@@ -29,8 +29,20 @@ export function sampleLeadRows(): SampleLeadRow[] {
     .split('\n')
     .filter((line) => line.startsWith('| `'))
     .map((line) => {
-      const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim());
       const [file, at, outcome, exit, rule, team, rep, reason] = cells as [string, string, string, string, string, string, string, string];
-      return { file: unquote(file), at: unquote(at), outcome, exit: Number(exit), rule: dash(rule), team: dash(team), rep: dash(rep), reason: dash(reason) };
+      return {
+        file: unquote(file),
+        at: unquote(at),
+        outcome,
+        exit: Number(exit),
+        rule: dash(rule),
+        team: dash(team),
+        rep: dash(rep),
+        reason: dash(reason),
+      };
     });
 }

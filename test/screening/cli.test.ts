@@ -11,7 +11,10 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-const list = file('block.csv', 'id,name,aliases,type,dob,country,reason\nB1,Ivan Petrov,Ivan Petroff,person,1970-05-01,RU,fraud\nB2,Acme Shell Ltd,,company,,CY,\n');
+const list = file(
+  'block.csv',
+  'id,name,aliases,type,dob,country,reason\nB1,Ivan Petrov,Ivan Petroff,person,1970-05-01,RU,fraud\nB2,Acme Shell Ltd,,company,,CY,\n',
+);
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -51,11 +54,17 @@ describe('remit screen', () => {
   });
 
   it('streams a people CSV to JSON lines, one per row in order', async () => {
-    const input = file('people.csv', 'full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality\nIvan Petrov,,,,male,1970-05-01,,RU\n,Jane,,Doe,female,1990-01-01,,GB\n"Petroff, Ivan",,,,,,,\n');
+    const input = file(
+      'people.csv',
+      'full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality\nIvan Petrov,,,,male,1970-05-01,,RU\n,Jane,,Doe,female,1990-01-01,,GB\n"Petroff, Ivan",,,,,,,\n',
+    );
     const out = join(dir, 'hits.jsonl');
     const r = await run(['screen', '--list', list, '--in', input, '--out', out]);
     expect(r.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.row)).toEqual([1, 2, 3]);
     expect(lines[0]).toMatchObject({ name: 'Ivan Petrov', isMatch: true });
     expect(lines[1]).toMatchObject({ name: 'Jane Doe', isMatch: false, hits: [] });
@@ -64,10 +73,16 @@ describe('remit screen', () => {
   });
 
   it('scores name pairs', async () => {
-    const input = file('pairs.csv', 'schema,name1,name2,is_match\nPerson,Olaf Scholze,Olaf Scholz,true\nPerson,Octavian Scholz,Olaf Scholz,false\nCompany,Siemens Aktiengesellschaft,Siemens AG,true\n');
+    const input = file(
+      'pairs.csv',
+      'schema,name1,name2,is_match\nPerson,Olaf Scholze,Olaf Scholz,true\nPerson,Octavian Scholz,Olaf Scholz,false\nCompany,Siemens Aktiengesellschaft,Siemens AG,true\n',
+    );
     const r = await run(['screen', 'pairs', '--in', input]);
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.isMatch)).toEqual([true, false, true]);
     expect(lines[0].score).toBeGreaterThan(0.9);
     expect(lines[0].threshold).toBe(0.8);
@@ -97,6 +112,9 @@ describe('remit screen', () => {
     const broken = file('broken2.csv', 'id,name,aliases,type,dob,country,reason\nB1,"X\n');
     const b = await run(['screen', '--list', `blocklist-csv:${broken}`, '--name', 'x']);
     expect(b.stderr).toMatch(/^error INPUT_UNREADABLE: /);
-    expect(JSON.parse(b.stderr.trimEnd().split('\n')[1]!)).toMatchObject({ code: 'INPUT_UNREADABLE', details: [{ file: broken, path: 'line 2' }] });
+    expect(JSON.parse(b.stderr.trimEnd().split('\n')[1]!)).toMatchObject({
+      code: 'INPUT_UNREADABLE',
+      details: [{ file: broken, path: 'line 2' }],
+    });
   });
 });

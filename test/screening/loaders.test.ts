@@ -171,7 +171,10 @@ describe('type detection, explicit types and malformed files', () => {
   };
 
   it('detects and loads the firm blocklist CSV', () => {
-    const p = f('block.csv', 'id,name,aliases,type,dob,country,reason\nB1,Ivan Petrov,Ivan Petroff;I. Petrov,person,1970-05-01,RU,fraud case 12\nB2,Acme Shell Ltd,,company,,Cyprus,\n');
+    const p = f(
+      'block.csv',
+      'id,name,aliases,type,dob,country,reason\nB1,Ivan Petrov,Ivan Petroff;I. Petrov,person,1970-05-01,RU,fraud case 12\nB2,Acme Shell Ltd,,company,,Cyprus,\n',
+    );
     expect(detectListType(p)).toBe('blocklist-csv');
     const l = loadList(p, { now });
     expect(l.entities).toHaveLength(2);
@@ -202,7 +205,10 @@ describe('type detection, explicit types and malformed files', () => {
   });
 
   it('UN XML: malformed XML reports the line', () => {
-    const p = f('un.xml', '<?xml version="1.0"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL><DATAID>1</DATAID>\n</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n');
+    const p = f(
+      'un.xml',
+      '<?xml version="1.0"?>\n<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL><DATAID>1</DATAID>\n</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n',
+    );
     expect(detectListType(p)).toBe('un-xml');
     expectLoadError(() => loadList(p, { now }), p, 5);
   });
@@ -211,7 +217,10 @@ describe('type detection, explicit types and malformed files', () => {
     const p = f('ftm.json', '{"id":"a","schema":"Person","properties":{"name":["A B"]}}\n{"id":"b","schema":"Person",\n');
     expect(detectListType(p)).toBe('ftm-jsonl');
     expectLoadError(() => loadList(p, { now }), p, 2);
-    const s = f('sz.jsonl', '{"DATA_SOURCE":"X","RECORD_ID":"1","RECORD_TYPE":"PERSON","NAMES":[{"NAME_TYPE":"PRIMARY","NAME_FULL":"A B"}]}\n\n{"DATA_SOURCE":"X","NAMES":[]}\n');
+    const s = f(
+      'sz.jsonl',
+      '{"DATA_SOURCE":"X","RECORD_ID":"1","RECORD_TYPE":"PERSON","NAMES":[{"NAME_TYPE":"PRIMARY","NAME_FULL":"A B"}]}\n\n{"DATA_SOURCE":"X","NAMES":[]}\n',
+    );
     expect(detectListType(s)).toBe('senzing-jsonl');
     expectLoadError(() => loadList(s, { now }), s, 3);
   });

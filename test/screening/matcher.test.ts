@@ -7,7 +7,8 @@ import { jaroWinkler } from '../../src/screening/jaro-winkler.ts';
 import { phoneticKey } from '../../src/screening/phonetic-key.ts';
 import { emptyEntity } from '../../src/screening/screening-entity.ts';
 
-const toks = (name: string, schema: Parameters<typeof normaliseName>[1] = 'person') => normaliseName(name, schema).tokens.map((t) => t.text);
+const toks = (name: string, schema: Parameters<typeof normaliseName>[1] = 'person') =>
+  normaliseName(name, schema).tokens.map((t) => t.text);
 
 describe('normaliser steps', () => {
   it('transliterates Cyrillic, Greek, Arabic, Armenian, Georgian and Hangul to Latin', () => {
@@ -37,7 +38,10 @@ describe('normaliser steps', () => {
     const b = normaliseName('Siemens AG', 'organisation');
     expect(a.tokens.map((t) => t.text)).toEqual(['siemens']);
     expect(a.legalForms).toEqual(b.legalForms);
-    expect(normaliseName('LIMITED LIABILITY COMPANY ISKUSSTVO KRASOTY', 'organisation').tokens.map((t) => t.text)).toEqual(['iskusstvo', 'krasoty']);
+    expect(normaliseName('LIMITED LIABILITY COMPANY ISKUSSTVO KRASOTY', 'organisation').tokens.map((t) => t.text)).toEqual([
+      'iskusstvo',
+      'krasoty',
+    ]);
   });
 
   it('maps organisation terms to shared symbols', () => {
@@ -63,7 +67,11 @@ describe('normaliser steps', () => {
   });
 
   it('splits multi-name strings', () => {
-    expect(nameAlternatives('Pacific Endeavour (ex-Grand Wheatland)')).toEqual(['Pacific Endeavour (ex-Grand Wheatland)', 'Pacific Endeavour', 'Grand Wheatland']);
+    expect(nameAlternatives('Pacific Endeavour (ex-Grand Wheatland)')).toEqual([
+      'Pacific Endeavour (ex-Grand Wheatland)',
+      'Pacific Endeavour',
+      'Grand Wheatland',
+    ]);
     expect(nameAlternatives('John Smith a.k.a. Johnny Smith')).toContain('Johnny Smith');
   });
 });

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.ts';
 import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from '../store/store-harness.ts';
-import { bankVariant, checkStoreConsistency, createKey, pgUrlWithSchema, serviceLead, startServer, writeConfigFile, type ServerProcess } from './fixtures/service-fixtures.ts';
+import {
+  bankVariant,
+  checkStoreConsistency,
+  createKey,
+  pgUrlWithSchema,
+  serviceLead,
+  startServer,
+  writeConfigFile,
+  type ServerProcess,
+} from './fixtures/service-fixtures.ts';
 
 /**
  * Issue 3 §2 / "How it is checked": a REAL `remit serve` process ingesting leads is killed with
@@ -35,7 +44,12 @@ interface Ack {
 const leadFor = (tag: string, i: number) => (i > 0 && i % DUPLICATE_EVERY === 0 ? serviceLead(tag, i - 7) : serviceLead(tag, i));
 
 /** Posts leads with CONCURRENCY workers until `stopAt` acks (then calls onThreshold once) or the server goes away. */
-async function postStream(server: ServerProcess, token: string, tag: string, opts: { stopAfterAcks: number; onThreshold?: () => void; firstIndex?: number }) {
+async function postStream(
+  server: ServerProcess,
+  token: string,
+  tag: string,
+  opts: { stopAfterAcks: number; onThreshold?: () => void; firstIndex?: number },
+) {
   const acks: Ack[] = [];
   let failures = 0;
   let next = opts.firstIndex ?? 0;
@@ -46,10 +60,26 @@ async function postStream(server: ServerProcess, token: string, tag: string, opt
     while (!stop && next < MAX_POSTS && Date.now() < deadline) {
       const i = next++;
       try {
-        const res = await fetch(`${server.base}/v1/leads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(leadFor(tag, i)) });
-        const body = (await res.json()) as { leadId: string; status: string; duplicateOf: string | null; decision: { decisionId: string; rep: { id: string } | null } | null };
+        const res = await fetch(`${server.base}/v1/leads`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(leadFor(tag, i)),
+        });
+        const body = (await res.json()) as {
+          leadId: string;
+          status: string;
+          duplicateOf: string | null;
+          decision: { decisionId: string; rep: { id: string } | null } | null;
+        };
         if (res.status === 201) {
-          acks.push({ i, leadId: body.leadId, status: body.status, repId: body.decision?.rep?.id ?? null, decisionId: body.decision?.decisionId ?? null, duplicateOf: body.duplicateOf });
+          acks.push({
+            i,
+            leadId: body.leadId,
+            status: body.status,
+            repId: body.decision?.rep?.id ?? null,
+            decisionId: body.decision?.decisionId ?? null,
+            duplicateOf: body.duplicateOf,
+          });
         } else {
           throw new Error(`unexpected HTTP ${res.status}: ${JSON.stringify(body)}`);
         }
@@ -78,7 +108,10 @@ async function crashAndRecover(db: string, tag: string) {
 
   // Phase 1: stream leads, SIGKILL the server at a random moment while requests are in flight.
   const killDelayMs = Math.floor(Math.random() * 25);
-  const phase1 = await postStream(first, token, tag, { stopAfterAcks: KILL_AFTER, onThreshold: () => void setTimeout(() => void first.kill('SIGKILL'), killDelayMs) });
+  const phase1 = await postStream(first, token, tag, {
+    stopAfterAcks: KILL_AFTER,
+    onThreshold: () => void setTimeout(() => void first.kill('SIGKILL'), killDelayMs),
+  });
   const killed = await first.exited;
   expect(killed.signal).toBe('SIGKILL');
   expect(phase1.acks.length).toBeGreaterThanOrEqual(KILL_AFTER);
@@ -90,7 +123,11 @@ async function crashAndRecover(db: string, tag: string) {
   // Acknowledged originals are still open: the same people again are linked to them as duplicates.
   const originals = phase1.acks.filter((a) => a.status === 'ASSIGNED' && a.i % DUPLICATE_EVERY !== 0).slice(0, 5);
   for (const a of originals) {
-    const res = await fetch(`${second.base}/v1/leads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(serviceLead(tag, a.i)) });
+    const res = await fetch(`${second.base}/v1/leads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(serviceLead(tag, a.i)),
+    });
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ status: 'DUPLICATE', duplicateOf: a.leadId });
   }
@@ -125,7 +162,13 @@ async function crashAndRecover(db: string, tag: string) {
     expect(unacknowledged).toBeLessThanOrEqual(CONCURRENCY);
     expect(report.assigned).toBeGreaterThan(50);
     expect(report.byOutcome.DUPLICATE ?? 0).toBeGreaterThan(0);
-    return { killDelayMs, acknowledged: acks.length, inFlightAtKill: phase1.failures, committedUnacknowledged: unacknowledged, byOutcome: report.byOutcome };
+    return {
+      killDelayMs,
+      acknowledged: acks.length,
+      inFlightAtKill: phase1.failures,
+      committedUnacknowledged: unacknowledged,
+      byOutcome: report.byOutcome,
+    };
   } finally {
     await store.close();
   }

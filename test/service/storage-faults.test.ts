@@ -158,7 +158,6 @@ describe('W1: the SQLite store replaced or damaged while serving', () => {
     const verify = await fetch(`${server.base}/v1/audit/verify`, { method: 'POST', headers: verifyHeaders, body: '{}' });
     const verifyBody = (await verify.json()) as { code: string; details: { path: string; message: string }[] };
     expect([verify.status, verifyBody.code, reasonOf(verifyBody)]).toEqual([503, 'STORE_UNAVAILABLE', 'STORE_CORRUPT']);
-
   });
 });
 

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/domain/decision/decision.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from '../store/store-harness.ts';
-import { bankVariant, checkStoreConsistency, createKey, pgUrlWithSchema, serviceLead, startServer, writeConfigFile, type ServerProcess } from './fixtures/service-fixtures.ts';
+import {
+  bankVariant,
+  checkStoreConsistency,
+  createKey,
+  pgUrlWithSchema,
+  serviceLead,
+  startServer,
+  writeConfigFile,
+  type ServerProcess,
+} from './fixtures/service-fixtures.ts';
 
 /**
  * Issue 3 §2: two `remit serve` processes on ONE PostgreSQL database (same schema) ingest
@@ -26,9 +35,24 @@ interface Ack {
   readonly duplicateOf: string | null;
 }
 
-async function postLead(server: ServerProcess, name: 'A' | 'B', token: string, body: unknown, headers: Record<string, string> = {}): Promise<Ack> {
-  const res = await fetch(`${server.base}/v1/leads`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  const json = (await res.json()) as { leadId: string; status: string; duplicateOf: string | null; decision: { rep: { id: string } | null } | null };
+async function postLead(
+  server: ServerProcess,
+  name: 'A' | 'B',
+  token: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Ack> {
+  const res = await fetch(`${server.base}/v1/leads`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as {
+    leadId: string;
+    status: string;
+    duplicateOf: string | null;
+    decision: { rep: { id: string } | null } | null;
+  };
   if (res.status !== 201) throw new Error(`server ${name}: HTTP ${res.status} ${JSON.stringify(json)}`);
   return { server: name, leadId: json.leadId, status: json.status, repId: json.decision?.rep?.id ?? null, duplicateOf: json.duplicateOf };
 }
@@ -78,7 +102,12 @@ describe('two remit serve processes, one PostgreSQL database', () => {
 
       // The same person at both servers at the same moment: exactly one is routed, the other linked to it.
       const pairs = await Promise.all(
-        Array.from({ length: RACE_PAIRS }, (_, k) => Promise.all([postLead(a, 'A', token, serviceLead('race', k)), postLead(b, 'B', token, { ...serviceLead('race', k), source: 'crm' })])),
+        Array.from({ length: RACE_PAIRS }, (_, k) =>
+          Promise.all([
+            postLead(a, 'A', token, serviceLead('race', k)),
+            postLead(b, 'B', token, { ...serviceLead('race', k), source: 'crm' }),
+          ]),
+        ),
       );
       for (const [x, y] of pairs) {
         const dups = [x, y].filter((p) => p.status === 'DUPLICATE');
@@ -117,12 +146,25 @@ describe('two remit serve processes, one PostgreSQL database', () => {
         expect(report.byOutcome.QUEUED ?? 0).toBeGreaterThan(50);
         // The two servers really interleaved: in a pool's round-robin order, assignments alternate between them.
         const serverOf = new Map(acks.map((x) => [x.leadId, x.server]));
-        const wrr = assigned.map((d) => JSON.parse(d.documentJson) as Decision).filter((d) => d.strategy?.chosenBy === 'weighted-round-robin');
+        const wrr = assigned
+          .map((d) => JSON.parse(d.documentJson) as Decision)
+          .filter((d) => d.strategy?.chosenBy === 'weighted-round-robin');
         const details = (d: Decision) => d.strategy!.details as { pool: string; seq: number };
         const ordered = wrr.sort((x, y) => details(x).pool.localeCompare(details(y).pool) || details(x).seq - details(y).seq);
-        const switches = ordered.filter((d, k) => k > 0 && details(d).pool === details(ordered[k - 1]!).pool && serverOf.get(d.leadId) !== serverOf.get(ordered[k - 1]!.leadId)).length;
+        const switches = ordered.filter(
+          (d, k) =>
+            k > 0 && details(d).pool === details(ordered[k - 1]!).pool && serverOf.get(d.leadId) !== serverOf.get(ordered[k - 1]!.leadId),
+        ).length;
         expect(switches).toBeGreaterThan(5);
-        console.info('two servers:', JSON.stringify({ leads: report.leads, byOutcome: report.byOutcome, assignedPerRep: Object.fromEntries(perRep), roundRobinSwitches: switches }));
+        console.info(
+          'two servers:',
+          JSON.stringify({
+            leads: report.leads,
+            byOutcome: report.byOutcome,
+            assignedPerRep: Object.fromEntries(perRep),
+            roundRobinSwitches: switches,
+          }),
+        );
       } finally {
         await store.close();
       }
@@ -146,12 +188,21 @@ describe('two remit serve processes, one PostgreSQL database', () => {
       servers.push(a);
       const b = await startServer({ db, config });
       servers.push(b);
-      const published = await fetch(`${a.base}/v1/org/versions`, { method: 'POST', headers: { authorization: `Bearer ${a.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify(await bankVariant({ version: 'publish-v2', caps: { maxOpenLeads: 500 } })) });
+      const published = await fetch(`${a.base}/v1/org/versions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(await bankVariant({ version: 'publish-v2', caps: { maxOpenLeads: 500 } })),
+      });
       expect(published.status).toBe(201);
       const { hash } = (await published.json()) as { hash: string };
       const token = await createKey(a, a.adminToken!, 'integration');
       const viaB = await postLead(b, 'B', token, serviceLead('pub', 1));
-      const orgOf = async (server: ServerProcess, leadId: string) => ((await (await fetch(`${server.base}/v1/leads/${leadId}`, { headers: { authorization: `Bearer ${a.adminToken}` } })).json()) as { orgHash: string }).orgHash;
+      const orgOf = async (server: ServerProcess, leadId: string) =>
+        (
+          (await (await fetch(`${server.base}/v1/leads/${leadId}`, { headers: { authorization: `Bearer ${a.adminToken}` } })).json()) as {
+            orgHash: string;
+          }
+        ).orgHash;
       expect(await orgOf(b, viaB.leadId), 'instance B routes with the version published on A').toBe(hash);
       await a.kill('SIGTERM');
       const a2 = await startServer({ db, config });

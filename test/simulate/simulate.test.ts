@@ -44,16 +44,33 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'remit-simulate-'));
   s = await startTestService({ url: `sqlite:${join(dir, 'remit.sqlite')}` });
   published = s.ctx.orgs.current.config;
-  const post = (body: unknown) => s.app.inject({ method: 'POST', url: '/v1/leads', payload: body as object, headers: auth(s.tokens.integration) });
+  const post = (body: unknown) =>
+    s.app.inject({ method: 'POST', url: '/v1/leads', payload: body as object, headers: auth(s.tokens.integration) });
   for (let i = 0; i < ISA_LEADS; i++) {
-    const res = await post(ukLead({ person: { firstName: `Isa${i}`, lastName: 'Saver', email: `isa${i}@example.co.uk`, phone: `+44 20 7946 ${String(100 + i).padStart(4, '0')}` } }));
+    const res = await post(
+      ukLead({
+        person: {
+          firstName: `Isa${i}`,
+          lastName: 'Saver',
+          email: `isa${i}@example.co.uk`,
+          phone: `+44 20 7946 ${String(100 + i).padStart(4, '0')}`,
+        },
+      }),
+    );
     expect(res.json().status).toBe('ASSIGNED');
     s.clock.advance(60_000);
   }
   // A duplicate (never routed), and a lead refused under the published config.
-  expect((await post(ukLead({ person: { firstName: 'Isa0', lastName: 'Saver', email: 'isa0@example.co.uk' } }))).json().status).toBe('DUPLICATE');
+  expect((await post(ukLead({ person: { firstName: 'Isa0', lastName: 'Saver', email: 'isa0@example.co.uk' } }))).json().status).toBe(
+    'DUPLICATE',
+  );
   s.clock.advance(60_000);
-  const br = await post({ source: 'web_form', product: 'eu-ucits-global-equity', person: { firstName: 'João', lastName: 'Silva', email: 'joao@example.com.br' }, address: { country: 'BR' } });
+  const br = await post({
+    source: 'web_form',
+    product: 'eu-ucits-global-equity',
+    person: { firstName: 'João', lastName: 'Silva', email: 'joao@example.com.br' },
+    address: { country: 'BR' },
+  });
   expect(br.json().status).toBe('REFUSED');
 });
 afterAll(async () => {
@@ -68,7 +85,17 @@ describe('simulateDraft', () => {
     expect(diff.unchanged).toBe(true);
     expect(diff.replayed).toBe(ISA_LEADS + 1);
     expect(diff.skipped).toEqual({ duplicates: 1, undecided: 0 });
-    for (const k of ['newRefusals', 'noLongerRefused', 'newHolds', 'noLongerHeld', 'outcomeChanges', 'teamChanges', 'repChanges', 'fairness'] as const) expect(diff[k]).toEqual([]);
+    for (const k of [
+      'newRefusals',
+      'noLongerRefused',
+      'newHolds',
+      'noLongerHeld',
+      'outcomeChanges',
+      'teamChanges',
+      'repChanges',
+      'fairness',
+    ] as const)
+      expect(diff[k]).toEqual([]);
     expect(diff.outcomes.ASSIGNED).toEqual({ recorded: ISA_LEADS, simulated: ISA_LEADS });
     expect(await everything()).toEqual(before);
   });
@@ -79,7 +106,12 @@ describe('simulateDraft', () => {
     expect(diff.unchanged).toBe(false);
     expect(diff.newRefusals).toHaveLength(ISA_LEADS);
     const first = diff.newRefusals[0]!;
-    expect(first).toMatchObject({ jurisdiction: 'GB', product: 'uk-stocks-shares-isa', recorded: { outcome: 'ASSIGNED' }, simulated: { outcome: 'REFUSED', teamId: null, repId: null } });
+    expect(first).toMatchObject({
+      jurisdiction: 'GB',
+      product: 'uk-stocks-shares-isa',
+      recorded: { outcome: 'ASSIGNED' },
+      simulated: { outcome: 'REFUSED', teamId: null, repId: null },
+    });
     expect(first.recorded.teamId).not.toBeNull();
     expect(first.simulated.reasonCodes.length).toBeGreaterThan(0);
     expect(diff.noLongerRefused).toEqual([]); // the Brazilian lead stays refused
@@ -102,13 +134,29 @@ describe('simulateDraft', () => {
 
 describe('POST /v1/simulations', () => {
   it('returns the same diff for a draft posted as JSON (admin, ops only), and lists config problems', async () => {
-    const res = await s.app.inject({ method: 'POST', url: '/v1/simulations', payload: { config: draftWithout('fca-uk-investments'), limit: 100 }, headers: auth(s.tokens.ops) });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/v1/simulations',
+      payload: { config: draftWithout('fca-uk-investments'), limit: 100 },
+      headers: auth(s.tokens.ops),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().newRefusals).toHaveLength(ISA_LEADS);
-    const noop = await s.app.inject({ method: 'POST', url: '/v1/simulations', payload: { config: published }, headers: auth(s.tokens.admin) });
+    const noop = await s.app.inject({
+      method: 'POST',
+      url: '/v1/simulations',
+      payload: { config: published },
+      headers: auth(s.tokens.admin),
+    });
     expect(noop.json().unchanged).toBe(true);
-    expect((await s.app.inject({ method: 'POST', url: '/v1/simulations', payload: { config: published }, headers: auth(s.tokens.rep) })).statusCode).toBe(403);
-    expect((await s.app.inject({ method: 'POST', url: '/v1/simulations', payload: { config: published }, headers: auth(s.tokens.compliance) })).statusCode).toBe(403);
+    expect(
+      (await s.app.inject({ method: 'POST', url: '/v1/simulations', payload: { config: published }, headers: auth(s.tokens.rep) }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await s.app.inject({ method: 'POST', url: '/v1/simulations', payload: { config: published }, headers: auth(s.tokens.compliance) }))
+        .statusCode,
+    ).toBe(403);
     const broken = { ...published, teams: published.teams.map((t, i) => (i === 0 ? { ...t, entity: 'no-such-entity' } : t)) };
     const bad = await s.app.inject({ method: 'POST', url: '/v1/simulations', payload: { config: broken }, headers: auth(s.tokens.admin) });
     expect(bad.statusCode).toBe(422);

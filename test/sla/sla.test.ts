@@ -21,7 +21,9 @@ describe('slaDeadline', () => {
   });
 
   it('a lead arriving on Saturday starts counting Monday 09:00', () => {
-    expect(slaDeadline(local(NY, '2026-06-06T11:00'), { minutes: 60, workingTime: true }, weekdays(NY))).toBe(local(NY, '2026-06-08T10:00'));
+    expect(slaDeadline(local(NY, '2026-06-06T11:00'), { minutes: 60, workingTime: true }, weekdays(NY))).toBe(
+      local(NY, '2026-06-08T10:00'),
+    );
   });
 
   it('across the US spring change: Friday 6 March 16:00 EST → Monday 9 March 10:00 EDT (14:00Z)', () => {
@@ -58,7 +60,13 @@ describe('slaDeadline', () => {
   });
 
   it('no working time at all within the horizon → null', () => {
-    expect(slaDeadline(local(NY, '2026-06-06T11:00'), twoHours, { timeZone: NY, workingMinutes: [[], [], [], [], [], [], [], []], outOfOffice: [] })).toBeNull();
+    expect(
+      slaDeadline(local(NY, '2026-06-06T11:00'), twoHours, {
+        timeZone: NY,
+        workingMinutes: [[], [], [], [], [], [], [], []],
+        outOfOffice: [],
+      }),
+    ).toBeNull();
   });
 });
 
@@ -108,11 +116,19 @@ describe('nextSlaAction', () => {
       escalateTo: 'team-lead',
       reroute: true,
     });
-    expect(nextSlaAction(state({ previousMisses: 1, policy: { escalateAfterMisses: 3, escalateTo: 'ops', rerouteOnEscalation: false } }), local(NY, '2026-06-08T10:30')).kind).toBe('reroute');
+    expect(
+      nextSlaAction(
+        state({ previousMisses: 1, policy: { escalateAfterMisses: 3, escalateTo: 'ops', rerouteOnEscalation: false } }),
+        local(NY, '2026-06-08T10:30'),
+      ).kind,
+    ).toBe('reroute');
   });
 
   it('first contact made → SLA met', () => {
-    expect(nextSlaAction(state({ acceptedAt: assignedAt, firstContactAt: assignedAt + 1000 }), local(NY, '2026-06-09T10:00'))).toEqual({ kind: 'none', nextCheckAt: null });
+    expect(nextSlaAction(state({ acceptedAt: assignedAt, firstContactAt: assignedAt + 1000 }), local(NY, '2026-06-09T10:00'))).toEqual({
+      kind: 'none',
+      nextCheckAt: null,
+    });
   });
 });
 
@@ -125,11 +141,15 @@ describe('re-route exclusions', () => {
   it('never back to the rep who missed while someone else is eligible', () => {
     const eligible = ['alice', 'carol'];
     const decide = (exclude: readonly string[]) => eligible.find((r) => !exclude.includes(r)) ?? null;
-    expect(rerouteWithExclusions(['alice'], decide, (r) => r !== null)).toEqual({ result: 'carol', excluded: ['alice'], fellBackToMissed: false });
+    expect(rerouteWithExclusions(['alice'], decide, (r) => r !== null)).toEqual({
+      result: 'carol',
+      excluded: ['alice'],
+      fellBackToMissed: false,
+    });
   });
 
   it('back to the rep who missed only when nobody else is eligible', () => {
-    const decide = (exclude: readonly string[]) => (['alice'].find((r) => !exclude.includes(r)) ?? null);
+    const decide = (exclude: readonly string[]) => ['alice'].find((r) => !exclude.includes(r)) ?? null;
     expect(rerouteWithExclusions(['alice'], decide, (r) => r !== null)).toEqual({ result: 'alice', excluded: [], fellBackToMissed: true });
   });
 });

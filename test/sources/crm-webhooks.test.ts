@@ -39,7 +39,11 @@ function hubspotPayload(overrides: Record<string, unknown> = {}) {
       { objectTypeId: '0-1', name: 'country', value: 'United Kingdom' },
       { objectTypeId: '0-1', name: 'zip', value: 'EC2V 7HH' },
     ],
-    context: { hutk: '1f2e3d4c5b6a79880716253443526170', pageUri: 'https://www.example-bank.co.uk/isa?utm_source=hs', pageName: 'Stocks & Shares ISA' },
+    context: {
+      hutk: '1f2e3d4c5b6a79880716253443526170',
+      pageUri: 'https://www.example-bank.co.uk/isa?utm_source=hs',
+      pageName: 'Stocks & Shares ISA',
+    },
     legalConsentOptions: {
       consent: {
         consentToProcess: true,
@@ -52,7 +56,8 @@ function hubspotPayload(overrides: Record<string, unknown> = {}) {
 }
 
 /** HubSpot v3: base64(HMAC-SHA256(client secret, method + uri + body + timestamp)). */
-const hubspotSignature = (uri: string, body: string, ts: number) => createHmac('sha256', HUBSPOT_SECRET).update(`POST${uri}${body}${ts}`).digest('base64');
+const hubspotSignature = (uri: string, body: string, ts: number) =>
+  createHmac('sha256', HUBSPOT_SECRET).update(`POST${uri}${body}${ts}`).digest('base64');
 
 function postHubSpot(body: string, opts: { ts?: number; signature?: string; sourceId?: string; headers?: Record<string, string> } = {}) {
   const url = `/v1/sources/hubspot/${opts.sourceId ?? 'hubspot-main'}`;
@@ -110,9 +115,11 @@ function postSalesforce(body: string, opts: { t?: number; signature?: string; so
 }
 
 describe('HubSpot form-submission webhook', () => {
-  it('the signing helper follows HubSpot\'s recipe (URI escapes decoded)', () => {
+  it("the signing helper follows HubSpot's recipe (URI escapes decoded)", () => {
     const uri = 'https://remit.example/v1/sources/hubspot/x?a=%3A%2F';
-    expect(signHubSpotV3(HUBSPOT_SECRET, 'post', uri, '{}', 1)).toBe(createHmac('sha256', HUBSPOT_SECRET).update('POSThttps://remit.example/v1/sources/hubspot/x?a=:/{}1').digest('base64'));
+    expect(signHubSpotV3(HUBSPOT_SECRET, 'post', uri, '{}', 1)).toBe(
+      createHmac('sha256', HUBSPOT_SECRET).update('POSThttps://remit.example/v1/sources/hubspot/x?a=:/{}1').digest('base64'),
+    );
   });
 
   it('verifies the v3 signature, maps the submission and ingests it; a redelivery replays the first answer', async () => {
@@ -127,7 +134,12 @@ describe('HubSpot form-submission webhook', () => {
     expect(lead.custom['context.pageUri']).toBe('https://www.example-bank.co.uk/isa?utm_source=hs');
     const personal = await s.store.personalData.get(leadId);
     expect(JSON.parse(personal!.contactJson)).toMatchObject({ firstName: 'Zoë', lastName: 'Øster' });
-    expect(JSON.parse(personal!.consentJson!)).toMatchObject({ marketing: true, wording: 'I agree to receive marketing emails from Example Bank.', capturedAt: '2026-11-24T10:58:30.000Z', channels: ['email'] });
+    expect(JSON.parse(personal!.consentJson!)).toMatchObject({
+      marketing: true,
+      wording: 'I agree to receive marketing emails from Example Bank.',
+      capturedAt: '2026-11-24T10:58:30.000Z',
+      channels: ['email'],
+    });
     expect((await s.store.events.listForLead(leadId))[0]!.actor).toBe('source:hubspot-main');
 
     // HubSpot retries with a fresh timestamp and signature: same event id, same answer, nothing new.
@@ -143,7 +155,16 @@ describe('HubSpot form-submission webhook', () => {
 
   it('refuses a wrong signature, a tampered body, a stale or missing timestamp (401 SIGNATURE_INVALID); nothing is stored', async () => {
     const before = await leadCount();
-    const body = JSON.stringify(hubspotPayload({ eventId: 4021302, fields: [{ name: 'firstname', value: 'Eve' }, { name: 'lastname', value: 'Forger' }, { name: 'email', value: 'eve@example.com' }] }));
+    const body = JSON.stringify(
+      hubspotPayload({
+        eventId: 4021302,
+        fields: [
+          { name: 'firstname', value: 'Eve' },
+          { name: 'lastname', value: 'Forger' },
+          { name: 'email', value: 'eve@example.com' },
+        ],
+      }),
+    );
     const wrong = await postHubSpot(body, { signature: createHmac('sha256', 'not-the-secret').update('x').digest('base64') });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json().code).toBe('SIGNATURE_INVALID');
@@ -156,7 +177,9 @@ describe('HubSpot form-submission webhook', () => {
     expect(stale.json().message).toMatch(/300 s/);
     expect((await postHubSpot(body, { headers: { 'x-hubspot-request-timestamp': '' } })).statusCode).toBe(401);
     // Signed for another URL (a replay against a different source) fails too.
-    expect((await postHubSpot(body, { signature: hubspotSignature(`http://${HOST}/v1/sources/hubspot/other`, body, ts), ts })).statusCode).toBe(401);
+    expect(
+      (await postHubSpot(body, { signature: hubspotSignature(`http://${HOST}/v1/sources/hubspot/other`, body, ts), ts })).statusCode,
+    ).toBe(401);
     expect(await leadCount()).toBe(before);
   });
 
@@ -167,13 +190,24 @@ describe('HubSpot form-submission webhook', () => {
     const res = await postHubSpot(JSON.stringify(noId));
     expect(res.statusCode).toBe(422);
     expect(res.json().details[0].path).toBe('/body/eventId');
-    const badEmail = await postHubSpot(JSON.stringify(hubspotPayload({ eventId: 4021399, fields: [{ name: 'firstname', value: 'Bad' }, { name: 'lastname', value: 'Mail' }, { name: 'email', value: 'bad@@example' }] })));
+    const badEmail = await postHubSpot(
+      JSON.stringify(
+        hubspotPayload({
+          eventId: 4021399,
+          fields: [
+            { name: 'firstname', value: 'Bad' },
+            { name: 'lastname', value: 'Mail' },
+            { name: 'email', value: 'bad@@example' },
+          ],
+        }),
+      ),
+    );
     expect(badEmail.statusCode).toBe(422);
     expect(badEmail.json().details.find((d: { path: string }) => d.path === '/person/email').message).toMatch(/hubspot field "email"/);
     expect(await leadCount()).toBe(before);
   });
 
-  it('unknown sources are 404, and a source answers only on its own kind\'s route', async () => {
+  it("unknown sources are 404, and a source answers only on its own kind's route", async () => {
     const body = JSON.stringify(hubspotPayload());
     expect((await postHubSpot(body, { sourceId: 'nope' })).statusCode).toBe(404);
     expect((await postHubSpot(body, { sourceId: 'sfdc-prod' })).statusCode).toBe(404);
@@ -191,7 +225,11 @@ describe('Salesforce-style Lead webhook', () => {
     expect(lead.custom).toMatchObject({ sfLeadSource: 'Partner Referral' });
     const personal = await s.store.personalData.get(leadId);
     expect(JSON.parse(personal!.contactJson)).toMatchObject({ lastName: 'Sørensen', phoneE164: '+442079460612' });
-    expect(JSON.parse(personal!.consentJson!)).toMatchObject({ marketing: true, capturedAt: '2026-11-20T16:45:00.000Z', wording: 'I would like to hear from Example Bank by email and phone.' });
+    expect(JSON.parse(personal!.consentJson!)).toMatchObject({
+      marketing: true,
+      capturedAt: '2026-11-20T16:45:00.000Z',
+      wording: 'I would like to hear from Example Bank by email and phone.',
+    });
 
     const count = await leadCount();
     const again = await postSalesforce(body, { t: Math.floor(s.clock.now() / 1000) + 20 });
@@ -207,11 +245,15 @@ describe('Salesforce-style Lead webhook', () => {
 
   it('refuses a missing, wrong or stale signature and a tampered body (401); nothing is stored', async () => {
     const before = await leadCount();
-    const body = JSON.stringify(salesforcePayload({ eventId: 'e-2' }, { Id: '00Q000000000002', Email: 'second@example.co.uk', Phone: '020 7946 0613' }));
+    const body = JSON.stringify(
+      salesforcePayload({ eventId: 'e-2' }, { Id: '00Q000000000002', Email: 'second@example.co.uk', Phone: '020 7946 0613' }),
+    );
     const t = Math.floor(s.clock.now() / 1000);
     expect((await postSalesforce(body, { signature: '' })).statusCode).toBe(401);
     expect((await postSalesforce(body, { signature: signWebhook('wrong-secret', body, t) })).statusCode).toBe(401);
-    expect((await postSalesforce(body.replace('second@', 'third@'), { signature: signWebhook(SALESFORCE_SECRET, body, t) })).statusCode).toBe(401);
+    expect(
+      (await postSalesforce(body.replace('second@', 'third@'), { signature: signWebhook(SALESFORCE_SECRET, body, t) })).statusCode,
+    ).toBe(401);
     const stale = await postSalesforce(body, { t: t - 301 });
     expect(stale.statusCode).toBe(401);
     expect(stale.json().code).toBe('SIGNATURE_INVALID');

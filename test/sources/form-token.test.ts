@@ -51,9 +51,20 @@ describe('a form that requires a signed token', () => {
     s.app.inject({
       method: 'POST',
       url: '/v1/forms/signed-quote',
-      payload: new URLSearchParams({ first_name: 'Tok', last_name: `En${++n}`, phone: `+1 212 555 01${String(10 + n)}`, state: 'NY', ...fields }).toString(),
+      payload: new URLSearchParams({
+        first_name: 'Tok',
+        last_name: `En${++n}`,
+        phone: `+1 212 555 01${String(10 + n)}`,
+        state: 'NY',
+        ...fields,
+      }).toString(),
       remoteAddress: `198.51.100.${n}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', origin: 'https://www.example-life.com', ...headers },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        origin: 'https://www.example-life.com',
+        ...headers,
+      },
     });
 
   it('refuses a post with a forged Origin but no token, and accepts one with a token from the endpoint', async () => {

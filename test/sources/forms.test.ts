@@ -60,7 +60,13 @@ const postUrlencoded = (formId: string, body: URLSearchParams | string, headers:
 async function postMultipart(formId: string, form: FormData, headers: Record<string, string> = {}) {
   const encoded = new Response(form);
   const payload = Buffer.from(await encoded.arrayBuffer());
-  return s.app.inject({ method: 'POST', url: `/v1/forms/${formId}`, payload, remoteAddress: clientIp, headers: { 'content-type': encoded.headers.get('content-type')!, origin: ORIGIN, ...headers } });
+  return s.app.inject({
+    method: 'POST',
+    url: `/v1/forms/${formId}`,
+    payload,
+    remoteAddress: clientIp,
+    headers: { 'content-type': encoded.headers.get('content-type')!, origin: ORIGIN, ...headers },
+  });
 }
 
 const leadCount = async () => (await s.store.leads.list()).length;
@@ -82,14 +88,24 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
     const personal = await s.store.personalData.get(leadId);
     expect(JSON.parse(personal!.contactJson)).toMatchObject({ firstName: 'Zoë', lastName: 'Øster', phoneE164: '+442079460321' });
     // Consent text and timestamp are stored with the lead (SPEC C8).
-    expect(JSON.parse(personal!.consentJson!)).toMatchObject({ marketing: true, wording: CONSENT_TEXT, capturedAt: '2026-11-24T11:00:00.000Z', lawfulBasis: 'consent', channels: ['email', 'phone'] });
+    expect(JSON.parse(personal!.consentJson!)).toMatchObject({
+      marketing: true,
+      wording: CONSENT_TEXT,
+      capturedAt: '2026-11-24T11:00:00.000Z',
+      lawfulBasis: 'consent',
+      channels: ['email', 'phone'],
+    });
     // Recorded under the form's synthetic principal.
     const history = await s.store.events.listForLead(leadId);
     expect(history[0]).toMatchObject({ kind: 'intake', actor: 'form:uk-isa-enquiry' });
   });
 
   it('answers JSON when the client asks for it, without routing details', async () => {
-    const res = await postUrlencoded('uk-isa-enquiry', isaForm({ first_name: 'Åsa', last_name: 'Ñúñez', email: 'asa.nunez@example.com', phone: '020 7946 0999' }), { accept: 'application/json' });
+    const res = await postUrlencoded(
+      'uk-isa-enquiry',
+      isaForm({ first_name: 'Åsa', last_name: 'Ñúñez', email: 'asa.nunez@example.com', phone: '020 7946 0999' }),
+      { accept: 'application/json' },
+    );
     expect(res.statusCode).toBe(201);
     expect(Object.keys(res.json()).sort()).toEqual(['leadId', 'status']);
     expect(res.json().status).toBe('accepted');
@@ -101,7 +117,9 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
     const second = await postUrlencoded('uk-isa-enquiry', body);
     expect(locationOf(first).searchParams.get('status')).toBe('accepted');
     expect(locationOf(second).searchParams.get('status')).toBe('duplicate');
-    expect((await s.store.leads.get(locationOf(second).searchParams.get('lead')!))!.duplicateOf).toBe(locationOf(first).searchParams.get('lead'));
+    expect((await s.store.leads.get(locationOf(second).searchParams.get('lead')!))!.duplicateOf).toBe(
+      locationOf(first).searchParams.get('lead'),
+    );
   });
 
   it('an unchecked consent box is recorded as no marketing consent, with the wording shown', async () => {
@@ -129,7 +147,10 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
 
   it('a filled honeypot is answered like a success, stores nothing, and is counted', async () => {
     const before = await leadCount();
-    const res = await postUrlencoded('uk-isa-enquiry', isaForm({ first_name: 'Spam', last_name: 'Bot', email: 'bot@example.com', website_url: 'http://spam.example' }));
+    const res = await postUrlencoded(
+      'uk-isa-enquiry',
+      isaForm({ first_name: 'Spam', last_name: 'Bot', email: 'bot@example.com', website_url: 'http://spam.example' }),
+    );
     expect(res.statusCode).toBe(303);
     expect(locationOf(res).searchParams.get('status')).toBe('accepted');
     expect(locationOf(res).searchParams.get('lead')).toMatch(/^lead/);
@@ -146,16 +167,24 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
     noKey.delete('_form_key');
     expect((await postUrlencoded('uk-isa-enquiry', noKey)).statusCode).toBe(403);
     // The key may come as a header instead of the hidden field.
-    const viaHeader = await postUrlencoded('uk-isa-enquiry', (() => {
-      const p = isaForm({ first_name: 'Header', last_name: 'Key', email: 'header.key@example.co.uk', phone: '020 7946 0458' });
-      p.delete('_form_key');
-      return p;
-    })(), { 'x-remit-form-key': FORM_KEY });
+    const viaHeader = await postUrlencoded(
+      'uk-isa-enquiry',
+      (() => {
+        const p = isaForm({ first_name: 'Header', last_name: 'Key', email: 'header.key@example.co.uk', phone: '020 7946 0458' });
+        p.delete('_form_key');
+        return p;
+      })(),
+      { 'x-remit-form-key': FORM_KEY },
+    );
     expect(viaHeader.statusCode).toBe(303);
     const wrongOrigin = await postUrlencoded('uk-isa-enquiry', isaForm(), { origin: 'https://evil.example' });
     expect(wrongOrigin.statusCode).toBe(403);
     expect(wrongOrigin.json().code).toBe('FORBIDDEN');
-    const originOnly = await postUrlencoded('us-life-quote', new URLSearchParams({ first_name: 'Al', last_name: 'Ray', phone: '+1 212 555 0134', state: 'NY' }), { origin: 'https://attacker.example' });
+    const originOnly = await postUrlencoded(
+      'us-life-quote',
+      new URLSearchParams({ first_name: 'Al', last_name: 'Ray', phone: '+1 212 555 0134', state: 'NY' }),
+      { origin: 'https://attacker.example' },
+    );
     expect(originOnly.statusCode).toBe(403);
     expect(await leadCount()).toBe(before + 1);
   });
@@ -164,7 +193,10 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
     // us-life-quote: burst 3, 6 per minute. Invalid posts count too (the bucket is checked before parsing).
     const body = new URLSearchParams({ first_name: 'Rate', last_name: 'Limit' });
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await postUrlencoded('us-life-quote', body, { origin: 'https://www.example-life.com', accept: 'application/json' })).statusCode);
+    for (let i = 0; i < 4; i++)
+      statuses.push(
+        (await postUrlencoded('us-life-quote', body, { origin: 'https://www.example-life.com', accept: 'application/json' })).statusCode,
+      );
     expect(statuses).toEqual([422, 422, 422, 429]);
     const limited = await postUrlencoded('us-life-quote', body, { origin: 'https://www.example-life.com' });
     expect(limited.statusCode).toBe(429);
@@ -173,11 +205,17 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
     // Another client is not affected; after 10 s one token is back.
     const other = clientIp;
     clientIp = '198.51.100.7';
-    expect((await postUrlencoded('us-life-quote', body, { origin: 'https://www.example-life.com', accept: 'application/json' })).statusCode).toBe(422);
+    expect(
+      (await postUrlencoded('us-life-quote', body, { origin: 'https://www.example-life.com', accept: 'application/json' })).statusCode,
+    ).toBe(422);
     clientIp = other;
     s.clock.advance(10_000);
-    expect((await postUrlencoded('us-life-quote', body, { origin: 'https://www.example-life.com', accept: 'application/json' })).statusCode).toBe(422);
-    expect((await postUrlencoded('us-life-quote', body, { origin: 'https://www.example-life.com', accept: 'application/json' })).statusCode).toBe(429);
+    expect(
+      (await postUrlencoded('us-life-quote', body, { origin: 'https://www.example-life.com', accept: 'application/json' })).statusCode,
+    ).toBe(422);
+    expect(
+      (await postUrlencoded('us-life-quote', body, { origin: 'https://www.example-life.com', accept: 'application/json' })).statusCode,
+    ).toBe(429);
     s.clock.advance(-10_000);
   });
 
@@ -192,7 +230,12 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
 
   it('unknown forms are 404; the JSON API keeps refusing form encodings (415)', async () => {
     expect((await postUrlencoded('no-such-form', isaForm())).statusCode).toBe(404);
-    const res = await s.app.inject({ method: 'POST', url: '/v1/leads', payload: 'a=1', headers: { ...auth(s.tokens.integration), 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/v1/leads',
+      payload: 'a=1',
+      headers: { ...auth(s.tokens.integration), 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.statusCode).toBe(415);
   });
 });
@@ -205,18 +248,28 @@ describe('POST /v1/forms/:formId — multipart/form-data', () => {
   }
 
   it('accepts a FormData post exactly as a browser encodes it (UTF-8, repeated fields)', async () => {
-    const res = await postMultipart('uk-isa-enquiry', isaFormData({ first_name: 'Zoë', last_name: 'Øster-Multipart', email: 'zoe.multipart@example.co.uk', phone: '020 7946 0777' }), { accept: 'application/json' });
+    const res = await postMultipart(
+      'uk-isa-enquiry',
+      isaFormData({ first_name: 'Zoë', last_name: 'Øster-Multipart', email: 'zoe.multipart@example.co.uk', phone: '020 7946 0777' }),
+      { accept: 'application/json' },
+    );
     expect(res.statusCode).toBe(201);
     const { leadId, status } = res.json();
     expect(status).toBe('accepted');
     const lead = JSON.parse((await s.store.leads.get(leadId))!.leadJson);
     expect(lead.custom.interests).toEqual(['isa', 'pension']);
-    expect(JSON.parse((await s.store.personalData.get(leadId))!.contactJson)).toMatchObject({ firstName: 'Zoë', lastName: 'Øster-Multipart' });
+    expect(JSON.parse((await s.store.personalData.get(leadId))!.contactJson)).toMatchObject({
+      firstName: 'Zoë',
+      lastName: 'Øster-Multipart',
+    });
   });
 
   it('redirects by default; honeypot, key and size rules apply as for urlencoded', async () => {
     const before = await leadCount();
-    const ok = await postMultipart('uk-isa-enquiry', isaFormData({ first_name: 'Mia', last_name: 'Multi', email: 'mia.multi@example.co.uk', phone: '020 7946 0778' }));
+    const ok = await postMultipart(
+      'uk-isa-enquiry',
+      isaFormData({ first_name: 'Mia', last_name: 'Multi', email: 'mia.multi@example.co.uk', phone: '020 7946 0778' }),
+    );
     expect(ok.statusCode).toBe(303);
     expect(locationOf(ok).searchParams.get('status')).toBe('accepted');
     const trapped = await postMultipart('uk-isa-enquiry', isaFormData({ email: 'bot2@example.com', website_url: 'yes' }));

@@ -9,7 +9,9 @@ const iso = (m: number) => new Date(Date.parse('2026-11-24T15:00:00Z') + m * 60_
 
 async function seedLead(store: Store, id: string) {
   await store.orgVersions.publish({ hash: 'sha256:conduct-test', version: 't', configJson: '{}', createdAt: iso(0), createdBy: 'test' });
-  await store.transaction((tx) => tx.leads.claim({ id, orgHash: 'sha256:conduct-test', leadJson: JSON.stringify({ id }), receivedAt: iso(0) }));
+  await store.transaction((tx) =>
+    tx.leads.claim({ id, orgHash: 'sha256:conduct-test', leadJson: JSON.stringify({ id }), receivedAt: iso(0) }),
+  );
 }
 
 describe.each([
@@ -41,22 +43,79 @@ describe.each([
     await store.conduct.appendOutreach({ ...base, id: 'o3', leadId: 'L2', channel: 'email', phone: null, at: iso(3) });
     expect((await store.conduct.listOutreach({ leadId: 'L1' })).map((o) => o.id)).toEqual(['o1']);
     expect((await store.conduct.listOutreach({ leadId: 'L1', phone: '+13055550100' })).map((o) => o.id)).toEqual(['o1', 'o2']);
-    await expect(store.conduct.appendOutreach({ ...base, id: 'o4', leadId: 'L1', channel: 'fax' as never, phone: null, at: iso(4) })).rejects.toThrow(StoreInputError);
+    await expect(
+      store.conduct.appendOutreach({ ...base, id: 'o4', leadId: 'L1', channel: 'fax' as never, phone: null, at: iso(4) }),
+    ).rejects.toThrow(StoreInputError);
 
-    await store.conduct.addOptOut({ id: 'x1', leadId: 'L2', phone: null, email: 'a@example.com', channel: 'sms', kind: 'stop', at: iso(5), actor: 'k1', recordedAt: iso(5) });
+    await store.conduct.addOptOut({
+      id: 'x1',
+      leadId: 'L2',
+      phone: null,
+      email: 'a@example.com',
+      channel: 'sms',
+      kind: 'stop',
+      at: iso(5),
+      actor: 'k1',
+      recordedAt: iso(5),
+    });
     expect(await store.conduct.listOptOuts({ leadId: 'L1' })).toEqual([]);
     expect((await store.conduct.listOptOuts({ leadId: 'L1', email: 'a@example.com' })).map((o) => o.id)).toEqual(['x1']);
 
-    await store.conduct.addConsentChange({ id: 'c1', leadId: 'L1', channel: 'call', action: 'grant', at: iso(1), wording: 'yes', phone: '+13055550100', priorExpressWritten: true, conditionOfPurchase: false, actor: 'k1', recordedAt: iso(1) });
-    expect(await store.conduct.listConsentChanges('L1')).toEqual([expect.objectContaining({ id: 'c1', priorExpressWritten: true, conditionOfPurchase: false })]);
+    await store.conduct.addConsentChange({
+      id: 'c1',
+      leadId: 'L1',
+      channel: 'call',
+      action: 'grant',
+      at: iso(1),
+      wording: 'yes',
+      phone: '+13055550100',
+      priorExpressWritten: true,
+      conditionOfPurchase: false,
+      actor: 'k1',
+      recordedAt: iso(1),
+    });
+    expect(await store.conduct.listConsentChanges('L1')).toEqual([
+      expect.objectContaining({ id: 'c1', priorExpressWritten: true, conditionOfPurchase: false }),
+    ]);
 
-    await store.conduct.upsertPromotion({ id: 'p1', approver: 'A', jurisdictions: ['GB'], audience: 'all', validFrom: null, validTo: null, updatedAt: iso(0) });
-    await store.conduct.upsertPromotion({ id: 'p1', approver: 'B', jurisdictions: ['GB', 'AE-DU'], audience: 'professional_only', validFrom: iso(0), validTo: null, updatedAt: iso(1) });
-    expect(await store.conduct.listPromotions()).toEqual([{ id: 'p1', approver: 'B', jurisdictions: ['GB', 'AE-DU'], audience: 'professional_only', validFrom: iso(0), validTo: null, updatedAt: iso(1) }]);
+    await store.conduct.upsertPromotion({
+      id: 'p1',
+      approver: 'A',
+      jurisdictions: ['GB'],
+      audience: 'all',
+      validFrom: null,
+      validTo: null,
+      updatedAt: iso(0),
+    });
+    await store.conduct.upsertPromotion({
+      id: 'p1',
+      approver: 'B',
+      jurisdictions: ['GB', 'AE-DU'],
+      audience: 'professional_only',
+      validFrom: iso(0),
+      validTo: null,
+      updatedAt: iso(1),
+    });
+    expect(await store.conduct.listPromotions()).toEqual([
+      {
+        id: 'p1',
+        approver: 'B',
+        jurisdictions: ['GB', 'AE-DU'],
+        audience: 'professional_only',
+        validFrom: iso(0),
+        validTo: null,
+        updatedAt: iso(1),
+      },
+    ]);
   });
 
   it('registry scrubs: each run says whether a number was listed at it; a re-run at the same instant replaces it', async () => {
-    await store.conduct.recordScrub({ registry: 'US_NATIONAL_DNC', scrubbedAt: iso(-60 * 24 * 35), listed: ['+13055550177'], source: 's1' });
+    await store.conduct.recordScrub({
+      registry: 'US_NATIONAL_DNC',
+      scrubbedAt: iso(-60 * 24 * 35),
+      listed: ['+13055550177'],
+      source: 's1',
+    });
     await store.conduct.recordScrub({ registry: 'US_NATIONAL_DNC', scrubbedAt: iso(-60 * 24), listed: [], source: 's2' });
     await store.conduct.recordScrub({ registry: 'UK_TPS', scrubbedAt: iso(-60), listed: ['+13055550177'], source: 's3' });
     expect(await store.conduct.scrubsFor('+13055550177')).toEqual([
@@ -69,7 +128,16 @@ describe.each([
   });
 
   it('SLA timers: schedule, due, claim once, close once, cancel pending', async () => {
-    const t = (id: string, kind: 'accept' | 'first_contact', due: number) => ({ id, leadId: 'L1', kind, repId: 'r1', teamId: 't1', assignedAt: iso(0), dueAt: iso(due), createdAt: iso(0) });
+    const t = (id: string, kind: 'accept' | 'first_contact', due: number) => ({
+      id,
+      leadId: 'L1',
+      kind,
+      repId: 'r1',
+      teamId: 't1',
+      assignedAt: iso(0),
+      dueAt: iso(due),
+      createdAt: iso(0),
+    });
     await store.slaTimers.schedule([t('s1', 'accept', 15), t('s2', 'first_contact', 120)]);
     expect(await store.slaTimers.due(iso(14), 10)).toEqual([]);
     expect(await store.slaTimers.due(iso(15), 10)).toEqual([{ id: 's1', leadId: 'L1' }]);
@@ -90,7 +158,9 @@ describe.each([
   });
 
   it.runIf(factory.name === 'postgres')('a timer claimed by one transaction is skipped (not waited for) by another', async () => {
-    await store.slaTimers.schedule([{ id: 's9', leadId: 'L2', kind: 'accept', repId: 'r1', teamId: null, assignedAt: iso(0), dueAt: iso(1), createdAt: iso(0) }]);
+    await store.slaTimers.schedule([
+      { id: 's9', leadId: 'L2', kind: 'accept', repId: 'r1', teamId: null, assignedAt: iso(0), dueAt: iso(1), createdAt: iso(0) },
+    ]);
     const other = await h.reopen();
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));

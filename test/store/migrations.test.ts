@@ -76,7 +76,9 @@ describe('migration runner', () => {
       },
     };
     await expect(migrate(db, { dialect: 'sqlite', migrations: [...MIGRATIONS, broken] })).rejects.toThrow(MigrationError);
-    await expect(migrate(db, { dialect: 'sqlite', migrations: [...MIGRATIONS, broken] })).rejects.toThrow(new RegExp(`migration ${NEXT} \\(broken\\) failed`));
+    await expect(migrate(db, { dialect: 'sqlite', migrations: [...MIGRATIONS, broken] })).rejects.toThrow(
+      new RegExp(`migration ${NEXT} \\(broken\\) failed`),
+    );
     expect(await tables(db)).toEqual([]);
     // Without the broken one, the schema migrates fine.
     expect(await migrate(db, { dialect: 'sqlite' })).toEqual(ALL_MIGRATIONS);
@@ -85,7 +87,11 @@ describe('migration runner', () => {
 
   it('refuses a database migrated by a newer release, and a badly ordered migration list', async () => {
     const db = memoryDb();
-    const next: Migration = { version: NEXT, name: 'next', up: async (k) => void (await k.schema.createTable('extra').addColumn('id', 'text').execute()) };
+    const next: Migration = {
+      version: NEXT,
+      name: 'next',
+      up: async (k) => void (await k.schema.createTable('extra').addColumn('id', 'text').execute()),
+    };
     await migrate(db, { dialect: 'sqlite', migrations: [...MIGRATIONS, next] });
     await expect(migrate(db, { dialect: 'sqlite' })).rejects.toThrow(/newer release/);
     await db.destroy();

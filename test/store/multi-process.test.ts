@@ -44,7 +44,12 @@ async function checkConsistency(store: Store, prefixes: readonly string[]) {
   }
   // Routable leads beyond the total capacity are queued, never over-assigned.
   const routable = expectedIds.length - decisions.filter((d) => d.outcome === 'REFUSED' || d.outcome === 'HELD').length;
-  expect(assigned.length).toBe(Math.min(routable, OPEN_CAPS.reduce((a, b) => a + b, 0)));
+  expect(assigned.length).toBe(
+    Math.min(
+      routable,
+      OPEN_CAPS.reduce((a, b) => a + b, 0),
+    ),
+  );
 
   // Ledgers: per pool, assigned per rep = ASSIGNED decisions that pool's round robin made; seq = their total.
   const docs = assigned.map((d) => JSON.parse(d.documentJson) as Decision);
@@ -56,13 +61,18 @@ async function checkConsistency(store: Store, prefixes: readonly string[]) {
     const ledger = state.pools[pool]!;
     expect(ledger.seq, pool).toBe(inPool.length);
     // Sequence numbers recorded in the decisions are exactly 1..seq: no number used twice or skipped.
-    expect(inPool.map((d) => (d.strategy!.details as { seq: number }).seq).sort((a, b) => a - b)).toEqual(Array.from({ length: inPool.length }, (_, i) => i + 1));
-    for (const [rep, entry] of Object.entries(ledger.reps)) expect(entry.assigned, `${pool}/${rep}`).toBe(inPool.filter((d) => d.rep!.id === rep).length);
+    expect(inPool.map((d) => (d.strategy!.details as { seq: number }).seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: inPool.length }, (_, i) => i + 1),
+    );
+    for (const [rep, entry] of Object.entries(ledger.reps))
+      expect(entry.assigned, `${pool}/${rep}`).toBe(inPool.filter((d) => d.rep!.id === rep).length);
     // Each routed lead adds exactly 1 to the pool's total entitlement.
     expect(Object.values(ledger.reps).reduce((s, e) => s + e.entitled, 0)).toBeCloseTo(ledger.seq, 6);
   }
   // The processes really overlapped: in round-robin order, assignments alternate between them.
-  const gbOrder = wrr.filter((d) => (d.strategy!.details as { pool: string }).pool === 'gb').sort((a, b) => (a.strategy!.details as { seq: number }).seq - (b.strategy!.details as { seq: number }).seq);
+  const gbOrder = wrr
+    .filter((d) => (d.strategy!.details as { pool: string }).pool === 'gb')
+    .sort((a, b) => (a.strategy!.details as { seq: number }).seq - (b.strategy!.details as { seq: number }).seq);
   const switches = gbOrder.filter((d, i) => i > 0 && d.leadId.slice(0, 2) !== gbOrder[i - 1]!.leadId.slice(0, 2)).length;
   return { assigned: assigned.length, queued: decisions.filter((d) => d.outcome === 'QUEUED').length, switches };
 }

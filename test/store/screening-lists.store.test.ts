@@ -62,73 +62,139 @@ describe.each([
   ['sqlite', sqliteFactory, true],
   ['postgres', postgresFactory, pg.run],
 ] as [string, StoreFactory, boolean][])('list versions in force survive a restart (%s)', (_name, factory, runIt) => {
-  it.runIf(runIt)('same files → nothing new; a file shrunk while down is withheld (not_screened) until a second principal approves; growth is applied by system', async () => {
-    h = await factory.create();
-    const { catalogue, blocklistFile } = await sourcesInTemp();
+  it.runIf(runIt)(
+    'same files → nothing new; a file shrunk while down is withheld (not_screened) until a second principal approves; growth is applied by system',
+    async () => {
+      h = await factory.create();
+      const { catalogue, blocklistFile } = await sourcesInTemp();
 
-    const first = await start(h.store, catalogue);
-    expect(first.started).toEqual({ loaded: ['blocklist', 'test-sanctions'], withheld: [] });
-    const inForce = await h.store.screeningLists.inForce();
-    expect(inForce.map((r) => [r.sourceId, r.entryCount, r.loadedBy])).toEqual([
-      ['blocklist', 4, 'system'],
-      ['test-sanctions', 2, 'system'],
-    ]);
-    expect((await listAudit(h.store)).map((e) => (e.payload as { action: string }).action)).toEqual(['screening_list.loaded', 'screening_list.loaded']);
+      const first = await start(h.store, catalogue);
+      expect(first.started).toEqual({ loaded: ['blocklist', 'test-sanctions'], withheld: [] });
+      const inForce = await h.store.screeningLists.inForce();
+      expect(inForce.map((r) => [r.sourceId, r.entryCount, r.loadedBy])).toEqual([
+        ['blocklist', 4, 'system'],
+        ['test-sanctions', 2, 'system'],
+      ]);
+      expect((await listAudit(h.store)).map((e) => (e.payload as { action: string }).action)).toEqual([
+        'screening_list.loaded',
+        'screening_list.loaded',
+      ]);
 
-    // Restart with the same files: the versions in force are the stored ones, nothing is recorded again.
-    const second = await start(await h.reopen(), catalogue);
-    expect(second.started.withheld).toEqual([]);
-    expect(await h.store.screeningLists.inForce()).toEqual(inForce);
-    expect(await listAudit(h.store)).toHaveLength(2);
-    expect(screenIntake(second.screening, viktor, policy).status).toBe('potential_match');
+      // Restart with the same files: the versions in force are the stored ones, nothing is recorded again.
+      const second = await start(await h.reopen(), catalogue);
+      expect(second.started.withheld).toEqual([]);
+      expect(await h.store.screeningLists.inForce()).toEqual(inForce);
+      expect(await listAudit(h.store)).toHaveLength(2);
+      expect(screenIntake(second.screening, viktor, policy).status).toBe('potential_match');
 
-    // The blocklist is emptied while the service is down: the old data is gone, so the source is withheld.
-    await writeFile(blocklistFile, HEADER);
-    const third = await start(await h.reopen(), catalogue);
-    expect(third.started.withheld).toEqual([expect.objectContaining({ sourceId: 'blocklist', before: { sha256: inForce[0]!.sha256, entryCount: 4 }, after: expect.objectContaining({ entryCount: 0 }) })]);
-    expect(third.screening.coverage()).toBe('withheld');
-    const unscreened = screenIntake(third.screening, viktor, policy);
-    expect(unscreened.status).toBe('not_screened');
-    expect(unscreened.coverage).toBe('withheld');
-    expect((await h.store.screeningLists.inForce())[0]).toEqual(inForce[0]);
-    const pending = await h.store.screeningLists.listPending();
-    expect(pending).toEqual([expect.objectContaining({ sourceId: 'blocklist', requestedBy: 'system', status: 'pending', oldEntryCount: 4, newEntryCount: 0 })]);
+      // The blocklist is emptied while the service is down: the old data is gone, so the source is withheld.
+      await writeFile(blocklistFile, HEADER);
+      const third = await start(await h.reopen(), catalogue);
+      expect(third.started.withheld).toEqual([
+        expect.objectContaining({
+          sourceId: 'blocklist',
+          before: { sha256: inForce[0]!.sha256, entryCount: 4 },
+          after: expect.objectContaining({ entryCount: 0 }),
+        }),
+      ]);
+      expect(third.screening.coverage()).toBe('withheld');
+      const unscreened = screenIntake(third.screening, viktor, policy);
+      expect(unscreened.status).toBe('not_screened');
+      expect(unscreened.coverage).toBe('withheld');
+      expect((await h.store.screeningLists.inForce())[0]).toEqual(inForce[0]);
+      const pending = await h.store.screeningLists.listPending();
+      expect(pending).toEqual([
+        expect.objectContaining({ sourceId: 'blocklist', requestedBy: 'system', status: 'pending', oldEntryCount: 4, newEntryCount: 0 }),
+      ]);
 
-    // Another restart does not stack a second request for the same change.
-    const fourth = await start(await h.reopen(), catalogue);
-    expect(fourth.started.withheld[0]!.reloadId).toBe(pending[0]!.id);
-    expect(await h.store.screeningLists.listPending()).toHaveLength(1);
+      // Another restart does not stack a second request for the same change.
+      const fourth = await start(await h.reopen(), catalogue);
+      expect(fourth.started.withheld[0]!.reloadId).toBe(pending[0]!.id);
+      expect(await h.store.screeningLists.listPending()).toHaveLength(1);
 
-    const deps = { store: h.store, clock, ids, screening: fourth.screening, listSources: catalogue };
-    const approved = await approveListReload(deps, principal('key-compliance-2'), pending[0]!.id);
-    expect(approved.ok).toBe(true);
-    expect(fourth.screening.coverage()).toBe('ok');
-    expect((await h.store.screeningLists.inForce())[0]).toMatchObject({ sourceId: 'blocklist', entryCount: 0, loadedBy: 'key-compliance-2' });
-    expect(screenIntake(fourth.screening, viktor, policy).status).toBe('clear');
+      const deps = { store: h.store, clock, ids, screening: fourth.screening, listSources: catalogue };
+      const approved = await approveListReload(deps, principal('key-compliance-2'), pending[0]!.id);
+      expect(approved.ok).toBe(true);
+      expect(fourth.screening.coverage()).toBe('ok');
+      expect((await h.store.screeningLists.inForce())[0]).toMatchObject({
+        sourceId: 'blocklist',
+        entryCount: 0,
+        loadedBy: 'key-compliance-2',
+      });
+      expect(screenIntake(fourth.screening, viktor, policy).status).toBe('clear');
 
-    // Growth while down (0 → 1 entry) is applied at start and audited as a reload by system.
-    await writeFile(blocklistFile, `${HEADER}NB-BL-0001,Viktor Halloran,,person,1971-03-14,IE,fraud referral 2025-117\n`);
-    const fifth = await start(await h.reopen(), catalogue);
-    expect(fifth.started).toEqual({ loaded: ['blocklist', 'test-sanctions'], withheld: [] });
-    expect(screenIntake(fifth.screening, viktor, policy).status).toBe('potential_match');
-    const last = (await listAudit(h.store)).at(-1)!;
-    expect(last).toMatchObject({ actor: 'system', payload: { action: 'screening_list.reloaded', source: 'blocklist', before: { entryCount: 0 }, after: { entryCount: 1 } } });
-    expect((await h.store.screeningLists.inForce())[0]).toMatchObject({ entryCount: 1, loadedBy: 'system' });
-  });
+      // Growth while down (0 → 1 entry) is applied at start and audited as a reload by system.
+      await writeFile(blocklistFile, `${HEADER}NB-BL-0001,Viktor Halloran,,person,1971-03-14,IE,fraud referral 2025-117\n`);
+      const fifth = await start(await h.reopen(), catalogue);
+      expect(fifth.started).toEqual({ loaded: ['blocklist', 'test-sanctions'], withheld: [] });
+      expect(screenIntake(fifth.screening, viktor, policy).status).toBe('potential_match');
+      const last = (await listAudit(h.store)).at(-1)!;
+      expect(last).toMatchObject({
+        actor: 'system',
+        payload: { action: 'screening_list.reloaded', source: 'blocklist', before: { entryCount: 0 }, after: { entryCount: 1 } },
+      });
+      expect((await h.store.screeningLists.inForce())[0]).toMatchObject({ entryCount: 1, loadedBy: 'system' });
+    },
+  );
 
   it.runIf(runIt)('a pending reload is decided once; a newer request for the source supersedes it', async () => {
     h = await factory.create();
-    const base = { status: 'pending' as const, requestedBy: 'key-a', oldSha256: 'a'.repeat(64), oldEntryCount: 10, newEntryCount: 0, decidedBy: null, decidedAt: null };
-    await h.store.screeningLists.addPending({ ...base, id: 'lrl-1', sourceId: 'blocklist', requestedAt: '2026-11-24T11:00:00.000Z', newSha256: 'b'.repeat(64) });
-    await h.store.screeningLists.addPending({ ...base, id: 'lrl-2', sourceId: 'blocklist', requestedAt: '2026-11-24T11:01:00.000Z', newSha256: 'c'.repeat(64) });
-    await h.store.screeningLists.addPending({ ...base, id: 'lrl-3', sourceId: 'ofac-sdn', requestedAt: '2026-11-24T11:02:00.000Z', newSha256: 'd'.repeat(64) });
+    const base = {
+      status: 'pending' as const,
+      requestedBy: 'key-a',
+      oldSha256: 'a'.repeat(64),
+      oldEntryCount: 10,
+      newEntryCount: 0,
+      decidedBy: null,
+      decidedAt: null,
+    };
+    await h.store.screeningLists.addPending({
+      ...base,
+      id: 'lrl-1',
+      sourceId: 'blocklist',
+      requestedAt: '2026-11-24T11:00:00.000Z',
+      newSha256: 'b'.repeat(64),
+    });
+    await h.store.screeningLists.addPending({
+      ...base,
+      id: 'lrl-2',
+      sourceId: 'blocklist',
+      requestedAt: '2026-11-24T11:01:00.000Z',
+      newSha256: 'c'.repeat(64),
+    });
+    await h.store.screeningLists.addPending({
+      ...base,
+      id: 'lrl-3',
+      sourceId: 'ofac-sdn',
+      requestedAt: '2026-11-24T11:02:00.000Z',
+      newSha256: 'd'.repeat(64),
+    });
     expect((await h.store.screeningLists.getPending('lrl-1'))!.status).toBe('superseded');
     expect((await h.store.screeningLists.listPending()).map((p) => p.id)).toEqual(['lrl-2', 'lrl-3']);
     expect(await h.store.screeningLists.decide('lrl-2', 'approved', 'key-b', '2026-11-24T11:03:00.000Z')).toBe(true);
     expect(await h.store.screeningLists.decide('lrl-2', 'approved', 'key-c', '2026-11-24T11:04:00.000Z')).toBe(false);
-    expect(await h.store.screeningLists.getPending('lrl-2')).toMatchObject({ status: 'approved', decidedBy: 'key-b', oldEntryCount: 10, newEntryCount: 0 });
-    await h.store.screeningLists.setInForce({ sourceId: 'blocklist', sha256: 'c'.repeat(64), entryCount: 0, loadedAt: '2026-11-24T11:03:00.000Z', loadedBy: 'key-b' });
-    await h.store.screeningLists.setInForce({ sourceId: 'blocklist', sha256: 'e'.repeat(64), entryCount: 3, loadedAt: '2026-11-24T11:05:00.000Z', loadedBy: 'system' });
-    expect(await h.store.screeningLists.inForce()).toEqual([{ sourceId: 'blocklist', sha256: 'e'.repeat(64), entryCount: 3, loadedAt: '2026-11-24T11:05:00.000Z', loadedBy: 'system' }]);
+    expect(await h.store.screeningLists.getPending('lrl-2')).toMatchObject({
+      status: 'approved',
+      decidedBy: 'key-b',
+      oldEntryCount: 10,
+      newEntryCount: 0,
+    });
+    await h.store.screeningLists.setInForce({
+      sourceId: 'blocklist',
+      sha256: 'c'.repeat(64),
+      entryCount: 0,
+      loadedAt: '2026-11-24T11:03:00.000Z',
+      loadedBy: 'key-b',
+    });
+    await h.store.screeningLists.setInForce({
+      sourceId: 'blocklist',
+      sha256: 'e'.repeat(64),
+      entryCount: 3,
+      loadedAt: '2026-11-24T11:05:00.000Z',
+      loadedBy: 'system',
+    });
+    expect(await h.store.screeningLists.inForce()).toEqual([
+      { sourceId: 'blocklist', sha256: 'e'.repeat(64), entryCount: 3, loadedAt: '2026-11-24T11:05:00.000Z', loadedBy: 'system' },
+    ]);
   });
 });

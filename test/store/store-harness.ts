@@ -11,7 +11,10 @@ import type { Store } from '../../src/store/unit-of-work.ts';
  * file in a temp folder, or a new PostgreSQL schema (so parallel test files never collide).
  */
 
-export const PG_URL = process.env.TEST_DATABASE_URL ?? (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined) ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL =
+  process.env.TEST_DATABASE_URL ??
+  (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined) ??
+  'postgres://postgres@127.0.0.1:5432/test';
 export const IN_CI = process.env.CI === 'true';
 
 export interface StoreHarness {
@@ -131,6 +134,8 @@ export async function postgresOrSkip(): Promise<{ run: boolean; reason?: string 
   if (probe.ok) return { run: true };
   const msg = `PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//***@')} is unreachable (${probe.reason}).`;
   if (IN_CI) return { run: false, reason: `${msg} CI=true: the PostgreSQL storage suites must run.` };
-  console.warn(`\n${'!'.repeat(100)}\n!! SKIPPING PostgreSQL storage tests: ${msg}\n!! Start it (pg_ctlcluster … main start) or set TEST_DATABASE_URL. In CI this is a failure.\n${'!'.repeat(100)}\n`);
+  console.warn(
+    `\n${'!'.repeat(100)}\n!! SKIPPING PostgreSQL storage tests: ${msg}\n!! Start it (pg_ctlcluster … main start) or set TEST_DATABASE_URL. In CI this is a failure.\n${'!'.repeat(100)}\n`,
+  );
   return { run: false };
 }

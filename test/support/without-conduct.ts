@@ -5,7 +5,10 @@ import type { Store, UnitOfWork } from '../../src/store/unit-of-work.ts';
  * database migrated before 0005 (upgrade tests). Production code has no such switch.
  */
 export function withoutConduct(store: Store): Store {
-  const mute = (uow: UnitOfWork): UnitOfWork => ({ ...uow, slaTimers: { ...uow.slaTimers, schedule: async () => {}, cancelPending: async () => 0 } });
+  const mute = (uow: UnitOfWork): UnitOfWork => ({
+    ...uow,
+    slaTimers: { ...uow.slaTimers, schedule: async () => {}, cancelPending: async () => 0 },
+  });
   return {
     ...mute(store),
     capabilities: store.capabilities,

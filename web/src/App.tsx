@@ -31,9 +31,11 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
   let p: Record<string, string> | null;
   if ((p = match('/review/:id', pathname))) return { node: <ReviewDetail id={p.id!} me={me} />, roles: ANALYSTS, area: 'The review queue' };
   if (match('/review', pathname)) return { node: <ReviewQueue me={me} />, roles: ANALYSTS, area: 'The review queue' };
-  if ((p = match('/leads/:id', pathname))) return { node: <LeadStoryPage id={p.id!} me={me} />, roles: ['admin', 'ops', 'compliance', 'rep'], area: 'Lead stories' };
+  if ((p = match('/leads/:id', pathname)))
+    return { node: <LeadStoryPage id={p.id!} me={me} />, roles: ['admin', 'ops', 'compliance', 'rep'], area: 'Lead stories' };
   if (match('/leads', pathname)) return { node: <Leads me={me} />, roles: ['admin', 'ops', 'compliance', 'rep'], area: 'Leads' };
-  if ((p = match('/licences/reps/:repId', pathname))) return { node: <RepLicencesPage repId={p.repId!} />, roles: ANALYSTS, area: 'The licence matrix' };
+  if ((p = match('/licences/reps/:repId', pathname)))
+    return { node: <RepLicencesPage repId={p.repId!} />, roles: ANALYSTS, area: 'The licence matrix' };
   if (match('/licences', pathname)) return { node: <Licences />, roles: ANALYSTS, area: 'The licence matrix' };
   if (match('/dashboards', pathname)) return { node: <Dashboards />, roles: ANALYSTS, area: 'Dashboards' };
   if (match('/rules', pathname)) return { node: <Rules me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };
@@ -53,34 +55,34 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
 /** The bar above every page: brand, the pages this role may open, who is signed in. */
 function TopBar({ me, pathname, onSignOut }: { me: Me; pathname: string; onSignOut: () => void }) {
   return (
-  <header className="topbar">
-    <div className="brand">
-      <span aria-hidden="true">◆</span> Remit console
-    </div>
-    <nav aria-label="Main">
-      <ul>
-        {NAV.filter((n) => n.roles.includes(me.role)).map((n) => {
-          const active = pathname === n.to || pathname.startsWith(`${n.to}/`);
-          return (
-            <li key={n.to}>
-              <Link to={n.to} aria-current={active ? 'page' : undefined}>
-                {n.label}
-              </Link>
-            </li>
-          );
-        })}
-      </ul>
-    </nav>
-    <div className="whoami">
-      <span data-testid="whoami">
-        {me.name} · <strong>{me.role}</strong>
-        {me.repId ? ` (${me.repId})` : ''}
-      </span>
-      <button type="button" className="secondary" onClick={onSignOut}>
-        Sign out
-      </button>
-    </div>
-  </header>
+    <header className="topbar">
+      <div className="brand">
+        <span aria-hidden="true">◆</span> Remit console
+      </div>
+      <nav aria-label="Main">
+        <ul>
+          {NAV.filter((n) => n.roles.includes(me.role)).map((n) => {
+            const active = pathname === n.to || pathname.startsWith(`${n.to}/`);
+            return (
+              <li key={n.to}>
+                <Link to={n.to} aria-current={active ? 'page' : undefined}>
+                  {n.label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <div className="whoami">
+        <span data-testid="whoami">
+          {me.name} · <strong>{me.role}</strong>
+          {me.repId ? ` (${me.repId})` : ''}
+        </span>
+        <button type="button" className="secondary" onClick={onSignOut}>
+          Sign out
+        </button>
+      </div>
+    </header>
   );
 }
 
@@ -128,7 +130,9 @@ export function App() {
           current.node
         ) : (
           <Page title="Access denied">
-            <Forbidden what={`${current.area} is not available to the ${me.role} role. The API refuses these requests for this role as well.`} />
+            <Forbidden
+              what={`${current.area} is not available to the ${me.role} role. The API refuses these requests for this role as well.`}
+            />
             <p>
               <Link to={home}>Back to your start page</Link>
             </p>

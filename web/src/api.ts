@@ -48,15 +48,18 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     parsed = null;
   }
   if (!res.ok) {
-    const err = parsed && typeof parsed === 'object' && 'code' in parsed ? (parsed as ApiErrorBody) : { code: `HTTP_${res.status}`, message: text.slice(0, 300) || res.statusText, details: [] };
+    const err =
+      parsed && typeof parsed === 'object' && 'code' in parsed
+        ? (parsed as ApiErrorBody)
+        : { code: `HTTP_${res.status}`, message: text.slice(0, 300) || res.statusText, details: [] };
     if (res.status === 401 && path !== '/v1/session') onUnauthenticated();
     throw new ApiError(res.status, { ...err, details: err.details ?? [] });
   }
   return parsed as T;
 }
 
-export const get = <T,>(path: string) => api<T>('GET', path);
-export const post = <T,>(path: string, body: unknown) => api<T>('POST', path, body);
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body: unknown) => api<T>('POST', path, body);
 
 /** Whether the server documents an operation (endpoints still being built by other teams). */
 let openapi: Promise<Record<string, Record<string, unknown>>> | null = null;

@@ -47,7 +47,12 @@ export interface OrgConfigView {
   readonly config: {
     readonly teams: readonly { id: string; name: string; entity: string }[];
     readonly reps: readonly { id: string; name: string; team: string; status?: string; weight?: number }[];
-    readonly licences: readonly { id: string; holder: { kind: string; entity?: string; rep?: string }; jurisdiction: string; productLines: string[] }[];
+    readonly licences: readonly {
+      id: string;
+      holder: { kind: string; entity?: string; rep?: string };
+      jurisdiction: string;
+      productLines: string[];
+    }[];
     readonly rules: readonly { id: string; description?: string }[];
   } & Record<string, unknown>;
 }

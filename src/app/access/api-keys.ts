@@ -37,7 +37,13 @@ export async function createApiKey(
   };
   await deps.store.transaction(async (tx) => {
     await tx.apiKeys.create(record);
-    await appendAudit(tx, { kind: 'access', subject: `key:${record.id}`, actor: input.createdBy, at: record.createdAt, payload: { action: 'api_key.created', keyId: record.id, name: record.name, role: record.role, repId: record.repId } });
+    await appendAudit(tx, {
+      kind: 'access',
+      subject: `key:${record.id}`,
+      actor: input.createdBy,
+      at: record.createdAt,
+      payload: { action: 'api_key.created', keyId: record.id, name: record.name, role: record.role, repId: record.repId },
+    });
   });
   return { record, token };
 }
@@ -47,7 +53,8 @@ export async function revokeApiKey(deps: { store: Store; clock: Clock }, keyId: 
   const at = toIso(deps.clock.now());
   return deps.store.transaction(async (tx) => {
     const revoked = await tx.apiKeys.revoke(keyId, at);
-    if (revoked) await appendAudit(tx, { kind: 'access', subject: `key:${keyId}`, actor, at, payload: { action: 'api_key.revoked', keyId } });
+    if (revoked)
+      await appendAudit(tx, { kind: 'access', subject: `key:${keyId}`, actor, at, payload: { action: 'api_key.revoked', keyId } });
     return revoked;
   });
 }
@@ -59,4 +66,12 @@ export async function authenticate(store: Store, token: string | undefined): Pro
   return { keyId: record.id, name: record.name, role: record.role, repId: record.repId };
 }
 
-export const publicKeyView = (r: ApiKeyRecord) => ({ id: r.id, name: r.name, role: r.role, repId: r.repId, createdAt: r.createdAt, createdBy: r.createdBy, revokedAt: r.revokedAt });
+export const publicKeyView = (r: ApiKeyRecord) => ({
+  id: r.id,
+  name: r.name,
+  role: r.role,
+  repId: r.repId,
+  createdAt: r.createdAt,
+  createdBy: r.createdBy,
+  revokedAt: r.revokedAt,
+});

@@ -49,12 +49,16 @@ export interface AssignmentCheck {
 export const MAX_REPORTED_MISMATCHES = 50;
 
 type Payload = { readonly [key: string]: JsonValue };
-const asObject = (v: JsonValue | undefined): Payload | null => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Payload) : null);
+const asObject = (v: JsonValue | undefined): Payload | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Payload) : null;
 const text = (v: JsonValue | undefined): string | null => (typeof v === 'string' ? v : null);
 const idOf = (v: JsonValue | undefined): string | null => text(asObject(v)?.id);
 
 /** The assignment after one audit entry about the lead; `previous` when the entry does not change it. */
-export function assignmentAfter(previous: AuditedAssignment | undefined, entry: { readonly kind: AuditKind; readonly payload: JsonValue; readonly seq: number | null }): AuditedAssignment | undefined {
+export function assignmentAfter(
+  previous: AuditedAssignment | undefined,
+  entry: { readonly kind: AuditKind; readonly payload: JsonValue; readonly seq: number | null },
+): AuditedAssignment | undefined {
   const p = asObject(entry.payload);
   if (p === null) return previous;
   const at = { kind: entry.kind, seq: entry.seq };
@@ -86,7 +90,13 @@ export function assignmentAfter(previous: AuditedAssignment | undefined, entry: 
 export function compareAssignment(lead: LeadRecord, audited: AuditedAssignment | undefined): AssignmentMismatch | null {
   const current: Assignment = { status: lead.status, teamId: lead.teamId, repId: lead.repId };
   if (audited === undefined) {
-    return { leadId: lead.id, problem: 'NO_AUDITED_ASSIGNMENT', detail: `lead ${lead.id} is ${describe(current)} but no audit entry ever decided or assigned it`, current, audited: null };
+    return {
+      leadId: lead.id,
+      problem: 'NO_AUDITED_ASSIGNMENT',
+      detail: `lead ${lead.id} is ${describe(current)} but no audit entry ever decided or assigned it`,
+      current,
+      audited: null,
+    };
   }
   if (audited.status === current.status && audited.teamId === current.teamId && audited.repId === current.repId) return null;
   const where = audited.seq === null ? `its unsealed ${audited.kind} entry` : `${audited.kind} entry #${audited.seq}`;
@@ -103,7 +113,9 @@ const describe = (a: Assignment) => `${a.status} (team ${a.teamId ?? '—'}, rep
 
 async function pendingEntries(store: Store, subject?: string) {
   const pending = await store.audit.pending((await store.audit.pendingCount()) + 1_000);
-  return pending.filter((p) => subject === undefined || p.event.subject === subject).map((p) => ({ subject: p.event.subject, kind: p.event.kind, payload: p.event.payload, seq: null }));
+  return pending
+    .filter((p) => subject === undefined || p.event.subject === subject)
+    .map((p) => ({ subject: p.event.subject, kind: p.event.kind, payload: p.event.payload, seq: null }));
 }
 
 /** One lead again, from its own entries: a lead written between the bulk reads is not a mismatch. */
@@ -124,7 +136,12 @@ async function recheck(store: Store, leadId: string): Promise<AssignmentMismatch
 export async function crossCheckAssignments(store: Store): Promise<AssignmentCheck> {
   const leads = await store.leads.list();
   const audited = new Map<string, AuditedAssignment>();
-  const fold = (entry: { readonly subject: string; readonly kind: AuditKind; readonly payload: JsonValue; readonly seq: number | null }) => {
+  const fold = (entry: {
+    readonly subject: string;
+    readonly kind: AuditKind;
+    readonly payload: JsonValue;
+    readonly seq: number | null;
+  }) => {
     const next = assignmentAfter(audited.get(entry.subject), entry);
     if (next !== undefined) audited.set(entry.subject, next);
   };
@@ -136,5 +153,10 @@ export async function crossCheckAssignments(store: Store): Promise<AssignmentChe
     const confirmed = await recheck(store, lead.id);
     if (confirmed) mismatches.push(confirmed);
   }
-  return { ok: mismatches.length === 0, leadsChecked: leads.length, mismatchCount: mismatches.length, mismatches: mismatches.slice(0, MAX_REPORTED_MISMATCHES) };
+  return {
+    ok: mismatches.length === 0,
+    leadsChecked: leads.length,
+    mismatchCount: mismatches.length,
+    mismatches: mismatches.slice(0, MAX_REPORTED_MISMATCHES),
+  };
 }

@@ -70,7 +70,14 @@ export interface VerifyReport {
  * Verifies the stored log, or the range [from, to), against the stored checkpoints or against
  * checkpoints kept outside (then their public keys are the trust anchor, not the database's ring).
  */
-export async function verifyStoredLog(store: Store, opts: { readonly from?: number; readonly to?: number; readonly external?: Pick<CheckpointsFile, 'logId' | 'publicKeys' | 'checkpoints'> } = {}): Promise<VerifyReport> {
+export async function verifyStoredLog(
+  store: Store,
+  opts: {
+    readonly from?: number;
+    readonly to?: number;
+    readonly external?: Pick<CheckpointsFile, 'logId' | 'publicKeys' | 'checkpoints'>;
+  } = {},
+): Promise<VerifyReport> {
   const external = opts.external;
   const checkpoints = external ? external.checkpoints : await store.audit.checkpoints();
   const keys = external ? external.publicKeys : await store.audit.keyRing();
@@ -85,14 +92,38 @@ export async function verifyStoredLog(store: Store, opts: { readonly from?: numb
     const result: VerifyLogResult =
       size === 0
         ? { ok: true, entries: 0, checkpointsVerified: 0, treeSize: 0, rootHash: toHex(EMPTY_TREE_ROOT), chainHead: '', uncheckpointed: 0 }
-        : { ok: false, entriesChecked: 0, firstBad: { seq: 0, problem: 'CHECKPOINT_MISMATCH', detail: `the log holds ${size} entries but no sealer state or checkpoint names its log id` } };
+        : {
+            ok: false,
+            entriesChecked: 0,
+            firstBad: {
+              seq: 0,
+              problem: 'CHECKPOINT_MISMATCH',
+              detail: `the log holds ${size} entries but no sealer state or checkpoint names its log id`,
+            },
+          };
     const assignments = wholeLog ? await crossCheckAssignments(store) : null;
-    return { ok: result.ok && (assignments?.ok ?? true), logId, checkpointsFrom: external ? 'file' : 'database', range, result, pending, assignments };
+    return {
+      ok: result.ok && (assignments?.ok ?? true),
+      logId,
+      checkpointsFrom: external ? 'file' : 'database',
+      range,
+      result,
+      pending,
+      assignments,
+    };
   }
   const rows = store.audit.rows({ from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) });
   const result = await verifyLog(rows, checkpoints, keys, { logId, from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) });
   const assignments = wholeLog ? await crossCheckAssignments(store) : null;
-  return { ok: result.ok && (assignments?.ok ?? true), logId, checkpointsFrom: external ? 'file' : 'database', range, result, pending, assignments };
+  return {
+    ok: result.ok && (assignments?.ok ?? true),
+    logId,
+    checkpointsFrom: external ? 'file' : 'database',
+    range,
+    result,
+    pending,
+    assignments,
+  };
 }
 
 /** Audit paths for `seqs` in the tree of the first `size` entries (the tree is rebuilt from the stored leaf hashes). */
@@ -114,7 +145,11 @@ export async function leadStory(store: Store, leadId: string): Promise<LeadStory
   if (rows.length === 0) return undefined;
   const [checkpoint, keys, logId] = await Promise.all([store.audit.latestCheckpoint(), store.audit.keyRing(), store.audit.logId()]);
   if (!checkpoint) return undefined;
-  const proofs = await inclusionProofs(store, rows.filter((r) => r.seq < checkpoint.treeSize).map((r) => r.seq), checkpoint.treeSize);
+  const proofs = await inclusionProofs(
+    store,
+    rows.filter((r) => r.seq < checkpoint.treeSize).map((r) => r.seq),
+    checkpoint.treeSize,
+  );
   return buildLeadStory({ logId: logId ?? checkpoint.logId, subject: leadId, rows, checkpoint, keys, proofs });
 }
 
@@ -139,7 +174,11 @@ export function leadStoryHtml(story: LeadStory, text: string): string {
 }
 
 /** Date-range export (SPEC C7): JSON lines or CSV of the sealed rows with `at` in [fromAt, toAt). */
-export function exportAuditRange(store: Store, range: { readonly fromAt?: string; readonly toAt?: string }, format: 'jsonl' | 'csv'): AsyncIterable<string> {
+export function exportAuditRange(
+  store: Store,
+  range: { readonly fromAt?: string; readonly toAt?: string },
+  format: 'jsonl' | 'csv',
+): AsyncIterable<string> {
   const rows: AsyncIterable<SealedAuditRow> = store.audit.rowsInDateRange(range);
   return format === 'csv' ? exportCsv(rows) : exportJsonLines(rows);
 }

@@ -49,7 +49,9 @@ export function jsonDifferences(recorded: unknown, replayed: unknown, path = '')
   const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
   if (isObj(recorded) && isObj(replayed) && Array.isArray(recorded) === Array.isArray(replayed)) {
     const keys = [...new Set([...Object.keys(recorded), ...Object.keys(replayed)])].sort();
-    return keys.flatMap((k) => jsonDifferences(recorded[k], replayed[k], Array.isArray(recorded) ? `${path}[${k}]` : path ? `${path}.${k}` : k));
+    return keys.flatMap((k) =>
+      jsonDifferences(recorded[k], replayed[k], Array.isArray(recorded) ? `${path}[${k}]` : path ? `${path}.${k}` : k),
+    );
   }
   return [{ path: path || '(root)', recorded: recorded ?? null, replayed: replayed ?? null }];
 }
@@ -68,12 +70,16 @@ const decisionIdOf = (row: SealedAuditRow): string | undefined => {
   return typeof p?.decision?.decisionId === 'string' ? p.decision.decisionId : undefined;
 };
 
-export async function replayDecision(deps: { readonly store: Store; readonly orgVersion: (hash: string) => Promise<CompiledOrg | undefined> }, decisionId: string): Promise<Result<ReplayReport, AppFailure>> {
+export async function replayDecision(
+  deps: { readonly store: Store; readonly orgVersion: (hash: string) => Promise<CompiledOrg | undefined> },
+  decisionId: string,
+): Promise<Result<ReplayReport, AppFailure>> {
   const { store } = deps;
   const stored = await store.decisions.get(decisionId);
   if (!stored) return failure('NOT_FOUND', `no decision ${decisionId}`);
   const row = (await store.audit.rowsForSubject(stored.leadId)).find((r) => r.kind === 'decision' && decisionIdOf(r) === decisionId);
-  if (!row) return failure('NOT_FOUND', `decision ${decisionId} is not (yet) in the sealed audit log: it is sealed within a second of being made`);
+  if (!row)
+    return failure('NOT_FOUND', `decision ${decisionId} is not (yet) in the sealed audit log: it is sealed within a second of being made`);
   const payload = row.payload as unknown as DecisionAuditPayload;
   const recorded = payload.decision;
 
@@ -87,12 +93,27 @@ export async function replayDecision(deps: { readonly store: Store; readonly org
     problems.push(...story.integrity.problems.map((p) => ({ code: p.code, detail: p.detail })));
   }
   if (canonicalText(JSON.parse(stored.documentJson)) !== canonicalText(recorded)) {
-    problems.push({ code: 'DECISION_RECORD_DIFFERS', detail: `the decisions table's document for ${decisionId} differs from the audit entry #${row.seq}: ${jsonDifferences(recorded, JSON.parse(stored.documentJson)).map((d) => d.path).slice(0, 10).join(', ')}` });
+    problems.push({
+      code: 'DECISION_RECORD_DIFFERS',
+      detail: `the decisions table's document for ${decisionId} differs from the audit entry #${row.seq}: ${jsonDifferences(
+        recorded,
+        JSON.parse(stored.documentJson),
+      )
+        .map((d) => d.path)
+        .slice(0, 10)
+        .join(', ')}`,
+    });
   }
 
   const org = await deps.orgVersion(recorded.ruleSet.hash);
   if (!org) return failure('NOT_FOUND', `org version ${recorded.ruleSet.hash} named by decision ${decisionId} is not stored`);
-  const { decision: replayed } = decide({ org, lead: payload.lead as Lead, at: Date.parse(recorded.decidedAt), state: viewOf(payload.stateRead), decisionId });
+  const { decision: replayed } = decide({
+    org,
+    lead: payload.lead as Lead,
+    at: Date.parse(recorded.decidedAt),
+    state: viewOf(payload.stateRead),
+    decisionId,
+  });
   const differences = jsonDifferences(recorded, replayed as Decision);
   const brief = (d: Decision) => ({ outcome: d.outcome, teamId: d.team?.id ?? null, repId: d.rep?.id ?? null });
   return ok({
@@ -109,7 +130,9 @@ export async function replayDecision(deps: { readonly store: Store; readonly org
     integrity: {
       verified: problems.length === 0,
       problems,
-      checkpoint: checkpoint ? { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, at: checkpoint.at, keyId: checkpoint.keyId } : null,
+      checkpoint: checkpoint
+        ? { treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash, at: checkpoint.at, keyId: checkpoint.keyId }
+        : null,
     },
   });
 }

@@ -41,7 +41,8 @@ export async function sealPending(deps: SealDeps, opts: { readonly limit?: numbe
   const limit = opts.limit ?? DEFAULT_SEAL_BATCH;
   return deps.store.transaction(async (tx) => {
     if (!(await tx.audit.tryLockSealer())) return { leader: false, sealed: 0, treeSize: -1 };
-    const state = (await tx.audit.lockSealerState()) ?? initialSealerState(deps.newLogId?.() ?? `remit-audit-${randomBytes(8).toString('hex')}`);
+    const state =
+      (await tx.audit.lockSealerState()) ?? initialSealerState(deps.newLogId?.() ?? `remit-audit-${randomBytes(8).toString('hex')}`);
     const pending = await tx.audit.pending(limit);
     if (pending.length === 0) return { leader: true, sealed: 0, treeSize: state.frontier.size };
     const sealer = AuditSealer.resume(state);
@@ -52,13 +53,22 @@ export async function sealPending(deps: SealDeps, opts: { readonly limit?: numbe
     const key = await deps.signer.keyAt(tx, at);
     const checkpoint = sealer.checkpoint(at, key);
     if (!checkpoint.ok) throw new Error(`cannot sign the audit checkpoint: ${checkpoint.error.code}: ${checkpoint.error.detail}`);
-    await tx.audit.commitSeal({ rows, checkpoint: checkpoint.value, state: sealer.state(), inboxIds: pending.map((p) => p.inboxId), expectedSize });
+    await tx.audit.commitSeal({
+      rows,
+      checkpoint: checkpoint.value,
+      state: sealer.state(),
+      inboxIds: pending.map((p) => p.inboxId),
+      expectedSize,
+    });
     return { leader: true, sealed: rows.length, treeSize: sealer.size };
   });
 }
 
 /** Seals until the inbox is empty (or another instance holds the sealer lock). */
-export async function sealAll(deps: SealDeps, opts: { readonly limit?: number } = {}): Promise<{ readonly sealed: number; readonly treeSize: number; readonly leader: boolean }> {
+export async function sealAll(
+  deps: SealDeps,
+  opts: { readonly limit?: number } = {},
+): Promise<{ readonly sealed: number; readonly treeSize: number; readonly leader: boolean }> {
   let total = 0;
   for (;;) {
     const r = await sealPending(deps, opts);

@@ -39,11 +39,14 @@ export function parseAuditPrivateKey(text: string): KeyObject {
   const t = text.trim();
   let key: KeyObject;
   try {
-    key = t.startsWith('-----BEGIN') ? createPrivateKey(t) : createPrivateKey({ key: Buffer.from(t, 'base64'), format: 'der', type: 'pkcs8' });
+    key = t.startsWith('-----BEGIN')
+      ? createPrivateKey(t)
+      : createPrivateKey({ key: Buffer.from(t, 'base64'), format: 'der', type: 'pkcs8' });
   } catch (e) {
     throw new AuditKeyError(`the audit signing key is not a PKCS#8 private key: ${(e as Error).message}`);
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new AuditKeyError(`the audit signing key must be Ed25519, got ${key.asymmetricKeyType ?? 'unknown'}`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new AuditKeyError(`the audit signing key must be Ed25519, got ${key.asymmetricKeyType ?? 'unknown'}`);
   return key;
 }
 
@@ -59,7 +62,12 @@ function writeKeyFile(path: string, pem: string): void {
 }
 
 /** Loads the private key from the source; creates the key file (0600) when neither is present. */
-export function loadAuditPrivateKey(source: AuditKeySource): { readonly key: KeyObject; readonly origin: 'env' | 'file'; readonly created: boolean; readonly file: string } {
+export function loadAuditPrivateKey(source: AuditKeySource): {
+  readonly key: KeyObject;
+  readonly origin: 'env' | 'file';
+  readonly created: boolean;
+  readonly file: string;
+} {
   const file = source.file ?? DEFAULT_AUDIT_KEY_FILE;
   if (source.inline) return { key: parseAuditPrivateKey(source.inline), origin: 'env', created: false, file };
   if (existsSync(file)) return { key: parseAuditPrivateKey(readFileSync(file, 'utf8')), origin: 'file', created: false, file };
@@ -83,7 +91,8 @@ export const keyIdOfPrivate = (key: KeyObject): string => keyIdOf(rawPublicKey(c
 export async function registerAuditKey(tx: UnitOfWork, key: KeyObject, at: string): Promise<KeyRing> {
   const ring = await tx.audit.keyRing();
   const id = keyIdOfPrivate(key);
-  if (!ring.some((k) => k.keyId === id)) await tx.audit.addKey(publicKeyRecord(createPublicKey(key), ring.length === 0 ? FIRST_KEY_VALID_FROM : at));
+  if (!ring.some((k) => k.keyId === id))
+    await tx.audit.addKey(publicKeyRecord(createPublicKey(key), ring.length === 0 ? FIRST_KEY_VALID_FROM : at));
   return tx.audit.keyRing();
 }
 
@@ -111,10 +120,13 @@ export class AuditSigner {
       const ring = await registerAuditKey(tx, this.#key, at);
       const rec = ring.find((k) => k.keyId === this.keyId)!;
       const t = Date.parse(at);
-      if (t >= Date.parse(rec.validFrom) && (rec.validTo === null || t < Date.parse(rec.validTo))) return signingKey(this.#key, rec.validFrom, rec.validTo);
+      if (t >= Date.parse(rec.validFrom) && (rec.validTo === null || t < Date.parse(rec.validTo)))
+        return signingKey(this.#key, rec.validFrom, rec.validTo);
       if (attempt === 0) this.#key = loadAuditPrivateKey(this.#source).key;
     }
-    throw new AuditKeyError(`audit signing key ${this.keyId} is not valid at ${at} (rotated?): set REMIT_AUDIT_KEY / the key file to the current key`);
+    throw new AuditKeyError(
+      `audit signing key ${this.keyId} is not valid at ${at} (rotated?): set REMIT_AUDIT_KEY / the key file to the current key`,
+    );
   }
 }
 
@@ -123,7 +135,11 @@ export class AuditSigner {
  * from REMIT_AUDIT_KEY, for the operator to put in the secret store) and adds its public key to the
  * ring, closing the previous key at `at`.
  */
-export async function rotateAuditKey(tx: UnitOfWork, source: AuditKeySource, at: string): Promise<{ readonly keyId: string; readonly previous: readonly string[]; readonly pem?: string; readonly file?: string }> {
+export async function rotateAuditKey(
+  tx: UnitOfWork,
+  source: AuditKeySource,
+  at: string,
+): Promise<{ readonly keyId: string; readonly previous: readonly string[]; readonly pem?: string; readonly file?: string }> {
   const pem = newKeyPem();
   const key = parseAuditPrivateKey(pem);
   const before = (await tx.audit.keyRing()).filter((k) => k.validTo === null).map((k) => k.keyId);

@@ -25,7 +25,14 @@ export interface AuditRecord {
 export const auditJson = (value: unknown): JsonValue => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue));
 
 export async function appendAudit(tx: UnitOfWork, record: AuditRecord): Promise<void> {
-  await tx.audit.append({ kind: record.kind, subject: record.subject, actor: record.actor, at: record.at, payload: auditJson(record.payload), commitments: record.commitments ?? {} });
+  await tx.audit.append({
+    kind: record.kind,
+    subject: record.subject,
+    actor: record.actor,
+    at: record.at,
+    payload: auditJson(record.payload),
+    commitments: record.commitments ?? {},
+  });
 }
 
 /**
@@ -56,7 +63,11 @@ export const INTAKE_PERSONAL_PATHS: readonly string[] = [
 ];
 
 /** Splits a payload into its audit-safe part and commitments to the personal fields, with the lead's salt (hex). */
-export function withCommitments(payload: unknown, personalPaths: readonly string[], saltHex: string): { payload: JsonValue; commitments: Commitments } {
+export function withCommitments(
+  payload: unknown,
+  personalPaths: readonly string[],
+  saltHex: string,
+): { payload: JsonValue; commitments: Commitments } {
   const split = splitPersonalData(auditJson(payload), personalPaths, Buffer.from(saltHex, 'hex'));
   return { payload: split.auditPayload, commitments: split.commitments };
 }
@@ -66,7 +77,10 @@ export function withCommitments(payload: unknown, personalPaths: readonly string
  * comparisons): that part is committed, not recorded in clear. The list side (list, entry, listed
  * name, programmes, score) stays readable.
  */
-export function screeningAuditPayload(screening: { readonly hits: readonly object[] }): { readonly screening: JsonValue; readonly subjectEvidence: JsonValue } {
+export function screeningAuditPayload(screening: { readonly hits: readonly object[] }): {
+  readonly screening: JsonValue;
+  readonly subjectEvidence: JsonValue;
+} {
   const hits: JsonValue[] = [];
   const evidence: JsonValue[] = [];
   for (const h of screening.hits) {

@@ -74,7 +74,13 @@ export function recordingView(inner: RoutingStateView): { readonly view: Routing
     view,
     snapshot() {
       const pools: Record<string, { seq: number; reps: Record<string, LedgerEntry> }> = {};
-      for (const pool of [...seqs.keys()].sort()) pools[pool] = { seq: seqs.get(pool)!, reps: Object.fromEntries([...(ledger.get(pool) ?? new Map<string, LedgerEntry>()).entries()].sort(([a], [b]) => (a < b ? -1 : 1))) };
+      for (const pool of [...seqs.keys()].sort())
+        pools[pool] = {
+          seq: seqs.get(pool)!,
+          reps: Object.fromEntries(
+            [...(ledger.get(pool) ?? new Map<string, LedgerEntry>()).entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
+          ),
+        };
       return { pools, loads: Object.fromEntries([...loads.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) };
     },
   };

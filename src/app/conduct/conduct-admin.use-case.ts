@@ -5,18 +5,46 @@ import { appendAudit } from '../audit/audit-trail.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
 /** Records a do-not-call registry scrub (US national DNC, UK TPS …): when it ran and which of the firm's numbers it found listed. */
-export async function recordRegistryScrub(ctx: ServiceContext, principal: Principal, input: { registry: string; scrubbedAt: string; listed: readonly string[]; source?: string | undefined }) {
-  const record: RegistryScrubRecord = { registry: input.registry, scrubbedAt: toIso(Date.parse(input.scrubbedAt)), listed: [...new Set(input.listed)].sort(), source: input.source ?? `api:${principal.keyId}` };
+export async function recordRegistryScrub(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: { registry: string; scrubbedAt: string; listed: readonly string[]; source?: string | undefined },
+) {
+  const record: RegistryScrubRecord = {
+    registry: input.registry,
+    scrubbedAt: toIso(Date.parse(input.scrubbedAt)),
+    listed: [...new Set(input.listed)].sort(),
+    source: input.source ?? `api:${principal.keyId}`,
+  };
   await ctx.store.transaction(async (tx) => {
     await tx.conduct.recordScrub(record);
     // Listed numbers are personal data: the audit entry keeps the count, not the numbers.
-    await appendAudit(tx, { kind: 'outreach', subject: `registry:${record.registry}`, actor: principal.keyId, at: toIso(ctx.clock.now()), payload: { action: 'registry.scrubbed', registry: record.registry, scrubbedAt: record.scrubbedAt, listedCount: record.listed.length, source: record.source } });
+    await appendAudit(tx, {
+      kind: 'outreach',
+      subject: `registry:${record.registry}`,
+      actor: principal.keyId,
+      at: toIso(ctx.clock.now()),
+      payload: {
+        action: 'registry.scrubbed',
+        registry: record.registry,
+        scrubbedAt: record.scrubbedAt,
+        listedCount: record.listed.length,
+        source: record.source,
+      },
+    });
   });
   return { registry: record.registry, scrubbedAt: record.scrubbedAt, listed: record.listed.length, source: record.source };
 }
 
 /** Approves (or updates) a financial promotion the outreach gate accepts as a template id. */
-export async function upsertPromotion(ctx: ServiceContext, principal: Principal, input: Omit<PromotionRecord, 'updatedAt' | 'validFrom' | 'validTo'> & { validFrom?: string | null | undefined; validTo?: string | null | undefined }) {
+export async function upsertPromotion(
+  ctx: ServiceContext,
+  principal: Principal,
+  input: Omit<PromotionRecord, 'updatedAt' | 'validFrom' | 'validTo'> & {
+    validFrom?: string | null | undefined;
+    validTo?: string | null | undefined;
+  },
+) {
   const at = toIso(ctx.clock.now());
   const record: PromotionRecord = {
     id: input.id,
@@ -29,7 +57,13 @@ export async function upsertPromotion(ctx: ServiceContext, principal: Principal,
   };
   await ctx.store.transaction(async (tx) => {
     await tx.conduct.upsertPromotion(record);
-    await appendAudit(tx, { kind: 'org_change', subject: `promotion:${record.id}`, actor: principal.keyId, at, payload: { action: 'promotion.approved', role: principal.role, ...record } });
+    await appendAudit(tx, {
+      kind: 'org_change',
+      subject: `promotion:${record.id}`,
+      actor: principal.keyId,
+      at,
+      payload: { action: 'promotion.approved', role: principal.role, ...record },
+    });
   });
   return record;
 }

@@ -25,10 +25,20 @@ export function guardFactTime(
   now: number,
 ): Result<{ readonly backdating: Backdating | null }, AppFailure> {
   const boundHours = conductPolicyOf(ctx.orgs.current.config.conduct).factBackdatingHours;
-  const check = checkFactTime({ at, now, leadReceivedAt: Date.parse(lead.receivedAt), maxBackdatingMs: boundHours * 3_600_000, mayExceedBound: principal.role === 'compliance' });
+  const check = checkFactTime({
+    at,
+    now,
+    leadReceivedAt: Date.parse(lead.receivedAt),
+    maxBackdatingMs: boundHours * 3_600_000,
+    mayExceedBound: principal.role === 'compliance',
+  });
   if (check.kind === 'refused') {
-    return failure('ARGUMENT_INVALID', check.detail, [{ path: '/body/at', message: `${check.reasonCode}: ${check.detail}` }], { reasonCode: check.reasonCode });
+    return failure('ARGUMENT_INVALID', check.detail, [{ path: '/body/at', message: `${check.reasonCode}: ${check.detail}` }], {
+      reasonCode: check.reasonCode,
+    });
   }
   const beyond = check.beyondBound;
-  return ok({ backdating: beyond ? { hours: Math.round((beyond.backdatedMs / 3_600_000) * 100) / 100, boundHours, role: principal.role } : null });
+  return ok({
+    backdating: beyond ? { hours: Math.round((beyond.backdatedMs / 3_600_000) * 100) / 100, boundHours, role: principal.role } : null,
+  });
 }

@@ -95,7 +95,13 @@ export function coolingOffFacts(view: LeadConductView, org: CompiledOrg): Coolin
 }
 
 /** Intake consent channels → outreach channels. */
-const INTAKE_CHANNELS: Readonly<Record<string, Channel>> = { email: 'email', phone: 'call', sms: 'sms', post: 'letter', messaging: 'whatsapp' };
+const INTAKE_CHANNELS: Readonly<Record<string, Channel>> = {
+  email: 'email',
+  phone: 'call',
+  sms: 'sms',
+  post: 'letter',
+  messaging: 'whatsapp',
+};
 
 export interface OutreachRequest {
   readonly channel: Channel;
@@ -113,14 +119,27 @@ export interface OutreachRequest {
  * scrubs of the number, the firm's suppression list (firm DNC), prior outreach (caps) and the
  * approved promotions.
  */
-export async function assembleOutreachInput(tx: UnitOfWork, view: LeadConductView, org: CompiledOrg, req: OutreachRequest): Promise<OutreachInput> {
+export async function assembleOutreachInput(
+  tx: UnitOfWork,
+  view: LeadConductView,
+  org: CompiledOrg,
+  req: OutreachRequest,
+): Promise<OutreachInput> {
   const { lead, phone, email } = view;
   const consents: ConsentRecord[] = [];
   const c = view.intakeConsent;
   if (c && c.marketing) {
-    const channels = c.channels ? c.channels.map((ch) => INTAKE_CHANNELS[ch]).filter((ch): ch is Channel => ch !== undefined) : (Object.values(INTAKE_CHANNELS) as Channel[]);
+    const channels = c.channels
+      ? c.channels.map((ch) => INTAKE_CHANNELS[ch]).filter((ch): ch is Channel => ch !== undefined)
+      : (Object.values(INTAKE_CHANNELS) as Channel[]);
     for (const channel of channels) {
-      consents.push({ channel, givenAt: Date.parse(c.capturedAt), wording: c.wording, ...(phone && PHONE_CHANNELS.includes(channel) ? { phone } : {}), priorExpressWritten: false });
+      consents.push({
+        channel,
+        givenAt: Date.parse(c.capturedAt),
+        wording: c.wording,
+        ...(phone && PHONE_CHANNELS.includes(channel) ? { phone } : {}),
+        priorExpressWritten: false,
+      });
     }
   }
   for (const change of await tx.conduct.listConsentChanges(lead.id)) {
@@ -135,11 +154,18 @@ export async function assembleOutreachInput(tx: UnitOfWork, view: LeadConductVie
         conditionOfPurchase: change.conditionOfPurchase,
       });
     } else {
-      for (const [i, k] of consents.entries()) if (k.channel === change.channel && k.givenAt <= at && k.revokedAt === undefined) consents[i] = { ...k, revokedAt: at };
+      for (const [i, k] of consents.entries())
+        if (k.channel === change.channel && k.givenAt <= at && k.revokedAt === undefined) consents[i] = { ...k, revokedAt: at };
     }
   }
-  const optOuts = (await tx.conduct.listOptOuts({ leadId: lead.id, phone, email })).map((o) => ({ channel: o.channel, at: Date.parse(o.at), kind: o.kind }));
-  const registries = phone ? (await tx.conduct.scrubsFor(phone)).map((s) => ({ registry: s.registry, listed: s.listed, scrubbedAt: Date.parse(s.scrubbedAt) })) : [];
+  const optOuts = (await tx.conduct.listOptOuts({ leadId: lead.id, phone, email })).map((o) => ({
+    channel: o.channel,
+    at: Date.parse(o.at),
+    kind: o.kind,
+  }));
+  const registries = phone
+    ? (await tx.conduct.scrubsFor(phone)).map((s) => ({ registry: s.registry, listed: s.listed, scrubbedAt: Date.parse(s.scrubbedAt) }))
+    : [];
   const domain = email?.split('@')[1];
   const suppressions = await tx.suppressions.find([
     ...(phone ? [{ kind: 'phone' as const, value: phone }] : []),
@@ -147,9 +173,15 @@ export async function assembleOutreachInput(tx: UnitOfWork, view: LeadConductVie
     ...(domain ? [{ kind: 'domain' as const, value: domain }] : []),
   ]);
   const firmDnc: FirmDncEntry[] = suppressions.flatMap((s) =>
-    s.kind === 'phone' ? PHONE_CHANNELS.map((channel) => ({ channel, requestedAt: Date.parse(s.createdAt) })) : [{ channel: 'email' as const, requestedAt: Date.parse(s.createdAt) }],
+    s.kind === 'phone'
+      ? PHONE_CHANNELS.map((channel) => ({ channel, requestedAt: Date.parse(s.createdAt) }))
+      : [{ channel: 'email' as const, requestedAt: Date.parse(s.createdAt) }],
   );
-  const history = (await tx.conduct.listOutreach({ leadId: lead.id, phone })).map((o) => ({ channel: o.channel, at: Date.parse(o.at), subject: o.subject }));
+  const history = (await tx.conduct.listOutreach({ leadId: lead.id, phone })).map((o) => ({
+    channel: o.channel,
+    at: Date.parse(o.at),
+    subject: o.subject,
+  }));
   const approvedPromotions = (await tx.conduct.listPromotions()).map((p) => ({
     id: p.id,
     approver: p.approver,

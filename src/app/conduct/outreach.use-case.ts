@@ -273,9 +273,7 @@ export async function recordConsentChange(ctx: ServiceContext, principal: Princi
     const recordedAt = toIso(now);
     const at = input.at ? toIso(Date.parse(input.at)) : recordedAt;
     if (Date.parse(at) > now + 60_000)
-      return failure('ARGUMENT_INVALID', 'a consent change cannot be in the future', [
-        { path: '/body/at', message: 'in the future' },
-      ]);
+      return failure('ARGUMENT_INVALID', 'a consent change cannot be in the future', [{ path: '/body/at', message: 'in the future' }]);
     // A grant unlocks outreach, so it is dated like a conduct fact; a revoke only restricts and may go further back.
     const dated = input.action === 'grant' ? guardFactTime(ctx, principal, view.record, Date.parse(at), now) : ok({ backdating: null });
     if (!dated.ok) return dated;

@@ -20,7 +20,15 @@ export class AccountDirectory {
 
   async refresh(): Promise<void> {
     const accounts = await this.store.accounts.list();
-    this.index = buildAccountIndex(accounts.map((a) => ({ id: a.id, name: a.name, domains: a.domains, ...(a.ownerRep ? { ownerRep: a.ownerRep } : {}), ...(a.tier ? { tier: a.tier } : {}) })));
+    this.index = buildAccountIndex(
+      accounts.map((a) => ({
+        id: a.id,
+        name: a.name,
+        domains: a.domains,
+        ...(a.ownerRep ? { ownerRep: a.ownerRep } : {}),
+        ...(a.tier ? { tier: a.tier } : {}),
+      })),
+    );
     this.builtAt = this.now();
   }
 

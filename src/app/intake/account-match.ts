@@ -58,7 +58,11 @@ export interface AccountIndex {
   readonly options: Required<AccountIndexOptions>;
 }
 
-export const DEFAULT_ACCOUNT_MATCH_OPTIONS: Required<AccountIndexOptions> = { fuzzyThreshold: 0.9, maxCandidates: 200, commonTokenLimit: 1000 };
+export const DEFAULT_ACCOUNT_MATCH_OPTIONS: Required<AccountIndexOptions> = {
+  fuzzyThreshold: 0.9,
+  maxCandidates: 200,
+  commonTokenLimit: 1000,
+};
 
 const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
   const list = map.get(key);
@@ -87,7 +91,15 @@ export function buildAccountIndex(accounts: readonly ImportedAccount[], options:
       }
     }
   });
-  return { size: accounts.length, ignoredDomains, byDomain, byName, byToken, accounts, options: { ...DEFAULT_ACCOUNT_MATCH_OPTIONS, ...options } };
+  return {
+    size: accounts.length,
+    ignoredDomains,
+    byDomain,
+    byName,
+    byToken,
+    accounts,
+    options: { ...DEFAULT_ACCOUNT_MATCH_OPTIONS, ...options },
+  };
 }
 
 const tokenKeys = (t: { text: string; phonetic: string }): string[] => [`t:${t.text}`, ...(t.phonetic ? [`p:${t.phonetic}`] : [])];
@@ -115,7 +127,8 @@ function matchByDomain(index: AccountIndex, subject: AccountMatchSubject): Accou
     if (domain === undefined || isFreeMailDomain(domain)) continue;
     for (const d of domainAndParents(domain)) {
       const hits = index.byDomain.get(d);
-      if (hits && hits.length > 0) return { account: hits[0]!, matchedBy: 'domain', score: 1, matchedOn: d, alternatives: hits.slice(1).map((a) => a.id) };
+      if (hits && hits.length > 0)
+        return { account: hits[0]!, matchedBy: 'domain', score: 1, matchedOn: d, alternatives: hits.slice(1).map((a) => a.id) };
     }
   }
   return null;
@@ -127,7 +140,8 @@ function matchByName(index: AccountIndex, subject: AccountMatchSubject): Account
   const key = companyNameKey(name);
   if (!key) return null;
   const exact = index.byName.get(key);
-  if (exact && exact.length > 0) return { account: exact[0]!, matchedBy: 'company_name', score: 1, matchedOn: key, alternatives: exact.slice(1).map((a) => a.id) };
+  if (exact && exact.length > 0)
+    return { account: exact[0]!, matchedBy: 'company_name', score: 1, matchedOn: key, alternatives: exact.slice(1).map((a) => a.id) };
 
   // fuzzy: candidates share a token or a phonetic key; rare tokens first
   const { fuzzyThreshold, maxCandidates, commonTokenLimit } = index.options;
@@ -145,7 +159,10 @@ function matchByName(index: AccountIndex, subject: AccountMatchSubject): Account
     .filter((c) => c.score >= fuzzyThreshold);
   if (scored.length === 0) return null;
   const top = Math.max(...scored.map((c) => c.score));
-  const [first, ...others] = scored.filter((c) => c.score === top).map((c) => c.i).sort((x, y) => x - y);
+  const [first, ...others] = scored
+    .filter((c) => c.score === top)
+    .map((c) => c.i)
+    .sort((x, y) => x - y);
   const best = { i: first!, score: top };
   const ties = others;
   return {

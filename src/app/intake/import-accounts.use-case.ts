@@ -22,9 +22,12 @@ export async function importAccounts(
   const org = ctx.orgs.current;
   const problems: ErrorDetail[] = accounts.flatMap((a, i) => {
     const problem = ownerRepProblem(org, a.ownerRep);
-    return problem === null ? [] : [{ path: pointer(['body', 'accounts', i, 'ownerRep']), message: `${problem}: not a rep of the org in force` }];
+    return problem === null
+      ? []
+      : [{ path: pointer(['body', 'accounts', i, 'ownerRep']), message: `${problem}: not a rep of the org in force` }];
   });
-  if (problems.length > 0) return failure('ACCOUNTS_INVALID', `${problems.length} account(s) name an unknown owner; nothing was imported`, problems);
+  if (problems.length > 0)
+    return failure('ACCOUNTS_INVALID', `${problems.length} account(s) name an unknown owner; nothing was imported`, problems);
   const updatedAt = toIso(ctx.clock.now());
   await ctx.store.transaction(async (tx) => {
     const before = new Map((await tx.accounts.list()).map((a) => [a.id, a]));
@@ -36,7 +39,11 @@ export async function importAccounts(
       subject: 'accounts',
       actor: principal.keyId,
       at: updatedAt,
-      payload: { action: 'accounts.imported', count: records.length, changes: records.map((a) => ({ id: a.id, before: view(before.get(a.id)), after: view(a) })) },
+      payload: {
+        action: 'accounts.imported',
+        count: records.length,
+        changes: records.map((a) => ({ id: a.id, before: view(before.get(a.id)), after: view(a) })),
+      },
     });
   });
   await ctx.accounts.refresh();

@@ -64,7 +64,8 @@ export async function eraseLead(
     if (personal?.erasedAt) return failure('CONFLICT', `the personal data of lead ${leadId} was erased at ${personal.erasedAt}`);
     const at = toIso(deps.clock.now());
     const removed: string[] = [];
-    if (await tx.personalData.erase(leadId, at)) removed.push('personal_data: contact (names, email, phone, date of birth, company, address), raw payload, consent, commitment salt');
+    if (await tx.personalData.erase(leadId, at))
+      removed.push('personal_data: contact (names, email, phone, date of birth, company, address), raw payload, consent, commitment salt');
     await tx.dedupe.removeForLead(leadId);
     removed.push('dedupe keys (normalised email, phone, name + company, external id)');
     // A stored idempotent answer stays answerable (a retry must still create nothing) but says only that the lead was erased.
@@ -83,7 +84,14 @@ export async function eraseLead(
       await tx.routingState.lockScope({ pools: [], repIds: [lead.repId] });
       await tx.routingState.releaseOpen(lead.repId);
     }
-    await tx.leads.update(leadId, { status: 'ERASED', teamId: lead.teamId, repId: lead.repId, orgHash: lead.orgHash, updatedAt: at, ...(present.length > 0 ? { leadJson: JSON.stringify(doc) } : {}) });
+    await tx.leads.update(leadId, {
+      status: 'ERASED',
+      teamId: lead.teamId,
+      repId: lead.repId,
+      orgHash: lead.orgHash,
+      updatedAt: at,
+      ...(present.length > 0 ? { leadJson: JSON.stringify(doc) } : {}),
+    });
     const decisions = await tx.decisions.listForLead(leadId);
     const last = decisions.at(-1)?.decidedAt ?? lead.receivedAt;
     const until = shiftByPeriod(Date.parse(last), retention.decisionRecords, 1);
@@ -96,8 +104,20 @@ export async function eraseLead(
     ];
     const kept = { basis: retention.basis, period: retention.decisionRecords, until: toIso(until) };
     const result: ErasureResult = { leadId, erasedAt: at, removed, retained, retention: kept };
-    await tx.events.append({ leadId, kind: 'erasure', actor, at, payloadJson: JSON.stringify({ reason, removed, retention: result.retention }) });
-    await appendAudit(tx, { kind: 'erasure', subject: leadId, actor, at, payload: { action: 'personal_data.erased', reason, previousStatus: lead.status, removed, retained, retention: result.retention } });
+    await tx.events.append({
+      leadId,
+      kind: 'erasure',
+      actor,
+      at,
+      payloadJson: JSON.stringify({ reason, removed, retention: result.retention }),
+    });
+    await appendAudit(tx, {
+      kind: 'erasure',
+      subject: leadId,
+      actor,
+      at,
+      payload: { action: 'personal_data.erased', reason, previousStatus: lead.status, removed, retained, retention: result.retention },
+    });
     return ok(result);
   });
 }

@@ -1,5 +1,12 @@
 import type { Decision } from '../../domain/decision/decision.ts';
-import type { AppointmentAuthority, CompiledOrg, CompiledRep, CompiledTeam, GrantAuthority, LicenceSummary } from '../../domain/org/compiled-org.ts';
+import type {
+  AppointmentAuthority,
+  CompiledOrg,
+  CompiledRep,
+  CompiledTeam,
+  GrantAuthority,
+  LicenceSummary,
+} from '../../domain/org/compiled-org.ts';
 import { jurisdictionCovers } from '../../domain/shared/jurisdiction.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { RoutingStateSnapshot } from '../../domain/strategies/routing-state.ts';
@@ -65,7 +72,11 @@ export interface LicenceMatrix {
   readonly counts: Readonly<Record<CellStatus, number>>;
 }
 
-export function grantState(a: { readonly status: string; readonly validFromMs: number; readonly validToMs: number }, at: number, horizonMs: number): GrantState {
+export function grantState(
+  a: { readonly status: string; readonly validFromMs: number; readonly validToMs: number },
+  at: number,
+  horizonMs: number,
+): GrantState {
   if (a.status !== 'active') return 'inactive';
   if (a.validFromMs > at) return 'not_yet_valid';
   if (a.validToMs <= at) return 'expired';
@@ -83,10 +94,21 @@ function grantView(g: GrantAuthority | AppointmentAuthority, holder: GrantView['
   };
 }
 
-const covers = (g: GrantAuthority, jurisdiction: string, line: string) => jurisdictionCovers(g.jurisdiction, jurisdiction) && g.productLines.includes(line);
+const covers = (g: GrantAuthority, jurisdiction: string, line: string) =>
+  jurisdictionCovers(g.jurisdiction, jurisdiction) && g.productLines.includes(line);
 
-function cellFor(org: CompiledOrg, team: CompiledTeam, jurisdiction: string, line: string, at: number, horizonMs: number, inMandate: boolean): MatrixCell {
-  const firm = (org.entityGrants.get(team.entity) ?? []).filter((g) => covers(g, jurisdiction, line)).map((g) => ({ id: g.id, state: grantState(g, at, horizonMs) }));
+function cellFor(
+  org: CompiledOrg,
+  team: CompiledTeam,
+  jurisdiction: string,
+  line: string,
+  at: number,
+  horizonMs: number,
+  inMandate: boolean,
+): MatrixCell {
+  const firm = (org.entityGrants.get(team.entity) ?? [])
+    .filter((g) => covers(g, jurisdiction, line))
+    .map((g) => ({ id: g.id, state: grantState(g, at, horizonMs) }));
   const licensedReps: { repId: string; expiring: boolean }[] = [];
   const expiredReps: string[] = [];
   for (const rep of team.reps) {
@@ -151,7 +173,8 @@ export function licenceMatrix(org: CompiledOrg, at: number, horizonDays: number)
 function allGrants(org: CompiledOrg, at: number, horizonMs: number): GrantView[] {
   const out: GrantView[] = [];
   for (const [entity, grants] of org.entityGrants) for (const g of grants) out.push(grantView(g, { kind: 'firm', entity }, at, horizonMs));
-  for (const rep of org.repsById.values()) for (const g of rep.grants) out.push(grantView(g, { kind: 'individual', rep: rep.id }, at, horizonMs));
+  for (const rep of org.repsById.values())
+    for (const g of rep.grants) out.push(grantView(g, { kind: 'individual', rep: rep.id }, at, horizonMs));
   return out;
 }
 
@@ -164,10 +187,24 @@ export function repLicences(org: CompiledOrg, repId: string, at: number, horizon
   return {
     at: toIso(at),
     horizonDays,
-    rep: { id: rep.id, name: rep.name, teamId: rep.teamId, teamName: team?.name ?? null, status: rep.status, weight: rep.weight, experience: rep.experience, capabilities: rep.capabilities },
+    rep: {
+      id: rep.id,
+      name: rep.name,
+      teamId: rep.teamId,
+      teamName: team?.name ?? null,
+      status: rep.status,
+      weight: rep.weight,
+      experience: rep.experience,
+      capabilities: rep.capabilities,
+    },
     grants: rep.grants.map((g) => grantView(g, { kind: 'individual', rep: rep.id }, at, horizonMs)),
-    appointments: rep.appointments.map((a) => ({ ...grantView(a, { kind: 'individual', rep: rep.id }, at, horizonMs), carrier: a.carrier })),
-    firmGrants: team ? (org.entityGrants.get(team.entity) ?? []).map((g) => grantView(g, { kind: 'firm', entity: team.entity }, at, horizonMs)) : [],
+    appointments: rep.appointments.map((a) => ({
+      ...grantView(a, { kind: 'individual', rep: rep.id }, at, horizonMs),
+      carrier: a.carrier,
+    })),
+    firmGrants: team
+      ? (org.entityGrants.get(team.entity) ?? []).map((g) => grantView(g, { kind: 'firm', entity: team.entity }, at, horizonMs))
+      : [],
   };
 }
 
@@ -197,7 +234,13 @@ export function fairnessLedger(org: CompiledOrg, snapshot: RoutingStateSnapshot)
   const pools = Object.entries(snapshot.pools)
     .map(([pool, p]) => {
       const reps: FairnessRow[] = Object.entries(p.reps)
-        .map(([repId, e]) => ({ repId, ...describe(repId), assigned: e.assigned, target: round(e.entitled), deviation: round(e.assigned - e.entitled) }))
+        .map(([repId, e]) => ({
+          repId,
+          ...describe(repId),
+          assigned: e.assigned,
+          target: round(e.entitled),
+          deviation: round(e.assigned - e.entitled),
+        }))
         .sort((a, b) => a.repId.localeCompare(b.repId));
       const maxAbsDeviation = reps.reduce((m, r) => Math.max(m, Math.abs(r.deviation)), 0);
       return { pool, seq: p.seq, assigned: reps.reduce((s, r) => s + r.assigned, 0), maxAbsDeviation: round(maxAbsDeviation), reps };
@@ -213,7 +256,16 @@ export function fairnessLedger(org: CompiledOrg, snapshot: RoutingStateSnapshot)
   const reps = [...byRep.entries()]
     .map(([repId, t]) => {
       const load = snapshot.loads[repId];
-      return { repId, ...describe(repId), assigned: t.assigned, target: round(t.target), deviation: round(t.assigned - t.target), open: load?.open ?? 0, today: load?.today ?? 0, day: load?.day ?? null };
+      return {
+        repId,
+        ...describe(repId),
+        assigned: t.assigned,
+        target: round(t.target),
+        deviation: round(t.assigned - t.target),
+        open: load?.open ?? 0,
+        today: load?.today ?? 0,
+        day: load?.day ?? null,
+      };
     })
     .sort((a, b) => a.repId.localeCompare(b.repId));
   return {
@@ -243,7 +295,10 @@ export function bucketStart(iso: string, bucket: Bucket): string {
  * Counts REFUSED and HELD decisions per bucket (UTC) and per reason code. A decision with several
  * reasons counts once under each distinct code; `decisions` counts each decision once.
  */
-export function refusalsByReason(records: readonly DecisionRecord[], opts: { from?: string | undefined; to?: string | undefined; bucket: Bucket }) {
+export function refusalsByReason(
+  records: readonly DecisionRecord[],
+  opts: { from?: string | undefined; to?: string | undefined; bucket: Bucket },
+) {
   const series = new Map<string, { bucket: string; outcome: string; reasonCode: string; count: number }>();
   const byReason = new Map<string, { outcome: string; reasonCode: string; count: number; lastAt: string }>();
   const totals: Record<string, number> = { REFUSED: 0, HELD: 0 };
@@ -271,7 +326,9 @@ export function refusalsByReason(records: readonly DecisionRecord[], opts: { fro
     to: opts.to ?? null,
     totals: { REFUSED: totals.REFUSED ?? 0, HELD: totals.HELD ?? 0 },
     buckets: [...buckets].sort(),
-    series: [...series.values()].sort((a, b) => a.bucket.localeCompare(b.bucket) || a.outcome.localeCompare(b.outcome) || a.reasonCode.localeCompare(b.reasonCode)),
+    series: [...series.values()].sort(
+      (a, b) => a.bucket.localeCompare(b.bucket) || a.outcome.localeCompare(b.outcome) || a.reasonCode.localeCompare(b.reasonCode),
+    ),
     byReason: [...byReason.values()].sort((a, b) => b.count - a.count || a.reasonCode.localeCompare(b.reasonCode)),
   };
 }

@@ -10,7 +10,9 @@ import { failure, type AppFailure } from '../shared/app-error.ts';
  * answer covers "no such row" and "a row you may not see", so a cursor is no existence oracle.
  */
 export const unusableCursor = (): Result<never, AppFailure> =>
-  failure('ARGUMENT_INVALID', 'unknown cursor: pass the nextCursor of the previous page', [{ path: pointer(['querystring', 'cursor']), message: 'unknown cursor' }]);
+  failure('ARGUMENT_INVALID', 'unknown cursor: pass the nextCursor of the previous page', [
+    { path: pointer(['querystring', 'cursor']), message: 'unknown cursor' },
+  ]);
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -23,9 +25,16 @@ export function pageOf<T extends { readonly id: string }>(rows: readonly T[], li
   return { items, nextCursor: rows.length > limit ? items.at(-1)!.id : null };
 }
 
-export async function reviewPage(store: Store, filter: { status: ReviewStatus; cursor?: string | undefined; limit: number }): Promise<Result<Page<ReviewRecord>, AppFailure>> {
+export async function reviewPage(
+  store: Store,
+  filter: { status: ReviewStatus; cursor?: string | undefined; limit: number },
+): Promise<Result<Page<ReviewRecord>, AppFailure>> {
   if (filter.cursor && !(await store.reviews.get(filter.cursor))) return unusableCursor();
-  const rows = await store.reviews.page({ status: filter.status, ...(filter.cursor ? { after: filter.cursor } : {}), limit: filter.limit + 1 });
+  const rows = await store.reviews.page({
+    status: filter.status,
+    ...(filter.cursor ? { after: filter.cursor } : {}),
+    limit: filter.limit + 1,
+  });
   return ok(pageOf(rows, filter.limit));
 }
 
@@ -34,6 +43,10 @@ export async function deliveryPage(
   filter: { status?: DeliveryStatus | undefined; cursor?: string | undefined; limit: number },
 ): Promise<Result<Page<DeliveryRecord>, AppFailure>> {
   if (filter.cursor && !(await store.outbox.getDelivery(filter.cursor))) return unusableCursor();
-  const rows = await store.outbox.listDeliveries({ ...(filter.status ? { status: filter.status } : {}), ...(filter.cursor ? { after: filter.cursor } : {}), limit: filter.limit + 1 });
+  const rows = await store.outbox.listDeliveries({
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.cursor ? { after: filter.cursor } : {}),
+    limit: filter.limit + 1,
+  });
   return ok(pageOf(rows, filter.limit));
 }

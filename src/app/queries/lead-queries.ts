@@ -7,12 +7,18 @@ import type { Principal } from '../access/api-keys.ts';
 import { pageOf, unusableCursor } from './cursor-pages.ts';
 
 /** A rep sees only leads assigned to them (SPEC C9); everyone else with read access sees all. */
-export const canSee = (principal: Principal, lead: LeadRecord) => principal.role !== 'rep' || (principal.repId !== null && lead.repId === principal.repId);
+export const canSee = (principal: Principal, lead: LeadRecord) =>
+  principal.role !== 'rep' || (principal.repId !== null && lead.repId === principal.repId);
 
 export async function leadDetail(store: Store, principal: Principal, id: string) {
   const lead = await store.leads.get(id);
   if (!lead || !canSee(principal, lead)) return undefined;
-  const [decisions, events, personal, review] = await Promise.all([store.decisions.listForLead(id), store.events.listForLead(id), store.personalData.get(id), store.reviews.openForLead(id)]);
+  const [decisions, events, personal, review] = await Promise.all([
+    store.decisions.listForLead(id),
+    store.events.listForLead(id),
+    store.personalData.get(id),
+    store.reviews.openForLead(id),
+  ]);
   return {
     id: lead.id,
     status: lead.status,
@@ -27,7 +33,13 @@ export async function leadDetail(store: Store, principal: Principal, id: string)
     consent: personal?.consentJson ? (JSON.parse(personal.consentJson) as unknown) : null,
     erasedAt: personal?.erasedAt ?? null,
     decision: decisions.length > 0 ? (JSON.parse(decisions.at(-1)!.documentJson) as Decision) : null,
-    decisions: decisions.map((d) => ({ decisionId: d.decisionId, outcome: d.outcome, teamId: d.teamId, repId: d.repId, decidedAt: d.decidedAt })),
+    decisions: decisions.map((d) => ({
+      decisionId: d.decisionId,
+      outcome: d.outcome,
+      teamId: d.teamId,
+      repId: d.repId,
+      decidedAt: d.decidedAt,
+    })),
     openReview: review ? { id: review.id, kind: review.kind, reasonCodes: review.reasonCodes, requestedAt: review.requestedAt } : null,
     history: events.map((e) => ({ seq: e.seq, kind: e.kind, actor: e.actor, at: e.at, data: JSON.parse(e.payloadJson) as unknown })),
   };
@@ -36,7 +48,15 @@ export async function leadDetail(store: Store, principal: Principal, id: string)
 export async function leadPage(
   store: Store,
   principal: Principal,
-  filter: { status?: LeadStatus | undefined; repId?: string | undefined; teamId?: string | undefined; from?: string | undefined; to?: string | undefined; cursor?: string | undefined; limit: number },
+  filter: {
+    status?: LeadStatus | undefined;
+    repId?: string | undefined;
+    teamId?: string | undefined;
+    from?: string | undefined;
+    to?: string | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
 ) {
   const repId = principal.role === 'rep' ? (principal.repId ?? '\u0000none') : filter.repId;
   if (filter.cursor) {
@@ -55,7 +75,15 @@ export async function leadPage(
   });
   const page = pageOf(rows, filter.limit);
   return ok({
-    items: page.items.map((l) => ({ id: l.id, status: l.status, teamId: l.teamId, repId: l.repId, duplicateOf: l.duplicateOf, receivedAt: l.receivedAt, updatedAt: l.updatedAt })),
+    items: page.items.map((l) => ({
+      id: l.id,
+      status: l.status,
+      teamId: l.teamId,
+      repId: l.repId,
+      duplicateOf: l.duplicateOf,
+      receivedAt: l.receivedAt,
+      updatedAt: l.updatedAt,
+    })),
     nextCursor: page.nextCursor,
   });
 }

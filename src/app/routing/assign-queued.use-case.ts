@@ -12,7 +12,10 @@ import type { ServiceContext } from '../shared/service-context.ts';
  * log with identical decisions. Several instances may run passes at once: the lead row lock makes
  * each lead decided by one of them.
  */
-export async function assignQueuedLeads(ctx: ServiceContext, opts: { limit?: number; actor?: string } = {}): Promise<{ readonly looked: number; readonly decided: readonly { leadId: string; outcome: string }[] }> {
+export async function assignQueuedLeads(
+  ctx: ServiceContext,
+  opts: { limit?: number; actor?: string } = {},
+): Promise<{ readonly looked: number; readonly decided: readonly { leadId: string; outcome: string }[] }> {
   const queued = await ctx.store.leads.page({ status: 'QUEUED', limit: opts.limit ?? 50 });
   const decided: { leadId: string; outcome: string }[] = [];
   for (const candidate of queued) {

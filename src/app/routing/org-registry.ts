@@ -69,7 +69,10 @@ export class OrgRegistry {
   }
 
   /** Validates, stores and switches to a new version; every config problem is listed. */
-  async publish(config: unknown, actor: string): Promise<Result<{ org: CompiledOrg; record: OrgVersionRecord; created: boolean; previousHash: string }, ConfigProblem[]>> {
+  async publish(
+    config: unknown,
+    actor: string,
+  ): Promise<Result<{ org: CompiledOrg; record: OrgVersionRecord; created: boolean; previousHash: string }, ConfigProblem[]>> {
     const compiled = compileConfigObject(config, 'config');
     if (!compiled.ok) return err(compiled.error);
     const org = compiled.value.org;
@@ -96,12 +99,21 @@ export class OrgRegistry {
   private record(org: CompiledOrg, actor: string, previousHash: string | null) {
     const at = toIso(this.clock.now());
     return this.store.transaction(async (tx) => {
-      const published = await tx.orgVersions.publish({ hash: org.hash, version: org.version, configJson: canonicalJson(org.config), createdAt: at, createdBy: actor });
+      const published = await tx.orgVersions.publish({
+        hash: org.hash,
+        version: org.version,
+        configJson: canonicalJson(org.config),
+        createdAt: at,
+        createdBy: actor,
+      });
       if (previousHash !== org.hash) await tx.orgVersions.activate({ hash: org.hash, activatedAt: at, activatedBy: actor });
       if (published.created) await appendAudit(tx, orgPublishedAudit(published.record, previousHash));
       else if (previousHash !== null && previousHash !== org.hash) {
         // A stored version made current again: a change of what routes leads, recorded like a publication.
-        await appendAudit(tx, { ...orgPublishedAudit({ ...published.record, createdAt: at, createdBy: actor }, previousHash), payload: { action: 'org_version.republished', version: org.version, before: previousHash, after: org.hash } });
+        await appendAudit(tx, {
+          ...orgPublishedAudit({ ...published.record, createdAt: at, createdBy: actor }, previousHash),
+          payload: { action: 'org_version.republished', version: org.version, before: previousHash, after: org.hash },
+        });
       }
       return published;
     });

@@ -100,11 +100,26 @@ function bucketOf(rec: RoutingView, sim: RoutingView): Bucket | null {
   return null;
 }
 
-export async function simulateDraft(store: Pick<Store, 'leads' | 'decisions'>, draft: CompiledOrg, opts: SimulationOptions): Promise<SimulationDiff> {
+export async function simulateDraft(
+  store: Pick<Store, 'leads' | 'decisions'>,
+  draft: CompiledOrg,
+  opts: SimulationOptions,
+): Promise<SimulationDiff> {
   const state = new InMemoryRoutingState();
-  const buckets: Record<Bucket, LeadChange[]> = { newRefusals: [], noLongerRefused: [], newHolds: [], noLongerHeld: [], outcomeChanges: [], teamChanges: [], repChanges: [] };
+  const buckets: Record<Bucket, LeadChange[]> = {
+    newRefusals: [],
+    noLongerRefused: [],
+    newHolds: [],
+    noLongerHeld: [],
+    outcomeChanges: [],
+    teamChanges: [],
+    repChanges: [],
+  };
   const assigned = new Map<string, { teamId: string | null; recorded: number; simulated: number }>();
-  const outcomes = Object.fromEntries(DECISION_OUTCOMES.map((o) => [o, { recorded: 0, simulated: 0 }])) as Record<DecisionOutcome, { recorded: number; simulated: number }>;
+  const outcomes = Object.fromEntries(DECISION_OUTCOMES.map((o) => [o, { recorded: 0, simulated: 0 }])) as Record<
+    DecisionOutcome,
+    { recorded: number; simulated: number }
+  >;
   const recordedVersions: Record<string, number> = {};
   const skipped = { duplicates: 0, undecided: 0 };
   let replayed = 0;
@@ -120,7 +135,11 @@ export async function simulateDraft(store: Pick<Store, 'leads' | 'decisions'>, d
   };
 
   while (seen < opts.limit) {
-    const page = await store.leads.page({ limit: Math.min(PAGE, opts.limit - seen), ...(opts.since ? { receivedFrom: opts.since } : {}), ...(after ? { after } : {}) });
+    const page = await store.leads.page({
+      limit: Math.min(PAGE, opts.limit - seen),
+      ...(opts.since ? { receivedFrom: opts.since } : {}),
+      ...(after ? { after } : {}),
+    });
     if (page.length === 0) break;
     for (const rec of page) {
       seen += 1;

@@ -38,13 +38,19 @@ async function latestScreening(tx: UnitOfWork, leadId: string): Promise<IntakeSc
  * to enhanced-due-diligence teams (or held, per policy). Every step is recorded with who, when,
  * why and the list versions the hits came from.
  */
-export async function disposeScreeningHits(ctx: ServiceContext, principal: Principal, leadId: string, dispositions: readonly HitDisposition[]): Promise<Result<{ decision: Decision; screening: Lead['screening'] }, AppFailure>> {
+export async function disposeScreeningHits(
+  ctx: ServiceContext,
+  principal: Principal,
+  leadId: string,
+  dispositions: readonly HitDisposition[],
+): Promise<Result<{ decision: Decision; screening: Lead['screening'] }, AppFailure>> {
   return withScopeRetry(() =>
     ctx.store.transaction(async (tx) => {
       const record = await tx.leads.lock(leadId);
       if (!record) return failure('NOT_FOUND', `no lead ${leadId}`);
       const lead = LeadSchema.parse(JSON.parse(record.leadJson));
-      if (lead.screening.status !== 'potential_match' && lead.screening.status !== 'pep') return failure('CONFLICT', `lead ${leadId} has no screening hits awaiting disposition (screening ${lead.screening.status})`);
+      if (lead.screening.status !== 'potential_match' && lead.screening.status !== 'pep')
+        return failure('CONFLICT', `lead ${leadId} has no screening hits awaiting disposition (screening ${lead.screening.status})`);
       const screening = await latestScreening(tx, leadId);
       // Only hits that need review are disposed; a hit the policy cleared is on record but not in the queue.
       const hits = (screening?.hits ?? []).filter(needsReview);
@@ -53,7 +59,10 @@ export async function disposeScreeningHits(ctx: ServiceContext, principal: Princ
       const unknown = dispositions.filter((d) => !hits.some((h) => hitKey(h) === hitKey(d)));
       if (missing.length > 0 || unknown.length > 0 || given.size !== dispositions.length) {
         return failure('ARGUMENT_INVALID', 'dispose every hit of the latest screening exactly once', [
-          ...missing.map((h) => ({ path: '/body/dispositions', message: `missing ${hitKey(h)} (${h.matchedName}, score ${h.score.toFixed(3)})` })),
+          ...missing.map((h) => ({
+            path: '/body/dispositions',
+            message: `missing ${hitKey(h)} (${h.matchedName}, score ${h.score.toFixed(3)})`,
+          })),
           ...unknown.map((d) => ({ path: '/body/dispositions', message: `no such hit ${hitKey(d)}` })),
         ]);
       }
@@ -63,11 +72,19 @@ export async function disposeScreeningHits(ctx: ServiceContext, principal: Princ
       const unscreened = screening?.coverage !== undefined && screening.coverage !== 'ok';
       const status = blocked ? 'confirmed_match' : unscreened ? 'not_screened' : confirmed.length > 0 ? 'pep' : 'clear';
       const at = toIso(ctx.clock.now());
-      const updated: Lead = { ...lead, screening: { ...lead.screening, status, tags: [...new Set([...lead.screening.tags, `disposed:${status}`])].sort() } };
+      const updated: Lead = {
+        ...lead,
+        screening: { ...lead.screening, status, tags: [...new Set([...lead.screening.tags, `disposed:${status}`])].sort() },
+      };
       const recordedDispositions = hits.map((h) => ({ ...given.get(hitKey(h))!, matchedName: h.matchedName, score: h.score }));
       const fact = { leadId, actor: principal.keyId, at };
       // The disposition is audited (who, when, why, the list versions) in the same transaction (docs/screening.md).
-      const disposed = { result: status, role: principal.role, listVersions: lead.screening.listVersions, dispositions: recordedDispositions };
+      const disposed = {
+        result: status,
+        role: principal.role,
+        listVersions: lead.screening.listVersions,
+        dispositions: recordedDispositions,
+      };
       await recordLeadEvents(tx, ctx, [{ ...fact, kind: 'screening.disposed', ...disposed }]);
       const review = await tx.reviews.openForLead(leadId);
       if (review) {
@@ -104,8 +121,17 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
       const personal = await ctx.store.personalData.get(record.id);
       if (!personal || personal.erasedAt) continue;
       screened++;
-      const contact = JSON.parse(personal.contactJson) as { fullName: string; dateOfBirth?: string; address: { country?: string }; company: { name: string } | null };
-      const result = screenIntake(ctx.screening, { contact, address: contact.address, company: contact.company }, ctx.orgs.current.config.screening);
+      const contact = JSON.parse(personal.contactJson) as {
+        fullName: string;
+        dateOfBirth?: string;
+        address: { country?: string };
+        company: { name: string } | null;
+      };
+      const result = screenIntake(
+        ctx.screening,
+        { contact, address: contact.address, company: contact.company },
+        ctx.orgs.current.config.screening,
+      );
       if (result.status !== 'potential_match' && result.status !== 'pep') continue;
       const lead = LeadSchema.parse(JSON.parse(record.leadJson));
       if (lead.screening.status === result.status) continue;
@@ -119,9 +145,28 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
           const at = toIso(ctx.clock.now());
           const audited = screeningAuditPayload(result as unknown as { hits: readonly object[] } & Record<string, unknown>);
           // As at intake: the history keeps the list side; the person-derived evidence goes with the erasable contact.
-          await tx.events.append({ leadId: record.id, kind: 'screening.rescreen', actor: principal.keyId, at, payloadJson: JSON.stringify(audited.screening) });
-          await tx.personalData.put({ ...personal, contactJson: JSON.stringify({ ...JSON.parse(personal.contactJson), screeningEvidence: audited.subjectEvidence }) });
-          await appendAudit(tx, { kind: 'screening', subject: record.id, actor: principal.keyId, at, ...withCommitments({ action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence }, ['subjectEvidence'], personal.salt) });
+          await tx.events.append({
+            leadId: record.id,
+            kind: 'screening.rescreen',
+            actor: principal.keyId,
+            at,
+            payloadJson: JSON.stringify(audited.screening),
+          });
+          await tx.personalData.put({
+            ...personal,
+            contactJson: JSON.stringify({ ...JSON.parse(personal.contactJson), screeningEvidence: audited.subjectEvidence }),
+          });
+          await appendAudit(tx, {
+            kind: 'screening',
+            subject: record.id,
+            actor: principal.keyId,
+            at,
+            ...withCommitments(
+              { action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence },
+              ['subjectEvidence'],
+              personal.salt,
+            ),
+          });
           const updated: Lead = { ...lead, screening: leadScreening(result) };
           await redecide(tx, ctx, locked, updated, principal.keyId);
         }),

@@ -47,7 +47,8 @@ type Deps = Pick<ServiceContext, 'store' | 'clock' | 'ids'>;
 /** What reloads need: the store, the screening service and the configured sources. */
 type ListDeps = Deps & Pick<ServiceContext, 'screening' | 'listSources'>;
 
-const sideOf = (v: { readonly sha256: string; readonly entryCount: number } | undefined | null): ListSide => (v ? { sha256: v.sha256, entryCount: v.entryCount } : null);
+const sideOf = (v: { readonly sha256: string; readonly entryCount: number } | undefined | null): ListSide =>
+  v ? { sha256: v.sha256, entryCount: v.entryCount } : null;
 const subject = (sourceId: string) => `screening-list:${sourceId}`;
 
 function inForceRecord(list: LoadedList, at: string, by: string): ListVersionRecord {
@@ -61,7 +62,15 @@ function loadOrFail(source: ListSource, deps: Deps): Result<LoadedList, ListFail
     if (!(e instanceof ListLoadError)) throw e;
     // Never the file's name or words in the answer: the detail goes to the server log only.
     const message = `list source ${source.id} could not be loaded; the previous version stays in force (details in the server log)`;
-    return { ok: false, error: { code: 'LIST_SOURCE_UNREADABLE', message, details: [{ path: '/sources', message: `source ${source.id} could not be loaded` }], serverDetail: e.message } };
+    return {
+      ok: false,
+      error: {
+        code: 'LIST_SOURCE_UNREADABLE',
+        message,
+        details: [{ path: '/sources', message: `source ${source.id} could not be loaded` }],
+        serverDetail: e.message,
+      },
+    };
   }
 }
 
@@ -85,7 +94,15 @@ async function recordPending(tx: UnitOfWork, record: PendingReloadRecord, role: 
   });
 }
 
-async function recordApplied(tx: UnitOfWork, list: LoadedList, before: ListSide, by: string, role: string | null, at: string, action: string): Promise<void> {
+async function recordApplied(
+  tx: UnitOfWork,
+  list: LoadedList,
+  before: ListSide,
+  by: string,
+  role: string | null,
+  at: string,
+  action: string,
+): Promise<void> {
   await tx.screeningLists.setInForce(inForceRecord(list, at, by));
   await tx.screeningLists.supersede(list.version.listId, by, at);
   await appendAudit(tx, {
@@ -93,7 +110,14 @@ async function recordApplied(tx: UnitOfWork, list: LoadedList, before: ListSide,
     subject: subject(list.version.listId),
     actor: by,
     at,
-    payload: { action, source: list.version.listId, role, before, after: { sha256: list.version.sha256, entryCount: list.version.entryCount }, unchanged: before?.sha256 === list.version.sha256 },
+    payload: {
+      action,
+      source: list.version.listId,
+      role,
+      before,
+      after: { sha256: list.version.sha256, entryCount: list.version.entryCount },
+      unchanged: before?.sha256 === list.version.sha256,
+    },
   });
 }
 
@@ -101,12 +125,18 @@ async function recordApplied(tx: UnitOfWork, list: LoadedList, before: ListSide,
  * Reloads configured sources by id (all of them when none is named). Unknown ids → 422 before any
  * file is read. Each source is applied, or held as a pending reload when it shrinks too much.
  */
-export async function reloadListSources(ctx: ListDeps, principal: Principal, sourceIds: readonly string[] | undefined): Promise<Result<ReloadOutcome, ListFailure>> {
+export async function reloadListSources(
+  ctx: ListDeps,
+  principal: Principal,
+  sourceIds: readonly string[] | undefined,
+): Promise<Result<ReloadOutcome, ListFailure>> {
   const catalogue = ctx.listSources;
   const screening = ctx.screening;
   if (!catalogue || !screening) return failure('CONFLICT', 'no screening list sources are configured (<config>/screening/lists.yaml)');
   const ids = sourceIds ?? catalogue.ids;
-  const unknown = ids.flatMap((id, i) => (catalogue.get(id) ? [] : [{ path: `/sources/${i}`, message: `unknown list source; configured sources: ${catalogue.ids.join(', ')}` }]));
+  const unknown = ids.flatMap((id, i) =>
+    catalogue.get(id) ? [] : [{ path: `/sources/${i}`, message: `unknown list source; configured sources: ${catalogue.ids.join(', ')}` }],
+  );
   if (unknown.length > 0) return failure('LIST_SOURCE_UNKNOWN', 'name configured list sources by id; paths are not accepted', unknown);
   const loaded: LoadedList[] = [];
   for (const id of new Set(ids)) {
@@ -150,7 +180,11 @@ export async function reloadListSources(ctx: ListDeps, principal: Principal, sou
 }
 
 /** A second principal applies a pending reload, if the file on disk is still the one that was requested. */
-export async function approveListReload(ctx: ListDeps, principal: Principal, reloadId: string): Promise<Result<AppliedReload, ListFailure>> {
+export async function approveListReload(
+  ctx: ListDeps,
+  principal: Principal,
+  reloadId: string,
+): Promise<Result<AppliedReload, ListFailure>> {
   const catalogue = ctx.listSources;
   const screening = ctx.screening;
   if (!catalogue || !screening) return failure('CONFLICT', 'no screening list sources are configured (<config>/screening/lists.yaml)');
@@ -158,13 +192,18 @@ export async function approveListReload(ctx: ListDeps, principal: Principal, rel
   if (!record) return failure('NOT_FOUND', `no list reload ${reloadId}`);
   if (record.status !== 'pending') return failure('CONFLICT', `list reload ${reloadId} is ${record.status}`);
   // Four-eyes by API key for now; per person is issue 13 ("People, not keys").
-  if (record.requestedBy === principal.keyId) return failure('FOUR_EYES_VIOLATION', 'a shrinking list reload must be approved with a different API key than the one that requested it');
+  if (record.requestedBy === principal.keyId)
+    return failure(
+      'FOUR_EYES_VIOLATION',
+      'a shrinking list reload must be approved with a different API key than the one that requested it',
+    );
   const source = catalogue.get(record.sourceId);
   if (!source) return failure('CONFLICT', `list source ${record.sourceId} is no longer configured`);
   const l = loadOrFail(source, ctx);
   if (!l.ok) return l;
   const list = l.value;
-  if (list.version.sha256 !== record.newSha256) return failure('CONFLICT', `list source ${record.sourceId} changed since reload ${reloadId} was requested; request a new reload`);
+  if (list.version.sha256 !== record.newSha256)
+    return failure('CONFLICT', `list source ${record.sourceId} changed since reload ${reloadId} was requested; request a new reload`);
   const at = toIso(ctx.clock.now());
   const before: ListSide = record.oldSha256 === null ? null : { sha256: record.oldSha256, entryCount: record.oldEntryCount ?? 0 };
   const decided = await ctx.store.transaction(async (tx) => {
@@ -189,7 +228,12 @@ export async function approveListReload(ctx: ListDeps, principal: Principal, rel
   });
   if (!decided) return failure('CONFLICT', `list reload ${reloadId} was decided concurrently`);
   screening.add(list);
-  return ok({ sourceId: record.sourceId, before, after: { sha256: list.version.sha256, entryCount: list.version.entryCount }, unchanged: false });
+  return ok({
+    sourceId: record.sourceId,
+    before,
+    after: { sha256: list.version.sha256, entryCount: list.version.entryCount },
+    unchanged: false,
+  });
 }
 
 export interface StartedSources {
@@ -205,7 +249,12 @@ export interface StartedSources {
  * source is withheld — leads are `not_screened` until a principal approves the pending reload.
  * A source that cannot be loaded stops the start (ListLoadError), as before.
  */
-export async function startListSources(deps: Deps, screening: ScreeningService, catalogue: ListSourceCatalogue, preloaded?: readonly LoadedList[]): Promise<StartedSources> {
+export async function startListSources(
+  deps: Deps,
+  screening: ScreeningService,
+  catalogue: ListSourceCatalogue,
+  preloaded?: readonly LoadedList[],
+): Promise<StartedSources> {
   const inForce = new Map((await deps.store.screeningLists.inForce()).map((r) => [r.sourceId, r]));
   const pendingBySource = new Map((await deps.store.screeningLists.listPending()).map((p) => [p.sourceId, p]));
   const lists = preloaded ?? catalogue.sources.map((s) => loadListSource(s, () => new Date(deps.clock.now())));
@@ -249,7 +298,9 @@ export async function startListSources(deps: Deps, screening: ScreeningService, 
       withheld.push({ reloadId, sourceId: id, before, after, maxShrinkFraction: catalogue.maxShrinkFraction });
       continue;
     }
-    await deps.store.transaction((tx) => recordApplied(tx, list, before, 'system', null, at, stored ? 'screening_list.reloaded' : 'screening_list.loaded'));
+    await deps.store.transaction((tx) =>
+      recordApplied(tx, list, before, 'system', null, at, stored ? 'screening_list.reloaded' : 'screening_list.loaded'),
+    );
     inForceNow.push(list);
     loaded.push(id);
   }

@@ -49,15 +49,16 @@ export async function latestScreeningView(store: Store, leadId: string) {
       disposition: h.disposition?.kind ?? null,
       reasonCode: h.disposition?.reasonCode ?? null,
       priority: h.disposition?.priority ?? null,
-      effects: contact?.screeningEvidence?.[i]?.corroboration?.map((f) => ({
-        fact: f.field,
-        leadValue: f.query,
-        listValue: f.listed,
-        outcome: f.outcome,
-        effect: f.effect,
-        hard: f.hard ?? false,
-        mayClear: f.mayClear ?? false,
-      })) ?? null,
+      effects:
+        contact?.screeningEvidence?.[i]?.corroboration?.map((f) => ({
+          fact: f.field,
+          leadValue: f.query,
+          listValue: f.listed,
+          outcome: f.outcome,
+          effect: f.effect,
+          hard: f.hard ?? false,
+          mayClear: f.mayClear ?? false,
+        })) ?? null,
     })),
   };
 }

@@ -28,7 +28,16 @@ export async function replaceSlaTimers(tx: UnitOfWork, deps: { readonly org: Com
   if (!rep) return 0;
   const planned = planSlaTimers(slaConfigOf(deps.org.config.sla), a.ruleId, rep, a.assignedAtMs);
   await tx.slaTimers.schedule(
-    planned.map((p) => ({ id: `${a.cause}:${p.kind}`, leadId: a.leadId, kind: p.kind, repId: a.repId, teamId: a.teamId, assignedAt: at, dueAt: toIso(p.dueAt), createdAt: at })),
+    planned.map((p) => ({
+      id: `${a.cause}:${p.kind}`,
+      leadId: a.leadId,
+      kind: p.kind,
+      repId: a.repId,
+      teamId: a.teamId,
+      assignedAt: at,
+      dueAt: toIso(p.dueAt),
+      createdAt: at,
+    })),
   );
   return planned.length;
 }
@@ -37,7 +46,14 @@ export async function replaceSlaTimers(tx: UnitOfWork, deps: { readonly org: Com
 export async function slaTimersForDecision(tx: UnitOfWork, deps: { readonly org: CompiledOrg }, decision: Decision): Promise<void> {
   const at = Date.parse(decision.decidedAt);
   if (decision.outcome === 'ASSIGNED' && decision.rep) {
-    await replaceSlaTimers(tx, deps, { leadId: decision.leadId, repId: decision.rep.id, teamId: decision.team?.id ?? null, ruleId: decision.rule?.id ?? null, assignedAtMs: at, cause: decision.decisionId });
+    await replaceSlaTimers(tx, deps, {
+      leadId: decision.leadId,
+      repId: decision.rep.id,
+      teamId: decision.team?.id ?? null,
+      ruleId: decision.rule?.id ?? null,
+      assignedAtMs: at,
+      cause: decision.decisionId,
+    });
   } else {
     await tx.slaTimers.cancelPending(decision.leadId, { at: toIso(at), by: `decision ${decision.outcome}` });
   }

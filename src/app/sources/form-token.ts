@@ -15,17 +15,30 @@ const CLOCK_SKEW_SECONDS = 60;
 const signature = (secret: string, formId: string, expires: number, nonce: string): string =>
   createHmac('sha256', secret).update(`${VERSION}.${formId}.${expires}.${nonce}`).digest('base64url');
 
-export function mintFormToken(secret: string, formId: string, nowMs: number, ttlSeconds: number, nonce: string = randomBytes(12).toString('base64url')): { token: string; expiresAt: number } {
+export function mintFormToken(
+  secret: string,
+  formId: string,
+  nowMs: number,
+  ttlSeconds: number,
+  nonce: string = randomBytes(12).toString('base64url'),
+): { token: string; expiresAt: number } {
   const expires = Math.floor(nowMs / 1000) + ttlSeconds;
   return { token: `${VERSION}.${expires}.${nonce}.${signature(secret, formId, expires, nonce)}`, expiresAt: expires * 1000 };
 }
 
 export type FormTokenCheck = 'valid' | 'missing' | 'malformed' | 'bad_signature' | 'expired' | 'too_long_lived';
 
-export function checkFormToken(secret: string, formId: string, token: string | undefined, nowMs: number, ttlSeconds: number): FormTokenCheck {
+export function checkFormToken(
+  secret: string,
+  formId: string,
+  token: string | undefined,
+  nowMs: number,
+  ttlSeconds: number,
+): FormTokenCheck {
   if (token === undefined || token.trim() === '') return 'missing';
   const parts = token.trim().split('.');
-  if (parts.length !== 4 || parts[0] !== VERSION || !/^\d{1,12}$/.test(parts[1]!) || !/^[A-Za-z0-9_-]{8,64}$/.test(parts[2]!)) return 'malformed';
+  if (parts.length !== 4 || parts[0] !== VERSION || !/^\d{1,12}$/.test(parts[1]!) || !/^[A-Za-z0-9_-]{8,64}$/.test(parts[2]!))
+    return 'malformed';
   const expires = Number(parts[1]);
   if (!secretEquals(parts[3]!, signature(secret, formId, expires, parts[2]!))) return 'bad_signature';
   const now = Math.floor(nowMs / 1000);

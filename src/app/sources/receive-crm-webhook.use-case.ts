@@ -26,13 +26,24 @@ export interface CrmWebhookRequest {
 export interface CrmWebhookAccepted {
   readonly statusCode: 200 | 201;
   readonly replayed: boolean;
-  readonly body: { readonly leadId: string; readonly status: string; readonly duplicateOf: string | null; readonly reviewId: string | null; readonly eventId: string };
+  readonly body: {
+    readonly leadId: string;
+    readonly status: string;
+    readonly duplicateOf: string | null;
+    readonly reviewId: string | null;
+    readonly eventId: string;
+  };
 }
 
 export const findCrmSource = (ctx: Pick<ServiceContext, 'orgs'>, kind: CrmKind, sourceId: string): CrmSourceConfig | undefined =>
   ctx.orgs.current.config.sources.crm.find((s) => s.id === sourceId && s.kind === kind);
 
-export const crmPrincipal = (source: CrmSourceConfig): Principal => ({ keyId: `source:${source.id}`, name: source.name ?? `${source.kind} ${source.id}`, role: 'integration', repId: null });
+export const crmPrincipal = (source: CrmSourceConfig): Principal => ({
+  keyId: `source:${source.id}`,
+  name: source.name ?? `${source.kind} ${source.id}`,
+  role: 'integration',
+  repId: null,
+});
 
 const header = (h: CrmWebhookRequest['headers'], name: string): string | undefined => {
   const v = h[name];
@@ -46,19 +57,30 @@ interface ParsedEvent {
   readonly occurredAt: string | undefined;
 }
 
-
 function parseEvent(kind: CrmKind, body: unknown): Result<ParsedEvent, AppFailure> {
   if (kind === 'hubspot') {
     const parsed = HubSpotSubmissionSchema.safeParse(body);
-    if (!parsed.success) return failure('LEAD_INVALID', 'not a HubSpot form-submission payload', zodDetails(parsed.error.issues, { under: ['body'] }));
+    if (!parsed.success)
+      return failure('LEAD_INVALID', 'not a HubSpot form-submission payload', zodDetails(parsed.error.issues, { under: ['body'] }));
     const eventId = hubSpotEventId(parsed.data);
-    if (eventId === undefined) return failure('LEAD_INVALID', 'the payload has no event id', [{ path: '/body/eventId', message: 'eventId or conversionId is required (idempotency)' }]);
+    if (eventId === undefined)
+      return failure('LEAD_INVALID', 'the payload has no event id', [
+        { path: '/body/eventId', message: 'eventId or conversionId is required (idempotency)' },
+      ]);
     const submittedAt = parsed.data.submittedAt;
-    return ok({ eventId, fields: hubSpotFields(parsed.data), occurredAt: submittedAt === undefined ? undefined : instantOf(String(submittedAt)) });
+    return ok({
+      eventId,
+      fields: hubSpotFields(parsed.data),
+      occurredAt: submittedAt === undefined ? undefined : instantOf(String(submittedAt)),
+    });
   }
   const parsed = SalesforceLeadEventSchema.safeParse(body);
   if (!parsed.success) return failure('LEAD_INVALID', 'not a Salesforce Lead event', zodDetails(parsed.error.issues, { under: ['body'] }));
-  return ok({ eventId: parsed.data.eventId, fields: salesforceFields(parsed.data), occurredAt: parsed.data.occurredAt === undefined ? undefined : instantOf(parsed.data.occurredAt) });
+  return ok({
+    eventId: parsed.data.eventId,
+    fields: salesforceFields(parsed.data),
+    occurredAt: parsed.data.occurredAt === undefined ? undefined : instantOf(parsed.data.occurredAt),
+  });
 }
 
 function verify(source: CrmSourceConfig, secret: string, req: CrmWebhookRequest, nowMs: number): SignatureCheck {
@@ -74,7 +96,13 @@ function verify(source: CrmSourceConfig, secret: string, req: CrmWebhookRequest,
       toleranceSeconds: source.toleranceSeconds,
     });
   }
-  return verifyRemitSignature({ secret, body: req.rawBody, header: header(req.headers, 'remit-signature'), nowMs, toleranceSeconds: source.toleranceSeconds });
+  return verifyRemitSignature({
+    secret,
+    body: req.rawBody,
+    header: header(req.headers, 'remit-signature'),
+    nowMs,
+    toleranceSeconds: source.toleranceSeconds,
+  });
 }
 
 /**
@@ -82,9 +110,15 @@ function verify(source: CrmSourceConfig, secret: string, req: CrmWebhookRequest,
  * payload shape, map it through the source's configured field map, and ingest it through the one
  * pipeline, idempotent on `<sourceId>:<eventId>` (a redelivered event answers with the first result).
  */
-export async function receiveCrmWebhook(ctx: ServiceContext, source: CrmSourceConfig, req: CrmWebhookRequest, secrets: SecretLookup = environmentSecrets): Promise<Result<CrmWebhookAccepted, AppFailure>> {
+export async function receiveCrmWebhook(
+  ctx: ServiceContext,
+  source: CrmSourceConfig,
+  req: CrmWebhookRequest,
+  secrets: SecretLookup = environmentSecrets,
+): Promise<Result<CrmWebhookAccepted, AppFailure>> {
   const secret = secrets(source.secretEnv);
-  if (secret === undefined) return failure('UNAVAILABLE', `source ${source.id} is not configured: environment variable ${source.secretEnv} is not set`);
+  if (secret === undefined)
+    return failure('UNAVAILABLE', `source ${source.id} is not configured: environment variable ${source.secretEnv} is not set`);
   const check = verify(source, secret, req, ctx.clock.now());
   if (!check.ok) return failure('SIGNATURE_INVALID', `${source.kind} source ${source.id}: ${check.reason}`);
   let body: unknown;
@@ -100,5 +134,9 @@ export async function receiveCrmWebhook(ctx: ServiceContext, source: CrmSourceCo
   const result = await ingestLead(ctx, crmPrincipal(source), payload, { idempotencyKey: `${source.id}:${eventId}`.slice(0, 200) });
   if (!result.ok) return err({ ...result.error, details: describeFieldErrors(result.error.details, fieldOf, `${source.kind} field`) });
   const b = result.value.body;
-  return ok({ statusCode: result.value.statusCode, replayed: result.value.replayed, body: { leadId: b.leadId, status: b.status, duplicateOf: b.duplicateOf, reviewId: b.reviewId, eventId } });
+  return ok({
+    statusCode: result.value.statusCode,
+    replayed: result.value.replayed,
+    body: { leadId: b.leadId, status: b.status, duplicateOf: b.duplicateOf, reviewId: b.reviewId, eventId },
+  });
 }

@@ -38,31 +38,45 @@ export interface FormSubmission {
   readonly nowMs?: number;
 }
 
-export const findForm = (ctx: Pick<ServiceContext, 'orgs'>, formId: string): FormSourceConfig | undefined => ctx.orgs.current.config.sources.forms.find((f) => f.id === formId);
+export const findForm = (ctx: Pick<ServiceContext, 'orgs'>, formId: string): FormSourceConfig | undefined =>
+  ctx.orgs.current.config.sources.forms.find((f) => f.id === formId);
 
 /** The synthetic caller a form's leads are recorded under (idempotency scope, history actor). */
-export const formPrincipal = (form: FormSourceConfig): Principal => ({ keyId: `form:${form.id}`, name: form.name ?? `form ${form.id}`, role: 'integration', repId: null });
+export const formPrincipal = (form: FormSourceConfig): Principal => ({
+  keyId: `form:${form.id}`,
+  name: form.name ?? `form ${form.id}`,
+  role: 'integration',
+  repId: null,
+});
 
-const reject = (code: AppFailure['code'], message: string, details: readonly ErrorDetail[] = [], fields: readonly string[] = []): Result<never, FormFailure> => err({ code, message, details, fields });
+const reject = (
+  code: AppFailure['code'],
+  message: string,
+  details: readonly ErrorDetail[] = [],
+  fields: readonly string[] = [],
+): Result<never, FormFailure> => err({ code, message, details, fields });
 
 /** Every configured check must pass: the form key (field or header), the signed token and the Origin allow-list. */
 export function checkFormAccess(form: FormSourceConfig, submission: FormSubmission, guard: FormGuard): Result<void, FormFailure> {
   if (form.signedToken !== undefined) {
     const secret = guard.secrets(form.signedToken.secretEnv);
-    if (secret === undefined) return reject('UNAVAILABLE', `form ${form.id} is not configured: environment variable ${form.signedToken.secretEnv} is not set`);
+    if (secret === undefined)
+      return reject('UNAVAILABLE', `form ${form.id} is not configured: environment variable ${form.signedToken.secretEnv} is not set`);
     const token = submission.headerToken ?? submission.fields.get(form.signedToken.field)?.[0];
     const check = checkFormToken(secret, form.id, token, submission.nowMs ?? Date.now(), form.signedToken.ttlSeconds);
     if (check !== 'valid') return reject('FORBIDDEN', `form ${form.id}: form token ${check.replace(/_/g, ' ')}`);
   }
   if (form.keyEnv !== undefined) {
     const expected = guard.secrets(form.keyEnv);
-    if (expected === undefined) return reject('UNAVAILABLE', `form ${form.id} is not configured: environment variable ${form.keyEnv} is not set`);
+    if (expected === undefined)
+      return reject('UNAVAILABLE', `form ${form.id} is not configured: environment variable ${form.keyEnv} is not set`);
     const given = submission.headerKey ?? submission.fields.get(form.keyField)?.[0];
     if (given === undefined || !secretEquals(given, expected)) return reject('FORBIDDEN', `form ${form.id}: missing or wrong form key`);
   }
   if (form.allowedOrigins.length > 0) {
     const origin = submission.origin?.trim().toLowerCase().replace(/\/$/, '');
-    if (!origin || !form.allowedOrigins.some((o) => o.toLowerCase() === origin)) return reject('FORBIDDEN', `form ${form.id}: origin ${submission.origin ?? '(none)'} is not allowed`);
+    if (!origin || !form.allowedOrigins.some((o) => o.toLowerCase() === origin))
+      return reject('FORBIDDEN', `form ${form.id}: origin ${submission.origin ?? '(none)'} is not allowed`);
   }
   return ok(undefined);
 }
@@ -72,7 +86,12 @@ export function checkFormAccess(form: FormSourceConfig, submission: FormSubmissi
  * configured field map, then the one intake pipeline (ingestLead) under the form's principal.
  * A filled honeypot is answered like a success with a decoy id and stores nothing.
  */
-export async function submitForm(ctx: ServiceContext, guard: FormGuard, form: FormSourceConfig, submission: FormSubmission): Promise<Result<FormAccepted, FormFailure>> {
+export async function submitForm(
+  ctx: ServiceContext,
+  guard: FormGuard,
+  form: FormSourceConfig,
+  submission: FormSubmission,
+): Promise<Result<FormAccepted, FormFailure>> {
   guard.count(form.id, 'received');
   const access = checkFormAccess(form, submission, guard);
   if (!access.ok) {

@@ -108,7 +108,10 @@ export class WebhookDispatcher {
       this.ctx.metrics.webhookFailures.inc();
       const logged = { deliveryId: d.id, eventType: d.eventType, url: sub?.url, attempt, error, detail, dead };
       this.ctx.log.warn(logged, 'webhook delivery failed');
-      await this.ctx.store.outbox.markFailed(d.id, { error: `attempt ${attempt}: ${error}`, nextAttemptAt: dead ? null : toIso(now + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs)) });
+      await this.ctx.store.outbox.markFailed(d.id, {
+        error: `attempt ${attempt}: ${error}`,
+        nextAttemptAt: dead ? null : toIso(now + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs)),
+      });
     }
   }
 

@@ -7,7 +7,10 @@ import type { Lookup } from './webhook-target-policy.ts';
  * and redirects are never followed (a 3xx is an answer like any other non-2xx). Resolves with the
  * HTTP status; rejects when there is no answer (refused, reset, timeout, address not allowed).
  */
-export function postWebhook(url: string, init: { headers: Record<string, string>; body: string; timeoutMs: number; lookup: Lookup }): Promise<number> {
+export function postWebhook(
+  url: string,
+  init: { headers: Record<string, string>; body: string; timeoutMs: number; lookup: Lookup },
+): Promise<number> {
   const send = new URL(url).protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = send(

@@ -20,10 +20,19 @@ export async function subscribeWebhook(
 ): Promise<Result<{ record: WebhookSubscriptionRecord; secret: string }, AppFailure>> {
   const refusal = await (ctx.webhookTargets ?? new WebhookTargetPolicy()).refusal(input.url);
   if (refusal) {
-    return failure('ARGUMENT_INVALID', 'webhook targets must be public addresses unless allowed with --webhook-allow', [{ path: pointer(['body', 'url']), message: refusal }]);
+    return failure('ARGUMENT_INVALID', 'webhook targets must be public addresses unless allowed with --webhook-allow', [
+      { path: pointer(['body', 'url']), message: refusal },
+    ]);
   }
   const secret = input.secret ?? `whsec_${randomBytes(24).toString('base64url')}`;
-  const record: WebhookSubscriptionRecord = { id: ctx.ids.next('whk'), url: input.url, secret, events: [...input.events], active: true, createdAt: toIso(ctx.clock.now()) };
+  const record: WebhookSubscriptionRecord = {
+    id: ctx.ids.next('whk'),
+    url: input.url,
+    secret,
+    events: [...input.events],
+    active: true,
+    createdAt: toIso(ctx.clock.now()),
+  };
   await ctx.store.transaction(async (tx) => {
     await tx.outbox.upsertSubscription(record);
     await appendAudit(tx, {
@@ -31,7 +40,13 @@ export async function subscribeWebhook(
       subject: `webhook:${record.id}`,
       actor: principal.keyId,
       at: record.createdAt,
-      payload: { action: 'webhook.subscribed', id: record.id, url: record.url, events: record.events, secretSha256: createHash('sha256').update(secret).digest('hex') },
+      payload: {
+        action: 'webhook.subscribed',
+        id: record.id,
+        url: record.url,
+        events: record.events,
+        secretSha256: createHash('sha256').update(secret).digest('hex'),
+      },
     });
   });
   return ok({ record, secret });
@@ -52,7 +67,13 @@ export async function unsubscribeWebhook(
     if (!current) return failure('NOT_FOUND', `no active webhook subscription ${id}`);
     const removed = { ...current, active: false };
     await tx.outbox.upsertSubscription(removed);
-    await appendAudit(tx, { kind: 'access', subject: `webhook:${id}`, actor: principal.keyId, at, payload: { action: 'webhook.removed', id, url: current.url, events: current.events } });
+    await appendAudit(tx, {
+      kind: 'access',
+      subject: `webhook:${id}`,
+      actor: principal.keyId,
+      at,
+      payload: { action: 'webhook.removed', id, url: current.url, events: current.events },
+    });
     return ok(removed);
   });
 }

@@ -42,7 +42,9 @@ export type Lookup = (hostname: string, options: { family?: number | string; all
 type Resolve = (hostname: string) => Promise<readonly LookupAddress[]>;
 
 const systemResolve: Resolve = (hostname) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true } satisfies LookupAllOptions, (e, addresses) => (e ? reject(e) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true } satisfies LookupAllOptions, (e, addresses) => (e ? reject(e) : resolve(addresses))),
+  );
 
 export class TargetNotAllowedError extends Error {
   override readonly name = 'TargetNotAllowedError';
@@ -128,4 +130,8 @@ export class WebhookTargetPolicy {
 const hostOf = (url: string): string => new URL(url).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
 
 /** `--webhook-allow` / REMIT_WEBHOOK_ALLOW: comma-separated host names, addresses and CIDRs. */
-export const parseWebhookAllow = (text: string | undefined): string[] => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+export const parseWebhookAllow = (text: string | undefined): string[] =>
+  (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);

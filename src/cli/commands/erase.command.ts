@@ -9,7 +9,9 @@ import { runtimeEnv } from '../runtime-config.ts';
 export function registerEraseCommand(program: Command): void {
   program
     .command('erase <leadId>')
-    .description('Erase a lead\'s personal data (C8); decision records and the audit log stay, verifiable, with the retention basis recorded')
+    .description(
+      "Erase a lead's personal data (C8); decision records and the audit log stay, verifiable, with the retention basis recorded",
+    )
     .requiredOption('--reason <text>', 'why (e.g. "GDPR Art. 17 request 2026-11-30, ticket 4711")')
     .option('--db <url>', 'store (default: DATABASE_URL, else ./data/remit.sqlite)')
     .action(async (leadId: string, opts: { reason: string; db?: string }) => {

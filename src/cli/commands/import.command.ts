@@ -21,7 +21,6 @@ interface ImportOpts {
   progressEvery?: string;
 }
 
-
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 function printSummary(s: ImportSummary, reportPath: string, json: boolean): void {
@@ -34,7 +33,9 @@ function printSummary(s: ImportSummary, reportPath: string, json: boolean): void
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
-  process.stdout.write(`${s.dryRun ? 'dry run (nothing stored): ' : ''}${s.rows} ${s.kind} row(s) in ${(s.elapsedMs / 1000).toFixed(1)} s (${s.rowsPerSecond} rows/s): ${counts || 'nothing'}${s.replayed > 0 ? ` (${s.replayed} already imported by an earlier run: nothing new)` : ''}\nreport: ${reportPath}\npeak RSS: ${out.peakRssMb} MB\n`);
+  process.stdout.write(
+    `${s.dryRun ? 'dry run (nothing stored): ' : ''}${s.rows} ${s.kind} row(s) in ${(s.elapsedMs / 1000).toFixed(1)} s (${s.rowsPerSecond} rows/s): ${counts || 'nothing'}${s.replayed > 0 ? ` (${s.replayed} already imported by an earlier run: nothing new)` : ''}\nreport: ${reportPath}\npeak RSS: ${out.peakRssMb} MB\n`,
+  );
 }
 
 /**
@@ -44,7 +45,9 @@ function printSummary(s: ImportSummary, reportPath: string, json: boolean): void
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('Import a CSV of leads (through the same pipeline as the API), accounts (--kind accounts) or a do-not-contact list (--kind suppression); writes <file>.report.csv')
+    .description(
+      'Import a CSV of leads (through the same pipeline as the API), accounts (--kind accounts) or a do-not-contact list (--kind suppression); writes <file>.report.csv',
+    )
     .argument('<file>', 'CSV file with a header line')
     .option('--kind <kind>', `what the file holds: ${IMPORT_KINDS.join(' | ')}`, 'leads')
     .option('--mapping <file>', 'YAML mapping of columns to fields (docs/sources.md); default: conventional column names')
@@ -55,7 +58,8 @@ export function registerImportCommand(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .option('--progress-every <seconds>', 'when not on a terminal: print a progress line this often', '5')
     .action(async (file: string, opts: ImportOpts) => {
-      if (!(IMPORT_KINDS as readonly string[]).includes(opts.kind)) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--kind', message: `expected one of ${IMPORT_KINDS.join(', ')}` }]);
+      if (!(IMPORT_KINDS as readonly string[]).includes(opts.kind))
+        throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--kind', message: `expected one of ${IMPORT_KINDS.join(', ')}` }]);
       const kind = opts.kind as ImportKind;
       const path = resolve(file);
       let info;

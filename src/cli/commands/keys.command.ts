@@ -17,11 +17,16 @@ export function registerKeysCommand(program: Command): void {
     .option('--db <url>', 'store (default: DATABASE_URL, else ./data/remit.sqlite)')
     .option('--init', 'create a new empty SQLite store even where its marker shows one was lost (docs/storage.md)')
     .action(async (opts: { role: string; name: string; rep?: string; db?: string; init?: boolean }) => {
-      if (!(ROLES as readonly string[]).includes(opts.role)) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--role', message: `expected one of ${ROLES.join(', ')}` }]);
-      if (opts.role === 'rep' && !opts.rep) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--rep', message: 'required for role rep' }]);
+      if (!(ROLES as readonly string[]).includes(opts.role))
+        throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--role', message: `expected one of ${ROLES.join(', ')}` }]);
+      if (opts.role === 'rep' && !opts.rep)
+        throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--rep', message: 'required for role rep' }]);
       const store = await openStore({ url: opts.db ?? runtimeEnv().databaseUrl, init: opts.init === true });
       try {
-        const { record, token } = await createApiKey({ store, clock: systemClock, ids: randomIds() }, { name: opts.name, role: opts.role as Role, repId: opts.rep ?? null, createdBy: 'cli' });
+        const { record, token } = await createApiKey(
+          { store, clock: systemClock, ids: randomIds() },
+          { name: opts.name, role: opts.role as Role, repId: opts.rep ?? null, createdBy: 'cli' },
+        );
         process.stdout.write(`${JSON.stringify({ ...publicKeyView(record), token }, null, 2)}\n`);
       } finally {
         await store.close();

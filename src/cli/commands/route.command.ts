@@ -11,7 +11,9 @@ import { OUTCOME_EXIT_CODES } from '../exit-codes.ts';
 export function registerRouteCommand(program: Command, exit: (code: number) => void): void {
   program
     .command('route')
-    .description('Route one lead against a config and print the decision (exit 0 assigned, 3 refused, 4 held, 5 queued, 6 nurture, 2 invalid input)')
+    .description(
+      'Route one lead against a config and print the decision (exit 0 assigned, 3 refused, 4 held, 5 queued, 6 nurture, 2 invalid input)',
+    )
     .requiredOption('--config <path>', 'config directory or file')
     .requiredOption('--lead <file>', 'lead JSON file')
     .option('--at <iso>', 'decision time (default: now)')
@@ -26,7 +28,11 @@ export function registerRouteCommand(program: Command, exit: (code: number) => v
       const parsed = LeadSchema.safeParse(await readJsonFile(opts.lead));
       if (!parsed.success) {
         const details = zodDetails(parsed.error.issues, { path: dottedPath, file: opts.lead });
-        throw new CliFailure('LEAD_INVALID', `lead ${opts.lead} is invalid:\n${details.map((d) => `${opts.lead}: ${d.path || '(root)'}: ${d.message}`).join('\n')}`, details);
+        throw new CliFailure(
+          'LEAD_INVALID',
+          `lead ${opts.lead} is invalid:\n${details.map((d) => `${opts.lead}: ${d.path || '(root)'}: ${d.message}`).join('\n')}`,
+          details,
+        );
       }
       const snapshot = opts.state ? ((await readJsonFile(opts.state)) as RoutingStateSnapshot) : EMPTY_STATE;
       const { decision } = decide({

@@ -33,8 +33,12 @@ async function run(fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (e) {
-    if (e instanceof ListLoadError) throw new CliFailure('INPUT_UNREADABLE', e.message, [{ file: e.file, path: e.line === undefined ? '' : `line ${e.line}`, message: e.detail }]);
-    if (e instanceof BatchInputError) throw new CliFailure('INPUT_UNREADABLE', e.message, [{ path: e.line === undefined ? '' : `line ${e.line}`, message: e.message }]);
+    if (e instanceof ListLoadError)
+      throw new CliFailure('INPUT_UNREADABLE', e.message, [
+        { file: e.file, path: e.line === undefined ? '' : `line ${e.line}`, message: e.detail },
+      ]);
+    if (e instanceof BatchInputError)
+      throw new CliFailure('INPUT_UNREADABLE', e.message, [{ path: e.line === undefined ? '' : `line ${e.line}`, message: e.message }]);
     throw e;
   }
 }
@@ -98,7 +102,8 @@ async function runScreen(opts: ScreenOpts): Promise<void> {
   if (!opts.name && !opts.in) throw usage('--name', 'give --name or --in');
   if (opts.name && opts.in) throw usage('--in', 'give either --name or --in, not both');
   const kind = opts.kind?.toLowerCase();
-  if (kind && !['person', 'organisation', 'organization', 'vessel', 'aircraft'].includes(kind)) throw usage('--kind', `unknown --kind ${opts.kind}`);
+  if (kind && !['person', 'organisation', 'organization', 'vessel', 'aircraft'].includes(kind))
+    throw usage('--kind', `unknown --kind ${opts.kind}`);
   if (opts.in) await assertReadable(opts.in);
   const service = new ScreeningService({ now: () => new Date() });
   const versions = service.loadAll(opts.list);
@@ -136,12 +141,20 @@ export function registerScreenCommand(program: Command): void {
     .command('screen')
     .description('screen a name (or a CSV of people) against sanctions/PEP lists; "screen pairs" scores name pairs')
     .argument('[mode]', 'optional: "pairs" to score a CSV of name pairs (columns schema,name1,name2)')
-    .option('--list <path>', 'list file or directory, optionally "type:path" (ofac-sdn, un-xml, ftm-jsonl, os-simple-csv, senzing-jsonl, blocklist-csv); repeatable', collect, [])
+    .option(
+      '--list <path>',
+      'list file or directory, optionally "type:path" (ofac-sdn, un-xml, ftm-jsonl, os-simple-csv, senzing-jsonl, blocklist-csv); repeatable',
+      collect,
+      [],
+    )
     .option('--name <name>', 'name to screen')
     .option('--dob <date>', 'date of birth (YYYY, YYYY-MM or YYYY-MM-DD)')
     .option('--country <cc>', 'nationality/country (ISO alpha-2 or name)')
     .option('--kind <kind>', 'person | organisation | vessel | aircraft')
-    .option('--in <csv>', 'input CSV: people (full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality) or, with "pairs", schema,name1,name2')
+    .option(
+      '--in <csv>',
+      'input CSV: people (full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality) or, with "pairs", schema,name1,name2',
+    )
     .option('--out <jsonl>', 'output JSON lines (default stdout)')
     .option('--threshold <t>', `name-score review line (default ${DEFAULT_SCREENING_POLICY.reviewThreshold}; pairs ${DEFAULT_THRESHOLD})`)
     .option('--limit <n>', 'maximum hits per query', '10')

@@ -27,7 +27,11 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port (default: PORT, else 8080)')
     .option('--host <host>', 'interface to listen on (default: HOST, else 127.0.0.1)')
     .option('--db <url>', 'store: postgres://…, sqlite:PATH or a file path (default: DATABASE_URL, else ./data/remit.sqlite)')
-    .option('--list <spec>', 'screening list ([type:]path), repeatable; replaces the sources of <config>/screening/lists.yaml', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--list <spec>',
+      'screening list ([type:]path), repeatable; replaces the sources of <config>/screening/lists.yaml',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--quiet', 'no request logs (worker failures and start-up lines are still logged)')
     .option('--init', 'create a new empty SQLite store even where its marker shows one existed and was lost (docs/storage.md)')
     .option(
@@ -88,7 +92,9 @@ export function registerServeCommand(program: Command): void {
       auditSealer.start();
       slaWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
-      process.stdout.write(`Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ${ctx.orgs.current.hash.slice(0, 19)}…)\n`);
+      process.stdout.write(
+        `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ${ctx.orgs.current.hash.slice(0, 19)}…)\n`,
+      );
       // Keep the action pending: the process lives until a signal.
       await new Promise(() => {});
     });

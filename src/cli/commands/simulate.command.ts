@@ -31,7 +31,9 @@ export function parseSince(text: string): string | undefined {
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('Replay recorded leads against a draft org/rule config and print the diff (team/rep changes, new refusals and holds, fairness); changes nothing')
+    .description(
+      'Replay recorded leads against a draft org/rule config and print the diff (team/rep changes, new refusals and holds, fairness); changes nothing',
+    )
     .requiredOption('--draft <path>', 'draft org/rules config directory or file')
     .option('--since <date>', 'only leads received from this date (YYYY-MM-DD, UTC) or instant')
     .option('--limit <n>', `at most this many leads, oldest first (max ${MAX_SIMULATION_LEADS})`, '10000')
@@ -39,16 +41,20 @@ export function registerSimulateCommand(program: Command): void {
     .option('--json', 'print the diff as JSON')
     .action(async (opts: SimulateOpts) => {
       const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SIMULATION_LEADS) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--limit', message: `an integer from 1 to ${MAX_SIMULATION_LEADS}` }]);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_SIMULATION_LEADS)
+        throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--limit', message: `an integer from 1 to ${MAX_SIMULATION_LEADS}` }]);
       const since = opts.since === undefined ? undefined : parseSince(opts.since);
-      if (opts.since !== undefined && since === undefined) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--since', message: 'a date (YYYY-MM-DD) or an ISO instant' }]);
+      if (opts.since !== undefined && since === undefined)
+        throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--since', message: 'a date (YYYY-MM-DD) or an ISO instant' }]);
       const loaded = await loadConfig(opts.draft);
       if (!loaded.ok) throw configFailure(loaded.error);
       const databaseUrl = opts.db ?? runtimeEnv().databaseUrl;
       const target = resolveStoreTarget(databaseUrl);
       // Read-only: never create a database file, never migrate.
       if (target.kind === 'sqlite' && target.path !== ':memory:' && !existsSync(target.path)) {
-        throw new CliFailure('INPUT_UNREADABLE', undefined, [{ file: target.path, path: '', message: 'no such database (simulate reads recorded leads; it never creates a store)' }]);
+        throw new CliFailure('INPUT_UNREADABLE', undefined, [
+          { file: target.path, path: '', message: 'no such database (simulate reads recorded leads; it never creates a store)' },
+        ]);
       }
       const store = await openStore({ url: databaseUrl, migrate: false });
       try {
@@ -56,7 +62,10 @@ export function registerSimulateCommand(program: Command): void {
         try {
           diff = await simulateDraft(store, loaded.value.org, { since, limit });
         } catch (e) {
-          if (/no such table|does not exist/i.test((e as Error).message)) throw new CliFailure('INPUT_UNREADABLE', undefined, [{ path: '', message: `not a Remit store (or not migrated): ${(e as Error).message}` }]);
+          if (/no such table|does not exist/i.test((e as Error).message))
+            throw new CliFailure('INPUT_UNREADABLE', undefined, [
+              { path: '', message: `not a Remit store (or not migrated): ${(e as Error).message}` },
+            ]);
           throw e;
         }
         process.stdout.write(opts.json ? `${JSON.stringify(diff, null, 2)}\n` : formatSimulation(diff));

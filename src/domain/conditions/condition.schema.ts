@@ -26,10 +26,7 @@ export const OPERATORS = [
 export type Operator = (typeof OPERATORS)[number];
 
 export type ConditionInput =
-  | { all: ConditionInput[] }
-  | { any: ConditionInput[] }
-  | { not: ConditionInput }
-  | { field: string; op: Operator; value?: unknown };
+  { all: ConditionInput[] } | { any: ConditionInput[] } | { not: ConditionInput } | { field: string; op: Operator; value?: unknown };
 
 export const ComparisonSchema = z.strictObject({
   field: z.string().min(1),
@@ -62,7 +59,8 @@ export function conditionDepth(value: unknown): number {
     if (depth > MAX_CONDITION_DEPTH) break;
     if (node === null || typeof node !== 'object') continue;
     const n = node as Record<string, unknown>;
-    for (const key of ['all', 'any'] as const) if (Array.isArray(n[key])) for (const child of n[key] as unknown[]) stack.push([child, depth + 1]);
+    for (const key of ['all', 'any'] as const)
+      if (Array.isArray(n[key])) for (const child of n[key] as unknown[]) stack.push([child, depth + 1]);
     if ('not' in n) stack.push([n.not, depth + 1]);
   }
   return deepest;
@@ -72,7 +70,11 @@ export function conditionDepth(value: unknown): number {
 export const ConditionSchema: z.ZodType<ConditionInput> = z
   .transform((value: unknown, ctx) => {
     if (conditionDepth(value) > MAX_CONDITION_DEPTH) {
-      ctx.issues.push({ code: 'custom', input: value, message: `conditions may nest all/any/not at most ${MAX_CONDITION_DEPTH} levels deep` });
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: `conditions may nest all/any/not at most ${MAX_CONDITION_DEPTH} levels deep`,
+      });
       return z.NEVER;
     }
     return value;

@@ -20,8 +20,15 @@ const field = (name: string, type: FieldType, description: string, read: (ctx: E
 export const BUILT_IN_FIELDS: readonly FieldDefinition[] = [
   field('jurisdiction', 'jurisdiction', 'Most specific ISO code of the lead (US-TX, or GB)', (c) => c.lead.jurisdiction),
   field('country', 'string', 'ISO 3166-1 alpha-2 country', (c) => c.lead.jurisdiction.slice(0, 2)),
-  field('subdivision', 'string', 'ISO 3166-2 subdivision, if known', (c) => (c.lead.jurisdiction.length > 2 ? c.lead.jurisdiction : undefined)),
-  field('customerType', 'string', 'Effective customer type after suitability policy (retail/professional/eligible_counterparty)', (c) => c.customer.effectiveType),
+  field('subdivision', 'string', 'ISO 3166-2 subdivision, if known', (c) =>
+    c.lead.jurisdiction.length > 2 ? c.lead.jurisdiction : undefined,
+  ),
+  field(
+    'customerType',
+    'string',
+    'Effective customer type after suitability policy (retail/professional/eligible_counterparty)',
+    (c) => c.customer.effectiveType,
+  ),
   field('declaredCustomerType', 'string', 'Customer type as declared on the lead', (c) => c.lead.customer.classification.category),
   field('customerKind', 'string', 'person or organisation', (c) => c.lead.customer.kind),
   field('customerStatuses', 'string[]', 'Valid certified statuses (hnw, accredited …)', (c) => c.customer.validStatuses),
@@ -45,12 +52,17 @@ export const BUILT_IN_FIELDS: readonly FieldDefinition[] = [
 
 export type CustomFieldType = 'string' | 'number' | 'boolean' | 'string[]';
 
-export function buildFieldRegistry(customFields: readonly { name: string; type: CustomFieldType; description?: string | undefined }[]): ReadonlyMap<string, FieldDefinition> {
+export function buildFieldRegistry(
+  customFields: readonly { name: string; type: CustomFieldType; description?: string | undefined }[],
+): ReadonlyMap<string, FieldDefinition> {
   const registry = new Map<string, FieldDefinition>();
   for (const f of BUILT_IN_FIELDS) registry.set(f.name, f);
   for (const cf of customFields) {
     const name = `custom.${cf.name}`;
-    registry.set(name, field(name, cf.type, cf.description ?? 'custom field', (c) => c.lead.custom[cf.name]));
+    registry.set(
+      name,
+      field(name, cf.type, cf.description ?? 'custom field', (c) => c.lead.custom[cf.name]),
+    );
   }
   return registry;
 }

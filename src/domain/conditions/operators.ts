@@ -25,7 +25,9 @@ function scalarMatchesType(fieldType: FieldType, value: unknown): string | undef
     case 'boolean':
       return typeof value === 'boolean' ? undefined : `expected true or false, got ${JSON.stringify(value)}`;
     case 'jurisdiction':
-      return typeof value === 'string' && JURISDICTION_PATTERN.test(value) ? undefined : `expected an ISO 3166 code such as GB or US-TX, got ${JSON.stringify(value)}`;
+      return typeof value === 'string' && JURISDICTION_PATTERN.test(value)
+        ? undefined
+        : `expected an ISO 3166 code such as GB or US-TX, got ${JSON.stringify(value)}`;
     case 'timezone':
       return typeof value === 'string' && isValidTimeZone(value) ? undefined : `expected an IANA time zone, got ${JSON.stringify(value)}`;
     default:

@@ -9,7 +9,8 @@ export function audienceRestrictionRule(spec: AudienceRestrictionSpec, meta: Rul
   return defineRule(spec, meta, (ctx) => {
     const { input } = ctx;
     const promo = input.templateId === null ? undefined : input.approvedPromotions.find((p) => p.id === input.templateId);
-    if (!promo || promo.audience !== spec.audience) return pass('AUDIENCE_UNRESTRICTED', promo ? `${promo.id} is for ${promo.audience}` : 'no promotion template');
+    if (!promo || promo.audience !== spec.audience)
+      return pass('AUDIENCE_UNRESTRICTED', promo ? `${promo.id} is for ${promo.audience}` : 'no promotion template');
     return spec.forbiddenCustomerTypes.includes(input.customerType)
       ? fail('PROMOTION_AUDIENCE_MISMATCH', `${promo.id} is ${spec.audience}; the recipient is a ${input.customerType} client`)
       : pass('AUDIENCE_MATCHES', `${input.customerType} client may receive ${spec.audience} promotion ${promo.id}`);

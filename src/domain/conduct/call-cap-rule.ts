@@ -11,11 +11,21 @@ export function callCapRule(spec: CallCapSpec, meta: RuleMeta): OutreachRule {
   return defineRule(spec, meta, (ctx, at, inScope) => {
     const { input } = ctx;
     const counted = input.history
-      .filter((h) => spec.channels.includes(h.channel) && (spec.per === 'recipient' || h.subject === input.subject) && h.at <= at && h.at > at - windowMs)
+      .filter(
+        (h) =>
+          spec.channels.includes(h.channel) &&
+          (spec.per === 'recipient' || h.subject === input.subject) &&
+          h.at <= at &&
+          h.at > at - windowMs,
+      )
       .map((h) => h.at)
       .sort((a, b) => a - b);
     const scope = spec.per === 'subject' ? `on subject "${input.subject}"` : 'to this recipient';
-    if (counted.length < spec.max) return pass('WITHIN_CALL_CAP', `${counted.length} of ${spec.max} attempts ${scope} in ${spec.perHours} h (${describeLocations(inScope)})`);
+    if (counted.length < spec.max)
+      return pass(
+        'WITHIN_CALL_CAP',
+        `${counted.length} of ${spec.max} attempts ${scope} in ${spec.perHours} h (${describeLocations(inScope)})`,
+      );
     // The window frees up once enough of the oldest attempts have aged out.
     const freeing = counted[counted.length - spec.max]!;
     return fail(

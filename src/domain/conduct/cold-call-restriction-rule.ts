@@ -13,13 +13,18 @@ export function coldCallRestrictionRule(spec: ColdCallRestrictionSpec, meta: Rul
   return defineRule(spec, meta, (ctx, at, inScope) => {
     const { input } = ctx;
     const lines = spec.productLines;
-    if (lines && !input.product.productLines.some((l) => lines.includes(l))) return pass('PRODUCT_NOT_RESTRICTED', `${input.product.id} is not in ${lines.join(', ')}`);
-    if (spec.customerTypes && !spec.customerTypes.includes(input.customerType)) return pass('CUSTOMER_TYPE_NOT_PROTECTED', `${input.customerType} customers are outside the restriction`);
+    if (lines && !input.product.productLines.some((l) => lines.includes(l)))
+      return pass('PRODUCT_NOT_RESTRICTED', `${input.product.id} is not in ${lines.join(', ')}`);
+    if (spec.customerTypes && !spec.customerTypes.includes(input.customerType))
+      return pass('CUSTOMER_TYPE_NOT_PROTECTED', `${input.customerType} customers are outside the restriction`);
     const attr = (input.product.attributes ?? []).find((a) => spec.exemptProductAttributes.includes(a));
     if (attr) return pass('PRODUCT_MAY_BE_COLD_CALLED', `${input.product.id} is ${attr}`);
     const exemption = firstExemption(spec.exemptions, input, at);
     if (exemption) return pass('COLD_CALL_EXEMPT', `exempt by ${exemption}`);
     const allowedBy = [...spec.exemptions, ...spec.exemptProductAttributes.map((a) => `product ${a}`)].join(', ');
-    return fail('COLD_CALL_BANNED', `unsolicited ${input.channel} about ${input.product.id} to a ${input.customerType} customer in ${describeLocations(inScope)} needs one of: ${allowedBy}`);
+    return fail(
+      'COLD_CALL_BANNED',
+      `unsolicited ${input.channel} about ${input.product.id} to a ${input.customerType} customer in ${describeLocations(inScope)} needs one of: ${allowedBy}`,
+    );
   });
 }

@@ -21,7 +21,8 @@ export function findConsent(input: OutreachInput, channel: Channel, at: number, 
 
 const EXEMPTION_TESTS: { readonly [E in Exemption]: (input: OutreachInput, at: number) => boolean } = {
   consent: (input, at) => findConsent(input, input.channel, at, { priorExpressWritten: false, mustNameNumber: false }) !== undefined,
-  prior_express_written_consent: (input, at) => findConsent(input, input.channel, at, { priorExpressWritten: true, mustNameNumber: true }) !== undefined,
+  prior_express_written_consent: (input, at) =>
+    findConsent(input, input.channel, at, { priorExpressWritten: true, mustNameNumber: true }) !== undefined,
   existing_relationship: (input) => input.existingRelationship,
   relationship_envisages_cold_calls: (input) => input.existingRelationship && input.relationshipEnvisagesColdCalls === true,
 };

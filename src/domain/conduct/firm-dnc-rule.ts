@@ -10,7 +10,10 @@ export function firmDncRule(spec: FirmDncSpec, meta: RuleMeta): OutreachRule {
   return defineRule(spec, meta, (ctx, at) => {
     const entry = ctx.input.firmDnc.find((e) => e.requestedAt <= at && (e.channel === undefined || e.channel === ctx.input.channel));
     return entry
-      ? fail('FIRM_DNC_LISTED', `on the firm do-not-call list since ${toIso(entry.requestedAt)}${entry.channel ? ` (${entry.channel})` : ' (all channels)'}`)
+      ? fail(
+          'FIRM_DNC_LISTED',
+          `on the firm do-not-call list since ${toIso(entry.requestedAt)}${entry.channel ? ` (${entry.channel})` : ' (all channels)'}`,
+        )
       : pass('FIRM_DNC_NOT_LISTED', 'not on the firm do-not-call list');
   });
 }

@@ -10,7 +10,10 @@ export function localToEpoch(zone: string, date: string, minuteOfDay: number): n
   const base = DateTime.fromObject({ year: y, month: m, day: d }, { zone });
   if (!base.isValid) throw new Error(`invalid zone or date ${zone} ${date}`);
   if (minuteOfDay >= 1440) return base.plus({ days: 1 }).toMillis();
-  return DateTime.fromObject({ year: y, month: m, day: d, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 }, { zone }).toMillis();
+  return DateTime.fromObject(
+    { year: y, month: m, day: d, hour: Math.floor(minuteOfDay / 60), minute: minuteOfDay % 60 },
+    { zone },
+  ).toMillis();
 }
 
 /** Local calendar date in `zone`, shifted by `days`. */
@@ -24,13 +27,15 @@ export const startOfLocalDay = (zone: string, epochMs: number, days = 0): number
   DateTime.fromMillis(epochMs, { zone }).startOf('day').plus({ days }).toMillis();
 
 /** Same local wall time `days` calendar days later (DST-correct). */
-export const plusLocalDays = (zone: string, epochMs: number, days: number): number => DateTime.fromMillis(epochMs, { zone }).plus({ days }).toMillis();
+export const plusLocalDays = (zone: string, epochMs: number, days: number): number =>
+  DateTime.fromMillis(epochMs, { zone }).plus({ days }).toMillis();
 
 export const parseHhMm = (hhmm: string): number => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   return h * 60 + m;
 };
 
-export const formatMinutes = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+export const formatMinutes = (minutes: number): string =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 export const isValidZone = (zone: string): boolean => DateTime.local().setZone(zone).isValid;

@@ -17,7 +17,10 @@ export function optOutSuppressionRule(spec: OptOutSuppressionSpec, meta: RuleMet
       .filter((o) => o.at <= at && (spec.crossChannel || o.channel === input.channel))
       .sort((a, b) => a.at - b.at)[0];
     return hit
-      ? fail('OPTED_OUT', `${hit.kind} on ${hit.channel} at ${toIso(hit.at)}${spec.crossChannel && hit.channel !== input.channel ? ` suppresses ${input.channel} marketing too` : ''}`)
+      ? fail(
+          'OPTED_OUT',
+          `${hit.kind} on ${hit.channel} at ${toIso(hit.at)}${spec.crossChannel && hit.channel !== input.channel ? ` suppresses ${input.channel} marketing too` : ''}`,
+        )
       : pass('NO_OPT_OUT', 'no opt-out or objection on record');
   });
 }

@@ -21,7 +21,11 @@ export interface CompiledOutreachPack {
 
 export const versioned = <T>(data: T): Versioned<T> => ({ data, hash: contentHash(data) });
 
-const citationOf = (p: { data: { id: string; version: string }; hash: string }): PackCitation => ({ packId: p.data.id, version: p.data.version, hash: p.hash });
+const citationOf = (p: { data: { id: string; version: string }; hash: string }): PackCitation => ({
+  packId: p.data.id,
+  version: p.data.version,
+  hash: p.hash,
+});
 
 /** Packs are assumed valid (validated by the schema at load); a rule citing an unknown source is a bug. */
 export function compileOutreachGate(

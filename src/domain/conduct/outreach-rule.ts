@@ -11,7 +11,12 @@ export interface OutreachContext {
 }
 
 export type RuleOutcome =
-  | { readonly result: 'pass' | 'not_applicable'; readonly reasonCode: OutreachReasonCode; readonly detail: string; readonly alerts?: readonly OutreachAlert[] }
+  | {
+      readonly result: 'pass' | 'not_applicable';
+      readonly reasonCode: OutreachReasonCode;
+      readonly detail: string;
+      readonly alerts?: readonly OutreachAlert[];
+    }
   | {
       readonly result: 'fail';
       readonly reasonCode: OutreachReasonCode;
@@ -38,7 +43,12 @@ export interface RuleMeta {
 export const pass = (reasonCode: OutreachReasonCode, detail: string, alerts?: readonly OutreachAlert[]): RuleOutcome =>
   alerts && alerts.length > 0 ? { result: 'pass', reasonCode, detail, alerts } : { result: 'pass', reasonCode, detail };
 
-export const fail = (reasonCode: OutreachReasonCode, detail: string, retryAt: number | null = null, alerts?: readonly OutreachAlert[]): RuleOutcome =>
+export const fail = (
+  reasonCode: OutreachReasonCode,
+  detail: string,
+  retryAt: number | null = null,
+  alerts?: readonly OutreachAlert[],
+): RuleOutcome =>
   alerts && alerts.length > 0 ? { result: 'fail', reasonCode, detail, retryAt, alerts } : { result: 'fail', reasonCode, detail, retryAt };
 
 const notApplicable = (reasonCode: OutreachReasonCode, detail: string): RuleOutcome => ({ result: 'not_applicable', reasonCode, detail });
@@ -46,8 +56,13 @@ const notApplicable = (reasonCode: OutreachReasonCode, detail: string): RuleOutc
 type CommonSpec = Pick<OutreachRuleSpec, 'id' | 'kind' | 'jurisdictions' | 'locatedBy' | 'channels' | 'purposes'>;
 
 /** Locations of the recipient that fall under the rule's jurisdictions, found by the locators it accepts. */
-export function matchingLocations(spec: { jurisdictions: readonly string[]; locatedBy: readonly Locator[] }, locations: readonly RecipientLocation[]): RecipientLocation[] {
-  return locations.filter((l) => l.via.some((v) => spec.locatedBy.includes(v)) && spec.jurisdictions.some((j) => jurisdictionCovers(j, l.jurisdiction)));
+export function matchingLocations(
+  spec: { jurisdictions: readonly string[]; locatedBy: readonly Locator[] },
+  locations: readonly RecipientLocation[],
+): RecipientLocation[] {
+  return locations.filter(
+    (l) => l.via.some((v) => spec.locatedBy.includes(v)) && spec.jurisdictions.some((j) => jurisdictionCovers(j, l.jurisdiction)),
+  );
 }
 
 /**
@@ -66,10 +81,13 @@ export function defineRule<S extends CommonSpec>(
     source: meta.source,
     evaluate(ctx, at) {
       const purpose = ctx.input.purpose ?? 'marketing';
-      if (!spec.channels.includes(ctx.input.channel)) return notApplicable('NOT_APPLICABLE_CHANNEL', `rule covers ${spec.channels.join(', ')}`);
-      if (!spec.purposes.includes(purpose)) return notApplicable('NOT_APPLICABLE_PURPOSE', `rule covers ${spec.purposes.join(', ')} outreach`);
+      if (!spec.channels.includes(ctx.input.channel))
+        return notApplicable('NOT_APPLICABLE_CHANNEL', `rule covers ${spec.channels.join(', ')}`);
+      if (!spec.purposes.includes(purpose))
+        return notApplicable('NOT_APPLICABLE_PURPOSE', `rule covers ${spec.purposes.join(', ')} outreach`);
       const inScope = matchingLocations(spec, ctx.locations);
-      if (inScope.length === 0) return notApplicable('NOT_APPLICABLE_JURISDICTION', `recipient not located in ${spec.jurisdictions.join(', ')}`);
+      if (inScope.length === 0)
+        return notApplicable('NOT_APPLICABLE_JURISDICTION', `recipient not located in ${spec.jurisdictions.join(', ')}`);
       return check(ctx, at, inScope);
     },
   };

@@ -10,17 +10,20 @@ export interface PackIssue {
 export function packIssues(pack: RulePackData): PackIssue[] {
   const issues: PackIssue[] = [];
   const sourceIds = new Set(pack.sources.map((s) => s.id));
-  const items: readonly { id: string; source: string }[] = pack.kind === 'outreach' ? pack.rules : pack.kind === 'cooling_off' ? pack.entries : [];
+  const items: readonly { id: string; source: string }[] =
+    pack.kind === 'outreach' ? pack.rules : pack.kind === 'cooling_off' ? pack.entries : [];
   const listName = pack.kind === 'outreach' ? 'rules' : 'entries';
   const seen = new Set<string>();
   items.forEach((item, i) => {
-    if (!sourceIds.has(item.source)) issues.push({ path: [listName, i, 'source'], message: `unknown source "${item.source}" (declared: ${[...sourceIds].join(', ')})` });
+    if (!sourceIds.has(item.source))
+      issues.push({ path: [listName, i, 'source'], message: `unknown source "${item.source}" (declared: ${[...sourceIds].join(', ')})` });
     if (seen.has(item.id)) issues.push({ path: [listName, i, 'id'], message: `duplicate id "${item.id}"` });
     seen.add(item.id);
   });
   if (pack.kind === 'outreach') {
     pack.rules.forEach((r, i) => {
-      if (r.kind === 'quiet_hours' && r.allowed.from >= r.allowed.to) issues.push({ path: ['rules', i, 'allowed'], message: `window ${r.allowed.from}–${r.allowed.to} is empty` });
+      if (r.kind === 'quiet_hours' && r.allowed.from >= r.allowed.to)
+        issues.push({ path: ['rules', i, 'allowed'], message: `window ${r.allowed.from}–${r.allowed.to} is empty` });
     });
   }
   if (pack.kind === 'time_zones') {

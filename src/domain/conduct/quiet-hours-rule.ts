@@ -48,11 +48,20 @@ export function quietHoursRule(spec: QuietHoursSpec, meta: RuleMeta): OutreachRu
   const label = `${spec.allowed.from}–${spec.allowed.to}${spec.days ? ` on ${spec.days.join(', ')}` : ''}`;
   return defineRule(spec, meta, (_ctx, at, inScope) => {
     const zones = [...new Set(inScope.flatMap((l) => l.zones))];
-    if (zones.length === 0) return fail('RECIPIENT_TIME_ZONE_UNKNOWN', `no time zone known for ${describeLocations(inScope)}; local window ${label} cannot be checked`);
+    if (zones.length === 0)
+      return fail(
+        'RECIPIENT_TIME_ZONE_UNKNOWN',
+        `no time zone known for ${describeLocations(inScope)}; local window ${label} cannot be checked`,
+      );
     const outside = zones.filter((z) => !insideWindow(z, at, window));
-    if (outside.length === 0) return pass('WITHIN_CALLING_HOURS', `inside ${label} local time in ${zones.join(', ')} for ${describeLocations(inScope)}`);
+    if (outside.length === 0)
+      return pass('WITHIN_CALLING_HOURS', `inside ${label} local time in ${zones.join(', ')} for ${describeLocations(inScope)}`);
     const shown = outside.map((z) => `${formatMinutes(zonedParts(z, at).minuteOfDay)} ${z}`).join(', ');
-    return fail('OUTSIDE_CALLING_HOURS', `${shown} is outside the allowed ${label} local window for ${describeLocations(inScope)}`, retryAcross(zones, at, window));
+    return fail(
+      'OUTSIDE_CALLING_HOURS',
+      `${shown} is outside the allowed ${label} local window for ${describeLocations(inScope)}`,
+      retryAcross(zones, at, window),
+    );
   });
 }
 

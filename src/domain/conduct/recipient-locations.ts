@@ -60,7 +60,12 @@ export function resolveLocations(recipient: OutreachRecipient, tables: LocationT
   }
   const out: RecipientLocation[] = [{ jurisdiction: addr, via: ['address'], label: `${addr} (address)`, zones: addrZones }];
   if (phone) {
-    out.push({ jurisdiction: phone.jurisdiction, via: ['phone'], label: `${phone.jurisdiction} (${phone.how})`, zones: unique([...known, ...zonesOf(tables, phone.jurisdiction)]) });
+    out.push({
+      jurisdiction: phone.jurisdiction,
+      via: ['phone'],
+      label: `${phone.jurisdiction} (${phone.how})`,
+      zones: unique([...known, ...zonesOf(tables, phone.jurisdiction)]),
+    });
   }
   return out;
 }

@@ -40,14 +40,22 @@ export const LocatorSchema = z.enum(['address', 'phone']);
 export type Locator = z.infer<typeof LocatorSchema>;
 
 /** Facts that lift a restriction when present. */
-export const ExemptionSchema = z.enum(['consent', 'prior_express_written_consent', 'existing_relationship', 'relationship_envisages_cold_calls']);
+export const ExemptionSchema = z.enum([
+  'consent',
+  'prior_express_written_consent',
+  'existing_relationship',
+  'relationship_envisages_cold_calls',
+]);
 export type Exemption = z.infer<typeof ExemptionSchema>;
 
 const ruleBase = {
   id: PackIdSchema,
   title: z.string().min(1),
-  source: PackIdSchema.describe('Id of an entry in the pack\'s sources.'),
-  jurisdictions: z.array(JurisdictionSchema).min(1).describe('Recipient jurisdictions the rule applies to; a country covers its subdivisions.'),
+  source: PackIdSchema.describe("Id of an entry in the pack's sources."),
+  jurisdictions: z
+    .array(JurisdictionSchema)
+    .min(1)
+    .describe('Recipient jurisdictions the rule applies to; a country covers its subdivisions.'),
   locatedBy: z.array(LocatorSchema).min(1).default(['address', 'phone']),
   channels: z.array(ChannelSchema).min(1),
   purposes: z.array(PurposeSchema).min(1).default(['marketing']),
@@ -56,7 +64,7 @@ const ruleBase = {
 export const QuietHoursSpecSchema = z.strictObject({
   ...ruleBase,
   kind: z.literal('quiet_hours'),
-  allowed: z.strictObject({ from: HhMmSchema, to: HhMmSchema }).describe('Allowed local window [from, to) in the recipient\'s time zone.'),
+  allowed: z.strictObject({ from: HhMmSchema, to: HhMmSchema }).describe("Allowed local window [from, to) in the recipient's time zone."),
   days: z.array(WeekdaySchema).min(1).optional().describe('Days on which outreach is allowed at all; omitted = every day.'),
 });
 
@@ -71,7 +79,10 @@ export const CallCapSpecSchema = z.strictObject({
 export const RegistryDncSpecSchema = z.strictObject({
   ...ruleBase,
   kind: z.literal('registry_dnc'),
-  registry: z.string().regex(/^[A-Z][A-Z0-9_]*$/).describe('Registry id the input scrub records refer to, e.g. US_NATIONAL_DNC, UK_TPS.'),
+  registry: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/)
+    .describe('Registry id the input scrub records refer to, e.g. US_NATIONAL_DNC, UK_TPS.'),
   maxScrubAgeDays: z.number().int().positive().optional(),
   exemptions: z.array(ExemptionSchema).default([]),
 });
@@ -98,7 +109,10 @@ export const ColdCallRestrictionSpecSchema = z.strictObject({
   productLines: z.array(z.string().min(1)).optional().describe('Restricted product lines; omitted = every product.'),
   customerTypes: z.array(CustomerTypeSchema).optional().describe('Protected customer types; omitted = every type.'),
   exemptions: z.array(ExemptionSchema).default([]),
-  exemptProductAttributes: z.array(z.string().min(1)).default([]).describe('A product carrying any of these attributes may be cold-called.'),
+  exemptProductAttributes: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('A product carrying any of these attributes may be cold-called.'),
 });
 
 export const PromotionApprovalSpecSchema = z.strictObject({ ...ruleBase, kind: z.literal('promotion_approval') });
@@ -139,7 +153,9 @@ export type AreaCodePackData = z.infer<typeof AreaCodePackSchema>;
 export const TimeZonePackSchema = z.strictObject({
   ...header,
   kind: z.literal('time_zones'),
-  zones: z.record(JurisdictionSchema, z.array(z.string().min(1)).min(1)).describe('Jurisdiction → IANA zones in use there (all are checked when the recipient\'s zone is unknown).'),
+  zones: z
+    .record(JurisdictionSchema, z.array(z.string().min(1)).min(1))
+    .describe("Jurisdiction → IANA zones in use there (all are checked when the recipient's zone is unknown)."),
 });
 export type TimeZonePackData = z.infer<typeof TimeZonePackSchema>;
 
@@ -148,7 +164,7 @@ export const CoolingOffEventSchema = z.enum(['first_contact', 'information_provi
 export type CoolingOffEvent = z.infer<typeof CoolingOffEventSchema>;
 
 export const CoolingOffWindowSchema = z.union([
-  z.strictObject({ days: z.number().int().positive() }).describe('Calendar days in the customer\'s zone: same local time N days later.'),
+  z.strictObject({ days: z.number().int().positive() }).describe("Calendar days in the customer's zone: same local time N days later."),
   z.strictObject({ hours: z.number().int().positive() }).describe('Elapsed hours.'),
   z.strictObject({ clearDays: z.number().int().positive() }).describe('Whole local days strictly between the event day and the step day.'),
 ]);
@@ -160,8 +176,14 @@ export const CoolingOffEntrySchema = z.strictObject({
   source: PackIdSchema,
   jurisdictions: z.array(JurisdictionSchema).min(1),
   productLines: z.union([z.literal('*'), z.array(z.string().min(1)).min(1)]),
-  exemptProductLines: z.array(z.string().min(1)).default([]).describe('A product with any of these lines is outside the entry (e.g. market-priced products).'),
-  whenFlags: z.array(z.string().min(1)).optional().describe('Applies only when the lead carries one of these flags (e.g. replacement, senior).'),
+  exemptProductLines: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('A product with any of these lines is outside the entry (e.g. market-priced products).'),
+  whenFlags: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Applies only when the lead carries one of these flags (e.g. replacement, senior).'),
   unlessFlags: z.array(z.string().min(1)).default([]).describe('Documented exceptions that lift the entry.'),
   countsFrom: CoolingOffEventSchema,
   blocks: z.enum(COOLING_OFF_STEPS).describe('The step held back until the window has elapsed.'),
@@ -170,10 +192,19 @@ export const CoolingOffEntrySchema = z.strictObject({
 });
 export type CoolingOffEntry = z.infer<typeof CoolingOffEntrySchema>;
 
-export const CoolingOffPackSchema = z.strictObject({ ...header, kind: z.literal('cooling_off'), entries: z.array(CoolingOffEntrySchema).min(1) });
+export const CoolingOffPackSchema = z.strictObject({
+  ...header,
+  kind: z.literal('cooling_off'),
+  entries: z.array(CoolingOffEntrySchema).min(1),
+});
 export type CoolingOffPackData = z.infer<typeof CoolingOffPackSchema>;
 
-export const RulePackSchema = z.discriminatedUnion('kind', [OutreachPackSchema, CoolingOffPackSchema, AreaCodePackSchema, TimeZonePackSchema]);
+export const RulePackSchema = z.discriminatedUnion('kind', [
+  OutreachPackSchema,
+  CoolingOffPackSchema,
+  AreaCodePackSchema,
+  TimeZonePackSchema,
+]);
 export type RulePackData = z.infer<typeof RulePackSchema>;
 
 /** A validated pack with the identity a decision cites. */

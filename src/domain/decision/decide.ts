@@ -79,9 +79,14 @@ function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: Team
       const licences = [...rep.grants, ...rep.appointments].filter((a) => repRelied.includes(a.id)).map((a) => a.summary);
       reps.push({ id: rep.id, name: rep.name, lawful, available, eligible: ok, reasons: repReasons, reliedOn: repRelied, licences });
     }
-    if (eligible.length === 0) reasons.push({ code: 'NO_ELIGIBLE_REP', detail: `${lawfulReps} of ${team.reps.length} reps lawful, none available` });
+    if (eligible.length === 0)
+      reasons.push({ code: 'NO_ELIGIBLE_REP', detail: `${lawfulReps} of ${team.reps.length} reps lawful, none available` });
   }
-  return { verdict: { id: team.id, name: team.name, entity: team.entity, pass: reasons.length === 0, reasons, licences, reliedOn, reps }, eligible, lawfulReps };
+  return {
+    verdict: { id: team.id, name: team.name, entity: team.entity, pass: reasons.length === 0, reasons, licences, reliedOn, reps },
+    eligible,
+    lawfulReps,
+  };
 }
 
 interface Draft {
@@ -110,7 +115,11 @@ function route(ctx: DecisionContext, rule: CompiledRule, then: RouteThen): Omit<
   }
   const base = { team: null, rep: null, candidates, strategy: null, changes: NO_CHANGES };
   if (eligible.length === 0 && !firstLawfulTeam) {
-    return { ...base, outcome: 'REFUSED', reasons: [{ code: 'NO_LAWFUL_CANDIDATE', detail: `rule ${rule.id}: none of ${teams.length} candidate teams has a lawful rep` }] };
+    return {
+      ...base,
+      outcome: 'REFUSED',
+      reasons: [{ code: 'NO_LAWFUL_CANDIDATE', detail: `rule ${rule.id}: none of ${teams.length} candidate teams has a lawful rep` }],
+    };
   }
   if (eligible.length === 0) {
     return {
@@ -127,7 +136,10 @@ function route(ctx: DecisionContext, rule: CompiledRule, then: RouteThen): Omit<
   for (const step of rule.chain) {
     const applied = step.apply(sctx, remaining);
     // A step that narrows to one candidate has chosen: the record credits it, not the step after.
-    const outcome = applied.kind === 'narrowed' && applied.candidates.length === 1 ? { kind: 'picked' as const, candidate: applied.candidates[0]!, note: applied.note } : applied;
+    const outcome =
+      applied.kind === 'narrowed' && applied.candidates.length === 1
+        ? { kind: 'picked' as const, candidate: applied.candidates[0]!, note: applied.note }
+        : applied;
     if (outcome.kind === 'narrowed') remaining = outcome.candidates;
     chain.push({ kind: step.kind, result: outcome.kind, note: outcome.note, remaining: outcome.kind === 'picked' ? 1 : remaining.length });
     if (outcome.kind === 'picked') {
@@ -150,11 +162,41 @@ function route(ctx: DecisionContext, rule: CompiledRule, then: RouteThen): Omit<
 
 const localDay = (timeZone: string, at: number) => zonedParts(timeZone, at).date;
 
-const RULE_OUTCOMES: { [K in RuleConfig['then']['kind']]: (ctx: DecisionContext, rule: CompiledRule, then: Extract<RuleConfig['then'], { kind: K }>) => Omit<Draft, 'rule'> } = {
+const RULE_OUTCOMES: {
+  [K in RuleConfig['then']['kind']]: (
+    ctx: DecisionContext,
+    rule: CompiledRule,
+    then: Extract<RuleConfig['then'], { kind: K }>,
+  ) => Omit<Draft, 'rule'>;
+} = {
   route,
-  refuse: (_ctx, rule, then) => ({ outcome: 'REFUSED', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: orgReasonCode(then.reasonCode), detail: then.note ?? `rule ${rule.id} refuses` }] }),
-  hold: (_ctx, rule, then) => ({ outcome: 'HELD', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: orgReasonCode(then.reasonCode), detail: then.note ?? `rule ${rule.id} holds for review` }] }),
-  nurture: (_ctx, rule, then) => ({ outcome: 'NURTURE', team: null, rep: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: 'NURTURE', detail: then.note ?? `rule ${rule.id} nurtures` }] }),
+  refuse: (_ctx, rule, then) => ({
+    outcome: 'REFUSED',
+    team: null,
+    rep: null,
+    candidates: [],
+    strategy: null,
+    changes: NO_CHANGES,
+    reasons: [{ code: orgReasonCode(then.reasonCode), detail: then.note ?? `rule ${rule.id} refuses` }],
+  }),
+  hold: (_ctx, rule, then) => ({
+    outcome: 'HELD',
+    team: null,
+    rep: null,
+    candidates: [],
+    strategy: null,
+    changes: NO_CHANGES,
+    reasons: [{ code: orgReasonCode(then.reasonCode), detail: then.note ?? `rule ${rule.id} holds for review` }],
+  }),
+  nurture: (_ctx, rule, then) => ({
+    outcome: 'NURTURE',
+    team: null,
+    rep: null,
+    candidates: [],
+    strategy: null,
+    changes: NO_CHANGES,
+    reasons: [{ code: 'NURTURE', detail: then.note ?? `rule ${rule.id} nurtures` }],
+  }),
 };
 
 function summarise(lead: Lead, d: Draft): string {
@@ -168,24 +210,67 @@ function summarise(lead: Lead, d: Draft): string {
   }
 }
 
-function buildContext(org: CompiledOrg, lead: Lead, at: number, state: RoutingStateView, excludeReps: readonly string[] = []): { ctx: DecisionContext; product: ProductConfig | undefined; customer: CustomerProfile } {
+function buildContext(
+  org: CompiledOrg,
+  lead: Lead,
+  at: number,
+  state: RoutingStateView,
+  excludeReps: readonly string[] = [],
+): { ctx: DecisionContext; product: ProductConfig | undefined; customer: CustomerProfile } {
   const product = org.products.get(lead.product);
   const customer: CustomerProfile = assessCustomer(lead, org.suitability, at);
   const appropriatenessRequired =
-    product !== undefined && product.complexity === 'complex' && org.suitability.appropriateness.requiredForComplexProductsFor.includes(customer.effectiveType) && !customer.appropriatenessValid;
+    product !== undefined &&
+    product.complexity === 'complex' &&
+    org.suitability.appropriateness.requiredForComplexProductsFor.includes(customer.effectiveType) &&
+    !customer.appropriatenessValid;
   const pepEddRequired = lead.screening.status === 'pep' && org.suitability.pep.mode === 'edd_teams';
-  const ctx: DecisionContext = { org, lead, customer, product: product ?? UNKNOWN_PRODUCT, at, state, respectWorkingHours: true, appropriatenessRequired, pepEddRequired, excludeReps };
+  const ctx: DecisionContext = {
+    org,
+    lead,
+    customer,
+    product: product ?? UNKNOWN_PRODUCT,
+    at,
+    state,
+    respectWorkingHours: true,
+    appropriatenessRequired,
+    pepEddRequired,
+    excludeReps,
+  };
   return { ctx, product, customer };
 }
 
 /** The first lead gate that blocks, else the first rule whose condition holds. Reads no routing state. */
 function select(ctx: DecisionContext, product: ProductConfig | undefined): { blocked: Draft } | { rule: CompiledRule } | { noRule: true } {
   if (!product) {
-    return { blocked: { outcome: 'REFUSED', team: null, rep: null, rule: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: 'UNKNOWN_PRODUCT', detail: `product ${ctx.lead.product} is not defined` }] } };
+    return {
+      blocked: {
+        outcome: 'REFUSED',
+        team: null,
+        rep: null,
+        rule: null,
+        candidates: [],
+        strategy: null,
+        changes: NO_CHANGES,
+        reasons: [{ code: 'UNKNOWN_PRODUCT', detail: `product ${ctx.lead.product} is not defined` }],
+      },
+    };
   }
   for (const gate of LEAD_GATES) {
     const b = gate.evaluate(ctx);
-    if (b) return { blocked: { outcome: b.outcome, team: null, rep: null, rule: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [b.reason] } };
+    if (b)
+      return {
+        blocked: {
+          outcome: b.outcome,
+          team: null,
+          rep: null,
+          rule: null,
+          candidates: [],
+          strategy: null,
+          changes: NO_CHANGES,
+          reasons: [b.reason],
+        },
+      };
   }
   const rule = ctx.org.rules.find((r) => r.when.evaluate(ctx));
   return rule ? { rule } : { noRule: true };
@@ -203,7 +288,12 @@ export function checkAssignment(
   state: RoutingStateView,
   teamId: string,
   repId: string,
-): { readonly eligible: boolean; readonly gate: DecisionReason | null; readonly team: TeamVerdict | null; readonly rep: RepVerdict | null } {
+): {
+  readonly eligible: boolean;
+  readonly gate: DecisionReason | null;
+  readonly team: TeamVerdict | null;
+  readonly rep: RepVerdict | null;
+} {
   const team = org.teamsById.get(teamId);
   const { ctx, product } = buildContext(org, lead, at, state);
   const s = select(ctx, product);
@@ -223,7 +313,11 @@ const NO_STATE: RoutingStateView = { poolSeq: () => 0, ledgerEntry: () => undefi
  * concurrent instances never exceed a cap or skew a ledger. Rule selection reads no state, so
  * the scope computed here is the scope decide() will use.
  */
-export function routingScope(org: CompiledOrg, lead: Lead, at: number): { readonly pools: readonly string[]; readonly repIds: readonly string[] } {
+export function routingScope(
+  org: CompiledOrg,
+  lead: Lead,
+  at: number,
+): { readonly pools: readonly string[]; readonly repIds: readonly string[] } {
   const { ctx, product } = buildContext(org, lead, at, NO_STATE);
   const s = select(ctx, product);
   if (!('rule' in s) || s.rule.then.kind !== 'route') return { pools: [], repIds: [] };
@@ -246,7 +340,16 @@ export function decide(input: DecisionInput): DecisionResult {
   const s = select(ctx, product);
   if ('blocked' in s) draft = s.blocked;
   else if ('noRule' in s) {
-    draft = { outcome: 'REFUSED', team: null, rep: null, rule: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [{ code: 'NO_RULE_MATCHED', detail: `none of ${org.rules.length} rules matched` }] };
+    draft = {
+      outcome: 'REFUSED',
+      team: null,
+      rep: null,
+      rule: null,
+      candidates: [],
+      strategy: null,
+      changes: NO_CHANGES,
+      reasons: [{ code: 'NO_RULE_MATCHED', detail: `none of ${org.rules.length} rules matched` }],
+    };
   } else {
     const fired = s.rule;
     const trace: TraceEntry[] = [];
@@ -270,7 +373,14 @@ export function decide(input: DecisionInput): DecisionResult {
       jurisdiction: lead.jurisdiction,
       country: lead.jurisdiction.slice(0, 2),
       product: product
-        ? { id: product.id, productLines: product.productLines, complexity: product.complexity, massMarket: product.massMarket, requiresAppointment: product.requiresAppointment, carrier: product.carrier ?? null }
+        ? {
+            id: product.id,
+            productLines: product.productLines,
+            complexity: product.complexity,
+            massMarket: product.massMarket,
+            requiresAppointment: product.requiresAppointment,
+            carrier: product.carrier ?? null,
+          }
         : null,
       customerType: { declared: customer.declaredType, effective: customer.effectiveType, findings: customer.findings },
       statuses: customer.validStatuses,

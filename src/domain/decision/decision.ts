@@ -60,11 +60,24 @@ export interface Decision {
   readonly team: { readonly id: string; readonly name: string } | null;
   readonly rep: { readonly id: string; readonly name: string } | null;
   readonly ruleSet: { readonly version: string; readonly hash: string };
-  readonly rule: { readonly id: string; readonly index: number; readonly description: string | null; readonly rulesEvaluated: number; readonly trace: readonly TraceEntry[] } | null;
+  readonly rule: {
+    readonly id: string;
+    readonly index: number;
+    readonly description: string | null;
+    readonly rulesEvaluated: number;
+    readonly trace: readonly TraceEntry[];
+  } | null;
   readonly constraints: {
     readonly jurisdiction: string;
     readonly country: string;
-    readonly product: { readonly id: string; readonly productLines: readonly string[]; readonly complexity: string; readonly massMarket: boolean; readonly requiresAppointment: boolean; readonly carrier: string | null } | null;
+    readonly product: {
+      readonly id: string;
+      readonly productLines: readonly string[];
+      readonly complexity: string;
+      readonly massMarket: boolean;
+      readonly requiresAppointment: boolean;
+      readonly carrier: string | null;
+    } | null;
     readonly customerType: { readonly declared: string; readonly effective: string; readonly findings: readonly ProfileFinding[] };
     readonly statuses: readonly string[];
     readonly appropriateness: { readonly required: boolean; readonly valid: boolean };

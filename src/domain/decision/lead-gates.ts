@@ -11,9 +11,12 @@ export const screeningGate: LeadGate = {
   name: 'screening',
   evaluate(ctx) {
     const s = ctx.lead.screening;
-    if (s.status === 'potential_match') return { outcome: 'HELD', reason: { code: 'SCREENING_POTENTIAL_MATCH', detail: `tags: ${s.tags.join(', ') || 'none'}` } };
-    if (s.status === 'confirmed_match') return { outcome: 'REFUSED', reason: { code: 'SCREENING_CONFIRMED_MATCH', detail: `tags: ${s.tags.join(', ') || 'none'}` } };
-    if (s.status === 'pep' && ctx.org.suitability.pep.mode === 'hold') return { outcome: 'HELD', reason: { code: 'PEP_REQUIRES_REVIEW', detail: 'policy holds PEPs for review' } };
+    if (s.status === 'potential_match')
+      return { outcome: 'HELD', reason: { code: 'SCREENING_POTENTIAL_MATCH', detail: `tags: ${s.tags.join(', ') || 'none'}` } };
+    if (s.status === 'confirmed_match')
+      return { outcome: 'REFUSED', reason: { code: 'SCREENING_CONFIRMED_MATCH', detail: `tags: ${s.tags.join(', ') || 'none'}` } };
+    if (s.status === 'pep' && ctx.org.suitability.pep.mode === 'hold')
+      return { outcome: 'HELD', reason: { code: 'PEP_REQUIRES_REVIEW', detail: 'policy holds PEPs for review' } };
     return null;
   },
 };
@@ -34,7 +37,10 @@ export const qualificationGate: LeadGate = {
   evaluate(ctx) {
     const q = ctx.lead.qualification;
     if (!q || q.qualified) return null;
-    return { outcome: 'NURTURE', reason: { code: 'BELOW_QUALIFICATION_THRESHOLD', detail: `score ${q.score} (grade ${q.grade}) below ${q.threshold}` } };
+    return {
+      outcome: 'NURTURE',
+      reason: { code: 'BELOW_QUALIFICATION_THRESHOLD', detail: `score ${q.score} (grade ${q.grade}) below ${q.threshold}` },
+    };
   },
 };
 
@@ -46,7 +52,10 @@ export const targetMarketGate: LeadGate = {
     const why = findings.length > 0 ? ` (${findings.map((f) => f.detail).join('; ')})` : '';
     return {
       outcome: 'REFUSED',
-      reason: { code: 'PRODUCT_OUTSIDE_TARGET_MARKET', detail: `${ctx.product.id} targets ${ctx.product.targetCustomerTypes.join('/')}; customer is ${effectiveType}${why}` },
+      reason: {
+        code: 'PRODUCT_OUTSIDE_TARGET_MARKET',
+        detail: `${ctx.product.id} targets ${ctx.product.targetCustomerTypes.join('/')}; customer is ${effectiveType}${why}`,
+      },
     };
   },
 };
@@ -61,9 +70,18 @@ export const retailStatusGate: LeadGate = {
     const expired = ctx.customer.findings.filter((f) => f.code === 'STATUS_EXPIRED').map((f) => f.detail);
     return {
       outcome: 'REFUSED',
-      reason: { code: 'RETAIL_STATUS_REQUIRED', detail: `needs a valid ${required.join(' or ')} status${expired.length ? `; ${expired.join('; ')}` : ''}` },
+      reason: {
+        code: 'RETAIL_STATUS_REQUIRED',
+        detail: `needs a valid ${required.join(' or ')} status${expired.length ? `; ${expired.join('; ')}` : ''}`,
+      },
     };
   },
 };
 
-export const LEAD_GATES: readonly LeadGate[] = [screeningGate, licensedJurisdictionGate, qualificationGate, targetMarketGate, retailStatusGate];
+export const LEAD_GATES: readonly LeadGate[] = [
+  screeningGate,
+  licensedJurisdictionGate,
+  qualificationGate,
+  targetMarketGate,
+  retailStatusGate,
+];

@@ -38,7 +38,10 @@ export function assessCustomer(lead: Lead, policy: SuitabilityPolicy, at: number
   // Any classification above retail needs dated evidence (REGULATORY §2); without it, retail.
   if (c.category !== 'retail') {
     if (!c.evidenceDate) {
-      findings.push({ code: 'CLASSIFICATION_EVIDENCE_MISSING', detail: `${c.basis === 'default' ? '' : `${c.basis} `}${c.category} claimed without an evidence date` });
+      findings.push({
+        code: 'CLASSIFICATION_EVIDENCE_MISSING',
+        detail: `${c.basis === 'default' ? '' : `${c.basis} `}${c.category} claimed without an evidence date`,
+      });
       effectiveType = 'retail';
     } else {
       const expires = addMonths(parseStart(c.evidenceDate), policy.classificationEvidenceValidityMonths);
@@ -81,15 +84,21 @@ export function assessCustomer(lead: Lead, policy: SuitabilityPolicy, at: number
     const months = policy.statusValidityMonths[s.kind] ?? 12;
     const expires = addMonths(parseStart(s.certifiedAt), months);
     if (expires > at) validStatuses.push(s.kind);
-    else findings.push({ code: 'STATUS_EXPIRED', detail: `${s.kind} statement of ${s.certifiedAt} expired ${toIso(expires)} (valid ${months} months)` });
+    else
+      findings.push({
+        code: 'STATUS_EXPIRED',
+        detail: `${s.kind} statement of ${s.certifiedAt} expired ${toIso(expires)} (valid ${months} months)`,
+      });
   }
 
   let appropriatenessValid = false;
   const a = lead.customer.appropriateness;
   if (a) {
     const expires = addMonths(parseStart(a.assessedAt), policy.appropriateness.validityMonths);
-    if (a.result !== 'appropriate') findings.push({ code: 'APPROPRIATENESS_NEGATIVE', detail: `assessment of ${a.assessedAt} found the product not appropriate` });
-    else if (expires <= at) findings.push({ code: 'APPROPRIATENESS_EXPIRED', detail: `assessment of ${a.assessedAt} expired ${toIso(expires)}` });
+    if (a.result !== 'appropriate')
+      findings.push({ code: 'APPROPRIATENESS_NEGATIVE', detail: `assessment of ${a.assessedAt} found the product not appropriate` });
+    else if (expires <= at)
+      findings.push({ code: 'APPROPRIATENESS_EXPIRED', detail: `assessment of ${a.assessedAt} expired ${toIso(expires)}` });
     else appropriatenessValid = true;
   }
 

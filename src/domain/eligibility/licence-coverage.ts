@@ -47,7 +47,12 @@ export function checkCoverage(
   for (const line of productLines) {
     let found: Authority | undefined;
     for (const a of authorities) {
-      if (isValidAt(a, at) && jurisdictionCovers(a.jurisdiction, jurisdiction) && a.productLines.includes(line) && (customerType === null || a.customerTypes?.includes(customerType))) {
+      if (
+        isValidAt(a, at) &&
+        jurisdictionCovers(a.jurisdiction, jurisdiction) &&
+        a.productLines.includes(line) &&
+        (customerType === null || a.customerTypes?.includes(customerType))
+      ) {
         found = a;
         break;
       }
@@ -76,12 +81,14 @@ function diagnose(
     const forLine = inJurisdiction.filter((a) => a.productLines.includes(line));
     if (forLine.length === 0) return { covered: false, code: codes.productLine, detail: `no ${line} authority in ${jurisdiction}` };
     const forCustomer = customerType === null ? forLine : forLine.filter((a) => a.customerTypes?.includes(customerType));
-    if (forCustomer.length === 0) return { covered: false, code: codes.customerType, detail: `${line} in ${jurisdiction} not for ${customerType} customers` };
+    if (forCustomer.length === 0)
+      return { covered: false, code: codes.customerType, detail: `${line} in ${jurisdiction} not for ${customerType} customers` };
     if (forCustomer.some((a) => isValidAt(a, at))) continue;
     const inactive = forCustomer.find((a) => a.status !== 'active');
     if (inactive) return { covered: false, code: codes.inactive, detail: `${inactive.id} is ${inactive.status}` };
     const future = forCustomer.find((a) => a.validFromMs > at);
-    if (future) return { covered: false, code: codes.notYetValid, detail: `${future.id} valid from ${new Date(future.validFromMs).toISOString()}` };
+    if (future)
+      return { covered: false, code: codes.notYetValid, detail: `${future.id} valid from ${new Date(future.validFromMs).toISOString()}` };
     const latest = forCustomer.reduce((x, y) => (y.validToMs > x.validToMs ? y : x));
     return { covered: false, code: codes.expired, detail: `${latest.id} expired ${new Date(latest.validToMs).toISOString()}` };
   }

@@ -7,7 +7,14 @@ export const individualLicence: RepCheck = {
   name: 'individual-licence',
   kind: 'lawful',
   evaluate(ctx, rep) {
-    const coverage = checkCoverage(rep.grants, ctx.lead.jurisdiction, ctx.product.productLines, ctx.customer.effectiveType, ctx.at, INDIVIDUAL_CODES);
+    const coverage = checkCoverage(
+      rep.grants,
+      ctx.lead.jurisdiction,
+      ctx.product.productLines,
+      ctx.customer.effectiveType,
+      ctx.at,
+      INDIVIDUAL_CODES,
+    );
     return coverage.covered ? { pass: true, reliedOn: coverage.reliedOn } : fail(coverage.code, coverage.detail);
   },
 };
@@ -29,7 +36,8 @@ export const carrierAppointment: RepCheck = {
 export const repMassMarket: RepCheck = {
   name: 'rep-mass-market',
   kind: 'lawful',
-  evaluate: (ctx, rep) => (rep.massMarketOnly && !ctx.product.massMarket ? fail('MASS_MARKET_ONLY_REP', `${ctx.product.id} is not a mass-market product`) : PASS),
+  evaluate: (ctx, rep) =>
+    rep.massMarketOnly && !ctx.product.massMarket ? fail('MASS_MARKET_ONLY_REP', `${ctx.product.id} is not a mass-market product`) : PASS,
 };
 
 export const repAppropriateness: RepCheck = {
@@ -44,7 +52,12 @@ export const repAppropriateness: RepCheck = {
 export const repStatus: RepCheck = {
   name: 'status',
   kind: 'availability',
-  evaluate: (_ctx, rep) => (rep.status === 'paused' ? fail('REP_PAUSED', 'status paused') : rep.status === 'inactive' ? fail('REP_INACTIVE', 'status inactive') : PASS),
+  evaluate: (_ctx, rep) =>
+    rep.status === 'paused'
+      ? fail('REP_PAUSED', 'status paused')
+      : rep.status === 'inactive'
+        ? fail('REP_INACTIVE', 'status inactive')
+        : PASS,
 };
 
 export const outOfOffice: RepCheck = {

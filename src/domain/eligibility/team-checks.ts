@@ -8,7 +8,9 @@ export const firmLicence: TeamCheck = {
   evaluate(ctx, team) {
     const grants = ctx.org.entityGrants.get(team.entity) ?? [];
     const coverage = checkCoverage(grants, ctx.lead.jurisdiction, ctx.product.productLines, ctx.customer.effectiveType, ctx.at, FIRM_CODES);
-    return coverage.covered ? { pass: true, reliedOn: coverage.reliedOn } : fail(coverage.code, `entity ${team.entity}: ${coverage.detail}`);
+    return coverage.covered
+      ? { pass: true, reliedOn: coverage.reliedOn }
+      : fail(coverage.code, `entity ${team.entity}: ${coverage.detail}`);
   },
 };
 
@@ -16,10 +18,12 @@ export const teamMandate: TeamCheck = {
   name: 'team-mandate',
   evaluate(ctx, team) {
     const m = team.mandate;
-    if (!m.jurisdictions.some((j) => jurisdictionCovers(j, ctx.lead.jurisdiction))) return fail('OUTSIDE_TEAM_MANDATE', `team does not serve ${ctx.lead.jurisdiction}`);
+    if (!m.jurisdictions.some((j) => jurisdictionCovers(j, ctx.lead.jurisdiction)))
+      return fail('OUTSIDE_TEAM_MANDATE', `team does not serve ${ctx.lead.jurisdiction}`);
     const missing = ctx.product.productLines.filter((l) => !m.productLines.includes(l));
     if (missing.length > 0) return fail('OUTSIDE_TEAM_MANDATE', `team does not sell ${missing.join(', ')}`);
-    if (!m.customerTypes.includes(ctx.customer.effectiveType)) return fail('OUTSIDE_TEAM_MANDATE', `team does not serve ${ctx.customer.effectiveType} customers`);
+    if (!m.customerTypes.includes(ctx.customer.effectiveType))
+      return fail('OUTSIDE_TEAM_MANDATE', `team does not serve ${ctx.customer.effectiveType} customers`);
     return PASS;
   },
 };
@@ -41,7 +45,9 @@ export const teamAppropriateness: TeamCheck = {
 export const teamEnhancedDueDiligence: TeamCheck = {
   name: 'team-edd',
   evaluate: (ctx, team) =>
-    ctx.pepEddRequired && !team.capabilities.includes('enhanced_due_diligence') ? fail('EDD_REQUIRED_FOR_PEP', 'team is not set up for enhanced due diligence') : PASS,
+    ctx.pepEddRequired && !team.capabilities.includes('enhanced_due_diligence')
+      ? fail('EDD_REQUIRED_FOR_PEP', 'team is not set up for enhanced due diligence')
+      : PASS,
 };
 
 export const TEAM_CHECKS: readonly TeamCheck[] = [firmLicence, teamMandate, teamMassMarket, teamAppropriateness, teamEnhancedDueDiligence];

@@ -4,40 +4,106 @@
  * docs/errors.md is checked against this catalogue by a test.
  */
 export const ERROR_CATALOGUE = {
-  CONFIG_INVALID: { httpStatus: 422, exitCode: 2, message: 'The org/rules configuration is invalid; every problem is listed with file and path.' },
+  CONFIG_INVALID: {
+    httpStatus: 422,
+    exitCode: 2,
+    message: 'The org/rules configuration is invalid; every problem is listed with file and path.',
+  },
   LEAD_INVALID: { httpStatus: 422, exitCode: 2, message: 'The lead failed validation; details list each field with its JSON path.' },
-  INPUT_UNREADABLE: { httpStatus: 400, exitCode: 2, message: 'The input could not be read or parsed (missing file, malformed JSON or YAML).' },
+  INPUT_UNREADABLE: {
+    httpStatus: 400,
+    exitCode: 2,
+    message: 'The input could not be read or parsed (missing file, malformed JSON or YAML).',
+  },
   ARGUMENT_INVALID: { httpStatus: 400, exitCode: 2, message: 'A command-line argument or query parameter is invalid.' },
   UNAUTHENTICATED: { httpStatus: 401, exitCode: 2, message: 'No valid API key was presented (Authorization: Bearer <key>).' },
-  FORBIDDEN: { httpStatus: 403, exitCode: 2, message: 'The API key\'s role may not do this.' },
+  FORBIDDEN: { httpStatus: 403, exitCode: 2, message: "The API key's role may not do this." },
   NOT_FOUND: { httpStatus: 404, exitCode: 2, message: 'No such resource (or not visible to this role).' },
   CONFLICT: { httpStatus: 409, exitCode: 2, message: 'The resource is not in a state that allows this.' },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, exitCode: 2, message: 'The request body exceeds the size limit.' },
   UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, exitCode: 2, message: 'The Content-Type is not accepted here.' },
   IDEMPOTENCY_KEY_REUSED: { httpStatus: 422, exitCode: 2, message: 'This Idempotency-Key was used with a different request body.' },
   FOUR_EYES_VIOLATION: { httpStatus: 403, exitCode: 2, message: 'The approver must differ from whoever requested the exception.' },
-  JUSTIFICATION_REQUIRED: { httpStatus: 422, exitCode: 2, message: 'The named assignment fails eligibility; approving it needs a written justification.' },
+  JUSTIFICATION_REQUIRED: {
+    httpStatus: 422,
+    exitCode: 2,
+    message: 'The named assignment fails eligibility; approving it needs a written justification.',
+  },
   RATE_LIMITED: { httpStatus: 429, exitCode: 2, message: 'Too many requests; retry later.' },
   UNAVAILABLE: { httpStatus: 503, exitCode: 1, message: 'The service is shutting down or not ready.' },
   INTERNAL: { httpStatus: 500, exitCode: 1, message: 'An unexpected error; it is logged with a correlation id.' },
-  SIGNATURE_INVALID: { httpStatus: 401, exitCode: 2, message: 'The webhook signature is missing, does not match, or its timestamp is too old; nothing was stored.' },
-  TRANSITION_NOT_ALLOWED: { httpStatus: 409, exitCode: 2, message: 'The lead\'s lifecycle does not allow this move; reasonCode and allowedTargets say why (the attempt is recorded).' },
-  COOLING_OFF_BLOCKED: { httpStatus: 422, exitCode: 2, message: 'A cooling-off window from the rule packs holds this step back; earliestAllowedAt says when it becomes allowed (the attempt is recorded).' },
-  OUTREACH_DENIED: { httpStatus: 422, exitCode: 2, message: 'The outreach gate denies this outreach at this moment; every rule that applied is listed, with nextAllowedAt. Nothing was recorded.' },
-  AUDIT_TAMPERED: { httpStatus: 409, exitCode: 7, message: 'The audit log failed verification; the first bad entry is named (seq, problem, detail).' },
-  AUDIT_KEY_UNAVAILABLE: { httpStatus: 503, exitCode: 1, message: 'The audit signing key is missing, malformed or not valid now (REMIT_AUDIT_KEY or the key file); entries wait unsealed.' },
-  LIST_SOURCE_UNKNOWN: { httpStatus: 422, exitCode: 2, message: 'A screening list reload named a source that is not configured; lists are reloaded by source id, never by path.' },
-  LIST_SOURCE_UNREADABLE: { httpStatus: 422, exitCode: 2, message: 'A configured screening list source could not be loaded; the previous version stays in force and the detail is in the server log.' },
-  LEAD_NOT_ROUTABLE: { httpStatus: 409, exitCode: 2, message: 'The lead is erased, a duplicate or closed (CLOSED, WON, LOST); no exception or approval may assign it. Nothing was changed.' },
-  ACCOUNTS_INVALID: { httpStatus: 422, exitCode: 2, message: 'An account import failed validation (e.g. an owner that is not a rep of the org in force); details name each item and field. Nothing was imported.' },
+  SIGNATURE_INVALID: {
+    httpStatus: 401,
+    exitCode: 2,
+    message: 'The webhook signature is missing, does not match, or its timestamp is too old; nothing was stored.',
+  },
+  TRANSITION_NOT_ALLOWED: {
+    httpStatus: 409,
+    exitCode: 2,
+    message: "The lead's lifecycle does not allow this move; reasonCode and allowedTargets say why (the attempt is recorded).",
+  },
+  COOLING_OFF_BLOCKED: {
+    httpStatus: 422,
+    exitCode: 2,
+    message:
+      'A cooling-off window from the rule packs holds this step back; earliestAllowedAt says when it becomes allowed (the attempt is recorded).',
+  },
+  OUTREACH_DENIED: {
+    httpStatus: 422,
+    exitCode: 2,
+    message:
+      'The outreach gate denies this outreach at this moment; every rule that applied is listed, with nextAllowedAt. Nothing was recorded.',
+  },
+  AUDIT_TAMPERED: {
+    httpStatus: 409,
+    exitCode: 7,
+    message: 'The audit log failed verification; the first bad entry is named (seq, problem, detail).',
+  },
+  AUDIT_KEY_UNAVAILABLE: {
+    httpStatus: 503,
+    exitCode: 1,
+    message: 'The audit signing key is missing, malformed or not valid now (REMIT_AUDIT_KEY or the key file); entries wait unsealed.',
+  },
+  LIST_SOURCE_UNKNOWN: {
+    httpStatus: 422,
+    exitCode: 2,
+    message: 'A screening list reload named a source that is not configured; lists are reloaded by source id, never by path.',
+  },
+  LIST_SOURCE_UNREADABLE: {
+    httpStatus: 422,
+    exitCode: 2,
+    message:
+      'A configured screening list source could not be loaded; the previous version stays in force and the detail is in the server log.',
+  },
+  LEAD_NOT_ROUTABLE: {
+    httpStatus: 409,
+    exitCode: 2,
+    message: 'The lead is erased, a duplicate or closed (CLOSED, WON, LOST); no exception or approval may assign it. Nothing was changed.',
+  },
+  ACCOUNTS_INVALID: {
+    httpStatus: 422,
+    exitCode: 2,
+    message:
+      'An account import failed validation (e.g. an owner that is not a rep of the org in force); details name each item and field. Nothing was imported.',
+  },
   RETENTION_INCOMPLETE: {
     httpStatus: 500,
     exitCode: 1,
     message:
       'A retention run could not erase every lead past its period; each failure is listed (lead, code) and the next run tries again.',
   },
-  STORE_UNAVAILABLE: { httpStatus: 503, exitCode: 8, message: 'The store refuses writes: its file was removed or replaced while open, a page is corrupt, or the database does not answer; the reason code says which.' },
-  STORE_MISSING: { httpStatus: 503, exitCode: 8, message: 'The configured SQLite store is missing but evidence (its marker, or the audit key file) shows one existed: restore it from a backup, or pass --init to start a new empty store.' },
+  STORE_UNAVAILABLE: {
+    httpStatus: 503,
+    exitCode: 8,
+    message:
+      'The store refuses writes: its file was removed or replaced while open, a page is corrupt, or the database does not answer; the reason code says which.',
+  },
+  STORE_MISSING: {
+    httpStatus: 503,
+    exitCode: 8,
+    message:
+      'The configured SQLite store is missing but evidence (its marker, or the audit key file) shows one existed: restore it from a backup, or pass --init to start a new empty store.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

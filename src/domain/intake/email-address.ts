@@ -18,8 +18,24 @@ const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
 
 /** Providers that deliver local+tag@domain to local@domain. */
 const PLUS_ADDRESSING_DOMAINS = new Set([
-  'outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'icloud.com', 'me.com', 'mac.com', 'fastmail.com', 'fastmail.fm',
-  'protonmail.com', 'proton.me', 'pm.me', 'protonmail.ch', 'yandex.ru', 'yandex.com', 'hey.com', 'zoho.com', 'zohomail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'fastmail.com',
+  'fastmail.fm',
+  'protonmail.com',
+  'proton.me',
+  'pm.me',
+  'protonmail.ch',
+  'yandex.ru',
+  'yandex.com',
+  'hey.com',
+  'zoho.com',
+  'zohomail.com',
 ]);
 
 // Pragmatic, not RFC 5322: one "@", no spaces, dot-separated domain labels with a 2+ letter TLD.
@@ -28,7 +44,11 @@ const LABEL = /^[\p{L}\p{N}]([\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
 
 export function normaliseEmail(text: string): NormalisedEmail | undefined {
   let t = text.normalize('NFC').trim();
-  t = t.replace(/^mailto:/i, '').replace(/^<(.*)>$/, '$1').trim().toLowerCase();
+  t = t
+    .replace(/^mailto:/i, '')
+    .replace(/^<(.*)>$/, '$1')
+    .trim()
+    .toLowerCase();
   const at = t.lastIndexOf('@');
   if (at <= 0 || at !== t.indexOf('@')) return undefined;
   const local = t.slice(0, at);

@@ -41,14 +41,19 @@ export type IntakeWarningCode = 'subdivision_unresolved' | 'phone_extension_drop
 /** A field's path as a JSON Pointer relative to the payload ("/person/phone", "/consent/channels/1"; "" = the payload). */
 export const formatPath = (path: readonly PropertyKey[]): string => pointer(path);
 
-export const fieldError = (path: string, code: IntakeErrorCode | IntakeWarningCode, message: string): FieldError => ({ path, code, message });
+export const fieldError = (path: string, code: IntakeErrorCode | IntakeWarningCode, message: string): FieldError => ({
+  path,
+  code,
+  message,
+});
 
 /** zod issues → field errors; an unknown key becomes one error at its own path. */
 export function fromZodIssues(issues: readonly z.core.$ZodIssue[]): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: formatPath([...issue.path, key]), code: issue.code, message: `unknown field "${key}"` });
+      for (const key of issue.keys)
+        out.push({ path: formatPath([...issue.path, key]), code: issue.code, message: `unknown field "${key}"` });
       continue;
     }
     const own = issue.code === 'custom' ? (issue.params as { code?: unknown } | undefined)?.code : undefined;

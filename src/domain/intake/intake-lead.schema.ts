@@ -89,7 +89,14 @@ const CustomValueSchema = z.union([
 ]);
 
 export const IntakeCustomSchema = z
-  .record(z.string().min(1).max(INTAKE_LIMITS.customKey).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only'), CustomValueSchema)
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(INTAKE_LIMITS.customKey)
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only'),
+    CustomValueSchema,
+  )
   .refine((r) => Object.keys(r).length <= INTAKE_LIMITS.customKeys, `at most ${INTAKE_LIMITS.customKeys} custom fields`);
 
 export const IntakeLeadSchema = z

@@ -104,7 +104,8 @@ const present = (v: string | undefined): v is string => v !== undefined && v.tri
 
 export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result<NormalisedIntake, FieldError[]> {
   const illFormed = illFormedTextPaths(raw);
-  if (illFormed.length > 0) return err(illFormed.map((p) => fieldError(formatPath(p), 'invalid_text', 'text contains a lone surrogate (not valid Unicode)')));
+  if (illFormed.length > 0)
+    return err(illFormed.map((p) => fieldError(formatPath(p), 'invalid_text', 'text contains a lone surrogate (not valid Unicode)')));
   const parsed = IntakeLeadSchema.safeParse(raw);
   if (!parsed.success) return err(fromZodIssues(parsed.error.issues));
   const intake = parsed.data;
@@ -116,7 +117,8 @@ export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result
   const company = intake.company ? normaliseCompany(intake.company, errors) : undefined;
 
   const timeZone = present(intake.timeZone) ? canonicalTimeZone(intake.timeZone) : undefined;
-  if (present(intake.timeZone) && timeZone === undefined) errors.push(fieldError('/timeZone', 'invalid_time_zone', `"${intake.timeZone}" is not an IANA time zone`));
+  if (present(intake.timeZone) && timeZone === undefined)
+    errors.push(fieldError('/timeZone', 'invalid_time_zone', `"${intake.timeZone}" is not an IANA time zone`));
 
   let language: string | undefined;
   if (present(intake.language)) {
@@ -184,7 +186,8 @@ function normalisePlace(intake: IntakeLead, options: NormaliseOptions, errors: F
   let impliedSubdivision: string | undefined;
   if (present(a.country)) {
     country = resolveCountry(a.country)?.alpha2;
-    if (!country) errors.push(fieldError('/address/country', 'unknown_country', `"${a.country}" is not an ISO 3166-1 country code or name`));
+    if (!country)
+      errors.push(fieldError('/address/country', 'unknown_country', `"${a.country}" is not an ISO 3166-1 country code or name`));
     impliedSubdivision = COUNTRY_NAME_SUBDIVISION[placeKey(a.country)];
   } else {
     // "US-TX" as the subdivision says the country too; else the configured default
@@ -205,17 +208,27 @@ function normalisePlace(intake: IntakeLead, options: NormaliseOptions, errors: F
         subdivision = found.entry.code;
         break;
       case 'unknown':
-        errors.push(fieldError(path, 'unknown_subdivision', `"${subText}" is not a known subdivision of ${country} (ISO 3166-2 code or name)`));
+        errors.push(
+          fieldError(path, 'unknown_subdivision', `"${subText}" is not a known subdivision of ${country} (ISO 3166-2 code or name)`),
+        );
         break;
       case 'other_country':
-        errors.push(fieldError(path, 'subdivision_country_mismatch', `"${subText}" is a subdivision of ${found.country}, not of ${country}`));
+        errors.push(
+          fieldError(path, 'subdivision_country_mismatch', `"${subText}" is a subdivision of ${found.country}, not of ${country}`),
+        );
         break;
       case 'no_table': {
         const code = subText.trim().toUpperCase().replace(/[\s_]/, '-');
         if (code.startsWith(`${country}-`) && JURISDICTION_PATTERN.test(code)) subdivision = code;
         else {
           subdivisionName = cleanText(subText);
-          warnings.push(fieldError(path, 'subdivision_unresolved', `subdivisions of ${country} are only resolved from ISO 3166-2 codes ("${country}-…"); kept as text, routed at country level`));
+          warnings.push(
+            fieldError(
+              path,
+              'subdivision_unresolved',
+              `subdivisions of ${country} are only resolved from ISO 3166-2 codes ("${country}-…"); kept as text, routed at country level`,
+            ),
+          );
         }
         break;
       }
@@ -223,7 +236,9 @@ function normalisePlace(intake: IntakeLead, options: NormaliseOptions, errors: F
     if (subKey === 'subdivision' && present(a.state) && subdivision !== undefined) {
       const other = resolveSubdivision(country, a.state);
       if (other.kind !== 'found' || other.entry.code !== subdivision) {
-        errors.push(fieldError('/address/state', 'conflicting_values', `address.state "${a.state}" does not match address.subdivision "${subText}"`));
+        errors.push(
+          fieldError('/address/state', 'conflicting_values', `address.state "${a.state}" does not match address.subdivision "${subText}"`),
+        );
       }
     }
   } else if (impliedSubdivision !== undefined && country === 'GB') {
@@ -280,7 +295,10 @@ function normaliseContact(
     const phone = toE164(p.phone, region);
     if (phone.kind === 'valid') {
       phoneE164 = phone.e164;
-      if (phone.extension !== undefined) warnings.push(fieldError('/person/phone', 'phone_extension_dropped', `extension ${phone.extension} is not part of E.164 and was dropped`));
+      if (phone.extension !== undefined)
+        warnings.push(
+          fieldError('/person/phone', 'phone_extension_dropped', `extension ${phone.extension} is not part of E.164 and was dropped`),
+        );
     } else {
       const why =
         phone.reason === 'needs_country'
@@ -295,7 +313,8 @@ function normaliseContact(
   if (p.dateOfBirth !== undefined) {
     const today = toIso(options.at).slice(0, 10);
     if (p.dateOfBirth > today) errors.push(fieldError('/person/dateOfBirth', 'date_in_future', 'a date of birth cannot be in the future'));
-    else if (p.dateOfBirth < EARLIEST_BIRTH_DATE) errors.push(fieldError('/person/dateOfBirth', 'date_out_of_range', `a date of birth before ${EARLIEST_BIRTH_DATE}`));
+    else if (p.dateOfBirth < EARLIEST_BIRTH_DATE)
+      errors.push(fieldError('/person/dateOfBirth', 'date_out_of_range', `a date of birth before ${EARLIEST_BIRTH_DATE}`));
   }
   if (errors.length > before) return undefined;
 
@@ -353,7 +372,8 @@ export function websiteDomain(text: string): string | undefined {
 const inFuture = (iso: string, at: number) => Date.parse(iso) > at + FUTURE_SKEW_MS;
 
 function normaliseConsent(consent: IntakeConsent, at: number, errors: FieldError[]): IntakeConsent {
-  if (inFuture(consent.capturedAt, at)) errors.push(fieldError('/consent/capturedAt', 'date_in_future', 'consent cannot be captured after the lead was received'));
+  if (inFuture(consent.capturedAt, at))
+    errors.push(fieldError('/consent/capturedAt', 'date_in_future', 'consent cannot be captured after the lead was received'));
   return {
     ...consent,
     wording: cleanText(consent.wording),
@@ -364,14 +384,17 @@ function normaliseConsent(consent: IntakeConsent, at: number, errors: FieldError
 
 function normaliseBehaviour(behaviour: IntakeBehaviour, at: number, errors: FieldError[]): IntakeBehaviour {
   if (behaviour.lastActivityAt === undefined) return behaviour;
-  if (inFuture(behaviour.lastActivityAt, at)) errors.push(fieldError('/behaviour/lastActivityAt', 'date_in_future', 'activity cannot be after the lead was received'));
+  if (inFuture(behaviour.lastActivityAt, at))
+    errors.push(fieldError('/behaviour/lastActivityAt', 'date_in_future', 'activity cannot be after the lead was received'));
   return { ...behaviour, lastActivityAt: toIso(Date.parse(behaviour.lastActivityAt)) };
 }
 
 // ---------------------------------------------------------------- time zones
 
 const KNOWN_ZONES: ReadonlyMap<string, string> = new Map(
-  [...Intl.supportedValuesOf('timeZone'), ...Object.values(COUNTRY_TIME_ZONES), ...Object.values(SUBDIVISION_TIME_ZONES), 'UTC'].map((z) => [z.toLowerCase(), z]),
+  [...Intl.supportedValuesOf('timeZone'), ...Object.values(COUNTRY_TIME_ZONES), ...Object.values(SUBDIVISION_TIME_ZONES), 'UTC'].map(
+    (z) => [z.toLowerCase(), z],
+  ),
 );
 
 /** An IANA zone name in its canonical spelling ("europe/london" → "Europe/London"); undefined if unknown. */

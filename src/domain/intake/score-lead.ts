@@ -87,7 +87,8 @@ function scoreCriterion(c: ScoringCriterion, s: ScoringSubject, at: number): Sco
       const last = s.behaviour?.lastActivityAt;
       if (last === undefined) return line(c, false, 0, 'no recorded activity');
       const ageDays = Math.max(0, (at - Date.parse(last)) / DAY_MS);
-      if (c.maxAgeDays !== undefined && ageDays > c.maxAgeDays) return line(c, false, 0, `last activity ${round2(ageDays)} days ago > ${c.maxAgeDays}`);
+      if (c.maxAgeDays !== undefined && ageDays > c.maxAgeDays)
+        return line(c, false, 0, `last activity ${round2(ageDays)} days ago > ${c.maxAgeDays}`);
       const points = c.points * 0.5 ** (ageDays / c.halfLifeDays);
       return line(c, true, points, `last activity ${round2(ageDays)} days ago, half-life ${c.halfLifeDays} days`);
     }

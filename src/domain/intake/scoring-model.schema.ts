@@ -19,7 +19,18 @@ import { z } from 'zod';
 const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'ids use letters, digits and _ . : - (max 128)');
 
 export const AttributeFieldSchema = z.union([
-  z.enum(['product', 'source', 'country', 'jurisdiction', 'subdivision', 'customerType', 'customerKind', 'language', 'currency', 'emailDomain']),
+  z.enum([
+    'product',
+    'source',
+    'country',
+    'jurisdiction',
+    'subdivision',
+    'customerType',
+    'customerKind',
+    'language',
+    'currency',
+    'emailDomain',
+  ]),
   z.string().regex(/^custom\.[A-Za-z0-9_.:-]{1,64}$/, 'custom.<key>'),
 ]);
 export type AttributeField = z.infer<typeof AttributeFieldSchema>;
@@ -104,11 +115,7 @@ export const GradeBandSchema = z.strictObject({
 export const ScoringModelSchema = z
   .strictObject({
     criteria: z.array(ScoringCriterionSchema).max(500),
-    grades: z
-      .array(GradeBandSchema)
-      .min(1)
-      .max(26)
-      .describe('Highest band first; a score below every band gets the last grade.'),
+    grades: z.array(GradeBandSchema).min(1).max(26).describe('Highest band first; a score below every band gets the last grade.'),
     qualifyAt: z.number().finite().describe('Scores below this go to the nurture queue instead of a rep.'),
     clamp: z
       .strictObject({ min: z.number().finite(), max: z.number().finite() })
@@ -123,7 +130,11 @@ export const ScoringModelSchema = z
     });
     for (let i = 1; i < model.grades.length; i++) {
       if (model.grades[i]!.min >= model.grades[i - 1]!.min) {
-        ctx.addIssue({ code: 'custom', path: ['grades', i, 'min'], message: 'grade bands must be listed highest first, with strictly decreasing min' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['grades', i, 'min'],
+          message: 'grade bands must be listed highest first, with strictly decreasing min',
+        });
       }
     }
     const grades = new Set<string>();

@@ -49,13 +49,23 @@ export const LeadSchema = z.strictObject({
   receivedAt: IsoInstantSchema.optional(),
   jurisdiction: JurisdictionSchema.describe('Where the prospect is: country or subdivision (US-TX).'),
   product: IdSchema,
-  customer: CustomerSchema.default({ kind: 'person', classification: { category: 'retail', basis: 'default', criteria: {} }, statuses: [] }),
+  customer: CustomerSchema.default({
+    kind: 'person',
+    classification: { category: 'retail', basis: 'default', criteria: {} },
+    statuses: [],
+  }),
   score: z.number().optional(),
   grade: z.string().optional(),
   dealValue: z.number().nonnegative().optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
   source: z.string().optional(),
-  language: z.string().regex(/^[a-z]{2,3}$/).optional(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/)
+    .optional(),
   postalCode: z.string().optional(),
   timeZone: z.string().optional(),
   account: z

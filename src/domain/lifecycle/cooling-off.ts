@@ -1,4 +1,11 @@
-import type { CoolingOffEntry, CoolingOffEvent, CoolingOffPackData, PackCitation, PackSource, Versioned } from '../conduct/rule-pack.schema.ts';
+import type {
+  CoolingOffEntry,
+  CoolingOffEvent,
+  CoolingOffPackData,
+  PackCitation,
+  PackSource,
+  Versioned,
+} from '../conduct/rule-pack.schema.ts';
 import type { COOLING_OFF_STEPS } from '../conduct/rule-pack.schema.ts';
 import { parseStart } from '../shared/dates.ts';
 import { jurisdictionCovers } from '../shared/jurisdiction.ts';
@@ -16,7 +23,11 @@ export interface CompiledCoolingOffEntry {
 }
 
 export interface CoolingOffTable {
-  readonly packs: readonly { readonly citation: PackCitation; readonly effectiveFrom: number; readonly entries: readonly CompiledCoolingOffEntry[] }[];
+  readonly packs: readonly {
+    readonly citation: PackCitation;
+    readonly effectiveFrom: number;
+    readonly entries: readonly CompiledCoolingOffEntry[];
+  }[];
 }
 
 /** What the lifecycle knows about the lead when a step is attempted. Instants are epoch ms. */

@@ -21,7 +21,11 @@ export type FactTimeCheck =
       /** Set when the fact is dated further back than the bound (allowed to compliance only): recorded with the fact. */
       readonly beyondBound: { readonly backdatedMs: number; readonly boundMs: number } | null;
     }
-  | { readonly kind: 'refused'; readonly reasonCode: 'FACT_IN_FUTURE' | 'FACT_BEFORE_LEAD' | 'FACT_BACKDATED_TOO_FAR'; readonly detail: string };
+  | {
+      readonly kind: 'refused';
+      readonly reasonCode: 'FACT_IN_FUTURE' | 'FACT_BEFORE_LEAD' | 'FACT_BACKDATED_TOO_FAR';
+      readonly detail: string;
+    };
 
 const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 100) / 100} h`;
 
@@ -35,7 +39,11 @@ export function checkFactTime(input: FactTimeInput): FactTimeCheck {
   const { at, now, leadReceivedAt, maxBackdatingMs } = input;
   if (at > now + FUTURE_TOLERANCE_MS) return { kind: 'refused', reasonCode: 'FACT_IN_FUTURE', detail: `${toIso(at)} is in the future` };
   if (at < leadReceivedAt) {
-    return { kind: 'refused', reasonCode: 'FACT_BEFORE_LEAD', detail: `${toIso(at)} is before the lead was received (${toIso(leadReceivedAt)})` };
+    return {
+      kind: 'refused',
+      reasonCode: 'FACT_BEFORE_LEAD',
+      detail: `${toIso(at)} is before the lead was received (${toIso(leadReceivedAt)})`,
+    };
   }
   const backdatedMs = now - at;
   if (backdatedMs <= maxBackdatingMs) return { kind: 'accepted', beyondBound: null };

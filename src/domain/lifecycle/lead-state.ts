@@ -17,4 +17,5 @@ export const LEAD_STATES = [
 
 export type LeadState = (typeof LEAD_STATES)[number];
 
-export const isLeadState = (value: unknown): value is LeadState => typeof value === 'string' && (LEAD_STATES as readonly string[]).includes(value);
+export const isLeadState = (value: unknown): value is LeadState =>
+  typeof value === 'string' && (LEAD_STATES as readonly string[]).includes(value);

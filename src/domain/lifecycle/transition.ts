@@ -1,6 +1,12 @@
 import { COOLING_OFF_STEPS } from '../conduct/rule-pack.schema.ts';
 import { toIso } from '../shared/zoned-time.ts';
-import { checkCoolingOff, type CoolingOffCitation, type CoolingOffFacts, type CoolingOffStep, type CoolingOffTable } from './cooling-off.ts';
+import {
+  checkCoolingOff,
+  type CoolingOffCitation,
+  type CoolingOffFacts,
+  type CoolingOffStep,
+  type CoolingOffTable,
+} from './cooling-off.ts';
 import type { LifecycleReasonCode } from './lifecycle-reason-codes.ts';
 import { isLeadState, type LeadState } from './lead-state.ts';
 import { allowedFrom, TRANSITIONS } from './transitions.ts';
@@ -61,7 +67,11 @@ const isStep = (s: LeadState): s is LeadState & CoolingOffStep => (COOLING_OFF_S
 /** Server-side lifecycle move (C5): the transition table first, then any cooling-off window guarding the target. */
 export function transition(current: LeadState, target: LeadState, context: TransitionContext): TransitionResult {
   const at = toIso(context.at);
-  const blocked = (code: TransitionFailureCode, detail: string, extra: Partial<Extract<TransitionResult, { ok: false }>> = {}): TransitionResult => ({
+  const blocked = (
+    code: TransitionFailureCode,
+    detail: string,
+    extra: Partial<Extract<TransitionResult, { ok: false }>> = {},
+  ): TransitionResult => ({
     ok: false,
     code,
     detail,
@@ -78,9 +88,13 @@ export function transition(current: LeadState, target: LeadState, context: Trans
       ...(extra.coolingOff ? { coolingOff: extra.coolingOff } : {}),
     },
   });
-  if (!isLeadState(current) || !isLeadState(target)) return blocked('UNKNOWN_STATE', `unknown state ${!isLeadState(current) ? String(current) : String(target)}`);
+  if (!isLeadState(current) || !isLeadState(target))
+    return blocked('UNKNOWN_STATE', `unknown state ${!isLeadState(current) ? String(current) : String(target)}`);
   if (!TRANSITIONS[current].includes(target)) {
-    return blocked('INVALID_TRANSITION', `${current} → ${target} is not allowed`, { allowedFrom: allowedFrom(target), allowedTargets: TRANSITIONS[current] });
+    return blocked('INVALID_TRANSITION', `${current} → ${target} is not allowed`, {
+      allowedFrom: allowedFrom(target),
+      allowedTargets: TRANSITIONS[current],
+    });
   }
   let checked: readonly CoolingOffCitation[] = [];
   if (isStep(target)) {
@@ -91,9 +105,18 @@ export function transition(current: LeadState, target: LeadState, context: Trans
   return {
     ok: true,
     next: target,
-    event: { kind: 'lead_transitioned', from: current, to: target, at, actor: context.actor, ...(context.reason ? { reason: context.reason } : {}), coolingOff: checked },
+    event: {
+      kind: 'lead_transitioned',
+      from: current,
+      to: target,
+      at,
+      actor: context.actor,
+      ...(context.reason ? { reason: context.reason } : {}),
+      coolingOff: checked,
+    },
   };
 }
 
 /** Steps outside the state machine that a pack may guard (e.g. the Medicare sales appointment). */
-export const checkAppointment = (table: CoolingOffTable, facts: CoolingOffFacts, at: number) => checkCoolingOff(table, 'APPOINTMENT', facts, at);
+export const checkAppointment = (table: CoolingOffTable, facts: CoolingOffFacts, at: number) =>
+  checkCoolingOff(table, 'APPOINTMENT', facts, at);

@@ -5,7 +5,15 @@ import { contentHash } from '../shared/canonical-json.ts';
 import { parseEnd, parseStart } from '../shared/dates.ts';
 import { isValidTimeZone } from '../shared/zoned-time.ts';
 import { err, ok, type Result } from '../shared/result.ts';
-import type { AppointmentAuthority, CompiledOrg, CompiledRep, CompiledRule, CompiledTeam, GrantAuthority, LicenceSummary } from './compiled-org.ts';
+import type {
+  AppointmentAuthority,
+  CompiledOrg,
+  CompiledRep,
+  CompiledRule,
+  CompiledTeam,
+  GrantAuthority,
+  LicenceSummary,
+} from './compiled-org.ts';
 import { jurisdictionCovers } from '../shared/jurisdiction.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
 
@@ -64,7 +72,8 @@ function checkUniqueIds(config: OrgConfig, issues: OrgIssue[]): void {
     const seen = new Map<string, number>();
     (config[section] as readonly { id: string }[]).forEach((item, i) => {
       const first = seen.get(item.id);
-      if (first !== undefined) issues.push({ path: [section, i, 'id'], message: `duplicate id "${item.id}" (first at ${section}[${first}])` });
+      if (first !== undefined)
+        issues.push({ path: [section, i, 'id'], message: `duplicate id "${item.id}" (first at ${section}[${first}])` });
       else seen.set(item.id, i);
     });
   }
@@ -91,10 +100,13 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
 
   config.products.forEach((p, i) => {
     p.appointmentLines?.forEach((line, j) => {
-      if (!p.productLines.includes(line)) issues.push({ path: ['products', i, 'appointmentLines', j], message: `"${line}" is not one of the product's lines` });
+      if (!p.productLines.includes(line))
+        issues.push({ path: ['products', i, 'appointmentLines', j], message: `"${line}" is not one of the product's lines` });
     });
-    if (p.requiresAppointment && !p.carrier) issues.push({ path: ['products', i, 'carrier'], message: 'a product that requires an appointment must name its carrier' });
-    if (p.carrier && !carrierIds.has(p.carrier)) issues.push({ path: ['products', i, 'carrier'], message: `unknown carrier "${p.carrier}"` });
+    if (p.requiresAppointment && !p.carrier)
+      issues.push({ path: ['products', i, 'carrier'], message: 'a product that requires an appointment must name its carrier' });
+    if (p.carrier && !carrierIds.has(p.carrier))
+      issues.push({ path: ['products', i, 'carrier'], message: `unknown carrier "${p.carrier}"` });
   });
   config.teams.forEach((t, i) => {
     if (!entityIds.has(t.entity)) issues.push({ path: ['teams', i, 'entity'], message: `unknown legal entity "${t.entity}"` });
@@ -103,14 +115,18 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   const grantsByEntity = new Map<string, GrantAuthority[]>();
   const grantsByRep = new Map<string, GrantAuthority[]>();
   config.licences.forEach((g, i) => {
-    if (g.timeZone && !isValidTimeZone(g.timeZone)) issues.push({ path: ['licences', i, 'timeZone'], message: `"${g.timeZone}" is not an IANA time zone` });
-    else if (g.validTo && parseEnd(g.validTo, g.timeZone) <= parseStart(g.validFrom, g.timeZone)) issues.push({ path: ['licences', i, 'validTo'], message: 'validTo is not after validFrom' });
+    if (g.timeZone && !isValidTimeZone(g.timeZone))
+      issues.push({ path: ['licences', i, 'timeZone'], message: `"${g.timeZone}" is not an IANA time zone` });
+    else if (g.validTo && parseEnd(g.validTo, g.timeZone) <= parseStart(g.validFrom, g.timeZone))
+      issues.push({ path: ['licences', i, 'validTo'], message: 'validTo is not after validFrom' });
     g.productLines.forEach((line, j) => {
-      if (!productLines.has(line)) issues.push({ path: ['licences', i, 'productLines', j], message: `product line "${line}" is not used by any product` });
+      if (!productLines.has(line))
+        issues.push({ path: ['licences', i, 'productLines', j], message: `product line "${line}" is not used by any product` });
     });
     const a = authority(g);
     if (g.holder.kind === 'firm') {
-      if (!entityIds.has(g.holder.entity)) issues.push({ path: ['licences', i, 'holder', 'entity'], message: `unknown legal entity "${g.holder.entity}"` });
+      if (!entityIds.has(g.holder.entity))
+        issues.push({ path: ['licences', i, 'holder', 'entity'], message: `unknown legal entity "${g.holder.entity}"` });
       grantsByEntity.set(g.holder.entity, [...(grantsByEntity.get(g.holder.entity) ?? []), a]);
     } else {
       if (!repIds.has(g.holder.rep)) issues.push({ path: ['licences', i, 'holder', 'rep'], message: `unknown rep "${g.holder.rep}"` });
@@ -122,7 +138,8 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   config.appointments.forEach((ap, i) => {
     if (!repIds.has(ap.rep)) issues.push({ path: ['appointments', i, 'rep'], message: `unknown rep "${ap.rep}"` });
     if (!carrierIds.has(ap.carrier)) issues.push({ path: ['appointments', i, 'carrier'], message: `unknown carrier "${ap.carrier}"` });
-    if (ap.timeZone && !isValidTimeZone(ap.timeZone)) issues.push({ path: ['appointments', i, 'timeZone'], message: `"${ap.timeZone}" is not an IANA time zone` });
+    if (ap.timeZone && !isValidTimeZone(ap.timeZone))
+      issues.push({ path: ['appointments', i, 'timeZone'], message: `"${ap.timeZone}" is not an IANA time zone` });
     const a: AppointmentAuthority = {
       summary: {
         id: ap.id,
@@ -161,7 +178,8 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     const outOfOffice = r.outOfOffice.map((o, j) => {
       const zone = zoneOk ? r.timeZone : 'UTC';
       const period = { fromMs: parseStart(o.from, zone), toMs: parseEnd(o.to, zone), reason: o.reason };
-      if (period.toMs <= period.fromMs) issues.push({ path: [...path, 'outOfOffice', j], message: 'out-of-office period ends before it starts' });
+      if (period.toMs <= period.fromMs)
+        issues.push({ path: [...path, 'outOfOffice', j], message: 'out-of-office period ends before it starts' });
       return period;
     });
     const rep: CompiledRep = {
@@ -204,7 +222,8 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     for (const ci of conditionIssues) issues.push({ path: ci.path, message: `rule "${rule.id}": ${ci.message}` });
     if (rule.then.kind === 'route' && rule.then.teams !== 'all') {
       rule.then.teams.forEach((teamId, j) => {
-        if (!teamIds.has(teamId)) issues.push({ path: ['rules', i, 'then', 'teams', j], message: `rule "${rule.id}": unknown team "${teamId}"` });
+        if (!teamIds.has(teamId))
+          issues.push({ path: ['rules', i, 'then', 'teams', j], message: `rule "${rule.id}": unknown team "${teamId}"` });
       });
     }
     return {
@@ -220,7 +239,8 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   if (issues.length > 0) return err(issues);
   // Both lookups depend only on the version and the jurisdiction, so they are memoised per version.
   const firmByCode = new Map<string, GrantAuthority[]>();
-  for (const grants of grantsByEntity.values()) for (const g of grants) firmByCode.set(g.jurisdiction, [...(firmByCode.get(g.jurisdiction) ?? []), g]);
+  for (const grants of grantsByEntity.values())
+    for (const g of grants) firmByCode.set(g.jurisdiction, [...(firmByCode.get(g.jurisdiction) ?? []), g]);
   const coveringMemo = new Map<string, readonly GrantAuthority[]>();
   const firmGrantsCovering = (jurisdiction: string): readonly GrantAuthority[] => {
     let found = coveringMemo.get(jurisdiction);

@@ -21,7 +21,11 @@ export interface CompiledTeam {
   readonly id: string;
   readonly name: string;
   readonly entity: string;
-  readonly mandate: { readonly jurisdictions: readonly string[]; readonly productLines: readonly string[]; readonly customerTypes: readonly CustomerType[] };
+  readonly mandate: {
+    readonly jurisdictions: readonly string[];
+    readonly productLines: readonly string[];
+    readonly customerTypes: readonly CustomerType[];
+  };
   readonly massMarketOnly: boolean;
   readonly capabilities: readonly Capability[];
   /** Reps in config order. */
@@ -42,7 +46,9 @@ export interface CompiledRep {
   readonly languages: readonly string[];
   readonly experience: ExperienceLevel;
   readonly weight: number;
-  readonly territory?: { readonly jurisdictions: readonly string[]; readonly postalPrefixes: readonly string[]; readonly timeZones: readonly string[] } | undefined;
+  readonly territory?:
+    | { readonly jurisdictions: readonly string[]; readonly postalPrefixes: readonly string[]; readonly timeZones: readonly string[] }
+    | undefined;
   readonly massMarketOnly: boolean;
   /** Rep's own capabilities plus its team's. */
   readonly capabilities: readonly Capability[];

@@ -14,9 +14,7 @@ import { ScreeningPolicySchema } from './screening-policy.schema.ts';
  * the published JSON Schema (docs/remit-config.schema.json) and the HTTP API.
  */
 
-export const IdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'ids use letters, digits and _ . : - (max 128)');
+export const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, 'ids use letters, digits and _ . : - (max 128)');
 export const JurisdictionSchema = z
   .string()
   .regex(JURISDICTION_PATTERN, 'ISO 3166-1 alpha-2 (e.g. GB) or ISO 3166-2 code (e.g. US-TX), upper case');
@@ -95,9 +93,7 @@ export const TeamSchema = z.strictObject({
   capabilities: z.array(CapabilitySchema).default([]),
 });
 
-const TimeRangeSchema = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'HH:MM-HH:MM, 24-hour, e.g. 09:00-17:30');
+const TimeRangeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'HH:MM-HH:MM, 24-hour, e.g. 09:00-17:30');
 
 export const WorkingHoursSchema = z
   .strictObject({
@@ -164,7 +160,11 @@ export const LicenceGrantSchema = z
     basis: z.enum(['home', 'branch', 'cross_border_passport', 'state_licence', 'registration', 'certification']).default('home'),
     validFrom: DateOrInstantSchema,
     validTo: DateOrInstantSchema.optional(),
-    timeZone: z.string().min(1).optional().describe('IANA zone in which day-only validFrom/validTo are read (e.g. America/Los_Angeles for a California licence); default UTC.'),
+    timeZone: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('IANA zone in which day-only validFrom/validTo are read (e.g. America/Los_Angeles for a California licence); default UTC.'),
     status: GrantStatusSchema.default('active'),
     sourceRef: z.string().optional().describe('Registry snapshot the grant came from (e.g. NIPR 2026-11-23, FCA FS Register).'),
   })
@@ -269,9 +269,15 @@ export const OrgConfigSchema = z.strictObject({
     'Screening policy (SPEC C1, docs/screening.md): review line, corroboration weights, hard contradictions.',
   ),
   scoring: ScoringModelSchema.optional().describe('Points model (SPEC R10); without one, every lead is qualified.'),
-  sources: SourcesSchema.default({ forms: [], crm: [] }).describe('Web forms and CRM webhooks (SPEC I2): field mappings and abuse protection (docs/sources.md).'),
-  sla: SlaSchema.optional().describe('SLA windows, working-time counting and escalation (SPEC R7, R12); omitted: the defaults (accept 15 min, first contact 2 h, working time, escalate on the 2nd miss).'),
-  conduct: ConductPolicySchema.optional().describe('The firm\'s conduct policy (docs/conduct.md); omitted: the defaults (facts dated at most 24 h back).'),
+  sources: SourcesSchema.default({ forms: [], crm: [] }).describe(
+    'Web forms and CRM webhooks (SPEC I2): field mappings and abuse protection (docs/sources.md).',
+  ),
+  sla: SlaSchema.optional().describe(
+    'SLA windows, working-time counting and escalation (SPEC R7, R12); omitted: the defaults (accept 15 min, first contact 2 h, working time, escalate on the 2nd miss).',
+  ),
+  conduct: ConductPolicySchema.optional().describe(
+    "The firm's conduct policy (docs/conduct.md); omitted: the defaults (facts dated at most 24 h back).",
+  ),
   retention: RetentionSchema.optional().describe(
     'Retention periods per data category (SPEC C8, docs/operations.md); omitted: decision records 6 years, the rest kept until erased.',
   ),

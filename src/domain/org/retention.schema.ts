@@ -30,7 +30,7 @@ export const RetentionSchema = z.strictObject({
     .default(DEFAULT_RETENTION_BASIS)
     .describe('Why decision records outlive an erasure (recorded in every erasure entry).'),
   decisionRecords: RetentionPeriodSchema.default('P6Y').describe(
-    'How long decision documents, screening and review records are kept after the lead\'s last decision ' +
+    "How long decision documents, screening and review records are kept after the lead's last decision " +
       '(recorded in every erasure as `until`). The audit log is append-only: a retention run does not delete them.',
   ),
   unconvertedLeads: Optional('Leads never converted (NURTURE, CLOSED, LOST, DUPLICATE): erased this long after their last change.'),

@@ -17,10 +17,22 @@ export const SlaRuleOverrideSchema = z.strictObject({
  */
 export const SlaSchema = z.strictObject({
   enabled: z.boolean().default(true).describe('false: no SLA timers are scheduled.'),
-  acceptMinutes: Minutes.nullable().default(15).describe('The rep must accept within this window after assignment (null: no acceptance SLA).'),
-  firstContactMinutes: Minutes.nullable().default(120).describe('The rep must make first contact within this window after assignment (null: none).'),
-  workingTime: z.boolean().default(true).describe("true: only the rep's working hours count (rep's zone, minus out-of-office); false: elapsed time."),
-  escalateAfterMisses: z.number().int().min(1).default(2).describe('The Nth miss on one lead escalates it (outbox lead.escalated and a review item).'),
+  acceptMinutes: Minutes.nullable()
+    .default(15)
+    .describe('The rep must accept within this window after assignment (null: no acceptance SLA).'),
+  firstContactMinutes: Minutes.nullable()
+    .default(120)
+    .describe('The rep must make first contact within this window after assignment (null: none).'),
+  workingTime: z
+    .boolean()
+    .default(true)
+    .describe("true: only the rep's working hours count (rep's zone, minus out-of-office); false: elapsed time."),
+  escalateAfterMisses: z
+    .number()
+    .int()
+    .min(1)
+    .default(2)
+    .describe('The Nth miss on one lead escalates it (outbox lead.escalated and a review item).'),
   escalateTo: z.string().min(1).default('ops').describe('Who the escalation names (a queue, a team lead).'),
   rerouteOnEscalation: z.boolean().default(true).describe('Keep re-routing when escalating.'),
   rules: z.array(SlaRuleOverrideSchema).default([]).describe('Per-rule windows, by the routing rule that assigned the lead.'),

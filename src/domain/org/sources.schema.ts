@@ -8,7 +8,9 @@ import { z } from 'zod';
  * version, so signing secrets and form keys are named by environment variable (`secretEnv`, `keyEnv`).
  */
 
-const SourceIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'source ids use letters, digits, _ and - (max 64): they appear in URLs');
+const SourceIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'source ids use letters, digits, _ and - (max 64): they appear in URLs');
 
 /** Intake payload fields a source field may fill (see IntakeLeadSchema); `custom.<key>` fills a custom field. */
 export const INTAKE_TARGETS = [
@@ -35,25 +37,42 @@ export const INTAKE_TARGETS = [
   'currency',
 ] as const;
 
-export const IntakeTargetSchema = z.union([z.enum(INTAKE_TARGETS), z.string().regex(/^custom\.[A-Za-z0-9_.:-]{1,64}$/, 'custom.<key>: letters, digits and _ . : -')]);
+export const IntakeTargetSchema = z.union([
+  z.enum(INTAKE_TARGETS),
+  z.string().regex(/^custom\.[A-Za-z0-9_.:-]{1,64}$/, 'custom.<key>: letters, digits and _ . : -'),
+]);
 
 const EnvNameSchema = z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'an environment variable name (upper case, digits, _)');
 const FieldNameSchema = z.string().min(1).max(200);
 
 export const FieldMapSchema = z
   .record(IntakeTargetSchema, FieldNameSchema)
-  .describe('Intake field → source field name, e.g. { "person.firstName": "first_name" }. Nested source fields use dots ("lead.FirstName").');
+  .describe(
+    'Intake field → source field name, e.g. { "person.firstName": "first_name" }. Nested source fields use dots ("lead.FirstName").',
+  );
 
 export const ConsentMappingSchema = z
   .strictObject({
-    field: FieldNameSchema.describe('The consent checkbox (or boolean) field. Checked: on, true, yes, y, 1, checked. Absent or anything else: not given.'),
+    field: FieldNameSchema.describe(
+      'The consent checkbox (or boolean) field. Checked: on, true, yes, y, 1, checked. Absent or anything else: not given.',
+    ),
     wordingField: FieldNameSchema.optional().describe('Field carrying the consent text the page showed, verbatim (a hidden field).'),
     wording: z.string().trim().min(1).max(4000).optional().describe('The consent text, when the source does not send it.'),
-    capturedAtField: FieldNameSchema.optional().describe('Field with the moment consent was given (ISO instant or epoch milliseconds); default: when Remit received it.'),
-    channels: z.array(z.enum(['email', 'phone', 'sms', 'post', 'messaging'])).max(10).optional(),
-    lawfulBasis: z.enum(['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests']).default('consent'),
+    capturedAtField: FieldNameSchema.optional().describe(
+      'Field with the moment consent was given (ISO instant or epoch milliseconds); default: when Remit received it.',
+    ),
+    channels: z
+      .array(z.enum(['email', 'phone', 'sms', 'post', 'messaging']))
+      .max(10)
+      .optional(),
+    lawfulBasis: z
+      .enum(['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests'])
+      .default('consent'),
   })
-  .refine((c) => c.wording !== undefined || c.wordingField !== undefined, { message: 'give wording or wordingField: the consent text is stored with the lead', path: ['wording'] });
+  .refine((c) => c.wording !== undefined || c.wordingField !== undefined, {
+    message: 'give wording or wordingField: the consent text is stored with the lead',
+    path: ['wording'],
+  });
 
 const mappingShape = {
   fields: FieldMapSchema.default({}),
@@ -84,27 +103,45 @@ export const FormSourceSchema = z
     id: SourceIdSchema,
     name: z.string().min(1).max(200).optional(),
     ...mappingShape,
-    returnUrl: RedirectUrlSchema.describe('Where the browser goes after a submission (303): ?lead=<id>&status=accepted|duplicate is appended.'),
-    errorUrl: RedirectUrlSchema.optional().describe('Where the browser goes when the submission is invalid: ?error=<code>&fields=<form fields>. Default: returnUrl.'),
-    keyEnv: EnvNameSchema.optional().describe('Environment variable holding the form key; the post must carry it in keyField or the keyHeader header.'),
+    returnUrl: RedirectUrlSchema.describe(
+      'Where the browser goes after a submission (303): ?lead=<id>&status=accepted|duplicate is appended.',
+    ),
+    errorUrl: RedirectUrlSchema.optional().describe(
+      'Where the browser goes when the submission is invalid: ?error=<code>&fields=<form fields>. Default: returnUrl.',
+    ),
+    keyEnv: EnvNameSchema.optional().describe(
+      'Environment variable holding the form key; the post must carry it in keyField or the keyHeader header.',
+    ),
     keyField: FieldNameSchema.default('_form_key'),
-    keyHeader: z.string().regex(/^[a-z0-9-]+$/, 'a lower-case header name').default('x-remit-form-key'),
+    keyHeader: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'a lower-case header name')
+      .default('x-remit-form-key'),
     signedToken: z
       .strictObject({
-        secretEnv: EnvNameSchema.describe('Environment variable holding the HMAC secret that signs this form\'s tokens.'),
+        secretEnv: EnvNameSchema.describe("Environment variable holding the HMAC secret that signs this form's tokens."),
         ttlSeconds: z.number().int().min(30).max(86_400).default(900).describe('How long a token is valid.'),
         field: FieldNameSchema.default('_form_token').describe('Form field carrying the token (or the X-Remit-Form-Token header).'),
       })
       .optional()
-      .describe('When set, every post must carry a signed, short-lived token (GET /v1/forms/{formId}/token, or minted by your web server).'),
+      .describe(
+        'When set, every post must carry a signed, short-lived token (GET /v1/forms/{formId}/token, or minted by your web server).',
+      ),
     allowedOrigins: z
       .array(z.string().regex(/^https?:\/\/[^/\s]+$/, 'an origin: scheme://host[:port], no path'))
       .max(50)
       .default([])
       .describe('When given, the Origin header must be one of these.'),
-    honeypotField: FieldNameSchema.nullable().default('_hp').describe('A field hidden from people; when filled the post is answered as a success and nothing is stored. null: none.'),
+    honeypotField: FieldNameSchema.nullable()
+      .default('_hp')
+      .describe('A field hidden from people; when filled the post is answered as a success and nothing is stored. null: none.'),
     rateLimit: RateLimitSchema.default({ burst: 5, perMinute: 10 }),
-    maxBodyBytes: z.number().int().min(512).max(1024 * 1024).default(16 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .min(512)
+      .max(1024 * 1024)
+      .default(16 * 1024),
   })
   .refine((f) => f.keyEnv !== undefined || f.allowedOrigins.length > 0 || f.signedToken !== undefined, {
     message: 'a public form needs keyEnv, allowedOrigins or signedToken',
@@ -113,7 +150,9 @@ export const FormSourceSchema = z
 
 export const CrmSourceSchema = z.strictObject({
   id: SourceIdSchema,
-  kind: z.enum(['hubspot', 'salesforce']).describe('hubspot: form-submission webhook, X-HubSpot-Signature-v3; salesforce: JSON Lead object, Remit-Signature (docs/sources.md).'),
+  kind: z
+    .enum(['hubspot', 'salesforce'])
+    .describe('hubspot: form-submission webhook, X-HubSpot-Signature-v3; salesforce: JSON Lead object, Remit-Signature (docs/sources.md).'),
   name: z.string().min(1).max(200).optional(),
   ...mappingShape,
   secretEnv: EnvNameSchema.describe('Environment variable holding the signing secret (HubSpot: the app client secret).'),
@@ -121,7 +160,13 @@ export const CrmSourceSchema = z.strictObject({
     .url()
     .optional()
     .describe('HubSpot signs the URL it called; behind a proxy, give that public URL (default: built from the Host header).'),
-  toleranceSeconds: z.number().int().min(1).max(3600).default(300).describe('Signed timestamps older (or further ahead) than this are rejected.'),
+  toleranceSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(300)
+    .describe('Signed timestamps older (or further ahead) than this are rejected.'),
 });
 
 export const SourcesSchema = z
@@ -130,10 +175,14 @@ export const SourcesSchema = z
     crm: z.array(CrmSourceSchema).default([]),
   })
   .superRefine((s, ctx) => {
-    for (const [section, list] of [['forms', s.forms], ['crm', s.crm]] as const) {
+    for (const [section, list] of [
+      ['forms', s.forms],
+      ['crm', s.crm],
+    ] as const) {
       const seen = new Set<string>();
       list.forEach((src, i) => {
-        if (seen.has(src.id)) ctx.addIssue({ code: 'custom', path: [section, i, 'id'], message: `duplicate ${section} source id "${src.id}"` });
+        if (seen.has(src.id))
+          ctx.addIssue({ code: 'custom', path: [section, i, 'id'], message: `duplicate ${section} source id "${src.id}"` });
         seen.add(src.id);
       });
     }

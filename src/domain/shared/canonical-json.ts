@@ -49,7 +49,6 @@ function write(value: unknown): string | undefined {
   }
 }
 
-
 /**
  * Key order: every key sorted by UTF-16 code units (JavaScript's default string sort), integer-like keys
  * included — RFC 8785 (JCS) §3.2.3. So `{"a":…,"10":…,"2":…}` is written `{"10":…,"2":…,"a":…}`, which any

@@ -19,7 +19,11 @@ export interface RerouteOutcome<R> {
  * `decideWith` is (e.g. `(exclude) => decide({ ...input, exclude })`). The last attempt's result is
  * returned when none assigns (a refusal / queue outcome to record).
  */
-export function rerouteWithExclusions<R>(missedBy: readonly string[], decideWith: (exclude: readonly string[]) => R, assigned: (result: R) => boolean): RerouteOutcome<R> {
+export function rerouteWithExclusions<R>(
+  missedBy: readonly string[],
+  decideWith: (exclude: readonly string[]) => R,
+  assigned: (result: R) => boolean,
+): RerouteOutcome<R> {
   const attempts = rerouteExclusions(missedBy);
   let last: RerouteOutcome<R> | null = null;
   for (const [i, exclude] of attempts.entries()) {

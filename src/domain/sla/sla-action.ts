@@ -29,7 +29,14 @@ export type SlaMiss = 'accept' | 'first_contact';
 
 export type SlaAction =
   | { readonly kind: 'none'; readonly nextCheckAt: number | null }
-  | { readonly kind: 'reroute'; readonly missed: SlaMiss; readonly attempt: number; readonly reasonCode: SlaReasonCode; readonly fromRep: string; readonly missedBy: readonly string[] }
+  | {
+      readonly kind: 'reroute';
+      readonly missed: SlaMiss;
+      readonly attempt: number;
+      readonly reasonCode: SlaReasonCode;
+      readonly fromRep: string;
+      readonly missedBy: readonly string[];
+    }
   | {
       readonly kind: 'escalate';
       readonly missed: SlaMiss;

@@ -12,7 +12,10 @@ export interface PlannedSlaTimer {
 }
 
 /** The windows that apply to a lead routed by `ruleId` (a per-rule override wins field by field). */
-export function slaWindowsFor(sla: SlaConfig, ruleId: string | null): { accept: number | null; firstContact: number | null; workingTime: boolean } {
+export function slaWindowsFor(
+  sla: SlaConfig,
+  ruleId: string | null,
+): { accept: number | null; firstContact: number | null; workingTime: boolean } {
   const o = ruleId === null ? undefined : sla.rules.find((r) => r.ruleId === ruleId);
   return {
     accept: o?.acceptMinutes !== undefined ? o.acceptMinutes : sla.acceptMinutes,
@@ -30,7 +33,10 @@ export function planSlaTimers(sla: SlaConfig, ruleId: string | null, calendar: W
   if (!sla.enabled) return [];
   const w = slaWindowsFor(sla, ruleId);
   const out: PlannedSlaTimer[] = [];
-  for (const [kind, minutes] of [['accept', w.accept], ['first_contact', w.firstContact]] as const) {
+  for (const [kind, minutes] of [
+    ['accept', w.accept],
+    ['first_contact', w.firstContact],
+  ] as const) {
     if (minutes === null) continue;
     const dueAt = slaDeadline(assignedAt, { minutes, workingTime: w.workingTime }, calendar);
     if (dueAt !== null) out.push({ kind, dueAt: Math.ceil(dueAt) });
@@ -38,4 +44,8 @@ export function planSlaTimers(sla: SlaConfig, ruleId: string | null, calendar: W
   return out;
 }
 
-export const slaPolicyOf = (sla: SlaConfig): SlaPolicy => ({ escalateAfterMisses: sla.escalateAfterMisses, escalateTo: sla.escalateTo, rerouteOnEscalation: sla.rerouteOnEscalation });
+export const slaPolicyOf = (sla: SlaConfig): SlaPolicy => ({
+  escalateAfterMisses: sla.escalateAfterMisses,
+  escalateTo: sla.escalateTo,
+  rerouteOnEscalation: sla.rerouteOnEscalation,
+});

@@ -53,14 +53,20 @@ const CONVENTIONAL_LEAD_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   currency: ['currency'],
 };
 
-const columnKey = (name: string) => name.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const columnKey = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
 
 /** The mapping used without --mapping: conventional column names (or intake paths such as "person.email" as headers), source "csv". */
 export function conventionalLeadMapping(header: readonly string[]): SourceMapping {
   const fields: Record<string, string> = {};
   for (const column of header) {
     const key = columnKey(column);
-    const target = Object.entries(CONVENTIONAL_LEAD_COLUMNS).find(([path, names]) => names.includes(key) || path.toLowerCase() === column.trim().toLowerCase())?.[0];
+    const target = Object.entries(CONVENTIONAL_LEAD_COLUMNS).find(
+      ([path, names]) => names.includes(key) || path.toLowerCase() === column.trim().toLowerCase(),
+    )?.[0];
     if (target !== undefined && !(target in fields)) fields[target] = column;
   }
   return { fields, defaults: { source: 'csv' }, hidden: [] };

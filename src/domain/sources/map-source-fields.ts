@@ -25,7 +25,9 @@ const CHECKED = new Set(['on', 'true', 'yes', 'y', '1', 'checked', 'x']);
 export function sourceFieldsOf(record: Readonly<Record<string, unknown>>): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const [name, value] of Object.entries(record)) {
-    const values = (Array.isArray(value) ? value : [value]).filter((v) => v !== null && v !== undefined && typeof v !== 'object').map(String);
+    const values = (Array.isArray(value) ? value : [value])
+      .filter((v) => v !== null && v !== undefined && typeof v !== 'object')
+      .map(String);
     if (values.length > 0) out.set(name, values);
   }
   return out;
@@ -47,7 +49,11 @@ export function flattenJson(value: unknown, into: Map<string, string[]> = new Ma
   return into;
 }
 
-const first = (fields: SourceFields, name: string): string | undefined => fields.get(name)?.map((v) => v.trim()).find((v) => v.length > 0);
+const first = (fields: SourceFields, name: string): string | undefined =>
+  fields
+    .get(name)
+    ?.map((v) => v.trim())
+    .find((v) => v.length > 0);
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
   const dot = path.indexOf('.');

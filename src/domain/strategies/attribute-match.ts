@@ -40,7 +40,10 @@ export const territory = (): StrategyStep => ({
           (timeZone !== undefined && t.timeZones.includes(timeZone))
         );
       },
-      { matched: `territory covers ${jurisdiction}${postalCode ? ` ${postalCode}` : ''}`, none: `no eligible rep's territory covers ${jurisdiction}` },
+      {
+        matched: `territory covers ${jurisdiction}${postalCode ? ` ${postalCode}` : ''}`,
+        none: `no eligible rep's territory covers ${jurisdiction}`,
+      },
     );
   },
 });

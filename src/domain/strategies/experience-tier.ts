@@ -10,7 +10,12 @@ interface Tier {
  * Score tiers and deal-value tiers are the same idea over a different number: the first tier
  * (highest threshold first) the lead reaches narrows to reps of those experience levels.
  */
-function experienceTier(kind: string, label: string, read: (lead: { score?: number | undefined; dealValue?: number | undefined }) => number | undefined, tiers: readonly Tier[]): StrategyStep {
+function experienceTier(
+  kind: string,
+  label: string,
+  read: (lead: { score?: number | undefined; dealValue?: number | undefined }) => number | undefined,
+  tiers: readonly Tier[],
+): StrategyStep {
   const ordered = [...tiers].sort((a, b) => b.threshold - a.threshold);
   return {
     kind,
@@ -29,7 +34,17 @@ function experienceTier(kind: string, label: string, read: (lead: { score?: numb
 }
 
 export const scoreTier = (tiers: readonly { minScore: number; experience: readonly ExperienceLevel[] }[]): StrategyStep =>
-  experienceTier('score-tier', 'score', (l) => l.score, tiers.map((t) => ({ threshold: t.minScore, experience: t.experience })));
+  experienceTier(
+    'score-tier',
+    'score',
+    (l) => l.score,
+    tiers.map((t) => ({ threshold: t.minScore, experience: t.experience })),
+  );
 
 export const dealValueTier = (tiers: readonly { minValue: number; experience: readonly ExperienceLevel[] }[]): StrategyStep =>
-  experienceTier('deal-value-tier', 'deal value', (l) => l.dealValue, tiers.map((t) => ({ threshold: t.minValue, experience: t.experience })));
+  experienceTier(
+    'deal-value-tier',
+    'deal value',
+    (l) => l.dealValue,
+    tiers.map((t) => ({ threshold: t.minValue, experience: t.experience })),
+  );

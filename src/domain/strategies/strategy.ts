@@ -19,7 +19,13 @@ export interface StrategyContext {
 }
 
 export type StepOutcome =
-  | { readonly kind: 'picked'; readonly candidate: Candidate; readonly note: string; readonly details?: unknown; readonly changes?: StateChanges['ledger'] }
+  | {
+      readonly kind: 'picked';
+      readonly candidate: Candidate;
+      readonly note: string;
+      readonly details?: unknown;
+      readonly changes?: StateChanges['ledger'];
+    }
   | { readonly kind: 'narrowed'; readonly candidates: readonly Candidate[]; readonly note: string }
   | { readonly kind: 'passed'; readonly note: string };
 

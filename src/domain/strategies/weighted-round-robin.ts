@@ -49,11 +49,22 @@ export const weightedRoundRobin = (pool: string): StrategyStep => ({
       const targetShare = c.rep.weight / totalWeight;
       const entitled = prev.entitled + targetShare;
       const dueIn = (prev.assigned + 1 - threshold - entitled) / targetShare;
-      return { rep: c.rep.id, weight: c.rep.weight, targetShare, assigned: prev.assigned, entitled, shortfall: entitled - prev.assigned, dueIn, lastSeq: prev.lastSeq };
+      return {
+        rep: c.rep.id,
+        weight: c.rep.weight,
+        targetShare,
+        assigned: prev.assigned,
+        entitled,
+        shortfall: entitled - prev.assigned,
+        dueIn,
+        lastSeq: prev.lastSeq,
+      };
     });
     // Reps at least `threshold` behind may take the lead; should none be (possible only when the set
     // changes lead by lead), everyone may. Linear scan: the ledger row order stays the candidates' order.
-    const mayTake = rows.some((r) => r.shortfall >= threshold - EPSILON) ? (r: LedgerRow) => r.shortfall >= threshold - EPSILON : () => true;
+    const mayTake = rows.some((r) => r.shortfall >= threshold - EPSILON)
+      ? (r: LedgerRow) => r.shortfall >= threshold - EPSILON
+      : () => true;
     let best = -1;
     for (let i = 0; i < rows.length; i++) if (mayTake(rows[i]!) && (best < 0 || before(rows[i]!, rows[best]!))) best = i;
     const winner = { row: rows[best]!, candidate: candidates[best] as Candidate };
@@ -78,7 +89,10 @@ export const weightedRoundRobin = (pool: string): StrategyStep => ({
         seq,
         ledger: rows,
         threshold,
-        tieBreak: tied.length > 1 ? { tied, rule: 'due soonest, then larger shortfall, then least recently assigned, then rep id', chosen: winner.row.rep } : null,
+        tieBreak:
+          tied.length > 1
+            ? { tied, rule: 'due soonest, then larger shortfall, then least recently assigned, then rep id', chosen: winner.row.rep }
+            : null,
       },
       changes: { pool, seq, entries },
     };

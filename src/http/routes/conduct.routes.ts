@@ -24,7 +24,8 @@ const FACT_RECORDERS = [...WORKERS, 'compliance'] as const;
 const RECORDERS = ['admin', 'ops', 'compliance', 'rep'] as const;
 
 /** The failure body carries what the caller needs to act in its extra fields (reasonCode, earliestAllowedAt / nextAllowedAt, rules). */
-const answer = <T>(reply: FastifyReply, r: Result<T, AppFailure>, status = 200) => (r.ok ? reply.code(status).send(r.value) : sendFailure(reply, r.error));
+const answer = <T>(reply: FastifyReply, r: Result<T, AppFailure>, status = 200) =>
+  r.ok ? reply.code(status).send(r.value) : sendFailure(reply, r.error);
 
 const Automated = z.strictObject({ autodialled: z.boolean(), prerecorded: z.boolean() });
 
@@ -39,7 +40,7 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
         tags: ['lifecycle'],
         summary: 'Move a lead through its lifecycle (C5): the state machine and cooling-off windows are enforced; refusals are recorded',
         description:
-          '409 TRANSITION_NOT_ALLOWED (reasonCode INVALID_TRANSITION / UNKNOWN_STATE, allowedTargets) or 422 COOLING_OFF_BLOCKED (reasonCode COOLING_OFF_ACTIVE / COOLING_OFF_EVENT_MISSING / CUSTOMER_TIME_ZONE_UNKNOWN, earliestAllowedAt, coolingOff citation). WON / LOST / NURTURE free the rep\'s capacity; ACCEPTED and the first CONTACTED stop the SLA timers. Reps: own leads only.',
+          "409 TRANSITION_NOT_ALLOWED (reasonCode INVALID_TRANSITION / UNKNOWN_STATE, allowedTargets) or 422 COOLING_OFF_BLOCKED (reasonCode COOLING_OFF_ACTIVE / COOLING_OFF_EVENT_MISSING / CUSTOMER_TIME_ZONE_UNKNOWN, earliestAllowedAt, coolingOff citation). WON / LOST / NURTURE free the rep's capacity; ACCEPTED and the first CONTACTED stop the SLA timers. Reps: own leads only.",
         params: LeadParams,
         body: z.strictObject({ to: z.enum(LIFECYCLE_TARGETS), reason: z.string().trim().min(1).max(2000).optional() }),
       },
@@ -53,12 +54,16 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
       config: { roles: FACT_RECORDERS },
       schema: {
         tags: ['lifecycle'],
-        summary: 'Record a lifecycle fact a cooling-off window counts from (information provided, scope of appointment signed) and/or sale flags',
+        summary:
+          'Record a lifecycle fact a cooling-off window counts from (information provided, scope of appointment signed) and/or sale flags',
         params: LeadParams,
         body: z
           .strictObject({
             event: z.enum(FACT_EVENTS).optional(),
-            flags: z.array(z.enum(['distance_contract', 'replacement', 'senior', 'soa_exception'])).max(8).optional(),
+            flags: z
+              .array(z.enum(['distance_contract', 'replacement', 'senior', 'soa_exception']))
+              .max(8)
+              .optional(),
             at: Instant.optional().describe(
               "When it happened; default now. Not before the lead was received; at most the org's conduct.factBackdatingHours (default 24) back, further only by compliance.",
             ),
@@ -73,7 +78,7 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
     channel: ChannelSchema,
     templateId: Id.optional().describe('Financial promotion / template id'),
     promotionId: Id.optional().describe('Alias of templateId'),
-    subject: z.string().min(1).max(200).optional().describe('For per-subject call caps; default the lead\'s product'),
+    subject: z.string().min(1).max(200).optional().describe("For per-subject call caps; default the lead's product"),
     purpose: PurposeSchema.optional().describe('Default marketing'),
     automated: Automated.optional(),
   };
@@ -98,7 +103,8 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
       config: { roles: WORKERS },
       schema: {
         tags: ['outreach'],
-        summary: 'Record an outreach happening now, only if the gate allows it now (re-checked in the same transaction); a denied one is 422 OUTREACH_DENIED with the rules',
+        summary:
+          'Record an outreach happening now, only if the gate allows it now (re-checked in the same transaction); a denied one is 422 OUTREACH_DENIED with the rules',
         params: LeadParams,
         body: z.strictObject(OutreachBody),
       },
@@ -112,7 +118,8 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
       config: { roles: RECORDERS },
       schema: {
         tags: ['outreach'],
-        summary: 'Record a STOP / unsubscribe / objection on a channel: every marketing channel is suppressed for the person (also on their other leads)',
+        summary:
+          'Record a STOP / unsubscribe / objection on a channel: every marketing channel is suppressed for the person (also on their other leads)',
         params: LeadParams,
         body: z.strictObject({ channel: ChannelSchema, kind: z.enum(['stop', 'unsubscribe', 'objection']), at: Instant.optional() }),
       },
@@ -126,7 +133,7 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
       config: { roles: RECORDERS },
       schema: {
         tags: ['outreach'],
-        summary: 'Record a consent given (with its wording; for TCPA: prior express written, naming the lead\'s number) or withdrawn',
+        summary: "Record a consent given (with its wording; for TCPA: prior express written, naming the lead's number) or withdrawn",
         params: LeadParams,
         body: z.strictObject({
           channel: ChannelSchema,
@@ -145,7 +152,11 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
     '/v1/leads/:id/conduct',
     {
       config: { roles: RECORDERS },
-      schema: { tags: ['outreach'], summary: 'The lead\'s outreach log, opt-outs, consent changes and SLA timers (reps: own leads only)', params: LeadParams },
+      schema: {
+        tags: ['outreach'],
+        summary: "The lead's outreach log, opt-outs, consent changes and SLA timers (reps: own leads only)",
+        params: LeadParams,
+      },
     },
     async (request, reply) => {
       const id = request.params.id;
@@ -161,7 +172,10 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
         leadId: id,
         status: lead.status,
         repId: lead.repId,
-        outreach: outreach.map(({ decisionJson, phone: _phone, ...o }) => ({ ...o, decision: (JSON.parse(decisionJson) as { decision: string }).decision })),
+        outreach: outreach.map(({ decisionJson, phone: _phone, ...o }) => ({
+          ...o,
+          decision: (JSON.parse(decisionJson) as { decision: string }).decision,
+        })),
         optOuts: optOuts.map(({ phone: _p, email: _e, ...o }) => o),
         consents: consents.map(({ phone: _p, ...c }) => c),
         slaTimers: timers.map(({ outcomeJson, ...t }) => ({ ...t, outcome: outcomeJson ? (JSON.parse(outcomeJson) as unknown) : null })),
@@ -176,7 +190,12 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
       schema: {
         tags: ['outreach'],
         summary: 'Record a do-not-call registry scrub (US_NATIONAL_DNC, UK_TPS …): when it ran and which E.164 numbers it found listed',
-        body: z.strictObject({ registry: z.string().regex(/^[A-Z][A-Z0-9_]*$/), scrubbedAt: Instant, listed: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/)).max(100_000), source: z.string().min(1).max(200).optional() }),
+        body: z.strictObject({
+          registry: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+          scrubbedAt: Instant,
+          listed: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/)).max(100_000),
+          source: z.string().min(1).max(200).optional(),
+        }),
       },
     },
     async (request, reply) => reply.code(201).send(await recordRegistryScrub(ctx, principalOf(request), request.body)),

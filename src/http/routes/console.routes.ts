@@ -19,7 +19,8 @@ export function registerConsoleRoutes(app: FastifyInstance, ctx: ServiceContext)
       config: { roles: ANALYSTS },
       schema: {
         tags: ['console'],
-        summary: 'Licence matrix of the current org: teams × jurisdictions × product lines (firm + individual grants), with grants expiring within the horizon and expired ones',
+        summary:
+          'Licence matrix of the current org: teams × jurisdictions × product lines (firm + individual grants), with grants expiring within the horizon and expired ones',
         querystring: z.object({ horizonDays: Horizon, at: At }),
       },
     },
@@ -36,11 +37,20 @@ export function registerConsoleRoutes(app: FastifyInstance, ctx: ServiceContext)
         querystring: z.object({ horizonDays: Horizon, at: At }),
       },
     },
-    (request, reply) => repLicences(ctx.orgs.current, request.params.repId, at(request.query.at), request.query.horizonDays) ?? sendError(reply, 'NOT_FOUND', `no rep ${request.params.repId} in the current org`),
+    (request, reply) =>
+      repLicences(ctx.orgs.current, request.params.repId, at(request.query.at), request.query.horizonDays) ??
+      sendError(reply, 'NOT_FOUND', `no rep ${request.params.repId} in the current org`),
   );
   r.get(
     '/v1/metrics/fairness',
-    { config: { roles: ANALYSTS }, schema: { tags: ['metrics'], summary: 'Fairness ledger (SPEC O2): per round-robin pool and per rep, leads assigned against the weighted target, with open/today loads' } },
+    {
+      config: { roles: ANALYSTS },
+      schema: {
+        tags: ['metrics'],
+        summary:
+          'Fairness ledger (SPEC O2): per round-robin pool and per rep, leads assigned against the weighted target, with open/today loads',
+      },
+    },
     async () => fairnessLedger(ctx.orgs.current, await ctx.store.routingState.snapshot()),
   );
   r.get(
@@ -59,7 +69,10 @@ export function registerConsoleRoutes(app: FastifyInstance, ctx: ServiceContext)
     },
     async (request) => {
       const q = request.query;
-      const [refused, held] = await Promise.all([ctx.store.decisions.list({ outcome: 'REFUSED' }), ctx.store.decisions.list({ outcome: 'HELD' })]);
+      const [refused, held] = await Promise.all([
+        ctx.store.decisions.list({ outcome: 'REFUSED' }),
+        ctx.store.decisions.list({ outcome: 'HELD' }),
+      ]);
       const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : undefined);
       return refusalsByReason([...refused, ...held], { from: iso(q.from), to: iso(q.to), bucket: q.bucket });
     },

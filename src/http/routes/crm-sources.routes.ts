@@ -8,8 +8,10 @@ import { sendError, sendFailure } from '../reply-error.ts';
 const MAX_WEBHOOK_BYTES = 512 * 1024;
 
 const SUMMARY: Readonly<Record<CrmKind, string>> = {
-  hubspot: 'HubSpot-style form-submission webhook, verified with X-HubSpot-Signature-v3 (HMAC-SHA256 of method + URI + body + timestamp, base64; timestamps older than 5 minutes are refused)',
-  salesforce: 'Salesforce-style Lead object (JSON, as a Flow / platform-event callout sends it), verified with Remit-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">',
+  hubspot:
+    'HubSpot-style form-submission webhook, verified with X-HubSpot-Signature-v3 (HMAC-SHA256 of method + URI + body + timestamp, base64; timestamps older than 5 minutes are refused)',
+  salesforce:
+    'Salesforce-style Lead object (JSON, as a Flow / platform-event callout sends it), verified with Remit-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">',
 };
 
 /**
@@ -20,14 +22,22 @@ const SUMMARY: Readonly<Record<CrmKind, string>> = {
 export async function registerCrmSourceRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   await app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_WEBHOOK_BYTES }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: MAX_WEBHOOK_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
     const r = scope.withTypeProvider<ZodTypeProvider>();
     for (const kind of ['hubspot', 'salesforce'] as const) {
       r.post(
         `/v1/sources/${kind}/:sourceId`,
         {
           bodyLimit: MAX_WEBHOOK_BYTES,
-          schema: { tags: ['sources'], summary: SUMMARY[kind], description: 'See docs/sources.md for payloads, mapping and signing.', security: [], params: z.object({ sourceId: z.string().max(64) }) },
+          schema: {
+            tags: ['sources'],
+            summary: SUMMARY[kind],
+            description: 'See docs/sources.md for payloads, mapping and signing.',
+            security: [],
+            params: z.object({ sourceId: z.string().max(64) }),
+          },
         },
         async (request: FastifyRequest<{ Params: { sourceId: string } }>, reply: FastifyReply) => {
           const source = findCrmSource(ctx, kind, request.params.sourceId);

@@ -17,7 +17,11 @@ function screeningReadiness(ctx: ServiceContext) {
     loadedAt: v.loadedAt,
     filesModifiedAt: v.filesModifiedAt ?? null,
   }));
-  const withheld = (ctx.screening?.withheldSources() ?? []).map((w) => ({ id: w.sourceId, reason: w.reason, pendingReloadId: w.pendingReloadId }));
+  const withheld = (ctx.screening?.withheldSources() ?? []).map((w) => ({
+    id: w.sourceId,
+    reason: w.reason,
+    pendingReloadId: w.pendingReloadId,
+  }));
   return { status: ctx.screening?.coverage() ?? 'no_sanctions_list', lists, withheld };
 }
 
@@ -28,7 +32,8 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ServiceContext):
     {
       schema: {
         tags: ['ops'],
-        summary: 'Readiness: the store answers and accepts writes (file intact, integrity check passed) and the org is loaded; which screening lists are in force (a missing sanctions list is a warning)',
+        summary:
+          'Readiness: the store answers and accepts writes (file intact, integrity check passed) and the org is loaded; which screening lists are in force (a missing sanctions list is a warning)',
         security: [],
       },
     },

@@ -17,22 +17,39 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): vo
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
     '/v1/keys',
-    { config: { roles: ['admin'] }, schema: { tags: ['keys'], summary: 'Create an API key (the token is shown once)', body: CreateKeyBody } },
+    {
+      config: { roles: ['admin'] },
+      schema: { tags: ['keys'], summary: 'Create an API key (the token is shown once)', body: CreateKeyBody },
+    },
     async (request, reply) => {
       const body = request.body;
       if (body.role === 'rep' && (!body.repId || !ctx.orgs.current.repsById.has(body.repId))) {
-        return sendError(reply, 'ARGUMENT_INVALID', 'a rep key needs the id of a rep in the current org', [{ path: '/body/repId', message: body.repId ? `unknown rep ${body.repId}` : 'required for role rep' }]);
+        return sendError(reply, 'ARGUMENT_INVALID', 'a rep key needs the id of a rep in the current org', [
+          { path: '/body/repId', message: body.repId ? `unknown rep ${body.repId}` : 'required for role rep' },
+        ]);
       }
-      const { record, token } = await createApiKey(ctx, { name: body.name, role: body.role, repId: body.repId ?? null, createdBy: principalOf(request).keyId });
+      const { record, token } = await createApiKey(ctx, {
+        name: body.name,
+        role: body.role,
+        repId: body.repId ?? null,
+        createdBy: principalOf(request).keyId,
+      });
       return reply.code(201).send({ key: publicKeyView(record), token });
     },
   );
-  r.get('/v1/keys', { config: { roles: ['admin'] }, schema: { tags: ['keys'], summary: 'List API keys (never their secrets)' } }, async () => ({
-    keys: (await ctx.store.apiKeys.list()).map(publicKeyView),
-  }));
+  r.get(
+    '/v1/keys',
+    { config: { roles: ['admin'] }, schema: { tags: ['keys'], summary: 'List API keys (never their secrets)' } },
+    async () => ({
+      keys: (await ctx.store.apiKeys.list()).map(publicKeyView),
+    }),
+  );
   r.delete(
     '/v1/keys/:id',
-    { config: { roles: ['admin'] }, schema: { tags: ['keys'], summary: 'Revoke an API key', params: z.object({ id: z.string().max(128) }) } },
+    {
+      config: { roles: ['admin'] },
+      schema: { tags: ['keys'], summary: 'Revoke an API key', params: z.object({ id: z.string().max(128) }) },
+    },
     async (request, reply) => {
       const revoked = await revokeApiKey(ctx, request.params.id, principalOf(request).keyId);
       return revoked ? reply.code(204).send() : sendError(reply, 'NOT_FOUND', `no active key ${request.params.id}`);

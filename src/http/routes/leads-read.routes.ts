@@ -13,7 +13,14 @@ export function registerLeadReadRoutes(app: FastifyInstance, ctx: ServiceContext
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/v1/leads/:id',
-    { config: { roles: READERS }, schema: { tags: ['leads'], summary: 'A lead with its decision and history (reps: only their own)', params: z.object({ id: z.string().min(1).max(128) }) } },
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ['leads'],
+        summary: 'A lead with its decision and history (reps: only their own)',
+        params: z.object({ id: z.string().min(1).max(128) }),
+      },
+    },
     async (request, reply) => {
       const detail = await leadDetail(ctx.store, principalOf(request), request.params.id);
       return detail ?? sendError(reply, 'NOT_FOUND', `no lead ${request.params.id}`);

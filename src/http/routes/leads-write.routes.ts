@@ -21,7 +21,10 @@ declare module 'fastify' {
 }
 
 /** A use case's field paths are relative to the lead it was given; over HTTP they point into the request (docs/errors.md). */
-const inBody = (f: AppFailure, at: string): AppFailure => ({ ...f, details: f.details.map((d) => ({ ...d, path: underPointer(at, d.path) })) });
+const inBody = (f: AppFailure, at: string): AppFailure => ({
+  ...f,
+  details: f.details.map((d) => ({ ...d, path: underPointer(at, d.path) })),
+});
 
 const keepRaw = async (request: FastifyRequest) => {
   request.rawPayload = request.body;
@@ -42,7 +45,8 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
   // Requests whose outcome the handler counted; the rest that end in 422 failed request validation (INVALID).
   const counted = new WeakSet<FastifyRequest>();
   const countInvalid = async (request: FastifyRequest, reply: { statusCode: number }) => {
-    if (reply.statusCode === 422 && !counted.has(request)) ctx.metrics.leadIngested(postedSource(request.rawPayload), { ok: false, error: null }, 0);
+    if (reply.statusCode === 422 && !counted.has(request))
+      ctx.metrics.leadIngested(postedSource(request.rawPayload), { ok: false, error: null }, 0);
   };
   r.post(
     '/v1/leads',
@@ -53,14 +57,18 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
       schema: {
         tags: ['leads'],
         summary: 'Ingest a lead: validate, normalise, dedupe, score, match the account, route and record it; answers with the decision',
-        description: 'Send an Idempotency-Key header to make retries safe: a retried request returns the first answer and creates nothing new.',
+        description:
+          'Send an Idempotency-Key header to make retries safe: a retried request returns the first answer and creates nothing new.',
         headers: z.object({ 'idempotency-key': z.string().max(200).optional() }),
         body: IntakeLeadSchema,
       },
     },
     async (request, reply) => {
       const key = idempotencyKeyOf(request);
-      if (key === null) return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [{ path: '/headers/idempotency-key', message: 'invalid' }]);
+      if (key === null)
+        return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [
+          { path: '/headers/idempotency-key', message: 'invalid' },
+        ]);
       const started = performance.now();
       const result = await ingestLead(ctx, principalOf(request), request.rawPayload, { idempotencyKey: key });
       ctx.metrics.leadIngested(request.body.source, result, (performance.now() - started) / 1000);
@@ -85,7 +93,10 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
     async (request, reply) => {
       const principal = principalOf(request);
       const key = idempotencyKeyOf(request);
-      if (key === null) return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [{ path: '/headers/idempotency-key', message: 'invalid' }]);
+      if (key === null)
+        return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [
+          { path: '/headers/idempotency-key', message: 'invalid' },
+        ]);
       const results = [];
       for (const [index, raw] of request.body.leads.entries()) {
         // Each item gets its own derived key, so retrying the batch replays every item that succeeded.

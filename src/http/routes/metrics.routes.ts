@@ -14,7 +14,8 @@ export function registerMetricsRoutes(app: FastifyInstance, ctx: ServiceContext)
       config: { roles: ['admin', 'ops', 'compliance'] },
       schema: {
         tags: ['metrics'],
-        summary: 'Speed to lead (O1): capture→assignment and assignment→first contact per lead, per rep and per team (count, p50, p90, max in ms) with SLA breach counts',
+        summary:
+          'Speed to lead (O1): capture→assignment and assignment→first contact per lead, per rep and per team (count, p50, p90, max in ms) with SLA breach counts',
         querystring: z.object({
           from: Instant.optional().describe('leads received at or after'),
           to: Instant.optional().describe('leads received before'),
@@ -25,7 +26,11 @@ export function registerMetricsRoutes(app: FastifyInstance, ctx: ServiceContext)
     },
     async (request) => {
       const q = request.query;
-      return speedToLead(ctx.store, { ...q, from: q.from ? new Date(q.from).toISOString() : undefined, to: q.to ? new Date(q.to).toISOString() : undefined });
+      return speedToLead(ctx.store, {
+        ...q,
+        from: q.from ? new Date(q.from).toISOString() : undefined,
+        to: q.to ? new Date(q.to).toISOString() : undefined,
+      });
     },
   );
 }

@@ -9,17 +9,41 @@ const READERS = ['admin', 'ops', 'compliance'] as const;
 
 export function registerOrgRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/v1/org', { config: { roles: READERS }, schema: { tags: ['org'], summary: 'The org/rule version leads route against now' } }, () => {
-    const org = ctx.orgs.current;
-    return { version: org.version, hash: org.hash, teams: org.teams.length, reps: org.repsById.size, licences: org.config.licences.length, rules: org.rules.length, config: org.config };
-  });
-  r.get('/v1/org/versions', { config: { roles: READERS }, schema: { tags: ['org'], summary: 'Every published version, oldest first (who published it and when)' } }, async () => ({
-    current: ctx.orgs.current.hash,
-    versions: (await ctx.store.orgVersions.list()).map((v) => ({ hash: v.hash, version: v.version, createdAt: v.createdAt, createdBy: v.createdBy })),
-  }));
+  r.get(
+    '/v1/org',
+    { config: { roles: READERS }, schema: { tags: ['org'], summary: 'The org/rule version leads route against now' } },
+    () => {
+      const org = ctx.orgs.current;
+      return {
+        version: org.version,
+        hash: org.hash,
+        teams: org.teams.length,
+        reps: org.repsById.size,
+        licences: org.config.licences.length,
+        rules: org.rules.length,
+        config: org.config,
+      };
+    },
+  );
+  r.get(
+    '/v1/org/versions',
+    { config: { roles: READERS }, schema: { tags: ['org'], summary: 'Every published version, oldest first (who published it and when)' } },
+    async () => ({
+      current: ctx.orgs.current.hash,
+      versions: (await ctx.store.orgVersions.list()).map((v) => ({
+        hash: v.hash,
+        version: v.version,
+        createdAt: v.createdAt,
+        createdBy: v.createdBy,
+      })),
+    }),
+  );
   r.get(
     '/v1/org/versions/:hash',
-    { config: { roles: READERS }, schema: { tags: ['org'], summary: 'One published version with its config', params: z.object({ hash: z.string().max(80) }) } },
+    {
+      config: { roles: READERS },
+      schema: { tags: ['org'], summary: 'One published version with its config', params: z.object({ hash: z.string().max(80) }) },
+    },
     async (request, reply) => {
       const v = await ctx.store.orgVersions.getByHash(request.params.hash);
       if (!v) return sendError(reply, 'NOT_FOUND', `no org version ${request.params.hash}`);
@@ -31,13 +55,30 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: ServiceContext): vo
     {
       config: { roles: ['admin'] },
       bodyLimit: 8 * 1024 * 1024,
-      schema: { tags: ['org'], summary: 'Publish a new org/rule version (validated; every problem listed); it applies to leads from now on', body: z.record(z.string(), z.unknown()) },
+      schema: {
+        tags: ['org'],
+        summary: 'Publish a new org/rule version (validated; every problem listed); it applies to leads from now on',
+        body: z.record(z.string(), z.unknown()),
+      },
     },
     async (request, reply) => {
       const published = await ctx.orgs.publish(request.body, principalOf(request).keyId);
-      if (!published.ok) return sendError(reply, 'CONFIG_INVALID', `${published.error.length} problem(s) in the configuration`, published.error.map((p) => ({ path: p.path, message: p.message })));
+      if (!published.ok)
+        return sendError(
+          reply,
+          'CONFIG_INVALID',
+          `${published.error.length} problem(s) in the configuration`,
+          published.error.map((p) => ({ path: p.path, message: p.message })),
+        );
       const { record, created, previousHash } = published.value;
-      return reply.code(created ? 201 : 200).send({ hash: record.hash, version: record.version, createdAt: record.createdAt, createdBy: record.createdBy, created, previousHash });
+      return reply.code(created ? 201 : 200).send({
+        hash: record.hash,
+        version: record.version,
+        createdAt: record.createdAt,
+        createdBy: record.createdBy,
+        created,
+        previousHash,
+      });
     },
   );
 }

@@ -44,36 +44,34 @@ function registerReviewQueue(app: FastifyInstance, ctx: ServiceContext): void {
 
 /** GET /v1/review/:id — one review with its lead, decision and screening. */
 function registerReviewDetail(app: FastifyInstance, ctx: ServiceContext): void {
-  app
-    .withTypeProvider<ZodTypeProvider>()
-    .get(
-      '/v1/review/:id',
-      {
-        config: { roles: ['compliance', 'ops', 'admin'] },
-        schema: {
-          tags: ['review'],
-          summary: 'One review with the lead and the eligibility of every candidate',
-          params: z.object({ id: Id }),
-        },
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/review/:id',
+    {
+      config: { roles: ['compliance', 'ops', 'admin'] },
+      schema: {
+        tags: ['review'],
+        summary: 'One review with the lead and the eligibility of every candidate',
+        params: z.object({ id: Id }),
       },
-      async (request, reply) => {
-        const review = await ctx.store.reviews.get(request.params.id);
-        if (!review) return sendError(reply, 'NOT_FOUND', `no review ${request.params.id}`);
-        const lead = await ctx.store.leads.get(review.leadId);
-        const decisions = await ctx.store.decisions.listForLead(review.leadId);
-        const decision = decisions.length > 0 ? (JSON.parse(decisions.at(-1)!.documentJson) as Decision) : null;
-        const screening = await latestScreeningView(ctx.store, review.leadId);
-        return {
-          review,
-          lead: lead
-            ? { id: lead.id, status: lead.status, teamId: lead.teamId, repId: lead.repId, lead: JSON.parse(lead.leadJson) as unknown }
-            : null,
-          decision,
-          screening,
-          resolution: review.resolutionJson ? (JSON.parse(review.resolutionJson) as unknown) : null,
-        };
-      },
-    );
+    },
+    async (request, reply) => {
+      const review = await ctx.store.reviews.get(request.params.id);
+      if (!review) return sendError(reply, 'NOT_FOUND', `no review ${request.params.id}`);
+      const lead = await ctx.store.leads.get(review.leadId);
+      const decisions = await ctx.store.decisions.listForLead(review.leadId);
+      const decision = decisions.length > 0 ? (JSON.parse(decisions.at(-1)!.documentJson) as Decision) : null;
+      const screening = await latestScreeningView(ctx.store, review.leadId);
+      return {
+        review,
+        lead: lead
+          ? { id: lead.id, status: lead.status, teamId: lead.teamId, repId: lead.repId, lead: JSON.parse(lead.leadJson) as unknown }
+          : null,
+        decision,
+        screening,
+        resolution: review.resolutionJson ? (JSON.parse(review.resolutionJson) as unknown) : null,
+      };
+    },
+  );
 }
 
 /** POST /v1/review/:id/approve. */

@@ -22,11 +22,19 @@ export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContex
       config: { roles: ['compliance'] },
       schema: {
         tags: ['screening'],
-        summary: 'Compliance disposes every potential match as true match or false positive, with a reason; the lead is then cleared and routed, or stays blocked',
+        summary:
+          'Compliance disposes every potential match as true match or false positive, with a reason; the lead is then cleared and routed, or stays blocked',
         params: z.object({ id: z.string().min(1).max(128) }),
         body: z.strictObject({
           dispositions: z
-            .array(z.strictObject({ listId: z.string().min(1).max(200), entryId: z.string().min(1).max(200), verdict: z.enum(['true_match', 'false_positive']), reason: z.string().trim().min(3).max(4000) }))
+            .array(
+              z.strictObject({
+                listId: z.string().min(1).max(200),
+                entryId: z.string().min(1).max(200),
+                verdict: z.enum(['true_match', 'false_positive']),
+                reason: z.string().trim().min(3).max(4000),
+              }),
+            )
             .min(1)
             .max(100),
         }),
@@ -39,7 +47,13 @@ export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContex
   );
   r.get(
     '/v1/screening/lists',
-    { config: { roles: ['admin', 'compliance', 'ops'] }, schema: { tags: ['screening'], summary: 'Loaded list versions (source, hash, entry count, loaded at), configured sources and reloads awaiting approval' } },
+    {
+      config: { roles: ['admin', 'compliance', 'ops'] },
+      schema: {
+        tags: ['screening'],
+        summary: 'Loaded list versions (source, hash, entry count, loaded at), configured sources and reloads awaiting approval',
+      },
+    },
     async () => ({
       lists: ctx.screening?.versions() ?? [],
       coverage: ctx.screening?.coverage() ?? 'no_sanctions_list',
@@ -71,7 +85,8 @@ export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContex
       config: { roles: ['admin', 'compliance'] },
       schema: {
         tags: ['screening'],
-        summary: 'A second principal (another API key) applies a reload held back by the shrink guard, if the file is still the one requested',
+        summary:
+          'A second principal (another API key) applies a reload held back by the shrink guard, if the file is still the one requested',
         params: z.object({ id: z.string().min(1).max(128) }),
       },
     },
@@ -81,7 +96,12 @@ export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContex
       return { applied: result.value, lists: ctx.screening?.versions() ?? [] };
     },
   );
-  r.post('/v1/screening::rescreen', { config: { roles: ['admin', 'compliance'] }, schema: { tags: ['screening'], summary: 'Re-screen open leads against the current list versions' } }, async (request) =>
-    rescreenOpenLeads(ctx, principalOf(request)),
+  r.post(
+    '/v1/screening::rescreen',
+    {
+      config: { roles: ['admin', 'compliance'] },
+      schema: { tags: ['screening'], summary: 'Re-screen open leads against the current list versions' },
+    },
+    async (request) => rescreenOpenLeads(ctx, principalOf(request)),
   );
 }

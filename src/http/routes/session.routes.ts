@@ -25,7 +25,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServiceContext)
       config: { invalidCode: 'ARGUMENT_INVALID' },
       schema: {
         tags: ['session'],
-        summary: 'Console sign-in: exchange an API key for a session cookie (HttpOnly, SameSite=Strict) bound to its role; integration keys cannot sign in',
+        summary:
+          'Console sign-in: exchange an API key for a session cookie (HttpOnly, SameSite=Strict) bound to its role; integration keys cannot sign in',
         security: [],
         body: z.strictObject({ apiKey: z.string().min(1).max(200) }),
       },
@@ -33,17 +34,27 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServiceContext)
     async (request, reply) => {
       const principal = await authenticate(ctx.store, request.body.apiKey.trim());
       if (!principal) return sendError(reply, 'UNAUTHENTICATED', 'that API key is unknown or revoked');
-      if (!(CONSOLE_ROLES as readonly string[]).includes(principal.role)) return sendError(reply, 'FORBIDDEN', `role ${principal.role} may not sign in to the console`);
+      if (!(CONSOLE_ROLES as readonly string[]).includes(principal.role))
+        return sendError(reply, 'FORBIDDEN', `role ${principal.role} may not sign in to the console`);
       await app.sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
       const session = await app.sessions.create(request.body.apiKey.trim());
       reply.header('set-cookie', sessionCookie(session.id, Math.floor(app.sessions.ttlMs / 1000), secure(request)));
       reply.header('cache-control', 'no-store');
-      return reply.code(201).send({ role: principal.role, repId: principal.repId, keyId: principal.keyId, name: principal.name, expiresAt: new Date(session.expiresAt).toISOString() });
+      return reply.code(201).send({
+        role: principal.role,
+        repId: principal.repId,
+        keyId: principal.keyId,
+        name: principal.name,
+        expiresAt: new Date(session.expiresAt).toISOString(),
+      });
     },
   );
   r.get(
     '/v1/session',
-    { config: { roles: CONSOLE_ROLES }, schema: { tags: ['session'], summary: 'Who am I: the role, rep and key behind this session cookie or API key' } },
+    {
+      config: { roles: CONSOLE_ROLES },
+      schema: { tags: ['session'], summary: 'Who am I: the role, rep and key behind this session cookie or API key' },
+    },
     (request, reply) => {
       const p = principalOf(request);
       reply.header('cache-control', 'no-store');
@@ -52,7 +63,13 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServiceContext)
   );
   r.delete(
     '/v1/session',
-    { schema: { tags: ['session'], summary: 'Sign out: ends the session and clears the cookie (answers 200 even without a session)', security: [] } },
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Sign out: ends the session and clears the cookie (answers 200 even without a session)',
+        security: [],
+      },
+    },
     async (request, reply) => {
       await app.sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
       reply.header('set-cookie', sessionCookie('', 0, secure(request)));

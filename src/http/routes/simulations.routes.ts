@@ -17,9 +17,12 @@ export function registerSimulationRoutes(app: FastifyInstance, ctx: ServiceConte
       bodyLimit: 8 * 1024 * 1024,
       schema: {
         tags: ['org'],
-        summary: 'Replay recorded leads against a draft org/rule config and return the diff (team/rep changes, new refusals and holds, fairness shift); nothing is changed',
+        summary:
+          'Replay recorded leads against a draft org/rule config and return the diff (team/rep changes, new refusals and holds, fairness shift); nothing is changed',
         body: z.strictObject({
-          config: z.record(z.string(), z.unknown()).describe('The draft org config (same shape as the config files, docs/remit-config.schema.json).'),
+          config: z
+            .record(z.string(), z.unknown())
+            .describe('The draft org config (same shape as the config files, docs/remit-config.schema.json).'),
           limit: z.number().int().min(1).max(MAX_HTTP_SIMULATION).default(1000),
           since: z.iso.datetime({ offset: true }).optional(),
         }),
@@ -28,7 +31,12 @@ export function registerSimulationRoutes(app: FastifyInstance, ctx: ServiceConte
     async (request, reply) => {
       const compiled = compileConfigObject(request.body.config, 'config');
       if (!compiled.ok) {
-        return sendError(reply, 'CONFIG_INVALID', `${compiled.error.length} problem(s) in the draft`, compiled.error.map((p) => ({ path: p.path, message: p.message, file: p.file })));
+        return sendError(
+          reply,
+          'CONFIG_INVALID',
+          `${compiled.error.length} problem(s) in the draft`,
+          compiled.error.map((p) => ({ path: p.path, message: p.message, file: p.file })),
+        );
       }
       const since = request.body.since === undefined ? undefined : new Date(request.body.since).toISOString();
       return simulateDraft(ctx.store, compiled.value.org, { limit: request.body.limit, since });

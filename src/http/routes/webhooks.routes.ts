@@ -8,7 +8,15 @@ import { principalOf } from '../auth.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
 
-export const WEBHOOK_EVENTS = ['lead.assigned', 'lead.refused', 'lead.held', 'lead.queued', 'lead.nurture', 'lead.duplicate', 'review.decided'] as const;
+export const WEBHOOK_EVENTS = [
+  'lead.assigned',
+  'lead.refused',
+  'lead.held',
+  'lead.queued',
+  'lead.nurture',
+  'lead.duplicate',
+  'review.decided',
+] as const;
 
 export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -37,7 +45,11 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext)
     '/v1/webhooks/:id',
     {
       config: { roles: ['admin'] },
-      schema: { tags: ['webhooks'], summary: 'Remove a subscription: nothing more is sent to it (its deliveries stay on record); audited', params: z.object({ id: z.string().min(1).max(128) }) },
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Remove a subscription: nothing more is sent to it (its deliveries stay on record); audited',
+        params: z.object({ id: z.string().min(1).max(128) }),
+      },
     },
     async (request, reply) => {
       const removed = await unsubscribeWebhook(ctx, principalOf(request), request.params.id);
@@ -45,9 +57,13 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext)
       return { subscription: { ...removed.value, secret: undefined } };
     },
   );
-  r.get('/v1/webhooks', { config: { roles: ['admin', 'ops'] }, schema: { tags: ['webhooks'], summary: 'Subscriptions (without secrets)' } }, async () => ({
-    subscriptions: (await ctx.store.outbox.listSubscriptions()).map(({ secret: _secret, ...s }) => s),
-  }));
+  r.get(
+    '/v1/webhooks',
+    { config: { roles: ['admin', 'ops'] }, schema: { tags: ['webhooks'], summary: 'Subscriptions (without secrets)' } },
+    async () => ({
+      subscriptions: (await ctx.store.outbox.listSubscriptions()).map(({ secret: _secret, ...s }) => s),
+    }),
+  );
   r.get(
     '/v1/webhooks/deliveries',
     {
@@ -55,7 +71,11 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext)
       schema: {
         tags: ['webhooks'],
         summary: 'Deliveries, e.g. ?status=DEAD for the dead-letter queue',
-        querystring: z.object({ status: z.enum(['PENDING', 'DELIVERED', 'DEAD']).optional(), cursor: z.string().max(128).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }),
+        querystring: z.object({
+          status: z.enum(['PENDING', 'DELIVERED', 'DEAD']).optional(),
+          cursor: z.string().max(128).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
       },
     },
     async (request, reply) => {
@@ -65,10 +85,15 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext)
   );
   r.post(
     '/v1/webhooks/deliveries/:id/redrive',
-    { config: { roles: ['admin', 'ops'] }, schema: { tags: ['webhooks'], summary: 'Send a dead-lettered delivery again', params: z.object({ id: z.string().max(128) }) } },
+    {
+      config: { roles: ['admin', 'ops'] },
+      schema: { tags: ['webhooks'], summary: 'Send a dead-lettered delivery again', params: z.object({ id: z.string().max(128) }) },
+    },
     async (request, reply) => {
       const ok = await ctx.store.outbox.redrive(request.params.id, toIso(ctx.clock.now()));
-      return ok ? reply.send({ redriven: request.params.id }) : sendError(reply, 'CONFLICT', `delivery ${request.params.id} is not dead-lettered (or does not exist)`);
+      return ok
+        ? reply.send({ redriven: request.params.id })
+        : sendError(reply, 'CONFLICT', `delivery ${request.params.id} is not dead-lettered (or does not exist)`);
     },
   );
 }

@@ -51,7 +51,12 @@ export const initial: Migration = {
     await db.schema
       .createTable('routing_pools')
       .addColumn('pool', 'text', (c) => c.primaryKey())
-      .addColumn('seq', 'integer', (c) => c.notNull().defaultTo(0).check(sql`seq >= 0`))
+      .addColumn('seq', 'integer', (c) =>
+        c
+          .notNull()
+          .defaultTo(0)
+          .check(sql`seq >= 0`),
+      )
       .execute();
 
     await db.schema
@@ -67,9 +72,19 @@ export const initial: Migration = {
     await db.schema
       .createTable('rep_state')
       .addColumn('rep_id', 'text', (c) => c.primaryKey())
-      .addColumn('open_count', 'integer', (c) => c.notNull().defaultTo(0).check(sql`open_count >= 0`))
+      .addColumn('open_count', 'integer', (c) =>
+        c
+          .notNull()
+          .defaultTo(0)
+          .check(sql`open_count >= 0`),
+      )
       .addColumn('day', 'text')
-      .addColumn('today', 'integer', (c) => c.notNull().defaultTo(0).check(sql`today >= 0`))
+      .addColumn('today', 'integer', (c) =>
+        c
+          .notNull()
+          .defaultTo(0)
+          .check(sql`today >= 0`),
+      )
       .execute();
 
     // Append-only, enforced by the database too: no UPDATE, DELETE (or TRUNCATE) of the record.
@@ -77,7 +92,9 @@ export const initial: Migration = {
       if (dialect === 'sqlite') {
         for (const op of ['UPDATE', 'DELETE']) {
           await sql
-            .raw(`CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
+            .raw(
+              `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+            )
             .execute(db);
         }
       } else {
@@ -86,8 +103,12 @@ export const initial: Migration = {
             `CREATE OR REPLACE FUNCTION remit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; END $$`,
           )
           .execute(db);
-        await sql.raw(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION remit_append_only()`).execute(db);
-        await sql.raw(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only()`).execute(db);
+        await sql
+          .raw(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION remit_append_only()`)
+          .execute(db);
+        await sql
+          .raw(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only()`)
+          .execute(db);
       }
     }
   },

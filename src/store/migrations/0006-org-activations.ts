@@ -15,7 +15,9 @@ export const orgActivations: Migration = {
     const pg = dialect === 'postgres';
     await db.schema
       .createTable('org_activations')
-      .addColumn('seq', pg ? 'bigint' : 'integer', (c) => (pg ? c.generatedAlwaysAsIdentity().primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn('seq', pg ? 'bigint' : 'integer', (c) =>
+        pg ? c.generatedAlwaysAsIdentity().primaryKey() : c.primaryKey().autoIncrement(),
+      )
       .addColumn('hash', 'text', (c) => c.notNull().references('org_versions.hash'))
       .addColumn('activated_at', 'text', (c) => c.notNull())
       .addColumn('activated_by', 'text', (c) => c.notNull())

@@ -9,4 +9,13 @@ import { screeningLists } from './0008-screening-lists.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
-export const MIGRATIONS: readonly Migration[] = [initial, service, suppressions, audit, conduct, orgActivations, consoleSessions, screeningLists];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  service,
+  suppressions,
+  audit,
+  conduct,
+  orgActivations,
+  consoleSessions,
+  screeningLists,
+];

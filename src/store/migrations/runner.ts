@@ -21,7 +21,10 @@ function fnv1a32(text: string): number {
 export function checkMigrationList(migrations: readonly Migration[]): void {
   let previous = 0;
   for (const m of migrations) {
-    if (!Number.isInteger(m.version) || m.version <= previous) throw new MigrationError(`migration versions must be positive integers in ascending order; ${m.version} (${m.name}) follows ${previous}`);
+    if (!Number.isInteger(m.version) || m.version <= previous)
+      throw new MigrationError(
+        `migration versions must be positive integers in ascending order; ${m.version} (${m.name}) follows ${previous}`,
+      );
     previous = m.version;
   }
 }
@@ -61,7 +64,9 @@ export async function migrate<DB>(db: Kysely<DB>, opts: MigrateOptions): Promise
     const known = new Set(migrations.map((m) => m.version));
     const unknown = [...applied].filter((v) => !known.has(v));
     if (unknown.length > 0) {
-      throw new MigrationError(`the database has migrations this version of Remit does not know (${unknown.join(', ')}): it was migrated by a newer release`);
+      throw new MigrationError(
+        `the database has migrations this version of Remit does not know (${unknown.join(', ')}): it was migrated by a newer release`,
+      );
     }
     const done: number[] = [];
     for (const m of migrations) {
@@ -71,7 +76,9 @@ export async function migrate<DB>(db: Kysely<DB>, opts: MigrateOptions): Promise
       } catch (e) {
         throw new MigrationError(`migration ${m.version} (${m.name}) failed: ${(e as Error).message}`, { cause: e });
       }
-      await sql`insert into ${sql.table(MIGRATIONS_TABLE)} (version, name, applied_at) values (${m.version}, ${m.name}, ${now()})`.execute(trx);
+      await sql`insert into ${sql.table(MIGRATIONS_TABLE)} (version, name, applied_at) values (${m.version}, ${m.name}, ${now()})`.execute(
+        trx,
+      );
       done.push(m.version);
     }
     return done;

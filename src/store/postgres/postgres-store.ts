@@ -33,7 +33,8 @@ export function parsePostgresUrl(url: string, schema?: string): { connectionStri
   const fromUrl = u.searchParams.get('schema') ?? undefined;
   u.searchParams.delete('schema');
   const chosen = schema ?? fromUrl;
-  if (chosen !== undefined && !SCHEMA_NAME.test(chosen)) throw new StoreInputError(`PostgreSQL schema name ${JSON.stringify(chosen)} must match ${SCHEMA_NAME}`);
+  if (chosen !== undefined && !SCHEMA_NAME.test(chosen))
+    throw new StoreInputError(`PostgreSQL schema name ${JSON.stringify(chosen)} must match ${SCHEMA_NAME}`);
   return { connectionString: u.toString(), schema: chosen };
 }
 

@@ -1,5 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ListVersionRecord, PendingReloadRecord, PendingReloadStatus, ScreeningListRepository } from '../ports/screening-lists.port.ts';
+import type {
+  ListVersionRecord,
+  PendingReloadRecord,
+  PendingReloadStatus,
+  ScreeningListRepository,
+} from '../ports/screening-lists.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import type { Database, ScreeningListReloadsTable, ScreeningListVersionsTable } from './schema.ts';
 
@@ -51,7 +56,11 @@ export function screeningListRepository(db: Kysely<Database>): ScreeningListRepo
       await db
         .insertInto('screening_list_versions')
         .values(row)
-        .onConflict((oc) => oc.column('source_id').doUpdateSet({ sha256: row.sha256, entry_count: row.entry_count, loaded_at: row.loaded_at, loaded_by: row.loaded_by }))
+        .onConflict((oc) =>
+          oc
+            .column('source_id')
+            .doUpdateSet({ sha256: row.sha256, entry_count: row.entry_count, loaded_at: row.loaded_at, loaded_by: row.loaded_by }),
+        )
         .execute();
     },
     async addPending(r) {
@@ -80,10 +89,19 @@ export function screeningListRepository(db: Kysely<Database>): ScreeningListRepo
       return row ? toPending(row) : undefined;
     },
     async listPending() {
-      return (await db.selectFrom('screening_list_reloads').selectAll().where('status', '=', 'pending').orderBy('requested_at').orderBy('id').execute()).map(toPending);
+      return (
+        await db
+          .selectFrom('screening_list_reloads')
+          .selectAll()
+          .where('status', '=', 'pending')
+          .orderBy('requested_at')
+          .orderBy('id')
+          .execute()
+      ).map(toPending);
     },
     async decide(id, status, by, at) {
-      if (!STATUSES.includes(status) || status === ('pending' as string)) throw new StoreInputError(`cannot decide a reload as ${JSON.stringify(status)}`);
+      if (!STATUSES.includes(status) || status === ('pending' as string))
+        throw new StoreInputError(`cannot decide a reload as ${JSON.stringify(status)}`);
       const r = await db
         .updateTable('screening_list_reloads')
         .set({ status, decided_by: by, decided_at: at })

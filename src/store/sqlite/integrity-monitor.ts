@@ -14,7 +14,11 @@ export interface IntegrityMonitor {
  * the store faulted (writes refused, /ready red). A round that could not run (the file is gone,
  * a lock) proves nothing about the pages; the file watch reports a missing or replaced file itself.
  */
-export function startIntegrityMonitor(watch: SqliteFileWatch, intervalMs: number, onProblem: IntegrityProblemListener = () => {}): IntegrityMonitor {
+export function startIntegrityMonitor(
+  watch: SqliteFileWatch,
+  intervalMs: number,
+  onProblem: IntegrityProblemListener = () => {},
+): IntegrityMonitor {
   const worker = new Worker(new URL('./quick-check-worker.ts', import.meta.url), { workerData: { path: watch.file, intervalMs } });
   // The monitor never keeps a process alive on its own.
   worker.unref();

@@ -121,7 +121,8 @@ export class SqliteFileWatch {
     const fileNow = identityOf(this.file);
     const whileOpen = 'while the store was open';
     if (!fileNow) return this.markFaulted('STORE_FILE_MISSING', `${this.file} (or its folder) was removed ${whileOpen}`);
-    if (!sameFile(fileNow, this.#fileId)) return this.markFaulted('STORE_FILE_REPLACED', `${this.file} (or its folder) was replaced by another ${whileOpen}`);
+    if (!sameFile(fileNow, this.#fileId))
+      return this.markFaulted('STORE_FILE_REPLACED', `${this.file} (or its folder) was replaced by another ${whileOpen}`);
     // The -wal exists from the first read on and is never removed while a connection is open.
     const walNow = identityOf(`${this.file}-wal`);
     if (this.#walId === null) this.#walId = walNow;

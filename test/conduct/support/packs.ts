@@ -77,5 +77,11 @@ export function ukCall(at: number, overrides: Partial<OutreachInput> = {}): Outr
 export const ruleOf = (d: { rules: readonly { id: string }[] }, id: string) => {
   const r = d.rules.find((x) => x.id === id);
   if (!r) throw new Error(`rule ${id} not in decision`);
-  return r as (typeof d.rules)[number] & { result: string; reasonCode: string; detail: string; source: { citation: string; url: string }; packHash: string };
+  return r as (typeof d.rules)[number] & {
+    result: string;
+    reasonCode: string;
+    detail: string;
+    source: { citation: string; url: string };
+    packHash: string;
+  };
 };

@@ -5,7 +5,17 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, TitleComponent, DatasetComponent, AriaComponent, SVGRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  TitleComponent,
+  DatasetComponent,
+  AriaComponent,
+  SVGRenderer,
+]);
 
 /** An echarts chart; `label` names it for assistive technology (each chart also has a data table next to it). */
 export function Chart({ option, label, height = 320 }: { option: EChartsCoreOption; label: string; height?: number }) {

@@ -16,10 +16,13 @@ export function Reasons({ reasons }: { reasons: readonly Reason[] }) {
 
 /** Every team the decision considered, with its verdict, licences and (when it passed) its reps. */
 export function CandidateTable({ decision }: { decision: Decision }) {
-  if (decision.candidates.length === 0) return <p className="muted">No team was evaluated (the lead was stopped before team selection — see the reasons above).</p>;
+  if (decision.candidates.length === 0)
+    return <p className="muted">No team was evaluated (the lead was stopped before team selection — see the reasons above).</p>;
   return (
     <table className="data candidates">
-      <caption>Candidate teams and reps as evaluated at {decision.decidedAt} (org {decision.ruleSet.version})</caption>
+      <caption>
+        Candidate teams and reps as evaluated at {decision.decidedAt} (org {decision.ruleSet.version})
+      </caption>
       <thead>
         <tr>
           <th scope="col">Team / rep</th>
@@ -48,7 +51,13 @@ function TeamRows({ team }: { team: Decision['candidates'][number] }) {
         <td>
           <Reasons reasons={team.reasons} />
         </td>
-        <td>{team.licences.length > 0 ? team.licences.map((l) => `${l.id}${team.reliedOn.includes(l.id) ? ' ✓' : ''}`).join(', ') : <span className="muted">no firm grant in this jurisdiction</span>}</td>
+        <td>
+          {team.licences.length > 0 ? (
+            team.licences.map((l) => `${l.id}${team.reliedOn.includes(l.id) ? ' ✓' : ''}`).join(', ')
+          ) : (
+            <span className="muted">no firm grant in this jurisdiction</span>
+          )}
+        </td>
       </tr>
       {team.reps.map((r) => (
         <tr key={r.id} className="rep-row">
@@ -56,7 +65,13 @@ function TeamRows({ team }: { team: Decision['candidates'][number] }) {
             ↳ {r.name} <span className="muted">({r.id})</span>
           </th>
           <td>
-            {r.eligible ? <Badge tone="good">eligible</Badge> : r.lawful ? <Badge tone="warn">lawful, unavailable</Badge> : <Badge tone="bad">not lawful</Badge>}
+            {r.eligible ? (
+              <Badge tone="good">eligible</Badge>
+            ) : r.lawful ? (
+              <Badge tone="warn">lawful, unavailable</Badge>
+            ) : (
+              <Badge tone="bad">not lawful</Badge>
+            )}
           </td>
           <td>
             <Reasons reasons={r.reasons} />

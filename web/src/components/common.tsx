@@ -2,8 +2,15 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { ApiError } from '../api.ts';
 
 /** Loads data for a page; `reload` re-runs it. Errors keep the API's code/message/details. */
-export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | undefined; error: unknown; loading: boolean; reload: () => void } {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: null, loading: true });
+export function useAsync<T>(
+  load: () => Promise<T>,
+  deps: readonly unknown[],
+): { data: T | undefined; error: unknown; loading: boolean; reload: () => void } {
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: null,
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   const loader = useRef(load);
   loader.current = load;
@@ -24,7 +31,10 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): {
 
 export function ErrorBox({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
-  const e = error instanceof ApiError ? error.body : { code: 'ERROR', message: error instanceof Error ? error.message : String(error), details: [] };
+  const e =
+    error instanceof ApiError
+      ? error.body
+      : { code: 'ERROR', message: error instanceof Error ? error.message : String(error), details: [] };
   const status = error instanceof ApiError ? ` (HTTP ${error.status})` : '';
   return (
     <div className="error" role="alert">
@@ -87,9 +97,21 @@ export function Badge({ tone, children }: { tone: 'good' | 'warn' | 'bad' | 'inf
 }
 
 export const outcomeTone = (o: string | null | undefined): 'good' | 'warn' | 'bad' | 'info' | 'muted' =>
-  o === 'ASSIGNED' || o === 'APPROVED' || o === 'ACCEPTED' || o === 'WON' ? 'good' : o === 'REFUSED' || o === 'REJECTED' || o === 'LOST' ? 'bad' : o === 'HELD' || o === 'QUEUED' || o === 'OPEN' ? 'warn' : 'info';
+  o === 'ASSIGNED' || o === 'APPROVED' || o === 'ACCEPTED' || o === 'WON'
+    ? 'good'
+    : o === 'REFUSED' || o === 'REJECTED' || o === 'LOST'
+      ? 'bad'
+      : o === 'HELD' || o === 'QUEUED' || o === 'OPEN'
+        ? 'warn'
+        : 'info';
 
-export const fmtTime = (iso: string | null | undefined) => (iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '—');
+export const fmtTime = (iso: string | null | undefined) =>
+  iso
+    ? new Date(iso)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, ' UTC')
+    : '—';
 
 export function downloadJson(filename: string, data: unknown) {
   const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });

@@ -5,8 +5,24 @@ import { ErrorBox, Loading, Page, useAsync } from '../components/common.tsx';
 
 interface Fairness {
   note: string;
-  pools: { pool: string; seq: number; assigned: number; maxAbsDeviation: number; reps: { repId: string; name: string | null; weight: number | null; assigned: number; target: number; deviation: number }[] }[];
-  reps: { repId: string; name: string | null; teamId: string | null; weight: number | null; assigned: number; target: number; deviation: number; open: number; today: number }[];
+  pools: {
+    pool: string;
+    seq: number;
+    assigned: number;
+    maxAbsDeviation: number;
+    reps: { repId: string; name: string | null; weight: number | null; assigned: number; target: number; deviation: number }[];
+  }[];
+  reps: {
+    repId: string;
+    name: string | null;
+    teamId: string | null;
+    weight: number | null;
+    assigned: number;
+    target: number;
+    deviation: number;
+    open: number;
+    today: number;
+  }[];
 }
 interface Refusals {
   bucket: string;
@@ -65,8 +81,18 @@ const BANDS: readonly [string, number][] = [
   ['4–24 h', 86_400_000],
   ['> 24 h', Number.POSITIVE_INFINITY],
 ];
-const band = (values: readonly (number | null)[]) => BANDS.map(([, hi], i) => values.filter((v) => v !== null && v >= (i === 0 ? 0 : BANDS[i - 1]![1]) && v < hi).length);
-const fmtMs = (ms: number | null) => (ms === null ? '—' : ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : ms < 7_200_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
+const band = (values: readonly (number | null)[]) =>
+  BANDS.map(([, hi], i) => values.filter((v) => v !== null && v >= (i === 0 ? 0 : BANDS[i - 1]![1]) && v < hi).length);
+const fmtMs = (ms: number | null) =>
+  ms === null
+    ? '—'
+    : ms < 1000
+      ? `${ms} ms`
+      : ms < 120_000
+        ? `${(ms / 1000).toFixed(1)} s`
+        : ms < 7_200_000
+          ? `${(ms / 60_000).toFixed(1)} min`
+          : `${(ms / 3_600_000).toFixed(1)} h`;
 
 /** The per-team figures behind the charts, as a table. */
 function TeamSpeedTable({ teams }: { teams: SpeedReport['byTeam'] }) {
@@ -145,22 +171,33 @@ function SpeedToLead() {
       <h2 id="stl-h">Speed to lead and SLA breaches</h2>
       {loading && <Loading what="speed-to-lead metrics" />}
       <ErrorBox error={error} />
-      {data && !data.available && <Missing what="this server does not provide GET /v1/metrics/speed-to-lead (speed-to-lead distribution and SLA breaches)." />}
+      {data && !data.available && (
+        <Missing what="this server does not provide GET /v1/metrics/speed-to-lead (speed-to-lead distribution and SLA breaches)." />
+      )}
       {data?.available && dist && breaches && (
         <>
           <p>
-            {data.body.overall.leads} leads{data.body.truncated ? ' (truncated to the first ones)' : ''}. Capture → assignment: p50 {fmtMs(data.body.overall.captureToAssignment.p50)}, p90 {fmtMs(data.body.overall.captureToAssignment.p90)}. Assignment → first contact: p50{' '}
-            {fmtMs(data.body.overall.assignmentToFirstContact.p50)}, p90 {fmtMs(data.body.overall.assignmentToFirstContact.p90)}. SLA breaches: <strong>{data.body.overall.slaBreaches.total}</strong> ({data.body.overall.slaBreaches.accept} accept,{' '}
-            {data.body.overall.slaBreaches.firstContact} first contact).
+            {data.body.overall.leads} leads{data.body.truncated ? ' (truncated to the first ones)' : ''}. Capture → assignment: p50{' '}
+            {fmtMs(data.body.overall.captureToAssignment.p50)}, p90 {fmtMs(data.body.overall.captureToAssignment.p90)}. Assignment → first
+            contact: p50 {fmtMs(data.body.overall.assignmentToFirstContact.p50)}, p90{' '}
+            {fmtMs(data.body.overall.assignmentToFirstContact.p90)}. SLA breaches: <strong>{data.body.overall.slaBreaches.total}</strong> (
+            {data.body.overall.slaBreaches.accept} accept, {data.body.overall.slaBreaches.firstContact} first contact).
           </p>
           <div className="grid2">
             <div>
               <h3>Distribution</h3>
-              <Chart label="Speed-to-lead distribution: number of leads per time band, capture to assignment and assignment to first contact" option={dist} />
+              <Chart
+                label="Speed-to-lead distribution: number of leads per time band, capture to assignment and assignment to first contact"
+                option={dist}
+              />
             </div>
             <div>
               <h3>SLA breaches by team</h3>
-              {data.body.byTeam.some((t) => t.slaBreaches.total > 0) ? <Chart label="SLA breaches per team, accept and first contact" option={breaches} /> : <p className="muted">No SLA breaches recorded.</p>}
+              {data.body.byTeam.some((t) => t.slaBreaches.total > 0) ? (
+                <Chart label="SLA breaches per team, accept and first contact" option={breaches} />
+              ) : (
+                <p className="muted">No SLA breaches recorded.</p>
+              )}
             </div>
           </div>
           <TeamSpeedTable teams={data.body.byTeam} />
@@ -210,7 +247,11 @@ function FairnessPanel() {
               </select>
             </label>
           </form>
-          {rows.length === 0 ? <p className="muted">No round-robin assignments recorded yet.</p> : <Chart label="Leads assigned per rep against their weighted target" option={option} />}
+          {rows.length === 0 ? (
+            <p className="muted">No round-robin assignments recorded yet.</p>
+          ) : (
+            <Chart label="Leads assigned per rep against their weighted target" option={option} />
+          )}
           <details>
             <summary>Data table</summary>
             <table className="data">
@@ -260,7 +301,9 @@ function RefusalsPanel() {
         stack: 'reasons',
         barMaxWidth: 80,
         name: k,
-        data: data.buckets.map((b) => data.series.filter((s) => s.bucket === b && `${s.outcome} · ${s.reasonCode}` === k).reduce((n, s) => n + s.count, 0)),
+        data: data.buckets.map((b) =>
+          data.series.filter((s) => s.bucket === b && `${s.outcome} · ${s.reasonCode}` === k).reduce((n, s) => n + s.count, 0),
+        ),
       })),
     };
   }, [data, bucket]);
@@ -284,7 +327,11 @@ function RefusalsPanel() {
           <p>
             <strong>{data.totals.REFUSED}</strong> refused, <strong>{data.totals.HELD}</strong> held (UTC {bucket} buckets).
           </p>
-          {option && data.series.length > 0 ? <Chart label="Refused and held decisions per period, stacked by reason code" option={option} /> : <p className="muted">No refusals or holds recorded.</p>}
+          {option && data.series.length > 0 ? (
+            <Chart label="Refused and held decisions per period, stacked by reason code" option={option} />
+          ) : (
+            <p className="muted">No refusals or holds recorded.</p>
+          )}
           <table className="data">
             <caption>By reason</caption>
             <thead>

@@ -71,17 +71,20 @@ function IntegritySection({ lead, storyAvailable, story, storyError, me }: Story
       <h2 id="integrity-h">Integrity check</h2>
       {!storyAvailable && me.role === 'rep' && (
         <p className="notice" data-testid="integrity">
-          The audit-trail story with its integrity proof is available to the admin, ops and compliance roles. Below is the lead&apos;s recorded history.
+          The audit-trail story with its integrity proof is available to the admin, ops and compliance roles. Below is the lead&apos;s
+          recorded history.
         </p>
       )}
       {!storyAvailable && me.role !== 'rep' && (
         <p className="notice" data-testid="integrity">
-          Not available on this server: it does not provide <code>GET /v1/leads/{'{id}'}/story</code> (the audit-trail story with inclusion proofs). The history below is the lead&apos;s recorded event log without a proof.
+          Not available on this server: it does not provide <code>GET /v1/leads/{'{id}'}/story</code> (the audit-trail story with inclusion
+          proofs). The history below is the lead&apos;s recorded event log without a proof.
         </p>
       )}
       {notSealedYet && (
         <p className="notice" data-testid="integrity">
-          This lead&apos;s entries are not in the sealed audit log yet (the sealer adds new entries every few seconds). Reload the page shortly for the integrity check.
+          This lead&apos;s entries are not in the sealed audit log yet (the sealer adds new entries every few seconds). Reload the page
+          shortly for the integrity check.
         </p>
       )}
       {storyAvailable && storyError && !notSealedYet ? <ErrorBox error={storyError} title="The story endpoint failed" /> : null}
@@ -151,7 +154,9 @@ function DecisionSection({ d }: { d: NonNullable<LeadDetail['decision']> }) {
         <dd>{d.rule ? `${d.rule.id}${d.rule.description ? ` — ${d.rule.description}` : ''}` : '—'}</dd>
         <dt>Constraints</dt>
         <dd>
-          jurisdiction {d.constraints.jurisdiction}; product {d.constraints.product?.id ?? '—'} ({d.constraints.product?.productLines.join(', ') ?? '—'}); customer type {d.constraints.customerType.effective}; screening {d.constraints.screening.status}
+          jurisdiction {d.constraints.jurisdiction}; product {d.constraints.product?.id ?? '—'} (
+          {d.constraints.product?.productLines.join(', ') ?? '—'}); customer type {d.constraints.customerType.effective}; screening{' '}
+          {d.constraints.screening.status}
         </dd>
         <dt>Chosen by</dt>
         <dd>{d.strategy?.chosenBy ?? '—'}</dd>
@@ -209,10 +214,18 @@ function StoryBody({ lead, storyAvailable, story, storyError, me }: StoryProps) 
             {story.entries.map((e) => (
               <li key={e.seq} data-kind={e.kind}>
                 <div className="tl-head">
-                  <time dateTime={e.at}>{fmtTime(e.at)}</time> <strong>#{e.seq} {e.kind}</strong> <span className="muted">by {e.actor}</span>
+                  <time dateTime={e.at}>{fmtTime(e.at)}</time>{' '}
+                  <strong>
+                    #{e.seq} {e.kind}
+                  </strong>{' '}
+                  <span className="muted">by {e.actor}</span>
                   {e.inclusion ? <Badge tone="good">proof</Badge> : <Badge tone="muted">not yet checkpointed</Badge>}
                 </div>
-                <p>{typeof e.payload === 'object' && e.payload && 'action' in e.payload ? String((e.payload as { action: unknown }).action) : e.kind}</p>
+                <p>
+                  {typeof e.payload === 'object' && e.payload && 'action' in e.payload
+                    ? String((e.payload as { action: unknown }).action)
+                    : e.kind}
+                </p>
                 <details>
                   <summary>Entry payload and hash</summary>
                   <pre>{JSON.stringify({ entryHash: e.entryHash, payload: e.payload }, null, 2)}</pre>
@@ -228,7 +241,11 @@ function StoryBody({ lead, storyAvailable, story, storyError, me }: StoryProps) 
 
 /** Whole-log verification (POST /v1/audit/verify): detects any edit, deletion or reordering. */
 function VerifyLog() {
-  const [state, setState] = useState<{ busy: boolean; report: Record<string, unknown> | null; error: unknown }>({ busy: false, report: null, error: null });
+  const [state, setState] = useState<{ busy: boolean; report: Record<string, unknown> | null; error: unknown }>({
+    busy: false,
+    report: null,
+    error: null,
+  });
   const run = async () => {
     setState({ busy: true, report: null, error: null });
     try {

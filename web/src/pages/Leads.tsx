@@ -56,7 +56,10 @@ export function Leads({ me }: { me: Me }) {
   const [status, setStatus] = useState('');
   const [cursor, setCursor] = useState<string | null>(null);
   const [history, setHistory] = useState<(string | null)[]>([]);
-  const { data, error, loading } = useAsync(() => get<{ items: LeadRow[]; nextCursor: string | null }>(`/v1/leads${qs({ status, cursor, limit: 50 })}`), [status, cursor]);
+  const { data, error, loading } = useAsync(
+    () => get<{ items: LeadRow[]; nextCursor: string | null }>(`/v1/leads${qs({ status, cursor, limit: 50 })}`),
+    [status, cursor],
+  );
   return (
     <Page title={me.role === 'rep' ? 'My leads' : 'Leads'}>
       {me.role === 'rep' && <p className="lede">Leads assigned to you ({me.repId}). Other leads are not visible to the rep role.</p>}

@@ -33,7 +33,13 @@ interface Matrix {
   horizonDays: number;
   jurisdictions: string[];
   productLines: string[];
-  teams: { id: string; name: string; entity: string; reps: { id: string; name: string; status: string }[]; rows: { productLine: string; cells: Cell[] }[] }[];
+  teams: {
+    id: string;
+    name: string;
+    entity: string;
+    reps: { id: string; name: string; status: string }[];
+    rows: { productLine: string; cells: Cell[] }[];
+  }[];
   expiringSoon: GrantView[];
   expired: GrantView[];
   counts: Record<CellStatus, number>;
@@ -95,7 +101,12 @@ function MatrixTable({ data, jurisdictions, line, country }: { data: Matrix; jur
                   {r.cells
                     .filter((c) => !country || c.jurisdiction.slice(0, 2) === country)
                     .map((c) => (
-                      <td key={c.jurisdiction} className={c.inMandate ? `cell cell-${c.status}` : 'cell cell-out'} title={cellTitle(t.name, r.productLine, c)} data-cell={`${t.id}|${r.productLine}|${c.jurisdiction}`}>
+                      <td
+                        key={c.jurisdiction}
+                        className={c.inMandate ? `cell cell-${c.status}` : 'cell cell-out'}
+                        title={cellTitle(t.name, r.productLine, c)}
+                        data-cell={`${t.id}|${r.productLine}|${c.jurisdiction}`}
+                      >
                         {c.inMandate ? (
                           <>
                             <span className={`badge badge-${LABEL[c.status].tone}`}>{LABEL[c.status].text}</span>
@@ -127,11 +138,21 @@ export function Licences() {
   const countries = [...new Set((data?.jurisdictions ?? []).map((j) => j.slice(0, 2)))].sort();
   return (
     <Page title="Licence matrix">
-      <p className="lede">Teams × jurisdictions × product lines of the current org version: coverage from the team&apos;s firm grants and its reps&apos; individual grants. Cells outside a team&apos;s mandate are greyed out (never routed there).</p>
+      <p className="lede">
+        Teams × jurisdictions × product lines of the current org version: coverage from the team&apos;s firm grants and its reps&apos;
+        individual grants. Cells outside a team&apos;s mandate are greyed out (never routed there).
+      </p>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Matrix options">
         <label>
           Expiring-soon horizon (days){' '}
-          <input type="number" min={0} max={3650} value={horizon} onChange={(e) => setHorizon(Math.max(0, Math.min(3650, Number(e.target.value) || 0)))} style={{ width: '6em' }} />
+          <input
+            type="number"
+            min={0}
+            max={3650}
+            value={horizon}
+            onChange={(e) => setHorizon(Math.max(0, Math.min(3650, Number(e.target.value) || 0)))}
+            style={{ width: '6em' }}
+          />
         </label>
         <label>
           Product line{' '}
@@ -164,7 +185,11 @@ export function Licences() {
             ))}
           </p>
           <MatrixTable data={data} jurisdictions={jurisdictions} line={line} country={country} />
-          <GrantTable title={`Expiring within ${data.horizonDays} days`} grants={data.expiringSoon} empty="No grant expires within the horizon." />
+          <GrantTable
+            title={`Expiring within ${data.horizonDays} days`}
+            grants={data.expiringSoon}
+            empty="No grant expires within the horizon."
+          />
           <GrantTable title="Expired grants" grants={data.expired} empty="No expired grants." />
         </>
       )}
@@ -205,7 +230,13 @@ export function GrantTable({ title, grants, empty }: { title: string; grants: Gr
                   <code>{g.id}</code>
                   {g.carrier ? <div className="small muted">carrier {g.carrier}</div> : null}
                 </td>
-                <td>{g.holder.kind === 'firm' ? `firm: ${g.holder.entity}` : <Link to={`/licences/reps/${encodeURIComponent(g.holder.rep)}`}>{g.holder.rep}</Link>}</td>
+                <td>
+                  {g.holder.kind === 'firm' ? (
+                    `firm: ${g.holder.entity}`
+                  ) : (
+                    <Link to={`/licences/reps/${encodeURIComponent(g.holder.rep)}`}>{g.holder.rep}</Link>
+                  )}
+                </td>
                 <td>{g.regulator}</td>
                 <td>{g.jurisdiction}</td>
                 <td>{g.productLines.join(', ')}</td>
@@ -214,7 +245,19 @@ export function GrantTable({ title, grants, empty }: { title: string; grants: Gr
                   {g.validFrom} → {g.validTo ?? 'open-ended'}
                 </td>
                 <td>
-                  <Badge tone={g.state === 'valid' ? 'good' : g.state === 'expiring' ? 'warn' : g.state === 'expired' || g.state === 'inactive' ? 'bad' : 'info'}>{g.state}</Badge>
+                  <Badge
+                    tone={
+                      g.state === 'valid'
+                        ? 'good'
+                        : g.state === 'expiring'
+                          ? 'warn'
+                          : g.state === 'expired' || g.state === 'inactive'
+                            ? 'bad'
+                            : 'info'
+                    }
+                  >
+                    {g.state}
+                  </Badge>
                   {g.daysLeft !== null && g.state !== 'expired' ? <span className="small"> {g.daysLeft} d left</span> : null}
                   {g.status !== 'active' ? <span className="small"> ({g.status})</span> : null}
                 </td>
@@ -230,7 +273,16 @@ export function GrantTable({ title, grants, empty }: { title: string; grants: Gr
 interface RepLicences {
   at: string;
   horizonDays: number;
-  rep: { id: string; name: string; teamId: string; teamName: string | null; status: string; weight: number; experience: string; capabilities: string[] };
+  rep: {
+    id: string;
+    name: string;
+    teamId: string;
+    teamName: string | null;
+    status: string;
+    weight: number;
+    experience: string;
+    capabilities: string[];
+  };
   grants: GrantView[];
   appointments: GrantView[];
   firmGrants: GrantView[];
@@ -238,7 +290,10 @@ interface RepLicences {
 
 export function RepLicencesPage({ repId }: { repId: string }) {
   const [horizon, setHorizon] = useState(90);
-  const { data, error, loading } = useAsync(() => get<RepLicences>(`/v1/reps/${encodeURIComponent(repId)}/licences${qs({ horizonDays: horizon })}`), [repId, horizon]);
+  const { data, error, loading } = useAsync(
+    () => get<RepLicences>(`/v1/reps/${encodeURIComponent(repId)}/licences${qs({ horizonDays: horizon })}`),
+    [repId, horizon],
+  );
   return (
     <Page title={`Licences of ${data?.rep.name ?? repId}`}>
       <p>
@@ -247,7 +302,14 @@ export function RepLicencesPage({ repId }: { repId: string }) {
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Options">
         <label>
           Expiring-soon horizon (days){' '}
-          <input type="number" min={0} max={3650} value={horizon} onChange={(e) => setHorizon(Math.max(0, Math.min(3650, Number(e.target.value) || 0)))} style={{ width: '6em' }} />
+          <input
+            type="number"
+            min={0}
+            max={3650}
+            value={horizon}
+            onChange={(e) => setHorizon(Math.max(0, Math.min(3650, Number(e.target.value) || 0)))}
+            style={{ width: '6em' }}
+          />
         </label>
       </form>
       {loading && <Loading what="the rep's grants" />}
@@ -266,7 +328,11 @@ export function RepLicencesPage({ repId }: { repId: string }) {
             <dt>Capabilities</dt>
             <dd>{data.rep.capabilities.join(', ') || '—'}</dd>
           </dl>
-          <GrantTable title="Individual grants" grants={data.grants} empty="This rep holds no individual grant: they cannot be assigned any lead." />
+          <GrantTable
+            title="Individual grants"
+            grants={data.grants}
+            empty="This rep holds no individual grant: they cannot be assigned any lead."
+          />
           <GrantTable title="Carrier appointments" grants={data.appointments} empty="No carrier appointments." />
           <GrantTable title="Firm grants the team works under" grants={data.firmGrants} empty="The team's entity holds no firm grant." />
         </>

@@ -22,7 +22,10 @@ interface ApprovalAnswer {
 export function ReviewDetail({ id, me }: { id: string; me: Me }) {
   const { data, error, loading, reload } = useAsync(async () => {
     const view = await get<ReviewView>(`/v1/review/${encodeURIComponent(id)}`);
-    const [lead, org] = await Promise.all([get<LeadDetail>(`/v1/leads/${encodeURIComponent(view.review.leadId)}`).catch(() => null), get<OrgConfigView>('/v1/org')]);
+    const [lead, org] = await Promise.all([
+      get<LeadDetail>(`/v1/leads/${encodeURIComponent(view.review.leadId)}`).catch(() => null),
+      get<OrgConfigView>('/v1/org'),
+    ]);
     return { view, lead, org };
   }, [id]);
 
@@ -74,7 +77,11 @@ function ReviewSummary({ view, me, mine }: { view: ReviewView; me: Me; mine: boo
             <dt>Jurisdiction</dt>
             <dd>{decision.constraints.jurisdiction}</dd>
             <dt>Product</dt>
-            <dd>{decision.constraints.product ? `${decision.constraints.product.id} (${decision.constraints.product.productLines.join(', ')})` : '—'}</dd>
+            <dd>
+              {decision.constraints.product
+                ? `${decision.constraints.product.id} (${decision.constraints.product.productLines.join(', ')})`
+                : '—'}
+            </dd>
             <dt>Customer type</dt>
             <dd>{decision.constraints.customerType.effective}</dd>
             <dt>Screening</dt>
@@ -89,7 +96,9 @@ function ReviewSummary({ view, me, mine }: { view: ReviewView; me: Me; mine: boo
       <p className="four-eyes" role="note">
         <strong>Four eyes:</strong> requested by <code>{review.requestedBy}</code>
         {review.requestedBy === 'system' ? ' (routing)' : ''}; you are <code>{me.keyId}</code>.{' '}
-        {mine ? 'You requested this review, so another compliance officer must decide it — the API refuses your decision.' : 'The approver must differ from the requester.'}
+        {mine
+          ? 'You requested this review, so another compliance officer must decide it — the API refuses your decision.'
+          : 'The approver must differ from the requester.'}
       </p>
       {decision && (
         <>
@@ -102,7 +111,19 @@ function ReviewSummary({ view, me, mine }: { view: ReviewView; me: Me; mine: boo
   );
 }
 
-function ReviewBody({ view, lead, org, me, onChanged }: { view: ReviewView; lead: LeadDetail | null; org: OrgConfigView; me: Me; onChanged: () => void }) {
+function ReviewBody({
+  view,
+  lead,
+  org,
+  me,
+  onChanged,
+}: {
+  view: ReviewView;
+  lead: LeadDetail | null;
+  org: OrgConfigView;
+  me: Me;
+  onChanged: () => void;
+}) {
   const { review, decision } = view;
   const mine = review.requestedBy === me.keyId;
   const canDecide = me.role === 'compliance' && review.status === 'OPEN';
@@ -138,7 +159,15 @@ function ReviewBody({ view, lead, org, me, onChanged }: { view: ReviewView; lead
             <strong>Approved.</strong> Eligibility re-check: {answer.eligibility.eligible ? 'eligible' : 'not eligible'}
             {answer.override ? ' — recorded as an override with your justification.' : '.'}
           </p>
-          {!answer.eligibility.eligible && <Reasons reasons={[answer.eligibility.gate, ...(answer.eligibility.team?.reasons ?? []), ...(answer.eligibility.rep?.reasons ?? [])].filter((r): r is Reason => r !== null)} />}
+          {!answer.eligibility.eligible && (
+            <Reasons
+              reasons={[
+                answer.eligibility.gate,
+                ...(answer.eligibility.team?.reasons ?? []),
+                ...(answer.eligibility.rep?.reasons ?? []),
+              ].filter((r): r is Reason => r !== null)}
+            />
+          )}
         </div>
       )}
       {disposed && (
@@ -188,7 +217,14 @@ function ReviewBody({ view, lead, org, me, onChanged }: { view: ReviewView; lead
 }
 
 function Resolution({ resolution }: { resolution: Record<string, unknown> }) {
-  const r = resolution as { action?: string; teamId?: string; repId?: string; justification?: string | null; override?: boolean; reason?: string };
+  const r = resolution as {
+    action?: string;
+    teamId?: string;
+    repId?: string;
+    justification?: string | null;
+    override?: boolean;
+    reason?: string;
+  };
   return (
     <dl className="facts" data-testid="resolution">
       <dt>Action</dt>
@@ -215,7 +251,17 @@ function Resolution({ resolution }: { resolution: Record<string, unknown> }) {
   );
 }
 
-function ApproveForm({ review, org, decision, onDone }: { review: Review; org: OrgConfigView; decision: Decision | null; onDone: (answer: ApprovalAnswer) => void }) {
+function ApproveForm({
+  review,
+  org,
+  decision,
+  onDone,
+}: {
+  review: Review;
+  org: OrgConfigView;
+  decision: Decision | null;
+  onDone: (answer: ApprovalAnswer) => void;
+}) {
   const teams = org.config.teams;
   const [teamId, setTeamId] = useState(decision?.candidates.find((t) => t.pass)?.id ?? teams[0]?.id ?? '');
   const reps = org.config.reps.filter((r) => r.team === teamId);
@@ -234,7 +280,13 @@ function ApproveForm({ review, org, decision, onDone }: { review: Review; org: O
     setBusy(true);
     setError(null);
     try {
-      onDone(await post<ApprovalAnswer>(`/v1/review/${encodeURIComponent(review.id)}/approve`, { teamId, repId: repNow, ...(justification.trim() ? { justification } : {}) }));
+      onDone(
+        await post<ApprovalAnswer>(`/v1/review/${encodeURIComponent(review.id)}/approve`, {
+          teamId,
+          repId: repNow,
+          ...(justification.trim() ? { justification } : {}),
+        }),
+      );
     } catch (err) {
       setError(err);
       if (err instanceof ApiError && err.body.code === 'JUSTIFICATION_REQUIRED') setTimeout(() => justificationRef.current?.focus(), 0);
@@ -246,7 +298,10 @@ function ApproveForm({ review, org, decision, onDone }: { review: Review; org: O
   return (
     <section aria-labelledby="approve-h" className="card">
       <h2 id="approve-h">Approve a named assignment</h2>
-      <p className="hint">Remit re-runs eligibility for the team and rep you name, now. If the assignment fails it, a written justification (10 characters or more) is required and the approval is flagged as an override.</p>
+      <p className="hint">
+        Remit re-runs eligibility for the team and rep you name, now. If the assignment fails it, a written justification (10 characters or
+        more) is required and the approval is flagged as an override.
+      </p>
       <form onSubmit={(e) => void submit(e)} className="form">
         <label htmlFor="approve-team">Team</label>
         <select id="approve-team" value={teamId} onChange={(e) => setTeamId(e.target.value)} required>
@@ -271,9 +326,21 @@ function ApproveForm({ review, org, decision, onDone }: { review: Review; org: O
             : 'this team was not evaluated for the lead.'}
         </p>
         <label htmlFor="approve-justification">
-          Justification {needsJustification ? <strong className="required">(required: the eligibility re-check failed)</strong> : <span className="muted">(required when the assignment fails eligibility)</span>}
+          Justification{' '}
+          {needsJustification ? (
+            <strong className="required">(required: the eligibility re-check failed)</strong>
+          ) : (
+            <span className="muted">(required when the assignment fails eligibility)</span>
+          )}
         </label>
-        <textarea id="approve-justification" ref={justificationRef} rows={3} value={justification} onChange={(e) => setJustification(e.target.value)} aria-invalid={needsJustification && justification.trim().length < 10} />
+        <textarea
+          id="approve-justification"
+          ref={justificationRef}
+          rows={3}
+          value={justification}
+          onChange={(e) => setJustification(e.target.value)}
+          aria-invalid={needsJustification && justification.trim().length < 10}
+        />
         <button type="submit" disabled={busy || !repNow}>
           {busy ? 'Approving…' : 'Approve assignment'}
         </button>
@@ -319,13 +386,19 @@ function Dispositions({ leadId, hits, onDone }: { leadId: string; hits: Screenin
   const [values, setValues] = useState<Record<string, { verdict: '' | 'true_match' | 'false_positive'; reason: string }>>({});
   const [error, setError] = useState<unknown>(null);
   const key = (h: ScreeningHit) => `${h.listId}/${h.entryId}`;
-  const set = (k: string, patch: Partial<{ verdict: '' | 'true_match' | 'false_positive'; reason: string }>) => setValues((v) => ({ ...v, [k]: { verdict: '', reason: '', ...v[k], ...patch } }));
+  const set = (k: string, patch: Partial<{ verdict: '' | 'true_match' | 'false_positive'; reason: string }>) =>
+    setValues((v) => ({ ...v, [k]: { verdict: '', reason: '', ...v[k], ...patch } }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     try {
       const res = await post<{ decision: { outcome: string } }>(`/v1/leads/${encodeURIComponent(leadId)}/screening/dispositions`, {
-        dispositions: hits.map((h) => ({ listId: h.listId, entryId: h.entryId, verdict: values[key(h)]?.verdict || undefined, reason: values[key(h)]?.reason ?? '' })),
+        dispositions: hits.map((h) => ({
+          listId: h.listId,
+          entryId: h.entryId,
+          verdict: values[key(h)]?.verdict || undefined,
+          reason: values[key(h)]?.reason ?? '',
+        })),
       });
       onDone(res.decision.outcome);
     } catch (err) {
@@ -335,7 +408,10 @@ function Dispositions({ leadId, hits, onDone }: { leadId: string; hits: Screenin
   return (
     <section aria-labelledby="disp-h" className="card">
       <h2 id="disp-h">Screening hits: disposition</h2>
-      <p className="hint">Mark every potential match as a true match or a false positive, with a reason. All false positives clear the lead, which is then routed normally.</p>
+      <p className="hint">
+        Mark every potential match as a true match or a false positive, with a reason. All false positives clear the lead, which is then
+        routed normally.
+      </p>
       <form onSubmit={(e) => void submit(e)} className="form">
         {hits.map((h, i) => (
           <fieldset key={key(h)}>
@@ -345,14 +421,36 @@ function Dispositions({ leadId, hits, onDone }: { leadId: string; hits: Screenin
             </legend>
             <div className="radios">
               <label>
-                <input type="radio" name={`verdict-${i}`} value="true_match" required checked={values[key(h)]?.verdict === 'true_match'} onChange={() => set(key(h), { verdict: 'true_match' })} /> True match
+                <input
+                  type="radio"
+                  name={`verdict-${i}`}
+                  value="true_match"
+                  required
+                  checked={values[key(h)]?.verdict === 'true_match'}
+                  onChange={() => set(key(h), { verdict: 'true_match' })}
+                />{' '}
+                True match
               </label>
               <label>
-                <input type="radio" name={`verdict-${i}`} value="false_positive" checked={values[key(h)]?.verdict === 'false_positive'} onChange={() => set(key(h), { verdict: 'false_positive' })} /> False positive
+                <input
+                  type="radio"
+                  name={`verdict-${i}`}
+                  value="false_positive"
+                  checked={values[key(h)]?.verdict === 'false_positive'}
+                  onChange={() => set(key(h), { verdict: 'false_positive' })}
+                />{' '}
+                False positive
               </label>
             </div>
             <label htmlFor={`disp-reason-${i}`}>Reason</label>
-            <input id={`disp-reason-${i}`} type="text" required minLength={3} value={values[key(h)]?.reason ?? ''} onChange={(e) => set(key(h), { reason: e.target.value })} />
+            <input
+              id={`disp-reason-${i}`}
+              type="text"
+              required
+              minLength={3}
+              value={values[key(h)]?.reason ?? ''}
+              onChange={(e) => set(key(h), { reason: e.target.value })}
+            />
           </fieldset>
         ))}
         <button type="submit">Record dispositions</button>

@@ -80,7 +80,8 @@ export function ReviewQueue({ me }: { me: Me }) {
   return (
     <Page title="Review queue">
       <p className="lede">
-        Refused, held (screening) and exception leads awaiting compliance. Only the compliance role approves or rejects; the approver must differ from whoever requested the review (four eyes).
+        Refused, held (screening) and exception leads awaiting compliance. Only the compliance role approves or rejects; the approver must
+        differ from whoever requested the review (four eyes).
         {me.role !== 'compliance' ? ' You can read the queue; decisions need a compliance officer.' : ''}
       </p>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter the queue">
@@ -109,9 +110,7 @@ export function ReviewQueue({ me }: { me: Me }) {
       </form>
       {loading && <Loading what="the review queue" />}
       <ErrorBox error={error} />
-      {data && (
-        <ReviewTable items={items} status={status} more={data.more} me={me} />
-      )}
+      {data && <ReviewTable items={items} status={status} more={data.more} me={me} />}
     </Page>
   );
 }

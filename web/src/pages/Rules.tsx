@@ -43,7 +43,11 @@ interface SimulationDiff {
 
 export function Rules({ me }: { me: Me }) {
   const { data, error, loading, reload } = useAsync(async () => {
-    const [org, versions, canSimulate] = await Promise.all([get<OrgConfigView>('/v1/org'), get<Versions>('/v1/org/versions'), hasOperation('post', '/v1/simulations')]);
+    const [org, versions, canSimulate] = await Promise.all([
+      get<OrgConfigView>('/v1/org'),
+      get<Versions>('/v1/org/versions'),
+      hasOperation('post', '/v1/simulations'),
+    ]);
     return { org, versions, canSimulate };
   }, []);
   const [draft, setDraft] = useState('');
@@ -63,12 +67,18 @@ export function Rules({ me }: { me: Me }) {
 }
 
 function Published({ org }: { org: OrgConfigView }) {
-  const rules = org.config.rules as readonly { id: string; description?: string; when?: unknown; then: { kind: string; teams?: unknown; reasonCode?: string } }[];
+  const rules = org.config.rules as readonly {
+    id: string;
+    description?: string;
+    when?: unknown;
+    then: { kind: string; teams?: unknown; reasonCode?: string };
+  }[];
   return (
     <section aria-labelledby="pub-h" className="card">
       <h2 id="pub-h">Published rule set</h2>
       <p>
-        Version <strong>{org.version}</strong> <code className="hash">{org.hash}</code> — {org.config.teams.length} teams, {org.config.reps.length} reps, {org.config.licences.length} licence grants, {rules.length} rules.
+        Version <strong>{org.version}</strong> <code className="hash">{org.hash}</code> — {org.config.teams.length} teams,{' '}
+        {org.config.reps.length} reps, {org.config.licences.length} licence grants, {rules.length} rules.
       </p>
       <table className="data">
         <caption>Rules in evaluation order (the first that matches fires)</caption>
@@ -90,7 +100,11 @@ function Published({ org }: { org: OrgConfigView }) {
               </td>
               <td>
                 <Badge tone={r.then.kind === 'route' ? 'good' : r.then.kind === 'refuse' ? 'bad' : 'warn'}>{r.then.kind}</Badge>{' '}
-                {r.then.kind === 'route' ? (Array.isArray(r.then.teams) ? r.then.teams.join(', ') : String(r.then.teams)) : (r.then.reasonCode ?? '')}
+                {r.then.kind === 'route'
+                  ? Array.isArray(r.then.teams)
+                    ? r.then.teams.join(', ')
+                    : String(r.then.teams)
+                  : (r.then.reasonCode ?? '')}
               </td>
               <td>
                 <details>
@@ -148,7 +162,11 @@ function History({ versions, onLoad }: { versions: Versions; onLoad: (text: stri
               <td>{v.createdBy}</td>
               <td>
                 <button type="button" className="secondary small" onClick={() => void load(v.hash)}>
-                  Load as draft<span className="sr-only"> ({v.version} {v.hash.slice(7, 19)})</span>
+                  Load as draft
+                  <span className="sr-only">
+                    {' '}
+                    ({v.version} {v.hash.slice(7, 19)})
+                  </span>
                 </button>
               </td>
             </tr>
@@ -165,7 +183,13 @@ function useDraftActions(draft: string, setDraft: (s: string) => void, limit: nu
   const [simError, setSimError] = useState<unknown>(null);
   const [diff, setDiff] = useState<SimulationDiff | null>(null);
   const [busy, setBusy] = useState<'' | 'simulate' | 'publish'>('');
-  const [published, setPublished] = useState<{ hash: string; version: string; createdAt: string; createdBy: string; created: boolean } | null>(null);
+  const [published, setPublished] = useState<{
+    hash: string;
+    version: string;
+    createdAt: string;
+    createdBy: string;
+    created: boolean;
+  } | null>(null);
   const [pubError, setPubError] = useState<unknown>(null);
 
   const parsed = (): Record<string, unknown> | null => {
@@ -222,14 +246,36 @@ function useDraftActions(draft: string, setDraft: (s: string) => void, limit: nu
   return { parseError, simError, diff, busy, published, pubError, onFile, simulate, publish };
 }
 
-function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: { me: Me; org: OrgConfigView; draft: string; setDraft: (s: string) => void; canSimulate: boolean; onPublished: () => void }) {
+function DraftPanel({
+  me,
+  org,
+  draft,
+  setDraft,
+  canSimulate,
+  onPublished,
+}: {
+  me: Me;
+  org: OrgConfigView;
+  draft: string;
+  setDraft: (s: string) => void;
+  canSimulate: boolean;
+  onPublished: () => void;
+}) {
   const [limit, setLimit] = useState(200);
-  const { parseError, simError, diff, busy, published, pubError, onFile, simulate, publish } = useDraftActions(draft, setDraft, limit, onPublished);
+  const { parseError, simError, diff, busy, published, pubError, onFile, simulate, publish } = useDraftActions(
+    draft,
+    setDraft,
+    limit,
+    onPublished,
+  );
 
   return (
     <section aria-labelledby="draft-h" className="card">
       <h2 id="draft-h">Draft: simulate, then publish</h2>
-      <p className="hint">Load the current version or a previous one, upload a whole org config as one JSON or YAML file, or edit the JSON below. The simulation replays the last recorded leads against the draft; nothing changes until an admin publishes.</p>
+      <p className="hint">
+        Load the current version or a previous one, upload a whole org config as one JSON or YAML file, or edit the JSON below. The
+        simulation replays the last recorded leads against the draft; nothing changes until an admin publishes.
+      </p>
       <div className="actions">
         <button type="button" className="secondary" onClick={() => setDraft(JSON.stringify(org.config, null, 2))}>
           Load the current version
@@ -240,7 +286,16 @@ function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: { me
         </label>
       </div>
       <label htmlFor="draft-json">Draft org config (JSON)</label>
-      <textarea id="draft-json" className="code" rows={18} spellCheck={false} value={draft} onChange={(e) => setDraft(e.target.value)} aria-invalid={parseError !== null} aria-describedby={parseError ? 'draft-error' : undefined} />
+      <textarea
+        id="draft-json"
+        className="code"
+        rows={18}
+        spellCheck={false}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        aria-invalid={parseError !== null}
+        aria-describedby={parseError ? 'draft-error' : undefined}
+      />
       {parseError && (
         <p id="draft-error" className="error" role="alert">
           The draft is not valid JSON: {parseError}
@@ -249,7 +304,15 @@ function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: { me
       <div className="actions">
         <label>
           Replay the last{' '}
-          <input type="number" min={1} max={10000} value={limit} onChange={(e) => setLimit(Math.max(1, Math.min(10000, Number(e.target.value) || 1)))} style={{ width: '6em' }} /> leads
+          <input
+            type="number"
+            min={1}
+            max={10000}
+            value={limit}
+            onChange={(e) => setLimit(Math.max(1, Math.min(10000, Number(e.target.value) || 1)))}
+            style={{ width: '6em' }}
+          />{' '}
+          leads
         </label>
         <button type="button" onClick={() => void simulate()} disabled={!canSimulate || busy !== '' || draft.trim() === ''}>
           {busy === 'simulate' ? 'Simulating…' : 'Run simulation'}
@@ -271,7 +334,8 @@ function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: { me
       <ErrorBox error={pubError} title="Publishing refused" />
       {published && (
         <p className="success" role="status" data-testid="published">
-          {published.created ? 'Published' : 'Already published (made current again)'}: {published.version} <code className="hash">{published.hash}</code> by {published.createdBy} at {fmtTime(published.createdAt)}.
+          {published.created ? 'Published' : 'Already published (made current again)'}: {published.version}{' '}
+          <code className="hash">{published.hash}</code> by {published.createdBy} at {fmtTime(published.createdAt)}.
         </p>
       )}
       {diff && <DiffView diff={diff} />}
@@ -326,8 +390,9 @@ function DiffView({ diff }: { diff: SimulationDiff }) {
     <div className="diff" aria-live="polite" data-testid="simulation-diff">
       <h3>Simulation result</h3>
       <p>
-        Draft {diff.draft.version} <code className="hash">{diff.draft.hash.slice(0, 23)}…</code>: {diff.replayed} leads replayed ({diff.window.from ? `${fmtTime(diff.window.from)} – ${fmtTime(diff.window.to)}` : 'none'}), {diff.skipped.duplicates} duplicates and {diff.skipped.undecided} undecided skipped.{' '}
-        {diff.unchanged ? <strong>Nothing would change.</strong> : null}
+        Draft {diff.draft.version} <code className="hash">{diff.draft.hash.slice(0, 23)}…</code>: {diff.replayed} leads replayed (
+        {diff.window.from ? `${fmtTime(diff.window.from)} – ${fmtTime(diff.window.to)}` : 'none'}), {diff.skipped.duplicates} duplicates and{' '}
+        {diff.skipped.undecided} undecided skipped. {diff.unchanged ? <strong>Nothing would change.</strong> : null}
       </p>
       <OutcomeTable outcomes={diff.outcomes} />
       <ChangeTable id="new-refusals" title="New refusals" rows={diff.newRefusals} />

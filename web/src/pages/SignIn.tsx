@@ -24,11 +24,22 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     <main id="main" className="signin">
       <Page title="Sign in to the Remit console">
         <p>
-          Sign in with your Remit API key (<code>remit_…</code>). The key is exchanged for a session cookie bound to its role; it is not stored in the browser.
+          Sign in with your Remit API key (<code>remit_…</code>). The key is exchanged for a session cookie bound to its role; it is not
+          stored in the browser.
         </p>
         <form onSubmit={(e) => void submit(e)} className="card form">
           <label htmlFor="api-key">API key</label>
-          <input id="api-key" name="apiKey" type="password" autoComplete="off" spellCheck={false} required value={apiKey} onChange={(e) => setApiKey(e.target.value)} aria-describedby="api-key-help" />
+          <input
+            id="api-key"
+            name="apiKey"
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            required
+            value={apiKey}
+            onChange={(e) => setApiKey(e.target.value)}
+            aria-describedby="api-key-help"
+          />
           <p id="api-key-help" className="hint">
             Ask an administrator for a key: <code>remit keys create --role compliance</code>.
           </p>

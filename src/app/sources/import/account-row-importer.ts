@@ -18,7 +18,11 @@ const DEFAULT_COLUMNS: Readonly<Record<keyof AccountImportMapping['fields'], rea
 const DOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const BATCH = 500;
 
-export function resolveColumns<K extends string>(header: readonly string[], defaults: Readonly<Record<K, readonly string[]>>, given: Partial<Record<K, string>>): Partial<Record<K, string>> {
+export function resolveColumns<K extends string>(
+  header: readonly string[],
+  defaults: Readonly<Record<K, readonly string[]>>,
+  given: Partial<Record<K, string>>,
+): Partial<Record<K, string>> {
   requireColumns(header, Object.values(given) as string[]);
   const out: Partial<Record<K, string>> = { ...given };
   for (const [key, names] of Object.entries(defaults) as [K, readonly string[]][]) {
@@ -28,9 +32,18 @@ export function resolveColumns<K extends string>(header: readonly string[], defa
 }
 
 /** Account / owner data (SPEC R8): id, name, email domains (separated by ; , or spaces), owner rep, tier. Upserted by id in batches. */
-export function accountRowImporter(o: { header: readonly string[]; mapping: AccountImportMapping | null; org: CompiledOrg; store: Store | null; now: () => number }): RowImporter {
+export function accountRowImporter(o: {
+  header: readonly string[];
+  mapping: AccountImportMapping | null;
+  org: CompiledOrg;
+  store: Store | null;
+  now: () => number;
+}): RowImporter {
   const cols = resolveColumns(o.header, DEFAULT_COLUMNS, o.mapping?.fields ?? {});
-  if (cols.id === undefined || cols.name === undefined) throw new ImportSetupError(`an accounts file needs an id and a name column (header: ${o.header.join(', ')}); map them with fields.id / fields.name`);
+  if (cols.id === undefined || cols.name === undefined)
+    throw new ImportSetupError(
+      `an accounts file needs an id and a name column (header: ${o.header.join(', ')}); map them with fields.id / fields.name`,
+    );
   let batch: AccountRecord[] = [];
   const flush = async () => {
     if (batch.length > 0 && o.store) await o.store.accounts.upsert(batch);
@@ -44,7 +57,14 @@ export function accountRowImporter(o: { header: readonly string[]; mapping: Acco
       const name = firstValue(row, cols.name);
       if (!id) errors.push({ path: cols.id!, message: 'required' });
       if (!name) errors.push({ path: cols.name!, message: 'required' });
-      const domains = [...new Set((firstValue(row, cols.domains) ?? '').split(/[;,\s]+/).map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter((d) => d !== ''))];
+      const domains = [
+        ...new Set(
+          (firstValue(row, cols.domains) ?? '')
+            .split(/[;,\s]+/)
+            .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+            .filter((d) => d !== ''),
+        ),
+      ];
       for (const d of domains) if (!DOMAIN.test(d)) errors.push({ path: cols.domains!, message: `"${d}" is not a domain name` });
       const ownerRep = firstValue(row, cols.ownerRep) ?? null;
       const ownerProblem = ownerRepProblem(o.org, ownerRep);

@@ -27,9 +27,20 @@ export class CsvFormatError extends Error {
  * backpressure, so only a few rows are ever in memory). The first record is the header; a
  * repeated column name collects several values (like a repeated form field). `onHeader` sees the header.
  */
-export async function* csvRows(input: Readable, opts: { delimiter?: string | undefined; onHeader?: (header: readonly string[]) => void } = {}): AsyncGenerator<CsvRow> {
+export async function* csvRows(
+  input: Readable,
+  opts: { delimiter?: string | undefined; onHeader?: (header: readonly string[]) => void } = {},
+): AsyncGenerator<CsvRow> {
   const parser = input.pipe(
-    parse({ bom: true, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, delimiter: opts.delimiter ?? ',', max_record_size: 1024 * 1024 }),
+    parse({
+      bom: true,
+      raw: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      delimiter: opts.delimiter ?? ',',
+      max_record_size: 1024 * 1024,
+    }),
   );
   input.on('error', (e) => parser.destroy(e));
   let header: string[] | null = null;
@@ -38,7 +49,8 @@ export async function* csvRows(input: Readable, opts: { delimiter?: string | und
     for await (const item of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
       if (header === null) {
         header = item.record.map((h) => h.trim());
-        if (header.length === 0 || header.every((h) => h === '')) throw new CsvFormatError('the first line must be a header with column names', item.info.lines);
+        if (header.length === 0 || header.every((h) => h === ''))
+          throw new CsvFormatError('the first line must be a header with column names', item.info.lines);
         opts.onHeader?.(header);
         continue;
       }
@@ -51,7 +63,8 @@ export async function* csvRows(input: Readable, opts: { delimiter?: string | und
         if (list) list.push(v);
         else values.set(name, [v]);
       });
-      const shapeError = item.record.length === header.length ? null : `expected ${header.length} columns (as in the header), got ${item.record.length}`;
+      const shapeError =
+        item.record.length === header.length ? null : `expected ${header.length} columns (as in the header), got ${item.record.length}`;
       yield { row, line: item.info.lines, values, raw: item.raw, shapeError };
     }
   } catch (e) {

@@ -54,22 +54,44 @@ export interface ImportSummary {
   readonly rowsPerSecond: number;
 }
 
-
 function buildImporter(o: ImportCsvOptions, header: readonly string[], mapping: unknown): RowImporter {
   const store = o.ctx?.store ?? null;
   switch (o.kind) {
     case 'leads': {
       const m = mapping === null ? conventionalLeadMapping(header) : (mapping as z.infer<typeof LeadImportMappingSchema>);
-      return leadRowImporter({ mapping: m, header, fileKey: o.file, consentAt: o.consentAt, ctx: o.ctx, dryRun: o.ctx ? null : { org: o.org, now: o.now } });
+      return leadRowImporter({
+        mapping: m,
+        header,
+        fileKey: o.file,
+        consentAt: o.consentAt,
+        ctx: o.ctx,
+        dryRun: o.ctx ? null : { org: o.org, now: o.now },
+      });
     }
     case 'accounts':
-      return accountRowImporter({ header, mapping: mapping as z.infer<typeof AccountImportMappingSchema> | null, org: o.org, store, now: o.now });
+      return accountRowImporter({
+        header,
+        mapping: mapping as z.infer<typeof AccountImportMappingSchema> | null,
+        org: o.org,
+        store,
+        now: o.now,
+      });
     case 'suppression':
-      return suppressionRowImporter({ header, mapping: mapping as z.infer<typeof SuppressionImportMappingSchema> | null, file: o.file, store, now: o.now });
+      return suppressionRowImporter({
+        header,
+        mapping: mapping as z.infer<typeof SuppressionImportMappingSchema> | null,
+        file: o.file,
+        store,
+        now: o.now,
+      });
   }
 }
 
-const MAPPING_SCHEMAS = { leads: LeadImportMappingSchema, accounts: AccountImportMappingSchema, suppression: SuppressionImportMappingSchema } as const;
+const MAPPING_SCHEMAS = {
+  leads: LeadImportMappingSchema,
+  accounts: AccountImportMappingSchema,
+  suppression: SuppressionImportMappingSchema,
+} as const;
 
 /**
  * `remit import` (SPEC I2, I3): streams a CSV (only a few rows in memory at any time), turns each
@@ -82,7 +104,12 @@ export async function importCsv(o: ImportCsvOptions): Promise<Result<ImportSumma
   if (o.mapping !== null && o.mapping !== undefined) {
     const withKind = o.kind === 'leads' ? o.mapping : { kind: o.kind, ...(o.mapping as object) };
     const parsed = MAPPING_SCHEMAS[o.kind].safeParse(withKind);
-    if (!parsed.success) return failure('ARGUMENT_INVALID', `the mapping file is not a valid ${o.kind} mapping`, zodDetails(parsed.error.issues, { path: dottedPath }));
+    if (!parsed.success)
+      return failure(
+        'ARGUMENT_INVALID',
+        `the mapping file is not a valid ${o.kind} mapping`,
+        zodDetails(parsed.error.issues, { path: dottedPath }),
+      );
     mapping = parsed.data;
   }
   const delimiter = (mapping as { delimiter?: string } | null)?.delimiter;
@@ -109,11 +136,24 @@ export async function importCsv(o: ImportCsvOptions): Promise<Result<ImportSumma
   } catch (e) {
     await report.end().catch(() => {});
     if (e instanceof ImportSetupError) return failure('ARGUMENT_INVALID', e.message);
-    if (e instanceof CsvFormatError) return failure('INPUT_UNREADABLE', `${o.file}${e.line ? `:${e.line}` : ''}: ${e.message}`, [{ path: e.line ? `line ${e.line}` : '', message: e.message }]);
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES') return failure('INPUT_UNREADABLE', `cannot read ${o.file}: ${(e as Error).message}`);
+    if (e instanceof CsvFormatError)
+      return failure('INPUT_UNREADABLE', `${o.file}${e.line ? `:${e.line}` : ''}: ${e.message}`, [
+        { path: e.line ? `line ${e.line}` : '', message: e.message },
+      ]);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES')
+      return failure('INPUT_UNREADABLE', `cannot read ${o.file}: ${(e as Error).message}`);
     return err({ code: 'INTERNAL', message: `import stopped at data row ${rows + 1}: ${(e as Error).message}`, details: [] });
   }
   await report.end();
   const elapsedMs = performance.now() - started;
-  return ok({ kind: o.kind, file: o.file, dryRun: o.ctx === null, rows, counts, replayed, elapsedMs: Math.round(elapsedMs), rowsPerSecond: Math.round((rows / Math.max(elapsedMs, 1)) * 1000) });
+  return ok({
+    kind: o.kind,
+    file: o.file,
+    dryRun: o.ctx === null,
+    rows,
+    counts,
+    replayed,
+    elapsedMs: Math.round(elapsedMs),
+    rowsPerSecond: Math.round((rows / Math.max(elapsedMs, 1)) * 1000),
+  });
 }

@@ -40,7 +40,11 @@ export interface LeadRowImporterOptions {
 }
 
 function mappingColumns(m: SourceMapping): string[] {
-  return [...Object.values(m.fields), ...m.hidden, ...(m.consent ? [m.consent.field, m.consent.wordingField, m.consent.capturedAtField].filter((c): c is string => c !== undefined) : [])];
+  return [
+    ...Object.values(m.fields),
+    ...m.hidden,
+    ...(m.consent ? [m.consent.field, m.consent.wordingField, m.consent.capturedAtField].filter((c): c is string => c !== undefined) : []),
+  ];
 }
 
 /**
@@ -58,8 +62,14 @@ export function leadRowImporter(o: LeadRowImporterOptions): RowImporter {
       const describe = (details: Parameters<typeof describeFieldErrors>[0]) => describeFieldErrors(details, fieldOf, 'column');
       if (o.dryRun) {
         const n = normaliseIntake(payload, { at: o.dryRun.now() });
-        if (!n.ok) return { status: 'invalid', code: 'LEAD_INVALID', errors: describe(n.error.map((e) => ({ path: e.path, message: e.message }))) };
-        if (!o.dryRun.org.products.has(n.value.lead.product)) return { status: 'invalid', code: 'LEAD_INVALID', errors: describe([{ path: '/product', message: `unknown product "${n.value.lead.product}"` }]) };
+        if (!n.ok)
+          return { status: 'invalid', code: 'LEAD_INVALID', errors: describe(n.error.map((e) => ({ path: e.path, message: e.message }))) };
+        if (!o.dryRun.org.products.has(n.value.lead.product))
+          return {
+            status: 'invalid',
+            code: 'LEAD_INVALID',
+            errors: describe([{ path: '/product', message: `unknown product "${n.value.lead.product}"` }]),
+          };
         return { status: 'valid' };
       }
       const externalId = typeof payload.externalId === 'string' ? payload.externalId.trim() : '';
@@ -67,10 +77,22 @@ export function leadRowImporter(o: LeadRowImporterOptions): RowImporter {
       const result = await ingestLead(o.ctx!, IMPORT_PRINCIPAL, payload, { idempotencyKey: key.slice(0, 200) });
       if (!result.ok) {
         const f = result.error;
-        return { status: f.code === 'LEAD_INVALID' ? 'invalid' : 'failed', code: f.code, errors: f.details.length > 0 ? describe(f.details) : [{ path: '', message: f.message }] };
+        return {
+          status: f.code === 'LEAD_INVALID' ? 'invalid' : 'failed',
+          code: f.code,
+          errors: f.details.length > 0 ? describe(f.details) : [{ path: '', message: f.message }],
+        };
       }
       const b = result.value.body;
-      return { status: STATUS_OF[b.status], outcome: b.status, id: b.leadId, duplicateOf: b.duplicateOf, teamId: b.decision?.team?.id ?? null, repId: b.decision?.rep?.id ?? null, replayed: result.value.replayed };
+      return {
+        status: STATUS_OF[b.status],
+        outcome: b.status,
+        id: b.leadId,
+        duplicateOf: b.duplicateOf,
+        teamId: b.decision?.team?.id ?? null,
+        repId: b.decision?.rep?.id ?? null,
+        replayed: result.value.replayed,
+      };
     },
     async flush() {},
   };

@@ -17,11 +17,17 @@ export class ImportSetupError extends Error {
 export function requireColumns(header: readonly string[], wanted: Iterable<string>, what = 'the mapping'): void {
   const have = new Set(header);
   const missing = [...new Set(wanted)].filter((c) => !have.has(c));
-  if (missing.length > 0) throw new ImportSetupError(`${what} names column(s) not in the file's header: ${missing.map((m) => JSON.stringify(m)).join(', ')} (header: ${header.join(', ')})`);
+  if (missing.length > 0)
+    throw new ImportSetupError(
+      `${what} names column(s) not in the file's header: ${missing.map((m) => JSON.stringify(m)).join(', ')} (header: ${header.join(', ')})`,
+    );
 }
 
 export const firstValue = (row: CsvRow, column: string | undefined): string | undefined => {
   if (column === undefined) return undefined;
-  const v = row.values.get(column)?.map((x) => x.trim()).find((x) => x !== '');
+  const v = row.values
+    .get(column)
+    ?.map((x) => x.trim())
+    .find((x) => x !== '');
   return v;
 };

@@ -25,7 +25,13 @@ const BATCH = 500;
  * Do-not-contact lists: each row suppresses an email address, a phone number (E.164; national
  * formats need a country column) and/or a whole email domain. A row with any bad value stores nothing.
  */
-export function suppressionRowImporter(o: { header: readonly string[]; mapping: SuppressionImportMapping | null; file: string; store: Store | null; now: () => number }): RowImporter {
+export function suppressionRowImporter(o: {
+  header: readonly string[];
+  mapping: SuppressionImportMapping | null;
+  file: string;
+  store: Store | null;
+  now: () => number;
+}): RowImporter {
   const cols = resolveColumns(o.header, DEFAULT_COLUMNS, o.mapping?.fields ?? {});
   if (cols.email === undefined && cols.phone === undefined && cols.domain === undefined) {
     throw new ImportSetupError(`a suppression list needs an email, phone or domain column (header: ${o.header.join(', ')})`);
@@ -53,7 +59,14 @@ export function suppressionRowImporter(o: { header: readonly string[]; mapping: 
         const country = countryText === undefined ? undefined : resolveCountry(countryText)?.alpha2;
         const p = toE164(phone, country);
         if (p.kind === 'valid') found.push({ kind: 'phone', value: p.e164 });
-        else errors.push({ path: cols.phone!, message: p.reason === 'needs_country' ? `"${phone}" needs an international prefix or a country column` : `"${phone}" is not a valid phone number` });
+        else
+          errors.push({
+            path: cols.phone!,
+            message:
+              p.reason === 'needs_country'
+                ? `"${phone}" needs an international prefix or a country column`
+                : `"${phone}" is not a valid phone number`,
+          });
       }
       const domain = firstValue(row, cols.domain)?.toLowerCase().replace(/^@/, '');
       if (domain !== undefined) {
@@ -61,12 +74,17 @@ export function suppressionRowImporter(o: { header: readonly string[]; mapping: 
         else errors.push({ path: cols.domain!, message: `"${domain}" is not a domain name` });
       }
       if (errors.length > 0) return { status: 'invalid', code: 'ARGUMENT_INVALID', errors };
-      if (found.length === 0) return { status: 'invalid', code: 'ARGUMENT_INVALID', errors: [{ path: '', message: 'no email, phone or domain in this row' }] };
+      if (found.length === 0)
+        return { status: 'invalid', code: 'ARGUMENT_INVALID', errors: [{ path: '', message: 'no email, phone or domain in this row' }] };
       const reason = firstValue(row, cols.reason) ?? null;
       const at = toIso(o.now());
       for (const f of found) batch.push({ ...f, reason, source, createdAt: at });
       if (batch.length >= BATCH) await flush();
-      return { status: o.store ? 'accepted' : 'valid', outcome: found.map((f) => f.kind).join('+'), id: found.map((f) => f.value).join(' ') };
+      return {
+        status: o.store ? 'accepted' : 'valid',
+        outcome: found.map((f) => f.kind).join('+'),
+        id: found.map((f) => f.value).join(' '),
+      };
     },
     flush,
   };
