@@ -119,7 +119,17 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
   const audit = program
     .command('audit')
     .description('Tamper-evident audit trail: verify, checkpoints, lead story, exports, replay, sealing and keys (docs/audit.md)');
+  registerVerifySubcommand(audit, exit);
+  registerCheckpointsSubcommand(audit);
+  registerStorySubcommand(audit, exit);
+  registerExportSubcommand(audit);
+  registerReplaySubcommand(audit, exit);
+  registerSealSubcommand(audit);
+  registerRotateKeySubcommand(audit);
+}
 
+/** `audit verify`: the whole log or a range, against stored or exported checkpoints. */
+function registerVerifySubcommand(audit: Command, exit: (code: number) => void): void {
   audit
     .command('verify')
     .description(
@@ -161,7 +171,10 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report));
       exit(report.ok ? EXIT.ok : EXIT.auditTampered);
     });
+}
 
+/** `audit checkpoints export`: the trust anchor to keep outside Remit. */
+function registerCheckpointsSubcommand(audit: Command): void {
   audit
     .command('checkpoints')
     .description('Signed checkpoints')
@@ -175,7 +188,10 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
       const file = await withStore(opts.db, (store) => exportCheckpoints(store, toIso(systemClock.now())));
       await output(`${JSON.stringify(file, null, 2)}\n`, opts.out);
     });
+}
 
+/** `audit story`: one lead's history with inclusion proofs. */
+function registerStorySubcommand(audit: Command, exit: (code: number) => void): void {
   audit
     .command('story <leadId>')
     .description('Everything that happened to a lead, in order, with inclusion proofs against the latest signed checkpoint (C7)')
@@ -197,7 +213,10 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
       );
       exit(story.integrity.verified ? EXIT.ok : EXIT.auditTampered);
     });
+}
 
+/** `audit export`: a date range of the sealed log. */
+function registerExportSubcommand(audit: Command): void {
   audit
     .command('export')
     .description('Date-range export of the sealed log for bulk regulatory requests (rows keep their hashes)')
@@ -212,7 +231,10 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
       const range = { fromAt: instant(opts.from, '--from'), toAt: instant(opts.to, '--to') };
       await withStore(opts.db, (store) => output(exportAuditRange(store, range, opts.format as 'jsonl' | 'csv'), opts.out));
     });
+}
 
+/** `audit replay`: re-run a recorded decision. */
+function registerReplaySubcommand(audit: Command, exit: (code: number) => void): void {
   audit
     .command('replay <decisionId>')
     .description(
@@ -248,7 +270,10 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
       }
       exit(r.identical && r.integrity.verified ? EXIT.ok : EXIT.auditTampered);
     });
+}
 
+/** `audit seal`: seal the inbox and sign a checkpoint now. */
+function registerSealSubcommand(audit: Command): void {
   audit
     .command('seal')
     .description('Seal the entries waiting in the inbox now and sign a checkpoint (`remit serve` does this continuously)')
@@ -262,7 +287,10 @@ export function registerAuditCommand(program: Command, exit: (code: number) => v
       const r = await withStore(opts.db, (store) => sealAll({ store, clock: systemClock, signer }));
       process.stdout.write(`${JSON.stringify({ ...r, keyId: signer.keyId })}\n`);
     });
+}
 
+/** `audit rotate-key`: a new signing key, the old one closed. */
+function registerRotateKeySubcommand(audit: Command): void {
   audit
     .command('rotate-key')
     .description(

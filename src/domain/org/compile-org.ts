@@ -84,20 +84,26 @@ function checkUniqueIds(config: OrgConfig, issues: OrgIssue[]): void {
   });
 }
 
-/**
- * Turns a schema-valid config into a published, indexed version. Cross-references, time zones,
- * conditions and strategies are all checked; every problem is reported, not just the first.
- */
-export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
-  const issues: OrgIssue[] = [];
-  checkUniqueIds(config, issues);
+/** The ids every cross-reference is checked against. */
+interface EntityIndex {
+  readonly entityIds: ReadonlySet<string>;
+  readonly productLines: ReadonlySet<string>;
+  readonly carrierIds: ReadonlySet<string>;
+  readonly teamIds: ReadonlySet<string>;
+  readonly repIds: ReadonlySet<string>;
+}
 
-  const entityIds = new Set(config.firm.entities.map((e) => e.id));
-  const productLines = new Set(config.products.flatMap((p) => p.productLines));
-  const carrierIds = new Set(config.carriers.map((c) => c.id));
-  const teamIds = new Set(config.teams.map((t) => t.id));
-  const repIds = new Set(config.reps.map((r) => r.id));
+function indexEntities(config: OrgConfig): EntityIndex {
+  return {
+    entityIds: new Set(config.firm.entities.map((e) => e.id)),
+    productLines: new Set(config.products.flatMap((p) => p.productLines)),
+    carrierIds: new Set(config.carriers.map((c) => c.id)),
+    teamIds: new Set(config.teams.map((t) => t.id)),
+    repIds: new Set(config.reps.map((r) => r.id)),
+  };
+}
 
+function checkProductsAndTeams(config: OrgConfig, index: EntityIndex, issues: OrgIssue[]): void {
   config.products.forEach((p, i) => {
     p.appointmentLines?.forEach((line, j) => {
       if (!p.productLines.includes(line))
@@ -105,13 +111,24 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     });
     if (p.requiresAppointment && !p.carrier)
       issues.push({ path: ['products', i, 'carrier'], message: 'a product that requires an appointment must name its carrier' });
-    if (p.carrier && !carrierIds.has(p.carrier))
+    if (p.carrier && !index.carrierIds.has(p.carrier))
       issues.push({ path: ['products', i, 'carrier'], message: `unknown carrier "${p.carrier}"` });
   });
   config.teams.forEach((t, i) => {
-    if (!entityIds.has(t.entity)) issues.push({ path: ['teams', i, 'entity'], message: `unknown legal entity "${t.entity}"` });
+    if (!index.entityIds.has(t.entity)) issues.push({ path: ['teams', i, 'entity'], message: `unknown legal entity "${t.entity}"` });
   });
+}
 
+const append = <T>(map: Map<string, T[]>, key: string, item: T): void => {
+  map.set(key, [...(map.get(key) ?? []), item]);
+};
+
+interface CompiledLicences {
+  readonly grantsByEntity: Map<string, GrantAuthority[]>;
+  readonly grantsByRep: ReadonlyMap<string, GrantAuthority[]>;
+}
+
+function compileLicences(config: OrgConfig, index: EntityIndex, issues: OrgIssue[]): CompiledLicences {
   const grantsByEntity = new Map<string, GrantAuthority[]>();
   const grantsByRep = new Map<string, GrantAuthority[]>();
   config.licences.forEach((g, i) => {
@@ -120,92 +137,108 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     else if (g.validTo && parseEnd(g.validTo, g.timeZone) <= parseStart(g.validFrom, g.timeZone))
       issues.push({ path: ['licences', i, 'validTo'], message: 'validTo is not after validFrom' });
     g.productLines.forEach((line, j) => {
-      if (!productLines.has(line))
+      if (!index.productLines.has(line))
         issues.push({ path: ['licences', i, 'productLines', j], message: `product line "${line}" is not used by any product` });
     });
     const a = authority(g);
     if (g.holder.kind === 'firm') {
-      if (!entityIds.has(g.holder.entity))
+      if (!index.entityIds.has(g.holder.entity))
         issues.push({ path: ['licences', i, 'holder', 'entity'], message: `unknown legal entity "${g.holder.entity}"` });
-      grantsByEntity.set(g.holder.entity, [...(grantsByEntity.get(g.holder.entity) ?? []), a]);
+      append(grantsByEntity, g.holder.entity, a);
     } else {
-      if (!repIds.has(g.holder.rep)) issues.push({ path: ['licences', i, 'holder', 'rep'], message: `unknown rep "${g.holder.rep}"` });
-      grantsByRep.set(g.holder.rep, [...(grantsByRep.get(g.holder.rep) ?? []), a]);
+      if (!index.repIds.has(g.holder.rep))
+        issues.push({ path: ['licences', i, 'holder', 'rep'], message: `unknown rep "${g.holder.rep}"` });
+      append(grantsByRep, g.holder.rep, a);
     }
   });
+  return { grantsByEntity, grantsByRep };
+}
 
+type AppointmentConfig = OrgConfig['appointments'][number];
+
+const appointmentAuthority = (ap: AppointmentConfig): AppointmentAuthority => ({
+  summary: {
+    id: ap.id,
+    regulator: `carrier:${ap.carrier}`,
+    jurisdiction: ap.jurisdiction,
+    activity: 'carrier_appointment',
+    productLines: ap.productLines,
+    customerTypes: [],
+    validFrom: ap.validFrom,
+    validTo: ap.validTo ?? null,
+    status: ap.status,
+    sourceRef: ap.sourceRef ?? null,
+  },
+  id: ap.id,
+  jurisdiction: ap.jurisdiction,
+  productLines: ap.productLines,
+  status: ap.status,
+  validFromMs: parseStart(ap.validFrom, ap.timeZone),
+  validToMs: ap.validTo ? parseEnd(ap.validTo, ap.timeZone) : Number.POSITIVE_INFINITY,
+  carrier: ap.carrier,
+});
+
+function compileAppointments(config: OrgConfig, index: EntityIndex, issues: OrgIssue[]): ReadonlyMap<string, AppointmentAuthority[]> {
   const appointmentsByRep = new Map<string, AppointmentAuthority[]>();
   config.appointments.forEach((ap, i) => {
-    if (!repIds.has(ap.rep)) issues.push({ path: ['appointments', i, 'rep'], message: `unknown rep "${ap.rep}"` });
-    if (!carrierIds.has(ap.carrier)) issues.push({ path: ['appointments', i, 'carrier'], message: `unknown carrier "${ap.carrier}"` });
+    if (!index.repIds.has(ap.rep)) issues.push({ path: ['appointments', i, 'rep'], message: `unknown rep "${ap.rep}"` });
+    if (!index.carrierIds.has(ap.carrier))
+      issues.push({ path: ['appointments', i, 'carrier'], message: `unknown carrier "${ap.carrier}"` });
     if (ap.timeZone && !isValidTimeZone(ap.timeZone))
       issues.push({ path: ['appointments', i, 'timeZone'], message: `"${ap.timeZone}" is not an IANA time zone` });
-    const a: AppointmentAuthority = {
-      summary: {
-        id: ap.id,
-        regulator: `carrier:${ap.carrier}`,
-        jurisdiction: ap.jurisdiction,
-        activity: 'carrier_appointment',
-        productLines: ap.productLines,
-        customerTypes: [],
-        validFrom: ap.validFrom,
-        validTo: ap.validTo ?? null,
-        status: ap.status,
-        sourceRef: ap.sourceRef ?? null,
-      },
-      id: ap.id,
-      jurisdiction: ap.jurisdiction,
-      productLines: ap.productLines,
-      status: ap.status,
-      validFromMs: parseStart(ap.validFrom, ap.timeZone),
-      validToMs: ap.validTo ? parseEnd(ap.validTo, ap.timeZone) : Number.POSITIVE_INFINITY,
-      carrier: ap.carrier,
-    };
-    appointmentsByRep.set(ap.rep, [...(appointmentsByRep.get(ap.rep) ?? []), a]);
+    append(appointmentsByRep, ap.rep, appointmentAuthority(ap));
   });
+  return appointmentsByRep;
+}
 
-  const teamCapabilities = new Map(config.teams.map((t) => [t.id, t.capabilities]));
+/** What a rep inherits from elsewhere in the config: its team's capabilities, its own grants and appointments. */
+interface RepSources {
+  readonly index: EntityIndex;
+  readonly teamCapabilities: ReadonlyMap<string, CompiledTeam['capabilities']>;
+  readonly grantsByRep: ReadonlyMap<string, GrantAuthority[]>;
+  readonly appointmentsByRep: ReadonlyMap<string, AppointmentAuthority[]>;
+}
+
+function compileRep(r: RepConfig, i: number, sources: RepSources, issues: OrgIssue[]): CompiledRep {
+  const path = ['reps', i];
+  if (!sources.index.teamIds.has(r.team)) issues.push({ path: [...path, 'team'], message: `unknown team "${r.team}"` });
+  const zoneOk = isValidTimeZone(r.timeZone);
+  if (!zoneOk) issues.push({ path: [...path, 'timeZone'], message: `"${r.timeZone}" is not an IANA time zone` });
+  r.territory?.timeZones.forEach((tz, j) => {
+    if (!isValidTimeZone(tz)) issues.push({ path: [...path, 'territory', 'timeZones', j], message: `"${tz}" is not an IANA time zone` });
+  });
+  const outOfOffice = r.outOfOffice.map((o, j) => {
+    const zone = zoneOk ? r.timeZone : 'UTC';
+    const period = { fromMs: parseStart(o.from, zone), toMs: parseEnd(o.to, zone), reason: o.reason };
+    if (period.toMs <= period.fromMs)
+      issues.push({ path: [...path, 'outOfOffice', j], message: 'out-of-office period ends before it starts' });
+    return period;
+  });
+  return {
+    id: r.id,
+    name: r.name,
+    teamId: r.team,
+    timeZone: r.timeZone,
+    workingMinutes: workingMinutes(r, issues, path),
+    outOfOffice,
+    status: r.status,
+    capacity: r.capacity,
+    skills: r.skills,
+    languages: r.languages,
+    experience: r.experience,
+    weight: r.weight,
+    territory: r.territory,
+    massMarketOnly: r.massMarketOnly,
+    capabilities: [...new Set([...r.capabilities, ...(sources.teamCapabilities.get(r.team) ?? [])])],
+    grants: sources.grantsByRep.get(r.id) ?? [],
+    appointments: sources.appointmentsByRep.get(r.id) ?? [],
+  };
+}
+
+function compileTeams(config: OrgConfig, reps: readonly CompiledRep[]): CompiledTeam[] {
   const repsByTeam = new Map<string, CompiledRep[]>();
-  const repsById = new Map<string, CompiledRep>();
-  config.reps.forEach((r, i) => {
-    const path = ['reps', i];
-    if (!teamIds.has(r.team)) issues.push({ path: [...path, 'team'], message: `unknown team "${r.team}"` });
-    const zoneOk = isValidTimeZone(r.timeZone);
-    if (!zoneOk) issues.push({ path: [...path, 'timeZone'], message: `"${r.timeZone}" is not an IANA time zone` });
-    r.territory?.timeZones.forEach((tz, j) => {
-      if (!isValidTimeZone(tz)) issues.push({ path: [...path, 'territory', 'timeZones', j], message: `"${tz}" is not an IANA time zone` });
-    });
-    const outOfOffice = r.outOfOffice.map((o, j) => {
-      const zone = zoneOk ? r.timeZone : 'UTC';
-      const period = { fromMs: parseStart(o.from, zone), toMs: parseEnd(o.to, zone), reason: o.reason };
-      if (period.toMs <= period.fromMs)
-        issues.push({ path: [...path, 'outOfOffice', j], message: 'out-of-office period ends before it starts' });
-      return period;
-    });
-    const rep: CompiledRep = {
-      id: r.id,
-      name: r.name,
-      teamId: r.team,
-      timeZone: r.timeZone,
-      workingMinutes: workingMinutes(r, issues, path),
-      outOfOffice,
-      status: r.status,
-      capacity: r.capacity,
-      skills: r.skills,
-      languages: r.languages,
-      experience: r.experience,
-      weight: r.weight,
-      territory: r.territory,
-      massMarketOnly: r.massMarketOnly,
-      capabilities: [...new Set([...r.capabilities, ...(teamCapabilities.get(r.team) ?? [])])],
-      grants: grantsByRep.get(r.id) ?? [],
-      appointments: appointmentsByRep.get(r.id) ?? [],
-    };
-    repsById.set(r.id, rep);
-    repsByTeam.set(r.team, [...(repsByTeam.get(r.team) ?? []), rep]);
-  });
-
-  const teams: CompiledTeam[] = config.teams.map((t) => ({
+  for (const rep of reps) append(repsByTeam, rep.teamId, rep);
+  return config.teams.map((t) => ({
     id: t.id,
     name: t.name,
     entity: t.entity,
@@ -214,15 +247,16 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     capabilities: t.capabilities,
     reps: repsByTeam.get(t.id) ?? [],
   }));
+}
 
-  const fields = buildFieldRegistry(config.customFields);
-  const rules: CompiledRule[] = config.rules.map((rule, i) => {
+function compileRules(config: OrgConfig, fields: CompiledOrg['fields'], index: EntityIndex, issues: OrgIssue[]): CompiledRule[] {
+  return config.rules.map((rule, i) => {
     const conditionIssues: ConditionIssue[] = [];
     const when = rule.when ? compileCondition(rule.when, fields, conditionIssues, ['rules', i, 'when']) : ALWAYS;
     for (const ci of conditionIssues) issues.push({ path: ci.path, message: `rule "${rule.id}": ${ci.message}` });
     if (rule.then.kind === 'route' && rule.then.teams !== 'all') {
       rule.then.teams.forEach((teamId, j) => {
-        if (!teamIds.has(teamId))
+        if (!index.teamIds.has(teamId))
           issues.push({ path: ['rules', i, 'then', 'teams', j], message: `rule "${rule.id}": unknown team "${teamId}"` });
       });
     }
@@ -235,12 +269,14 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
       chain: rule.then.kind === 'route' ? buildChain(rule.then.strategy) : [],
     };
   });
+}
 
-  if (issues.length > 0) return err(issues);
-  // Both lookups depend only on the version and the jurisdiction, so they are memoised per version.
+type FirmLookups = Pick<CompiledOrg, 'firmGrantsCovering' | 'entityLicencesIn'>;
+
+/** Both lookups depend only on the version and the jurisdiction, so they are memoised per version. */
+function firmLookups(grantsByEntity: ReadonlyMap<string, readonly GrantAuthority[]>): FirmLookups {
   const firmByCode = new Map<string, GrantAuthority[]>();
-  for (const grants of grantsByEntity.values())
-    for (const g of grants) firmByCode.set(g.jurisdiction, [...(firmByCode.get(g.jurisdiction) ?? []), g]);
+  for (const grants of grantsByEntity.values()) for (const g of grants) append(firmByCode, g.jurisdiction, g);
   const coveringMemo = new Map<string, readonly GrantAuthority[]>();
   const firmGrantsCovering = (jurisdiction: string): readonly GrantAuthority[] => {
     let found = coveringMemo.get(jurisdiction);
@@ -261,9 +297,30 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     }
     return found;
   };
+  return { firmGrantsCovering, entityLicencesIn };
+}
+
+/**
+ * Turns a schema-valid config into a published, indexed version. Cross-references, time zones,
+ * conditions and strategies are all checked; every problem is reported, not just the first,
+ * in section order (ids, products, teams, licences, appointments, reps, rules).
+ */
+export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
+  const issues: OrgIssue[] = [];
+  checkUniqueIds(config, issues);
+  const index = indexEntities(config);
+  checkProductsAndTeams(config, index, issues);
+  const { grantsByEntity, grantsByRep } = compileLicences(config, index, issues);
+  const appointmentsByRep = compileAppointments(config, index, issues);
+  const teamCapabilities = new Map(config.teams.map((t) => [t.id, t.capabilities]));
+  const sources: RepSources = { index, teamCapabilities, grantsByRep, appointmentsByRep };
+  const reps = config.reps.map((r, i) => compileRep(r, i, sources, issues));
+  const teams = compileTeams(config, reps);
+  const fields = buildFieldRegistry(config.customFields);
+  const rules = compileRules(config, fields, index, issues);
+  if (issues.length > 0) return err(issues);
   return ok({
-    firmGrantsCovering,
-    entityLicencesIn,
+    ...firmLookups(grantsByEntity),
     version: config.version ?? 'draft',
     // The label is not content: the same org under two labels is the same version.
     hash: contentHash({ ...config, version: undefined }),
@@ -271,7 +328,7 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     products: new Map(config.products.map((p) => [p.id, p])),
     teams,
     teamsById: new Map(teams.map((t) => [t.id, t])),
-    repsById,
+    repsById: new Map(reps.map((r) => [r.id, r])),
     entityGrants: grantsByEntity,
     rules,
     fields,

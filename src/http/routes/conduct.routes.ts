@@ -29,7 +29,26 @@ const answer = <T>(reply: FastifyReply, r: Result<T, AppFailure>, status = 200) 
 
 const Automated = z.strictObject({ autodialled: z.boolean(), prerecorded: z.boolean() });
 
+/** The outreach a caller describes, whether asking the gate or recording it. */
+const OutreachBody = {
+  channel: ChannelSchema,
+  templateId: Id.optional().describe('Financial promotion / template id'),
+  promotionId: Id.optional().describe('Alias of templateId'),
+  subject: z.string().min(1).max(200).optional().describe("For per-subject call caps; default the lead's product"),
+  purpose: PurposeSchema.optional().describe('Default marketing'),
+  automated: Automated.optional(),
+};
+
+/** The conduct surface of a lead (lifecycle, outreach, its conduct log) and the firm-wide conduct records, in OpenAPI order. */
 export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  registerLifecycleRoutes(app, ctx);
+  registerOutreachRoutes(app, ctx);
+  registerConductLogRoute(app, ctx);
+  registerConductAdminRoutes(app, ctx);
+}
+
+/** Transitions and the facts a cooling-off window counts from. */
+function registerLifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
@@ -73,15 +92,11 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
     },
     async (request, reply) => answer(reply, await recordLeadFact(ctx, principalOf(request), request.params.id, request.body), 201),
   );
+}
 
-  const OutreachBody = {
-    channel: ChannelSchema,
-    templateId: Id.optional().describe('Financial promotion / template id'),
-    promotionId: Id.optional().describe('Alias of templateId'),
-    subject: z.string().min(1).max(200).optional().describe("For per-subject call caps; default the lead's product"),
-    purpose: PurposeSchema.optional().describe('Default marketing'),
-    automated: Automated.optional(),
-  };
+/** The outreach gate, recorded outreach, opt-outs and consents. */
+function registerOutreachRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
     '/v1/leads/:id/outreach-check',
@@ -147,6 +162,11 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
     },
     async (request, reply) => answer(reply, await recordConsentChange(ctx, principalOf(request), request.params.id, request.body), 201),
   );
+}
+
+/** What happened on a lead's conduct side, for the people who may see the lead. */
+function registerConductLogRoute(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
     '/v1/leads/:id/conduct',
@@ -182,6 +202,11 @@ export function registerConductRoutes(app: FastifyInstance, ctx: ServiceContext)
       };
     },
   );
+}
+
+/** Registry scrubs and approved financial promotions: firm-wide, not per lead. */
+function registerConductAdminRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
     '/v1/conduct/registry-scrubs',
