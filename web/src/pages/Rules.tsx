@@ -246,21 +246,16 @@ function useDraftActions(draft: string, setDraft: (s: string) => void, limit: nu
   return { parseError, simError, diff, busy, published, pubError, onFile, simulate, publish };
 }
 
-function DraftPanel({
-  me,
-  org,
-  draft,
-  setDraft,
-  canSimulate,
-  onPublished,
-}: {
+interface DraftPanelProps {
   me: Me;
   org: OrgConfigView;
   draft: string;
   setDraft: (s: string) => void;
   canSimulate: boolean;
   onPublished: () => void;
-}) {
+}
+
+function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: DraftPanelProps) {
   const [limit, setLimit] = useState(200);
   const { parseError, simError, diff, busy, published, pubError, onFile, simulate, publish } = useDraftActions(
     draft,
@@ -332,14 +327,18 @@ function DraftPanel({
       )}
       <ErrorBox error={simError} title="Simulation refused" />
       <ErrorBox error={pubError} title="Publishing refused" />
-      {published && (
-        <p className="success" role="status" data-testid="published">
-          {published.created ? 'Published' : 'Already published (made current again)'}: {published.version}{' '}
-          <code className="hash">{published.hash}</code> by {published.createdBy} at {fmtTime(published.createdAt)}.
-        </p>
-      )}
+      {published && <PublishedNote published={published} />}
       {diff && <DiffView diff={diff} />}
     </section>
+  );
+}
+
+function PublishedNote({ published }: { published: NonNullable<ReturnType<typeof useDraftActions>['published']> }) {
+  return (
+    <p className="success" role="status" data-testid="published">
+      {published.created ? 'Published' : 'Already published (made current again)'}: {published.version}{' '}
+      <code className="hash">{published.hash}</code> by {published.createdBy} at {fmtTime(published.createdAt)}.
+    </p>
   );
 }
 
