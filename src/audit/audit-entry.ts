@@ -100,7 +100,8 @@ export function entryLeafText(entry: ChainedEntry): string {
     Number.isFinite(seq) &&
     payload !== undefined &&
     commitments !== undefined;
-  // canonicalText = canonicalJson (src/domain/shared/canonical-json.ts), byte for byte; the template is the same text with the 9 keys pre-sorted.
+  // canonicalText = canonicalJson (src/domain/shared/canonical-json.ts), byte for byte; the template is the same text with the 9 keys
+  // pre-sorted.
   if (!plain) return canonicalText(leafObject(entry));
   return `{"actor":${JSON.stringify(actor)},"at":${JSON.stringify(at)},"commitments":${commitments},"kind":${JSON.stringify(kind)},"payload":${payload},"prev":${JSON.stringify(prevHash)},"seq":${JSON.stringify(seq)},"subject":${JSON.stringify(subject)},"v":${ENTRY_FORMAT_VERSION}}`;
 }

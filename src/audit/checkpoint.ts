@@ -137,7 +137,10 @@ function bodyProblem(body: CheckpointBody): string | undefined {
 
 /** The exact bytes (as UTF-8 text) that are signed. */
 export function checkpointSignedText(body: CheckpointBody, keyId: string): string {
-  return `${CHECKPOINT_FORMAT}\nlog: ${body.logId}\nsize: ${body.treeSize}\nroot: ${body.rootHash}\nchain: ${body.chainHead}\nat: ${body.at}\nkey: ${keyId}\n`;
+  return (
+    `${CHECKPOINT_FORMAT}\nlog: ${body.logId}\nsize: ${body.treeSize}\nroot: ${body.rootHash}\nchain: ${body.chainHead}\nat: ` +
+    `${body.at}\nkey: ${keyId}\n`
+  );
 }
 
 export function signCheckpoint(body: CheckpointBody, key: SigningKey): Result<SignedCheckpoint, CheckpointError> {
@@ -199,7 +202,8 @@ export interface CheckpointExport {
 
 const HOW_TO_VERIFY =
   'Check that SHA-256(raw public key) starts with the keyId (16 hex digits); rebuild signedText from the fields ' +
-  '(or use it as given and compare); verify the base64 Ed25519 signature over the UTF-8 bytes of signedText with the raw 32-byte public key; ' +
+  '(or use it as given and compare); verify the base64 Ed25519 signature over the UTF-8 bytes of signedText with the raw 32-byte public ' +
+  'key; ' +
   "check that `at` lies within the key's validFrom/validTo. Entries are RFC 6962 leaves: SHA-256(0x00 ‖ canonical entry JSON); " +
   'interior nodes SHA-256(0x01 ‖ left ‖ right); inclusion proofs are RFC 6962 audit paths (verify per RFC 9162 §2.1.3.2).';
 

@@ -67,12 +67,14 @@ export function screeningStartWarnings(ctx: Pick<ServiceContext, 'screening'>): 
   const withheld = ctx.screening?.withheldSources() ?? [];
   if (coverage === 'no_sanctions_list') {
     return [
-      'WARNING: no sanctions list is loaded: every lead is screened as not_screened (the example org holds them). Configure <config>/screening/lists.yaml or pass --list.',
+      'WARNING: no sanctions list is loaded: every lead is screened as not_screened (the example org holds them). Configure ' +
+        '<config>/screening/lists.yaml or pass --list.',
     ];
   }
   return withheld.map(
     (w) =>
-      `WARNING: screening list source ${w.sourceId} changed on disk and shrank beyond the guard; it is not in force until a second principal approves reload ${w.pendingReloadId} (leads are not_screened meanwhile).`,
+      `WARNING: screening list source ${w.sourceId} changed on disk and shrank beyond the guard; it is not in force until a second ` +
+      `principal approves reload ${w.pendingReloadId} (leads are not_screened meanwhile).`,
   );
 }
 

@@ -165,7 +165,9 @@ describe.each(dialects)('audit verify cross-checks the leads table: $factory.nam
       name: 'a lead row inserted behind Remit',
       lead: () => 'lead-forged',
       sql: () =>
-        `INSERT INTO leads (id, status, team_id, rep_id, org_hash, lead_json, received_at, updated_at) SELECT 'lead-forged', status, team_id, rep_id, org_hash, lead_json, received_at, updated_at FROM leads WHERE status = 'ASSIGNED' AND rep_id IS NOT NULL ORDER BY id LIMIT 1`,
+        `INSERT INTO leads (id, status, team_id, rep_id, org_hash, lead_json, received_at, updated_at) SELECT 'lead-forged', status, ` +
+        `team_id, rep_id, org_hash, lead_json, received_at, updated_at FROM leads WHERE status = 'ASSIGNED' AND rep_id IS NOT NULL ` +
+        `ORDER BY id LIMIT 1`,
       problem: 'NO_AUDITED_ASSIGNMENT',
     },
   ];

@@ -201,7 +201,8 @@ describe.each(dialects)('audit trail in the service: $factory.name', ({ factory,
       at: () => 7,
       tamper: (a, k) =>
         a.h.rawExec(
-          `UPDATE audit_log SET seq = -1 WHERE seq = ${k}; UPDATE audit_log SET seq = ${k} WHERE seq = ${k + 1}; UPDATE audit_log SET seq = ${k + 1} WHERE seq = -1;`,
+          `UPDATE audit_log SET seq = -1 WHERE seq = ${k}; UPDATE audit_log SET seq = ${k} WHERE seq = ${k + 1}; UPDATE audit_log SET ` +
+            `seq = ${k + 1} WHERE seq = -1;`,
         ),
     },
     {

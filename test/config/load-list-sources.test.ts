@@ -25,7 +25,8 @@ describe('screening list sources in the config folder', () => {
     await mkdir(join(dir, 'screening'));
     await writeFile(
       join(dir, 'screening', 'lists.yaml'),
-      'maxShrinkFraction: 1.5\nsources:\n  - { id: a, format: pdf, path: a.pdf }\n  - { id: a, format: un-xml, path: /x.xml }\n  - { id: "../etc", format: un-xml, path: y.xml }\n',
+      'maxShrinkFraction: 1.5\nsources:\n  - { id: a, format: pdf, path: a.pdf }\n  - { id: a, format: un-xml, path: /x.xml }\n  - { ' +
+        'id: "../etc", format: un-xml, path: y.xml }\n',
     );
     const bad = await loadListSources(dir);
     expect(bad.ok).toBe(false);

@@ -89,7 +89,8 @@ describe.each(dialects)('reviews of leads that may not be routed: $factory.name'
   );
 
   it(
-    'an approval after the lead was erased, lost or closed since the request is refused; the lead stays as it is and the review can be rejected',
+    'an approval after the lead was erased, lost or closed since the request is refused; the lead stays as it is and the review can be ' +
+      'rejected',
     { timeout: 60_000 },
     async () => {
       s = await startAuditService(factory);

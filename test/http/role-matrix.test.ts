@@ -23,7 +23,8 @@ const ANALYSTS = ['admin', 'ops', 'compliance'] as const;
 const POLICY: Readonly<Record<string, Policy>> = {
   'GET /health': 'public',
   'GET /ready': 'public',
-  // Prometheus metrics: operational detail, for admin and ops keys (or the REMIT_METRICS_TOKEN bearer, tested in metrics-prometheus.test.ts).
+  // Prometheus metrics: operational detail, for admin and ops keys (or the REMIT_METRICS_TOKEN bearer, tested in
+  // metrics-prometheus.test.ts).
   'GET /metrics': ['admin', 'ops'],
   // Keys: only admins manage keys.
   'POST /v1/keys': ['admin'],
@@ -77,7 +78,8 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'GET /v1/reps/{repId}/licences': ANALYSTS,
   'GET /v1/metrics/fairness': ANALYSTS,
   'GET /v1/metrics/refusals': ANALYSTS,
-  // Lifecycle and outreach (issue 6, C4/C5): whoever works the lead (reps: own leads only); opt-outs and consents may be taken by compliance too.
+  // Lifecycle and outreach (issue 6, C4/C5): whoever works the lead (reps: own leads only); opt-outs and consents may be taken by
+  // compliance too.
   'POST /v1/leads/{id}/transitions': ['admin', 'ops', 'rep'],
   'POST /v1/leads/{id}/facts': ['admin', 'ops', 'compliance', 'rep'],
   'POST /v1/leads/{id}/outreach-check': ['admin', 'ops', 'compliance', 'rep'],

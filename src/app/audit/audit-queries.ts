@@ -165,7 +165,9 @@ export function leadStoryHtml(story: LeadStory, text: string): string {
     '<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem;max-width:70rem}pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}.ok{color:#064}.bad{color:#a00}</style>',
     '</head><body>',
     `<h1>Audit story of ${escapeHtml(story.subject)}</h1>`,
-    `<p class="${story.integrity.verified ? 'ok' : 'bad'}">Integrity: ${verdict} against checkpoint ${story.checkpoint.checkpoint.treeSize} signed ${escapeHtml(story.checkpoint.checkpoint.at)} by key ${escapeHtml(story.checkpoint.checkpoint.keyId)}</p>`,
+    `<p class="${story.integrity.verified ? 'ok' : 'bad'}">Integrity: ${verdict} against checkpoint ` +
+      `${story.checkpoint.checkpoint.treeSize} signed ${escapeHtml(story.checkpoint.checkpoint.at)} by key ` +
+      `${escapeHtml(story.checkpoint.checkpoint.keyId)}</p>`,
     `<pre>${escapeHtml(text)}</pre>`,
     '<h2>Machine-readable document</h2>',
     `<script type="application/json" id="remit-lead-story">${JSON.stringify(story).replaceAll('<', '\\u003c')}</script>`,

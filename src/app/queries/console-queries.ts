@@ -270,7 +270,9 @@ export function fairnessLedger(org: CompiledOrg, snapshot: RoutingStateSnapshot)
     .sort((a, b) => a.repId.localeCompare(b.repId));
   return {
     orgHash: org.hash,
-    note: 'Round-robin ledgers only: leads placed by another strategy step (account owner, score tier …) or by a compliance approval are not in a pool ledger; `open`/`today` count every assignment.',
+    note:
+      'Round-robin ledgers only: leads placed by another strategy step (account owner, score tier …) or by a compliance approval ' +
+      'are not in a pool ledger; `open`/`today` count every assignment.',
     pools,
     reps,
   };

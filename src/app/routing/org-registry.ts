@@ -12,7 +12,8 @@ import { orgPublishedAudit } from '../audit/org-audit.ts';
 /**
  * The org/rule versions a running Remit routes with (SPEC R5). Versions are immutable and kept in
  * the store; the store's activation history says which one is in force, so every instance routes
- * with the same version (sync() picks up one published elsewhere) and a restart keeps it. Publishing records who and when; a version is compiled once and cached by hash,
+ * with the same version (sync() picks up one published elsewhere) and a restart keeps it. Publishing records who and when; a version is
+ * compiled once and cached by hash,
  * so replays of old decisions are cheap.
  */
 export class OrgRegistry {

@@ -32,7 +32,8 @@ export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description(
-      'Replay recorded leads against a draft org/rule config and print the diff (team/rep changes, new refusals and holds, fairness); changes nothing',
+      'Replay recorded leads against a draft org/rule config and print the diff (team/rep changes, new refusals and holds, fairness); ' +
+        'changes nothing',
     )
     .requiredOption('--draft <path>', 'draft org/rules config directory or file')
     .option('--since <date>', 'only leads received from this date (YYYY-MM-DD, UTC) or instant')

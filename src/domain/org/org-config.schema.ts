@@ -273,7 +273,8 @@ export const OrgConfigSchema = z.strictObject({
     'Web forms and CRM webhooks (SPEC I2): field mappings and abuse protection (docs/sources.md).',
   ),
   sla: SlaSchema.optional().describe(
-    'SLA windows, working-time counting and escalation (SPEC R7, R12); omitted: the defaults (accept 15 min, first contact 2 h, working time, escalate on the 2nd miss).',
+    'SLA windows, working-time counting and escalation (SPEC R7, R12); omitted: the defaults (accept 15 min, first contact 2 h, working ' +
+      'time, escalate on the 2nd miss).',
   ),
   conduct: ConductPolicySchema.optional().describe(
     "The firm's conduct policy (docs/conduct.md); omitted: the defaults (facts dated at most 24 h back).",

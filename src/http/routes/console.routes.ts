@@ -20,7 +20,8 @@ export function registerConsoleRoutes(app: FastifyInstance, ctx: ServiceContext)
       schema: {
         tags: ['console'],
         summary:
-          'Licence matrix of the current org: teams × jurisdictions × product lines (firm + individual grants), with grants expiring within the horizon and expired ones',
+          'Licence matrix of the current org: teams × jurisdictions × product lines (firm + individual grants), with grants expiring ' +
+          'within the horizon and expired ones',
         querystring: z.object({ horizonDays: Horizon, at: At }),
       },
     },

@@ -26,7 +26,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServiceContext)
       schema: {
         tags: ['session'],
         summary:
-          'Console sign-in: exchange an API key for a session cookie (HttpOnly, SameSite=Strict) bound to its role; integration keys cannot sign in',
+          'Console sign-in: exchange an API key for a session cookie (HttpOnly, SameSite=Strict) bound to its role; integration keys ' +
+          'cannot sign in',
         security: [],
         body: z.strictObject({ apiKey: z.string().min(1).max(200) }),
       },

@@ -390,8 +390,8 @@ function DiffView({ diff }: { diff: SimulationDiff }) {
       <h3>Simulation result</h3>
       <p>
         Draft {diff.draft.version} <code className="hash">{diff.draft.hash.slice(0, 23)}…</code>: {diff.replayed} leads replayed (
-        {diff.window.from ? `${fmtTime(diff.window.from)} – ${fmtTime(diff.window.to)}` : 'none'}), {diff.skipped.duplicates} duplicates and{' '}
-        {diff.skipped.undecided} undecided skipped. {diff.unchanged ? <strong>Nothing would change.</strong> : null}
+        {diff.window.from ? `${fmtTime(diff.window.from)} – ` + `${fmtTime(diff.window.to)}` : 'none'}), {diff.skipped.duplicates}{' '}
+        duplicates and {diff.skipped.undecided} undecided skipped. {diff.unchanged ? <strong>Nothing would change.</strong> : null}
       </p>
       <OutcomeTable outcomes={diff.outcomes} />
       <ChangeTable id="new-refusals" title="New refusals" rows={diff.newRefusals} />
