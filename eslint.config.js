@@ -20,6 +20,9 @@ const SIZE_LIMIT_EXEMPT_UNTIL_MERGE = [
   'src/cli/commands/audit.command.ts',
 ];
 
+/** TEMPORARY, like the list above: the two files with long lines that are being rewritten on another branch. */
+const LINE_LENGTH_EXEMPT_UNTIL_MERGE = ['src/http/routes/conduct.routes.ts', 'src/cli/commands/audit.command.ts'];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'web/dist/**', 'data/**', 'test-results/**', 'bench/results/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
@@ -45,6 +48,17 @@ export default tseslint.config(
     rules: {
       'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true, IIFEs: true }],
       'max-lines': ['error', { max: 500, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // Lines fit in 140 columns (.prettierrc.json); Prettier cannot wrap strings, comments or regular expressions, so this checks them.
+    files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}', 'test/**/*.ts'],
+    ignores: LINE_LENGTH_EXEMPT_UNTIL_MERGE,
+    rules: {
+      'max-len': [
+        'error',
+        { code: 140, ignoreUrls: false, ignoreStrings: false, ignoreTemplateLiterals: false, ignoreRegExpLiterals: true },
+      ],
     },
   },
   {

@@ -233,12 +233,15 @@ export function checkpointNote(cp: SignedCheckpoint): string {
   return `${checkpointSignedText(cp, cp.keyId)}\n\u2014 ${cp.keyId} ${cp.signature}\n`;
 }
 
+/** The note's exact shape: the signed text, a blank line, then "— keyId signature". */
+const CHECKPOINT_NOTE = new RegExp(
+  String.raw`^remit-audit-checkpoint\/v1\nlog: ([^\n]+)\nsize: (\d+)\nroot: ([0-9a-f]{64})\nchain: ([0-9a-f]{64})\n` +
+    String.raw`at: ([^\n]+)\nkey: ([0-9a-f]{16})\n\n\u2014 ([0-9a-f]{16}) ([A-Za-z0-9+/=]+)\n?$`,
+);
+
 /** Parses a note back into a checkpoint (the signature is not checked here: call verifyCheckpoint). */
 export function parseCheckpointNote(note: string): Result<SignedCheckpoint, CheckpointError> {
-  const m =
-    /^remit-audit-checkpoint\/v1\nlog: ([^\n]+)\nsize: (\d+)\nroot: ([0-9a-f]{64})\nchain: ([0-9a-f]{64})\nat: ([^\n]+)\nkey: ([0-9a-f]{16})\n\n\u2014 ([0-9a-f]{16}) ([A-Za-z0-9+/=]+)\n?$/.exec(
-      note,
-    );
+  const m = CHECKPOINT_NOTE.exec(note);
   if (!m) return err({ code: 'MALFORMED', detail: 'not a remit-audit-checkpoint/v1 note' });
   const [, logId, size, rootHash, chainHead, at, keyId, sigKeyId, signature] = m as unknown as [
     string,

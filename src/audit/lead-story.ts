@@ -257,11 +257,14 @@ export function renderDecision(d: Decision): string[] {
       : '    product: unknown',
   );
   lines.push(
-    `    customer type ${c.customerType.effective}${c.customerType.declared !== c.customerType.effective ? ` (declared ${c.customerType.declared})` : ''}${c.customerType.findings.length ? `: ${c.customerType.findings.map((f) => `${f.code} (${f.detail})`).join('; ')}` : ''}`,
+    `    customer type ${c.customerType.effective}` +
+      `${c.customerType.declared !== c.customerType.effective ? ` (declared ${c.customerType.declared})` : ''}` +
+      `${c.customerType.findings.length ? `: ${c.customerType.findings.map((f) => `${f.code} (${f.detail})`).join('; ')}` : ''}`,
   );
   if (c.statuses.length) lines.push(`    statuses ${c.statuses.join(', ')}`);
   lines.push(
-    `    appropriateness required ${c.appropriateness.required ? 'yes' : 'no'}${c.appropriateness.required ? `, valid ${c.appropriateness.valid ? 'yes' : 'no'}` : ''}`,
+    `    appropriateness required ${c.appropriateness.required ? 'yes' : 'no'}` +
+      `${c.appropriateness.required ? `, valid ${c.appropriateness.valid ? 'yes' : 'no'}` : ''}`,
   );
   lines.push(
     `    screening ${c.screening.status}${c.screening.tags.length ? ` [${c.screening.tags.join(', ')}]` : ''}, lists ` +
@@ -311,7 +314,8 @@ export function renderLeadStory(story: LeadStory): string {
     const committed = Object.keys(e.commitments);
     if (committed.length) lines.push(`  personal data committed (values held outside the log): ${committed.sort().join(', ')}`);
     lines.push(
-      `  entry hash ${e.entryHash}${e.inclusion ? `; inclusion proof ${e.inclusion.auditPath.length} hashes` : '; not yet under a checkpoint'}`,
+      `  entry hash ${e.entryHash}` +
+        `${e.inclusion ? `; inclusion proof ${e.inclusion.auditPath.length} hashes` : '; not yet under a checkpoint'}`,
     );
   }
   lines.push('');

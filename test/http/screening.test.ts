@@ -14,7 +14,15 @@ beforeAll(async () => {
   // A fictional PEP, in the Senzing JSON-lines shape OpenSanctions exports.
   await writeFile(
     join(dir, 'pep.senzing.jsonl'),
-    `${JSON.stringify({ DATA_SOURCE: 'TEST_PEP', RECORD_ID: 'pep-1', RECORD_TYPE: 'PERSON', NAMES: [{ NAME_TYPE: 'PRIMARY', NAME_FULL: 'Rosalind Featherstonehaugh' }], DATES: [{ DATE_OF_BIRTH: '1962-05-01' }], COUNTRIES: [{ NATIONALITY: 'gb' }], RISKS: [{ TOPIC: 'role.pep' }] })}\n`,
+    JSON.stringify({
+      DATA_SOURCE: 'TEST_PEP',
+      RECORD_ID: 'pep-1',
+      RECORD_TYPE: 'PERSON',
+      NAMES: [{ NAME_TYPE: 'PRIMARY', NAME_FULL: 'Rosalind Featherstonehaugh' }],
+      DATES: [{ DATE_OF_BIRTH: '1962-05-01' }],
+      COUNTRIES: [{ NATIONALITY: 'gb' }],
+      RISKS: [{ TOPIC: 'role.pep' }],
+    }) + '\n',
   );
   // The blocklist is a copy, so the reload test can change it; sources are configured, never sent by clients.
   await copyFile(BLOCKLIST, join(dir, 'firm-blocklist.csv'));

@@ -162,7 +162,8 @@ export function leadStoryHtml(story: LeadStory, text: string): string {
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<title>Audit story of ${escapeHtml(story.subject)}</title>`,
-    '<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem;max-width:70rem}pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}.ok{color:#064}.bad{color:#a00}</style>',
+    '<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem;max-width:70rem}' +
+      'pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}.ok{color:#064}.bad{color:#a00}</style>',
     '</head><body>',
     `<h1>Audit story of ${escapeHtml(story.subject)}</h1>`,
     `<p class="${story.integrity.verified ? 'ok' : 'bad'}">Integrity: ${verdict} against checkpoint ` +

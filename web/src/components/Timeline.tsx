@@ -27,7 +27,10 @@ export function describeEvent(kind: string, data: Record<string, unknown>): stri
     case 'review.requested':
       return `Compliance review ${str(data.reviewId)} opened (${str(data.kind)})${data.reason ? `: ${str(data.reason)}` : ''}.`;
     case 'review.approved':
-      return `Review ${str(data.reviewId)} approved: assigned to ${str(data.teamId)} / ${str(data.repId)}${data.override ? ' as an override' : ''}${data.justification ? ` — justification: “${str(data.justification)}”` : ''}.`;
+      return (
+        `Review ${str(data.reviewId)} approved: assigned to ${str(data.teamId)} / ${str(data.repId)}` +
+        `${data.override ? ' as an override' : ''}${data.justification ? ` — justification: “${str(data.justification)}”` : ''}.`
+      );
     case 'review.rejected':
       return `Review ${str(data.reviewId)} rejected: ${str(data.reason)}.`;
     case 'erasure':
