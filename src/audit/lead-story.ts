@@ -8,7 +8,7 @@ import { verifyInclusion } from './merkle-tree.ts';
 import { fromHex, hashLeafText, toHex } from './tree-hash.ts';
 
 /**
- * A lead's story (SPEC C7): its audit entries in log order, each with an RFC 6962 inclusion proof
+ * A lead's story (docs/audit.md): its audit entries in log order, each with an RFC 6962 inclusion proof
  * against one signed checkpoint, as a machine-readable document and as readable text. Pure: the
  * caller (store/service) supplies the rows, the checkpoint, the key ring and the audit paths
  * (e.g. from MerkleTree.inclusionProof(seq, checkpoint.treeSize)). The document is self-contained:

@@ -31,7 +31,7 @@ import { loadListSources } from '../config/load-list-sources.ts';
 export const DEFAULT_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'bank');
 
 /**
- * Screening lists (issue 11, B2): the sources in <config>/screening/lists.yaml, or — for operators,
+ * Screening lists (docs/screening.md): the sources in <config>/screening/lists.yaml, or — for operators,
  * trusted like the config — the `--list` specs, each becoming a source named by its list id. Either
  * way the versions are compared with the ones in force in the store (startListSources).
  */

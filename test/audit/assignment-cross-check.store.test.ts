@@ -10,7 +10,7 @@ import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } fro
 import { sqlText, startAuditService, type AuditService } from './audit-service-fixture.ts';
 
 /**
- * Finding W17 (issue 11): `audit verify` (CLI and HTTP) cross-checks each lead's current status, team
+ * Finding W17 (docs/audit.md): `audit verify` (CLI and HTTP) cross-checks each lead's current status, team
  * and rep in the leads table against what its audited decisions, approvals, lifecycle moves, closes,
  * dedupe and erasure add up to. Realistic traffic over every path that changes an assignment verifies
  * clean; a direct edit of the leads table is reported with the lead's id.

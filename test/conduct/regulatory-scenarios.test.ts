@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 const NY = 'America/New_York';
 
-describe('REGULATORY §7 scenario 1 — Florida, 305 number, life product, 20:30 local', () => {
+describe('the quiet hours scenario (docs/conduct.md) — Florida, 305 number, life product, 20:30 local', () => {
   it('denies, cites the FL 20:00 limit and gives 08:00 next day local as the next slot', () => {
     const at = local(NY, '2026-06-10T20:30');
     const d = checkOutreach(usCall(at), gate);

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadListSources } from '../../src/config/load-list-sources.ts';
 
-/** `<config>/screening/lists.yaml` (issue 11, B2): the only lists a service may load, validated at start. */
+/** `<config>/screening/lists.yaml` (docs/screening.md): the only lists a service may load, validated at start. */
 describe('screening list sources in the config folder', () => {
   it('the example names its OFAC, UN, PEP and blocklist sources, with paths resolved against the config folder', async () => {
     const loaded = await loadListSources('examples/bank');

@@ -5,7 +5,7 @@ import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } fro
 import { auth, ukLead } from './service-harness.ts';
 
 /**
- * Finding B3 (issue 11): an exception or an approval must never assign a lead that is erased, a
+ * Finding B3 (docs/routing.md): an exception or an approval must never assign a lead that is erased, a
  * duplicate, or closed (CLOSED, WON, LOST), including one that became so after the review was opened.
  */
 

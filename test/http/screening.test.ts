@@ -42,7 +42,7 @@ const get = (url: string, token: string) => s.app.inject({ method: 'GET', url, h
 const blocklisted = (email: string) =>
   ukLead({ person: { firstName: 'Viktor', lastName: 'Halloran', email, dateOfBirth: '1971-03-14' }, address: { country: 'IE' } });
 
-describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
+describe('pre-screening in the pipeline (docs/screening.md)', () => {
   it('a potential match is HELD with explained hits and never reaches a rep', async () => {
     const res = (await post('/v1/leads', blocklisted('v.halloran@example.ie'), s.tokens.integration)).json();
     expect(res.status).toBe('HELD');

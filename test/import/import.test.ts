@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/unit-of-work.ts';
 import { csv, readReport, remit } from './import-support.ts';
 
 /**
- * `remit import` end to end (issue 8 §3), in-process against a temporary SQLite file with the
+ * `remit import` end to end (docs/sources.md), in-process against a temporary SQLite file with the
  * example org. Outcomes are asserted as report statuses (accepted covers ASSIGNED, QUEUED and
  * NURTURE), which do not depend on the wall clock's working hours.
  */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auth, startTestService, type TestService } from '../http/service-harness.ts';
 
 /**
- * Web forms (issue 8 §1) with the encodings a browser really sends: URLSearchParams for
+ * Web forms (docs/sources.md) with the encodings a browser really sends: URLSearchParams for
  * application/x-www-form-urlencoded, FormData for multipart/form-data (serialised by the platform's
  * own Response, boundary and all). Forms come from examples/bank/sources.yaml.
  */
@@ -87,7 +87,7 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
     expect(lead.custom).toMatchObject({ interests: ['isa', 'pension'], utm_source: 'newsletter', utm_campaign: 'isa-season' });
     const personal = await s.store.personalData.get(leadId);
     expect(JSON.parse(personal!.contactJson)).toMatchObject({ firstName: 'Zoë', lastName: 'Øster', phoneE164: '+442079460321' });
-    // Consent text and timestamp are stored with the lead (SPEC C8).
+    // Consent text and timestamp are stored with the lead (docs/audit.md).
     expect(JSON.parse(personal!.consentJson!)).toMatchObject({
       marketing: true,
       wording: CONSENT_TEXT,

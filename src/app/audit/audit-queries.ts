@@ -20,7 +20,7 @@ import type { Store } from '../../store/unit-of-work.ts';
 import { crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
 
 /**
- * Reading side of the audit trail (SPEC C6, C7): verification of the stored log, checkpoint export,
+ * Reading side of the audit trail (docs/audit.md): verification of the stored log, checkpoint export,
  * the lead story with inclusion proofs, date-range exports. Read-only: nothing here writes.
  */
 
@@ -136,7 +136,7 @@ export async function inclusionProofs(store: Store, seqs: readonly number[], siz
 }
 
 /**
- * SPEC C7: everything the log holds about a lead, in order, each entry with its inclusion proof
+ * docs/audit.md: everything the log holds about a lead, in order, each entry with its inclusion proof
  * against the latest signed checkpoint, and the checkpoint with its public key: an outside tool can
  * check it with SHA-256 and Ed25519 alone. undefined when the log has no entry about the lead.
  */
@@ -176,7 +176,7 @@ export function leadStoryHtml(story: LeadStory, text: string): string {
   ].join('\n');
 }
 
-/** Date-range export (SPEC C7): JSON lines or CSV of the sealed rows with `at` in [fromAt, toAt). */
+/** Date-range export (docs/audit.md): JSON lines or CSV of the sealed rows with `at` in [fromAt, toAt). */
 export function exportAuditRange(
   store: Store,
   range: { readonly fromAt?: string; readonly toAt?: string },

@@ -6,7 +6,7 @@ import { InMemoryRoutingState } from '../../domain/strategies/in-memory-routing-
 import type { Store } from '../../store/unit-of-work.ts';
 
 /**
- * Simulation (SPEC O4, R5): replay recorded leads against a draft org/rule version and show what
+ * Simulation (docs/sources.md, docs/routing.md): replay recorded leads against a draft org/rule version and show what
  * would change, before publishing. Read-only: it reads leads and their first (intake) decision
  * from the store and routes them again with decide() over an in-memory routing state (so the
  * draft's own round robin is simulated); nothing is written anywhere.

@@ -25,7 +25,7 @@ export function parseSince(text: string): string | undefined {
 }
 
 /**
- * `remit simulate --draft <config>` (SPEC O4): replays recorded leads against a draft org version and
+ * `remit simulate --draft <config>` (docs/sources.md): replays recorded leads against a draft org version and
  * prints what would change. Read-only: the store is opened without migrations and never written.
  */
 export function registerSimulateCommand(program: Command): void {

@@ -17,7 +17,7 @@ const SUMMARY: Readonly<Record<CrmKind, string>> = {
 };
 
 /**
- * Inbound CRM / marketing webhooks (SPEC I2). Public (no API key): the source's signature is the
+ * Inbound CRM / marketing webhooks (docs/sources.md). Public (no API key): the source's signature is the
  * authentication, computed over the exact raw body, so this plugin keeps JSON bodies as text.
  * Idempotent on `<sourceId>:<eventId>`: a redelivery answers with the first result (Idempotent-Replayed: true).
  */

@@ -5,7 +5,7 @@ import type { Migration } from './migration.ts';
 const OUTCOMES = `('ASSIGNED','QUEUED','REFUSED','HELD','NURTURE')`;
 const LEAD_STATUSES = `('NEW','ASSIGNED','QUEUED','REFUSED','HELD','NURTURE','CLOSED')`;
 
-/** Org versions, leads, decisions and routing state (SPEC I5, R5, R6). */
+/** Org versions, leads, decisions and routing state (docs/storage.md, docs/routing.md). */
 export const initial: Migration = {
   version: 1,
   name: 'initial',
