@@ -5,11 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { loadPacks, validatePacks } from '../../src/config/load-packs.ts';
 import { PACKS_DIR } from './support/packs.ts';
 
-const US_STATES =
-  (
-    'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX ' +
-    'UT VT VA WA WV WI WY'
-  ).split(' ');
+const US_STATES = (
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX ' +
+  'UT VT VA WA WV WI WY'
+).split(' ');
 
 describe('rule packs in packs/', () => {
   it('all load and validate, each with a content hash', async () => {
