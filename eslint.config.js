@@ -27,6 +27,16 @@ export default tseslint.config(
     },
   },
   {
+    // Lines fit in 140 columns (.prettierrc.json); Prettier cannot wrap strings, comments or regular expressions, so this checks them.
+    files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}', 'test/**/*.ts'],
+    rules: {
+      'max-len': [
+        'error',
+        { code: 140, ignoreUrls: false, ignoreStrings: false, ignoreTemplateLiterals: false, ignoreRegExpLiterals: true },
+      ],
+    },
+  },
+  {
     // The pure domain gets no clock, no randomness: they are passed in so decisions can be replayed.
     files: ['src/domain/**/*.ts'],
     rules: {

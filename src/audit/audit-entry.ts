@@ -100,9 +100,14 @@ export function entryLeafText(entry: ChainedEntry): string {
     Number.isFinite(seq) &&
     payload !== undefined &&
     commitments !== undefined;
-  // canonicalText = canonicalJson (src/domain/shared/canonical-json.ts), byte for byte; the template is the same text with the 9 keys pre-sorted.
+  // canonicalText = canonicalJson (src/domain/shared/canonical-json.ts), byte for byte; the template is the same text with the 9 keys
+  // pre-sorted.
   if (!plain) return canonicalText(leafObject(entry));
-  return `{"actor":${JSON.stringify(actor)},"at":${JSON.stringify(at)},"commitments":${commitments},"kind":${JSON.stringify(kind)},"payload":${payload},"prev":${JSON.stringify(prevHash)},"seq":${JSON.stringify(seq)},"subject":${JSON.stringify(subject)},"v":${ENTRY_FORMAT_VERSION}}`;
+  return (
+    `{"actor":${JSON.stringify(actor)},"at":${JSON.stringify(at)},"commitments":${commitments},"kind":${JSON.stringify(kind)}` +
+    `,"payload":${payload},"prev":${JSON.stringify(prevHash)},"seq":${JSON.stringify(seq)},"subject":${JSON.stringify(subject)}` +
+    `,"v":${ENTRY_FORMAT_VERSION}}`
+  );
 }
 
 /** RFC 6962 leaf hash of the entry, SHA-256(0x00 ‖ canonical entry bytes): its entryHash. */

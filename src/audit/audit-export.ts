@@ -2,7 +2,7 @@ import { canonicalText } from './canonical-text.ts';
 import type { SealedAuditRow } from './audit-entry.ts';
 
 /**
- * Date-range exports (SPEC C7): JSON lines and CSV of sealed rows, streamed. The rows keep their
+ * Date-range exports (docs/audit.md): JSON lines and CSV of sealed rows, streamed. The rows keep their
  * hashes, so a recipient can check chain continuity inside the range (each prevHash is the previous
  * row's entryHash when the range is contiguous in seq) and, with the checkpoint and
  * verifyLog({ from, to }), the whole range.

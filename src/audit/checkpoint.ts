@@ -137,7 +137,10 @@ function bodyProblem(body: CheckpointBody): string | undefined {
 
 /** The exact bytes (as UTF-8 text) that are signed. */
 export function checkpointSignedText(body: CheckpointBody, keyId: string): string {
-  return `${CHECKPOINT_FORMAT}\nlog: ${body.logId}\nsize: ${body.treeSize}\nroot: ${body.rootHash}\nchain: ${body.chainHead}\nat: ${body.at}\nkey: ${keyId}\n`;
+  return (
+    `${CHECKPOINT_FORMAT}\nlog: ${body.logId}\nsize: ${body.treeSize}\nroot: ${body.rootHash}\nchain: ${body.chainHead}\nat: ` +
+    `${body.at}\nkey: ${keyId}\n`
+  );
 }
 
 export function signCheckpoint(body: CheckpointBody, key: SigningKey): Result<SignedCheckpoint, CheckpointError> {
@@ -199,7 +202,8 @@ export interface CheckpointExport {
 
 const HOW_TO_VERIFY =
   'Check that SHA-256(raw public key) starts with the keyId (16 hex digits); rebuild signedText from the fields ' +
-  '(or use it as given and compare); verify the base64 Ed25519 signature over the UTF-8 bytes of signedText with the raw 32-byte public key; ' +
+  '(or use it as given and compare); verify the base64 Ed25519 signature over the UTF-8 bytes of signedText with the raw 32-byte public ' +
+  'key; ' +
   "check that `at` lies within the key's validFrom/validTo. Entries are RFC 6962 leaves: SHA-256(0x00 ‖ canonical entry JSON); " +
   'interior nodes SHA-256(0x01 ‖ left ‖ right); inclusion proofs are RFC 6962 audit paths (verify per RFC 9162 §2.1.3.2).';
 
@@ -229,12 +233,15 @@ export function checkpointNote(cp: SignedCheckpoint): string {
   return `${checkpointSignedText(cp, cp.keyId)}\n\u2014 ${cp.keyId} ${cp.signature}\n`;
 }
 
+/** The note's exact shape: the signed text, a blank line, then "— keyId signature". */
+const CHECKPOINT_NOTE = new RegExp(
+  String.raw`^remit-audit-checkpoint\/v1\nlog: ([^\n]+)\nsize: (\d+)\nroot: ([0-9a-f]{64})\nchain: ([0-9a-f]{64})\n` +
+    String.raw`at: ([^\n]+)\nkey: ([0-9a-f]{16})\n\n\u2014 ([0-9a-f]{16}) ([A-Za-z0-9+/=]+)\n?$`,
+);
+
 /** Parses a note back into a checkpoint (the signature is not checked here: call verifyCheckpoint). */
 export function parseCheckpointNote(note: string): Result<SignedCheckpoint, CheckpointError> {
-  const m =
-    /^remit-audit-checkpoint\/v1\nlog: ([^\n]+)\nsize: (\d+)\nroot: ([0-9a-f]{64})\nchain: ([0-9a-f]{64})\nat: ([^\n]+)\nkey: ([0-9a-f]{16})\n\n\u2014 ([0-9a-f]{16}) ([A-Za-z0-9+/=]+)\n?$/.exec(
-      note,
-    );
+  const m = CHECKPOINT_NOTE.exec(note);
   if (!m) return err({ code: 'MALFORMED', detail: 'not a remit-audit-checkpoint/v1 note' });
   const [, logId, size, rootHash, chainHead, at, keyId, sigKeyId, signature] = m as unknown as [
     string,

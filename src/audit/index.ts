@@ -1,5 +1,5 @@
 /**
- * Tamper-evident audit log (SPEC C6–C8): storage-independent core. Stores persist rows and
+ * Tamper-evident audit log (docs/audit.md): storage-independent core. Stores persist rows and
  * checkpoints; this module computes hashes, trees, proofs, signatures and verification.
  * Design and multi-instance sealing: docs/audit.md.
  */

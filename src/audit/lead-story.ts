@@ -8,7 +8,7 @@ import { verifyInclusion } from './merkle-tree.ts';
 import { fromHex, hashLeafText, toHex } from './tree-hash.ts';
 
 /**
- * A lead's story (SPEC C7): its audit entries in log order, each with an RFC 6962 inclusion proof
+ * A lead's story (docs/audit.md): its audit entries in log order, each with an RFC 6962 inclusion proof
  * against one signed checkpoint, as a machine-readable document and as readable text. Pure: the
  * caller (store/service) supplies the rows, the checkpoint, the key ring and the audit paths
  * (e.g. from MerkleTree.inclusionProof(seq, checkpoint.treeSize)). The document is self-contained:
@@ -69,7 +69,8 @@ export interface LeadStoryInput {
 }
 
 const METHOD =
-  'For each entry: entryHash = SHA-256(0x00 ‖ UTF-8(leafText)); check that leafText is the canonical JSON (sorted keys, no whitespace) of {v:1, seq, kind, subject, actor, at, payload, commitments, prev: prevHash}; ' +
+  'For each entry: entryHash = SHA-256(0x00 ‖ UTF-8(leafText)); check that leafText is the canonical JSON (sorted keys, no whitespace) ' +
+  'of {v:1, seq, kind, subject, actor, at, payload, commitments, prev: prevHash}; ' +
   'fold the audit path per RFC 9162 §2.1.3.2 (node = SHA-256(0x01 ‖ left ‖ right)) to the checkpoint rootHash; ' +
   'verify the checkpoint signature (Ed25519 over signedText) with the listed public key.';
 
@@ -195,11 +196,13 @@ export function decisionOf(payload: JsonValue): Decision | undefined {
 }
 
 const licenceLine = (l: LicenceSummary): string =>
-  `licence ${l.id}: ${l.regulator} ${l.jurisdiction} ${l.activity} [${l.productLines.join('+')}] for ${l.customerTypes.join('/')}, ${l.validFrom} to ${l.validTo ?? 'open'}, ${l.status}${l.sourceRef ? `, source ${l.sourceRef}` : ''}`;
+  `licence ${l.id}: ${l.regulator} ${l.jurisdiction} ${l.activity} [${l.productLines.join('+')}] for ${l.customerTypes.join('/')}, ` +
+  `${l.validFrom} to ${l.validTo ?? 'open'}, ${l.status}${l.sourceRef ? `, source ${l.sourceRef}` : ''}`;
 
 function teamLines(t: TeamVerdict, chosenTeam: string | null, chosenRep: string | null): string[] {
   const lines = [
-    `    - ${t.name} (${t.id}, entity ${t.entity}): ${t.pass ? 'PASS' : `FAIL — ${reasons(t.reasons)}`}${t.id === chosenTeam ? '  ← chosen' : ''}`,
+    `    - ${t.name} (${t.id}, entity ${t.entity}): ` +
+      `${t.pass ? 'PASS' : `FAIL — ${reasons(t.reasons)}`}${t.id === chosenTeam ? '  ← chosen' : ''}`,
   ];
   if (t.licences.length === 0) lines.push('        licences: none in the jurisdiction');
   for (const l of t.licences) lines.push(`        ${licenceLine(l)}`);
@@ -207,7 +210,8 @@ function teamLines(t: TeamVerdict, chosenTeam: string | null, chosenRep: string 
   for (const r of t.reps) {
     const verdict = r.eligible ? 'eligible' : `excluded — ${reasons(r.reasons)}`;
     lines.push(
-      `        rep ${r.name} (${r.id}): lawful ${r.lawful ? 'yes' : 'no'}, available ${r.available ? 'yes' : 'no'}, ${verdict}${r.reliedOn.length ? `; relied on ${r.reliedOn.join(', ')}` : ''}${r.id === chosenRep ? '  ← chosen' : ''}`,
+      `        rep ${r.name} (${r.id}): lawful ${r.lawful ? 'yes' : 'no'}, available ${r.available ? 'yes' : 'no'}, ` +
+        `${verdict}${r.reliedOn.length ? `; relied on ${r.reliedOn.join(', ')}` : ''}${r.id === chosenRep ? '  ← chosen' : ''}`,
     );
     // (decision documents recorded before reps carried their licences have none: render what is there)
     for (const l of (r as { licences?: readonly LicenceSummary[] }).licences ?? []) lines.push(`          ${licenceLine(l)}`);
@@ -235,7 +239,8 @@ export function renderDecision(d: Decision): string[] {
   lines.push(`  Rule set ${d.ruleSet.version} (${d.ruleSet.hash}), decided ${d.decidedAt}`);
   if (d.rule) {
     lines.push(
-      `  Rule ${d.rule.id} (#${d.rule.index + 1} of ${d.rule.rulesEvaluated} evaluated)${d.rule.description ? ` "${d.rule.description}"` : ''}:`,
+      `  Rule ${d.rule.id} (#${d.rule.index + 1} of ${d.rule.rulesEvaluated} ` +
+        `evaluated)${d.rule.description ? ` "${d.rule.description}"` : ''}:`,
     );
     for (const t of d.rule.trace)
       lines.push(
@@ -246,23 +251,30 @@ export function renderDecision(d: Decision): string[] {
   lines.push(`    jurisdiction ${c.jurisdiction}, country ${c.country}`);
   lines.push(
     c.product
-      ? `    product ${c.product.id} [${c.product.productLines.join('+')}], complexity ${c.product.complexity}, mass-market ${c.product.massMarket ? 'yes' : 'no'}, appointment required ${c.product.requiresAppointment ? 'yes' : 'no'}${c.product.carrier ? `, carrier ${c.product.carrier}` : ''}`
+      ? `    product ${c.product.id} [${c.product.productLines.join('+')}], complexity ${c.product.complexity}, mass-market ` +
+          `${c.product.massMarket ? 'yes' : 'no'}, appointment required ` +
+          `${c.product.requiresAppointment ? 'yes' : 'no'}${c.product.carrier ? `, carrier ${c.product.carrier}` : ''}`
       : '    product: unknown',
   );
   lines.push(
-    `    customer type ${c.customerType.effective}${c.customerType.declared !== c.customerType.effective ? ` (declared ${c.customerType.declared})` : ''}${c.customerType.findings.length ? `: ${c.customerType.findings.map((f) => `${f.code} (${f.detail})`).join('; ')}` : ''}`,
+    `    customer type ${c.customerType.effective}` +
+      `${c.customerType.declared !== c.customerType.effective ? ` (declared ${c.customerType.declared})` : ''}` +
+      `${c.customerType.findings.length ? `: ${c.customerType.findings.map((f) => `${f.code} (${f.detail})`).join('; ')}` : ''}`,
   );
   if (c.statuses.length) lines.push(`    statuses ${c.statuses.join(', ')}`);
   lines.push(
-    `    appropriateness required ${c.appropriateness.required ? 'yes' : 'no'}${c.appropriateness.required ? `, valid ${c.appropriateness.valid ? 'yes' : 'no'}` : ''}`,
+    `    appropriateness required ${c.appropriateness.required ? 'yes' : 'no'}` +
+      `${c.appropriateness.required ? `, valid ${c.appropriateness.valid ? 'yes' : 'no'}` : ''}`,
   );
   lines.push(
-    `    screening ${c.screening.status}${c.screening.tags.length ? ` [${c.screening.tags.join(', ')}]` : ''}, lists ${c.screening.listVersions.join(', ') || 'none'}`,
+    `    screening ${c.screening.status}${c.screening.tags.length ? ` [${c.screening.tags.join(', ')}]` : ''}, lists ` +
+      `${c.screening.listVersions.join(', ') || 'none'}`,
   );
   if (c.screening.policyHash) lines.push(`      policy ${c.screening.policyHash}`);
   for (const h of c.screening.hits ?? []) lines.push(...screeningHitLines(h));
   lines.push(
-    `    enhanced due diligence ${c.enhancedDueDiligenceRequired ? 'required' : 'not required'}; working hours ${c.respectWorkingHours ? 'respected' : 'ignored'}`,
+    `    enhanced due diligence ${c.enhancedDueDiligenceRequired ? 'required' : 'not required'}; working hours ` +
+      `${c.respectWorkingHours ? 'respected' : 'ignored'}`,
   );
   if (d.candidates.length) {
     lines.push('  Teams considered:');
@@ -302,7 +314,8 @@ export function renderLeadStory(story: LeadStory): string {
     const committed = Object.keys(e.commitments);
     if (committed.length) lines.push(`  personal data committed (values held outside the log): ${committed.sort().join(', ')}`);
     lines.push(
-      `  entry hash ${e.entryHash}${e.inclusion ? `; inclusion proof ${e.inclusion.auditPath.length} hashes` : '; not yet under a checkpoint'}`,
+      `  entry hash ${e.entryHash}` +
+        `${e.inclusion ? `; inclusion proof ${e.inclusion.auditPath.length} hashes` : '; not yet under a checkpoint'}`,
     );
   }
   lines.push('');

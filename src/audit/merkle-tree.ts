@@ -255,7 +255,10 @@ export function verifyInclusion(
   return sn === 0 && Buffer.compare(r, root) === 0;
 }
 
-/** RFC 9162 §2.1.4.2: is the tree of `second` leaves with `secondRoot` an append-only extension of the tree of `first` leaves with `firstRoot`? */
+/**
+ * RFC 9162 §2.1.4.2: is the tree of `second` leaves with `secondRoot` an append-only extension of the tree of `first` leaves with
+ * `firstRoot`?
+ */
 export function verifyConsistency(
   first: number,
   second: number,

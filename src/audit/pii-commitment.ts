@@ -3,7 +3,7 @@ import { canonicalText } from './canonical-text.ts';
 import type { Commitments, JsonValue } from './audit-entry.ts';
 
 /**
- * Personal data in the audit log (SPEC C8, REGULATORY §6/§7.14). Audit entries never hold raw
+ * Personal data in the audit log (docs/audit.md "Personal data and erasure"). Audit entries never hold raw
  * personal data; they hold, per field, a commitment
  *
  *   hmac-sha256:<hex of HMAC-SHA256(key = subject salt, message = canonicalText([field, value]))>

@@ -102,7 +102,8 @@ class LogWalk {
           return this.fail(
             last,
             'CHECKPOINT_MISMATCH',
-            `entries [${last}, ${k}) give root ${root}, but the checkpoint signed at ${cp.at} says ${cp.rootHash}: an entry in that range was altered, removed or added and the chain rewritten`,
+            `entries [${last}, ${k}) give root ${root}, but the checkpoint signed at ${cp.at} says ${cp.rootHash}: an entry in that ` +
+              `range was altered, removed or added and the chain rewritten`,
           );
         if (this.prevHex !== cp.chainHead)
           return this.fail(
@@ -148,7 +149,8 @@ class LogWalk {
         ? this.fail(
             k - 1,
             'EDITED',
-            `entry ${k - 1} was changed and its hashes recomputed: entry ${k} records predecessor hash ${cur.prevHash}, entry ${k - 1} now hashes to ${prevHex}`,
+            `entry ${k - 1} was changed and its hashes recomputed: entry ${k} records predecessor hash ${cur.prevHash}, entry ${k - 1} ` +
+              `now hashes to ${prevHex}`,
           )
         : this.fail(
             k,

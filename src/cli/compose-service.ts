@@ -31,7 +31,7 @@ import { loadListSources } from '../config/load-list-sources.ts';
 export const DEFAULT_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'bank');
 
 /**
- * Screening lists (issue 11, B2): the sources in <config>/screening/lists.yaml, or — for operators,
+ * Screening lists (docs/screening.md): the sources in <config>/screening/lists.yaml, or — for operators,
  * trusted like the config — the `--list` specs, each becoming a source named by its list id. Either
  * way the versions are compared with the ones in force in the store (startListSources).
  */
@@ -67,12 +67,14 @@ export function screeningStartWarnings(ctx: Pick<ServiceContext, 'screening'>): 
   const withheld = ctx.screening?.withheldSources() ?? [];
   if (coverage === 'no_sanctions_list') {
     return [
-      'WARNING: no sanctions list is loaded: every lead is screened as not_screened (the example org holds them). Configure <config>/screening/lists.yaml or pass --list.',
+      'WARNING: no sanctions list is loaded: every lead is screened as not_screened (the example org holds them). Configure ' +
+        '<config>/screening/lists.yaml or pass --list.',
     ];
   }
   return withheld.map(
     (w) =>
-      `WARNING: screening list source ${w.sourceId} changed on disk and shrank beyond the guard; it is not in force until a second principal approves reload ${w.pendingReloadId} (leads are not_screened meanwhile).`,
+      `WARNING: screening list source ${w.sourceId} changed on disk and shrank beyond the guard; it is not in force until a second ` +
+      `principal approves reload ${w.pendingReloadId} (leads are not_screened meanwhile).`,
   );
 }
 

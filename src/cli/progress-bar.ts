@@ -56,7 +56,9 @@ export class ProgressBar {
     const rate = elapsed > 0 ? rows / elapsed : 0;
     const eta = fraction > 0 && !done ? (elapsed / fraction) * (1 - fraction) : 0;
     const pct = `${(fraction * 100).toFixed(1).padStart(5)}%`;
-    const tail = `${fmtInt(rows)} rows  ${fmtInt(rate)} rows/s  ${done ? `done in ${formatDuration(elapsed)}` : `ETA ${formatDuration(eta)}`}${extra ? `  ${extra}` : ''}`;
+    const tail =
+      `${fmtInt(rows)} rows  ${fmtInt(rate)} rows/s  ` +
+      `${done ? `done in ${formatDuration(elapsed)}` : `ETA ${formatDuration(eta)}`}${extra ? `  ${extra}` : ''}`;
     if (!this.o.tty) return `${this.o.label}: ${pct.trim()}  ${tail}`;
     const width = 24;
     const filled = Math.round(fraction * width);

@@ -30,7 +30,8 @@ function section(title: string, changes: readonly LeadChange[], max: number): st
 export function formatSimulation(d: SimulationDiff, maxRows = 50): string {
   const lines = [
     `Simulated ${d.replayed} recorded lead(s) against draft ${d.draft.version} (${d.draft.hash.slice(0, 19)}…)`,
-    `  received ${d.window.from ?? '—'} … ${d.window.to ?? '—'}; skipped ${d.skipped.duplicates} duplicate(s), ${d.skipped.undecided} undecided; recorded under ${Object.keys(d.recordedVersions).length} org version(s)`,
+    `  received ${d.window.from ?? '—'} … ${d.window.to ?? '—'}; skipped ${d.skipped.duplicates} duplicate(s), ${d.skipped.undecided} ` +
+      `undecided; recorded under ${Object.keys(d.recordedVersions).length} org version(s)`,
     '',
   ];
   if (d.unchanged) return `${lines.join('\n')}No change: every lead would be routed exactly as recorded.\n`;

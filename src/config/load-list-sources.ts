@@ -10,7 +10,7 @@ import { formatPath, type ConfigProblem } from './load-config.ts';
 export const LIST_SOURCES_FILE = join('screening', 'lists.yaml');
 
 /**
- * Reads `<config>/screening/lists.yaml` (issue 11, B2). Returns null when the config is a single
+ * Reads `<config>/screening/lists.yaml` (docs/screening.md). Returns null when the config is a single
  * file or the folder has no such file (then no list is loaded unless `--list` names some). The file
  * is server-side configuration, read at start only: it is not part of the org version that an
  * admin can publish over the API, so no API call can point the service at another file.

@@ -43,7 +43,7 @@ function crossOrigin(request: FastifyRequest): boolean {
 }
 
 /**
- * Least privilege per endpoint (SPEC C9): every route names the roles it admits. The caller is an
+ * Least privilege per endpoint (docs/operations.md): every route names the roles it admits. The caller is an
  * API key (Authorization: Bearer / X-Api-Key) or, when no key is sent, a console session cookie.
  */
 export function authHook(store: Store, sessions?: SessionStore) {

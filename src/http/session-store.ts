@@ -3,7 +3,7 @@ import type { Principal } from '../app/access/api-keys.ts';
 import type { Store } from '../store/unit-of-work.ts';
 
 /**
- * Console sessions (issue 7): `POST /v1/session { apiKey }` exchanges a valid API key for an
+ * Console sessions (docs/console.md): `POST /v1/session { apiKey }` exchanges a valid API key for an
  * HttpOnly, SameSite=Strict cookie bound to that key (and so to its role and rep).
  *
  * Design: sessions live in the store, so every instance behind a load balancer knows them and a

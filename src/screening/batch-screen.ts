@@ -90,7 +90,15 @@ export async function screenPeopleCsv(
     if (res.isMatch) matches++;
     await write(
       output,
-      `${JSON.stringify({ row: n, name, dob: dob || undefined, nationality: country || undefined, bestScore: res.bestScore, isMatch: res.isMatch, hits: res.hits })}\n`,
+      JSON.stringify({
+        row: n,
+        name,
+        dob: dob || undefined,
+        nationality: country || undefined,
+        bestScore: res.bestScore,
+        isMatch: res.isMatch,
+        hits: res.hits,
+      }) + '\n',
     );
   }
   return { rows: n, matches };
@@ -113,7 +121,17 @@ export async function scorePairsCsv(input: Readable, output: Writable, threshold
     if (isMatch) matches++;
     await write(
       output,
-      `${JSON.stringify({ row: n, line, schema: rec['schema'], name1: rec['name1'], name2: rec['name2'], score: r.score, isMatch, threshold, explanation: r.explanation })}\n`,
+      JSON.stringify({
+        row: n,
+        line,
+        schema: rec['schema'],
+        name1: rec['name1'],
+        name2: rec['name2'],
+        score: r.score,
+        isMatch,
+        threshold,
+        explanation: r.explanation,
+      }) + '\n',
     );
   }
   return { rows: n, matches };

@@ -44,6 +44,66 @@ function strs(props: Record<string, unknown[]>, key: string): string[] {
   return v.filter((x): x is string => typeof x === 'string');
 }
 
+function parseFtmLine(path: string, raw: string, line: number): FtmLine {
+  let obj: FtmLine;
+  try {
+    obj = JSON.parse(raw) as FtmLine;
+  } catch (e) {
+    throw new ListLoadError(path, line, `invalid JSON: ${(e as Error).message}`);
+  }
+  if (
+    typeof obj !== 'object' ||
+    obj === null ||
+    typeof obj.id !== 'string' ||
+    typeof obj.schema !== 'string' ||
+    typeof obj.properties !== 'object' ||
+    obj.properties === null
+  ) {
+    throw new ListLoadError(path, line, 'expected a FollowTheMoney entity {id, schema, properties}');
+  }
+  return obj;
+}
+
+/** Names in precedence order; a person known only by first and last name gets those as the primary name. */
+function addNames(e: ScreeningEntity, p: Record<string, unknown[]>): void {
+  const names = strs(p, 'name');
+  names.forEach((n, j) => addName(e, n, j === 0 ? 'primary' : 'aka'));
+  for (const n of strs(p, 'alias')) addName(e, n, 'aka');
+  for (const n of strs(p, 'abbreviation')) addName(e, n, 'aka');
+  for (const n of strs(p, 'weakAlias')) addName(e, n, 'weak_aka');
+  for (const n of strs(p, 'previousName')) addName(e, n, 'fka');
+  if (e.names.length === 0) {
+    const first = strs(p, 'firstName')[0];
+    const last = strs(p, 'lastName')[0];
+    if (first || last) addName(e, [first, last].filter(Boolean).join(' '), 'primary');
+  }
+}
+
+/** Birth data, nationalities, countries, identifiers, programmes and topics. */
+function addAttributes(e: ScreeningEntity, p: Record<string, unknown[]>): void {
+  for (const d of strs(p, 'birthDate')) {
+    const b = parseBirthDate(d);
+    if (b) e.dobs.push(b);
+  }
+  e.birthPlaces.push(...strs(p, 'birthPlace'));
+  for (const key of ['nationality', 'citizenship'])
+    for (const c of strs(p, key)) {
+      const cc = countryCode(c);
+      if (cc) addUnique(e.nationalities, cc);
+    }
+  for (const key of ['country', 'jurisdiction', 'birthCountry', 'flag', 'mainCountry'])
+    for (const c of strs(p, key)) {
+      const cc = countryCode(c);
+      if (cc) addUnique(e.countries, cc);
+    }
+  for (const key of ID_PROPS)
+    for (const v of strs(p, key)) {
+      if (!e.identifiers.some((x) => x.value === v)) e.identifiers.push({ type: key, value: v });
+    }
+  for (const prog of strs(p, 'program')) addUnique(e.programs, prog);
+  applyTopics(e, strs(p, 'topics'));
+}
+
 export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => Date }): LoadedList {
   const f = readListFile(path);
   const listId = opts.listId ?? 'opensanctions-ftm';
@@ -54,22 +114,7 @@ export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => D
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.trim();
     if (!raw) continue;
-    let obj: FtmLine;
-    try {
-      obj = JSON.parse(raw) as FtmLine;
-    } catch (e) {
-      throw new ListLoadError(path, i + 1, `invalid JSON: ${(e as Error).message}`);
-    }
-    if (
-      typeof obj !== 'object' ||
-      obj === null ||
-      typeof obj.id !== 'string' ||
-      typeof obj.schema !== 'string' ||
-      typeof obj.properties !== 'object' ||
-      obj.properties === null
-    ) {
-      throw new ListLoadError(path, i + 1, 'expected a FollowTheMoney entity {id, schema, properties}');
-    }
+    const obj = parseFtmLine(path, raw, i + 1);
     const p = obj.properties;
     if (obj.schema === 'Sanction') {
       for (const ent of strs(p, 'entity'))
@@ -82,39 +127,9 @@ export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => D
     e.source.line = i + 1;
     const url = strs(p, 'sourceUrl')[0];
     if (url) e.source.url = url;
-    const names = strs(p, 'name');
-    names.forEach((n, j) => addName(e, n, j === 0 ? 'primary' : 'aka'));
-    for (const n of strs(p, 'alias')) addName(e, n, 'aka');
-    for (const n of strs(p, 'abbreviation')) addName(e, n, 'aka');
-    for (const n of strs(p, 'weakAlias')) addName(e, n, 'weak_aka');
-    for (const n of strs(p, 'previousName')) addName(e, n, 'fka');
-    if (e.names.length === 0) {
-      const first = strs(p, 'firstName')[0];
-      const last = strs(p, 'lastName')[0];
-      if (first || last) addName(e, [first, last].filter(Boolean).join(' '), 'primary');
-    }
+    addNames(e, p);
     if (e.names.length === 0) continue;
-    for (const d of strs(p, 'birthDate')) {
-      const b = parseBirthDate(d);
-      if (b) e.dobs.push(b);
-    }
-    e.birthPlaces.push(...strs(p, 'birthPlace'));
-    for (const key of ['nationality', 'citizenship'])
-      for (const c of strs(p, key)) {
-        const cc = countryCode(c);
-        if (cc) addUnique(e.nationalities, cc);
-      }
-    for (const key of ['country', 'jurisdiction', 'birthCountry', 'flag', 'mainCountry'])
-      for (const c of strs(p, key)) {
-        const cc = countryCode(c);
-        if (cc) addUnique(e.countries, cc);
-      }
-    for (const key of ID_PROPS)
-      for (const v of strs(p, key)) {
-        if (!e.identifiers.some((x) => x.value === v)) e.identifiers.push({ type: key, value: v });
-      }
-    for (const prog of strs(p, 'program')) addUnique(e.programs, prog);
-    applyTopics(e, strs(p, 'topics'));
+    addAttributes(e, p);
     entities.push(e);
     byId.set(e.entryId, e);
   }

@@ -1,5 +1,5 @@
 /**
- * The screening disposition rule (SPEC C1, REGULATORY §7 scenario 11): the NAME score decides whether a hit
+ * The screening disposition rule (docs/screening.md "Disposition: the screening policy"): the NAME score decides whether a hit
  * needs review. Corroborating facts may raise a hit (escalate it, or lift a weaker name over the review line)
  * and order the queue; a contradiction lowers priority only. The one exception: a hard contradiction on a list
  * the policy names may clear a strong name match. Pure and deterministic.

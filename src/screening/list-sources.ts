@@ -1,5 +1,5 @@
 /**
- * Screening list sources (issue 11, B2): the lists a service may load are named in server-side
+ * Screening list sources (docs/screening.md): the lists a service may load are named in server-side
  * configuration (id → format + file or directory). A client names a source by id, never by path,
  * so no request can make the service read a file the operator did not configure.
  */

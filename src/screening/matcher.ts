@@ -184,7 +184,7 @@ const DOB_RANK: Record<DobComparison, number> = { exact: 3, compatible: 2, near:
 
 const fact = (f: Omit<FieldEffect, 'hard' | 'mayClear'>, hard = false, mayClear = false): FieldEffect => ({ ...f, hard, mayClear });
 
-/** Compares DOB / nationality / residence / identifier facts of the query with the entity's (SPEC C1). */
+/** Compares DOB / nationality / residence / identifier facts of the query with the entity's (docs/screening.md). */
 export function corroborate(q: PreparedQuery, e: ScreeningEntity, policy: CorroborationPolicy = DEFAULT_SCREENING_POLICY): FieldEffect[] {
   const w = policy.corroboration;
   const effects: FieldEffect[] = [];

@@ -115,12 +115,16 @@ export function parseOfacRemarks(remarks: string | undefined): OfacRemarks {
   return r;
 }
 
+/** Type, then an optional "No." / "#" / "Number", then a value holding a digit, then an optional (country) and issue/expiry note. */
+const IDENTIFIER = new RegExp(
+  String.raw`^([A-Za-z][A-Za-z.'#&()\- ]{0,70}?)\s+(?:No\.?|#|Number)?\s*` +
+    String.raw`([A-Z0-9][A-Za-z0-9\-/.]*\d[A-Za-z0-9\-/.]*(?:\s[A-Z0-9\-]*\d[A-Z0-9\-]*)?)` +
+    String.raw`(?:\s*\(([^)]+)\))?(?:\s*(?:issued|expires).*)?$`,
+);
+
 /** "Passport 1084010 (Egypt)", "NIT # 800123456-1 (Colombia)", "Vessel Registration Identification IMO 9187629". */
 export function parseIdentifier(part: string): EntityIdentifier | undefined {
-  const m =
-    /^([A-Za-z][A-Za-z.'#&()\- ]{0,70}?)\s+(?:No\.?|#|Number)?\s*([A-Z0-9][A-Za-z0-9\-/.]*\d[A-Za-z0-9\-/.]*(?:\s[A-Z0-9\-]*\d[A-Z0-9\-]*)?)(?:\s*\(([^)]+)\))?(?:\s*(?:issued|expires).*)?$/.exec(
-      part,
-    );
+  const m = IDENTIFIER.exec(part);
   if (!m) return undefined;
   const type = m[1]!.replace(/\s+(No\.?|#|Number)$/i, '').trim();
   const value = m[2]!.trim();

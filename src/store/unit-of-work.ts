@@ -16,7 +16,7 @@ import type { ScreeningListRepository } from './ports/screening-lists.port.ts';
 import type { SuppressionRepository } from './ports/suppressions.port.ts';
 
 /**
- * The storage port (SPEC I5). Use cases depend on this file and the
+ * The storage port (docs/storage.md). Use cases depend on this file and the
  * per-aggregate ports in ./ports only; the SQLite and PostgreSQL
  * adapters implement it with identical observable behaviour (one contract suite runs on both).
  * Timestamps are ISO-8601 UTC strings (`2026-03-01T09:00:00.000Z`), JSON documents are stored as

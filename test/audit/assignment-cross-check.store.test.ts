@@ -10,7 +10,7 @@ import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } fro
 import { sqlText, startAuditService, type AuditService } from './audit-service-fixture.ts';
 
 /**
- * Finding W17 (issue 11): `audit verify` (CLI and HTTP) cross-checks each lead's current status, team
+ * Finding W17 (docs/audit.md): `audit verify` (CLI and HTTP) cross-checks each lead's current status, team
  * and rep in the leads table against what its audited decisions, approvals, lifecycle moves, closes,
  * dedupe and erasure add up to. Realistic traffic over every path that changes an assignment verifies
  * clean; a direct edit of the leads table is reported with the lead's id.
@@ -165,7 +165,9 @@ describe.each(dialects)('audit verify cross-checks the leads table: $factory.nam
       name: 'a lead row inserted behind Remit',
       lead: () => 'lead-forged',
       sql: () =>
-        `INSERT INTO leads (id, status, team_id, rep_id, org_hash, lead_json, received_at, updated_at) SELECT 'lead-forged', status, team_id, rep_id, org_hash, lead_json, received_at, updated_at FROM leads WHERE status = 'ASSIGNED' AND rep_id IS NOT NULL ORDER BY id LIMIT 1`,
+        `INSERT INTO leads (id, status, team_id, rep_id, org_hash, lead_json, received_at, updated_at) SELECT 'lead-forged', status, ` +
+        `team_id, rep_id, org_hash, lead_json, received_at, updated_at FROM leads WHERE status = 'ASSIGNED' AND rep_id IS NOT NULL ` +
+        `ORDER BY id LIMIT 1`,
       problem: 'NO_AUDITED_ASSIGNMENT',
     },
   ];

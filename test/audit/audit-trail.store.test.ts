@@ -13,7 +13,7 @@ import { findEverywhere } from './find-everywhere.ts';
 import { independentVerify } from './independent-verifier.ts';
 
 /**
- * The audit trail in the running service (SPEC C6–C8, REGULATORY §7 scenarios 14 and 15), on SQLite
+ * The audit trail in the running service (docs/audit.md: erasure and decision replay), on SQLite
  * and PostgreSQL: entries written in the business transactions, sealed into a signed log, tampered
  * with directly in the database, verified, told as a lead story, replayed, erased.
  */
@@ -201,7 +201,8 @@ describe.each(dialects)('audit trail in the service: $factory.name', ({ factory,
       at: () => 7,
       tamper: (a, k) =>
         a.h.rawExec(
-          `UPDATE audit_log SET seq = -1 WHERE seq = ${k}; UPDATE audit_log SET seq = ${k} WHERE seq = ${k + 1}; UPDATE audit_log SET seq = ${k + 1} WHERE seq = -1;`,
+          `UPDATE audit_log SET seq = -1 WHERE seq = ${k}; UPDATE audit_log SET seq = ${k} WHERE seq = ${k + 1}; UPDATE audit_log SET ` +
+            `seq = ${k + 1} WHERE seq = -1;`,
         ),
     },
     {

@@ -13,7 +13,7 @@ import { startAuditService, type AuditService } from './audit-service-fixture.ts
 import { findEverywhere } from './find-everywhere.ts';
 
 /**
- * SPEC C8, issue 11 "Erasure is complete" (finding W2): one person reaches Remit through every
+ * docs/audit.md "Personal data and erasure" (erasure is complete, finding W2): one person reaches Remit through every
  * input path — the API (custom fields, an idempotent replay), the example's web form (hidden
  * fields), HubSpot and Salesforce webhooks, a CSV import — and is called and emailed. After their
  * leads are erased, none of their data is left anywhere: SQLite's file bytes, every text column on

@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { withPgClient, type StoreHarness } from '../store/store-harness.ts';
 
-/** Where a string occurs: SQLite — the raw bytes of the database file (after a WAL checkpoint); PostgreSQL — every text column of every table. */
+/**
+ * Where a string occurs: SQLite — the raw bytes of the database file (after a WAL checkpoint); PostgreSQL — every text column of every
+ * table.
+ */
 export async function findEverywhere(h: StoreHarness, needle: string): Promise<string[]> {
   if (h.schema === undefined) {
     await h.rawExec('PRAGMA wal_checkpoint(TRUNCATE)');
@@ -18,7 +21,8 @@ export async function findEverywhere(h: StoreHarness, needle: string): Promise<s
   return withPgClient(async (c) => {
     const cols = (
       await c.query<{ table_name: string; column_name: string }>(
-        `select table_name, column_name from information_schema.columns where table_schema = $1 and data_type in ('text', 'character varying', 'json', 'jsonb') order by 1, 2`,
+        `select table_name, column_name from information_schema.columns where table_schema = $1 and data_type in ('text', 'character ` +
+          `varying', 'json', 'jsonb') order by 1, 2`,
         [h.schema],
       )
     ).rows;

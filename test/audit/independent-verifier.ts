@@ -26,7 +26,8 @@ export function independentVerify(json: string): boolean {
   if (!edVerify(null, Buffer.from(signedText, 'utf8'), key, Buffer.from(checkpoint.signature, 'base64'))) return false;
   const size = Number(/\nsize: (\d+)\n/.exec(signedText)?.[1]);
   const root = Buffer.from(/\nroot: ([0-9a-f]{64})\n/.exec(signedText)?.[1] ?? '', 'hex');
-  if (checkpoint.treeSize !== size || checkpoint.rootHash !== root.toString('hex')) return false; // the JSON fields must say what was signed
+  // The JSON fields must say what was signed.
+  if (checkpoint.treeSize !== size || checkpoint.rootHash !== root.toString('hex')) return false;
   for (const e of story.entries) {
     const expectedText = canonical({
       v: 1,

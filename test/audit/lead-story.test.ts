@@ -246,7 +246,7 @@ describe('lead story (C7, scenario 15)', () => {
       expect(text).toContain(expected);
   });
 
-  it('renders each screening hit: name score, disposition with its reason, and every corroborating fact (SPEC C1)', () => {
+  it('renders each screening hit: name score, disposition with its reason, and every corroborating fact (docs/screening.md)', () => {
     const held: Decision = {
       ...decision,
       constraints: {

@@ -10,7 +10,7 @@ import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } fro
 import { startAuditService, type AuditService } from './audit-service-fixture.ts';
 
 /**
- * Retention periods are configuration (issue 11, SPEC C8): per data category in the org config,
+ * Retention periods are configuration (docs/audit.md): per data category in the org config,
  * applied by `remit retention run` and the retention worker with an injected clock, every action
  * audited under `system:retention`; a dry run changes nothing. SQLite and PostgreSQL.
  */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auth, startTestService, ukLead, type TestService } from '../http/service-harness.ts';
 
 /**
- * Finding W4 (issue 11): conduct facts and consent grants cannot be dated before the lead existed,
+ * Finding W4 (docs/conduct.md): conduct facts and consent grants cannot be dated before the lead existed,
  * nor further back than the org's conduct.factBackdatingHours (default 24 h) unless compliance
  * records them, which is audited with the fact.
  */

@@ -3,7 +3,8 @@ import { auth, startTestService, ukLead, type TestService } from '../http/servic
 import { DAY, flLead, get, HOUR, ingest, MIN, post, rule, startUsService, usScrub } from './conduct-fixtures.ts';
 
 /**
- * Issue 6, "How it is checked": REGULATORY §7 scenarios 1, 2, 3, 6 and 13 against the example org
+ * docs/conduct.md "In the running service": the quiet-hours, call-cap, national-DNC, pension cold-calling and STOP scenarios against the
+ * example org
  * through the HTTP API (in process, fake clock), cooling-off blocking a PROPOSAL until the clock
  * passes earliestAllowedAt, and quiet hours across both 2026 US DST changes.
  */

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { loadPacks, validatePacks } from '../../src/config/load-packs.ts';
 import { PACKS_DIR } from './support/packs.ts';
 
-const US_STATES =
-  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(
-    ' ',
-  );
+const US_STATES = (
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX ' +
+  'UT VT VA WA WV WI WY'
+).split(' ');
 
 describe('rule packs in packs/', () => {
   it('all load and validate, each with a content hash', async () => {
@@ -49,7 +49,8 @@ describe('rule packs in packs/', () => {
           'effective: "2026-01-01"',
           'sources: [{ id: s1, citation: c, url: "https://example.com" }]',
           'rules:',
-          '  - { id: r1, kind: quiet_hours, title: t, source: nope, jurisdictions: [US], channels: [call], allowed: { from: "21:00", to: "08:00" } }',
+          '  - { id: r1, kind: quiet_hours, title: t, source: nope, jurisdictions: [US], channels: [call], allowed: { from: "21:00", ' +
+            'to: "08:00" } }',
           '  - { id: r2, kind: call_cap, title: t, source: s1, jurisdictions: [usa], channels: [fax], max: 0, perHours: 24, per: subject }',
         ].join('\n'),
       },
@@ -79,12 +80,15 @@ describe('rule packs in packs/', () => {
           'effective: "2026-01-01"',
           'sources: [{ id: s1, citation: c, url: "https://example.com" }]',
           'rules:',
-          '  - { id: r1, kind: quiet_hours, title: t, source: nope, jurisdictions: [US], channels: [call], allowed: { from: "21:00", to: "08:00" } }',
+          '  - { id: r1, kind: quiet_hours, title: t, source: nope, jurisdictions: [US], channels: [call], allowed: { from: "21:00", ' +
+            'to: "08:00" } }',
         ].join('\n'),
       },
       {
         file: 'tz.yaml',
-        text: 'id: tz\nkind: time_zones\nversion: "1"\neffective: "2026-01-01"\nsources: [{ id: s1, citation: c, url: "https://example.com" }]\nzones: { US-FL: [Mars/Olympus] }',
+        text:
+          'id: tz\nkind: time_zones\nversion: "1"\neffective: "2026-01-01"\nsources: [{ id: s1, citation: c, url: ' +
+          '"https://example.com" }]\nzones: { US-FL: [Mars/Olympus] }',
       },
     ]);
     expect(r.ok).toBe(false);

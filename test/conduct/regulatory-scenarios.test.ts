@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 const NY = 'America/New_York';
 
-describe('REGULATORY §7 scenario 1 — Florida, 305 number, life product, 20:30 local', () => {
+describe('the quiet hours scenario (docs/conduct.md) — Florida, 305 number, life product, 20:30 local', () => {
   it('denies, cites the FL 20:00 limit and gives 08:00 next day local as the next slot', () => {
     const at = local(NY, '2026-06-10T20:30');
     const d = checkOutreach(usCall(at), gate);
@@ -135,12 +135,16 @@ describe('scenario 6 — UK pension transfer, no relationship or consent', () =>
     expect(d.decision).toBe('allow');
   });
 
-  it('COBS 4.8: cold call about a non-packaged investment to a retail client is denied; the same with an envisaging relationship passes', () => {
-    const product = { id: 'mini-bond', productLines: ['non_mass_market_investments'] };
-    expect(ruleOf(checkOutreach(ukCall(at, { product }), gate), 'gb-cobs-cold-calls').reasonCode).toBe('COLD_CALL_BANNED');
-    const ok = checkOutreach(ukCall(at, { product, existingRelationship: true, relationshipEnvisagesColdCalls: true }), gate);
-    expect(ruleOf(ok, 'gb-cobs-cold-calls').result).toBe('pass');
-  });
+  it(
+    'COBS 4.8: cold call about a non-packaged investment to a retail client is denied; the same with an envisaging relationship ' +
+      'passes',
+    () => {
+      const product = { id: 'mini-bond', productLines: ['non_mass_market_investments'] };
+      expect(ruleOf(checkOutreach(ukCall(at, { product }), gate), 'gb-cobs-cold-calls').reasonCode).toBe('COLD_CALL_BANNED');
+      const ok = checkOutreach(ukCall(at, { product, existingRelationship: true, relationshipEnvisagesColdCalls: true }), gate);
+      expect(ruleOf(ok, 'gb-cobs-cold-calls').result).toBe('pass');
+    },
+  );
 
   it('TPS-registered number: no marketing call without consent', () => {
     const d = checkOutreach(ukCall(at, { registries: [{ registry: 'UK_TPS', listed: true, scrubbedAt: at - DAY }] }), gate);

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadListSources } from '../../src/config/load-list-sources.ts';
 
-/** `<config>/screening/lists.yaml` (issue 11, B2): the only lists a service may load, validated at start. */
+/** `<config>/screening/lists.yaml` (docs/screening.md): the only lists a service may load, validated at start. */
 describe('screening list sources in the config folder', () => {
   it('the example names its OFAC, UN, PEP and blocklist sources, with paths resolved against the config folder', async () => {
     const loaded = await loadListSources('examples/bank');
@@ -25,7 +25,8 @@ describe('screening list sources in the config folder', () => {
     await mkdir(join(dir, 'screening'));
     await writeFile(
       join(dir, 'screening', 'lists.yaml'),
-      'maxShrinkFraction: 1.5\nsources:\n  - { id: a, format: pdf, path: a.pdf }\n  - { id: a, format: un-xml, path: /x.xml }\n  - { id: "../etc", format: un-xml, path: y.xml }\n',
+      'maxShrinkFraction: 1.5\nsources:\n  - { id: a, format: pdf, path: a.pdf }\n  - { id: a, format: un-xml, path: /x.xml }\n  - { ' +
+        'id: "../etc", format: un-xml, path: y.xml }\n',
     );
     const bad = await loadListSources(dir);
     expect(bad.ok).toBe(false);

@@ -3,7 +3,7 @@ import { compileConfigObject } from '../../src/config/load-config.ts';
 import { DEFAULT_SCREENING_POLICY } from '../../src/domain/org/screening-policy.schema.ts';
 import { baseConfig } from '../support/org-builder.ts';
 
-/** The screening policy (SPEC C1) is org config: validated, defaulted and versioned with the org hash. */
+/** The screening policy (docs/screening.md) is org config: validated, defaulted and versioned with the org hash. */
 describe('screening policy in the org config', () => {
   const withScreening = (screening: unknown) => compileConfigObject({ ...structuredClone(baseConfig()), screening });
 

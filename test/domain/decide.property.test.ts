@@ -212,7 +212,8 @@ type Grant = {
   status: string;
 };
 
-// ---- the oracle: eligibility restated from REGULATORY.md §1/§2 and SPEC R2/R3/R7, sharing no code with src/domain/eligibility
+// ---- the oracle: eligibility restated from docs/routing.md ("Licence coverage", "Customer profile", strategies) and docs/conduct.md
+// (SLA), sharing no code with src/domain/eligibility
 const covers = (scope: string, j: string) => scope === j || (scope.length === 2 && j.slice(0, 2) === scope);
 const valid = (g: Grant, at: number) =>
   g.status === 'active' && Date.parse(g.validFrom) <= at && (g.validTo === undefined || at < Date.parse(g.validTo));

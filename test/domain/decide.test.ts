@@ -116,7 +116,7 @@ describe('decide — exclusions (SLA re-route)', () => {
   });
 });
 
-describe('decide — qualification (SPEC R10)', () => {
+describe('decide — qualification (docs/intake.md)', () => {
   it('an unqualified lead goes to nurture with its score; a qualified one routes', () => {
     const low = route(lead({ qualification: { score: 12, grade: 'D', qualified: false, threshold: 40 } }));
     expect(low.decision.outcome).toBe('NURTURE');
@@ -135,7 +135,7 @@ describe('decide — qualification (SPEC R10)', () => {
   });
 });
 
-describe('checkAssignment (SPEC C3 re-check before an approval)', () => {
+describe('checkAssignment (docs/routing.md re-check before an approval)', () => {
   it('passes an eligible pair and explains an ineligible one', async () => {
     const { checkAssignment } = await import('../../src/domain/decision/decide.ts');
     const org = compile();

@@ -221,7 +221,7 @@ describe('availability reasons', () => {
   });
 });
 
-describe('customer classification (REGULATORY §2)', () => {
+describe('customer classification (docs/routing.md "Customer profile")', () => {
   const policy = SuitabilityPolicySchema.parse({});
   it('elective professional meeting 1 of 3 criteria stays retail (scenario 9); 2 of 3 is professional', () => {
     const one = lead({

@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * The web console end to end (issue 7): real headless Chromium (Debian's /usr/bin/chromium) against
+ * The web console end to end (docs/console.md): real headless Chromium (Debian's /usr/bin/chromium) against
  * a real `remit serve` child process on a temporary SQLite file with the example org. Screenshots
  * of every page go to test-results/console-*.png.
  */
@@ -49,7 +49,7 @@ function startServer(db: string): Promise<{ url: string; admin: string }> {
     server = child;
     let out = '';
     let err = '';
-    // The example config loads the shipped OFAC, UN and PEP lists at start (issue 11): allow for a slow machine.
+    // The example config loads the shipped OFAC, UN and PEP lists at start (docs/screening.md): allow for a slow machine.
     const timer = setTimeout(() => reject(new Error(`remit serve did not start:\n${out}\n${err}`)), 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auth, startTestService, type TestService } from './service-harness.ts';
 
-/** Finding W14 (issue 11): an account owner must be a rep of the org in force, as the CSV import already required. */
+/** Finding W14 (docs/intake.md): an account owner must be a rep of the org in force, as the CSV import already required. */
 
 let s: TestService;
 beforeAll(async () => {

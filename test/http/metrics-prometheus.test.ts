@@ -6,7 +6,7 @@ import { WebhookDispatcher } from '../../src/app/webhooks/webhook-dispatcher.ts'
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 /**
- * GET /metrics after real traffic (issue 12 "Metrics"): leads ingested through the API (one assigned,
+ * GET /metrics after real traffic (docs/operations.md "Metrics"): leads ingested through the API (one assigned,
  * one refused, one held, one invalid), an SLA timer missed, a webhook delivery failed; then the
  * scrape shows non-zero counters with the right labels, the scrape-time gauges read from the store,
  * and the starter Grafana dashboard in docs/ names only metrics that exist.

@@ -5,7 +5,7 @@ import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } fro
 import { auth, ukLead } from './service-harness.ts';
 
 /**
- * Finding B3 (issue 11): an exception or an approval must never assign a lead that is erased, a
+ * Finding B3 (docs/routing.md): an exception or an approval must never assign a lead that is erased, a
  * duplicate, or closed (CLOSED, WON, LOST), including one that became so after the review was opened.
  */
 
@@ -89,7 +89,8 @@ describe.each(dialects)('reviews of leads that may not be routed: $factory.name'
   );
 
   it(
-    'an approval after the lead was erased, lost or closed since the request is refused; the lead stays as it is and the review can be rejected',
+    'an approval after the lead was erased, lost or closed since the request is refused; the lead stays as it is and the review can be ' +
+      'rejected',
     { timeout: 60_000 },
     async () => {
       s = await startAuditService(factory);

@@ -3,7 +3,7 @@ import type { Role } from '../../src/domain/access/roles.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 /**
- * SPEC C9 / issue 3 §5: the full role × endpoint matrix. The intended policy is written down here,
+ * docs/operations.md: the full role × endpoint matrix. The intended policy is written down here,
  * independently of the route modules; every operation in the OpenAPI document must have an entry
  * (a new endpoint without one fails this test), and every entry must be in the document.
  * For each operation: no key → 401 UNAUTHENTICATED, a role outside the policy → 403 FORBIDDEN, a
@@ -23,7 +23,8 @@ const ANALYSTS = ['admin', 'ops', 'compliance'] as const;
 const POLICY: Readonly<Record<string, Policy>> = {
   'GET /health': 'public',
   'GET /ready': 'public',
-  // Prometheus metrics: operational detail, for admin and ops keys (or the REMIT_METRICS_TOKEN bearer, tested in metrics-prometheus.test.ts).
+  // Prometheus metrics: operational detail, for admin and ops keys (or the REMIT_METRICS_TOKEN bearer, tested in
+  // metrics-prometheus.test.ts).
   'GET /metrics': ['admin', 'ops'],
   // Keys: only admins manage keys.
   'POST /v1/keys': ['admin'],
@@ -68,7 +69,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'GET /v1/forms/{formId}/token': 'self-authenticated',
   'POST /v1/sources/hubspot/{sourceId}': 'self-authenticated',
   'POST /v1/sources/salesforce/{sourceId}': 'self-authenticated',
-  // Console sessions (issue 7): sign-in authenticates with the key in its body; sign-out needs nothing.
+  // Console sessions (docs/console.md): sign-in authenticates with the key in its body; sign-out needs nothing.
   'POST /v1/session': 'self-authenticated',
   'GET /v1/session': ['admin', 'ops', 'compliance', 'rep'],
   'DELETE /v1/session': 'public',
@@ -77,7 +78,8 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'GET /v1/reps/{repId}/licences': ANALYSTS,
   'GET /v1/metrics/fairness': ANALYSTS,
   'GET /v1/metrics/refusals': ANALYSTS,
-  // Lifecycle and outreach (issue 6, C4/C5): whoever works the lead (reps: own leads only); opt-outs and consents may be taken by compliance too.
+  // Lifecycle and outreach (docs/conduct.md): whoever works the lead (reps: own leads only); opt-outs and consents may be taken by
+  // compliance too.
   'POST /v1/leads/{id}/transitions': ['admin', 'ops', 'rep'],
   'POST /v1/leads/{id}/facts': ['admin', 'ops', 'compliance', 'rep'],
   'POST /v1/leads/{id}/outreach-check': ['admin', 'ops', 'compliance', 'rep'],

@@ -95,17 +95,20 @@ describe('reload by configured source id only (B2)', () => {
     expect(await listAudit()).toEqual([]);
   });
 
-  it('a source that cannot be loaded is named by id only: neither its contents nor its path are echoed, and the old version stays', async () => {
-    const { dir, blocklistFile } = await serviceWithSources();
-    const before = (await get('/v1/screening/lists', s!.tokens.compliance)).json().lists;
-    await writeFile(blocklistFile, 'root:x:0:0:SECRET-FIRST-LINE,"unterminated\n');
-    const res = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance);
-    expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'LIST_SOURCE_UNREADABLE', message: expect.stringContaining('blocklist') });
-    for (const leak of ['root:x', 'SECRET', 'unterminated', dir, 'firm-blocklist.csv']) expect(res.body).not.toContain(leak);
-    expect((await get('/v1/screening/lists', s!.tokens.compliance)).json().lists).toEqual(before);
-    expect(await listAudit()).toEqual([]);
-  });
+  it(
+    'a source that cannot be loaded is named by id only: neither its contents nor its path are echoed, and the old version ' + 'stays',
+    async () => {
+      const { dir, blocklistFile } = await serviceWithSources();
+      const before = (await get('/v1/screening/lists', s!.tokens.compliance)).json().lists;
+      await writeFile(blocklistFile, 'root:x:0:0:SECRET-FIRST-LINE,"unterminated\n');
+      const res = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance);
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'LIST_SOURCE_UNREADABLE', message: expect.stringContaining('blocklist') });
+      for (const leak of ['root:x', 'SECRET', 'unterminated', dir, 'firm-blocklist.csv']) expect(res.body).not.toContain(leak);
+      expect((await get('/v1/screening/lists', s!.tokens.compliance)).json().lists).toEqual(before);
+      expect(await listAudit()).toEqual([]);
+    },
+  );
 
   it('a reload is audited: who, which source, old and new sha256 and entry counts', async () => {
     const { blocklistFile } = await serviceWithSources();

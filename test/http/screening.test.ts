@@ -14,7 +14,15 @@ beforeAll(async () => {
   // A fictional PEP, in the Senzing JSON-lines shape OpenSanctions exports.
   await writeFile(
     join(dir, 'pep.senzing.jsonl'),
-    `${JSON.stringify({ DATA_SOURCE: 'TEST_PEP', RECORD_ID: 'pep-1', RECORD_TYPE: 'PERSON', NAMES: [{ NAME_TYPE: 'PRIMARY', NAME_FULL: 'Rosalind Featherstonehaugh' }], DATES: [{ DATE_OF_BIRTH: '1962-05-01' }], COUNTRIES: [{ NATIONALITY: 'gb' }], RISKS: [{ TOPIC: 'role.pep' }] })}\n`,
+    JSON.stringify({
+      DATA_SOURCE: 'TEST_PEP',
+      RECORD_ID: 'pep-1',
+      RECORD_TYPE: 'PERSON',
+      NAMES: [{ NAME_TYPE: 'PRIMARY', NAME_FULL: 'Rosalind Featherstonehaugh' }],
+      DATES: [{ DATE_OF_BIRTH: '1962-05-01' }],
+      COUNTRIES: [{ NATIONALITY: 'gb' }],
+      RISKS: [{ TOPIC: 'role.pep' }],
+    }) + '\n',
   );
   // The blocklist is a copy, so the reload test can change it; sources are configured, never sent by clients.
   await copyFile(BLOCKLIST, join(dir, 'firm-blocklist.csv'));
@@ -34,7 +42,7 @@ const get = (url: string, token: string) => s.app.inject({ method: 'GET', url, h
 const blocklisted = (email: string) =>
   ukLead({ person: { firstName: 'Viktor', lastName: 'Halloran', email, dateOfBirth: '1971-03-14' }, address: { country: 'IE' } });
 
-describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
+describe('pre-screening in the pipeline (docs/screening.md)', () => {
   it('a potential match is HELD with explained hits and never reaches a rep', async () => {
     const res = (await post('/v1/leads', blocklisted('v.halloran@example.ie'), s.tokens.integration)).json();
     expect(res.status).toBe('HELD');
@@ -127,35 +135,38 @@ describe('pre-screening in the pipeline (SPEC C1, C2)', () => {
     if (res.decision.team) expect(org.teamsById.get(res.decision.team.id)!.capabilities).toContain('enhanced_due_diligence');
   });
 
-  it('reloads lists while serving: a malformed file keeps the previous version; re-screening pulls a newly listed lead back from sales', async () => {
-    const before = (await get('/v1/screening/lists', s.tokens.compliance)).json().lists;
-    const blocklistFile = join(dir, 'firm-blocklist.csv');
-    await writeFile(blocklistFile, 'id,name\nX-1,"unterminated\n');
-    const bad = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
-    expect(bad.statusCode).toBe(422);
-    expect(bad.json()).toMatchObject({
-      code: 'LIST_SOURCE_UNREADABLE',
-      details: [{ path: '/sources', message: 'source blocklist could not be loaded' }],
-    });
-    expect((await get('/v1/screening/lists', s.tokens.compliance)).json().lists).toEqual(before);
+  it(
+    'reloads lists while serving: a malformed file keeps the previous version; re-screening pulls a newly listed lead back from ' + 'sales',
+    async () => {
+      const before = (await get('/v1/screening/lists', s.tokens.compliance)).json().lists;
+      const blocklistFile = join(dir, 'firm-blocklist.csv');
+      await writeFile(blocklistFile, 'id,name\nX-1,"unterminated\n');
+      const bad = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
+      expect(bad.statusCode).toBe(422);
+      expect(bad.json()).toMatchObject({
+        code: 'LIST_SOURCE_UNREADABLE',
+        details: [{ path: '/sources', message: 'source blocklist could not be loaded' }],
+      });
+      expect((await get('/v1/screening/lists', s.tokens.compliance)).json().lists).toEqual(before);
 
-    const lead = (
-      await post(
-        '/v1/leads',
-        ukLead({ person: { firstName: 'Marguerite', lastName: 'Quillfeather', email: 'mq@example.co.uk' } }),
-        s.tokens.integration,
-      )
-    ).json();
-    expect(lead.decision.constraints.screening.status).toBe('clear');
-    await copyFile(BLOCKLIST, blocklistFile);
-    await writeFile(blocklistFile, 'NB-BL-0101,Marguerite Quillfeather,,person,,GB,new fraud referral\n', { flag: 'a' });
-    const reloaded = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
-    expect(reloaded.statusCode).toBe(200);
-    const rescreen = (await post('/v1/screening:rescreen', {}, s.tokens.compliance)).json();
-    expect(rescreen.newlyHeld).toContain(lead.leadId);
-    const after = (await get(`/v1/leads/${lead.leadId}`, s.tokens.compliance)).json();
-    expect(after.status).toBe('HELD');
-    expect(after.repId).toBeNull();
-    if (lead.decision.rep) expect((await s.store.routingState.snapshot()).loads[lead.decision.rep.id]?.open ?? 0).toBe(0);
-  });
+      const lead = (
+        await post(
+          '/v1/leads',
+          ukLead({ person: { firstName: 'Marguerite', lastName: 'Quillfeather', email: 'mq@example.co.uk' } }),
+          s.tokens.integration,
+        )
+      ).json();
+      expect(lead.decision.constraints.screening.status).toBe('clear');
+      await copyFile(BLOCKLIST, blocklistFile);
+      await writeFile(blocklistFile, 'NB-BL-0101,Marguerite Quillfeather,,person,,GB,new fraud referral\n', { flag: 'a' });
+      const reloaded = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
+      expect(reloaded.statusCode).toBe(200);
+      const rescreen = (await post('/v1/screening:rescreen', {}, s.tokens.compliance)).json();
+      expect(rescreen.newlyHeld).toContain(lead.leadId);
+      const after = (await get(`/v1/leads/${lead.leadId}`, s.tokens.compliance)).json();
+      expect(after.status).toBe('HELD');
+      expect(after.repId).toBeNull();
+      if (lead.decision.rep) expect((await s.store.routingState.snapshot()).loads[lead.decision.rep.id]?.open ?? 0).toBe(0);
+    },
+  );
 });

@@ -42,7 +42,7 @@ export interface TestService {
 
 /**
  * The firm blocklist and a tiny fictional sanctions list: without a sanctions list no lead is
- * "clear" (issue 11), and the example org holds not_screened leads.
+ * "clear" (docs/screening.md), and the example org holds not_screened leads.
  */
 export const SANCTIONS_FIXTURE = 'ftm-jsonl:test/support/fixtures/sanctions-mini.ftm.jsonl';
 export const DEFAULT_TEST_LISTS: readonly string[] = ['examples/bank/screening/firm-blocklist.csv', SANCTIONS_FIXTURE];

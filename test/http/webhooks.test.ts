@@ -5,7 +5,7 @@ import { verifyWebhook } from '../../src/app/webhooks/outbound-webhook-signature
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 /**
- * SPEC O6: events leave through a transactional outbox to a REAL HTTP receiver on 127.0.0.1. The
+ * docs/operations.md: events leave through a transactional outbox to a REAL HTTP receiver on 127.0.0.1. The
  * dispatcher is driven tick by tick against the harness's controllable clock, so backoff is
  * observed exactly and no test sleeps.
  */

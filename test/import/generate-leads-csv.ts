@@ -23,7 +23,8 @@ export async function generateLeadsCsv(
     const invalid = i % badEvery === 0;
     if (invalid) bad.push(i);
     chunk.push(
-      `${seed}-${i},First${i},Last${i},${invalid ? 'not-an-email' : `${seed}.lead${i}@example.co.uk`},${phone},GB,SW1A 1AA,uk-stocks-shares-isa`,
+      `${seed}-${i},First${i},Last${i},${invalid ? 'not-an-email' : `${seed}.lead${i}@example.co.uk`},${phone},GB,SW1A ` +
+        `1AA,uk-stocks-shares-isa`,
     );
     if (chunk.length === 10_000) {
       if (!out.write(`${chunk.join('\n')}\n`)) await once(out, 'drain');

@@ -44,7 +44,8 @@ describe('import at scale', () => {
       ['--max-old-space-size=192'],
     );
     process.stdout.write(
-      `1M-row dry-run import: ${summary.rowsPerSecond} rows/s, ${(summary.elapsedMs / 1000).toFixed(1)} s, peak RSS ${summary.peakRssMb} MB (file ${Math.round((await stat(file)).size / 1e6)} MB, heap capped at 192 MB)\n`,
+      `1M-row dry-run import: ${summary.rowsPerSecond} rows/s, ${(summary.elapsedMs / 1000).toFixed(1)} s, peak RSS ` +
+        `${summary.peakRssMb} MB (file ${Math.round((await stat(file)).size / 1e6)} MB, heap capped at 192 MB)\n`,
     );
     expect(summary).toMatchObject({ rows: 1_000_000, counts: { valid: 1_000_000 - bad.length, invalid: bad.length } });
     expect(summary.peakRssMb).toBeLessThan(450);

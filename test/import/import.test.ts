@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/unit-of-work.ts';
 import { csv, readReport, remit } from './import-support.ts';
 
 /**
- * `remit import` end to end (issue 8 §3), in-process against a temporary SQLite file with the
+ * `remit import` end to end (docs/sources.md), in-process against a temporary SQLite file with the
  * example org. Outcomes are asserted as report statuses (accepted covers ASSIGNED, QUEUED and
  * NURTURE), which do not depend on the wall clock's working hours.
  */
@@ -106,60 +106,63 @@ describe('remit import leads.csv', () => {
     expect(report[2]!.errors).toMatch(/\/person\/phone/);
   });
 
-  it('maps other column names through --mapping (with consent and hidden columns) and refuses a mapping naming missing columns', async () => {
-    await writeFile(
-      join(dir, 'crm-export.csv'),
-      csv([
-        ['Lead ID', 'Given Name', 'Family Name', 'E-mail', 'Country', 'Opt In', 'Opt In Text', 'Opt In At', 'Campaign'],
-        ['CRM-1', 'Maya', 'Ng', 'maya.ng@example.co.uk', 'GB', 'yes', 'Email me about ISAs', '2026-10-01T09:30:00Z', 'autumn'],
-      ]),
-    );
-    await writeFile(
-      join(dir, 'mapping.yaml'),
-      [
-        'fields:',
-        '  externalId: Lead ID',
-        '  person.firstName: Given Name',
-        '  person.lastName: Family Name',
-        '  person.email: E-mail',
-        '  address.country: Country',
-        'defaults:',
-        '  source: crm_export',
-        '  product: uk-stocks-shares-isa',
-        'hidden: [Campaign]',
-        'consent:',
-        '  field: Opt In',
-        '  wordingField: Opt In Text',
-        '  capturedAtField: Opt In At',
-        '  channels: [email]',
-      ].join('\n'),
-    );
-    const r = await remit('import', join(dir, 'crm-export.csv'), '--db', db, '--mapping', join(dir, 'mapping.yaml'), '--json');
-    expect(r.code).toBe(0);
-    const [row] = await readReport(join(dir, 'crm-export.csv.report.csv'));
-    expect(row!.status).toBe('accepted');
-    await withStore(async (s) => {
-      const lead = JSON.parse((await s.leads.get(row!.id))!.leadJson);
-      expect(lead).toMatchObject({ source: 'crm_export', custom: { Campaign: 'autumn' } });
-      expect(JSON.parse((await s.personalData.get(row!.id))!.consentJson!)).toMatchObject({
-        marketing: true,
-        wording: 'Email me about ISAs',
-        capturedAt: '2026-10-01T09:30:00.000Z',
+  it(
+    'maps other column names through --mapping (with consent and hidden columns) and refuses a mapping naming missing ' + 'columns',
+    async () => {
+      await writeFile(
+        join(dir, 'crm-export.csv'),
+        csv([
+          ['Lead ID', 'Given Name', 'Family Name', 'E-mail', 'Country', 'Opt In', 'Opt In Text', 'Opt In At', 'Campaign'],
+          ['CRM-1', 'Maya', 'Ng', 'maya.ng@example.co.uk', 'GB', 'yes', 'Email me about ISAs', '2026-10-01T09:30:00Z', 'autumn'],
+        ]),
+      );
+      await writeFile(
+        join(dir, 'mapping.yaml'),
+        [
+          'fields:',
+          '  externalId: Lead ID',
+          '  person.firstName: Given Name',
+          '  person.lastName: Family Name',
+          '  person.email: E-mail',
+          '  address.country: Country',
+          'defaults:',
+          '  source: crm_export',
+          '  product: uk-stocks-shares-isa',
+          'hidden: [Campaign]',
+          'consent:',
+          '  field: Opt In',
+          '  wordingField: Opt In Text',
+          '  capturedAtField: Opt In At',
+          '  channels: [email]',
+        ].join('\n'),
+      );
+      const r = await remit('import', join(dir, 'crm-export.csv'), '--db', db, '--mapping', join(dir, 'mapping.yaml'), '--json');
+      expect(r.code).toBe(0);
+      const [row] = await readReport(join(dir, 'crm-export.csv.report.csv'));
+      expect(row!.status).toBe('accepted');
+      await withStore(async (s) => {
+        const lead = JSON.parse((await s.leads.get(row!.id))!.leadJson);
+        expect(lead).toMatchObject({ source: 'crm_export', custom: { Campaign: 'autumn' } });
+        expect(JSON.parse((await s.personalData.get(row!.id))!.consentJson!)).toMatchObject({
+          marketing: true,
+          wording: 'Email me about ISAs',
+          capturedAt: '2026-10-01T09:30:00.000Z',
+        });
       });
-    });
-    // Re-running with the external id as key replays it.
-    const again = await remit('import', join(dir, 'crm-export.csv'), '--db', db, '--mapping', join(dir, 'mapping.yaml'));
-    expect(again.code).toBe(0);
-    expect((await readReport(join(dir, 'crm-export.csv.report.csv')))[0]).toMatchObject({ id: row!.id, replayed: 'true' });
+      // Re-running with the external id as key replays it.
+      const again = await remit('import', join(dir, 'crm-export.csv'), '--db', db, '--mapping', join(dir, 'mapping.yaml'));
+      expect(again.code).toBe(0);
+      expect((await readReport(join(dir, 'crm-export.csv.report.csv')))[0]).toMatchObject({ id: row!.id, replayed: 'true' });
 
-    await writeFile(join(dir, 'bad-mapping.yaml'), 'fields:\n  person.email: Email Address\n');
-    const bad = await remit('import', join(dir, 'crm-export.csv'), '--db', db, '--mapping', join(dir, 'bad-mapping.yaml'));
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/ARGUMENT_INVALID.*"Email Address"/);
-    await writeFile(join(dir, 'typo-mapping.yaml'), 'fields:\n  person.emial: E-mail\n');
-    const typo = await remit('import', join(dir, 'crm-export.csv'), '--db', db, '--mapping', join(dir, 'typo-mapping.yaml'));
-    expect(typo.code).toBe(2);
-  });
+      await writeFile(join(dir, 'bad-mapping.yaml'), 'fields:\n  person.email: Email Address\n');
+      const bad = await remit('import', join(dir, 'crm-export.csv'), '--db', db, '--mapping', join(dir, 'bad-mapping.yaml'));
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/ARGUMENT_INVALID.*"Email Address"/);
+      await writeFile(join(dir, 'typo-mapping.yaml'), 'fields:\n  person.emial: E-mail\n');
+      const typo = await remit('import', join(dir, 'crm-export.csv'), '--db', db, '--mapping', join(dir, 'typo-mapping.yaml'));
+      expect(typo.code).toBe(2);
+    },
+  );
 
   it('refuses a missing file and a malformed CSV clearly (exit 2)', async () => {
     const missing = await remit('import', join(dir, 'nope.csv'), '--db', db);

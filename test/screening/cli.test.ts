@@ -56,7 +56,8 @@ describe('remit screen', () => {
   it('streams a people CSV to JSON lines, one per row in order', async () => {
     const input = file(
       'people.csv',
-      'full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality\nIvan Petrov,,,,male,1970-05-01,,RU\n,Jane,,Doe,female,1990-01-01,,GB\n"Petroff, Ivan",,,,,,,\n',
+      'full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality\nIvan ' +
+        'Petrov,,,,male,1970-05-01,,RU\n,Jane,,Doe,female,1990-01-01,,GB\n"Petroff, Ivan",,,,,,,\n',
     );
     const out = join(dir, 'hits.jsonl');
     const r = await run(['screen', '--list', list, '--in', input, '--out', out]);
@@ -75,7 +76,8 @@ describe('remit screen', () => {
   it('scores name pairs', async () => {
     const input = file(
       'pairs.csv',
-      'schema,name1,name2,is_match\nPerson,Olaf Scholze,Olaf Scholz,true\nPerson,Octavian Scholz,Olaf Scholz,false\nCompany,Siemens Aktiengesellschaft,Siemens AG,true\n',
+      'schema,name1,name2,is_match\nPerson,Olaf Scholze,Olaf Scholz,true\nPerson,Octavian Scholz,Olaf Scholz,false\nCompany,Siemens ' +
+        'Aktiengesellschaft,Siemens AG,true\n',
     );
     const r = await run(['screen', 'pairs', '--in', input]);
     expect(r.code).toBe(0);

@@ -65,7 +65,7 @@ const policy: fc.Arbitrary<ScreeningPolicy> = fc
     }),
   );
 
-describe('screening disposition rule (SPEC C1: a contradiction never clears a strong name match)', () => {
+describe('screening disposition rule (docs/screening.md: a contradiction never clears a strong name match)', () => {
   it('property: an exact listed name is never cleared, whatever the DOB, nationality or address, unless the list allows it', () => {
     const subject = fc.record({
       listId: fc.constantFrom(...LISTS),

@@ -76,7 +76,8 @@ describe.skipIf(!HAS_DATA)('OFAC SDN legacy CSV', () => {
 describe('OFAC remarks parsing', () => {
   it('handles ranges, circa, year-only, weak akas and IDs', () => {
     const r = parseOfacRemarks(
-      "DOB circa 1955; alt. DOB 1960 to 1962; DOB Jan 1970; POB Tehran, Iran; nationality Iran; citizen Korea, North; a.k.a. 'ABU X; Y'; Passport A123456 (Iran); National ID No. 0071234567 (Iran); Gender Male.",
+      "DOB circa 1955; alt. DOB 1960 to 1962; DOB Jan 1970; POB Tehran, Iran; nationality Iran; citizen Korea, North; a.k.a. 'ABU X; " +
+        "Y'; Passport A123456 (Iran); National ID No. 0071234567 (Iran); Gender Male.",
     );
     expect(r.dobs).toEqual([
       { kind: 'date', date: { year: 1955 }, approximate: true },
@@ -173,7 +174,8 @@ describe('type detection, explicit types and malformed files', () => {
   it('detects and loads the firm blocklist CSV', () => {
     const p = f(
       'block.csv',
-      'id,name,aliases,type,dob,country,reason\nB1,Ivan Petrov,Ivan Petroff;I. Petrov,person,1970-05-01,RU,fraud case 12\nB2,Acme Shell Ltd,,company,,Cyprus,\n',
+      'id,name,aliases,type,dob,country,reason\nB1,Ivan Petrov,Ivan Petroff;I. Petrov,person,1970-05-01,RU,fraud case 12\nB2,Acme Shell ' +
+        'Ltd,,company,,Cyprus,\n',
     );
     expect(detectListType(p)).toBe('blocklist-csv');
     const l = loadList(p, { now });
@@ -219,7 +221,8 @@ describe('type detection, explicit types and malformed files', () => {
     expectLoadError(() => loadList(p, { now }), p, 2);
     const s = f(
       'sz.jsonl',
-      '{"DATA_SOURCE":"X","RECORD_ID":"1","RECORD_TYPE":"PERSON","NAMES":[{"NAME_TYPE":"PRIMARY","NAME_FULL":"A B"}]}\n\n{"DATA_SOURCE":"X","NAMES":[]}\n',
+      '{"DATA_SOURCE":"X","RECORD_ID":"1","RECORD_TYPE":"PERSON","NAMES":[{"NAME_TYPE":"PRIMARY","NAME_FULL":"A ' +
+        'B"}]}\n\n{"DATA_SOURCE":"X","NAMES":[]}\n',
     );
     expect(detectListType(s)).toBe('senzing-jsonl');
     expectLoadError(() => loadList(s, { now }), s, 3);

@@ -5,7 +5,7 @@ import { ScreeningService } from '../../src/screening/screening-service.ts';
 import { data, FIXED_NOW, HAS_DATA } from './shared-data.ts';
 
 /** Names constructed from the real OFAC SDN and UN lists, screened the way intake screens a lead. */
-describe.skipIf(!HAS_DATA)('screening policy on the real OFAC and UN lists (SPEC C1)', () => {
+describe.skipIf(!HAS_DATA)('screening policy on the real OFAC and UN lists (docs/screening.md)', () => {
   const svc = new ScreeningService({ now: FIXED_NOW });
   beforeAll(() => {
     svc.loadAll([data('ofac/sdn.csv'), data('un/UN_consolidated.xml')]);

@@ -8,7 +8,7 @@ import { corruptPages, eventually } from '../store/storage-faults.fixtures.ts';
 import { bankVariant, BIN, REPO, serviceLead, startServer, writeConfigFile, type ServerProcess } from './fixtures/service-fixtures.ts';
 
 /**
- * W1 on a real `remit serve` (issue 11 "Storage faults are noticed"): the report deleted and
+ * W1 on a real `remit serve` (docs/storage.md "Storage faults (W1) and file permissions (W16)"): the report deleted and
  * overwrote the SQLite store under a running server and saw 201s, a green /ready, a silent empty
  * store on restart, a stack trace from `remit audit verify` and a 500 from HTTP verify.
  */

@@ -10,7 +10,7 @@ import { auth, startTestService, ukLead, type TestService } from '../http/servic
 import { remit } from '../import/import-support.ts';
 
 /**
- * Simulation (SPEC O4, issue 8 §4): recorded leads replayed against a draft. A draft without the
+ * Simulation (docs/sources.md): recorded leads replayed against a draft. A draft without the
  * UK investments permission turns every UK ISA lead into a refusal; the published config itself
  * changes nothing; nothing is ever written.
  */

@@ -5,7 +5,7 @@ import { signWebhook } from '../../src/app/webhooks/outbound-webhook-signature.t
 import { startTestService, type TestService } from '../http/service-harness.ts';
 
 /**
- * CRM webhooks (issue 8 §2): real-shaped payloads, signed as the senders sign them. The HubSpot
+ * CRM webhooks (docs/sources.md): real-shaped payloads, signed as the senders sign them. The HubSpot
  * signature is recomputed here from HubSpot's published recipe (not with the code under test),
  * so a mistake in the recipe would show.
  */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auth, startTestService, type TestService } from '../http/service-harness.ts';
 
 /**
- * Web forms (issue 8 §1) with the encodings a browser really sends: URLSearchParams for
+ * Web forms (docs/sources.md) with the encodings a browser really sends: URLSearchParams for
  * application/x-www-form-urlencoded, FormData for multipart/form-data (serialised by the platform's
  * own Response, boundary and all). Forms come from examples/bank/sources.yaml.
  */
@@ -87,7 +87,7 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
     expect(lead.custom).toMatchObject({ interests: ['isa', 'pension'], utm_source: 'newsletter', utm_campaign: 'isa-season' });
     const personal = await s.store.personalData.get(leadId);
     expect(JSON.parse(personal!.contactJson)).toMatchObject({ firstName: 'Zoë', lastName: 'Øster', phoneE164: '+442079460321' });
-    // Consent text and timestamp are stored with the lead (SPEC C8).
+    // Consent text and timestamp are stored with the lead (docs/audit.md).
     expect(JSON.parse(personal!.consentJson!)).toMatchObject({
       marketing: true,
       wording: CONSENT_TEXT,
@@ -129,21 +129,24 @@ describe('POST /v1/forms/:formId — urlencoded', () => {
     expect(JSON.parse((await s.store.personalData.get(leadId))!.consentJson!)).toMatchObject({ marketing: false, wording: CONSENT_TEXT });
   });
 
-  it('invalid input redirects to the error URL naming the form fields; JSON gets 422 with field-level details; nothing is stored', async () => {
-    const before = await leadCount();
-    const bad = isaForm({ first_name: 'Bad', last_name: 'Email', email: 'not-an-email', phone: '' });
-    const res = await postUrlencoded('uk-isa-enquiry', bad);
-    expect(res.statusCode).toBe(303);
-    const to = locationOf(res);
-    expect(to.pathname).toBe('/isa/enquiry');
-    expect(to.searchParams.get('error')).toBe('LEAD_INVALID');
-    expect(to.searchParams.get('fields')!.split(',')).toContain('email');
-    const json = await postUrlencoded('uk-isa-enquiry', bad, { accept: 'application/json' });
-    expect(json.statusCode).toBe(422);
-    expect(json.json().code).toBe('LEAD_INVALID');
-    expect(json.json().details.find((d: { path: string }) => d.path === '/person/email').message).toMatch(/form field "email"/);
-    expect(await leadCount()).toBe(before);
-  });
+  it(
+    'invalid input redirects to the error URL naming the form fields; JSON gets 422 with field-level details; nothing is ' + 'stored',
+    async () => {
+      const before = await leadCount();
+      const bad = isaForm({ first_name: 'Bad', last_name: 'Email', email: 'not-an-email', phone: '' });
+      const res = await postUrlencoded('uk-isa-enquiry', bad);
+      expect(res.statusCode).toBe(303);
+      const to = locationOf(res);
+      expect(to.pathname).toBe('/isa/enquiry');
+      expect(to.searchParams.get('error')).toBe('LEAD_INVALID');
+      expect(to.searchParams.get('fields')!.split(',')).toContain('email');
+      const json = await postUrlencoded('uk-isa-enquiry', bad, { accept: 'application/json' });
+      expect(json.statusCode).toBe(422);
+      expect(json.json().code).toBe('LEAD_INVALID');
+      expect(json.json().details.find((d: { path: string }) => d.path === '/person/email').message).toMatch(/form field "email"/);
+      expect(await leadCount()).toBe(before);
+    },
+  );
 
   it('a filled honeypot is answered like a success, stores nothing, and is counted', async () => {
     const before = await leadCount();

@@ -3,7 +3,10 @@ import { StoreInputError } from '../../src/store/store-errors.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';
 import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreHarness } from './store-harness.ts';
 
-/** Migration 0005 repositories (src/store/ports/conduct.port.ts) on both dialects: outreach log, opt-outs, consents, scrubs, promotions, SLA timers. */
+/**
+ * Migration 0005 repositories (src/store/ports/conduct.port.ts) on both dialects: outreach log, opt-outs, consents, scrubs, promotions,
+ * SLA timers.
+ */
 const pg = await postgresOrSkip();
 const iso = (m: number) => new Date(Date.parse('2026-11-24T15:00:00Z') + m * 60_000).toISOString();
 

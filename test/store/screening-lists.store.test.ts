@@ -63,7 +63,8 @@ describe.each([
   ['postgres', postgresFactory, pg.run],
 ] as [string, StoreFactory, boolean][])('list versions in force survive a restart (%s)', (_name, factory, runIt) => {
   it.runIf(runIt)(
-    'same files → nothing new; a file shrunk while down is withheld (not_screened) until a second principal approves; growth is applied by system',
+    'same files → nothing new; a file shrunk while down is withheld (not_screened) until a second principal approves; growth is applied ' +
+      'by system',
     async () => {
       h = await factory.create();
       const { catalogue, blocklistFile } = await sourcesInTemp();

@@ -13,7 +13,7 @@ import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from './store-harne
 import { corruptPages, cuttableProxy, eventually } from './storage-faults.fixtures.ts';
 
 /**
- * W1 / W16 (issue 11 "Storage faults are noticed"): an SQLite store whose file is removed,
+ * W1 / W16 (docs/storage.md "Storage faults (W1) and file permissions (W16)"): an SQLite store whose file is removed,
  * replaced or damaged while open refuses writes and reports why; a lost store is never silently
  * re-created empty; new files are private. PostgreSQL: health is a bounded round trip.
  */

@@ -135,7 +135,8 @@ export async function postgresOrSkip(): Promise<{ run: boolean; reason?: string 
   const msg = `PostgreSQL at ${PG_URL.replace(/\/\/[^@]*@/, '//***@')} is unreachable (${probe.reason}).`;
   if (IN_CI) return { run: false, reason: `${msg} CI=true: the PostgreSQL storage suites must run.` };
   console.warn(
-    `\n${'!'.repeat(100)}\n!! SKIPPING PostgreSQL storage tests: ${msg}\n!! Start it (pg_ctlcluster … main start) or set TEST_DATABASE_URL. In CI this is a failure.\n${'!'.repeat(100)}\n`,
+    `\n${'!'.repeat(100)}\n!! SKIPPING PostgreSQL storage tests: ${msg}\n!! Start it (pg_ctlcluster … main start) or set ` +
+      `TEST_DATABASE_URL. In CI this is a failure.\n${'!'.repeat(100)}\n`,
   );
   return { run: false };
 }

@@ -17,7 +17,7 @@ export interface Principal {
 const hashSecret = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
- * API keys (SPEC C9): `remit_<random>`; only the SHA-256 of the token is stored, so a database
+ * API keys (docs/operations.md): `remit_<random>`; only the SHA-256 of the token is stored, so a database
  * leak does not leak keys. The token is returned once, at creation.
  */
 export async function createApiKey(
@@ -48,7 +48,7 @@ export async function createApiKey(
   return { record, token };
 }
 
-/** Revokes a key (SPEC C9), audited in the same transaction; false when there is no active key with this id. */
+/** Revokes a key (docs/operations.md), audited in the same transaction; false when there is no active key with this id. */
 export async function revokeApiKey(deps: { store: Store; clock: Clock }, keyId: string, actor: string): Promise<boolean> {
   const at = toIso(deps.clock.now());
   return deps.store.transaction(async (tx) => {

@@ -103,7 +103,9 @@ export function compareAssignment(lead: LeadRecord, audited: AuditedAssignment |
   return {
     leadId: lead.id,
     problem: 'ASSIGNMENT_MISMATCH',
-    detail: `lead ${lead.id} is ${describe(current)} in the leads table, but ${where} made it ${describe({ status: audited.status, teamId: audited.teamId, repId: audited.repId })}`,
+    detail:
+      `lead ${lead.id} is ${describe(current)} in the leads table, but ${where} made it ` +
+      `${describe({ status: audited.status, teamId: audited.teamId, repId: audited.repId })}`,
     current,
     audited,
   };

@@ -20,7 +20,7 @@ import type { Store } from '../../store/unit-of-work.ts';
 import { crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
 
 /**
- * Reading side of the audit trail (SPEC C6, C7): verification of the stored log, checkpoint export,
+ * Reading side of the audit trail (docs/audit.md): verification of the stored log, checkpoint export,
  * the lead story with inclusion proofs, date-range exports. Read-only: nothing here writes.
  */
 
@@ -136,7 +136,7 @@ export async function inclusionProofs(store: Store, seqs: readonly number[], siz
 }
 
 /**
- * SPEC C7: everything the log holds about a lead, in order, each entry with its inclusion proof
+ * docs/audit.md: everything the log holds about a lead, in order, each entry with its inclusion proof
  * against the latest signed checkpoint, and the checkpoint with its public key: an outside tool can
  * check it with SHA-256 and Ed25519 alone. undefined when the log has no entry about the lead.
  */
@@ -162,10 +162,13 @@ export function leadStoryHtml(story: LeadStory, text: string): string {
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     `<title>Audit story of ${escapeHtml(story.subject)}</title>`,
-    '<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem;max-width:70rem}pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}.ok{color:#064}.bad{color:#a00}</style>',
+    '<style>body{font:14px/1.45 system-ui,sans-serif;margin:2rem;max-width:70rem}' +
+      'pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}.ok{color:#064}.bad{color:#a00}</style>',
     '</head><body>',
     `<h1>Audit story of ${escapeHtml(story.subject)}</h1>`,
-    `<p class="${story.integrity.verified ? 'ok' : 'bad'}">Integrity: ${verdict} against checkpoint ${story.checkpoint.checkpoint.treeSize} signed ${escapeHtml(story.checkpoint.checkpoint.at)} by key ${escapeHtml(story.checkpoint.checkpoint.keyId)}</p>`,
+    `<p class="${story.integrity.verified ? 'ok' : 'bad'}">Integrity: ${verdict} against checkpoint ` +
+      `${story.checkpoint.checkpoint.treeSize} signed ${escapeHtml(story.checkpoint.checkpoint.at)} by key ` +
+      `${escapeHtml(story.checkpoint.checkpoint.keyId)}</p>`,
     `<pre>${escapeHtml(text)}</pre>`,
     '<h2>Machine-readable document</h2>',
     `<script type="application/json" id="remit-lead-story">${JSON.stringify(story).replaceAll('<', '\\u003c')}</script>`,
@@ -173,7 +176,7 @@ export function leadStoryHtml(story: LeadStory, text: string): string {
   ].join('\n');
 }
 
-/** Date-range export (SPEC C7): JSON lines or CSV of the sealed rows with `at` in [fromAt, toAt). */
+/** Date-range export (docs/audit.md): JSON lines or CSV of the sealed rows with `at` in [fromAt, toAt). */
 export function exportAuditRange(
   store: Store,
   range: { readonly fromAt?: string; readonly toAt?: string },

@@ -12,7 +12,7 @@ import { inclusionProofs } from './audit-queries.ts';
 import type { DecisionAuditPayload } from './decision-audit.ts';
 
 /**
- * SPEC R5 / REGULATORY §7 scenario 15: re-runs a recorded decision with `decide()` against the org
+ * Decision replay (docs/audit.md "Lead story and exports"): re-runs a recorded decision with `decide()` against the org
  * version it names (versions are immutable and kept) and the inputs its audit entry recorded (the
  * lead as decided on and the routing state it read), and reports identical / different field by
  * field. It also checks the record's integrity: the entry hashes to its sealed entryHash, is

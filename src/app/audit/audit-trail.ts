@@ -2,7 +2,7 @@ import { splitPersonalData, type AuditKind, type Commitments, type JsonValue } f
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 
 /**
- * Recording side of the audit trail (SPEC C6, C8). Every use case that changes something that
+ * Recording side of the audit trail (docs/audit.md). Every use case that changes something that
  * matters calls `appendAudit` with its own transaction, so the entry commits (or rolls back) with
  * the change and is durable before the effect is visible. Entries go to the unsequenced inbox; the
  * sealer (audit-sealer.service.ts) gives them their place in the hash-chained log. There is no

@@ -3,7 +3,7 @@ import type { Lead } from '../../domain/lead/lead.ts';
 import type { LedgerEntry, RepLoad, RoutingStateSnapshot, RoutingStateView, StateChanges } from '../../domain/strategies/routing-state.ts';
 
 /**
- * What a decision's audit entry holds (SPEC C6, R5 replay): the full decision document, the lead
+ * What a decision's audit entry holds (docs/audit.md, docs/routing.md replay): the full decision document, the lead
  * exactly as it was decided on (the routing form: no contact data), the routing state the decision
  * READ (every round-robin ledger row, pool sequence and rep load it looked at, nothing else) and the
  * state changes it made. `decide()` is pure, so the recorded inputs plus the org version the decision
@@ -31,7 +31,7 @@ export const decisionAuditPayload = (
 });
 
 /**
- * The lead as the decision could read it (SPEC C8, issue 11 W2). Rules can only name the custom fields the
+ * The lead as the decision could read it (docs/audit.md). Rules can only name the custom fields the
  * org declares (field-registry.ts), so undeclared `custom.*` members — hidden form fields, CRM context
  * such as a page URL that may hold an email — are not inputs of `decide()`: they stay out of the decision
  * entry, which is kept for the legal period after an erasure. The intake entry holds them only as

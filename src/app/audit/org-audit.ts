@@ -1,6 +1,6 @@
 import type { AuditRecord } from './audit-trail.ts';
 
-/** The audit entry for a published org/rule version (SPEC C9: who, when, before/after). */
+/** The audit entry for a published org/rule version (docs/operations.md: who, when, before/after). */
 export function orgPublishedAudit(
   record: { readonly hash: string; readonly version: string; readonly createdAt: string; readonly createdBy: string },
   previousHash: string | null,

@@ -4,7 +4,7 @@ import { loadCompiledPacks, type CompiledPacks } from '../../config/load-packs.t
 import type { ServiceContext } from '../shared/service-context.ts';
 
 /** The rule packs shipped with Remit (`packs/` at the repository root). */
-export const DEFAULT_PACKS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'packs');
+export const DEFAULT_PACKS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packs');
 
 let shipped: Promise<CompiledPacks> | null = null;
 

@@ -112,20 +112,9 @@ export interface OutreachRequest {
   readonly automated?: { readonly autodialled: boolean; readonly prerecorded: boolean } | undefined;
 }
 
-/**
- * The gate's input (C4) assembled from what Remit stores: the lead (jurisdiction, product, customer
- * type, account = existing relationship), personal data (phone, address, intake consent), consent
- * changes, opt-outs (also those given on the person's other leads, by phone or email), registry
- * scrubs of the number, the firm's suppression list (firm DNC), prior outreach (caps) and the
- * approved promotions.
- */
-export async function assembleOutreachInput(
-  tx: UnitOfWork,
-  view: LeadConductView,
-  org: CompiledOrg,
-  req: OutreachRequest,
-): Promise<OutreachInput> {
-  const { lead, phone, email } = view;
+/** Intake consent (one record per channel it covers) with later grants added and revocations applied in order. */
+async function consentsOf(tx: UnitOfWork, view: LeadConductView): Promise<ConsentRecord[]> {
+  const { lead, phone } = view;
   const consents: ConsentRecord[] = [];
   const c = view.intakeConsent;
   if (c && c.marketing) {
@@ -158,6 +147,39 @@ export async function assembleOutreachInput(
         if (k.channel === change.channel && k.givenAt <= at && k.revokedAt === undefined) consents[i] = { ...k, revokedAt: at };
     }
   }
+  return consents;
+}
+
+/** The firm's suppression list entries that match the number, the address or its domain. */
+async function firmDncOf(tx: UnitOfWork, phone: string | null, email: string | null): Promise<FirmDncEntry[]> {
+  const domain = email?.split('@')[1];
+  const suppressions = await tx.suppressions.find([
+    ...(phone ? [{ kind: 'phone' as const, value: phone }] : []),
+    ...(email ? [{ kind: 'email' as const, value: email }] : []),
+    ...(domain ? [{ kind: 'domain' as const, value: domain }] : []),
+  ]);
+  return suppressions.flatMap((s) =>
+    s.kind === 'phone'
+      ? PHONE_CHANNELS.map((channel) => ({ channel, requestedAt: Date.parse(s.createdAt) }))
+      : [{ channel: 'email' as const, requestedAt: Date.parse(s.createdAt) }],
+  );
+}
+
+/**
+ * The gate's input (C4) assembled from what Remit stores: the lead (jurisdiction, product, customer
+ * type, account = existing relationship), personal data (phone, address, intake consent), consent
+ * changes, opt-outs (also those given on the person's other leads, by phone or email), registry
+ * scrubs of the number, the firm's suppression list (firm DNC), prior outreach (caps) and the
+ * approved promotions.
+ */
+export async function assembleOutreachInput(
+  tx: UnitOfWork,
+  view: LeadConductView,
+  org: CompiledOrg,
+  req: OutreachRequest,
+): Promise<OutreachInput> {
+  const { lead, phone, email } = view;
+  const consents = await consentsOf(tx, view);
   const optOuts = (await tx.conduct.listOptOuts({ leadId: lead.id, phone, email })).map((o) => ({
     channel: o.channel,
     at: Date.parse(o.at),
@@ -166,17 +188,7 @@ export async function assembleOutreachInput(
   const registries = phone
     ? (await tx.conduct.scrubsFor(phone)).map((s) => ({ registry: s.registry, listed: s.listed, scrubbedAt: Date.parse(s.scrubbedAt) }))
     : [];
-  const domain = email?.split('@')[1];
-  const suppressions = await tx.suppressions.find([
-    ...(phone ? [{ kind: 'phone' as const, value: phone }] : []),
-    ...(email ? [{ kind: 'email' as const, value: email }] : []),
-    ...(domain ? [{ kind: 'domain' as const, value: domain }] : []),
-  ]);
-  const firmDnc: FirmDncEntry[] = suppressions.flatMap((s) =>
-    s.kind === 'phone'
-      ? PHONE_CHANNELS.map((channel) => ({ channel, requestedAt: Date.parse(s.createdAt) }))
-      : [{ channel: 'email' as const, requestedAt: Date.parse(s.createdAt) }],
-  );
+  const firmDnc = await firmDncOf(tx, phone, email);
   const history = (await tx.conduct.listOutreach({ leadId: lead.id, phone })).map((o) => ({
     channel: o.channel,
     at: Date.parse(o.at),

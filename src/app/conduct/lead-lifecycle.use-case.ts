@@ -52,7 +52,7 @@ export async function appendFact(
 }
 
 /**
- * SPEC C5: a server-enforced lifecycle move. The transition table first, then any cooling-off window
+ * docs/conduct.md: a server-enforced lifecycle move. The transition table first, then any cooling-off window
  * from the packs guarding the target (counted from the recorded facts). A refused move is recorded
  * (lead history + audit) and answered with the domain reason code and earliestAllowedAt. ACCEPTED
  * stops the acceptance timer; the first CONTACTED records first contact and stops the first-contact

@@ -59,7 +59,7 @@ async function evaluate(
 }
 
 /**
- * SPEC C4: may this outreach happen (at `at`, default now)? allow / deny with every rule that
+ * docs/conduct.md: may this outreach happen (at `at`, default now)? allow / deny with every rule that
  * applied, nextAllowedAt and alerts (stale DNC scrub …). Nothing is recorded on the lead; the check
  * itself goes to the audit trail.
  */
@@ -213,7 +213,7 @@ export async function recordLeadOutreach(
 }
 
 /**
- * SPEC C4 / REGULATORY §7 scenario 13: a STOP or objection on any channel. Stored against the lead
+ * A STOP on one channel (docs/conduct.md): a STOP or objection on any channel. Stored against the lead
  * AND the person's phone and email, so the cross-channel opt-out rules suppress every marketing
  * channel, on this lead and on the person's other leads. Transactional messages and decision
  * records are untouched.

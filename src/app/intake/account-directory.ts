@@ -2,7 +2,7 @@ import type { Store } from '../../store/unit-of-work.ts';
 import { buildAccountIndex, matchAccount, type AccountIndex, type AccountMatch, type AccountMatchSubject } from './account-match.ts';
 
 /**
- * The account index (SPEC R8) built from the store and rebuilt after an import, or when older than
+ * The account index (docs/intake.md) built from the store and rebuilt after an import, or when older than
  * `maxAgeMs` so instances pick up imports made elsewhere.
  */
 export class AccountDirectory {

@@ -5,7 +5,7 @@ import { compareNames } from '../../screening/index.ts';
 import { companyNameKey, companyNameTokens } from './company-name.ts';
 
 /**
- * Lead-to-account matching (SPEC R8), against accounts imported from the CRM. In order:
+ * Lead-to-account matching (docs/intake.md), against accounts imported from the CRM. In order:
  *  1. domain: the email domain (then the company website's domain), walking up to parent domains
  *     ("jane@uk.acme.com" matches an account with domain acme.com). Free-mail domains never
  *     match (they say nothing about the employer) and are ignored when listed on an account;

@@ -1,7 +1,7 @@
 import { normaliseName } from '../../screening/index.ts';
 
 /**
- * Company names for matching (SPEC R8, R9), through the screening library's organisation
+ * Company names for matching (docs/intake.md), through the screening library's organisation
  * normaliser: transliterated, accents and case folded, legal forms set apart ("Acme Ltd" =
  * "ACME Limited" = "Acme"), organisation terms unified ("Corporation" ~ "Corp" ~ "Company").
  * The one place the app turns a company name into a comparison key: pass `companyNameKey` to

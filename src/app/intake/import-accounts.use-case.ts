@@ -10,7 +10,7 @@ import { appendAudit } from '../audit/audit-trail.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
 /**
- * SPEC R8 / C9: accounts and their owners are org data. An import inserts or replaces by id and is
+ * docs/intake.md, docs/operations.md: accounts and their owners are org data. An import inserts or replaces by id and is
  * audited in the same transaction with who, when, and each account as it was before and after.
  * Every owner must be a rep of the org in force; one that is not refuses the whole import, naming each item.
  */

@@ -34,7 +34,7 @@ export interface ScreeningSubject {
 export const recordedPolicy = (policy: ScreeningPolicy): RecordedScreeningPolicy => ({ hash: contentHash(policy), values: policy });
 
 /**
- * SPEC C1 pre-screen: the person (name, date of birth, address country) and, when configured, the company.
+ * docs/screening.md pre-screen: the person (name, date of birth, address country) and, when configured, the company.
  * The screening policy disposes each hit: one needing review (escalated or review) → potential_match (held
  * for compliance, never routed) for a sanctions or blocklist entry, pep for a PEP-only entry (routed to
  * enhanced-due-diligence teams or held, per policy). No "clear" (and no "pep") without sanctions screening:

@@ -8,7 +8,7 @@ import { failure, type AppFailure } from '../shared/app-error.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 
 /**
- * SPEC C8 / REGULATORY §6, §7 scenario 14: an erasure request removes the lead's personal data —
+ * docs/audit.md "Personal data and erasure": an erasure request removes the lead's personal data —
  * contact data, the raw payload, consent and the commitment salt (personal_data), the dedupe keys
  * (normalised email, phone, name + company), and the personal members of the stored lead — while the
  * decision record is kept for its legal period: the decision document, the routing lead and the

@@ -18,7 +18,7 @@ export type RetentionFailure =
   | { readonly kind: 'lead'; readonly category: string; readonly leadId: string; readonly code: string; readonly message: string };
 
 /**
- * Background retention of `remit serve` (SPEC C8; docs/operations.md): applies the retention periods
+ * Background retention of `remit serve` (docs/audit.md; docs/operations.md): applies the retention periods
  * of the org version in force, every `intervalMs`. Several instances may run it: an erasure locks the
  * lead, and one already erased by another instance is skipped. Failures are counted (`failures` and
  * remit_worker_failures_total), logged and reported to `onFailure`; a failed pass is retried at the next interval.

@@ -9,7 +9,7 @@ import { appendAudit } from '../audit/audit-trail.ts';
 import { eraseLead } from './erase-lead.use-case.ts';
 
 /**
- * Applies the org's retention periods (SPEC C8; org config `retention`, docs/operations.md): leads
+ * Applies the org's retention periods (docs/audit.md; org config `retention`, docs/operations.md): leads
  * past their period are erased like an erasure request (each one its own audited erasure), other
  * records past their period are deleted. Every action is audited under the actor `system:retention`
  * with its category, period, cutoff and counts (and the lead ids it erased). A dry run changes

@@ -13,7 +13,7 @@ import type { RoutingStateSnapshot } from '../../domain/strategies/routing-state
 import type { DecisionRecord } from '../../store/ports/decisions.port.ts';
 
 /**
- * Read models for the web console (issue 7; SPEC O2, O5): the licence matrix, the fairness ledger
+ * Read models for the web console (docs/console.md): the licence matrix, the fairness ledger
  * and refusals/holds by reason over time. Pure functions over the compiled org, the routing-state
  * snapshot and recorded decisions; the HTTP module only fetches and passes them in.
  */
@@ -209,7 +209,7 @@ export function repLicences(org: CompiledOrg, repId: string, at: number, horizon
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fairness ledger (SPEC O2, R6): per round-robin pool, leads assigned vs the weighted entitlement.
+// Fairness ledger (docs/console.md, docs/routing.md): per round-robin pool, leads assigned vs the weighted entitlement.
 
 export interface FairnessRow {
   readonly repId: string;
@@ -270,14 +270,16 @@ export function fairnessLedger(org: CompiledOrg, snapshot: RoutingStateSnapshot)
     .sort((a, b) => a.repId.localeCompare(b.repId));
   return {
     orgHash: org.hash,
-    note: 'Round-robin ledgers only: leads placed by another strategy step (account owner, score tier …) or by a compliance approval are not in a pool ledger; `open`/`today` count every assignment.',
+    note:
+      'Round-robin ledgers only: leads placed by another strategy step (account owner, score tier …) or by a compliance approval ' +
+      'are not in a pool ledger; `open`/`today` count every assignment.',
     pools,
     reps,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Refusals and holds by reason over time (SPEC R4, C1, O5).
+// Refusals and holds by reason over time (docs/routing.md, docs/screening.md, docs/console.md).
 
 export type Bucket = 'hour' | 'day' | 'week';
 

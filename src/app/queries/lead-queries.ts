@@ -6,7 +6,7 @@ import { ok } from '../../domain/shared/result.ts';
 import type { Principal } from '../access/api-keys.ts';
 import { pageOf, unusableCursor } from './cursor-pages.ts';
 
-/** A rep sees only leads assigned to them (SPEC C9); everyone else with read access sees all. */
+/** A rep sees only leads assigned to them (docs/operations.md); everyone else with read access sees all. */
 export const canSee = (principal: Principal, lead: LeadRecord) =>
   principal.role !== 'rep' || (principal.repId !== null && lead.repId === principal.repId);
 

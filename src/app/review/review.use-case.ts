@@ -70,7 +70,7 @@ export interface ApprovalResult {
 }
 
 /**
- * SPEC C3: compliance approves a specific assignment. Remit re-runs eligibility for the named
+ * docs/routing.md: compliance approves a specific assignment. Remit re-runs eligibility for the named
  * team and rep at this moment and returns it; an assignment that fails needs a written
  * justification and is flagged as an override. The approver must differ from the requester.
  */

@@ -114,9 +114,9 @@ export async function decideAndRecord(
     ...(options.storeLead ? { leadJson: canonicalJson(lead) } : {}),
   });
   await tx.routingState.apply(changes);
-  // SPEC R12: an assignment (re)starts the rep's SLA timers; any other outcome stops pending ones.
+  // docs/conduct.md: an assignment (re)starts the rep's SLA timers; any other outcome stops pending ones.
   await slaTimersForDecision(tx, { org }, decision);
-  // SPEC C6 / R5: the full decision, the lead it decided on and the routing state it read, so it can be replayed.
+  // docs/audit.md, docs/routing.md: the full decision, the lead it decided on and the routing state it read, so it can be replayed.
   const payload = decisionAuditPayload(
     decision,
     lead,

@@ -10,9 +10,10 @@ import { appendAudit } from '../audit/audit-trail.ts';
 import { orgPublishedAudit } from '../audit/org-audit.ts';
 
 /**
- * The org/rule versions a running Remit routes with (SPEC R5). Versions are immutable and kept in
+ * The org/rule versions a running Remit routes with (docs/routing.md). Versions are immutable and kept in
  * the store; the store's activation history says which one is in force, so every instance routes
- * with the same version (sync() picks up one published elsewhere) and a restart keeps it. Publishing records who and when; a version is compiled once and cached by hash,
+ * with the same version (sync() picks up one published elsewhere) and a restart keeps it. Publishing records who and when; a version is
+ * compiled once and cached by hash,
  * so replays of old decisions are cheap.
  */
 export class OrgRegistry {
@@ -95,7 +96,10 @@ export class OrgRegistry {
     return compiled.value.org;
   }
 
-  /** Stores the version, puts it in force and writes its audit entry, in one transaction (SPEC C9: who, when, before/after hashes). */
+  /**
+   * Stores the version, puts it in force and writes its audit entry, in one transaction (docs/operations.md: who, when, before/after
+   * hashes).
+   */
   private record(org: CompiledOrg, actor: string, previousHash: string | null) {
     const at = toIso(this.clock.now());
     return this.store.transaction(async (tx) => {

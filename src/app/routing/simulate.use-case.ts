@@ -6,7 +6,7 @@ import { InMemoryRoutingState } from '../../domain/strategies/in-memory-routing-
 import type { Store } from '../../store/unit-of-work.ts';
 
 /**
- * Simulation (SPEC O4, R5): replay recorded leads against a draft org/rule version and show what
+ * Simulation (docs/sources.md, docs/routing.md): replay recorded leads against a draft org/rule version and show what
  * would change, before publishing. Read-only: it reads leads and their first (intake) decision
  * from the store and routes them again with decide() over an in-memory routing state (so the
  * draft's own round robin is simulated); nothing is written anywhere.
@@ -100,13 +100,10 @@ function bucketOf(rec: RoutingView, sim: RoutingView): Bucket | null {
   return null;
 }
 
-export async function simulateDraft(
-  store: Pick<Store, 'leads' | 'decisions'>,
-  draft: CompiledOrg,
-  opts: SimulationOptions,
-): Promise<SimulationDiff> {
-  const state = new InMemoryRoutingState();
-  const buckets: Record<Bucket, LeadChange[]> = {
+type AssignedTally = Map<string, { teamId: string | null; recorded: number; simulated: number }>;
+
+function emptyBuckets(): Record<Bucket, LeadChange[]> {
+  return {
     newRefusals: [],
     noLongerRefused: [],
     newHolds: [],
@@ -115,11 +112,39 @@ export async function simulateDraft(
     teamChanges: [],
     repChanges: [],
   };
-  const assigned = new Map<string, { teamId: string | null; recorded: number; simulated: number }>();
-  const outcomes = Object.fromEntries(DECISION_OUTCOMES.map((o) => [o, { recorded: 0, simulated: 0 }])) as Record<
+}
+
+function emptyOutcomeTally(): Record<DecisionOutcome, { recorded: number; simulated: number }> {
+  return Object.fromEntries(DECISION_OUTCOMES.map((o) => [o, { recorded: 0, simulated: 0 }])) as Record<
     DecisionOutcome,
     { recorded: number; simulated: number }
   >;
+}
+
+function countAssignment(assigned: AssignedTally, repId: string | null, teamId: string | null, field: 'recorded' | 'simulated'): void {
+  if (repId === null) return;
+  const row = assigned.get(repId) ?? { teamId, recorded: 0, simulated: 0 };
+  row[field] += 1;
+  assigned.set(repId, row);
+}
+
+/** Reps whose assignment count moves under the draft, biggest shift first. */
+function fairnessShifts(assigned: AssignedTally) {
+  return [...assigned.entries()]
+    .map(([repId, r]) => ({ repId, teamId: r.teamId, recorded: r.recorded, simulated: r.simulated, shift: r.simulated - r.recorded }))
+    .filter((f) => f.shift !== 0)
+    .sort((a, b) => Math.abs(b.shift) - Math.abs(a.shift) || a.repId.localeCompare(b.repId));
+}
+
+export async function simulateDraft(
+  store: Pick<Store, 'leads' | 'decisions'>,
+  draft: CompiledOrg,
+  opts: SimulationOptions,
+): Promise<SimulationDiff> {
+  const state = new InMemoryRoutingState();
+  const buckets = emptyBuckets();
+  const assigned: AssignedTally = new Map();
+  const outcomes = emptyOutcomeTally();
   const recordedVersions: Record<string, number> = {};
   const skipped = { duplicates: 0, undecided: 0 };
   let replayed = 0;
@@ -127,12 +152,8 @@ export async function simulateDraft(
   let after: string | undefined;
   let from: string | null = null;
   let to: string | null = null;
-  const count = (repId: string | null, teamId: string | null, field: 'recorded' | 'simulated') => {
-    if (repId === null) return;
-    const row = assigned.get(repId) ?? { teamId, recorded: 0, simulated: 0 };
-    row[field] += 1;
-    assigned.set(repId, row);
-  };
+  const count = (repId: string | null, teamId: string | null, field: 'recorded' | 'simulated') =>
+    countAssignment(assigned, repId, teamId, field);
 
   while (seen < opts.limit) {
     const page = await store.leads.page({
@@ -157,7 +178,8 @@ export async function simulateDraft(
       }
       const recordedDecision = JSON.parse(first.documentJson) as Decision;
       const lead = JSON.parse(rec.leadJson) as Lead;
-      const { decision, changes } = decide({ org: draft, lead, at: Date.parse(first.decidedAt), state, decisionId: `sim-${replayed + 1}` });
+      const at = Date.parse(first.decidedAt);
+      const { decision, changes } = decide({ org: draft, lead, at, state, decisionId: `sim-${replayed + 1}` });
       state.apply(changes);
       replayed += 1;
       recordedVersions[first.orgHash] = (recordedVersions[first.orgHash] ?? 0) + 1;
@@ -181,10 +203,7 @@ export async function simulateDraft(
     }
   }
 
-  const fairness = [...assigned.entries()]
-    .map(([repId, r]) => ({ repId, teamId: r.teamId, recorded: r.recorded, simulated: r.simulated, shift: r.simulated - r.recorded }))
-    .filter((f) => f.shift !== 0)
-    .sort((a, b) => Math.abs(b.shift) - Math.abs(a.shift) || a.repId.localeCompare(b.repId));
+  const fairness = fairnessShifts(assigned);
   const unchanged = Object.values(buckets).every((b) => b.length === 0) && fairness.length === 0;
   return {
     draft: { version: draft.version, hash: draft.hash },

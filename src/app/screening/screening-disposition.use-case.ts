@@ -32,7 +32,7 @@ async function latestScreening(tx: UnitOfWork, leadId: string): Promise<IntakeSc
 }
 
 /**
- * SPEC C2 / REGULATORY §5: compliance — never sales — disposes each potential match as a true
+ * docs/screening.md: compliance — never sales — disposes each potential match as a true
  * match or a false positive, with a reason. All false positives: the lead is cleared and routed
  * normally. A confirmed sanctions/blocklist match: it stays blocked. A confirmed PEP: routed only
  * to enhanced-due-diligence teams (or held, per policy). Every step is recorded with who, when,
@@ -68,7 +68,7 @@ export async function disposeScreeningHits(
       }
       const confirmed = hits.filter((h) => given.get(hitKey(h))!.verdict === 'true_match');
       const blocked = confirmed.some((h) => h.isSanctioned || !h.isPep);
-      // Disposing the hits of a screening that had no sanctions list (issue 11) clears nothing: still not screened.
+      // Disposing the hits of a screening that had no sanctions list (docs/screening.md) clears nothing: still not screened.
       const unscreened = screening?.coverage !== undefined && screening.coverage !== 'ok';
       const status = blocked ? 'confirmed_match' : unscreened ? 'not_screened' : confirmed.length > 0 ? 'pep' : 'clear';
       const at = toIso(ctx.clock.now());
@@ -108,7 +108,7 @@ async function disposedHitKeys(ctx: ServiceContext, leadId: string): Promise<Set
 }
 
 /**
- * SPEC C2: after a list reload, re-screen open leads against the new versions. A lead that now
+ * docs/screening.md: after a list reload, re-screen open leads against the new versions. A lead that now
  * hits is taken back from sales (HELD, rep capacity released) and queued for compliance; leads
  * compliance already disposed are not re-opened for the same hits.
  */

@@ -12,7 +12,7 @@ import { appendAudit } from '../audit/audit-trail.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
 /**
- * Screening list sources as configuration (issue 11, B2): reload by source id only, every reload
+ * Screening list sources as configuration (docs/screening.md): reload by source id only, every reload
  * audited (who, source, old and new sha256 and entry counts), a reload that shrinks a list too much
  * waits for a second principal, and the versions in force are kept in the store so a restart notices
  * a file that changed while the service was down.
@@ -191,7 +191,7 @@ export async function approveListReload(
   const record = await ctx.store.screeningLists.getPending(reloadId);
   if (!record) return failure('NOT_FOUND', `no list reload ${reloadId}`);
   if (record.status !== 'pending') return failure('CONFLICT', `list reload ${reloadId} is ${record.status}`);
-  // Four-eyes by API key for now; per person is issue 13 ("People, not keys").
+  // Four-eyes by API key for now; per person (people, not keys) is not built yet (docs/screening.md "List sources").
   if (record.requestedBy === principal.keyId)
     return failure(
       'FOUR_EYES_VIOLATION',

@@ -23,7 +23,7 @@ interface RecordedEffect {
 }
 
 /**
- * The latest screening of a lead as compliance reviews it (SPEC C1): the policy used, and per hit the name
+ * The latest screening of a lead as compliance reviews it (docs/screening.md): the policy used, and per hit the name
  * score, each corroborating fact with the lead's value and the listed value, its effect, whether it was allowed
  * to take the hit below review, and the disposition with its reason code. The history holds the list side; the
  * lead's values come from the erasable contact record, so after erasure they read as null.

@@ -17,7 +17,8 @@ export interface SlaWorkerOptions {
 
 /**
  * Background worker of `remit serve` (R7, R12): each tick lists due SLA timers and fires each in its
- * own transaction (fireSlaTimer), then gives queued leads a chance at a rep who is free again. Timers live in the database, so they survive restarts; with several
+ * own transaction (fireSlaTimer), then gives queued leads a chance at a rep who is free again. Timers live in the database, so they survive
+ * restarts; with several
  * instances every one of them runs a worker, and the claim (lead lock, then FOR UPDATE SKIP LOCKED on
  * the PENDING timer) makes each timer fire exactly once.
  */

@@ -106,7 +106,7 @@ function verify(source: CrmSourceConfig, secret: string, req: CrmWebhookRequest,
 }
 
 /**
- * A CRM / marketing webhook (SPEC I2): verify the signature over the raw body, parse the source's
+ * A CRM / marketing webhook (docs/sources.md): verify the signature over the raw body, parse the source's
  * payload shape, map it through the source's configured field map, and ingest it through the one
  * pipeline, idempotent on `<sourceId>:<eventId>` (a redelivered event answers with the first result).
  */

@@ -82,7 +82,7 @@ export function checkFormAccess(form: FormSourceConfig, submission: FormSubmissi
 }
 
 /**
- * A web form post (SPEC I2, Web-to-Lead style): access check, honeypot, mapping through the form's
+ * A web form post (docs/sources.md, Web-to-Lead style): access check, honeypot, mapping through the form's
  * configured field map, then the one intake pipeline (ingestLead) under the form's principal.
  * A filled honeypot is answered like a success with a decoy id and stores nothing.
  */

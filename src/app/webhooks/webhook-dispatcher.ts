@@ -28,7 +28,7 @@ export interface DispatcherOptions {
 export const backoffMs = (attempt: number, base: number, max: number) => Math.min(max, base * 2 ** Math.max(0, attempt - 1));
 
 /**
- * Delivers outbox events to webhook subscribers (SPEC O6). Each tick claims due deliveries and
+ * Delivers outbox events to webhook subscribers (docs/operations.md). Each tick claims due deliveries and
  * leases them (pushes their due time past the lease) in a short transaction, then sends them with
  * no transaction open, then records the result. Several instances share the work safely (claims
  * use SKIP LOCKED on PostgreSQL); a crashed sender's lease simply expires and the delivery is retried.

@@ -10,7 +10,7 @@ import { failure, type AppFailure } from '../shared/app-error.ts';
 import { WebhookTargetPolicy } from './webhook-target-policy.ts';
 
 /**
- * SPEC O6 / C9: subscribing a URL decides where lead events flow out of Remit, so it is audited in
+ * docs/operations.md: subscribing a URL decides where lead events flow out of Remit, so it is audited in
  * the same transaction (who, when, URL, events; the secret only as a SHA-256 fingerprint).
  */
 export async function subscribeWebhook(

@@ -133,14 +133,16 @@ function registerVerifySubcommand(audit: Command, exit: (code: number) => void):
   audit
     .command('verify')
     .description(
-      "Verify the whole log (or a range) against the stored checkpoints, or against exported ones, and cross-check every lead's current assignment against the log (exit 0 ok, 7 tampered or a lead disagrees)",
+      'Verify the whole log (or a range) against the stored checkpoints, or against exported ones, and cross-check ' +
+        "every lead's current assignment against the log (exit 0 ok, 7 tampered or a lead disagrees)",
     )
     .option('--db <url>', DB_HELP)
     .option('--from <seq>', 'first entry (inclusive)')
     .option('--to <seq>', 'end entry (exclusive)')
     .option(
       '--checkpoints <file>',
-      'checkpoints exported earlier (`remit audit checkpoints export`), kept outside Remit: they and their public keys are the trust anchor',
+      'checkpoints exported earlier (`remit audit checkpoints export`), kept outside Remit: they and their public ' +
+        'keys are the trust anchor',
     )
     .option('--json', 'print the report as JSON')
     .action(async (opts: { db?: string; from?: string; to?: string; checkpoints?: string; json?: boolean }) => {
@@ -238,7 +240,8 @@ function registerReplaySubcommand(audit: Command, exit: (code: number) => void):
   audit
     .command('replay <decisionId>')
     .description(
-      'Re-run a recorded decision against the org version it names and the state it recorded; report identical / different field by field (exit 0 identical and intact, 7 otherwise)',
+      'Re-run a recorded decision against the org version it names and the state it recorded; report identical / ' +
+        'different field by field (exit 0 identical and intact, 7 otherwise)',
     )
     .option('--db <url>', DB_HELP)
     .option('--json', 'print the report as JSON')
@@ -262,7 +265,8 @@ function registerReplaySubcommand(audit: Command, exit: (code: number) => void):
             .slice(0, 50)
             .map((d) => `    ${d.path}: recorded ${JSON.stringify(d.recorded)}, replayed ${JSON.stringify(d.replayed)}`),
           r.integrity.verified
-            ? `  integrity: VERIFIED (entry hash, inclusion in checkpoint ${r.integrity.checkpoint?.treeSize} signed ${r.integrity.checkpoint?.at} by key ${r.integrity.checkpoint?.keyId}, decisions table agrees)`
+            ? `  integrity: VERIFIED (entry hash, inclusion in checkpoint ${r.integrity.checkpoint?.treeSize} ` +
+              `signed ${r.integrity.checkpoint?.at} by key ${r.integrity.checkpoint?.keyId}, decisions table agrees)`
             : '  integrity: FAILED',
           ...r.integrity.problems.map((p) => `    ${p.code}: ${p.detail}`),
         ];
@@ -294,7 +298,8 @@ function registerRotateKeySubcommand(audit: Command): void {
   audit
     .command('rotate-key')
     .description(
-      'Rotate the audit signing key: a new Ed25519 key (key file 0600, or printed for REMIT_AUDIT_KEY), the old one closed now; old checkpoints keep verifying',
+      'Rotate the audit signing key: a new Ed25519 key (key file 0600, or printed for REMIT_AUDIT_KEY), the old ' +
+        'one closed now; old checkpoints keep verifying',
     )
     .option('--db <url>', DB_HELP)
     .option('--key-file <path>', 'key file to replace (default: REMIT_AUDIT_KEY_FILE, else ./data/audit-signing-key.pem)')

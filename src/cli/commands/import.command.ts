@@ -34,7 +34,10 @@ function printSummary(s: ImportSummary, reportPath: string, json: boolean): void
     .map(([k, n]) => `${k} ${n}`)
     .join(', ');
   process.stdout.write(
-    `${s.dryRun ? 'dry run (nothing stored): ' : ''}${s.rows} ${s.kind} row(s) in ${(s.elapsedMs / 1000).toFixed(1)} s (${s.rowsPerSecond} rows/s): ${counts || 'nothing'}${s.replayed > 0 ? ` (${s.replayed} already imported by an earlier run: nothing new)` : ''}\nreport: ${reportPath}\npeak RSS: ${out.peakRssMb} MB\n`,
+    `${s.dryRun ? 'dry run (nothing stored): ' : ''}${s.rows} ${s.kind} row(s) in ${(s.elapsedMs / 1000).toFixed(1)} s ` +
+      `(${s.rowsPerSecond} rows/s): ` +
+      `${counts || 'nothing'}${s.replayed > 0 ? ` (${s.replayed} already imported by an earlier run: nothing new)` : ''}\nreport: ` +
+      `${reportPath}\npeak RSS: ${out.peakRssMb} MB\n`,
   );
 }
 
@@ -46,7 +49,8 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import')
     .description(
-      'Import a CSV of leads (through the same pipeline as the API), accounts (--kind accounts) or a do-not-contact list (--kind suppression); writes <file>.report.csv',
+      'Import a CSV of leads (through the same pipeline as the API), accounts (--kind accounts) or a do-not-contact list (--kind ' +
+        'suppression); writes <file>.report.csv',
     )
     .argument('<file>', 'CSV file with a header line')
     .option('--kind <kind>', `what the file holds: ${IMPORT_KINDS.join(' | ')}`, 'leads')

@@ -125,7 +125,8 @@ async function runScreen(opts: ScreenOpts): Promise<void> {
   const summary = await screenPeopleCsv(service, openIn(opts.in!), out, { threshold, limit });
   await done();
   process.stderr.write(
-    `screened ${summary.rows} rows, ${summary.matches} potential matches, lists: ${versions.map((v) => `${v.listId}(${v.entryCount}, sha256 ${v.sha256.slice(0, 12)})`).join(', ')}\n`,
+    `screened ${summary.rows} rows, ${summary.matches} potential matches, lists: ` +
+      `${versions.map((v) => `${v.listId}(${v.entryCount}, sha256 ${v.sha256.slice(0, 12)})`).join(', ')}\n`,
   );
 }
 
@@ -143,7 +144,8 @@ export function registerScreenCommand(program: Command): void {
     .argument('[mode]', 'optional: "pairs" to score a CSV of name pairs (columns schema,name1,name2)')
     .option(
       '--list <path>',
-      'list file or directory, optionally "type:path" (ofac-sdn, un-xml, ftm-jsonl, os-simple-csv, senzing-jsonl, blocklist-csv); repeatable',
+      'list file or directory, optionally "type:path" (ofac-sdn, un-xml, ftm-jsonl, os-simple-csv, senzing-jsonl, blocklist-csv); ' +
+        'repeatable',
       collect,
       [],
     )
@@ -153,7 +155,8 @@ export function registerScreenCommand(program: Command): void {
     .option('--kind <kind>', 'person | organisation | vessel | aircraft')
     .option(
       '--in <csv>',
-      'input CSV: people (full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality) or, with "pairs", schema,name1,name2',
+      'input CSV: people (full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality) or, with "pairs", ' +
+        'schema,name1,name2',
     )
     .option('--out <jsonl>', 'output JSON lines (default stdout)')
     .option('--threshold <t>', `name-score review line (default ${DEFAULT_SCREENING_POLICY.reviewThreshold}; pairs ${DEFAULT_THRESHOLD})`)

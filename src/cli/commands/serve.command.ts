@@ -36,11 +36,13 @@ export function registerServeCommand(program: Command): void {
     .option('--init', 'create a new empty SQLite store even where its marker shows one existed and was lost (docs/storage.md)')
     .option(
       '--trust-proxy <value>',
-      'believe X-Forwarded-Proto/-For/-Host from: true, a hop count, or proxy addresses/CIDRs, comma-separated (default: REMIT_TRUST_PROXY, else nobody)',
+      'believe X-Forwarded-Proto/-For/-Host from: true, a hop count, or proxy addresses/CIDRs, comma-separated (default: ' +
+        'REMIT_TRUST_PROXY, else nobody)',
     )
     .option(
       '--webhook-allow <list>',
-      'webhook targets allowed although loopback/private/link-local: host names, addresses, CIDRs, comma-separated (default: REMIT_WEBHOOK_ALLOW)',
+      'webhook targets allowed although loopback/private/link-local: host names, addresses, CIDRs, comma-separated (default: ' +
+        'REMIT_WEBHOOK_ALLOW)',
     )
     .action(async (opts: ServeOptions) => {
       // Every variable and flag is read and validated here, before anything starts (docs/operations.md "Configuration").
@@ -93,7 +95,8 @@ export function registerServeCommand(program: Command): void {
       slaWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
       process.stdout.write(
-        `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ${ctx.orgs.current.hash.slice(0, 19)}…)\n`,
+        `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +
+          `${ctx.orgs.current.hash.slice(0, 19)}…)\n`,
       );
       // Keep the action pending: the process lives until a signal.
       await new Promise(() => {});

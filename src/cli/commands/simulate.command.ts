@@ -25,14 +25,15 @@ export function parseSince(text: string): string | undefined {
 }
 
 /**
- * `remit simulate --draft <config>` (SPEC O4): replays recorded leads against a draft org version and
+ * `remit simulate --draft <config>` (docs/sources.md): replays recorded leads against a draft org version and
  * prints what would change. Read-only: the store is opened without migrations and never written.
  */
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description(
-      'Replay recorded leads against a draft org/rule config and print the diff (team/rep changes, new refusals and holds, fairness); changes nothing',
+      'Replay recorded leads against a draft org/rule config and print the diff (team/rep changes, new refusals and holds, fairness); ' +
+        'changes nothing',
     )
     .requiredOption('--draft <path>', 'draft org/rules config directory or file')
     .option('--since <date>', 'only leads received from this date (YYYY-MM-DD, UTC) or instant')

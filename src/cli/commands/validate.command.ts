@@ -13,7 +13,8 @@ export function registerValidateCommand(program: Command): void {
       const { org, files } = loaded.value;
       const reps = org.repsById.size;
       process.stdout.write(
-        `ok: ${files.length} file(s), ${org.teams.length} teams, ${reps} reps, ${org.config.licences.length} licences, ${org.rules.length} rules\nversion ${org.version} ${org.hash}\n`,
+        `ok: ${files.length} file(s), ${org.teams.length} teams, ${reps} reps, ${org.config.licences.length} licences, ` +
+          `${org.rules.length} rules\nversion ${org.version} ${org.hash}\n`,
       );
     });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Authoring syntax for conditions (SPEC R1), e.g.
+ * Authoring syntax for conditions (docs/routing.md), e.g.
  *   { all: [ { field: jurisdiction, op: within, value: [US] }, { field: score, op: gte, value: 70 } ] }
  * Field names and value types are checked when the rule set is compiled, not here.
  */

@@ -30,7 +30,8 @@ export function callCapRule(spec: CallCapSpec, meta: RuleMeta): OutreachRule {
     const freeing = counted[counted.length - spec.max]!;
     return fail(
       'CALL_CAP_REACHED',
-      `${counted.length} attempts ${scope} in the last ${spec.perHours} h; cap is ${spec.max} (${describeLocations(inScope)}); the oldest counted was at ${toIso(counted[0]!)}`,
+      `${counted.length} attempts ${scope} in the last ${spec.perHours} h; cap is ${spec.max} (${describeLocations(inScope)}); the ` +
+        `oldest counted was at ${toIso(counted[0]!)}`,
       freeing + windowMs,
     );
   });

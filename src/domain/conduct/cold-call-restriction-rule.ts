@@ -24,7 +24,8 @@ export function coldCallRestrictionRule(spec: ColdCallRestrictionSpec, meta: Rul
     const allowedBy = [...spec.exemptions, ...spec.exemptProductAttributes.map((a) => `product ${a}`)].join(', ');
     return fail(
       'COLD_CALL_BANNED',
-      `unsolicited ${input.channel} about ${input.product.id} to a ${input.customerType} customer in ${describeLocations(inScope)} needs one of: ${allowedBy}`,
+      `unsolicited ${input.channel} about ${input.product.id} to a ${input.customerType} customer in ${describeLocations(inScope)} ` +
+        `needs one of: ${allowedBy}`,
     );
   });
 }

@@ -24,7 +24,8 @@ export function consentRequiredRule(spec: ConsentRequiredSpec, meta: RuleMeta): 
       ? pass('CONSENT_PRESENT', `${quality} consent for ${input.channel} given ${toIso(consent.givenAt)}: "${consent.wording}"`)
       : fail(
           'CONSENT_MISSING',
-          `${input.channel} marketing${spec.when === 'automated' ? ' (autodialled/prerecorded)' : ''} needs ${quality} consent; none valid on record`,
+          `${input.channel} marketing${spec.when === 'automated' ? ' (autodialled/prerecorded)' : ''} needs ${quality} consent; none ` +
+            `valid on record`,
         );
   });
 }

@@ -19,7 +19,8 @@ export function optOutSuppressionRule(spec: OptOutSuppressionSpec, meta: RuleMet
     return hit
       ? fail(
           'OPTED_OUT',
-          `${hit.kind} on ${hit.channel} at ${toIso(hit.at)}${spec.crossChannel && hit.channel !== input.channel ? ` suppresses ${input.channel} marketing too` : ''}`,
+          `${hit.kind} on ${hit.channel} at ` +
+            `${toIso(hit.at)}${spec.crossChannel && hit.channel !== input.channel ? ` suppresses ${input.channel} marketing too` : ''}`,
         )
       : pass('NO_OPT_OUT', 'no opt-out or objection on record');
   });

@@ -60,7 +60,8 @@ export function registryDncRule(spec: RegistryDncSpec, meta: RuleMeta): Outreach
     if (scrub.listed)
       return fail(
         'DNC_LISTED',
-        `number is on ${spec.registry} (scrubbed ${toIso(scrub.scrubbedAt)}); no exemption (${spec.exemptions.join(', ') || 'none allowed'})`,
+        `number is on ${spec.registry} (scrubbed ${toIso(scrub.scrubbedAt)}); no exemption ` +
+          `(${spec.exemptions.join(', ') || 'none allowed'})`,
       );
     return pass('DNC_NOT_LISTED', `not on ${spec.registry} at scrub of ${toIso(scrub.scrubbedAt)} (${Math.floor(ageDays!)} days old)`);
   });

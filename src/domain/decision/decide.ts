@@ -277,7 +277,7 @@ function select(ctx: DecisionContext, product: ProductConfig | undefined): { blo
 }
 
 /**
- * SPEC C3: before compliance approves a named assignment, every eligibility check is re-run for
+ * docs/routing.md: before compliance approves a named assignment, every eligibility check is re-run for
  * that team and rep at that moment — lead gates included — and the verdicts are shown. Whether an
  * override is allowed is the caller's policy; this only tells the truth.
  */

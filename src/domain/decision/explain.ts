@@ -45,7 +45,8 @@ export function explainDecision(d: Decision): string {
   if (chosen && d.rep) {
     const rep = chosen.reps.find((r) => r.id === d.rep!.id);
     lines.push(
-      `Team ${chosen.id} relied on firm licence(s) ${chosen.reliedOn.join(', ')}; rep ${d.rep.id} on ${rep?.reliedOn.join(', ') || 'no individual licences'}.`,
+      `Team ${chosen.id} relied on firm licence(s) ${chosen.reliedOn.join(', ')}; rep ${d.rep.id} on ` +
+        `${rep?.reliedOn.join(', ') || 'no individual licences'}.`,
     );
   }
   for (const t of d.candidates.filter((x) => x.reps.length > 0)) {

@@ -21,7 +21,7 @@ export const screeningGate: LeadGate = {
   },
 };
 
-/** REGULATORY §7 scenario 12: no valid firm licence anywhere in the jurisdiction → refused at pre-screen. */
+/** No firm licence (docs/routing.md "Licence coverage"): no valid firm licence anywhere in the jurisdiction → refused at pre-screen. */
 export const licensedJurisdictionGate: LeadGate = {
   name: 'licensed-jurisdiction',
   evaluate(ctx) {
@@ -31,7 +31,7 @@ export const licensedJurisdictionGate: LeadGate = {
   },
 };
 
-/** SPEC R10: below the qualification threshold a lead is nurtured, not routed. */
+/** docs/intake.md: below the qualification threshold a lead is nurtured, not routed. */
 export const qualificationGate: LeadGate = {
   name: 'qualification',
   evaluate(ctx) {

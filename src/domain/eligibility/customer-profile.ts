@@ -5,7 +5,7 @@ import { addMonths, parseStart } from '../shared/dates.ts';
 import { toIso } from '../shared/zoned-time.ts';
 
 /**
- * The customer as the rules must treat them at decision time (REGULATORY §2): a claimed
+ * The customer as the rules must treat them at decision time (docs/routing.md "Customer profile"): a claimed
  * professional who meets too few criteria, or whose evidence expired, is retail; an expired
  * HNW statement is no status at all.
  */
@@ -35,7 +35,7 @@ export function assessCustomer(lead: Lead, policy: SuitabilityPolicy, at: number
   const c = lead.customer.classification;
   let effectiveType: CustomerType = c.category;
 
-  // Any classification above retail needs dated evidence (REGULATORY §2); without it, retail.
+  // Any classification above retail needs dated evidence (docs/routing.md "Customer profile"); without it, retail.
   if (c.category !== 'retail') {
     if (!c.evidenceDate) {
       findings.push({

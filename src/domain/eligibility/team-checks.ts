@@ -2,7 +2,7 @@ import { jurisdictionCovers } from '../shared/jurisdiction.ts';
 import { checkCoverage, FIRM_CODES } from './licence-coverage.ts';
 import { fail, PASS, type TeamCheck } from './eligibility-check.ts';
 
-/** The firm grant: the team's legal entity must hold a licence covering the lead (REGULATORY §1). */
+/** The firm grant: the team's legal entity must hold a licence covering the lead (docs/routing.md "Licence coverage"). */
 export const firmLicence: TeamCheck = {
   name: 'firm-licence',
   evaluate(ctx, team) {

@@ -46,7 +46,8 @@ export const ERROR_CATALOGUE = {
     httpStatus: 422,
     exitCode: 2,
     message:
-      'A cooling-off window from the rule packs holds this step back; earliestAllowedAt says when it becomes allowed (the attempt is recorded).',
+      'A cooling-off window from the rule packs holds this step back; earliestAllowedAt says when it becomes allowed (the attempt is ' +
+      'recorded).',
   },
   OUTREACH_DENIED: {
     httpStatus: 422,
@@ -84,7 +85,8 @@ export const ERROR_CATALOGUE = {
     httpStatus: 422,
     exitCode: 2,
     message:
-      'An account import failed validation (e.g. an owner that is not a rep of the org in force); details name each item and field. Nothing was imported.',
+      'An account import failed validation (e.g. an owner that is not a rep of the org in force); details name each item and field. ' +
+      'Nothing was imported.',
   },
   RETENTION_INCOMPLETE: {
     httpStatus: 500,
@@ -96,13 +98,15 @@ export const ERROR_CATALOGUE = {
     httpStatus: 503,
     exitCode: 8,
     message:
-      'The store refuses writes: its file was removed or replaced while open, a page is corrupt, or the database does not answer; the reason code says which.',
+      'The store refuses writes: its file was removed or replaced while open, a page is corrupt, or the database does not answer; the ' +
+      'reason code says which.',
   },
   STORE_MISSING: {
     httpStatus: 503,
     exitCode: 8,
     message:
-      'The configured SQLite store is missing but evidence (its marker, or the audit key file) shows one existed: restore it from a backup, or pass --init to start a new empty store.',
+      'The configured SQLite store is missing but evidence (its marker, or the audit key file) shows one existed: restore it from a ' +
+      'backup, or pass --init to start a new empty store.',
   },
 } as const;
 

@@ -2,14 +2,14 @@ import { foldForKey } from './clean-text.ts';
 import type { IntakeContact } from './normalise-lead.ts';
 
 /**
- * Keys for finding an open lead this one duplicates (SPEC R9). Two leads are duplicates when
+ * Keys for finding an open lead this one duplicates (docs/intake.md). Two leads are duplicates when
  * they share any key:
  *  - `email`: the dedupe form of the email (Gmail dots/+tags removed …);
  *  - `phone`: the E.164 number;
  *  - `name_company`: folded full name + normalised company name. Only with a company: a name
  *    alone is far too common to identify anyone.
  * Keys are strings "<kind>:<value>" so a store can index one column. They are personal data;
- * pass `digest` (e.g. an HMAC with a per-tenant secret) to store commitments instead (SPEC C8).
+ * pass `digest` (e.g. an HMAC with a per-tenant secret) to store commitments instead (docs/audit.md).
  */
 
 export type DedupeKeyKind = 'email' | 'phone' | 'name_company';

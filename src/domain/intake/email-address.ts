@@ -1,5 +1,5 @@
 /**
- * Email addresses (SPEC R11, R9). `address` is the deliverable form: trimmed, "mailto:" and
+ * Email addresses (docs/intake.md). `address` is the deliverable form: trimmed, "mailto:" and
  * angle brackets removed, NFC, lower-cased (local parts are case-insensitive in practice at every
  * mainstream provider). `dedupe` is the identity form used to find duplicates: for Gmail
  * (gmail.com, googlemail.com) dots and "+tags" are removed from the local part and the domain is

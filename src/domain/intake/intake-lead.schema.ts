@@ -64,7 +64,7 @@ export const IntakeAddressSchema = z.strictObject({
 export const ConsentChannelSchema = z.enum(['email', 'phone', 'sms', 'post', 'messaging']);
 export const LawfulBasisSchema = z
   .enum(['consent', 'contract', 'legal_obligation', 'vital_interests', 'public_task', 'legitimate_interests'])
-  .describe('GDPR Art. 6(1) lawful basis for processing the personal data (SPEC C8).');
+  .describe('GDPR Art. 6(1) lawful basis for processing the personal data (docs/audit.md).');
 
 export const IntakeConsentSchema = z.strictObject({
   marketing: z.boolean(),

@@ -17,7 +17,7 @@ import type { TimeZoneSource } from './principal-time-zones.ts';
 import { COUNTRY_TIME_ZONES, SUBDIVISION_TIME_ZONES, inferTimeZone } from './principal-time-zones.ts';
 
 /**
- * Intake normalisation (SPEC R11): the raw payload an integrator posted → the routing form of the
+ * Intake normalisation (docs/intake.md): the raw payload an integrator posted → the routing form of the
  * lead (LeadSchema fields except id), the contact data (PII, kept apart from routing), the
  * pass-through sections, and the raw payload itself, untouched. Pure: time comes in as `at`.
  * Every problem is reported as a field error with the JSON path of the payload; nothing is
@@ -34,7 +34,7 @@ export interface NormaliseOptions {
 /** The lead as routing sees it, without its id (assigned when the lead is stored). */
 export type LeadDraft = Omit<Lead, 'id'>;
 
-/** Personal contact data: never used for routing, erasable (SPEC C8). */
+/** Personal contact data: never used for routing, erasable (docs/audit.md). */
 export interface IntakeContact {
   readonly firstName: string;
   readonly lastName: string;

@@ -2,7 +2,7 @@ import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-j
 import type { CountryCode } from 'libphonenumber-js/max';
 
 /**
- * Phone numbers to E.164 (SPEC R11) with libphonenumber-js full metadata, so validity is checked
+ * Phone numbers to E.164 (docs/intake.md) with libphonenumber-js full metadata, so validity is checked
  * against each country's numbering plan, not only its length. A number without an international
  * prefix is read in `defaultRegion` (the lead's country, else the configured default country).
  */

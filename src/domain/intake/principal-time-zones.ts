@@ -1,5 +1,5 @@
 /**
- * Time-zone inference when a lead carries none (SPEC R11). THIS IS AN APPROXIMATION:
+ * Time-zone inference when a lead carries none (docs/intake.md). THIS IS AN APPROXIMATION:
  *  - a subdivision maps to its principal zone, the zone where most of its population lives
  *    (Florida → America/New_York though the western panhandle is Central; Tennessee →
  *    America/Chicago though Knoxville is Eastern; Indiana → America/Indiana/Indianapolis);

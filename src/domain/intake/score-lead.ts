@@ -4,7 +4,7 @@ import type { NormalisedIntake } from './normalise-lead.ts';
 import type { AttributeField, BehaviourMetric, RangeField, ScoringCriterion, ScoringModel } from './scoring-model.schema.ts';
 
 /**
- * Scores a normalised intake with a points model (SPEC R10). Pure and deterministic: the time is
+ * Scores a normalised intake with a points model (docs/intake.md). Pure and deterministic: the time is
  * passed in (for recency). The breakdown lists every criterion, matched or not, with its points,
  * for the decision record; it holds no contact data (the email domain is never echoed).
  */

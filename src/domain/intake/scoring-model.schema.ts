@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The lead scoring model (SPEC R10): a points model over intake fields, grade bands and a
+ * The lead scoring model (docs/intake.md): a points model over intake fields, grade bands and a
  * qualification threshold. A standalone schema, meant to become the `scoring` section of the org
  * config. Every criterion has an id (it names the line in the decision record's breakdown) and a
  * `kind`:

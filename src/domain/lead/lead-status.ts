@@ -3,7 +3,7 @@ import type { DecisionOutcome } from '../decision/decision.ts';
 /**
  * NEW exists only inside the transaction that routes the lead; CLOSED frees the rep's capacity.
  * DUPLICATE: linked to an open original (duplicateOf), never routed. ACCEPTED … LOST, ERASED: the
- * lifecycle after assignment (SPEC C5).
+ * lifecycle after assignment (docs/conduct.md).
  */
 export type LeadStatus =
   'NEW' | DecisionOutcome | 'CLOSED' | 'DUPLICATE' | 'ACCEPTED' | 'CONTACTED' | 'QUALIFIED' | 'PROPOSAL' | 'WON' | 'LOST' | 'ERASED';

@@ -87,7 +87,7 @@ export const LeadSchema = z.strictObject({
   qualification: z
     .strictObject({ score: z.number(), grade: z.string(), qualified: z.boolean(), threshold: z.number() })
     .optional()
-    .describe('Set by the scoring model at intake (SPEC R10); an unqualified lead goes to nurture.'),
+    .describe('Set by the scoring model at intake (docs/intake.md); an unqualified lead goes to nurture.'),
 });
 
 export type Lead = z.infer<typeof LeadSchema>;

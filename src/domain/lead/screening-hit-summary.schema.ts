@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** What the screening policy concluded for one hit (SPEC C1; the rule is in src/screening/hit-disposition.ts). */
+/** What the screening policy concluded for one hit (docs/screening.md; the rule is in src/screening/hit-disposition.ts). */
 export const HIT_DISPOSITION_KINDS = ['escalated', 'review', 'clear'] as const;
 export const HIT_DISPOSITION_REASON_CODES = [
   'NAME_MATCH_CORROBORATED',

@@ -140,7 +140,9 @@ export function checkCoolingOff(table: CoolingOffTable, step: CoolingOffStep, fa
   return {
     blocked: true,
     code: 'COOLING_OFF_ACTIVE',
-    detail: `${longest.c.entry.id} (${longest.c.entry.title}): ${step} not before ${toIso(longest.earliest!)} — ${longest.c.window.label} after ${longest.c.entry.countsFrom} at ${toIso(facts.events[longest.c.entry.countsFrom]!)}`,
+    detail:
+      `${longest.c.entry.id} (${longest.c.entry.title}): ${step} not before ${toIso(longest.earliest!)} — ` +
+      `${longest.c.window.label} after ${longest.c.entry.countsFrom} at ${toIso(facts.events[longest.c.entry.countsFrom]!)}`,
     earliestAllowedAt: toIso(longest.earliest!),
     entry: cite(longest.c, longest.earliest),
     checked,

@@ -51,7 +51,9 @@ export function checkFactTime(input: FactTimeInput): FactTimeCheck {
     return {
       kind: 'refused',
       reasonCode: 'FACT_BACKDATED_TOO_FAR',
-      detail: `${toIso(at)} is ${hours(backdatedMs)} back; facts may be dated at most ${hours(maxBackdatingMs)} back (further only by compliance)`,
+      detail:
+        `${toIso(at)} is ${hours(backdatedMs)} back; facts may be dated at most ${hours(maxBackdatingMs)} back (further only by ` +
+        `compliance)`,
     };
   }
   return { kind: 'accepted', beyondBound: { backdatedMs, boundMs: maxBackdatingMs } };

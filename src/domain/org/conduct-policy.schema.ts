@@ -8,7 +8,8 @@ export const ConductPolicySchema = z.strictObject({
     .max(8_760)
     .default(24)
     .describe(
-      'How far back (hours from now) a conduct fact or consent grant may be dated when it is recorded; further back only by compliance, recorded as such. Never before the lead was received.',
+      'How far back (hours from now) a conduct fact or consent grant may be dated when it is recorded; further back only by compliance, ' +
+        'recorded as such. Never before the lead was received.',
     ),
 });
 export type ConductPolicy = z.infer<typeof ConductPolicySchema>;

@@ -10,7 +10,7 @@ import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
 
 /**
- * The org-and-rules configuration (SPEC I4). One zod schema is the single source for validation,
+ * The org-and-rules configuration (docs/routing.md). One zod schema is the single source for validation,
  * the published JSON Schema (docs/remit-config.schema.json) and the HTTP API.
  */
 
@@ -168,7 +168,7 @@ export const LicenceGrantSchema = z
     status: GrantStatusSchema.default('active'),
     sourceRef: z.string().optional().describe('Registry snapshot the grant came from (e.g. NIPR 2026-11-23, FCA FS Register).'),
   })
-  .describe('A licence grant (REGULATORY §1).');
+  .describe('A licence grant (docs/routing.md "Licence coverage").');
 export type LicenceGrantConfig = z.infer<typeof LicenceGrantSchema>;
 
 export const CarrierSchema = z.strictObject({ id: IdSchema, name: z.string().min(1) });
@@ -225,7 +225,7 @@ export const SuitabilityPolicySchema = z
       .default({ mode: 'edd_teams' })
       .describe('PEP leads go only to teams with enhanced_due_diligence, or are held for review.'),
   })
-  .describe('Suitability and customer classification policy (REGULATORY §2); every number is data.');
+  .describe('Suitability and customer classification policy (docs/routing.md "Customer profile"); every number is data.');
 export type SuitabilityPolicy = z.infer<typeof SuitabilityPolicySchema>;
 
 export const CustomFieldSchema = z.strictObject({
@@ -266,20 +266,23 @@ export const OrgConfigSchema = z.strictObject({
   suitability: SuitabilityPolicySchema.default(SuitabilityPolicySchema.parse({})),
   customFields: z.array(CustomFieldSchema).default([]),
   screening: ScreeningPolicySchema.default(() => ScreeningPolicySchema.parse({})).describe(
-    'Screening policy (SPEC C1, docs/screening.md): review line, corroboration weights, hard contradictions.',
+    'Screening policy (docs/screening.md): review line, corroboration weights, hard contradictions.',
   ),
-  scoring: ScoringModelSchema.optional().describe('Points model (SPEC R10); without one, every lead is qualified.'),
+  scoring: ScoringModelSchema.optional().describe('Points model (docs/intake.md); without one, every lead is qualified.'),
   sources: SourcesSchema.default({ forms: [], crm: [] }).describe(
-    'Web forms and CRM webhooks (SPEC I2): field mappings and abuse protection (docs/sources.md).',
+    'Web forms and CRM webhooks: field mappings and abuse protection (docs/sources.md).',
   ),
   sla: SlaSchema.optional().describe(
-    'SLA windows, working-time counting and escalation (SPEC R7, R12); omitted: the defaults (accept 15 min, first contact 2 h, working time, escalate on the 2nd miss).',
+    'SLA windows, working-time counting and escalation (docs/conduct.md); omitted: the defaults (accept 15 min, first contact 2 h, ' +
+      'working ' +
+      'time, escalate on the 2nd miss).',
   ),
   conduct: ConductPolicySchema.optional().describe(
     "The firm's conduct policy (docs/conduct.md); omitted: the defaults (facts dated at most 24 h back).",
   ),
   retention: RetentionSchema.optional().describe(
-    'Retention periods per data category (SPEC C8, docs/operations.md); omitted: decision records 6 years, the rest kept until erased.',
+    'Retention periods per data category (docs/audit.md, docs/operations.md); omitted: decision records 6 years, the rest kept until ' +
+      'erased.',
   ),
   rules: z.array(RuleSchema).min(1),
 });

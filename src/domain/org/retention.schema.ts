@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Retention periods per data category (SPEC C8, REGULATORY §6; docs/operations.md "Retention").
+ * Retention periods per data category (docs/audit.md "Personal data and erasure"; docs/operations.md "Retention").
  * They are org configuration, not server configuration: how long a firm keeps what is a compliance
  * decision, so it is versioned, published and audited with the rules it goes with. Every category but
  * `decisionRecords` defaults to null (kept until erased by request), which is what Remit did before

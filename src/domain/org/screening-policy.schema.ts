@@ -35,7 +35,7 @@ export const CorroborationWeightsSchema = z.strictObject({
 export type CorroborationWeights = z.infer<typeof CorroborationWeightsSchema>;
 
 /**
- * A contradiction that may, on the lists named here only, take a strong name match below review (SPEC C1):
+ * A contradiction that may, on the lists named here only, take a strong name match below review (docs/screening.md):
  * both dates of birth complete (year, month and day) and further apart than `dobYearsApart` years.
  */
 export const HardContradictionSchema = z.strictObject({
@@ -53,7 +53,7 @@ export const HardContradictionSchema = z.strictObject({
 });
 
 /**
- * The screening policy (SPEC C1): the name score decides whether a hit needs review; corroborating facts
+ * The screening policy (docs/screening.md): the name score decides whether a hit needs review; corroborating facts
  * raise or order it. Part of the org config, so it is versioned with the org hash and recorded per screening.
  */
 export const ScreeningPolicySchema = z.strictObject({
@@ -62,7 +62,7 @@ export const ScreeningPolicySchema = z.strictObject({
     .min(0)
     .max(1)
     .default(0.9)
-    .describe('A hit whose name score is at or above this holds the lead for compliance (SPEC C1).'),
+    .describe('A hit whose name score is at or above this holds the lead for compliance (docs/screening.md).'),
   screenCompanies: z.boolean().default(true).describe('Screen the company name as well as the person.'),
   escalateAt: z
     .number()

@@ -11,7 +11,7 @@ export const SlaRuleOverrideSchema = z.strictObject({
 });
 
 /**
- * SLA windows and escalation (SPEC R7, R12; docs/conduct.md). When a lead is assigned, Remit
+ * SLA windows and escalation (docs/conduct.md). When a lead is assigned, Remit
  * schedules an acceptance and a first-contact timer for the rep; a miss re-routes the lead to the
  * next eligible rep, and the `escalateAfterMisses`-th miss on one lead also escalates it.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Lead sources (SPEC I2, issue 8): HTML forms posted straight from a web page and CRM/marketing
+ * Lead sources (docs/sources.md): HTML forms posted straight from a web page and CRM/marketing
  * webhooks. Configuration, not code: each source names how its fields map onto the intake payload
  * (docs/sources.md). Self-contained on purpose (org-config.schema.ts imports this file, so it may
  * not import back). Secrets are never written here: a config is published and readable as an org

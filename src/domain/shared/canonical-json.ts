@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Stable JSON (RFC 8785 key order and number forms): object keys sorted by UTF-16 code units, no whitespace, `undefined` members dropped (like JSON.stringify),
+ * Stable JSON (RFC 8785 key order and number forms): object keys sorted by UTF-16 code units, no whitespace, `undefined` members dropped
+ * (like JSON.stringify),
  * own enumerable keys only. Two values that mean the same thing serialise to the same bytes, so
  * their hash is an identity: config versions, decision records and audit entries all rely on it.
  * Written directly rather than by building a sorted copy (the audit log hashes every entry with it).

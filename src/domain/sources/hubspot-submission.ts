@@ -20,7 +20,10 @@ export type HubSpotSubmission = z.infer<typeof HubSpotSubmissionSchema>;
 /** The event id: `eventId`, else `conversionId` (HubSpot's id of one form conversion). */
 export const hubSpotEventId = (s: HubSpotSubmission): string | undefined => (s.eventId !== undefined ? String(s.eventId) : s.conversionId);
 
-/** Form fields by name (a repeated name keeps every value), plus every other property as a dotted path ("context.pageUri", "legalConsentOptions.consent.text"). */
+/**
+ * Form fields by name (a repeated name keeps every value), plus every other property as a dotted path ("context.pageUri",
+ * "legalConsentOptions.consent.text").
+ */
 export function hubSpotFields(s: HubSpotSubmission): SourceFields {
   const { fields, ...rest } = s;
   const out = flattenJson(rest);

@@ -1,6 +1,6 @@
 import type { StrategyStep } from './strategy.ts';
 
-/** SPEC R8: the existing account owner keeps the relationship, but only while still eligible. */
+/** docs/intake.md: the existing account owner keeps the relationship, but only while still eligible. */
 export const accountOwner = (): StrategyStep => ({
   kind: 'account-owner',
   apply(ctx, candidates) {

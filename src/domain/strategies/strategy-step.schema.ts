@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const Experience = z.enum(['junior', 'intermediate', 'senior', 'expert']);
 
-/** Strategy chain steps (SPEC R6). Each narrows the eligible set or picks; the chain falls through. */
+/** Strategy chain steps (docs/routing.md). Each narrows the eligible set or picks; the chain falls through. */
 export const StrategyStepSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('account-owner') }).describe("The matched account's owner, if still eligible."),
   z

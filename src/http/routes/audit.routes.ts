@@ -31,7 +31,8 @@ function registerLeadStory(app: FastifyInstance, ctx: ServiceContext): void {
       schema: {
         tags: ['audit'],
         summary:
-          'Everything that happened to the lead, in order, with inclusion proofs against the latest signed checkpoint (JSON; HTML with Accept: text/html)',
+          'Everything that happened to the lead, in order, with inclusion proofs against the latest signed checkpoint (JSON; HTML with ' +
+          'Accept: text/html)',
         params: z.object({ id: Id }),
       },
     },
@@ -126,7 +127,8 @@ function registerLeadErasure(app: FastifyInstance, ctx: ServiceContext): void {
       schema: {
         tags: ['audit'],
         summary:
-          "Erase the lead's personal data (docs/audit.md); decision records and the audit log stay verifiable, with the retention basis recorded",
+          "Erase the lead's personal data (docs/audit.md); decision records and the audit log stay verifiable, with the retention basis " +
+          'recorded',
         params: z.object({ id: Id }),
         body: z.strictObject({ reason: z.string().trim().min(3).max(2000) }),
       },

@@ -59,7 +59,10 @@ function registerLifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): voi
         tags: ['lifecycle'],
         summary: 'Move a lead through its lifecycle (C5): the state machine and cooling-off windows are enforced; refusals are recorded',
         description:
-          "409 TRANSITION_NOT_ALLOWED (reasonCode INVALID_TRANSITION / UNKNOWN_STATE, allowedTargets) or 422 COOLING_OFF_BLOCKED (reasonCode COOLING_OFF_ACTIVE / COOLING_OFF_EVENT_MISSING / CUSTOMER_TIME_ZONE_UNKNOWN, earliestAllowedAt, coolingOff citation). WON / LOST / NURTURE free the rep's capacity; ACCEPTED and the first CONTACTED stop the SLA timers. Reps: own leads only.",
+          '409 TRANSITION_NOT_ALLOWED (reasonCode INVALID_TRANSITION / UNKNOWN_STATE, allowedTargets) or 422 ' +
+          'COOLING_OFF_BLOCKED (reasonCode COOLING_OFF_ACTIVE / COOLING_OFF_EVENT_MISSING / ' +
+          'CUSTOMER_TIME_ZONE_UNKNOWN, earliestAllowedAt, coolingOff citation). WON / LOST / NURTURE free the ' +
+          "rep's capacity; ACCEPTED and the first CONTACTED stop the SLA timers. Reps: own leads only.",
         params: LeadParams,
         body: z.strictObject({ to: z.enum(LIFECYCLE_TARGETS), reason: z.string().trim().min(1).max(2000).optional() }),
       },
@@ -84,7 +87,8 @@ function registerLifecycleRoutes(app: FastifyInstance, ctx: ServiceContext): voi
               .max(8)
               .optional(),
             at: Instant.optional().describe(
-              "When it happened; default now. Not before the lead was received; at most the org's conduct.factBackdatingHours (default 24) back, further only by compliance.",
+              "When it happened; default now. Not before the lead was received; at most the org's " +
+                'conduct.factBackdatingHours (default 24) back, further only by compliance.',
             ),
           })
           .refine((b) => b.event !== undefined || (b.flags?.length ?? 0) > 0, 'give an event or flags'),
@@ -119,7 +123,8 @@ function registerOutreachRoutes(app: FastifyInstance, ctx: ServiceContext): void
       schema: {
         tags: ['outreach'],
         summary:
-          'Record an outreach happening now, only if the gate allows it now (re-checked in the same transaction); a denied one is 422 OUTREACH_DENIED with the rules',
+          'Record an outreach happening now, only if the gate allows it now (re-checked in the same transaction); ' +
+          'a denied one is 422 OUTREACH_DENIED with the rules',
         params: LeadParams,
         body: z.strictObject(OutreachBody),
       },
@@ -134,7 +139,8 @@ function registerOutreachRoutes(app: FastifyInstance, ctx: ServiceContext): void
       schema: {
         tags: ['outreach'],
         summary:
-          'Record a STOP / unsubscribe / objection on a channel: every marketing channel is suppressed for the person (also on their other leads)',
+          'Record a STOP / unsubscribe / objection on a channel: every marketing channel is suppressed for the ' +
+          'person (also on their other leads)',
         params: LeadParams,
         body: z.strictObject({ channel: ChannelSchema, kind: z.enum(['stop', 'unsubscribe', 'objection']), at: Instant.optional() }),
       },

@@ -9,7 +9,7 @@ const ANALYSTS = ['admin', 'ops', 'compliance'] as const;
 const Horizon = z.coerce.number().int().min(0).max(3650).default(30).describe('expiring-soon horizon, days');
 const At = z.iso.datetime({ offset: true }).optional().describe('evaluate at this instant (default: now)');
 
-/** Thin read endpoints for the web console (issue 7): licence matrix, fairness ledger, refusals by reason. */
+/** Thin read endpoints for the web console (docs/console.md): licence matrix, fairness ledger, refusals by reason. */
 export function registerConsoleRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const at = (iso: string | undefined) => (iso ? Date.parse(iso) : ctx.clock.now());
@@ -20,7 +20,8 @@ export function registerConsoleRoutes(app: FastifyInstance, ctx: ServiceContext)
       schema: {
         tags: ['console'],
         summary:
-          'Licence matrix of the current org: teams × jurisdictions × product lines (firm + individual grants), with grants expiring within the horizon and expired ones',
+          'Licence matrix of the current org: teams × jurisdictions × product lines (firm + individual grants), with grants expiring ' +
+          'within the horizon and expired ones',
         querystring: z.object({ horizonDays: Horizon, at: At }),
       },
     },
@@ -48,7 +49,8 @@ export function registerConsoleRoutes(app: FastifyInstance, ctx: ServiceContext)
       schema: {
         tags: ['metrics'],
         summary:
-          'Fairness ledger (SPEC O2): per round-robin pool and per rep, leads assigned against the weighted target, with open/today loads',
+          'Fairness ledger (docs/console.md): per round-robin pool and per rep, leads assigned against the weighted target, with ' +
+          'open/today loads',
       },
     },
     async () => fairnessLedger(ctx.orgs.current, await ctx.store.routingState.snapshot()),

@@ -9,13 +9,15 @@ const MAX_WEBHOOK_BYTES = 512 * 1024;
 
 const SUMMARY: Readonly<Record<CrmKind, string>> = {
   hubspot:
-    'HubSpot-style form-submission webhook, verified with X-HubSpot-Signature-v3 (HMAC-SHA256 of method + URI + body + timestamp, base64; timestamps older than 5 minutes are refused)',
+    'HubSpot-style form-submission webhook, verified with X-HubSpot-Signature-v3 (HMAC-SHA256 of method + URI + body + timestamp, ' +
+    'base64; timestamps older than 5 minutes are refused)',
   salesforce:
-    'Salesforce-style Lead object (JSON, as a Flow / platform-event callout sends it), verified with Remit-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">',
+    'Salesforce-style Lead object (JSON, as a Flow / platform-event callout sends it), verified with Remit-Signature: t=<unix ' +
+    's>,v1=<hex HMAC-SHA256 of "<t>.<body>">',
 };
 
 /**
- * Inbound CRM / marketing webhooks (SPEC I2). Public (no API key): the source's signature is the
+ * Inbound CRM / marketing webhooks (docs/sources.md). Public (no API key): the source's signature is the
  * authentication, computed over the exact raw body, so this plugin keeps JSON bodies as text.
  * Idempotent on `<sourceId>:<eventId>`: a redelivery answers with the first result (Idempotent-Replayed: true).
  */

@@ -157,9 +157,11 @@ function registerFormSubmission(scope: FastifyInstance, ctx: ServiceContext, gua
       schema: {
         tags: ['sources'],
         summary:
-          "Submit an HTML form (application/x-www-form-urlencoded or multipart/form-data): 303 to the form's return URL, or JSON with Accept: application/json",
+          "Submit an HTML form (application/x-www-form-urlencoded or multipart/form-data): 303 to the form's return URL, or JSON with " +
+          'Accept: application/json',
         description:
-          "Public: authenticated by the form's key (hidden field or header) and/or Origin allow-list. Honeypot, per-IP rate limit and body limit per form. See docs/sources.md.",
+          "Public: authenticated by the form's key (hidden field or header) and/or Origin allow-list. Honeypot, per-IP rate limit and " +
+          'body limit per form. See docs/sources.md.',
         security: [],
         params: z.object({ formId: z.string().max(64) }),
       },
@@ -234,7 +236,8 @@ function registerFormList(scope: FastifyInstance, ctx: ServiceContext, guard: Fo
       schema: {
         tags: ['sources'],
         summary:
-          "Configured web forms with this process's counters (received, stored, duplicates, invalid, honeypot, forbidden, rateLimited, tooLarge)",
+          "Configured web forms with this process's counters (received, stored, duplicates, invalid, honeypot, forbidden, rateLimited, " +
+          'tooLarge)',
       },
     },
     async () => ({

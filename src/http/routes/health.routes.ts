@@ -33,7 +33,8 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: ServiceContext):
       schema: {
         tags: ['ops'],
         summary:
-          'Readiness: the store answers and accepts writes (file intact, integrity check passed) and the org is loaded; which screening lists are in force (a missing sanctions list is a warning)',
+          'Readiness: the store answers and accepts writes (file intact, integrity check passed) and the org is loaded; which screening ' +
+          'lists are in force (a missing sanctions list is a warning)',
         security: [],
       },
     },

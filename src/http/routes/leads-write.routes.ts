@@ -15,7 +15,7 @@ const MAX_BATCH = 500;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The body exactly as posted, before validation applied defaults (SPEC R11: the raw payload is kept). */
+    /** The body exactly as posted, before validation applied defaults (docs/intake.md: the raw payload is kept). */
     rawPayload?: unknown;
   }
 }

@@ -15,7 +15,8 @@ export function registerMetricsRoutes(app: FastifyInstance, ctx: ServiceContext)
       schema: {
         tags: ['metrics'],
         summary:
-          'Speed to lead (O1): capture→assignment and assignment→first contact per lead, per rep and per team (count, p50, p90, max in ms) with SLA breach counts',
+          'Speed to lead (O1): capture→assignment and assignment→first contact per lead, per rep and per team (count, p50, p90, max in ' +
+          'ms) with SLA breach counts',
         querystring: z.object({
           from: Instant.optional().describe('leads received at or after'),
           to: Instant.optional().describe('leads received before'),

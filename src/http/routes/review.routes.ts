@@ -83,7 +83,8 @@ function registerReviewApproval(app: FastifyInstance, ctx: ServiceContext): void
       schema: {
         tags: ['review'],
         summary:
-          'Approve a named assignment; eligibility is re-run and returned; an ineligible one needs a justification and is flagged as an override',
+          'Approve a named assignment; eligibility is re-run and returned; an ineligible one needs a justification and is flagged as an ' +
+          'override',
         params: z.object({ id: Id }),
         body: z.strictObject({ teamId: Id, repId: Id, justification: z.string().max(4000).optional() }),
       },

@@ -16,6 +16,20 @@ function sendListFailure(request: FastifyRequest, reply: FastifyReply, f: ListFa
 
 export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  registerDispositionRoute(app, ctx);
+  registerListRoutes(app, ctx);
+  r.post(
+    '/v1/screening::rescreen',
+    {
+      config: { roles: ['admin', 'compliance'] },
+      schema: { tags: ['screening'], summary: 'Re-screen open leads against the current list versions' },
+    },
+    async (request) => rescreenOpenLeads(ctx, principalOf(request)),
+  );
+}
+
+function registerDispositionRoute(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
     '/v1/leads/:id/screening/dispositions',
     {
@@ -23,7 +37,8 @@ export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContex
       schema: {
         tags: ['screening'],
         summary:
-          'Compliance disposes every potential match as true match or false positive, with a reason; the lead is then cleared and routed, or stays blocked',
+          'Compliance disposes every potential match as true match or false positive, with a reason; ' +
+          'the lead is then cleared and routed, or stays blocked',
         params: z.object({ id: z.string().min(1).max(128) }),
         body: z.strictObject({
           dispositions: z
@@ -45,6 +60,11 @@ export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContex
       return result.ok ? reply.send(result.value) : sendFailure(reply, result.error);
     },
   );
+}
+
+/** Loaded lists, reloads of configured sources and the second approval a shrinking reload waits for. */
+function registerListRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/v1/screening/lists',
     {
@@ -69,7 +89,8 @@ export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContex
       schema: {
         tags: ['screening'],
         summary:
-          'Reload configured list sources by id (all when none is named; never a path). Audited; a reload that shrinks a list too much waits for a second approver (202)',
+          'Reload configured list sources by id (all when none is named; never a path). ' +
+          'Audited; a reload that shrinks a list too much waits for a second approver (202)',
         body: z.strictObject({ sources: z.array(z.string().min(1).max(200)).min(1).max(50).optional() }).default({}),
       },
     },
@@ -95,13 +116,5 @@ export function registerScreeningRoutes(app: FastifyInstance, ctx: ServiceContex
       if (!result.ok) return sendListFailure(request, reply, result.error);
       return { applied: result.value, lists: ctx.screening?.versions() ?? [] };
     },
-  );
-  r.post(
-    '/v1/screening::rescreen',
-    {
-      config: { roles: ['admin', 'compliance'] },
-      schema: { tags: ['screening'], summary: 'Re-screen open leads against the current list versions' },
-    },
-    async (request) => rescreenOpenLeads(ctx, principalOf(request)),
   );
 }

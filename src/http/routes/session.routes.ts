@@ -7,13 +7,13 @@ import { principalOf } from '../auth.ts';
 import { sendError } from '../reply-error.ts';
 import { cookieValue, SESSION_COOKIE, sessionCookie } from '../session-store.ts';
 
-/** Roles that may use the web console; integration keys only ingest (SPEC C9). */
+/** Roles that may use the web console; integration keys only ingest (docs/operations.md). */
 const CONSOLE_ROLES = ['admin', 'ops', 'compliance', 'rep'] as const;
 
 const secure = (request: FastifyRequest) => request.protocol === 'https';
 
 /**
- * Console sign-in (issue 7): an API key is exchanged once for an HttpOnly, SameSite=Strict session
+ * Console sign-in (docs/console.md): an API key is exchanged once for an HttpOnly, SameSite=Strict session
  * cookie bound to the key's role and rep (see session-store.ts for the design). The key never
  * reaches browser storage; every API route then accepts the cookie instead of a Bearer key.
  */
@@ -26,7 +26,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServiceContext)
       schema: {
         tags: ['session'],
         summary:
-          'Console sign-in: exchange an API key for a session cookie (HttpOnly, SameSite=Strict) bound to its role; integration keys cannot sign in',
+          'Console sign-in: exchange an API key for a session cookie (HttpOnly, SameSite=Strict) bound to its role; integration keys ' +
+          'cannot sign in',
         security: [],
         body: z.strictObject({ apiKey: z.string().min(1).max(200) }),
       },

@@ -18,7 +18,8 @@ export function registerSimulationRoutes(app: FastifyInstance, ctx: ServiceConte
       schema: {
         tags: ['org'],
         summary:
-          'Replay recorded leads against a draft org/rule config and return the diff (team/rep changes, new refusals and holds, fairness shift); nothing is changed',
+          'Replay recorded leads against a draft org/rule config and return the diff (team/rep changes, new refusals and holds, ' +
+          'fairness shift); nothing is changed',
         body: z.strictObject({
           config: z
             .record(z.string(), z.unknown())

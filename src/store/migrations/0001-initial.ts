@@ -5,7 +5,7 @@ import type { Migration } from './migration.ts';
 const OUTCOMES = `('ASSIGNED','QUEUED','REFUSED','HELD','NURTURE')`;
 const LEAD_STATUSES = `('NEW','ASSIGNED','QUEUED','REFUSED','HELD','NURTURE','CLOSED')`;
 
-/** Org versions, leads, decisions and routing state (SPEC I5, R5, R6). */
+/** Org versions, leads, decisions and routing state (docs/storage.md, docs/routing.md). */
 export const initial: Migration = {
   version: 1,
   name: 'initial',
@@ -47,69 +47,78 @@ export const initial: Migration = {
       .execute();
     await db.schema.createIndex('decisions_lead').on('decisions').columns(['lead_id', 'decided_at']).execute();
     await db.schema.createIndex('decisions_decided').on('decisions').columns(['decided_at', 'decision_id']).execute();
-
-    await db.schema
-      .createTable('routing_pools')
-      .addColumn('pool', 'text', (c) => c.primaryKey())
-      .addColumn('seq', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(0)
-          .check(sql`seq >= 0`),
-      )
-      .execute();
-
-    await db.schema
-      .createTable('routing_ledger')
-      .addColumn('pool', 'text', (c) => c.notNull().references('routing_pools.pool'))
-      .addColumn('rep_id', 'text', (c) => c.notNull())
-      .addColumn('assigned', 'integer', (c) => c.notNull().check(sql`assigned >= 0`))
-      .addColumn('entitled', 'double precision', (c) => c.notNull())
-      .addColumn('last_seq', 'integer', (c) => c.notNull())
-      .addPrimaryKeyConstraint('routing_ledger_pk', ['pool', 'rep_id'])
-      .execute();
-
-    await db.schema
-      .createTable('rep_state')
-      .addColumn('rep_id', 'text', (c) => c.primaryKey())
-      .addColumn('open_count', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(0)
-          .check(sql`open_count >= 0`),
-      )
-      .addColumn('day', 'text')
-      .addColumn('today', 'integer', (c) =>
-        c
-          .notNull()
-          .defaultTo(0)
-          .check(sql`today >= 0`),
-      )
-      .execute();
-
-    // Append-only, enforced by the database too: no UPDATE, DELETE (or TRUNCATE) of the record.
-    for (const table of ['decisions', 'org_versions']) {
-      if (dialect === 'sqlite') {
-        for (const op of ['UPDATE', 'DELETE']) {
-          await sql
-            .raw(
-              `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
-            )
-            .execute(db);
-        }
-      } else {
-        await sql
-          .raw(
-            `CREATE OR REPLACE FUNCTION remit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; END $$`,
-          )
-          .execute(db);
-        await sql
-          .raw(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION remit_append_only()`)
-          .execute(db);
-        await sql
-          .raw(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only()`)
-          .execute(db);
-      }
-    }
+    await createRoutingStateTables(db);
+    await createAppendOnlyTriggers(db, dialect);
   },
 };
+
+/** The round-robin pools, their fairness ledger and each rep's open/daily counters. */
+async function createRoutingStateTables<DB>(db: Kysely<DB>): Promise<void> {
+  await db.schema
+    .createTable('routing_pools')
+    .addColumn('pool', 'text', (c) => c.primaryKey())
+    .addColumn('seq', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`seq >= 0`),
+    )
+    .execute();
+
+  await db.schema
+    .createTable('routing_ledger')
+    .addColumn('pool', 'text', (c) => c.notNull().references('routing_pools.pool'))
+    .addColumn('rep_id', 'text', (c) => c.notNull())
+    .addColumn('assigned', 'integer', (c) => c.notNull().check(sql`assigned >= 0`))
+    .addColumn('entitled', 'double precision', (c) => c.notNull())
+    .addColumn('last_seq', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('routing_ledger_pk', ['pool', 'rep_id'])
+    .execute();
+
+  await db.schema
+    .createTable('rep_state')
+    .addColumn('rep_id', 'text', (c) => c.primaryKey())
+    .addColumn('open_count', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`open_count >= 0`),
+    )
+    .addColumn('day', 'text')
+    .addColumn('today', 'integer', (c) =>
+      c
+        .notNull()
+        .defaultTo(0)
+        .check(sql`today >= 0`),
+    )
+    .execute();
+}
+
+async function createAppendOnlyTriggers<DB>(db: Kysely<DB>, dialect: StoreDialect): Promise<void> {
+  // Append-only, enforced by the database too: no UPDATE, DELETE (or TRUNCATE) of the record.
+  for (const table of ['decisions', 'org_versions']) {
+    if (dialect === 'sqlite') {
+      for (const op of ['UPDATE', 'DELETE']) {
+        await sql
+          .raw(
+            `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} ` +
+              `BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+          )
+          .execute(db);
+      }
+    } else {
+      await sql
+        .raw(
+          'CREATE OR REPLACE FUNCTION remit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ ' +
+            "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'restrict_violation'; END $$",
+        )
+        .execute(db);
+      await sql
+        .raw(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION remit_append_only()`)
+        .execute(db);
+      await sql
+        .raw(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION remit_append_only()`)
+        .execute(db);
+    }
+  }
+}

@@ -4,7 +4,9 @@ import { appendOnly } from './append-only.ts';
 import type { Migration } from './migration.ts';
 
 // Literal copies, not imports: a released migration must not change when the port grows.
-const LEAD_STATUSES = `('NEW','ASSIGNED','QUEUED','REFUSED','HELD','NURTURE','CLOSED','DUPLICATE','ACCEPTED','CONTACTED','QUALIFIED','PROPOSAL','WON','LOST','ERASED')`;
+const LEAD_STATUSES =
+  `('NEW','ASSIGNED','QUEUED','REFUSED','HELD','NURTURE','CLOSED','DUPLICATE',` +
+  `'ACCEPTED','CONTACTED','QUALIFIED','PROPOSAL','WON','LOST','ERASED')`;
 const REVIEW_STATUSES = `('OPEN','APPROVED','REJECTED')`;
 const DELIVERY_STATUSES = `('PENDING','DELIVERED','DEAD')`;
 const ROLES = `('admin','ops','compliance','rep','integration')`;

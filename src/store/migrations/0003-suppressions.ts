@@ -5,7 +5,7 @@ import type { Migration } from './migration.ts';
 const SUPPRESSION_KINDS = `('email','phone','domain')`;
 
 /**
- * Do-not-contact lists (SPEC C4, issue 8 `remit import --kind suppression`): one row per
+ * Do-not-contact lists (docs/conduct.md, docs/sources.md `remit import --kind suppression`): one row per
  * suppressed email address, E.164 phone number or email domain, keyed by (kind, value).
  */
 export const suppressions: Migration = {

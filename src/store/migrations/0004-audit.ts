@@ -4,7 +4,7 @@ import { appendOnly } from './append-only.ts';
 import type { Migration } from './migration.ts';
 
 /**
- * The tamper-evident audit trail (SPEC C6–C8, docs/audit.md):
+ * The tamper-evident audit trail (docs/audit.md):
  *
  * - `audit_inbox`: unsequenced entries, inserted by the business transaction that makes the change
  *   (no shared counter, no lock: instances never contend here). The sealer moves them to the log.

@@ -4,7 +4,7 @@ import { appendOnly } from './append-only.ts';
 import type { Migration } from './migration.ts';
 
 /**
- * Which published org version is in force, and since when (SPEC R5): an append-only history; the
+ * Which published org version is in force, and since when (docs/routing.md): an append-only history; the
  * latest row is current. Every instance reads it, so a version published through one instance is
  * what all route with, also after a restart.
  */

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Migration } from './migration.ts';
 
 /**
- * Console sessions in the store (issue 7), so every instance behind a load balancer knows every
+ * Console sessions in the store (docs/console.md), so every instance behind a load balancer knows every
  * session. Keyed by a hash of the cookie value; the cookie itself and the API key are never stored.
  */
 export const consoleSessions: Migration = {

@@ -3,7 +3,7 @@ import type { Migration } from './migration.ts';
 
 /**
  * Screening list versions in force per configured source, and reloads waiting for a second
- * approver (issue 11, B2). On start every instance compares the files on disk with the version in
+ * approver (docs/screening.md). On start every instance compares the files on disk with the version in
  * force, so a list swapped while the service was down is noticed (docs/screening.md).
  */
 export const screeningLists: Migration = {

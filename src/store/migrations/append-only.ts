@@ -15,7 +15,8 @@ export async function appendOnly<DB>(
     for (const op of ops) {
       await sql
         .raw(
-          `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+          `CREATE TRIGGER ${table}_no_${op.toLowerCase()} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is ` +
+            `append-only'); END`,
         )
         .execute(db);
     }

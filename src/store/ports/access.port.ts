@@ -1,6 +1,6 @@
 import type { Role } from '../../domain/access/roles.ts';
 
-// API keys (SPEC C9): only a hash is stored; the secret is shown once at creation.
+// API keys (docs/operations.md): only a hash is stored; the secret is shown once at creation.
 
 export interface ApiKeyRecord {
   readonly id: string;
@@ -23,7 +23,7 @@ export interface ApiKeyRepository {
   revoke(id: string, revokedAt: string): Promise<boolean>;
 }
 
-// Console sessions (issue 7): shared by every instance, so the console works behind a load balancer.
+// Console sessions (docs/console.md): shared by every instance, so the console works behind a load balancer.
 
 export interface SessionRecord {
   /** SHA-256 (hex) of the cookie value: the cookie itself is never stored. */

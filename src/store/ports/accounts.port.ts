@@ -1,4 +1,4 @@
-// Accounts (SPEC R8): importable; matched by email domain and normalised company name.
+// Accounts (docs/intake.md): importable; matched by email domain and normalised company name.
 
 export interface AccountRecord {
   readonly id: string;

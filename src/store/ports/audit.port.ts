@@ -1,7 +1,7 @@
 import type { AuditEvent, PublicKeyRecord, SealedAuditRow, SealerState, StoredCheckpoint } from '../../audit/index.ts';
 
 /**
- * Storage port of the tamper-evident audit trail (SPEC C6–C8; design in docs/audit.md).
+ * Storage port of the tamper-evident audit trail (design in docs/audit.md).
  *
  * Writers call `append` inside the business transaction that makes the change: the entry lands in
  * an unsequenced inbox, so concurrent transactions (and instances) never contend on the log. The

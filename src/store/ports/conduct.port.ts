@@ -1,7 +1,7 @@
 import type { Channel } from '../../domain/conduct/rule-pack.schema.ts';
 
 /**
- * Storage port for the conduct-of-business features (SPEC C4, C5, R12, O1): the outreach log,
+ * Storage port for the conduct-of-business features (docs/conduct.md, docs/operations.md): the outreach log,
  * opt-outs, consent changes, do-not-call registry scrubs, approved promotions, and the SLA timers.
  * Migration 0005. Instants are ISO-8601 UTC strings; JSON documents are stored as given.
  */
@@ -105,7 +105,7 @@ export interface ConductRepository {
   upsertPromotion(record: PromotionRecord): Promise<void>;
   listPromotions(): Promise<readonly PromotionRecord[]>;
   /**
-   * Erasure (SPEC C8): forgets the phone number recorded with the lead's outreach and consent changes
+   * Erasure (docs/audit.md): forgets the phone number recorded with the lead's outreach and consent changes
    * (the rows stay: they are the conduct record). Opt-outs are kept as they are, on purpose: an objection
    * must keep suppressing the person's number and address (GDPR Art. 21(3), PECR reg. 21). Returns the rows changed.
    */

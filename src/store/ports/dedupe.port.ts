@@ -1,6 +1,6 @@
 import type { LeadStatus } from '../../domain/lead/lead-status.ts';
 
-// Dedupe (SPEC R9): keys (e.g. "email:ann@x.com", "phone:+4420…", "name_company:ann lee|acme") of
+// Dedupe (docs/intake.md): keys (e.g. "email:ann@x.com", "phone:+4420…", "name_company:ann lee|acme") of
 // open leads. lockKeys serialises concurrent intakes of the same person across instances.
 
 export interface DedupeRepository {

@@ -1,4 +1,4 @@
-// Idempotency (SPEC I1): a retried request with the same key returns the stored response.
+// Idempotency (docs/intake.md): a retried request with the same key returns the stored response.
 
 export interface IdempotencyRecord {
   /** Who may replay it: e.g. the API key id. Keys are unique per scope. */
@@ -16,7 +16,7 @@ export interface IdempotencyRepository {
   /** Inserts; when (scope, key) already exists, returns the existing record instead (first writer wins). */
   put(record: IdempotencyRecord): Promise<IdempotencyRecord>;
   /**
-   * Erasure (SPEC C8): replaces the stored answer of every record that answered with this lead
+   * Erasure (docs/audit.md): replaces the stored answer of every record that answered with this lead
    * (`"leadId":"<id>"` in the response) by `responseJson`; the key and request hash stay, so a retry
    * still creates nothing. Returns how many records were rewritten.
    */

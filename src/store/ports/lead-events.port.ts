@@ -1,4 +1,4 @@
-// Lead history (SPEC C3, R9 …): append-only events with who, when and why.
+// Lead history (docs/routing.md, docs/intake.md …): append-only events with who, when and why.
 
 export interface LeadEventRecord {
   /** Assigned by the store, increasing. */

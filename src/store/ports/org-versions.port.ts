@@ -1,4 +1,4 @@
-// Published org versions (SPEC R5): immutable, identified by content hash.
+// Published org versions (docs/routing.md): immutable, identified by content hash.
 
 export interface OrgVersionRecord {
   /** Content hash (`sha256:…`), the identity. */

@@ -1,4 +1,4 @@
-// Transactional outbox and webhooks (SPEC O6). Events are enqueued in the same transaction as the
+// Transactional outbox and webhooks (docs/operations.md). Events are enqueued in the same transaction as the
 // change; a dispatcher claims due deliveries (PostgreSQL: FOR UPDATE SKIP LOCKED, so several
 // instances share the work and each delivery is attempted by one of them at a time).
 

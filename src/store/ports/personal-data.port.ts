@@ -1,4 +1,4 @@
-// Personal data (SPEC C8, R11): kept apart from leads and decisions so it can be erased while the
+// Personal data (docs/audit.md, docs/intake.md): kept apart from leads and decisions so it can be erased while the
 // decision record stays. The per-lead salt is what audit commitments are keyed with; erasure
 // deletes salt and values together.
 

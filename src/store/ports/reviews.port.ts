@@ -1,4 +1,4 @@
-// Review queue (SPEC C3): refused, held and exception leads awaiting compliance.
+// Review queue (docs/routing.md): refused, held and exception leads awaiting compliance.
 
 export type ReviewStatus = 'OPEN' | 'APPROVED' | 'REJECTED';
 

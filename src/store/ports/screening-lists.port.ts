@@ -1,5 +1,5 @@
 /**
- * Storage port for screening list versions (issue 11, B2; migration 0008): which version of each
+ * Storage port for screening list versions (docs/screening.md; migration 0008): which version of each
  * configured list source is in force, and reloads that shrank a list too much and wait for a
  * second principal's approval. Instants are ISO-8601 UTC strings.
  */

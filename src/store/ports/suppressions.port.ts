@@ -1,4 +1,4 @@
-// Suppressions (SPEC C4): do-not-contact lists, imported in bulk (`remit import --kind suppression`).
+// Suppressions (docs/conduct.md): do-not-contact lists, imported in bulk (`remit import --kind suppression`).
 
 export type SuppressionKind = 'email' | 'phone' | 'domain';
 export const SUPPRESSION_KINDS: readonly SuppressionKind[] = ['email', 'phone', 'domain'];

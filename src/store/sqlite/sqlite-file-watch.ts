@@ -72,7 +72,8 @@ export function faultOf(error: unknown): { reason: StoreFaultReason; detail: str
  * Watches one open SQLite file. node:sqlite gives no file descriptor to fstat, so the device and
  * inode of the path (and of its -wal once it exists) are taken at open and compared on every check:
  * each write transaction checks before BEGIN and before COMMIT (two stat calls each, ~10 µs),
- * `/ready` checks on every probe, and the periodic `PRAGMA quick_check` reports here. A fault is kept until restart: a replaced or damaged file does not heal by itself.
+ * `/ready` checks on every probe, and the periodic `PRAGMA quick_check` reports here. A fault is kept until restart: a replaced or damaged
+ * file does not heal by itself.
  */
 export class SqliteFileWatch {
   readonly file: string;

@@ -39,7 +39,8 @@ describe.each(STORES)('lead events repository: $factory.name', ({ factory, run }
     await expect(h.rawExec(`update lead_events set actor = 'mallory'`)).rejects.toThrow(/append-only/);
     await expect(h.rawExec(`delete from lead_events`)).rejects.toThrow(/append-only/);
     expect(await store.events.listForLead('E1')).toEqual([e1, e3]);
-    await expect(store.events.append({ leadId: 'ghost', kind: 'intake', actor: 'x', at: iso(0), payloadJson: '{}' })).rejects.toThrow(); // foreign key
+    // foreign key
+    await expect(store.events.append({ leadId: 'ghost', kind: 'intake', actor: 'x', at: iso(0), payloadJson: '{}' })).rejects.toThrow();
     await expect(store.events.append({ leadId: 'E1', kind: 'intake', actor: 'x', at: iso(0), payloadJson: 'nope' })).rejects.toThrow(
       StoreInputError,
     );

@@ -46,7 +46,8 @@ describe.each(STORES)('migration upgrades in place: $factory.name', ({ factory, 
       const old = await open(false);
       expect(await old.appliedMigrations()).toEqual([1]);
       const org = storeOrg();
-      // The current code on the old schema: no audit tables yet (0004), so its audit entries are dropped; no SLA timers table (0005) either.
+      // The current code on the old schema: no audit tables yet (0004), so its audit entries are dropped; no SLA timers table (0005)
+      // either.
       const d = { store: withoutConduct(withoutAudit(old)), org, clock: manualClock(), ids: sequentialIds() };
       for (const l of [lead({ id: 'U1' }), lead({ id: 'U2', jurisdiction: 'FR' }), lead({ id: 'U3', score: 99 }), lead({ id: 'U4' })])
         await routeLead(d, l);

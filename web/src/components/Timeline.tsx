@@ -19,12 +19,18 @@ export function describeEvent(kind: string, data: Record<string, unknown>): stri
       return `Compliance disposed the screening hits: result ${str(data.result)}.`;
     case 'decision': {
       const reasons = Array.isArray(data.reasons) ? (data.reasons as { code: string }[]).map((r) => r.code).join(', ') : '';
-      return `Routing decision ${str(data.decisionId)}: ${str(data.outcome)}${data.teamId ? ` to ${str(data.teamId)} / ${str(data.repId)}` : ''}${reasons ? ` — ${reasons}` : ''}.`;
+      return (
+        `Routing decision ${str(data.decisionId)}: ` +
+        `${str(data.outcome)}${data.teamId ? ` to ${str(data.teamId)} / ${str(data.repId)}` : ''}${reasons ? ` — ${reasons}` : ''}.`
+      );
     }
     case 'review.requested':
       return `Compliance review ${str(data.reviewId)} opened (${str(data.kind)})${data.reason ? `: ${str(data.reason)}` : ''}.`;
     case 'review.approved':
-      return `Review ${str(data.reviewId)} approved: assigned to ${str(data.teamId)} / ${str(data.repId)}${data.override ? ' as an override' : ''}${data.justification ? ` — justification: “${str(data.justification)}”` : ''}.`;
+      return (
+        `Review ${str(data.reviewId)} approved: assigned to ${str(data.teamId)} / ${str(data.repId)}` +
+        `${data.override ? ' as an override' : ''}${data.justification ? ` — justification: “${str(data.justification)}”` : ''}.`
+      );
     case 'review.rejected':
       return `Review ${str(data.reviewId)} rejected: ${str(data.reason)}.`;
     case 'erasure':

@@ -93,7 +93,8 @@ function IntegritySection({ lead, storyAvailable, story, storyError, me }: Story
           <p>
             {integrity.verified ? <Badge tone="good">verified</Badge> : <Badge tone="bad">NOT verified</Badge>}{' '}
             {integrity.verified
-              ? `Every entry of this lead's audit trail hashes to its sealed value and is included in the signed checkpoint${story?.checkpoint?.treeSize ? ` (tree size ${story.checkpoint.treeSize})` : ''}.`
+              ? `Every entry of this lead's audit trail hashes to its sealed value and is included in the signed ` +
+                `checkpoint${story?.checkpoint?.treeSize ? ` (tree size ${story.checkpoint.treeSize})` : ''}.`
               : `${integrity.problems.length} problem(s) found.`}
           </p>
           {integrity.problems.length > 0 && (

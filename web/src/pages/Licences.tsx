@@ -199,7 +199,10 @@ export function Licences() {
 
 function cellTitle(team: string, line: string, c: Cell): string {
   const firm = c.firmGrants.length ? c.firmGrants.map((g) => `${g.id} (${g.state})`).join(', ') : 'none';
-  return `${team}, ${line} in ${c.jurisdiction}: ${LABEL[c.status].long}. Firm grants: ${firm}. Licensed reps: ${c.licensedReps.length}${c.expiredReps.length ? `; reps with expired grants: ${c.expiredReps.join(', ')}` : ''}.`;
+  return (
+    `${team}, ${line} in ${c.jurisdiction}: ${LABEL[c.status].long}. Firm grants: ${firm}. Licensed reps: ` +
+    `${c.licensedReps.length}${c.expiredReps.length ? `; reps with expired grants: ${c.expiredReps.join(', ')}` : ''}.`
+  );
 }
 
 export function GrantTable({ title, grants, empty }: { title: string; grants: GrantView[]; empty: string }) {

@@ -153,23 +153,7 @@ function ReviewBody({
         </section>
       )}
 
-      {answer && (
-        <div className="success" role="status" data-testid="approval-answer">
-          <p>
-            <strong>Approved.</strong> Eligibility re-check: {answer.eligibility.eligible ? 'eligible' : 'not eligible'}
-            {answer.override ? ' — recorded as an override with your justification.' : '.'}
-          </p>
-          {!answer.eligibility.eligible && (
-            <Reasons
-              reasons={[
-                answer.eligibility.gate,
-                ...(answer.eligibility.team?.reasons ?? []),
-                ...(answer.eligibility.rep?.reasons ?? []),
-              ].filter((r): r is Reason => r !== null)}
-            />
-          )}
-        </div>
-      )}
+      {answer && <ApprovalAnswerNote answer={answer} />}
       {disposed && (
         <p className="success" role="status">
           Dispositions recorded. The lead was re-decided: {disposed}.
@@ -203,16 +187,41 @@ function ReviewBody({
         </p>
       )}
 
-      {lead && (
-        <section aria-labelledby="story-h" className="card">
-          <h2 id="story-h">Lead story</h2>
-          <p>
-            <Link to={`/leads/${encodeURIComponent(lead.id)}`}>Open the full lead story with its integrity check</Link>
-          </p>
-          <Timeline events={lead.history} />
-        </section>
-      )}
+      {lead && <LeadStory lead={lead} />}
     </>
+  );
+}
+
+/** The API's answer to an approval: the eligibility re-check and whether it was recorded as an override. */
+function ApprovalAnswerNote({ answer }: { answer: ApprovalAnswer }) {
+  return (
+    <div className="success" role="status" data-testid="approval-answer">
+      <p>
+        <strong>Approved.</strong> Eligibility re-check: {answer.eligibility.eligible ? 'eligible' : 'not eligible'}
+        {answer.override ? ' — recorded as an override with your justification.' : '.'}
+      </p>
+      {!answer.eligibility.eligible && (
+        <Reasons
+          reasons={[
+            answer.eligibility.gate,
+            ...(answer.eligibility.team?.reasons ?? []),
+            ...(answer.eligibility.rep?.reasons ?? []),
+          ].filter((r): r is Reason => r !== null)}
+        />
+      )}
+    </div>
+  );
+}
+
+function LeadStory({ lead }: { lead: LeadDetail }) {
+  return (
+    <section aria-labelledby="story-h" className="card">
+      <h2 id="story-h">Lead story</h2>
+      <p>
+        <Link to={`/leads/${encodeURIComponent(lead.id)}`}>Open the full lead story with its integrity check</Link>
+      </p>
+      <Timeline events={lead.history} />
+    </section>
   );
 }
 
@@ -251,17 +260,14 @@ function Resolution({ resolution }: { resolution: Record<string, unknown> }) {
   );
 }
 
-function ApproveForm({
-  review,
-  org,
-  decision,
-  onDone,
-}: {
+interface ApproveFormProps {
   review: Review;
   org: OrgConfigView;
   decision: Decision | null;
   onDone: (answer: ApprovalAnswer) => void;
-}) {
+}
+
+function ApproveForm({ review, org, decision, onDone }: ApproveFormProps) {
   const teams = org.config.teams;
   const [teamId, setTeamId] = useState(decision?.candidates.find((t) => t.pass)?.id ?? teams[0]?.id ?? '');
   const reps = org.config.reps.filter((r) => r.team === teamId);
@@ -272,8 +278,6 @@ function ApproveForm({
   const justificationRef = useRef<HTMLTextAreaElement>(null);
   const needsJustification = error instanceof ApiError && error.body.code === 'JUSTIFICATION_REQUIRED';
   const repNow = reps.some((r) => r.id === repId) ? repId : (reps[0]?.id ?? '');
-  const recorded = decision?.candidates.find((t) => t.id === teamId);
-  const recordedRep = recorded?.reps.find((r) => r.id === repNow);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -319,20 +323,8 @@ function ApproveForm({
             </option>
           ))}
         </select>
-        <p className="hint" aria-live="polite">
-          At decision time:{' '}
-          {recorded
-            ? `team ${recorded.pass ? 'passed' : `failed (${recorded.reasons.map((r) => r.code).join(', ')})`}${recordedRep ? `; rep ${recordedRep.eligible ? 'eligible' : `not eligible (${recordedRep.reasons.map((r) => r.code).join(', ')})`}` : ''}`
-            : 'this team was not evaluated for the lead.'}
-        </p>
-        <label htmlFor="approve-justification">
-          Justification{' '}
-          {needsJustification ? (
-            <strong className="required">(required: the eligibility re-check failed)</strong>
-          ) : (
-            <span className="muted">(required when the assignment fails eligibility)</span>
-          )}
-        </label>
+        <AtDecisionTime decision={decision} teamId={teamId} repId={repNow} />
+        <JustificationLabel needed={needsJustification} />
         <textarea
           id="approve-justification"
           ref={justificationRef}
@@ -347,6 +339,33 @@ function ApproveForm({
       </form>
       <ErrorBox error={error} title={needsJustification ? 'Eligibility re-check failed — justification required' : 'Approval refused'} />
     </section>
+  );
+}
+
+/** What the recorded decision said about the chosen team and rep when the lead was decided. */
+function AtDecisionTime({ decision, teamId, repId }: { decision: Decision | null; teamId: string; repId: string }) {
+  const recorded = decision?.candidates.find((t) => t.id === teamId);
+  const recordedRep = recorded?.reps.find((r) => r.id === repId);
+  const codes = (reasons: readonly { code: string }[]) => reasons.map((r) => r.code).join(', ');
+  const team = recorded ? `team ${recorded.pass ? 'passed' : `failed (${codes(recorded.reasons)})`}` : '';
+  const rep = recordedRep ? `; rep ${recordedRep.eligible ? 'eligible' : `not eligible (${codes(recordedRep.reasons)})`}` : '';
+  return (
+    <p className="hint" aria-live="polite">
+      At decision time: {recorded ? `${team}${rep}` : 'this team was not evaluated for the lead.'}
+    </p>
+  );
+}
+
+function JustificationLabel({ needed }: { needed: boolean }) {
+  return (
+    <label htmlFor="approve-justification">
+      Justification{' '}
+      {needed ? (
+        <strong className="required">(required: the eligibility re-check failed)</strong>
+      ) : (
+        <span className="muted">(required when the assignment fails eligibility)</span>
+      )}
+    </label>
   );
 }
 

@@ -246,21 +246,16 @@ function useDraftActions(draft: string, setDraft: (s: string) => void, limit: nu
   return { parseError, simError, diff, busy, published, pubError, onFile, simulate, publish };
 }
 
-function DraftPanel({
-  me,
-  org,
-  draft,
-  setDraft,
-  canSimulate,
-  onPublished,
-}: {
+interface DraftPanelProps {
   me: Me;
   org: OrgConfigView;
   draft: string;
   setDraft: (s: string) => void;
   canSimulate: boolean;
   onPublished: () => void;
-}) {
+}
+
+function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: DraftPanelProps) {
   const [limit, setLimit] = useState(200);
   const { parseError, simError, diff, busy, published, pubError, onFile, simulate, publish } = useDraftActions(
     draft,
@@ -332,14 +327,18 @@ function DraftPanel({
       )}
       <ErrorBox error={simError} title="Simulation refused" />
       <ErrorBox error={pubError} title="Publishing refused" />
-      {published && (
-        <p className="success" role="status" data-testid="published">
-          {published.created ? 'Published' : 'Already published (made current again)'}: {published.version}{' '}
-          <code className="hash">{published.hash}</code> by {published.createdBy} at {fmtTime(published.createdAt)}.
-        </p>
-      )}
+      {published && <PublishedNote published={published} />}
       {diff && <DiffView diff={diff} />}
     </section>
+  );
+}
+
+function PublishedNote({ published }: { published: NonNullable<ReturnType<typeof useDraftActions>['published']> }) {
+  return (
+    <p className="success" role="status" data-testid="published">
+      {published.created ? 'Published' : 'Already published (made current again)'}: {published.version}{' '}
+      <code className="hash">{published.hash}</code> by {published.createdBy} at {fmtTime(published.createdAt)}.
+    </p>
   );
 }
 
@@ -391,8 +390,8 @@ function DiffView({ diff }: { diff: SimulationDiff }) {
       <h3>Simulation result</h3>
       <p>
         Draft {diff.draft.version} <code className="hash">{diff.draft.hash.slice(0, 23)}…</code>: {diff.replayed} leads replayed (
-        {diff.window.from ? `${fmtTime(diff.window.from)} – ${fmtTime(diff.window.to)}` : 'none'}), {diff.skipped.duplicates} duplicates and{' '}
-        {diff.skipped.undecided} undecided skipped. {diff.unchanged ? <strong>Nothing would change.</strong> : null}
+        {diff.window.from ? `${fmtTime(diff.window.from)} – ` + `${fmtTime(diff.window.to)}` : 'none'}), {diff.skipped.duplicates}{' '}
+        duplicates and {diff.skipped.undecided} undecided skipped. {diff.unchanged ? <strong>Nothing would change.</strong> : null}
       </p>
       <OutcomeTable outcomes={diff.outcomes} />
       <ChangeTable id="new-refusals" title="New refusals" rows={diff.newRefusals} />

@@ -31,7 +31,10 @@ export function resolveColumns<K extends string>(
   return out;
 }
 
-/** Account / owner data (SPEC R8): id, name, email domains (separated by ; , or spaces), owner rep, tier. Upserted by id in batches. */
+/**
+ * Account / owner data (docs/intake.md): id, name, email domains (separated by ; , or spaces), owner rep, tier. Upserted by id in
+ * batches.
+ */
 export function accountRowImporter(o: {
   header: readonly string[];
   mapping: AccountImportMapping | null;

@@ -94,7 +94,7 @@ const MAPPING_SCHEMAS = {
 } as const;
 
 /**
- * `remit import` (SPEC I2, I3): streams a CSV (only a few rows in memory at any time), turns each
+ * `remit import` (docs/sources.md): streams a CSV (only a few rows in memory at any time), turns each
  * row into a lead (through ingestLead, the API's pipeline), an account or suppression entries, and
  * writes one report line per row in file order. Row failures are reported, never fatal; the file
  * itself being unreadable, or the mapping not fitting it, stops the import before anything is written.

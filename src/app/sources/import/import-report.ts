@@ -56,7 +56,21 @@ export class ImportReportWriter {
   async row(row: number, line: number, r: ImportRowResult): Promise<void> {
     const errors = r.errors?.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
     await this.write(
-      `${[row, line, r.status, r.outcome, r.id, r.duplicateOf, r.teamId, r.repId, r.replayed === undefined ? '' : String(r.replayed), r.code, errors].map(cell).join(',')}\n`,
+      [
+        row,
+        line,
+        r.status,
+        r.outcome,
+        r.id,
+        r.duplicateOf,
+        r.teamId,
+        r.repId,
+        r.replayed === undefined ? '' : String(r.replayed),
+        r.code,
+        errors,
+      ]
+        .map(cell)
+        .join(',') + '\n',
     );
   }
 

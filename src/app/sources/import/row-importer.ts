@@ -19,7 +19,8 @@ export function requireColumns(header: readonly string[], wanted: Iterable<strin
   const missing = [...new Set(wanted)].filter((c) => !have.has(c));
   if (missing.length > 0)
     throw new ImportSetupError(
-      `${what} names column(s) not in the file's header: ${missing.map((m) => JSON.stringify(m)).join(', ')} (header: ${header.join(', ')})`,
+      `${what} names column(s) not in the file's header: ${missing.map((m) => JSON.stringify(m)).join(', ')} (header: ` +
+        `${header.join(', ')})`,
     );
 }
 
