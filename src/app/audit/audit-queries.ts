@@ -87,33 +87,14 @@ export async function verifyStoredLog(
   const readFrom = rangeStartFor(checkpoints, from);
   const range = { from, to: opts.to ?? null, readFrom };
   const wholeLog = from === 0 && opts.to === undefined;
-  if (logId === null) {
-    const size = await store.audit.size();
-    const result: VerifyLogResult =
-      size === 0
-        ? { ok: true, entries: 0, checkpointsVerified: 0, treeSize: 0, rootHash: toHex(EMPTY_TREE_ROOT), chainHead: '', uncheckpointed: 0 }
-        : {
-            ok: false,
-            entriesChecked: 0,
-            firstBad: {
-              seq: 0,
-              problem: 'CHECKPOINT_MISMATCH',
-              detail: `the log holds ${size} entries but no sealer state or checkpoint names its log id`,
-            },
-          };
-    const assignments = wholeLog ? await crossCheckAssignments(store) : null;
-    return {
-      ok: result.ok && (assignments?.ok ?? true),
-      logId,
-      checkpointsFrom: external ? 'file' : 'database',
-      range,
-      result,
-      pending,
-      assignments,
-    };
-  }
-  const rows = store.audit.rows({ from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) });
-  const result = await verifyLog(rows, checkpoints, keys, { logId, from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) });
+  const result =
+    logId === null
+      ? await verifyWithoutLogId(store)
+      : await verifyLog(store.audit.rows({ from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) }), checkpoints, keys, {
+          logId,
+          from: readFrom,
+          ...(opts.to !== undefined ? { to: opts.to } : {}),
+        });
   const assignments = wholeLog ? await crossCheckAssignments(store) : null;
   return {
     ok: result.ok && (assignments?.ok ?? true),
@@ -123,6 +104,30 @@ export async function verifyStoredLog(
     result,
     pending,
     assignments,
+  };
+}
+
+/** A log with no log id: sound only while empty (no sealer state or checkpoint can name entries that exist). */
+async function verifyWithoutLogId(store: Store): Promise<VerifyLogResult> {
+  const size = await store.audit.size();
+  if (size === 0)
+    return {
+      ok: true,
+      entries: 0,
+      checkpointsVerified: 0,
+      treeSize: 0,
+      rootHash: toHex(EMPTY_TREE_ROOT),
+      chainHead: '',
+      uncheckpointed: 0,
+    };
+  return {
+    ok: false,
+    entriesChecked: 0,
+    firstBad: {
+      seq: 0,
+      problem: 'CHECKPOINT_MISMATCH',
+      detail: `the log holds ${size} entries but no sealer state or checkpoint names its log id`,
+    },
   };
 }
 
