@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { assignQueuedLeads } from '../../src/app/routing/assign-queued.use-case.ts';
@@ -6,7 +7,6 @@ import { verifyStoredLog } from '../../src/app/audit/audit-queries.ts';
 import { closeLead } from '../support/route-lead.ts';
 import { SlaWorker } from '../../src/app/sla/sla-worker.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
-import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } from '../store/store-harness.ts';
 import { sqlText, startAuditService, type AuditService } from './audit-service-fixture.ts';
 
 /**
@@ -30,7 +30,6 @@ async function remit(...args: string[]): Promise<{ code: number; stdout: string;
   }
 }
 
-const pg = await postgresOrSkip();
 let s: AuditService | undefined;
 afterEach(async () => {
   await s?.close();
@@ -108,20 +107,10 @@ async function realisticTraffic(): Promise<Record<string, string>> {
   return ids;
 }
 
-const dialects: { factory: StoreFactory; run: boolean }[] = [
-  { factory: sqliteFactory, run: true },
-  { factory: postgresFactory, run: pg.run },
-];
+const dialects = await bothDialects();
 
-describe.each(dialects)('audit verify cross-checks the leads table: $factory.name', ({ factory, run: enabled }) => {
-  if (!enabled) {
-    if (pg.reason)
-      it('PostgreSQL is reachable', () => {
-        throw new Error(pg.reason);
-      });
-    else it.skip('PostgreSQL unreachable: skipped (see the warning above)', () => {});
-    return;
-  }
+describe.each(dialects)('audit verify cross-checks the leads table: $factory.name', ({ factory, run: enabled, reason }) => {
+  if (!enabled) return declareUnreachable(reason);
 
   it(
     'after realistic traffic (assign, SLA re-route, queue, approvals, moves, close, duplicate, erase) every lead agrees with the log',

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,7 +8,7 @@ import { verifyStoredLog, type CheckpointsFile } from '../../src/app/audit/audit
 import { rotateAuditKey } from '../../src/app/audit/audit-signing-key.ts';
 import { verifyCommitment } from '../../src/audit/index.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
-import { postgresFactory, postgresOrSkip, sqliteFactory, withPgClient, type StoreFactory } from '../store/store-harness.ts';
+import { withPgClient } from '../store/store-harness.ts';
 import { dropImmutability, sqlText, startAuditService, type AuditService } from './audit-service-fixture.ts';
 import { findEverywhere } from './find-everywhere.ts';
 import { independentVerify } from './independent-verifier.ts';
@@ -31,8 +32,6 @@ async function remit(...args: string[]): Promise<{ code: number; stdout: string;
     return { code: err.code, stdout: err.stdout, stderr: err.stderr };
   }
 }
-
-const pg = await postgresOrSkip();
 
 let s: AuditService | undefined;
 afterEach(async () => {
@@ -98,20 +97,10 @@ async function rows(): Promise<{ seq: number; kind: string; subject: string; pay
   return out;
 }
 
-const dialects: { factory: StoreFactory; run: boolean }[] = [
-  { factory: sqliteFactory, run: true },
-  { factory: postgresFactory, run: pg.run },
-];
+const dialects = await bothDialects();
 
-describe.each(dialects)('audit trail in the service: $factory.name', ({ factory, run: enabled }) => {
-  if (!enabled) {
-    if (pg.reason)
-      it('PostgreSQL is reachable', () => {
-        throw new Error(pg.reason);
-      });
-    else it.skip('PostgreSQL unreachable: skipped (see the warning above)', () => {});
-    return;
-  }
+describe.each(dialects)('audit trail in the service: $factory.name', ({ factory, run: enabled, reason }) => {
+  if (!enabled) return declareUnreachable(reason);
 
   it(
     'records every change in its own transaction, seals it into a signed log that verifies, with no personal data in clear',

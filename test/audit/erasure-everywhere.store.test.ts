@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import { signHubSpotV3 } from '../../src/app/sources/inbound-webhook-signatures.
 import { signWebhook } from '../../src/app/webhooks/outbound-webhook-signature.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
 import { csv, remit } from '../import/import-support.ts';
-import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } from '../store/store-harness.ts';
 import { startAuditService, type AuditService } from './audit-service-fixture.ts';
 import { findEverywhere } from './find-everywhere.ts';
 
@@ -20,11 +20,7 @@ import { findEverywhere } from './find-everywhere.ts';
  * PostgreSQL. The audit log still verifies and every decision still replays identically.
  */
 
-const pg = await postgresOrSkip();
-const dialects: { factory: StoreFactory; run: boolean }[] = [
-  { factory: sqliteFactory, run: true },
-  { factory: postgresFactory, run: pg.run },
-];
+const dialects = await bothDialects();
 
 const FORM_KEY = 'fk_erasure_0123456789';
 const HUBSPOT_SECRET = 'hs-erasure-secret-5d1c';
@@ -213,15 +209,8 @@ async function everyInputPath(p: Person): Promise<string[]> {
   return ids;
 }
 
-describe.each(dialects)('erasure is complete: $factory.name', ({ factory, run: enabled }) => {
-  if (!enabled) {
-    if (pg.reason)
-      it('PostgreSQL is reachable', () => {
-        throw new Error(pg.reason);
-      });
-    else it.skip('PostgreSQL unreachable: skipped', () => {});
-    return;
-  }
+describe.each(dialects)('erasure is complete: $factory.name', ({ factory, run: enabled, reason }) => {
+  if (!enabled) return declareUnreachable(reason);
 
   const everyPath = 'a person who came in through every input path leaves no trace after erasure; the log verifies, replay is identical';
   it(everyPath, { timeout: 120_000 }, async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { verifyStoredLog } from '../../src/app/audit/audit-queries.ts';
 import { RetentionWorker, type RetentionFailure } from '../../src/app/privacy/retention-worker.ts';
 import { applyRetention, RETENTION_ACTOR } from '../../src/app/privacy/retention.use-case.ts';
@@ -6,7 +7,6 @@ import { retentionOf } from '../../src/domain/org/retention.schema.ts';
 import { OrgConfigSchema } from '../../src/domain/org/org-config.schema.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
 import { remit } from '../import/import-support.ts';
-import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } from '../store/store-harness.ts';
 import { startAuditService, type AuditService } from './audit-service-fixture.ts';
 
 /**
@@ -15,11 +15,7 @@ import { startAuditService, type AuditService } from './audit-service-fixture.ts
  * audited under `system:retention`; a dry run changes nothing. SQLite and PostgreSQL.
  */
 
-const pg = await postgresOrSkip();
-const dialects: { factory: StoreFactory; run: boolean }[] = [
-  { factory: sqliteFactory, run: true },
-  { factory: postgresFactory, run: pg.run },
-];
+const dialects = await bothDialects();
 const DAY = 86_400_000;
 
 const RETENTION = {
@@ -62,15 +58,8 @@ describe('retention periods in the org config', () => {
   });
 });
 
-describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled }) => {
-  if (!enabled) {
-    if (pg.reason)
-      it('PostgreSQL is reachable', () => {
-        throw new Error(pg.reason);
-      });
-    else it.skip('PostgreSQL unreachable: skipped', () => {});
-    return;
-  }
+describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled, reason }) => {
+  if (!enabled) return declareUnreachable(reason);
 
   it('erases and deletes exactly what is past its period, each action audited; a dry run changes nothing', { timeout: 90e3 }, async () => {
     s = await startAuditService(factory, { configure: (c) => ({ ...c, retention: RETENTION }) });

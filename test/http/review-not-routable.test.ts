@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { closeLead } from '../support/route-lead.ts';
 import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
-import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } from '../store/store-harness.ts';
 import { auth, ukLead } from './service-harness.ts';
 
 /**
@@ -9,7 +9,6 @@ import { auth, ukLead } from './service-harness.ts';
  * duplicate, or closed (CLOSED, WON, LOST), including one that became so after the review was opened.
  */
 
-const pg = await postgresOrSkip();
 let s: AuditService | undefined;
 afterEach(async () => {
   await s?.close();
@@ -56,20 +55,10 @@ async function notRoutableLeads(): Promise<Record<'ERASED' | 'DUPLICATE' | 'LOST
   return { ERASED: erased.leadId, DUPLICATE: duplicate.leadId, LOST: lost.leadId, CLOSED: closed.leadId };
 }
 
-const dialects: { factory: StoreFactory; run: boolean }[] = [
-  { factory: sqliteFactory, run: true },
-  { factory: postgresFactory, run: pg.run },
-];
+const dialects = await bothDialects();
 
-describe.each(dialects)('reviews of leads that may not be routed: $factory.name', ({ factory, run: enabled }) => {
-  if (!enabled) {
-    if (pg.reason)
-      it('PostgreSQL is reachable', () => {
-        throw new Error(pg.reason);
-      });
-    else it.skip('PostgreSQL unreachable: skipped (see the warning above)', () => {});
-    return;
-  }
+describe.each(dialects)('reviews of leads that may not be routed: $factory.name', ({ factory, run: enabled, reason }) => {
+  if (!enabled) return declareUnreachable(reason);
 
   it(
     'an exception request on an ERASED, DUPLICATE, LOST or CLOSED lead is refused with LEAD_NOT_ROUTABLE and changes nothing',

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
 import { data, HAS_DATA } from '../screening/shared-data.ts';
-import { postgresFactory, postgresOrSkip, sqliteFactory, type StoreFactory } from '../store/store-harness.ts';
 import { auth, ukLead } from './service-harness.ts';
 
-const pg = await postgresOrSkip();
-const dialects: { factory: StoreFactory; run: boolean }[] = [
-  { factory: sqliteFactory, run: true },
-  { factory: postgresFactory, run: pg.run },
-];
+const dialects = await bothDialects();
 
 /**
  * The screening disposition policy (docs/screening.md) on the real OFAC SDN and UN lists, through the real ingest path: an exact
@@ -17,14 +13,8 @@ const dialects: { factory: StoreFactory; run: boolean }[] = [
  */
 describe.skipIf(!HAS_DATA).each(dialects)(
   'screening policy on the real lists (docs/screening.md): $factory.name',
-  ({ factory, run: enabled }) => {
-    if (!enabled) {
-      if (pg.reason)
-        it('PostgreSQL is reachable', () => {
-          throw new Error(pg.reason);
-        });
-      return;
-    }
+  ({ factory, run: enabled, reason }) => {
+    if (!enabled) return declareUnreachable(reason);
     let s: AuditService;
     beforeAll(async () => {
       s = await startAuditService(factory);
