@@ -273,7 +273,7 @@ export async function runServiceAuditBench(
   const loaded = await loadConfig('examples/bank');
   if (!loaded.ok) throw new Error('example config does not load');
   const dir = mkdtempSync(join(tmpdir(), 'remit-audit-bench-'));
-  const principal = { keyId: 'bench', name: 'bench', role: 'integration' as const, repId: null };
+  const principal = { userId: 'bench', keyId: 'bench', name: 'bench', roles: ['integration' as const], repId: null };
   let clockMs = Date.parse('2026-11-24T11:00:00Z');
   const clock = { now: () => clockMs };
   let idn = 0;

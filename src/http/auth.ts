@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authenticate, type Principal } from '../app/access/api-keys.ts';
+import { authenticate } from '../app/access/api-keys.ts';
+import type { Principal } from '../domain/access/principal.ts';
 import type { Role } from '../domain/access/roles.ts';
 import type { Store } from '../store/unit-of-work.ts';
 import { sendError } from './reply-error.ts';
@@ -62,8 +63,8 @@ export function authHook(store: Store, sessions?: SessionStore) {
         return sendError(reply, 'FORBIDDEN', 'cross-origin request with a session cookie');
     }
     if (!principal) return sendError(reply, 'UNAUTHENTICATED');
-    if (!roles.includes(principal.role))
-      return sendError(reply, 'FORBIDDEN', `role ${principal.role} may not ${request.method} ${request.routeOptions.url}`);
+    if (!principal.roles.some((r) => roles.includes(r)))
+      return sendError(reply, 'FORBIDDEN', `role ${principal.roles.join(', ')} may not ${request.method} ${request.routeOptions.url}`);
     request.principal = principal;
   };
 }

@@ -22,6 +22,7 @@ import { sendError } from './reply-error.ts';
 import { withErrorResponses } from './error-schema.ts';
 import { registerHealthRoutes } from './routes/health.routes.ts';
 import { registerKeyRoutes } from './routes/keys.routes.ts';
+import { registerUserRoutes } from './routes/users.routes.ts';
 import { registerOrgRoutes } from './routes/org.routes.ts';
 import { registerPrometheusRoute } from './routes/metrics-prometheus.routes.ts';
 import { SessionStore } from './session-store.ts';
@@ -260,12 +261,18 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     return sendError(reply, 'NOT_FOUND', `no route ${request.method} ${request.url}`);
   });
 
-  registerHealthRoutes(app, opts.ctx);
-  registerKeyRoutes(app, opts.ctx);
-  registerOrgRoutes(app, opts.ctx);
+  registerCoreRoutes(app, opts.ctx);
   registerPrometheusRoute(app, opts.ctx, { token: opts.metricsToken });
   for (const register of opts.routes ?? []) await register(app, opts.ctx);
 
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   return app;
+}
+
+/** What every server has, whatever else it serves: health, people and keys, the org. */
+function registerCoreRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  registerHealthRoutes(app, ctx);
+  registerKeyRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
+  registerOrgRoutes(app, ctx);
 }

@@ -1,16 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Principal } from '../app/access/api-keys.ts';
+import { keyPrincipal } from '../app/access/api-keys.ts';
+import type { Principal } from '../domain/access/principal.ts';
+import { sessionRoles } from '../domain/access/roles.ts';
+import type { SignInMethod } from '../store/ports/access.port.ts';
 import type { Store } from '../store/unit-of-work.ts';
 
 /**
- * Console sessions (docs/console.md): `POST /v1/session { apiKey }` exchanges a valid API key for an
- * HttpOnly, SameSite=Strict cookie bound to that key (and so to its role and rep).
+ * Console sessions (docs/console.md, docs/access.md): a person signs in (password, single sign-on, a
+ * one-time link, or an API key) and gets an HttpOnly, SameSite=Strict cookie bound to them.
  *
  * Design: sessions live in the store, so every instance behind a load balancer knows them and a
- * restart signs nobody out. The cookie value is a random 256-bit id; only its SHA-256 is stored, and
- * of the API key only its SHA-256 (the hash the key table holds). Every request re-resolves the key,
- * so revoking the key ends its sessions at once. Expiry: absolute, REMIT_SESSION_TTL_MINUTES
- * (default 480 = 8 h); expired rows are deleted when new sessions are opened.
+ * restart signs nobody out. The cookie value is a random 256-bit id; only its SHA-256 is stored. Every
+ * request re-reads the person (a suspended person's sessions end at once) and, for a session opened
+ * with an API key, the key (revoking it ends its sessions). A session acts with every role its person
+ * holds, except one opened with a key, which acts with the key's role only. Expiry: absolute,
+ * REMIT_SESSION_TTL_MINUTES (default 480 = 8 h); expired rows are deleted when new sessions are opened.
  */
 
 export const SESSION_COOKIE = 'remit_session';
@@ -29,22 +33,24 @@ export class SessionStore {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Starts a session for a key (already authenticated by the caller); returns the cookie value. */
-  async create(apiKey: string): Promise<{ id: string; expiresAt: number }> {
+  /** Starts a session for a person (already authenticated by the caller); returns the cookie value. */
+  async create(who: { userId: string; method: SignInMethod; apiKey?: string }): Promise<{ id: string; expiresAt: number }> {
     const now = this.now();
     await this.store.sessions.deleteExpired(new Date(now).toISOString());
     const id = randomBytes(32).toString('base64url');
     const expiresAt = now + this.ttlMs;
     await this.store.sessions.create({
       idHash: sha256(id),
-      secretHash: sha256(apiKey),
+      userId: who.userId,
+      keyHash: who.apiKey === undefined ? null : sha256(who.apiKey),
+      method: who.method,
       createdAt: new Date(now).toISOString(),
       expiresAt: new Date(expiresAt).toISOString(),
     });
     return { id, expiresAt };
   }
 
-  /** The principal behind a session id, or null (unknown, expired, or the key was revoked). */
+  /** The principal behind a session id, or null (unknown, expired, the person no longer active, or the key was revoked). */
   async resolve(id: string | undefined): Promise<Principal | null> {
     if (!id || id.length > 100) return null;
     const entry = await this.store.sessions.get(sha256(id));
@@ -53,12 +59,21 @@ export class SessionStore {
       await this.store.sessions.delete(entry.idHash);
       return null;
     }
-    const record = await this.store.apiKeys.findBySecretHash(entry.secretHash);
-    if (!record || record.revokedAt !== null) {
-      await this.store.sessions.delete(entry.idHash);
-      return null;
+    const principal = await this.principalOf(entry.userId, entry.keyHash);
+    if (!principal) await this.store.sessions.delete(entry.idHash);
+    return principal;
+  }
+
+  private async principalOf(userId: string, keyHash: string | null): Promise<Principal | null> {
+    const user = await this.store.users.get(userId);
+    if (!user || user.status !== 'active') return null;
+    if (keyHash !== null) {
+      const key = await this.store.apiKeys.findBySecretHash(keyHash);
+      return key && key.userId === user.id ? keyPrincipal(key, user) : null;
     }
-    return { keyId: record.id, name: record.name, role: record.role, repId: record.repId };
+    const roles = sessionRoles(user.roles);
+    if (roles.length === 0) return null;
+    return { userId: user.id, name: user.name, roles, repId: user.repId, keyId: null };
   }
 
   async destroy(id: string | undefined): Promise<void> {

@@ -14,6 +14,7 @@ import type { ReviewRepository } from './ports/reviews.port.ts';
 import type { RoutingStateRepository } from './ports/routing-state.port.ts';
 import type { ScreeningListRepository } from './ports/screening-lists.port.ts';
 import type { SuppressionRepository } from './ports/suppressions.port.ts';
+import type { OidcLoginRepository, SignInLinkRepository, UserRepository } from './ports/users.port.ts';
 
 /**
  * The storage port (docs/storage.md). Use cases depend on this file and the
@@ -55,6 +56,10 @@ export interface UnitOfWork {
   readonly outbox: OutboxRepository;
   readonly suppressions: SuppressionRepository;
   readonly sessions: SessionRepository;
+  /** People, their role grants and local sign-in state (ports/users.port.ts). */
+  readonly users: UserRepository;
+  readonly signInLinks: SignInLinkRepository;
+  readonly oidcLogins: OidcLoginRepository;
   /** Tamper-evident audit trail (ports/audit.port.ts): append in the business transaction; sealed by the sealer. */
   readonly audit: AuditRepository;
   /** Outreach log, opt-outs, consent changes, registry scrubs, promotions (ports/conduct.port.ts). */

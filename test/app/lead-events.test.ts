@@ -30,7 +30,7 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
     reason: 'why',
     teamId: null,
     repId: null,
-    role: 'ops',
+    roles: ['ops'],
   },
   'review.requested.sla_escalation': {
     ...fact,
@@ -45,7 +45,7 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
     approval: {
       reviewId: 'rev-1',
       requestedBy: 'key-ops',
-      role: 'compliance',
+      roles: ['compliance'],
       resolution: { action: 'approve', teamId: 'team-a', repId: 'rep-a', override: false },
       before: { status: 'REFUSED', teamId: null, repId: null },
     },
@@ -58,7 +58,7 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
     repId: 'rep-a',
     override: true,
   },
-  'review.rejected': { ...fact, kind: 'review.rejected', reviewId: 'rev-1', requestedBy: 'key-ops', role: 'compliance', reason: 'no' },
+  'review.rejected': { ...fact, kind: 'review.rejected', reviewId: 'rev-1', requestedBy: 'key-ops', roles: ['compliance'], reason: 'no' },
   'dedupe.unique': { ...fact, kind: 'dedupe.unique', keyKinds: ['email'] },
   'dedupe.duplicate': {
     ...fact,
@@ -69,11 +69,11 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
     ownerTeam: 'team-a',
   },
   'dedupe.linked': { ...fact, leadId: 'lead-0', kind: 'dedupe.linked', duplicate: 'lead-1', matchedOn: 'email' },
-  'lifecycle.blocked': { ...fact, kind: 'lifecycle.blocked', role: 'rep', repId: 'rep-a', attempt: { from: 'ASSIGNED', to: 'WON' } },
+  'lifecycle.blocked': { ...fact, kind: 'lifecycle.blocked', roles: ['rep'], repId: 'rep-a', attempt: { from: 'ASSIGNED', to: 'WON' } },
   'lifecycle.transitioned': {
     ...fact,
     kind: 'lifecycle.transitioned',
-    role: 'rep',
+    roles: ['rep'],
     repId: 'rep-a',
     teamId: 'team-a',
     from: 'ASSIGNED',
@@ -88,7 +88,7 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
     channel: 'phone',
     failed: [{ id: 'quiet-hours', reasonCode: 'QUIET_HOURS' }],
     nextAllowedAt: at,
-    role: 'rep',
+    roles: ['rep'],
     repId: 'rep-a',
     verdict: { decision: 'deny' },
   },
@@ -101,7 +101,7 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
     optedOutAt: at,
     repId: 'rep-a',
   },
-  'screening.disposed': { ...fact, kind: 'screening.disposed', result: 'clear', role: 'compliance', listVersions: {}, dispositions: [] },
+  'screening.disposed': { ...fact, kind: 'screening.disposed', result: 'clear', roles: ['compliance'], listVersions: {}, dispositions: [] },
   'review.resolved_by_screening': {
     ...fact,
     kind: 'review.resolved_by_screening',

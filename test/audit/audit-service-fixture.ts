@@ -1,9 +1,9 @@
+import { roleTokens } from '../support/people.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AccountDirectory } from '../../src/app/intake/account-directory.ts';
-import { createApiKey } from '../../src/app/access/api-keys.ts';
 import { sealAll, type SealDeps } from '../../src/app/audit/audit-sealer.service.ts';
 import { AuditSigner } from '../../src/app/audit/audit-signing-key.ts';
 import { OrgRegistry } from '../../src/app/routing/org-registry.ts';
@@ -62,13 +62,7 @@ export async function startAuditService(
     screening,
   };
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
-  const tokens = {} as Record<Role | 'compliance2', string>;
-  for (const role of ['admin', 'ops', 'compliance', 'rep', 'integration'] as const) {
-    tokens[role] = (
-      await createApiKey(ctx, { name: `test ${role}`, role, repId: role === 'rep' ? 'amelia-hughes' : null, createdBy: 'test' })
-    ).token;
-  }
-  tokens.compliance2 = (await createApiKey(ctx, { name: 'second compliance officer', role: 'compliance', createdBy: 'test' })).token;
+  const tokens = await roleTokens(ctx, 'amelia-hughes');
   const dir = mkdtempSync(join(tmpdir(), 'remit-audit-key-'));
   const keyFile = join(dir, 'audit-signing-key.pem');
   const signer = new AuditSigner({ file: keyFile });

@@ -75,14 +75,14 @@ describe('conduct facts: how far back they may be dated', () => {
       .filter((e) => e.kind === 'conduct.fact')
       .map((e) => JSON.parse(e.payloadJson))
       .at(-1);
-    expect(fact).toMatchObject({ event: 'soa_signed', backdating: { hours: 30, boundHours: 24, role: 'compliance' } });
+    expect(fact).toMatchObject({ event: 'soa_signed', backdating: { hours: 30, boundHours: 24, roles: ['compliance'] } });
     const audit = (await s.store.audit.pending(1000))
       .filter((p) => p.event.subject === leadId)
       .map((p) => p.event.payload as Record<string, unknown>);
     expect(audit.filter((p) => p.action === 'fact').at(-1)).toMatchObject({
       event: 'soa_signed',
-      role: 'compliance',
-      backdating: { hours: 30, boundHours: 24, role: 'compliance' },
+      roles: ['compliance'],
+      backdating: { hours: 30, boundHours: 24, roles: ['compliance'] },
     });
   });
 

@@ -238,7 +238,7 @@ describe('keys, org versions, OpenAPI', () => {
     expect(versions.current).toBe(published.json().hash);
     expect(versions.versions.at(-1)).toMatchObject({
       hash: published.json().hash,
-      createdBy: expect.stringMatching(/^key-/),
+      createdBy: expect.stringMatching(/^usr-/),
       createdAt: '2026-11-24T11:01:00.000Z',
     });
     expect((await post('/v1/org/versions', changed, s.tokens.ops)).statusCode).toBe(403);

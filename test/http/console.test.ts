@@ -1,3 +1,4 @@
+import { authenticate } from '../../src/app/access/api-keys.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketStart, licenceMatrix, refusalsByReason, repLicences } from '../../src/app/queries/console-queries.ts';
 import { AT, baseConfig, compile } from '../support/org-builder.ts';
@@ -326,8 +327,9 @@ describe('session sign-in (cookie)', () => {
     const { SessionStore } = await import('../../src/http/session-store.ts');
     let now = 0;
     const sessions = new SessionStore({ store: s.store, ttlMs: 1000, now: () => now });
-    const { id } = await sessions.create(s.tokens.ops);
-    expect(await sessions.resolve(id)).toMatchObject({ role: 'ops' });
+    const ops = await authenticate(s.store, s.tokens.ops);
+    const { id } = await sessions.create({ userId: ops!.userId, method: 'key', apiKey: s.tokens.ops });
+    expect(await sessions.resolve(id)).toMatchObject({ roles: ['ops'] });
     now = 1000;
     expect(await sessions.resolve(id)).toBeNull();
   });

@@ -30,6 +30,14 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/keys': ['admin'],
   'GET /v1/keys': ['admin'],
   'DELETE /v1/keys/{id}': ['admin'],
+  // People (docs/access.md): admins manage them; compliance may read who holds which role; anyone signed in may mint or revoke
+  // their own keys (whose role they must hold; someone else's: admin only, checked in the handler).
+  'POST /v1/users': ['admin'],
+  'GET /v1/users': ['admin', 'compliance'],
+  'GET /v1/users/{id}': ['admin', 'compliance'],
+  'PATCH /v1/users/{id}': ['admin'],
+  'POST /v1/users/{id}/keys': ['admin', 'ops', 'compliance', 'rep'],
+  'DELETE /v1/users/{id}/keys/{keyId}': ['admin', 'ops', 'compliance', 'rep'],
   // Org data and rules: read by admin/ops/compliance, published by admin only.
   'GET /v1/org': ANALYSTS,
   'GET /v1/org/versions': ANALYSTS,

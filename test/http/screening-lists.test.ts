@@ -41,8 +41,9 @@ const post = (url: string, body: unknown, token: string) =>
   s!.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
 const get = (url: string, token: string) => s!.app.inject({ method: 'GET', url, headers: auth(token) });
 
-async function keyId(name: string): Promise<string> {
-  return (await s!.store.apiKeys.list()).find((k) => k.name === name)!.id;
+/** The person behind the key named `name`: actions are attributed to people (docs/access.md). */
+async function personOf(name: string): Promise<string> {
+  return (await s!.store.apiKeys.list()).find((k) => k.name === name)!.userId;
 }
 
 /** Audit entries (not yet sealed) about screening list sources, after the start-up loads (by `system`). */
@@ -131,11 +132,11 @@ describe('reload by configured source id only (B2)', () => {
     expect(entries[0]).toMatchObject({
       kind: 'org_change',
       subject: 'screening-list:blocklist',
-      actor: await keyId('test compliance'),
+      actor: await personOf('test compliance'),
       payload: {
         action: 'screening_list.reloaded',
         source: 'blocklist',
-        role: 'compliance',
+        roles: ['compliance'],
         before: { sha256: old.sha256, entryCount: 4 },
         after: { sha256: now.sha256, entryCount: 5 },
       },
@@ -204,10 +205,10 @@ describe('shrink guard: a reload that empties or shrinks a list waits for a seco
         .map((p) => p.action),
     ).toEqual(['screening_list.reload_requested', 'screening_list.reload_requested', 'screening_list.reload_approved']);
     expect(entries[2]).toMatchObject({
-      actor: await keyId('second compliance officer'),
+      actor: await personOf('second compliance officer'),
       payload: {
         reloadId: pending.reloadId,
-        requestedBy: await keyId('test compliance'),
+        requestedBy: await personOf('test compliance'),
         before: { sha256: old.sha256, entryCount: 4 },
         after: { entryCount: 0 },
       },

@@ -92,7 +92,7 @@ describe('pre-screening in the pipeline (docs/screening.md)', () => {
     const lead = (await get(`/v1/leads/${held.leadId}`, s.tokens.compliance)).json();
     const disposition = lead.history.find((e: { kind: string }) => e.kind === 'screening.disposition');
     expect(disposition).toMatchObject({
-      actor: expect.stringMatching(/^key-/),
+      actor: expect.stringMatching(/^usr-/),
       data: { result: 'clear', dispositions: [{ entryId: 'NB-BL-0001', verdict: 'false_positive' }] },
     });
     // The list versions the hits came from are recorded with the disposition.

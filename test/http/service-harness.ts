@@ -1,6 +1,6 @@
+import { roleTokens } from '../support/people.ts';
 import type { FastifyInstance } from 'fastify';
 import { AccountDirectory } from '../../src/app/intake/account-directory.ts';
-import { createApiKey } from '../../src/app/access/api-keys.ts';
 import { OrgRegistry } from '../../src/app/routing/org-registry.ts';
 import { WebhookTargetPolicy } from '../../src/app/webhooks/webhook-target-policy.ts';
 import type { ServiceContext } from '../../src/app/shared/service-context.ts';
@@ -94,11 +94,7 @@ export async function startTestService(
   observability.metrics.bind({ counts: () => store.operationalCounts(), lists: () => screening.versions(), now: clock.now });
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES, ...opts.server });
   const repId = opts.repId ?? [...loaded.value.org.repsById.keys()][0]!;
-  const tokens = {} as Record<Role | 'compliance2', string>;
-  for (const role of ['admin', 'ops', 'compliance', 'rep', 'integration'] as const) {
-    tokens[role] = (await createApiKey(ctx, { name: `test ${role}`, role, repId: role === 'rep' ? repId : null, createdBy: 'test' })).token;
-  }
-  tokens.compliance2 = (await createApiKey(ctx, { name: 'second compliance officer', role: 'compliance', createdBy: 'test' })).token;
+  const tokens = await roleTokens(ctx, repId);
   return {
     app,
     ctx,

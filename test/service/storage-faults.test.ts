@@ -92,7 +92,7 @@ describe('W1: the SQLite store deleted while serving', () => {
     expect(existsSync(d.file)).toBe(false);
 
     const fresh = await serve(d.file, d.env, ['--init']);
-    expect(fresh.output()).toMatch(/First start: created an admin API key/);
+    expect(fresh.output()).toMatch(/First start: created the admin person usr-\S+ and their API key/);
     expect((await postLead(fresh, 3)).status).toBe(201);
   });
 
@@ -115,7 +115,7 @@ describe('W1: the SQLite store deleted while serving', () => {
   it('a genuinely first start needs no flag', async () => {
     const d = deployment();
     const server = await serve(d.file, d.env);
-    expect(server.output()).toMatch(/First start: created an admin API key/);
+    expect(server.output()).toMatch(/First start: created the admin person usr-\S+ and their API key/);
     expect((await ready(server)).status).toBe(200);
   });
 });
@@ -173,6 +173,7 @@ describe('W1: remit audit verify on a damaged store', () => {
       secretHash: `${i}`.padStart(64, '0'),
       createdAt: new Date().toISOString(),
       createdBy: 'test',
+      userId: 'usr_test',
     });
     for (let i = 0; i < 100; i++) await store.transaction((tx) => tx.apiKeys.create(filler(i)));
     await store.close();

@@ -41,6 +41,7 @@ describe('migration runner', () => {
       'idempotency_keys',
       'lead_events',
       'leads',
+      'oidc_logins',
       'opt_outs',
       'org_activations',
       'org_versions',
@@ -57,9 +58,12 @@ describe('migration runner', () => {
       'routing_pools',
       'screening_list_reloads',
       'screening_list_versions',
+      'sign_in_links',
       'sla_timers',
       'sqlite_sequence',
       'suppressions',
+      'user_role_grants',
+      'users',
       'webhook_subscriptions',
     ]);
     await db.destroy();

@@ -56,7 +56,7 @@ async function listAudit(store: Store) {
 
 const viktor = { contact: { fullName: 'Viktor Halloran', dateOfBirth: '1971-03-14' }, address: { country: 'IE' } };
 const policy = DEFAULT_SCREENING_POLICY;
-const principal = (keyId: string) => ({ keyId, name: keyId, role: 'compliance' as const, repId: null });
+const principal = (userId: string) => ({ userId, keyId: null, name: userId, roles: ['compliance' as const], repId: null });
 
 describe.each([
   ['sqlite', sqliteFactory, true],

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/app/access/api-keys.ts';
+import { createPersonWithKey } from '../../src/app/access/people.use-case.ts';
 import { randomIds } from '../../src/app/shared/random-ids.ts';
 import { systemClock } from '../../src/app/shared/system-clock.ts';
 import { openStore } from '../../src/store/open-store.ts';
@@ -19,7 +19,7 @@ import { corruptPages, cuttableProxy, eventually } from './storage-faults.fixtur
  */
 
 const deps = (store: Store) => ({ store, clock: systemClock, ids: randomIds() });
-const write = (store: Store, name = 'probe') => createApiKey(deps(store), { name, role: 'ops', createdBy: 'test' });
+const write = (store: Store, name = 'probe') => createPersonWithKey(deps(store), { userId: 'test' }, { name, role: 'ops', repId: null });
 
 const dirs: string[] = [];
 const newDir = () => {
@@ -63,7 +63,16 @@ describe('SQLite: a store whose file goes away or changes while open refuses wri
       const attempt = store.transaction(async (tx) => {
         const at = new Date().toISOString();
         const secretHash = '0'.repeat(64);
-        await tx.apiKeys.create({ id: 'key_mid', name: 'mid', role: 'ops', repId: null, secretHash, createdAt: at, createdBy: 'test' });
+        await tx.apiKeys.create({
+          id: 'key_mid',
+          name: 'mid',
+          role: 'ops',
+          repId: null,
+          secretHash,
+          createdAt: at,
+          createdBy: 'test',
+          userId: 'usr_test',
+        });
         rmSync(file);
       });
       expect((await refusal(attempt)).reason).toBe('STORE_FILE_MISSING');

@@ -20,11 +20,14 @@ export class ApiError extends Error {
 import type { Role } from '../../src/domain/access/roles.ts';
 export type { Role };
 
+/** Who is signed in: a person, with every acting role they hold (`role` is the most privileged, for single-role views). */
 export interface Me {
+  readonly userId: string;
+  readonly name: string;
+  readonly roles: readonly Role[];
   readonly role: Role;
   readonly repId: string | null;
-  readonly keyId: string;
-  readonly name: string;
+  readonly keyId: string | null;
 }
 
 /** Called on any 401 so the shell can show the sign-in page. */

@@ -1,54 +1,79 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock, IdSource } from '../../domain/shared/clock.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import type { Role } from '../../domain/access/roles.ts';
+import { mayHoldKeyRole, type Role } from '../../domain/access/roles.ts';
+import type { Principal } from '../../domain/access/principal.ts';
+import { ok, type Result } from '../../domain/shared/result.ts';
 import type { ApiKeyRecord } from '../../store/ports/access.port.ts';
-import type { Store } from '../../store/unit-of-work.ts';
+import type { UserRecord } from '../../store/ports/users.port.ts';
+import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
+import { failure, type AppFailure } from '../shared/app-error.ts';
 
-/** Who is calling: resolved from an API key on every request. */
-export interface Principal {
-  readonly keyId: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly repId: string | null;
+export const hashSecret = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Idempotency keys are scoped per caller: the API key when there is one, else the person. */
+export const idempotencyScope = (p: Principal): string => p.keyId ?? p.userId;
+
+/** The principal a person's key acts as: the key's one role, and only while the person is active and still holds it. */
+export function keyPrincipal(key: ApiKeyRecord, user: UserRecord | undefined): Principal | null {
+  if (key.revokedAt !== null || !user || user.status !== 'active' || !mayHoldKeyRole(user.roles, key.role)) return null;
+  return {
+    userId: user.id,
+    name: user.name,
+    roles: [key.role],
+    repId: key.role === 'rep' ? (key.repId ?? user.repId) : null,
+    keyId: key.id,
+  };
 }
 
-const hashSecret = (token: string) => createHash('sha256').update(token).digest('hex');
-
 /**
- * API keys (docs/operations.md): `remit_<random>`; only the SHA-256 of the token is stored, so a database
- * leak does not leak keys. The token is returned once, at creation.
+ * API keys (docs/access.md): `remit_<random>`, each belonging to a person and acting with one role that
+ * person holds; only the SHA-256 of the token is stored, so a database leak does not leak keys. The
+ * token is returned once, at creation.
  */
 export async function createApiKey(
   deps: { store: Store; clock: Clock; ids: IdSource },
-  input: { name: string; role: Role; repId?: string | null; createdBy: string },
-): Promise<{ record: ApiKeyRecord; token: string }> {
-  const token = `remit_${randomBytes(24).toString('base64url')}`;
-  const record: ApiKeyRecord = {
-    id: deps.ids.next('key'),
-    name: input.name,
-    role: input.role,
-    repId: input.repId ?? null,
-    secretHash: hashSecret(token),
-    createdAt: toIso(deps.clock.now()),
-    createdBy: input.createdBy,
-    revokedAt: null,
-  };
-  await deps.store.transaction(async (tx) => {
+  input: { userId: string; name: string; role: Role; repId?: string | null; createdBy: string },
+  inTransaction?: UnitOfWork,
+): Promise<Result<{ record: ApiKeyRecord; token: string }, AppFailure>> {
+  const run = async (tx: UnitOfWork) => {
+    const user = await tx.users.get(input.userId);
+    if (!user) return failure('NOT_FOUND', `no person ${input.userId}`);
+    if (user.status !== 'active') return failure('CONFLICT', `${user.name} is ${user.status}: a key would not work`);
+    if (!mayHoldKeyRole(user.roles, input.role))
+      return failure(
+        'KEY_ROLE_NOT_HELD',
+        `${user.name} does not hold the ${input.role === 'integration' ? 'integration-owner' : input.role} role`,
+      );
+    const repId = input.role === 'rep' ? (input.repId ?? user.repId) : null;
+    if (input.role === 'rep' && !repId) return failure('ARGUMENT_INVALID', 'a rep key needs the person to be linked to a rep');
+    const token = `remit_${randomBytes(24).toString('base64url')}`;
+    const record: ApiKeyRecord = {
+      id: deps.ids.next('key'),
+      name: input.name,
+      role: input.role,
+      repId,
+      secretHash: hashSecret(token),
+      createdAt: toIso(deps.clock.now()),
+      createdBy: input.createdBy,
+      revokedAt: null,
+      userId: user.id,
+    };
     await tx.apiKeys.create(record);
     await appendAudit(tx, {
       kind: 'access',
       subject: `key:${record.id}`,
       actor: input.createdBy,
       at: record.createdAt,
-      payload: { action: 'api_key.created', keyId: record.id, name: record.name, role: record.role, repId: record.repId },
+      payload: { action: 'api_key.created', keyId: record.id, userId: user.id, name: record.name, role: record.role, repId: record.repId },
     });
-  });
-  return { record, token };
+    return ok({ record, token });
+  };
+  return inTransaction ? run(inTransaction) : deps.store.transaction(run);
 }
 
-/** Revokes a key (docs/operations.md), audited in the same transaction; false when there is no active key with this id. */
+/** Revokes a key (docs/access.md), audited in the same transaction; false when there is no active key with this id. */
 export async function revokeApiKey(deps: { store: Store; clock: Clock }, keyId: string, actor: string): Promise<boolean> {
   const at = toIso(deps.clock.now());
   return deps.store.transaction(async (tx) => {
@@ -63,11 +88,12 @@ export async function authenticate(store: Store, token: string | undefined): Pro
   if (!token || !token.startsWith('remit_') || token.length > 200) return null;
   const record = await store.apiKeys.findBySecretHash(hashSecret(token));
   if (!record || record.revokedAt !== null) return null;
-  return { keyId: record.id, name: record.name, role: record.role, repId: record.repId };
+  return keyPrincipal(record, await store.users.get(record.userId));
 }
 
 export const publicKeyView = (r: ApiKeyRecord) => ({
   id: r.id,
+  userId: r.userId,
   name: r.name,
   role: r.role,
   repId: r.repId,

@@ -1,6 +1,6 @@
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { PromotionRecord, RegistryScrubRecord } from '../../store/ports/conduct.port.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
@@ -14,7 +14,7 @@ export async function recordRegistryScrub(
     registry: input.registry,
     scrubbedAt: toIso(Date.parse(input.scrubbedAt)),
     listed: [...new Set(input.listed)].sort(),
-    source: input.source ?? `api:${principal.keyId}`,
+    source: input.source ?? `api:${principal.userId}`,
   };
   await ctx.store.transaction(async (tx) => {
     await tx.conduct.recordScrub(record);
@@ -22,7 +22,7 @@ export async function recordRegistryScrub(
     await appendAudit(tx, {
       kind: 'outreach',
       subject: `registry:${record.registry}`,
-      actor: principal.keyId,
+      actor: principal.userId,
       at: toIso(ctx.clock.now()),
       payload: {
         action: 'registry.scrubbed',
@@ -60,9 +60,9 @@ export async function upsertPromotion(
     await appendAudit(tx, {
       kind: 'org_change',
       subject: `promotion:${record.id}`,
-      actor: principal.keyId,
+      actor: principal.userId,
       at,
-      payload: { action: 'promotion.approved', role: principal.role, ...record },
+      payload: { action: 'promotion.approved', roles: principal.roles, ...record },
     });
   });
   return record;

@@ -2,7 +2,7 @@ import { checkFactTime } from '../../domain/lifecycle/fact-time.ts';
 import { conductPolicyOf } from '../../domain/org/conduct-policy.schema.ts';
 import { ok, type Result } from '../../domain/shared/result.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
@@ -10,7 +10,7 @@ import type { ServiceContext } from '../shared/service-context.ts';
 export interface Backdating {
   readonly hours: number;
   readonly boundHours: number;
-  readonly role: Principal['role'];
+  readonly roles: Principal['roles'];
 }
 
 /**
@@ -19,7 +19,7 @@ export interface Backdating {
  */
 export function guardFactTime(
   ctx: Pick<ServiceContext, 'orgs'>,
-  principal: Pick<Principal, 'role'>,
+  principal: Pick<Principal, 'roles'>,
   lead: Pick<LeadRecord, 'receivedAt'>,
   at: number,
   now: number,
@@ -30,7 +30,7 @@ export function guardFactTime(
     now,
     leadReceivedAt: Date.parse(lead.receivedAt),
     maxBackdatingMs: boundHours * 3_600_000,
-    mayExceedBound: principal.role === 'compliance',
+    mayExceedBound: principal.roles.includes('compliance'),
   });
   if (check.kind === 'refused') {
     return failure('ARGUMENT_INVALID', check.detail, [{ path: '/body/at', message: `${check.reasonCode}: ${check.detail}` }], {
@@ -39,6 +39,6 @@ export function guardFactTime(
   }
   const beyond = check.beyondBound;
   return ok({
-    backdating: beyond ? { hours: Math.round((beyond.backdatedMs / 3_600_000) * 100) / 100, boundHours, role: principal.role } : null,
+    backdating: beyond ? { hours: Math.round((beyond.backdatedMs / 3_600_000) * 100) / 100, boundHours, roles: principal.roles } : null,
   });
 }

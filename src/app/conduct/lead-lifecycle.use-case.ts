@@ -5,7 +5,7 @@ import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { holdsRepCapacity, type LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import { recordLeadEvents } from '../events/record-lead-events.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
@@ -74,13 +74,13 @@ export async function transitionLead(
     const from = view.record.status;
     const result = transition(from as LeadState, input.to, {
       at: now,
-      actor: principal.keyId,
+      actor: principal.userId,
       reason: input.reason,
       coolingOff: { table: packs.coolingOff, facts: coolingOffFacts(view, org) },
     });
     if (!result.ok) {
-      const blocked = { role: principal.role, repId: view.record.repId, attempt: result.event };
-      await recordLeadEvents(tx, ctx, [{ kind: 'lifecycle.blocked', leadId, actor: principal.keyId, at, ...blocked }]);
+      const blocked = { roles: principal.roles, repId: view.record.repId, attempt: result.event };
+      await recordLeadEvents(tx, ctx, [{ kind: 'lifecycle.blocked', leadId, actor: principal.userId, at, ...blocked }]);
       return refusal(result, from, input.to);
     }
     const to = result.next;
@@ -98,9 +98,9 @@ export async function transitionLead(
       orgHash: view.record.orgHash,
       updatedAt: at,
     });
-    const slaTimersStopped = await stopSlaTimers(tx, leadId, to, at, principal.keyId);
+    const slaTimersStopped = await stopSlaTimers(tx, leadId, to, at, principal.userId);
     const moved = {
-      role: principal.role,
+      roles: principal.roles,
       repId: view.record.repId,
       teamId: view.record.teamId,
       from,
@@ -109,10 +109,10 @@ export async function transitionLead(
       capacityReleased,
       slaTimersStopped,
     };
-    await recordLeadEvents(tx, ctx, [{ kind: 'lifecycle.transitioned', leadId, actor: principal.keyId, at, ...moved }]);
+    await recordLeadEvents(tx, ctx, [{ kind: 'lifecycle.transitioned', leadId, actor: principal.userId, at, ...moved }]);
     const fact = STEP_FACTS[to];
     if (fact && recordedFacts(view.events).events[fact] === undefined)
-      await appendFact(tx, leadId, principal.keyId, { event: fact, at, source: `transition to ${to}` });
+      await appendFact(tx, leadId, principal.userId, { event: fact, at, source: `transition to ${to}` });
     return ok({ leadId, from, to, at, event: result.event, slaTimersStopped, capacityReleased });
   });
 }
@@ -163,7 +163,7 @@ export async function recordLeadFact(
     if (!dated.ok) return dated;
     const { backdating } = dated.value;
     const flags = input.flags && input.flags.length > 0 ? { flags: [...input.flags] } : {};
-    await appendFact(tx, leadId, principal.keyId, {
+    await appendFact(tx, leadId, principal.userId, {
       ...(input.event ? { event: input.event } : {}),
       at,
       ...flags,
@@ -173,9 +173,9 @@ export async function recordLeadFact(
     await appendAudit(tx, {
       kind: 'lifecycle',
       subject: leadId,
-      actor: principal.keyId,
+      actor: principal.userId,
       at: toIso(now),
-      payload: { action: 'fact', event: input.event ?? null, factAt: at, flags: input.flags ?? [], role: principal.role, backdating },
+      payload: { action: 'fact', event: input.event ?? null, factAt: at, flags: input.flags ?? [], roles: principal.roles, backdating },
     });
     const facts = recordedFacts(await tx.events.listForLead(leadId));
     return ok({ leadId, events: Object.fromEntries(Object.entries(facts.events).map(([k, v]) => [k, toIso(v)])), flags: facts.flags });

@@ -5,7 +5,7 @@ import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import { recordLeadEvents } from '../events/record-lead-events.ts';
 import { PHONE_CHANNELS } from '../../domain/conduct/channels.ts';
@@ -81,9 +81,9 @@ export async function checkLeadOutreach(
     await appendAudit(tx, {
       kind: 'outreach',
       subject: leadId,
-      actor: principal.keyId,
+      actor: principal.userId,
       at: toIso(now),
-      payload: { action: 'outreach.checked', role: principal.role, repId: view.record.repId, ...decision },
+      payload: { action: 'outreach.checked', roles: principal.roles, repId: view.record.repId, ...decision },
     });
     return ok({ leadId, ...decision });
   });
@@ -113,11 +113,11 @@ async function deny(
     channel,
     failed: failed.map((r) => ({ id: r.id, reasonCode: r.reasonCode })),
     nextAllowedAt: decision.nextAllowedAt,
-    role: principal.role,
+    roles: principal.roles,
     repId: view.record.repId,
     verdict: decision,
   };
-  await recordLeadEvents(tx, ctx, [{ kind: 'outreach.denied', leadId: view.record.id, actor: principal.keyId, at, ...denial }]);
+  await recordLeadEvents(tx, ctx, [{ kind: 'outreach.denied', leadId: view.record.id, actor: principal.userId, at, ...denial }]);
   return failure(
     'OUTREACH_DENIED',
     `outreach by ${channel} denied: ${failed.map((r) => `${r.id} ${r.reasonCode}`).join('; ')}`,
@@ -169,7 +169,7 @@ export async function recordLeadOutreach(
       templateId,
       phone: PHONE_CHANNELS.includes(input.channel) ? view.phone : null,
       repId: view.record.repId,
-      actor: principal.keyId,
+      actor: principal.userId,
       at,
       decisionJson: JSON.stringify(decision),
     });
@@ -178,7 +178,7 @@ export async function recordLeadOutreach(
     await tx.events.append({
       leadId,
       kind: CONDUCT_EVENTS.outreachRecorded,
-      actor: principal.keyId,
+      actor: principal.userId,
       at,
       payloadJson: JSON.stringify({
         outreachId: id,
@@ -190,18 +190,18 @@ export async function recordLeadOutreach(
       }),
     });
     if (firstContact) {
-      await appendFact(tx, leadId, principal.keyId, { event: 'first_contact', at, source: `outreach ${id}` });
+      await appendFact(tx, leadId, principal.userId, { event: 'first_contact', at, source: `outreach ${id}` });
       slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept', 'first_contact'], at, by: `first contact (${id})` });
     }
     await appendAudit(tx, {
       kind: firstContact ? 'contact' : 'outreach',
       subject: leadId,
-      actor: principal.keyId,
+      actor: principal.userId,
       at,
       payload: {
         action: 'outreach.recorded',
         outreachId: id,
-        role: principal.role,
+        roles: principal.roles,
         repId: view.record.repId,
         firstContact,
         slaTimersStopped,
@@ -241,12 +241,12 @@ export async function recordOptOut(
       channel: input.channel,
       kind: input.kind,
       at,
-      actor: principal.keyId,
+      actor: principal.userId,
       recordedAt,
     };
     await tx.conduct.addOptOut(record);
     const optOut = { optOutId: id, channel: input.channel, optOutKind: input.kind, optedOutAt: at, repId: view.record.repId };
-    await recordLeadEvents(tx, ctx, [{ kind: 'outreach.opted_out', leadId, actor: principal.keyId, at: recordedAt, ...optOut }]);
+    await recordLeadEvents(tx, ctx, [{ kind: 'outreach.opted_out', leadId, actor: principal.userId, at: recordedAt, ...optOut }]);
     return ok({ id, leadId, channel: input.channel, kind: input.kind, at, recordedAt });
   });
 }
@@ -289,14 +289,14 @@ export async function recordConsentChange(ctx: ServiceContext, principal: Princi
       phone: PHONE_CHANNELS.includes(input.channel) ? view.phone : null,
       priorExpressWritten: input.priorExpressWritten ?? false,
       conditionOfPurchase: input.conditionOfPurchase ?? false,
-      actor: principal.keyId,
+      actor: principal.userId,
       recordedAt,
     };
     await tx.conduct.addConsentChange(record);
     await tx.events.append({
       leadId,
       kind: CONDUCT_EVENTS.consent,
-      actor: principal.keyId,
+      actor: principal.userId,
       at: recordedAt,
       payloadJson: JSON.stringify({
         consentId: id,
@@ -309,7 +309,7 @@ export async function recordConsentChange(ctx: ServiceContext, principal: Princi
     await appendAudit(tx, {
       kind: 'outreach',
       subject: leadId,
-      actor: principal.keyId,
+      actor: principal.userId,
       at: recordedAt,
       payload: {
         action: `consent.${input.action}`,

@@ -50,7 +50,7 @@ export interface Escalation {
 export interface ReviewApproval {
   readonly reviewId: string;
   readonly requestedBy: string;
-  readonly role: string;
+  readonly roles: readonly string[];
   readonly resolution: { readonly teamId: string; readonly repId: string; readonly override: boolean } & Record<string, unknown>;
   readonly before: { readonly status: string; readonly teamId: string | null; readonly repId: string | null };
 }
@@ -75,7 +75,7 @@ export type LeadEvent =
       readonly reason: string;
       readonly teamId: string | null;
       readonly repId: string | null;
-      readonly role: string;
+      readonly roles: readonly string[];
     })
   | (Fact & {
       readonly kind: 'review.requested.sla_escalation';
@@ -95,7 +95,7 @@ export type LeadEvent =
       readonly kind: 'review.rejected';
       readonly reviewId: string;
       readonly requestedBy: string;
-      readonly role: string;
+      readonly roles: readonly string[];
       readonly reason: string;
     })
   | (Fact & { readonly kind: 'dedupe.unique'; readonly keyKinds: readonly string[] })
@@ -107,10 +107,15 @@ export type LeadEvent =
       readonly ownerTeam: string | null;
     })
   | (Fact & { readonly kind: 'dedupe.linked'; readonly duplicate: string; readonly matchedOn: string })
-  | (Fact & { readonly kind: 'lifecycle.blocked'; readonly role: string; readonly repId: string | null; readonly attempt: object })
+  | (Fact & {
+      readonly kind: 'lifecycle.blocked';
+      readonly roles: readonly string[];
+      readonly repId: string | null;
+      readonly attempt: object;
+    })
   | (Fact & {
       readonly kind: 'lifecycle.transitioned';
-      readonly role: string;
+      readonly roles: readonly string[];
       readonly repId: string | null;
       readonly teamId: string | null;
       readonly from: string;
@@ -125,7 +130,7 @@ export type LeadEvent =
       readonly channel: string;
       readonly failed: readonly { readonly id: string; readonly reasonCode: string }[];
       readonly nextAllowedAt: string | null;
-      readonly role: string;
+      readonly roles: readonly string[];
       readonly repId: string | null;
       /** The outreach gate's whole verdict (rules, results, reason codes). */
       readonly verdict: object;
@@ -142,7 +147,7 @@ export type LeadEvent =
   | (Fact & {
       readonly kind: 'screening.disposed';
       readonly result: string;
-      readonly role: string;
+      readonly roles: readonly string[];
       readonly listVersions: unknown;
       readonly dispositions: readonly object[];
     })
@@ -247,7 +252,7 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
         reason: e.reason,
         teamId: e.teamId,
         repId: e.repId,
-        role: e.role,
+        roles: e.roles,
       },
     }),
     outbox: { absent: 'nothing left the firm yet: subscribers hear review.decided when compliance answers' },
@@ -271,7 +276,7 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
         action: 'review.approved',
         reviewId: e.approval.reviewId,
         requestedBy: e.approval.requestedBy,
-        role: e.approval.role,
+        roles: e.approval.roles,
         before: e.approval.before,
       },
     }),
@@ -302,7 +307,7 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
     audit: (e) => ({
       ...subject(e),
       kind: 'review',
-      payload: { action: 'review.rejected', reviewId: e.reviewId, requestedBy: e.requestedBy, role: e.role, reason: e.reason },
+      payload: { action: 'review.rejected', reviewId: e.reviewId, requestedBy: e.requestedBy, roles: e.roles, reason: e.reason },
     }),
     outbox: (e) => ({
       type: 'review.decided',
@@ -342,7 +347,7 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
     audit: (e) => ({
       ...subject(e),
       kind: 'lifecycle',
-      payload: { action: 'transition.blocked', role: e.role, repId: e.repId, ...e.attempt },
+      payload: { action: 'transition.blocked', roles: e.roles, repId: e.repId, ...e.attempt },
     }),
     outbox: { absent: 'nothing changed: the caller gets the refusal with its reason code' },
   },
@@ -353,7 +358,7 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
       kind: 'lifecycle',
       payload: {
         action: 'transition',
-        role: e.role,
+        roles: e.roles,
         repId: e.repId,
         ...e.move,
         capacityReleased: e.capacityReleased,
@@ -372,7 +377,11 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
       kind: CONDUCT_EVENTS.outreachDenied,
       payload: { channel: e.channel, failed: e.failed, nextAllowedAt: e.nextAllowedAt },
     }),
-    audit: (e) => ({ ...subject(e), kind: 'outreach', payload: { action: 'outreach.denied', role: e.role, repId: e.repId, ...e.verdict } }),
+    audit: (e) => ({
+      ...subject(e),
+      kind: 'outreach',
+      payload: { action: 'outreach.denied', roles: e.roles, repId: e.repId, ...e.verdict },
+    }),
     outbox: { absent: 'nothing was sent and nothing changed: the caller gets OUTREACH_DENIED with the failed rules' },
   },
   'outreach.opted_out': {
@@ -404,7 +413,7 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
       payload: {
         action: 'screening.disposition',
         result: e.result,
-        role: e.role,
+        roles: e.roles,
         listVersions: e.listVersions,
         dispositions: e.dispositions,
       },

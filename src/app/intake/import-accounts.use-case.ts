@@ -4,7 +4,7 @@ import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { AccountRecord } from '../../store/ports/accounts.port.ts';
 import { ownerRepProblem } from './account-owner.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -16,7 +16,7 @@ import type { ServiceContext } from '../shared/service-context.ts';
  */
 export async function importAccounts(
   ctx: Pick<ServiceContext, 'store' | 'clock' | 'accounts' | 'orgs'>,
-  principal: Pick<Principal, 'keyId'>,
+  principal: Pick<Principal, 'userId'>,
   accounts: readonly Omit<AccountRecord, 'updatedAt'>[],
 ): Promise<Result<{ imported: number }, AppFailure>> {
   const org = ctx.orgs.current;
@@ -37,7 +37,7 @@ export async function importAccounts(
     await appendAudit(tx, {
       kind: 'org_change',
       subject: 'accounts',
-      actor: principal.keyId,
+      actor: principal.userId,
       at: updatedAt,
       payload: {
         action: 'accounts.imported',

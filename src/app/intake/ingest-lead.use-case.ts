@@ -12,7 +12,8 @@ import { toIso } from '../../domain/shared/zoned-time.ts';
 import { OPEN_LEAD_STATUSES } from '../../domain/lead/lead-status.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import type { AccountMatch } from './account-match.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
+import { idempotencyScope } from '../access/api-keys.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { appendAudit, INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitments } from '../audit/audit-trail.ts';
 import { companyNameKey } from './company-name.ts';
@@ -120,7 +121,7 @@ export async function ingestLead(
 ): Promise<Result<IngestOutcome, AppFailure>> {
   const claim: IdempotencyClaim = { key: opts.idempotencyKey, requestHash: sha256Hex(canonicalJson(raw)) };
   if (claim.key !== undefined) {
-    const previous = await ctx.store.idempotency.get(principal.keyId, claim.key);
+    const previous = await ctx.store.idempotency.get(idempotencyScope(principal), claim.key);
     if (previous) return replay(previous, claim.requestHash);
   }
   const prepared = await prepareIntake(ctx, raw);
@@ -133,7 +134,7 @@ export async function ingestLead(
     });
   } catch (e) {
     if (e instanceof IdempotencyRaceError && claim.key !== undefined) {
-      const winner = await ctx.store.idempotency.get(principal.keyId, claim.key);
+      const winner = await ctx.store.idempotency.get(idempotencyScope(principal), claim.key);
       if (winner) return replay(winner, claim.requestHash);
     }
     throw e;
@@ -173,12 +174,13 @@ async function commitIntake(
   let publishedHere = false;
   const body = await ctx.store.transaction(async (tx) => {
     const at = toIso(ctx.clock.now());
-    publishedHere = await ensureOrgPublished(tx, ctx.store, prepared.org, at, principal.keyId);
+    publishedHere = await ensureOrgPublished(tx, ctx.store, prepared.org, at, principal.userId);
     await tx.dedupe.lockKeys(prepared.keys);
     const original = await tx.dedupe.findOpen(prepared.keys, OPEN_LEAD_STATUSES);
     const recorded = await recordIntake(tx, ctx, principal, prepared, at);
     const response = original ? await linkDuplicate(tx, ctx, recorded, original, at) : await routeNewLead(tx, ctx, recorded, prepared, at);
-    if (claim.key !== undefined) await claimIdempotencyKey(tx, principal.keyId, claim.key, claim.requestHash, 201, response, at);
+    if (claim.key !== undefined)
+      await claimIdempotencyKey(tx, idempotencyScope(principal), claim.key, claim.requestHash, 201, response, at);
     return response;
   });
   if (publishedHere) markPublished(ctx.store, prepared.org.hash);
@@ -226,9 +228,9 @@ async function recordIntake(
     account: accountHistory,
     dedupeKeyKinds: keyKinds,
   };
-  await tx.events.append({ leadId, kind: 'intake', actor: principal.keyId, at, payloadJson: JSON.stringify(intakeHistory) });
+  await tx.events.append({ leadId, kind: 'intake', actor: principal.userId, at, payloadJson: JSON.stringify(intakeHistory) });
   await tx.events.append({ leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening.screening) });
-  await auditIntake(tx, { leadId, actor: principal.keyId, at, salt, intake, lead, score, keys, accountView, account, screening });
+  await auditIntake(tx, { leadId, actor: principal.userId, at, salt, intake, lead, score, keys, accountView, account, screening });
   const scoreView = score ? { score: score.score, grade: score.grade, qualified: score.qualified, qualifyAt: score.qualifyAt } : null;
   return { leadId, lead, warnings: intake.warnings, scoreView, accountView };
 }

@@ -3,12 +3,12 @@ import type { LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
 import type { Store } from '../../store/unit-of-work.ts';
 import { ok } from '../../domain/shared/result.ts';
-import type { Principal } from '../access/api-keys.ts';
+import { seesAllLeads, type Principal } from '../../domain/access/principal.ts';
 import { pageOf, unusableCursor } from './cursor-pages.ts';
 
 /** A rep sees only leads assigned to them (docs/operations.md); everyone else with read access sees all. */
 export const canSee = (principal: Principal, lead: LeadRecord) =>
-  principal.role !== 'rep' || (principal.repId !== null && lead.repId === principal.repId);
+  seesAllLeads(principal) || (principal.repId !== null && lead.repId === principal.repId);
 
 export async function leadDetail(store: Store, principal: Principal, id: string) {
   const lead = await store.leads.get(id);
@@ -58,7 +58,7 @@ export async function leadPage(
     limit: number;
   },
 ) {
-  const repId = principal.role === 'rep' ? (principal.repId ?? '\u0000none') : filter.repId;
+  const repId = seesAllLeads(principal) ? filter.repId : (principal.repId ?? '\u0000none');
   if (filter.cursor) {
     // The cursor must name a lead this caller may see: a rep learns nothing about other reps' lead ids.
     const at = await store.leads.get(filter.cursor);

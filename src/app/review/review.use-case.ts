@@ -8,7 +8,8 @@ import { holdsRepCapacity, isRoutableStatus } from '../../domain/lead/lead-statu
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
 import type { ReviewRecord } from '../../store/ports/reviews.port.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
+import { checkIndependentApprover } from '../access/segregation.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { recordLeadEvents } from '../events/record-lead-events.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -36,20 +37,20 @@ export async function requestException(
       leadId,
       kind: 'EXCEPTION',
       reasonCodes: [reasonCode('EXCEPTION_REQUESTED')],
-      requestedBy: principal.keyId,
+      requestedBy: principal.userId,
       requestedAt: at,
     });
     await recordLeadEvents(tx, ctx, [
       {
         kind: 'review.requested.exception',
         leadId,
-        actor: principal.keyId,
+        actor: principal.userId,
         at,
         reviewId: id,
         reason: input.reason,
         teamId: input.teamId ?? null,
         repId: input.repId ?? null,
-        role: principal.role,
+        roles: principal.roles,
       },
     ]);
     return ok((await tx.reviews.get(id))!);
@@ -84,7 +85,8 @@ export async function approveReview(
     const review = await tx.reviews.lock(reviewId);
     if (!review) return failure('NOT_FOUND', `no review ${reviewId}`);
     if (review.status !== 'OPEN') return failure('CONFLICT', `review ${reviewId} is already ${review.status}`);
-    if (review.requestedBy === principal.keyId) return failure('FOUR_EYES_VIOLATION');
+    const independent = await checkIndependentApprover(tx, ctx, principal, review.requestedBy);
+    if (!independent.ok) return independent;
     const leadRecord = await tx.leads.lock(review.leadId);
     if (!leadRecord) return failure('NOT_FOUND', `no lead ${review.leadId}`);
     // The lead may have been erased or closed since the review was opened: the review stays open for a rejection.
@@ -128,18 +130,18 @@ export async function approveReview(
     };
     await tx.reviews.resolve(reviewId, {
       status: 'APPROVED',
-      decidedBy: principal.keyId,
+      decidedBy: principal.userId,
       decidedAt: at,
       resolutionJson: JSON.stringify(resolution),
     });
     await assignByReview(tx, { org, reviewId, leadId: leadRecord.id, previousRep, teamId: input.teamId, rep, now });
     const before = { status: leadRecord.status, teamId: leadRecord.teamId, repId: leadRecord.repId };
-    const fact = { leadId: leadRecord.id, actor: principal.keyId, at };
+    const fact = { leadId: leadRecord.id, actor: principal.userId, at };
     await recordLeadEvents(tx, ctx, [
       {
         ...fact,
         kind: 'review.approved',
-        approval: { reviewId, requestedBy: review.requestedBy, role: principal.role, resolution, before },
+        approval: { reviewId, requestedBy: review.requestedBy, roles: principal.roles, resolution, before },
       },
       { ...fact, kind: 'lead.assigned_by_review', reviewId, teamId: input.teamId, repId: input.repId, override },
     ]);
@@ -182,12 +184,13 @@ export async function rejectReview(
     const review = await tx.reviews.lock(reviewId);
     if (!review) return failure('NOT_FOUND', `no review ${reviewId}`);
     if (review.status !== 'OPEN') return failure('CONFLICT', `review ${reviewId} is already ${review.status}`);
-    if (review.requestedBy === principal.keyId) return failure('FOUR_EYES_VIOLATION');
+    const independent = await checkIndependentApprover(tx, ctx, principal, review.requestedBy);
+    if (!independent.ok) return independent;
     const at = toIso(ctx.clock.now());
     const resolution = { action: 'reject', reason };
     await tx.reviews.resolve(reviewId, {
       status: 'REJECTED',
-      decidedBy: principal.keyId,
+      decidedBy: principal.userId,
       decidedAt: at,
       resolutionJson: JSON.stringify(resolution),
     });
@@ -195,11 +198,11 @@ export async function rejectReview(
       {
         kind: 'review.rejected',
         leadId: review.leadId,
-        actor: principal.keyId,
+        actor: principal.userId,
         at,
         reviewId,
         requestedBy: review.requestedBy,
-        role: principal.role,
+        roles: principal.roles,
         reason,
       },
     ]);

@@ -4,7 +4,7 @@ import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { OPEN_LEAD_STATUSES } from '../../domain/lead/lead-status.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { appendAudit, screeningAuditPayload, withCommitments } from '../audit/audit-trail.ts';
 import { withScopeRetry } from '../routing/decision-recorder.ts';
@@ -77,11 +77,11 @@ export async function disposeScreeningHits(
         screening: { ...lead.screening, status, tags: [...new Set([...lead.screening.tags, `disposed:${status}`])].sort() },
       };
       const recordedDispositions = hits.map((h) => ({ ...given.get(hitKey(h))!, matchedName: h.matchedName, score: h.score }));
-      const fact = { leadId, actor: principal.keyId, at };
+      const fact = { leadId, actor: principal.userId, at };
       // The disposition is audited (who, when, why, the list versions) in the same transaction (docs/screening.md).
       const disposed = {
         result: status,
-        role: principal.role,
+        roles: principal.roles,
         listVersions: lead.screening.listVersions,
         dispositions: recordedDispositions,
       };
@@ -90,10 +90,10 @@ export async function disposeScreeningHits(
       if (review) {
         const resolution = { status: blocked ? ('REJECTED' as const) : ('APPROVED' as const), screening: status };
         const resolutionJson = JSON.stringify({ action: 'screening_disposition', result: status });
-        await tx.reviews.resolve(review.id, { status: resolution.status, decidedBy: principal.keyId, decidedAt: at, resolutionJson });
+        await tx.reviews.resolve(review.id, { status: resolution.status, decidedBy: principal.userId, decidedAt: at, resolutionJson });
         await recordLeadEvents(tx, ctx, [{ ...fact, kind: 'review.resolved_by_screening', reviewId: review.id, ...resolution }]);
       }
-      const decision = await redecide(tx, ctx, record, updated, principal.keyId);
+      const decision = await redecide(tx, ctx, record, updated, principal.userId);
       return ok({ decision, screening: updated.screening });
     }),
   );
@@ -148,7 +148,7 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
           await tx.events.append({
             leadId: record.id,
             kind: 'screening.rescreen',
-            actor: principal.keyId,
+            actor: principal.userId,
             at,
             payloadJson: JSON.stringify(audited.screening),
           });
@@ -159,7 +159,7 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
           await appendAudit(tx, {
             kind: 'screening',
             subject: record.id,
-            actor: principal.keyId,
+            actor: principal.userId,
             at,
             ...withCommitments(
               { action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence },
@@ -168,7 +168,7 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
             ),
           });
           const updated: Lead = { ...lead, screening: leadScreening(result) };
-          await redecide(tx, ctx, locked, updated, principal.keyId);
+          await redecide(tx, ctx, locked, updated, principal.userId);
         }),
       );
       newlyHeld.push(record.id);

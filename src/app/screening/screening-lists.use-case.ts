@@ -6,7 +6,8 @@ import type { LoadedList } from '../../screening/screening-entity.ts';
 import type { ScreeningService, WithheldSource } from '../../screening/screening-service.ts';
 import type { ListVersionRecord, PendingReloadRecord } from '../../store/ports/screening-lists.port.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
+import { checkIndependentApprover } from '../access/segregation.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -45,7 +46,7 @@ export type ListFailure = AppFailure & { readonly serverDetail?: string };
 
 type Deps = Pick<ServiceContext, 'store' | 'clock' | 'ids'>;
 /** What reloads need: the store, the screening service and the configured sources. */
-type ListDeps = Deps & Pick<ServiceContext, 'screening' | 'listSources'>;
+type ListDeps = Deps & Pick<ServiceContext, 'screening' | 'listSources'> & { readonly orgs?: ServiceContext['orgs'] };
 
 const sideOf = (v: { readonly sha256: string; readonly entryCount: number } | undefined | null): ListSide =>
   v ? { sha256: v.sha256, entryCount: v.entryCount } : null;
@@ -74,7 +75,12 @@ function loadOrFail(source: ListSource, deps: Deps): Result<LoadedList, ListFail
   }
 }
 
-async function recordPending(tx: UnitOfWork, record: PendingReloadRecord, role: string | null, maxShrinkFraction: number): Promise<void> {
+async function recordPending(
+  tx: UnitOfWork,
+  record: PendingReloadRecord,
+  roles: readonly string[] | null,
+  maxShrinkFraction: number,
+): Promise<void> {
   await tx.screeningLists.addPending(record);
   await appendAudit(tx, {
     kind: 'org_change',
@@ -85,7 +91,7 @@ async function recordPending(tx: UnitOfWork, record: PendingReloadRecord, role: 
       action: 'screening_list.reload_requested',
       reloadId: record.id,
       source: record.sourceId,
-      role,
+      roles,
       reason: record.newEntryCount === 0 ? 'empty' : 'shrink',
       maxShrinkFraction,
       before: record.oldSha256 === null ? null : { sha256: record.oldSha256, entryCount: record.oldEntryCount },
@@ -99,7 +105,7 @@ async function recordApplied(
   list: LoadedList,
   before: ListSide,
   by: string,
-  role: string | null,
+  roles: readonly string[] | null,
   at: string,
   action: string,
 ): Promise<void> {
@@ -113,7 +119,7 @@ async function recordApplied(
     payload: {
       action,
       source: list.version.listId,
-      role,
+      roles,
       before,
       after: { sha256: list.version.sha256, entryCount: list.version.entryCount },
       unchanged: before?.sha256 === list.version.sha256,
@@ -158,7 +164,7 @@ export async function reloadListSources(
         id: ctx.ids.next('lrl'),
         sourceId: id,
         status: 'pending',
-        requestedBy: principal.keyId,
+        requestedBy: principal.userId,
         requestedAt: at,
         oldSha256: before?.sha256 ?? null,
         oldEntryCount: before?.entryCount ?? null,
@@ -167,11 +173,11 @@ export async function reloadListSources(
         decidedBy: null,
         decidedAt: null,
       };
-      await ctx.store.transaction((tx) => recordPending(tx, record, principal.role, catalogue.maxShrinkFraction));
+      await ctx.store.transaction((tx) => recordPending(tx, record, principal.roles, catalogue.maxShrinkFraction));
       pending.push({ reloadId: record.id, sourceId: id, before, after, maxShrinkFraction: catalogue.maxShrinkFraction });
       continue;
     }
-    await ctx.store.transaction((tx) => recordApplied(tx, list, before, principal.keyId, principal.role, at, 'screening_list.reloaded'));
+    await ctx.store.transaction((tx) => recordApplied(tx, list, before, principal.userId, principal.roles, at, 'screening_list.reloaded'));
     toApply.push(list);
     applied.push({ sourceId: id, before, after, unchanged: before?.sha256 === after.sha256 });
   }
@@ -191,12 +197,9 @@ export async function approveListReload(
   const record = await ctx.store.screeningLists.getPending(reloadId);
   if (!record) return failure('NOT_FOUND', `no list reload ${reloadId}`);
   if (record.status !== 'pending') return failure('CONFLICT', `list reload ${reloadId} is ${record.status}`);
-  // Four-eyes by API key for now; per person (people, not keys) is not built yet (docs/screening.md "List sources").
-  if (record.requestedBy === principal.keyId)
-    return failure(
-      'FOUR_EYES_VIOLATION',
-      'a shrinking list reload must be approved with a different API key than the one that requested it',
-    );
+  // Four-eyes by person, with the same segregation rule as reviews (docs/access.md).
+  const independent = await ctx.store.transaction((tx) => checkIndependentApprover(tx, ctx, principal, record.requestedBy));
+  if (!independent.ok) return independent;
   const source = catalogue.get(record.sourceId);
   if (!source) return failure('CONFLICT', `list source ${record.sourceId} is no longer configured`);
   const l = loadOrFail(source, ctx);
@@ -207,18 +210,18 @@ export async function approveListReload(
   const at = toIso(ctx.clock.now());
   const before: ListSide = record.oldSha256 === null ? null : { sha256: record.oldSha256, entryCount: record.oldEntryCount ?? 0 };
   const decided = await ctx.store.transaction(async (tx) => {
-    if (!(await tx.screeningLists.decide(reloadId, 'approved', principal.keyId, at))) return false;
-    await tx.screeningLists.setInForce(inForceRecord(list, at, principal.keyId));
+    if (!(await tx.screeningLists.decide(reloadId, 'approved', principal.userId, at))) return false;
+    await tx.screeningLists.setInForce(inForceRecord(list, at, principal.userId));
     await appendAudit(tx, {
       kind: 'org_change',
       subject: subject(record.sourceId),
-      actor: principal.keyId,
+      actor: principal.userId,
       at,
       payload: {
         action: 'screening_list.reload_approved',
         reloadId,
         source: record.sourceId,
-        role: principal.role,
+        roles: principal.roles,
         requestedBy: record.requestedBy,
         before,
         after: { sha256: list.version.sha256, entryCount: list.version.entryCount },

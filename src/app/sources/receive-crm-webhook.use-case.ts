@@ -5,7 +5,7 @@ import { toIso } from '../../domain/shared/zoned-time.ts';
 import { HubSpotSubmissionSchema, hubSpotEventId, hubSpotFields } from '../../domain/sources/hubspot-submission.ts';
 import { describeFieldErrors, instantOf, mapSourceFields, type SourceFields } from '../../domain/sources/map-source-fields.ts';
 import { SalesforceLeadEventSchema, salesforceFields } from '../../domain/sources/salesforce-lead-event.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { ingestLead } from '../intake/ingest-lead.use-case.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -39,9 +39,10 @@ export const findCrmSource = (ctx: Pick<ServiceContext, 'orgs'>, kind: CrmKind, 
   ctx.orgs.current.config.sources.crm.find((s) => s.id === sourceId && s.kind === kind);
 
 export const crmPrincipal = (source: CrmSourceConfig): Principal => ({
+  userId: `source:${source.id}`,
   keyId: `source:${source.id}`,
   name: source.name ?? `${source.kind} ${source.id}`,
-  role: 'integration',
+  roles: ['integration'],
   repId: null,
 });
 

@@ -3,7 +3,7 @@ import type { FormSourceConfig } from '../../domain/org/sources.schema.ts';
 import { err, ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { describeFieldErrors, mapSourceFields, sourceFieldNames, type SourceFields } from '../../domain/sources/map-source-fields.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import type { AppFailure } from '../shared/app-error.ts';
 import { ingestLead } from '../intake/ingest-lead.use-case.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -43,9 +43,10 @@ export const findForm = (ctx: Pick<ServiceContext, 'orgs'>, formId: string): For
 
 /** The synthetic caller a form's leads are recorded under (idempotency scope, history actor). */
 export const formPrincipal = (form: FormSourceConfig): Principal => ({
+  userId: `form:${form.id}`,
   keyId: `form:${form.id}`,
   name: form.name ?? `form ${form.id}`,
-  role: 'integration',
+  roles: ['integration'],
   repId: null,
 });
 

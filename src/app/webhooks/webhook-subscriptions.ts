@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { WebhookSubscriptionRecord } from '../../store/ports/outbox.port.ts';
-import type { Principal } from '../access/api-keys.ts';
+import type { Principal } from '../../domain/access/principal.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { pointer } from '../../domain/errors/detail-path.ts';
@@ -15,7 +15,7 @@ import { WebhookTargetPolicy } from './webhook-target-policy.ts';
  */
 export async function subscribeWebhook(
   ctx: Pick<ServiceContext, 'store' | 'clock' | 'ids' | 'webhookTargets'>,
-  principal: Pick<Principal, 'keyId'>,
+  principal: Pick<Principal, 'userId'>,
   input: { readonly url: string; readonly events: readonly string[]; readonly secret?: string | undefined },
 ): Promise<Result<{ record: WebhookSubscriptionRecord; secret: string }, AppFailure>> {
   const refusal = await (ctx.webhookTargets ?? new WebhookTargetPolicy()).refusal(input.url);
@@ -38,7 +38,7 @@ export async function subscribeWebhook(
     await appendAudit(tx, {
       kind: 'access',
       subject: `webhook:${record.id}`,
-      actor: principal.keyId,
+      actor: principal.userId,
       at: record.createdAt,
       payload: {
         action: 'webhook.subscribed',
@@ -58,7 +58,7 @@ export async function subscribeWebhook(
  */
 export async function unsubscribeWebhook(
   ctx: Pick<ServiceContext, 'store' | 'clock'>,
-  principal: Pick<Principal, 'keyId'>,
+  principal: Pick<Principal, 'userId'>,
   id: string,
 ): Promise<Result<WebhookSubscriptionRecord, AppFailure>> {
   const at = toIso(ctx.clock.now());
@@ -70,7 +70,7 @@ export async function unsubscribeWebhook(
     await appendAudit(tx, {
       kind: 'access',
       subject: `webhook:${id}`,
-      actor: principal.keyId,
+      actor: principal.userId,
       at,
       payload: { action: 'webhook.removed', id, url: current.url, events: current.events },
     });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { createApiKey } from '../../app/access/api-keys.ts';
+import { bootstrapAdmin } from '../../app/access/people.use-case.ts';
+import { CliFailure } from '../cli-io.ts';
 import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
 import { SlaWorker } from '../../app/sla/sla-worker.ts';
@@ -59,10 +60,14 @@ export function registerServeCommand(program: Command): void {
         trustProxy: settings.trustProxy,
         webhookAllow: settings.webhookAllow,
       });
-      if ((await store.apiKeys.list()).length === 0) {
-        // First start: one admin key, shown once, so the operator can create the others.
-        const { token } = await createApiKey(ctx, { name: 'bootstrap admin', role: 'admin', createdBy: 'remit serve' });
-        process.stdout.write(`\nFirst start: created an admin API key (shown once, store it now):\n  ${token}\n\n`);
+      if ((await store.users.list()).length === 0) {
+        // First start: one admin person with one key, shown once, so the operator can create the others (docs/access.md).
+        const first = await bootstrapAdmin(ctx, { name: 'Administrator', email: 'admin@remit.invalid', createdBy: 'remit serve' });
+        if (!first.ok) throw new CliFailure(first.error.code, first.error.message);
+        process.stdout.write(
+          `\nFirst start: created the admin person ${first.value.person.id} and their API key (shown once, store it now):\n` +
+            `  ${first.value.token}\n\n`,
+        );
       }
       for (const warning of screeningStartWarnings(ctx)) process.stderr.write(`${warning}\n`);
       // Every worker logs and counts its own failures (remit_worker_failures_total{worker}; docs/operations.md).

@@ -108,6 +108,35 @@ export const ERROR_CATALOGUE = {
       'The configured SQLite store is missing but evidence (its marker, or the audit key file) shows one existed: restore it from a ' +
       'backup, or pass --init to start a new empty store.',
   },
+  SEGREGATION_OF_DUTIES: {
+    httpStatus: 403,
+    exitCode: 2,
+    message:
+      "The approver is not independent of the requester: one created the other's account or granted them a role recently " +
+      '(access.segregation.recentDays), or they are the same person.',
+  },
+  KEY_ROLE_NOT_HELD: { httpStatus: 403, exitCode: 2, message: 'A key may only act with a role its person holds.' },
+  SELF_GRANT_FORBIDDEN: { httpStatus: 403, exitCode: 2, message: 'Nobody may grant themselves a role or reinstate themselves.' },
+  SIGN_IN_FAILED: {
+    httpStatus: 401,
+    exitCode: 2,
+    message: 'The e-mail, password or one-time code is wrong, or the person may not sign in.',
+  },
+  ACCOUNT_LOCKED: {
+    httpStatus: 423,
+    exitCode: 2,
+    message: 'Too many failed sign-ins in a row: the account is locked for access.passwords.lockoutMinutes (an admin may unlock it).',
+  },
+  SSO_UNAVAILABLE: {
+    httpStatus: 503,
+    exitCode: 2,
+    message: 'Single sign-on is not configured or the identity provider does not answer; API keys and passwords still work.',
+  },
+  SSO_FAILED: {
+    httpStatus: 401,
+    exitCode: 2,
+    message: "The identity provider's answer was refused (state, nonce, issuer, audience, expiry or signature), or it maps to no person.",
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

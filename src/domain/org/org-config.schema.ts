@@ -8,6 +8,7 @@ import { ConductPolicySchema } from './conduct-policy.schema.ts';
 import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
+import { AccessPolicySchema } from './access-policy.schema.ts';
 
 /**
  * The org-and-rules configuration (docs/routing.md). One zod schema is the single source for validation,
@@ -283,6 +284,10 @@ export const OrgConfigSchema = z.strictObject({
   retention: RetentionSchema.optional().describe(
     'Retention periods per data category (docs/audit.md, docs/operations.md); omitted: decision records 6 years, the rest kept until ' +
       'erased.',
+  ),
+  access: AccessPolicySchema.optional().describe(
+    'People and sign-in (docs/access.md): segregation of duties, maker-checker for org versions, passwords, single sign-on; omitted: ' +
+      'the defaults (30 days, compliance approves, 12-character passwords locked after 5 failures, no SSO).',
   ),
   rules: z.array(RuleSchema).min(1),
 });

@@ -136,7 +136,7 @@ function registerLeadErasure(app: FastifyInstance, ctx: ServiceContext): void {
     async (request, reply) => {
       const retention = retentionOf(ctx.orgs.current.config);
       const deps = { store: ctx.store, clock: ctx.clock, retention };
-      const result = await eraseLead(deps, principalOf(request).keyId, request.params.id, request.body.reason);
+      const result = await eraseLead(deps, principalOf(request).userId, request.params.id, request.body.reason);
       return result.ok ? reply.send(result.value) : sendFailure(reply, result.error);
     },
   );

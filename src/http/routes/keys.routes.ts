@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createApiKey, publicKeyView, revokeApiKey } from '../../app/access/api-keys.ts';
+import { publicKeyView, revokeApiKey } from '../../app/access/api-keys.ts';
+import { createPersonWithKey } from '../../app/access/people.use-case.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { ROLES } from '../../domain/access/roles.ts';
 import { principalOf } from '../auth.ts';
-import { sendError } from '../reply-error.ts';
+import { sendError, sendFailure } from '../reply-error.ts';
 
 const CreateKeyBody = z.strictObject({
   name: z.string().min(1).max(200),
@@ -13,13 +14,22 @@ const CreateKeyBody = z.strictObject({
   repId: z.string().min(1).max(128).optional().describe('Required for role rep: the rep this key acts as.'),
 });
 
+/**
+ * API keys (docs/access.md). `POST /v1/keys` is the one-role shorthand: it creates a person holding
+ * that role (created by the caller, so segregation of duties knows who made them) and their key.
+ * Keys for an existing person: `POST /v1/users/:id/keys`.
+ */
 export function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.post(
     '/v1/keys',
     {
       config: { roles: ['admin'] },
-      schema: { tags: ['keys'], summary: 'Create an API key (the token is shown once)', body: CreateKeyBody },
+      schema: {
+        tags: ['keys'],
+        summary: 'Create a person holding one role, with an API key (the token is shown once)',
+        body: CreateKeyBody,
+      },
     },
     async (request, reply) => {
       const body = request.body;
@@ -28,13 +38,9 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): vo
           { path: '/body/repId', message: body.repId ? `unknown rep ${body.repId}` : 'required for role rep' },
         ]);
       }
-      const { record, token } = await createApiKey(ctx, {
-        name: body.name,
-        role: body.role,
-        repId: body.repId ?? null,
-        createdBy: principalOf(request).keyId,
-      });
-      return reply.code(201).send({ key: publicKeyView(record), token });
+      const created = await createPersonWithKey(ctx, principalOf(request), { name: body.name, role: body.role, repId: body.repId ?? null });
+      if (!created.ok) return sendFailure(reply, created.error);
+      return reply.code(201).send({ key: publicKeyView(created.value.record), token: created.value.token });
     },
   );
   r.get(
@@ -51,7 +57,7 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: ServiceContext): vo
       schema: { tags: ['keys'], summary: 'Revoke an API key', params: z.object({ id: z.string().max(128) }) },
     },
     async (request, reply) => {
-      const revoked = await revokeApiKey(ctx, request.params.id, principalOf(request).keyId);
+      const revoked = await revokeApiKey(ctx, request.params.id, principalOf(request).userId);
       return revoked ? reply.code(204).send() : sendError(reply, 'NOT_FOUND', `no active key ${request.params.id}`);
     },
   );

@@ -62,7 +62,7 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: ServiceContext): vo
       },
     },
     async (request, reply) => {
-      const published = await ctx.orgs.publish(request.body, principalOf(request).keyId);
+      const published = await ctx.orgs.publish(request.body, principalOf(request).userId);
       if (!published.ok)
         return sendError(
           reply,

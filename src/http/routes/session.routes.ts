@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { authenticate } from '../../app/access/api-keys.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { principalOf } from '../auth.ts';
+import type { Principal } from '../../domain/access/principal.ts';
+import type { Role } from '../../domain/access/roles.ts';
 import { sendError } from '../reply-error.ts';
 import { cookieValue, SESSION_COOKIE, sessionCookie } from '../session-store.ts';
 
@@ -11,6 +13,19 @@ import { cookieValue, SESSION_COOKIE, sessionCookie } from '../session-store.ts'
 const CONSOLE_ROLES = ['admin', 'ops', 'compliance', 'rep'] as const;
 
 const secure = (request: FastifyRequest) => request.protocol === 'https';
+
+/** The most privileged acting role first: what the console's older single-role views key on. */
+const PRIMARY_ORDER: readonly Role[] = ['admin', 'compliance', 'ops', 'rep', 'integration'];
+
+/** Who is signed in, as the console sees it: the person, their acting roles, their rep, the key (if any). */
+export const principalView = (p: Principal) => ({
+  userId: p.userId,
+  name: p.name,
+  roles: p.roles,
+  role: PRIMARY_ORDER.find((r) => p.roles.includes(r)) ?? p.roles[0],
+  repId: p.repId,
+  keyId: p.keyId,
+});
 
 /**
  * Console sign-in (docs/console.md): an API key is exchanged once for an HttpOnly, SameSite=Strict session
@@ -35,19 +50,13 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServiceContext)
     async (request, reply) => {
       const principal = await authenticate(ctx.store, request.body.apiKey.trim());
       if (!principal) return sendError(reply, 'UNAUTHENTICATED', 'that API key is unknown or revoked');
-      if (!(CONSOLE_ROLES as readonly string[]).includes(principal.role))
-        return sendError(reply, 'FORBIDDEN', `role ${principal.role} may not sign in to the console`);
+      if (!principal.roles.some((r) => (CONSOLE_ROLES as readonly string[]).includes(r)))
+        return sendError(reply, 'FORBIDDEN', `role ${principal.roles.join(', ')} may not sign in to the console`);
       await app.sessions.destroy(cookieValue(request.headers.cookie, SESSION_COOKIE));
-      const session = await app.sessions.create(request.body.apiKey.trim());
+      const session = await app.sessions.create({ userId: principal.userId, method: 'key', apiKey: request.body.apiKey.trim() });
       reply.header('set-cookie', sessionCookie(session.id, Math.floor(app.sessions.ttlMs / 1000), secure(request)));
       reply.header('cache-control', 'no-store');
-      return reply.code(201).send({
-        role: principal.role,
-        repId: principal.repId,
-        keyId: principal.keyId,
-        name: principal.name,
-        expiresAt: new Date(session.expiresAt).toISOString(),
-      });
+      return reply.code(201).send({ ...principalView(principal), expiresAt: new Date(session.expiresAt).toISOString() });
     },
   );
   r.get(
@@ -57,9 +66,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ServiceContext)
       schema: { tags: ['session'], summary: 'Who am I: the role, rep and key behind this session cookie or API key' },
     },
     (request, reply) => {
-      const p = principalOf(request);
       reply.header('cache-control', 'no-store');
-      return { role: p.role, repId: p.repId, keyId: p.keyId, name: p.name };
+      return principalView(principalOf(request));
     },
   );
   r.delete(

@@ -6,6 +6,7 @@ import { conduct } from './0005-conduct.ts';
 import { orgActivations } from './0006-org-activations.ts';
 import { consoleSessions } from './0007-console-sessions.ts';
 import { screeningLists } from './0008-screening-lists.ts';
+import { people } from './0009-people.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   orgActivations,
   consoleSessions,
   screeningLists,
+  people,
 ];

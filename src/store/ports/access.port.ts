@@ -13,6 +13,8 @@ export interface ApiKeyRecord {
   readonly createdAt: string;
   readonly createdBy: string;
   readonly revokedAt: string | null;
+  /** The person the key belongs to (docs/access.md); it acts only while they are active and hold its role. */
+  readonly userId: string;
 }
 
 export interface ApiKeyRepository {
@@ -25,11 +27,16 @@ export interface ApiKeyRepository {
 
 // Console sessions (docs/console.md): shared by every instance, so the console works behind a load balancer.
 
+export type SignInMethod = 'key' | 'password' | 'oidc' | 'link';
+
 export interface SessionRecord {
   /** SHA-256 (hex) of the cookie value: the cookie itself is never stored. */
   readonly idHash: string;
-  /** SHA-256 (hex) of the API key the session was opened with; the key is re-resolved on every request. */
-  readonly secretHash: string;
+  /** The person signed in; re-checked on every request (a suspended person's sessions end at once). */
+  readonly userId: string;
+  /** For a session opened with an API key: the key's SHA-256 (hex), re-resolved on every request. */
+  readonly keyHash: string | null;
+  readonly method: SignInMethod;
   readonly createdAt: string;
   readonly expiresAt: string;
 }
@@ -41,4 +48,6 @@ export interface SessionRepository {
   delete(idHash: string): Promise<boolean>;
   /** Deletes sessions that expired at or before `now`; returns how many. */
   deleteExpired(now: string): Promise<number>;
+  /** Ends every session of a person (suspended, left, password changed); returns how many. */
+  deleteForUser(userId: string): Promise<number>;
 }

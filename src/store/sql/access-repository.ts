@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { ROLES, type Role } from '../../domain/access/roles.ts';
-import type { ApiKeyRecord, ApiKeyRepository, SessionRepository } from '../ports/access.port.ts';
+import type { ApiKeyRecord, ApiKeyRepository, SessionRepository, SignInMethod } from '../ports/access.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireText } from './input-checks.ts';
 import type { ApiKeysTable, Database } from './schema.ts';
@@ -16,6 +16,8 @@ const toApiKey = (r: Selectable<ApiKeysTable>): ApiKeyRecord => ({
   createdAt: r.created_at,
   createdBy: r.created_by,
   revokedAt: r.revoked_at,
+  // 0009-people back-fills every older key, and create() requires one.
+  userId: r.user_id ?? '',
 });
 
 export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
@@ -30,6 +32,7 @@ export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
         throw new StoreInputError('api key secretHash must be SHA-256 as 64 lower-case hex digits');
       requireInstant(rec.createdAt, 'api key createdAt');
       requireText(rec.createdBy, 'api key createdBy');
+      requireText(rec.userId, 'api key userId');
       await db
         .insertInto('api_keys')
         .values({
@@ -41,6 +44,7 @@ export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
           created_at: rec.createdAt,
           created_by: rec.createdBy,
           revoked_at: null,
+          user_id: rec.userId,
         })
         .execute();
     },
@@ -66,22 +70,41 @@ export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
+const SIGN_IN_METHODS: readonly SignInMethod[] = ['key', 'password', 'oidc', 'link'];
 
 export function sessionRepository(db: Kysely<Database>): SessionRepository {
   return {
     async create(r) {
-      if (!HEX64.test(r.idHash) || !HEX64.test(r.secretHash))
+      if (!HEX64.test(r.idHash) || (r.keyHash !== null && !HEX64.test(r.keyHash)))
         throw new StoreInputError('session hashes must be 64 lower-case hex characters');
+      requireText(r.userId, 'session userId');
+      if (!SIGN_IN_METHODS.includes(r.method)) throw new StoreInputError(`unknown sign-in method ${JSON.stringify(r.method)}`);
       requireInstant(r.createdAt, 'session createdAt');
       requireInstant(r.expiresAt, 'session expiresAt');
       await db
         .insertInto('console_sessions')
-        .values({ id_hash: r.idHash, secret_hash: r.secretHash, created_at: r.createdAt, expires_at: r.expiresAt })
+        .values({
+          id_hash: r.idHash,
+          user_id: r.userId,
+          key_hash: r.keyHash,
+          method: r.method,
+          created_at: r.createdAt,
+          expires_at: r.expiresAt,
+        })
         .execute();
     },
     async get(idHash) {
       const row = await db.selectFrom('console_sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
-      return row ? { idHash: row.id_hash, secretHash: row.secret_hash, createdAt: row.created_at, expiresAt: row.expires_at } : undefined;
+      return row
+        ? {
+            idHash: row.id_hash,
+            userId: row.user_id,
+            keyHash: row.key_hash,
+            method: row.method as SignInMethod,
+            createdAt: row.created_at,
+            expiresAt: row.expires_at,
+          }
+        : undefined;
     },
     async delete(idHash) {
       const r = await db.deleteFrom('console_sessions').where('id_hash', '=', idHash).executeTakeFirst();
@@ -90,6 +113,10 @@ export function sessionRepository(db: Kysely<Database>): SessionRepository {
     async deleteExpired(now) {
       requireInstant(now, 'now');
       const r = await db.deleteFrom('console_sessions').where('expires_at', '<=', now).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+    async deleteForUser(userId) {
+      const r = await db.deleteFrom('console_sessions').where('user_id', '=', userId).executeTakeFirst();
       return Number(r.numDeletedRows);
     },
   };

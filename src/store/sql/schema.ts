@@ -144,6 +144,8 @@ export interface ApiKeysTable {
   created_at: string;
   created_by: string;
   revoked_at: string | null;
+  /** The person the key belongs to (0009-people; back-filled for older keys). */
+  user_id: string | null;
 }
 
 export interface WebhookSubscriptionsTable {
@@ -321,7 +323,9 @@ export interface SlaTimersTable {
 
 export interface ConsoleSessionsTable {
   id_hash: string;
-  secret_hash: string;
+  user_id: string;
+  key_hash: string | null;
+  method: string;
   created_at: string;
   expires_at: string;
 }
@@ -350,6 +354,58 @@ export interface ScreeningListReloadsTable {
   decided_at: string | null;
 }
 
+// --- 0009-people -----------------------------------------------------------------------------
+// (console_sessions was rebuilt by 0009: ConsoleSessionsTable above is its current shape.)
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  email: string | null;
+  status: string;
+  roles_json: string;
+  rep_id: string | null;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_enabled: number;
+  failed_sign_ins: number;
+  locked_until: string | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface UserRoleGrantsTable {
+  id: string;
+  user_id: string;
+  role: string;
+  granted_at: string;
+  granted_by: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+
+export interface SignInLinksTable {
+  token_hash: string;
+  user_id: string;
+  purpose: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface OidcLoginsTable {
+  state_hash: string;
+  code_verifier: string;
+  nonce: string;
+  return_to: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
@@ -372,6 +428,10 @@ export interface Database {
   deliveries: DeliveriesTable;
   suppressions: SuppressionsTable;
   console_sessions: ConsoleSessionsTable;
+  users: UsersTable;
+  user_role_grants: UserRoleGrantsTable;
+  sign_in_links: SignInLinksTable;
+  oidc_logins: OidcLoginsTable;
   audit_inbox: AuditInboxTable;
   audit_log: AuditLogTable;
   audit_checkpoints: AuditCheckpointsTable;

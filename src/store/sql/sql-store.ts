@@ -19,6 +19,7 @@ import type { Database } from './schema.ts';
 import { operationalCounts } from './operational-counts.ts';
 import { screeningListRepository } from './screening-list-repository.ts';
 import { suppressionRepository } from './suppression-repository.ts';
+import { oidcLoginRepository, signInLinkRepository, userRepository } from './user-repository.ts';
 
 /**
  * The store over any Kysely database with the Remit schema. The dialect adapters (sqlite/,
@@ -83,6 +84,9 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     outbox: outboxRepository(db, caps),
     suppressions: suppressionRepository(db, caps),
     sessions: sessionRepository(db),
+    users: userRepository(db),
+    signInLinks: signInLinkRepository(db),
+    oidcLogins: oidcLoginRepository(db),
     audit: auditRepository(db, caps),
     conduct: conductRepository(db),
     slaTimers: slaTimerRepository(db, caps),

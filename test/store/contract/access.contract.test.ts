@@ -19,8 +19,9 @@ describe.each(STORES)('access repositories (console sessions, API keys): $factor
 
   it('console sessions: create, get, delete, delete expired; hashes only', async () => {
     const h = (c: string) => c.repeat(64);
-    const s1 = { idHash: h('a'), secretHash: h('b'), createdAt: iso(0), expiresAt: iso(60) };
-    const s2 = { idHash: h('c'), secretHash: h('b'), createdAt: iso(0), expiresAt: iso(5) };
+    const s1 = { idHash: h('a'), userId: 'usr_1', keyHash: h('b'), method: 'key' as const, createdAt: iso(0), expiresAt: iso(60) };
+    const s2 = { idHash: h('c'), userId: 'usr_2', keyHash: null, method: 'password' as const, createdAt: iso(0), expiresAt: iso(5) };
+    const s3 = { ...s2, idHash: h('e'), expiresAt: iso(60) };
     await store.sessions.create(s1);
     await store.sessions.create(s2);
     expect(await store.sessions.get(h('a'))).toEqual(s1);
@@ -30,8 +31,15 @@ describe.each(STORES)('access repositories (console sessions, API keys): $factor
     expect(await store.sessions.delete(h('a'))).toBe(true);
     expect(await store.sessions.delete(h('a'))).toBe(false);
     await expect(store.sessions.create({ ...s1, idHash: 'not-a-hash' })).rejects.toThrow(StoreInputError);
+    await expect(store.sessions.create({ ...s1, idHash: h('f'), method: 'magic' as never })).rejects.toThrow(/sign-in method/);
     await expect(store.sessions.create(s2)).resolves.toBeUndefined();
     await expect(store.sessions.create(s2)).rejects.toThrow(); // one row per id
+    // Suspending a person ends every session of theirs, and only theirs.
+    await store.sessions.create(s3);
+    await store.sessions.create({ ...s1, idHash: h('9') });
+    expect(await store.sessions.deleteForUser('usr_2')).toBe(2);
+    expect(await store.sessions.get(h('e'))).toBeUndefined();
+    expect(await store.sessions.get(h('9'))).toEqual({ ...s1, idHash: h('9') });
   });
 
   it('api keys: create, find by secret hash, list, revoke once', async () => {
@@ -44,8 +52,18 @@ describe.each(STORES)('access repositories (console sessions, API keys): $factor
       secretHash: hash('a'),
       createdAt: iso(0),
       createdBy: 'cli',
+      userId: 'usr_admin',
     };
-    const rep = { id: 'k2', name: 'rep r1', role: 'rep' as const, repId: 'r1', secretHash: hash('b'), createdAt: iso(1), createdBy: 'k1' };
+    const rep = {
+      id: 'k2',
+      name: 'rep r1',
+      role: 'rep' as const,
+      repId: 'r1',
+      secretHash: hash('b'),
+      createdAt: iso(1),
+      createdBy: 'usr_admin',
+      userId: 'usr_rep',
+    };
     await store.apiKeys.create(admin);
     await store.apiKeys.create(rep);
     expect(await store.apiKeys.findBySecretHash(hash('b'))).toEqual({ ...rep, revokedAt: null });
@@ -62,5 +80,6 @@ describe.each(STORES)('access repositories (console sessions, API keys): $factor
       /unknown role/,
     );
     await expect(store.apiKeys.create({ ...admin, id: 'k6', secretHash: 'plaintext-secret' })).rejects.toThrow(/SHA-256/);
+    await expect(store.apiKeys.create({ ...admin, id: 'k7', secretHash: hash('f'), userId: '' })).rejects.toThrow(/userId/);
   });
 });

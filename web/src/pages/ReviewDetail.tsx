@@ -126,7 +126,7 @@ function ReviewBody({
 }) {
   const { review, decision } = view;
   const mine = review.requestedBy === me.keyId;
-  const canDecide = me.role === 'compliance' && review.status === 'OPEN';
+  const canDecide = me.roles.includes('compliance') && review.status === 'OPEN';
   const screening = (view.lead?.lead.screening ?? null) as { status?: string } | null;
   const lastScreen = lead?.history.filter((e) => e.kind === 'screening' || e.kind === 'screening.rescreen').at(-1);
   const hits = ((lastScreen?.data.hits ?? []) as ScreeningHit[]).filter((h) => h && typeof h.listId === 'string');

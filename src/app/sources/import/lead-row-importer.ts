@@ -4,7 +4,7 @@ import { normaliseIntake } from '../../../domain/intake/normalise-lead.ts';
 import type { CompiledOrg } from '../../../domain/org/compiled-org.ts';
 import type { SourceMapping } from '../../../domain/org/sources.schema.ts';
 import { describeFieldErrors, mapSourceFields } from '../../../domain/sources/map-source-fields.ts';
-import type { Principal } from '../../access/api-keys.ts';
+import type { Principal } from '../../../domain/access/principal.ts';
 import { ingestLead } from '../../intake/ingest-lead.use-case.ts';
 import type { ServiceContext } from '../../shared/service-context.ts';
 import type { CsvRow } from './csv-rows.ts';
@@ -12,7 +12,7 @@ import type { ImportRowResult, ImportRowStatus } from './import-report.ts';
 import { requireColumns, type RowImporter } from './row-importer.ts';
 
 /** Who CSV imports are recorded as (idempotency scope, history actor). */
-export const IMPORT_PRINCIPAL: Principal = { keyId: 'import', name: 'remit import', role: 'integration', repId: null };
+export const IMPORT_PRINCIPAL: Principal = { userId: 'import', keyId: 'import', name: 'remit import', roles: ['integration'], repId: null };
 
 const STATUS_OF: Readonly<Record<DecisionOutcome | 'DUPLICATE' | 'ERASED', ImportRowStatus>> = {
   ASSIGNED: 'accepted',
