@@ -1,5 +1,3 @@
-import { canonicalJson } from '../shared/canonical-json.ts';
-
 /**
  * What a draft org version changes against the version in force (docs/access.md "Maker-checker for org
  * versions"), per entity and per policy section, and whether a second person must approve it. Pure: both
@@ -68,8 +66,20 @@ export interface OrgConfigDiff {
 
 type Config = Readonly<Record<string, unknown>>;
 
-const same = (a: unknown, b: unknown): boolean => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Deep equality of JSON values, object key order ignored; an absent member equals `undefined`. Written here rather than
+ * via canonicalJson so the console can import this module's types without node:crypto.
+ */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b || (a == null && b == null)) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) if (!same(a[k], b[k])) return false;
+  return true;
+}
 
 /** Leaf-level differences of two JSON values; arrays and scalars are compared whole. */
 function fieldChanges(before: unknown, after: unknown, path = ''): FieldChange[] {
