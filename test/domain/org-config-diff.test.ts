@@ -99,7 +99,10 @@ describe('org config diff', () => {
           const d = diffOrgConfigs(bank, after);
           const changed = fields.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(edit[f]));
           const c = classifyDiff(d);
-          if (changed.length === 0) return expect(c.kind).toBe('unchanged');
+          if (changed.length === 0) {
+            expect(c.kind).toBe('unchanged');
+            return;
+          }
           expect(c).toEqual({ kind: 'roster-only', sensitive: [] });
           expect(d.entities.reps.changes).toEqual([
             {
