@@ -7,6 +7,7 @@ import { registerMetricsRoutes } from './routes/metrics.routes.ts';
 import { registerConsoleRoutes } from './routes/console.routes.ts';
 import { registerCrmSourceRoutes } from './routes/crm-sources.routes.ts';
 import { registerFormRoutes } from './routes/forms.routes.ts';
+import { registerOrgDraftRoutes } from './routes/org-drafts.routes.ts';
 import { registerSimulationRoutes } from './routes/simulations.routes.ts';
 import { registerLeadReadRoutes } from './routes/leads-read.routes.ts';
 import { registerLeadWriteRoutes } from './routes/leads-write.routes.ts';
@@ -31,4 +32,5 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerMetricsRoutes,
   registerAuditRoutes,
   registerSimulationRoutes,
+  registerOrgDraftRoutes,
 ];

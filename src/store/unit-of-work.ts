@@ -7,6 +7,7 @@ import type { DedupeRepository } from './ports/dedupe.port.ts';
 import type { IdempotencyRepository } from './ports/idempotency.port.ts';
 import type { LeadEventRepository } from './ports/lead-events.port.ts';
 import type { LeadRepository } from './ports/leads.port.ts';
+import type { OrgDraftRepository } from './ports/org-drafts.port.ts';
 import type { OrgVersionRepository } from './ports/org-versions.port.ts';
 import type { OutboxRepository } from './ports/outbox.port.ts';
 import type { PersonalDataRepository } from './ports/personal-data.port.ts';
@@ -68,6 +69,8 @@ export interface UnitOfWork {
   readonly slaTimers: SlaTimerRepository;
   /** Screening list versions in force and reloads awaiting approval (ports/screening-lists.port.ts). */
   readonly screeningLists: ScreeningListRepository;
+  /** Draft org versions awaiting (or past) maker-checker approval (ports/org-drafts.port.ts). */
+  readonly orgDrafts: OrgDraftRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

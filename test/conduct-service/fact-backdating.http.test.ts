@@ -1,3 +1,4 @@
+import { publishWithApproval } from '../support/org-drafts.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auth, startTestService, ukLead, type TestService } from '../http/service-harness.ts';
 
@@ -116,8 +117,8 @@ describe('conduct facts: how far back they may be dated', () => {
   it("the bound is the org's conduct.factBackdatingHours", async () => {
     s = await startTestService();
     const current = (await s.app.inject({ method: 'GET', url: '/v1/org', headers: auth(s.tokens.admin) })).json();
-    const published = await post('/v1/org/versions', { ...current.config, conduct: { factBackdatingHours: 72 } }, s.tokens.admin);
-    expect(published.statusCode).toBe(201);
+    // A conduct policy change is not a roster edit: a compliance officer approves the admin's draft (maker-checker).
+    await publishWithApproval(s.app, { ...current.config, conduct: { factBackdatingHours: 72 } }, s.tokens.admin, s.tokens.compliance);
     const { leadId } = await assignedLead();
     s.clock.advance(96 * HOUR);
     expect((await post(`/v1/leads/${leadId}/facts`, { event: 'soa_signed', at: ago(71) }, s.tokens.ops)).statusCode).toBe(201);

@@ -43,6 +43,12 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'GET /v1/org/versions': ANALYSTS,
   'GET /v1/org/versions/{hash}': ANALYSTS,
   'POST /v1/org/versions': ['admin'],
+  // Maker-checker drafts (docs/access.md): made by admin; approved or rejected by admin or compliance (the org's approverRoles decide).
+  'POST /v1/org/drafts': ['admin'],
+  'GET /v1/org/drafts': ANALYSTS,
+  'GET /v1/org/drafts/{id}': ANALYSTS,
+  'POST /v1/org/drafts/{id}/approve': ['admin', 'compliance'],
+  'POST /v1/org/drafts/{id}/reject': ['admin', 'compliance'],
   'POST /v1/simulations': ['admin', 'ops'],
   // Ingestion: integration may ONLY do this; ops and admin may too (manual entry, imports).
   'POST /v1/leads': ['admin', 'ops', 'integration'],

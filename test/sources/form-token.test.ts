@@ -1,3 +1,4 @@
+import { publishWithApproval } from '../support/org-drafts.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFormToken, mintFormToken } from '../../src/app/sources/form-token.ts';
 import { auth, startTestService, type TestService } from '../http/service-harness.ts';
@@ -36,13 +37,13 @@ describe('a form that requires a signed token', () => {
     const { config } = (await s.app.inject({ method: 'GET', url: '/v1/org', headers: auth(s.tokens.admin) })).json();
     const base = config.sources.forms.find((f: { id: string }) => f.id === 'us-life-quote');
     const signed = { ...base, id: 'signed-quote', signedToken: { secretEnv: 'REMIT_FORM_TOKEN_SECRET_TEST', ttlSeconds: 600 } };
-    const published = await s.app.inject({
-      method: 'POST',
-      url: '/v1/org/versions',
-      payload: { ...config, version: 'signed-forms', sources: { ...config.sources, forms: [...config.sources.forms, signed] } },
-      headers: auth(s.tokens.admin),
-    });
-    expect(published.statusCode).toBe(201);
+    // A new form source is not a roster edit: the admin's change waits for a compliance officer (maker-checker).
+    await publishWithApproval(
+      s.app,
+      { ...config, version: 'signed-forms', sources: { ...config.sources, forms: [...config.sources.forms, signed] } },
+      s.tokens.admin,
+      s.tokens.compliance,
+    );
   });
   afterAll(async () => s.close());
 

@@ -44,6 +44,7 @@ describe('migration runner', () => {
       'oidc_logins',
       'opt_outs',
       'org_activations',
+      'org_drafts',
       'org_versions',
       'outbox_events',
       'outreach_log',

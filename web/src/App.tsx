@@ -7,6 +7,7 @@ import { Leads } from './pages/Leads.tsx';
 import { Licences, RepLicencesPage } from './pages/Licences.tsx';
 import { ReviewDetail } from './pages/ReviewDetail.tsx';
 import { ReviewQueue } from './pages/ReviewQueue.tsx';
+import { OrgDraftPage } from './pages/OrgDrafts.tsx';
 import { Rules } from './pages/Rules.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
@@ -38,6 +39,8 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
     return { node: <RepLicencesPage repId={p.repId!} />, roles: ANALYSTS, area: 'The licence matrix' };
   if (match('/licences', pathname)) return { node: <Licences />, roles: ANALYSTS, area: 'The licence matrix' };
   if (match('/dashboards', pathname)) return { node: <Dashboards />, roles: ANALYSTS, area: 'Dashboards' };
+  if ((p = match('/rules/drafts/:id', pathname)))
+    return { node: <OrgDraftPage id={p.id!} me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };
   if (match('/rules', pathname)) return { node: <Rules me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };
   return {
     node: (

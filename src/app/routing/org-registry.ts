@@ -5,9 +5,12 @@ import { err, ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { Clock } from '../../domain/shared/clock.ts';
 import type { OrgVersionRecord } from '../../store/ports/org-versions.port.ts';
-import type { Store } from '../../store/unit-of-work.ts';
+import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import { orgPublishedAudit } from '../audit/org-audit.ts';
+
+/** Work done in the publication's transaction, after the version is stored and put in force. */
+export type PublishHook = (tx: UnitOfWork, published: { readonly hash: string; readonly previousHash: string | null }) => Promise<void>;
 
 /**
  * The org/rule versions a running Remit routes with (docs/routing.md). Versions are immutable and kept in
@@ -69,16 +72,21 @@ export class OrgRegistry {
     if (org) this.currentOrg = org;
   }
 
-  /** Validates, stores and switches to a new version; every config problem is listed. */
+  /**
+   * Validates, stores and switches to a new version; every config problem is listed. `alongside` runs in
+   * the same transaction (the maker-checker draft's decision and audit entry): if it throws, nothing is
+   * published.
+   */
   async publish(
     config: unknown,
     actor: string,
+    alongside?: PublishHook,
   ): Promise<Result<{ org: CompiledOrg; record: OrgVersionRecord; created: boolean; previousHash: string }, ConfigProblem[]>> {
     const compiled = compileConfigObject(config, 'config');
     if (!compiled.ok) return err(compiled.error);
     const org = compiled.value.org;
     const previousHash = this.currentOrg.hash;
-    const { record, created } = await this.record(org, actor, previousHash);
+    const { record, created } = await this.record(org, actor, previousHash, alongside);
     this.byHash.set(org.hash, org);
     this.currentOrg = org;
     return ok({ org, record, created, previousHash });
@@ -100,7 +108,7 @@ export class OrgRegistry {
    * Stores the version, puts it in force and writes its audit entry, in one transaction (docs/operations.md: who, when, before/after
    * hashes).
    */
-  private record(org: CompiledOrg, actor: string, previousHash: string | null) {
+  private record(org: CompiledOrg, actor: string, previousHash: string | null, alongside?: PublishHook) {
     const at = toIso(this.clock.now());
     return this.store.transaction(async (tx) => {
       const published = await tx.orgVersions.publish({
@@ -119,6 +127,7 @@ export class OrgRegistry {
           payload: { action: 'org_version.republished', version: org.version, before: previousHash, after: org.hash },
         });
       }
+      if (alongside) await alongside(tx, { hash: org.hash, previousHash });
       return published;
     });
   }

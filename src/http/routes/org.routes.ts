@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
+import { createOrgDraft } from '../../app/routing/org-drafts.use-case.ts';
 import { principalOf } from '../auth.ts';
-import { sendError } from '../reply-error.ts';
+import { sendError, sendFailure } from '../reply-error.ts';
 
 const READERS = ['admin', 'ops', 'compliance'] as const;
 
@@ -57,28 +58,19 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: ServiceContext): vo
       bodyLimit: 8 * 1024 * 1024,
       schema: {
         tags: ['org'],
-        summary: 'Publish a new org/rule version (validated; every problem listed); it applies to leads from now on',
+        summary:
+          'Publish a new org/rule version (validated; every problem listed). A roster edit applies at once; any other change ' +
+          'answers 202 with a draft waiting for a second person (POST /v1/org/drafts/{id}/approve)',
         body: z.record(z.string(), z.unknown()),
       },
     },
     async (request, reply) => {
-      const published = await ctx.orgs.publish(request.body, principalOf(request).userId);
-      if (!published.ok)
-        return sendError(
-          reply,
-          'CONFIG_INVALID',
-          `${published.error.length} problem(s) in the configuration`,
-          published.error.map((p) => ({ path: p.path, message: p.message })),
-        );
-      const { record, created, previousHash } = published.value;
-      return reply.code(created ? 201 : 200).send({
-        hash: record.hash,
-        version: record.version,
-        createdAt: record.createdAt,
-        createdBy: record.createdBy,
-        created,
-        previousHash,
-      });
+      // The same maker-checker policy as POST /v1/org/drafts: only a roster edit publishes here at once.
+      const made = await createOrgDraft(ctx, principalOf(request), { config: request.body });
+      if (!made.ok) return sendFailure(reply, made.error);
+      const { draft, published } = made.value;
+      if (!published) return reply.code(202).send({ status: draft.status, draft });
+      return reply.code(published.created ? 201 : 200).send({ ...published, draftId: draft.id });
     },
   );
 }

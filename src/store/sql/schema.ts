@@ -406,6 +406,26 @@ export interface OidcLoginsTable {
   expires_at: string;
 }
 
+// --- 0010-org-drafts -------------------------------------------------------------------------
+
+export interface OrgDraftsTable {
+  id: string;
+  status: string;
+  classification: string;
+  requested_by: string;
+  requested_at: string;
+  reason: string | null;
+  base_hash: string;
+  draft_hash: string;
+  version: string;
+  config_json: string;
+  diff_json: string;
+  simulation_json: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
@@ -446,4 +466,5 @@ export interface Database {
   sla_timers: SlaTimersTable;
   screening_list_versions: ScreeningListVersionsTable;
   screening_list_reloads: ScreeningListReloadsTable;
+  org_drafts: OrgDraftsTable;
 }

@@ -10,6 +10,7 @@ import { dedupeRepository } from './dedupe-repository.ts';
 import { idempotencyRepository } from './idempotency-repository.ts';
 import { leadEventRepository } from './lead-event-repository.ts';
 import { leadRepository } from './lead-repository.ts';
+import { orgDraftRepository } from './org-draft-repository.ts';
 import { orgVersionRepository } from './org-version-repository.ts';
 import { outboxRepository } from './outbox-repository.ts';
 import { personalDataRepository } from './personal-data-repository.ts';
@@ -91,5 +92,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     conduct: conductRepository(db),
     slaTimers: slaTimerRepository(db, caps),
     screeningLists: screeningListRepository(db),
+    orgDrafts: orgDraftRepository(db),
   };
 }

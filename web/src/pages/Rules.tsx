@@ -5,6 +5,7 @@ import { Chart, PALETTE } from '../components/Chart.tsx';
 import { Badge, ErrorBox, fmtTime, Loading, outcomeTone, Page, useAsync } from '../components/common.tsx';
 import { Link } from '../router.tsx';
 import type { OrgConfigView } from '../types.ts';
+import { DraftOutcomeNote, PendingDrafts, type DraftOutcome } from './OrgDrafts.tsx';
 
 interface Versions {
   current: string;
@@ -58,6 +59,7 @@ export function Rules({ me }: { me: Me }) {
       {data && (
         <>
           <Published org={data.org} />
+          <PendingDrafts key={data.versions.current} />
           <History versions={data.versions} onLoad={(text) => setDraft(text)} />
           <DraftPanel me={me} org={data.org} draft={draft} setDraft={setDraft} canSimulate={data.canSimulate} onPublished={reload} />
         </>
@@ -183,13 +185,7 @@ function useDraftActions(draft: string, setDraft: (s: string) => void, limit: nu
   const [simError, setSimError] = useState<unknown>(null);
   const [diff, setDiff] = useState<SimulationDiff | null>(null);
   const [busy, setBusy] = useState<'' | 'simulate' | 'publish'>('');
-  const [published, setPublished] = useState<{
-    hash: string;
-    version: string;
-    createdAt: string;
-    createdBy: string;
-    created: boolean;
-  } | null>(null);
+  const [published, setPublished] = useState<DraftOutcome | null>(null);
   const [pubError, setPubError] = useState<unknown>(null);
 
   const parsed = (): Record<string, unknown> | null => {
@@ -235,7 +231,8 @@ function useDraftActions(draft: string, setDraft: (s: string) => void, limit: nu
     setPubError(null);
     setPublished(null);
     try {
-      setPublished(await post('/v1/org/versions', config));
+      // A draft first (maker-checker): a roster edit is published at once, anything else waits for a second person.
+      setPublished(await post<DraftOutcome>('/v1/org/drafts', { config }));
       onPublished();
     } catch (e) {
       setPubError(e);
@@ -269,7 +266,8 @@ function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: Draf
       <h2 id="draft-h">Draft: simulate, then publish</h2>
       <p className="hint">
         Load the current version or a previous one, upload a whole org config as one JSON or YAML file, or edit the JSON below. The
-        simulation replays the last recorded leads against the draft; nothing changes until an admin publishes.
+        simulation replays the last recorded leads against the draft; nothing changes until an admin publishes, and a change beyond the
+        roster (availability, capacity, weights) then waits for a second person&apos;s approval.
       </p>
       <div className="actions">
         <button type="button" className="secondary" onClick={() => setDraft(JSON.stringify(org.config, null, 2))}>
@@ -327,18 +325,9 @@ function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: Draf
       )}
       <ErrorBox error={simError} title="Simulation refused" />
       <ErrorBox error={pubError} title="Publishing refused" />
-      {published && <PublishedNote published={published} />}
+      {published && <DraftOutcomeNote outcome={published} />}
       {diff && <DiffView diff={diff} />}
     </section>
-  );
-}
-
-function PublishedNote({ published }: { published: NonNullable<ReturnType<typeof useDraftActions>['published']> }) {
-  return (
-    <p className="success" role="status" data-testid="published">
-      {published.created ? 'Published' : 'Already published (made current again)'}: {published.version}{' '}
-      <code className="hash">{published.hash}</code> by {published.createdBy} at {fmtTime(published.createdAt)}.
-    </p>
   );
 }
 
