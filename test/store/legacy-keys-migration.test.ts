@@ -31,7 +31,10 @@ const TOKENS = {
   key_gone: 'remit_legacy-revoked-token',
 } as const;
 
-/** A store at migration 8 with keys of every role (one revoked), an open review and a decided one, both requested by a key. */
+/**
+ * A store at migration 8: keys of every role (one revoked); an open and a decided review, a pending and a decided list
+ * reload, all requested by a key.
+ */
 async function seedAtVersion8(db: Kysely<unknown>): Promise<void> {
   const keys: [keyof typeof TOKENS, string, string, string | null, string, string | null][] = [
     ['key_admin', 'first admin key', 'admin', null, 'bootstrap', null],
@@ -53,6 +56,12 @@ async function seedAtVersion8(db: Kysely<unknown>): Promise<void> {
   await sql`insert into reviews (id, lead_id, status, kind, reason_codes_json, requested_by, requested_at, decided_by, decided_at,
       resolution_json)
     values ('rev_done', 'lead_2', 'REJECTED', 'EXCEPTION', '[]', 'key_ops', ${AT}, 'key_gone', ${AT}, '{}')`.execute(db);
+  for (const [id, status] of [
+    ['lrl_pending', 'pending'],
+    ['lrl_done', 'approved'],
+  ])
+    await sql`insert into screening_list_reloads (id, source_id, status, requested_by, requested_at, new_sha256, new_entry_count)
+      values (${id}, 'blocklist', ${status}, 'key_ops', ${AT}, 'abc', 0)`.execute(db);
 }
 
 interface Target {
@@ -134,6 +143,8 @@ describe.each(dialects)('migration 9 adopts legacy keys: $factory.name', ({ fact
     // The open review is now the person's (segregation of duties compares people); a decided one keeps its recorded history.
     expect((await store.reviews.get('rev_open'))!.requestedBy).toBe('usr_key_ops');
     expect(await store.reviews.get('rev_done')).toMatchObject({ requestedBy: 'key_ops', decidedBy: 'key_gone' });
+    expect((await store.screeningLists.getPending('lrl_pending'))!.requestedBy).toBe('usr_key_ops');
+    expect((await store.screeningLists.getPending('lrl_done'))!.requestedBy).toBe('key_ops');
 
     // Every key that worked still works, as its person with its one role; the revoked one still does not.
     expect(await authenticate(store, TOKENS.key_ops)).toEqual({
