@@ -181,6 +181,7 @@ describe.each(dialects)('segregation of duties on reviews: $factory.name', ({ fa
   it('an admin cannot reinstate themselves: once suspended, their key and session no longer reach the API', async () => {
     const ada = (await post('/v1/users', { name: 'Ada', email: 'ada@example.com', roles: ['admin'] }, auth(s.tokens.admin))).json().id;
     const key = (await post(`/v1/users/${ada}/keys`, { name: 'ada', role: 'admin' }, auth(s.tokens.admin))).json().token as string;
+    const session = await s.app.sessions.create({ userId: ada, method: 'link' });
     const suspend = await s.app.inject({
       method: 'PATCH',
       url: `/v1/users/${ada}`,
@@ -196,6 +197,13 @@ describe.each(dialects)('segregation of duties on reviews: $factory.name', ({ fa
       headers: auth(key),
     });
     expect(reinstate.statusCode).toBe(401);
+    const viaSession = await s.app.inject({
+      method: 'PATCH',
+      url: `/v1/users/${ada}`,
+      payload: { version, status: 'active' },
+      headers: { cookie: `${SESSION_COOKIE}=${session.id}` },
+    });
+    expect(viaSession.statusCode).toBe(401);
     expect((await get(`/v1/users/${ada}`, auth(s.tokens.admin))).json()).toMatchObject({ status: 'suspended', version });
     // A request already in flight when she was suspended (its principal resolved before) cannot reinstate her either.
     const inFlight = { userId: ada, name: 'Ada', roles: ['admin' as const], repId: null, keyId: null };
