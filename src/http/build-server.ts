@@ -11,7 +11,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../app/shared/service-context.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
@@ -19,7 +19,7 @@ import { authHook } from './auth.ts';
 import { pointer } from '../domain/errors/detail-path.ts';
 import { ForbiddenKeyError, NulCharacterError, useJsonBodyParser } from './json-body-parser.ts';
 import { sendError } from './reply-error.ts';
-import { withErrorResponses } from './error-schema.ts';
+import { describeRoute } from './openapi-transform.ts';
 import { registerHealthRoutes } from './routes/health.routes.ts';
 import { registerKeyRoutes } from './routes/keys.routes.ts';
 import { registerUserRoutes } from './routes/users.routes.ts';
@@ -210,7 +210,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
       security: [{ apiKey: [] }],
     },
-    transform: (input) => withErrorResponses(jsonSchemaTransform(input) as { schema: Record<string, unknown>; url: string }),
+    transform: describeRoute,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 

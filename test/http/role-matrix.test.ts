@@ -155,6 +155,22 @@ describe('role × endpoint matrix', () => {
     expect(documented.length).toBe(Object.keys(POLICY).length);
   });
 
+  it('the roles each route declares (x-remit-roles in OpenAPI, docs/access.md) are exactly the policy written down here', async () => {
+    const doc = (await s.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { 'x-remit-roles'?: Role[] }>>;
+    };
+    const declared = Object.fromEntries(
+      operations.map((o) => [o.key, [...(doc.paths[o.path]![o.method.toLowerCase()]!['x-remit-roles'] ?? ['none'])].sort()]),
+    );
+    const intended = Object.fromEntries(
+      operations.map((o) => {
+        const policy = POLICY[o.key];
+        return [o.key, keyed(policy) ? [...policy].sort() : ['none']];
+      }),
+    );
+    expect(declared).toEqual(intended);
+  });
+
   it('no key → 401 UNAUTHENTICATED on every protected operation; public ones answer without a key', async () => {
     for (const op of operations) {
       const res = await call(op.method, op.path, undefined);
