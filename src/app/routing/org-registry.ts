@@ -85,8 +85,9 @@ export class OrgRegistry {
     const compiled = compileConfigObject(config, 'config');
     if (!compiled.ok) return err(compiled.error);
     const org = compiled.value.org;
-    const previousHash = this.currentOrg.hash;
-    const { record, created } = await this.record(org, actor, previousHash, alongside);
+    const { published, previousHash: replaced } = await this.record(org, actor, this.currentOrg.hash, alongside);
+    const { record, created } = published;
+    const previousHash = replaced ?? this.currentOrg.hash;
     this.byHash.set(org.hash, org);
     this.currentOrg = org;
     return ok({ org, record, created, previousHash });
@@ -111,6 +112,10 @@ export class OrgRegistry {
   private record(org: CompiledOrg, actor: string, previousHash: string | null, alongside?: PublishHook) {
     const at = toIso(this.clock.now());
     return this.store.transaction(async (tx) => {
+      // The version this one replaces is the one in force in the store (another instance may have published since
+      // this one last synced), read under the publication lock so two publishers cannot both replace the same one.
+      await tx.orgVersions.lockActivations();
+      previousHash = (await tx.orgVersions.current())?.hash ?? previousHash;
       const published = await tx.orgVersions.publish({
         hash: org.hash,
         version: org.version,
@@ -128,7 +133,7 @@ export class OrgRegistry {
         });
       }
       if (alongside) await alongside(tx, { hash: org.hash, previousHash });
-      return published;
+      return { published, previousHash };
     });
   }
 }

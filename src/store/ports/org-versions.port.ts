@@ -25,6 +25,11 @@ export interface OrgVersionRepository {
   list(): Promise<readonly OrgVersionRecord[]>;
   /** Makes a published version the one in force (appends to the activation history). */
   activate(input: OrgActivation): Promise<void>;
+  /**
+   * Serialises publications: held until the transaction ends, so a publisher that then reads `current()`
+   * knows which version it replaces even when several instances publish at once.
+   */
+  lockActivations(): Promise<void>;
   /** The version in force: the latest activation; undefined before the first. */
   current(): Promise<OrgActivation | undefined>;
   /** Every activation, oldest first: which version was in force when, and who made it so. */

@@ -1,8 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { OrgVersionRecord, OrgVersionRepository } from '../ports/org-versions.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireJson, requireText } from './input-checks.ts';
 import type { Database, OrgVersionsTable } from './schema.ts';
+import type { StoreCapabilities } from '../unit-of-work.ts';
 
 const toOrgVersion = (r: Selectable<OrgVersionsTable>): OrgVersionRecord => ({
   hash: r.hash,
@@ -12,7 +13,10 @@ const toOrgVersion = (r: Selectable<OrgVersionsTable>): OrgVersionRecord => ({
   createdBy: r.created_by,
 });
 
-export function orgVersionRepository(db: Kysely<Database>): OrgVersionRepository {
+/** Advisory lock key for publications: an arbitrary constant, the same on every instance. */
+const ORG_ACTIVATION_LOCK = 7_302_411_001;
+
+export function orgVersionRepository(db: Kysely<Database>, caps: StoreCapabilities): OrgVersionRepository {
   const getByHash = async (hash: string) => {
     const row = await db.selectFrom('org_versions').selectAll().where('hash', '=', hash).executeTakeFirst();
     return row ? toOrgVersion(row) : undefined;
@@ -70,6 +74,10 @@ export function orgVersionRepository(db: Kysely<Database>): OrgVersionRepository
         .insertInto('org_activations')
         .values({ hash: input.hash, activated_at: input.activatedAt, activated_by: input.activatedBy })
         .execute();
+    },
+    async lockActivations() {
+      // PostgreSQL: one publication at a time across instances (released at commit). SQLite's write transaction already is.
+      if (caps.rowLocks) await sql`select pg_advisory_xact_lock(${ORG_ACTIVATION_LOCK})`.execute(db);
     },
     async current() {
       const row = await db.selectFrom('org_activations').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();

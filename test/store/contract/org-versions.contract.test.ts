@@ -70,10 +70,45 @@ describe.each(STORES)('org versions repository: $factory.name', ({ factory, run 
       'getByHash',
       'getByVersion',
       'list',
+      'lockActivations',
       'publish',
     ]);
     await expect(h.rawExec(`update org_versions set created_by = 'mallory'`)).rejects.toThrow(/append-only/);
     await expect(h.rawExec(`delete from org_versions`)).rejects.toThrow(/append-only/);
     expect(await store.orgVersions.getByHash(org.hash)).toEqual(rec);
+  });
+  it('lockActivations serialises publishers: the second reads the activation the first committed', async () => {
+    const a = storeOrg({ version: 'lock-a' });
+    const b = storeOrg({ version: 'lock-b', openCaps: [3, 3, 3, 3, 3] });
+    for (const o of [a, b])
+      await store.orgVersions.publish({
+        hash: o.hash,
+        version: o.version,
+        configJson: canonicalJson(o.config),
+        createdAt: '2026-03-01T00:00:00.000Z',
+        createdBy: 'test',
+      });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const first = store.transaction(async (tx) => {
+      await tx.orgVersions.lockActivations();
+      locked();
+      await held;
+      await tx.orgVersions.activate({ hash: a.hash, activatedAt: '2026-03-01T00:00:01.000Z', activatedBy: 'first' });
+    });
+    await isLocked;
+    const second = store.transaction(async (tx) => {
+      await tx.orgVersions.lockActivations();
+      const seen = (await tx.orgVersions.current())?.hash;
+      await tx.orgVersions.activate({ hash: b.hash, activatedAt: '2026-03-01T00:00:02.000Z', activatedBy: 'second' });
+      return seen;
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    release();
+    await first;
+    expect(await second).toBe(a.hash);
+    expect((await store.orgVersions.activations()).map((x) => x.activatedBy).slice(-2)).toEqual(['first', 'second']);
   });
 });
