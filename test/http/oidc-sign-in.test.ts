@@ -72,6 +72,7 @@ beforeAll(async () => {
     clients: [
       { client_id: 'remit', redirect_uris: [REDIRECT] },
       { client_id: 'other-app', redirect_uris: [REDIRECT] },
+      { client_id: 'remit-confidential', redirect_uris: [REDIRECT], client_secret: 'the-right-secret' },
     ],
     accounts: {
       'sub-clara': { email: 'clara@bank.example', email_verified: true, name: 'Clara Compliance', groups: ['remit-compliance', 'staff'] },
@@ -190,6 +191,26 @@ describe('signing in through the provider', () => {
     const { res } = await signIn(svc, 'sub-clara', { accept: 'application/json' });
     expect(res.statusCode).toBe(401);
     expect(res.json()).toMatchObject({ code: 'SSO_FAILED', message: expect.stringContaining('suspended') });
+  });
+});
+
+describe('a confidential client', () => {
+  const VAR = 'REMIT_TEST_OIDC_CLIENT_SECRET';
+  afterEach(() => {
+    delete process.env[VAR];
+  });
+
+  it('reads the secret from the variable clientSecretEnv names, when used: missing → SSO_UNAVAILABLE, wrong → SSO_FAILED', async () => {
+    await configure(svc, { clientId: 'remit-confidential', clientSecretEnv: VAR });
+    await createUser(svc, { name: 'Clara', email: 'clara@bank.example', roles: ['compliance'] });
+    const missing = await startLogin(svc, '/review', 'application/json');
+    expect(missing.res.statusCode).toBe(503);
+    expect(missing.res.json()).toMatchObject({ code: 'SSO_UNAVAILABLE', message: expect.stringContaining(VAR) });
+    process.env[VAR] = 'a-wrong-secret';
+    expect((await signIn(svc, 'sub-clara', { accept: 'application/json' })).res.json().code).toBe('SSO_FAILED');
+    process.env[VAR] = 'the-right-secret';
+    const { res } = await signIn(svc, 'sub-clara');
+    expect((await whoAmI(svc, cookieOf(res, 'remit_session')!)).json().roles).toEqual(['compliance']);
   });
 });
 

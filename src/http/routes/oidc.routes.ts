@@ -22,16 +22,13 @@ function stateCookie(value: string, maxAgeSeconds: number, https: boolean): stri
   return `${STATE_COOKIE}=${value}; Path=${STATE_COOKIE_PATH}; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${https ? '; Secure' : ''}`;
 }
 
-/** A script or API client asked for JSON (and not for a page): it gets the error body; a browser is sent to the console. */
-function wantsJson(request: FastifyRequest): boolean {
-  const accept = request.headers.accept ?? '';
-  return accept.includes('application/json') && !accept.includes('text/html');
-}
+/** A browser navigating (it asks for a page) is sent to the console's sign-in page; a script or API client gets the error body. */
+const wantsPage = (request: FastifyRequest): boolean => (request.headers.accept ?? '').includes('text/html');
 
 /** The console's sign-in page shows what went wrong (docs/console.md); the code only, never the provider's words. */
 function answerFailure(request: FastifyRequest, reply: FastifyReply, failure: AppFailure): FastifyReply {
   reply.header('cache-control', 'no-store');
-  if (wantsJson(request)) return sendFailure(reply, failure);
+  if (!wantsPage(request)) return sendFailure(reply, failure);
   return reply.redirect(`/?sso_error=${encodeURIComponent(failure.code)}`, 302);
 }
 
