@@ -163,7 +163,7 @@ describe.skipIf(!RUN)('single sign-on in the console', () => {
     expect(page.url().startsWith(base)).toBe(true);
     expect(await page.getByTestId('whoami').textContent()).toContain('Clara Compliance');
     expect(await page.getByTestId('whoami').textContent()).toContain('compliance');
-    const me = await page.evaluate(async () => (await fetch('/v1/session')).json());
+    const me = (await page.evaluate(async () => (await fetch('/v1/session')).json())) as { userId: string };
     expect(me).toMatchObject({ name: 'Clara Compliance', roles: ['compliance'], keyId: null });
 
     await page.goto(`${base}/review/${reviewId}`);
