@@ -23,6 +23,7 @@ import { describeRoute } from './openapi-transform.ts';
 import { registerHealthRoutes } from './routes/health.routes.ts';
 import { registerKeyRoutes } from './routes/keys.routes.ts';
 import { registerUserRoutes } from './routes/users.routes.ts';
+import { registerOidcRoutes } from './routes/oidc.routes.ts';
 import { registerOrgRoutes } from './routes/org.routes.ts';
 import { registerPrometheusRoute } from './routes/metrics-prometheus.routes.ts';
 import { SessionStore } from './session-store.ts';
@@ -269,10 +270,11 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   return app;
 }
 
-/** What every server has, whatever else it serves: health, people and keys, the org. */
+/** What every server has, whatever else it serves: health, people and keys, single sign-on, the org. */
 function registerCoreRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   registerHealthRoutes(app, ctx);
   registerKeyRoutes(app, ctx);
   registerUserRoutes(app, ctx);
+  registerOidcRoutes(app, ctx);
   registerOrgRoutes(app, ctx);
 }

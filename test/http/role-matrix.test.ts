@@ -87,6 +87,11 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/session': 'self-authenticated',
   'GET /v1/session': ['admin', 'ops', 'compliance', 'rep'],
   'DELETE /v1/session': 'public',
+  // Single sign-on (docs/access.md): the providers list is public; the login and the callback authenticate through the identity
+  // provider (here none is configured: SSO_UNAVAILABLE, never UNAUTHENTICATED).
+  'GET /v1/auth/providers': 'public',
+  'GET /v1/auth/oidc/login': 'self-authenticated',
+  'GET /v1/auth/oidc/callback': 'self-authenticated',
   // Console read models: licence matrix, fairness ledger, refusals by reason.
   'GET /v1/licences/matrix': ANALYSTS,
   'GET /v1/reps/{repId}/licences': ANALYSTS,

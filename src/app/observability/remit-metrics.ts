@@ -32,6 +32,7 @@ export class RemitMetrics {
   readonly slaMisses: Counter<'missed'>;
   readonly webhookFailures: Counter;
   readonly workerFailures: Counter<'worker'>;
+  readonly ssoSignIns: Counter<'outcome'>;
   readonly auditVerifyOk: Gauge;
   readonly auditVerifyTime: Gauge;
   #sources: GaugeSources | null = null;
@@ -75,6 +76,12 @@ export class RemitMetrics {
       name: 'remit_worker_failures_total',
       help: 'Failures of background workers, by worker; each one is also an error log line.',
       labelNames: ['worker'],
+      registers,
+    });
+    this.ssoSignIns = new Counter({
+      name: 'remit_sso_sign_ins_total',
+      help: 'Single sign-on attempts by outcome: signed_in, refused (the answer or the person was refused), unavailable (provider down).',
+      labelNames: ['outcome'],
       registers,
     });
     this.auditVerifyOk = new Gauge({

@@ -47,7 +47,12 @@ export const PasswordPolicySchema = z.strictObject({
 });
 
 export const OidcPolicySchema = z.strictObject({
-  issuer: z.url().describe('The provider’s issuer URL; its /.well-known/openid-configuration is read at first use.'),
+  issuer: z
+    .url()
+    .describe(
+      'The provider’s issuer URL; its /.well-known/openid-configuration is read at first use. https, or http on a loopback address only.',
+    ),
+  label: z.string().trim().min(1).max(60).optional().describe('What the console’s button names the provider; default “single sign-on”.'),
   clientId: z.string().min(1),
   clientSecretEnv: z
     .string()

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, type Me } from '../api.ts';
 import { ErrorBox, Page } from '../components/common.tsx';
+import { SsoButton } from '../components/SsoButton.tsx';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const [apiKey, setApiKey] = useState('');
@@ -23,8 +24,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   return (
     <main id="main" className="signin">
       <Page title="Sign in to the Remit console">
+        <SsoButton />
         <p>
-          Sign in with your Remit API key (<code>remit_…</code>). The key is exchanged for a session cookie bound to its role; it is not
+          Or sign in with your Remit API key (<code>remit_…</code>). The key is exchanged for a session cookie bound to its role; it is not
           stored in the browser.
         </p>
         <form onSubmit={(e) => void submit(e)} className="card form">
