@@ -406,6 +406,17 @@ export interface OidcLoginsTable {
   expires_at: string;
 }
 
+// --- 0011-rep-presence -------------------------------------------------------------------------
+
+export interface RepPresenceTable {
+  rep_id: string;
+  status: string;
+  since: string;
+  until: string | null;
+  set_by: string;
+  reason: string | null;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
@@ -446,4 +457,5 @@ export interface Database {
   sla_timers: SlaTimersTable;
   screening_list_versions: ScreeningListVersionsTable;
   screening_list_reloads: ScreeningListReloadsTable;
+  rep_presence: RepPresenceTable;
 }

@@ -13,6 +13,7 @@ import { leadRepository } from './lead-repository.ts';
 import { orgVersionRepository } from './org-version-repository.ts';
 import { outboxRepository } from './outbox-repository.ts';
 import { personalDataRepository } from './personal-data-repository.ts';
+import { repPresenceRepository } from './rep-presence-repository.ts';
 import { reviewRepository } from './review-repository.ts';
 import { routingStateRepository } from './routing-state-repository.ts';
 import type { Database } from './schema.ts';
@@ -91,5 +92,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     conduct: conductRepository(db),
     slaTimers: slaTimerRepository(db, caps),
     screeningLists: screeningListRepository(db),
+    repPresence: repPresenceRepository(db),
   };
 }
