@@ -73,7 +73,10 @@ describe('rep presence (property)', () => {
           for (const team of decision.candidates)
             for (const rep of team.reps) {
               const away = awayByOracle(presence, rep.id, at);
-              expect(rep.reasons.some((r) => r.code === 'REP_AWAY'), `${rep.id} at ${new Date(at).toISOString()}`).toBe(away);
+              expect(
+                rep.reasons.some((r) => r.code === 'REP_AWAY'),
+                `${rep.id} at ${new Date(at).toISOString()}`,
+              ).toBe(away);
               if (away) expect(rep.eligible).toBe(false);
               if (away && decision.outcome === 'ASSIGNED') assignedBesideAway++;
             }

@@ -20,7 +20,8 @@ const OTHERS = ['oliver-bennett', 'priya-shah', 'tom-fletcher'] as const;
 
 const put = (repId: string, body: unknown, token: string) =>
   s!.app.inject({ method: 'PUT', url: `/v1/reps/${repId}/presence`, payload: body as object, headers: auth(token) });
-const getPresence = (repId: string, token: string) => s!.app.inject({ method: 'GET', url: `/v1/reps/${repId}/presence`, headers: auth(token) });
+const getPresence = (repId: string, token: string) =>
+  s!.app.inject({ method: 'GET', url: `/v1/reps/${repId}/presence`, headers: auth(token) });
 let n = 0;
 async function ingest() {
   const res = await s!.app.inject({
@@ -86,7 +87,13 @@ describe.each(dialects)('rep presence: $factory.name', ({ factory, run, reason }
     for (const [body, path] of bad) {
       const res = await put('amelia-hughes', body, s.tokens.rep);
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
-      expect(res.json().details.map((d: { path: string }) => d.path).join(' '), JSON.stringify(body)).toContain(path);
+      expect(
+        res
+          .json()
+          .details.map((d: { path: string }) => d.path)
+          .join(' '),
+        JSON.stringify(body),
+      ).toContain(path);
     }
     const unknown = await put('no-such-rep', { status: 'away' }, s.tokens.ops);
     expect(unknown.statusCode).toBe(404);
@@ -113,9 +120,9 @@ describe.each(dialects)('rep presence: $factory.name', ({ factory, run, reason }
     expect(back.decision.rep?.id).toBe('amelia-hughes');
 
     // Away until a time: routing applies it until then, and not after.
-    expect((await put('amelia-hughes', { status: 'away', until: new Date(s.clock.ms + HOUR).toISOString() }, s.tokens.rep)).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await put('amelia-hughes', { status: 'away', until: new Date(s.clock.ms + HOUR).toISOString() }, s.tokens.rep)).statusCode,
+    ).toBe(200);
     expect((await ingest()).decision.rep?.id).not.toBe('amelia-hughes');
     s.clock.advance(HOUR);
     expect((await getPresence('amelia-hughes', s.tokens.rep)).json().status).toBe('available');
@@ -123,7 +130,11 @@ describe.each(dialects)('rep presence: $factory.name', ({ factory, run, reason }
 
     await s.seal();
     for (const d of [onlyAmelia, nobodyInTeam, back]) {
-      const replay = await s.app.inject({ method: 'GET', url: `/v1/decisions/${d.decision.decisionId}/replay`, headers: auth(s.tokens.compliance) });
+      const replay = await s.app.inject({
+        method: 'GET',
+        url: `/v1/decisions/${d.decision.decisionId}/replay`,
+        headers: auth(s.tokens.compliance),
+      });
       expect(replay.statusCode, replay.body).toBe(200);
       expect(replay.json(), d.decision.decisionId).toMatchObject({ identical: true, differences: [] });
     }

@@ -47,7 +47,8 @@ export async function getRepPresence(ctx: ServiceContext, principal: Principal, 
 
 function checkInput(input: PresenceInput, now: number): Result<null, AppFailure> {
   if (input.until === undefined) return ok(null);
-  if (input.status !== 'away') return failure('ARGUMENT_INVALID', undefined, [{ path: '/body/until', message: 'only an away status ends' }]);
+  if (input.status !== 'away')
+    return failure('ARGUMENT_INVALID', undefined, [{ path: '/body/until', message: 'only an away status ends' }]);
   if (Date.parse(input.until) <= now)
     return failure('ARGUMENT_INVALID', undefined, [{ path: '/body/until', message: `must be in the future (now is ${toIso(now)})` }]);
   return ok(null);
