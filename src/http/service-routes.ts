@@ -4,6 +4,7 @@ import { registerAccountRoutes } from './routes/accounts.routes.ts';
 import { registerAuditRoutes } from './routes/audit.routes.ts';
 import { registerConductRoutes } from './routes/conduct.routes.ts';
 import { registerMetricsRoutes } from './routes/metrics.routes.ts';
+import { registerPresenceRoutes } from './routes/presence.routes.ts';
 import { registerConsoleRoutes } from './routes/console.routes.ts';
 import { registerCrmSourceRoutes } from './routes/crm-sources.routes.ts';
 import { registerFormRoutes } from './routes/forms.routes.ts';
@@ -29,6 +30,7 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerSessionRoutes,
   registerConsoleRoutes,
   registerConductRoutes,
+  registerPresenceRoutes,
   registerMetricsRoutes,
   registerAuditRoutes,
   registerSimulationRoutes,

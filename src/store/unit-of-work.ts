@@ -11,6 +11,7 @@ import type { OrgDraftRepository } from './ports/org-drafts.port.ts';
 import type { OrgVersionRepository } from './ports/org-versions.port.ts';
 import type { OutboxRepository } from './ports/outbox.port.ts';
 import type { PersonalDataRepository } from './ports/personal-data.port.ts';
+import type { RepPresenceRepository } from './ports/rep-presence.port.ts';
 import type { ReviewRepository } from './ports/reviews.port.ts';
 import type { RoutingStateRepository } from './ports/routing-state.port.ts';
 import type { ScreeningListRepository } from './ports/screening-lists.port.ts';
@@ -71,6 +72,8 @@ export interface UnitOfWork {
   readonly screeningLists: ScreeningListRepository;
   /** Draft org versions awaiting (or past) maker-checker approval (ports/org-drafts.port.ts). */
   readonly orgDrafts: OrgDraftRepository;
+  /** Reps marked away or back (ports/rep-presence.port.ts); routing reads it as a decision input. */
+  readonly repPresence: RepPresenceRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

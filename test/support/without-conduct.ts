@@ -1,13 +1,15 @@
 import type { Store, UnitOfWork } from '../../src/store/unit-of-work.ts';
 
 /**
- * A store whose SLA timer repository accepts and forgets: for running the current routing code on a
- * database migrated before 0005 (upgrade tests). Production code has no such switch.
+ * A store whose SLA timer repository accepts and forgets, and in which no rep is away (rep presence):
+ * for running the current routing code on a database migrated before 0005 / 0011 (upgrade tests).
+ * Production code has no such switch.
  */
 export function withoutConduct(store: Store): Store {
   const mute = (uow: UnitOfWork): UnitOfWork => ({
     ...uow,
     slaTimers: { ...uow.slaTimers, schedule: async () => {}, cancelPending: async () => 0 },
+    repPresence: { ...uow.repPresence, listAway: async () => [] },
   });
   return {
     ...mute(store),

@@ -5,6 +5,7 @@ import { Dashboards } from './pages/Dashboards.tsx';
 import { LeadStoryPage } from './pages/LeadStory.tsx';
 import { Leads } from './pages/Leads.tsx';
 import { Licences, RepLicencesPage } from './pages/Licences.tsx';
+import { MePage } from './pages/Me.tsx';
 import { ReviewDetail } from './pages/ReviewDetail.tsx';
 import { ReviewQueue } from './pages/ReviewQueue.tsx';
 import { OrgDraftPage } from './pages/OrgDrafts.tsx';
@@ -22,6 +23,7 @@ interface NavItem {
 const NAV: readonly NavItem[] = [
   { to: '/review', label: 'Review queue', roles: ANALYSTS },
   { to: '/leads', label: 'Leads', roles: ['admin', 'ops', 'compliance', 'rep'] },
+  { to: '/me', label: 'Me', roles: ['rep'] },
   { to: '/licences', label: 'Licence matrix', roles: ANALYSTS },
   { to: '/dashboards', label: 'Dashboards', roles: ANALYSTS },
   { to: '/rules', label: 'Rules & simulation', roles: ANALYSTS },
@@ -34,6 +36,7 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
   if (match('/review', pathname)) return { node: <ReviewQueue me={me} />, roles: ANALYSTS, area: 'The review queue' };
   if ((p = match('/leads/:id', pathname)))
     return { node: <LeadStoryPage id={p.id!} me={me} />, roles: ['admin', 'ops', 'compliance', 'rep'], area: 'Lead stories' };
+  if (match('/me', pathname)) return { node: <MePage me={me} />, roles: ['rep'], area: 'The rep self-service area' };
   if (match('/leads', pathname)) return { node: <Leads me={me} />, roles: ['admin', 'ops', 'compliance', 'rep'], area: 'Leads' };
   if ((p = match('/licences/reps/:repId', pathname)))
     return { node: <RepLicencesPage repId={p.repId!} />, roles: ANALYSTS, area: 'The licence matrix' };

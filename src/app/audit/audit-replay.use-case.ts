@@ -112,6 +112,7 @@ export async function replayDecision(
     lead: payload.lead as Lead,
     at: Date.parse(recorded.decidedAt),
     state: viewOf(payload.stateRead),
+    ...(payload.presenceRead ? { presence: payload.presenceRead } : {}),
     decisionId,
   });
   const differences = jsonDifferences(recorded, replayed as Decision);

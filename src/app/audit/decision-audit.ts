@@ -1,4 +1,5 @@
 import type { Decision } from '../../domain/decision/decision.ts';
+import type { PresenceSnapshot } from '../../domain/eligibility/rep-presence.ts';
 import type { Lead } from '../../domain/lead/lead.ts';
 import type { LedgerEntry, RepLoad, RoutingStateSnapshot, RoutingStateView, StateChanges } from '../../domain/strategies/routing-state.ts';
 
@@ -15,6 +16,11 @@ export interface DecisionAuditPayload {
   /** The routing state the decision read, as a plain snapshot (viewOf(stateRead) answers every read it made). */
   readonly stateRead: RoutingStateSnapshot;
   readonly changes: StateChanges;
+  /**
+   * The reps who were away at the decision time among those it could choose (rep presence), when any
+   * was: an input of decide() like stateRead. Absent = nobody was away (and in entries that predate presence).
+   */
+  readonly presenceRead?: PresenceSnapshot;
 }
 
 export const decisionAuditPayload = (
@@ -23,11 +29,13 @@ export const decisionAuditPayload = (
   stateRead: RoutingStateSnapshot,
   changes: StateChanges,
   declaredCustomFields: readonly string[],
+  presence: PresenceSnapshot = {},
 ): DecisionAuditPayload => ({
   decision,
   lead: routingInputs(lead, declaredCustomFields),
   stateRead,
   changes,
+  ...(Object.keys(presence).length > 0 ? { presenceRead: presence } : {}),
 });
 
 /**

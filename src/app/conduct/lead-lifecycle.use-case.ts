@@ -1,6 +1,7 @@
 import type { CoolingOffEvent } from '../../domain/conduct/rule-pack.schema.ts';
 import { isLeadState, type LeadState } from '../../domain/lifecycle/lead-state.ts';
 import { transition, type LifecycleEvent } from '../../domain/lifecycle/transition.ts';
+import type { LifecycleTarget } from '../../domain/lifecycle/lifecycle-targets.ts';
 import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { holdsRepCapacity, type LeadStatus } from '../../domain/lead/lead-status.ts';
@@ -14,10 +15,6 @@ import { CONDUCT_EVENTS, coolingOffFacts, loadConductView, recordedFacts } from 
 import { canSee } from '../queries/lead-queries.ts';
 import { guardFactTime, type Backdating } from './fact-time-guard.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
-
-/** Targets a user may ask for; the other states are reached by routing, review, screening or erasure. */
-export const LIFECYCLE_TARGETS = ['ACCEPTED', 'CONTACTED', 'QUALIFIED', 'PROPOSAL', 'WON', 'LOST', 'NURTURE'] as const;
-export type LifecycleTarget = (typeof LIFECYCLE_TARGETS)[number];
 
 /** Statuses in which the lead counts against its rep's open capacity. */
 /** Leaving the rep's pipeline frees the rep's open capacity. */

@@ -74,6 +74,10 @@ export async function leadPage(
     limit: filter.limit + 1,
   });
   const page = pageOf(rows, filter.limit);
+  // The SLA deadlines still running on each lead (accept, first contact): what a rep's "my leads" sorts their day by.
+  const timers = page.items.length > 0 ? await store.slaTimers.listForLeads(page.items.map((l) => l.id)) : [];
+  const slaDue = (leadId: string) =>
+    timers.filter((t) => t.leadId === leadId && t.status === 'PENDING').map((t) => ({ kind: t.kind, dueAt: t.dueAt, repId: t.repId }));
   return ok({
     items: page.items.map((l) => ({
       id: l.id,
@@ -83,6 +87,7 @@ export async function leadPage(
       duplicateOf: l.duplicateOf,
       receivedAt: l.receivedAt,
       updatedAt: l.updatedAt,
+      slaDue: slaDue(l.id),
     })),
     nextCursor: page.nextCursor,
   });

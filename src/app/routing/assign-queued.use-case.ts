@@ -1,5 +1,6 @@
 import { decide, routingScope } from '../../domain/decision/decide.ts';
 import { LeadSchema } from '../../domain/lead/lead.schema.ts';
+import { readPresence } from './presence-input.ts';
 import { redecide } from './redecide.ts';
 import { withScopeRetry } from './decision-recorder.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -26,8 +27,10 @@ export async function assignQueuedLeads(
         const lead = LeadSchema.parse(JSON.parse(record.leadJson));
         const org = ctx.orgs.current;
         const now = ctx.clock.now();
-        const state = await tx.routingState.lockScope(routingScope(org, lead, now));
-        const preview = decide({ org, lead, at: now, state, decisionId: 'preview' }).decision;
+        const scope = routingScope(org, lead, now);
+        const state = await tx.routingState.lockScope(scope);
+        const presence = await readPresence(tx, scope.repIds);
+        const preview = decide({ org, lead, at: now, state, presence, decisionId: 'preview' }).decision;
         if (preview.outcome === 'QUEUED') return null;
         return (await redecide(tx, ctx, record, lead, opts.actor ?? 'queue')).outcome;
       }),

@@ -11,6 +11,8 @@ import { appendAudit } from '../audit/audit-trail.ts';
 import { decisionAuditPayload, recordingView } from '../audit/decision-audit.ts';
 import { orgPublishedAudit } from '../audit/org-audit.ts';
 import { slaTimersForDecision } from '../sla/sla-timers.ts';
+import { readPresence } from './presence-input.ts';
+import { presenceRead } from '../../domain/eligibility/rep-presence.ts';
 
 /** What recording a decision needs: the org version to route with, the clock (read under the locks) and ids. */
 export interface DecisionDeps {
@@ -87,11 +89,13 @@ export async function decideAndRecord(
   if (!covers(scope, routingScope(org, lead, at)))
     throw new ScopeMovedError(`routing scope of lead ${lead.id} changed between ${toIso(lockedAtMs)} and ${toIso(at)}`);
   const seen = recordingView(state);
+  const presence = await readPresence(tx, scope.repIds);
   const { decision, changes } = decide({
     org,
     lead,
     at,
     state: seen.view,
+    presence,
     decisionId: ids.next('dec'),
     ...(excludeReps.length > 0 ? { excludeReps } : {}),
   });
@@ -123,6 +127,7 @@ export async function decideAndRecord(
     seen.snapshot(),
     changes,
     org.config.customFields.map((f) => f.name),
+    presenceRead(presence, scope.repIds, at),
   );
   await appendAudit(tx, { kind: 'decision', subject: lead.id, actor: 'system', at: decision.decidedAt, payload });
   return decision;

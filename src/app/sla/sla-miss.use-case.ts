@@ -14,6 +14,7 @@ import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { recordDecisionOutcome, recordLeadEvents } from '../events/record-lead-events.ts';
 import { recordedFacts } from '../conduct/lead-conduct-view.ts';
 import { decideAndRecord, withScopeRetry } from '../routing/decision-recorder.ts';
+import { readPresence } from '../routing/presence-input.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
 export type SlaFireOutcome =
@@ -162,11 +163,14 @@ async function rerouteAfterMiss({ tx, ctx, org, record, timer, action, now, at }
   // The old rep's capacity first (their row alone), so the decision reads loads after the release.
   await tx.routingState.lockScope({ pools: [], repIds: [timer.repId] });
   await tx.routingState.releaseOpen(timer.repId);
-  const state = await tx.routingState.lockScope(routingScope(org, lead, now));
+  const scope = routingScope(org, lead, now);
+  const state = await tx.routingState.lockScope(scope);
+  const presence = await readPresence(tx, scope.repIds);
   const { excluded, fellBackToMissed } = rerouteWithExclusions(
     action.missedBy,
     (exclude) =>
-      decide({ org, lead, at: now, state, decisionId: 'sla-trial', ...(exclude.length > 0 ? { excludeReps: exclude } : {}) }).decision,
+      decide({ org, lead, at: now, state, presence, decisionId: 'sla-trial', ...(exclude.length > 0 ? { excludeReps: exclude } : {}) })
+        .decision,
     (trial) => trial.outcome === 'ASSIGNED',
   );
   const decision = await decideAndRecord(tx, { org, clock: ctx.clock, ids: ctx.ids }, lead, now, { excludeReps: excluded });

@@ -3,6 +3,7 @@ import type { TraceEntry } from '../conditions/compile-condition.ts';
 import { assessCustomer, type CustomerProfile } from '../eligibility/customer-profile.ts';
 import type { DecisionContext } from '../eligibility/eligibility-check.ts';
 import { REP_CHECKS } from '../eligibility/rep-checks.ts';
+import { NO_PRESENCE, type PresenceSnapshot } from '../eligibility/rep-presence.ts';
 import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
 import type { Lead } from '../lead/lead.ts';
 import type { CompiledOrg, CompiledRule, CompiledTeam } from '../org/compiled-org.ts';
@@ -22,6 +23,8 @@ export interface DecisionInput {
   readonly decisionId: string;
   /** Reps that must not be chosen this time (SLA re-route: the rep who missed). They are still evaluated and shown. */
   readonly excludeReps?: readonly string[];
+  /** Reps who marked themselves away (rep presence), read in the same transaction; absent = nobody away. */
+  readonly presence?: PresenceSnapshot;
 }
 
 export interface DecisionResult {
@@ -216,6 +219,7 @@ function buildContext(
   at: number,
   state: RoutingStateView,
   excludeReps: readonly string[] = [],
+  presence: PresenceSnapshot = NO_PRESENCE,
 ): { ctx: DecisionContext; product: ProductConfig | undefined; customer: CustomerProfile } {
   const product = org.products.get(lead.product);
   const customer: CustomerProfile = assessCustomer(lead, org.suitability, at);
@@ -236,6 +240,7 @@ function buildContext(
     appropriatenessRequired,
     pepEddRequired,
     excludeReps,
+    presence,
   };
   return { ctx, product, customer };
 }
@@ -288,6 +293,7 @@ export function checkAssignment(
   state: RoutingStateView,
   teamId: string,
   repId: string,
+  presence: PresenceSnapshot = NO_PRESENCE,
 ): {
   readonly eligible: boolean;
   readonly gate: DecisionReason | null;
@@ -295,7 +301,7 @@ export function checkAssignment(
   readonly rep: RepVerdict | null;
 } {
   const team = org.teamsById.get(teamId);
-  const { ctx, product } = buildContext(org, lead, at, state);
+  const { ctx, product } = buildContext(org, lead, at, state, [], presence);
   const s = select(ctx, product);
   const gate = 'blocked' in s ? (s.blocked.reasons[0] ?? null) : null;
   if (!team) return { eligible: false, gate, team: null, rep: null };
@@ -333,7 +339,7 @@ export function routingScope(
  */
 export function decide(input: DecisionInput): DecisionResult {
   const { org, lead, at, state, decisionId } = input;
-  const { ctx, product, customer } = buildContext(org, lead, at, state, input.excludeReps);
+  const { ctx, product, customer } = buildContext(org, lead, at, state, input.excludeReps, input.presence);
   const { appropriatenessRequired, pepEddRequired } = ctx;
   let draft: Draft;
   let respectWorkingHours = true;

@@ -1,6 +1,7 @@
 import type { EvaluationContext } from '../conditions/evaluation-context.ts';
 import type { CompiledOrg, CompiledRep, CompiledTeam } from '../org/compiled-org.ts';
 import type { RoutingStateView } from '../strategies/routing-state.ts';
+import type { PresenceSnapshot } from './rep-presence.ts';
 import type { ReasonCode } from './reason-codes.ts';
 
 export interface DecisionContext extends EvaluationContext {
@@ -12,6 +13,8 @@ export interface DecisionContext extends EvaluationContext {
   readonly pepEddRequired: boolean;
   /** Reps not to choose for this decision (still evaluated, shown as EXCLUDED_FROM_REROUTE). */
   readonly excludeReps: readonly string[];
+  /** Reps who marked themselves away (an input, like the routing state; see rep-presence.ts). */
+  readonly presence: PresenceSnapshot;
 }
 
 export type CheckResult =

@@ -1,6 +1,7 @@
 import { zonedParts } from '../shared/zoned-time.ts';
 import { APPOINTMENT_CODES, checkCoverage, INDIVIDUAL_CODES } from './licence-coverage.ts';
 import { fail, PASS, type RepCheck } from './eligibility-check.ts';
+import { awayAt } from './rep-presence.ts';
 
 /** The individual grant(s): every product line, in the lead's jurisdiction, for its customer type. */
 export const individualLicence: RepCheck = {
@@ -71,6 +72,18 @@ export const outOfOffice: RepCheck = {
   },
 };
 
+/** The rep said they are away (presence, not config): no new leads until they are back or their `until` passes. */
+export const repAway: RepCheck = {
+  name: 'presence',
+  kind: 'availability',
+  evaluate(ctx, rep) {
+    const away = ctx.presence[rep.id];
+    if (!awayAt(away, ctx.at)) return PASS;
+    const until = away.until ? ` until ${away.until}` : ' until back';
+    return fail('REP_AWAY', `away since ${away.since}${until}${away.reason ? ` (${away.reason})` : ''}`);
+  },
+};
+
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 export const workingHours: RepCheck = {
@@ -116,6 +129,7 @@ export const REP_CHECKS: readonly RepCheck[] = [
   repAppropriateness,
   repStatus,
   outOfOffice,
+  repAway,
   workingHours,
   openCapacity,
   dailyCapacity,

@@ -8,6 +8,7 @@ import { consoleSessions } from './0007-console-sessions.ts';
 import { screeningLists } from './0008-screening-lists.ts';
 import { people } from './0009-people.ts';
 import { orgDrafts } from './0010-org-drafts.ts';
+import { repPresence } from './0011-rep-presence.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   screeningLists,
   people,
   orgDrafts,
+  repPresence,
 ];

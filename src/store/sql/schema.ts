@@ -426,6 +426,17 @@ export interface OrgDraftsTable {
   decision_reason: string | null;
 }
 
+// --- 0011-rep-presence -------------------------------------------------------------------------
+
+export interface RepPresenceTable {
+  rep_id: string;
+  status: string;
+  since: string;
+  until: string | null;
+  set_by: string;
+  reason: string | null;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
@@ -467,4 +478,5 @@ export interface Database {
   screening_list_versions: ScreeningListVersionsTable;
   screening_list_reloads: ScreeningListReloadsTable;
   org_drafts: OrgDraftsTable;
+  rep_presence: RepPresenceTable;
 }

@@ -14,6 +14,7 @@ import { orgDraftRepository } from './org-draft-repository.ts';
 import { orgVersionRepository } from './org-version-repository.ts';
 import { outboxRepository } from './outbox-repository.ts';
 import { personalDataRepository } from './personal-data-repository.ts';
+import { repPresenceRepository } from './rep-presence-repository.ts';
 import { reviewRepository } from './review-repository.ts';
 import { routingStateRepository } from './routing-state-repository.ts';
 import type { Database } from './schema.ts';
@@ -93,5 +94,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     slaTimers: slaTimerRepository(db, caps),
     screeningLists: screeningListRepository(db),
     orgDrafts: orgDraftRepository(db),
+    repPresence: repPresenceRepository(db),
   };
 }

@@ -1,0 +1,56 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { PresenceStatus, RepPresenceRecord, RepPresenceRepository } from '../ports/rep-presence.port.ts';
+import { StoreInputError } from '../store-errors.ts';
+import { requireInstant, requireText } from './input-checks.ts';
+import type { Database, RepPresenceTable } from './schema.ts';
+
+const STATUSES: readonly PresenceStatus[] = ['available', 'away'];
+
+const toRecord = (r: Selectable<RepPresenceTable>): RepPresenceRecord => ({
+  repId: r.rep_id,
+  status: r.status as PresenceStatus,
+  since: r.since,
+  until: r.until,
+  setBy: r.set_by,
+  reason: r.reason,
+});
+
+function requireRecord(rec: RepPresenceRecord): void {
+  requireText(rec.repId, 'rep id');
+  if (!STATUSES.includes(rec.status)) throw new StoreInputError(`unknown presence status ${JSON.stringify(rec.status)}`);
+  requireInstant(rec.since, 'presence since');
+  if (rec.until !== null) {
+    requireInstant(rec.until, 'presence until');
+    if (rec.status !== 'away') throw new StoreInputError('only an away presence has an until');
+    if (Date.parse(rec.until) <= Date.parse(rec.since)) throw new StoreInputError('presence until must be after since');
+  }
+  requireText(rec.setBy, 'presence setBy');
+  if (rec.reason !== null) requireText(rec.reason, 'presence reason');
+}
+
+export function repPresenceRepository(db: Kysely<Database>): RepPresenceRepository {
+  return {
+    async get(repId) {
+      requireText(repId, 'rep id');
+      const row = await db.selectFrom('rep_presence').selectAll().where('rep_id', '=', repId).executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    },
+    async put(rec) {
+      requireRecord(rec);
+      const values = { status: rec.status, since: rec.since, until: rec.until, set_by: rec.setBy, reason: rec.reason };
+      await db
+        .insertInto('rep_presence')
+        .values({ rep_id: rec.repId, ...values })
+        .onConflict((oc) => oc.column('rep_id').doUpdateSet(values))
+        .execute();
+    },
+    async listAway(repIds) {
+      if (repIds) for (const id of repIds) requireText(id, 'rep id');
+      if (repIds && repIds.length === 0) return [];
+      let q = db.selectFrom('rep_presence').selectAll().where('status', '=', 'away');
+      if (repIds) q = q.where('rep_id', 'in', [...new Set(repIds)]);
+      const rows = await q.orderBy('rep_id').execute();
+      return rows.map(toRecord);
+    },
+  };
+}
