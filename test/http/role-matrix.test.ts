@@ -96,8 +96,8 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'GET /v1/licences/matrix': ANALYSTS,
   'GET /v1/reps/{repId}/licences': ANALYSTS,
   // Rep presence (docs/access.md): a rep reads and sets their own only (checked in the handler); ops and admin anyone's.
-  'GET /v1/reps/{id}/presence': ['admin', 'ops', 'compliance', 'rep'],
-  'PUT /v1/reps/{id}/presence': ['admin', 'ops', 'rep'],
+  'GET /v1/reps/{repId}/presence': ['admin', 'ops', 'compliance', 'rep'],
+  'PUT /v1/reps/{repId}/presence': ['admin', 'ops', 'rep'],
   'GET /v1/metrics/fairness': ANALYSTS,
   'GET /v1/metrics/refusals': ANALYSTS,
   // Lifecycle and outreach (docs/conduct.md): whoever works the lead (reps: own leads only); opt-outs and consents may be taken by

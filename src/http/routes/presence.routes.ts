@@ -6,13 +6,13 @@ import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { principalOf } from '../auth.ts';
 import { sendFailure } from '../reply-error.ts';
 
-const RepParams = z.object({ id: z.string().min(1).max(128) });
+const RepParams = z.object({ repId: z.string().min(1).max(128) });
 
 /** Rep presence (docs/access.md "Rep self-service"): a rep marks themselves away or back; ops and admin may for anyone. */
 export function registerPresenceRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
-    '/v1/reps/:id/presence',
+    '/v1/reps/:repId/presence',
     {
       config: { roles: ['admin', 'ops', 'compliance', 'rep'] },
       schema: {
@@ -22,12 +22,12 @@ export function registerPresenceRoutes(app: FastifyInstance, ctx: ServiceContext
       },
     },
     async (request, reply) => {
-      const r = await getRepPresence(ctx, principalOf(request), request.params.id);
+      const r = await getRepPresence(ctx, principalOf(request), request.params.repId);
       return r.ok ? r.value : sendFailure(reply, r.error);
     },
   );
   r.put(
-    '/v1/reps/:id/presence',
+    '/v1/reps/:repId/presence',
     {
       config: { roles: ['admin', 'ops', 'rep'] },
       schema: {
@@ -44,7 +44,7 @@ export function registerPresenceRoutes(app: FastifyInstance, ctx: ServiceContext
       },
     },
     async (request, reply) => {
-      const r = await setRepPresence(ctx, principalOf(request), request.params.id, request.body);
+      const r = await setRepPresence(ctx, principalOf(request), request.params.repId, request.body);
       return r.ok ? r.value : sendFailure(reply, r.error);
     },
   );
