@@ -5,6 +5,7 @@ import { registerAuditRoutes } from './routes/audit.routes.ts';
 import { registerConductRoutes } from './routes/conduct.routes.ts';
 import { registerMetricsRoutes } from './routes/metrics.routes.ts';
 import { registerConsoleRoutes } from './routes/console.routes.ts';
+import { registerCredentialRoutes } from './routes/credentials.routes.ts';
 import { registerCrmSourceRoutes } from './routes/crm-sources.routes.ts';
 import { registerFormRoutes } from './routes/forms.routes.ts';
 import { registerSimulationRoutes } from './routes/simulations.routes.ts';
@@ -26,6 +27,7 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerFormRoutes,
   registerCrmSourceRoutes,
   registerSessionRoutes,
+  registerCredentialRoutes,
   registerConsoleRoutes,
   registerConductRoutes,
   registerMetricsRoutes,
