@@ -135,7 +135,7 @@ describe.skipIf(!RUN)('console sign-in with e-mail and password', () => {
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     expect(await page.getByTestId('whoami').textContent()).toContain('Administrator');
-    expect(await page.evaluate(async () => (await (await fetch('/v1/session')).json()).roles)).toEqual(['admin']);
+    expect(await page.evaluate(async () => ((await (await fetch('/v1/session')).json()) as { roles: string[] }).roles)).toEqual(['admin']);
 
     // My account: set up a one-time code from the secret shown as text.
     await page.getByRole('link', { name: 'My account' }).click();
