@@ -65,12 +65,14 @@ describe.each(dialects)('password sign-in: $factory.name', ({ factory, run: enab
 
   it('a wrong password and an unknown e-mail get the same answer; the trail keeps neither the password nor the typed e-mail', async () => {
     const p = await person();
+    const failedBefore = await signIns('failed');
     const wrong = await signIn({ email: p.email, password: 'not the password at all' });
     const unknown = await signIn({ email: 'nobody@bank.example', password: 'not the password at all' });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.json()).toEqual(unknown.json());
     expect(wrong.json()).toMatchObject({ code: 'SIGN_IN_FAILED' });
     expect(wrong.headers['set-cookie']).toBeUndefined();
+    expect(await signIns('failed')).toBe(failedBefore + 2);
     expect((await auditOf(p.id)).at(-1)).toMatchObject({ action: 'sign_in.failed', reason: 'wrong_password', failedSignIns: 1 });
     const all = JSON.stringify(await allAudit());
     expect(all).not.toContain('not the password at all');

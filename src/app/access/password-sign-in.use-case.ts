@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/audit-trail.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { verifyPassword } from './password-hash.ts';
-import { recordSignIn, type SignInFailureReason } from './sign-in-record.ts';
+import { recordSignIn, SignInTally, type SignInFailureReason } from './sign-in-record.ts';
 import { newTotpSecret, otpauthUri, totpStep } from './totp.ts';
 
 export type SignInDeps = Pick<ServiceContext, 'store' | 'clock' | 'metrics' | 'orgs'>;
@@ -25,6 +25,8 @@ export interface Attempt {
   readonly nowMs: number;
   readonly at: string;
   readonly policy: PasswordPolicy;
+  /** Outcomes to count once the transaction commits. */
+  readonly tally: SignInTally;
 }
 
 export const passwordPolicy = (deps: Pick<ServiceContext, 'orgs'>): PasswordPolicy => accessPolicyOf(deps.orgs.current.config).passwords;
@@ -50,7 +52,7 @@ async function countFailure(tx: UnitOfWork, deps: SignInDeps, a: Attempt, failed
   const lockedUntil = failedBefore + 1 >= a.policy.lockoutAfter ? toIso(a.nowMs + a.policy.lockoutMinutes * 60_000) : null;
   const failedSignIns = await tx.users.recordFailedSignIn(a.user.id, lockedUntil);
   const outcome = lockedUntil === null ? 'failed' : 'locked';
-  await recordSignIn(tx, deps, { userId: a.user.id, method: a.method, outcome, reason, failedSignIns, lockedUntil, at: a.at });
+  await recordSignIn(tx, a.tally, { userId: a.user.id, method: a.method, outcome, reason, failedSignIns, lockedUntil, at: a.at });
   if (lockedUntil === null) return failure('SIGN_IN_FAILED');
   return failure('ACCOUNT_LOCKED', `too many failed sign-ins: locked until ${lockedUntil}`, [], { lockedUntil });
 }
@@ -67,7 +69,7 @@ async function enrolAtSignIn(tx: UnitOfWork, deps: SignInDeps, a: Attempt, faile
     await tx.users.setTotp(a.user.id, secret, false);
   }
   if (a.totp === undefined) {
-    await recordSignIn(tx, deps, { userId: a.user.id, method: a.method, outcome: 'totp_enrolment_required', at: a.at });
+    await recordSignIn(tx, a.tally, { userId: a.user.id, method: a.method, outcome: 'totp_enrolment_required', at: a.at });
     return failure('TOTP_NOT_ENROLLED', undefined, [], {
       email: a.user.email,
       totpSecret: secret,
@@ -93,7 +95,7 @@ export async function secondFactor(tx: UnitOfWork, deps: SignInDeps, a: Attempt,
   const required = a.user.roles.some((r) => a.policy.totpRequiredFor.includes(r));
   if (!a.credentials.totpEnabled) return required ? enrolAtSignIn(tx, deps, a, failedBefore) : ok(null);
   if (a.totp === undefined) {
-    await recordSignIn(tx, deps, { userId: a.user.id, method: a.method, outcome: 'totp_required', at: a.at });
+    await recordSignIn(tx, a.tally, { userId: a.user.id, method: a.method, outcome: 'totp_required', at: a.at });
     return failure('TOTP_REQUIRED', undefined, [], { email: a.user.email });
   }
   const verdict = await spendTotpCode(tx, a.user.id, a.credentials.totpSecret!, a.totp, a.nowMs);
@@ -106,7 +108,7 @@ export async function completeSignIn(tx: UnitOfWork, deps: SignInDeps, a: Attemp
   if (sessionRoles(a.user.roles).length === 0)
     return failure('FORBIDDEN', `${a.user.roles.join(', ')} may not sign in to the console (integration owners use API keys)`);
   if (a.credentials.failedSignIns > 0 || a.credentials.lockedUntil !== null) await tx.users.clearFailedSignIns(a.user.id);
-  await recordSignIn(tx, deps, { userId: a.user.id, method: a.method, outcome: 'success', at: a.at });
+  await recordSignIn(tx, a.tally, { userId: a.user.id, method: a.method, outcome: 'success', at: a.at });
   return ok(a.user);
 }
 
@@ -115,7 +117,7 @@ async function decide(tx: UnitOfWork, deps: SignInDeps, a: Attempt, passwordOk: 
   let failedBefore = a.credentials.failedSignIns;
   if (a.credentials.lockedUntil !== null) {
     if (a.credentials.lockedUntil > a.at) {
-      await recordSignIn(tx, deps, { userId: a.user.id, method: a.method, outcome: 'locked', reason: 'locked', at: a.at });
+      await recordSignIn(tx, a.tally, { userId: a.user.id, method: a.method, outcome: 'locked', reason: 'locked', at: a.at });
       return failure('ACCOUNT_LOCKED', `locked until ${a.credentials.lockedUntil}`, [], { lockedUntil: a.credentials.lockedUntil });
     }
     // The lock has run out: the count starts again (otherwise one more mistake would lock at once).
@@ -123,7 +125,7 @@ async function decide(tx: UnitOfWork, deps: SignInDeps, a: Attempt, passwordOk: 
     failedBefore = 0;
   }
   if (a.user.status !== 'active') {
-    await recordSignIn(tx, deps, { userId: a.user.id, method: a.method, outcome: 'failed', reason: 'not_active', at: a.at });
+    await recordSignIn(tx, a.tally, { userId: a.user.id, method: a.method, outcome: 'failed', reason: 'not_active', at: a.at });
     return failure('SIGN_IN_FAILED');
   }
   if (!passwordOk) return countFailure(tx, deps, a, failedBefore, a.credentials.passwordHash === null ? 'no_password' : 'wrong_password');
@@ -148,21 +150,19 @@ export async function signInWithPassword(
   const passwordOk = await verifyPassword(input.password, known?.passwordHash ?? null);
   const nowMs = deps.clock.now();
   const at = toIso(nowMs);
-  return deps.store.transaction(async (tx) => {
+  const tally = new SignInTally();
+  const result = await deps.store.transaction(async (tx) => {
+    tally.restart();
     // Re-read in the transaction: another instance may have counted a failure meanwhile.
     const credentials = user ? await tx.users.credentials(user.id) : undefined;
     if (!user || !credentials) {
-      await recordSignIn(tx, deps, {
-        userId: null,
-        unknownEmail: email,
-        method: 'password',
-        outcome: 'failed',
-        reason: 'unknown_email',
-        at,
-      });
+      const unknown = { userId: null, unknownEmail: email, method: 'password', outcome: 'failed', reason: 'unknown_email', at } as const;
+      await recordSignIn(tx, tally, unknown);
       return failure('SIGN_IN_FAILED');
     }
-    const attempt: Attempt = { user, credentials, method: 'password', totp: input.totp, nowMs, at, policy: passwordPolicy(deps) };
-    return decide(tx, deps, attempt, passwordOk);
+    const policy = passwordPolicy(deps);
+    return decide(tx, deps, { user, credentials, method: 'password', totp: input.totp, nowMs, at, policy, tally }, passwordOk);
   });
+  tally.count(deps);
+  return result;
 }

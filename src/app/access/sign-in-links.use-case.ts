@@ -11,6 +11,7 @@ import type { ServiceContext } from '../shared/service-context.ts';
 import { hashSecret } from './api-keys.ts';
 import { hashPassword } from './password-hash.ts';
 import { completeSignIn, passwordPolicy, secondFactor, type SignInDeps } from './password-sign-in.use-case.ts';
+import { SignInTally } from './sign-in-record.ts';
 
 type Purpose = SignInLinkRecord['purpose'];
 
@@ -103,12 +104,23 @@ export async function useSignInLink(
   const hash = await hashPassword(input.password);
   const nowMs = deps.clock.now();
   const at = toIso(nowMs);
+  const tally = new SignInTally();
   try {
     return await deps.store.transaction(async (tx) => {
+      tally.restart();
       const set = await setPasswordFromLink(tx, deps, input.token, input.password, hash, at);
       if (!set.ok) return set;
       const credentials = (await tx.users.credentials(set.value.id))!;
-      const attempt = { user: set.value, credentials, method: 'link' as const, totp: undefined, nowMs, at, policy: passwordPolicy(deps) };
+      const attempt = {
+        user: set.value,
+        credentials,
+        method: 'link' as const,
+        totp: undefined,
+        nowMs,
+        at,
+        policy: passwordPolicy(deps),
+        tally,
+      };
       const second = await secondFactor(tx, deps, attempt, 0);
       if (!second.ok) return err({ ...second.error, extra: { ...second.error.extra, passwordSet: true } });
       return completeSignIn(tx, deps, attempt);
@@ -116,5 +128,7 @@ export async function useSignInLink(
   } catch (e) {
     if (e instanceof RollBack) return err(e.failure);
     throw e;
+  } finally {
+    tally.count(deps);
   }
 }

@@ -22,11 +22,29 @@ export interface SignInEvent {
 }
 
 /**
- * Every password or link sign-in attempt, in the audit trail (kind access) and in
- * remit_sign_ins_total{method,outcome} (docs/access.md). Never the password or code. A successful
- * sign-in is the person's own act; anything else is attributed to `anonymous` (nobody proved who they were).
+ * Sign-in outcomes noted inside a transaction and counted in remit_sign_ins_total{method,outcome} once it
+ * has committed: a transaction may be re-run (busy lock, serialisation failure), so `restart` at its top.
  */
-export async function recordSignIn(tx: UnitOfWork, ctx: Pick<ServiceContext, 'metrics'>, e: SignInEvent): Promise<void> {
+export class SignInTally {
+  #noted: { method: SignInEvent['method']; outcome: SignInOutcome }[] = [];
+  restart(): void {
+    this.#noted = [];
+  }
+  note(method: SignInEvent['method'], outcome: SignInOutcome): void {
+    this.#noted.push({ method, outcome });
+  }
+  count(ctx: Pick<ServiceContext, 'metrics'>): void {
+    for (const n of this.#noted) ctx.metrics.signIns.inc(n);
+    this.#noted = [];
+  }
+}
+
+/**
+ * Every password or link sign-in attempt, in the audit trail (kind access; docs/access.md), noted in
+ * `tally` for the metrics. Never the password or code. A successful sign-in is the person's own act;
+ * anything else is attributed to `anonymous` (nobody proved who they were).
+ */
+export async function recordSignIn(tx: UnitOfWork, tally: SignInTally, e: SignInEvent): Promise<void> {
   const emailSha256 = e.unknownEmail === undefined ? undefined : createHash('sha256').update(e.unknownEmail).digest('hex');
   await appendAudit(tx, {
     kind: 'access',
@@ -43,5 +61,5 @@ export async function recordSignIn(tx: UnitOfWork, ctx: Pick<ServiceContext, 'me
       lockedUntil: e.lockedUntil ?? undefined,
     },
   });
-  ctx.metrics.signIns.inc({ method: e.method, outcome: e.outcome });
+  tally.note(e.method, e.outcome);
 }
