@@ -6,6 +6,7 @@ import { registerSchemaCommand } from './commands/schema.command.ts';
 import { registerScreenCommand } from './commands/screen.command.ts';
 import { registerServeCommand } from './commands/serve.command.ts';
 import { registerKeysCommand } from './commands/keys.command.ts';
+import { registerUsersCommand } from './commands/users.command.ts';
 import { registerImportCommand } from './commands/import.command.ts';
 import { registerSimulateCommand } from './commands/simulate.command.ts';
 import { registerValidateCommand } from './commands/validate.command.ts';
@@ -22,6 +23,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   registerScreenCommand(program);
   registerServeCommand(program);
   registerKeysCommand(program);
+  registerUsersCommand(program);
   registerAuditCommand(program, exit);
   registerEraseCommand(program);
   registerRetentionCommand(program);

@@ -6,6 +6,7 @@ import { registerConductRoutes } from './routes/conduct.routes.ts';
 import { registerMetricsRoutes } from './routes/metrics.routes.ts';
 import { registerPresenceRoutes } from './routes/presence.routes.ts';
 import { registerConsoleRoutes } from './routes/console.routes.ts';
+import { registerCredentialRoutes } from './routes/credentials.routes.ts';
 import { registerCrmSourceRoutes } from './routes/crm-sources.routes.ts';
 import { registerFormRoutes } from './routes/forms.routes.ts';
 import { registerOrgDraftRoutes } from './routes/org-drafts.routes.ts';
@@ -28,6 +29,7 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerFormRoutes,
   registerCrmSourceRoutes,
   registerSessionRoutes,
+  registerCredentialRoutes,
   registerConsoleRoutes,
   registerConductRoutes,
   registerPresenceRoutes,

@@ -38,6 +38,13 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'PATCH /v1/users/{id}': ['admin'],
   'POST /v1/users/{id}/keys': ['admin', 'ops', 'compliance', 'rep'],
   'DELETE /v1/users/{id}/keys/{keyId}': ['admin', 'ops', 'compliance', 'rep'],
+  // Local credentials (docs/access.md): admins unlock people and hand out sign-in links; anyone signed in manages their own.
+  'POST /v1/users/{id}/unlock': ['admin'],
+  'POST /v1/users/{id}/sign-in-link': ['admin'],
+  'PUT /v1/me/password': ['admin', 'ops', 'compliance', 'rep'],
+  'POST /v1/me/totp': ['admin', 'ops', 'compliance', 'rep'],
+  'POST /v1/me/totp/confirm': ['admin', 'ops', 'compliance', 'rep'],
+  'DELETE /v1/me/totp': ['admin', 'ops', 'compliance', 'rep'],
   // Org data and rules: read by admin/ops/compliance, published by admin only.
   'GET /v1/org': ANALYSTS,
   'GET /v1/org/versions': ANALYSTS,
@@ -85,6 +92,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/sources/salesforce/{sourceId}': 'self-authenticated',
   // Console sessions (docs/console.md): sign-in authenticates with the key in its body; sign-out needs nothing.
   'POST /v1/session': 'self-authenticated',
+  'POST /v1/session/link': 'self-authenticated',
   'GET /v1/session': ['admin', 'ops', 'compliance', 'rep'],
   'DELETE /v1/session': 'public',
   // Single sign-on (docs/access.md): the providers list is public; the login and the callback authenticate through the identity

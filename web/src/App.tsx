@@ -11,6 +11,8 @@ import { ReviewQueue } from './pages/ReviewQueue.tsx';
 import { OrgDraftPage } from './pages/OrgDrafts.tsx';
 import { Rules } from './pages/Rules.tsx';
 import { SignIn } from './pages/SignIn.tsx';
+import { Account } from './pages/Account.tsx';
+import { Welcome } from './pages/Welcome.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
 
 const ANALYSTS: readonly Role[] = ['admin', 'ops', 'compliance'];
@@ -45,6 +47,7 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
   if ((p = match('/rules/drafts/:id', pathname)))
     return { node: <OrgDraftPage id={p.id!} me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };
   if (match('/rules', pathname)) return { node: <Rules me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };
+  if (match('/account', pathname)) return { node: <Account me={me} />, roles: ['admin', 'ops', 'compliance', 'rep'], area: 'My account' };
   return {
     node: (
       <Page title="Page not found">
@@ -84,6 +87,9 @@ function TopBar({ me, pathname, onSignOut }: { me: Me; pathname: string; onSignO
           {me.name} · <strong>{me.role}</strong>
           {me.repId ? ` (${me.repId})` : ''}
         </span>
+        <Link to="/account" aria-current={pathname === '/account' ? 'page' : undefined}>
+          My account
+        </Link>
         <button type="button" className="secondary" onClick={onSignOut}>
           Sign out
         </button>
@@ -109,6 +115,16 @@ export function App() {
     void refresh();
   }, [refresh]);
 
+  // A one-time sign-in link works whoever is (or is not) signed in here.
+  if (match('/welcome', pathname))
+    return (
+      <Welcome
+        onSignedIn={(m) => {
+          setMe(m);
+          navigate('/', { replace: true });
+        }}
+      />
+    );
   if (me === undefined) return <Loading what="your session" />;
   if (me === null) return <SignIn onSignedIn={(m) => setMe(m)} />;
 

@@ -55,7 +55,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       parsed && typeof parsed === 'object' && 'code' in parsed
         ? (parsed as ApiErrorBody)
         : { code: `HTTP_${res.status}`, message: text.slice(0, 300) || res.statusText, details: [] };
-    if (res.status === 401 && path !== '/v1/session') onUnauthenticated();
+    // Sign-in's own refusals (a wrong password, a code needed) are answers to show, not a lost session.
+    if (res.status === 401 && !path.startsWith('/v1/session')) onUnauthenticated();
     throw new ApiError(res.status, { ...err, details: err.details ?? [] });
   }
   return parsed as T;

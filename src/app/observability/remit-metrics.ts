@@ -35,6 +35,7 @@ export class RemitMetrics {
   readonly ssoSignIns: Counter<'outcome'>;
   readonly auditVerifyOk: Gauge;
   readonly auditVerifyTime: Gauge;
+  readonly signIns: Counter<'method' | 'outcome'>;
   #sources: GaugeSources | null = null;
   readonly #leadSources = new Set<string>();
   #counts: Promise<OperationalCounts> | null = null;
@@ -92,6 +93,14 @@ export class RemitMetrics {
     this.auditVerifyTime = new Gauge({
       name: 'remit_audit_verify_timestamp_seconds',
       help: 'When this process last verified the audit log (Unix seconds).',
+      registers,
+    });
+    this.signIns = new Counter({
+      name: 'remit_sign_ins_total',
+      help:
+        'Console sign-ins with a password or one-time link, by method and outcome (success, failed, locked, totp_required, ' +
+        'totp_enrolment_required); a rising failed or locked count is someone guessing.',
+      labelNames: ['method', 'outcome'],
       registers,
     });
     this.#scrapeGauges(registers);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { bootstrapAdmin } from '../../app/access/people.use-case.ts';
+import { createSignInLink } from '../../app/access/sign-in-links.use-case.ts';
 import { CliFailure } from '../cli-io.ts';
 import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
@@ -18,6 +19,29 @@ interface ServeOptions {
   init?: boolean;
   trustProxy?: string;
   webhookAllow?: string;
+}
+
+type Ctx = Parameters<typeof bootstrapAdmin>[0];
+
+/** First start (an empty store): one admin person with one key, shown once, so the operator can create the others (docs/access.md). */
+async function bootstrapFirstAdmin(ctx: Ctx): Promise<string | null> {
+  if ((await ctx.store.users.list()).length > 0) return null;
+  const first = await bootstrapAdmin(ctx, { name: 'Administrator', email: 'admin@remit.invalid', createdBy: 'remit serve' });
+  if (!first.ok) throw new CliFailure(first.error.code, first.error.message);
+  process.stdout.write(
+    `\nFirst start: created the admin person ${first.value.person.id} and their API key (shown once, store it now):\n` +
+      `  ${first.value.token}\n\n`,
+  );
+  return first.value.person.id;
+}
+
+/** First start: a one-time welcome link for the first admin, built from the address just bound (docs/access.md). */
+async function printFirstSignInLink(ctx: Ctx, userId: string, address: string): Promise<void> {
+  const link = await createSignInLink(ctx, 'remit serve', userId, { purpose: 'welcome', baseUrl: address });
+  if (!link.ok) throw new CliFailure(link.error.code, link.error.message);
+  process.stdout.write(
+    `\nOr set the admin's password with this one-time sign-in link (valid 72 h, until ${link.value.expiresAt}):\n  ${link.value.url}\n\n`,
+  );
 }
 
 export function registerServeCommand(program: Command): void {
@@ -60,15 +84,7 @@ export function registerServeCommand(program: Command): void {
         trustProxy: settings.trustProxy,
         webhookAllow: settings.webhookAllow,
       });
-      if ((await store.users.list()).length === 0) {
-        // First start: one admin person with one key, shown once, so the operator can create the others (docs/access.md).
-        const first = await bootstrapAdmin(ctx, { name: 'Administrator', email: 'admin@remit.invalid', createdBy: 'remit serve' });
-        if (!first.ok) throw new CliFailure(first.error.code, first.error.message);
-        process.stdout.write(
-          `\nFirst start: created the admin person ${first.value.person.id} and their API key (shown once, store it now):\n` +
-            `  ${first.value.token}\n\n`,
-        );
-      }
+      const firstAdmin = await bootstrapFirstAdmin(ctx);
       for (const warning of screeningStartWarnings(ctx)) process.stderr.write(`${warning}\n`);
       // Every worker logs and counts its own failures (remit_worker_failures_total{worker}; docs/operations.md).
       const dispatcher = new WebhookDispatcher(ctx);
@@ -103,6 +119,7 @@ export function registerServeCommand(program: Command): void {
         `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +
           `${ctx.orgs.current.hash.slice(0, 19)}…)\n`,
       );
+      if (firstAdmin !== null) await printFirstSignInLink(ctx, firstAdmin, address);
       // Keep the action pending: the process lives until a signal.
       await new Promise(() => {});
     });

@@ -145,6 +145,21 @@ export const ERROR_CATALOGUE = {
     exitCode: 2,
     message: "The identity provider's answer was refused (state, nonce, issuer, audience, expiry or signature), or it maps to no person.",
   },
+  TOTP_REQUIRED: {
+    httpStatus: 401,
+    exitCode: 2,
+    message: 'The password is right; a one-time code from the authenticator app is needed too (send it as totp).',
+  },
+  TOTP_NOT_ENROLLED: {
+    httpStatus: 403,
+    exitCode: 2,
+    message: 'Your roles require a one-time code and none is set up: add totpSecret to an authenticator app, then sign in with its code.',
+  },
+  SIGN_IN_LINK_INVALID: {
+    httpStatus: 410,
+    exitCode: 2,
+    message: 'The sign-in link is unknown, was used already or has expired; ask an administrator for a new one.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

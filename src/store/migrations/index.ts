@@ -9,6 +9,7 @@ import { screeningLists } from './0008-screening-lists.ts';
 import { people } from './0009-people.ts';
 import { orgDrafts } from './0010-org-drafts.ts';
 import { repPresence } from './0011-rep-presence.ts';
+import { totpReplay } from './0012-totp-replay.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   people,
   orgDrafts,
   repPresence,
+  totpReplay,
 ];

@@ -26,6 +26,8 @@ export interface UserCredentials {
   readonly totpEnabled: boolean;
   readonly failedSignIns: number;
   readonly lockedUntil: string | null;
+  /** The last TOTP time step a code was accepted for (replay guard); null before the first. */
+  readonly totpLastStep: number | null;
 }
 
 export interface OidcIdentity {
@@ -61,7 +63,14 @@ export interface UserRepository {
   linkOidc(id: string, identity: OidcIdentity): Promise<void>;
   credentials(id: string): Promise<UserCredentials | undefined>;
   setPassword(id: string, passwordHash: string): Promise<void>;
+  /** Stores a TOTP secret (enabled or pending confirmation) or clears it; a new secret starts a new replay history. */
   setTotp(id: string, secret: string | null, enabled: boolean): Promise<void>;
+  /**
+   * Records that a TOTP code for time step `step` was accepted, only if `step` is later than the last one
+   * accepted: true when recorded, false when the step (or a later one) was used already (a replay). Atomic,
+   * so two instances given the same code accept it once.
+   */
+  acceptTotpStep(id: string, step: number): Promise<boolean>;
   /** Records a failed sign-in; returns the new count. `lockUntil` locks the account when given. */
   recordFailedSignIn(id: string, lockUntil: string | null): Promise<number>;
   clearFailedSignIns(id: string): Promise<void>;

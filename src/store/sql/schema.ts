@@ -375,6 +375,8 @@ export interface UsersTable {
   created_by: string;
   updated_at: string;
   version: number;
+  /** 0012-totp-replay: the last TOTP time step accepted (replay guard); null before the first code. */
+  totp_last_step: number | null;
 }
 
 export interface UserRoleGrantsTable {

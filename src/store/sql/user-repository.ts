@@ -73,7 +73,10 @@ async function insertUser(db: Kysely<Database>, rec: Parameters<UserRepository['
 }
 
 type UserRecordMethods = Pick<UserRepository, 'create' | 'get' | 'findByEmail' | 'findByOidc' | 'list' | 'update' | 'linkOidc'>;
-type CredentialMethods = Pick<UserRepository, 'credentials' | 'setPassword' | 'setTotp' | 'recordFailedSignIn' | 'clearFailedSignIns'>;
+type CredentialMethods = Pick<
+  UserRepository,
+  'credentials' | 'setPassword' | 'setTotp' | 'acceptTotpStep' | 'recordFailedSignIn' | 'clearFailedSignIns'
+>;
 type GrantMethods = Pick<UserRepository, 'grantRole' | 'revokeRole' | 'grants'>;
 
 export const userRepository = (db: Kysely<Database>): UserRepository => ({ ...userRecords(db), ...userCredentials(db), ...roleGrants(db) });
@@ -145,6 +148,7 @@ function userCredentials(db: Kysely<Database>): CredentialMethods {
         totpEnabled: Number(row.totp_enabled) === 1,
         failedSignIns: Number(row.failed_sign_ins),
         lockedUntil: row.locked_until,
+        totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
       };
     },
     async setPassword(id, passwordHash) {
@@ -159,9 +163,19 @@ function userCredentials(db: Kysely<Database>): CredentialMethods {
       if (enabled) requireText(secret, 'totp secret');
       await db
         .updateTable('users')
-        .set({ totp_secret: secret, totp_enabled: enabled ? 1 : 0 })
+        .set({ totp_secret: secret, totp_enabled: enabled ? 1 : 0, totp_last_step: null })
         .where('id', '=', id)
         .execute();
+    },
+    async acceptTotpStep(id, step) {
+      if (!Number.isSafeInteger(step) || step < 0) throw new StoreInputError('totp step must be a non-negative integer');
+      const r = await db
+        .updateTable('users')
+        .set({ totp_last_step: step })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
     async recordFailedSignIn(id, lockUntil) {
       if (lockUntil !== null) requireInstant(lockUntil, 'lockedUntil');

@@ -72,6 +72,7 @@ describe.each(STORES)('people repositories: $factory.name', ({ factory, run }) =
       totpEnabled: false,
       failedSignIns: 0,
       lockedUntil: null,
+      totpLastStep: null,
     });
     expect(await store.users.recordFailedSignIn('usr_ada', null)).toBe(1);
     expect(await store.users.recordFailedSignIn('usr_ada', iso(60))).toBe(2);
@@ -82,6 +83,21 @@ describe.each(STORES)('people repositories: $factory.name', ({ factory, run }) =
     expect(await store.users.credentials('usr_ada')).toMatchObject({ totpSecret: 'SECRET', totpEnabled: true });
     // Listing people never carries credentials.
     expect(Object.keys((await store.users.list())[0]!)).not.toContain('passwordHash');
+  });
+
+  it('a TOTP step is accepted once and never an earlier one; a new secret starts a new history', async () => {
+    await store.users.create(ada);
+    await store.users.setTotp('usr_ada', 'SECRET', true);
+    expect(await store.users.acceptTotpStep('usr_ada', 100)).toBe(true);
+    expect(await store.users.acceptTotpStep('usr_ada', 100)).toBe(false);
+    expect(await store.users.acceptTotpStep('usr_ada', 99)).toBe(false);
+    expect(await store.users.credentials('usr_ada')).toMatchObject({ totpLastStep: 100 });
+    expect(await store.users.acceptTotpStep('usr_ada', 101)).toBe(true);
+    expect(await store.users.acceptTotpStep('usr_nobody', 102)).toBe(false);
+    await expect(store.users.acceptTotpStep('usr_ada', -1)).rejects.toThrow(StoreInputError);
+    await store.users.setTotp('usr_ada', 'OTHER', false);
+    expect(await store.users.credentials('usr_ada')).toMatchObject({ totpSecret: 'OTHER', totpEnabled: false, totpLastStep: null });
+    expect(await store.users.acceptTotpStep('usr_ada', 50)).toBe(true);
   });
 
   it('sign-in links work once and not after expiry; OIDC states are taken once', async () => {
