@@ -57,7 +57,9 @@ export const repStatus: RepCheck = {
       ? fail('REP_PAUSED', 'status paused')
       : rep.status === 'inactive'
         ? fail('REP_INACTIVE', 'status inactive')
-        : PASS,
+        : rep.status === 'left'
+          ? fail('REP_LEFT', 'status left')
+          : PASS,
 };
 
 export const outOfOffice: RepCheck = {
@@ -68,6 +70,24 @@ export const outOfOffice: RepCheck = {
     return period
       ? fail('OUT_OF_OFFICE', `until ${new Date(period.toMs).toISOString()}${period.reason ? ` (${period.reason})` : ''}`)
       : PASS;
+  },
+};
+
+/**
+ * The team's working calendar: closed on a public holiday (materialised into the version) or an extra closed
+ * day, read as the rep's local date. Like working hours, a rule that does not respect working hours ignores it.
+ */
+export const teamCalendar: RepCheck = {
+  name: 'team-calendar',
+  kind: 'availability',
+  evaluate(ctx, rep) {
+    if (!ctx.respectWorkingHours || rep.closedDays.size === 0) return PASS;
+    const date = zonedParts(rep.timeZone, ctx.at).date;
+    const closed = rep.closedDays.get(date);
+    if (!closed) return PASS;
+    return closed.kind === 'public-holiday'
+      ? fail('PUBLIC_HOLIDAY', `${date} ${closed.name} (${rep.timeZone})`)
+      : fail('TEAM_CLOSED', `${date}: the team is closed`);
   },
 };
 
@@ -116,6 +136,7 @@ export const REP_CHECKS: readonly RepCheck[] = [
   repAppropriateness,
   repStatus,
   outOfOffice,
+  teamCalendar,
   workingHours,
   openCapacity,
   dailyCapacity,

@@ -137,6 +137,21 @@ export const ERROR_CATALOGUE = {
     exitCode: 2,
     message: "The identity provider's answer was refused (state, nonce, issuer, audience, expiry or signature), or it maps to no person.",
   },
+  ROSTER_CHANGE_INVALID: {
+    httpStatus: 422,
+    exitCode: 2,
+    message: 'The roster change would make the org invalid; details name each field; nothing was published.',
+  },
+  CALENDAR_INVALID: {
+    httpStatus: 422,
+    exitCode: 2,
+    message: 'The calendar (.ics) could not be read as iCalendar events; details say where; nothing was changed.',
+  },
+  CALENDAR_UNREACHABLE: {
+    httpStatus: 502,
+    exitCode: 1,
+    message: 'The calendar URL could not be fetched (refused address, timeout, HTTP error or too large); nothing was changed.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

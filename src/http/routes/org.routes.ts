@@ -27,16 +27,24 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: ServiceContext): vo
   );
   r.get(
     '/v1/org/versions',
-    { config: { roles: READERS }, schema: { tags: ['org'], summary: 'Every published version, oldest first (who published it and when)' } },
-    async () => ({
-      current: ctx.orgs.current.hash,
-      versions: (await ctx.store.orgVersions.list()).map((v) => ({
-        hash: v.hash,
-        version: v.version,
-        createdAt: v.createdAt,
-        createdBy: v.createdBy,
-      })),
-    }),
+    { config: { roles: READERS }, schema: { tags: ['org'], summary: 'Every published version, oldest first (who published it, when and why), and every activation (who put which in force, why)' } },
+    async () => {
+      const activations = await ctx.store.orgVersions.activations();
+      // The reason a version was first put in force (roster changes always give one); the full history is in `activations`.
+      const firstReason = new Map<string, string | null>();
+      for (const a of activations) if (!firstReason.has(a.hash)) firstReason.set(a.hash, a.reason ?? null);
+      return {
+        current: ctx.orgs.current.hash,
+        versions: (await ctx.store.orgVersions.list()).map((v) => ({
+          hash: v.hash,
+          version: v.version,
+          createdAt: v.createdAt,
+          createdBy: v.createdBy,
+          reason: firstReason.get(v.hash) ?? null,
+        })),
+        activations: activations.map((a) => ({ hash: a.hash, activatedAt: a.activatedAt, activatedBy: a.activatedBy, reason: a.reason ?? null })),
+      };
+    },
   );
   r.get(
     '/v1/org/versions/:hash',
@@ -63,13 +71,17 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: ServiceContext): vo
     },
     async (request, reply) => {
       const published = await ctx.orgs.publish(request.body, principalOf(request).userId);
-      if (!published.ok)
+      if (!published.ok) {
+        // Without expectedCurrent a publication cannot conflict; the branch keeps the types honest.
+        if (published.error.kind === 'conflict') return sendError(reply, 'CONFLICT', `version ${published.error.current} is in force`);
+        const problems = published.error.problems;
         return sendError(
           reply,
           'CONFIG_INVALID',
-          `${published.error.length} problem(s) in the configuration`,
-          published.error.map((p) => ({ path: p.path, message: p.message })),
+          `${problems.length} problem(s) in the configuration`,
+          problems.map((p) => ({ path: p.path, message: p.message })),
         );
+      }
       const { record, created, previousHash } = published.value;
       return reply.code(created ? 201 : 200).send({
         hash: record.hash,

@@ -70,7 +70,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
 
 function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
   return {
-    orgVersions: orgVersionRepository(db),
+    orgVersions: orgVersionRepository(db, caps),
     leads: leadRepository(db, caps),
     decisions: decisionRepository(db),
     routingState: routingStateRepository(db, caps),
