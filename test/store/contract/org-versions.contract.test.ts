@@ -70,10 +70,43 @@ describe.each(STORES)('org versions repository: $factory.name', ({ factory, run 
       'getByHash',
       'getByVersion',
       'list',
+      'lockActivations',
       'publish',
     ]);
     await expect(h.rawExec(`update org_versions set created_by = 'mallory'`)).rejects.toThrow(/append-only/);
     await expect(h.rawExec(`delete from org_versions`)).rejects.toThrow(/append-only/);
     expect(await store.orgVersions.getByHash(org.hash)).toEqual(rec);
+  });
+
+  it('activations keep who and why; the history is append-only; lockActivations makes compare-and-set safe', async () => {
+    const org = storeOrg();
+    const org2 = storeOrg({ version: 'store-test-2', openCaps: [2, 2, 2, 2, 2] });
+    for (const [o, at] of [
+      [org, '2026-03-01T00:00:00.000Z'],
+      [org2, '2026-03-02T00:00:00.000Z'],
+    ] as const)
+      await store.orgVersions.publish({ hash: o.hash, version: o.version, configJson: canonicalJson(o.config), createdAt: at, createdBy: 'alice' });
+    await store.orgVersions.activate({ hash: org.hash, activatedAt: '2026-03-01T00:00:00.000Z', activatedBy: 'alice' });
+    await store.orgVersions.activate({ hash: org2.hash, activatedAt: '2026-03-02T00:00:00.000Z', activatedBy: 'bob', reason: 'pause amelia' });
+    expect(await store.orgVersions.activations()).toEqual([
+      { hash: org.hash, activatedAt: '2026-03-01T00:00:00.000Z', activatedBy: 'alice', reason: null },
+      { hash: org2.hash, activatedAt: '2026-03-02T00:00:00.000Z', activatedBy: 'bob', reason: 'pause amelia' },
+    ]);
+    expect((await store.orgVersions.current())?.reason).toBe('pause amelia');
+    await expect(h.rawExec(`update org_activations set reason = 'rewritten'`)).rejects.toThrow(/append-only/);
+
+    // Two transactions that both read org2 in force and both try to activate on top of it: exactly one does.
+    const other = await h.reopen();
+    const casActivate = (s: Store, by: string) =>
+      s.transaction(async (tx) => {
+        await tx.orgVersions.lockActivations();
+        if ((await tx.orgVersions.current())?.hash !== org2.hash) return false;
+        await new Promise((r) => setTimeout(r, 50));
+        await tx.orgVersions.activate({ hash: org.hash, activatedAt: '2026-03-03T00:00:00.000Z', activatedBy: by, reason: by });
+        return true;
+      });
+    const results = await Promise.all([casActivate(store, 'carol'), casActivate(other, 'dave')]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.orgVersions.activations()).toHaveLength(3);
   });
 });
