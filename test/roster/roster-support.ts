@@ -6,6 +6,8 @@ import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
 
 /** One database (a fresh SQLite file or PostgreSQL schema) that one or more service instances share. */
 export interface SharedDatabase {
+  /** What a CLI passes as --db to reach it (PostgreSQL: with ?schema=). */
+  readonly url: string;
   start(opts?: { at?: string; idStart?: number; webhookAllow?: string[] }): Promise<TestService>;
   cleanup(): Promise<void>;
 }
@@ -16,6 +18,7 @@ export function sharedDatabase(dialect: 'sqlite' | 'postgres'): SharedDatabase {
   const schema = dialect === 'postgres' ? newSchemaName() : undefined;
   const target = dir ? { url: `sqlite:${join(dir, 'remit.sqlite')}` } : { url: PG_URL, schema: schema! };
   return {
+    url: schema ? `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}` : target.url,
     async start(opts = {}) {
       const s = await startTestService({ ...target, repId: 'amelia-hughes', ...opts });
       services.push(s);
