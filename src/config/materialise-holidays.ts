@@ -25,10 +25,8 @@ function checkJurisdiction(spec: HolidaySpec, path: readonly (string | number)[]
   const regions = (new Holidays().getStates(spec.country, 'en') ?? {}) as Record<string, string>;
   if (regions[spec.region]) return null;
   const known = Object.keys(regions);
-  return {
-    path: [...path, 'region'],
-    message: `no region "${spec.region}" in ${spec.country}${known.length ? ` (known: ${known.slice(0, 20).join(', ')})` : ' (it has none)'}`,
-  };
+  const hint = known.length ? ` (known: ${known.slice(0, 20).join(', ')})` : ' (it has none)';
+  return { path: [...path, 'region'], message: `no region "${spec.region}" in ${spec.country}${hint}` };
 }
 
 function holidayDays(spec: HolidaySpec, years: { from: number; to: number }): { date: string; name: string }[] {

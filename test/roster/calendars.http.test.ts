@@ -42,7 +42,7 @@ describe.each(dialects)('team calendars and calendar feeds: $factory.name', ({ f
     server = undefined;
   });
 
-  it('public holidays are materialised into the stored version; a rep is unavailable with PUBLIC_HOLIDAY; replay is identical', async () => {
+  it('holidays materialised into the stored version; reps unavailable with PUBLIC_HOLIDAY; replay identical', async () => {
     db = sharedDatabase(factory.name);
     // Christmas Day 2026 is a Friday: uk-everyday reps would be at work. The audit fixture seals, so the decision can be replayed.
     const s = await startAuditService(factory);
@@ -97,7 +97,7 @@ describe.each(dialects)('team calendars and calendar feeds: $factory.name', ({ f
     expect(await currentHash(s)).toBe(before);
   });
 
-  it('an .ics import becomes out-of-office periods (recurring, time zones, free/cancelled skipped); the next import replaces it', async () => {
+  it('an .ics import becomes out-of-office periods (recurring, time zones, free/cancelled skipped); a new import replaces it', async () => {
     db = sharedDatabase(factory.name);
     const s = await db.start();
     const manual = { from: '2026-12-20', to: '2026-12-21', reason: 'manual' };
@@ -126,7 +126,10 @@ describe.each(dialects)('team calendars and calendar feeds: $factory.name', ({ f
     expect(verdictsFor(busy, 'amelia-hughes')[0]!.reasons.map((r) => r.code)).toContain('OUT_OF_OFFICE');
 
     // A new import replaces the imported periods; the manual one stays.
-    const small = ICS.replace(/BEGIN:VEVENT\r?\nUID:weekly[\s\S]*?END:VEVENT\r?\n/, '').replace(/BEGIN:VEVENT\r?\nUID:ny-visit[\s\S]*?END:VEVENT\r?\n/, '');
+    const small = ICS.replace(/BEGIN:VEVENT\r?\nUID:weekly[\s\S]*?END:VEVENT\r?\n/, '').replace(
+      /BEGIN:VEVENT\r?\nUID:ny-visit[\s\S]*?END:VEVENT\r?\n/,
+      '',
+    );
     const again = await importIcs(s, 'amelia-hughes', small, '?days=10');
     expect(again.json()).toMatchObject({ periods: 1 });
     expect(repConfig(s, 'amelia-hughes').outOfOffice).toEqual([
@@ -145,9 +148,13 @@ describe.each(dialects)('team calendars and calendar feeds: $factory.name', ({ f
     const badDate = await importIcs(
       s,
       'amelia-hughes',
-      'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@y\r\nDTSTART:20261124T140000Z\r\nDTEND:20261124T130000Z\r\nSUMMARY:backwards\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+      'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x@y\r\nDTSTART:20261124T140000Z\r\n' +
+        'DTEND:20261124T130000Z\r\nSUMMARY:backwards\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
     );
-    expect(badDate.json()).toMatchObject({ code: 'CALENDAR_INVALID', details: [{ path: '/events/x@y/DTEND', message: 'DTEND is before DTSTART' }] });
+    expect(badDate.json()).toMatchObject({
+      code: 'CALENDAR_INVALID',
+      details: [{ path: '/events/x@y/DTEND', message: 'DTEND is before DTSTART' }],
+    });
     expect((await importIcs(s, 'no-such-rep', ICS)).statusCode).toBe(404);
     expect(await currentHash(s)).toBe(before);
   });
@@ -179,7 +186,9 @@ describe.each(dialects)('team calendars and calendar feeds: $factory.name', ({ f
     // The secret path of a private feed is not written into the org version.
     expect(JSON.stringify(allowed.ctx.orgs.current.config)).not.toContain('private-token-123');
     expect(repConfig(allowed, 'amelia-hughes').outOfOffice[0]!.importedFrom).toMatch(/^url:127\.0\.0\.1:\d+$/);
-    const big = await postJson(allowed, '/v1/reps/amelia-hughes/calendar', { url: url.replace('basic.ics', '../big.ics').replace('/private-token-123/..', '') });
+    const big = await postJson(allowed, '/v1/reps/amelia-hughes/calendar', {
+      url: url.replace('basic.ics', '../big.ics').replace('/private-token-123/..', ''),
+    });
     expect(big.json()).toMatchObject({ code: 'CALENDAR_UNREACHABLE' });
     expect(big.json().message).toContain('larger than');
   });

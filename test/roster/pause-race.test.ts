@@ -43,36 +43,40 @@ describe.each(dialects)('a pause racing with routing on two instances: $factory.
   let db: SharedDatabase;
   afterEach(async () => db.cleanup());
 
-  it('no lead is assigned to a rep after their pause was acknowledged; every decision used the version in force', { timeout: 120_000 }, async () => {
-    db = sharedDatabase(factory.name);
-    const a = await db.start();
-    const b = await db.start({ idStart: 500_000 });
-    const before = a.ctx.orgs.current.hash;
-    let pausedAt: number | null = null;
+  it(
+    'no lead is assigned to a rep after their pause was acknowledged; every decision used the version in force',
+    { timeout: 120_000 },
+    async () => {
+      db = sharedDatabase(factory.name);
+      const a = await db.start();
+      const b = await db.start({ idStart: 500_000 });
+      const before = a.ctx.orgs.current.hash;
+      let pausedAt: number | null = null;
 
-    const routing = Promise.all([ingestLoop(a, 30, () => pausedAt), ingestLoop(a, 30, () => pausedAt)]);
-    // Let some leads through first, so amelia demonstrably takes leads before the pause.
-    await new Promise((r) => setTimeout(r, 400));
-    const pause = await patchRep(b, 'amelia-hughes', { status: 'paused', reason: 'racing the router' });
-    expect(pause.statusCode, pause.body).toBe(200);
-    const pausedHash: string = pause.json().hash;
-    pausedAt = Date.now();
-    const routed = (await routing).flat();
+      const routing = Promise.all([ingestLoop(a, 30, () => pausedAt), ingestLoop(a, 30, () => pausedAt)]);
+      // Let some leads through first, so amelia demonstrably takes leads before the pause.
+      await new Promise((r) => setTimeout(r, 400));
+      const pause = await patchRep(b, 'amelia-hughes', { status: 'paused', reason: 'racing the router' });
+      expect(pause.statusCode, pause.body).toBe(200);
+      const pausedHash: string = pause.json().hash;
+      pausedAt = Date.now();
+      const routed = (await routing).flat();
 
-    const beforePause = routed.filter((r) => r.hash === before);
-    const afterPause = routed.filter((r) => r.hash === pausedHash);
-    expect(beforePause.length + afterPause.length, 'every decision used one of the two versions').toBe(routed.length);
-    expect(
-      beforePause.some((r) => r.repId === 'amelia-hughes'),
-      'amelia took leads before the pause',
-    ).toBe(true);
-    expect(afterPause.length, 'leads were routed after the pause').toBeGreaterThan(0);
-    for (const r of afterPause) {
-      expect(r.repId).not.toBe('amelia-hughes');
-      expect(r.ameliaCodes).toContain('REP_PAUSED');
-    }
-    for (const r of routed.filter((x) => x.startedAfterPause)) expect(r.hash, 'a request begun after the pause used it').toBe(pausedHash);
-    // What is stored agrees with the answers: no lead decided on the paused version sits with amelia.
-    for (const r of afterPause) expect((await a.store.leads.get(r.leadId))?.repId ?? null).not.toBe('amelia-hughes');
-  });
+      const beforePause = routed.filter((r) => r.hash === before);
+      const afterPause = routed.filter((r) => r.hash === pausedHash);
+      expect(beforePause.length + afterPause.length, 'every decision used one of the two versions').toBe(routed.length);
+      expect(
+        beforePause.some((r) => r.repId === 'amelia-hughes'),
+        'amelia took leads before the pause',
+      ).toBe(true);
+      expect(afterPause.length, 'leads were routed after the pause').toBeGreaterThan(0);
+      for (const r of afterPause) {
+        expect(r.repId).not.toBe('amelia-hughes');
+        expect(r.ameliaCodes).toContain('REP_PAUSED');
+      }
+      for (const r of routed.filter((x) => x.startedAfterPause)) expect(r.hash, 'a request begun after the pause used it').toBe(pausedHash);
+      // What is stored agrees with the answers: no lead decided on the paused version sits with amelia.
+      for (const r of afterPause) expect((await a.store.leads.get(r.leadId))?.repId ?? null).not.toBe('amelia-hughes');
+    },
+  );
 });

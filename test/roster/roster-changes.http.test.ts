@@ -47,7 +47,11 @@ describe.each(dialects)('roster changes over HTTP: $factory.name', ({ factory, r
       createdBy: opsUser.id,
       reason: 'long lunch with the regional director',
     });
-    expect(after.activations.at(-1)).toMatchObject({ hash: body.hash, activatedBy: opsUser.id, reason: 'long lunch with the regional director' });
+    expect(after.activations.at(-1)).toMatchObject({
+      hash: body.hash,
+      activatedBy: opsUser.id,
+      reason: 'long lunch with the regional director',
+    });
     const audit = await s.store.audit.pending(1000);
     const entry = audit.map((a) => a.event).find((e) => (e.payload as { action?: string }).action === 'roster.changed');
     expect(entry).toMatchObject({
@@ -69,7 +73,10 @@ describe.each(dialects)('roster changes over HTTP: $factory.name', ({ factory, r
 
     // Back to active: the earlier content is in force again, and the activation history says who and why.
     const back = await patchRep(s, 'amelia-hughes', { status: 'active', reason: 'back from lunch' });
-    expect(back.json()).toMatchObject({ hash: before.current, diff: [{ path: 'reps.amelia-hughes.status', before: 'paused', after: 'active' }] });
+    expect(back.json()).toMatchObject({
+      hash: before.current,
+      diff: [{ path: 'reps.amelia-hughes.status', before: 'paused', after: 'active' }],
+    });
     expect((await versions(s)).activations.at(-1)).toMatchObject({ hash: before.current, reason: 'back from lunch' });
     const next = await ingest(s);
     for (const v of verdictsFor(next.decision, 'amelia-hughes')) expect(v.reasons.map((r) => r.code)).not.toContain('REP_PAUSED');
@@ -86,11 +93,19 @@ describe.each(dialects)('roster changes over HTTP: $factory.name', ({ factory, r
     const added = await patchRep(s, 'amelia-hughes', { outOfOffice: { add: [period] }, reason: 'planned absence' });
     expect(added.statusCode, added.body).toBe(200);
     expect(added.json().diff).toEqual([{ path: 'reps.amelia-hughes.outOfOffice', before: [], after: [period] }]);
-    for (const v of verdictsFor((await ingest(s)).decision, 'amelia-hughes')) expect(v.reasons.map((r) => r.code)).toContain('OUT_OF_OFFICE');
-    const removed = await patchRep(s, 'amelia-hughes', { outOfOffice: { remove: [{ from: period.from, to: period.to }] }, reason: 'cancelled' });
+    for (const v of verdictsFor((await ingest(s)).decision, 'amelia-hughes'))
+      expect(v.reasons.map((r) => r.code)).toContain('OUT_OF_OFFICE');
+    const removed = await patchRep(s, 'amelia-hughes', {
+      outOfOffice: { remove: [{ from: period.from, to: period.to }] },
+      reason: 'cancelled',
+    });
     expect(removed.json().diff).toEqual([{ path: 'reps.amelia-hughes.outOfOffice', before: [period], after: [] }]);
 
-    const caps = await patchRep(s, 'amelia-hughes', { capacity: { maxLeadsPerDay: null, maxOpenLeads: 70 }, weight: 3, reason: 'senior now' });
+    const caps = await patchRep(s, 'amelia-hughes', {
+      capacity: { maxLeadsPerDay: null, maxOpenLeads: 70 },
+      weight: 3,
+      reason: 'senior now',
+    });
     expect(caps.json().diff).toEqual([
       { path: 'reps.amelia-hughes.capacity.maxLeadsPerDay', before: 25, after: null },
       { path: 'reps.amelia-hughes.capacity.maxOpenLeads', before: 60, after: 70 },
@@ -114,7 +129,12 @@ describe.each(dialects)('roster changes over HTTP: $factory.name', ({ factory, r
       [{ workingHours: { mon: ['18:00-09:00'] }, reason: 'x' }, 422, 'ROSTER_CHANGE_INVALID', ['/workingHours/mon/0']],
       [{ team: 'no-such-team', reason: 'x' }, 422, 'ROSTER_CHANGE_INVALID', ['/team']],
       [{ outOfOffice: [{ from: '2026-12-10', to: '2026-12-01' }], reason: 'x' }, 422, 'ROSTER_CHANGE_INVALID', ['/outOfOffice/0']],
-      [{ outOfOffice: { remove: [{ from: '2026-01-01', to: '2026-01-02' }] }, reason: 'x' }, 422, 'ROSTER_CHANGE_INVALID', ['/outOfOffice/remove/0']],
+      [
+        { outOfOffice: { remove: [{ from: '2026-01-01', to: '2026-01-02' }] }, reason: 'x' },
+        422,
+        'ROSTER_CHANGE_INVALID',
+        ['/outOfOffice/remove/0'],
+      ],
     ];
     for (const [body, status, code, paths] of cases) {
       const res = await patchRep(s, 'amelia-hughes', body);
@@ -194,7 +214,9 @@ describe.each(dialects)('roster changes over HTTP: $factory.name', ({ factory, r
     const config = structuredClone(s.ctx.orgs.current.config);
     const template = config.licences.find((l) => l.id === 'fca-cert-amelia-hughes')!;
     config.licences.push({ ...template, id: 'fca-cert-noah-clarke', holder: { kind: 'individual', rep: 'noah-clarke' } });
-    expect((await s.app.inject({ method: 'POST', url: '/v1/org/versions', payload: config, headers: auth(s.tokens.admin) })).statusCode).toBe(201);
+    expect(
+      (await s.app.inject({ method: 'POST', url: '/v1/org/versions', payload: config, headers: auth(s.tokens.admin) })).statusCode,
+    ).toBe(201);
     for (const rep of ['amelia-hughes', 'oliver-bennett', 'priya-shah'])
       expect((await patchRep(s, rep, { status: 'paused', reason: 'team meeting' })).statusCode).toBe(200);
     const lead = await ingest(s);

@@ -23,7 +23,7 @@ describe('remit roster import-calendar', () => {
   let db: SharedDatabase;
   afterEach(async () => db.cleanup());
 
-  it('imports an .ics file as the next version (who: the OS account, why: calendar import file:…); a bad file changes nothing', async () => {
+  it('imports an .ics file as the next version (who: the OS account, why: calendar import …); a bad file changes nothing', async () => {
     db = sharedDatabase('sqlite');
     const s = await db.start();
     const dbUrl = db.url;
@@ -44,6 +44,9 @@ describe('remit roster import-calendar', () => {
     expect(out).toMatchObject({ previousHash: before, periods: expected.ok ? expected.value.length : -1 });
     const versions = (await getJson(s, '/v1/org/versions')) as { current: string; activations: { activatedBy: string; reason: string }[] };
     expect(versions.current).toBe(out.hash);
-    expect(versions.activations.at(-1)).toMatchObject({ activatedBy: expect.stringMatching(/^cli:/), reason: 'calendar import file:rep-calendar.ics' });
+    expect(versions.activations.at(-1)).toMatchObject({
+      activatedBy: expect.stringMatching(/^cli:/),
+      reason: 'calendar import file:rep-calendar.ics',
+    });
   });
 });

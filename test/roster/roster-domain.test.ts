@@ -35,7 +35,11 @@ describe('team calendars: the decision reads the days the version holds', () => 
     const org = compiled(withCalendar({ holidays: { country: 'GB', days: [{ date: '2026-11-24', name: 'Founders Day' }] } }));
     const run = (at: number, o = org) => decide({ org: o, lead: lead({}), at, state: viewOf(EMPTY_STATE), decisionId: 'd' }).decision;
     expect(codesOf(run(AT), 'alice')).toContain('PUBLIC_HOLIDAY');
-    expect(run(AT).candidates.flatMap((t) => t.reps).find((r) => r.id === 'alice')!.reasons).toContainEqual({
+    expect(
+      run(AT)
+        .candidates.flatMap((t) => t.reps)
+        .find((r) => r.id === 'alice')!.reasons,
+    ).toContainEqual({
       code: 'PUBLIC_HOLIDAY',
       detail: '2026-11-24 Founders Day (Europe/London)',
     });
@@ -55,9 +59,13 @@ describe('team calendars: the decision reads the days the version holds', () => 
     expect(days).toContainEqual({ date: '2026-01-06', name: 'Epiphany' });
     // A materialised config is left alone in any year: same config object, same hash.
     expect(materialiseHolidays(a.config, 2041).config).toBe(a.config);
-    expect(compiled(a.config as unknown as Record<string, unknown>, 2041).hash).toBe(compiled(a.config as unknown as Record<string, unknown>, 2026).hash);
+    expect(compiled(a.config as unknown as Record<string, unknown>, 2041).hash).toBe(
+      compiled(a.config as unknown as Record<string, unknown>, 2026).hash,
+    );
     // Without the days the hash depends on the publication year (a new window is a new version).
-    expect(compiled(parsed as unknown as Record<string, unknown>, 2026).hash).not.toBe(compiled(parsed as unknown as Record<string, unknown>, 2030).hash);
+    expect(compiled(parsed as unknown as Record<string, unknown>, 2026).hash).not.toBe(
+      compiled(parsed as unknown as Record<string, unknown>, 2030).hash,
+    );
   });
 });
 
@@ -105,7 +113,10 @@ describe('roster changes (pure)', () => {
       source: 'upload',
       periods: [{ from: '2026-12-10', to: '2026-12-10', reason: 'busy' }],
     });
-    expect(next.ok && next.value.reps[0]!.outOfOffice).toEqual([manual, { from: '2026-12-10', to: '2026-12-10', reason: 'busy', importedFrom: 'upload' }]);
+    expect(next.ok && next.value.reps[0]!.outOfOffice).toEqual([
+      manual,
+      { from: '2026-12-10', to: '2026-12-10', reason: 'busy', importedFrom: 'upload' },
+    ]);
   });
 });
 

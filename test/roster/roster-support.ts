@@ -35,10 +35,10 @@ export function sharedDatabase(dialect: 'sqlite' | 'postgres'): SharedDatabase {
 export const patchRep = (s: TestService, repId: string, body: unknown, token = s.tokens.ops, headers: Record<string, string> = {}) =>
   s.app.inject({ method: 'PATCH', url: `/v1/reps/${repId}`, payload: body as object, headers: { ...auth(token), ...headers } });
 
-export const postJson = (s: Pick<TestService, "app" | "tokens">, url: string, body: unknown, token = s.tokens.ops) =>
+export const postJson = (s: Pick<TestService, 'app' | 'tokens'>, url: string, body: unknown, token = s.tokens.ops) =>
   s.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
 
-export const getJson = async (s: Pick<TestService, "app" | "tokens">, url: string, token = s.tokens.admin) =>
+export const getJson = async (s: Pick<TestService, 'app' | 'tokens'>, url: string, token = s.tokens.admin) =>
   (await s.app.inject({ method: 'GET', url, headers: auth(token) })).json();
 
 let n = 0;

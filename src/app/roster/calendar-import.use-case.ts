@@ -11,8 +11,7 @@ import { applyRosterChange, type RosterChangeResult } from './roster-change.use-
 export const DEFAULT_IMPORT_DAYS = 30;
 
 export type CalendarInput =
-  | { readonly kind: 'ics'; readonly text: string; readonly source: string }
-  | { readonly kind: 'url'; readonly url: string };
+  { readonly kind: 'ics'; readonly text: string; readonly source: string } | { readonly kind: 'url'; readonly url: string };
 
 /**
  * Where a feed came from, as recorded on its periods and in the reason. A URL is reduced to its host: private

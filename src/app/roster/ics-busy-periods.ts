@@ -109,6 +109,8 @@ export function busyPeriods(icsText: string, window: { now: number; days: number
   if (problems.length > 0) return err(problems);
   const periods = [...days.sort((a, b) => a.from.localeCompare(b.from)), ...mergeTimed(timed.filter((p) => p.to > p.from))];
   if (periods.length > MAX_PERIODS)
-    return err([{ path: pointer(['calendar']), message: `${periods.length} busy periods in the window; at most ${MAX_PERIODS} (import fewer days)` }]);
+    return err([
+      { path: pointer(['calendar']), message: `${periods.length} busy periods in the window; at most ${MAX_PERIODS} (import fewer days)` },
+    ]);
   return ok(periods);
 }

@@ -4,7 +4,13 @@ import type { ErrorDetail } from '../../domain/errors/error-catalogue.ts';
 import { pointer } from '../../domain/errors/detail-path.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import type { OrgConfig } from '../../domain/org/org-config.schema.ts';
-import { applyRosterChangeTo, changeSubject, type RosterChange, type RosterSubject } from '../../domain/org/roster-change.ts';
+import {
+  applyRosterChangeTo,
+  changeSensitivity,
+  changeSubject,
+  type RosterChange,
+  type RosterSubject,
+} from '../../domain/org/roster-change.ts';
 import { rosterDiff, type FieldChange } from '../../domain/org/roster-diff.ts';
 import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
@@ -77,6 +83,8 @@ export async function publishRosterVersion(
         payload: {
           action: 'roster.changed',
           change: input.change.kind,
+          // Every change today is roster-only (one person publishes it); a sensitive one would go through maker-checker here.
+          sensitivity: changeSensitivity(input.change),
           reason: input.reason,
           before: outcome.previousHash,
           after: outcome.org.hash,

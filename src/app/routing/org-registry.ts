@@ -129,7 +129,13 @@ export class OrgRegistry {
         // A stored version made current again: a change of what routes leads, recorded like a publication.
         await appendAudit(tx, {
           ...orgPublishedAudit({ ...published.record, createdAt: at, createdBy: actor }, previousHash),
-          payload: { action: 'org_version.republished', version: org.version, before: previousHash, after: org.hash, reason: options.reason },
+          payload: {
+            action: 'org_version.republished',
+            version: org.version,
+            before: previousHash,
+            after: org.hash,
+            reason: options.reason,
+          },
         });
       }
       const outcome = { kind: 'published' as const, ...published, previousHash: previousHash ?? org.hash, activated };
@@ -159,8 +165,7 @@ export interface PublishedVersion {
 
 /** Why a publication did not happen: the config is invalid, or another change was put in force first. */
 export type PublishRefusal =
-  | { readonly kind: 'invalid'; readonly problems: readonly ConfigProblem[] }
-  | { readonly kind: 'conflict'; readonly current: string };
+  { readonly kind: 'invalid'; readonly problems: readonly ConfigProblem[] } | { readonly kind: 'conflict'; readonly current: string };
 
 interface PublishedRecord {
   readonly kind: 'published';

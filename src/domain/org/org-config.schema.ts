@@ -110,7 +110,7 @@ export const TeamCalendarSchema = z.strictObject({
     .array(IsoDateSchema)
     .max(2000)
     .default([])
-    .describe('Further whole days the team is closed (company days, office moves), in the rep\'s time zone.'),
+    .describe("Further whole days the team is closed (company days, office moves), in the rep's time zone."),
 });
 export type TeamCalendarConfig = z.infer<typeof TeamCalendarSchema>;
 

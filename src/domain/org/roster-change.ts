@@ -98,13 +98,13 @@ export const changeSubject = (change: RosterChange): RosterSubject =>
     : { kind: 'rep', id: change.kind === 'rep.join' ? change.rep.id : change.repId };
 
 export type RosterChangeRefusal =
-  | { readonly kind: 'not-found'; readonly message: string }
-  | { readonly kind: 'invalid'; readonly details: readonly ErrorDetail[] };
+  { readonly kind: 'not-found'; readonly message: string } | { readonly kind: 'invalid'; readonly details: readonly ErrorDetail[] };
 
 type Applied = Result<OrgConfig, RosterChangeRefusal>;
 
 const notFound = (what: string): Applied => err({ kind: 'not-found', message: what });
-const invalid = (path: readonly PropertyKey[], message: string) => err<RosterChangeRefusal>({ kind: 'invalid', details: [{ path: pointer(path), message }] });
+const invalid = (path: readonly PropertyKey[], message: string) =>
+  err<RosterChangeRefusal>({ kind: 'invalid', details: [{ path: pointer(path), message }] });
 
 const samePeriod = (a: { from: string; to: string }, b: { from: string; to: string }) => a.from === b.from && a.to === b.to;
 
@@ -123,7 +123,8 @@ function patchRep(rep: RepConfig, patch: RepPatch, path: readonly PropertyKey[])
   if (patch.status !== undefined) next.status = patch.status;
   if (patch.outOfOffice !== undefined) {
     const periods = patchOutOfOffice(rep.outOfOffice, patch.outOfOffice);
-    if (!periods.ok) return invalid([...path, 'outOfOffice', 'remove', periods.error], 'the rep has no out-of-office period with this from and to');
+    if (!periods.ok)
+      return invalid([...path, 'outOfOffice', 'remove', periods.error], 'the rep has no out-of-office period with this from and to');
     next.outOfOffice = periods.value;
   }
   if (patch.workingHours === null) delete next.workingHours;
@@ -155,7 +156,8 @@ function replaceRep(config: OrgConfig, repId: string, update: (rep: RepConfig) =
 
 function joinRep(config: OrgConfig, input: z.input<typeof RepSchema>): Applied {
   const parsed = RepSchema.safeParse(input);
-  if (!parsed.success) return err({ kind: 'invalid', details: parsed.error.issues.map((i) => ({ path: pointer(i.path), message: i.message })) });
+  if (!parsed.success)
+    return err({ kind: 'invalid', details: parsed.error.issues.map((i) => ({ path: pointer(i.path), message: i.message })) });
   if (config.reps.some((r) => r.id === parsed.data.id)) return invalid(['id'], `a rep ${parsed.data.id} already exists (PATCH it instead)`);
   return ok({ ...config, reps: [...config.reps, parsed.data] });
 }
@@ -167,7 +169,8 @@ function setTeamCalendar(config: OrgConfig, teamId: string, input: z.input<typeo
   if (input === null) delete team.calendar;
   else {
     const parsed = TeamCalendarSchema.safeParse(input);
-    if (!parsed.success) return err({ kind: 'invalid', details: parsed.error.issues.map((i) => ({ path: pointer(i.path), message: i.message })) });
+    if (!parsed.success)
+      return err({ kind: 'invalid', details: parsed.error.issues.map((i) => ({ path: pointer(i.path), message: i.message })) });
     // A calendar set through a change is materialised afresh at publication (days the caller sent are dropped).
     const holidays = parsed.data.holidays ? { ...parsed.data.holidays, days: undefined } : undefined;
     team.calendar = { ...parsed.data, ...(holidays ? { holidays: withoutUndefined(holidays) } : {}) };

@@ -43,7 +43,10 @@ function expectedHash(request: FastifyRequest, body: { expectedVersion?: string 
   if (body.expectedVersion !== undefined) return body.expectedVersion;
   const header = request.headers['if-match'];
   if (typeof header !== 'string' || header.trim() === '*') return undefined;
-  return header.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return header
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
 }
 
 const answer = (r: RosterChangeResult) => ({
@@ -64,7 +67,8 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ServiceCon
       config: { roles: ROSTER_ROLES },
       schema: {
         tags: ['roster'],
-        summary: 'Change a rep (status, out of office, hours, caps, weight, skills, languages, experience, team); publishes the next version',
+        summary:
+          'Change a rep (status, out of office, hours, caps, weight, skills, languages, experience, team); publishes the next version',
         params: IdParams,
         body: PatchRepBody,
       },
@@ -127,7 +131,9 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ServiceCon
 /** `POST /v1/reps/:id/calendar`: an .ics body (text/calendar) or `{url}`; its own scope keeps the text/calendar parser local. */
 async function registerCalendarImportRoute(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   await app.register(async (scope) => {
-    scope.addContentTypeParser('text/calendar', { parseAs: 'string', bodyLimit: MAX_ICS_BYTES }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('text/calendar', { parseAs: 'string', bodyLimit: MAX_ICS_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
     const r = scope.withTypeProvider<ZodTypeProvider>();
     r.post(
       '/v1/reps/:id/calendar',
@@ -136,7 +142,8 @@ async function registerCalendarImportRoute(app: FastifyInstance, ctx: ServiceCon
         bodyLimit: MAX_ICS_BYTES,
         schema: {
           tags: ['roster'],
-          summary: "Import a rep's calendar (.ics body as text/calendar, or {url}): busy and out-of-office events become out-of-office periods",
+          summary:
+            "Import a rep's calendar (.ics body as text/calendar, or {url}): busy and out-of-office events become out-of-office periods",
           description: 'docs/operations.md "Calendar feeds": which events count, the window (?days=, default 30), what is replaced.',
           params: IdParams,
           querystring: z.object({ days: z.coerce.number().int().min(1).max(366).optional() }),

@@ -85,9 +85,20 @@ describe.each(STORES)('org versions repository: $factory.name', ({ factory, run 
       [org, '2026-03-01T00:00:00.000Z'],
       [org2, '2026-03-02T00:00:00.000Z'],
     ] as const)
-      await store.orgVersions.publish({ hash: o.hash, version: o.version, configJson: canonicalJson(o.config), createdAt: at, createdBy: 'alice' });
+      await store.orgVersions.publish({
+        hash: o.hash,
+        version: o.version,
+        configJson: canonicalJson(o.config),
+        createdAt: at,
+        createdBy: 'alice',
+      });
     await store.orgVersions.activate({ hash: org.hash, activatedAt: '2026-03-01T00:00:00.000Z', activatedBy: 'alice' });
-    await store.orgVersions.activate({ hash: org2.hash, activatedAt: '2026-03-02T00:00:00.000Z', activatedBy: 'bob', reason: 'pause amelia' });
+    await store.orgVersions.activate({
+      hash: org2.hash,
+      activatedAt: '2026-03-02T00:00:00.000Z',
+      activatedBy: 'bob',
+      reason: 'pause amelia',
+    });
     expect(await store.orgVersions.activations()).toEqual([
       { hash: org.hash, activatedAt: '2026-03-01T00:00:00.000Z', activatedBy: 'alice', reason: null },
       { hash: org2.hash, activatedAt: '2026-03-02T00:00:00.000Z', activatedBy: 'bob', reason: 'pause amelia' },
