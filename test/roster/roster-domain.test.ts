@@ -10,6 +10,7 @@ import { OrgConfigSchema, type OrgConfig } from '../../src/domain/org/org-config
 import { applyRosterChangeTo, type RepPatch } from '../../src/domain/org/roster-change.ts';
 import { rosterDiff } from '../../src/domain/org/roster-diff.ts';
 import { EMPTY_STATE, viewOf } from '../../src/domain/strategies/routing-state.ts';
+import { slaDeadline } from '../../src/domain/sla/sla-deadline.ts';
 import { AT, baseConfig, lead } from '../support/org-builder.ts';
 
 const ICS = readFileSync(new URL('./fixtures/rep-calendar.ics', import.meta.url), 'utf8');
@@ -151,5 +152,17 @@ describe('.ics busy periods', () => {
       { from: '2026-11-24T12:00:00.000Z', to: '2026-11-24T14:00:00.000Z', reason: 'busy' },
       { from: '2026-11-24T19:00:00.000Z', to: '2026-11-24T20:00:00.000Z', reason: 'out of office' },
     ]);
+  });
+});
+
+describe('SLA working time and team calendars', () => {
+  it("a working-time SLA does not count the team's closed days", () => {
+    const hours = [[], ...Array.from({ length: 7 }, () => [[540, 1020] as const])];
+    const calendar = { timeZone: 'Europe/London', workingMinutes: hours, outOfOffice: [] };
+    const start = Date.parse('2026-12-24T16:30:00Z');
+    const window = { minutes: 60, workingTime: true };
+    expect(new Date(slaDeadline(start, window, calendar)!).toISOString()).toBe('2026-12-25T09:30:00.000Z');
+    const closed = new Map([['2026-12-25', { kind: 'public-holiday', name: 'Christmas Day' }]]);
+    expect(new Date(slaDeadline(start, window, { ...calendar, closedDays: closed })!).toISOString()).toBe('2026-12-26T09:30:00.000Z');
   });
 });
