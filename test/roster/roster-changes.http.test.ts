@@ -101,6 +101,16 @@ describe.each(dialects)('roster changes over HTTP: $factory.name', ({ factory, r
     });
     expect(removed.json().diff).toEqual([{ path: 'reps.amelia-hughes.outOfOffice', before: [period], after: [] }]);
 
+    // A change that changes nothing publishes nothing.
+    const inForce = s.ctx.orgs.current.hash;
+    const activations = (await versions(s)).activations.length;
+    expect((await patchRep(s, 'amelia-hughes', { status: 'active', reason: 'no-op' })).json()).toMatchObject({
+      changed: false,
+      hash: inForce,
+      diff: [],
+    });
+    expect((await versions(s)).activations).toHaveLength(activations);
+
     const caps = await patchRep(s, 'amelia-hughes', {
       capacity: { maxLeadsPerDay: null, maxOpenLeads: 70 },
       weight: 3,
