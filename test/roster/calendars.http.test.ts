@@ -24,7 +24,7 @@ const importIcs = (s: TestService, repId: string, text: string, query = '') =>
     method: 'POST',
     url: `/v1/reps/${repId}/calendar${query}`,
     payload: text,
-    headers: { ...auth(s.tokens.ops), 'content-type': 'text/calendar' },
+    headers: { ...auth(s.tokens.ops), 'content-type': 'text/calendar; charset=utf-8' },
   });
 const currentHash = async (s: TestService) => ((await getJson(s, '/v1/org/versions')) as { current: string }).current;
 const repConfig = (s: TestService, repId: string) => s.ctx.orgs.current.config.reps.find((r) => r.id === repId)!;
