@@ -6,6 +6,7 @@ import { compileOrg, type OrgIssue } from '../domain/org/compile-org.ts';
 import type { CompiledOrg } from '../domain/org/compiled-org.ts';
 import { OrgConfigSchema, ORG_SECTIONS, type OrgConfig } from '../domain/org/org-config.schema.ts';
 import { err, ok, type Result } from '../domain/shared/result.ts';
+import { materialiseHolidays } from './materialise-holidays.ts';
 
 /** One problem in a config, located precisely enough to fix without guessing. */
 export interface ConfigProblem {
@@ -125,14 +126,26 @@ function compileFragments(
   fragments: readonly Fragment[],
   problems: ConfigProblem[],
   files: string[],
+  options: CompileOptions = {},
 ): Result<LoadedConfig, ConfigProblem[]> {
   const { merged, locate } = merge(fragments, problems);
   if (problems.length > 0) return err(problems);
   const parsed = OrgConfigSchema.safeParse(merged);
   if (!parsed.success) return err(zodProblems(parsed.error, locate));
-  const compiled = compileOrg(parsed.data);
+  const calendars = materialiseHolidays(parsed.data, options.publicationYear ?? new Date().getUTCFullYear());
+  if (calendars.problems.length > 0) return err(calendars.problems.map((i) => ({ ...locate(i.path), message: i.message })));
+  const compiled = compileOrg(calendars.config);
   if (!compiled.ok) return err(compiled.error.map((i: OrgIssue) => ({ ...locate(i.path), message: i.message })));
-  return ok({ config: parsed.data, org: compiled.value, files });
+  return ok({ config: calendars.config, org: compiled.value, files });
+}
+
+/**
+ * How a config becomes a version. `publicationYear` picks the years of public holidays written into team
+ * calendars that do not hold them yet (docs/routing.md "Team calendars and public holidays"); default: this
+ * year by the system clock (the registry passes its own clock's).
+ */
+export interface CompileOptions {
+  readonly publicationYear?: number;
 }
 
 function zodProblems(error: z.ZodError, locate: (path: readonly PropertyKey[]) => { file: string; path: string }): ConfigProblem[] {
@@ -140,7 +153,7 @@ function zodProblems(error: z.ZodError, locate: (path: readonly PropertyKey[]) =
 }
 
 /** Validates an in-memory config (API uploads, tests) with the same checks; paths are relative to the object. */
-export function compileConfigObject(data: unknown, name = '(config)'): Result<LoadedConfig, ConfigProblem[]> {
+export function compileConfigObject(data: unknown, name = '(config)', options: CompileOptions = {}): Result<LoadedConfig, ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
-  return compileFragments([{ file: name, data: data as Record<string, unknown> }], problems, []);
+  return compileFragments([{ file: name, data: data as Record<string, unknown> }], problems, [], options);
 }

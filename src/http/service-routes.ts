@@ -14,6 +14,7 @@ import { registerSimulationRoutes } from './routes/simulations.routes.ts';
 import { registerLeadReadRoutes } from './routes/leads-read.routes.ts';
 import { registerLeadWriteRoutes } from './routes/leads-write.routes.ts';
 import { registerReviewRoutes } from './routes/review.routes.ts';
+import { registerRosterRoutes } from './routes/roster.routes.ts';
 import { registerScreeningRoutes } from './routes/screening.routes.ts';
 import { registerSessionRoutes } from './routes/session.routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
@@ -37,4 +38,5 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerAuditRoutes,
   registerSimulationRoutes,
   registerOrgDraftRoutes,
+  registerRosterRoutes,
 ];

@@ -43,6 +43,13 @@ const grantArb = fc.record({
 
 type GrantGen = typeof grantArb extends fc.Arbitrary<infer T> ? T : never;
 
+const dayOf = (offset: number) => iso(BASE + offset * DAY).slice(0, 10);
+/** A calendar closing these days (relative to BASE): as materialised public holidays or as extra closed days. */
+const closedCalendar = (offsets: readonly number[], asHolidays: boolean) =>
+  asHolidays
+    ? { holidays: { country: 'GB', years: { from: 2026, to: 2026 }, days: offsets.map((d) => ({ date: dayOf(d), name: `H${d}` })) } }
+    : { extraClosedDays: [...new Set(offsets.map(dayOf))] };
+
 const orgArb = fc
   .record({
     entities: fc.integer({ min: 1, max: 3 }),
@@ -68,6 +75,9 @@ const orgArb = fc
         customerTypes: mostly(CTYPES),
         massMarketOnly: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
         capabilities: mostly(['appropriateness_assessment', 'enhanced_due_diligence'] as const),
+        // Team calendar (issue 14): closed days around the decision times, as materialised holidays or extra closed days.
+        closed: fc.option(fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 3 }), { nil: undefined, freq: 3 }),
+        asHolidays: fc.boolean(),
       }),
       { minLength: 1, maxLength: 5 },
     ),
@@ -77,7 +87,7 @@ const orgArb = fc
         timeZone: fc.constantFrom(...ZONES),
         hours: fc.option(fc.constantFrom('09:00-17:00', '08:00-20:00', '00:00-24:00'), { nil: undefined }),
         ooo: fc.option(fc.record({ from: fc.integer({ min: -3, max: 3 }), len: fc.integer({ min: 1, max: 4 }) }), { nil: undefined }),
-        status: fc.constantFrom('active', 'active', 'active', 'active', 'paused', 'inactive'),
+        status: fc.constantFrom('active', 'active', 'active', 'active', 'paused', 'inactive', 'left'),
         maxOpenLeads: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
         maxLeadsPerDay: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
         weight: fc.integer({ min: 1, max: 3 }),
@@ -124,6 +134,7 @@ const orgArb = fc
       mandate: { jurisdictions: t.jurisdictions, productLines: t.productLines, customerTypes: t.customerTypes },
       massMarketOnly: t.massMarketOnly,
       capabilities: t.capabilities,
+      ...(t.closed ? { calendar: closedCalendar(t.closed, t.asHolidays) } : {}),
     }));
     const reps = g.reps.map((r, i) => ({
       id: `r${i}`,
@@ -255,6 +266,10 @@ function oracle(config: Config, lead: Lead, at: number, state: RoutingStateSnaps
     if (r.status !== 'active') return false;
     if (r.outOfOffice.some((o) => Date.parse(o.from) <= at && at < Date.parse(o.to))) return false;
     const local = DateTime.fromMillis(at, { zone: r.timeZone });
+    const calendar = config.teams.find((t) => t.id === r.team)?.calendar as
+      { holidays?: { days: { date: string }[] }; extraClosedDays?: string[] } | undefined;
+    const closed = [...(calendar?.holidays?.days.map((d) => d.date) ?? []), ...(calendar?.extraClosedDays ?? [])];
+    if (closed.includes(local.toISODate()!)) return false;
     if (r.workingHours) {
       const day = (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const)[local.weekday - 1]!;
       const ranges = (r.workingHours as Record<string, string[] | undefined>)[day] ?? [];

@@ -127,6 +127,11 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/audit/verify': ['admin', 'compliance'],
   'GET /v1/decisions/{id}/replay': ['admin', 'compliance'],
   'POST /v1/leads/{id}/erase': ['admin', 'compliance'],
+  // Roster operations (issue 14): ops' daily work, admins too; each publishes the next org version (licences do not come this way).
+  'PATCH /v1/reps/{id}': ['admin', 'ops'],
+  'POST /v1/reps': ['admin', 'ops'],
+  'PUT /v1/teams/{id}/calendar': ['admin', 'ops'],
+  'POST /v1/reps/{id}/calendar': ['admin', 'ops'],
 };
 const keyed = (p: Policy | undefined): p is readonly Role[] => Array.isArray(p);
 

@@ -63,13 +63,15 @@ export async function startTestService(
     webhookTargets?: WebhookTargetPolicy;
     /** The service's logger (default silent); see capturingLogger in test/support/observability.ts. */
     log?: Logger;
+    /** First sequential id (a second instance on the same database starts elsewhere, so ids never collide). */
+    idStart?: number;
   } = {},
 ): Promise<TestService> {
   const loaded = await loadConfig('examples/bank');
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
   const store = await openStore({ url: opts.url ?? 'sqlite::memory:', ...(opts.schema ? { schema: opts.schema } : {}) });
   const clock = new TestClock(opts.at ?? EUROPE_MORNING);
-  const ids = sequentialIds();
+  const ids = sequentialIds(opts.idStart);
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
   await orgs.init('test');
   const observability = testObservability(opts.log);

@@ -4,12 +4,13 @@ import type { AuditRecord } from './audit-trail.ts';
 export function orgPublishedAudit(
   record: { readonly hash: string; readonly version: string; readonly createdAt: string; readonly createdBy: string },
   previousHash: string | null,
+  reason?: string,
 ): AuditRecord {
   return {
     kind: 'org_change',
     subject: `org:${record.hash}`,
     actor: record.createdBy,
     at: record.createdAt,
-    payload: { action: 'org_version.published', version: record.version, before: previousHash, after: record.hash },
+    payload: { action: 'org_version.published', version: record.version, before: previousHash, after: record.hash, reason },
   };
 }

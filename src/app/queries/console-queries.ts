@@ -112,7 +112,8 @@ function cellFor(
   const licensedReps: { repId: string; expiring: boolean }[] = [];
   const expiredReps: string[] = [];
   for (const rep of team.reps) {
-    if (rep.status === 'inactive') continue;
+    // A rep who has left covers nothing, like an inactive one (they stay in the org only so old decisions resolve).
+    if (rep.status === 'inactive' || rep.status === 'left') continue;
     const states = rep.grants.filter((g) => covers(g, jurisdiction, line)).map((g) => grantState(g, at, horizonMs));
     if (states.some(isCurrent)) licensedReps.push({ repId: rep.id, expiring: !states.includes('valid') });
     else if (states.includes('expired')) expiredReps.push(rep.id);

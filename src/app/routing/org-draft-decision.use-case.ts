@@ -67,17 +67,22 @@ export async function approveOrgDraft(deps: DraftDeps, principal: Principal, id:
   const at = toIso(deps.clock.now());
   const diff = JSON.parse(draft.diffJson) as OrgConfigDiff;
   try {
-    const published = await deps.orgs.publish(JSON.parse(draft.configJson), principal.userId, async (tx, p) => {
-      const inForce = p.previousHash ?? '';
-      if (inForce !== draft.baseHash) throw new DraftRefused(staleBase(draft, inForce));
-      const decided = await tx.orgDrafts.decide(draft.id, { status: 'published', by: principal.userId, at, reason: null });
-      if (!decided) throw new DraftRefused(remitError('CONFLICT', `org draft ${draft.id} was decided concurrently`));
-      await appendAudit(
-        tx,
-        draftAudit(draft, diff, 'org_draft.approved', principal.userId, at, { checker: principal.userId, roles: principal.roles }),
-      );
+    // Compare-and-set on the draft's base: the checker approved exactly this change to exactly that version.
+    const published = await deps.orgs.publish(JSON.parse(draft.configJson), principal.userId, {
+      expectedCurrent: draft.baseHash,
+      alongside: async (tx) => {
+        const decided = await tx.orgDrafts.decide(draft.id, { status: 'published', by: principal.userId, at, reason: null });
+        if (!decided) throw new DraftRefused(remitError('CONFLICT', `org draft ${draft.id} was decided concurrently`));
+        await appendAudit(
+          tx,
+          draftAudit(draft, diff, 'org_draft.approved', principal.userId, at, { checker: principal.userId, roles: principal.roles }),
+        );
+      },
     });
-    if (!published.ok) return failure('CONFIG_INVALID', `org draft ${draft.id} no longer compiles`);
+    if (!published.ok)
+      return published.error.kind === 'conflict'
+        ? err(staleBase(draft, published.error.current))
+        : failure('CONFIG_INVALID', `org draft ${draft.id} no longer compiles`);
     const { record: v, created, previousHash } = published.value;
     const after = { ...draft, status: 'published' as const, decidedBy: principal.userId, decidedAt: at };
     return ok({

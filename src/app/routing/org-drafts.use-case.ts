@@ -197,7 +197,7 @@ export async function createOrgDraft(
     await deps.store.transaction(store);
     return ok({ draft: draftView(record), published: null });
   }
-  const published = await deps.orgs.publish(org.config, principal.userId, store);
+  const published = await deps.orgs.publish(org.config, principal.userId, { alongside: store });
   // The config compiled a moment ago; it cannot fail now, but a Result is a Result.
   if (!published.ok) return failure('CONFIG_INVALID', 'the configuration no longer compiles');
   const { record: v, created, previousHash } = published.value;

@@ -6,11 +6,8 @@ import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { Clock } from '../../domain/shared/clock.ts';
 import type { OrgVersionRecord } from '../../store/ports/org-versions.port.ts';
 import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
-import { appendAudit } from '../audit/audit-trail.ts';
+import { appendAudit, type AuditRecord } from '../audit/audit-trail.ts';
 import { orgPublishedAudit } from '../audit/org-audit.ts';
-
-/** Work done in the publication's transaction, after the version is stored and put in force. */
-export type PublishHook = (tx: UnitOfWork, published: { readonly hash: string; readonly previousHash: string | null }) => Promise<void>;
 
 /**
  * The org/rule versions a running Remit routes with (docs/routing.md). Versions are immutable and kept in
@@ -62,9 +59,9 @@ export class OrgRegistry {
   }
 
   /** Switches to the version in force in the store if another instance changed it (at most every syncIntervalMs). */
-  async sync(): Promise<void> {
+  async sync(force = false): Promise<void> {
     const now = this.clock.now();
-    if (this.syncIntervalMs > 0 && now - this.lastSync < this.syncIntervalMs) return;
+    if (!force && this.syncIntervalMs > 0 && now - this.lastSync < this.syncIntervalMs) return;
     this.lastSync = now;
     const inForce = await this.store.orgVersions.current();
     if (!inForce || inForce.hash === this.currentOrg.hash) return;
@@ -73,24 +70,23 @@ export class OrgRegistry {
   }
 
   /**
-   * Validates, stores and switches to a new version; every config problem is listed. `alongside` runs in
-   * the same transaction (the maker-checker draft's decision and audit entry): if it throws, nothing is
-   * published.
+   * Validates, stores and switches to a new version; every config problem is listed. With
+   * `expectedCurrent` it is a compare-and-set: the version is put in force only if that hash is still the
+   * one in force when the transaction runs (checked under the activation lock, so two instances cannot
+   * both win), else `conflict` names the version in force now.
    */
-  async publish(
-    config: unknown,
-    actor: string,
-    alongside?: PublishHook,
-  ): Promise<Result<{ org: CompiledOrg; record: OrgVersionRecord; created: boolean; previousHash: string }, ConfigProblem[]>> {
-    const compiled = compileConfigObject(config, 'config');
-    if (!compiled.ok) return err(compiled.error);
+  async publish(config: unknown, actor: string, options: PublishOptions = {}): Promise<Result<PublishedVersion, PublishRefusal>> {
+    const compiled = compileConfigObject(config, 'config', { publicationYear: new Date(this.clock.now()).getUTCFullYear() });
+    if (!compiled.ok) return err({ kind: 'invalid', problems: compiled.error });
     const org = compiled.value.org;
-    const { published, previousHash: replaced } = await this.record(org, actor, this.currentOrg.hash, alongside);
-    const { record, created } = published;
-    const previousHash = replaced ?? this.currentOrg.hash;
+    const outcome = await this.record(org, actor, this.currentOrg.hash, options);
+    if (outcome.kind === 'conflict') {
+      await this.sync(true);
+      return err({ kind: 'conflict', current: outcome.current });
+    }
     this.byHash.set(org.hash, org);
     this.currentOrg = org;
-    return ok({ org, record, created, previousHash });
+    return ok({ org, record: outcome.record, created: outcome.created, previousHash: outcome.previousHash });
   }
 
   /** A stored version, compiled (for replay and review of old decisions). */
@@ -107,15 +103,17 @@ export class OrgRegistry {
 
   /**
    * Stores the version, puts it in force and writes its audit entry, in one transaction (docs/operations.md: who, when, before/after
-   * hashes).
+   * hashes). `assumedPrevious` is what this instance believes is in force; a compare-and-set reads the store's instead.
    */
-  private record(org: CompiledOrg, actor: string, previousHash: string | null, alongside?: PublishHook) {
+  private record(org: CompiledOrg, actor: string, assumedPrevious: string | null, options: PublishOptions = {}) {
     const at = toIso(this.clock.now());
-    return this.store.transaction(async (tx) => {
-      // The version this one replaces is the one in force in the store (another instance may have published since
-      // this one last synced), read under the publication lock so two publishers cannot both replace the same one.
+    return this.store.transaction(async (tx): Promise<RecordOutcome> => {
+      // The version this one replaces is the one in force in the store (another instance may have published since this
+      // one last synced), read under the activation lock so two publishers cannot both replace the same one.
       await tx.orgVersions.lockActivations();
-      previousHash = (await tx.orgVersions.current())?.hash ?? previousHash;
+      const inForce = (await tx.orgVersions.current())?.hash ?? null;
+      if (options.expectedCurrent !== undefined && inForce !== options.expectedCurrent) return { kind: 'conflict', current: inForce ?? '' };
+      const previousHash = inForce ?? assumedPrevious;
       const published = await tx.orgVersions.publish({
         hash: org.hash,
         version: org.version,
@@ -123,17 +121,63 @@ export class OrgRegistry {
         createdAt: at,
         createdBy: actor,
       });
-      if (previousHash !== org.hash) await tx.orgVersions.activate({ hash: org.hash, activatedAt: at, activatedBy: actor });
-      if (published.created) await appendAudit(tx, orgPublishedAudit(published.record, previousHash));
-      else if (previousHash !== null && previousHash !== org.hash) {
+      const activated = previousHash !== org.hash;
+      if (activated) await tx.orgVersions.activate({ hash: org.hash, activatedAt: at, activatedBy: actor, reason: options.reason ?? null });
+      if (published.created) await appendAudit(tx, orgPublishedAudit(published.record, previousHash, options.reason));
+      else if (previousHash !== null && activated) {
         // A stored version made current again: a change of what routes leads, recorded like a publication.
         await appendAudit(tx, {
           ...orgPublishedAudit({ ...published.record, createdAt: at, createdBy: actor }, previousHash),
-          payload: { action: 'org_version.republished', version: org.version, before: previousHash, after: org.hash },
+          payload: {
+            action: 'org_version.republished',
+            version: org.version,
+            before: previousHash,
+            after: org.hash,
+            reason: options.reason,
+          },
         });
       }
-      if (alongside) await alongside(tx, { hash: org.hash, previousHash });
-      return { published, previousHash };
+      const outcome = { kind: 'published' as const, ...published, previousHash: previousHash ?? org.hash, activated };
+      for (const entry of options.audit?.({ ...outcome, org }) ?? []) await appendAudit(tx, entry);
+      if (options.alongside) await options.alongside(tx, { hash: org.hash, previousHash });
+      return outcome;
     });
   }
 }
+
+export type PublishHook = (tx: UnitOfWork, published: { readonly hash: string; readonly previousHash: string | null }) => Promise<void>;
+
+/** What a publication may add: a compare-and-set base, the reason, and audit entries of the change that made it. */
+export interface PublishOptions {
+  /** Put the version in force only if this hash is in force when the transaction runs. */
+  readonly expectedCurrent?: string;
+  /** Why (kept on the activation and in the audit entry). */
+  readonly reason?: string;
+  /** Runs in the publication's transaction (the maker-checker draft's decision): if it throws, nothing is published. */
+  readonly alongside?: PublishHook;
+  /** Further audit entries, written in the same transaction as the publication. */
+  readonly audit?: (outcome: Omit<PublishedRecord, 'kind'> & { readonly org: CompiledOrg }) => readonly AuditRecord[];
+}
+
+export interface PublishedVersion {
+  readonly org: CompiledOrg;
+  readonly record: OrgVersionRecord;
+  /** false: this content was published before (it is put back in force). */
+  readonly created: boolean;
+  readonly previousHash: string;
+}
+
+/** Why a publication did not happen: the config is invalid, or another change was put in force first. */
+export type PublishRefusal =
+  { readonly kind: 'invalid'; readonly problems: readonly ConfigProblem[] } | { readonly kind: 'conflict'; readonly current: string };
+
+interface PublishedRecord {
+  readonly kind: 'published';
+  readonly record: OrgVersionRecord;
+  readonly created: boolean;
+  readonly previousHash: string;
+  /** false: the content was already the version in force (nothing changed). */
+  readonly activated: boolean;
+}
+
+type RecordOutcome = PublishedRecord | { readonly kind: 'conflict'; readonly current: string };

@@ -69,6 +69,9 @@ export const REASON_CODES = {
   NO_ELIGIBLE_REP: reason('availability', 'The team passed, but none of its reps is eligible.'),
   EXCLUDED_FROM_REROUTE: reason('availability', 'The rep missed the SLA on this lead, so the re-route goes to someone else.'),
   REP_AWAY: reason('availability', 'The rep marked themselves away (rep presence) and gets no new leads until they are back.'),
+  REP_LEFT: reason('availability', 'The rep has left the firm (status left); kept in the org so old decisions still resolve.'),
+  PUBLIC_HOLIDAY: reason('availability', "The rep's team is closed for a public holiday in its calendar (the rep's local date)."),
+  TEAM_CLOSED: reason('availability', "The rep's team is closed that day (an extra closed day in its calendar)."),
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

@@ -58,7 +58,9 @@ export const repStatus: RepCheck = {
       ? fail('REP_PAUSED', 'status paused')
       : rep.status === 'inactive'
         ? fail('REP_INACTIVE', 'status inactive')
-        : PASS,
+        : rep.status === 'left'
+          ? fail('REP_LEFT', 'status left')
+          : PASS,
 };
 
 export const outOfOffice: RepCheck = {
@@ -81,6 +83,24 @@ export const repAway: RepCheck = {
     if (!awayAt(away, ctx.at)) return PASS;
     const until = away.until ? ` until ${away.until}` : ' until back';
     return fail('REP_AWAY', `away since ${away.since}${until}${away.reason ? ` (${away.reason})` : ''}`);
+  },
+};
+
+/**
+ * The team's working calendar: closed on a public holiday (materialised into the version) or an extra closed
+ * day, read as the rep's local date. Like working hours, a rule that does not respect working hours ignores it.
+ */
+export const teamCalendar: RepCheck = {
+  name: 'team-calendar',
+  kind: 'availability',
+  evaluate(ctx, rep) {
+    if (!ctx.respectWorkingHours || rep.closedDays.size === 0) return PASS;
+    const date = zonedParts(rep.timeZone, ctx.at).date;
+    const closed = rep.closedDays.get(date);
+    if (!closed) return PASS;
+    return closed.kind === 'public-holiday'
+      ? fail('PUBLIC_HOLIDAY', `${date} ${closed.name} (${rep.timeZone})`)
+      : fail('TEAM_CLOSED', `${date}: the team is closed`);
   },
 };
 
@@ -130,6 +150,7 @@ export const REP_CHECKS: readonly RepCheck[] = [
   repStatus,
   outOfOffice,
   repAway,
+  teamCalendar,
   workingHours,
   openCapacity,
   dailyCapacity,

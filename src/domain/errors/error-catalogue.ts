@@ -160,6 +160,21 @@ export const ERROR_CATALOGUE = {
     exitCode: 2,
     message: 'The sign-in link is unknown, was used already or has expired; ask an administrator for a new one.',
   },
+  ROSTER_CHANGE_INVALID: {
+    httpStatus: 422,
+    exitCode: 2,
+    message: 'The roster change would make the org invalid; details name each field; nothing was published.',
+  },
+  CALENDAR_INVALID: {
+    httpStatus: 422,
+    exitCode: 2,
+    message: 'The calendar (.ics) could not be read as iCalendar events; details say where; nothing was changed.',
+  },
+  CALENDAR_UNREACHABLE: {
+    httpStatus: 502,
+    exitCode: 1,
+    message: 'The calendar URL could not be fetched (refused address, timeout, HTTP error or too large); nothing was changed.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -7,6 +7,7 @@ import { isValidTimeZone } from '../shared/zoned-time.ts';
 import { err, ok, type Result } from '../shared/result.ts';
 import type {
   AppointmentAuthority,
+  ClosedDay,
   CompiledOrg,
   CompiledRep,
   CompiledRule,
@@ -191,9 +192,37 @@ function compileAppointments(config: OrgConfig, index: EntityIndex, issues: OrgI
   return appointmentsByRep;
 }
 
+const NO_CLOSED_DAYS: ReadonlyMap<string, ClosedDay> = new Map();
+
+/**
+ * Each team's closed days, from what the version holds: the materialised holidays and the extra closed days.
+ * Nothing is looked up here (the holiday data was written into the version when it was published), so a
+ * compiled version is a function of its stored config alone.
+ */
+function teamClosedDays(config: OrgConfig, issues: OrgIssue[]): ReadonlyMap<string, ReadonlyMap<string, ClosedDay>> {
+  const byTeam = new Map<string, ReadonlyMap<string, ClosedDay>>();
+  config.teams.forEach((t, i) => {
+    if (!t.calendar) return;
+    const days = new Map<string, ClosedDay>();
+    const holidays = t.calendar.holidays;
+    if (holidays?.years && holidays.years.to < holidays.years.from)
+      issues.push({ path: ['teams', i, 'calendar', 'holidays', 'years', 'to'], message: 'years.to is before years.from' });
+    if (holidays && !holidays.days)
+      issues.push({ path: ['teams', i, 'calendar', 'holidays', 'days'], message: 'holidays are not materialised (publish the version)' });
+    for (const h of holidays?.days ?? []) {
+      const known = days.get(h.date);
+      days.set(h.date, { kind: 'public-holiday', name: known ? `${known.name}; ${h.name}` : h.name });
+    }
+    for (const d of t.calendar.extraClosedDays) if (!days.has(d)) days.set(d, { kind: 'closed', name: 'team closed' });
+    byTeam.set(t.id, days);
+  });
+  return byTeam;
+}
+
 /** What a rep inherits from elsewhere in the config: its team's capabilities, its own grants and appointments. */
 interface RepSources {
   readonly index: EntityIndex;
+  readonly closedDays: ReadonlyMap<string, ReadonlyMap<string, ClosedDay>>;
   readonly teamCapabilities: ReadonlyMap<string, CompiledTeam['capabilities']>;
   readonly grantsByRep: ReadonlyMap<string, GrantAuthority[]>;
   readonly appointmentsByRep: ReadonlyMap<string, AppointmentAuthority[]>;
@@ -222,6 +251,7 @@ function compileRep(r: RepConfig, i: number, sources: RepSources, issues: OrgIss
     workingMinutes: workingMinutes(r, issues, path),
     outOfOffice,
     status: r.status,
+    closedDays: sources.closedDays.get(r.team) ?? NO_CLOSED_DAYS,
     capacity: r.capacity,
     skills: r.skills,
     languages: r.languages,
@@ -313,7 +343,8 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   const { grantsByEntity, grantsByRep } = compileLicences(config, index, issues);
   const appointmentsByRep = compileAppointments(config, index, issues);
   const teamCapabilities = new Map(config.teams.map((t) => [t.id, t.capabilities]));
-  const sources: RepSources = { index, teamCapabilities, grantsByRep, appointmentsByRep };
+  const closedDays = teamClosedDays(config, issues);
+  const sources: RepSources = { index, closedDays, teamCapabilities, grantsByRep, appointmentsByRep };
   const reps = config.reps.map((r, i) => compileRep(r, i, sources, issues));
   const teams = compileTeams(config, reps);
   const fields = buildFieldRegistry(config.customFields);

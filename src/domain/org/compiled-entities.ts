@@ -17,6 +17,12 @@ export interface LicenceSummary {
   readonly sourceRef: string | null;
 }
 
+/** Why a team is closed on a day: a public holiday (from the materialised calendar) or a day the org closed it. */
+export interface ClosedDay {
+  readonly kind: 'public-holiday' | 'closed';
+  readonly name: string;
+}
+
 export interface CompiledTeam {
   readonly id: string;
   readonly name: string;
@@ -40,7 +46,12 @@ export interface CompiledRep {
   /** Index 1..7 (ISO weekday) → [startMinute, endMinute) ranges; null = always working. */
   readonly workingMinutes: readonly (readonly (readonly [number, number])[])[] | null;
   readonly outOfOffice: readonly { readonly fromMs: number; readonly toMs: number; readonly reason?: string | undefined }[];
-  readonly status: 'active' | 'paused' | 'inactive';
+  readonly status: 'active' | 'paused' | 'inactive' | 'left';
+  /**
+   * The team's closed days (public holidays materialised into the version, and extra closed days): local date
+   * (YYYY-MM-DD, read in the rep's time zone) → why. Empty for a team without a calendar.
+   */
+  readonly closedDays: ReadonlyMap<string, ClosedDay>;
   readonly capacity: { readonly maxOpenLeads?: number | undefined; readonly maxLeadsPerDay?: number | undefined };
   readonly skills: readonly string[];
   readonly languages: readonly string[];

@@ -4,7 +4,7 @@ import type { StrategyStep } from '../strategies/strategy.ts';
 import type { OrgConfig, ProductConfig, RuleConfig, SuitabilityPolicy } from './org-config.schema.ts';
 import type { CompiledRep, CompiledTeam, GrantAuthority } from './compiled-entities.ts';
 
-export type { AppointmentAuthority, CompiledRep, CompiledTeam, GrantAuthority, LicenceSummary } from './compiled-entities.ts';
+export type { AppointmentAuthority, ClosedDay, CompiledRep, CompiledTeam, GrantAuthority, LicenceSummary } from './compiled-entities.ts';
 import type { LicenceSummary } from './compiled-entities.ts';
 
 export interface CompiledRule {

@@ -79,6 +79,41 @@ export const ProductSchema = z.strictObject({
 });
 export type ProductConfig = z.infer<typeof ProductSchema>;
 
+export const HolidayDaySchema = z.strictObject({ date: IsoDateSchema, name: z.string().min(1).max(200) });
+
+/**
+ * A team's working calendar (docs/routing.md "Team calendars and public holidays"). Public holidays come from
+ * the `date-holidays` data when a version is published and are written into the version itself (`years`,
+ * `days`), so a decision stays a function of the stored version: a replay years later, with another library
+ * release, reads the same days.
+ */
+export const TeamCalendarSchema = z.strictObject({
+  holidays: z
+    .strictObject({
+      country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, upper case (e.g. GB)'),
+      region: z
+        .string()
+        .regex(/^[A-Z0-9]{1,3}$/, 'the region code date-holidays uses, upper case (e.g. ENG for England, BY for Bavaria)')
+        .optional(),
+      years: z
+        .strictObject({ from: z.number().int().min(1970).max(2200), to: z.number().int().min(1970).max(2200) })
+        .optional()
+        .describe('Years whose holidays are materialised; omitted: the publication year - 1 to + 2.'),
+      days: z
+        .array(HolidayDaySchema)
+        .max(2000)
+        .optional()
+        .describe('Materialised at publication (public and bank holidays); given: kept as they are.'),
+    })
+    .optional(),
+  extraClosedDays: z
+    .array(IsoDateSchema)
+    .max(2000)
+    .default([])
+    .describe("Further whole days the team is closed (company days, office moves), in the rep's time zone."),
+});
+export type TeamCalendarConfig = z.infer<typeof TeamCalendarSchema>;
+
 export const TeamSchema = z.strictObject({
   id: IdSchema,
   name: z.string().min(1),
@@ -92,6 +127,7 @@ export const TeamSchema = z.strictObject({
     .describe('What the team is set up to serve; licences are checked separately.'),
   massMarketOnly: z.boolean().default(false),
   capabilities: z.array(CapabilitySchema).default([]),
+  calendar: TeamCalendarSchema.optional().describe("Omitted: the team works every day its reps' working hours say."),
 });
 
 const TimeRangeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'HH:MM-HH:MM, 24-hour, e.g. 09:00-17:30');
@@ -124,10 +160,24 @@ export const RepSchema = z.strictObject({
   timeZone: z.string().min(1).describe('IANA time zone, e.g. Europe/London.'),
   workingHours: WorkingHoursSchema.optional().describe('Omitted: always available.'),
   outOfOffice: z
-    .array(z.strictObject({ from: DateOrInstantSchema, to: DateOrInstantSchema, reason: z.string().optional() }))
+    .array(
+      z.strictObject({
+        from: DateOrInstantSchema,
+        to: DateOrInstantSchema,
+        reason: z.string().optional(),
+        importedFrom: z
+          .string()
+          .max(300)
+          .optional()
+          .describe('Set on periods imported from a calendar feed; the next import replaces them, manual periods stay.'),
+      }),
+    )
     .default([])
     .describe("Day-only dates are whole days in the rep's time zone, `to` inclusive."),
-  status: z.enum(['active', 'paused', 'inactive']).default('active'),
+  status: z
+    .enum(['active', 'paused', 'inactive', 'left'])
+    .default('active')
+    .describe('Only active reps take leads; left: the rep has left the firm (kept so old decisions and licences still resolve).'),
   capacity: z
     .strictObject({
       maxOpenLeads: z.number().int().positive().optional(),

@@ -18,7 +18,7 @@ const isoWeekday = (date: string): number => {
 /**
  * Deadline of an SLA window that starts at `start` (epoch ms). Working-time windows walk the rep's local
  * working ranges day by day (each range converted to instants in the rep's zone, so DST days are as long
- * as they really are) and skip out-of-office; elapsed-time windows simply add the minutes.
+ * as they really are) and skip out-of-office and the team's closed days (public holidays); elapsed-time windows simply add the minutes.
  * Returns null when the calendar offers no working time within the horizon (e.g. a year-long absence).
  */
 export function slaDeadline(start: number, window: SlaWindow, calendar: WorkingCalendar): number | null {
@@ -27,6 +27,7 @@ export function slaDeadline(start: number, window: SlaWindow, calendar: WorkingC
   if (remaining === 0) return start;
   for (let day = 0; day <= HORIZON_DAYS; day++) {
     const date = localDate(calendar.timeZone, start, day);
+    if (calendar.closedDays?.has(date)) continue;
     const ranges = calendar.workingMinutes === null ? [[0, 1440] as const] : (calendar.workingMinutes[isoWeekday(date)] ?? []);
     for (const [from, to] of ranges) {
       const s = Math.max(localToEpoch(calendar.timeZone, date, from), start);

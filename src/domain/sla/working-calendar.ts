@@ -7,6 +7,8 @@ export interface WorkingCalendar {
   /** Index 1..7 (ISO weekday) → sorted, non-overlapping [startMinute, endMinute) ranges; null = always working. */
   readonly workingMinutes: readonly (readonly (readonly [number, number])[])[] | null;
   readonly outOfOffice: readonly { readonly fromMs: number; readonly toMs: number }[];
+  /** Local dates (YYYY-MM-DD) the rep's team is closed (public holidays, closed days): no working time at all. */
+  readonly closedDays?: ReadonlyMap<string, unknown>;
 }
 
 /** Removes out-of-office periods from [from, to). */

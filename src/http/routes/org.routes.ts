@@ -28,16 +28,15 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: ServiceContext): vo
   );
   r.get(
     '/v1/org/versions',
-    { config: { roles: READERS }, schema: { tags: ['org'], summary: 'Every published version, oldest first (who published it and when)' } },
-    async () => ({
-      current: ctx.orgs.current.hash,
-      versions: (await ctx.store.orgVersions.list()).map((v) => ({
-        hash: v.hash,
-        version: v.version,
-        createdAt: v.createdAt,
-        createdBy: v.createdBy,
-      })),
-    }),
+    {
+      config: { roles: READERS },
+      schema: {
+        tags: ['org'],
+        summary:
+          'Every published version, oldest first (who published it, when and why), and every activation (who put which in force, why)',
+      },
+    },
+    () => versionHistory(ctx),
   );
   r.get(
     '/v1/org/versions/:hash',
@@ -73,4 +72,27 @@ export function registerOrgRoutes(app: FastifyInstance, ctx: ServiceContext): vo
       return reply.code(published.created ? 201 : 200).send({ ...published, draftId: draft.id });
     },
   );
+}
+
+/** Every version with who, when and why (the reason it was first put in force; roster changes always give one), and every activation. */
+async function versionHistory(ctx: ServiceContext) {
+  const activations = await ctx.store.orgVersions.activations();
+  const firstReason = new Map<string, string | null>();
+  for (const a of activations) if (!firstReason.has(a.hash)) firstReason.set(a.hash, a.reason ?? null);
+  return {
+    current: ctx.orgs.current.hash,
+    versions: (await ctx.store.orgVersions.list()).map((v) => ({
+      hash: v.hash,
+      version: v.version,
+      createdAt: v.createdAt,
+      createdBy: v.createdBy,
+      reason: firstReason.get(v.hash) ?? null,
+    })),
+    activations: activations.map((a) => ({
+      hash: a.hash,
+      activatedAt: a.activatedAt,
+      activatedBy: a.activatedBy,
+      reason: a.reason ?? null,
+    })),
+  };
 }

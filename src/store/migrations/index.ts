@@ -10,6 +10,7 @@ import { people } from './0009-people.ts';
 import { orgDrafts } from './0010-org-drafts.ts';
 import { repPresence } from './0011-rep-presence.ts';
 import { totpReplay } from './0012-totp-replay.ts';
+import { rosterChanges } from './0015-roster-changes.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   orgDrafts,
   repPresence,
   totpReplay,
+  rosterChanges,
 ];

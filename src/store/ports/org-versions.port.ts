@@ -34,10 +34,19 @@ export interface OrgVersionRepository {
   current(): Promise<OrgActivation | undefined>;
   /** Every activation, oldest first: which version was in force when, and who made it so. */
   activations(): Promise<readonly OrgActivation[]>;
+  /**
+   * Inside a transaction: waits until no other transaction can activate a version before this one commits
+   * (PostgreSQL: a transaction-scoped advisory lock; SQLite: nothing to do, a write transaction already holds
+   * the database write lock). A compare-and-set on the version in force (roster changes, If-Match) reads
+   * `current()` after this call.
+   */
+  lockActivations(): Promise<void>;
 }
 
 export interface OrgActivation {
   readonly hash: string;
   readonly activatedAt: string;
   readonly activatedBy: string;
+  /** Why (roster changes say why; a plain publication may not): null when none was given. */
+  readonly reason?: string | null;
 }

@@ -1,8 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { OrgVersionRecord, OrgVersionRepository } from '../ports/org-versions.port.ts';
+import type { OrgActivation, OrgVersionRecord, OrgVersionRepository } from '../ports/org-versions.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireJson, requireText } from './input-checks.ts';
-import type { Database, OrgVersionsTable } from './schema.ts';
+import type { Database, OrgActivationsTable, OrgVersionsTable } from './schema.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 
 const toOrgVersion = (r: Selectable<OrgVersionsTable>): OrgVersionRecord => ({
@@ -13,8 +13,15 @@ const toOrgVersion = (r: Selectable<OrgVersionsTable>): OrgVersionRecord => ({
   createdBy: r.created_by,
 });
 
-/** Advisory lock key for publications: an arbitrary constant, the same on every instance. */
-const ORG_ACTIVATION_LOCK = 7_302_411_001;
+const toActivation = (row: Selectable<OrgActivationsTable>): OrgActivation => ({
+  hash: row.hash,
+  activatedAt: row.activated_at,
+  activatedBy: row.activated_by,
+  reason: row.reason ?? null,
+});
+
+/** Advisory lock class for org activations (the audit sealer uses its own). */
+const ACTIVATION_LOCK_CLASS = 0x4f524756; // "ORGV"
 
 export function orgVersionRepository(db: Kysely<Database>, caps: StoreCapabilities): OrgVersionRepository {
   const getByHash = async (hash: string) => {
@@ -72,20 +79,20 @@ export function orgVersionRepository(db: Kysely<Database>, caps: StoreCapabiliti
       requireInstant(input.activatedAt, 'org activation activatedAt');
       await db
         .insertInto('org_activations')
-        .values({ hash: input.hash, activated_at: input.activatedAt, activated_by: input.activatedBy })
+        .values({ hash: input.hash, activated_at: input.activatedAt, activated_by: input.activatedBy, reason: input.reason ?? null })
         .execute();
-    },
-    async lockActivations() {
-      // PostgreSQL: one publication at a time across instances (released at commit). SQLite's write transaction already is.
-      if (caps.rowLocks) await sql`select pg_advisory_xact_lock(${ORG_ACTIVATION_LOCK})`.execute(db);
     },
     async current() {
       const row = await db.selectFrom('org_activations').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      return row ? { hash: row.hash, activatedAt: row.activated_at, activatedBy: row.activated_by } : undefined;
+      return row ? toActivation(row) : undefined;
     },
     async activations() {
       const rows = await db.selectFrom('org_activations').selectAll().orderBy('seq').execute();
-      return rows.map((row) => ({ hash: row.hash, activatedAt: row.activated_at, activatedBy: row.activated_by }));
+      return rows.map(toActivation);
+    },
+    async lockActivations() {
+      if (caps.dialect !== 'postgres') return;
+      await sql`select pg_advisory_xact_lock(${ACTIVATION_LOCK_CLASS}::int4, hashtext(current_schema() || ':org-activations'))`.execute(db);
     },
   };
 }

@@ -21,6 +21,8 @@ export interface OrgActivationsTable {
   hash: string;
   activated_at: string;
   activated_by: string;
+  /** Why it was put in force (migration 0015); null before, and for publications that gave none. */
+  reason: string | null;
 }
 
 export interface LeadsTable {

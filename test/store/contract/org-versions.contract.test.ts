@@ -77,38 +77,47 @@ describe.each(STORES)('org versions repository: $factory.name', ({ factory, run 
     await expect(h.rawExec(`delete from org_versions`)).rejects.toThrow(/append-only/);
     expect(await store.orgVersions.getByHash(org.hash)).toEqual(rec);
   });
-  it('lockActivations serialises publishers: the second reads the activation the first committed', async () => {
-    const a = storeOrg({ version: 'lock-a' });
-    const b = storeOrg({ version: 'lock-b', openCaps: [3, 3, 3, 3, 3] });
-    for (const o of [a, b])
+
+  it('activations keep who and why; the history is append-only; lockActivations makes compare-and-set safe', async () => {
+    const org = storeOrg();
+    const org2 = storeOrg({ version: 'store-test-2', openCaps: [2, 2, 2, 2, 2] });
+    for (const [o, at] of [
+      [org, '2026-03-01T00:00:00.000Z'],
+      [org2, '2026-03-02T00:00:00.000Z'],
+    ] as const)
       await store.orgVersions.publish({
         hash: o.hash,
         version: o.version,
         configJson: canonicalJson(o.config),
-        createdAt: '2026-03-01T00:00:00.000Z',
-        createdBy: 'test',
+        createdAt: at,
+        createdBy: 'alice',
       });
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const first = store.transaction(async (tx) => {
-      await tx.orgVersions.lockActivations();
-      locked();
-      await held;
-      await tx.orgVersions.activate({ hash: a.hash, activatedAt: '2026-03-01T00:00:01.000Z', activatedBy: 'first' });
+    await store.orgVersions.activate({ hash: org.hash, activatedAt: '2026-03-01T00:00:00.000Z', activatedBy: 'alice' });
+    await store.orgVersions.activate({
+      hash: org2.hash,
+      activatedAt: '2026-03-02T00:00:00.000Z',
+      activatedBy: 'bob',
+      reason: 'pause amelia',
     });
-    await isLocked;
-    const second = store.transaction(async (tx) => {
-      await tx.orgVersions.lockActivations();
-      const seen = (await tx.orgVersions.current())?.hash;
-      await tx.orgVersions.activate({ hash: b.hash, activatedAt: '2026-03-01T00:00:02.000Z', activatedBy: 'second' });
-      return seen;
-    });
-    await new Promise((r) => setTimeout(r, 150));
-    release();
-    await first;
-    expect(await second).toBe(a.hash);
-    expect((await store.orgVersions.activations()).map((x) => x.activatedBy).slice(-2)).toEqual(['first', 'second']);
+    expect(await store.orgVersions.activations()).toEqual([
+      { hash: org.hash, activatedAt: '2026-03-01T00:00:00.000Z', activatedBy: 'alice', reason: null },
+      { hash: org2.hash, activatedAt: '2026-03-02T00:00:00.000Z', activatedBy: 'bob', reason: 'pause amelia' },
+    ]);
+    expect((await store.orgVersions.current())?.reason).toBe('pause amelia');
+    await expect(h.rawExec(`update org_activations set reason = 'rewritten'`)).rejects.toThrow(/append-only/);
+
+    // Two transactions that both read org2 in force and both try to activate on top of it: exactly one does.
+    const other = await h.reopen();
+    const casActivate = (s: Store, by: string) =>
+      s.transaction(async (tx) => {
+        await tx.orgVersions.lockActivations();
+        if ((await tx.orgVersions.current())?.hash !== org2.hash) return false;
+        await new Promise((r) => setTimeout(r, 50));
+        await tx.orgVersions.activate({ hash: org.hash, activatedAt: '2026-03-03T00:00:00.000Z', activatedBy: by, reason: by });
+        return true;
+      });
+    const results = await Promise.all([casActivate(store, 'carol'), casActivate(other, 'dave')]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.orgVersions.activations()).toHaveLength(3);
   });
 });
