@@ -128,10 +128,10 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'GET /v1/decisions/{id}/replay': ['admin', 'compliance'],
   'POST /v1/leads/{id}/erase': ['admin', 'compliance'],
   // Roster operations (issue 14): ops' daily work, admins too; each publishes the next org version (licences do not come this way).
-  'PATCH /v1/reps/{id}': ['admin', 'ops'],
+  'PATCH /v1/reps/{repId}': ['admin', 'ops'],
   'POST /v1/reps': ['admin', 'ops'],
   'PUT /v1/teams/{id}/calendar': ['admin', 'ops'],
-  'POST /v1/reps/{id}/calendar': ['admin', 'ops'],
+  'POST /v1/reps/{repId}/calendar': ['admin', 'ops'],
 };
 const keyed = (p: Policy | undefined): p is readonly Role[] => Array.isArray(p);
 

@@ -22,7 +22,8 @@ interface Routed {
 
 async function ingestLoop(a: TestService, count: number, pausedAt: () => number | null): Promise<Routed[]> {
   const out: Routed[] = [];
-  for (let i = 0; i < count; i++) {
+  // At least `count` leads, and on however slow a machine at least 5 begun after the pause was acknowledged (bounded).
+  for (let i = 0; (i < count || out.filter((r) => r.startedAfterPause).length < 5) && i < 500; i++) {
     const startedAfterPause = pausedAt() !== null;
     const res = await postJson(a, '/v1/leads', isaLead(), a.tokens.integration);
     if (res.statusCode !== 201) throw new Error(res.body);

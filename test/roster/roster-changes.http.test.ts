@@ -1,3 +1,4 @@
+import { publishWithApproval } from '../support/org-drafts.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { auth, type TestService } from '../http/service-harness.ts';
@@ -224,9 +225,8 @@ describe.each(dialects)('roster changes over HTTP: $factory.name', ({ factory, r
     const config = structuredClone(s.ctx.orgs.current.config);
     const template = config.licences.find((l) => l.id === 'fca-cert-amelia-hughes')!;
     config.licences.push({ ...template, id: 'fca-cert-noah-clarke', holder: { kind: 'individual', rep: 'noah-clarke' } });
-    expect(
-      (await s.app.inject({ method: 'POST', url: '/v1/org/versions', payload: config, headers: auth(s.tokens.admin) })).statusCode,
-    ).toBe(201);
+    // A licence grant is a sensitive change: it waits for a second person (maker-checker, docs/access.md).
+    await publishWithApproval(s.app, config, s.tokens.admin, s.tokens.compliance);
     for (const rep of ['amelia-hughes', 'oliver-bennett', 'priya-shah'])
       expect((await patchRep(s, rep, { status: 'paused', reason: 'team meeting' })).statusCode).toBe(200);
     const lead = await ingest(s);

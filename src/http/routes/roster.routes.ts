@@ -13,7 +13,8 @@ import { sendFailure } from '../reply-error.ts';
 const ROSTER_ROLES = ['admin', 'ops'] as const;
 const MAX_ICS_BYTES = 1024 * 1024;
 
-const IdParams = z.object({ id: z.string().min(1).max(128) });
+const RepParams = z.object({ repId: z.string().min(1).max(128) });
+const TeamParams = z.object({ id: z.string().min(1).max(128) });
 const Reason = z.string().trim().min(1).max(2000).describe('Why (required): kept with the version and in the audit trail.');
 const ExpectedVersion = z
   .string()
@@ -62,20 +63,20 @@ const answer = (r: RosterChangeResult) => ({
 export async function registerRosterRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.patch(
-    '/v1/reps/:id',
+    '/v1/reps/:repId',
     {
       config: { roles: ROSTER_ROLES },
       schema: {
         tags: ['roster'],
         summary:
           'Change a rep (status, out of office, hours, caps, weight, skills, languages, experience, team); publishes the next version',
-        params: IdParams,
+        params: RepParams,
         body: PatchRepBody,
       },
     },
     async (request, reply) => {
       const { reason, expectedVersion, ...patch } = request.body;
-      const change: RosterChange = { kind: 'rep.update', repId: request.params.id, patch };
+      const change: RosterChange = { kind: 'rep.update', repId: request.params.repId, patch };
       const done = await applyRosterChange(ctx, principalOf(request), change, {
         reason,
         expectedVersionHash: expectedHash(request, { expectedVersion }),
@@ -109,7 +110,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ServiceCon
       schema: {
         tags: ['roster'],
         summary: "Set a team's working calendar (public holidays by country/region, extra closed days); publishes the next version",
-        params: IdParams,
+        params: TeamParams,
         body: TeamCalendarBody,
       },
     },
@@ -128,7 +129,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ServiceCon
   await registerCalendarImportRoute(app, ctx);
 }
 
-/** `POST /v1/reps/:id/calendar`: an .ics body (text/calendar) or `{url}`; its own scope keeps the text/calendar parser local. */
+/** `POST /v1/reps/:repId/calendar`: an .ics body (text/calendar) or `{url}`; its own scope keeps the text/calendar parser local. */
 async function registerCalendarImportRoute(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
   await app.register(async (scope) => {
     scope.addContentTypeParser('text/calendar', { parseAs: 'string', bodyLimit: MAX_ICS_BYTES }, (_request, body, done) =>
@@ -136,7 +137,7 @@ async function registerCalendarImportRoute(app: FastifyInstance, ctx: ServiceCon
     );
     const r = scope.withTypeProvider<ZodTypeProvider>();
     r.post(
-      '/v1/reps/:id/calendar',
+      '/v1/reps/:repId/calendar',
       {
         config: { roles: ROSTER_ROLES },
         bodyLimit: MAX_ICS_BYTES,
@@ -145,7 +146,7 @@ async function registerCalendarImportRoute(app: FastifyInstance, ctx: ServiceCon
           summary:
             "Import a rep's calendar (.ics body as text/calendar, or {url}): busy and out-of-office events become out-of-office periods",
           description: 'docs/operations.md "Calendar feeds": which events count, the window (?days=, default 30), what is replaced.',
-          params: IdParams,
+          params: RepParams,
           querystring: z.object({ days: z.coerce.number().int().min(1).max(366).optional() }),
           body: z.union([z.string().min(1).max(MAX_ICS_BYTES), CalendarUrlBody]),
         },
@@ -155,7 +156,7 @@ async function registerCalendarImportRoute(app: FastifyInstance, ctx: ServiceCon
         const isText = typeof body === 'string';
         const expected = expectedHash(request, isText ? {} : body);
         const done = await importRepCalendar(ctx, principalOf(request), {
-          repId: request.params.id,
+          repId: request.params.repId,
           calendar: isText ? { kind: 'ics', text: body, source: 'upload' } : { kind: 'url', url: body.url },
           days: (isText ? undefined : body.days) ?? request.query.days ?? DEFAULT_IMPORT_DAYS,
           ...(expected === undefined ? {} : { expectedVersionHash: expected }),
