@@ -12,6 +12,7 @@ import { registerValidateCommand } from './commands/validate.command.ts';
 import { registerAuditCommand } from './commands/audit.command.ts';
 import { registerEraseCommand } from './commands/erase.command.ts';
 import { registerRetentionCommand } from './commands/retention.command.ts';
+import { registerReassignCommand } from './commands/reassign.command.ts';
 
 /** `remit` — thin adapter: parse arguments, call a use case, print, exit with a documented code. */
 export function buildProgram(exit: (code: number) => void): Command {
@@ -27,6 +28,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   registerRetentionCommand(program);
   registerImportCommand(program);
   registerSimulateCommand(program);
+  registerReassignCommand(program);
   return program;
 }
 

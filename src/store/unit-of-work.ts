@@ -10,6 +10,7 @@ import type { LeadRepository } from './ports/leads.port.ts';
 import type { OrgVersionRepository } from './ports/org-versions.port.ts';
 import type { OutboxRepository } from './ports/outbox.port.ts';
 import type { PersonalDataRepository } from './ports/personal-data.port.ts';
+import type { ReassignmentRepository } from './ports/reassignments.port.ts';
 import type { ReviewRepository } from './ports/reviews.port.ts';
 import type { RoutingStateRepository } from './ports/routing-state.port.ts';
 import type { ScreeningListRepository } from './ports/screening-lists.port.ts';
@@ -68,6 +69,8 @@ export interface UnitOfWork {
   readonly slaTimers: SlaTimerRepository;
   /** Screening list versions in force and reloads awaiting approval (ports/screening-lists.port.ts). */
   readonly screeningLists: ScreeningListRepository;
+  /** Bulk reassignments and their per-lead items (ports/reassignments.port.ts). */
+  readonly reassignments: ReassignmentRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

@@ -22,6 +22,18 @@ export interface DecisionInput {
   readonly decisionId: string;
   /** Reps that must not be chosen this time (SLA re-route: the rep who missed). They are still evaluated and shown. */
   readonly excludeReps?: readonly string[];
+  /**
+   * Reps taken away from this lead by an operation (a bulk reassignment). Unlike excludeReps it is recorded in the
+   * decision (`exclusion`), so a replay re-applies it and the story says why an eligible rep was passed over.
+   */
+  readonly exclusion?: RepExclusion;
+}
+
+/** An operation's exclusion of named reps, as recorded in the decision. */
+export interface RepExclusion {
+  readonly repIds: readonly string[];
+  readonly code: 'REASSIGNED_AWAY';
+  readonly detail: string;
 }
 
 export interface DecisionResult {
@@ -71,6 +83,10 @@ function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: Team
       }
       if (ctx.excludeReps.includes(rep.id)) {
         repReasons.push({ code: 'EXCLUDED_FROM_REROUTE', detail: 'missed the SLA on this lead; re-routed to someone else' });
+        available = false;
+      }
+      if (ctx.exclusion?.repIds.includes(rep.id)) {
+        repReasons.push({ code: ctx.exclusion.code, detail: ctx.exclusion.detail });
         available = false;
       }
       const ok = lawful && available;
@@ -216,6 +232,7 @@ function buildContext(
   at: number,
   state: RoutingStateView,
   excludeReps: readonly string[] = [],
+  exclusion?: RepExclusion,
 ): { ctx: DecisionContext; product: ProductConfig | undefined; customer: CustomerProfile } {
   const product = org.products.get(lead.product);
   const customer: CustomerProfile = assessCustomer(lead, org.suitability, at);
@@ -236,6 +253,7 @@ function buildContext(
     appropriatenessRequired,
     pepEddRequired,
     excludeReps,
+    ...(exclusion ? { exclusion } : {}),
   };
   return { ctx, product, customer };
 }
@@ -333,7 +351,7 @@ export function routingScope(
  */
 export function decide(input: DecisionInput): DecisionResult {
   const { org, lead, at, state, decisionId } = input;
-  const { ctx, product, customer } = buildContext(org, lead, at, state, input.excludeReps);
+  const { ctx, product, customer } = buildContext(org, lead, at, state, input.excludeReps, input.exclusion);
   const { appropriatenessRequired, pepEddRequired } = ctx;
   let draft: Draft;
   let respectWorkingHours = true;
@@ -400,6 +418,8 @@ export function decide(input: DecisionInput): DecisionResult {
     reasons: draft.reasons,
     summary: summarise(lead, draft),
     decidedAt: toIso(at),
+    // Only when an operation excluded reps: decisions without one keep their exact document (replays stay byte-identical).
+    ...(input.exclusion ? { exclusion: input.exclusion } : {}),
   };
   return { decision, changes: draft.changes };
 }

@@ -12,6 +12,8 @@ export interface DecisionContext extends EvaluationContext {
   readonly pepEddRequired: boolean;
   /** Reps not to choose for this decision (still evaluated, shown as EXCLUDED_FROM_REROUTE). */
   readonly excludeReps: readonly string[];
+  /** Reps an operation took the lead away from (bulk reassignment), recorded in the decision. */
+  readonly exclusion?: { readonly repIds: readonly string[]; readonly code: 'REASSIGNED_AWAY'; readonly detail: string };
 }
 
 export type CheckResult =

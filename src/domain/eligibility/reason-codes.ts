@@ -68,6 +68,10 @@ export const REASON_CODES = {
   DAILY_CAP_REACHED: reason('availability', 'The rep has reached the cap on leads per day.'),
   NO_ELIGIBLE_REP: reason('availability', 'The team passed, but none of its reps is eligible.'),
   EXCLUDED_FROM_REROUTE: reason('availability', 'The rep missed the SLA on this lead, so the re-route goes to someone else.'),
+  REASSIGNED_AWAY: reason(
+    'availability',
+    "Ops moved the rep's open leads to others (bulk reassignment), so the re-decision passes over them.",
+  ),
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

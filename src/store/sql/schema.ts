@@ -406,6 +406,39 @@ export interface OidcLoginsTable {
   expires_at: string;
 }
 
+// --- 0016-reassignments ----------------------------------------------------------------------
+
+export interface ReassignmentsTable {
+  id: string;
+  from_rep: string;
+  requested_by: string;
+  reason: string;
+  status: string;
+  org_hash: string;
+  started_at: string;
+  finished_at: string | null;
+  lead_count: number;
+  assigned_count: number;
+  queued_count: number;
+  refused_count: number;
+  held_count: number;
+  nurture_count: number;
+  skipped_count: number;
+}
+
+export interface ReassignmentItemsTable {
+  reassignment_id: string;
+  seq: number;
+  lead_id: string;
+  from_rep: string;
+  to_rep: string | null;
+  to_team: string | null;
+  outcome: string;
+  decision_id: string | null;
+  reason_codes_json: string;
+  at: string;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
@@ -446,4 +479,6 @@ export interface Database {
   sla_timers: SlaTimersTable;
   screening_list_versions: ScreeningListVersionsTable;
   screening_list_reloads: ScreeningListReloadsTable;
+  reassignments: ReassignmentsTable;
+  reassignment_items: ReassignmentItemsTable;
 }

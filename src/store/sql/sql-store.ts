@@ -17,6 +17,7 @@ import { reviewRepository } from './review-repository.ts';
 import { routingStateRepository } from './routing-state-repository.ts';
 import type { Database } from './schema.ts';
 import { operationalCounts } from './operational-counts.ts';
+import { reassignmentRepository } from './reassignment-repository.ts';
 import { screeningListRepository } from './screening-list-repository.ts';
 import { suppressionRepository } from './suppression-repository.ts';
 import { oidcLoginRepository, signInLinkRepository, userRepository } from './user-repository.ts';
@@ -91,5 +92,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     conduct: conductRepository(db),
     slaTimers: slaTimerRepository(db, caps),
     screeningLists: screeningListRepository(db),
+    reassignments: reassignmentRepository(db),
   };
 }
