@@ -14,6 +14,7 @@ import { registerAuditCommand } from './commands/audit.command.ts';
 import { registerEraseCommand } from './commands/erase.command.ts';
 import { registerRetentionCommand } from './commands/retention.command.ts';
 import { registerRosterCommand } from './commands/roster.command.ts';
+import { registerReassignCommand } from './commands/reassign.command.ts';
 
 /** `remit` — thin adapter: parse arguments, call a use case, print, exit with a documented code. */
 export function buildProgram(exit: (code: number) => void): Command {
@@ -31,6 +32,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   registerRosterCommand(program);
   registerImportCommand(program);
   registerSimulateCommand(program);
+  registerReassignCommand(program);
   return program;
 }
 

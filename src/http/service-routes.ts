@@ -13,6 +13,7 @@ import { registerOrgDraftRoutes } from './routes/org-drafts.routes.ts';
 import { registerSimulationRoutes } from './routes/simulations.routes.ts';
 import { registerLeadReadRoutes } from './routes/leads-read.routes.ts';
 import { registerLeadWriteRoutes } from './routes/leads-write.routes.ts';
+import { registerReassignRoutes } from './routes/reassign.routes.ts';
 import { registerReviewRoutes } from './routes/review.routes.ts';
 import { registerRosterRoutes } from './routes/roster.routes.ts';
 import { registerScreeningRoutes } from './routes/screening.routes.ts';
@@ -24,6 +25,7 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerLeadWriteRoutes,
   registerLeadReadRoutes,
   registerReviewRoutes,
+  registerReassignRoutes,
   registerScreeningRoutes,
   registerAccountRoutes,
   registerWebhookRoutes,

@@ -12,6 +12,7 @@ import type { OrgVersionRepository } from './ports/org-versions.port.ts';
 import type { OutboxRepository } from './ports/outbox.port.ts';
 import type { PersonalDataRepository } from './ports/personal-data.port.ts';
 import type { RepPresenceRepository } from './ports/rep-presence.port.ts';
+import type { ReassignmentRepository } from './ports/reassignments.port.ts';
 import type { ReviewRepository } from './ports/reviews.port.ts';
 import type { RoutingStateRepository } from './ports/routing-state.port.ts';
 import type { ScreeningListRepository } from './ports/screening-lists.port.ts';
@@ -74,6 +75,8 @@ export interface UnitOfWork {
   readonly orgDrafts: OrgDraftRepository;
   /** Reps marked away or back (ports/rep-presence.port.ts); routing reads it as a decision input. */
   readonly repPresence: RepPresenceRepository;
+  /** Bulk reassignments and their per-lead items (ports/reassignments.port.ts). */
+  readonly reassignments: ReassignmentRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

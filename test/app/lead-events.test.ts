@@ -154,6 +154,34 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
       reviewId: 'rev-1',
     },
   },
+  'reassignment.moved': {
+    ...fact,
+    kind: 'reassignment.moved',
+    move: {
+      reassignmentId: 'rea-1',
+      fromRep: 'rep-a',
+      toRep: 'rep-b',
+      toTeam: 'team-a',
+      outcome: 'ASSIGNED',
+      decisionId: 'dec-1',
+      reason: 'rep left',
+      reviewId: null,
+    },
+  },
+  'reassignment.manual': {
+    ...fact,
+    kind: 'reassignment.manual',
+    manual: {
+      fromRep: 'rep-a',
+      toRep: 'rep-b',
+      toTeam: 'team-a',
+      reason: 'client asked',
+      roles: ['ops'],
+      orgHash: 'h',
+      before: { status: 'ASSIGNED', teamId: 'team-a', repId: 'rep-a' },
+      eligibility: { eligible: true },
+    },
+  },
 };
 
 describe('lead events: every kind declares its three projections', () => {

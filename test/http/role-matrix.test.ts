@@ -69,6 +69,10 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/review/{id}/approve': ['compliance'],
   'POST /v1/review/{id}/reject': ['compliance'],
   'POST /v1/leads/{id}/exceptions': ANALYSTS,
+  // Reassignment (issue 14): ops and admins move leads (eligible reps only, else a review); compliance may read an operation.
+  'POST /v1/reassignments': ['admin', 'ops'],
+  'GET /v1/reassignments/{id}': ANALYSTS,
+  'POST /v1/leads/{id}/reassign': ['admin', 'ops'],
   // Accounts.
   'POST /v1/accounts:import': ['admin', 'ops'],
   'GET /v1/accounts': ANALYSTS,

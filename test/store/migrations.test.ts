@@ -50,6 +50,8 @@ describe('migration runner', () => {
       'outreach_log',
       'personal_data',
       'promotions',
+      'reassignment_items',
+      'reassignments',
       'registry_listings',
       'registry_scrubs',
       'remit_migrations',

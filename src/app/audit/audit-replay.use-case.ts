@@ -114,6 +114,8 @@ export async function replayDecision(
     state: viewOf(payload.stateRead),
     ...(payload.presenceRead ? { presence: payload.presenceRead } : {}),
     decisionId,
+    // A reassignment's exclusion is an input the decision records; without it the replay would pick the excluded rep.
+    ...(recorded.exclusion ? { exclusion: recorded.exclusion } : {}),
   });
   const differences = jsonDifferences(recorded, replayed as Decision);
   const brief = (d: Decision) => ({ outcome: d.outcome, teamId: d.team?.id ?? null, repId: d.rep?.id ?? null });

@@ -1,6 +1,7 @@
 import type { Decision, DecisionOutcome } from '../../domain/decision/decision.ts';
 import type { AuditRecord } from '../audit/audit-trail.ts';
 import { CONDUCT_EVENTS } from '../conduct/lead-conduct-view.ts';
+import { REASSIGNMENT_EVENT_PROJECTIONS, type ManualReassignment, type ReassignmentMove } from './reassignment-events.ts';
 
 /**
  * The facts a use case records about a lead, as one typed list. Each kind declares its three
@@ -67,6 +68,8 @@ export type LeadEvent =
       readonly decision: Decision;
       readonly reviewId: string | null;
       readonly slaCause?: string;
+      /** Set when a bulk reassignment made this decision: announced once, as lead.reassigned. */
+      readonly reassignmentId?: string;
     })
   | (Fact & { readonly kind: 'review.requested.for_decision'; readonly decision: Decision; readonly reviewId: string })
   | (Fact & {
@@ -159,7 +162,9 @@ export type LeadEvent =
     })
   | (Fact & { readonly kind: 'sla.missed'; readonly miss: SlaMissFacts })
   | (Fact & { readonly kind: 'sla.reassigned'; readonly handOver: HandOver; readonly reviewId: string | null; readonly timerId: string })
-  | (Fact & { readonly kind: 'sla.escalated'; readonly escalation: Escalation });
+  | (Fact & { readonly kind: 'sla.escalated'; readonly escalation: Escalation })
+  | (Fact & { readonly kind: 'reassignment.moved'; readonly move: ReassignmentMove })
+  | (Fact & { readonly kind: 'reassignment.manual'; readonly manual: ManualReassignment });
 
 export type LeadEventKind = LeadEvent['kind'];
 
@@ -205,12 +210,16 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
     history: (e) => ({
       ...fact(e),
       kind: 'decision',
-      payload: { ...decisionView(e.decision), ...(e.slaCause ? { cause: e.slaCause } : {}) },
+      payload: {
+        ...decisionView(e.decision),
+        ...(e.slaCause ? { cause: e.slaCause } : {}),
+        ...(e.reassignmentId ? { reassignmentId: e.reassignmentId } : {}),
+      },
     }),
     audit: { absent: 'decideAndRecord writes the full decision entry (lead, routing state read, changes) inside the routing locks' },
     outbox: (e) =>
-      e.slaCause
-        ? { absent: 'an SLA re-route is announced once, as lead.reassigned naming both reps' }
+      e.slaCause || e.reassignmentId
+        ? { absent: 'a re-route (SLA miss or bulk reassignment) is announced once, as lead.reassigned naming both reps' }
         : {
             type: outcomeEventType(e.decision.outcome),
             at: e.at,
@@ -463,6 +472,7 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
     audit: (e) => ({ ...subject(e), kind: 'sla', payload: { action: 'sla.escalated', ...e.escalation } }),
     outbox: (e) => ({ type: 'lead.escalated', at: e.at, data: e.escalation }),
   },
+  ...REASSIGNMENT_EVENT_PROJECTIONS,
 };
 
 function fact(event: Fact): Fact {

@@ -26,6 +26,8 @@ export interface DecisionOutcomeOptions {
   readonly actor: string;
   /** The SLA reason code when the decision re-routes a lead after a missed SLA. */
   readonly slaCause?: string;
+  /** The bulk reassignment that made this decision (its lead.reassigned message replaces the outcome's). */
+  readonly reassignmentId?: string;
 }
 
 /**
@@ -48,7 +50,10 @@ export async function recordDecisionOutcome(
   options: DecisionOutcomeOptions,
 ): Promise<{ readonly reviewId: string | null }> {
   const fact = { leadId: decision.leadId, actor: options.actor, at: decision.decidedAt };
-  const cause = options.slaCause === undefined ? {} : { slaCause: options.slaCause };
+  const cause = {
+    ...(options.slaCause === undefined ? {} : { slaCause: options.slaCause }),
+    ...(options.reassignmentId === undefined ? {} : { reassignmentId: options.reassignmentId }),
+  };
   if (!needsReview(decision, options.slaCause)) {
     await recordLeadEvents(tx, ctx, [{ ...fact, kind: 'decision.recorded', decision, reviewId: null, ...cause }]);
     return { reviewId: null };

@@ -135,7 +135,7 @@ export async function approveReview(
       decidedAt: at,
       resolutionJson: JSON.stringify(resolution),
     });
-    await assignByReview(tx, { org, reviewId, leadId: leadRecord.id, previousRep, teamId: input.teamId, rep, now });
+    await assignNamedRep(tx, { org, cause: reviewId, leadId: leadRecord.id, previousRep, teamId: input.teamId, rep, now });
     const before = { status: leadRecord.status, teamId: leadRecord.teamId, repId: leadRecord.repId };
     const fact = { leadId: leadRecord.id, actor: principal.userId, at };
     await recordLeadEvents(tx, ctx, [
@@ -150,12 +150,15 @@ export async function approveReview(
   });
 }
 
-/** The approved assignment: rep capacity moved (unless it stays with the same rep), the lead ASSIGNED, SLA timers started. */
-async function assignByReview(
+/**
+ * A named assignment (an approved review, or ops' manual reassignment to an eligible rep): rep capacity moved (unless
+ * it stays with the same rep), the lead ASSIGNED, SLA timers started (their ids derive from `cause`, unique per move).
+ */
+export async function assignNamedRep(
   tx: UnitOfWork,
   move: {
     org: CompiledOrg;
-    reviewId: string;
+    cause: string;
     leadId: string;
     previousRep: string | null;
     teamId: string;
@@ -163,7 +166,7 @@ async function assignByReview(
     now: number;
   },
 ): Promise<void> {
-  const { org, reviewId, leadId, previousRep, teamId, rep, now } = move;
+  const { org, cause, leadId, previousRep, teamId, rep, now } = move;
   if (previousRep && previousRep !== rep.id) await tx.routingState.releaseOpen(previousRep);
   if (previousRep !== rep.id) {
     await tx.routingState.apply({
@@ -172,7 +175,7 @@ async function assignByReview(
     });
   }
   await tx.leads.update(leadId, { status: 'ASSIGNED', teamId, repId: rep.id, orgHash: org.hash, updatedAt: toIso(now) });
-  await replaceSlaTimers(tx, { org }, { leadId, repId: rep.id, teamId, ruleId: null, assignedAtMs: now, cause: reviewId });
+  await replaceSlaTimers(tx, { org }, { leadId, repId: rep.id, teamId, ruleId: null, assignedAtMs: now, cause });
 }
 
 export async function rejectReview(

@@ -1,4 +1,4 @@
-import { decide, routingScope } from '../../domain/decision/decide.ts';
+import { decide, routingScope, type RepExclusion } from '../../domain/decision/decide.ts';
 import type { Decision } from '../../domain/decision/decision.ts';
 import type { Lead } from '../../domain/lead/lead.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
@@ -24,6 +24,8 @@ export interface DecisionDeps {
 export interface DecideOptions {
   /** Reps the decision may not pick (an SLA re-route away from those who missed). */
   readonly excludeReps?: readonly string[];
+  /** Reps an operation takes the lead away from (bulk reassignment), recorded in the decision for replay. */
+  readonly exclusion?: RepExclusion;
   /** Store this lead document with the outcome (a re-decision on a lead whose screening changed). */
   readonly storeLead?: boolean;
 }
@@ -98,6 +100,7 @@ export async function decideAndRecord(
     presence,
     decisionId: ids.next('dec'),
     ...(excludeReps.length > 0 ? { excludeReps } : {}),
+    ...(options.exclusion ? { exclusion: options.exclusion } : {}),
   });
   await tx.decisions.append({
     decisionId: decision.decisionId,

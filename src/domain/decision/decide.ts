@@ -25,6 +25,18 @@ export interface DecisionInput {
   readonly excludeReps?: readonly string[];
   /** Reps who marked themselves away (rep presence), read in the same transaction; absent = nobody away. */
   readonly presence?: PresenceSnapshot;
+  /**
+   * Reps taken away from this lead by an operation (a bulk reassignment). Unlike excludeReps it is recorded in the
+   * decision (`exclusion`), so a replay re-applies it and the story says why an eligible rep was passed over.
+   */
+  readonly exclusion?: RepExclusion;
+}
+
+/** An operation's exclusion of named reps, as recorded in the decision. */
+export interface RepExclusion {
+  readonly repIds: readonly string[];
+  readonly code: 'REASSIGNED_AWAY';
+  readonly detail: string;
 }
 
 export interface DecisionResult {
@@ -74,6 +86,10 @@ function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: Team
       }
       if (ctx.excludeReps.includes(rep.id)) {
         repReasons.push({ code: 'EXCLUDED_FROM_REROUTE', detail: 'missed the SLA on this lead; re-routed to someone else' });
+        available = false;
+      }
+      if (ctx.exclusion?.repIds.includes(rep.id)) {
+        repReasons.push({ code: ctx.exclusion.code, detail: ctx.exclusion.detail });
         available = false;
       }
       const ok = lawful && available;
@@ -220,6 +236,7 @@ function buildContext(
   state: RoutingStateView,
   excludeReps: readonly string[] = [],
   presence: PresenceSnapshot = NO_PRESENCE,
+  exclusion?: RepExclusion,
 ): { ctx: DecisionContext; product: ProductConfig | undefined; customer: CustomerProfile } {
   const product = org.products.get(lead.product);
   const customer: CustomerProfile = assessCustomer(lead, org.suitability, at);
@@ -241,6 +258,7 @@ function buildContext(
     pepEddRequired,
     excludeReps,
     presence,
+    ...(exclusion ? { exclusion } : {}),
   };
   return { ctx, product, customer };
 }
@@ -339,7 +357,7 @@ export function routingScope(
  */
 export function decide(input: DecisionInput): DecisionResult {
   const { org, lead, at, state, decisionId } = input;
-  const { ctx, product, customer } = buildContext(org, lead, at, state, input.excludeReps, input.presence);
+  const { ctx, product, customer } = buildContext(org, lead, at, state, input.excludeReps, input.presence, input.exclusion);
   const { appropriatenessRequired, pepEddRequired } = ctx;
   let draft: Draft;
   let respectWorkingHours = true;
@@ -406,6 +424,8 @@ export function decide(input: DecisionInput): DecisionResult {
     reasons: draft.reasons,
     summary: summarise(lead, draft),
     decidedAt: toIso(at),
+    // Only when an operation excluded reps: decisions without one keep their exact document (replays stay byte-identical).
+    ...(input.exclusion ? { exclusion: input.exclusion } : {}),
   };
   return { decision, changes: draft.changes };
 }

@@ -98,4 +98,6 @@ export interface Decision {
   readonly reasons: readonly DecisionReason[];
   readonly summary: string;
   readonly decidedAt: string;
+  /** Reps an operation took this lead away from (bulk reassignment); absent on every other decision. */
+  readonly exclusion?: { readonly repIds: readonly string[]; readonly code: 'REASSIGNED_AWAY'; readonly detail: string };
 }

@@ -15,6 +15,8 @@ export interface DecisionContext extends EvaluationContext {
   readonly excludeReps: readonly string[];
   /** Reps who marked themselves away (an input, like the routing state; see rep-presence.ts). */
   readonly presence: PresenceSnapshot;
+  /** Reps an operation took the lead away from (bulk reassignment), recorded in the decision. */
+  readonly exclusion?: { readonly repIds: readonly string[]; readonly code: 'REASSIGNED_AWAY'; readonly detail: string };
 }
 
 export type CheckResult =

@@ -72,6 +72,10 @@ export const REASON_CODES = {
   REP_LEFT: reason('availability', 'The rep has left the firm (status left); kept in the org so old decisions still resolve.'),
   PUBLIC_HOLIDAY: reason('availability', "The rep's team is closed for a public holiday in its calendar (the rep's local date)."),
   TEAM_CLOSED: reason('availability', "The rep's team is closed that day (an extra closed day in its calendar)."),
+  REASSIGNED_AWAY: reason(
+    'availability',
+    "Ops moved the rep's open leads to others (bulk reassignment), so the re-decision passes over them.",
+  ),
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

@@ -11,6 +11,7 @@ import { orgDrafts } from './0010-org-drafts.ts';
 import { repPresence } from './0011-rep-presence.ts';
 import { totpReplay } from './0012-totp-replay.ts';
 import { rosterChanges } from './0015-roster-changes.ts';
+import { reassignments } from './0016-reassignments.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   repPresence,
   totpReplay,
   rosterChanges,
+  reassignments,
 ];

@@ -441,6 +441,39 @@ export interface RepPresenceTable {
   reason: string | null;
 }
 
+// --- 0016-reassignments ----------------------------------------------------------------------
+
+export interface ReassignmentsTable {
+  id: string;
+  from_rep: string;
+  requested_by: string;
+  reason: string;
+  status: string;
+  org_hash: string;
+  started_at: string;
+  finished_at: string | null;
+  lead_count: number;
+  assigned_count: number;
+  queued_count: number;
+  refused_count: number;
+  held_count: number;
+  nurture_count: number;
+  skipped_count: number;
+}
+
+export interface ReassignmentItemsTable {
+  reassignment_id: string;
+  seq: number;
+  lead_id: string;
+  from_rep: string;
+  to_rep: string | null;
+  to_team: string | null;
+  outcome: string;
+  decision_id: string | null;
+  reason_codes_json: string;
+  at: string;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
@@ -483,4 +516,6 @@ export interface Database {
   screening_list_reloads: ScreeningListReloadsTable;
   org_drafts: OrgDraftsTable;
   rep_presence: RepPresenceTable;
+  reassignments: ReassignmentsTable;
+  reassignment_items: ReassignmentItemsTable;
 }

@@ -19,6 +19,7 @@ import { reviewRepository } from './review-repository.ts';
 import { routingStateRepository } from './routing-state-repository.ts';
 import type { Database } from './schema.ts';
 import { operationalCounts } from './operational-counts.ts';
+import { reassignmentRepository } from './reassignment-repository.ts';
 import { screeningListRepository } from './screening-list-repository.ts';
 import { suppressionRepository } from './suppression-repository.ts';
 import { oidcLoginRepository, signInLinkRepository, userRepository } from './user-repository.ts';
@@ -95,5 +96,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     screeningLists: screeningListRepository(db),
     orgDrafts: orgDraftRepository(db),
     repPresence: repPresenceRepository(db),
+    reassignments: reassignmentRepository(db),
   };
 }
