@@ -10,6 +10,7 @@ import { registerFormRoutes } from './routes/forms.routes.ts';
 import { registerSimulationRoutes } from './routes/simulations.routes.ts';
 import { registerLeadReadRoutes } from './routes/leads-read.routes.ts';
 import { registerLeadWriteRoutes } from './routes/leads-write.routes.ts';
+import { registerPoolRoutes } from './routes/pools.routes.ts';
 import { registerReviewRoutes } from './routes/review.routes.ts';
 import { registerScreeningRoutes } from './routes/screening.routes.ts';
 import { registerSessionRoutes } from './routes/session.routes.ts';
@@ -31,4 +32,5 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerMetricsRoutes,
   registerAuditRoutes,
   registerSimulationRoutes,
+  registerPoolRoutes,
 ];

@@ -12,7 +12,8 @@ import { dropSchema, newSchemaName, PG_URL, postgresOrSkip, withPgClient } from 
 /** Every migration version, ascending: the lists below follow the registry, not a copy of it. */
 const ALL_MIGRATIONS = MIGRATIONS.map((m) => m.version);
 /** A version no real migration uses yet: for throwaway test migrations. */
-const NEXT = MIGRATIONS.length + 1;
+// Lanes are given migration numbers ahead of time, so the list may have gaps: the next is after the last, not after the count.
+const NEXT = MIGRATIONS.at(-1)!.version + 1;
 
 const memoryDb = () => new Kysely<unknown>({ dialect: new NodeSqliteDialect(new NodeSqliteDatabase(new DatabaseSync(':memory:')), null) });
 

@@ -6,8 +6,15 @@ import { dealValueTier, scoreTier } from './experience-tier.ts';
 import { languageMatch, skillsMatch, territory } from './attribute-match.ts';
 import { leastLoaded } from './least-loaded.ts';
 import { weightedRoundRobin } from './weighted-round-robin.ts';
+import { declaredPoolRoundRobin } from './declared-pool-round-robin.ts';
+import type { CompiledPool } from '../org/compiled-entities.ts';
 
-type Factories = { [K in StrategyStepConfig['kind']]: (config: Extract<StrategyStepConfig, { kind: K }>) => StrategyStep };
+type Pools = ReadonlyMap<string, CompiledPool>;
+type Factories = {
+  [K in StrategyStepConfig['kind']]: (config: Extract<StrategyStepConfig, { kind: K }>, pools: Pools) => StrategyStep;
+};
+
+const NO_POOLS: Pools = new Map();
 
 const FACTORIES: Factories = {
   'account-owner': () => accountOwner(),
@@ -18,11 +25,15 @@ const FACTORIES: Factories = {
   'language-match': () => languageMatch(),
   territory: () => territory(),
   'least-loaded': () => leastLoaded(),
-  'weighted-round-robin': (c) => weightedRoundRobin(c.pool),
+  // A declared pool restricts the step to its members; an undeclared name keeps the plain rotation.
+  'weighted-round-robin': (c, pools) => {
+    const declared = pools.get(c.pool);
+    return declared ? declaredPoolRoundRobin(declared) : weightedRoundRobin(c.pool);
+  },
 };
 
-export function buildStep(config: StrategyStepConfig): StrategyStep {
-  return (FACTORIES[config.kind] as (c: StrategyStepConfig) => StrategyStep)(config);
+function buildStep(config: StrategyStepConfig, pools: Pools): StrategyStep {
+  return (FACTORIES[config.kind] as (c: StrategyStepConfig, p: Pools) => StrategyStep)(config, pools);
 }
 
 /** Without an explicit chain: account owner, then the first team in priority order, then fair rotation. */
@@ -32,9 +43,12 @@ export const DEFAULT_CHAIN: readonly StrategyStepConfig[] = [
   { kind: 'weighted-round-robin', pool: 'default' },
 ];
 
-/** A chain always ends in a picker, so an eligible set is never left unassigned. */
-export function buildChain(configs: readonly StrategyStepConfig[]): readonly StrategyStep[] {
-  const chain = (configs.length > 0 ? configs : DEFAULT_CHAIN).map(buildStep);
+/**
+ * A chain always ends in a picker that always picks, so an eligible set is never left unassigned. A declared
+ * pool may pass (no member eligible), so a chain ending in one gets the default rotation after it.
+ */
+export function buildChain(configs: readonly StrategyStepConfig[], pools: Pools = NO_POOLS): readonly StrategyStep[] {
+  const chain = (configs.length > 0 ? configs : DEFAULT_CHAIN).map((c) => buildStep(c, pools));
   const last = chain[chain.length - 1];
-  return last?.kind === 'weighted-round-robin' ? chain : [...chain, weightedRoundRobin('default')];
+  return last?.kind === 'weighted-round-robin' && !pools.has(last.pool!) ? chain : [...chain, weightedRoundRobin('default')];
 }

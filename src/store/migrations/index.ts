@@ -7,6 +7,7 @@ import { orgActivations } from './0006-org-activations.ts';
 import { consoleSessions } from './0007-console-sessions.ts';
 import { screeningLists } from './0008-screening-lists.ts';
 import { people } from './0009-people.ts';
+import { poolLedgerDays } from './0014-pool-ledger-days.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   consoleSessions,
   screeningLists,
   people,
+  poolLedgerDays,
 ];
