@@ -128,7 +128,10 @@ describe.each(dialects)('pools over HTTP: $factory.name', ({ factory, run: enabl
       ['org_change', 'pool_recalibrate', 'Amelia back from leave'],
       ['org_change', 'pool_reset', 'New quarter'],
     ]);
-    const [first, second] = rows as { actor: string; payload: { before: { seq: number; reps: object }; after: { reps: object } } }[];
+    const [first, second] = rows as unknown as {
+      actor: string;
+      payload: { before: { seq: number; reps: object }; after: { reps: object } };
+    }[];
     expect(first!.actor).toMatch(/^usr-/);
     expect(first!.actor).not.toBe(second!.actor);
     expect(first!.payload.before.seq).toBe(3);

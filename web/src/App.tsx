@@ -5,6 +5,7 @@ import { Dashboards } from './pages/Dashboards.tsx';
 import { LeadStoryPage } from './pages/LeadStory.tsx';
 import { Leads } from './pages/Leads.tsx';
 import { Licences, RepLicencesPage } from './pages/Licences.tsx';
+import { Pools } from './pages/Pools.tsx';
 import { ReviewDetail } from './pages/ReviewDetail.tsx';
 import { ReviewQueue } from './pages/ReviewQueue.tsx';
 import { Rules } from './pages/Rules.tsx';
@@ -22,6 +23,7 @@ const NAV: readonly NavItem[] = [
   { to: '/review', label: 'Review queue', roles: ANALYSTS },
   { to: '/leads', label: 'Leads', roles: ['admin', 'ops', 'compliance', 'rep'] },
   { to: '/licences', label: 'Licence matrix', roles: ANALYSTS },
+  { to: '/pools', label: 'Pools', roles: ANALYSTS },
   { to: '/dashboards', label: 'Dashboards', roles: ANALYSTS },
   { to: '/rules', label: 'Rules & simulation', roles: ANALYSTS },
 ];
@@ -37,6 +39,7 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
   if ((p = match('/licences/reps/:repId', pathname)))
     return { node: <RepLicencesPage repId={p.repId!} />, roles: ANALYSTS, area: 'The licence matrix' };
   if (match('/licences', pathname)) return { node: <Licences />, roles: ANALYSTS, area: 'The licence matrix' };
+  if (match('/pools', pathname)) return { node: <Pools me={me} />, roles: ANALYSTS, area: 'Pools' };
   if (match('/dashboards', pathname)) return { node: <Dashboards />, roles: ANALYSTS, area: 'Dashboards' };
   if (match('/rules', pathname)) return { node: <Rules me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };
   return {

@@ -257,7 +257,6 @@ export const PoolSchema = z
     members: z.array(PoolMemberSchema).default([]),
   })
   .describe('A named round-robin pool (docs/routing.md "Declared pools"): a step naming it picks only among its members.');
-export type PoolConfig = z.infer<typeof PoolSchema>;
 
 export const RuleOutcomeSchema = z.discriminatedUnion('kind', [
   z.strictObject({
