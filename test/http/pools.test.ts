@@ -66,7 +66,7 @@ describe.each(dialects)('pools over HTTP: $factory.name', ({ factory, run: enabl
       s!.tokens.integration,
     );
     expect(res.statusCode, res.body).toBe(201);
-    return res.json() as { leadId: string; decision: { decisionId: string; rep: { id: string } | null } };
+    return res.json() as { leadId: string; decision: { decisionId: string; leadId: string; rep: { id: string } | null } };
   };
   const pool = async () => (await get('/v1/pools/uk-everyday', s!.tokens.compliance)).json() as PoolBody;
   const auditCount = async () => (await s!.h.store.audit.size()) + (await s!.h.store.audit.pendingCount());
@@ -80,7 +80,17 @@ describe.each(dialects)('pools over HTTP: $factory.name', ({ factory, run: enabl
     ]);
     const picked = [];
     // By weight alone B would take 2 of 6; the cap holds B to 1 today.
-    for (let i = 0; i < 6; i++) picked.push((await ingest()).decision.rep!.id);
+    const decisions = [];
+    for (let i = 0; i < 6; i++) decisions.push((await ingest()).decision);
+    picked.push(...decisions.map((d) => d.rep!.id));
+    // The last decision read B's day counter (B at the cap): it replays byte-identically from what it recorded.
+    await s.seal();
+    const replay = await get(`/v1/decisions/${decisions.at(-1)!.decisionId}/replay`, s.tokens.compliance);
+    expect(replay.json()).toMatchObject({ identical: true, differences: [] });
+    const read = (await s.h.store.audit.rowsForSubject(decisions.at(-1)!.leadId)).find((r) => r.kind === 'decision')!.payload as {
+      stateRead: { pools: Record<string, { reps: Record<string, { today?: number }> }> };
+    };
+    expect(read.stateRead.pools['uk-everyday']!.reps[B]!.today).toBe(1);
     expect(picked.filter((r) => r === B)).toHaveLength(1);
     expect(picked.filter((r) => r === A)).toHaveLength(5);
     const view = await pool();

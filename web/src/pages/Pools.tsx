@@ -54,7 +54,7 @@ function PoolCard({ pool, canControl, onChanged }: { pool: Pool; canControl: boo
   return (
     <section aria-labelledby={h} className="card" data-testid={`pool-${pool.id}`}>
       <h2 id={h}>
-        {pool.name} <code>{pool.id}</code>{' '}
+        {pool.name} {pool.name !== pool.id && <code>{pool.id}</code>}{' '}
         {pool.declared ? <Badge tone="info">declared</Badge> : <Badge tone="muted">name in a rule</Badge>}
       </h2>
       {pool.description && <p>{pool.description}</p>}
