@@ -131,7 +131,7 @@ describe('declared pools: routing', () => {
     expect(day2.state.pools['uk-pool']!.reps.alice).toMatchObject({ assigned: 4, day: '2026-11-25', today: 2 });
   });
 
-  it('when no member can take the lead the step passes and the chain falls through to the default rotation', () => {
+  it('when no member can take the lead the step passes and the chain falls through to a plain rotation of its own', () => {
     const org = compile(pooled([{ rep: 'alice', cap: 1 }]));
     const { decisions } = routeMany(org, 3);
     expect(decisions[0]!.rep!.id).toBe('alice');
@@ -139,7 +139,7 @@ describe('declared pools: routing', () => {
     expect(after.outcome).toBe('ASSIGNED');
     expect(after.strategy!.chain.map((s) => s.result)).toEqual(['passed', 'picked']);
     expect(after.strategy!.chain[0]!.note).toBe('pool uk-pool: no member among 3 eligible reps can take it, 1 at their pool cap for today');
-    expect((after.strategy!.details as { pool: string }).pool).toBe('default');
+    expect((after.strategy!.details as { pool: string }).pool).toBe('uk-pool/fallback');
   });
 
   it('an undeclared pool keeps the plain rotation: every eligible rep, the same detail shape, no day counters', () => {
@@ -161,7 +161,7 @@ describe('pool ledger views and controls', () => {
         { rep: 'carol', cap: 5 },
       ]),
     );
-    expect(poolIds(org)).toEqual(['uk-pool', 'default']);
+    expect(poolIds(org)).toEqual(['uk-pool', 'default', 'uk-pool/fallback']);
     const { state } = routeMany(org, 8);
     const view = poolView(org, poolDefinition(org, 'uk-pool', state.pools['uk-pool'])!, state.pools['uk-pool']);
     expect(view.members.map((m) => [m.rep, m.weight, m.cap, m.assigned, m.expectedShare, m.actualShare])).toEqual([

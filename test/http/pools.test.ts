@@ -77,6 +77,7 @@ describe.each(dialects)('pools over HTTP: $factory.name', ({ factory, run: enabl
     expect(list.pools.map((p) => [p.id, p.declared])).toEqual([
       ['uk-everyday', true],
       ['default', false],
+      ['uk-everyday/fallback', false],
     ]);
     const picked = [];
     // By weight alone B would take 2 of 6; the cap holds B to 1 today.
@@ -101,6 +102,8 @@ describe.each(dialects)('pools over HTTP: $factory.name', ({ factory, run: enabl
     ]);
     expect(view.members.map((m) => m.expectedShare)).toEqual([2 / 3, 1 / 3]);
     expect((await get('/v1/pools/nope', s.tokens.ops)).statusCode).toBe(404);
+    const fallback = await get(`/v1/pools/${encodeURIComponent('uk-everyday/fallback')}`, s.tokens.ops);
+    expect(fallback.json()).toMatchObject({ id: 'uk-everyday/fallback', declared: false, seq: 0, members: [] });
   });
 
   it('reset and recalibrate: admin/ops only, a reason required (field errors, nothing changed), audited with who and why', async () => {

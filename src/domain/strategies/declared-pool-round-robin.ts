@@ -16,7 +16,7 @@ const givenOn = (entry: LedgerEntry | undefined, day: string): number => (entry?
  * candidates reaching it are already lawful and available, and of those it keeps the pool's members,
  * less any member whose per-day cap this pool has used up. Among them the chairman rule picks, with the
  * member's pool weight where one is set. When no member is left the step passes and the chain falls
- * through (buildChain ends such a chain with the default rotation), so a lead is never lost to a pool.
+ * through (buildChain ends such a chain with a plain rotation), so a lead is never lost to a pool.
  */
 export function declaredPoolRoundRobin(pool: CompiledPool): StrategyStep {
   const members = new Map<string, Member>(pool.members.map((m) => [m.rep, m]));

@@ -45,10 +45,17 @@ export const DEFAULT_CHAIN: readonly StrategyStepConfig[] = [
 
 /**
  * A chain always ends in a picker that always picks, so an eligible set is never left unassigned. A declared
- * pool may pass (no member eligible), so a chain ending in one gets the default rotation after it.
+ * pool may pass (no member eligible), so a chain ending in one gets a plain rotation after it over whoever is
+ * eligible, with a ledger of its own (`<pool>/fallback`; `/` is not allowed in ids, so it never names a
+ * declared pool): the lead is fairly shared, and rules ending in different pools do not contend for one
+ * `default` ledger row, which routing locks.
  */
 export function buildChain(configs: readonly StrategyStepConfig[], pools: Pools = NO_POOLS): readonly StrategyStep[] {
   const chain = (configs.length > 0 ? configs : DEFAULT_CHAIN).map((c) => buildStep(c, pools));
   const last = chain[chain.length - 1];
-  return last?.kind === 'weighted-round-robin' && !pools.has(last.pool!) ? chain : [...chain, weightedRoundRobin('default')];
+  if (last?.kind !== 'weighted-round-robin') return [...chain, weightedRoundRobin('default')];
+  return pools.has(last.pool!) ? [...chain, weightedRoundRobin(fallbackPool(last.pool!))] : chain;
 }
+
+/** The ledger of the plain rotation after a declared pool that passed. */
+const fallbackPool = (pool: string): string => `${pool}/fallback`;
