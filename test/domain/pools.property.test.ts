@@ -21,21 +21,22 @@ const ctx = (state: RoutingStateSnapshot): StrategyContext => ({
   state: viewOf(state),
   teamOrder: ['t'],
 });
-const compiledPool = (weights: readonly number[], ids: readonly string[]): CompiledPool => ({
+type MemberPool = CompiledPool & { readonly members: NonNullable<CompiledPool['members']> };
+const compiledPool = (weights: readonly number[], ids: readonly string[]): MemberPool => ({
   id: 'p',
   name: 'P',
   description: null,
   members: ids.map((rep, i) => ({ rep, weight: weights[i]!, cap: null })),
 });
 
-function pick(pool: CompiledPool, state: RoutingStateSnapshot, candidates: readonly Candidate[]) {
-  const out = declaredPoolRoundRobin(pool).apply(ctx(state), candidates);
+function pick(pool: MemberPool, state: RoutingStateSnapshot, candidates: readonly Candidate[]) {
+  const out = declaredPoolRoundRobin(pool, pool.members).apply(ctx(state), candidates);
   if (out.kind !== 'picked') throw new Error('a pool with eligible members must pick');
   return { rep: out.candidate.rep.id, state: applyChanges(state, { ledger: out.changes!, load: null }) };
 }
 
 /** Runs `n` leads with a stable set and checks every member (or only `watch`) against N × w / Σw at every step. */
-function splitStaysWithin(pool: CompiledPool, start: RoutingStateSnapshot, n: number, bound: number, watch?: string): void {
+function splitStaysWithin(pool: MemberPool, start: RoutingStateSnapshot, n: number, bound: number, watch?: string): void {
   const candidates = pool.members.map((m) => candidate(m.rep));
   const total = pool.members.reduce((s, m) => s + m.weight!, 0);
   const got = new Map<string, number>();
@@ -52,7 +53,7 @@ function splitStaysWithin(pool: CompiledPool, start: RoutingStateSnapshot, n: nu
 }
 
 /** Any history: leads over random subsets of the members, so shortfalls are anywhere the rule can leave them. */
-function history(pool: CompiledPool, masks: readonly (readonly boolean[])[]): RoutingStateSnapshot {
+function history(pool: MemberPool, masks: readonly (readonly boolean[])[]): RoutingStateSnapshot {
   let state = EMPTY_STATE;
   for (const mask of masks) {
     const eligible = pool.members.filter((_, i) => mask[i]).map((m) => candidate(m.rep));
@@ -71,7 +72,12 @@ describe('declared pools — properties', () => {
         const ids = weights.map((_, i) => `r${i}`);
         const pool = compiledPool(weights, ids);
         const before = history(pool, masks);
-        const def: PoolDefinition = { ...pool, declared: true, members: pool.members.map((m) => ({ ...m, weight: m.weight! })) };
+        const def: PoolDefinition = {
+          ...pool,
+          declared: true,
+          open: false,
+          members: pool.members.map((m) => ({ ...m, weight: m.weight! })),
+        };
         const ledger = before.pools.p ?? { seq: 0, reps: {} };
         const calibrated: RoutingStateSnapshot = { ...before, pools: { p: { seq: ledger.seq, reps: recalibrateLedger(def, ledger) } } };
         splitStaysWithin(pool, calibrated, n, 1 - 1 / (2 * weights.length - 2));
@@ -137,7 +143,7 @@ describe('declared pools — properties', () => {
               expect(verdict).toMatchObject({ lawful: true, available: true, eligible: true });
               const details = decision.strategy!.details as { pool: string };
               if (details.pool !== 'uk-pool') return;
-              const member = pool.members.find((m) => m.rep === decision.rep!.id);
+              const member = pool.members!.find((m) => m.rep === decision.rep!.id);
               expect(member).toBeDefined();
               const key = `${member!.rep}|${new Date(at).toISOString().slice(0, 10)}`;
               perDay.set(key, (perDay.get(key) ?? 0) + 1);

@@ -153,6 +153,35 @@ describe('declared pools: routing', () => {
   });
 });
 
+describe('open pools (declared without members)', () => {
+  it('route exactly as the same name undeclared: decisions byte-identical but for the org hash', () => {
+    const plain = baseConfig();
+    (plain.rules as { then: Record<string, unknown> }[])[0]!.then.strategy = [{ kind: 'weighted-round-robin', pool: 'uk-any' }];
+    const open = structuredClone(plain);
+    open.pools = [{ id: 'uk-any', name: 'UK, anyone eligible' }];
+    (open.rules as { then: Record<string, unknown> }[])[1]!.then.strategy = [{ kind: 'weighted-round-robin' }];
+    const text = (config: Record<string, unknown>) =>
+      routeMany(compile(config), 7).decisions.map((d) => JSON.stringify({ ...d, ruleSet: null }));
+    expect(text(open)).toEqual(text(plain));
+  });
+
+  it('are listed as declared and open, with the reps the ledger has seen as members', () => {
+    const config = pooled([{ rep: 'alice' }], (c) => {
+      (c.pools as unknown[]).push({ id: 'us-any', name: 'US, anyone eligible' });
+      (c.rules as { then: Record<string, unknown> }[])[1]!.then.strategy = [{ kind: 'weighted-round-robin', pool: 'us-any' }];
+    });
+    const org = compile(config);
+    const state = applyChanges(EMPTY_STATE, {
+      ledger: { pool: 'us-any', seq: 1, entries: { val: { assigned: 1, entitled: 0.5, lastSeq: 1 } } },
+      load: null,
+    });
+    const view = poolView(org, poolDefinition(org, 'us-any', state.pools['us-any'])!, state.pools['us-any']);
+    expect(view).toMatchObject({ id: 'us-any', name: 'US, anyone eligible', declared: true, open: true, seq: 1 });
+    expect(view.members.map((m) => [m.rep, m.assigned, m.cap])).toEqual([['val', 1, null]]);
+    expect(poolIds(org)).toEqual(['uk-pool', 'us-any', 'uk-pool/fallback']);
+  });
+});
+
 describe('pool ledger views and controls', () => {
   it('lists declared pools first, then plain names used by rules; shows expected and actual shares', () => {
     const org = compile(

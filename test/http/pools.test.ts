@@ -5,14 +5,15 @@ import { auth, ukLead } from './service-harness.ts';
 
 /**
  * Round-robin pools over HTTP (docs/operations.md "Pools"), on SQLite and PostgreSQL: the example org with
- * uk-everyday-banking's rotation turned into a declared pool of two of the team's four reps, one weighted,
- * one capped at one lead a day.
+ * uk-everyday-banking's chain ending in its declared pool, given two of the team's four reps as members,
+ * one weighted, one capped at one lead a day.
  */
 
 type Rule = { id: string; then: { kind: string; strategy?: { kind: string; pool?: string }[] } };
 type PoolBody = {
   id: string;
   declared: boolean;
+  open: boolean;
   seq: number;
   members: { rep: string; weight: number; cap: number | null; assigned: number; shortfall: number; expectedShare: number }[];
 };
@@ -23,26 +24,15 @@ let B = '';
 function withPool(config: Record<string, unknown>): Record<string, unknown> {
   const everyday = (config.reps as { id: string; team: string }[]).filter((r) => r.team === 'uk-everyday').map((r) => r.id);
   B = everyday.find((id) => id !== A)!;
-  for (const rule of config.rules as Rule[]) {
-    if (rule.then.kind !== 'route') continue;
-    // Once an org declares pools every round-robin step names one; the other rules use the built-in rotation.
-    rule.then.strategy = (rule.then.strategy ?? []).map((s) => (s.kind === 'weighted-round-robin' ? { kind: s.kind } : s));
-    if (rule.id === 'uk-everyday-banking')
-      rule.then.strategy = [{ kind: 'team-priority' }, { kind: 'weighted-round-robin', pool: 'uk-everyday' }];
-  }
-  return {
-    ...config,
-    pools: [
-      {
-        id: 'uk-everyday',
-        name: 'UK everyday inbound',
-        members: [
-          { rep: A, weight: 2 },
-          { rep: B, weight: 1, cap: 1 },
-        ],
-      },
-    ],
-  };
+  const rule = (config.rules as Rule[]).find((r) => r.id === 'uk-everyday-banking')!;
+  rule.then.strategy = [{ kind: 'team-priority' }, { kind: 'weighted-round-robin', pool: 'uk-everyday' }];
+  // The example declares uk-everyday open (every eligible rep); here it gets two members, one weighted, one capped.
+  const pool = (config.pools as { id: string; members?: unknown[] }[]).find((p) => p.id === 'uk-everyday')!;
+  pool.members = [
+    { rep: A, weight: 2 },
+    { rep: B, weight: 1, cap: 1 },
+  ];
+  return config;
 }
 
 let s: AuditService | undefined;
@@ -74,11 +64,12 @@ describe.each(dialects)('pools over HTTP: $factory.name', ({ factory, run: enabl
   it('routes only to members within their caps, shows the ledger with expected and actual shares', async () => {
     s = await startAuditService(factory, { configure: withPool });
     const list = (await get('/v1/pools', s.tokens.ops)).json() as { pools: PoolBody[] };
-    expect(list.pools.map((p) => [p.id, p.declared])).toEqual([
-      ['uk-everyday', true],
-      ['default', false],
-      ['uk-everyday/fallback', false],
+    // The example's declared pools in config order (uk-everyday now with members, the rest open), then the fallback ledger.
+    expect(list.pools.map((p) => [p.id, p.declared, p.open]).filter(([id]) => String(id).startsWith('uk-everyday'))).toEqual([
+      ['uk-everyday', true, false],
+      ['uk-everyday/fallback', false, true],
     ]);
+    expect(list.pools.filter((p) => p.declared && p.open).length).toBe(12);
     const picked = [];
     // By weight alone B would take 2 of 6; the cap holds B to 1 today.
     const decisions = [];

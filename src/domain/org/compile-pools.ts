@@ -25,7 +25,7 @@ export function compilePools(config: OrgConfig, repIds: ReadonlySet<string>, iss
       });
     if (pools.has(p.id)) issues.push({ path: ['pools', i, 'id'], message: `duplicate pool id "${p.id}"` });
     const seen = new Map<string, number>();
-    p.members.forEach((m, j) => {
+    p.members?.forEach((m, j) => {
       if (!repIds.has(m.rep)) issues.push({ path: ['pools', i, 'members', j, 'rep'], message: `pool "${p.id}": "${m.rep}" is not a rep` });
       const first = seen.get(m.rep);
       if (first !== undefined)
@@ -40,7 +40,7 @@ export function compilePools(config: OrgConfig, repIds: ReadonlySet<string>, iss
         id: p.id,
         name: p.name,
         description: p.description ?? null,
-        members: p.members.map((m) => ({ rep: m.rep, weight: m.weight ?? null, cap: m.cap ?? null })),
+        members: p.members?.map((m) => ({ rep: m.rep, weight: m.weight ?? null, cap: m.cap ?? null })) ?? null,
       });
   });
   return pools;

@@ -73,6 +73,6 @@ export interface CompiledPool {
   readonly id: string;
   readonly name: string;
   readonly description: string | null;
-  /** In config order. weight null: the rep's own weight; cap null: no per-day cap. */
-  readonly members: readonly { readonly rep: string; readonly weight: number | null; readonly cap: number | null }[];
+  /** In config order. weight null: the rep's own weight; cap null: no per-day cap. null: an open pool (every eligible rep). */
+  readonly members: readonly { readonly rep: string; readonly weight: number | null; readonly cap: number | null }[] | null;
 }

@@ -254,7 +254,10 @@ export const PoolSchema = z
     id: IdSchema,
     name: z.string().min(1),
     description: z.string().optional(),
-    members: z.array(PoolMemberSchema).default([]),
+    members: z
+      .array(PoolMemberSchema)
+      .optional()
+      .describe("Omitted: an open pool — every eligible rep at the rep's own weight, exactly as a pool named only in a rule."),
   })
   .describe('A named round-robin pool (docs/routing.md "Declared pools"): a step naming it picks only among its members.');
 

@@ -4,7 +4,7 @@ import type { LedgerEntry } from './routing-state.ts';
 import type { Candidate, StrategyStep } from './strategy.ts';
 import { chairmanPick, pickNote, TIE_RULE } from './weighted-round-robin.ts';
 
-type Member = CompiledPool['members'][number];
+type Member = NonNullable<CompiledPool['members']>[number];
 
 const localDay = (timeZone: string, at: number) => zonedParts(timeZone, at).date;
 
@@ -18,8 +18,8 @@ const givenOn = (entry: LedgerEntry | undefined, day: string): number => (entry?
  * member's pool weight where one is set. When no member is left the step passes and the chain falls
  * through (buildChain ends such a chain with a plain rotation), so a lead is never lost to a pool.
  */
-export function declaredPoolRoundRobin(pool: CompiledPool): StrategyStep {
-  const members = new Map<string, Member>(pool.members.map((m) => [m.rep, m]));
+export function declaredPoolRoundRobin(pool: CompiledPool, memberList: readonly Member[]): StrategyStep {
+  const members = new Map<string, Member>(memberList.map((m) => [m.rep, m]));
   return {
     kind: 'weighted-round-robin',
     pool: pool.id,

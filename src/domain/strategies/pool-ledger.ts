@@ -18,8 +18,10 @@ export interface PoolDefinition {
   readonly id: string;
   readonly name: string;
   readonly description: string | null;
-  /** false: a plain name in a rule's round-robin step; its members are the reps its ledger has seen. */
+  /** false: a plain name in a rule's round-robin step. */
   readonly declared: boolean;
+  /** true: every eligible rep takes part (no member list); the members shown are the reps its ledger has seen. */
+  readonly open: boolean;
   readonly members: readonly PoolMember[];
 }
 
@@ -35,22 +37,18 @@ export function poolIds(org: CompiledOrg): readonly string[] {
 export function poolDefinition(org: CompiledOrg, id: string, ledger: PoolLedger | undefined): PoolDefinition | undefined {
   const declared = org.pools.get(id);
   const repWeight = (rep: string) => org.repsById.get(rep)?.weight ?? 1;
-  if (declared)
-    return {
-      id,
-      name: declared.name,
-      description: declared.description,
-      declared: true,
-      members: declared.members.map((m) => ({ rep: m.rep, weight: m.weight ?? repWeight(m.rep), cap: m.cap })),
-    };
-  if (!poolIds(org).includes(id)) return undefined;
-  const seen = Object.keys(ledger?.reps ?? {}).sort();
+  if (!declared && !poolIds(org).includes(id)) return undefined;
+  // An open pool, like a name used only in a rule, has as members the reps its ledger has seen.
+  const seen = () => Object.keys(ledger?.reps ?? {}).map((rep) => ({ rep, weight: repWeight(rep), cap: null }));
   return {
     id,
-    name: id,
-    description: null,
-    declared: false,
-    members: seen.map((rep) => ({ rep, weight: repWeight(rep), cap: null })),
+    name: declared?.name ?? id,
+    description: declared?.description ?? null,
+    declared: declared !== undefined,
+    open: !declared?.members,
+    members: declared?.members
+      ? declared.members.map((m) => ({ rep: m.rep, weight: m.weight ?? repWeight(m.rep), cap: m.cap }))
+      : seen().sort((a, b) => (a.rep < b.rep ? -1 : 1)),
   };
 }
 
@@ -89,6 +87,7 @@ export function poolView(org: CompiledOrg, def: PoolDefinition, ledger: PoolLedg
     name: def.name,
     description: def.description,
     declared: def.declared,
+    open: def.open,
     seq: ledger.seq,
     members: def.members.map((m) => {
       const e = entry(m.rep);

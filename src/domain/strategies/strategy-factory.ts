@@ -25,10 +25,10 @@ const FACTORIES: Factories = {
   'language-match': () => languageMatch(),
   territory: () => territory(),
   'least-loaded': () => leastLoaded(),
-  // A declared pool restricts the step to its members; an undeclared name keeps the plain rotation.
+  // A pool with members restricts the step to them; an open pool or an undeclared name keeps the plain rotation (byte for byte).
   'weighted-round-robin': (c, pools) => {
     const declared = pools.get(c.pool);
-    return declared ? declaredPoolRoundRobin(declared) : weightedRoundRobin(c.pool);
+    return declared?.members ? declaredPoolRoundRobin(declared, declared.members) : weightedRoundRobin(c.pool);
   },
 };
 
@@ -44,8 +44,8 @@ export const DEFAULT_CHAIN: readonly StrategyStepConfig[] = [
 ];
 
 /**
- * A chain always ends in a picker that always picks, so an eligible set is never left unassigned. A declared
- * pool may pass (no member eligible), so a chain ending in one gets a plain rotation after it over whoever is
+ * A chain always ends in a picker that always picks, so an eligible set is never left unassigned. A pool with
+ * members may pass (no member eligible), so a chain ending in one gets a plain rotation after it over whoever is
  * eligible, with a ledger of its own (`<pool>/fallback`; `/` is not allowed in ids, so it never names a
  * declared pool): the lead is fairly shared, and rules ending in different pools do not contend for one
  * `default` ledger row, which routing locks.
@@ -54,7 +54,7 @@ export function buildChain(configs: readonly StrategyStepConfig[], pools: Pools 
   const chain = (configs.length > 0 ? configs : DEFAULT_CHAIN).map((c) => buildStep(c, pools));
   const last = chain[chain.length - 1];
   if (last?.kind !== 'weighted-round-robin') return [...chain, weightedRoundRobin('default')];
-  return pools.has(last.pool!) ? [...chain, weightedRoundRobin(fallbackPool(last.pool!))] : chain;
+  return pools.get(last.pool!)?.members ? [...chain, weightedRoundRobin(fallbackPool(last.pool!))] : chain;
 }
 
 /** The ledger of the plain rotation after a declared pool that passed. */

@@ -22,6 +22,7 @@ interface Pool {
   readonly name: string;
   readonly description: string | null;
   readonly declared: boolean;
+  readonly open: boolean;
   readonly seq: number;
   readonly members: readonly PoolMember[];
   readonly formerMembers: readonly string[];
@@ -55,7 +56,13 @@ function PoolCard({ pool, canControl, onChanged }: { pool: Pool; canControl: boo
     <section aria-labelledby={h} className="card" data-testid={`pool-${pool.id}`}>
       <h2 id={h}>
         {pool.name} {pool.name !== pool.id && <code>{pool.id}</code>}{' '}
-        {pool.declared ? <Badge tone="info">declared</Badge> : <Badge tone="muted">name in a rule</Badge>}
+        {!pool.declared ? (
+          <Badge tone="muted">name in a rule</Badge>
+        ) : pool.open ? (
+          <Badge tone="info">open: every eligible rep</Badge>
+        ) : (
+          <Badge tone="good">members only</Badge>
+        )}
       </h2>
       {pool.description && <p>{pool.description}</p>}
       <p className="muted">{pool.seq} leads assigned by this pool so far.</p>
@@ -67,7 +74,7 @@ function PoolCard({ pool, canControl, onChanged }: { pool: Pool; canControl: boo
 }
 
 function MemberTable({ pool }: { pool: Pool }) {
-  if (pool.members.length === 0) return <p>No members{pool.declared ? '' : ' yet: the ledger has not seen a lead'}.</p>;
+  if (pool.members.length === 0) return <p>{pool.open ? 'No lead assigned by this pool yet.' : 'No members.'}</p>;
   return (
     <table className="data">
       <caption>Members of {pool.name}: expected share by weight against actual share since the last reset</caption>
