@@ -17,7 +17,7 @@ export interface ConfigProblem {
 }
 
 const CONFIG_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
-const ARRAY_SECTIONS = new Set(['products', 'carriers', 'teams', 'reps', 'licences', 'appointments', 'customFields', 'rules']);
+const ARRAY_SECTIONS = new Set(['products', 'carriers', 'teams', 'reps', 'licences', 'appointments', 'customFields', 'pools', 'rules']);
 
 export const formatPath = (path: readonly PropertyKey[]): string =>
   path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');

@@ -14,6 +14,7 @@ import { registerSimulationRoutes } from './routes/simulations.routes.ts';
 import { registerLeadReadRoutes } from './routes/leads-read.routes.ts';
 import { registerLeadWriteRoutes } from './routes/leads-write.routes.ts';
 import { registerReassignRoutes } from './routes/reassign.routes.ts';
+import { registerPoolRoutes } from './routes/pools.routes.ts';
 import { registerReviewRoutes } from './routes/review.routes.ts';
 import { registerRosterRoutes } from './routes/roster.routes.ts';
 import { registerScreeningRoutes } from './routes/screening.routes.ts';
@@ -41,4 +42,5 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerSimulationRoutes,
   registerOrgDraftRoutes,
   registerRosterRoutes,
+  registerPoolRoutes,
 ];

@@ -285,6 +285,31 @@ describe.skipIf(!RUN)('web console', () => {
     await context.close();
   });
 
+  it('ops: the Pools page lists the ledgers; recalibrate needs a reason and says it is done; compliance only reads', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, keys.ops!);
+    await page.getByRole('link', { name: 'Pools' }).click();
+    await page.getByRole('heading', { name: 'Pools', level: 1 }).waitFor();
+    const card = page.getByTestId('pool-uk-everyday');
+    await card.waitFor();
+    const reason = card.getByLabel('Reason (kept in the audit trail)');
+    const recalibrate = card.getByRole('button', { name: 'Recalibrate' });
+    expect(await recalibrate.isDisabled()).toBe(true);
+    expect(await card.getByRole('button', { name: 'Reset to zero' }).isDisabled()).toBe(true);
+    await reason.fill('Start of the e2e week');
+    await recalibrate.click();
+    await card.getByRole('status').filter({ hasText: 'Ledger recalibrated' }).waitFor();
+    expect(await reason.inputValue()).toBe('');
+    await shot(page, '12-pools');
+    await context.close();
+    const compliance = await newPage();
+    await signIn(compliance.page, keys.compliance!);
+    await compliance.page.goto(`${base}/pools`);
+    await compliance.page.getByTestId('pool-uk-everyday').waitFor();
+    expect(await compliance.page.getByRole('button', { name: 'Recalibrate' }).count()).toBe(0);
+    await compliance.context.close();
+  });
+
   it('admin: edits a draft that removes a team licence, simulates it and sees the new refusals', async () => {
     const { context, page } = await newPage();
     await signIn(page, adminKey);

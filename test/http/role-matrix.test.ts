@@ -57,6 +57,11 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/org/drafts/{id}/approve': ['admin', 'compliance'],
   'POST /v1/org/drafts/{id}/reject': ['admin', 'compliance'],
   'POST /v1/simulations': ['admin', 'ops'],
+  // Round-robin pools (docs/operations.md "Pools"): the ledger for analysts; reset and recalibrate steer routing, so admin and ops.
+  'GET /v1/pools': ANALYSTS,
+  'GET /v1/pools/{id}': ANALYSTS,
+  'POST /v1/pools/{id}/reset': ['admin', 'ops'],
+  'POST /v1/pools/{id}/recalibrate': ['admin', 'ops'],
   // Ingestion: integration may ONLY do this; ops and admin may too (manual entry, imports).
   'POST /v1/leads': ['admin', 'ops', 'integration'],
   'POST /v1/leads:batch': ['admin', 'ops', 'integration'],

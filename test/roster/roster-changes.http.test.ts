@@ -1,7 +1,7 @@
 import { publishWithApproval } from '../support/org-drafts.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
-import { auth, type TestService } from '../http/service-harness.ts';
+import type { TestService } from '../http/service-harness.ts';
 import { getJson, isaLead, patchRep, postJson, sharedDatabase, verdictsFor, type SharedDatabase } from './roster-support.ts';
 
 /**

@@ -6,6 +6,7 @@ import { LeadStoryPage } from './pages/LeadStory.tsx';
 import { Leads } from './pages/Leads.tsx';
 import { Licences, RepLicencesPage } from './pages/Licences.tsx';
 import { MePage } from './pages/Me.tsx';
+import { Pools } from './pages/Pools.tsx';
 import { ReviewDetail } from './pages/ReviewDetail.tsx';
 import { ReviewQueue } from './pages/ReviewQueue.tsx';
 import { OrgDraftPage } from './pages/OrgDrafts.tsx';
@@ -27,6 +28,7 @@ const NAV: readonly NavItem[] = [
   { to: '/leads', label: 'Leads', roles: ['admin', 'ops', 'compliance', 'rep'] },
   { to: '/me', label: 'Me', roles: ['rep'] },
   { to: '/licences', label: 'Licence matrix', roles: ANALYSTS },
+  { to: '/pools', label: 'Pools', roles: ANALYSTS },
   { to: '/dashboards', label: 'Dashboards', roles: ANALYSTS },
   { to: '/rules', label: 'Rules & simulation', roles: ANALYSTS },
 ];
@@ -43,6 +45,7 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
   if ((p = match('/licences/reps/:repId', pathname)))
     return { node: <RepLicencesPage repId={p.repId!} />, roles: ANALYSTS, area: 'The licence matrix' };
   if (match('/licences', pathname)) return { node: <Licences />, roles: ANALYSTS, area: 'The licence matrix' };
+  if (match('/pools', pathname)) return { node: <Pools me={me} />, roles: ANALYSTS, area: 'Pools' };
   if (match('/dashboards', pathname)) return { node: <Dashboards />, roles: ANALYSTS, area: 'Dashboards' };
   if ((p = match('/rules/drafts/:id', pathname)))
     return { node: <OrgDraftPage id={p.id!} me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };

@@ -67,7 +67,9 @@ export function recordingView(inner: RoutingStateView): { readonly view: Routing
       if (!seqs.has(pool)) seqs.set(pool, inner.poolSeq(pool));
       if (e) {
         const reps = ledger.get(pool) ?? new Map<string, LedgerEntry>();
-        reps.set(repId, { assigned: e.assigned, entitled: e.entitled, lastSeq: e.lastSeq });
+        // A declared pool's day counter is an input too (the member's cap); undeclared entries have none and record as before.
+        const day = e.day !== undefined ? { day: e.day, today: e.today ?? 0 } : {};
+        reps.set(repId, { assigned: e.assigned, entitled: e.entitled, lastSeq: e.lastSeq, ...day });
         ledger.set(pool, reps);
       }
       return e;

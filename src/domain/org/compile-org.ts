@@ -16,6 +16,8 @@ import type {
   LicenceSummary,
 } from './compiled-org.ts';
 import { jurisdictionCovers } from '../shared/jurisdiction.ts';
+import { checkPoolReference, compilePools } from './compile-pools.ts';
+import type { CompiledPool } from './compiled-entities.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
 
 export interface OrgIssue {
@@ -279,7 +281,13 @@ function compileTeams(config: OrgConfig, reps: readonly CompiledRep[]): Compiled
   }));
 }
 
-function compileRules(config: OrgConfig, fields: CompiledOrg['fields'], index: EntityIndex, issues: OrgIssue[]): CompiledRule[] {
+function compileRules(
+  config: OrgConfig,
+  fields: CompiledOrg['fields'],
+  index: EntityIndex,
+  pools: ReadonlyMap<string, CompiledPool>,
+  issues: OrgIssue[],
+): CompiledRule[] {
   return config.rules.map((rule, i) => {
     const conditionIssues: ConditionIssue[] = [];
     const when = rule.when ? compileCondition(rule.when, fields, conditionIssues, ['rules', i, 'when']) : ALWAYS;
@@ -290,13 +298,18 @@ function compileRules(config: OrgConfig, fields: CompiledOrg['fields'], index: E
           issues.push({ path: ['rules', i, 'then', 'teams', j], message: `rule "${rule.id}": unknown team "${teamId}"` });
       });
     }
+    if (rule.then.kind === 'route')
+      rule.then.strategy.forEach((step, j) => {
+        if (step.kind === 'weighted-round-robin')
+          checkPoolReference(config, pools, step.pool, ['rules', i, 'then', 'strategy', j, 'pool'], issues);
+      });
     return {
       id: rule.id,
       index: i,
       description: rule.description,
       when,
       then: rule.then,
-      chain: rule.then.kind === 'route' ? buildChain(rule.then.strategy) : [],
+      chain: rule.then.kind === 'route' ? buildChain(rule.then.strategy, pools) : [],
     };
   });
 }
@@ -333,7 +346,7 @@ function firmLookups(grantsByEntity: ReadonlyMap<string, readonly GrantAuthority
 /**
  * Turns a schema-valid config into a published, indexed version. Cross-references, time zones,
  * conditions and strategies are all checked; every problem is reported, not just the first,
- * in section order (ids, products, teams, licences, appointments, reps, rules).
+ * in section order (ids, products, teams, licences, appointments, reps, pools, rules).
  */
 export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   const issues: OrgIssue[] = [];
@@ -348,7 +361,8 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   const reps = config.reps.map((r, i) => compileRep(r, i, sources, issues));
   const teams = compileTeams(config, reps);
   const fields = buildFieldRegistry(config.customFields);
-  const rules = compileRules(config, fields, index, issues);
+  const pools = compilePools(config, index.repIds, issues);
+  const rules = compileRules(config, fields, index, pools, issues);
   if (issues.length > 0) return err(issues);
   return ok({
     ...firmLookups(grantsByEntity),
@@ -362,6 +376,7 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     repsById: new Map(reps.map((r) => [r.id, r])),
     entityGrants: grantsByEntity,
     rules,
+    pools,
     fields,
     suitability: config.suitability,
   });

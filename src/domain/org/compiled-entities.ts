@@ -78,3 +78,12 @@ export interface AppointmentAuthority extends Authority {
   readonly carrier: string;
   readonly summary: LicenceSummary;
 }
+
+/** A declared round-robin pool (docs/routing.md "Declared pools"). */
+export interface CompiledPool {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  /** In config order. weight null: the rep's own weight; cap null: no per-day cap. null: an open pool (every eligible rep). */
+  readonly members: readonly { readonly rep: string; readonly weight: number | null; readonly cap: number | null }[] | null;
+}

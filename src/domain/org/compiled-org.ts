@@ -2,9 +2,17 @@ import type { CompiledCondition } from '../conditions/compile-condition.ts';
 import type { FieldDefinition } from '../conditions/field-registry.ts';
 import type { StrategyStep } from '../strategies/strategy.ts';
 import type { OrgConfig, ProductConfig, RuleConfig, SuitabilityPolicy } from './org-config.schema.ts';
-import type { CompiledRep, CompiledTeam, GrantAuthority } from './compiled-entities.ts';
+import type { CompiledPool, CompiledRep, CompiledTeam, GrantAuthority } from './compiled-entities.ts';
 
-export type { AppointmentAuthority, ClosedDay, CompiledRep, CompiledTeam, GrantAuthority, LicenceSummary } from './compiled-entities.ts';
+export type {
+  AppointmentAuthority,
+  ClosedDay,
+  CompiledPool,
+  CompiledRep,
+  CompiledTeam,
+  GrantAuthority,
+  LicenceSummary,
+} from './compiled-entities.ts';
 import type { LicenceSummary } from './compiled-entities.ts';
 
 export interface CompiledRule {
@@ -33,6 +41,8 @@ export interface CompiledOrg {
   /** Firm grants of an entity that cover a jurisdiction, as the decision lists them ("the licences it holds"). */
   entityLicencesIn(entity: string, jurisdiction: string): readonly LicenceSummary[];
   readonly rules: readonly CompiledRule[];
+  /** Declared round-robin pools by id (empty when the org declares none). */
+  readonly pools: ReadonlyMap<string, CompiledPool>;
   readonly fields: ReadonlyMap<string, FieldDefinition>;
   readonly suitability: SuitabilityPolicy;
 }

@@ -285,6 +285,32 @@ export const CustomFieldSchema = z.strictObject({
   description: z.string().optional(),
 });
 
+export const PoolMemberSchema = z.strictObject({
+  rep: IdSchema,
+  weight: z.number().positive().max(1000).optional().describe("The member's weight in this pool; omitted: the rep's own weight."),
+  cap: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe(
+      "Most leads this pool gives the member per day (the rep's local calendar day); the rep's own capacity still applies. " +
+        'Omitted: no cap.',
+    ),
+});
+
+export const PoolSchema = z
+  .strictObject({
+    id: IdSchema,
+    name: z.string().min(1),
+    description: z.string().optional(),
+    members: z
+      .array(PoolMemberSchema)
+      .optional()
+      .describe("Omitted: an open pool — every eligible rep at the rep's own weight, exactly as a pool named only in a rule."),
+  })
+  .describe('A named round-robin pool (docs/routing.md "Declared pools"): a step naming it picks only among its members.');
+
 export const RuleOutcomeSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('route'),
@@ -339,6 +365,13 @@ export const OrgConfigSchema = z.strictObject({
     'People and sign-in (docs/access.md): segregation of duties, maker-checker for org versions, passwords, single sign-on; omitted: ' +
       'the defaults (30 days, compliance approves, 12-character passwords locked after 5 failures, no SSO).',
   ),
+  pools: z
+    .array(PoolSchema)
+    .optional()
+    .describe(
+      'Round-robin pools with members, weights and caps (docs/routing.md "Declared pools"); once declared, every round-robin step ' +
+        "must name one (or 'default'). Omitted: pools are plain names in the steps, every eligible rep takes part.",
+    ),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;

@@ -9,7 +9,19 @@ export interface LedgerEntry {
   readonly entitled: number;
   /** Pool sequence number of the rep's last assignment (0 = never). */
   readonly lastSeq: number;
+  /**
+   * Declared pools only (docs/routing.md "Declared pools"): the rep-local day of the member's last lead from
+   * this pool and how many the pool gave them that day, for the member's cap. Absent in undeclared pools.
+   */
+  readonly day?: string;
+  readonly today?: number;
 }
+
+/**
+ * The calibrated position: entitled = assigned, so the rep is exactly level with its weighted target
+ * (shortfall 0). A rep with no entry in a pool — a joiner — starts here (docs/routing.md "Joiners").
+ */
+export const CALIBRATED_START: LedgerEntry = { assigned: 0, entitled: 0, lastSeq: 0 };
 
 export interface RepLoad {
   readonly open: number;
@@ -31,9 +43,15 @@ export interface StateChanges {
 
 export const NO_CHANGES: StateChanges = { ledger: null, load: null };
 
+/** One pool's ledger: its sequence number (assignments made) and each rep's entry. */
+export interface PoolLedger {
+  readonly seq: number;
+  readonly reps: Readonly<Record<string, LedgerEntry>>;
+}
+
 /** Plain-object state: what tests, the CLI and replays use; stores implement the same view. */
 export interface RoutingStateSnapshot {
-  readonly pools: Readonly<Record<string, { readonly seq: number; readonly reps: Readonly<Record<string, LedgerEntry>> }>>;
+  readonly pools: Readonly<Record<string, PoolLedger>>;
   readonly loads: Readonly<Record<string, RepLoad>>;
 }
 

@@ -6,8 +6,15 @@ import { dealValueTier, scoreTier } from './experience-tier.ts';
 import { languageMatch, skillsMatch, territory } from './attribute-match.ts';
 import { leastLoaded } from './least-loaded.ts';
 import { weightedRoundRobin } from './weighted-round-robin.ts';
+import { declaredPoolRoundRobin } from './declared-pool-round-robin.ts';
+import type { CompiledPool } from '../org/compiled-entities.ts';
 
-type Factories = { [K in StrategyStepConfig['kind']]: (config: Extract<StrategyStepConfig, { kind: K }>) => StrategyStep };
+type Pools = ReadonlyMap<string, CompiledPool>;
+type Factories = {
+  [K in StrategyStepConfig['kind']]: (config: Extract<StrategyStepConfig, { kind: K }>, pools: Pools) => StrategyStep;
+};
+
+const NO_POOLS: Pools = new Map();
 
 const FACTORIES: Factories = {
   'account-owner': () => accountOwner(),
@@ -18,11 +25,15 @@ const FACTORIES: Factories = {
   'language-match': () => languageMatch(),
   territory: () => territory(),
   'least-loaded': () => leastLoaded(),
-  'weighted-round-robin': (c) => weightedRoundRobin(c.pool),
+  // A pool with members restricts the step to them; an open pool or an undeclared name keeps the plain rotation (byte for byte).
+  'weighted-round-robin': (c, pools) => {
+    const declared = pools.get(c.pool);
+    return declared?.members ? declaredPoolRoundRobin(declared, declared.members) : weightedRoundRobin(c.pool);
+  },
 };
 
-export function buildStep(config: StrategyStepConfig): StrategyStep {
-  return (FACTORIES[config.kind] as (c: StrategyStepConfig) => StrategyStep)(config);
+function buildStep(config: StrategyStepConfig, pools: Pools): StrategyStep {
+  return (FACTORIES[config.kind] as (c: StrategyStepConfig, p: Pools) => StrategyStep)(config, pools);
 }
 
 /** Without an explicit chain: account owner, then the first team in priority order, then fair rotation. */
@@ -32,9 +43,19 @@ export const DEFAULT_CHAIN: readonly StrategyStepConfig[] = [
   { kind: 'weighted-round-robin', pool: 'default' },
 ];
 
-/** A chain always ends in a picker, so an eligible set is never left unassigned. */
-export function buildChain(configs: readonly StrategyStepConfig[]): readonly StrategyStep[] {
-  const chain = (configs.length > 0 ? configs : DEFAULT_CHAIN).map(buildStep);
+/**
+ * A chain always ends in a picker that always picks, so an eligible set is never left unassigned. A pool with
+ * members may pass (no member eligible), so a chain ending in one gets a plain rotation after it over whoever is
+ * eligible, with a ledger of its own (`<pool>/fallback`; `/` is not allowed in ids, so it never names a
+ * declared pool): the lead is fairly shared, and rules ending in different pools do not contend for one
+ * `default` ledger row, which routing locks.
+ */
+export function buildChain(configs: readonly StrategyStepConfig[], pools: Pools = NO_POOLS): readonly StrategyStep[] {
+  const chain = (configs.length > 0 ? configs : DEFAULT_CHAIN).map((c) => buildStep(c, pools));
   const last = chain[chain.length - 1];
-  return last?.kind === 'weighted-round-robin' ? chain : [...chain, weightedRoundRobin('default')];
+  if (last?.kind !== 'weighted-round-robin') return [...chain, weightedRoundRobin('default')];
+  return pools.get(last.pool!)?.members ? [...chain, weightedRoundRobin(fallbackPool(last.pool!))] : chain;
 }
+
+/** The ledger of the plain rotation after a declared pool that passed. */
+const fallbackPool = (pool: string): string => `${pool}/fallback`;

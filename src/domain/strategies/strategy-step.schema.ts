@@ -27,7 +27,14 @@ export const StrategyStepSchema = z.discriminatedUnion('kind', [
     .describe('Prefer reps whose territory covers the lead (jurisdiction, postal prefix, time zone).'),
   z.strictObject({ kind: z.literal('least-loaded') }).describe('Prefer reps with the lowest open load relative to their cap (or weight).'),
   z
-    .strictObject({ kind: z.literal('weighted-round-robin'), pool: z.string().min(1).default('default') })
+    .strictObject({
+      kind: z.literal('weighted-round-robin'),
+      pool: z
+        .string()
+        .min(1)
+        .default('default')
+        .describe('A declared pool id (only its members, with their pool weights and caps) or, in an org without `pools`, a ledger name.'),
+    })
     .describe('Exactly fair over time: picks the rep with the largest shortfall against its weighted target.'),
 ]);
 export type StrategyStepConfig = z.infer<typeof StrategyStepSchema>;

@@ -1,4 +1,4 @@
-import type { LedgerEntry } from './routing-state.ts';
+import { CALIBRATED_START, type LedgerEntry, type RoutingStateView } from './routing-state.ts';
 import type { Candidate, StrategyStep } from './strategy.ts';
 
 export interface LedgerRow {
@@ -15,7 +15,6 @@ export interface LedgerRow {
   readonly lastSeq: number;
 }
 
-const ZERO: LedgerEntry = { assigned: 0, entitled: 0, lastSeq: 0 };
 // Entitlements are sums of fractions; values closer than this are equal, and the rules below decide.
 const EPSILON = 1e-9;
 
@@ -38,63 +37,89 @@ function before(a: LedgerRow, b: LedgerRow): boolean {
   return a.rep < b.rep;
 }
 
+/** What one chairman pick decided, before it is shaped into a step outcome. */
+export interface ChairmanPick {
+  readonly candidate: Candidate;
+  readonly row: LedgerRow;
+  readonly rows: readonly LedgerRow[];
+  readonly threshold: number;
+  /** Reps tied on due-soonest, sorted (one entry or none: no tie). */
+  readonly tied: readonly string[];
+  readonly seq: number;
+  /** Every candidate's next ledger entry (only the winner's assigned and lastSeq move). */
+  readonly entries: Record<string, LedgerEntry>;
+}
+
+/** The chairman rule over `candidates` in `pool`, each weighted by `weightOf` (a declared pool may override a rep's weight). */
+export function chairmanPick(
+  state: RoutingStateView,
+  pool: string,
+  candidates: readonly Candidate[],
+  weightOf: (c: Candidate) => number,
+): ChairmanPick {
+  const weights = candidates.map(weightOf);
+  const totalWeight = weights.reduce((s, w) => s + w, 0);
+  const threshold = candidates.length > 1 ? 1 / (2 * candidates.length - 2) : 0;
+  const rows: LedgerRow[] = candidates.map((c, i) => {
+    // docs/routing.md "Joiners": a rep without an entry starts at the calibrated position, level with its target.
+    const prev = state.ledgerEntry(pool, c.rep.id) ?? CALIBRATED_START;
+    const targetShare = weights[i]! / totalWeight;
+    const entitled = prev.entitled + targetShare;
+    const dueIn = (prev.assigned + 1 - threshold - entitled) / targetShare;
+    return {
+      rep: c.rep.id,
+      weight: weights[i]!,
+      targetShare,
+      assigned: prev.assigned,
+      entitled,
+      shortfall: entitled - prev.assigned,
+      dueIn,
+      lastSeq: prev.lastSeq,
+    };
+  });
+  // Reps at least `threshold` behind may take the lead; should none be (possible only when the set
+  // changes lead by lead), everyone may. Linear scan: the ledger row order stays the candidates' order.
+  const mayTake = rows.some((r) => r.shortfall >= threshold - EPSILON) ? (r: LedgerRow) => r.shortfall >= threshold - EPSILON : () => true;
+  let best = -1;
+  for (let i = 0; i < rows.length; i++) if (mayTake(rows[i]!) && (best < 0 || before(rows[i]!, rows[best]!))) best = i;
+  const row = rows[best]!;
+  const tied = rows
+    .filter((r) => mayTake(r) && Math.abs(r.dueIn - row.dueIn) <= EPSILON)
+    .map((r) => r.rep)
+    .sort();
+  const seq = state.poolSeq(pool) + 1;
+  const entries: Record<string, LedgerEntry> = {};
+  for (const r of rows) {
+    entries[r.rep] =
+      r.rep === row.rep
+        ? { assigned: r.assigned + 1, entitled: r.entitled, lastSeq: seq }
+        : { assigned: r.assigned, entitled: r.entitled, lastSeq: r.lastSeq };
+  }
+  return { candidate: candidates[best] as Candidate, row, rows, threshold, tied, seq, entries };
+}
+
+export const TIE_RULE = 'due soonest, then larger shortfall, then least recently assigned, then rep id';
+
+export const pickNote = (p: ChairmanPick, pool: string): string =>
+  `due soonest (in ${p.row.dueIn.toFixed(3)} leads), shortfall ${p.row.shortfall.toFixed(3)}, in pool ${pool}`;
+
 export const weightedRoundRobin = (pool: string): StrategyStep => ({
   kind: 'weighted-round-robin',
   pool,
   apply(ctx, candidates) {
-    const totalWeight = candidates.reduce((s, c) => s + c.rep.weight, 0);
-    const threshold = candidates.length > 1 ? 1 / (2 * candidates.length - 2) : 0;
-    const rows: LedgerRow[] = candidates.map((c) => {
-      const prev = ctx.state.ledgerEntry(pool, c.rep.id) ?? ZERO;
-      const targetShare = c.rep.weight / totalWeight;
-      const entitled = prev.entitled + targetShare;
-      const dueIn = (prev.assigned + 1 - threshold - entitled) / targetShare;
-      return {
-        rep: c.rep.id,
-        weight: c.rep.weight,
-        targetShare,
-        assigned: prev.assigned,
-        entitled,
-        shortfall: entitled - prev.assigned,
-        dueIn,
-        lastSeq: prev.lastSeq,
-      };
-    });
-    // Reps at least `threshold` behind may take the lead; should none be (possible only when the set
-    // changes lead by lead), everyone may. Linear scan: the ledger row order stays the candidates' order.
-    const mayTake = rows.some((r) => r.shortfall >= threshold - EPSILON)
-      ? (r: LedgerRow) => r.shortfall >= threshold - EPSILON
-      : () => true;
-    let best = -1;
-    for (let i = 0; i < rows.length; i++) if (mayTake(rows[i]!) && (best < 0 || before(rows[i]!, rows[best]!))) best = i;
-    const winner = { row: rows[best]!, candidate: candidates[best] as Candidate };
-    const tied = rows
-      .filter((r) => mayTake(r) && Math.abs(r.dueIn - winner.row.dueIn) <= EPSILON)
-      .map((r) => r.rep)
-      .sort();
-    const seq = ctx.state.poolSeq(pool) + 1;
-    const entries: Record<string, LedgerEntry> = {};
-    for (const row of rows) {
-      entries[row.rep] =
-        row.rep === winner.row.rep
-          ? { assigned: row.assigned + 1, entitled: row.entitled, lastSeq: seq }
-          : { assigned: row.assigned, entitled: row.entitled, lastSeq: row.lastSeq };
-    }
+    const p = chairmanPick(ctx.state, pool, candidates, (c) => c.rep.weight);
     return {
       kind: 'picked',
-      candidate: winner.candidate,
-      note: `due soonest (in ${winner.row.dueIn.toFixed(3)} leads), shortfall ${winner.row.shortfall.toFixed(3)}, in pool ${pool}`,
+      candidate: p.candidate,
+      note: pickNote(p, pool),
       details: {
         pool,
-        seq,
-        ledger: rows,
-        threshold,
-        tieBreak:
-          tied.length > 1
-            ? { tied, rule: 'due soonest, then larger shortfall, then least recently assigned, then rep id', chosen: winner.row.rep }
-            : null,
+        seq: p.seq,
+        ledger: p.rows,
+        threshold: p.threshold,
+        tieBreak: p.tied.length > 1 ? { tied: p.tied, rule: TIE_RULE, chosen: p.row.rep } : null,
       },
-      changes: { pool, seq, entries },
+      changes: { pool, seq: p.seq, entries: p.entries },
     };
   },
 });

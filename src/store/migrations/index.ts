@@ -10,6 +10,7 @@ import { people } from './0009-people.ts';
 import { orgDrafts } from './0010-org-drafts.ts';
 import { repPresence } from './0011-rep-presence.ts';
 import { totpReplay } from './0012-totp-replay.ts';
+import { poolLedgerDays } from './0014-pool-ledger-days.ts';
 import { rosterChanges } from './0015-roster-changes.ts';
 import { reassignments } from './0016-reassignments.ts';
 import type { Migration } from './migration.ts';
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   orgDrafts,
   repPresence,
   totpReplay,
+  poolLedgerDays,
   rosterChanges,
   reassignments,
 ];

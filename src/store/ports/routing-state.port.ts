@@ -1,4 +1,10 @@
-import type { RoutingStateSnapshot, RoutingStateView, StateChanges } from '../../domain/strategies/routing-state.ts';
+import type {
+  LedgerEntry,
+  PoolLedger,
+  RoutingStateSnapshot,
+  RoutingStateView,
+  StateChanges,
+} from '../../domain/strategies/routing-state.ts';
 
 // Routing state: round-robin ledgers per pool and load per rep.
 
@@ -20,6 +26,13 @@ export interface RoutingStateRepository {
   apply(changes: StateChanges): Promise<void>;
   /** Decrements the rep's open load (never below 0). The rep must be locked (lockScope). */
   releaseOpen(repId: string): Promise<void>;
+  /**
+   * Locks one pool's row (PostgreSQL: created first, then FOR UPDATE, as lockScope does) and returns its whole ledger,
+   * for the pool controls (reset, recalibrate). Call inside a transaction.
+   */
+  lockPool(pool: string): Promise<PoolLedger>;
+  /** Replaces the pool's ledger entries with `entries` (reps not named lose theirs); the pool's seq is kept. Lock it first. */
+  replacePoolLedger(pool: string, entries: Readonly<Record<string, LedgerEntry>>): Promise<void>;
   /** The whole routing state as the domain's plain snapshot (pools that never assigned and reps never assigned are absent). */
   snapshot(): Promise<RoutingStateSnapshot>;
 }

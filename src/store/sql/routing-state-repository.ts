@@ -1,10 +1,17 @@
-import { type Kysely, sql } from 'kysely';
-import type { LedgerEntry, RepLoad, RoutingStateSnapshot, RoutingStateView, StateChanges } from '../../domain/strategies/routing-state.ts';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type {
+  LedgerEntry,
+  PoolLedger,
+  RepLoad,
+  RoutingStateSnapshot,
+  RoutingStateView,
+  StateChanges,
+} from '../../domain/strategies/routing-state.ts';
 import type { RoutingScope, RoutingStateRepository } from '../ports/routing-state.port.ts';
 import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireText } from './input-checks.ts';
-import type { Database } from './schema.ts';
+import type { Database, RoutingLedgerTable } from './schema.ts';
 
 function sortedUnique(values: readonly string[], what: string): string[] {
   for (const v of values) requireText(v, what);
@@ -17,7 +24,7 @@ const byteOrder = (caps: StoreCapabilities, column: 'pool' | 'rep_id') =>
   caps.dialect === 'postgres' ? sql`${sql.ref(column)} collate "C"` : sql`${sql.ref(column)}`;
 
 export function routingStateRepository(db: Kysely<Database>, caps: StoreCapabilities): RoutingStateRepository {
-  return { ...scopeLocks(db, caps), ...stateChanges(db), ...stateSnapshot(db) };
+  return { ...scopeLocks(db, caps), ...stateChanges(db), ...stateSnapshot(db), ...poolControls(db, caps) };
 }
 
 function scopeLocks(db: Kysely<Database>, caps: StoreCapabilities): Pick<RoutingStateRepository, 'lockScope' | 'releaseOpen'> {
@@ -55,27 +62,19 @@ function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply
           .values({ pool, seq })
           .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq') }))
           .execute();
-        const rows = Object.entries(entries).map(([rep_id, e]) => ({
-          pool,
-          rep_id,
-          assigned: e.assigned,
-          entitled: e.entitled,
-          last_seq: e.lastSeq,
-        }));
-        for (const r of rows) {
-          if (!Number.isInteger(r.assigned) || r.assigned < 0 || !Number.isFinite(r.entitled) || !Number.isInteger(r.last_seq)) {
-            throw new StoreInputError(`pool ${pool}, rep ${r.rep_id}: invalid ledger entry ${JSON.stringify(entries[r.rep_id])}`);
-          }
-        }
+        const rows = ledgerRows(pool, entries);
+        // Plain pools write exactly the columns they always wrote; only a declared pool's entries carry the day counter.
+        const counted = Object.values(entries).some((e) => e.day !== undefined);
         if (rows.length > 0) {
           await db
             .insertInto('routing_ledger')
-            .values(rows)
+            .values(counted ? rows : rows.map(({ day: _day, today: _today, ...plain }) => plain))
             .onConflict((oc) =>
               oc.columns(['pool', 'rep_id']).doUpdateSet({
                 assigned: (eb) => eb.ref('excluded.assigned'),
                 entitled: (eb) => eb.ref('excluded.entitled'),
                 last_seq: (eb) => eb.ref('excluded.last_seq'),
+                ...(counted ? { day: (eb) => eb.ref('excluded.day'), today: (eb) => eb.ref('excluded.today') } : {}),
               }),
             )
             .execute();
@@ -107,13 +106,13 @@ function stateSnapshot(db: Kysely<Database>): Pick<RoutingStateRepository, 'snap
   return {
     async snapshot(): Promise<RoutingStateSnapshot> {
       const poolRows = await db.selectFrom('routing_pools').selectAll().where('seq', '>', 0).orderBy('pool').execute();
-      const ledgerRows = await db.selectFrom('routing_ledger').selectAll().orderBy('pool').orderBy('rep_id').execute();
+      const ledger = await db.selectFrom('routing_ledger').selectAll().orderBy('pool').orderBy('rep_id').execute();
       const repRows = await db.selectFrom('rep_state').selectAll().where('day', 'is not', null).orderBy('rep_id').execute();
       const pools: Record<string, { seq: number; reps: Record<string, LedgerEntry> }> = {};
       for (const p of poolRows) pools[p.pool] = { seq: Number(p.seq), reps: {} };
-      for (const l of ledgerRows) {
+      for (const l of ledger) {
         const p = pools[l.pool];
-        if (p) p.reps[l.rep_id] = { assigned: Number(l.assigned), entitled: Number(l.entitled), lastSeq: Number(l.last_seq) };
+        if (p) p.reps[l.rep_id] = entryOf(l);
       }
       const loads: Record<string, RepLoad> = {};
       for (const r of repRows) loads[r.rep_id] = { open: Number(r.open_count), day: r.day!, today: Number(r.today) };
@@ -177,12 +176,7 @@ async function readLedger(db: Kysely<Database>, pools: readonly string[], repIds
   const ledger = new Map<string, LedgerEntry>();
   if (pools.length > 0 && repIds.length > 0) {
     const rows = await db.selectFrom('routing_ledger').selectAll().where('pool', 'in', pools).where('rep_id', 'in', repIds).execute();
-    for (const r of rows)
-      ledger.set(`${r.pool}\u0000${r.rep_id}`, {
-        assigned: Number(r.assigned),
-        entitled: Number(r.entitled),
-        lastSeq: Number(r.last_seq),
-      });
+    for (const r of rows) ledger.set(`${r.pool}\u0000${r.rep_id}`, entryOf(r));
   }
 
   return ledger;
@@ -223,6 +217,50 @@ function scopedView(
     load(repId) {
       inReps(repId);
       return loads.get(repId);
+    },
+  };
+}
+
+type LedgerRowShape = Pick<Selectable<RoutingLedgerTable>, 'assigned' | 'entitled' | 'last_seq' | 'day' | 'today'>;
+
+/** A stored ledger row as the domain's entry; the day counter only where a declared pool set it, so other entries read as before. */
+function entryOf(r: LedgerRowShape): LedgerEntry {
+  const base = { assigned: Number(r.assigned), entitled: Number(r.entitled), lastSeq: Number(r.last_seq) };
+  // `day` is undefined on a database not yet at migration 0014 (the in-place upgrade tests route on one).
+  return r.day === null || r.day === undefined ? base : { ...base, day: r.day, today: Number(r.today) };
+}
+
+/** Checked rows to write for a pool's entries (an entry without a day counter stores none). */
+function ledgerRows(pool: string, entries: Readonly<Record<string, LedgerEntry>>) {
+  return Object.entries(entries).map(([rep_id, e]) => {
+    requireText(rep_id, 'rep id');
+    const badDay = e.day !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(e.day) || !Number.isInteger(e.today) || e.today! < 0);
+    if (!Number.isInteger(e.assigned) || e.assigned < 0 || !Number.isFinite(e.entitled) || !Number.isInteger(e.lastSeq) || badDay)
+      throw new StoreInputError(`pool ${pool}, rep ${rep_id}: invalid ledger entry ${JSON.stringify(e)}`);
+    return { pool, rep_id, assigned: e.assigned, entitled: e.entitled, last_seq: e.lastSeq, day: e.day ?? null, today: e.today ?? 0 };
+  });
+}
+
+/** Reset and recalibration (docs/operations.md "Pools"): one pool locked, its whole ledger read and rewritten. */
+function poolControls(db: Kysely<Database>, caps: StoreCapabilities): Pick<RoutingStateRepository, 'lockPool' | 'replacePoolLedger'> {
+  return {
+    async lockPool(pool: string): Promise<PoolLedger> {
+      requireText(pool, 'pool');
+      const seq = (await lockPools(db, caps, [pool])).get(pool) ?? 0;
+      const rows = await db.selectFrom('routing_ledger').selectAll().where('pool', '=', pool).orderBy('rep_id').execute();
+      return { seq, reps: Object.fromEntries(rows.map((r) => [r.rep_id, entryOf(r)])) };
+    },
+    async replacePoolLedger(pool, entries) {
+      requireText(pool, 'pool');
+      const rows = ledgerRows(pool, entries);
+      // The pool row anchors the ledger rows (foreign key); SQLite has no row locks, so it may not exist yet.
+      await db
+        .insertInto('routing_pools')
+        .values({ pool, seq: 0 })
+        .onConflict((oc) => oc.column('pool').doNothing())
+        .execute();
+      await db.deleteFrom('routing_ledger').where('pool', '=', pool).execute();
+      if (rows.length > 0) await db.insertInto('routing_ledger').values(rows).execute();
     },
   };
 }

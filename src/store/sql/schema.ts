@@ -62,6 +62,10 @@ export interface RoutingLedgerTable {
   assigned: number;
   entitled: number;
   last_seq: number;
+  /** Declared pools: rep-local day of the member's last lead from the pool (null: undeclared pool, or never). */
+  day: string | null;
+  /** Declared pools: leads the pool gave the member on `day`. */
+  today: Generated<number>;
 }
 
 /** One row per rep: the lock anchor of the rep and its load. `day` is null until the first assignment. */
