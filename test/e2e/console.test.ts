@@ -1,3 +1,4 @@
+import { signInWithKey } from '../support/console-sign-in.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -78,12 +79,7 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
 }
 
 async function signIn(page: Page, key: string) {
-  await page.goto(`${base}/`);
-  // The API-key form is the secondary sign-in, behind a disclosure (the primary form is e-mail and password).
-  await page.getByText('Sign in with an API key').click();
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in with key' }).click();
-  await page.getByTestId('whoami').waitFor();
+  await signInWithKey(page, base, key);
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `console-${name}.png`), fullPage: true });

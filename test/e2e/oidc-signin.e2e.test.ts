@@ -199,7 +199,8 @@ describe.skipIf(!RUN)('single sign-on in the console', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toContain('SSO_FAILED');
     expect(await alert.textContent()).toContain('no Remit role in your groups');
-    await page.getByLabel('API key').waitFor();
+    // Back on the sign-in page (its secondary, API-key sign-in is offered), and signed out.
+    await page.getByText('Sign in with an API key').waitFor();
     expect(await page.evaluate(async () => (await fetch('/v1/session')).status)).toBe(401);
     await page.screenshot({ path: join(SHOTS, 'sso-03-refused.png'), fullPage: true });
     await context.close();

@@ -1,3 +1,4 @@
+import { signInWithKey } from '../support/console-sign-in.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,9 +152,7 @@ describe.skipIf(!RUN)('rep self-service console', () => {
     });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    await page.goto(`${base}/`);
-    await page.getByLabel('API key').fill(token);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithKey(page, base, token);
     expect(await page.getByTestId('whoami').textContent()).toContain(repId);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Me' }).click();
     await page.getByRole('heading', { name: 'Me', exact: true }).waitFor();
