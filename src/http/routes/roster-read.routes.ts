@@ -30,7 +30,8 @@ export function registerRosterReadRoutes(app: FastifyInstance, ctx: ServiceConte
       schema: {
         tags: ['roster'],
         summary:
-          'Overload alerts (roster.overload): reps or teams over a share of today’s leads (REP_OVERLOADED, TEAM_OVERLOADED), aged queues (QUEUE_AGED)',
+          'Overload alerts (roster.overload): reps or teams over a share of today’s leads (REP_OVERLOADED, TEAM_OVERLOADED), ' +
+          'aged queues (QUEUE_AGED)',
       },
     },
     () => rosterAlertsView(ctx),
