@@ -25,4 +25,3 @@ export const RosterPolicySchema = z.strictObject({
     .optional()
     .describe('Omitted: no overload alerts.'),
 });
-export type RosterPolicy = z.infer<typeof RosterPolicySchema>;
