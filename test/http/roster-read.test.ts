@@ -38,7 +38,7 @@ async function ingest() {
   const payload = ukLead({ person: { firstName: 'Ann', lastName: 'Lee', email: `roster.${++n}@example.co.uk` } });
   const res = await s!.app.inject({ method: 'POST', url: '/v1/leads', headers: auth(s!.tokens.integration), payload });
   expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { status: string; decision: { rep: { id: string } | null } };
+  return res.json() as { leadId: string; status: string; decision: { rep: { id: string } | null } };
 }
 
 const dialects = await bothDialects();
@@ -107,5 +107,37 @@ describe.each(dialects)('roster reads: $factory.name', ({ factory, run, reason }
     expect(rep.outOfOffice).toEqual([{ from: '2026-12-20', to: '2026-12-31', reason: 'holiday' }]);
     expect(rep.changes[0]).toMatchObject({ action: 'roster.changed', reason: 'winter', after: patch.json().hash });
     expect((await get('/v1/roster/reps/nobody', s.tokens.ops)).statusCode).toBe(404);
+  });
+
+  it('QUEUE_AGED once a queued lead has waited longer than queueAgeMinutes, not before', async () => {
+    s = await startAuditService(factory, { configure: (c) => ({ ...c, roster: { overload: { queueAgeMinutes: 30 } } }) });
+    for (const id of s.ctx.orgs.current.repsById.keys()) {
+      const away = await s.app.inject({
+        method: 'PUT',
+        url: `/v1/reps/${id}/presence`,
+        headers: auth(s.tokens.ops),
+        payload: { status: 'away' },
+      });
+      expect(away.statusCode, away.body).toBe(200);
+    }
+    const queued = await ingest();
+    expect(queued.status).toBe('QUEUED');
+    const teamId = (await s.h.store.leads.get(queued.leadId))!.teamId;
+    expect(teamId).toEqual(expect.any(String));
+    s.clock.advance(30 * 60_000);
+    expect(((await get('/v1/roster/alerts', s.tokens.ops)).json() as { alerts: unknown[] }).alerts).toEqual([]);
+    s.clock.advance(60_000);
+    const alerts = (await get('/v1/roster/alerts', s.tokens.ops)).json() as { alerts: unknown[] };
+    expect(alerts.alerts).toEqual([
+      {
+        kind: 'queue',
+        code: 'QUEUE_AGED',
+        teamId: 'uk-everyday',
+        waiting: 1,
+        oldestLeadId: expect.any(String),
+        oldestMinutes: 31,
+        threshold: 30,
+      },
+    ]);
   });
 });
