@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Chromium against a real `remit serve` on a temporary SQLite file with a copy of the example org that adds
  * `roster.overload` (a rep over half of today's leads, from 3 leads on) and makes amelia-hughes' certificate end
  * in 20 days. As ops: an overload alert after routing 4 UK ISA leads to one rep (the others marked away), away and
- * back from the table, pause with a reason (the new version is in the history), an out-of-office period, a
+ * back from the table, pause with a reason (the new version is in the history), a backwards out-of-office period
+ * refused with its field (nothing published) and a valid one, a
  * reassignment previewed and run (every lead checked lawful over the API), and the rep drawer with the expiry.
  * Screenshots go to test-results/roster-*.png.
  */
@@ -230,6 +231,15 @@ describe.skipIf(!RUN)('the Roster page', () => {
     const from = isoDay(Date.now() + 10 * DAY);
     const to = isoDay(Date.now() + 12 * DAY);
     const ooo = manage.getByRole('form', { name: /^Add out of office for / });
+    // Bad input first: a period ending before it starts is refused with the field, and nothing is published.
+    await ooo.getByLabel('From (first day)').fill(to);
+    await ooo.getByLabel('To (last day, inclusive)').fill(from);
+    await ooo.getByLabel(/^Reason/).fill('e2e: backwards');
+    await ooo.getByRole('button', { name: 'Add out of office' }).click();
+    const refused = ooo.getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/ROSTER_CHANGE_INVALID.*\/outOfOffice\/\d+ out-of-office period ends before it starts/);
+    expect((await api('GET', '/v1/org/versions', opsKey)).body.current).toBe(hash);
     await ooo.getByLabel('From (first day)').fill(from);
     await ooo.getByLabel('To (last day, inclusive)').fill(to);
     await ooo.getByLabel(/^What/).fill('holiday');

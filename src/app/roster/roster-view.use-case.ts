@@ -102,8 +102,8 @@ async function alertsFor(deps: Deps, org: CompiledOrg, reps: readonly RosterRep[
   });
 }
 
-/** GET /v1/roster: teams in config order, each with its reps (config order). */
-export async function rosterView(deps: Deps): Promise<RosterView> {
+/** Every rep of the version in force as the roster shows them now (config order). */
+async function rosterReps(deps: Deps): Promise<{ org: CompiledOrg; now: number; reps: RosterRep[] }> {
   const org = deps.orgs.current;
   const now = deps.clock.now();
   const [state, awayRecords] = await Promise.all([deps.store.routingState.snapshot(), deps.store.repPresence.listAway()]);
@@ -112,6 +112,12 @@ export async function rosterView(deps: Deps): Promise<RosterView> {
   const reps = [...org.repsById.values()].map((rep) =>
     rosterRep(org, rep, { state, away: away.get(rep.id), pools: pools.get(rep.id) ?? [], now }),
   );
+  return { org, now, reps };
+}
+
+/** GET /v1/roster: teams in config order, each with its reps (config order), and the alerts. */
+export async function rosterView(deps: Deps): Promise<RosterView> {
+  const { org, now, reps } = await rosterReps(deps);
   const teams = org.teams.map((t) => ({ id: t.id, name: t.name, reps: reps.filter((r) => r.team === t.id) }));
   return { version: org.version, hash: org.hash, at: toIso(now), teams, alerts: await alertsFor(deps, org, reps, now) };
 }
@@ -139,8 +145,7 @@ export async function rosterRepDetail(
   deps: Deps,
   repId: string,
 ): Promise<Result<RosterRep & { readonly changes: readonly RepChange[] }, AppFailure>> {
-  const view = await rosterView(deps);
-  const rep = view.teams.flatMap((t) => t.reps).find((r) => r.id === repId);
+  const rep = (await rosterReps(deps)).reps.find((r) => r.id === repId);
   if (!rep) return failure('NOT_FOUND', `no rep ${repId} in the current org`);
   const rows = await deps.store.audit.rowsForSubject(`rep:${repId}`);
   const changes = rows
