@@ -62,6 +62,10 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'GET /v1/pools/{id}': ANALYSTS,
   'POST /v1/pools/{id}/reset': ['admin', 'ops'],
   'POST /v1/pools/{id}/recalibrate': ['admin', 'ops'],
+  // The Roster page's reads (docs/operations.md "The Roster page"): analysts; compliance sees it read-only.
+  'GET /v1/roster': ANALYSTS,
+  'GET /v1/roster/alerts': ANALYSTS,
+  'GET /v1/roster/reps/{repId}': ANALYSTS,
   // Ingestion: integration may ONLY do this; ops and admin may too (manual entry, imports).
   'POST /v1/leads': ['admin', 'ops', 'integration'],
   'POST /v1/leads:batch': ['admin', 'ops', 'integration'],

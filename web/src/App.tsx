@@ -7,6 +7,8 @@ import { Leads } from './pages/Leads.tsx';
 import { Licences, RepLicencesPage } from './pages/Licences.tsx';
 import { MePage } from './pages/Me.tsx';
 import { Pools } from './pages/Pools.tsx';
+import { RosterPage } from './pages/Roster.tsx';
+import { AlertCount } from './components/roster/AlertCount.tsx';
 import { ReviewDetail } from './pages/ReviewDetail.tsx';
 import { ReviewQueue } from './pages/ReviewQueue.tsx';
 import { OrgDraftPage } from './pages/OrgDrafts.tsx';
@@ -28,6 +30,7 @@ const NAV: readonly NavItem[] = [
   { to: '/leads', label: 'Leads', roles: ['admin', 'ops', 'compliance', 'rep'] },
   { to: '/me', label: 'Me', roles: ['rep'] },
   { to: '/licences', label: 'Licence matrix', roles: ANALYSTS },
+  { to: '/roster', label: 'Roster', roles: ANALYSTS },
   { to: '/pools', label: 'Pools', roles: ANALYSTS },
   { to: '/dashboards', label: 'Dashboards', roles: ANALYSTS },
   { to: '/rules', label: 'Rules & simulation', roles: ANALYSTS },
@@ -45,6 +48,7 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
   if ((p = match('/licences/reps/:repId', pathname)))
     return { node: <RepLicencesPage repId={p.repId!} />, roles: ANALYSTS, area: 'The licence matrix' };
   if (match('/licences', pathname)) return { node: <Licences />, roles: ANALYSTS, area: 'The licence matrix' };
+  if (match('/roster', pathname)) return { node: <RosterPage me={me} />, roles: ANALYSTS, area: 'The roster' };
   if (match('/pools', pathname)) return { node: <Pools me={me} />, roles: ANALYSTS, area: 'Pools' };
   if (match('/dashboards', pathname)) return { node: <Dashboards />, roles: ANALYSTS, area: 'Dashboards' };
   if ((p = match('/rules/drafts/:id', pathname)))
@@ -79,6 +83,7 @@ function TopBar({ me, pathname, onSignOut }: { me: Me; pathname: string; onSignO
               <li key={n.to}>
                 <Link to={n.to} aria-current={active ? 'page' : undefined}>
                   {n.label}
+                  {n.to === '/roster' && <AlertCount />}
                 </Link>
               </li>
             );

@@ -3,7 +3,8 @@
  * (licence, suitability) from who can serve it right now (availability): a lead nobody may serve is
  * REFUSED; a lead only waiting for someone to be free is QUEUED.
  */
-export type ReasonCategory = 'outcome' | 'review' | 'pre-screen' | 'rule' | 'licence' | 'suitability' | 'screening' | 'availability';
+export type ReasonCategory =
+  'outcome' | 'review' | 'pre-screen' | 'rule' | 'licence' | 'suitability' | 'screening' | 'availability' | 'alert';
 
 const reason = (category: ReasonCategory, description: string) => ({ category, description }) as const;
 
@@ -76,6 +77,10 @@ export const REASON_CODES = {
     'availability',
     "Ops moved the rep's open leads to others (bulk reassignment), so the re-decision passes over them.",
   ),
+  // roster alerts (GET /v1/roster/alerts): no decision cites them; they tell ops the floor is unbalanced
+  REP_OVERLOADED: reason('alert', "The rep has more than the configured share of today's leads (roster.overload.repShareOver)."),
+  TEAM_OVERLOADED: reason('alert', "The team has more than the configured share of today's leads (roster.overload.teamShareOver)."),
+  QUEUE_AGED: reason('alert', 'A queued lead has waited longer than the configured age (roster.overload.queueAgeMinutes).'),
 } as const;
 
 export type ReasonCode = keyof typeof REASON_CODES;

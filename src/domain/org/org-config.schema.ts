@@ -8,6 +8,7 @@ import { ConductPolicySchema } from './conduct-policy.schema.ts';
 import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
+import { RosterPolicySchema } from './roster-policy.schema.ts';
 import { AccessPolicySchema } from './access-policy.schema.ts';
 
 /**
@@ -372,6 +373,10 @@ export const OrgConfigSchema = z.strictObject({
       'Round-robin pools with members, weights and caps (docs/routing.md "Declared pools"); once declared, every round-robin step ' +
         "must name one (or 'default'). Omitted: pools are plain names in the steps, every eligible rep takes part.",
     ),
+  roster: RosterPolicySchema.optional().describe(
+    'Roster page alerts (docs/operations.md "Overload alerts"): a rep or team over a share of today\'s leads, queued leads waiting too ' +
+      'long; omitted: no alerts.',
+  ),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;
