@@ -17,6 +17,7 @@ import { registerReassignRoutes } from './routes/reassign.routes.ts';
 import { registerPoolRoutes } from './routes/pools.routes.ts';
 import { registerReviewRoutes } from './routes/review.routes.ts';
 import { registerRosterRoutes } from './routes/roster.routes.ts';
+import { registerRosterGrantRoutes } from './routes/roster-grants.routes.ts';
 import { registerScreeningRoutes } from './routes/screening.routes.ts';
 import { registerSessionRoutes } from './routes/session.routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
@@ -43,4 +44,5 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerOrgDraftRoutes,
   registerRosterRoutes,
   registerPoolRoutes,
+  registerRosterGrantRoutes,
 ];

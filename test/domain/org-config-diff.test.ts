@@ -26,7 +26,7 @@ type Cfg = Record<string, unknown>;
 const clone = (c: OrgConfig): Cfg => structuredClone(c) as unknown as Cfg;
 const list = (c: Cfg, k: EntityCollection) => c[k] as Record<string, unknown>[];
 const keyOf = (k: EntityCollection, e: Record<string, unknown>) => String(k === 'customFields' ? e.name : e.id);
-const nonEmpty = () => ENTITY_COLLECTIONS.filter((k) => (bank[k] as unknown[]).length > 0);
+const nonEmpty = () => ENTITY_COLLECTIONS.filter((k) => ((bank[k] ?? []) as unknown[]).length > 0);
 
 /** Every change listed in a diff, as `collection key change` lines, plus changed sections. */
 function changeLines(d: OrgConfigDiff): string[] {

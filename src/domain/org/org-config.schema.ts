@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RosterPolicySchema } from './roster-policy.schema.ts';
 import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import { ConditionSchema } from '../conditions/condition.schema.ts';
 import { StrategyStepSchema } from '../strategies/strategy-step.schema.ts';
@@ -372,6 +373,9 @@ export const OrgConfigSchema = z.strictObject({
       'Round-robin pools with members, weights and caps (docs/routing.md "Declared pools"); once declared, every round-robin step ' +
         "must name one (or 'default'). Omitted: pools are plain names in the steps, every eligible rep takes part.",
     ),
+  roster: RosterPolicySchema.optional().describe(
+    'Roster behaviour (docs/operations.md "Day-to-day for sales ops"): auto-away after idle minutes; omitted: none of it.',
+  ),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;
