@@ -108,7 +108,7 @@ describe.each(dialects)('auto-away: $factory.name', ({ factory, run: enabled, re
     expect(await applyAutoAway(s.ctx)).toEqual([]);
   });
 
-  it('outside working hours nobody is marked away; a rep who never sent a heartbeat is never marked; non-reps cannot send one', async () => {
+  it('outside working hours nobody is marked away; a rep without a heartbeat is never marked; only reps send one', async () => {
     db = sharedDatabase(factory.name);
     const s = await db.start({ at: '2026-11-24T16:50:00Z' });
     await withAutoAway(s, 15);

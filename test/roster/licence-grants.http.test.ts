@@ -120,7 +120,7 @@ describe.each(dialects)('licence grants and pool membership as roster changes: $
     expect((await getJson(s, `/v1/org/drafts/${asked.json().draft.id}`)).status).toBe('pending_approval');
   });
 
-  it('a grant ended → draft → approved → the rep is unlawful in the next decision (LICENCE_EXPIRED; revoked: LICENCE_INACTIVE)', async () => {
+  it('a grant ended → draft → approved → unlawful in the next decision (LICENCE_EXPIRED; revoked: LICENCE_INACTIVE)', async () => {
     db = sharedDatabase(factory.name);
     const s = await db.start();
     expect(codesOf(await ingest(s), 'amelia-hughes')).not.toContain('NO_LICENCE_FOR_JURISDICTION');

@@ -16,4 +16,3 @@ export const RosterPolicySchema = z.strictObject({
         '(reason "auto-away: idle N min", set by system) until they press "I am back". Omitted: never.',
     ),
 });
-export type RosterPolicy = z.infer<typeof RosterPolicySchema>;
