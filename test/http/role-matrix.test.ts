@@ -136,7 +136,7 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/audit/verify': ['admin', 'compliance'],
   'GET /v1/decisions/{id}/replay': ['admin', 'compliance'],
   'POST /v1/leads/{id}/erase': ['admin', 'compliance'],
-  // Roster operations (issue 14): ops' daily work, admins too; each publishes the next org version (licences do not come this way).
+  // Roster operations (issue 14): ops' daily work, admins too; each publishes the next org version (or a draft, per policy).
   'PATCH /v1/reps/{repId}': ['admin', 'ops'],
   'POST /v1/reps': ['admin', 'ops'],
   'PUT /v1/teams/{id}/calendar': ['admin', 'ops'],

@@ -11,7 +11,7 @@ import { sendFailure } from '../reply-error.ts';
 import type { AppFailure } from '../../app/shared/app-error.ts';
 import type { Result } from '../../domain/shared/result.ts';
 
-/** Roster changes are ops' daily work; admins may do them too. Licence grants do not come this way (maker-checker). */
+/** Roster changes are ops' daily work; admins may do them too. Licence grants have their own routes (roster-grants.routes.ts). */
 const ROSTER_ROLES = ['admin', 'ops'] as const;
 const MAX_ICS_BYTES = 1024 * 1024;
 
