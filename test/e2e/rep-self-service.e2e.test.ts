@@ -153,7 +153,12 @@ describe.skipIf(!RUN)('rep self-service console', () => {
     page.setDefaultTimeout(10_000);
     await page.goto(`${base}/`);
     await page.getByLabel('API key').fill(token);
+    // The signed-in rep's console says it is in use (auto-away, docs/operations.md): a heartbeat, answered for this rep.
+    const heartbeat = page.waitForResponse((r) => r.url().endsWith('/v1/me/heartbeat') && r.request().method() === 'POST');
     await page.getByRole('button', { name: 'Sign in' }).click();
+    const beat = await heartbeat;
+    expect(beat.status()).toBe(200);
+    expect(((await beat.json()) as { repId: string }).repId).toBe(repId);
     expect(await page.getByTestId('whoami').textContent()).toContain(repId);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Me' }).click();
     await page.getByRole('heading', { name: 'Me', exact: true }).waitFor();
