@@ -152,10 +152,11 @@ describe.skipIf(!RUN)('rep self-service console', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     await page.goto(`${base}/`);
+    await page.getByText('Sign in with an API key').click();
     await page.getByLabel('API key').fill(token);
     // The signed-in rep's console says it is in use (auto-away, docs/operations.md): a heartbeat, answered for this rep.
     const heartbeat = page.waitForResponse((r) => r.url().endsWith('/v1/me/heartbeat') && r.request().method() === 'POST');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in with key' }).click();
     const beat = await heartbeat;
     expect(beat.status()).toBe(200);
     expect(((await beat.json()) as { repId: string }).repId).toBe(repId);
