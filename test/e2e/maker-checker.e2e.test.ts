@@ -66,8 +66,10 @@ async function signedIn(key: string): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   await page.goto(`${base}/`);
+  // The API-key form is the secondary sign-in, behind a disclosure (the primary form is e-mail and password).
+  await page.getByText('Sign in with an API key').click();
   await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in with key' }).click();
   await page.getByTestId('whoami').waitFor();
   return page;
 }
