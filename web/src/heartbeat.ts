@@ -4,6 +4,8 @@ import { api, type Me } from './api.ts';
 /** How often an active console says so (auto-away counts whole minutes; docs/operations.md "Auto-away"). */
 const BEAT_MS = 60_000;
 const INPUT_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart', 'focus'] as const;
+/** Dispatched on window after each heartbeat with the rep's presence status, so the Me page shows an automatic away at once. */
+export const PRESENCE_EVENT = 'remit:presence';
 
 /**
  * A rep's console sends a heartbeat (`POST /v1/me/heartbeat`) while it is in use: the tab is visible and the
@@ -21,7 +23,9 @@ export function useConsoleHeartbeat(me: Me | null | undefined): void {
       if (document.visibilityState !== 'visible' || !usedSinceBeat) return;
       usedSinceBeat = false;
       last = Date.now();
-      void api('POST', '/v1/me/heartbeat').catch(() => undefined);
+      void api<{ presence: { status: string } }>('POST', '/v1/me/heartbeat')
+        .then((r) => window.dispatchEvent(new CustomEvent(PRESENCE_EVENT, { detail: r.presence.status })))
+        .catch(() => undefined);
     };
     const used = () => {
       usedSinceBeat = true;
