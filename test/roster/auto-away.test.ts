@@ -108,6 +108,20 @@ describe.each(dialects)('auto-away: $factory.name', ({ factory, run: enabled, re
     expect(await applyAutoAway(s.ctx)).toEqual([]);
   });
 
+  it('two instances on one database mark an idle rep away once', async () => {
+    db = sharedDatabase(factory.name);
+    const a = await db.start();
+    const b = await db.start({ idStart: 500_000 });
+    await withAutoAway(a, 15);
+    await heartbeat(a);
+    a.clock.advance(20 * MIN);
+    b.clock.ms = a.clock.ms;
+    const [x, y] = await Promise.all([applyAutoAway(a.ctx), applyAutoAway(b.ctx)]);
+    expect([...x, ...y].map((m) => m.repId)).toEqual(['amelia-hughes']);
+    const audit = (await a.store.audit.pending(1000)).map((e) => e.event);
+    expect(audit.filter((e) => (e.payload as { auto?: string }).auto === 'auto-away')).toHaveLength(1);
+  });
+
   it('outside working hours nobody is marked away; a rep without a heartbeat is never marked; only reps send one', async () => {
     db = sharedDatabase(factory.name);
     const s = await db.start({ at: '2026-11-24T16:50:00Z' });
