@@ -18,6 +18,7 @@ import { registerPoolRoutes } from './routes/pools.routes.ts';
 import { registerReviewRoutes } from './routes/review.routes.ts';
 import { registerRosterRoutes } from './routes/roster.routes.ts';
 import { registerRosterReadRoutes } from './routes/roster-read.routes.ts';
+import { registerRosterGrantRoutes } from './routes/roster-grants.routes.ts';
 import { registerScreeningRoutes } from './routes/screening.routes.ts';
 import { registerSessionRoutes } from './routes/session.routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
@@ -45,4 +46,5 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerRosterRoutes,
   registerPoolRoutes,
   registerRosterReadRoutes,
+  registerRosterGrantRoutes,
 ];

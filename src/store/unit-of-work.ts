@@ -12,6 +12,7 @@ import type { OrgVersionRepository } from './ports/org-versions.port.ts';
 import type { OutboxRepository } from './ports/outbox.port.ts';
 import type { PersonalDataRepository } from './ports/personal-data.port.ts';
 import type { RepPresenceRepository } from './ports/rep-presence.port.ts';
+import type { RepHeartbeatRepository } from './ports/rep-heartbeats.port.ts';
 import type { ReassignmentRepository } from './ports/reassignments.port.ts';
 import type { ReviewRepository } from './ports/reviews.port.ts';
 import type { RoutingStateRepository } from './ports/routing-state.port.ts';
@@ -77,6 +78,8 @@ export interface UnitOfWork {
   readonly repPresence: RepPresenceRepository;
   /** Bulk reassignments and their per-lead items (ports/reassignments.port.ts). */
   readonly reassignments: ReassignmentRepository;
+  /** When each rep's console was last active (ports/rep-heartbeats.port.ts), for auto-away. */
+  readonly repHeartbeats: RepHeartbeatRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

@@ -26,7 +26,7 @@ type Cfg = Record<string, unknown>;
 const clone = (c: OrgConfig): Cfg => structuredClone(c) as unknown as Cfg;
 const list = (c: Cfg, k: EntityCollection) => c[k] as Record<string, unknown>[];
 const keyOf = (k: EntityCollection, e: Record<string, unknown>) => String(k === 'customFields' ? e.name : e.id);
-const nonEmpty = () => ENTITY_COLLECTIONS.filter((k) => (bank[k] as unknown[]).length > 0);
+const nonEmpty = () => ENTITY_COLLECTIONS.filter((k) => ((bank[k] ?? []) as unknown[]).length > 0);
 
 /** Every change listed in a diff, as `collection key change` lines, plus changed sections. */
 function changeLines(d: OrgConfigDiff): string[] {
@@ -144,6 +144,21 @@ describe('org config diff', () => {
     expect(ROSTER_FIELDS).toEqual({
       reps: ['name', 'email', 'timeZone', 'workingHours', 'outOfOffice', 'status', 'capacity', 'weight', 'skills', 'languages'],
       teams: ['name'],
+      pools: ['name', 'description', 'members'],
+    });
+  });
+
+  it('pool membership is a roster edit; a new or removed pool, and the roster policy section, are sensitive', () => {
+    const withPools = (pools: unknown[]) => ({ ...bank, pools }) as unknown as Cfg;
+    const open = withPools([{ id: 'p1', name: 'P1' }]);
+    const closed = withPools([{ id: 'p1', name: 'P1', members: [{ rep: bank.reps[0]!.id, weight: 2 }] }]);
+    expect(classifyDiff(diffOrgConfigs(open, closed))).toEqual({ kind: 'roster-only', sensitive: [] });
+    expect(classifyDiff(diffOrgConfigs(open, withPools([])))).toEqual({ kind: 'sensitive', sensitive: ['pools p1 removed'] });
+    expect(
+      classifyDiff(diffOrgConfigs(bank as unknown as Cfg, { ...bank, roster: { autoAwayAfterMinutes: 15 } } as unknown as Cfg)),
+    ).toEqual({
+      kind: 'sensitive',
+      sensitive: ['roster changed'],
     });
   });
 

@@ -1,4 +1,3 @@
-import { signInWithKey } from '../support/console-sign-in.ts';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -152,7 +151,15 @@ describe.skipIf(!RUN)('rep self-service console', () => {
     });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    await signInWithKey(page, base, token);
+    await page.goto(`${base}/`);
+    await page.getByText('Sign in with an API key').click();
+    await page.getByLabel('API key').fill(token);
+    // The signed-in rep's console says it is in use (auto-away, docs/operations.md): a heartbeat, answered for this rep.
+    const heartbeat = page.waitForResponse((r) => r.url().endsWith('/v1/me/heartbeat') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Sign in with key' }).click();
+    const beat = await heartbeat;
+    expect(beat.status()).toBe(200);
+    expect(((await beat.json()) as { repId: string }).repId).toBe(repId);
     expect(await page.getByTestId('whoami').textContent()).toContain(repId);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Me' }).click();
     await page.getByRole('heading', { name: 'Me', exact: true }).waitFor();

@@ -140,11 +140,18 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/audit/verify': ['admin', 'compliance'],
   'GET /v1/decisions/{id}/replay': ['admin', 'compliance'],
   'POST /v1/leads/{id}/erase': ['admin', 'compliance'],
-  // Roster operations (issue 14): ops' daily work, admins too; each publishes the next org version (licences do not come this way).
+  // Roster operations (issue 14): ops' daily work, admins too; each publishes the next org version (or a draft, per policy).
   'PATCH /v1/reps/{repId}': ['admin', 'ops'],
   'POST /v1/reps': ['admin', 'ops'],
   'PUT /v1/teams/{id}/calendar': ['admin', 'ops'],
   'POST /v1/reps/{repId}/calendar': ['admin', 'ops'],
+  // Licence grants through the roster path (issue 14): proposed by an admin, always a maker-checker draft; pool membership
+  // is a roster edit for ops and admins; the console's heartbeat (auto-away) comes from a rep.
+  'POST /v1/reps/{repId}/licences': ['admin'],
+  'POST /v1/licences/{grantId}/end': ['admin'],
+  'PUT /v1/pools/{id}/members': ['admin', 'ops'],
+  'PATCH /v1/pools/{id}/members': ['admin', 'ops'],
+  'POST /v1/me/heartbeat': ['rep'],
 };
 const keyed = (p: Policy | undefined): p is readonly Role[] => Array.isArray(p);
 

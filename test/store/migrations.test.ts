@@ -55,6 +55,7 @@ describe('migration runner', () => {
       'registry_listings',
       'registry_scrubs',
       'remit_migrations',
+      'rep_heartbeats',
       'rep_presence',
       'rep_state',
       'reviews',

@@ -17,6 +17,7 @@ import { SignIn } from './pages/SignIn.tsx';
 import { Account } from './pages/Account.tsx';
 import { Welcome } from './pages/Welcome.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
+import { useConsoleHeartbeat } from './heartbeat.ts';
 
 const ANALYSTS: readonly Role[] = ['admin', 'ops', 'compliance'];
 
@@ -109,6 +110,7 @@ function TopBar({ me, pathname, onSignOut }: { me: Me; pathname: string; onSignO
 export function App() {
   const { pathname } = useLocation();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  useConsoleHeartbeat(me);
 
   const refresh = useCallback(async () => {
     try {

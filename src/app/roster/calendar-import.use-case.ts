@@ -25,7 +25,7 @@ const sourceOf = (input: CalendarInput): string => (input.kind === 'ics' ? input
  * replacing the periods of the previous import; manual periods stay. A bad .ics or an unreachable URL changes nothing.
  */
 export async function importRepCalendar(
-  ctx: Pick<ServiceContext, 'orgs' | 'clock' | 'webhookTargets'>,
+  ctx: Pick<ServiceContext, 'orgs' | 'clock' | 'store' | 'ids' | 'webhookTargets'>,
   principal: Principal,
   input: { repId: string; calendar: CalendarInput; days?: number; expectedVersionHash?: string },
 ): Promise<Result<RosterChangeResult & { periods: number }, AppFailure>> {

@@ -4,18 +4,22 @@ import type { ErrorDetail } from '../../domain/errors/error-catalogue.ts';
 import { pointer } from '../../domain/errors/detail-path.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import type { OrgConfig } from '../../domain/org/org-config.schema.ts';
+import { accessPolicyOf } from '../../domain/org/access-policy.schema.ts';
 import {
   applyRosterChangeTo,
   changeSensitivity,
   changeSubject,
+  SUBJECT_SECTION,
+  subjectList,
   type RosterChange,
   type RosterSubject,
 } from '../../domain/org/roster-change.ts';
 import { rosterDiff, type FieldChange } from '../../domain/org/roster-diff.ts';
-import { ok, type Result } from '../../domain/shared/result.ts';
+import { err, ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { AuditRecord } from '../audit/audit-trail.ts';
 import type { PublishRefusal } from '../routing/org-registry.ts';
+import { createOrgDraft, type DraftView } from '../routing/org-drafts.use-case.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
@@ -35,9 +39,13 @@ export interface RosterChangeResult {
   readonly changed: boolean;
   readonly diff: readonly FieldChange[];
   readonly subject: RosterSubject;
+  /** published: in force now; pending_approval: a maker-checker draft waits for a second person (nothing changed yet). */
+  readonly status: 'published' | 'pending_approval';
+  /** The draft, when the change went through maker-checker (sensitive, or the policy in force wants a second person). */
+  readonly draft: DraftView | null;
 }
 
-type RosterContext = Pick<ServiceContext, 'orgs' | 'clock'>;
+type RosterContext = Pick<ServiceContext, 'orgs' | 'clock' | 'store' | 'ids'>;
 
 /** How often a change without `expectedVersionHash` is re-applied onto a version another instance put in force meanwhile. */
 const MAX_ATTEMPTS = 5;
@@ -45,10 +53,10 @@ const MAX_ATTEMPTS = 5;
 /** The path of a compile problem, relative to the changed rep or team when it is about them (`reps[3].team` → `/team`). */
 function changeDetail(problem: ConfigProblem, base: OrgConfig, subject: RosterSubject): ErrorDetail {
   const segments = problem.path.match(/[^.[\]]+/g) ?? [];
-  const section = subject.kind === 'rep' ? 'reps' : 'teams';
-  const list: readonly { id: string }[] = subject.kind === 'rep' ? base.reps : base.teams;
+  const section = SUBJECT_SECTION[subject.kind];
+  const list = subjectList(base, subject.kind);
   const known = list.findIndex((e) => e.id === subject.id);
-  const index = known >= 0 ? known : list.length; // a joiner is appended
+  const index = known >= 0 ? known : list.length; // a joiner (or a new grant) is appended
   if (segments[0] === section && segments[1] === String(index)) return { path: pointer(segments.slice(2)), message: problem.message };
   return { path: pointer(segments), message: `${problem.path}: ${problem.message}` };
 }
@@ -58,19 +66,37 @@ const conflict = (current: string) =>
     currentVersion: current,
   });
 
+/** What publishing a roster change came to: in force now, or a maker-checker draft waiting for a second person. */
+export type RosterPublication =
+  | {
+      readonly kind: 'published';
+      readonly org: CompiledOrg;
+      readonly diff: FieldChange[];
+      readonly previousHash: string;
+      readonly created: boolean;
+    }
+  | { readonly kind: 'pending'; readonly draft: DraftView; readonly diff: FieldChange[] };
+
+/** Whether a change must wait for a second person: it is sensitive, or the policy in force says roster edits need one too. */
+export const needsSecondPerson = (base: CompiledOrg, change: RosterChange): boolean =>
+  changeSensitivity(change) === 'sensitive' || !accessPolicyOf(base.config).makerChecker.rosterEditsSinglePerson;
+
 /**
- * The one place a roster change becomes the version in force (docs/operations.md "Roster changes"): publishes
- * `next` on top of `base` (a compare-and-set: if another change was put in force meanwhile, `conflict`),
- * attributed to the person with their reason, audited in the same transaction with the readable diff.
- * Every roster change is roster-only (`changeSensitivity`); when licence grants come this way, this is where
- * the integrator routes sensitive changes through maker-checker instead of publishing at once.
+ * The one place a roster change becomes the version in force (docs/operations.md "Roster changes"). A change one
+ * person may make (`changeSensitivity` roster, and `access.makerChecker.rosterEditsSinglePerson` in force) is
+ * published on top of `base` (a compare-and-set: if another change was put in force meanwhile, `conflict`),
+ * attributed to the person with their reason, audited in the same transaction with the readable diff. Any
+ * other change (licence grants; every change when the policy wants a second person) becomes a maker-checker
+ * draft (createOrgDraft, on the same base): nothing is published until someone else approves it.
  */
 export async function publishRosterVersion(
   ctx: RosterContext,
   principal: Principal,
   input: { base: CompiledOrg; next: OrgConfig; change: RosterChange; reason: string },
-): Promise<Result<{ org: CompiledOrg; diff: FieldChange[]; previousHash: string; created: boolean }, PublishRefusal>> {
+): Promise<Result<RosterPublication, PublishRefusal>> {
   const subject = changeSubject(input.change);
+  const sensitivity = changeSensitivity(input.change);
+  if (needsSecondPerson(input.base, input.change)) return draftRosterChange(ctx, principal, input);
   let diff: FieldChange[] = [];
   const audit = (outcome: { org: CompiledOrg; previousHash: string }): AuditRecord[] => {
     diff = rosterDiff(input.base.config, outcome.org.config, subject);
@@ -83,8 +109,7 @@ export async function publishRosterVersion(
         payload: {
           action: 'roster.changed',
           change: input.change.kind,
-          // Every change today is roster-only (one person publishes it); a sensitive one would go through maker-checker here.
-          sensitivity: changeSensitivity(input.change),
+          sensitivity,
           reason: input.reason,
           before: outcome.previousHash,
           after: outcome.org.hash,
@@ -95,7 +120,34 @@ export async function publishRosterVersion(
   };
   const published = await ctx.orgs.publish(input.next, principal.userId, { expectedCurrent: input.base.hash, reason: input.reason, audit });
   if (!published.ok) return published;
-  return ok({ org: published.value.org, diff, previousHash: published.value.previousHash, created: published.value.created });
+  const { org, previousHash, created } = published.value;
+  return ok({ kind: 'published', org, diff, previousHash, created });
+}
+
+/** A change that needs a second person: a pending draft on `base`, its audit entry naming the roster change, who and why. */
+async function draftRosterChange(
+  ctx: RosterContext,
+  principal: Principal,
+  input: { base: CompiledOrg; next: OrgConfig; change: RosterChange; reason: string },
+): Promise<Result<RosterPublication, PublishRefusal>> {
+  const subject = changeSubject(input.change);
+  const diff = rosterDiff(input.base.config, input.next, subject);
+  const drafted = await createOrgDraft(ctx, principal, {
+    config: input.next,
+    reason: input.reason,
+    expectedBaseHash: input.base.hash,
+    audit: {
+      rosterChange: input.change.kind,
+      subject: `${subject.kind}:${subject.id}`,
+      changeSensitivity: changeSensitivity(input.change),
+      reason: input.reason,
+      diff,
+    },
+  });
+  if (drafted.ok) return ok({ kind: 'pending', draft: drafted.value.draft, diff });
+  const f = drafted.error;
+  if (f.code === 'CONFLICT') return err({ kind: 'conflict', current: String(f.extra?.currentVersion ?? '') });
+  return err({ kind: 'invalid', problems: f.details.map((d) => ({ file: 'config', path: d.path, message: d.message })) });
 }
 
 /**
@@ -122,12 +174,26 @@ export async function applyRosterChange(
         ? failure('NOT_FOUND', refusal.message)
         : failure('ROSTER_CHANGE_INVALID', `${refusal.details.length} invalid field(s)`, refusal.details);
     }
-    const unchanged = { hash: base.hash, previousHash: base.hash, version: base.version, changed: false, diff: [], subject };
+    const unchanged = {
+      ...{ hash: base.hash, previousHash: base.hash, version: base.version, changed: false, diff: [], subject },
+      ...{ status: 'published' as const, draft: null },
+    };
     if (rosterDiff(base.config, applied.value, subject).length === 0) return ok(unchanged);
     const published = await publishRosterVersion(ctx, principal, { base, next: applied.value, change, reason: options.reason });
     if (published.ok) {
-      const { org, diff, previousHash } = published.value;
-      return ok({ hash: org.hash, previousHash, version: org.version, changed: diff.length > 0, diff, subject });
+      const p = published.value;
+      if (p.kind === 'pending') return ok({ ...unchanged, diff: p.diff, status: 'pending_approval', draft: p.draft });
+      const { org, diff, previousHash } = p;
+      return ok({
+        hash: org.hash,
+        previousHash,
+        version: org.version,
+        changed: diff.length > 0,
+        diff,
+        subject,
+        status: 'published',
+        draft: null,
+      });
     }
     if (published.error.kind === 'invalid') {
       const details = published.error.problems.map((p) => changeDetail(p, base.config, subject));

@@ -163,12 +163,21 @@ function prepare(deps: DraftDeps, config: unknown): Result<Prepared, AppFailure>
 export async function createOrgDraft(
   deps: DraftDeps,
   principal: Principal,
-  input: { readonly config: unknown; readonly reason?: string | undefined },
+  input: {
+    readonly config: unknown;
+    readonly reason?: string | undefined;
+    /** Refuse (CONFLICT, `currentVersion`) unless this version is in force: `config` was built on it (a roster change). */
+    readonly expectedBaseHash?: string | undefined;
+    /** Further fields of the `org_draft.created` audit entry (the roster change that made the draft). */
+    readonly audit?: Readonly<Record<string, unknown>> | undefined;
+  },
 ): Promise<Result<DraftOutcome, AppFailure>> {
   await deps.orgs.sync();
   const prepared = prepare(deps, input.config);
   if (!prepared.ok) return prepared;
   const { org, base, diff, classification, needsApproval } = prepared.value;
+  if (input.expectedBaseHash !== undefined && input.expectedBaseHash !== base.hash)
+    return failure('CONFLICT', `version ${base.hash} was put in force meanwhile`, [], { currentVersion: base.hash });
   const since = toIso(deps.clock.now() - SIMULATION_DAYS * 86_400_000);
   const simulation = simulationSummary(await simulateDraft(deps.store, org, { limit: SIMULATION_LIMIT, since }));
   const at = toIso(deps.clock.now());
@@ -191,7 +200,8 @@ export async function createOrgDraft(
   };
   const store = async (tx: UnitOfWork) => {
     await tx.orgDrafts.add(record);
-    await appendAudit(tx, draftAudit(record, diff, 'org_draft.created', principal.userId, at, { sensitive: classification.sensitive }));
+    const extra = { sensitive: classification.sensitive, ...input.audit };
+    await appendAudit(tx, draftAudit(record, diff, 'org_draft.created', principal.userId, at, extra));
   };
   if (needsApproval) {
     await deps.store.transaction(store);

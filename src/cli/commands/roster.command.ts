@@ -5,6 +5,7 @@ import { compileStoredOrg } from '../../app/audit/audit-replay.use-case.ts';
 import { importRepCalendar, DEFAULT_IMPORT_DAYS, type CalendarInput } from '../../app/roster/calendar-import.use-case.ts';
 import { OrgRegistry } from '../../app/routing/org-registry.ts';
 import { systemClock } from '../../app/shared/system-clock.ts';
+import { randomIds } from '../../app/shared/random-ids.ts';
 import { parseWebhookAllow, WebhookTargetPolicy } from '../../app/webhooks/webhook-target-policy.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -59,7 +60,7 @@ export function registerRosterCommand(program: Command): void {
         const actor = cliActor();
         const principal: Principal = { userId: actor, name: actor, roles: ['admin'], repId: null, keyId: null };
         const webhookTargets = new WebhookTargetPolicy(parseWebhookAllow(env.webhookAllow));
-        const done = await importRepCalendar({ orgs, clock: systemClock, webhookTargets }, principal, {
+        const done = await importRepCalendar({ orgs, clock: systemClock, store, ids: randomIds(), webhookTargets }, principal, {
           repId: opts.rep,
           calendar,
           days,

@@ -5,6 +5,7 @@ import { CliFailure } from '../cli-io.ts';
 import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
 import { SlaWorker } from '../../app/sla/sla-worker.ts';
+import { AutoAwayWorker } from '../../app/routing/auto-away-worker.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 import { runtimeEnv, serveSettings } from '../runtime-config.ts';
@@ -94,6 +95,8 @@ export function registerServeCommand(program: Command): void {
       const slaWorker = new SlaWorker(ctx);
       // Retention (docs/operations.md): the org's retention periods, applied hourly.
       const retentionWorker = new RetentionWorker(ctx, { onPass: (report) => ctx.log.info({ retention: report }, 'retention applied') });
+      // Auto-away (docs/operations.md): reps idle in the console for the org's N working minutes, checked every minute.
+      const autoAwayWorker = new AutoAwayWorker(ctx);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -105,6 +108,7 @@ export function registerServeCommand(program: Command): void {
         await auditSealer.stop();
         await slaWorker.stop();
         await retentionWorker.stop();
+        await autoAwayWorker.stop();
         await store.close();
         process.exit(0);
       };
@@ -115,6 +119,7 @@ export function registerServeCommand(program: Command): void {
       auditSealer.start();
       slaWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
+      autoAwayWorker.start();
       process.stdout.write(
         `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +
           `${ctx.orgs.current.hash.slice(0, 19)}…)\n`,

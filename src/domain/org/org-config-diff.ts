@@ -10,10 +10,31 @@
  * of its own (`reordered`).
  */
 
-export const ENTITY_COLLECTIONS = ['teams', 'reps', 'licences', 'appointments', 'products', 'carriers', 'rules', 'customFields'] as const;
+export const ENTITY_COLLECTIONS = [
+  'teams',
+  'reps',
+  'licences',
+  'appointments',
+  'products',
+  'carriers',
+  'rules',
+  'customFields',
+  'pools',
+] as const;
 export type EntityCollection = (typeof ENTITY_COLLECTIONS)[number];
 
-export const POLICY_SECTIONS = ['firm', 'suitability', 'screening', 'access', 'conduct', 'sla', 'retention', 'sources', 'scoring'] as const;
+export const POLICY_SECTIONS = [
+  'firm',
+  'suitability',
+  'screening',
+  'access',
+  'conduct',
+  'sla',
+  'retention',
+  'sources',
+  'scoring',
+  'roster',
+] as const;
 export type PolicySection = (typeof POLICY_SECTIONS)[number];
 
 const KEY_OF: Record<EntityCollection, 'id' | 'name'> = {
@@ -25,6 +46,7 @@ const KEY_OF: Record<EntityCollection, 'id' | 'name'> = {
   carriers: 'id',
   rules: 'id',
   customFields: 'name',
+  pools: 'id',
 };
 
 /**
@@ -36,6 +58,8 @@ const KEY_OF: Record<EntityCollection, 'id' | 'name'> = {
 export const ROSTER_FIELDS: Readonly<Partial<Record<EntityCollection, readonly string[]>>> = {
   reps: ['name', 'email', 'timeZone', 'workingHours', 'outOfOffice', 'status', 'capacity', 'weight', 'skills', 'languages'],
   teams: ['name'],
+  // Who is in a round-robin pool and at what weight/cap is a roster matter; adding or removing a pool is not (rules name pools).
+  pools: ['name', 'description', 'members'],
 };
 
 export interface FieldChange {

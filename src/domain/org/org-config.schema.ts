@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RosterPolicySchema } from './roster-policy.schema.ts';
 import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import { ConditionSchema } from '../conditions/condition.schema.ts';
 import { StrategyStepSchema } from '../strategies/strategy-step.schema.ts';
@@ -8,7 +9,6 @@ import { ConductPolicySchema } from './conduct-policy.schema.ts';
 import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
-import { RosterPolicySchema } from './roster-policy.schema.ts';
 import { AccessPolicySchema } from './access-policy.schema.ts';
 
 /**
@@ -374,8 +374,8 @@ export const OrgConfigSchema = z.strictObject({
         "must name one (or 'default'). Omitted: pools are plain names in the steps, every eligible rep takes part.",
     ),
   roster: RosterPolicySchema.optional().describe(
-    'Roster page alerts (docs/operations.md "Overload alerts"): a rep or team over a share of today\'s leads, queued leads waiting too ' +
-      'long; omitted: no alerts.',
+    'Roster page alerts and roster behaviour (docs/operations.md "Day-to-day for sales ops"): a rep or team over a share of today\'s ' +
+      'leads, queued leads waiting too long, auto-away after idle minutes; omitted: none of it.',
   ),
   rules: z.array(RuleSchema).min(1),
 });

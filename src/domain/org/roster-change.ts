@@ -6,9 +6,12 @@ import {
   DateOrInstantSchema,
   ExperienceLevelSchema,
   IdSchema,
+  LicenceGrantSchema,
+  PoolMemberSchema,
   RepSchema,
   TeamCalendarSchema,
   WorkingHoursSchema,
+  type LicenceGrantConfig,
   type OrgConfig,
   type RepConfig,
 } from './org-config.schema.ts';
@@ -72,11 +75,32 @@ export type RosterChange =
       readonly repId: string;
       readonly source: string;
       readonly periods: readonly OutOfOfficePeriod[];
-    };
+    }
+  /** A licence grant for one rep (sensitive: maker-checker). `holder` defaults to the rep; another holder is refused. */
+  | { readonly kind: 'licence.add'; readonly repId: string; readonly grant: LicenceGrantInput }
+  /** A grant ends (validTo), is revoked or suspended (status) — sensitive: maker-checker. */
+  | { readonly kind: 'licence.end'; readonly grantId: string; readonly action: LicenceEndAction; readonly endAt?: string | undefined }
+  /** Pool membership (roster-only): the whole list, or one member added or removed. */
+  | { readonly kind: 'pool.members'; readonly poolId: string; readonly edit: PoolMembersEdit };
+
+/** A grant as `POST /v1/reps/:repId/licences` takes it: a config licence grant whose holder may be omitted (the rep). */
+export const RepLicenceGrantSchema = LicenceGrantSchema.extend({ holder: LicenceGrantSchema.shape.holder.optional() });
+export type LicenceGrantInput = z.input<typeof RepLicenceGrantSchema>;
+
+/** end: `validTo` := endAt; revoke / suspend: the status (and `validTo` := endAt when one was given). */
+export const LICENCE_END_ACTIONS = ['end', 'revoke', 'suspend'] as const;
+export type LicenceEndAction = (typeof LICENCE_END_ACTIONS)[number];
+
+export type PoolMember = z.input<typeof PoolMemberSchema>;
+export type PoolMembersEdit =
+  | { readonly kind: 'replace'; readonly members: readonly PoolMember[] }
+  | { readonly kind: 'add'; readonly member: PoolMember }
+  | { readonly kind: 'remove'; readonly rep: string };
 
 /**
- * Which publication path a change takes. Every change here is roster-only (one person may publish it);
- * licence grants, when they come this way, are `sensitive` and go through maker-checker (issue 13).
+ * Which publication path a change takes: `roster` changes may be published by one person (when the policy in
+ * force says `rosterEditsSinglePerson`); licence grants are `sensitive` and always wait for a second person
+ * (maker-checker, docs/access.md).
  */
 export const changeSensitivity = (change: RosterChange): 'roster' | 'sensitive' => {
   switch (change.kind) {
@@ -85,17 +109,40 @@ export const changeSensitivity = (change: RosterChange): 'roster' | 'sensitive' 
     case 'rep.move-team':
     case 'team.calendar':
     case 'rep.calendar-import':
+    case 'pool.members':
       return 'roster';
+    case 'licence.add':
+    case 'licence.end':
+      return 'sensitive';
   }
 };
 
 /** What a change is about, for the audit subject and the diff's paths. */
-export type RosterSubject = { readonly kind: 'rep' | 'team'; readonly id: string };
+export type RosterSubject = { readonly kind: 'rep' | 'team' | 'licence' | 'pool'; readonly id: string };
 
-export const changeSubject = (change: RosterChange): RosterSubject =>
-  change.kind === 'team.calendar'
-    ? { kind: 'team', id: change.teamId }
-    : { kind: 'rep', id: change.kind === 'rep.join' ? change.rep.id : change.repId };
+export const changeSubject = (change: RosterChange): RosterSubject => {
+  switch (change.kind) {
+    case 'team.calendar':
+      return { kind: 'team', id: change.teamId };
+    case 'rep.join':
+      return { kind: 'rep', id: change.rep.id };
+    case 'licence.add':
+      return { kind: 'licence', id: change.grant.id };
+    case 'licence.end':
+      return { kind: 'licence', id: change.grantId };
+    case 'pool.members':
+      return { kind: 'pool', id: change.poolId };
+    default:
+      return { kind: 'rep', id: change.repId };
+  }
+};
+
+/** The config list a subject lives in (`reps`, `teams`, `licences`, `pools`). */
+export const SUBJECT_SECTION = { rep: 'reps', team: 'teams', licence: 'licences', pool: 'pools' } as const;
+
+/** The entities of a subject's kind in a config, in order. */
+export const subjectList = (config: OrgConfig, kind: RosterSubject['kind']): readonly { readonly id: string }[] =>
+  kind === 'pool' ? (config.pools ?? []) : config[SUBJECT_SECTION[kind]];
 
 export type RosterChangeRefusal =
   { readonly kind: 'not-found'; readonly message: string } | { readonly kind: 'invalid'; readonly details: readonly ErrorDetail[] };
@@ -180,6 +227,67 @@ function setTeamCalendar(config: OrgConfig, teamId: string, input: z.input<typeo
 
 const withoutUndefined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
+const issuesOf = (error: z.ZodError, prefix: readonly PropertyKey[] = []): Applied =>
+  err({ kind: 'invalid', details: error.issues.map((i) => ({ path: pointer([...prefix, ...i.path]), message: i.message })) });
+
+function addLicence(config: OrgConfig, repId: string, input: LicenceGrantInput): Applied {
+  if (!config.reps.some((r) => r.id === repId)) return notFound(`no rep ${repId} in the version in force`);
+  const parsed = RepLicenceGrantSchema.safeParse(input);
+  if (!parsed.success) return issuesOf(parsed.error);
+  const holder = parsed.data.holder ?? { kind: 'individual' as const, rep: repId };
+  if (holder.kind !== 'individual' || holder.rep !== repId)
+    return invalid(['holder'], `this grant is for rep ${repId}: holder must be {kind: individual, rep: ${repId}} or omitted`);
+  if (config.licences.some((l) => l.id === parsed.data.id))
+    return invalid(['id'], `a licence grant ${parsed.data.id} already exists (end it, or choose another id)`);
+  const grant: LicenceGrantConfig = { ...parsed.data, holder };
+  return ok({ ...config, licences: [...config.licences, grant] });
+}
+
+function endLicence(config: OrgConfig, change: Extract<RosterChange, { kind: 'licence.end' }>): Applied {
+  const index = config.licences.findIndex((l) => l.id === change.grantId);
+  if (index < 0) return notFound(`no licence grant ${change.grantId} in the version in force`);
+  const grant = config.licences[index]!;
+  if (grant.status !== 'active') return invalid(['grantId'], `licence grant ${grant.id} is already ${grant.status}`);
+  const next: LicenceGrantConfig = { ...grant };
+  if (change.action === 'revoke') next.status = 'revoked';
+  if (change.action === 'suspend') next.status = 'suspended';
+  const endAt = change.endAt;
+  if (change.action === 'end' && endAt === undefined) return invalid(['endAt'], 'ending a grant needs the moment it ends');
+  if (endAt !== undefined) {
+    if (Date.parse(endAt) < Date.parse(grant.validFrom))
+      return invalid(['endAt'], `must not be before the grant's validFrom (${grant.validFrom})`);
+    if (grant.validTo !== undefined && Date.parse(endAt) > Date.parse(grant.validTo))
+      return invalid(['endAt'], `the grant already ends at ${grant.validTo}; an end can only bring it forward`);
+    next.validTo = endAt;
+  }
+  return ok({ ...config, licences: config.licences.map((l, i) => (i === index ? next : l)) });
+}
+
+function editPool(config: OrgConfig, poolId: string, edit: PoolMembersEdit): Applied {
+  const pools = config.pools ?? [];
+  const index = pools.findIndex((p) => p.id === poolId);
+  if (index < 0) return notFound(`no declared pool ${poolId} in the version in force`);
+  const pool = pools[index]!;
+  let members: NonNullable<(typeof pool)['members']>;
+  if (edit.kind === 'replace') {
+    const parsed = z.array(PoolMemberSchema).max(1000).safeParse(edit.members);
+    if (!parsed.success) return issuesOf(parsed.error, ['members']);
+    members = parsed.data;
+  } else if (pool.members === undefined) {
+    return invalid([edit.kind], `pool ${poolId} is open (every eligible rep): PUT its members to give it a list`);
+  } else if (edit.kind === 'add') {
+    const parsed = PoolMemberSchema.safeParse(edit.member);
+    if (!parsed.success) return issuesOf(parsed.error, ['add']);
+    if (pool.members.some((m) => m.rep === parsed.data.rep))
+      return invalid(['add', 'rep'], `${parsed.data.rep} is already a member of ${poolId} (PUT the list to change a weight or cap)`);
+    members = [...pool.members, parsed.data];
+  } else {
+    if (!pool.members.some((m) => m.rep === edit.rep)) return invalid(['remove'], `${edit.rep} is not a member of ${poolId}`);
+    members = pool.members.filter((m) => m.rep !== edit.rep);
+  }
+  return ok({ ...config, pools: pools.map((p, i) => (i === index ? { ...pool, members } : p)) });
+}
+
 /**
  * Applies a change to a copy of `config` (the version in force); the caller compiles and publishes the result.
  * Pure: the config given is not touched.
@@ -204,5 +312,11 @@ export function applyRosterChangeTo(config: OrgConfig, change: RosterChange): Ap
           ],
         }),
       );
+    case 'licence.add':
+      return addLicence(config, change.repId, change.grant);
+    case 'licence.end':
+      return endLicence(config, change);
+    case 'pool.members':
+      return editPool(config, change.poolId, change.edit);
   }
 }

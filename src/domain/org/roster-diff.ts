@@ -1,6 +1,6 @@
 import { canonicalJson } from '../shared/canonical-json.ts';
 import type { OrgConfig } from './org-config.schema.ts';
-import type { RosterSubject } from './roster-change.ts';
+import { SUBJECT_SECTION, subjectList, type RosterSubject } from './roster-change.ts';
 
 /** One changed field, as a person reads it: `reps.alice.status: active → paused`. */
 export interface FieldChange {
@@ -25,12 +25,14 @@ export function diffValues(before: unknown, after: unknown, path: string): Field
   return [{ path, before: before ?? null, after: after ?? null }];
 }
 
-const entity = (config: OrgConfig, subject: RosterSubject): unknown =>
-  subject.kind === 'rep' ? config.reps.find((r) => r.id === subject.id) : config.teams.find((t) => t.id === subject.id);
+const entity = (config: OrgConfig, subject: RosterSubject): unknown => subjectList(config, subject.kind).find((e) => e.id === subject.id);
 
-/** What a roster change did to its rep or team, field by field (paths start `reps.<id>` or `teams.<id>`). */
+/**
+ * What a roster change did to its rep, team, licence grant or pool, field by field (paths start `reps.<id>`,
+ * `teams.<id>`, `licences.<id>` or `pools.<id>`).
+ */
 export function rosterDiff(before: OrgConfig, after: OrgConfig, subject: RosterSubject): FieldChange[] {
-  const prefix = `${subject.kind === 'rep' ? 'reps' : 'teams'}.${subject.id}`;
+  const prefix = `${SUBJECT_SECTION[subject.kind]}.${subject.id}`;
   const was = entity(before, subject);
   const now = entity(after, subject);
   // A rep who joins is one change (the whole rep), not a field list starting from nothing.

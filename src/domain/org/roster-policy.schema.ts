@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 const Share = z.number().gt(0).lt(1);
 
-/** `roster` in the org config (docs/operations.md "Overload alerts"): what the Roster page warns about. */
+/**
+ * `roster` in the org config (docs/operations.md "Day-to-day for sales ops"): what the Roster page warns about and
+ * roster behaviour an org may switch on. Optional, and org configuration: changing it is a published, audited change
+ * (a policy section, so under maker-checker).
+ */
 export const RosterPolicySchema = z.strictObject({
   overload: z
     .strictObject({
@@ -24,4 +28,14 @@ export const RosterPolicySchema = z.strictObject({
     })
     .optional()
     .describe('Omitted: no overload alerts.'),
+  autoAwayAfterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .optional()
+    .describe(
+      'Auto-away: a rep whose console sent no heartbeat for this many working minutes (inside their working hours) is marked away ' +
+        '(reason "auto-away: idle N min", set by system) until they press "I am back". Omitted: never.',
+    ),
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { recordHeartbeat } from '../../app/routing/auto-away.use-case.ts';
 import { getRepPresence, setRepPresence } from '../../app/routing/rep-presence.use-case.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { principalOf } from '../auth.ts';
@@ -45,6 +46,22 @@ export function registerPresenceRoutes(app: FastifyInstance, ctx: ServiceContext
     },
     async (request, reply) => {
       const r = await setRepPresence(ctx, principalOf(request), request.params.repId, request.body);
+      return r.ok ? r.value : sendFailure(reply, r.error);
+    },
+  );
+  r.post(
+    '/v1/me/heartbeat',
+    {
+      config: { roles: ['rep'] },
+      schema: {
+        tags: ['reps'],
+        summary:
+          "The rep's console is in use (sent while the tab is visible and used): feeds auto-away (roster.autoAwayAfterMinutes). " +
+          'It never ends an away by itself: the rep presses "I am back".',
+      },
+    },
+    async (request, reply) => {
+      const r = await recordHeartbeat(ctx, principalOf(request));
       return r.ok ? r.value : sendFailure(reply, r.error);
     },
   );

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importRepCalendar, DEFAULT_IMPORT_DAYS } from '../../app/roster/calendar-import.use-case.ts';
@@ -8,8 +8,10 @@ import { RepSchema, TeamCalendarSchema } from '../../domain/org/org-config.schem
 import { RepPatchSchema, type RosterChange } from '../../domain/org/roster-change.ts';
 import { principalOf } from '../auth.ts';
 import { sendFailure } from '../reply-error.ts';
+import type { AppFailure } from '../../app/shared/app-error.ts';
+import type { Result } from '../../domain/shared/result.ts';
 
-/** Roster changes are ops' daily work; admins may do them too. Licence grants do not come this way (maker-checker). */
+/** Roster changes are ops' daily work; admins may do them too. Licence grants have their own routes (roster-grants.routes.ts). */
 const ROSTER_ROLES = ['admin', 'ops'] as const;
 const MAX_ICS_BYTES = 1024 * 1024;
 
@@ -40,7 +42,7 @@ const CalendarUrlBody = z.strictObject({
 });
 
 /** `If-Match: "sha256:…"` (quotes and a weak prefix tolerated); the body's expectedVersion wins. */
-function expectedHash(request: FastifyRequest, body: { expectedVersion?: string | undefined }): string | undefined {
+export function expectedHash(request: FastifyRequest, body: { expectedVersion?: string | undefined }): string | undefined {
   if (body.expectedVersion !== undefined) return body.expectedVersion;
   const header = request.headers['if-match'];
   if (typeof header !== 'string' || header.trim() === '*') return undefined;
@@ -51,13 +53,25 @@ function expectedHash(request: FastifyRequest, body: { expectedVersion?: string 
 }
 
 const answer = (r: RosterChangeResult) => ({
+  status: r.status,
   hash: r.hash,
   previousHash: r.previousHash,
   version: r.version,
   changed: r.changed,
   subject: r.subject,
   diff: r.diff,
+  draft: r.draft,
 });
+
+/**
+ * The answer to a roster change: `published` → 200 (201 for something new), or 202 with the maker-checker draft when a
+ * second person must approve it (a licence grant, or any change when the policy in force says so).
+ */
+export function sendRosterResult(reply: FastifyReply, done: Result<RosterChangeResult, AppFailure>, created = false) {
+  if (!done.ok) return sendFailure(reply, done.error);
+  const code = done.value.status === 'pending_approval' ? 202 : created ? 201 : 200;
+  return reply.code(code).send(answer(done.value));
+}
 
 /** Roster operations (docs/operations.md "Day-to-day for sales ops"): each accepted change is the next org version. */
 export async function registerRosterRoutes(app: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -81,8 +95,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ServiceCon
         reason,
         expectedVersionHash: expectedHash(request, { expectedVersion }),
       });
-      if (!done.ok) return sendFailure(reply, done.error);
-      return answer(done.value);
+      return sendRosterResult(reply, done);
     },
   );
   r.post(
@@ -99,8 +112,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ServiceCon
         { kind: 'rep.join', rep },
         { reason, expectedVersionHash: expectedHash(request, { expectedVersion }) },
       );
-      if (!done.ok) return sendFailure(reply, done.error);
-      return reply.code(201).send(answer(done.value));
+      return sendRosterResult(reply, done, true);
     },
   );
   r.put(
@@ -122,8 +134,7 @@ export async function registerRosterRoutes(app: FastifyInstance, ctx: ServiceCon
         { kind: 'team.calendar', teamId: request.params.id, calendar },
         { reason, expectedVersionHash: expectedHash(request, { expectedVersion }) },
       );
-      if (!done.ok) return sendFailure(reply, done.error);
-      return answer(done.value);
+      return sendRosterResult(reply, done);
     },
   );
   await registerCalendarImportRoute(app, ctx);
@@ -162,7 +173,9 @@ async function registerCalendarImportRoute(app: FastifyInstance, ctx: ServiceCon
           ...(expected === undefined ? {} : { expectedVersionHash: expected }),
         });
         if (!done.ok) return sendFailure(reply, done.error);
-        return { ...answer(done.value), periods: done.value.periods };
+        return reply
+          .code(done.value.status === 'pending_approval' ? 202 : 200)
+          .send({ ...answer(done.value), periods: done.value.periods });
       },
     );
   });

@@ -445,6 +445,13 @@ export interface RepPresenceTable {
   reason: string | null;
 }
 
+// --- 0018-rep-heartbeats ---------------------------------------------------------------------
+
+export interface RepHeartbeatsTable {
+  rep_id: string;
+  last_seen: string;
+}
+
 // --- 0016-reassignments ----------------------------------------------------------------------
 
 export interface ReassignmentsTable {
@@ -522,4 +529,5 @@ export interface Database {
   rep_presence: RepPresenceTable;
   reassignments: ReassignmentsTable;
   reassignment_items: ReassignmentItemsTable;
+  rep_heartbeats: RepHeartbeatsTable;
 }

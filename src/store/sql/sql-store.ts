@@ -15,6 +15,7 @@ import { orgVersionRepository } from './org-version-repository.ts';
 import { outboxRepository } from './outbox-repository.ts';
 import { personalDataRepository } from './personal-data-repository.ts';
 import { repPresenceRepository } from './rep-presence-repository.ts';
+import { repHeartbeatRepository } from './rep-heartbeat-repository.ts';
 import { reviewRepository } from './review-repository.ts';
 import { routingStateRepository } from './routing-state-repository.ts';
 import type { Database } from './schema.ts';
@@ -97,5 +98,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     orgDrafts: orgDraftRepository(db),
     repPresence: repPresenceRepository(db),
     reassignments: reassignmentRepository(db),
+    repHeartbeats: repHeartbeatRepository(db),
   };
 }

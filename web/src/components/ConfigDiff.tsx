@@ -12,6 +12,7 @@ const TITLES: Record<string, string> = {
   carriers: 'Carriers',
   rules: 'Rules',
   customFields: 'Custom fields',
+  pools: 'Round-robin pools',
 };
 
 const show = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));

@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, get } from '../../api.ts';
 import { Badge, ErrorBox, fmtTime, Loading, useAsync } from '../common.tsx';
+import { PRESENCE_EVENT } from '../../heartbeat.ts';
 
 interface Presence {
   readonly repId: string;
@@ -14,7 +15,8 @@ interface Presence {
 /** What routing currently applies to the rep, in a sentence. */
 function PresenceStatus({ p }: { p: Presence }) {
   const until = p.until ? `, until ${fmtTime(p.until)}` : ', until you mark yourself back';
-  const away = `since ${fmtTime(p.since)}${until}${p.reason ? ` (${p.reason})` : ''}: you get no new leads.`;
+  const auto = p.setBy === 'system' ? ' Your console was idle, so you were marked away automatically.' : '';
+  const away = `since ${fmtTime(p.since)}${until}${p.reason ? ` (${p.reason})` : ''}: you get no new leads.${auto}`;
   return (
     <p data-testid="presence-status" role="status">
       <Badge tone={p.status === 'away' ? 'warn' : 'good'}>{p.status === 'away' ? 'Away' : 'Available'}</Badge>{' '}
@@ -48,6 +50,15 @@ function AwayForm({ onSubmit, busy }: { onSubmit: (until: string, reason: string
 export function PresencePanel({ repId }: { repId: string }) {
   const url = `/v1/reps/${encodeURIComponent(repId)}/presence`;
   const { data, error, loading, reload } = useAsync(() => get<Presence>(url), [url]);
+  // The console's heartbeat answers with the presence now: an automatic away shows without a reload.
+  const shown = data?.status;
+  useEffect(() => {
+    const onPresence = (e: Event) => {
+      if (shown !== undefined && (e as CustomEvent<string>).detail !== shown) reload();
+    };
+    window.addEventListener(PRESENCE_EVENT, onPresence);
+    return () => window.removeEventListener(PRESENCE_EVENT, onPresence);
+  }, [shown, reload]);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   const set = async (body: Record<string, string>) => {
