@@ -13,6 +13,7 @@ import type { OutboxRepository } from './ports/outbox.port.ts';
 import type { PersonalDataRepository } from './ports/personal-data.port.ts';
 import type { RepPresenceRepository } from './ports/rep-presence.port.ts';
 import type { ReassignmentRepository } from './ports/reassignments.port.ts';
+import type { ReassignmentJobRepository } from './ports/reassignment-jobs.port.ts';
 import type { ReviewRepository } from './ports/reviews.port.ts';
 import type { RoutingStateRepository } from './ports/routing-state.port.ts';
 import type { ScreeningListRepository } from './ports/screening-lists.port.ts';
@@ -77,6 +78,8 @@ export interface UnitOfWork {
   readonly repPresence: RepPresenceRepository;
   /** Bulk reassignments and their per-lead items (ports/reassignments.port.ts). */
   readonly reassignments: ReassignmentRepository;
+  /** Automatic reassignment jobs, claimed by the reassignment worker (ports/reassignment-jobs.port.ts). */
+  readonly reassignmentJobs: ReassignmentJobRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

@@ -2,7 +2,15 @@ import type { Logger } from './logger.ts';
 import type { RemitMetrics } from './remit-metrics.ts';
 
 /** The background workers of `remit serve`; each one's failures are logged and counted under its name. */
-export const WORKERS = ['webhook-dispatcher', 'sla-timers', 'queue-assignment', 'audit-sealer', 'retention', 'store-integrity'] as const;
+export const WORKERS = [
+  'webhook-dispatcher',
+  'sla-timers',
+  'queue-assignment',
+  'audit-sealer',
+  'retention',
+  'store-integrity',
+  'reassignment',
+] as const;
 export type WorkerName = (typeof WORKERS)[number];
 
 /**

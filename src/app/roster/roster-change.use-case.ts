@@ -15,7 +15,10 @@ import { rosterDiff, type FieldChange } from '../../domain/org/roster-diff.ts';
 import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { AuditRecord } from '../audit/audit-trail.ts';
-import type { PublishRefusal } from '../routing/org-registry.ts';
+import { handOverAccounts, type AccountHandover } from '../intake/account-handover.use-case.ts';
+import type { PublishHook, PublishRefusal } from '../routing/org-registry.ts';
+import { queueRepJob, statusTrigger, type QueuedReassignment } from '../routing/reassignment-jobs.ts';
+import { randomIds } from '../shared/random-ids.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
@@ -35,9 +38,46 @@ export interface RosterChangeResult {
   readonly changed: boolean;
   readonly diff: readonly FieldChange[];
   readonly subject: RosterSubject;
+  /** The background job the change started (a rep paused or set to left, docs/operations.md "Automatic reassignment"). */
+  readonly reassignment: QueuedReassignment | null;
+  /** The accounts a rep who left handed over (`roster.accountsOnLeave`). */
+  readonly accounts: readonly AccountHandover[];
 }
 
-type RosterContext = Pick<ServiceContext, 'orgs' | 'clock'>;
+type RosterContext = Pick<ServiceContext, 'orgs' | 'clock'> & Partial<Pick<ServiceContext, 'ids' | 'accounts'>>;
+
+interface FollowUps {
+  reassignment: QueuedReassignment | null;
+  accounts: readonly AccountHandover[];
+}
+
+/**
+ * What a rep's change of status starts, in the publication's transaction (so neither is lost if the process dies):
+ * the job moving their open leads (if the org's switch is on) and, when they left, the hand-over of their accounts.
+ */
+function followUpsOf(
+  ctx: RosterContext,
+  principal: Principal,
+  input: { base: CompiledOrg; next: OrgConfig; change: RosterChange; reason: string },
+  out: FollowUps,
+): PublishHook {
+  return async (tx, published) => {
+    if (input.change.kind !== 'rep.update') return;
+    const repId = input.change.repId;
+    const at = toIso(ctx.clock.now());
+    const trigger = statusTrigger(input.base.config, input.next, repId);
+    const ids = ctx.ids ?? randomIds(() => ctx.clock.now());
+    const reason = `automatic (${trigger}): ${input.reason}`;
+    if (trigger)
+      out.reassignment = await queueRepJob(tx, {
+        ...{ id: ids.next('rea'), trigger, repId, leadIds: null, reason, requestedBy: principal.userId },
+        ...{ orgHash: published.hash, createdAt: at },
+      });
+    const was = input.base.config.reps.find((r) => r.id === repId)?.status;
+    if (input.change.patch.status === 'left' && was !== 'left')
+      out.accounts = await handOverAccounts(tx, { next: input.next, leaver: repId, actor: principal.userId, reason: input.reason, at });
+  };
+}
 
 /** How often a change without `expectedVersionHash` is re-applied onto a version another instance put in force meanwhile. */
 const MAX_ATTEMPTS = 5;
@@ -52,6 +92,8 @@ function changeDetail(problem: ConfigProblem, base: OrgConfig, subject: RosterSu
   if (segments[0] === section && segments[1] === String(index)) return { path: pointer(segments.slice(2)), message: problem.message };
   return { path: pointer(segments), message: `${problem.path}: ${problem.message}` };
 }
+
+const NO_FOLLOW_UPS: FollowUps = { reassignment: null, accounts: [] };
 
 const conflict = (current: string) =>
   failure('CONFLICT', `the org changed since you read it: version ${current} is in force; read it and apply your change again`, [], {
@@ -69,8 +111,9 @@ export async function publishRosterVersion(
   ctx: RosterContext,
   principal: Principal,
   input: { base: CompiledOrg; next: OrgConfig; change: RosterChange; reason: string },
-): Promise<Result<{ org: CompiledOrg; diff: FieldChange[]; previousHash: string; created: boolean }, PublishRefusal>> {
+): Promise<Result<{ org: CompiledOrg; diff: FieldChange[]; previousHash: string; created: boolean } & FollowUps, PublishRefusal>> {
   const subject = changeSubject(input.change);
+  const followUps: FollowUps = { reassignment: null, accounts: [] };
   let diff: FieldChange[] = [];
   const audit = (outcome: { org: CompiledOrg; previousHash: string }): AuditRecord[] => {
     diff = rosterDiff(input.base.config, outcome.org.config, subject);
@@ -93,9 +136,17 @@ export async function publishRosterVersion(
       },
     ];
   };
-  const published = await ctx.orgs.publish(input.next, principal.userId, { expectedCurrent: input.base.hash, reason: input.reason, audit });
+  const alongside = followUpsOf(ctx, principal, input, followUps);
+  const published = await ctx.orgs.publish(input.next, principal.userId, {
+    expectedCurrent: input.base.hash,
+    reason: input.reason,
+    audit,
+    alongside,
+  });
   if (!published.ok) return published;
-  return ok({ org: published.value.org, diff, previousHash: published.value.previousHash, created: published.value.created });
+  if (followUps.accounts.length > 0) await ctx.accounts?.refresh();
+  const { org, previousHash, created } = published.value;
+  return ok({ org, diff, previousHash, created, ...followUps });
 }
 
 /**
@@ -122,12 +173,20 @@ export async function applyRosterChange(
         ? failure('NOT_FOUND', refusal.message)
         : failure('ROSTER_CHANGE_INVALID', `${refusal.details.length} invalid field(s)`, refusal.details);
     }
-    const unchanged = { hash: base.hash, previousHash: base.hash, version: base.version, changed: false, diff: [], subject };
+    const unchanged = {
+      hash: base.hash,
+      previousHash: base.hash,
+      version: base.version,
+      changed: false,
+      diff: [],
+      subject,
+      ...NO_FOLLOW_UPS,
+    };
     if (rosterDiff(base.config, applied.value, subject).length === 0) return ok(unchanged);
     const published = await publishRosterVersion(ctx, principal, { base, next: applied.value, change, reason: options.reason });
     if (published.ok) {
-      const { org, diff, previousHash } = published.value;
-      return ok({ hash: org.hash, previousHash, version: org.version, changed: diff.length > 0, diff, subject });
+      const { org, diff, previousHash, reassignment, accounts } = published.value;
+      return ok({ hash: org.hash, previousHash, version: org.version, changed: diff.length > 0, diff, subject, reassignment, accounts });
     }
     if (published.error.kind === 'invalid') {
       const details = published.error.problems.map((p) => changeDetail(p, base.config, subject));

@@ -5,6 +5,7 @@ import { CliFailure } from '../cli-io.ts';
 import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
 import { SlaWorker } from '../../app/sla/sla-worker.ts';
+import { ReassignmentWorker } from '../../app/routing/reassignment-worker.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 import { runtimeEnv, serveSettings } from '../runtime-config.ts';
@@ -92,6 +93,8 @@ export function registerServeCommand(program: Command): void {
       const auditSealer = startableAuditSealer(ctx, env);
       // SLA timers (R12): every instance runs a worker; each timer fires once (docs/conduct.md).
       const slaWorker = new SlaWorker(ctx);
+      // Automatic reassignment (docs/operations.md): jobs queued by roster changes and publications, plus the hourly lapse sweep.
+      const reassignmentWorker = new ReassignmentWorker(ctx);
       // Retention (docs/operations.md): the org's retention periods, applied hourly.
       const retentionWorker = new RetentionWorker(ctx, { onPass: (report) => ctx.log.info({ retention: report }, 'retention applied') });
       let stopping = false;
@@ -104,6 +107,7 @@ export function registerServeCommand(program: Command): void {
         await dispatcher.stop();
         await auditSealer.stop();
         await slaWorker.stop();
+        await reassignmentWorker.stop();
         await retentionWorker.stop();
         await store.close();
         process.exit(0);
@@ -114,6 +118,7 @@ export function registerServeCommand(program: Command): void {
       dispatcher.start();
       auditSealer.start();
       slaWorker.start(env.slaIntervalMs);
+      reassignmentWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
       process.stdout.write(
         `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +

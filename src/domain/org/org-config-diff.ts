@@ -13,7 +13,18 @@
 export const ENTITY_COLLECTIONS = ['teams', 'reps', 'licences', 'appointments', 'products', 'carriers', 'rules', 'customFields'] as const;
 export type EntityCollection = (typeof ENTITY_COLLECTIONS)[number];
 
-export const POLICY_SECTIONS = ['firm', 'suitability', 'screening', 'access', 'conduct', 'sla', 'retention', 'sources', 'scoring'] as const;
+export const POLICY_SECTIONS = [
+  'firm',
+  'suitability',
+  'screening',
+  'access',
+  'conduct',
+  'sla',
+  'retention',
+  'sources',
+  'scoring',
+  'roster',
+] as const;
 export type PolicySection = (typeof POLICY_SECTIONS)[number];
 
 const KEY_OF: Record<EntityCollection, 'id' | 'name'> = {

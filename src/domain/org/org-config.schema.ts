@@ -9,6 +9,7 @@ import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
 import { AccessPolicySchema } from './access-policy.schema.ts';
+import { RosterPolicySchema } from './roster-policy.schema.ts';
 
 /**
  * The org-and-rules configuration (docs/routing.md). One zod schema is the single source for validation,
@@ -372,6 +373,10 @@ export const OrgConfigSchema = z.strictObject({
       'Round-robin pools with members, weights and caps (docs/routing.md "Declared pools"); once declared, every round-robin step ' +
         "must name one (or 'default'). Omitted: pools are plain names in the steps, every eligible rep takes part.",
     ),
+  roster: RosterPolicySchema.optional().describe(
+    'What roster changes do by themselves (docs/operations.md "Automatic reassignment"): move open leads when a rep is paused, ' +
+      "leaves or loses a licence, and who takes a leaver's accounts; omitted: every switch on, accounts kept.",
+  ),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;

@@ -57,6 +57,9 @@ const answer = (r: RosterChangeResult) => ({
   changed: r.changed,
   subject: r.subject,
   diff: r.diff,
+  // docs/operations.md "Automatic reassignment": the job that moves the rep's open leads; GET /v1/reassignments/{id}.
+  ...(r.reassignment ? { reassignment: { id: r.reassignment.id, status: r.reassignment.status, trigger: r.reassignment.trigger } } : {}),
+  ...(r.accounts.length > 0 ? { accounts: r.accounts } : {}),
 });
 
 /** Roster operations (docs/operations.md "Day-to-day for sales ops"): each accepted change is the next org version. */

@@ -20,6 +20,7 @@ import { routingStateRepository } from './routing-state-repository.ts';
 import type { Database } from './schema.ts';
 import { operationalCounts } from './operational-counts.ts';
 import { reassignmentRepository } from './reassignment-repository.ts';
+import { reassignmentJobRepository } from './reassignment-job-repository.ts';
 import { screeningListRepository } from './screening-list-repository.ts';
 import { suppressionRepository } from './suppression-repository.ts';
 import { oidcLoginRepository, signInLinkRepository, userRepository } from './user-repository.ts';
@@ -97,5 +98,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     orgDrafts: orgDraftRepository(db),
     repPresence: repPresenceRepository(db),
     reassignments: reassignmentRepository(db),
+    reassignmentJobs: reassignmentJobRepository(db),
   };
 }
