@@ -84,7 +84,7 @@ describe.each(dialects)('automatic reassignment scenario: $factory.name', ({ fac
   const reassignedMoves = async (id: string) =>
     (await s.ctx.store.events.listForLead(id)).filter((e) => e.kind === 'reassigned').map((e) => JSON.parse(e.payloadJson));
 
-  it('holiday and back, a leaver with 200 open leads, a licence lapsing mid-day: every lead lawful, none lost, each move in the story', async () => {
+  it('holiday and back, a leaver with 200 open leads, a licence lapsing mid-day: all lawful, none lost, each move told', async () => {
     // A licence that lapses at 14:00 today (published through maker-checker, as licence changes must be).
     const config = structuredClone(s.ctx.orgs.current.config) as unknown as { licences: Grant[] };
     config.licences.find((g) => g.id === 'fca-cert-oliver-bennett')!.validTo = LAPSE_AT;

@@ -19,7 +19,7 @@ import { jurisdictionCovers } from '../shared/jurisdiction.ts';
 import { checkPoolReference, compilePools } from './compile-pools.ts';
 import type { CompiledPool } from './compiled-entities.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
-import { checkRosterPolicy } from './roster-policy.schema.ts';
+import { checkRosterPolicy } from './check-roster-policy.ts';
 
 export interface OrgIssue {
   /** Path inside the merged config, e.g. ["rules", 3, "when", "all", 0, "field"]. */

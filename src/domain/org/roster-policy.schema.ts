@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { CompiledPool } from './compiled-entities.ts';
 
 /**
  * What happens by itself after a roster change (docs/operations.md "Automatic reassignment"): which changes move a
@@ -13,7 +12,6 @@ export const AutoReassignSchema = z.strictObject({
     .default(true)
     .describe('A publication or a lapsing grant that makes a rep unlawful for some open leads moves those leads (and only those).'),
 });
-export type AutoReassignConfig = z.infer<typeof AutoReassignSchema>;
 
 export const AccountsOnLeaveSchema = z
   .discriminatedUnion('kind', [
@@ -35,17 +33,3 @@ export type RosterPolicy = z.infer<typeof RosterPolicySchema>;
 
 /** The config's roster section with defaults applied (an org without one gets every switch on and accounts kept). */
 export const rosterPolicyOf = (section: RosterPolicy | undefined): RosterPolicy => section ?? RosterPolicySchema.parse({});
-
-/** Cross-references of the roster section: the pool or rep it names must exist. */
-export function checkRosterPolicy(
-  section: RosterPolicy | undefined,
-  repIds: ReadonlySet<string>,
-  pools: ReadonlyMap<string, CompiledPool>,
-  issues: { path: readonly (string | number)[]; message: string }[],
-): void {
-  const target = section?.accountsOnLeave;
-  if (target?.kind === 'pool' && !pools.has(target.pool))
-    issues.push({ path: ['roster', 'accountsOnLeave', 'pool'], message: `unknown pool "${target.pool}" (declare it in pools)` });
-  if (target?.kind === 'rep' && !repIds.has(target.rep))
-    issues.push({ path: ['roster', 'accountsOnLeave', 'rep'], message: `unknown rep "${target.rep}"` });
-}

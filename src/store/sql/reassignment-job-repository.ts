@@ -30,6 +30,38 @@ const toRecord = (r: Selectable<ReassignmentJobsTable>): ReassignmentJobRecord =
 /** How many candidates one claim looks at before giving up for this pass (others may be taking them too). */
 const CLAIM_CANDIDATES = 5;
 
+/**
+ * The oldest claimable job (pending, or running with a lease that ran out), taken with a compare-and-set on what was
+ * read: another instance that claimed it first changed its status or attempts, so this update matches no row.
+ */
+async function claimNext(
+  db: Kysely<Database>,
+  worker: string,
+  now: string,
+  leaseUntil: string,
+): Promise<ReassignmentJobRecord | undefined> {
+  const candidates = await db
+    .selectFrom('reassignment_jobs')
+    .selectAll()
+    .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(CLAIM_CANDIDATES)
+    .execute();
+  for (const c of candidates) {
+    const attempts = Number(c.attempts) + 1;
+    const r = await db
+      .updateTable('reassignment_jobs')
+      .set({ status: 'running', attempts, claimed_by: worker, lease_until: leaseUntil })
+      .where('id', '=', c.id)
+      .where('status', '=', c.status)
+      .where('attempts', '=', Number(c.attempts))
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1) return toRecord({ ...c, status: 'running', attempts, claimed_by: worker, lease_until: leaseUntil });
+  }
+  return undefined;
+}
+
 export function reassignmentJobRepository(db: Kysely<Database>): ReassignmentJobRepository {
   return {
     async enqueue(job) {
@@ -55,29 +87,7 @@ export function reassignmentJobRepository(db: Kysely<Database>): ReassignmentJob
         })
         .execute();
     },
-    async claimNext(worker, now, leaseUntil) {
-      const candidates = await db
-        .selectFrom('reassignment_jobs')
-        .selectAll()
-        .where((eb) => eb.or([eb('status', '=', 'pending'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(CLAIM_CANDIDATES)
-        .execute();
-      for (const c of candidates) {
-        // Compare-and-set on what was read: another instance that claimed it first changed status or attempts.
-        const r = await db
-          .updateTable('reassignment_jobs')
-          .set({ status: 'running', attempts: Number(c.attempts) + 1, claimed_by: worker, lease_until: leaseUntil })
-          .where('id', '=', c.id)
-          .where('status', '=', c.status)
-          .where('attempts', '=', Number(c.attempts))
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 1)
-          return toRecord({ ...c, status: 'running', attempts: Number(c.attempts) + 1, claimed_by: worker, lease_until: leaseUntil });
-      }
-      return undefined;
-    },
+    claimNext: (worker, now, leaseUntil) => claimNext(db, worker, now, leaseUntil),
     async renew(id, worker, leaseUntil) {
       const r = await db
         .updateTable('reassignment_jobs')
