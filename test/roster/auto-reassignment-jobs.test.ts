@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { runReassignmentJob } from '../../src/app/routing/reassign.use-case.ts';
 import { ReassignmentWorker } from '../../src/app/routing/reassignment-worker.ts';
 import { holdsRepCapacity } from '../../src/domain/lead/lead-status.ts';
 import type { TestService } from '../http/service-harness.ts';
@@ -40,6 +41,10 @@ describe.each(dialects)('automatic reassignment jobs: $factory.name', ({ factory
     await ingest(a, 9);
     const held = await heldBy(a, 'priya-shah');
     expect(held.length).toBeGreaterThan(0);
+    // Bad input queues nothing (nothing is published).
+    expect((await patchRep(a, 'priya-shah', { status: 'gone', reason: 'sick leave' })).statusCode).toBe(400);
+    expect((await patchRep(a, 'priya-shah', { status: 'paused' })).statusCode).toBe(400);
+    expect(await a.ctx.store.reassignmentJobs.open()).toEqual([]);
     const paused = await patchRep(a, 'priya-shah', { status: 'paused', reason: 'sick leave' });
     expect(paused.statusCode, paused.body).toBe(200);
     const jobId = paused.json().reassignment.id as string;
@@ -83,6 +88,40 @@ describe.each(dialects)('automatic reassignment jobs: $factory.name', ({ factory
     expect(await s.ctx.store.reassignmentJobs.get(jobId)).toMatchObject({ status: 'finished', attempts: 2, claimedBy: 'survivor' });
     expect(await heldBy(s, 'amelia-hughes')).toEqual([]);
     expect((await s.ctx.store.reassignments.get(jobId))?.counts.leads).toBe(held.length);
+  });
+
+  it('an operation cut off after its first batch is resumed by the next claim: every lead moved once, counts complete', async () => {
+    db = sharedDatabase(factory.name);
+    const s = await db.start();
+    await ingest(s, 9);
+    const held = await heldBy(s, 'amelia-hughes');
+    expect(held.length).toBeGreaterThan(1);
+    const jobId = (await patchRep(s, 'amelia-hughes', { status: 'left', reason: 'resigned' })).json().reassignment.id as string;
+    const lease = () => new Date(s.clock.ms + 60_000).toISOString();
+    let job;
+    while ((job = await s.ctx.store.reassignmentJobs.claimNext('dying', new Date(s.clock.ms).toISOString(), lease())) && job.id !== jobId);
+    expect(job?.id).toBe(jobId);
+    // The dying instance commits one batch of one lead, then stops (its heartbeat is the last thing it does).
+    const cut = { id: jobId, fromRepId: 'amelia-hughes', reason: job!.reason, actor: job!.requestedBy, leadIds: [held[0]!] };
+    await runReassignmentJob(s.ctx, { ...cut, leadIds: cut.leadIds }, async () => {
+      throw new Error('instance died');
+    }).catch(() => undefined);
+    expect(await s.ctx.store.reassignments.get(jobId)).toMatchObject({ status: 'running' });
+    expect(await s.ctx.store.reassignments.items(jobId)).toHaveLength(1);
+    s.clock.advance(61_000);
+    await new ReassignmentWorker(s.ctx, { name: 'survivor' }).drain();
+    expect(await s.ctx.store.reassignmentJobs.get(jobId)).toMatchObject({ status: 'finished', attempts: 2 });
+    const op = (await s.ctx.store.reassignments.get(jobId))!;
+    expect(op).toMatchObject({ status: 'finished' });
+    expect(op.counts.leads).toBe(held.length);
+    const items = await s.ctx.store.reassignments.items(jobId);
+    expect(items.map((i) => i.seq)).toEqual(held.map((_, i) => i + 1));
+    expect(items.map((i) => i.leadId).sort()).toEqual([...held].sort());
+    for (const id of held)
+      expect(
+        (await s.ctx.store.events.listForLead(id)).filter((e) => e.kind === 'reassigned'),
+        id,
+      ).toHaveLength(1);
   });
 
   it('with onPause off a pause moves nothing; a publication suspending a grant moves exactly the leads it made unlawful', async () => {
