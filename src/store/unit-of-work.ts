@@ -14,6 +14,7 @@ import type { PersonalDataRepository } from './ports/personal-data.port.ts';
 import type { RepPresenceRepository } from './ports/rep-presence.port.ts';
 import type { RepHeartbeatRepository } from './ports/rep-heartbeats.port.ts';
 import type { ReassignmentRepository } from './ports/reassignments.port.ts';
+import type { ReassignmentJobRepository } from './ports/reassignment-jobs.port.ts';
 import type { ReviewRepository } from './ports/reviews.port.ts';
 import type { RoutingStateRepository } from './ports/routing-state.port.ts';
 import type { ScreeningListRepository } from './ports/screening-lists.port.ts';
@@ -80,6 +81,8 @@ export interface UnitOfWork {
   readonly reassignments: ReassignmentRepository;
   /** When each rep's console was last active (ports/rep-heartbeats.port.ts), for auto-away. */
   readonly repHeartbeats: RepHeartbeatRepository;
+  /** Automatic reassignment jobs, claimed by the reassignment worker (ports/reassignment-jobs.port.ts). */
+  readonly reassignmentJobs: ReassignmentJobRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

@@ -147,6 +147,8 @@ describe.each(dialects)('reassignment over HTTP: $factory.name', ({ factory, run
     );
     expect((await get(`/v1/reassignments/${op.reassignment.id}`, s.tokens.compliance)).json()).toEqual({
       reassignment: op.reassignment,
+      job: null,
+      progress: { status: 'finished', done: op.items.length, leads: op.items.length },
       items: op.items,
     });
     expect((await get('/v1/reassignments/rea-none')).statusCode).toBe(404);

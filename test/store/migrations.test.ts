@@ -51,6 +51,7 @@ describe('migration runner', () => {
       'personal_data',
       'promotions',
       'reassignment_items',
+      'reassignment_jobs',
       'reassignments',
       'registry_listings',
       'registry_scrubs',

@@ -10,6 +10,7 @@ export const WORKERS = [
   'retention',
   'store-integrity',
   'auto-away',
+  'reassignment',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

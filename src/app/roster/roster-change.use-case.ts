@@ -18,8 +18,11 @@ import { rosterDiff, type FieldChange } from '../../domain/org/roster-diff.ts';
 import { err, ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { AuditRecord } from '../audit/audit-trail.ts';
-import type { PublishRefusal } from '../routing/org-registry.ts';
+import type { PublishHook, PublishRefusal } from '../routing/org-registry.ts';
 import { createOrgDraft, type DraftView } from '../routing/org-drafts.use-case.ts';
+import { handOverAccounts, type AccountHandover } from '../intake/account-handover.use-case.ts';
+import { queueRepJob, statusTrigger, type QueuedReassignment } from '../routing/reassignment-jobs.ts';
+import { randomIds } from '../shared/random-ids.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
@@ -43,9 +46,46 @@ export interface RosterChangeResult {
   readonly status: 'published' | 'pending_approval';
   /** The draft, when the change went through maker-checker (sensitive, or the policy in force wants a second person). */
   readonly draft: DraftView | null;
+  /** The background job the change started (a rep paused or set to left, docs/operations.md "Automatic reassignment"). */
+  readonly reassignment: QueuedReassignment | null;
+  /** The accounts a rep who left handed over (`roster.accountsOnLeave`). */
+  readonly accounts: readonly AccountHandover[];
 }
 
-type RosterContext = Pick<ServiceContext, 'orgs' | 'clock' | 'store' | 'ids'>;
+type RosterContext = Pick<ServiceContext, 'orgs' | 'clock' | 'store' | 'ids'> & Partial<Pick<ServiceContext, 'accounts'>>;
+
+interface FollowUps {
+  reassignment: QueuedReassignment | null;
+  accounts: readonly AccountHandover[];
+}
+
+/**
+ * What a rep's change of status starts, in the publication's transaction (so neither is lost if the process dies):
+ * the job moving their open leads (if the org's switch is on) and, when they left, the hand-over of their accounts.
+ */
+function followUpsOf(
+  ctx: RosterContext,
+  principal: Principal,
+  input: { base: CompiledOrg; next: OrgConfig; change: RosterChange; reason: string },
+  out: FollowUps,
+): PublishHook {
+  return async (tx, published) => {
+    if (input.change.kind !== 'rep.update') return;
+    const repId = input.change.repId;
+    const at = toIso(ctx.clock.now());
+    const trigger = statusTrigger(input.base.config, input.next, repId);
+    const ids = ctx.ids ?? randomIds(() => ctx.clock.now());
+    const reason = `automatic (${trigger}): ${input.reason}`;
+    if (trigger)
+      out.reassignment = await queueRepJob(tx, {
+        ...{ id: ids.next('rea'), trigger, repId, leadIds: null, reason, requestedBy: principal.userId },
+        ...{ orgHash: published.hash, createdAt: at },
+      });
+    const was = input.base.config.reps.find((r) => r.id === repId)?.status;
+    if (input.change.patch.status === 'left' && was !== 'left')
+      out.accounts = await handOverAccounts(tx, { next: input.next, leaver: repId, actor: principal.userId, reason: input.reason, at });
+  };
+}
 
 /** How often a change without `expectedVersionHash` is re-applied onto a version another instance put in force meanwhile. */
 const MAX_ATTEMPTS = 5;
@@ -61,6 +101,8 @@ function changeDetail(problem: ConfigProblem, base: OrgConfig, subject: RosterSu
   return { path: pointer(segments), message: `${problem.path}: ${problem.message}` };
 }
 
+const NO_FOLLOW_UPS: FollowUps = { reassignment: null, accounts: [] };
+
 const conflict = (current: string) =>
   failure('CONFLICT', `the org changed since you read it: version ${current} is in force; read it and apply your change again`, [], {
     currentVersion: current,
@@ -68,13 +110,13 @@ const conflict = (current: string) =>
 
 /** What publishing a roster change came to: in force now, or a maker-checker draft waiting for a second person. */
 export type RosterPublication =
-  | {
+  | ({
       readonly kind: 'published';
       readonly org: CompiledOrg;
       readonly diff: FieldChange[];
       readonly previousHash: string;
       readonly created: boolean;
-    }
+    } & FollowUps)
   | { readonly kind: 'pending'; readonly draft: DraftView; readonly diff: FieldChange[] };
 
 /** Whether a change must wait for a second person: it is sensitive, or the policy in force says roster edits need one too. */
@@ -97,6 +139,7 @@ export async function publishRosterVersion(
   const subject = changeSubject(input.change);
   const sensitivity = changeSensitivity(input.change);
   if (needsSecondPerson(input.base, input.change)) return draftRosterChange(ctx, principal, input);
+  const followUps: FollowUps = { reassignment: null, accounts: [] };
   let diff: FieldChange[] = [];
   const audit = (outcome: { org: CompiledOrg; previousHash: string }): AuditRecord[] => {
     diff = rosterDiff(input.base.config, outcome.org.config, subject);
@@ -118,10 +161,17 @@ export async function publishRosterVersion(
       },
     ];
   };
-  const published = await ctx.orgs.publish(input.next, principal.userId, { expectedCurrent: input.base.hash, reason: input.reason, audit });
+  const alongside = followUpsOf(ctx, principal, input, followUps);
+  const published = await ctx.orgs.publish(input.next, principal.userId, {
+    expectedCurrent: input.base.hash,
+    reason: input.reason,
+    audit,
+    alongside,
+  });
   if (!published.ok) return published;
+  if (followUps.accounts.length > 0) await ctx.accounts?.refresh();
   const { org, previousHash, created } = published.value;
-  return ok({ kind: 'published', org, diff, previousHash, created });
+  return ok({ kind: 'published', org, diff, previousHash, created, ...followUps });
 }
 
 /** A change that needs a second person: a pending draft on `base`, its audit entry naming the roster change, who and why. */
@@ -177,22 +227,17 @@ export async function applyRosterChange(
     const unchanged = {
       ...{ hash: base.hash, previousHash: base.hash, version: base.version, changed: false, diff: [], subject },
       ...{ status: 'published' as const, draft: null },
+      ...NO_FOLLOW_UPS,
     };
     if (rosterDiff(base.config, applied.value, subject).length === 0) return ok(unchanged);
     const published = await publishRosterVersion(ctx, principal, { base, next: applied.value, change, reason: options.reason });
     if (published.ok) {
       const p = published.value;
       if (p.kind === 'pending') return ok({ ...unchanged, diff: p.diff, status: 'pending_approval', draft: p.draft });
-      const { org, diff, previousHash } = p;
+      const { org, diff, previousHash, reassignment, accounts } = p;
       return ok({
-        hash: org.hash,
-        previousHash,
-        version: org.version,
-        changed: diff.length > 0,
-        diff,
-        subject,
-        status: 'published',
-        draft: null,
+        ...{ hash: org.hash, previousHash, version: org.version, changed: diff.length > 0, diff, subject },
+        ...{ status: 'published' as const, draft: null, reassignment, accounts },
       });
     }
     if (published.error.kind === 'invalid') {

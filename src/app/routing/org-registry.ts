@@ -3,11 +3,12 @@ import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import { canonicalJson } from '../../domain/shared/canonical-json.ts';
 import { err, ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import type { Clock } from '../../domain/shared/clock.ts';
+import type { Clock, IdSource } from '../../domain/shared/clock.ts';
 import type { OrgVersionRecord } from '../../store/ports/org-versions.port.ts';
 import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
 import { appendAudit, type AuditRecord } from '../audit/audit-trail.ts';
 import { orgPublishedAudit } from '../audit/org-audit.ts';
+import { randomIds } from '../shared/random-ids.ts';
 
 /**
  * The org/rule versions a running Remit routes with (docs/routing.md). Versions are immutable and kept in
@@ -21,6 +22,7 @@ export class OrgRegistry {
   private readonly byHash = new Map<string, CompiledOrg>();
   private readonly store: Store;
   private readonly clock: Clock;
+  private readonly ids: IdSource;
   private lastSync = Number.NEGATIVE_INFINITY;
   /**
    * How stale `current` may be relative to the store (another instance's publication). Default 0:
@@ -32,6 +34,7 @@ export class OrgRegistry {
   constructor(store: Store, clock: Clock, initial: CompiledOrg) {
     this.store = store;
     this.clock = clock;
+    this.ids = randomIds(() => clock.now());
     this.currentOrg = initial;
     this.byHash.set(initial.hash, initial);
   }
@@ -101,6 +104,21 @@ export class OrgRegistry {
     return compiled.value.org;
   }
 
+  private async queueOrgCheck(tx: UnitOfWork, v: { hash: string; previousHash: string; actor: string; at: string }): Promise<void> {
+    await tx.reassignmentJobs.enqueue({
+      id: this.ids.next('rjc'),
+      kind: 'org-check',
+      trigger: 'publication',
+      repId: null,
+      leadIds: null,
+      reason: `org version ${v.hash.slice(0, 19)} put in force`,
+      requestedBy: v.actor,
+      orgHash: v.hash,
+      previousHash: v.previousHash,
+      createdAt: v.at,
+    });
+  }
+
   /**
    * Stores the version, puts it in force and writes its audit entry, in one transaction (docs/operations.md: who, when, before/after
    * hashes). `assumedPrevious` is what this instance believes is in force; a compare-and-set reads the store's instead.
@@ -140,6 +158,9 @@ export class OrgRegistry {
       const outcome = { kind: 'published' as const, ...published, previousHash: previousHash ?? org.hash, activated };
       for (const entry of options.audit?.({ ...outcome, org }) ?? []) await appendAudit(tx, entry);
       if (options.alongside) await options.alongside(tx, { hash: org.hash, previousHash });
+      // docs/operations.md "Automatic reassignment": every change of version in force is checked, in the background, for
+      // open leads whose rep it made unlawful (or paused / left); the job commits with the publication, so none is lost.
+      if (activated && previousHash !== null) await this.queueOrgCheck(tx, { hash: org.hash, previousHash, actor, at });
       return outcome;
     });
   }

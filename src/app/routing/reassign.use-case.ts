@@ -74,7 +74,8 @@ export async function reassignFromRep(
     problems.unshift({ path: '/body/fromRepId', message: `no rep ${fromRepId} in the org and no open leads` });
   if (problems.length > 0) return failure('ARGUMENT_INVALID', undefined, problems);
   if (input.dryRun) return ok(await preview(ctx, fromRepId, open));
-  return ok(await run(ctx, principal.userId, { fromRepId, reason: input.reason.trim() }, open));
+  const op: Operation = { id: ctx.ids.next('rea'), fromRepId, reason: input.reason.trim(), actor: principal.userId };
+  return ok(await run(ctx, op, open));
 }
 
 const countsOf = (outcomes: readonly string[]): ReassignmentCounts => {
@@ -98,26 +99,56 @@ interface Operation {
   readonly actor: string;
 }
 
+/** A reassignment started by a background job (docs/operations.md "Automatic reassignment"). */
+export interface ReassignmentJobInput extends Operation {
+  /** null: every open lead of the rep; else only these (the ones the rep is no longer lawful for). */
+  readonly leadIds: readonly string[] | null;
+}
+
+/**
+ * Runs the operation a job asked for, under the job's id. Resumable: if an instance died halfway, the operation record
+ * and the items it committed are there; the run carries on with the leads not yet itemised (a lead already moved is
+ * no longer the rep's anyway). `heartbeat` runs after every batch (the job's lease).
+ */
+export async function runReassignmentJob(
+  ctx: ReassignContext,
+  job: ReassignmentJobInput,
+  heartbeat: () => Promise<void> = async () => undefined,
+): Promise<ReassignmentRecord> {
+  const existing = await ctx.store.reassignments.get(job.id);
+  if (existing?.status === 'finished') return existing;
+  const done = existing ? await ctx.store.reassignments.items(job.id) : [];
+  const itemised = new Set(done.map((i) => i.leadId));
+  const wanted = job.leadIds === null ? null : new Set(job.leadIds);
+  const open = (await ctx.store.leads.list({ repId: job.fromRepId })).filter(
+    (l) => holdsRepCapacity(l.status) && !itemised.has(l.id) && (wanted === null || wanted.has(l.id)),
+  );
+  const result = await run(ctx, job, open, { resume: existing !== undefined, before: done.map((i) => i.outcome), heartbeat });
+  return result.reassignment;
+}
+
 async function run(
   ctx: ReassignContext,
-  actor: string,
-  input: { fromRepId: string; reason: string },
+  op: Operation,
   open: readonly LeadRecord[],
-): Promise<ReassignResult> {
-  const op: Operation = { id: ctx.ids.next('rea'), ...input, actor };
+  options: { resume: boolean; before: readonly string[]; heartbeat: () => Promise<void> } = NEW_RUN,
+): Promise<Extract<ReassignResult, { kind: 'operation' }>> {
+  const { actor } = op;
   const startedAt = toIso(ctx.clock.now());
   const orgHash = ctx.orgs.current.hash;
-  await ctx.store.transaction(async (tx) => {
-    await tx.reassignments.start({ id: op.id, fromRep: op.fromRepId, requestedBy: actor, reason: op.reason, orgHash, startedAt });
-    await appendAudit(tx, {
-      kind: 'reroute',
-      subject: `reassignment:${op.id}`,
-      actor,
-      at: startedAt,
-      payload: { action: 'reassignment.started', fromRep: op.fromRepId, reason: op.reason, openLeads: open.length, orgHash },
+  if (!options.resume)
+    await ctx.store.transaction(async (tx) => {
+      await tx.reassignments.start({ id: op.id, fromRep: op.fromRepId, requestedBy: actor, reason: op.reason, orgHash, startedAt });
+      await appendAudit(tx, {
+        kind: 'reroute',
+        subject: `reassignment:${op.id}`,
+        actor,
+        at: startedAt,
+        payload: { action: 'reassignment.started', fromRep: op.fromRepId, reason: op.reason, openLeads: open.length, orgHash },
+      });
     });
-  });
   const outcomes: string[] = [];
+  const offset = options.before.length;
   while (outcomes.length < open.length) {
     const first = outcomes.length;
     const candidates = open.slice(first, first + REASSIGN_BATCH);
@@ -128,17 +159,18 @@ async function run(
         const began = performance.now();
         const done: string[] = [];
         for (const [k, record] of candidates.entries()) {
-          done.push(await moveLead(tx, ctx, op, record.id, first + k + 1));
+          done.push(await moveLead(tx, ctx, op, record.id, offset + first + k + 1));
           if (performance.now() - began >= REASSIGN_BATCH_BUDGET_MS) break;
         }
         return done;
       }),
     );
     outcomes.push(...committed);
+    await options.heartbeat();
     // Let requests that queued for the store while the batch ran go first (the SQLite connection is not handed over fairly).
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const counts = countsOf(outcomes);
+  const counts = countsOf([...options.before, ...outcomes]);
   await ctx.store.transaction(async (tx) => {
     const finishedAt = toIso(ctx.clock.now());
     await tx.reassignments.finish(op.id, finishedAt, counts);
@@ -156,6 +188,8 @@ async function run(
     items: await ctx.store.reassignments.items(op.id),
   };
 }
+
+const NEW_RUN = { resume: false, before: [], heartbeat: async () => undefined };
 
 /**
  * Locks, once and in the store's order (pools, then reps, each sorted), everything the batch's decisions may touch:

@@ -6,6 +6,7 @@ import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
 import { SlaWorker } from '../../app/sla/sla-worker.ts';
 import { AutoAwayWorker } from '../../app/routing/auto-away-worker.ts';
+import { ReassignmentWorker } from '../../app/routing/reassignment-worker.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 import { runtimeEnv, serveSettings } from '../runtime-config.ts';
@@ -93,6 +94,8 @@ export function registerServeCommand(program: Command): void {
       const auditSealer = startableAuditSealer(ctx, env);
       // SLA timers (R12): every instance runs a worker; each timer fires once (docs/conduct.md).
       const slaWorker = new SlaWorker(ctx);
+      // Automatic reassignment (docs/operations.md): jobs queued by roster changes and publications, plus the hourly lapse sweep.
+      const reassignmentWorker = new ReassignmentWorker(ctx);
       // Retention (docs/operations.md): the org's retention periods, applied hourly.
       const retentionWorker = new RetentionWorker(ctx, { onPass: (report) => ctx.log.info({ retention: report }, 'retention applied') });
       // Auto-away (docs/operations.md): reps idle in the console for the org's N working minutes, checked every minute.
@@ -107,6 +110,7 @@ export function registerServeCommand(program: Command): void {
         await dispatcher.stop();
         await auditSealer.stop();
         await slaWorker.stop();
+        await reassignmentWorker.stop();
         await retentionWorker.stop();
         await autoAwayWorker.stop();
         await store.close();
@@ -118,6 +122,7 @@ export function registerServeCommand(program: Command): void {
       dispatcher.start();
       auditSealer.start();
       slaWorker.start(env.slaIntervalMs);
+      reassignmentWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
       autoAwayWorker.start();
       process.stdout.write(

@@ -19,6 +19,7 @@ import { jurisdictionCovers } from '../shared/jurisdiction.ts';
 import { checkPoolReference, compilePools } from './compile-pools.ts';
 import type { CompiledPool } from './compiled-entities.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
+import { checkRosterPolicy } from './check-roster-policy.ts';
 
 export interface OrgIssue {
   /** Path inside the merged config, e.g. ["rules", 3, "when", "all", 0, "field"]. */
@@ -363,6 +364,7 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   const fields = buildFieldRegistry(config.customFields);
   const pools = compilePools(config, index.repIds, issues);
   const rules = compileRules(config, fields, index, pools, issues);
+  checkRosterPolicy(config.roster, index.repIds, pools, issues);
   if (issues.length > 0) return err(issues);
   return ok({
     ...firmLookups(grantsByEntity),

@@ -374,8 +374,9 @@ export const OrgConfigSchema = z.strictObject({
         "must name one (or 'default'). Omitted: pools are plain names in the steps, every eligible rep takes part.",
     ),
   roster: RosterPolicySchema.optional().describe(
-    'Roster page alerts and roster behaviour (docs/operations.md "Day-to-day for sales ops"): a rep or team over a share of today\'s ' +
-      'leads, queued leads waiting too long, auto-away after idle minutes; omitted: none of it.',
+    'Roster behaviour and alerts (docs/operations.md "Day-to-day for sales ops"): automatic reassignment when a rep is paused, ' +
+      "leaves or loses a licence, who takes a leaver's accounts, auto-away after idle minutes, Roster page alerts; omitted: every " +
+      'reassignment switch on, accounts kept, no auto-away, no alerts.',
   ),
   rules: z.array(RuleSchema).min(1),
 });

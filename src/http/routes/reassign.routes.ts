@@ -47,14 +47,24 @@ function registerReassignmentRead(app: FastifyInstance, ctx: ServiceContext): vo
       config: { roles: ['ops', 'admin', 'compliance'] },
       schema: {
         tags: ['reassignment'],
-        summary: 'One bulk reassignment: who, why, counts and where each lead went',
+        summary:
+          'One bulk reassignment: who, why, counts and where each lead went; for an automatic one also its job ' +
+          '(pending, running, finished, failed) and progress',
         params: z.object({ id: Id }),
       },
     },
     async (request, reply) => {
-      const reassignment = await ctx.store.reassignments.get(request.params.id);
-      if (!reassignment) return sendError(reply, 'NOT_FOUND', `no reassignment ${request.params.id}`);
-      return { reassignment, items: await ctx.store.reassignments.items(reassignment.id) };
+      const id = request.params.id;
+      const [reassignment, job] = await Promise.all([ctx.store.reassignments.get(id), ctx.store.reassignmentJobs.get(id)]);
+      if (!reassignment && !job) return sendError(reply, 'NOT_FOUND', `no reassignment ${id}`);
+      const items = await ctx.store.reassignments.items(id);
+      const status = job && job.status !== 'finished' ? job.status : (reassignment?.status ?? job!.status);
+      const progress = {
+        status,
+        done: items.length,
+        leads: reassignment?.status === 'finished' ? reassignment.counts.leads : (job?.leadIds?.length ?? null),
+      };
+      return { reassignment: reassignment ?? null, job: job ?? null, progress, items };
     },
   );
 }

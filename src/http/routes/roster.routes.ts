@@ -61,6 +61,9 @@ const answer = (r: RosterChangeResult) => ({
   subject: r.subject,
   diff: r.diff,
   draft: r.draft,
+  // docs/operations.md "Automatic reassignment": the job that moves the rep's open leads; GET /v1/reassignments/{id}.
+  ...(r.reassignment ? { reassignment: { id: r.reassignment.id, status: r.reassignment.status, trigger: r.reassignment.trigger } } : {}),
+  ...(r.accounts.length > 0 ? { accounts: r.accounts } : {}),
 });
 
 /**

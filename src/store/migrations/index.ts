@@ -13,6 +13,7 @@ import { totpReplay } from './0012-totp-replay.ts';
 import { poolLedgerDays } from './0014-pool-ledger-days.ts';
 import { rosterChanges } from './0015-roster-changes.ts';
 import { reassignments } from './0016-reassignments.ts';
+import { reassignmentJobs } from './0017-reassignment-jobs.ts';
 import { repHeartbeats } from './0018-rep-heartbeats.ts';
 import type { Migration } from './migration.ts';
 
@@ -33,5 +34,6 @@ export const MIGRATIONS: readonly Migration[] = [
   poolLedgerDays,
   rosterChanges,
   reassignments,
+  reassignmentJobs,
   repHeartbeats,
 ];

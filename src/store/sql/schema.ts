@@ -485,6 +485,27 @@ export interface ReassignmentItemsTable {
   at: string;
 }
 
+// --- 0017-reassignment-jobs -------------------------------------------------------------------
+
+export interface ReassignmentJobsTable {
+  id: string;
+  kind: string;
+  trigger: string;
+  rep_id: string | null;
+  lead_ids_json: string | null;
+  reason: string;
+  requested_by: string;
+  org_hash: string;
+  previous_hash: string | null;
+  status: string;
+  attempts: number;
+  claimed_by: string | null;
+  lease_until: string | null;
+  created_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
@@ -530,4 +551,5 @@ export interface Database {
   reassignments: ReassignmentsTable;
   reassignment_items: ReassignmentItemsTable;
   rep_heartbeats: RepHeartbeatsTable;
+  reassignment_jobs: ReassignmentJobsTable;
 }

@@ -21,6 +21,7 @@ import { routingStateRepository } from './routing-state-repository.ts';
 import type { Database } from './schema.ts';
 import { operationalCounts } from './operational-counts.ts';
 import { reassignmentRepository } from './reassignment-repository.ts';
+import { reassignmentJobRepository } from './reassignment-job-repository.ts';
 import { screeningListRepository } from './screening-list-repository.ts';
 import { suppressionRepository } from './suppression-repository.ts';
 import { oidcLoginRepository, signInLinkRepository, userRepository } from './user-repository.ts';
@@ -99,5 +100,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     repPresence: repPresenceRepository(db),
     reassignments: reassignmentRepository(db),
     repHeartbeats: repHeartbeatRepository(db),
+    reassignmentJobs: reassignmentJobRepository(db),
   };
 }
