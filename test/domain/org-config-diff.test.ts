@@ -143,7 +143,7 @@ describe('org config diff', () => {
   it('the roster list is exactly the documented one', () => {
     expect(ROSTER_FIELDS).toEqual({
       reps: ['name', 'email', 'timeZone', 'workingHours', 'outOfOffice', 'status', 'capacity', 'weight', 'skills', 'languages'],
-      teams: ['name'],
+      teams: ['name', 'calendar'],
       pools: ['name', 'description', 'members'],
     });
   });

@@ -57,7 +57,10 @@ describe.each(dialects)('licence grants and pool membership as roster changes: $
   it('a grant added by an admin waits for compliance; the admin cannot approve it; once approved the rep is lawful', async () => {
     db = sharedDatabase(factory.name);
     const s = await db.start();
-    expect((await postJson(s, '/v1/reps', JOINER)).statusCode).toBe(201);
+    // The joiner herself is a sensitive change too (a new rep): approved by compliance first.
+    const joined = await postJson(s, '/v1/reps', JOINER);
+    expect(joined.statusCode, joined.body).toBe(202);
+    expect((await approve(s, joined.json().draft.id, s.tokens.compliance)).statusCode).toBe(201);
     const inForce = s.ctx.orgs.current.hash;
     const asked = await postJson(s, '/v1/reps/noah-clarke/licences', GRANT, s.tokens.admin);
     expect(asked.statusCode, asked.body).toBe(202);

@@ -210,10 +210,21 @@ describe.each(dialects)('roster changes over HTTP: $factory.name', ({ factory, r
       massMarketOnly: true,
       reason: 'new starter, December cohort',
     };
+    // A rep joining is not a pure roster edit (the draft path would hold it too): it waits for a second person.
+    const inForce = s.ctx.orgs.current.hash;
     const res = await postJson(s, '/v1/reps', joiner);
-    expect(res.statusCode, res.body).toBe(201);
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ status: 'pending_approval', hash: inForce, changed: false });
     expect(res.json().diff).toHaveLength(1);
     expect(res.json().diff[0]).toMatchObject({ path: 'reps.noah-clarke', before: null, after: { id: 'noah-clarke', status: 'active' } });
+    expect(s.ctx.orgs.current.repsById.has('noah-clarke')).toBe(false);
+    const approved = await s.app.inject({
+      method: 'POST',
+      url: `/v1/org/drafts/${res.json().draft.id}/approve`,
+      headers: { authorization: `Bearer ${s.tokens.compliance}` },
+    });
+    expect(approved.statusCode, approved.body).toBe(201);
+    expect(s.ctx.orgs.current.repsById.has('noah-clarke')).toBe(true);
     expect((await postJson(s, '/v1/reps', joiner)).json()).toMatchObject({ code: 'ROSTER_CHANGE_INVALID', details: [{ path: '/id' }] });
     expect((await postJson(s, '/v1/reps', { ...joiner, id: 'x-1', team: 'nope' })).json()).toMatchObject({
       code: 'ROSTER_CHANGE_INVALID',

@@ -1,3 +1,4 @@
+import { classifyDiff, diffOrgConfigs } from '../../domain/org/org-config-diff.ts';
 import type { ConfigProblem } from '../../config/load-config.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import type { ErrorDetail } from '../../domain/errors/error-catalogue.ts';
@@ -119,9 +120,15 @@ export type RosterPublication =
     } & FollowUps)
   | { readonly kind: 'pending'; readonly draft: DraftView; readonly diff: FieldChange[] };
 
-/** Whether a change must wait for a second person: it is sensitive, or the policy in force says roster edits need one too. */
-export const needsSecondPerson = (base: CompiledOrg, change: RosterChange): boolean =>
-  changeSensitivity(change) === 'sensitive' || !accessPolicyOf(base.config).makerChecker.rosterEditsSinglePerson;
+/**
+ * Whether a change must wait for a second person: it is sensitive, the policy in force says roster edits need one too,
+ * or the config diff it makes is one `POST /v1/org/drafts` would hold (classifyDiff: a rep joining, a team move, a
+ * change of experience…) — so no roster path publishes alone what the draft path would not.
+ */
+export const needsSecondPerson = (base: CompiledOrg, next: OrgConfig, change: RosterChange): boolean =>
+  changeSensitivity(change) === 'sensitive' ||
+  !accessPolicyOf(base.config).makerChecker.rosterEditsSinglePerson ||
+  classifyDiff(diffOrgConfigs(base.config, next)).kind === 'sensitive';
 
 /**
  * The one place a roster change becomes the version in force (docs/operations.md "Roster changes"). A change one
@@ -138,7 +145,7 @@ export async function publishRosterVersion(
 ): Promise<Result<RosterPublication, PublishRefusal>> {
   const subject = changeSubject(input.change);
   const sensitivity = changeSensitivity(input.change);
-  if (needsSecondPerson(input.base, input.change)) return draftRosterChange(ctx, principal, input);
+  if (needsSecondPerson(input.base, input.next, input.change)) return draftRosterChange(ctx, principal, input);
   const followUps: FollowUps = { reassignment: null, accounts: [] };
   let diff: FieldChange[] = [];
   const audit = (outcome: { org: CompiledOrg; previousHash: string }): AuditRecord[] => {

@@ -57,7 +57,8 @@ const KEY_OF: Record<EntityCollection, 'id' | 'name'> = {
  */
 export const ROSTER_FIELDS: Readonly<Partial<Record<EntityCollection, readonly string[]>>> = {
   reps: ['name', 'email', 'timeZone', 'workingHours', 'outOfOffice', 'status', 'capacity', 'weight', 'skills', 'languages'],
-  teams: ['name'],
+  // A team's working calendar (public holidays, closed days) is availability, like a rep's out-of-office.
+  teams: ['name', 'calendar'],
   // Who is in a round-robin pool and at what weight/cap is a roster matter; adding or removing a pool is not (rules name pools).
   pools: ['name', 'description', 'members'],
 };
