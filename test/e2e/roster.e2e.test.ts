@@ -68,11 +68,18 @@ function startServer(db: string, config: string): Promise<{ url: string; admin: 
   });
 }
 
-/** The example org plus `roster.overload`, with amelia-hughes' FCA certificate ending in 20 days. */
+/**
+ * The example org plus `roster.overload`, with amelia-hughes' FCA certificate ending in 20 days. Automatic reassignment
+ * on pause is switched off here so that ops moves the paused rep's leads by hand, with the preview (the automatic path
+ * is tested over HTTP in test/scenarios/auto-reassignment.http.test.ts).
+ */
 function orgCopy(): string {
   const org = join(dir, 'org');
   cpSync(join(ROOT, 'examples', 'bank'), org, { recursive: true });
-  writeFileSync(join(org, 'roster.yaml'), 'roster:\n  overload:\n    repShareOver: 0.5\n    minLeads: 3\n');
+  writeFileSync(
+    join(org, 'roster.yaml'),
+    'roster:\n  overload:\n    repShareOver: 0.5\n    minLeads: 3\n  autoReassign:\n    onPause: false\n',
+  );
   const file = join(org, 'licences-individual.yaml');
   const text = readFileSync(file, 'utf8');
   const at = text.indexOf('id: fca-cert-amelia-hughes');
