@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { api, ApiError, setUnauthenticatedHandler, type Me, type Role } from './api.ts';
+import { api, ApiError, repOnly, setUnauthenticatedHandler, type Me, type Role } from './api.ts';
 import { Forbidden, Loading, Page } from './components/common.tsx';
 import { Dashboards } from './pages/Dashboards.tsx';
 import { LeadStoryPage } from './pages/LeadStory.tsx';
@@ -78,7 +78,7 @@ function TopBar({ me, pathname, onSignOut }: { me: Me; pathname: string; onSignO
       </div>
       <nav aria-label="Main">
         <ul>
-          {NAV.filter((n) => n.roles.includes(me.role)).map((n) => {
+          {NAV.filter((n) => me.roles.some((r) => n.roles.includes(r))).map((n) => {
             const active = pathname === n.to || pathname.startsWith(`${n.to}/`);
             return (
               <li key={n.to}>
@@ -138,13 +138,13 @@ export function App() {
   if (me === undefined) return <Loading what="your session" />;
   if (me === null) return <SignIn onSignedIn={(m) => setMe(m)} />;
 
-  const home = me.role === 'rep' ? '/leads' : '/review';
+  const home = repOnly(me) ? '/leads' : '/review';
   if (pathname === '/' || pathname === '') {
     navigate(home, { replace: true });
     return null;
   }
   const current = route(pathname, me);
-  const allowed = current.roles.includes(me.role);
+  const allowed = me.roles.some((r) => current.roles.includes(r));
   const signOut = async () => {
     await api('DELETE', '/v1/session').catch(() => undefined);
     setMe(null);

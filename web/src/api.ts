@@ -30,6 +30,9 @@ export interface Me {
   readonly keyId: string | null;
 }
 
+/** A rep-only person sees only their own leads (the server scopes them the same way: seesAllLeads). */
+export const repOnly = (me: Me): boolean => !me.roles.some((r) => r === 'admin' || r === 'ops' || r === 'compliance');
+
 /** Called on any 401 so the shell can show the sign-in page. */
 let onUnauthenticated: () => void = () => {};
 export const setUnauthenticatedHandler = (fn: () => void) => {

@@ -53,31 +53,27 @@ export function checkSegregation(input: {
     return { ok: false, reason: 'APPROVER_IS_REQUESTER', detail: 'the approver requested this themselves' };
   if (!requester) return { ok: true };
   const since = now - recentDays * DAY_MS;
-  const byApprover = madeBy(requester, approver.id, since);
-  if (byApprover === 'created')
-    return {
-      ok: false,
-      reason: 'APPROVER_CREATED_REQUESTER',
-      detail: `the approver created the requester's account within ${recentDays} days`,
-    };
-  if (byApprover)
-    return {
-      ok: false,
-      reason: 'APPROVER_GRANTED_REQUESTER_ROLE',
-      detail: `the approver granted the requester the ${byApprover.role} role within ${recentDays} days`,
-    };
-  const byRequester = madeBy(approver, requester.id, since);
-  if (byRequester === 'created')
-    return {
-      ok: false,
-      reason: 'REQUESTER_CREATED_APPROVER',
-      detail: `the requester created the approver's account within ${recentDays} days`,
-    };
-  if (byRequester)
-    return {
-      ok: false,
-      reason: 'REQUESTER_GRANTED_APPROVER_ROLE',
-      detail: `the requester granted the approver the ${byRequester.role} role within ${recentDays} days`,
-    };
-  return { ok: true };
+  return (
+    madeOther(madeBy(requester, approver.id, since), 'approver', 'requester', recentDays) ??
+    madeOther(madeBy(approver, requester.id, since), 'requester', 'approver', recentDays) ?? { ok: true }
+  );
+}
+
+/** The reason code when one of the two made the other what they are: by maker, then by how. */
+const MADE_REASONS = {
+  approver: { created: 'APPROVER_CREATED_REQUESTER', granted: 'APPROVER_GRANTED_REQUESTER_ROLE' },
+  requester: { created: 'REQUESTER_CREATED_APPROVER', granted: 'REQUESTER_GRANTED_APPROVER_ROLE' },
+} as const satisfies Record<'approver' | 'requester', Record<'created' | 'granted', SegregationReason>>;
+
+/** The refusal when `maker` made `made` what it is within the window (created their account or granted a role), else null. */
+function madeOther(
+  how: 'created' | RoleGrantFact | null,
+  maker: 'approver' | 'requester',
+  made: 'approver' | 'requester',
+  recentDays: number,
+): SegregationVerdict | null {
+  if (how === null) return null;
+  const what = how === 'created' ? `created the ${made}'s account` : `granted the ${made} the ${how.role} role`;
+  const reason = MADE_REASONS[maker][how === 'created' ? 'created' : 'granted'];
+  return { ok: false, reason, detail: `the ${maker} ${what} within ${recentDays} days` };
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ApiError, get, hasOperation, post, type Me } from '../api.ts';
+import { ApiError, get, hasOperation, post, repOnly, type Me } from '../api.ts';
 import { Badge, downloadJson, ErrorBox, fmtTime, Loading, outcomeTone, Page, useAsync } from '../components/common.tsx';
 import { CandidateTable, Reasons } from '../components/Eligibility.tsx';
 import { Timeline } from '../components/Timeline.tsx';
@@ -42,14 +42,14 @@ export function LeadStoryPage({ id, me }: { id: string; me: Me }) {
   return (
     <Page title={`Lead story ${id}`}>
       <p>
-        <Link to="/leads">← {me.role === 'rep' ? 'My leads' : 'All leads'}</Link>
+        <Link to="/leads">← {repOnly(me) ? 'My leads' : 'All leads'}</Link>
       </p>
       {loading && <Loading what="the lead story" />}
       {error instanceof ApiError && error.status === 404 ? (
         <div className="notice" role="alert">
           <p>
             No lead <code>{id}</code>
-            {me.role === 'rep' ? ' among the leads assigned to you' : ''}.
+            {repOnly(me) ? ' among the leads assigned to you' : ''}.
           </p>
         </div>
       ) : (
@@ -69,7 +69,7 @@ function IntegritySection({ lead, storyAvailable, story, storyError, me }: Story
   return (
     <section aria-labelledby="integrity-h" className="card">
       <h2 id="integrity-h">Integrity check</h2>
-      {!storyAvailable && me.role === 'rep' && (
+      {!storyAvailable && repOnly(me) && (
         <p className="notice" data-testid="integrity">
           The audit-trail story with its integrity proof is available to the admin, ops and compliance roles. Below is the lead&apos;s
           recorded history.
@@ -131,7 +131,7 @@ function IntegritySection({ lead, storyAvailable, story, storyError, me }: Story
           </a>
         )}
       </div>
-      {(me.role === 'admin' || me.role === 'compliance') && <VerifyLog />}
+      {(me.roles.includes('admin') || me.roles.includes('compliance')) && <VerifyLog />}
     </section>
   );
 }

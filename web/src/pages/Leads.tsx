@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { LEAD_STATUSES } from '../../../src/domain/lead/lead-status.ts';
-import { get, qs, type Me } from '../api.ts';
+import { get, qs, repOnly, type Me } from '../api.ts';
 import { Badge, ErrorBox, fmtTime, Loading, outcomeTone, Page, useAsync } from '../components/common.tsx';
 import { Link } from '../router.tsx';
 
@@ -61,8 +61,8 @@ export function Leads({ me }: { me: Me }) {
     [status, cursor],
   );
   return (
-    <Page title={me.role === 'rep' ? 'My leads' : 'Leads'}>
-      {me.role === 'rep' && <p className="lede">Leads assigned to you ({me.repId}). Other leads are not visible to the rep role.</p>}
+    <Page title={repOnly(me) ? 'My leads' : 'Leads'}>
+      {repOnly(me) && <p className="lede">Leads assigned to you ({me.repId}). Other leads are not visible to the rep role.</p>}
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter leads">
         <label>
           Status{' '}

@@ -33,7 +33,7 @@ const pct = (share: number | null) => (share === null ? '—' : `${(share * 100)
 /** Round-robin pools, read-only, with the two audited ledger controls for admin and ops. */
 export function Pools({ me }: { me: Me }) {
   const { data, error, loading, reload } = useAsync(() => get<{ pools: Pool[] }>('/v1/pools'), []);
-  const canControl = me.role === 'admin' || me.role === 'ops';
+  const canControl = me.roles.includes('admin') || me.roles.includes('ops');
   return (
     <Page title="Pools">
       <p className="muted">

@@ -310,7 +310,7 @@ function DraftPanel({ me, org, draft, setDraft, canSimulate, onPublished }: Draf
         <button type="button" onClick={() => void simulate()} disabled={!canSimulate || busy !== '' || draft.trim() === ''}>
           {busy === 'simulate' ? 'Simulating…' : 'Run simulation'}
         </button>
-        {me.role === 'admin' ? (
+        {me.roles.includes('admin') ? (
           <button type="button" className="danger" onClick={() => void publish()} disabled={busy !== '' || draft.trim() === ''}>
             {busy === 'publish' ? 'Publishing…' : 'Publish this draft'}
           </button>
