@@ -93,7 +93,7 @@ function TopBar({ me, pathname, onSignOut }: { me: Me; pathname: string; onSignO
       </nav>
       <div className="whoami">
         <span data-testid="whoami">
-          {me.name} · <strong>{me.role}</strong>
+          {me.name} · <strong>{me.roles.join(', ')}</strong>
           {me.repId ? ` (${me.repId})` : ''}
         </span>
         <Link to="/account" aria-current={pathname === '/account' ? 'page' : undefined}>
@@ -163,7 +163,7 @@ export function App() {
         ) : (
           <Page title="Access denied">
             <Forbidden
-              what={`${current.area} is not available to the ${me.role} role. The API refuses these requests for this role as well.`}
+              what={`${current.area} is not available to the ${me.roles.join(', ')} role. The API refuses these requests for this role as well.`}
             />
             <p>
               <Link to={home}>Back to your start page</Link>

@@ -181,9 +181,9 @@ function ReviewBody({
         />
       )}
       {canDecide && <RejectForm review={review} onDone={onChanged} />}
-      {review.status === 'OPEN' && me.role !== 'compliance' && (
+      {review.status === 'OPEN' && !me.roles.includes('compliance') && (
         <p className="notice" role="note">
-          Only the compliance role can approve, reject or dispose screening hits. You are signed in as {me.role}.
+          Only the compliance role can approve, reject or dispose screening hits. You are signed in as {me.roles.join(', ')}.
         </p>
       )}
 
