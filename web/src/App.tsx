@@ -163,7 +163,10 @@ export function App() {
         ) : (
           <Page title="Access denied">
             <Forbidden
-              what={`${current.area} is not available to the ${me.roles.join(', ')} role. The API refuses these requests for this role as well.`}
+              what={
+                `${current.area} is not available to the ${me.roles.join(', ')} role. ` +
+                'The API refuses these requests for this role as well.'
+              }
             />
             <p>
               <Link to={home}>Back to your start page</Link>
