@@ -154,6 +154,21 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
       reviewId: 'rev-1',
     },
   },
+  'sla.parked': {
+    ...fact,
+    kind: 'sla.parked',
+    parking: {
+      leadId: 'lead-1',
+      attempt: 3,
+      missed: 'accept',
+      missedBy: ['rep-a', 'rep-b'],
+      reasonCode: 'SLA_EXHAUSTED',
+      currentRep: 'rep-b',
+      reviewId: 'rev-1',
+      reviewKind: 'SLA_EXHAUSTED',
+      timersStopped: 1,
+    },
+  },
   'reassignment.moved': {
     ...fact,
     kind: 'reassignment.moved',

@@ -104,7 +104,8 @@ describe('SLA miss → re-route → second miss → escalation, with a licence e
     expect(await worker.tick()).toEqual([]);
 
     // 2nd miss: Kevin does not accept by 10:30 → escalation, and a re-route. Nobody else is eligible
-    // (Danielle's licence has expired), so it falls back to the reps who missed.
+    // (Danielle's licence has expired), so it falls back to the reps who missed — but never to Kevin,
+    // who just missed (bounded ladder, issue 15): only he is excluded, so Michael gets it back.
     s.clock.ms = Date.parse('2026-11-24T15:30:00Z');
     const [second] = await worker.tick();
     expect(second).toMatchObject({
@@ -112,12 +113,13 @@ describe('SLA miss → re-route → second miss → escalation, with a licence e
       missed: 'accept',
       attempt: 2,
       fromRep: 'kevin-zhang',
-      excluded: [],
+      excluded: ['kevin-zhang'],
       fellBackToMissed: true,
       escalated: true,
+      parked: false,
     });
     if (second?.outcome !== 'missed') throw new Error('expected a miss');
-    expect(['michael-oconnor', 'kevin-zhang']).toContain(second.decision!.repId);
+    expect(second.decision!.repId).toBe('michael-oconnor');
     expect(second.decision!.repId).not.toBe('danielle-rivera');
     const escalations = await outboxEvents(s, 'lead.escalated');
     expect(escalations).toEqual([
@@ -184,6 +186,13 @@ describe('SLA miss → re-route → second miss → escalation, with a licence e
       attempt: 1,
       fellBackToMissed: true,
       decision: { outcome: 'ASSIGNED', repId: 'brandon-lee' },
+    });
+    // Back to the rep who just missed only because he is the sole lawful one, and the story says so.
+    const story = (await get(s, s.tokens.ops, `/v1/leads/${leadId}`)).body.history as { kind: string; data: Record<string, unknown> }[];
+    expect(story.find((e) => e.kind === 'sla.reassigned')!.data).toMatchObject({
+      fromRep: 'brandon-lee',
+      toRep: 'brandon-lee',
+      sameRepReasonCode: 'SLA_SOLE_LAWFUL_REP',
     });
     // After hours nobody is available: the next miss (first contact, 2 working hours later) queues it and opens a review.
     s.clock.ms = Date.parse('2026-11-25T03:00:00Z'); // 22:00 in Miami: Brandon is off

@@ -22,6 +22,7 @@ export const CONDUCT_EVENTS = {
   slaMissed: 'sla.missed',
   reassigned: 'sla.reassigned',
   escalated: 'sla.escalated',
+  parked: 'sla.parked',
 } as const;
 
 /** Everything the conduct rules need about one lead, read in the caller's transaction. */

@@ -36,6 +36,22 @@ export interface HandOver {
   readonly fellBackToMissed: boolean;
   readonly decisionId: string;
   readonly outcome: string;
+  /** SLA_SOLE_LAWFUL_REP when the lead went back to the rep who just missed (nobody else was lawful). */
+  readonly sameRepReasonCode?: string;
+}
+
+/** The ladder's last step (docs/conduct.md): the lead is parked in the review queue and its SLA timers stop. */
+export interface SlaParking {
+  readonly leadId: string;
+  readonly attempt: number;
+  readonly missed: 'accept' | 'first_contact';
+  readonly missedBy: readonly string[];
+  readonly reasonCode: string;
+  readonly currentRep: string;
+  readonly reviewId: string;
+  /** The review the lead waits in: a new SLA_EXHAUSTED one, or the one already open (a lead has one open review). */
+  readonly reviewKind: string;
+  readonly timersStopped: number;
 }
 
 export interface Escalation {
@@ -163,6 +179,7 @@ export type LeadEvent =
   | (Fact & { readonly kind: 'sla.missed'; readonly miss: SlaMissFacts })
   | (Fact & { readonly kind: 'sla.reassigned'; readonly handOver: HandOver; readonly reviewId: string | null; readonly timerId: string })
   | (Fact & { readonly kind: 'sla.escalated'; readonly escalation: Escalation })
+  | (Fact & { readonly kind: 'sla.parked'; readonly parking: SlaParking })
   | (Fact & { readonly kind: 'reassignment.moved'; readonly move: ReassignmentMove })
   | (Fact & { readonly kind: 'reassignment.manual'; readonly manual: ManualReassignment });
 
@@ -471,6 +488,11 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
     history: (e) => ({ ...fact(e), kind: CONDUCT_EVENTS.escalated, payload: e.escalation }),
     audit: (e) => ({ ...subject(e), kind: 'sla', payload: { action: 'sla.escalated', ...e.escalation } }),
     outbox: (e) => ({ type: 'lead.escalated', at: e.at, data: e.escalation }),
+  },
+  'sla.parked': {
+    history: (e) => ({ ...fact(e), kind: CONDUCT_EVENTS.parked, payload: e.parking }),
+    audit: (e) => ({ ...subject(e), kind: 'sla', payload: { action: 'sla.parked', ...e.parking } }),
+    outbox: (e) => ({ type: 'lead.sla_exhausted', at: e.at, data: e.parking }),
   },
   ...REASSIGNMENT_EVENT_PROJECTIONS,
 };

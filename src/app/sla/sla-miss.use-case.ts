@@ -1,5 +1,5 @@
 import { decide, routingScope } from '../../domain/decision/decide.ts';
-import { SLA_ESCALATED } from '../../domain/sla/sla-reason-codes.ts';
+import { SLA_ESCALATED, SLA_EXHAUSTED, SLA_SOLE_LAWFUL_REP } from '../../domain/sla/sla-reason-codes.ts';
 import type { Decision } from '../../domain/decision/decision.ts';
 import { LeadSchema } from '../../domain/lead/lead.schema.ts';
 import { slaConfigOf } from '../../domain/org/sla.schema.ts';
@@ -36,6 +36,8 @@ export type SlaFireOutcome =
       readonly excluded: readonly string[];
       readonly fellBackToMissed: boolean;
       readonly escalated: boolean;
+      /** The ladder ended here: parked in the review queue, timers stopped. */
+      readonly parked: boolean;
       readonly reviewId: string | null;
     };
 
@@ -105,6 +107,7 @@ export async function fireSlaTimer(
       if (action.kind === 'none') return null;
       const miss: MissContext = { tx, ctx, org: ctx.orgs.current, record, timer, action, now, at };
       await recordMiss(miss, worker);
+      if (action.kind === 'park') return missedOutcome(miss, null, await park(miss, worker));
       const reroute = action.kind === 'reroute' || action.reroute ? await rerouteAfterMiss(miss) : null;
       const escalatedReview = action.kind === 'escalate' ? await escalate(miss, reroute) : null;
       return missedOutcome(miss, reroute, escalatedReview);
@@ -172,6 +175,7 @@ async function rerouteAfterMiss({ tx, ctx, org, record, timer, action, now, at }
       decide({ org, lead, at: now, state, presence, decisionId: 'sla-trial', ...(exclude.length > 0 ? { excludeReps: exclude } : {}) })
         .decision,
     (trial) => trial.outcome === 'ASSIGNED',
+    timer.repId,
   );
   const decision = await decideAndRecord(tx, { org, clock: ctx.clock, ids: ctx.ids }, lead, now, { excludeReps: excluded });
   const { reviewId } = await recordDecisionOutcome(tx, ctx, decision, { actor: 'system', slaCause: action.reasonCode });
@@ -186,6 +190,7 @@ async function rerouteAfterMiss({ tx, ctx, org, record, timer, action, now, at }
     fellBackToMissed,
     decisionId: decision.decisionId,
     outcome: decision.outcome,
+    ...(decision.rep?.id === timer.repId ? { sameRepReasonCode: SLA_SOLE_LAWFUL_REP } : {}),
   };
   await recordLeadEvents(tx, ctx, [
     { kind: 'sla.reassigned', leadId: record.id, actor: 'system', at, handOver, reviewId, timerId: timer.id },
@@ -218,6 +223,34 @@ async function escalate({ tx, ctx, record, timer, action, at }: MissContext, rer
   return reviewId;
 }
 
+/**
+ * The ladder's last rung: the lead stays with its rep but waits in the review queue (a new SLA_EXHAUSTED review,
+ * or the review already open — a lead has one open review at a time), and its pending SLA timers are cancelled
+ * so nothing fires again for it. Returns the review id.
+ */
+async function park({ tx, ctx, record, timer, action, at }: MissContext, worker: string): Promise<string> {
+  const open = await tx.reviews.openForLead(record.id);
+  const reviewId = open?.id ?? ctx.ids.next('rev');
+  if (!open) {
+    const reasonCodes = [action.reasonCode, SLA_EXHAUSTED];
+    await tx.reviews.open({ id: reviewId, leadId: record.id, kind: SLA_EXHAUSTED, reasonCodes, requestedBy: 'system', requestedAt: at });
+  }
+  const timersStopped = await tx.slaTimers.cancelPending(record.id, { at, by: `${worker}: ${SLA_EXHAUSTED}` });
+  const parking = {
+    leadId: record.id,
+    attempt: action.attempt,
+    missed: action.missed,
+    missedBy: action.missedBy,
+    reasonCode: SLA_EXHAUSTED,
+    currentRep: timer.repId,
+    reviewId,
+    reviewKind: open?.kind ?? SLA_EXHAUSTED,
+    timersStopped,
+  };
+  await recordLeadEvents(tx, ctx, [{ kind: 'sla.parked', leadId: record.id, actor: 'system', at, parking }]);
+  return reviewId;
+}
+
 function missedOutcome({ record, timer, action }: MissContext, reroute: Reroute | null, escalatedReview: string | null): SlaFireOutcome {
   const decision = reroute?.decision;
   const summary = decision
@@ -234,6 +267,7 @@ function missedOutcome({ record, timer, action }: MissContext, reroute: Reroute 
     excluded: reroute?.excluded ?? [],
     fellBackToMissed: reroute?.fellBackToMissed ?? false,
     escalated: action.kind === 'escalate',
+    parked: action.kind === 'park',
     reviewId: escalatedReview ?? reroute?.reviewId ?? null,
   };
 }

@@ -13,7 +13,8 @@ export const SlaRuleOverrideSchema = z.strictObject({
 /**
  * SLA windows and escalation (docs/conduct.md). When a lead is assigned, Remit
  * schedules an acceptance and a first-contact timer for the rep; a miss re-routes the lead to the
- * next eligible rep, and the `escalateAfterMisses`-th miss on one lead also escalates it.
+ * next eligible rep, the `escalateAfterMisses`-th miss on one lead escalates it once, and a later miss
+ * parks it in the review queue (a bounded ladder: nothing fires after).
  */
 export const SlaSchema = z.strictObject({
   enabled: z.boolean().default(true).describe('false: no SLA timers are scheduled.'),
@@ -32,7 +33,10 @@ export const SlaSchema = z.strictObject({
     .int()
     .min(1)
     .default(2)
-    .describe('The Nth miss on one lead escalates it (outbox lead.escalated and a review item).'),
+    .describe(
+      'Ladder (docs/conduct.md): misses before the Nth re-route, the Nth escalates once (outbox lead.escalated and a review item), ' +
+        'any later miss parks the lead (SLA_EXHAUSTED review, timers stopped).',
+    ),
   escalateTo: z.string().min(1).default('ops').describe('Who the escalation names (a queue, a team lead).'),
   rerouteOnEscalation: z.boolean().default(true).describe('Keep re-routing when escalating.'),
   rules: z.array(SlaRuleOverrideSchema).default([]).describe('Per-rule windows, by the routing rule that assigned the lead.'),

@@ -1,10 +1,12 @@
 /**
  * Re-routing after an SLA miss reuses the routing decision with an exclusion list: first without any rep
- * who missed on this lead; back to them only when nobody else is eligible.
+ * who missed on this lead; then without the rep who just missed (`lastRep`), so an earlier rep may come
+ * back but never the same rep twice in a row; back to `lastRep` only when nobody else is eligible.
  */
-export function rerouteExclusions(missedBy: readonly string[]): readonly (readonly string[])[] {
-  const unique = [...new Set(missedBy)];
-  return unique.length === 0 ? [[]] : [unique, []];
+export function rerouteExclusions(missedBy: readonly string[], lastRep?: string): readonly (readonly string[])[] {
+  const unique = [...new Set(lastRep === undefined ? missedBy : [...missedBy, lastRep])];
+  if (unique.length === 0) return [[]];
+  return lastRep === undefined || unique.length === 1 ? [unique, []] : [unique, [lastRep], []];
 }
 
 export interface RerouteOutcome<R> {
@@ -23,8 +25,9 @@ export function rerouteWithExclusions<R>(
   missedBy: readonly string[],
   decideWith: (exclude: readonly string[]) => R,
   assigned: (result: R) => boolean,
+  lastRep?: string,
 ): RerouteOutcome<R> {
-  const attempts = rerouteExclusions(missedBy);
+  const attempts = rerouteExclusions(missedBy, lastRep);
   let last: RerouteOutcome<R> | null = null;
   for (const [i, exclude] of attempts.entries()) {
     const result = decideWith(exclude);

@@ -1,4 +1,7 @@
-/** SLA escalation policy (R12): after `escalateAfterMisses` misses on one lead, escalate instead of (or as well as) re-routing. */
+/**
+ * SLA escalation ladder (R12, docs/conduct.md): misses 1 … escalateAfterMisses−1 re-route, the
+ * `escalateAfterMisses`-th escalates once, and any later miss parks the lead (bounded: nothing fires after).
+ */
 export interface SlaPolicy {
   readonly escalateAfterMisses: number;
   /** Who is told: a team lead, ops, a named queue. */
@@ -46,7 +49,28 @@ export type SlaAction =
       readonly missedBy: readonly string[];
       readonly escalateTo: string;
       readonly reroute: boolean;
+    }
+  | {
+      /** The ladder is exhausted: the lead waits in the review queue and its SLA timers stop. */
+      readonly kind: 'park';
+      readonly missed: SlaMiss;
+      readonly attempt: number;
+      readonly reasonCode: SlaReasonCode;
+      readonly fromRep: string;
+      readonly missedBy: readonly string[];
     };
+
+/** A rung of the ladder. */
+export type SlaLadderStep = 'reroute' | 'escalate' | 'park';
+
+/**
+ * The rung for the `attempt`-th miss on one lead (1-based). Bounded by construction: escalation happens
+ * on exactly one attempt, and every attempt after it parks, so a lead sees at most escalateAfterMisses + 1 steps.
+ */
+export function slaLadderStep(policy: Pick<SlaPolicy, 'escalateAfterMisses'>, attempt: number): SlaLadderStep {
+  if (attempt < policy.escalateAfterMisses) return 'reroute';
+  return attempt === policy.escalateAfterMisses ? 'escalate' : 'park';
+}
 
 export type { SlaReasonCode } from './sla-reason-codes.ts';
 import type { SlaReasonCode } from './sla-reason-codes.ts';
@@ -72,7 +96,8 @@ export function nextSlaAction(state: LeadSlaState, now: number): SlaAction {
   const attempt = state.previousMisses + 1;
   const missedBy = state.missedBy.includes(state.repId) ? state.missedBy : [...state.missedBy, state.repId];
   const base = { missed, attempt, reasonCode: REASON[missed], fromRep: state.repId, missedBy } as const;
-  return attempt >= state.policy.escalateAfterMisses
-    ? { kind: 'escalate', ...base, escalateTo: state.policy.escalateTo, reroute: state.policy.rerouteOnEscalation }
-    : { kind: 'reroute', ...base };
+  const step = slaLadderStep(state.policy, attempt);
+  if (step === 'escalate')
+    return { kind: 'escalate', ...base, escalateTo: state.policy.escalateTo, reroute: state.policy.rerouteOnEscalation };
+  return { kind: step, ...base };
 }

@@ -11,6 +11,10 @@ export const SLA_REASON_CODES = {
   SLA_ACCEPT_MISSED: reason('The assigned rep did not accept the lead before the accept deadline.'),
   SLA_FIRST_CONTACT_MISSED: reason('The rep accepted but made no first contact before the first-contact deadline.'),
   SLA_ESCALATED: reason("Misses reached the policy's escalateAfterMisses: an SLA_ESCALATION review is opened for the escalation role."),
+  SLA_EXHAUSTED: reason(
+    'The miss after the escalation: the ladder is exhausted, the lead is parked in the review queue and no SLA timer fires again.',
+  ),
+  SLA_SOLE_LAWFUL_REP: reason('The re-route went back to the rep who just missed: nobody else was lawful (eligible) at that moment.'),
 } as const;
 
 export type SlaCatalogueCode = keyof typeof SLA_REASON_CODES;
@@ -20,3 +24,9 @@ export type SlaReasonCode = Extract<SlaCatalogueCode, 'SLA_ACCEPT_MISSED' | 'SLA
 
 /** The code an escalation review adds after the miss's own code. */
 export const SLA_ESCALATED: SlaCatalogueCode = 'SLA_ESCALATED';
+
+/** The code of the ladder's last step (the lead parked; also the kind of the review it opens). */
+export const SLA_EXHAUSTED: SlaCatalogueCode = 'SLA_EXHAUSTED';
+
+/** Added to a hand-over that went back to the rep who just missed because they were the only lawful one. */
+export const SLA_SOLE_LAWFUL_REP: SlaCatalogueCode = 'SLA_SOLE_LAWFUL_REP';
