@@ -197,6 +197,17 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
       eligibility: { eligible: true },
     },
   },
+  'booking.offered': {
+    ...fact,
+    kind: 'booking.offered',
+    offer: {
+      repId: 'rep-a',
+      decisionId: 'dec-1',
+      formId: 'form-a',
+      bookingUrlTemplate: 'https://cal.com/a?email={email}',
+      prefilled: true,
+    },
+  },
 };
 
 describe('lead events: every kind declares its three projections', () => {

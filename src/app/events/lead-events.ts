@@ -1,6 +1,7 @@
 import type { Decision, DecisionOutcome } from '../../domain/decision/decision.ts';
 import type { AuditRecord } from '../audit/audit-trail.ts';
 import { CONDUCT_EVENTS } from '../conduct/lead-conduct-view.ts';
+import { BOOKING_EVENT_PROJECTIONS, type BookingOffer } from './booking-events.ts';
 import { REASSIGNMENT_EVENT_PROJECTIONS, type ManualReassignment, type ReassignmentMove } from './reassignment-events.ts';
 
 /**
@@ -181,7 +182,8 @@ export type LeadEvent =
   | (Fact & { readonly kind: 'sla.escalated'; readonly escalation: Escalation })
   | (Fact & { readonly kind: 'sla.parked'; readonly parking: SlaParking })
   | (Fact & { readonly kind: 'reassignment.moved'; readonly move: ReassignmentMove })
-  | (Fact & { readonly kind: 'reassignment.manual'; readonly manual: ManualReassignment });
+  | (Fact & { readonly kind: 'reassignment.manual'; readonly manual: ManualReassignment })
+  | (Fact & { readonly kind: 'booking.offered'; readonly offer: BookingOffer });
 
 export type LeadEventKind = LeadEvent['kind'];
 
@@ -495,6 +497,7 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
     outbox: (e) => ({ type: 'lead.sla_exhausted', at: e.at, data: e.parking }),
   },
   ...REASSIGNMENT_EVENT_PROJECTIONS,
+  ...BOOKING_EVENT_PROJECTIONS,
 };
 
 function fact(event: Fact): Fact {

@@ -5,6 +5,7 @@ import { toIso } from '../../domain/shared/zoned-time.ts';
 import { describeFieldErrors, mapSourceFields, sourceFieldNames, type SourceFields } from '../../domain/sources/map-source-fields.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import type { AppFailure } from '../shared/app-error.ts';
+import { bookingHandOff } from './booking-hand-off.ts';
 import { ingestLead } from '../intake/ingest-lead.use-case.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import type { FormGuard } from './form-guard.ts';
@@ -19,6 +20,8 @@ export interface FormAccepted {
   readonly status: PublicFormStatus;
   /** true: the honeypot was filled; nothing was stored and leadId is a decoy. */
   readonly trapped: boolean;
+  /** The assigned rep's filled booking page (booking-hand-off.ts); null: the form's neutral return page. */
+  readonly bookingUrl: string | null;
 }
 
 /** A rejected submission; `fields` names the form fields at fault (for the error redirect). */
@@ -101,11 +104,12 @@ export async function submitForm(
   }
   if (form.honeypotField !== null && (submission.fields.get(form.honeypotField) ?? []).some((v) => v.trim() !== '')) {
     guard.count(form.id, 'honeypot');
-    return ok({ leadId: ctx.ids.next('lead'), status: 'accepted', trapped: true });
+    return ok({ leadId: ctx.ids.next('lead'), status: 'accepted', trapped: true, bookingUrl: null });
   }
   const receivedAt = toIso(ctx.clock.now());
   const { payload, fieldOf } = mapSourceFields(form, submission.fields, receivedAt);
-  const result = await ingestLead(ctx, formPrincipal(form), payload);
+  const principal = formPrincipal(form);
+  const result = await ingestLead(ctx, principal, payload);
   if (!result.ok) {
     guard.count(form.id, 'invalid');
     const f = result.error;
@@ -113,5 +117,6 @@ export async function submitForm(
   }
   const body = result.value.body;
   guard.count(form.id, body.status === 'DUPLICATE' ? 'duplicates' : 'stored');
-  return ok({ leadId: body.leadId, status: body.status === 'DUPLICATE' ? 'duplicate' : 'accepted', trapped: false });
+  const bookingUrl = await bookingHandOff(ctx, form, principal.userId, body.status === 'ASSIGNED' ? body.decision : null);
+  return ok({ leadId: body.leadId, status: body.status === 'DUPLICATE' ? 'duplicate' : 'accepted', trapped: false, bookingUrl });
 }

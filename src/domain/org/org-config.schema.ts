@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bookingUrlProblems } from './booking-link.ts';
 import { RosterPolicySchema } from './roster-policy.schema.ts';
 import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import { ConditionSchema } from '../conditions/condition.schema.ts';
@@ -192,6 +193,17 @@ export const RepSchema = z.strictObject({
   territory: TerritorySchema.optional(),
   massMarketOnly: z.boolean().default(false),
   capabilities: z.array(CapabilitySchema).default([]),
+  bookingUrl: z
+    .string()
+    .max(2000)
+    .superRefine((template, ctx) => {
+      for (const message of bookingUrlProblems(template)) ctx.addIssue({ code: 'custom', message });
+    })
+    .optional()
+    .describe(
+      'Booking page a form prospect is sent to when this rep is assigned (docs/sources.md "Booking hand-off"): https (http on ' +
+        'loopback only), placeholders {name} {firstName} {lastName} {email} (filled only with consent) and {leadId}.',
+    ),
 });
 export type RepConfig = z.infer<typeof RepSchema>;
 

@@ -157,7 +157,8 @@ function registerFormSubmission(scope: FastifyInstance, ctx: ServiceContext, gua
       schema: {
         tags: ['sources'],
         summary:
-          "Submit an HTML form (application/x-www-form-urlencoded or multipart/form-data): 303 to the form's return URL, or JSON with " +
+          "Submit an HTML form (application/x-www-form-urlencoded or multipart/form-data): 303 to the assigned rep's booking page or " +
+          "the form's return URL, or JSON with " +
           'Accept: application/json',
         description:
           "Public: authenticated by the form's key (hidden field or header) and/or Origin allow-list. Honeypot, per-IP rate limit and " +
@@ -186,7 +187,11 @@ function registerFormSubmission(scope: FastifyInstance, ctx: ServiceContext, gua
       const accepted = result.value;
       if (accepted.trapped)
         request.log.warn({ form: form.id, ip: request.ip }, 'form honeypot filled: answered as accepted, nothing stored');
-      if (wantsJson(request)) return reply.code(201).send({ leadId: accepted.leadId, status: accepted.status });
+      const booking = accepted.bookingUrl === null ? {} : { bookingUrl: accepted.bookingUrl };
+      if (wantsJson(request)) return reply.code(201).send({ leadId: accepted.leadId, status: accepted.status, ...booking });
+      // An assigned lead's prospect books the rep at once (docs/sources.md "Booking hand-off"); otherwise the neutral page.
+      if (accepted.bookingUrl !== null)
+        return reply.code(303).header('location', accepted.bookingUrl).header('cache-control', 'no-store').send();
       return redirectTo(reply, form.returnUrl, { lead: accepted.leadId, status: accepted.status });
     },
   );
