@@ -6,11 +6,11 @@ import {
   prepareE2e,
   SHOTS,
   startRemit,
+  tearDownE2e,
   type Api,
   type RemitServer,
 } from '../support/e2e-harness.ts';
 import { signInWithKey } from '../support/console-sign-in.ts';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,9 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await tearDownE2e({ browser, server, dir });
 });
 
 describe.skipIf(!RUN)('web console', () => {

@@ -8,12 +8,12 @@ import {
   ROOT,
   SHOTS,
   startRemit,
+  tearDownE2e,
   type Api,
   type RemitServer,
 } from '../support/e2e-harness.ts';
 import { signInWithKey } from '../support/console-sign-in.ts';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,9 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await tearDownE2e({ browser, server, dir });
 });
 
 /** The admin publishes a draft without the grant from the Rules page; returns the draft id shown. */

@@ -7,6 +7,7 @@ import {
   ROOT,
   SHOTS,
   startRemit,
+  tearDownE2e,
   type Api,
   type RemitServer,
 } from '../support/e2e-harness.ts';
@@ -83,8 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  await server?.stop();
+  await tearDownE2e({ browser, server });
   await provider?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });

@@ -1,5 +1,13 @@
-import { e2eEnabled, launchChromium, newLocalPage, prepareE2e, SHOTS, startRemit, type RemitServer } from '../support/e2e-harness.ts';
-import { rmSync } from 'node:fs';
+import {
+  e2eEnabled,
+  launchChromium,
+  newLocalPage,
+  prepareE2e,
+  SHOTS,
+  startRemit,
+  tearDownE2e,
+  type RemitServer,
+} from '../support/e2e-harness.ts';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,9 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await tearDownE2e({ browser, server, dir });
 });
 
 async function signInWithPassword(page: Page, password: string) {

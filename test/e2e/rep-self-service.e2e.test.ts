@@ -6,10 +6,10 @@ import {
   prepareE2e,
   SHOTS,
   startRemit,
+  tearDownE2e,
   type Api,
   type RemitServer,
 } from '../support/e2e-harness.ts';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,9 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await tearDownE2e({ browser, server, dir });
 });
 
 /** A person with the rep role linked to `repId`, and their own key (POST /v1/users, POST /v1/users/:id/keys). */

@@ -7,11 +7,12 @@ import {
   ROOT,
   SHOTS,
   startRemit,
+  tearDownE2e,
   type Api,
   type RemitServer,
 } from '../support/e2e-harness.ts';
 import { signInWithKey } from '../support/console-sign-in.ts';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,9 +103,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await tearDownE2e({ browser, server, dir });
 });
 
 /** Four leads to one rep: the first picks them, every other eligible rep is then marked away. */

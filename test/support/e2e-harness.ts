@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -36,6 +36,13 @@ export function prepareE2e(tempPrefix: string): string {
   }
   mkdirSync(SHOTS, { recursive: true });
   return mkdtempSync(join(tmpdir(), tempPrefix));
+}
+
+/** Closes the browser, stops the server and removes the temporary directory (each when it was made). */
+export async function tearDownE2e({ browser, server, dir }: { browser?: Browser; server?: RemitServer; dir?: string }): Promise<void> {
+  await browser?.close();
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
 export interface RemitServer {
