@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { remitWithoutDatabaseUrl as remit } from '../support/remit-cli.ts';
 import { assignQueuedLeads } from '../../src/app/routing/assign-queued.use-case.ts';
 import { verifyStoredLog } from '../../src/app/audit/audit-queries.ts';
 import { closeLead } from '../support/route-lead.ts';
@@ -15,20 +14,6 @@ import { sqlText, startAuditService, type AuditService } from './audit-service-f
  * dedupe and erasure add up to. Realistic traffic over every path that changes an assignment verifies
  * clean; a direct edit of the leads table is reported with the lead's id.
  */
-
-const run = promisify(execFile);
-async function remit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/remit.mjs', ...args], {
-      cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 let s: AuditService | undefined;
 afterEach(async () => {

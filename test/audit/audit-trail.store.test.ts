@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { remitWithoutDatabaseUrl as remit } from '../support/remit-cli.ts';
 import { verifyStoredLog, type CheckpointsFile } from '../../src/app/audit/audit-queries.ts';
 import { rotateAuditKey } from '../../src/app/audit/audit-signing-key.ts';
 import { verifyCommitment } from '../../src/audit/index.ts';
@@ -18,20 +17,6 @@ import { independentVerify } from './independent-verifier.ts';
  * and PostgreSQL: entries written in the business transactions, sealed into a signed log, tampered
  * with directly in the database, verified, told as a lead story, replayed, erased.
  */
-
-const run = promisify(execFile);
-async function remit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/remit.mjs', ...args], {
-      cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 let s: AuditService | undefined;
 afterEach(async () => {

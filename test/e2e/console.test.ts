@@ -1,9 +1,18 @@
+import {
+  apiClient,
+  e2eEnabled,
+  launchChromium,
+  newLocalPage,
+  prepareE2e,
+  SHOTS,
+  startRemit,
+  tearDownE2e,
+  type Api,
+  type RemitServer,
+} from '../support/e2e-harness.ts';
 import { signInWithKey } from '../support/console-sign-in.ts';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -12,71 +21,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * of every page go to test-results/console-*.png.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-const SHOTS = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-/**
- * Debian's chromium is installed by .ci/run. On a developer machine without it the suite is skipped
- * with a notice (like the PostgreSQL suites); under CI=true a missing browser is a failure, not a skip.
- */
-const RUN = existsSync(CHROMIUM) || process.env.CI === 'true';
-if (!RUN) console.warn(`\n*** web console e2e SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium; CI installs it) ***\n`);
+const RUN = e2eEnabled('web console');
 
-let server: ChildProcess;
+let server: RemitServer;
 let base: string;
 let adminKey: string;
+let api: Api;
 let browser: Browser;
 let dir: string;
 const keys: Record<string, string> = {};
 const leads: { refused: string; uk: string[] } = { refused: '', uk: [] };
 
-async function api(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-function startServer(db: string): Promise<{ url: string; admin: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ['src/cli/main.ts', 'serve', '--db', db, '--port', '0', '--quiet'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PORT: '0' },
-    });
-    server = child;
-    let out = '';
-    let err = '';
-    // The example config loads the shipped OFAC, UN and PEP lists at start (docs/screening.md): allow for a slow machine.
-    const timer = setTimeout(() => reject(new Error(`remit serve did not start:\n${out}\n${err}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];
-      const admin = /(remit_[A-Za-z0-9_-]+)/.exec(out)?.[1];
-      if (url && admin) {
-        clearTimeout(timer);
-        resolve({ url, admin });
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`remit serve exited with ${code}:\n${out}\n${err}`)));
-  });
-}
-
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  // Only localhost traffic.
-  await context.route('**/*', (route) => {
-    const host = new URL(route.request().url()).hostname;
-    return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort();
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  return { context, page };
-}
+const newPage = () => newLocalPage(browser, { viewport: { width: 1400, height: 1000 }, timeout: 10_000 });
 
 async function signIn(page: Page, key: string) {
   await signInWithKey(page, base, key);
@@ -86,19 +42,11 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `
 
 beforeAll(async () => {
   if (!RUN) return;
-  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-    const build = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
-    });
-    if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}\n${build.stderr}`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'remit-e2e-'));
-  const started = await startServer(join(dir, 'remit.sqlite'));
-  base = started.url;
-  adminKey = started.admin;
+  dir = prepareE2e('remit-e2e-');
+  server = await startRemit({ db: join(dir, 'remit.sqlite') });
+  base = server.url;
+  adminKey = server.adminKey;
+  api = apiClient(base);
   for (const [name, role, repId] of [
     ['compliance', 'compliance', null],
     ['ops', 'ops', null],
@@ -131,30 +79,12 @@ beforeAll(async () => {
     expect(['ASSIGNED', 'QUEUED']).toContain(res.body.status);
     leads.uk.push(res.body.leadId);
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await tearDownE2e({ browser, server, dir });
 });
 
 describe.skipIf(!RUN)('web console', () => {

@@ -1,9 +1,21 @@
+import {
+  apiClient,
+  e2eEnabled,
+  launchChromium,
+  newLocalPage,
+  NODE,
+  prepareE2e,
+  ROOT,
+  SHOTS,
+  startRemit,
+  tearDownE2e,
+  type Api,
+  type RemitServer,
+} from '../support/e2e-harness.ts';
 import { signInWithKey } from '../support/console-sign-in.ts';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -13,59 +25,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * (provisioned by the operator with `remit keys create`) approves it, and the new version is in force.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-const SHOTS = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-const RUN = existsSync(CHROMIUM) || process.env.CI === 'true';
-if (!RUN) console.warn(`\n*** maker-checker e2e SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium; CI installs it) ***\n`);
+const RUN = e2eEnabled('maker-checker');
 
 const GRANT = 'fca-uk-investments';
-let server: ChildProcess;
+let server: RemitServer;
 let base: string;
 let adminKey: string;
 let complianceKey: string;
 let browser: Browser;
 let dir: string;
 
-async function api(path: string, token: string) {
-  const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return (await res.json()) as Record<string, any>;
-}
+let api: Api;
 
-function startServer(db: string): Promise<{ url: string; admin: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ['src/cli/main.ts', 'serve', '--db', db, '--port', '0', '--quiet'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PORT: '0' },
-    });
-    server = child;
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`remit serve did not start:\n${out}\n${err}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];
-      const admin = /(remit_[A-Za-z0-9_-]+)/.exec(out)?.[1];
-      if (url && admin) {
-        clearTimeout(timer);
-        resolve({ url, admin });
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`remit serve exited with ${code}:\n${out}\n${err}`)));
-  });
-}
+/** GET `path` with `token`: the JSON body. */
+const get = async (path: string, token: string) => (await api('GET', path, token)).body;
 
 async function signedIn(key: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  await context.route('**/*', (route) => {
-    const host = new URL(route.request().url()).hostname;
-    return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort();
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  const { page } = await newLocalPage(browser, { viewport: { width: 1400, height: 1000 }, timeout: 15_000 });
   await signInWithKey(page, base, key);
   return page;
 }
@@ -74,14 +50,12 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `
 
 beforeAll(async () => {
   if (!RUN) return;
-  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html')))
-    throw new Error('build the console first: vite build --config web/vite.config.ts');
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'remit-mc-e2e-'));
+  dir = prepareE2e('remit-mc-e2e-');
   const db = join(dir, 'remit.sqlite');
-  const started = await startServer(db);
-  base = started.url;
-  adminKey = started.admin;
+  server = await startRemit({ db });
+  base = server.url;
+  adminKey = server.adminKey;
+  api = apiClient(base);
   // The operator provisions the compliance officer: a person the admin did not create (segregation of duties).
   const cli = spawnSync(NODE, ['src/cli/main.ts', 'keys', 'create', '--role', 'compliance', '--name', 'e2e compliance', '--db', db], {
     cwd: ROOT,
@@ -89,18 +63,12 @@ beforeAll(async () => {
   });
   if (cli.status !== 0) throw new Error(`remit keys create failed:\n${cli.stdout}\n${cli.stderr}`);
   complianceKey = (JSON.parse(cli.stdout) as { token: string }).token;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await tearDownE2e({ browser, server, dir });
 });
 
 /** The admin publishes a draft without the grant from the Rules page; returns the draft id shown. */
@@ -126,7 +94,7 @@ async function adminAsksToRemoveGrant(page: Page): Promise<string> {
 
 describe.skipIf(!RUN)('maker-checker for org versions in the console', () => {
   it("an admin's draft removing a licence waits and shows the removed grant; an independent compliance officer approves it", async () => {
-    const before = await api('/v1/org', adminKey);
+    const before = await get('/v1/org', adminKey);
     const admin = await signedIn(adminKey);
     const id = await adminAsksToRemoveGrant(admin);
     const removed = admin.getByTestId(`diff-licences-${GRANT}`);
@@ -139,7 +107,7 @@ describe.skipIf(!RUN)('maker-checker for org versions in the console', () => {
     await shot(admin, '01-admin-draft');
     await admin.context().close();
     // Nothing in force yet.
-    expect((await api('/v1/org', adminKey)).hash).toBe(before.hash);
+    expect((await get('/v1/org', adminKey)).hash).toBe(before.hash);
 
     const checker = await signedIn(complianceKey);
     await checker.getByRole('link', { name: 'Rules & simulation' }).click();
@@ -154,10 +122,10 @@ describe.skipIf(!RUN)('maker-checker for org versions in the console', () => {
     await shot(checker, '03-approved');
     await checker.context().close();
 
-    const after = await api('/v1/org', adminKey);
+    const after = await get('/v1/org', adminKey);
     expect(after.hash).not.toBe(before.hash);
     expect(after.config.licences.some((l: { id: string }) => l.id === GRANT)).toBe(false);
-    const drafts = (await api(`/v1/org/drafts/${id}`, adminKey)) as {
+    const drafts = (await get(`/v1/org/drafts/${id}`, adminKey)) as {
       status: string;
       draftHash: string;
       requestedBy: string;

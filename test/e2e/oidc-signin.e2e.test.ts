@@ -1,9 +1,20 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  apiClient,
+  e2eEnabled,
+  launchChromium,
+  newLocalPage,
+  prepareE2e,
+  ROOT,
+  SHOTS,
+  startRemit,
+  tearDownE2e,
+  type Api,
+  type RemitServer,
+} from '../support/e2e-harness.ts';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type TestProvider } from '../support/oidc-test-provider.ts';
 
@@ -14,18 +25,14 @@ import { startOidcProvider, type TestProvider } from '../support/oidc-test-provi
  * approves an exception another person (ops, with a key) requested. Under CI=true a missing browser fails.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-const SHOTS = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-const RUN = existsSync(CHROMIUM) || process.env.CI === 'true';
-if (!RUN) console.warn(`\n*** SSO e2e SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium; CI installs it) ***\n`);
+const RUN = e2eEnabled('SSO');
 
-let server: ChildProcess;
+let server: RemitServer;
 let provider: TestProvider;
 let browser: Browser;
 let base: string;
 let adminKey: string;
+let api: Api;
 let dir: string;
 
 const freePort = () =>
@@ -35,38 +42,6 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-
-async function api(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-function startServer(config: string, db: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ['src/cli/main.ts', 'serve', '--config', config, '--db', db, '--port', String(port), '--quiet'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`remit serve did not start:\n${out}\n${err}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const admin = /(remit_[A-Za-z0-9_-]+)/.exec(out)?.[1];
-      if (/listening on http/.test(out) && admin) {
-        clearTimeout(timer);
-        resolve(admin);
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`remit serve exited with ${code}:\n${out}\n${err}`)));
-  });
-}
 
 /** The example org with single sign-on added: compliance officers come from the provider's remit-compliance group. */
 function configWithSso(issuer: string): string {
@@ -91,16 +66,7 @@ function configWithSso(issuer: string): string {
 
 beforeAll(async () => {
   if (!RUN) return;
-  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-    const build = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
-    });
-    if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}\n${build.stderr}`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'remit-sso-e2e-'));
+  dir = prepareE2e('remit-sso-e2e-');
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   provider = await startOidcProvider({
@@ -110,21 +76,15 @@ beforeAll(async () => {
       'sam.staff': { email: 'sam@bank.example', email_verified: true, name: 'Sam Staff', groups: ['staff'] },
     },
   });
-  adminKey = await startServer(configWithSso(provider.issuer), join(dir, 'remit.sqlite'), port);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  server = await startRemit({ configDir: configWithSso(provider.issuer), db: join(dir, 'remit.sqlite'), port });
+  adminKey = server.adminKey;
+  api = apiClient(base);
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  }
+  await tearDownE2e({ browser, server });
   await provider?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -147,10 +107,7 @@ describe.skipIf(!RUN)('single sign-on in the console', () => {
     expect(requested.status).toBe(201);
     const reviewId = requested.body.review.id as string;
 
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-    await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    const { context, page } = await newLocalPage(browser, { viewport: { width: 1400, height: 1000 }, timeout: 15_000 });
     await page.goto(`${base}/`);
     await page.getByRole('link', { name: 'Sign in with single sign-on' }).click();
     // The provider's own login page (another origin): the console never sees the password.
@@ -185,10 +142,7 @@ describe.skipIf(!RUN)('single sign-on in the console', () => {
   }, 60_000);
 
   it('someone whose groups map to no Remit role comes back to the sign-in page with a clear message, signed out', async () => {
-    const context = await browser.newContext();
-    await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    const { context, page } = await newLocalPage(browser, { timeout: 15_000 });
     await page.goto(`${base}/`);
     await page.getByRole('link', { name: 'Sign in with single sign-on' }).click();
     await page.waitForURL((url) => url.origin === provider.issuer);

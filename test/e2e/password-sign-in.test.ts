@@ -1,8 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  e2eEnabled,
+  launchChromium,
+  newLocalPage,
+  prepareE2e,
+  SHOTS,
+  startRemit,
+  tearDownE2e,
+  type RemitServer,
+} from '../support/e2e-harness.ts';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/app/access/totp.ts';
 
@@ -13,76 +20,34 @@ import { totpCode } from '../../src/app/access/totp.ts';
  * one-time code on "My account" and signs in with it. Same skip rules as console.test.ts.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-const SHOTS = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-const RUN = existsSync(CHROMIUM) || process.env.CI === 'true';
+const RUN = e2eEnabled('password sign-in');
 const ADMIN_EMAIL = 'admin@remit.invalid';
 const PASSWORD = 'a long admin passphrase';
 
-let server: ChildProcess;
+let server: RemitServer;
 let browser: Browser;
 let dir: string;
 let base: string;
 let welcomeLink: string;
 
-function startServer(db: string): Promise<{ url: string; link: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ['src/cli/main.ts', 'serve', '--db', db, '--port', '0', '--quiet'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PORT: '0' },
-    });
-    server = child;
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`remit serve did not start:\n${out}\n${err}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];
-      const link = /(http:\/\/\S+\/welcome#token=[A-Za-z0-9_-]+)/.exec(out)?.[1];
-      if (url && link) {
-        clearTimeout(timer);
-        expect(out).toContain('valid 72 h');
-        resolve({ url, link });
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`remit serve exited with ${code}:\n${out}\n${err}`)));
-  });
-}
+const WELCOME_LINK = /(http:\/\/\S+\/welcome#token=[A-Za-z0-9_-]+)/;
 
 beforeAll(async () => {
   if (!RUN) return;
-  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-    const build = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
-    });
-    if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}\n${build.stderr}`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'remit-e2e-pw-'));
-  const started = await startServer(join(dir, 'remit.sqlite'));
-  base = started.url;
-  welcomeLink = started.link;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  dir = prepareE2e('remit-e2e-pw-');
+  server = await startRemit({
+    db: join(dir, 'remit.sqlite'),
+    ready: (out) => /listening on (http:\/\/[^\s]+)/.test(out) && WELCOME_LINK.test(out),
   });
+  expect(server.stdout).toContain('valid 72 h');
+  base = server.url;
+  welcomeLink = WELCOME_LINK.exec(server.stdout)![1]!;
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await tearDownE2e({ browser, server, dir });
 });
 
 async function signInWithPassword(page: Page, password: string) {
@@ -94,13 +59,7 @@ async function signInWithPassword(page: Page, password: string) {
 
 describe.skipIf(!RUN)('console sign-in with e-mail and password', () => {
   it('welcome link → password; sign out; e-mail + password; a wrong one refused; then with a one-time code', async () => {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    await context.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort();
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    const { context, page } = await newLocalPage(browser, { viewport: { width: 1200, height: 900 }, timeout: 15_000 });
 
     // The first-start link: choose a password, signed in at once; the token leaves the address bar.
     expect(welcomeLink.startsWith(base)).toBe(true);

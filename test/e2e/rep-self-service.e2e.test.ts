@@ -1,8 +1,17 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  apiClient,
+  e2eEnabled,
+  launchChromium,
+  newLocalPage,
+  prepareE2e,
+  SHOTS,
+  startRemit,
+  tearDownE2e,
+  type Api,
+  type RemitServer,
+} from '../support/e2e-harness.ts';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -16,14 +25,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Screenshots go to test-results/rep-*.png.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-const SHOTS = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-const RUN = existsSync(CHROMIUM) || process.env.CI === 'true';
-if (!RUN) console.warn(`\n*** rep self-service e2e SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium; CI installs it) ***\n`);
+const RUN = e2eEnabled('rep self-service');
 
-let server: ChildProcess;
+let server: RemitServer;
 let base: string;
 let adminKey: string;
 let integrationKey: string;
@@ -31,39 +35,7 @@ let browser: Browser;
 let dir: string;
 const PROMOTION = 'isa-promo-2026';
 
-async function api(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-function startServer(db: string): Promise<{ url: string; admin: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ['src/cli/main.ts', 'serve', '--db', db, '--port', '0', '--quiet'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PORT: '0' },
-    });
-    server = child;
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`remit serve did not start:\n${out}\n${err}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];
-      const admin = /(remit_[A-Za-z0-9_-]+)/.exec(out)?.[1];
-      if (url && admin) {
-        clearTimeout(timer);
-        resolve({ url, admin });
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`remit serve exited with ${code}:\n${out}\n${err}`)));
-  });
-}
+let api: Api;
 
 let n = 0;
 /** A UK ISA lead whose prospect consented to calls. */
@@ -90,19 +62,11 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `
 
 beforeAll(async () => {
   if (!RUN) return;
-  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-    const build = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
-    });
-    if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}\n${build.stderr}`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'remit-rep-e2e-'));
-  const started = await startServer(join(dir, 'remit.sqlite'));
-  base = started.url;
-  adminKey = started.admin;
+  dir = prepareE2e('remit-rep-e2e-');
+  server = await startRemit({ db: join(dir, 'remit.sqlite') });
+  base = server.url;
+  adminKey = server.adminKey;
+  api = apiClient(base);
   const integration = await api('POST', '/v1/keys', adminKey, { name: 'e2e intake', role: 'integration' });
   expect(integration.status).toBe(201);
   integrationKey = integration.body.token;
@@ -111,21 +75,12 @@ beforeAll(async () => {
     jurisdictions: ['GB'],
   });
   expect(promotion.status, JSON.stringify(promotion.body)).toBe(200);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await tearDownE2e({ browser, server, dir });
 });
 
 /** A person with the rep role linked to `repId`, and their own key (POST /v1/users, POST /v1/users/:id/keys). */
@@ -144,13 +99,7 @@ describe.skipIf(!RUN)('rep self-service console', () => {
     const repId = lead.decision.rep!.id;
     const token = await repPerson(repId);
 
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
-    await context.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort();
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    const { context, page } = await newLocalPage(browser, { viewport: { width: 1400, height: 1100 }, timeout: 10_000 });
     await page.goto(`${base}/`);
     await page.getByText('Sign in with an API key').click();
     await page.getByLabel('API key').fill(token);

@@ -1,8 +1,20 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  apiClient,
+  e2eEnabled,
+  launchChromium,
+  newLocalPage,
+  prepareE2e,
+  ROOT,
+  SHOTS,
+  startRemit,
+  tearDownE2e,
+  type Api,
+  type RemitServer,
+} from '../support/e2e-harness.ts';
+import { signInWithKey } from '../support/console-sign-in.ts';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -16,14 +28,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Screenshots go to test-results/roster-*.png.
  */
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const NODE = join(ROOT, 'node_modules', '.bin', 'node');
-const SHOTS = join(ROOT, 'test-results');
-const CHROMIUM = '/usr/bin/chromium';
-const RUN = existsSync(CHROMIUM) || process.env.CI === 'true';
-if (!RUN) console.warn(`\n*** roster e2e SKIPPED: ${CHROMIUM} not found (apt-get install -y chromium; CI installs it) ***\n`);
+const RUN = e2eEnabled('roster');
 
-let server: ChildProcess;
+let server: RemitServer;
 let base: string;
 let adminKey: string;
 let opsKey: string;
@@ -34,39 +41,7 @@ const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const EXPIRY = isoDay(Date.now() + 20 * DAY);
 
-async function api(method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-}
-
-function startServer(db: string, config: string): Promise<{ url: string; admin: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ['src/cli/main.ts', 'serve', '--db', db, '--config', config, '--port', '0', '--quiet'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PORT: '0' },
-    });
-    server = child;
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`remit serve did not start:\n${out}\n${err}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];
-      const admin = /(remit_[A-Za-z0-9_-]+)/.exec(out)?.[1];
-      if (url && admin) {
-        clearTimeout(timer);
-        resolve({ url, admin });
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`remit serve exited with ${code}:\n${out}\n${err}`)));
-  });
-}
+let api: Api;
 
 /**
  * The example org plus `roster.overload`, with amelia-hughes' FCA certificate ending in 20 days. Automatic reassignment
@@ -112,40 +87,23 @@ const presence = (repId: string, status: 'away' | 'available') =>
 
 beforeAll(async () => {
   if (!RUN) return;
-  if (!existsSync(join(ROOT, 'web', 'dist', 'index.html'))) {
-    const build = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
-    });
-    if (build.status !== 0) throw new Error(`console build failed:\n${build.stdout}\n${build.stderr}`);
-  }
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'remit-roster-e2e-'));
-  const started = await startServer(join(dir, 'remit.sqlite'), orgCopy());
-  base = started.url;
-  adminKey = started.admin;
+  dir = prepareE2e('remit-roster-e2e-');
+  server = await startRemit({ db: join(dir, 'remit.sqlite'), configDir: orgCopy() });
+  base = server.url;
+  adminKey = server.adminKey;
+  api = apiClient(base);
   const integration = await api('POST', '/v1/keys', adminKey, { name: 'e2e intake', role: 'integration' });
   expect(integration.status).toBe(201);
   integrationKey = integration.body.token;
   const ops = await api('POST', '/v1/keys', adminKey, { name: 'Olga Ops', role: 'ops' });
   expect(ops.status).toBe(201);
   opsKey = ops.body.token;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'],
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
   if (!RUN) return;
-  await browser?.close();
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await tearDownE2e({ browser, server, dir });
 });
 
 /** Four leads to one rep: the first picks them, every other eligible rep is then marked away. */
@@ -167,25 +125,12 @@ async function overloadOneRep() {
   return { focus, others, leads: [first, ...more].map((l) => l.leadId) };
 }
 
-async function signIn(page: Page, key = opsKey) {
-  await page.goto(`${base}/`);
-  // The API-key form is the secondary sign-in, behind a disclosure.
-  await page.getByText('Sign in with an API key').click();
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in with key' }).click();
-  await page.getByTestId('whoami').waitFor();
-}
+const signIn = (page: Page, key = opsKey) => signInWithKey(page, base, key);
 
 describe.skipIf(!RUN)('the Roster page', () => {
   it('ops: overload alert, away and back, pause with a reason, out of office, reassign with preview, rep drawer', async () => {
     const { focus, others, leads } = await overloadOneRep();
-    const context = await browser.newContext({ viewport: { width: 1500, height: 1100 } });
-    await context.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      return host === '127.0.0.1' || host === 'localhost' ? route.continue() : route.abort();
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    const { context, page } = await newLocalPage(browser, { viewport: { width: 1500, height: 1100 }, timeout: 15_000 });
     await signIn(page);
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByTestId('nav-alert-count').getByText('1').waitFor();
@@ -305,9 +250,7 @@ describe.skipIf(!RUN)('the Roster page', () => {
   it('compliance: the same roster read-only (no actions), the drawer still opens', async () => {
     const key = await api('POST', '/v1/keys', adminKey, { name: 'Cora Compliance', role: 'compliance' });
     expect(key.status).toBe(201);
-    const context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    const { context, page } = await newLocalPage(browser, { viewport: { width: 1500, height: 1000 }, timeout: 15_000 });
     await signIn(page, key.body.token as string);
     await page.goto(`${base}/roster`);
     await page.getByRole('heading', { name: 'Roster', exact: true }).waitFor();

@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { remitWithoutDatabaseUrl as remit } from '../support/remit-cli.ts';
 import { replayDecision } from '../../src/app/audit/audit-replay.use-case.ts';
 import { checkAssignment } from '../../src/domain/decision/decide.ts';
 import type { Decision } from '../../src/domain/decision/decision.ts';
@@ -12,18 +11,6 @@ import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { auth, ukLead } from './service-harness.ts';
 
 const dialects = await bothDialects();
-const run = promisify(execFile);
-
-/** The real CLI, as a second process on the same database. */
-async function remit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/remit.mjs', ...args], { env: { ...process.env, DATABASE_URL: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /**
  * Issue 14, lawful reassignment (docs/operations.md "Reassignment"), over HTTP on SQLite and PostgreSQL: a rep's open

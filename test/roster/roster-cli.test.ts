@@ -1,22 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { remit } from '../support/remit-cli.ts';
 import { busyPeriods } from '../../src/app/roster/ics-busy-periods.ts';
 import { getJson, sharedDatabase, type SharedDatabase } from './roster-support.ts';
 
-const run = promisify(execFile);
 const FIXTURE = 'test/roster/fixtures/rep-calendar.ics';
-
-async function remit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/remit.mjs', ...args], { cwd: process.cwd() });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** `remit roster import-calendar`: the same use case as the API, against the store a running service uses. */
 describe('remit roster import-calendar', () => {
