@@ -41,6 +41,7 @@ describe('migration runner', () => {
       'idempotency_keys',
       'lead_events',
       'leads',
+      'notifications',
       'oidc_logins',
       'opt_outs',
       'org_activations',

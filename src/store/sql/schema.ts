@@ -452,6 +452,21 @@ export interface RepHeartbeatsTable {
   last_seen: string;
 }
 
+// --- 0020-notifications ----------------------------------------------------------------------
+
+export interface NotificationsTable {
+  id: string;
+  event_id: string;
+  channel: string;
+  recipient: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
 // --- 0016-reassignments ----------------------------------------------------------------------
 
 export interface ReassignmentsTable {
@@ -552,4 +567,5 @@ export interface Database {
   reassignment_items: ReassignmentItemsTable;
   rep_heartbeats: RepHeartbeatsTable;
   reassignment_jobs: ReassignmentJobsTable;
+  notifications: NotificationsTable;
 }
