@@ -124,7 +124,7 @@ describe.each(dialects)('e-mail notifications: $factory.name', ({ factory, run, 
     expect(mail.received).toEqual([]);
   });
 
-  it('SMTP down: retried with backoff, dead-lettered after N attempts, counted; a redrive sends it once SMTP is back', async () => {
+  it('SMTP down: retried with backoff, dead-lettered after N attempts, counted; listed, redriven over HTTP, then sent', async () => {
     s = await startAuditService(factory, { notify: true });
     const probe = await startSmtp();
     const port = probe.port;
@@ -151,7 +151,24 @@ describe.each(dialects)('e-mail notifications: $factory.name', ({ factory, run, 
     smtp = mail.server;
     s.clock.advance(3_600_000);
     expect(await worker.tick()).toBe(0); // dead stays dead
-    expect(await s.h.store.notifications.redrive(row!.id, new Date(s.clock.ms).toISOString())).toBe(true);
+    const svc = s;
+    const listed = await svc.app.inject({ method: 'GET', url: '/v1/notifications?status=DEAD', headers: auth(svc.tokens.ops) });
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json()).toMatchObject({ notifications: [{ id: row!.id, status: 'DEAD', attempts: 3, channel: 'email' }] });
+    expect(listed.body).not.toContain('payloadJson');
+    const redrive = (id: string, token: string) =>
+      svc.app.inject({ method: 'POST', url: `/v1/notifications/${id}/redrive`, headers: auth(token) });
+    expect((await redrive(row!.id, svc.tokens.rep)).statusCode).toBe(403);
+    expect((await svc.app.inject({ method: 'GET', url: '/v1/notifications?status=LOST', headers: auth(svc.tokens.ops) })).statusCode).toBe(
+      400,
+    );
+    expect((await redrive('ntf-nope', svc.tokens.ops)).statusCode).toBe(404);
+    const audited = await svc.h.store.audit.pendingCount();
+    const redriven = await redrive(row!.id, svc.tokens.ops);
+    expect(redriven.statusCode, redriven.body).toBe(200);
+    expect(redriven.json()).toMatchObject({ id: row!.id, status: 'PENDING' });
+    expect(await svc.h.store.audit.pendingCount()).toBe(audited + 1);
+    expect((await redrive(row!.id, svc.tokens.ops)).json()).toMatchObject({ code: 'CONFLICT' });
     expect(await worker.tick()).toBe(1);
     expect(mail.received).toHaveLength(1);
     expect(await s.h.store.notifications.get(row!.id)).toMatchObject({ status: 'SENT', attempts: 4 });
