@@ -65,12 +65,12 @@ afterEach(async () => {
   smtp = undefined;
 });
 
-async function ingest(svc: AuditService) {
+async function ingest(svc: AuditService, person: Record<string, string> = PROSPECT) {
   const res = await svc.app.inject({
     method: 'POST',
     url: '/v1/leads',
     headers: auth(svc.tokens.integration),
-    payload: ukLead({ person: PROSPECT }),
+    payload: ukLead({ person }),
   });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { leadId: string; status: string; decision: { rep: { id: string } | null } };
@@ -104,6 +104,30 @@ describe.each(dialects)('e-mail notifications: $factory.name', ({ factory, run, 
     for (const personal of ['Ann', 'Lee', PROSPECT.email, '7946']) expect(body).not.toContain(personal);
     const [row] = await s.h.store.notifications.list({ limit: 10 });
     expect(row).toMatchObject({ status: 'SENT', attempts: 1, channel: 'email', recipient: 'amelia.hughes@northbridge.example' });
+  });
+
+  it('PUT /v1/me/notifications: a rep who opts out of assignments gets none; bad input is field errors; audited', async () => {
+    s = await startAuditService(factory, { notify: true });
+    const svc = s;
+    const put = (body: unknown) =>
+      svc.app.inject({ method: 'PUT', url: '/v1/me/notifications', headers: auth(svc.tokens.rep), payload: body as object });
+    const bad = await put({ email: { assignment: 'no' }, sms: {} });
+    expect(bad.statusCode).toBe(400);
+    const paths = (bad.json() as { details: { path: string }[] }).details.map((d) => d.path);
+    expect(bad.json()).toMatchObject({ code: 'ARGUMENT_INVALID' });
+    expect(paths.length).toBeGreaterThan(0);
+    const audited = await svc.h.store.audit.pendingCount();
+    const done = await put({ email: { assignment: false } });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toEqual({ email: { assignment: false } });
+    expect(await svc.h.store.audit.pendingCount()).toBe(audited + 1);
+    const lead = await ingest(svc);
+    expect(lead.decision.rep?.id).toBe('amelia-hughes');
+    expect(await svc.h.store.notifications.list({ limit: 10 })).toEqual([]);
+    // Control: the next lead goes to a rep who did not opt out, and they are told.
+    const other = await ingest(svc, { firstName: 'Bo', lastName: 'Ng', email: 'bo.ng@example.co.uk', phone: '+44 20 7946 0999' });
+    expect(other.decision.rep?.id).toBe('priya-shah');
+    expect((await svc.h.store.notifications.list({ limit: 10 })).map((n) => n.recipient)).toEqual(['priya.shah@northbridge.example']);
   });
 
   it('a rolled-back change queues and sends nothing', async () => {

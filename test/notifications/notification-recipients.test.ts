@@ -33,6 +33,18 @@ describe('notification recipients', () => {
     expect(recipientsFor('lead.held', {}, dir)).toEqual(expected);
   });
 
+  it('a person’s opt-out silences that event only; an opted-out rep is not reached at the config e-mail either', () => {
+    const optedOut: readonly NotifiedPerson[] = [
+      person({ email: 'kp-1@keys.remit.invalid', roles: ['rep'], repId: 'priya-shah', emailPreferences: { assignment: false } }),
+      person({ email: 'cora@firm.example', roles: ['compliance'], emailPreferences: { refusal: false } }),
+      person({ email: 'otto@firm.example', roles: ['ops'] }),
+    ];
+    const d = { ...dir, people: optedOut };
+    expect(recipientsFor('lead.assigned', { repId: 'priya-shah' }, d)).toEqual([]);
+    expect(recipientsFor('lead.refused', {}, d)).toEqual([{ channel: 'email', recipient: 'otto@firm.example' }]);
+    expect(recipientsFor('lead.held', {}, d).map((r) => r.recipient)).toEqual(['cora@firm.example', 'otto@firm.example']);
+  });
+
   it('other events notify nobody yet', () => {
     expect(recipientsFor('lead.queued', { repId: 'amelia-hughes' }, dir)).toEqual([]);
     expect(recipientsFor('lead.reassigned', { repId: 'amelia-hughes' }, dir)).toEqual([]);

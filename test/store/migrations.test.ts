@@ -41,6 +41,7 @@ describe('migration runner', () => {
       'idempotency_keys',
       'lead_events',
       'leads',
+      'notification_preferences',
       'notifications',
       'oidc_logins',
       'opt_outs',

@@ -1,6 +1,7 @@
 import type { IdSource } from '../../domain/shared/clock.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import type { OrgRegistry } from '../routing/org-registry.ts';
+import { emailPreferencesOf } from './notification-preferences-schema.ts';
 import { recipientsFor } from './notification-recipients.ts';
 
 export interface OutboxEventFacts {
@@ -24,7 +25,14 @@ export function emailNotificationPlanner(deps: {
 }): NotificationPlanner {
   return async (tx, event) => {
     const data = (event.data ?? {}) as { readonly repId?: string | null };
-    const people = (await tx.users.list()).map((u) => ({ email: u.email, active: u.status === 'active', roles: u.roles, repId: u.repId }));
+    const prefs = await tx.notifications.preferences();
+    const people = (await tx.users.list()).map((u) => ({
+      email: u.email,
+      active: u.status === 'active',
+      roles: u.roles,
+      repId: u.repId,
+      emailPreferences: emailPreferencesOf(prefs.get(u.id)),
+    }));
     const reps = deps.orgs.current.config.reps;
     const planned = recipientsFor(event.eventType, data, { people, repEmail: (id) => reps.find((r) => r.id === id)?.email });
     await tx.notifications.add(

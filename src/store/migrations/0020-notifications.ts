@@ -23,6 +23,13 @@ export const notifications: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('sent_at', 'text')
       .execute();
+    // Per-person opt-outs (PUT /v1/me/notifications): JSON {email: {assignment, refusal, hold}}; no row = everything on.
+    await db.schema
+      .createTable('notification_preferences')
+      .addColumn('user_id', 'text', (c) => c.primaryKey())
+      .addColumn('preferences_json', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
     await db.schema.createIndex('notifications_due').on('notifications').columns(['status', 'next_attempt_at']).execute();
   },
 };

@@ -41,4 +41,8 @@ export interface NotificationRepository {
   redrive(id: string, now: string): Promise<boolean>;
   get(id: string): Promise<NotificationRecord | undefined>;
   list(filter: { readonly status?: NotificationStatus; readonly limit: number }): Promise<readonly NotificationRecord[]>;
+  /** Replaces a person's preferences (JSON text, validated by the caller). */
+  setPreferences(userId: string, preferencesJson: string, at: string): Promise<void>;
+  /** Every stored preference, by user id (people without a row have everything on). */
+  preferences(): Promise<ReadonlyMap<string, string>>;
 }

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { NotificationChannel, NotificationRecord, NotificationRepository, NotificationStatus } from '../ports/notifications.port.ts';
 import { StoreInputError } from '../store-errors.ts';
-import { normaliseInstant, requireInstant, requireLimit, requireText } from './input-checks.ts';
+import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import type { Database } from './schema.ts';
 
 const STATUSES: readonly NotificationStatus[] = ['PENDING', 'SENT', 'DEAD'];
@@ -50,7 +50,26 @@ async function failIfNotPending(db: Kysely<Database>, id: string, updated: bigin
 }
 
 export function notificationRepository(db: Kysely<Database>): NotificationRepository {
-  return { ...writes(db), ...attempts(db) };
+  return { ...writes(db), ...attempts(db), ...preferences(db) };
+}
+
+function preferences(db: Kysely<Database>): Pick<NotificationRepository, 'setPreferences' | 'preferences'> {
+  return {
+    async setPreferences(userId, preferencesJson, at) {
+      requireText(userId, 'user id');
+      requireJson(preferencesJson, 'notification preferences');
+      requireInstant(at, 'preferences updatedAt');
+      await db
+        .insertInto('notification_preferences')
+        .values({ user_id: userId, preferences_json: preferencesJson, updated_at: at })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ preferences_json: preferencesJson, updated_at: at }))
+        .execute();
+    },
+    async preferences() {
+      const all = await db.selectFrom('notification_preferences').selectAll().orderBy('user_id').execute();
+      return new Map(all.map((r) => [r.user_id, r.preferences_json]));
+    },
+  };
 }
 
 function writes(db: Kysely<Database>): Pick<NotificationRepository, 'add' | 'get' | 'list' | 'redrive'> {

@@ -467,6 +467,12 @@ export interface NotificationsTable {
   sent_at: string | null;
 }
 
+export interface NotificationPreferencesTable {
+  user_id: string;
+  preferences_json: string;
+  updated_at: string;
+}
+
 // --- 0016-reassignments ----------------------------------------------------------------------
 
 export interface ReassignmentsTable {
@@ -568,4 +574,5 @@ export interface Database {
   rep_heartbeats: RepHeartbeatsTable;
   reassignment_jobs: ReassignmentJobsTable;
   notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
 }

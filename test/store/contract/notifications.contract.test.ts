@@ -65,6 +65,21 @@ describe.each(STORES)('notifications repository: $factory.name', ({ factory, run
     expect(await store.notifications.get('n2')).toMatchObject({ status: 'PENDING', attempts: 2, nextAttemptAt: iso(12) });
   });
 
+  it('preferences: set, replaced, read back by user; bad JSON refused', async () => {
+    expect(await store.notifications.preferences()).toEqual(new Map());
+    await store.notifications.setPreferences('usr-1', '{"email":{"assignment":false}}', iso(1));
+    await store.notifications.setPreferences('usr-2', '{"email":{}}', iso(1));
+    await store.notifications.setPreferences('usr-1', '{"email":{"refusal":false}}', iso(2));
+    expect(await store.notifications.preferences()).toEqual(
+      new Map([
+        ['usr-1', '{"email":{"refusal":false}}'],
+        ['usr-2', '{"email":{}}'],
+      ]),
+    );
+    await expect(store.notifications.setPreferences('usr-3', '{nope', iso(1))).rejects.toThrow(StoreInputError);
+    await expect(store.notifications.setPreferences('', '{}', iso(1))).rejects.toThrow(StoreInputError);
+  });
+
   it('refuses bad input and writes nothing; a rolled-back add leaves nothing', async () => {
     await expect(store.notifications.add([{ ...row('n1'), channel: 'fax' as 'email' }])).rejects.toThrow(StoreInputError);
     await expect(store.notifications.add([row('n2'), { ...row('n3'), recipient: '' }])).rejects.toThrow(StoreInputError);
