@@ -49,6 +49,25 @@ export const RUNTIME_VARIABLES = {
   REMIT_ORG_SYNC_MS: { schema: wholeMs(0), default: '0' },
   REMIT_SLA_INTERVAL_MS: { schema: wholeMs(1), default: '1000' },
   REMIT_RETENTION_INTERVAL_MS: { schema: wholeMs(1), default: '3600000' },
+  REMIT_SMTP_URL: {
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL')
+        .optional(),
+    ),
+    default: undefined,
+  },
+  REMIT_MAIL_FROM: { schema: optionalText, default: undefined },
+  REMIT_CONSOLE_URL: {
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL')
+        .optional(),
+    ),
+    default: undefined,
+  },
   REMIT_SESSION_TTL_MINUTES: {
     schema: z
       .string()
@@ -79,6 +98,8 @@ export interface RuntimeEnv {
   readonly slaIntervalMs: number;
   readonly retentionIntervalMs: number;
   readonly sessionTtlMs: number;
+  /** E-mail notifications (docs/notifications.md): all three set, or the channel is off. */
+  readonly mail: { readonly smtpUrl: string; readonly from: string; readonly consoleUrl: string } | undefined;
 }
 
 /** Reads and validates the variables of `env`; throws ARGUMENT_INVALID naming every bad one. */
@@ -94,6 +115,11 @@ export function parseRuntimeEnv(env: Readonly<Record<string, string | undefined>
   if (details.length > 0)
     throw new CliFailure('ARGUMENT_INVALID', `invalid environment variable(s): ${details.map((d) => d.path).join(', ')}`, details);
   const v = values as { [K in RuntimeVariable]: z.output<(typeof RUNTIME_VARIABLES)[K]['schema']> };
+  // SMTP without a sender or a console to link to would send unusable mail: refuse at start rather than send it.
+  if (v.REMIT_SMTP_URL && !(v.REMIT_MAIL_FROM && v.REMIT_CONSOLE_URL))
+    throw new CliFailure('ARGUMENT_INVALID', 'REMIT_SMTP_URL needs REMIT_MAIL_FROM and REMIT_CONSOLE_URL', [
+      { path: 'REMIT_MAIL_FROM', message: 'required with REMIT_SMTP_URL (with REMIT_CONSOLE_URL)' },
+    ]);
   return {
     port: v.PORT,
     host: v.HOST,
@@ -111,6 +137,7 @@ export function parseRuntimeEnv(env: Readonly<Record<string, string | undefined>
     slaIntervalMs: v.REMIT_SLA_INTERVAL_MS,
     retentionIntervalMs: v.REMIT_RETENTION_INTERVAL_MS,
     sessionTtlMs: v.REMIT_SESSION_TTL_MINUTES * 60_000,
+    mail: v.REMIT_SMTP_URL ? { smtpUrl: v.REMIT_SMTP_URL, from: v.REMIT_MAIL_FROM!, consoleUrl: v.REMIT_CONSOLE_URL! } : undefined,
   };
 }
 

@@ -12,6 +12,7 @@ import type { OrgVersionRepository } from './ports/org-versions.port.ts';
 import type { OutboxRepository } from './ports/outbox.port.ts';
 import type { PersonalDataRepository } from './ports/personal-data.port.ts';
 import type { RepPresenceRepository } from './ports/rep-presence.port.ts';
+import type { NotificationRepository } from './ports/notifications.port.ts';
 import type { RepHeartbeatRepository } from './ports/rep-heartbeats.port.ts';
 import type { ReassignmentRepository } from './ports/reassignments.port.ts';
 import type { ReassignmentJobRepository } from './ports/reassignment-jobs.port.ts';
@@ -83,6 +84,8 @@ export interface UnitOfWork {
   readonly repHeartbeats: RepHeartbeatRepository;
   /** Automatic reassignment jobs, claimed by the reassignment worker (ports/reassignment-jobs.port.ts). */
   readonly reassignmentJobs: ReassignmentJobRepository;
+  /** E-mail (and later chat) notification deliveries, claimed by the notification worker (ports/notifications.port.ts). */
+  readonly notifications: NotificationRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

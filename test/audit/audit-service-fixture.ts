@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { AccountDirectory } from '../../src/app/intake/account-directory.ts';
 import { sealAll, type SealDeps } from '../../src/app/audit/audit-sealer.service.ts';
 import { AuditSigner } from '../../src/app/audit/audit-signing-key.ts';
+import { emailNotificationPlanner } from '../../src/app/notifications/notification-planner.ts';
 import { OrgRegistry } from '../../src/app/routing/org-registry.ts';
 import type { ServiceContext } from '../../src/app/shared/service-context.ts';
 import { compileConfigObject, loadConfig } from '../../src/config/load-config.ts';
@@ -38,7 +39,11 @@ export interface AuditService {
 /** `configure`: changes the example org's config before it is published (e.g. a retention section). */
 export async function startAuditService(
   factory: StoreFactory,
-  opts: { configure?: (config: Record<string, unknown>) => Record<string, unknown> } = {},
+  opts: {
+    configure?: (config: Record<string, unknown>) => Record<string, unknown>;
+    /** Installs the e-mail notification planner (as `remit serve` does when SMTP is configured). */
+    notify?: boolean;
+  } = {},
 ): Promise<AuditService> {
   const h = await factory.create();
   const example = await loadConfig('examples/bank');
@@ -60,6 +65,7 @@ export async function startAuditService(
     orgs,
     accounts: new AccountDirectory(h.store, clock.now),
     screening,
+    ...(opts.notify ? { notify: emailNotificationPlanner({ orgs, ids }) } : {}),
   };
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
   const tokens = await roleTokens(ctx, 'amelia-hughes');

@@ -70,6 +70,24 @@ describe('runtime configuration', () => {
     expect(failureOf(() => parseRuntimeEnv({ REMIT_SESSION_TTL_MINUTES: '-5' })).details[0]?.path).toBe('REMIT_SESSION_TTL_MINUTES');
   });
 
+  it('e-mail notifications: off without REMIT_SMTP_URL; with it, a sender and a console URL are required; URLs are checked', () => {
+    expect(parseRuntimeEnv({}).mail).toBeUndefined();
+    const mail = {
+      REMIT_SMTP_URL: 'smtp://mail.example:587',
+      REMIT_MAIL_FROM: 'Remit <remit@firm.example>',
+      REMIT_CONSOLE_URL: 'https://remit.firm.example',
+    };
+    expect(parseRuntimeEnv(mail).mail).toEqual({
+      smtpUrl: 'smtp://mail.example:587',
+      from: 'Remit <remit@firm.example>',
+      consoleUrl: 'https://remit.firm.example',
+    });
+    expect(failureOf(() => parseRuntimeEnv({ ...mail, REMIT_MAIL_FROM: '' })).code).toBe('ARGUMENT_INVALID');
+    expect(failureOf(() => parseRuntimeEnv({ ...mail, REMIT_CONSOLE_URL: undefined })).code).toBe('ARGUMENT_INVALID');
+    const bad = failureOf(() => parseRuntimeEnv({ ...mail, REMIT_SMTP_URL: 'http://mail.example', REMIT_CONSOLE_URL: 'remit.example' }));
+    expect(bad.details.map((d) => d.path)).toEqual(['REMIT_SMTP_URL', 'REMIT_CONSOLE_URL']);
+  });
+
   it('a flag wins over its variable and is validated as strictly, named as the flag', () => {
     const env = parseRuntimeEnv({ PORT: '9090', REMIT_TRUST_PROXY: '1', REMIT_WEBHOOK_ALLOW: 'hooks.internal' });
     expect(serveSettings({}, env)).toEqual({ port: 9090, host: '127.0.0.1', trustProxy: 1, webhookAllow: ['hooks.internal'] });

@@ -91,6 +91,10 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'DELETE /v1/webhooks/{id}': ['admin'],
   'GET /v1/webhooks/deliveries': ['admin', 'ops'],
   'POST /v1/webhooks/deliveries/{id}/redrive': ['admin', 'ops'],
+  // Notifications: the dead-letter list and redrive, like webhook deliveries.
+  'GET /v1/notifications': ['admin', 'ops'],
+  'POST /v1/notifications/{id}/redrive': ['admin', 'ops'],
+  'PUT /v1/me/notifications': ['admin', 'ops', 'compliance', 'rep'],
   // Screening (C1, C2): dispositions are compliance's alone; lists and re-screening for admin too.
   'GET /v1/screening/lists': ANALYSTS,
   'POST /v1/screening/lists:reload': ['admin', 'compliance'],

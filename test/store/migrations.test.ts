@@ -41,6 +41,8 @@ describe('migration runner', () => {
       'idempotency_keys',
       'lead_events',
       'leads',
+      'notification_preferences',
+      'notifications',
       'oidc_logins',
       'opt_outs',
       'org_activations',

@@ -9,7 +9,11 @@ import { projectLeadEvent, type LeadEvent } from './lead-events.ts';
  * The one writer of lead events: for each event, in order, its history entry, its audit inbox entry
  * and its outbox message, all in the caller's transaction — so the three commit or roll back together.
  */
-export async function recordLeadEvents(tx: UnitOfWork, ctx: Pick<ServiceContext, 'ids'>, events: readonly LeadEvent[]): Promise<void> {
+export async function recordLeadEvents(
+  tx: UnitOfWork,
+  ctx: Pick<ServiceContext, 'ids' | 'notify'>,
+  events: readonly LeadEvent[],
+): Promise<void> {
   for (const event of events) {
     const { history, audit, outbox } = projectLeadEvent(event);
     if (history) {
@@ -45,7 +49,7 @@ export const needsReview = (decision: Decision, slaCause: string | undefined): b
  */
 export async function recordDecisionOutcome(
   tx: UnitOfWork,
-  ctx: Pick<ServiceContext, 'ids'>,
+  ctx: Pick<ServiceContext, 'ids' | 'notify'>,
   decision: Decision,
   options: DecisionOutcomeOptions,
 ): Promise<{ readonly reviewId: string | null }> {

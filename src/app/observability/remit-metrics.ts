@@ -31,6 +31,7 @@ export class RemitMetrics {
   readonly screeningSeconds: Histogram;
   readonly slaMisses: Counter<'missed'>;
   readonly webhookFailures: Counter;
+  readonly notificationFailures: Counter;
   readonly workerFailures: Counter<'worker'>;
   readonly ssoSignIns: Counter<'outcome'>;
   readonly auditVerifyOk: Gauge;
@@ -71,6 +72,12 @@ export class RemitMetrics {
     this.webhookFailures = new Counter({
       name: 'remit_webhook_delivery_failures_total',
       help: 'Failed webhook delivery attempts (HTTP error, no answer, target refused).',
+      registers,
+    });
+    this.notificationFailures = new Counter({
+      name: 'remit_notification_failures_total',
+      help: 'Failed notification sending attempts (SMTP refused, unreachable, no template), by channel.',
+      labelNames: ['channel'],
       registers,
     });
     this.workerFailures = new Counter({

@@ -11,6 +11,7 @@ export const WORKERS = [
   'store-integrity',
   'auto-away',
   'reassignment',
+  'notification-worker',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

@@ -7,6 +7,7 @@ import type { ListSourceCatalogue } from '../../screening/list-sources.ts';
 import type { CompiledPacks } from '../../config/load-packs.ts';
 import type { WebhookTargetPolicy } from '../webhooks/webhook-target-policy.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { NotificationPlanner } from '../notifications/notification-planner.ts';
 import type { RemitMetrics } from '../observability/remit-metrics.ts';
 
 /** What every use case gets: ports and shared services, no adapters. */
@@ -28,4 +29,6 @@ export interface ServiceContext {
   readonly conduct?: CompiledPacks;
   /** Where webhooks may be delivered (SSRF guard); omitted: public addresses only, nothing allowed in addition. */
   readonly webhookTargets?: WebhookTargetPolicy;
+  /** Writes notification rows with each outbox event (docs/notifications.md); omitted: no channel is on, nothing is queued. */
+  readonly notify?: NotificationPlanner | undefined;
 }

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { bootstrapAdmin } from '../../app/access/people.use-case.ts';
 import { createSignInLink } from '../../app/access/sign-in-links.use-case.ts';
 import { CliFailure } from '../cli-io.ts';
+import { smtpMailSender } from '../../app/notifications/mail-sender.ts';
+import { NotificationWorker } from '../../app/notifications/notification-worker.ts';
 import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
 import { SlaWorker } from '../../app/sla/sla-worker.ts';
@@ -9,7 +11,8 @@ import { AutoAwayWorker } from '../../app/routing/auto-away-worker.ts';
 import { ReassignmentWorker } from '../../app/routing/reassignment-worker.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
-import { runtimeEnv, serveSettings } from '../runtime-config.ts';
+import { runtimeEnv, serveSettings, type RuntimeEnv } from '../runtime-config.ts';
+import type { ServiceContext } from '../../app/shared/service-context.ts';
 
 interface ServeOptions {
   config?: string;
@@ -26,6 +29,12 @@ interface ServeOptions {
 type Ctx = Parameters<typeof bootstrapAdmin>[0];
 
 /** First start (an empty store): one admin person with one key, shown once, so the operator can create the others (docs/access.md). */
+/** Notifications (docs/notifications.md): sends the e-mails queued with outbox events; null when SMTP is not configured. */
+function notificationWorkerFor(ctx: ServiceContext, env: RuntimeEnv): NotificationWorker | null {
+  if (!env.mail) return null;
+  return new NotificationWorker(ctx, smtpMailSender(env.mail.smtpUrl, env.mail.from), { consoleUrl: env.mail.consoleUrl });
+}
+
 async function bootstrapFirstAdmin(ctx: Ctx): Promise<string | null> {
   if ((await ctx.store.users.list()).length > 0) return null;
   const first = await bootstrapAdmin(ctx, { name: 'Administrator', email: 'admin@remit.invalid', createdBy: 'remit serve' });
@@ -100,6 +109,7 @@ export function registerServeCommand(program: Command): void {
       const retentionWorker = new RetentionWorker(ctx, { onPass: (report) => ctx.log.info({ retention: report }, 'retention applied') });
       // Auto-away (docs/operations.md): reps idle in the console for the org's N working minutes, checked every minute.
       const autoAwayWorker = new AutoAwayWorker(ctx);
+      const notificationWorker = notificationWorkerFor(ctx, env);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -112,7 +122,7 @@ export function registerServeCommand(program: Command): void {
         await slaWorker.stop();
         await reassignmentWorker.stop();
         await retentionWorker.stop();
-        await autoAwayWorker.stop();
+        await Promise.all([autoAwayWorker.stop(), notificationWorker?.stop()]);
         await store.close();
         process.exit(0);
       };
@@ -124,7 +134,7 @@ export function registerServeCommand(program: Command): void {
       slaWorker.start(env.slaIntervalMs);
       reassignmentWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
-      autoAwayWorker.start();
+      for (const worker of [autoAwayWorker, notificationWorker]) worker?.start();
       process.stdout.write(
         `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +
           `${ctx.orgs.current.hash.slice(0, 19)}…)\n`,

@@ -15,6 +15,7 @@ import { rosterChanges } from './0015-roster-changes.ts';
 import { reassignments } from './0016-reassignments.ts';
 import { reassignmentJobs } from './0017-reassignment-jobs.ts';
 import { repHeartbeats } from './0018-rep-heartbeats.ts';
+import { notifications } from './0020-notifications.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -36,4 +37,5 @@ export const MIGRATIONS: readonly Migration[] = [
   reassignments,
   reassignmentJobs,
   repHeartbeats,
+  notifications,
 ];

@@ -452,6 +452,27 @@ export interface RepHeartbeatsTable {
   last_seen: string;
 }
 
+// --- 0020-notifications ----------------------------------------------------------------------
+
+export interface NotificationsTable {
+  id: string;
+  event_id: string;
+  channel: string;
+  recipient: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  preferences_json: string;
+  updated_at: string;
+}
+
 // --- 0016-reassignments ----------------------------------------------------------------------
 
 export interface ReassignmentsTable {
@@ -552,4 +573,6 @@ export interface Database {
   reassignment_items: ReassignmentItemsTable;
   rep_heartbeats: RepHeartbeatsTable;
   reassignment_jobs: ReassignmentJobsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
 }

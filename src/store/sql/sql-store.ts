@@ -15,6 +15,7 @@ import { orgVersionRepository } from './org-version-repository.ts';
 import { outboxRepository } from './outbox-repository.ts';
 import { personalDataRepository } from './personal-data-repository.ts';
 import { repPresenceRepository } from './rep-presence-repository.ts';
+import { notificationRepository } from './notification-repository.ts';
 import { repHeartbeatRepository } from './rep-heartbeat-repository.ts';
 import { reviewRepository } from './review-repository.ts';
 import { routingStateRepository } from './routing-state-repository.ts';
@@ -101,5 +102,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     reassignments: reassignmentRepository(db),
     repHeartbeats: repHeartbeatRepository(db),
     reassignmentJobs: reassignmentJobRepository(db),
+    notifications: notificationRepository(db),
   };
 }

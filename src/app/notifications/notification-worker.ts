@@ -1,0 +1,79 @@
+import { toIso } from '../../domain/shared/zoned-time.ts';
+import type { NotificationRecord } from '../../store/ports/notifications.port.ts';
+import { reportWorkerFailure } from '../observability/worker-failure.ts';
+import { PeriodicTask } from '../shared/periodic-task.ts';
+import type { ServiceContext } from '../shared/service-context.ts';
+import { backoffMs } from '../webhooks/webhook-dispatcher.ts';
+import { renderEmail } from './email-message.ts';
+import type { MailSender } from './mail-sender.ts';
+
+export interface NotificationWorkerOptions {
+  /** Link target for messages: the console's public address (REMIT_CONSOLE_URL). */
+  readonly consoleUrl: string;
+  readonly batchSize?: number;
+  /** After this many failed attempts a notification is dead-lettered (listed and redrivable via the API). */
+  readonly maxAttempts?: number;
+  /** Backoff: base × 2^(attempt−1), capped. */
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** How long a claimed notification is reserved for this instance while it is being sent. */
+  readonly leaseMs?: number;
+}
+
+type Ctx = Pick<ServiceContext, 'store' | 'clock' | 'log' | 'metrics'>;
+
+/**
+ * Sends due notifications (docs/notifications.md), like the webhook dispatcher: claim (compare-and-set lease, so
+ * two instances never send the same row), send with no transaction open, record the result. A crashed sender's
+ * lease expires and the row is retried; a failure is logged, counted and retried with backoff, then dead-lettered.
+ */
+export class NotificationWorker {
+  private readonly ctx: Ctx;
+  private readonly mail: MailSender;
+  private readonly o: Required<NotificationWorkerOptions>;
+  private task: PeriodicTask | null = null;
+
+  constructor(ctx: Ctx, mail: MailSender, options: NotificationWorkerOptions) {
+    this.ctx = ctx;
+    this.mail = mail;
+    this.o = { batchSize: 20, maxAttempts: 8, baseDelayMs: 30_000, maxDelayMs: 3_600_000, leaseMs: 120_000, ...options };
+  }
+
+  /** One pass; returns how many notifications were attempted. */
+  async tick(): Promise<number> {
+    const now = this.ctx.clock.now();
+    const claimed = await this.ctx.store.notifications.claimDue(toIso(now), this.o.batchSize, toIso(now + this.o.leaseMs));
+    for (const n of claimed) await this.send(n);
+    return claimed.length;
+  }
+
+  private async send(n: NotificationRecord): Promise<void> {
+    const attempt = n.attempts + 1;
+    let error: string | null = null;
+    try {
+      const content = renderEmail(n.eventType, n.payloadJson, this.o.consoleUrl);
+      if (!content) error = `no template for ${n.eventType}`;
+      else await this.mail.send({ ...content, to: n.recipient });
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    const now = toIso(this.ctx.clock.now());
+    if (error === null) return this.ctx.store.notifications.markSent(n.id, now);
+    const dead = attempt >= this.o.maxAttempts;
+    this.ctx.metrics.notificationFailures.inc({ channel: n.channel });
+    this.ctx.log.warn({ notificationId: n.id, eventType: n.eventType, channel: n.channel, attempt, error, dead }, 'notification failed');
+    const retryAt = toIso(this.ctx.clock.now() + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs));
+    await this.ctx.store.notifications.markFailed(n.id, { error: `attempt ${attempt}: ${error}`, nextAttemptAt: dead ? null : retryAt });
+  }
+
+  start(intervalMs = 1_000): void {
+    const onError = (e: unknown) => reportWorkerFailure(this.ctx, 'notification-worker', e);
+    this.task ??= new PeriodicTask(async () => (await this.tick(), false), { intervalMs, onError });
+    this.task.start();
+  }
+
+  /** Stops scheduling and waits for the pass in progress. */
+  async stop(): Promise<void> {
+    await this.task?.stop();
+  }
+}

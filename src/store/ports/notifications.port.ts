@@ -1,0 +1,48 @@
+// Notification deliveries (docs/notifications.md): one row per outbox event, channel and recipient. Written in the
+// transaction of the change; sent by the notification worker, retried with backoff, dead-lettered, redrivable.
+
+/** Channels a notification can go out on. Only e-mail is built; Slack, Teams and the console inbox will join this union. */
+export type NotificationChannel = 'email';
+
+export type NotificationStatus = 'PENDING' | 'SENT' | 'DEAD';
+
+export interface NewNotification {
+  readonly id: string;
+  readonly eventId: string;
+  readonly channel: NotificationChannel;
+  /** Channel address: an e-mail address for `email`. */
+  readonly recipient: string;
+  readonly createdAt: string;
+}
+
+export interface NotificationRecord extends NewNotification {
+  /** The outbox event it announces (type and JSON body), read from the shared event row. */
+  readonly eventType: string;
+  readonly payloadJson: string;
+  readonly status: NotificationStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly lastError: string | null;
+  readonly sentAt: string | null;
+}
+
+export interface NotificationRepository {
+  /** Inserts PENDING rows due at their `createdAt`; the outbox event they name must already be enqueued. */
+  add(rows: readonly NewNotification[]): Promise<void>;
+  /**
+   * Claims up to `limit` PENDING rows due at or before `now` by compare-and-set: each row's due time moves to
+   * `leaseUntil` only if it still has the value read, so of two instances racing for a row exactly one wins it.
+   */
+  claimDue(now: string, limit: number, leaseUntil: string): Promise<readonly NotificationRecord[]>;
+  markSent(id: string, at: string): Promise<void>;
+  /** attempts + 1 and either the next attempt time or DEAD (`nextAttemptAt` null). */
+  markFailed(id: string, patch: { readonly error: string; readonly nextAttemptAt: string | null }): Promise<void>;
+  /** A DEAD row back to PENDING, due `now`, attempts kept. False unless it was DEAD. */
+  redrive(id: string, now: string): Promise<boolean>;
+  get(id: string): Promise<NotificationRecord | undefined>;
+  list(filter: { readonly status?: NotificationStatus; readonly limit: number }): Promise<readonly NotificationRecord[]>;
+  /** Replaces a person's preferences (JSON text, validated by the caller). */
+  setPreferences(userId: string, preferencesJson: string, at: string): Promise<void>;
+  /** Every stored preference, by user id (people without a row have everything on). */
+  preferences(): Promise<ReadonlyMap<string, string>>;
+}

@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreInputError } from '../../../src/store/store-errors.ts';
+import type { NewNotification } from '../../../src/store/ports/notifications.port.ts';
+import type { Store } from '../../../src/store/unit-of-work.ts';
+import type { StoreHarness } from '../store-harness.ts';
+import { STORES, iso, storeReachable } from './contract-support.ts';
+
+/** Storage contract: notification deliveries (migration 0020), on SQLite and PostgreSQL alike. */
+describe.each(STORES)('notifications repository: $factory.name', ({ factory, run }) => {
+  if (!storeReachable(run)) return;
+  let h: StoreHarness;
+  let store: Store;
+  beforeEach(async () => {
+    h = await factory.create();
+    store = h.store;
+    await store.outbox.enqueue(
+      { eventId: 'evt-1', eventType: 'lead.assigned', payloadJson: '{"data":{"leadId":"l1"}}', createdAt: iso(0) },
+      () => 'dlv',
+    );
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+  const row = (id: string, at = 0): NewNotification => ({
+    id,
+    eventId: 'evt-1',
+    channel: 'email',
+    recipient: `${id}@firm.example`,
+    createdAt: iso(at),
+  });
+
+  it('add → PENDING with the event joined; claim leases by compare-and-set so a second claim gets nothing', async () => {
+    await store.notifications.add([row('n1'), row('n2', 5)]);
+    expect(await store.notifications.get('n1')).toMatchObject({
+      status: 'PENDING',
+      attempts: 0,
+      eventType: 'lead.assigned',
+      payloadJson: '{"data":{"leadId":"l1"}}',
+      nextAttemptAt: iso(0),
+      lastError: null,
+      sentAt: null,
+    });
+    const [a, b] = await Promise.all([
+      store.notifications.claimDue(iso(1), 10, iso(60)),
+      store.notifications.claimDue(iso(1), 10, iso(60)),
+    ]);
+    expect([...a, ...b].map((n) => n.id)).toEqual(['n1']);
+    expect(await store.notifications.claimDue(iso(30), 10, iso(90))).toMatchObject([{ id: 'n2', nextAttemptAt: iso(90) }]);
+    expect(await store.notifications.claimDue(iso(59), 10, iso(120))).toEqual([]);
+  });
+
+  it('sent, failed with a retry, dead, redrive; list by status; a finished row cannot be marked again', async () => {
+    await store.notifications.add([row('n1'), row('n2')]);
+    await store.notifications.markSent('n1', iso(2));
+    await expect(store.notifications.markSent('n1', iso(3))).rejects.toThrow(StoreInputError);
+    await store.notifications.markFailed('n2', { error: 'attempt 1: down', nextAttemptAt: iso(10) });
+    expect(await store.notifications.get('n2')).toMatchObject({ status: 'PENDING', attempts: 1, nextAttemptAt: iso(10) });
+    expect(await store.notifications.redrive('n2', iso(11))).toBe(false);
+    await store.notifications.markFailed('n2', { error: 'attempt 2: down', nextAttemptAt: null });
+    expect((await store.notifications.list({ status: 'DEAD', limit: 10 })).map((n) => [n.id, n.attempts, n.lastError])).toEqual([
+      ['n2', 2, 'attempt 2: down'],
+    ]);
+    expect((await store.notifications.list({ status: 'SENT', limit: 10 })).map((n) => [n.id, n.sentAt])).toEqual([['n1', iso(2)]]);
+    expect(await store.notifications.redrive('n2', iso(12))).toBe(true);
+    expect(await store.notifications.get('n2')).toMatchObject({ status: 'PENDING', attempts: 2, nextAttemptAt: iso(12) });
+  });
+
+  it('preferences: set, replaced, read back by user; bad JSON refused', async () => {
+    expect(await store.notifications.preferences()).toEqual(new Map());
+    await store.notifications.setPreferences('usr-1', '{"email":{"assignment":false}}', iso(1));
+    await store.notifications.setPreferences('usr-2', '{"email":{}}', iso(1));
+    await store.notifications.setPreferences('usr-1', '{"email":{"refusal":false}}', iso(2));
+    expect(await store.notifications.preferences()).toEqual(
+      new Map([
+        ['usr-1', '{"email":{"refusal":false}}'],
+        ['usr-2', '{"email":{}}'],
+      ]),
+    );
+    await expect(store.notifications.setPreferences('usr-3', '{nope', iso(1))).rejects.toThrow(StoreInputError);
+    await expect(store.notifications.setPreferences('', '{}', iso(1))).rejects.toThrow(StoreInputError);
+  });
+
+  it('refuses bad input and writes nothing; a rolled-back add leaves nothing', async () => {
+    await expect(store.notifications.add([{ ...row('n1'), channel: 'fax' as 'email' }])).rejects.toThrow(StoreInputError);
+    await expect(store.notifications.add([row('n2'), { ...row('n3'), recipient: '' }])).rejects.toThrow(StoreInputError);
+    await expect(store.notifications.list({ status: 'LOST' as 'SENT', limit: 10 })).rejects.toThrow(StoreInputError);
+    await expect(store.notifications.markSent('nope', iso(1))).rejects.toThrow(StoreInputError);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.notifications.add([row('n4')]);
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(await store.notifications.list({ limit: 10 })).toEqual([]);
+  });
+});
