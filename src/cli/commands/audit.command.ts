@@ -1,3 +1,4 @@
+import { withStore } from '../with-store.ts';
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
@@ -18,21 +19,10 @@ import { runtimeEnv } from '../runtime-config.ts';
 import { systemClock } from '../../app/shared/system-clock.ts';
 import { renderLeadStory } from '../../audit/index.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import { openStore } from '../../store/open-store.ts';
-import type { Store } from '../../store/unit-of-work.ts';
 import { CliFailure, readJsonFile } from '../cli-io.ts';
 import { EXIT } from '../exit-codes.ts';
 
 const DB_HELP = 'store: postgres://…, sqlite:PATH or a file path (default: DATABASE_URL, else ./data/remit.sqlite)';
-
-async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ url: db ?? runtimeEnv().databaseUrl });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 async function output(text: string | AsyncIterable<string>, out: string | undefined): Promise<void> {
   if (typeof text === 'string') {

@@ -4,10 +4,9 @@ import { createApiKey, publicKeyView } from '../../app/access/api-keys.ts';
 import { createPersonWithKey } from '../../app/access/people.use-case.ts';
 import { randomIds } from '../../app/shared/random-ids.ts';
 import { systemClock } from '../../app/shared/system-clock.ts';
-import { openStore } from '../../store/open-store.ts';
+import { withStore } from '../with-store.ts';
 import { ROLES, type Role } from '../../domain/access/roles.ts';
 import { CliFailure } from '../cli-io.ts';
-import { runtimeEnv } from '../runtime-config.ts';
 
 /** Who runs a CLI command that changes people or keys: the operating-system account (the store has no person for it). */
 export const cliActor = () => `cli:${userInfo().username}`;
@@ -27,28 +26,26 @@ export function registerKeysCommand(program: Command): void {
         throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--role', message: `expected one of ${ROLES.join(', ')}` }]);
       if (opts.role === 'rep' && !opts.rep && !opts.user)
         throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--rep', message: 'required for role rep' }]);
-      const store = await openStore({ url: opts.db ?? runtimeEnv().databaseUrl, init: opts.init === true });
-      try {
-        const deps = { store, clock: systemClock, ids: randomIds() };
-        const input = { name: opts.name, role: opts.role as Role, repId: opts.rep ?? null, createdBy: cliActor() };
-        const created = opts.user
-          ? await createApiKey(deps, { ...input, userId: opts.user })
-          : await createPersonWithKey(deps, { userId: input.createdBy }, input);
-        if (!created.ok) throw new CliFailure(created.error.code, created.error.message, created.error.details);
-        process.stdout.write(`${JSON.stringify({ ...publicKeyView(created.value.record), token: created.value.token }, null, 2)}\n`);
-      } finally {
-        await store.close();
-      }
+      await withStore(
+        opts.db,
+        async (store) => {
+          const deps = { store, clock: systemClock, ids: randomIds() };
+          const input = { name: opts.name, role: opts.role as Role, repId: opts.rep ?? null, createdBy: cliActor() };
+          const created = opts.user
+            ? await createApiKey(deps, { ...input, userId: opts.user })
+            : await createPersonWithKey(deps, { userId: input.createdBy }, input);
+          if (!created.ok) throw new CliFailure(created.error.code, created.error.message, created.error.details);
+          process.stdout.write(`${JSON.stringify({ ...publicKeyView(created.value.record), token: created.value.token }, null, 2)}\n`);
+        },
+        { init: opts.init === true },
+      );
     });
   keys
     .command('list')
     .option('--db <url>', 'store')
     .action(async (opts: { db?: string }) => {
-      const store = await openStore({ url: opts.db ?? runtimeEnv().databaseUrl });
-      try {
+      await withStore(opts.db, async (store) => {
         process.stdout.write(`${JSON.stringify((await store.apiKeys.list()).map(publicKeyView), null, 2)}\n`);
-      } finally {
-        await store.close();
-      }
+      });
     });
 }

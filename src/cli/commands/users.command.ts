@@ -1,3 +1,4 @@
+import { withStore } from '../with-store.ts';
 import type { Command } from 'commander';
 import { createPerson, publicUserView, updatePerson } from '../../app/access/people.use-case.ts';
 import { createSignInLink } from '../../app/access/sign-in-links.use-case.ts';
@@ -5,24 +6,12 @@ import { randomIds } from '../../app/shared/random-ids.ts';
 import { systemClock } from '../../app/shared/system-clock.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { PERSON_ROLES, type PersonRole } from '../../domain/access/roles.ts';
-import { openStore } from '../../store/open-store.ts';
-import type { Store } from '../../store/unit-of-work.ts';
 import { CliFailure } from '../cli-io.ts';
 import { runtimeEnv } from '../runtime-config.ts';
 import { cliActor } from './keys.command.ts';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-
-/** Runs `fn` on the store named by --db (default DATABASE_URL, else ./data/remit.sqlite) and closes it. */
-async function withStore<T>(db: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ url: db ?? runtimeEnv().databaseUrl });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 /** The operating-system account running the CLI, acting as an administrator (whoever can open the store can change it anyway). */
 const cliPrincipal = (): Principal => ({ userId: cliActor(), name: cliActor(), roles: ['admin'], repId: null, keyId: null });
