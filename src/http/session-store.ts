@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { sha256Hex } from '../domain/shared/canonical-json.ts';
+import { randomBytes } from 'node:crypto';
 import { keyPrincipal } from '../app/access/api-keys.ts';
 import type { Principal } from '../domain/access/principal.ts';
 import { sessionRoles } from '../domain/access/roles.ts';
@@ -19,8 +20,6 @@ import type { Store } from '../store/unit-of-work.ts';
 
 export const SESSION_COOKIE = 'remit_session';
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
 export class SessionStore {
   readonly ttlMs: number;
   private readonly store: Store;
@@ -40,9 +39,9 @@ export class SessionStore {
     const id = randomBytes(32).toString('base64url');
     const expiresAt = now + this.ttlMs;
     await this.store.sessions.create({
-      idHash: sha256(id),
+      idHash: sha256Hex(id),
       userId: who.userId,
-      keyHash: who.apiKey === undefined ? null : sha256(who.apiKey),
+      keyHash: who.apiKey === undefined ? null : sha256Hex(who.apiKey),
       method: who.method,
       createdAt: new Date(now).toISOString(),
       expiresAt: new Date(expiresAt).toISOString(),
@@ -53,7 +52,7 @@ export class SessionStore {
   /** The principal behind a session id, or null (unknown, expired, the person no longer active, or the key was revoked). */
   async resolve(id: string | undefined): Promise<Principal | null> {
     if (!id || id.length > 100) return null;
-    const entry = await this.store.sessions.get(sha256(id));
+    const entry = await this.store.sessions.get(sha256Hex(id));
     if (!entry) return null;
     if (Date.parse(entry.expiresAt) <= this.now()) {
       await this.store.sessions.delete(entry.idHash);
@@ -77,7 +76,7 @@ export class SessionStore {
   }
 
   async destroy(id: string | undefined): Promise<void> {
-    if (id && id.length <= 100) await this.store.sessions.delete(sha256(id));
+    if (id && id.length <= 100) await this.store.sessions.delete(sha256Hex(id));
   }
 }
 

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../domain/shared/canonical-json.ts';
+import { randomBytes } from 'node:crypto';
 import type { Clock, IdSource } from '../../domain/shared/clock.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { mayHoldKeyRole, type Role } from '../../domain/access/roles.ts';
@@ -10,7 +11,8 @@ import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 
-export const hashSecret = (token: string) => createHash('sha256').update(token).digest('hex');
+/** What is stored of a secret (an API key, a sign-in link token): its SHA-256, never the secret. */
+export const hashSecret = (token: string): string => sha256Hex(token);
 
 /** Idempotency keys are scoped per caller: the API key when there is one, else the person. */
 export const idempotencyScope = (p: Principal): string => p.keyId ?? p.userId;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../domain/shared/canonical-json.ts';
 import * as oidc from 'openid-client';
 import { governedRoles, mappedRoles, rolesAfterSignIn } from '../../domain/access/oidc-role-mapping.ts';
 import { sameOriginPath } from '../../domain/access/return-to.ts';
@@ -31,8 +31,6 @@ export type OidcDeps = Pick<ServiceContext, 'store' | 'clock' | 'ids' | 'log' | 
 /** A login waits this long for the provider's callback. */
 const LOGIN_TTL_MS = 10 * 60_000;
 export const CALLBACK_PATH = '/v1/auth/oidc/callback';
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The org's single sign-on set-up, or undefined when it has none. */
 export const oidcPolicyOf = (deps: Pick<ServiceContext, 'orgs'>): OidcPolicy | undefined => accessPolicyOf(deps.orgs.current.config).oidc;
@@ -83,7 +81,7 @@ export async function startOidcSignIn(
   const nonce = oidc.randomNonce();
   const now = deps.clock.now();
   await deps.store.oidcLogins.create({
-    stateHash: sha256(state),
+    stateHash: sha256Hex(state),
     codeVerifier,
     nonce,
     returnTo,
@@ -162,7 +160,7 @@ export async function finishOidcSignIn(
   if (!state || state.length > 200) return refuse(deps, 'SSO_FAILED', 'the callback carries no state');
   // Login CSRF: a callback URL made in someone else's browser must not sign this browser in as them.
   if (input.browserState !== state) return refuse(deps, 'SSO_FAILED', 'this sign-in was not started in this browser');
-  const login = await deps.store.oidcLogins.take(sha256(state), toIso(deps.clock.now()));
+  const login = await deps.store.oidcLogins.take(sha256Hex(state), toIso(deps.clock.now()));
   if (!login) return refuse(deps, 'SSO_FAILED', 'this sign-in is unknown, already used or expired: start again');
   const claims = await exchangeCode(deps, policy, { ...input, state, codeVerifier: login.codeVerifier, nonce: login.nonce });
   if (!claims.ok) return claims;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../domain/shared/canonical-json.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -45,7 +45,7 @@ export class SignInTally {
  * anything else is attributed to `anonymous` (nobody proved who they were).
  */
 export async function recordSignIn(tx: UnitOfWork, tally: SignInTally, e: SignInEvent): Promise<void> {
-  const emailSha256 = e.unknownEmail === undefined ? undefined : createHash('sha256').update(e.unknownEmail).digest('hex');
+  const emailSha256 = e.unknownEmail === undefined ? undefined : sha256Hex(e.unknownEmail);
   await appendAudit(tx, {
     kind: 'access',
     subject: e.userId === null ? 'sign-in:unknown-email' : `user:${e.userId}`,
