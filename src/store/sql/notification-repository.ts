@@ -6,6 +6,8 @@ import type { Database } from './schema.ts';
 
 const STATUSES: readonly NotificationStatus[] = ['PENDING', 'SENT', 'DEAD'];
 const CHANNELS: readonly NotificationChannel[] = ['email'];
+/** Rows retention may delete: nothing is left to send. */
+const FINISHED: readonly NotificationStatus[] = ['SENT', 'DEAD'];
 
 const rows = (db: Kysely<Database>) =>
   db
@@ -24,6 +26,7 @@ const rows = (db: Kysely<Database>) =>
       'notifications.last_error',
       'notifications.created_at',
       'notifications.sent_at',
+      'notifications.digest_key',
     ]);
 
 type Row = Awaited<ReturnType<ReturnType<typeof rows>['executeTakeFirstOrThrow']>>;
@@ -41,6 +44,7 @@ const toRecord = (r: Row): NotificationRecord => ({
   lastError: r.last_error,
   createdAt: r.created_at,
   sentAt: r.sent_at,
+  digestKey: r.digest_key,
 });
 
 async function failIfNotPending(db: Kysely<Database>, id: string, updated: bigint): Promise<void> {
@@ -50,7 +54,7 @@ async function failIfNotPending(db: Kysely<Database>, id: string, updated: bigin
 }
 
 export function notificationRepository(db: Kysely<Database>): NotificationRepository {
-  return { ...writes(db), ...attempts(db), ...preferences(db) };
+  return { ...writes(db), ...attempts(db), ...preferences(db), ...retention(db) };
 }
 
 function preferences(db: Kysely<Database>): Pick<NotificationRepository, 'setPreferences' | 'preferences'> {
@@ -82,6 +86,8 @@ function writes(db: Kysely<Database>): Pick<NotificationRepository, 'add' | 'get
         if (!CHANNELS.includes(n.channel)) throw new StoreInputError(`unknown notification channel ${JSON.stringify(n.channel)}`);
         requireText(n.recipient, 'notification recipient');
         requireInstant(n.createdAt, 'notification createdAt');
+        if (n.dueAt !== undefined) requireInstant(n.dueAt, 'notification dueAt');
+        if (n.digestKey !== undefined && n.digestKey !== null) requireText(n.digestKey, 'notification digestKey');
       }
       await db
         .insertInto('notifications')
@@ -93,10 +99,11 @@ function writes(db: Kysely<Database>): Pick<NotificationRepository, 'add' | 'get
             recipient: n.recipient,
             status: 'PENDING',
             attempts: 0,
-            next_attempt_at: n.createdAt,
+            next_attempt_at: n.dueAt ?? n.createdAt,
             last_error: null,
             created_at: n.createdAt,
             sent_at: null,
+            digest_key: n.digestKey ?? null,
           })),
         )
         .execute();
@@ -139,16 +146,20 @@ function attempts(db: Kysely<Database>): Pick<NotificationRepository, 'claimDue'
         .limit(requireLimit(limit))
         .execute();
       const claimed: NotificationRecord[] = [];
-      for (const row of due) {
-        // Compare-and-set: only the instance that still sees the due time it read moves it; a racing one updates nothing.
-        const r = await db
-          .updateTable('notifications')
-          .set({ next_attempt_at: leaseUntil })
-          .where('id', '=', row.id)
-          .where('status', '=', 'PENDING')
-          .where('next_attempt_at', '=', row.next_attempt_at)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 1) claimed.push(toRecord({ ...row, next_attempt_at: leaseUntil }));
+      for (const group of await wholeDigests(db, due)) {
+        for (const row of group) {
+          // Compare-and-set: only the instance that still sees the due time it read moves it; a racing one updates
+          // nothing, and gives up the rest of the digest (the winner of a digest's first row takes all of it).
+          const r = await db
+            .updateTable('notifications')
+            .set({ next_attempt_at: leaseUntil })
+            .where('id', '=', row.id)
+            .where('status', '=', 'PENDING')
+            .where('next_attempt_at', '=', row.next_attempt_at)
+            .executeTakeFirst();
+          if (Number(r.numUpdatedRows) !== 1) break;
+          claimed.push(toRecord({ ...row, next_attempt_at: leaseUntil }));
+        }
       }
       return claimed;
     },
@@ -173,6 +184,52 @@ function attempts(db: Kysely<Database>): Pick<NotificationRepository, 'claimDue'
         .where('status', '=', 'PENDING')
         .executeTakeFirst();
       await failIfNotPending(db, id, r.numUpdatedRows);
+    },
+  };
+}
+
+/**
+ * Due rows in claim order, one group per message: a row on its own, or every PENDING row of a digest (same channel,
+ * recipient, digest key and due time) in id order, including members the limit cut off.
+ */
+async function wholeDigests(db: Kysely<Database>, due: readonly Row[]): Promise<Row[][]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of due) {
+    const key =
+      row.digest_key === null ? `row:${row.id}` : JSON.stringify([row.channel, row.recipient, row.digest_key, row.next_attempt_at]);
+    if (groups.has(key)) continue;
+    if (row.digest_key === null) groups.set(key, [row]);
+    else
+      groups.set(
+        key,
+        await rows(db)
+          .where('notifications.status', '=', 'PENDING')
+          .where('notifications.channel', '=', row.channel)
+          .where('notifications.recipient', '=', row.recipient)
+          .where('notifications.digest_key', '=', row.digest_key)
+          .where('notifications.next_attempt_at', '=', row.next_attempt_at)
+          .orderBy('notifications.id')
+          .execute(),
+      );
+  }
+  return [...groups.values()];
+}
+
+function retention(db: Kysely<Database>): Pick<NotificationRepository, 'pruneFinished'> {
+  return {
+    async pruneFinished(before, opts) {
+      requireInstant(before, 'before');
+      if (opts.dryRun) {
+        const row = await db
+          .selectFrom('notifications')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('status', 'in', FINISHED)
+          .where('created_at', '<', before)
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      }
+      const r = await db.deleteFrom('notifications').where('status', 'in', FINISHED).where('created_at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
   };
 }
