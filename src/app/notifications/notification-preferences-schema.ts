@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { DigestSchema } from '../../domain/notifications/digest-period.ts';
 import { QuietHoursSchema } from '../../domain/notifications/quiet-hours.ts';
-import type { EmailPreferences } from './notification-recipients.ts';
 
 /** PUT /v1/me/notifications: opt-outs per event and channel (a switch left out stays on), quiet hours and digest mode. */
 export const NotificationPreferencesSchema = z.strictObject({
@@ -23,5 +22,3 @@ export function preferencesOf(json: string | undefined): NotificationPreferences
   const parsed = NotificationPreferencesSchema.safeParse(JSON.parse(json));
   return parsed.success ? parsed.data : undefined;
 }
-
-export const emailPreferencesOf = (json: string | undefined): EmailPreferences | undefined => preferencesOf(json)?.email;

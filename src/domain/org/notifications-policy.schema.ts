@@ -10,4 +10,3 @@ export const NotificationsPolicySchema = z.strictObject({
     .optional()
     .describe("Event types sent at once, past people's quiet hours and digests; omitted: none."),
 });
-export type NotificationsPolicy = z.output<typeof NotificationsPolicySchema>;

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { NotificationChannel, NotificationRecord, NotificationRepository, NotificationStatus } from '../ports/notifications.port.ts';
 import { StoreInputError } from '../store-errors.ts';
+import { pruneFinishedRows } from './prune-finished.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import type { Database } from './schema.ts';
 
@@ -217,19 +218,6 @@ async function wholeDigests(db: Kysely<Database>, due: readonly Row[]): Promise<
 
 function retention(db: Kysely<Database>): Pick<NotificationRepository, 'pruneFinished'> {
   return {
-    async pruneFinished(before, opts) {
-      requireInstant(before, 'before');
-      if (opts.dryRun) {
-        const row = await db
-          .selectFrom('notifications')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('status', 'in', FINISHED)
-          .where('created_at', '<', before)
-          .executeTakeFirstOrThrow();
-        return Number(row.n);
-      }
-      const r = await db.deleteFrom('notifications').where('status', 'in', FINISHED).where('created_at', '<', before).executeTakeFirst();
-      return Number(r.numDeletedRows);
-    },
+    pruneFinished: (before, opts) => pruneFinishedRows(db, 'notifications', FINISHED, before, opts.dryRun),
   };
 }
