@@ -67,7 +67,18 @@ export class NotificationWorker {
     if (error === null) return this.eachInOneTransaction(ids, (tx, id) => tx.notifications.markSent(id, now));
     const dead = attempt >= this.o.maxAttempts;
     this.ctx.metrics.notificationFailures.inc({ channel: n.channel });
-    this.ctx.log.warn({ notificationIds: ids, eventType: n.eventType, channel: n.channel, attempt, error, dead }, 'notification failed');
+    this.ctx.log.warn(
+      {
+        notificationId: n.id,
+        ...(ids.length > 1 ? { digestOf: ids } : {}),
+        eventType: n.eventType,
+        channel: n.channel,
+        attempt,
+        error,
+        dead,
+      },
+      'notification failed',
+    );
     const retryAt = toIso(this.ctx.clock.now() + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs));
     const patch = { error: `attempt ${attempt}: ${error}`, nextAttemptAt: dead ? null : retryAt };
     await this.eachInOneTransaction(ids, (tx, id) => tx.notifications.markFailed(id, patch));

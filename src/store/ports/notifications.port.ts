@@ -38,7 +38,7 @@ export interface NotificationRepository {
    * Claims up to `limit` PENDING rows due at or before `now` by compare-and-set: each row's due time moves to
    * `leaseUntil` only if it still has the value read, so of two instances racing for a row exactly one wins it.
    * A digest (rows of one channel, recipient, digest key and due time) is claimed whole, beyond `limit` if need be,
-   * in id order: an instance that loses one of its rows leaves the rest, so two instances never split one digest.
+   * in one statement: of two racing instances one leases all its rows, the other none, so a digest is sent once.
    */
   claimDue(now: string, limit: number, leaseUntil: string): Promise<readonly NotificationRecord[]>;
   markSent(id: string, at: string): Promise<void>;

@@ -148,19 +148,26 @@ function attempts(db: Kysely<Database>): Pick<NotificationRepository, 'claimDue'
         .execute();
       const claimed: NotificationRecord[] = [];
       for (const group of await wholeDigests(db, due)) {
-        for (const row of group) {
-          // Compare-and-set: only the instance that still sees the due time it read moves it; a racing one updates
-          // nothing, and gives up the rest of the digest (the winner of a digest's first row takes all of it).
-          const r = await db
-            .updateTable('notifications')
-            .set({ next_attempt_at: leaseUntil })
-            .where('id', '=', row.id)
-            .where('status', '=', 'PENDING')
-            .where('next_attempt_at', '=', row.next_attempt_at)
-            .executeTakeFirst();
-          if (Number(r.numUpdatedRows) !== 1) break;
-          claimed.push(toRecord({ ...row, next_attempt_at: leaseUntil }));
-        }
+        const [first] = group;
+        // Empty: a racing instance leased the whole digest between the two reads.
+        if (!first) continue;
+        // Compare-and-set: only the instance that still sees the due time it read moves it; a racing one updates
+        // nothing. A digest's rows move in one statement, so a racer leases all of them or none.
+        const r = await db
+          .updateTable('notifications')
+          .set({ next_attempt_at: leaseUntil })
+          .where(
+            'id',
+            'in',
+            group.map((g) => g.id),
+          )
+          .where('status', '=', 'PENDING')
+          .where('next_attempt_at', '=', first.next_attempt_at)
+          .executeTakeFirst();
+        // Fewer rows than read: another instance read this digest before a late row joined it and leased part of it.
+        // The rows leased here are then not sent now but after the lease, so none is sent twice and none is lost.
+        if (Number(r.numUpdatedRows) === group.length)
+          claimed.push(...group.map((row) => toRecord({ ...row, next_attempt_at: leaseUntil })));
       }
       return claimed;
     },
@@ -191,7 +198,7 @@ function attempts(db: Kysely<Database>): Pick<NotificationRepository, 'claimDue'
 
 /**
  * Due rows in claim order, one group per message: a row on its own, or every PENDING row of a digest (same channel,
- * recipient, digest key and due time) in id order, including members the limit cut off.
+ * recipient, digest key and due time), including members the limit cut off.
  */
 async function wholeDigests(db: Kysely<Database>, due: readonly Row[]): Promise<Row[][]> {
   const groups = new Map<string, Row[]>();

@@ -104,6 +104,26 @@ describe.each(STORES)('notifications repository: $factory.name', ({ factory, run
     await expect(store.notifications.add([{ ...row('bad'), digestKey: '' }])).rejects.toThrow(StoreInputError);
   });
 
+  it('four instances racing for two digests: each digest goes whole to exactly one of them, no row twice', async () => {
+    const digestRows = ['a', 'b'].flatMap((who) =>
+      [1, 2, 3, 4, 5].map((i): NewNotification => ({
+        ...row(`${who}${i}`, i),
+        recipient: `${who}@firm.example`,
+        dueAt: iso(30),
+        digestKey: `digest:${who}`,
+      })),
+    );
+    await store.notifications.add(digestRows);
+    const results = await Promise.all([1, 2, 3, 4].map(() => store.notifications.claimDue(iso(30), 10, iso(90))));
+    const all = results.flat().map((n) => n.id);
+    expect([...all].sort()).toEqual(digestRows.map((n) => n.id).sort());
+    for (const who of ['a', 'b']) {
+      const holders = results.filter((r) => r.some((n) => n.recipient === `${who}@firm.example`));
+      expect(holders).toHaveLength(1);
+      expect(holders[0]!.filter((n) => n.recipient === `${who}@firm.example`)).toHaveLength(5);
+    }
+  });
+
   it('pruneFinished: counts (dry run) then deletes SENT and DEAD rows created before the cutoff; PENDING rows stay', async () => {
     await store.notifications.add([row('old-sent', 1), row('old-dead', 2), row('old-pending', 3), row('new-sent', 20)]);
     await store.notifications.markSent('old-sent', iso(4));
