@@ -1,12 +1,13 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emitEvent } from '../../src/app/events/outbox-writer.ts';
 import { smtpMailSender } from '../../src/app/notifications/mail-sender.ts';
 import { NotificationWorker } from '../../src/app/notifications/notification-worker.ts';
 import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
-import { auth, ukLead } from '../http/service-harness.ts';
+import { auth } from '../http/service-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { ingest, PROSPECT, stopAll } from './notification-test-service.ts';
+import { headers, startSmtp, stopSmtp } from './smtp-test-server.ts';
 
 /**
  * E-mail notifications end to end, on SQLite and PostgreSQL, against a real SMTP server started here (smtp-server):
@@ -15,66 +16,14 @@ import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
  * redrive sends it.
  */
 
-interface Received {
-  readonly from: string;
-  readonly to: readonly string[];
-  readonly raw: string;
-}
-
-async function startSmtp(port = 0): Promise<{ server: SMTPServer; port: number; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as AddressInfo).port, received };
-}
-const stopSmtp = (server: SMTPServer) => new Promise<void>((resolve) => server.close(() => resolve()));
-
-/** The header block of a raw message, unfolded, as name → value. */
-function headers(raw: string): Record<string, string> {
-  const block = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-  return Object.fromEntries(
-    block.split(/\r?\n/).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-  );
-}
-
 const FROM = 'Remit <remit@northbridge.example>';
 const CONSOLE = 'https://remit.northbridge.example';
-const PROSPECT = { firstName: 'Ann', lastName: 'Lee', email: 'ann.lee@example.co.uk', phone: '+44 20 7946 0018' };
 
 let s: AuditService | undefined;
 let smtp: SMTPServer | undefined;
 afterEach(async () => {
-  await s?.close();
-  if (smtp) await stopSmtp(smtp);
-  s = undefined;
-  smtp = undefined;
+  [s, smtp] = await stopAll(s, smtp);
 });
-
-async function ingest(svc: AuditService, person: Record<string, string> = PROSPECT) {
-  const res = await svc.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: auth(svc.tokens.integration),
-    payload: ukLead({ person }),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { leadId: string; status: string; decision: { rep: { id: string } | null } };
-}
 
 const dialects = await bothDialects();
 

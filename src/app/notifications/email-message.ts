@@ -30,15 +30,31 @@ const TEMPLATES: Record<string, { readonly subject: string; readonly intro: stri
   'lead.held': { subject: 'Lead held, review needed: {lead}', intro: 'A lead was held and awaits a compliance review.' },
 };
 
-/** Renders the e-mail for an outbox event; undefined for an event type without a template. */
-export function renderEmail(eventType: string, payloadJson: string, consoleUrl: string): EmailContent | undefined {
+/** What every message says about one event: the lead's id, its console link and the reason codes, nothing else. */
+export interface EventSummary {
+  readonly intro: string;
+  readonly leadId: string;
+  readonly link: string;
+  readonly reasonText: string;
+}
+
+/** The summary of an outbox event; undefined for an event type without a template. */
+export function summariseEvent(eventType: string, payloadJson: string, consoleUrl: string): EventSummary | undefined {
   const template = TEMPLATES[eventType];
   if (!template) return undefined;
   const body = JSON.parse(payloadJson) as EventBody;
   const leadId = String(body.data?.leadId ?? '');
   const reasons = (body.data?.reasons ?? []).map((r) => String(r.code ?? '')).filter((c) => c !== '');
   const link = `${consoleUrl.replace(/\/+$/, '')}/leads/${encodeURIComponent(leadId)}`;
-  const reasonText = reasons.length > 0 ? reasons.join(', ') : 'none recorded';
+  return { intro: template.intro, leadId, link, reasonText: reasons.length > 0 ? reasons.join(', ') : 'none recorded' };
+}
+
+/** Renders the e-mail for an outbox event; undefined for an event type without a template. */
+export function renderEmail(eventType: string, payloadJson: string, consoleUrl: string): EmailContent | undefined {
+  const template = TEMPLATES[eventType];
+  const summary = summariseEvent(eventType, payloadJson, consoleUrl);
+  if (!template || !summary) return undefined;
+  const { leadId, link, reasonText } = summary;
   const text = [template.intro, '', `Lead: ${leadId}`, `Reasons: ${reasonText}`, `Open in the console: ${link}`, ''].join('\n');
   const html = [
     `<p>${escapeHtml(template.intro)}</p>`,

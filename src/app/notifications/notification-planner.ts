@@ -1,8 +1,9 @@
 import type { IdSource } from '../../domain/shared/clock.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import type { OrgRegistry } from '../routing/org-registry.ts';
-import { emailPreferencesOf } from './notification-preferences-schema.ts';
+import { preferencesOf } from './notification-preferences-schema.ts';
 import { recipientsFor } from './notification-recipients.ts';
+import { timeRecipient } from './recipient-timing.ts';
 
 export interface OutboxEventFacts {
   readonly eventId: string;
@@ -16,8 +17,8 @@ export type NotificationPlanner = (tx: UnitOfWork, event: OutboxEventFacts) => P
 
 /**
  * The planner used when the e-mail channel is on (SMTP configured): resolves recipients from the people in the
- * store and the org in force, and writes one PENDING row per recipient. With the channel off no planner is
- * installed, so nothing is queued that nobody would send.
+ * store and the org in force, and writes one PENDING row per recipient, due when the person's quiet hours and
+ * digest allow. With the channel off no planner is installed, so nothing is queued that nobody would send.
  */
 export function emailNotificationPlanner(deps: {
   readonly orgs: Pick<OrgRegistry, 'current'>;
@@ -31,12 +32,20 @@ export function emailNotificationPlanner(deps: {
       active: u.status === 'active',
       roles: u.roles,
       repId: u.repId,
-      emailPreferences: emailPreferencesOf(prefs.get(u.id)),
+      preferences: preferencesOf(prefs.get(u.id)),
     }));
-    const reps = deps.orgs.current.config.reps;
-    const planned = recipientsFor(event.eventType, data, { people, repEmail: (id) => reps.find((r) => r.id === id)?.email });
+    const config = deps.orgs.current.config;
+    const planned = recipientsFor(event.eventType, data, {
+      people: people.map((p) => ({ ...p, emailPreferences: p.preferences?.email })),
+      repEmail: (id) => config.reps.find((r) => r.id === id)?.email,
+    });
+    const timed = timeRecipient(event, data.repId ?? null, {
+      people,
+      reps: config.reps,
+      urgentEvents: config.notifications?.urgentEvents ?? [],
+    });
     await tx.notifications.add(
-      planned.map((p) => ({ id: deps.ids.next('ntf'), eventId: event.eventId, createdAt: event.createdAt, ...p })),
+      planned.map((p) => ({ id: deps.ids.next('ntf'), eventId: event.eventId, createdAt: event.createdAt, ...p, ...timed(p.recipient) })),
     );
   };
 }

@@ -1,10 +1,12 @@
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { NotificationRecord } from '../../store/ports/notifications.port.ts';
+import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
 import { PeriodicTask } from '../shared/periodic-task.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { backoffMs } from '../webhooks/webhook-dispatcher.ts';
 import { renderEmail } from './email-message.ts';
+import { renderEmailDigest } from './email-digest.ts';
 import type { MailSender } from './mail-sender.ts';
 
 export interface NotificationWorkerOptions {
@@ -43,27 +45,49 @@ export class NotificationWorker {
   async tick(): Promise<number> {
     const now = this.ctx.clock.now();
     const claimed = await this.ctx.store.notifications.claimDue(toIso(now), this.o.batchSize, toIso(now + this.o.leaseMs));
-    for (const n of claimed) await this.send(n);
+    for (const group of messages(claimed)) await this.send(group);
     return claimed.length;
   }
 
-  private async send(n: NotificationRecord): Promise<void> {
+  /** One message: a row on its own, or a digest's rows, all marked SENT or all failed in one transaction. */
+  private async send(group: readonly [NotificationRecord, ...NotificationRecord[]]): Promise<void> {
+    const [n] = group;
     const attempt = n.attempts + 1;
     let error: string | null = null;
     try {
-      const content = renderEmail(n.eventType, n.payloadJson, this.o.consoleUrl);
+      const content =
+        group.length === 1 ? renderEmail(n.eventType, n.payloadJson, this.o.consoleUrl) : renderEmailDigest(group, this.o.consoleUrl);
       if (!content) error = `no template for ${n.eventType}`;
       else await this.mail.send({ ...content, to: n.recipient });
     } catch (e) {
       error = (e as Error).message;
     }
     const now = toIso(this.ctx.clock.now());
-    if (error === null) return this.ctx.store.notifications.markSent(n.id, now);
+    const ids = group.map((g) => g.id);
+    if (error === null) return this.eachInOneTransaction(ids, (tx, id) => tx.notifications.markSent(id, now));
     const dead = attempt >= this.o.maxAttempts;
     this.ctx.metrics.notificationFailures.inc({ channel: n.channel });
-    this.ctx.log.warn({ notificationId: n.id, eventType: n.eventType, channel: n.channel, attempt, error, dead }, 'notification failed');
+    this.ctx.log.warn(
+      {
+        notificationId: n.id,
+        ...(ids.length > 1 ? { digestOf: ids } : {}),
+        eventType: n.eventType,
+        channel: n.channel,
+        attempt,
+        error,
+        dead,
+      },
+      'notification failed',
+    );
     const retryAt = toIso(this.ctx.clock.now() + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs));
-    await this.ctx.store.notifications.markFailed(n.id, { error: `attempt ${attempt}: ${error}`, nextAttemptAt: dead ? null : retryAt });
+    const patch = { error: `attempt ${attempt}: ${error}`, nextAttemptAt: dead ? null : retryAt };
+    await this.eachInOneTransaction(ids, (tx, id) => tx.notifications.markFailed(id, patch));
+  }
+
+  private eachInOneTransaction(ids: readonly string[], mark: (tx: UnitOfWork, id: string) => Promise<void>): Promise<void> {
+    return this.ctx.store.transaction(async (tx) => {
+      for (const id of ids) await mark(tx, id);
+    });
   }
 
   start(intervalMs = 1_000): void {
@@ -76,4 +100,16 @@ export class NotificationWorker {
   async stop(): Promise<void> {
     await this.task?.stop();
   }
+}
+
+/** Claimed rows as messages: rows of one digest (channel, recipient, digest key) together, in claim order. */
+function messages(claimed: readonly NotificationRecord[]): [NotificationRecord, ...NotificationRecord[]][] {
+  const groups = new Map<string, [NotificationRecord, ...NotificationRecord[]]>();
+  for (const n of claimed) {
+    const key = n.digestKey === null ? `row:${n.id}` : JSON.stringify([n.channel, n.recipient, n.digestKey]);
+    const group = groups.get(key);
+    if (group) group.push(n);
+    else groups.set(key, [n]);
+  }
+  return [...groups.values()];
 }

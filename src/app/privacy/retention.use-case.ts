@@ -61,6 +61,7 @@ const PRUNERS: Readonly<Record<PrunedCategory, Pruner>> = {
   outreachLog: (tx, before, dryRun) => tx.conduct.pruneOutreachBefore(before, { dryRun }),
   idempotencyResponses: (tx, before, dryRun) => tx.idempotency.pruneCreatedBefore(before, { dryRun }),
   webhookDeliveries: (tx, before, dryRun) => tx.outbox.pruneFinishedDeliveries(before, { dryRun }),
+  notifications: (tx, before, dryRun) => tx.notifications.pruneFinished(before, { dryRun }),
 };
 
 export async function applyRetention(
@@ -72,7 +73,7 @@ export async function applyRetention(
   const actions: RetentionAction[] = [];
   const keptIndefinitely: RetentionCategory[] = [];
   for (const category of RETENTION_CATEGORIES) {
-    const period = deps.retention[category];
+    const period = deps.retention[category] ?? null;
     if (period === null) {
       keptIndefinitely.push(category);
       continue;

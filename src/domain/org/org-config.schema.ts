@@ -7,6 +7,7 @@ import { StrategyStepSchema } from '../strategies/strategy-step.schema.ts';
 import { ScoringModelSchema } from '../intake/scoring-model.schema.ts';
 import { SourcesSchema } from './sources.schema.ts';
 import { ConductPolicySchema } from './conduct-policy.schema.ts';
+import { NotificationsPolicySchema } from './notifications-policy.schema.ts';
 import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
@@ -389,6 +390,9 @@ export const OrgConfigSchema = z.strictObject({
     'Roster behaviour and alerts (docs/operations.md "Day-to-day for sales ops"): automatic reassignment when a rep is paused, ' +
       "leaves or loses a licence, who takes a leaver's accounts, auto-away after idle minutes, Roster page alerts; omitted: every " +
       'reassignment switch on, accounts kept, no auto-away, no alerts.',
+  ),
+  notifications: NotificationsPolicySchema.optional().describe(
+    'Notification policy (docs/notifications.md): events that skip quiet hours and digests; omitted: none do.',
   ),
   rules: z.array(RuleSchema).min(1),
 });

@@ -38,6 +38,12 @@ export const RetentionSchema = z.strictObject({
   outreachLog: Optional('Outreach records (calls, emails …): deleted this long after they happened; keep ≥ the longest call-cap window.'),
   idempotencyResponses: Optional('Stored idempotent answers: deleted this long after the request (a retry after that creates a new lead).'),
   webhookDeliveries: Optional('Finished webhook deliveries (DELIVERED, DEAD): deleted this long after they were created.'),
+  // Optional without a default, unlike the others: a retention section written before it hashes as before.
+  notifications: RetentionPeriodSchema.nullable()
+    .optional()
+    .describe(
+      'Finished notifications (SENT, DEAD): deleted this long after they were created. Omitted or null: kept until erased on request.',
+    ),
 });
 export type RetentionConfig = z.infer<typeof RetentionSchema>;
 
@@ -48,6 +54,7 @@ export const RETENTION_CATEGORIES = [
   'outreachLog',
   'idempotencyResponses',
   'webhookDeliveries',
+  'notifications',
 ] as const;
 export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
 

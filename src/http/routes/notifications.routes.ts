@@ -39,11 +39,14 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: ServiceCon
       config: { roles: ['admin', 'ops', 'compliance', 'rep'] },
       schema: {
         tags: ['notifications'],
-        summary: 'My notification opt-outs, e.g. {"email": {"assignment": false}}; a switch left out stays on; audited',
+        summary: 'My notification opt-outs, quiet hours and digest, e.g. {"email": {"assignment": false}}; audited',
         body: NotificationPreferencesSchema,
       },
     },
-    async (request) => setNotificationPreferences(ctx, principalOf(request), request.body),
+    async (request, reply) => {
+      const done = await setNotificationPreferences(ctx, principalOf(request), request.body);
+      return done.ok ? reply.send(done.value) : sendFailure(reply, done.error);
+    },
   );
   r.post(
     '/v1/notifications/:id/redrive',

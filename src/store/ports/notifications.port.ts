@@ -13,9 +13,14 @@ export interface NewNotification {
   /** Channel address: an e-mail address for `email`. */
   readonly recipient: string;
   readonly createdAt: string;
+  /** When it may be sent (quiet hours, digest period); omitted: at `createdAt`. */
+  readonly dueAt?: string;
+  /** Rows with the same channel, recipient and digest key are sent as one message; omitted or null: on its own. */
+  readonly digestKey?: string | null;
 }
 
-export interface NotificationRecord extends NewNotification {
+export interface NotificationRecord extends Omit<NewNotification, 'dueAt' | 'digestKey'> {
+  readonly digestKey: string | null;
   /** The outbox event it announces (type and JSON body), read from the shared event row. */
   readonly eventType: string;
   readonly payloadJson: string;
@@ -27,11 +32,13 @@ export interface NotificationRecord extends NewNotification {
 }
 
 export interface NotificationRepository {
-  /** Inserts PENDING rows due at their `createdAt`; the outbox event they name must already be enqueued. */
+  /** Inserts PENDING rows due at their `dueAt` (else `createdAt`); the outbox event they name must already be enqueued. */
   add(rows: readonly NewNotification[]): Promise<void>;
   /**
    * Claims up to `limit` PENDING rows due at or before `now` by compare-and-set: each row's due time moves to
    * `leaseUntil` only if it still has the value read, so of two instances racing for a row exactly one wins it.
+   * A digest (rows of one channel, recipient, digest key and due time) is claimed whole, beyond `limit` if need be,
+   * in one statement: of two racing instances one leases all its rows, the other none, so a digest is sent once.
    */
   claimDue(now: string, limit: number, leaseUntil: string): Promise<readonly NotificationRecord[]>;
   markSent(id: string, at: string): Promise<void>;
@@ -41,6 +48,8 @@ export interface NotificationRepository {
   redrive(id: string, now: string): Promise<boolean>;
   get(id: string): Promise<NotificationRecord | undefined>;
   list(filter: { readonly status?: NotificationStatus; readonly limit: number }): Promise<readonly NotificationRecord[]>;
+  /** Deletes (dry run: counts) SENT and DEAD rows created before `before` (retention, category `notifications`). */
+  pruneFinished(before: string, opts: { readonly dryRun: boolean }): Promise<number>;
   /** Replaces a person's preferences (JSON text, validated by the caller). */
   setPreferences(userId: string, preferencesJson: string, at: string): Promise<void>;
   /** Every stored preference, by user id (people without a row have everything on). */

@@ -1,11 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { NotificationChannel, NotificationRecord, NotificationRepository, NotificationStatus } from '../ports/notifications.port.ts';
 import { StoreInputError } from '../store-errors.ts';
+import { pruneFinishedRows } from './prune-finished.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import type { Database } from './schema.ts';
 
 const STATUSES: readonly NotificationStatus[] = ['PENDING', 'SENT', 'DEAD'];
 const CHANNELS: readonly NotificationChannel[] = ['email'];
+/** Rows retention may delete: nothing is left to send. */
+const FINISHED: readonly NotificationStatus[] = ['SENT', 'DEAD'];
 
 const rows = (db: Kysely<Database>) =>
   db
@@ -24,6 +27,7 @@ const rows = (db: Kysely<Database>) =>
       'notifications.last_error',
       'notifications.created_at',
       'notifications.sent_at',
+      'notifications.digest_key',
     ]);
 
 type Row = Awaited<ReturnType<ReturnType<typeof rows>['executeTakeFirstOrThrow']>>;
@@ -41,6 +45,7 @@ const toRecord = (r: Row): NotificationRecord => ({
   lastError: r.last_error,
   createdAt: r.created_at,
   sentAt: r.sent_at,
+  digestKey: r.digest_key,
 });
 
 async function failIfNotPending(db: Kysely<Database>, id: string, updated: bigint): Promise<void> {
@@ -50,7 +55,7 @@ async function failIfNotPending(db: Kysely<Database>, id: string, updated: bigin
 }
 
 export function notificationRepository(db: Kysely<Database>): NotificationRepository {
-  return { ...writes(db), ...attempts(db), ...preferences(db) };
+  return { ...writes(db), ...attempts(db), ...preferences(db), ...retention(db) };
 }
 
 function preferences(db: Kysely<Database>): Pick<NotificationRepository, 'setPreferences' | 'preferences'> {
@@ -82,6 +87,8 @@ function writes(db: Kysely<Database>): Pick<NotificationRepository, 'add' | 'get
         if (!CHANNELS.includes(n.channel)) throw new StoreInputError(`unknown notification channel ${JSON.stringify(n.channel)}`);
         requireText(n.recipient, 'notification recipient');
         requireInstant(n.createdAt, 'notification createdAt');
+        if (n.dueAt !== undefined) requireInstant(n.dueAt, 'notification dueAt');
+        if (n.digestKey !== undefined && n.digestKey !== null) requireText(n.digestKey, 'notification digestKey');
       }
       await db
         .insertInto('notifications')
@@ -93,10 +100,11 @@ function writes(db: Kysely<Database>): Pick<NotificationRepository, 'add' | 'get
             recipient: n.recipient,
             status: 'PENDING',
             attempts: 0,
-            next_attempt_at: n.createdAt,
+            next_attempt_at: n.dueAt ?? n.createdAt,
             last_error: null,
             created_at: n.createdAt,
             sent_at: null,
+            digest_key: n.digestKey ?? null,
           })),
         )
         .execute();
@@ -139,16 +147,27 @@ function attempts(db: Kysely<Database>): Pick<NotificationRepository, 'claimDue'
         .limit(requireLimit(limit))
         .execute();
       const claimed: NotificationRecord[] = [];
-      for (const row of due) {
-        // Compare-and-set: only the instance that still sees the due time it read moves it; a racing one updates nothing.
+      for (const group of await wholeDigests(db, due)) {
+        const [first] = group;
+        // Empty: a racing instance leased the whole digest between the two reads.
+        if (!first) continue;
+        // Compare-and-set: only the instance that still sees the due time it read moves it; a racing one updates
+        // nothing. A digest's rows move in one statement, so a racer leases all of them or none.
         const r = await db
           .updateTable('notifications')
           .set({ next_attempt_at: leaseUntil })
-          .where('id', '=', row.id)
+          .where(
+            'id',
+            'in',
+            group.map((g) => g.id),
+          )
           .where('status', '=', 'PENDING')
-          .where('next_attempt_at', '=', row.next_attempt_at)
+          .where('next_attempt_at', '=', first.next_attempt_at)
           .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 1) claimed.push(toRecord({ ...row, next_attempt_at: leaseUntil }));
+        // Fewer rows than read: another instance read this digest before a late row joined it and leased part of it.
+        // The rows leased here are then not sent now but after the lease, so none is sent twice and none is lost.
+        if (Number(r.numUpdatedRows) === group.length)
+          claimed.push(...group.map((row) => toRecord({ ...row, next_attempt_at: leaseUntil })));
       }
       return claimed;
     },
@@ -174,5 +193,38 @@ function attempts(db: Kysely<Database>): Pick<NotificationRepository, 'claimDue'
         .executeTakeFirst();
       await failIfNotPending(db, id, r.numUpdatedRows);
     },
+  };
+}
+
+/**
+ * Due rows in claim order, one group per message: a row on its own, or every PENDING row of a digest (same channel,
+ * recipient, digest key and due time), including members the limit cut off.
+ */
+async function wholeDigests(db: Kysely<Database>, due: readonly Row[]): Promise<Row[][]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of due) {
+    const key =
+      row.digest_key === null ? `row:${row.id}` : JSON.stringify([row.channel, row.recipient, row.digest_key, row.next_attempt_at]);
+    if (groups.has(key)) continue;
+    if (row.digest_key === null) groups.set(key, [row]);
+    else
+      groups.set(
+        key,
+        await rows(db)
+          .where('notifications.status', '=', 'PENDING')
+          .where('notifications.channel', '=', row.channel)
+          .where('notifications.recipient', '=', row.recipient)
+          .where('notifications.digest_key', '=', row.digest_key)
+          .where('notifications.next_attempt_at', '=', row.next_attempt_at)
+          .orderBy('notifications.id')
+          .execute(),
+      );
+  }
+  return [...groups.values()];
+}
+
+function retention(db: Kysely<Database>): Pick<NotificationRepository, 'pruneFinished'> {
+  return {
+    pruneFinished: (before, opts) => pruneFinishedRows(db, 'notifications', FINISHED, before, opts.dryRun),
   };
 }

@@ -4,6 +4,7 @@ import { StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import { afterCursor } from './keyset-page.ts';
+import { pruneFinishedRows } from './prune-finished.ts';
 import type { Database, WebhookSubscriptionsTable } from './schema.ts';
 
 // Outbox and webhook deliveries.
@@ -218,21 +219,7 @@ function deliveryQueries(db: Kysely<Database>): Pick<OutboxRepository, 'getDeliv
       const row = await deliveries(db).where('deliveries.id', '=', id).executeTakeFirst();
       return row ? toDelivery(row) : undefined;
     },
-    async pruneFinishedDeliveries(before, opts) {
-      requireInstant(before, 'before');
-      const finished = ['DELIVERED', 'DEAD'];
-      if (opts.dryRun) {
-        const row = await db
-          .selectFrom('deliveries')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .where('status', 'in', finished)
-          .where('created_at', '<', before)
-          .executeTakeFirstOrThrow();
-        return Number(row.n);
-      }
-      const r = await db.deleteFrom('deliveries').where('status', 'in', finished).where('created_at', '<', before).executeTakeFirst();
-      return Number(r.numDeletedRows);
-    },
+    pruneFinishedDeliveries: (before, opts) => pruneFinishedRows(db, 'deliveries', ['DELIVERED', 'DEAD'], before, opts.dryRun),
     async listDeliveries(filter) {
       const limit = requireLimit(filter.limit);
       let q = deliveries(db);

@@ -465,6 +465,8 @@ export interface NotificationsTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** 0022: rows of one digest share it (with channel and recipient); null for a row sent on its own. */
+  digest_key: string | null;
 }
 
 export interface NotificationPreferencesTable {

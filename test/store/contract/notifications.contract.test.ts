@@ -5,7 +5,7 @@ import type { Store } from '../../../src/store/unit-of-work.ts';
 import type { StoreHarness } from '../store-harness.ts';
 import { STORES, iso, storeReachable } from './contract-support.ts';
 
-/** Storage contract: notification deliveries (migration 0020), on SQLite and PostgreSQL alike. */
+/** Storage contract: notification deliveries (migrations 0020, 0022), on SQLite and PostgreSQL alike. */
 describe.each(STORES)('notifications repository: $factory.name', ({ factory, run }) => {
   if (!storeReachable(run)) return;
   let h: StoreHarness;
@@ -78,6 +78,62 @@ describe.each(STORES)('notifications repository: $factory.name', ({ factory, run
     );
     await expect(store.notifications.setPreferences('usr-3', '{nope', iso(1))).rejects.toThrow(StoreInputError);
     await expect(store.notifications.setPreferences('', '{}', iso(1))).rejects.toThrow(StoreInputError);
+  });
+
+  it('dueAt and digestKey (0022): a row waits for its due time; a digest is claimed whole, past the limit, by one racer', async () => {
+    const digest = (id: string, at: number, key = 'digest:k1'): NewNotification => ({
+      ...row(id, at),
+      recipient: 'rep@firm.example',
+      dueAt: iso(100),
+      digestKey: key,
+    });
+    await store.notifications.add([digest('d3', 3), digest('d1', 1), digest('d2', 2), { ...row('late'), dueAt: iso(200) }, row('n1', 0)]);
+    expect(await store.notifications.get('d1')).toMatchObject({ nextAttemptAt: iso(100), digestKey: 'digest:k1', createdAt: iso(1) });
+    expect(await store.notifications.get('n1')).toMatchObject({ nextAttemptAt: iso(0), digestKey: null });
+    expect((await store.notifications.claimDue(iso(50), 10, iso(1000))).map((n) => n.id)).toEqual(['n1']);
+    // Two instances race with a limit of 1: the winner of the digest takes its three rows, the loser none of them.
+    const [a, b] = await Promise.all([
+      store.notifications.claimDue(iso(150), 1, iso(400)),
+      store.notifications.claimDue(iso(150), 1, iso(400)),
+    ]);
+    const won = [a, b].filter((c) => c.length > 0);
+    expect(won).toHaveLength(1);
+    expect(won[0]!.map((n) => n.id)).toEqual(['d1', 'd2', 'd3']);
+    expect(await store.notifications.claimDue(iso(250), 10, iso(400))).toMatchObject([{ id: 'late', digestKey: null }]);
+    await expect(store.notifications.add([{ ...row('bad'), dueAt: 'tomorrow' }])).rejects.toThrow(StoreInputError);
+    await expect(store.notifications.add([{ ...row('bad'), digestKey: '' }])).rejects.toThrow(StoreInputError);
+  });
+
+  it('four instances racing for two digests: each digest goes whole to exactly one of them, no row twice', async () => {
+    const digestRows = ['a', 'b'].flatMap((who) =>
+      [1, 2, 3, 4, 5].map((i): NewNotification => ({
+        ...row(`${who}${i}`, i),
+        recipient: `${who}@firm.example`,
+        dueAt: iso(30),
+        digestKey: `digest:${who}`,
+      })),
+    );
+    await store.notifications.add(digestRows);
+    const results = await Promise.all([1, 2, 3, 4].map(() => store.notifications.claimDue(iso(30), 10, iso(90))));
+    const all = results.flat().map((n) => n.id);
+    expect([...all].sort()).toEqual(digestRows.map((n) => n.id).sort());
+    for (const who of ['a', 'b']) {
+      const holders = results.filter((r) => r.some((n) => n.recipient === `${who}@firm.example`));
+      expect(holders).toHaveLength(1);
+      expect(holders[0]!.filter((n) => n.recipient === `${who}@firm.example`)).toHaveLength(5);
+    }
+  });
+
+  it('pruneFinished: counts (dry run) then deletes SENT and DEAD rows created before the cutoff; PENDING rows stay', async () => {
+    await store.notifications.add([row('old-sent', 1), row('old-dead', 2), row('old-pending', 3), row('new-sent', 20)]);
+    await store.notifications.markSent('old-sent', iso(4));
+    await store.notifications.markFailed('old-dead', { error: 'attempt 1: down', nextAttemptAt: null });
+    await store.notifications.markSent('new-sent', iso(21));
+    expect(await store.notifications.pruneFinished(iso(10), { dryRun: true })).toBe(2);
+    expect(await store.notifications.list({ limit: 10 })).toHaveLength(4);
+    expect(await store.notifications.pruneFinished(iso(10), { dryRun: false })).toBe(2);
+    expect((await store.notifications.list({ limit: 10 })).map((n) => n.id)).toEqual(['old-pending', 'new-sent']);
+    await expect(store.notifications.pruneFinished('soon', { dryRun: true })).rejects.toThrow(StoreInputError);
   });
 
   it('refuses bad input and writes nothing; a rolled-back add leaves nothing', async () => {
