@@ -237,6 +237,7 @@ export function renderDecision(d: Decision): string[] {
   const target = d.team ? ` → team ${d.team.name} (${d.team.id})${d.rep ? `, rep ${d.rep.name} (${d.rep.id})` : ''}` : '';
   lines.push(`  Decision ${d.decisionId}: ${d.outcome}${target}`);
   lines.push(`  Rule set ${d.ruleSet.version} (${d.ruleSet.hash}), decided ${d.decidedAt}`);
+  if (d.licensing) lines.push(`  Licensing ${d.licensing.status}: ${d.licensing.code} (${d.licensing.detail})`);
   if (d.rule) {
     lines.push(
       `  Rule ${d.rule.id} (#${d.rule.index + 1} of ${d.rule.rulesEvaluated} ` +

@@ -5,6 +5,8 @@ import { OrgRegistry } from '../../src/app/routing/org-registry.ts';
 import { WebhookTargetPolicy } from '../../src/app/webhooks/webhook-target-policy.ts';
 import type { ServiceContext } from '../../src/app/shared/service-context.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
+import type { CompiledOrg } from '../../src/domain/org/compiled-org.ts';
+import { ok } from '../../src/domain/shared/result.ts';
 import { sequentialIds } from '../../src/domain/shared/clock.ts';
 import { buildServer, type ServerOptions } from '../../src/http/build-server.ts';
 import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
@@ -65,9 +67,11 @@ export async function startTestService(
     log?: Logger;
     /** First sequential id (a second instance on the same database starts elsewhere, so ids never collide). */
     idStart?: number;
+    /** The org to serve (default: examples/bank). */
+    org?: CompiledOrg;
   } = {},
 ): Promise<TestService> {
-  const loaded = await loadConfig('examples/bank');
+  const loaded = opts.org ? ok({ org: opts.org }) : await loadConfig('examples/bank');
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
   const store = await openStore({ url: opts.url ?? 'sqlite::memory:', ...(opts.schema ? { schema: opts.schema } : {}) });
   const clock = new TestClock(opts.at ?? EUROPE_MORNING);

@@ -61,8 +61,10 @@ describe('name cleanup', () => {
     expect(cleanText('McDonald')).toBe('McDonald');
   });
 
-  it('a name that is blank after cleanup is an error', () => {
-    expect(normaliseErrors(payload({}, { firstName: '\u200b' }))).toEqual([expect.objectContaining({ path: '/person/firstName' })]);
+  it('a name that is blank after cleanup counts as not given (names are optional)', () => {
+    const c = normaliseOk(payload({}, { firstName: '\u200b' })).contact;
+    expect(c.firstName).toBeUndefined();
+    expect(c.fullName).toBe('Doe');
   });
 });
 

@@ -3,7 +3,7 @@ import type { Decision, DecisionOutcome } from '../../domain/decision/decision.t
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import { dedupeKeys } from '../../domain/intake/dedupe-keys.ts';
 import type { FieldError } from '../../domain/intake/field-error.ts';
-import { normaliseIntake, type NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
+import type { NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
 import { scoreLead, type LeadScore } from '../../domain/intake/score-lead.ts';
 import { LeadSchema, type Lead } from '../../domain/lead/lead.schema.ts';
 import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json.ts';
@@ -15,6 +15,7 @@ import type { AccountMatch } from './account-match.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { idempotencyScope } from '../access/api-keys.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
+import { normaliseIntakeFor } from '../../domain/org/intake-product.ts';
 import { appendAudit, INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitments } from '../audit/audit-trail.ts';
 import { companyNameKey } from './company-name.ts';
 import { recordDecisionOutcome, recordLeadEvents } from '../events/record-lead-events.ts';
@@ -144,16 +145,10 @@ export async function ingestLead(
 /** The work before the transaction: nothing here writes. */
 async function prepareIntake(ctx: ServiceContext, raw: unknown): Promise<Result<PreparedIntake, AppFailure>> {
   const receivedAtMs = ctx.clock.now();
-  const normalised = normaliseIntake(raw, { at: receivedAtMs });
+  const org = ctx.orgs.current;
+  const normalised = normaliseIntakeFor(org, raw, { at: receivedAtMs });
   if (!normalised.ok) return fieldFailure(normalised.error);
   const intake = normalised.value;
-  const org = ctx.orgs.current;
-  if (!org.products.has(intake.lead.product)) {
-    const known = [...org.products.keys()].slice(0, 20).join(', ');
-    return fieldFailure([
-      { path: '/product', code: 'unknown_product', message: `unknown product "${intake.lead.product}" (known: ${known})` },
-    ]);
-  }
   const score = org.config.scoring ? scoreLead(org.config.scoring, intake, receivedAtMs) : null;
   const account = await ctx.accounts.match(intake);
   const screening = screenIntake(ctx.screening, intake, org.config.screening);

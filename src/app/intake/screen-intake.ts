@@ -19,12 +19,19 @@ export interface IntakeScreening {
   /** Hits needing review, and hits a hard contradiction cleared, each fully explained with its disposition. */
   readonly hits: readonly ScreeningHit[];
   readonly threshold: number;
-  /** Why a lead without blocking hits is `not_screened` (anything but `ok`), recorded with the screening. */
-  readonly coverage: ScreeningCoverage;
+  /**
+   * Why a lead without blocking hits is `not_screened` (anything but `ok`), recorded with the screening;
+   * `no_name`: the lead carries neither a person name nor a company name, so there was nothing to screen.
+   */
+  readonly coverage: ScreeningCoverage | 'no_name';
   readonly policy: RecordedScreeningPolicy;
 }
 
-/** What is screened: the person's name and date of birth, their country, the company name. */
+/**
+ * What is screened: the person's name and date of birth, their country, the company name. A lead without a
+ * person name (email-only, or an organisation lead) is screened on its company name instead, whatever
+ * `screenCompanies` says: it is the only name there is.
+ */
 export interface ScreeningSubject {
   readonly contact: Pick<NormalisedIntake['contact'], 'fullName' | 'dateOfBirth'>;
   readonly address: { readonly country?: string | undefined };
@@ -53,18 +60,21 @@ export function screenIntake(service: ScreeningService | null, subject: Screenin
   const c = subject.contact;
   const residence = subject.address.country ? { residenceCountry: subject.address.country } : {};
   const dob = c.dateOfBirth ? { dob: c.dateOfBirth } : {};
-  const company = policy.screenCompanies ? subject.company?.name : undefined;
-  const person = service.screen({ name: c.fullName, kind: 'person', ...dob, ...residence }, opts);
-  const hits = [
-    ...person.hits,
-    ...(company ? service.screen({ name: company, kind: 'organisation', ...residence }, opts).hits : []),
-  ].filter((h) => h.isMatch || h.disposition.reasonCode === 'HARD_CONTRADICTION_CLEARED');
+  const fullName = c.fullName?.trim() ? c.fullName : undefined;
+  const company = policy.screenCompanies || !fullName ? subject.company?.name : undefined;
+  const person = fullName ? service.screen({ name: fullName, kind: 'person', ...dob, ...residence }, opts) : undefined;
+  const organisation = company ? service.screen({ name: company, kind: 'organisation', ...residence }, opts) : undefined;
+  const hits = [...(person?.hits ?? []), ...(organisation?.hits ?? [])].filter(
+    (h) => h.isMatch || h.disposition.reasonCode === 'HARD_CONTRADICTION_CLEARED',
+  );
+  // Coverage is that of the name actually screened; with no name at all, nothing was screened.
+  const coverage = person?.coverage ?? organisation?.coverage ?? 'no_name';
   const held = hits.filter((h) => h.isMatch);
   const blocking = held.filter((h) => !h.isPep || h.isSanctioned);
-  const status = blocking.length > 0 ? 'potential_match' : person.coverage !== 'ok' ? 'not_screened' : held.length > 0 ? 'pep' : 'clear';
+  const status = blocking.length > 0 ? 'potential_match' : coverage !== 'ok' ? 'not_screened' : held.length > 0 ? 'pep' : 'clear';
   const tags = [...new Set(held.flatMap((h) => [h.listId, ...(h.isPep ? ['pep'] : []), ...(h.isSanctioned ? ['sanctions'] : [])]))].sort();
   const listVersions = versions.map((v) => `${v.listId}@${v.sha256.slice(0, 12)}`).sort();
-  return { status, tags, listVersions, hits, threshold: policy.reviewThreshold, coverage: person.coverage, policy: recorded };
+  return { status, tags, listVersions, hits, threshold: policy.reviewThreshold, coverage, policy: recorded };
 }
 
 /** The screening part of the lead (and so of its decisions): status, tags, list versions, policy hash and hit summaries. */

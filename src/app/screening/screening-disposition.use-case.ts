@@ -122,7 +122,7 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
       if (!personal || personal.erasedAt) continue;
       screened++;
       const contact = JSON.parse(personal.contactJson) as {
-        fullName: string;
+        fullName?: string;
         dateOfBirth?: string;
         address: { country?: string };
         company: { name: string } | null;

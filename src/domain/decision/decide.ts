@@ -1,7 +1,7 @@
 import { orgReasonCode } from '../eligibility/reason-codes.ts';
 import type { TraceEntry } from '../conditions/compile-condition.ts';
 import { assessCustomer, type CustomerProfile } from '../eligibility/customer-profile.ts';
-import type { DecisionContext } from '../eligibility/eligibility-check.ts';
+import { applies, type DecisionContext } from '../eligibility/eligibility-check.ts';
 import { REP_CHECKS } from '../eligibility/rep-checks.ts';
 import { NO_PRESENCE, type PresenceSnapshot } from '../eligibility/rep-presence.ts';
 import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
@@ -13,6 +13,7 @@ import { NO_CHANGES, type RoutingStateView, type StateChanges } from '../strateg
 import type { Candidate, StrategyContext } from '../strategies/strategy.ts';
 import type { Decision, DecisionOutcome, DecisionReason, RepVerdict, StrategyStepRecord, TeamVerdict } from './decision.ts';
 import { LEAD_GATES } from './lead-gates.ts';
+import { fallBack, fallbackScope } from './fallback.ts';
 
 export interface DecisionInput {
   readonly org: CompiledOrg;
@@ -60,6 +61,7 @@ function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: Team
   const reasons: DecisionReason[] = [];
   const reliedOn: string[] = [];
   for (const check of TEAM_CHECKS) {
+    if (!applies(check, ctx)) continue;
     const r = check.evaluate(ctx, team);
     if (!r.pass) reasons.push({ code: r.code, detail: r.detail });
     else if (r.reliedOn) reliedOn.push(...r.reliedOn);
@@ -75,6 +77,7 @@ function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: Team
       let lawful = true;
       let available = true;
       for (const check of REP_CHECKS) {
+        if (!applies(check, ctx)) continue;
         const r = check.evaluate(ctx, rep);
         if (r.pass) {
           if (r.reliedOn) repRelied.push(...r.reliedOn);
@@ -134,11 +137,15 @@ function route(ctx: DecisionContext, rule: CompiledRule, then: RouteThen): Omit<
   }
   const base = { team: null, rep: null, candidates, strategy: null, changes: NO_CHANGES };
   if (eligible.length === 0 && !firstLawfulTeam) {
-    return {
+    const refused = {
       ...base,
-      outcome: 'REFUSED',
-      reasons: [{ code: 'NO_LAWFUL_CANDIDATE', detail: `rule ${rule.id}: none of ${teams.length} candidate teams has a lawful rep` }],
+      outcome: 'REFUSED' as const,
+      reasons: [
+        { code: 'NO_LAWFUL_CANDIDATE' as const, detail: `rule ${rule.id}: none of ${teams.length} candidate teams has a lawful rep` },
+      ],
     };
+    // An unregulated lead nobody may take is sales ops' problem, not compliance's: the fallback owner or the ops queue.
+    return ctx.licensing.status === 'checked' ? refused : { ...fallBack(ctx, then.fallback, refused.reasons[0]!), candidates };
   }
   if (eligible.length === 0) {
     return {
@@ -223,7 +230,9 @@ function summarise(lead: Lead, d: Draft): string {
     case 'ASSIGNED':
       return `Lead ${lead.id} assigned to ${d.rep!.id} (${d.team!.id})`;
     case 'QUEUED':
-      return `Lead ${lead.id} queued for ${d.team!.id}: no rep available now`;
+      return d.team
+        ? `Lead ${lead.id} queued for ${d.team.id}: no rep available now`
+        : `Lead ${lead.id} queued for ops: ${d.reasons[0]?.code}`;
     default:
       return `Lead ${lead.id} ${d.outcome.toLowerCase()}: ${d.reasons.map((r) => r.code).join(', ')}`;
   }
@@ -240,7 +249,9 @@ function buildContext(
 ): { ctx: DecisionContext; product: ProductConfig | undefined; customer: CustomerProfile } {
   const product = org.products.get(lead.product);
   const customer: CustomerProfile = assessCustomer(lead, org.suitability, at);
+  const licensing = org.regulation.licensing(product?.productLines ?? [], lead.jurisdiction);
   const appropriatenessRequired =
+    licensing.status === 'checked' &&
     product !== undefined &&
     product.complexity === 'complex' &&
     org.suitability.appropriateness.requiredForComplexProductsFor.includes(customer.effectiveType) &&
@@ -259,6 +270,7 @@ function buildContext(
     excludeReps,
     presence,
     ...(exclusion ? { exclusion } : {}),
+    licensing,
   };
   return { ctx, product, customer };
 }
@@ -280,6 +292,7 @@ function select(ctx: DecisionContext, product: ProductConfig | undefined): { blo
     };
   }
   for (const gate of LEAD_GATES) {
+    if (!applies(gate, ctx)) continue;
     const b = gate.evaluate(ctx);
     if (b)
       return {
@@ -344,9 +357,12 @@ export function routingScope(
 ): { readonly pools: readonly string[]; readonly repIds: readonly string[] } {
   const { ctx, product } = buildContext(org, lead, at, NO_STATE);
   const s = select(ctx, product);
+  // A fallback owner may take the lead when nobody else can: lock them too.
+  const fallbackReps = fallbackScope(ctx, 'rule' in s && s.rule.then.kind === 'route' ? s.rule.then.fallback : undefined);
+  if ('noRule' in s) return { pools: [], repIds: fallbackReps };
   if (!('rule' in s) || s.rule.then.kind !== 'route') return { pools: [], repIds: [] };
   const teams = s.rule.then.teams === 'all' ? org.teams : s.rule.then.teams.map((id) => org.teamsById.get(id)!);
-  const repIds = [...new Set(teams.flatMap((t) => t.reps.map((r) => r.id)))].sort();
+  const repIds = [...new Set([...teams.flatMap((t) => t.reps.map((r) => r.id)), ...fallbackReps])].sort();
   const pools = [...new Set(s.rule.chain.flatMap((step) => (step.pool ? [step.pool] : [])))].sort();
   return { pools, repIds };
 }
@@ -364,16 +380,11 @@ export function decide(input: DecisionInput): DecisionResult {
   const s = select(ctx, product);
   if ('blocked' in s) draft = s.blocked;
   else if ('noRule' in s) {
-    draft = {
-      outcome: 'REFUSED',
-      team: null,
-      rep: null,
-      rule: null,
-      candidates: [],
-      strategy: null,
-      changes: NO_CHANGES,
-      reasons: [{ code: 'NO_RULE_MATCHED', detail: `none of ${org.rules.length} rules matched` }],
-    };
+    const reason = { code: 'NO_RULE_MATCHED' as const, detail: `none of ${org.rules.length} rules matched` };
+    draft =
+      ctx.licensing.status === 'checked'
+        ? { outcome: 'REFUSED', team: null, rep: null, rule: null, candidates: [], strategy: null, changes: NO_CHANGES, reasons: [reason] }
+        : { ...fallBack(ctx, org.config.fallback, reason), rule: null };
   } else {
     const fired = s.rule;
     const trace: TraceEntry[] = [];
@@ -426,6 +437,8 @@ export function decide(input: DecisionInput): DecisionResult {
     decidedAt: toIso(at),
     // Only when an operation excluded reps: decisions without one keep their exact document (replays stay byte-identical).
     ...(input.exclusion ? { exclusion: input.exclusion } : {}),
+    // Only for orgs that declare regulation: an org without the section decides exactly as before, byte for byte.
+    ...(org.regulation.declared ? { licensing: ctx.licensing } : {}),
   };
   return { decision, changes: draft.changes };
 }

@@ -2,6 +2,7 @@ import type { TraceEntry } from '../conditions/compile-condition.ts';
 import type { ProfileFinding } from '../eligibility/customer-profile.ts';
 import type { DecisionReasonCode } from '../eligibility/reason-codes.ts';
 import type { ScreeningHitSummary } from '../lead/screening-hit-summary.schema.ts';
+import type { Licensing } from '../org/regulation.ts';
 
 /**
  * ASSIGNED: a lawful, available team and rep were chosen.
@@ -100,4 +101,9 @@ export interface Decision {
   readonly decidedAt: string;
   /** Reps an operation took this lead away from (bulk reassignment); absent on every other decision. */
   readonly exclusion?: { readonly repIds: readonly string[]; readonly code: 'REASSIGNED_AWAY'; readonly detail: string };
+  /**
+   * Whether licences applied (docs/routing.md "Regulated and unregulated lines"): only for orgs that declare a
+   * regulation section; absent means every licence check ran, as for every decision made before the section existed.
+   */
+  readonly licensing?: Licensing;
 }

@@ -28,6 +28,7 @@ export function explainDecision(d: Decision): string {
   if (d.outcome === 'ASSIGNED') lines.push(`${head} → ${d.team!.name} (${d.team!.id}), rep ${d.rep!.name} (${d.rep!.id})`);
   else lines.push(`${head} → ${d.outcome}${d.team ? ` for ${d.team.name} (${d.team.id})` : ''}: ${reasonList(d.reasons)}`);
   lines.push(`Decided ${d.decidedAt} under rule set ${d.ruleSet.version} (${d.ruleSet.hash}).`);
+  if (d.licensing) lines.push(`Licensing: ${d.licensing.status} — ${d.licensing.code} (${d.licensing.detail}).`);
   for (const f of c.customerType.findings) lines.push(`Customer: ${f.code} — ${f.detail}.`);
   if (c.appropriateness.required && d.candidates.length > 0)
     lines.push('Appropriateness assessment required: only assessors may take this lead.');

@@ -30,6 +30,10 @@ const NO_LOAD: RoutingStateView = { poolSeq: () => 0, ledgerEntry: () => undefin
 export function holderLawfulness(org: CompiledOrg, lead: Lead, at: number, repId: string): HolderLawfulness {
   const rep = org.repsById.get(repId);
   if (!rep) return { lawful: false, reasons: ['REP_NOT_IN_ORG'] };
+  // No licence governs an unregulated lead, so no licence change can make its holder unlawful (a fallback owner
+  // may even sit outside every candidate team's mandate).
+  const lines = org.products.get(lead.product)?.productLines ?? [];
+  if (org.regulation.licensing(lines, lead.jurisdiction).status === 'not_applicable') return { lawful: true, reasons: [] };
   const check = checkAssignment(org, lead, at, NO_LOAD, rep.teamId, repId);
   const codes = [
     ...(check.gate ? [check.gate.code] : []),

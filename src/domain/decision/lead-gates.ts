@@ -1,8 +1,8 @@
-import type { DecisionContext } from '../eligibility/eligibility-check.ts';
+import type { Applicability, DecisionContext } from '../eligibility/eligibility-check.ts';
 import type { DecisionOutcome, DecisionReason } from './decision.ts';
 
 /** Lead-level gates run before any rule: no rule can route around them. */
-export interface LeadGate {
+export interface LeadGate extends Applicability {
   readonly name: string;
   evaluate(ctx: DecisionContext): { readonly outcome: DecisionOutcome; readonly reason: DecisionReason } | null;
 }
@@ -24,6 +24,7 @@ export const screeningGate: LeadGate = {
 /** No firm licence (docs/routing.md "Licence coverage"): no valid firm licence anywhere in the jurisdiction → refused at pre-screen. */
 export const licensedJurisdictionGate: LeadGate = {
   name: 'licensed-jurisdiction',
+  regulatedOnly: true,
   evaluate(ctx) {
     const j = ctx.lead.jurisdiction;
     if (ctx.org.firmGrantsCovering(j).some((g) => g.status === 'active' && g.validFromMs <= ctx.at && ctx.at < g.validToMs)) return null;
@@ -46,6 +47,7 @@ export const qualificationGate: LeadGate = {
 
 export const targetMarketGate: LeadGate = {
   name: 'target-market',
+  regulatedOnly: true,
   evaluate(ctx) {
     const { effectiveType, findings } = ctx.customer;
     if (ctx.product.targetCustomerTypes.includes(effectiveType)) return null;
@@ -63,6 +65,7 @@ export const targetMarketGate: LeadGate = {
 /** E.g. UK non-mass-market investments: a retail customer needs a valid HNW/sophisticated statement. */
 export const retailStatusGate: LeadGate = {
   name: 'retail-status',
+  regulatedOnly: true,
   evaluate(ctx) {
     const required = ctx.product.retailRequiresStatus;
     if (ctx.customer.effectiveType !== 'retail' || required.length === 0) return null;

@@ -3,6 +3,7 @@ import type { CompiledOrg, CompiledRep, CompiledTeam } from '../org/compiled-org
 import type { RoutingStateView } from '../strategies/routing-state.ts';
 import type { PresenceSnapshot } from './rep-presence.ts';
 import type { ReasonCode } from './reason-codes.ts';
+import type { Licensing } from '../org/regulation.ts';
 
 export interface DecisionContext extends EvaluationContext {
   readonly org: CompiledOrg;
@@ -17,7 +18,20 @@ export interface DecisionContext extends EvaluationContext {
   readonly presence: PresenceSnapshot;
   /** Reps an operation took the lead away from (bulk reassignment), recorded in the decision. */
   readonly exclusion?: { readonly repIds: readonly string[]; readonly code: 'REASSIGNED_AWAY'; readonly detail: string };
+  /** Whether licences apply to this lead (its product lines × jurisdiction); not_applicable skips every regulatedOnly check. */
+  readonly licensing: Licensing;
 }
+
+/**
+ * A check that exists because of regulation (licences, appointments, suitability): it runs only for a lead whose
+ * licensing is `checked`. Screening, conduct and availability checks are not regulatedOnly: they always run.
+ */
+export interface Applicability {
+  readonly regulatedOnly?: true;
+}
+
+export const applies = (check: Applicability, ctx: Pick<DecisionContext, 'licensing'>): boolean =>
+  !check.regulatedOnly || ctx.licensing.status === 'checked';
 
 export type CheckResult =
   | { readonly pass: true; readonly reliedOn?: readonly string[] }
@@ -27,12 +41,12 @@ export const PASS: CheckResult = { pass: true };
 export const fail = (code: ReasonCode, detail: string): CheckResult => ({ pass: false, code, detail });
 
 /** Checks are objects that evaluate themselves; eligibility runs them all and collects every failure. */
-export interface TeamCheck {
+export interface TeamCheck extends Applicability {
   readonly name: string;
   evaluate(ctx: DecisionContext, team: CompiledTeam): CheckResult;
 }
 
-export interface RepCheck {
+export interface RepCheck extends Applicability {
   readonly name: string;
   /** lawful = licence/suitability; availability = can serve right now. */
   readonly kind: 'lawful' | 'availability';

@@ -23,6 +23,17 @@ export const REASON_CODES = {
   RULE_HELD: reason('rule', 'The matching rule holds leads like this one for review.'),
   NO_LAWFUL_CANDIDATE: reason('rule', 'No candidate team and rep may lawfully serve the lead.'),
   NO_AVAILABLE_REP: reason('availability', 'Lawful reps exist but none is available now; the lead waits for the team.'),
+  // unregulated lines (docs/routing.md "Regulated and unregulated lines"): the decision's `licensing` and fallbacks
+  REGULATED_LINE: reason('outcome', "The lead's product lines are regulated where it is: licences and suitability were checked."),
+  UNREGULATED_LINE: reason(
+    'outcome',
+    "The lead's product lines are unregulated where it is: no licence, appointment or suitability check.",
+  ),
+  FALLBACK_OWNER: reason(
+    'outcome',
+    'Unregulated lead nobody else may take: assigned to the configured fallback owner (owner of last resort).',
+  ),
+  FALLBACK_OPS_QUEUE: reason('outcome', 'Unregulated lead nobody may take: queued for ops (no team), not sent to compliance review.'),
   // screening
   SCREENING_POTENTIAL_MATCH: reason('screening', 'A potential sanctions/blocklist match awaits compliance disposition.'),
   SCREENING_CONFIRMED_MATCH: reason('screening', 'Compliance confirmed a sanctions/blocklist match; the lead stays blocked.'),

@@ -7,6 +7,7 @@ import { awayAt } from './rep-presence.ts';
 export const individualLicence: RepCheck = {
   name: 'individual-licence',
   kind: 'lawful',
+  regulatedOnly: true,
   evaluate(ctx, rep) {
     const coverage = checkCoverage(
       rep.grants,
@@ -24,6 +25,7 @@ export const individualLicence: RepCheck = {
 export const carrierAppointment: RepCheck = {
   name: 'carrier-appointment',
   kind: 'lawful',
+  regulatedOnly: true,
   evaluate(ctx, rep) {
     if (!ctx.product.requiresAppointment) return PASS;
     const carrier = ctx.product.carrier;
@@ -37,6 +39,7 @@ export const carrierAppointment: RepCheck = {
 export const repMassMarket: RepCheck = {
   name: 'rep-mass-market',
   kind: 'lawful',
+  regulatedOnly: true,
   evaluate: (ctx, rep) =>
     rep.massMarketOnly && !ctx.product.massMarket ? fail('MASS_MARKET_ONLY_REP', `${ctx.product.id} is not a mass-market product`) : PASS,
 };
@@ -44,6 +47,7 @@ export const repMassMarket: RepCheck = {
 export const repAppropriateness: RepCheck = {
   name: 'rep-appropriateness',
   kind: 'lawful',
+  regulatedOnly: true,
   evaluate: (ctx, rep) =>
     ctx.appropriatenessRequired && !rep.capabilities.includes('appropriateness_assessment')
       ? fail('APPROPRIATENESS_ASSESSMENT_REQUIRED', 'rep does not perform appropriateness assessments')

@@ -5,6 +5,7 @@ import { fail, PASS, type TeamCheck } from './eligibility-check.ts';
 /** The firm grant: the team's legal entity must hold a licence covering the lead (docs/routing.md "Licence coverage"). */
 export const firmLicence: TeamCheck = {
   name: 'firm-licence',
+  regulatedOnly: true,
   evaluate(ctx, team) {
     const grants = ctx.org.entityGrants.get(team.entity) ?? [];
     const coverage = checkCoverage(grants, ctx.lead.jurisdiction, ctx.product.productLines, ctx.customer.effectiveType, ctx.at, FIRM_CODES);
@@ -22,7 +23,8 @@ export const teamMandate: TeamCheck = {
       return fail('OUTSIDE_TEAM_MANDATE', `team does not serve ${ctx.lead.jurisdiction}`);
     const missing = ctx.product.productLines.filter((l) => !m.productLines.includes(l));
     if (missing.length > 0) return fail('OUTSIDE_TEAM_MANDATE', `team does not sell ${missing.join(', ')}`);
-    if (!m.customerTypes.includes(ctx.customer.effectiveType))
+    // An unregulated team may leave customer types out: it then serves every customer type.
+    if (m.customerTypes !== undefined && !m.customerTypes.includes(ctx.customer.effectiveType))
       return fail('OUTSIDE_TEAM_MANDATE', `team does not serve ${ctx.customer.effectiveType} customers`);
     return PASS;
   },
@@ -30,12 +32,14 @@ export const teamMandate: TeamCheck = {
 
 export const teamMassMarket: TeamCheck = {
   name: 'team-mass-market',
+  regulatedOnly: true,
   evaluate: (ctx, team) =>
     team.massMarketOnly && !ctx.product.massMarket ? fail('MASS_MARKET_ONLY_TEAM', `${ctx.product.id} is not a mass-market product`) : PASS,
 };
 
 export const teamAppropriateness: TeamCheck = {
   name: 'team-appropriateness',
+  regulatedOnly: true,
   evaluate: (ctx, team) =>
     ctx.appropriatenessRequired && !team.capabilities.includes('appropriateness_assessment')
       ? fail('APPROPRIATENESS_ASSESSMENT_REQUIRED', 'team does not perform appropriateness assessments')

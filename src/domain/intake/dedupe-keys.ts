@@ -6,13 +6,15 @@ import type { IntakeContact } from './normalise-lead.ts';
  * they share any key:
  *  - `email`: the dedupe form of the email (Gmail dots/+tags removed …);
  *  - `phone`: the E.164 number;
- *  - `name_company`: folded full name + normalised company name. Only with a company: a name
- *    alone is far too common to identify anyone.
+ *  - `name_company`: folded full name + normalised company name. Only with a company and a name: a
+ *    name alone is far too common to identify anyone;
+ *  - `organisation`: the normalised company name of an organisation lead (no person in it): a second
+ *    enquiry from the same organisation without a person is the same enquiry. Never for a person's lead.
  * Keys are strings "<kind>:<value>" so a store can index one column. They are personal data;
  * pass `digest` (e.g. an HMAC with a per-tenant secret) to store commitments instead (docs/audit.md).
  */
 
-export type DedupeKeyKind = 'email' | 'phone' | 'name_company';
+export type DedupeKeyKind = 'email' | 'phone' | 'name_company' | 'organisation';
 
 export interface DedupeKey {
   readonly kind: DedupeKeyKind;
@@ -30,11 +32,11 @@ export interface DedupeKeyOptions {
   readonly digest?: (value: string) => string;
 }
 
-export type DedupeContact = Pick<IntakeContact, 'firstName' | 'lastName' | 'emailDedupe' | 'phoneE164' | 'company'>;
+export type DedupeContact = Pick<IntakeContact, 'firstName' | 'lastName' | 'emailDedupe' | 'phoneE164' | 'company' | 'organisationOnly'>;
 
-/** The person's name as compared for dedupe: folded, first name then last name. */
+/** The person's name as compared for dedupe: folded, first name then last name; empty when no name was given. */
 export const dedupeName = (contact: Pick<IntakeContact, 'firstName' | 'lastName'>): string =>
-  foldForKey(`${contact.firstName} ${contact.lastName}`);
+  foldForKey([contact.firstName, contact.lastName].filter((n) => n !== undefined).join(' '));
 
 export function dedupeKeys(contact: DedupeContact, options: DedupeKeyOptions = {}): DedupeKey[] {
   const normaliseCompany = options.normaliseCompany ?? foldForKey;
@@ -47,6 +49,7 @@ export function dedupeKeys(contact: DedupeContact, options: DedupeKeyOptions = {
     const name = dedupeName(contact);
     const company = normaliseCompany(contact.company).trim();
     if (name && company) add('name_company', `${name}|${company}`);
+    if (contact.organisationOnly && company) add('organisation', company);
   }
   return keys;
 }

@@ -16,6 +16,9 @@ export interface FieldError {
 /** Stable codes for problems found while normalising (after the shape has been validated). */
 export const INTAKE_ERROR_CODES = [
   'email_or_phone_required',
+  'person_or_company_required',
+  'contact_point_required',
+  'product_required',
   'country_required',
   'unknown_country',
   'unknown_subdivision',

@@ -36,9 +36,10 @@ const requiredText = (max: number) => text(max).min(1, 'required');
 
 const CountSchema = z.number().int().nonnegative().max(1_000_000);
 
+/** Names are optional (a chat or ads lead may carry only an email); a contact point is required (see IntakeLeadSchema). */
 export const IntakePersonSchema = z.strictObject({
-  firstName: requiredText(INTAKE_LIMITS.name),
-  lastName: requiredText(INTAKE_LIMITS.name),
+  firstName: text(INTAKE_LIMITS.name).optional(),
+  lastName: text(INTAKE_LIMITS.name).optional(),
   email: text(INTAKE_LIMITS.email).optional(),
   phone: text(INTAKE_LIMITS.phone).optional(),
   dateOfBirth: IsoDateSchema.optional().describe('YYYY-MM-DD'),
@@ -48,6 +49,8 @@ export const IntakeCompanySchema = z.strictObject({
   name: requiredText(INTAKE_LIMITS.companyName),
   website: text(INTAKE_LIMITS.url).optional(),
   employees: CountSchema.optional(),
+  email: text(INTAKE_LIMITS.email).optional().describe("The organisation's own address (sales@…), for an organisation lead."),
+  phone: text(INTAKE_LIMITS.phone).optional().describe("The organisation's switchboard, for an organisation lead."),
 });
 
 export const IntakeAddressSchema = z.strictObject({
@@ -103,10 +106,11 @@ export const IntakeLeadSchema = z
   .strictObject({
     externalId: text(INTAKE_LIMITS.id).optional().describe("The integrator's own id for the lead (idempotency, CRM sync)."),
     source: requiredText(INTAKE_LIMITS.shortText).describe('web_form, google_ads, partner:acme, csv …'),
-    product: requiredText(INTAKE_LIMITS.id)
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'a product id: letters, digits and _ . : -')
-      .describe('Product id as configured in the org.'),
-    person: IntakePersonSchema,
+    product: text(INTAKE_LIMITS.id)
+      .regex(/^([A-Za-z0-9][A-Za-z0-9_.:-]*)?$/, 'a product id: letters, digits and _ . : -')
+      .optional()
+      .describe("Product id as configured in the org; optional where the org's defaultProduct is unregulated (docs/intake.md)."),
+    person: IntakePersonSchema.optional().describe('Omitted: an organisation lead (company with its own contact point).'),
     company: IntakeCompanySchema.optional(),
     address: IntakeAddressSchema.default({}),
     timeZone: text(INTAKE_LIMITS.shortText).optional().describe('IANA zone; inferred from subdivision/country when omitted.'),
@@ -118,22 +122,41 @@ export const IntakeLeadSchema = z
     behaviour: IntakeBehaviourSchema.optional(),
     custom: IntakeCustomSchema.optional(),
   })
-  .refine(
-    (lead) => {
+  .superRefine(
+    (lead, ctx) => {
       // runs even when other fields failed, so the error list is complete: guard the shape
-      const person: unknown = (lead as { person?: unknown }).person;
-      if (typeof person !== 'object' || person === null) return true;
-      const { email, phone } = person as { email?: unknown; phone?: unknown };
-      const present = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
-      return present(email) || present(phone);
+      const problem = contactPointProblem(lead as unknown);
+      if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, params: { code: problem.code } });
     },
-    {
-      path: ['person'],
-      message: 'person.email or person.phone is required',
-      params: { code: 'email_or_phone_required' },
-      when: (payload) => typeof payload.value === 'object' && payload.value !== null,
-    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
   );
+
+const filled = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
+const section = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/**
+ * docs/intake.md "Who the lead is": a person (names optional) reachable by email or phone — theirs or their
+ * company's — or an organisation lead without a person: a company reachable by email, phone or website.
+ */
+function contactPointProblem(payload: unknown): { path: string[]; message: string; code: string } | null {
+  const lead = section(payload);
+  if (!lead) return null;
+  const person = section(lead['person']);
+  const company = section(lead['company']);
+  if (lead['person'] !== undefined && !person) return null; // a shape error is already reported for person
+  if (!person && !company) return { path: ['person'], message: 'person or company is required', code: 'person_or_company_required' };
+  const reachable = [person?.['email'], person?.['phone'], company?.['email'], company?.['phone']].some(filled);
+  if (person)
+    return reachable ? null : { path: ['person'], message: 'person.email or person.phone is required', code: 'email_or_phone_required' };
+  return reachable || filled(company?.['website'])
+    ? null
+    : {
+        path: ['company'],
+        message: 'an organisation lead needs company.email, company.phone or company.website',
+        code: 'contact_point_required',
+      };
+}
 
 export type IntakeLead = z.infer<typeof IntakeLeadSchema>;
 /** What an integrator may post (defaults not yet applied). */

@@ -29,16 +29,29 @@ export interface NormaliseOptions {
   readonly at: number;
   /** ISO alpha-2 used when the payload has no country (and to read national-format phones then). */
   readonly defaultCountry?: string;
+  /**
+   * The product of a lead sent without one (the org's defaultProduct where it is unregulated; see
+   * domain/org/intake-product.ts), or the field error saying why it is required. Omitted: product is required.
+   */
+  readonly productFor?: (jurisdiction: string) => Result<string, FieldError>;
 }
+
+const PRODUCT_REQUIRED = (): Result<string, FieldError> => err(fieldError('/product', 'product_required', 'required'));
 
 /** The lead as routing sees it, without its id (assigned when the lead is stored). */
 export type LeadDraft = Omit<Lead, 'id'>;
 
-/** Personal contact data: never used for routing, erasable (docs/audit.md). */
+/**
+ * Personal contact data: never used for routing, erasable (docs/audit.md). Names are optional (an email-only
+ * lead); an organisation lead has no person at all: its email and phone are the company's.
+ */
 export interface IntakeContact {
-  readonly firstName: string;
-  readonly lastName: string;
-  readonly fullName: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  /** The names given, joined; absent when none was. */
+  readonly fullName?: string;
+  /** true: an organisation lead (no person in the payload); email and phone are the organisation's. */
+  readonly organisationOnly?: true;
   /** Deliverable address (trimmed, lower case). */
   readonly email?: string;
   /** Identity form for dedupe (Gmail dots and +tags removed …); never used to send mail. */
@@ -136,14 +149,21 @@ export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result
   const consent = intake.consent ? normaliseConsent(intake.consent, options.at, errors) : undefined;
   const behaviour = intake.behaviour ? normaliseBehaviour(intake.behaviour, options.at, errors) : undefined;
 
-  if (errors.length > 0 || !place || !contact) return err(errors);
+  const product = present(intake.product)
+    ? ok(intake.product.trim())
+    : place
+      ? (options.productFor ?? PRODUCT_REQUIRED)(place.subdivision ?? place.country)
+      : PRODUCT_REQUIRED();
+  if (!product.ok) errors.push(product.error);
+
+  if (errors.length > 0 || !place || !contact || !product.ok) return err(errors);
 
   const inferred = timeZone !== undefined ? { zone: timeZone, source: 'given' as const } : inferTimeZone(place.country, place.subdivision);
   const postalCode = place.address.postalCode;
   const lead: LeadDraft = {
     receivedAt: toIso(options.at),
     jurisdiction: place.subdivision ?? place.country,
-    product: intake.product,
+    product: product.value,
     customer: intake.customer ?? DEFAULT_CUSTOMER,
     ...(intake.dealValue !== undefined ? { dealValue: intake.dealValue } : {}),
     ...(currency !== undefined ? { currency } : {}),
@@ -278,26 +298,28 @@ function normaliseContact(
 ): IntakeContact | undefined {
   const p = intake.person;
   const before = errors.length;
-  const firstName = cleanText(p.firstName);
-  const lastName = cleanText(p.lastName);
-  if (!firstName) errors.push(fieldError('/person/firstName', 'too_small', 'required'));
-  if (!lastName) errors.push(fieldError('/person/lastName', 'too_small', 'required'));
+  const firstName = present(p?.firstName) ? cleanText(p.firstName) : '';
+  const lastName = present(p?.lastName) ? cleanText(p.lastName) : '';
+  const fullName = [firstName, lastName].filter(Boolean).join(' ');
 
+  // The person's own contact points first; the company's (sales@, switchboard) when the person has none of that kind.
+  const emailAt = present(p?.email) ? { text: p.email, path: '/person/email' } : contactPoint(intake.company?.email, '/company/email');
   let email: ReturnType<typeof normaliseEmail>;
-  if (present(p.email)) {
-    email = normaliseEmail(p.email);
-    if (!email) errors.push(fieldError('/person/email', 'invalid_email', `"${p.email}" is not a valid email address`));
+  if (emailAt) {
+    email = normaliseEmail(emailAt.text);
+    if (!email) errors.push(fieldError(emailAt.path, 'invalid_email', `"${emailAt.text}" is not a valid email address`));
   }
 
+  const phoneAt = present(p?.phone) ? { text: p.phone, path: '/person/phone' } : contactPoint(intake.company?.phone, '/company/phone');
   let phoneE164: string | undefined;
-  if (present(p.phone)) {
+  if (phoneAt) {
     const region = country ?? options.defaultCountry?.toUpperCase();
-    const phone = toE164(p.phone, region);
+    const phone = toE164(phoneAt.text, region);
     if (phone.kind === 'valid') {
       phoneE164 = phone.e164;
       if (phone.extension !== undefined)
         warnings.push(
-          fieldError('/person/phone', 'phone_extension_dropped', `extension ${phone.extension} is not part of E.164 and was dropped`),
+          fieldError(phoneAt.path, 'phone_extension_dropped', `extension ${phone.extension} is not part of E.164 and was dropped`),
         );
     } else {
       const why =
@@ -306,29 +328,33 @@ function normaliseContact(
           : phone.reason === 'unparseable'
             ? 'is not a phone number'
             : `is not a valid number${region ? ` (read in ${region})` : ''}`;
-      errors.push(fieldError('/person/phone', 'invalid_phone', `"${p.phone}" ${why}`));
+      errors.push(fieldError(phoneAt.path, 'invalid_phone', `"${phoneAt.text}" ${why}`));
     }
   }
 
-  if (p.dateOfBirth !== undefined) {
+  const dateOfBirth = p?.dateOfBirth;
+  if (dateOfBirth !== undefined) {
     const today = toIso(options.at).slice(0, 10);
-    if (p.dateOfBirth > today) errors.push(fieldError('/person/dateOfBirth', 'date_in_future', 'a date of birth cannot be in the future'));
-    else if (p.dateOfBirth < EARLIEST_BIRTH_DATE)
+    if (dateOfBirth > today) errors.push(fieldError('/person/dateOfBirth', 'date_in_future', 'a date of birth cannot be in the future'));
+    else if (dateOfBirth < EARLIEST_BIRTH_DATE)
       errors.push(fieldError('/person/dateOfBirth', 'date_out_of_range', `a date of birth before ${EARLIEST_BIRTH_DATE}`));
   }
   if (errors.length > before) return undefined;
 
   const company = intake.company ? cleanText(intake.company.name) : undefined;
   return {
-    firstName,
-    lastName,
-    fullName: `${firstName} ${lastName}`,
+    ...(firstName ? { firstName } : {}),
+    ...(lastName ? { lastName } : {}),
+    ...(fullName ? { fullName } : {}),
+    ...(p === undefined ? { organisationOnly: true as const } : {}),
     ...(email ? { email: email.address, emailDedupe: email.dedupe } : {}),
     ...(phoneE164 !== undefined ? { phoneE164 } : {}),
     ...(company ? { company } : {}),
-    ...(p.dateOfBirth !== undefined ? { dateOfBirth: p.dateOfBirth } : {}),
+    ...(dateOfBirth !== undefined ? { dateOfBirth } : {}),
   };
 }
+
+const contactPoint = (text: string | undefined, path: string) => (present(text) ? { text, path } : undefined);
 
 // ---------------------------------------------------------------- company, consent, behaviour
 
@@ -419,23 +445,32 @@ export function canonicalTimeZone(text: string): string | undefined {
  */
 export function toIntakeLead(n: NormalisedIntake): IntakeLeadInput {
   const { lead, contact, address, company } = n;
+  const reach = {
+    ...(contact.email !== undefined ? { email: contact.email } : {}),
+    ...(contact.phoneE164 !== undefined ? { phone: contact.phoneE164 } : {}),
+  };
   return {
     ...(n.externalId !== undefined ? { externalId: n.externalId } : {}),
     source: lead.source ?? '',
     product: lead.product,
-    person: {
-      firstName: contact.firstName,
-      lastName: contact.lastName,
-      ...(contact.email !== undefined ? { email: contact.email } : {}),
-      ...(contact.phoneE164 !== undefined ? { phone: contact.phoneE164 } : {}),
-      ...(contact.dateOfBirth !== undefined ? { dateOfBirth: contact.dateOfBirth } : {}),
-    },
+    ...(contact.organisationOnly
+      ? {}
+      : {
+          person: {
+            ...(contact.firstName !== undefined ? { firstName: contact.firstName } : {}),
+            ...(contact.lastName !== undefined ? { lastName: contact.lastName } : {}),
+            ...reach,
+            ...(contact.dateOfBirth !== undefined ? { dateOfBirth: contact.dateOfBirth } : {}),
+          },
+        }),
     ...(company !== undefined
       ? {
           company: {
             name: company.name,
             ...(company.website !== undefined ? { website: company.website } : {}),
             ...(company.employees !== undefined ? { employees: company.employees } : {}),
+            // An organisation lead's contact points are the company's.
+            ...(contact.organisationOnly ? reach : {}),
           },
         }
       : {}),

@@ -30,7 +30,8 @@ export interface CompiledTeam {
   readonly mandate: {
     readonly jurisdictions: readonly string[];
     readonly productLines: readonly string[];
-    readonly customerTypes: readonly CustomerType[];
+    /** Absent (unregulated teams only): every customer type. */
+    readonly customerTypes?: readonly CustomerType[] | undefined;
   };
   readonly massMarketOnly: boolean;
   readonly capabilities: readonly Capability[];

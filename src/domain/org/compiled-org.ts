@@ -14,6 +14,7 @@ export type {
   LicenceSummary,
 } from './compiled-entities.ts';
 import type { LicenceSummary } from './compiled-entities.ts';
+import type { CompiledRegulation } from './regulation.ts';
 
 export interface CompiledRule {
   readonly id: string;
@@ -45,4 +46,6 @@ export interface CompiledOrg {
   readonly pools: ReadonlyMap<string, CompiledPool>;
   readonly fields: ReadonlyMap<string, FieldDefinition>;
   readonly suitability: SuitabilityPolicy;
+  /** Which product lines are regulated where (the regulation section; absent: all of them everywhere). */
+  readonly regulation: CompiledRegulation;
 }

@@ -12,6 +12,7 @@ import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
 import { AccessPolicySchema } from './access-policy.schema.ts';
+import { FallbackSchema, RegulationSchema } from './regulation.schema.ts';
 
 /**
  * The org-and-rules configuration (docs/routing.md). One zod schema is the single source for validation,
@@ -125,7 +126,11 @@ export const TeamSchema = z.strictObject({
     .strictObject({
       jurisdictions: z.array(JurisdictionSchema).min(1),
       productLines: z.array(IdSchema).min(1),
-      customerTypes: z.array(CustomerTypeSchema).min(1),
+      customerTypes: z
+        .array(CustomerTypeSchema)
+        .min(1)
+        .optional()
+        .describe('Required when the team serves a regulated line; omitted (unregulated teams only): every customer type.'),
     })
     .describe('What the team is set up to serve; licences are checked separately.'),
   massMarketOnly: z.boolean().default(false),
@@ -331,6 +336,9 @@ export const RuleOutcomeSchema = z.discriminatedUnion('kind', [
     teams: z.union([z.array(IdSchema).min(1), z.literal('all')]).describe('Candidate teams in priority order, or all teams.'),
     strategy: z.array(StrategyStepSchema).default([]).describe('Strategy chain; weighted round robin is appended if no step picks.'),
     respectWorkingHours: z.boolean().default(true),
+    fallback: FallbackSchema.optional().describe(
+      "Where this rule's unregulated leads go when no candidate rep may take them; omitted: the org's fallback.",
+    ),
   }),
   z.strictObject({ kind: z.literal('refuse'), reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/), note: z.string().optional() }),
   z.strictObject({ kind: z.literal('hold'), reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]*$/), note: z.string().optional() }),
@@ -393,6 +401,12 @@ export const OrgConfigSchema = z.strictObject({
   ),
   notifications: NotificationsPolicySchema.optional().describe(
     'Notification policy (docs/notifications.md): events that skip quiet hours and digests; omitted: none do.',
+  ),
+  regulation: RegulationSchema.optional(),
+  fallback: FallbackSchema.optional(),
+  defaultProduct: IdSchema.optional().describe(
+    'Product given to a lead sent without one, when the product is unregulated where the lead is (docs/intake.md); omitted: ' +
+      'product is required.',
   ),
   rules: z.array(RuleSchema).min(1),
 });

@@ -25,6 +25,8 @@ export const INTAKE_TARGETS = [
   'company.name',
   'company.website',
   'company.employees',
+  'company.email',
+  'company.phone',
   'address.country',
   'address.subdivision',
   'address.state',

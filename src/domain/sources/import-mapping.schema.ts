@@ -42,6 +42,8 @@ const CONVENTIONAL_LEAD_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'person.dateOfBirth': ['date_of_birth', 'dob', 'birthdate'],
   'company.name': ['company', 'company_name', 'organisation', 'organization'],
   'company.website': ['website', 'company_website'],
+  'company.email': ['company_email', 'organisation_email', 'organization_email'],
+  'company.phone': ['company_phone', 'switchboard', 'organisation_phone', 'organization_phone'],
   'address.country': ['country', 'country_code'],
   'address.state': ['state', 'region', 'subdivision', 'province'],
   'address.postalCode': ['postal_code', 'postcode', 'zip', 'zip_code'],

@@ -161,6 +161,14 @@ function DecisionSection({ d }: { d: NonNullable<LeadDetail['decision']> }) {
         </dd>
         <dt>Chosen by</dt>
         <dd>{d.strategy?.chosenBy ?? '—'}</dd>
+        {d.licensing && (
+          <>
+            <dt>Licensing</dt>
+            <dd data-testid="licensing">
+              {d.licensing.status} — <code>{d.licensing.code}</code> {d.licensing.detail}
+            </dd>
+          </>
+        )}
       </dl>
       <h3>Reasons</h3>
       <Reasons reasons={d.reasons} />

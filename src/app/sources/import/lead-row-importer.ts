@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DecisionOutcome } from '../../../domain/decision/decision.ts';
-import { normaliseIntake } from '../../../domain/intake/normalise-lead.ts';
+import { normaliseIntakeFor } from '../../../domain/org/intake-product.ts';
 import type { CompiledOrg } from '../../../domain/org/compiled-org.ts';
 import type { SourceMapping } from '../../../domain/org/sources.schema.ts';
 import { describeFieldErrors, mapSourceFields } from '../../../domain/sources/map-source-fields.ts';
@@ -61,15 +61,9 @@ export function leadRowImporter(o: LeadRowImporterOptions): RowImporter {
       const { payload, fieldOf } = mapSourceFields(o.mapping, row.values, o.consentAt);
       const describe = (details: Parameters<typeof describeFieldErrors>[0]) => describeFieldErrors(details, fieldOf, 'column');
       if (o.dryRun) {
-        const n = normaliseIntake(payload, { at: o.dryRun.now() });
+        const n = normaliseIntakeFor(o.dryRun.org, payload, { at: o.dryRun.now() });
         if (!n.ok)
           return { status: 'invalid', code: 'LEAD_INVALID', errors: describe(n.error.map((e) => ({ path: e.path, message: e.message }))) };
-        if (!o.dryRun.org.products.has(n.value.lead.product))
-          return {
-            status: 'invalid',
-            code: 'LEAD_INVALID',
-            errors: describe([{ path: '/product', message: `unknown product "${n.value.lead.product}"` }]),
-          };
         return { status: 'valid' };
       }
       const externalId = typeof payload.externalId === 'string' ? payload.externalId.trim() : '';
