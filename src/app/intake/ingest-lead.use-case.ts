@@ -5,7 +5,8 @@ import { dedupeKeys } from '../../domain/intake/dedupe-keys.ts';
 import type { FieldError } from '../../domain/intake/field-error.ts';
 import { normaliseIntake, type NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
 import { scoreLead, type LeadScore } from '../../domain/intake/score-lead.ts';
-import { LeadSchema, type Lead } from '../../domain/lead/lead.schema.ts';
+import { LeadSchema, type Lead, type LeadCompany } from '../../domain/lead/lead.schema.ts';
+import { withSegment } from '../../domain/intake/company-segment.ts';
 import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json.ts';
 import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
@@ -59,6 +60,8 @@ interface PreparedIntake {
   readonly org: CompiledOrg;
   readonly receivedAtMs: number;
   readonly intake: NormalisedIntake;
+  /** The company as routed: normalised, then its segment from the org's bands. */
+  readonly company: LeadCompany | undefined;
   readonly score: LeadScore | null;
   readonly account: AccountMatch | null;
   readonly screening: IntakeScreening;
@@ -81,9 +84,11 @@ interface IdempotencyClaim {
 }
 
 function enrich(prepared: PreparedIntake, id: string): Lead {
-  const { intake, score, account, screening } = prepared;
+  const { intake, score, account, screening, company } = prepared;
+  const { company: _asSent, ...lead } = intake.lead;
   return LeadSchema.parse({
-    ...intake.lead,
+    ...lead,
+    ...(company !== undefined ? { company } : {}),
     id,
     screening: leadScreening(screening),
     ...(score
@@ -154,6 +159,7 @@ async function prepareIntake(ctx: ServiceContext, raw: unknown): Promise<Result<
       { path: '/product', code: 'unknown_product', message: `unknown product "${intake.lead.product}" (known: ${known})` },
     ]);
   }
+  const company = withSegment(org.config.segments, intake.lead.company);
   const score = org.config.scoring ? scoreLead(org.config.scoring, intake, receivedAtMs) : null;
   const account = await ctx.accounts.match(intake);
   const screening = screenIntake(ctx.screening, intake, org.config.screening);
@@ -161,7 +167,7 @@ async function prepareIntake(ctx: ServiceContext, raw: unknown): Promise<Result<
     ...dedupeKeys(intake.contact, { normaliseCompany: companyNameKey }).map((k) => k.key),
     ...(intake.externalId ? [`external:${intake.lead.source ?? ''}:${intake.externalId}`] : []),
   ].sort();
-  return ok({ org, receivedAtMs, intake, score, account, screening, keys });
+  return ok({ org, receivedAtMs, intake, company, score, account, screening, keys });
 }
 
 /** The one transaction; the org version is published on first use and remembered after the commit. */

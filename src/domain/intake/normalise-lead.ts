@@ -1,11 +1,13 @@
 import { CustomerSchema } from '../lead/lead.schema.ts';
 import type { Lead } from '../lead/lead.ts';
+import type { LeadCompany } from '../lead/lead.schema.ts';
 import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import type { Result } from '../shared/result.ts';
 import { err, ok } from '../shared/result.ts';
 import { toIso } from '../shared/zoned-time.ts';
 import { cleanText, illFormedTextPaths } from './clean-text.ts';
 import { normaliseEmail } from './email-address.ts';
+import { isFreeMailDomain } from './free-mail-domains.ts';
 import type { FieldError } from './field-error.ts';
 import { fieldError, formatPath, fromZodIssues } from './field-error.ts';
 import type { IntakeBehaviour, IntakeConsent, IntakeLead, IntakeLeadInput } from './intake-lead.schema.ts';
@@ -62,7 +64,7 @@ export interface NormalisedAddress {
 }
 
 export interface NormalisedCompany {
-  readonly name: string;
+  readonly name?: string;
   readonly website?: string;
   /** Website host, lower case, without "www.". */
   readonly domain?: string;
@@ -114,7 +116,8 @@ export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result
 
   const place = normalisePlace(intake, options, errors, warnings);
   const contact = normaliseContact(intake, place?.country, options, errors, warnings);
-  const company = intake.company ? normaliseCompany(intake.company, errors) : undefined;
+  const company = nonEmpty(intake.company ? normaliseCompany(intake.company, errors) : undefined);
+  const firmographics = normaliseFirmographics(intake.company, company?.domain ?? businessEmailDomain(contact?.email), errors);
 
   const timeZone = present(intake.timeZone) ? canonicalTimeZone(intake.timeZone) : undefined;
   if (present(intake.timeZone) && timeZone === undefined)
@@ -153,6 +156,7 @@ export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result
     ...(inferred.zone !== undefined ? { timeZone: inferred.zone } : {}),
     screening: { status: 'not_screened', tags: [], listVersions: [] },
     custom: intake.custom ?? {},
+    ...(firmographics !== undefined ? { company: firmographics } : {}),
   };
   const externalId = present(intake.externalId) ? cleanText(intake.externalId) : undefined;
   return ok({
@@ -318,7 +322,7 @@ function normaliseContact(
   }
   if (errors.length > before) return undefined;
 
-  const company = intake.company ? cleanText(intake.company.name) : undefined;
+  const company = present(intake.company?.name) ? cleanText(intake.company.name) : undefined;
   return {
     firstName,
     lastName,
@@ -332,12 +336,8 @@ function normaliseContact(
 
 // ---------------------------------------------------------------- company, consent, behaviour
 
-function normaliseCompany(company: NonNullable<IntakeLead['company']>, errors: FieldError[]): NormalisedCompany | undefined {
-  const name = cleanText(company.name);
-  if (!name) {
-    errors.push(fieldError('/company/name', 'too_small', 'required'));
-    return undefined;
-  }
+function normaliseCompany(company: NonNullable<IntakeLead['company']>, errors: FieldError[]): NormalisedCompany {
+  const name = present(company.name) ? cleanText(company.name) : undefined;
   let website: string | undefined;
   let domain: string | undefined;
   if (present(company.website)) {
@@ -345,12 +345,64 @@ function normaliseCompany(company: NonNullable<IntakeLead['company']>, errors: F
     domain = websiteDomain(website);
     if (domain === undefined) errors.push(fieldError('/company/website', 'invalid_website', `"${website}" is not a web address`));
   }
+  if (present(company.domain)) {
+    // An explicit domain wins over the website's host (a marketing site may live elsewhere).
+    const given = websiteDomain(company.domain);
+    if (given === undefined) errors.push(fieldError('/company/domain', 'invalid_domain', `"${company.domain}" is not a web domain`));
+    else domain = given;
+  }
   return {
-    name,
+    ...(name !== undefined ? { name } : {}),
     ...(website !== undefined ? { website } : {}),
     ...(domain !== undefined ? { domain } : {}),
     ...(company.employees !== undefined ? { employees: company.employees } : {}),
   };
+}
+
+const nonEmpty = <T extends object>(o: T | undefined): T | undefined => (o !== undefined && Object.keys(o).length > 0 ? o : undefined);
+
+/** The domain of a business email (free-mail domains say nothing about the employer). */
+function businessEmailDomain(email: string | undefined): string | undefined {
+  const domain = email?.slice(email.lastIndexOf('@') + 1);
+  return domain !== undefined && !isFreeMailDomain(domain) ? websiteDomain(domain) : undefined;
+}
+
+/**
+ * The routing form of the company (LeadCompany): domain, size, revenue, industry with its code system,
+ * country, region, tags. undefined when nothing is known (enrichment may still fill it).
+ */
+function normaliseFirmographics(company: IntakeLead['company'], domain: string | undefined, errors: FieldError[]): LeadCompany | undefined {
+  let revenueCurrency: string | undefined;
+  if (present(company?.revenueCurrency)) {
+    revenueCurrency = company.revenueCurrency.toUpperCase();
+    if (!/^[A-Z]{3}$/.test(revenueCurrency))
+      errors.push(fieldError('/company/revenueCurrency', 'invalid_currency', 'an ISO 4217 code, e.g. "USD"'));
+  }
+  let country: string | undefined;
+  if (present(company?.country)) {
+    country = resolveCountry(company.country)?.alpha2;
+    if (country === undefined)
+      errors.push(fieldError('/company/country', 'unknown_country', `"${company.country}" is not an ISO 3166-1 country code or name`));
+  }
+  const industry = present(company?.naics)
+    ? { system: 'naics' as const, code: company.naics }
+    : present(company?.sic)
+      ? { system: 'sic' as const, code: company.sic }
+      : present(company?.industry)
+        ? { system: 'text' as const, code: cleanText(company.industry).toLowerCase() }
+        : undefined;
+  const tags = company?.tags ? [...new Set(company.tags.map((t) => cleanText(t).toLowerCase()))].sort() : undefined;
+  const firmographics: LeadCompany = {
+    ...(domain !== undefined ? { domain } : {}),
+    ...(company?.employees !== undefined ? { employees: company.employees } : {}),
+    ...(company?.annualRevenue !== undefined ? { annualRevenue: company.annualRevenue } : {}),
+    ...(revenueCurrency !== undefined ? { revenueCurrency } : {}),
+    ...(industry !== undefined ? { industry } : {}),
+    ...(country !== undefined ? { country } : {}),
+    ...(present(company?.region) ? { region: cleanText(company.region) } : {}),
+    ...(tags !== undefined && tags.length > 0 ? { tags } : {}),
+  };
+  return nonEmpty(firmographics);
 }
 
 /** "https://www.Acme.com/about" → "acme.com"; undefined when not an http(s) address with a dotted host. */
@@ -430,15 +482,7 @@ export function toIntakeLead(n: NormalisedIntake): IntakeLeadInput {
       ...(contact.phoneE164 !== undefined ? { phone: contact.phoneE164 } : {}),
       ...(contact.dateOfBirth !== undefined ? { dateOfBirth: contact.dateOfBirth } : {}),
     },
-    ...(company !== undefined
-      ? {
-          company: {
-            name: company.name,
-            ...(company.website !== undefined ? { website: company.website } : {}),
-            ...(company.employees !== undefined ? { employees: company.employees } : {}),
-          },
-        }
-      : {}),
+    ...(company !== undefined || lead.company !== undefined ? nonEmptyCompany(intakeCompany(company, lead.company)) : {}),
     address: {
       country: address.country,
       ...(address.subdivision !== undefined ? { subdivision: address.subdivision } : {}),
@@ -455,5 +499,28 @@ export function toIntakeLead(n: NormalisedIntake): IntakeLeadInput {
     ...(n.consent !== undefined ? { consent: n.consent } : {}),
     ...(n.behaviour !== undefined ? { behaviour: n.behaviour } : {}),
     custom: lead.custom,
+  };
+}
+
+const nonEmptyCompany = (c: NonNullable<IntakeLeadInput['company']>) => (Object.keys(c).length > 0 ? { company: c } : {});
+
+/** The intake company section that normalises back to `company` and `firmographics`. */
+function intakeCompany(
+  company: NormalisedCompany | undefined,
+  firmographics: LeadCompany | undefined,
+): NonNullable<IntakeLeadInput['company']> {
+  const f = firmographics;
+  const industry = f?.industry;
+  return {
+    ...(company?.name !== undefined ? { name: company.name } : {}),
+    ...(company?.website !== undefined ? { website: company.website } : {}),
+    ...(company?.domain !== undefined ? { domain: company.domain } : {}),
+    ...(f?.employees !== undefined ? { employees: f.employees } : {}),
+    ...(f?.annualRevenue !== undefined ? { annualRevenue: f.annualRevenue } : {}),
+    ...(f?.revenueCurrency !== undefined ? { revenueCurrency: f.revenueCurrency } : {}),
+    ...(industry !== undefined ? (industry.system === 'text' ? { industry: industry.code } : { [industry.system]: industry.code }) : {}),
+    ...(f?.country !== undefined ? { country: f.country } : {}),
+    ...(f?.region !== undefined ? { region: f.region } : {}),
+    ...(f?.tags !== undefined ? { tags: [...f.tags] } : {}),
   };
 }

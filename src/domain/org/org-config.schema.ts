@@ -11,6 +11,7 @@ import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
 import { AccessPolicySchema } from './access-policy.schema.ts';
+import { AccountMatchingSchema, EnrichmentSchema, SegmentsSchema } from './company-policy.schema.ts';
 
 /**
  * The org-and-rules configuration (docs/routing.md). One zod schema is the single source for validation,
@@ -390,6 +391,9 @@ export const OrgConfigSchema = z.strictObject({
       "leaves or loses a licence, who takes a leaver's accounts, auto-away after idle minutes, Roster page alerts; omitted: every " +
       'reassignment switch on, accounts kept, no auto-away, no alerts.',
   ),
+  segments: SegmentsSchema.optional(),
+  enrichment: EnrichmentSchema.optional(),
+  accountMatching: AccountMatchingSchema.optional(),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;
