@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { auth, ukLead } from './service-harness.ts';
@@ -60,6 +62,29 @@ afterEach(async () => {
   s = undefined;
 });
 
+/** A company-lookup vendor (Clearbit-shaped: GET /v2/companies/find?domain=): acme.io is known, broken.io fails. */
+let vendor: Server;
+let vendorUrl = '';
+beforeAll(async () => {
+  vendor = createServer((req, res) => {
+    const domain = new URL(req.url ?? '/', 'http://x').searchParams.get('domain');
+    const status = domain === 'acme.io' ? 200 : domain === 'broken.io' ? 500 : 404;
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(status === 200 ? { metrics: { employees: 40 }, tech: ['hubspot'] } : { error: { type: 'x' } }));
+  });
+  await new Promise<void>((resolve) => vendor.listen(0, '127.0.0.1', resolve));
+  vendorUrl = `http://127.0.0.1:${(vendor.address() as AddressInfo).port}/v2/companies/find?domain={domain}`;
+});
+afterAll(async () => {
+  vendor.closeAllConnections();
+  await new Promise<void>((resolve) => vendor.close(() => resolve()));
+});
+
+const withEnrichment = (config: Record<string, unknown>) => {
+  withSegments(config).enrichment = { http: { url: vendorUrl, timeoutMs: 1000, map: { employees: 'metrics.employees', tags: 'tech' } } };
+  return config;
+};
+
 const dialects = await bothDialects();
 
 describe.each(dialects)('company segments over HTTP: $factory.name', ({ factory, run: enabled, reason }) => {
@@ -111,6 +136,18 @@ describe.each(dialects)('company segments over HTTP: $factory.name', ({ factory,
     const unknown = await ingest(3, { name: 'Who Co', tags: ['hubspot'] });
     expect(unknown.decision.rule.id).not.toBe('uk-smb');
     expect(JSON.parse((await s.h.store.leads.get(unknown.leadId))!.leadJson).company.segment).toBe('ENT');
+
+    // Erasure: the domain may name a sole trader and goes; the firmographics stay; the decision still replays.
+    const erased = await post(`/v1/leads/${small.leadId}/erase`, { reason: 'GDPR Art. 17 request' }, s.tokens.compliance);
+    expect(erased.statusCode, erased.body).toBe(200);
+    expect((erased.json() as { removed: string[] }).removed).toContain('lead record: postalCode, custom, company.domain');
+    expect(JSON.parse((await s.h.store.leads.get(small.leadId))!.leadJson).company).toEqual({
+      employees: 40,
+      tags: ['hubspot', 'slack'],
+      segment: 'SMB',
+    });
+    await s.seal();
+    expect((await get(`/v1/decisions/${small.decision.decisionId}/replay`, s.tokens.compliance)).json()).toMatchObject({ identical: true });
   });
 
   it('bad company data is a field-level error and stores nothing', async () => {
@@ -138,5 +175,50 @@ describe.each(dialects)('company segments over HTTP: $factory.name', ({ factory,
       '/body/company/revenueCurrency',
     ]);
     expect(await s.h.store.leads.list()).toEqual(before);
+  });
+
+  it('enrichment fills the size before routing: the SMB rule applies, the story records it, replay reads the stored lead', async () => {
+    s = await startAuditService(factory, { configure: withEnrichment });
+    const res = await post(
+      '/v1/leads',
+      ukLead({ person: { firstName: 'Eve', lastName: 'Rich', email: 'eve@acme.io' } }),
+      s.tokens.integration,
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    const lead = res.json() as Ingested;
+    expect(lead.decision.rule.id).toBe('uk-smb');
+    expect(lead.decision.rule.trace).toContainEqual(expect.objectContaining({ test: 'company.segment eq "SMB"', actual: 'SMB' }));
+    expect(JSON.parse((await s.h.store.leads.get(lead.leadId))!.leadJson).company).toEqual({
+      domain: 'acme.io',
+      employees: 40,
+      tags: ['hubspot'],
+      segment: 'SMB',
+    });
+    const intake = (await s.h.store.events.listForLead(lead.leadId)).find((e) => e.kind === 'intake')!;
+    expect(JSON.parse(intake.payloadJson).enrichment).toEqual({
+      status: 'done',
+      attempts: [{ source: 'http', outcome: 'filled', fields: ['employees', 'tags'], cacheHit: false }],
+    });
+    vendor.closeAllConnections();
+    await s.seal();
+    const replay = await get(`/v1/decisions/${lead.decision.decisionId}/replay`, s.tokens.compliance);
+    expect(replay.json()).toMatchObject({ identical: true, differences: [] });
+
+    // A failing endpoint never blocks routing: the lead routes on what it has, and the failure is in its story.
+    const broken = await post(
+      '/v1/leads',
+      ukLead({ person: { firstName: 'Bo', lastName: 'Ken', email: 'bo@broken.io' } }),
+      s.tokens.integration,
+    );
+    expect(broken.statusCode, broken.body).toBe(201);
+    const b = broken.json() as Ingested;
+    expect(b.status).toBe('ASSIGNED');
+    expect(b.decision.rule.id).not.toBe('uk-smb');
+    const brokenIntake = (await s.h.store.events.listForLead(b.leadId)).find((e) => e.kind === 'intake')!;
+    expect(JSON.parse(brokenIntake.payloadJson).enrichment).toEqual({
+      status: 'done',
+      attempts: [{ source: 'http', outcome: 'failed', code: 'ENRICHMENT_HTTP_ERROR', detail: 'HTTP 500' }],
+    });
+    expect((await s.ctx.metrics.enrichmentFailures.get()).values.map((v) => v.value)).toEqual([1]);
   });
 });

@@ -7,6 +7,7 @@ import { normaliseIntake, type NormalisedIntake } from '../../domain/intake/norm
 import { scoreLead, type LeadScore } from '../../domain/intake/score-lead.ts';
 import { LeadSchema, type Lead, type LeadCompany } from '../../domain/lead/lead.schema.ts';
 import { withSegment } from '../../domain/intake/company-segment.ts';
+import type { EnrichmentRecord } from '../../domain/intake/company-enrichment.ts';
 import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json.ts';
 import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
@@ -60,8 +61,10 @@ interface PreparedIntake {
   readonly org: CompiledOrg;
   readonly receivedAtMs: number;
   readonly intake: NormalisedIntake;
-  /** The company as routed: normalised, then its segment from the org's bands. */
+  /** The company as routed: normalised, enriched, then its segment from the org's bands. */
   readonly company: LeadCompany | undefined;
+  /** What enrichment did (null: the org configures none). */
+  readonly enrichment: EnrichmentRecord | null;
   readonly score: LeadScore | null;
   readonly account: AccountMatch | null;
   readonly screening: IntakeScreening;
@@ -159,7 +162,9 @@ async function prepareIntake(ctx: ServiceContext, raw: unknown): Promise<Result<
       { path: '/product', code: 'unknown_product', message: `unknown product "${intake.lead.product}" (known: ${known})` },
     ]);
   }
-  const company = withSegment(org.config.segments, intake.lead.company);
+  // Before routing and outside the transaction (a slow endpoint holds no locks); never fails the intake.
+  const enriched = await ctx.enricher.enrich(org.config.enrichment, intake.lead.company);
+  const company = withSegment(org.config.segments, enriched.company);
   const score = org.config.scoring ? scoreLead(org.config.scoring, intake, receivedAtMs) : null;
   const account = await ctx.accounts.match(intake);
   const screening = screenIntake(ctx.screening, intake, org.config.screening);
@@ -167,7 +172,7 @@ async function prepareIntake(ctx: ServiceContext, raw: unknown): Promise<Result<
     ...dedupeKeys(intake.contact, { normaliseCompany: companyNameKey }).map((k) => k.key),
     ...(intake.externalId ? [`external:${intake.lead.source ?? ''}:${intake.externalId}`] : []),
   ].sort();
-  return ok({ org, receivedAtMs, intake, company, score, account, screening, keys });
+  return ok({ org, receivedAtMs, intake, company, enrichment: enriched.record, score, account, screening, keys });
 }
 
 /** The one transaction; the org version is published on first use and remembered after the commit. */
@@ -232,11 +237,25 @@ async function recordIntake(
     warnings: intake.warnings,
     score,
     account: accountHistory,
+    ...(prepared.enrichment !== null ? { enrichment: prepared.enrichment } : {}),
     dedupeKeyKinds: keyKinds,
   };
   await tx.events.append({ leadId, kind: 'intake', actor: principal.userId, at, payloadJson: JSON.stringify(intakeHistory) });
   await tx.events.append({ leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening.screening) });
-  await auditIntake(tx, { leadId, actor: principal.userId, at, salt, intake, lead, score, keys, accountView, account, screening });
+  await auditIntake(tx, {
+    leadId,
+    actor: principal.userId,
+    at,
+    salt,
+    intake,
+    lead,
+    score,
+    keys,
+    accountView,
+    account,
+    screening,
+    enrichment: prepared.enrichment,
+  });
   const scoreView = score ? { score: score.score, grade: score.grade, qualified: score.qualified, qualifyAt: score.qualifyAt } : null;
   return { leadId, lead, warnings: intake.warnings, scoreView, accountView };
 }
@@ -319,6 +338,7 @@ async function auditIntake(
     accountView: RecordedIntake['accountView'];
     account: AccountMatch | null;
     screening: ReturnType<typeof screeningAuditPayload>;
+    enrichment: EnrichmentRecord | null;
   },
 ): Promise<void> {
   const { intake, leadId, at, salt, account } = facts;
@@ -334,6 +354,7 @@ async function auditIntake(
       timeZoneSource: intake.timeZoneSource,
       warnings: intake.warnings,
       score: facts.score,
+      ...(facts.enrichment !== null ? { enrichment: facts.enrichment } : {}),
       dedupeKeyKinds: facts.keys.map((k) => k.split(':')[0]),
       // The values are committed (lead.custom); which fields were sent stays readable.
       customKeys: Object.keys(facts.lead.custom).sort(),

@@ -11,7 +11,7 @@ import { isFreeMailDomain } from './free-mail-domains.ts';
 import type { FieldError } from './field-error.ts';
 import { fieldError, formatPath, fromZodIssues } from './field-error.ts';
 import type { IntakeBehaviour, IntakeConsent, IntakeLead, IntakeLeadInput } from './intake-lead.schema.ts';
-import { IntakeLeadSchema } from './intake-lead.schema.ts';
+import { IntakeCompanySchema, IntakeLeadSchema } from './intake-lead.schema.ts';
 import { countryByAlpha2, placeKey, resolveCountry } from './iso-3166.ts';
 import { resolveSubdivision } from './iso-3166-2.ts';
 import { toE164 } from './phone-number.ts';
@@ -403,6 +403,48 @@ function normaliseFirmographics(company: IntakeLead['company'], domain: string |
     ...(tags !== undefined && tags.length > 0 ? { tags } : {}),
   };
   return nonEmpty(firmographics);
+}
+
+/** Intake company fields an outside source (an enrichment lookup) may state, in the precedence the routing form keeps. */
+const FACT_FIELDS = ['employees', 'annualRevenue', 'revenueCurrency', 'naics', 'sic', 'industry', 'country', 'region', 'tags'] as const;
+
+/**
+ * Company facts from outside the payload (docs/intake.md "Enrichment"), through the same rules as intake: each
+ * field is checked and normalised on its own, so one bad value drops only that field (`rejected`). Lenient
+ * about what lookups send: numeric strings ("1,200") for numbers, "a;b|c" lists for tags.
+ */
+export function normaliseCompanyFacts(facts: Readonly<Record<string, unknown>>): {
+  readonly company: LeadCompany;
+  readonly rejected: readonly FieldError[];
+} {
+  const rejected: FieldError[] = [];
+  let company: LeadCompany = {};
+  for (const key of FACT_FIELDS) {
+    const value = lenientFact(key, facts[key]);
+    if (value === undefined) continue;
+    const parsed = IntakeCompanySchema.shape[key].safeParse(value);
+    if (!parsed.success) {
+      rejected.push(...fromZodIssues(parsed.error.issues).map((e) => ({ ...e, path: `/${key}${e.path}` })));
+      continue;
+    }
+    const errors: FieldError[] = [];
+    const one = normaliseFirmographics({ [key]: parsed.data }, undefined, errors);
+    if (errors.length > 0) rejected.push(...errors.map((e) => ({ ...e, path: e.path.replace(/^\/company/, '') })));
+    // naics before sic before free text: the first industry found stays
+    else if (one !== undefined) company = { ...one, ...company };
+  }
+  return { company, rejected };
+}
+
+function lenientFact(key: (typeof FACT_FIELDS)[number], value: unknown): unknown {
+  if (value === null || value === undefined || value === '') return undefined;
+  if ((key === 'employees' || key === 'annualRevenue') && typeof value === 'string') {
+    const t = value.replace(/[\s,_]/g, '');
+    return /^\d+(\.\d+)?$/.test(t) ? Number(t) : value;
+  }
+  if ((key === 'naics' || key === 'sic') && typeof value === 'number') return String(value);
+  if (key === 'tags' && typeof value === 'string') return value.split(/[;|]/).filter((t) => t.trim() !== '');
+  return value;
 }
 
 /** "https://www.Acme.com/about" → "acme.com"; undefined when not an http(s) address with a dotted host. */
