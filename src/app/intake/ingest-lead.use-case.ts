@@ -67,6 +67,8 @@ interface PreparedIntake {
   readonly enrichment: EnrichmentRecord | null;
   readonly score: LeadScore | null;
   readonly account: AccountMatch | null;
+  /** An earlier lead of the same person (email or phone), found before the transaction. */
+  readonly contact: Lead['contact'];
   readonly screening: IntakeScreening;
   /** Sorted, so concurrent intakes lock them in one order. */
   readonly keys: readonly string[];
@@ -87,11 +89,12 @@ interface IdempotencyClaim {
 }
 
 function enrich(prepared: PreparedIntake, id: string): Lead {
-  const { intake, score, account, screening, company } = prepared;
+  const { intake, score, account, screening, company, contact } = prepared;
   const { company: _asSent, ...lead } = intake.lead;
   return LeadSchema.parse({
     ...lead,
     ...(company !== undefined ? { company } : {}),
+    ...(contact !== undefined ? { contact } : {}),
     id,
     screening: leadScreening(screening),
     ...(score
@@ -105,9 +108,12 @@ function enrich(prepared: PreparedIntake, id: string): Lead {
       ? {
           account: {
             id: account.account.id,
-            ...(account.account.ownerRep ? { ownerRep: account.account.ownerRep } : {}),
+            ...(account.owner ? { ownerRep: account.owner.ownerRep } : {}),
+            ...(account.owner?.from !== undefined ? { ownerFrom: account.owner.from } : {}),
             ...(account.account.tier ? { tier: account.account.tier } : {}),
             name: account.account.name,
+            matchedBy: account.matchedBy,
+            matchScore: account.score,
           },
         }
       : {}),
@@ -166,13 +172,27 @@ async function prepareIntake(ctx: ServiceContext, raw: unknown): Promise<Result<
   const enriched = await ctx.enricher.enrich(org.config.enrichment, intake.lead.company);
   const company = withSegment(org.config.segments, enriched.company);
   const score = org.config.scoring ? scoreLead(org.config.scoring, intake, receivedAtMs) : null;
-  const account = await ctx.accounts.match(intake);
+  const account = await ctx.accounts.match(intake, { fuzzyThreshold: org.config.accountMatching?.fuzzyThreshold });
   const screening = screenIntake(ctx.screening, intake, org.config.screening);
   const keys = [
     ...dedupeKeys(intake.contact, { normaliseCompany: companyNameKey }).map((k) => k.key),
     ...(intake.externalId ? [`external:${intake.lead.source ?? ''}:${intake.externalId}`] : []),
   ].sort();
-  return ok({ org, receivedAtMs, intake, company, enrichment: enriched.record, score, account, screening, keys });
+  const contact = await existingContact(ctx, keys);
+  return ok({ org, receivedAtMs, intake, company, enrichment: enriched.record, score, account, contact, screening, keys });
+}
+
+/**
+ * Existing-contact matching (docs/intake.md "Existing contacts"): the most recent earlier lead holding this
+ * person's normalised email or E.164 phone key, in any status (an open one also makes this a DUPLICATE).
+ * Exact key equality, so the score is 1; email is tried before phone.
+ */
+async function existingContact(ctx: ServiceContext, keys: readonly string[]): Promise<Lead['contact']> {
+  const contactKeys = [...keys.filter((k) => k.startsWith('email:')), ...keys.filter((k) => k.startsWith('phone:'))];
+  const found = contactKeys.length > 0 ? await ctx.store.dedupe.findLatest(contactKeys) : undefined;
+  if (found === undefined) return undefined;
+  const matchedBy = found.key.startsWith('email:') ? ('email' as const) : ('phone' as const);
+  return { leadId: found.leadId, matchedBy, score: 1, ...(found.repId !== null ? { ownerRep: found.repId } : {}) };
 }
 
 /** The one transaction; the org version is published on first use and remembered after the commit. */
@@ -370,7 +390,8 @@ async function auditIntake(
         ...facts.accountView,
         matchedOn: account.matchedOn,
         alternatives: account.alternatives,
-        ownerRep: account.account.ownerRep,
+        ownerRep: account.owner?.ownerRep,
+        ...(account.owner?.from !== undefined ? { ownerFrom: account.owner.from } : {}),
       }
     : { result: 'none' };
   await appendAudit(tx, { kind: 'account_match', subject: leadId, actor: 'system', at, payload: matched });

@@ -56,6 +56,13 @@ export const BUILT_IN_FIELDS: readonly FieldDefinition[] = [
   field('company.country', 'string', "ISO 3166-1 alpha-2 of the company's country", (c) => c.lead.company?.country),
   field('company.region', 'string', 'Sales region as sent or enriched', (c) => c.lead.company?.region),
   field('company.tags', 'string[]', 'Technographic tags, lower case', (c) => c.lead.company?.tags),
+  field(
+    'contact.matchedBy',
+    'string',
+    'How an earlier lead of the same person was found: email or phone',
+    (c) => c.lead.contact?.matchedBy,
+  ),
+  field('contact.ownerRep', 'string', "The rep of the person's earlier lead", (c) => c.lead.contact?.ownerRep),
   field('screening.status', 'string', 'clear / pep / potential_match / confirmed_match', (c) => c.lead.screening.status),
   field('screening.tags', 'string[]', 'Screening tags', (c) => c.lead.screening.tags),
 ];

@@ -96,6 +96,15 @@ export const LeadSchema = z.strictObject({
   postalCode: z.string().optional(),
   timeZone: z.string().optional(),
   company: LeadCompanySchema.optional(),
+  contact: z
+    .strictObject({
+      leadId: IdSchema,
+      matchedBy: z.enum(['email', 'phone']),
+      score: z.number().min(0).max(1),
+      ownerRep: IdSchema.optional().describe("The earlier lead's rep, if it had one."),
+    })
+    .optional()
+    .describe('An earlier lead of the same person (normalised email or E.164 phone): existing-contact matching (docs/intake.md).'),
   account: z
     .strictObject({
       id: IdSchema,
@@ -103,6 +112,8 @@ export const LeadSchema = z.strictObject({
       tier: z.string().optional(),
       name: z.string().optional(),
       ownerFrom: IdSchema.optional().describe('The ancestor account whose owner is ownerRep, when the matched account has none itself.'),
+      matchedBy: z.enum(['domain', 'company_name', 'company_fuzzy']).optional(),
+      matchScore: z.number().min(0).max(1).optional().describe('1 for domain and exact-name matches; the name score for fuzzy ones.'),
     })
     .optional(),
   screening: z

@@ -1,6 +1,6 @@
 import type { StrategyStepConfig } from './strategy-step.schema.ts';
 import type { StrategyStep } from './strategy.ts';
-import { accountOwner } from './account-owner.ts';
+import { accountOwner, contactOwner } from './account-owner.ts';
 import { teamPriority } from './team-priority.ts';
 import { companySizeTier, dealValueTier, scoreTier } from './experience-tier.ts';
 import { languageMatch, skillsMatch, territory } from './attribute-match.ts';
@@ -18,6 +18,7 @@ const NO_POOLS: Pools = new Map();
 
 const FACTORIES: Factories = {
   'account-owner': () => accountOwner(),
+  'contact-owner': () => contactOwner(),
   'team-priority': () => teamPriority(),
   'score-tier': (c) => scoreTier(c.tiers),
   'deal-value-tier': (c) => dealValueTier(c.tiers),

@@ -10,6 +10,9 @@ export type SkillSource = (typeof SKILL_SOURCES)[number];
 export const StrategyStepSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('account-owner') }).describe("The matched account's owner, if still eligible."),
   z
+    .strictObject({ kind: z.literal('contact-owner') })
+    .describe("The rep of the person's earlier lead (same email or phone), if still eligible."),
+  z
     .strictObject({ kind: z.literal('team-priority') })
     .describe("Keep reps of the first team, in the rule's order, that has eligible reps."),
   z
