@@ -260,6 +260,7 @@ export async function runServiceAuditBench(
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const { AccountDirectory } = await import('../src/app/intake/account-directory.ts');
+  const { CompanyEnricher } = await import('../src/app/intake/company-enricher.ts');
   const { ingestLead } = await import('../src/app/intake/ingest-lead.use-case.ts');
   const { OrgRegistry } = await import('../src/app/routing/org-registry.ts');
   const { sealAll } = await import('../src/app/audit/audit-sealer.service.ts');
@@ -296,7 +297,9 @@ export async function runServiceAuditBench(
     const orgs = new OrgRegistry(store, clock, loaded.value.org);
     await orgs.init('bench');
     const observability = { log: silentLogger(), metrics: new RemitMetrics({ processMetrics: false }) };
-    const ctx = { store, clock, ids, ...observability, orgs, accounts: new AccountDirectory(store, clock.now), screening: null };
+    const accounts = new AccountDirectory(store, clock.now);
+    const enricher = new CompanyEnricher({ now: clock.now, ...observability });
+    const ctx = { store, clock, ids, ...observability, orgs, accounts, enricher, screening: null };
     const t = performance.now();
     for (let i = 0; i < leads; i++) {
       clockMs += 1000;

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { CompanyEnricher } from '../app/intake/company-enricher.ts';
 import { AccountDirectory } from '../app/intake/account-directory.ts';
 import { OrgRegistry } from '../app/routing/org-registry.ts';
 import { WebhookTargetPolicy } from '../app/webhooks/webhook-target-policy.ts';
@@ -156,6 +157,7 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
     metrics,
     orgs,
     accounts: new AccountDirectory(store, clock.now),
+    enricher: new CompanyEnricher({ now: clock.now, log, metrics }),
     screening,
     listSources,
     conduct: await loadConductPacks(env.packsDir),

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { CompanyEnricher } from '../../src/app/intake/company-enricher.ts';
 import { AccountDirectory } from '../../src/app/intake/account-directory.ts';
 import { sealAll, type SealDeps } from '../../src/app/audit/audit-sealer.service.ts';
 import { AuditSigner } from '../../src/app/audit/audit-signing-key.ts';
@@ -57,13 +58,15 @@ export async function startAuditService(
   await orgs.init('test');
   const screening = new ScreeningService({ now: () => new Date(clock.ms) });
   screening.loadAll([...DEFAULT_TEST_LISTS]);
+  const observability = testObservability();
   const ctx: ServiceContext = {
     store: h.store,
     clock,
     ids,
-    ...testObservability(),
+    ...observability,
     orgs,
     accounts: new AccountDirectory(h.store, clock.now),
+    enricher: new CompanyEnricher({ now: clock.now, ...observability }),
     screening,
     ...(opts.notify ? { notify: emailNotificationPlanner({ orgs, ids }) } : {}),
   };

@@ -1,5 +1,6 @@
 import { roleTokens } from '../support/people.ts';
 import type { FastifyInstance } from 'fastify';
+import { CompanyEnricher } from '../../src/app/intake/company-enricher.ts';
 import { AccountDirectory } from '../../src/app/intake/account-directory.ts';
 import { OrgRegistry } from '../../src/app/routing/org-registry.ts';
 import { WebhookTargetPolicy } from '../../src/app/webhooks/webhook-target-policy.ts';
@@ -93,6 +94,7 @@ export async function startTestService(
     ...observability,
     orgs,
     accounts: new AccountDirectory(store, clock.now),
+    enricher: new CompanyEnricher({ now: clock.now, ...observability }),
     screening,
     listSources: opts.listSources,
     webhookTargets: opts.webhookTargets ?? new WebhookTargetPolicy(opts.webhookAllow ?? []),

@@ -27,13 +27,14 @@ export class AccountDirectory {
         domains: a.domains,
         ...(a.ownerRep ? { ownerRep: a.ownerRep } : {}),
         ...(a.tier ? { tier: a.tier } : {}),
+        ...(a.parentId ? { parentId: a.parentId } : {}),
       })),
     );
     this.builtAt = this.now();
   }
 
-  async match(subject: AccountMatchSubject): Promise<AccountMatch | null> {
+  async match(subject: AccountMatchSubject, options: { readonly fuzzyThreshold?: number | undefined } = {}): Promise<AccountMatch | null> {
     if (!this.index || this.now() - this.builtAt > this.maxAgeMs) await this.refresh();
-    return this.index!.size === 0 ? null : matchAccount(this.index!, subject);
+    return this.index!.size === 0 ? null : matchAccount(this.index!, subject, options);
   }
 }

@@ -23,6 +23,7 @@ export interface ImportedAccount {
   readonly domains: readonly string[];
   readonly ownerRep?: string;
   readonly tier?: string;
+  readonly parentId?: string;
 }
 
 export type AccountMatchedBy = 'domain' | 'company_name' | 'company_fuzzy';
@@ -36,7 +37,11 @@ export interface AccountMatch {
   readonly matchedOn: string;
   /** Ids of other accounts that matched as well as this one. */
   readonly alternatives: readonly string[];
+  /** Who owns it for routing: its own owner or its nearest owned ancestor's (accountOwner); null: nobody. */
+  readonly owner: { readonly ownerRep: string; readonly from?: string } | null;
 }
+
+type Found = Omit<AccountMatch, 'owner'>;
 
 export interface AccountIndexOptions {
   /** Minimum compareNames score for a fuzzy match. Default 0.9. */
@@ -54,6 +59,7 @@ export interface AccountIndex {
   readonly byDomain: ReadonlyMap<string, readonly ImportedAccount[]>;
   readonly byName: ReadonlyMap<string, readonly ImportedAccount[]>;
   readonly byToken: ReadonlyMap<string, readonly number[]>;
+  readonly byId: ReadonlyMap<string, ImportedAccount>;
   readonly accounts: readonly ImportedAccount[];
   readonly options: Required<AccountIndexOptions>;
 }
@@ -97,6 +103,7 @@ export function buildAccountIndex(accounts: readonly ImportedAccount[], options:
     byDomain,
     byName,
     byToken,
+    byId: new Map(accounts.map((a) => [a.id, a])),
     accounts,
     options: { ...DEFAULT_ACCOUNT_MATCH_OPTIONS, ...options },
   };
@@ -106,8 +113,34 @@ const tokenKeys = (t: { text: string; phonetic: string }): string[] => [`t:${t.t
 
 export type AccountMatchSubject = Pick<NormalisedIntake, 'contact' | 'company'>;
 
-export function matchAccount(index: AccountIndex, subject: AccountMatchSubject): AccountMatch | null {
-  return matchByDomain(index, subject) ?? matchByName(index, subject);
+/**
+ * Who owns a matched account for routing (docs/intake.md "Account hierarchies"): the account's own owner, else
+ * the owner of its NEAREST owned ancestor. Nearest, not top-most: the owner closest to the company knows it
+ * best (a subsidiary's account team), and a group-level owner is only the fallback when no one closer owns it;
+ * routing every subsidiary of a conglomerate to one global owner would swamp them. `from` names the ancestor
+ * when the owner is not the account's own. A cycle or a missing parent ends the walk.
+ */
+export function accountOwner(index: AccountIndex, account: ImportedAccount): { readonly ownerRep: string; readonly from?: string } | null {
+  const seen = new Set<string>();
+  for (
+    let a: ImportedAccount | undefined = account;
+    a !== undefined && !seen.has(a.id);
+    a = a.parentId ? index.byId.get(a.parentId) : undefined
+  ) {
+    seen.add(a.id);
+    if (a.ownerRep) return a === account ? { ownerRep: a.ownerRep } : { ownerRep: a.ownerRep, from: a.id };
+  }
+  return null;
+}
+
+/** `fuzzyThreshold` overrides the index's (org config `accountMatching.fuzzyThreshold`). */
+export function matchAccount(
+  index: AccountIndex,
+  subject: AccountMatchSubject,
+  overrides: { readonly fuzzyThreshold?: number | undefined } = {},
+): AccountMatch | null {
+  const found = matchByDomain(index, subject) ?? matchByName(index, subject, overrides.fuzzyThreshold ?? index.options.fuzzyThreshold);
+  return found === null ? null : { ...found, owner: accountOwner(index, found.account) };
 }
 
 function emailDomain(email: string | undefined): string | undefined {
@@ -122,7 +155,7 @@ function domainAndParents(domain: string): string[] {
   return out;
 }
 
-function matchByDomain(index: AccountIndex, subject: AccountMatchSubject): AccountMatch | null {
+function matchByDomain(index: AccountIndex, subject: AccountMatchSubject): Found | null {
   for (const domain of [emailDomain(subject.contact.email), subject.company?.domain]) {
     if (domain === undefined || isFreeMailDomain(domain)) continue;
     for (const d of domainAndParents(domain)) {
@@ -134,7 +167,7 @@ function matchByDomain(index: AccountIndex, subject: AccountMatchSubject): Accou
   return null;
 }
 
-function matchByName(index: AccountIndex, subject: AccountMatchSubject): AccountMatch | null {
+function matchByName(index: AccountIndex, subject: AccountMatchSubject, fuzzyThreshold: number): Found | null {
   const name = subject.company?.name ?? subject.contact.company;
   if (name === undefined || name.trim() === '') return null;
   const key = companyNameKey(name);
@@ -144,7 +177,7 @@ function matchByName(index: AccountIndex, subject: AccountMatchSubject): Account
     return { account: exact[0]!, matchedBy: 'company_name', score: 1, matchedOn: key, alternatives: exact.slice(1).map((a) => a.id) };
 
   // fuzzy: candidates share a token or a phonetic key; rare tokens first
-  const { fuzzyThreshold, maxCandidates, commonTokenLimit } = index.options;
+  const { maxCandidates, commonTokenLimit } = index.options;
   const shared = new Map<number, number>();
   for (const t of companyNameTokens(name)) {
     for (const k of tokenKeys(t)) {

@@ -5,7 +5,9 @@ import { dedupeKeys } from '../../domain/intake/dedupe-keys.ts';
 import type { FieldError } from '../../domain/intake/field-error.ts';
 import type { NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
 import { scoreLead, type LeadScore } from '../../domain/intake/score-lead.ts';
-import { LeadSchema, type Lead } from '../../domain/lead/lead.schema.ts';
+import { LeadSchema, type Lead, type LeadCompany } from '../../domain/lead/lead.schema.ts';
+import { withSegment } from '../../domain/intake/company-segment.ts';
+import type { EnrichmentRecord } from '../../domain/intake/company-enrichment.ts';
 import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json.ts';
 import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
@@ -60,8 +62,14 @@ interface PreparedIntake {
   readonly org: CompiledOrg;
   readonly receivedAtMs: number;
   readonly intake: NormalisedIntake;
+  /** The company as routed: normalised, enriched, then its segment from the org's bands. */
+  readonly company: LeadCompany | undefined;
+  /** What enrichment did (null: the org configures none). */
+  readonly enrichment: EnrichmentRecord | null;
   readonly score: LeadScore | null;
   readonly account: AccountMatch | null;
+  /** An earlier lead of the same person (email or phone), found before the transaction. */
+  readonly contact: Lead['contact'];
   readonly screening: IntakeScreening;
   /** Sorted, so concurrent intakes lock them in one order. */
   readonly keys: readonly string[];
@@ -82,9 +90,12 @@ interface IdempotencyClaim {
 }
 
 function enrich(prepared: PreparedIntake, id: string): Lead {
-  const { intake, score, account, screening } = prepared;
+  const { intake, score, account, screening, company, contact } = prepared;
+  const { company: _asSent, ...lead } = intake.lead;
   return LeadSchema.parse({
-    ...intake.lead,
+    ...lead,
+    ...(company !== undefined ? { company } : {}),
+    ...(contact !== undefined ? { contact } : {}),
     id,
     screening: leadScreening(screening),
     ...(score
@@ -98,9 +109,12 @@ function enrich(prepared: PreparedIntake, id: string): Lead {
       ? {
           account: {
             id: account.account.id,
-            ...(account.account.ownerRep ? { ownerRep: account.account.ownerRep } : {}),
+            ...(account.owner ? { ownerRep: account.owner.ownerRep } : {}),
+            ...(account.owner?.from !== undefined ? { ownerFrom: account.owner.from } : {}),
             ...(account.account.tier ? { tier: account.account.tier } : {}),
             name: account.account.name,
+            matchedBy: account.matchedBy,
+            matchScore: account.score,
           },
         }
       : {}),
@@ -149,14 +163,31 @@ async function prepareIntake(ctx: ServiceContext, raw: unknown): Promise<Result<
   const normalised = normaliseIntakeFor(org, raw, { at: receivedAtMs });
   if (!normalised.ok) return fieldFailure(normalised.error);
   const intake = normalised.value;
+  // Before routing and outside the transaction (a slow endpoint holds no locks); never fails the intake.
+  const enriched = await ctx.enricher.enrich(org.config.enrichment, intake.lead.company);
+  const company = withSegment(org.config.segments, enriched.company);
   const score = org.config.scoring ? scoreLead(org.config.scoring, intake, receivedAtMs) : null;
-  const account = await ctx.accounts.match(intake);
+  const account = await ctx.accounts.match(intake, { fuzzyThreshold: org.config.accountMatching?.fuzzyThreshold });
   const screening = screenIntake(ctx.screening, intake, org.config.screening);
   const keys = [
     ...dedupeKeys(intake.contact, { normaliseCompany: companyNameKey }).map((k) => k.key),
     ...(intake.externalId ? [`external:${intake.lead.source ?? ''}:${intake.externalId}`] : []),
   ].sort();
-  return ok({ org, receivedAtMs, intake, score, account, screening, keys });
+  const contact = await existingContact(ctx, keys);
+  return ok({ org, receivedAtMs, intake, company, enrichment: enriched.record, score, account, contact, screening, keys });
+}
+
+/**
+ * Existing-contact matching (docs/intake.md "Existing contacts"): the most recent earlier lead holding this
+ * person's normalised email or E.164 phone key, in any status (an open one also makes this a DUPLICATE).
+ * Exact key equality, so the score is 1; email is tried before phone.
+ */
+async function existingContact(ctx: ServiceContext, keys: readonly string[]): Promise<Lead['contact']> {
+  const contactKeys = [...keys.filter((k) => k.startsWith('email:')), ...keys.filter((k) => k.startsWith('phone:'))];
+  const found = contactKeys.length > 0 ? await ctx.store.dedupe.findLatest(contactKeys) : undefined;
+  if (found === undefined) return undefined;
+  const matchedBy = found.key.startsWith('email:') ? ('email' as const) : ('phone' as const);
+  return { leadId: found.leadId, matchedBy, score: 1, ...(found.repId !== null ? { ownerRep: found.repId } : {}) };
 }
 
 /** The one transaction; the org version is published on first use and remembered after the commit. */
@@ -221,11 +252,25 @@ async function recordIntake(
     warnings: intake.warnings,
     score,
     account: accountHistory,
+    ...(prepared.enrichment !== null ? { enrichment: prepared.enrichment } : {}),
     dedupeKeyKinds: keyKinds,
   };
   await tx.events.append({ leadId, kind: 'intake', actor: principal.userId, at, payloadJson: JSON.stringify(intakeHistory) });
   await tx.events.append({ leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening.screening) });
-  await auditIntake(tx, { leadId, actor: principal.userId, at, salt, intake, lead, score, keys, accountView, account, screening });
+  await auditIntake(tx, {
+    leadId,
+    actor: principal.userId,
+    at,
+    salt,
+    intake,
+    lead,
+    score,
+    keys,
+    accountView,
+    account,
+    screening,
+    enrichment: prepared.enrichment,
+  });
   const scoreView = score ? { score: score.score, grade: score.grade, qualified: score.qualified, qualifyAt: score.qualifyAt } : null;
   return { leadId, lead, warnings: intake.warnings, scoreView, accountView };
 }
@@ -308,6 +353,7 @@ async function auditIntake(
     accountView: RecordedIntake['accountView'];
     account: AccountMatch | null;
     screening: ReturnType<typeof screeningAuditPayload>;
+    enrichment: EnrichmentRecord | null;
   },
 ): Promise<void> {
   const { intake, leadId, at, salt, account } = facts;
@@ -323,6 +369,7 @@ async function auditIntake(
       timeZoneSource: intake.timeZoneSource,
       warnings: intake.warnings,
       score: facts.score,
+      ...(facts.enrichment !== null ? { enrichment: facts.enrichment } : {}),
       dedupeKeyKinds: facts.keys.map((k) => k.split(':')[0]),
       // The values are committed (lead.custom); which fields were sent stays readable.
       customKeys: Object.keys(facts.lead.custom).sort(),
@@ -338,7 +385,8 @@ async function auditIntake(
         ...facts.accountView,
         matchedOn: account.matchedOn,
         alternatives: account.alternatives,
-        ownerRep: account.account.ownerRep,
+        ownerRep: account.owner?.ownerRep,
+        ...(account.owner?.from !== undefined ? { ownerFrom: account.owner.from } : {}),
       }
     : { result: 'none' };
   await appendAudit(tx, { kind: 'account_match', subject: leadId, actor: 'system', at, payload: matched });

@@ -35,7 +35,7 @@ export interface IntakeScreening {
 export interface ScreeningSubject {
   readonly contact: Pick<NormalisedIntake['contact'], 'fullName' | 'dateOfBirth'>;
   readonly address: { readonly country?: string | undefined };
-  readonly company?: { readonly name: string } | null | undefined;
+  readonly company?: { readonly name?: string | undefined } | null | undefined;
 }
 
 export const recordedPolicy = (policy: ScreeningPolicy): RecordedScreeningPolicy => ({ hash: contentHash(policy), values: policy });

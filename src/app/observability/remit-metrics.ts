@@ -32,6 +32,7 @@ export class RemitMetrics {
   readonly slaMisses: Counter<'missed'>;
   readonly webhookFailures: Counter;
   readonly notificationFailures: Counter;
+  readonly enrichmentFailures: Counter<'source'>;
   readonly workerFailures: Counter<'worker'>;
   readonly ssoSignIns: Counter<'outcome'>;
   readonly auditVerifyOk: Gauge;
@@ -78,6 +79,12 @@ export class RemitMetrics {
       name: 'remit_notification_failures_total',
       help: 'Failed notification sending attempts (SMTP refused, unreachable, no template), by channel.',
       labelNames: ['channel'],
+      registers,
+    });
+    this.enrichmentFailures = new Counter({
+      name: 'remit_enrichment_failures_total',
+      help: 'Company enrichment lookups that failed (timeout, HTTP error, bad answer, unreadable file), by source; the lead routed anyway.',
+      labelNames: ['source'],
       registers,
     });
     this.workerFailures = new Counter({

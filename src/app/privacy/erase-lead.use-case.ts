@@ -76,8 +76,14 @@ export async function eraseLead(
       removed.push(`phone number on ${conduct.outreach} outreach record(s) and ${conduct.consentChanges} consent change(s)`);
     }
     const doc = JSON.parse(lead.leadJson) as Record<string, unknown>;
-    const present = LEAD_PERSONAL_MEMBERS.filter((m) => m in doc);
+    const present: string[] = LEAD_PERSONAL_MEMBERS.filter((m) => m in doc);
     for (const m of present) delete doc[m];
+    // docs/intake.md "Company data": a company's domain may name a sole trader; its firmographics stay.
+    const company = doc.company as Record<string, unknown> | undefined;
+    if (company !== undefined && 'domain' in company) {
+      delete company.domain;
+      present.push('company.domain');
+    }
     if (present.length > 0) removed.push(`lead record: ${present.join(', ')}`);
     // An assignment ends with the erasure: free the rep's capacity, as closing the lead would.
     if (holdsRepCapacity(lead.status) && lead.repId) {

@@ -1,6 +1,7 @@
 import type { Clock, IdSource } from '../../domain/shared/clock.ts';
 import type { Store } from '../../store/unit-of-work.ts';
 import type { AccountDirectory } from '../intake/account-directory.ts';
+import type { CompanyEnricher } from '../intake/company-enricher.ts';
 import type { OrgRegistry } from '../routing/org-registry.ts';
 import type { ScreeningService } from '../../screening/screening-service.ts';
 import type { ListSourceCatalogue } from '../../screening/list-sources.ts';
@@ -21,6 +22,8 @@ export interface ServiceContext {
   readonly metrics: RemitMetrics;
   readonly orgs: OrgRegistry;
   readonly accounts: AccountDirectory;
+  /** Company enrichment before routing (org config `enrichment`; docs/intake.md "Enrichment"), with its per-domain cache. */
+  readonly enricher: CompanyEnricher;
   /** Sanctions/PEP/blocklist screening; null = no lists configured (leads are not_screened). */
   readonly screening: ScreeningService | null;
   /** The configured list sources (<config>/screening/lists.yaml): the only lists a reload may load. */

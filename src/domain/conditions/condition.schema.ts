@@ -17,6 +17,7 @@ export const OPERATORS = [
   'between',
   'exists',
   'contains',
+  'any_of',
   'starts_with',
   'matches',
   'within',

@@ -135,6 +135,17 @@ export const OPERATOR_DEFINITIONS: readonly OperatorDefinition[] = [
     },
   },
   {
+    name: 'any_of',
+    fieldTypes: ['string[]'],
+    describe: 'list shares at least one value with the given list (company.tags any_of [salesforce, hubspot])',
+    prepare(fieldType, value) {
+      const list = listOf(fieldType, value);
+      if (typeof list === 'string') return list;
+      const wanted = new Set(list);
+      return (actual) => Array.isArray(actual) && actual.some((v) => wanted.has(v));
+    },
+  },
+  {
     name: 'starts_with',
     fieldTypes: ['string'],
     describe: 'string starts with one of the prefixes (e.g. postal prefixes)',

@@ -29,6 +29,7 @@ export const INTAKE_ERROR_CODES = [
   'invalid_language',
   'invalid_currency',
   'invalid_website',
+  'invalid_domain',
   'date_in_future',
   'date_out_of_range',
   'too_many_entries',

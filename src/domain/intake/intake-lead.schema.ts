@@ -45,12 +45,34 @@ export const IntakePersonSchema = z.strictObject({
   dateOfBirth: IsoDateSchema.optional().describe('YYYY-MM-DD'),
 });
 
+/**
+ * Firmographics (docs/intake.md "Company data"). The industry's code system stays explicit: `naics`
+ * (2–6 digits) or `sic` (2–4 digits) codes, or `industry` as free text; the routing form keeps the
+ * first of naics, sic, text. Missing fields may be filled by enrichment before routing.
+ */
 export const IntakeCompanySchema = z.strictObject({
-  name: requiredText(INTAKE_LIMITS.companyName),
+  name: text(INTAKE_LIMITS.companyName).optional(),
   website: text(INTAKE_LIMITS.url).optional(),
+  domain: text(INTAKE_LIMITS.url).optional().describe('The company web domain; omitted: taken from website, else a business email.'),
   employees: CountSchema.optional(),
   email: text(INTAKE_LIMITS.email).optional().describe("The organisation's own address (sales@…), for an organisation lead."),
   phone: text(INTAKE_LIMITS.phone).optional().describe("The organisation's switchboard, for an organisation lead."),
+  annualRevenue: z.number().finite().nonnegative().max(1e13).optional(),
+  revenueCurrency: text(8).optional().describe('ISO 4217 currency of annualRevenue, any case.'),
+  industry: text(INTAKE_LIMITS.companyName).optional().describe('Industry as free text ("Software").'),
+  naics: text(8)
+    .regex(/^\d{2,6}$/, 'a NAICS code: 2 to 6 digits')
+    .optional(),
+  sic: text(8)
+    .regex(/^\d{2,4}$/, 'a SIC code: 2 to 4 digits')
+    .optional(),
+  country: text(INTAKE_LIMITS.shortText).optional().describe("The company's country (ISO 3166-1 code or English name)."),
+  region: text(INTAKE_LIMITS.shortText).optional().describe('Sales region as the integrator names it (EMEA, NA-West …).'),
+  tags: z
+    .array(text(INTAKE_LIMITS.shortText).min(1, 'required'))
+    .max(INTAKE_LIMITS.tags)
+    .optional()
+    .describe('Technographic tags (salesforce, aws …); compared in lower case.'),
 });
 
 export const IntakeAddressSchema = z.strictObject({

@@ -1,15 +1,17 @@
 import { CustomerSchema } from '../lead/lead.schema.ts';
 import type { Lead } from '../lead/lead.ts';
+import type { LeadCompany } from '../lead/lead.schema.ts';
 import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import type { Result } from '../shared/result.ts';
 import { err, ok } from '../shared/result.ts';
 import { toIso } from '../shared/zoned-time.ts';
 import { cleanText, illFormedTextPaths } from './clean-text.ts';
 import { normaliseEmail } from './email-address.ts';
+import { isFreeMailDomain } from './free-mail-domains.ts';
 import type { FieldError } from './field-error.ts';
 import { fieldError, formatPath, fromZodIssues } from './field-error.ts';
 import type { IntakeBehaviour, IntakeConsent, IntakeLead, IntakeLeadInput } from './intake-lead.schema.ts';
-import { IntakeLeadSchema } from './intake-lead.schema.ts';
+import { IntakeCompanySchema, IntakeLeadSchema } from './intake-lead.schema.ts';
 import { countryByAlpha2, placeKey, resolveCountry } from './iso-3166.ts';
 import { resolveSubdivision } from './iso-3166-2.ts';
 import { toE164 } from './phone-number.ts';
@@ -75,7 +77,7 @@ export interface NormalisedAddress {
 }
 
 export interface NormalisedCompany {
-  readonly name: string;
+  readonly name?: string;
   readonly website?: string;
   /** Website host, lower case, without "www.". */
   readonly domain?: string;
@@ -127,7 +129,8 @@ export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result
 
   const place = normalisePlace(intake, options, errors, warnings);
   const contact = normaliseContact(intake, place?.country, options, errors, warnings);
-  const company = intake.company ? normaliseCompany(intake.company, errors) : undefined;
+  const company = nonEmpty(intake.company ? normaliseCompany(intake.company, errors) : undefined);
+  const firmographics = normaliseFirmographics(intake.company, company?.domain ?? businessEmailDomain(contact?.email), errors);
 
   const timeZone = present(intake.timeZone) ? canonicalTimeZone(intake.timeZone) : undefined;
   if (present(intake.timeZone) && timeZone === undefined)
@@ -173,6 +176,7 @@ export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result
     ...(inferred.zone !== undefined ? { timeZone: inferred.zone } : {}),
     screening: { status: 'not_screened', tags: [], listVersions: [] },
     custom: intake.custom ?? {},
+    ...(firmographics !== undefined ? { company: firmographics } : {}),
   };
   const externalId = present(intake.externalId) ? cleanText(intake.externalId) : undefined;
   return ok({
@@ -341,7 +345,7 @@ function normaliseContact(
   }
   if (errors.length > before) return undefined;
 
-  const company = intake.company ? cleanText(intake.company.name) : undefined;
+  const company = present(intake.company?.name) ? cleanText(intake.company.name) : undefined;
   return {
     ...(firstName ? { firstName } : {}),
     ...(lastName ? { lastName } : {}),
@@ -358,12 +362,8 @@ const contactPoint = (text: string | undefined, path: string) => (present(text) 
 
 // ---------------------------------------------------------------- company, consent, behaviour
 
-function normaliseCompany(company: NonNullable<IntakeLead['company']>, errors: FieldError[]): NormalisedCompany | undefined {
-  const name = cleanText(company.name);
-  if (!name) {
-    errors.push(fieldError('/company/name', 'too_small', 'required'));
-    return undefined;
-  }
+function normaliseCompany(company: NonNullable<IntakeLead['company']>, errors: FieldError[]): NormalisedCompany {
+  const name = present(company.name) ? cleanText(company.name) : undefined;
   let website: string | undefined;
   let domain: string | undefined;
   if (present(company.website)) {
@@ -371,12 +371,106 @@ function normaliseCompany(company: NonNullable<IntakeLead['company']>, errors: F
     domain = websiteDomain(website);
     if (domain === undefined) errors.push(fieldError('/company/website', 'invalid_website', `"${website}" is not a web address`));
   }
+  if (present(company.domain)) {
+    // An explicit domain wins over the website's host (a marketing site may live elsewhere).
+    const given = websiteDomain(company.domain);
+    if (given === undefined) errors.push(fieldError('/company/domain', 'invalid_domain', `"${company.domain}" is not a web domain`));
+    else domain = given;
+  }
   return {
-    name,
+    ...(name !== undefined ? { name } : {}),
     ...(website !== undefined ? { website } : {}),
     ...(domain !== undefined ? { domain } : {}),
     ...(company.employees !== undefined ? { employees: company.employees } : {}),
   };
+}
+
+const nonEmpty = <T extends object>(o: T | undefined): T | undefined => (o !== undefined && Object.keys(o).length > 0 ? o : undefined);
+
+/** The domain of a business email (free-mail domains say nothing about the employer). */
+function businessEmailDomain(email: string | undefined): string | undefined {
+  const domain = email?.slice(email.lastIndexOf('@') + 1);
+  return domain !== undefined && !isFreeMailDomain(domain) ? websiteDomain(domain) : undefined;
+}
+
+/**
+ * The routing form of the company (LeadCompany): domain, size, revenue, industry with its code system,
+ * country, region, tags. undefined when nothing is known (enrichment may still fill it).
+ */
+function normaliseFirmographics(company: IntakeLead['company'], domain: string | undefined, errors: FieldError[]): LeadCompany | undefined {
+  let revenueCurrency: string | undefined;
+  if (present(company?.revenueCurrency)) {
+    revenueCurrency = company.revenueCurrency.toUpperCase();
+    if (!/^[A-Z]{3}$/.test(revenueCurrency))
+      errors.push(fieldError('/company/revenueCurrency', 'invalid_currency', 'an ISO 4217 code, e.g. "USD"'));
+  }
+  let country: string | undefined;
+  if (present(company?.country)) {
+    country = resolveCountry(company.country)?.alpha2;
+    if (country === undefined)
+      errors.push(fieldError('/company/country', 'unknown_country', `"${company.country}" is not an ISO 3166-1 country code or name`));
+  }
+  const industry = present(company?.naics)
+    ? { system: 'naics' as const, code: company.naics }
+    : present(company?.sic)
+      ? { system: 'sic' as const, code: company.sic }
+      : present(company?.industry)
+        ? { system: 'text' as const, code: cleanText(company.industry).toLowerCase() }
+        : undefined;
+  const tags = company?.tags ? [...new Set(company.tags.map((t) => cleanText(t).toLowerCase()))].sort() : undefined;
+  const firmographics: LeadCompany = {
+    ...(domain !== undefined ? { domain } : {}),
+    ...(company?.employees !== undefined ? { employees: company.employees } : {}),
+    ...(company?.annualRevenue !== undefined ? { annualRevenue: company.annualRevenue } : {}),
+    ...(revenueCurrency !== undefined ? { revenueCurrency } : {}),
+    ...(industry !== undefined ? { industry } : {}),
+    ...(country !== undefined ? { country } : {}),
+    ...(present(company?.region) ? { region: cleanText(company.region) } : {}),
+    ...(tags !== undefined && tags.length > 0 ? { tags } : {}),
+  };
+  return nonEmpty(firmographics);
+}
+
+/** Intake company fields an outside source (an enrichment lookup) may state, in the precedence the routing form keeps. */
+const FACT_FIELDS = ['employees', 'annualRevenue', 'revenueCurrency', 'naics', 'sic', 'industry', 'country', 'region', 'tags'] as const;
+
+/**
+ * Company facts from outside the payload (docs/intake.md "Enrichment"), through the same rules as intake: each
+ * field is checked and normalised on its own, so one bad value drops only that field (`rejected`). Lenient
+ * about what lookups send: numeric strings ("1,200") for numbers, "a;b|c" lists for tags.
+ */
+export function normaliseCompanyFacts(facts: Readonly<Record<string, unknown>>): {
+  readonly company: LeadCompany;
+  readonly rejected: readonly FieldError[];
+} {
+  const rejected: FieldError[] = [];
+  let company: LeadCompany = {};
+  for (const key of FACT_FIELDS) {
+    const value = lenientFact(key, facts[key]);
+    if (value === undefined) continue;
+    const parsed = IntakeCompanySchema.shape[key].safeParse(value);
+    if (!parsed.success) {
+      rejected.push(...fromZodIssues(parsed.error.issues).map((e) => ({ ...e, path: `/${key}${e.path}` })));
+      continue;
+    }
+    const errors: FieldError[] = [];
+    const one = normaliseFirmographics({ [key]: parsed.data }, undefined, errors);
+    if (errors.length > 0) rejected.push(...errors.map((e) => ({ ...e, path: e.path.replace(/^\/company/, '') })));
+    // naics before sic before free text: the first industry found stays
+    else if (one !== undefined) company = { ...one, ...company };
+  }
+  return { company, rejected };
+}
+
+function lenientFact(key: (typeof FACT_FIELDS)[number], value: unknown): unknown {
+  if (value === null || value === undefined || value === '') return undefined;
+  if ((key === 'employees' || key === 'annualRevenue') && typeof value === 'string') {
+    const t = value.replace(/[\s,_]/g, '');
+    return /^\d+(\.\d+)?$/.test(t) ? Number(t) : value;
+  }
+  if ((key === 'naics' || key === 'sic') && typeof value === 'number') return String(value);
+  if (key === 'tags' && typeof value === 'string') return value.split(/[;|]/).filter((t) => t.trim() !== '');
+  return value;
 }
 
 /** "https://www.Acme.com/about" → "acme.com"; undefined when not an http(s) address with a dotted host. */
@@ -463,17 +557,8 @@ export function toIntakeLead(n: NormalisedIntake): IntakeLeadInput {
             ...(contact.dateOfBirth !== undefined ? { dateOfBirth: contact.dateOfBirth } : {}),
           },
         }),
-    ...(company !== undefined
-      ? {
-          company: {
-            name: company.name,
-            ...(company.website !== undefined ? { website: company.website } : {}),
-            ...(company.employees !== undefined ? { employees: company.employees } : {}),
-            // An organisation lead's contact points are the company's.
-            ...(contact.organisationOnly ? reach : {}),
-          },
-        }
-      : {}),
+    // An organisation lead's contact points are the company's.
+    ...nonEmptyCompany({ ...intakeCompany(company, lead.company), ...(contact.organisationOnly ? reach : {}) }),
     address: {
       country: address.country,
       ...(address.subdivision !== undefined ? { subdivision: address.subdivision } : {}),
@@ -490,5 +575,28 @@ export function toIntakeLead(n: NormalisedIntake): IntakeLeadInput {
     ...(n.consent !== undefined ? { consent: n.consent } : {}),
     ...(n.behaviour !== undefined ? { behaviour: n.behaviour } : {}),
     custom: lead.custom,
+  };
+}
+
+const nonEmptyCompany = (c: NonNullable<IntakeLeadInput['company']>) => (Object.keys(c).length > 0 ? { company: c } : {});
+
+/** The intake company section that normalises back to `company` and `firmographics`. */
+function intakeCompany(
+  company: NormalisedCompany | undefined,
+  firmographics: LeadCompany | undefined,
+): NonNullable<IntakeLeadInput['company']> {
+  const f = firmographics;
+  const industry = f?.industry;
+  return {
+    ...(company?.name !== undefined ? { name: company.name } : {}),
+    ...(company?.website !== undefined ? { website: company.website } : {}),
+    ...(company?.domain !== undefined ? { domain: company.domain } : {}),
+    ...(f?.employees !== undefined ? { employees: f.employees } : {}),
+    ...(f?.annualRevenue !== undefined ? { annualRevenue: f.annualRevenue } : {}),
+    ...(f?.revenueCurrency !== undefined ? { revenueCurrency: f.revenueCurrency } : {}),
+    ...(industry !== undefined ? (industry.system === 'text' ? { industry: industry.code } : { [industry.system]: industry.code }) : {}),
+    ...(f?.country !== undefined ? { country: f.country } : {}),
+    ...(f?.region !== undefined ? { region: f.region } : {}),
+    ...(f?.tags !== undefined ? { tags: [...f.tags] } : {}),
   };
 }

@@ -44,6 +44,33 @@ export const CustomerSchema = z.strictObject({
     .describe('Outcome of the MiFID appropriateness assessment, if one was done.'),
 });
 
+/**
+ * Company data as routing sees it (docs/intake.md "Company data"): firmographics of the prospect's
+ * company, after normalisation, enrichment and segment derivation. The company name is not here: it
+ * stays with the contact data (it may name a sole trader) and is erasable.
+ */
+export const LeadCompanySchema = z.strictObject({
+  domain: z.string().optional().describe('Lower case, without "www." (from website, domain or a business email).'),
+  employees: z.number().int().nonnegative().optional(),
+  annualRevenue: z.number().nonnegative().optional(),
+  revenueCurrency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+  industry: z
+    .strictObject({ system: z.enum(['naics', 'sic', 'text']), code: z.string().min(1) })
+    .optional()
+    .describe('The code system stays explicit; free text is lower case.'),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  region: z.string().optional(),
+  tags: z.array(z.string()).optional().describe('Technographic tags, lower case, sorted, unique.'),
+  segment: z.string().optional().describe('The first configured segment band the company falls in (org config `segments`).'),
+});
+export type LeadCompany = z.infer<typeof LeadCompanySchema>;
+
 export const LeadSchema = z.strictObject({
   id: IdSchema,
   receivedAt: IsoInstantSchema.optional(),
@@ -68,8 +95,26 @@ export const LeadSchema = z.strictObject({
     .optional(),
   postalCode: z.string().optional(),
   timeZone: z.string().optional(),
+  company: LeadCompanySchema.optional(),
+  contact: z
+    .strictObject({
+      leadId: IdSchema,
+      matchedBy: z.enum(['email', 'phone']),
+      score: z.number().min(0).max(1),
+      ownerRep: IdSchema.optional().describe("The earlier lead's rep, if it had one."),
+    })
+    .optional()
+    .describe('An earlier lead of the same person (normalised email or E.164 phone): existing-contact matching (docs/intake.md).'),
   account: z
-    .strictObject({ id: IdSchema, ownerRep: IdSchema.optional(), tier: z.string().optional(), name: z.string().optional() })
+    .strictObject({
+      id: IdSchema,
+      ownerRep: IdSchema.optional(),
+      tier: z.string().optional(),
+      name: z.string().optional(),
+      ownerFrom: IdSchema.optional().describe('The ancestor account whose owner is ownerRep, when the matched account has none itself.'),
+      matchedBy: z.enum(['domain', 'company_name', 'company_fuzzy']).optional(),
+      matchScore: z.number().min(0).max(1).optional().describe('1 for domain and exact-name matches; the name score for fuzzy ones.'),
+    })
     .optional(),
   screening: z
     .strictObject({

@@ -34,6 +34,9 @@ export const POLICY_SECTIONS = [
   'sources',
   'scoring',
   'roster',
+  'segments',
+  'enrichment',
+  'accountMatching',
 ] as const;
 export type PolicySection = (typeof POLICY_SECTIONS)[number];
 

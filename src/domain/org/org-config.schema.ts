@@ -13,6 +13,7 @@ import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
 import { AccessPolicySchema } from './access-policy.schema.ts';
 import { FallbackSchema, RegulationSchema } from './regulation.schema.ts';
+import { AccountMatchingSchema, EnrichmentSchema, SegmentsSchema } from './company-policy.schema.ts';
 
 /**
  * The org-and-rules configuration (docs/routing.md). One zod schema is the single source for validation,
@@ -408,6 +409,9 @@ export const OrgConfigSchema = z.strictObject({
     'Product given to a lead sent without one, when the product is unregulated where the lead is (docs/intake.md); omitted: ' +
       'product is required.',
   ),
+  segments: SegmentsSchema.optional(),
+  enrichment: EnrichmentSchema.optional(),
+  accountMatching: AccountMatchingSchema.optional(),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;

@@ -10,7 +10,7 @@ import { SourceMappingSchema, type SourceMapping } from '../org/sources.schema.t
 export const IMPORT_KINDS = ['leads', 'accounts', 'suppression'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
-export const ACCOUNT_COLUMNS = ['id', 'name', 'domains', 'ownerRep', 'tier'] as const;
+export const ACCOUNT_COLUMNS = ['id', 'name', 'domains', 'ownerRep', 'tier', 'parentId'] as const;
 export const SUPPRESSION_COLUMNS = ['email', 'phone', 'domain', 'country', 'reason'] as const;
 
 const Delimiter = z.string().length(1).describe('Column separator (default ",").');

@@ -18,7 +18,7 @@ export interface MappedIntake {
   readonly fieldOf: ReadonlyMap<string, string>;
 }
 
-const NUMERIC_TARGETS = new Set(['dealValue', 'company.employees']);
+const NUMERIC_TARGETS = new Set(['dealValue', 'company.employees', 'company.annualRevenue']);
 const CHECKED = new Set(['on', 'true', 'yes', 'y', '1', 'checked', 'x']);
 
 /** Builds SourceFields from a parsed body: strings, numbers and booleans become text, arrays repeat. */

@@ -1,11 +1,28 @@
 import { jurisdictionCovers } from '../shared/jurisdiction.ts';
-import { preferWhere, type StrategyStep } from './strategy.ts';
+import type { SkillSource } from './strategy-step.schema.ts';
+import { preferWhere, type StrategyContext, type StrategyStep } from './strategy.ts';
 
-/** Prefer reps whose skills name the product or one of its product lines. */
-export const skillsMatch = (): StrategyStep => ({
+/** What each skill source offers as skill names for the lead (empty: the lead has nothing there). */
+const SKILLS_WANTED: Readonly<Record<SkillSource, (ctx: StrategyContext) => readonly string[]>> = {
+  product: (ctx) => [ctx.product.id, ...ctx.product.productLines],
+  'company.segment': (ctx) => (ctx.lead.company?.segment !== undefined ? [ctx.lead.company.segment] : []),
+  // A code and its prefixes: a rep skilled in NAICS sector "54" covers "541511". Free text matches whole.
+  'company.industry': (ctx) => {
+    const industry = ctx.lead.company?.industry;
+    if (industry === undefined) return [];
+    if (industry.system === 'text') return [industry.code];
+    return Array.from({ length: industry.code.length - 1 }, (_, i) => industry.code.slice(0, industry.code.length - i));
+  },
+  'company.tags': (ctx) => ctx.lead.company?.tags ?? [],
+  'company.region': (ctx) => (ctx.lead.company?.region !== undefined ? [ctx.lead.company.region] : []),
+};
+
+/** Prefer reps whose skills name what the step matches on: by default the product or one of its lines. */
+export const skillsMatch = (sources: readonly SkillSource[] = ['product']): StrategyStep => ({
   kind: 'skills-match',
   apply(ctx, candidates) {
-    const wanted = new Set([ctx.product.id, ...ctx.product.productLines]);
+    const wanted = new Set(sources.flatMap((s) => SKILLS_WANTED[s](ctx)));
+    if (wanted.size === 0) return { kind: 'passed', note: `lead has no ${sources.join('/')}` };
     return preferWhere(candidates, (c) => c.rep.skills.some((s) => wanted.has(s)), {
       matched: `skilled in ${[...wanted].join('/')}`,
       none: `no eligible rep lists a skill in ${[...wanted].join('/')}`,

@@ -1,3 +1,4 @@
+import type { Lead } from '../lead/lead.ts';
 import type { ExperienceLevel } from '../org/org-config.schema.ts';
 import { preferWhere, type StrategyStep } from './strategy.ts';
 
@@ -7,15 +8,10 @@ interface Tier {
 }
 
 /**
- * Score tiers and deal-value tiers are the same idea over a different number: the first tier
+ * Score, deal-value and company-size tiers are the same idea over a different number: the first tier
  * (highest threshold first) the lead reaches narrows to reps of those experience levels.
  */
-function experienceTier(
-  kind: string,
-  label: string,
-  read: (lead: { score?: number | undefined; dealValue?: number | undefined }) => number | undefined,
-  tiers: readonly Tier[],
-): StrategyStep {
+function experienceTier(kind: string, label: string, read: (lead: Lead) => number | undefined, tiers: readonly Tier[]): StrategyStep {
   const ordered = [...tiers].sort((a, b) => b.threshold - a.threshold);
   return {
     kind,
@@ -47,4 +43,12 @@ export const dealValueTier = (tiers: readonly { minValue: number; experience: re
     'deal value',
     (l) => l.dealValue,
     tiers.map((t) => ({ threshold: t.minValue, experience: t.experience })),
+  );
+
+export const companySizeTier = (tiers: readonly { minEmployees: number; experience: readonly ExperienceLevel[] }[]): StrategyStep =>
+  experienceTier(
+    'company-size-tier',
+    'employees',
+    (l) => l.company?.employees,
+    tiers.map((t) => ({ threshold: t.minEmployees, experience: t.experience })),
   );

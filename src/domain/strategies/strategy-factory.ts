@@ -1,8 +1,8 @@
 import type { StrategyStepConfig } from './strategy-step.schema.ts';
 import type { StrategyStep } from './strategy.ts';
-import { accountOwner } from './account-owner.ts';
+import { accountOwner, contactOwner } from './account-owner.ts';
 import { teamPriority } from './team-priority.ts';
-import { dealValueTier, scoreTier } from './experience-tier.ts';
+import { companySizeTier, dealValueTier, scoreTier } from './experience-tier.ts';
 import { languageMatch, skillsMatch, territory } from './attribute-match.ts';
 import { leastLoaded } from './least-loaded.ts';
 import { weightedRoundRobin } from './weighted-round-robin.ts';
@@ -18,10 +18,12 @@ const NO_POOLS: Pools = new Map();
 
 const FACTORIES: Factories = {
   'account-owner': () => accountOwner(),
+  'contact-owner': () => contactOwner(),
   'team-priority': () => teamPriority(),
   'score-tier': (c) => scoreTier(c.tiers),
   'deal-value-tier': (c) => dealValueTier(c.tiers),
-  'skills-match': () => skillsMatch(),
+  'skills-match': (c) => skillsMatch(c.match),
+  'company-size-tier': (c) => companySizeTier(c.tiers),
   'language-match': () => languageMatch(),
   territory: () => territory(),
   'least-loaded': () => leastLoaded(),

@@ -2,9 +2,16 @@ import { z } from 'zod';
 
 const Experience = z.enum(['junior', 'intermediate', 'senior', 'expert']);
 
+/** Lead attributes a skills-match step can compare with rep skills (attribute-match.ts reads each). */
+export const SKILL_SOURCES = ['product', 'company.segment', 'company.industry', 'company.tags', 'company.region'] as const;
+export type SkillSource = (typeof SKILL_SOURCES)[number];
+
 /** Strategy chain steps (docs/routing.md). Each narrows the eligible set or picks; the chain falls through. */
 export const StrategyStepSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('account-owner') }).describe("The matched account's owner, if still eligible."),
+  z
+    .strictObject({ kind: z.literal('contact-owner') })
+    .describe("The rep of the person's earlier lead (same email or phone), if still eligible."),
   z
     .strictObject({ kind: z.literal('team-priority') })
     .describe("Keep reps of the first team, in the rule's order, that has eligible reps."),
@@ -20,7 +27,26 @@ export const StrategyStepSchema = z.discriminatedUnion('kind', [
       tiers: z.array(z.strictObject({ minValue: z.number().nonnegative(), experience: z.array(Experience).min(1) })).min(1),
     })
     .describe('Large deals to experienced reps.'),
-  z.strictObject({ kind: z.literal('skills-match') }).describe('Prefer reps whose skills name the product or one of its lines.'),
+  z
+    .strictObject({
+      kind: z.literal('skills-match'),
+      match: z
+        .array(z.enum(SKILL_SOURCES))
+        .min(1)
+        .optional()
+        .describe(
+          'What of the lead a skill may name, tried together: product (the product or its lines), company.segment, ' +
+            'company.industry (the code or any of its 2+ digit prefixes: skill "54" covers NAICS 541511), company.tags, ' +
+            'company.region. Omitted: product.',
+        ),
+    })
+    .describe("Prefer reps whose skills name the lead's product or lines, or (with match) its segment, industry, tags or region."),
+  z
+    .strictObject({
+      kind: z.literal('company-size-tier'),
+      tiers: z.array(z.strictObject({ minEmployees: z.number().int().nonnegative(), experience: z.array(Experience).min(1) })).min(1),
+    })
+    .describe('Bigger companies to experienced reps: the first tier (largest first) whose minEmployees the company reaches.'),
   z.strictObject({ kind: z.literal('language-match') }).describe("Prefer reps who speak the lead's language."),
   z
     .strictObject({ kind: z.literal('territory') })

@@ -21,6 +21,12 @@ const AccountSchema = z.strictObject({
     .default([]),
   ownerRep: z.string().min(1).max(128).nullable().default(null),
   tier: z.string().max(64).nullable().default(null),
+  parentId: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('The parent account (in this import or already stored); an account without an owner routes to its nearest owned ancestor.'),
 });
 
 export function registerAccountRoutes(app: FastifyInstance, ctx: ServiceContext): void {

@@ -17,6 +17,7 @@ import { reassignmentJobs } from './0017-reassignment-jobs.ts';
 import { repHeartbeats } from './0018-rep-heartbeats.ts';
 import { notifications } from './0020-notifications.ts';
 import { notificationDigests } from './0022-notification-digests.ts';
+import { accountParents } from './0026-account-parents.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   repHeartbeats,
   notifications,
   notificationDigests,
+  accountParents,
 ];

@@ -7,6 +7,8 @@ export interface AccountRecord {
   readonly domains: readonly string[];
   readonly ownerRep: string | null;
   readonly tier: string | null;
+  /** The parent account (docs/intake.md "Account hierarchies"); absent: a top-level account. */
+  readonly parentId?: string;
   readonly updatedAt: string;
 }
 

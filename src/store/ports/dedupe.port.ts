@@ -11,6 +11,13 @@ export interface DedupeRepository {
     keys: readonly string[],
     openStatuses: readonly LeadStatus[],
   ): Promise<{ readonly leadId: string; readonly key: string } | undefined>;
+  /**
+   * The most recent lead, in any status, holding any of the keys, with the key that matched and its rep
+   * (existing-contact matching, docs/intake.md "Existing contacts"). Erased leads hold no keys.
+   */
+  findLatest(
+    keys: readonly string[],
+  ): Promise<{ readonly leadId: string; readonly key: string; readonly repId: string | null } | undefined>;
   add(leadId: string, keys: readonly string[]): Promise<void>;
   /** Removes a lead's keys (erasure: the keys are personal data). */
   removeForLead(leadId: string): Promise<void>;

@@ -12,6 +12,7 @@ const toAccount = (r: Selectable<AccountsTable>): AccountRecord => ({
   domains: JSON.parse(r.domains_json) as string[],
   ownerRep: r.owner_rep,
   tier: r.tier,
+  ...(r.parent_id !== null ? { parentId: r.parent_id } : {}),
   updatedAt: r.updated_at,
 });
 
@@ -32,6 +33,10 @@ export function accountRepository(db: Kysely<Database>): AccountRepository {
         }
         if (a.ownerRep !== null) requireText(a.ownerRep, `account ${a.id} ownerRep`);
         if (a.tier !== null) requireText(a.tier, `account ${a.id} tier`);
+        if (a.parentId !== undefined) {
+          requireText(a.parentId, `account ${a.id} parentId`);
+          if (a.parentId === a.id) throw new StoreInputError(`account ${a.id}: an account cannot be its own parent`);
+        }
         byId.set(a.id, a);
       }
       const rows = [...byId.values()].map((a) => ({
@@ -40,6 +45,7 @@ export function accountRepository(db: Kysely<Database>): AccountRepository {
         domains_json: JSON.stringify(a.domains),
         owner_rep: a.ownerRep,
         tier: a.tier,
+        parent_id: a.parentId ?? null,
         updated_at: a.updatedAt,
       }));
       for (let i = 0; i < rows.length; i += 500) {
@@ -52,6 +58,7 @@ export function accountRepository(db: Kysely<Database>): AccountRepository {
               domains_json: (eb) => eb.ref('excluded.domains_json'),
               owner_rep: (eb) => eb.ref('excluded.owner_rep'),
               tier: (eb) => eb.ref('excluded.tier'),
+              parent_id: (eb) => eb.ref('excluded.parent_id'),
               updated_at: (eb) => eb.ref('excluded.updated_at'),
             }),
           )

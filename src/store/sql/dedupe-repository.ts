@@ -55,6 +55,25 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities):
       if (key === undefined) throw new Error(`dedupe: lead ${oldest.id} matched but holds none of the keys`);
       return { leadId: oldest.id, key };
     },
+    async findLatest(keys) {
+      for (const k of keys) requireText(k, 'dedupe key');
+      const unique = [...new Set(keys)];
+      if (unique.length === 0) return undefined;
+      const latest = await db
+        .selectFrom('dedupe_keys')
+        .innerJoin('leads', 'leads.id', 'dedupe_keys.lead_id')
+        .select(['leads.id', 'leads.rep_id', 'dedupe_keys.key'])
+        .where('dedupe_keys.key', 'in', unique)
+        .orderBy('leads.received_at', 'desc')
+        .orderBy('leads.id', 'desc')
+        .limit(50)
+        .execute();
+      const first = latest[0];
+      if (first === undefined) return undefined;
+      // Of that lead's matching keys, the first in the caller's order (the caller orders keys by strength).
+      const held = new Set(latest.filter((r) => r.id === first.id).map((r) => r.key));
+      return { leadId: first.id, key: unique.find((k) => held.has(k))!, repId: first.rep_id };
+    },
     async add(leadId, keys) {
       requireText(leadId, 'dedupe leadId');
       for (const k of keys) requireText(k, 'dedupe key');

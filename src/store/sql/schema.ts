@@ -116,6 +116,8 @@ export interface AccountsTable {
   owner_rep: string | null;
   tier: string | null;
   updated_at: string;
+  /** The parent account's id (migration 0026); null: a top-level account. */
+  parent_id: string | null;
 }
 
 /** Append-only. seq: SQLite INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL bigint identity (pg returns it as a string). */

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreInputError } from '../../../src/store/store-errors.ts';
 import type { Store } from '../../../src/store/unit-of-work.ts';
 import type { StoreHarness } from '../store-harness.ts';
 import { STORES, iso, storeReachable } from './contract-support.ts';
@@ -29,5 +30,20 @@ describe.each(STORES)('accounts repository: $factory.name', ({ factory, run }) =
     await store.accounts.upsert([]);
     await expect(store.accounts.upsert([{ ...a, domains: ['Acme.com'] }])).rejects.toThrow(/lower-case/);
     expect(await store.accounts.get('acc-2')).toEqual(a2);
+  });
+
+  it('accounts: a parent account is stored and replaced with the account; no parent reads as none; not its own parent', async () => {
+    const group = { id: 'grp', name: 'Acme Group', domains: [], ownerRep: 'r1', tier: null, updatedAt: iso(0) };
+    const sub = { id: 'sub', name: 'Acme UK', domains: ['acme.co.uk'], ownerRep: null, tier: null, parentId: 'grp', updatedAt: iso(0) };
+    await store.accounts.upsert([group, sub]);
+    expect(await store.accounts.get('sub')).toEqual(sub);
+    expect(await store.accounts.get('grp')).toEqual(group);
+    expect('parentId' in (await store.accounts.get('grp'))!).toBe(false);
+    const { parentId: _, ...orphan } = sub;
+    await store.accounts.upsert([{ ...orphan, updatedAt: iso(1) }]);
+    expect(await store.accounts.get('sub')).toEqual({ ...orphan, updatedAt: iso(1) });
+    await expect(store.accounts.upsert([{ ...sub, parentId: 'sub' }])).rejects.toThrow(/own parent/);
+    await expect(store.accounts.upsert([{ ...sub, parentId: '' }])).rejects.toThrow(StoreInputError);
+    expect(await store.accounts.get('sub')).toEqual({ ...orphan, updatedAt: iso(1) });
   });
 });

@@ -59,6 +59,34 @@ describe.each(STORES)('dedupe repository: $factory.name', ({ factory, run }) => 
     await expect(store.dedupe.add('newer', [''])).rejects.toThrow(StoreInputError);
   });
 
+  it('dedupe: findLatest finds the most recent lead in any status holding a key, with its rep (existing contacts)', async () => {
+    await seedOrg();
+    await seedLead(store, 'won', { at: 0, status: 'CLOSED', repId: 'r-old' });
+    await seedLead(store, 'lost', { at: 5, status: 'CLOSED', repId: 'r-new' });
+    await seedLead(store, 'nurture', { at: 9, status: 'NURTURE' });
+    await store.dedupe.add('won', ['email:ann@x.com', 'phone:+4420']);
+    await store.dedupe.add('lost', ['phone:+4420']);
+    await store.dedupe.add('nurture', ['email:bob@x.com']);
+    expect(await store.dedupe.findLatest([])).toBeUndefined();
+    expect(await store.dedupe.findLatest(['email:nobody@x.com'])).toBeUndefined();
+    expect(await store.dedupe.findLatest(['email:ann@x.com'])).toEqual({ leadId: 'won', key: 'email:ann@x.com', repId: 'r-old' });
+    // The most recent lead wins, whichever key it holds; the key named is the caller's first it holds.
+    expect(await store.dedupe.findLatest(['email:ann@x.com', 'phone:+4420'])).toEqual({
+      leadId: 'lost',
+      key: 'phone:+4420',
+      repId: 'r-new',
+    });
+    expect(await store.dedupe.findLatest(['phone:+4420', 'email:ann@x.com'])).toEqual({
+      leadId: 'lost',
+      key: 'phone:+4420',
+      repId: 'r-new',
+    });
+    expect(await store.dedupe.findLatest(['email:bob@x.com'])).toEqual({ leadId: 'nurture', key: 'email:bob@x.com', repId: null });
+    await store.dedupe.removeForLead('lost');
+    expect(await store.dedupe.findLatest(['phone:+4420'])).toEqual({ leadId: 'won', key: 'phone:+4420', repId: 'r-old' });
+    await expect(store.dedupe.findLatest([''])).rejects.toThrow(StoreInputError);
+  });
+
   it('dedupe: lockKeys serialises two intakes of the same person (the second sees the first as a duplicate)', async () => {
     await seedOrg();
     const keys = ['email:ann@x.com', 'phone:+4420'];

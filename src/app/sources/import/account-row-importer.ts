@@ -14,6 +14,7 @@ const DEFAULT_COLUMNS: Readonly<Record<keyof AccountImportMapping['fields'], rea
   domains: ['domains', 'domain', 'email_domains'],
   ownerRep: ['owner_rep', 'ownerRep', 'owner', 'rep'],
   tier: ['tier'],
+  parentId: ['parent_id', 'parentId', 'parent', 'parent_account'],
 };
 const DOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const BATCH = 500;
@@ -32,7 +33,7 @@ export function resolveColumns<K extends string>(
 }
 
 /**
- * Account / owner data (docs/intake.md): id, name, email domains (separated by ; , or spaces), owner rep, tier. Upserted by id in
+ * Account / owner data (docs/intake.md): id, name, email domains (separated by ; , or spaces), owner rep, tier, parent. Upserted by id in
  * batches.
  */
 export function accountRowImporter(o: {
@@ -73,7 +74,24 @@ export function accountRowImporter(o: {
       const ownerProblem = ownerRepProblem(o.org, ownerRep);
       if (ownerProblem !== null) errors.push({ path: cols.ownerRep!, message: ownerProblem });
       if (errors.length > 0) return { status: 'invalid', code: 'ARGUMENT_INVALID', errors };
-      batch.push({ id: id!, name: name!, domains, ownerRep, tier: firstValue(row, cols.tier) ?? null, updatedAt: toIso(o.now()) });
+      // A CSV row names its parent by id; unlike the API import, a parent in a later row is fine, and a loop only
+      // ends the owner walk (accountOwner), so the file is not checked as a whole.
+      const parentId = firstValue(row, cols.parentId);
+      if (parentId === id)
+        return {
+          status: 'invalid',
+          code: 'ARGUMENT_INVALID',
+          errors: [{ path: cols.parentId!, message: 'an account cannot be its own parent' }],
+        };
+      batch.push({
+        id: id!,
+        name: name!,
+        domains,
+        ownerRep,
+        tier: firstValue(row, cols.tier) ?? null,
+        ...(parentId !== undefined ? { parentId } : {}),
+        updatedAt: toIso(o.now()),
+      });
       if (batch.length >= BATCH) await flush();
       return { status: o.store ? 'accepted' : 'valid', outcome: 'account', id };
     },
