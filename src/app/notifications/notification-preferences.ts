@@ -1,16 +1,34 @@
 import type { Principal } from '../../domain/access/principal.ts';
+import { pointer } from '../../domain/errors/detail-path.ts';
+import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
+import { failure, type AppFailure } from '../shared/app-error.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
-import type { NotificationPreferences } from './notification-preferences-schema.ts';
+import { WebhookTargetPolicy } from '../webhooks/webhook-target-policy.ts';
+import { maskedPreferences, preferencesOf, type NotificationPreferences } from './notification-preferences-schema.ts';
 
-/** Stores the caller's own preferences, audited in the same transaction. */
+/**
+ * Stores the caller's own preferences, audited in the same transaction (webhook URLs masked in the audit entry: they
+ * are secrets). A personal Slack/Teams URL must pass the webhook target policy (SSRF guard) like a subscription: a
+ * refused one is a field-level error and nothing is stored. Returns what GET would show.
+ */
 export async function setNotificationPreferences(
-  ctx: Pick<ServiceContext, 'store' | 'clock'>,
+  ctx: Pick<ServiceContext, 'store' | 'clock' | 'webhookTargets'>,
   principal: Pick<Principal, 'userId'>,
   preferences: NotificationPreferences,
-): Promise<NotificationPreferences> {
+): Promise<Result<NotificationPreferences, AppFailure>> {
+  const targets = ctx.webhookTargets ?? new WebhookTargetPolicy();
+  const details = [];
+  for (const channel of ['slack', 'teams'] as const) {
+    const url = preferences[channel]?.webhookUrl;
+    const refusal = url === undefined ? null : await targets.refusal(url);
+    if (refusal) details.push({ path: pointer(['body', channel, 'webhookUrl']), message: refusal });
+  }
+  if (details.length > 0)
+    return failure('ARGUMENT_INVALID', 'webhook URLs must be public addresses unless allowed with --webhook-allow', details);
   const at = toIso(ctx.clock.now());
+  const shown = maskedPreferences(preferences);
   await ctx.store.transaction(async (tx) => {
     await tx.notifications.setPreferences(principal.userId, JSON.stringify(preferences), at);
     await appendAudit(tx, {
@@ -18,8 +36,16 @@ export async function setNotificationPreferences(
       subject: `user:${principal.userId}`,
       actor: principal.userId,
       at,
-      payload: { action: 'notification.preferences', preferences },
+      payload: { action: 'notification.preferences', preferences: shown },
     });
   });
-  return preferences;
+  return ok(shown);
+}
+
+/** GET /v1/me/notifications: the caller's stored preferences (defaults when none), webhook URLs masked. */
+export async function getNotificationPreferences(
+  ctx: Pick<ServiceContext, 'store'>,
+  principal: Pick<Principal, 'userId'>,
+): Promise<NotificationPreferences> {
+  return maskedPreferences(preferencesOf(await ctx.store.notifications.preferencesOf(principal.userId)) ?? { email: {} });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bookingUrlProblems } from './booking-link.ts';
 import { RosterPolicySchema } from './roster-policy.schema.ts';
+import { NotificationsPolicySchema } from './notifications-policy.schema.ts';
 import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import { ConditionSchema } from '../conditions/condition.schema.ts';
 import { StrategyStepSchema } from '../strategies/strategy-step.schema.ts';
@@ -389,6 +390,10 @@ export const OrgConfigSchema = z.strictObject({
     'Roster behaviour and alerts (docs/operations.md "Day-to-day for sales ops"): automatic reassignment when a rep is paused, ' +
       "leaves or loses a licence, who takes a leaver's accounts, auto-away after idle minutes, Roster page alerts; omitted: every " +
       'reassignment switch on, accounts kept, no auto-away, no alerts.',
+  ),
+  notifications: NotificationsPolicySchema.optional().describe(
+    'Notification channels and templates (docs/notifications.md): shared Slack/Teams channels, per-event templates, whether ' +
+      "messages may carry the prospect's details; omitted: e-mail and inbox only, built-in templates, no personal data.",
   ),
   rules: z.array(RuleSchema).min(1),
 });

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { NotificationPreferencesSchema } from '../../app/notifications/notification-preferences-schema.ts';
-import { setNotificationPreferences } from '../../app/notifications/notification-preferences.ts';
 import { redriveNotification } from '../../app/notifications/notification-redrive.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
 import type { NotificationRecord } from '../../store/ports/notifications.port.ts';
@@ -32,18 +30,6 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: ServiceCon
       const { status, limit } = request.query;
       return { notifications: (await ctx.store.notifications.list({ ...(status ? { status } : {}), limit })).map(view) };
     },
-  );
-  r.put(
-    '/v1/me/notifications',
-    {
-      config: { roles: ['admin', 'ops', 'compliance', 'rep'] },
-      schema: {
-        tags: ['notifications'],
-        summary: 'My notification opt-outs, e.g. {"email": {"assignment": false}}; a switch left out stays on; audited',
-        body: NotificationPreferencesSchema,
-      },
-    },
-    async (request) => setNotificationPreferences(ctx, principalOf(request), request.body),
   );
   r.post(
     '/v1/notifications/:id/redrive',

@@ -465,6 +465,8 @@ export interface NotificationsTable {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+  /** 0021: when the owner read an inbox row; null = unread (other channels: always null). */
+  read_at: string | null;
 }
 
 export interface NotificationPreferencesTable {
