@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotificationWorker } from '../../src/app/notifications/notification-worker.ts';
 import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
-import { auth, ukLead } from '../http/service-harness.ts';
+import { auth } from '../http/service-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { ingestLead } from './ingest-lead.ts';
 import { slackErrors, startChatServer, teamsErrors, type ChatServer } from './chat-webhook-server.ts';
 
 /**
@@ -31,16 +32,7 @@ async function chatServers() {
   return { slack, teams };
 }
 
-async function ingest(svc: AuditService, person: Record<string, string> = ANN) {
-  const res = await svc.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: auth(svc.tokens.integration),
-    payload: ukLead({ person }),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { leadId: string; status: string; decision: { rep: { id: string } | null; team: { id: string } | null } };
-}
+const ingest = (svc: AuditService, person: Record<string, string> = ANN) => ingestLead(svc, person);
 
 const withNotifications = (notifications: object) => (c: Record<string, unknown>) => ({ ...c, notifications });
 const CHANNELS = ['inbox', 'slack', 'teams'] as const;
@@ -84,6 +76,15 @@ describe.each(dialects)('chat notifications: $factory.name', ({ factory, run, re
     const got = await svc.app.inject({ method: 'GET', url: '/v1/me/notifications', headers: auth(svc.tokens.rep) });
     expect(got.json()).toEqual(put.json());
     expect(got.body).not.toContain('own-secret');
+    // Sending the masked body back (one switch changed) keeps the stored URL: the delivery below still reaches it.
+    const shown = got.json() as { slack: { webhookUrl: string } };
+    const back = await svc.app.inject({
+      method: 'PUT',
+      url: '/v1/me/notifications',
+      headers: auth(svc.tokens.rep),
+      payload: { ...shown, slack: { ...shown.slack, refusal: false } },
+    });
+    expect(back.json()).toEqual({ email: {}, slack: { webhookUrl: shown.slack.webhookUrl, refusal: false } });
 
     const lead = await ingest(svc);
     expect(lead.status).toBe('ASSIGNED');

@@ -117,13 +117,17 @@ describe('notifications section of the org config', () => {
     expect(problems({ chat: [{ id: 'c', kind: 'slack', urlEnv: 'https://hooks.slack.com/x', events: ['lead.held'] }] })[0]!.path).toBe(
       'notifications.chat[0].urlEnv',
     );
+    const misspelt = { id: 'c', kind: 'slack', urlEnv: 'REMIT_SLACK_URL', events: ['lead.held'], teams: ['uk-wealth', 'uk-welth'] };
+    expect(problems({ chat: [misspelt] })).toEqual([
+      { path: 'notifications.chat[0].teams[1]', message: 'chat route "c": unknown team "uk-welth"' },
+    ]);
     const dup = { id: 'c', kind: 'slack', urlEnv: 'REMIT_SLACK_URL', events: ['lead.held'] };
     expect(problems({ chat: [dup, dup] })[0]!.path).toBe('notifications.chat[1].id');
   });
 
   it('a valid section compiles; an org without it has no notifications key (its hash is unchanged)', () => {
     const ok = withNotifications({
-      chat: [{ id: 'sales', kind: 'slack', urlEnv: 'REMIT_SLACK_SALES_URL', events: ['lead.assigned'], teams: ['uk-retail'] }],
+      chat: [{ id: 'sales', kind: 'slack', urlEnv: 'REMIT_SLACK_SALES_URL', events: ['lead.assigned'], teams: ['uk-wealth'] }],
       templates: { 'lead.assigned': { slack: '{{#lead.name}}{{lead.name}}{{/lead.name}} {{lead.id}}' } },
       includePersonalData: true,
     });

@@ -5,8 +5,9 @@ import { emitEvent } from '../../src/app/events/outbox-writer.ts';
 import { smtpMailSender } from '../../src/app/notifications/mail-sender.ts';
 import { NotificationWorker } from '../../src/app/notifications/notification-worker.ts';
 import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
-import { auth, ukLead } from '../http/service-harness.ts';
+import { auth } from '../http/service-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { ingestLead } from './ingest-lead.ts';
 
 /**
  * E-mail notifications end to end, on SQLite and PostgreSQL, against a real SMTP server started here (smtp-server):
@@ -65,16 +66,7 @@ afterEach(async () => {
   smtp = undefined;
 });
 
-async function ingest(svc: AuditService, person: Record<string, string> = PROSPECT) {
-  const res = await svc.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: auth(svc.tokens.integration),
-    payload: ukLead({ person }),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { leadId: string; status: string; decision: { rep: { id: string } | null } };
-}
+const ingest = (svc: AuditService, person: Record<string, string> = PROSPECT) => ingestLead(svc, person);
 
 const dialects = await bothDialects();
 

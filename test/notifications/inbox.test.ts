@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotificationWorker } from '../../src/app/notifications/notification-worker.ts';
 import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
-import { auth, ukLead } from '../http/service-harness.ts';
+import { auth } from '../http/service-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { ingestLead } from './ingest-lead.ts';
 
 /**
  * The console inbox over HTTP, on SQLite and PostgreSQL: every person with an account gets inbox messages unless they
@@ -27,6 +28,23 @@ const PEOPLE = [
   { firstName: 'Cy', lastName: 'Orr', email: 'cy.orr@example.co.uk', phone: '+44 20 7946 0777' },
 ];
 
+/** Round robin spreads leads over the team: ingests fresh prospects until one is assigned to amelia-hughes. */
+let seq = 0;
+async function ingestUntilAmelia(svc: AuditService, tag: string): Promise<string> {
+  for (let n = 0; n < 8; n++) {
+    seq++;
+    const person = {
+      firstName: `Pat${tag}${'abcdefgh'[n]}`,
+      lastName: 'Doe',
+      email: `pat.${seq}@example.co.uk`,
+      phone: `+44 20 7946 0${100 + seq}`,
+    };
+    const lead = await ingestLead(svc, person);
+    if (lead.decision?.rep?.id === 'amelia-hughes') return lead.leadId;
+  }
+  throw new Error('no lead went to amelia-hughes');
+}
+
 const dialects = await bothDialects();
 
 describe.each(dialects)('console inbox: $factory.name', ({ factory, run, reason }) => {
@@ -38,19 +56,7 @@ describe.each(dialects)('console inbox: $factory.name', ({ factory, run, reason 
     const get = (token: string, query = '') => svc.app.inject({ method: 'GET', url: `/v1/me/inbox${query}`, headers: auth(token) });
     const post = (token: string, url: string) => svc.app.inject({ method: 'POST', url, headers: auth(token) });
     const leads: string[] = [];
-    // Round robin spreads leads over the team: ingest until the rep has two.
-    for (let n = 0; leads.length < 2 && n < 8; n++) {
-      const person = { firstName: `Pat${'abcdefgh'[n]}`, lastName: 'Doe', email: `pat.${n}@example.co.uk`, phone: `+44 20 7946 01${n}5` };
-      const res = await svc.app.inject({
-        method: 'POST',
-        url: '/v1/leads',
-        headers: auth(svc.tokens.integration),
-        payload: ukLead({ person }),
-      });
-      expect(res.statusCode, res.body).toBe(201);
-      const body = res.json() as { leadId: string; decision: { rep: { id: string } | null } };
-      if (body.decision.rep?.id === 'amelia-hughes') leads.push(body.leadId);
-    }
+    leads.push(await ingestUntilAmelia(svc, 'a'), await ingestUntilAmelia(svc, 'z'));
     expect(leads).toHaveLength(2);
     // "Sent" at once by the worker: the row is the message.
     expect(await new NotificationWorker(svc.ctx, null, { consoleUrl: '' }).tick()).toBeGreaterThan(0);
@@ -102,13 +108,7 @@ describe.each(dialects)('console inbox: $factory.name', ({ factory, run, reason 
       email: { assignment: false },
       inbox: { enabled: false },
     });
-    const res = await svc.app.inject({
-      method: 'POST',
-      url: '/v1/leads',
-      headers: auth(svc.tokens.integration),
-      payload: ukLead({ person: PEOPLE[0] }),
-    });
-    expect((res.json() as { decision: { rep: { id: string } } }).decision.rep.id).toBe('amelia-hughes');
+    expect((await ingestLead(svc, PEOPLE[0]!)).decision.rep?.id).toBe('amelia-hughes');
     expect(await svc.h.store.notifications.list({ limit: 10 })).toEqual([]);
     // Control: with the inbox on again (assignments only off), still nothing; with everything on, one row.
     await svc.app.inject({
@@ -117,24 +117,11 @@ describe.each(dialects)('console inbox: $factory.name', ({ factory, run, reason 
       headers: auth(svc.tokens.rep),
       payload: { inbox: { assignment: false } },
     });
-    await svc.app.inject({
-      method: 'POST',
-      url: '/v1/leads',
-      headers: auth(svc.tokens.integration),
-      payload: ukLead({ person: PEOPLE[1] }),
-    });
+    await ingestUntilAmelia(svc, 'b');
     const rows = await svc.h.store.notifications.list({ limit: 10 });
     expect(rows.filter((r) => r.channel === 'inbox')).toHaveLength(0);
     await svc.app.inject({ method: 'PUT', url: '/v1/me/notifications', headers: auth(svc.tokens.rep), payload: {} });
-    const third = await svc.app.inject({
-      method: 'POST',
-      url: '/v1/leads',
-      headers: auth(svc.tokens.integration),
-      payload: ukLead({ person: PEOPLE[2] }),
-    });
-    const rep = (third.json() as { decision: { rep: { id: string } } }).decision.rep.id;
-    expect((await svc.h.store.notifications.list({ limit: 10 })).filter((r) => r.channel === 'inbox')).toHaveLength(
-      rep === 'amelia-hughes' ? 1 : 0,
-    );
+    await ingestUntilAmelia(svc, 'c');
+    expect((await svc.h.store.notifications.list({ limit: 10 })).filter((r) => r.channel === 'inbox')).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/audit-trail.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { WebhookTargetPolicy } from '../webhooks/webhook-target-policy.ts';
-import { maskedPreferences, preferencesOf, type NotificationPreferences } from './notification-preferences-schema.ts';
+import { maskedPreferences, maskWebhookUrl, preferencesOf, type NotificationPreferences } from './notification-preferences-schema.ts';
 
 /**
  * Stores the caller's own preferences, audited in the same transaction (webhook URLs masked in the audit entry: they
@@ -16,8 +16,9 @@ import { maskedPreferences, preferencesOf, type NotificationPreferences } from '
 export async function setNotificationPreferences(
   ctx: Pick<ServiceContext, 'store' | 'clock' | 'webhookTargets'>,
   principal: Pick<Principal, 'userId'>,
-  preferences: NotificationPreferences,
+  body: NotificationPreferences,
 ): Promise<Result<NotificationPreferences, AppFailure>> {
+  const preferences = await keepMaskedUrls(ctx, principal.userId, body);
   const targets = ctx.webhookTargets ?? new WebhookTargetPolicy();
   const details = [];
   for (const channel of ['slack', 'teams'] as const) {
@@ -40,6 +41,26 @@ export async function setNotificationPreferences(
     });
   });
   return ok(shown);
+}
+
+/**
+ * GET shows webhook URLs masked; a client that sends that body back (changing only a switch) means "keep my URL", not
+ * "my URL is now the masked text": a URL equal to the mask of the stored one is replaced by the stored one.
+ */
+async function keepMaskedUrls(
+  ctx: Pick<ServiceContext, 'store'>,
+  userId: string,
+  preferences: NotificationPreferences,
+): Promise<NotificationPreferences> {
+  const stored = preferencesOf(await ctx.store.notifications.preferencesOf(userId));
+  const keep = (channel: 'slack' | 'teams') => {
+    const given = preferences[channel];
+    const current = stored?.[channel]?.webhookUrl;
+    return given?.webhookUrl !== undefined && current !== undefined && given.webhookUrl === maskWebhookUrl(current)
+      ? { [channel]: { ...given, webhookUrl: current } }
+      : {};
+  };
+  return { ...preferences, ...keep('slack'), ...keep('teams') };
 }
 
 /** GET /v1/me/notifications: the caller's stored preferences (defaults when none), webhook URLs masked. */

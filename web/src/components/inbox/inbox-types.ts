@@ -1,14 +1,7 @@
-/** GET /v1/me/inbox (docs/notifications.md "Inbox"). */
-export interface InboxItem {
-  readonly id: string;
-  readonly eventType: string;
-  readonly leadId: string;
-  readonly title: string;
-  readonly text: string;
-  readonly link: string;
-  readonly createdAt: string;
-  readonly readAt: string | null;
-}
+// GET /v1/me/inbox (docs/notifications.md "Inbox"): the server's own type, imported (type-only: erased from the bundle).
+import type { InboxItem } from '../../../../src/app/notifications/notification-inbox.ts';
+export type { InboxItem };
+
 export interface InboxPage {
   readonly items: readonly InboxItem[];
   readonly unread: number;
