@@ -10,7 +10,7 @@ import { CliFailure } from './cli-io.ts';
  * a bad value stops the command at start with ARGUMENT_INVALID (exit 2) naming the variable, instead
  * of a NaN interval or a silent fallback. Values flow from here into options; nothing else in src/
  * reads process.env (except secrets that the org config names by variable, looked up at use:
- * `keyEnv`/`secretEnv`, app/sources/secret-equals.ts). The table in docs/operations.md lists the
+ * `keyEnv`/`secretEnv`/`urlEnv`, app/sources/secret-equals.ts). The table in docs/operations.md lists the
  * same variables (checked by test/cli/runtime-config.test.ts).
  */
 
