@@ -34,6 +34,17 @@ describe('chat messages', () => {
     expect(slackErrors({ ...m, blocks: [{ type: 'marquee' }] })).not.toEqual([]);
   });
 
+  it('Slack: a template that renders to nothing or too much still gives valid Block Kit (fallback, cut)', () => {
+    const policy = { templates: { 'lead.refused': { subject: '{{lead.name}}', slack: '{{lead.email}} ' } } };
+    const empty = slackMessage(templatesFor('lead.refused', policy)!, view({ leadId: 'lead-9', reasons: [] })) as Slack;
+    expect(slackErrors(empty)).toEqual([]);
+    expect(empty.blocks[1]!.text!.text).toBe('lead.refused lead-9');
+    const long = { templates: { 'lead.refused': { subject: 'x'.repeat(400) + '{{lead.id}}', slack: 'y'.repeat(5000) } } };
+    const cut = slackMessage(templatesFor('lead.refused', long)!, view()) as Slack;
+    expect(slackErrors(cut)).toEqual([]);
+    expect(cut.blocks[1]!.text!.text).toHaveLength(3000);
+  });
+
   it('Slack: values are mrkdwn-escaped (&, <, >) so a lead id cannot mention @channel or add a link', () => {
     const m = slackMessage(templatesFor('lead.refused', undefined)!, view()) as Slack;
     const section = m.blocks[1]!.text!.text;

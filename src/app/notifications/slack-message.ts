@@ -8,7 +8,11 @@ import { plain, renderPart } from './notification-templates.ts';
  */
 export const escapeMrkdwn = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+/** Slack refuses empty and over-long texts (invalid_blocks): a template that renders to nothing falls back, a long one is cut. */
+const clip = (text: string, max: number, fallback: string) => {
+  const t = text.trim() === '' ? fallback : text;
+  return t.length <= max ? t : `${t.slice(0, max - 1)}…`;
+};
 
 /**
  * A Slack incoming-webhook message in Block Kit: `text` (the notification fallback, mrkdwn), a header (plain text,
@@ -16,17 +20,18 @@ const clip = (text: string, max: number) => (text.length <= max ? text : `${text
  * an object: templates render strings only, so no value or template can add JSON structure.
  */
 export function slackMessage(templates: Required<EventTemplates>, view: MessageView): object {
-  const subject = renderPart(templates, 'subject', view, plain);
+  const fallback = `${view.event} ${escapeMrkdwn(view.lead.id)}`;
+  const subject = clip(renderPart(templates, 'subject', view, plain), 150, `${view.event} ${view.lead.id}`);
   return {
-    text: clip(renderPart(templates, 'subject', view, escapeMrkdwn), 3000),
+    text: clip(renderPart(templates, 'subject', view, escapeMrkdwn), 3000, fallback),
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: clip(subject, 150), emoji: false } },
-      { type: 'section', text: { type: 'mrkdwn', text: clip(renderPart(templates, 'slack', view, escapeMrkdwn), 3000) } },
+      { type: 'header', text: { type: 'plain_text', text: subject, emoji: false } },
+      { type: 'section', text: { type: 'mrkdwn', text: clip(renderPart(templates, 'slack', view, escapeMrkdwn), 3000, fallback) } },
       {
         type: 'actions',
         elements: [{ type: 'button', action_id: 'open-lead', text: { type: 'plain_text', text: 'Open the lead' }, url: view.lead.link }],
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`Remit · ${escapeMrkdwn(view.event)}`, 3000) }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Remit · ${escapeMrkdwn(view.event)}` }] },
     ],
   };
 }
