@@ -1,4 +1,4 @@
-import { emailNotificationPlanner } from '../app/notifications/notification-planner.ts';
+import { notificationPlanner } from '../app/notifications/notification-planner.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,11 +162,12 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
     listSources,
     conduct: await loadConductPacks(env.packsDir),
     webhookTargets: new WebhookTargetPolicy(opts.webhookAllow ?? []),
-    // The e-mail channel is on only with SMTP configured; off, nothing is queued (docs/notifications.md).
-    ...(env.mail ? { notify: emailNotificationPlanner({ orgs, ids }) } : {}),
+    // The inbox and personal/org chat webhooks are always on; e-mail only with SMTP configured: off, no e-mail row is
+    // queued (docs/notifications.md).
+    notify: notificationPlanner({ orgs, ids, channels: env.mail ? ['email', 'inbox', 'slack', 'teams'] : ['inbox', 'slack', 'teams'] }),
   };
   if (env.mail) log.info({ channel: 'email' }, 'notifications: e-mail on (REMIT_SMTP_URL set)');
-  else log.info({ channel: 'email' }, 'notifications: e-mail off (REMIT_SMTP_URL not set); nothing is queued');
+  else log.info({ channel: 'email' }, 'notifications: e-mail off (REMIT_SMTP_URL not set); no e-mail is queued');
   const app = await buildServer({
     ctx,
     requestLogs: opts.requestLogs ?? true,

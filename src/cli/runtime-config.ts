@@ -10,7 +10,7 @@ import { CliFailure } from './cli-io.ts';
  * a bad value stops the command at start with ARGUMENT_INVALID (exit 2) naming the variable, instead
  * of a NaN interval or a silent fallback. Values flow from here into options; nothing else in src/
  * reads process.env (except secrets that the org config names by variable, looked up at use:
- * `keyEnv`/`secretEnv`, app/sources/secret-equals.ts). The table in docs/operations.md lists the
+ * `keyEnv`/`secretEnv`/`urlEnv`, app/sources/secret-equals.ts). The table in docs/operations.md lists the
  * same variables (checked by test/cli/runtime-config.test.ts).
  */
 
@@ -98,6 +98,8 @@ export interface RuntimeEnv {
   readonly slaIntervalMs: number;
   readonly retentionIntervalMs: number;
   readonly sessionTtlMs: number;
+  /** REMIT_CONSOLE_URL: the console address notifications link to (e-mail, Slack, Teams). */
+  readonly consoleUrl: string | undefined;
   /** E-mail notifications (docs/notifications.md): all three set, or the channel is off. */
   readonly mail: { readonly smtpUrl: string; readonly from: string; readonly consoleUrl: string } | undefined;
 }
@@ -137,6 +139,7 @@ export function parseRuntimeEnv(env: Readonly<Record<string, string | undefined>
     slaIntervalMs: v.REMIT_SLA_INTERVAL_MS,
     retentionIntervalMs: v.REMIT_RETENTION_INTERVAL_MS,
     sessionTtlMs: v.REMIT_SESSION_TTL_MINUTES * 60_000,
+    consoleUrl: v.REMIT_CONSOLE_URL,
     mail: v.REMIT_SMTP_URL ? { smtpUrl: v.REMIT_SMTP_URL, from: v.REMIT_MAIL_FROM!, consoleUrl: v.REMIT_CONSOLE_URL! } : undefined,
   };
 }

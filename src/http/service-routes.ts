@@ -22,6 +22,7 @@ import { registerRosterGrantRoutes } from './routes/roster-grants.routes.ts';
 import { registerScreeningRoutes } from './routes/screening.routes.ts';
 import { registerSessionRoutes } from './routes/session.routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
+import { registerMyNotificationRoutes } from './routes/my-notifications.routes.ts';
 import { registerNotificationRoutes } from './routes/notifications.routes.ts';
 
 /** Route modules beyond the core (health, keys, org), in registration order. */
@@ -34,6 +35,7 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerAccountRoutes,
   registerWebhookRoutes,
   registerNotificationRoutes,
+  registerMyNotificationRoutes,
   registerFormRoutes,
   registerCrmSourceRoutes,
   registerSessionRoutes,

@@ -7,7 +7,9 @@ import { CompanyEnricher } from '../../src/app/intake/company-enricher.ts';
 import { AccountDirectory } from '../../src/app/intake/account-directory.ts';
 import { sealAll, type SealDeps } from '../../src/app/audit/audit-sealer.service.ts';
 import { AuditSigner } from '../../src/app/audit/audit-signing-key.ts';
-import { emailNotificationPlanner } from '../../src/app/notifications/notification-planner.ts';
+import { notificationPlanner } from '../../src/app/notifications/notification-planner.ts';
+import { WebhookTargetPolicy } from '../../src/app/webhooks/webhook-target-policy.ts';
+import type { NotificationChannel } from '../../src/store/ports/notifications.port.ts';
 import { OrgRegistry } from '../../src/app/routing/org-registry.ts';
 import type { ServiceContext } from '../../src/app/shared/service-context.ts';
 import { compileConfigObject, loadConfig } from '../../src/config/load-config.ts';
@@ -42,8 +44,10 @@ export async function startAuditService(
   factory: StoreFactory,
   opts: {
     configure?: (config: Record<string, unknown>) => Record<string, unknown>;
-    /** Installs the e-mail notification planner (as `remit serve` does when SMTP is configured). */
-    notify?: boolean;
+    /** Installs the notification planner: true = e-mail only (as before the other channels), or the channels that are on. */
+    notify?: boolean | readonly NotificationChannel[];
+    /** The SSRF guard's allow list (local test servers listen on 127.0.0.1). */
+    webhookAllow?: readonly string[];
   } = {},
 ): Promise<AuditService> {
   const h = await factory.create();
@@ -68,7 +72,8 @@ export async function startAuditService(
     accounts: new AccountDirectory(h.store, clock.now),
     enricher: new CompanyEnricher({ now: clock.now, ...observability }),
     screening,
-    ...(opts.notify ? { notify: emailNotificationPlanner({ orgs, ids }) } : {}),
+    ...(opts.webhookAllow ? { webhookTargets: new WebhookTargetPolicy(opts.webhookAllow) } : {}),
+    ...(opts.notify ? { notify: notificationPlanner({ orgs, ids, channels: opts.notify === true ? ['email'] : opts.notify }) } : {}),
   };
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
   const tokens = await roleTokens(ctx, 'amelia-hughes');

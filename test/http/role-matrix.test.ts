@@ -95,6 +95,11 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'GET /v1/notifications': ['admin', 'ops'],
   'POST /v1/notifications/{id}/redrive': ['admin', 'ops'],
   'PUT /v1/me/notifications': ['admin', 'ops', 'compliance', 'rep'],
+  // One's own preferences and console inbox: every person, only their own (docs/notifications.md).
+  'GET /v1/me/notifications': ['admin', 'ops', 'compliance', 'rep'],
+  'GET /v1/me/inbox': ['admin', 'ops', 'compliance', 'rep'],
+  'POST /v1/me/inbox/read-all': ['admin', 'ops', 'compliance', 'rep'],
+  'POST /v1/me/inbox/{id}/read': ['admin', 'ops', 'compliance', 'rep'],
   // Screening (C1, C2): dispositions are compliance's alone; lists and re-screening for admin too.
   'GET /v1/screening/lists': ANALYSTS,
   'POST /v1/screening/lists:reload': ['admin', 'compliance'],

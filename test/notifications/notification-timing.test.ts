@@ -45,7 +45,7 @@ describe.each(dialects)('notification timing: $factory.name', ({ factory, run, r
     // Ops is linked to no rep: quiet hours without a zone are refused, and nothing is stored.
     const noZone = await put(svc, svc.tokens.ops, { quietHours: { from: '20:00', to: '07:30' } });
     expect(noZone.statusCode).toBe(400);
-    expect(noZone.json()).toMatchObject({ code: 'ARGUMENT_INVALID', details: [{ path: 'quietHours.timeZone' }] });
+    expect(noZone.json()).toMatchObject({ code: 'ARGUMENT_INVALID', details: [{ path: '/body/quietHours/timeZone' }] });
     expect(await svc.h.store.notifications.preferences()).toEqual(new Map());
 
     const done = await put(svc, svc.tokens.rep, { quietHours: { from: '10:00', to: '13:30' } });

@@ -9,6 +9,8 @@ import { MePage } from './pages/Me.tsx';
 import { Pools } from './pages/Pools.tsx';
 import { RosterPage } from './pages/Roster.tsx';
 import { AlertCount } from './components/roster/AlertCount.tsx';
+import { UnreadCount } from './components/inbox/UnreadCount.tsx';
+import { InboxPageView } from './pages/Inbox.tsx';
 import { ReviewDetail } from './pages/ReviewDetail.tsx';
 import { ReviewQueue } from './pages/ReviewQueue.tsx';
 import { OrgDraftPage } from './pages/OrgDrafts.tsx';
@@ -27,6 +29,7 @@ interface NavItem {
   readonly roles: readonly Role[];
 }
 const NAV: readonly NavItem[] = [
+  { to: '/inbox', label: 'Inbox', roles: ['admin', 'ops', 'compliance', 'rep'] },
   { to: '/review', label: 'Review queue', roles: ANALYSTS },
   { to: '/leads', label: 'Leads', roles: ['admin', 'ops', 'compliance', 'rep'] },
   { to: '/me', label: 'Me', roles: ['rep'] },
@@ -55,6 +58,7 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
   if ((p = match('/rules/drafts/:id', pathname)))
     return { node: <OrgDraftPage id={p.id!} me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };
   if (match('/rules', pathname)) return { node: <Rules me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };
+  if (match('/inbox', pathname)) return { node: <InboxPageView />, roles: ['admin', 'ops', 'compliance', 'rep'], area: 'My inbox' };
   if (match('/account', pathname)) return { node: <Account me={me} />, roles: ['admin', 'ops', 'compliance', 'rep'], area: 'My account' };
   return {
     node: (
@@ -85,6 +89,7 @@ function TopBar({ me, pathname, onSignOut }: { me: Me; pathname: string; onSignO
                 <Link to={n.to} aria-current={active ? 'page' : undefined}>
                   {n.label}
                   {n.to === '/roster' && <AlertCount />}
+                  {n.to === '/inbox' && <UnreadCount />}
                 </Link>
               </li>
             );

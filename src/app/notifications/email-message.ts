@@ -1,19 +1,14 @@
-// Per-event e-mail templates (docs/notifications.md). Data minimisation: a message names the lead by its id, links
-// to it in the console and gives the reason codes; never the prospect's name, e-mail or phone.
+// The e-mail rendering of a notification (docs/notifications.md): subject, plain-text part and HTML part from the
+// event's templates (notification-templates.ts). Data minimisation: the built-in templates name the lead by its id,
+// link to it in the console and give the reason codes; never the prospect's name, e-mail or phone.
+import type { EventTemplates } from '../../domain/org/notifications-policy.schema.ts';
+import { messageView, type MessageView } from './message-view.ts';
+import { plain, renderPart, templatesFor } from './notification-templates.ts';
 
 export interface EmailContent {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
-}
-
-interface EventBody {
-  readonly data?: {
-    readonly leadId?: unknown;
-    readonly outcome?: unknown;
-    readonly repId?: unknown;
-    readonly reasons?: readonly { readonly code?: unknown }[];
-  };
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -24,42 +19,22 @@ export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (
 /** Subject lines are single lines: a value with a line break cannot add a header. */
 const oneLine = (value: string): string => value.replace(/[\r\n]+/g, ' ');
 
-const TEMPLATES: Record<string, { readonly subject: string; readonly intro: string }> = {
-  'lead.assigned': { subject: 'New lead assigned to you: {lead}', intro: 'A new lead has been assigned to you.' },
-  'lead.refused': { subject: 'Lead refused, review needed: {lead}', intro: 'A lead was refused and awaits a compliance review.' },
-  'lead.held': { subject: 'Lead held, review needed: {lead}', intro: 'A lead was held and awaits a compliance review.' },
-};
-
-/** What every message says about one event: the lead's id, its console link and the reason codes, nothing else. */
-export interface EventSummary {
-  readonly intro: string;
-  readonly leadId: string;
-  readonly link: string;
-  readonly reasonText: string;
+/** The HTML part: the text template rendered with HTML escaping, paragraph by paragraph, and a link to the lead. */
+export function emailContent(templates: Required<EventTemplates>, view: MessageView): EmailContent {
+  const paragraphs = renderPart(templates, 'text', view, escapeHtml)
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`);
+  return {
+    subject: oneLine(renderPart(templates, 'subject', view, plain)),
+    text: renderPart(templates, 'text', view, plain),
+    html: [...paragraphs, `<p><a href="${escapeHtml(view.lead.link)}">Open the lead in the console</a></p>`].join('\n'),
+  };
 }
 
-/** The summary of an outbox event; undefined for an event type without a template. */
-export function summariseEvent(eventType: string, payloadJson: string, consoleUrl: string): EventSummary | undefined {
-  const template = TEMPLATES[eventType];
-  if (!template) return undefined;
-  const body = JSON.parse(payloadJson) as EventBody;
-  const leadId = String(body.data?.leadId ?? '');
-  const reasons = (body.data?.reasons ?? []).map((r) => String(r.code ?? '')).filter((c) => c !== '');
-  const link = `${consoleUrl.replace(/\/+$/, '')}/leads/${encodeURIComponent(leadId)}`;
-  return { intro: template.intro, leadId, link, reasonText: reasons.length > 0 ? reasons.join(', ') : 'none recorded' };
-}
-
-/** Renders the e-mail for an outbox event; undefined for an event type without a template. */
+/** Renders the e-mail for an outbox event with the built-in templates; undefined for an event type without one. */
 export function renderEmail(eventType: string, payloadJson: string, consoleUrl: string): EmailContent | undefined {
-  const template = TEMPLATES[eventType];
-  const summary = summariseEvent(eventType, payloadJson, consoleUrl);
-  if (!template || !summary) return undefined;
-  const { leadId, link, reasonText } = summary;
-  const text = [template.intro, '', `Lead: ${leadId}`, `Reasons: ${reasonText}`, `Open in the console: ${link}`, ''].join('\n');
-  const html = [
-    `<p>${escapeHtml(template.intro)}</p>`,
-    `<p>Lead: ${escapeHtml(leadId)}<br>Reasons: ${escapeHtml(reasonText)}</p>`,
-    `<p><a href="${escapeHtml(link)}">Open the lead in the console</a></p>`,
-  ].join('\n');
-  return { subject: oneLine(template.subject.replace('{lead}', leadId)), text, html };
+  const templates = templatesFor(eventType, undefined);
+  return templates && emailContent(templates, messageView(eventType, payloadJson, consoleUrl));
 }

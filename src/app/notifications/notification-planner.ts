@@ -1,4 +1,5 @@
 import type { IdSource } from '../../domain/shared/clock.ts';
+import type { NotificationChannel } from '../../store/ports/notifications.port.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import type { OrgRegistry } from '../routing/org-registry.ts';
 import { preferencesOf } from './notification-preferences-schema.ts';
@@ -16,36 +17,54 @@ export interface OutboxEventFacts {
 export type NotificationPlanner = (tx: UnitOfWork, event: OutboxEventFacts) => Promise<void>;
 
 /**
- * The planner used when the e-mail channel is on (SMTP configured): resolves recipients from the people in the
- * store and the org in force, and writes one PENDING row per recipient, due when the person's quiet hours and
- * digest allow. With the channel off no planner is installed, so nothing is queued that nobody would send.
+ * Resolves recipients from the people in the store, their preferences and the org in force (chat routes), and writes
+ * one PENDING row per (channel, recipient) for the channels that are on (`remit serve` turns e-mail on only with SMTP
+ * configured, so nothing waits for a sender that does not exist), due when the person's quiet hours and digest allow
+ * (recipient-timing.ts). The lead's team, for chat routes limited to some teams, is the event's or else the lead's.
  */
-export function emailNotificationPlanner(deps: {
+export function notificationPlanner(deps: {
   readonly orgs: Pick<OrgRegistry, 'current'>;
   readonly ids: IdSource;
+  readonly channels: readonly NotificationChannel[];
 }): NotificationPlanner {
   return async (tx, event) => {
-    const data = (event.data ?? {}) as { readonly repId?: string | null };
+    const data = (event.data ?? {}) as { readonly repId?: string | null; readonly teamId?: string | null; readonly leadId?: string };
     const prefs = await tx.notifications.preferences();
-    const people = (await tx.users.list()).map((u) => ({
-      email: u.email,
-      active: u.status === 'active',
-      roles: u.roles,
-      repId: u.repId,
-      preferences: preferencesOf(prefs.get(u.id)),
-    }));
+    const people = (await tx.users.list()).map((u) => {
+      const p = preferencesOf(prefs.get(u.id));
+      return {
+        userId: u.id,
+        email: u.email,
+        active: u.status === 'active',
+        roles: u.roles,
+        repId: u.repId,
+        preferences: p,
+        emailPreferences: p?.email,
+        channelPreferences: {
+          ...(p?.inbox ? { inbox: p.inbox } : {}),
+          ...(p?.slack ? { slack: p.slack } : {}),
+          ...(p?.teams ? { teams: p.teams } : {}),
+        },
+      };
+    });
     const config = deps.orgs.current.config;
-    const planned = recipientsFor(event.eventType, data, {
-      people: people.map((p) => ({ ...p, emailPreferences: p.preferences?.email })),
-      repEmail: (id) => config.reps.find((r) => r.id === id)?.email,
-    });
-    const timed = timeRecipient(event, data.repId ?? null, {
-      people,
-      reps: config.reps,
-      urgentEvents: config.notifications?.urgentEvents ?? [],
-    });
+    const chatRoutes = deps.channels.some((c) => c === 'slack' || c === 'teams') ? (config.notifications?.chat ?? []) : [];
+    const teamId = data.teamId ?? (chatRoutes.some((r) => r.teams) && data.leadId ? (await tx.leads.get(data.leadId))?.teamId : null);
+    const planned = recipientsFor(
+      event.eventType,
+      { repId: data.repId ?? null, teamId: teamId ?? null },
+      { people, repEmail: (id) => config.reps.find((r) => r.id === id)?.email, chatRoutes },
+    ).filter((p) => deps.channels.includes(p.channel));
+    const timed = timeRecipient(event, { people, reps: config.reps, urgentEvents: config.notifications?.urgentEvents ?? [] });
     await tx.notifications.add(
-      planned.map((p) => ({ id: deps.ids.next('ntf'), eventId: event.eventId, createdAt: event.createdAt, ...p, ...timed(p.recipient) })),
+      planned.map((p) => ({
+        id: deps.ids.next('ntf'),
+        eventId: event.eventId,
+        createdAt: event.createdAt,
+        channel: p.channel,
+        recipient: p.recipient,
+        ...timed(p),
+      })),
     );
   };
 }

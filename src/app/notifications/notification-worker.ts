@@ -3,11 +3,16 @@ import type { NotificationRecord } from '../../store/ports/notifications.port.ts
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
 import { PeriodicTask } from '../shared/periodic-task.ts';
+import { environmentSecrets, type SecretLookup } from '../sources/secret-equals.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { backoffMs } from '../webhooks/webhook-dispatcher.ts';
-import { renderEmail } from './email-message.ts';
-import { renderEmailDigest } from './email-digest.ts';
+import { slackChannel, teamsChannel } from './chat-channel.ts';
+import { emailChannel } from './email-channel.ts';
+import { inboxChannel } from './inbox-channel.ts';
 import type { MailSender } from './mail-sender.ts';
+import { messageView, personalFieldsAtSendTime } from './message-view.ts';
+import type { Delivery, NotificationChannelAdapter } from './notification-channel.ts';
+import { templatesFor } from './notification-templates.ts';
 
 export interface NotificationWorkerOptions {
   /** Link target for messages: the console's public address (REMIT_CONSOLE_URL). */
@@ -20,9 +25,13 @@ export interface NotificationWorkerOptions {
   readonly maxDelayMs?: number;
   /** How long a claimed notification is reserved for this instance while it is being sent. */
   readonly leaseMs?: number;
+  /** Where chat routes' `urlEnv` secrets are read; default the process environment. */
+  readonly secrets?: SecretLookup;
+  /** Slack/Teams request timeout. */
+  readonly chatTimeoutMs?: number;
 }
 
-type Ctx = Pick<ServiceContext, 'store' | 'clock' | 'log' | 'metrics'>;
+type Ctx = Pick<ServiceContext, 'store' | 'clock' | 'log' | 'metrics' | 'orgs' | 'webhookTargets'>;
 
 /**
  * Sends due notifications (docs/notifications.md), like the webhook dispatcher: claim (compare-and-set lease, so
@@ -31,14 +40,26 @@ type Ctx = Pick<ServiceContext, 'store' | 'clock' | 'log' | 'metrics'>;
  */
 export class NotificationWorker {
   private readonly ctx: Ctx;
-  private readonly mail: MailSender;
+  private readonly channels: ReadonlyMap<string, NotificationChannelAdapter>;
   private readonly o: Required<NotificationWorkerOptions>;
   private task: PeriodicTask | null = null;
 
-  constructor(ctx: Ctx, mail: MailSender, options: NotificationWorkerOptions) {
+  /** `mail` null: the e-mail channel is off (no SMTP); e-mail rows then fail as "channel not configured". */
+  constructor(ctx: Ctx, mail: MailSender | null, options: NotificationWorkerOptions) {
     this.ctx = ctx;
-    this.mail = mail;
-    this.o = { batchSize: 20, maxAttempts: 8, baseDelayMs: 30_000, maxDelayMs: 3_600_000, leaseMs: 120_000, ...options };
+    this.o = {
+      batchSize: 20,
+      maxAttempts: 8,
+      baseDelayMs: 30_000,
+      maxDelayMs: 3_600_000,
+      leaseMs: 120_000,
+      secrets: environmentSecrets,
+      chatTimeoutMs: 10_000,
+      ...options,
+    };
+    const chat = { ctx, secrets: this.o.secrets, timeoutMs: this.o.chatTimeoutMs };
+    const channels = [inboxChannel, slackChannel(chat), teamsChannel(chat), ...(mail ? [emailChannel(mail)] : [])];
+    this.channels = new Map(channels.map((c) => [c.kind, c]));
   }
 
   /** One pass; returns how many notifications were attempted. */
@@ -55,10 +76,7 @@ export class NotificationWorker {
     const attempt = n.attempts + 1;
     let error: string | null = null;
     try {
-      const content =
-        group.length === 1 ? renderEmail(n.eventType, n.payloadJson, this.o.consoleUrl) : renderEmailDigest(group, this.o.consoleUrl);
-      if (!content) error = `no template for ${n.eventType}`;
-      else await this.mail.send({ ...content, to: n.recipient });
+      error = group.length === 1 ? await this.deliver(n) : await this.deliverDigest(group);
     } catch (e) {
       error = (e as Error).message;
     }
@@ -88,6 +106,40 @@ export class NotificationWorker {
     return this.ctx.store.transaction(async (tx) => {
       for (const id of ids) await mark(tx, id);
     });
+  }
+
+  /** One row to its channel, rendered with the templates and personal-data policy in force now (read at send time). */
+  private async deliver(n: NotificationRecord): Promise<string | null> {
+    const channel = this.channels.get(n.channel);
+    if (!channel) return `the ${n.channel} channel is not configured`;
+    const delivery = await this.delivery(n);
+    if (typeof delivery === 'string') return delivery;
+    await channel.deliver(delivery);
+    return null;
+  }
+
+  /** A digest's rows as one message on their channel; rows of events without a template are left out of it. */
+  private async deliverDigest(group: readonly [NotificationRecord, ...NotificationRecord[]]): Promise<string | null> {
+    const channel = this.channels.get(group[0].channel);
+    if (!channel?.deliverDigest) return `the ${group[0].channel} channel does not send digests`;
+    const deliveries: Delivery[] = [];
+    for (const n of group) {
+      const d = await this.delivery(n);
+      if (typeof d !== 'string') deliveries.push(d);
+    }
+    const [first, ...rest] = deliveries;
+    if (!first) return `no template for ${group.map((n) => n.eventType).join(', ')}`;
+    await channel.deliverDigest([first, ...rest]);
+    return null;
+  }
+
+  private async delivery(n: NotificationRecord): Promise<Delivery | string> {
+    const policy = this.ctx.orgs.current.config.notifications;
+    const templates = templatesFor(n.eventType, policy);
+    if (!templates) return `no template for ${n.eventType}`;
+    const view = messageView(n.eventType, n.payloadJson, this.o.consoleUrl);
+    const personal = await personalFieldsAtSendTime(this.ctx.store, policy, view.lead.id);
+    return { notification: n, templates, view: { ...view, lead: { ...view.lead, ...personal } } };
   }
 
   start(intervalMs = 1_000): void {

@@ -29,10 +29,10 @@ interface ServeOptions {
 type Ctx = Parameters<typeof bootstrapAdmin>[0];
 
 /** First start (an empty store): one admin person with one key, shown once, so the operator can create the others (docs/access.md). */
-/** Notifications (docs/notifications.md): sends the e-mails queued with outbox events; null when SMTP is not configured. */
-function notificationWorkerFor(ctx: ServiceContext, env: RuntimeEnv): NotificationWorker | null {
-  if (!env.mail) return null;
-  return new NotificationWorker(ctx, smtpMailSender(env.mail.smtpUrl, env.mail.from), { consoleUrl: env.mail.consoleUrl });
+/** Notifications (docs/notifications.md): sends what is queued with outbox events (inbox and chat always; e-mail with SMTP). */
+function notificationWorkerFor(ctx: ServiceContext, env: RuntimeEnv): NotificationWorker {
+  const mail = env.mail ? smtpMailSender(env.mail.smtpUrl, env.mail.from) : null;
+  return new NotificationWorker(ctx, mail, { consoleUrl: env.consoleUrl ?? '' });
 }
 
 async function bootstrapFirstAdmin(ctx: Ctx): Promise<string | null> {

@@ -122,6 +122,13 @@ function checkProductsAndTeams(config: OrgConfig, index: EntityIndex, issues: Or
   config.teams.forEach((t, i) => {
     if (!index.entityIds.has(t.entity)) issues.push({ path: ['teams', i, 'entity'], message: `unknown legal entity "${t.entity}"` });
   });
+  // A chat route for a misspelt team would silently tell nobody.
+  config.notifications?.chat?.forEach((route, i) =>
+    route.teams?.forEach((teamId, j) => {
+      if (!index.teamIds.has(teamId))
+        issues.push({ path: ['notifications', 'chat', i, 'teams', j], message: `chat route "${route.id}": unknown team "${teamId}"` });
+    }),
+  );
 }
 
 const append = <T>(map: Map<string, T[]>, key: string, item: T): void => {

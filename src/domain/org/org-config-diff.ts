@@ -37,6 +37,8 @@ export const POLICY_SECTIONS = [
   'segments',
   'enrichment',
   'accountMatching',
+  // Chat destinations and includePersonalData decide where prospect data may go: a policy change like the others.
+  'notifications',
 ] as const;
 export type PolicySection = (typeof POLICY_SECTIONS)[number];
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { bookingUrlProblems } from './booking-link.ts';
 import { RosterPolicySchema } from './roster-policy.schema.ts';
+import { NotificationsPolicySchema } from './notifications-policy.schema.ts';
 import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import { ConditionSchema } from '../conditions/condition.schema.ts';
 import { StrategyStepSchema } from '../strategies/strategy-step.schema.ts';
 import { ScoringModelSchema } from '../intake/scoring-model.schema.ts';
 import { SourcesSchema } from './sources.schema.ts';
 import { ConductPolicySchema } from './conduct-policy.schema.ts';
-import { NotificationsPolicySchema } from './notifications-policy.schema.ts';
 import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
@@ -401,7 +401,9 @@ export const OrgConfigSchema = z.strictObject({
       'reassignment switch on, accounts kept, no auto-away, no alerts.',
   ),
   notifications: NotificationsPolicySchema.optional().describe(
-    'Notification policy (docs/notifications.md): events that skip quiet hours and digests; omitted: none do.',
+    'Notification channels, templates and timing (docs/notifications.md): shared Slack/Teams channels, per-event templates, ' +
+      "whether messages may carry the prospect's details, events that skip quiet hours and digests; omitted: e-mail and inbox " +
+      'only, built-in templates, no personal data, no urgent events.',
   ),
   regulation: RegulationSchema.optional(),
   fallback: FallbackSchema.optional(),

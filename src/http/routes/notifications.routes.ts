@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { NotificationPreferencesSchema } from '../../app/notifications/notification-preferences-schema.ts';
-import { setNotificationPreferences } from '../../app/notifications/notification-preferences.ts';
 import { redriveNotification } from '../../app/notifications/notification-redrive.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
 import type { NotificationRecord } from '../../store/ports/notifications.port.ts';
@@ -31,21 +29,6 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: ServiceCon
     async (request) => {
       const { status, limit } = request.query;
       return { notifications: (await ctx.store.notifications.list({ ...(status ? { status } : {}), limit })).map(view) };
-    },
-  );
-  r.put(
-    '/v1/me/notifications',
-    {
-      config: { roles: ['admin', 'ops', 'compliance', 'rep'] },
-      schema: {
-        tags: ['notifications'],
-        summary: 'My notification opt-outs, quiet hours and digest, e.g. {"email": {"assignment": false}}; audited',
-        body: NotificationPreferencesSchema,
-      },
-    },
-    async (request, reply) => {
-      const done = await setNotificationPreferences(ctx, principalOf(request), request.body);
-      return done.ok ? reply.send(done.value) : sendFailure(reply, done.error);
     },
   );
   r.post(

@@ -16,6 +16,7 @@ import { reassignments } from './0016-reassignments.ts';
 import { reassignmentJobs } from './0017-reassignment-jobs.ts';
 import { repHeartbeats } from './0018-rep-heartbeats.ts';
 import { notifications } from './0020-notifications.ts';
+import { notificationInbox } from './0021-notification-inbox.ts';
 import { notificationDigests } from './0022-notification-digests.ts';
 import { accountParents } from './0026-account-parents.ts';
 import type { Migration } from './migration.ts';
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   reassignmentJobs,
   repHeartbeats,
   notifications,
+  notificationInbox,
   notificationDigests,
   accountParents,
 ];

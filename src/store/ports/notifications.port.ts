@@ -1,8 +1,9 @@
 // Notification deliveries (docs/notifications.md): one row per outbox event, channel and recipient. Written in the
 // transaction of the change; sent by the notification worker, retried with backoff, dead-lettered, redrivable.
 
-/** Channels a notification can go out on. Only e-mail is built; Slack, Teams and the console inbox will join this union. */
-export type NotificationChannel = 'email';
+/** Channels a notification can go out on (each renders and sends itself: src/app/notifications/channels/). */
+export const NOTIFICATION_CHANNELS = ['email', 'slack', 'teams', 'inbox'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
 export type NotificationStatus = 'PENDING' | 'SENT' | 'DEAD';
 
@@ -10,7 +11,11 @@ export interface NewNotification {
   readonly id: string;
   readonly eventId: string;
   readonly channel: NotificationChannel;
-  /** Channel address: an e-mail address for `email`. */
+  /**
+   * Channel address: an e-mail address for `email`; the owner's user id for `inbox`; `user:<id>` (their own webhook,
+   * read from their preferences at send time) or `route:<id>` (an org chat route) for `slack` and `teams`. Never a
+   * webhook URL: those are secrets.
+   */
   readonly recipient: string;
   readonly createdAt: string;
   /** When it may be sent (quiet hours, digest period); omitted: at `createdAt`. */
@@ -29,6 +34,8 @@ export interface NotificationRecord extends Omit<NewNotification, 'dueAt' | 'dig
   readonly nextAttemptAt: string;
   readonly lastError: string | null;
   readonly sentAt: string | null;
+  /** Inbox rows: when their owner read them. */
+  readonly readAt: string | null;
 }
 
 export interface NotificationRepository {
@@ -54,4 +61,16 @@ export interface NotificationRepository {
   setPreferences(userId: string, preferencesJson: string, at: string): Promise<void>;
   /** Every stored preference, by user id (people without a row have everything on). */
   preferences(): Promise<ReadonlyMap<string, string>>;
+  /** One person's stored preferences (JSON text), if any. */
+  preferencesOf(userId: string): Promise<string | undefined>;
+  /**
+   * `userId`'s inbox rows, newest first; `before`: the id of one of their rows, to continue after it (keyset). A
+   * `before` that is not their inbox row is bad input (StoreInputError), never a look at someone else's.
+   */
+  inbox(userId: string, page: { readonly before?: string; readonly limit: number }): Promise<readonly NotificationRecord[]>;
+  unreadCount(userId: string): Promise<number>;
+  /** Marks one of `userId`'s inbox rows read (keeps the first read time). False when it is not their inbox row. */
+  markRead(userId: string, id: string, at: string): Promise<boolean>;
+  /** Marks all of `userId`'s unread inbox rows read; returns how many. */
+  markAllRead(userId: string, at: string): Promise<number>;
 }

@@ -1,12 +1,18 @@
 import { type Kysely, sql } from 'kysely';
-import type { NotificationChannel, NotificationRecord, NotificationRepository, NotificationStatus } from '../ports/notifications.port.ts';
+import {
+  NOTIFICATION_CHANNELS,
+  type NotificationChannel,
+  type NotificationRecord,
+  type NotificationRepository,
+  type NotificationStatus,
+} from '../ports/notifications.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { pruneFinishedRows } from './prune-finished.ts';
+import { afterCursor } from './keyset-page.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import type { Database } from './schema.ts';
 
 const STATUSES: readonly NotificationStatus[] = ['PENDING', 'SENT', 'DEAD'];
-const CHANNELS: readonly NotificationChannel[] = ['email'];
 /** Rows retention may delete: nothing is left to send. */
 const FINISHED: readonly NotificationStatus[] = ['SENT', 'DEAD'];
 
@@ -28,6 +34,7 @@ const rows = (db: Kysely<Database>) =>
       'notifications.created_at',
       'notifications.sent_at',
       'notifications.digest_key',
+      'notifications.read_at',
     ]);
 
 type Row = Awaited<ReturnType<ReturnType<typeof rows>['executeTakeFirstOrThrow']>>;
@@ -46,6 +53,7 @@ const toRecord = (r: Row): NotificationRecord => ({
   createdAt: r.created_at,
   sentAt: r.sent_at,
   digestKey: r.digest_key,
+  readAt: r.read_at,
 });
 
 async function failIfNotPending(db: Kysely<Database>, id: string, updated: bigint): Promise<void> {
@@ -55,10 +63,10 @@ async function failIfNotPending(db: Kysely<Database>, id: string, updated: bigin
 }
 
 export function notificationRepository(db: Kysely<Database>): NotificationRepository {
-  return { ...writes(db), ...attempts(db), ...preferences(db), ...retention(db) };
+  return { ...writes(db), ...attempts(db), ...preferences(db), ...retention(db), ...inbox(db) };
 }
 
-function preferences(db: Kysely<Database>): Pick<NotificationRepository, 'setPreferences' | 'preferences'> {
+function preferences(db: Kysely<Database>): Pick<NotificationRepository, 'setPreferences' | 'preferences' | 'preferencesOf'> {
   return {
     async setPreferences(userId, preferencesJson, at) {
       requireText(userId, 'user id');
@@ -74,6 +82,61 @@ function preferences(db: Kysely<Database>): Pick<NotificationRepository, 'setPre
       const all = await db.selectFrom('notification_preferences').selectAll().orderBy('user_id').execute();
       return new Map(all.map((r) => [r.user_id, r.preferences_json]));
     },
+    async preferencesOf(userId) {
+      const row = await db
+        .selectFrom('notification_preferences')
+        .select('preferences_json')
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row?.preferences_json;
+    },
+  };
+}
+
+/** The console inbox: `inbox` rows whose recipient is the owner's user id; only the owner's rows are ever touched. */
+function inbox(db: Kysely<Database>): Pick<NotificationRepository, 'inbox' | 'unreadCount' | 'markRead' | 'markAllRead'> {
+  const mine = (userId: string) => rows(db).where('notifications.channel', '=', 'inbox').where('notifications.recipient', '=', userId);
+  return {
+    async inbox(userId, page) {
+      requireText(userId, 'user id');
+      const limit = requireLimit(page.limit);
+      let q = mine(userId);
+      if (page.before !== undefined) {
+        // The cursor must be one of the caller's own rows: another person's id is an unknown cursor, not a peek.
+        const own = await mine(userId).where('notifications.id', '=', page.before).executeTakeFirst();
+        if (!own) throw new StoreInputError(`unknown cursor: no inbox item ${JSON.stringify(page.before)}`);
+        q = q.where(await afterCursor(db, 'notifications', 'created_at', page.before, 'inbox item', 'desc'));
+      }
+      return (await q.orderBy('notifications.created_at', 'desc').orderBy('notifications.id', 'desc').limit(limit).execute()).map(toRecord);
+    },
+    async unreadCount(userId) {
+      const unread = await db
+        .selectFrom('notifications')
+        .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+        .where('channel', '=', 'inbox')
+        .where('recipient', '=', userId)
+        .where('read_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(unread.n);
+    },
+    async markRead(userId, id, at) {
+      requireInstant(at, 'readAt');
+      const own = await mine(userId).where('notifications.id', '=', id).executeTakeFirst();
+      if (!own) return false;
+      await db.updateTable('notifications').set({ read_at: at }).where('id', '=', id).where('read_at', 'is', null).execute();
+      return true;
+    },
+    async markAllRead(userId, at) {
+      requireInstant(at, 'readAt');
+      const r = await db
+        .updateTable('notifications')
+        .set({ read_at: at })
+        .where('channel', '=', 'inbox')
+        .where('recipient', '=', userId)
+        .where('read_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
   };
 }
 
@@ -84,7 +147,8 @@ function writes(db: Kysely<Database>): Pick<NotificationRepository, 'add' | 'get
       for (const n of list) {
         requireText(n.id, 'notification id');
         requireText(n.eventId, 'notification eventId');
-        if (!CHANNELS.includes(n.channel)) throw new StoreInputError(`unknown notification channel ${JSON.stringify(n.channel)}`);
+        if (!(NOTIFICATION_CHANNELS as readonly string[]).includes(n.channel))
+          throw new StoreInputError(`unknown notification channel ${JSON.stringify(n.channel)}`);
         requireText(n.recipient, 'notification recipient');
         requireInstant(n.createdAt, 'notification createdAt');
         if (n.dueAt !== undefined) requireInstant(n.dueAt, 'notification dueAt');
@@ -105,6 +169,7 @@ function writes(db: Kysely<Database>): Pick<NotificationRepository, 'add' | 'get
             created_at: n.createdAt,
             sent_at: null,
             digest_key: n.digestKey ?? null,
+            read_at: null,
           })),
         )
         .execute();

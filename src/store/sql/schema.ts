@@ -469,6 +469,8 @@ export interface NotificationsTable {
   sent_at: string | null;
   /** 0022: rows of one digest share it (with channel and recipient); null for a row sent on its own. */
   digest_key: string | null;
+  /** 0021: when the owner read an inbox row; null = unread (other channels: always null). */
+  read_at: string | null;
 }
 
 export interface NotificationPreferencesTable {

@@ -136,6 +136,49 @@ describe.each(STORES)('notifications repository: $factory.name', ({ factory, run
     await expect(store.notifications.pruneFinished('soon', { dryRun: true })).rejects.toThrow(StoreInputError);
   });
 
+  it('preferencesOf: one person’s stored JSON, undefined without a row', async () => {
+    await store.notifications.setPreferences('usr-1', '{"email":{},"slack":{"webhookUrl":"https://hooks.slack.example/T/B/x"}}', iso(1));
+    expect(await store.notifications.preferencesOf('usr-1')).toBe(
+      '{"email":{},"slack":{"webhookUrl":"https://hooks.slack.example/T/B/x"}}',
+    );
+    expect(await store.notifications.preferencesOf('usr-2')).toBeUndefined();
+  });
+
+  it('inbox: only the owner’s inbox rows, newest first, keyset pages; unread count; read marks for the owner only', async () => {
+    const inboxRow = (id: string, recipient: string, at: number): NewNotification => ({
+      id,
+      eventId: 'evt-1',
+      channel: 'inbox',
+      recipient,
+      createdAt: iso(at),
+    });
+    await store.notifications.add([
+      inboxRow('i1', 'usr-1', 1),
+      inboxRow('i2', 'usr-1', 2),
+      inboxRow('i3', 'usr-1', 2),
+      inboxRow('i4', 'usr-2', 3),
+      { ...row('n1', 4), recipient: 'usr-1' }, // an e-mail row whose address happens to equal the id: not inbox
+    ]);
+    expect(await store.notifications.get('i1')).toMatchObject({ channel: 'inbox', readAt: null });
+    const first = await store.notifications.inbox('usr-1', { limit: 2 });
+    expect(first.map((n) => n.id)).toEqual(['i3', 'i2']);
+    expect((await store.notifications.inbox('usr-1', { before: 'i2', limit: 2 })).map((n) => n.id)).toEqual(['i1']);
+    await expect(store.notifications.inbox('usr-1', { before: 'i4', limit: 2 })).rejects.toThrow(StoreInputError);
+    await expect(store.notifications.inbox('usr-1', { before: 'n1', limit: 2 })).rejects.toThrow(StoreInputError);
+    expect(await store.notifications.unreadCount('usr-1')).toBe(3);
+    expect(await store.notifications.markRead('usr-2', 'i1', iso(5))).toBe(false);
+    expect(await store.notifications.markRead('usr-1', 'n1', iso(5))).toBe(false);
+    expect(await store.notifications.markRead('usr-1', 'i1', iso(5))).toBe(true);
+    expect(await store.notifications.markRead('usr-1', 'i1', iso(6))).toBe(true);
+    expect(await store.notifications.get('i1')).toMatchObject({ readAt: iso(5) });
+    expect(await store.notifications.unreadCount('usr-1')).toBe(2);
+    expect(await store.notifications.markAllRead('usr-1', iso(7))).toBe(2);
+    expect(await store.notifications.unreadCount('usr-1')).toBe(0);
+    expect(await store.notifications.unreadCount('usr-2')).toBe(1);
+    expect(await store.notifications.get('n1')).toMatchObject({ readAt: null });
+    await expect(store.notifications.markAllRead('usr-1', 'yesterday')).rejects.toThrow(StoreInputError);
+  });
+
   it('refuses bad input and writes nothing; a rolled-back add leaves nothing', async () => {
     await expect(store.notifications.add([{ ...row('n1'), channel: 'fax' as 'email' }])).rejects.toThrow(StoreInputError);
     await expect(store.notifications.add([row('n2'), { ...row('n3'), recipient: '' }])).rejects.toThrow(StoreInputError);
