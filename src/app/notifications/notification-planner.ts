@@ -2,7 +2,7 @@ import type { IdSource } from '../../domain/shared/clock.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import type { OrgRegistry } from '../routing/org-registry.ts';
 import { emailPreferencesOf } from './notification-preferences-schema.ts';
-import { recipientsFor } from './notification-recipients.ts';
+import { NOTIFIED_EVENTS, recipientsFor } from './notification-recipients.ts';
 
 export interface OutboxEventFacts {
   readonly eventId: string;
@@ -24,7 +24,8 @@ export function emailNotificationPlanner(deps: {
   readonly ids: IdSource;
 }): NotificationPlanner {
   return async (tx, event) => {
-    const data = (event.data ?? {}) as { readonly repId?: string | null };
+    // Most events notify nobody: no reads for them.
+    if (!(NOTIFIED_EVENTS as readonly string[]).includes(event.eventType)) return;
     const prefs = await tx.notifications.preferences();
     const people = (await tx.users.list()).map((u) => ({
       email: u.email,
@@ -33,8 +34,14 @@ export function emailNotificationPlanner(deps: {
       repId: u.repId,
       emailPreferences: emailPreferencesOf(prefs.get(u.id)),
     }));
-    const reps = deps.orgs.current.config.reps;
-    const planned = recipientsFor(event.eventType, data, { people, repEmail: (id) => reps.find((r) => r.id === id)?.email });
+    const { reps, teams } = deps.orgs.current.config;
+    const rep = (id: string) => reps.find((r) => r.id === id);
+    const planned = recipientsFor(event.eventType, event.data, {
+      people,
+      repEmail: (id) => rep(id)?.email,
+      teamLeadEmails: (id) => teams.find((t) => t.id === rep(id)?.team)?.leadEmails ?? [],
+      managerEmail: (id) => rep(id)?.managerEmail,
+    });
     await tx.notifications.add(
       planned.map((p) => ({ id: deps.ids.next('ntf'), eventId: event.eventId, createdAt: event.createdAt, ...p })),
     );

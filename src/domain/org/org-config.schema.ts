@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bookingUrlProblems } from './booking-link.ts';
+import { NotificationPolicySchema } from './notification-policy.schema.ts';
 import { RosterPolicySchema } from './roster-policy.schema.ts';
 import { JURISDICTION_PATTERN } from '../shared/jurisdiction.ts';
 import { ConditionSchema } from '../conditions/condition.schema.ts';
@@ -130,6 +131,14 @@ export const TeamSchema = z.strictObject({
   massMarketOnly: z.boolean().default(false),
   capabilities: z.array(CapabilitySchema).default([]),
   calendar: TeamCalendarSchema.optional().describe("Omitted: the team works every day its reps' working hours say."),
+  leadEmails: z
+    .array(z.email())
+    .max(20)
+    .optional()
+    .describe(
+      "The team's leads (docs/notifications.md): told of SLA warnings, breaches and escalations of the team's leads; a person " +
+        'with that e-mail is reached with their preferences, else the address as is.',
+    ),
 });
 
 const TimeRangeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'HH:MM-HH:MM, 24-hour, e.g. 09:00-17:30');
@@ -159,6 +168,10 @@ export const RepSchema = z.strictObject({
   name: z.string().min(1),
   team: IdSchema,
   email: z.email().optional(),
+  managerEmail: z
+    .email()
+    .optional()
+    .describe("The rep's manager (docs/notifications.md): told when the rep's licences or carrier appointments are expiring."),
   timeZone: z.string().min(1).describe('IANA time zone, e.g. Europe/London.'),
   workingHours: WorkingHoursSchema.optional().describe('Omitted: always available.'),
   outOfOffice: z
@@ -389,6 +402,9 @@ export const OrgConfigSchema = z.strictObject({
     'Roster behaviour and alerts (docs/operations.md "Day-to-day for sales ops"): automatic reassignment when a rep is paused, ' +
       "leaves or loses a licence, who takes a leaver's accounts, auto-away after idle minutes, Roster page alerts; omitted: every " +
       'reassignment switch on, accounts kept, no auto-away, no alerts.',
+  ),
+  notifications: NotificationPolicySchema.optional().describe(
+    'Notification policy (docs/notifications.md); omitted: licences and appointments are announced 30 days before they expire.',
   ),
   rules: z.array(RuleSchema).min(1),
 });

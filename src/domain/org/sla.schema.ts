@@ -28,6 +28,10 @@ export const SlaSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe("true: only the rep's working hours count (rep's zone, minus out-of-office); false: elapsed time."),
+  warnBeforeMinutes: Minutes.optional().describe(
+    'Warn the rep and their team lead this many minutes before the first deadline of an assignment (lead.sla_warning, ' +
+      'docs/conduct.md); omitted: no warning.',
+  ),
   escalateAfterMisses: z
     .number()
     .int()
