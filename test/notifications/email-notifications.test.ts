@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { emitEvent } from '../../src/app/events/outbox-writer.ts';
 import { smtpMailSender } from '../../src/app/notifications/mail-sender.ts';
@@ -7,6 +6,7 @@ import { NotificationWorker } from '../../src/app/notifications/notification-wor
 import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { bodyOf, headers, startSmtp, stopSmtp } from '../support/smtp-server.ts';
 
 /**
  * E-mail notifications end to end, on SQLite and PostgreSQL, against a real SMTP server started here (smtp-server):
@@ -14,43 +14,6 @@ import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
  * rolled-back change sends nothing; with SMTP down a notification is retried with backoff, dead-lettered, and a
  * redrive sends it.
  */
-
-interface Received {
-  readonly from: string;
-  readonly to: readonly string[];
-  readonly raw: string;
-}
-
-async function startSmtp(port = 0): Promise<{ server: SMTPServer; port: number; received: Received[] }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as AddressInfo).port, received };
-}
-const stopSmtp = (server: SMTPServer) => new Promise<void>((resolve) => server.close(() => resolve()));
-
-/** The header block of a raw message, unfolded, as name → value. */
-function headers(raw: string): Record<string, string> {
-  const block = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
-  return Object.fromEntries(
-    block.split(/\r?\n/).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
-  );
-}
 
 const FROM = 'Remit <remit@northbridge.example>';
 const CONSOLE = 'https://remit.northbridge.example';
@@ -99,7 +62,7 @@ describe.each(dialects)('e-mail notifications: $factory.name', ({ factory, run, 
     expect(h.from).toBe(FROM);
     expect(h.to).toBe('amelia.hughes@northbridge.example');
     expect(h.subject).toBe(`New lead assigned to you: ${lead.leadId}`);
-    const body = msg!.raw.replace(/=\r?\n/g, '');
+    const body = bodyOf(msg!.raw);
     expect(body).toContain(`${CONSOLE}/leads/${lead.leadId}`);
     for (const personal of ['Ann', 'Lee', PROSPECT.email, '7946']) expect(body).not.toContain(personal);
     const [row] = await s.h.store.notifications.list({ limit: 10 });

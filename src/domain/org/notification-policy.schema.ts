@@ -9,6 +9,11 @@ export const NotificationPolicySchema = z.strictObject({
     .max(366)
     .optional()
     .describe('Licences and carrier appointments whose validity ends within this many days are announced (licence.expiring); default 30.'),
+  timeZone: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("IANA zone of the org's day for daily notification jobs (licence.expiring runs once per day in it); default UTC."),
 });
 export type NotificationPolicy = z.infer<typeof NotificationPolicySchema>;
 
@@ -17,3 +22,5 @@ export const DEFAULT_EXPIRY_HORIZON_DAYS = 30;
 
 export const expiryHorizonDaysOf = (policy: NotificationPolicy | undefined): number =>
   policy?.expiryHorizonDays ?? DEFAULT_EXPIRY_HORIZON_DAYS;
+
+export const notificationTimeZoneOf = (policy: NotificationPolicy | undefined): string => policy?.timeZone ?? 'UTC';
