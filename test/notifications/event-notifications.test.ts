@@ -12,8 +12,9 @@ import { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';
 import { dropImmutability, startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
-import { auth, ukLead } from '../http/service-harness.ts';
+import { auth, postUkLead } from '../http/service-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { remit } from '../support/remit-cli.ts';
 import { bodyOf, headers, startSmtp, stopSmtp, type Received } from '../support/smtp-server.ts';
 
 /**
@@ -101,16 +102,7 @@ async function start(factory: Parameters<typeof startAuditService>[0], configure
   };
 }
 
-async function ingest(svc: AuditService, person: Record<string, string>) {
-  const res = await svc.app.inject({
-    method: 'POST',
-    url: '/v1/leads',
-    headers: auth(svc.tokens.integration),
-    payload: ukLead({ person }),
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { leadId: string; status: string; duplicateOf?: string; decision: { rep: { id: string } | null } | null };
-}
+const ingest = (svc: AuditService, person: Record<string, string>) => postUkLead(svc.app, svc.tokens.integration, person);
 
 const ANN = { firstName: 'Ann', lastName: 'Lee', email: 'ann.lee@example.co.uk', phone: '+44 20 7946 0018' };
 const BO = { firstName: 'Bo', lastName: 'Ng', email: 'bo.ng@example.co.uk', phone: '+44 20 7946 0999' };
@@ -363,5 +355,52 @@ describe.each(dialects)('events people must hear about: $factory.name', ({ facto
     expect(await t.events('audit.verify_failed')).toMatchObject([{ firstBrokenSeq: 2 }]);
     const mails = await t.deliver();
     expect(mails['Audit chain verification failed at sequence 2']).toEqual([PEOPLE.admin]);
+  });
+
+  it('remit notify expiring (cron): takes the day for every instance, queues the e-mails; a bad --at is a field error', async () => {
+    const t = await start(
+      factory,
+      withContacts((c) => {
+        c.licences = c.licences.map((l: Config) => (l.id === 'fca-cert-amelia-hughes' ? { ...l, validTo: '2026-12-04' } : l));
+      }),
+    );
+    const { svc } = t;
+    const bad = await remit('notify', 'expiring', '--db', svc.cliUrl, '--at', 'yesterday');
+    expect(bad.code, bad.stderr).toBe(2);
+    expect(bad.stderr).toContain('--at');
+    const mailEnv = { REMIT_SMTP_URL: 'smtp://127.0.0.1:1', REMIT_MAIL_FROM: FROM, REMIT_CONSOLE_URL: CONSOLE };
+    Object.assign(process.env, mailEnv);
+    try {
+      const cron = await remit('notify', 'expiring', '--db', svc.cliUrl, '--at', '2026-11-24T06:00:00Z');
+      expect(cron.code, cron.stderr).toBe(0);
+      expect(JSON.parse(cron.stdout)).toEqual({ kind: 'announced', day: '2026-11-24', events: 1, horizonDays: 30 });
+      const again = await remit('notify', 'expiring', '--db', svc.cliUrl, '--at', '2026-11-24T23:00:00Z');
+      expect(JSON.parse(again.stdout)).toEqual({ kind: 'already_run', day: '2026-11-24' });
+    } finally {
+      for (const k of Object.keys(mailEnv)) delete process.env[k];
+    }
+    // The service's own pass the same day finds the run taken.
+    expect(await new NotificationJobs(svc.ctx, { watches: [] }).tick()).toEqual({});
+    expect(await t.events('licence.expiring')).toMatchObject([{ grantId: 'fca-cert-amelia-hughes', daysLeft: 11 }]);
+    svc.clock.ms = Date.now() + 1_000; // the CLI queued them when it ran (the real clock), as of --at
+    expect(await t.deliver()).toEqual({
+      'Licence (FCA) fca-cert-amelia-hughes expires in 11 days': [AMELIA, PEOPLE.compliance, MANAGER].sort(),
+    });
+  });
+
+  it('a job that fails is logged and counted under its own name; the other jobs still run', async () => {
+    const t = await start(factory, withContacts());
+    const { svc } = t;
+    const broken = await openStore({ url: svc.cliUrl });
+    await broken.close();
+    const jobs = new NotificationJobs({ ...svc.ctx, store: broken }, { watches: [AUDIT_WATCH, LISTS_WATCH] });
+    expect(await jobs.tick()).toEqual({});
+    const failures = await svc.ctx.metrics.workerFailures.get();
+    expect(failures.values.map((v) => [v.labels.worker, v.value]).sort()).toEqual([
+      ['audit-watch', 1],
+      ['licence-expiry', 1],
+      ['list-watch', 1],
+    ]);
+    expect(t.received).toEqual([]);
   });
 });

@@ -43,6 +43,7 @@ async function admitWarningTimers<DB>(db: Kysely<DB>, dialect: StoreDialect): Pr
     );
     return;
   }
+  // 0005's columns as a literal copy, not a shared helper: a released migration must not change when another does.
   await db.schema
     .createTable('sla_timers_0023')
     .addColumn('id', 'text', (c) => c.primaryKey())
