@@ -142,9 +142,16 @@ describe.each(dialects)('events people must hear about: $factory.name', ({ facto
     svc.clock.ms = Date.parse('2026-11-24T11:09:59Z');
     expect(await worker.tick()).toEqual([]);
     svc.clock.ms = Date.parse('2026-11-24T11:10:00Z');
-    expect(await worker.tick()).toMatchObject([{ outcome: 'warned', leadId: lead.leadId, repId: 'amelia-hughes', deadline: 'accept' }]);
-    // A restarted worker (new instance) finds nothing more to warn about.
-    expect(await new SlaWorker(svc.ctx, { name: 'sla-b' }).tick()).toEqual([]);
+    // A warning whose transaction rolls back (the planner fails in it) emits nothing, and the timer stays due.
+    const failing = new SlaWorker({ ...svc.ctx, notify: () => Promise.reject(new Error('planner down')) }, { name: 'sla-x' });
+    await expect(failing.tick()).rejects.toThrow('planner down');
+    expect(await t.events('lead.sla_warning')).toEqual([]);
+    // Two instances, each with its own connection, race for the due warning: it fires once.
+    const rival = new SlaWorker(await secondInstance(svc), { name: 'sla-b' });
+    const fired = (await Promise.all([worker.tick(), rival.tick()])).flat();
+    expect(fired).toMatchObject([{ outcome: 'warned', leadId: lead.leadId, repId: 'amelia-hughes', deadline: 'accept' }]);
+    // A restarted worker finds nothing more to warn about.
+    expect(await new SlaWorker(svc.ctx, { name: 'sla-c' }).tick()).toEqual([]);
     expect(await t.events('lead.sla_warning')).toEqual([
       {
         leadId: lead.leadId,
@@ -280,6 +287,13 @@ describe.each(dialects)('events people must hear about: $factory.name', ({ facto
     const { svc } = t;
     await ingest(svc, ANN); // amelia: 1 of 1 today
     await t.deliver();
+    // A pass whose transaction rolls back announces nothing and raises nothing: the next pass announces it.
+    await new NotificationJobs(
+      { ...svc.ctx, notify: () => Promise.reject(new Error('planner down')) },
+      { watches: [OVERLOAD_WATCH] },
+    ).tick();
+    expect(await t.events('roster.overloaded')).toEqual([]);
+    expect(await svc.h.store.notificationRuns.raised('roster.overloaded:')).toEqual([]);
     const a = new NotificationJobs(svc.ctx, { watches: [OVERLOAD_WATCH] });
     const b = new NotificationJobs(await secondInstance(svc), { watches: [OVERLOAD_WATCH] });
     const passes = await Promise.all([a.tick(), b.tick()]);
