@@ -14,6 +14,13 @@ export interface SlaWarned {
   readonly deadline: SlaDeadlineKind;
 }
 
+export interface SlaWarningStale {
+  readonly outcome: 'stale';
+  readonly timerId: string;
+  readonly leadId: string;
+  readonly reason: string;
+}
+
 /**
  * A due warning timer whose lead is still unworked by its rep (the caller checked, in its transaction, with the
  * lead locked and the timer claimed): the timer closes as FIRED and `sla.warned` is recorded — history, audit and
@@ -24,14 +31,19 @@ export async function fireSlaWarning(
   ctx: ServiceContext,
   w: { readonly record: LeadRecord; readonly timer: SlaTimerRecord; readonly deadline: SlaDeadlineKind; readonly now: number },
   worker: string,
-): Promise<SlaWarned> {
+): Promise<SlaWarned | SlaWarningStale> {
   const { record, timer, deadline, now } = w;
   const at = toIso(now);
   const target = (await tx.slaTimers.listForLead(record.id)).find(
     (t) => t.status === 'PENDING' && t.kind === deadline && t.repId === timer.repId,
   );
-  // Without the pending deadline (it cannot be, the lead being unworked) the warning says when it was planned for.
-  const dueAt = target?.dueAt ?? at;
+  // Too late to warn (the worker was down until the deadline, or the deadline is gone): the miss speaks for itself.
+  if (!target || Date.parse(target.dueAt) <= now) {
+    const stale = target ? 'deadline passed' : 'no pending deadline';
+    await tx.slaTimers.close(timer.id, { status: 'CANCELLED', at, by: worker, outcomeJson: JSON.stringify({ stale }) });
+    return { outcome: 'stale', timerId: timer.id, leadId: record.id, reason: stale };
+  }
+  const dueAt = target.dueAt;
   const minutesLeft = Math.max(0, Math.round((Date.parse(dueAt) - now) / 60_000));
   await tx.slaTimers.close(timer.id, { status: 'FIRED', at, by: worker, outcomeJson: JSON.stringify({ warned: deadline, dueAt }) });
   const warning = { timerId: timer.id, deadline, repId: timer.repId, teamId: timer.teamId, dueAt, minutesLeft, worker };
