@@ -1,18 +1,8 @@
-import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { sequentialIds } from '../../../src/domain/shared/clock.ts';
 import { MIGRATIONS } from '../../../src/store/migrations/index.ts';
-import { migrate } from '../../../src/store/migrations/runner.ts';
-import { openStore } from '../../../src/store/open-store.ts';
-import { NodeSqliteDatabase, NodeSqliteDialect } from '../../../src/store/sqlite/node-sqlite-dialect.ts';
 import { lead, storeOrg } from '../fixtures/org.ts';
-import { PG_URL, dropSchema, newSchemaName } from '../store-harness.ts';
-import { ALL_MIGRATIONS, STORES, iso, manualClock, routeLead, storeReachable } from './contract-support.ts';
+import { ALL_MIGRATIONS, STORES, iso, manualClock, olderDatabase, routeLead, storeReachable } from './contract-support.ts';
 
 /**
  * Migration 0023 on a database of the previous release: the SLA timers already scheduled survive (SQLite rebuilds the
@@ -22,11 +12,11 @@ describe.each(STORES)('migration 0023 upgrades sla_timers in place: $factory.nam
   if (!storeReachable(run)) return;
 
   it('keeps every timer and its indexes; accept_warning is refused before and stored after', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'remit-upgrade-0023-'));
-    const schema = newSchemaName();
-    const url = factory.name === 'sqlite' ? `sqlite:${join(dir, 'remit.sqlite')}` : PG_URL;
-    const open = (migrateOnOpen: boolean) =>
-      openStore({ url, ...(factory.name === 'postgres' ? { schema, poolSize: 3 } : {}), migrate: migrateOnOpen });
+    const db = await olderDatabase(
+      factory.name,
+      MIGRATIONS.filter((m) => m.version < 23),
+    );
+    const open = db.open;
     const timer = (id: string, kind: 'accept' | 'accept_warning') => ({
       id,
       leadId: 'W1',
@@ -38,20 +28,6 @@ describe.each(STORES)('migration 0023 upgrades sla_timers in place: $factory.nam
       createdAt: iso(0),
     });
     try {
-      const k =
-        factory.name === 'sqlite'
-          ? new Kysely<unknown>({
-              dialect: new NodeSqliteDialect(new NodeSqliteDatabase(new DatabaseSync(join(dir, 'remit.sqlite'))), null),
-            })
-          : new Kysely<unknown>({
-              dialect: new PostgresDialect({
-                pool: new pg.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${schema}` }),
-              }),
-            });
-      const previous = MIGRATIONS.filter((m) => m.version < 23);
-      await migrate(k, { dialect: factory.name, schema: factory.name === 'postgres' ? schema : undefined, migrations: previous });
-      await k.destroy();
-
       const old = await open(false);
       await routeLead({ store: old, org: storeOrg(), clock: manualClock(), ids: sequentialIds() }, lead({ id: 'W1' }));
       await old.slaTimers.schedule([timer('W1:accept', 'accept')]);
@@ -77,8 +53,7 @@ describe.each(STORES)('migration 0023 upgrades sla_timers in place: $factory.nam
         await upgraded.close();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
-      if (factory.name === 'postgres') await dropSchema(schema);
+      await db.drop();
     }
   });
 });
