@@ -1,4 +1,4 @@
-import { notificationPlanner } from '../app/notifications/notification-planner.ts';
+import { activeChannels, notificationPlanner } from '../app/notifications/notification-planner.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -164,7 +164,7 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
     webhookTargets: new WebhookTargetPolicy(opts.webhookAllow ?? []),
     // The inbox and personal/org chat webhooks are always on; e-mail only with SMTP configured: off, no e-mail row is
     // queued (docs/notifications.md).
-    notify: notificationPlanner({ orgs, ids, channels: env.mail ? ['email', 'inbox', 'slack', 'teams'] : ['inbox', 'slack', 'teams'] }),
+    notify: notificationPlanner({ orgs, ids, channels: activeChannels(!!env.mail) }),
   };
   if (env.mail) log.info({ channel: 'email' }, 'notifications: e-mail on (REMIT_SMTP_URL set)');
   else log.info({ channel: 'email' }, 'notifications: e-mail off (REMIT_SMTP_URL not set); no e-mail is queued');

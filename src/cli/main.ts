@@ -11,6 +11,7 @@ import { registerImportCommand } from './commands/import.command.ts';
 import { registerSimulateCommand } from './commands/simulate.command.ts';
 import { registerValidateCommand } from './commands/validate.command.ts';
 import { registerAuditCommand } from './commands/audit.command.ts';
+import { registerNotifyCommand } from './commands/notify.command.ts';
 import { registerEraseCommand } from './commands/erase.command.ts';
 import { registerRetentionCommand } from './commands/retention.command.ts';
 import { registerRosterCommand } from './commands/roster.command.ts';
@@ -33,6 +34,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   registerImportCommand(program);
   registerSimulateCommand(program);
   registerReassignCommand(program);
+  registerNotifyCommand(program);
   return program;
 }
 

@@ -15,6 +15,8 @@ export interface ListSource {
   /** Absolute path of the file (or OFAC directory). */
   readonly path: string;
   readonly description?: string | undefined;
+  /** The list's allowed age in days (screening.lists_stale when older); omitted: no limit. */
+  readonly maxAgeDays?: number | undefined;
 }
 
 /** A reload that removes more than this fraction of a list's entries (or empties it) waits for a second approver. */
@@ -38,6 +40,12 @@ export const ListSourcesFileSchema = z
           format: z.enum(LIST_SOURCE_TYPES as unknown as [ListSourceType, ...ListSourceType[]]),
           path: z.string().min(1),
           description: z.string().optional(),
+          maxAgeDays: z
+            .number()
+            .int()
+            .min(1)
+            .optional()
+            .describe('Compliance is told (screening.lists_stale) when the list is older than this many days; omitted: no limit.'),
         }),
       )
       .min(1),
@@ -67,6 +75,7 @@ export class ListSourceCatalogue {
       format: s.format,
       path: isAbsolute(s.path) ? s.path : resolve(configDir, s.path),
       description: s.description,
+      maxAgeDays: s.maxAgeDays,
     }));
     return new ListSourceCatalogue(sources, file.maxShrinkFraction);
   }

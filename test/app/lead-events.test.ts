@@ -109,6 +109,11 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
     status: 'APPROVED',
     screening: 'clear',
   },
+  'sla.warned': {
+    ...fact,
+    kind: 'sla.warned',
+    warning: { timerId: 'tmr-w', deadline: 'accept', repId: 'rep-a', teamId: 'team-a', dueAt: at, minutesLeft: 5, worker: 'w' },
+  },
   'sla.missed': {
     ...fact,
     kind: 'sla.missed',

@@ -129,3 +129,10 @@ export function ukLead(overrides: Record<string, unknown> = {}): Record<string, 
     ...overrides,
   };
 }
+
+/** What POST /v1/leads answered for a UK lead of `person`, failing the test unless it was 201. */
+export async function postUkLead(app: FastifyInstance, token: string, person: Record<string, string>) {
+  const res = await app.inject({ method: 'POST', url: '/v1/leads', headers: auth(token), payload: ukLead({ person }) });
+  if (res.statusCode !== 201) throw new Error(`POST /v1/leads answered ${res.statusCode}: ${res.body}`);
+  return res.json() as { leadId: string; status: string; duplicateOf?: string; decision: { rep: { id: string } | null } | null };
+}

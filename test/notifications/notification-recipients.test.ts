@@ -49,4 +49,59 @@ describe('notification recipients', () => {
     expect(recipientsFor('lead.queued', { repId: 'amelia-hughes' }, dir)).toEqual([]);
     expect(recipientsFor('lead.reassigned', { repId: 'amelia-hughes' }, dir)).toEqual([]);
   });
+
+  describe('the events of issue 15 part 3', () => {
+    const people: readonly NotifiedPerson[] = [
+      ...PEOPLE,
+      person({ email: 'lead@firm.example', roles: ['ops'], emailPreferences: { overload: false } }),
+      person({ email: 'quiet-lead@firm.example', roles: ['rep'], emailPreferences: { sla: false } }),
+      person({ email: 'gone-lead@firm.example', roles: ['rep'], active: false }),
+    ];
+    const org = {
+      people,
+      repEmail: (id: string) => ({ 'priya-shah': 'priya@config.example' })[id],
+      teamLeadEmails: (repId: string) =>
+        ({ 'amelia-hughes': ['lead@firm.example', 'quiet-lead@firm.example', 'gone-lead@firm.example', 'outside@partner.example'] })[
+          repId
+        ] ?? [],
+      managerEmail: (repId: string) => ({ 'amelia-hughes': 'boss@firm.example' })[repId],
+    };
+    const to = (type: string, data: Record<string, unknown>) => recipientsFor(type, data, org).map((r) => r.recipient);
+
+    it('SLA warning and breach: the rep and their team leads; a lead who is a person has their preferences, others as is', () => {
+      const expected = ['amelia@firm.example', 'lead@firm.example', 'outside@partner.example'];
+      expect(to('lead.sla_warning', { repId: 'amelia-hughes' })).toEqual(expected);
+      expect(to('lead.sla_breached', { repId: 'amelia-hughes' })).toEqual(expected);
+      expect(to('lead.sla_breached', { repId: 'priya-shah' })).toEqual(['priya@config.example']); // no team lead configured
+    });
+
+    it('escalation: the leads of every team that missed and whom escalateTo names (a role or an address)', () => {
+      const missedBy = ['priya-shah', 'amelia-hughes'];
+      // quiet-lead silenced SLA warnings and breaches, not escalations.
+      expect(to('lead.escalated', { missedBy, escalateTo: 'ops' })).toEqual([
+        'lead@firm.example',
+        'otto@firm.example',
+        'outside@partner.example',
+        'quiet-lead@firm.example',
+      ]);
+      expect(to('lead.escalated', { missedBy: ['priya-shah'], escalateTo: 'desk@firm.example' })).toEqual(['desk@firm.example']);
+      expect(to('lead.escalated', { missedBy: ['priya-shah'], escalateTo: 'team-lead' })).toEqual([]); // not a role: nobody more
+      expect(to('lead.sla_exhausted', {})).toEqual(['cora@firm.example', 'lead@firm.example', 'otto@firm.example']);
+    });
+
+    it('duplicate → the owner rep; expiring → rep, manager, compliance (firm grant: compliance); operations events by role', () => {
+      expect(to('lead.duplicate', { ownerRep: 'amelia-hughes' })).toEqual(['amelia@firm.example']);
+      expect(to('lead.duplicate', { ownerRep: null })).toEqual([]);
+      expect(to('licence.expiring', { repId: 'amelia-hughes' })).toEqual([
+        'amelia@firm.example',
+        'boss@firm.example',
+        'cora@firm.example',
+        'otto@firm.example',
+      ]);
+      expect(to('licence.expiring', { repId: null })).toEqual(['cora@firm.example', 'otto@firm.example']);
+      expect(to('roster.overloaded', {})).toEqual(['otto@firm.example']); // lead@ opted out of overload
+      expect(to('screening.lists_stale', {})).toEqual(['cora@firm.example', 'otto@firm.example']);
+      expect(to('audit.verify_failed', {})).toEqual(['ada@firm.example']);
+    });
+  });
 });

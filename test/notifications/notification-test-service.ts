@@ -1,7 +1,7 @@
 import type { SMTPServer } from 'smtp-server';
 import type { AuditService } from '../audit/audit-service-fixture.ts';
 import { ingestLead } from './ingest-lead.ts';
-import { stopSmtp } from './smtp-test-server.ts';
+import { stopSmtp } from '../support/smtp-server.ts';
 
 /** What the notification suites share: a lead posted over HTTP, and tearing down the service and SMTP server. */
 

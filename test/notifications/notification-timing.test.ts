@@ -7,7 +7,7 @@ import { startAuditService, type AuditService } from '../audit/audit-service-fix
 import { auth } from '../http/service-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { ingest, stopAll } from './notification-test-service.ts';
-import { headers, startSmtp, stopSmtp } from './smtp-test-server.ts';
+import { headers, startSmtp, stopSmtp } from '../support/smtp-server.ts';
 
 /**
  * Quiet hours and digests end to end (docs/notifications.md), on SQLite and PostgreSQL, against a real SMTP server:

@@ -19,6 +19,7 @@ export const CONDUCT_EVENTS = {
   outreachDenied: 'outreach.denied',
   optOut: 'opt_out.recorded',
   consent: 'consent.changed',
+  slaWarned: 'sla.warned',
   slaMissed: 'sla.missed',
   reassigned: 'sla.reassigned',
   escalated: 'sla.escalated',

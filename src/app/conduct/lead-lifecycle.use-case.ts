@@ -1,3 +1,4 @@
+import { withWarnings } from '../../domain/sla/sla-warning.ts';
 import type { CoolingOffEvent } from '../../domain/conduct/rule-pack.schema.ts';
 import { isLeadState, type LeadState } from '../../domain/lifecycle/lead-state.ts';
 import { transition, type LifecycleEvent } from '../../domain/lifecycle/transition.ts';
@@ -130,10 +131,11 @@ function refusal(result: Extract<ReturnType<typeof transition>, { ok: false }>, 
   return failure(cooling ? 'COOLING_OFF_BLOCKED' : 'TRANSITION_NOT_ALLOWED', result.detail, details, extra);
 }
 
-/** ACCEPTED stops the acceptance timer, CONTACTED both, a closing state every pending one. Returns how many stopped. */
+/** ACCEPTED stops the acceptance timer (and its warning), CONTACTED both, a closing state every pending one. Returns how many stopped. */
 async function stopSlaTimers(tx: UnitOfWork, leadId: string, to: LeadState, at: string, actor: string): Promise<number> {
-  if (to === 'ACCEPTED') return tx.slaTimers.cancelPending(leadId, { kinds: ['accept'], at, by: `accepted by ${actor}` });
-  if (to === 'CONTACTED') return tx.slaTimers.cancelPending(leadId, { kinds: ['accept', 'first_contact'], at, by: `contacted (${actor})` });
+  if (to === 'ACCEPTED') return tx.slaTimers.cancelPending(leadId, { kinds: withWarnings(['accept']), at, by: `accepted by ${actor}` });
+  if (to === 'CONTACTED')
+    return tx.slaTimers.cancelPending(leadId, { kinds: withWarnings(['accept', 'first_contact']), at, by: `contacted (${actor})` });
   if (CLOSING.includes(to)) return tx.slaTimers.cancelPending(leadId, { at, by: `lead ${to}` });
   return 0;
 }

@@ -1,3 +1,4 @@
+import { withWarnings } from '../../domain/sla/sla-warning.ts';
 import { checkOutreach } from '../../domain/conduct/check-outreach.ts';
 import type { OutreachDecision } from '../../domain/conduct/outreach-input.ts';
 import type { Channel, Purpose } from '../../domain/conduct/rule-pack.schema.ts';
@@ -191,7 +192,11 @@ export async function recordLeadOutreach(
     });
     if (firstContact) {
       await appendFact(tx, leadId, principal.userId, { event: 'first_contact', at, source: `outreach ${id}` });
-      slaTimersStopped = await tx.slaTimers.cancelPending(leadId, { kinds: ['accept', 'first_contact'], at, by: `first contact (${id})` });
+      slaTimersStopped = await tx.slaTimers.cancelPending(leadId, {
+        kinds: withWarnings(['accept', 'first_contact']),
+        at,
+        by: `first contact (${id})`,
+      });
     }
     await appendAudit(tx, {
       kind: firstContact ? 'contact' : 'outreach',

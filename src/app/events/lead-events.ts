@@ -2,6 +2,7 @@ import type { Decision, DecisionOutcome } from '../../domain/decision/decision.t
 import type { AuditRecord } from '../audit/audit-trail.ts';
 import { CONDUCT_EVENTS } from '../conduct/lead-conduct-view.ts';
 import { BOOKING_EVENT_PROJECTIONS, type BookingOffer } from './booking-events.ts';
+import type { Escalation, HandOver, SlaMissFacts, SlaParking, SlaWarningFacts } from './sla-facts.ts';
 import { REASSIGNMENT_EVENT_PROJECTIONS, type ManualReassignment, type ReassignmentMove } from './reassignment-events.ts';
 
 /**
@@ -14,56 +15,6 @@ import { REASSIGNMENT_EVENT_PROJECTIONS, type ManualReassignment, type Reassignm
 
 /** What a decision's outcome is announced as (webhook event type); one name whichever path decided. */
 export const outcomeEventType = (outcome: DecisionOutcome): string => `lead.${outcome.toLowerCase()}`;
-
-export interface SlaMissFacts {
-  readonly timerId: string;
-  readonly missed: 'accept' | 'first_contact';
-  readonly reasonCode: string;
-  readonly repId: string;
-  readonly assignedAt: string;
-  readonly dueAt: string;
-  readonly attempt: number;
-  readonly worker: string;
-}
-
-export interface HandOver {
-  readonly fromRep: string;
-  readonly toRep: string | null;
-  readonly toTeam: string | null;
-  readonly missed: 'accept' | 'first_contact';
-  readonly reasonCode: string;
-  readonly attempt: number;
-  readonly excluded: readonly string[];
-  readonly fellBackToMissed: boolean;
-  readonly decisionId: string;
-  readonly outcome: string;
-  /** SLA_SOLE_LAWFUL_REP when the lead went back to the rep who just missed (nobody else was lawful). */
-  readonly sameRepReasonCode?: string;
-}
-
-/** The ladder's last step (docs/conduct.md): the lead is parked in the review queue and its SLA timers stop. */
-export interface SlaParking {
-  readonly leadId: string;
-  readonly attempt: number;
-  readonly missed: 'accept' | 'first_contact';
-  readonly missedBy: readonly string[];
-  readonly reasonCode: string;
-  readonly currentRep: string;
-  readonly reviewId: string;
-  /** The review the lead waits in: a new SLA_EXHAUSTED one, or the one already open (a lead has one open review). */
-  readonly reviewKind: string;
-  readonly timersStopped: number;
-}
-
-export interface Escalation {
-  readonly leadId: string;
-  readonly attempt: number;
-  readonly missed: 'accept' | 'first_contact';
-  readonly missedBy: readonly string[];
-  readonly escalateTo: unknown;
-  readonly currentRep: string | null;
-  readonly reviewId: string | null;
-}
 
 export interface ReviewApproval {
   readonly reviewId: string;
@@ -177,6 +128,7 @@ export type LeadEvent =
       readonly status: 'APPROVED' | 'REJECTED';
       readonly screening: string;
     })
+  | (Fact & { readonly kind: 'sla.warned'; readonly warning: SlaWarningFacts })
   | (Fact & { readonly kind: 'sla.missed'; readonly miss: SlaMissFacts })
   | (Fact & { readonly kind: 'sla.reassigned'; readonly handOver: HandOver; readonly reviewId: string | null; readonly timerId: string })
   | (Fact & { readonly kind: 'sla.escalated'; readonly escalation: Escalation })
@@ -457,6 +409,14 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
       data: { reviewId: e.reviewId, leadId: e.leadId, status: e.status, screening: e.screening },
     }),
   },
+  'sla.warned': {
+    history: (e) => ({ ...fact(e), kind: CONDUCT_EVENTS.slaWarned, payload: e.warning }),
+    audit: (e) => ({ ...subject(e), kind: 'sla', payload: { action: 'sla.warned', ...e.warning } }),
+    outbox: (e) => {
+      const { deadline, repId, teamId, dueAt, minutesLeft } = e.warning;
+      return { type: 'lead.sla_warning', at: e.at, data: { leadId: e.leadId, deadline, repId, teamId, dueAt, minutesLeft } };
+    },
+  },
   'sla.missed': {
     history: (e) => {
       const { timerId, missed, reasonCode, repId, dueAt, attempt, worker } = e.miss;
@@ -470,7 +430,12 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
         payload: { action: 'sla.missed', timerId, missed, reasonCode, repId, assignedAt, dueAt, attempt, worker },
       };
     },
-    outbox: { absent: 'every miss is followed by its consequence, announced as lead.reassigned or lead.escalated' },
+    // The breach itself is announced (rep and team lead are told); its consequence follows as lead.reassigned,
+    // lead.escalated or lead.sla_exhausted.
+    outbox: (e) => {
+      const { missed, reasonCode, repId, assignedAt, dueAt, attempt } = e.miss;
+      return { type: 'lead.sla_breached', at: e.at, data: { leadId: e.leadId, missed, reasonCode, repId, assignedAt, dueAt, attempt } };
+    },
   },
   'sla.reassigned': {
     history: (e) => ({ ...fact(e), kind: CONDUCT_EVENTS.reassigned, payload: { ...e.handOver, reviewId: e.reviewId } }),

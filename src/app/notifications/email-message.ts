@@ -29,7 +29,10 @@ export function emailContent(templates: Required<EventTemplates>, view: MessageV
   return {
     subject: oneLine(renderPart(templates, 'subject', view, plain)),
     text: renderPart(templates, 'text', view, plain),
-    html: [...paragraphs, `<p><a href="${escapeHtml(view.lead.link)}">Open the lead in the console</a></p>`].join('\n'),
+    html: [
+      ...paragraphs,
+      `<p><a href="${escapeHtml(view.lead.link)}">Open ${view.lead.id !== '' ? 'the lead ' : ''}in the console</a></p>`,
+    ].join('\n'),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { NotificationsPolicy } from '../../domain/org/notifications-policy.schema.ts';
 import type { Store } from '../../store/unit-of-work.ts';
+import { factFieldsOf, pageOf } from './notification-templates.ts';
 
 /** What every template sees (docs/notifications.md "Templates"): `{{lead.id}}`, `{{lead.link}}`, `{{reasons}}` … */
 export interface MessageView {
@@ -16,19 +17,32 @@ export interface MessageView {
   readonly reasons: string;
   readonly repId: string;
   readonly teamId: string;
+  /** Every field of the event's data as text (`{{data.daysLeft}}`); lists joined with ", ". */
+  readonly data: Readonly<Record<string, string>>;
+  /** The fields the event's built-in message lists, with their values (`{{#facts}}{{name}}: {{value}}{{/facts}}`). */
+  readonly facts: readonly { readonly name: string; readonly value: string }[];
 }
 
 export type PersonalFields = Pick<MessageView['lead'], 'name' | 'email' | 'phone' | 'company'>;
 const NO_PERSONAL_DATA: PersonalFields = { name: '', email: '', phone: '', company: '' };
 
 interface EventBody {
-  readonly data?: {
+  readonly data?: Readonly<Record<string, unknown>> & {
     readonly leadId?: unknown;
     readonly repId?: unknown;
     readonly teamId?: unknown;
     readonly reasons?: readonly { readonly code?: unknown }[];
   };
 }
+
+const show = (value: unknown): string =>
+  value === undefined || value === null
+    ? ''
+    : Array.isArray(value)
+      ? value.map(show).join(', ')
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
 
 /** The console address of a lead. */
 export const leadLink = (consoleUrl: string, leadId: string): string =>
@@ -41,15 +55,24 @@ export function messageView(
   consoleUrl: string,
   personal: PersonalFields = NO_PERSONAL_DATA,
 ): MessageView {
-  const body = JSON.parse(payloadJson) as EventBody;
-  const leadId = String(body.data?.leadId ?? '');
-  const reasons = (body.data?.reasons ?? []).map((r) => String(r.code ?? '')).filter((c) => c !== '');
+  const fields = (JSON.parse(payloadJson) as EventBody).data ?? {};
+  const leadId = show(fields.leadId);
+  const reasons = (fields.reasons ?? []).map((r) => String(r.code ?? '')).filter((c) => c !== '');
+  const data = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, show(v)]));
+  const page = pageOf(eventType);
   return {
     event: eventType,
-    lead: { id: leadId, link: leadLink(consoleUrl, leadId), ...personal },
+    // An event about no lead (an expiring licence, an overload …) links its console page instead.
+    lead: {
+      id: leadId,
+      link: leadId === '' && page ? `${consoleUrl.replace(/\/+$/, '')}${page}` : leadLink(consoleUrl, leadId),
+      ...personal,
+    },
     reasons: reasons.length > 0 ? reasons.join(', ') : 'none recorded',
-    repId: String(body.data?.repId ?? ''),
-    teamId: String(body.data?.teamId ?? ''),
+    repId: show(fields.repId),
+    teamId: show(fields.teamId),
+    data,
+    facts: factFieldsOf(eventType).flatMap((name) => (data[name] ? [{ name, value: data[name] }] : [])),
   };
 }
 

@@ -3,7 +3,7 @@ import type { NotificationChannel } from '../../store/ports/notifications.port.t
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import type { OrgRegistry } from '../routing/org-registry.ts';
 import { preferencesOf } from './notification-preferences-schema.ts';
-import { recipientsFor } from './notification-recipients.ts';
+import { notifiesAnyone, recipientsFor } from './notification-recipients.ts';
 import { timeRecipient } from './recipient-timing.ts';
 
 export interface OutboxEventFacts {
@@ -12,6 +12,10 @@ export interface OutboxEventFacts {
   readonly data: unknown;
   readonly createdAt: string;
 }
+
+/** The channels notifications are queued on: the inbox and chat always, e-mail only with an SMTP server to send it. */
+export const activeChannels = (mailConfigured: boolean): readonly NotificationChannel[] =>
+  mailConfigured ? ['email', 'inbox', 'slack', 'teams'] : ['inbox', 'slack', 'teams'];
 
 /** Called by the outbox writer in the caller's transaction: the notification rows commit or roll back with the change. */
 export type NotificationPlanner = (tx: UnitOfWork, event: OutboxEventFacts) => Promise<void>;
@@ -28,7 +32,9 @@ export function notificationPlanner(deps: {
   readonly channels: readonly NotificationChannel[];
 }): NotificationPlanner {
   return async (tx, event) => {
-    const data = (event.data ?? {}) as { readonly repId?: string | null; readonly teamId?: string | null; readonly leadId?: string };
+    // Most events notify nobody: no reads for them.
+    if (!notifiesAnyone(event.eventType)) return;
+    const data = (event.data ?? {}) as Readonly<Record<string, unknown>> & { readonly teamId?: string | null; readonly leadId?: string };
     const prefs = await tx.notifications.preferences();
     const people = (await tx.users.list()).map((u) => {
       const p = preferencesOf(prefs.get(u.id));
@@ -48,12 +54,19 @@ export function notificationPlanner(deps: {
       };
     });
     const config = deps.orgs.current.config;
+    const rep = (id: string) => config.reps.find((r) => r.id === id);
     const chatRoutes = deps.channels.some((c) => c === 'slack' || c === 'teams') ? (config.notifications?.chat ?? []) : [];
     const teamId = data.teamId ?? (chatRoutes.some((r) => r.teams) && data.leadId ? (await tx.leads.get(data.leadId))?.teamId : null);
     const planned = recipientsFor(
       event.eventType,
-      { repId: data.repId ?? null, teamId: teamId ?? null },
-      { people, repEmail: (id) => config.reps.find((r) => r.id === id)?.email, chatRoutes },
+      { ...data, teamId: teamId ?? null },
+      {
+        people,
+        repEmail: (id) => rep(id)?.email,
+        teamLeadEmails: (id) => config.teams.find((t) => t.id === rep(id)?.team)?.leadEmails ?? [],
+        managerEmail: (id) => rep(id)?.managerEmail,
+        chatRoutes,
+      },
     ).filter((p) => deps.channels.includes(p.channel));
     const timed = timeRecipient(event, { people, reps: config.reps, urgentEvents: config.notifications?.urgentEvents ?? [] });
     await tx.notifications.add(

@@ -10,6 +10,13 @@ const EVENT_SWITCHES = {
   assignment: z.boolean().optional().describe('New lead assigned to me (reps).'),
   refusal: z.boolean().optional().describe('A lead was refused (compliance, ops).'),
   hold: z.boolean().optional().describe('A lead was held (compliance, ops).'),
+  sla: z.boolean().optional().describe('SLA warning before a deadline and SLA breach (the rep, their team lead).'),
+  escalation: z.boolean().optional().describe('A lead was escalated or its SLA ladder exhausted (team leads, ops, compliance).'),
+  duplicate: z.boolean().optional().describe('A lead I own came in again (the owner rep).'),
+  expiry: z.boolean().optional().describe('A licence or carrier appointment is expiring (the rep, their manager, compliance).'),
+  overload: z.boolean().optional().describe('A rep or team is overloaded (ops).'),
+  lists: z.boolean().optional().describe('A screening list is stale or not loaded (compliance).'),
+  audit: z.boolean().optional().describe('The audit chain failed verification (admins).'),
 };
 const enabled = (what: string) => z.boolean().optional().describe(`false turns ${what} off altogether; omitted: on.`);
 

@@ -12,6 +12,10 @@ export const WORKERS = [
   'auto-away',
   'reassignment',
   'notification-worker',
+  'licence-expiry',
+  'overload-watch',
+  'list-watch',
+  'audit-watch',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

@@ -1,3 +1,4 @@
+import { isDeadlineTimer } from '../../domain/sla/sla-warning.ts';
 import type { Decision } from '../../domain/decision/decision.ts';
 import type { LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
@@ -77,7 +78,9 @@ export async function leadPage(
   // The SLA deadlines still running on each lead (accept, first contact): what a rep's "my leads" sorts their day by.
   const timers = page.items.length > 0 ? await store.slaTimers.listForLeads(page.items.map((l) => l.id)) : [];
   const slaDue = (leadId: string) =>
-    timers.filter((t) => t.leadId === leadId && t.status === 'PENDING').map((t) => ({ kind: t.kind, dueAt: t.dueAt, repId: t.repId }));
+    timers
+      .filter((t) => t.leadId === leadId && t.status === 'PENDING' && isDeadlineTimer(t.kind))
+      .map((t) => ({ kind: t.kind, dueAt: t.dueAt, repId: t.repId }));
   return ok({
     items: page.items.map((l) => ({
       id: l.id,

@@ -1,3 +1,4 @@
+import { isDeadlineTimer } from '../../domain/sla/sla-warning.ts';
 import type { SlaTimerRecord } from '../../store/ports/conduct.port.ts';
 import type { DecisionRecord } from '../../store/ports/decisions.port.ts';
 import type { LeadEventRecord } from '../../store/ports/lead-events.port.ts';
@@ -167,7 +168,7 @@ async function measureLead(store: Store, l: LeadRecord, timers: readonly SlaTime
   const holding = contactAt === undefined ? undefined : assignments.filter((a) => a.at <= contactAt).at(-1);
   const captureToAssignmentMs = first ? first.at - received : null;
   const assignmentToFirstContactMs = holding && contactAt !== undefined ? contactAt - holding.at : null;
-  const breaches = timers.filter((t) => t.leadId === l.id && t.status === 'FIRED');
+  const breaches = timers.filter((t) => t.leadId === l.id && t.status === 'FIRED' && isDeadlineTimer(t.kind));
   groups.overall.leads.add(l.id);
   if (first && captureToAssignmentMs !== null) {
     for (const g of groups.of(first.repId, first.teamId)) {

@@ -8,6 +8,7 @@ import { rerouteWithExclusions } from '../../domain/sla/reroute-exclusion.ts';
 import { nextSlaAction, type SlaAction } from '../../domain/sla/sla-action.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import { slaPolicyOf } from '../../domain/sla/sla-plan.ts';
+import { isDeadlineTimer, warnedDeadline } from '../../domain/sla/sla-warning.ts';
 import type { SlaTimerRecord } from '../../store/ports/conduct.port.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
@@ -16,8 +17,10 @@ import { recordedFacts } from '../conduct/lead-conduct-view.ts';
 import { decideAndRecord, withScopeRetry } from '../routing/decision-recorder.ts';
 import { readPresence } from '../routing/presence-input.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
+import { fireSlaWarning, type SlaWarned } from './sla-warning.use-case.ts';
 
 export type SlaFireOutcome =
+  | SlaWarned
   | { readonly outcome: 'stale'; readonly timerId: string; readonly leadId: string; readonly reason: string }
   | {
       readonly outcome: 'missed';
@@ -41,9 +44,12 @@ export type SlaFireOutcome =
       readonly reviewId: string | null;
     };
 
-/** Why a due timer no longer applies (the lead moved on), or null when the rep still holds it unanswered. */
+/**
+ * Why a due timer no longer applies (the lead moved on), or null when the rep still holds it unanswered. A warning
+ * applies exactly as long as the deadline it warns of.
+ */
 function staleReason(
-  timer: SlaTimerRecord,
+  timer: Pick<SlaTimerRecord, 'repId' | 'kind'>,
   lead: { status: string; repId: string | null } | undefined,
   firstContactAt: number | undefined,
 ): string | null {
@@ -98,11 +104,13 @@ export async function fireSlaTimer(
       const at = toIso(now);
       if (Date.parse(timer.dueAt) > now) return null;
       const events = record ? await tx.events.listForLead(record.id) : [];
-      const stale = staleReason(timer, record, recordedFacts(events).events.first_contact);
+      const deadline = warnedDeadline(timer.kind);
+      const stale = staleReason({ repId: timer.repId, kind: deadline ?? timer.kind }, record, recordedFacts(events).events.first_contact);
       if (stale !== null || !record) {
         await tx.slaTimers.close(timer.id, { status: 'CANCELLED', at, by: worker, outcomeJson: JSON.stringify({ stale }) });
         return { outcome: 'stale', timerId: timer.id, leadId: candidate.leadId, reason: stale ?? 'lead gone' };
       }
+      if (deadline !== null) return fireSlaWarning(tx, ctx, { record, timer, deadline, now }, worker);
       const action = await nextActionFor(tx, ctx.orgs.current, record, timer, now);
       if (action.kind === 'none') return null;
       const miss: MissContext = { tx, ctx, org: ctx.orgs.current, record, timer, action, now, at };
@@ -117,7 +125,7 @@ export async function fireSlaTimer(
 
 /** What the SLA policy says about this timer now, given the lead's earlier misses. */
 async function nextActionFor(tx: UnitOfWork, org: CompiledOrg, record: LeadRecord, timer: SlaTimerRecord, now: number): Promise<SlaAction> {
-  const fired = (await tx.slaTimers.listForLead(record.id)).filter((t) => t.status === 'FIRED');
+  const fired = (await tx.slaTimers.listForLead(record.id)).filter((t) => t.status === 'FIRED' && isDeadlineTimer(t.kind));
   const dueAt = Date.parse(timer.dueAt);
   return nextSlaAction(
     {

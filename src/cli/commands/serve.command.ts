@@ -3,6 +3,7 @@ import { bootstrapAdmin } from '../../app/access/people.use-case.ts';
 import { createSignInLink } from '../../app/access/sign-in-links.use-case.ts';
 import { CliFailure } from '../cli-io.ts';
 import { smtpMailSender } from '../../app/notifications/mail-sender.ts';
+import { NotificationJobs } from '../../app/notifications/notification-jobs.ts';
 import { NotificationWorker } from '../../app/notifications/notification-worker.ts';
 import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
@@ -109,7 +110,8 @@ export function registerServeCommand(program: Command): void {
       const retentionWorker = new RetentionWorker(ctx, { onPass: (report) => ctx.log.info({ retention: report }, 'retention applied') });
       // Auto-away (docs/operations.md): reps idle in the console for the org's N working minutes, checked every minute.
       const autoAwayWorker = new AutoAwayWorker(ctx);
-      const notificationWorker = notificationWorkerFor(ctx, env);
+      // Notifications (docs/notifications.md): the sender (with SMTP), and the scheduled and edge-triggered events (always).
+      const [notificationWorker, notificationJobs] = [notificationWorkerFor(ctx, env), new NotificationJobs(ctx)];
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -122,7 +124,7 @@ export function registerServeCommand(program: Command): void {
         await slaWorker.stop();
         await reassignmentWorker.stop();
         await retentionWorker.stop();
-        await Promise.all([autoAwayWorker.stop(), notificationWorker?.stop()]);
+        await Promise.all([autoAwayWorker.stop(), notificationWorker?.stop(), notificationJobs.stop()]);
         await store.close();
         process.exit(0);
       };
@@ -134,7 +136,7 @@ export function registerServeCommand(program: Command): void {
       slaWorker.start(env.slaIntervalMs);
       reassignmentWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
-      for (const worker of [autoAwayWorker, notificationWorker]) worker?.start();
+      for (const worker of [autoAwayWorker, notificationWorker, notificationJobs]) worker?.start();
       process.stdout.write(
         `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +
           `${ctx.orgs.current.hash.slice(0, 19)}…)\n`,

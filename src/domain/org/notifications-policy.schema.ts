@@ -2,7 +2,20 @@ import Mustache from 'mustache';
 import { z } from 'zod';
 
 /** Events that notify someone (docs/notifications.md); each has an audience row and built-in templates. */
-export const NOTIFIED_EVENTS = ['lead.assigned', 'lead.refused', 'lead.held'] as const;
+export const NOTIFIED_EVENTS = [
+  'lead.assigned',
+  'lead.refused',
+  'lead.held',
+  'lead.sla_warning',
+  'lead.sla_breached',
+  'lead.escalated',
+  'lead.sla_exhausted',
+  'lead.duplicate',
+  'licence.expiring',
+  'roster.overloaded',
+  'screening.lists_stale',
+  'audit.verify_failed',
+] as const;
 export type NotifiedEvent = (typeof NOTIFIED_EVENTS)[number];
 
 /** Template parts: e-mail subject (also the inbox title), text (e-mail text and HTML parts, inbox), Slack, Teams. */
@@ -87,6 +100,18 @@ export const NotificationsPolicySchema = z.strictObject({
     .partialRecord(z.enum(NOTIFIED_EVENTS), EventTemplatesSchema)
     .optional()
     .describe('Per-event mustache templates overriding the built-in ones; values are escaped for each channel.'),
+  expiryHorizonDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(366)
+    .optional()
+    .describe('Licences and carrier appointments whose validity ends within this many days are announced (licence.expiring); default 30.'),
+  timeZone: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("IANA zone of the org's day for daily notification jobs (licence.expiring runs once per day in it); default UTC."),
   includePersonalData: z
     .boolean()
     .optional()
@@ -95,3 +120,11 @@ export const NotificationsPolicySchema = z.strictObject({
     ),
 });
 export type NotificationsPolicy = z.infer<typeof NotificationsPolicySchema>;
+
+/** Applied in code, not as a zod default: an org without the section keeps the canonical form (and hash) it had. */
+export const DEFAULT_EXPIRY_HORIZON_DAYS = 30;
+
+export const expiryHorizonDaysOf = (policy: NotificationsPolicy | undefined): number =>
+  policy?.expiryHorizonDays ?? DEFAULT_EXPIRY_HORIZON_DAYS;
+
+export const notificationTimeZoneOf = (policy: NotificationsPolicy | undefined): string => policy?.timeZone ?? 'UTC';

@@ -137,6 +137,14 @@ export const TeamSchema = z.strictObject({
   massMarketOnly: z.boolean().default(false),
   capabilities: z.array(CapabilitySchema).default([]),
   calendar: TeamCalendarSchema.optional().describe("Omitted: the team works every day its reps' working hours say."),
+  leadEmails: z
+    .array(z.email())
+    .max(20)
+    .optional()
+    .describe(
+      "The team's leads (docs/notifications.md): told of SLA warnings, breaches and escalations of the team's leads; a person " +
+        'with that e-mail is reached with their preferences, else the address as is.',
+    ),
 });
 
 const TimeRangeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'HH:MM-HH:MM, 24-hour, e.g. 09:00-17:30');
@@ -166,6 +174,10 @@ export const RepSchema = z.strictObject({
   name: z.string().min(1),
   team: IdSchema,
   email: z.email().optional(),
+  managerEmail: z
+    .email()
+    .optional()
+    .describe("The rep's manager (docs/notifications.md): told when the rep's licences or carrier appointments are expiring."),
   timeZone: z.string().min(1).describe('IANA time zone, e.g. Europe/London.'),
   workingHours: WorkingHoursSchema.optional().describe('Omitted: always available.'),
   outOfOffice: z

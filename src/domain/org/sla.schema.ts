@@ -28,6 +28,10 @@ export const SlaSchema = z.strictObject({
     .boolean()
     .default(true)
     .describe("true: only the rep's working hours count (rep's zone, minus out-of-office); false: elapsed time."),
+  warnBeforeMinutes: Minutes.optional().describe(
+    'Warn the rep and their team lead this many minutes before the first deadline of an assignment (lead.sla_warning, ' +
+      'docs/conduct.md); omitted: no warning.',
+  ),
   escalateAfterMisses: z
     .number()
     .int()
@@ -37,7 +41,14 @@ export const SlaSchema = z.strictObject({
       'Ladder (docs/conduct.md): misses before the Nth re-route, the Nth escalates once (outbox lead.escalated and a review item), ' +
         'any later miss parks the lead (SLA_EXHAUSTED review, timers stopped).',
     ),
-  escalateTo: z.string().min(1).default('ops').describe('Who the escalation names (a queue, a team lead).'),
+  escalateTo: z
+    .string()
+    .min(1)
+    .default('ops')
+    .describe(
+      "Who the escalation names: a role (its active holders are told, docs/notifications.md), an e-mail address, or a queue's name; " +
+        "the team's leadEmails are told in any case.",
+    ),
   rerouteOnEscalation: z.boolean().default(true).describe('Keep re-routing when escalating.'),
   rules: z.array(SlaRuleOverrideSchema).default([]).describe('Per-rule windows, by the routing rule that assigned the lead.'),
 });

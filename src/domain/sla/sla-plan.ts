@@ -3,13 +3,9 @@ import { slaDeadline } from './sla-deadline.ts';
 import type { SlaPolicy } from './sla-action.ts';
 import type { WorkingCalendar } from './working-calendar.ts';
 
-export type SlaTimerKind = 'accept' | 'first_contact';
+import { planSlaWarning, type PlannedSlaTimer } from './sla-warning.ts';
 
-export interface PlannedSlaTimer {
-  readonly kind: SlaTimerKind;
-  /** Epoch ms. */
-  readonly dueAt: number;
-}
+export type { PlannedSlaTimer } from './sla-warning.ts';
 
 /** The windows that apply to a lead routed by `ruleId` (a per-rule override wins field by field). */
 export function slaWindowsFor(
@@ -27,7 +23,8 @@ export function slaWindowsFor(
 /**
  * Timers to schedule when a lead is assigned at `assignedAt` to a rep with `calendar` (R12):
  * acceptance and first contact, each counted from the assignment (in the rep's working time when
- * configured). A window with no working time within the horizon gets no timer.
+ * configured), and the warning before the first of them when `warnBeforeMinutes` is set. A window with no
+ * working time within the horizon gets no timer.
  */
 export function planSlaTimers(sla: SlaConfig, ruleId: string | null, calendar: WorkingCalendar, assignedAt: number): PlannedSlaTimer[] {
   if (!sla.enabled) return [];
@@ -41,7 +38,8 @@ export function planSlaTimers(sla: SlaConfig, ruleId: string | null, calendar: W
     const dueAt = slaDeadline(assignedAt, { minutes, workingTime: w.workingTime }, calendar);
     if (dueAt !== null) out.push({ kind, dueAt: Math.ceil(dueAt) });
   }
-  return out;
+  const warning = planSlaWarning(sla.warnBeforeMinutes, out, assignedAt);
+  return warning ? [...out, warning] : out;
 }
 
 export const slaPolicyOf = (sla: SlaConfig): SlaPolicy => ({

@@ -16,6 +16,15 @@ export const WEBHOOK_EVENTS = [
   'lead.nurture',
   'lead.duplicate',
   'review.decided',
+  // Events people are told about (docs/notifications.md); webhooks may subscribe to them too.
+  'lead.sla_warning',
+  'lead.sla_breached',
+  'lead.escalated',
+  'lead.sla_exhausted',
+  'licence.expiring',
+  'roster.overloaded',
+  'screening.lists_stale',
+  'audit.verify_failed',
 ] as const;
 
 export function registerWebhookRoutes(app: FastifyInstance, ctx: ServiceContext): void {

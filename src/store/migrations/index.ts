@@ -18,6 +18,7 @@ import { repHeartbeats } from './0018-rep-heartbeats.ts';
 import { notifications } from './0020-notifications.ts';
 import { notificationInbox } from './0021-notification-inbox.ts';
 import { notificationDigests } from './0022-notification-digests.ts';
+import { notificationRuns } from './0023-notification-runs.ts';
 import { accountParents } from './0026-account-parents.ts';
 import type { Migration } from './migration.ts';
 
@@ -43,5 +44,6 @@ export const MIGRATIONS: readonly Migration[] = [
   notifications,
   notificationInbox,
   notificationDigests,
+  notificationRuns,
   accountParents,
 ];

@@ -117,7 +117,8 @@ export interface ConductRepository {
 // ---------------------------------------------------------------------------------------------
 // SLA timers (R12): durable, claimed by one worker at a time, each fired at most once.
 
-export type SlaTimerKind = 'accept' | 'first_contact';
+/** Deadlines, and the warnings before them (sla.warnBeforeMinutes, docs/conduct.md). */
+export type SlaTimerKind = 'accept' | 'first_contact' | 'accept_warning' | 'first_contact_warning';
 export type SlaTimerStatus = 'PENDING' | 'FIRED' | 'CANCELLED';
 
 export interface SlaTimerRecord {

@@ -297,7 +297,7 @@ function scrubsAndPromotions(
 
 // ---------------------------------------------------------------------------------------------
 
-const SLA_KINDS: readonly SlaTimerKind[] = ['accept', 'first_contact'];
+const SLA_KINDS: readonly SlaTimerKind[] = ['accept', 'first_contact', 'accept_warning', 'first_contact_warning'];
 
 const toTimer = (r: Selectable<SlaTimersTable>): SlaTimerRecord => ({
   id: r.id,

@@ -479,6 +479,21 @@ export interface NotificationPreferencesTable {
   updated_at: string;
 }
 
+// --- 0023-notification-runs ------------------------------------------------------------------
+
+export interface NotificationRunsTable {
+  job: string;
+  day: string;
+  taken_at: string;
+  taken_by: string;
+  events: number;
+}
+
+export interface NotificationConditionsTable {
+  key: string;
+  raised_at: string;
+}
+
 // --- 0016-reassignments ----------------------------------------------------------------------
 
 export interface ReassignmentsTable {
@@ -581,4 +596,6 @@ export interface Database {
   reassignment_jobs: ReassignmentJobsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
+  notification_runs: NotificationRunsTable;
+  notification_conditions: NotificationConditionsTable;
 }

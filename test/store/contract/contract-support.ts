@@ -1,11 +1,30 @@
+import pgDriver from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { it } from 'vitest';
 import type { LeadStatus } from '../../../src/domain/lead/lead-status.ts';
 import type { CompiledOrg } from '../../../src/domain/org/compiled-org.ts';
 import { sequentialIds, type Clock, type IdSource } from '../../../src/domain/shared/clock.ts';
 import { MIGRATIONS } from '../../../src/store/migrations/index.ts';
+import type { Migration } from '../../../src/store/migrations/migration.ts';
+import { migrate } from '../../../src/store/migrations/runner.ts';
+import { openStore } from '../../../src/store/open-store.ts';
+import { NodeSqliteDatabase, NodeSqliteDialect } from '../../../src/store/sqlite/node-sqlite-dialect.ts';
 import type { Store, UnitOfWork } from '../../../src/store/unit-of-work.ts';
-import { postgresFactory, postgresOrSkip, sqliteFactory, withPgClient, type StoreFactory, type StoreHarness } from '../store-harness.ts';
+import {
+  PG_URL,
+  dropSchema,
+  newSchemaName,
+  postgresFactory,
+  postgresOrSkip,
+  sqliteFactory,
+  withPgClient,
+  type StoreFactory,
+  type StoreHarness,
+} from '../store-harness.ts';
 
 /**
  * Shared by the storage contract files in this folder (one per repository, each a describe.each
@@ -129,4 +148,42 @@ export function serviceSeeds(factory: StoreFactory, current: () => StoreHarness)
     return withPgClient(async (c) => (await c.query(sqlText)).rows as Record<string, unknown>[], h.schema);
   }
   return { seedOrg, seedLead, rawQuery };
+}
+
+/** A database as an earlier release left it (migrated with `migrations` only), for upgrade-in-place tests. */
+export interface OlderDatabase {
+  readonly dir: string;
+  readonly schema: string;
+  /** Opens the store on it; `migrateOnOpen` applies the current release's pending migrations. */
+  open(migrateOnOpen: boolean): Promise<Store>;
+  /** Removes the SQLite folder or the PostgreSQL schema. */
+  drop(): Promise<void>;
+}
+
+export async function olderDatabase(dialect: 'sqlite' | 'postgres', migrations: readonly Migration[]): Promise<OlderDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'remit-upgrade-'));
+  const schema = newSchemaName();
+  const url = dialect === 'sqlite' ? `sqlite:${join(dir, 'remit.sqlite')}` : PG_URL;
+  const k =
+    dialect === 'sqlite'
+      ? new Kysely<unknown>({ dialect: new NodeSqliteDialect(new NodeSqliteDatabase(new DatabaseSync(join(dir, 'remit.sqlite'))), null) })
+      : new Kysely<unknown>({
+          dialect: new PostgresDialect({
+            pool: new pgDriver.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${schema}` }),
+          }),
+        });
+  try {
+    await migrate(k, { dialect, schema: dialect === 'postgres' ? schema : undefined, migrations });
+  } finally {
+    await k.destroy();
+  }
+  return {
+    dir,
+    schema,
+    open: (migrateOnOpen) => openStore({ url, ...(dialect === 'postgres' ? { schema, poolSize: 3 } : {}), migrate: migrateOnOpen }),
+    async drop() {
+      rmSync(dir, { recursive: true, force: true });
+      if (dialect === 'postgres') await dropSchema(schema);
+    },
+  };
 }

@@ -1,48 +1,34 @@
-import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { sequentialIds } from '../../../src/domain/shared/clock.ts';
 import { initial } from '../../../src/store/migrations/0001-initial.ts';
-import { migrate } from '../../../src/store/migrations/runner.ts';
-import { openStore } from '../../../src/store/open-store.ts';
-import { NodeSqliteDatabase, NodeSqliteDialect } from '../../../src/store/sqlite/node-sqlite-dialect.ts';
 import { withoutAudit } from '../../support/without-audit.ts';
 import { withoutConduct } from '../../support/without-conduct.ts';
 import { lead, storeOrg } from '../fixtures/org.ts';
-import { PG_URL, dropSchema, newSchemaName, withPgClient } from '../store-harness.ts';
-import { ALL_MIGRATIONS, STORES, T0, closeLead, everything, iso, manualClock, routeLead, storeReachable } from './contract-support.ts';
+import { withPgClient } from '../store-harness.ts';
+import {
+  ALL_MIGRATIONS,
+  STORES,
+  T0,
+  closeLead,
+  everything,
+  iso,
+  manualClock,
+  olderDatabase,
+  routeLead,
+  storeReachable,
+} from './contract-support.ts';
 
 /** Storage contract: migration upgrades in place, on SQLite and PostgreSQL alike. */
 describe.each(STORES)('migration upgrades in place: $factory.name', ({ factory, run }) => {
   if (!storeReachable(run)) return;
 
   it('migration 0002 upgrades a 0001 database in place, keeping its leads, decisions and state', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'remit-upgrade-'));
-    const schema = newSchemaName();
-    const url = factory.name === 'sqlite' ? `sqlite:${join(dir, 'remit.sqlite')}` : PG_URL;
-    const open = (migrateOnOpen: boolean) =>
-      openStore({ url, ...(factory.name === 'postgres' ? { schema, poolSize: 3 } : {}), migrate: migrateOnOpen });
+    // A database migrated by the previous release (0001 only).
+    const db = await olderDatabase(factory.name, [initial]);
+    const { dir, schema, open } = db;
     try {
-      // A database migrated by the previous release (0001 only).
-      const k =
-        factory.name === 'sqlite'
-          ? new Kysely<unknown>({
-              dialect: new NodeSqliteDialect(new NodeSqliteDatabase(new DatabaseSync(join(dir, 'remit.sqlite'))), null),
-            })
-          : new Kysely<unknown>({
-              dialect: new PostgresDialect({
-                pool: new pg.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${schema}` }),
-              }),
-            });
-      expect(
-        await migrate(k, { dialect: factory.name, schema: factory.name === 'postgres' ? schema : undefined, migrations: [initial] }),
-      ).toEqual([1]);
-      await k.destroy();
-
       const old = await open(false);
       expect(await old.appliedMigrations()).toEqual([1]);
       const org = storeOrg();
@@ -120,8 +106,7 @@ describe.each(STORES)('migration upgrades in place: $factory.name', ({ factory, 
         await upgraded.close();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
-      if (factory.name === 'postgres') await dropSchema(schema);
+      await db.drop();
     }
   });
 });

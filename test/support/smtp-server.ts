@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
-/** A real SMTP server (smtp-server) started by a test, recording what arrived: envelope and raw message. */
-
-interface Received {
+/** A real SMTP server (smtp-server) started in a test, keeping what arrived: envelope and raw message. */
+export interface Received {
   readonly from: string;
   readonly to: readonly string[];
   readonly raw: string;
@@ -39,3 +38,6 @@ export function headers(raw: string): Record<string, string> {
     block.split(/\r?\n/).map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
   );
 }
+
+/** The decoded text of a raw message (quoted-printable soft line breaks joined). */
+export const bodyOf = (raw: string): string => raw.replace(/=\r?\n/g, '');
