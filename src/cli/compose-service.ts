@@ -1,4 +1,6 @@
 import { emailNotificationPlanner } from '../app/notifications/notification-planner.ts';
+import { crmWritebackPlanner } from '../app/crm/crm-writeback-planner.ts';
+import { outboxFollowers } from '../app/events/outbox-followers.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,8 +162,12 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
     listSources,
     conduct: await loadConductPacks(env.packsDir),
     webhookTargets: new WebhookTargetPolicy(opts.webhookAllow ?? []),
-    // The e-mail channel is on only with SMTP configured; off, nothing is queued (docs/notifications.md).
-    ...(env.mail ? { notify: emailNotificationPlanner({ orgs, ids }) } : {}),
+    // The e-mail channel is on only with SMTP configured; off, nothing is queued (docs/notifications.md). CRM write-backs
+    // are queued for the targets of the org in force (docs/crm.md); an org without crmWriteBack queues none.
+    notify: outboxFollowers(
+      env.mail ? emailNotificationPlanner({ orgs, ids }) : undefined,
+      crmWritebackPlanner({ orgs, ids, consoleUrl: env.consoleUrl }),
+    ),
   };
   if (env.mail) log.info({ channel: 'email' }, 'notifications: e-mail on (REMIT_SMTP_URL set)');
   else log.info({ channel: 'email' }, 'notifications: e-mail off (REMIT_SMTP_URL not set); nothing is queued');

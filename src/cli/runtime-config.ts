@@ -100,6 +100,8 @@ export interface RuntimeEnv {
   readonly sessionTtlMs: number;
   /** E-mail notifications (docs/notifications.md): all three set, or the channel is off. */
   readonly mail: { readonly smtpUrl: string; readonly from: string; readonly consoleUrl: string } | undefined;
+  /** REMIT_CONSOLE_URL: links in e-mails and the story link written back to CRMs (docs/crm.md). */
+  readonly consoleUrl: string | undefined;
 }
 
 /** Reads and validates the variables of `env`; throws ARGUMENT_INVALID naming every bad one. */
@@ -138,6 +140,7 @@ export function parseRuntimeEnv(env: Readonly<Record<string, string | undefined>
     retentionIntervalMs: v.REMIT_RETENTION_INTERVAL_MS,
     sessionTtlMs: v.REMIT_SESSION_TTL_MINUTES * 60_000,
     mail: v.REMIT_SMTP_URL ? { smtpUrl: v.REMIT_SMTP_URL, from: v.REMIT_MAIL_FROM!, consoleUrl: v.REMIT_CONSOLE_URL! } : undefined,
+    consoleUrl: v.REMIT_CONSOLE_URL,
   };
 }
 

@@ -23,6 +23,7 @@ import { registerScreeningRoutes } from './routes/screening.routes.ts';
 import { registerSessionRoutes } from './routes/session.routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
 import { registerNotificationRoutes } from './routes/notifications.routes.ts';
+import { registerCrmRoutes } from './routes/crm.routes.ts';
 
 /** Route modules beyond the core (health, keys, org), in registration order. */
 export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[] = [
@@ -36,6 +37,7 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerNotificationRoutes,
   registerFormRoutes,
   registerCrmSourceRoutes,
+  registerCrmRoutes,
   registerSessionRoutes,
   registerCredentialRoutes,
   registerConsoleRoutes,

@@ -13,6 +13,7 @@ import type { OutboxRepository } from './ports/outbox.port.ts';
 import type { PersonalDataRepository } from './ports/personal-data.port.ts';
 import type { RepPresenceRepository } from './ports/rep-presence.port.ts';
 import type { NotificationRepository } from './ports/notifications.port.ts';
+import type { CrmWritebackRepository } from './ports/crm-writebacks.port.ts';
 import type { RepHeartbeatRepository } from './ports/rep-heartbeats.port.ts';
 import type { ReassignmentRepository } from './ports/reassignments.port.ts';
 import type { ReassignmentJobRepository } from './ports/reassignment-jobs.port.ts';
@@ -86,6 +87,8 @@ export interface UnitOfWork {
   readonly reassignmentJobs: ReassignmentJobRepository;
   /** E-mail (and later chat) notification deliveries, claimed by the notification worker (ports/notifications.port.ts). */
   readonly notifications: NotificationRepository;
+  /** CRM write-backs (owner, status, decision) claimed by the CRM write-back worker (ports/crm-writebacks.port.ts). */
+  readonly crmWritebacks: CrmWritebackRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

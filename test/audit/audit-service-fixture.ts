@@ -7,6 +7,8 @@ import { AccountDirectory } from '../../src/app/intake/account-directory.ts';
 import { sealAll, type SealDeps } from '../../src/app/audit/audit-sealer.service.ts';
 import { AuditSigner } from '../../src/app/audit/audit-signing-key.ts';
 import { emailNotificationPlanner } from '../../src/app/notifications/notification-planner.ts';
+import { crmWritebackPlanner } from '../../src/app/crm/crm-writeback-planner.ts';
+import { outboxFollowers } from '../../src/app/events/outbox-followers.ts';
 import { OrgRegistry } from '../../src/app/routing/org-registry.ts';
 import type { ServiceContext } from '../../src/app/shared/service-context.ts';
 import { compileConfigObject, loadConfig } from '../../src/config/load-config.ts';
@@ -43,6 +45,8 @@ export async function startAuditService(
     configure?: (config: Record<string, unknown>) => Record<string, unknown>;
     /** Installs the e-mail notification planner (as `remit serve` does when SMTP is configured). */
     notify?: boolean;
+    /** Installs the CRM write-back planner (as `remit serve` always does) with this console URL for story links. */
+    crmConsoleUrl?: string;
   } = {},
 ): Promise<AuditService> {
   const h = await factory.create();
@@ -65,7 +69,10 @@ export async function startAuditService(
     orgs,
     accounts: new AccountDirectory(h.store, clock.now),
     screening,
-    ...(opts.notify ? { notify: emailNotificationPlanner({ orgs, ids }) } : {}),
+    notify: outboxFollowers(
+      opts.notify ? emailNotificationPlanner({ orgs, ids }) : undefined,
+      opts.crmConsoleUrl ? crmWritebackPlanner({ orgs, ids, consoleUrl: opts.crmConsoleUrl }) : undefined,
+    ),
   };
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
   const tokens = await roleTokens(ctx, 'amelia-hughes');

@@ -32,6 +32,7 @@ export class RemitMetrics {
   readonly slaMisses: Counter<'missed'>;
   readonly webhookFailures: Counter;
   readonly notificationFailures: Counter;
+  readonly crmWritebackFailures: Counter<'target' | 'reason'>;
   readonly workerFailures: Counter<'worker'>;
   readonly ssoSignIns: Counter<'outcome'>;
   readonly auditVerifyOk: Gauge;
@@ -78,6 +79,12 @@ export class RemitMetrics {
       name: 'remit_notification_failures_total',
       help: 'Failed notification sending attempts (SMTP refused, unreachable, no template), by channel.',
       labelNames: ['channel'],
+      registers,
+    });
+    this.crmWritebackFailures = new Counter({
+      name: 'remit_crm_writeback_failures_total',
+      help: 'Failed CRM write-back attempts (429 rescheduled, 5xx or no answer retried, 4xx dead-lettered), by target and reason code.',
+      labelNames: ['target', 'reason'],
       registers,
     });
     this.workerFailures = new Counter({

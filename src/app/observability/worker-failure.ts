@@ -12,6 +12,7 @@ export const WORKERS = [
   'auto-away',
   'reassignment',
   'notification-worker',
+  'crm-writeback',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

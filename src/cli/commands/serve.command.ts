@@ -4,6 +4,8 @@ import { createSignInLink } from '../../app/access/sign-in-links.use-case.ts';
 import { CliFailure } from '../cli-io.ts';
 import { smtpMailSender } from '../../app/notifications/mail-sender.ts';
 import { NotificationWorker } from '../../app/notifications/notification-worker.ts';
+import { defaultCrmClient } from '../../app/crm/crm-client.ts';
+import { CrmWritebackWorker } from '../../app/crm/crm-writeback-worker.ts';
 import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
 import { SlaWorker } from '../../app/sla/sla-worker.ts';
@@ -29,10 +31,14 @@ interface ServeOptions {
 type Ctx = Parameters<typeof bootstrapAdmin>[0];
 
 /** First start (an empty store): one admin person with one key, shown once, so the operator can create the others (docs/access.md). */
-/** Notifications (docs/notifications.md): sends the e-mails queued with outbox events; null when SMTP is not configured. */
-function notificationWorkerFor(ctx: ServiceContext, env: RuntimeEnv): NotificationWorker | null {
-  if (!env.mail) return null;
-  return new NotificationWorker(ctx, smtpMailSender(env.mail.smtpUrl, env.mail.from), { consoleUrl: env.mail.consoleUrl });
+/**
+ * Outbound workers of the outbox: e-mail notifications when SMTP is configured (docs/notifications.md); CRM write-back
+ * always (docs/crm.md), idle unless the org in force has crmWriteBack targets and a decision queued a row.
+ */
+function outboundWorkers(ctx: ServiceContext, env: RuntimeEnv): readonly (NotificationWorker | CrmWritebackWorker)[] {
+  const crm = new CrmWritebackWorker(ctx, defaultCrmClient(ctx.clock.now));
+  if (!env.mail) return [crm];
+  return [new NotificationWorker(ctx, smtpMailSender(env.mail.smtpUrl, env.mail.from), { consoleUrl: env.mail.consoleUrl }), crm];
 }
 
 async function bootstrapFirstAdmin(ctx: Ctx): Promise<string | null> {
@@ -109,7 +115,7 @@ export function registerServeCommand(program: Command): void {
       const retentionWorker = new RetentionWorker(ctx, { onPass: (report) => ctx.log.info({ retention: report }, 'retention applied') });
       // Auto-away (docs/operations.md): reps idle in the console for the org's N working minutes, checked every minute.
       const autoAwayWorker = new AutoAwayWorker(ctx);
-      const notificationWorker = notificationWorkerFor(ctx, env);
+      const outbound = outboundWorkers(ctx, env);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -122,7 +128,7 @@ export function registerServeCommand(program: Command): void {
         await slaWorker.stop();
         await reassignmentWorker.stop();
         await retentionWorker.stop();
-        await Promise.all([autoAwayWorker.stop(), notificationWorker?.stop()]);
+        await Promise.all([autoAwayWorker.stop(), ...outbound.map((w) => w.stop())]);
         await store.close();
         process.exit(0);
       };
@@ -134,7 +140,7 @@ export function registerServeCommand(program: Command): void {
       slaWorker.start(env.slaIntervalMs);
       reassignmentWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
-      for (const worker of [autoAwayWorker, notificationWorker]) worker?.start();
+      for (const worker of [autoAwayWorker, ...outbound]) worker.start();
       process.stdout.write(
         `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +
           `${ctx.orgs.current.hash.slice(0, 19)}…)\n`,

@@ -20,6 +20,7 @@ import { checkPoolReference, compilePools } from './compile-pools.ts';
 import type { CompiledPool } from './compiled-entities.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
 import { checkRosterPolicy } from './check-roster-policy.ts';
+import { checkCrmWriteBack } from './crm-writeback.schema.ts';
 
 export interface OrgIssue {
   /** Path inside the merged config, e.g. ["rules", 3, "when", "all", 0, "field"]. */
@@ -365,6 +366,7 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   const pools = compilePools(config, index.repIds, issues);
   const rules = compileRules(config, fields, index, pools, issues);
   checkRosterPolicy(config.roster, index.repIds, pools, issues);
+  checkCrmWriteBack(config.crmWriteBack, index.repIds, issues);
   if (issues.length > 0) return err(issues);
   return ok({
     ...firmLookups(grantsByEntity),

@@ -11,6 +11,7 @@ import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
 import { ScreeningPolicySchema } from './screening-policy.schema.ts';
 import { AccessPolicySchema } from './access-policy.schema.ts';
+import { CrmWriteBackSchema } from './crm-writeback.schema.ts';
 
 /**
  * The org-and-rules configuration (docs/routing.md). One zod schema is the single source for validation,
@@ -389,6 +390,10 @@ export const OrgConfigSchema = z.strictObject({
     'Roster behaviour and alerts (docs/operations.md "Day-to-day for sales ops"): automatic reassignment when a rep is paused, ' +
       "leaves or loses a licence, who takes a leaver's accounts, auto-away after idle minutes, Roster page alerts; omitted: every " +
       'reassignment switch on, accounts kept, no auto-away, no alerts.',
+  ),
+  crmWriteBack: CrmWriteBackSchema.optional().describe(
+    'CRM write-back (docs/crm.md): per connection, which leads are written back to HubSpot or Salesforce, the API base, OAuth2 ' +
+      'credentials by environment variable, rep → CRM user ids, status and field names; omitted: nothing is written back.',
   ),
   rules: z.array(RuleSchema).min(1),
 });

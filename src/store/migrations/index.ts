@@ -16,6 +16,7 @@ import { reassignments } from './0016-reassignments.ts';
 import { reassignmentJobs } from './0017-reassignment-jobs.ts';
 import { repHeartbeats } from './0018-rep-heartbeats.ts';
 import { notifications } from './0020-notifications.ts';
+import { crmWritebacks } from './0024-crm-writebacks.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   reassignmentJobs,
   repHeartbeats,
   notifications,
+  crmWritebacks,
 ];

@@ -473,6 +473,24 @@ export interface NotificationPreferencesTable {
   updated_at: string;
 }
 
+// --- 0024-crm-writebacks --------------------------------------------------------------------
+
+export interface CrmWritebacksTable {
+  id: string;
+  lead_id: string;
+  target_id: string;
+  record_id: string;
+  event_id: string;
+  update_json: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+  superseded_by: string | null;
+}
+
 // --- 0016-reassignments ----------------------------------------------------------------------
 
 export interface ReassignmentsTable {
@@ -575,4 +593,5 @@ export interface Database {
   reassignment_jobs: ReassignmentJobsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
+  crm_writebacks: CrmWritebacksTable;
 }

@@ -16,6 +16,7 @@ import { outboxRepository } from './outbox-repository.ts';
 import { personalDataRepository } from './personal-data-repository.ts';
 import { repPresenceRepository } from './rep-presence-repository.ts';
 import { notificationRepository } from './notification-repository.ts';
+import { crmWritebackRepository } from './crm-writeback-repository.ts';
 import { repHeartbeatRepository } from './rep-heartbeat-repository.ts';
 import { reviewRepository } from './review-repository.ts';
 import { routingStateRepository } from './routing-state-repository.ts';
@@ -103,5 +104,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     repHeartbeats: repHeartbeatRepository(db),
     reassignmentJobs: reassignmentJobRepository(db),
     notifications: notificationRepository(db),
+    crmWritebacks: crmWritebackRepository(db),
   };
 }
