@@ -85,6 +85,8 @@ function loadOperations(vendor: CrmVendor, ajv: Ajv): Operation[] {
   return ops;
 }
 
+const CORRELATION = '0b7d8a52-1c1b-4a8e-9d7e-5f1a2b3c4d5e';
+
 const pointer = (...parts: string[]) => parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -161,7 +163,7 @@ export async function startCrmApiServer(
           ? {
               status: 'BAD_CLIENT_ID',
               message: 'missing or unknown client id',
-              correlationId: '0b7d8a52-1c1b-4a8e-9d7e-5f1a2b3c4d5e',
+              correlationId: CORRELATION,
               category: 'VALIDATION_ERROR',
             }
           : { error: 'invalid_client', error_description: 'invalid client credentials' };
@@ -195,7 +197,7 @@ export async function startCrmApiServer(
           ? {
               status: 'error',
               message: 'Authentication credentials not found.',
-              correlationId: '7c6d6f8e-2f0a-4d52-8d2c-0a1b2c3d4e5f',
+              correlationId: CORRELATION,
               category: 'INVALID_AUTHENTICATION',
             }
           : [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
@@ -220,8 +222,14 @@ export async function startCrmApiServer(
       const { errors, body } = check(op, req, path, rawBody);
       if (errors.length > 0) {
         invalid.push({ method: op.method, path, errors });
+        const message = `request does not match the description: ${errors.join('; ')}`;
         res.writeHead(400, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify({ message: `request does not match the description: ${errors.join('; ')}` }));
+        // Worded as the vendor words a refusal, so the client keeps the reasons as the CRM's message.
+        const refusal =
+          vendor === 'hubspot'
+            ? { status: 'error', message, correlationId: CORRELATION, category: 'VALIDATION_ERROR' }
+            : [{ message, errorCode: 'INVALID_FIELD' }];
+        return res.end(JSON.stringify(refusal));
       }
       const isToken = op.template.includes('token');
       received.push({ method: op.method, path, operation: `${op.method} ${op.template}`, authorization: req.headers.authorization, body });

@@ -20,7 +20,7 @@ import { checkPoolReference, compilePools } from './compile-pools.ts';
 import type { CompiledPool } from './compiled-entities.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
 import { checkRosterPolicy } from './check-roster-policy.ts';
-import { checkCrmWriteBack } from './crm-writeback.schema.ts';
+import { checkCrmWriteBack } from './check-crm-writeback.ts';
 
 export interface OrgIssue {
   /** Path inside the merged config, e.g. ["rules", 3, "when", "all", 0, "field"]. */

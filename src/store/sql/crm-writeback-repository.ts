@@ -7,6 +7,7 @@ import {
 } from '../ports/crm-writebacks.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
+import { leaseDueRows } from './lease-claims.ts';
 import type { CrmWritebacksTable, Database } from './schema.ts';
 
 const toRecord = (r: CrmWritebacksTable): CrmWritebackRecord => ({
@@ -128,19 +129,7 @@ function attempts(db: Kysely<Database>): Pick<CrmWritebackRepository, 'claimDue'
         .orderBy('id')
         .limit(requireLimit(limit))
         .execute();
-      const claimed: CrmWritebackRecord[] = [];
-      for (const row of due) {
-        // Compare-and-set: only the instance that still sees the due time it read moves it; a racing one updates nothing.
-        const r = await db
-          .updateTable('crm_writebacks')
-          .set({ next_attempt_at: leaseUntil })
-          .where('id', '=', row.id)
-          .where('status', '=', 'PENDING')
-          .where('next_attempt_at', '=', row.next_attempt_at)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 1) claimed.push(toRecord({ ...row, next_attempt_at: leaseUntil }));
-      }
-      return claimed;
+      return (await leaseDueRows(db, 'crm_writebacks', due, leaseUntil)).map(toRecord);
     },
     async markSent(id, at) {
       requireInstant(at, 'sentAt');

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { NotificationChannel, NotificationRecord, NotificationRepository, NotificationStatus } from '../ports/notifications.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
+import { leaseDueRows } from './lease-claims.ts';
 import type { Database } from './schema.ts';
 
 const STATUSES: readonly NotificationStatus[] = ['PENDING', 'SENT', 'DEAD'];
@@ -138,19 +139,7 @@ function attempts(db: Kysely<Database>): Pick<NotificationRepository, 'claimDue'
         .orderBy('notifications.id')
         .limit(requireLimit(limit))
         .execute();
-      const claimed: NotificationRecord[] = [];
-      for (const row of due) {
-        // Compare-and-set: only the instance that still sees the due time it read moves it; a racing one updates nothing.
-        const r = await db
-          .updateTable('notifications')
-          .set({ next_attempt_at: leaseUntil })
-          .where('id', '=', row.id)
-          .where('status', '=', 'PENDING')
-          .where('next_attempt_at', '=', row.next_attempt_at)
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 1) claimed.push(toRecord({ ...row, next_attempt_at: leaseUntil }));
-      }
-      return claimed;
+      return (await leaseDueRows(db, 'notifications', due, leaseUntil)).map(toRecord);
     },
     async markSent(id, at) {
       requireInstant(at, 'sentAt');
