@@ -11,6 +11,16 @@ import { startCrmApiServer, type CrmApiServer } from '../support/crm-api-server.
  */
 
 const CREDENTIALS = { clientId: 'client-1', clientSecret: 'secret-1', refreshToken: 'refresh-1' };
+/** What a decision would write: amelia-hughes is owner 77001 in both owner maps below. */
+const update: CrmUpdate = {
+  cause: 'lead.assigned',
+  repId: 'amelia-hughes',
+  ownerId: '77001',
+  leadStatus: 'ASSIGNED',
+  crmStatus: null,
+  decisionId: 'dec-1',
+  storyUrl: null,
+};
 let crm: CrmApiServer | undefined;
 afterEach(async () => {
   await crm?.close();
@@ -101,15 +111,6 @@ describe('Salesforce stand-in', () => {
     });
     const env: Record<string, string> = { SF_ID: 'client-1', SF_SECRET: 'secret-1' };
     const client = defaultCrmClient(Date.now, (name) => env[name]);
-    const update: CrmUpdate = {
-      cause: 'lead.assigned',
-      repId: 'amelia-hughes',
-      ownerId: '77001',
-      leadStatus: 'ASSIGNED',
-      crmStatus: null,
-      decisionId: 'dec-1',
-      storyUrl: null,
-    };
     const outcome = await client.write(target, '00Q5g00000AbCdEFGH', update);
     expect(outcome).toMatchObject({ kind: 'rejected', reasonCode: 'CRM_REJECTED' });
     expect(outcome.kind === 'rejected' && outcome.error).toContain('INVALID_FIELD: request does not match the description');
@@ -122,5 +123,44 @@ describe('Salesforce stand-in', () => {
       reasonCode: 'CRM_SECRET_MISSING',
       error: 'environment variable SF_ID is not set',
     });
+  });
+});
+
+describe('CRM client edge cases', () => {
+  const hubspot = (baseUrl: string, auth: object) =>
+    CrmTargetSchema.parse({
+      id: 'hs',
+      kind: 'hubspot',
+      leadSource: 'hubspot',
+      recordIdField: 'hubspotContactId',
+      baseUrl,
+      auth,
+      owners: { 'amelia-hughes': '77001' },
+    });
+
+  it('a static token answered 401 is not refreshed: one PATCH, then CRM_UNAUTHORIZED', async () => {
+    crm = await startCrmApiServer('hubspot', CREDENTIALS);
+    const client = defaultCrmClient(Date.now, () => 'pat-not-issued-by-this-server');
+    const outcome = await client.write(hubspot(crm.url, { kind: 'access_token', tokenEnv: 'HS_TOKEN' }), '501', update);
+    expect(outcome).toMatchObject({ kind: 'rejected', reasonCode: 'CRM_UNAUTHORIZED' });
+    expect(outcome.kind === 'rejected' && outcome.error).toContain('INVALID_AUTHENTICATION: Authentication credentials not found.');
+    expect(crm.received.map((r) => r.operation)).toEqual(['PATCH /crm/v3/objects/contacts/{contactId}']);
+    expect(crm.invalid).toEqual([]);
+  });
+
+  it('no answer (nothing listening) is CRM_UNAVAILABLE naming the cause; wrong client credentials are CRM_TOKEN_REFUSED', async () => {
+    crm = await startCrmApiServer('hubspot', CREDENTIALS);
+    const closed = crm.url;
+    await crm.close();
+    const env: Record<string, string> = { ID: 'client-1', SECRET: 'wrong' };
+    const auth = { kind: 'client_credentials', clientIdEnv: 'ID', clientSecretEnv: 'SECRET' };
+    const down = await defaultCrmClient(Date.now, (n) => env[n]).write(hubspot(closed, auth), '501', update);
+    expect(down).toMatchObject({ kind: 'unavailable', reasonCode: 'CRM_UNAVAILABLE' });
+    expect(down.kind === 'unavailable' && down.error).toMatch(/^token endpoint: fetch failed \(ECONNREFUSED\)$/);
+    crm = await startCrmApiServer('hubspot', CREDENTIALS);
+    const refused = await defaultCrmClient(Date.now, (n) => env[n]).write(hubspot(crm.url, auth), '501', update);
+    expect(refused).toMatchObject({ kind: 'rejected', reasonCode: 'CRM_TOKEN_REFUSED' });
+    expect(refused.kind === 'rejected' && refused.error).toContain('VALIDATION_ERROR: missing or unknown client id');
+    expect(crm.updates()).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { CrmTarget } from '../../domain/org/crm-writeback.schema.ts';
 import { CRM_DIALECTS } from './crm-dialects.ts';
-import { answerOutcome, rejected, unavailable, type CrmOutcome } from './crm-outcome.ts';
+import { answerOutcome, noAnswer, rejected, type CrmOutcome } from './crm-outcome.ts';
 import { environmentSecrets, type SecretLookup } from '../sources/secret-equals.ts';
 import { CrmTokens } from './crm-tokens.ts';
 import type { CrmUpdate } from './crm-update.ts';
@@ -63,7 +63,7 @@ export class CrmClient {
       }
       return { status: res.status, retryAfter: res.headers.get('retry-after'), body: parsed };
     } catch (e) {
-      return { failed: unavailable((e as Error).message) };
+      return { failed: noAnswer(e) };
     }
   }
 }

@@ -22,7 +22,14 @@ export interface CrmRequestFacts {
 }
 
 export const rejected = (reasonCode: CrmRejection, error: string): CrmOutcome => ({ kind: 'rejected', reasonCode, error });
-export const unavailable = (error: string): CrmOutcome => ({ kind: 'unavailable', reasonCode: 'CRM_UNAVAILABLE', error });
+const unavailable = (error: string): CrmOutcome => ({ kind: 'unavailable', reasonCode: 'CRM_UNAVAILABLE', error });
+
+/** A request that got no answer: fetch says only "fetch failed"; its cause says why (ECONNREFUSED, a timeout …). */
+export function noAnswer(e: unknown, what = ''): CrmOutcome {
+  const error = e as Error & { readonly cause?: { readonly code?: string; readonly message?: string } };
+  const cause = error.cause?.code ?? error.cause?.message;
+  return unavailable(`${what}${error.message}${cause ? ` (${cause})` : ''}`);
+}
 
 /** Retry-After as seconds or an HTTP date (RFC 9110 §10.2.3); absent or unreadable: the fallback. */
 export function retryAfterMs(header: string | null, nowMs: number, fallbackMs: number): number {

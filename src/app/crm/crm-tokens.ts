@@ -1,7 +1,7 @@
 import type { CrmTarget } from '../../domain/org/crm-writeback.schema.ts';
 import type { SecretLookup } from '../sources/secret-equals.ts';
 import { CRM_DIALECTS } from './crm-dialects.ts';
-import { answerOutcome, rejected, unavailable, type CrmOutcome } from './crm-outcome.ts';
+import { answerOutcome, noAnswer, rejected, type CrmOutcome } from './crm-outcome.ts';
 
 type Auth = CrmTarget['auth'];
 type Grant = { readonly form: Record<string, string> } | { readonly token: string } | { readonly missing: string };
@@ -104,7 +104,7 @@ export class CrmTokens {
         redirect: 'manual',
       });
     } catch (e) {
-      return { failed: unavailable(`token endpoint: ${(e as Error).message}`) };
+      return { failed: noAnswer(e, 'token endpoint: ') };
     }
     const body: unknown = await res.json().catch(() => null);
     const accessToken = (body as { access_token?: unknown } | null)?.access_token;
