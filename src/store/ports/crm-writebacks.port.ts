@@ -30,8 +30,9 @@ export interface CrmWritebackRecord extends NewCrmWriteback {
 export interface CrmWritebackRepository {
   /**
    * Inserts a PENDING row and supersedes the PENDING rows of the same (target, record). The new row is due at its
-   * `createdAt`, or when the lease of a superseded row that may be in flight runs out, so that two updates of one
-   * record are never on the wire together and the newer always lands last.
+   * `createdAt`, or at the latest due time of a row it supersedes: after the lease of one that may be in flight (so two
+   * updates of one record are never on the wire together and the newer lands last), or after the backoff or Retry-After
+   * the CRM imposed on that record.
    */
   add(row: NewCrmWriteback): Promise<void>;
   /** Claims up to `limit` due PENDING rows by compare-and-set on their due time: of two racing instances one wins each row. */

@@ -52,7 +52,8 @@ function writes(db: Kysely<Database>): Pick<CrmWritebackRepository, 'add' | 'get
         .where('record_id', '=', row.recordId)
         .where('status', '=', 'PENDING')
         .execute();
-      // An older row may be on the wire under a lease: the newer one waits until that lease is over, so it lands last.
+      // An older row may be on the wire under a lease (the newer waits until it is over, so it lands last), or wait for a
+      // backoff or Retry-After the CRM imposed on this record (the newer keeps to it).
       const due = older.reduce((at, o) => later(at, o.next_attempt_at), row.createdAt);
       if (older.length > 0)
         await db
