@@ -163,4 +163,29 @@ describe('CRM client edge cases', () => {
     expect(refused.kind === 'rejected' && refused.error).toContain('VALIDATION_ERROR: missing or unknown client id');
     expect(crm.updates()).toEqual([]);
   });
+
+  it('a token is cached until a minute before expires_in, then fetched again', async () => {
+    crm = await startCrmApiServer('hubspot', { ...CREDENTIALS, expiresIn: 120 });
+    let now = Date.parse('2026-12-05T10:00:00Z');
+    const env: Record<string, string> = { ID: 'client-1', SECRET: 'secret-1' };
+    const client = defaultCrmClient(
+      () => now,
+      (n) => env[n],
+    );
+    const target = hubspot(crm.url, { kind: 'client_credentials', clientIdEnv: 'ID', clientSecretEnv: 'SECRET' });
+    const tokenRequests = () => crm!.received.filter((r) => r.operation === 'POST /oauth/v1/token').length;
+    expect(await client.write(target, '501', update)).toMatchObject({ kind: 'written' });
+    now += 59_000;
+    expect(await client.write(target, '501', update)).toMatchObject({ kind: 'written' });
+    expect(tokenRequests()).toBe(1);
+    now += 2_000;
+    expect(await client.write(target, '501', update)).toMatchObject({ kind: 'written' });
+    expect(tokenRequests()).toBe(2);
+    expect(crm.updates().map((u) => u.authorization)).toEqual([
+      'Bearer hubspot-token-1',
+      'Bearer hubspot-token-1',
+      'Bearer hubspot-token-2',
+    ]);
+    expect(crm.invalid).toEqual([]);
+  });
 });
