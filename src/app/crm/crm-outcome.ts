@@ -1,3 +1,5 @@
+import type { CrmWritebackReasonCode } from '../../domain/crm/crm-reason-codes.ts';
+
 /**
  * The result of one write-back attempt (docs/crm.md "Failure handling"). Expected failures are results with a reason
  * code, never exceptions; the worker applies each kind through its own handler (crm-writeback-worker.ts).
@@ -11,8 +13,11 @@ export type CrmOutcome =
   /** The CRM refused the request or the credentials (other 4xx), or the connection is not usable: dead-lettered at once. */
   | { readonly kind: 'rejected'; readonly reasonCode: CrmRejection; readonly error: string };
 
-export type CrmRejection =
-  'CRM_REJECTED' | 'CRM_UNAUTHORIZED' | 'CRM_TOKEN_REFUSED' | 'CRM_SECRET_MISSING' | 'CRM_TARGET_GONE' | 'CRM_NOTHING_TO_WRITE';
+/** The codes that dead-letter at once (docs/crm.md). */
+export type CrmRejection = Extract<
+  CrmWritebackReasonCode,
+  'CRM_REJECTED' | 'CRM_UNAUTHORIZED' | 'CRM_TOKEN_REFUSED' | 'CRM_SECRET_MISSING' | 'CRM_TARGET_GONE' | 'CRM_NOTHING_TO_WRITE'
+>;
 
 /** What was sent, for the lead's story: the path and the fields written (values are CRM ids, statuses and Remit ids). */
 export interface CrmRequestFacts {
