@@ -189,22 +189,24 @@ describe('CRM client edge cases', () => {
     expect(crm.invalid).toEqual([]);
   });
 
-  it('object: deals writes to the deals endpoint of the published description', async () => {
+  it('object: deals writes owner and dealstage to the deals endpoint of the published description', async () => {
     crm = await startCrmApiServer('hubspot', CREDENTIALS);
     const env: Record<string, string> = { ID: 'client-1', SECRET: 'secret-1' };
     const target = CrmTargetSchema.parse({
       ...hubspot(crm.url, { kind: 'client_credentials', clientIdEnv: 'ID', clientSecretEnv: 'SECRET' }),
       object: 'deals',
-      statuses: { ASSIGNED: 'IN_PROGRESS' },
+      statuses: { ASSIGNED: 'appointmentscheduled' },
     });
-    expect(await defaultCrmClient(Date.now, (n) => env[n]).write(target, '9001', { ...update, crmStatus: 'IN_PROGRESS' })).toMatchObject({
+    expect(
+      await defaultCrmClient(Date.now, (n) => env[n]).write(target, '9001', { ...update, crmStatus: 'appointmentscheduled' }),
+    ).toMatchObject({
       kind: 'written',
     });
     expect(crm.updates()).toMatchObject([
       {
         operation: 'PATCH /crm/v3/objects/0-3/{dealId}',
         path: '/crm/v3/objects/0-3/9001',
-        body: { properties: { hubspot_owner_id: '77001', hs_lead_status: 'IN_PROGRESS' } },
+        body: { properties: { hubspot_owner_id: '77001', dealstage: 'appointmentscheduled' } },
       },
     ]);
     expect(crm.invalid).toEqual([]);

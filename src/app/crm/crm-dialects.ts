@@ -17,10 +17,12 @@ const nonEmpty = (values: Record<string, string>) => (Object.keys(values).length
 const HUBSPOT: CrmDialect = {
   tokenPath: '/oauth/v1/token',
   request(target, recordId, update) {
-    const properties = nonEmpty(crmFieldValues(target, update, { owner: 'hubspot_owner_id', status: 'hs_lead_status' }));
+    // A deal has no lead status: its stage (dealstage) takes the mapped status value instead.
+    const deals = target.kind === 'hubspot' && target.object === 'deals';
+    const names = { owner: 'hubspot_owner_id', status: deals ? 'dealstage' : 'hs_lead_status' };
+    const properties = nonEmpty(crmFieldValues(target, update, names));
     if (!properties) return null;
-    const object = target.kind === 'hubspot' && target.object === 'deals' ? '0-3' : 'contacts';
-    return { path: `/crm/v3/objects/${object}/${encodeURIComponent(recordId)}`, body: { properties } };
+    return { path: `/crm/v3/objects/${deals ? '0-3' : 'contacts'}/${encodeURIComponent(recordId)}`, body: { properties } };
   },
   errorMessage: (body) => {
     const b = body as { message?: unknown; category?: unknown } | null;
