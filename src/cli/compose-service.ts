@@ -1,4 +1,6 @@
 import { activeChannels, notificationPlanner } from '../app/notifications/notification-planner.ts';
+import { crmWritebackPlanner } from '../app/crm/crm-writeback-planner.ts';
+import { outboxFollowers } from '../app/events/outbox-followers.ts';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,9 +164,12 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
     listSources,
     conduct: await loadConductPacks(env.packsDir),
     webhookTargets: new WebhookTargetPolicy(opts.webhookAllow ?? []),
-    // The inbox and personal/org chat webhooks are always on; e-mail only with SMTP configured: off, no e-mail row is
-    // queued (docs/notifications.md).
-    notify: notificationPlanner({ orgs, ids, channels: activeChannels(!!env.mail) }),
+    // Notifications: the inbox and personal/org chat webhooks always, e-mail only with SMTP configured (off: no e-mail row
+    // is queued; docs/notifications.md). CRM write-backs for the targets of the org in force (docs/crm.md).
+    notify: outboxFollowers(
+      notificationPlanner({ orgs, ids, channels: activeChannels(!!env.mail) }),
+      crmWritebackPlanner({ orgs, ids, consoleUrl: env.consoleUrl }),
+    ),
   };
   if (env.mail) log.info({ channel: 'email' }, 'notifications: e-mail on (REMIT_SMTP_URL set)');
   else log.info({ channel: 'email' }, 'notifications: e-mail off (REMIT_SMTP_URL not set); no e-mail is queued');

@@ -98,7 +98,7 @@ export interface RuntimeEnv {
   readonly slaIntervalMs: number;
   readonly retentionIntervalMs: number;
   readonly sessionTtlMs: number;
-  /** REMIT_CONSOLE_URL: the console address notifications link to (e-mail, Slack, Teams). */
+  /** REMIT_CONSOLE_URL: the console address notifications (e-mail, Slack, Teams) and CRM story links point to (docs/crm.md). */
   readonly consoleUrl: string | undefined;
   /** E-mail notifications (docs/notifications.md): all three set, or the channel is off. */
   readonly mail: { readonly smtpUrl: string; readonly from: string; readonly consoleUrl: string } | undefined;

@@ -24,6 +24,7 @@ import { registerSessionRoutes } from './routes/session.routes.ts';
 import { registerWebhookRoutes } from './routes/webhooks.routes.ts';
 import { registerMyNotificationRoutes } from './routes/my-notifications.routes.ts';
 import { registerNotificationRoutes } from './routes/notifications.routes.ts';
+import { registerCrmRoutes } from './routes/crm.routes.ts';
 
 /** Route modules beyond the core (health, keys, org), in registration order. */
 export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContext) => void | Promise<void>)[] = [
@@ -38,6 +39,7 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerMyNotificationRoutes,
   registerFormRoutes,
   registerCrmSourceRoutes,
+  registerCrmRoutes,
   registerSessionRoutes,
   registerCredentialRoutes,
   registerConsoleRoutes,

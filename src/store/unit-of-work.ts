@@ -14,6 +14,7 @@ import type { PersonalDataRepository } from './ports/personal-data.port.ts';
 import type { RepPresenceRepository } from './ports/rep-presence.port.ts';
 import type { NotificationRepository } from './ports/notifications.port.ts';
 import type { NotificationRunRepository } from './ports/notification-runs.port.ts';
+import type { CrmWritebackRepository } from './ports/crm-writebacks.port.ts';
 import type { RepHeartbeatRepository } from './ports/rep-heartbeats.port.ts';
 import type { ReassignmentRepository } from './ports/reassignments.port.ts';
 import type { ReassignmentJobRepository } from './ports/reassignment-jobs.port.ts';
@@ -89,6 +90,8 @@ export interface UnitOfWork {
   readonly notifications: NotificationRepository;
   /** Once-a-day notification runs and raised conditions, so scheduled events fire once (ports/notification-runs.port.ts). */
   readonly notificationRuns: NotificationRunRepository;
+  /** CRM write-backs (owner, status, decision) claimed by the CRM write-back worker (ports/crm-writebacks.port.ts). */
+  readonly crmWritebacks: CrmWritebackRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

@@ -213,6 +213,33 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
       prefilled: true,
     },
   },
+  'crm.written': {
+    ...fact,
+    kind: 'crm.written',
+    result: {
+      writebackId: 'crm-1',
+      targetId: 'hubspot-main',
+      crm: 'hubspot',
+      recordId: '501',
+      reasonCode: 'CRM_WRITTEN',
+      attempt: 1,
+      request: { method: 'PATCH', path: '/crm/v3/objects/contacts/501', body: { properties: { hubspot_owner_id: '77' } } },
+    },
+  },
+  'crm.failed': {
+    ...fact,
+    kind: 'crm.failed',
+    result: {
+      writebackId: 'crm-1',
+      targetId: 'sfdc-prod',
+      crm: 'salesforce',
+      recordId: '00Q000000000001AAA',
+      reasonCode: 'CRM_REJECTED',
+      attempt: 1,
+      error: 'HTTP 400 INVALID_FIELD: No such column',
+      nextAttemptAt: null,
+    },
+  },
 };
 
 describe('lead events: every kind declares its three projections', () => {

@@ -10,6 +10,8 @@ import { AuditSigner } from '../../src/app/audit/audit-signing-key.ts';
 import { notificationPlanner } from '../../src/app/notifications/notification-planner.ts';
 import { WebhookTargetPolicy } from '../../src/app/webhooks/webhook-target-policy.ts';
 import type { NotificationChannel } from '../../src/store/ports/notifications.port.ts';
+import { crmWritebackPlanner } from '../../src/app/crm/crm-writeback-planner.ts';
+import { outboxFollowers } from '../../src/app/events/outbox-followers.ts';
 import { OrgRegistry } from '../../src/app/routing/org-registry.ts';
 import type { ServiceContext } from '../../src/app/shared/service-context.ts';
 import { compileConfigObject, loadConfig } from '../../src/config/load-config.ts';
@@ -48,6 +50,8 @@ export async function startAuditService(
     notify?: boolean | readonly NotificationChannel[];
     /** The SSRF guard's allow list (local test servers listen on 127.0.0.1). */
     webhookAllow?: readonly string[];
+    /** Installs the CRM write-back planner (as `remit serve` always does) with this console URL for story links. */
+    crmConsoleUrl?: string;
   } = {},
 ): Promise<AuditService> {
   const h = await factory.create();
@@ -73,7 +77,10 @@ export async function startAuditService(
     enricher: new CompanyEnricher({ now: clock.now, ...observability }),
     screening,
     ...(opts.webhookAllow ? { webhookTargets: new WebhookTargetPolicy(opts.webhookAllow) } : {}),
-    ...(opts.notify ? { notify: notificationPlanner({ orgs, ids, channels: opts.notify === true ? ['email'] : opts.notify }) } : {}),
+    notify: outboxFollowers(
+      opts.notify ? notificationPlanner({ orgs, ids, channels: opts.notify === true ? ['email'] : opts.notify }) : undefined,
+      opts.crmConsoleUrl ? crmWritebackPlanner({ orgs, ids, consoleUrl: opts.crmConsoleUrl }) : undefined,
+    ),
   };
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES });
   const tokens = await roleTokens(ctx, 'amelia-hughes');

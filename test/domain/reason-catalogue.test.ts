@@ -6,6 +6,7 @@ import { REASON_CODES } from '../../src/domain/eligibility/reason-codes.ts';
 import { ERROR_CATALOGUE } from '../../src/domain/errors/error-catalogue.ts';
 import { LIFECYCLE_REASON_CODES } from '../../src/domain/lifecycle/lifecycle-reason-codes.ts';
 import { SLA_REASON_CODES } from '../../src/domain/sla/sla-reason-codes.ts';
+import { CRM_WRITEBACK_REASON_CODES } from '../../src/domain/crm/crm-reason-codes.ts';
 
 type Catalogue = Readonly<Record<string, { readonly description: string } & ({ readonly category: string } | { readonly result: string })>>;
 
@@ -15,6 +16,7 @@ const CATALOGUES: readonly { name: string; codes: Catalogue; doc: string }[] = [
   { name: 'sla', codes: SLA_REASON_CODES, doc: 'docs/routing.md' },
   { name: 'lifecycle', codes: LIFECYCLE_REASON_CODES, doc: 'docs/conduct.md' },
   { name: 'outreach', codes: OUTREACH_REASON_CODES, doc: 'docs/conduct.md' },
+  { name: 'crm write-back', codes: CRM_WRITEBACK_REASON_CODES, doc: 'docs/crm.md' },
 ];
 const catalogued = new Set(CATALOGUES.flatMap((c) => Object.keys(c.codes)));
 

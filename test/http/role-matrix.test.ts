@@ -93,6 +93,8 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/webhooks/deliveries/{id}/redrive': ['admin', 'ops'],
   // Notifications: the dead-letter list and redrive, like webhook deliveries.
   'GET /v1/notifications': ['admin', 'ops'],
+  'GET /v1/crm/writebacks': ['admin', 'ops'],
+  'POST /v1/crm/writebacks/{id}/redrive': ['admin', 'ops'],
   'POST /v1/notifications/{id}/redrive': ['admin', 'ops'],
   'PUT /v1/me/notifications': ['admin', 'ops', 'compliance', 'rep'],
   // One's own preferences and console inbox: every person, only their own (docs/notifications.md).

@@ -3,6 +3,7 @@ import type { AuditRecord } from '../audit/audit-trail.ts';
 import { CONDUCT_EVENTS } from '../conduct/lead-conduct-view.ts';
 import { BOOKING_EVENT_PROJECTIONS, type BookingOffer } from './booking-events.ts';
 import type { Escalation, HandOver, SlaMissFacts, SlaParking, SlaWarningFacts } from './sla-facts.ts';
+import { CRM_EVENT_PROJECTIONS, type CrmWriteResult } from './crm-events.ts';
 import { REASSIGNMENT_EVENT_PROJECTIONS, type ManualReassignment, type ReassignmentMove } from './reassignment-events.ts';
 
 /**
@@ -135,7 +136,9 @@ export type LeadEvent =
   | (Fact & { readonly kind: 'sla.parked'; readonly parking: SlaParking })
   | (Fact & { readonly kind: 'reassignment.moved'; readonly move: ReassignmentMove })
   | (Fact & { readonly kind: 'reassignment.manual'; readonly manual: ManualReassignment })
-  | (Fact & { readonly kind: 'booking.offered'; readonly offer: BookingOffer });
+  | (Fact & { readonly kind: 'booking.offered'; readonly offer: BookingOffer })
+  | (Fact & { readonly kind: 'crm.written'; readonly result: CrmWriteResult })
+  | (Fact & { readonly kind: 'crm.failed'; readonly result: CrmWriteResult });
 
 export type LeadEventKind = LeadEvent['kind'];
 
@@ -463,6 +466,7 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
   },
   ...REASSIGNMENT_EVENT_PROJECTIONS,
   ...BOOKING_EVENT_PROJECTIONS,
+  ...CRM_EVENT_PROJECTIONS,
 };
 
 function fact(event: Fact): Fact {

@@ -33,6 +33,7 @@ export class RemitMetrics {
   readonly webhookFailures: Counter;
   readonly notificationFailures: Counter;
   readonly enrichmentFailures: Counter<'source'>;
+  readonly crmWritebackFailures: Counter<'target' | 'reason'>;
   readonly workerFailures: Counter<'worker'>;
   readonly ssoSignIns: Counter<'outcome'>;
   readonly auditVerifyOk: Gauge;
@@ -85,6 +86,12 @@ export class RemitMetrics {
       name: 'remit_enrichment_failures_total',
       help: 'Company enrichment lookups that failed (timeout, HTTP error, bad answer, unreadable file), by source; the lead routed anyway.',
       labelNames: ['source'],
+      registers,
+    });
+    this.crmWritebackFailures = new Counter({
+      name: 'remit_crm_writeback_failures_total',
+      help: 'Failed CRM write-back attempts (429 rescheduled, 5xx or no answer retried, 4xx dead-lettered), by target and reason code.',
+      labelNames: ['target', 'reason'],
       registers,
     });
     this.workerFailures = new Counter({

@@ -16,6 +16,7 @@ export const WORKERS = [
   'overload-watch',
   'list-watch',
   'audit-watch',
+  'crm-writeback',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

@@ -32,6 +32,9 @@ export interface ServiceContext {
   readonly conduct?: CompiledPacks;
   /** Where webhooks may be delivered (SSRF guard); omitted: public addresses only, nothing allowed in addition. */
   readonly webhookTargets?: WebhookTargetPolicy;
-  /** Writes notification rows with each outbox event (docs/notifications.md); omitted: no channel is on, nothing is queued. */
+  /**
+   * Runs with each outbox event in its transaction (events/outbox-followers.ts): notification rows (docs/notifications.md)
+   * and CRM write-back rows (docs/crm.md); omitted: nothing is queued besides the webhook deliveries.
+   */
   readonly notify?: NotificationPlanner | undefined;
 }

@@ -5,6 +5,8 @@ import { CliFailure } from '../cli-io.ts';
 import { smtpMailSender } from '../../app/notifications/mail-sender.ts';
 import { NotificationJobs } from '../../app/notifications/notification-jobs.ts';
 import { NotificationWorker } from '../../app/notifications/notification-worker.ts';
+import { defaultCrmClient } from '../../app/crm/crm-client.ts';
+import { CrmWritebackWorker } from '../../app/crm/crm-writeback-worker.ts';
 import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
 import { SlaWorker } from '../../app/sla/sla-worker.ts';
@@ -30,10 +32,16 @@ interface ServeOptions {
 type Ctx = Parameters<typeof bootstrapAdmin>[0];
 
 /** First start (an empty store): one admin person with one key, shown once, so the operator can create the others (docs/access.md). */
-/** Notifications (docs/notifications.md): sends what is queued with outbox events (inbox and chat always; e-mail with SMTP). */
-function notificationWorkerFor(ctx: ServiceContext, env: RuntimeEnv): NotificationWorker {
+/**
+ * Outbound workers of the outbox: notifications (docs/notifications.md; inbox and chat always, e-mail with SMTP) and
+ * CRM write-back (docs/crm.md), idle unless the org in force has crmWriteBack targets and a decision queued a row.
+ */
+function outboundWorkers(ctx: ServiceContext, env: RuntimeEnv): readonly (NotificationWorker | CrmWritebackWorker)[] {
   const mail = env.mail ? smtpMailSender(env.mail.smtpUrl, env.mail.from) : null;
-  return new NotificationWorker(ctx, mail, { consoleUrl: env.consoleUrl ?? '' });
+  return [
+    new NotificationWorker(ctx, mail, { consoleUrl: env.consoleUrl ?? '' }),
+    new CrmWritebackWorker(ctx, defaultCrmClient(ctx.clock.now)),
+  ];
 }
 
 async function bootstrapFirstAdmin(ctx: Ctx): Promise<string | null> {
@@ -110,8 +118,8 @@ export function registerServeCommand(program: Command): void {
       const retentionWorker = new RetentionWorker(ctx, { onPass: (report) => ctx.log.info({ retention: report }, 'retention applied') });
       // Auto-away (docs/operations.md): reps idle in the console for the org's N working minutes, checked every minute.
       const autoAwayWorker = new AutoAwayWorker(ctx);
-      // Notifications (docs/notifications.md): the sender (with SMTP), and the scheduled and edge-triggered events (always).
-      const [notificationWorker, notificationJobs] = [notificationWorkerFor(ctx, env), new NotificationJobs(ctx)];
+      // Notifications and CRM write-back (the senders), and the scheduled and edge-triggered notification events.
+      const [outbound, notificationJobs] = [outboundWorkers(ctx, env), new NotificationJobs(ctx)];
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -124,7 +132,7 @@ export function registerServeCommand(program: Command): void {
         await slaWorker.stop();
         await reassignmentWorker.stop();
         await retentionWorker.stop();
-        await Promise.all([autoAwayWorker.stop(), notificationWorker?.stop(), notificationJobs.stop()]);
+        await Promise.all([autoAwayWorker.stop(), notificationJobs.stop(), ...outbound.map((w) => w.stop())]);
         await store.close();
         process.exit(0);
       };
@@ -136,7 +144,7 @@ export function registerServeCommand(program: Command): void {
       slaWorker.start(env.slaIntervalMs);
       reassignmentWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
-      for (const worker of [autoAwayWorker, notificationWorker, notificationJobs]) worker?.start();
+      for (const worker of [autoAwayWorker, notificationJobs, ...outbound]) worker.start();
       process.stdout.write(
         `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +
           `${ctx.orgs.current.hash.slice(0, 19)}…)\n`,

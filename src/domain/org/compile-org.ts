@@ -21,6 +21,7 @@ import type { CompiledPool } from './compiled-entities.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
 import { checkRosterPolicy } from './check-roster-policy.ts';
 import { checkRegulation, compileRegulation } from './regulation.ts';
+import { checkCrmWriteBack } from './check-crm-writeback.ts';
 
 export interface OrgIssue {
   /** Path inside the merged config, e.g. ["rules", 3, "when", "all", 0, "field"]. */
@@ -375,6 +376,7 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   checkRosterPolicy(config.roster, index.repIds, pools, issues);
   const regulation = compileRegulation(config.regulation);
   checkRegulation(config, regulation, { productLines: index.productLines, repIds: index.repIds }, issues);
+  checkCrmWriteBack(config.crmWriteBack, index.repIds, issues);
   if (issues.length > 0) return err(issues);
   return ok({
     ...firmLookups(grantsByEntity),

@@ -14,6 +14,7 @@ import { ScreeningPolicySchema } from './screening-policy.schema.ts';
 import { AccessPolicySchema } from './access-policy.schema.ts';
 import { FallbackSchema, RegulationSchema } from './regulation.schema.ts';
 import { AccountMatchingSchema, EnrichmentSchema, SegmentsSchema } from './company-policy.schema.ts';
+import { CrmWriteBackSchema } from './crm-writeback.schema.ts';
 
 /**
  * The org-and-rules configuration (docs/routing.md). One zod schema is the single source for validation,
@@ -426,6 +427,10 @@ export const OrgConfigSchema = z.strictObject({
   segments: SegmentsSchema.optional(),
   enrichment: EnrichmentSchema.optional(),
   accountMatching: AccountMatchingSchema.optional(),
+  crmWriteBack: CrmWriteBackSchema.optional().describe(
+    'CRM write-back (docs/crm.md): per connection, which leads are written back to HubSpot or Salesforce, the API base, OAuth2 ' +
+      'credentials by environment variable, rep → CRM user ids, status and field names; omitted: nothing is written back.',
+  ),
   rules: z.array(RuleSchema).min(1),
 });
 export type OrgConfig = z.infer<typeof OrgConfigSchema>;

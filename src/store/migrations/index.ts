@@ -19,6 +19,7 @@ import { notifications } from './0020-notifications.ts';
 import { notificationInbox } from './0021-notification-inbox.ts';
 import { notificationDigests } from './0022-notification-digests.ts';
 import { notificationRuns } from './0023-notification-runs.ts';
+import { crmWritebacks } from './0024-crm-writebacks.ts';
 import { accountParents } from './0026-account-parents.ts';
 import type { Migration } from './migration.ts';
 
@@ -45,5 +46,6 @@ export const MIGRATIONS: readonly Migration[] = [
   notificationInbox,
   notificationDigests,
   notificationRuns,
+  crmWritebacks,
   accountParents,
 ];

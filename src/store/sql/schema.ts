@@ -494,6 +494,24 @@ export interface NotificationConditionsTable {
   raised_at: string;
 }
 
+// --- 0024-crm-writebacks --------------------------------------------------------------------
+
+export interface CrmWritebacksTable {
+  id: string;
+  lead_id: string;
+  target_id: string;
+  record_id: string;
+  event_id: string;
+  update_json: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+  superseded_by: string | null;
+}
+
 // --- 0016-reassignments ----------------------------------------------------------------------
 
 export interface ReassignmentsTable {
@@ -598,4 +616,5 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   notification_runs: NotificationRunsTable;
   notification_conditions: NotificationConditionsTable;
+  crm_writebacks: CrmWritebacksTable;
 }

@@ -17,6 +17,7 @@ import { personalDataRepository } from './personal-data-repository.ts';
 import { repPresenceRepository } from './rep-presence-repository.ts';
 import { notificationRepository } from './notification-repository.ts';
 import { notificationRunRepository } from './notification-run-repository.ts';
+import { crmWritebackRepository } from './crm-writeback-repository.ts';
 import { repHeartbeatRepository } from './rep-heartbeat-repository.ts';
 import { reviewRepository } from './review-repository.ts';
 import { routingStateRepository } from './routing-state-repository.ts';
@@ -105,5 +106,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     reassignmentJobs: reassignmentJobRepository(db),
     notifications: notificationRepository(db),
     notificationRuns: notificationRunRepository(db),
+    crmWritebacks: crmWritebackRepository(db),
   };
 }
