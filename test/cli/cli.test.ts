@@ -22,15 +22,42 @@ beforeAll(async () => {
 
 describe('remit CLI', () => {
   it('route prints the decision JSON and exits 0 when assigned', async () => {
-    const r = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'uk.json'), '--at', '2026-11-24T14:00:00Z');
+    const r = await remit(
+      'route',
+      '--config',
+      join(dir, 'org.json'),
+      '--lead',
+      join(dir, 'uk.json'),
+      '--normalised',
+      '--at',
+      '2026-11-24T14:00:00Z',
+    );
     expect(r.code).toBe(0);
     const d = JSON.parse(r.stdout);
     expect(d).toMatchObject({ outcome: 'ASSIGNED', leadId: 'L-17', decidedAt: '2026-11-24T14:00:00.000Z', team: { id: 'uk-1' } });
-    const again = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'uk.json'), '--at', '2026-11-24T14:00:00Z');
+    const again = await remit(
+      'route',
+      '--config',
+      join(dir, 'org.json'),
+      '--lead',
+      join(dir, 'uk.json'),
+      '--normalised',
+      '--at',
+      '2026-11-24T14:00:00Z',
+    );
     expect(again.stdout).toBe(r.stdout);
   });
   it('exits 3 when refused', async () => {
-    const r = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'br.json'), '--at', '2026-11-24T14:00:00Z');
+    const r = await remit(
+      'route',
+      '--config',
+      join(dir, 'org.json'),
+      '--lead',
+      join(dir, 'br.json'),
+      '--normalised',
+      '--at',
+      '2026-11-24T14:00:00Z',
+    );
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).reasons[0].code).toBe('JURISDICTION_NOT_LICENSED');
   });
@@ -41,6 +68,7 @@ describe('remit CLI', () => {
       join(dir, 'org.json'),
       '--lead',
       join(dir, 'uk.json'),
+      '--normalised',
       '--at',
       '2026-11-24T14:00:00Z',
       '--explain',
@@ -51,7 +79,7 @@ describe('remit CLI', () => {
     expect(r.stdout).toContain('Chosen by weighted-round-robin');
   });
   it('exits 2 with field-level errors for an invalid lead or unreadable file', async () => {
-    const r = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'bad.json'));
+    const r = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'bad.json'), '--normalised');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error LEAD_INVALID');
     expect(r.stderr).toMatch(/bad\.json: jurisdiction: ISO 3166-1/);
@@ -59,7 +87,16 @@ describe('remit CLI', () => {
     const broken = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'broken.json'));
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('error INPUT_UNREADABLE');
-    const badTime = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'uk.json'), '--at', 'yesterday');
+    const badTime = await remit(
+      'route',
+      '--config',
+      join(dir, 'org.json'),
+      '--lead',
+      join(dir, 'uk.json'),
+      '--normalised',
+      '--at',
+      'yesterday',
+    );
     expect(badTime.code).toBe(2);
     expect(badTime.stderr).toContain('error ARGUMENT_INVALID');
   });

@@ -5,7 +5,7 @@ import { dedupeKeys } from '../../domain/intake/dedupe-keys.ts';
 import type { FieldError } from '../../domain/intake/field-error.ts';
 import type { NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
 import { scoreLead, type LeadScore } from '../../domain/intake/score-lead.ts';
-import { LeadSchema, type Lead } from '../../domain/lead/lead.schema.ts';
+import type { Lead } from '../../domain/lead/lead.schema.ts';
 import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json.ts';
 import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
@@ -19,7 +19,8 @@ import { normaliseIntakeFor } from '../../domain/org/intake-product.ts';
 import { appendAudit, INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitments } from '../audit/audit-trail.ts';
 import { companyNameKey } from './company-name.ts';
 import { recordDecisionOutcome, recordLeadEvents } from '../events/record-lead-events.ts';
-import { leadScreening, screenIntake, type IntakeScreening } from './screen-intake.ts';
+import { screenIntake, type IntakeScreening } from './screen-intake.ts';
+import { routableLead } from './routable-lead.ts';
 import { decideAndRecord, ensureOrgPublished, markPublished, withScopeRetry } from '../routing/decision-recorder.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
@@ -79,32 +80,6 @@ interface RecordedIntake {
 interface IdempotencyClaim {
   readonly key: string | undefined;
   readonly requestHash: string;
-}
-
-function enrich(prepared: PreparedIntake, id: string): Lead {
-  const { intake, score, account, screening } = prepared;
-  return LeadSchema.parse({
-    ...intake.lead,
-    id,
-    screening: leadScreening(screening),
-    ...(score
-      ? {
-          score: intake.lead.score ?? score.score,
-          grade: intake.lead.grade ?? score.grade,
-          qualification: { score: score.score, grade: score.grade, qualified: score.qualified, threshold: score.qualifyAt },
-        }
-      : {}),
-    ...(account
-      ? {
-          account: {
-            id: account.account.id,
-            ...(account.account.ownerRep ? { ownerRep: account.account.ownerRep } : {}),
-            ...(account.account.tier ? { tier: account.account.tier } : {}),
-            name: account.account.name,
-          },
-        }
-      : {}),
-  });
 }
 
 /**
@@ -192,7 +167,7 @@ async function recordIntake(
 ): Promise<RecordedIntake> {
   const { org, intake, score, account, keys } = prepared;
   const leadId = ctx.ids.next('lead');
-  const lead = enrich(prepared, leadId);
+  const lead = routableLead(prepared, leadId);
   await tx.leads.claim({ id: leadId, orgHash: org.hash, leadJson: canonicalJson(lead), receivedAt: toIso(prepared.receivedAtMs) });
   const salt = randomBytes(32).toString('hex');
   // Hit evidence derived from the person (their name tokens, date-of-birth comparisons) is personal
