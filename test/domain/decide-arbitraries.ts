@@ -242,7 +242,7 @@ export function oracle(config: Config, lead: Lead, at: number, state: RoutingSta
     coversAll(firmFor(t.entity), lead.jurisdiction, product.productLines, ctype, at) &&
     t.mandate.jurisdictions.some((j) => covers(j, lead.jurisdiction)) &&
     product.productLines.every((l) => t.mandate.productLines.includes(l)) &&
-    t.mandate.customerTypes.includes(ctype) &&
+    (t.mandate.customerTypes as readonly string[]).includes(ctype) &&
     !(t.massMarketOnly && !product.massMarket) &&
     !(apprRequired && !t.capabilities.includes('appropriateness_assessment')) &&
     !(pep && !t.capabilities.includes('enhanced_due_diligence'));

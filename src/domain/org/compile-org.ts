@@ -20,7 +20,7 @@ import { checkPoolReference, compilePools } from './compile-pools.ts';
 import type { CompiledPool } from './compiled-entities.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
 import { checkRosterPolicy } from './check-roster-policy.ts';
-import { checkRegulation, compileRegulation } from './regulation.ts';
+import { checkCustomerTypes, checkRegulation, compileRegulation } from './regulation.ts';
 
 export interface OrgIssue {
   /** Path inside the merged config, e.g. ["rules", 3, "when", "all", 0, "field"]. */
@@ -368,6 +368,7 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   checkRosterPolicy(config.roster, index.repIds, pools, issues);
   const regulation = compileRegulation(config.regulation);
   checkRegulation(config, regulation, { productLines: index.productLines, repIds: index.repIds }, issues);
+  checkCustomerTypes(config, regulation, issues);
   if (issues.length > 0) return err(issues);
   return ok({
     ...firmLookups(grantsByEntity),
