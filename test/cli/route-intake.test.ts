@@ -29,6 +29,10 @@ beforeAll(async () => {
   await writeFile(join(dir, 'internal.json'), JSON.stringify({ id: 'L-1', jurisdiction: 'GB', product: 'isa' }));
 });
 
+/** `remit route` with a config and a lead written into the test's folder. */
+const route = (config: string, lead: string, ...extra: string[]) =>
+  remit('route', '--config', join(dir, config), '--lead', join(dir, lead), ...extra);
+
 describe('remit route --lead with the intake payload', () => {
   it("routes the README's curl body exactly as POST /v1/leads does", async () => {
     expect(README_CURL_BODY).toBeDefined();
@@ -73,29 +77,20 @@ describe('remit route --lead with the intake payload', () => {
   });
 
   it('reports the same field-level errors as the API (exit 2), and a missing product for a regulated org', async () => {
-    const bad = await remit('route', '--config', join(dir, 'saas.json'), '--lead', join(dir, 'bad.json'));
+    const bad = await route('saas.json', 'bad.json');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('error LEAD_INVALID');
     expect(bad.stderr).toContain('bad.json: /address/country: "Atlantis" is not an ISO 3166-1 country code or name');
-    const bank = await remit('route', '--config', join(dir, 'bank-test.json'), '--lead', join(dir, 'email-only.json'));
+    const bank = await route('bank-test.json', 'email-only.json');
     expect(bank.code).toBe(2);
     expect(bank.stderr).toContain('email-only.json: /product: required (the org declares no regulation: every line is regulated)');
   });
 
   it('takes the internal shape only with --normalised, and says so when it sees one without it', async () => {
-    const without = await remit('route', '--config', join(dir, 'bank-test.json'), '--lead', join(dir, 'internal.json'));
+    const without = await route('bank-test.json', 'internal.json');
     expect(without.code).toBe(2);
     expect(without.stderr).toContain('(this file is in the internal routing shape: add --normalised)');
-    const withFlag = await remit(
-      'route',
-      '--config',
-      join(dir, 'bank-test.json'),
-      '--lead',
-      join(dir, 'internal.json'),
-      '--normalised',
-      '--at',
-      '2026-11-24T14:00:00Z',
-    );
+    const withFlag = await route('bank-test.json', 'internal.json', '--normalised', '--at', '2026-11-24T14:00:00Z');
     expect(withFlag.code).toBe(0);
     expect(JSON.parse(withFlag.stdout)).toMatchObject({ leadId: 'L-1', outcome: 'ASSIGNED' });
   });

@@ -304,3 +304,7 @@ export function toLead(config: Config, x: LeadGen, i: number): { lead: Lead; at:
   });
   return { lead, at: BASE + 12 * 3_600_000 + x.minutes * 60_000 };
 }
+
+/** How many decisions a property saw whose "outcome:reason" key starts with `prefix` (guards against a vacuous pass). */
+export const countSeen = (seen: ReadonlyMap<string, number>, prefix: string): number =>
+  [...seen].filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
