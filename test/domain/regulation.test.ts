@@ -129,7 +129,23 @@ describe('regulated lines: nothing changes', () => {
   });
 
   it('regulated wins: a regulated scope overrides an unregulated default', () => {
-    const config = { ...saasConfig(), regulation: { default: 'unregulated', regulated: [{ jurisdictions: ['US-NY'] }] } };
+    const bare: Record<string, unknown> = {
+      ...saasConfig(),
+      regulation: { default: 'unregulated', regulated: [{ jurisdictions: ['US-NY'] }] },
+    };
+    // A US team reaches regulated New York: it must say which (MiFID) customer types it serves.
+    const problems = compileConfigObject(bare);
+    expect(problems.ok ? [] : problems.error.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'teams[0].mandate.customerTypes: required: the team serves regulated lines (saas in US, services in US)',
+      'teams[3].mandate.customerTypes: required: the team serves regulated lines (saas in US)',
+    ]);
+    const config = {
+      ...bare,
+      teams: (bare['teams'] as { mandate: object }[]).map((t) => ({
+        ...t,
+        mandate: { customerTypes: ['retail', 'professional'], ...t.mandate },
+      })),
+    };
     const d = route(config, { jurisdiction: 'US-NY' });
     expect(d.licensing?.status).toBe('checked');
     expect(codes(d)).toEqual(['JURISDICTION_NOT_LICENSED']);

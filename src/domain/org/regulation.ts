@@ -18,6 +18,11 @@ export interface CompiledRegulation {
   /** false: the org has no regulation section (everything regulated; decisions keep their pre-regulation document). */
   readonly declared: boolean;
   isRegulated(productLine: string, jurisdiction: string): boolean;
+  /**
+   * Is the line regulated anywhere a mandate for `jurisdiction` reaches — in the jurisdiction itself or in one of its
+   * subdivisions a regulated scope names (a US team reaches regulated US-NY)? What config checks ask of a team.
+   */
+  regulatedWithin(productLine: string, jurisdiction: string): boolean;
   /** A product is regulated where any one of its lines is; unregulated only when all of them are. */
   licensing(productLines: readonly string[], jurisdiction: string): Licensing;
 }
@@ -34,9 +39,17 @@ export function compileRegulation(config: RegulationConfig | undefined): Compile
     if ((config.unregulated ?? []).some((s) => names(s, line, jurisdiction))) return false;
     return config.default === 'regulated';
   };
+  const regulatedWithin = (line: string, jurisdiction: string): boolean =>
+    isRegulated(line, jurisdiction) ||
+    (config?.regulated ?? []).some(
+      (scope) =>
+        (scope.productLines === undefined || scope.productLines.includes(line)) &&
+        (scope.jurisdictions ?? []).some((j) => jurisdictionCovers(jurisdiction, j)),
+    );
   return {
     declared: config !== undefined,
     isRegulated,
+    regulatedWithin,
     licensing(productLines, jurisdiction) {
       const regulated = productLines.filter((l) => isRegulated(l, jurisdiction));
       // A product without lines (an unknown product) is treated as regulated: nothing is waived for what is not known.
@@ -90,7 +103,7 @@ export function checkRegulation(
   config.teams.forEach((t, i) => {
     if (t.mandate.customerTypes !== undefined) return;
     const regulated = t.mandate.productLines.flatMap((line) =>
-      t.mandate.jurisdictions.filter((j) => regulation.isRegulated(line, j)).map((j) => `${line} in ${j}`),
+      t.mandate.jurisdictions.filter((j) => regulation.regulatedWithin(line, j)).map((j) => `${line} in ${j}`),
     );
     if (regulated.length > 0)
       issues.push({
@@ -119,7 +132,7 @@ export function checkCustomerTypes(config: OrgConfig, regulation: CompiledRegula
         });
     });
   const jurisdictions = [...new Set(config.teams.flatMap((t) => t.mandate.jurisdictions))];
-  const regulatedLine = (line: string, where: readonly string[]) => where.some((j) => regulation.isRegulated(line, j));
+  const regulatedLine = (line: string, where: readonly string[]) => where.some((j) => regulation.regulatedWithin(line, j));
   config.products.forEach((p, i) =>
     check(
       p.targetCustomerTypes,
