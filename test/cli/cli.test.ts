@@ -20,38 +20,33 @@ beforeAll(async () => {
   await writeFile(join(dir, 'bad-org.json'), JSON.stringify(bad));
 });
 
+/** `remit route` on the test org with a lead in the internal routing shape. */
+const routeNormalised = (lead: string, ...extra: string[]) =>
+  remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, lead), '--normalised', ...extra);
+
 describe('remit CLI', () => {
   it('route prints the decision JSON and exits 0 when assigned', async () => {
-    const r = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'uk.json'), '--at', '2026-11-24T14:00:00Z');
+    const r = await routeNormalised('uk.json', '--at', '2026-11-24T14:00:00Z');
     expect(r.code).toBe(0);
     const d = JSON.parse(r.stdout);
     expect(d).toMatchObject({ outcome: 'ASSIGNED', leadId: 'L-17', decidedAt: '2026-11-24T14:00:00.000Z', team: { id: 'uk-1' } });
-    const again = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'uk.json'), '--at', '2026-11-24T14:00:00Z');
+    const again = await routeNormalised('uk.json', '--at', '2026-11-24T14:00:00Z');
     expect(again.stdout).toBe(r.stdout);
   });
   it('exits 3 when refused', async () => {
-    const r = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'br.json'), '--at', '2026-11-24T14:00:00Z');
+    const r = await routeNormalised('br.json', '--at', '2026-11-24T14:00:00Z');
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout).reasons[0].code).toBe('JURISDICTION_NOT_LICENSED');
   });
   it('--explain prints a narrative naming team, rep, licences and strategy', async () => {
-    const r = await remit(
-      'route',
-      '--config',
-      join(dir, 'org.json'),
-      '--lead',
-      join(dir, 'uk.json'),
-      '--at',
-      '2026-11-24T14:00:00Z',
-      '--explain',
-    );
+    const r = await routeNormalised('uk.json', '--at', '2026-11-24T14:00:00Z', '--explain');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Lead L-17 \(GB, isa \[investments, non_complex\], retail\) → UK One \(uk-1\), rep Alice \(alice\)/);
     expect(r.stdout).toContain('Team uk-1 relied on firm licence(s) fca-uk; rep alice on cert-alice.');
     expect(r.stdout).toContain('Chosen by weighted-round-robin');
   });
   it('exits 2 with field-level errors for an invalid lead or unreadable file', async () => {
-    const r = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'bad.json'));
+    const r = await routeNormalised('bad.json');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('error LEAD_INVALID');
     expect(r.stderr).toMatch(/bad\.json: jurisdiction: ISO 3166-1/);
@@ -59,7 +54,7 @@ describe('remit CLI', () => {
     const broken = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'broken.json'));
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('error INPUT_UNREADABLE');
-    const badTime = await remit('route', '--config', join(dir, 'org.json'), '--lead', join(dir, 'uk.json'), '--at', 'yesterday');
+    const badTime = await routeNormalised('uk.json', '--at', 'yesterday');
     expect(badTime.code).toBe(2);
     expect(badTime.stderr).toContain('error ARGUMENT_INVALID');
   });

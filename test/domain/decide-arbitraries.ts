@@ -242,7 +242,7 @@ export function oracle(config: Config, lead: Lead, at: number, state: RoutingSta
     coversAll(firmFor(t.entity), lead.jurisdiction, product.productLines, ctype, at) &&
     t.mandate.jurisdictions.some((j) => covers(j, lead.jurisdiction)) &&
     product.productLines.every((l) => t.mandate.productLines.includes(l)) &&
-    t.mandate.customerTypes.includes(ctype) &&
+    (t.mandate.customerTypes as readonly string[]).includes(ctype) &&
     !(t.massMarketOnly && !product.massMarket) &&
     !(apprRequired && !t.capabilities.includes('appropriateness_assessment')) &&
     !(pep && !t.capabilities.includes('enhanced_due_diligence'));
@@ -304,3 +304,7 @@ export function toLead(config: Config, x: LeadGen, i: number): { lead: Lead; at:
   });
   return { lead, at: BASE + 12 * 3_600_000 + x.minutes * 60_000 };
 }
+
+/** How many decisions a property saw whose "outcome:reason" key starts with `prefix` (guards against a vacuous pass). */
+export const countSeen = (seen: ReadonlyMap<string, number>, prefix: string): number =>
+  [...seen].filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);

@@ -6,7 +6,7 @@ import type { Decision } from '../../src/domain/decision/decision.ts';
 import type { Lead } from '../../src/domain/lead/lead.schema.ts';
 import type { CompiledOrg } from '../../src/domain/org/compiled-org.ts';
 import { applyChanges, EMPTY_STATE, viewOf, type RoutingStateSnapshot } from '../../src/domain/strategies/routing-state.ts';
-import { covers, JURISDICTIONS, leadArb, LINES, oracle, orgArb, sub, toLead } from './decide-arbitraries.ts';
+import { countSeen, covers, JURISDICTIONS, leadArb, LINES, oracle, orgArb, sub, toLead } from './decide-arbitraries.ts';
 
 /**
  * docs/routing.md "Regulated and unregulated lines", for random mixed orgs: the same random orgs as
@@ -130,7 +130,7 @@ describe('regulation — properties over mixed orgs', () => {
       ),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) },
     );
-    const count = (prefix: string) => [...seen].filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
+    const count = (prefix: string) => countSeen(seen, prefix);
     // Not vacuous: both kinds of lead, assignments of both, and the unregulated fallbacks all occur.
     // Typical runs: ~30 regulated and ~120 unregulated assignments, ~100 fallback owners, ~150 ops-queue fallbacks.
     expect(count('reg:ASSIGNED'), JSON.stringify([...seen])).toBeGreaterThan(8);

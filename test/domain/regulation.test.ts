@@ -6,6 +6,7 @@ import { OrgConfigSchema } from '../../src/domain/org/org-config.schema.ts';
 import { canonicalJson } from '../../src/domain/shared/canonical-json.ts';
 import { EMPTY_STATE, viewOf } from '../../src/domain/strategies/routing-state.ts';
 import { compileConfigObject } from '../../src/config/load-config.ts';
+import { normaliseIntakeFor } from '../../src/domain/org/intake-product.ts';
 import { baseConfig, compile, lead } from '../support/org-builder.ts';
 import { saasConfig } from '../support/saas-org.ts';
 
@@ -128,7 +129,23 @@ describe('regulated lines: nothing changes', () => {
   });
 
   it('regulated wins: a regulated scope overrides an unregulated default', () => {
-    const config = { ...saasConfig(), regulation: { default: 'unregulated', regulated: [{ jurisdictions: ['US-NY'] }] } };
+    const bare: Record<string, unknown> = {
+      ...saasConfig(),
+      regulation: { default: 'unregulated', regulated: [{ jurisdictions: ['US-NY'] }] },
+    };
+    // A US team reaches regulated New York: it must say which (MiFID) customer types it serves.
+    const problems = compileConfigObject(bare);
+    expect(problems.ok ? [] : problems.error.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'teams[0].mandate.customerTypes: required: the team serves regulated lines (saas in US, services in US)',
+      'teams[3].mandate.customerTypes: required: the team serves regulated lines (saas in US)',
+    ]);
+    const config = {
+      ...bare,
+      teams: (bare['teams'] as { mandate: object }[]).map((t) => ({
+        ...t,
+        mandate: { customerTypes: ['retail', 'professional'], ...t.mandate },
+      })),
+    };
     const d = route(config, { jurisdiction: 'US-NY' });
     expect(d.licensing?.status).toBe('checked');
     expect(codes(d)).toEqual(['JURISDICTION_NOT_LICENSED']);
@@ -151,5 +168,69 @@ describe('regulated lines: nothing changes', () => {
       'defaultProduct: unknown product "nothing"',
       'teams[0].mandate.customerTypes: required: the team serves regulated lines (services in US, services in CA)',
     ]);
+  });
+});
+
+describe('customer types (docs/routing.md "Customer types")', () => {
+  /** The SaaS org with its own segments instead of MiFID's categories. */
+  const segmented = (): Record<string, unknown> => {
+    const config = saasConfig();
+    config['customerTypes'] = ['smb', 'mid_market', 'enterprise'];
+    config['products'] = [
+      { id: 'platform', name: 'Platform', productLines: ['saas'], targetCustomerTypes: ['smb', 'mid_market', 'enterprise'] },
+      { id: 'services', name: 'Services', productLines: ['services'], targetCustomerTypes: ['enterprise'] },
+    ];
+    config['teams'] = (config['teams'] as { id: string; mandate: object }[]).map((t) =>
+      t.id === 'ae-pro' ? { ...t, mandate: { ...t.mandate, customerTypes: ['enterprise'] } } : t,
+    );
+    return config;
+  };
+
+  it("an org's own types are taken as declared (no MiFID evidence rules) and checked against a team's mandate", () => {
+    const enterprise = route(segmented(), {
+      jurisdiction: 'US-NY',
+      product: 'services',
+      customer: { classification: { category: 'enterprise' } },
+    });
+    expect(enterprise.constraints.customerType).toEqual({ declared: 'enterprise', effective: 'enterprise', findings: [] });
+    expect(enterprise.rep?.id).toBe('ada');
+    const smb = route(segmented(), { jurisdiction: 'US-NY', product: 'services', customer: { classification: { category: 'smb' } } });
+    expect(smb.candidates[0]?.reasons.map((r) => r.detail)).toEqual(['team does not serve smb customers']);
+  });
+
+  it('intake: a lead without a type gets the first declared one; an unknown type is a field-level error', () => {
+    const org = compile(segmented());
+    const base = { source: 'chat', person: { email: 'jo@example.com' }, address: { country: 'US', state: 'NY' } };
+    const plain = normaliseIntakeFor(org, base, { at: AT });
+    expect(plain.ok && plain.value.lead.customer.classification.category).toBe('smb');
+    const bad = normaliseIntakeFor(org, { ...base, customer: { classification: { category: 'retail' } } }, { at: AT });
+    expect(bad.ok ? null : bad.error).toEqual([
+      {
+        path: '/customer/classification/category',
+        code: 'unknown_customer_type',
+        message: 'unknown customer type "retail" (known: smb, mid_market, enterprise)',
+      },
+    ]);
+    // Without a customerTypes list nothing changes: retail by default, as for every bank lead.
+    const bank = normaliseIntakeFor(compile(), { ...base, product: 'isa', address: { country: 'GB' } }, { at: AT });
+    expect(bank.ok && bank.value.lead.customer.classification.category).toBe('retail');
+  });
+
+  it("regulated lines keep MiFID's types: a custom type on a regulated product, team or licence is a config error", () => {
+    const config = { ...segmented(), regulation: { default: 'unregulated', regulated: [{ productLines: ['services'] }] } };
+    const result = compileConfigObject(config);
+    const mifidOnly = `"enterprise" on a regulated line: regulated lines use MiFID's retail, professional, eligible_counterparty`;
+    expect(result.ok ? [] : result.error.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      `teams[0].mandate.customerTypes: required: the team serves regulated lines (services in US, services in CA)`,
+      `products[1].targetCustomerTypes[0]: ${mifidOnly}`,
+      `teams[2].mandate.customerTypes[0]: ${mifidOnly}`,
+    ]);
+    const unknown = compileConfigObject({
+      ...segmented(),
+      products: [{ id: 'platform', name: 'P', productLines: ['saas'], targetCustomerTypes: ['vip'] }],
+    });
+    expect(unknown.ok ? [] : unknown.error.map((p) => p.message)).toContain(
+      'unknown customer type "vip" (known: smb, mid_market, enterprise)',
+    );
   });
 });

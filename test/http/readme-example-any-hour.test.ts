@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { README_CURL_BODY } from '../support/readme-curl.ts';
 import { auth, startTestService } from './service-harness.ts';
 
 /**
@@ -8,8 +8,7 @@ import { auth, startTestService } from './service-harness.ts';
  * works 24/7. Times are taken from the real clock (the coming week), not a fixed date.
  */
 
-const README = readFileSync('README.md', 'utf8');
-const CURL_BODY = /curl -s -X POST localhost:8080\/v1\/leads [^\n]*\\\n\s*-d '(\{[^']*\})'/.exec(README)?.[1];
+const CURL_BODY = README_CURL_BODY;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

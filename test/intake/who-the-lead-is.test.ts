@@ -6,6 +6,8 @@ import { toIntakeLead } from '../../src/domain/intake/normalise-lead.ts';
 import { normaliseIntakeFor } from '../../src/domain/org/intake-product.ts';
 import { ScreeningPolicySchema } from '../../src/domain/org/screening-policy.schema.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
+import { conventionalLeadMapping } from '../../src/domain/sources/import-mapping.schema.ts';
+import { mapSourceFields } from '../../src/domain/sources/map-source-fields.ts';
 import { baseConfig, compile } from '../support/org-builder.ts';
 import { saasConfig } from '../support/saas-org.ts';
 import { AT, normaliseErrors, normaliseOk } from './intake-fixtures.ts';
@@ -131,5 +133,25 @@ describe('screening a lead without a person name (docs/screening.md)', () => {
     const r = screenIntake(svc, { contact: {}, address: { country: 'GB' } }, policy);
     expect(r.status).toBe('not_screened');
     expect(r.coverage).toBe('no_name');
+  });
+});
+
+describe('CSV rows and form posts without names (the same mapping and intake path)', () => {
+  const saas = compile(saasConfig());
+  const header = ['email', 'company', 'company_email', 'country'];
+  const row = (values: string[]) => new Map(header.map((h, i) => [h, [values[i] ?? '']]));
+  const mapped = (values: string[]) => mapSourceFields(conventionalLeadMapping(header), row(values), '2025-03-03T12:00:00Z');
+
+  it('an email-only row is a person lead; a row with only company columns is an organisation lead', () => {
+    const person = normaliseIntakeFor(saas, mapped(['jo@example.com', '', '', 'US']).payload, { at: AT });
+    expect(person.ok && person.value.contact).toEqual({ email: 'jo@example.com', emailDedupe: 'jo@example.com' });
+    const organisation = normaliseIntakeFor(saas, mapped(['', 'Acme Inc', 'sales@acme.example', 'US']).payload, { at: AT });
+    expect(organisation.ok && organisation.value.contact).toMatchObject({ organisationOnly: true, email: 'sales@acme.example' });
+  });
+
+  it('a row with no contact point at all is rejected at /company', () => {
+    const m = mapped(['', 'Acme Inc', '', 'US']);
+    const n = normaliseIntakeFor(saas, m.payload, { at: AT });
+    expect(n.ok ? null : n.error.map((e) => e.path)).toEqual(['/company']);
   });
 });

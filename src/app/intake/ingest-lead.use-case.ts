@@ -5,7 +5,7 @@ import { dedupeKeys } from '../../domain/intake/dedupe-keys.ts';
 import type { FieldError } from '../../domain/intake/field-error.ts';
 import type { NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
 import { scoreLead, type LeadScore } from '../../domain/intake/score-lead.ts';
-import { LeadSchema, type Lead, type LeadCompany } from '../../domain/lead/lead.schema.ts';
+import type { Lead, LeadCompany } from '../../domain/lead/lead.schema.ts';
 import { withSegment } from '../../domain/intake/company-segment.ts';
 import type { EnrichmentRecord } from '../../domain/intake/company-enrichment.ts';
 import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json.ts';
@@ -21,7 +21,8 @@ import { normaliseIntakeFor } from '../../domain/org/intake-product.ts';
 import { appendAudit, INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitments } from '../audit/audit-trail.ts';
 import { companyNameKey } from './company-name.ts';
 import { recordDecisionOutcome, recordLeadEvents } from '../events/record-lead-events.ts';
-import { leadScreening, screenIntake, type IntakeScreening } from './screen-intake.ts';
+import { screenIntake, type IntakeScreening } from './screen-intake.ts';
+import { routableLead } from './routable-lead.ts';
 import { decideAndRecord, ensureOrgPublished, markPublished, withScopeRetry } from '../routing/decision-recorder.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
@@ -87,38 +88,6 @@ interface RecordedIntake {
 interface IdempotencyClaim {
   readonly key: string | undefined;
   readonly requestHash: string;
-}
-
-function enrich(prepared: PreparedIntake, id: string): Lead {
-  const { intake, score, account, screening, company, contact } = prepared;
-  const { company: _asSent, ...lead } = intake.lead;
-  return LeadSchema.parse({
-    ...lead,
-    ...(company !== undefined ? { company } : {}),
-    ...(contact !== undefined ? { contact } : {}),
-    id,
-    screening: leadScreening(screening),
-    ...(score
-      ? {
-          score: intake.lead.score ?? score.score,
-          grade: intake.lead.grade ?? score.grade,
-          qualification: { score: score.score, grade: score.grade, qualified: score.qualified, threshold: score.qualifyAt },
-        }
-      : {}),
-    ...(account
-      ? {
-          account: {
-            id: account.account.id,
-            ...(account.owner ? { ownerRep: account.owner.ownerRep } : {}),
-            ...(account.owner?.from !== undefined ? { ownerFrom: account.owner.from } : {}),
-            ...(account.account.tier ? { tier: account.account.tier } : {}),
-            name: account.account.name,
-            matchedBy: account.matchedBy,
-            matchScore: account.score,
-          },
-        }
-      : {}),
-  });
 }
 
 /**
@@ -223,7 +192,7 @@ async function recordIntake(
 ): Promise<RecordedIntake> {
   const { org, intake, score, account, keys } = prepared;
   const leadId = ctx.ids.next('lead');
-  const lead = enrich(prepared, leadId);
+  const lead = routableLead(prepared, leadId);
   await tx.leads.claim({ id: leadId, orgHash: org.hash, leadJson: canonicalJson(lead), receivedAt: toIso(prepared.receivedAtMs) });
   const salt = randomBytes(32).toString('hex');
   // Hit evidence derived from the person (their name tokens, date-of-birth comparisons) is personal

@@ -11,7 +11,7 @@ export function audienceRestrictionRule(spec: AudienceRestrictionSpec, meta: Rul
     const promo = input.templateId === null ? undefined : input.approvedPromotions.find((p) => p.id === input.templateId);
     if (!promo || promo.audience !== spec.audience)
       return pass('AUDIENCE_UNRESTRICTED', promo ? `${promo.id} is for ${promo.audience}` : 'no promotion template');
-    return spec.forbiddenCustomerTypes.includes(input.customerType)
+    return (spec.forbiddenCustomerTypes as readonly string[]).includes(input.customerType)
       ? fail('PROMOTION_AUDIENCE_MISMATCH', `${promo.id} is ${spec.audience}; the recipient is a ${input.customerType} client`)
       : pass('AUDIENCE_MATCHES', `${input.customerType} client may receive ${spec.audience} promotion ${promo.id}`);
   });

@@ -15,7 +15,7 @@ export function coldCallRestrictionRule(spec: ColdCallRestrictionSpec, meta: Rul
     const lines = spec.productLines;
     if (lines && !input.product.productLines.some((l) => lines.includes(l)))
       return pass('PRODUCT_NOT_RESTRICTED', `${input.product.id} is not in ${lines.join(', ')}`);
-    if (spec.customerTypes && !spec.customerTypes.includes(input.customerType))
+    if (spec.customerTypes && !(spec.customerTypes as readonly string[]).includes(input.customerType))
       return pass('CUSTOMER_TYPE_NOT_PROTECTED', `${input.customerType} customers are outside the restriction`);
     const attr = (input.product.attributes ?? []).find((a) => spec.exemptProductAttributes.includes(a));
     if (attr) return pass('PRODUCT_MAY_BE_COLD_CALLED', `${input.product.id} is ${attr}`);

@@ -1,5 +1,5 @@
 import type { OutreachReasonCode } from './reason-codes.ts';
-import type { Channel, CustomerType, Purpose } from './rule-pack.schema.ts';
+import type { Channel, Purpose } from './rule-pack.schema.ts';
 
 /** Everything the outreach gate needs to know about one intended contact. All instants are epoch ms. */
 export interface OutreachInput {
@@ -16,7 +16,8 @@ export interface OutreachInput {
   readonly subject: string;
   readonly recipient: OutreachRecipient;
   readonly product: { readonly id: string; readonly productLines: readonly string[]; readonly attributes?: readonly string[] | undefined };
-  readonly customerType: CustomerType;
+  /** The lead's customer type: MiFID's, or an org's own type (never a protected MiFID type then). */
+  readonly customerType: string;
   readonly consents: readonly ConsentRecord[];
   readonly optOuts: readonly OptOutRecord[];
   /** Registry scrubs: one record per registry checked (US national DNC, UK TPS …). */

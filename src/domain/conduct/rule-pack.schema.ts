@@ -31,7 +31,6 @@ export type Channel = z.infer<typeof ChannelSchema>;
 export const PurposeSchema = z.enum(['marketing', 'transactional']);
 export type Purpose = z.infer<typeof PurposeSchema>;
 export const CustomerTypeSchema = z.enum(['retail', 'professional', 'eligible_counterparty']);
-export type CustomerType = z.infer<typeof CustomerTypeSchema>;
 export const WeekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export type Weekday = z.infer<typeof WeekdaySchema>;
 

@@ -1,5 +1,5 @@
 import type { Lead } from '../lead/lead.ts';
-import type { CustomerType, SuitabilityPolicy } from '../org/org-config.schema.ts';
+import { MIFID_CUSTOMER_TYPES, type CustomerType, type SuitabilityPolicy } from '../org/org-config.schema.ts';
 import type { CustomerStatusKind } from '../lead/lead.schema.ts';
 import { addMonths, parseStart } from '../shared/dates.ts';
 import { toIso } from '../shared/zoned-time.ts';
@@ -35,8 +35,9 @@ export function assessCustomer(lead: Lead, policy: SuitabilityPolicy, at: number
   const c = lead.customer.classification;
   let effectiveType: CustomerType = c.category;
 
-  // Any classification above retail needs dated evidence (docs/routing.md "Customer profile"); without it, retail.
-  if (c.category !== 'retail') {
+  // Any MiFID classification above retail needs dated evidence (docs/routing.md "Customer profile"); without it, retail.
+  // An org's own types (smb, enterprise …; unregulated lines only) are taken as declared: MiFID's evidence rules do not apply.
+  if (c.category !== 'retail' && MIFID_CUSTOMER_TYPES.includes(c.category)) {
     if (!c.evidenceDate) {
       findings.push({
         code: 'CLASSIFICATION_EVIDENCE_MISSING',

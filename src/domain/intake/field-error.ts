@@ -19,6 +19,7 @@ export const INTAKE_ERROR_CODES = [
   'person_or_company_required',
   'contact_point_required',
   'product_required',
+  'unknown_customer_type',
   'country_required',
   'unknown_country',
   'unknown_subdivision',

@@ -20,7 +20,7 @@ import { checkPoolReference, compilePools } from './compile-pools.ts';
 import type { CompiledPool } from './compiled-entities.ts';
 import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.schema.ts';
 import { checkRosterPolicy } from './check-roster-policy.ts';
-import { checkRegulation, compileRegulation } from './regulation.ts';
+import { checkCustomerTypes, checkRegulation, compileRegulation } from './regulation.ts';
 import { checkCrmWriteBack } from './check-crm-writeback.ts';
 
 export interface OrgIssue {
@@ -377,6 +377,7 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
   const regulation = compileRegulation(config.regulation);
   checkRegulation(config, regulation, { productLines: index.productLines, repIds: index.repIds }, issues);
   checkCrmWriteBack(config.crmWriteBack, index.repIds, issues);
+  checkCustomerTypes(config, regulation, issues);
   if (issues.length > 0) return err(issues);
   return ok({
     ...firmLookups(grantsByEntity),

@@ -37,7 +37,32 @@ export function normaliseIntakeFor(
   const normalised = normaliseIntake(raw, { ...options, productFor: intakeProductFor(org) });
   if (!normalised.ok) return normalised;
   const product = normalised.value.lead.product;
-  if (org.products.has(product)) return normalised;
-  const known = [...org.products.keys()].slice(0, 20).join(', ');
-  return err([{ path: '/product', code: 'unknown_product', message: `unknown product "${product}" (known: ${known})` }]);
+  if (!org.products.has(product)) {
+    const known = [...org.products.keys()].slice(0, 20).join(', ');
+    return err([{ path: '/product', code: 'unknown_product', message: `unknown product "${product}" (known: ${known})` }]);
+  }
+  return withCustomerType(org, raw, normalised.value);
+}
+
+/**
+ * docs/routing.md "Customer types": a lead that names no customer type gets the org's first (retail without a
+ * customerTypes list, as before); a named type must be one of the org's.
+ */
+function withCustomerType(org: CompiledOrg, raw: unknown, n: NormalisedIntake): Result<NormalisedIntake, FieldError[]> {
+  const declared = org.config.customerTypes;
+  if (!declared) return ok(n);
+  const given = (raw as { customer?: { classification?: { category?: unknown } } }).customer?.classification?.category;
+  const category = n.lead.customer.classification.category;
+  if (given === undefined) {
+    const customer = { ...n.lead.customer, classification: { ...n.lead.customer.classification, category: declared[0]! } };
+    return ok({ ...n, lead: { ...n.lead, customer } });
+  }
+  if (declared.includes(category)) return ok(n);
+  return err([
+    fieldError(
+      '/customer/classification/category',
+      'unknown_customer_type',
+      `unknown customer type "${category}" (known: ${declared.join(', ')})`,
+    ),
+  ]);
 }

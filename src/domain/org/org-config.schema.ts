@@ -30,9 +30,15 @@ export const IsoInstantSchema = z.iso.datetime({ offset: true });
 /** Dates may be given as a day (valid from 00:00 UTC / to 24:00 UTC of that day) or as an instant. */
 export const DateOrInstantSchema = z.union([IsoDateSchema, IsoInstantSchema]);
 
+/** MiFID II client categories; US retail (Reg BI) maps to retail, institutional to professional. Regulated lines use only these. */
+export const MIFID_CUSTOMER_TYPES: readonly string[] = ['retail', 'professional', 'eligible_counterparty'];
+
 export const CustomerTypeSchema = z
-  .enum(['retail', 'professional', 'eligible_counterparty'])
-  .describe('MiFID II client categories; US retail (Reg BI) maps to retail, institutional to professional.');
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a customer type: lower case letters, digits and _ (e.g. retail, smb)')
+  .describe(
+    "MiFID II's retail, professional, eligible_counterparty, or a type the org declares in customerTypes (unregulated lines only).",
+  );
 export type CustomerType = z.infer<typeof CustomerTypeSchema>;
 
 export const CustomerStatusKindSchema = z
@@ -378,6 +384,14 @@ export const OrgConfigSchema = z.strictObject({
   appointments: z.array(CarrierAppointmentSchema).default([]),
   suitability: SuitabilityPolicySchema.default(SuitabilityPolicySchema.parse({})),
   customFields: z.array(CustomFieldSchema).default([]),
+  customerTypes: z
+    .array(CustomerTypeSchema)
+    .min(1)
+    .optional()
+    .describe(
+      "The org's customer types; the first is a lead's type when it names none. Omitted: MiFID's retail, professional, " +
+        'eligible_counterparty. Regulated lines use only MiFID\'s (docs/routing.md "Customer types").',
+    ),
   screening: ScreeningPolicySchema.default(() => ScreeningPolicySchema.parse({})).describe(
     'Screening policy (docs/screening.md): review line, corroboration weights, hard contradictions.',
   ),

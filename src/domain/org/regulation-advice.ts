@@ -39,7 +39,7 @@ export function regulationAdvice(org: CompiledOrg): ConfigAdvice[] {
   const out: ConfigAdvice[] = [];
   const regulatedSlices = org.teams.flatMap((t) =>
     t.mandate.productLines.flatMap((line) =>
-      t.mandate.jurisdictions.filter((j) => org.regulation.isRegulated(line, j)).map((j) => ({ team: t, line, jurisdiction: j })),
+      t.mandate.jurisdictions.filter((j) => org.regulation.regulatedWithin(line, j)).map((j) => ({ team: t, line, jurisdiction: j })),
     ),
   );
   if (org.config.licences.length === 0) {
