@@ -127,6 +127,21 @@ describe('an email-only lead posted to the API', () => {
   });
 });
 
+describe('named accounts', () => {
+  it('a subsidiary account without an owner routes to its parent account owner (data/named-accounts.csv)', async () => {
+    const s = await saasService('2026-12-08T11:00:00Z');
+    try {
+      const body = await postLead(s, { source: 'web_form', person: { email: 'ops@globex-canada.example' }, address: { country: 'CA' } });
+      expect(body.status).toBe('ASSIGNED');
+      expect(body.decision.rule.id).toBe('named-accounts');
+      expect(body.decision.rep.id).toBe('marcus-bell');
+      expect(body.decision.strategy.chosenBy).toBe('account-owner');
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('the fallback owner', () => {
   it('takes a lead nobody covers at any hour, without opening a compliance review', async () => {
     const s = await saasService('2026-12-12T16:00:00Z');
