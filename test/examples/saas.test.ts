@@ -51,6 +51,16 @@ async function saasService(at: string): Promise<TestService> {
   return s;
 }
 
+/** Runs `test` against a new saas service at `at`, and always closes it. */
+async function withSaasService(at: string, test: (s: TestService) => Promise<void>): Promise<void> {
+  const s = await saasService(at);
+  try {
+    await test(s);
+  } finally {
+    await s.close();
+  }
+}
+
 const leadBody = (file: string): object => JSON.parse(readFileSync(join(LEADS_DIR, file), 'utf8')) as object;
 
 async function postLead(s: TestService, body: object) {
@@ -80,8 +90,7 @@ describe('the sample-lead table (examples/saas/leads/README.md)', () => {
 
 describe('every sample lead routes as its table row says', () => {
   it.each(ROWS.map((r) => [`${r.file} at ${r.at}`, r] as const))('%s', async (_name, row: SampleLeadRow) => {
-    const s = await saasService(row.at);
-    try {
+    await withSaasService(row.at, async (s) => {
       const body = await postLead(s, leadBody(row.file));
       const d = body.decision;
       expect({ outcome: body.status, rule: d.rule?.id ?? null, team: d.team?.id ?? null, rep: d.rep?.id ?? null }).toEqual({
@@ -95,16 +104,13 @@ describe('every sample lead routes as its table row says', () => {
       // Unregulated everywhere: no licence was asked for, and nothing went to the compliance review queue.
       expect(d.licensing).toMatchObject({ status: 'not_applicable', code: 'UNREGULATED_LINE' });
       expect(body.reviewId).toBeNull();
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
 
 describe('an email-only lead posted to the API', () => {
   it('is ASSIGNED by the company-segment rule, with the matching segment condition in the decision', async () => {
-    const s = await saasService('2026-12-08T18:00:00Z');
-    try {
+    await withSaasService('2026-12-08T18:00:00Z', async (s) => {
       const body = await postLead(s, {
         source: 'chat',
         person: { email: 'Priya.Raman@Northwind-Analytics.example' },
@@ -121,39 +127,31 @@ describe('an email-only lead posted to the API', () => {
       const lead = (await s.app.inject({ method: 'GET', url: `/v1/leads/${body.leadId}`, headers: auth(s.tokens.ops) })).json();
       expect(lead.contact.firstName).toBeUndefined();
       expect(lead.decision.rule.id).toBe('mid-market');
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
 
 describe('named accounts', () => {
   it('a subsidiary account without an owner routes to its parent account owner (data/named-accounts.csv)', async () => {
-    const s = await saasService('2026-12-08T11:00:00Z');
-    try {
+    await withSaasService('2026-12-08T11:00:00Z', async (s) => {
       const body = await postLead(s, { source: 'web_form', person: { email: 'ops@globex-canada.example' }, address: { country: 'CA' } });
       expect(body.status).toBe('ASSIGNED');
       expect(body.decision.rule.id).toBe('named-accounts');
       expect(body.decision.rep.id).toBe('marcus-bell');
       expect(body.decision.strategy.chosenBy).toBe('account-owner');
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
 
 describe('the fallback owner', () => {
   it('takes a lead nobody covers at any hour, without opening a compliance review', async () => {
-    const s = await saasService('2026-12-12T16:00:00Z');
-    try {
+    await withSaasService('2026-12-12T16:00:00Z', async (s) => {
       const body = await postLead(s, leadBody('uncovered-country-br.json'));
       expect(body.status).toBe('ASSIGNED');
       expect(body.decision.rep.id).toBe(org.config.fallback?.kind === 'owner' ? org.config.fallback.rep : 'no fallback owner');
       expect(body.decision.reasons.map((r: { code: string }) => r.code)).toEqual(['FALLBACK_OWNER', 'NO_LAWFUL_CANDIDATE']);
       const reviews = (await s.app.inject({ method: 'GET', url: '/v1/review', headers: auth(s.tokens.compliance) })).json();
       expect(JSON.stringify(reviews)).not.toContain(body.leadId);
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
