@@ -131,6 +131,38 @@ describe('an email-only lead posted to the API', () => {
   });
 });
 
+describe('round robin with caps', () => {
+  it("SMB leads alternate between the on-duty velocity AEs: pool caps first, then each rep's maxLeadsPerDay, then the queue", async () => {
+    await withSaasService('2026-12-08T18:00:00Z', async (s) => {
+      const smb = org.config.pools!.find((p) => p.id === 'smb')!;
+      const onDuty = ['brianna-cole', 'emily-shaw'];
+      const poolCap = (rep: string) => smb.members!.find((m) => m.rep === rep)!.cap!;
+      const dailyCap = (rep: string) => org.repsById.get(rep)!.capacity.maxLeadsPerDay!;
+      const poolTotal = onDuty.reduce((n, rep) => n + poolCap(rep), 0);
+      const dailyTotal = onDuty.reduce((n, rep) => n + dailyCap(rep), 0);
+      const decisions: { status: string; decision: { rep: { id: string } | null; reasons: { code: string }[]; strategy: unknown } }[] = [];
+      for (let i = 0; i <= dailyTotal; i++) {
+        decisions.push(
+          await postLead(s, {
+            source: 'demo_request',
+            person: { email: `buyer${i}@smb-${i}.example` },
+            company: { name: `Small Co ${i}`, employees: 20 },
+            address: { country: 'US' },
+          }),
+        );
+      }
+      const reps = decisions.map((d) => d.decision.rep?.id ?? d.status);
+      expect(reps.slice(0, 4)).toEqual(['brianna-cole', 'emily-shaw', 'brianna-cole', 'emily-shaw']);
+      // Within the pool caps the smb pool picks; past them the lead is never lost to the pool: a plain rotation takes over.
+      for (const rep of onDuty) expect(reps.slice(0, poolTotal).filter((r) => r === rep)).toHaveLength(poolCap(rep));
+      expect(JSON.stringify(decisions[poolTotal]!.decision.strategy)).toContain('at their pool cap for today');
+      // The rep's own maxLeadsPerDay is the hard limit; then the lead waits for the team.
+      for (const rep of onDuty) expect(reps.filter((r) => r === rep)).toHaveLength(dailyCap(rep));
+      expect(decisions.at(-1)).toMatchObject({ status: 'QUEUED', decision: { reasons: [{ code: 'NO_AVAILABLE_REP' }] } });
+    });
+  });
+});
+
 describe('named accounts', () => {
   it('a subsidiary account without an owner routes to its parent account owner (data/named-accounts.csv)', async () => {
     await withSaasService('2026-12-08T11:00:00Z', async (s) => {
