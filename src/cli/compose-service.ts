@@ -30,9 +30,10 @@ import { RemitMetrics } from '../app/observability/remit-metrics.ts';
 import { reportWorkerFailure } from '../app/observability/worker-failure.ts';
 import { runtimeEnv, type RuntimeEnv } from './runtime-config.ts';
 import { loadListSources } from '../config/load-list-sources.ts';
+import { EXAMPLES_DIR } from './example-config.ts';
 
 /** The example org shipped with Remit: what `remit serve` runs when no config is given. */
-export const DEFAULT_CONFIG = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'examples', 'bank');
+export const DEFAULT_CONFIG = join(EXAMPLES_DIR, 'bank');
 
 /**
  * Screening lists (docs/screening.md): the sources in <config>/screening/lists.yaml, or — for operators,

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The contract table of examples/bank/leads/README.md: each sample lead with the time it is routed
- * at and the expected outcome, exit code, rule, team, rep and first reason code.
+ * The contract table of examples/bank/leads/README.md (and of every example's leads/README.md laid out
+ * the same way, e.g. examples/saas): each sample lead with the time it is routed at and the expected
+ * outcome, exit code, rule, team, rep and first reason code.
  */
 
 export const EXAMPLE_DIR = join(import.meta.dirname, '../../examples/bank');
@@ -23,8 +24,8 @@ export interface SampleLeadRow {
 const dash = (cell: string): string | null => (cell === '—' ? null : cell);
 const unquote = (cell: string) => cell.replace(/^`|`$/g, '');
 
-export function sampleLeadRows(): SampleLeadRow[] {
-  const text = readFileSync(join(LEADS_DIR, 'README.md'), 'utf8');
+export function sampleLeadRows(leadsDir: string = LEADS_DIR): SampleLeadRow[] {
+  const text = readFileSync(join(leadsDir, 'README.md'), 'utf8');
   return text
     .split('\n')
     .filter((line) => line.startsWith('| `'))

@@ -6,6 +6,7 @@ import { importCsv, type ImportSummary } from '../../app/sources/import/import-c
 import { loadConfig } from '../../config/load-config.ts';
 import { IMPORT_KINDS, type ImportKind } from '../../domain/sources/import-mapping.schema.ts';
 import { CliFailure, configFailure, readYamlFile, unreadable } from '../cli-io.ts';
+import { chosenConfig, EXAMPLE_OPTION_HELP } from '../example-config.ts';
 import { composeService, DEFAULT_CONFIG } from '../compose-service.ts';
 import { ProgressBar } from '../progress-bar.ts';
 import { silentLogger } from '../../app/observability/logger.ts';
@@ -16,6 +17,7 @@ interface ImportOpts {
   dryRun?: boolean;
   db?: string;
   config?: string;
+  example?: string;
   report?: string;
   json?: boolean;
   progressEvery?: string;
@@ -58,6 +60,7 @@ export function registerImportCommand(program: Command): void {
     .option('--dry-run', 'validate and report every row; store nothing')
     .option('--db <url>', 'store: postgres://…, sqlite:PATH or a file path (default: DATABASE_URL, else ./data/remit.sqlite)')
     .option('--config <path>', 'org/rules config directory or file (default: the example bank org)')
+    .option('--example <name>', EXAMPLE_OPTION_HELP)
     .option('--report <file>', 'where to write the per-row report (default: <file>.report.csv, or <file>.dry-run.report.csv)')
     .option('--json', 'print the summary as JSON')
     .option('--progress-every <seconds>', 'when not on a terminal: print a progress line this often', '5')
@@ -76,14 +79,15 @@ export function registerImportCommand(program: Command): void {
       const reportPath = opts.report ?? `${file}${opts.dryRun ? '.dry-run' : ''}.report.csv`;
       const everyMs = Math.max(0.1, Number(opts.progressEvery) || 5) * 1000;
 
+      const configPath = chosenConfig(opts, 'config');
       let service: Awaited<ReturnType<typeof composeService>> | null = null;
       let org;
       if (opts.dryRun) {
-        const loaded = await loadConfig(opts.config ?? DEFAULT_CONFIG);
+        const loaded = await loadConfig(configPath ?? DEFAULT_CONFIG);
         if (!loaded.ok) throw configFailure(loaded.error);
         org = loaded.value.org;
       } else {
-        service = await composeService({ configPath: opts.config, databaseUrl: opts.db, log: silentLogger(), requestLogs: false });
+        service = await composeService({ configPath, databaseUrl: opts.db, log: silentLogger(), requestLogs: false });
         org = service.ctx.orgs.current;
       }
       try {

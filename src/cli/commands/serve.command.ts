@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { bootstrapAdmin } from '../../app/access/people.use-case.ts';
 import { createSignInLink } from '../../app/access/sign-in-links.use-case.ts';
 import { CliFailure } from '../cli-io.ts';
+import { chosenConfig, EXAMPLE_OPTION_HELP } from '../example-config.ts';
 import { smtpMailSender } from '../../app/notifications/mail-sender.ts';
 import { NotificationJobs } from '../../app/notifications/notification-jobs.ts';
 import { NotificationWorker } from '../../app/notifications/notification-worker.ts';
@@ -19,6 +20,7 @@ import type { ServiceContext } from '../../app/shared/service-context.ts';
 
 interface ServeOptions {
   config?: string;
+  example?: string;
   port?: string;
   host?: string;
   db?: string;
@@ -30,6 +32,10 @@ interface ServeOptions {
 }
 
 type Ctx = Parameters<typeof bootstrapAdmin>[0];
+
+const TRUST_PROXY_HELP =
+  'believe X-Forwarded-Proto/-For/-Host from: true, a hop count, or proxy addresses/CIDRs, comma-separated (default: ' +
+  'REMIT_TRUST_PROXY, else nobody)';
 
 /** First start (an empty store): one admin person with one key, shown once, so the operator can create the others (docs/access.md). */
 /**
@@ -69,6 +75,7 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('Run the HTTP API (embedded SQLite under ./data by default; DATABASE_URL=postgres://… for PostgreSQL)')
     .option('--config <path>', 'org/rules config directory or file (default: the example bank org)')
+    .option('--example <name>', EXAMPLE_OPTION_HELP)
     .option('--port <port>', 'port (default: PORT, else 8080)')
     .option('--host <host>', 'interface to listen on (default: HOST, else 127.0.0.1)')
     .option('--db <url>', 'store: postgres://…, sqlite:PATH or a file path (default: DATABASE_URL, else ./data/remit.sqlite)')
@@ -79,11 +86,7 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--quiet', 'no request logs (worker failures and start-up lines are still logged)')
     .option('--init', 'create a new empty SQLite store even where its marker shows one existed and was lost (docs/storage.md)')
-    .option(
-      '--trust-proxy <value>',
-      'believe X-Forwarded-Proto/-For/-Host from: true, a hop count, or proxy addresses/CIDRs, comma-separated (default: ' +
-        'REMIT_TRUST_PROXY, else nobody)',
-    )
+    .option('--trust-proxy <value>', TRUST_PROXY_HELP)
     .option(
       '--webhook-allow <list>',
       'webhook targets allowed although loopback/private/link-local: host names, addresses, CIDRs, comma-separated (default: ' +
@@ -94,7 +97,7 @@ export function registerServeCommand(program: Command): void {
       const env = runtimeEnv();
       const settings = serveSettings(opts, env);
       const { app, ctx, store } = await composeService({
-        configPath: opts.config,
+        configPath: chosenConfig(opts, 'config'),
         databaseUrl: opts.db,
         listSpecs: opts.list,
         env,

@@ -5,10 +5,12 @@ import { loadConfig } from '../../config/load-config.ts';
 import { openStore, resolveStoreTarget } from '../../store/open-store.ts';
 import { CliFailure, configFailure } from '../cli-io.ts';
 import { formatSimulation } from '../simulation-table.ts';
+import { EXAMPLE_OPTION_HELP, requiredConfig } from '../example-config.ts';
 import { runtimeEnv } from '../runtime-config.ts';
 
 interface SimulateOpts {
-  draft: string;
+  draft?: string;
+  example?: string;
   since?: string;
   limit: string;
   db?: string;
@@ -35,7 +37,8 @@ export function registerSimulateCommand(program: Command): void {
       'Replay recorded leads against a draft org/rule config and print the diff (team/rep changes, new refusals and holds, fairness); ' +
         'changes nothing',
     )
-    .requiredOption('--draft <path>', 'draft org/rules config directory or file')
+    .option('--draft <path>', 'draft org/rules config directory or file')
+    .option('--example <name>', `the draft is ${EXAMPLE_OPTION_HELP}`)
     .option('--since <date>', 'only leads received from this date (YYYY-MM-DD, UTC) or instant')
     .option('--limit <n>', `at most this many leads, oldest first (max ${MAX_SIMULATION_LEADS})`, '10000')
     .option('--db <url>', 'store: postgres://…, sqlite:PATH or a file path (default: DATABASE_URL, else ./data/remit.sqlite)')
@@ -47,7 +50,7 @@ export function registerSimulateCommand(program: Command): void {
       const since = opts.since === undefined ? undefined : parseSince(opts.since);
       if (opts.since !== undefined && since === undefined)
         throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--since', message: 'a date (YYYY-MM-DD) or an ISO instant' }]);
-      const loaded = await loadConfig(opts.draft);
+      const loaded = await loadConfig(requiredConfig(opts, 'draft'));
       if (!loaded.ok) throw configFailure(loaded.error);
       const databaseUrl = opts.db ?? runtimeEnv().databaseUrl;
       const target = resolveStoreTarget(databaseUrl);

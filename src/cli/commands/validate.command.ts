@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.ts';
 import { regulationAdvice } from '../../domain/org/regulation-advice.ts';
 import { configFailure } from '../cli-io.ts';
+import { EXAMPLE_OPTION_HELP, requiredConfig } from '../example-config.ts';
 
 export function registerValidateCommand(program: Command): void {
   program
@@ -9,9 +10,10 @@ export function registerValidateCommand(program: Command): void {
     .description(
       'Check a config; lists every problem as file: path: message (exit 2 when invalid), then warnings and notes on stderr (exit 0)',
     )
-    .requiredOption('--config <path>', 'config directory or file')
-    .action(async (opts: { config: string }) => {
-      const loaded = await loadConfig(opts.config);
+    .option('--config <path>', 'config directory or file')
+    .option('--example <name>', EXAMPLE_OPTION_HELP)
+    .action(async (opts: { config?: string; example?: string }) => {
+      const loaded = await loadConfig(requiredConfig(opts, 'config'));
       if (!loaded.ok) throw configFailure(loaded.error);
       const { org, files } = loaded.value;
       const reps = org.repsById.size;
