@@ -56,7 +56,8 @@ describe('segment derivation (docs/intake.md "Segments")', () => {
   it('a stale segment is replaced; no bands configured leaves the company as it is', () => {
     const bands = SegmentsSchema.parse([{ id: 'SMB', employees: { max: 50 } }, { id: 'ENT' }]);
     expect(withSegment(bands, { employees: 40, segment: 'ENT' })).toEqual({ employees: 40, segment: 'SMB' });
-    expect(withSegment(bands, undefined)).toEqual({ segment: 'ENT' });
+    expect(withSegment(bands, {})).toEqual({ segment: 'ENT' });
+    expect(withSegment(bands, undefined)).toBeUndefined();
     expect(withSegment([{ id: 'SMB', employees: { max: 50 } }], { employees: 400, segment: 'SMB' })).toEqual({ employees: 400 });
     expect(withSegment(undefined, { employees: 40 })).toEqual({ employees: 40 });
   });
