@@ -7,6 +7,8 @@ import { decide } from '../../src/domain/decision/decide.ts';
 import { assessCustomer } from '../../src/domain/eligibility/customer-profile.ts';
 import { bandFits, deriveSegment, withSegment } from '../../src/domain/intake/company-segment.ts';
 import { normaliseIntake } from '../../src/domain/intake/normalise-lead.ts';
+import { SourceMappingSchema } from '../../src/domain/org/sources.schema.ts';
+import { mapSourceFields } from '../../src/domain/sources/map-source-fields.ts';
 import type { LeadCompany, LeadInput } from '../../src/domain/lead/lead.schema.ts';
 import { SegmentsSchema, type SegmentBand } from '../../src/domain/org/company-policy.schema.ts';
 import { OrgConfigSchema, SuitabilityPolicySchema } from '../../src/domain/org/org-config.schema.ts';
@@ -56,7 +58,8 @@ describe('segment derivation (docs/intake.md "Segments")', () => {
   it('a stale segment is replaced; no bands configured leaves the company as it is', () => {
     const bands = SegmentsSchema.parse([{ id: 'SMB', employees: { max: 50 } }, { id: 'ENT' }]);
     expect(withSegment(bands, { employees: 40, segment: 'ENT' })).toEqual({ employees: 40, segment: 'SMB' });
-    expect(withSegment(bands, undefined)).toEqual({ segment: 'ENT' });
+    expect(withSegment(bands, {})).toEqual({ segment: 'ENT' });
+    expect(withSegment(bands, undefined)).toBeUndefined();
     expect(withSegment([{ id: 'SMB', employees: { max: 50 } }], { employees: 400, segment: 'SMB' })).toEqual({ employees: 400 });
     expect(withSegment(undefined, { employees: 40 })).toEqual({ employees: 40 });
   });
@@ -217,5 +220,31 @@ describe('company normalisation', () => {
     expect(r.ok && r.value.contact.company).toBe('Acme Ltd');
     const nameless = norm({ person: { ...base.person, email: 'a@acme.com' }, company: { employees: 3 } });
     expect(nameless.ok && nameless.value.contact.company).toBeUndefined();
+  });
+});
+
+describe('company fields from forms, CRM webhooks and CSV rows', () => {
+  it('numbers are read as numbers, tags as a list from repeated fields or "a; b, c"', () => {
+    const mapping = SourceMappingSchema.parse({
+      fields: { 'company.employees': 'size', 'company.annualRevenue': 'revenue', 'company.tags': 'tech', 'company.naics': 'naics' },
+    });
+    const fields = new Map([
+      ['size', ['1,200']],
+      ['revenue', ['2500000.50']],
+      ['tech', ['Salesforce; HubSpot', 'aws']],
+      ['naics', ['541511']],
+    ]);
+    const mapped = mapSourceFields(mapping, fields, '2026-11-24T14:00:00.000Z').payload;
+    expect(mapped.company).toEqual({
+      employees: 1200,
+      annualRevenue: 2_500_000.5,
+      tags: ['Salesforce', 'HubSpot', 'aws'],
+      naics: '541511',
+    });
+    const r = normaliseIntake(
+      { source: 'form', product: 'isa', person: { firstName: 'A', lastName: 'B', phone: '+44 20 7946 0018' }, company: mapped.company },
+      { at: AT, defaultCountry: 'GB' },
+    );
+    expect(r.ok && r.value.lead.company?.tags).toEqual(['aws', 'hubspot', 'salesforce']);
   });
 });

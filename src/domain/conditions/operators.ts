@@ -46,6 +46,12 @@ function listOf(fieldType: FieldType, value: unknown): string | unknown[] {
   return value;
 }
 
+/** Operators over a list operand: the operand checked once, then a set for the predicate. */
+function withSet(fieldType: FieldType, value: unknown, predicate: (set: ReadonlySet<unknown>) => Predicate): string | Predicate {
+  const list = listOf(fieldType, value);
+  return typeof list === 'string' ? list : predicate(new Set(list));
+}
+
 const compare = (name: Operator, test: (a: number | string, b: number | string) => boolean): OperatorDefinition => ({
   name,
   fieldTypes: ['number', 'string'],
@@ -79,23 +85,13 @@ export const OPERATOR_DEFINITIONS: readonly OperatorDefinition[] = [
     name: 'in',
     fieldTypes: SCALAR_TYPES,
     describe: 'is one of',
-    prepare(fieldType, value) {
-      const list = listOf(fieldType, value);
-      if (typeof list === 'string') return list;
-      const set = new Set(list);
-      return (actual) => set.has(actual);
-    },
+    prepare: (fieldType, value) => withSet(fieldType, value, (set) => (actual) => set.has(actual)),
   },
   {
     name: 'not_in',
     fieldTypes: SCALAR_TYPES,
     describe: 'is none of (a missing value is none of them)',
-    prepare(fieldType, value) {
-      const list = listOf(fieldType, value);
-      if (typeof list === 'string') return list;
-      const set = new Set(list);
-      return (actual) => !set.has(actual);
-    },
+    prepare: (fieldType, value) => withSet(fieldType, value, (set) => (actual) => !set.has(actual)),
   },
   compare('gt', (a, b) => a > b),
   compare('gte', (a, b) => a >= b),
@@ -138,12 +134,8 @@ export const OPERATOR_DEFINITIONS: readonly OperatorDefinition[] = [
     name: 'any_of',
     fieldTypes: ['string[]'],
     describe: 'list shares at least one value with the given list (company.tags any_of [salesforce, hubspot])',
-    prepare(fieldType, value) {
-      const list = listOf(fieldType, value);
-      if (typeof list === 'string') return list;
-      const wanted = new Set(list);
-      return (actual) => Array.isArray(actual) && actual.some((v) => wanted.has(v));
-    },
+    prepare: (fieldType, value) =>
+      withSet(fieldType, value, (wanted) => (actual) => Array.isArray(actual) && actual.some((v: unknown) => wanted.has(v))),
   },
   {
     name: 'starts_with',
@@ -186,12 +178,7 @@ export const OPERATOR_DEFINITIONS: readonly OperatorDefinition[] = [
     name: 'within_timezone',
     fieldTypes: ['timezone'],
     describe: "prospect's time zone is one of",
-    prepare(fieldType, value) {
-      const list = listOf(fieldType, value);
-      if (typeof list === 'string') return list;
-      const set = new Set(list);
-      return (actual) => set.has(actual);
-    },
+    prepare: (fieldType, value) => withSet(fieldType, value, (set) => (actual) => set.has(actual)),
   },
   {
     name: 'local_time_between',

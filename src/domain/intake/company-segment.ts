@@ -32,10 +32,14 @@ export function deriveSegment(bands: readonly SegmentBand[] | undefined, company
   return bands.find((b) => bandFits(b, company ?? {}))?.id;
 }
 
-/** The company with its segment set (or cleared when no band fits), for the lead's routing form. */
+/**
+ * The company with its segment set (or cleared when no band fits), for the lead's routing form. A lead with no
+ * company data at all (a consumer, a free-mail address) gets no segment, not even a catch-all's: it is not a
+ * company of unknown size but no company.
+ */
 export function withSegment(bands: readonly SegmentBand[] | undefined, company: LeadCompany | undefined): LeadCompany | undefined {
-  if (bands === undefined) return company;
-  const { segment: _previous, ...rest } = company ?? {};
+  if (bands === undefined || company === undefined) return company;
+  const { segment: _previous, ...rest } = company;
   const segment = deriveSegment(bands, rest);
   const next = { ...rest, ...(segment !== undefined ? { segment } : {}) };
   return Object.keys(next).length > 0 ? next : undefined;

@@ -13,6 +13,7 @@ import { fieldError, formatPath, fromZodIssues } from './field-error.ts';
 import type { IntakeBehaviour, IntakeConsent, IntakeLead, IntakeLeadInput } from './intake-lead.schema.ts';
 import { IntakeCompanySchema, IntakeLeadSchema } from './intake-lead.schema.ts';
 import { countryByAlpha2, placeKey, resolveCountry } from './iso-3166.ts';
+import { toNumberIfNumeric } from '../sources/map-source-fields.ts';
 import { resolveSubdivision } from './iso-3166-2.ts';
 import { toE164 } from './phone-number.ts';
 import type { TimeZoneSource } from './principal-time-zones.ts';
@@ -437,7 +438,7 @@ const FACT_FIELDS = ['employees', 'annualRevenue', 'revenueCurrency', 'naics', '
 /**
  * Company facts from outside the payload (docs/intake.md "Enrichment"), through the same rules as intake: each
  * field is checked and normalised on its own, so one bad value drops only that field (`rejected`). Lenient
- * about what lookups send: numeric strings ("1,200") for numbers, "a;b|c" lists for tags.
+ * about what lookups send: numeric strings ("1,200") for numbers, "a; b, c" lists for tags.
  */
 export function normaliseCompanyFacts(facts: Readonly<Record<string, unknown>>): {
   readonly company: LeadCompany;
@@ -464,12 +465,9 @@ export function normaliseCompanyFacts(facts: Readonly<Record<string, unknown>>):
 
 function lenientFact(key: (typeof FACT_FIELDS)[number], value: unknown): unknown {
   if (value === null || value === undefined || value === '') return undefined;
-  if ((key === 'employees' || key === 'annualRevenue') && typeof value === 'string') {
-    const t = value.replace(/[\s,_]/g, '');
-    return /^\d+(\.\d+)?$/.test(t) ? Number(t) : value;
-  }
+  if ((key === 'employees' || key === 'annualRevenue') && typeof value === 'string') return toNumberIfNumeric(value);
   if ((key === 'naics' || key === 'sic') && typeof value === 'number') return String(value);
-  if (key === 'tags' && typeof value === 'string') return value.split(/[;|]/).filter((t) => t.trim() !== '');
+  if (key === 'tags' && typeof value === 'string') return value.split(/[;,]/).filter((t) => t.trim() !== '');
   return value;
 }
 

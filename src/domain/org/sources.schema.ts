@@ -35,6 +35,7 @@ export const INTAKE_TARGETS = [
   'company.sic',
   'company.country',
   'company.region',
+  'company.tags',
   'address.country',
   'address.subdivision',
   'address.state',

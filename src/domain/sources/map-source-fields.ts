@@ -19,6 +19,8 @@ export interface MappedIntake {
 }
 
 const NUMERIC_TARGETS = new Set(['dealValue', 'company.employees', 'company.annualRevenue']);
+/** List targets: every value of the field (a repeated field, or "a; b, c" in one), split and trimmed. */
+const LIST_TARGETS = new Set(['company.tags']);
 const CHECKED = new Set(['on', 'true', 'yes', 'y', '1', 'checked', 'x']);
 
 /** Builds SourceFields from a parsed body: strings, numbers and booleans become text, arrays repeat. */
@@ -71,7 +73,8 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   child[path.slice(dot + 1)] = value;
 }
 
-function toNumberIfNumeric(text: string): string | number {
+/** "1,200" → 1200; text that is not a plain number stays text (intake then names the field). */
+export function toNumberIfNumeric(text: string): string | number {
   const t = text.replace(/[\s,_]/g, '');
   return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : text;
 }
@@ -85,7 +88,7 @@ export function instantOf(text: string): string | undefined {
 
 /**
  * Applies the mapping. Scalar targets take the first non-blank value of their field; `custom.*`
- * targets and hidden fields keep every value (a list when the field repeats). Defaults fill what
+ * targets and hidden fields keep every value (a list when the field repeats); `company.tags` always gets a list. Defaults fill what
  * the source left blank. Consent is recorded when configured: checked or not, with its wording and
  * the moment it was captured (`receivedAt` unless the source says when).
  */
@@ -98,6 +101,13 @@ export function mapSourceFields(mapping: SourceMapping, fields: SourceFields, re
       const values = (fields.get(name) ?? []).map((v) => v.trim()).filter((v) => v.length > 0);
       if (values.length === 0) continue;
       setPath(payload, target, values.length === 1 ? values[0] : values);
+    } else if (LIST_TARGETS.has(target)) {
+      const values = (fields.get(name) ?? [])
+        .flatMap((v) => v.split(/[;,]/))
+        .map((v) => v.trim())
+        .filter((v) => v.length > 0);
+      if (values.length === 0) continue;
+      setPath(payload, target, values);
     } else {
       const value = first(fields, name);
       if (value === undefined) continue;

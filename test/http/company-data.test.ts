@@ -6,12 +6,13 @@ import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { auth, ukLead } from './service-harness.ts';
 
 /**
- * Company data in rules and strategies over HTTP (docs/intake.md "Company data", "Segments"), on SQLite and
- * PostgreSQL: the example org given segment bands, a GB rule for SMB companies ahead of the product rules, and
- * a skills-match step on the segment; priya-shah is the only uk-everyday rep with the SMB skill.
+ * Company data over HTTP (docs/intake.md "Company data", "Segments", "Enrichment", "Account hierarchies",
+ * "Existing contacts"), on SQLite and PostgreSQL. Segments: the example org given segment bands, a GB rule for
+ * SMB companies ahead of the product rules, and a skills-match step on the segment; priya-shah is the only
+ * uk-everyday rep with the SMB skill. Matching: the GB savings rule starts with contact-owner, then account-owner.
  */
 
-type Rule = { id: string };
+type Rule = { id: string; then: { strategy: { kind: string }[] } };
 
 function withSegments(config: Record<string, unknown>): Record<string, unknown> {
   config.segments = [
@@ -41,20 +42,27 @@ function withSegments(config: Record<string, unknown>): Record<string, unknown> 
         { kind: 'weighted-round-robin', pool: 'uk-everyday' },
       ],
     },
-  } as Rule);
+  } as unknown as Rule);
   return config;
 }
 
 type Ingested = {
   leadId: string;
   status: string;
+  account: { id: string; matchedBy: string; score: number } | null;
   decision: {
     decisionId: string;
     rep: { id: string } | null;
     rule: { id: string; trace: { path: string; test: string; actual?: unknown; result: boolean }[] };
-    strategy: { chain: { kind: string; note: string }[] };
+    strategy: { chain: { kind: string; result: string; note: string }[] };
   };
 };
+
+function withContactOwner(config: Record<string, unknown>): Record<string, unknown> {
+  const rule = (config.rules as Rule[]).find((r) => r.id === 'uk-everyday-banking')!;
+  rule.then.strategy = [{ kind: 'contact-owner' }, ...rule.then.strategy];
+  return config;
+}
 
 let s: AuditService | undefined;
 afterEach(async () => {
@@ -87,37 +95,39 @@ const withEnrichment = (config: Record<string, unknown>) => {
 
 const dialects = await bothDialects();
 
-describe.each(dialects)('company segments over HTTP: $factory.name', ({ factory, run: enabled, reason }) => {
+describe.each(dialects)('company data over HTTP: $factory.name', ({ factory, run: enabled, reason }) => {
   if (!enabled) return declareUnreachable(reason);
   const post = (url: string, body: unknown, token: string) =>
     s!.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
   const get = (url: string, token: string) => s!.app.inject({ method: 'GET', url, headers: auth(token) });
-  const ingest = async (n: number, company: Record<string, unknown>) => {
+  /** Posts a GB lead (a 201 expected): the person and any other intake sections. */
+  const ingest = async (person: Record<string, unknown>, extra: Record<string, unknown> = {}) => {
     const res = await post(
       '/v1/leads',
-      ukLead({ person: { firstName: 'Sam', lastName: `Small${n}`, email: `sam${n}@smallco${n}.co.uk` }, company }),
+      ukLead({ person: { firstName: 'Sam', lastName: 'Small', ...person }, ...extra }),
       s!.tokens.integration,
     );
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as Ingested;
   };
+  const small = (n: number, company: Record<string, unknown>) => ingest({ email: `sam${n}@smallco${n}.co.uk` }, { company });
 
   it('40 employees route by the SMB segment rule; the decision shows its company conditions and segment skill', async () => {
     s = await startAuditService(factory, { configure: withSegments });
-    const small = await ingest(1, { name: 'Small Co Ltd', employees: 40, tags: ['HubSpot', ' hubspot ', 'Slack'] });
-    expect(small.status).toBe('ASSIGNED');
-    expect(small.decision.rule.id).toBe('uk-smb');
-    expect(small.decision.rule.trace).toEqual(
+    const smb = await small(1, { name: 'Small Co Ltd', employees: 40, tags: ['HubSpot', ' hubspot ', 'Slack'] });
+    expect(smb.status).toBe('ASSIGNED');
+    expect(smb.decision.rule.id).toBe('uk-smb');
+    expect(smb.decision.rule.trace).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ test: 'company.segment eq "SMB"', actual: 'SMB', result: true }),
         expect.objectContaining({ test: 'company.tags any_of ["hubspot","salesforce"]', actual: ['hubspot', 'slack'], result: true }),
       ]),
     );
-    expect(small.decision.rep?.id).toBe('priya-shah');
-    expect(small.decision.strategy.chain[0]).toMatchObject({ kind: 'skills-match', note: 'skilled in SMB: 1 of 3' });
+    expect(smb.decision.rep?.id).toBe('priya-shah');
+    expect(smb.decision.strategy.chain[0]).toMatchObject({ kind: 'skills-match', note: 'skilled in SMB: 1 of 3' });
 
     // The stored lead carries the derived segment, so the decision replays from its record.
-    const stored = await s.h.store.leads.get(small.leadId);
+    const stored = await s.h.store.leads.get(smb.leadId);
     expect(JSON.parse(stored!.leadJson).company).toEqual({
       domain: 'smallco1.co.uk',
       employees: 40,
@@ -125,29 +135,29 @@ describe.each(dialects)('company segments over HTTP: $factory.name', ({ factory,
       segment: 'SMB',
     });
     await s.seal();
-    const replay = await get(`/v1/decisions/${small.decision.decisionId}/replay`, s.tokens.compliance);
+    const replay = await get(`/v1/decisions/${smb.decision.decisionId}/replay`, s.tokens.compliance);
     expect(replay.json()).toMatchObject({ identical: true, differences: [] });
 
     // Revenue over the SMB band: mid-market by headcount, not SMB, so the product rules decide.
-    const mid = await ingest(2, { name: 'Mid Co', employees: 40, annualRevenue: 25_000_000, tags: ['hubspot'] });
+    const mid = await small(2, { name: 'Mid Co', employees: 40, annualRevenue: 25_000_000, tags: ['hubspot'] });
     expect(mid.decision.rule.id).not.toBe('uk-smb');
     expect(JSON.parse((await s.h.store.leads.get(mid.leadId))!.leadJson).company.segment).toBe('MM');
     // Unknown size is not small: the catch-all band.
-    const unknown = await ingest(3, { name: 'Who Co', tags: ['hubspot'] });
+    const unknown = await small(3, { name: 'Who Co', tags: ['hubspot'] });
     expect(unknown.decision.rule.id).not.toBe('uk-smb');
     expect(JSON.parse((await s.h.store.leads.get(unknown.leadId))!.leadJson).company.segment).toBe('ENT');
 
     // Erasure: the domain may name a sole trader and goes; the firmographics stay; the decision still replays.
-    const erased = await post(`/v1/leads/${small.leadId}/erase`, { reason: 'GDPR Art. 17 request' }, s.tokens.compliance);
+    const erased = await post(`/v1/leads/${smb.leadId}/erase`, { reason: 'GDPR Art. 17 request' }, s.tokens.compliance);
     expect(erased.statusCode, erased.body).toBe(200);
     expect((erased.json() as { removed: string[] }).removed).toContain('lead record: postalCode, custom, company.domain');
-    expect(JSON.parse((await s.h.store.leads.get(small.leadId))!.leadJson).company).toEqual({
+    expect(JSON.parse((await s.h.store.leads.get(smb.leadId))!.leadJson).company).toEqual({
       employees: 40,
       tags: ['hubspot', 'slack'],
       segment: 'SMB',
     });
     await s.seal();
-    expect((await get(`/v1/decisions/${small.decision.decisionId}/replay`, s.tokens.compliance)).json()).toMatchObject({ identical: true });
+    expect((await get(`/v1/decisions/${smb.decision.decisionId}/replay`, s.tokens.compliance)).json()).toMatchObject({ identical: true });
   });
 
   it('bad company data is a field-level error and stores nothing', async () => {
@@ -179,13 +189,7 @@ describe.each(dialects)('company segments over HTTP: $factory.name', ({ factory,
 
   it('enrichment fills the size before routing: the SMB rule applies, the story records it, replay reads the stored lead', async () => {
     s = await startAuditService(factory, { configure: withEnrichment });
-    const res = await post(
-      '/v1/leads',
-      ukLead({ person: { firstName: 'Eve', lastName: 'Rich', email: 'eve@acme.io' } }),
-      s.tokens.integration,
-    );
-    expect(res.statusCode, res.body).toBe(201);
-    const lead = res.json() as Ingested;
+    const lead = await ingest({ email: 'eve@acme.io' });
     expect(lead.decision.rule.id).toBe('uk-smb');
     expect(lead.decision.rule.trace).toContainEqual(expect.objectContaining({ test: 'company.segment eq "SMB"', actual: 'SMB' }));
     expect(JSON.parse((await s.h.store.leads.get(lead.leadId))!.leadJson).company).toEqual({
@@ -205,13 +209,7 @@ describe.each(dialects)('company segments over HTTP: $factory.name', ({ factory,
     expect(replay.json()).toMatchObject({ identical: true, differences: [] });
 
     // A failing endpoint never blocks routing: the lead routes on what it has, and the failure is in its story.
-    const broken = await post(
-      '/v1/leads',
-      ukLead({ person: { firstName: 'Bo', lastName: 'Ken', email: 'bo@broken.io' } }),
-      s.tokens.integration,
-    );
-    expect(broken.statusCode, broken.body).toBe(201);
-    const b = broken.json() as Ingested;
+    const b = await ingest({ email: 'bo@broken.io' });
     expect(b.status).toBe('ASSIGNED');
     expect(b.decision.rule.id).not.toBe('uk-smb');
     const brokenIntake = (await s.h.store.events.listForLead(b.leadId)).find((e) => e.kind === 'intake')!;
@@ -220,5 +218,86 @@ describe.each(dialects)('company segments over HTTP: $factory.name', ({ factory,
       attempts: [{ source: 'http', outcome: 'failed', code: 'ENRICHMENT_HTTP_ERROR', detail: 'HTTP 500' }],
     });
     expect((await s.ctx.metrics.enrichmentFailures.get()).values.map((v) => v.value)).toEqual([1]);
+  });
+
+  it('a subsidiary without an owner routes to its nearest owned ancestor; unknown parents and loops are refused', async () => {
+    s = await startAuditService(factory, { configure: withContactOwner });
+    const imported = await post(
+      '/v1/accounts:import',
+      {
+        accounts: [
+          { id: 'grp', name: 'Globex Group', domains: ['globex.com'], ownerRep: 'oliver-bennett' },
+          { id: 'emea', name: 'Globex EMEA', ownerRep: 'priya-shah', parentId: 'grp' },
+          { id: 'uk', name: 'Globex UK', domains: ['globex.co.uk'], parentId: 'emea' },
+        ],
+      },
+      s.tokens.ops,
+    );
+    expect(imported.statusCode, imported.body).toBe(200);
+    const lead = await ingest({ email: 'jo@globex.co.uk' });
+    expect(lead.account).toEqual({ id: 'uk', matchedBy: 'domain', score: 1 });
+    expect(lead.decision.rep?.id).toBe('priya-shah');
+    expect(lead.decision.strategy.chain.find((c) => c.kind === 'account-owner')).toMatchObject({
+      result: 'picked',
+      note: 'account owner priya-shah (owner of parent account emea) is eligible',
+    });
+    const stored = JSON.parse((await s.h.store.leads.get(lead.leadId))!.leadJson);
+    expect(stored.account).toMatchObject({ id: 'uk', ownerRep: 'priya-shah', ownerFrom: 'emea', matchedBy: 'domain', matchScore: 1 });
+
+    const before = await s.h.store.accounts.list();
+    const bad = await post(
+      '/v1/accounts:import',
+      {
+        accounts: [
+          { id: 'a', name: 'A', parentId: 'nope' },
+          { id: 'grp', name: 'Globex Group', parentId: 'uk' },
+        ],
+      },
+      s.tokens.ops,
+    );
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json()).toMatchObject({
+      code: 'ACCOUNTS_INVALID',
+      details: [
+        { path: '/body/accounts/0/parentId', message: 'unknown parent account "nope"' },
+        { path: '/body/accounts/1/parentId', message: 'parent "uk" leads back to "grp": accounts may not form a loop' },
+      ],
+    });
+    expect(await s.h.store.accounts.list()).toEqual(before);
+  });
+
+  it("a returning person (same email, earlier lead closed) goes back to the earlier lead's rep; the match is in the decision", async () => {
+    s = await startAuditService(factory, { configure: withContactOwner });
+    const first = await ingest({ email: 'Returning.Person@example.co.uk' });
+    const earlierRep = first.decision.rep!.id;
+    expect(first.decision.strategy.chain[0]).toMatchObject({
+      kind: 'contact-owner',
+      result: 'passed',
+      note: 'no earlier lead of this person',
+    });
+    // The earlier lead is closed (lost): the person is not a duplicate any more, but a known contact.
+    const row = (await s.h.store.leads.get(first.leadId))!;
+    await s.h.store.leads.update(first.leadId, {
+      status: 'CLOSED',
+      teamId: row.teamId,
+      repId: row.repId,
+      orgHash: row.orgHash,
+      updatedAt: new Date(s.clock.now()).toISOString(),
+    });
+    // Rotation would now pick someone else; the contact owner step keeps the relationship.
+    const again = await ingest({ email: 'returning.person@EXAMPLE.co.uk', phone: '+44 20 7946 0999' });
+    expect(again.status).toBe('ASSIGNED');
+    expect(again.decision.rep?.id).toBe(earlierRep);
+    expect(again.decision.strategy.chain[0]).toMatchObject({
+      kind: 'contact-owner',
+      result: 'picked',
+      note: `existing contact owner ${earlierRep} (email match, score 1, lead ${first.leadId}) is eligible`,
+    });
+    expect(JSON.parse((await s.h.store.leads.get(again.leadId))!.leadJson).contact).toEqual({
+      leadId: first.leadId,
+      matchedBy: 'email',
+      score: 1,
+      ownerRep: earlierRep,
+    });
   });
 });
