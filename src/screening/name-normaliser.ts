@@ -15,6 +15,7 @@ import { baseTokens } from './name-tokens.ts';
 import { matchPhrase, nameDictionaries } from './name-dictionaries.ts';
 import { phoneticKey } from './phonetic-key.ts';
 import { isAbjad } from './transliterate.ts';
+import { countryCode } from './country-codes.ts';
 
 export type NameSchema = 'person' | 'organisation' | 'vessel' | 'aircraft' | 'unknown';
 
@@ -151,8 +152,21 @@ function numbersToDigits(tokens: string[]): string[] {
   return out;
 }
 
-/** Splits one published string into alternative names. */
-export function nameAlternatives(name: string): string[] {
+/**
+ * A parenthesised annotation of a company or vessel name ("(Kakamega Branch)", "(Batumi)", "(Marshall Islands
+ * flag)") is not part of the name: an alternative without it is added. A company's parenthesised country ("(UK)")
+ * is kept, as it names a different legal entity (a foreign subsidiary); a vessel's is its flag or port.
+ */
+function withoutAnnotation(name: string, schema: NameSchema): string | undefined {
+  if (schema !== 'organisation' && schema !== 'vessel') return undefined;
+  const m = /^(.*?)\s*\(([^)]*)\)\s*(.*)$/.exec(name);
+  if (!m || !m[1]) return undefined;
+  if (schema === 'organisation' && countryCode(m[2]!.trim())) return undefined;
+  return `${m[1]} ${m[3]}`.trim();
+}
+
+/** Splits one published string into alternative names (with the schema: also without a parenthesised annotation). */
+export function nameAlternatives(name: string, schema: NameSchema = 'unknown'): string[] {
   const alts = new Set<string>();
   const trimmed = name.replace(/\s+/g, ' ').trim();
   if (!trimmed) return [];
@@ -174,6 +188,8 @@ export function nameAlternatives(name: string): string[] {
   }
   const careOf = /^(.*?)[,\s]+c\/o\s.*$/i.exec(trimmed);
   if (careOf?.[1]) alts.add(careOf[1]);
+  const plain = withoutAnnotation(trimmed, schema);
+  if (plain) alts.add(plain);
   return [...alts].filter((a) => a.length > 0);
 }
 
@@ -244,10 +260,29 @@ function personTokens(tokens: string[], dict: Dictionaries): string[] {
 
 /** Organisations, vessels, unknown: legal forms set aside (into `legalForms`), acronyms joined, numerals as digits. */
 function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSchema, legalForms: string[]): string[] {
-  let toks = tokens;
   // organisations, vessels, unknown: legal forms first ("L.P.", "S.A. de C.V."), then runs of single
-  // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2")
-  toks = toks.map((t, i) => (i > 0 && ROMAN.test(t) ? String(romanValue(t)) : t));
+  // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2"); legal forms are
+  // looked for again after joining, since "S.n.c." is only listed as "snc"
+  let toks = tokens.map((t, i) => (i > 0 && ROMAN.test(t) ? String(romanValue(t)) : t));
+  toks = withoutLegalForms(toks, dict, legalForms);
+  const joined: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    if (isSingleLetter(toks[i]!) && i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) {
+      let run = toks[i]!;
+      while (i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) run += toks[++i]!;
+      joined.push(run);
+    } else joined.push(toks[i]!);
+  }
+  toks = joined.length < toks.length ? withoutLegalForms(joined, dict, legalForms) : joined;
+  if (schema === 'vessel') {
+    const p = matchPhrase(dict.objPrefixes, toks, 0);
+    if (p && p.tokens.length < toks.length) return toks.slice(p.tokens.length);
+  }
+  return toks;
+}
+
+/** Sets legal forms apart (into `legalForms`); never removes every token. */
+function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const lf = matchPhrase(dict.legalForms, toks, i);
@@ -258,20 +293,7 @@ function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSc
     }
     kept.push(toks[i]!);
   }
-  if (kept.length > 0) toks = kept;
-  const joined: string[] = [];
-  for (let i = 0; i < toks.length; i++) {
-    if (isSingleLetter(toks[i]!) && i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) {
-      let run = toks[i]!;
-      while (i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) run += toks[++i]!;
-      joined.push(run);
-    } else joined.push(toks[i]!);
-  }
-  if (schema === 'vessel') {
-    const p = matchPhrase(dict.objPrefixes, joined, 0);
-    if (p && p.tokens.length < joined.length) return joined.slice(p.tokens.length);
-  }
-  return joined;
+  return kept.length > 0 ? kept : toks;
 }
 
 /** Weighted, classified tokens: initials, particles and short tokens count for less; organisation symbols as `§`. */

@@ -82,6 +82,9 @@ interface ScreenOpts {
   out?: string;
   threshold?: string;
   limit?: string;
+  imo?: string;
+  mmsi?: string;
+  formerName?: string[];
   pairs?: string[];
   positives?: string[];
   negatives?: string[];
@@ -153,6 +156,9 @@ async function runScreen(opts: ScreenOpts): Promise<void> {
         ...(opts.dob ? { dob: opts.dob } : {}),
         ...(opts.country ? { country: opts.country } : {}),
         ...(kind ? { kind: kind === 'organization' ? 'organisation' : (kind as 'person') } : {}),
+        ...(opts.imo ? { imo: opts.imo } : {}),
+        ...(opts.mmsi ? { mmsi: opts.mmsi } : {}),
+        ...(opts.formerName && opts.formerName.length > 0 ? { formerNames: opts.formerName } : {}),
       },
       { threshold, limit },
     );
@@ -192,6 +198,9 @@ export function registerScreenCommand(program: Command): void {
     .option('--dob <date>', 'date of birth (YYYY, YYYY-MM or YYYY-MM-DD)')
     .option('--country <cc>', 'nationality/country (ISO alpha-2 or name)')
     .option('--kind <kind>', 'person | organisation | vessel | aircraft')
+    .option('--imo <number>', "vessel's IMO number: an equal one is decisive, a different one clears a similar name")
+    .option('--mmsi <number>', "vessel's MMSI")
+    .option('--former-name <name>', 'former name (vessel "ex-" name, previous company name); repeatable', collect, [])
     .option(
       '--in <csv>',
       'input CSV: people (full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality) or, with "pairs", ' +
