@@ -90,6 +90,37 @@ export interface TokenSim {
   how: TokenMatch['how'];
 }
 
+/** Vowels with the Korean romanisation variants folded (Revised "eo"/"eu"/"ae" = McCune-Reischauer/DPRK "o"/"u"/"e"). */
+const syllableVowels = (t: string): string =>
+  t
+    .replace(/eo/g, 'o')
+    .replace(/eu/g, 'u')
+    .replace(/ae/g, 'e')
+    .replace(/[^aeiouy]/g, '');
+
+/** Consonant key with voicing and the r/l liquid folded (Korean g/k, d/t, b/p, j/ch, r/l; Pinyin zh vs Wade-Giles ch). */
+const syllableConsonants = (t: NameToken): string =>
+  t.phonetic
+    .replace(/g/g, 'k')
+    .replace(/d/g, 't')
+    .replace(/b/g, 'p')
+    .replace(/j/g, 's')
+    .replace(/r/g, 'l')
+    .replace(/[aeiouy]/g, '');
+
+/**
+ * A romanised CJK / Hangul syllable matches only the same syllable in another romanisation (김 "gim" = "Kim",
+ * 정 "jeong" = "Jong", 周 "zhou" = "Chou"), never a near one: "jian" / "jiang", "chen" / "cheng" are other characters
+ * and other people. Two names in the original script compare syllable for syllable. Tokens of several syllables
+ * meet them through joined-token alignment.
+ */
+function syllableSimilarity(a: NameToken, b: NameToken): TokenSim {
+  // both in the original script, romanised by one system: only the same syllable is the same character
+  if ((a.syllable && b.syllable) || Math.abs(a.text.length - b.text.length) > 2) return { sim: 0, how: 'phonetic' };
+  const same = syllableVowels(a.text) === syllableVowels(b.text) && syllableConsonants(a) === syllableConsonants(b);
+  return { sim: same ? 0.9 : 0, how: 'phonetic' };
+}
+
 /** Similarity of two single tokens (0 when not considered a match). */
 export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
   if (a.text === b.text) return { sim: 1, how: a.kind === 'symbol' ? 'symbol' : 'exact' };
@@ -110,6 +141,7 @@ export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
     const [i, w] = a.kind === 'initial' ? [a, b] : [b, a];
     return w.text.startsWith(i.text) ? { sim: 0.9, how: 'initial' } : { sim: 0, how: 'initial' };
   }
+  if (a.syllable || b.syllable) return syllableSimilarity(a, b);
   let ta = a.text;
   let tb = b.text;
   let how: TokenMatch['how'] = 'fuzzy';
@@ -185,6 +217,9 @@ function pluralOfEachOther(a: NameToken, b: NameToken): boolean {
   return s.length >= 3 && (l === `${s}s` || l === `${s}es`);
 }
 
+/** Joined syllables must spell the other name almost exactly ("gui hua" = "Guihua", not "shu zhen" ~ "Shusheng"). */
+const joinedMin = (a: NameToken, b: NameToken): number => (a.syllable || b.syllable ? 0.97 : 0.9);
+
 /** Candidate pairs at or above the token threshold: single tokens, then joined tokens and acronyms. */
 function candidatePairs(
   ta: NormalisedName['tokens'],
@@ -225,7 +260,7 @@ function candidatePairs(
           const jb = tb[ub.start]!.raw.replace(/ /g, '');
           if (jb.length < 4) continue;
           const sim = jaroWinkler(ju.text, jb);
-          consider(ju, ub, sim >= 0.9 ? sim : 0, 'joined');
+          consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) ? sim : 0, 'joined');
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -236,7 +271,7 @@ function candidatePairs(
           const ja = ta[ua.start]!.raw.replace(/ /g, '');
           if (ja.length < 4) continue;
           const sim = jaroWinkler(ja, jb.text);
-          consider(ua, jb, sim >= 0.9 ? sim : 0, 'joined');
+          consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) ? sim : 0, 'joined');
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }

@@ -14,7 +14,7 @@
 import { baseTokens } from './name-tokens.ts';
 import { matchPhrase, nameDictionaries } from './name-dictionaries.ts';
 import { phoneticKey } from './phonetic-key.ts';
-import { isAbjad } from './transliterate.ts';
+import { isAbjad, isSyllabic } from './transliterate.ts';
 import { countryCode } from './country-codes.ts';
 
 export type NameSchema = 'person' | 'organisation' | 'vessel' | 'aircraft' | 'unknown';
@@ -31,6 +31,8 @@ export interface NameToken {
   groups?: string[];
   /** Token came from a script that does not write short vowels (Arabic, Hebrew). */
   abjad?: boolean;
+  /** Token is one romanised syllable of a CJK or Hangul name: a different syllable is a different character. */
+  syllable?: boolean;
 }
 
 export interface NormalisedName {
@@ -155,10 +157,14 @@ function numbersToDigits(tokens: string[]): string[] {
 /**
  * A parenthesised annotation of a company or vessel name ("(Kakamega Branch)", "(Batumi)", "(Marshall Islands
  * flag)") is not part of the name: an alternative without it is added. A company's parenthesised country ("(UK)")
- * is kept, as it names a different legal entity (a foreign subsidiary); a vessel's is its flag or port.
+ * is kept, as it names a different legal entity (a foreign subsidiary); a vessel's is its flag or port, and so is
+ * what follows a comma in a vessel name.
  */
 function withoutAnnotation(name: string, schema: NameSchema): string | undefined {
   if (schema !== 'organisation' && schema !== 'vessel') return undefined;
+  // a vessel's port of registry follows a comma ("MV Soja Paranaense, Santos"); ship names carry no commas
+  const port = schema === 'vessel' ? /^([^,(]+),\s*[^,]+$/.exec(name) : null;
+  if (port?.[1]) return port[1].trim();
   const m = /^(.*?)\s*\(([^)]*)\)\s*(.*)$/.exec(name);
   if (!m || !m[1]) return undefined;
   if (schema === 'organisation' && countryCode(m[2]!.trim())) return undefined;
@@ -297,7 +303,12 @@ function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: strin
 }
 
 /** Weighted, classified tokens: initials, particles and short tokens count for less; organisation symbols as `§`. */
-function weightedTokens(toks: string[], schema: NameSchema, abjad: boolean, dict: Dictionaries): NameToken[] {
+function weightedTokens(
+  toks: string[],
+  schema: NameSchema,
+  script: { abjad: boolean; syllabic: boolean },
+  dict: Dictionaries,
+): NameToken[] {
   const out: NameToken[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
@@ -325,7 +336,8 @@ function weightedTokens(toks: string[], schema: NameSchema, abjad: boolean, dict
       weight = 0.5;
     } else if (t.length <= 2) weight = 0.6;
     const tok: NameToken = { text: t, raw: t, weight, phonetic: phoneticKey(t), kind };
-    if (abjad) tok.abjad = true;
+    if (script.abjad) tok.abjad = true;
+    if (script.syllabic) tok.syllable = true;
     if (schema === 'person' || schema === 'unknown') {
       const g = dict.personGroups.get(t);
       if (g) tok.groups = g;
@@ -345,7 +357,7 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms);
   toks = numbersToDigits(toks);
   if (schema === 'person') toks = toks.map(unLeet);
-  const out = weightedTokens(toks, schema, abjad, dict);
+  const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name) }, dict);
   // never return an empty token list for a non-empty name
   if (out.length === 0 && toks.length > 0) {
     for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), kind: 'word' });

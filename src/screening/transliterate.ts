@@ -172,6 +172,11 @@ function asciiDigits(s: string): string {
   return s.replace(/\p{Nd}/gu, (d) => (d >= '0' && d <= '9' ? d : anyAscii(d)));
 }
 
+/** True when the text is written in a syllabic script we romanise one syllable per token (CJK ideographs, Hangul). */
+export function isSyllabic(s: string): boolean {
+  return /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3]/.test(s);
+}
+
 /** True when the text is (mostly) in an abjad (Arabic, Hebrew) where short vowels are not written. */
 export function isAbjad(s: string): boolean {
   return /[\u0590-\u06ff]/.test(s);

@@ -29,6 +29,13 @@ describe('cross-script transliteration', () => {
     expect(score('Person', '习近平', 'Xi Jinping')).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('a CJK / Hangul syllable matches the same syllable in another romanisation, never a near one', () => {
+    expect(score('Person', '김정은', 'Kim Jong Un')).toBeGreaterThanOrEqual(0.85);
+    expect(score('Person', '周 建', 'Zhou Jian')).toBe(1);
+    expect(score('Person', '张建', 'Zhang Jiang')).toBeLessThan(0.8);
+    expect(score('Person', '김종은', '김정은')).toBeLessThan(0.8);
+  });
+
   it('digits of any script become ASCII digits, so numbered names compare', () => {
     expect(transliterate('٣٤٥ ۱۲ १२३ １２３')).toBe('345 12 123 123');
     expect(score('Vessel', 'Star ٧', 'STAR 7')).toBe(1);
@@ -86,6 +93,7 @@ describe('names of companies and vessels', () => {
 
   it('a parenthesised annotation (branch, port, flag) is not part of the name', () => {
     expect(score('Vessel', 'M/V MZIURI (Batumi)', 'Mziuri')).toBe(1);
+    expect(score('Vessel', 'MV Soja Paranaense, Santos', 'Soja Paranaense')).toBe(1);
     expect(score('Company', 'Kisumu Motors Ltd (Kakamega Branch)', 'Kisumu Motors Limited')).toBe(1);
   });
 });
