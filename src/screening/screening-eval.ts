@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { BatchInputError } from './batch-screen.ts';
+import { BatchInputError, personName } from './batch-screen.ts';
 import { compareNames, type ScreeningQuery } from './matcher.ts';
 import type { ScreenOptions } from './screening-engine.ts';
 import type { ScreeningService } from './screening-service.ts';
@@ -201,12 +201,7 @@ export function scorePairs(path: string, threshold: number, half: EvalHalf = 'al
 
 /** A people row (columns full_name or first/middle/last name, date_of_birth, nationality) as a person query. */
 export function personQuery(row: EvalRow): ScreeningQuery {
-  const name =
-    (row['full_name'] ?? '').trim() ||
-    [row['first_name'], row['middle_name'], row['last_name']]
-      .map((x) => (x ?? '').trim())
-      .filter(Boolean)
-      .join(' ');
+  const name = personName(row);
   const q: ScreeningQuery = { name, kind: 'person' };
   if (row['date_of_birth']?.trim()) q.dob = row['date_of_birth'].trim();
   if (row['nationality']?.trim()) q.country = row['nationality'].trim();

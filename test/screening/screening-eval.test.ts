@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../../src/cli/main.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { remit } from '../import/import-support.ts';
 import { evalHalf, scorePairs, wilson } from '../../src/screening/screening-eval.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'remit-eval-'));
@@ -12,26 +12,8 @@ const file = (name: string, text: string) => {
   return p;
 };
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
-    stdout += String(c);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
-    stderr += String(c);
-    return true;
-  });
-  let code: number;
-  try {
-    code = await runCli(args);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { code, stdout, stderr };
-}
+/** In-process `remit …` with captured output (the import tests' helper). */
+const run = (args: string[]) => remit(...args);
 
 afterEach(() => {
   process.exitCode = undefined;
