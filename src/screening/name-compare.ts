@@ -50,6 +50,8 @@ export interface NameCompareParams {
   vesselOwnerFactor: number;
   /** Organisations: multiplier when only one side names a country ("Acme (UK) Ltd"): a subsidiary elsewhere. */
   jurisdictionFactor: number;
+  /** Companies and vessels: a word and its plural are different names (sister ships, sister companies). */
+  distinctPlurals: boolean;
 }
 
 export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
@@ -61,6 +63,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   legalFormConflictFactor: 0.92,
   vesselOwnerFactor: 0.85,
   jurisdictionFactor: 0.9,
+  distinctPlurals: true,
 };
 
 /** An unmatched organisation-name token naming a country ("uk", "canada", "senegal"): a jurisdiction qualifier. */
@@ -339,7 +342,7 @@ export function compareNormalised(
   const tb = b.tokens;
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
-  const namesOfThings = a.schema === 'organisation' || a.schema === 'vessel';
+  const namesOfThings = params.distinctPlurals && (a.schema === 'organisation' || a.schema === 'vessel');
   const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params, namesOfThings), ta.length, tb.length);
 
   let m = 0;
