@@ -388,8 +388,10 @@ export function compareNormalised(
   });
   const notes: string[] = [];
   if (mw === 0) return { score: 0, matches, unmatchedA, unmatchedB, notes };
-  const jurisdictionA = ta.filter((t, i) => !usedA[i] && isJurisdiction(t)).map((t) => t.raw);
-  const jurisdictionB = tb.filter((t, j) => !usedB[j] && isJurisdiction(t)).map((t) => t.raw);
+  // country names are looked up only for organisations, and only among the tokens left over
+  const org = a.schema === 'organisation';
+  const jurisdictionA = org ? ta.filter((t, i) => !usedA[i] && isJurisdiction(t)).map((t) => t.raw) : [];
+  const jurisdictionB = org ? tb.filter((t, j) => !usedB[j] && isJurisdiction(t)).map((t) => t.raw) : [];
   const conflict = Math.min(ua, ub);
   const extra = Math.abs(ua - ub);
   const extraCost = a.schema === 'person' ? params.extraCost : params.extraCostOrg;
