@@ -4,18 +4,18 @@
  * OFAC + UN + PEP, and a 500,000-entry synthetic scaling run.
  * Run standalone: `npx node bench/screening.bench.ts` (SHARED_DIR overrides ../shared).
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { compareNames, DEFAULT_THRESHOLD } from '../src/screening/matcher.ts';
+import { DEFAULT_THRESHOLD } from '../src/screening/matcher.ts';
 import { DEFAULT_SCREENING_POLICY } from '../src/domain/org/screening-policy.schema.ts';
 import { ScreeningService } from '../src/screening/screening-service.ts';
 import { emptyEntity, type LoadedList, type ScreeningEntity } from '../src/screening/screening-entity.ts';
 import { parseBirthDate } from '../src/screening/partial-date.ts';
 import { countryCode } from '../src/screening/country-codes.ts';
 import type { ScreeningQuery } from '../src/screening/matcher.ts';
+import { metrics, personQuery, scorePairs, screenPeople, type Confusion } from '../src/screening/screening-eval.ts';
 
 type Row = Record<string, string>;
 
@@ -28,74 +28,45 @@ function csv(file: string): Row[] {
   return parse(readFileSync(join(dataDir, 'eval', file)), { columns: true, relax_column_count: true, skip_empty_lines: true }) as Row[];
 }
 
-interface Confusion {
-  tp: number;
-  fp: number;
-  fn: number;
-  tn: number;
-}
-function prf(c: Confusion) {
-  const p = c.tp + c.fp ? c.tp / (c.tp + c.fp) : 0;
-  const r = c.tp + c.fn ? c.tp / (c.tp + c.fn) : 0;
-  return { ...c, n: c.tp + c.fp + c.fn + c.tn, precision: r4(p), recall: r4(r), f1: r4(p + r ? (2 * p * r) / (p + r) : 0) };
-}
-function r4(x: number): number {
-  return Math.round(x * 10000) / 10000;
-}
-function add(c: Confusion, pred: boolean, gold: boolean): void {
-  if (pred && gold) c.tp++;
-  else if (pred) c.fp++;
-  else if (gold) c.fn++;
-  else c.tn++;
-}
 const zero = (): Confusion => ({ tp: 0, fp: 0, fn: 0, tn: 0 });
+const r4 = (x: number): number => Math.round(x * 10000) / 10000;
+const evalFile = (file: string) => join(dataDir, 'eval', file);
 
-function half(r: Row): 'dev' | 'held' {
-  const h = createHash('sha256').update(`${r['schema']}|${r['name1']}|${r['name2']}`).digest();
-  return h[0]! % 2 === 0 ? 'dev' : 'held';
-}
-
+/** Name pairs: the same scoring as `remit screen eval` (src/screening/screening-eval.ts), per half. */
 function namePairs(threshold: number) {
-  const rows = csv('name-pairs.csv');
-  const c = { dev: zero(), held: zero(), all: zero() };
-  for (const r of rows) {
-    const s = compareNames(r['schema'] ?? '', r['name1'] ?? '', r['name2'] ?? '').score;
-    const gold = r['is_match'] === 'true';
-    add(c[half(r)], s >= threshold, gold);
-    add(c.all, s >= threshold, gold);
-  }
+  const file = evalFile('name-pairs.csv');
   return {
-    dev: prf(c.dev),
-    heldOut: prf(c.held),
-    all: prf(c.all),
+    dev: scorePairs(file, threshold, 'dev'),
+    heldOut: scorePairs(file, threshold, 'held'),
+    all: scorePairs(file, threshold, 'all'),
     reference: { system: 'OpenSanctions logic-v2 (826-pair version)', precision: 0.762, recall: 0.821, f1: 0.79 },
   };
 }
 
+/** Cascade pairs, per half, next to watchman's scores on the same rows (its `score` column). */
 function cascade(threshold: number) {
+  const file = evalFile('cascade-name-pairs.csv');
   const rows = csv('cascade-name-pairs.csv');
-  const c = zero();
-  const ours = { match: [] as number[], non: [] as number[] };
   const base = { match: [] as number[], non: [] as number[] };
+  const baseC = zero();
   for (const r of rows) {
-    const s = compareNames(r['schema'] ?? '', r['name1'] ?? '', r['name2'] ?? '').score;
     const gold = r['is_match'] === 'true';
-    add(c, s >= threshold, gold);
-    (gold ? ours.match : ours.non).push(s);
-    (gold ? base.match : base.non).push(Number(r['score'] ?? r['baseline'] ?? 0));
+    const s = Number(r['score'] ?? r['baseline'] ?? 0);
+    (gold ? base.match : base.non).push(s);
+    const pred = s >= threshold;
+    if (pred && gold) baseC.tp++;
+    else if (pred) baseC.fp++;
+    else if (gold) baseC.fn++;
+    else baseC.tn++;
   }
   const mean = (a: number[]) => r4(a.reduce((x, y) => x + y, 0) / Math.max(1, a.length));
-  const baseC = zero();
-  rows.forEach((r) => add(baseC, Number(r['score'] ?? 0) >= threshold, r['is_match'] === 'true'));
+  const withSeparation = (p: ReturnType<typeof scorePairs>) => ({ ...p, separation: r4(p.meanScoreMatches - p.meanScoreNonMatches) });
   return {
-    ours: {
-      ...prf(c),
-      meanScoreMatches: mean(ours.match),
-      meanScoreNonMatches: mean(ours.non),
-      separation: r4(mean(ours.match) - mean(ours.non)),
-    },
+    ours: withSeparation(scorePairs(file, threshold, 'all')),
+    dev: withSeparation(scorePairs(file, threshold, 'dev')),
+    heldOut: withSeparation(scorePairs(file, threshold, 'held')),
     watchmanBaseline: {
-      ...prf(baseC),
+      ...metrics(baseC),
       meanScoreMatches: mean(base.match),
       meanScoreNonMatches: mean(base.non),
       separation: r4(mean(base.match) - mean(base.non)),
@@ -103,19 +74,9 @@ function cascade(threshold: number) {
   };
 }
 
-function personQuery(r: Row): ScreeningQuery {
-  const name = (r['full_name'] ?? '').trim() || [r['first_name'], r['middle_name'], r['last_name']].filter(Boolean).join(' ');
-  const q: ScreeningQuery = { name, kind: 'person' };
-  if (r['date_of_birth']) q.dob = r['date_of_birth'];
-  if (r['nationality']) q.country = r['nationality'];
-  return q;
-}
-
 function recall(service: ScreeningService, file: string, threshold: number) {
-  const rows = csv(file);
-  let hit = 0;
-  for (const r of rows) if (service.screen(personQuery(r), { threshold, limit: 1 }).isMatch) hit++;
-  return { file, rows: rows.length, found: hit, recall: r4(hit / rows.length) };
+  const r = screenPeople(service, evalFile(file), 'positive', { threshold });
+  return { file, rows: r.rows, found: r.flagged, recall: r.rate, recallCi: r.rateCi, missed: r.worstErrors };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -241,24 +202,17 @@ export async function runScreeningBench(): Promise<object> {
   ]);
   const allLoadMs = Math.round(performance.now() - t0);
   const negatives = [...csv('negatives-global.csv'), ...csv('negatives-us.csv')];
-  let fp = 0;
-  const fpExamples: { name: string; hit: string; list: string; score: number }[] = [];
   t0 = performance.now();
-  for (const r of negatives) {
-    const res = all.screen(personQuery(r), { threshold, limit: 1 });
-    if (res.isMatch) {
-      fp++;
-      if (fpExamples.length < 10)
-        fpExamples.push({ name: personQuery(r).name, hit: res.hits[0]!.matchedName, list: res.hits[0]!.listId, score: res.hits[0]!.score });
-    }
-  }
+  const negReports = ['negatives-global.csv', 'negatives-us.csv'].map((f) => screenPeople(all, evalFile(f), 'negative', { threshold }));
   const negMs = performance.now() - t0;
+  const fp = negReports.reduce((n, r) => n + r.flagged, 0);
   const falsePositives = {
     negatives: negatives.length,
     sampled: false,
     hits: fp,
     rate: r4(fp / negatives.length),
-    examples: fpExamples,
+    byFile: negReports.map((r) => ({ file: r.file, rate: r.rate, rateCi: r.rateCi, flagged: r.flagged, rows: r.rows })),
+    examples: negReports.flatMap((r) => r.worstErrors).slice(0, 10),
     lists: all.versions().map((v) => `${v.listId}:${v.entryCount}`),
     secondsTotal: r4(negMs / 1000),
   };
@@ -332,13 +286,23 @@ function printTable(r: {
 }): void {
   const lines: [string, string][] = [
     ['threshold', String(r.threshold)],
-    ['name-pairs dev P/R/F1', `${r.namePairs.dev.precision} / ${r.namePairs.dev.recall} / ${r.namePairs.dev.f1} (n=${r.namePairs.dev.n})`],
+    [
+      'name-pairs dev P/R/F1',
+      `${r.namePairs.dev.overall.precision} / ${r.namePairs.dev.overall.recall} / ${r.namePairs.dev.overall.f1} (n=${r.namePairs.dev.overall.n})`,
+    ],
     [
       'name-pairs held-out P/R/F1',
-      `${r.namePairs.heldOut.precision} / ${r.namePairs.heldOut.recall} / ${r.namePairs.heldOut.f1} (n=${r.namePairs.heldOut.n})`,
+      `${r.namePairs.heldOut.overall.precision} / ${r.namePairs.heldOut.overall.recall} / ${r.namePairs.heldOut.overall.f1} (n=${r.namePairs.heldOut.overall.n})`,
     ],
-    ['name-pairs all P/R/F1', `${r.namePairs.all.precision} / ${r.namePairs.all.recall} / ${r.namePairs.all.f1} (ref logic-v2 F1 0.79)`],
-    ['cascade P/R/F1', `${r.cascade.ours.precision} / ${r.cascade.ours.recall} / ${r.cascade.ours.f1}`],
+    [
+      'name-pairs all P/R/F1',
+      `${r.namePairs.all.overall.precision} / ${r.namePairs.all.overall.recall} / ${r.namePairs.all.overall.f1} (ref logic-v2 F1 0.79)`,
+    ],
+    ['cascade all P/R/F1', `${r.cascade.ours.overall.precision} / ${r.cascade.ours.overall.recall} / ${r.cascade.ours.overall.f1}`],
+    [
+      'cascade held-out P/R/F1',
+      `${r.cascade.heldOut.overall.precision} / ${r.cascade.heldOut.overall.recall} / ${r.cascade.heldOut.overall.f1} (n=${r.cascade.heldOut.overall.n})`,
+    ],
     [
       'cascade mean match/non (ours)',
       `${r.cascade.ours.meanScoreMatches} / ${r.cascade.ours.meanScoreNonMatches} (sep ${r.cascade.ours.separation})`,

@@ -26,6 +26,17 @@ export const PEOPLE_COLUMNS = [
   'nationality',
 ] as const;
 
+/** A people row's name: `full_name`, else first, middle and last name joined. */
+export function personName(row: Readonly<Record<string, string | undefined>>): string {
+  return (
+    (row['full_name'] ?? '').trim() ||
+    [row['first_name'], row['middle_name'], row['last_name']]
+      .map((x) => (x ?? '').trim())
+      .filter(Boolean)
+      .join(' ')
+  );
+}
+
 async function write(out: Writable, line: string): Promise<void> {
   if (!out.write(line)) await once(out, 'drain');
 }
@@ -71,12 +82,7 @@ export async function screenPeopleCsv(
       checked = true;
     }
     n++;
-    const name =
-      (rec['full_name'] ?? '').trim() ||
-      [rec['first_name'], rec['middle_name'], rec['last_name']]
-        .map((x) => (x ?? '').trim())
-        .filter(Boolean)
-        .join(' ');
+    const name = personName(rec);
     if (!name) {
       await write(output, `${JSON.stringify({ row: n, line, error: 'no name' })}\n`);
       continue;

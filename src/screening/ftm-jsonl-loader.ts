@@ -24,6 +24,8 @@ const ID_PROPS = [
   'taxNumber',
   'registrationNumber',
   'imoNumber',
+  'mmsi',
+  'callSign',
   'leiCode',
   'swiftBic',
   'uniqueEntityId',

@@ -23,6 +23,7 @@ export const HIT_DISPOSITION_REASONS: Record<HitDispositionReason, string> = {
   NAME_MATCH: 'The name is at or above the review line; contradictions, if any, only lowered its priority.',
   CORROBORATION_LIFTED: 'The name is below the review line, but corroborating facts lift the priority score over it.',
   HARD_CONTRADICTION_CLEARED: 'A hard contradiction on a list whose policy allows it, and no agreeing fact, cleared the name match.',
+  IDENTIFIER_MATCH: 'An IMO, MMSI or LEI equal to the listed one: reviewed whatever the names (a renamed ship, a translated name).',
   BELOW_REVIEW_LINE: 'Neither the name nor the corroborated score reaches the review line.',
 };
 
@@ -45,6 +46,8 @@ export interface HitDisposition {
 export interface EffectOnHit {
   readonly effect: number;
   readonly mayClear: boolean;
+  /** An identifier that names one thing only (IMO, MMSI, LEI) is equal: the hit is reviewed. */
+  readonly decisive?: boolean;
 }
 
 export type DispositionPolicy = Pick<ScreeningPolicy, 'reviewThreshold' | 'escalateAt'>;
@@ -63,6 +66,7 @@ export function disposeHit(
     escalates
       ? { ...base, kind: 'escalated', reasonCode, priority: 'high' }
       : { ...base, kind: 'review', reasonCode, priority: loweredBy < 0 ? 'low' : 'normal' };
+  if (effects.some((f) => f.decisive)) return needsReview('IDENTIFIER_MATCH');
   // Any agreeing fact outweighs the contradiction: only an otherwise uncorroborated hit may be cleared.
   if (effects.every((f) => f.effect <= 0) && effects.some((f) => f.mayClear)) {
     return { ...base, kind: 'clear', reasonCode: 'HARD_CONTRADICTION_CLEARED', priority: 'none' };

@@ -15,6 +15,13 @@ import {
 import { countryCode } from './country-codes.ts';
 import type { EntityKind, NameType, PartialDate, ScreeningEntity } from './screening-entity.ts';
 import type { HitDisposition } from './hit-disposition.ts';
+import {
+  DECISIVE_KINDS,
+  formatStrongIdentifier,
+  parseQueryIdentifier,
+  strongIdentifierOf,
+  type StrongIdentifier,
+} from './strong-identifier.ts';
 import { DEFAULT_SCREENING_POLICY, type CorroborationWeights, type ScreeningPolicy } from '../domain/org/screening-policy.schema.ts';
 
 /** Default similarity at which two names are called a match when scoring name pairs (`remit screen pairs`, benchmarks). */
@@ -52,7 +59,7 @@ export interface CompareNamesResult {
 }
 
 export function normaliseAlternatives(name: string, schema: NameSchema): NormalisedName[] {
-  return nameAlternatives(name).map((a) => normaliseName(a, schema));
+  return nameAlternatives(name, schema).map((a) => normaliseName(a, schema));
 }
 
 /** Best comparison over the alternatives of both names. */
@@ -106,8 +113,17 @@ export interface ScreeningQuery {
   /** Country of residence (an address): ISO alpha-2 or a name. Not a nationality: a weak signal only. */
   residenceCountry?: string;
   kind?: EntityKind;
+  /** Identifiers; "IMO 9187629", "MMSI 572469210", "LEI …", "call sign …" are read as strong identifiers. */
   identifiers?: string[];
+  /** A vessel's IMO number (decisive when equal, clears a similar name when different). */
+  imo?: string;
+  mmsi?: string;
+  /** Former names (a vessel's "ex-" names, a company's previous names): screened like the current name. */
+  formerNames?: string[];
 }
+
+/** Effect of a company identifier that differs from the listed one of the same kind, unless the policy sets one. */
+export const DEFAULT_IDENTIFIER_MISMATCH = -0.3;
 
 export interface PreparedQuery {
   query: ScreeningQuery;
@@ -117,6 +133,7 @@ export interface PreparedQuery {
   country?: string;
   residenceCountry?: string;
   identifiers: string[];
+  strongIds: StrongIdentifier[];
 }
 
 export function normaliseIdentifier(v: string): string {
@@ -125,15 +142,20 @@ export function normaliseIdentifier(v: string): string {
 
 export function prepareQuery(q: ScreeningQuery): PreparedQuery {
   const schema: NameSchema = q.kind ? (q.kind as NameSchema) : 'unknown';
+  const strongIds = [...(q.identifiers ?? []), ...(q.imo ? [`IMO ${q.imo}`] : []), ...(q.mmsi ? [`MMSI ${q.mmsi}`] : [])]
+    .map(parseQueryIdentifier)
+    .filter((x): x is StrongIdentifier => x !== undefined);
+  const names = [q.name, ...(q.formerNames ?? [])].filter((n) => n.trim().length > 0);
   const p: PreparedQuery = {
     query: q,
     schema,
-    names: normaliseAlternatives(q.name, schema === 'unknown' ? 'person' : schema),
+    names: names.flatMap((n) => normaliseAlternatives(n, schema === 'unknown' ? 'person' : schema)),
     identifiers: (q.identifiers ?? []).map(normaliseIdentifier).filter((x) => x.length >= 4),
+    strongIds,
   };
   if (schema === 'unknown') {
     // without a kind, also read the name as an organisation (legal forms, org terms)
-    p.names.push(...normaliseAlternatives(q.name, 'organisation'));
+    p.names.push(...names.flatMap((n) => normaliseAlternatives(n, 'organisation')));
   }
   const dob = q.dob ? parsePartialDate(q.dob) : undefined;
   if (dob) p.dob = dob;
@@ -156,6 +178,8 @@ export interface FieldEffect {
   hard: boolean;
   /** Whether this fact was allowed to take a name match below review: a hard contradiction on a list the policy names. */
   mayClear: boolean;
+  /** An equal IMO / MMSI / LEI: the hit is reviewed whatever the names (a renamed ship, a translated company name). */
+  decisive: boolean;
 }
 
 export interface ScreeningHit {
@@ -182,7 +206,40 @@ export interface ScreeningHit {
 
 const DOB_RANK: Record<DobComparison, number> = { exact: 3, compatible: 2, near: 1, mismatch: 0 };
 
-const fact = (f: Omit<FieldEffect, 'hard' | 'mayClear'>, hard = false, mayClear = false): FieldEffect => ({ ...f, hard, mayClear });
+const fact = (f: Omit<FieldEffect, 'hard' | 'mayClear' | 'decisive'>, hard = false, mayClear = false, decisive = false): FieldEffect => ({
+  ...f,
+  hard,
+  mayClear,
+  decisive,
+});
+
+/**
+ * Strong identifiers of one kind on both sides: equal is decisive (IMO, MMSI, LEI) or corroborating (call sign);
+ * different IMO / MMSI numbers are a different ship (hard, clears the hit), a different LEI a different company.
+ */
+function strongIdentifierEffects(q: PreparedQuery, e: ScreeningEntity, w: CorroborationWeights): FieldEffect[] {
+  const listed = e.identifiers.map((i) => strongIdentifierOf(i.type, i.value)).filter((x): x is StrongIdentifier => x !== undefined);
+  const effects: FieldEffect[] = [];
+  for (const kind of new Set(q.strongIds.map((i) => i.kind))) {
+    const mine = q.strongIds.filter((i) => i.kind === kind);
+    const theirs = listed.filter((i) => i.kind === kind);
+    if (theirs.length === 0) continue;
+    const query = mine.map(formatStrongIdentifier).join(', ');
+    const same = theirs.find((t) => mine.some((m) => m.value === t.value));
+    const decisive = DECISIVE_KINDS.includes(kind);
+    if (same) {
+      const f = { field: 'identifier', outcome: 'agree', query, listed: formatStrongIdentifier(same), effect: w.identifierMatch } as const;
+      effects.push(fact(f, false, false, decisive));
+    } else if (kind !== 'call_sign') {
+      // call signs are reassigned when a ship changes flag: a different one proves nothing
+      const ship = kind === 'imo' || kind === 'mmsi';
+      const listedIds = theirs.map(formatStrongIdentifier).join(', ');
+      const effect = w.identifierMismatch ?? DEFAULT_IDENTIFIER_MISMATCH;
+      effects.push(fact({ field: 'identifier', outcome: 'disagree', query, listed: listedIds, effect }, ship, ship));
+    }
+  }
+  return effects;
+}
 
 /** Compares DOB / nationality / residence / identifier facts of the query with the entity's (docs/screening.md). */
 export function corroborate(q: PreparedQuery, e: ScreeningEntity, policy: CorroborationPolicy = DEFAULT_SCREENING_POLICY): FieldEffect[] {
@@ -226,7 +283,9 @@ export function corroborate(q: PreparedQuery, e: ScreeningEntity, policy: Corrob
       effects.push(fact({ field: 'residence', outcome, query: q.residenceCountry, listed: listed.join(','), effect }));
     }
   }
-  if (q.identifiers.length > 0) {
+  const strong = q.strongIds.length > 0 ? strongIdentifierEffects(q, e, w) : [];
+  effects.push(...strong);
+  if (q.identifiers.length > 0 && !strong.some((f) => f.outcome === 'agree')) {
     for (const id of e.identifiers) {
       const v = normaliseIdentifier(id.value);
       if (v.length >= 4 && q.identifiers.includes(v)) {

@@ -14,12 +14,23 @@ import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 import { nameDictionaries } from './name-dictionaries.ts';
+import { countryCode } from './country-codes.ts';
+
+/**
+ * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
+ * the limited-liability and the joint-stock class: Chinese 股份有限公司, Japanese 株式会社 and Korean 주식회사 are
+ * joint-stock companies that call themselves "Co., Ltd." in English (their own English registrations).
+ */
+const BOTH_CAPITAL_CLASSES = new Set(['coltd']);
+const legalClasses = (form: string): string[] => {
+  if (BOTH_CAPITAL_CLASSES.has(form)) return ['llc', 'jsc'];
+  const g = nameDictionaries().legalFormGeneric.get(form);
+  return g ? [g] : [];
+};
 
 function legalClassesOverlap(a: string[], b: string[]): boolean {
-  const g = nameDictionaries().legalFormGeneric;
-  const ca = a.map((f) => g.get(f)).filter((x): x is string => !!x);
-  const cb = b.map((f) => g.get(f)).filter((x): x is string => !!x);
-  return ca.some((c) => cb.includes(c));
+  const cb = b.flatMap(legalClasses);
+  return a.flatMap(legalClasses).some((c) => cb.includes(c));
 }
 
 export interface NameCompareParams {
@@ -35,6 +46,12 @@ export interface NameCompareParams {
   numberConflictFactor: number;
   /** Multiplier when both organisations have legal forms of different classes. */
   legalFormConflictFactor: number;
+  /** Vessels: multiplier when only one side carries a legal form (that side is a company: the owner or manager). */
+  vesselOwnerFactor: number;
+  /** Organisations: multiplier when only one side names a country ("Acme (UK) Ltd"): a subsidiary elsewhere. */
+  jurisdictionFactor: number;
+  /** Companies and vessels: a word and its plural are different names (sister ships, sister companies). */
+  distinctPlurals: boolean;
 }
 
 export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
@@ -44,7 +61,15 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   minTokenSim: 0.8,
   numberConflictFactor: 0.75,
   legalFormConflictFactor: 0.92,
+  vesselOwnerFactor: 0.85,
+  jurisdictionFactor: 0.9,
+  distinctPlurals: true,
 };
+
+/** An unmatched organisation-name token naming a country ("uk", "canada", "senegal"): a jurisdiction qualifier. */
+function isJurisdiction(t: NameToken): boolean {
+  return t.kind === 'word' && (t.text.length >= 4 || ['uk', 'us', 'usa', 'uae'].includes(t.text)) && countryCode(t.text) !== undefined;
+}
 
 export interface TokenMatch {
   /** Query-side text (several tokens when joined). */
@@ -68,6 +93,37 @@ export interface TokenSim {
   how: TokenMatch['how'];
 }
 
+/** Vowels with the Korean romanisation variants folded (Revised "eo"/"eu"/"ae" = McCune-Reischauer/DPRK "o"/"u"/"e"). */
+const syllableVowels = (t: string): string =>
+  t
+    .replace(/eo/g, 'o')
+    .replace(/eu/g, 'u')
+    .replace(/ae/g, 'e')
+    .replace(/[^aeiouy]/g, '');
+
+/** Consonant key with voicing and the r/l liquid folded (Korean g/k, d/t, b/p, j/ch, r/l; Pinyin zh vs Wade-Giles ch). */
+const syllableConsonants = (t: NameToken): string =>
+  t.phonetic
+    .replace(/g/g, 'k')
+    .replace(/d/g, 't')
+    .replace(/b/g, 'p')
+    .replace(/j/g, 's')
+    .replace(/r/g, 'l')
+    .replace(/[aeiouy]/g, '');
+
+/**
+ * A romanised CJK / Hangul syllable matches only the same syllable in another romanisation (김 "gim" = "Kim",
+ * 정 "jeong" = "Jong", 周 "zhou" = "Chou"), never a near one: "jian" / "jiang", "chen" / "cheng" are other characters
+ * and other people. Two names in the original script compare syllable for syllable. Tokens of several syllables
+ * meet them through joined-token alignment.
+ */
+function syllableSimilarity(a: NameToken, b: NameToken): TokenSim {
+  // both in the original script, romanised by one system: only the same syllable is the same character
+  if ((a.syllable && b.syllable) || Math.abs(a.text.length - b.text.length) > 2) return { sim: 0, how: 'phonetic' };
+  const same = syllableVowels(a.text) === syllableVowels(b.text) && syllableConsonants(a) === syllableConsonants(b);
+  return { sim: same ? 0.9 : 0, how: 'phonetic' };
+}
+
 /** Similarity of two single tokens (0 when not considered a match). */
 export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
   if (a.text === b.text) return { sim: 1, how: a.kind === 'symbol' ? 'symbol' : 'exact' };
@@ -88,6 +144,7 @@ export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
     const [i, w] = a.kind === 'initial' ? [a, b] : [b, a];
     return w.text.startsWith(i.text) ? { sim: 0.9, how: 'initial' } : { sim: 0, how: 'initial' };
   }
+  if (a.syllable || b.syllable) return syllableSimilarity(a, b);
   let ta = a.text;
   let tb = b.text;
   let how: TokenMatch['how'] = 'fuzzy';
@@ -152,6 +209,20 @@ interface Pair {
   how: TokenMatch['how'];
 }
 
+/**
+ * In company and vessel names a word and its plural are different names ("Altair Star" / "Altair Stars", "Espoir" /
+ * "Espoirs"): sister ships and sister companies are named that way, and list data does not drop a plural "s" by
+ * mistake. Generic words are symbols by then ("Motors" = "Motor"), so this only touches the distinctive words.
+ */
+function pluralOfEachOther(a: NameToken, b: NameToken): boolean {
+  if (a.kind !== 'word' || b.kind !== 'word') return false;
+  const [s, l] = a.text.length < b.text.length ? [a.text, b.text] : [b.text, a.text];
+  return s.length >= 3 && (l === `${s}s` || l === `${s}es`);
+}
+
+/** Joined syllables must spell the other name almost exactly ("gui hua" = "Guihua", not "shu zhen" ~ "Shusheng"). */
+const joinedMin = (a: NameToken, b: NameToken): number => (a.syllable || b.syllable ? 0.97 : 0.9);
+
 /** Candidate pairs at or above the token threshold: single tokens, then joined tokens and acronyms. */
 function candidatePairs(
   ta: NormalisedName['tokens'],
@@ -159,11 +230,13 @@ function candidatePairs(
   wa: number[],
   wb: number[],
   params: NameCompareParams,
+  namesOfThings: boolean,
 ): Pair[] {
   // 1. single-token pairs
   const pairs: Pair[] = [];
   for (let i = 0; i < ta.length; i++) {
     for (let j = 0; j < tb.length; j++) {
+      if (namesOfThings && pluralOfEachOther(ta[i]!, tb[j]!)) continue;
       const s = tokenSimilarity(ta[i]!, tb[j]!);
       if (s.sim >= params.minTokenSim) {
         pairs.push({
@@ -190,7 +263,7 @@ function candidatePairs(
           const jb = tb[ub.start]!.raw.replace(/ /g, '');
           if (jb.length < 4) continue;
           const sim = jaroWinkler(ju.text, jb);
-          consider(ju, ub, sim >= 0.9 ? sim : 0, 'joined');
+          consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) ? sim : 0, 'joined');
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -201,7 +274,7 @@ function candidatePairs(
           const ja = ta[ua.start]!.raw.replace(/ /g, '');
           if (ja.length < 4) continue;
           const sim = jaroWinkler(ja, jb.text);
-          consider(ua, jb, sim >= 0.9 ? sim : 0, 'joined');
+          consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) ? sim : 0, 'joined');
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }
@@ -231,6 +304,33 @@ function choosePairs(pairs: Pair[], lengthA: number, lengthB: number): { chosen:
   return { chosen, usedA, usedB };
 }
 
+/** What the names say about the kind of thing named: legal forms of different classes, a company vs a vessel, a jurisdiction. */
+function formFactors(
+  a: NormalisedName,
+  b: NormalisedName,
+  jurisdictionA: string[],
+  jurisdictionB: string[],
+  params: NameCompareParams,
+): { factor: number; notes: string[] } {
+  let factor = 1;
+  const notes: string[] = [];
+  const la = a.legalForms;
+  const lb = b.legalForms;
+  if (la.length > 0 && lb.length > 0 && !la.some((f) => lb.includes(f)) && !legalClassesOverlap(la, lb)) {
+    factor *= params.legalFormConflictFactor;
+    notes.push(`legal forms differ: ${la.join('/')} vs ${lb.join('/')} (x${params.legalFormConflictFactor})`);
+  }
+  if (a.schema === 'vessel' && la.length > 0 !== lb.length > 0) {
+    factor *= params.vesselOwnerFactor;
+    notes.push(`one side is a company (${[...la, ...lb].join('/')}), not a vessel (x${params.vesselOwnerFactor})`);
+  }
+  if (a.schema === 'organisation' && (jurisdictionA.length === 0) !== (jurisdictionB.length === 0)) {
+    factor *= params.jurisdictionFactor;
+    notes.push(`country on one side only: ${[...jurisdictionA, ...jurisdictionB].join(' ')} (x${params.jurisdictionFactor})`);
+  }
+  return { factor, notes };
+}
+
 export function compareNormalised(
   a: NormalisedName,
   b: NormalisedName,
@@ -242,7 +342,8 @@ export function compareNormalised(
   const tb = b.tokens;
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
-  const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params), ta.length, tb.length);
+  const namesOfThings = params.distinctPlurals && (a.schema === 'organisation' || a.schema === 'vessel');
+  const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params, namesOfThings), ta.length, tb.length);
 
   let m = 0;
   let mw = 0;
@@ -287,6 +388,10 @@ export function compareNormalised(
   });
   const notes: string[] = [];
   if (mw === 0) return { score: 0, matches, unmatchedA, unmatchedB, notes };
+  // country names are looked up only for organisations, and only among the tokens left over
+  const org = a.schema === 'organisation';
+  const jurisdictionA = org ? ta.filter((t, i) => !usedA[i] && isJurisdiction(t)).map((t) => t.raw) : [];
+  const jurisdictionB = org ? tb.filter((t, j) => !usedB[j] && isJurisdiction(t)).map((t) => t.raw) : [];
   const conflict = Math.min(ua, ub);
   const extra = Math.abs(ua - ub);
   const extraCost = a.schema === 'person' ? params.extraCost : params.extraCostOrg;
@@ -295,15 +400,9 @@ export function compareNormalised(
     score *= params.numberConflictFactor;
     notes.push(`numbers differ (x${params.numberConflictFactor})`);
   }
-  if (
-    a.legalForms.length > 0 &&
-    b.legalForms.length > 0 &&
-    !a.legalForms.some((f) => b.legalForms.includes(f)) &&
-    !legalClassesOverlap(a.legalForms, b.legalForms)
-  ) {
-    score *= params.legalFormConflictFactor;
-    notes.push(`legal forms differ: ${a.legalForms.join('/')} vs ${b.legalForms.join('/')} (x${params.legalFormConflictFactor})`);
-  }
+  const f = formFactors(a, b, jurisdictionA, jurisdictionB, params);
+  score *= f.factor;
+  notes.push(...f.notes);
   return { score: round(Math.min(1, Math.max(0, score))), matches, unmatchedA, unmatchedB, notes };
 }
 

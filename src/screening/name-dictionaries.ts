@@ -1,6 +1,7 @@
 /**
- * Loads the name-normalisation dictionaries (copied from opensanctions/rigour, MIT; see resources/NOTICE.md)
- * and compiles them into phrase tables over our own token normalisation.
+ * Loads the name-normalisation dictionaries (copied from opensanctions/rigour, MIT; see resources/NOTICE.md) and
+ * Remit's own additions (resources/remit-org-terms.yml: legal forms and generic company words across languages and
+ * scripts, sources in the file), and compiles them into phrase tables over our own token normalisation.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -84,6 +85,11 @@ export function nameDictionaries(): NameDictionaries {
       for (const a of [key, ...strings(aliases)]) addPhrase(d.orgSymbols, a, key.toLowerCase());
     }
   }
+  const remit = resource('remit-org-terms.yml') as Record<string, Record<string, unknown>>;
+  for (const [canonical, aliases] of Object.entries(remit['legal_forms'] ?? {}))
+    for (const a of strings(aliases)) addPhrase(d.legalForms, a, canonical);
+  for (const [key, aliases] of Object.entries(remit['org_symbols'] ?? {}))
+    for (const a of [key, ...strings(aliases)]) addPhrase(d.orgSymbols, a, key);
   for (const section of ['person_nick', 'person_name_parts']) {
     for (const [key, aliases] of Object.entries(symbols[section] ?? {})) {
       for (const a of strings(aliases)) {

@@ -6,6 +6,7 @@
  * joined/split names. A query collects, per name, the best key credit of each of its tokens; names whose
  * credit reaches a share of the query weight become candidates, best first, capped.
  */
+import { DECISIVE_KINDS, strongIdentifierOf, type StrongIdentifier } from './strong-identifier.ts';
 import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName, type NameToken } from './name-normaliser.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import type { EntityKind, NameType, ScreeningEntity } from './screening-entity.ts';
@@ -79,6 +80,8 @@ export class NameIndex {
   readonly entities: ScreeningEntity[];
   readonly names: IndexedName[];
   private readonly postings: Map<string, Int32Array>;
+  /** "imo:9187629" -> the first indexed name of each entity listing it (IMO, MMSI, LEI: see strong-identifier.ts). */
+  private readonly byIdentifier: Map<string, number[]>;
   private readonly credit: Float32Array;
   private readonly tokBest: Float32Array;
   private readonly stamp: Int32Array;
@@ -86,10 +89,16 @@ export class NameIndex {
   private stampCounter = 0;
   private seenCounter = 0;
 
-  private constructor(entities: ScreeningEntity[], names: IndexedName[], postings: Map<string, Int32Array>) {
+  private constructor(
+    entities: ScreeningEntity[],
+    names: IndexedName[],
+    postings: Map<string, Int32Array>,
+    byIdentifier: Map<string, number[]>,
+  ) {
     this.entities = entities;
     this.names = names;
     this.postings = postings;
+    this.byIdentifier = byIdentifier;
     this.credit = new Float32Array(names.length);
     this.tokBest = new Float32Array(names.length);
     this.stamp = new Int32Array(names.length);
@@ -99,10 +108,12 @@ export class NameIndex {
   static build(entities: ScreeningEntity[]): NameIndex {
     const names: IndexedName[] = [];
     const lists = new Map<string, number[]>();
+    const byIdentifier = new Map<string, number[]>();
     entities.forEach((e, ei) => {
       const seen = new Set<string>();
+      const firstName = names.length;
       for (const n of e.names) {
-        for (const alt of nameAlternatives(n.value)) {
+        for (const alt of nameAlternatives(n.value, kindToSchema(e.kind))) {
           const norm = normaliseName(alt, kindToSchema(e.kind));
           const sig = norm.tokens.map((t) => t.text).join(' ');
           if (!sig || seen.has(sig)) continue;
@@ -118,10 +129,24 @@ export class NameIndex {
           }
         }
       }
+      if (names.length > firstName)
+        for (const i of e.identifiers) {
+          const id = strongIdentifierOf(i.type, i.value);
+          if (!id || !DECISIVE_KINDS.includes(id.kind)) continue;
+          const key = `${id.kind}:${id.value}`;
+          const arr = byIdentifier.get(key) ?? [];
+          if (!arr.includes(firstName)) arr.push(firstName);
+          byIdentifier.set(key, arr);
+        }
     });
     const postings = new Map<string, Int32Array>();
     for (const [k, v] of lists) postings.set(k, Int32Array.from(v));
-    return new NameIndex(entities, names, postings);
+    return new NameIndex(entities, names, postings, byIdentifier);
+  }
+
+  /** Names of the entities listing this IMO / MMSI / LEI (one per entity), whatever their names. */
+  namesWithIdentifier(id: StrongIdentifier): readonly number[] {
+    return this.byIdentifier.get(`${id.kind}:${id.value}`) ?? [];
   }
 
   get keyCount(): number {

@@ -14,7 +14,8 @@
 import { baseTokens } from './name-tokens.ts';
 import { matchPhrase, nameDictionaries } from './name-dictionaries.ts';
 import { phoneticKey } from './phonetic-key.ts';
-import { isAbjad } from './transliterate.ts';
+import { isAbjad, isSyllabic } from './transliterate.ts';
+import { countryCode } from './country-codes.ts';
 
 export type NameSchema = 'person' | 'organisation' | 'vessel' | 'aircraft' | 'unknown';
 
@@ -30,6 +31,8 @@ export interface NameToken {
   groups?: string[];
   /** Token came from a script that does not write short vowels (Arabic, Hebrew). */
   abjad?: boolean;
+  /** Token is one romanised syllable of a CJK or Hangul name: a different syllable is a different character. */
+  syllable?: boolean;
 }
 
 export interface NormalisedName {
@@ -151,8 +154,25 @@ function numbersToDigits(tokens: string[]): string[] {
   return out;
 }
 
-/** Splits one published string into alternative names. */
-export function nameAlternatives(name: string): string[] {
+/**
+ * A parenthesised annotation of a company or vessel name ("(Kakamega Branch)", "(Batumi)", "(Marshall Islands
+ * flag)") is not part of the name: an alternative without it is added. A company's parenthesised country ("(UK)")
+ * is kept, as it names a different legal entity (a foreign subsidiary); a vessel's is its flag or port, and so is
+ * what follows a comma in a vessel name.
+ */
+function withoutAnnotation(name: string, schema: NameSchema): string | undefined {
+  if (schema !== 'organisation' && schema !== 'vessel') return undefined;
+  // a vessel's port of registry follows a comma ("MV Soja Paranaense, Santos"); ship names carry no commas
+  const port = schema === 'vessel' ? /^([^,(]+),\s*[^,]+$/.exec(name) : null;
+  if (port?.[1]) return port[1].trim();
+  const m = /^(.*?)\s*\(([^)]*)\)\s*(.*)$/.exec(name);
+  if (!m || !m[1]) return undefined;
+  if (schema === 'organisation' && countryCode(m[2]!.trim())) return undefined;
+  return `${m[1]} ${m[3]}`.trim();
+}
+
+/** Splits one published string into alternative names (with the schema: also without a parenthesised annotation). */
+export function nameAlternatives(name: string, schema: NameSchema = 'unknown'): string[] {
   const alts = new Set<string>();
   const trimmed = name.replace(/\s+/g, ' ').trim();
   if (!trimmed) return [];
@@ -174,6 +194,8 @@ export function nameAlternatives(name: string): string[] {
   }
   const careOf = /^(.*?)[,\s]+c\/o\s.*$/i.exec(trimmed);
   if (careOf?.[1]) alts.add(careOf[1]);
+  const plain = withoutAnnotation(trimmed, schema);
+  if (plain) alts.add(plain);
   return [...alts].filter((a) => a.length > 0);
 }
 
@@ -244,10 +266,29 @@ function personTokens(tokens: string[], dict: Dictionaries): string[] {
 
 /** Organisations, vessels, unknown: legal forms set aside (into `legalForms`), acronyms joined, numerals as digits. */
 function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSchema, legalForms: string[]): string[] {
-  let toks = tokens;
   // organisations, vessels, unknown: legal forms first ("L.P.", "S.A. de C.V."), then runs of single
-  // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2")
-  toks = toks.map((t, i) => (i > 0 && ROMAN.test(t) ? String(romanValue(t)) : t));
+  // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2"); legal forms are
+  // looked for again after joining, since "S.n.c." is only listed as "snc"
+  let toks = tokens.map((t, i) => (i > 0 && ROMAN.test(t) ? String(romanValue(t)) : t));
+  toks = withoutLegalForms(toks, dict, legalForms);
+  const joined: string[] = [];
+  for (let i = 0; i < toks.length; i++) {
+    if (isSingleLetter(toks[i]!) && i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) {
+      let run = toks[i]!;
+      while (i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) run += toks[++i]!;
+      joined.push(run);
+    } else joined.push(toks[i]!);
+  }
+  toks = joined.length < toks.length ? withoutLegalForms(joined, dict, legalForms) : joined;
+  if (schema === 'vessel') {
+    const p = matchPhrase(dict.objPrefixes, toks, 0);
+    if (p && p.tokens.length < toks.length) return toks.slice(p.tokens.length);
+  }
+  return toks;
+}
+
+/** Sets legal forms apart (into `legalForms`); never removes every token. */
+function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: string[]): string[] {
   const kept: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const lf = matchPhrase(dict.legalForms, toks, i);
@@ -258,24 +299,16 @@ function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSc
     }
     kept.push(toks[i]!);
   }
-  if (kept.length > 0) toks = kept;
-  const joined: string[] = [];
-  for (let i = 0; i < toks.length; i++) {
-    if (isSingleLetter(toks[i]!) && i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) {
-      let run = toks[i]!;
-      while (i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) run += toks[++i]!;
-      joined.push(run);
-    } else joined.push(toks[i]!);
-  }
-  if (schema === 'vessel') {
-    const p = matchPhrase(dict.objPrefixes, joined, 0);
-    if (p && p.tokens.length < joined.length) return joined.slice(p.tokens.length);
-  }
-  return joined;
+  return kept.length > 0 ? kept : toks;
 }
 
 /** Weighted, classified tokens: initials, particles and short tokens count for less; organisation symbols as `§`. */
-function weightedTokens(toks: string[], schema: NameSchema, abjad: boolean, dict: Dictionaries): NameToken[] {
+function weightedTokens(
+  toks: string[],
+  schema: NameSchema,
+  script: { abjad: boolean; syllabic: boolean },
+  dict: Dictionaries,
+): NameToken[] {
   const out: NameToken[] = [];
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
@@ -303,7 +336,8 @@ function weightedTokens(toks: string[], schema: NameSchema, abjad: boolean, dict
       weight = 0.5;
     } else if (t.length <= 2) weight = 0.6;
     const tok: NameToken = { text: t, raw: t, weight, phonetic: phoneticKey(t), kind };
-    if (abjad) tok.abjad = true;
+    if (script.abjad) tok.abjad = true;
+    if (script.syllabic) tok.syllable = true;
     if (schema === 'person' || schema === 'unknown') {
       const g = dict.personGroups.get(t);
       if (g) tok.groups = g;
@@ -323,7 +357,7 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms);
   toks = numbersToDigits(toks);
   if (schema === 'person') toks = toks.map(unLeet);
-  const out = weightedTokens(toks, schema, abjad, dict);
+  const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name) }, dict);
   // never return an empty token list for a non-empty name
   if (out.length === 0 && toks.length > 0) {
     for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), kind: 'word' });

@@ -41,6 +41,32 @@ export interface ScreenResult {
   stats: { candidates: number; touched: number };
 }
 
+type Best = Map<number, { nameId: number; score: number; cmp: ReturnType<typeof compareNormalised> }>;
+
+/** An equal IMO / MMSI / LEI finds the entry whatever its name (a renamed ship, a company name in another language). */
+function addIdentifierCandidates(
+  index: NameIndex,
+  q: ReturnType<typeof prepareQuery>,
+  best: Best,
+  params: NameCompareParams,
+  lists: string[] | undefined,
+): number {
+  const qn = q.names[0];
+  if (!qn) return 0;
+  let added = 0;
+  for (const sid of q.strongIds) {
+    for (const id of index.namesWithIdentifier(sid)) {
+      const n = index.names[id]!;
+      if (best.has(n.entity)) continue;
+      if (lists && !lists.includes(index.entities[n.entity]!.listId)) continue;
+      added++;
+      const cmp = compareNormalised(qn, n.norm, params);
+      best.set(n.entity, { nameId: id, score: cmp.score, cmp });
+    }
+  }
+  return added;
+}
+
 export function screenIndex(index: NameIndex, query: ScreeningQuery, options: ScreenOptions = {}): ScreenResult {
   const base = options.policy ?? DEFAULT_SCREENING_POLICY;
   const policy: ScreeningPolicy = {
@@ -53,7 +79,7 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
   const params = options.params ?? DEFAULT_COMPARE_PARAMS;
   const weights = policy.corroboration;
   const q = prepareQuery(query);
-  const best = new Map<number, { nameId: number; score: number; cmp: ReturnType<typeof compareNormalised> }>();
+  const best: Best = new Map();
   let candidates = 0;
   let touched = 0;
   for (const qn of q.names) {
@@ -71,6 +97,7 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
       if (!prev || s > prev.score) best.set(n.entity, { nameId: id, score: s, cmp });
     }
   }
+  candidates += addIdentifierCandidates(index, q, best, params, options.lists);
   const hits: ScreeningHit[] = [];
   for (const [ei, b] of best) {
     const e = index.entities[ei]!;

@@ -1,10 +1,14 @@
 /**
  * Script-to-Latin transliteration for name matching (not a publication-grade romanisation):
  * Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Kazakh, Mongolian letters), Greek, Armenian, Georgian,
- * Hebrew, Arabic/Persian/Urdu (consonant skeleton plus long vowels), Hangul (algorithmic), and Japanese kana.
- * Other scripts pass through unchanged, so same-script names still compare with each other.
+ * Hebrew (with the vowel-letter rules below), Arabic/Persian/Urdu (consonant skeleton plus long vowels), Hangul
+ * (algorithmic), Japanese kana and Burmese (burmese-romanise.ts) by our own tables; CJK ideographs one syllable per
+ * token (Hanyu Pinyin from any-ascii), and every other script (Thai, Khmer, Devanagari, Ethiopic, ...) through
+ * any-ascii. Digits of every script (Arabic-Indic, Persian, Devanagari, full-width, ...) become ASCII digits.
  * Latin diacritics are stripped by the normaliser afterwards (NFKD).
  */
+import anyAscii from 'any-ascii';
+import { isBurmese, romaniseBurmese } from './burmese-romanise.ts';
 
 function table(pairs: string): Map<string, string> {
   const m = new Map<string, string>();
@@ -36,9 +40,44 @@ const GEORGIAN = table(`
 ც=ts ძ=dz წ=ts ჭ=ch ხ=kh ჯ=j ჰ=h
 `);
 
+// Hebrew consonants after the Academy of the Hebrew Language's 2006 simple transcription rules (ח = h, צ = ts,
+// ש = sh); see hebrewWord for the vowel letters and the b/v, k/kh, p/f alternation.
 const HEBREW = table(`
-א= ב=b ג=g ד=d ה=h ו=v ז=z ח=kh ט=t י=y כ=k ך=k ל=l מ=m ם=m נ=n ן=n ס=s ע= פ=p ף=f צ=ts ץ=ts ק=k ר=r ש=sh ת=t
+א= ב=v ג=g ד=d ה=h ו=v ז=z ח=h ט=t י=y כ=kh ך=kh ל=l מ=m ם=m נ=n ן=n ס=s ע= פ=f ף=f צ=ts ץ=ts ק=k ר=r ש=sh ת=t
 `);
+
+/**
+ * Unvocalised Hebrew (as names are written) spells vowels with the letters ו and י (matres lectionis) and does not
+ * mark whether ב/כ/פ are stops or fricatives. Rules (Academy of the Hebrew Language, transcription rules 2006):
+ * word-initial ב/כ/פ are stops (b/k/p, dagesh lene after a pause); a doubled וו/יי is the consonant v/y; a single
+ * ו or י inside a word is a vowel (o/u, i) — the consonant skeleton used for abjad comparisons ignores which.
+ * Geresh (׳ or ') after ג/ז/צ marks the borrowed sounds j/zh/ch ("גורביץ'" -> "gurevich").
+ */
+function hebrewWord(word: string): string {
+  let out = '';
+  const chars = [...word];
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
+    const next = chars[i + 1];
+    if (next === "'" || next === '\u05f3' || next === '’') {
+      const borrowed: Record<string, string> = { ג: 'j', ז: 'zh', צ: 'ch', ץ: 'ch' };
+      if (borrowed[ch]) {
+        out += borrowed[ch];
+        i++;
+        continue;
+      }
+    }
+    if (i === 0 && (ch === 'ב' || ch === 'כ' || ch === 'פ')) out += ch === 'ב' ? 'b' : ch === 'כ' ? 'k' : 'p';
+    else if ((ch === 'ו' || ch === 'י') && next === ch) {
+      out += ch === 'ו' ? 'v' : 'y';
+      i++;
+    } else if (ch === 'ו' && i > 0) out += 'o';
+    else if (ch === 'י' && i > 0 && i < chars.length - 1) out += 'i';
+    else if (ch === 'י' && i > 0) out += 'i';
+    else out += HEBREW.get(ch) ?? (/[\u0591-\u05c7]/.test(ch) ? '' : ch);
+  }
+  return out;
+}
 
 // Arabic script: consonants; long vowels alif/waw/ya become a/u/i (short vowels are not written).
 const ARABIC = table(`
@@ -121,9 +160,21 @@ function isUpper(ch: string): boolean {
   return ch !== ch.toLowerCase();
 }
 
-/** True when the text contains letters of a script we transliterate. */
+/** True when the text contains anything beyond Latin letters (which the normaliser folds itself). */
 export function needsTransliteration(s: string): boolean {
-  return /[\u0370-\u03ff\u0400-\u052f\u0530-\u058f\u0590-\u05ff\u0600-\u06ff\u10a0-\u10ff\u3040-\u30ff\uac00-\ud7a3]/.test(s);
+  return /[^\u0000-\u024f\u1e00-\u1eff\u2000-\u206f]/.test(s);
+}
+
+const CJK_IDEOGRAPH = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+
+/** Digits of any script ("٣", "۳", "३", "３") as ASCII digits. */
+function asciiDigits(s: string): string {
+  return s.replace(/\p{Nd}/gu, (d) => (d >= '0' && d <= '9' ? d : anyAscii(d)));
+}
+
+/** True when the text is written in a syllabic script we romanise one syllable per token (CJK ideographs, Hangul). */
+export function isSyllabic(s: string): boolean {
+  return /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3]/.test(s);
 }
 
 /** True when the text is (mostly) in an abjad (Arabic, Hebrew) where short vowels are not written. */
@@ -134,15 +185,26 @@ export function isAbjad(s: string): boolean {
 export function transliterate(input: string): string {
   if (!needsTransliteration(input)) return input;
   let out = '';
-  const text = input.replace(/ու/g, 'u').replace(/Ու|ՈՒ/g, 'U');
+  const text = asciiDigits(input)
+    .replace(/ու/g, 'u')
+    .replace(/Ու|ՈՒ/g, 'U')
+    .replace(/[\u05d0-\u05ea][\u05d0-\u05ea\u0591-\u05c7'"\u05f3\u05f4’]*/g, hebrewWord)
+    .replace(/[\u1000-\u109f]+/g, (run) => (isBurmese(run) ? romaniseBurmese(run) : run));
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (code < 0x370) {
       out += ch;
       continue;
     }
+    if (CJK_IDEOGRAPH.test(ch)) {
+      // one Chinese character is one syllable; as tokens they align with Pinyin written apart or joined
+      out += ` ${anyAscii(ch).toLowerCase()} `;
+      continue;
+    }
     if (code >= 0xac00 && code <= 0xd7a3) {
-      out += hangul(code);
+      // Korean names are written without spaces between syllables and in Latin with them ("김정은" = "Kim Jong Un"):
+      // one syllable per token, re-joined by the matcher's joined-token alignment where Latin joins them
+      out += ` ${hangul(code)} `;
       continue;
     }
     const lower = ch.toLowerCase();
@@ -157,10 +219,10 @@ export function transliterate(input: string): string {
       if (ch === 'ー' || ch === '・') t = ch === '・' ? ' ' : '';
       else if (ch === 'っ' || ch === 'ッ') t = '';
       else t = KANA.get(code >= 0x30a1 && code <= 0x30f6 ? String.fromCodePoint(code - 0x60) : ch);
-    }
+    } else if (/\p{L}|\p{M}/u.test(ch) && !/[\u0590-\u05ff]/.test(ch)) t = anyAscii(ch);
     if (t === undefined) out += ch;
     else out += isUpper(ch) && t ? t[0]!.toUpperCase() + t.slice(1) : t;
   }
-  // Arabic "ال" article written joined to the noun: "السيسي" -> "al sisi"
-  return out;
+  // syllable-per-token scripts (CJK, Hangul) leave doubled and outer spaces
+  return out.replace(/ {2,}/g, ' ').trim();
 }

@@ -18,6 +18,7 @@ describe('normaliser steps', () => {
     expect(transliterate('ბარაკ ობამა')).toBe('barak obama');
     expect(transliterate('Ծատուրյան')).toBe('Tsaturyan');
     expect(transliterate('김')).toBe('gim');
+    expect(transliterate('김정은')).toBe('gim jeong eun');
   });
 
   it('folds accents and case', () => {
@@ -178,7 +179,16 @@ describe('corroboration', () => {
   it('an identifier match is strong evidence and is explained', () => {
     const effects = corroborate(prepareQuery({ name: 'Ivan Petrov', identifiers: ['ab123456'] }), e);
     expect(effects).toEqual([
-      { field: 'identifier', outcome: 'agree', query: 'AB123456', listed: 'Passport AB 123456', effect: 0.3, hard: false, mayClear: false },
+      {
+        field: 'identifier',
+        outcome: 'agree',
+        query: 'AB123456',
+        listed: 'Passport AB 123456',
+        effect: 0.3,
+        hard: false,
+        mayClear: false,
+        decisive: false,
+      },
     ]);
   });
 });

@@ -1,7 +1,10 @@
 import { isFreeMailDomain } from '../../domain/intake/free-mail-domains.ts';
 import type { NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
 import { websiteDomain } from '../../domain/intake/normalise-lead.ts';
-import { compareNames } from '../../screening/index.ts';
+import { compareNames, DEFAULT_COMPARE_PARAMS } from '../../screening/index.ts';
+
+/** A company name typed by a person may drop a plural "s" ("Analytic" for "Analytics"): the same account. */
+const ACCOUNT_COMPARE_PARAMS = { ...DEFAULT_COMPARE_PARAMS, distinctPlurals: false };
 import { companyNameKey, companyNameTokens } from './company-name.ts';
 
 /**
@@ -188,7 +191,7 @@ function matchByName(index: AccountIndex, subject: AccountMatchSubject, fuzzyThr
   }
   const candidates = [...shared.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, maxCandidates);
   const scored = candidates
-    .map(([i]) => ({ i, score: compareNames('Company', name, index.accounts[i]!.name).score }))
+    .map(([i]) => ({ i, score: compareNames('Company', name, index.accounts[i]!.name, ACCOUNT_COMPARE_PARAMS).score }))
     .filter((c) => c.score >= fuzzyThreshold);
   if (scored.length === 0) return null;
   const top = Math.max(...scored.map((c) => c.score));

@@ -12,6 +12,7 @@ import { ListLoadError } from '../../screening/list-error.ts';
 import { ScreeningService } from '../../screening/screening-service.ts';
 import { DEFAULT_THRESHOLD } from '../../screening/matcher.ts';
 import { DEFAULT_SCREENING_POLICY } from '../../domain/org/screening-policy.schema.ts';
+import { formatEvalReport, screenPeople, scorePairs, type EvalHalf } from '../../screening/screening-eval.ts';
 import { CliFailure } from '../cli-io.ts';
 
 /** A bad argument: ARGUMENT_INVALID (exit 2) through the one CLI failure reporter. */
@@ -81,6 +82,15 @@ interface ScreenOpts {
   out?: string;
   threshold?: string;
   limit?: string;
+  imo?: string;
+  mmsi?: string;
+  formerName?: string[];
+  pairs?: string[];
+  positives?: string[];
+  negatives?: string[];
+  pairThreshold?: string;
+  half?: string;
+  json?: boolean;
 }
 
 async function runPairs(opts: ScreenOpts): Promise<void> {
@@ -91,6 +101,37 @@ async function runPairs(opts: ScreenOpts): Promise<void> {
   const summary = await scorePairsCsv(openIn(opts.in), out, threshold);
   await done();
   process.stderr.write(`scored ${summary.rows} pairs, ${summary.matches} matches at threshold ${threshold}\n`);
+}
+
+/** Scores labelled pairs and people positives/negatives; one implementation with the bench (screening-eval.ts). */
+async function runEval(opts: ScreenOpts): Promise<void> {
+  const pairs = opts.pairs ?? [];
+  const positives = opts.positives ?? [];
+  const negatives = opts.negatives ?? [];
+  if (pairs.length + positives.length + negatives.length === 0)
+    throw usage('--pairs', 'screen eval needs at least one --pairs, --positives or --negatives CSV');
+  const half = (opts.half ?? 'all') as EvalHalf;
+  if (!['dev', 'held', 'all'].includes(half)) throw usage('--half', `--half must be dev, held or all, got ${opts.half}`);
+  const pairThreshold = parseThreshold(opts.pairThreshold, DEFAULT_THRESHOLD);
+  const threshold = parseThreshold(opts.threshold, DEFAULT_SCREENING_POLICY.reviewThreshold);
+  if (positives.length + negatives.length > 0 && (!opts.list || opts.list.length === 0))
+    throw usage('--list', 'scoring --positives/--negatives needs at least one --list');
+  for (const f of [...pairs, ...positives, ...negatives]) await assertReadable(f);
+  const pairReports = pairs.map((f) => scorePairs(f, pairThreshold, half));
+  const peopleReports = [];
+  if (positives.length + negatives.length > 0) {
+    const service = new ScreeningService({ now: () => new Date() });
+    service.loadAll(opts.list!);
+    for (const f of positives) peopleReports.push(screenPeople(service, f, 'positive', { threshold }));
+    for (const f of negatives) peopleReports.push(screenPeople(service, f, 'negative', { threshold }));
+  }
+  const { out, done } = openOut(opts.out);
+  out.write(
+    opts.json
+      ? `${JSON.stringify({ pairs: pairReports, people: peopleReports }, null, 2)}\n`
+      : formatEvalReport(pairReports, peopleReports),
+  );
+  await done();
 }
 
 async function runScreen(opts: ScreenOpts): Promise<void> {
@@ -115,6 +156,9 @@ async function runScreen(opts: ScreenOpts): Promise<void> {
         ...(opts.dob ? { dob: opts.dob } : {}),
         ...(opts.country ? { country: opts.country } : {}),
         ...(kind ? { kind: kind === 'organization' ? 'organisation' : (kind as 'person') } : {}),
+        ...(opts.imo ? { imo: opts.imo } : {}),
+        ...(opts.mmsi ? { mmsi: opts.mmsi } : {}),
+        ...(opts.formerName && opts.formerName.length > 0 ? { formerNames: opts.formerName } : {}),
       },
       { threshold, limit },
     );
@@ -135,13 +179,14 @@ async function runScreen(opts: ScreenOpts): Promise<void> {
  *   remit screen --list <[type:]path> [--list …] --name "<name>" [--dob <date>] [--country <cc>]
  *   remit screen --list … --in people.csv [--out hits.jsonl]
  *   remit screen pairs --in pairs.csv [--out out.jsonl]
+ *   remit screen eval [--pairs labelled.csv …] [--list … --positives p.csv … --negatives n.csv …] [--half dev|held|all] [--json]
  * ("pairs" is an optional mode argument rather than a sub-command so that --in/--out mean the same in both.)
  */
 export function registerScreenCommand(program: Command): void {
   program
     .command('screen')
     .description('screen a name (or a CSV of people) against sanctions/PEP lists; "screen pairs" scores name pairs')
-    .argument('[mode]', 'optional: "pairs" to score a CSV of name pairs (columns schema,name1,name2)')
+    .argument('[mode]', 'optional: "pairs" to score a CSV of name pairs (columns schema,name1,name2); "eval" to measure quality')
     .option(
       '--list <path>',
       'list file or directory, optionally "type:path" (ofac-sdn, un-xml, ftm-jsonl, os-simple-csv, senzing-jsonl, blocklist-csv); ' +
@@ -153,6 +198,9 @@ export function registerScreenCommand(program: Command): void {
     .option('--dob <date>', 'date of birth (YYYY, YYYY-MM or YYYY-MM-DD)')
     .option('--country <cc>', 'nationality/country (ISO alpha-2 or name)')
     .option('--kind <kind>', 'person | organisation | vessel | aircraft')
+    .option('--imo <number>', "vessel's IMO number: an equal one is decisive, a different one clears a similar name")
+    .option('--mmsi <number>', "vessel's MMSI")
+    .option('--former-name <name>', 'former name (vessel "ex-" name, previous company name); repeatable', collect, [])
     .option(
       '--in <csv>',
       'input CSV: people (full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality) or, with "pairs", ' +
@@ -161,11 +209,18 @@ export function registerScreenCommand(program: Command): void {
     .option('--out <jsonl>', 'output JSON lines (default stdout)')
     .option('--threshold <t>', `name-score review line (default ${DEFAULT_SCREENING_POLICY.reviewThreshold}; pairs ${DEFAULT_THRESHOLD})`)
     .option('--limit <n>', 'maximum hits per query', '10')
+    .option('--pairs <csv>', 'eval: labelled name pairs (name1,name2,is_match[,schema,category]); repeatable', collect, [])
+    .option('--positives <csv>', 'eval: people who must be flagged (recall); repeatable', collect, [])
+    .option('--negatives <csv>', 'eval: people who must not be flagged (false-positive rate); repeatable', collect, [])
+    .option('--pair-threshold <t>', `eval: name-pair match line (default ${DEFAULT_THRESHOLD})`)
+    .option('--half <half>', 'eval: pairs half to score: dev (tuning), held (reporting) or all', 'all')
+    .option('--json', 'eval: print the reports as JSON')
     .action(async (mode: string | undefined, opts: ScreenOpts) =>
       run(async () => {
         if (mode === undefined) return runScreen(opts);
         if (mode === 'pairs') return runPairs(opts);
-        throw usage('mode', `unknown mode "${mode}" (expected "pairs" or none)`);
+        if (mode === 'eval') return runEval(opts);
+        throw usage('mode', `unknown mode "${mode}" (expected "pairs", "eval" or none)`);
       }),
     );
 }

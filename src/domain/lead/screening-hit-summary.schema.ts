@@ -8,6 +8,7 @@ export const HIT_DISPOSITION_REASON_CODES = [
   'CORROBORATION_LIFTED',
   'HARD_CONTRADICTION_CLEARED',
   'BELOW_REVIEW_LINE',
+  'IDENTIFIER_MATCH',
 ] as const;
 /** Review order: escalated hits first, contradicted ones last; a cleared hit has none. */
 export const REVIEW_PRIORITIES = ['high', 'normal', 'low', 'none'] as const;

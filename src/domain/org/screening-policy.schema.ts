@@ -19,6 +19,16 @@ export const CorroborationWeightsSchema = z.strictObject({
   residenceMismatch: Weak(-0.01, "The lead's address country is not a listed nationality or country (people live abroad)."),
   countryMismatch: Lower(-0.03, "An organisation's country differs from its listed countries."),
   identifierMatch: Raise(0.3, 'An identifier (passport, registration number…) equal to a listed one.'),
+  // optional without a default: configs written before it keep their canonical form (matcher.ts applies -0.3)
+  identifierMismatch: z
+    .number()
+    .min(-1)
+    .max(0)
+    .optional()
+    .describe(
+      'A company identifier of the same kind (LEI) differs from the listed one: lowers the priority score (default -0.3). ' +
+        "A different IMO or MMSI number is a different ship and clears the hit (sister ship); this weight is that fact's effect.",
+    ),
   weakAliasFactor: z
     .number()
     .gt(0)

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { compareNames } from '../../src/screening/matcher.ts';
+import { normaliseName } from '../../src/screening/name-normaliser.ts';
+import { transliterate } from '../../src/screening/transliterate.ts';
+import { romaniseBurmese } from '../../src/screening/burmese-romanise.ts';
+
+const score = (schema: string, a: string, b: string) => compareNames(schema, a, b).score;
+
+describe('cross-script transliteration', () => {
+  it('Burmese syllables in the conventional Latin spelling (aung, kyaw, htun, shwe)', () => {
+    expect(romaniseBurmese('ဦးကျော်ဇော်ထွန်း')).toBe('u kyaw zaw htun');
+    expect(romaniseBurmese('အောင်')).toBe('aung');
+    expect(romaniseBurmese('ရွှေ')).toBe('shwe');
+    expect(score('Person', 'ဦးကျော်ဇော်ထွန်း', 'U Kyaw Zaw Htun')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('unvocalised Hebrew: vowel letters, initial b/k/p, geresh', () => {
+    expect(transliterate('חדאד')).toBe('hdd');
+    expect(transliterate('בניין')).toBe('bnyn');
+    expect(transliterate("גורביץ'")).toBe('gorvich');
+    expect(score('Person', 'בנימין נתניהו', 'Binyamin Netanyahu')).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('CJK one syllable per token (Pinyin), Hangul one syllable per token, other scripts through any-ascii', () => {
+    expect(transliterate('毛泽东')).toBe('mao ze dong');
+    expect(transliterate('김정은')).toBe('gim jeong eun');
+    expect(transliterate('नरेन्द्र मोदी')).toBe('nrendr modi');
+    expect(score('Person', '毛泽东', 'Mao Zedong')).toBeGreaterThanOrEqual(0.9);
+    expect(score('Person', '习近平', 'Xi Jinping')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a CJK / Hangul syllable matches the same syllable in another romanisation, never a near one', () => {
+    expect(score('Person', '김정은', 'Kim Jong Un')).toBeGreaterThanOrEqual(0.85);
+    expect(score('Person', '周 建', 'Zhou Jian')).toBe(1);
+    expect(score('Person', '张建', 'Zhang Jiang')).toBeLessThan(0.8);
+    expect(score('Person', '김종은', '김정은')).toBeLessThan(0.8);
+  });
+
+  it('digits of any script become ASCII digits, so numbered names compare', () => {
+    expect(transliterate('٣٤٥ ۱۲ १२३ １２３')).toBe('345 12 123 123');
+    expect(score('Vessel', 'Star ٧', 'STAR 7')).toBe(1);
+    expect(score('Vessel', 'Star ٧', 'STAR 8')).toBeLessThan(0.8);
+  });
+});
+
+describe('generic words and legal forms across languages', () => {
+  it('legal forms in other scripts are set apart and compared as forms', () => {
+    expect(normaliseName('חדאד בע"מ', 'organisation').legalForms).toEqual(['ltd']);
+    expect(normaliseName('雾山机械有限公司', 'organisation').legalForms).toEqual(['ltd']);
+    expect(normaliseName('새벽별 주식회사', 'organisation').legalForms).toEqual(['jsc']);
+    expect(normaliseName('Deccan Agro Pvt. Ltd.', 'organisation').legalForms).toEqual(['ltd']);
+    expect(normaliseName('Brunaccini S.n.c.', 'organisation').legalForms).toEqual(['snc']);
+    // OOO = LLC, 주식회사 (joint-stock) = "Co., Ltd."; a partnership is another class
+    expect(score('Company', 'ООО Ромашка', 'Romashka LLC')).toBe(1);
+    expect(score('Company', '새벽별 주식회사', 'Saebyeokbyeol Co., Ltd.')).toBe(1);
+    expect(score('Company', 'Romashka GmbH', 'Romashka KG')).toBeLessThan(1);
+  });
+
+  it('translated generic words meet as one symbol (bank, trading, shipping, logistics, machinery)', () => {
+    expect(score('Company', 'Банк Россия', 'Rossiya Bank')).toBeGreaterThanOrEqual(0.9);
+    const burmese = 'ဦးကျော်ဇော်ထွန်း ကုန်သွယ်ရေး ကုမ္ပဏီလီမိတက်';
+    expect(score('Company', burmese, 'U Kyaw Zaw Htun Trading Co., Ltd.')).toBeGreaterThanOrEqual(0.9);
+    expect(score('Company', 'Kaya Gemicilik', 'Kaya Shipping')).toBe(1);
+    expect(score('Company', 'Kaya Nakliyat', 'Kaya Transport')).toBe(1);
+    expect(score('Company', '새벽별물류 주식회사', 'Saebyeokbyeol Logistics Co., Ltd.')).toBeGreaterThanOrEqual(0.8);
+    // a different generic word is still a different company
+    expect(score('Company', 'Kaya Bank', 'Kaya Shipping')).toBeLessThan(0.8);
+  });
+
+  it('explanations show the transliterated forms compared', () => {
+    const r = compareNames('Company', 'האחים חדאד בע"מ', 'Haddad Brothers Ltd');
+    expect(r.explanation.comparedAs[0]).toContain('hdd');
+    expect(r.explanation.matches.some((m) => m.how === 'symbol' && m.b === 'brothers')).toBe(true);
+    expect(r.score).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe('names of companies and vessels', () => {
+  it('a plural is a different company or vessel name; generic words are not affected', () => {
+    expect(score('Vessel', 'Altair Star', 'Altair Stars')).toBeLessThan(0.8);
+    expect(score('Person', 'Peter Jone', 'Peter Jones')).toBeGreaterThanOrEqual(0.8);
+    expect(score('Company', 'Kisumu Motors Ltd', 'Kisumu Motor Ltd')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a vessel compared with a company (its owner) and a company with a foreign subsidiary score lower, with a note', () => {
+    const owner = compareNames('Vessel', 'KAPITAN GUSEYNOV', 'Kapitan Guseynov Shipping Ltd');
+    expect(owner.score).toBeLessThan(0.8);
+    expect(owner.explanation.notes.join(' ')).toMatch(/not a vessel/);
+    const sub = compareNames('Company', 'Lundqvist Hydraulics Inc.', 'Lundqvist Hydraulics (UK) Ltd.');
+    expect(sub.score).toBeLessThan(0.8);
+    expect(sub.explanation.notes.join(' ')).toMatch(/country on one side only/);
+  });
+
+  it('a parenthesised annotation (branch, port, flag) is not part of the name', () => {
+    expect(score('Vessel', 'M/V MZIURI (Batumi)', 'Mziuri')).toBe(1);
+    expect(score('Vessel', 'MV Soja Paranaense, Santos', 'Soja Paranaense')).toBe(1);
+    expect(score('Company', 'Kisumu Motors Ltd (Kakamega Branch)', 'Kisumu Motors Limited')).toBe(1);
+  });
+});
