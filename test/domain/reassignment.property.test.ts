@@ -84,7 +84,7 @@ describe('reassignment: never to the departed rep, never to an ineligible one', 
           seen = applyChanges(seen, { ledger: null, load: { repId: move.to!, day: dayOf(move.to!), openDelta: 1, todayDelta: 1 } });
         }
       }),
-      { numRuns: 60 },
+      { numRuns: Number(process.env.PROP_RUNS ?? 60) },
     );
     // Not vacuous: plenty of leads were actually moved to someone.
     expect(assigned).toBeGreaterThan(total / 10);
