@@ -46,6 +46,8 @@ export class RemitMetrics {
   constructor(opts: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry];
     if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'remit_' });
+    // Failure counters of background work (nothing fails silently): one shape, a name, a help text and labels.
+    const failures = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter({ name, help, labelNames, registers });
     this.leadsIngested = new Counter({
       name: 'remit_leads_ingested_total',
       help: 'Leads taken in (replays excluded), by source and outcome (ROUTED, QUEUED, REFUSED, HELD, DUPLICATE, INVALID).',
@@ -76,30 +78,26 @@ export class RemitMetrics {
       help: 'Failed webhook delivery attempts (HTTP error, no answer, target refused).',
       registers,
     });
-    this.notificationFailures = new Counter({
-      name: 'remit_notification_failures_total',
-      help: 'Failed notification sending attempts (SMTP refused, unreachable, no template), by channel.',
-      labelNames: ['channel'],
-      registers,
-    });
-    this.enrichmentFailures = new Counter({
-      name: 'remit_enrichment_failures_total',
-      help: 'Company enrichment lookups that failed (timeout, HTTP error, bad answer, unreadable file), by source; the lead routed anyway.',
-      labelNames: ['source'],
-      registers,
-    });
-    this.crmWritebackFailures = new Counter({
-      name: 'remit_crm_writeback_failures_total',
-      help: 'Failed CRM write-back attempts (429 rescheduled, 5xx or no answer retried, 4xx dead-lettered), by target and reason code.',
-      labelNames: ['target', 'reason'],
-      registers,
-    });
-    this.workerFailures = new Counter({
-      name: 'remit_worker_failures_total',
-      help: 'Failures of background workers, by worker; each one is also an error log line.',
-      labelNames: ['worker'],
-      registers,
-    });
+    this.notificationFailures = failures(
+      'remit_notification_failures_total',
+      'Failed notification sending attempts (SMTP refused, unreachable, no template), by channel.',
+      ['channel'],
+    );
+    this.enrichmentFailures = failures(
+      'remit_enrichment_failures_total',
+      'Company enrichment lookups that failed (timeout, HTTP error, bad answer, unreadable file), by source; the lead routed anyway.',
+      ['source'],
+    );
+    this.crmWritebackFailures = failures(
+      'remit_crm_writeback_failures_total',
+      'Failed CRM write-back attempts (429 rescheduled, 5xx or no answer retried, 4xx dead-lettered), by target and reason code.',
+      ['target', 'reason'],
+    );
+    this.workerFailures = failures(
+      'remit_worker_failures_total',
+      'Failures of background workers, by worker; each one is also an error log line.',
+      ['worker'],
+    );
     this.ssoSignIns = new Counter({
       name: 'remit_sso_sign_ins_total',
       help: 'Single sign-on attempts by outcome: signed_in, refused (the answer or the person was refused), unavailable (provider down).',

@@ -77,8 +77,9 @@ export type ChatRoute = z.infer<typeof ChatRouteSchema>;
 
 /**
  * `notifications` in the org config (docs/notifications.md): shared chat channels, per-event template overrides,
- * whether messages may carry the prospect's details and which events are urgent (skip quiet hours and digests). Every field optional with no defaults, so an org without the
- * section hashes exactly as before.
+ * whether messages may carry the prospect's details, which events are urgent (skip quiet hours and digests), and the
+ * licence-expiry horizon and day. Every field optional with no defaults, so an org without the section hashes exactly
+ * as before.
  */
 export const NotificationsPolicySchema = z.strictObject({
   urgentEvents: z

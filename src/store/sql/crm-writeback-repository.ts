@@ -8,7 +8,8 @@ import {
 import { StoreInputError } from '../store-errors.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import { leaseDueRows } from './lease-claims.ts';
-import type { CrmWritebacksTable, Database } from './schema.ts';
+import type { CrmWritebacksTable } from './outbound-schema.ts';
+import type { Database } from './schema.ts';
 
 const toRecord = (r: CrmWritebacksTable): CrmWritebackRecord => ({
   id: r.id,

@@ -10,7 +10,6 @@ import { StoreInputError } from '../store-errors.ts';
 import { pruneFinishedRows } from './prune-finished.ts';
 import { afterCursor } from './keyset-page.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
-import { leaseDueRows } from './lease-claims.ts';
 import type { Database } from './schema.ts';
 
 const STATUSES: readonly NotificationStatus[] = ['PENDING', 'SENT', 'DEAD'];
