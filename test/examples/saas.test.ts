@@ -108,6 +108,35 @@ describe('every sample lead routes as its table row says', () => {
   });
 });
 
+describe('the same table from the command line: remit route --example saas --lead <file> --at <instant>', () => {
+  // The CLI has no store, so no account match: the named-account rows are the API's alone (above). Every other row
+  // routes from the same intake payload, enriched and segmented the same way, at its instant.
+  const cliRows = ROWS.filter((r) => !r.file.startsWith('named-account'));
+  const files = [...new Set(cliRows.map((r) => r.file))];
+  it.each(files)(
+    '%s at each instant',
+    async (file) => {
+      const rows = cliRows.filter((r) => r.file === file);
+      const results = await Promise.all(
+        rows.map((r) => remit('route', '--example', 'saas', '--lead', join(LEADS_DIR, file), '--at', r.at)),
+      );
+      rows.forEach((row, i) => {
+        const r = results[i]!;
+        expect(r.code, `${file} at ${row.at}: ${r.stderr}`).toBe(row.exit);
+        const d = JSON.parse(r.stdout);
+        expect({ outcome: d.outcome, rule: d.rule?.id ?? null, team: d.team?.id ?? null, rep: d.rep?.id ?? null }).toEqual({
+          outcome: row.outcome,
+          rule: row.rule,
+          team: row.team,
+          rep: row.rep,
+        });
+        expect(d.licensing).toMatchObject({ status: 'not_applicable', code: 'UNREGULATED_LINE' });
+      });
+    },
+    60_000,
+  );
+});
+
 describe('an email-only lead posted to the API', () => {
   it('is ASSIGNED by the company-segment rule, with the matching segment condition in the decision', async () => {
     await withSaasService('2026-12-08T18:00:00Z', async (s) => {

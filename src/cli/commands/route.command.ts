@@ -1,6 +1,9 @@
 import { basename, extname } from 'node:path';
 import type { Command } from 'commander';
 import { routableLead } from '../../app/intake/routable-lead.ts';
+import { CompanyEnricher } from '../../app/intake/company-enricher.ts';
+import { silentLogger } from '../../app/observability/logger.ts';
+import { RemitMetrics } from '../../app/observability/remit-metrics.ts';
 import { withSegment } from '../../domain/intake/company-segment.ts';
 import { screenIntake } from '../../app/intake/screen-intake.ts';
 import { loadConfig } from '../../config/load-config.ts';
@@ -18,10 +21,12 @@ import { loadListSource } from '../../screening/list-sources.ts';
 import { ListLoadError } from '../../screening/list-error.ts';
 import { ScreeningService } from '../../screening/screening-service.ts';
 import { CliFailure, configFailure, readJsonFile } from '../cli-io.ts';
+import { EXAMPLE_OPTION_HELP, requiredConfig } from '../example-config.ts';
 import { OUTCOME_EXIT_CODES } from '../exit-codes.ts';
 
 interface RouteOptions {
-  config: string;
+  config?: string;
+  example?: string;
   lead: string;
   at?: string;
   state?: string;
@@ -85,18 +90,23 @@ async function screeningService(configPath: string, specs: readonly string[] | u
 
 /**
  * The intake payload of POST /v1/leads, forms and CSV (docs/intake.md), through the same path: normalised for the
- * org (default product, unknown product), scored with the org's model, screened against the lists `serve` would use.
- * No store here: no account or contact match and no enrichment; the company's segment is derived as the API does.
+ * org (default product, unknown product), enriched (lookup file, endpoint) and segmented, scored with the org's
+ * model, screened against the lists `serve` would use. No store here: no account or contact match. A failed
+ * enrichment is printed on stderr and the lead routes on what it has, as in the API.
  */
-function intakeLead(org: CompiledOrg, raw: unknown, file: string, at: number, id: string, screening: ScreeningService | null): Lead {
+async function intakeLead(org: CompiledOrg, raw: unknown, file: string, at: number, id: string, screening: ScreeningService | null) {
   const normalised = normaliseIntakeFor(org, raw, { at });
   if (!normalised.ok) {
     const internal = LeadSchema.safeParse(raw).success ? '\n(this file is in the internal routing shape: add --normalised)' : '';
     throw invalidLead(file, normalised.error, internal);
   }
   const intake = normalised.value;
+  const enricher = new CompanyEnricher({ now: () => at, log: silentLogger(), metrics: new RemitMetrics({ processMetrics: false }) });
+  const enriched = await enricher.enrich(org.config.enrichment, intake.lead.company);
+  for (const a of enriched.record?.status === 'done' ? enriched.record.attempts : [])
+    if (a.outcome === 'failed') process.stderr.write(`enrichment ${a.source} failed: ${a.code} ${a.detail}\n`);
   const score = org.config.scoring ? scoreLead(org.config.scoring, intake, at) : null;
-  const company = withSegment(org.config.segments, intake.lead.company);
+  const company = withSegment(org.config.segments, enriched.company);
   return routableLead({ intake, score, account: null, screening: screenIntake(screening, intake, org.config.screening), company }, id);
 }
 
@@ -106,7 +116,8 @@ export function registerRouteCommand(program: Command, exit: (code: number) => v
     .description(
       'Route one lead against a config and print the decision (exit 0 assigned, 3 refused, 4 held, 5 queued, 6 nurture, 2 invalid input)',
     )
-    .requiredOption('--config <path>', 'config directory or file')
+    .option('--config <path>', 'config directory or file')
+    .option('--example <name>', EXAMPLE_OPTION_HELP)
     .requiredOption('--lead <file>', 'lead JSON file: the intake payload of POST /v1/leads (docs/intake.md)')
     .option('--normalised', 'the lead file is in the internal routing shape (LeadSchema, as examples/bank/leads/*.json)')
     .option('--lead-id <id>', 'id of an intake lead (default: from the file name)')
@@ -122,13 +133,14 @@ export function registerRouteCommand(program: Command, exit: (code: number) => v
     .action(async (opts: RouteOptions) => {
       const at = opts.at === undefined ? Date.now() : Date.parse(opts.at);
       if (Number.isNaN(at)) throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--at', message: `not an ISO time: ${opts.at}` }]);
-      const loaded = await loadConfig(opts.config);
+      const configPath = requiredConfig(opts, 'config');
+      const loaded = await loadConfig(configPath);
       if (!loaded.ok) throw configFailure(loaded.error);
       const org = loaded.value.org;
       const raw = await readJsonFile(opts.lead);
       const lead = opts.normalised
         ? normalisedLead(raw, opts.lead)
-        : intakeLead(org, raw, opts.lead, at, leadId(opts), await screeningService(opts.config, opts.list, at));
+        : await intakeLead(org, raw, opts.lead, at, leadId(opts), await screeningService(configPath, opts.list, at));
       const snapshot = opts.state ? ((await readJsonFile(opts.state)) as RoutingStateSnapshot) : EMPTY_STATE;
       const { decision } = decide({ org, lead, at, state: viewOf(snapshot), decisionId: opts.decisionId ?? `dec-${lead.id}` });
       process.stdout.write(opts.explain ? `${explainDecision(decision)}\n` : `${JSON.stringify(decision, null, 2)}\n`);

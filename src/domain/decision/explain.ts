@@ -2,7 +2,7 @@ import type { Decision, TeamVerdict } from './decision.ts';
 
 const reasonList = (reasons: readonly { code: string; detail: string }[]) => reasons.map((r) => `${r.code} (${r.detail})`).join('; ');
 
-function teamLine(t: TeamVerdict): string {
+function teamLine(t: TeamVerdict, licensed: boolean): string {
   const held =
     t.licences.length > 0
       ? t.licences
@@ -12,7 +12,8 @@ function teamLine(t: TeamVerdict): string {
           )
           .join(', ')
       : 'no licences in the jurisdiction';
-  return `  - ${t.name} (${t.id}) ${t.pass ? 'PASS' : 'FAIL'}${t.pass ? '' : `: ${reasonList(t.reasons)}`}\n      firm licences: ${held}`;
+  const verdict = `  - ${t.name} (${t.id}) ${t.pass ? 'PASS' : 'FAIL'}${t.pass ? '' : `: ${reasonList(t.reasons)}`}`;
+  return licensed ? `${verdict}\n      firm licences: ${held}` : verdict;
 }
 
 /** A readable narrative of a decision, for people; the JSON document remains the record. */
@@ -38,12 +39,14 @@ export function explainDecision(d: Decision): string {
     for (const t of d.rule.trace)
       lines.push(`  ${t.result ? '✓' : '✗'} ${t.path} ${t.test}${t.actual !== undefined ? ` — saw ${JSON.stringify(t.actual)}` : ''}`);
   }
+  // An unregulated line checks no licences (Licensing: not_applicable above): no licence lines to show.
+  const licensed = d.licensing?.status !== 'not_applicable';
   if (d.candidates.length > 0) {
     lines.push('Teams considered:');
-    for (const t of d.candidates) lines.push(teamLine(t));
+    for (const t of d.candidates) lines.push(teamLine(t, licensed));
   }
   const chosen = d.team ? d.candidates.find((t) => t.id === d.team!.id) : undefined;
-  if (chosen && d.rep) {
+  if (chosen && d.rep && licensed) {
     const rep = chosen.reps.find((r) => r.id === d.rep!.id);
     lines.push(
       `Team ${chosen.id} relied on firm licence(s) ${chosen.reliedOn.join(', ')}; rep ${d.rep.id} on ` +
