@@ -222,17 +222,25 @@ describe.each(dialects)('issue 15 done when: $factory.name', ({ factory, run, re
       `${teamLead(lead)}: SLA deadline in 5 min: ${leadId}`,
     ];
     const missed = (rep: string, lead: string) => [`${email(rep)}: SLA missed: ${leadId}`, `${teamLead(lead)}: SLA missed: ${leadId}`];
+    // A re-route is a new assignment for the rep who gets the lead: they are told at once, not only by the next warning.
+    const rerouted = (rep: string, lead: string, to: string) => [...missed(rep, lead), `${email(to)}: Lead reassigned to you: ${leadId}`];
     expect(await at('11:09:59')).toEqual({ fired: [], mails: [] });
     expect(await at('11:10:00')).toEqual({ fired: ['warned amelia-hughes'], mails: warned('amelia-hughes', 'uk-everyday').sort() });
-    expect(await at('11:15:00')).toEqual({ fired: ['missed amelia-hughes'], mails: missed('amelia-hughes', 'uk-everyday').sort() });
+    expect(await at('11:15:00')).toEqual({
+      fired: ['missed amelia-hughes'],
+      mails: rerouted('amelia-hughes', 'uk-everyday', 'priya-shah').sort(),
+    });
     expect(await at('11:25:00')).toEqual({ fired: ['warned priya-shah'], mails: warned('priya-shah', 'uk-everyday').sort() });
-    expect(await at('11:30:00')).toEqual({ fired: ['missed priya-shah'], mails: missed('priya-shah', 'uk-everyday').sort() });
+    expect(await at('11:30:00')).toEqual({
+      fired: ['missed priya-shah'],
+      mails: rerouted('priya-shah', 'uk-everyday', 'oliver-bennett').sort(),
+    });
     expect(await at('11:40:00')).toEqual({ fired: ['warned oliver-bennett'], mails: warned('oliver-bennett', 'uk-everyday').sort() });
     // The third miss escalates (to ops and the leads of the team whose reps missed) and re-routes to another team.
     expect(await at('11:45:00')).toEqual({
       fired: ['missed oliver-bennett'],
       mails: [
-        ...missed('oliver-bennett', 'uk-everyday'),
+        ...rerouted('oliver-bennett', 'uk-everyday', 'charlotte-evans'),
         `${OPS}: Lead escalated: ${leadId}`,
         `${teamLead('uk-everyday')}: Lead escalated: ${leadId}`,
       ].sort(),
@@ -248,6 +256,8 @@ describe.each(dialects)('issue 15 done when: $factory.name', ({ factory, run, re
       ].sort(),
     });
     expect(await at('16:00:00')).toEqual({ fired: [], mails: [] });
+    // No message carries the prospect's details (no config allows it).
+    for (const m of mail.received) noProspectData(m.raw);
     // Slack: the rep heard the assignment, the warning and the miss on their own webhook; every payload valid.
     expect(slack.rejected).toEqual([]);
     expect(slack.received.map((r) => (r.body as Json).text)).toEqual([

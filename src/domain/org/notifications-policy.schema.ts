@@ -4,6 +4,7 @@ import { z } from 'zod';
 /** Events that notify someone (docs/notifications.md); each has an audience row and built-in templates. */
 export const NOTIFIED_EVENTS = [
   'lead.assigned',
+  'lead.reassigned',
   'lead.refused',
   'lead.held',
   'lead.sla_warning',
@@ -77,8 +78,8 @@ export type ChatRoute = z.infer<typeof ChatRouteSchema>;
 
 /**
  * `notifications` in the org config (docs/notifications.md): shared chat channels, per-event template overrides,
- * whether messages may carry the prospect's details and which events are urgent (skip quiet hours and digests). Every field optional with no defaults, so an org without the
- * section hashes exactly as before.
+ * whether messages may carry the prospect's details and which events are urgent (skip quiet hours and digests). Every
+ * field optional with no defaults, so an org without the section hashes exactly as before.
  */
 export const NotificationsPolicySchema = z.strictObject({
   urgentEvents: z
