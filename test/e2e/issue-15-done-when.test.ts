@@ -112,15 +112,17 @@ describe.each(dialects)('issue 15 done when: $factory.name', ({ factory, run, re
       configure: configure(crm.url),
     });
     const svc = s;
-    for (const [role, email] of [
+    for (const [role, address] of [
       ['ops', OPS],
       ['compliance', COMPLIANCE],
     ] as const) {
-      const made = await createPersonWithKey(svc.ctx, { userId: 'test' }, { name: `${role} person`, role, repId: null, email });
+      const made = await createPersonWithKey(svc.ctx, { userId: 'test' }, { name: `${role} person`, role, repId: null, email: address });
       if (!made.ok) throw new Error(JSON.stringify(made.error));
     }
 
-    // The rep's own Slack incoming webhook, set by the rep (their person) over HTTP before the lead arrives.
+    // The rep's own Slack incoming webhook, set by the rep (their person) over HTTP before the lead arrives. A personal
+    // webhook rather than an org chat route: the assignment and the SLA nudges are addressed to one rep, a team channel
+    // would tell everyone (and keep telling them after a re-route); org routes suit ops/compliance events.
     const ownSlack = slack.url('/services/T0NB/B0AH/amelia-own');
     const preferences = { slack: { webhookUrl: ownSlack } };
     const put = await svc.app.inject({ method: 'PUT', url: '/v1/me/notifications', headers: auth(svc.tokens.rep), payload: preferences });
