@@ -47,7 +47,20 @@ describe('notification recipients', () => {
 
   it('other events notify nobody yet', () => {
     expect(recipientsFor('lead.queued', { repId: 'amelia-hughes' }, dir)).toEqual([]);
-    expect(recipientsFor('lead.reassigned', { repId: 'amelia-hughes' }, dir)).toEqual([]);
+  });
+
+  it('a re-route goes to the rep who gets the lead (not the one who lost it), under their assignment switch', () => {
+    const data = { fromRep: 'amelia-hughes', toRep: 'priya-shah', notify: ['amelia-hughes', 'priya-shah'] };
+    expect(recipientsFor('lead.reassigned', data, dir)).toEqual([{ channel: 'email', recipient: 'priya@config.example' }]);
+    expect(recipientsFor('lead.reassigned', { ...data, fromRep: 'priya-shah', toRep: 'amelia-hughes' }, dir)).toEqual([
+      { channel: 'email', recipient: 'amelia@firm.example' },
+    ]);
+    // A re-route that found nobody (the lead waits for review) tells no rep.
+    expect(recipientsFor('lead.reassigned', { fromRep: 'amelia-hughes', toRep: null }, dir)).toEqual([]);
+    const optedOut = [
+      person({ email: 'kp-1@keys.remit.invalid', roles: ['rep'], repId: 'priya-shah', emailPreferences: { assignment: false } }),
+    ];
+    expect(recipientsFor('lead.reassigned', data, { ...dir, people: optedOut })).toEqual([]);
   });
 
   describe('the events of issue 15 part 3', () => {

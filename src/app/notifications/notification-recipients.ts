@@ -30,6 +30,9 @@ const holders = (...roles: PersonRole[]): Audience => ({ kind: 'role-holders', r
 
 const AUDIENCES: Record<NotifiedEvent, EventAudience> = {
   'lead.assigned': { preference: 'assignment', audience: [{ kind: 'rep', field: 'repId' }] },
+  // A re-route (SLA ladder, bulk or manual) is a new assignment for the rep who gets the lead: without it they would
+  // first hear of it from the SLA warning. The rep who lost it already heard the breach (or moved it themselves).
+  'lead.reassigned': { preference: 'assignment', audience: [{ kind: 'rep', field: 'toRep' }] },
   // A refusal or hold waits on a compliance review; ops watch the flow.
   'lead.refused': { preference: 'refusal', audience: [holders('compliance', 'ops')] },
   'lead.held': { preference: 'hold', audience: [holders('compliance', 'ops')] },

@@ -23,6 +23,11 @@ interface BuiltIn {
 
 const BUILT_IN: Record<NotifiedEvent, BuiltIn> = {
   'lead.assigned': { subject: 'New lead assigned to you: {{lead.id}}', intro: 'A new lead has been assigned to you.' },
+  'lead.reassigned': {
+    subject: 'Lead reassigned to you: {{lead.id}}',
+    intro: 'A lead has been reassigned to you from another rep.',
+    facts: ['fromRep'],
+  },
   'lead.refused': { subject: 'Lead refused, review needed: {{lead.id}}', intro: 'A lead was refused and awaits a compliance review.' },
   'lead.held': { subject: 'Lead held, review needed: {{lead.id}}', intro: 'A lead was held and awaits a compliance review.' },
   'lead.sla_warning': {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 /** Events that notify someone (docs/notifications.md); each has an audience row and built-in templates. */
 export const NOTIFIED_EVENTS = [
   'lead.assigned',
+  'lead.reassigned',
   'lead.refused',
   'lead.held',
   'lead.sla_warning',
