@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Decision } from '../../src/domain/decision/decision.ts';
+import { loggedChoiceOf } from '../../src/domain/outcomes/logged-choice.ts';
 import { estimatePolicyValue, type LoggedChoice } from '../../src/domain/outcomes/off-policy-estimate.ts';
 import { seededUniform } from '../../src/domain/outcomes/seeded-random.ts';
 
@@ -48,5 +50,40 @@ describe('off-policy estimators', () => {
     expect(() =>
       estimatePolicyValue([{ chosen: 'a', reward: 1, arms: [{ rep: 'a', loggedPropensity: 0, targetPropensity: 1, predicted: 0 }] }]),
     ).toThrow(/no positive logged propensity/);
+  });
+});
+
+describe('logged choices from decisions', () => {
+  /** The fields of a decision evaluation reads (the rest of a Decision plays no part). */
+  const decision = (rep: string, arms: { rep: string; propensity: number; estimate: number }[] | null) =>
+    ({
+      outcome: 'ASSIGNED',
+      rep: { id: rep, name: rep },
+      strategy: {
+        chain: [],
+        chosenBy: arms ? 'outcome-aware' : 'weighted-round-robin',
+        details: arms ? { candidates: arms } : { pool: 'default' },
+      },
+    }) as unknown as Decision;
+
+  it('reads recorded propensities and estimates; a deterministic pick logs 1; an unassigned lead is no sample', () => {
+    const logged = decision('b', [
+      { rep: 'a', propensity: 0.25, estimate: 0.1 },
+      { rep: 'b', propensity: 0.75, estimate: 0.4 },
+    ]);
+    const proposed = decision('a', null);
+    expect(loggedChoiceOf(logged, proposed, 1)).toEqual({
+      chosen: 'b',
+      reward: 1,
+      arms: [
+        { rep: 'a', loggedPropensity: 0.25, targetPropensity: 1, predicted: 0.1 },
+        { rep: 'b', loggedPropensity: 0.75, targetPropensity: 0, predicted: 0.4 },
+      ],
+    });
+    const e = estimatePolicyValue([loggedChoiceOf(logged, proposed, 1)!]);
+    // The draft would not have chosen b: IPS 0; DR = its model's value for a (0.1) + 0 correction.
+    expect(e.ips).toBe(0);
+    expect(e.doublyRobust).toBeCloseTo(0.1, 10);
+    expect(loggedChoiceOf({ ...logged, outcome: 'QUEUED', rep: null } as Decision, proposed, 1)).toBeNull();
   });
 });
