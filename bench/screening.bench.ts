@@ -16,6 +16,7 @@ import { parseBirthDate } from '../src/screening/partial-date.ts';
 import { countryCode } from '../src/screening/country-codes.ts';
 import type { ScreeningQuery } from '../src/screening/matcher.ts';
 import { metrics, personQuery, scorePairs, screenPeople, type Confusion } from '../src/screening/screening-eval.ts';
+import { seededUniform as prng } from '../src/domain/outcomes/seeded-random.ts';
 
 type Row = Record<string, string>;
 
@@ -100,18 +101,6 @@ function timeQueries(service: ScreeningService, queries: ScreeningQuery[], thres
     p50ms: r4(percentile(lat, 50)),
     p99ms: r4(percentile(lat, 99)),
     maxMs: r4(lat[lat.length - 1] ?? 0),
-  };
-}
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

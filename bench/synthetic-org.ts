@@ -2,16 +2,8 @@
  * A large synthetic org for the engine benchmark: ≥ 100 teams, ≥ 5,000 reps, ≥ 300 rules,
  * ≥ 40 jurisdictions. Seeded, so every run benchmarks the same org and leads.
  */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same mulberry32 the outcome-aware step seeds its draws with (one generator in the code base).
+import { seededUniform as prng } from '../src/domain/outcomes/seeded-random.ts';
 
 const US = [
   'AL',

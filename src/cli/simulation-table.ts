@@ -34,6 +34,7 @@ export function formatSimulation(d: SimulationDiff, maxRows = 50): string {
       `undecided; recorded under ${Object.keys(d.recordedVersions).length} org version(s)`,
     '',
   ];
+  lines.push(...evaluationLines(d));
   if (d.unchanged) return `${lines.join('\n')}No change: every lead would be routed exactly as recorded.\n`;
   lines.push(
     ...section('New refusals', d.newRefusals, maxRows),
@@ -55,6 +56,26 @@ export function formatSimulation(d: SimulationDiff, maxRows = 50): string {
     lines.push('Fairness shift (assigned leads per rep)', ...table(rows), '');
   }
   return `${lines.join('\n')}`;
+}
+
+/** With --outcomes: conversion per lead, recorded vs the draft's off-policy estimates (docs/outcome-routing.md). */
+function evaluationLines(d: SimulationDiff): string[] {
+  const e = d.evaluation;
+  if (!e) return [];
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+  const p = e.proposed;
+  return [
+    `Evaluation on ${e.leadsWithOutcome} assigned lead(s) with a known outcome (conversion per lead)`,
+    ...table([
+      ['policy', 'estimate', 'method'],
+      ['recorded', pct(e.current), 'observed'],
+      ['draft', pct(p.ips), 'inverse propensity (IPS)'],
+      ['draft', pct(p.snips), 'self-normalised IPS'],
+      ['draft', pct(p.doublyRobust), 'doubly robust'],
+    ]),
+    `  effective sample size ${p.effectiveSampleSize.toFixed(1)}; lawful-set violations ${e.lawfulSetViolations}`,
+    '',
+  ];
 }
 
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));

@@ -122,6 +122,40 @@ describe('simulateDraft', () => {
     expect(await everything()).toEqual(before);
   });
 
+  it('with known outcomes, evaluates the draft off-policy: the published config recovers the observed rate', async () => {
+    const leads = (await s.store.leads.list()).filter((l) => l.status !== 'DUPLICATE');
+    // Every other assigned lead won; the refused Brazilian lead has an outcome too, and is left out (never assigned).
+    const rewards = new Map(leads.map((l, i) => [l.id, i % 2]));
+    const same = await simulateDraft(s.store, compile(published), { limit: 1000, rewards });
+    expect(same.evaluation!.leadsWithOutcome).toBe(ISA_LEADS);
+    expect(same.evaluation!.lawfulSetViolations).toBe(0);
+    const observed = leads.filter((l) => l.status === 'ASSIGNED').reduce((n, l) => n + rewards.get(l.id)!, 0) / ISA_LEADS;
+    expect(same.evaluation!.current).toBeCloseTo(observed, 10);
+    // Weighted round robin is deterministic and the draft repeats every pick: every weight is 1, IPS = DR = observed.
+    expect(same.evaluation!.proposed.ips).toBeCloseTo(observed, 10);
+    expect(same.evaluation!.proposed.doublyRobust).toBeCloseTo(observed, 10);
+
+    const learning = structuredClone(published) as OrgConfig & { version?: string };
+    const draft = {
+      ...learning,
+      version: 'draft-outcome-aware',
+      rules: learning.rules.map((r) =>
+        r.then.kind === 'route'
+          ? { ...r, then: { ...r.then, strategy: [{ kind: 'outcome-aware', fairness: { band: 0.5, window: 10 } }] } }
+          : r,
+      ),
+    };
+    const diff = await simulateDraft(s.store, compile(draft), { limit: 1000, rewards });
+    const e = diff.evaluation!;
+    expect(e.lawfulSetViolations).toBe(0);
+    expect(e.leadsWithOutcome).toBe(ISA_LEADS);
+    // A stochastic draft gives each logged pick a probability below 1: the estimate cannot exceed the observed rate.
+    expect(e.proposed.ips).toBeLessThan(observed);
+    expect(e.proposed.ips).toBeGreaterThan(0);
+    expect(diff.evaluation).toBeDefined();
+    expect((await simulateDraft(s.store, compile(draft), { limit: 1000 })).evaluation).toBeUndefined();
+  });
+
   it('--since and --limit bound the replay window', async () => {
     const all = await s.store.leads.list();
     const since = all[5]!.receivedAt;
@@ -193,5 +227,29 @@ describe('remit simulate', () => {
     expect((await remit('simulate', '--draft', draftDir, '--db', join(dir, 'missing.sqlite'))).code).toBe(2);
     expect((await remit('simulate', '--draft', draftDir, '--db', db, '--since', 'last tuesday')).code).toBe(2);
     expect((await remit('simulate', '--draft', join(dir, 'nope'), '--db', db)).code).toBe(2);
+  });
+
+  it('--policy with --outcomes adds the off-policy evaluation; a bad outcomes file is refused by line', async () => {
+    const policyDir = join(dir, 'policy');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(policyDir);
+    await writeFile(join(policyDir, 'org.json'), JSON.stringify(published));
+    const assigned = (await s.store.leads.list()).filter((l) => l.status === 'ASSIGNED');
+    const csv = join(dir, 'outcomes.csv');
+    await writeFile(csv, ['leadId,outcome', ...assigned.map((l, i) => `${l.id},${['WON', 'LOST', 'DISQUALIFIED'][i % 3]}`)].join('\n'));
+    const db = join(dir, 'remit.sqlite');
+    const out = await remit('simulate', '--policy', policyDir, '--outcomes', csv, '--db', db, '--json');
+    expect(out.code).toBe(0);
+    const e = JSON.parse(out.stdout).evaluation;
+    // DISQUALIFIED rows are left out: 8 of the 12 count, 4 of them WON; the published policy repeats every pick.
+    expect(e).toMatchObject({ leadsWithOutcome: 8, current: 0.5, lawfulSetViolations: 0, proposed: { ips: 0.5, doublyRobust: 0.5 } });
+    const text = await remit('simulate', '--policy', policyDir, '--outcomes', csv, '--db', db);
+    expect(text.stdout).toMatch(/Evaluation on 8 assigned lead\(s\)/);
+    expect(text.stdout).toMatch(/doubly robust/);
+
+    await writeFile(csv, 'leadId,outcome\nL1,WON\nL2,MAYBE\n');
+    const bad = await remit('simulate', '--policy', policyDir, '--outcomes', csv, '--db', db, '--json');
+    expect(bad.code).toBe(2);
+    expect(bad.stdout + bad.stderr).toMatch(/line 3/);
   });
 });

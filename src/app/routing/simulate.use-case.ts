@@ -4,6 +4,8 @@ import type { Lead } from '../../domain/lead/lead.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import { InMemoryRoutingState } from '../../domain/strategies/in-memory-routing-state.ts';
 import type { Store } from '../../store/unit-of-work.ts';
+import type { ConversionModelSnapshot } from '../../domain/outcomes/conversion-model.ts';
+import { policyEvaluation, type PolicyEvaluation } from './policy-evaluation.ts';
 
 /**
  * Simulation (docs/sources.md, docs/routing.md): replay recorded leads against a draft org/rule version and show what
@@ -23,6 +25,13 @@ export interface SimulationOptions {
   readonly since?: string | undefined;
   /** At most this many leads (oldest first). */
   readonly limit: number;
+  /**
+   * Known outcomes (lead id → 1 WON, 0 LOST): with them the diff carries an off-policy evaluation of the draft
+   * (docs/outcome-routing.md "Evaluation"). DISQUALIFIED and open leads are left out by the caller.
+   */
+  readonly rewards?: ReadonlyMap<string, number>;
+  /** The conversion model snapshot the draft's outcome-aware steps read (absent: nothing learned). */
+  readonly outcomeModel?: ConversionModelSnapshot;
 }
 
 export interface RoutingView {
@@ -72,6 +81,8 @@ export interface SimulationDiff {
   readonly fairness: readonly FairnessShift[];
   /** Outcome counts, recorded vs simulated. */
   readonly outcomes: Readonly<Record<DecisionOutcome, { readonly recorded: number; readonly simulated: number }>>;
+  /** Only when outcomes were given (SimulationOptions.rewards). */
+  readonly evaluation?: PolicyEvaluation;
   /** true when nothing at all would change. */
   readonly unchanged: boolean;
 }
@@ -136,6 +147,24 @@ function fairnessShifts(assigned: AssignedTally) {
     .sort((a, b) => Math.abs(b.shift) - Math.abs(a.shift) || a.repId.localeCompare(b.repId));
 }
 
+/** One lead whose routing would change, as the diff lists it. */
+function changeOf(
+  rec: { readonly id: string; readonly receivedAt: string },
+  lead: Lead,
+  orgHash: string,
+  recorded: RoutingView,
+  decision: Decision,
+): LeadChange {
+  return {
+    leadId: rec.id,
+    receivedAt: rec.receivedAt,
+    jurisdiction: lead.jurisdiction,
+    product: lead.product,
+    recorded: { ...recorded, orgHash },
+    simulated: { ...viewOf(decision), ruleId: decision.rule?.id ?? null, summary: decision.summary },
+  };
+}
+
 export async function simulateDraft(
   store: Pick<Store, 'leads' | 'decisions'>,
   draft: CompiledOrg,
@@ -154,6 +183,8 @@ export async function simulateDraft(
   let to: string | null = null;
   const count = (repId: string | null, teamId: string | null, field: 'recorded' | 'simulated') =>
     countAssignment(assigned, repId, teamId, field);
+  const evaluation = policyEvaluation(opts.rewards);
+  const withModel = opts.outcomeModel ? { outcomeModel: opts.outcomeModel } : {};
 
   while (seen < opts.limit) {
     const page = await store.leads.page({
@@ -179,8 +210,9 @@ export async function simulateDraft(
       const recordedDecision = JSON.parse(first.documentJson) as Decision;
       const lead = JSON.parse(rec.leadJson) as Lead;
       const at = Date.parse(first.decidedAt);
-      const { decision, changes } = decide({ org: draft, lead, at, state, decisionId: `sim-${replayed + 1}` });
+      const { decision, changes } = decide({ org: draft, lead, at, state, decisionId: `sim-${replayed + 1}`, ...withModel });
       state.apply(changes);
+      evaluation.observe(rec.id, recordedDecision, decision);
       replayed += 1;
       recordedVersions[first.orgHash] = (recordedVersions[first.orgHash] ?? 0) + 1;
       const recorded = viewOf(recordedDecision);
@@ -190,16 +222,7 @@ export async function simulateDraft(
       if (recorded.outcome === 'ASSIGNED') count(recorded.repId, recorded.teamId, 'recorded');
       if (simulated.outcome === 'ASSIGNED') count(simulated.repId, simulated.teamId, 'simulated');
       const bucket = bucketOf(recorded, simulated);
-      if (bucket) {
-        buckets[bucket].push({
-          leadId: rec.id,
-          receivedAt: rec.receivedAt,
-          jurisdiction: lead.jurisdiction,
-          product: lead.product,
-          recorded: { ...recorded, orgHash: first.orgHash },
-          simulated: { ...simulated, ruleId: decision.rule?.id ?? null, summary: decision.summary },
-        });
-      }
+      if (bucket) buckets[bucket].push(changeOf(rec, lead, first.orgHash, recorded, decision));
     }
   }
 
@@ -215,5 +238,6 @@ export async function simulateDraft(
     fairness,
     outcomes,
     unchanged,
+    ...(opts.rewards ? { evaluation: evaluation.result() } : {}),
   };
 }

@@ -7,9 +7,12 @@ import { CliFailure, configFailure } from '../cli-io.ts';
 import { formatSimulation } from '../simulation-table.ts';
 import { EXAMPLE_OPTION_HELP, requiredConfig } from '../example-config.ts';
 import { runtimeEnv } from '../runtime-config.ts';
+import { readOutcomeRewards } from '../outcomes-file.ts';
 
 interface SimulateOpts {
   draft?: string;
+  policy?: string;
+  outcomes?: string;
   example?: string;
   since?: string;
   limit: string;
@@ -38,6 +41,11 @@ export function registerSimulateCommand(program: Command): void {
         'changes nothing',
     )
     .option('--draft <path>', 'draft org/rules config directory or file')
+    .option('--policy <path>', 'the proposed policy: a draft config, as --draft (with --outcomes: evaluated off-policy)')
+    .option(
+      '--outcomes <csv>',
+      'known outcomes (leadId,outcome): adds IPS and doubly robust estimates for the draft (docs/outcome-routing.md)',
+    )
     .option('--example <name>', `the draft is ${EXAMPLE_OPTION_HELP}`)
     .option('--since <date>', 'only leads received from this date (YYYY-MM-DD, UTC) or instant')
     .option('--limit <n>', `at most this many leads, oldest first (max ${MAX_SIMULATION_LEADS})`, '10000')
@@ -50,7 +58,8 @@ export function registerSimulateCommand(program: Command): void {
       const since = opts.since === undefined ? undefined : parseSince(opts.since);
       if (opts.since !== undefined && since === undefined)
         throw new CliFailure('ARGUMENT_INVALID', undefined, [{ path: '--since', message: 'a date (YYYY-MM-DD) or an ISO instant' }]);
-      const loaded = await loadConfig(requiredConfig(opts, 'draft'));
+      const loaded = await loadConfig(requiredConfig({ ...opts, draft: opts.draft ?? opts.policy }, 'draft'));
+      const rewards = opts.outcomes === undefined ? undefined : readOutcomeRewards(opts.outcomes);
       if (!loaded.ok) throw configFailure(loaded.error);
       const databaseUrl = opts.db ?? runtimeEnv().databaseUrl;
       const target = resolveStoreTarget(databaseUrl);
@@ -64,7 +73,7 @@ export function registerSimulateCommand(program: Command): void {
       try {
         let diff;
         try {
-          diff = await simulateDraft(store, loaded.value.org, { since, limit });
+          diff = await simulateDraft(store, loaded.value.org, { since, limit, ...(rewards ? { rewards } : {}) });
         } catch (e) {
           if (/no such table|does not exist/i.test((e as Error).message))
             throw new CliFailure('INPUT_UNREADABLE', undefined, [

@@ -11,6 +11,7 @@ import type { ProductConfig, RuleConfig } from '../org/org-config.schema.ts';
 import { toIso, zonedParts } from '../shared/zoned-time.ts';
 import { NO_CHANGES, type RoutingStateView, type StateChanges } from '../strategies/routing-state.ts';
 import type { Candidate, StrategyContext } from '../strategies/strategy.ts';
+import type { ConversionModelSnapshot } from '../outcomes/conversion-model.ts';
 import type { Decision, DecisionOutcome, DecisionReason, RepVerdict, StrategyStepRecord, TeamVerdict } from './decision.ts';
 import { LEAD_GATES } from './lead-gates.ts';
 import { fallBack, fallbackScope } from './fallback.ts';
@@ -31,6 +32,8 @@ export interface DecisionInput {
    * decision (`exclusion`), so a replay re-applies it and the story says why an eligible rep was passed over.
    */
   readonly exclusion?: RepExclusion;
+  /** The conversion model snapshot (issue 17) an outcome-aware step reads; absent = nothing learned yet. */
+  readonly outcomeModel?: ConversionModelSnapshot;
 }
 
 /** An operation's exclusion of named reps, as recorded in the decision. */
@@ -156,7 +159,15 @@ function route(ctx: DecisionContext, rule: CompiledRule, then: RouteThen): Omit<
     };
   }
 
-  const sctx: StrategyContext = { lead: ctx.lead, product: ctx.product, at: ctx.at, state: ctx.state, teamOrder: teams.map((t) => t.id) };
+  const sctx: StrategyContext = {
+    lead: ctx.lead,
+    product: ctx.product,
+    at: ctx.at,
+    state: ctx.state,
+    teamOrder: teams.map((t) => t.id),
+    ...(ctx.decisionId !== undefined ? { decisionId: ctx.decisionId } : {}),
+    ...(ctx.outcomes ? { outcomes: ctx.outcomes } : {}),
+  };
   const chain: StrategyStepRecord[] = [];
   let remaining: readonly Candidate[] = eligible;
   for (const step of rule.chain) {
@@ -177,7 +188,10 @@ function route(ctx: DecisionContext, rule: CompiledRule, then: RouteThen): Omit<
         rep: { id: rep.id, name: rep.name },
         candidates,
         strategy: { chain, chosenBy: step.kind, details: outcome.details ?? null },
-        reasons: [{ code: 'ASSIGNED', detail: `${rep.id} in ${team.id} chosen by ${step.kind}: ${outcome.note}` }],
+        reasons: [
+          { code: 'ASSIGNED', detail: `${rep.id} in ${team.id} chosen by ${step.kind}: ${outcome.note}` },
+          ...('reason' in outcome && outcome.reason ? [outcome.reason] : []),
+        ],
         changes: { ledger: outcome.changes ?? null, load: { repId: rep.id, day: localDay(day, ctx.at), openDelta: 1, todayDelta: 1 } },
       };
     }
@@ -391,7 +405,13 @@ export function decide(input: DecisionInput): DecisionResult {
     fired.when.trace(ctx, trace);
     const rule = { id: fired.id, index: fired.index, description: fired.description ?? null, rulesEvaluated: fired.index + 1, trace };
     if (fired.then.kind === 'route') respectWorkingHours = fired.then.respectWorkingHours;
-    const routeCtx = respectWorkingHours ? ctx : { ...ctx, respectWorkingHours };
+    // Only routing reads the decision id and the conversion model (the outcome-aware step's seed and posteriors).
+    const routeCtx: DecisionContext = {
+      ...ctx,
+      respectWorkingHours,
+      decisionId,
+      ...(input.outcomeModel ? { outcomes: input.outcomeModel } : {}),
+    };
     const handler = RULE_OUTCOMES[fired.then.kind] as (c: DecisionContext, r: CompiledRule, t: RuleConfig['then']) => Omit<Draft, 'rule'>;
     draft = { ...handler(routeCtx, fired, fired.then), rule };
   }

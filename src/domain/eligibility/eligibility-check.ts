@@ -1,3 +1,4 @@
+import type { ConversionModelSnapshot } from '../outcomes/conversion-model.ts';
 import type { EvaluationContext } from '../conditions/evaluation-context.ts';
 import type { CompiledOrg, CompiledRep, CompiledTeam } from '../org/compiled-org.ts';
 import type { RoutingStateView } from '../strategies/routing-state.ts';
@@ -20,6 +21,10 @@ export interface DecisionContext extends EvaluationContext {
   readonly exclusion?: { readonly repIds: readonly string[]; readonly code: 'REASSIGNED_AWAY'; readonly detail: string };
   /** Whether licences apply to this lead (its product lines × jurisdiction); not_applicable skips every regulatedOnly check. */
   readonly licensing: Licensing;
+  /** Set for routing only: the decision's id (the outcome-aware step's seed). */
+  readonly decisionId?: string;
+  /** Set for routing only: the conversion model snapshot (issue 17). */
+  readonly outcomes?: ConversionModelSnapshot;
 }
 
 /**

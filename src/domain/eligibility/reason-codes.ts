@@ -11,6 +11,10 @@ const reason = (category: ReasonCategory, description: string) => ({ category, d
 export const REASON_CODES = {
   // the outcome itself, when nothing went wrong
   ASSIGNED: reason('outcome', 'A lawful, available team and rep were chosen; the detail names them and the strategy step that picked.'),
+  FAIRNESS_GUARD: reason(
+    'outcome',
+    "The outcome-aware step's fairness guard bound: a rep would leave its share band, so round robin chose.",
+  ),
   NURTURE: reason('outcome', 'The matching rule sends leads like this one to nurture.'),
   // why a review was opened when no decision reason says it
   EXCEPTION_REQUESTED: reason('review', 'Someone asked for an exception (a named team or rep); a second person must approve it.'),

@@ -7,6 +7,7 @@ import { languageMatch, skillsMatch, territory } from './attribute-match.ts';
 import { leastLoaded } from './least-loaded.ts';
 import { weightedRoundRobin } from './weighted-round-robin.ts';
 import { declaredPoolRoundRobin } from './declared-pool-round-robin.ts';
+import { outcomeAware } from './outcome-aware.ts';
 import type { CompiledPool } from '../org/compiled-entities.ts';
 
 type Pools = ReadonlyMap<string, CompiledPool>;
@@ -32,6 +33,16 @@ const FACTORIES: Factories = {
     const declared = pools.get(c.pool);
     return declared?.members ? declaredPoolRoundRobin(declared, declared.members) : weightedRoundRobin(c.pool);
   },
+  'outcome-aware': (c) =>
+    outcomeAware({
+      pool: c.pool,
+      minOutcomes: c.minOutcomes,
+      teamPriorStrength: c.teamPriorStrength,
+      globalPriorStrength: c.globalPriorStrength,
+      band: c.fairness.band,
+      window: c.fairness.window,
+      propensitySamples: c.propensitySamples,
+    }),
 };
 
 function buildStep(config: StrategyStepConfig, pools: Pools): StrategyStep {

@@ -62,5 +62,38 @@ export const StrategyStepSchema = z.discriminatedUnion('kind', [
         .describe('A declared pool id (only its members, with their pool weights and caps) or, in an org without `pools`, a ledger name.'),
     })
     .describe('Exactly fair over time: picks the rep with the largest shortfall against its weighted target.'),
+  z
+    .strictObject({
+      kind: z.literal('outcome-aware'),
+      pool: z.string().min(1).default('default').describe('The round-robin ledger the fairness guard reads and writes.'),
+      minOutcomes: z.number().int().min(1).default(10).describe('A rep, team or segment with fewer closed outcomes is not learned from.'),
+      teamPriorStrength: z
+        .number()
+        .positive()
+        .default(10)
+        .describe("Pseudo-outcomes of the team's rate behind each rep (docs/outcome-routing.md)."),
+      globalPriorStrength: z.number().positive().default(20).describe("Pseudo-outcomes of the segment's global rate behind each team."),
+      fairness: z
+        .strictObject({
+          band: z.number().positive().max(1).describe("x: each rep's share stays within its weighted target ± x."),
+          window: z.number().int().min(10).describe('Over any this many consecutive leads of the pool.'),
+        })
+        .refine((f) => f.band * f.window >= 4, {
+          message: 'band × window must be at least 4 leads: a narrower band cannot hold while the model still chooses',
+          path: ['window'],
+        })
+        .default({ band: 0.1, window: 100 }),
+      propensitySamples: z
+        .number()
+        .int()
+        .min(10)
+        .max(10_000)
+        .default(200)
+        .describe('Monte Carlo draws per decision for the selection probabilities.'),
+    })
+    .describe(
+      'Learns who converts: Thompson sampling over a rep × segment conversion model, inside the lawful set and a ' +
+        'fairness band (docs/outcome-routing.md).',
+    ),
 ]);
 export type StrategyStepConfig = z.infer<typeof StrategyStepSchema>;

@@ -1,6 +1,7 @@
 import type { Lead } from '../lead/lead.ts';
 import type { CompiledRep, CompiledTeam } from '../org/compiled-entities.ts';
 import type { ProductConfig } from '../org/org-config.schema.ts';
+import type { ConversionModelSnapshot } from '../outcomes/conversion-model.ts';
 import type { RoutingStateView, StateChanges } from './routing-state.ts';
 
 /** An eligible (team, rep) pair. Only these ever reach a strategy. */
@@ -16,6 +17,10 @@ export interface StrategyContext {
   readonly state: RoutingStateView;
   /** Team ids in the rule's priority order. */
   readonly teamOrder: readonly string[];
+  /** The decision's id: the outcome-aware step derives its random seed from it (absent: from lead id and time). */
+  readonly decisionId?: string;
+  /** The conversion model snapshot the outcome-aware step reads (absent: nothing learned yet). */
+  readonly outcomes?: ConversionModelSnapshot;
 }
 
 export type StepOutcome =
@@ -25,6 +30,8 @@ export type StepOutcome =
       readonly note: string;
       readonly details?: unknown;
       readonly changes?: StateChanges['ledger'];
+      /** A reason the decision records next to ASSIGNED (the outcome-aware step's fairness guard). */
+      readonly reason?: { readonly code: 'FAIRNESS_GUARD'; readonly detail: string };
     }
   | { readonly kind: 'narrowed'; readonly candidates: readonly Candidate[]; readonly note: string }
   | { readonly kind: 'passed'; readonly note: string };
