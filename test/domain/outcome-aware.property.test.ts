@@ -103,8 +103,9 @@ describe('outcome-aware step — properties', () => {
       ),
       { numRuns: RUNS },
     );
-    // Not vacuous: the outcome step must have chosen in many decisions.
-    expect(outcomeAssigned).toBeGreaterThan(20);
+    // Not vacuous: the outcome step must have chosen in a good share of the runs (random orgs often leave it no
+    // lawful, available candidate; observed 18–40 of 100 runs, so a tenth of the runs is the floor).
+    expect(outcomeAssigned).toBeGreaterThan(RUNS / 10);
   });
 
   it('keeps every rep within target ± x of the pool over every window of W leads, in long runs where the model learns', () => {
