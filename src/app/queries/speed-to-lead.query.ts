@@ -215,3 +215,38 @@ export async function speedToLead(store: Store, filter: SpeedFilter): Promise<Sp
     truncated,
   };
 }
+
+/** `?format=csv`: one row per lead (docs/outcomes.md "CSV export"). */
+export function speedToLeadCsv(report: SpeedToLeadReport) {
+  const header = [
+    'lead_id',
+    'status',
+    'received_at',
+    'team_id',
+    'rep_id',
+    'first_assigned_at',
+    'first_assigned_rep',
+    'capture_to_assignment_ms',
+    'first_contact_at',
+    'contacted_by',
+    'assignment_to_first_contact_ms',
+    'assignments',
+    'sla_breaches',
+  ];
+  const rows = report.leads.map((l) => [
+    l.leadId,
+    l.status,
+    l.receivedAt,
+    l.teamId,
+    l.repId,
+    l.firstAssignedAt,
+    l.firstAssignedRep,
+    l.captureToAssignmentMs,
+    l.firstContactAt,
+    l.contactedBy,
+    l.assignmentToFirstContactMs,
+    l.assignments,
+    l.slaBreaches.length,
+  ]);
+  return { header, rows };
+}
