@@ -59,6 +59,17 @@ describe('outcome capture over the API', () => {
     });
     expect(won.status, JSON.stringify(won.body)).toBe(201);
     expect(won.body.supersedes).toBe(lost.body.outcome.id);
+    // The same statement again (a retried request) records nothing new.
+    const retried = await post(s, s.tokens.rep, `/v1/leads/${mine.leadId}/outcome`, {
+      kind: 'WON',
+      value: 2400.5,
+      currency: 'USD',
+      reasonCode: 'PRICE',
+      note: 'Sam Cole signed at the branch',
+      closedAt: new Date(s.clock.ms - HOUR).toISOString(),
+    });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ replayed: true, outcome: { id: won.body.outcome.id, seq: 2 } });
     const history = await get(s, s.tokens.rep, `/v1/leads/${mine.leadId}/outcomes`);
     expect(history.body.outcomes.map((o: { kind: string; seq: number }) => [o.seq, o.kind])).toEqual([
       [1, 'LOST'],

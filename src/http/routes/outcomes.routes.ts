@@ -36,7 +36,8 @@ export function registerOutcomeRoutes(app: FastifyInstance, ctx: ServiceContext)
     },
     async (request, reply) => {
       const result = await recordOutcome(ctx, personRecorder(principalOf(request)), request.params.id, request.body);
-      return result.ok ? reply.code(201).send(result.value) : sendFailure(reply, result.error);
+      // 200 for a replay: the same statement was already current and nothing was written.
+      return result.ok ? reply.code(result.value.replayed ? 200 : 201).send(result.value) : sendFailure(reply, result.error);
     },
   );
 
