@@ -4,6 +4,7 @@ import { registerAccountRoutes } from './routes/accounts.routes.ts';
 import { registerAuditRoutes } from './routes/audit.routes.ts';
 import { registerConductRoutes } from './routes/conduct.routes.ts';
 import { registerMetricsRoutes } from './routes/metrics.routes.ts';
+import { registerOutcomeRoutes } from './routes/outcomes.routes.ts';
 import { registerPresenceRoutes } from './routes/presence.routes.ts';
 import { registerConsoleRoutes } from './routes/console.routes.ts';
 import { registerCredentialRoutes } from './routes/credentials.routes.ts';
@@ -46,6 +47,7 @@ export const SERVICE_ROUTES: readonly ((app: FastifyInstance, ctx: ServiceContex
   registerConductRoutes,
   registerPresenceRoutes,
   registerMetricsRoutes,
+  registerOutcomeRoutes,
   registerAuditRoutes,
   registerSimulationRoutes,
   registerOrgDraftRoutes,

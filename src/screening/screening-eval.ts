@@ -11,6 +11,7 @@ import { BatchInputError, personName } from './batch-screen.ts';
 import { compareNames, type ScreeningQuery } from './matcher.ts';
 import type { ScreenOptions } from './screening-engine.ts';
 import type { ScreeningService } from './screening-service.ts';
+import { wilson, type Interval } from '../domain/shared/wilson-interval.ts';
 
 export type EvalRow = Readonly<Record<string, string>>;
 
@@ -39,21 +40,6 @@ export function readEvalCsv(path: string): EvalRow[] {
     const err = e as { lines?: number; message?: string };
     throw new BatchInputError(`${path}: malformed CSV: ${err.message ?? String(e)}`, err.lines);
   }
-}
-
-export interface Interval {
-  low: number;
-  high: number;
-}
-
-/** Wilson score interval (95 %) of k successes in n trials; [0,1] when n = 0. */
-export function wilson(k: number, n: number, z = 1.96): Interval {
-  if (n === 0) return { low: 0, high: 1 };
-  const p = k / n;
-  const z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { low: r4(Math.max(0, centre - half)), high: r4(Math.min(1, centre + half)) };
 }
 
 export interface Confusion {

@@ -14,6 +14,7 @@ import type { PersonalDataRepository } from './ports/personal-data.port.ts';
 import type { RepPresenceRepository } from './ports/rep-presence.port.ts';
 import type { NotificationRepository } from './ports/notifications.port.ts';
 import type { NotificationRunRepository } from './ports/notification-runs.port.ts';
+import type { LeadOutcomeRepository } from './ports/lead-outcomes.port.ts';
 import type { CrmWritebackRepository } from './ports/crm-writebacks.port.ts';
 import type { RepHeartbeatRepository } from './ports/rep-heartbeats.port.ts';
 import type { ReassignmentRepository } from './ports/reassignments.port.ts';
@@ -92,6 +93,8 @@ export interface UnitOfWork {
   readonly notificationRuns: NotificationRunRepository;
   /** CRM write-backs (owner, status, decision) claimed by the CRM write-back worker (ports/crm-writebacks.port.ts). */
   readonly crmWritebacks: CrmWritebackRepository;
+  /** WON / LOST / DISQUALIFIED outcomes with their decision facts, append-only (ports/lead-outcomes.port.ts). */
+  readonly outcomes: LeadOutcomeRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

@@ -240,6 +240,27 @@ const SAMPLES: { readonly [K in LeadEventKind]: Extract<LeadEvent, { kind: K }> 
       nextAttemptAt: null,
     },
   },
+  'outcome.recorded': {
+    ...fact,
+    kind: 'outcome.recorded',
+    outcome: {
+      id: 'out-2',
+      leadId: 'lead-1',
+      seq: 2,
+      kind: 'WON',
+      value: 1200,
+      currency: 'EUR',
+      reasonCode: 'PRICE',
+      note: 'spoke to Jane Doe',
+      closedAt: at,
+      recordedAt: at,
+      recordedBy: 'rep-a',
+      channel: 'api',
+      decisionId: 'dec-ASSIGNED',
+      attribution: { rep: 'rep-a', team: 'team-a', rule: 'r1', strategy: 'round-robin', segment: null, source: 'web' },
+    },
+    supersedes: 'out-1',
+  },
 };
 
 describe('lead events: every kind declares its three projections', () => {

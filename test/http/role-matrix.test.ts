@@ -145,6 +145,10 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'PUT /v1/conduct/promotions/{id}': ['admin', 'compliance'],
   // Speed to lead (O1).
   'GET /v1/metrics/speed-to-lead': ANALYSTS,
+  // Outcomes (docs/outcomes.md): whoever works the lead records it (reps: own leads only); conversion reporting for analysts.
+  'POST /v1/leads/{id}/outcome': ['admin', 'ops', 'rep'],
+  'GET /v1/leads/{id}/outcomes': ['admin', 'ops', 'rep', 'compliance'],
+  'GET /v1/metrics/outcomes': ANALYSTS,
   // Audit trail (C6–C8): the story and checkpoints for analysts; verification, replay and erasure for admin and compliance.
   'GET /v1/leads/{id}/story': ANALYSTS,
   'GET /v1/audit/checkpoints': ANALYSTS,

@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../../src/cli/main.ts';
+import { openStore } from '../../src/store/open-store.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
 
 /** Runs `remit …` in-process, capturing what it prints. */
 export async function remit(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -42,4 +44,14 @@ export async function readReport(path: string): Promise<ReportRow[]> {
 export function csv(rows: readonly (readonly string[])[]): string {
   const cell = (c: string) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);
   return `${rows.map((r) => r.map(cell).join(',')).join('\n')}\n`;
+}
+
+/** Opens the SQLite file an import wrote, runs `fn` on it and closes it again (the CLI holds no store between runs). */
+export async function withStoreAt<T>(db: string, fn: (s: Store) => Promise<T>): Promise<T> {
+  const s = await openStore({ url: `sqlite:${db}` });
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
 }

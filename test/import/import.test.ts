@@ -3,9 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';
-import { csv, readReport, remit } from './import-support.ts';
+import { csv, readReport, remit, withStoreAt } from './import-support.ts';
 
 /**
  * `remit import` end to end (docs/sources.md), in-process against a temporary SQLite file with the
@@ -15,14 +14,7 @@ import { csv, readReport, remit } from './import-support.ts';
 
 let dir = '';
 let db = '';
-const withStore = async <T>(fn: (s: Store) => Promise<T>): Promise<T> => {
-  const s = await openStore({ url: `sqlite:${db}` });
-  try {
-    return await fn(s);
-  } finally {
-    await s.close();
-  }
-};
+const withStore = <T>(fn: (s: Store) => Promise<T>): Promise<T> => withStoreAt(db, fn);
 
 const LEADS = csv([
   ['first_name', 'last_name', 'email', 'phone', 'country', 'postal_code', 'product'],

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { remit } from '../import/import-support.ts';
-import { evalHalf, scorePairs, wilson } from '../../src/screening/screening-eval.ts';
+import { evalHalf, scorePairs } from '../../src/screening/screening-eval.ts';
+import { wilson } from '../../src/domain/shared/wilson-interval.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'remit-eval-'));
 const file = (name: string, text: string) => {

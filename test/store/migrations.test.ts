@@ -41,6 +41,7 @@ describe('migration runner', () => {
       'deliveries',
       'idempotency_keys',
       'lead_events',
+      'lead_outcomes',
       'leads',
       'notification_conditions',
       'notification_preferences',

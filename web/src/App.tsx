@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { api, ApiError, repOnly, setUnauthenticatedHandler, type Me, type Role } from './api.ts';
 import { Forbidden, Loading, Page } from './components/common.tsx';
 import { Dashboards } from './pages/Dashboards.tsx';
+import { Outcomes } from './pages/Outcomes.tsx';
 import { LeadStoryPage } from './pages/LeadStory.tsx';
 import { Leads } from './pages/Leads.tsx';
 import { Licences, RepLicencesPage } from './pages/Licences.tsx';
@@ -37,6 +38,7 @@ const NAV: readonly NavItem[] = [
   { to: '/roster', label: 'Roster', roles: ANALYSTS },
   { to: '/pools', label: 'Pools', roles: ANALYSTS },
   { to: '/dashboards', label: 'Dashboards', roles: ANALYSTS },
+  { to: '/outcomes', label: 'Outcomes', roles: ANALYSTS },
   { to: '/rules', label: 'Rules & simulation', roles: ANALYSTS },
 ];
 
@@ -55,6 +57,7 @@ function route(pathname: string, me: Me): { node: ReactNode; roles: readonly Rol
   if (match('/roster', pathname)) return { node: <RosterPage me={me} />, roles: ANALYSTS, area: 'The roster' };
   if (match('/pools', pathname)) return { node: <Pools me={me} />, roles: ANALYSTS, area: 'Pools' };
   if (match('/dashboards', pathname)) return { node: <Dashboards />, roles: ANALYSTS, area: 'Dashboards' };
+  if (match('/outcomes', pathname)) return { node: <Outcomes />, roles: ANALYSTS, area: 'Outcomes' };
   if ((p = match('/rules/drafts/:id', pathname)))
     return { node: <OrgDraftPage id={p.id!} me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };
   if (match('/rules', pathname)) return { node: <Rules me={me} />, roles: ANALYSTS, area: 'Rules and simulation' };

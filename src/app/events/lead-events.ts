@@ -4,6 +4,7 @@ import { CONDUCT_EVENTS } from '../conduct/lead-conduct-view.ts';
 import { BOOKING_EVENT_PROJECTIONS, type BookingOffer } from './booking-events.ts';
 import type { Escalation, HandOver, SlaMissFacts, SlaParking, SlaWarningFacts } from './sla-facts.ts';
 import { CRM_EVENT_PROJECTIONS, type CrmWriteResult } from './crm-events.ts';
+import { OUTCOME_EVENT_PROJECTIONS, type OutcomeFact } from './outcome-events.ts';
 import { REASSIGNMENT_EVENT_PROJECTIONS, type ManualReassignment, type ReassignmentMove } from './reassignment-events.ts';
 
 /**
@@ -138,7 +139,8 @@ export type LeadEvent =
   | (Fact & { readonly kind: 'reassignment.manual'; readonly manual: ManualReassignment })
   | (Fact & { readonly kind: 'booking.offered'; readonly offer: BookingOffer })
   | (Fact & { readonly kind: 'crm.written'; readonly result: CrmWriteResult })
-  | (Fact & { readonly kind: 'crm.failed'; readonly result: CrmWriteResult });
+  | (Fact & { readonly kind: 'crm.failed'; readonly result: CrmWriteResult })
+  | (OutcomeFact & { readonly kind: 'outcome.recorded' });
 
 export type LeadEventKind = LeadEvent['kind'];
 
@@ -467,6 +469,7 @@ export const LEAD_EVENT_PROJECTIONS: ProjectionTable = {
   ...REASSIGNMENT_EVENT_PROJECTIONS,
   ...BOOKING_EVENT_PROJECTIONS,
   ...CRM_EVENT_PROJECTIONS,
+  ...OUTCOME_EVENT_PROJECTIONS,
 };
 
 function fact(event: Fact): Fact {

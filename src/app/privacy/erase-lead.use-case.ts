@@ -75,6 +75,9 @@ export async function eraseLead(
     if (conduct.outreach + conduct.consentChanges > 0) {
       removed.push(`phone number on ${conduct.outreach} outreach record(s) and ${conduct.consentChanges} consent change(s)`);
     }
+    // docs/outcomes.md: an outcome's note is free text that may name the person; its facts stay for statistics.
+    const notes = await tx.outcomes.forgetNotes(leadId);
+    if (notes > 0) removed.push(`notes on ${notes} outcome(s)`);
     const doc = JSON.parse(lead.leadJson) as Record<string, unknown>;
     const present: string[] = LEAD_PERSONAL_MEMBERS.filter((m) => m in doc);
     for (const m of present) delete doc[m];
@@ -106,6 +109,7 @@ export async function eraseLead(
       'audit log entries: personal fields only as salted commitments, now unopenable (salt erased)',
       'lead history (lead_events) and outbox events: ids, outcomes and reasons',
       'outreach and consent records without the number',
+      'outcomes (kind, value, reason code, close date, decision facts) without their notes, for conversion statistics',
       'opt-outs as recorded: an objection must keep suppressing the person (GDPR Art. 21(3), PECR reg. 21)',
     ];
     const kept = { basis: retention.basis, period: retention.decisionRecords, until: toIso(until) };

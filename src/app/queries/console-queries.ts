@@ -335,3 +335,12 @@ export function refusalsByReason(
     byReason: [...byReason.values()].sort((a, b) => b.count - a.count || a.reasonCode.localeCompare(b.reasonCode)),
   };
 }
+
+/** `?format=csv`: one row per pool and rep (docs/outcomes.md "CSV export"). */
+export function fairnessCsv(ledger: ReturnType<typeof fairnessLedger>) {
+  const header = ['pool', 'rep_id', 'name', 'team_id', 'weight', 'assigned', 'target', 'deviation'];
+  const rows = ledger.pools.flatMap((p) =>
+    p.reps.map((r) => [p.pool, r.repId, r.name, r.teamId, r.weight, r.assigned, r.target, r.deviation]),
+  );
+  return { header, rows };
+}

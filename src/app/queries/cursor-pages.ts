@@ -50,3 +50,20 @@ export async function deliveryPage(
   });
   return ok(pageOf(rows, filter.limit));
 }
+
+/** `GET /v1/review?format=csv`: the page's reviews, one row each (docs/outcomes.md "CSV export"). */
+export function reviewPageCsv(page: Page<ReviewRecord>) {
+  const header = ['review_id', 'lead_id', 'status', 'kind', 'reason_codes', 'requested_by', 'requested_at', 'decided_by', 'decided_at'];
+  const rows = page.items.map((r) => [
+    r.id,
+    r.leadId,
+    r.status,
+    r.kind,
+    r.reasonCodes.join(' '),
+    r.requestedBy,
+    r.requestedAt,
+    r.decidedBy,
+    r.decidedAt,
+  ]);
+  return { header, rows };
+}

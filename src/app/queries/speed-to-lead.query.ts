@@ -1,3 +1,4 @@
+import { durationStats, type DurationStats } from '../../domain/shared/duration-stats.ts';
 import { isDeadlineTimer } from '../../domain/sla/sla-warning.ts';
 import type { SlaTimerRecord } from '../../store/ports/conduct.port.ts';
 import type { DecisionRecord } from '../../store/ports/decisions.port.ts';
@@ -5,21 +6,6 @@ import type { LeadEventRecord } from '../../store/ports/lead-events.port.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
 import type { Store } from '../../store/unit-of-work.ts';
 import { recordedFacts } from '../conduct/lead-conduct-view.ts';
-
-/** Nearest-rank summary of durations in ms. */
-export interface DurationStats {
-  readonly count: number;
-  readonly p50: number | null;
-  readonly p90: number | null;
-  readonly max: number | null;
-}
-
-export function durationStats(values: readonly number[]): DurationStats {
-  if (values.length === 0) return { count: 0, p50: null, p90: null, max: null };
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = (p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
-  return { count: sorted.length, p50: rank(0.5), p90: rank(0.9), max: sorted.at(-1)! };
-}
 
 export interface LeadSpeed {
   readonly leadId: string;
@@ -82,7 +68,7 @@ const summarise = (g: Group): GroupSpeed => ({
   slaBreaches: { ...g.breaches, total: g.breaches.accept + g.breaches.firstContact },
 });
 
-type SpeedFilter = {
+export type SpeedFilter = {
   from?: string | undefined;
   to?: string | undefined;
   teamId?: string | undefined;
@@ -91,7 +77,7 @@ type SpeedFilter = {
 };
 
 /** The leads the report covers (duplicates left out), at most `maxLeads` of them. */
-async function matchingLeads(store: Store, filter: SpeedFilter): Promise<{ leads: LeadRecord[]; truncated: boolean }> {
+export async function matchingLeads(store: Store, filter: SpeedFilter): Promise<{ leads: LeadRecord[]; truncated: boolean }> {
   const maxLeads = filter.maxLeads ?? 5000;
   const leads: LeadRecord[] = [];
   let after: string | undefined;
@@ -228,4 +214,39 @@ export async function speedToLead(store: Store, filter: SpeedFilter): Promise<Sp
     byTeam: groups.byTeam(),
     truncated,
   };
+}
+
+/** `?format=csv`: one row per lead (docs/outcomes.md "CSV export"). */
+export function speedToLeadCsv(report: SpeedToLeadReport) {
+  const header = [
+    'lead_id',
+    'status',
+    'received_at',
+    'team_id',
+    'rep_id',
+    'first_assigned_at',
+    'first_assigned_rep',
+    'capture_to_assignment_ms',
+    'first_contact_at',
+    'contacted_by',
+    'assignment_to_first_contact_ms',
+    'assignments',
+    'sla_breaches',
+  ];
+  const rows = report.leads.map((l) => [
+    l.leadId,
+    l.status,
+    l.receivedAt,
+    l.teamId,
+    l.repId,
+    l.firstAssignedAt,
+    l.firstAssignedRep,
+    l.captureToAssignmentMs,
+    l.firstContactAt,
+    l.contactedBy,
+    l.assignmentToFirstContactMs,
+    l.assignments,
+    l.slaBreaches.length,
+  ]);
+  return { header, rows };
 }

@@ -51,8 +51,8 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import')
     .description(
-      'Import a CSV of leads (through the same pipeline as the API), accounts (--kind accounts) or a do-not-contact list (--kind ' +
-        'suppression); writes <file>.report.csv',
+      'Import a CSV of leads (through the same pipeline as the API), accounts (--kind accounts), a do-not-contact list (--kind ' +
+        'suppression) or lead outcomes (--kind outcomes); writes <file>.report.csv',
     )
     .argument('<file>', 'CSV file with a header line')
     .option('--kind <kind>', `what the file holds: ${IMPORT_KINDS.join(' | ')}`, 'leads')

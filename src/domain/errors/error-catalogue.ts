@@ -175,6 +175,11 @@ export const ERROR_CATALOGUE = {
     exitCode: 1,
     message: 'The calendar URL could not be fetched (refused address, timeout, HTTP error or too large); nothing was changed.',
   },
+  OUTCOME_INVALID: {
+    httpStatus: 422,
+    exitCode: 2,
+    message: 'The outcome is invalid; details name each field (value and currency, reason code, close date); nothing was recorded.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -7,11 +7,13 @@ import { SourceMappingSchema, type SourceMapping } from '../org/sources.schema.t
  * for accounts and suppression lists it renames the expected columns.
  */
 
-export const IMPORT_KINDS = ['leads', 'accounts', 'suppression'] as const;
+export const IMPORT_KINDS = ['leads', 'accounts', 'suppression', 'outcomes'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export const ACCOUNT_COLUMNS = ['id', 'name', 'domains', 'ownerRep', 'tier', 'parentId'] as const;
 export const SUPPRESSION_COLUMNS = ['email', 'phone', 'domain', 'country', 'reason'] as const;
+/** Outcomes (docs/outcomes.md): a row names its lead by Remit lead id, or by the source's external id (with `source`). */
+export const OUTCOME_COLUMNS = ['leadId', 'externalId', 'source', 'kind', 'value', 'currency', 'reasonCode', 'note', 'closedAt'] as const;
 
 const Delimiter = z.string().length(1).describe('Column separator (default ",").');
 
@@ -73,3 +75,10 @@ export function conventionalLeadMapping(header: readonly string[]): SourceMappin
   }
   return { fields, defaults: { source: 'csv' }, hidden: [] };
 }
+
+export const OutcomeImportMappingSchema = z.strictObject({
+  kind: z.literal('outcomes'),
+  delimiter: Delimiter.optional(),
+  fields: z.partialRecord(z.enum(OUTCOME_COLUMNS), z.string().min(1)).default({}),
+});
+export type OutcomeImportMapping = z.infer<typeof OutcomeImportMappingSchema>;

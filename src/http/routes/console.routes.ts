@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { fairnessLedger, licenceMatrix, refusalsByReason, repLicences } from '../../app/queries/console-queries.ts';
+import { fairnessCsv, fairnessLedger, licenceMatrix, refusalsByReason, repLicences } from '../../app/queries/console-queries.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
+import { FormatQuery, sendCsv } from '../csv-reply.ts';
 import { sendError } from '../reply-error.ts';
 
 const ANALYSTS = ['admin', 'ops', 'compliance'] as const;
@@ -51,9 +52,15 @@ export function registerConsoleRoutes(app: FastifyInstance, ctx: ServiceContext)
         summary:
           'Fairness ledger (docs/console.md): per round-robin pool and per rep, leads assigned against the weighted target, with ' +
           'open/today loads',
+        querystring: z.object({ format: FormatQuery }),
       },
     },
-    async () => fairnessLedger(ctx.orgs.current, await ctx.store.routingState.snapshot()),
+    async (request, reply) => {
+      const ledger = fairnessLedger(ctx.orgs.current, await ctx.store.routingState.snapshot());
+      if (request.query.format === 'json') return ledger;
+      const { header, rows } = fairnessCsv(ledger);
+      return sendCsv(reply, 'fairness', header, rows);
+    },
   );
   r.get(
     '/v1/metrics/refusals',

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
-import { speedToLead } from '../../app/queries/speed-to-lead.query.ts';
+import { speedToLead, speedToLeadCsv } from '../../app/queries/speed-to-lead.query.ts';
+import { FormatQuery, sendCsv } from '../csv-reply.ts';
 
 const Instant = z.iso.datetime({ offset: true });
 
@@ -22,16 +23,20 @@ export function registerMetricsRoutes(app: FastifyInstance, ctx: ServiceContext)
           to: Instant.optional().describe('leads received before'),
           teamId: z.string().max(128).optional().describe("the lead's current team"),
           repId: z.string().max(128).optional().describe("the lead's current rep"),
+          format: FormatQuery,
         }),
       },
     },
-    async (request) => {
-      const q = request.query;
-      return speedToLead(ctx.store, {
+    async (request, reply) => {
+      const { format, ...q } = request.query;
+      const report = await speedToLead(ctx.store, {
         ...q,
         from: q.from ? new Date(q.from).toISOString() : undefined,
         to: q.to ? new Date(q.to).toISOString() : undefined,
       });
+      if (format === 'json') return report;
+      const { header, rows } = speedToLeadCsv(report);
+      return sendCsv(reply, 'speed-to-lead', header, rows);
     },
   );
 }

@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { approveReview, rejectReview, requestException } from '../../app/review/review.use-case.ts';
 import { latestScreeningView } from '../../app/screening/screening-view.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
-import { reviewPage } from '../../app/queries/cursor-pages.ts';
+import { reviewPage, reviewPageCsv } from '../../app/queries/cursor-pages.ts';
 import type { Decision } from '../../domain/decision/decision.ts';
 import { principalOf } from '../auth.ts';
+import { FormatQuery, sendCsv } from '../csv-reply.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
 
 const Id = z.string().min(1).max(128);
@@ -32,12 +33,18 @@ function registerReviewQueue(app: FastifyInstance, ctx: ServiceContext): void {
           status: z.enum(['OPEN', 'APPROVED', 'REJECTED']).default('OPEN'),
           cursor: Id.optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
+          format: FormatQuery.describe('json (default) or csv: this page as a CSV download; the next cursor in x-remit-next-cursor'),
         }),
       },
     },
     async (request, reply) => {
-      const page = await reviewPage(ctx.store, request.query);
-      return page.ok ? page.value : sendFailure(reply, page.error);
+      const { format, ...filter } = request.query;
+      const page = await reviewPage(ctx.store, filter);
+      if (!page.ok) return sendFailure(reply, page.error);
+      if (format === 'json') return page.value;
+      const { header, rows } = reviewPageCsv(page.value);
+      if (page.value.nextCursor) reply.header('x-remit-next-cursor', page.value.nextCursor);
+      return sendCsv(reply, 'review-queue', header, rows);
     },
   );
 }

@@ -21,6 +21,7 @@ import { notificationDigests } from './0022-notification-digests.ts';
 import { notificationRuns } from './0023-notification-runs.ts';
 import { crmWritebacks } from './0024-crm-writebacks.ts';
 import { accountParents } from './0026-account-parents.ts';
+import { leadOutcomes } from './0027-lead-outcomes.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   notificationRuns,
   crmWritebacks,
   accountParents,
+  leadOutcomes,
 ];

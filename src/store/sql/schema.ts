@@ -6,6 +6,7 @@ import type {
   NotificationRunsTable,
   NotificationsTable,
 } from './outbound-schema.ts';
+import type { LeadOutcomesTable } from './outcome-schema.ts';
 
 /** Kysely table types for the migrations in ../migrations (snake_case, as in the database). */
 
@@ -566,4 +567,5 @@ export interface Database {
   notification_runs: NotificationRunsTable;
   notification_conditions: NotificationConditionsTable;
   crm_writebacks: CrmWritebacksTable;
+  lead_outcomes: LeadOutcomesTable;
 }

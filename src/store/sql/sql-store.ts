@@ -18,6 +18,7 @@ import { repPresenceRepository } from './rep-presence-repository.ts';
 import { notificationRepository } from './notification-repository.ts';
 import { notificationRunRepository } from './notification-run-repository.ts';
 import { crmWritebackRepository } from './crm-writeback-repository.ts';
+import { leadOutcomeRepository } from './lead-outcome-repository.ts';
 import { repHeartbeatRepository } from './rep-heartbeat-repository.ts';
 import { reviewRepository } from './review-repository.ts';
 import { routingStateRepository } from './routing-state-repository.ts';
@@ -107,5 +108,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     notifications: notificationRepository(db),
     notificationRuns: notificationRunRepository(db),
     crmWritebacks: crmWritebackRepository(db),
+    outcomes: leadOutcomeRepository(db),
   };
 }

@@ -7,6 +7,7 @@ import {
   AccountImportMappingSchema,
   conventionalLeadMapping,
   LeadImportMappingSchema,
+  OutcomeImportMappingSchema,
   SuppressionImportMappingSchema,
   type ImportKind,
 } from '../../../domain/sources/import-mapping.schema.ts';
@@ -18,6 +19,7 @@ import { IMPORT_ROW_STATUSES, ImportReportWriter, type ImportRowStatus } from '.
 import { leadRowImporter } from './lead-row-importer.ts';
 import { ImportSetupError, type RowImporter } from './row-importer.ts';
 import { suppressionRowImporter } from './suppression-row-importer.ts';
+import { outcomeRowImporter } from './outcome-row-importer.ts';
 
 export interface ImportProgress {
   readonly rows: number;
@@ -84,6 +86,13 @@ function buildImporter(o: ImportCsvOptions, header: readonly string[], mapping: 
         store,
         now: o.now,
       });
+    case 'outcomes':
+      return outcomeRowImporter({
+        header,
+        mapping: mapping as z.infer<typeof OutcomeImportMappingSchema> | null,
+        file: o.file,
+        ctx: o.ctx,
+      });
   }
 }
 
@@ -91,6 +100,7 @@ const MAPPING_SCHEMAS = {
   leads: LeadImportMappingSchema,
   accounts: AccountImportMappingSchema,
   suppression: SuppressionImportMappingSchema,
+  outcomes: OutcomeImportMappingSchema,
 } as const;
 
 /**
