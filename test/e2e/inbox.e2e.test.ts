@@ -1,19 +1,7 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signInWithKey } from '../support/console-sign-in.ts';
-import {
-  apiClient,
-  e2eEnabled,
-  launchChromium,
-  newLocalPage,
-  prepareE2e,
-  SHOTS,
-  startRemit,
-  tearDownE2e,
-  type Api,
-  type RemitServer,
-} from '../support/e2e-harness.ts';
+import { consoleSuite, newLocalPage, SHOTS } from '../support/e2e-harness.ts';
 
 /**
  * The console inbox end to end (docs/notifications.md "Inbox"): real headless Chromium against a real `remit serve`
@@ -22,34 +10,17 @@ import {
  * newest first with a link to the lead, and marking one and then all read updates page and badge. Another person
  * sees none of them. Screenshots: test-results/inbox-*.png.
  */
-const RUN = e2eEnabled('inbox');
-
-let server: RemitServer;
-let browser: Browser;
-let dir: string;
-let api: Api;
-
-beforeAll(async () => {
-  if (!RUN) return;
-  dir = prepareE2e('remit-inbox-e2e-');
-  server = await startRemit({ db: join(dir, 'remit.sqlite') });
-  api = apiClient(server.url);
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  if (!RUN) return;
-  await tearDownE2e({ browser, server, dir });
-});
+const suite = consoleSuite('inbox');
+const RUN = suite.run;
 
 describe.skipIf(!RUN)('console inbox', () => {
   it('a rep sees their assignments in the inbox with an unread badge, opens one, marks one and then all read', async () => {
-    const integration = await api('POST', '/v1/keys', server.adminKey, { name: 'e2e intake', role: 'integration' });
+    const integration = await suite.api('POST', '/v1/keys', suite.server.adminKey, { name: 'e2e intake', role: 'integration' });
     expect(integration.status).toBe(201);
     let n = 0;
     const ingest = async () => {
       n++;
-      const res = await api('POST', '/v1/leads', integration.body.token, {
+      const res = await suite.api('POST', '/v1/leads', integration.body.token, {
         source: 'web_form',
         product: 'uk-stocks-shares-isa',
         person: { firstName: 'Ina', lastName: `Box${n}`, email: `ina.box${n}@example.co.uk`, phone: `+44 20 7946 01${10 + n}` },
@@ -60,14 +31,14 @@ describe.skipIf(!RUN)('console inbox', () => {
     };
     // The first lead tells us which rep takes UK ISA leads now; their person is created before the next ones.
     const repId = (await ingest()).decision.rep!.id;
-    const person = await api('POST', '/v1/users', server.adminKey, {
+    const person = await suite.api('POST', '/v1/users', suite.server.adminKey, {
       name: 'Ivy Inbox',
       email: 'ivy.inbox@bank.example',
       roles: ['rep'],
       repId,
     });
     expect(person.status, JSON.stringify(person.body)).toBe(201);
-    const key = await api('POST', `/v1/users/${person.body.id}/keys`, server.adminKey, { name: 'Ivy console', role: 'rep' });
+    const key = await suite.api('POST', `/v1/users/${person.body.id}/keys`, suite.server.adminKey, { name: 'Ivy console', role: 'rep' });
     const mine: string[] = [];
     for (let i = 0; mine.length < 2 && i < 10; i++) {
       const lead = await ingest();
@@ -75,8 +46,8 @@ describe.skipIf(!RUN)('console inbox', () => {
     }
     expect(mine).toHaveLength(2);
 
-    const { context, page } = await newLocalPage(browser, { viewport: { width: 1300, height: 1000 }, timeout: 10_000 });
-    await signInWithKey(page, server.url, key.body.token);
+    const { context, page } = await newLocalPage(suite.browser, { viewport: { width: 1300, height: 1000 }, timeout: 10_000 });
+    await signInWithKey(page, suite.server.url, key.body.token);
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByTestId('nav-unread-count').getByText('2', { exact: false }).waitFor();
     await nav.getByRole('link', { name: /Inbox/ }).click();
@@ -97,11 +68,11 @@ describe.skipIf(!RUN)('console inbox', () => {
 
     // The title links to the lead's story in the console.
     await page.getByRole('link', { name: `New lead assigned to you: ${mine[1]}` }).click();
-    await page.waitForURL(`${server.url}/leads/${mine[1]}`);
+    await page.waitForURL(`${suite.server.url}/leads/${mine[1]}`);
     await context.close();
 
     // Someone else's inbox holds none of these, and their ids are not theirs to mark.
-    const other = await api('GET', '/v1/me/inbox', server.adminKey);
+    const other = await suite.api('GET', '/v1/me/inbox', suite.server.adminKey);
     expect(other.status).toBe(200);
     expect(JSON.stringify(other.body)).not.toContain(mine[0]);
   });

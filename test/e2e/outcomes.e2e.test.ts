@@ -1,19 +1,7 @@
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signInWithKey } from '../support/console-sign-in.ts';
-import {
-  apiClient,
-  e2eEnabled,
-  launchChromium,
-  newLocalPage,
-  prepareE2e,
-  SHOTS,
-  startRemit,
-  tearDownE2e,
-  type Api,
-  type RemitServer,
-} from '../support/e2e-harness.ts';
+import { consoleSuite, newLocalPage, SHOTS } from '../support/e2e-harness.ts';
 
 /**
  * The console's Outcomes page end to end (docs/outcomes.md): real headless Chromium against a real `remit serve`
@@ -21,35 +9,18 @@ import {
  * grouping with the conversion, its Wilson interval and the small-sample warning, and its CSV link downloads the same
  * table with the console session. Screenshot: test-results/outcomes-page.png.
  */
-const RUN = e2eEnabled('outcomes');
-
-let server: RemitServer;
-let browser: Browser;
-let dir: string;
-let api: Api;
-
-beforeAll(async () => {
-  if (!RUN) return;
-  dir = prepareE2e('remit-outcomes-e2e-');
-  server = await startRemit({ db: join(dir, 'remit.sqlite') });
-  api = apiClient(server.url);
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  if (!RUN) return;
-  await tearDownE2e({ browser, server, dir });
-});
+const suite = consoleSuite('outcomes');
+const RUN = suite.run;
 
 describe.skipIf(!RUN)('console outcomes page', () => {
   it('ops sees conversion per grouping with its interval and small-sample warning, and downloads the CSV', async () => {
     const key = async (role: string) =>
-      (await api('POST', '/v1/keys', server.adminKey, { name: `e2e ${role}`, role })).body.token as string;
+      (await suite.api('POST', '/v1/keys', suite.server.adminKey, { name: `e2e ${role}`, role })).body.token as string;
     const integration = await key('integration');
     const ops = await key('ops');
     const ids: string[] = [];
     for (const n of [1, 2, 3]) {
-      const res = await api('POST', '/v1/leads', integration, {
+      const res = await suite.api('POST', '/v1/leads', integration, {
         source: 'web_form',
         product: 'uk-stocks-shares-isa',
         person: { firstName: 'Otto', lastName: `Come${n}`, email: `otto.come${n}@example.co.uk`, phone: `+44 20 7946 02${10 + n}` },
@@ -58,12 +29,17 @@ describe.skipIf(!RUN)('console outcomes page', () => {
       expect(res.status, JSON.stringify(res.body)).toBe(201);
       ids.push(res.body.leadId as string);
     }
-    const won = await api('POST', `/v1/leads/${ids[0]}/outcome`, ops, { kind: 'WON', value: 1000, currency: 'GBP', reasonCode: 'PRICE' });
+    const won = await suite.api('POST', `/v1/leads/${ids[0]}/outcome`, ops, {
+      kind: 'WON',
+      value: 1000,
+      currency: 'GBP',
+      reasonCode: 'PRICE',
+    });
     expect(won.status, JSON.stringify(won.body)).toBe(201);
-    expect((await api('POST', `/v1/leads/${ids[1]}/outcome`, ops, { kind: 'LOST', reasonCode: 'COMPETITOR' })).status).toBe(201);
+    expect((await suite.api('POST', `/v1/leads/${ids[1]}/outcome`, ops, { kind: 'LOST', reasonCode: 'COMPETITOR' })).status).toBe(201);
 
-    const { page } = await newLocalPage(browser, { viewport: { width: 1400, height: 1000 }, timeout: 10_000 });
-    await signInWithKey(page, server.url, ops);
+    const { page } = await newLocalPage(suite.browser, { viewport: { width: 1400, height: 1000 }, timeout: 10_000 });
+    await signInWithKey(page, suite.server.url, ops);
     await page.getByRole('link', { name: 'Outcomes' }).click();
     await page.getByRole('heading', { name: 'Outcomes', level: 1 }).waitFor();
     const bySource = page.getByTestId('outcomes-source');

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * The shared harness of the Chromium e2e suites (test/e2e): a real `remit serve` child process, Debian's headless
@@ -144,5 +145,49 @@ export function apiClient(base: string): Api {
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+}
+
+/** What a console suite's tests use: the server, the browser and the API client (set once `beforeAll` has run). */
+export interface ConsoleSuite {
+  readonly run: boolean;
+  readonly server: RemitServer;
+  readonly browser: Browser;
+  readonly api: Api;
+}
+
+/**
+ * The usual console suite: when enabled, a real `remit serve` on a fresh SQLite file (example org), an API client
+ * and Chromium, started once for the file and torn down after it. Read the fields inside tests (they are set in
+ * `beforeAll`).
+ */
+export function consoleSuite(suite: string): ConsoleSuite {
+  const state: { run: boolean; server?: RemitServer; browser?: Browser; api?: Api; dir?: string } = { run: e2eEnabled(suite) };
+  beforeAll(async () => {
+    if (!state.run) return;
+    state.dir = prepareE2e(`remit-${suite}-e2e-`);
+    state.server = await startRemit({ db: join(state.dir, 'remit.sqlite') });
+    state.api = apiClient(state.server.url);
+    state.browser = await launchChromium();
+  }, 90_000);
+  afterAll(async () => {
+    if (!state.run) return;
+    await tearDownE2e({
+      ...(state.browser ? { browser: state.browser } : {}),
+      ...(state.server ? { server: state.server } : {}),
+      ...(state.dir ? { dir: state.dir } : {}),
+    });
+  });
+  return {
+    run: state.run,
+    get server() {
+      return state.server!;
+    },
+    get browser() {
+      return state.browser!;
+    },
+    get api() {
+      return state.api!;
+    },
   };
 }
