@@ -5,7 +5,8 @@ import { runEngineBench } from './engine.bench.ts';
 /**
  * `npm run bench`: runs every benchmark part, prints each result and writes them all to
  * bench/results/latest.json (and a dated copy). Parts: engine, screening, audit, service (HTTP ingestion), import,
- * reassign (a rep's 1,000 open leads moved away while ingestion continues).
+ * reassign (a rep's 1,000 open leads moved away while ingestion continues), rescreen (1,000,000 stored leads against a
+ * 500-entry list delta).
  * Usage: npm run bench [-- --only engine|screening]
  */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -17,6 +18,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   import: async () => (await import('./import.bench.ts')).runImportBench(),
   'audit-service': async () => (await import('./audit.bench.ts')).runServiceAuditBench(),
   reassign: async () => (await import('./reassign.bench.ts')).runReassignBench(),
+  rescreen: async () => (await import('./rescreen.bench.ts')).runRescreenBench(),
 };
 
 const results: Record<string, unknown> = {

@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { listDelta } from '../../src/screening/list-delta.ts';
 import { normaliseAlternatives } from '../../src/screening/matcher.ts';
-import type { LoadedList, ScreeningEntity } from '../../src/screening/screening-entity.ts';
+import { emptyEntity, type LoadedList, type ScreeningEntity } from '../../src/screening/screening-entity.ts';
 import { SubjectIndex } from '../../src/screening/subject-index.ts';
 
 /** docs/screening.md "Delta re-screening": the list diff and the reverse index over leads. */
 
 const entity = (entryId: string, name: string, line: number, extra: Partial<ScreeningEntity> = {}): ScreeningEntity => ({
-  listId: 'l',
-  entryId,
-  kind: 'person',
+  ...emptyEntity('l', entryId, 'person', 'l.csv'),
   names: [{ value: name, type: 'primary' }],
-  dobs: [],
-  birthPlaces: [],
-  nationalities: [],
-  countries: [],
-  identifiers: [],
-  programs: [],
-  topics: ['sanction'],
   isSanctioned: true,
-  isPep: false,
   source: { file: 'l.csv', line },
   ...extra,
 });

@@ -4,6 +4,7 @@ import type { ListDelta } from '../../screening/list-delta.ts';
 import { normaliseAlternatives } from '../../screening/matcher.ts';
 import type { NormalisedName } from '../../screening/name-normaliser.ts';
 import { SubjectIndexBuilder } from '../../screening/subject-index.ts';
+import { ScreeningService } from '../../screening/screening-service.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { hitKey, holdOnRescreen, needsReview, screenStoredContact, type StoredContact } from './screening-disposition.use-case.ts';
@@ -79,15 +80,28 @@ export async function rescreenListDeltas(
     for (const n of e.names)
       for (const norm of normaliseAlternatives(n.value, e.kind === 'person' ? 'person' : 'organisation'))
         for (const s of index.subjectsFor(norm)) candidates.add(s);
+  const deltaOnly = new ScreeningService({ now: () => new Date(ctx.clock.now()) });
+  const inForce = ctx.screening;
+  deltaOnly.apply({
+    add: deltas.flatMap((d) => {
+      const version = inForce.version(d.listId);
+      return version ? [{ version, entities: [...d.entries] }] : [];
+    }),
+  });
   const changedKeys = new Set(entries.map((e) => hitKey(e)));
   const newMatches: { leadId: string; hits: string[] }[] = [];
   const newlyHeld: string[] = [];
   for (const s of [...candidates].sort((a, b) => a - b)) {
     const leadId = leadIds[s]!;
     try {
-      const [record, personal] = await Promise.all([ctx.store.leads.get(leadId), ctx.store.personalData.get(leadId)]);
-      if (!record || !personal || personal.erasedAt) continue;
-      const result = screenStoredContact(ctx, personal.contactJson);
+      const personal = await ctx.store.personalData.get(leadId);
+      if (!personal || personal.erasedAt) continue;
+      // The delta alone first: a hit there is a superset of the delta hits of the full screening (same scores per
+      // entry, fewer competitors for the candidate cap), so most candidates stop here, before the full screening.
+      if (!screenStoredContact(ctx, deltaOnly, personal.contactJson).hits.some(needsReview)) continue;
+      const record = await ctx.store.leads.get(leadId);
+      if (!record) continue;
+      const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
       const hits = result.hits.filter((h) => needsReview(h) && changedKeys.has(hitKey(h))).map(hitKey);
       if (hits.length === 0) continue;
       newMatches.push({ leadId, hits });

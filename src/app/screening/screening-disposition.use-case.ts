@@ -118,9 +118,13 @@ export interface StoredContact {
 }
 
 /** Screens one stored lead against the lists in force, exactly as at intake. */
-export function screenStoredContact(ctx: ServiceContext, contactJson: string): IntakeScreening {
+export function screenStoredContact(
+  ctx: Pick<ServiceContext, 'orgs'>,
+  screening: ServiceContext['screening'],
+  contactJson: string,
+): IntakeScreening {
   const contact = JSON.parse(contactJson) as StoredContact;
-  return screenIntake(ctx.screening, { contact, address: contact.address, company: contact.company }, ctx.orgs.current.config.screening);
+  return screenIntake(screening, { contact, address: contact.address, company: contact.company }, ctx.orgs.current.config.screening);
 }
 
 /**
@@ -193,7 +197,8 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
       const personal = await ctx.store.personalData.get(record.id);
       if (!personal || personal.erasedAt) continue;
       screened++;
-      if (await holdOnRescreen(ctx, principal, record, personal, screenStoredContact(ctx, personal.contactJson))) newlyHeld.push(record.id);
+      if (await holdOnRescreen(ctx, principal, record, personal, screenStoredContact(ctx, ctx.screening, personal.contactJson)))
+        newlyHeld.push(record.id);
     }
   }
   return { screened, newlyHeld };
