@@ -61,7 +61,9 @@ export function personalDataRepository(db: Kysely<Database>): PersonalDataReposi
         .selectFrom('personal_data')
         .innerJoin('leads', 'leads.id', 'personal_data.lead_id')
         .select(['personal_data.lead_id as leadId', 'personal_data.contact_json as contactJson'])
-        .where('leads.status', 'in', [...filter.statuses])
+        // `|| ''` keeps SQLite walking personal_data in lead-id order (the keyset page) instead of the status index,
+        // which would sort every matching row again for each page.
+        .where(sql<string>`leads.status || ''`, 'in', [...filter.statuses])
         .where('personal_data.erased_at', 'is', null);
       if (filter.afterLeadId !== undefined) q = q.where('personal_data.lead_id', '>', filter.afterLeadId);
       return q.orderBy('personal_data.lead_id').limit(limit).execute();
