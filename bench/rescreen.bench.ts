@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Principal } from '../src/domain/access/principal.ts';
 import { rescreenListDeltas } from '../src/app/screening/delta-rescreen.use-case.ts';
+import { screenStoredContact } from '../src/app/screening/screening-disposition.use-case.ts';
 import { listDelta } from '../src/screening/list-delta.ts';
 import { emptyEntity, type LoadedList } from '../src/screening/screening-entity.ts';
 import { auth, startTestService, ukLead } from '../test/http/service-harness.ts';
@@ -84,6 +85,13 @@ export async function runRescreenBench(leads = Number(process.env['RESCREEN_LEAD
     const report = await rescreenListDeltas(s.ctx, BENCH_PRINCIPAL, [listDelta(undefined, list)]);
     const seconds = (performance.now() - t0) / 1000;
     const planted = new Set(Array.from({ length: PLANTED }, (_, i) => `bench-${String(i).padStart(7, '0')}`));
+    // The same planted leads screened one by one as at intake: what the reverse index must not lose.
+    let plantedByIntake = 0;
+    for (const id of planted) {
+      const personal = await s.store.personalData.get(id);
+      const hits = screenStoredContact(s.ctx, s.ctx.screening, personal!.contactJson).hits;
+      if (hits.some((h) => h.isMatch && h.listId === 'bench-delta')) plantedByIntake++;
+    }
     return {
       leads,
       deltaEntries: report.entries,
@@ -93,6 +101,7 @@ export async function runRescreenBench(leads = Number(process.env['RESCREEN_LEAD
       candidates: report.candidates,
       newMatches: report.newMatches.length,
       plantedFound: `${report.newMatches.filter((m) => planted.has(m.leadId)).length}/${PLANTED}`,
+      plantedFoundByIntakeScreening: `${plantedByIntake}/${PLANTED}`,
       newlyHeld: report.newlyHeld.length,
       failed: report.failed,
       heapMbBefore: heapBefore,
