@@ -6,7 +6,8 @@ import { runEngineBench } from './engine.bench.ts';
  * `npm run bench`: runs every benchmark part, prints each result and writes them all to
  * bench/results/latest.json (and a dated copy). Parts: engine, screening, audit, service (HTTP ingestion), import,
  * reassign (a rep's 1,000 open leads moved away while ingestion continues), outcomes (outcome-aware routing against
- * weighted round robin and an oracle on a synthetic ground truth; docs/outcome-routing.md).
+ * weighted round robin and an oracle on a synthetic ground truth; docs/outcome-routing.md), rescreen (1,000,000 stored
+ * leads against a 500-entry list delta).
  * Usage: npm run bench [-- --only engine|screening]
  */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -19,6 +20,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   'audit-service': async () => (await import('./audit.bench.ts')).runServiceAuditBench(),
   reassign: async () => (await import('./reassign.bench.ts')).runReassignBench(),
   outcomes: async () => (await import('./outcomes.bench.ts')).runOutcomesBench(),
+  rescreen: async () => (await import('./rescreen.bench.ts')).runRescreenBench(),
 };
 
 const results: Record<string, unknown> = {

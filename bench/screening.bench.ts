@@ -25,7 +25,7 @@ const sharedDir = process.env['SHARED_DIR'] ?? resolve(repoRoot, '..', 'shared')
 const dataDir = join(sharedDir, 'data', 'screening');
 const FIXED_NOW = () => new Date('2026-01-01T00:00:00Z');
 
-function csv(file: string): Row[] {
+export function csv(file: string): Row[] {
   return parse(readFileSync(join(dataDir, 'eval', file)), { columns: true, relax_column_count: true, skip_empty_lines: true }) as Row[];
 }
 
@@ -104,7 +104,7 @@ function timeQueries(service: ScreeningService, queries: ScreeningQuery[], thres
   };
 }
 
-function perturb(name: string, rnd: () => number): string {
+export function perturb(name: string, rnd: () => number): string {
   const chars = [...name];
   const ops = 1 + Math.floor(rnd() * 2);
   for (let k = 0; k < ops; k++) {

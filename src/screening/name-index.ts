@@ -64,7 +64,8 @@ function tokenKeys(t: NameToken, forQuery: boolean): [string, number][] {
   return keys;
 }
 
-function nameKeys(n: NormalisedName, forQuery: boolean): [string, number][][] {
+/** Index keys per token of a name (the subject index over leads uses the same keys, docs/screening.md). */
+export function nameKeys(n: NormalisedName, forQuery: boolean): [string, number][][] {
   const toks = n.tokens;
   const useAll = !toks.some(indexable);
   const perToken: [string, number][][] = toks.map((t) => (useAll || indexable(t) ? tokenKeys(t, forQuery) : []));

@@ -125,6 +125,11 @@ export class ScreeningService {
     return coverageOf(this.state);
   }
 
+  /** The list in force under this id with its entries (what a reload diffs against, list-delta.ts). */
+  loaded(listId: string): LoadedList | undefined {
+    return this.state.lists.get(listId);
+  }
+
   version(listId: string): ListVersion | undefined {
     return this.state.lists.get(listId)?.version;
   }

@@ -288,3 +288,46 @@ describe('no list, no clear', () => {
     });
   });
 });
+
+describe('delta re-screening on reload (docs/screening.md "Delta re-screening")', () => {
+  const person = (firstName: string, lastName: string) =>
+    ukLead({ person: { firstName, lastName, email: `${firstName}.${++n}@example.co.uk` }, address: { country: 'GB' } });
+
+  it('only added and changed entries are screened; the leads they match are held and queued once; reruns open nothing twice', async () => {
+    const { blocklistFile } = await serviceWithSources();
+    const marguerite = (await post('/v1/leads', person('Marguerite', 'Quillfeather'), s!.tokens.integration)).json();
+    const other = (await post('/v1/leads', person('Ottoline', 'Brackenbury'), s!.tokens.integration)).json();
+    const unrelated = (await post('/v1/leads', person('Jonathan', 'Smythe'), s!.tokens.integration)).json();
+    for (const l of [marguerite, other, unrelated]) expect(l.decision.constraints.screening.status).toBe('clear');
+
+    // One new entry (a typo of a stored lead's name: the reverse index's fuzzy keys find it), nothing else changed.
+    await writeFile(blocklistFile, 'NB-BL-0101,Marguerite Quilfeather,,person,,GB,new fraud referral\n', { flag: 'a' });
+    const res = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance);
+    expect(res.statusCode).toBe(200);
+    const rescreen = res.json().rescreen;
+    expect(rescreen).toMatchObject({ lists: [{ listId: 'blocklist', added: 1, changed: 0, removed: 0 }], entries: 1, failed: 0 });
+    expect(rescreen.leadsIndexed).toBeGreaterThanOrEqual(3);
+    expect(rescreen.candidates).toBeLessThan(rescreen.leadsIndexed); // not every lead screened in full
+    expect(rescreen.newMatches).toEqual([{ leadId: marguerite.leadId, hits: ['blocklist/NB-BL-0101'] }]);
+    expect(rescreen.newlyHeld).toEqual([marguerite.leadId]);
+    expect(JSON.stringify(res.json())).not.toContain('fraud referral'); // list data stays out of the answer
+    const lead = (await get(`/v1/leads/${marguerite.leadId}`, s!.tokens.compliance)).json();
+    expect(lead.status).toBe('HELD');
+    expect(lead.history.filter((e: { kind: string }) => e.kind === 'screening.rescreen')).toHaveLength(1);
+    const queue = (await get('/v1/review', s!.tokens.compliance)).json();
+    expect(queue.items.filter((i: { leadId: string }) => i.leadId === marguerite.leadId)).toHaveLength(1);
+    expect((await get(`/v1/leads/${other.leadId}`, s!.tokens.compliance)).json().status).not.toBe('HELD');
+
+    // The same file again: no delta, nothing screened, nothing opened twice.
+    const again = (await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json().rescreen;
+    expect(again).toMatchObject({ entries: 0, candidates: 0, newMatches: [], newlyHeld: [] });
+    // A changed entry (new alias) is re-screened; the already held lead is not held again.
+    const text = (await readFile(blocklistFile, 'utf8')).replace('Marguerite Quilfeather,', 'Marguerite Quilfeather,Ottoline Brackenbury');
+    await writeFile(blocklistFile, text);
+    const changed = (await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json().rescreen;
+    expect(changed).toMatchObject({ lists: [{ listId: 'blocklist', added: 0, changed: 1, removed: 0 }], entries: 1 });
+    expect(changed.newlyHeld).toEqual([other.leadId]);
+    const queueAfter = (await get('/v1/review', s!.tokens.compliance)).json();
+    expect(queueAfter.items.filter((i: { leadId: string }) => i.leadId === marguerite.leadId)).toHaveLength(1);
+  });
+});

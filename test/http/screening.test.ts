@@ -136,7 +136,8 @@ describe('pre-screening in the pipeline (docs/screening.md)', () => {
   });
 
   it(
-    'reloads lists while serving: a malformed file keeps the previous version; re-screening pulls a newly listed lead back from ' + 'sales',
+    'reloads lists while serving: a malformed file keeps the previous version; delta re-screening pulls a newly listed lead back ' +
+      'from sales',
     async () => {
       const before = (await get('/v1/screening/lists', s.tokens.compliance)).json().lists;
       const blocklistFile = join(dir, 'firm-blocklist.csv');
@@ -161,8 +162,17 @@ describe('pre-screening in the pipeline (docs/screening.md)', () => {
       await writeFile(blocklistFile, 'NB-BL-0101,Marguerite Quillfeather,,person,,GB,new fraud referral\n', { flag: 'a' });
       const reloaded = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
       expect(reloaded.statusCode).toBe(200);
+      // Delta re-screening: the reload screens the one added entry against the stored leads and holds the match.
+      expect(reloaded.json().rescreen).toMatchObject({
+        lists: [{ listId: 'blocklist', added: 1, changed: 0, removed: 0 }],
+        entries: 1,
+        newMatches: [{ leadId: lead.leadId, hits: ['blocklist/NB-BL-0101'] }],
+        failed: 0,
+      });
+      expect(reloaded.json().rescreen.newlyHeld).toContain(lead.leadId);
+      // The full re-screen afterwards finds nothing new to hold: the lead is already with compliance.
       const rescreen = (await post('/v1/screening:rescreen', {}, s.tokens.compliance)).json();
-      expect(rescreen.newlyHeld).toContain(lead.leadId);
+      expect(rescreen.newlyHeld).not.toContain(lead.leadId);
       const after = (await get(`/v1/leads/${lead.leadId}`, s.tokens.compliance)).json();
       expect(after.status).toBe('HELD');
       expect(after.repId).toBeNull();

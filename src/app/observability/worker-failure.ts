@@ -17,6 +17,7 @@ export const WORKERS = [
   'list-watch',
   'audit-watch',
   'crm-writeback',
+  'delta-rescreen',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

@@ -4,6 +4,8 @@ import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import { OPEN_LEAD_STATUSES } from '../../domain/lead/lead-status.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
+import type { LeadRecord } from '../../store/ports/leads.port.ts';
+import type { PersonalDataRecord } from '../../store/ports/personal-data.port.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { appendAudit, screeningAuditPayload, withCommitments } from '../audit/audit-trail.ts';
@@ -20,9 +22,9 @@ export interface HitDisposition {
   readonly reason: string;
 }
 
-const hitKey = (h: { listId: string; entryId: string }) => `${h.listId}/${h.entryId}`;
+export const hitKey = (h: { listId: string; entryId: string }) => `${h.listId}/${h.entryId}`;
 /** Records made before dispositions existed hold only hits at or above the review line (isMatch true). */
-const needsReview = (h: { isMatch?: boolean }) => h.isMatch !== false;
+export const needsReview = (h: { isMatch?: boolean }) => h.isMatch !== false;
 
 /** The latest screening of a lead as recorded in its history (intake or a re-screen). */
 async function latestScreening(tx: UnitOfWork, leadId: string): Promise<IntakeScreening | undefined> {
@@ -107,10 +109,84 @@ async function disposedHitKeys(ctx: ServiceContext, leadId: string): Promise<Set
   return new Set(keys);
 }
 
+/** The stored contact as screening reads it (docs/intake.md). */
+export interface StoredContact {
+  readonly fullName?: string;
+  readonly dateOfBirth?: string;
+  readonly address: { readonly country?: string };
+  readonly company: { readonly name: string } | null;
+}
+
+/** Screens one stored lead against the lists in force, exactly as at intake. */
+export function screenStoredContact(
+  ctx: Pick<ServiceContext, 'orgs'>,
+  screening: ServiceContext['screening'],
+  contactJson: string,
+): IntakeScreening {
+  const contact = JSON.parse(contactJson) as StoredContact;
+  return screenIntake(screening, { contact, address: contact.address, company: contact.company }, ctx.orgs.current.config.screening);
+}
+
+/**
+ * A re-screen result that needs review takes the lead back from sales (HELD, rep capacity released) and queues it
+ * for compliance, unless the lead already has that status or compliance already disposed every hit. The
+ * history, the erasable evidence, the audit and the new decision are written in one transaction. Returns
+ * whether the lead was held; a rerun over the same lists holds nothing again.
+ */
+export async function holdOnRescreen(
+  ctx: ServiceContext,
+  principal: Principal,
+  record: LeadRecord,
+  personal: PersonalDataRecord,
+  result: IntakeScreening,
+): Promise<boolean> {
+  if (result.status !== 'potential_match' && result.status !== 'pep') return false;
+  const lead = LeadSchema.parse(JSON.parse(record.leadJson));
+  if (lead.screening.status === result.status) return false;
+  // Hits compliance already disposed of do not re-open the lead; a new entry does.
+  const disposed = await disposedHitKeys(ctx, record.id);
+  if (result.hits.filter(needsReview).every((h) => disposed.has(hitKey(h)))) return false;
+  return withScopeRetry(() =>
+    ctx.store.transaction(async (tx) => {
+      const locked = await tx.leads.lock(record.id);
+      if (!locked || locked.status !== record.status) return false;
+      const at = toIso(ctx.clock.now());
+      const audited = screeningAuditPayload(result as unknown as { hits: readonly object[] } & Record<string, unknown>);
+      // As at intake: the history keeps the list side; the person-derived evidence goes with the erasable contact.
+      await tx.events.append({
+        leadId: record.id,
+        kind: 'screening.rescreen',
+        actor: principal.userId,
+        at,
+        payloadJson: JSON.stringify(audited.screening),
+      });
+      await tx.personalData.put({
+        ...personal,
+        contactJson: JSON.stringify({ ...JSON.parse(personal.contactJson), screeningEvidence: audited.subjectEvidence }),
+      });
+      await appendAudit(tx, {
+        kind: 'screening',
+        subject: record.id,
+        actor: principal.userId,
+        at,
+        ...withCommitments(
+          { action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence },
+          ['subjectEvidence'],
+          personal.salt,
+        ),
+      });
+      const updated: Lead = { ...lead, screening: leadScreening(result) };
+      await redecide(tx, ctx, locked, updated, principal.userId);
+      return true;
+    }),
+  );
+}
+
 /**
  * docs/screening.md: after a list reload, re-screen open leads against the new versions. A lead that now
  * hits is taken back from sales (HELD, rep capacity released) and queued for compliance; leads
- * compliance already disposed are not re-opened for the same hits.
+ * compliance already disposed are not re-opened for the same hits. Delta re-screening
+ * (delta-rescreen.use-case.ts) does the same for only the leads a list change can affect.
  */
 export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principal): Promise<{ screened: number; newlyHeld: string[] }> {
   const newlyHeld: string[] = [];
@@ -121,57 +197,8 @@ export async function rescreenOpenLeads(ctx: ServiceContext, principal: Principa
       const personal = await ctx.store.personalData.get(record.id);
       if (!personal || personal.erasedAt) continue;
       screened++;
-      const contact = JSON.parse(personal.contactJson) as {
-        fullName?: string;
-        dateOfBirth?: string;
-        address: { country?: string };
-        company: { name: string } | null;
-      };
-      const result = screenIntake(
-        ctx.screening,
-        { contact, address: contact.address, company: contact.company },
-        ctx.orgs.current.config.screening,
-      );
-      if (result.status !== 'potential_match' && result.status !== 'pep') continue;
-      const lead = LeadSchema.parse(JSON.parse(record.leadJson));
-      if (lead.screening.status === result.status) continue;
-      // Hits compliance already disposed of do not re-open the lead; a new entry does.
-      const disposed = await disposedHitKeys(ctx, record.id);
-      if (result.hits.filter(needsReview).every((h) => disposed.has(hitKey(h)))) continue;
-      await withScopeRetry(() =>
-        ctx.store.transaction(async (tx) => {
-          const locked = await tx.leads.lock(record.id);
-          if (!locked || locked.status !== record.status) return;
-          const at = toIso(ctx.clock.now());
-          const audited = screeningAuditPayload(result as unknown as { hits: readonly object[] } & Record<string, unknown>);
-          // As at intake: the history keeps the list side; the person-derived evidence goes with the erasable contact.
-          await tx.events.append({
-            leadId: record.id,
-            kind: 'screening.rescreen',
-            actor: principal.userId,
-            at,
-            payloadJson: JSON.stringify(audited.screening),
-          });
-          await tx.personalData.put({
-            ...personal,
-            contactJson: JSON.stringify({ ...JSON.parse(personal.contactJson), screeningEvidence: audited.subjectEvidence }),
-          });
-          await appendAudit(tx, {
-            kind: 'screening',
-            subject: record.id,
-            actor: principal.userId,
-            at,
-            ...withCommitments(
-              { action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence },
-              ['subjectEvidence'],
-              personal.salt,
-            ),
-          });
-          const updated: Lead = { ...lead, screening: leadScreening(result) };
-          await redecide(tx, ctx, locked, updated, principal.userId);
-        }),
-      );
-      newlyHeld.push(record.id);
+      if (await holdOnRescreen(ctx, principal, record, personal, screenStoredContact(ctx, ctx.screening, personal.contactJson)))
+        newlyHeld.push(record.id);
     }
   }
   return { screened, newlyHeld };

@@ -3,6 +3,7 @@ import { toIso } from '../../domain/shared/zoned-time.ts';
 import { ListLoadError } from '../../screening/list-error.ts';
 import { loadListSource, shrinksTooMuch, type ListSource, type ListSourceCatalogue } from '../../screening/list-sources.ts';
 import type { LoadedList } from '../../screening/screening-entity.ts';
+import { listDelta, type ListDelta } from '../../screening/list-delta.ts';
 import type { ScreeningService, WithheldSource } from '../../screening/screening-service.ts';
 import type { ListVersionRecord, PendingReloadRecord } from '../../store/ports/screening-lists.port.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
@@ -39,6 +40,8 @@ export interface PendingReload {
 export interface ReloadOutcome {
   readonly applied: readonly AppliedReload[];
   readonly pending: readonly PendingReload[];
+  /** Added and changed entries of each applied list, for delta re-screening (not sent in answers: entries are list data). */
+  readonly deltas: readonly ListDelta[];
 }
 
 /** A failure, plus what only the server log may see (a list file's own words can quote any file). */
@@ -181,8 +184,9 @@ export async function reloadListSources(
     toApply.push(list);
     applied.push({ sourceId: id, before, after, unchanged: before?.sha256 === after.sha256 });
   }
+  const deltas = toApply.map((l) => listDelta(screening.loaded(l.version.listId), l));
   screening.apply({ add: toApply }); // one new name index for all of them
-  return ok({ applied, pending });
+  return ok({ applied, pending, deltas });
 }
 
 /** A second principal applies a pending reload, if the file on disk is still the one that was requested. */
@@ -190,7 +194,7 @@ export async function approveListReload(
   ctx: ListDeps,
   principal: Principal,
   reloadId: string,
-): Promise<Result<AppliedReload, ListFailure>> {
+): Promise<Result<AppliedReload & { readonly delta: ListDelta }, ListFailure>> {
   const catalogue = ctx.listSources;
   const screening = ctx.screening;
   if (!catalogue || !screening) return failure('CONFLICT', 'no screening list sources are configured (<config>/screening/lists.yaml)');
@@ -230,8 +234,10 @@ export async function approveListReload(
     return true;
   });
   if (!decided) return failure('CONFLICT', `list reload ${reloadId} was decided concurrently`);
+  const delta = listDelta(screening.loaded(record.sourceId), list);
   screening.add(list);
   return ok({
+    delta,
     sourceId: record.sourceId,
     before,
     after: { sha256: list.version.sha256, entryCount: list.version.entryCount },

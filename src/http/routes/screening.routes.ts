@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { disposeScreeningHits, rescreenOpenLeads } from '../../app/screening/screening-disposition.use-case.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
+import { rescreenListDeltas } from '../../app/screening/delta-rescreen.use-case.ts';
 import { approveListReload, reloadListSources, type ListFailure } from '../../app/screening/screening-lists.use-case.ts';
 import { principalOf } from '../auth.ts';
 import { sendFailure } from '../reply-error.ts';
@@ -95,9 +96,13 @@ function registerListRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      const result = await reloadListSources(ctx, principalOf(request), request.body.sources);
+      const principal = principalOf(request);
+      const result = await reloadListSources(ctx, principal, request.body.sources);
       if (!result.ok) return sendListFailure(request, reply, result.error);
-      return reply.code(result.value.pending.length > 0 ? 202 : 200).send({ ...result.value, lists: ctx.screening?.versions() ?? [] });
+      const { deltas, ...outcome } = result.value;
+      // docs/screening.md "Delta re-screening": the changed entries against the stored leads, before answering.
+      const rescreen = await rescreenListDeltas(ctx, principal, deltas);
+      return reply.code(outcome.pending.length > 0 ? 202 : 200).send({ ...outcome, rescreen, lists: ctx.screening?.versions() ?? [] });
     },
   );
   r.post(
@@ -112,9 +117,12 @@ function registerListRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       },
     },
     async (request, reply) => {
-      const result = await approveListReload(ctx, principalOf(request), request.params.id);
+      const principal = principalOf(request);
+      const result = await approveListReload(ctx, principal, request.params.id);
       if (!result.ok) return sendListFailure(request, reply, result.error);
-      return { applied: result.value, lists: ctx.screening?.versions() ?? [] };
+      const { delta, ...applied } = result.value;
+      const rescreen = await rescreenListDeltas(ctx, principal, [delta]);
+      return { applied, rescreen, lists: ctx.screening?.versions() ?? [] };
     },
   );
 }

@@ -1,3 +1,5 @@
+import type { LeadStatus } from '../../domain/lead/lead-status.ts';
+
 // Personal data (docs/audit.md, docs/intake.md): kept apart from leads and decisions so it can be erased while the
 // decision record stays. The per-lead salt is what audit commitments are keyed with; erasure
 // deletes salt and values together.
@@ -22,4 +24,13 @@ export interface PersonalDataRepository {
   get(leadId: string): Promise<PersonalDataRecord | undefined>;
   /** Overwrites values and salt in place; returns false when nothing was stored for the lead. */
   erase(leadId: string, erasedAt: string): Promise<boolean>;
+  /**
+   * The stored contacts of leads in these statuses, not erased, by lead id after `afterLeadId`: what delta
+   * re-screening (docs/screening.md) pages through to build its reverse index over leads.
+   */
+  pageContacts(filter: {
+    readonly statuses: readonly LeadStatus[];
+    readonly afterLeadId?: string | undefined;
+    readonly limit: number;
+  }): Promise<readonly { readonly leadId: string; readonly contactJson: string }[]>;
 }

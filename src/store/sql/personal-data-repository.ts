@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { PersonalDataRecord, PersonalDataRepository } from '../ports/personal-data.port.ts';
 import { StoreInputError } from '../store-errors.ts';
-import { requireInstant, requireJson, requireJsonOrNull, requireText } from './input-checks.ts';
+import { requireInstant, requireJson, requireJsonOrNull, requireLimit, requireText } from './input-checks.ts';
 import type { Database, PersonalDataTable } from './schema.ts';
 
 // Personal data: erasure overwrites the row in place (the CHECK in 0002 pins what an erased row holds).
@@ -53,6 +53,20 @@ export function personalDataRepository(db: Kysely<Database>): PersonalDataReposi
         .where('lead_id', '=', leadId)
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
+    },
+    async pageContacts(filter) {
+      const limit = requireLimit(filter.limit);
+      if (filter.statuses.length === 0) return [];
+      let q = db
+        .selectFrom('personal_data')
+        .innerJoin('leads', 'leads.id', 'personal_data.lead_id')
+        .select(['personal_data.lead_id as leadId', 'personal_data.contact_json as contactJson'])
+        // `|| ''` keeps SQLite walking personal_data in lead-id order (the keyset page) instead of the status index,
+        // which would sort every matching row again for each page.
+        .where(sql<string>`leads.status || ''`, 'in', [...filter.statuses])
+        .where('personal_data.erased_at', 'is', null);
+      if (filter.afterLeadId !== undefined) q = q.where('personal_data.lead_id', '>', filter.afterLeadId);
+      return q.orderBy('personal_data.lead_id').limit(limit).execute();
     },
   };
 }

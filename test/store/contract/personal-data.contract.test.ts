@@ -74,4 +74,40 @@ describe.each(STORES)('personal data repository: $factory.name', ({ factory, run
     await expect(store.personalData.put({ ...rec, leadId: 'P3', rawJson: '{oops' })).rejects.toThrow(StoreInputError);
     await expect(store.personalData.put({ ...rec, leadId: 'P3', salt: 'XYZ' })).rejects.toThrow(/hex/);
   });
+
+  it('pageContacts: contacts of leads in the given statuses, not erased, by lead id, paged', async () => {
+    await seedOrg();
+    const put = (leadId: string, name: string) =>
+      store.personalData.put({
+        leadId,
+        salt: 'ab',
+        contactJson: JSON.stringify({ fullName: name }),
+        rawJson: '{}',
+        consentJson: null,
+        createdAt: iso(1),
+      });
+    for (const [id, status] of [
+      ['L3', 'ASSIGNED'],
+      ['L1', 'QUEUED'],
+      ['L2', 'ASSIGNED'],
+      ['L4', 'WON'],
+      ['L5', 'ASSIGNED'],
+    ] as const) {
+      await seedLead(store, id, { status });
+      await put(id, `Name ${id}`);
+    }
+    await seedLead(store, 'L0', { status: 'ASSIGNED' }); // no personal data stored: not returned
+    await store.personalData.erase('L5', iso(2));
+    const statuses = ['ASSIGNED', 'QUEUED'] as const;
+    const first = await store.personalData.pageContacts({ statuses, limit: 2 });
+    expect(first).toEqual([
+      { leadId: 'L1', contactJson: JSON.stringify({ fullName: 'Name L1' }) },
+      { leadId: 'L2', contactJson: JSON.stringify({ fullName: 'Name L2' }) },
+    ]);
+    const next = await store.personalData.pageContacts({ statuses, afterLeadId: 'L2', limit: 2 });
+    expect(next.map((r) => r.leadId)).toEqual(['L3']); // L4 is closed, L5 erased
+    expect(await store.personalData.pageContacts({ statuses: ['WON'], limit: 10 })).toHaveLength(1);
+    expect(await store.personalData.pageContacts({ statuses: [], limit: 10 })).toEqual([]);
+    await expect(store.personalData.pageContacts({ statuses, limit: 0 })).rejects.toThrow(StoreInputError);
+  });
 });
