@@ -84,10 +84,10 @@ describe('reassignment: never to the departed rep, never to an ineligible one', 
           seen = applyChanges(seen, { ledger: null, load: { repId: move.to!, day: dayOf(move.to!), openDelta: 1, todayDelta: 1 } });
         }
       }),
-      { numRuns: Number(process.env.PROP_RUNS ?? 150) },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 150) },
     );
     // Not vacuous: plenty of leads were actually moved to someone. Over 60 runs this share once dipped under a tenth
-    // (random times often fall out of hours, so leads queue); 150 runs keep it well above.
+    // (random times often fall out of hours, so leads queue); 150 runs keep it well above (PROPERTY_RUNS overrides).
     expect(assigned).toBeGreaterThan(total / 10);
   });
 });
