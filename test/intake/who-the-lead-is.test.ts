@@ -85,6 +85,20 @@ describe('product: optional where the org says it is unregulated', () => {
     expect(n.ok && n.value.lead.product).toBe('platform');
   });
 
+  it('a lead without a country takes the org defaultCountry; without one it is a field error', () => {
+    const withDefault = compile({ ...saasConfig(), defaultCountry: 'US' });
+    const n = normaliseIntakeFor(withDefault, lead(), { at: AT });
+    expect(n.ok && n.value.lead.jurisdiction).toBe('US');
+    const given = normaliseIntakeFor(withDefault, lead({ address: { country: 'GB' } }), { at: AT });
+    expect(given.ok && given.value.lead.jurisdiction).toBe('GB');
+    const none = normaliseIntakeFor(saas, lead(), { at: AT });
+    // Without a jurisdiction the default product cannot be judged unregulated either: both are named.
+    expect(none.ok ? null : none.error.map((e) => `${e.path} ${e.code}`).sort()).toEqual([
+      '/address/country country_required',
+      '/product product_required',
+    ]);
+  });
+
   it('a regulated line still needs its product, with a field-level error that says why', () => {
     const config: Record<string, unknown> = {
       ...saasConfig(),

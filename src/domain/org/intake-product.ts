@@ -27,14 +27,20 @@ function intakeProductFor(org: CompiledOrg): (jurisdiction: string) => Result<st
 
 /**
  * The one intake path every source shares (API, forms, CSV import, `remit route --lead`): normalise the payload
- * for this org — its default product, then a product it must define — with the same field-level errors everywhere.
+ * for this org — its default country and product, then a product it must define — with the same field-level errors
+ * everywhere.
  */
 export function normaliseIntakeFor(
   org: CompiledOrg,
   raw: unknown,
   options: Omit<NormaliseOptions, 'productFor'>,
 ): Result<NormalisedIntake, FieldError[]> {
-  const normalised = normaliseIntake(raw, { ...options, productFor: intakeProductFor(org) });
+  const defaultCountry = options.defaultCountry ?? org.config.defaultCountry;
+  const normalised = normaliseIntake(raw, {
+    ...options,
+    ...(defaultCountry !== undefined ? { defaultCountry } : {}),
+    productFor: intakeProductFor(org),
+  });
   if (!normalised.ok) return normalised;
   const product = normalised.value.lead.product;
   if (!org.products.has(product)) {

@@ -438,6 +438,13 @@ export const OrgConfigSchema = z.strictObject({
     'Product given to a lead sent without one, when the product is unregulated where the lead is (docs/intake.md); omitted: ' +
       'product is required.',
   ),
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, upper case (e.g. US)')
+    .optional()
+    .describe(
+      'Country given to a lead sent without address.country (a chat or e-mail-only lead, docs/intake.md); omitted: the country is required.',
+    ),
   segments: SegmentsSchema.optional(),
   enrichment: EnrichmentSchema.optional(),
   accountMatching: AccountMatchingSchema.optional(),
