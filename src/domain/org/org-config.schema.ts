@@ -443,7 +443,8 @@ export const OrgConfigSchema = z.strictObject({
     .regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, upper case (e.g. US)')
     .optional()
     .describe(
-      'Country given to a lead sent without address.country (a chat or e-mail-only lead, docs/intake.md); omitted: the country is required.',
+      'Country given to a lead sent without address.country (a chat or e-mail-only lead, docs/intake.md); omitted: ' +
+        'the country is required.',
     ),
   segments: SegmentsSchema.optional(),
   enrichment: EnrichmentSchema.optional(),
