@@ -219,7 +219,10 @@ function normalisePlace(intake: IntakeLead, options: NormaliseOptions, errors: F
     const prefix = subText !== undefined ? /^([A-Za-z]{2})-[A-Za-z0-9]{1,3}$/.exec(subText.trim())?.[1]?.toUpperCase() : undefined;
     const fallback = prefix !== undefined && countryByAlpha2(prefix) ? prefix : options.defaultCountry?.toUpperCase();
     if (fallback !== undefined && countryByAlpha2(fallback)) country = fallback;
-    else errors.push(fieldError('/address/country', 'country_required', 'address.country is required (the org config sets no defaultCountry)'));
+    else
+      errors.push(
+        fieldError('/address/country', 'country_required', 'address.country is required (the org config sets no defaultCountry)'),
+      );
   }
   if (!country) return undefined;
 
