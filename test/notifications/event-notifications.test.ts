@@ -165,7 +165,7 @@ describe.each(dialects)('events people must hear about: $factory.name', ({ facto
     expect(await t.deliver()).toEqual({ [`SLA deadline in 5 min: ${lead.leadId}`]: [AMELIA, TEAM_LEAD] });
     const msg = t.received.at(-1)!;
     expect(bodyOf(msg.raw)).toContain(`${CONSOLE}/leads/${lead.leadId}`);
-    for (const personal of ['Ann', ANN.email, '7946']) expect(bodyOf(msg.raw)).not.toContain(personal);
+    for (const personal of ['Ann', ANN.email, '2079460018', '7946 ']) expect(bodyOf(msg.raw)).not.toContain(personal);
     // A warning is not a miss: the deadline still fires as the first miss of the ladder.
     svc.clock.ms = Date.parse('2026-11-24T11:15:00Z');
     expect(await worker.tick()).toMatchObject([{ outcome: 'missed', attempt: 1, fromRep: 'amelia-hughes' }]);

@@ -74,7 +74,7 @@ describe.each(dialects)('notification retention and erasure: $factory.name', ({ 
     const content = renderEmail(row!.eventType, row!.payloadJson, 'https://remit.example');
     const rendered = JSON.stringify(content);
     expect(rendered).toContain(lead.leadId);
-    for (const personal of ['Rhoswen', 'Tallowmere', PROSPECT.email, '7946']) {
+    for (const personal of ['Rhoswen', 'Tallowmere', PROSPECT.email, '2079460733', '7946 ']) {
       expect(stored).not.toContain(personal);
       expect(rendered).not.toContain(personal);
     }
