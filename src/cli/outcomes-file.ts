@@ -6,8 +6,8 @@ import { CliFailure } from './cli-io.ts';
 
 /**
  * `remit simulate --outcomes <csv>`: known outcomes as `leadId,outcome` (header row; outcome WON, LOST or
- * DISQUALIFIED) → rewards by lead id (WON 1, LOST 0; DISQUALIFIED left out: never winnable). Until outcomes are
- * stored (issue 17 items 1–2) this file is how an evaluation gets them. Any bad row refuses the whole file.
+ * DISQUALIFIED) → rewards by lead id (WON 1, LOST 0; DISQUALIFIED left out: never winnable). Without it the
+ * evaluation reads the stored outcomes; the file evaluates against others (an export from elsewhere). Any bad row refuses the whole file.
  */
 export function readOutcomeRewards(file: string): ReadonlyMap<string, number> {
   let text: string;

@@ -49,6 +49,7 @@ export const RUNTIME_VARIABLES = {
   REMIT_ORG_SYNC_MS: { schema: wholeMs(0), default: '0' },
   REMIT_SLA_INTERVAL_MS: { schema: wholeMs(1), default: '1000' },
   REMIT_RETENTION_INTERVAL_MS: { schema: wholeMs(1), default: '3600000' },
+  REMIT_OUTCOME_MODEL_INTERVAL_MS: { schema: wholeMs(1), default: '60000' },
   REMIT_SMTP_URL: {
     schema: optionalText.pipe(
       z
@@ -97,6 +98,7 @@ export interface RuntimeEnv {
   readonly orgSyncMs: number;
   readonly slaIntervalMs: number;
   readonly retentionIntervalMs: number;
+  readonly outcomeModelIntervalMs: number;
   readonly sessionTtlMs: number;
   /** REMIT_CONSOLE_URL: the console address notifications (e-mail, Slack, Teams) and CRM story links point to (docs/crm.md). */
   readonly consoleUrl: string | undefined;
@@ -138,6 +140,7 @@ export function parseRuntimeEnv(env: Readonly<Record<string, string | undefined>
     orgSyncMs: v.REMIT_ORG_SYNC_MS,
     slaIntervalMs: v.REMIT_SLA_INTERVAL_MS,
     retentionIntervalMs: v.REMIT_RETENTION_INTERVAL_MS,
+    outcomeModelIntervalMs: v.REMIT_OUTCOME_MODEL_INTERVAL_MS,
     sessionTtlMs: v.REMIT_SESSION_TTL_MINUTES * 60_000,
     consoleUrl: v.REMIT_CONSOLE_URL,
     mail: v.REMIT_SMTP_URL ? { smtpUrl: v.REMIT_SMTP_URL, from: v.REMIT_MAIL_FROM!, consoleUrl: v.REMIT_CONSOLE_URL! } : undefined,

@@ -15,6 +15,7 @@ import type { RepPresenceRepository } from './ports/rep-presence.port.ts';
 import type { NotificationRepository } from './ports/notifications.port.ts';
 import type { NotificationRunRepository } from './ports/notification-runs.port.ts';
 import type { LeadOutcomeRepository } from './ports/lead-outcomes.port.ts';
+import type { OutcomeModelRepository } from './ports/outcome-models.port.ts';
 import type { CrmWritebackRepository } from './ports/crm-writebacks.port.ts';
 import type { RepHeartbeatRepository } from './ports/rep-heartbeats.port.ts';
 import type { ReassignmentRepository } from './ports/reassignments.port.ts';
@@ -95,6 +96,8 @@ export interface UnitOfWork {
   readonly crmWritebacks: CrmWritebackRepository;
   /** WON / LOST / DISQUALIFIED outcomes with their decision facts, append-only (ports/lead-outcomes.port.ts). */
   readonly outcomes: LeadOutcomeRepository;
+  /** Conversion model snapshots by version and the current one (ports/outcome-models.port.ts). */
+  readonly outcomeModels: OutcomeModelRepository;
 }
 
 /** Why the store refuses writes: the reason code `GET /ready` reports. */

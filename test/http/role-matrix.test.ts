@@ -149,6 +149,9 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/leads/{id}/outcome': ['admin', 'ops', 'rep'],
   'GET /v1/leads/{id}/outcomes': ['admin', 'ops', 'rep', 'compliance'],
   'GET /v1/metrics/outcomes': ANALYSTS,
+  // The conversion model (docs/outcome-routing.md): analysts read it; ops and admin rebuild it now.
+  'GET /v1/outcomes/model': ANALYSTS,
+  'POST /v1/outcomes/model/rebuild': ['admin', 'ops'],
   // Audit trail (C6–C8): the story and checkpoints for analysts; verification, replay and erasure for admin and compliance.
   'GET /v1/leads/{id}/story': ANALYSTS,
   'GET /v1/audit/checkpoints': ANALYSTS,

@@ -156,6 +156,46 @@ describe('simulateDraft', () => {
     expect((await simulateDraft(s.store, compile(draft), { limit: 1000 })).evaluation).toBeUndefined();
   });
 
+  it('a learning draft sees only the outcomes closed before each replayed lead: none of its own, none later', async () => {
+    const assigned = (await s.store.leads.list()).filter((l) => l.status === 'ASSIGNED');
+    const learning = structuredClone(published) as OrgConfig & { version?: string };
+    const draft = compile({
+      ...learning,
+      version: 'draft-learning',
+      rules: learning.rules.map((r) =>
+        r.then.kind === 'route'
+          ? { ...r, then: { ...r.then, strategy: [{ kind: 'outcome-aware', minOutcomes: 1, fairness: { band: 0.5, window: 10 } }] } }
+          : r,
+      ),
+    });
+    const star = assigned[0]!.repId!;
+    const teamId = assigned[0]!.teamId!;
+    // Forty closed deals: the star won all theirs, everyone else lost theirs.
+    const facts = (closedAt: number) =>
+      Array.from({ length: 40 }, (_, i) => {
+        const repId = i % 2 === 0 ? star : assigned.find((l) => l.repId !== star)!.repId!;
+        return {
+          leadId: `old-${i}`,
+          decisionId: `old-dec-${i}`,
+          repId,
+          teamId,
+          segment: '(none)',
+          outcome: repId === star ? 'WON' : 'LOST',
+          closedAt,
+        } as const;
+      });
+    const nothingLearned = await simulateDraft(s.store, draft, { limit: 1000 });
+    // Closed after every replayed lead: the replay cannot know them, so it is exactly the replay without them.
+    const later = await simulateDraft(s.store, draft, { limit: 1000, outcomeFacts: facts(Date.parse('2099-01-01T00:00:00Z')) });
+    expect(later).toEqual(nothingLearned);
+    // Closed before: the draft learns, and the star gets at least as many leads as without (within the fairness band).
+    const earlier = await simulateDraft(s.store, draft, { limit: 1000, outcomeFacts: facts(0) });
+    expect(earlier).not.toEqual(nothingLearned);
+    const recordedFor = (rep: string) => assigned.filter((l) => l.repId === rep).length;
+    const simulatedFor = (d: typeof earlier, rep: string) => d.fairness.find((f) => f.repId === rep)?.simulated ?? recordedFor(rep);
+    expect(simulatedFor(earlier, star)).toBeGreaterThanOrEqual(simulatedFor(nothingLearned, star));
+  });
+
   it('--since and --limit bound the replay window', async () => {
     const all = await s.store.leads.list();
     const since = all[5]!.receivedAt;

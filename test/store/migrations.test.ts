@@ -53,6 +53,8 @@ describe('migration runner', () => {
       'org_drafts',
       'org_versions',
       'outbox_events',
+      'outcome_model_head',
+      'outcome_models',
       'outreach_log',
       'personal_data',
       'promotions',

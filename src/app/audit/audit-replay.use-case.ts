@@ -10,6 +10,7 @@ import type { Store } from '../../store/unit-of-work.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { inclusionProofs } from './audit-queries.ts';
 import type { DecisionAuditPayload } from './decision-audit.ts';
+import { storedModel } from '../outcomes/conversion-model-store.ts';
 
 /**
  * Decision replay (docs/audit.md "Lead story and exports"): re-runs a recorded decision with `decide()` against the org
@@ -107,6 +108,11 @@ export async function replayDecision(
 
   const org = await deps.orgVersion(recorded.ruleSet.hash);
   if (!org) return failure('NOT_FOUND', `org version ${recorded.ruleSet.hash} named by decision ${decisionId} is not stored`);
+  // The conversion model the decision read is stored by version: replay reads exactly that one.
+  const modelVersion = payload.outcomeModelRead;
+  const outcomeModel = modelVersion === undefined ? undefined : await storedModel(store, modelVersion);
+  if (modelVersion !== undefined && !outcomeModel)
+    problems.push({ code: 'OUTCOME_MODEL_MISSING', detail: `conversion model ${modelVersion} the decision read is not stored` });
   const { decision: replayed } = decide({
     org,
     lead: payload.lead as Lead,
@@ -116,6 +122,7 @@ export async function replayDecision(
     decisionId,
     // A reassignment's exclusion is an input the decision records; without it the replay would pick the excluded rep.
     ...(recorded.exclusion ? { exclusion: recorded.exclusion } : {}),
+    ...(outcomeModel ? { outcomeModel } : {}),
   });
   const differences = jsonDifferences(recorded, replayed as Decision);
   const brief = (d: Decision) => ({ outcome: d.outcome, teamId: d.team?.id ?? null, repId: d.rep?.id ?? null });

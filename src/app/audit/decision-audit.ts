@@ -21,6 +21,17 @@ export interface DecisionAuditPayload {
    * was: an input of decide() like stateRead. Absent = nobody was away (and in entries that predate presence).
    */
   readonly presenceRead?: PresenceSnapshot;
+  /**
+   * The version of the conversion model snapshot the decision read (an outcome-aware step's input, stored by version
+   * in outcome_models), when its org routes on outcomes. Absent = the org does not, or nothing was learned yet.
+   */
+  readonly outcomeModelRead?: string;
+}
+
+/** The inputs of decide() besides the decision, lead and routing state: recorded only when present. */
+export interface ExtraDecisionInputs {
+  readonly presence?: PresenceSnapshot;
+  readonly outcomeModelVersion?: string | undefined;
 }
 
 export const decisionAuditPayload = (
@@ -29,13 +40,14 @@ export const decisionAuditPayload = (
   stateRead: RoutingStateSnapshot,
   changes: StateChanges,
   declaredCustomFields: readonly string[],
-  presence: PresenceSnapshot = {},
+  extra: ExtraDecisionInputs = {},
 ): DecisionAuditPayload => ({
   decision,
   lead: routingInputs(lead, declaredCustomFields),
   stateRead,
   changes,
-  ...(Object.keys(presence).length > 0 ? { presenceRead: presence } : {}),
+  ...(extra.presence && Object.keys(extra.presence).length > 0 ? { presenceRead: extra.presence } : {}),
+  ...(extra.outcomeModelVersion ? { outcomeModelRead: extra.outcomeModelVersion } : {}),
 });
 
 /**

@@ -18,6 +18,7 @@ export const WORKERS = [
   'audit-watch',
   'crm-writeback',
   'delta-rescreen',
+  'conversion-model',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

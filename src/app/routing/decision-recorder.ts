@@ -13,6 +13,7 @@ import { orgPublishedAudit } from '../audit/org-audit.ts';
 import { slaTimersForDecision } from '../sla/sla-timers.ts';
 import { readPresence } from './presence-input.ts';
 import { presenceRead } from '../../domain/eligibility/rep-presence.ts';
+import { modelForDecision } from '../outcomes/conversion-model-store.ts';
 
 /** What recording a decision needs: the org version to route with, the clock (read under the locks) and ids. */
 export interface DecisionDeps {
@@ -92,6 +93,7 @@ export async function decideAndRecord(
     throw new ScopeMovedError(`routing scope of lead ${lead.id} changed between ${toIso(lockedAtMs)} and ${toIso(at)}`);
   const seen = recordingView(state);
   const presence = await readPresence(tx, scope.repIds);
+  const outcomeModel = await modelForDecision(tx, org);
   const { decision, changes } = decide({
     org,
     lead,
@@ -101,6 +103,7 @@ export async function decideAndRecord(
     decisionId: ids.next('dec'),
     ...(excludeReps.length > 0 ? { excludeReps } : {}),
     ...(options.exclusion ? { exclusion: options.exclusion } : {}),
+    ...(outcomeModel ? { outcomeModel } : {}),
   });
   await tx.decisions.append({
     decisionId: decision.decisionId,
@@ -130,7 +133,7 @@ export async function decideAndRecord(
     seen.snapshot(),
     changes,
     org.config.customFields.map((f) => f.name),
-    presenceRead(presence, scope.repIds, at),
+    { presence: presenceRead(presence, scope.repIds, at), outcomeModelVersion: outcomeModel?.version },
   );
   await appendAudit(tx, { kind: 'decision', subject: lead.id, actor: 'system', at: decision.decidedAt, payload });
   return decision;

@@ -4,7 +4,8 @@ import type { Lead } from '../../domain/lead/lead.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import { InMemoryRoutingState } from '../../domain/strategies/in-memory-routing-state.ts';
 import type { Store } from '../../store/unit-of-work.ts';
-import type { ConversionModelSnapshot } from '../../domain/outcomes/conversion-model.ts';
+import { ConversionModelBuilder, type ConversionModelSnapshot } from '../../domain/outcomes/conversion-model.ts';
+import type { OutcomeFact } from '../../domain/outcomes/outcome-fact.ts';
 import { policyEvaluation, type PolicyEvaluation } from './policy-evaluation.ts';
 
 /**
@@ -30,8 +31,12 @@ export interface SimulationOptions {
    * (docs/outcome-routing.md "Evaluation"). DISQUALIFIED and open leads are left out by the caller.
    */
   readonly rewards?: ReadonlyMap<string, number>;
-  /** The conversion model snapshot the draft's outcome-aware steps read (absent: nothing learned). */
-  readonly outcomeModel?: ConversionModelSnapshot;
+  /**
+   * Recorded outcome facts the draft's outcome-aware steps learn from as the replay goes: a lead replayed at time t
+   * sees a model of the outcomes closed before t only, never its own or later ones (no look-ahead, so an off-policy
+   * estimate is not flattered by outcomes the policy could not have known). Absent: nothing learned.
+   */
+  readonly outcomeFacts?: readonly OutcomeFact[];
 }
 
 export interface RoutingView {
@@ -165,6 +170,25 @@ function changeOf(
   };
 }
 
+/**
+ * The model a replayed decision at time t reads: the facts closed before t. Leads are replayed in id order, which is
+ * arrival order, so t mostly grows; a lead decided earlier than the one before it gets a model rebuilt from scratch.
+ */
+function learningReplay(facts: readonly OutcomeFact[] | undefined): (at: number) => ConversionModelSnapshot | undefined {
+  if (!facts || facts.length === 0) return () => undefined;
+  const sorted = [...facts].sort((a, b) => a.closedAt - b.closedAt);
+  let builder = new ConversionModelBuilder();
+  let next = 0;
+  let current: ConversionModelSnapshot | undefined;
+  return (at) => {
+    if (next > 0 && sorted[next - 1]!.closedAt >= at) [builder, next, current] = [new ConversionModelBuilder(), 0, undefined];
+    const before = next;
+    while (next < sorted.length && sorted[next]!.closedAt < at) builder.add(sorted[next++]!);
+    if (next > 0 && (next !== before || !current)) current = builder.snapshot();
+    return current;
+  };
+}
+
 export async function simulateDraft(
   store: Pick<Store, 'leads' | 'decisions'>,
   draft: CompiledOrg,
@@ -184,7 +208,7 @@ export async function simulateDraft(
   const count = (repId: string | null, teamId: string | null, field: 'recorded' | 'simulated') =>
     countAssignment(assigned, repId, teamId, field);
   const evaluation = policyEvaluation(opts.rewards);
-  const withModel = opts.outcomeModel ? { outcomeModel: opts.outcomeModel } : {};
+  const modelAt = learningReplay(opts.outcomeFacts);
 
   while (seen < opts.limit) {
     const page = await store.leads.page({
@@ -210,7 +234,9 @@ export async function simulateDraft(
       const recordedDecision = JSON.parse(first.documentJson) as Decision;
       const lead = JSON.parse(rec.leadJson) as Lead;
       const at = Date.parse(first.decidedAt);
-      const { decision, changes } = decide({ org: draft, lead, at, state, decisionId: `sim-${replayed + 1}`, ...withModel });
+      const outcomeModel = modelAt(at);
+      const decisionId = `sim-${replayed + 1}`;
+      const { decision, changes } = decide({ org: draft, lead, at, state, decisionId, ...(outcomeModel ? { outcomeModel } : {}) });
       state.apply(changes);
       evaluation.observe(rec.id, recordedDecision, decision);
       replayed += 1;

@@ -12,6 +12,7 @@ import { WebhookDispatcher } from '../../app/webhooks/webhook-dispatcher.ts';
 import { RetentionWorker } from '../../app/privacy/retention-worker.ts';
 import { SlaWorker } from '../../app/sla/sla-worker.ts';
 import { AutoAwayWorker } from '../../app/routing/auto-away-worker.ts';
+import { ConversionModelWorker } from '../../app/outcomes/conversion-model-worker.ts';
 import { ReassignmentWorker } from '../../app/routing/reassignment-worker.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
@@ -121,6 +122,8 @@ export function registerServeCommand(program: Command): void {
       const retentionWorker = new RetentionWorker(ctx, { onPass: (report) => ctx.log.info({ retention: report }, 'retention applied') });
       // Auto-away (docs/operations.md): reps idle in the console for the org's N working minutes, checked every minute.
       const autoAwayWorker = new AutoAwayWorker(ctx);
+      // Conversion model (docs/outcome-routing.md): rebuilt from recorded outcomes while the org routes on them.
+      const modelWorker = new ConversionModelWorker(ctx);
       // Notifications and CRM write-back (the senders), and the scheduled and edge-triggered notification events.
       const [outbound, notificationJobs] = [outboundWorkers(ctx, env), new NotificationJobs(ctx)];
       let stopping = false;
@@ -135,7 +138,7 @@ export function registerServeCommand(program: Command): void {
         await slaWorker.stop();
         await reassignmentWorker.stop();
         await retentionWorker.stop();
-        await Promise.all([autoAwayWorker.stop(), notificationJobs.stop(), ...outbound.map((w) => w.stop())]);
+        await Promise.all([autoAwayWorker.stop(), modelWorker.stop(), notificationJobs.stop(), ...outbound.map((w) => w.stop())]);
         await store.close();
         process.exit(0);
       };
@@ -147,6 +150,7 @@ export function registerServeCommand(program: Command): void {
       slaWorker.start(env.slaIntervalMs);
       reassignmentWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
+      modelWorker.start(env.outcomeModelIntervalMs);
       for (const worker of [autoAwayWorker, notificationJobs, ...outbound]) worker.start();
       process.stdout.write(
         `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +

@@ -8,6 +8,7 @@ import { formatSimulation } from '../simulation-table.ts';
 import { EXAMPLE_OPTION_HELP, requiredConfig } from '../example-config.ts';
 import { runtimeEnv } from '../runtime-config.ts';
 import { readOutcomeRewards } from '../outcomes-file.ts';
+import { storedOutcomeEvidence } from '../../app/outcomes/conversion-model-store.ts';
 
 interface SimulateOpts {
   draft?: string;
@@ -44,7 +45,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--policy <path>', 'the proposed policy: a draft config, as --draft (with --outcomes: evaluated off-policy)')
     .option(
       '--outcomes <csv>',
-      'known outcomes (leadId,outcome): adds IPS and doubly robust estimates for the draft (docs/outcome-routing.md)',
+      'known outcomes (leadId,outcome) instead of the stored ones: IPS and doubly robust estimates for the draft (docs/outcome-routing.md)',
     )
     .option('--example <name>', `the draft is ${EXAMPLE_OPTION_HELP}`)
     .option('--since <date>', 'only leads received from this date (YYYY-MM-DD, UTC) or instant')
@@ -73,7 +74,16 @@ export function registerSimulateCommand(program: Command): void {
       try {
         let diff;
         try {
-          diff = await simulateDraft(store, loaded.value.org, { since, limit, ...(rewards ? { rewards } : {}) });
+          // The draft's outcome-aware steps learn from the stored outcomes as the replay goes; --policy evaluates
+          // against the stored outcomes unless a file names others.
+          const stored = await storedOutcomeEvidence(store);
+          const evaluated = rewards ?? (opts.policy !== undefined ? stored.rewards : undefined);
+          diff = await simulateDraft(store, loaded.value.org, {
+            since,
+            limit,
+            outcomeFacts: stored.facts,
+            ...(evaluated ? { rewards: evaluated } : {}),
+          });
         } catch (e) {
           if (/no such table|does not exist/i.test((e as Error).message))
             throw new CliFailure('INPUT_UNREADABLE', undefined, [

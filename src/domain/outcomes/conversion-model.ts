@@ -30,20 +30,38 @@ function add(into: Mutable, key: string, segment: string, won: boolean): void {
   else t.lost++;
 }
 
+/**
+ * Accumulates outcome facts into a model; `snapshot()` freezes what was added so far. Replays that learn as they go
+ * (simulation: only outcomes closed before each lead) add facts in time order and snapshot when new ones arrived.
+ */
+export class ConversionModelBuilder {
+  readonly #reps: Mutable = {};
+  readonly #teams: Mutable = {};
+  readonly #segments: Mutable = { all: {} };
+
+  add(f: OutcomeFact): void {
+    if (f.outcome === 'DISQUALIFIED') return;
+    const won = f.outcome === 'WON';
+    add(this.#reps, f.repId, f.segment, won);
+    add(this.#teams, f.teamId, f.segment, won);
+    add(this.#segments, 'all', f.segment, won);
+  }
+
+  snapshot(): ConversionModelSnapshot {
+    // A deep copy through canonical JSON: later add()s never change a snapshot a decision already read.
+    const body = JSON.parse(JSON.stringify({ reps: this.#reps, teams: this.#teams, segments: this.#segments.all })) as Omit<
+      ConversionModelSnapshot,
+      'version'
+    >;
+    return { version: contentHash(body), ...body };
+  }
+}
+
 /** Builds the snapshot from outcome facts (order does not matter: the version hashes the canonical form). */
 export function buildConversionModel(facts: readonly OutcomeFact[]): ConversionModelSnapshot {
-  const reps: Mutable = {};
-  const teams: Mutable = {};
-  const segments: Mutable = { all: {} };
-  for (const f of facts) {
-    if (f.outcome === 'DISQUALIFIED') continue;
-    const won = f.outcome === 'WON';
-    add(reps, f.repId, f.segment, won);
-    add(teams, f.teamId, f.segment, won);
-    add(segments, 'all', f.segment, won);
-  }
-  const body = { reps, teams, segments: segments.all! };
-  return { version: contentHash(body), ...body };
+  const builder = new ConversionModelBuilder();
+  for (const f of facts) builder.add(f);
+  return builder.snapshot();
 }
 
 export const EMPTY_MODEL: ConversionModelSnapshot = buildConversionModel([]);

@@ -133,6 +133,7 @@ const guardReason = (guard: Guard, winner: string) => ({
 export const outcomeAware = (s: OutcomeAwareSettings): StrategyStep => ({
   kind: 'outcome-aware',
   pool: s.pool,
+  readsOutcomeModel: true,
   apply(ctx, candidates): StepOutcome {
     const model = ctx.outcomes ?? EMPTY_MODEL;
     const segment = ctx.lead.company?.segment ?? UNKNOWN_SEGMENT;

@@ -41,6 +41,8 @@ export interface StrategyStep {
   readonly kind: string;
   /** The round-robin ledger pool this step reads and writes, if any. */
   readonly pool?: string;
+  /** true when the step reads the conversion model (StrategyContext.outcomes): the caller then fetches the current one. */
+  readonly readsOutcomeModel?: boolean;
   apply(ctx: StrategyContext, candidates: readonly Candidate[]): StepOutcome;
 }
 
@@ -55,3 +57,7 @@ export function preferWhere(
   if (kept.length === candidates.length) return { kind: 'passed', note: `${describe.matched}: all ${kept.length} match` };
   return { kind: 'narrowed', candidates: kept, note: `${describe.matched}: ${kept.length} of ${candidates.length}` };
 }
+
+/** Whether any rule of this chain list routes on outcomes, i.e. whether a decision needs the conversion model. */
+export const readsOutcomeModel = (chains: readonly (readonly StrategyStep[])[]): boolean =>
+  chains.some((chain) => chain.some((step) => step.readsOutcomeModel === true));

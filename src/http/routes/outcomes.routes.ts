@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { rebuildConversionModel } from '../../app/outcomes/conversion-model-store.ts';
 import { personRecorder, recordOutcome } from '../../app/outcomes/record-outcome.use-case.ts';
 import { canSee } from '../../app/queries/lead-queries.ts';
 import { outcomesReport } from '../../app/queries/outcome-report.query.ts';
@@ -83,5 +84,43 @@ export function registerOutcomeRoutes(app: FastifyInstance, ctx: ServiceContext)
       if (format === 'json') return report;
       return sendCsv(reply, `outcomes-by-${q.groupBy}`, OUTCOME_CSV_HEADER, outcomeCsvRows([...report.groups, report.overall]));
     },
+  );
+  registerModelRoutes(app, ctx);
+}
+
+/** The conversion model outcome-aware routing reads (docs/outcome-routing.md "Snapshots and replay"). */
+function registerModelRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/v1/outcomes/model',
+    {
+      config: { roles: ['admin', 'ops', 'compliance'] },
+      schema: {
+        tags: ['outcomes'],
+        summary:
+          'The current conversion model the outcome-aware step reads: its version (what decisions record), the outcome rows it ' +
+          'was built from, when, and its won/lost tallies per rep, team and segment; null before the first build',
+      },
+    },
+    async () => {
+      const head = await ctx.store.outcomeModels.head();
+      if (!head) return { current: null };
+      const { version, outcomeRows, builtAt } = head;
+      return { current: { version, outcomeRows, builtAt, model: JSON.parse(head.modelJson) as unknown } };
+    },
+  );
+
+  r.post(
+    '/v1/outcomes/model/rebuild',
+    {
+      config: { roles: ['admin', 'ops'] },
+      schema: {
+        tags: ['outcomes'],
+        summary:
+          "Rebuild the conversion model now from every lead's current outcome (the worker does it every REMIT_OUTCOME_MODEL_INTERVAL_MS " +
+          'when outcomes changed); returns the version now current and whether it changed',
+      },
+    },
+    async () => rebuildConversionModel(ctx, { force: true }),
   );
 }

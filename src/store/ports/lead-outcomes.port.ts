@@ -35,6 +35,10 @@ export interface LeadOutcomeRepository {
   listForLead(leadId: string): Promise<readonly LeadOutcomeRecord[]>;
   /** The current outcome of each of these leads (leads without one are absent). */
   currentFor(leadIds: readonly string[]): Promise<ReadonlyMap<string, LeadOutcomeRecord>>;
+  /** Every lead's current outcome (one per lead), in lead id order: what the conversion model is built from. */
+  currentAll(): Promise<readonly LeadOutcomeRecord[]>;
+  /** How many outcome rows exist (append-only, so it only grows: the conversion model's rebuild watermark). */
+  count(): Promise<number>;
   /** Erasure: clears the free-text notes of the lead's outcomes; the facts stay. Returns how many notes were cleared. */
   forgetNotes(leadId: string): Promise<number>;
 }

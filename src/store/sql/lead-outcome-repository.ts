@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import {
   OUTCOME_CHANNELS,
   OUTCOME_KINDS,
@@ -44,6 +44,31 @@ function checkOutcome(input: Omit<LeadOutcomeRecord, 'seq'>): void {
   if (input.currency !== null && !/^[A-Z]{3}$/.test(input.currency)) throw new StoreInputError('currency must be an ISO 4217 code');
 }
 
+const rowOf = (input: Omit<LeadOutcomeRecord, 'seq'>, seq: number): Insertable<LeadOutcomesTable> => {
+  const a = input.attribution;
+  return {
+    id: input.id,
+    lead_id: input.leadId,
+    seq,
+    kind: input.kind,
+    value: input.value,
+    currency: input.currency,
+    reason_code: input.reasonCode,
+    note: input.note,
+    closed_at: input.closedAt,
+    recorded_at: input.recordedAt,
+    recorded_by: input.recordedBy,
+    channel: input.channel,
+    decision_id: input.decisionId,
+    rep_id: a.rep,
+    team_id: a.team,
+    rule_id: a.rule,
+    strategy: a.strategy,
+    segment: a.segment,
+    source: a.source,
+  };
+};
+
 export function leadOutcomeRepository(db: Kysely<Database>): LeadOutcomeRepository {
   return {
     async append(input) {
@@ -54,31 +79,7 @@ export function leadOutcomeRepository(db: Kysely<Database>): LeadOutcomeReposito
         .where('lead_id', '=', input.leadId)
         .executeTakeFirst();
       const seq = Number(last?.seq ?? 0) + 1;
-      const a = input.attribution;
-      await db
-        .insertInto('lead_outcomes')
-        .values({
-          id: input.id,
-          lead_id: input.leadId,
-          seq,
-          kind: input.kind,
-          value: input.value,
-          currency: input.currency,
-          reason_code: input.reasonCode,
-          note: input.note,
-          closed_at: input.closedAt,
-          recorded_at: input.recordedAt,
-          recorded_by: input.recordedBy,
-          channel: input.channel,
-          decision_id: input.decisionId,
-          rep_id: a.rep,
-          team_id: a.team,
-          rule_id: a.rule,
-          strategy: a.strategy,
-          segment: a.segment,
-          source: a.source,
-        })
-        .execute();
+      await db.insertInto('lead_outcomes').values(rowOf(input, seq)).execute();
       return { ...input, seq };
     },
     async listForLead(leadId) {
@@ -95,6 +96,30 @@ export function leadOutcomeRepository(db: Kysely<Database>): LeadOutcomeReposito
         for (const r of rows) out.set(r.lead_id, toRecord(r));
       }
       return out;
+    },
+    async currentAll() {
+      const rows = await db
+        .selectFrom('lead_outcomes as o')
+        .selectAll('o')
+        .where(({ eb, selectFrom }) =>
+          eb(
+            'o.seq',
+            '=',
+            selectFrom('lead_outcomes as l')
+              .select((e) => e.fn.max('l.seq').as('m'))
+              .whereRef('l.lead_id', '=', 'o.lead_id'),
+          ),
+        )
+        .orderBy('o.lead_id')
+        .execute();
+      return rows.map(toRecord);
+    },
+    async count() {
+      const row = await db
+        .selectFrom('lead_outcomes')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
     },
     async forgetNotes(leadId) {
       requireText(leadId, 'lead id');

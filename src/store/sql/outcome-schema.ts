@@ -20,3 +20,18 @@ export interface LeadOutcomesTable {
   segment: string | null;
   source: string | null;
 }
+
+/** Kysely table types of migration 0028. */
+export interface OutcomeModelsTable {
+  version: string;
+  model_json: string;
+  outcome_rows: number;
+  built_at: string;
+}
+
+export interface OutcomeModelHeadTable {
+  id: number;
+  version: string;
+  outcome_rows: number;
+  built_at: string;
+}

@@ -6,7 +6,7 @@ import type {
   NotificationRunsTable,
   NotificationsTable,
 } from './outbound-schema.ts';
-import type { LeadOutcomesTable } from './outcome-schema.ts';
+import type { LeadOutcomesTable, OutcomeModelHeadTable, OutcomeModelsTable } from './outcome-schema.ts';
 
 /** Kysely table types for the migrations in ../migrations (snake_case, as in the database). */
 
@@ -568,4 +568,6 @@ export interface Database {
   notification_conditions: NotificationConditionsTable;
   crm_writebacks: CrmWritebacksTable;
   lead_outcomes: LeadOutcomesTable;
+  outcome_models: OutcomeModelsTable;
+  outcome_model_head: OutcomeModelHeadTable;
 }

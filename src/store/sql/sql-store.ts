@@ -19,6 +19,7 @@ import { notificationRepository } from './notification-repository.ts';
 import { notificationRunRepository } from './notification-run-repository.ts';
 import { crmWritebackRepository } from './crm-writeback-repository.ts';
 import { leadOutcomeRepository } from './lead-outcome-repository.ts';
+import { outcomeModelRepository } from './outcome-model-repository.ts';
 import { repHeartbeatRepository } from './rep-heartbeat-repository.ts';
 import { reviewRepository } from './review-repository.ts';
 import { routingStateRepository } from './routing-state-repository.ts';
@@ -109,5 +110,6 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     notificationRuns: notificationRunRepository(db),
     crmWritebacks: crmWritebackRepository(db),
     outcomes: leadOutcomeRepository(db),
+    outcomeModels: outcomeModelRepository(db),
   };
 }
