@@ -56,6 +56,17 @@ describe('declared pools: compile-time validation', () => {
     ]);
   });
 
+  it('an outcome-aware step names a declared pool too: a misspelt one is a config problem, a declared one compiles', () => {
+    const misspelt = pooled([{ rep: 'alice' }], (c) => {
+      (c.rules as { then: Record<string, unknown> }[])[1]!.then.strategy = [{ kind: 'outcome-aware', pool: 'uk-pol' }];
+    });
+    expect(problems(misspelt)).toEqual([{ path: 'rules[1].then.strategy[0].pool', message: 'unknown pool "uk-pol" (declared: uk-pool)' }]);
+    const declared = pooled([{ rep: 'alice' }], (c) => {
+      (c.rules as { then: Record<string, unknown> }[])[1]!.then.strategy = [{ kind: 'outcome-aware', pool: 'uk-pool' }];
+    });
+    expect(problems(declared)).toEqual([]);
+  });
+
   it('without a pools section a round-robin step may name any pool (backward compatible); "default" is always allowed', () => {
     const plain = baseConfig();
     (plain.rules as { then: Record<string, unknown> }[])[0]!.then.strategy = [{ kind: 'weighted-round-robin', pool: 'anything' }];

@@ -310,8 +310,8 @@ function compileRules(
     }
     if (rule.then.kind === 'route')
       rule.then.strategy.forEach((step, j) => {
-        if (step.kind === 'weighted-round-robin')
-          checkPoolReference(config, pools, step.pool, ['rules', i, 'then', 'strategy', j, 'pool'], issues);
+        // Every step that keeps a ledger (round robin, outcome-aware) names a declared pool once an org declares any.
+        if ('pool' in step) checkPoolReference(config, pools, step.pool, ['rules', i, 'then', 'strategy', j, 'pool'], issues);
       });
     return {
       id: rule.id,

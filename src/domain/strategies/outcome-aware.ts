@@ -4,6 +4,7 @@ import { betaDraw, seededUniform, seedOf } from '../outcomes/seeded-random.ts';
 import type { LedgerEntry } from './routing-state.ts';
 import type { Candidate, StepOutcome, StrategyContext, StrategyStep } from './strategy.ts';
 import { chairmanPick, type ChairmanPick } from './weighted-round-robin.ts';
+import type { PoolMembership } from './pool-membership.ts';
 
 export interface OutcomeAwareSettings extends ModelSettings {
   /** The round-robin ledger the step keeps (shared with a weighted-round-robin step of the same pool). */
@@ -13,6 +14,8 @@ export interface OutcomeAwareSettings extends ModelSettings {
   readonly window: number;
   /** Monte Carlo draws (the decision's own draw among them) that estimate each candidate's selection probability. */
   readonly propensitySamples: number;
+  /** A declared pool with members: only they take its leads, with their pool weights and daily caps. */
+  readonly membership?: PoolMembership;
 }
 
 /** Why the fairness guard overrode the sampled pick; recorded with reason code FAIRNESS_GUARD. */
@@ -23,6 +26,9 @@ interface PolicyPick {
   readonly index: number;
   readonly guard: Guard | null;
 }
+
+/** A declared pool's member weights, else each rep's own. */
+const weightOf = (s: OutcomeAwareSettings) => s.membership?.weightOf ?? ((c: Candidate) => c.rep.weight);
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
@@ -37,7 +43,7 @@ export const allowedDeviation = (s: Pick<OutcomeAwareSettings, 'band' | 'window'
 /** Among `subset` (indices into candidates), the chairman rule's pick over the same ledger. */
 function chairmanAmong(ctx: StrategyContext, s: OutcomeAwareSettings, candidates: readonly Candidate[], subset: readonly number[]): number {
   const sub = subset.map((i) => candidates[i]!);
-  const p = chairmanPick(ctx.state, s.pool, sub, (c) => c.rep.weight);
+  const p = chairmanPick(ctx.state, s.pool, sub, weightOf(s));
   return subset[sub.indexOf(p.candidate)]!;
 }
 
@@ -134,13 +140,17 @@ export const outcomeAware = (s: OutcomeAwareSettings): StrategyStep => ({
   kind: 'outcome-aware',
   pool: s.pool,
   readsOutcomeModel: true,
-  apply(ctx, candidates): StepOutcome {
+  apply(ctx, eligible): StepOutcome {
+    const admitted = s.membership?.admit(ctx.state, ctx.at, eligible);
+    if (admitted && admitted.inPool.length === 0)
+      return { kind: 'passed', note: `pool ${s.pool}: no member among ${eligible.length} eligible reps can take it${admitted.cappedNote}` };
+    const candidates = admitted?.inPool ?? eligible;
     const model = ctx.outcomes ?? EMPTY_MODEL;
     const segment = ctx.lead.company?.segment ?? UNKNOWN_SEGMENT;
     const seed = seedOf(ctx.decisionId ?? `${ctx.lead.id}@${ctx.at}`);
     const posteriors = candidates.map((c) => posteriorOf(model, c.rep.id, c.team.id, segment, s));
     // The full chairman pass gives every candidate's entitlement after this lead: the ledger the guard reads.
-    const full = chairmanPick(ctx.state, s.pool, candidates, (c) => c.rep.weight);
+    const full = chairmanPick(ctx.state, s.pool, candidates, weightOf(s));
     const d = allowedDeviation(s);
     const deviation = full.rows.map((r) => r.assigned - r.entitled);
     const all = candidates.map((_, i) => i);
@@ -170,8 +180,15 @@ export const outcomeAware = (s: OutcomeAwareSettings): StrategyStep => ({
         candidates: rows,
         guard,
         chosen: winner.rep.id,
+        ...(admitted ? { declared: true, notMembers: admitted.outside, capped: admitted.capped } : {}),
       },
-      changes: { pool, seq: full.seq, entries: ledgerEntries(full, index) },
+      changes: {
+        pool,
+        seq: full.seq,
+        entries: s.membership
+          ? s.membership.withDayCounters(ctx.state, ctx.at, candidates, winner.rep.id, ledgerEntries(full, index))
+          : ledgerEntries(full, index),
+      },
       ...(guard ? { reason: guardReason(guard, winner.rep.id) } : {}),
     };
   },

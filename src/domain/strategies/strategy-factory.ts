@@ -8,6 +8,7 @@ import { leastLoaded } from './least-loaded.ts';
 import { weightedRoundRobin } from './weighted-round-robin.ts';
 import { declaredPoolRoundRobin } from './declared-pool-round-robin.ts';
 import { outcomeAware } from './outcome-aware.ts';
+import { PoolMembership } from './pool-membership.ts';
 import type { CompiledPool } from '../org/compiled-entities.ts';
 
 type Pools = ReadonlyMap<string, CompiledPool>;
@@ -16,6 +17,8 @@ type Factories = {
 };
 
 const NO_POOLS: Pools = new Map();
+
+const membershipOf = (pool: CompiledPool | undefined) => (pool?.members ? { membership: new PoolMembership(pool, pool.members) } : {});
 
 const FACTORIES: Factories = {
   'account-owner': () => accountOwner(),
@@ -33,9 +36,11 @@ const FACTORIES: Factories = {
     const declared = pools.get(c.pool);
     return declared?.members ? declaredPoolRoundRobin(declared, declared.members) : weightedRoundRobin(c.pool);
   },
-  'outcome-aware': (c) =>
+  // Over a pool with members the step admits only them (weights, daily caps), as weighted-round-robin does.
+  'outcome-aware': (c, pools) =>
     outcomeAware({
       pool: c.pool,
+      ...membershipOf(pools.get(c.pool)),
       minOutcomes: c.minOutcomes,
       teamPriorStrength: c.teamPriorStrength,
       globalPriorStrength: c.globalPriorStrength,
@@ -66,8 +71,9 @@ export const DEFAULT_CHAIN: readonly StrategyStepConfig[] = [
 export function buildChain(configs: readonly StrategyStepConfig[], pools: Pools = NO_POOLS): readonly StrategyStep[] {
   const chain = (configs.length > 0 ? configs : DEFAULT_CHAIN).map((c) => buildStep(c, pools));
   const last = chain[chain.length - 1];
-  if (last?.kind !== 'weighted-round-robin') return [...chain, weightedRoundRobin('default')];
-  return pools.get(last.pool!)?.members ? [...chain, weightedRoundRobin(fallbackPool(last.pool!))] : chain;
+  // A picker over a pool with members may pass (round robin or outcome-aware): its own fallback rotation follows.
+  if (last?.pool !== undefined && pools.get(last.pool)?.members) return [...chain, weightedRoundRobin(fallbackPool(last.pool))];
+  return last?.kind === 'weighted-round-robin' ? chain : [...chain, weightedRoundRobin('default')];
 }
 
 /** The ledger of the plain rotation after a declared pool that passed. */
