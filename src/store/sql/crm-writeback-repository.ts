@@ -7,7 +7,7 @@ import {
 } from '../ports/crm-writebacks.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
-import { leaseDueRows } from './lease-claims.ts';
+import { leaseDueGroups } from './lease-claims.ts';
 import type { CrmWritebacksTable } from './outbound-schema.ts';
 import type { Database } from './schema.ts';
 
@@ -131,7 +131,14 @@ function attempts(db: Kysely<Database>): Pick<CrmWritebackRepository, 'claimDue'
         .orderBy('id')
         .limit(requireLimit(limit))
         .execute();
-      return (await leaseDueRows(db, 'crm_writebacks', due, leaseUntil)).map(toRecord);
+      return (
+        await leaseDueGroups(
+          db,
+          'crm_writebacks',
+          due.map((row) => [row]),
+          leaseUntil,
+        )
+      ).map(toRecord);
     },
     async markSent(id, at) {
       requireInstant(at, 'sentAt');

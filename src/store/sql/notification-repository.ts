@@ -6,6 +6,7 @@ import {
   type NotificationRepository,
   type NotificationStatus,
 } from '../ports/notifications.port.ts';
+import { leaseDueGroups } from './lease-claims.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { pruneFinishedRows } from './prune-finished.ts';
 import { afterCursor } from './keyset-page.ts';
@@ -211,30 +212,8 @@ function attempts(db: Kysely<Database>): Pick<NotificationRepository, 'claimDue'
         .orderBy('notifications.id')
         .limit(requireLimit(limit))
         .execute();
-      const claimed: NotificationRecord[] = [];
-      for (const group of await wholeDigests(db, due)) {
-        const [first] = group;
-        // Empty: a racing instance leased the whole digest between the two reads.
-        if (!first) continue;
-        // Compare-and-set: only the instance that still sees the due time it read moves it; a racing one updates
-        // nothing. A digest's rows move in one statement, so a racer leases all of them or none.
-        const r = await db
-          .updateTable('notifications')
-          .set({ next_attempt_at: leaseUntil })
-          .where(
-            'id',
-            'in',
-            group.map((g) => g.id),
-          )
-          .where('status', '=', 'PENDING')
-          .where('next_attempt_at', '=', first.next_attempt_at)
-          .executeTakeFirst();
-        // Fewer rows than read: another instance read this digest before a late row joined it and leased part of it.
-        // The rows leased here are then not sent now but after the lease, so none is sent twice and none is lost.
-        if (Number(r.numUpdatedRows) === group.length)
-          claimed.push(...group.map((row) => toRecord({ ...row, next_attempt_at: leaseUntil })));
-      }
-      return claimed;
+      // A row on its own is a group of one; a digest's rows are leased together, all or none.
+      return (await leaseDueGroups(db, 'notifications', await wholeDigests(db, due), leaseUntil)).map(toRecord);
     },
     async markSent(id, at) {
       requireInstant(at, 'sentAt');
