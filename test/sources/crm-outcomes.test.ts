@@ -272,6 +272,22 @@ describe.each(dialects)('CRM closed-deal webhooks: $factory.name', ({ factory, r
     expect(badCurrency.json()).toMatchObject({ events: [{ status: 'invalid', details: [{ path: 'opportunity.CurrencyIsoCode' }] }] });
     expect(await outcomes(leadId)).toHaveLength(1);
 
+    // A close before the lead was received cannot be this lead's: refused at occurredAt.
+    const early = await postSalesforce({ ...event('opp-1-early', {}), occurredAt: '2020-01-01T00:00:00Z' });
+    expect(early.json()).toMatchObject({ events: [{ status: 'invalid', code: 'OUTCOME_INVALID', details: [{ path: 'occurredAt' }] }] });
+    // The same signature check as Lead events: a wrong one is 401 and nothing is read.
+    const forged = await s.app.inject({
+      method: 'POST',
+      url: '/v1/sources/salesforce/sfdc-prod',
+      payload: JSON.stringify(event('opp-1-forged', { IsWon: true })),
+      headers: {
+        'content-type': 'application/json',
+        'remit-signature': signWebhook('not-the-secret', '{}', Math.floor(s.clock.now() / 1000)),
+      },
+    });
+    expect(forged.statusCode).toBe(401);
+    expect(await outcomes(leadId)).toHaveLength(1);
+
     const unknown = await postSalesforce(event('opp-2', { Id: '0065g00000OppZZZ' }, '00Q5g00000NobodyAA'));
     expect(unknown.json()).toMatchObject({
       events: [

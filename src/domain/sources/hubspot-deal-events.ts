@@ -73,6 +73,8 @@ export function hubSpotDealEvents(events: readonly HubSpotEvent[], mapping: CrmO
     if (!isDealChange(e)) return { ...base, kind: 'ignored', reason: `not a deal property change (${e.subscriptionType})` };
     const currency = currencies.get(dealId) ?? null;
     if (e.propertyName === 'amount') return { ...base, kind: 'value', value: e.propertyValue, currency, fields: FIELDS };
+    if (e.propertyName === 'deal_currency_code')
+      return { ...base, kind: 'ignored', reason: "the deal's currency: applied with its close or amount change in this delivery" };
     if (e.propertyName !== 'dealstage')
       return { ...base, kind: 'ignored', reason: `deal property ${e.propertyName ?? '(none)'} is not an outcome` };
     const stage = e.propertyValue ?? '';
