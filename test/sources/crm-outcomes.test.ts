@@ -129,7 +129,7 @@ describe.each(dialects)('CRM closed-deal webhooks: $factory.name', ({ factory, r
       dealChange(14, DEAL, 'hs_next_step', 'call back', at + 3),
       { ...dealChange(15, '777', 'firstname', 'Zoë', at + 4), subscriptionType: 'contact.propertyChange' },
     ];
-    const before = await counted('ignored');
+    const before = { ignored: await counted('ignored'), unmatched: await counted('unmatched') };
 
     expect((await postHubSpot(batch, 'AAAA')).statusCode).toBe(401);
     expect(await outcomes(leadId)).toEqual([]);
@@ -140,7 +140,7 @@ describe.each(dialects)('CRM closed-deal webhooks: $factory.name', ({ factory, r
     // Answered in the order processed: the closes first, then amount changes (this one was recorded with its close).
     expect(events.map((e) => [e.eventId, e.status])).toEqual([
       ['12', 'recorded'],
-      ['13', 'ignored'],
+      ['13', 'unmatched'],
       ['14', 'ignored'],
       ['15', 'ignored'],
       ['11', 'unchanged'],
@@ -161,14 +161,15 @@ describe.each(dialects)('CRM closed-deal webhooks: $factory.name', ({ factory, r
       closedAt: new Date(at + 1).toISOString(),
       note: null,
     });
-    expect(await counted('ignored')).toBe(before + 3);
+    expect(await counted('ignored')).toBe(before.ignored + 2);
+    expect(await counted('unmatched')).toBe(before.unmatched + 1);
 
     // HubSpot redelivers with attemptNumber 1: same events, nothing appended.
     const again = await postHubSpot(batch.map((e) => ({ ...e, attemptNumber: 1 })));
     expect(again.statusCode).toBe(200);
     expect((again.json() as { events: { status: string }[] }).events.map((e) => e.status)).toEqual([
       'replayed',
-      'ignored',
+      'unmatched',
       'ignored',
       'ignored',
       'replayed',
@@ -292,7 +293,7 @@ describe.each(dialects)('CRM closed-deal webhooks: $factory.name', ({ factory, r
     expect(unknown.json()).toMatchObject({
       events: [
         {
-          status: 'ignored',
+          status: 'unmatched',
           reason: expect.stringContaining('no lead is known by salesforce record 00Q5g00000NobodyAA or 0065g00000OppZZZ'),
         },
       ],

@@ -39,7 +39,7 @@ export class RemitMetrics {
     name: 'remit_crm_outcome_events_total',
     help:
       'Closed-deal events from CRM webhooks, by source and what became of each: recorded, unchanged, replayed, ignored (not ' +
-      'an outcome, or no lead known by the CRM record), invalid.',
+      'an outcome), unmatched (no lead known by the CRM record), invalid.',
     labelNames: ['source', 'status'] as const,
     registers: [this.registry],
   });

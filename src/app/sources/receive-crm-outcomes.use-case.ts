@@ -11,10 +11,11 @@ import type { ServiceContext } from '../shared/service-context.ts';
 
 /**
  * What became of one CRM event (docs/outcomes.md "From CRM webhooks"): recorded; unchanged (the lead's current outcome
- * already said so); replayed (this event was recorded before: a redelivery); ignored (nothing to record, or no lead known
- * by the record, with the reason); invalid (a bad value, named at the CRM's field; nothing recorded).
+ * already said so); replayed (this event was recorded before: a redelivery); ignored (nothing to record, with the
+ * reason); unmatched (no lead is known by the CRM record: counted apart, it is a link to fix); invalid (a bad value,
+ * named at the CRM's field; nothing recorded).
  */
-export type CrmOutcomeStatus = 'recorded' | 'unchanged' | 'replayed' | 'ignored' | 'invalid';
+export type CrmOutcomeStatus = 'recorded' | 'unchanged' | 'replayed' | 'ignored' | 'unmatched' | 'invalid';
 
 export interface CrmOutcomeResult {
   readonly eventId: string;
@@ -82,7 +83,7 @@ async function recordEvent(ctx: Ctx, source: CrmSourceConfig, e: CrmOutcomeEvent
   const base = { eventId: e.eventId, leadId };
   const requestHash = sha256Hex(e.fingerprint);
   return ctx.store.transaction(async (tx) => {
-    if (!(await tx.leads.lock(leadId))) return { ...base, status: 'ignored', reason: `lead ${leadId} no longer exists` };
+    if (!(await tx.leads.lock(leadId))) return { ...base, status: 'unmatched', reason: `lead ${leadId} no longer exists` };
     const earlier = await tx.idempotency.get(scopeOf(source), e.key);
     if (earlier !== undefined) {
       if (earlier.requestHash !== requestHash)
@@ -130,8 +131,8 @@ async function recordEvent(ctx: Ctx, source: CrmSourceConfig, e: CrmOutcomeEvent
 /**
  * docs/outcomes.md "From CRM webhooks": each closed-deal event of a verified delivery, in order, recorded as the
  * outcome of the lead its CRM record names, by `crm:<source id>` on channel `crm`. Idempotent per event (the key and the
- * answer are stored with the outcome, in its transaction); an event about a record Remit does not know is ignored with
- * the reason, as is one that states no outcome. Every event gets its own answer, so one bad event does not hold back
+ * answer are stored with the outcome, in its transaction); an event about a record Remit does not know is unmatched, one
+ * that states no outcome ignored, each with the reason. Every event gets its own answer, so one bad event does not hold back
  * the rest of a HubSpot batch.
  */
 export async function receiveCrmOutcomes(
@@ -149,7 +150,7 @@ export async function receiveCrmOutcomes(
     if (leadId === undefined)
       results.push({
         eventId: e.eventId,
-        status: 'ignored',
+        status: 'unmatched',
         reason: `no lead is known by ${source.kind} record ${e.recordIds.join(' or ')} (write-back records, external ids)`,
       });
     else results.push(await recordEvent(ctx, source, e, leadId));

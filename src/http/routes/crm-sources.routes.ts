@@ -55,7 +55,7 @@ export async function registerCrmSourceRoutes(app: FastifyInstance, ctx: Service
           }
           const accepted = result.value;
           if (accepted.kind === 'outcomes') {
-            // Each event counted by what became of it (an unknown record is "ignored": a rising count is a mapping to fix).
+            // Each event counted by what became of it (a rising "unmatched" count is a CRM record link to fix).
             for (const e of accepted.body.events) ctx.metrics.crmOutcomeEvents.inc({ source: source.id, status: e.status });
             return reply.code(accepted.statusCode).send(accepted.body);
           }
