@@ -64,7 +64,11 @@ async function statementOf(tx: UnitOfWork, source: CrmSourceConfig, e: CrmOutcom
   if (e.kind === 'ignored') return { ok: false, reason: e.reason };
   const current = (await tx.outcomes.listForLead(leadId)).at(-1);
   if (current === undefined || current.recordedBy !== `crm:${source.id}`)
-    return { ok: false, reason: 'amount changed, but the lead has no outcome from this source to update (the deal is not closed)' };
+    return {
+      ok: false,
+      reason:
+        'amount changed, but the lead has no outcome from this source to update (deal not closed, or its outcome came from elsewhere)',
+    };
   const value = amountOf(e.value);
   return {
     ok: true,
