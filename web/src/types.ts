@@ -16,6 +16,7 @@ export interface Review {
 // The decision document's own types, imported rather than restated (type-only: erased from the bundle).
 export type { Decision, DecisionReason as Reason } from '../../src/domain/decision/decision.ts';
 import type { Decision } from '../../src/domain/decision/decision.ts';
+import type { OutcomeChannel, OutcomeKind } from '../../src/domain/outcomes/outcome-kind.ts';
 
 export interface HistoryEvent {
   readonly seq: number;
@@ -64,4 +65,18 @@ export interface ScreeningHit {
   readonly score: number;
   readonly isPep?: boolean;
   readonly isSanctioned?: boolean;
+}
+
+/** One of a lead's outcomes (GET /v1/leads/:id/outcomes, docs/outcomes.md); the fields the console shows. */
+export interface LeadOutcome {
+  readonly id: string;
+  readonly seq: number;
+  readonly kind: OutcomeKind;
+  readonly value: number | null;
+  readonly currency: string | null;
+  readonly reasonCode: string;
+  readonly note: string | null;
+  readonly closedAt: string;
+  readonly recordedBy: string;
+  readonly channel: OutcomeChannel;
 }

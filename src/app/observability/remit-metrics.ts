@@ -34,6 +34,15 @@ export class RemitMetrics {
   readonly notificationFailures: Counter;
   readonly enrichmentFailures: Counter<'source'>;
   readonly crmWritebackFailures: Counter<'target' | 'reason'>;
+  /** By what became of each event; an initialiser, not in the constructor, which is at its size limit. */
+  readonly crmOutcomeEvents = new Counter({
+    name: 'remit_crm_outcome_events_total',
+    help:
+      'Closed-deal events from CRM webhooks, by source and what became of each: recorded, unchanged, replayed, ignored (not ' +
+      'an outcome), unmatched (no lead known by the CRM record), invalid.',
+    labelNames: ['source', 'status'] as const,
+    registers: [this.registry],
+  });
   readonly workerFailures: Counter<'worker'>;
   readonly ssoSignIns: Counter<'outcome'>;
   readonly auditVerifyOk: Gauge;

@@ -68,8 +68,8 @@ export async function recordOutcome(
   return ctx.store.transaction((tx) => recordOutcomeIn(tx, ctx, recorder, leadId, input, options.detailsUnder ?? ['body']));
 }
 
-/** The steps, in one transaction. */
-async function recordOutcomeIn(
+/** The steps, in the caller's transaction (a CRM event claims its idempotency key in the same one). */
+export async function recordOutcomeIn(
   tx: UnitOfWork,
   ctx: Pick<ServiceContext, 'clock' | 'ids' | 'notify'>,
   recorder: OutcomeRecorder,

@@ -5,6 +5,14 @@ import { toIso } from '../../domain/shared/zoned-time.ts';
 import { HubSpotSubmissionSchema, hubSpotEventId, hubSpotFields } from '../../domain/sources/hubspot-submission.ts';
 import { describeFieldErrors, instantOf, mapSourceFields, type SourceFields } from '../../domain/sources/map-source-fields.ts';
 import { SalesforceLeadEventSchema, salesforceFields } from '../../domain/sources/salesforce-lead-event.ts';
+import type { CrmOutcomeEvent } from '../../domain/sources/crm-outcome-event.ts';
+import { HubSpotDealEventsSchema, hubSpotDealEvents } from '../../domain/sources/hubspot-deal-events.ts';
+import {
+  isSalesforceOpportunity,
+  SalesforceOpportunityEventSchema,
+  salesforceOpportunityEvent,
+} from '../../domain/sources/salesforce-opportunity-event.ts';
+import { receiveCrmOutcomes, type CrmOutcomeResult } from './receive-crm-outcomes.use-case.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { ingestLead } from '../intake/ingest-lead.use-case.ts';
@@ -24,6 +32,7 @@ export interface CrmWebhookRequest {
 }
 
 export interface CrmWebhookAccepted {
+  readonly kind: 'lead';
   readonly statusCode: 200 | 201;
   readonly replayed: boolean;
   readonly body: {
@@ -33,6 +42,13 @@ export interface CrmWebhookAccepted {
     readonly reviewId: string | null;
     readonly eventId: string;
   };
+}
+
+/** A delivery of closed-deal events (docs/outcomes.md "From CRM webhooks"): one answer per event, always 200. */
+export interface CrmOutcomesAccepted {
+  readonly kind: 'outcomes';
+  readonly statusCode: 200;
+  readonly body: { readonly events: readonly CrmOutcomeResult[] };
 }
 
 export const findCrmSource = (ctx: Pick<ServiceContext, 'orgs'>, kind: CrmKind, sourceId: string): CrmSourceConfig | undefined =>
@@ -84,6 +100,23 @@ function parseEvent(kind: CrmKind, body: unknown): Result<ParsedEvent, AppFailur
   });
 }
 
+/** HubSpot sends its Webhooks API events as a JSON array; Salesforce names the sObject. Anything else is a lead. */
+const isOutcomeDelivery = (kind: CrmKind, body: unknown): boolean =>
+  kind === 'hubspot' ? Array.isArray(body) : isSalesforceOpportunity(body);
+
+function outcomeEvents(source: CrmSourceConfig, body: unknown): Result<CrmOutcomeEvent[], AppFailure> {
+  if (source.kind === 'hubspot') {
+    const parsed = HubSpotDealEventsSchema.safeParse(body);
+    if (!parsed.success)
+      return failure('OUTCOME_INVALID', 'not a HubSpot webhook event batch', zodDetails(parsed.error.issues, { under: ['body'] }));
+    return ok(hubSpotDealEvents(parsed.data, source.outcomes));
+  }
+  const parsed = SalesforceOpportunityEventSchema.safeParse(body);
+  if (!parsed.success)
+    return failure('OUTCOME_INVALID', 'not a Salesforce Opportunity event', zodDetails(parsed.error.issues, { under: ['body'] }));
+  return ok([salesforceOpportunityEvent(parsed.data, source.outcomes)]);
+}
+
 function verify(source: CrmSourceConfig, secret: string, req: CrmWebhookRequest, nowMs: number): SignatureCheck {
   if (source.kind === 'hubspot') {
     return verifyHubSpotV3({
@@ -110,13 +143,15 @@ function verify(source: CrmSourceConfig, secret: string, req: CrmWebhookRequest,
  * A CRM / marketing webhook (docs/sources.md): verify the signature over the raw body, parse the source's
  * payload shape, map it through the source's configured field map, and ingest it through the one
  * pipeline, idempotent on `<sourceId>:<eventId>` (a redelivered event answers with the first result).
+ * Closed-deal events (a HubSpot event batch, a Salesforce Opportunity) pass the same signature check and record
+ * outcomes instead (receive-crm-outcomes.use-case.ts).
  */
 export async function receiveCrmWebhook(
   ctx: ServiceContext,
   source: CrmSourceConfig,
   req: CrmWebhookRequest,
   secrets: SecretLookup = environmentSecrets,
-): Promise<Result<CrmWebhookAccepted, AppFailure>> {
+): Promise<Result<CrmWebhookAccepted | CrmOutcomesAccepted, AppFailure>> {
   const secret = secrets(source.secretEnv);
   if (secret === undefined)
     return failure('UNAVAILABLE', `source ${source.id} is not configured: environment variable ${source.secretEnv} is not set`);
@@ -128,6 +163,11 @@ export async function receiveCrmWebhook(
   } catch (e) {
     return failure('INPUT_UNREADABLE', `malformed JSON: ${(e as Error).message}`);
   }
+  if (isOutcomeDelivery(source.kind, body)) {
+    const events = outcomeEvents(source, body);
+    if (!events.ok) return events;
+    return ok({ kind: 'outcomes', statusCode: 200, body: { events: await receiveCrmOutcomes(ctx, source, events.value) } });
+  }
   const event = parseEvent(source.kind, body);
   if (!event.ok) return event;
   const { eventId, fields, occurredAt } = event.value;
@@ -136,6 +176,7 @@ export async function receiveCrmWebhook(
   if (!result.ok) return err({ ...result.error, details: describeFieldErrors(result.error.details, fieldOf, `${source.kind} field`) });
   const b = result.value.body;
   return ok({
+    kind: 'lead',
     statusCode: result.value.statusCode,
     replayed: result.value.replayed,
     body: { leadId: b.leadId, status: b.status, duplicateOf: b.duplicateOf, reviewId: b.reviewId, eventId },

@@ -159,6 +159,49 @@ export const FormSourceSchema = z
     path: ['allowedOrigins'],
   });
 
+const ReasonCodeSchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'an UPPER_SNAKE_CASE reason code (PRICE, COMPETITOR …)');
+const StageListSchema = z.array(z.string().min(1).max(255)).max(50);
+
+/**
+ * How a CRM's closed-deal events become lead outcomes (docs/outcomes.md "From CRM webhooks"). Optional: a source without
+ * it takes the defaults documented there (kept out of the schema's defaults so an org without it keeps its content hash).
+ */
+export const CrmOutcomeMappingSchema = z
+  .strictObject({
+    wonStages: StageListSchema.optional().describe('HubSpot dealstage values meaning WON; default [closedwon]. Salesforce uses IsWon.'),
+    lostStages: StageListSchema.optional().describe(
+      'HubSpot dealstage values meaning LOST; default [closedlost]. Salesforce: IsClosed and not IsWon.',
+    ),
+    disqualifiedStages: StageListSchema.optional().describe(
+      'Closed stages (HubSpot dealstage, Salesforce StageName) meaning DISQUALIFIED: never a real prospect. Default none.',
+    ),
+    reasonField: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/)
+      .optional()
+      .describe('Salesforce: the Opportunity field whose value is looked up in reasonCodes (e.g. Loss_Reason__c); default StageName.'),
+    reasonCodes: z
+      .record(z.string().min(1).max(255), ReasonCodeSchema)
+      .optional()
+      .describe('Stage (HubSpot dealstage; Salesforce reasonField value) → reason code. Not listed: the default of the outcome kind.'),
+    defaultReasonCodes: z
+      .strictObject({ WON: ReasonCodeSchema.optional(), LOST: ReasonCodeSchema.optional(), DISQUALIFIED: ReasonCodeSchema.optional() })
+      .optional()
+      .describe('Reason code when reasonCodes has none; defaults CRM_CLOSED_WON, CRM_CLOSED_LOST, CRM_DISQUALIFIED.'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code')
+      .optional()
+      .describe('Currency of an amount the event does not name one for (HubSpot: the portal currency).'),
+    leadSource: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("The leads' `source` for matching by external id; default the mapping's defaults.source, else the kind."),
+  })
+  .describe('Closed-deal events (HubSpot deal.propertyChange, Salesforce Opportunity) → lead outcomes.');
+
 export const CrmSourceSchema = z.strictObject({
   id: SourceIdSchema,
   kind: z
@@ -178,6 +221,7 @@ export const CrmSourceSchema = z.strictObject({
     .max(3600)
     .default(300)
     .describe('Signed timestamps older (or further ahead) than this are rejected.'),
+  outcomes: CrmOutcomeMappingSchema.optional(),
 });
 
 export const SourcesSchema = z
@@ -202,6 +246,7 @@ export const SourcesSchema = z
 export type FormSourceConfig = z.infer<typeof FormSourceSchema>;
 export type CrmSourceConfig = z.infer<typeof CrmSourceSchema>;
 export type ConsentMapping = z.infer<typeof ConsentMappingSchema>;
+export type CrmOutcomeMapping = z.infer<typeof CrmOutcomeMappingSchema>;
 /** What maps a source's flat fields onto an intake payload (shared by forms, webhooks and CSV import). */
 export type SourceMapping = Pick<FormSourceConfig, 'fields' | 'defaults' | 'hidden'> & { readonly consent?: ConsentMapping | undefined };
 export const SourceMappingSchema = z.strictObject(mappingShape);

@@ -9,11 +9,12 @@ const MAX_WEBHOOK_BYTES = 512 * 1024;
 
 const SUMMARY: Readonly<Record<CrmKind, string>> = {
   hubspot:
-    'HubSpot-style form-submission webhook, verified with X-HubSpot-Signature-v3 (HMAC-SHA256 of method + URI + body + timestamp, ' +
-    'base64; timestamps older than 5 minutes are refused)',
+    'HubSpot-style form-submission webhook, or a Webhooks API v3 event batch (deal.propertyChange: closed deals become lead ' +
+    'outcomes), verified with X-HubSpot-Signature-v3 (HMAC-SHA256 of method + URI + body + timestamp, base64; timestamps ' +
+    'older than 5 minutes are refused)',
   salesforce:
-    'Salesforce-style Lead object (JSON, as a Flow / platform-event callout sends it), verified with Remit-Signature: t=<unix ' +
-    's>,v1=<hex HMAC-SHA256 of "<t>.<body>">',
+    'Salesforce-style Lead object, or a closed Opportunity (a lead outcome), as JSON a Flow / platform-event callout sends, ' +
+    'verified with Remit-Signature: t=<unix s>,v1=<hex HMAC-SHA256 of "<t>.<body>">',
 };
 
 /**
@@ -48,14 +49,20 @@ export async function registerCrmSourceRoutes(app: FastifyInstance, ctx: Service
           const uri = source.publicUrl ?? `${request.protocol}://${request.host}${request.url}`;
           const started = performance.now();
           const result = await receiveCrmWebhook(ctx, source, { method: request.method, uri, rawBody, headers: request.headers });
-          // Counted once taken in (a refused signature or payload is not a lead: the warn line above covers it).
-          if (result.ok) ctx.metrics.leadIngested(`${kind}:${source.id}`, result, (performance.now() - started) / 1000);
           if (!result.ok) {
             if (result.error.code === 'SIGNATURE_INVALID') request.log.warn({ source: source.id, ip: request.ip }, result.error.message);
             return sendFailure(reply, result.error);
           }
-          if (result.value.replayed) reply.header('idempotent-replayed', 'true');
-          return reply.code(result.value.statusCode).send(result.value.body);
+          const accepted = result.value;
+          if (accepted.kind === 'outcomes') {
+            // Each event counted by what became of it (a rising "unmatched" count is a CRM record link to fix).
+            for (const e of accepted.body.events) ctx.metrics.crmOutcomeEvents.inc({ source: source.id, status: e.status });
+            return reply.code(accepted.statusCode).send(accepted.body);
+          }
+          // Counted once taken in (a refused signature or payload is not a lead: the warn line above covers it).
+          ctx.metrics.leadIngested(`${kind}:${source.id}`, { ok: true, value: accepted }, (performance.now() - started) / 1000);
+          if (accepted.replayed) reply.header('idempotent-replayed', 'true');
+          return reply.code(accepted.statusCode).send(accepted.body);
         },
       );
     }

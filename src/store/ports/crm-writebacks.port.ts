@@ -46,6 +46,11 @@ export interface CrmWritebackRepository {
   /** A DEAD row back to PENDING, due `now`, attempts kept. False unless it was DEAD. */
   redrive(id: string, now: string): Promise<boolean>;
   get(id: string): Promise<CrmWritebackRecord | undefined>;
+  /**
+   * The lead whose write-backs name this CRM record (the latest row of any of these targets, in any status), or
+   * undefined: how a CRM event about the record finds Remit's lead (docs/outcomes.md "From CRM webhooks").
+   */
+  leadForRecord(targetIds: readonly string[], recordId: string): Promise<string | undefined>;
   list(filter: {
     readonly status?: CrmWritebackStatus;
     readonly leadId?: string;

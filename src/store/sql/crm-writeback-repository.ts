@@ -30,7 +30,27 @@ const toRecord = (r: CrmWritebacksTable): CrmWritebackRecord => ({
 const later = (a: string, b: string): string => (Date.parse(a) >= Date.parse(b) ? a : b);
 
 export function crmWritebackRepository(db: Kysely<Database>): CrmWritebackRepository {
-  return { ...writes(db), ...attempts(db) };
+  return { ...writes(db), ...attempts(db), ...lookups(db) };
+}
+
+/** Which lead a CRM record belongs to (a CRM event about the record finds its lead by it). */
+function lookups(db: Kysely<Database>): Pick<CrmWritebackRepository, 'leadForRecord'> {
+  return {
+    async leadForRecord(targetIds, recordId) {
+      if (targetIds.length === 0 || recordId === '') return undefined;
+      // Any status: a record written back once (sent, dead or superseded) names its lead all the same.
+      const row = await db
+        .selectFrom('crm_writebacks')
+        .select('lead_id')
+        .where('target_id', 'in', [...targetIds])
+        .where('record_id', '=', recordId)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.lead_id;
+    },
+  };
 }
 
 function writes(db: Kysely<Database>): Pick<CrmWritebackRepository, 'add' | 'get' | 'list' | 'redrive'> {

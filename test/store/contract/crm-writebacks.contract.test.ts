@@ -83,6 +83,17 @@ describe.each(STORES)('CRM write-backs repository: $factory.name', ({ factory, r
     expect(await store.crmWritebacks.get('c1')).toMatchObject({ status: 'PENDING', attempts: 2, nextAttemptAt: iso(70) });
   });
 
+  it("leadForRecord: the latest row's lead for the record under the given targets, in any status; else undefined", async () => {
+    await store.crmWritebacks.add(row('c1', 0, '501', 'lead-old'));
+    await store.crmWritebacks.add(row('c2', 10, '501', 'lead-new')); // supersedes c1
+    await store.crmWritebacks.add({ ...row('c3', 20, '501', 'lead-elsewhere'), targetId: 'sfdc-prod' });
+    expect(await store.crmWritebacks.leadForRecord(['hubspot-main'], '501')).toBe('lead-new');
+    expect(await store.crmWritebacks.leadForRecord(['hubspot-main', 'sfdc-prod'], '501')).toBe('lead-elsewhere');
+    expect(await store.crmWritebacks.leadForRecord(['sfdc-prod'], '502')).toBeUndefined();
+    expect(await store.crmWritebacks.leadForRecord([], '501')).toBeUndefined();
+    expect(await store.crmWritebacks.leadForRecord(['hubspot-main'], '')).toBeUndefined();
+  });
+
   it('refuses bad input with StoreInputError and writes nothing', async () => {
     await expect(store.crmWritebacks.add({ ...row('c1'), updateJson: '{not json' })).rejects.toThrow(StoreInputError);
     await expect(store.crmWritebacks.add({ ...row('c1'), recordId: '' })).rejects.toThrow(StoreInputError);

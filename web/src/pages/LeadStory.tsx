@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ApiError, get, hasOperation, post, repOnly, type Me } from '../api.ts';
 import { Badge, downloadJson, ErrorBox, fmtTime, Loading, outcomeTone, Page, useAsync } from '../components/common.tsx';
 import { CandidateTable, Reasons } from '../components/Eligibility.tsx';
+import { LeadOutcomes } from '../components/outcomes/LeadOutcomes.tsx';
 import { Timeline } from '../components/Timeline.tsx';
 import { Link } from '../router.tsx';
 import type { LeadDetail } from '../types.ts';
@@ -210,6 +211,12 @@ function StoryBody({ lead, storyAvailable, story, storyError, me }: StoryProps) 
       </section>
 
       {d && <DecisionSection d={d} />}
+
+      <section aria-labelledby="outcome-h" className="card">
+        <h2 id="outcome-h">Commercial outcome</h2>
+        {/* Who records: the lead's rep (a rep sees only their own leads), ops and admin; compliance only reads. */}
+        <LeadOutcomes leadId={lead.id} canRecord={me.roles.some((r) => r === 'rep' || r === 'ops' || r === 'admin')} heading={false} />
+      </section>
 
       <section aria-labelledby="timeline-h" className="card">
         <h2 id="timeline-h">Timeline</h2>

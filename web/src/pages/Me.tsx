@@ -4,6 +4,7 @@ import { Badge, ErrorBox, fmtTime, Loading, outcomeTone, Page, useAsync } from '
 import { OutreachPanel } from '../components/me/OutreachPanel.tsx';
 import { PresencePanel } from '../components/me/PresencePanel.tsx';
 import { TransitionButtons } from '../components/me/TransitionButtons.tsx';
+import { LeadOutcomes } from '../components/outcomes/LeadOutcomes.tsx';
 import { Link } from '../router.tsx';
 
 interface MyLead {
@@ -39,7 +40,7 @@ function MyLeadRow({ lead, open, onOpen }: { lead: MyLead; open: boolean; onOpen
   );
 }
 
-/** The lead being worked: lifecycle moves, then the outreach check and the contact log. */
+/** The lead being worked: lifecycle moves, the outreach check and the contact log, and its outcome. */
 function LeadWork({ lead, onChanged }: { lead: MyLead; onChanged: () => void }) {
   return (
     <section className="card" aria-label={`Working on lead ${lead.id}`} data-testid="lead-work">
@@ -48,6 +49,7 @@ function LeadWork({ lead, onChanged }: { lead: MyLead; onChanged: () => void }) 
       </h2>
       <TransitionButtons leadId={lead.id} status={lead.status} onMoved={onChanged} />
       <OutreachPanel leadId={lead.id} onLogged={onChanged} />
+      <LeadOutcomes leadId={lead.id} canRecord />
     </section>
   );
 }
