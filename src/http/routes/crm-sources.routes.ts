@@ -47,7 +47,10 @@ export async function registerCrmSourceRoutes(app: FastifyInstance, ctx: Service
           const rawBody = typeof request.body === 'string' ? request.body : '';
           const uri = source.publicUrl ?? `${request.protocol}://${request.host}${request.url}`;
           const started = performance.now();
-          const result = await receiveCrmWebhook(ctx, source, { method: request.method, uri, rawBody, headers: request.headers });
+          const webhook = { method: request.method, uri, rawBody, headers: request.headers };
+          const result = await receiveCrmWebhook(ctx, source, webhook, undefined, (leads) =>
+            app.intakeLimiter.admit({ kind: 'source', id: source.id }, leads),
+          );
           // Counted once taken in (a refused signature or payload is not a lead: the warn line above covers it).
           if (result.ok) ctx.metrics.leadIngested(`${kind}:${source.id}`, result, (performance.now() - started) / 1000);
           if (!result.ok) {
