@@ -65,7 +65,17 @@ export const IntakeLimitsSchema = z
       .default(10)
       .describe(
         'Leads of a batch processed in one turn; between turns other requests go first, so a single lead waits at most about ' +
-          'one turn behind a batch. 500: a whole batch in one turn.',
+          'one turn behind a batch. 500 (with batchSliceMs 60000): a whole batch in one turn.',
+      ),
+    batchSliceMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(60_000)
+      .default(25)
+      .describe(
+        'A turn also ends once it has run this long (at least one lead per turn), so the wait behind a batch stays short when ' +
+          'leads are slow (a loaded machine, a slow disk).',
       ),
     batchTurnsAtOnce: z
       .number()

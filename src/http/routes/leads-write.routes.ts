@@ -146,12 +146,15 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
       if (admission.kind === 'refused') return sendFailure(reply, admission.failure);
       try {
         const results: BatchItem[] = [];
-        const slice = app.intakeLimiter.limits.batchSlice;
-        for (let from = 0; from < leads.length; from += slice) {
+        const { batchSlice, batchSliceMs } = app.intakeLimiter.limits;
+        while (results.length < leads.length) {
           // One turn per slice: between two slices other clients' requests (a single lead, another batch's slice) run.
+          // A slice ends after batchSlice leads, or earlier once it has run batchSliceMs (leads are slower under load).
           await turns.run(`${client.kind}:${client.id}`, async () => {
-            for (let index = from; index < Math.min(from + slice, leads.length); index++)
-              results.push(await ingestItem(ctx, principal, leads[index], index, key));
+            const started = performance.now();
+            const end = Math.min(results.length + batchSlice, leads.length);
+            do results.push(await ingestItem(ctx, principal, leads[results.length], results.length, key));
+            while (results.length < end && performance.now() - started < batchSliceMs);
           });
         }
         const accepted = results.filter((x) => x.ok).length;
