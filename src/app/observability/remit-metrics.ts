@@ -39,7 +39,13 @@ export class RemitMetrics {
   readonly auditVerifyOk: Gauge;
   readonly auditVerifyTime: Gauge;
   readonly signIns: Counter<'method' | 'outcome'>;
-  readonly intakeLimited: Counter<'scope' | 'limit'>;
+  /** Lead-posting requests refused by an intake limit (docs/operations.md "Intake limits"). */
+  readonly intakeLimited = new Counter({
+    name: 'remit_intake_limited_total',
+    help: 'Lead-posting requests refused with 429 by an intake limit, by scope (key, source) and limit (rate, concurrency).',
+    labelNames: ['scope', 'limit'] as const,
+    registers: [this.registry],
+  });
   #sources: GaugeSources | null = null;
   readonly #leadSources = new Set<string>();
   #counts: Promise<OperationalCounts> | null = null;
@@ -121,12 +127,6 @@ export class RemitMetrics {
         'Console sign-ins with a password or one-time link, by method and outcome (success, failed, locked, totp_required, ' +
         'totp_enrolment_required); a rising failed or locked count is someone guessing.',
       labelNames: ['method', 'outcome'],
-      registers,
-    });
-    this.intakeLimited = new Counter({
-      name: 'remit_intake_limited_total',
-      help: 'Lead-posting requests refused with 429 by an intake limit, by scope (key, source) and limit (rate, concurrency).',
-      labelNames: ['scope', 'limit'],
       registers,
     });
     this.#scrapeGauges(registers);

@@ -76,7 +76,6 @@ async function ingestItem(
 
 export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const turns = new BatchTurns(() => app.intakeLimiter.limits.batchTurnsAtOnce);
   // Requests whose outcome the handler counted; the rest that end in 422 failed request validation (INVALID).
   const counted = new WeakSet<FastifyRequest>();
   const countInvalid = async (request: FastifyRequest, reply: { statusCode: number }) => {
@@ -121,6 +120,13 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
     },
   );
 
+  registerBatchRoute(app, ctx);
+}
+
+/** POST /v1/leads:batch — each lead through the single-lead pipeline, in slices that take turns with other clients. */
+function registerBatchRoute(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const turns = new BatchTurns(() => app.intakeLimiter.limits.batchTurnsAtOnce);
   r.post(
     '/v1/leads::batch',
     {
@@ -129,6 +135,9 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
       schema: {
         tags: ['leads'],
         summary: `Ingest up to ${MAX_BATCH} leads; each is processed (and committed) on its own and answered in order`,
+        description:
+          'Taken in slices (org config limits.batchSlice / batchSliceMs), so other clients are served between slices. Over the ' +
+          "key's intake limits the whole batch is refused with 429 and Retry-After, nothing stored (docs/operations.md).",
         body: z.strictObject({ leads: z.array(z.unknown()).min(1).max(MAX_BATCH) }),
       },
     },
