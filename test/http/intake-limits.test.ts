@@ -11,6 +11,7 @@ import { auth, startTestService, ukLead, type TestService } from './service-harn
  */
 
 const dialects = await bothDialects();
+const FORM_KEY = 'fk_test_limits_0123456789';
 
 describe.each(dialects)('intake limits: $factory.name', ({ factory, run: enabled, reason }) => {
   if (!enabled) return declareUnreachable(reason);
@@ -133,6 +134,44 @@ describe.each(dialects)('intake limits: $factory.name', ({ factory, run: enabled
     const seq = (id: string) => Number(id.slice(id.lastIndexOf('-') + 1));
     expect(seq(results[39]!.leadId)).toBeGreaterThan(seq(singleId));
     expect(seq(results[0]!.leadId)).toBeLessThan(seq(singleId));
+  });
+
+  it("a form's own limit counts only posts that pass its checks: a forged post does not use it up", async () => {
+    process.env.REMIT_FORM_KEY_UK_ISA = FORM_KEY;
+    await withLimits({ bySource: { 'uk-isa-enquiry': { leadsPerMinute: 1 } } });
+    const form = (formKey: string, ip: string) => {
+      n++;
+      const body = new URLSearchParams({
+        first_name: 'Zoë',
+        last_name: `Form${n}`,
+        email: `form.${n}@example.co.uk`,
+        country: 'United Kingdom',
+        zip: 'SW1A 2AA',
+        marketing_consent: 'on',
+        consent_text: 'Yes, Example Bank may email me.',
+        _form_key: formKey,
+      });
+      return s.app.inject({
+        method: 'POST',
+        url: '/v1/forms/uk-isa-enquiry',
+        payload: body.toString(),
+        remoteAddress: ip,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: 'https://www.example-bank.co.uk',
+          accept: 'application/json',
+        },
+      });
+    };
+    expect((await form('wrong-key', '203.0.113.1')).statusCode).toBe(403);
+    const first = await form(FORM_KEY, '203.0.113.2');
+    expect(first.statusCode, first.body).toBe(201);
+    const before = await leadCount();
+    const second = await form(FORM_KEY, '203.0.113.3');
+    expect(second.statusCode).toBe(429);
+    expect(second.headers['retry-after']).toBe('60');
+    expect(second.json()).toMatchObject({ code: 'RATE_LIMITED', details: [{ path: '/limits/bySource/uk-isa-enquiry/leadsPerMinute' }] });
+    expect(await leadCount()).toBe(before);
   });
 
   it('rejects a limit that is not a positive figure as CONFIG_INVALID naming the field', async () => {
