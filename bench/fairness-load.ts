@@ -3,9 +3,16 @@
  * is not the server's (a blocked server must not also delay reading the answers): four concurrent batches from one key,
  * and meanwhile single leads from another key, one after another, until every batch is answered. Prints
  * `{ singlesMs, batchesMs }` as JSON on stdout.
- * Usage: node bench/fairness-load.ts <baseUrl> <batchKey> <singleKey> <leadsPerBatch> <batches> <tag>
+ * Usage: node bench/fairness-load.ts <baseUrl> <batchKey> <singleKey> <leadsPerBatch> <batches> <tag> [probe: 1 (default) | 0]
  */
-const [base, batchKey, singleKey, perBatch, batches, tag] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [base, batchKey, singleKey, perBatch, batches, tag, probe = '1'] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 let seq = 0;
 const lead = (who: string) => {
@@ -37,7 +44,7 @@ const all = Promise.all(bodies.map((b) => post(batchKey, '/v1/leads:batch', b, 2
 const singlesMs: number[] = [];
 // Give the batches a head start so every single lead is sent while they are being taken in.
 await new Promise((r) => setTimeout(r, 50));
-while (running) {
+while (running && probe === '1') {
   singlesMs.push(await post(singleKey, '/v1/leads', lead('s'), 201));
   await new Promise((r) => setTimeout(r, 5));
 }

@@ -68,7 +68,7 @@ async function postSingle(base: string, token: string): Promise<number> {
 }
 
 /** Runs bench/fairness-load.ts in its own process and returns what it measured. */
-async function load(base: string, tokens: { batch: string; single: string }, batch: number, tag: string) {
+async function load(base: string, tokens: { batch: string; single: string }, batch: number, tag: string, probe = true) {
   const { stdout } = await run(process.execPath, [
     fileURLToPath(new URL('./fairness-load.ts', import.meta.url)),
     base,
@@ -77,6 +77,7 @@ async function load(base: string, tokens: { batch: string; single: string }, bat
     String(batch),
     String(BATCHES),
     tag,
+    probe ? '1' : '0',
   ]);
   return JSON.parse(stdout) as { singlesMs: number[]; batchesMs: number[] };
 }
@@ -105,6 +106,15 @@ async function underBatches(s: TestService, base: string, tokens: { batch: strin
   };
 }
 
+/** The batches alone (no single leads): what slicing costs the batches' own throughput. */
+async function batchesAlone(s: TestService, base: string, tokens: { batch: string; single: string }, batch: number, slicing: Slicing) {
+  const tag = `alone-${slicing.batchSlice}-${slicing.batchSliceMs}`;
+  const published = await s.ctx.orgs.publish(variant(s, slicing, tag), 'bench');
+  if (!published.ok) throw new Error(JSON.stringify(published.error));
+  const { batchesMs } = await load(base, tokens, batch, tag, false);
+  return { ...slicing, batchLeadsPerSecond: Math.round((BATCHES * batch) / (Math.max(...batchesMs) / 1000)) };
+}
+
 async function benchStore(name: string, s: TestService, batch: number) {
   const base = await s.app.listen({ port: 0, host: '127.0.0.1' });
   const tokens = { batch: s.tokens.integration, single: (await personWithKey(s.ctx, 'integration', { name: 'second integration' })).token };
@@ -112,6 +122,8 @@ async function benchStore(name: string, s: TestService, batch: number) {
   for (let i = 0; i < 50; i++) idle.push(await postSingle(base, tokens.single));
   const off = await underBatches(s, base, tokens, batch, OFF);
   const on = await underBatches(s, base, tokens, batch, ON);
+  // Throughput cost of slicing, SQLite only (PostgreSQL's batches are slow enough on a shared machine to double the run).
+  const alone = name === 'sqlite' ? [await batchesAlone(s, base, tokens, batch, OFF), await batchesAlone(s, base, tokens, batch, ON)] : [];
   return {
     store: name,
     idle: summary(idle),
@@ -120,6 +132,12 @@ async function benchStore(name: string, s: TestService, batch: number) {
     p99RatioOnToOff: Math.round((on.single.p99Ms / Math.max(0.1, off.single.p99Ms)) * 1000) / 1000,
     targetP99Ms: TARGET_P99_MS,
     met: on.single.p99Ms < TARGET_P99_MS,
+    ...(alone.length === 2
+      ? {
+          batchesAlone: { slicingOff: alone[0], slicingOn: alone[1] },
+          batchThroughputRatioOnToOff: Math.round((alone[1]!.batchLeadsPerSecond / alone[0]!.batchLeadsPerSecond) * 1000) / 1000,
+        }
+      : {}),
   };
 }
 
