@@ -13,6 +13,7 @@ import Fastify, {
 } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ServiceContext } from '../app/shared/service-context.ts';
+import { IntakeLimiter } from '../app/intake/intake-limiter.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
 import { authHook } from './auth.ts';
@@ -71,6 +72,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Console sessions (cookie sign-in, POST /v1/session). */
     sessions: SessionStore;
+    /** Per-key and per-source intake limits of this process (org config `limits`; docs/operations.md "Intake limits"). */
+    intakeLimiter: IntakeLimiter;
   }
 }
 
@@ -218,6 +221,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const sessionTtl = opts.sessionTtlMs ? { ttlMs: opts.sessionTtlMs } : {};
   const sessions = opts.sessions ?? new SessionStore({ store: opts.ctx.store, now: opts.ctx.clock.now, ...sessionTtl });
   app.decorate('sessions', sessions);
+  app.decorate('intakeLimiter', new IntakeLimiter(opts.ctx));
   // Every instance routes with the org version in force in the store (published through any of them).
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/v1/')) await opts.ctx.orgs.sync();

@@ -269,3 +269,35 @@ describe('Salesforce-style Lead webhook', () => {
     expect(notLead.statusCode).toBe(422);
   });
 });
+
+describe('source limits (org config limits.bySource, docs/operations.md "Intake limits")', () => {
+  it('count only signed events: a bad signature uses none of the allowance; over it 429 with Retry-After, nothing stored', async () => {
+    const config = { ...structuredClone(s.ctx.orgs.current.config), limits: { bySource: { 'hubspot-main': { leadsPerMinute: 1 } } } };
+    const published = await s.ctx.orgs.publish({ ...config, version: 'crm-source-limits' }, 'test');
+    if (!published.ok) throw new Error(JSON.stringify(published.error));
+    const event = (n: number) =>
+      JSON.stringify(
+        hubspotPayload({
+          eventId: 7_700_000 + n,
+          conversionId: `limit-${n}`,
+          fields: [
+            { objectTypeId: '0-1', name: 'email', value: `limit.${n}@example.co.uk` },
+            { objectTypeId: '0-1', name: 'lastname', value: `Limit ${n}` },
+            { objectTypeId: '0-1', name: 'country', value: 'United Kingdom' },
+          ],
+        }),
+      );
+    expect((await postHubSpot(event(1), { signature: 'forged' })).statusCode).toBe(401);
+    const first = await postHubSpot(event(2));
+    expect(first.statusCode, first.body).toBe(201);
+    const before = await leadCount();
+    const refused = await postHubSpot(event(3));
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect(refused.json()).toMatchObject({ code: 'RATE_LIMITED', details: [{ path: '/limits/bySource/hubspot-main/leadsPerMinute' }] });
+    expect(await leadCount()).toBe(before);
+    // A sender that retries after Retry-After gets the same event taken in.
+    s.clock.advance(60_000);
+    expect((await postHubSpot(event(3))).statusCode).toBe(201);
+  });
+});

@@ -48,6 +48,13 @@ export class RemitMetrics {
   readonly auditVerifyOk: Gauge;
   readonly auditVerifyTime: Gauge;
   readonly signIns: Counter<'method' | 'outcome'>;
+  /** Lead-posting requests refused by an intake limit (docs/operations.md "Intake limits"). */
+  readonly intakeLimited = new Counter({
+    name: 'remit_intake_limited_total',
+    help: 'Lead-posting requests refused with 429 by an intake limit, by scope (key, source) and limit (rate, concurrency).',
+    labelNames: ['scope', 'limit'] as const,
+    registers: [this.registry],
+  });
   #sources: GaugeSources | null = null;
   readonly #leadSources = new Set<string>();
   #counts: Promise<OperationalCounts> | null = null;

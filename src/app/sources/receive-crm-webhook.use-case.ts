@@ -15,6 +15,7 @@ import {
 import { receiveCrmOutcomes, type CrmOutcomeResult } from './receive-crm-outcomes.use-case.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
+import { admitAll, type IntakeGate } from '../intake/intake-limiter.ts';
 import { ingestLead } from '../intake/ingest-lead.use-case.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { environmentSecrets, type SecretLookup } from './secret-equals.ts';
@@ -151,6 +152,7 @@ export async function receiveCrmWebhook(
   source: CrmSourceConfig,
   req: CrmWebhookRequest,
   secrets: SecretLookup = environmentSecrets,
+  admit: IntakeGate = admitAll,
 ): Promise<Result<CrmWebhookAccepted | CrmOutcomesAccepted, AppFailure>> {
   const secret = secrets(source.secretEnv);
   if (secret === undefined)
@@ -172,7 +174,12 @@ export async function receiveCrmWebhook(
   if (!event.ok) return event;
   const { eventId, fields, occurredAt } = event.value;
   const { payload, fieldOf } = mapSourceFields(source, fields, occurredAt ?? toIso(ctx.clock.now()));
-  const result = await ingestLead(ctx, crmPrincipal(source), payload, { idempotencyKey: `${source.id}:${eventId}`.slice(0, 200) });
+  // Counted once the signature and payload are good: an unsigned flood cannot use up the real source's allowance.
+  const admission = admit(1);
+  if (admission.kind === 'refused') return err(admission.failure);
+  const result = await ingestLead(ctx, crmPrincipal(source), payload, { idempotencyKey: `${source.id}:${eventId}`.slice(0, 200) }).finally(
+    admission.release,
+  );
   if (!result.ok) return err({ ...result.error, details: describeFieldErrors(result.error.details, fieldOf, `${source.kind} field`) });
   const b = result.value.body;
   return ok({

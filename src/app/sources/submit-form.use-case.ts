@@ -6,6 +6,7 @@ import { describeFieldErrors, mapSourceFields, sourceFieldNames, type SourceFiel
 import type { Principal } from '../../domain/access/principal.ts';
 import type { AppFailure } from '../shared/app-error.ts';
 import { bookingHandOff } from './booking-hand-off.ts';
+import { admitAll, type IntakeGate } from '../intake/intake-limiter.ts';
 import { ingestLead } from '../intake/ingest-lead.use-case.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import type { FormGuard } from './form-guard.ts';
@@ -95,6 +96,7 @@ export async function submitForm(
   guard: FormGuard,
   form: FormSourceConfig,
   submission: FormSubmission,
+  admit: IntakeGate = admitAll,
 ): Promise<Result<FormAccepted, FormFailure>> {
   guard.count(form.id, 'received');
   const access = checkFormAccess(form, submission, guard);
@@ -106,10 +108,16 @@ export async function submitForm(
     guard.count(form.id, 'honeypot');
     return ok({ leadId: ctx.ids.next('lead'), status: 'accepted', trapped: true, bookingUrl: null });
   }
+  // The source's own limits count only posts that passed its checks: forged posts cannot use up a real form's allowance.
+  const admission = admit(1);
+  if (admission.kind === 'refused') {
+    guard.count(form.id, 'rateLimited');
+    return err({ ...admission.failure, fields: [] });
+  }
   const receivedAt = toIso(ctx.clock.now());
   const { payload, fieldOf } = mapSourceFields(form, submission.fields, receivedAt);
   const principal = formPrincipal(form);
-  const result = await ingestLead(ctx, principal, payload);
+  const result = await ingestLead(ctx, principal, payload).finally(admission.release);
   if (!result.ok) {
     guard.count(form.id, 'invalid');
     const f = result.error;

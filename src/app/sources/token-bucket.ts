@@ -23,7 +23,11 @@ export class TokenBuckets {
     this.maxKeys = opts.maxKeys ?? 50_000;
   }
 
-  take(key: string, limits: BucketLimits, nowMs: number): TakeResult {
+  /**
+   * Takes `cost` tokens (a batch of leads costs one per lead). A cost above the burst needs a full bucket and leaves it in
+   * debt, so a large batch is never refused for ever and the sustained rate still holds (later requests wait the debt off).
+   */
+  take(key: string, limits: BucketLimits, nowMs: number, cost = 1): TakeResult {
     const ratePerMs = limits.perMinute / 60_000;
     let b = this.buckets.get(key);
     if (!b) {
@@ -33,11 +37,12 @@ export class TokenBuckets {
     }
     b.tokens = Math.min(limits.burst, b.tokens + Math.max(0, nowMs - b.at) * ratePerMs);
     b.at = nowMs;
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    const needed = Math.min(cost, limits.burst);
+    if (b.tokens >= needed) {
+      b.tokens -= cost;
       return { ok: true };
     }
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / ratePerMs / 1000)) };
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((needed - b.tokens) / ratePerMs / 1000)) };
   }
 
   get size(): number {

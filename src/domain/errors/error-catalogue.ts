@@ -180,6 +180,13 @@ export const ERROR_CATALOGUE = {
     exitCode: 2,
     message: 'The outcome is invalid; details name each field (value and currency, reason code, close date); nothing was recorded.',
   },
+  CONCURRENCY_LIMITED: {
+    httpStatus: 429,
+    exitCode: 2,
+    message:
+      'This API key or lead source already has as many requests in progress as its limit allows; retry after Retry-After ' +
+      'seconds; nothing was stored.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

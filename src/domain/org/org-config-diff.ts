@@ -32,6 +32,7 @@ export const POLICY_SECTIONS = [
   'sla',
   'retention',
   'sources',
+  'limits',
   'scoring',
   'roster',
   'segments',

@@ -7,6 +7,7 @@ import { ConditionSchema } from '../conditions/condition.schema.ts';
 import { StrategyStepSchema } from '../strategies/strategy-step.schema.ts';
 import { ScoringModelSchema } from '../intake/scoring-model.schema.ts';
 import { SourcesSchema } from './sources.schema.ts';
+import { IntakeLimitsSchema } from './intake-limits.schema.ts';
 import { ConductPolicySchema } from './conduct-policy.schema.ts';
 import { RetentionSchema } from './retention.schema.ts';
 import { SlaSchema } from './sla.schema.ts';
@@ -398,6 +399,10 @@ export const OrgConfigSchema = z.strictObject({
   scoring: ScoringModelSchema.optional().describe('Points model (docs/intake.md); without one, every lead is qualified.'),
   sources: SourcesSchema.default({ forms: [], crm: [] }).describe(
     'Web forms and CRM webhooks: field mappings and abuse protection (docs/sources.md).',
+  ),
+  limits: IntakeLimitsSchema.optional().describe(
+    'Intake limits per API key and per lead source (leads per minute, burst, requests at once) and batch slicing ' +
+      '(docs/operations.md "Intake limits"); omitted: no limits, batches in turns of 10 leads.',
   ),
   sla: SlaSchema.optional().describe(
     'SLA windows, working-time counting and escalation (docs/conduct.md); omitted: the defaults (accept 15 min, first contact 2 h, ' +

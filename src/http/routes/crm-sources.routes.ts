@@ -48,7 +48,10 @@ export async function registerCrmSourceRoutes(app: FastifyInstance, ctx: Service
           const rawBody = typeof request.body === 'string' ? request.body : '';
           const uri = source.publicUrl ?? `${request.protocol}://${request.host}${request.url}`;
           const started = performance.now();
-          const result = await receiveCrmWebhook(ctx, source, { method: request.method, uri, rawBody, headers: request.headers });
+          const webhook = { method: request.method, uri, rawBody, headers: request.headers };
+          const result = await receiveCrmWebhook(ctx, source, webhook, undefined, (leads) =>
+            app.intakeLimiter.admit({ kind: 'source', id: source.id }, leads),
+          );
           if (!result.ok) {
             if (result.error.code === 'SIGNATURE_INVALID') request.log.warn({ source: source.id, ip: request.ip }, result.error.message);
             return sendFailure(reply, result.error);

@@ -10,7 +10,7 @@ import { mintFormToken } from '../../app/sources/form-token.ts';
 import { findForm, submitForm, type FormFailure } from '../../app/sources/submit-form.use-case.ts';
 import type { FormSourceConfig } from '../../domain/org/sources.schema.ts';
 import { sourceFieldsOf } from '../../domain/sources/map-source-fields.ts';
-import { sendError } from '../reply-error.ts';
+import { sendError, sendFailure } from '../reply-error.ts';
 
 /** Upper bound for any form (a form's own maxBodyBytes is at most this, see sources.schema.ts). */
 const MAX_FORM_BYTES = 1024 * 1024;
@@ -75,7 +75,8 @@ function answerFailure(request: FastifyRequest, reply: FastifyReply, form: FormS
       ...(f.fields.length > 0 ? { fields: f.fields.join(',') } : {}),
     });
   }
-  return sendError(reply, f.code, f.message, f.details);
+  // sendFailure keeps a 429's retryAfterSeconds (body and Retry-After header).
+  return sendFailure(reply, f);
 }
 
 /**
@@ -173,13 +174,16 @@ function registerFormSubmission(scope: FastifyInstance, ctx: ServiceContext, gua
       const form = request.form!;
       const fields = await submittedFields(request, reply, form, guard);
       if (!(fields instanceof Map)) return fields;
-      const result = await submitForm(ctx, guard, form, {
+      const submission = {
         fields,
         origin: headerText(request, 'origin'),
         headerKey: headerText(request, form.keyHeader),
         headerToken: headerText(request, 'x-remit-form-token'),
         nowMs: ctx.clock.now(),
-      });
+      };
+      const result = await submitForm(ctx, guard, form, submission, (leads) =>
+        scope.intakeLimiter.admit({ kind: 'source', id: form.id }, leads),
+      );
       if (!result.ok) {
         if (result.error.code === 'FORBIDDEN') request.log.warn({ form: form.id, ip: request.ip }, result.error.message);
         return answerFailure(request, reply, form, result.error);

@@ -7,6 +7,9 @@ import type { AppFailure } from '../../app/shared/app-error.ts';
 import { pointer, underPointer } from '../../domain/errors/detail-path.ts';
 import { fromZodIssues } from '../../domain/intake/field-error.ts';
 import { IntakeLeadSchema } from '../../domain/intake/intake-lead.schema.ts';
+import type { Principal } from '../../domain/access/principal.ts';
+import { BatchTurns } from '../../app/intake/batch-turns.ts';
+import type { IntakeClient } from '../../app/intake/intake-limiter.ts';
 import { principalOf } from '../auth.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
 
@@ -40,6 +43,37 @@ const idempotencyKeyOf = (request: FastifyRequest): string | undefined | null =>
 const postedSource = (raw: unknown): unknown =>
   raw !== null && typeof raw === 'object' ? (raw as { source?: unknown }).source : undefined;
 
+/** Limits count per API key; a console session (no key) counts as its person. */
+const keyClient = (p: Principal): IntakeClient => ({ kind: 'key', id: p.keyId ?? `user:${p.userId}` });
+
+/** A batch item's answer: the single-lead answer's fields (leadId, status, decision …) or its error. */
+type BatchItem =
+  | ({ readonly index: number; readonly ok: true; readonly replayed: boolean } & Readonly<Record<string, unknown>>)
+  | { readonly index: number; readonly ok: false; readonly error: AppFailure };
+
+/** One item of a batch through the single-lead pipeline, under its own derived Idempotency-Key, in its own transaction. */
+async function ingestItem(
+  ctx: ServiceContext,
+  principal: Principal,
+  raw: unknown,
+  index: number,
+  key: string | undefined,
+): Promise<BatchItem> {
+  // Each item gets its own derived key, so retrying the batch replays every item that succeeded.
+  const at = pointer(['body', 'leads', index]);
+  const parsed = IntakeLeadSchema.safeParse(raw);
+  if (!parsed.success) {
+    ctx.metrics.leadIngested(postedSource(raw), { ok: false, error: null }, 0);
+    const details = fromZodIssues(parsed.error.issues).map((e) => ({ path: underPointer(at, e.path), message: e.message }));
+    return { index, ok: false, error: { code: 'LEAD_INVALID', message: `${details.length} invalid field(s)`, details } };
+  }
+  const started = performance.now();
+  const result = await ingestLead(ctx, principal, raw, { idempotencyKey: key === undefined ? undefined : `${key}#${index}` });
+  ctx.metrics.leadIngested(parsed.data.source, result, (performance.now() - started) / 1000);
+  if (result.ok) return { index, ok: true, replayed: result.value.replayed, ...result.value.body };
+  return { index, ok: false, error: inBody(result.error, at) };
+}
+
 export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   // Requests whose outcome the handler counted; the rest that end in 422 failed request validation (INVALID).
@@ -69,16 +103,30 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
         return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [
           { path: '/headers/idempotency-key', message: 'invalid' },
         ]);
-      const started = performance.now();
-      const result = await ingestLead(ctx, principalOf(request), request.rawPayload, { idempotencyKey: key });
-      ctx.metrics.leadIngested(request.body.source, result, (performance.now() - started) / 1000);
-      counted.add(request);
-      if (!result.ok) return sendFailure(reply, inBody(result.error, '/body'));
-      if (result.value.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(result.value.statusCode).send(result.value.body);
+      const principal = principalOf(request);
+      const admission = app.intakeLimiter.admit(keyClient(principal), 1);
+      if (admission.kind === 'refused') return sendFailure(reply, admission.failure);
+      try {
+        const started = performance.now();
+        const result = await ingestLead(ctx, principal, request.rawPayload, { idempotencyKey: key });
+        ctx.metrics.leadIngested(request.body.source, result, (performance.now() - started) / 1000);
+        counted.add(request);
+        if (!result.ok) return sendFailure(reply, inBody(result.error, '/body'));
+        if (result.value.replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(result.value.statusCode).send(result.value.body);
+      } finally {
+        admission.release();
+      }
     },
   );
 
+  registerBatchRoute(app, ctx);
+}
+
+/** POST /v1/leads:batch — each lead through the single-lead pipeline, in slices that take turns with other clients. */
+function registerBatchRoute(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const turns = new BatchTurns(() => app.intakeLimiter.limits.batchTurnsAtOnce);
   r.post(
     '/v1/leads::batch',
     {
@@ -87,6 +135,9 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
       schema: {
         tags: ['leads'],
         summary: `Ingest up to ${MAX_BATCH} leads; each is processed (and committed) on its own and answered in order`,
+        description:
+          'Taken in slices (org config limits.batchSlice / batchSliceMs), so other clients are served between slices. Over the ' +
+          "key's intake limits the whole batch is refused with 429 and Retry-After, nothing stored (docs/operations.md).",
         body: z.strictObject({ leads: z.array(z.unknown()).min(1).max(MAX_BATCH) }),
       },
     },
@@ -97,25 +148,29 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
         return sendError(reply, 'ARGUMENT_INVALID', 'Idempotency-Key must be 1–200 printable ASCII characters', [
           { path: '/headers/idempotency-key', message: 'invalid' },
         ]);
-      const results = [];
-      for (const [index, raw] of request.body.leads.entries()) {
-        // Each item gets its own derived key, so retrying the batch replays every item that succeeded.
-        const at = pointer(['body', 'leads', index]);
-        const parsed = IntakeLeadSchema.safeParse(raw);
-        if (!parsed.success) {
-          ctx.metrics.leadIngested(postedSource(raw), { ok: false, error: null }, 0);
-          const details = fromZodIssues(parsed.error.issues).map((e) => ({ path: underPointer(at, e.path), message: e.message }));
-          results.push({ index, ok: false, error: { code: 'LEAD_INVALID', message: `${details.length} invalid field(s)`, details } });
-          continue;
+      const leads = request.body.leads;
+      const client = keyClient(principal);
+      // The whole batch is admitted or refused before any lead is taken in: a 429 stores nothing.
+      const admission = app.intakeLimiter.admit(client, leads.length);
+      if (admission.kind === 'refused') return sendFailure(reply, admission.failure);
+      try {
+        const results: BatchItem[] = [];
+        const { batchSlice, batchSliceMs } = app.intakeLimiter.limits;
+        while (results.length < leads.length) {
+          // One turn per slice: between two slices other clients' requests (a single lead, another batch's slice) run.
+          // A slice ends after batchSlice leads, or earlier once it has run batchSliceMs (leads are slower under load).
+          await turns.run(`${client.kind}:${client.id}`, async () => {
+            const started = performance.now();
+            const end = Math.min(results.length + batchSlice, leads.length);
+            do results.push(await ingestItem(ctx, principal, leads[results.length], results.length, key));
+            while (results.length < end && performance.now() - started < batchSliceMs);
+          });
         }
-        const started = performance.now();
-        const result = await ingestLead(ctx, principal, raw, { idempotencyKey: key === undefined ? undefined : `${key}#${index}` });
-        ctx.metrics.leadIngested(parsed.data.source, result, (performance.now() - started) / 1000);
-        if (result.ok) results.push({ index, ok: true, replayed: result.value.replayed, ...result.value.body });
-        else results.push({ index, ok: false, error: inBody(result.error, at) });
+        const accepted = results.filter((x) => x.ok).length;
+        return reply.code(200).send({ accepted, rejected: results.length - accepted, results });
+      } finally {
+        admission.release();
       }
-      const accepted = results.filter((x) => x.ok).length;
-      return reply.code(200).send({ accepted, rejected: results.length - accepted, results });
     },
   );
 }
