@@ -31,7 +31,7 @@ describe('the screening review line asks more of a name than name-pair similarit
     expect(lifted.isMatch).toBe(true);
     expect(lifted.hits[0]!.disposition.reasonCode).toBe('CORROBORATION_LIFTED');
     // name-pair similarity (remit screen pairs, account matching) is unchanged: the names are similar
-    expect(compareNames('Person', 'Brandon Willis', 'Tom Davis').score).toBeGreaterThan(0.95);
+    expect(compareNames('Person', 'Tammy Davis', 'Tom Davis').score).toBeGreaterThanOrEqual(0.9);
   });
 
   it('two of three names is not enough alone; the same with a matching date of birth is reviewed', () => {
