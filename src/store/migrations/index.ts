@@ -22,6 +22,7 @@ import { notificationRuns } from './0023-notification-runs.ts';
 import { crmWritebacks } from './0024-crm-writebacks.ts';
 import { accountParents } from './0026-account-parents.ts';
 import { leadOutcomes } from './0027-lead-outcomes.ts';
+import { screeningNameKeys } from './0029-screening-name-keys.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -50,4 +51,5 @@ export const MIGRATIONS: readonly Migration[] = [
   crmWritebacks,
   accountParents,
   leadOutcomes,
+  screeningNameKeys,
 ];
