@@ -87,12 +87,17 @@ describe('screening eval', () => {
   });
 
   it('people files split into dev and held-out halves by the name, so tuning can leave a half untouched', () => {
-    const list = file('block2.csv', 'id,name,aliases,type,dob,country,reason\nB1,Ivan Petrov,,person,,RU,fraud\nB2,Olga Sidorova,,person,,RU,fraud\n');
+    const list = file(
+      'block2.csv',
+      'id,name,aliases,type,dob,country,reason\nB1,Ivan Petrov,,person,,RU,fraud\nB2,Olga Sidorova,,person,,RU,fraud\n',
+    );
     const names = ['Ivan Petrov', 'Olga Sidorova', 'Pyotr Ivanov', 'Anna Smirnova', 'Lena Popova', 'Oleg Volkov'];
     const pos = file('pos2.csv', `full_name\n${names.join('\n')}\n`);
     const service = new ScreeningService({ now: () => new Date(0) });
     service.loadAll([`blocklist-csv:${list}`]);
-    const [dev, held, all] = (['dev', 'held', 'all'] as const).map((h) => screenPeople(service, pos, 'positive', { threshold: 0.9 }, 10, h));
+    const [dev, held, all] = (['dev', 'held', 'all'] as const).map((h) =>
+      screenPeople(service, pos, 'positive', { threshold: 0.9 }, 10, h),
+    );
     expect(all).toMatchObject({ rows: 6, flagged: 2 });
     expect(dev!.rows + held!.rows).toBe(6);
     expect(dev!.flagged + held!.flagged).toBe(2);

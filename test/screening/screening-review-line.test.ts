@@ -24,7 +24,7 @@ const screen = (name: string, dob?: string, country?: string) =>
   screenIndex(index, { name, kind: 'person', ...(dob ? { dob } : {}), ...(country ? { country } : {}) });
 
 describe('the screening review line asks more of a name than name-pair similarity (docs/screening.md)', () => {
-  it('a name one sound away from a listed one is not reviewed on the name alone, but is with an equal date of birth and nationality', () => {
+  it('a name one sound away from a listed one is not reviewed alone, but is with an equal date of birth and nationality', () => {
     expect(screen('Tammy Davis').isMatch).toBe(false);
     expect(screen('Tammy Davis', '1990-01-01', 'gh').isMatch).toBe(false);
     const lifted = screen('Tammy Davis', '1961-04-10', 'us');

@@ -87,7 +87,16 @@ export async function rescreenListDeltas(
 ): Promise<DeltaRescreenReport> {
   const lists = deltas.map(({ listId, added, changed, removed }) => ({ listId, added, changed, removed }));
   const entries = deltas.flatMap((d) => d.entries);
-  const empty = { lists, entries: entries.length, leadsIndexed: 0, keysBackfilled: 0, candidates: 0, newMatches: [], newlyHeld: [], failed: 0 };
+  const empty = {
+    lists,
+    entries: entries.length,
+    leadsIndexed: 0,
+    keysBackfilled: 0,
+    candidates: 0,
+    newMatches: [],
+    newlyHeld: [],
+    failed: 0,
+  };
   if (entries.length === 0 || !ctx.screening) return empty;
   const backfill = await backfillNameKeys(ctx);
   const { candidates, touched } = await candidateLeads(ctx, deltas);

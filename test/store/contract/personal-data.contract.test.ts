@@ -111,7 +111,7 @@ describe.each(STORES)('personal data repository: $factory.name', ({ factory, run
     await expect(store.personalData.pageContacts({ statuses, limit: 0 })).rejects.toThrow(StoreInputError);
   });
 
-  it('screening name keys: stored per lead in one statement, counted and looked up by key, unsigned 32-bit, erased with the lead', async () => {
+  it('screening name keys: stored per lead in one statement, counted and looked up by key, erased with the lead', async () => {
     await seedOrg();
     const put = (leadId: string) =>
       store.personalData.put({ leadId, salt: 'ab', contactJson: '{"fullName":"x"}', rawJson: '{}', consentJson: null, createdAt: iso(1) });
