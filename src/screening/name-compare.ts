@@ -63,6 +63,11 @@ export interface NameCompareParams {
    * script agreeing in consonants only (محمد کمالی ~ Kamel Mohamed) is weaker evidence than the same letters.
    */
   personSkeletonStretch: number;
+  /**
+   * People: an unmatched CJK / Hangul syllable counts at least this weight (a syllable is a whole character of the
+   * name, not a short Latin particle): `민수` ~ `Min` leaves a given-name character over. 0 keeps the token's weight.
+   */
+  unmatchedSyllableWeight: number;
 }
 
 export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
@@ -77,12 +82,14 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   distinctPlurals: true,
   personFuzzyStretch: 0,
   personSkeletonStretch: 0,
+  unmatchedSyllableWeight: 0,
 };
 
 /**
  * Screening decides whether a name alone holds a lead for compliance (the review line), a stricter question than
  * "are these the same name" (name pairs, account matching). For people, an unmatched given or family name costs
- * more (two of three names is not enough alone) and spelling-level matches are stretched (see personFuzzyStretch).
+ * more (two of three names is not enough alone; a CJK syllable left over is a whole character) and spelling-level
+ * and consonant-skeleton matches are stretched (see personFuzzyStretch).
  * A hit below the line is still lifted by corroboration (an equal date of birth, nationality), so a listed person
  * whose name is misspelt or partial, with a date of birth, is reviewed. Tuned on the dev halves of the eval sets.
  */
@@ -91,6 +98,7 @@ export const SCREENING_COMPARE_PARAMS: NameCompareParams = {
   extraCost: 0.25,
   personFuzzyStretch: 2,
   personSkeletonStretch: 0.2,
+  unmatchedSyllableWeight: 1,
 };
 
 /** An unmatched organisation-name token naming a country ("uk", "canada", "senegal"): a jurisdiction qualifier. */
@@ -408,16 +416,17 @@ export function compareNormalised(
   const unmatchedB: string[] = [];
   let numA = false;
   let numB = false;
+  const syllableWeight = a.schema === 'person' ? params.unmatchedSyllableWeight : 0;
   ta.forEach((t, i) => {
     if (!usedA[i]) {
-      ua += wa[i]!;
+      ua += t.syllable ? Math.max(wa[i]!, syllableWeight) : wa[i]!;
       unmatchedA.push(t.raw);
       if (t.kind === 'number') numA = true;
     }
   });
   tb.forEach((t, j) => {
     if (!usedB[j]) {
-      ub += wb[j]!;
+      ub += t.syllable ? Math.max(wb[j]!, syllableWeight) : wb[j]!;
       unmatchedB.push(t.raw);
       if (t.kind === 'number') numB = true;
     }

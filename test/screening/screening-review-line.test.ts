@@ -19,6 +19,7 @@ const index = NameIndex.build([
   person('P-2', 'Brenda Jones'),
   person('P-3', 'Heather Wilson'),
   person('P-4', 'KHAN, Mali'),
+  person('P-5', 'SON, Min'),
 ]);
 const screen = (name: string, dob?: string, country?: string) =>
   screenIndex(index, { name, kind: 'person', ...(dob ? { dob } : {}), ...(country ? { country } : {}) });
@@ -48,5 +49,11 @@ describe('the screening review line asks more of a name than name-pair similarit
   it('Hebrew or Arabic script agreeing with a Latin name in consonants only needs corroboration', () => {
     expect(screen('אמל כהן').isMatch).toBe(false);
     expect(screen('אמל כהן', '1961-04-10').isMatch).toBe(true);
+  });
+
+  it('a Korean or Chinese given name with a syllable (a character) left over needs corroboration', () => {
+    expect(screen('민수 손').isMatch).toBe(false);
+    expect(screen('민수 손', '1961-04-10').isMatch).toBe(true);
+    expect(screen('민 손').isMatch).toBe(true); // the listed name itself, in Hangul
   });
 });
