@@ -112,24 +112,30 @@ export async function rescreenListDeltas(
   const newMatches: { leadId: string; hits: string[] }[] = [];
   const newlyHeld: string[] = [];
   let failed = backfill.failed;
-  for (const leadId of candidates) {
-    try {
-      const personal = await ctx.store.personalData.get(leadId);
-      if (!personal || personal.erasedAt) continue;
-      // The delta alone first: a hit there is a superset of the delta hits of the full screening (same scores per
-      // entry, fewer competitors for the candidate cap), so most candidates stop here, before the full screening.
-      if (!screenStoredContact(ctx, deltaOnly, personal.contactJson).hits.some(needsReview)) continue;
-      const record = await ctx.store.leads.get(leadId);
-      // the keys are kept for every lead; only open leads not already with compliance are re-screened
-      if (!record || !RESCREENED.includes(record.status)) continue;
-      const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
-      const hits = result.hits.filter((h) => needsReview(h) && changedKeys.has(hitKey(h))).map(hitKey);
-      if (hits.length === 0) continue;
-      newMatches.push({ leadId, hits });
-      if (await holdOnRescreen(ctx, principal, record, personal, result)) newlyHeld.push(leadId);
-    } catch (error) {
-      failed++;
-      reportWorkerFailure(ctx, 'delta-rescreen', error, { leadId, step: 'screen' });
+  // contacts read a page at a time (one statement per 500), not one look-up per candidate
+  for (let i = 0; i < candidates.length; i += PAGE) {
+    const page = candidates.slice(i, i + PAGE);
+    const contacts = await ctx.store.personalData.contactsOf(page);
+    for (const leadId of page) {
+      const contactJson = contacts.get(leadId);
+      if (contactJson === undefined) continue; // erased (or never stored)
+      try {
+        // The delta alone first: a hit there is a superset of the delta hits of the full screening (same scores per
+        // entry, fewer competitors for the candidate cap), so most candidates stop here, before the full screening.
+        if (!screenStoredContact(ctx, deltaOnly, contactJson).hits.some(needsReview)) continue;
+        const record = await ctx.store.leads.get(leadId);
+        const personal = await ctx.store.personalData.get(leadId);
+        // the keys are kept for every lead; only open leads not already with compliance are re-screened
+        if (!record || !RESCREENED.includes(record.status) || !personal || personal.erasedAt) continue;
+        const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
+        const hits = result.hits.filter((h) => needsReview(h) && changedKeys.has(hitKey(h))).map(hitKey);
+        if (hits.length === 0) continue;
+        newMatches.push({ leadId, hits });
+        if (await holdOnRescreen(ctx, principal, record, personal, result)) newlyHeld.push(leadId);
+      } catch (error) {
+        failed++;
+        reportWorkerFailure(ctx, 'delta-rescreen', error, { leadId, step: 'screen' });
+      }
     }
   }
   return {

@@ -40,6 +40,8 @@ export interface PersonalDataRepository {
   putNameKeys(leadId: string, hashes: readonly number[]): Promise<void>;
   /** How many leads hold each of these key hashes (hashes held by none are absent). */
   nameKeyCounts(hashes: readonly number[]): Promise<ReadonlyMap<number, number>>;
+  /** The stored contacts of these leads (not erased), in one look-up per chunk: the delta's candidates. */
+  contactsOf(leadIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
   /** The leads holding each of these key hashes. */
   leadsByNameKeys(hashes: readonly number[]): Promise<ReadonlyMap<number, readonly string[]>>;
   /**

@@ -7,7 +7,10 @@ import type { Database } from './schema.ts';
 // Screening name keys (0029, docs/screening.md "Delta re-screening"): part of the personal-data port, since the
 // hashes derive from the person's name and go with it on erasure (personal-data-repository.ts `erase`).
 
-type NameKeyMethods = Pick<PersonalDataRepository, 'putNameKeys' | 'nameKeyCounts' | 'leadsByNameKeys' | 'pageContactsWithoutNameKeys'>;
+type NameKeyMethods = Pick<
+  PersonalDataRepository,
+  'putNameKeys' | 'nameKeyCounts' | 'leadsByNameKeys' | 'pageContactsWithoutNameKeys' | 'contactsOf'
+>;
 
 export function screeningNameKeyMethods(db: Kysely<Database>): NameKeyMethods {
   return {
@@ -31,6 +34,20 @@ export function screeningNameKeyMethods(db: Kysely<Database>): NameKeyMethods {
           .groupBy('key_hash')
           .execute();
         for (const r of rows) out.set(r.key_hash >>> 0, Number(r.n));
+      }
+      return out;
+    },
+    async contactsOf(leadIds) {
+      const out = new Map<string, string>();
+      const ids = [...new Set(leadIds)];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db
+          .selectFrom('personal_data')
+          .select(['lead_id', 'contact_json'])
+          .where('lead_id', 'in', ids.slice(i, i + 500))
+          .where('erased_at', 'is', null)
+          .execute();
+        for (const r of rows) out.set(r.lead_id, r.contact_json);
       }
       return out;
     },

@@ -151,8 +151,14 @@ describe.each(STORES)('personal data repository: $factory.name', ({ factory, run
     const statuses = ['ASSIGNED'] as const;
     expect((await store.personalData.pageContactsWithoutNameKeys({ statuses, limit: 10 })).map((r) => r.leadId)).toEqual(['K4']);
 
+    // candidates' contacts in one look-up; unknown leads are absent
+    const contacts = await store.personalData.contactsOf(['K1', 'K2', 'ghost', 'K1']);
+    expect([...contacts.keys()].sort()).toEqual(['K1', 'K2']);
+    expect(contacts.get('K2')).toBe('{"fullName":"x"}');
+
     // erasure deletes the lead's keys (derived from the person's name); the other leads keep theirs
     await store.personalData.erase('K1', iso(2));
+    expect([...(await store.personalData.contactsOf(['K1', 'K2'])).keys()]).toEqual(['K2']); // erased: not a candidate
     expect(new Map(await store.personalData.nameKeyCounts([7, 8]))).toEqual(new Map([[8, 1]]));
     expect(await rawQuery(`select * from screening_name_keys where lead_id = 'K1'`)).toEqual([]);
     expect((await store.personalData.pageContactsWithoutNameKeys({ statuses, limit: 10 })).map((r) => r.leadId)).toEqual(['K4']);
