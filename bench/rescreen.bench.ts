@@ -17,6 +17,8 @@ import { emptyEntity, type LoadedList } from '../src/screening/screening-entity.
 import { auth, startTestService, ukLead } from '../test/http/service-harness.ts';
 import { seededUniform as prng } from '../src/domain/outcomes/seeded-random.ts';
 import { csv, perturb } from './screening.bench.ts';
+import { keyedNames } from '../src/app/screening/screening-name-keys.ts';
+import { subjectKeyHashes } from '../src/screening/stored-name-keys.ts';
 
 const PLANTED = 50;
 const BENCH_PRINCIPAL: Principal = { userId: 'bench', name: 'bench', roles: ['compliance'], repId: null, keyId: null };
@@ -57,6 +59,8 @@ export async function runRescreenBench(leads = Number(process.env['RESCREEN_LEAD
     const insPd = db.prepare(
       'insert into personal_data (lead_id, salt, contact_json, raw_json, consent_json, created_at) values (?, ?, ?, ?, ?, ?)',
     );
+    // the name keys intake writes (recordScreeningNameKeys), written here as intake would, so the delta measures the steady state
+    const insKey = db.prepare('insert or ignore into screening_name_keys (key_hash, lead_id) values (?, ?)');
     db.exec('begin');
     for (let i = 0; i < leads; i++) {
       const id = `bench-${String(i).padStart(7, '0')}`;
@@ -65,6 +69,7 @@ export async function runRescreenBench(leads = Number(process.env['RESCREEN_LEAD
       const fullName = i < PLANTED ? perturb(deltaNames[i * 7]!, rnd) : [...a.slice(0, -1), b.at(-1) ?? ''].join(' ');
       insLead.run(id, 'QUEUED', null, null, row['org_hash']!, row['lead_json']!, row['received_at']!, row['updated_at']!);
       insPd.run(id, pd['salt']!, JSON.stringify({ ...contact, fullName }), '{}', null, pd['created_at']!);
+      for (const h of subjectKeyHashes(keyedNames({ fullName }))) insKey.run(h | 0, id);
     }
     db.exec('commit');
     db.close();
@@ -99,6 +104,7 @@ export async function runRescreenBench(leads = Number(process.env['RESCREEN_LEAD
       seconds: Math.round(seconds * 10) / 10,
       goalSeconds: 60,
       leadsIndexed: report.leadsIndexed,
+      keysBackfilled: report.keysBackfilled,
       candidates: report.candidates,
       newMatches: report.newMatches.length,
       plantedFound: `${report.newMatches.filter((m) => planted.has(m.leadId)).length}/${PLANTED}`,

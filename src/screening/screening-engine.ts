@@ -1,5 +1,5 @@
 /** Screening over an index: candidates -> full name comparison -> corroboration -> explained hits. */
-import { compareNormalised, DEFAULT_COMPARE_PARAMS, round, type NameCompareParams } from './name-compare.ts';
+import { compareNormalised, round, SCREENING_COMPARE_PARAMS, type NameCompareParams } from './name-compare.ts';
 import type { NameIndex } from './name-index.ts';
 import {
   corroborate,
@@ -76,7 +76,7 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
   };
   const threshold = policy.reviewThreshold;
   const minScore = options.minScore ?? threshold;
-  const params = options.params ?? DEFAULT_COMPARE_PARAMS;
+  const params = options.params ?? SCREENING_COMPARE_PARAMS;
   const weights = policy.corroboration;
   const q = prepareQuery(query);
   const best: Best = new Map();

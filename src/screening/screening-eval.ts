@@ -27,6 +27,11 @@ export function evalHalf(schema: string, name1: string, name2: string): 'dev' | 
   return h[0]! % 2 === 0 ? 'dev' : 'held';
 }
 
+/** A people row's half: sha256 of the name it screens (same rule as pairs), so it does not depend on file order. */
+export function personHalf(name: string): 'dev' | 'held' {
+  return createHash('sha256').update(name).digest()[0]! % 2 === 0 ? 'dev' : 'held';
+}
+
 /** Reads a CSV with a header row; column names are trimmed and lower-cased. */
 export function readEvalCsv(path: string): EvalRow[] {
   try {
@@ -205,6 +210,7 @@ export interface PeopleError {
 export interface PeopleReport {
   file: string;
   expect: 'positive' | 'negative';
+  half: EvalHalf;
   rows: number;
   flagged: number;
   /** Recall (positives) or false-positive rate (negatives), with its Wilson interval. */
@@ -220,16 +226,20 @@ export function screenPeople(
   expect: PeopleReport['expect'],
   options: ScreenOptions,
   worst = 10,
+  half: EvalHalf = 'all',
 ): PeopleReport {
   const rows = readEvalCsv(path);
   const first = rows[0];
   if (first && first['full_name'] === undefined && first['last_name'] === undefined)
     throw new BatchInputError(`${path}: expected columns full_name or first_name,middle_name,last_name (date_of_birth, nationality)`, 1);
   let flagged = 0;
+  let scored = 0;
   const errors: PeopleError[] = [];
   rows.forEach((row, i) => {
     const q = personQuery(row);
     if (!q.name) return;
+    if (half !== 'all' && personHalf(q.name) !== half) return;
+    scored++;
     const res = service.screen(q, { ...options, limit: 1 });
     if (res.isMatch) flagged++;
     if (res.isMatch !== (expect === 'positive')) {
@@ -246,10 +256,11 @@ export function screenPeople(
   return {
     file: path,
     expect,
-    rows: rows.length,
+    half,
+    rows: scored,
     flagged,
-    rate: r4(rows.length ? flagged / rows.length : 0),
-    rateCi: wilson(flagged, rows.length),
+    rate: r4(scored ? flagged / scored : 0),
+    rateCi: wilson(flagged, scored),
     worstErrors: errors.slice(0, worst),
   };
 }
@@ -286,7 +297,7 @@ export function formatEvalReport(pairs: readonly PairsReport[], people: readonly
   }
   for (const p of people) {
     const what = p.expect === 'positive' ? 'recall' : 'false-positive rate';
-    out.push(`${p.expect}s ${p.file}: ${what} ${p.rate} ${pct(p.rateCi)} (${p.flagged}/${p.rows} flagged)`);
+    out.push(`${p.expect}s ${p.file} (half ${p.half}): ${what} ${p.rate} ${pct(p.rateCi)} (${p.flagged}/${p.rows} flagged)`);
     const verb = p.expect === 'positive' ? 'missed' : 'flagged';
     for (const e of p.worstErrors) {
       const best = e.best ? ` ~ ${e.best.matchedName} ${e.best.score}` : '';

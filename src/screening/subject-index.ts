@@ -9,7 +9,7 @@ import { nameKeys } from './name-index.ts';
 import type { NormalisedName } from './name-normaliser.ts';
 
 /** FNV-1a, 32 bits: fast, and collisions only cost an extra candidate. */
-function keyHash(key: string): number {
+export function keyHash(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return h >>> 0;

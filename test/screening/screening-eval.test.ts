@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { remit } from '../import/import-support.ts';
-import { evalHalf, scorePairs } from '../../src/screening/screening-eval.ts';
+import { evalHalf, personHalf, scorePairs, screenPeople } from '../../src/screening/screening-eval.ts';
 import { wilson } from '../../src/domain/shared/wilson-interval.ts';
+import { ScreeningService } from '../../src/screening/screening-service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'remit-eval-'));
 const file = (name: string, text: string) => {
@@ -83,6 +84,25 @@ describe('screening eval', () => {
     const text = await run(['screen', 'eval', '--pairs', pairs, '--half', 'all']);
     expect(text.stdout).toMatch(/precision 1 \[0\.\d+, 1\.000\]\s+recall 0\.6667/);
     expect(text.stdout).toContain('FN');
+  });
+
+  it('people files split into dev and held-out halves by the name, so tuning can leave a half untouched', () => {
+    const list = file(
+      'block2.csv',
+      'id,name,aliases,type,dob,country,reason\nB1,Ivan Petrov,,person,,RU,fraud\nB2,Olga Sidorova,,person,,RU,fraud\n',
+    );
+    const names = ['Ivan Petrov', 'Olga Sidorova', 'Pyotr Ivanov', 'Anna Smirnova', 'Lena Popova', 'Oleg Volkov'];
+    const pos = file('pos2.csv', `full_name\n${names.join('\n')}\n`);
+    const service = new ScreeningService({ now: () => new Date(0) });
+    service.loadAll([`blocklist-csv:${list}`]);
+    const [dev, held, all] = (['dev', 'held', 'all'] as const).map((h) =>
+      screenPeople(service, pos, 'positive', { threshold: 0.9 }, 10, h),
+    );
+    expect(all).toMatchObject({ rows: 6, flagged: 2 });
+    expect(dev!.rows + held!.rows).toBe(6);
+    expect(dev!.flagged + held!.flagged).toBe(2);
+    expect(dev!.rows).toBe(names.filter((n) => personHalf(n) === 'dev').length);
+    expect(dev!.worstErrors.every((e) => personHalf(e.name) === 'dev')).toBe(true);
   });
 
   it('exits 2 on a bad label, a missing file, no inputs or an unknown half', async () => {

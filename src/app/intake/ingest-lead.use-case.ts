@@ -25,6 +25,7 @@ import { screenIntake, type IntakeScreening } from './screen-intake.ts';
 import { routableLead } from './routable-lead.ts';
 import { decideAndRecord, ensureOrgPublished, markPublished, withScopeRetry } from '../routing/decision-recorder.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
+import { recordScreeningNameKeys } from '../screening/screening-name-keys.ts';
 
 /** What the API answers for one lead (also what an idempotent retry gets back, byte for byte). */
 export interface IngestResponse {
@@ -211,6 +212,7 @@ async function recordIntake(
     consentJson: intake.consent ? JSON.stringify(intake.consent) : null,
     createdAt: at,
   });
+  await recordScreeningNameKeys(tx, leadId, { fullName: intake.contact.fullName, company: intake.company ?? null });
   const accountView = account ? { id: account.account.id, matchedBy: account.matchedBy, score: account.score } : null;
   const keyKinds = keys.map((k) => k.split(':')[0]);
   const accountHistory = account ? { ...accountView, matchedOn: account.matchedOn, alternatives: account.alternatives } : null;

@@ -64,8 +64,11 @@ export async function eraseLead(
     if (personal?.erasedAt) return failure('CONFLICT', `the personal data of lead ${leadId} was erased at ${personal.erasedAt}`);
     const at = toIso(deps.clock.now());
     const removed: string[] = [];
-    if (await tx.personalData.erase(leadId, at))
+    // personalData.erase also deletes the lead's screening name keys (hashes of its names' index keys, migration 0029)
+    if (await tx.personalData.erase(leadId, at)) {
       removed.push('personal_data: contact (names, email, phone, date of birth, company, address), raw payload, consent, commitment salt');
+      removed.push('screening name keys (hashes of the name index keys, for delta re-screening)');
+    }
     await tx.dedupe.removeForLead(leadId);
     removed.push('dedupe keys (normalised email, phone, name + company, external id)');
     // A stored idempotent answer stays answerable (a retry must still create nothing) but says only that the lead was erased.

@@ -1,21 +1,23 @@
 import type { Principal } from '../../domain/access/principal.ts';
-import { OPEN_LEAD_STATUSES } from '../../domain/lead/lead-status.ts';
+import { OPEN_LEAD_STATUSES, type LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { ListDelta } from '../../screening/list-delta.ts';
 import { normaliseAlternatives } from '../../screening/matcher.ts';
-import type { NormalisedName } from '../../screening/name-normaliser.ts';
-import { SubjectIndexBuilder } from '../../screening/subject-index.ts';
+import { creditedLeads, hashesToRead, keyLookupPlan, planHashes, type KeyLookupPlan } from '../../screening/stored-name-keys.ts';
 import { ScreeningService } from '../../screening/screening-service.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { hitKey, holdOnRescreen, needsReview, screenStoredContact, type StoredContact } from './screening-disposition.use-case.ts';
+import { recordScreeningNameKeys } from './screening-name-keys.ts';
 
 /** What one delta re-screening did (docs/screening.md "Delta re-screening"). */
 export interface DeltaRescreenReport {
   readonly lists: readonly { readonly listId: string; readonly added: number; readonly changed: number; readonly removed: number }[];
   /** Added and changed entries screened against the stored leads. */
   readonly entries: number;
-  /** Open leads (not held, not erased) in the reverse index. */
+  /** Leads whose stored name keys share a looked-up key with a delta name (the candidates are among them). */
   readonly leadsIndexed: number;
+  /** Leads stored before their name keys were (before migration 0029) whose keys this run wrote. */
+  readonly keysBackfilled: number;
   /** Leads the reverse index named for a full screening. */
   readonly candidates: number;
   /** Leads whose full screening hit an added or changed entry that needs review. */
@@ -28,44 +30,21 @@ export interface DeltaRescreenReport {
 
 const PAGE = 1000;
 /** Leads HELD are already with compliance; their hits are reviewed there. */
-const RESCREENED = OPEN_LEAD_STATUSES.filter((s) => s !== 'HELD');
-
-/** The names a lead is screened on, as screenIntake chooses them (person; company when configured or when no person). */
-function subjectNames(contact: StoredContact, screenCompanies: boolean): NormalisedName[] {
-  const fullName = contact.fullName?.trim() ? contact.fullName : undefined;
-  const company = screenCompanies || !fullName ? contact.company?.name : undefined;
-  return [
-    ...(fullName ? normaliseAlternatives(fullName, 'person') : []),
-    ...(company ? normaliseAlternatives(company, 'organisation') : []),
-  ];
-}
+const RESCREENED: readonly LeadStatus[] = OPEN_LEAD_STATUSES.filter((s) => s !== 'HELD');
 
 /**
- * docs/screening.md "Delta re-screening": after a list version changes, only its added and changed entries are
- * screened against the stored leads. A reverse index over the open leads' names (built from the store, a page
- * at a time) names the leads an entry could match; each is then screened in full against the lists in force,
- * exactly as at intake, and a hit on a changed entry that needs review holds the lead through the same path as
- * the full re-screen (holdOnRescreen: idempotent, disposed hits stay disposed).
+ * Leads stored before migration 0029 have no name keys: write theirs (a page at a time, one statement per lead)
+ * so this and later deltas find them. After the first run this is one query that finds nothing.
  */
-export async function rescreenListDeltas(
-  ctx: ServiceContext,
-  principal: Principal,
-  deltas: readonly ListDelta[],
-): Promise<DeltaRescreenReport> {
-  const lists = deltas.map(({ listId, added, changed, removed }) => ({ listId, added, changed, removed }));
-  const entries = deltas.flatMap((d) => d.entries);
-  const empty = { lists, entries: entries.length, leadsIndexed: 0, candidates: 0, newMatches: [], newlyHeld: [], failed: 0 };
-  if (entries.length === 0 || !ctx.screening) return empty;
-  const screenCompanies = ctx.orgs.current.config.screening.screenCompanies;
-  const builder = new SubjectIndexBuilder();
-  const leadIds: string[] = [];
+async function backfillNameKeys(ctx: ServiceContext): Promise<{ written: number; failed: number }> {
+  let written = 0;
   let failed = 0;
   for (let after: string | undefined; ;) {
-    const page = await ctx.store.personalData.pageContacts({ statuses: RESCREENED, afterLeadId: after, limit: PAGE });
+    const page = await ctx.store.personalData.pageContactsWithoutNameKeys({ statuses: RESCREENED, afterLeadId: after, limit: PAGE });
     for (const row of page) {
       try {
-        builder.add(subjectNames(JSON.parse(row.contactJson) as StoredContact, screenCompanies));
-        leadIds.push(row.leadId);
+        await recordScreeningNameKeys(ctx.store, row.leadId, JSON.parse(row.contactJson) as StoredContact);
+        written++;
       } catch (error) {
         failed++;
         reportWorkerFailure(ctx, 'delta-rescreen', error, { leadId: row.leadId, step: 'index' });
@@ -74,12 +53,53 @@ export async function rescreenListDeltas(
     if (page.length < PAGE) break;
     after = page.at(-1)!.leadId;
   }
-  const index = builder.build();
-  const candidates = new Set<number>();
-  for (const e of entries)
-    for (const n of e.names)
-      for (const norm of normaliseAlternatives(n.value, e.kind === 'person' ? 'person' : 'organisation'))
-        for (const s of index.subjectsFor(norm)) candidates.add(s);
+  return { written, failed };
+}
+
+/** The leads whose stored name keys earn enough of some delta name's weight: two look-ups in the store. */
+async function candidateLeads(ctx: ServiceContext, deltas: readonly ListDelta[]): Promise<{ candidates: string[]; touched: number }> {
+  const plans: KeyLookupPlan[] = deltas.flatMap((d) =>
+    d.entries.flatMap((e) =>
+      e.names.flatMap((n) => normaliseAlternatives(n.value, e.kind === 'person' ? 'person' : 'organisation').map(keyLookupPlan)),
+    ),
+  );
+  const counts = await ctx.store.personalData.nameKeyCounts(planHashes(plans));
+  const postings = await ctx.store.personalData.leadsByNameKeys(hashesToRead(plans, counts));
+  const touched = new Set<string>();
+  for (const leads of postings.values()) for (const l of leads) touched.add(l);
+  const candidates = new Set<string>();
+  for (const p of plans) for (const l of creditedLeads(p, counts, postings)) candidates.add(l);
+  return { candidates: [...candidates].sort(), touched: touched.size };
+}
+
+/**
+ * docs/screening.md "Delta re-screening": after a list version changes, only its added and changed entries are
+ * screened against the stored leads. Each lead's name keys were stored at intake (recordScreeningNameKeys); the
+ * delta's names are looked up by key in the store (counts, then the leads holding the useful keys), and the leads
+ * earning enough of a name's weight are screened in full against the lists in force, exactly as at intake. A hit on
+ * a changed entry that needs review holds the lead through the same path as the full re-screen (holdOnRescreen:
+ * idempotent, disposed hits stay disposed).
+ */
+export async function rescreenListDeltas(
+  ctx: ServiceContext,
+  principal: Principal,
+  deltas: readonly ListDelta[],
+): Promise<DeltaRescreenReport> {
+  const lists = deltas.map(({ listId, added, changed, removed }) => ({ listId, added, changed, removed }));
+  const entries = deltas.flatMap((d) => d.entries);
+  const empty = {
+    lists,
+    entries: entries.length,
+    leadsIndexed: 0,
+    keysBackfilled: 0,
+    candidates: 0,
+    newMatches: [],
+    newlyHeld: [],
+    failed: 0,
+  };
+  if (entries.length === 0 || !ctx.screening) return empty;
+  const backfill = await backfillNameKeys(ctx);
+  const { candidates, touched } = await candidateLeads(ctx, deltas);
   const deltaOnly = new ScreeningService({ now: () => new Date(ctx.clock.now()) });
   const inForce = ctx.screening;
   deltaOnly.apply({
@@ -91,25 +111,40 @@ export async function rescreenListDeltas(
   const changedKeys = new Set(entries.map((e) => hitKey(e)));
   const newMatches: { leadId: string; hits: string[] }[] = [];
   const newlyHeld: string[] = [];
-  for (const s of [...candidates].sort((a, b) => a - b)) {
-    const leadId = leadIds[s]!;
-    try {
-      const personal = await ctx.store.personalData.get(leadId);
-      if (!personal || personal.erasedAt) continue;
-      // The delta alone first: a hit there is a superset of the delta hits of the full screening (same scores per
-      // entry, fewer competitors for the candidate cap), so most candidates stop here, before the full screening.
-      if (!screenStoredContact(ctx, deltaOnly, personal.contactJson).hits.some(needsReview)) continue;
-      const record = await ctx.store.leads.get(leadId);
-      if (!record) continue;
-      const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
-      const hits = result.hits.filter((h) => needsReview(h) && changedKeys.has(hitKey(h))).map(hitKey);
-      if (hits.length === 0) continue;
-      newMatches.push({ leadId, hits });
-      if (await holdOnRescreen(ctx, principal, record, personal, result)) newlyHeld.push(leadId);
-    } catch (error) {
-      failed++;
-      reportWorkerFailure(ctx, 'delta-rescreen', error, { leadId, step: 'screen' });
+  let failed = backfill.failed;
+  // contacts read a page at a time (one statement per 500), not one look-up per candidate
+  for (let i = 0; i < candidates.length; i += PAGE) {
+    const page = candidates.slice(i, i + PAGE);
+    const contacts = await ctx.store.personalData.contactsOf(page);
+    for (const leadId of page) {
+      const contactJson = contacts.get(leadId);
+      if (contactJson === undefined) continue; // erased (or never stored)
+      try {
+        // The delta alone first: a hit there is a superset of the delta hits of the full screening (same scores per
+        // entry, fewer competitors for the candidate cap), so most candidates stop here, before the full screening.
+        if (!screenStoredContact(ctx, deltaOnly, contactJson).hits.some(needsReview)) continue;
+        const record = await ctx.store.leads.get(leadId);
+        const personal = await ctx.store.personalData.get(leadId);
+        // the keys are kept for every lead; only open leads not already with compliance are re-screened
+        if (!record || !RESCREENED.includes(record.status) || !personal || personal.erasedAt) continue;
+        const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
+        const hits = result.hits.filter((h) => needsReview(h) && changedKeys.has(hitKey(h))).map(hitKey);
+        if (hits.length === 0) continue;
+        newMatches.push({ leadId, hits });
+        if (await holdOnRescreen(ctx, principal, record, personal, result)) newlyHeld.push(leadId);
+      } catch (error) {
+        failed++;
+        reportWorkerFailure(ctx, 'delta-rescreen', error, { leadId, step: 'screen' });
+      }
     }
   }
-  return { ...empty, leadsIndexed: leadIds.length, candidates: candidates.size, newMatches, newlyHeld, failed };
+  return {
+    ...empty,
+    leadsIndexed: touched,
+    keysBackfilled: backfill.written,
+    candidates: candidates.length,
+    newMatches,
+    newlyHeld,
+    failed,
+  };
 }

@@ -122,8 +122,8 @@ async function runEval(opts: ScreenOpts): Promise<void> {
   if (positives.length + negatives.length > 0) {
     const service = new ScreeningService({ now: () => new Date() });
     service.loadAll(opts.list!);
-    for (const f of positives) peopleReports.push(screenPeople(service, f, 'positive', { threshold }));
-    for (const f of negatives) peopleReports.push(screenPeople(service, f, 'negative', { threshold }));
+    for (const f of positives) peopleReports.push(screenPeople(service, f, 'positive', { threshold }, 10, half));
+    for (const f of negatives) peopleReports.push(screenPeople(service, f, 'negative', { threshold }, 10, half));
   }
   const { out, done } = openOut(opts.out);
   out.write(
@@ -213,7 +213,7 @@ export function registerScreenCommand(program: Command): void {
     .option('--positives <csv>', 'eval: people who must be flagged (recall); repeatable', collect, [])
     .option('--negatives <csv>', 'eval: people who must not be flagged (false-positive rate); repeatable', collect, [])
     .option('--pair-threshold <t>', `eval: name-pair match line (default ${DEFAULT_THRESHOLD})`)
-    .option('--half <half>', 'eval: pairs half to score: dev (tuning), held (reporting) or all', 'all')
+    .option('--half <half>', 'eval: half of the pairs and people rows to score: dev (tuning), held (reporting) or all', 'all')
     .option('--json', 'eval: print the reports as JSON')
     .action(async (mode: string | undefined, opts: ScreenOpts) =>
       run(async () => {

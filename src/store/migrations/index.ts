@@ -23,6 +23,7 @@ import { crmWritebacks } from './0024-crm-writebacks.ts';
 import { accountParents } from './0026-account-parents.ts';
 import { leadOutcomes } from './0027-lead-outcomes.ts';
 import { outcomeModels } from './0028-outcome-models.ts';
+import { screeningNameKeys } from './0029-screening-name-keys.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -52,4 +53,5 @@ export const MIGRATIONS: readonly Migration[] = [
   accountParents,
   leadOutcomes,
   outcomeModels,
+  screeningNameKeys,
 ];

@@ -22,13 +22,33 @@ export interface PersonalDataRecord {
 export interface PersonalDataRepository {
   put(record: Omit<PersonalDataRecord, 'erasedAt'>): Promise<void>;
   get(leadId: string): Promise<PersonalDataRecord | undefined>;
-  /** Overwrites values and salt in place; returns false when nothing was stored for the lead. */
+  /** Overwrites values and salt in place and deletes the lead's screening name keys; false when nothing was stored. */
   erase(leadId: string, erasedAt: string): Promise<boolean>;
   /**
    * The stored contacts of leads in these statuses, not erased, by lead id after `afterLeadId`: what delta
    * re-screening (docs/screening.md) pages through to build its reverse index over leads.
    */
   pageContacts(filter: {
+    readonly statuses: readonly LeadStatus[];
+    readonly afterLeadId?: string | undefined;
+    readonly limit: number;
+  }): Promise<readonly { readonly leadId: string; readonly contactJson: string }[]>;
+  /**
+   * Screening name keys (docs/screening.md "Delta re-screening"): adds the key hashes (unsigned 32-bit) of the names a
+   * lead is screened on, in one statement; keys already stored stay (a stale key only adds a candidate).
+   */
+  putNameKeys(leadId: string, hashes: readonly number[]): Promise<void>;
+  /** How many leads hold each of these key hashes (hashes held by none are absent). */
+  nameKeyCounts(hashes: readonly number[]): Promise<ReadonlyMap<number, number>>;
+  /** The stored contacts of these leads (not erased), in one look-up per chunk: the delta's candidates. */
+  contactsOf(leadIds: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /** The leads holding each of these key hashes. */
+  leadsByNameKeys(hashes: readonly number[]): Promise<ReadonlyMap<number, readonly string[]>>;
+  /**
+   * Like pageContacts, for the leads that have no screening name keys yet (stored before 0029): the delta
+   * re-screening writes theirs once.
+   */
+  pageContactsWithoutNameKeys(filter: {
     readonly statuses: readonly LeadStatus[];
     readonly afterLeadId?: string | undefined;
     readonly limit: number;

@@ -3,6 +3,7 @@ import type { PersonalDataRecord, PersonalDataRepository } from '../ports/person
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireJson, requireJsonOrNull, requireLimit, requireText } from './input-checks.ts';
 import type { Database, PersonalDataTable } from './schema.ts';
+import { contactsOf, screeningNameKeyMethods } from './screening-name-keys.ts';
 
 // Personal data: erasure overwrites the row in place (the CHECK in 0002 pins what an erased row holds).
 
@@ -18,6 +19,7 @@ const toPersonalData = (r: Selectable<PersonalDataTable>): PersonalDataRecord =>
 
 export function personalDataRepository(db: Kysely<Database>): PersonalDataRepository {
   return {
+    ...screeningNameKeyMethods(db),
     async put(rec) {
       requireText(rec.leadId, 'personal data leadId');
       requireText(rec.salt, 'personal data salt');
@@ -47,6 +49,8 @@ export function personalDataRepository(db: Kysely<Database>): PersonalDataReposi
     },
     async erase(leadId, erasedAt) {
       requireInstant(erasedAt, 'erasedAt');
+      // the key hashes are derived from the person's name: personal data, gone with it
+      await db.deleteFrom('screening_name_keys').where('lead_id', '=', leadId).execute();
       const r = await db
         .updateTable('personal_data')
         .set({ salt: '', contact_json: '{}', raw_json: '{}', consent_json: null, erased_at: sql<string>`coalesce(erased_at, ${erasedAt})` })
@@ -57,14 +61,7 @@ export function personalDataRepository(db: Kysely<Database>): PersonalDataReposi
     async pageContacts(filter) {
       const limit = requireLimit(filter.limit);
       if (filter.statuses.length === 0) return [];
-      let q = db
-        .selectFrom('personal_data')
-        .innerJoin('leads', 'leads.id', 'personal_data.lead_id')
-        .select(['personal_data.lead_id as leadId', 'personal_data.contact_json as contactJson'])
-        // `|| ''` keeps SQLite walking personal_data in lead-id order (the keyset page) instead of the status index,
-        // which would sort every matching row again for each page.
-        .where(sql<string>`leads.status || ''`, 'in', [...filter.statuses])
-        .where('personal_data.erased_at', 'is', null);
+      let q = contactsOf(db, filter.statuses);
       if (filter.afterLeadId !== undefined) q = q.where('personal_data.lead_id', '>', filter.afterLeadId);
       return q.orderBy('personal_data.lead_id').limit(limit).execute();
     },

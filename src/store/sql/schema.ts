@@ -97,6 +97,13 @@ export interface PersonalDataTable {
   erased_at: string | null;
 }
 
+/** 0029: hashes of the screening index keys of a lead's names (docs/screening.md "Delta re-screening"). */
+export interface ScreeningNameKeysTable {
+  /** A 32-bit key hash stored as a signed integer (PostgreSQL integer is signed). */
+  key_hash: number;
+  lead_id: string;
+}
+
 export interface DedupeKeysTable {
   key: string;
   lead_id: string;
@@ -526,6 +533,7 @@ export interface Database {
   routing_ledger: RoutingLedgerTable;
   rep_state: RepStateTable;
   personal_data: PersonalDataTable;
+  screening_name_keys: ScreeningNameKeysTable;
   dedupe_keys: DedupeKeysTable;
   dedupe_locks: DedupeLocksTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -110,4 +110,57 @@ describe.each(STORES)('personal data repository: $factory.name', ({ factory, run
     expect(await store.personalData.pageContacts({ statuses: [], limit: 10 })).toEqual([]);
     await expect(store.personalData.pageContacts({ statuses, limit: 0 })).rejects.toThrow(StoreInputError);
   });
+
+  it('screening name keys: stored per lead in one statement, counted and looked up by key, erased with the lead', async () => {
+    await seedOrg();
+    const put = (leadId: string) =>
+      store.personalData.put({ leadId, salt: 'ab', contactJson: '{"fullName":"x"}', rawJson: '{}', consentJson: null, createdAt: iso(1) });
+    for (const id of ['K1', 'K2', 'K3']) {
+      await seedLead(store, id, { status: 'ASSIGNED' });
+      await put(id);
+    }
+    const high = 0xfffffff0; // above 2^31: stored as a negative integer, read back unsigned
+    await store.personalData.putNameKeys('K1', [7, 8, high, 8]);
+    await store.personalData.putNameKeys('K2', [8, high]);
+    await store.personalData.putNameKeys('K2', [8, 9]); // again: existing keys stay, new ones are added
+    await store.personalData.putNameKeys('K3', []);
+    expect(new Map(await store.personalData.nameKeyCounts([7, 8, 9, high, 12345]))).toEqual(
+      new Map([
+        [7, 1],
+        [8, 2],
+        [9, 1],
+        [high, 2],
+      ]),
+    );
+    const postings = await store.personalData.leadsByNameKeys([8, high, 12345]);
+    expect([...postings.get(8)!].sort()).toEqual(['K1', 'K2']);
+    expect([...postings.get(high)!].sort()).toEqual(['K1', 'K2']);
+    expect(postings.has(12345)).toBe(false);
+    // many keys at once: the look-up is chunked, nothing lost
+    const many = Array.from({ length: 1200 }, (_, i) => 100_000 + i);
+    await store.personalData.putNameKeys('K3', many);
+    expect((await store.personalData.nameKeyCounts(many)).size).toBe(1200);
+    await expect(store.personalData.putNameKeys('K1', [-1])).rejects.toThrow(StoreInputError);
+    await expect(store.personalData.putNameKeys('K1', [2 ** 32])).rejects.toThrow(StoreInputError);
+
+    // leads without keys (stored before 0029) are found for the backfill, in the given statuses, not erased
+    await seedLead(store, 'K4', { status: 'ASSIGNED' });
+    await put('K4');
+    await seedLead(store, 'K5', { status: 'WON' });
+    await put('K5');
+    const statuses = ['ASSIGNED'] as const;
+    expect((await store.personalData.pageContactsWithoutNameKeys({ statuses, limit: 10 })).map((r) => r.leadId)).toEqual(['K4']);
+
+    // candidates' contacts in one look-up; unknown leads are absent
+    const contacts = await store.personalData.contactsOf(['K1', 'K2', 'ghost', 'K1']);
+    expect([...contacts.keys()].sort()).toEqual(['K1', 'K2']);
+    expect(contacts.get('K2')).toBe('{"fullName":"x"}');
+
+    // erasure deletes the lead's keys (derived from the person's name); the other leads keep theirs
+    await store.personalData.erase('K1', iso(2));
+    expect([...(await store.personalData.contactsOf(['K1', 'K2'])).keys()]).toEqual(['K2']); // erased: not a candidate
+    expect(new Map(await store.personalData.nameKeyCounts([7, 8]))).toEqual(new Map([[8, 1]]));
+    expect(await rawQuery(`select * from screening_name_keys where lead_id = 'K1'`)).toEqual([]);
+    expect((await store.personalData.pageContactsWithoutNameKeys({ statuses, limit: 10 })).map((r) => r.leadId)).toEqual(['K4']);
+  });
 });

@@ -1,0 +1,90 @@
+/**
+ * Delta re-screening over stored name keys (docs/screening.md "Delta re-screening"): each lead's screened names are
+ * reduced at intake to the 32-bit hashes of the same index keys the list index uses (subjectKeyHashes), and stored.
+ * A list delta then asks the store which leads hold its entries' keys (two look-ups: counts, then postings) and
+ * credits each lead as SubjectIndex.subjectsFor does, per lead rather than per name: a superset, never fewer
+ * candidates. Pure: the caller does the look-ups.
+ */
+import { nameKeys } from './name-index.ts';
+import type { NormalisedName } from './name-normaliser.ts';
+import { keyHash } from './subject-index.ts';
+
+/** Same rule as NameIndex.candidates and SubjectIndex: a lead must earn this share of the entry name's token weight. */
+const MIN_SHARE = 0.45;
+/** Fuzzy keys (deletions, phonetic, skeleton) held by more leads than this are skipped. */
+const MAX_FUZZY_POSTINGS = 2000;
+/** A token held by more leads than this is skipped when the name has a rarer one. */
+const MAX_EXACT_POSTINGS = 8000;
+
+/** The distinct key hashes of a lead's screened names (what the store keeps for it). */
+export function subjectKeyHashes(names: readonly NormalisedName[]): number[] {
+  const out = new Set<number>();
+  for (const n of names) for (const tk of nameKeys(n, false)) for (const [k] of tk) out.add(keyHash(k));
+  return [...out];
+}
+
+interface PlannedKey {
+  readonly hash: number;
+  readonly factor: number;
+  /** A token or joined-token key: never skipped for its size. */
+  readonly exact: boolean;
+}
+
+/** One list-entry name as a key look-up: per token, its weight and keys. */
+export interface KeyLookupPlan {
+  readonly tokens: readonly { readonly weight: number; readonly keys: readonly PlannedKey[] }[];
+}
+
+export function keyLookupPlan(query: NormalisedName): KeyLookupPlan {
+  return {
+    tokens: nameKeys(query, true).map((keys, ti) => ({
+      weight: query.tokens[ti]!.weight,
+      keys: keys.map(([k, factor]) => ({ hash: keyHash(k), factor, exact: k[0] === 't' })),
+    })),
+  };
+}
+
+/** Every hash the plans may read: ask the store how many leads hold each. */
+export function planHashes(plans: readonly KeyLookupPlan[]): number[] {
+  const out = new Set<number>();
+  for (const p of plans) for (const t of p.tokens) for (const k of t.keys) out.add(k.hash);
+  return [...out];
+}
+
+/** The tokens that count (a very common token is skipped when the name has a rarer one), as NameIndex.candidates. */
+function countedTokens(plan: KeyLookupPlan, counts: ReadonlyMap<number, number>): KeyLookupPlan['tokens'] {
+  const size = (t: KeyLookupPlan['tokens'][number]) => counts.get(t.keys[0]?.hash ?? -1) ?? 0;
+  const hasRare = plan.tokens.some((t) => t.keys.length > 0 && size(t) <= MAX_EXACT_POSTINGS);
+  return plan.tokens.filter((t) => t.keys.length > 0 && !(hasRare && size(t) > MAX_EXACT_POSTINGS));
+}
+
+const usable = (k: PlannedKey, counts: ReadonlyMap<number, number>): boolean =>
+  (counts.get(k.hash) ?? 0) > 0 && (k.exact || (counts.get(k.hash) ?? 0) <= MAX_FUZZY_POSTINGS);
+
+/** The hashes whose postings (leads) are worth reading, given the counts. */
+export function hashesToRead(plans: readonly KeyLookupPlan[], counts: ReadonlyMap<number, number>): number[] {
+  const out = new Set<number>();
+  for (const p of plans) for (const t of countedTokens(p, counts)) for (const k of t.keys) if (usable(k, counts)) out.add(k.hash);
+  return [...out];
+}
+
+/** Leads that earn enough of one plan's token weight to be screened in full. */
+export function creditedLeads(
+  plan: KeyLookupPlan,
+  counts: ReadonlyMap<number, number>,
+  postings: ReadonlyMap<number, readonly string[]>,
+): string[] {
+  const tokens = countedTokens(plan, counts);
+  const total = tokens.reduce((s, t) => s + t.weight, 0);
+  if (total === 0) return [];
+  const credit = new Map<string, number>();
+  for (const t of tokens) {
+    const best = new Map<string, number>();
+    for (const k of t.keys) {
+      if (!usable(k, counts)) continue;
+      for (const lead of postings.get(k.hash) ?? []) best.set(lead, Math.max(best.get(lead) ?? 0, t.weight * k.factor));
+    }
+    for (const [lead, c] of best) credit.set(lead, (credit.get(lead) ?? 0) + c);
+  }
+  return [...credit].filter(([, c]) => c >= total * MIN_SHARE).map(([lead]) => lead);
+}
