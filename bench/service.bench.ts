@@ -17,7 +17,7 @@
  * `sqliteBest`, `postgresBest`, `bareFastify` and `ratioToBare` (leads/s ÷ bare requests/s).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -79,6 +79,11 @@ export interface LevelResult {
   readonly cutOff: number;
   readonly leadsPerSecond: number;
   readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
+  /**
+   * CPU time the server process used during the level (all its threads, /proc on Linux) ÷ 2xx answers:
+   * less sensitive than leads/s to other work on a shared machine. Absent where /proc is not available.
+   */
+  readonly serverCpuMsPerLead?: number;
 }
 
 export interface StoreResult {
@@ -148,6 +153,22 @@ export async function load(
     latencyMs: q(result.latency),
   };
 }
+
+/** User + system CPU time of a process so far, ms (Linux /proc; null elsewhere). */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, inside parentheses): utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux the project runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 async function countSqlite(file: string) {
   const db = new DatabaseSync(file, { readOnly: true });
@@ -324,6 +345,7 @@ function bestOf(s: StoreResult | undefined, bare: readonly BareLevel[]) {
       p50Ms: best.latencyMs.p50,
       p99Ms: best.latencyMs.p99,
       concurrency: best.concurrency,
+      ...(best.serverCpuMsPerLead !== undefined ? { serverCpuMsPerLead: best.serverCpuMsPerLead } : {}),
       bareRequestsPerSecondAtConcurrency: bareRps,
       ratioToBare: bareRps > 0 ? Number((best.leadsPerSecond / bareRps).toFixed(4)) : null,
     },
@@ -363,7 +385,14 @@ async function benchStore(
     const results: LevelResult[] = [];
     for (const c of levels) {
       log(`${kind}: ${c} connection(s) for ${seconds} s…`);
-      results.push(await load(server, token, `${kind}c${c}`, c, seconds));
+      const cpuBefore = processCpuMs(server.child.pid);
+      const r = await load(server, token, `${kind}c${c}`, c, seconds);
+      const cpuAfter = processCpuMs(server.child.pid);
+      const cpu =
+        cpuBefore !== null && cpuAfter !== null && r.ok2xx > 0
+          ? { serverCpuMsPerLead: Number(((cpuAfter - cpuBefore) / r.ok2xx).toFixed(3)) }
+          : {};
+      results.push({ ...r, ...cpu });
     }
     const stopped = await server.kill('SIGTERM');
     server = null;
@@ -394,7 +423,7 @@ async function benchStore(
 }
 
 function table(stores: readonly StoreResult[]): string {
-  const rows = [['store', 'conns', 'leads/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', '2xx', 'dups', 'non-2xx', 'errors']];
+  const rows = [['store', 'conns', 'leads/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', '2xx', 'dups', 'non-2xx', 'errors', 'cpu ms/lead']];
   for (const s of stores)
     for (const l of s.levels)
       rows.push([
@@ -409,6 +438,7 @@ function table(stores: readonly StoreResult[]): string {
         String(l.duplicates),
         String(l.non2xx),
         String(l.errors + l.timeouts),
+        l.serverCpuMsPerLead === undefined ? '-' : l.serverCpuMsPerLead.toFixed(2),
       ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
