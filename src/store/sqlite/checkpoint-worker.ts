@@ -34,22 +34,23 @@ const { path, intervalMs } = workerData as { path: string; intervalMs: number };
 const RESTART_FRAMES = 4000;
 /** How long a checkpoint waits for a lock another process holds, ms. */
 const LOCK_WAIT_MS = 1000;
-let db: DatabaseSync | undefined;
+/**
+ * Opened once, while the store's file exists, and never reopened: opening a read-write connection
+ * creates a missing file, and a store deleted under the service must stay missing (docs/storage.md,
+ * W1). A failed round is reported and the next one tried on the same connection.
+ */
+const db = new DatabaseSync(path, { timeout: LOCK_WAIT_MS });
 let timer: NodeJS.Timeout | undefined;
 
 function checkpoint(mode: 'PASSIVE' | 'RESTART'): CheckpointMessage | null {
   const started = performance.now();
   try {
-    db ??= new DatabaseSync(path, { timeout: LOCK_WAIT_MS });
     const row = db.prepare(`PRAGMA wal_checkpoint(${mode})`).get() as { busy: number; log: number; checkpointed: number } | undefined;
     const walFrames = Number(row?.log ?? 0);
     // Nothing in the WAL: nothing to say (an idle service is quiet).
     if (walFrames <= 0) return null;
     return { kind: 'checkpointed', mode, walFrames, checkpointedFrames: Number(row?.checkpointed ?? 0), ms: performance.now() - started };
   } catch (e) {
-    // A fresh connection next round (the file may have been replaced; the file watch reports that itself).
-    db?.close();
-    db = undefined;
     return { kind: 'failed', detail: (e as Error).message };
   }
 }
@@ -78,7 +79,7 @@ parentPort?.on('message', (m: unknown) => {
   }
   if (m !== 'stop') return;
   clearTimeout(timer);
-  db?.close();
+  db.close();
   parentPort?.close();
 });
 
