@@ -11,8 +11,13 @@
  *
  * Standalone: `npx node bench/service.bench.ts` (env: REMIT_BENCH_SECONDS per level, default 8;
  * REMIT_BENCH_LEVELS, default "1,8,32"; REMIT_BENCH_STORES, default "sqlite,postgres").
+ *
+ * Same-run baseline (issue 18): a bare Fastify JSON route with the same server options
+ * (bench/bare-fastify-server.ts, also a child process), loaded the same way; the JSON keeps
+ * `sqliteBest`, `postgresBest`, `bareFastify` and `ratioToBare` (leads/s ÷ bare requests/s).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -20,8 +25,10 @@ import { DatabaseSync } from 'node:sqlite';
 import autocannonUntyped from 'autocannon';
 import pg from 'pg';
 import {
+  REPO,
   bankVariant,
   createKey,
+  freePort,
   pgUrlWithSchema,
   serviceLead,
   startServer,
@@ -72,6 +79,11 @@ export interface LevelResult {
   readonly cutOff: number;
   readonly leadsPerSecond: number;
   readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly max: number };
+  /**
+   * CPU time the server process used during the level (all its threads, /proc on Linux) ÷ 2xx answers:
+   * less sensitive than leads/s to other work on a shared machine. Absent where /proc is not available.
+   */
+  readonly serverCpuMsPerLead?: number;
 }
 
 export interface StoreResult {
@@ -93,7 +105,13 @@ export interface StoreResult {
 const q = (h: { p50: number; p90: number; p99: number; max: number }) => ({ p50: h.p50, p90: h.p90, p99: h.p99, max: h.max });
 
 /** Loads the server for `seconds` at `connections`, every request a new lead. */
-async function load(server: ServerProcess, token: string, tag: string, connections: number, seconds: number): Promise<LevelResult> {
+export async function load(
+  server: Pick<ServerProcess, 'base'>,
+  token: string,
+  tag: string,
+  connections: number,
+  seconds: number,
+): Promise<LevelResult> {
   let n = 0;
   let duplicates = 0;
   let responses = 0;
@@ -135,6 +153,22 @@ async function load(server: ServerProcess, token: string, tag: string, connectio
     latencyMs: q(result.latency),
   };
 }
+
+/** User + system CPU time of a process so far, ms (Linux /proc; null elsewhere). */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, inside parentheses): utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux the project runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 async function countSqlite(file: string) {
   const db = new DatabaseSync(file, { readOnly: true });
@@ -245,6 +279,79 @@ async function postgresCommitCeiling(schema: string, seconds = 2): Promise<Recor
   return out;
 }
 
+/** Requests per second of the bare Fastify baseline at one concurrency level. */
+export interface BareLevel {
+  readonly concurrency: number;
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+/**
+ * The same-run baseline: bench/bare-fastify-server.ts (Remit's server options, one JSON route, no
+ * pipeline) in a child process, loaded exactly like `remit serve` (same autocannon settings,
+ * connections, seconds, bodies and headers). Only 2xx answers count, as for leads.
+ */
+async function benchBareFastify(levels: readonly number[], seconds: number, log: (s: string) => void): Promise<BareLevel[]> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(REPO, 'bench', 'bare-fastify-server.ts'), String(port)], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  try {
+    await new Promise<void>((res, reject) => {
+      const timer = setTimeout(() => reject(new Error(`bare Fastify did not start:\n${out}`)), 15_000);
+      const poll = setInterval(() => {
+        if (!out.includes('bare listening on')) return;
+        clearTimeout(timer);
+        clearInterval(poll);
+        res();
+      }, 20);
+      void exited.then(() => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        reject(new Error(`bare Fastify exited before listening:\n${out}`));
+      });
+    });
+    const base = { base: `http://127.0.0.1:${port}` };
+    await load(base, 'remit_bare_token', 'barew', 8, 2);
+    const results: BareLevel[] = [];
+    for (const c of levels) {
+      log(`bare Fastify: ${c} connection(s) for ${seconds} s…`);
+      const r = await load(base, 'remit_bare_token', `bare${c}`, c, seconds);
+      results.push({ concurrency: c, requestsPerSecond: r.leadsPerSecond, p50Ms: r.latencyMs.p50, p99Ms: r.latencyMs.p99 });
+    }
+    return results;
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** The keys issue 18 asks for, comparable run to run: best level, the bare baseline at that level, and the ratio. */
+function bestOf(s: StoreResult | undefined, bare: readonly BareLevel[]) {
+  if (!s || s.levels.length === 0) return undefined;
+  const best = [...s.levels].sort((a, b) => b.leadsPerSecond - a.leadsPerSecond)[0]!;
+  const bareRps =
+    bare.find((b) => b.concurrency === best.concurrency)?.requestsPerSecond ?? Math.max(0, ...bare.map((b) => b.requestsPerSecond));
+  return {
+    best,
+    keys: {
+      leadsPerSecond: best.leadsPerSecond,
+      p50Ms: best.latencyMs.p50,
+      p99Ms: best.latencyMs.p99,
+      concurrency: best.concurrency,
+      ...(best.serverCpuMsPerLead !== undefined ? { serverCpuMsPerLead: best.serverCpuMsPerLead } : {}),
+      bareRequestsPerSecondAtConcurrency: bareRps,
+      ratioToBare: bareRps > 0 ? Number((best.leadsPerSecond / bareRps).toFixed(4)) : null,
+    },
+  };
+}
+
 async function pgReachable(): Promise<boolean> {
   const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
   try {
@@ -278,7 +385,14 @@ async function benchStore(
     const results: LevelResult[] = [];
     for (const c of levels) {
       log(`${kind}: ${c} connection(s) for ${seconds} s…`);
-      results.push(await load(server, token, `${kind}c${c}`, c, seconds));
+      const cpuBefore = processCpuMs(server.child.pid);
+      const r = await load(server, token, `${kind}c${c}`, c, seconds);
+      const cpuAfter = processCpuMs(server.child.pid);
+      const cpu =
+        cpuBefore !== null && cpuAfter !== null && r.ok2xx > 0
+          ? { serverCpuMsPerLead: Number(((cpuAfter - cpuBefore) / r.ok2xx).toFixed(3)) }
+          : {};
+      results.push({ ...r, ...cpu });
     }
     const stopped = await server.kill('SIGTERM');
     server = null;
@@ -309,7 +423,7 @@ async function benchStore(
 }
 
 function table(stores: readonly StoreResult[]): string {
-  const rows = [['store', 'conns', 'leads/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', '2xx', 'dups', 'non-2xx', 'errors']];
+  const rows = [['store', 'conns', 'leads/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', '2xx', 'dups', 'non-2xx', 'errors', 'cpu ms/lead']];
   for (const s of stores)
     for (const l of s.levels)
       rows.push([
@@ -324,6 +438,7 @@ function table(stores: readonly StoreResult[]): string {
         String(l.duplicates),
         String(l.non2xx),
         String(l.errors + l.timeouts),
+        l.serverCpuMsPerLead === undefined ? '-' : l.serverCpuMsPerLead.toFixed(2),
       ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padStart(widths[i]!)).join('  ')).join('\n');
@@ -374,32 +489,59 @@ export async function runServiceBench(
     }
     stores.push(await benchStore(kind, levels, seconds, log));
   }
+  log(`bare Fastify baseline (same options, same load)…`);
+  const bare = await benchBareFastify(levels, seconds, log);
   const target = { leadsPerSecond: 2000, p99Ms: 25 };
-  const sqlite = stores.find((s) => s.store === 'sqlite');
-  const bestSqlite = sqlite ? [...sqlite.levels].sort((a, b) => b.leadsPerSecond - a.leadsPerSecond)[0] : undefined;
+  const postgresTarget = { leadsPerSecond: 1500, p99Ms: 50 };
+  const sqlite = bestOf(
+    stores.find((s) => s.store === 'sqlite'),
+    bare,
+  );
+  const postgres = bestOf(
+    stores.find((s) => s.store === 'postgres'),
+    bare,
+  );
+  const bareBest = Math.max(0, ...bare.map((b) => b.requestsPerSecond));
   const explanation = explain(stores);
   log(`\n${table(stores)}\n`);
+  log(`bare Fastify: ${bare.map((b) => `${b.requestsPerSecond} req/s at ${b.concurrency} (p99 ${b.p99Ms} ms)`).join(', ')}`);
   for (const s of stores) log(`count check ${s.store}: ${JSON.stringify(s.countCheck)}`);
   for (const s of stores) log(`commit ceiling ${s.store}: ${JSON.stringify(s.fsyncCeiling)}`);
   for (const l of explanation) log(l);
-  if (bestSqlite)
+  for (const [name, b] of [
+    ['sqlite', sqlite],
+    ['postgres', postgres],
+  ] as const)
+    if (b)
+      log(
+        `${name}: leads/s ÷ bare requests/s = ${b.keys.leadsPerSecond} ÷ ${b.keys.bareRequestsPerSecondAtConcurrency} = ${b.keys.ratioToBare} (at ${b.keys.concurrency} connection(s); goal ≥ 0.10)`,
+      );
+  if (sqlite)
     log(
-      `target (SQLite ≥ ${target.leadsPerSecond} leads/s with p99 < ${target.p99Ms} ms): best ${bestSqlite.leadsPerSecond} leads/s at ${bestSqlite.concurrency} connection(s), p99 ${bestSqlite.latencyMs.p99} ms → ${bestSqlite.leadsPerSecond >= target.leadsPerSecond && bestSqlite.latencyMs.p99 < target.p99Ms ? 'MET' : 'NOT MET'}`,
+      `target (SQLite ≥ ${target.leadsPerSecond} leads/s with p99 < ${target.p99Ms} ms): best ${sqlite.best.leadsPerSecond} leads/s at ${sqlite.best.concurrency} connection(s), p99 ${sqlite.best.latencyMs.p99} ms → ${sqlite.best.leadsPerSecond >= target.leadsPerSecond && sqlite.best.latencyMs.p99 < target.p99Ms ? 'MET' : 'NOT MET'}`,
     );
   return {
-    method: `real remit serve child process, autocannon over 127.0.0.1, ${seconds} s per concurrency level after a 3 s warm-up, unique leads (1 in ${DUPLICATE_EVERY} a deliberate duplicate), org variant: example bank, no caps, working hours ignored`,
+    method: `real remit serve child process, autocannon over 127.0.0.1, ${seconds} s per concurrency level after a 3 s warm-up, unique leads (1 in ${DUPLICATE_EVERY} a deliberate duplicate), org variant: example bank, no caps, working hours ignored; baseline: bare Fastify JSON route (bench/bare-fastify-server.ts, same server options) in a child process, same autocannon settings, connections and bodies`,
     target,
+    postgresTarget,
     stores,
     skipped,
     explanation,
-    ...(bestSqlite
+    bareFastify: { requestsPerSecond: bareBest, levels: bare },
+    ...(sqlite
       ? {
           sqliteBest: {
-            leadsPerSecond: bestSqlite.leadsPerSecond,
-            concurrency: bestSqlite.concurrency,
-            p50Ms: bestSqlite.latencyMs.p50,
-            p99Ms: bestSqlite.latencyMs.p99,
-            targetMet: bestSqlite.leadsPerSecond >= target.leadsPerSecond && bestSqlite.latencyMs.p99 < target.p99Ms,
+            ...sqlite.keys,
+            targetMet: sqlite.best.leadsPerSecond >= target.leadsPerSecond && sqlite.best.latencyMs.p99 < target.p99Ms,
+          },
+          ratioToBare: sqlite.keys.ratioToBare,
+        }
+      : {}),
+    ...(postgres
+      ? {
+          postgresBest: {
+            ...postgres.keys,
+            targetMet: postgres.best.leadsPerSecond >= postgresTarget.leadsPerSecond && postgres.best.latencyMs.p99 < postgresTarget.p99Ms,
           },
         }
       : {}),

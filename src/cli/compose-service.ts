@@ -31,6 +31,24 @@ import { reportWorkerFailure } from '../app/observability/worker-failure.ts';
 import { runtimeEnv, type RuntimeEnv } from './runtime-config.ts';
 import { loadListSources } from '../config/load-list-sources.ts';
 import { EXAMPLES_DIR } from './example-config.ts';
+import type { CheckpointMessage } from '../store/sqlite/checkpoint-worker.ts';
+
+/** `remit serve` on SQLite: how often the background checkpointer copies the WAL into the database file. */
+const BACKGROUND_CHECKPOINT_MS = 250;
+
+/**
+ * A failing checkpoint is reported once, not every 250 ms (a store deleted under the service fails every
+ * round; the file watch reports that itself); again after a round that worked, or when the reason changes.
+ */
+function checkpointFailureReporter(report: (detail: string) => void): (m: CheckpointMessage) => void {
+  let last: string | null = null;
+  return (m) => {
+    if (m.kind === 'checkpointed') last = null;
+    if (m.kind !== 'failed' || m.detail === last) return;
+    last = m.detail;
+    report(m.detail);
+  };
+}
 
 /** The example org shipped with Remit: what `remit serve` runs when no config is given. */
 export const DEFAULT_CONFIG = join(EXAMPLES_DIR, 'bank');
@@ -141,6 +159,11 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
           integrityCheckMs: env.storeCheckMs,
           onIntegrityProblem: (problem: { kind: string; detail: string }) =>
             reportWorkerFailure({ log, metrics }, 'store-integrity', undefined, { ...problem }),
+          // A long-running service: WAL checkpoints off the request path (issue 18, docs/performance.md).
+          checkpointEveryMs: BACKGROUND_CHECKPOINT_MS,
+          onCheckpoint: checkpointFailureReporter((detail) =>
+            reportWorkerFailure({ log, metrics }, 'store-checkpoint', undefined, { detail }),
+          ),
         }
       : {}),
   });

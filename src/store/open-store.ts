@@ -1,3 +1,4 @@
+import type { CheckpointMessage } from './sqlite/checkpoint-worker.ts';
 import type { IntegrityProblemListener } from './sqlite/integrity-monitor.ts';
 import { StoreInputError } from './store-errors.ts';
 import type { Store } from './unit-of-work.ts';
@@ -21,6 +22,10 @@ export interface OpenStoreOptions {
   readonly integrityCheckMs?: number;
   /** SQLite: told of each integrity check that found damage or could not run (`remit serve` logs and counts it). */
   readonly onIntegrityProblem?: IntegrityProblemListener;
+  /** SQLite: checkpoint the WAL in a worker thread every this many ms, not inside COMMIT (`remit serve`). */
+  readonly checkpointEveryMs?: number;
+  /** SQLite: told of each background checkpoint that copied frames, or failed. */
+  readonly onCheckpoint?: (m: CheckpointMessage) => void;
 }
 
 export type StoreTarget = { readonly kind: 'postgres'; readonly url: string } | { readonly kind: 'sqlite'; readonly path: string };
@@ -57,5 +62,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     ...(opts.init !== undefined ? { init: opts.init } : {}),
     ...(opts.integrityCheckMs !== undefined ? { integrityCheckMs: opts.integrityCheckMs } : {}),
     ...(opts.onIntegrityProblem ? { onIntegrityProblem: opts.onIntegrityProblem } : {}),
+    ...(opts.checkpointEveryMs !== undefined ? { checkpointEveryMs: opts.checkpointEveryMs } : {}),
+    ...(opts.onCheckpoint ? { onCheckpoint: opts.onCheckpoint } : {}),
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextSlaAction, type LeadSlaState } from '../../src/domain/sla/sla-action.ts';
 import { slaDeadline } from '../../src/domain/sla/sla-deadline.ts';
+import { localDate } from '../../src/domain/conduct/local-time.ts';
 import { rerouteExclusions, rerouteWithExclusions } from '../../src/domain/sla/reroute-exclusion.ts';
 import type { WorkingCalendar } from '../../src/domain/sla/working-calendar.ts';
 import { local } from '../conduct/support/packs.ts';
@@ -151,5 +152,19 @@ describe('re-route exclusions', () => {
   it('back to the rep who missed only when nobody else is eligible', () => {
     const decide = (exclude: readonly string[]) => ['alice'].find((r) => !exclude.includes(r)) ?? null;
     expect(rerouteWithExclusions(['alice'], decide, (r) => r !== null)).toEqual({ result: 'alice', excluded: [], fellBackToMissed: true });
+  });
+});
+
+describe('slaDeadline walks local dates by calendar arithmetic (issue 18)', () => {
+  it('a local date N days after a start is the local date of the start plus N calendar days, across DST changes, in any zone', () => {
+    const zones = [NY, LON, 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Apia', 'America/Santiago', 'UTC'];
+    // Starts every 7 h 13 min through 2026, so every hour of the day and both DST changes of each zone are crossed.
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += (7 * 60 + 13) * 60_000)
+      for (const zone of zones)
+        for (const days of [1, 2, 3, 31, 200]) {
+          const [y, m, d] = localDate(zone, t).split('-').map(Number) as [number, number, number];
+          const calendar = new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+          expect(localDate(zone, t, days)).toBe(calendar);
+        }
   });
 });

@@ -5,7 +5,7 @@ import type { Store, UnitOfWork } from '../../src/store/unit-of-work.ts';
  * and for the bench's "audit off" baseline. Production code has no such switch.
  */
 export function withoutAudit(store: Store): Store {
-  const mute = (uow: UnitOfWork): UnitOfWork => ({ ...uow, audit: { ...uow.audit, append: async () => {} } });
+  const mute = (uow: UnitOfWork): UnitOfWork => ({ ...uow, audit: { ...uow.audit, append: async () => {}, appendMany: async () => {} } });
   return {
     ...mute(store),
     capabilities: store.capabilities,

@@ -24,15 +24,22 @@ export interface AuditRecord {
 /** The value as plain JSON data (what will be hashed): undefined dropped, dates as strings. */
 export const auditJson = (value: unknown): JsonValue => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue));
 
+const auditEvent = (record: AuditRecord) => ({
+  kind: record.kind,
+  subject: record.subject,
+  actor: record.actor,
+  at: record.at,
+  payload: auditJson(record.payload),
+  commitments: record.commitments ?? {},
+});
+
 export async function appendAudit(tx: UnitOfWork, record: AuditRecord): Promise<void> {
-  await tx.audit.append({
-    kind: record.kind,
-    subject: record.subject,
-    actor: record.actor,
-    at: record.at,
-    payload: auditJson(record.payload),
-    commitments: record.commitments ?? {},
-  });
+  await tx.audit.append(auditEvent(record));
+}
+
+/** Several entries of one change, in this order, with one write (issue 18: fewer statements per lead). */
+export async function appendAuditMany(tx: UnitOfWork, records: readonly AuditRecord[]): Promise<void> {
+  await tx.audit.appendMany(records.map(auditEvent));
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Principal } from '../../domain/access/principal.ts';
 import { idempotencyScope } from '../access/api-keys.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { normaliseIntakeFor } from '../../domain/org/intake-product.ts';
-import { appendAudit, INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitments } from '../audit/audit-trail.ts';
+import { appendAuditMany, INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitments } from '../audit/audit-trail.ts';
 import { companyNameKey } from './company-name.ts';
 import { recordDecisionOutcome, recordLeadEvents } from '../events/record-lead-events.ts';
 import { screenIntake, type IntakeScreening } from './screen-intake.ts';
@@ -349,7 +349,6 @@ async function auditIntake(
     INTAKE_PERSONAL_PATHS,
     salt,
   );
-  await appendAudit(tx, { kind: 'intake', subject: leadId, actor: facts.actor, at, ...intakeEntry });
   const matched = account
     ? {
         result: 'matched',
@@ -360,15 +359,19 @@ async function auditIntake(
         ...(account.owner?.from !== undefined ? { ownerFrom: account.owner.from } : {}),
       }
     : { result: 'none' };
-  await appendAudit(tx, { kind: 'account_match', subject: leadId, actor: 'system', at, payload: matched });
   const { screening, subjectEvidence } = facts.screening;
-  await appendAudit(tx, {
-    kind: 'screening',
-    subject: leadId,
-    actor: 'system',
-    at,
-    ...withCommitments({ ...(screening as object), subjectEvidence }, ['subjectEvidence'], salt),
-  });
+  // The three entries in their order (intake, account match, screening), with one insert.
+  await appendAuditMany(tx, [
+    { kind: 'intake', subject: leadId, actor: facts.actor, at, ...intakeEntry },
+    { kind: 'account_match', subject: leadId, actor: 'system', at, payload: matched },
+    {
+      kind: 'screening',
+      subject: leadId,
+      actor: 'system',
+      at,
+      ...withCommitments({ ...(screening as object), subjectEvidence }, ['subjectEvidence'], salt),
+    },
+  ]);
 }
 
 async function claimIdempotencyKey(

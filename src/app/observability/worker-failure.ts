@@ -9,6 +9,7 @@ export const WORKERS = [
   'audit-sealer',
   'retention',
   'store-integrity',
+  'store-checkpoint',
   'auto-away',
   'reassignment',
   'notification-worker',

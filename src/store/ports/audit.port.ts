@@ -37,6 +37,8 @@ export interface AuditRange {
 export interface AuditRepository {
   /** Records an event in the inbox, in the caller's transaction. Payload and commitments are stored as canonical JSON text. */
   append(event: AuditEvent): Promise<void>;
+  /** Records several events in this order with one statement (inbox ids ascending in array order). */
+  appendMany(events: readonly AuditEvent[]): Promise<void>;
   /** Entries recorded but not yet sealed. */
   pendingCount(): Promise<number>;
 

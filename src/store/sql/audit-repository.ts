@@ -33,6 +33,22 @@ function instant(value: unknown, what: string): string {
 
 const parse = (s: string): JsonValue => JSON.parse(s) as JsonValue;
 
+/** An inbox row for an event, checked: a known kind, non-empty subject and actor, an instant, JSON data. */
+function inboxRow(event: AuditEvent) {
+  if (!isAuditKind(event.kind)) throw new StoreInputError(`unknown audit kind ${JSON.stringify(event.kind)}`);
+  const payload = canonicalText(event.payload);
+  const commitments = canonicalText(event.commitments ?? {});
+  if (payload === undefined) throw new StoreInputError('audit payload must be JSON data');
+  return {
+    kind: event.kind,
+    subject: text(event.subject, 'subject'),
+    actor: text(event.actor, 'actor'),
+    at: instant(event.at, 'at'),
+    payload_json: payload,
+    commitments_json: commitments,
+  };
+}
+
 function toRow(r: AuditLogTable): SealedAuditRow {
   // The kind is read back as stored, even when it is not a known kind (a tampered row must still reach the verifier).
   return {
@@ -104,24 +120,15 @@ export function auditRepository(db: Kysely<Database>, caps: StoreCapabilities): 
 function auditInbox(
   db: Kysely<Database>,
   caps: StoreCapabilities,
-): Pick<AuditRepository, 'append' | 'pendingCount' | 'tryLockSealer' | 'lockSealerState' | 'pending'> {
+): Pick<AuditRepository, 'append' | 'appendMany' | 'pendingCount' | 'tryLockSealer' | 'lockSealerState' | 'pending'> {
   return {
     async append(event: AuditEvent) {
-      if (!isAuditKind(event.kind)) throw new StoreInputError(`unknown audit kind ${JSON.stringify(event.kind)}`);
-      const payload = canonicalText(event.payload);
-      const commitments = canonicalText(event.commitments ?? {});
-      if (payload === undefined) throw new StoreInputError('audit payload must be JSON data');
-      await db
-        .insertInto('audit_inbox')
-        .values({
-          kind: event.kind,
-          subject: text(event.subject, 'subject'),
-          actor: text(event.actor, 'actor'),
-          at: instant(event.at, 'at'),
-          payload_json: payload,
-          commitments_json: commitments,
-        })
-        .execute();
+      await db.insertInto('audit_inbox').values(inboxRow(event)).execute();
+    },
+    async appendMany(events) {
+      if (events.length === 0) return;
+      // One multi-row INSERT (issue 18): rows get ascending ids in array order on both dialects.
+      await db.insertInto('audit_inbox').values(events.map(inboxRow)).execute();
     },
     async pendingCount() {
       const r = await db

@@ -147,6 +147,22 @@ class AsyncMutex {
  */
 const fileLocks = new Map<string, AsyncMutex>();
 
+/**
+ * Holds this process's write queue for a file (fileKey as given to NodeSqliteDialect) while `fn` runs:
+ * transactions of every handle of the process wait for it asynchronously, the event loop stays free.
+ * The background checkpointer restarts the WAL this way (background-checkpointer.ts).
+ */
+export async function whileWritesHeld<T>(fileKey: string, fn: () => Promise<T>): Promise<T> {
+  const lock = fileLocks.get(fileKey) ?? new AsyncMutex();
+  fileLocks.set(fileKey, lock);
+  const release = await lock.lock();
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #database: NodeSqliteDatabase;
   readonly #fileLock: AsyncMutex | null;

@@ -7,6 +7,8 @@ import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
 import type { Store, StoreCapabilities } from '../unit-of-work.ts';
+import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './background-checkpointer.ts';
+import type { CheckpointMessage } from './checkpoint-worker.ts';
 import { startIntegrityMonitor, type IntegrityMonitor, type IntegrityProblemListener } from './integrity-monitor.ts';
 import { isSqliteBusy, NodeSqliteDatabase, NodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { faultOf, markStoreCreated, prepareSqliteFile, SqliteFileWatch } from './sqlite-file-watch.ts';
@@ -29,6 +31,13 @@ export interface SqliteStoreOptions {
   readonly integrityCheckMs?: number;
   /** Told of each integrity check that found damage or could not run. */
   readonly onIntegrityProblem?: IntegrityProblemListener;
+  /**
+   * Checkpoint the WAL every this many ms in a worker thread instead of inside the COMMIT that
+   * crosses ~1000 pages (`remit serve`; background-checkpointer.ts). Default: SQLite's automatic checkpoints.
+   */
+  readonly checkpointEveryMs?: number;
+  /** Told of each background checkpoint that copied frames, or failed. */
+  readonly onCheckpoint?: (m: CheckpointMessage) => void;
 }
 
 function pragma(raw: DatabaseSync, statement: string): void {
@@ -71,7 +80,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     raw.close();
     throw openFault(e);
   }
-  const dialect = new NodeSqliteDialect(new NodeSqliteDatabase(raw, watch), memory ? null : realpathSync(resolve(path)));
+  const fileKey = memory ? null : realpathSync(resolve(path));
+  const dialect = new NodeSqliteDialect(new NodeSqliteDatabase(raw, watch), fileKey);
   const db = new Kysely<Database>({ dialect });
   const capabilities: StoreCapabilities = { dialect: 'sqlite', rowLocks: false, concurrentProcesses: !memory, multiInstance: false };
   try {
@@ -84,11 +94,18 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
   let monitor: IntegrityMonitor | null = null;
   const checkEveryMs = opts.integrityCheckMs ?? 0;
   if (watch && checkEveryMs > 0) monitor = startIntegrityMonitor(watch, checkEveryMs, opts.onIntegrityProblem);
+  let checkpointer: BackgroundCheckpointer | null = null;
+  const checkpointEveryMs = opts.checkpointEveryMs ?? 0;
+  if (fileKey !== null && checkpointEveryMs > 0)
+    checkpointer = startBackgroundCheckpointer(raw, fileKey, fileKey, checkpointEveryMs, opts.onCheckpoint);
   return createSqlStore({
     db,
     capabilities,
     isRetryable: isSqliteBusy,
     health: async () => watch?.check() ?? { kind: 'healthy', integrityCheckedAt: null },
-    beforeClose: async () => monitor?.stop(),
+    beforeClose: async () => {
+      await checkpointer?.stop();
+      await monitor?.stop();
+    },
   });
 }
