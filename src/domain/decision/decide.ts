@@ -322,7 +322,7 @@ function select(ctx: DecisionContext, product: ProductConfig | undefined): { blo
         },
       };
   }
-  const rule = ctx.org.rules.find((r) => r.when.evaluate(ctx));
+  const rule = ctx.org.rulesFor(ctx).find((r) => r.when.evaluate(ctx));
   return rule ? { rule } : { noRule: true };
 }
 
