@@ -71,6 +71,7 @@ export const outOfOffice: RepCheck = {
   name: 'out-of-office',
   kind: 'availability',
   evaluate(ctx, rep) {
+    if (rep.outOfOffice.length === 0) return PASS;
     const period = rep.outOfOffice.find((p) => p.fromMs <= ctx.at && ctx.at < p.toMs);
     return period
       ? fail('OUT_OF_OFFICE', `until ${new Date(period.toMs).toISOString()}${period.reason ? ` (${period.reason})` : ''}`)
@@ -83,7 +84,7 @@ export const repAway: RepCheck = {
   name: 'presence',
   kind: 'availability',
   evaluate(ctx, rep) {
-    const away = ctx.presence[rep.id];
+    const away = ctx.presence.get(rep.id);
     if (!awayAt(away, ctx.at)) return PASS;
     const until = away.until ? ` until ${away.until}` : ' until back';
     return fail('REP_AWAY', `away since ${away.since}${until}${away.reason ? ` (${away.reason})` : ''}`);
@@ -117,7 +118,8 @@ export const workingHours: RepCheck = {
     if (!ctx.respectWorkingHours || rep.workingMinutes === null) return PASS;
     const local = zonedParts(rep.timeZone, ctx.at);
     const ranges = rep.workingMinutes[local.weekday] ?? [];
-    if (ranges.some(([from, to]) => local.minuteOfDay >= from && local.minuteOfDay < to)) return PASS;
+    // A loop, not some(): this runs for every rep of every candidate team.
+    for (const [from, to] of ranges) if (local.minuteOfDay >= from && local.minuteOfDay < to) return PASS;
     return fail('OUT_OF_HOURS', `${hhmm(local.minuteOfDay)} ${rep.timeZone} is outside working hours`);
   },
 };
@@ -146,11 +148,12 @@ export const dailyCapacity: RepCheck = {
   },
 };
 
-export const REP_CHECKS: readonly RepCheck[] = [
-  individualLicence,
-  carrierAppointment,
-  repMassMarket,
-  repAppropriateness,
+/**
+ * Lawful checks first, then availability: a rep's reasons list them in this order. The lawful ones read only the
+ * lawful key (eligibility-check.ts), so their verdicts are reused across decisions (decision/team-verdict.ts).
+ */
+export const LAWFUL_REP_CHECKS: readonly RepCheck[] = [individualLicence, carrierAppointment, repMassMarket, repAppropriateness];
+export const AVAILABILITY_REP_CHECKS: readonly RepCheck[] = [
   repStatus,
   outOfOffice,
   repAway,
