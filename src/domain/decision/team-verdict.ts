@@ -1,4 +1,4 @@
-import { applies, type DecisionContext } from '../eligibility/eligibility-check.ts';
+import { applies, type DecisionContext, type RepCheck } from '../eligibility/eligibility-check.ts';
 import { AVAILABILITY_REP_CHECKS, LAWFUL_REP_CHECKS } from '../eligibility/rep-checks.ts';
 import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
 import type { CompiledOrg, CompiledRep, CompiledTeam, LicenceSummary } from '../org/compiled-org.ts';
@@ -25,6 +25,8 @@ interface LawfulRep {
   readonly reliedOn: readonly string[];
   readonly licences: readonly LicenceSummary[];
   readonly whenAvailable: RepVerdict;
+  /** The availability checks that apply to this lead and can fail for this rep (RepCheck.canFail), in order. */
+  readonly availability: readonly RepCheck[];
 }
 
 interface LawfulTeam {
@@ -87,7 +89,8 @@ function lawfulRep(ctx: DecisionContext, team: CompiledTeam, rep: CompiledRep): 
   const licences = licencesOf(rep, reliedOn);
   const shared = { reasons: Object.freeze(reasons), reliedOn: Object.freeze(reliedOn), licences: Object.freeze(licences) };
   const whenAvailable: RepVerdict = Object.freeze({ id: rep.id, name: rep.name, lawful, available: true, eligible: lawful, ...shared });
-  return { rep, candidate: Object.freeze({ team, rep }), lawful, ...shared, whenAvailable };
+  const availability = AVAILABILITY_REP_CHECKS.filter((c) => applies(c, ctx) && (c.canFail?.(rep) ?? true));
+  return { rep, candidate: Object.freeze({ team, rep }), lawful, ...shared, whenAvailable, availability };
 }
 
 function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { from: number; to: number }): LawfulTeam {
@@ -131,8 +134,7 @@ function repVerdict(ctx: DecisionContext, lr: LawfulRep): RepVerdict {
   const rep = lr.rep;
   let reasons: DecisionReason[] | null = null;
   let reliedOn: string[] | null = null;
-  for (const check of AVAILABILITY_REP_CHECKS) {
-    if (!applies(check, ctx)) continue;
+  for (const check of lr.availability) {
     const r = check.evaluate(ctx, rep);
     if (r.pass) {
       if (r.reliedOn) (reliedOn ??= [...lr.reliedOn]).push(...r.reliedOn);

@@ -67,4 +67,9 @@ export interface RepCheck extends Applicability {
   /** lawful = licence/suitability; availability = can serve right now. */
   readonly kind: 'lawful' | 'availability';
   evaluate(ctx: DecisionContext, rep: CompiledRep): CheckResult;
+  /**
+   * False when the rep's compiled config alone makes the check pass at every decision (no out-of-office period, no
+   * cap …), so it is not run for that rep; absent: it may fail. Only a shortcut: evaluate() must still pass then.
+   */
+  canFail?(rep: CompiledRep): boolean;
 }

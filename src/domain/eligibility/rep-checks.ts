@@ -57,6 +57,7 @@ export const repAppropriateness: RepCheck = {
 export const repStatus: RepCheck = {
   name: 'status',
   kind: 'availability',
+  canFail: (rep) => rep.status !== 'active',
   evaluate: (_ctx, rep) =>
     rep.status === 'paused'
       ? fail('REP_PAUSED', 'status paused')
@@ -70,8 +71,8 @@ export const repStatus: RepCheck = {
 export const outOfOffice: RepCheck = {
   name: 'out-of-office',
   kind: 'availability',
+  canFail: (rep) => rep.outOfOffice.length > 0,
   evaluate(ctx, rep) {
-    if (rep.outOfOffice.length === 0) return PASS;
     const period = rep.outOfOffice.find((p) => p.fromMs <= ctx.at && ctx.at < p.toMs);
     return period
       ? fail('OUT_OF_OFFICE', `until ${new Date(period.toMs).toISOString()}${period.reason ? ` (${period.reason})` : ''}`)
@@ -98,6 +99,7 @@ export const repAway: RepCheck = {
 export const teamCalendar: RepCheck = {
   name: 'team-calendar',
   kind: 'availability',
+  canFail: (rep) => rep.closedDays.size > 0,
   evaluate(ctx, rep) {
     if (!ctx.respectWorkingHours || rep.closedDays.size === 0) return PASS;
     const date = zonedParts(rep.timeZone, ctx.at).date;
@@ -114,6 +116,7 @@ const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${St
 export const workingHours: RepCheck = {
   name: 'working-hours',
   kind: 'availability',
+  canFail: (rep) => rep.workingMinutes !== null,
   evaluate(ctx, rep) {
     if (!ctx.respectWorkingHours || rep.workingMinutes === null) return PASS;
     const local = zonedParts(rep.timeZone, ctx.at);
@@ -127,6 +130,7 @@ export const workingHours: RepCheck = {
 export const openCapacity: RepCheck = {
   name: 'open-capacity',
   kind: 'availability',
+  canFail: (rep) => rep.capacity.maxOpenLeads !== undefined,
   evaluate(ctx, rep) {
     const cap = rep.capacity.maxOpenLeads;
     if (cap === undefined) return PASS;
@@ -138,6 +142,7 @@ export const openCapacity: RepCheck = {
 export const dailyCapacity: RepCheck = {
   name: 'daily-capacity',
   kind: 'availability',
+  canFail: (rep) => rep.capacity.maxLeadsPerDay !== undefined,
   evaluate(ctx, rep) {
     const cap = rep.capacity.maxLeadsPerDay;
     if (cap === undefined) return PASS;
