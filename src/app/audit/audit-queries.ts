@@ -9,7 +9,7 @@ import {
   MerkleTree,
   rangeStartFor,
   toHex,
-  verifyLog,
+  verifyStoredRows,
   type KeyRing,
   type LeadStory,
   type SealedAuditRow,
@@ -90,11 +90,17 @@ export async function verifyStoredLog(
   const result =
     logId === null
       ? await verifyWithoutLogId(store)
-      : await verifyLog(store.audit.rows({ from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) }), checkpoints, keys, {
-          logId,
-          from: readFrom,
-          ...(opts.to !== undefined ? { to: opts.to } : {}),
-        });
+      : // The stored canonical text is hashed as it is (no parse and re-serialise): docs/audit.md "Verification".
+        await verifyStoredRows(
+          store.audit.storedRows({ from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) }),
+          checkpoints,
+          keys,
+          {
+            logId,
+            from: readFrom,
+            ...(opts.to !== undefined ? { to: opts.to } : {}),
+          },
+        );
   const assignments = wholeLog ? await crossCheckAssignments(store) : null;
   return {
     ok: result.ok && (assignments?.ok ?? true),
