@@ -380,7 +380,10 @@ export interface StoreVerifyBenchResult {
   readonly rowSupplySeconds: number;
   /** verifyStoredLog: stored canonical text hashed as it is, chain, tree, every checkpoint, assignment cross-check. */
   readonly verify: { readonly seconds: number; readonly cpuSeconds: number; readonly perSecond: number; readonly checkpoints: number };
-  /** The same log through the previous path: rows parsed, each leaf re-serialised (verifyLog over store.audit.rows()). */
+  /**
+   * The same log through the previous path: rows parsed and each leaf re-serialised (verifyLog over store.audit.rows()),
+   * then the log read and parsed a second time for the assignment cross-check, as verifyStoredLog did before.
+   */
   readonly baselineParseAndReserialise: { readonly seconds: number; readonly cpuSeconds: number; readonly perSecond: number };
   /** Baseline ÷ new, wall clock and CPU time (CPU time is the steadier figure on a shared machine). */
   readonly speedup: number;
@@ -396,6 +399,7 @@ export async function runStoreVerifyBench(options: { entries?: number } = {}): P
   const { sealAll } = await import('../src/app/audit/audit-sealer.service.ts');
   const { AuditSigner } = await import('../src/app/audit/audit-signing-key.ts');
   const { verifyStoredLog } = await import('../src/app/audit/audit-queries.ts');
+  const { AuditedAssignments } = await import('../src/app/audit/assignment-cross-check.ts');
   const { openStore } = await import('../src/store/open-store.ts');
   const target = options.entries ?? 1_000_000;
   const dir = mkdtempSync(join(tmpdir(), 'remit-verify-bench-'));
@@ -430,6 +434,8 @@ export async function runStoreVerifyBench(options: { entries?: number } = {}): P
     const tOld = performance.now();
     const cOld = process.cpuUsage();
     const old = await verifyLog(store.audit.rows(), checkpoints, ring, { logId });
+    const oldFold = new AuditedAssignments();
+    for await (const row of store.audit.rows()) oldFold.add(row);
     const oldSeconds = (performance.now() - tOld) / 1000;
     const oldCpu = cpu(cOld);
     if (!old.ok) throw new Error('baseline verifier rejected the log');
