@@ -40,9 +40,17 @@ interface LawfulTeam {
   readonly reps: readonly LawfulRep[];
 }
 
-// Per published version (a version is immutable); bounded so a long-lived process with many keys stays flat.
-const MAX_ENTRIES = 20_000;
-const memos = new WeakMap<CompiledOrg, Map<string, LawfulTeam>>();
+// Per published version (a version is immutable); bounded by the reps it holds (~150 bytes each) so a long-lived
+// process seeing many jurisdiction × product × customer-type keys stays flat.
+const MAX_REPS = 200_000;
+interface Memo {
+  readonly teams: Map<string, LawfulTeam>;
+  reps: number;
+}
+const memos = new WeakMap<CompiledOrg, Memo>();
+// Shared by every key: a rep's (team, rep) candidate pair, and the few distinct lists of availability checks.
+const candidates = new WeakMap<CompiledRep, Candidate>();
+const checkLists = new Map<string, readonly RepCheck[]>();
 const boundaries = new WeakMap<CompiledTeam, readonly number[]>();
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -86,11 +94,22 @@ function lawfulRep(ctx: DecisionContext, team: CompiledTeam, rep: CompiledRep): 
     } else reasons.push({ code: r.code, detail: r.detail });
   }
   const lawful = reasons.length === 0;
-  const licences = licencesOf(rep, reliedOn);
-  const shared = { reasons: Object.freeze(reasons), reliedOn: Object.freeze(reliedOn), licences: Object.freeze(licences) };
+  const frozen = <T>(xs: T[]): readonly T[] => (xs.length === 0 ? NONE : Object.freeze(xs));
+  const shared = { reasons: frozen(reasons), reliedOn: frozen(reliedOn), licences: licencesOf(rep, reliedOn) };
+  Object.freeze(shared.licences);
   const whenAvailable: RepVerdict = Object.freeze({ id: rep.id, name: rep.name, lawful, available: true, eligible: lawful, ...shared });
-  const availability = AVAILABILITY_REP_CHECKS.filter((c) => applies(c, ctx) && (c.canFail?.(rep) ?? true));
-  return { rep, candidate: Object.freeze({ team, rep }), lawful, ...shared, whenAvailable, availability };
+  let candidate = candidates.get(rep);
+  if (!candidate) candidates.set(rep, (candidate = Object.freeze({ team, rep })));
+  return { rep, candidate, lawful, ...shared, whenAvailable, availability: availabilityChecks(ctx, rep) };
+}
+
+/** The availability checks that apply to the lead and can fail for the rep, as one of a few shared lists. */
+function availabilityChecks(ctx: DecisionContext, rep: CompiledRep): readonly RepCheck[] {
+  const list = AVAILABILITY_REP_CHECKS.filter((c) => applies(c, ctx) && (c.canFail?.(rep) ?? true));
+  const key = list.map((c) => c.name).join(',');
+  let shared = checkLists.get(key);
+  if (!shared) checkLists.set(key, (shared = Object.freeze(list)));
+  return shared;
 }
 
 function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { from: number; to: number }): LawfulTeam {
@@ -116,14 +135,19 @@ function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
   // Only the org's own product objects are keyed by id (an unknown product is a stand-in that may share an id).
   if (ctx.org.products.get(ctx.product.id) !== ctx.product) return computeLawfulTeam(ctx, team, window);
   let memo = memos.get(ctx.org);
-  if (!memo) memos.set(ctx.org, (memo = new Map()));
+  if (!memo) memos.set(ctx.org, (memo = { teams: new Map(), reps: 0 }));
   const flags = `${ctx.appropriatenessRequired ? 1 : 0}${ctx.pepEddRequired ? 1 : 0}${ctx.licensing.status}`;
   const key = `${team.id}\u0000${ctx.lead.jurisdiction}\u0000${ctx.product.id}\u0000${ctx.customer.effectiveType}\u0000${flags}`;
-  const hit = memo.get(key);
+  const hit = memo.teams.get(key);
   if (hit && hit.from <= ctx.at && ctx.at < hit.to) return hit;
   const fresh = computeLawfulTeam(ctx, team, window);
-  if (memo.size >= MAX_ENTRIES) memo.clear();
-  memo.set(key, fresh);
+  if (hit) memo.reps -= hit.reps.length;
+  if (memo.reps + fresh.reps.length > MAX_REPS) {
+    memo.teams.clear();
+    memo.reps = 0;
+  }
+  memo.teams.set(key, fresh);
+  memo.reps += fresh.reps.length;
   return fresh;
 }
 
