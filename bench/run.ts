@@ -19,6 +19,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   service: async () => (await import('./service.bench.ts')).runServiceBench(),
   import: async () => (await import('./import.bench.ts')).runImportBench(),
   'audit-service': async () => (await import('./audit.bench.ts')).runServiceAuditBench(),
+  'audit-verify': async () => (await import('./audit.bench.ts')).runStoreVerifyBench({ entries: 1_000_000 }),
   reassign: async () => (await import('./reassign.bench.ts')).runReassignBench(),
   outcomes: async () => (await import('./outcomes.bench.ts')).runOutcomesBench(),
   rescreen: async () => (await import('./rescreen.bench.ts')).runRescreenBench(),

@@ -3,7 +3,16 @@
  * checkpoints; this module computes hashes, trees, proofs, signatures and verification.
  * Design and multi-instance sealing: docs/audit.md.
  */
-export type { AuditEntry, AuditEvent, AuditKind, ChainedEntry, Commitments, JsonValue, SealedAuditRow } from './audit-entry.ts';
+export type {
+  AuditEntry,
+  AuditEvent,
+  AuditKind,
+  ChainedEntry,
+  Commitments,
+  JsonValue,
+  SealedAuditRow,
+  StoredAuditRow,
+} from './audit-entry.ts';
 export { canonicalText } from './canonical-text.ts';
 export {
   AUDIT_KINDS,
@@ -14,6 +23,7 @@ export {
   entryOf,
   isAuditKind,
   leafObject,
+  storedLeafText,
 } from './audit-entry.ts';
 export { EMPTY_TREE_ROOT, fromHex, hashChildren, hashLeafBytes, hashLeafText, toHex } from './tree-hash.ts';
 export { genesisHash, rowSelfConsistent } from './hash-chain.ts';
@@ -49,7 +59,7 @@ export {
 export type { SealerState, SealerStateError } from './audit-sealer.ts';
 export { AuditSealer, initialSealerState, sealEvents } from './audit-sealer.ts';
 export type { FirstBad, TamperProblem, VerifyLogOptions, VerifyLogResult } from './verify-log.ts';
-export { rangeStartFor, verifyLog } from './verify-log.ts';
+export { rangeStartFor, verifyLog, verifyStoredRows } from './verify-log.ts';
 export type { CommitmentCheck, SplitPayload, SubjectSalt } from './pii-commitment.ts';
 export { COMMITMENT_PREFIX, commitPersonalData, openCommitments, splitPersonalData, verifyCommitment } from './pii-commitment.ts';
 export type { LeadStory, LeadStoryInput, StoryEntry, StoryProblem, StoryProblemCode } from './lead-story.ts';

@@ -1,8 +1,8 @@
-import type { SealedAuditRow } from './audit-entry.ts';
-import { entryLeafText } from './audit-entry.ts';
+import type { SealedAuditRow, StoredAuditRow } from './audit-entry.ts';
+import { entryLeafText, storedLeafText } from './audit-entry.ts';
 import type { KeyRing, StoredCheckpoint } from './checkpoint.ts';
 import { verifyCheckpoint } from './checkpoint.ts';
-import { genesisHash, rowSelfConsistent } from './hash-chain.ts';
+import { genesisHash } from './hash-chain.ts';
 import { MerkleFrontier } from './merkle-tree.ts';
 import { EMPTY_TREE_ROOT, hashLeafText, toHex } from './tree-hash.ts';
 
@@ -60,13 +60,23 @@ export function rangeStartFor(checkpoints: readonly StoredCheckpoint[], from: nu
   return best;
 }
 
-type Rows = AsyncIterable<SealedAuditRow> | Iterable<SealedAuditRow>;
+type Rows<R> = AsyncIterable<R> | Iterable<R>;
+
+/** What the walk needs of a row: its position, its hashes, and the leaf text it hashes to when read as the entry at a seq. */
+interface ChainRow {
+  readonly seq: number;
+  readonly prevHash: string;
+  readonly entryHash: string;
+}
+type LeafText<R> = (row: R, asSeq: number) => string;
+
+const parsedLeafText: LeafText<SealedAuditRow> = (row, asSeq) => entryLeafText(asSeq === row.seq ? row : { ...row, seq: asSeq });
 
 /**
  * The verification state as rows stream past: the next expected seq, the tree frontier and chain head
  * so far, and the next checkpoint due. `step` is the fast path; `classify` explains a wrong row.
  */
-class LogWalk {
+class LogWalk<R extends ChainRow> {
   /** Next expected seq. */
   k: number;
   frontier = new MerkleFrontier();
@@ -76,10 +86,12 @@ class LogWalk {
   lastCheckpointSize: number;
   readonly from: number;
   readonly inRange: readonly StoredCheckpoint[];
+  readonly leafText: LeafText<R>;
 
-  constructor(from: number, inRange: readonly StoredCheckpoint[], logId: string) {
+  constructor(from: number, inRange: readonly StoredCheckpoint[], logId: string, leafText: LeafText<R>) {
     this.from = from;
     this.inRange = inRange;
+    this.leafText = leafText;
     this.k = from;
     this.lastCheckpointSize = from;
     this.prevHex = genesisHash(logId);
@@ -119,12 +131,17 @@ class LogWalk {
     return undefined;
   }
 
-  linked(row: SealedAuditRow, asSeq: number): boolean {
-    return row.prevHash === this.prevHex && rowSelfConsistent(row, asSeq);
+  /** Does the row agree with itself when read as the entry at `asSeq` (its content hashes to its entryHash)? */
+  selfConsistent(row: R, asSeq: number): boolean {
+    return toHex(hashLeafText(this.leafText(row, asSeq))) === row.entryHash;
+  }
+
+  linked(row: R, asSeq: number): boolean {
+    return row.prevHash === this.prevHex && this.selfConsistent(row, asSeq);
   }
 
   /** Slow path: the row at expected position k is wrong; say how, using one row of look-ahead. */
-  classify(cur: SealedAuditRow, next: SealedAuditRow | undefined): VerifyLogResult {
+  classify(cur: R, next: R | undefined): VerifyLogResult {
     const { k } = this;
     if (cur.seq === k) return this.classifyAtPosition(cur, next);
     if (this.linked(cur, k)) return this.fail(k, 'EDITED', `entry ${k} had its seq field changed to ${cur.seq}`);
@@ -142,9 +159,9 @@ class LogWalk {
   }
 
   /** The wrong row carries the expected seq: edited, inserted, reordered or a deletion renumbered. */
-  private classifyAtPosition(cur: SealedAuditRow, next: SealedAuditRow | undefined): VerifyLogResult {
+  private classifyAtPosition(cur: R, next: R | undefined): VerifyLogResult {
     const { k, from, prevHex } = this;
-    if (rowSelfConsistent(cur, k)) {
+    if (this.selfConsistent(cur, k)) {
       return k > from
         ? this.fail(
             k - 1,
@@ -160,7 +177,7 @@ class LogWalk {
     }
     if (next && next.seq === k && this.linked(next, k))
       return this.fail(k, 'INSERTED', `an extra entry claiming seq ${k} precedes the genuine entry ${k}`);
-    if (rowSelfConsistent(cur, k + 1)) {
+    if (this.selfConsistent(cur, k + 1)) {
       if (next && next.seq === k + 1 && this.linked(next, k))
         return this.fail(k, 'REORDERED', `entries ${k} and ${k + 1} exchanged positions (their seq numbers were swapped)`);
       return this.fail(
@@ -169,13 +186,13 @@ class LogWalk {
         `entry ${k} is missing: the entry now numbered ${k} was sealed as ${k + 1} and later entries renumbered`,
       );
     }
-    if (k > from && rowSelfConsistent(cur, k - 1))
+    if (k > from && this.selfConsistent(cur, k - 1))
       return this.fail(
         k - 1,
         'INSERTED',
         `an entry was inserted at ${k - 1}: the entry now numbered ${k} was sealed as ${k - 1} and later entries renumbered`,
       );
-    const leaf = toHex(hashLeafText(entryLeafText(cur)));
+    const leaf = toHex(hashLeafText(this.leafText(cur, cur.seq)));
     const what =
       leaf !== cur.entryHash
         ? `its content hashes to ${leaf}, its sealed entryHash is ${cur.entryHash}`
@@ -184,9 +201,9 @@ class LogWalk {
   }
 
   /** Fast path; returns a failure or undefined. */
-  step(cur: SealedAuditRow, next: SealedAuditRow | undefined): VerifyLogResult | undefined {
+  step(cur: R, next: R | undefined): VerifyLogResult | undefined {
     if (cur.seq !== this.k || cur.prevHash !== this.prevHex) return this.classify(cur, next);
-    const leaf = hashLeafText(entryLeafText(cur));
+    const leaf = hashLeafText(this.leafText(cur, cur.seq));
     const hex = toHex(leaf);
     if (hex !== cur.entryHash) return this.classify(cur, next);
     this.frontier.append(leaf);
@@ -195,16 +212,16 @@ class LogWalk {
     if (this.cpIndex >= this.inRange.length || this.inRange[this.cpIndex]!.treeSize > this.k) return undefined;
     // A checkpoint is due. If the next row is intact but records a different predecessor, the row
     // just accepted was edited with its hashes recomputed: say so precisely rather than "mismatch".
-    if (next && next.seq === this.k && next.prevHash !== this.prevHex && rowSelfConsistent(next, this.k))
+    if (next && next.seq === this.k && next.prevHash !== this.prevHex && this.selfConsistent(next, this.k))
       return this.classify(next, undefined);
     return this.checkCheckpoints();
   }
 }
 
 /** Walks the rows up to `to` with one row of look-ahead; the first failure, or undefined. */
-async function walkRows(walk: LogWalk, rows: Rows, to: number): Promise<VerifyLogResult | undefined> {
+async function walkRows<R extends ChainRow>(walk: LogWalk<R>, rows: Rows<R>, to: number): Promise<VerifyLogResult | undefined> {
   if (walk.k >= to) return undefined;
-  let cur: SealedAuditRow | undefined;
+  let cur: R | undefined;
   for await (const row of rows) {
     if (cur !== undefined) {
       const bad = walk.step(cur, row);
@@ -216,8 +233,29 @@ async function walkRows(walk: LogWalk, rows: Rows, to: number): Promise<VerifyLo
   return cur === undefined ? undefined : walk.step(cur, undefined);
 }
 
-export async function verifyLog(
-  rows: Rows,
+/** Verifies rows given as entries (parsed payloads): each leaf is their canonical JSON, serialised again. */
+export function verifyLog(
+  rows: Rows<SealedAuditRow>,
+  checkpoints: readonly StoredCheckpoint[],
+  keys: KeyRing,
+  options: VerifyLogOptions,
+): Promise<VerifyLogResult> {
+  return verifyWith(parsedLeafText, rows, checkpoints, keys, options);
+}
+
+/** Verifies rows as the store holds them: each leaf is built around the stored canonical text, hashed as it is. */
+export function verifyStoredRows(
+  rows: Rows<StoredAuditRow>,
+  checkpoints: readonly StoredCheckpoint[],
+  keys: KeyRing,
+  options: VerifyLogOptions,
+): Promise<VerifyLogResult> {
+  return verifyWith(storedLeafText, rows, checkpoints, keys, options);
+}
+
+async function verifyWith<R extends ChainRow>(
+  leafText: LeafText<R>,
+  rows: Rows<R>,
   checkpoints: readonly StoredCheckpoint[],
   keys: KeyRing,
   options: VerifyLogOptions,
@@ -230,7 +268,7 @@ export async function verifyLog(
 
   // 1. Checkpoints in range: signatures first (a forged tree head must not be trusted for anything).
   const inRange = checkpoints.filter((c) => c.treeSize >= from && c.treeSize <= to).sort((a, b) => a.treeSize - b.treeSize);
-  const walk = new LogWalk(from, inRange, options.logId);
+  const walk = new LogWalk(from, inRange, options.logId, leafText);
   for (const cp of inRange) {
     const v = verifyCheckpoint(cp, keys, options.logId);
     if (!v.ok) return walk.fail(Math.max(cp.treeSize - 1, 0), 'BAD_SIGNATURE', `${v.error.code}: ${v.error.detail}`);

@@ -1,19 +1,39 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { JsonValue, SealedAuditRow } from '../../src/audit/audit-entry.ts';
+import type { JsonValue, SealedAuditRow, StoredAuditRow } from '../../src/audit/audit-entry.ts';
+import { canonicalText } from '../../src/audit/canonical-text.ts';
 import { entryHashHex } from '../../src/audit/audit-entry.ts';
 import { signCheckpoint } from '../../src/audit/checkpoint.ts';
-import { rangeStartFor, verifyLog, type VerifyLogResult } from '../../src/audit/verify-log.ts';
+import { rangeStartFor, verifyLog, verifyStoredRows, type VerifyLogResult } from '../../src/audit/verify-log.ts';
 import { LOG_ID, asAsync, buildLog, event, newKey } from './audit-fixtures.ts';
 
 const N = 300;
 const base = buildLog(N, 100); // checkpoints at 100, 200, 300
 
-const verify = (
+/** The row as a store holds it: payload and commitments as their canonical text. */
+const stored = (r: SealedAuditRow): StoredAuditRow => ({
+  seq: r.seq,
+  kind: r.kind,
+  subject: r.subject,
+  actor: r.actor,
+  at: r.at,
+  payloadText: canonicalText(r.payload)!,
+  commitmentsText: canonicalText(r.commitments)!,
+  prevHash: r.prevHash,
+  entryHash: r.entryHash,
+});
+
+/** Both verifiers: parsed entries (re-serialised) and stored rows (their text hashed as is) must say exactly the same. */
+const verify = async (
   rows: readonly SealedAuditRow[],
   checkpoints = base.checkpoints,
   opts: { from?: number; to?: number } = {},
-): Promise<VerifyLogResult> => verifyLog(asAsync(rows), checkpoints, base.ring, { logId: LOG_ID, ...opts });
+): Promise<VerifyLogResult> => {
+  const parsed = await verifyLog(asAsync(rows), checkpoints, base.ring, { logId: LOG_ID, ...opts });
+  const asStored = await verifyStoredRows(asAsync(rows.map(stored)), checkpoints, base.ring, { logId: LOG_ID, ...opts });
+  expect(asStored).toEqual(parsed);
+  return parsed;
+};
 
 const bad = (r: VerifyLogResult) => {
   if (r.ok) throw new Error('expected a failure, log verified');
@@ -49,6 +69,16 @@ describe('verifyLog — untampered', () => {
     const longer = buildLog(330, 100);
     const r = await verifyLog(longer.rows, longer.checkpoints, longer.ring, { logId: LOG_ID });
     expect(r).toMatchObject({ ok: true, entries: 330, checkpointsVerified: 3, uncheckpointed: 30 });
+  });
+
+  it('stored rows: text that parses to the same value but is not the sealed bytes is EDITED (the bytes are hashed)', async () => {
+    const rows = base.rows.map(stored);
+    const k = 77;
+    const spaced = rows.map((r, i) => (i === k ? { ...r, payloadText: JSON.stringify(JSON.parse(r.payloadText), null, 1) } : r));
+    expect(JSON.parse(spaced[k]!.payloadText)).toEqual(base.rows[k]!.payload);
+    const out = await verifyStoredRows(asAsync(spaced), base.checkpoints, base.ring, { logId: LOG_ID });
+    expect(bad(out)).toEqual({ seq: k, problem: 'EDITED' });
+    expect(await verifyStoredRows(asAsync(rows), base.checkpoints, base.ring, { logId: LOG_ID })).toMatchObject({ ok: true, entries: N });
   });
 
   it('an empty log with no checkpoint verifies; the wrong log id does not', async () => {

@@ -88,6 +88,27 @@ describe('individual licence and appointment reasons', () => {
     expect(repReasons(run(c), 'alice')).toEqual(['LICENCE_EXPIRED']);
     expect(repReasons(run(c, {}, Date.parse('2026-11-23T23:59:59Z')), 'alice')).toEqual([]);
   });
+  it('one published version decides across a grant expiry in any order: reused lawful verdicts never outlive an authority', () => {
+    // decision/team-verdict.ts reuses lawful verdicts per (team, lead key) while no authority starts or ends.
+    const org = compile(
+      edit((c) => {
+        grant(c, 'cert-alice').validTo = '2026-11-23';
+        grant(c, 'cert-bob').validFrom = '2026-11-25';
+      }),
+    );
+    const at = (iso: string) => Date.parse(iso);
+    const reasonsAt = (t: number) => {
+      const d = decide({ org, lead: lead(), at: t, state: viewOf(EMPTY_STATE), decisionId: 'd' }).decision;
+      return { alice: repReasons(d, 'alice'), bob: repReasons(d, 'bob') };
+    };
+    const before = at('2026-11-23T23:59:59.999Z');
+    const after = at('2026-11-24T00:00:00Z');
+    const bobFrom = at('2026-11-25T00:00:00Z');
+    for (const t of [before, after, before, bobFrom - 1, bobFrom, after, bobFrom]) {
+      expect(reasonsAt(t).alice, new Date(t).toISOString()).toEqual(t < after ? [] : ['LICENCE_EXPIRED']);
+      expect(reasonsAt(t).bob, new Date(t).toISOString()).toEqual(t < bobFrom ? ['LICENCE_NOT_YET_VALID'] : []);
+    }
+  });
   it('LICENCE_NOT_YET_VALID, LICENCE_INACTIVE, LICENCE_NOT_COVERING_CUSTOMER_TYPE, NO_LICENCE_FOR_JURISDICTION', () => {
     const c = edit((c) => {
       grant(c, 'cert-alice').validFrom = '2026-12-01';

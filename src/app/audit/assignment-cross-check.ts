@@ -1,4 +1,4 @@
-import type { AuditKind, JsonValue } from '../../audit/index.ts';
+import type { AuditKind, JsonValue, StoredAuditRow } from '../../audit/index.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
 import type { Store } from '../../store/unit-of-work.ts';
 
@@ -130,25 +130,49 @@ async function recheck(store: Store, leadId: string): Promise<AssignmentMismatch
   return compareAssignment(lead, audited);
 }
 
+/** The kinds assignmentAfter reads; an entry of any other kind leaves every assignment as it was. */
+const ASSIGNING_KINDS: ReadonlySet<string> = new Set<AuditKind>(['decision', 'review', 'lifecycle', 'dedupe', 'erasure']);
+
+/**
+ * The assignments the log adds up to, folded entry by entry in seq order. `audit verify` feeds it the rows it is
+ * verifying anyway (one read of the log, not two), and a row's payload is parsed only when its kind can assign.
+ */
+export class AuditedAssignments {
+  readonly bySubject = new Map<string, AuditedAssignment>();
+
+  add(entry: { readonly subject: string; readonly kind: AuditKind; readonly payload: JsonValue; readonly seq: number | null }): void {
+    const next = assignmentAfter(this.bySubject.get(entry.subject), entry);
+    if (next !== undefined) this.bySubject.set(entry.subject, next);
+  }
+
+  addStored(row: StoredAuditRow): void {
+    if (!ASSIGNING_KINDS.has(row.kind)) return;
+    let payload: JsonValue;
+    try {
+      payload = JSON.parse(row.payloadText) as JsonValue;
+    } catch {
+      // Not JSON: the row was altered after sealing, which verification reports; it assigns nothing.
+      return;
+    }
+    this.add({ subject: row.subject, kind: row.kind as AuditKind, payload, seq: row.seq });
+  }
+}
+
 /**
  * Every lead's current status, team and rep against the sealed log followed by the unsealed inbox.
  * Leads that disagree are read again on their own before they are reported, so a service writing
  * while this runs causes no false alarm; a row edited behind Remit's back disagrees every time.
+ * `sealed`: the whole sealed log already folded (by the verification pass); absent, the log is read here.
  */
-export async function crossCheckAssignments(store: Store): Promise<AssignmentCheck> {
+export async function crossCheckAssignments(store: Store, sealed?: AuditedAssignments): Promise<AssignmentCheck> {
   const leads = await store.leads.list();
-  const audited = new Map<string, AuditedAssignment>();
-  const fold = (entry: {
-    readonly subject: string;
-    readonly kind: AuditKind;
-    readonly payload: JsonValue;
-    readonly seq: number | null;
-  }) => {
-    const next = assignmentAfter(audited.get(entry.subject), entry);
-    if (next !== undefined) audited.set(entry.subject, next);
-  };
-  for await (const row of store.audit.rows()) fold(row);
-  for (const entry of await pendingEntries(store)) fold(entry);
+  let folded = sealed;
+  if (!folded) {
+    folded = new AuditedAssignments();
+    for await (const row of store.audit.storedRows()) folded.addStored(row);
+  }
+  for (const entry of await pendingEntries(store)) folded.add(entry);
+  const audited = folded.bySubject;
   const mismatches: AssignmentMismatch[] = [];
   for (const lead of leads) {
     if (compareAssignment(lead, audited.get(lead.id)) === null) continue;

@@ -9,7 +9,7 @@ import {
   MerkleTree,
   rangeStartFor,
   toHex,
-  verifyLog,
+  verifyStoredRows,
   type KeyRing,
   type LeadStory,
   type SealedAuditRow,
@@ -17,7 +17,7 @@ import {
   type VerifyLogResult,
 } from '../../audit/index.ts';
 import type { Store } from '../../store/unit-of-work.ts';
-import { crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
+import { AuditedAssignments, crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
 
 /**
  * Reading side of the audit trail (docs/audit.md): verification of the stored log, checkpoint export,
@@ -87,15 +87,12 @@ export async function verifyStoredLog(
   const readFrom = rangeStartFor(checkpoints, from);
   const range = { from, to: opts.to ?? null, readFrom };
   const wholeLog = from === 0 && opts.to === undefined;
+  // The whole log is read once: the assignment cross-check folds the rows the verification streams past.
+  const folded = wholeLog ? new AuditedAssignments() : null;
   const result =
-    logId === null
-      ? await verifyWithoutLogId(store)
-      : await verifyLog(store.audit.rows({ from: readFrom, ...(opts.to !== undefined ? { to: opts.to } : {}) }), checkpoints, keys, {
-          logId,
-          from: readFrom,
-          ...(opts.to !== undefined ? { to: opts.to } : {}),
-        });
-  const assignments = wholeLog ? await crossCheckAssignments(store) : null;
+    logId === null ? await verifyWithoutLogId(store) : await verifyStored(store, checkpoints, keys, logId, readFrom, opts.to, folded);
+  // A failed verification may stop reading early: the cross-check then reads the log itself.
+  const assignments = wholeLog ? await crossCheckAssignments(store, result.ok && logId !== null ? (folded ?? undefined) : undefined) : null;
   return {
     ok: result.ok && (assignments?.ok ?? true),
     logId,
@@ -104,6 +101,41 @@ export async function verifyStoredLog(
     result,
     pending,
     assignments,
+  };
+}
+
+/** The stored canonical text is hashed as it is, no parse and re-serialise (docs/audit.md "Verification"). */
+function verifyStored(
+  store: Store,
+  checkpoints: readonly StoredCheckpoint[],
+  keys: KeyRing,
+  logId: string,
+  readFrom: number,
+  to: number | undefined,
+  folded: AuditedAssignments | null,
+): Promise<VerifyLogResult> {
+  const rows = store.audit.storedRows({ from: readFrom, ...(to !== undefined ? { to } : {}) });
+  return verifyStoredRows(folded ? tap(rows, (r) => folded.addStored(r)) : rows, checkpoints, keys, {
+    logId,
+    from: readFrom,
+    ...(to !== undefined ? { to } : {}),
+  });
+}
+
+/** The same rows, each shown to `see` as it is pulled (a plain iterator: no extra generator per row). */
+function tap<T>(rows: AsyncIterable<T>, see: (row: T) => void): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const it = rows[Symbol.asyncIterator]();
+      return {
+        next: () =>
+          it.next().then((r) => {
+            if (!r.done) see(r.value);
+            return r;
+          }),
+        return: () => it.return?.() ?? Promise.resolve({ done: true as const, value: undefined }),
+      };
+    },
   };
 }
 

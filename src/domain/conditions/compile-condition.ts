@@ -16,6 +16,11 @@ export interface CompiledCondition {
   readonly kind: 'all' | 'any' | 'not' | 'comparison' | 'always';
   evaluate(ctx: EvaluationContext): boolean;
   trace(ctx: EvaluationContext, out: TraceEntry[]): boolean;
+  /**
+   * What the condition is known to be from the fields in `known` alone (three-valued: undefined = depends on other
+   * fields). The rule index (rule-index.ts) uses it to skip rules that cannot hold for any lead sharing those values.
+   */
+  screen(ctx: EvaluationContext, known: ReadonlySet<string>): boolean | undefined;
 }
 
 export interface ConditionIssue {
@@ -30,6 +35,7 @@ export const ALWAYS: CompiledCondition = {
     out.push({ path: '', test: 'always', result: true });
     return true;
   },
+  screen: () => true,
 };
 
 function allOf(children: CompiledCondition[], path: string): CompiledCondition {
@@ -43,6 +49,15 @@ function allOf(children: CompiledCondition[], path: string): CompiledCondition {
       const result = children.every((c) => c.trace(ctx, out));
       out[at] = { path, test: 'all', result };
       return result;
+    },
+    screen(ctx, known) {
+      let all: boolean | undefined = true;
+      for (const c of children) {
+        const r = c.screen(ctx, known);
+        if (r === false) return false;
+        if (r === undefined) all = undefined;
+      }
+      return all;
     },
   };
 }
@@ -58,6 +73,15 @@ function anyOf(children: CompiledCondition[], path: string): CompiledCondition {
       out[at] = { path, test: 'any', result };
       return result;
     },
+    screen(ctx, known) {
+      let any: boolean | undefined = false;
+      for (const c of children) {
+        const r = c.screen(ctx, known);
+        if (r === true) return true;
+        if (r === undefined) any = undefined;
+      }
+      return any;
+    },
   };
 }
 
@@ -72,6 +96,10 @@ function negation(child: CompiledCondition, path: string): CompiledCondition {
       out[at] = { path, test: 'not', result };
       return result;
     },
+    screen(ctx, known) {
+      const r = child.screen(ctx, known);
+      return r === undefined ? undefined : !r;
+    },
   };
 }
 
@@ -85,6 +113,7 @@ function comparison(field: FieldDefinition, predicate: Predicate, test: string, 
       out.push(actual === undefined ? { path, test, result } : { path, test, actual, result });
       return result;
     },
+    screen: (ctx, known) => (known.has(field.name) ? predicate(field.read(ctx), ctx) : undefined),
   };
 }
 

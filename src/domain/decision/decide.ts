@@ -2,9 +2,7 @@ import { orgReasonCode } from '../eligibility/reason-codes.ts';
 import type { TraceEntry } from '../conditions/compile-condition.ts';
 import { assessCustomer, type CustomerProfile } from '../eligibility/customer-profile.ts';
 import { applies, type DecisionContext } from '../eligibility/eligibility-check.ts';
-import { REP_CHECKS } from '../eligibility/rep-checks.ts';
-import { NO_PRESENCE, type PresenceSnapshot } from '../eligibility/rep-presence.ts';
-import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
+import { NO_PRESENCE, type PresenceSnapshot, type RepAway } from '../eligibility/rep-presence.ts';
 import type { Lead } from '../lead/lead.ts';
 import type { CompiledOrg, CompiledRule, CompiledTeam } from '../org/compiled-org.ts';
 import type { ProductConfig, RuleConfig } from '../org/org-config.schema.ts';
@@ -15,6 +13,7 @@ import type { ConversionModelSnapshot } from '../outcomes/conversion-model.ts';
 import type { Decision, DecisionOutcome, DecisionReason, RepVerdict, StrategyStepRecord, TeamVerdict } from './decision.ts';
 import { LEAD_GATES } from './lead-gates.ts';
 import { fallBack, fallbackScope } from './fallback.ts';
+import { evaluateTeam } from './team-verdict.ts';
 
 export interface DecisionInput {
   readonly org: CompiledOrg;
@@ -59,60 +58,6 @@ const UNKNOWN_PRODUCT: ProductConfig = {
   retailRequiresStatus: [],
   requiresAppointment: false,
 };
-
-function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): { verdict: TeamVerdict; eligible: Candidate[]; lawfulReps: number } {
-  const reasons: DecisionReason[] = [];
-  const reliedOn: string[] = [];
-  for (const check of TEAM_CHECKS) {
-    if (!applies(check, ctx)) continue;
-    const r = check.evaluate(ctx, team);
-    if (!r.pass) reasons.push({ code: r.code, detail: r.detail });
-    else if (r.reliedOn) reliedOn.push(...r.reliedOn);
-  }
-  const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
-  const reps: RepVerdict[] = [];
-  const eligible: Candidate[] = [];
-  let lawfulReps = 0;
-  if (reasons.length === 0) {
-    for (const rep of team.reps) {
-      const repReasons: DecisionReason[] = [];
-      const repRelied: string[] = [];
-      let lawful = true;
-      let available = true;
-      for (const check of REP_CHECKS) {
-        if (!applies(check, ctx)) continue;
-        const r = check.evaluate(ctx, rep);
-        if (r.pass) {
-          if (r.reliedOn) repRelied.push(...r.reliedOn);
-          continue;
-        }
-        repReasons.push({ code: r.code, detail: r.detail });
-        if (check.kind === 'lawful') lawful = false;
-        else available = false;
-      }
-      if (ctx.excludeReps.includes(rep.id)) {
-        repReasons.push({ code: 'EXCLUDED_FROM_REROUTE', detail: 'missed the SLA on this lead; re-routed to someone else' });
-        available = false;
-      }
-      if (ctx.exclusion?.repIds.includes(rep.id)) {
-        repReasons.push({ code: ctx.exclusion.code, detail: ctx.exclusion.detail });
-        available = false;
-      }
-      const ok = lawful && available;
-      if (lawful) lawfulReps++;
-      if (ok) eligible.push({ team, rep });
-      const licences = [...rep.grants, ...rep.appointments].filter((a) => repRelied.includes(a.id)).map((a) => a.summary);
-      reps.push({ id: rep.id, name: rep.name, lawful, available, eligible: ok, reasons: repReasons, reliedOn: repRelied, licences });
-    }
-    if (eligible.length === 0)
-      reasons.push({ code: 'NO_ELIGIBLE_REP', detail: `${lawfulReps} of ${team.reps.length} reps lawful, none available` });
-  }
-  return {
-    verdict: { id: team.id, name: team.name, entity: team.entity, pass: reasons.length === 0, reasons, licences, reliedOn, reps },
-    eligible,
-    lawfulReps,
-  };
-}
 
 interface Draft {
   outcome: DecisionOutcome;
@@ -252,6 +197,8 @@ function summarise(lead: Lead, d: Draft): string {
   }
 }
 
+const NOBODY_AWAY: ReadonlyMap<string, RepAway> = new Map();
+
 function buildContext(
   org: CompiledOrg,
   lead: Lead,
@@ -282,7 +229,7 @@ function buildContext(
     appropriatenessRequired,
     pepEddRequired,
     excludeReps,
-    presence,
+    presence: presence === NO_PRESENCE ? NOBODY_AWAY : new Map(Object.entries(presence)),
     ...(exclusion ? { exclusion } : {}),
     licensing,
   };
@@ -322,7 +269,7 @@ function select(ctx: DecisionContext, product: ProductConfig | undefined): { blo
         },
       };
   }
-  const rule = ctx.org.rules.find((r) => r.when.evaluate(ctx));
+  const rule = ctx.org.rulesFor(ctx).find((r) => r.when.evaluate(ctx));
   return rule ? { rule } : { noRule: true };
 }
 

@@ -2,7 +2,7 @@ import type { ConversionModelSnapshot } from '../outcomes/conversion-model.ts';
 import type { EvaluationContext } from '../conditions/evaluation-context.ts';
 import type { CompiledOrg, CompiledRep, CompiledTeam } from '../org/compiled-org.ts';
 import type { RoutingStateView } from '../strategies/routing-state.ts';
-import type { PresenceSnapshot } from './rep-presence.ts';
+import type { RepAway } from './rep-presence.ts';
 import type { ReasonCode } from './reason-codes.ts';
 import type { Licensing } from '../org/regulation.ts';
 
@@ -15,8 +15,11 @@ export interface DecisionContext extends EvaluationContext {
   readonly pepEddRequired: boolean;
   /** Reps not to choose for this decision (still evaluated, shown as EXCLUDED_FROM_REROUTE). */
   readonly excludeReps: readonly string[];
-  /** Reps who marked themselves away (an input, like the routing state; see rep-presence.ts). */
-  readonly presence: PresenceSnapshot;
+  /**
+   * Reps who marked themselves away (an input, like the routing state; see rep-presence.ts), by rep id. A Map built
+   * once per decision: looking a rep id up in the snapshot object costs far more, once per rep of every team.
+   */
+  readonly presence: ReadonlyMap<string, RepAway>;
   /** Reps an operation took the lead away from (bulk reassignment), recorded in the decision. */
   readonly exclusion?: { readonly repIds: readonly string[]; readonly code: 'REASSIGNED_AWAY'; readonly detail: string };
   /** Whether licences apply to this lead (its product lines × jurisdiction); not_applicable skips every regulatedOnly check. */
@@ -45,7 +48,15 @@ export type CheckResult =
 export const PASS: CheckResult = { pass: true };
 export const fail = (code: ReasonCode, detail: string): CheckResult => ({ pass: false, code, detail });
 
-/** Checks are objects that evaluate themselves; eligibility runs them all and collects every failure. */
+/**
+ * Checks are objects that evaluate themselves; eligibility runs them all and collects every failure.
+ *
+ * A team check, and a rep check of kind `lawful`, reads only the lawful key — the lead's jurisdiction, its product,
+ * the customer's effective type, appropriatenessRequired, pepEddRequired and licensing — and the decision time only
+ * through the validity (validFromMs / validToMs) of the team's entity grants and its reps' grants and appointments.
+ * decision/team-verdict.ts relies on this to reuse their verdicts; a check that needs anything else is an
+ * availability check (run for every decision).
+ */
 export interface TeamCheck extends Applicability {
   readonly name: string;
   evaluate(ctx: DecisionContext, team: CompiledTeam): CheckResult;
@@ -56,4 +67,9 @@ export interface RepCheck extends Applicability {
   /** lawful = licence/suitability; availability = can serve right now. */
   readonly kind: 'lawful' | 'availability';
   evaluate(ctx: DecisionContext, rep: CompiledRep): CheckResult;
+  /**
+   * False when the rep's compiled config alone makes the check pass at every decision (no out-of-office period, no
+   * cap …), so it is not run for that rep; absent: it may fail. Only a shortcut: evaluate() must still pass then.
+   */
+  canFail?(rep: CompiledRep): boolean;
 }

@@ -57,6 +57,7 @@ export const repAppropriateness: RepCheck = {
 export const repStatus: RepCheck = {
   name: 'status',
   kind: 'availability',
+  canFail: (rep) => rep.status !== 'active',
   evaluate: (_ctx, rep) =>
     rep.status === 'paused'
       ? fail('REP_PAUSED', 'status paused')
@@ -70,6 +71,7 @@ export const repStatus: RepCheck = {
 export const outOfOffice: RepCheck = {
   name: 'out-of-office',
   kind: 'availability',
+  canFail: (rep) => rep.outOfOffice.length > 0,
   evaluate(ctx, rep) {
     const period = rep.outOfOffice.find((p) => p.fromMs <= ctx.at && ctx.at < p.toMs);
     return period
@@ -83,7 +85,7 @@ export const repAway: RepCheck = {
   name: 'presence',
   kind: 'availability',
   evaluate(ctx, rep) {
-    const away = ctx.presence[rep.id];
+    const away = ctx.presence.get(rep.id);
     if (!awayAt(away, ctx.at)) return PASS;
     const until = away.until ? ` until ${away.until}` : ' until back';
     return fail('REP_AWAY', `away since ${away.since}${until}${away.reason ? ` (${away.reason})` : ''}`);
@@ -97,6 +99,7 @@ export const repAway: RepCheck = {
 export const teamCalendar: RepCheck = {
   name: 'team-calendar',
   kind: 'availability',
+  canFail: (rep) => rep.closedDays.size > 0,
   evaluate(ctx, rep) {
     if (!ctx.respectWorkingHours || rep.closedDays.size === 0) return PASS;
     const date = zonedParts(rep.timeZone, ctx.at).date;
@@ -113,11 +116,13 @@ const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${St
 export const workingHours: RepCheck = {
   name: 'working-hours',
   kind: 'availability',
+  canFail: (rep) => rep.workingMinutes !== null,
   evaluate(ctx, rep) {
     if (!ctx.respectWorkingHours || rep.workingMinutes === null) return PASS;
     const local = zonedParts(rep.timeZone, ctx.at);
     const ranges = rep.workingMinutes[local.weekday] ?? [];
-    if (ranges.some(([from, to]) => local.minuteOfDay >= from && local.minuteOfDay < to)) return PASS;
+    // A loop, not some(): this runs for every rep of every candidate team.
+    for (const [from, to] of ranges) if (local.minuteOfDay >= from && local.minuteOfDay < to) return PASS;
     return fail('OUT_OF_HOURS', `${hhmm(local.minuteOfDay)} ${rep.timeZone} is outside working hours`);
   },
 };
@@ -125,6 +130,7 @@ export const workingHours: RepCheck = {
 export const openCapacity: RepCheck = {
   name: 'open-capacity',
   kind: 'availability',
+  canFail: (rep) => rep.capacity.maxOpenLeads !== undefined,
   evaluate(ctx, rep) {
     const cap = rep.capacity.maxOpenLeads;
     if (cap === undefined) return PASS;
@@ -136,6 +142,7 @@ export const openCapacity: RepCheck = {
 export const dailyCapacity: RepCheck = {
   name: 'daily-capacity',
   kind: 'availability',
+  canFail: (rep) => rep.capacity.maxLeadsPerDay !== undefined,
   evaluate(ctx, rep) {
     const cap = rep.capacity.maxLeadsPerDay;
     if (cap === undefined) return PASS;
@@ -146,11 +153,12 @@ export const dailyCapacity: RepCheck = {
   },
 };
 
-export const REP_CHECKS: readonly RepCheck[] = [
-  individualLicence,
-  carrierAppointment,
-  repMassMarket,
-  repAppropriateness,
+/**
+ * Lawful checks first, then availability: a rep's reasons list them in this order. The lawful ones read only the
+ * lawful key (eligibility-check.ts), so their verdicts are reused across decisions (decision/team-verdict.ts).
+ */
+export const LAWFUL_REP_CHECKS: readonly RepCheck[] = [individualLicence, carrierAppointment, repMassMarket, repAppropriateness];
+export const AVAILABILITY_REP_CHECKS: readonly RepCheck[] = [
   repStatus,
   outOfOffice,
   repAway,

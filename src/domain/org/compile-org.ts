@@ -22,6 +22,7 @@ import type { LicenceGrantConfig, OrgConfig, RepConfig } from './org-config.sche
 import { checkRosterPolicy } from './check-roster-policy.ts';
 import { checkCustomerTypes, checkRegulation, compileRegulation } from './regulation.ts';
 import { checkCrmWriteBack } from './check-crm-writeback.ts';
+import { ruleIndex } from './rule-index.ts';
 
 export interface OrgIssue {
   /** Path inside the merged config, e.g. ["rules", 3, "when", "all", 0, "field"]. */
@@ -391,6 +392,7 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     repsById: new Map(reps.map((r) => [r.id, r])),
     entityGrants: grantsByEntity,
     rules,
+    rulesFor: ruleIndex(rules),
     pools,
     fields,
     suitability: config.suitability,

@@ -1,4 +1,5 @@
 import type { CompiledCondition } from '../conditions/compile-condition.ts';
+import type { EvaluationContext } from '../conditions/evaluation-context.ts';
 import type { FieldDefinition } from '../conditions/field-registry.ts';
 import type { StrategyStep } from '../strategies/strategy.ts';
 import type { OrgConfig, ProductConfig, RuleConfig, SuitabilityPolicy } from './org-config.schema.ts';
@@ -42,6 +43,8 @@ export interface CompiledOrg {
   /** Firm grants of an entity that cover a jurisdiction, as the decision lists them ("the licences it holds"). */
   entityLicencesIn(entity: string, jurisdiction: string): readonly LicenceSummary[];
   readonly rules: readonly CompiledRule[];
+  /** The rules that may fire for this lead (its product defined), in order; every rule left out is false for it (rule-index.ts). */
+  rulesFor(ctx: EvaluationContext): readonly CompiledRule[];
   /** Declared round-robin pools by id (empty when the org declares none). */
   readonly pools: ReadonlyMap<string, CompiledPool>;
   readonly fields: ReadonlyMap<string, FieldDefinition>;

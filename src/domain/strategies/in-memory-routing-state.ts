@@ -28,7 +28,8 @@ export class InMemoryRoutingState implements RoutingStateView {
       this.seqs.set(pool, seq);
       let ledger = this.ledgers.get(pool);
       if (!ledger) this.ledgers.set(pool, (ledger = new Map()));
-      for (const [repId, entry] of Object.entries(entries)) ledger.set(repId, entry);
+      // for…in, not Object.entries(): a pool's entries name every candidate, and this runs after every decision.
+      for (const repId in entries) ledger.set(repId, entries[repId]!);
     }
     if (changes.load) {
       const { repId, day } = changes.load;

@@ -57,36 +57,38 @@ export function chairmanPick(
   candidates: readonly Candidate[],
   weightOf: (c: Candidate) => number,
 ): ChairmanPick {
-  const weights = candidates.map(weightOf);
-  const totalWeight = weights.reduce((s, w) => s + w, 0);
-  const threshold = candidates.length > 1 ? 1 / (2 * candidates.length - 2) : 0;
-  const rows: LedgerRow[] = candidates.map((c, i) => {
+  // Plain loops: this runs over every eligible candidate of every assignment (sums in the same order as before).
+  const n = candidates.length;
+  const weights: number[] = [];
+  let totalWeight = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weightOf(candidates[i]!);
+    weights.push(w);
+    totalWeight += w;
+  }
+  const threshold = n > 1 ? 1 / (2 * n - 2) : 0;
+  const rows: LedgerRow[] = [];
+  let anyBehind = false;
+  for (let i = 0; i < n; i++) {
+    const id = candidates[i]!.rep.id;
     // docs/routing.md "Joiners": a rep without an entry starts at the calibrated position, level with its target.
-    const prev = state.ledgerEntry(pool, c.rep.id) ?? CALIBRATED_START;
+    const prev = state.ledgerEntry(pool, id) ?? CALIBRATED_START;
     const targetShare = weights[i]! / totalWeight;
     const entitled = prev.entitled + targetShare;
     const dueIn = (prev.assigned + 1 - threshold - entitled) / targetShare;
-    return {
-      rep: c.rep.id,
-      weight: weights[i]!,
-      targetShare,
-      assigned: prev.assigned,
-      entitled,
-      shortfall: entitled - prev.assigned,
-      dueIn,
-      lastSeq: prev.lastSeq,
-    };
-  });
+    const shortfall = entitled - prev.assigned;
+    if (shortfall >= threshold - EPSILON) anyBehind = true;
+    rows.push({ rep: id, weight: weights[i]!, targetShare, assigned: prev.assigned, entitled, shortfall, dueIn, lastSeq: prev.lastSeq });
+  }
   // Reps at least `threshold` behind may take the lead; should none be (possible only when the set
   // changes lead by lead), everyone may. Linear scan: the ledger row order stays the candidates' order.
-  const mayTake = rows.some((r) => r.shortfall >= threshold - EPSILON) ? (r: LedgerRow) => r.shortfall >= threshold - EPSILON : () => true;
+  const mayTake = (r: LedgerRow) => !anyBehind || r.shortfall >= threshold - EPSILON;
   let best = -1;
-  for (let i = 0; i < rows.length; i++) if (mayTake(rows[i]!) && (best < 0 || before(rows[i]!, rows[best]!))) best = i;
+  for (let i = 0; i < n; i++) if (mayTake(rows[i]!) && (best < 0 || before(rows[i]!, rows[best]!))) best = i;
   const row = rows[best]!;
-  const tied = rows
-    .filter((r) => mayTake(r) && Math.abs(r.dueIn - row.dueIn) <= EPSILON)
-    .map((r) => r.rep)
-    .sort();
+  const tied: string[] = [];
+  for (const r of rows) if (mayTake(r) && Math.abs(r.dueIn - row.dueIn) <= EPSILON) tied.push(r.rep);
+  tied.sort();
   const seq = state.poolSeq(pool) + 1;
   const entries: Record<string, LedgerEntry> = {};
   for (const r of rows) {

@@ -1,4 +1,4 @@
-import type { AuditEvent, PublicKeyRecord, SealedAuditRow, SealerState, StoredCheckpoint } from '../../audit/index.ts';
+import type { AuditEvent, PublicKeyRecord, SealedAuditRow, SealerState, StoredAuditRow, StoredCheckpoint } from '../../audit/index.ts';
 
 /**
  * Storage port of the tamper-evident audit trail (design in docs/audit.md).
@@ -63,6 +63,8 @@ export interface AuditRepository {
   size(): Promise<number>;
   /** Sealed rows in seq order, streamed in pages. */
   rows(range?: AuditRange): AsyncIterable<SealedAuditRow>;
+  /** The same rows with payload and commitments as the stored text, unparsed: what `audit verify` hashes. */
+  storedRows(range?: AuditRange): AsyncIterable<StoredAuditRow>;
   /** Sealed rows about one subject (e.g. a lead id), in seq order. */
   rowsForSubject(subject: string): Promise<readonly SealedAuditRow[]>;
   /** Sealed rows whose `at` lies in [fromAt, toAt), in seq order, streamed. */
