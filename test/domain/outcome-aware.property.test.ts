@@ -10,7 +10,9 @@ import { applyChanges, EMPTY_STATE, viewOf, type RoutingStateSnapshot } from '..
 import type { Candidate, StrategyContext } from '../../src/domain/strategies/strategy.ts';
 import { leadArb, oracle, orgArb, toLead, type Config } from './decide-arbitraries.ts';
 
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 100);
+// 200 runs: the non-vacuity floor below is a tenth of the runs, and over 100 runs the count varied from 14 to 37 across
+// 40 seeds (mean 25): one run in ~40 fell under the floor. Twice the runs halve the relative spread at the same floor.
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
 
 /** Every route rule of a random org routes by the outcome-aware step alone, so it sees the whole lawful, available set. */
 function withOutcomeStep(config: Config): Config {
@@ -104,7 +106,7 @@ describe('outcome-aware step — properties', () => {
       { numRuns: RUNS },
     );
     // Not vacuous: the outcome step must have chosen in a good share of the runs (random orgs often leave it no
-    // lawful, available candidate; observed 18–40 of 100 runs, so a tenth of the runs is the floor).
+    // lawful, available candidate; observed 14–37 decisions per 100 runs over 40 seeds, so a tenth of the runs is the floor).
     expect(outcomeAssigned).toBeGreaterThan(RUNS / 10);
   });
 
