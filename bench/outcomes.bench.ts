@@ -4,7 +4,7 @@ import type { CompiledRep, CompiledTeam } from '../src/domain/org/compiled-entit
 import { buildConversionModel, type ConversionModelSnapshot } from '../src/domain/outcomes/conversion-model.ts';
 import { estimatePolicyValue, type LoggedChoice } from '../src/domain/outcomes/off-policy-estimate.ts';
 import type { OutcomeFact } from '../src/domain/outcomes/outcome-fact.ts';
-import { seededUniform, type Uniform } from '../src/domain/outcomes/seeded-random.ts';
+import { seededUniform, type Uniform } from '../src/domain/shared/seeded-random.ts';
 import { outcomeAware, type OutcomeAwareSettings } from '../src/domain/strategies/outcome-aware.ts';
 import { applyChanges, EMPTY_STATE, viewOf, type RoutingStateSnapshot } from '../src/domain/strategies/routing-state.ts';
 import type { Candidate, StrategyStep } from '../src/domain/strategies/strategy.ts';

@@ -15,7 +15,7 @@ import { screenStoredContact } from '../src/app/screening/screening-disposition.
 import { listDelta } from '../src/screening/list-delta.ts';
 import { emptyEntity, type LoadedList } from '../src/screening/screening-entity.ts';
 import { auth, startTestService, ukLead } from '../test/http/service-harness.ts';
-import { seededUniform as prng } from '../src/domain/outcomes/seeded-random.ts';
+import { seededUniform as prng } from '../src/domain/shared/seeded-random.ts';
 import { csv, perturb } from './screening.bench.ts';
 import { keyedNames } from '../src/app/screening/screening-name-keys.ts';
 import { subjectKeyHashes } from '../src/screening/stored-name-keys.ts';

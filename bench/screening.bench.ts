@@ -16,7 +16,7 @@ import { parseBirthDate } from '../src/screening/partial-date.ts';
 import { countryCode } from '../src/screening/country-codes.ts';
 import type { ScreeningQuery } from '../src/screening/matcher.ts';
 import { metrics, personQuery, scorePairs, screenPeople, type Confusion } from '../src/screening/screening-eval.ts';
-import { seededUniform as prng } from '../src/domain/outcomes/seeded-random.ts';
+import { seededUniform as prng } from '../src/domain/shared/seeded-random.ts';
 
 type Row = Record<string, string>;
 

@@ -3,7 +3,7 @@
  * ≥ 40 jurisdictions. Seeded, so every run benchmarks the same org and leads.
  */
 // The same mulberry32 the outcome-aware step seeds its draws with (one generator in the code base).
-import { seededUniform as prng } from '../src/domain/outcomes/seeded-random.ts';
+import { seededUniform as prng } from '../src/domain/shared/seeded-random.ts';
 
 const US = [
   'AL',

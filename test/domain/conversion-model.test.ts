@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildConversionModel, posteriorOf } from '../../src/domain/outcomes/conversion-model.ts';
 import type { OutcomeFact } from '../../src/domain/outcomes/outcome-fact.ts';
 import { StrategyStepSchema } from '../../src/domain/strategies/strategy-step.schema.ts';
-import { betaDraw, seededUniform, seedOf } from '../../src/domain/outcomes/seeded-random.ts';
+import { betaDraw, seededUniform, seedOf } from '../../src/domain/shared/seeded-random.ts';
 
 const fact = (repId: string, teamId: string, segment: string, outcome: OutcomeFact['outcome'], i: number): OutcomeFact => ({
   leadId: `L${i}`,

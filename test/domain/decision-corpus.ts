@@ -9,7 +9,7 @@ import { LeadSchema, type Lead } from '../../src/domain/lead/lead.schema.ts';
 import type { CompiledOrg } from '../../src/domain/org/compiled-org.ts';
 import { buildConversionModel } from '../../src/domain/outcomes/conversion-model.ts';
 import { UNKNOWN_SEGMENT } from '../../src/domain/outcomes/outcome-fact.ts';
-import { seededUniform } from '../../src/domain/outcomes/seeded-random.ts';
+import { seededUniform } from '../../src/domain/shared/seeded-random.ts';
 import { canonicalJson, sha256Hex } from '../../src/domain/shared/canonical-json.ts';
 import { InMemoryRoutingState } from '../../src/domain/strategies/in-memory-routing-state.ts';
 import { leadArb, orgArb, toLead, type Config } from './decide-arbitraries.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/domain/decision/decision.ts';
 import { loggedChoiceOf } from '../../src/domain/outcomes/logged-choice.ts';
 import { estimatePolicyValue, type LoggedChoice } from '../../src/domain/outcomes/off-policy-estimate.ts';
-import { seededUniform } from '../../src/domain/outcomes/seeded-random.ts';
+import { seededUniform } from '../../src/domain/shared/seeded-random.ts';
 
 const RATES = { a: 0.1, b: 0.3, c: 0.6 } as const;
 type Rep = keyof typeof RATES;

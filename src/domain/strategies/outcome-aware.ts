@@ -1,6 +1,6 @@
 import { EMPTY_MODEL, posteriorOf, type ModelSettings, type Posterior } from '../outcomes/conversion-model.ts';
 import { UNKNOWN_SEGMENT } from '../outcomes/outcome-fact.ts';
-import { betaDraw, seededUniform, seedOf } from '../outcomes/seeded-random.ts';
+import { betaDraw, seededUniform, seedOf } from '../shared/seeded-random.ts';
 import type { LedgerEntry } from './routing-state.ts';
 import type { Candidate, StepOutcome, StrategyContext, StrategyStep } from './strategy.ts';
 import { chairmanPick, type ChairmanPick } from './weighted-round-robin.ts';

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../shared/canonical-json.ts';
+import { sha256Hex } from './canonical-json.ts';
 
 /** A uniform source in [0, 1). Pure given its seed, so a decision that records the seed can be replayed draw for draw. */
 export type Uniform = () => number;
