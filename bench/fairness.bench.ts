@@ -161,7 +161,12 @@ export async function runFairnessBench(batch = Number(process.env.REMIT_BENCH_FA
       await dropSchema(schema);
     }
   } else results.push({ store: 'postgres', skipped: 'unreachable' });
-  return { batches: BATCHES, leadsPerBatch: batch, results, note: 'compare within the run: idle single leads, slicing off and on, and the batches alone are measured minutes apart on the same machine' };
+  return {
+    batches: BATCHES,
+    leadsPerBatch: batch,
+    results,
+    note: 'compare within the run: idle single leads, slicing off and on, and the batches alone are measured minutes apart on the same machine',
+  };
 }
 
 if (import.meta.main) console.log(JSON.stringify(await runFairnessBench(), null, 2));
