@@ -3,7 +3,6 @@ import type { OutcomeFact } from '../../domain/outcomes/outcome-fact.ts';
 import { UNKNOWN_SEGMENT } from '../../domain/outcomes/outcome-fact.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import { readsOutcomeModel } from '../../domain/strategies/strategy.ts';
 import type { LeadOutcomeRecord } from '../../store/ports/lead-outcomes.port.ts';
 import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -89,7 +88,7 @@ async function byVersion(tx: UnitOfWork | Store, version: string): Promise<Conve
  * outcome-aware step (no read at all) or no model was built yet (the step starts from its priors).
  */
 export async function modelForDecision(tx: UnitOfWork, org: CompiledOrg): Promise<ConversionModelSnapshot | undefined> {
-  if (!readsOutcomeModel(org.rules.map((r) => r.chain))) return undefined;
+  if (!org.readsOutcomeModel) return undefined;
   const version = await tx.outcomeModels.headVersion();
   return version === undefined ? undefined : byVersion(tx, version);
 }

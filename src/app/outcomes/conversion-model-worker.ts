@@ -1,4 +1,3 @@
-import { readsOutcomeModel } from '../../domain/strategies/strategy.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
 import { PeriodicTask } from '../shared/periodic-task.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -19,7 +18,7 @@ export class ConversionModelWorker {
 
   /** One pass: rebuilds if the current org reads the model and outcomes changed. Exposed for tests. */
   async tick(): Promise<void> {
-    if (!readsOutcomeModel(this.#ctx.orgs.current.rules.map((r) => r.chain))) return;
+    if (!this.#ctx.orgs.current.readsOutcomeModel) return;
     const build = await rebuildConversionModel(this.#ctx);
     if (build.rebuilt) this.#ctx.log.info({ conversionModel: build }, 'conversion model rebuilt');
   }

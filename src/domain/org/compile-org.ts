@@ -1,6 +1,7 @@
 import { compileCondition, ALWAYS, type ConditionIssue } from '../conditions/compile-condition.ts';
 import { buildFieldRegistry } from '../conditions/field-registry.ts';
 import { buildChain } from '../strategies/strategy-factory.ts';
+import { readsOutcomeModel } from '../strategies/strategy.ts';
 import { contentHash } from '../shared/canonical-json.ts';
 import { parseEnd, parseStart } from '../shared/dates.ts';
 import { isValidTimeZone } from '../shared/zoned-time.ts';
@@ -393,6 +394,7 @@ export function compileOrg(config: OrgConfig): Result<CompiledOrg, OrgIssue[]> {
     entityGrants: grantsByEntity,
     rules,
     rulesFor: ruleIndex(rules),
+    readsOutcomeModel: readsOutcomeModel(rules.map((r) => r.chain)),
     pools,
     fields,
     suitability: config.suitability,

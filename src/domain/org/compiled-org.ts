@@ -45,6 +45,8 @@ export interface CompiledOrg {
   readonly rules: readonly CompiledRule[];
   /** The rules that may fire for this lead (its product defined), in order; every rule left out is false for it (rule-index.ts). */
   rulesFor(ctx: EvaluationContext): readonly CompiledRule[];
+  /** Whether a rule's strategy reads the conversion model (an outcome-aware step): only then does a decision fetch it. */
+  readonly readsOutcomeModel: boolean;
   /** Declared round-robin pools by id (empty when the org declares none). */
   readonly pools: ReadonlyMap<string, CompiledPool>;
   readonly fields: ReadonlyMap<string, FieldDefinition>;
