@@ -1,9 +1,14 @@
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../src/app/webhooks/outbound-webhook-signature.ts';
 import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import {
+  HUBSPOT_SECRET,
+  postHubSpot as postHubSpotRequest,
+  postSalesforce as postSalesforceRequest,
+  SALESFORCE_SECRET,
+} from '../support/crm-webhook-requests.ts';
 
 /**
  * Closed-deal events from CRM webhooks (docs/outcomes.md "From CRM webhooks"), on SQLite and PostgreSQL: a HubSpot
@@ -13,9 +18,6 @@ import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
  * record is ignored with its reason and counted; a bad amount is refused at the CRM's field and records nothing.
  */
 
-const HUBSPOT_SECRET = 'hs-client-secret-6b0c1e7e';
-const SALESFORCE_SECRET = 'sf-webhook-secret-93d1';
-const HOST = 'remit.example-bank.co.uk';
 const DEAL = '9001';
 const SF_LEAD = '00Q5g00000OutcOMEA';
 
@@ -68,35 +70,9 @@ describe.each(dialects)('CRM closed-deal webhooks: $factory.name', ({ factory, r
     (await s.ctx.metrics.crmOutcomeEvents.get()).values.find((v) => v.labels.source === 'hubspot-main' && v.labels.status === status)
       ?.value ?? 0;
 
-  function postHubSpot(events: readonly object[], signature?: string) {
-    const url = '/v1/sources/hubspot/hubspot-main';
-    const body = JSON.stringify(events);
-    const ts = s.clock.now();
-    const signed = createHmac('sha256', HUBSPOT_SECRET).update(`POSThttp://${HOST}${url}${body}${ts}`).digest('base64');
-    return s.app.inject({
-      method: 'POST',
-      url,
-      payload: body,
-      headers: {
-        host: HOST,
-        'content-type': 'application/json',
-        'x-hubspot-request-timestamp': String(ts),
-        'x-hubspot-signature-v3': signature ?? signed,
-      },
-    });
-  }
-  function postSalesforce(event: object) {
-    const body = JSON.stringify(event);
-    return s.app.inject({
-      method: 'POST',
-      url: '/v1/sources/salesforce/sfdc-prod',
-      payload: body,
-      headers: {
-        'content-type': 'application/json',
-        'remit-signature': signWebhook(SALESFORCE_SECRET, body, Math.floor(s.clock.now() / 1000)),
-      },
-    });
-  }
+  const postHubSpot = (events: readonly object[], signature?: string) =>
+    postHubSpotRequest(s, JSON.stringify(events), signature === undefined ? {} : { signature });
+  const postSalesforce = (event: object) => postSalesforceRequest(s, JSON.stringify(event));
   /** A deal.propertyChange event as HubSpot's Webhooks API v3 sends it (propertyValue is always text). */
   const dealChange = (eventId: number, objectId: string, propertyName: string, propertyValue: string, at: number) => ({
     eventId,
@@ -277,14 +253,8 @@ describe.each(dialects)('CRM closed-deal webhooks: $factory.name', ({ factory, r
     const early = await postSalesforce({ ...event('opp-1-early', {}), occurredAt: '2020-01-01T00:00:00Z' });
     expect(early.json()).toMatchObject({ events: [{ status: 'invalid', code: 'OUTCOME_INVALID', details: [{ path: 'occurredAt' }] }] });
     // The same signature check as Lead events: a wrong one is 401 and nothing is read.
-    const forged = await s.app.inject({
-      method: 'POST',
-      url: '/v1/sources/salesforce/sfdc-prod',
-      payload: JSON.stringify(event('opp-1-forged', { IsWon: true })),
-      headers: {
-        'content-type': 'application/json',
-        'remit-signature': signWebhook('not-the-secret', '{}', Math.floor(s.clock.now() / 1000)),
-      },
+    const forged = await postSalesforceRequest(s, JSON.stringify(event('opp-1-forged', { IsWon: true })), {
+      signature: signWebhook('not-the-secret', '{}', Math.floor(s.clock.now() / 1000)),
     });
     expect(forged.statusCode).toBe(401);
     expect(await outcomes(leadId)).toHaveLength(1);

@@ -3,16 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signHubSpotV3 } from '../../src/app/sources/inbound-webhook-signatures.ts';
 import { signWebhook } from '../../src/app/webhooks/outbound-webhook-signature.ts';
 import { startTestService, type TestService } from '../http/service-harness.ts';
+import {
+  CRM_HOST as HOST,
+  HUBSPOT_SECRET,
+  hubspotSignature,
+  postHubSpot as postHubSpotRequest,
+  postSalesforce as postSalesforceRequest,
+  SALESFORCE_SECRET,
+} from '../support/crm-webhook-requests.ts';
 
 /**
- * CRM webhooks (docs/sources.md): real-shaped payloads, signed as the senders sign them. The HubSpot
- * signature is recomputed here from HubSpot's published recipe (not with the code under test),
- * so a mistake in the recipe would show.
+ * CRM webhooks (docs/sources.md): real-shaped payloads, signed as the senders sign them
+ * (test/support/crm-webhook-requests.ts recomputes HubSpot's signature from its published recipe).
  */
-
-const HUBSPOT_SECRET = 'hs-client-secret-6b0c1e7e';
-const SALESFORCE_SECRET = 'sf-webhook-secret-93d1';
-const HOST = 'remit.example-bank.co.uk';
+const postSigned = { hubspot: postHubSpotRequest, salesforce: postSalesforceRequest };
 
 let s: TestService;
 beforeAll(async () => {
@@ -55,26 +59,7 @@ function hubspotPayload(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** HubSpot v3: base64(HMAC-SHA256(client secret, method + uri + body + timestamp)). */
-const hubspotSignature = (uri: string, body: string, ts: number) =>
-  createHmac('sha256', HUBSPOT_SECRET).update(`POST${uri}${body}${ts}`).digest('base64');
-
-function postHubSpot(body: string, opts: { ts?: number; signature?: string; sourceId?: string; headers?: Record<string, string> } = {}) {
-  const url = `/v1/sources/hubspot/${opts.sourceId ?? 'hubspot-main'}`;
-  const ts = opts.ts ?? s.clock.now();
-  return s.app.inject({
-    method: 'POST',
-    url,
-    payload: body,
-    headers: {
-      host: HOST,
-      'content-type': 'application/json',
-      'x-hubspot-request-timestamp': String(ts),
-      'x-hubspot-signature-v3': opts.signature ?? hubspotSignature(`http://${HOST}${url}`, body, ts),
-      ...opts.headers,
-    },
-  });
-}
+const postHubSpot = (body: string, opts: Parameters<typeof postSigned.hubspot>[2] = {}) => postSigned.hubspot(s, body, opts);
 
 function salesforcePayload(overrides: Record<string, unknown> = {}, lead: Record<string, unknown> = {}) {
   return {
@@ -104,15 +89,7 @@ function salesforcePayload(overrides: Record<string, unknown> = {}, lead: Record
   };
 }
 
-function postSalesforce(body: string, opts: { t?: number; signature?: string; sourceId?: string } = {}) {
-  const t = opts.t ?? Math.floor(s.clock.now() / 1000);
-  return s.app.inject({
-    method: 'POST',
-    url: `/v1/sources/salesforce/${opts.sourceId ?? 'sfdc-prod'}`,
-    payload: body,
-    headers: { 'content-type': 'application/json', 'remit-signature': opts.signature ?? signWebhook(SALESFORCE_SECRET, body, t) },
-  });
-}
+const postSalesforce = (body: string, opts: Parameters<typeof postSigned.salesforce>[2] = {}) => postSigned.salesforce(s, body, opts);
 
 describe('HubSpot form-submission webhook', () => {
   it("the signing helper follows HubSpot's recipe (URI escapes decoded)", () => {
