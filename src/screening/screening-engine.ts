@@ -1,5 +1,6 @@
 /** Screening over an index: candidates -> full name comparison -> corroboration -> explained hits. */
-import { compareNormalised, round, SCREENING_COMPARE_PARAMS, type NameCompareParams } from './name-compare.ts';
+import { compareNormalised, round, type NameCompareParams } from './name-compare.ts';
+import { screeningCompareParams } from './screening-compare-params.ts';
 import type { NameIndex } from './name-index.ts';
 import {
   corroborate,
@@ -24,6 +25,7 @@ export interface ScreenOptions {
   limit?: number;
   /** Restrict to these list ids. */
   lists?: string[];
+  /** Overrides the policy's name-comparison parameters (`policy.nameCompare` over the screening defaults). */
   params?: NameCompareParams;
   /** Overrides the policy's corroboration weights. */
   corroboration?: CorroborationWeights;
@@ -76,7 +78,7 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
   };
   const threshold = policy.reviewThreshold;
   const minScore = options.minScore ?? threshold;
-  const params = options.params ?? SCREENING_COMPARE_PARAMS;
+  const params = options.params ?? screeningCompareParams(base);
   const weights = policy.corroboration;
   const q = prepareQuery(query);
   const best: Best = new Map();

@@ -3,12 +3,16 @@ import type { Lead } from '../../domain/lead/lead.schema.ts';
 import type { ScreeningPolicy } from '../../domain/org/screening-policy.schema.ts';
 import { contentHash } from '../../domain/shared/canonical-json.ts';
 import type { ScreeningHit } from '../../screening/matcher.ts';
+import { appliedScreeningPolicy, type AppliedScreeningPolicy } from '../../screening/screening-compare-params.ts';
 import type { ScreeningCoverage, ScreeningService } from '../../screening/screening-service.ts';
 
-/** The policy a screening used: its values and their content hash, so replay and audit can show it. */
+/**
+ * The policy a screening used: its values and their content hash, so replay and audit can show it. The values are
+ * the policy as applied, name-comparison parameters included (defaulted ones too), so the hash changes with them.
+ */
 export interface RecordedScreeningPolicy {
   readonly hash: string;
-  readonly values: ScreeningPolicy;
+  readonly values: AppliedScreeningPolicy;
 }
 
 export interface IntakeScreening {
@@ -38,7 +42,10 @@ export interface ScreeningSubject {
   readonly company?: { readonly name?: string | undefined } | null | undefined;
 }
 
-export const recordedPolicy = (policy: ScreeningPolicy): RecordedScreeningPolicy => ({ hash: contentHash(policy), values: policy });
+export const recordedPolicy = (policy: ScreeningPolicy): RecordedScreeningPolicy => {
+  const values = appliedScreeningPolicy(policy);
+  return { hash: contentHash(values), values };
+};
 
 /**
  * docs/screening.md pre-screen: the person (name, date of birth, address country) and, when configured, the company.
