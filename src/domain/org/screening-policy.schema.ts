@@ -140,6 +140,25 @@ export const NameCompareSettingsSchema = z.strictObject({
 export type NameCompareSettings = z.infer<typeof NameCompareSettingsSchema>;
 
 /**
+ * The OFAC 50 % rule (docs/screening.md "Ownership"): a company owned, in aggregate and through chains, at least
+ * `thresholdPercent` by listed parties is held like a listed one. Optional without a default (off), so orgs that do
+ * not use it keep their canonical form and hash.
+ */
+export const OwnershipPolicySchema = z.strictObject({
+  aggregateHold: z
+    .strictObject({
+      enabled: z.boolean().describe('Hold a lead matching an entity owned at least thresholdPercent by listed parties.'),
+      thresholdPercent: z
+        .number()
+        .gt(0)
+        .max(100)
+        .default(50)
+        .describe('Aggregate ownership by listed parties (direct, and through entities they own at least this much) that holds; OFAC: 50.'),
+    })
+    .describe('OFAC 50 % rule over FollowTheMoney Ownership records; off unless enabled.'),
+});
+
+/**
  * The screening policy (docs/screening.md): the name score decides whether a hit needs review; corroborating facts
  * raise or order it. Part of the org config, so it is versioned with the org hash and recorded per screening.
  */
@@ -159,6 +178,7 @@ export const ScreeningPolicySchema = z.strictObject({
     .describe('A reviewed hit whose corroboration adds at least this much (an exact DOB, an identifier) is escalated: reviewed first.'),
   corroboration: CorroborationWeightsSchema.default(() => CorroborationWeightsSchema.parse({})),
   hardContradiction: HardContradictionSchema.default(() => HardContradictionSchema.parse({})),
+  ownership: OwnershipPolicySchema.optional().describe('Ownership by listed parties (OFAC 50 % rule); off when omitted.'),
   nameCompare: NameCompareSettingsSchema.optional().describe(
     'Name-comparison parameters for screening (docs/screening.md); each omitted key takes the screening default, ' +
       'and the values used are recorded with every screening.',
