@@ -4,6 +4,7 @@ import { readListFile, sha256Of } from './list-file.ts';
 import { countryCode } from './country-codes.ts';
 import { parseBirthDate } from './partial-date.ts';
 import { applyTopics } from './topics.ts';
+import { isCurrentStake, mergeStakes, parsePercentage, upstreamGraphs, type OwnershipStake } from './ownership.ts';
 import { addName, addUnique, emptyEntity, type EntityKind, type LoadedList, type ScreeningEntity } from './screening-entity.ts';
 
 const KINDS: Record<string, EntityKind> = {
@@ -38,6 +39,8 @@ interface FtmLine {
   id: string;
   schema: string;
   properties: Record<string, unknown[]>;
+  /** OpenSanctions exports: false for context entities (owners, relatives, subsidiaries) that are not list entries. */
+  target?: boolean;
 }
 
 function strs(props: Record<string, unknown[]>, key: string): string[] {
@@ -106,12 +109,35 @@ function addAttributes(e: ScreeningEntity, p: Record<string, unknown[]>): void {
   applyTopics(e, strs(p, 'topics'));
 }
 
+/** An FtM `Ownership` record as a stake; undefined without an owner or an asset. */
+function stakeOf(p: Record<string, unknown[]>): OwnershipStake | undefined {
+  const owner = strs(p, 'owner')[0];
+  const asset = strs(p, 'asset')[0];
+  if (!owner || !asset) return undefined;
+  const start = strs(p, 'startDate')[0];
+  const end = strs(p, 'endDate')[0];
+  return {
+    owner,
+    asset,
+    percentage: parsePercentage(strs(p, 'percentage')),
+    ...(start ? { startDate: start } : {}),
+    ...(end ? { endDate: end } : {}),
+  };
+}
+
+/**
+ * Entities of an OpenSanctions export marked `target: false` are context, not list entries: they are kept only as
+ * parties of ownership. One owned by listed parties becomes a derived entry (docs/screening.md "Ownership").
+ * Ownership stakes are those current on the load date (the loader's clock): an ended holding does not count.
+ */
 export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => Date }): LoadedList {
   const f = readListFile(path);
   const listId = opts.listId ?? 'opensanctions-ftm';
   const entities: ScreeningEntity[] = [];
   const byId = new Map<string, ScreeningEntity>();
+  const context = new Map<string, ScreeningEntity>();
   const sanctionLinks: { entity: string; program: string }[] = [];
+  const stakes: OwnershipStake[] = [];
   const lines = f.text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.trim();
@@ -123,8 +149,13 @@ export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => D
         sanctionLinks.push({ entity: ent, program: strs(p, 'program')[0] ?? strs(p, 'authority')[0] ?? 'sanction' });
       continue;
     }
+    if (obj.schema === 'Ownership') {
+      const stake = stakeOf(p);
+      if (stake) stakes.push(stake);
+      continue;
+    }
     const kind = KINDS[obj.schema];
-    if (!kind) continue; // relationships, addresses, documents: not screenable
+    if (!kind) continue; // other relationships, addresses, documents: not screenable
     const e = emptyEntity(listId, obj.id, kind, path);
     e.source.line = i + 1;
     const url = strs(p, 'sourceUrl')[0];
@@ -132,15 +163,20 @@ export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => D
     addNames(e, p);
     if (e.names.length === 0) continue;
     addAttributes(e, p);
+    if (obj.target === false) {
+      context.set(e.entryId, e);
+      continue;
+    }
     entities.push(e);
     byId.set(e.entryId, e);
   }
   for (const link of sanctionLinks) {
-    const e = byId.get(link.entity);
+    const e = byId.get(link.entity) ?? context.get(link.entity);
     if (!e) continue;
     addUnique(e.programs, link.program);
     applyTopics(e, ['sanction']);
   }
+  addOwnership(entities, byId, context, stakes, opts.now().toISOString().slice(0, 10));
   return {
     version: {
       listId,
@@ -152,4 +188,32 @@ export function loadFtmJsonl(path: string, opts: { listId?: string; now: () => D
     },
     entities,
   };
+}
+
+/** Attaches each entity's upstream ownership by listed parties; context entities so owned become derived entries. */
+function addOwnership(
+  entities: ScreeningEntity[],
+  byId: ReadonlyMap<string, ScreeningEntity>,
+  context: ReadonlyMap<string, ScreeningEntity>,
+  stakes: readonly OwnershipStake[],
+  today: string,
+): void {
+  if (stakes.length === 0) return;
+  const current = mergeStakes(stakes.filter((s) => isCurrentStake(s, today)));
+  const party = (id: string) => {
+    const e = byId.get(id) ?? context.get(id);
+    return { name: e?.names[0]?.value ?? id, listed: e?.isSanctioned ?? false };
+  };
+  for (const [asset, graph] of upstreamGraphs(current, party)) {
+    const listed = byId.get(asset);
+    if (listed) {
+      listed.ownership = graph;
+      continue;
+    }
+    const e = context.get(asset);
+    if (!e || e.isSanctioned) continue;
+    e.ownership = graph;
+    e.derived = { reason: 'OWNED_BY_LISTED_PARTIES' };
+    entities.push(e);
+  }
 }

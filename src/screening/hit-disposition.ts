@@ -24,6 +24,9 @@ export const HIT_DISPOSITION_REASONS: Record<HitDispositionReason, string> = {
   CORROBORATION_LIFTED: 'The name is below the review line, but corroborating facts lift the priority score over it.',
   HARD_CONTRADICTION_CLEARED: 'A hard contradiction on a list whose policy allows it, and no agreeing fact, cleared the name match.',
   IDENTIFIER_MATCH: 'An IMO, MMSI or LEI equal to the listed one: reviewed whatever the names (a renamed ship, a translated name).',
+  OWNED_BY_LISTED_PARTIES:
+    'The name matches an entity that is not listed itself but owned, in aggregate or through a chain, at least the ' +
+    "policy's threshold by listed parties (OFAC 50 % rule): held like a listed one, with the owners explained.",
   BELOW_REVIEW_LINE: 'Neither the name nor the corroborated score reaches the review line.',
 };
 

@@ -22,6 +22,7 @@ import {
   strongIdentifierOf,
   type StrongIdentifier,
 } from './strong-identifier.ts';
+import type { OwnershipExplanation } from './ownership.ts';
 import { DEFAULT_SCREENING_POLICY, type CorroborationWeights, type ScreeningPolicy } from '../domain/org/screening-policy.schema.ts';
 
 /** Default similarity at which two names are called a match when scoring name pairs (`remit screen pairs`, benchmarks). */
@@ -202,6 +203,10 @@ export interface ScreeningHit {
   /** What the screening policy concluded for this hit, and why. */
   disposition: HitDisposition;
   source: ScreeningEntity['source'];
+  /** Under the policy's ownership rule: the listed owners, their stakes and chains (absent otherwise). */
+  ownership?: OwnershipExplanation;
+  /** The entry is not listed itself; it is screened because listed parties own it (`ownership` says how). */
+  derived?: ScreeningEntity['derived'];
 }
 
 const DOB_RANK: Record<DobComparison, number> = { exact: 3, compatible: 2, near: 1, mismatch: 0 };

@@ -1,5 +1,6 @@
 /** Screening over an index: candidates -> full name comparison -> corroboration -> explained hits. */
-import { compareNormalised, round, SCREENING_COMPARE_PARAMS, type NameCompareParams } from './name-compare.ts';
+import { compareNormalised, round, type NameCompareParams } from './name-compare.ts';
+import { screeningCompareParams } from './screening-compare-params.ts';
 import type { NameIndex } from './name-index.ts';
 import {
   corroborate,
@@ -10,7 +11,9 @@ import {
   type ScreeningHit,
   type ScreeningQuery,
 } from './matcher.ts';
-import { DISPOSITION_RANK, disposeHit } from './hit-disposition.ts';
+import { DISPOSITION_RANK, disposeHit, type HitDisposition } from './hit-disposition.ts';
+import { ownershipByListedParties, ownershipNote, type OwnershipExplanation } from './ownership.ts';
+import type { ScreeningEntity } from './screening-entity.ts';
 import { DEFAULT_SCREENING_POLICY, type ScreeningPolicy } from '../domain/org/screening-policy.schema.ts';
 
 export interface ScreenOptions {
@@ -24,6 +27,7 @@ export interface ScreenOptions {
   limit?: number;
   /** Restrict to these list ids. */
   lists?: string[];
+  /** Overrides the policy's name-comparison parameters (`policy.nameCompare` over the screening defaults). */
   params?: NameCompareParams;
   /** Overrides the policy's corroboration weights. */
   corroboration?: CorroborationWeights;
@@ -39,6 +43,21 @@ export interface ScreenResult {
   hits: ScreeningHit[];
   /** Names fully compared / names touched by the index (diagnostics). */
   stats: { candidates: number; touched: number };
+}
+
+/**
+ * The policy's ownership rule on one entity (docs/screening.md "Ownership"): the explanation when it is on and the
+ * entity's listed owners reach the threshold; `skip` for a derived entry (not listed itself) the rule does not hold.
+ */
+function ownershipOf(e: ScreeningEntity, policy: ScreeningPolicy): { skip: boolean; explanation?: OwnershipExplanation } {
+  const rule = policy.ownership?.aggregateHold;
+  const explanation = rule?.enabled && e.ownership ? ownershipByListedParties(e.entryId, e.ownership, rule.thresholdPercent) : undefined;
+  return { skip: e.derived !== undefined && explanation === undefined, ...(explanation ? { explanation } : {}) };
+}
+
+/** A derived entry's hit that needs review is held for its owners: the reason says so. */
+function ownedDisposition(d: HitDisposition, e: ScreeningEntity): HitDisposition {
+  return e.derived && d.kind !== 'clear' ? { ...d, reasonCode: 'OWNED_BY_LISTED_PARTIES' } : d;
 }
 
 type Best = Map<number, { nameId: number; score: number; cmp: ReturnType<typeof compareNormalised> }>;
@@ -76,7 +95,7 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
   };
   const threshold = policy.reviewThreshold;
   const minScore = options.minScore ?? threshold;
-  const params = options.params ?? SCREENING_COMPARE_PARAMS;
+  const params = options.params ?? screeningCompareParams(base);
   const weights = policy.corroboration;
   const q = prepareQuery(query);
   const best: Best = new Map();
@@ -101,21 +120,25 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
   const hits: ScreeningHit[] = [];
   for (const [ei, b] of best) {
     const e = index.entities[ei]!;
+    const owned = e.ownership ? ownershipOf(e, policy) : undefined;
+    if (owned?.skip) continue;
     const n = index.names[b.nameId]!;
     const effects = corroborate(q, e, policy);
     // A weak alias is a weaker name: its discount belongs to the name score the review rule reads.
     const nameScore = round(b.score);
     const weakAliasNote = `weak alias: name score ${b.cmp.score} × ${weights.weakAliasFactor}`;
-    const notes = n.type === 'weak_aka' ? [...b.cmp.notes, weakAliasNote] : b.cmp.notes;
+    const nameNotes = n.type === 'weak_aka' ? [...b.cmp.notes, weakAliasNote] : b.cmp.notes;
+    const notes = owned?.explanation ? [...nameNotes, ownershipNote(owned.explanation)] : nameNotes;
     const score = finalScore(nameScore, effects, weights);
-    const disposition = disposeHit(nameScore, effects, score, policy);
+    const disposition = ownedDisposition(disposeHit(nameScore, effects, score, policy), e);
     // Hits the policy cleared only because of a hard contradiction stay visible: the record shows why.
     if (disposition.kind === 'clear' && disposition.reasonCode !== 'HARD_CONTRADICTION_CLEARED' && score < minScore) continue;
     hits.push({
       listId: e.listId,
       entryId: e.entryId,
       kind: e.kind,
-      isSanctioned: e.isSanctioned,
+      // An entity owned ≥ the threshold by blocked persons is blocked itself (OFAC): a sanctions hit.
+      isSanctioned: e.isSanctioned || owned?.explanation !== undefined,
       isPep: e.isPep,
       programs: e.programs,
       matchedName: n.value,
@@ -130,6 +153,8 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
       corroboration: effects,
       disposition,
       source: e.source,
+      ...(owned?.explanation ? { ownership: owned.explanation } : {}),
+      ...(e.derived ? { derived: e.derived } : {}),
     });
   }
   // Review order: escalated, then review, then cleared; within each, by priority score.

@@ -1,4 +1,5 @@
 /** The normalised entity every list loader produces, and the list-version record. */
+import type { OwnershipGraph } from './ownership.ts';
 
 export type EntityKind = 'person' | 'organisation' | 'vessel' | 'aircraft' | 'unknown';
 
@@ -51,6 +52,13 @@ export interface ScreeningEntity {
   isSanctioned: boolean;
   isPep: boolean;
   source: { file: string; line?: number; url?: string };
+  /** Current stakes (FtM `Ownership`) on paths from listed parties to this entity (ownership.ts); absent when none. */
+  ownership?: OwnershipGraph;
+  /**
+   * Not a list entry itself (FtM `target: false`) but owned by listed parties: screened only under the policy's
+   * `ownership.aggregateHold`, and only when its listed owners reach the threshold (docs/screening.md "Ownership").
+   */
+  derived?: { reason: 'OWNED_BY_LISTED_PARTIES' };
 }
 
 export type ListSourceType = 'ofac-sdn' | 'un-xml' | 'ftm-jsonl' | 'os-simple-csv' | 'senzing-jsonl' | 'blocklist-csv';

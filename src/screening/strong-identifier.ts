@@ -6,6 +6,11 @@
  * Call_Sign column, FtM imoNumber / mmsi / callSign / leiCode) and in queries ("IMO 9187629", "MMSI …", "LEI …").
  */
 
+import { isValidImo } from '../domain/intake/vessel-identifiers.ts';
+
+// The IMO check rule is shared with intake's field validation.
+export { isValidImo };
+
 export type StrongIdentifierKind = 'imo' | 'mmsi' | 'call_sign' | 'lei';
 
 export interface StrongIdentifier {
@@ -16,14 +21,6 @@ export interface StrongIdentifier {
 
 /** Kinds whose equality decides a hit on its own and whose difference clears one: they never pass to another ship/company. */
 export const DECISIVE_KINDS: readonly StrongIdentifierKind[] = ['imo', 'mmsi', 'lei'];
-
-/** IMO ship numbers carry a check digit: the first six digits weighted 7..2, summed, modulo 10 (IMO Res. A.1078(28)). */
-export function isValidImo(digits: string): boolean {
-  if (!/^\d{7}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < 6; i++) sum += Number(digits[i]) * (7 - i);
-  return sum % 10 === Number(digits[6]);
-}
 
 function kindOfType(type: string): StrongIdentifierKind | undefined {
   const t = type.toLowerCase().replace(/[^a-z]/g, '');

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { screenIntake } from '../../src/app/intake/screen-intake.ts';
 import { ScreeningPolicySchema } from '../../src/domain/org/screening-policy.schema.ts';
+import { SCREENING_COMPARE_PARAMS } from '../../src/screening/name-compare.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import { data, FIXED_NOW, HAS_DATA } from './shared-data.ts';
 
@@ -64,7 +65,8 @@ describe.skipIf(!HAS_DATA)('screening policy on the real OFAC and UN lists (docs
 
   it('records the policy used: its values and their hash', () => {
     const r = screen('Ayman Al Zawahiri', undefined, 'GB');
-    expect(r.policy.values).toEqual(defaults);
+    // The policy as applied: the name-comparison parameters used are recorded too (here the screening defaults).
+    expect(r.policy.values).toEqual({ ...defaults, nameCompare: SCREENING_COMPARE_PARAMS });
     const stricter = ScreeningPolicySchema.parse({ reviewThreshold: 0.85 });
     expect(screen('Ayman Al Zawahiri', undefined, 'GB', stricter).policy.hash).not.toBe(r.policy.hash);
   });

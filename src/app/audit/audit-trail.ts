@@ -60,6 +60,10 @@ export const INTAKE_PERSONAL_PATHS: readonly string[] = [
   'address.city',
   'address.postalCode',
   'company.name',
+  // A ship and a company's identifiers are screening inputs like the company name, and as erasable.
+  'company.lei',
+  'company.registrationNumber',
+  'vessel',
   'consent',
   'behaviour',
   'raw',

@@ -2,13 +2,17 @@ import type { NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
 import type { Lead } from '../../domain/lead/lead.schema.ts';
 import type { ScreeningPolicy } from '../../domain/org/screening-policy.schema.ts';
 import { contentHash } from '../../domain/shared/canonical-json.ts';
-import type { ScreeningHit } from '../../screening/matcher.ts';
+import type { ScreeningHit, ScreeningQuery } from '../../screening/matcher.ts';
+import { appliedScreeningPolicy, type AppliedScreeningPolicy } from '../../screening/screening-compare-params.ts';
 import type { ScreeningCoverage, ScreeningService } from '../../screening/screening-service.ts';
 
-/** The policy a screening used: its values and their content hash, so replay and audit can show it. */
+/**
+ * The policy a screening used: its values and their content hash, so replay and audit can show it. The values are
+ * the policy as applied, name-comparison parameters included (defaulted ones too), so the hash changes with them.
+ */
 export interface RecordedScreeningPolicy {
   readonly hash: string;
-  readonly values: ScreeningPolicy;
+  readonly values: AppliedScreeningPolicy;
 }
 
 export interface IntakeScreening {
@@ -35,10 +39,39 @@ export interface IntakeScreening {
 export interface ScreeningSubject {
   readonly contact: Pick<NormalisedIntake['contact'], 'fullName' | 'dateOfBirth'>;
   readonly address: { readonly country?: string | undefined };
-  readonly company?: { readonly name?: string | undefined } | null | undefined;
+  readonly company?: Pick<NonNullable<NormalisedIntake['company']>, 'name' | 'lei' | 'registrationNumber'> | null | undefined;
+  readonly vessel?: NormalisedIntake['vessel'] | null | undefined;
 }
 
-export const recordedPolicy = (policy: ScreeningPolicy): RecordedScreeningPolicy => ({ hash: contentHash(policy), values: policy });
+/** The company's identifiers as screening reads them: an LEI is decisive when equal, a registration number corroborates. */
+function companyIdentifiers(company: ScreeningSubject['company']): { identifiers?: string[] } {
+  const ids = [...(company?.lei ? [`LEI ${company.lei}`] : []), ...(company?.registrationNumber ? [company.registrationNumber] : [])];
+  return ids.length > 0 ? { identifiers: ids } : {};
+}
+
+/**
+ * The ship as a vessel query: its name (or, without one, its first former name), IMO number and MMSI (decisive
+ * when equal, a sister ship's different number clears a similar name), call sign, flag and former names.
+ */
+function vesselQuery(vessel: ScreeningSubject['vessel']): ScreeningQuery | undefined {
+  const name = vessel?.name ?? vessel?.formerNames?.[0];
+  // The index finds an entry by its IMO / MMSI through the query's name; a ship without any name is not screened.
+  if (!vessel || !name) return undefined;
+  return {
+    name,
+    kind: 'vessel',
+    ...(vessel.imo ? { imo: vessel.imo } : {}),
+    ...(vessel.mmsi ? { mmsi: vessel.mmsi } : {}),
+    ...(vessel.callSign ? { identifiers: [`call sign ${vessel.callSign}`] } : {}),
+    ...(vessel.flag ? { country: vessel.flag } : {}),
+    ...(vessel.formerNames && vessel.formerNames.length > 0 ? { formerNames: [...vessel.formerNames] } : {}),
+  };
+}
+
+export const recordedPolicy = (policy: ScreeningPolicy): RecordedScreeningPolicy => {
+  const values = appliedScreeningPolicy(policy);
+  return { hash: contentHash(values), values };
+};
 
 /**
  * docs/screening.md pre-screen: the person (name, date of birth, address country) and, when configured, the company.
@@ -63,12 +96,16 @@ export function screenIntake(service: ScreeningService | null, subject: Screenin
   const fullName = c.fullName?.trim() ? c.fullName : undefined;
   const company = policy.screenCompanies || !fullName ? subject.company?.name : undefined;
   const person = fullName ? service.screen({ name: fullName, kind: 'person', ...dob, ...residence }, opts) : undefined;
-  const organisation = company ? service.screen({ name: company, kind: 'organisation', ...residence }, opts) : undefined;
-  const hits = [...(person?.hits ?? []), ...(organisation?.hits ?? [])].filter(
+  const organisation = company
+    ? service.screen({ name: company, kind: 'organisation', ...residence, ...companyIdentifiers(subject.company) }, opts)
+    : undefined;
+  const vq = vesselQuery(subject.vessel);
+  const vessel = vq ? service.screen(vq, opts) : undefined;
+  const hits = [...(person?.hits ?? []), ...(organisation?.hits ?? []), ...(vessel?.hits ?? [])].filter(
     (h) => h.isMatch || h.disposition.reasonCode === 'HARD_CONTRADICTION_CLEARED',
   );
   // Coverage is that of the name actually screened; with no name at all, nothing was screened.
-  const coverage = person?.coverage ?? organisation?.coverage ?? 'no_name';
+  const coverage = person?.coverage ?? organisation?.coverage ?? vessel?.coverage ?? 'no_name';
   const held = hits.filter((h) => h.isMatch);
   const blocking = held.filter((h) => !h.isPep || h.isSanctioned);
   const status = blocking.length > 0 ? 'potential_match' : coverage !== 'ok' ? 'not_screened' : held.length > 0 ? 'pep' : 'clear';

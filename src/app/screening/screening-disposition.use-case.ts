@@ -11,7 +11,7 @@ import { failure, type AppFailure } from '../shared/app-error.ts';
 import { appendAudit, screeningAuditPayload, withCommitments } from '../audit/audit-trail.ts';
 import { withScopeRetry } from '../routing/decision-recorder.ts';
 import { redecide } from '../routing/redecide.ts';
-import { leadScreening, screenIntake, type IntakeScreening } from '../intake/screen-intake.ts';
+import { leadScreening, screenIntake, type IntakeScreening, type ScreeningSubject } from '../intake/screen-intake.ts';
 import { recordLeadEvents } from '../events/record-lead-events.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 
@@ -114,7 +114,9 @@ export interface StoredContact {
   readonly fullName?: string;
   readonly dateOfBirth?: string;
   readonly address: { readonly country?: string };
-  readonly company: { readonly name: string } | null;
+  readonly company: { readonly name?: string; readonly lei?: string; readonly registrationNumber?: string } | null;
+  /** Absent in contacts stored before vessels were taken in. */
+  readonly vessel?: ScreeningSubject['vessel'];
 }
 
 /** Screens one stored lead against the lists in force, exactly as at intake. */
@@ -124,7 +126,11 @@ export function screenStoredContact(
   contactJson: string,
 ): IntakeScreening {
   const contact = JSON.parse(contactJson) as StoredContact;
-  return screenIntake(screening, { contact, address: contact.address, company: contact.company }, ctx.orgs.current.config.screening);
+  return screenIntake(
+    screening,
+    { contact, address: contact.address, company: contact.company, vessel: contact.vessel ?? null },
+    ctx.orgs.current.config.screening,
+  );
 }
 
 /**

@@ -11,9 +11,11 @@ import { BatchInputError, scorePairsCsv, screenPeopleCsv } from '../../screening
 import { ListLoadError } from '../../screening/list-error.ts';
 import { ScreeningService } from '../../screening/screening-service.ts';
 import { DEFAULT_THRESHOLD } from '../../screening/matcher.ts';
-import { DEFAULT_SCREENING_POLICY } from '../../domain/org/screening-policy.schema.ts';
+import { DEFAULT_SCREENING_POLICY, type ScreeningPolicy } from '../../domain/org/screening-policy.schema.ts';
 import { formatEvalReport, screenPeople, scorePairs, type EvalHalf } from '../../screening/screening-eval.ts';
-import { CliFailure } from '../cli-io.ts';
+import { loadConfig } from '../../config/load-config.ts';
+import { CliFailure, configFailure } from '../cli-io.ts';
+import { chosenConfig, EXAMPLE_OPTION_HELP } from '../example-config.ts';
 
 /** A bad argument: ARGUMENT_INVALID (exit 2) through the one CLI failure reporter. */
 const usage = (path: string, message: string) => new CliFailure('ARGUMENT_INVALID', message, [{ path, message }]);
@@ -73,6 +75,8 @@ async function assertReadable(path: string): Promise<void> {
 }
 
 interface ScreenOpts {
+  config?: string;
+  example?: string;
   list?: string[];
   name?: string;
   dob?: string;
@@ -91,6 +95,18 @@ interface ScreenOpts {
   pairThreshold?: string;
   half?: string;
   json?: boolean;
+}
+
+/**
+ * The screening policy to screen with: the org's (`--config` / `--example`: review line, weights, name-comparison
+ * parameters), else the defaults. Name pairs (`screen pairs`, eval `--pairs`) measure similarity, not the policy.
+ */
+async function screeningPolicy(opts: ScreenOpts): Promise<ScreeningPolicy> {
+  const path = chosenConfig(opts, 'config');
+  if (path === undefined) return DEFAULT_SCREENING_POLICY;
+  const loaded = await loadConfig(path);
+  if (!loaded.ok) throw configFailure(loaded.error);
+  return loaded.value.org.config.screening;
 }
 
 async function runPairs(opts: ScreenOpts): Promise<void> {
@@ -113,7 +129,8 @@ async function runEval(opts: ScreenOpts): Promise<void> {
   const half = (opts.half ?? 'all') as EvalHalf;
   if (!['dev', 'held', 'all'].includes(half)) throw usage('--half', `--half must be dev, held or all, got ${opts.half}`);
   const pairThreshold = parseThreshold(opts.pairThreshold, DEFAULT_THRESHOLD);
-  const threshold = parseThreshold(opts.threshold, DEFAULT_SCREENING_POLICY.reviewThreshold);
+  const policy = await screeningPolicy(opts);
+  const threshold = parseThreshold(opts.threshold, policy.reviewThreshold);
   if (positives.length + negatives.length > 0 && (!opts.list || opts.list.length === 0))
     throw usage('--list', 'scoring --positives/--negatives needs at least one --list');
   for (const f of [...pairs, ...positives, ...negatives]) await assertReadable(f);
@@ -122,8 +139,8 @@ async function runEval(opts: ScreenOpts): Promise<void> {
   if (positives.length + negatives.length > 0) {
     const service = new ScreeningService({ now: () => new Date() });
     service.loadAll(opts.list!);
-    for (const f of positives) peopleReports.push(screenPeople(service, f, 'positive', { threshold }, 10, half));
-    for (const f of negatives) peopleReports.push(screenPeople(service, f, 'negative', { threshold }, 10, half));
+    for (const f of positives) peopleReports.push(screenPeople(service, f, 'positive', { policy, threshold }, 10, half));
+    for (const f of negatives) peopleReports.push(screenPeople(service, f, 'negative', { policy, threshold }, 10, half));
   }
   const { out, done } = openOut(opts.out);
   out.write(
@@ -136,7 +153,8 @@ async function runEval(opts: ScreenOpts): Promise<void> {
 
 async function runScreen(opts: ScreenOpts): Promise<void> {
   // Screening people applies the screening policy's review line to the name score (docs/screening.md).
-  const threshold = parseThreshold(opts.threshold, DEFAULT_SCREENING_POLICY.reviewThreshold);
+  const policy = await screeningPolicy(opts);
+  const threshold = parseThreshold(opts.threshold, policy.reviewThreshold);
   const limit = Number(opts.limit ?? '10');
   if (!Number.isInteger(limit) || limit < 1) throw usage('--limit', '--limit must be a positive integer');
   if (!opts.list || opts.list.length === 0) throw usage('--list', 'at least one --list is required');
@@ -160,13 +178,13 @@ async function runScreen(opts: ScreenOpts): Promise<void> {
         ...(opts.mmsi ? { mmsi: opts.mmsi } : {}),
         ...(opts.formerName && opts.formerName.length > 0 ? { formerNames: opts.formerName } : {}),
       },
-      { threshold, limit },
+      { policy, threshold, limit },
     );
     out.write(`${JSON.stringify(res, null, 2)}\n`);
     await done();
     return;
   }
-  const summary = await screenPeopleCsv(service, openIn(opts.in!), out, { threshold, limit });
+  const summary = await screenPeopleCsv(service, openIn(opts.in!), out, { policy, threshold, limit });
   await done();
   process.stderr.write(
     `screened ${summary.rows} rows, ${summary.matches} potential matches, lists: ` +
@@ -194,6 +212,8 @@ export function registerScreenCommand(program: Command): void {
       collect,
       [],
     )
+    .option('--config <path>', "screen with this org's screening policy (review line, weights, name comparison); default: the defaults")
+    .option('--example <name>', EXAMPLE_OPTION_HELP)
     .option('--name <name>', 'name to screen')
     .option('--dob <date>', 'date of birth (YYYY, YYYY-MM or YYYY-MM-DD)')
     .option('--country <cc>', 'nationality/country (ISO alpha-2 or name)')
@@ -207,7 +227,10 @@ export function registerScreenCommand(program: Command): void {
         'schema,name1,name2',
     )
     .option('--out <jsonl>', 'output JSON lines (default stdout)')
-    .option('--threshold <t>', `name-score review line (default ${DEFAULT_SCREENING_POLICY.reviewThreshold}; pairs ${DEFAULT_THRESHOLD})`)
+    .option(
+      '--threshold <t>',
+      `name-score review line (default: the policy's, ${DEFAULT_SCREENING_POLICY.reviewThreshold} by default; pairs ${DEFAULT_THRESHOLD})`,
+    )
     .option('--limit <n>', 'maximum hits per query', '10')
     .option('--pairs <csv>', 'eval: labelled name pairs (name1,name2,is_match[,schema,category]); repeatable', collect, [])
     .option('--positives <csv>', 'eval: people who must be flagged (recall); repeatable', collect, [])

@@ -37,6 +37,9 @@ export const INTAKE_ERROR_CODES = [
   'conflicting_values',
   'too_small',
   'invalid_text',
+  'invalid_imo',
+  'invalid_mmsi',
+  'invalid_lei',
 ] as const;
 export type IntakeErrorCode = (typeof INTAKE_ERROR_CODES)[number];
 

@@ -73,6 +73,23 @@ export const IntakeCompanySchema = z.strictObject({
     .max(INTAKE_LIMITS.tags)
     .optional()
     .describe('Technographic tags (salesforce, aws …); compared in lower case.'),
+  lei: text(32).optional().describe('Legal Entity Identifier (ISO 17442, 20 characters); screened as a company identifier.'),
+  registrationNumber: text(INTAKE_LIMITS.shortText)
+    .optional()
+    .describe('Company registration number as registered; screened as an identifier.'),
+});
+
+/**
+ * A ship the lead concerns (docs/intake.md "Vessels and company identifiers"): screened as a vessel, its IMO number
+ * and MMSI decisive when equal to a listed one, its former names screened like its name.
+ */
+export const IntakeVesselSchema = z.strictObject({
+  name: text(INTAKE_LIMITS.companyName).optional(),
+  imo: text(16).optional().describe('IMO ship number: 7 digits, the last a check digit ("9187629" or "IMO 9187629").'),
+  mmsi: text(16).optional().describe('Maritime Mobile Service Identity: 9 digits.'),
+  callSign: text(16).optional(),
+  flag: text(INTAKE_LIMITS.shortText).optional().describe('Flag state: ISO 3166-1 code or English name.'),
+  formerNames: z.array(text(INTAKE_LIMITS.companyName).min(1, 'required')).max(20).optional().describe('Former ("ex-") names.'),
 });
 
 export const IntakeAddressSchema = z.strictObject({
@@ -134,6 +151,7 @@ export const IntakeLeadSchema = z
       .describe("Product id as configured in the org; optional where the org's defaultProduct is unregulated (docs/intake.md)."),
     person: IntakePersonSchema.optional().describe('Omitted: an organisation lead (company with its own contact point).'),
     company: IntakeCompanySchema.optional(),
+    vessel: IntakeVesselSchema.optional().describe('A ship the lead concerns; screened as a vessel (docs/screening.md).'),
     address: IntakeAddressSchema.default({}),
     timeZone: text(INTAKE_LIMITS.shortText).optional().describe('IANA zone; inferred from subdivision/country when omitted.'),
     language: text(16).optional().describe('ISO 639 or a BCP 47 tag ("en", "en-GB", "de_AT").'),

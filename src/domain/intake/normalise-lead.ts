@@ -16,6 +16,7 @@ import { countryByAlpha2, placeKey, resolveCountry } from './iso-3166.ts';
 import { toNumberIfNumeric } from '../sources/map-source-fields.ts';
 import { resolveSubdivision } from './iso-3166-2.ts';
 import { toE164 } from './phone-number.ts';
+import { normaliseCompanyIdentifiers, normaliseVessel, type CompanyIdentifiers, type NormalisedVessel } from './normalise-vessel.ts';
 import type { TimeZoneSource } from './principal-time-zones.ts';
 import { COUNTRY_TIME_ZONES, SUBDIVISION_TIME_ZONES, inferTimeZone } from './principal-time-zones.ts';
 
@@ -77,7 +78,7 @@ export interface NormalisedAddress {
   readonly line1?: string;
 }
 
-export interface NormalisedCompany {
+export interface NormalisedCompany extends CompanyIdentifiers {
   readonly name?: string;
   readonly website?: string;
   /** Website host, lower case, without "www.". */
@@ -90,6 +91,8 @@ export interface NormalisedIntake {
   readonly contact: IntakeContact;
   readonly address: NormalisedAddress;
   readonly company?: NormalisedCompany;
+  /** A ship the lead concerns: screened as a vessel (not used for routing). */
+  readonly vessel?: NormalisedVessel;
   readonly consent?: IntakeConsent;
   readonly behaviour?: IntakeBehaviour;
   readonly externalId?: string;
@@ -131,6 +134,7 @@ export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result
   const place = normalisePlace(intake, options, errors, warnings);
   const contact = normaliseContact(intake, place?.country, options, errors, warnings);
   const company = nonEmpty(intake.company ? normaliseCompany(intake.company, errors) : undefined);
+  const vessel = intake.vessel ? normaliseVessel(intake.vessel, errors) : undefined;
   const firmographics = normaliseFirmographics(intake.company, company?.domain ?? businessEmailDomain(contact?.email), errors);
 
   const timeZone = present(intake.timeZone) ? canonicalTimeZone(intake.timeZone) : undefined;
@@ -185,6 +189,7 @@ export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result
     contact,
     address: place.address,
     ...(company !== undefined ? { company } : {}),
+    ...(vessel !== undefined ? { vessel } : {}),
     ...(consent !== undefined ? { consent } : {}),
     ...(behaviour !== undefined ? { behaviour } : {}),
     ...(externalId !== undefined ? { externalId } : {}),
@@ -386,6 +391,7 @@ function normaliseCompany(company: NonNullable<IntakeLead['company']>, errors: F
     ...(website !== undefined ? { website } : {}),
     ...(domain !== undefined ? { domain } : {}),
     ...(company.employees !== undefined ? { employees: company.employees } : {}),
+    ...normaliseCompanyIdentifiers(company, errors),
   };
 }
 

@@ -9,6 +9,7 @@ export const HIT_DISPOSITION_REASON_CODES = [
   'HARD_CONTRADICTION_CLEARED',
   'BELOW_REVIEW_LINE',
   'IDENTIFIER_MATCH',
+  'OWNED_BY_LISTED_PARTIES',
 ] as const;
 /** Review order: escalated hits first, contradicted ones last; a cleared hit has none. */
 export const REVIEW_PRIORITIES = ['high', 'normal', 'low', 'none'] as const;

@@ -63,6 +63,102 @@ export const HardContradictionSchema = z.strictObject({
 });
 
 /**
+ * The name-comparison parameters screening uses (docs/screening.md, "Name comparison in the policy"). Every key is
+ * optional without a zod default: an omitted key takes the screening default (`SCREENING_COMPARE_PARAMS` in
+ * src/screening/name-compare.ts, the one source of the values), and an org that sets none keeps the canonical form
+ * and org hash it had. Whatever is set or defaulted, the recorded screening policy carries the values used
+ * (src/screening/screening-compare-params.ts), so a changed default is a new policy hash. Bounds keep each
+ * parameter on its side: a conflict or extra name always costs, a conflict factor never raises a score.
+ */
+export const NameCompareSettingsSchema = z.strictObject({
+  conflictCost: z
+    .number()
+    .min(1)
+    .max(10)
+    .optional()
+    .describe('Cost of a name part unmatched on both sides (a different given name or surname); default 2.5.'),
+  extraCost: z
+    .number()
+    .min(0)
+    .max(2)
+    .optional()
+    .describe("Cost of a person's name part present on one side only (an extra middle name); screening default 0.25."),
+  extraCostOrg: z
+    .number()
+    .min(0)
+    .max(2)
+    .optional()
+    .describe('Cost of an organisation or vessel name word present on one side only; default 0.5.'),
+  minTokenSim: z.number().min(0.7).max(1).optional().describe('Minimum similarity for two name parts to count as matched; default 0.8.'),
+  numberConflictFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe('Score factor when both names carry numbers that disagree; default 0.75.'),
+  legalFormConflictFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe('Score factor when both organisations carry legal forms of different classes (AG vs GmbH); default 0.92.'),
+  vesselOwnerFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe('Score factor for a vessel name against a company name (a legal form on one side only); default 0.85.'),
+  jurisdictionFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe('Score factor when only one organisation name names a country ("Acme (UK) Ltd"); default 0.9.'),
+  distinctPlurals: z
+    .boolean()
+    .optional()
+    .describe('Companies and vessels: a word and its plural are different names (sister ships); default true.'),
+  personFuzzyStretch: z
+    .number()
+    .min(0)
+    .max(5)
+    .optional()
+    .describe('People: a spelling-level match counts for 1 - (1 - similarity) x (1 + this); screening default 2.'),
+  personSkeletonStretch: z
+    .number()
+    .min(0)
+    .max(5)
+    .optional()
+    .describe('People: the same stretch for consonant-skeleton matches (Arabic or Hebrew script vs Latin); screening default 0.2.'),
+  unmatchedSyllableWeight: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('People: an unmatched CJK or Hangul syllable weighs at least this (0 keeps its token weight); screening default 1.'),
+});
+export type NameCompareSettings = z.infer<typeof NameCompareSettingsSchema>;
+
+/**
+ * The OFAC 50 % rule (docs/screening.md "Ownership"): a company owned, in aggregate and through chains, at least
+ * `thresholdPercent` by listed parties is held like a listed one. Optional without a default (off), so orgs that do
+ * not use it keep their canonical form and hash.
+ */
+export const OwnershipPolicySchema = z.strictObject({
+  aggregateHold: z
+    .strictObject({
+      enabled: z.boolean().describe('Hold a lead matching an entity owned at least thresholdPercent by listed parties.'),
+      thresholdPercent: z
+        .number()
+        .gt(0)
+        .max(100)
+        .default(50)
+        .describe('Aggregate ownership by listed parties (direct, and through entities they own at least this much) that holds; OFAC: 50.'),
+    })
+    .describe('OFAC 50 % rule over FollowTheMoney Ownership records; off unless enabled.'),
+});
+
+/**
  * The screening policy (docs/screening.md): the name score decides whether a hit needs review; corroborating facts
  * raise or order it. Part of the org config, so it is versioned with the org hash and recorded per screening.
  */
@@ -82,6 +178,11 @@ export const ScreeningPolicySchema = z.strictObject({
     .describe('A reviewed hit whose corroboration adds at least this much (an exact DOB, an identifier) is escalated: reviewed first.'),
   corroboration: CorroborationWeightsSchema.default(() => CorroborationWeightsSchema.parse({})),
   hardContradiction: HardContradictionSchema.default(() => HardContradictionSchema.parse({})),
+  ownership: OwnershipPolicySchema.optional().describe('Ownership by listed parties (OFAC 50 % rule); off when omitted.'),
+  nameCompare: NameCompareSettingsSchema.optional().describe(
+    'Name-comparison parameters for screening (docs/screening.md); each omitted key takes the screening default, ' +
+      'and the values used are recorded with every screening.',
+  ),
 });
 export type ScreeningPolicy = z.infer<typeof ScreeningPolicySchema>;
 
