@@ -15,6 +15,7 @@ import { consonantSkeleton } from './phonetic-key.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 import { nameDictionaries } from './name-dictionaries.ts';
 import { countryCode } from './country-codes.ts';
+import { looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -111,7 +112,7 @@ export interface TokenMatch {
   a: string;
   b: string;
   similarity: number;
-  how: 'exact' | 'symbol' | 'nickname' | 'initial' | 'fuzzy' | 'phonetic' | 'joined' | 'acronym' | 'skeleton';
+  how: 'exact' | 'symbol' | 'nickname' | 'initial' | 'fuzzy' | 'phonetic' | 'joined' | 'acronym' | 'skeleton' | 'romanisation';
   weight: number;
 }
 
@@ -205,6 +206,32 @@ export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
   return { sim: 0, how };
 }
 
+/** A Chinese syllable spelt by the other romanisation system (Wade–Giles "tung" = Pinyin "dong"). */
+const ROMANISATION_SIM = 0.9;
+
+/** Words of a name that could be Chinese syllables (people's and organisations' own words; not symbols or numbers). */
+const syllableWords = (n: NormalisedName): string[] =>
+  n.tokens.filter((t) => t.kind === 'word' || t.kind === 'particle').map((t) => t.text);
+
+/**
+ * Token similarity inside two names that both spell Chinese syllables (looksChinese): a single syllable matches only a
+ * syllable with a shared Pinyin reading — the same syllable in the other system ("hsin" = "xin", "tung" = "dong"),
+ * never a near one ("hsin" / "hsing", "chen" / "cheng" are other characters, as for names in Chinese script).
+ * Words of several syllables also match the same syllables in the other system ("tsetung" = "zedong").
+ */
+function chineseTokenSimilarity(a: NameToken, b: NameToken): TokenSim {
+  if (a.text === b.text || a.kind === 'symbol' || b.kind === 'symbol' || a.kind === 'number' || b.kind === 'number')
+    return tokenSimilarity(a, b);
+  if (syllableReadings(a.text).length > 0 && syllableReadings(b.text).length > 0)
+    return sameSyllable(a.text, b.text) ? { sim: ROMANISATION_SIM, how: 'romanisation' } : { sim: 0, how: 'romanisation' };
+  const s = tokenSimilarity(a, b);
+  if (s.sim < ROMANISATION_SIM && sameSyllables([a.text], [b.text])) return { sim: ROMANISATION_SIM, how: 'romanisation' };
+  return s;
+}
+
+const rawsOf = (tokens: readonly NameToken[], u: { start: number; end: number }): string[] =>
+  tokens.slice(u.start, u.end + 1).map((t) => t.raw.replace(/ /g, ''));
+
 interface Unit {
   start: number;
   end: number; // inclusive
@@ -266,13 +293,14 @@ function candidatePairs(
   wb: number[],
   params: NameCompareParams,
   namesOfThings: boolean,
+  chinese: boolean,
 ): Pair[] {
   // 1. single-token pairs
   const pairs: Pair[] = [];
   for (let i = 0; i < ta.length; i++) {
     for (let j = 0; j < tb.length; j++) {
       if (namesOfThings && pluralOfEachOther(ta[i]!, tb[j]!)) continue;
-      const s = tokenSimilarity(ta[i]!, tb[j]!);
+      const s = chinese ? chineseTokenSimilarity(ta[i]!, tb[j]!) : tokenSimilarity(ta[i]!, tb[j]!);
       if (s.sim >= params.minTokenSim) {
         pairs.push({
           ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' },
@@ -298,7 +326,8 @@ function candidatePairs(
           const jb = tb[ub.start]!.raw.replace(/ /g, '');
           if (jb.length < 4) continue;
           const sim = jaroWinkler(ju.text, jb);
-          consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) ? sim : 0, 'joined');
+          if (chinese && sim < 1 && sameSyllables(rawsOf(ta, ju), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
+          else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) ? sim : 0, 'joined');
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -309,7 +338,8 @@ function candidatePairs(
           const ja = ta[ua.start]!.raw.replace(/ /g, '');
           if (ja.length < 4) continue;
           const sim = jaroWinkler(ja, jb.text);
-          consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) ? sim : 0, 'joined');
+          if (chinese && sim < 1 && sameSyllables([ja], rawsOf(tb, jb))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
+          else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) ? sim : 0, 'joined');
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }
@@ -369,7 +399,11 @@ function formFactors(
 /** A person's spelling-level or skeleton token match, stretched away from 1 (personFuzzyStretch, personSkeletonStretch). */
 function stretched(p: Pair, params: NameCompareParams): number {
   const stretch =
-    p.how === 'fuzzy' || p.how === 'phonetic' ? params.personFuzzyStretch : p.how === 'skeleton' ? params.personSkeletonStretch : 0;
+    p.how === 'fuzzy' || p.how === 'phonetic'
+      ? params.personFuzzyStretch
+      : p.how === 'skeleton' || p.how === 'romanisation'
+        ? params.personSkeletonStretch
+        : 0;
   return stretch > 0 ? Math.max(0, 1 - (1 - p.sim) * (1 + stretch)) : p.sim;
 }
 
@@ -385,7 +419,8 @@ export function compareNormalised(
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
   const namesOfThings = params.distinctPlurals && (a.schema === 'organisation' || a.schema === 'vessel');
-  const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params, namesOfThings), ta.length, tb.length);
+  const chinese = looksChinese(syllableWords(a)) && looksChinese(syllableWords(b));
+  const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params, namesOfThings, chinese), ta.length, tb.length);
 
   let m = 0;
   let mw = 0;

@@ -199,6 +199,14 @@ export function nameAlternatives(name: string, schema: NameSchema = 'unknown'): 
   return [...alts].filter((a) => a.length > 0);
 }
 
+/**
+ * The Arabic definite article ال is romanised al-, el- (Egyptian, Levantine and French-based spellings) or ul- (after a
+ * vowel, South Asian spellings: Zia-ul-Haq): one article, so one token ("Kasr El Ghazalat" = "Qasr Al Ghazalat").
+ */
+function arabicArticle(t: string, i: number, toks: readonly string[]): string {
+  return (t === 'el' || t === 'ul') && i + 1 < toks.length && /\p{L}/u.test(toks[i + 1]!) ? 'al' : t;
+}
+
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g' };
 
 /** "I9or" -> "igor", "Sech1n" -> "sechin": digits inside a person-name word are look-alike letters. */
@@ -234,6 +242,15 @@ function isSingleLetter(t: string): boolean {
 
 type Dictionaries = ReturnType<typeof nameDictionaries>;
 
+/**
+ * A connector ("son of": ben, bin, ibn) joins a given name to a father's or family name, so it never starts a name: a
+ * first word that is also a given name's short form (dictionary nickname groups: "Ben" for Benjamin, Benedict) is that
+ * given name, weighed as a name ("Ben Netanyahu" ~ "Benjamin Netanyahu").
+ */
+function leadingGivenName(toks: readonly string[], dict: Dictionaries): boolean {
+  return toks.length > 1 && dict.personGroups.has(toks[0]!);
+}
+
 /** People: leading titles dropped, suffixes and degrees dropped, connectors and honorifics in one spelling. */
 function personTokens(tokens: string[], dict: Dictionaries): string[] {
   let toks = tokens;
@@ -249,6 +266,10 @@ function personTokens(tokens: string[], dict: Dictionaries): string[] {
   const mapped: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const p = matchPhrase(dict.personSymbols, toks, i);
+    if (p && i === 0 && leadingGivenName(toks, dict)) {
+      mapped.push(toks[0]!);
+      continue;
+    }
     if (p && DROP_PERSON_SYMBOLS.has(p.value)) {
       if (i > 0 && toks.length > 2) {
         i += p.tokens.length - 1;
@@ -280,11 +301,32 @@ function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSc
     } else joined.push(toks[i]!);
   }
   toks = joined.length < toks.length ? withoutLegalForms(joined, dict, legalForms) : joined;
-  if (schema === 'vessel') {
+  // a ship-type prefix (MV, MT, M/S ...) before a vessel's name; lists also file ships as companies ("MV Ras
+  // Kitau" under Company), so an organisation name without a legal form drops it too
+  if (schema === 'vessel' || legalForms.length === 0) {
     const p = matchPhrase(dict.objPrefixes, toks, 0);
     if (p && p.tokens.length < toks.length) return toks.slice(p.tokens.length);
   }
   return toks;
+}
+
+/** A party label before the name ("Beneficiary:", "Messrs."): dropped, keeping at least one token. */
+function withoutPartyLabel(toks: string[], dict: Dictionaries): string[] {
+  const p = matchPhrase(dict.partyLabels, toks, 0);
+  return p && p.tokens.length < toks.length ? toks.slice(p.tokens.length) : toks;
+}
+
+/** Legal forms written in parentheses ("(유)", "(yu)", "(주)") are set apart before the parentheses are lost. */
+function withoutParenthesisedLegalForms(text: string, dict: Dictionaries, legalForms: string[]): string {
+  if (!text.includes('(')) return text;
+  let out = text;
+  for (const { text: form, value } of dict.parenthesisedLegalForms) {
+    const at = out.toLowerCase().indexOf(form);
+    if (at < 0) continue;
+    out = `${out.slice(0, at)} ${out.slice(at + form.length)}`;
+    if (!legalForms.includes(value)) legalForms.push(value);
+  }
+  return out.trim() ? out : text;
 }
 
 /** Sets legal forms apart (into `legalForms`); never removes every token. */
@@ -328,7 +370,7 @@ function weightedTokens(
     else if (isSingleLetter(t)) {
       kind = 'initial';
       weight = 0.3;
-    } else if (schema !== 'organisation' && PARTICLES.has(t)) {
+    } else if (schema !== 'organisation' && PARTICLES.has(t) && !(schema === 'person' && i === 0 && leadingGivenName(toks, dict))) {
       kind = 'particle';
       weight = 0.35;
     } else if (HONORIFICS.has(t)) {
@@ -352,10 +394,11 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   const abjad = isAbjad(name);
   let text = name;
   if (schema === 'person') text = rotateComma(text);
-  let toks = baseTokens(text);
   const legalForms: string[] = [];
+  if (schema !== 'person') text = withoutParenthesisedLegalForms(text, dict, legalForms);
+  let toks = withoutPartyLabel(baseTokens(text), dict);
   toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms);
-  toks = numbersToDigits(toks);
+  toks = numbersToDigits(toks).map(arabicArticle);
   if (schema === 'person') toks = toks.map(unLeet);
   const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name) }, dict);
   // never return an empty token list for a non-empty name
