@@ -33,6 +33,8 @@ export interface NameToken {
   abjad?: boolean;
   /** Token is one romanised syllable of a CJK or Hangul name: a different syllable is a different character. */
   syllable?: boolean;
+  /** Token is one romanised syllable of a name written in Myanmar script (compared by `burmeseSyllableKey`). */
+  burmese?: boolean;
 }
 
 export interface NormalisedName {
@@ -348,7 +350,7 @@ function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: strin
 function weightedTokens(
   toks: string[],
   schema: NameSchema,
-  script: { abjad: boolean; syllabic: boolean },
+  script: { abjad: boolean; syllabic: boolean; burmese: boolean },
   dict: Dictionaries,
 ): NameToken[] {
   const out: NameToken[] = [];
@@ -380,6 +382,7 @@ function weightedTokens(
     const tok: NameToken = { text: t, raw: t, weight, phonetic: phoneticKey(t), kind };
     if (script.abjad) tok.abjad = true;
     if (script.syllabic) tok.syllable = true;
+    if (script.burmese && kind === 'word') tok.burmese = true;
     if (schema === 'person' || schema === 'unknown') {
       const g = dict.personGroups.get(t);
       if (g) tok.groups = g;
@@ -400,7 +403,7 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms);
   toks = numbersToDigits(toks).map(arabicArticle);
   if (schema === 'person') toks = toks.map(unLeet);
-  const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name) }, dict);
+  const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name), burmese: /[\u1000-\u109f]/.test(name) }, dict);
   // never return an empty token list for a non-empty name
   if (out.length === 0 && toks.length > 0) {
     for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), kind: 'word' });
