@@ -288,12 +288,18 @@ function personTokens(tokens: string[], dict: Dictionaries): string[] {
 }
 
 /** Organisations, vessels, unknown: legal forms set aside (into `legalForms`), acronyms joined, numerals as digits. */
-function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSchema, legalForms: string[]): string[] {
+function organisationTokens(
+  tokens: string[],
+  dict: Dictionaries,
+  schema: NameSchema,
+  legalForms: string[],
+  syllabic: boolean,
+): string[] {
   // organisations, vessels, unknown: legal forms first ("L.P.", "S.A. de C.V."), then runs of single
   // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2"); legal forms are
   // looked for again after joining, since "S.n.c." is only listed as "snc"
   let toks = tokens.map((t, i) => (i > 0 && ROMAN.test(t) ? String(romanValue(t)) : t));
-  toks = withoutLegalForms(toks, dict, legalForms);
+  toks = withoutLegalForms(toks, dict, legalForms, syllabic);
   const joined: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     if (isSingleLetter(toks[i]!) && i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) {
@@ -302,7 +308,7 @@ function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSc
       joined.push(run);
     } else joined.push(toks[i]!);
   }
-  toks = joined.length < toks.length ? withoutLegalForms(joined, dict, legalForms) : joined;
+  toks = joined.length < toks.length ? withoutLegalForms(joined, dict, legalForms, syllabic) : joined;
   // a ship-type prefix (MV, MT, M/S ...) before a vessel's name; lists also file ships as companies ("MV Ras
   // Kitau" under Company), so an organisation name without a legal form drops it too
   if (schema === 'vessel' || legalForms.length === 0) {
@@ -332,10 +338,16 @@ function withoutParenthesisedLegalForms(text: string, dict: Dictionaries, legalF
 }
 
 /** Sets legal forms apart (into `legalForms`); never removes every token. */
-function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: string[]): string[] {
+function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: string[], syllabic = false): string[] {
   const kept: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const lf = matchPhrase(dict.legalForms, toks, i);
+    // a name written in Chinese, Japanese or Korean script states its legal form in that script (有限公司, 주식회사):
+    // a romanised syllable that spells a Latin abbreviation ("da", "sa", "ag") is part of the name
+    if (lf && syllabic && lf.tokens.length === 1 && lf.tokens[0]!.length <= 3) {
+      kept.push(toks[i]!);
+      continue;
+    }
     if (lf && lf.tokens.length < toks.length) {
       if (!legalForms.includes(lf.value)) legalForms.push(lf.value);
       i += lf.tokens.length - 1;
@@ -344,6 +356,17 @@ function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: strin
     kept.push(toks[i]!);
   }
   return kept.length > 0 ? kept : toks;
+}
+
+/**
+ * Hebrew and Arabic write "and" (ו, و) and Hebrew "the" (ה) as a prefix of the next word ("ושיווק" = "and marketing",
+ * "והשקעות" = "and investments"): a generic word behind such a prefix is still that generic word.
+ */
+function prefixedSymbol(t: string, dict: Dictionaries): string | undefined {
+  if (t.length < 4 || !/^[vhw]/.test(t)) return undefined;
+  const rest = t.slice(1);
+  const p = matchPhrase(dict.orgSymbols, [rest], 0) ?? (/^h/.test(rest) ? matchPhrase(dict.orgSymbols, [rest.slice(1)], 0) : undefined);
+  return p && p.tokens.length === 1 ? p.value : undefined;
 }
 
 /** Weighted, classified tokens: initials, particles and short tokens count for less; organisation symbols as `§`. */
@@ -363,6 +386,11 @@ function weightedTokens(
         const raw = toks.slice(i, i + sym.tokens.length).join(' ');
         out.push({ text: `§${sym.value}`, raw, weight: 0.5, phonetic: phoneticKey(sym.value), kind: 'symbol' });
         i += sym.tokens.length - 1;
+        continue;
+      }
+      const prefixed = script.abjad && toks.length > 1 ? prefixedSymbol(t, dict) : undefined;
+      if (prefixed) {
+        out.push({ text: `§${prefixed}`, raw: t, weight: 0.5, phonetic: phoneticKey(prefixed), kind: 'symbol' });
         continue;
       }
     }
@@ -400,7 +428,7 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   const legalForms: string[] = [];
   if (schema !== 'person') text = withoutParenthesisedLegalForms(text, dict, legalForms);
   let toks = withoutPartyLabel(baseTokens(text), dict);
-  toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms);
+  toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms, isSyllabic(name));
   toks = numbersToDigits(toks).map(arabicArticle);
   if (schema === 'person') toks = toks.map(unLeet);
   const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name), burmese: /[\u1000-\u109f]/.test(name) }, dict);

@@ -152,3 +152,18 @@ describe('inflected forms in names of things', () => {
     expect(score('Person', 'Antonio Ruiz', 'Antonia Ruiz')).toBeGreaterThan(0.5);
   });
 });
+
+describe('translated generic words', () => {
+  it('trade directions and business functions in other scripts are the generic word', () => {
+    expect(score('Company', '大成出口有限公司', 'Dacheng Export Co., Ltd.')).toBeGreaterThanOrEqual(0.8);
+    expect(score('Company', 'שחר יבוא בע"מ', 'Shahar Import Ltd')).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('a Hebrew or Arabic "and" / "the" prefixed to a generic word does not hide it', () => {
+    const n = normaliseName('שחר יבוא ושיווק בע"מ', 'organisation');
+    expect(n.tokens.filter((t) => t.kind === 'symbol').map((t) => t.text)).toEqual(['§import', '§marketing']);
+    expect(score('Company', 'שחר יבוא ושיווק בע"מ', 'Shahar Import and Marketing Ltd')).toBeGreaterThanOrEqual(0.9);
+    // a name word that happens to start with the letter stays a word
+    expect(normaliseName('ורד יבוא בע"מ', 'organisation').tokens[0]!.kind).toBe('word');
+  });
+});
