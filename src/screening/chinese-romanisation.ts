@@ -12,40 +12,10 @@
  */
 
 const PINYIN_INITIALS = ['zh', 'ch', 'sh', 'b', 'p', 'm', 'f', 'd', 't', 'n', 'l', 'g', 'k', 'h', 'j', 'q', 'x', 'r', 'z', 'c', 's'];
+/** Finals that stand alone as syllables too (a, ai, ang ...). */
+const OPEN_FINALS = 'a o e ai ei ao ou an en ang eng'.split(' ');
 /** Pinyin finals after a consonant initial (ü written u: accents are folded before this). */
-const FINALS = new Set([
-  'a',
-  'o',
-  'e',
-  'ai',
-  'ei',
-  'ao',
-  'ou',
-  'an',
-  'en',
-  'ang',
-  'eng',
-  'ong',
-  'i',
-  'ia',
-  'ie',
-  'iao',
-  'iu',
-  'ian',
-  'in',
-  'iang',
-  'ing',
-  'iong',
-  'u',
-  'ua',
-  'uo',
-  'uai',
-  'ui',
-  'uan',
-  'un',
-  'uang',
-  'ue',
-]);
+const FINALS = new Set([...OPEN_FINALS, ...'ong i ia ie iao iu ian in iang ing iong u ua uo uai ui uan un uang ue'.split(' ')]);
 /** Finals that begin with i or ü: the only ones after j, q, x. */
 const PALATAL_FINALS = new Set(['i', 'ia', 'ie', 'iao', 'iu', 'ian', 'in', 'iang', 'ing', 'iong', 'u', 'ue', 'uan', 'un']);
 /** Initials never followed by an i- final (bare i aside after the retroflex and dental ones) nor by ü-e. */
@@ -53,41 +23,8 @@ const NO_I_FINALS = new Set(['zh', 'ch', 'sh', 'r', 'z', 'c', 's', 'g', 'k', 'h'
 const LABIALS = new Set(['b', 'p', 'm', 'f']);
 /** Syllables without a consonant initial (y- and w- spellings, bare vowels). */
 const ZERO_INITIAL = new Set([
-  'a',
-  'o',
-  'e',
-  'ai',
-  'ei',
-  'ao',
-  'ou',
-  'an',
-  'en',
-  'ang',
-  'eng',
-  'er',
-  'yi',
-  'ya',
-  'ye',
-  'yao',
-  'you',
-  'yan',
-  'yin',
-  'yang',
-  'ying',
-  'yong',
-  'yu',
-  'yue',
-  'yuan',
-  'yun',
-  'wu',
-  'wa',
-  'wo',
-  'wai',
-  'wei',
-  'wan',
-  'wen',
-  'wang',
-  'weng',
+  ...OPEN_FINALS,
+  ...'er yi ya ye yao you yan yin yang ying yong yu yue yuan yun wu wa wo wai wei wan wen wang weng'.split(' '),
 ]);
 
 /** Is `s` one Hanyu Pinyin syllable (tone marks and ü already folded)? */

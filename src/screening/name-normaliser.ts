@@ -288,13 +288,7 @@ function personTokens(tokens: string[], dict: Dictionaries): string[] {
 }
 
 /** Organisations, vessels, unknown: legal forms set aside (into `legalForms`), acronyms joined, numerals as digits. */
-function organisationTokens(
-  tokens: string[],
-  dict: Dictionaries,
-  schema: NameSchema,
-  legalForms: string[],
-  syllabic: boolean,
-): string[] {
+function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSchema, legalForms: string[], syllabic: boolean): string[] {
   // organisations, vessels, unknown: legal forms first ("L.P.", "S.A. de C.V."), then runs of single
   // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2"); legal forms are
   // looked for again after joining, since "S.n.c." is only listed as "snc"
