@@ -122,7 +122,19 @@ export function sameSyllable(a: string, b: string): boolean {
  * The ways a Latin word splits into Chinese syllables ("zedong" = ze|dong, "xiaoping" = xiao|ping; at most a few),
  * each syllable as its readings. Empty when it does not split.
  */
+const splitCache = new Map<string, (readonly string[])[][]>();
+
 export function syllableSplits(word: string, limit = 4): (readonly string[])[][] {
+  if (limit !== 4) return splitWord(word, limit);
+  let r = splitCache.get(word);
+  if (r) return r;
+  r = splitWord(word, limit);
+  if (splitCache.size >= CACHE_LIMIT) splitCache.clear();
+  splitCache.set(word, r);
+  return r;
+}
+
+function splitWord(word: string, limit: number): (readonly string[])[][] {
   const out: (readonly string[])[][] = [];
   const walk = (from: number, acc: (readonly string[])[]): void => {
     if (out.length >= limit) return;
@@ -145,7 +157,7 @@ export function syllableSplits(word: string, limit = 4): (readonly string[])[][]
 export function looksChinese(words: readonly string[]): boolean {
   let syllables = 0;
   for (const w of words) {
-    const s = syllableSplits(w, 1)[0];
+    const s = syllableSplits(w)[0];
     if (!s) return false;
     syllables += s.length;
   }

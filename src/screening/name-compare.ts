@@ -228,6 +228,14 @@ const ROMANISATION_SIM = 0.9;
 const syllableWords = (n: NormalisedName): string[] =>
   n.tokens.filter((t) => t.kind === 'word' || t.kind === 'particle').map((t) => t.text);
 
+/** Whether a name spells Chinese syllables, once per normalised name (list names are compared many times). */
+const chineseNames = new WeakMap<NormalisedName, boolean>();
+function spellsChinese(n: NormalisedName): boolean {
+  let c = chineseNames.get(n);
+  if (c === undefined) chineseNames.set(n, (c = looksChinese(syllableWords(n))));
+  return c;
+}
+
 /**
  * Token similarity inside two names that both spell Chinese syllables (looksChinese): a single syllable matches only a
  * syllable with a shared Pinyin reading — the same syllable in the other system ("hsin" = "xin", "tung" = "dong"),
@@ -485,7 +493,7 @@ export function compareNormalised(
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
   const namesOfThings = params.distinctPlurals && (a.schema === 'organisation' || a.schema === 'vessel');
-  const chinese = looksChinese(syllableWords(a)) && looksChinese(syllableWords(b));
+  const chinese = spellsChinese(a) && spellsChinese(b);
   const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params, namesOfThings, chinese), ta.length, tb.length);
 
   let m = 0;
