@@ -93,10 +93,15 @@ function wadeGilesReadings(s: string): string[] {
 }
 
 const readingCache = new Map<string, readonly string[]>();
+const NONE: readonly string[] = [];
+const SYLLABLE_SHAPE = /^(?:ch|hs|sh|ts|tz|ss|sz|zh|[bcdfghjklmnpqrstwxyz])?[aeiouy]+(?:ng|rh|n|h|r)?$/;
 const CACHE_LIMIT = 50_000;
 
 /** The Pinyin syllables a Latin token can stand for (as Pinyin or as Wade–Giles); empty when it is neither. */
 export function syllableReadings(s: string): readonly string[] {
+  // the shape every Pinyin and Wade–Giles syllable has (initial, vowels, n / ng / h / r / rh): most substrings of
+  // other words fail it without a look-up
+  if (!SYLLABLE_SHAPE.test(s)) return NONE;
   let r = readingCache.get(s);
   if (r) return r;
   const set = new Set<string>();
