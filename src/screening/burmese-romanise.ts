@@ -151,3 +151,31 @@ export function romaniseBurmese(text: string): string {
   if (cur) syllables.push(cur);
   return syllables.map(romaniseSyllable).join(' ');
 }
+
+/**
+ * The Latin spellings of one Burmese syllable vary between BGN/PCGN (what `romaniseBurmese` writes) and the informal
+ * spellings Myanmar people and companies use in English: aspirated initials written after or before the h ("Hkin" /
+ * "Khin", "Htun" / "Tun", "Hsan" / "San", "Hpyu" / "Phyu"), and long vowels and rhymes written the English way ("Soe"
+ * for -o, "Htoo" for -u, "Nee" for -i, "Mar" for -a, "Nway" / "Aye" / "Kyal" / "Lae" for -e, "Khine" for -aing, "Hlone"
+ * for -on, "Htoon" for -un). This key folds those spellings of one syllable to one form; a syllable in Myanmar script
+ * matches a Latin token with the same key.
+ */
+export function burmeseSyllableKey(token: string): string {
+  let t = token
+    .replace(/^(hk|kh)/, 'k')
+    .replace(/^(hp|ph)/, 'p')
+    .replace(/^ht/, 't')
+    .replace(/^hs/, 's');
+  if (/^(aye|ay|ae|eh)$/.test(t)) return 'e';
+  t = t
+    .replace(/(aing|ine|ain)$/, 'aing')
+    .replace(/(oon|un)$/, 'un')
+    .replace(/(one|own|on)$/, 'on')
+    .replace(/(ek|eq|et)$/, 'et')
+    .replace(/([^aeiou])(oe|o)$/, '$1o')
+    .replace(/([^aeiou])(oo|u)$/, '$1u')
+    .replace(/([^aeiou])(ee|i)$/, '$1i')
+    .replace(/([^aeiou])(ar|a)$/, '$1a')
+    .replace(/([^aeiou])(ay|ae|eh|al|e)$/, '$1e');
+  return t;
+}

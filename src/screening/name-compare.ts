@@ -15,6 +15,8 @@ import { consonantSkeleton } from './phonetic-key.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 import { nameDictionaries } from './name-dictionaries.ts';
 import { countryCode } from './country-codes.ts';
+import { burmeseSyllableKey } from './burmese-romanise.ts';
+import { looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -111,7 +113,7 @@ export interface TokenMatch {
   a: string;
   b: string;
   similarity: number;
-  how: 'exact' | 'symbol' | 'nickname' | 'initial' | 'fuzzy' | 'phonetic' | 'joined' | 'acronym' | 'skeleton';
+  how: 'exact' | 'symbol' | 'nickname' | 'initial' | 'fuzzy' | 'phonetic' | 'joined' | 'acronym' | 'skeleton' | 'romanisation' | 'reversed';
   weight: number;
 }
 
@@ -161,6 +163,18 @@ function syllableSimilarity(a: NameToken, b: NameToken): TokenSim {
 
 /** Similarity of two single tokens (0 when not considered a match). */
 export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
+  const s = directSimilarity(a, b);
+  if (s.sim > 0 || a.kind !== 'word' || b.kind !== 'word' || a.text.length < 4 || b.text.length < 4) return s;
+  // a word written backwards ("nituP" for "Putin"): an evasion of name screening, not a spelling variant
+  if (a.text.length !== b.text.length || a.text[a.text.length - 1] !== b.text[0]) return s;
+  // the whole word reversed, letter for letter: near reversals are too often other words (Arias / Sarria)
+  return [...a.text].reverse().join('') === b.text ? { sim: REVERSED_SIM, how: 'reversed' } : s;
+}
+
+/** A reversed word counts for a little less than the word written forwards. */
+const REVERSED_SIM = 0.95;
+
+function directSimilarity(a: NameToken, b: NameToken): TokenSim {
   if (a.text === b.text) return { sim: 1, how: a.kind === 'symbol' ? 'symbol' : 'exact' };
   if (a.kind === 'number' || b.kind === 'number') return { sim: 0, how: 'exact' };
   if (a.kind === 'symbol' || b.kind === 'symbol') {
@@ -179,6 +193,8 @@ export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
     const [i, w] = a.kind === 'initial' ? [a, b] : [b, a];
     return w.text.startsWith(i.text) ? { sim: 0.9, how: 'initial' } : { sim: 0, how: 'initial' };
   }
+  // a syllable from Myanmar script against a Latin spelling of it (BGN/PCGN vs the informal English spellings)
+  if (a.burmese !== b.burmese && burmeseSyllableKey(a.text) === burmeseSyllableKey(b.text)) return { sim: 0.9, how: 'romanisation' };
   if (a.syllable || b.syllable) return syllableSimilarity(a, b);
   let ta = a.text;
   let tb = b.text;
@@ -204,6 +220,40 @@ export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
   }
   return { sim: 0, how };
 }
+
+/** A Chinese syllable spelt by the other romanisation system (Wade–Giles "tung" = Pinyin "dong"). */
+const ROMANISATION_SIM = 0.9;
+
+/** Words of a name that could be Chinese syllables (people's and organisations' own words; not symbols or numbers). */
+const syllableWords = (n: NormalisedName): string[] =>
+  n.tokens.filter((t) => t.kind === 'word' || t.kind === 'particle').map((t) => t.text);
+
+/** Whether a name spells Chinese syllables, once per normalised name (list names are compared many times). */
+const chineseNames = new WeakMap<NormalisedName, boolean>();
+function spellsChinese(n: NormalisedName): boolean {
+  let c = chineseNames.get(n);
+  if (c === undefined) chineseNames.set(n, (c = looksChinese(syllableWords(n))));
+  return c;
+}
+
+/**
+ * Token similarity inside two names that both spell Chinese syllables (looksChinese): a single syllable matches only a
+ * syllable with a shared Pinyin reading — the same syllable in the other system ("hsin" = "xin", "tung" = "dong"),
+ * never a near one ("hsin" / "hsing", "chen" / "cheng" are other characters, as for names in Chinese script).
+ * Words of several syllables also match the same syllables in the other system ("tsetung" = "zedong").
+ */
+function chineseTokenSimilarity(a: NameToken, b: NameToken): TokenSim {
+  if (a.text === b.text || a.kind === 'symbol' || b.kind === 'symbol' || a.kind === 'number' || b.kind === 'number')
+    return tokenSimilarity(a, b);
+  if (syllableReadings(a.text).length > 0 && syllableReadings(b.text).length > 0)
+    return sameSyllable(a.text, b.text) ? { sim: ROMANISATION_SIM, how: 'romanisation' } : { sim: 0, how: 'romanisation' };
+  const s = tokenSimilarity(a, b);
+  if (s.sim < ROMANISATION_SIM && sameSyllables([a.text], [b.text])) return { sim: ROMANISATION_SIM, how: 'romanisation' };
+  return s;
+}
+
+const rawsOf = (tokens: readonly NameToken[], u: { start: number; end: number }): string[] =>
+  tokens.slice(u.start, u.end + 1).map((t) => t.raw.replace(/ /g, ''));
 
 interface Unit {
   start: number;
@@ -245,15 +295,50 @@ interface Pair {
 }
 
 /**
- * In company and vessel names a word and its plural are different names ("Altair Star" / "Altair Stars", "Espoir" /
- * "Espoirs"): sister ships and sister companies are named that way, and list data does not drop a plural "s" by
- * mistake. Generic words are symbols by then ("Motors" = "Motor"), so this only touches the distinctive words.
+ * In company and vessel names a word and its plural or another inflected form are different names ("Altair Star" /
+ * "Altair Stars", "Espoir" / "Espoirs"): sister ships and sister companies are named that way, and list data does not
+ * drop a plural "s" by mistake. Generic words are symbols by then ("Motors" = "Motor"), so this only touches the distinctive words.
  */
-function pluralOfEachOther(a: NameToken, b: NameToken): boolean {
+function otherFormOfWord(a: NameToken, b: NameToken): boolean {
   if (a.kind !== 'word' || b.kind !== 'word') return false;
-  const [s, l] = a.text.length < b.text.length ? [a.text, b.text] : [b.text, a.text];
-  return s.length >= 3 && (l === `${s}s` || l === `${s}es`);
+  return pluralOf(a.text, b.text) || pluralOf(b.text, a.text) || otherEnding(a.text, b.text);
 }
+
+/**
+ * The same stem with another vowel ending — Romance gender and number (Marino / Marina, Stella / Stelle), English -y
+ * against Latin -ia (Glory / Gloria) — is another word in a company or ship name. Not i / y, which transliterate one
+ * letter (й, ی: Stroy / Stroi), and not an ending against none (Metal / Metali).
+ */
+const VOWEL_ENDINGS = new Set(['a', 'o', 'e', 'i', 'ia', 'io', 'y']);
+function otherEnding(a: string, b: string): boolean {
+  let k = 0;
+  while (k < a.length && k < b.length && a[k] === b[k]) k++;
+  if (k < 3) return false;
+  const ea = a.slice(k);
+  const eb = b.slice(k);
+  if (ea === eb || !VOWEL_ENDINGS.has(ea) || !VOWEL_ENDINGS.has(eb)) return false;
+  return !((ea === 'i' && eb === 'y') || (ea === 'y' && eb === 'i'));
+}
+
+const pluralOf = (singular: string, plural: string): boolean =>
+  singular.length >= 3 &&
+  PLURAL_ENDINGS.some(([drop, add]) => singular.endsWith(drop) && plural === singular.slice(0, singular.length - drop.length) + add);
+
+/**
+ * Regular plural endings of the languages ship and company names are written in: English and Romance -s / -es,
+ * English -y → -ies (Lady / Ladies), Turkish -lar / -ler (Yıldız / Yıldızlar), Italian -o → -i and -a → -e (Fratello /
+ * Fratelli, Stella / Stelle), German -en (Stern / Sternen). Pairs come from the grammar, not from any list.
+ */
+const PLURAL_ENDINGS: readonly (readonly [string, string])[] = [
+  ['', 's'],
+  ['', 'es'],
+  ['y', 'ies'],
+  ['', 'lar'],
+  ['', 'ler'],
+  ['o', 'i'],
+  ['a', 'e'],
+  ['', 'en'],
+];
 
 /** Joined syllables must spell the other name almost exactly ("gui hua" = "Guihua", not "shu zhen" ~ "Shusheng"). */
 const joinedMin = (a: NameToken, b: NameToken): number => (a.syllable || b.syllable ? 0.97 : 0.9);
@@ -266,13 +351,14 @@ function candidatePairs(
   wb: number[],
   params: NameCompareParams,
   namesOfThings: boolean,
+  chinese: boolean,
 ): Pair[] {
   // 1. single-token pairs
   const pairs: Pair[] = [];
   for (let i = 0; i < ta.length; i++) {
     for (let j = 0; j < tb.length; j++) {
-      if (namesOfThings && pluralOfEachOther(ta[i]!, tb[j]!)) continue;
-      const s = tokenSimilarity(ta[i]!, tb[j]!);
+      if (namesOfThings && otherFormOfWord(ta[i]!, tb[j]!)) continue;
+      const s = chinese ? chineseTokenSimilarity(ta[i]!, tb[j]!) : tokenSimilarity(ta[i]!, tb[j]!);
       if (s.sim >= params.minTokenSim) {
         pairs.push({
           ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' },
@@ -298,7 +384,8 @@ function candidatePairs(
           const jb = tb[ub.start]!.raw.replace(/ /g, '');
           if (jb.length < 4) continue;
           const sim = jaroWinkler(ju.text, jb);
-          consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) ? sim : 0, 'joined');
+          if (chinese && sim < 1 && sameSyllables(rawsOf(ta, ju), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
+          else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) ? sim : 0, 'joined');
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -309,7 +396,8 @@ function candidatePairs(
           const ja = ta[ua.start]!.raw.replace(/ /g, '');
           if (ja.length < 4) continue;
           const sim = jaroWinkler(ja, jb.text);
-          consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) ? sim : 0, 'joined');
+          if (chinese && sim < 1 && sameSyllables([ja], rawsOf(tb, jb))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
+          else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) ? sim : 0, 'joined');
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }
@@ -369,8 +457,28 @@ function formFactors(
 /** A person's spelling-level or skeleton token match, stretched away from 1 (personFuzzyStretch, personSkeletonStretch). */
 function stretched(p: Pair, params: NameCompareParams): number {
   const stretch =
-    p.how === 'fuzzy' || p.how === 'phonetic' ? params.personFuzzyStretch : p.how === 'skeleton' ? params.personSkeletonStretch : 0;
+    p.how === 'fuzzy' || p.how === 'phonetic'
+      ? params.personFuzzyStretch
+      : p.how === 'skeleton' || p.how === 'romanisation'
+        ? params.personSkeletonStretch
+        : 0;
   return stretch > 0 ? Math.max(0, 1 - (1 - p.sim) * (1 + stretch)) : p.sim;
+}
+
+/**
+ * An Arabic name's "bin X" ("son of X"; bin X bin Y for the grandfather) names the father's line, which documents and
+ * lists shorten freely ("Usama bin Laden" for "Usama bin Muhammad bin Awad bin Laden"). When the other name is wholly
+ * matched, a word right after "bin" (ibn and ben fold to it) left over costs what the connector costs: this returns
+ * the weight to take off the one-sided extra.
+ */
+function nasabDiscount(tokens: readonly NameToken[], weights: readonly number[], used: readonly boolean[]): number {
+  let d = 0;
+  tokens.forEach((t, i) => {
+    const prev = tokens[i - 1];
+    if (used[i] || t.syllable || !prev || prev.kind !== 'particle' || (prev.text !== 'bin' && prev.text !== 'bint')) return;
+    d += Math.max(0, weights[i]! - weights[i - 1]!);
+  });
+  return d;
 }
 
 export function compareNormalised(
@@ -385,7 +493,8 @@ export function compareNormalised(
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
   const namesOfThings = params.distinctPlurals && (a.schema === 'organisation' || a.schema === 'vessel');
-  const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params, namesOfThings), ta.length, tb.length);
+  const chinese = spellsChinese(a) && spellsChinese(b);
+  const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params, namesOfThings, chinese), ta.length, tb.length);
 
   let m = 0;
   let mw = 0;
@@ -438,7 +547,9 @@ export function compareNormalised(
   const jurisdictionA = org ? ta.filter((t, i) => !usedA[i] && isJurisdiction(t)).map((t) => t.raw) : [];
   const jurisdictionB = org ? tb.filter((t, j) => !usedB[j] && isJurisdiction(t)).map((t) => t.raw) : [];
   const conflict = Math.min(ua, ub);
-  const extra = Math.abs(ua - ub);
+  // one name has more words than the other: an Arabic nasab link present on one side only is a shortened name
+  let extra = Math.abs(ua - ub);
+  if (person && (ua === 0) !== (ub === 0)) extra -= ua === 0 ? nasabDiscount(tb, wb, usedB) : nasabDiscount(ta, wa, usedA);
   const extraCost = a.schema === 'person' ? params.extraCost : params.extraCostOrg;
   let score = m / (mw + params.conflictCost * conflict + extraCost * extra);
   if (numA && numB) {

@@ -20,10 +20,17 @@ export interface NameDictionaries {
   personPrefixes: PhraseTable;
   orgPrefixes: Set<string>;
   objPrefixes: PhraseTable;
+  /** Labels written before a party's name in payment messages and forms ("Beneficiary:", "Messrs."). */
+  partyLabels: PhraseTable;
   splitPhrases: string[];
   legalForms: PhraseTable;
   /** Legal-form canonical value -> generic class (LLC, JSC, ...), for conflict checks. */
   legalFormGeneric: Map<string, string>;
+  /**
+   * Legal forms the sources write only in parentheses (Korean `(유)` / `(yu)` for 유한회사, `(주)`): recognised in the
+   * written name with their parentheses, never as a bare word — bare, "Yu" is a Chinese or Korean name syllable.
+   */
+  parenthesisedLegalForms: { text: string; value: string }[];
   orgSymbols: PhraseTable;
   /** Person-name token -> symbol groups (nicknames, cross-script spellings). */
   personGroups: Map<string, string[]>;
@@ -50,6 +57,8 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+const isParenthesised = (a: string): boolean => /^\(.+\)$/.test(a.trim());
+
 let cached: NameDictionaries | undefined;
 
 export function nameDictionaries(): NameDictionaries {
@@ -62,9 +71,11 @@ export function nameDictionaries(): NameDictionaries {
     personPrefixes: new Map(),
     orgPrefixes: new Set(strings(stop['ORG_NAME_PREFIXES']).map((s) => s.toLowerCase())),
     objPrefixes: new Map(),
+    partyLabels: new Map(),
     splitPhrases: strings(stop['NAME_SPLIT_PHRASES']).map((s) => s.toLowerCase()),
     legalForms: new Map(),
     legalFormGeneric: new Map(),
+    parenthesisedLegalForms: [],
     orgSymbols: new Map(),
     personGroups: new Map(),
     personSymbols: new Map(),
@@ -77,7 +88,12 @@ export function nameDictionaries(): NameDictionaries {
     const canonical = baseTokens(t.compare ?? t.display ?? t.generic ?? t.aliases?.[0] ?? '').join('');
     if (!canonical) continue;
     if (t.generic) d.legalFormGeneric.set(canonical, t.generic.toLowerCase());
-    for (const a of [...(t.aliases ?? []), t.display ?? '', t.compare ?? '']) if (a) addPhrase(d.legalForms, a, canonical);
+    const bracketed = (t.aliases ?? []).filter(isParenthesised).map((a) => baseTokens(a).join(''));
+    for (const a of [...(t.aliases ?? []), t.display ?? '', t.compare ?? '']) {
+      if (!a) continue;
+      if (isParenthesised(a)) d.parenthesisedLegalForms.push({ text: a.toLowerCase(), value: canonical });
+      else if (!bracketed.includes(baseTokens(a).join(''))) addPhrase(d.legalForms, a, canonical);
+    }
   }
 
   for (const section of ['org_symbols', 'org_domains']) {
@@ -87,7 +103,11 @@ export function nameDictionaries(): NameDictionaries {
   }
   const remit = resource('remit-org-terms.yml') as Record<string, Record<string, unknown>>;
   for (const [canonical, aliases] of Object.entries(remit['legal_forms'] ?? {}))
-    for (const a of strings(aliases)) addPhrase(d.legalForms, a, canonical);
+    for (const a of strings(aliases))
+      if (isParenthesised(a)) d.parenthesisedLegalForms.push({ text: a.toLowerCase(), value: canonical });
+      else addPhrase(d.legalForms, a, canonical);
+  for (const p of strings(remit['vessel_prefixes'])) addPhrase(d.objPrefixes, p, 'prefix');
+  for (const p of strings(remit['party_labels'])) addPhrase(d.partyLabels, p, 'label');
   for (const [key, aliases] of Object.entries(remit['org_symbols'] ?? {}))
     for (const a of [key, ...strings(aliases)]) addPhrase(d.orgSymbols, a, key);
   for (const section of ['person_nick', 'person_name_parts']) {

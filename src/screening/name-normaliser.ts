@@ -33,6 +33,8 @@ export interface NameToken {
   abjad?: boolean;
   /** Token is one romanised syllable of a CJK or Hangul name: a different syllable is a different character. */
   syllable?: boolean;
+  /** Token is one romanised syllable of a name written in Myanmar script (compared by `burmeseSyllableKey`). */
+  burmese?: boolean;
 }
 
 export interface NormalisedName {
@@ -199,6 +201,14 @@ export function nameAlternatives(name: string, schema: NameSchema = 'unknown'): 
   return [...alts].filter((a) => a.length > 0);
 }
 
+/**
+ * The Arabic definite article ال is romanised al-, el- (Egyptian, Levantine and French-based spellings) or ul- (after a
+ * vowel, South Asian spellings: Zia-ul-Haq): one article, so one token ("Kasr El Ghazalat" = "Qasr Al Ghazalat").
+ */
+function arabicArticle(t: string, i: number, toks: readonly string[]): string {
+  return (t === 'el' || t === 'ul') && i + 1 < toks.length && /\p{L}/u.test(toks[i + 1]!) ? 'al' : t;
+}
+
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g' };
 
 /** "I9or" -> "igor", "Sech1n" -> "sechin": digits inside a person-name word are look-alike letters. */
@@ -234,6 +244,15 @@ function isSingleLetter(t: string): boolean {
 
 type Dictionaries = ReturnType<typeof nameDictionaries>;
 
+/**
+ * A connector ("son of": ben, bin, ibn) joins a given name to a father's or family name, so it never starts a name: a
+ * first word that is also a given name's short form (dictionary nickname groups: "Ben" for Benjamin, Benedict) is that
+ * given name, weighed as a name ("Ben Netanyahu" ~ "Benjamin Netanyahu").
+ */
+function leadingGivenName(toks: readonly string[], dict: Dictionaries): boolean {
+  return toks.length > 1 && dict.personGroups.has(toks[0]!);
+}
+
 /** People: leading titles dropped, suffixes and degrees dropped, connectors and honorifics in one spelling. */
 function personTokens(tokens: string[], dict: Dictionaries): string[] {
   let toks = tokens;
@@ -249,6 +268,10 @@ function personTokens(tokens: string[], dict: Dictionaries): string[] {
   const mapped: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const p = matchPhrase(dict.personSymbols, toks, i);
+    if (p && i === 0 && leadingGivenName(toks, dict)) {
+      mapped.push(toks[0]!);
+      continue;
+    }
     if (p && DROP_PERSON_SYMBOLS.has(p.value)) {
       if (i > 0 && toks.length > 2) {
         i += p.tokens.length - 1;
@@ -265,12 +288,12 @@ function personTokens(tokens: string[], dict: Dictionaries): string[] {
 }
 
 /** Organisations, vessels, unknown: legal forms set aside (into `legalForms`), acronyms joined, numerals as digits. */
-function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSchema, legalForms: string[]): string[] {
+function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSchema, legalForms: string[], syllabic: boolean): string[] {
   // organisations, vessels, unknown: legal forms first ("L.P.", "S.A. de C.V."), then runs of single
   // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2"); legal forms are
   // looked for again after joining, since "S.n.c." is only listed as "snc"
   let toks = tokens.map((t, i) => (i > 0 && ROMAN.test(t) ? String(romanValue(t)) : t));
-  toks = withoutLegalForms(toks, dict, legalForms);
+  toks = withoutLegalForms(toks, dict, legalForms, syllabic);
   const joined: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     if (isSingleLetter(toks[i]!) && i + 1 < toks.length && isSingleLetter(toks[i + 1]!)) {
@@ -279,19 +302,46 @@ function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSc
       joined.push(run);
     } else joined.push(toks[i]!);
   }
-  toks = joined.length < toks.length ? withoutLegalForms(joined, dict, legalForms) : joined;
-  if (schema === 'vessel') {
+  toks = joined.length < toks.length ? withoutLegalForms(joined, dict, legalForms, syllabic) : joined;
+  // a ship-type prefix (MV, MT, M/S ...) before a vessel's name; lists also file ships as companies ("MV Ras
+  // Kitau" under Company), so an organisation name without a legal form drops it too
+  if (schema === 'vessel' || legalForms.length === 0) {
     const p = matchPhrase(dict.objPrefixes, toks, 0);
     if (p && p.tokens.length < toks.length) return toks.slice(p.tokens.length);
   }
   return toks;
 }
 
+/** A party label before the name ("Beneficiary:", "Messrs."): dropped, keeping at least one token. */
+function withoutPartyLabel(toks: string[], dict: Dictionaries): string[] {
+  const p = matchPhrase(dict.partyLabels, toks, 0);
+  return p && p.tokens.length < toks.length ? toks.slice(p.tokens.length) : toks;
+}
+
+/** Legal forms written in parentheses ("(유)", "(yu)", "(주)") are set apart before the parentheses are lost. */
+function withoutParenthesisedLegalForms(text: string, dict: Dictionaries, legalForms: string[]): string {
+  if (!text.includes('(')) return text;
+  let out = text;
+  for (const { text: form, value } of dict.parenthesisedLegalForms) {
+    const at = out.toLowerCase().indexOf(form);
+    if (at < 0) continue;
+    out = `${out.slice(0, at)} ${out.slice(at + form.length)}`;
+    if (!legalForms.includes(value)) legalForms.push(value);
+  }
+  return out.trim() ? out : text;
+}
+
 /** Sets legal forms apart (into `legalForms`); never removes every token. */
-function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: string[]): string[] {
+function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: string[], syllabic = false): string[] {
   const kept: string[] = [];
   for (let i = 0; i < toks.length; i++) {
     const lf = matchPhrase(dict.legalForms, toks, i);
+    // a name written in Chinese, Japanese or Korean script states its legal form in that script (有限公司, 주식회사):
+    // a romanised syllable that spells a Latin abbreviation ("da", "sa", "ag") is part of the name
+    if (lf && syllabic && lf.tokens.length === 1 && lf.tokens[0]!.length <= 3) {
+      kept.push(toks[i]!);
+      continue;
+    }
     if (lf && lf.tokens.length < toks.length) {
       if (!legalForms.includes(lf.value)) legalForms.push(lf.value);
       i += lf.tokens.length - 1;
@@ -302,11 +352,22 @@ function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: strin
   return kept.length > 0 ? kept : toks;
 }
 
+/**
+ * Hebrew and Arabic write "and" (ו, و) and Hebrew "the" (ה) as a prefix of the next word ("ושיווק" = "and marketing",
+ * "והשקעות" = "and investments"): a generic word behind such a prefix is still that generic word.
+ */
+function prefixedSymbol(t: string, dict: Dictionaries): string | undefined {
+  if (t.length < 4 || !/^[vhw]/.test(t)) return undefined;
+  const rest = t.slice(1);
+  const p = matchPhrase(dict.orgSymbols, [rest], 0) ?? (/^h/.test(rest) ? matchPhrase(dict.orgSymbols, [rest.slice(1)], 0) : undefined);
+  return p && p.tokens.length === 1 ? p.value : undefined;
+}
+
 /** Weighted, classified tokens: initials, particles and short tokens count for less; organisation symbols as `§`. */
 function weightedTokens(
   toks: string[],
   schema: NameSchema,
-  script: { abjad: boolean; syllabic: boolean },
+  script: { abjad: boolean; syllabic: boolean; burmese: boolean },
   dict: Dictionaries,
 ): NameToken[] {
   const out: NameToken[] = [];
@@ -321,6 +382,11 @@ function weightedTokens(
         i += sym.tokens.length - 1;
         continue;
       }
+      const prefixed = script.abjad && toks.length > 1 ? prefixedSymbol(t, dict) : undefined;
+      if (prefixed) {
+        out.push({ text: `§${prefixed}`, raw: t, weight: 0.5, phonetic: phoneticKey(prefixed), kind: 'symbol' });
+        continue;
+      }
     }
     let kind: NameToken['kind'] = 'word';
     let weight = 1;
@@ -328,7 +394,7 @@ function weightedTokens(
     else if (isSingleLetter(t)) {
       kind = 'initial';
       weight = 0.3;
-    } else if (schema !== 'organisation' && PARTICLES.has(t)) {
+    } else if (schema !== 'organisation' && PARTICLES.has(t) && !(schema === 'person' && i === 0 && leadingGivenName(toks, dict))) {
       kind = 'particle';
       weight = 0.35;
     } else if (HONORIFICS.has(t)) {
@@ -338,6 +404,7 @@ function weightedTokens(
     const tok: NameToken = { text: t, raw: t, weight, phonetic: phoneticKey(t), kind };
     if (script.abjad) tok.abjad = true;
     if (script.syllabic) tok.syllable = true;
+    if (script.burmese && kind === 'word') tok.burmese = true;
     if (schema === 'person' || schema === 'unknown') {
       const g = dict.personGroups.get(t);
       if (g) tok.groups = g;
@@ -352,12 +419,13 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   const abjad = isAbjad(name);
   let text = name;
   if (schema === 'person') text = rotateComma(text);
-  let toks = baseTokens(text);
   const legalForms: string[] = [];
-  toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms);
-  toks = numbersToDigits(toks);
+  if (schema !== 'person') text = withoutParenthesisedLegalForms(text, dict, legalForms);
+  let toks = withoutPartyLabel(baseTokens(text), dict);
+  toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms, isSyllabic(name));
+  toks = numbersToDigits(toks).map(arabicArticle);
   if (schema === 'person') toks = toks.map(unLeet);
-  const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name) }, dict);
+  const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name), burmese: /[\u1000-\u109f]/.test(name) }, dict);
   // never return an empty token list for a non-empty name
   if (out.length === 0 && toks.length > 0) {
     for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), kind: 'word' });
