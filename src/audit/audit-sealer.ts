@@ -1,6 +1,6 @@
 import type { Result } from '../domain/shared/result.ts';
-import type { AuditEvent, SealedAuditRow } from './audit-entry.ts';
-import { entryLeafText } from './audit-entry.ts';
+import type { AuditEvent, SealedAuditRow, StoredAuditRow } from './audit-entry.ts';
+import { entryLeafText, storedLeafText } from './audit-entry.ts';
 import type { CheckpointBody, CheckpointError, SigningKey, StoredCheckpoint } from './checkpoint.ts';
 import { signCheckpoint } from './checkpoint.ts';
 import { genesisHash } from './hash-chain.ts';
@@ -77,6 +77,34 @@ export class AuditSealer {
       this.#frontier.append(leaf);
       const entryHash = toHex(leaf);
       rows.push({ ...entry, entryHash });
+      this.#chainHead = entryHash;
+    }
+    return rows;
+  }
+
+  /**
+   * Seals entries whose payload and commitments are already canonical text (the inbox keeps them so): each leaf is
+   * hashed over that text as it is, with no parse and no second serialisation. The same bytes, and so the same hashes,
+   * as `seal` of the parsed events (canonicalJson(JSON.parse(t)) === t for canonical t).
+   */
+  sealTexts(entries: readonly Omit<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'>[]): StoredAuditRow[] {
+    const rows: StoredAuditRow[] = [];
+    for (const e of entries) {
+      const row = {
+        seq: this.#frontier.size,
+        kind: e.kind,
+        subject: e.subject,
+        actor: e.actor,
+        at: e.at,
+        payloadText: e.payloadText,
+        commitmentsText: e.commitmentsText,
+        prevHash: this.#chainHead,
+        entryHash: '',
+      };
+      const leaf = hashLeafText(storedLeafText(row));
+      this.#frontier.append(leaf);
+      const entryHash = toHex(leaf);
+      rows.push({ ...row, entryHash });
       this.#chainHead = entryHash;
     }
     return rows;

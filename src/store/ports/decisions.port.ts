@@ -12,6 +12,11 @@ export interface DecisionRecord {
   /** The full Decision document as JSON text; its decisionId, leadId, outcome and ruleSet.hash must match the columns. */
   readonly documentJson: string;
   readonly decidedAt: string;
+  /**
+   * The value documentJson was serialised from by the app itself (canonicalDataJson(document) === documentJson): the
+   * store checks the columns against it instead of parsing the text again (issue 18). Absent: the text is parsed.
+   */
+  readonly document?: object;
 }
 
 export interface DecisionRepository {
