@@ -73,13 +73,17 @@ export class AuditSealer {
         commitments: e.commitments,
         prevHash: this.#chainHead,
       };
-      const leaf = hashLeafText(entryLeafText(entry));
-      this.#frontier.append(leaf);
-      const entryHash = toHex(leaf);
-      rows.push({ ...entry, entryHash });
-      this.#chainHead = entryHash;
+      rows.push({ ...entry, entryHash: this.#append(entryLeafText(entry)) });
     }
     return rows;
+  }
+
+  /** Appends one leaf (its canonical entry text) to the tree and the chain; its entryHash. */
+  #append(leafText: string): string {
+    const leaf = hashLeafText(leafText);
+    this.#frontier.append(leaf);
+    this.#chainHead = toHex(leaf);
+    return this.#chainHead;
   }
 
   /**
@@ -90,22 +94,8 @@ export class AuditSealer {
   sealTexts(entries: readonly Omit<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'>[]): StoredAuditRow[] {
     const rows: StoredAuditRow[] = [];
     for (const e of entries) {
-      const row = {
-        seq: this.#frontier.size,
-        kind: e.kind,
-        subject: e.subject,
-        actor: e.actor,
-        at: e.at,
-        payloadText: e.payloadText,
-        commitmentsText: e.commitmentsText,
-        prevHash: this.#chainHead,
-        entryHash: '',
-      };
-      const leaf = hashLeafText(storedLeafText(row));
-      this.#frontier.append(leaf);
-      const entryHash = toHex(leaf);
-      rows.push({ ...row, entryHash });
-      this.#chainHead = entryHash;
+      const row = { ...e, seq: this.#frontier.size, prevHash: this.#chainHead, entryHash: '' };
+      rows.push({ ...row, entryHash: this.#append(storedLeafText(row)) });
     }
     return rows;
   }

@@ -1,6 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sealPending } from '../../../src/app/audit/audit-sealer.service.ts';
+import { verifyStoredLog } from '../../../src/app/audit/audit-queries.ts';
+import { sealAll, sealPending } from '../../../src/app/audit/audit-sealer.service.ts';
 import { AuditSigner } from '../../../src/app/audit/audit-signing-key.ts';
 import type { AuditEvent } from '../../../src/audit/index.ts';
 import { sequentialIds } from '../../../src/domain/shared/clock.ts';
@@ -10,7 +11,19 @@ import { lead, storeOrg } from '../fixtures/org.ts';
 import type { StoreHarness } from '../store-harness.ts';
 import { STORES, crashingAt, everything, iso, manualClock, routeLead, storeReachable } from './contract-support.ts';
 
-/** Storage contract: the audit inbox's multi-row append (issue 18), on SQLite and PostgreSQL alike. */
+/**
+ * Issue 18: a decision's inbox entry references its `decisions` row instead of copying the document; the sealer splices it
+ * back. The sealed entry must be byte for byte what the copying path sealed: these values were produced by main at
+ * e13b274 (the copying path) running the pin test below.
+ */
+const PINNED_DECISION_ENTRY = {
+  seq: 1,
+  /** sha256 of the sealed decision entry's payload text. */
+  payloadSha256: '6115aff187853439c18958ebe2c2e5fa415363c4f4ab1be0216debcf0ffe4237',
+  entryHash: 'cd9a6458e602f29e68db4b70f5fb28bb1c4c564a788969ba98066de9950a1451',
+};
+
+/** Storage contract: the audit inbox's multi-row append and decision references (issue 18), on SQLite and PostgreSQL alike. */
 describe.each(STORES)('audit inbox appendMany: $factory.name', ({ factory, run }) => {
   if (!storeReachable(run)) return;
   let h: StoreHarness;
@@ -57,14 +70,30 @@ describe.each(STORES)('audit inbox appendMany: $factory.name', ({ factory, run }
     signer: new AuditSigner({ file: '/nonexistent/audit-key.pem' }, generateKeyPairSync('ed25519').privateKey),
   });
 
+  it('a sealed decision entry is byte-identical to the copying path (pinned), and the log verifies', async () => {
+    const decision = await routeLead({ store, org: storeOrg(), clock: manualClock(), ids: sequentialIds() }, lead({ id: 'L1' }));
+    expect(decision.outcome).toBe('ASSIGNED');
+    await sealAll({ ...sealer(), newLogId: () => 'remit-audit-pin' });
+    const rows = [];
+    for await (const r of store.audit.storedRows()) rows.push(r);
+    const entry = rows.find((r) => r.kind === 'decision')!;
+    expect(entry.seq).toBe(PINNED_DECISION_ENTRY.seq);
+    expect(createHash('sha256').update(entry.payloadText).digest('hex')).toBe(PINNED_DECISION_ENTRY.payloadSha256);
+    expect(entry.entryHash).toBe(PINNED_DECISION_ENTRY.entryHash);
+    const stored = await store.decisions.get(decision.decisionId);
+    expect(JSON.parse(stored!.documentJson)).toEqual((JSON.parse(entry.payloadText) as { decision: unknown }).decision);
+    expect((await verifyStoredLog(store)).ok).toBe(true);
+  });
+
   it('a decision entry references its decisions row: the document is in the inbox once, and comes back whole', async () => {
     const decision = await routeLead({ store, org: storeOrg(), clock: manualClock(), ids: sequentialIds() }, lead({ id: 'L1' }));
     const doc = (await store.decisions.get(decision.decisionId))!.documentJson;
     // What the inbox row itself holds (the database refuses the probe row unless it is true): the reference, and a
     // payload text shorter than the document, so not a copy of it.
     await h.rawExec(
-      `create table ref_probe (ok integer check (ok = 1)); insert into ref_probe select case when decision_ref = '${decision.decisionId}' ` +
-        `and length(payload_json) < ${doc.length} then 1 else 0 end from audit_inbox where kind = 'decision'`,
+      'create table ref_probe (ok integer check (ok = 1)); insert into ref_probe select case when count(*) = 1 ' +
+        `and min(decision_ref) = '${decision.decisionId}' and max(length(payload_json)) < ${doc.length} then 1 else 0 end ` +
+        `from audit_inbox where kind = 'decision'`,
     );
     await expect(h.rawExec(`insert into ref_probe values (0)`)).rejects.toThrow();
     const pending = (await store.audit.pendingTexts(100)).find((p) => p.entry.kind === 'decision')!;
