@@ -37,6 +37,13 @@ function instant(value: unknown, what: string): string {
 const parse = (s: string): JsonValue => JSON.parse(s) as JsonValue;
 
 /**
+ * Stored at the splice point of an entry that references its decision (U+0001: canonical JSON never holds a raw control
+ * character). It makes the stored text invalid JSON, so a sealer of a release before migration 0030 still running during
+ * an upgrade fails on the row (loudly, sealing nothing) instead of sealing the entry without its decision.
+ */
+const REF_MARK = '\u0001';
+
+/**
  * An inbox row for an event, checked: a known kind, non-empty subject and actor, an instant, JSON data. An AuditTextEvent's
  * text is the app's own canonical serialisation and is stored as it is (issue 18: not parsed again).
  */
@@ -54,7 +61,7 @@ function inboxRow(event: AuditEvent | AuditTextEvent) {
     subject: text(event.subject, 'subject'),
     actor: text(event.actor, 'actor'),
     at: instant(event.at, 'at'),
-    payload_json: payload,
+    payload_json: ref ? `${payload.slice(0, ref.offset)}${REF_MARK}${payload.slice(ref.offset)}` : payload,
     commitments_json: commitments,
     decision_ref: ref ? text(ref.decisionId, 'decision reference') : null,
     decision_ref_at: ref ? ref.offset : null,
@@ -220,12 +227,15 @@ async function pendingTexts(db: Kysely<Database>, limit: number): Promise<Pendin
   return rows.map((r) => {
     let payloadText = r.payload_json;
     if (r.decision_ref !== null) {
-      if (r.document_json === null || r.document_json === undefined || r.decision_ref_at === null)
+      const at = Number(r.decision_ref_at);
+      if (r.decision_ref_at === null || payloadText[at] !== REF_MARK)
+        throw new AuditReferenceError(`audit inbox entry ${r.id} (${r.kind} of ${r.subject}): its decision reference was altered`);
+      if (r.document_json === null || r.document_json === undefined)
         throw new AuditReferenceError(
           `audit inbox entry ${r.id} (${r.kind} of ${r.subject}) references decision ${r.decision_ref}, which is not in the store: ` +
             'nothing is sealed until it is restored',
         );
-      payloadText = spliceMember(payloadText, Number(r.decision_ref_at), 'decision', r.document_json);
+      payloadText = spliceMember(`${payloadText.slice(0, at)}${payloadText.slice(at + 1)}`, at, 'decision', r.document_json);
     }
     return {
       inboxId: Number(r.id),

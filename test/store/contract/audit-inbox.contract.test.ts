@@ -8,7 +8,8 @@ import { sequentialIds } from '../../../src/domain/shared/clock.ts';
 import { AuditReferenceError, StoreInputError } from '../../../src/store/store-errors.ts';
 import type { Store } from '../../../src/store/unit-of-work.ts';
 import { lead, storeOrg } from '../fixtures/org.ts';
-import type { StoreHarness } from '../store-harness.ts';
+import { DatabaseSync } from 'node:sqlite';
+import { withPgClient, type StoreHarness } from '../store-harness.ts';
 import { STORES, crashingAt, everything, iso, manualClock, routeLead, storeReachable } from './contract-support.ts';
 
 /**
@@ -64,6 +65,23 @@ describe.each(STORES)('audit inbox appendMany: $factory.name', ({ factory, run }
     expect(await store.audit.pendingCount()).toBe(0);
   });
 
+  /** The decision entries' stored payload text, read behind the port. */
+  const storedDecisionPayloads = async (): Promise<string[]> => {
+    const q = `select payload_json from audit_inbox where kind = 'decision' order by id`;
+    if (h.schema === undefined) {
+      const raw = new DatabaseSync(h.url.slice('sqlite:'.length), { readOnly: true });
+      try {
+        return raw
+          .prepare(q)
+          .all()
+          .map((r) => String(r.payload_json));
+      } finally {
+        raw.close();
+      }
+    }
+    return withPgClient(async (c) => (await c.query<{ payload_json: string }>(q)).rows.map((r) => r.payload_json), h.schema);
+  };
+
   const sealer = () => ({
     store,
     clock: { now: () => Date.parse('2026-03-02T11:00:00Z') },
@@ -96,6 +114,10 @@ describe.each(STORES)('audit inbox appendMany: $factory.name', ({ factory, run }
         `from audit_inbox where kind = 'decision'`,
     );
     await expect(h.rawExec(`insert into ref_probe values (0)`)).rejects.toThrow();
+    // A sealer of a release before the reference (it parses payload_json) fails on the row rather than seal it without
+    // its decision: the stored text is not JSON.
+    const [stored] = await storedDecisionPayloads();
+    expect(() => JSON.parse(stored!) as unknown).toThrow(SyntaxError);
     const pending = (await store.audit.pendingTexts(100)).find((p) => p.entry.kind === 'decision')!;
     expect(pending.entry.payloadText).toContain(`"decision":${doc},`);
     const parsed = (await store.audit.pending(100)).find((p) => p.event.kind === 'decision')!;
