@@ -9,7 +9,11 @@ export interface DecisionRecord {
   readonly teamId: string | null;
   readonly repId: string | null;
   readonly orgHash: string;
-  /** The full Decision document as JSON text; its decisionId, leadId, outcome and ruleSet.hash must match the columns. */
+  /**
+   * The full Decision document as JSON text; its decisionId, leadId, outcome and ruleSet.hash must match the columns.
+   * The routing core writes canonicalDataJson(decision) (issue 18): the same bytes are the `decision` member of the
+   * decision's sealed audit entry, which references this row.
+   */
   readonly documentJson: string;
   readonly decidedAt: string;
   /**
