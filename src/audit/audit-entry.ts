@@ -44,6 +44,26 @@ export interface AuditEvent {
   readonly commitments: Commitments;
 }
 
+/**
+ * An event as the recording code hands it to the store when it has serialised it itself (issue 18: one serialisation
+ * per payload): payload and commitments as canonical JSON text, which the store keeps and the sealer hashes as they
+ * are. Only text produced by canonicalDataJson / canonicalJson from a value belongs here (nothing from outside).
+ */
+export interface AuditTextEvent {
+  readonly kind: AuditKind;
+  readonly subject: string;
+  readonly actor: string;
+  readonly at: string;
+  /** canonicalDataJson(payload); with `decisionRef`, without the `decision` member (it is spliced in when sealed). */
+  readonly payloadText: string;
+  readonly commitmentsText: string;
+  /**
+   * The payload's `decision` member is the document of this `decisions` row (stored there, not twice): the sealer
+   * puts `"decision":<document_json>` back at `offset` of payloadText (spliceMember), so the sealed entry is the whole.
+   */
+  readonly decisionRef?: { readonly decisionId: string; readonly offset: number };
+}
+
 /** An event at its position in the log: `seq` is 0-based and dense (0, 1, 2, … with no gaps). */
 export interface AuditEntry extends AuditEvent {
   readonly seq: number;

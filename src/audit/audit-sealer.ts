@@ -1,6 +1,6 @@
 import type { Result } from '../domain/shared/result.ts';
-import type { AuditEvent, SealedAuditRow } from './audit-entry.ts';
-import { entryLeafText } from './audit-entry.ts';
+import type { AuditEvent, SealedAuditRow, StoredAuditRow } from './audit-entry.ts';
+import { entryLeafText, storedLeafText } from './audit-entry.ts';
 import type { CheckpointBody, CheckpointError, SigningKey, StoredCheckpoint } from './checkpoint.ts';
 import { signCheckpoint } from './checkpoint.ts';
 import { genesisHash } from './hash-chain.ts';
@@ -73,11 +73,29 @@ export class AuditSealer {
         commitments: e.commitments,
         prevHash: this.#chainHead,
       };
-      const leaf = hashLeafText(entryLeafText(entry));
-      this.#frontier.append(leaf);
-      const entryHash = toHex(leaf);
-      rows.push({ ...entry, entryHash });
-      this.#chainHead = entryHash;
+      rows.push({ ...entry, entryHash: this.#append(entryLeafText(entry)) });
+    }
+    return rows;
+  }
+
+  /** Appends one leaf (its canonical entry text) to the tree and the chain; its entryHash. */
+  #append(leafText: string): string {
+    const leaf = hashLeafText(leafText);
+    this.#frontier.append(leaf);
+    this.#chainHead = toHex(leaf);
+    return this.#chainHead;
+  }
+
+  /**
+   * Seals entries whose payload and commitments are already canonical text (the inbox keeps them so): each leaf is
+   * hashed over that text as it is, with no parse and no second serialisation. The same bytes, and so the same hashes,
+   * as `seal` of the parsed events (canonicalJson(JSON.parse(t)) === t for canonical t).
+   */
+  sealTexts(entries: readonly Omit<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'>[]): StoredAuditRow[] {
+    const rows: StoredAuditRow[] = [];
+    for (const e of entries) {
+      const row = { ...e, seq: this.#frontier.size, prevHash: this.#chainHead, entryHash: '' };
+      rows.push({ ...row, entryHash: this.#append(storedLeafText(row)) });
     }
     return rows;
   }

@@ -7,6 +7,7 @@ export type {
   AuditEntry,
   AuditEvent,
   AuditKind,
+  AuditTextEvent,
   ChainedEntry,
   Commitments,
   JsonValue,

@@ -11,6 +11,14 @@ export class ScopeViolationError extends Error {
   override readonly name = 'ScopeViolationError';
 }
 
+/**
+ * An audit inbox entry names a `decisions` row that is not there (both are written in one transaction and decisions are
+ * append-only, so this means the store was altered): the sealer stops rather than seal the entry incomplete or skip it.
+ */
+export class AuditReferenceError extends Error {
+  override readonly name = 'AuditReferenceError';
+}
+
 export class MigrationError extends Error {
   override readonly name = 'MigrationError';
 }

@@ -43,12 +43,13 @@ export async function sealPending(deps: SealDeps, opts: { readonly limit?: numbe
     if (!(await tx.audit.tryLockSealer())) return { leader: false, sealed: 0, treeSize: -1 };
     const state =
       (await tx.audit.lockSealerState()) ?? initialSealerState(deps.newLogId?.() ?? `remit-audit-${randomBytes(8).toString('hex')}`);
-    const pending = await tx.audit.pending(limit);
+    const pending = await tx.audit.pendingTexts(limit);
     if (pending.length === 0) return { leader: true, sealed: 0, treeSize: state.frontier.size };
     const sealer = AuditSealer.resume(state);
     if (!sealer) throw new Error('the stored audit sealer state is malformed: run `remit audit verify`');
     const expectedSize = sealer.size;
-    const rows = sealer.seal(pending.map((p) => p.event));
+    // The stored canonical text is hashed and stored as it is (issue 18): no parse, no second serialisation.
+    const rows = sealer.sealTexts(pending.map((p) => p.entry));
     const at = toIso(deps.clock.now());
     const key = await deps.signer.keyAt(tx, at);
     const checkpoint = sealer.checkpoint(at, key);

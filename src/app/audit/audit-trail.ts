@@ -1,4 +1,12 @@
-import { splitPersonalData, type AuditKind, type Commitments, type JsonValue } from '../../audit/index.ts';
+import {
+  canonicalText,
+  splitPersonalData,
+  type AuditKind,
+  type AuditTextEvent,
+  type Commitments,
+  type JsonValue,
+} from '../../audit/index.ts';
+import { canonicalDataJson, canonicalDataJsonWithout } from '../../domain/shared/canonical-json.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 
 /**
@@ -24,13 +32,18 @@ export interface AuditRecord {
 /** The value as plain JSON data (what will be hashed): undefined dropped, dates as strings. */
 export const auditJson = (value: unknown): JsonValue => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue));
 
-const auditEvent = (record: AuditRecord) => ({
+/**
+ * The entry as the store keeps it: payload and commitments serialised once, to the canonical text that will be hashed
+ * (issue 18: this was a deep copy, then canonical JSON in the store, then a parse and canonical JSON again in the sealer).
+ * canonicalDataJson(p) === canonicalText(auditJson(p)), byte for byte.
+ */
+const auditEvent = (record: AuditRecord): AuditTextEvent => ({
   kind: record.kind,
   subject: record.subject,
   actor: record.actor,
   at: record.at,
-  payload: auditJson(record.payload),
-  commitments: record.commitments ?? {},
+  payloadText: canonicalDataJson(record.payload),
+  commitmentsText: canonicalText(record.commitments ?? {}),
 });
 
 export async function appendAudit(tx: UnitOfWork, record: AuditRecord): Promise<void> {
@@ -40,6 +53,28 @@ export async function appendAudit(tx: UnitOfWork, record: AuditRecord): Promise<
 /** Several entries of one change, in this order, with one write (issue 18: fewer statements per lead). */
 export async function appendAuditMany(tx: UnitOfWork, records: readonly AuditRecord[]): Promise<void> {
   await tx.audit.appendMany(records.map(auditEvent));
+}
+
+/**
+ * A decision's entry, its payload's `decision` member being the document of the `decisions` row `decisionId` written
+ * in this transaction as canonicalDataJson(payload.decision): the inbox keeps the rest and a reference, and the sealer
+ * puts the document back (docs/audit.md "Decision entries"), so the ~15 KB document is written once and the sealed entry
+ * is byte for byte what it would be with the document copied.
+ */
+export async function appendDecisionAudit(
+  tx: UnitOfWork,
+  record: Omit<AuditRecord, 'payload' | 'commitments'> & { readonly payload: { readonly decision: object }; readonly decisionId: string },
+): Promise<void> {
+  const { text, offset } = canonicalDataJsonWithout(record.payload, 'decision');
+  await tx.audit.append({
+    kind: record.kind,
+    subject: record.subject,
+    actor: record.actor,
+    at: record.at,
+    payloadText: text,
+    commitmentsText: '{}',
+    decisionRef: { decisionId: record.decisionId, offset },
+  });
 }
 
 /**

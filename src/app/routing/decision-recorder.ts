@@ -2,12 +2,12 @@ import { decide, routingScope, type RepExclusion } from '../../domain/decision/d
 import type { Decision } from '../../domain/decision/decision.ts';
 import type { Lead } from '../../domain/lead/lead.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
-import { canonicalJson } from '../../domain/shared/canonical-json.ts';
+import { canonicalDataJson, canonicalJson } from '../../domain/shared/canonical-json.ts';
 import type { Clock, IdSource } from '../../domain/shared/clock.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { RoutingScope } from '../../store/ports/routing-state.port.ts';
 import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
-import { appendAudit } from '../audit/audit-trail.ts';
+import { appendAudit, appendDecisionAudit } from '../audit/audit-trail.ts';
 import { decisionAuditPayload, recordingView } from '../audit/decision-audit.ts';
 import { orgPublishedAudit } from '../audit/org-audit.ts';
 import { slaTimersForDecision } from '../sla/sla-timers.ts';
@@ -112,8 +112,11 @@ export async function decideAndRecord(
     teamId: decision.team?.id ?? null,
     repId: decision.rep?.id ?? null,
     orgHash: org.hash,
-    documentJson: JSON.stringify(decision),
+    // Canonical (issue 18): the same text is the `decision` member of the decision's sealed audit entry, which
+    // references this row instead of holding a second copy (appendDecisionAudit).
+    documentJson: canonicalDataJson(decision),
     decidedAt: decision.decidedAt,
+    document: decision,
   });
   await tx.leads.update(lead.id, {
     status: decision.outcome,
@@ -135,7 +138,14 @@ export async function decideAndRecord(
     org.config.customFields.map((f) => f.name),
     { presence: presenceRead(presence, scope.repIds, at), outcomeModelVersion: outcomeModel?.version },
   );
-  await appendAudit(tx, { kind: 'decision', subject: lead.id, actor: 'system', at: decision.decidedAt, payload });
+  await appendDecisionAudit(tx, {
+    kind: 'decision',
+    subject: lead.id,
+    actor: 'system',
+    at: decision.decidedAt,
+    payload,
+    decisionId: decision.decisionId,
+  });
   return decision;
 }
 

@@ -24,6 +24,7 @@ import { accountParents } from './0026-account-parents.ts';
 import { leadOutcomes } from './0027-lead-outcomes.ts';
 import { outcomeModels } from './0028-outcome-models.ts';
 import { screeningNameKeys } from './0029-screening-name-keys.ts';
+import { auditDecisionRef } from './0030-audit-decision-ref.ts';
 import type { Migration } from './migration.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
@@ -54,4 +55,5 @@ export const MIGRATIONS: readonly Migration[] = [
   leadOutcomes,
   outcomeModels,
   screeningNameKeys,
+  auditDecisionRef,
 ];

@@ -1,4 +1,12 @@
-import type { AuditEvent, PublicKeyRecord, SealedAuditRow, SealerState, StoredAuditRow, StoredCheckpoint } from '../../audit/index.ts';
+import type {
+  AuditEvent,
+  AuditTextEvent,
+  PublicKeyRecord,
+  SealedAuditRow,
+  SealerState,
+  StoredAuditRow,
+  StoredCheckpoint,
+} from '../../audit/index.ts';
 
 /**
  * Storage port of the tamper-evident audit trail (design in docs/audit.md).
@@ -16,8 +24,15 @@ export interface PendingAuditEvent {
   readonly event: AuditEvent;
 }
 
+/** An inbox row as the sealer reads it: payload and commitments as stored canonical text, a referenced decision put back. */
+export interface PendingAuditText {
+  readonly inboxId: number;
+  readonly entry: Omit<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'>;
+}
+
 export interface SealBatch {
-  readonly rows: readonly SealedAuditRow[];
+  /** Sealed rows with their canonical payload and commitments text (stored as they are: that text was hashed). */
+  readonly rows: readonly StoredAuditRow[];
   readonly checkpoint: StoredCheckpoint;
   /** The sealer state after the batch (persisted with it). */
   readonly state: SealerState;
@@ -35,10 +50,14 @@ export interface AuditRange {
 }
 
 export interface AuditRepository {
-  /** Records an event in the inbox, in the caller's transaction. Payload and commitments are stored as canonical JSON text. */
-  append(event: AuditEvent): Promise<void>;
+  /**
+   * Records an event in the inbox, in the caller's transaction. Payload and commitments are stored as canonical JSON
+   * text: serialised here for an AuditEvent, kept as given for an AuditTextEvent (the app's own canonical text). An
+   * AuditTextEvent with `decisionRef` names a `decisions` row written in the same transaction.
+   */
+  append(event: AuditEvent | AuditTextEvent): Promise<void>;
   /** Records several events in this order with one statement (inbox ids ascending in array order). */
-  appendMany(events: readonly AuditEvent[]): Promise<void>;
+  appendMany(events: readonly (AuditEvent | AuditTextEvent)[]): Promise<void>;
   /** Entries recorded but not yet sealed. */
   pendingCount(): Promise<number>;
 
@@ -51,8 +70,14 @@ export interface AuditRepository {
   tryLockSealer(): Promise<boolean>;
   /** The persisted sealer state, locked (FOR UPDATE); undefined before the first seal. */
   lockSealerState(): Promise<SealerState | undefined>;
-  /** Up to `limit` inbox rows visible now, oldest first. */
+  /** Up to `limit` inbox rows visible now, oldest first, parsed (a referenced decision document in its place). */
   pending(limit: number): Promise<readonly PendingAuditEvent[]>;
+  /**
+   * The same rows as the sealer hashes them: canonical text as stored, with `"decision":<document_json>` spliced back
+   * into an entry that references its `decisions` row. A reference to a missing row fails (AuditReferenceError): the
+   * entry is never sealed without it, nor skipped.
+   */
+  pendingTexts(limit: number): Promise<readonly PendingAuditText[]>;
   /** Appends the sealed rows and the checkpoint, deletes the sealed inbox rows and stores the new state. */
   commitSeal(batch: SealBatch): Promise<void>;
 

@@ -9,9 +9,18 @@ export interface DecisionRecord {
   readonly teamId: string | null;
   readonly repId: string | null;
   readonly orgHash: string;
-  /** The full Decision document as JSON text; its decisionId, leadId, outcome and ruleSet.hash must match the columns. */
+  /**
+   * The full Decision document as JSON text; its decisionId, leadId, outcome and ruleSet.hash must match the columns.
+   * The routing core writes canonicalDataJson(decision) (issue 18): the same bytes are the `decision` member of the
+   * decision's sealed audit entry, which references this row.
+   */
   readonly documentJson: string;
   readonly decidedAt: string;
+  /**
+   * The value documentJson was serialised from by the app itself (canonicalDataJson(document) === documentJson): the
+   * store checks the columns against it instead of parsing the text again (issue 18). Absent: the text is parsed.
+   */
+  readonly document?: object;
 }
 
 export interface DecisionRepository {

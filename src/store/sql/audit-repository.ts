@@ -1,8 +1,10 @@
 import { sql, type Kysely } from 'kysely';
+import { spliceMember } from '../../domain/shared/canonical-json.ts';
 import {
   canonicalText,
   isAuditKind,
   type AuditEvent,
+  type AuditTextEvent,
   type JsonValue,
   type PublicKeyRecord,
   type SealedAuditRow,
@@ -10,8 +12,8 @@ import {
   type StoredAuditRow,
   type StoredCheckpoint,
 } from '../../audit/index.ts';
-import type { AuditRange, AuditRepository, PendingAuditEvent, SealBatch } from '../ports/audit.port.ts';
-import { StoreInputError } from '../store-errors.ts';
+import type { AuditRange, AuditRepository, PendingAuditEvent, PendingAuditText, SealBatch } from '../ports/audit.port.ts';
+import { AuditReferenceError, StoreInputError } from '../store-errors.ts';
 import type { AuditCheckpointsTable, AuditKeysTable, AuditLogTable, Database } from './schema.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 
@@ -34,19 +36,35 @@ function instant(value: unknown, what: string): string {
 
 const parse = (s: string): JsonValue => JSON.parse(s) as JsonValue;
 
-/** An inbox row for an event, checked: a known kind, non-empty subject and actor, an instant, JSON data. */
-function inboxRow(event: AuditEvent) {
+/**
+ * Stored at the splice point of an entry that references its decision (U+0001: canonical JSON never holds a raw control
+ * character). It makes the stored text invalid JSON, so a sealer of a release before migration 0030 still running during
+ * an upgrade fails on the row (loudly, sealing nothing) instead of sealing the entry without its decision.
+ */
+const REF_MARK = '\u0001';
+
+/**
+ * An inbox row for an event, checked: a known kind, non-empty subject and actor, an instant, JSON data. An AuditTextEvent's
+ * text is the app's own canonical serialisation and is stored as it is (issue 18: not parsed again).
+ */
+function inboxRow(event: AuditEvent | AuditTextEvent) {
   if (!isAuditKind(event.kind)) throw new StoreInputError(`unknown audit kind ${JSON.stringify(event.kind)}`);
-  const payload = canonicalText(event.payload);
-  const commitments = canonicalText(event.commitments ?? {});
+  const asText = 'payloadText' in event;
+  const payload = asText ? text(event.payloadText, 'payload text') : canonicalText(event.payload);
+  const commitments = asText ? text(event.commitmentsText, 'commitments text') : canonicalText(event.commitments ?? {});
   if (payload === undefined) throw new StoreInputError('audit payload must be JSON data');
+  const ref = asText ? event.decisionRef : undefined;
+  if (ref && !(Number.isInteger(ref.offset) && ref.offset > 0 && ref.offset < payload.length && payload.startsWith('{')))
+    throw new StoreInputError(`audit decision reference offset ${ref.offset} is outside the payload text`);
   return {
     kind: event.kind,
     subject: text(event.subject, 'subject'),
     actor: text(event.actor, 'actor'),
     at: instant(event.at, 'at'),
-    payload_json: payload,
+    payload_json: ref ? `${payload.slice(0, ref.offset)}${REF_MARK}${payload.slice(ref.offset)}` : payload,
     commitments_json: commitments,
+    decision_ref: ref ? text(ref.decisionId, 'decision reference') : null,
+    decision_ref_at: ref ? ref.offset : null,
   };
 }
 
@@ -144,7 +162,7 @@ export function auditRepository(db: Kysely<Database>, caps: StoreCapabilities): 
 function auditInbox(
   db: Kysely<Database>,
   caps: StoreCapabilities,
-): Pick<AuditRepository, 'append' | 'appendMany' | 'pendingCount' | 'tryLockSealer' | 'lockSealerState' | 'pending'> {
+): Pick<AuditRepository, 'append' | 'appendMany' | 'pendingCount' | 'tryLockSealer' | 'lockSealerState' | 'pending' | 'pendingTexts'> {
   return {
     async append(event: AuditEvent) {
       await db.insertInto('audit_inbox').values(inboxRow(event)).execute();
@@ -169,21 +187,61 @@ function auditInbox(
       return r.rows[0]?.locked === true;
     },
     lockSealerState: () => readState(db, caps, true),
+    pendingTexts: (limit) => pendingTexts(db, limit),
     async pending(limit): Promise<PendingAuditEvent[]> {
-      const rows = await db.selectFrom('audit_inbox').selectAll().orderBy('id').limit(limit).execute();
-      return rows.map((r) => ({
-        inboxId: Number(r.id),
+      return (await pendingTexts(db, limit)).map(({ inboxId, entry }) => ({
+        inboxId,
         event: {
-          kind: r.kind as AuditEvent['kind'],
-          subject: r.subject,
-          actor: r.actor,
-          at: r.at,
-          payload: parse(r.payload_json),
-          commitments: parse(r.commitments_json) as Record<string, string>,
+          kind: entry.kind as AuditEvent['kind'],
+          subject: entry.subject,
+          actor: entry.actor,
+          at: entry.at,
+          payload: parse(entry.payloadText),
+          commitments: parse(entry.commitmentsText) as Record<string, string>,
         },
       }));
     },
   };
+}
+
+/** Inbox rows oldest first, a referenced decision document spliced back (one join: the decisions primary key). */
+async function pendingTexts(db: Kysely<Database>, limit: number): Promise<PendingAuditText[]> {
+  const rows = await db
+    .selectFrom('audit_inbox as i')
+    .leftJoin('decisions as d', 'd.decision_id', 'i.decision_ref')
+    .select([
+      'i.id',
+      'i.kind',
+      'i.subject',
+      'i.actor',
+      'i.at',
+      'i.payload_json',
+      'i.commitments_json',
+      'i.decision_ref',
+      'i.decision_ref_at',
+      'd.document_json',
+    ])
+    .orderBy('i.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => {
+    let payloadText = r.payload_json;
+    if (r.decision_ref !== null) {
+      const at = Number(r.decision_ref_at);
+      if (r.decision_ref_at === null || payloadText[at] !== REF_MARK)
+        throw new AuditReferenceError(`audit inbox entry ${r.id} (${r.kind} of ${r.subject}): its decision reference was altered`);
+      if (r.document_json === null || r.document_json === undefined)
+        throw new AuditReferenceError(
+          `audit inbox entry ${r.id} (${r.kind} of ${r.subject}) references decision ${r.decision_ref}, which is not in the store: ` +
+            'nothing is sealed until it is restored',
+        );
+      payloadText = spliceMember(`${payloadText.slice(0, at)}${payloadText.slice(at + 1)}`, at, 'decision', r.document_json);
+    }
+    return {
+      inboxId: Number(r.id),
+      entry: { kind: r.kind, subject: r.subject, actor: r.actor, at: r.at, payloadText, commitmentsText: r.commitments_json },
+    };
+  });
 }
 
 function auditSealing(db: Kysely<Database>, caps: StoreCapabilities): Pick<AuditRepository, 'commitSeal' | 'logId'> {
@@ -213,8 +271,9 @@ function auditSealing(db: Kysely<Database>, caps: StoreCapabilities): Pick<Audit
               subject: r.subject,
               actor: r.actor,
               at: r.at,
-              payload_json: canonicalText(r.payload),
-              commitments_json: canonicalText(r.commitments),
+              // The text the sealer hashed, as it is.
+              payload_json: r.payloadText,
+              commitments_json: r.commitmentsText,
               prev_hash: r.prevHash,
               entry_hash: r.entryHash,
             })),

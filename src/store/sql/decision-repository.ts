@@ -25,7 +25,8 @@ function checkDecision(rec: DecisionRecord): void {
   requireText(rec.orgHash, 'decision orgHash');
   requireInstant(rec.decidedAt, 'decidedAt');
   if (!OUTCOMES.includes(rec.outcome)) throw new StoreInputError(`unknown decision outcome ${JSON.stringify(rec.outcome)}`);
-  const doc = requireJson(rec.documentJson, 'decision documentJson') as Record<string, unknown> | null;
+  requireText(rec.documentJson, 'decision documentJson');
+  const doc = (rec.document ?? requireJson(rec.documentJson, 'decision documentJson')) as Record<string, unknown> | null;
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
     throw new StoreInputError('decision documentJson must be a JSON object');
   const idOf = (v: unknown) =>

@@ -223,6 +223,9 @@ export interface AuditInboxTable {
   at: string;
   payload_json: string;
   commitments_json: string;
+  /** Migration 0030: the decisions row whose document is this entry's `decision` member, and where it goes. */
+  decision_ref: string | null;
+  decision_ref_at: number | null;
 }
 
 export interface AuditLogTable {

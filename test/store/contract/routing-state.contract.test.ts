@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decide } from '../../../src/domain/decision/decide.ts';
 import type { Decision } from '../../../src/domain/decision/decision.ts';
-import { canonicalJson } from '../../../src/domain/shared/canonical-json.ts';
+import { canonicalDataJson, canonicalJson } from '../../../src/domain/shared/canonical-json.ts';
 import { sequentialIds } from '../../../src/domain/shared/clock.ts';
 import { EMPTY_STATE, type RoutingStateSnapshot, applyChanges, viewOf } from '../../../src/domain/strategies/routing-state.ts';
 import { ScopeViolationError } from '../../../src/store/store-errors.ts';
@@ -46,7 +46,8 @@ describe.each(STORES)('routing state repository (with leads and decisions routed
       teamId: decision.team!.id,
       repId: decision.rep!.id,
       orgHash: org.hash,
-      documentJson: JSON.stringify(decision),
+      // The canonical text (issue 18): the same bytes are the `decision` member of the decision's sealed audit entry.
+      documentJson: canonicalDataJson(decision),
       decidedAt: decision.decidedAt,
     });
     expect(JSON.parse(rec!.documentJson)).toEqual(decision);
@@ -161,7 +162,7 @@ describe.each(STORES)('routing state repository (with leads and decisions routed
               snapshot = applyChanges(snapshot, pure.changes);
               const stored: Decision = await routeLead(storeDeps, l);
               expect(JSON.stringify(stored)).toBe(JSON.stringify(pure.decision));
-              expect((await run.store.decisions.get(stored.decisionId))?.documentJson).toBe(JSON.stringify(pure.decision));
+              expect((await run.store.decisions.get(stored.decisionId))?.documentJson).toBe(canonicalDataJson(pure.decision));
               if (stored.outcome === 'ASSIGNED') assignedPerRep.set(stored.rep!.id, (assignedPerRep.get(stored.rep!.id) ?? 0) + 1);
             }
             const final = await run.store.routingState.snapshot();
