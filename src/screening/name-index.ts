@@ -92,6 +92,34 @@ class IntBuffer {
 }
 
 /**
+ * One token object per distinct token (a 500,000-entry list repeats "mohammed" tens of thousands of times; each
+ * normalisation makes its own objects and strings). Frozen: names share them, so nothing may change one.
+ */
+class TokenPool {
+  private readonly tokens = new Map<string, NameToken>();
+  private static readonly NO_LEGAL_FORMS: string[] = Object.freeze([]) as unknown as string[];
+
+  name(n: NormalisedName): NormalisedName {
+    return {
+      ...n,
+      tokens: n.tokens.map((t) => this.token(t)),
+      legalForms: n.legalForms.length === 0 ? TokenPool.NO_LEGAL_FORMS : n.legalForms,
+    };
+  }
+
+  private token(t: NameToken): NameToken {
+    // every field, whatever fields a token has (a new one must not merge tokens that differ in it)
+    const sig = JSON.stringify(t);
+    let shared = this.tokens.get(sig);
+    if (!shared) {
+      if (t.groups) Object.freeze(t.groups);
+      this.tokens.set(sig, (shared = Object.freeze(t)));
+    }
+    return shared;
+  }
+}
+
+/**
  * Postings in one flat array (compressed sparse rows): the names of key k are `ids[start[k] .. start[k + 1])`, in
  * ascending name order. One Int32Array per key (a million and more for a 500,000-entry list, mostly deletion keys
  * with one or two names) cost an object header and a separate backing store each.
@@ -139,6 +167,7 @@ export class NameIndex {
 
   static build(entities: ScreeningEntity[]): NameIndex {
     const names: IndexedName[] = [];
+    const shared = new TokenPool();
     const keyOf = new Map<string, number>();
     const pairKeys = new IntBuffer();
     const pairNames = new IntBuffer();
@@ -153,7 +182,7 @@ export class NameIndex {
           if (!sig || seen.has(sig)) continue;
           seen.add(sig);
           const id = names.length;
-          names.push({ entity: ei, type: n.type, value: alt, norm });
+          names.push({ entity: ei, type: n.type, value: alt, norm: shared.name(norm) });
           const keys = new Set<string>();
           for (const tk of nameKeys(norm, false)) for (const [k] of tk) keys.add(k);
           for (const k of keys) {
