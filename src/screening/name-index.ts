@@ -9,6 +9,7 @@
 import { DECISIVE_KINDS, strongIdentifierOf, type StrongIdentifier } from './strong-identifier.ts';
 import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName, type NameToken } from './name-normaliser.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
+import { GrowableInts } from './growable-ints.ts';
 import type { EntityKind, NameType, ScreeningEntity } from './screening-entity.ts';
 
 export interface IndexedName {
@@ -77,20 +78,6 @@ export function nameKeys(n: NormalisedName, forQuery: boolean): [string, number]
   return perToken;
 }
 
-/** A growable Int32Array (the build appends millions of key/name pairs; JS arrays per key cost ~10× the memory). */
-class IntBuffer {
-  data = new Int32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
 /**
  * One token object per distinct token (a 500,000-entry list repeats "mohammed" tens of thousands of times; each
  * normalisation makes its own objects and strings). Frozen: names share them, so nothing may change one.
@@ -130,7 +117,7 @@ interface Postings {
   readonly ids: Int32Array;
 }
 
-function packPostings(keyOf: Map<string, number>, pairKeys: IntBuffer, pairNames: IntBuffer): Postings {
+function packPostings(keyOf: Map<string, number>, pairKeys: GrowableInts, pairNames: GrowableInts): Postings {
   const start = new Int32Array(keyOf.size + 1);
   for (let i = 0; i < pairKeys.length; i++) start[pairKeys.data[i]! + 1]!++;
   for (let k = 0; k < keyOf.size; k++) start[k + 1]! += start[k]!;
@@ -169,8 +156,8 @@ export class NameIndex {
     const names: IndexedName[] = [];
     const shared = new TokenPool();
     const keyOf = new Map<string, number>();
-    const pairKeys = new IntBuffer();
-    const pairNames = new IntBuffer();
+    const pairKeys = new GrowableInts();
+    const pairNames = new GrowableInts();
     const byIdentifier = new Map<string, number[]>();
     entities.forEach((e, ei) => {
       const seen = new Set<string>();
