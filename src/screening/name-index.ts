@@ -9,6 +9,7 @@
 import { DECISIVE_KINDS, strongIdentifierOf, type StrongIdentifier } from './strong-identifier.ts';
 import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName, type NameToken } from './name-normaliser.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
+import { GrowableInts } from './growable-ints.ts';
 import type { EntityKind, NameType, ScreeningEntity } from './screening-entity.ts';
 
 export interface IndexedName {
@@ -77,10 +78,60 @@ export function nameKeys(n: NormalisedName, forQuery: boolean): [string, number]
   return perToken;
 }
 
+/**
+ * One token object per distinct token (a 500,000-entry list repeats "mohammed" tens of thousands of times; each
+ * normalisation makes its own objects and strings). Frozen: names share them, so nothing may change one.
+ */
+class TokenPool {
+  private readonly tokens = new Map<string, NameToken>();
+  private static readonly NO_LEGAL_FORMS: string[] = Object.freeze([]) as unknown as string[];
+
+  name(n: NormalisedName): NormalisedName {
+    return {
+      ...n,
+      tokens: n.tokens.map((t) => this.token(t)),
+      legalForms: n.legalForms.length === 0 ? TokenPool.NO_LEGAL_FORMS : n.legalForms,
+    };
+  }
+
+  private token(t: NameToken): NameToken {
+    // every field, whatever fields a token has (a new one must not merge tokens that differ in it)
+    const sig = JSON.stringify(t);
+    let shared = this.tokens.get(sig);
+    if (!shared) {
+      if (t.groups) Object.freeze(t.groups);
+      this.tokens.set(sig, (shared = Object.freeze(t)));
+    }
+    return shared;
+  }
+}
+
+/**
+ * Postings in one flat array (compressed sparse rows): the names of key k are `ids[start[k] .. start[k + 1])`, in
+ * ascending name order. One Int32Array per key (a million and more for a 500,000-entry list, mostly deletion keys
+ * with one or two names) cost an object header and a separate backing store each.
+ */
+interface Postings {
+  readonly keyOf: Map<string, number>;
+  readonly start: Int32Array;
+  readonly ids: Int32Array;
+}
+
+function packPostings(keyOf: Map<string, number>, pairKeys: GrowableInts, pairNames: GrowableInts): Postings {
+  const start = new Int32Array(keyOf.size + 1);
+  for (let i = 0; i < pairKeys.length; i++) start[pairKeys.data[i]! + 1]!++;
+  for (let k = 0; k < keyOf.size; k++) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, keyOf.size);
+  const ids = new Int32Array(pairKeys.length);
+  // pairs arrive in ascending name order, so each key's names stay ascending (the order candidates() credits them in)
+  for (let i = 0; i < pairKeys.length; i++) ids[fill[pairKeys.data[i]!]!++] = pairNames.data[i]!;
+  return { keyOf, start, ids };
+}
+
 export class NameIndex {
   readonly entities: ScreeningEntity[];
   readonly names: IndexedName[];
-  private readonly postings: Map<string, Int32Array>;
+  private readonly postings: Postings;
   /** "imo:9187629" -> the first indexed name of each entity listing it (IMO, MMSI, LEI: see strong-identifier.ts). */
   private readonly byIdentifier: Map<string, number[]>;
   private readonly credit: Float32Array;
@@ -90,12 +141,7 @@ export class NameIndex {
   private stampCounter = 0;
   private seenCounter = 0;
 
-  private constructor(
-    entities: ScreeningEntity[],
-    names: IndexedName[],
-    postings: Map<string, Int32Array>,
-    byIdentifier: Map<string, number[]>,
-  ) {
+  private constructor(entities: ScreeningEntity[], names: IndexedName[], postings: Postings, byIdentifier: Map<string, number[]>) {
     this.entities = entities;
     this.names = names;
     this.postings = postings;
@@ -108,7 +154,10 @@ export class NameIndex {
 
   static build(entities: ScreeningEntity[]): NameIndex {
     const names: IndexedName[] = [];
-    const lists = new Map<string, number[]>();
+    const shared = new TokenPool();
+    const keyOf = new Map<string, number>();
+    const pairKeys = new GrowableInts();
+    const pairNames = new GrowableInts();
     const byIdentifier = new Map<string, number[]>();
     entities.forEach((e, ei) => {
       const seen = new Set<string>();
@@ -120,13 +169,14 @@ export class NameIndex {
           if (!sig || seen.has(sig)) continue;
           seen.add(sig);
           const id = names.length;
-          names.push({ entity: ei, type: n.type, value: alt, norm });
+          names.push({ entity: ei, type: n.type, value: alt, norm: shared.name(norm) });
           const keys = new Set<string>();
           for (const tk of nameKeys(norm, false)) for (const [k] of tk) keys.add(k);
           for (const k of keys) {
-            let arr = lists.get(k);
-            if (!arr) lists.set(k, (arr = []));
-            arr.push(id);
+            let kid = keyOf.get(k);
+            if (kid === undefined) keyOf.set(k, (kid = keyOf.size));
+            pairKeys.push(kid);
+            pairNames.push(id);
           }
         }
       }
@@ -140,9 +190,7 @@ export class NameIndex {
           byIdentifier.set(key, arr);
         }
     });
-    const postings = new Map<string, Int32Array>();
-    for (const [k, v] of lists) postings.set(k, Int32Array.from(v));
-    return new NameIndex(entities, names, postings, byIdentifier);
+    return new NameIndex(entities, names, packPostings(keyOf, pairKeys, pairNames), byIdentifier);
   }
 
   /** Names of the entities listing this IMO / MMSI / LEI (one per entity), whatever their names. */
@@ -151,7 +199,13 @@ export class NameIndex {
   }
 
   get keyCount(): number {
-    return this.postings.size;
+    return this.postings.keyOf.size;
+  }
+
+  /** Names holding a key (0 when none). */
+  private postingCount(key: string): number {
+    const k = this.postings.keyOf.get(key);
+    return k === undefined ? 0 : this.postings.start[k + 1]! - this.postings.start[k]!;
   }
 
   candidates(query: NormalisedName, opts: CandidateOptions = {}): CandidateResult {
@@ -164,7 +218,8 @@ export class NameIndex {
     const seenStamp = ++this.seenCounter;
     // very common tokens ("mohammed" in a big list) are skipped in candidate generation when the query has rarer
     // tokens: a true match shares those too, and the full comparison still scores every token
-    const exactSize = perToken.map((keys) => this.postings.get(keys[0]?.[0] ?? '')?.length ?? 0);
+    const exactSize = perToken.map((keys) => this.postingCount(keys[0]?.[0] ?? ''));
+    const { keyOf, start, ids } = this.postings;
     const hasRare = exactSize.some((n, i) => (perToken[i]?.length ?? 0) > 0 && n <= maxExact);
     let total = 0;
     for (let ti = 0; ti < perToken.length; ti++) {
@@ -175,12 +230,14 @@ export class NameIndex {
       total += w;
       const tokStamp = ++this.stampCounter;
       for (const [key, factor] of keys) {
-        const post = this.postings.get(key);
-        if (!post) continue;
-        if (key[0] !== 't' && post.length > maxFuzzy) continue;
+        const k = keyOf.get(key);
+        if (k === undefined) continue;
+        const from = start[k]!;
+        const to = start[k + 1]!;
+        if (key[0] !== 't' && to - from > maxFuzzy) continue;
         const c = w * factor;
-        for (let i = 0; i < post.length; i++) {
-          const id = post[i]!;
+        for (let i = from; i < to; i++) {
+          const id = ids[i]!;
           if (this.seen[id] !== seenStamp) {
             this.seen[id] = seenStamp;
             this.credit[id] = 0;

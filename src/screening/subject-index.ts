@@ -7,25 +7,13 @@
  */
 import { nameKeys } from './name-index.ts';
 import type { NormalisedName } from './name-normaliser.ts';
+import { GrowableInts } from './growable-ints.ts';
 
 /** FNV-1a, 32 bits: fast, and collisions only cost an extra candidate. */
 export function keyHash(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-class GrowableInts {
-  data = new Int32Array(1 << 16);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
 }
 
 /** Same defaults as NameIndex.candidates: a name must earn this share of the query's token weight. */
@@ -110,9 +98,9 @@ export class SubjectIndex {
 
 /** Adds subjects one at a time (a page of stored leads at a time), so only the keys are held, never the leads. */
 export class SubjectIndexBuilder {
-  private readonly pairHash = new GrowableInts();
-  private readonly pairName = new GrowableInts();
-  private readonly nameSubject = new GrowableInts();
+  private readonly pairHash = new GrowableInts(1 << 16);
+  private readonly pairName = new GrowableInts(1 << 16);
+  private readonly nameSubject = new GrowableInts(1 << 16);
   private subjects = 0;
 
   /** Adds the next subject's names; returns its number. */

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { NameIndex, nameKeys } from '../../src/screening/name-index.ts';
+import { normaliseName, type NormalisedName } from '../../src/screening/name-normaliser.ts';
+import { emptyEntity, type ScreeningEntity } from '../../src/screening/screening-entity.ts';
+import { seededUniform } from '../../src/domain/shared/seeded-random.ts';
+
+// The index keeps its postings in one flat array (docs/screening.md "Index"). These tests check its candidates
+// against a reference that credits every indexed name from its own keys, without any postings structure.
+
+const GIVEN = ['mohammed', 'muhammad', 'ali', 'hassan', 'olga', 'ivan', 'maria', 'jose', 'kim', 'wei', 'abdul', 'rahman'];
+const FAMILY = ['khan', 'petrov', 'petrova', 'garcia', 'ivanov', 'zhang', 'al-rashid', 'haddad', 'nguyen', 'smith'];
+
+function entities(count: number): ScreeningEntity[] {
+  const rnd = seededUniform(5);
+  const pick = (xs: string[]) => xs[Math.floor(rnd() * xs.length)]!;
+  return Array.from({ length: count }, (_, i) => {
+    const e = emptyEntity('t', `E${i}`, 'person', 'test');
+    e.names.push({ value: `${pick(GIVEN)} ${pick(GIVEN)} ${pick(FAMILY)}`, type: 'primary' });
+    if (rnd() < 0.3) e.names.push({ value: `${pick(GIVEN)} ${pick(FAMILY)}`, type: 'aka' });
+    return e;
+  });
+}
+
+/** Reference credit: per query token, the best factor among the keys the name holds, times the token weight. */
+function referenceCandidates(index: NameIndex, query: NormalisedName, minShare: number, maxFuzzy: number): number[] {
+  const held = index.names.map((n) => new Set(nameKeys(n.norm, false).flatMap((tk) => tk.map(([k]) => k))));
+  const count = (key: string) => held.filter((s) => s.has(key)).length;
+  const perToken = nameKeys(query, true);
+  let total = 0;
+  const credit = new Map<number, number>();
+  perToken.forEach((keys, ti) => {
+    if (keys.length === 0) return;
+    const w = query.tokens[ti]!.weight;
+    total += w;
+    held.forEach((s, id) => {
+      let best = 0;
+      for (const [k, f] of keys) if (s.has(k) && (k[0] === 't' || count(k) <= maxFuzzy)) best = Math.max(best, w * f);
+      if (best > 0) credit.set(id, (credit.get(id) ?? 0) + best);
+    });
+  });
+  return [...credit]
+    .filter(([, c]) => c >= total * minShare - 1e-6)
+    .map(([id]) => id)
+    .sort((a, b) => a - b);
+}
+
+describe('name index postings (flat, one array for every key)', () => {
+  const index = NameIndex.build(entities(400));
+
+  it('finds the same candidates as crediting every name from its own keys', () => {
+    const queries = ['mohamed ali khan', 'olga petrova', 'ivan ivanof', 'wei zhang', 'abdulrahman haddad', 'jose garcia smith'];
+    for (const q of queries) {
+      const query = normaliseName(q, 'person');
+      for (const maxFuzzy of [2000, 5]) {
+        const got = index.candidates(query, { maxCandidates: 10_000, maxFuzzyPostings: maxFuzzy }).nameIds;
+        expect(
+          [...got].sort((a, b) => a - b),
+          `${q} (fuzzy cap ${maxFuzzy})`,
+        ).toEqual(referenceCandidates(index, query, 0.45, maxFuzzy));
+      }
+    }
+  });
+
+  it('ranks candidates by credit and caps them', () => {
+    const query = normaliseName('maria kim nguyen', 'person');
+    const all = index.candidates(query, { maxCandidates: 10_000 }).nameIds;
+    const capped = index.candidates(query, { maxCandidates: 5 }).nameIds;
+    expect(all.length).toBeGreaterThan(5);
+    expect(capped).toEqual(all.slice(0, 5));
+    // the best-credited name shares more of the query's tokens than the last one
+    const shared = (id: number) => index.names[id]!.norm.tokens.filter((t) => ['maria', 'kim', 'nguyen'].includes(t.text)).length;
+    expect(shared(all[0]!)).toBeGreaterThan(shared(all.at(-1)!));
+  });
+
+  it('counts keys once however many names hold them, and finds nothing for an unknown name', () => {
+    const distinct = new Set(index.names.flatMap((n) => nameKeys(n.norm, false).flatMap((tk) => tk.map(([k]) => k))));
+    expect(index.keyCount).toBe(distinct.size);
+    expect(index.candidates(normaliseName('xyzzy quux', 'person')).nameIds).toEqual([]);
+  });
+});
