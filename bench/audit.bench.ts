@@ -375,11 +375,21 @@ export interface StoreVerifyBenchResult {
   readonly store: 'sqlite';
   readonly entries: number;
   /** Filling the log through the inbox and the sealer (not part of verification). */
-  readonly fill: { readonly seconds: number; readonly perSecond: number };
+  readonly fill: { readonly seconds: number; readonly perSecond: number; readonly reused: boolean };
   /** Reading the rows alone (storedRows, nothing hashed): the floor any verifier through this store pays. */
   readonly rowSupplySeconds: number;
   /** verifyStoredLog: stored canonical text hashed as it is, chain, tree, every checkpoint, assignment cross-check. */
-  readonly verify: { readonly seconds: number; readonly cpuSeconds: number; readonly perSecond: number; readonly checkpoints: number };
+  readonly verify: {
+    readonly seconds: number;
+    /** Every thread of the process (the leaf-hash worker included). */
+    readonly cpuSeconds: number;
+    /** The verifying thread alone: with the leaves hashed on a worker, the critical path on two idle cores. */
+    readonly mainThreadCpuSeconds: number;
+    readonly perSecond: number;
+    readonly checkpoints: number;
+  };
+  /** The same verification on one thread (verifyStoredLog with parallel: false), same run: what the worker saves. */
+  readonly verifySingleThread: { readonly seconds: number; readonly cpuSeconds: number };
   /**
    * The same log through the previous path: rows parsed and each leaf re-serialised (verifyLog over store.audit.rows()),
    * then the log read and parsed a second time for the assignment cross-check, as verifyStoredLog did before.
@@ -401,14 +411,19 @@ export async function runStoreVerifyBench(options: { entries?: number } = {}): P
   const { verifyStoredLog } = await import('../src/app/audit/audit-queries.ts');
   const { AuditedAssignments } = await import('../src/app/audit/assignment-cross-check.ts');
   const { openStore } = await import('../src/store/open-store.ts');
+  const { existsSync } = await import('node:fs');
   const target = options.entries ?? 1_000_000;
-  const dir = mkdtempSync(join(tmpdir(), 'remit-verify-bench-'));
+  // REMIT_BENCH_VERIFY_DIR keeps the filled log (filling 1,000,000 entries through inbox and sealer takes minutes) and
+  // reuses it on the next run, so verification can be compared run to run and branch to branch on the same file.
+  const kept = process.env.REMIT_BENCH_VERIFY_DIR;
+  const dir = kept ?? mkdtempSync(join(tmpdir(), 'remit-verify-bench-'));
+  const reuse = kept !== undefined && existsSync(join(dir, 'audit.sqlite'));
   const store = await openStore({ url: `sqlite:${join(dir, 'audit.sqlite')}` });
   const clock = { now: () => Date.parse('2026-11-24T11:00:00Z') };
   const signer = new AuditSigner({ file: join(dir, 'key.pem') });
   try {
     const tFill = performance.now();
-    for (let start = 0; start < target; start += 5000) {
+    for (let start = reuse ? target : 0; start < target; start += 5000) {
       await store.transaction(async (tx) => {
         for (let i = start; i < Math.min(target, start + 5000); i++) await tx.audit.append(syntheticEvent(i));
       });
@@ -440,24 +455,35 @@ export async function runStoreVerifyBench(options: { entries?: number } = {}): P
     const oldCpu = cpu(cOld);
     if (!old.ok) throw new Error('baseline verifier rejected the log');
     global.gc?.();
+    const tSingle = performance.now();
+    const cSingle = process.cpuUsage();
+    const single = await verifyStoredLog(store, { parallel: false });
+    const singleSeconds = (performance.now() - tSingle) / 1000;
+    const singleCpu = cpu(cSingle);
+    if (!single.result.ok) throw new Error('single-threaded verification rejected the log');
+    global.gc?.();
     const tNew = performance.now();
     const cNew = process.cpuUsage();
-    const report = await verifyStoredLog(store);
+    const tcNew = process.threadCpuUsage();
+    const report = await verifyStoredLog(store, { parallel: true });
     const seconds = (performance.now() - tNew) / 1000;
     const newCpu = cpu(cNew);
+    const mainCpu = process.threadCpuUsage(tcNew);
     if (!report.result.ok || report.result.entries !== entries)
       throw new Error(`stored log failed verification: ${JSON.stringify(report)}`);
     return {
       store: 'sqlite',
       entries,
-      fill: { seconds: round(fillSeconds, 1), perSecond: Math.round(entries / fillSeconds) },
+      fill: { seconds: round(fillSeconds, 1), perSecond: reuse ? 0 : Math.round(entries / fillSeconds), reused: reuse },
       rowSupplySeconds: round(rowSupplySeconds, 2),
       verify: {
         seconds: round(seconds, 2),
         cpuSeconds: round(newCpu, 2),
+        mainThreadCpuSeconds: round((mainCpu.user + mainCpu.system) / 1e6, 2),
         perSecond: Math.round(entries / seconds),
         checkpoints: report.result.checkpointsVerified,
       },
+      verifySingleThread: { seconds: round(singleSeconds, 2), cpuSeconds: round(singleCpu, 2) },
       baselineParseAndReserialise: {
         seconds: round(oldSeconds, 2),
         cpuSeconds: round(oldCpu, 2),
@@ -470,7 +496,7 @@ export async function runStoreVerifyBench(options: { entries?: number } = {}): P
     };
   } finally {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (kept === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }
 

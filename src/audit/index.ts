@@ -60,7 +60,8 @@ export {
 export type { SealerState, SealerStateError } from './audit-sealer.ts';
 export { AuditSealer, initialSealerState, sealEvents } from './audit-sealer.ts';
 export type { FirstBad, TamperProblem, VerifyLogOptions, VerifyLogResult } from './verify-log.ts';
-export { rangeStartFor, verifyLog, verifyStoredRows } from './verify-log.ts';
+export { rangeStartFor, verifyLog, verifyStoredBatches, verifyStoredRows } from './verify-log.ts';
+export { hashedBatches, LeafHashWorker } from './leaf-hasher.ts';
 export type { CommitmentCheck, SplitPayload, SubjectSalt } from './pii-commitment.ts';
 export { COMMITMENT_PREFIX, commitPersonalData, openCommitments, splitPersonalData, verifyCommitment } from './pii-commitment.ts';
 export type { LeadStory, LeadStoryInput, StoryEntry, StoryProblem, StoryProblemCode } from './lead-story.ts';

@@ -3,8 +3,9 @@ import { entryLeafText, storedLeafText } from './audit-entry.ts';
 import type { KeyRing, StoredCheckpoint } from './checkpoint.ts';
 import { verifyCheckpoint } from './checkpoint.ts';
 import { genesisHash } from './hash-chain.ts';
+import type { HashedBatch } from './leaf-hasher.ts';
 import { MerkleFrontier } from './merkle-tree.ts';
-import { EMPTY_TREE_ROOT, hashLeafText, toHex } from './tree-hash.ts';
+import { EMPTY_TREE_ROOT, HASH_BYTES, hashLeafText, toHex } from './tree-hash.ts';
 
 /**
  * Streaming verification of the audit log (docs/audit.md): recomputes every leaf hash, the hash chain and
@@ -200,10 +201,10 @@ class LogWalk<R extends ChainRow> {
     return this.fail(k, 'EDITED', `entry ${k} was altered after sealing: ${what}`);
   }
 
-  /** Fast path; returns a failure or undefined. */
-  step(cur: R, next: R | undefined): VerifyLogResult | undefined {
+  /** Fast path; returns a failure or undefined. `leaf`: the row's leaf hash read at its own seq, when computed ahead. */
+  step(cur: R, next: R | undefined, ahead?: Buffer): VerifyLogResult | undefined {
     if (cur.seq !== this.k || cur.prevHash !== this.prevHex) return this.classify(cur, next);
-    const leaf = hashLeafText(this.leafText(cur, cur.seq));
+    const leaf = ahead ?? hashLeafText(this.leafText(cur, cur.seq));
     const hex = toHex(leaf);
     if (hex !== cur.entryHash) return this.classify(cur, next);
     this.frontier.append(leaf);
@@ -233,6 +234,30 @@ async function walkRows<R extends ChainRow>(walk: LogWalk<R>, rows: Rows<R>, to:
   return cur === undefined ? undefined : walk.step(cur, undefined);
 }
 
+/** walkRows over batches whose leaves were hashed ahead (leaf-hasher.ts); a row's look-ahead may be in the next batch. */
+async function walkBatches<R extends ChainRow>(
+  walk: LogWalk<R>,
+  batches: AsyncIterable<HashedBatch<R>>,
+  to: number,
+): Promise<VerifyLogResult | undefined> {
+  if (walk.k >= to) return undefined;
+  let cur: R | undefined;
+  let curLeaf: Buffer | undefined;
+  for await (const { rows, leaves } of batches) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (cur !== undefined) {
+        const bad = walk.step(cur, row, curLeaf);
+        if (bad) return bad;
+        if (walk.k >= to) return undefined;
+      }
+      cur = row;
+      curLeaf = leaves ? leaves.subarray(i * HASH_BYTES, (i + 1) * HASH_BYTES) : undefined;
+    }
+  }
+  return cur === undefined ? undefined : walk.step(cur, undefined, curLeaf);
+}
+
 /** Verifies rows given as entries (parsed payloads): each leaf is their canonical JSON, serialised again. */
 export function verifyLog(
   rows: Rows<SealedAuditRow>,
@@ -240,7 +265,7 @@ export function verifyLog(
   keys: KeyRing,
   options: VerifyLogOptions,
 ): Promise<VerifyLogResult> {
-  return verifyWith(parsedLeafText, rows, checkpoints, keys, options);
+  return verifyWith(parsedLeafText, (walk, to) => walkRows(walk, rows, to), checkpoints, keys, options);
 }
 
 /** Verifies rows as the store holds them: each leaf is built around the stored canonical text, hashed as it is. */
@@ -250,12 +275,25 @@ export function verifyStoredRows(
   keys: KeyRing,
   options: VerifyLogOptions,
 ): Promise<VerifyLogResult> {
-  return verifyWith(storedLeafText, rows, checkpoints, keys, options);
+  return verifyWith(storedLeafText, (walk, to) => walkRows(walk, rows, to), checkpoints, keys, options);
+}
+
+/**
+ * verifyStoredRows over batches of stored rows whose leaf hashes were computed ahead, on another thread
+ * (leaf-hasher.ts): the same walk and the same verdict, the hashing of intact rows done in parallel.
+ */
+export function verifyStoredBatches(
+  batches: AsyncIterable<HashedBatch<StoredAuditRow>>,
+  checkpoints: readonly StoredCheckpoint[],
+  keys: KeyRing,
+  options: VerifyLogOptions,
+): Promise<VerifyLogResult> {
+  return verifyWith(storedLeafText, (walk, to) => walkBatches(walk, batches, to), checkpoints, keys, options);
 }
 
 async function verifyWith<R extends ChainRow>(
   leafText: LeafText<R>,
-  rows: Rows<R>,
+  walkAll: (walk: LogWalk<R>, to: number) => Promise<VerifyLogResult | undefined>,
   checkpoints: readonly StoredCheckpoint[],
   keys: KeyRing,
   options: VerifyLogOptions,
@@ -292,7 +330,7 @@ async function verifyWith<R extends ChainRow>(
     walk.prevHex = start.chainHead;
   }
 
-  const bad = walk.checkCheckpoints() /* a checkpoint at exactly `from` */ ?? (await walkRows(walk, rows, to));
+  const bad = walk.checkCheckpoints() /* a checkpoint at exactly `from` */ ?? (await walkAll(walk, to));
   if (bad) return bad;
 
   const { k } = walk;

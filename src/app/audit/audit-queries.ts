@@ -6,9 +6,12 @@ import {
   exportCsv,
   exportJsonLines,
   fromHex,
+  hashedBatches,
+  LeafHashWorker,
   MerkleTree,
   rangeStartFor,
   toHex,
+  verifyStoredBatches,
   verifyStoredRows,
   type KeyRing,
   type LeadStory,
@@ -76,6 +79,13 @@ export async function verifyStoredLog(
     readonly from?: number;
     readonly to?: number;
     readonly external?: Pick<CheckpointsFile, 'logId' | 'publicKeys' | 'checkpoints'>;
+    /**
+     * Hash leaves on a worker thread while rows are read (leaf-hasher.ts; same verdict). Default false: on the shared
+     * 2-core machine it cut the verifying thread's CPU by at most ~20 % and cost ~50 % more CPU in total (cloning the
+     * texts to the worker costs about half of what hashing them does), so it is opt-in until measured on an idle
+     * machine (`npm run bench -- --only audit-verify` reports both ways; docs/performance.md).
+     */
+    readonly parallel?: boolean;
   } = {},
 ): Promise<VerifyReport> {
   const external = opts.external;
@@ -89,8 +99,11 @@ export async function verifyStoredLog(
   const wholeLog = from === 0 && opts.to === undefined;
   // The whole log is read once: the assignment cross-check folds the rows the verification streams past.
   const folded = wholeLog ? new AuditedAssignments() : null;
+  const parallel = opts.parallel ?? false;
   const result =
-    logId === null ? await verifyWithoutLogId(store) : await verifyStored(store, checkpoints, keys, logId, readFrom, opts.to, folded);
+    logId === null
+      ? await verifyWithoutLogId(store)
+      : await verifyStored(store, checkpoints, keys, logId, { readFrom, to: opts.to, folded, parallel });
   // A failed verification may stop reading early: the cross-check then reads the log itself.
   const assignments = wholeLog ? await crossCheckAssignments(store, result.ok && logId !== null ? (folded ?? undefined) : undefined) : null;
   return {
@@ -104,22 +117,33 @@ export async function verifyStoredLog(
   };
 }
 
-/** The stored canonical text is hashed as it is, no parse and re-serialise (docs/audit.md "Verification"). */
-function verifyStored(
+/**
+ * The stored canonical text is hashed as it is, no parse and re-serialise (docs/audit.md "Verification"); with
+ * `parallel`, on a worker thread while the next rows are read (leaf-hasher.ts).
+ */
+async function verifyStored(
   store: Store,
   checkpoints: readonly StoredCheckpoint[],
   keys: KeyRing,
   logId: string,
-  readFrom: number,
-  to: number | undefined,
-  folded: AuditedAssignments | null,
+  how: {
+    readonly readFrom: number;
+    readonly to: number | undefined;
+    readonly folded: AuditedAssignments | null;
+    readonly parallel: boolean;
+  },
 ): Promise<VerifyLogResult> {
-  const rows = store.audit.storedRows({ from: readFrom, ...(to !== undefined ? { to } : {}) });
-  return verifyStoredRows(folded ? tap(rows, (r) => folded.addStored(r)) : rows, checkpoints, keys, {
-    logId,
-    from: readFrom,
-    ...(to !== undefined ? { to } : {}),
-  });
+  const { readFrom, to, folded } = how;
+  const stored = store.audit.storedRows({ from: readFrom, ...(to !== undefined ? { to } : {}) });
+  const rows = folded ? tap(stored, (r) => folded.addStored(r)) : stored;
+  const options = { logId, from: readFrom, ...(to !== undefined ? { to } : {}) };
+  if (!how.parallel) return verifyStoredRows(rows, checkpoints, keys, options);
+  const worker = new LeafHashWorker();
+  try {
+    return await verifyStoredBatches(hashedBatches(rows, worker), checkpoints, keys, options);
+  } finally {
+    await worker.close();
+  }
 }
 
 /** The same rows, each shown to `see` as it is pulled (a plain iterator: no extra generator per row). */
