@@ -226,8 +226,10 @@ async function recordIntake(
     ...(prepared.enrichment !== null ? { enrichment: prepared.enrichment } : {}),
     dedupeKeyKinds: keyKinds,
   };
-  await tx.events.append({ leadId, kind: 'intake', actor: principal.userId, at, payloadJson: JSON.stringify(intakeHistory) });
-  await tx.events.append({ leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening.screening) });
+  await tx.events.appendMany([
+    { leadId, kind: 'intake', actor: principal.userId, at, payloadJson: JSON.stringify(intakeHistory) },
+    { leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening.screening) },
+  ]);
   await auditIntake(tx, {
     leadId,
     actor: principal.userId,
