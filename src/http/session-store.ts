@@ -64,12 +64,13 @@ export class SessionStore {
   }
 
   private async principalOf(userId: string, keyHash: string | null): Promise<Principal | null> {
+    if (keyHash !== null) {
+      // The key and its person in one read (keyPrincipal requires the person active and holding the key's role).
+      const found = await this.store.apiKeys.findWithOwner(keyHash);
+      return found && found.key.userId === userId ? keyPrincipal(found.key, found.owner) : null;
+    }
     const user = await this.store.users.get(userId);
     if (!user || user.status !== 'active') return null;
-    if (keyHash !== null) {
-      const key = await this.store.apiKeys.findBySecretHash(keyHash);
-      return key && key.userId === user.id ? keyPrincipal(key, user) : null;
-    }
     const roles = sessionRoles(user.roles);
     if (roles.length === 0) return null;
     return { userId: user.id, name: user.name, roles, repId: user.repId, keyId: null };

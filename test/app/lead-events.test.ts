@@ -301,6 +301,8 @@ function recordingTx(openReview: string | null = null): { tx: UnitOfWork; writte
     events: {
       append: async (e: { kind: string; actor: string; at: string; payloadJson: string }) =>
         void written.history.push({ ...e, payload: JSON.parse(e.payloadJson) }),
+      appendMany: async (es: { kind: string; actor: string; at: string; payloadJson: string }[]) =>
+        void written.history.push(...es.map((e) => ({ ...e, payload: JSON.parse(e.payloadJson) }))),
     },
     audit: { append: async (e: { kind: string; payload: Record<string, unknown> }) => void written.audit.push(e) },
     outbox: {

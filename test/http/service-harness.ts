@@ -19,6 +19,9 @@ import type { Role } from '../../src/domain/access/roles.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';
 import type { Logger } from '../../src/app/observability/logger.ts';
 import { testObservability } from '../support/observability.ts';
+import { outboxFollowers } from '../../src/app/events/outbox-followers.ts';
+import { activeChannels, notificationPlanner } from '../../src/app/notifications/notification-planner.ts';
+import { crmWritebackPlanner } from '../../src/app/crm/crm-writeback-planner.ts';
 
 /** A controllable clock: tests move time explicitly. */
 export class TestClock {
@@ -70,6 +73,8 @@ export async function startTestService(
     idStart?: number;
     /** The org to serve (default: examples/bank). */
     org?: CompiledOrg;
+    /** Plan notifications and CRM write-backs in each outbox event's transaction, as `remit serve` does (default: none). */
+    followers?: boolean;
   } = {},
 ): Promise<TestService> {
   const loaded = opts.org ? ok({ org: opts.org }) : await loadConfig('examples/bank');
@@ -98,6 +103,11 @@ export async function startTestService(
     screening,
     listSources: opts.listSources,
     webhookTargets: opts.webhookTargets ?? new WebhookTargetPolicy(opts.webhookAllow ?? []),
+    ...(opts.followers
+      ? {
+          notify: outboxFollowers(notificationPlanner({ orgs, ids, channels: activeChannels(false) }), crmWritebackPlanner({ orgs, ids })),
+        }
+      : {}),
   };
   observability.metrics.bind({ counts: () => store.operationalCounts(), lists: () => screening.versions(), now: clock.now });
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES, ...opts.server });

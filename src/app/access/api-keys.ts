@@ -88,9 +88,10 @@ export async function revokeApiKey(deps: { store: Store; clock: Clock }, keyId: 
 
 export async function authenticate(store: Store, token: string | undefined): Promise<Principal | null> {
   if (!token || !token.startsWith('remit_') || token.length > 200) return null;
-  const record = await store.apiKeys.findBySecretHash(hashSecret(token));
-  if (!record || record.revokedAt !== null) return null;
-  return keyPrincipal(record, await store.users.get(record.userId));
+  // The key and its person in one read: a revocation, deactivation or role change counts from the next request.
+  const found = await store.apiKeys.findWithOwner(hashSecret(token));
+  if (!found || found.key.revokedAt !== null) return null;
+  return keyPrincipal(found.key, found.owner);
 }
 
 export const publicKeyView = (r: ApiKeyRecord) => ({

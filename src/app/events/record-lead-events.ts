@@ -8,18 +8,21 @@ import { projectLeadEvent, type LeadEvent } from './lead-events.ts';
 /**
  * The one writer of lead events: for each event, in order, its history entry, its audit inbox entry
  * and its outbox message, all in the caller's transaction — so the three commit or roll back together.
+ * The history entries go in with one statement (their seqs keep the events' order).
  */
 export async function recordLeadEvents(
   tx: UnitOfWork,
   ctx: Pick<ServiceContext, 'ids' | 'notify'>,
   events: readonly LeadEvent[],
 ): Promise<void> {
-  for (const event of events) {
-    const { history, audit, outbox } = projectLeadEvent(event);
-    if (history) {
-      const { leadId, kind, actor, at, payload } = history;
-      await tx.events.append({ leadId, kind, actor, at, payloadJson: JSON.stringify(payload) });
-    }
+  const projected = events.map((event) => projectLeadEvent(event));
+  const histories = projected.flatMap(({ history }) =>
+    history
+      ? [{ leadId: history.leadId, kind: history.kind, actor: history.actor, at: history.at, payloadJson: JSON.stringify(history.payload) }]
+      : [],
+  );
+  if (histories.length > 0) await tx.events.appendMany(histories);
+  for (const { audit, outbox } of projected) {
     if (audit) await appendAudit(tx, audit);
     if (outbox) await emitEvent(tx, ctx, outbox.type, outbox.data, outbox.at);
   }

@@ -84,6 +84,8 @@ interface RecordedIntake {
   readonly warnings: readonly FieldError[];
   readonly scoreView: IngestResponse['score'];
   readonly accountView: IngestResponse['account'];
+  /** The lead row was created by this transaction (not already there). */
+  readonly created: boolean;
 }
 
 interface IdempotencyClaim {
@@ -194,7 +196,12 @@ async function recordIntake(
   const { org, intake, score, account, keys } = prepared;
   const leadId = ctx.ids.next('lead');
   const lead = routableLead(prepared, leadId);
-  await tx.leads.claim({ id: leadId, orgHash: org.hash, leadJson: canonicalJson(lead), receivedAt: toIso(prepared.receivedAtMs) });
+  const { created } = await tx.leads.claim({
+    id: leadId,
+    orgHash: org.hash,
+    leadJson: canonicalJson(lead),
+    receivedAt: toIso(prepared.receivedAtMs),
+  });
   const salt = randomBytes(32).toString('hex');
   // Hit evidence derived from the person (their name tokens, date-of-birth comparisons) is personal
   // data: it lives with the contact, erasable; the history keeps only the list side of each hit.
@@ -227,8 +234,10 @@ async function recordIntake(
     ...(prepared.enrichment !== null ? { enrichment: prepared.enrichment } : {}),
     dedupeKeyKinds: keyKinds,
   };
-  await tx.events.append({ leadId, kind: 'intake', actor: principal.userId, at, payloadJson: JSON.stringify(intakeHistory) });
-  await tx.events.append({ leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening.screening) });
+  await tx.events.appendMany([
+    { leadId, kind: 'intake', actor: principal.userId, at, payloadJson: JSON.stringify(intakeHistory) },
+    { leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening.screening) },
+  ]);
   await auditIntake(tx, {
     leadId,
     actor: principal.userId,
@@ -244,7 +253,7 @@ async function recordIntake(
     enrichment: prepared.enrichment,
   });
   const scoreView = score ? { score: score.score, grade: score.grade, qualified: score.qualified, qualifyAt: score.qualifyAt } : null;
-  return { leadId, lead, warnings: intake.warnings, scoreView, accountView };
+  return { leadId, lead, warnings: intake.warnings, scoreView, accountView, created };
 }
 
 /** Same person as an open lead: this one is a DUPLICATE linked to it, and the original owner is named. */
@@ -286,7 +295,9 @@ async function routeNewLead(
   await recordLeadEvents(tx, ctx, [
     { kind: 'dedupe.unique', leadId, actor: 'system', at, keyKinds: prepared.keys.map((k) => k.split(':')[0]!) },
   ]);
-  const decision = await decideAndRecord(tx, { org: prepared.org, clock: ctx.clock, ids: ctx.ids }, lead, prepared.receivedAtMs);
+  const decision = await decideAndRecord(tx, { org: prepared.org, clock: ctx.clock, ids: ctx.ids }, lead, prepared.receivedAtMs, {
+    leadIsNew: recorded.created,
+  });
   await tx.dedupe.add(leadId, prepared.keys);
   const { reviewId } = await recordDecisionOutcome(tx, ctx, decision, { actor: 'system' });
   return answer(recorded, { status: decision.outcome, duplicateOf: null, decision, reviewId });

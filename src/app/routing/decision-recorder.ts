@@ -29,6 +29,8 @@ export interface DecideOptions {
   readonly exclusion?: RepExclusion;
   /** Store this lead document with the outcome (a re-decision on a lead whose screening changed). */
   readonly storeLead?: boolean;
+  /** The caller created the lead row in this transaction: it has no SLA timers yet, so none are cancelled (a statement fewer). */
+  readonly leadIsNew?: boolean;
 }
 
 /** Scope computed before the locks no longer covers the scope at decision time: re-run the transaction. */
@@ -128,7 +130,7 @@ export async function decideAndRecord(
   });
   await tx.routingState.apply(changes);
   // docs/conduct.md: an assignment (re)starts the rep's SLA timers; any other outcome stops pending ones.
-  await slaTimersForDecision(tx, { org }, decision);
+  await slaTimersForDecision(tx, { org }, decision, options.leadIsNew ?? false);
   // docs/audit.md, docs/routing.md: the full decision, the lead it decided on and the routing state it read, so it can be replayed.
   const payload = decisionAuditPayload(
     decision,

@@ -14,6 +14,8 @@ export interface SlaAssignment {
   readonly assignedAtMs: number;
   /** What made the assignment (a decision id, a review id): timer ids are `<cause>:<kind>`, so no ids are drawn. */
   readonly cause: string;
+  /** The lead row was created in this transaction: there are no pending timers to cancel. */
+  readonly leadIsNew?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface SlaAssignment {
  */
 export async function replaceSlaTimers(tx: UnitOfWork, deps: { readonly org: CompiledOrg }, a: SlaAssignment): Promise<number> {
   const at = toIso(a.assignedAtMs);
-  await tx.slaTimers.cancelPending(a.leadId, { at, by: 'reassigned' });
+  if (!a.leadIsNew) await tx.slaTimers.cancelPending(a.leadId, { at, by: 'reassigned' });
   const rep = deps.org.repsById.get(a.repId);
   if (!rep) return 0;
   const planned = planSlaTimers(slaConfigOf(deps.org.config.sla), a.ruleId, rep, a.assignedAtMs);
@@ -43,7 +45,12 @@ export async function replaceSlaTimers(tx: UnitOfWork, deps: { readonly org: Com
 }
 
 /** After any routing decision: an ASSIGNED one schedules the rep's timers; any other outcome only cancels pending ones. */
-export async function slaTimersForDecision(tx: UnitOfWork, deps: { readonly org: CompiledOrg }, decision: Decision): Promise<void> {
+export async function slaTimersForDecision(
+  tx: UnitOfWork,
+  deps: { readonly org: CompiledOrg },
+  decision: Decision,
+  leadIsNew: boolean,
+): Promise<void> {
   const at = Date.parse(decision.decidedAt);
   if (decision.outcome === 'ASSIGNED' && decision.rep) {
     await replaceSlaTimers(tx, deps, {
@@ -53,8 +60,9 @@ export async function slaTimersForDecision(tx: UnitOfWork, deps: { readonly org:
       ruleId: decision.rule?.id ?? null,
       assignedAtMs: at,
       cause: decision.decisionId,
+      leadIsNew,
     });
-  } else {
+  } else if (!leadIsNew) {
     await tx.slaTimers.cancelPending(decision.leadId, { at: toIso(at), by: `decision ${decision.outcome}` });
   }
 }

@@ -1,4 +1,5 @@
 import type { Role } from '../../domain/access/roles.ts';
+import type { UserRecord } from './users.port.ts';
 
 // API keys (docs/operations.md): only a hash is stored; the secret is shown once at creation.
 
@@ -20,6 +21,11 @@ export interface ApiKeyRecord {
 export interface ApiKeyRepository {
   create(record: Omit<ApiKeyRecord, 'revokedAt'>): Promise<void>;
   findBySecretHash(secretHash: string): Promise<ApiKeyRecord | undefined>;
+  /**
+   * The key with this secret hash and the person it belongs to, read together (one statement: every API request
+   * authenticates, issue 18). `owner` is undefined when the person no longer exists.
+   */
+  findWithOwner(secretHash: string): Promise<{ readonly key: ApiKeyRecord; readonly owner: UserRecord | undefined } | undefined>;
   list(): Promise<readonly ApiKeyRecord[]>;
   /** Returns false when the key does not exist or was already revoked. */
   revoke(id: string, revokedAt: string): Promise<boolean>;

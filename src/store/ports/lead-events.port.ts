@@ -13,6 +13,11 @@ export interface LeadEventRecord {
 
 export interface LeadEventRepository {
   append(event: Omit<LeadEventRecord, 'seq'>): Promise<LeadEventRecord>;
+  /**
+   * Appends several events with one statement (one round trip), in the given order: their seqs increase in that
+   * order. The records come back in the same order. Nothing is written when any event is invalid.
+   */
+  appendMany(events: readonly Omit<LeadEventRecord, 'seq'>[]): Promise<readonly LeadEventRecord[]>;
   /** Oldest first. */
   listForLead(leadId: string): Promise<readonly LeadEventRecord[]>;
 }

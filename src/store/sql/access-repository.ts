@@ -4,6 +4,7 @@ import type { ApiKeyRecord, ApiKeyRepository, SessionRepository, SignInMethod } 
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireText } from './input-checks.ts';
 import type { ApiKeysTable, Database } from './schema.ts';
+import { toUser } from './user-repository.ts';
 
 // API keys.
 
@@ -52,6 +53,7 @@ export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
       const row = await db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
       return row ? toApiKey(row) : undefined;
     },
+    findWithOwner: (secretHash) => findWithOwner(db, secretHash),
     async list() {
       const rows = await db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
       return rows.map(toApiKey);
@@ -67,6 +69,45 @@ export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
       return Number(r.numUpdatedRows) === 1;
     },
   };
+}
+
+/** The key and its person with one joined SELECT (every API request authenticates). */
+async function findWithOwner(db: Kysely<Database>, secretHash: string): ReturnType<ApiKeyRepository['findWithOwner']> {
+  const row = await db
+    .selectFrom('api_keys')
+    .leftJoin('users', 'users.id', 'api_keys.user_id')
+    .selectAll('api_keys')
+    .select([
+      'users.id as owner_id',
+      'users.name as owner_name',
+      'users.email as owner_email',
+      'users.status as owner_status',
+      'users.roles_json as owner_roles_json',
+      'users.rep_id as owner_rep_id',
+      'users.created_at as owner_created_at',
+      'users.created_by as owner_created_by',
+      'users.updated_at as owner_updated_at',
+      'users.version as owner_version',
+    ])
+    .where('api_keys.secret_hash', '=', secretHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const owner =
+    row.owner_id === null
+      ? undefined
+      : toUser({
+          id: row.owner_id,
+          name: row.owner_name!,
+          email: row.owner_email ?? null,
+          status: row.owner_status!,
+          roles_json: row.owner_roles_json!,
+          rep_id: row.owner_rep_id ?? null,
+          created_at: row.owner_created_at!,
+          created_by: row.owner_created_by!,
+          updated_at: row.owner_updated_at!,
+          version: row.owner_version!,
+        });
+  return { key: toApiKey(row), owner };
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;

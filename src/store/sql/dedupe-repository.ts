@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { LEAD_STATUSES } from '../../domain/lead/lead-status.ts';
 import type { DedupeRepository } from '../ports/dedupe.port.ts';
 import { StoreInputError } from '../store-errors.ts';
@@ -19,17 +19,12 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities):
       // SQLite: the write transaction already excludes every other writer.
       if (!caps.rowLocks || keys.length === 0) return;
       const buckets = [...new Set(keys.map(dedupeLockBucket))].sort();
+      // One round trip: the upsert creates a missing bucket row and its no-op update locks an existing one (the lock
+      // `SELECT … FOR UPDATE` would take), in sorted order so two transactions never lock in opposite orders.
       await db
         .insertInto('dedupe_locks')
         .values(buckets.map((bucket) => ({ bucket })))
-        .onConflict((oc) => oc.column('bucket').doNothing())
-        .execute();
-      await db
-        .selectFrom('dedupe_locks')
-        .select('bucket')
-        .where('bucket', 'in', buckets)
-        .orderBy(sql`bucket collate "C"`)
-        .forUpdate()
+        .onConflict((oc) => oc.column('bucket').doUpdateSet({ bucket: (eb) => eb.ref('excluded.bucket') }))
         .execute();
     },
     async findOpen(keys, openStatuses) {

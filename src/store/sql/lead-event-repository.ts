@@ -14,20 +14,43 @@ const toLeadEvent = (r: Selectable<LeadEventsTable>): LeadEventRecord => ({
   payloadJson: r.payload_json,
 });
 
+function checkEvent(ev: Omit<LeadEventRecord, 'seq'>): void {
+  requireText(ev.leadId, 'event leadId');
+  requireText(ev.kind, 'event kind');
+  requireText(ev.actor, 'event actor');
+  requireInstant(ev.at, 'event at');
+  requireJson(ev.payloadJson, 'event payloadJson');
+}
+
+const toRow = (ev: Omit<LeadEventRecord, 'seq'>) => ({
+  lead_id: ev.leadId,
+  kind: ev.kind,
+  actor: ev.actor,
+  at: ev.at,
+  payload_json: ev.payloadJson,
+});
+
 export function leadEventRepository(db: Kysely<Database>): LeadEventRepository {
   return {
     async append(ev) {
-      requireText(ev.leadId, 'event leadId');
-      requireText(ev.kind, 'event kind');
-      requireText(ev.actor, 'event actor');
-      requireInstant(ev.at, 'event at');
-      requireJson(ev.payloadJson, 'event payloadJson');
-      const row = await db
-        .insertInto('lead_events')
-        .values({ lead_id: ev.leadId, kind: ev.kind, actor: ev.actor, at: ev.at, payload_json: ev.payloadJson })
-        .returning('seq')
-        .executeTakeFirstOrThrow();
+      checkEvent(ev);
+      const row = await db.insertInto('lead_events').values(toRow(ev)).returning('seq').executeTakeFirstOrThrow();
       return { seq: Number(row.seq), leadId: ev.leadId, kind: ev.kind, actor: ev.actor, at: ev.at, payloadJson: ev.payloadJson };
+    },
+    async appendMany(events) {
+      events.forEach(checkEvent);
+      if (events.length === 0) return [];
+      const rows = await db.insertInto('lead_events').values(events.map(toRow)).returning('seq').execute();
+      // The rows of one INSERT take their seqs in VALUES order, but neither dialect promises RETURNING's order: sort.
+      const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+      return events.map((ev, i) => ({
+        seq: seqs[i]!,
+        leadId: ev.leadId,
+        kind: ev.kind,
+        actor: ev.actor,
+        at: ev.at,
+        payloadJson: ev.payloadJson,
+      }));
     },
     async listForLead(leadId) {
       const rows = await db.selectFrom('lead_events').selectAll().where('lead_id', '=', leadId).orderBy('seq').execute();

@@ -73,10 +73,13 @@ const failIfNotPending = async (db: Kysely<Database>, id: string, updated: bigin
 };
 
 export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities): OutboxRepository {
-  return { ...subscriptions(db), ...deliveryAttempts(db, caps), ...deliveryQueries(db) };
+  return { ...subscriptions(db, caps), ...deliveryAttempts(db, caps), ...deliveryQueries(db) };
 }
 
-function subscriptions(db: Kysely<Database>): Pick<OutboxRepository, 'upsertSubscription' | 'listSubscriptions' | 'enqueue'> {
+function subscriptions(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+): Pick<OutboxRepository, 'upsertSubscription' | 'listSubscriptions' | 'enqueue'> {
   return {
     async upsertSubscription(rec) {
       requireText(rec.id, 'subscription id');
@@ -116,13 +119,21 @@ function subscriptions(db: Kysely<Database>): Pick<OutboxRepository, 'upsertSubs
       requireText(event.eventType, 'outbox eventType');
       requireJson(event.payloadJson, 'outbox payloadJson');
       requireInstant(event.createdAt, 'outbox createdAt');
-      await db
-        .insertInto('outbox_events')
-        .values({ event_id: event.eventId, event_type: event.eventType, payload_json: event.payloadJson, created_at: event.createdAt })
-        .execute();
-      const subs = (await db.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).orderBy('id').execute()).map(
-        toSubscription,
-      );
+      const values = { event_id: event.eventId, event_type: event.eventType, payload_json: event.payloadJson, created_at: event.createdAt };
+      // PostgreSQL: the insert rides in a WITH of the subscriptions read, one round trip (a data-modifying WITH always
+      // runs, once; the read does not look at outbox_events). SQLite has no such WITH, and a statement costs no round trip.
+      const subRows =
+        caps.dialect === 'postgres'
+          ? await db
+              .with('inserted_event', (q) => q.insertInto('outbox_events').values(values))
+              .selectFrom('webhook_subscriptions')
+              .selectAll()
+              .where('active', '=', 1)
+              .orderBy('id')
+              .execute()
+          : (await db.insertInto('outbox_events').values(values).execute(),
+            await db.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).orderBy('id').execute());
+      const subs = subRows.map(toSubscription);
       const matching = subs.filter((s) => s.events.includes('*') || s.events.includes(event.eventType));
       if (matching.length === 0) return 0;
       const rows = matching.map((s) => {

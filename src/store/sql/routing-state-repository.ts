@@ -18,10 +18,8 @@ function sortedUnique(values: readonly string[], what: string): string[] {
   return [...new Set(values)].sort();
 }
 
-// PostgreSQL orders lock acquisition by byte order, whatever the database collation, so every
-// transaction locks in the same order as the JavaScript sort of the inserts.
-const byteOrder = (caps: StoreCapabilities, column: 'pool' | 'rep_id') =>
-  caps.dialect === 'postgres' ? sql`${sql.ref(column)} collate "C"` : sql`${sql.ref(column)}`;
+// PostgreSQL takes the row locks in the order of the upsert's rows: every transaction sorts them the same way
+// (sortedUnique), so two transactions never wait for each other in opposite orders.
 
 export function routingStateRepository(db: Kysely<Database>, caps: StoreCapabilities): RoutingStateRepository {
   return { ...scopeLocks(db, caps), ...stateChanges(db), ...stateSnapshot(db), ...poolControls(db, caps) };
@@ -121,30 +119,29 @@ function stateSnapshot(db: Kysely<Database>): Pick<RoutingStateRepository, 'snap
   };
 }
 
-/** Locks the pool rows (PostgreSQL: created first, then FOR UPDATE in byte order) and returns their sequence numbers. */
+/**
+ * Locks the pool rows and returns their sequence numbers. PostgreSQL: one round trip — an upsert in byte order whose
+ * no-op update takes the same row lock as `SELECT … FOR UPDATE` (waiting for, then seeing, the latest committed
+ * version) and creates a missing row, returning every row. SQLite: the write transaction already excludes every
+ * other writer, so a plain read.
+ */
 async function lockPools(db: Kysely<Database>, caps: StoreCapabilities, pools: readonly string[]): Promise<Map<string, number>> {
   const seqs = new Map<string, number>();
   if (pools.length > 0) {
-    if (caps.rowLocks) {
-      await db
-        .insertInto('routing_pools')
-        .values(pools.map((pool) => ({ pool, seq: 0 })))
-        .onConflict((oc) => oc.column('pool').doNothing())
-        .execute();
-    }
-    const rows = await db
-      .selectFrom('routing_pools')
-      .select(['pool', 'seq'])
-      .where('pool', 'in', pools)
-      .orderBy(byteOrder(caps, 'pool'))
-      .$if(caps.rowLocks, (q) => q.forUpdate())
-      .execute();
+    const rows = caps.rowLocks
+      ? await db
+          .insertInto('routing_pools')
+          .values(pools.map((pool) => ({ pool, seq: 0 })))
+          .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: sql<number>`routing_pools.seq` }))
+          .returning(['pool', 'seq'])
+          .execute()
+      : await db.selectFrom('routing_pools').select(['pool', 'seq']).where('pool', 'in', pools).orderBy('pool').execute();
     for (const r of rows) seqs.set(r.pool, Number(r.seq));
   }
   return seqs;
 }
 
-/** Locks the rep rows the same way and returns their loads (undefined for a rep never assigned). */
+/** Locks the rep rows the same way (one upsert on PostgreSQL) and returns their loads (undefined for a rep never assigned). */
 async function lockReps(
   db: Kysely<Database>,
   caps: StoreCapabilities,
@@ -152,20 +149,14 @@ async function lockReps(
 ): Promise<Map<string, RepLoad | undefined>> {
   const loads = new Map<string, RepLoad | undefined>();
   if (repIds.length > 0) {
-    if (caps.rowLocks) {
-      await db
-        .insertInto('rep_state')
-        .values(repIds.map((rep_id) => ({ rep_id, open_count: 0, day: null, today: 0 })))
-        .onConflict((oc) => oc.column('rep_id').doNothing())
-        .execute();
-    }
-    const rows = await db
-      .selectFrom('rep_state')
-      .selectAll()
-      .where('rep_id', 'in', repIds)
-      .orderBy(byteOrder(caps, 'rep_id'))
-      .$if(caps.rowLocks, (q) => q.forUpdate())
-      .execute();
+    const rows = caps.rowLocks
+      ? await db
+          .insertInto('rep_state')
+          .values(repIds.map((rep_id) => ({ rep_id, open_count: 0, day: null, today: 0 })))
+          .onConflict((oc) => oc.column('rep_id').doUpdateSet({ open_count: sql<number>`rep_state.open_count` }))
+          .returningAll()
+          .execute()
+      : await db.selectFrom('rep_state').selectAll().where('rep_id', 'in', repIds).orderBy('rep_id').execute();
     for (const r of rows)
       loads.set(r.rep_id, r.day === null ? undefined : { open: Number(r.open_count), day: r.day, today: Number(r.today) });
   }

@@ -21,7 +21,13 @@ function requireRoles(roles: readonly PersonRole[]): string {
   return JSON.stringify([...roles].sort());
 }
 
-const toUser = (r: Selectable<UsersTable>): UserRecord => ({
+/** The columns a UserRecord is made of (also read joined to an API key: access-repository.ts). */
+export type UserRecordColumns = Pick<
+  Selectable<UsersTable>,
+  'id' | 'name' | 'email' | 'status' | 'roles_json' | 'rep_id' | 'created_at' | 'created_by' | 'updated_at' | 'version'
+>;
+
+export const toUser = (r: UserRecordColumns): UserRecord => ({
   id: r.id,
   name: r.name,
   email: r.email,

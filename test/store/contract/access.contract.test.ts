@@ -82,4 +82,43 @@ describe.each(STORES)('access repositories (console sessions, API keys): $factor
     await expect(store.apiKeys.create({ ...admin, id: 'k6', secretHash: 'plaintext-secret' })).rejects.toThrow(/SHA-256/);
     await expect(store.apiKeys.create({ ...admin, id: 'k7', secretHash: hash('f'), userId: '' })).rejects.toThrow(/userId/);
   });
+
+  it('api keys: findWithOwner reads the key and its person together, as they are now', async () => {
+    const hash = (c: string) => c.repeat(64);
+    const key = {
+      id: 'k1',
+      name: 'rep key',
+      role: 'rep' as const,
+      repId: 'r1',
+      secretHash: hash('a'),
+      createdAt: iso(0),
+      createdBy: 'usr_admin',
+      userId: 'usr_rep',
+    };
+    await store.users.create({
+      id: 'usr_rep',
+      name: 'Rep One',
+      email: 'rep.one@example.com',
+      status: 'active',
+      roles: ['rep'],
+      repId: 'r1',
+      createdAt: iso(0),
+      createdBy: 'usr_admin',
+    });
+    await store.apiKeys.create(key);
+    await store.apiKeys.create({ ...key, id: 'k2', secretHash: hash('b'), userId: 'usr_gone' });
+    const owner = await store.users.get('usr_rep');
+    expect(await store.apiKeys.findWithOwner(hash('a'))).toEqual({ key: { ...key, revokedAt: null }, owner });
+    expect(await store.apiKeys.findWithOwner(hash('b'))).toEqual({
+      key: { ...key, id: 'k2', secretHash: hash('b'), userId: 'usr_gone', revokedAt: null },
+      owner: undefined,
+    });
+    expect(await store.apiKeys.findWithOwner(hash('c'))).toBeUndefined();
+    // A change to the person or the key shows on the next read (nothing is cached).
+    const suspended = await store.users.update('usr_rep', owner!.version, { status: 'suspended', roles: ['ops', 'rep'] }, iso(3));
+    expect(await store.apiKeys.findWithOwner(hash('a'))).toEqual({ key: { ...key, revokedAt: null }, owner: suspended });
+    expect(suspended).toMatchObject({ status: 'suspended', roles: ['ops', 'rep'] });
+    await store.apiKeys.revoke('k1', iso(4));
+    expect((await store.apiKeys.findWithOwner(hash('a')))?.key.revokedAt).toBe(iso(4));
+  });
 });

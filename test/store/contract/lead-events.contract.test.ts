@@ -45,4 +45,41 @@ describe.each(STORES)('lead events repository: $factory.name', ({ factory, run }
       StoreInputError,
     );
   });
+
+  it('appendMany: one statement, seqs increasing in the given order, the records back in that order, all or nothing', async () => {
+    await seedOrg();
+    await seedLead(store, 'M1');
+    await seedLead(store, 'M2');
+    const before = await store.events.append({ leadId: 'M2', kind: 'intake', actor: 'api:key-1', at: iso(0), payloadJson: '{}' });
+    const many = await store.events.appendMany([
+      { leadId: 'M1', kind: 'intake', actor: 'api:key-1', at: iso(1), payloadJson: '{"n":1}' },
+      { leadId: 'M1', kind: 'screening', actor: 'system', at: iso(1), payloadJson: '{"n":2}' },
+      { leadId: 'M2', kind: 'decision', actor: 'system', at: iso(2), payloadJson: '{"n":3}' },
+    ]);
+    expect(many.map((e) => [e.leadId, e.kind, e.actor, e.at, e.payloadJson])).toEqual([
+      ['M1', 'intake', 'api:key-1', iso(1), '{"n":1}'],
+      ['M1', 'screening', 'system', iso(1), '{"n":2}'],
+      ['M2', 'decision', 'system', iso(2), '{"n":3}'],
+    ]);
+    expect(before.seq).toBeLessThan(many[0]!.seq);
+    expect(many[0]!.seq).toBeLessThan(many[1]!.seq);
+    expect(many[1]!.seq).toBeLessThan(many[2]!.seq);
+    expect(await store.events.listForLead('M1')).toEqual([many[0], many[1]]);
+    expect(await store.events.listForLead('M2')).toEqual([before, many[2]]);
+    expect(await store.events.appendMany([])).toEqual([]);
+    // One invalid event: nothing of the batch is written (checked before the insert, and the insert is one statement).
+    await expect(
+      store.events.appendMany([
+        { leadId: 'M1', kind: 'later', actor: 'x', at: iso(3), payloadJson: '{}' },
+        { leadId: 'M1', kind: 'bad', actor: 'x', at: iso(3), payloadJson: 'nope' },
+      ]),
+    ).rejects.toThrow(StoreInputError);
+    await expect(
+      store.events.appendMany([
+        { leadId: 'M1', kind: 'later', actor: 'x', at: iso(3), payloadJson: '{}' },
+        { leadId: 'ghost', kind: 'intake', actor: 'x', at: iso(3), payloadJson: '{}' },
+      ]),
+    ).rejects.toThrow();
+    expect(await store.events.listForLead('M1')).toEqual([many[0], many[1]]);
+  });
 });

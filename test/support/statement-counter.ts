@@ -1,0 +1,72 @@
+import { StatementSync } from 'node:sqlite';
+import pg from 'pg';
+
+/**
+ * Counts every statement the process sends to SQLite (node:sqlite statement runs) and every round trip to
+ * PostgreSQL (pg client queries, BEGIN and COMMIT included), below Kysely and the store, so nothing the store
+ * does escapes it (issue 18; docs/performance.md "SQL per lead"). Counting is process-wide while a counter is
+ * started: run the work sequentially in between.
+ */
+export interface StatementCount {
+  readonly total: number;
+  /** Normalised statement text (literals and placeholders folded) → how many times it ran. */
+  readonly byStatement: ReadonlyMap<string, number>;
+}
+
+export interface StatementCounter {
+  /** What ran since start() (or the last reset()). */
+  snapshot(): StatementCount;
+  reset(): void;
+  /** Puts the original methods back. */
+  stop(): void;
+}
+
+/** `insert into "x" ("a", "b") values ($1, $2), ($3, $4)` → `insert into "x" ("a", "b") values (?)×2`-like keys. */
+export function statementKey(sqlText: string): string {
+  return sqlText
+    .replace(/\s+/g, ' ')
+    .replace(/\$\d+/g, '?')
+    .replace(/'(?:[^']|'')*'/g, "'…'")
+    .replace(/\((\?(?:, \?)*)\)(?:, \(\1\))+/g, '($1)×n')
+    .replace(/in \((?:\?(?:, )?)+\)/gi, 'in (…)')
+    .trim()
+    .slice(0, 160);
+}
+
+export function startStatementCounter(): StatementCounter {
+  const counts = new Map<string, number>();
+  let total = 0;
+  const note = (sqlText: unknown) => {
+    total++;
+    const key = typeof sqlText === 'string' ? statementKey(sqlText) : '(non-text query)';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  };
+  const sqliteProto = StatementSync.prototype as unknown as Record<string, (this: StatementSync, ...a: unknown[]) => unknown>;
+  const originals = new Map<string, (this: StatementSync, ...a: unknown[]) => unknown>();
+  for (const method of ['all', 'get', 'run', 'iterate'] as const) {
+    const original = sqliteProto[method]!;
+    originals.set(method, original);
+    sqliteProto[method] = function (this: StatementSync, ...args: unknown[]) {
+      note(this.sourceSQL);
+      return original.apply(this, args);
+    };
+  }
+  const pgProto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const pgQuery = pgProto.query;
+  pgProto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0];
+    note(typeof q === 'string' ? q : (q as { text?: unknown } | null)?.text);
+    return pgQuery.apply(this, args);
+  };
+  return {
+    snapshot: () => ({ total, byStatement: new Map(counts) }),
+    reset() {
+      total = 0;
+      counts.clear();
+    },
+    stop() {
+      for (const [method, original] of originals) sqliteProto[method] = original;
+      pgProto.query = pgQuery;
+    },
+  };
+}
