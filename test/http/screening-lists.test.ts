@@ -333,4 +333,50 @@ describe('delta re-screening on reload (docs/screening.md "Delta re-screening")'
     const queueAfter = (await get('/v1/review', s!.tokens.compliance)).json();
     expect(queueAfter.items.filter((i: { leadId: string }) => i.leadId === marguerite.leadId)).toHaveLength(1);
   });
+
+  it('keys stored under another key scheme are dropped and written again before the look-up; a ship is keyed by its names', async () => {
+    const { blocklistFile } = await serviceWithSources();
+    // a new store adopts this code's key scheme at start: the first delta does not re-key
+    const scheme = await s!.store.personalData.nameKeyScheme();
+    expect(scheme).toMatch(/^[0-9a-f]{64}$/);
+    const marguerite = (await post('/v1/leads', person('Marguerite', 'Quillfeather'), s!.tokens.integration)).json();
+    const shipLead = ukLead({
+      person: { firstName: 'Ada', lastName: 'Prentiss', email: `ap${++n}@example.co.uk` },
+      address: { country: 'GB' },
+    });
+    const shipper = (
+      await post('/v1/leads', { ...shipLead, vessel: { name: 'Northern Gannet', formerNames: ['Kestrel Dawn'] } }, s!.tokens.integration)
+    ).json();
+    for (const l of [marguerite, shipper]) expect(l.decision.constraints.screening.status).toBe('clear');
+
+    // Keys made by other normalisation code: Marguerite's stored keys no longer match what the list side looks up.
+    await s!.store.transaction(async (tx) => {
+      await tx.personalData.resetNameKeys('older-scheme', new Date().toISOString());
+      await tx.personalData.putNameKeys(marguerite.leadId, [1, 2, 3]);
+    });
+    expect(await s!.store.personalData.anyNameKeys()).toBe(true);
+
+    await writeFile(
+      blocklistFile,
+      'NB-BL-0201,Marguerite Quilfeather,,person,,GB,new fraud referral\nNB-BL-0202,Kestrel Dawn,,vessel,,,sanctions evasion\n',
+      { flag: 'a' },
+    );
+    const rescreen = (await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json().rescreen;
+    expect(rescreen.keysRekeyed).toBe(true);
+    expect(rescreen.keysBackfilled).toBe(2); // both open leads keyed again under this scheme
+    expect(await s!.store.personalData.nameKeyScheme()).toBe(scheme);
+    // found through their re-written keys: the person by a misspelt name, the ship by its former name
+    expect([...rescreen.newlyHeld].sort()).toEqual([marguerite.leadId, shipper.leadId].sort());
+    expect(rescreen.newMatches).toEqual(
+      expect.arrayContaining([
+        { leadId: marguerite.leadId, hits: ['blocklist/NB-BL-0201'] },
+        { leadId: shipper.leadId, hits: ['blocklist/NB-BL-0202'] },
+      ]),
+    );
+
+    // the scheme now recorded matches: the next delta trusts the keys
+    await writeFile(blocklistFile, 'NB-BL-0203,Unrelated Person Name,,person,,GB,other\n', { flag: 'a' });
+    const next = (await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json().rescreen;
+    expect(next).toMatchObject({ keysRekeyed: false, keysBackfilled: 0, newlyHeld: [] });
+  });
 });

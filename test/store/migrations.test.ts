@@ -72,6 +72,7 @@ describe('migration runner', () => {
       'routing_pools',
       'screening_list_reloads',
       'screening_list_versions',
+      'screening_name_key_scheme',
       'screening_name_keys',
       'sign_in_links',
       'sla_timers',

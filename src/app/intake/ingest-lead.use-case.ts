@@ -220,7 +220,11 @@ async function recordIntake(
     consentJson: intake.consent ? JSON.stringify(intake.consent) : null,
     createdAt: at,
   });
-  await recordScreeningNameKeys(tx, leadId, { fullName: intake.contact.fullName, company: intake.company ?? null });
+  await recordScreeningNameKeys(tx, leadId, {
+    fullName: intake.contact.fullName,
+    company: intake.company ?? null,
+    vessel: intake.vessel ?? null,
+  });
   const accountView = account ? { id: account.account.id, matchedBy: account.matchedBy, score: account.score } : null;
   const keyKinds = keys.map((k) => k.split(':')[0]);
   const accountHistory = account ? { ...accountView, matchedOn: account.matchedOn, alternatives: account.alternatives } : null;

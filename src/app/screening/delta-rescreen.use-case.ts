@@ -2,12 +2,14 @@ import type { Principal } from '../../domain/access/principal.ts';
 import { OPEN_LEAD_STATUSES, type LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { ListDelta } from '../../screening/list-delta.ts';
 import { normaliseAlternatives } from '../../screening/matcher.ts';
+import type { NameSchema } from '../../screening/name-normaliser.ts';
+import type { EntityKind } from '../../screening/screening-entity.ts';
 import { creditedLeads, hashesToRead, keyLookupPlan, planHashes, type KeyLookupPlan } from '../../screening/stored-name-keys.ts';
 import { ScreeningService } from '../../screening/screening-service.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { hitKey, holdOnRescreen, needsReview, screenStoredContact, type StoredContact } from './screening-disposition.use-case.ts';
-import { recordScreeningNameKeys } from './screening-name-keys.ts';
+import { nameKeyScheme, recordScreeningNameKeys } from './screening-name-keys.ts';
 
 /** What one delta re-screening did (docs/screening.md "Delta re-screening"). */
 export interface DeltaRescreenReport {
@@ -16,8 +18,10 @@ export interface DeltaRescreenReport {
   readonly entries: number;
   /** Leads whose stored name keys share a looked-up key with a delta name (the candidates are among them). */
   readonly leadsIndexed: number;
-  /** Leads stored before their name keys were (before migration 0029) whose keys this run wrote. */
+  /** Leads stored before their name keys were (before migration 0029, or before a key-scheme change) whose keys this run wrote. */
   readonly keysBackfilled: number;
+  /** Whether this run found the stored keys made under another key scheme and dropped them to write them again. */
+  readonly keysRekeyed: boolean;
   /** Leads the reverse index named for a full screening. */
   readonly candidates: number;
   /** Leads whose full screening hit an added or changed entry that needs review. */
@@ -33,8 +37,25 @@ const PAGE = 1000;
 const RESCREENED: readonly LeadStatus[] = OPEN_LEAD_STATUSES.filter((s) => s !== 'HELD');
 
 /**
- * Leads stored before migration 0029 have no name keys: write theirs (a page at a time, one statement per lead)
- * so this and later deltas find them. After the first run this is one query that finds nothing.
+ * Stored keys made by other normalisation or key code than this process's would be looked up with the wrong keys:
+ * when the recorded scheme differs (or none is recorded), every key is dropped in one transaction and the backfill
+ * below writes them all again under this scheme. Returns whether it re-keyed.
+ */
+async function ensureNameKeyScheme(ctx: ServiceContext): Promise<boolean> {
+  const current = nameKeyScheme();
+  if ((await ctx.store.personalData.nameKeyScheme()) === current) return false;
+  await ctx.store.transaction(async (tx) => {
+    if ((await tx.personalData.nameKeyScheme()) !== current)
+      await tx.personalData.resetNameKeys(current, new Date(ctx.clock.now()).toISOString());
+  });
+  ctx.log.warn({ scheme: current }, 'screening name keys re-keyed: the key scheme changed; every lead is keyed again');
+  return true;
+}
+
+/**
+ * Leads stored before migration 0029 (or before a key-scheme change) have no name keys: write theirs (a page at a
+ * time, one statement per lead) so this and later deltas find them. After the first run this is one query that finds
+ * nothing.
  */
 async function backfillNameKeys(ctx: ServiceContext): Promise<{ written: number; failed: number }> {
   let written = 0;
@@ -56,11 +77,17 @@ async function backfillNameKeys(ctx: ServiceContext): Promise<{ written: number;
   return { written, failed };
 }
 
+/** A person entry is looked up as a person; any other as an organisation and, for a ship, also as a vessel. */
+function lookupSchemas(kind: EntityKind): readonly NameSchema[] {
+  if (kind === 'person') return ['person'];
+  return kind === 'vessel' ? ['organisation', 'vessel'] : ['organisation'];
+}
+
 /** The leads whose stored name keys earn enough of some delta name's weight: two look-ups in the store. */
 async function candidateLeads(ctx: ServiceContext, deltas: readonly ListDelta[]): Promise<{ candidates: string[]; touched: number }> {
   const plans: KeyLookupPlan[] = deltas.flatMap((d) =>
     d.entries.flatMap((e) =>
-      e.names.flatMap((n) => normaliseAlternatives(n.value, e.kind === 'person' ? 'person' : 'organisation').map(keyLookupPlan)),
+      e.names.flatMap((n) => lookupSchemas(e.kind).flatMap((schema) => normaliseAlternatives(n.value, schema).map(keyLookupPlan))),
     ),
   );
   const counts = await ctx.store.personalData.nameKeyCounts(planHashes(plans));
@@ -92,12 +119,14 @@ export async function rescreenListDeltas(
     entries: entries.length,
     leadsIndexed: 0,
     keysBackfilled: 0,
+    keysRekeyed: false,
     candidates: 0,
     newMatches: [],
     newlyHeld: [],
     failed: 0,
   };
   if (entries.length === 0 || !ctx.screening) return empty;
+  const rekeyed = await ensureNameKeyScheme(ctx);
   const backfill = await backfillNameKeys(ctx);
   const { candidates, touched } = await candidateLeads(ctx, deltas);
   const deltaOnly = new ScreeningService({ now: () => new Date(ctx.clock.now()) });
@@ -142,6 +171,7 @@ export async function rescreenListDeltas(
     ...empty,
     leadsIndexed: touched,
     keysBackfilled: backfill.written,
+    keysRekeyed: rekeyed,
     candidates: candidates.length,
     newMatches,
     newlyHeld,

@@ -12,6 +12,7 @@ import { checkIndependentApprover } from '../access/segregation.ts';
 import { failure, type AppFailure } from '../shared/app-error.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
+import { adoptNameKeyScheme } from './screening-name-keys.ts';
 
 /**
  * Screening list sources as configuration (docs/screening.md): reload by source id only, every reload
@@ -264,6 +265,7 @@ export async function startListSources(
   catalogue: ListSourceCatalogue,
   preloaded?: readonly LoadedList[],
 ): Promise<StartedSources> {
+  await adoptNameKeyScheme(deps.store, toIso(deps.clock.now()));
   const inForce = new Map((await deps.store.screeningLists.inForce()).map((r) => [r.sourceId, r]));
   const pendingBySource = new Map((await deps.store.screeningLists.listPending()).map((p) => [p.sourceId, p]));
   const lists = preloaded ?? catalogue.sources.map((s) => loadListSource(s, () => new Date(deps.clock.now())));

@@ -3,6 +3,7 @@
  * transaction and read by the delta re-screening. Kept apart from the intake pipeline so that pipeline can change
  * without touching this: intake calls recordScreeningNameKeys once per lead (one statement).
  */
+import { createHash } from 'node:crypto';
 import { normaliseAlternatives } from '../../screening/matcher.ts';
 import type { NormalisedName } from '../../screening/name-normaliser.ts';
 import { subjectKeyHashes } from '../../screening/stored-name-keys.ts';
@@ -12,6 +13,7 @@ import type { UnitOfWork } from '../../store/unit-of-work.ts';
 export interface ScreenedNames {
   readonly fullName?: string | undefined;
   readonly company?: { readonly name?: string | undefined } | null | undefined;
+  readonly vessel?: { readonly name?: string | undefined; readonly formerNames?: readonly string[] | undefined } | null | undefined;
 }
 
 /**
@@ -21,13 +23,61 @@ export interface ScreenedNames {
 export function keyedNames(contact: ScreenedNames): NormalisedName[] {
   const fullName = contact.fullName?.trim() ? contact.fullName : undefined;
   const company = contact.company?.name?.trim() ? contact.company.name : undefined;
+  // A ship is screened on its name and former names as a vessel; keyed also as an organisation, the reading a
+  // delta's non-person entries are looked up with (a key too many only adds a candidate).
+  const ship = [contact.vessel?.name, ...(contact.vessel?.formerNames ?? [])].filter((n): n is string => !!n?.trim());
   return [
     ...(fullName ? normaliseAlternatives(fullName, 'person') : []),
     ...(company ? normaliseAlternatives(company, 'organisation') : []),
+    ...ship.flatMap((n) => [...normaliseAlternatives(n, 'vessel'), ...normaliseAlternatives(n, 'organisation')]),
   ];
+}
+
+/** Bump when a change to the keys must re-key stored leads although the probe names below do not show it. */
+const KEY_SCHEME_REVISION = 1;
+
+/**
+ * Names in many scripts and shapes whose keys stand for the whole key function: a change to normalisation,
+ * transliteration or the index keys that alters any of them changes the fingerprint.
+ */
+const PROBE_NAMES: readonly ScreenedNames[] = [
+  { fullName: 'Mr. Abd al-Rahman ibn Yusuf AL-QASIMI', company: { name: 'Al Noor Trading Co. LLC' } },
+  { fullName: 'Владимир Владимирович Путин', company: { name: 'ООО «Ромашка»' } },
+  { fullName: 'Mao Tse-tung', company: { name: '北京华为技术有限公司' } },
+  { fullName: '김정은', company: { name: '(주)조선무역' } },
+  { fullName: 'אברהם בן דוד', company: { name: 'Ηλίας Παπαδόπουλος Α.Ε.' } },
+  { fullName: 'محمد رضا شاه پهلوی', company: { name: 'Bank Melli Iran' } },
+  { fullName: 'ဦးသန့်', company: { name: 'Myanma Economic Holdings Ltd' } },
+  { fullName: "José María O'Neill-García Jr.", company: { name: 'Société Générale S.A.' } },
+  { fullName: 'SMITH, John Robert', company: { name: 'Gazprom Neft Shipping & Exports GmbH (ex-Sovcomflot)' } },
+  { fullName: 'Nguyễn Văn An', vessel: { name: 'MT Ocean Glory II', formerNames: ['Sea Princess', 'M/V Ruby 7'] } },
+];
+
+let scheme: string | undefined;
+
+/**
+ * The fingerprint of the stored-key scheme: the revision and the keys of the probe names. Stored keys made under
+ * another fingerprint may differ from what the list side now looks up, so they are all written again
+ * (rescreenListDeltas) rather than trusted — a missed candidate would be a missed sanctions match.
+ */
+export function nameKeyScheme(): string {
+  scheme ??= createHash('sha256')
+    .update(JSON.stringify([KEY_SCHEME_REVISION, PROBE_NAMES.map((p) => subjectKeyHashes(keyedNames(p)).sort((a, b) => a - b))]))
+    .digest('hex');
+  return scheme;
 }
 
 /** Stores the key hashes of a lead's screened names; called from the ingest transaction (one INSERT). */
 export async function recordScreeningNameKeys(tx: Pick<UnitOfWork, 'personalData'>, leadId: string, contact: ScreenedNames): Promise<void> {
   await tx.personalData.putNameKeys(leadId, subjectKeyHashes(keyedNames(contact)));
+}
+
+/**
+ * At start: a store with no name keys and no recorded scheme (new, or never keyed) adopts this scheme, so the first
+ * delta does not re-key leads keyed from now on. Keys already stored under an unrecorded scheme (a store keyed
+ * before 0032) are left for the first delta re-screening to re-key.
+ */
+export async function adoptNameKeyScheme(store: Pick<UnitOfWork, 'personalData'>, at: string): Promise<void> {
+  if ((await store.personalData.nameKeyScheme()) !== undefined || (await store.personalData.anyNameKeys())) return;
+  await store.personalData.resetNameKeys(nameKeyScheme(), at);
 }

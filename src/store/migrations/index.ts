@@ -26,6 +26,7 @@ import { outcomeModels } from './0028-outcome-models.ts';
 import { screeningNameKeys } from './0029-screening-name-keys.ts';
 import { auditDecisionRef } from './0030-audit-decision-ref.ts';
 import type { Migration } from './migration.ts';
+import { screeningNameKeyScheme } from './0032-screening-name-key-scheme.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -56,4 +57,5 @@ export const MIGRATIONS: readonly Migration[] = [
   outcomeModels,
   screeningNameKeys,
   auditDecisionRef,
+  screeningNameKeyScheme,
 ];

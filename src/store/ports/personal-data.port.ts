@@ -38,6 +38,15 @@ export interface PersonalDataRepository {
    * lead is screened on, in one statement; keys already stored stay (a stale key only adds a candidate).
    */
   putNameKeys(leadId: string, hashes: readonly number[]): Promise<void>;
+  /** The fingerprint of the key scheme the stored name keys follow (`undefined` before one was recorded, 0032). */
+  nameKeyScheme(): Promise<string | undefined>;
+  /**
+   * Drops every stored name key and records `scheme` as the one the keys written from now on follow; call it in a
+   * transaction. The delta re-screening then writes every lead's keys again (pageContactsWithoutNameKeys).
+   */
+  resetNameKeys(scheme: string, at: string): Promise<void>;
+  /** Whether any lead has stored name keys. */
+  anyNameKeys(): Promise<boolean>;
   /** How many leads hold each of these key hashes (hashes held by none are absent). */
   nameKeyCounts(hashes: readonly number[]): Promise<ReadonlyMap<number, number>>;
   /** The stored contacts of these leads (not erased), in one look-up per chunk: the delta's candidates. */

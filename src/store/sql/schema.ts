@@ -104,6 +104,13 @@ export interface ScreeningNameKeysTable {
   lead_id: string;
 }
 
+/** One row (id 1): the fingerprint of the key scheme the stored screening name keys were computed with (0032). */
+export interface ScreeningNameKeySchemeTable {
+  id: number;
+  scheme: string;
+  set_at: string;
+}
+
 export interface DedupeKeysTable {
   key: string;
   lead_id: string;
@@ -537,6 +544,7 @@ export interface Database {
   rep_state: RepStateTable;
   personal_data: PersonalDataTable;
   screening_name_keys: ScreeningNameKeysTable;
+  screening_name_key_scheme: ScreeningNameKeySchemeTable;
   dedupe_keys: DedupeKeysTable;
   dedupe_locks: DedupeLocksTable;
   idempotency_keys: IdempotencyKeysTable;

@@ -9,7 +9,14 @@ import type { Database } from './schema.ts';
 
 type NameKeyMethods = Pick<
   PersonalDataRepository,
-  'putNameKeys' | 'nameKeyCounts' | 'leadsByNameKeys' | 'pageContactsWithoutNameKeys' | 'contactsOf'
+  | 'putNameKeys'
+  | 'nameKeyCounts'
+  | 'leadsByNameKeys'
+  | 'pageContactsWithoutNameKeys'
+  | 'contactsOf'
+  | 'nameKeyScheme'
+  | 'resetNameKeys'
+  | 'anyNameKeys'
 >;
 
 export function screeningNameKeyMethods(db: Kysely<Database>): NameKeyMethods {
@@ -23,6 +30,23 @@ export function screeningNameKeyMethods(db: Kysely<Database>): NameKeyMethods {
         .values(unique.map((key_hash) => ({ key_hash, lead_id: leadId })))
         .onConflict((oc) => oc.columns(['key_hash', 'lead_id']).doNothing())
         .execute();
+    },
+    async nameKeyScheme() {
+      const row = await db.selectFrom('screening_name_key_scheme').select('scheme').where('id', '=', 1).executeTakeFirst();
+      return row?.scheme;
+    },
+    async resetNameKeys(scheme, at) {
+      requireText(scheme, 'name key scheme');
+      requireText(at, 'name key scheme set_at');
+      await db.deleteFrom('screening_name_keys').execute();
+      await db
+        .insertInto('screening_name_key_scheme')
+        .values({ id: 1, scheme, set_at: at })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ scheme, set_at: at }))
+        .execute();
+    },
+    async anyNameKeys() {
+      return (await db.selectFrom('screening_name_keys').select('lead_id').limit(1).executeTakeFirst()) !== undefined;
     },
     async nameKeyCounts(hashes) {
       const out = new Map<number, number>();

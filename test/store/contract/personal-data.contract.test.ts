@@ -162,5 +162,30 @@ describe.each(STORES)('personal data repository: $factory.name', ({ factory, run
     expect(new Map(await store.personalData.nameKeyCounts([7, 8]))).toEqual(new Map([[8, 1]]));
     expect(await rawQuery(`select * from screening_name_keys where lead_id = 'K1'`)).toEqual([]);
     expect((await store.personalData.pageContactsWithoutNameKeys({ statuses, limit: 10 })).map((r) => r.leadId)).toEqual(['K4']);
+
+    // a key-scheme change drops every stored key and records the new scheme, all or nothing
+    expect(await store.personalData.nameKeyScheme()).toBeUndefined();
+    expect(await store.personalData.anyNameKeys()).toBe(true);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.personalData.resetNameKeys('scheme-a', iso(3));
+        throw new Error('crash after the reset');
+      }),
+    ).rejects.toThrow('crash after the reset');
+    expect(await store.personalData.anyNameKeys()).toBe(true); // rolled back: keys kept, no scheme recorded
+    expect(await store.personalData.nameKeyScheme()).toBeUndefined();
+    await store.transaction((tx) => tx.personalData.resetNameKeys('scheme-a', iso(3)));
+    expect(await store.personalData.nameKeyScheme()).toBe('scheme-a');
+    expect(await store.personalData.anyNameKeys()).toBe(false);
+    expect((await store.personalData.pageContactsWithoutNameKeys({ statuses, limit: 10 })).map((r) => r.leadId)).toEqual([
+      'K2',
+      'K3',
+      'K4',
+    ]);
+    await store.personalData.putNameKeys('K2', [8]);
+    await store.transaction((tx) => tx.personalData.resetNameKeys('scheme-b', iso(4))); // replaces the one row
+    expect(await store.personalData.nameKeyScheme()).toBe('scheme-b');
+    expect(await rawQuery(`select scheme from screening_name_key_scheme`)).toEqual([{ scheme: 'scheme-b' }]);
+    await expect(store.personalData.resetNameKeys('', iso(4))).rejects.toThrow(StoreInputError);
   });
 });
