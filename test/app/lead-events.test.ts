@@ -304,7 +304,11 @@ function recordingTx(openReview: string | null = null): { tx: UnitOfWork; writte
       appendMany: async (es: { kind: string; actor: string; at: string; payloadJson: string }[]) =>
         void written.history.push(...es.map((e) => ({ ...e, payload: JSON.parse(e.payloadJson) }))),
     },
-    audit: { append: async (e: { kind: string; payload: Record<string, unknown> }) => void written.audit.push(e) },
+    // the app hands the store its canonical text (AuditTextEvent) or the payload object (AuditEvent): kept as the object
+    audit: {
+      append: async (e: { kind: string; payload?: Record<string, unknown>; payloadText?: string }) =>
+        void written.audit.push({ kind: e.kind, payload: e.payloadText === undefined ? e.payload! : JSON.parse(e.payloadText) }),
+    },
     outbox: {
       enqueue: async (e: { eventType: string; payloadJson: string }) =>
         void written.outbox.push({ type: e.eventType, data: JSON.parse(e.payloadJson).data }),
