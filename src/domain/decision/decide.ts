@@ -80,7 +80,7 @@ function route(ctx: DecisionContext, rule: CompiledRule, then: RouteThen): Omit<
   for (const team of teams) {
     const t = evaluateTeam(ctx, team);
     candidates.push(t.verdict);
-    for (let i = 0; i < t.eligible.length; i++) eligible.push(t.eligible[i]!);
+    eligible.push(...t.eligible);
     if (!firstLawfulTeam && t.lawfulReps > 0 && t.verdict.reasons.every((r) => r.code === 'NO_ELIGIBLE_REP')) firstLawfulTeam = team;
   }
   const base = { team: null, rep: null, candidates, strategy: null, changes: NO_CHANGES };

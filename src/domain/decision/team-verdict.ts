@@ -182,10 +182,8 @@ function repVerdict(ctx: DecisionContext, lr: LawfulRep): RepVerdict {
   const rep = lr.rep;
   let reasons: DecisionReason[] | null = null;
   let reliedOn: string[] | null = null;
-  // Indexed loops here and in evaluateTeam: per rep per decision, and a for…of iterator showed up in allocation profiles.
-  const checks = ctx.presence.size === 0 ? lr.availabilityNobodyAway : lr.availability;
-  for (let i = 0; i < checks.length; i++) {
-    const r = checks[i]!.evaluate(ctx, rep);
+  for (const check of ctx.presence.size === 0 ? lr.availabilityNobodyAway : lr.availability) {
+    const r = check.evaluate(ctx, rep);
     if (r.pass) {
       if (r.reliedOn) (reliedOn ??= [...lr.reliedOn]).push(...r.reliedOn);
     } else (reasons ??= [...lr.reasons]).push({ code: r.code, detail: r.detail });
@@ -216,8 +214,7 @@ export function evaluateTeam(
   const reps: RepVerdict[] = [];
   const eligible: Candidate[] = [];
   let lawfulReps = 0;
-  for (let i = 0; i < lt.reps.length; i++) {
-    const lr = lt.reps[i]!;
+  for (const lr of lt.reps) {
     const v = repVerdict(ctx, lr);
     reps.push(v);
     if (lr.lawful) lawfulReps++;

@@ -122,10 +122,8 @@ export const workingHours: RepCheck = {
     if (!ctx.respectWorkingHours || rep.workingMinutes === null) return PASS;
     const local = zonedParts(rep.timeZone, ctx.at);
     const ranges = rep.workingMinutes[local.weekday] ?? [];
-    // An indexed loop, not some() or a destructuring for…of (which allocates an iterator per range when not
-    // optimised away): this runs for every rep of every candidate team.
-    const m = local.minuteOfDay;
-    for (let i = 0; i < ranges.length; i++) if (m >= ranges[i]![0] && m < ranges[i]![1]) return PASS;
+    // A loop, not some(): this runs for every rep of every candidate team.
+    for (const [from, to] of ranges) if (local.minuteOfDay >= from && local.minuteOfDay < to) return PASS;
     return fail('OUT_OF_HOURS', `${hhmm(local.minuteOfDay)} ${rep.timeZone} is outside working hours`);
   },
 };
