@@ -27,8 +27,6 @@ interface LawfulRep {
   readonly whenAvailable: RepVerdict;
   /** The availability checks that apply to this lead and can fail for this rep (RepCheck.canFail), in order. */
   readonly availability: readonly RepCheck[];
-  /** The same without the checks that read only presence: what runs when nobody is away (most decisions). */
-  readonly availabilityNobodyAway: readonly RepCheck[];
 }
 
 interface LawfulTeam {
@@ -37,8 +35,6 @@ interface LawfulTeam {
   readonly to: number;
   readonly reasons: readonly DecisionReason[];
   readonly reliedOn: readonly string[];
-  /** The team entity's licences in the lead's jurisdiction (a function of the key), shown in every verdict of the team. */
-  readonly licences: readonly LicenceSummary[];
   /** The whole verdict when a team check failed (its reps are then not evaluated); null when every team check passed. */
   readonly failed: TeamVerdict | null;
   readonly reps: readonly LawfulRep[];
@@ -48,14 +44,10 @@ interface LawfulTeam {
 // process seeing many jurisdiction × product × customer-type keys stays flat.
 const MAX_REPS = 200_000;
 interface Memo {
-  /** By lawful key, then team. */
-  readonly keys: Map<string, Map<CompiledTeam, LawfulTeam>>;
+  readonly teams: Map<string, LawfulTeam>;
   reps: number;
 }
 const memos = new WeakMap<CompiledOrg, Memo>();
-// A decision evaluates several teams under one lawful key: the key's team map is found once per decision context
-// (by identity), not by building and hashing the key string again for every team.
-const teamsByContext = new WeakMap<DecisionContext, { readonly key: string; readonly teams: Map<CompiledTeam, LawfulTeam> }>();
 // Shared by every key: a rep's (team, rep) candidate pair, and the few distinct lists of availability checks.
 const candidates = new WeakMap<CompiledRep, Candidate>();
 const checkLists = new Map<string, readonly RepCheck[]>();
@@ -108,17 +100,12 @@ function lawfulRep(ctx: DecisionContext, team: CompiledTeam, rep: CompiledRep): 
   const whenAvailable: RepVerdict = Object.freeze({ id: rep.id, name: rep.name, lawful, available: true, eligible: lawful, ...shared });
   let candidate = candidates.get(rep);
   if (!candidate) candidates.set(rep, (candidate = Object.freeze({ team, rep })));
-  const availability = availabilityChecks(ctx, rep);
-  const availabilityNobodyAway = sharedList(availability.filter((c) => !c.readsOnlyPresence));
-  return { rep, candidate, lawful, ...shared, whenAvailable, availability, availabilityNobodyAway };
+  return { rep, candidate, lawful, ...shared, whenAvailable, availability: availabilityChecks(ctx, rep) };
 }
 
 /** The availability checks that apply to the lead and can fail for the rep, as one of a few shared lists. */
 function availabilityChecks(ctx: DecisionContext, rep: CompiledRep): readonly RepCheck[] {
-  return sharedList(AVAILABILITY_REP_CHECKS.filter((c) => applies(c, ctx) && (c.canFail?.(rep) ?? true)));
-}
-
-function sharedList(list: RepCheck[]): readonly RepCheck[] {
+  const list = AVAILABILITY_REP_CHECKS.filter((c) => applies(c, ctx) && (c.canFail?.(rep) ?? true));
   const key = list.map((c) => c.name).join(',');
   let shared = checkLists.get(key);
   if (!shared) checkLists.set(key, (shared = Object.freeze(list)));
@@ -138,39 +125,28 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
   if (reasons.length > 0) {
     const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
     const failed = { id: team.id, name: team.name, entity: team.entity, pass: false, reasons, licences, reliedOn, reps: NONE };
-    return { ...window, reasons: Object.freeze(reasons), reliedOn, licences, failed: Object.freeze(failed), reps: NONE };
+    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: Object.freeze(failed), reps: NONE };
   }
-  const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
-  return { ...window, reasons: NONE, reliedOn, licences, failed: null, reps: team.reps.map((rep) => lawfulRep(ctx, team, rep)) };
+  return { ...window, reasons: NONE, reliedOn, failed: null, reps: team.reps.map((rep) => lawfulRep(ctx, team, rep)) };
 }
 
 function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
+  const window = windowAt(boundariesOf(ctx.org, team), ctx.at);
   // Only the org's own product objects are keyed by id (an unknown product is a stand-in that may share an id).
-  if (ctx.org.products.get(ctx.product.id) !== ctx.product)
-    return computeLawfulTeam(ctx, team, windowAt(boundariesOf(ctx.org, team), ctx.at));
+  if (ctx.org.products.get(ctx.product.id) !== ctx.product) return computeLawfulTeam(ctx, team, window);
   let memo = memos.get(ctx.org);
-  if (!memo) memos.set(ctx.org, (memo = { keys: new Map(), reps: 0 }));
-  let byKey = teamsByContext.get(ctx);
-  if (!byKey) {
-    const flags = `${ctx.appropriatenessRequired ? 1 : 0}${ctx.pepEddRequired ? 1 : 0}${ctx.licensing.status}`;
-    const key = `${ctx.lead.jurisdiction}\u0000${ctx.product.id}\u0000${ctx.customer.effectiveType}\u0000${flags}`;
-    let found = memo.keys.get(key);
-    if (!found) memo.keys.set(key, (found = new Map()));
-    teamsByContext.set(ctx, (byKey = { key, teams: found }));
-  }
-  const { key, teams } = byKey;
-  const hit = teams.get(team);
+  if (!memo) memos.set(ctx.org, (memo = { teams: new Map(), reps: 0 }));
+  const flags = `${ctx.appropriatenessRequired ? 1 : 0}${ctx.pepEddRequired ? 1 : 0}${ctx.licensing.status}`;
+  const key = `${team.id}\u0000${ctx.lead.jurisdiction}\u0000${ctx.product.id}\u0000${ctx.customer.effectiveType}\u0000${flags}`;
+  const hit = memo.teams.get(key);
   if (hit && hit.from <= ctx.at && ctx.at < hit.to) return hit;
-  const fresh = computeLawfulTeam(ctx, team, windowAt(boundariesOf(ctx.org, team), ctx.at));
+  const fresh = computeLawfulTeam(ctx, team, window);
   if (hit) memo.reps -= hit.reps.length;
   if (memo.reps + fresh.reps.length > MAX_REPS) {
-    // Emptied in place, so a context already holding one of these maps sees the eviction too.
-    for (const m of memo.keys.values()) m.clear();
-    memo.keys.clear();
-    memo.keys.set(key, teams);
+    memo.teams.clear();
     memo.reps = 0;
   }
-  teams.set(team, fresh);
+  memo.teams.set(key, fresh);
   memo.reps += fresh.reps.length;
   return fresh;
 }
@@ -182,7 +158,7 @@ function repVerdict(ctx: DecisionContext, lr: LawfulRep): RepVerdict {
   const rep = lr.rep;
   let reasons: DecisionReason[] | null = null;
   let reliedOn: string[] | null = null;
-  for (const check of ctx.presence.size === 0 ? lr.availabilityNobodyAway : lr.availability) {
+  for (const check of lr.availability) {
     const r = check.evaluate(ctx, rep);
     if (r.pass) {
       if (r.reliedOn) (reliedOn ??= [...lr.reliedOn]).push(...r.reliedOn);
@@ -222,7 +198,7 @@ export function evaluateTeam(
   }
   const reasons: DecisionReason[] =
     eligible.length === 0 ? [{ code: 'NO_ELIGIBLE_REP', detail: `${lawfulReps} of ${team.reps.length} reps lawful, none available` }] : [];
-  const licences = lt.licences;
+  const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
   return {
     verdict: {
       id: team.id,

@@ -72,9 +72,4 @@ export interface RepCheck extends Applicability {
    * cap …), so it is not run for that rep; absent: it may fail. Only a shortcut: evaluate() must still pass then.
    */
   canFail?(rep: CompiledRep): boolean;
-  /**
-   * True for a check that reads only the decision's presence snapshot about the rep: with nobody away it passes for
-   * every rep, so it is not run then (decision/team-verdict.ts). Only a shortcut, like canFail.
-   */
-  readonly readsOnlyPresence?: true;
 }

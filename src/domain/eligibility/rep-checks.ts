@@ -84,7 +84,6 @@ export const outOfOffice: RepCheck = {
 export const repAway: RepCheck = {
   name: 'presence',
   kind: 'availability',
-  readsOnlyPresence: true,
   evaluate(ctx, rep) {
     const away = ctx.presence.get(rep.id);
     if (!awayAt(away, ctx.at)) return PASS;

@@ -43,15 +43,6 @@ export interface StateChanges {
 
 export const NO_CHANGES: StateChanges = { ledger: null, load: null };
 
-/**
- * A fresh record for a decision's ledger entries (`StateChanges.ledger.entries`): one key per eligible candidate, a
- * different set of rep ids nearly every decision. Created without a prototype it starts in V8's dictionary mode, so
- * adding the keys costs a hash insert each; a `{}` literal instead walks (and leaves behind) a chain of hidden-class
- * transitions for every new key order before V8 gives up and converts it, which was the largest cost of a chairman
- * pick. It reads, iterates and serialises exactly like a plain object (JSON, canonical JSON, Object.entries, for…in).
- */
-export const newLedgerEntries = (): Record<string, LedgerEntry> => Object.create(null) as Record<string, LedgerEntry>;
-
 /** One pool's ledger: its sequence number (assignments made) and each rep's entry. */
 export interface PoolLedger {
   readonly seq: number;
