@@ -31,12 +31,9 @@ const toRow = (ev: Omit<LeadEventRecord, 'seq'>) => ({
 });
 
 export function leadEventRepository(db: Kysely<Database>): LeadEventRepository {
-  return {
-    async append(ev) {
-      checkEvent(ev);
-      const row = await db.insertInto('lead_events').values(toRow(ev)).returning('seq').executeTakeFirstOrThrow();
-      return { seq: Number(row.seq), leadId: ev.leadId, kind: ev.kind, actor: ev.actor, at: ev.at, payloadJson: ev.payloadJson };
-    },
+  const repository: LeadEventRepository = {
+    // one row is a batch of one: one INSERT … RETURNING either way
+    append: async (ev) => (await repository.appendMany([ev]))[0]!,
     async appendMany(events) {
       events.forEach(checkEvent);
       if (events.length === 0) return [];
@@ -57,4 +54,5 @@ export function leadEventRepository(db: Kysely<Database>): LeadEventRepository {
       return rows.map(toLeadEvent);
     },
   };
+  return repository;
 }
