@@ -17,6 +17,7 @@ import { nameDictionaries } from './name-dictionaries.ts';
 import { countryCode } from './country-codes.ts';
 import { burmeseSyllableKey } from './burmese-romanise.ts';
 import { looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
+import { differentDictionaryWords } from './dictionary-words.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -55,6 +56,11 @@ export interface NameCompareParams {
   /** Companies and vessels: a word and its plural are different names (sister ships, sister companies). */
   distinctPlurals: boolean;
   /**
+   * Companies and vessels: two different dictionary words are different names, not spelling variants (Exports /
+   * Experts, Sole / Soul; dictionary-words.ts), unless they are one word's American and British spellings or share a stem.
+   */
+  distinctDictionaryWords: boolean;
+  /**
    * People: a spelling-level token match (fuzzy, phonetic) counts for 1 − (1 − sim)·(1 + stretch). Most people
    * whose names are a letter or a sound apart (Willis / Williams, Tammy / Tom) are different people, so such a
    * match needs corroboration (a date of birth) to reach review; exact, nickname and initial matches are untouched.
@@ -82,6 +88,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   vesselOwnerFactor: 0.85,
   jurisdictionFactor: 0.9,
   distinctPlurals: true,
+  distinctDictionaryWords: true,
   personFuzzyStretch: 0,
   personSkeletonStretch: 0,
   unmatchedSyllableWeight: 0,
@@ -340,6 +347,14 @@ const PLURAL_ENDINGS: readonly (readonly [string, string])[] = [
   ['', 'en'],
 ];
 
+/**
+ * Two words of a company or vessel name, each a dictionary word, spelt differently: another word, not a typo. A generic
+ * word is a symbol by then, compared as it was written ("Exports" against "Experts").
+ */
+const otherDictionaryWord = (a: NameToken, b: NameToken, params: NameCompareParams): boolean =>
+  params.distinctDictionaryWords && isWritten(a) && isWritten(b) && differentDictionaryWords(a.raw, b.raw);
+const isWritten = (t: NameToken): boolean => t.kind === 'word' || t.kind === 'symbol';
+
 /** Joined syllables must spell the other name almost exactly ("gui hua" = "Guihua", not "shu zhen" ~ "Shusheng"). */
 const joinedMin = (a: NameToken, b: NameToken): number => (a.syllable || b.syllable ? 0.97 : 0.9);
 
@@ -352,13 +367,18 @@ function candidatePairs(
   params: NameCompareParams,
   namesOfThings: boolean,
   chinese: boolean,
+  otherWords: string[],
 ): Pair[] {
   // 1. single-token pairs
   const pairs: Pair[] = [];
   for (let i = 0; i < ta.length; i++) {
     for (let j = 0; j < tb.length; j++) {
-      if (namesOfThings && otherFormOfWord(ta[i]!, tb[j]!)) continue;
+      if (namesOfThings && params.distinctPlurals && otherFormOfWord(ta[i]!, tb[j]!)) continue;
       const s = chinese ? chineseTokenSimilarity(ta[i]!, tb[j]!) : tokenSimilarity(ta[i]!, tb[j]!);
+      if (s.sim >= params.minTokenSim && s.sim < 1 && namesOfThings && otherDictionaryWord(ta[i]!, tb[j]!, params)) {
+        otherWords.push(`${ta[i]!.raw} / ${tb[j]!.raw}`);
+        continue;
+      }
       if (s.sim >= params.minTokenSim) {
         pairs.push({
           ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' },
@@ -492,9 +512,11 @@ export function compareNormalised(
   const tb = b.tokens;
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
-  const namesOfThings = params.distinctPlurals && (a.schema === 'organisation' || a.schema === 'vessel');
+  const namesOfThings = a.schema === 'organisation' || a.schema === 'vessel';
   const chinese = spellsChinese(a) && spellsChinese(b);
-  const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params, namesOfThings, chinese), ta.length, tb.length);
+  const otherWords: string[] = [];
+  const pairs = candidatePairs(ta, tb, wa, wb, params, namesOfThings, chinese, otherWords);
+  const { chosen, usedA, usedB } = choosePairs(pairs, ta.length, tb.length);
 
   let m = 0;
   let mw = 0;
@@ -540,7 +562,7 @@ export function compareNormalised(
       if (t.kind === 'number') numB = true;
     }
   });
-  const notes: string[] = [];
+  const notes = otherWords.map((w) => `other words, not a spelling variant: ${w}`);
   if (mw === 0) return { score: 0, matches, unmatchedA, unmatchedB, notes };
   // country names are looked up only for organisations, and only among the tokens left over
   const org = a.schema === 'organisation';

@@ -118,6 +118,10 @@ export const NameCompareSettingsSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('Companies and vessels: a word and its plural are different names (sister ships); default true.'),
+  distinctDictionaryWords: z
+    .boolean()
+    .optional()
+    .describe('Companies and vessels: two different dictionary words are different names (Exports / Experts); default true.'),
   personFuzzyStretch: z
     .number()
     .min(0)
