@@ -18,6 +18,7 @@ import { countryCode } from './country-codes.ts';
 import { burmeseSyllableKey } from './burmese-romanise.ts';
 import { looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
 import { differentDictionaryWords } from './dictionary-words.ts';
+import { genderedForms } from './gendered-name-forms.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -61,6 +62,11 @@ export interface NameCompareParams {
    */
   distinctDictionaryWords: boolean;
   /**
+   * People: the masculine and feminine forms of one name (Luis / Luisa, Antonio / Antonia, Ivanov / Ivanova) are names
+   * of different people, not spelling variants (gendered-name-forms.ts).
+   */
+  distinctGenderedForms: boolean;
+  /**
    * People: a spelling-level token match (fuzzy, phonetic) counts for 1 − (1 − sim)·(1 + stretch). Most people
    * whose names are a letter or a sound apart (Willis / Williams, Tammy / Tom) are different people, so such a
    * match needs corroboration (a date of birth) to reach review; exact, nickname and initial matches are untouched.
@@ -89,6 +95,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   jurisdictionFactor: 0.9,
   distinctPlurals: true,
   distinctDictionaryWords: true,
+  distinctGenderedForms: true,
   personFuzzyStretch: 0,
   personSkeletonStretch: 0,
   unmatchedSyllableWeight: 0,
@@ -355,6 +362,15 @@ const otherDictionaryWord = (a: NameToken, b: NameToken, params: NameComparePara
   params.distinctDictionaryWords && isWritten(a) && isWritten(b) && differentDictionaryWords(a.raw, b.raw);
 const isWritten = (t: NameToken): boolean => t.kind === 'word' || t.kind === 'symbol';
 
+/**
+ * A person's words joined stand for one name written as two (Abdul Rahman / Abdulrahman), so both spellings have
+ * about as many letters. Jaro-Winkler favours a shared beginning and forgives a long tail, so without this a given
+ * name would match itself plus the next name ("Joaquina" ~ "Joaquin Guzman"): at most 2 letters or 15 % apart.
+ * Not for companies, whose words are shortened (Petrochem / Petro Chemical).
+ */
+const joinedLengthsAgree = (x: string, y: string): boolean =>
+  Math.abs(x.length - y.length) <= Math.max(2, Math.round(0.15 * Math.max(x.length, y.length)));
+
 /** Joined syllables must spell the other name almost exactly ("gui hua" = "Guihua", not "shu zhen" ~ "Shusheng"). */
 const joinedMin = (a: NameToken, b: NameToken): number => (a.syllable || b.syllable ? 0.97 : 0.9);
 
@@ -365,15 +381,18 @@ function candidatePairs(
   wa: number[],
   wb: number[],
   params: NameCompareParams,
-  namesOfThings: boolean,
+  named: 'thing' | 'person' | 'other',
   chinese: boolean,
   otherWords: string[],
 ): Pair[] {
+  const namesOfThings = named === 'thing';
+  const person = named === 'person';
   // 1. single-token pairs
   const pairs: Pair[] = [];
   for (let i = 0; i < ta.length; i++) {
     for (let j = 0; j < tb.length; j++) {
       if (namesOfThings && params.distinctPlurals && otherFormOfWord(ta[i]!, tb[j]!)) continue;
+      if (person && params.distinctGenderedForms && genderedForms(ta[i]!.text, tb[j]!.text)) continue;
       const s = chinese ? chineseTokenSimilarity(ta[i]!, tb[j]!) : tokenSimilarity(ta[i]!, tb[j]!);
       if (s.sim >= params.minTokenSim && s.sim < 1 && namesOfThings && otherDictionaryWord(ta[i]!, tb[j]!, params)) {
         otherWords.push(`${ta[i]!.raw} / ${tb[j]!.raw}`);
@@ -405,7 +424,13 @@ function candidatePairs(
           if (jb.length < 4) continue;
           const sim = jaroWinkler(ju.text, jb);
           if (chinese && sim < 1 && sameSyllables(rawsOf(ta, ju), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
-          else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) ? sim : 0, 'joined');
+          else
+            consider(
+              ju,
+              ub,
+              sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && (!person || joinedLengthsAgree(ju.text, jb)) ? sim : 0,
+              'joined',
+            );
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -417,7 +442,13 @@ function candidatePairs(
           if (ja.length < 4) continue;
           const sim = jaroWinkler(ja, jb.text);
           if (chinese && sim < 1 && sameSyllables([ja], rawsOf(tb, jb))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
-          else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) ? sim : 0, 'joined');
+          else
+            consider(
+              ua,
+              jb,
+              sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && (!person || joinedLengthsAgree(ja, jb.text)) ? sim : 0,
+              'joined',
+            );
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }
@@ -512,10 +543,10 @@ export function compareNormalised(
   const tb = b.tokens;
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
-  const namesOfThings = a.schema === 'organisation' || a.schema === 'vessel';
+  const named = a.schema === 'organisation' || a.schema === 'vessel' ? 'thing' : a.schema === 'person' ? 'person' : 'other';
   const chinese = spellsChinese(a) && spellsChinese(b);
   const otherWords: string[] = [];
-  const pairs = candidatePairs(ta, tb, wa, wb, params, namesOfThings, chinese, otherWords);
+  const pairs = candidatePairs(ta, tb, wa, wb, params, named, chinese, otherWords);
   const { chosen, usedA, usedB } = choosePairs(pairs, ta.length, tb.length);
 
   let m = 0;

@@ -122,6 +122,10 @@ export const NameCompareSettingsSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('Companies and vessels: two different dictionary words are different names (Exports / Experts); default true.'),
+  distinctGenderedForms: z
+    .boolean()
+    .optional()
+    .describe("People: a name's masculine and feminine forms are different names (Luis / Luisa, Ivanov / Ivanova); default true."),
   personFuzzyStretch: z
     .number()
     .min(0)
