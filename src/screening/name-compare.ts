@@ -19,6 +19,7 @@ import { burmeseSyllableKey } from './burmese-romanise.ts';
 import { looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
 import { differentDictionaryWords } from './dictionary-words.ts';
 import { genderedForms } from './gendered-name-forms.ts';
+import { patronymicForms } from './patronymic-name-forms.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -67,6 +68,11 @@ export interface NameCompareParams {
    */
   distinctGenderedForms: boolean;
   /**
+   * People: a given name and the English / Welsh surname made from it with -s (Owen / Owens, William / Williams) are
+   * different names (patronymic-name-forms.ts).
+   */
+  distinctPatronymics: boolean;
+  /**
    * People: a spelling-level token match (fuzzy, phonetic) counts for 1 − (1 − sim)·(1 + stretch). Most people
    * whose names are a letter or a sound apart (Willis / Williams, Tammy / Tom) are different people, so such a
    * match needs corroboration (a date of birth) to reach review; exact, nickname and initial matches are untouched.
@@ -96,6 +102,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   distinctPlurals: true,
   distinctDictionaryWords: true,
   distinctGenderedForms: true,
+  distinctPatronymics: true,
   personFuzzyStretch: 0,
   personSkeletonStretch: 0,
   unmatchedSyllableWeight: 0,
@@ -354,6 +361,10 @@ const PLURAL_ENDINGS: readonly (readonly [string, string])[] = [
   ['', 'en'],
 ];
 
+/** Two words of a person's name that are forms of one name for different people (gendered forms, -s patronymics). */
+const otherPersonName = (a: string, b: string, params: NameCompareParams): boolean =>
+  (params.distinctGenderedForms && genderedForms(a, b)) || (params.distinctPatronymics && patronymicForms(a, b));
+
 /**
  * Two words of a company or vessel name, each a dictionary word, spelt differently: another word, not a typo. A generic
  * word is a symbol by then, compared as it was written ("Exports" against "Experts").
@@ -392,7 +403,7 @@ function candidatePairs(
   for (let i = 0; i < ta.length; i++) {
     for (let j = 0; j < tb.length; j++) {
       if (namesOfThings && params.distinctPlurals && otherFormOfWord(ta[i]!, tb[j]!)) continue;
-      if (person && params.distinctGenderedForms && genderedForms(ta[i]!.text, tb[j]!.text)) continue;
+      if (person && otherPersonName(ta[i]!.text, tb[j]!.text, params)) continue;
       const s = chinese ? chineseTokenSimilarity(ta[i]!, tb[j]!) : tokenSimilarity(ta[i]!, tb[j]!);
       if (s.sim >= params.minTokenSim && s.sim < 1 && namesOfThings && otherDictionaryWord(ta[i]!, tb[j]!, params)) {
         otherWords.push(`${ta[i]!.raw} / ${tb[j]!.raw}`);

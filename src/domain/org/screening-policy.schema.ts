@@ -126,6 +126,10 @@ export const NameCompareSettingsSchema = z.strictObject({
     .boolean()
     .optional()
     .describe("People: a name's masculine and feminine forms are different names (Luis / Luisa, Ivanov / Ivanova); default true."),
+  distinctPatronymics: z
+    .boolean()
+    .optional()
+    .describe('People: a given name and the surname made from it with -s are different names (Owen / Owens); default true.'),
   personFuzzyStretch: z
     .number()
     .min(0)

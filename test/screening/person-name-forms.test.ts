@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareNames } from '../../src/screening/matcher.ts';
 import { genderedForms } from '../../src/screening/gendered-name-forms.ts';
+import { patronymicForms } from '../../src/screening/patronymic-name-forms.ts';
 import { DEFAULT_COMPARE_PARAMS, SCREENING_COMPARE_PARAMS } from '../../src/screening/name-compare.ts';
 
 const THRESHOLD = 0.8;
@@ -55,5 +56,31 @@ describe("a person's joined words have about the letters of the word they stand 
       REVIEW_LINE,
     );
     expect(compareNames('person', 'Jeanclaude Morel', 'Jean Claude Morel').score).toBeGreaterThanOrEqual(REVIEW_LINE);
+  });
+});
+
+describe('a given name and the surname made from it with -s are different names', () => {
+  it('after a consonant only: a vowel-final name with -s is the same name in another language', () => {
+    for (const [a, b] of [
+      ['owen', 'owens'],
+      ['williams', 'william'],
+      ['matthew', 'matthews'],
+      ['edward', 'edwards'],
+    ])
+      expect(patronymicForms(a!, b!)).toBe(true);
+    for (const [a, b] of [
+      ['carlo', 'carlos'],
+      ['andrea', 'andreas'],
+      ['tom', 'toms'],
+      ['owen', 'owen'],
+    ])
+      expect(patronymicForms(a!, b!)).toBe(false);
+  });
+
+  it('is no token match in a person name; Carlo / Carlos still is', () => {
+    const off = { ...DEFAULT_COMPARE_PARAMS, distinctPatronymics: false };
+    expect(compareNames('person', 'Gareth Roberts', 'ROBERT, Gareth').score).toBeLessThan(THRESHOLD);
+    expect(compareNames('person', 'Gareth Roberts', 'ROBERT, Gareth', off).score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(compareNames('person', 'Carlos Bellandi', 'Carlo Bellandi').score).toBeGreaterThanOrEqual(THRESHOLD);
   });
 });
