@@ -374,13 +374,16 @@ const otherDictionaryWord = (a: NameToken, b: NameToken, params: NameComparePara
 const isWritten = (t: NameToken): boolean => t.kind === 'word' || t.kind === 'symbol';
 
 /**
- * A person's words joined stand for one name written as two (Abdul Rahman / Abdulrahman), so both spellings have
- * about as many letters. Jaro-Winkler favours a shared beginning and forgives a long tail, so without this a given
- * name would match itself plus the next name ("Joaquina" ~ "Joaquin Guzman"): at most 2 letters or 15 % apart.
- * Not for companies, whose words are shortened (Petrochem / Petro Chemical).
+ * Words joined stand for one word written as two (Abdul Rahman / Abdulrahman), so the two spellings differ in a letter
+ * or two, not in a word. Jaro-Winkler favours a shared beginning and end and forgives what lies between, so without
+ * this a given name matched itself plus the next name ("Joaquina" ~ "Joaquin Guzman") and three words matched three
+ * words with the middle one replaced ("Tactical Kittens Corporation" ~ "Tactical Missiles Corporation"): at most 2
+ * edits, or 15 % of the letters.
  */
-const joinedLengthsAgree = (x: string, y: string): boolean =>
-  Math.abs(x.length - y.length) <= Math.max(2, Math.round(0.15 * Math.max(x.length, y.length)));
+const joinedSpellingAgrees = (x: string, y: string): boolean => {
+  const budget = Math.max(2, Math.round(0.15 * Math.max(x.length, y.length)));
+  return levenshtein(x, y, budget) <= budget;
+};
 
 /** Joined syllables must spell the other name almost exactly ("gui hua" = "Guihua", not "shu zhen" ~ "Shusheng"). */
 const joinedMin = (a: NameToken, b: NameToken): number => (a.syllable || b.syllable ? 0.97 : 0.9);
@@ -435,13 +438,7 @@ function candidatePairs(
           if (jb.length < 4) continue;
           const sim = jaroWinkler(ju.text, jb);
           if (chinese && sim < 1 && sameSyllables(rawsOf(ta, ju), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
-          else
-            consider(
-              ju,
-              ub,
-              sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && (!person || joinedLengthsAgree(ju.text, jb)) ? sim : 0,
-              'joined',
-            );
+          else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && joinedSpellingAgrees(ju.text, jb) ? sim : 0, 'joined');
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -453,13 +450,7 @@ function candidatePairs(
           if (ja.length < 4) continue;
           const sim = jaroWinkler(ja, jb.text);
           if (chinese && sim < 1 && sameSyllables([ja], rawsOf(tb, jb))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
-          else
-            consider(
-              ua,
-              jb,
-              sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && (!person || joinedLengthsAgree(ja, jb.text)) ? sim : 0,
-              'joined',
-            );
+          else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && joinedSpellingAgrees(ja, jb.text) ? sim : 0, 'joined');
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }

@@ -44,11 +44,17 @@ describe("a name's masculine and feminine forms are different people", () => {
   });
 });
 
-describe("a person's joined words have about the letters of the word they stand for", () => {
+describe('joined words differ from the word they stand for by a letter or two', () => {
   it('a given name does not match itself plus the next name', () => {
     const c = compareNames('person', 'Joaquina Restrepo', 'ALVARADO RESTREPO, Joaquin', SCREENING_COMPARE_PARAMS);
     expect(c.explanation.matches.some((m) => m.how === 'joined')).toBe(false);
     expect(c.score).toBeLessThan(REVIEW_LINE);
+  });
+
+  it('three words joined do not match three words with the middle one replaced', () => {
+    expect(compareNames('organisation', 'Tacitus Panthers Corporation', 'TacitusPenguinsCorporation').score).toBeLessThan(THRESHOLD);
+    expect(compareNames('organisation', 'Northgate Falcon Shipping', 'NorthgateFlamingoShipping').score).toBeLessThan(THRESHOLD);
+    expect(compareNames('organisation', 'Northgate Falcon Shipping', 'NorthgateFalconShipping').score).toBeGreaterThanOrEqual(REVIEW_LINE);
   });
 
   it('a name written as one word or two still matches', () => {
