@@ -406,20 +406,20 @@ function candidatePairs(
   for (let i = 0; i < ta.length; i++) {
     for (let j = 0; j < tb.length; j++) {
       if (namesOfThings && params.distinctPlurals && otherFormOfWord(ta[i]!, tb[j]!)) continue;
-      if (person && otherPersonName(ta[i]!.text, tb[j]!.text, params)) continue;
       const s = chinese ? chineseTokenSimilarity(ta[i]!, tb[j]!) : tokenSimilarity(ta[i]!, tb[j]!);
-      if (s.sim >= params.minTokenSim && s.sim < 1 && namesOfThings && otherDictionaryWord(ta[i]!, tb[j]!, params)) {
+      if (s.sim < params.minTokenSim) continue;
+      // the word-level rules below look only at pairs that would match as spellings (few), not at every pair
+      if (s.sim < 1 && person && otherPersonName(ta[i]!.text, tb[j]!.text, params)) continue;
+      if (s.sim < 1 && namesOfThings && otherDictionaryWord(ta[i]!, tb[j]!, params)) {
         otherWords.push(`${ta[i]!.raw} / ${tb[j]!.raw}`);
         continue;
       }
-      if (s.sim >= params.minTokenSim) {
-        pairs.push({
-          ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' },
-          ub: { start: j, end: j, text: tb[j]!.text, weight: wb[j]!, kind: 'token' },
-          sim: s.sim,
-          how: s.how,
-        });
-      }
+      pairs.push({
+        ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' },
+        ub: { start: j, end: j, text: tb[j]!.text, weight: wb[j]!, kind: 'token' },
+        sim: s.sim,
+        how: s.how,
+      });
     }
   }
   // 2. joined tokens / acronyms, only where some tokens are still candidates for improvement
