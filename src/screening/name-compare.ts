@@ -17,6 +17,9 @@ import { nameDictionaries } from './name-dictionaries.ts';
 import { countryCode } from './country-codes.ts';
 import { burmeseSyllableKey } from './burmese-romanise.ts';
 import { looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
+import { differentDictionaryWords } from './dictionary-words.ts';
+import { genderedForms } from './gendered-name-forms.ts';
+import { patronymicForms } from './patronymic-name-forms.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -55,6 +58,21 @@ export interface NameCompareParams {
   /** Companies and vessels: a word and its plural are different names (sister ships, sister companies). */
   distinctPlurals: boolean;
   /**
+   * Companies and vessels: two different dictionary words are different names, not spelling variants (Exports /
+   * Experts, Sole / Soul; dictionary-words.ts), unless they are one word's American and British spellings or share a stem.
+   */
+  distinctDictionaryWords: boolean;
+  /**
+   * People: the masculine and feminine forms of one name (Luis / Luisa, Antonio / Antonia, Ivanov / Ivanova) are names
+   * of different people, not spelling variants (gendered-name-forms.ts).
+   */
+  distinctGenderedForms: boolean;
+  /**
+   * People: a given name and the English / Welsh surname made from it with -s (Owen / Owens, William / Williams) are
+   * different names (patronymic-name-forms.ts).
+   */
+  distinctPatronymics: boolean;
+  /**
    * People: a spelling-level token match (fuzzy, phonetic) counts for 1 − (1 − sim)·(1 + stretch). Most people
    * whose names are a letter or a sound apart (Willis / Williams, Tammy / Tom) are different people, so such a
    * match needs corroboration (a date of birth) to reach review; exact, nickname and initial matches are untouched.
@@ -82,6 +100,9 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   vesselOwnerFactor: 0.85,
   jurisdictionFactor: 0.9,
   distinctPlurals: true,
+  distinctDictionaryWords: true,
+  distinctGenderedForms: true,
+  distinctPatronymics: true,
   personFuzzyStretch: 0,
   personSkeletonStretch: 0,
   unmatchedSyllableWeight: 0,
@@ -340,6 +361,30 @@ const PLURAL_ENDINGS: readonly (readonly [string, string])[] = [
   ['', 'en'],
 ];
 
+/** Two words of a person's name that are forms of one name for different people (gendered forms, -s patronymics). */
+const otherPersonName = (a: string, b: string, params: NameCompareParams): boolean =>
+  (params.distinctGenderedForms && genderedForms(a, b)) || (params.distinctPatronymics && patronymicForms(a, b));
+
+/**
+ * Two words of a company or vessel name, each a dictionary word, spelt differently: another word, not a typo. A generic
+ * word is a symbol by then, compared as it was written ("Exports" against "Experts").
+ */
+const otherDictionaryWord = (a: NameToken, b: NameToken, params: NameCompareParams): boolean =>
+  params.distinctDictionaryWords && isWritten(a) && isWritten(b) && differentDictionaryWords(a.raw, b.raw);
+const isWritten = (t: NameToken): boolean => t.kind === 'word' || t.kind === 'symbol';
+
+/**
+ * Words joined stand for one word written as two (Abdul Rahman / Abdulrahman), so the two spellings differ in a letter
+ * or two, not in a word. Jaro-Winkler favours a shared beginning and end and forgives what lies between, so without
+ * this a given name matched itself plus the next name ("Joaquina" ~ "Joaquin Guzman") and three words matched three
+ * words with the middle one replaced ("Tactical Kittens Corporation" ~ "Tactical Missiles Corporation"): at most 2
+ * edits, or 15 % of the letters.
+ */
+const joinedSpellingAgrees = (x: string, y: string): boolean => {
+  const budget = Math.max(2, Math.round(0.15 * Math.max(x.length, y.length)));
+  return levenshtein(x, y, budget) <= budget;
+};
+
 /** Joined syllables must spell the other name almost exactly ("gui hua" = "Guihua", not "shu zhen" ~ "Shusheng"). */
 const joinedMin = (a: NameToken, b: NameToken): number => (a.syllable || b.syllable ? 0.97 : 0.9);
 
@@ -350,23 +395,31 @@ function candidatePairs(
   wa: number[],
   wb: number[],
   params: NameCompareParams,
-  namesOfThings: boolean,
+  named: 'thing' | 'person' | 'other',
   chinese: boolean,
+  otherWords: string[],
 ): Pair[] {
+  const namesOfThings = named === 'thing';
+  const person = named === 'person';
   // 1. single-token pairs
   const pairs: Pair[] = [];
   for (let i = 0; i < ta.length; i++) {
     for (let j = 0; j < tb.length; j++) {
-      if (namesOfThings && otherFormOfWord(ta[i]!, tb[j]!)) continue;
+      if (namesOfThings && params.distinctPlurals && otherFormOfWord(ta[i]!, tb[j]!)) continue;
       const s = chinese ? chineseTokenSimilarity(ta[i]!, tb[j]!) : tokenSimilarity(ta[i]!, tb[j]!);
-      if (s.sim >= params.minTokenSim) {
-        pairs.push({
-          ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' },
-          ub: { start: j, end: j, text: tb[j]!.text, weight: wb[j]!, kind: 'token' },
-          sim: s.sim,
-          how: s.how,
-        });
+      if (s.sim < params.minTokenSim) continue;
+      // the word-level rules below look only at pairs that would match as spellings (few), not at every pair
+      if (s.sim < 1 && person && otherPersonName(ta[i]!.text, tb[j]!.text, params)) continue;
+      if (s.sim < 1 && namesOfThings && otherDictionaryWord(ta[i]!, tb[j]!, params)) {
+        otherWords.push(`${ta[i]!.raw} / ${tb[j]!.raw}`);
+        continue;
       }
+      pairs.push({
+        ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' },
+        ub: { start: j, end: j, text: tb[j]!.text, weight: wb[j]!, kind: 'token' },
+        sim: s.sim,
+        how: s.how,
+      });
     }
   }
   // 2. joined tokens / acronyms, only where some tokens are still candidates for improvement
@@ -385,7 +438,7 @@ function candidatePairs(
           if (jb.length < 4) continue;
           const sim = jaroWinkler(ju.text, jb);
           if (chinese && sim < 1 && sameSyllables(rawsOf(ta, ju), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
-          else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) ? sim : 0, 'joined');
+          else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && joinedSpellingAgrees(ju.text, jb) ? sim : 0, 'joined');
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -397,7 +450,7 @@ function candidatePairs(
           if (ja.length < 4) continue;
           const sim = jaroWinkler(ja, jb.text);
           if (chinese && sim < 1 && sameSyllables([ja], rawsOf(tb, jb))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
-          else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) ? sim : 0, 'joined');
+          else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && joinedSpellingAgrees(ja, jb.text) ? sim : 0, 'joined');
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }
@@ -492,9 +545,11 @@ export function compareNormalised(
   const tb = b.tokens;
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
-  const namesOfThings = params.distinctPlurals && (a.schema === 'organisation' || a.schema === 'vessel');
+  const named = a.schema === 'organisation' || a.schema === 'vessel' ? 'thing' : a.schema === 'person' ? 'person' : 'other';
   const chinese = spellsChinese(a) && spellsChinese(b);
-  const { chosen, usedA, usedB } = choosePairs(candidatePairs(ta, tb, wa, wb, params, namesOfThings, chinese), ta.length, tb.length);
+  const otherWords: string[] = [];
+  const pairs = candidatePairs(ta, tb, wa, wb, params, named, chinese, otherWords);
+  const { chosen, usedA, usedB } = choosePairs(pairs, ta.length, tb.length);
 
   let m = 0;
   let mw = 0;
@@ -540,7 +595,7 @@ export function compareNormalised(
       if (t.kind === 'number') numB = true;
     }
   });
-  const notes: string[] = [];
+  const notes = otherWords.map((w) => `other words, not a spelling variant: ${w}`);
   if (mw === 0) return { score: 0, matches, unmatchedA, unmatchedB, notes };
   // country names are looked up only for organisations, and only among the tokens left over
   const org = a.schema === 'organisation';

@@ -3,8 +3,11 @@ import type { NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
 import { websiteDomain } from '../../domain/intake/normalise-lead.ts';
 import { compareNames, DEFAULT_COMPARE_PARAMS } from '../../screening/index.ts';
 
-/** A company name typed by a person may drop a plural "s" ("Analytic" for "Analytics"): the same account. */
-const ACCOUNT_COMPARE_PARAMS = { ...DEFAULT_COMPARE_PARAMS, distinctPlurals: false };
+/**
+ * A company name typed by a person may drop a plural "s" ("Analytic" for "Analytics") or slip into another word
+ * ("From" for "Form"): the same account. Screening's "other word, other name" rules are for list names.
+ */
+const ACCOUNT_COMPARE_PARAMS = { ...DEFAULT_COMPARE_PARAMS, distinctPlurals: false, distinctDictionaryWords: false };
 import { companyNameKey, companyNameTokens } from './company-name.ts';
 
 /**

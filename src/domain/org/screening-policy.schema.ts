@@ -118,6 +118,18 @@ export const NameCompareSettingsSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('Companies and vessels: a word and its plural are different names (sister ships); default true.'),
+  distinctDictionaryWords: z
+    .boolean()
+    .optional()
+    .describe('Companies and vessels: two different dictionary words are different names (Exports / Experts); default true.'),
+  distinctGenderedForms: z
+    .boolean()
+    .optional()
+    .describe("People: a name's masculine and feminine forms are different names (Luis / Luisa, Ivanov / Ivanova); default true."),
+  distinctPatronymics: z
+    .boolean()
+    .optional()
+    .describe('People: a given name and the surname made from it with -s are different names (Owen / Owens); default true.'),
   personFuzzyStretch: z
     .number()
     .min(0)

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { compareNames } from '../../src/screening/matcher.ts';
+import { genderedForms } from '../../src/screening/gendered-name-forms.ts';
+import { patronymicForms } from '../../src/screening/patronymic-name-forms.ts';
+import { DEFAULT_COMPARE_PARAMS, SCREENING_COMPARE_PARAMS } from '../../src/screening/name-compare.ts';
+
+const THRESHOLD = 0.8;
+const REVIEW_LINE = 0.9;
+
+describe("a name's masculine and feminine forms are different people", () => {
+  it('knows the Romance -a and the Slavic -ova / -ska forms, after a stem of three letters', () => {
+    for (const [m, f] of [
+      ['luis', 'luisa'],
+      ['antonio', 'antonia'],
+      ['aleksandr', 'aleksandra'],
+      ['ivanov', 'ivanova'],
+      ['kowalski', 'kowalska'],
+      ['nowicki', 'nowicka'],
+    ])
+      expect([genderedForms(m!, f!), genderedForms(f!, m!)]).toEqual([true, true]);
+    for (const [a, b] of [
+      ['luis', 'lois'],
+      ['an', 'ana'],
+      ['maria', 'maria'],
+      ['kowalski', 'kowalsky'],
+    ])
+      expect(genderedForms(a!, b!)).toBe(false);
+  });
+
+  it('a feminine given name is no token match for the masculine one', () => {
+    const off = { ...DEFAULT_COMPARE_PARAMS, distinctGenderedForms: false };
+    expect(compareNames('person', 'Antonia Valdemoro', 'Antonio Valdemoro').score).toBeLessThan(THRESHOLD);
+    expect(compareNames('person', 'Antonia Valdemoro', 'Antonio Valdemoro', off).score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(compareNames('person', 'Olga Petrovna Sedova', 'Olga Petrovna Sedov').score).toBeLessThan(
+      compareNames('person', 'Olga Petrovna Sedova', 'Olga Petrovna Sedov', off).score,
+    );
+  });
+
+  it('companies are not concerned (a firm named after a family)', () => {
+    const off = { ...DEFAULT_COMPARE_PARAMS, distinctGenderedForms: false };
+    expect(compareNames('organisation', 'Ivanov Transport', 'Ivanova Transport').score).toBe(
+      compareNames('organisation', 'Ivanov Transport', 'Ivanova Transport', off).score,
+    );
+  });
+});
+
+describe('joined words differ from the word they stand for by a letter or two', () => {
+  it('a given name does not match itself plus the next name', () => {
+    const c = compareNames('person', 'Joaquina Restrepo', 'ALVARADO RESTREPO, Joaquin', SCREENING_COMPARE_PARAMS);
+    expect(c.explanation.matches.some((m) => m.how === 'joined')).toBe(false);
+    expect(c.score).toBeLessThan(REVIEW_LINE);
+  });
+
+  it('three words joined do not match three words with the middle one replaced', () => {
+    expect(compareNames('organisation', 'Tacitus Panthers Corporation', 'TacitusPenguinsCorporation').score).toBeLessThan(THRESHOLD);
+    expect(compareNames('organisation', 'Northgate Falcon Shipping', 'NorthgateFlamingoShipping').score).toBeLessThan(THRESHOLD);
+    expect(compareNames('organisation', 'Northgate Falcon Shipping', 'NorthgateFalconShipping').score).toBeGreaterThanOrEqual(REVIEW_LINE);
+  });
+
+  it('a name written as one word or two still matches', () => {
+    expect(compareNames('person', 'Abdulrahman Haddad', 'Abdul Rahman Haddad', SCREENING_COMPARE_PARAMS).score).toBeGreaterThanOrEqual(
+      REVIEW_LINE,
+    );
+    expect(compareNames('person', 'Jeanclaude Morel', 'Jean Claude Morel').score).toBeGreaterThanOrEqual(REVIEW_LINE);
+  });
+});
+
+describe('a given name and the surname made from it with -s are different names', () => {
+  it('after a consonant only: a vowel-final name with -s is the same name in another language', () => {
+    for (const [a, b] of [
+      ['owen', 'owens'],
+      ['williams', 'william'],
+      ['matthew', 'matthews'],
+      ['edward', 'edwards'],
+    ])
+      expect(patronymicForms(a!, b!)).toBe(true);
+    for (const [a, b] of [
+      ['carlo', 'carlos'],
+      ['andrea', 'andreas'],
+      ['tom', 'toms'],
+      ['owen', 'owen'],
+    ])
+      expect(patronymicForms(a!, b!)).toBe(false);
+  });
+
+  it('is no token match in a person name; Carlo / Carlos still is', () => {
+    const off = { ...DEFAULT_COMPARE_PARAMS, distinctPatronymics: false };
+    expect(compareNames('person', 'Gareth Roberts', 'ROBERT, Gareth').score).toBeLessThan(THRESHOLD);
+    expect(compareNames('person', 'Gareth Roberts', 'ROBERT, Gareth', off).score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(compareNames('person', 'Carlos Bellandi', 'Carlo Bellandi').score).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+});
