@@ -125,11 +125,11 @@ export const NameCompareSettingsSchema = z.strictObject({
   distinctGenderedForms: z
     .boolean()
     .optional()
-    .describe("People: a name's masculine and feminine forms are different names (Luis / Luisa, Ivanov / Ivanova); default true."),
+    .describe("People: a name's masculine and feminine forms are different names (Luis / Luisa, Ivanov / Ivanova); default false."),
   distinctPatronymics: z
     .boolean()
     .optional()
-    .describe('People: a given name and the surname made from it with -s are different names (Owen / Owens); default true.'),
+    .describe('People: a given name and the surname made from it with -s are different names (Owen / Owens); default false.'),
   personFuzzyStretch: z
     .number()
     .min(0)
