@@ -77,11 +77,21 @@ async function loadScreening(
   const start = async (catalogue: ListSourceCatalogue, load: () => readonly LoadedList[]) => {
     keeper = snapshotFile ? new ListSnapshotKeeper({ file: snapshotFile, catalogue, obs: deps, now }) : undefined;
     keeper?.watch(service);
+    const began = performance.now();
     const restored = keeper?.restore();
     const started = restored
       ? await startListSources(deps, service, catalogue, restored.lists, restored.index)
       : await startListSources(deps, service, catalogue, load());
-    return { screening: service, listSources: catalogue, started };
+    deps.log.info(
+      {
+        from: restored ? 'snapshot' : 'files',
+        lists: started.loaded.length,
+        names: service.nameCount,
+        ms: Math.round(performance.now() - began),
+      },
+      'screening lists in force',
+    );
+    return { screening: service, listSources: catalogue, started, snapshot: keeper };
   };
   try {
     if (specs && specs.length > 0) {
@@ -91,11 +101,16 @@ async function loadScreening(
       const catalogue = new ListSourceCatalogue(
         lists.map((l, i) => ({ id: l.version.listId, format: l.version.sourceType, path: parseListSpec(specs[i]!).path })),
       );
-      return { screening: service, listSources: catalogue, started: await startListSources(deps, service, catalogue, lists) };
+      return {
+        screening: service,
+        listSources: catalogue,
+        started: await startListSources(deps, service, catalogue, lists),
+        snapshot: undefined,
+      };
     }
     const configured = await loadListSources(configPath);
     if (!configured.ok) throw configFailure(configured.error);
-    if (!configured.value) return { screening: service, listSources: undefined, started: null };
+    if (!configured.value) return { screening: service, listSources: undefined, started: null, snapshot: undefined };
     const catalogue = configured.value;
     return await start(catalogue, () => catalogue.sources.map((s) => loadListSource(s, now)));
   } catch (e) {
@@ -176,7 +191,9 @@ function refuseLostStore(databaseUrl: string | undefined, env: RuntimeEnv): void
 }
 
 /** The composition root: the only place that picks adapters. */
-export async function composeService(opts: ComposeOptions): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
+export async function composeService(
+  opts: ComposeOptions,
+): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store; listSnapshot: ListSnapshotKeeper | undefined }> {
   const env = opts.env ?? runtimeEnv();
   const log = opts.log ?? createLogger({ level: env.logLevel });
   const metrics = new RemitMetrics();
@@ -207,7 +224,11 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
   await orgs.init('remit serve');
   if (env.orgSyncMs > 0) orgs.syncIntervalMs = env.orgSyncMs;
   const snapshotFile = screeningSnapshotFile(env.screeningSnapshot, databaseUrl);
-  const { screening, listSources } = await loadScreening(configPath, opts.listSpecs, { store, clock, ids, log, metrics }, snapshotFile);
+  const {
+    screening,
+    listSources,
+    snapshot: listSnapshot,
+  } = await loadScreening(configPath, opts.listSpecs, { store, clock, ids, log, metrics }, snapshotFile);
   metrics.bind({ counts: () => store.operationalCounts(), lists: () => screening.versions(), now: clock.now });
   const ctx: ServiceContext = {
     store,
@@ -239,5 +260,5 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
     routes: SERVICE_ROUTES,
     ...(opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy }),
   });
-  return { ctx, app, store };
+  return { ctx, app, store, listSnapshot };
 }
