@@ -13,8 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, readdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { sourceFilesOf } from './list-detect.ts';
@@ -321,12 +321,32 @@ export function readListSnapshot(file: string, expected: SnapshotKey, sources: r
   return decodeListSnapshot(buf, expected, sources, now);
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temporary files of writers that died mid-write (a kill, a one-off command that exited): 20 MB each, never renamed. */
+async function removeOrphans(file: string): Promise<void> {
+  const prefix = `${basename(file)}.`;
+  for (const name of await readdir(dirname(file))) {
+    const pid = Number(/^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length))?.[1]);
+    if (name.startsWith(prefix) && pid && pid !== process.pid && !alive(pid))
+      await unlink(join(dirname(file), name)).catch(() => undefined);
+  }
+}
+
 /**
  * Writes atomically: a temporary file in the same folder (owner-only, like the store), then a rename over the old
  * snapshot; a reader sees the old file or the new one, never part of one. The temporary file goes on failure.
  */
 export async function writeListSnapshot(file: string, bytes: Buffer): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  await removeOrphans(file);
   const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     await writeFile(temp, bytes, { mode: 0o600, flush: true });

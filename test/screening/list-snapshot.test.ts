@@ -1,4 +1,5 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import {
   encodeListSnapshot,
   LIST_SNAPSHOT_FORMAT,
   readListSnapshot,
+  writeListSnapshot,
   type SnapshotKey,
   type SnapshotRead,
 } from '../../src/screening/list-snapshot.ts';
@@ -199,6 +201,23 @@ describe('start-up snapshot: each reason it is not used', () => {
     const sources = sourcesIn(dir);
     expect(rejection(readListSnapshot(join(dir, 'none.snapshot'), KEY, sources, NOW))).toBe('missing');
     expect(rejection(readListSnapshot(dir, KEY, sources, NOW))).toBe('unreadable');
+  });
+});
+
+describe('start-up snapshot: writing', () => {
+  it('replaces the file by a rename and removes temporary files of writers that died, not those of live ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remit-snap-write-'));
+    const file = join(dir, 'lists.snapshot');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(join(dir, `lists.snapshot.${dead}.1.tmp`), 'partial');
+    writeFileSync(join(dir, `lists.snapshot.${process.ppid}.1.tmp`), 'being written');
+    writeFileSync(join(dir, 'other.snapshot.1.1.tmp'), 'not ours');
+    await writeListSnapshot(file, Buffer.from('new'));
+    expect(readFileSync(file, 'utf8')).toBe('new');
+    expect(readdirSync(dir).sort()).toEqual(['lists.snapshot', `lists.snapshot.${process.ppid}.1.tmp`, 'other.snapshot.1.1.tmp'].sort());
+    await writeListSnapshot(file, Buffer.from('newer'));
+    expect(readFileSync(file, 'utf8')).toBe('newer');
+    expect(existsSync(join(dir, `lists.snapshot.${dead}.1.tmp`))).toBe(false);
   });
 });
 
