@@ -171,6 +171,12 @@ describe('start-up snapshot: each reason it is not used', () => {
     const flipped = Buffer.from(buf);
     flipped[flipped.length - 3]! ^= 0x40;
     expect(rejection(decodeListSnapshot(flipped, KEY, sources, NOW))).toBe('corrupt');
+    // a changed letter in a listed name still decodes as a well-formed list: only the checksum catches it
+    const renamed = Buffer.from(buf);
+    const at = renamed.indexOf('Vostanic', 12 + renamed.readUInt32LE(8), 'latin1');
+    expect(at).toBeGreaterThan(0);
+    renamed[at] = 'W'.charCodeAt(0);
+    expect(rejection(decodeListSnapshot(renamed, KEY, sources, NOW))).toBe('corrupt');
     const header = Buffer.from(buf);
     header[13]! = 0x00;
     expect(rejection(decodeListSnapshot(header, KEY, sources, NOW))).toBe('corrupt');
