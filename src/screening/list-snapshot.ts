@@ -215,8 +215,9 @@ function keyMismatch(found: SnapshotKey, expected: SnapshotKey): SnapshotRejecti
 
 /** The configured sources against the recorded ones: same sources and settings, same files, same bytes, same day. */
 function sourcesMismatch(records: readonly SourceRecord[], sources: readonly ListSource[], today: string): SnapshotRejection | undefined {
-  const configured = sources.map((s) => `${s.id} ${s.format} ${s.path}`).sort();
-  const recorded = records.map((r) => `${r.id} ${r.format} ${r.path}`).sort();
+  // In order: the lists come back in the recorded order, which must be the one a fresh load gives (GET /ready lists them).
+  const configured = sources.map((s) => `${s.id} ${s.format} ${s.path}`);
+  const recorded = records.map((r) => `${r.id} ${r.format} ${r.path}`);
   if (configured.join('\n') !== recorded.join('\n'))
     return {
       kind: 'sources_changed',

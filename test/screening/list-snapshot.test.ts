@@ -119,7 +119,7 @@ describe('start-up snapshot: each reason it is not used', () => {
     expect(r.ok ? null : r.rejection).toEqual({ kind: 'source_file_changed', source: 'blocklist', file: sources[0]!.path });
   });
 
-  it('the configured sources changed: one more, one fewer, another path or format', () => {
+  it('the configured sources changed: one more, one fewer, another path or format, another order', () => {
     const { dir, sources, buf } = setup();
     writeFileSync(join(dir, 'other.csv'), BLOCKLIST);
     const variants: ListSource[][] = [
@@ -127,6 +127,7 @@ describe('start-up snapshot: each reason it is not used', () => {
       [sources[0]!],
       [{ ...sources[0]!, path: join(dir, 'other.csv') }, sources[1]!],
       [sources[0]!, { ...sources[1]!, format: 'os-simple-csv' }],
+      [sources[1]!, sources[0]!], // the same sources in another order: a fresh load would list them in that order
     ];
     for (const v of variants) expect(rejection(decodeListSnapshot(buf, KEY, v, NOW))).toBe('sources_changed');
   });

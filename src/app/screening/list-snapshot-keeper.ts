@@ -160,9 +160,13 @@ export class ListSnapshotKeeper {
     if (!screening || screening.index === this.onDisk) return;
     const ids = this.catalogue.ids;
     const versions = screening.versions();
-    // Only the whole configured set: a snapshot of part of it could not be used (validity is all sources or none).
-    if (screening.withheldSources().length > 0 || versions.length !== ids.length || versions.some((v) => !ids.includes(v.listId))) {
-      this.obs.log.info({ snapshot: this.file }, 'screening list snapshot not written: not every configured source is in force');
+    // Only the whole configured set (a snapshot of part of it could not be used: validity is all sources or none), in
+    // configuration order (a fresh load's order, which /ready shows; a source withheld and approved again comes last).
+    if (screening.withheldSources().length > 0 || versions.map((v) => v.listId).join('\n') !== ids.join('\n')) {
+      this.obs.log.info(
+        { snapshot: this.file },
+        'screening list snapshot not written: the lists in force are not the configured sources in order',
+      );
       return;
     }
     const index = screening.index;
