@@ -57,7 +57,7 @@ export class RemitMetrics {
   });
   /** Start-up snapshots of the screening lists not used, by reason (docs/screening.md "Start-up snapshot"). */
   readonly screeningSnapshotRejected = new Counter({
-    name: 'remit_screening_snapshot_rejected_total',
+    name: 'remit_list_snapshot_rejected_total',
     help:
       'Start-up snapshots of the screening lists not used (the lists were loaded from their files), by reason: missing, ' +
       'unreadable, corrupt, truncated, format_version, code_changed, key_scheme_changed, params_changed, sources_changed, ' +

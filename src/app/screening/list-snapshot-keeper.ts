@@ -1,7 +1,7 @@
 /**
  * Keeps the start-up snapshot of the configured lists (docs/screening.md "Start-up snapshot"): at start it offers
  * the snapshot's lists and index when the snapshot is valid (else says why: a warning line and
- * `remit_screening_snapshot_rejected_total{reason}`), and after every change of the lists in force (start, reload,
+ * `remit_list_snapshot_rejected_total{reason}`), and after every change of the lists in force (start, reload,
  * approval) it writes the snapshot again, a moment later and off the request path. A failed write is a worker
  * failure (`remit_worker_failures_total{worker="screening-snapshot"}`), never a failed start or reload.
  */
