@@ -260,6 +260,15 @@ function int32s(bytes: Buffer): Int32Array {
  * that the decoded parts fit together.
  */
 export function decodeListSnapshot(buf: Buffer, expected: SnapshotKey, sources: readonly ListSource[], now: Date): SnapshotRead {
+  try {
+    return decode(buf, expected, sources, now);
+  } catch (e) {
+    // The header is outside the payload checksum: a well-formed JSON header of the wrong shape lands here, never a crash.
+    return reject({ kind: 'corrupt', detail: `malformed snapshot (${(e as Error).message})` });
+  }
+}
+
+function decode(buf: Buffer, expected: SnapshotKey, sources: readonly ListSource[], now: Date): SnapshotRead {
   const header = readHeader(buf);
   if ('kind' in header) return reject(header);
   if (header.format !== LIST_SNAPSHOT_FORMAT) return reject({ kind: 'format_version', found: header.format });

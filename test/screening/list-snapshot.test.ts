@@ -183,6 +183,15 @@ describe('start-up snapshot: each reason it is not used', () => {
     expect(rejection(decodeListSnapshot(header, KEY, sources, NOW))).toBe('corrupt');
     expect(rejection(decodeListSnapshot(Buffer.concat([buf, Buffer.from([1])]), KEY, sources, NOW))).toBe('corrupt');
     expect(rejection(decodeListSnapshot(Buffer.from('id,name\n1,x\n'), KEY, sources, NOW))).toBe('corrupt');
+    // a header (outside the payload checksum) of the right length but the wrong shape
+    const length = buf.readUInt32LE(8);
+    const shaped = buf
+      .subarray(12, 12 + length)
+      .toString('utf8')
+      .replace('"files":[', '"files":7,"x":[');
+    const reshaped = Buffer.concat([buf.subarray(0, 8), Buffer.alloc(4), Buffer.from(shaped), buf.subarray(12 + length)]);
+    reshaped.writeUInt32LE(Buffer.byteLength(shaped), 8);
+    expect(rejection(decodeListSnapshot(reshaped, KEY, sources, NOW))).toBe('corrupt');
   });
 
   it('an FtM list (ownership stakes as of the day read) is not reused on another day', () => {
