@@ -8,7 +8,8 @@ import { runEngineBench } from './engine.bench.ts';
  * reassign (a rep's 1,000 open leads moved away while ingestion continues), outcomes (outcome-aware routing against
  * weighted round robin and an oracle on a synthetic ground truth; docs/outcome-routing.md), rescreen (1,000,000 stored
  * leads against a 500-entry list delta), fairness (another key's single-lead latency under four concurrent 500-lead
- * batches, batch slicing off and on; issue 18).
+ * batches, batch slicing off and on; issue 18), startup (`remit serve` to /ready with every list, without and with the
+ * start-up snapshot; issue 19).
  * Usage: npm run bench [-- --only engine|screening]
  */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -24,6 +25,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   outcomes: async () => (await import('./outcomes.bench.ts')).runOutcomesBench(),
   rescreen: async () => (await import('./rescreen.bench.ts')).runRescreenBench(),
   fairness: async () => (await import('./fairness.bench.ts')).runFairnessBench(),
+  startup: async () => (await import('./startup.bench.ts')).runStartupBench(),
 };
 
 const results: Record<string, unknown> = {

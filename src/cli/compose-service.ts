@@ -22,7 +22,9 @@ import type { Store } from '../store/unit-of-work.ts';
 import { CliFailure, configFailure } from './cli-io.ts';
 import { ListLoadError } from '../screening/list-error.ts';
 import { loadList, parseListSpec } from '../screening/list-detect.ts';
-import { ListSourceCatalogue } from '../screening/list-sources.ts';
+import { ListSourceCatalogue, loadListSource } from '../screening/list-sources.ts';
+import type { LoadedList } from '../screening/screening-entity.ts';
+import { ListSnapshotKeeper } from '../app/screening/list-snapshot-keeper.ts';
 import { ScreeningService } from '../screening/screening-service.ts';
 import { startListSources } from '../app/screening/screening-lists.use-case.ts';
 import { createLogger, type Logger } from '../app/observability/logger.ts';
@@ -61,27 +63,74 @@ export const DEFAULT_CONFIG = join(EXAMPLES_DIR, 'bank');
 async function loadScreening(
   configPath: string,
   specs: readonly string[] | undefined,
-  deps: Pick<ServiceContext, 'store' | 'clock' | 'ids'>,
-  onScreened: (seconds: number) => void,
+  deps: Pick<ServiceContext, 'store' | 'clock' | 'ids' | 'log' | 'metrics'>,
+  snapshotFile: string | undefined,
 ) {
-  const service = new ScreeningService({ now: () => new Date(deps.clock.now()), onScreened });
+  const now = () => new Date(deps.clock.now());
+  let keeper: ListSnapshotKeeper | undefined;
+  const service = new ScreeningService({
+    now,
+    onScreened: (seconds: number) => deps.metrics.screeningSeconds.observe(seconds),
+    onChanged: () => keeper?.changed(),
+  });
+  // The start-up snapshot (docs/screening.md): its lists and index when valid for these sources, else every file is read.
+  const start = async (catalogue: ListSourceCatalogue, load: () => readonly LoadedList[]) => {
+    keeper = snapshotFile ? new ListSnapshotKeeper({ file: snapshotFile, catalogue, obs: deps, now }) : undefined;
+    keeper?.watch(service);
+    const began = performance.now();
+    const restored = keeper?.restore();
+    const started = restored
+      ? await startListSources(deps, service, catalogue, restored.lists, restored.index)
+      : await startListSources(deps, service, catalogue, load());
+    deps.log.info(
+      {
+        from: restored ? 'snapshot' : 'files',
+        lists: started.loaded.length,
+        names: service.nameCount,
+        ms: Math.round(performance.now() - began),
+      },
+      'screening lists in force',
+    );
+    return { screening: service, listSources: catalogue, started, snapshot: keeper };
+  };
   try {
     if (specs && specs.length > 0) {
-      const lists = specs.map((spec) => loadList(spec, { now: () => new Date(deps.clock.now()) }));
+      // `--list` (operators, tests): a list's id may come from its content (Senzing DATA_SOURCE), so every file is read
+      // before the sources are known; no snapshot.
+      const lists = specs.map((spec) => loadList(spec, { now }));
       const catalogue = new ListSourceCatalogue(
         lists.map((l, i) => ({ id: l.version.listId, format: l.version.sourceType, path: parseListSpec(specs[i]!).path })),
       );
-      return { screening: service, listSources: catalogue, started: await startListSources(deps, service, catalogue, lists) };
+      return {
+        screening: service,
+        listSources: catalogue,
+        started: await startListSources(deps, service, catalogue, lists),
+        snapshot: undefined,
+      };
     }
     const configured = await loadListSources(configPath);
     if (!configured.ok) throw configFailure(configured.error);
-    if (!configured.value) return { screening: service, listSources: undefined, started: null };
-    return { screening: service, listSources: configured.value, started: await startListSources(deps, service, configured.value) };
+    if (!configured.value) return { screening: service, listSources: undefined, started: null, snapshot: undefined };
+    const catalogue = configured.value;
+    return await start(catalogue, () => catalogue.sources.map((s) => loadListSource(s, now)));
   } catch (e) {
     if (e instanceof ListLoadError)
       throw new CliFailure('INPUT_UNREADABLE', undefined, [{ file: e.file, path: `line ${e.line ?? '?'}`, message: e.message }]);
     throw e;
   }
+}
+
+/**
+ * Where the screening lists' start-up snapshot lives (docs/screening.md "Start-up snapshot"): REMIT_SCREENING_SNAPSHOT
+ * (`off`: none); else next to an SQLite store file (`<store>.screening-snapshot`); on PostgreSQL, a local cache file
+ * `./data/screening-lists.snapshot` (every instance keeps its own); an in-memory store has none.
+ */
+export function screeningSnapshotFile(setting: string | undefined, databaseUrl: string | undefined): string | undefined {
+  if (setting === 'off') return undefined;
+  if (setting) return resolve(setting);
+  const target = resolveStoreTarget(databaseUrl);
+  if (target.kind === 'postgres') return resolve('data', 'screening-lists.snapshot');
+  return target.path === ':memory:' ? undefined : resolve(`${target.path}.screening-snapshot`);
 }
 
 /** What `remit serve` prints on stderr at start when leads cannot be cleared (docs/operations.md). */
@@ -142,7 +191,9 @@ function refuseLostStore(databaseUrl: string | undefined, env: RuntimeEnv): void
 }
 
 /** The composition root: the only place that picks adapters. */
-export async function composeService(opts: ComposeOptions): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store }> {
+export async function composeService(
+  opts: ComposeOptions,
+): Promise<{ ctx: ServiceContext; app: FastifyInstance; store: Store; listSnapshot: ListSnapshotKeeper | undefined }> {
   const env = opts.env ?? runtimeEnv();
   const log = opts.log ?? createLogger({ level: env.logLevel });
   const metrics = new RemitMetrics();
@@ -172,8 +223,12 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
   await orgs.init('remit serve');
   if (env.orgSyncMs > 0) orgs.syncIntervalMs = env.orgSyncMs;
-  const onScreened = (seconds: number) => metrics.screeningSeconds.observe(seconds);
-  const { screening, listSources } = await loadScreening(configPath, opts.listSpecs, { store, clock, ids }, onScreened);
+  const snapshotFile = screeningSnapshotFile(env.screeningSnapshot, databaseUrl);
+  const {
+    screening,
+    listSources,
+    snapshot: listSnapshot,
+  } = await loadScreening(configPath, opts.listSpecs, { store, clock, ids, log, metrics }, snapshotFile);
   metrics.bind({ counts: () => store.operationalCounts(), lists: () => screening.versions(), now: clock.now });
   const ctx: ServiceContext = {
     store,
@@ -205,5 +260,5 @@ export async function composeService(opts: ComposeOptions): Promise<{ ctx: Servi
     routes: SERVICE_ROUTES,
     ...(opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy }),
   });
-  return { ctx, app, store };
+  return { ctx, app, store, listSnapshot };
 }

@@ -35,6 +35,7 @@ export const RUNTIME_VARIABLES = {
   HOST: { schema: z.string().trim().min(1, 'an interface address or host name'), default: '127.0.0.1' },
   DATABASE_URL: { schema: optionalText, default: undefined },
   REMIT_PACKS: { schema: optionalText, default: undefined },
+  REMIT_SCREENING_SNAPSHOT: { schema: optionalText, default: undefined },
   REMIT_LOG_LEVEL: { schema: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }), default: 'info' },
   REMIT_METRICS_TOKEN: {
     schema: optionalText.pipe(z.string().min(16, 'at least 16 characters (it is a bearer secret)').optional()),
@@ -87,6 +88,8 @@ export interface RuntimeEnv {
   readonly host: string;
   readonly databaseUrl: string | undefined;
   readonly packsDir: string | undefined;
+  /** REMIT_SCREENING_SNAPSHOT: the start-up snapshot of the screening lists, a file path or `off` (default: next to the store). */
+  readonly screeningSnapshot: string | undefined;
   readonly logLevel: LogLevel;
   readonly metricsToken: string | undefined;
   readonly trustProxy: string | undefined;
@@ -129,6 +132,7 @@ export function parseRuntimeEnv(env: Readonly<Record<string, string | undefined>
     host: v.HOST,
     databaseUrl: v.DATABASE_URL,
     packsDir: v.REMIT_PACKS,
+    screeningSnapshot: v.REMIT_SCREENING_SNAPSHOT,
     logLevel: v.REMIT_LOG_LEVEL,
     metricsToken: v.REMIT_METRICS_TOKEN,
     trustProxy: v.REMIT_TRUST_PROXY,

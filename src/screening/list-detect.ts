@@ -3,7 +3,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ListLoadError } from './list-error.ts';
 import { LIST_SOURCE_TYPES, type ListSourceType, type LoadedList } from './screening-entity.ts';
-import { loadOfacSdn } from './ofac-sdn-loader.ts';
+import { loadOfacSdn, resolveOfacFiles } from './ofac-sdn-loader.ts';
 import { loadUnXml } from './un-xml-loader.ts';
 import { loadFtmJsonl } from './ftm-jsonl-loader.ts';
 import { loadOsSimpleCsv } from './opensanctions-simple-csv-loader.ts';
@@ -91,6 +91,16 @@ export function loadListAs(type: ListSourceType, path: string, opts: LoadOptions
     case 'blocklist-csv':
       return loadBlocklistCsv(path, o);
   }
+}
+
+/**
+ * The files a load of this type and path would read, in the order the loader hashes them (`ListVersion.files`),
+ * without reading them: a snapshot is valid only for the same files (an OFAC sibling that appeared or went counts).
+ */
+export function sourceFilesOf(type: ListSourceType, path: string): string[] {
+  if (type !== 'ofac-sdn') return [path];
+  const f = resolveOfacFiles(path);
+  return [f.main, f.comments, f.alt, f.add].filter((p): p is string => p !== undefined);
 }
 
 /** Loads a list from "type:path" or a bare path (type detected). Throws ListLoadError on malformed input. */

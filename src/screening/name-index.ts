@@ -128,6 +128,37 @@ function packPostings(keyOf: Map<string, number>, pairKeys: GrowableInts, pairNa
   return { keyOf, start, ids };
 }
 
+/**
+ * Everything a built index holds, for the on-disk snapshot (list-snapshot.ts): the names with their normalised forms
+ * (the expensive part to rebuild), the keys in key-number order, the flat postings and the identifier look-up.
+ */
+export interface NameIndexParts {
+  readonly names: IndexedName[];
+  readonly keyOf: Map<string, number>;
+  readonly start: Int32Array;
+  readonly ids: Int32Array;
+  readonly byIdentifier: Map<string, number[]>;
+}
+
+/** The parts are consistent with each other and with the entities (a snapshot that passed its checksum still is checked). */
+function partsFit(entities: readonly ScreeningEntity[], p: NameIndexParts): boolean {
+  if (p.start.length !== p.keyOf.size + 1 || p.start[0] !== 0 || p.start[p.keyOf.size] !== p.ids.length) return false;
+  for (let k = 0; k < p.keyOf.size; k++) if (p.start[k + 1]! < p.start[k]!) return false;
+  for (let i = 0; i < p.ids.length; i++) if (p.ids[i]! < 0 || p.ids[i]! >= p.names.length) return false;
+  return p.names.every((n) => n.entity >= 0 && n.entity < entities.length);
+}
+
+/** Names restored from a snapshot share token objects again, frozen as TokenPool leaves them (identity survives v8.serialize). */
+function refreeze(names: readonly IndexedName[]): void {
+  for (const n of names) {
+    for (const t of n.norm.tokens) {
+      if (t.groups) Object.freeze(t.groups);
+      Object.freeze(t);
+    }
+    if (n.norm.legalForms.length === 0) Object.freeze(n.norm.legalForms);
+  }
+}
+
 export class NameIndex {
   readonly entities: ScreeningEntity[];
   readonly names: IndexedName[];
@@ -191,6 +222,19 @@ export class NameIndex {
         }
     });
     return new NameIndex(entities, names, packPostings(keyOf, pairKeys, pairNames), byIdentifier);
+  }
+
+  /** What a snapshot stores (shared, not copied: the index never changes them). */
+  toParts(): NameIndexParts {
+    return { names: this.names, ...this.postings, byIdentifier: this.byIdentifier };
+  }
+
+  /** An index from a snapshot's parts over the same entities, in the same order; undefined when the parts do not fit. */
+  static fromParts(entities: ScreeningEntity[], parts: NameIndexParts): NameIndex | undefined {
+    if (!partsFit(entities, parts)) return undefined;
+    refreeze(parts.names);
+    const postings = { keyOf: parts.keyOf, start: parts.start, ids: parts.ids };
+    return new NameIndex(entities, parts.names, postings, parts.byIdentifier);
   }
 
   /** Names of the entities listing this IMO / MMSI / LEI (one per entity), whatever their names. */

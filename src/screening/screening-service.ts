@@ -49,18 +49,29 @@ export class ScreeningService {
   private state: State;
   private readonly now: () => Date;
   private readonly onScreened: ((seconds: number) => void) | undefined;
+  private readonly onChanged: (() => void) | undefined;
 
-  /** `onScreened`: told how long each query took (the service's screening latency metric). */
-  constructor(opts: { now: () => Date; onScreened?: (seconds: number) => void }) {
+  /**
+   * `onScreened`: told how long each query took (the service's screening latency metric). `onChanged`: told after
+   * the lists in force changed (the start-up snapshot is written again, off the request path).
+   */
+  constructor(opts: { now: () => Date; onScreened?: (seconds: number) => void; onChanged?: () => void }) {
     this.now = opts.now;
     this.onScreened = opts.onScreened;
+    this.onChanged = opts.onChanged;
     this.state = { lists: new Map(), index: NameIndex.build([]), withheld: new Map() };
   }
 
-  private swap(lists: Map<string, LoadedList>, withheld: Map<string, WithheldSource> = this.state.withheld): void {
+  /**
+   * `prebuilt`: an index restored from the start-up snapshot (list-snapshot.ts), used only when it was built over
+   * exactly these entities in this order (the same objects); otherwise the index is built.
+   */
+  private swap(lists: Map<string, LoadedList>, withheld: Map<string, WithheldSource> = this.state.withheld, prebuilt?: NameIndex): void {
     const entities = [...lists.values()].flatMap((l) => l.entities);
-    const index = NameIndex.build(entities);
+    const fits = prebuilt && prebuilt.entities.length === entities.length && entities.every((e, i) => prebuilt.entities[i] === e);
+    const index = fits ? prebuilt : NameIndex.build(entities);
     this.state = { lists, index, withheld };
+    this.onChanged?.();
   }
 
   /** Loads several lists at once; all or nothing (throws ListLoadError, state unchanged). */
@@ -100,8 +111,11 @@ export class ScreeningService {
     this.apply({ withhold: [source] });
   }
 
-  /** Several additions and withholdings in one swap (the name index is built once, e.g. at start). */
-  apply(changes: { add?: readonly LoadedList[]; withhold?: readonly WithheldSource[] }): ListVersion[] {
+  /**
+   * Several additions and withholdings in one swap (the name index is built once, e.g. at start; or not at all when
+   * `index` is the start-up snapshot's index over exactly the resulting lists).
+   */
+  apply(changes: { add?: readonly LoadedList[]; withhold?: readonly WithheldSource[]; index?: NameIndex }): ListVersion[] {
     const lists = new Map(this.state.lists);
     const withheld = new Map(this.state.withheld);
     const added = (changes.add ?? []).map(described);
@@ -113,7 +127,7 @@ export class ScreeningService {
       lists.delete(w.sourceId);
       withheld.set(w.sourceId, w);
     }
-    this.swap(lists, withheld);
+    this.swap(lists, withheld, changes.index);
     return added.map((l) => l.version);
   }
 

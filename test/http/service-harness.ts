@@ -15,6 +15,7 @@ import { openStore } from '../../src/store/open-store.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import type { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import { startListSources } from '../../src/app/screening/screening-lists.use-case.ts';
+import { ListSnapshotKeeper } from '../../src/app/screening/list-snapshot-keeper.ts';
 import type { Role } from '../../src/domain/access/roles.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';
 import type { Logger } from '../../src/app/observability/logger.ts';
@@ -43,6 +44,8 @@ export interface TestService {
   /** One token per role, plus a second compliance officer and a rep key bound to `repId`. */
   tokens: Record<Role | 'compliance2', string>;
   repId: string;
+  /** The start-up snapshot keeper, when started with `listSnapshot` (as `remit serve` wires it). */
+  snapshot?: ListSnapshotKeeper;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,8 @@ export async function startTestService(
     org?: CompiledOrg;
     /** Plan notifications and CRM write-backs in each outbox event's transaction, as `remit serve` does (default: none). */
     followers?: boolean;
+    /** With `listSources`: the start-up snapshot file, restored from and written as in `remit serve` (written at once). */
+    listSnapshot?: string;
   } = {},
 ): Promise<TestService> {
   const loaded = opts.org ? ok({ org: opts.org }) : await loadConfig('examples/bank');
@@ -85,12 +90,25 @@ export async function startTestService(
   const orgs = new OrgRegistry(store, clock, loaded.value.org);
   await orgs.init('test');
   const observability = testObservability(opts.log);
+  const snapshot =
+    opts.listSnapshot && opts.listSources
+      ? new ListSnapshotKeeper({
+          file: opts.listSnapshot,
+          catalogue: opts.listSources,
+          obs: observability,
+          now: () => new Date(clock.ms),
+          delayMs: 0,
+        })
+      : undefined;
   const screening = new ScreeningService({
     now: () => new Date(clock.ms),
     onScreened: (s) => observability.metrics.screeningSeconds.observe(s),
+    onChanged: () => snapshot?.changed(),
   });
+  snapshot?.watch(screening);
+  const restored = snapshot?.restore();
   // Configured sources go through the start-up comparison with the store, as in `remit serve`.
-  if (opts.listSources) await startListSources({ store, clock, ids }, screening, opts.listSources);
+  if (opts.listSources) await startListSources({ store, clock, ids }, screening, opts.listSources, restored?.lists, restored?.index);
   else screening.loadAll([...(opts.lists ?? DEFAULT_TEST_LISTS)]);
   const ctx: ServiceContext = {
     store,
@@ -120,7 +138,9 @@ export async function startTestService(
     clock,
     tokens,
     repId,
+    ...(snapshot ? { snapshot } : {}),
     async close() {
+      await snapshot?.idle();
       await app.close();
       await store.close();
     },

@@ -55,6 +55,16 @@ export class RemitMetrics {
     labelNames: ['scope', 'limit'] as const,
     registers: [this.registry],
   });
+  /** Start-up snapshots of the screening lists not used, by reason (docs/screening.md "Start-up snapshot"). */
+  readonly screeningSnapshotRejected = new Counter({
+    name: 'remit_list_snapshot_rejected_total',
+    help:
+      'Start-up snapshots of the screening lists not used (the lists were loaded from their files), by reason: missing, ' +
+      'unreadable, corrupt, truncated, format_version, code_changed, key_scheme_changed, params_changed, sources_changed, ' +
+      'source_file_changed, as_of_date.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   #sources: GaugeSources | null = null;
   readonly #leadSources = new Set<string>();
   #counts: Promise<OperationalCounts> | null = null;

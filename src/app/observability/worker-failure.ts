@@ -20,6 +20,7 @@ export const WORKERS = [
   'crm-writeback',
   'delta-rescreen',
   'conversion-model',
+  'screening-snapshot',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

@@ -3,6 +3,7 @@ import { toIso } from '../../domain/shared/zoned-time.ts';
 import { ListLoadError } from '../../screening/list-error.ts';
 import { loadListSource, shrinksTooMuch, type ListSource, type ListSourceCatalogue } from '../../screening/list-sources.ts';
 import type { LoadedList } from '../../screening/screening-entity.ts';
+import type { NameIndex } from '../../screening/name-index.ts';
 import { listDelta, type ListDelta } from '../../screening/list-delta.ts';
 import type { ScreeningService, WithheldSource } from '../../screening/screening-service.ts';
 import type { ListVersionRecord, PendingReloadRecord } from '../../store/ports/screening-lists.port.ts';
@@ -264,6 +265,8 @@ export async function startListSources(
   screening: ScreeningService,
   catalogue: ListSourceCatalogue,
   preloaded?: readonly LoadedList[],
+  /** The start-up snapshot's index over `preloaded` (used when every one of them is in force, in that order). */
+  prebuiltIndex?: NameIndex,
 ): Promise<StartedSources> {
   await adoptNameKeyScheme(deps.store, toIso(deps.clock.now()));
   const inForce = new Map((await deps.store.screeningLists.inForce()).map((r) => [r.sourceId, r]));
@@ -315,6 +318,6 @@ export async function startListSources(
     inForceNow.push(list);
     loaded.push(id);
   }
-  screening.apply({ add: inForceNow, withhold: withholdNow });
+  screening.apply({ add: inForceNow, withhold: withholdNow, ...(prebuiltIndex ? { index: prebuiltIndex } : {}) });
   return { loaded, withheld };
 }

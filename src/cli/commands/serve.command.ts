@@ -97,7 +97,7 @@ export function registerServeCommand(program: Command): void {
       // Every variable and flag is read and validated here, before anything starts (docs/operations.md "Configuration").
       const env = runtimeEnv();
       const settings = serveSettings(opts, env);
-      const { app, ctx, store } = await composeService({
+      const { app, ctx, store, listSnapshot } = await composeService({
         configPath: chosenConfig(opts, 'config'),
         databaseUrl: opts.db,
         listSpecs: opts.list,
@@ -139,6 +139,8 @@ export function registerServeCommand(program: Command): void {
         await reassignmentWorker.stop();
         await retentionWorker.stop();
         await Promise.all([autoAwayWorker.stop(), modelWorker.stop(), notificationJobs.stop(), ...outbound.map((w) => w.stop())]);
+        // A list change not yet in the start-up snapshot is written now (a snapshot left behind only costs a slower start).
+        await listSnapshot?.idle();
         await store.close();
         process.exit(0);
       };
