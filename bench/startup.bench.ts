@@ -85,7 +85,7 @@ async function stop(child: ChildProcess): Promise<void> {
 async function startOnce(kind: Start['kind'], config: string, db: string, port: number): Promise<Start> {
   const spawnedAt = Date.now();
   const started = performance.now();
-  const child = spawn(process.execPath, ['src/cli/main.ts', 'serve', '--config', config, '--db', db, '--port', String(port), '--quiet'], {
+  const child = spawn(process.execPath, ['bin/remit.mjs', 'serve', '--config', config, '--db', db, '--port', String(port), '--quiet'], {
     cwd: repoRoot,
     env: { ...process.env, REMIT_METRICS_TOKEN: METRICS_TOKEN, REMIT_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
