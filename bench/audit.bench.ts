@@ -457,7 +457,7 @@ export async function runStoreVerifyBench(options: { entries?: number } = {}): P
     global.gc?.();
     const tSingle = performance.now();
     const cSingle = process.cpuUsage();
-    const single = await verifyStoredLog(store, { parallel: false });
+    const single = await verifyStoredLog(store, { method: 'rows' });
     const singleSeconds = (performance.now() - tSingle) / 1000;
     const singleCpu = cpu(cSingle);
     if (!single.result.ok) throw new Error('single-threaded verification rejected the log');
@@ -465,7 +465,7 @@ export async function runStoreVerifyBench(options: { entries?: number } = {}): P
     const tNew = performance.now();
     const cNew = process.cpuUsage();
     const tcNew = process.threadCpuUsage();
-    const report = await verifyStoredLog(store, { parallel: true });
+    const report = await verifyStoredLog(store, { method: 'leaf-worker' });
     const seconds = (performance.now() - tNew) / 1000;
     const newCpu = cpu(cNew);
     const mainCpu = process.threadCpuUsage(tcNew);

@@ -19,6 +19,8 @@ import { dropImmutability, sqlText } from './audit-service-fixture.ts';
 
 const ENTRIES = 13_000;
 const DEEP = 11_111; // in the third batch, not at a batch boundary
+/** Rows per range digest with `method: 'ranges'`: 5000 is both a range boundary and a checkpoint (sealed 2500 at a time). */
+const RANGE = 1000;
 const AT = Date.parse('2026-11-24T11:00:00Z');
 
 const event = (i: number): AuditEvent => ({
@@ -75,10 +77,15 @@ describe.each(dialects)('parallel verification on $factory.name', ({ factory, ru
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Every method, the ranges ones with ranges of RANGE rows (the worker-thread digests on SQLite); all must agree. */
   const both = async () => {
-    const [serial, parallel] = [await verifyStoredLog(h.store, { parallel: false }), await verifyStoredLog(h.store, { parallel: true })];
-    expect(parallel).toEqual(serial);
-    return parallel;
+    const serial = await verifyStoredLog(h.store, { method: 'rows' });
+    expect(await verifyStoredLog(h.store, { method: 'leaf-worker' })).toEqual(serial);
+    expect(await verifyStoredLog(h.store, { method: 'ranges', rangeSize: RANGE })).toEqual(serial);
+    // Ranges that do not divide the checkpoint sizes, and one range for the whole log.
+    expect(await verifyStoredLog(h.store, { method: 'ranges', rangeSize: 777 })).toEqual(serial);
+    expect(await verifyStoredLog(h.store, { method: 'ranges', rangeSize: ENTRIES })).toEqual(serial);
+    return serial;
   };
 
   it('an intact log verifies the same both ways', { timeout: 120_000 }, async () => {
@@ -87,36 +94,58 @@ describe.each(dialects)('parallel verification on $factory.name', ({ factory, ru
     expect(await verifyStoredLog(h.store)).toEqual(report); // the default (one thread) agrees
   });
 
-  // Deep inside a batch, and the first row of a batch (its look-ahead and predecessor are in other batches).
-  it.each([DEEP, 2 * 4096])('an edited payload deep in the log is found at its seq (%i)', { timeout: 120_000 }, async (seq) => {
-    const row = await rowAt(h, seq);
-    expect(toHex(hashLeafText(storedLeafText(row)))).toBe(row.entryHash);
-    const edited = row.payloadText.replace('"source":"', '"source":"x');
-    expect(edited).not.toBe(row.payloadText);
-    await h.rawExec(`UPDATE audit_log SET payload_json = ${sqlText(edited)} WHERE seq = ${seq}`);
-    try {
-      const report = await both();
-      expect(report.ok).toBe(false);
-      expect(report.result).toMatchObject({ ok: false, firstBad: { seq, problem: 'EDITED' } });
-    } finally {
-      await h.rawExec(`UPDATE audit_log SET payload_json = ${sqlText(row.payloadText)} WHERE seq = ${seq}`);
-    }
-  });
+  // Deep inside a batch and a range; the first row of a batch; the first and the last row of a range (their
+  // predecessor or successor is in another range, read by the other worker).
+  it.each([DEEP, 2 * 4096, 8 * RANGE, 8 * RANGE - 1])(
+    'an edited payload deep in the log is found at its seq (%i)',
+    { timeout: 120_000 },
+    async (seq) => {
+      const row = await rowAt(h, seq);
+      expect(toHex(hashLeafText(storedLeafText(row)))).toBe(row.entryHash);
+      const edited = `{"x":0,${row.payloadText.slice(1)}`;
+      expect(edited).not.toBe(row.payloadText);
+      await h.rawExec(`UPDATE audit_log SET payload_json = ${sqlText(edited)} WHERE seq = ${seq}`);
+      try {
+        const report = await both();
+        expect(report.ok).toBe(false);
+        expect(report.result).toMatchObject({ ok: false, firstBad: { seq, problem: 'EDITED' } });
+      } finally {
+        await h.rawExec(`UPDATE audit_log SET payload_json = ${sqlText(row.payloadText)} WHERE seq = ${seq}`);
+      }
+    },
+  );
 
-  it('an edited row with its hashes recomputed is named at its seq; a deleted row likewise', { timeout: 120_000 }, async () => {
-    const last = ENTRIES - 1;
-    const row = await rowAt(h, DEEP);
-    const actor = 'mallory';
-    const forged = toHex(hashLeafText(storedLeafText({ ...row, actor })));
-    await h.rawExec(`UPDATE audit_log SET actor = ${sqlText(actor)}, entry_hash = ${sqlText(forged)} WHERE seq = ${DEEP}`);
+  // Inside a range; the last row of a range where a checkpoint is also due (5000); the last row of a range.
+  it.each([DEEP, 5 * RANGE - 1, 8 * RANGE - 1])(
+    'an edited row with its hashes recomputed is named at its seq (%i)',
+    { timeout: 120_000 },
+    async (seq) => {
+      const row = await rowAt(h, seq);
+      const actor = 'mallory';
+      const forged = toHex(hashLeafText(storedLeafText({ ...row, actor })));
+      await h.rawExec(`UPDATE audit_log SET actor = ${sqlText(actor)}, entry_hash = ${sqlText(forged)} WHERE seq = ${seq}`);
+      try {
+        expect((await both()).result).toMatchObject({ ok: false, firstBad: { seq, problem: 'EDITED' } });
+      } finally {
+        await h.rawExec(`UPDATE audit_log SET actor = ${sqlText(row.actor)}, entry_hash = ${sqlText(row.entryHash)} WHERE seq = ${seq}`);
+      }
+      expect((await both()).ok).toBe(true);
+    },
+  );
+
+  // Inside a range, and the first row of a range.
+  it.each([DEEP + 1, 6 * RANGE])('a deleted row is named at its seq (%i)', { timeout: 120_000 }, async (seq) => {
+    const row = await rowAt(h, seq);
+    await h.rawExec(`DELETE FROM audit_log WHERE seq = ${seq}`);
     try {
-      expect((await both()).result).toMatchObject({ ok: false, firstBad: { seq: DEEP, problem: 'EDITED' } });
+      expect((await both()).result).toMatchObject({ ok: false, firstBad: { seq, problem: 'DELETED' } });
     } finally {
-      await h.rawExec(`UPDATE audit_log SET actor = ${sqlText(row.actor)}, entry_hash = ${sqlText(row.entryHash)} WHERE seq = ${DEEP}`);
+      const values = [row.kind, row.subject, row.actor, row.at, row.payloadText, row.commitmentsText, row.prevHash, row.entryHash];
+      await h.rawExec(
+        'INSERT INTO audit_log (seq, kind, subject, actor, at, payload_json, commitments_json, prev_hash, entry_hash) ' +
+          `VALUES (${seq}, ${values.map(sqlText).join(', ')})`,
+      );
     }
     expect((await both()).ok).toBe(true);
-    await h.rawExec(`DELETE FROM audit_log WHERE seq = ${DEEP + 1}`);
-    expect((await both()).result).toMatchObject({ ok: false, firstBad: { seq: DEEP + 1, problem: 'DELETED' } });
-    expect(last).toBeGreaterThan(DEEP + 1);
   });
 });

@@ -7,6 +7,7 @@ import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
 import type { Store, StoreCapabilities } from '../unit-of-work.ts';
+import { sqliteLeafDigests } from './audit-digest-pool.ts';
 import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './background-checkpointer.ts';
 import type { CheckpointMessage } from './checkpoint-worker.ts';
 import { startIntegrityMonitor, type IntegrityMonitor, type IntegrityProblemListener } from './integrity-monitor.ts';
@@ -102,6 +103,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     db,
     capabilities,
     isRetryable: isSqliteBusy,
+    ...(fileKey !== null ? { auditLeafDigests: sqliteLeafDigests(fileKey) } : {}),
     health: async () => watch?.check() ?? { kind: 'healthy', integrityCheckedAt: null },
     beforeClose: async () => {
       await checkpointer?.stop();
