@@ -12,9 +12,11 @@ import type { StoreHarness } from '../store/store-harness.ts';
 import { dropImmutability, sqlText } from './audit-service-fixture.ts';
 
 /**
- * `audit verify` hashing leaves on a worker thread (src/audit/leaf-hasher.ts, issue 18) gives exactly the verdict of the
- * single-threaded walk: on a log of several worker batches (4,096 rows each), an entry tampered with deep inside is
- * still named with its sequence number and problem, whichever way verification runs.
+ * `audit verify` off the verifying thread gives exactly the verdict of the single-threaded walk (issue 18): leaves hashed
+ * on a worker (src/audit/leaf-hasher.ts, batches of 4,096) and ranges read and checked by the store (`audit.leafDigests`:
+ * on SQLite worker threads with their own connections, on PostgreSQL in-process; src/audit/leaf-range-scan.ts). On a log
+ * of many batches and ranges, an entry tampered with inside one, or on either side of a boundary, is still named with
+ * its sequence number and problem, whichever way verification runs.
  */
 
 const ENTRIES = 13_000;
