@@ -84,8 +84,10 @@ describe.each(dialects)('parallel verification on $factory.name', ({ factory, ru
     const serial = await verifyStoredLog(h.store, { method: 'rows' });
     expect(await verifyStoredLog(h.store, { method: 'leaf-worker' })).toEqual(serial);
     expect(await verifyStoredLog(h.store, { method: 'ranges', rangeSize: RANGE })).toEqual(serial);
-    // Ranges that do not divide the checkpoint sizes, and one range for the whole log.
+    // Ranges that do not divide the checkpoint sizes; ranges ten to a checkpoint interval (a range boundary that does
+    // not link is found by the boundary check, not left to the next checkpoint); one range for the whole log.
     expect(await verifyStoredLog(h.store, { method: 'ranges', rangeSize: 777 })).toEqual(serial);
+    expect(await verifyStoredLog(h.store, { method: 'ranges', rangeSize: 250 })).toEqual(serial);
     expect(await verifyStoredLog(h.store, { method: 'ranges', rangeSize: ENTRIES })).toEqual(serial);
     return serial;
   };
@@ -134,6 +136,31 @@ describe.each(dialects)('parallel verification on $factory.name', ({ factory, ru
       expect((await both()).ok).toBe(true);
     },
   );
+
+  const setChain = (row: StoredAuditRow) =>
+    `UPDATE audit_log SET actor = ${sqlText(row.actor)}, prev_hash = ${sqlText(row.prevHash)}, ` +
+    `entry_hash = ${sqlText(row.entryHash)} WHERE seq = ${row.seq};`;
+
+  it('a chain rewritten from an edit to the end is caught by the checkpoint, every way', { timeout: 120_000 }, async () => {
+    const from = ENTRIES - 400; // after the checkpoint at 12,500, before the one at 13,000
+    const original: StoredAuditRow[] = [];
+    for await (const row of h.store.audit.storedRows({ from })) original.push(row);
+    let prev = original[0]!.prevHash;
+    const updates = original.map((row, i) => {
+      const forged = { ...row, prevHash: prev, ...(i === 0 ? { actor: 'mallory' } : {}) };
+      const entryHash = toHex(hashLeafText(storedLeafText(forged)));
+      prev = entryHash;
+      return setChain({ ...forged, entryHash });
+    });
+    await h.rawExec(updates.join('\n'));
+    try {
+      expect((await both()).result).toMatchObject({ ok: false, firstBad: { seq: 12_500, problem: 'CHECKPOINT_MISMATCH' } });
+    } finally {
+      const restore = original.map(setChain);
+      await h.rawExec(restore.join('\n'));
+    }
+    expect((await both()).ok).toBe(true);
+  });
 
   // Inside a range, and the first row of a range.
   it.each([DEEP + 1, 6 * RANGE])('a deleted row is named at its seq (%i)', { timeout: 120_000 }, async (seq) => {
