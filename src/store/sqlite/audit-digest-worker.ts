@@ -1,9 +1,10 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { LeafRangeScanner, type LeafRangeDigest } from '../../audit/leaf-range-scan.ts';
+import type { DigestAnswer, DigestTask } from '../sql/audit-digest-pool.ts';
 
 /**
- * `audit verify` range digests on a worker thread (audit-digest-pool.ts, issue 18): its own read-only connection to the
+ * `audit verify` range digests on a worker thread (sql/audit-digest-pool.ts, issue 18): its own read-only connection to the
  * store's file reads each range asked for (rows as arrays, the columns the leaf needs) and checks it with
  * LeafRangeScanner; only the digest (leaf hashes, and the payloads of the kinds asked for) goes back. Sealed rows are
  * never updated (triggers) and a seal adds whole batches, so every connection reads the same rows below the size the
@@ -13,15 +14,6 @@ import { LeafRangeScanner, type LeafRangeDigest } from '../../audit/leaf-range-s
 export interface DigestWorkerData {
   readonly path: string;
   readonly payloadKinds: readonly string[];
-}
-export interface DigestTask {
-  readonly id: number;
-  readonly from: number;
-  readonly to: number;
-}
-export interface DigestAnswer {
-  readonly id: number;
-  readonly digest: LeafRangeDigest;
 }
 
 const { path, payloadKinds } = workerData as DigestWorkerData;

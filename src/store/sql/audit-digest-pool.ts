@@ -1,28 +1,44 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { digestRanges, type LeafDigestRequest, type LeafRangeDigest } from '../../audit/index.ts';
-import type { DigestAnswer, DigestTask, DigestWorkerData } from './audit-digest-worker.ts';
 
 /** Ranges each worker may hold done or in progress ahead of the verifier: bounds the payload texts kept in memory. */
 const AHEAD_PER_WORKER = 2;
 
-/**
- * `audit.leafDigests` of a SQLite file (issue 18): ranges dealt round-robin to worker threads (one per core), each with
- * its own read-only connection (audit-digest-worker.ts), answered in range order. The verifying thread meanwhile
- * builds the tree and folds the payloads. A worker that fails answers its ranges `unclean`: the verifier then reads
- * them row by row, so the verdict never depends on a worker.
- */
-export function sqliteLeafDigests(path: string, workers = availableParallelism()) {
-  return (request: LeafDigestRequest): AsyncIterable<LeafRangeDigest> => digestsOnWorkers(path, Math.max(1, workers), request);
+/** What a digest worker is asked (one range) and answers (e.g. sqlite/audit-digest-worker.ts). */
+export interface DigestTask {
+  readonly id: number;
+  readonly from: number;
+  readonly to: number;
+}
+export interface DigestAnswer {
+  readonly id: number;
+  readonly digest: LeafRangeDigest;
 }
 
-async function* digestsOnWorkers(path: string, workerCount: number, request: LeafDigestRequest): AsyncGenerator<LeafRangeDigest> {
+/**
+ * `audit.leafDigests` on worker threads (issue 18): ranges dealt round-robin to `workers` threads running `worker`
+ * (each with its own connection, e.g. sqlite/audit-digest-worker.ts, given `data` and the request's payloadKinds),
+ * answered in range order; the verifying thread meanwhile builds the tree and folds the payloads. A worker that fails
+ * answers its ranges `unclean`: the verifier then reads them row by row, so the verdict never depends on a worker.
+ * PostgreSQL does not use it: there the server reading the rows is the bottleneck, and workers with their own
+ * connections were slower (docs/performance.md).
+ */
+export function leafDigestsOnWorkers(worker: URL, data: Readonly<Record<string, unknown>>, workers: number) {
+  return (request: LeafDigestRequest): AsyncIterable<LeafRangeDigest> =>
+    digestsOnWorkers(worker, { ...data, payloadKinds: [...request.payloadKinds] }, Math.max(1, workers), request);
+}
+
+async function* digestsOnWorkers(
+  url: URL,
+  data: Readonly<Record<string, unknown>>,
+  workerCount: number,
+  request: LeafDigestRequest,
+): AsyncGenerator<LeafRangeDigest> {
   const ranges = digestRanges(request);
   if (ranges.length === 0) return;
   const answers = ranges.map(() => deferred<LeafRangeDigest>());
-  const data: DigestWorkerData = { path, payloadKinds: [...request.payloadKinds] };
   const pool = Array.from({ length: Math.min(workerCount, ranges.length) }, () => {
-    const worker = new Worker(new URL('./audit-digest-worker.ts', import.meta.url), { workerData: data });
+    const worker = new Worker(url, { workerData: data });
     const assigned = new Set<number>();
     let dead: string | null = null;
     worker.on('message', (m: DigestAnswer) => {
