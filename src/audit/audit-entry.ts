@@ -148,12 +148,25 @@ export interface StoredAuditRow {
   readonly entryHash: string;
 }
 
+/**
+ * JSON.stringify of a string, byte for byte, without its cost for the plain strings a row's fields are (issue 18: five
+ * calls per row were a third of `audit verify`'s hashing). JSON.stringify escapes only the quote, the backslash, control
+ * characters and lone surrogates: a string with none of them (any surrogate sends it to JSON.stringify) is quoted as is.
+ */
+export function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
 /** The leaf text of a stored row read as the entry at `asSeq`: entryLeafText's template around the stored texts. */
 export function storedLeafText(row: StoredAuditRow, asSeq: number = row.seq): string {
   const { actor, at, kind, prevHash, subject } = row;
   return (
-    `{"actor":${JSON.stringify(actor)},"at":${JSON.stringify(at)},"commitments":${row.commitmentsText},"kind":${JSON.stringify(kind)}` +
-    `,"payload":${row.payloadText},"prev":${JSON.stringify(prevHash)},"seq":${JSON.stringify(asSeq)},"subject":${JSON.stringify(subject)}` +
+    `{"actor":${jsonString(actor)},"at":${jsonString(at)},"commitments":${row.commitmentsText},"kind":${jsonString(kind)}` +
+    `,"payload":${row.payloadText},"prev":${jsonString(prevHash)},"seq":${JSON.stringify(asSeq)},"subject":${jsonString(subject)}` +
     `,"v":${ENTRY_FORMAT_VERSION}}`
   );
 }

@@ -26,7 +26,7 @@ export {
   leafObject,
   storedLeafText,
 } from './audit-entry.ts';
-export { EMPTY_TREE_ROOT, fromHex, hashChildren, hashLeafBytes, hashLeafText, toHex } from './tree-hash.ts';
+export { EMPTY_TREE_ROOT, fromHex, hashChildren, hashLeafBytes, hashLeafText, hashLeafTextHex, toHex } from './tree-hash.ts';
 export { genesisHash, rowSelfConsistent } from './hash-chain.ts';
 export type { FrontierSnapshot } from './merkle-tree.ts';
 export { frontierRoot, MerkleFrontier, MerkleTree, treeRoot, verifyConsistency, verifyInclusion } from './merkle-tree.ts';
@@ -60,7 +60,9 @@ export {
 export type { SealerState, SealerStateError } from './audit-sealer.ts';
 export { AuditSealer, initialSealerState, sealEvents } from './audit-sealer.ts';
 export type { FirstBad, TamperProblem, VerifyLogOptions, VerifyLogResult } from './verify-log.ts';
-export { rangeStartFor, verifyLog, verifyStoredBatches, verifyStoredRows } from './verify-log.ts';
+export { rangeStartFor, verifyLog, verifyStoredBatches, verifyStoredDigests, verifyStoredRows } from './verify-log.ts';
+export type { DigestPayload, LeafDigestRequest, LeafRangeDigest } from './leaf-range-scan.ts';
+export { digestRanges, digestsInProcess, LeafRangeScanner } from './leaf-range-scan.ts';
 export { hashedBatches, LeafHashWorker } from './leaf-hasher.ts';
 export type { CommitmentCheck, SplitPayload, SubjectSalt } from './pii-commitment.ts';
 export { COMMITMENT_PREFIX, commitPersonalData, openCommitments, splitPersonalData, verifyCommitment } from './pii-commitment.ts';

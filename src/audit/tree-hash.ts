@@ -11,10 +11,19 @@ export const HASH_BYTES = 32;
 
 const scratch = Buffer.alloc(1 + 2 * HASH_BYTES);
 
+/**
+ * RFC 6962 leaf hash of UTF-8 text (the canonical entry bytes), as lowercase hex (the form rows carry).
+ * U+0000 encodes to the single byte 0x00 in UTF-8: this is SHA-256(0x00 ‖ utf8(text)) without a copy.
+ */
+export function hashLeafTextHex(text: string): string {
+  return hash('sha256', `\u0000${text}`, 'hex');
+}
+
 /** RFC 6962 leaf hash of UTF-8 text (the canonical entry bytes). */
 export function hashLeafText(text: string): Buffer {
-  // U+0000 encodes to the single byte 0x00 in UTF-8: this is SHA-256(0x00 ‖ utf8(text)) without a copy.
-  return hash('sha256', `\u0000${text}`, 'buffer');
+  // Hex out and back: a digest returned as a Buffer is allocated by the native side and costs ~2× the hex round trip
+  // (issue 18, measured on Node 24: 1,000,000 interior hashes 2.2–2.9 s → 1.3–1.5 s).
+  return Buffer.from(hashLeafTextHex(text), 'hex');
 }
 
 /** RFC 6962 leaf hash of raw bytes. */
@@ -27,7 +36,7 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Buffer {
   scratch[0] = 0x01;
   scratch.set(left, 1);
   scratch.set(right, 1 + HASH_BYTES);
-  return hash('sha256', scratch, 'buffer');
+  return Buffer.from(hash('sha256', scratch, 'hex'), 'hex');
 }
 
 /** Root of the empty tree: SHA-256 of the empty string (RFC 6962 §2.1). */

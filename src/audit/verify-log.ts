@@ -4,8 +4,9 @@ import type { KeyRing, StoredCheckpoint } from './checkpoint.ts';
 import { verifyCheckpoint } from './checkpoint.ts';
 import { genesisHash } from './hash-chain.ts';
 import type { HashedBatch } from './leaf-hasher.ts';
-import { MerkleFrontier } from './merkle-tree.ts';
-import { EMPTY_TREE_ROOT, HASH_BYTES, hashLeafText, toHex } from './tree-hash.ts';
+import type { LeafRangeDigest } from './leaf-range-scan.ts';
+import { MerkleFrontier, type FrontierSnapshot } from './merkle-tree.ts';
+import { EMPTY_TREE_ROOT, HASH_BYTES, hashLeafTextHex, toHex } from './tree-hash.ts';
 
 /**
  * Streaming verification of the audit log (docs/audit.md): recomputes every leaf hash, the hash chain and
@@ -71,6 +72,15 @@ interface ChainRow {
 }
 type LeafText<R> = (row: R, asSeq: number) => string;
 
+interface WalkState {
+  readonly k: number;
+  readonly prevHex: string;
+  readonly cpIndex: number;
+  readonly checkpointsVerified: number;
+  readonly lastCheckpointSize: number;
+  readonly frontier: FrontierSnapshot;
+}
+
 const parsedLeafText: LeafText<SealedAuditRow> = (row, asSeq) => entryLeafText(asSeq === row.seq ? row : { ...row, seq: asSeq });
 
 /**
@@ -134,7 +144,7 @@ class LogWalk<R extends ChainRow> {
 
   /** Does the row agree with itself when read as the entry at `asSeq` (its content hashes to its entryHash)? */
   selfConsistent(row: R, asSeq: number): boolean {
-    return toHex(hashLeafText(this.leafText(row, asSeq))) === row.entryHash;
+    return hashLeafTextHex(this.leafText(row, asSeq)) === row.entryHash;
   }
 
   linked(row: R, asSeq: number): boolean {
@@ -193,7 +203,7 @@ class LogWalk<R extends ChainRow> {
         'INSERTED',
         `an entry was inserted at ${k - 1}: the entry now numbered ${k} was sealed as ${k - 1} and later entries renumbered`,
       );
-    const leaf = toHex(hashLeafText(this.leafText(cur, cur.seq)));
+    const leaf = hashLeafTextHex(this.leafText(cur, cur.seq));
     const what =
       leaf !== cur.entryHash
         ? `its content hashes to ${leaf}, its sealed entryHash is ${cur.entryHash}`
@@ -201,13 +211,48 @@ class LogWalk<R extends ChainRow> {
     return this.fail(k, 'EDITED', `entry ${k} was altered after sealing: ${what}`);
   }
 
+  /** The walk's position, to come back to when a range digest turns out not to apply (walkDigests). */
+  save(): WalkState {
+    const { k, prevHex, cpIndex, checkpointsVerified, lastCheckpointSize } = this;
+    return { k, prevHex, cpIndex, checkpointsVerified, lastCheckpointSize, frontier: this.frontier.snapshot() };
+  }
+
+  restore(s: WalkState): void {
+    this.k = s.k;
+    this.prevHex = s.prevHex;
+    this.cpIndex = s.cpIndex;
+    this.checkpointsVerified = s.checkpointsVerified;
+    this.lastCheckpointSize = s.lastCheckpointSize;
+    this.frontier = MerkleFrontier.fromSnapshot(s.frontier)!;
+  }
+
+  /**
+   * A clean range digest applied as step() would apply its rows: it starts at k and links to the chain head, and every
+   * checkpoint it reaches holds. false when not (the caller then walks the rows themselves, which names the problem).
+   * Rows inside a clean range are dense, chained and self-consistent, so step()'s look-ahead never fires inside one.
+   */
+  applyDigest(d: LeafRangeDigest): boolean {
+    if (d.kind !== 'clean' || d.from !== this.k || d.firstPrevHash !== this.prevHex) return false;
+    const leaves = Buffer.from(d.leaves.buffer, d.leaves.byteOffset, d.leaves.byteLength);
+    const { inRange } = this;
+    for (let off = 0; off < leaves.length; off += HASH_BYTES) {
+      this.frontier.append(leaves.subarray(off, off + HASH_BYTES));
+      this.k++;
+      if (this.cpIndex < inRange.length && inRange[this.cpIndex]!.treeSize <= this.k) {
+        this.prevHex = toHex(leaves.subarray(off, off + HASH_BYTES));
+        if (this.checkCheckpoints()) return false;
+      }
+    }
+    this.prevHex = d.lastEntryHash;
+    return true;
+  }
+
   /** Fast path; returns a failure or undefined. `leaf`: the row's leaf hash read at its own seq, when computed ahead. */
   step(cur: R, next: R | undefined, ahead?: Buffer): VerifyLogResult | undefined {
     if (cur.seq !== this.k || cur.prevHash !== this.prevHex) return this.classify(cur, next);
-    const leaf = ahead ?? hashLeafText(this.leafText(cur, cur.seq));
-    const hex = toHex(leaf);
+    const hex = ahead ? toHex(ahead) : hashLeafTextHex(this.leafText(cur, cur.seq));
     if (hex !== cur.entryHash) return this.classify(cur, next);
-    this.frontier.append(leaf);
+    this.frontier.append(ahead ?? Buffer.from(hex, 'hex'));
     this.prevHex = hex;
     this.k++;
     if (this.cpIndex >= this.inRange.length || this.inRange[this.cpIndex]!.treeSize > this.k) return undefined;
@@ -258,6 +303,30 @@ async function walkBatches<R extends ChainRow>(
   return cur === undefined ? undefined : walk.step(cur, undefined, curLeaf);
 }
 
+/**
+ * The walk over range digests (leaf-range-scan.ts), then over the rows after them. When a digest is not clean, does not
+ * join the one before, or fails a checkpoint, the walk goes back to where it stood before the previous digest and reads
+ * the rows from there: the same steps, look-ahead included, as walkRows over the whole log, so the same verdict.
+ */
+async function walkDigests(
+  walk: LogWalk<StoredAuditRow>,
+  digests: AsyncIterable<LeafRangeDigest>,
+  rowsFrom: (seq: number) => Rows<StoredAuditRow>,
+  to: number,
+): Promise<VerifyLogResult | undefined> {
+  if (walk.k >= to) return undefined;
+  let beforePrevious = walk.save();
+  for await (const d of digests) {
+    const before = walk.save();
+    if (!walk.applyDigest(d)) {
+      walk.restore(beforePrevious);
+      break;
+    }
+    beforePrevious = before;
+  }
+  return walkRows(walk, rowsFrom(walk.k), to);
+}
+
 /** Verifies rows given as entries (parsed payloads): each leaf is their canonical JSON, serialised again. */
 export function verifyLog(
   rows: Rows<SealedAuditRow>,
@@ -289,6 +358,22 @@ export function verifyStoredBatches(
   options: VerifyLogOptions,
 ): Promise<VerifyLogResult> {
   return verifyWith(storedLeafText, (walk, to) => walkBatches(walk, batches, to), checkpoints, keys, options);
+}
+
+/**
+ * verifyStoredRows over range digests computed ahead, e.g. on worker threads each with its own read connection
+ * (leaf-range-scan.ts; the store's `leafDigests`), then over the rows after the last digest (`rowsFrom`). The digests
+ * must cover consecutive ranges from `options.from`. Same verdict as verifyStoredRows: a range that is not clean is read
+ * again row by row through `rowsFrom`.
+ */
+export function verifyStoredDigests(
+  digests: AsyncIterable<LeafRangeDigest>,
+  rowsFrom: (seq: number) => Rows<StoredAuditRow>,
+  checkpoints: readonly StoredCheckpoint[],
+  keys: KeyRing,
+  options: VerifyLogOptions,
+): Promise<VerifyLogResult> {
+  return verifyWith(storedLeafText, (walk, to) => walkDigests(walk, digests, rowsFrom, to), checkpoints, keys, options);
 }
 
 async function verifyWith<R extends ChainRow>(

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entryLeafText, leafObject, type ChainedEntry } from '../../src/audit/audit-entry.ts';
+import { entryLeafText, jsonString, leafObject, storedLeafText, type ChainedEntry } from '../../src/audit/audit-entry.ts';
 import { canonicalJson } from '../../src/domain/shared/canonical-json.ts';
 
 /** canonicalJson keeps an own `__proto__` key as data, but fast-check's records can't hold one faithfully; skip those samples. */
@@ -24,6 +24,42 @@ describe('entryLeafText', () => {
     fc.assert(
       fc.property(entry, (e) => {
         if (!hasProtoKey(e)) expect(entryLeafText(e)).toBe(canonicalJson(leafObject(e)));
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 500) },
+    );
+  });
+});
+
+describe('storedLeafText', () => {
+  // Quote, backslash, every control character, both surrogate halves alone and as a pair, DEL, non-ASCII.
+  const awkward = fc.constantFrom('"', '\\', '\u0000', '\u001f', '\n', '\ud800', '\udfff', '\ud83d\ude00', '\u007f', 'é', '€', 'a');
+  const text = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: awkward }), fc.string());
+
+  it('jsonString is JSON.stringify of any string, lone surrogates and control characters included', () => {
+    fc.assert(
+      fc.property(text, (s) => {
+        expect(jsonString(s)).toBe(JSON.stringify(s));
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 2000) },
+    );
+  });
+
+  it('is entryLeafText of the entry whose payload and commitments are the stored canonical texts', () => {
+    const entry = fc.record({
+      seq: fc.nat(),
+      kind: fc.oneof(fc.constantFrom('intake', 'decision'), text),
+      subject: text,
+      actor: text,
+      at: text,
+      payload: fc.jsonValue(),
+      commitments: fc.dictionary(fc.string(), fc.string()),
+      prevHash: text,
+    }) as fc.Arbitrary<ChainedEntry>;
+    fc.assert(
+      fc.property(entry, (e) => {
+        if (hasProtoKey(e)) return;
+        const stored = { ...e, payloadText: canonicalJson(e.payload)!, commitmentsText: canonicalJson(e.commitments)!, entryHash: '' };
+        expect(storedLeafText(stored)).toBe(entryLeafText(e));
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 500) },
     );

@@ -1,4 +1,4 @@
-import type { AuditKind, JsonValue, StoredAuditRow } from '../../audit/index.ts';
+import type { AuditKind, JsonValue, LeafRangeDigest, StoredAuditRow } from '../../audit/index.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
 import type { Store } from '../../store/unit-of-work.ts';
 
@@ -131,7 +131,8 @@ async function recheck(store: Store, leadId: string): Promise<AssignmentMismatch
 }
 
 /** The kinds assignmentAfter reads; an entry of any other kind leaves every assignment as it was. */
-const ASSIGNING_KINDS: ReadonlySet<string> = new Set<AuditKind>(['decision', 'review', 'lifecycle', 'dedupe', 'erasure']);
+export const ASSIGNING_KINDS: readonly AuditKind[] = ['decision', 'review', 'lifecycle', 'dedupe', 'erasure'];
+const assigning: ReadonlySet<string> = new Set<string>(ASSIGNING_KINDS);
 
 /**
  * The assignments the log adds up to, folded entry by entry in seq order. `audit verify` feeds it the rows it is
@@ -139,14 +140,21 @@ const ASSIGNING_KINDS: ReadonlySet<string> = new Set<AuditKind>(['decision', 're
  */
 export class AuditedAssignments {
   readonly bySubject = new Map<string, AuditedAssignment>();
+  /**
+   * Sealed entries below this seq are folded. A verifier that goes back over rows it already passed (a range digest
+   * that did not apply, then the rows read again) shows them again; they are not applied twice.
+   */
+  #sealedTo = 0;
 
   add(entry: { readonly subject: string; readonly kind: AuditKind; readonly payload: JsonValue; readonly seq: number | null }): void {
     const next = assignmentAfter(this.bySubject.get(entry.subject), entry);
     if (next !== undefined) this.bySubject.set(entry.subject, next);
   }
 
-  addStored(row: StoredAuditRow): void {
-    if (!ASSIGNING_KINDS.has(row.kind)) return;
+  addStored(row: Pick<StoredAuditRow, 'seq' | 'kind' | 'subject' | 'payloadText'>): void {
+    if (row.seq < this.#sealedTo) return;
+    this.#sealedTo = row.seq + 1;
+    if (!assigning.has(row.kind)) return;
     let payload: JsonValue;
     try {
       payload = JSON.parse(row.payloadText) as JsonValue;
@@ -155,6 +163,13 @@ export class AuditedAssignments {
       return;
     }
     this.add({ subject: row.subject, kind: row.kind as AuditKind, payload, seq: row.seq });
+  }
+
+  /** A clean range digest (its payloads are those of the assigning kinds); an unclean one is read again as rows. */
+  addDigest(d: LeafRangeDigest): void {
+    if (d.kind !== 'clean' || d.to <= this.#sealedTo) return;
+    for (const p of d.payloads) this.addStored(p);
+    this.#sealedTo = Math.max(this.#sealedTo, d.to);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   rangeStartFor,
   toHex,
   verifyStoredBatches,
+  verifyStoredDigests,
   verifyStoredRows,
   type KeyRing,
   type LeadStory,
@@ -20,7 +21,7 @@ import {
   type VerifyLogResult,
 } from '../../audit/index.ts';
 import type { Store } from '../../store/unit-of-work.ts';
-import { AuditedAssignments, crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
+import { ASSIGNING_KINDS, AuditedAssignments, crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
 
 /**
  * Reading side of the audit trail (docs/audit.md): verification of the stored log, checkpoint export,
@@ -70,6 +71,22 @@ export interface VerifyReport {
 }
 
 /**
+ * How `audit verify` reads and hashes the log (issue 18; docs/performance.md "`audit verify` through the store"):
+ * - `rows`: one thread, the rows streamed from the store and each leaf hashed as it passes;
+ * - `leaf-worker`: the same rows, the leaves hashed on one worker thread (the earlier opt-in; kept for the bench);
+ * - `ranges`: the store checks ranges of rows where the data is (`audit.leafDigests`: SQLite on worker threads, each with
+ *   its own read connection) and this thread joins them, builds the tree and checks the checkpoints.
+ * Every method gives the same report; `auto` takes `ranges` from RANGES_FROM entries on (worker start-up is not worth
+ * it for a small log) and `rows` below.
+ */
+export type VerifyMethod = 'auto' | 'rows' | 'leaf-worker' | 'ranges';
+
+/** Measured on the 2-core machine (docs/performance.md): below this many entries the rows path is as fast. */
+export const RANGES_FROM = 50_000;
+/** Rows per range digest: small enough to keep both workers busy to the end, large enough that a message is cheap. */
+const RANGE_SIZE = 16_384;
+
+/**
  * Verifies the stored log, or the range [from, to), against the stored checkpoints or against
  * checkpoints kept outside (then their public keys are the trust anchor, not the database's ring).
  */
@@ -79,13 +96,10 @@ export async function verifyStoredLog(
     readonly from?: number;
     readonly to?: number;
     readonly external?: Pick<CheckpointsFile, 'logId' | 'publicKeys' | 'checkpoints'>;
-    /**
-     * Hash leaves on a worker thread while rows are read (leaf-hasher.ts; same verdict). Default false: on the shared
-     * 2-core machine it cut the verifying thread's CPU by at most ~20 % and cost ~50 % more CPU in total (cloning the
-     * texts to the worker costs about half of what hashing them does), so it is opt-in until measured on an idle
-     * machine (`npm run bench -- --only audit-verify` reports both ways; docs/performance.md).
-     */
-    readonly parallel?: boolean;
+    /** Default `auto` (VerifyMethod). */
+    readonly method?: VerifyMethod;
+    /** Rows per range with `ranges` (tests use small ranges to put a tampered row on a boundary). */
+    readonly rangeSize?: number;
   } = {},
 ): Promise<VerifyReport> {
   const external = opts.external;
@@ -99,11 +113,12 @@ export async function verifyStoredLog(
   const wholeLog = from === 0 && opts.to === undefined;
   // The whole log is read once: the assignment cross-check folds the rows the verification streams past.
   const folded = wholeLog ? new AuditedAssignments() : null;
-  const parallel = opts.parallel ?? false;
-  const result =
-    logId === null
-      ? await verifyWithoutLogId(store)
-      : await verifyStored(store, checkpoints, keys, logId, { readFrom, to: opts.to, folded, parallel });
+  const size = await store.audit.size();
+  const end = Math.max(readFrom, Math.min(size, opts.to ?? size));
+  const requested = opts.method ?? 'auto';
+  const method = requested === 'auto' ? (end - readFrom >= RANGES_FROM ? 'ranges' : 'rows') : requested;
+  const how = { readFrom, to: opts.to, end, folded, method, rangeSize: opts.rangeSize ?? RANGE_SIZE };
+  const result = logId === null ? await verifyWithoutLogId(store) : await verifyStored(store, checkpoints, keys, logId, how);
   // A failed verification may stop reading early: the cross-check then reads the log itself.
   const assignments = wholeLog ? await crossCheckAssignments(store, result.ok && logId !== null ? (folded ?? undefined) : undefined) : null;
   return {
@@ -118,8 +133,8 @@ export async function verifyStoredLog(
 }
 
 /**
- * The stored canonical text is hashed as it is, no parse and re-serialise (docs/audit.md "Verification"); with
- * `parallel`, on a worker thread while the next rows are read (leaf-hasher.ts).
+ * The stored canonical text is hashed as it is, no parse and re-serialise (docs/audit.md "Verification"); how the rows
+ * are read and hashed is `how.method`'s (VerifyMethod).
  */
 async function verifyStored(
   store: Store,
@@ -129,24 +144,34 @@ async function verifyStored(
   how: {
     readonly readFrom: number;
     readonly to: number | undefined;
+    /** Where the ranges stop: the log's size when verification starts (rows sealed later are walked row by row). */
+    readonly end: number;
     readonly folded: AuditedAssignments | null;
-    readonly parallel: boolean;
+    readonly method: Exclude<VerifyMethod, 'auto'>;
+    readonly rangeSize: number;
   },
 ): Promise<VerifyLogResult> {
   const { readFrom, to, folded } = how;
-  const stored = store.audit.storedRows({ from: readFrom, ...(to !== undefined ? { to } : {}) });
-  const rows = folded ? tap(stored, (r) => folded.addStored(r)) : stored;
+  const rowsFrom = (seq: number) => {
+    const stored = store.audit.storedRows({ from: seq, ...(to !== undefined ? { to } : {}) });
+    return folded ? tap(stored, (r) => folded.addStored(r)) : stored;
+  };
   const options = { logId, from: readFrom, ...(to !== undefined ? { to } : {}) };
-  if (!how.parallel) return verifyStoredRows(rows, checkpoints, keys, options);
+  if (how.method === 'rows') return verifyStoredRows(rowsFrom(readFrom), checkpoints, keys, options);
+  if (how.method === 'ranges') {
+    const request = { from: readFrom, to: how.end, rangeSize: how.rangeSize, payloadKinds: folded ? ASSIGNING_KINDS : [] };
+    const digests = store.audit.leafDigests(request);
+    return verifyStoredDigests(folded ? tap(digests, (d) => folded.addDigest(d)) : digests, rowsFrom, checkpoints, keys, options);
+  }
   const worker = new LeafHashWorker();
   try {
-    return await verifyStoredBatches(hashedBatches(rows, worker), checkpoints, keys, options);
+    return await verifyStoredBatches(hashedBatches(rowsFrom(readFrom), worker), checkpoints, keys, options);
   } finally {
     await worker.close();
   }
 }
 
-/** The same rows, each shown to `see` as it is pulled (a plain iterator: no extra generator per row). */
+/** The same items, each shown to `see` as it is pulled (a plain iterator: no extra generator per item). */
 function tap<T>(rows: AsyncIterable<T>, see: (row: T) => void): AsyncIterable<T> {
   return {
     [Symbol.asyncIterator]() {

@@ -1,6 +1,8 @@
 import type {
   AuditEvent,
   AuditTextEvent,
+  LeafDigestRequest,
+  LeafRangeDigest,
   PublicKeyRecord,
   SealedAuditRow,
   SealerState,
@@ -90,6 +92,13 @@ export interface AuditRepository {
   rows(range?: AuditRange): AsyncIterable<SealedAuditRow>;
   /** The same rows with payload and commitments as the stored text, unparsed: what `audit verify` hashes. */
   storedRows(range?: AuditRange): AsyncIterable<StoredAuditRow>;
+  /**
+   * `audit verify` of a large log (issue 18): the rows of [from, to) checked range by range where the data is
+   * (leaf-range-scan.ts), in order, one digest per range of `rangeSize` rows. SQLite (a file): on worker threads, each
+   * with its own read-only connection; otherwise in this process over the paged rows. A range that could not be read is
+   * reported unclean, never skipped: the verifier then reads it row by row.
+   */
+  leafDigests(request: LeafDigestRequest): AsyncIterable<LeafRangeDigest>;
   /** Sealed rows about one subject (e.g. a lead id), in seq order. */
   rowsForSubject(subject: string): Promise<readonly SealedAuditRow[]>;
   /** Sealed rows whose `at` lies in [fromAt, toAt), in seq order, streamed. */

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { spliceMember } from '../../domain/shared/canonical-json.ts';
 import {
   canonicalText,
+  digestsInProcess,
   isAuditKind,
   type AuditEvent,
   type AuditTextEvent,
@@ -324,7 +325,7 @@ function auditReads(
   db: Kysely<Database>,
 ): Pick<
   AuditRepository,
-  'size' | 'rows' | 'storedRows' | 'rowsForSubject' | 'rowsInDateRange' | 'entryHashes' | 'checkpoints' | 'latestCheckpoint'
+  'size' | 'rows' | 'storedRows' | 'leafDigests' | 'rowsForSubject' | 'rowsInDateRange' | 'entryHashes' | 'checkpoints' | 'latestCheckpoint'
 > {
   return {
     async size() {
@@ -337,6 +338,7 @@ function auditReads(
     rows: (range) => pagedRows(db, (q) => q, range),
     // Larger pages: verification streams the whole log and does little per row, so per-query cost shows.
     storedRows: (range = {}) => paged(db, (q) => q, range, toStoredRow, PAGE * 5),
+    leafDigests: (request) => digestsInProcess(request, (range) => paged(db, (q) => q, range, toStoredRow, PAGE * 5)),
     async rowsForSubject(subject) {
       const rows = await auditLog(db).where('subject', '=', subject).orderBy('seq').execute();
       return rows.map(toRow);

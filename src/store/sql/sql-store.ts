@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { appliedMigrations } from '../migrations/runner.ts';
+import type { AuditRepository } from '../ports/audit.port.ts';
 import type { Store, StoreCapabilities, StoreHealth, UnitOfWork } from '../unit-of-work.ts';
 import { apiKeyRepository, sessionRepository } from './access-repository.ts';
 import { accountRepository } from './account-repository.ts';
@@ -44,6 +45,8 @@ export interface SqlStoreOptions {
   readonly maxAttempts?: number;
   /** The adapter's health check (the file watch for SQLite, a round trip for PostgreSQL). */
   readonly health: () => Promise<StoreHealth>;
+  /** The adapter's own `audit.leafDigests` outside transactions (SQLite: worker threads); default: in this process. */
+  readonly auditLeafDigests?: AuditRepository['leafDigests'];
   /** Runs before the database is closed (stops the adapter's monitors). */
   readonly beforeClose?: () => Promise<void>;
 }
@@ -54,9 +57,11 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   const { db, capabilities, isRetryable, health } = opts;
   const maxAttempts = opts.maxAttempts ?? 5;
   const root = unitOfWork(db, capabilities);
+  const audit = opts.auditLeafDigests ? { ...root.audit, leafDigests: opts.auditLeafDigests } : root.audit;
   return {
     capabilities,
     ...root,
+    audit,
     async transaction<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {

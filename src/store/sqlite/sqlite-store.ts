@@ -1,9 +1,11 @@
 import { realpathSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { Kysely } from 'kysely';
 import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
+import { leafDigestsOnWorkers } from '../sql/audit-digest-pool.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
 import type { Store, StoreCapabilities } from '../unit-of-work.ts';
@@ -14,6 +16,7 @@ import { isSqliteBusy, NodeSqliteDatabase, NodeSqliteDialect } from './node-sqli
 import { faultOf, markStoreCreated, prepareSqliteFile, SqliteFileWatch } from './sqlite-file-watch.ts';
 
 export const DEFAULT_SQLITE_PATH = './data/remit.sqlite';
+const DIGEST_WORKER = new URL('./audit-digest-worker.ts', import.meta.url);
 
 export interface SqliteStoreOptions {
   /** File path, or ':memory:'. Default ./data/remit.sqlite (the folder is created). */
@@ -102,6 +105,8 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     db,
     capabilities,
     isRetryable: isSqliteBusy,
+    // audit verify of a large log: ranges read and hashed on one worker per core, each with its own read-only connection.
+    ...(fileKey !== null ? { auditLeafDigests: leafDigestsOnWorkers(DIGEST_WORKER, { path: fileKey }, availableParallelism()) } : {}),
     health: async () => watch?.check() ?? { kind: 'healthy', integrityCheckedAt: null },
     beforeClose: async () => {
       await checkpointer?.stop();
