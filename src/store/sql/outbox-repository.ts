@@ -6,6 +6,7 @@ import { normaliseInstant, requireInstant, requireJson, requireLimit, requireTex
 import { afterCursor } from './keyset-page.ts';
 import { pruneFinishedRows } from './prune-finished.ts';
 import type { Database, WebhookSubscriptionsTable } from './schema.ts';
+import { toGenerations, type CachedReads, type Generations } from './table-generations.ts';
 
 // Outbox and webhook deliveries.
 
@@ -72,14 +73,29 @@ const failIfNotPending = async (db: Kysely<Database>, id: string, updated: bigin
   throw new StoreInputError(row ? `delivery ${id} is ${row.status}, not PENDING` : `delivery ${id} does not exist`);
 };
 
-export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities): OutboxRepository {
-  return { ...subscriptions(db, caps), ...deliveryAttempts(db, caps), ...deliveryQueries(db) };
+export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities, cached: CachedReads): OutboxRepository {
+  return { ...subscriptions(db, caps, cached), ...deliveryAttempts(db, caps), ...deliveryQueries(db) };
 }
+
+/** The active subscriptions every outbox event is matched against: from memory while unchanged (table-generations.ts). */
+const activeSubscriptions = (db: Kysely<Database>, cached: CachedReads) => (known?: Generations) =>
+  cached.read(
+    'webhook_subscriptions',
+    async () =>
+      Object.freeze(
+        (await db.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).orderBy('id').execute()).map((r) =>
+          Object.freeze(toSubscription(r)),
+        ),
+      ),
+    known,
+  );
 
 function subscriptions(
   db: Kysely<Database>,
   caps: StoreCapabilities,
+  cached: CachedReads,
 ): Pick<OutboxRepository, 'upsertSubscription' | 'listSubscriptions' | 'enqueue'> {
+  const active = activeSubscriptions(db, cached);
   return {
     async upsertSubscription(rec) {
       requireText(rec.id, 'subscription id');
@@ -109,6 +125,7 @@ function subscriptions(
           }),
         )
         .execute();
+      cached.wrote('webhook_subscriptions');
     },
     async listSubscriptions() {
       const rows = await db.selectFrom('webhook_subscriptions').selectAll().orderBy('created_at').orderBy('id').execute();
@@ -120,20 +137,20 @@ function subscriptions(
       requireJson(event.payloadJson, 'outbox payloadJson');
       requireInstant(event.createdAt, 'outbox createdAt');
       const values = { event_id: event.eventId, event_type: event.eventType, payload_json: event.payloadJson, created_at: event.createdAt };
-      // PostgreSQL: the insert rides in a WITH of the subscriptions read, one round trip (a data-modifying WITH always
-      // runs, once; the read does not look at outbox_events). SQLite has no such WITH, and a statement costs no round trip.
-      const subRows =
-        caps.dialect === 'postgres'
-          ? await db
-              .with('inserted_event', (q) => q.insertInto('outbox_events').values(values))
-              .selectFrom('webhook_subscriptions')
-              .selectAll()
-              .where('active', '=', 1)
-              .orderBy('id')
-              .execute()
-          : (await db.insertInto('outbox_events').values(values).execute(),
-            await db.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).orderBy('id').execute());
-      const subs = subRows.map(toSubscription);
+      // PostgreSQL: when this unit of work has not read the table generations yet, the insert rides in a WITH of that
+      // read, one round trip (a data-modifying WITH always runs, once). SQLite has no such WITH, and a statement costs
+      // no round trip.
+      let known: Generations | undefined;
+      if (caps.dialect === 'postgres' && !cached.hasGenerations)
+        known = toGenerations(
+          await db
+            .with('inserted_event', (q) => q.insertInto('outbox_events').values(values))
+            .selectFrom('table_generations')
+            .select(['name', 'generation'])
+            .execute(),
+        );
+      else await db.insertInto('outbox_events').values(values).execute();
+      const subs = await active(known);
       const matching = subs.filter((s) => s.events.includes('*') || s.events.includes(event.eventType));
       if (matching.length === 0) return 0;
       const rows = matching.map((s) => {

@@ -30,6 +30,7 @@ import { reassignmentJobRepository } from './reassignment-job-repository.ts';
 import { screeningListRepository } from './screening-list-repository.ts';
 import { suppressionRepository } from './suppression-repository.ts';
 import { oidcLoginRepository, signInLinkRepository, userRepository } from './user-repository.ts';
+import { cachedReads, TableCache, type CachedReads } from './table-generations.ts';
 
 /**
  * The store over any Kysely database with the Remit schema. The dialect adapters (sqlite/,
@@ -53,14 +54,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createSqlStore(opts: SqlStoreOptions): Store {
   const { db, capabilities, isRetryable, health } = opts;
   const maxAttempts = opts.maxAttempts ?? 5;
-  const root = unitOfWork(db, capabilities);
+  // Decoded rows of rarely changing tables, shared by this store's units of work (table-generations.ts).
+  const cache = new TableCache();
+  const root = unitOfWork(db, capabilities, cachedReads(db, cache, false));
   return {
     capabilities,
     ...root,
     async transaction<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute((trx) => fn(unitOfWork(trx, capabilities)));
+          return await db.transaction().execute((trx) => fn(unitOfWork(trx, capabilities, cachedReads(trx, cache, true))));
         } catch (e) {
           if (attempt >= maxAttempts || !isRetryable(e)) throw e;
           // Jittered back-off so two retrying transactions do not collide again in lock step.
@@ -78,9 +81,9 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   };
 }
 
-function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
+function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities, cached: CachedReads): UnitOfWork {
   return {
-    orgVersions: orgVersionRepository(db, caps),
+    orgVersions: orgVersionRepository(db, caps, cached),
     leads: leadRepository(db, caps),
     decisions: decisionRepository(db),
     routingState: routingStateRepository(db, caps),
@@ -91,10 +94,10 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     events: leadEventRepository(db),
     reviews: reviewRepository(db, caps),
     apiKeys: apiKeyRepository(db),
-    outbox: outboxRepository(db, caps),
+    outbox: outboxRepository(db, caps, cached),
     suppressions: suppressionRepository(db, caps),
     sessions: sessionRepository(db),
-    users: userRepository(db),
+    users: userRepository(db, cached),
     signInLinks: signInLinkRepository(db),
     oidcLogins: oidcLoginRepository(db),
     audit: auditRepository(db, caps),
@@ -106,7 +109,7 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
     reassignments: reassignmentRepository(db),
     repHeartbeats: repHeartbeatRepository(db),
     reassignmentJobs: reassignmentJobRepository(db),
-    notifications: notificationRepository(db),
+    notifications: notificationRepository(db, cached),
     notificationRuns: notificationRunRepository(db),
     crmWritebacks: crmWritebackRepository(db),
     outcomes: leadOutcomeRepository(db),
