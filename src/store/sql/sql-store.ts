@@ -31,6 +31,7 @@ import { screeningListRepository } from './screening-list-repository.ts';
 import { suppressionRepository } from './suppression-repository.ts';
 import { oidcLoginRepository, signInLinkRepository, userRepository } from './user-repository.ts';
 import { cachedReads, TableCache, type CachedReads } from './table-generations.ts';
+import { StatementShapes } from './statement-shapes.ts';
 
 /**
  * The store over any Kysely database with the Remit schema. The dialect adapters (sqlite/,
@@ -56,14 +57,16 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   const maxAttempts = opts.maxAttempts ?? 5;
   // Decoded rows of rarely changing tables, shared by this store's units of work (table-generations.ts).
   const cache = new TableCache();
-  const root = unitOfWork(db, capabilities, cachedReads(db, cache, false));
+  // The hot inserts, compiled once per shape (statement-shapes.ts).
+  const shapes = new StatementShapes();
+  const root = unitOfWork(db, capabilities, cachedReads(db, cache, false), shapes);
   return {
     capabilities,
     ...root,
     async transaction<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute((trx) => fn(unitOfWork(trx, capabilities, cachedReads(trx, cache, true))));
+          return await db.transaction().execute((trx) => fn(unitOfWork(trx, capabilities, cachedReads(trx, cache, true), shapes)));
         } catch (e) {
           if (attempt >= maxAttempts || !isRetryable(e)) throw e;
           // Jittered back-off so two retrying transactions do not collide again in lock step.
@@ -81,17 +84,17 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   };
 }
 
-function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities, cached: CachedReads): UnitOfWork {
+function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities, cached: CachedReads, shapes: StatementShapes): UnitOfWork {
   return {
     orgVersions: orgVersionRepository(db, caps, cached),
-    leads: leadRepository(db, caps),
-    decisions: decisionRepository(db),
+    leads: leadRepository(db, caps, shapes),
+    decisions: decisionRepository(db, shapes),
     routingState: routingStateRepository(db, caps),
-    personalData: personalDataRepository(db),
+    personalData: personalDataRepository(db, shapes),
     dedupe: dedupeRepository(db, caps),
     idempotency: idempotencyRepository(db),
     accounts: accountRepository(db),
-    events: leadEventRepository(db),
+    events: leadEventRepository(db, shapes),
     reviews: reviewRepository(db, caps),
     apiKeys: apiKeyRepository(db),
     outbox: outboxRepository(db, caps, cached),
@@ -100,9 +103,9 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities, cached: Cache
     users: userRepository(db, cached),
     signInLinks: signInLinkRepository(db),
     oidcLogins: oidcLoginRepository(db),
-    audit: auditRepository(db, caps),
+    audit: auditRepository(db, caps, shapes),
     conduct: conductRepository(db),
-    slaTimers: slaTimerRepository(db, caps),
+    slaTimers: slaTimerRepository(db, caps, shapes),
     screeningLists: screeningListRepository(db),
     orgDrafts: orgDraftRepository(db),
     repPresence: repPresenceRepository(db),
