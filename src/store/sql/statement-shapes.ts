@@ -24,7 +24,7 @@ const MAX_SHAPES = 512;
 interface Shape {
   readonly sql: string;
   /** In order: which value of which row each parameter is. */
-  readonly parameters: readonly unknown[];
+  readonly parameters: readonly Placeholder[];
 }
 
 /** One per store (one dialect): compiled shapes by statement name, row count and the columns given. */
@@ -45,14 +45,8 @@ export class StatementShapes {
   ): Promise<QueryResult<O>> {
     const first = rows[0];
     if (first === undefined) return db.executeQuery(build(rows));
-    const columns = Object.keys(first).filter((c) => first[c] !== undefined);
-    const uniform = rows.every(
-      (r) =>
-        Object.keys(r)
-          .filter((c) => r[c] !== undefined)
-          .join() === columns.join(),
-    );
-    if (!uniform) return db.executeQuery(build(rows));
+    const columns = definedColumns(first);
+    for (let i = 1; i < rows.length; i++) if (!hasExactly(rows[i]!, columns)) return db.executeQuery(build(rows));
     const key = `${name}|${rows.length}|${columns.join()}`;
     let shape = this.#shapes.get(key);
     if (shape === undefined) {
@@ -61,7 +55,9 @@ export class StatementShapes {
       if (this.#shapes.size < MAX_SHAPES) this.#shapes.set(key, shape);
     }
     if (shape === null) return db.executeQuery(build(rows));
-    const parameters = shape.parameters.map((p) => rows[(p as Placeholder).row]![(p as Placeholder).column]);
+    const slots = shape.parameters;
+    const parameters: unknown[] = new Array(slots.length);
+    for (let i = 0; i < slots.length; i++) parameters[i] = rows[slots[i]!.row]![slots[i]!.column];
     return db.executeQuery<O>(CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<O>);
   }
 }
@@ -72,5 +68,18 @@ function compileShape<Row, O>(count: number, columns: readonly string[], build: 
   const params = compiled.parameters;
   const onePerValue =
     params.length === count * columns.length && params.every((p) => p instanceof Placeholder) && new Set(params).size === params.length;
-  return onePerValue ? { sql: compiled.sql, parameters: params } : null;
+  return onePerValue ? { sql: compiled.sql, parameters: params as readonly Placeholder[] } : null;
+}
+
+/** The row's columns that hold a value (Kysely leaves `undefined` ones out of an insert). */
+function definedColumns(row: Readonly<Record<string, unknown>>): string[] {
+  const columns: string[] = [];
+  for (const c in row) if (row[c] !== undefined) columns.push(c);
+  return columns;
+}
+
+function hasExactly(row: Readonly<Record<string, unknown>>, columns: readonly string[]): boolean {
+  let defined = 0;
+  for (const c in row) if (row[c] !== undefined) defined++;
+  return defined === columns.length && columns.every((c) => row[c] !== undefined);
 }
