@@ -6,6 +6,7 @@ import { StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireText } from './input-checks.ts';
 import type { Database } from './schema.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 
 // Dedupe.
 
@@ -103,7 +104,7 @@ async function latestOrdered(db: Kysely<Database>, unique: readonly string[]) {
   return { leadId: first.id, key: unique.find((k) => held.has(k))!, repId: first.rep_id };
 }
 
-export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities): DedupeRepository {
+export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): DedupeRepository {
   return {
     async lockKeys(keys) {
       for (const k of keys) requireText(k, 'dedupe key');
@@ -151,11 +152,16 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities):
       for (const k of keys) requireText(k, 'dedupe key');
       const unique = [...new Set(keys)];
       if (unique.length === 0) return;
-      await db
-        .insertInto('dedupe_keys')
-        .values(unique.map((key) => ({ key, lead_id: leadId })))
-        .onConflict((oc) => oc.columns(['key', 'lead_id']).doNothing())
-        .execute();
+      await shapes.run(
+        db,
+        'dedupe_keys',
+        unique.map((key) => ({ key, lead_id: leadId })),
+        (rows) =>
+          db
+            .insertInto('dedupe_keys')
+            .values(rows)
+            .onConflict((oc) => oc.columns(['key', 'lead_id']).doNothing()),
+      );
     },
     async removeForLead(leadId) {
       await db.deleteFrom('dedupe_keys').where('lead_id', '=', leadId).execute();

@@ -82,20 +82,21 @@ function leadWrites(
         requireText(patch.duplicateOf, 'lead duplicateOf');
         if (patch.duplicateOf === id) throw new StoreInputError(`lead ${id} cannot be a duplicate of itself`);
       }
-      const r = await db
-        .updateTable('leads')
-        .set({
-          status: patch.status,
-          team_id: patch.teamId,
-          rep_id: patch.repId,
-          org_hash: patch.orgHash,
-          updated_at: patch.updatedAt,
-          ...(patch.duplicateOf !== undefined ? { duplicate_of: patch.duplicateOf } : {}),
-          ...(patch.leadJson !== undefined ? { lead_json: (requireJson(patch.leadJson, 'lead leadJson'), patch.leadJson) } : {}),
-        })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
+      const values = {
+        status: patch.status,
+        team_id: patch.teamId,
+        rep_id: patch.repId,
+        org_hash: patch.orgHash,
+        updated_at: patch.updatedAt,
+        ...(patch.duplicateOf !== undefined ? { duplicate_of: patch.duplicateOf } : {}),
+        ...(patch.leadJson !== undefined ? { lead_json: (requireJson(patch.leadJson, 'lead leadJson'), patch.leadJson) } : {}),
+        id,
+      };
+      const r = await shapes.run(db, 'leads.update', [values], ([v]) => {
+        const { id: where, ...set } = v!;
+        return db.updateTable('leads').set(set).where('id', '=', where);
+      });
+      if (Number(r.numAffectedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
 /**
@@ -29,6 +29,13 @@ interface Entry {
 /** One per store instance, shared by its units of work. */
 export class TableCache {
   readonly #entries = new Map<GenerationTable, Entry>();
+  #countersQuery: CompiledQuery<GenerationRow> | undefined;
+
+  /** The counters query, compiled once (it has no parameters). */
+  counters(db: Kysely<Database>): CompiledQuery<GenerationRow> {
+    this.#countersQuery ??= generationsQuery(db).compile();
+    return this.#countersQuery;
+  }
 
   lookup(table: GenerationTable, generation: string): { readonly value: unknown } | undefined {
     const entry = this.#entries.get(table);
@@ -43,8 +50,12 @@ export class TableCache {
 /** The counters query (a PostgreSQL write may carry it in the same round trip: outbox-repository.ts). */
 export const generationsQuery = (db: Kysely<Database>) => db.selectFrom('table_generations').select(['name', 'generation']);
 
-export const toGenerations = (rows: readonly { readonly name: string; readonly generation: number | string }[]): Generations =>
-  new Map(rows.map((r) => [r.name, String(r.generation)]));
+interface GenerationRow {
+  readonly name: string;
+  readonly generation: number | string;
+}
+
+export const toGenerations = (rows: readonly GenerationRow[]): Generations => new Map(rows.map((r) => [r.name, String(r.generation)]));
 
 /** What one unit of work reads through the cache. */
 export interface CachedReads {
@@ -62,9 +73,10 @@ export interface CachedReads {
 export function cachedReads(db: Kysely<Database>, cache: TableCache, inTransaction: boolean): CachedReads {
   const written = new Set<GenerationTable>();
   let once: Promise<Generations> | undefined;
+  const read = () => db.executeQuery(cache.counters(db)).then((r) => toGenerations(r.rows));
   const generations = (): Promise<Generations> => {
-    if (!inTransaction) return generationsQuery(db).execute().then(toGenerations);
-    once ??= generationsQuery(db).execute().then(toGenerations);
+    if (!inTransaction) return read();
+    once ??= read();
     return once;
   };
   return {
