@@ -78,6 +78,7 @@ describe('migration runner', () => {
       'sla_timers',
       'sqlite_sequence',
       'suppressions',
+      'table_generations',
       'user_role_grants',
       'users',
       'webhook_subscriptions',

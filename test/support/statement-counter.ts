@@ -11,6 +11,8 @@ export interface StatementCount {
   readonly total: number;
   /** Normalised statement text (literals and placeholders folded) → how many times it ran. */
   readonly byStatement: ReadonlyMap<string, number>;
+  /** With `timed`: SQLite statement text → nanoseconds spent in node:sqlite running it (binding included). */
+  readonly nanosByStatement: ReadonlyMap<string, number>;
 }
 
 export interface StatementCounter {
@@ -33,23 +35,36 @@ export function statementKey(sqlText: string): string {
     .slice(0, 160);
 }
 
-export function startStatementCounter(): StatementCounter {
+/** `timed`: also measure the native time of each SQLite statement run (hrtime around the call; a little overhead). */
+export function startStatementCounter(opts: { readonly timed?: boolean } = {}): StatementCounter {
   const counts = new Map<string, number>();
+  const nanos = new Map<string, number>();
   let total = 0;
-  const note = (sqlText: unknown) => {
+  const note = (sqlText: unknown): string => {
     total++;
     const key = typeof sqlText === 'string' ? statementKey(sqlText) : '(non-text query)';
     counts.set(key, (counts.get(key) ?? 0) + 1);
+    return key;
   };
   const sqliteProto = StatementSync.prototype as unknown as Record<string, (this: StatementSync, ...a: unknown[]) => unknown>;
   const originals = new Map<string, (this: StatementSync, ...a: unknown[]) => unknown>();
   for (const method of ['all', 'get', 'run', 'iterate'] as const) {
     const original = sqliteProto[method]!;
     originals.set(method, original);
-    sqliteProto[method] = function (this: StatementSync, ...args: unknown[]) {
-      note(this.sourceSQL);
-      return original.apply(this, args);
-    };
+    sqliteProto[method] = opts.timed
+      ? function (this: StatementSync, ...args: unknown[]) {
+          const key = note(this.sourceSQL);
+          const start = process.hrtime.bigint();
+          try {
+            return original.apply(this, args);
+          } finally {
+            nanos.set(key, (nanos.get(key) ?? 0) + Number(process.hrtime.bigint() - start));
+          }
+        }
+      : function (this: StatementSync, ...args: unknown[]) {
+          note(this.sourceSQL);
+          return original.apply(this, args);
+        };
   }
   const pgProto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
   const pgQuery = pgProto.query;
@@ -59,10 +74,11 @@ export function startStatementCounter(): StatementCounter {
     return pgQuery.apply(this, args);
   };
   return {
-    snapshot: () => ({ total, byStatement: new Map(counts) }),
+    snapshot: () => ({ total, byStatement: new Map(counts), nanosByStatement: new Map(nanos) }),
     reset() {
       total = 0;
       counts.clear();
+      nanos.clear();
     },
     stop() {
       for (const [method, original] of originals) sqliteProto[method] = original;

@@ -27,6 +27,8 @@ import { screeningNameKeys } from './0029-screening-name-keys.ts';
 import { auditDecisionRef } from './0030-audit-decision-ref.ts';
 import type { Migration } from './migration.ts';
 import { screeningNameKeyScheme } from './0032-screening-name-key-scheme.ts';
+import { tableGenerations } from './0035-table-generations.ts';
+import { leanerWriteIndexes } from './0036-leaner-write-indexes.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -58,4 +60,6 @@ export const MIGRATIONS: readonly Migration[] = [
   screeningNameKeys,
   auditDecisionRef,
   screeningNameKeyScheme,
+  tableGenerations,
+  leanerWriteIndexes,
 ];

@@ -16,6 +16,7 @@ import {
 import type { AuditRange, AuditRepository, PendingAuditEvent, PendingAuditText, SealBatch } from '../ports/audit.port.ts';
 import { AuditReferenceError, StoreInputError } from '../store-errors.ts';
 import type { AuditCheckpointsTable, AuditKeysTable, AuditLogTable, Database } from './schema.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 
 /** Rows per page when streaming the log; rows per INSERT when sealing. */
@@ -156,22 +157,23 @@ const readState = async (db: Kysely<Database>, caps: StoreCapabilities, forUpdat
   return r ? { logId: r.log_id, chainHead: r.chain_head, frontier: JSON.parse(r.frontier_json) as SealerState['frontier'] } : undefined;
 };
 
-export function auditRepository(db: Kysely<Database>, caps: StoreCapabilities): AuditRepository {
-  return { ...auditInbox(db, caps), ...auditSealing(db, caps), ...auditReads(db), ...auditKeys(db) };
+export function auditRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): AuditRepository {
+  return { ...auditInbox(db, caps, shapes), ...auditSealing(db, caps), ...auditReads(db), ...auditKeys(db) };
 }
 
 function auditInbox(
   db: Kysely<Database>,
   caps: StoreCapabilities,
+  shapes: StatementShapes,
 ): Pick<AuditRepository, 'append' | 'appendMany' | 'pendingCount' | 'tryLockSealer' | 'lockSealerState' | 'pending' | 'pendingTexts'> {
   return {
     async append(event: AuditEvent) {
-      await db.insertInto('audit_inbox').values(inboxRow(event)).execute();
+      await shapes.run(db, 'audit_inbox', [inboxRow(event)], (rows) => db.insertInto('audit_inbox').values(rows));
     },
     async appendMany(events) {
       if (events.length === 0) return;
       // One multi-row INSERT (issue 18): rows get ascending ids in array order on both dialects.
-      await db.insertInto('audit_inbox').values(events.map(inboxRow)).execute();
+      await shapes.run(db, 'audit_inbox', events.map(inboxRow), (rows) => db.insertInto('audit_inbox').values(rows));
     },
     async pendingCount() {
       const r = await db

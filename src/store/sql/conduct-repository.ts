@@ -14,6 +14,7 @@ import type {
 } from '../ports/conduct.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import type { ConsentChangesTable, Database, OptOutsTable, OutreachLogTable, PromotionsTable, SlaTimersTable } from './schema.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
@@ -314,13 +315,14 @@ const toTimer = (r: Selectable<SlaTimersTable>): SlaTimerRecord => ({
   outcomeJson: r.outcome_json,
 });
 
-export function slaTimerRepository(db: Kysely<Database>, caps: StoreCapabilities): SlaTimerRepository {
-  return { ...slaTimerWrites(db, caps), ...slaTimerReads(db) };
+export function slaTimerRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): SlaTimerRepository {
+  return { ...slaTimerWrites(db, caps, shapes), ...slaTimerReads(db) };
 }
 
 function slaTimerWrites(
   db: Kysely<Database>,
   caps: StoreCapabilities,
+  shapes: StatementShapes,
 ): Pick<SlaTimerRepository, 'schedule' | 'cancelPending' | 'due' | 'claim' | 'close'> {
   return {
     async schedule(timers) {
@@ -342,7 +344,7 @@ function slaTimerWrites(
           outcome_json: null,
         };
       });
-      await db.insertInto('sla_timers').values(rows).execute();
+      await shapes.run(db, 'sla_timers', rows, (r) => db.insertInto('sla_timers').values(r));
     },
     async cancelPending(leadId, patch) {
       const at = instant(patch.at, 'cancel at');

@@ -3,6 +3,7 @@ import type { DecisionOutcome } from '../../domain/decision/decision.ts';
 import type { DecisionRecord, DecisionRepository } from '../ports/decisions.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireJson, requireText } from './input-checks.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 import type { Database, DecisionsTable } from './schema.ts';
 
 const OUTCOMES: readonly DecisionOutcome[] = ['ASSIGNED', 'QUEUED', 'REFUSED', 'HELD', 'NURTURE'];
@@ -50,23 +51,21 @@ function checkDecision(rec: DecisionRecord): void {
   }
 }
 
-export function decisionRepository(db: Kysely<Database>): DecisionRepository {
+export function decisionRepository(db: Kysely<Database>, shapes: StatementShapes): DecisionRepository {
   return {
     async append(rec) {
       checkDecision(rec);
-      await db
-        .insertInto('decisions')
-        .values({
-          decision_id: rec.decisionId,
-          lead_id: rec.leadId,
-          outcome: rec.outcome,
-          team_id: rec.teamId,
-          rep_id: rec.repId,
-          org_hash: rec.orgHash,
-          document_json: rec.documentJson,
-          decided_at: rec.decidedAt,
-        })
-        .execute();
+      const row = {
+        decision_id: rec.decisionId,
+        lead_id: rec.leadId,
+        outcome: rec.outcome,
+        team_id: rec.teamId,
+        rep_id: rec.repId,
+        org_hash: rec.orgHash,
+        document_json: rec.documentJson,
+        decided_at: rec.decidedAt,
+      };
+      await shapes.run(db, 'decisions', [row], (rows) => db.insertInto('decisions').values(rows));
     },
     async get(id) {
       const row = await db.selectFrom('decisions').selectAll().where('decision_id', '=', id).executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { LeadEventRecord, LeadEventRepository } from '../ports/lead-events.port.ts';
 import { requireInstant, requireJson, requireText } from './input-checks.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 import type { Database, LeadEventsTable } from './schema.ts';
 
 // Lead events: append-only (triggers); seq from the database.
@@ -30,14 +31,16 @@ const toRow = (ev: Omit<LeadEventRecord, 'seq'>) => ({
   payload_json: ev.payloadJson,
 });
 
-export function leadEventRepository(db: Kysely<Database>): LeadEventRepository {
+export function leadEventRepository(db: Kysely<Database>, shapes: StatementShapes): LeadEventRepository {
   const repository: LeadEventRepository = {
     // one row is a batch of one: one INSERT … RETURNING either way
     append: async (ev) => (await repository.appendMany([ev]))[0]!,
     async appendMany(events) {
       events.forEach(checkEvent);
       if (events.length === 0) return [];
-      const rows = await db.insertInto('lead_events').values(events.map(toRow)).returning('seq').execute();
+      const { rows } = await shapes.run(db, 'lead_events', events.map(toRow), (r) =>
+        db.insertInto('lead_events').values(r).returning('seq'),
+      );
       // The rows of one INSERT take their seqs in VALUES order, but neither dialect promises RETURNING's order: sort.
       const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
       return events.map((ev, i) => ({

@@ -5,6 +5,7 @@ import { StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import { afterCursor } from './keyset-page.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 import type { Database, LeadsTable } from './schema.ts';
 
 const toLead = (r: Selectable<LeadsTable>): LeadRecord => ({
@@ -30,11 +31,15 @@ const lockLead = async (db: Kysely<Database>, caps: StoreCapabilities, id: strin
   return row ? toLead(row) : undefined;
 };
 
-export function leadRepository(db: Kysely<Database>, caps: StoreCapabilities): LeadRepository {
-  return { ...leadWrites(db, caps), ...leadReads(db) };
+export function leadRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): LeadRepository {
+  return { ...leadWrites(db, caps, shapes), ...leadReads(db) };
 }
 
-function leadWrites(db: Kysely<Database>, caps: StoreCapabilities): Pick<LeadRepository, 'lock' | 'claim' | 'update'> {
+function leadWrites(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+): Pick<LeadRepository, 'lock' | 'claim' | 'update'> {
   return {
     lock: (id) => lockLead(db, caps, id),
     async claim(input) {
@@ -54,12 +59,15 @@ function leadWrites(db: Kysely<Database>, caps: StoreCapabilities): Pick<LeadRep
         received_at: input.receivedAt,
         updated_at: input.receivedAt,
       };
-      const inserted = await db
-        .insertInto('leads')
-        .values(row)
-        .onConflict((oc) => oc.column('id').doNothing())
-        .returning('id')
-        .executeTakeFirst();
+      const [inserted] = (
+        await shapes.run(db, 'leads', [row], (rows) =>
+          db
+            .insertInto('leads')
+            .values(rows)
+            .onConflict((oc) => oc.column('id').doNothing())
+            .returning('id'),
+        )
+      ).rows;
       if (inserted) return { record: toLead({ ...row, duplicate_of: null }), created: true };
       const existing = await lockLead(db, caps, input.id);
       if (!existing) throw new Error(`lead ${input.id} neither inserted nor found`);
@@ -74,20 +82,21 @@ function leadWrites(db: Kysely<Database>, caps: StoreCapabilities): Pick<LeadRep
         requireText(patch.duplicateOf, 'lead duplicateOf');
         if (patch.duplicateOf === id) throw new StoreInputError(`lead ${id} cannot be a duplicate of itself`);
       }
-      const r = await db
-        .updateTable('leads')
-        .set({
-          status: patch.status,
-          team_id: patch.teamId,
-          rep_id: patch.repId,
-          org_hash: patch.orgHash,
-          updated_at: patch.updatedAt,
-          ...(patch.duplicateOf !== undefined ? { duplicate_of: patch.duplicateOf } : {}),
-          ...(patch.leadJson !== undefined ? { lead_json: (requireJson(patch.leadJson, 'lead leadJson'), patch.leadJson) } : {}),
-        })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
+      const values = {
+        status: patch.status,
+        team_id: patch.teamId,
+        rep_id: patch.repId,
+        org_hash: patch.orgHash,
+        updated_at: patch.updatedAt,
+        ...(patch.duplicateOf !== undefined ? { duplicate_of: patch.duplicateOf } : {}),
+        ...(patch.leadJson !== undefined ? { lead_json: (requireJson(patch.leadJson, 'lead leadJson'), patch.leadJson) } : {}),
+        id,
+      };
+      const r = await shapes.run(db, 'leads.update', [values], ([v]) => {
+        const { id: where, ...set } = v!;
+        return db.updateTable('leads').set(set).where('id', '=', where);
+      });
+      if (Number(r.numAffectedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
     },
   };
 }

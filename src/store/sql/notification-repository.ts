@@ -12,6 +12,7 @@ import { pruneFinishedRows } from './prune-finished.ts';
 import { afterCursor } from './keyset-page.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import type { Database } from './schema.ts';
+import type { CachedReads } from './table-generations.ts';
 
 const STATUSES: readonly NotificationStatus[] = ['PENDING', 'SENT', 'DEAD'];
 /** Rows retention may delete: nothing is left to send. */
@@ -63,11 +64,14 @@ async function failIfNotPending(db: Kysely<Database>, id: string, updated: bigin
   throw new StoreInputError(row ? `notification ${id} is ${row.status}, not PENDING` : `notification ${id} does not exist`);
 }
 
-export function notificationRepository(db: Kysely<Database>): NotificationRepository {
-  return { ...writes(db), ...attempts(db), ...preferences(db), ...retention(db), ...inbox(db) };
+export function notificationRepository(db: Kysely<Database>, cached: CachedReads): NotificationRepository {
+  return { ...writes(db), ...attempts(db), ...preferences(db, cached), ...retention(db), ...inbox(db) };
 }
 
-function preferences(db: Kysely<Database>): Pick<NotificationRepository, 'setPreferences' | 'preferences' | 'preferencesOf'> {
+function preferences(
+  db: Kysely<Database>,
+  cached: CachedReads,
+): Pick<NotificationRepository, 'setPreferences' | 'preferences' | 'preferencesOf'> {
   return {
     async setPreferences(userId, preferencesJson, at) {
       requireText(userId, 'user id');
@@ -78,11 +82,14 @@ function preferences(db: Kysely<Database>): Pick<NotificationRepository, 'setPre
         .values({ user_id: userId, preferences_json: preferencesJson, updated_at: at })
         .onConflict((oc) => oc.column('user_id').doUpdateSet({ preferences_json: preferencesJson, updated_at: at }))
         .execute();
+      cached.wrote('notification_preferences');
     },
-    async preferences() {
-      const all = await db.selectFrom('notification_preferences').selectAll().orderBy('user_id').execute();
-      return new Map(all.map((r) => [r.user_id, r.preferences_json]));
-    },
+    // Read whole for every notified event (notification-planner.ts): from memory while unchanged (table-generations.ts).
+    preferences: () =>
+      cached.read('notification_preferences', async (): Promise<ReadonlyMap<string, string>> => {
+        const all = await db.selectFrom('notification_preferences').selectAll().orderBy('user_id').execute();
+        return new Map(all.map((r) => [r.user_id, r.preferences_json]));
+      }),
     async preferencesOf(userId) {
       const row = await db
         .selectFrom('notification_preferences')

@@ -4,6 +4,7 @@ import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireJson, requireText } from './input-checks.ts';
 import type { Database, OrgActivationsTable, OrgVersionsTable } from './schema.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
+import type { CachedReads } from './table-generations.ts';
 
 const toOrgVersion = (r: Selectable<OrgVersionsTable>): OrgVersionRecord => ({
   hash: r.hash,
@@ -23,7 +24,7 @@ const toActivation = (row: Selectable<OrgActivationsTable>): OrgActivation => ({
 /** Advisory lock class for org activations (the audit sealer uses its own). */
 const ACTIVATION_LOCK_CLASS = 0x4f524756; // "ORGV"
 
-export function orgVersionRepository(db: Kysely<Database>, caps: StoreCapabilities): OrgVersionRepository {
+export function orgVersionRepository(db: Kysely<Database>, caps: StoreCapabilities, cached: CachedReads): OrgVersionRepository {
   const getByHash = async (hash: string) => {
     const row = await db.selectFrom('org_versions').selectAll().where('hash', '=', hash).executeTakeFirst();
     return row ? toOrgVersion(row) : undefined;
@@ -81,11 +82,14 @@ export function orgVersionRepository(db: Kysely<Database>, caps: StoreCapabiliti
         .insertInto('org_activations')
         .values({ hash: input.hash, activated_at: input.activatedAt, activated_by: input.activatedBy, reason: input.reason ?? null })
         .execute();
+      cached.wrote('org_activations');
     },
-    async current() {
-      const row = await db.selectFrom('org_activations').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
-      return row ? toActivation(row) : undefined;
-    },
+    // Every API request asks (org-registry.ts sync): from memory while no activation was added (table-generations.ts).
+    current: () =>
+      cached.read('org_activations', async () => {
+        const row = await db.selectFrom('org_activations').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirst();
+        return row ? Object.freeze(toActivation(row)) : undefined;
+      }),
     async activations() {
       const rows = await db.selectFrom('org_activations').selectAll().orderBy('seq').execute();
       return rows.map(toActivation);

@@ -6,6 +6,8 @@ import { normaliseInstant, requireInstant, requireJson, requireLimit, requireTex
 import { afterCursor } from './keyset-page.ts';
 import { pruneFinishedRows } from './prune-finished.ts';
 import type { Database, WebhookSubscriptionsTable } from './schema.ts';
+import type { StatementShapes } from './statement-shapes.ts';
+import { toGenerations, type CachedReads, type Generations } from './table-generations.ts';
 
 // Outbox and webhook deliveries.
 
@@ -72,14 +74,59 @@ const failIfNotPending = async (db: Kysely<Database>, id: string, updated: bigin
   throw new StoreInputError(row ? `delivery ${id} is ${row.status}, not PENDING` : `delivery ${id} does not exist`);
 };
 
-export function outboxRepository(db: Kysely<Database>, caps: StoreCapabilities): OutboxRepository {
-  return { ...subscriptions(db, caps), ...deliveryAttempts(db, caps), ...deliveryQueries(db) };
+export function outboxRepository(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  cached: CachedReads,
+  shapes: StatementShapes,
+): OutboxRepository {
+  return { ...subscriptions(db, caps, cached, shapes), ...deliveryAttempts(db, caps), ...deliveryQueries(db) };
+}
+
+/** The active subscriptions every outbox event is matched against: from memory while unchanged (table-generations.ts). */
+const activeSubscriptions = (db: Kysely<Database>, cached: CachedReads) => (known?: Generations) =>
+  cached.read(
+    'webhook_subscriptions',
+    async () =>
+      Object.freeze(
+        (await db.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).orderBy('id').execute()).map((r) =>
+          Object.freeze(toSubscription(r)),
+        ),
+      ),
+    known,
+  );
+
+/**
+ * Inserts the outbox event. PostgreSQL: when this unit of work has not read the table generations yet, the insert rides
+ * in a WITH of that read, one round trip (a data-modifying WITH always runs, once), and the counters are returned.
+ * SQLite has no such WITH, and a statement costs no round trip.
+ */
+async function insertEvent(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  cached: CachedReads,
+  shapes: StatementShapes,
+  values: { event_id: string; event_type: string; payload_json: string; created_at: string },
+): Promise<Generations | undefined> {
+  if (caps.dialect === 'postgres' && !cached.hasGenerations)
+    return toGenerations(
+      await db
+        .with('inserted_event', (q) => q.insertInto('outbox_events').values(values))
+        .selectFrom('table_generations')
+        .select(['name', 'generation'])
+        .execute(),
+    );
+  await shapes.run(db, 'outbox_events', [values], (rows) => db.insertInto('outbox_events').values(rows));
+  return undefined;
 }
 
 function subscriptions(
   db: Kysely<Database>,
   caps: StoreCapabilities,
+  cached: CachedReads,
+  shapes: StatementShapes,
 ): Pick<OutboxRepository, 'upsertSubscription' | 'listSubscriptions' | 'enqueue'> {
+  const active = activeSubscriptions(db, cached);
   return {
     async upsertSubscription(rec) {
       requireText(rec.id, 'subscription id');
@@ -109,6 +156,7 @@ function subscriptions(
           }),
         )
         .execute();
+      cached.wrote('webhook_subscriptions');
     },
     async listSubscriptions() {
       const rows = await db.selectFrom('webhook_subscriptions').selectAll().orderBy('created_at').orderBy('id').execute();
@@ -120,20 +168,7 @@ function subscriptions(
       requireJson(event.payloadJson, 'outbox payloadJson');
       requireInstant(event.createdAt, 'outbox createdAt');
       const values = { event_id: event.eventId, event_type: event.eventType, payload_json: event.payloadJson, created_at: event.createdAt };
-      // PostgreSQL: the insert rides in a WITH of the subscriptions read, one round trip (a data-modifying WITH always
-      // runs, once; the read does not look at outbox_events). SQLite has no such WITH, and a statement costs no round trip.
-      const subRows =
-        caps.dialect === 'postgres'
-          ? await db
-              .with('inserted_event', (q) => q.insertInto('outbox_events').values(values))
-              .selectFrom('webhook_subscriptions')
-              .selectAll()
-              .where('active', '=', 1)
-              .orderBy('id')
-              .execute()
-          : (await db.insertInto('outbox_events').values(values).execute(),
-            await db.selectFrom('webhook_subscriptions').selectAll().where('active', '=', 1).orderBy('id').execute());
-      const subs = subRows.map(toSubscription);
+      const subs = await active(await insertEvent(db, caps, cached, shapes, values));
       const matching = subs.filter((s) => s.events.includes('*') || s.events.includes(event.eventType));
       if (matching.length === 0) return 0;
       const rows = matching.map((s) => {

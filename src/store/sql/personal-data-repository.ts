@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { PersonalDataRecord, PersonalDataRepository } from '../ports/personal-data.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireJson, requireJsonOrNull, requireLimit, requireText } from './input-checks.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 import type { Database, PersonalDataTable } from './schema.ts';
 import { contactsOf, screeningNameKeyMethods } from './screening-name-keys.ts';
 
@@ -17,9 +18,9 @@ const toPersonalData = (r: Selectable<PersonalDataTable>): PersonalDataRecord =>
   erasedAt: r.erased_at,
 });
 
-export function personalDataRepository(db: Kysely<Database>): PersonalDataRepository {
+export function personalDataRepository(db: Kysely<Database>, shapes: StatementShapes): PersonalDataRepository {
   return {
-    ...screeningNameKeyMethods(db),
+    ...screeningNameKeyMethods(db, shapes),
     async put(rec) {
       requireText(rec.leadId, 'personal data leadId');
       requireText(rec.salt, 'personal data salt');

@@ -105,6 +105,12 @@ export interface ScreeningNameKeysTable {
 }
 
 /** One row (id 1): the fingerprint of the key scheme the stored screening name keys were computed with (0032). */
+/** Migration 0035: a counter per rarely changing table, bumped by triggers on every change (table-generations.ts). */
+export interface TableGenerationsTable {
+  name: string;
+  generation: number | string;
+}
+
 export interface ScreeningNameKeySchemeTable {
   id: number;
   scheme: string;
@@ -589,4 +595,5 @@ export interface Database {
   lead_outcomes: LeadOutcomesTable;
   outcome_models: OutcomeModelsTable;
   outcome_model_head: OutcomeModelHeadTable;
+  table_generations: TableGenerationsTable;
 }

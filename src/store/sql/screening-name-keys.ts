@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { PersonalDataRepository } from '../ports/personal-data.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import { requireLimit, requireText } from './input-checks.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 import type { Database } from './schema.ts';
 
 // Screening name keys (0029, docs/screening.md "Delta re-screening"): part of the personal-data port, since the
@@ -19,18 +20,26 @@ type NameKeyMethods = Pick<
   | 'anyNameKeys'
 >;
 
-export function screeningNameKeyMethods(db: Kysely<Database>): NameKeyMethods {
-  return {
-    async putNameKeys(leadId, hashes) {
-      requireText(leadId, 'name keys leadId');
-      const unique = [...new Set(hashes.map(toStoredHash))];
-      if (unique.length === 0) return;
-      await db
+/** One multi-row insert of a lead's distinct key hashes (compiled once per row count). */
+async function putNameKeys(db: Kysely<Database>, shapes: StatementShapes, leadId: string, hashes: readonly number[]): Promise<void> {
+  requireText(leadId, 'name keys leadId');
+  const unique = [...new Set(hashes.map(toStoredHash))];
+  if (unique.length === 0) return;
+  await shapes.run(
+    db,
+    'screening_name_keys',
+    unique.map((key_hash) => ({ key_hash, lead_id: leadId })),
+    (rows) =>
+      db
         .insertInto('screening_name_keys')
-        .values(unique.map((key_hash) => ({ key_hash, lead_id: leadId })))
-        .onConflict((oc) => oc.columns(['key_hash', 'lead_id']).doNothing())
-        .execute();
-    },
+        .values(rows)
+        .onConflict((oc) => oc.columns(['key_hash', 'lead_id']).doNothing()),
+  );
+}
+
+export function screeningNameKeyMethods(db: Kysely<Database>, shapes: StatementShapes): NameKeyMethods {
+  return {
+    putNameKeys: (leadId, hashes) => putNameKeys(db, shapes, leadId, hashes),
     async nameKeyScheme() {
       const row = await db.selectFrom('screening_name_key_scheme').select('scheme').where('id', '=', 1).executeTakeFirst();
       return row?.scheme;

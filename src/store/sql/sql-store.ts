@@ -31,6 +31,8 @@ import { reassignmentJobRepository } from './reassignment-job-repository.ts';
 import { screeningListRepository } from './screening-list-repository.ts';
 import { suppressionRepository } from './suppression-repository.ts';
 import { oidcLoginRepository, signInLinkRepository, userRepository } from './user-repository.ts';
+import { cachedReads, TableCache, type CachedReads } from './table-generations.ts';
+import { StatementShapes } from './statement-shapes.ts';
 
 /**
  * The store over any Kysely database with the Remit schema. The dialect adapters (sqlite/,
@@ -56,7 +58,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function createSqlStore(opts: SqlStoreOptions): Store {
   const { db, capabilities, isRetryable, health } = opts;
   const maxAttempts = opts.maxAttempts ?? 5;
-  const root = unitOfWork(db, capabilities);
+  // Decoded rows of rarely changing tables, shared by this store's units of work (table-generations.ts).
+  const cache = new TableCache();
+  // The hot inserts, compiled once per shape (statement-shapes.ts).
+  const shapes = new StatementShapes();
+  const root = unitOfWork(db, capabilities, cachedReads(db, cache, false), shapes);
   const audit = opts.auditLeafDigests ? { ...root.audit, leafDigests: opts.auditLeafDigests } : root.audit;
   return {
     capabilities,
@@ -65,7 +71,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
     async transaction<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute((trx) => fn(unitOfWork(trx, capabilities)));
+          return await db.transaction().execute((trx) => fn(unitOfWork(trx, capabilities, cachedReads(trx, cache, true), shapes)));
         } catch (e) {
           if (attempt >= maxAttempts || !isRetryable(e)) throw e;
           // Jittered back-off so two retrying transactions do not collide again in lock step.
@@ -83,35 +89,35 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   };
 }
 
-function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities): UnitOfWork {
+function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities, cached: CachedReads, shapes: StatementShapes): UnitOfWork {
   return {
-    orgVersions: orgVersionRepository(db, caps),
-    leads: leadRepository(db, caps),
-    decisions: decisionRepository(db),
+    orgVersions: orgVersionRepository(db, caps, cached),
+    leads: leadRepository(db, caps, shapes),
+    decisions: decisionRepository(db, shapes),
     routingState: routingStateRepository(db, caps),
-    personalData: personalDataRepository(db),
-    dedupe: dedupeRepository(db, caps),
+    personalData: personalDataRepository(db, shapes),
+    dedupe: dedupeRepository(db, caps, shapes),
     idempotency: idempotencyRepository(db),
     accounts: accountRepository(db),
-    events: leadEventRepository(db),
+    events: leadEventRepository(db, shapes),
     reviews: reviewRepository(db, caps),
     apiKeys: apiKeyRepository(db),
-    outbox: outboxRepository(db, caps),
+    outbox: outboxRepository(db, caps, cached, shapes),
     suppressions: suppressionRepository(db, caps),
     sessions: sessionRepository(db),
-    users: userRepository(db),
+    users: userRepository(db, cached),
     signInLinks: signInLinkRepository(db),
     oidcLogins: oidcLoginRepository(db),
-    audit: auditRepository(db, caps),
+    audit: auditRepository(db, caps, shapes),
     conduct: conductRepository(db),
-    slaTimers: slaTimerRepository(db, caps),
+    slaTimers: slaTimerRepository(db, caps, shapes),
     screeningLists: screeningListRepository(db),
     orgDrafts: orgDraftRepository(db),
     repPresence: repPresenceRepository(db),
     reassignments: reassignmentRepository(db),
     repHeartbeats: repHeartbeatRepository(db),
     reassignmentJobs: reassignmentJobRepository(db),
-    notifications: notificationRepository(db),
+    notifications: notificationRepository(db, cached),
     notificationRuns: notificationRunRepository(db),
     crmWritebacks: crmWritebackRepository(db),
     outcomes: leadOutcomeRepository(db),

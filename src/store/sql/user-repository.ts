@@ -12,6 +12,7 @@ import type {
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireText } from './input-checks.ts';
 import type { Database, UsersTable } from './schema.ts';
+import type { CachedReads } from './table-generations.ts';
 
 const STATUSES: readonly UserStatus[] = ['active', 'suspended', 'left'];
 
@@ -85,12 +86,19 @@ type CredentialMethods = Pick<
 >;
 type GrantMethods = Pick<UserRepository, 'grantRole' | 'revokeRole' | 'grants'>;
 
-export const userRepository = (db: Kysely<Database>): UserRepository => ({ ...userRecords(db), ...userCredentials(db), ...roleGrants(db) });
+export const userRepository = (db: Kysely<Database>, cached: CachedReads): UserRepository => ({
+  ...userRecords(db, cached),
+  ...userCredentials(db),
+  ...roleGrants(db),
+});
 
-function userRecords(db: Kysely<Database>): UserRecordMethods {
+function userRecords(db: Kysely<Database>, cached: CachedReads): UserRecordMethods {
   const byId = (id: string) => db.selectFrom('users').selectAll().where('id', '=', id);
   return {
-    create: (rec, oidc) => insertUser(db, rec, oidc),
+    create(rec, oidc) {
+      cached.wrote('users');
+      return insertUser(db, rec, oidc);
+    },
     async get(id) {
       const row = await byId(id).executeTakeFirst();
       return row ? toUser(row) : undefined;
@@ -108,15 +116,20 @@ function userRecords(db: Kysely<Database>): UserRecordMethods {
         .executeTakeFirst();
       return row ? toUser(row) : undefined;
     },
-    async list() {
-      return (await db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute()).map(toUser);
-    },
+    // Read whole for every notified event (notification-planner.ts): from memory while unchanged (table-generations.ts).
+    list: () =>
+      cached.read('users', async () =>
+        Object.freeze(
+          (await db.selectFrom('users').selectAll().orderBy('created_at').orderBy('id').execute()).map((r) => Object.freeze(toUser(r))),
+        ),
+      ),
     async update(id, expectedVersion, patch, at) {
       requireInstant(at, 'user updatedAt');
       const current = await byId(id).executeTakeFirst();
       if (!current) return 'not_found';
       const next = { ...toUser(current), ...patch };
       requireUser(next);
+      cached.wrote('users');
       const r = await db
         .updateTable('users')
         .set({

@@ -59,6 +59,34 @@ describe.each(STORES)('dedupe repository: $factory.name', ({ factory, run }) => 
     await expect(store.dedupe.add('newer', [''])).rejects.toThrow(StoreInputError);
   });
 
+  it('dedupe: the same answers when a key is shared by many leads (more than SQLite picks in memory) and on ties', async () => {
+    await seedOrg();
+    // 70 leads share a phone; two at each minute (ties go by id, not by insertion order), every third but the first is
+    // closed, and the four newest.
+    const ids = Array.from({ length: 70 }, (_, i) => `m${String(69 - i).padStart(2, '0')}`);
+    for (const [i, id] of ids.entries()) {
+      const status = (i % 3 === 0 && i > 0) || i >= 66 ? 'CLOSED' : 'ASSIGNED';
+      await seedLead(store, id, { at: 10 + Math.floor(i / 2), status, repId: `r-${id}` });
+      await store.dedupe.add(id, i === 1 ? ['phone:+44shared', 'email:m68@x.com'] : ['phone:+44shared']);
+    }
+    // Oldest open: minute 10 holds m69 (inserted first) and m68, both open: m68. Latest: minute 44 holds m01 and m00: m01.
+    const many = async () => ({
+      open: await store.dedupe.findOpen(['email:m68@x.com', 'phone:+44shared'], OPEN_LEAD_STATUSES),
+      latest: await store.dedupe.findLatest(['email:m68@x.com', 'phone:+44shared']),
+    });
+    const expected = {
+      open: { leadId: 'm68', key: 'email:m68@x.com' },
+      latest: { leadId: 'm01', key: 'phone:+44shared', repId: 'r-m01' },
+    };
+    expect(await many()).toEqual(expected);
+    // Below the in-memory bound: the same answers.
+    for (const id of ids.slice(20, 40)) await store.dedupe.removeForLead(id);
+    expect(await many()).toEqual(expected);
+    // Latest among what is left: minute 19 holds m51 and m50.
+    for (const id of ids.slice(40, 70)) await store.dedupe.removeForLead(id);
+    expect((await many()).latest).toEqual({ leadId: 'm51', key: 'phone:+44shared', repId: 'r-m51' });
+  });
+
   it('dedupe: findLatest finds the most recent lead in any status holding a key, with its rep (existing contacts)', async () => {
     await seedOrg();
     await seedLead(store, 'won', { at: 0, status: 'CLOSED', repId: 'r-old' });

@@ -1,0 +1,85 @@
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import type { Database } from './schema.ts';
+
+/**
+ * Kysely builds and compiles a query on every call: immutable operation nodes, identifier checks and SQL text, ~25 µs
+ * per statement on the lead path (issue 18, docs/performance.md). The hot inserts of a lead have a handful of shapes
+ * (table, columns, row count), so each shape is built and compiled once per store, with a placeholder standing for each
+ * value, and later calls bind their values into the same SQL text. The query is still written with the Kysely builder
+ * (`build`), so the repositories read as before; only the compilation is remembered.
+ */
+
+/** Stands for one value of one row while a shape is compiled. */
+class Placeholder {
+  readonly row: number;
+  readonly column: string;
+  constructor(row: number, column: string) {
+    this.row = row;
+    this.column = column;
+  }
+}
+
+const MAX_SHAPES = 512;
+
+interface Shape {
+  readonly sql: string;
+  /** In order: which value of which row each parameter is. */
+  readonly parameters: readonly Placeholder[];
+}
+
+/** One per store (one dialect): compiled shapes by statement name, row count and the columns given. */
+export class StatementShapes {
+  readonly #shapes = new Map<string, Shape | null>();
+
+  /**
+   * Runs `build(rows)` — an INSERT of these rows (every row with the same columns) — compiling it only the first time
+   * its shape is seen. `build` must take every value from the rows it is given (never from its closure): the compiled
+   * shape keeps the SQL text only. A shape whose parameters are not exactly one per given value (a value from
+   * elsewhere, a constant, a value Kysely rewrote) is never cached: it is compiled on every call, as before.
+   */
+  async run<Row extends Readonly<Record<string, unknown>>, O>(
+    db: Kysely<Database>,
+    name: string,
+    rows: readonly Row[],
+    build: (rows: readonly Row[]) => Compilable<O>,
+  ): Promise<QueryResult<O>> {
+    const first = rows[0];
+    if (first === undefined) return db.executeQuery(build(rows));
+    const columns = definedColumns(first);
+    for (let i = 1; i < rows.length; i++) if (!hasExactly(rows[i]!, columns)) return db.executeQuery(build(rows));
+    const key = `${name}|${rows.length}|${columns.join()}`;
+    let shape = this.#shapes.get(key);
+    if (shape === undefined) {
+      shape = compileShape(rows.length, columns, build);
+      // Row counts vary (name keys per lead): bounded, past the bound new shapes are compiled every time.
+      if (this.#shapes.size < MAX_SHAPES) this.#shapes.set(key, shape);
+    }
+    if (shape === null) return db.executeQuery(build(rows));
+    const slots = shape.parameters;
+    const parameters: unknown[] = new Array(slots.length);
+    for (let i = 0; i < slots.length; i++) parameters[i] = rows[slots[i]!.row]![slots[i]!.column];
+    return db.executeQuery<O>(CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<O>);
+  }
+}
+
+function compileShape<Row, O>(count: number, columns: readonly string[], build: (rows: readonly Row[]) => Compilable<O>): Shape | null {
+  const placeholders = Array.from({ length: count }, (_, row) => Object.fromEntries(columns.map((c) => [c, new Placeholder(row, c)])));
+  const compiled = build(placeholders as unknown as Row[]).compile();
+  const params = compiled.parameters;
+  const onePerValue =
+    params.length === count * columns.length && params.every((p) => p instanceof Placeholder) && new Set(params).size === params.length;
+  return onePerValue ? { sql: compiled.sql, parameters: params as readonly Placeholder[] } : null;
+}
+
+/** The row's columns that hold a value (Kysely leaves `undefined` ones out of an insert). */
+function definedColumns(row: Readonly<Record<string, unknown>>): string[] {
+  const columns: string[] = [];
+  for (const c in row) if (row[c] !== undefined) columns.push(c);
+  return columns;
+}
+
+function hasExactly(row: Readonly<Record<string, unknown>>, columns: readonly string[]): boolean {
+  let defined = 0;
+  for (const c in row) if (row[c] !== undefined) defined++;
+  return defined === columns.length && columns.every((c) => row[c] !== undefined);
+}

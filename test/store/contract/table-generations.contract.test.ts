@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../../src/store/unit-of-work.ts';
+import { startStatementCounter } from '../../support/statement-counter.ts';
+import { withPgClient, type StoreHarness } from '../store-harness.ts';
+import { STORES, iso, storeReachable } from './contract-support.ts';
+
+/**
+ * Storage contract: the rarely changing tables an instance keeps in memory (users, notification preferences, active
+ * webhook subscriptions, the org version in force; migration 0035, src/store/sql/table-generations.ts). Two handles on
+ * one database stand for two `remit serve` instances: a change made through one, or by hand in SQL, is what the
+ * other reads next, in a transaction and outside one; an unchanged table costs one read of the counters.
+ */
+describe.each(STORES)('table generations: $factory.name', ({ factory, run }) => {
+  if (!storeReachable(run)) return;
+  let h: StoreHarness;
+  let a: Store;
+  let b: Store;
+  beforeEach(async () => {
+    h = await factory.create();
+    a = h.store;
+    b = await h.reopen();
+    await b.users.create(person('usr_ada', ['compliance']));
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  const person = (id: string, roles: ('compliance' | 'ops' | 'admin')[]) => ({
+    id,
+    name: id,
+    email: `${id}@bank.example`,
+    status: 'active' as const,
+    roles,
+    repId: null,
+    createdAt: iso(0),
+    createdBy: 'usr_root',
+  });
+  const subscription = (id: string, active: boolean) => ({
+    id,
+    url: `https://hooks.example/${id}`,
+    secret: 'whsec_0123456789abcdef',
+    events: ['*'],
+    active,
+    createdAt: iso(0),
+  });
+  let events = 0;
+  const enqueue = (store: Store) =>
+    store.transaction((tx) =>
+      tx.outbox.enqueue(
+        { eventId: `evt_${++events}`, eventType: 'lead.assigned', payloadJson: '{}', createdAt: iso(1) },
+        () => `dlv_${events}_${Math.random()}`,
+      ),
+    );
+  const publishAndActivate = async (store: Store, hash: string) => {
+    await store.transaction(async (tx) => {
+      await tx.orgVersions.publish({ hash, version: hash, configJson: '{}', createdAt: iso(0), createdBy: 'usr_root' });
+      await tx.orgVersions.activate({ hash, activatedAt: iso(1), activatedBy: 'usr_root', reason: null });
+    });
+  };
+  /** Statements the work ran (both handles are in this process; only `a` works in between). */
+  const counted = async <T>(work: () => Promise<T>): Promise<{ value: T; statements: string[] }> => {
+    const counter = startStatementCounter();
+    try {
+      const value = await work();
+      return { value, statements: [...counter.snapshot().byStatement.keys()] };
+    } finally {
+      counter.stop();
+    }
+  };
+  const onlyCounters = ['select "name", "generation" from "table_generations"'];
+
+  it('a change through another instance is read next, in a transaction and outside one', async () => {
+    await b.outbox.upsertSubscription(subscription('sub_1', true));
+    await publishAndActivate(b, 'sha256:one');
+    await b.notifications.setPreferences('usr_ada', '{"inbox":{"events":["lead.assigned"]}}', iso(0));
+    // Warm a's memory.
+    expect((await a.users.list()).map((u) => u.roles)).toEqual([['compliance']]);
+    expect(await a.transaction((tx) => tx.users.list())).toHaveLength(1);
+    expect((await a.orgVersions.current())?.hash).toBe('sha256:one');
+    expect(await enqueue(a)).toBe(1);
+    expect([...(await a.notifications.preferences()).keys()]).toEqual(['usr_ada']);
+
+    const ada = (await b.users.get('usr_ada'))!;
+    expect(await b.users.update('usr_ada', ada.version, { roles: ['ops'] }, iso(2))).not.toBe('conflict');
+    await b.users.create(person('usr_bob', ['admin']));
+    await b.outbox.upsertSubscription(subscription('sub_2', true));
+    await b.outbox.upsertSubscription(subscription('sub_1', false));
+    await publishAndActivate(b, 'sha256:two');
+    await b.notifications.setPreferences('usr_bob', '{"inbox":{"events":["lead.refused"]}}', iso(2));
+
+    await a.transaction(async (tx) => {
+      expect((await tx.users.list()).map((u) => [u.id, u.roles])).toEqual([
+        ['usr_ada', ['ops']],
+        ['usr_bob', ['admin']],
+      ]);
+      expect([...(await tx.notifications.preferences()).keys()]).toEqual(['usr_ada', 'usr_bob']);
+      expect((await tx.orgVersions.current())?.hash).toBe('sha256:two');
+    });
+    expect((await a.users.list()).map((u) => u.roles)).toEqual([['ops'], ['admin']]);
+    expect((await a.orgVersions.current())?.hash).toBe('sha256:two');
+    const deliveries = await a.transaction(async (tx) => {
+      const made = await tx.outbox.enqueue(
+        { eventId: 'evt_x', eventType: 'lead.held', payloadJson: '{}', createdAt: iso(3) },
+        () => 'dlv_x',
+      );
+      return { made, subs: (await tx.outbox.listSubscriptions()).map((s) => [s.id, s.active]) };
+    });
+    expect(deliveries).toEqual({
+      made: 1,
+      subs: [
+        ['sub_1', false],
+        ['sub_2', true],
+      ],
+    });
+  });
+
+  it('a change made by hand in SQL is read next', async () => {
+    expect((await a.users.list()).map((u) => u.status)).toEqual(['active']);
+    await h.rawExec(`update users set status = 'suspended' where id = 'usr_ada'`);
+    expect((await a.users.list()).map((u) => u.status)).toEqual(['suspended']);
+    await h.rawExec(`delete from users where id = 'usr_ada'`);
+    expect(await a.transaction((tx) => tx.users.list())).toEqual([]);
+    if (h.schema === undefined) return;
+    // PostgreSQL: a session whose search_path does not name the schema still moves that schema's counter.
+    const schema = h.schema;
+    expect((await a.notifications.preferences()).size).toBe(0);
+    await withPgClient((c) =>
+      c.query(
+        `insert into "${schema}".notification_preferences (user_id, preferences_json, updated_at) values ('usr_x', '{}', '${iso(0)}')`,
+      ),
+    );
+    expect([...(await a.notifications.preferences()).keys()]).toEqual(['usr_x']);
+  });
+
+  it('an unchanged table costs one read of the counters; sign-in bookkeeping does not count as a change', async () => {
+    await b.outbox.upsertSubscription(subscription('sub_1', true));
+    await a.users.list();
+    await a.notifications.preferences();
+    await a.orgVersions.current();
+    await enqueue(a);
+    await b.users.setPassword('usr_ada', 'scrypt$not-a-real-hash');
+    await b.users.recordFailedSignIn('usr_ada', iso(5));
+    const inTx = await counted(() =>
+      a.transaction(async (tx) => {
+        await tx.users.list();
+        await tx.notifications.preferences();
+        return tx.orgVersions.current();
+      }),
+    );
+    expect(inTx.statements.filter((s) => !/^(begin|commit)/.test(s))).toEqual(onlyCounters);
+    const outside = await counted(() => a.users.list());
+    expect(outside.statements).toEqual(onlyCounters);
+    const outbox = await counted(() => enqueue(a));
+    expect(outbox.value).toBe(1);
+    expect(outbox.statements.some((s) => s.includes('from "webhook_subscriptions"'))).toBe(false);
+  });
+
+  it('a transaction reads its own changes, and what it rolled back is never served to anyone', async () => {
+    await a.users.list();
+    await expect(
+      a.transaction(async (tx) => {
+        await tx.users.create(person('usr_ghost', ['admin']));
+        expect((await tx.users.list()).map((u) => u.id)).toEqual(['usr_ada', 'usr_ghost']);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    // Another instance's change brings the counter to the value the rolled-back transaction had reached.
+    await b.users.create(person('usr_bob', ['ops']));
+    expect((await a.users.list()).map((u) => u.id)).toEqual(['usr_ada', 'usr_bob']);
+    expect((await a.transaction((tx) => tx.users.list())).map((u) => u.id)).toEqual(['usr_ada', 'usr_bob']);
+  });
+});

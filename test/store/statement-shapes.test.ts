@@ -1,0 +1,67 @@
+import { Kysely } from 'kysely';
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../src/store/migrations/runner.ts';
+import type { Database } from '../../src/store/sql/schema.ts';
+import { StatementShapes } from '../../src/store/sql/statement-shapes.ts';
+import { NodeSqliteDatabase, NodeSqliteDialect } from '../../src/store/sqlite/node-sqlite-dialect.ts';
+
+/** The hot inserts compiled once per shape (src/store/sql/statement-shapes.ts): same rows written, fewer compilations. */
+describe('statement shapes', () => {
+  const open = async () => {
+    const db = new Kysely<Database>({ dialect: new NodeSqliteDialect(new NodeSqliteDatabase(new DatabaseSync(':memory:')), null) });
+    await migrate(db, { dialect: 'sqlite' });
+    return db;
+  };
+  const read = (db: Kysely<Database>) =>
+    db.selectFrom('table_generations').selectAll().where('name', 'like', 't%').orderBy('name').execute();
+
+  it('compiles a shape once and binds each call its own values; other row counts are other shapes', async () => {
+    const db = await open();
+    const shapes = new StatementShapes();
+    let builds = 0;
+    const insert = (rows: readonly { name: string; generation: number }[]) =>
+      shapes.run(db, 'gens', rows, (r) => (builds++, db.insertInto('table_generations').values(r)));
+    await insert([{ name: 't1', generation: 1 }]);
+    await insert([{ name: 't2', generation: 2 }]);
+    await insert([
+      { name: 't3', generation: 3 },
+      { name: 't4', generation: 4 },
+    ]);
+    await insert([
+      { name: 't5', generation: 5 },
+      { name: 't6', generation: 6 },
+    ]);
+    expect(builds).toBe(2);
+    expect((await read(db)).map((r) => [r.name, Number(r.generation)])).toEqual([
+      ['t1', 1],
+      ['t2', 2],
+      ['t3', 3],
+      ['t4', 4],
+      ['t5', 5],
+      ['t6', 6],
+    ]);
+    await db.destroy();
+  });
+
+  it('a build that takes a value from elsewhere is compiled on every call (never bound to stale values)', async () => {
+    const db = await open();
+    const shapes = new StatementShapes();
+    let builds = 0;
+    const insert = (name: string, generation: number) =>
+      shapes.run(
+        db,
+        'gens',
+        [{ name }],
+        (r) => (builds++, db.insertInto('table_generations').values(r.map((x) => ({ ...x, generation })))),
+      );
+    await insert('t1', 10);
+    await insert('t2', 20);
+    expect(builds).toBe(3); // once to learn the shape (refused, remembered as such), then once for each call
+    expect((await read(db)).map((r) => [r.name, Number(r.generation)])).toEqual([
+      ['t1', 10],
+      ['t2', 20],
+    ]);
+    await db.destroy();
+  });
+});
