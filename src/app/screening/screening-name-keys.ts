@@ -51,6 +51,8 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { fullName: "José María O'Neill-García Jr.", company: { name: 'Société Générale S.A.' } },
   { fullName: 'SMITH, John Robert', company: { name: 'Gazprom Neft Shipping & Exports GmbH (ex-Sovcomflot)' } },
   { fullName: 'Nguyễn Văn An', vessel: { name: 'MT Ocean Glory II', formerNames: ['Sea Princess', 'M/V Ruby 7'] } },
+  // words that are also names of Object.prototype members (a table look-up once turned "Constructor" into a function)
+  { fullName: 'Constructor Forty-Two', company: { name: 'First Constructor Works Ltd' } },
 ];
 
 let scheme: string | undefined;
