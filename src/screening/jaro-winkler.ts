@@ -1,22 +1,13 @@
 /** Jaro-Winkler similarity (Winkler prefix scale 0.1, prefix up to 4) and a normalised Levenshtein similarity. */
 
-// Scratch flags reused across calls (screening compares many short tokens; allocating two arrays per pair was a
-// measurable part of a screening). Cleared over the used length on every call.
-let scratchA = new Uint8Array(64);
-let scratchB = new Uint8Array(64);
-
 export function jaro(a: string, b: string): number {
   if (a === b) return 1;
   const la = a.length;
   const lb = b.length;
   if (la === 0 || lb === 0) return 0;
   const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
-  if (la > scratchA.length) scratchA = new Uint8Array(la * 2);
-  if (lb > scratchB.length) scratchB = new Uint8Array(lb * 2);
-  const matchedA = scratchA;
-  const matchedB = scratchB;
-  matchedA.fill(0, 0, la);
-  matchedB.fill(0, 0, lb);
+  const matchedB = new Uint8Array(lb);
+  const matchedA = new Uint8Array(la);
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const lo = Math.max(0, i - window);
