@@ -12,7 +12,7 @@
  *     and a phonetic key.
  */
 import { baseTokens } from './name-tokens.ts';
-import { matchPhrase, nameDictionaries, type NameDictionaries } from './name-dictionaries.ts';
+import { matchPhrase, nameDictionaries } from './name-dictionaries.ts';
 import { phoneticKey } from './phonetic-key.ts';
 import { isAbjad, isSyllabic } from './transliterate.ts';
 import { countryCode } from './country-codes.ts';
@@ -177,19 +177,6 @@ function withoutAnnotation(name: string, schema: NameSchema): string | undefined
   return `${m[1]} ${m[3]}`.trim();
 }
 
-// Compiled once per dictionary: building the patterns per name was a tenth of a screening's time (issue 19 profile).
-const splitPatterns = new WeakMap<NameDictionaries, readonly RegExp[]>();
-
-/** "a.k.a.", "formerly known as", …: a phrase that separates two names, at a word start, followed by a separator. */
-function splitPhrasePatterns(dict: NameDictionaries): readonly RegExp[] {
-  let patterns = splitPatterns.get(dict);
-  if (!patterns) {
-    patterns = dict.splitPhrases.map((p) => new RegExp(`(?:^|[\\s(,;])${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=[\\s:.-]|$)`, 'i'));
-    splitPatterns.set(dict, patterns);
-  }
-  return patterns;
-}
-
 /** Splits one published string into alternative names (with the schema: also without a parenthesised annotation). */
 export function nameAlternatives(name: string, schema: NameSchema = 'unknown'): string[] {
   const alts = new Set<string>();
@@ -197,7 +184,7 @@ export function nameAlternatives(name: string, schema: NameSchema = 'unknown'): 
   if (!trimmed) return [];
   alts.add(trimmed);
   const lower = trimmed.toLowerCase();
-  for (const re of splitPhrasePatterns(nameDictionaries())) {
+  for (const re of nameDictionaries().splitPatterns) {
     const m = re.exec(lower);
     if (m && m.index > 0) {
       alts.add(trimmed.slice(0, m.index).replace(/[\s(,;]+$/, ''));
