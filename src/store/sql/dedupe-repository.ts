@@ -49,6 +49,14 @@ async function fewMatches(db: Kysely<Database>, caps: StoreCapabilities, keys: r
   return rows.length <= PICKED_IN_MEMORY ? rows : undefined;
 }
 
+/** The first of the caller's keys (the caller orders them by strength) that the matched lead holds. */
+function firstHeldKey(keys: readonly string[], held: Iterable<string>, leadId: string): string {
+  const heldSet = new Set(held);
+  const key = keys.find((k) => heldSet.has(k));
+  if (key === undefined) throw new Error(`dedupe: lead ${leadId} matched but holds none of the keys`);
+  return key;
+}
+
 /** The lead first (or last) by (received_at, id) among the matches, and the first of the caller's keys it holds. */
 function pick(
   matches: readonly Match[],
@@ -59,10 +67,14 @@ function pick(
   for (const m of matches) if (!lead || byReceivedThenId(m, lead) * (last ? -1 : 1) < 0) lead = m;
   if (!lead) return undefined;
   const id = lead.id;
-  const held = new Set(matches.filter((m) => m.id === id).map((m) => m.key));
-  const key = keys.find((k) => held.has(k));
-  if (key === undefined) throw new Error(`dedupe: lead ${id} matched but holds none of the keys`);
-  return { lead, key };
+  return {
+    lead,
+    key: firstHeldKey(
+      keys,
+      matches.filter((m) => m.id === id).map((m) => m.key),
+      id,
+    ),
+  };
 }
 
 /** The oldest open lead holding a key, ordered by the database (any number of matches). */
@@ -79,11 +91,14 @@ async function oldestOpenOrdered(db: Kysely<Database>, unique: readonly string[]
     .executeTakeFirst();
   if (!oldest) return undefined;
   const held = await db.selectFrom('dedupe_keys').select('key').where('lead_id', '=', oldest.id).where('key', 'in', unique).execute();
-  const heldSet = new Set(held.map((r) => r.key));
-  // The first of the caller's keys that matched (the caller orders keys by strength).
-  const key = unique.find((k) => heldSet.has(k));
-  if (key === undefined) throw new Error(`dedupe: lead ${oldest.id} matched but holds none of the keys`);
-  return { leadId: oldest.id, key };
+  return {
+    leadId: oldest.id,
+    key: firstHeldKey(
+      unique,
+      held.map((r) => r.key),
+      oldest.id,
+    ),
+  };
 }
 
 /** The most recent lead holding a key, ordered by the database (any number of matches). */
@@ -99,9 +114,8 @@ async function latestOrdered(db: Kysely<Database>, unique: readonly string[]) {
     .execute();
   const first = latest[0];
   if (first === undefined) return undefined;
-  // Of that lead's matching keys, the first in the caller's order (the caller orders keys by strength).
-  const held = new Set(latest.filter((r) => r.id === first.id).map((r) => r.key));
-  return { leadId: first.id, key: unique.find((k) => held.has(k))!, repId: first.rep_id };
+  const held = latest.filter((r) => r.id === first.id).map((r) => r.key);
+  return { leadId: first.id, key: firstHeldKey(unique, held, first.id), repId: first.rep_id };
 }
 
 export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): DedupeRepository {
