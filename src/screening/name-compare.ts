@@ -20,6 +20,7 @@ import { looksChinese, sameSyllable, sameSyllables, syllableReadings } from './c
 import { differentDictionaryWords } from './dictionary-words.ts';
 import { genderedForms } from './gendered-name-forms.ts';
 import { patronymicForms } from './patronymic-name-forms.ts';
+import { numberOnOneSide } from './numbered-entities.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -49,6 +50,11 @@ export interface NameCompareParams {
   minTokenSim: number;
   /** Multiplier when both names carry numbers that disagree. */
   numberConflictFactor: number;
+  /**
+   * Companies and vessels: multiplier when one name carries a sequence number and the other none ("Fund II" /
+   * "Fund", "Ocean Star 2" / "Ocean Star"): a numbered entity is another one of a series (numbered-entities.ts).
+   */
+  numberOneSideFactor: number;
   /** Multiplier when both organisations have legal forms of different classes. */
   legalFormConflictFactor: number;
   /** Vessels: multiplier when only one side carries a legal form (that side is a company: the owner or manager). */
@@ -96,6 +102,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   extraCostOrg: 0.5,
   minTokenSim: 0.8,
   numberConflictFactor: 0.75,
+  numberOneSideFactor: 0.9,
   legalFormConflictFactor: 0.92,
   vesselOwnerFactor: 0.85,
   jurisdictionFactor: 0.9,
@@ -612,6 +619,15 @@ export function compareNormalised(
   if (numA && numB) {
     score *= params.numberConflictFactor;
     notes.push(`numbers differ (x${params.numberConflictFactor})`);
+  } else if (named === 'thing' && numA !== numB && params.numberOneSideFactor < 1) {
+    const numbered = numberOnOneSide(
+      ta.filter((_, i) => !usedA[i]),
+      tb.filter((_, j) => !usedB[j]),
+    );
+    if (numbered.length > 0) {
+      score *= params.numberOneSideFactor;
+      notes.push(`number on one side only: ${numbered.join(' ')} (x${params.numberOneSideFactor})`);
+    }
   }
   const f = formFactors(a, b, jurisdictionA, jurisdictionB, params);
   score *= f.factor;

@@ -96,6 +96,14 @@ export const NameCompareSettingsSchema = z.strictObject({
     .max(1)
     .optional()
     .describe('Score factor when both names carry numbers that disagree; default 0.75.'),
+  numberOneSideFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe(
+      'Companies and vessels: score factor when one name carries a sequence number and the other none (Fund II / Fund); default 0.9.',
+    ),
   legalFormConflictFactor: z
     .number()
     .gt(0)
