@@ -21,6 +21,7 @@ import { differentDictionaryWords } from './dictionary-words.ts';
 import { genderedForms } from './gendered-name-forms.ts';
 import { patronymicForms } from './patronymic-name-forms.ts';
 import { numberOnOneSide } from './numbered-entities.ts';
+import { derivedSurnames } from './derived-name-forms.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -79,6 +80,11 @@ export interface NameCompareParams {
    */
   distinctPatronymics: boolean;
   /**
+   * People: a name and a surname derived from it by a suffix of two letters or more (Lind / Linder, Willis /
+   * Williams, Karim / Karimov) are different names, not spelling variants (derived-name-forms.ts).
+   */
+  distinctDerivedNames: boolean;
+  /**
    * People: a spelling-level token match (fuzzy, phonetic) counts for 1 − (1 − sim)·(1 + stretch). Most people
    * whose names are a letter or a sound apart (Willis / Williams, Tammy / Tom) are different people, so such a
    * match needs corroboration (a date of birth) to reach review; exact, nickname and initial matches are untouched.
@@ -112,6 +118,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   // whose name was typed in another form (a woman using her family's masculine surname abroad, a dropped -s).
   distinctGenderedForms: false,
   distinctPatronymics: false,
+  distinctDerivedNames: true,
   personFuzzyStretch: 0,
   personSkeletonStretch: 0,
   unmatchedSyllableWeight: 0,
@@ -419,6 +426,7 @@ function candidatePairs(
       if (s.sim < params.minTokenSim) continue;
       // the word-level rules below look only at pairs that would match as spellings (few), not at every pair
       if (s.sim < 1 && person && otherPersonName(ta[i]!.text, tb[j]!.text, params)) continue;
+      if (person && params.distinctDerivedNames && (s.how === 'fuzzy' || s.how === 'phonetic') && derivedSurnames(ta, i, tb, j)) continue;
       if (s.sim < 1 && namesOfThings && otherDictionaryWord(ta[i]!, tb[j]!, params)) {
         otherWords.push(`${ta[i]!.raw} / ${tb[j]!.raw}`);
         continue;

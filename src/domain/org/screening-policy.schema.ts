@@ -138,6 +138,12 @@ export const NameCompareSettingsSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('People: a given name and the surname made from it with -s are different names (Owen / Owens); default false.'),
+  distinctDerivedNames: z
+    .boolean()
+    .optional()
+    .describe(
+      'People: a family name and one derived from it by a suffix are different names (Lind / Linder, Willis / Williams); default true.',
+    ),
   personFuzzyStretch: z
     .number()
     .min(0)
