@@ -22,6 +22,7 @@ import { genderedForms } from './gendered-name-forms.ts';
 import { patronymicForms } from './patronymic-name-forms.ts';
 import { numberOnOneSide } from './numbered-entities.ts';
 import { derivedSurnames } from './derived-name-forms.ts';
+import { activityWords } from './activity-words.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -47,6 +48,12 @@ export interface NameCompareParams {
   extraCost: number;
   /** Cost of a one-sided extra token weight for organisations, vessels and other non-person names. */
   extraCostOrg: number;
+  /**
+   * Cost of a one-sided word of a company or vessel name that says what the firm does (Ship Finance / Shipping, Motor
+   * Spares / Motors): sister companies are named by their activity (activity-words.ts). Used instead of extraCostOrg
+   * for those words when the other name is wholly matched; equal to extraCostOrg switches the rule off.
+   */
+  extraCostActivity: number;
   /** Minimum token similarity for a pair to count as matched. */
   minTokenSim: number;
   /** Multiplier when both names carry numbers that disagree. */
@@ -106,6 +113,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   conflictCost: 2.5,
   extraCost: 0.2,
   extraCostOrg: 0.5,
+  extraCostActivity: 0.75,
   minTokenSim: 0.8,
   numberConflictFactor: 0.75,
   numberOneSideFactor: 0.9,
@@ -623,7 +631,16 @@ export function compareNormalised(
   let extra = Math.abs(ua - ub);
   if (person && (ua === 0) !== (ub === 0)) extra -= ua === 0 ? nasabDiscount(tb, wb, usedB) : nasabDiscount(ta, wa, usedA);
   const extraCost = a.schema === 'person' ? params.extraCost : params.extraCostOrg;
-  let score = m / (mw + params.conflictCost * conflict + extraCost * extra);
+  // a company's activity word on one side only names a sister company (activity-words.ts): it costs more
+  let activitySurcharge = 0;
+  if (named === 'thing' && (ua === 0) !== (ub === 0) && params.extraCostActivity > extraCost) {
+    const act = ua === 0 ? activityWords(tb, wb, usedB) : activityWords(ta, wa, usedA);
+    if (act.weight > 0) {
+      activitySurcharge = (params.extraCostActivity - extraCost) * act.weight;
+      notes.push(`activity word on one side only: ${act.words.join(' ')} (cost ${params.extraCostActivity})`);
+    }
+  }
+  let score = m / (mw + params.conflictCost * conflict + extraCost * extra + activitySurcharge);
   if (numA && numB) {
     score *= params.numberConflictFactor;
     notes.push(`numbers differ (x${params.numberConflictFactor})`);
