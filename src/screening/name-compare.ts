@@ -23,6 +23,7 @@ import { patronymicForms } from './patronymic-name-forms.ts';
 import { numberOnOneSide } from './numbered-entities.ts';
 import { derivedSurnames } from './derived-name-forms.ts';
 import { activityWords } from './activity-words.ts';
+import { sameLettersOtherSpacing } from './spacing-variants.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -571,6 +572,14 @@ export function compareNormalised(
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
   const named = a.schema === 'organisation' || a.schema === 'vessel' ? 'thing' : a.schema === 'person' ? 'person' : 'other';
+  if (named === 'thing' && sameLettersOtherSpacing(a, b))
+    return {
+      score: 1,
+      matches: [{ a: a.original, b: b.original, similarity: 1, how: 'joined', weight: 1 }],
+      unmatchedA: [],
+      unmatchedB: [],
+      notes: ['same letters, other spacing'],
+    };
   const chinese = spellsChinese(a) && spellsChinese(b);
   const otherWords: string[] = [];
   const pairs = candidatePairs(ta, tb, wa, wb, params, named, chinese, otherWords);
