@@ -24,6 +24,7 @@ import { numberOnOneSide } from './numbered-entities.ts';
 import { derivedSurnames } from './derived-name-forms.ts';
 import { activityWords } from './activity-words.ts';
 import { sameLettersOtherSpacing } from './spacing-variants.ts';
+import { abbreviationPairs } from './abbreviated-words.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -216,6 +217,9 @@ export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
   // the whole word reversed, letter for letter: near reversals are too often other words (Arias / Sarria)
   return [...a.text].reverse().join('') === b.text ? { sim: REVERSED_SIM, how: 'reversed' } : s;
 }
+
+/** A word abbreviated with a full stop counts as an initial does for the word it stands for. */
+const ABBREVIATION_SIM = 0.9;
 
 /** A reversed word counts for a little less than the word written forwards. */
 const REVERSED_SIM = 0.95;
@@ -583,6 +587,15 @@ export function compareNormalised(
   const chinese = spellsChinese(a) && spellsChinese(b);
   const otherWords: string[] = [];
   const pairs = candidatePairs(ta, tb, wa, wb, params, named, chinese, otherWords);
+  // a company's word abbreviated with a full stop ("Comm." ~ "Commendator"; abbreviated-words.ts)
+  if (named === 'thing')
+    for (const [i, j] of abbreviationPairs(a, b))
+      pairs.push({
+        ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' },
+        ub: { start: j, end: j, text: tb[j]!.text, weight: wb[j]!, kind: 'token' },
+        sim: ABBREVIATION_SIM,
+        how: 'initial',
+      });
   const { chosen, usedA, usedB } = choosePairs(pairs, ta.length, tb.length);
 
   let m = 0;

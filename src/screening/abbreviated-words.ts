@@ -1,0 +1,59 @@
+/**
+ * Words abbreviated with a full stop in company and vessel names: "Comm." for "Commendator", "Mgmt." for
+ * "Management", "Assoc." for "Associates", "Intl." for "International". A word written short with a full stop
+ * stands for a longer word that begins with the same letter and contains its letters in order (a truncation,
+ * "Comm.", or a contraction, "Mgmt."). Without the full stop a short word is a word of its own ("Ship Finance" is not "Shipping Finance"), so only words written with one count.
+ */
+import type { NameToken, NormalisedName } from './name-normaliser.ts';
+
+/** An abbreviation has at least two letters (one letter is an initial, matched as such) and stands for a longer word. */
+const MIN_LETTERS = 2;
+const MAX_LETTERS = 6;
+
+const written = new WeakMap<NormalisedName, Set<string>>();
+
+/** The words a name writes with a full stop after them ("comm" in "Comm. Bront Silvano"), once per normalised name. */
+function abbreviatedInName(n: NormalisedName): Set<string> {
+  let set = written.get(n);
+  if (!set) {
+    set = new Set<string>();
+    for (const m of n.original
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .matchAll(/(?<![\p{L}.])(\p{L}+)\.(?!\p{L}\.)/gu)) {
+      const w = m[1]!;
+      if (w.length >= MIN_LETTERS && w.length <= MAX_LETTERS) set.add(w);
+    }
+    written.set(n, set);
+  }
+  return set;
+}
+
+/** Whether `short` can stand for `long`: the same first letter, its letters in order in `long`, and `long` longer. */
+export function abbreviates(short: string, long: string): boolean {
+  if (long.length <= short.length || short[0] !== long[0]) return false;
+  let k = 0;
+  for (const c of long) if (c === short[k]) k++;
+  return k === short.length;
+}
+
+/**
+ * Pairs (index in a, index in b) of a word one name abbreviates with a full stop and a word of the other name it can
+ * stand for. Only words (not symbols, numbers, initials): generic words are already symbols matched whatever their
+ * spelling.
+ */
+export function abbreviationPairs(a: NormalisedName, b: NormalisedName): [number, number][] {
+  const sa = abbreviatedInName(a);
+  const sb = abbreviatedInName(b);
+  if (sa.size === 0 && sb.size === 0) return [];
+  const out: [number, number][] = [];
+  const word = (t: NameToken): boolean => t.kind === 'word';
+  a.tokens.forEach((x, i) => {
+    b.tokens.forEach((y, j) => {
+      if (!word(x) || !word(y)) return;
+      if ((sa.has(x.text) && abbreviates(x.text, y.text)) || (sb.has(y.text) && abbreviates(y.text, x.text))) out.push([i, j]);
+    });
+  });
+  return out;
+}
