@@ -10,21 +10,25 @@ import type { NameToken, NormalisedName } from './name-normaliser.ts';
 const MIN_LETTERS = 2;
 const MAX_LETTERS = 6;
 
-const written = new WeakMap<NormalisedName, Set<string>>();
+const written = new WeakMap<NormalisedName, ReadonlySet<string>>();
+/** Most names abbreviate nothing: they share one empty set. */
+const NONE: ReadonlySet<string> = new Set<string>();
 
 /** The words a name writes with a full stop after them ("comm" in "Comm. Bront Silvano"), once per normalised name. */
-function abbreviatedInName(n: NormalisedName): Set<string> {
+function abbreviatedInName(n: NormalisedName): ReadonlySet<string> {
   let set = written.get(n);
   if (!set) {
-    set = new Set<string>();
+    let found: Set<string> | undefined;
     for (const m of n.original
       .normalize('NFKD')
       .replace(/\p{M}/gu, '')
       .toLowerCase()
       .matchAll(/(?<![\p{L}.])(\p{L}+)\.(?!\p{L}\.)/gu)) {
       const w = m[1]!;
-      if (w.length >= MIN_LETTERS && w.length <= MAX_LETTERS) set.add(w);
+      if (w.length < MIN_LETTERS || w.length > MAX_LETTERS) continue;
+      (found ??= new Set<string>()).add(w);
     }
+    set = found ?? NONE;
     written.set(n, set);
   }
   return set;
