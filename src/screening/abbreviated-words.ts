@@ -2,7 +2,8 @@
  * Words abbreviated with a full stop in company and vessel names: "Comm." for "Commendator", "Mgmt." for
  * "Management", "Assoc." for "Associates", "Intl." for "International". A word written short with a full stop
  * stands for a longer word that begins with the same letter and contains its letters in order (a truncation,
- * "Comm.", or a contraction, "Mgmt."). Without the full stop a short word is a word of its own ("Ship Finance" is not "Shipping Finance"), so only words written with one count.
+ * "Comm.", or a contraction, "Mgmt."). Without the full stop a short word is a word of its own ("Ship Finance" is
+ * not "Shipping Finance"), so only words written with one count.
  */
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 

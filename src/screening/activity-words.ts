@@ -56,3 +56,26 @@ export function activityWords(
   });
   return { weight, words };
 }
+
+/**
+ * The extra cost of the activity words left over when one name is wholly matched and the other is not (the cost of
+ * an activity word above the plain one-sided cost, times its weight); 0 when the activity cost is not above it.
+ */
+export function activitySurcharge(
+  ta: readonly NameToken[],
+  tb: readonly NameToken[],
+  wa: readonly number[],
+  wb: readonly number[],
+  usedA: readonly boolean[],
+  usedB: readonly boolean[],
+  extraCost: number,
+  activityCost: number,
+  notes: string[],
+): number {
+  const overA = usedA.some((u) => !u);
+  if (activityCost <= extraCost || overA === usedB.some((u) => !u)) return 0;
+  const act = overA ? activityWords(ta, wa, usedA) : activityWords(tb, wb, usedB);
+  if (act.weight === 0) return 0;
+  notes.push(`activity word on one side only: ${act.words.join(' ')} (cost ${activityCost})`);
+  return (activityCost - extraCost) * act.weight;
+}

@@ -20,10 +20,10 @@ import { looksChinese, sameSyllable, sameSyllables, syllableReadings } from './c
 import { differentDictionaryWords } from './dictionary-words.ts';
 import { genderedForms } from './gendered-name-forms.ts';
 import { patronymicForms } from './patronymic-name-forms.ts';
-import { numberOnOneSide } from './numbered-entities.ts';
+import { numberOneSideFactor } from './numbered-entities.ts';
 import { derivedSurnames } from './derived-name-forms.ts';
-import { activityWords } from './activity-words.ts';
-import { sameLettersOtherSpacing } from './spacing-variants.ts';
+import { activitySurcharge } from './activity-words.ts';
+import { sameLettersComparison, sameLettersOtherSpacing } from './spacing-variants.ts';
 import { abbreviationPairs } from './abbreviated-words.ts';
 
 /**
@@ -564,6 +564,42 @@ function nasabDiscount(tokens: readonly NameToken[], weights: readonly number[],
   return d;
 }
 
+/** The candidate pairs and a company's words abbreviated with a full stop with the word each stands for ("Comm." ~ "Commendator"). */
+function withAbbreviations(pairs: Pair[], a: NormalisedName, b: NormalisedName, wa: number[], wb: number[]): Pair[] {
+  const more = abbreviationPairs(a, b);
+  if (more.length === 0) return pairs;
+  return pairs.concat(
+    more.map(([i, j]) => ({
+      ua: { start: i, end: i, text: a.tokens[i]!.text, weight: wa[i]!, kind: 'token' as const },
+      ub: { start: j, end: j, text: b.tokens[j]!.text, weight: wb[j]!, kind: 'token' as const },
+      sim: ABBREVIATION_SIM,
+      how: 'initial' as const,
+    })),
+  );
+}
+
+/**
+ * Numbers in the two names: different numbers on both sides conflict (numberConflictFactor); for companies and vessels
+ * a sequence number on one side only is another entity of a series (numbered-entities.ts). 1 when neither.
+ */
+function numberFactor(
+  thing: boolean,
+  numA: boolean,
+  numB: boolean,
+  ta: readonly NameToken[],
+  tb: readonly NameToken[],
+  usedA: readonly boolean[],
+  usedB: readonly boolean[],
+  params: NameCompareParams,
+  notes: string[],
+): number {
+  if (numA && numB) {
+    notes.push(`numbers differ (x${params.numberConflictFactor})`);
+    return params.numberConflictFactor;
+  }
+  return thing && numA !== numB ? numberOneSideFactor(ta, tb, usedA, usedB, params.numberOneSideFactor, notes) : 1;
+}
+
 export function compareNormalised(
   a: NormalisedName,
   b: NormalisedName,
@@ -576,27 +612,11 @@ export function compareNormalised(
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
   const named = a.schema === 'organisation' || a.schema === 'vessel' ? 'thing' : a.schema === 'person' ? 'person' : 'other';
-  if (named === 'thing' && sameLettersOtherSpacing(a, b))
-    return {
-      score: 1,
-      matches: [{ a: a.original, b: b.original, similarity: 1, how: 'joined', weight: 1 }],
-      unmatchedA: [],
-      unmatchedB: [],
-      notes: ['same letters, other spacing'],
-    };
+  if (named === 'thing' && sameLettersOtherSpacing(a, b)) return sameLettersComparison(a, b);
   const chinese = spellsChinese(a) && spellsChinese(b);
   const otherWords: string[] = [];
   const pairs = candidatePairs(ta, tb, wa, wb, params, named, chinese, otherWords);
-  // a company's word abbreviated with a full stop ("Comm." ~ "Commendator"; abbreviated-words.ts)
-  if (named === 'thing')
-    for (const [i, j] of abbreviationPairs(a, b))
-      pairs.push({
-        ua: { start: i, end: i, text: ta[i]!.text, weight: wa[i]!, kind: 'token' },
-        ub: { start: j, end: j, text: tb[j]!.text, weight: wb[j]!, kind: 'token' },
-        sim: ABBREVIATION_SIM,
-        how: 'initial',
-      });
-  const { chosen, usedA, usedB } = choosePairs(pairs, ta.length, tb.length);
+  const { chosen, usedA, usedB } = choosePairs(named === 'thing' ? withAbbreviations(pairs, a, b, wa, wb) : pairs, ta.length, tb.length);
 
   let m = 0;
   let mw = 0;
@@ -653,29 +673,9 @@ export function compareNormalised(
   let extra = Math.abs(ua - ub);
   if (person && (ua === 0) !== (ub === 0)) extra -= ua === 0 ? nasabDiscount(tb, wb, usedB) : nasabDiscount(ta, wa, usedA);
   const extraCost = a.schema === 'person' ? params.extraCost : params.extraCostOrg;
-  // a company's activity word on one side only names a sister company (activity-words.ts): it costs more
-  let activitySurcharge = 0;
-  if (named === 'thing' && (ua === 0) !== (ub === 0) && params.extraCostActivity > extraCost) {
-    const act = ua === 0 ? activityWords(tb, wb, usedB) : activityWords(ta, wa, usedA);
-    if (act.weight > 0) {
-      activitySurcharge = (params.extraCostActivity - extraCost) * act.weight;
-      notes.push(`activity word on one side only: ${act.words.join(' ')} (cost ${params.extraCostActivity})`);
-    }
-  }
-  let score = m / (mw + params.conflictCost * conflict + extraCost * extra + activitySurcharge);
-  if (numA && numB) {
-    score *= params.numberConflictFactor;
-    notes.push(`numbers differ (x${params.numberConflictFactor})`);
-  } else if (named === 'thing' && numA !== numB && params.numberOneSideFactor < 1) {
-    const numbered = numberOnOneSide(
-      ta.filter((_, i) => !usedA[i]),
-      tb.filter((_, j) => !usedB[j]),
-    );
-    if (numbered.length > 0) {
-      score *= params.numberOneSideFactor;
-      notes.push(`number on one side only: ${numbered.join(' ')} (x${params.numberOneSideFactor})`);
-    }
-  }
+  const activity = named === 'thing' ? activitySurcharge(ta, tb, wa, wb, usedA, usedB, extraCost, params.extraCostActivity, notes) : 0;
+  let score = m / (mw + params.conflictCost * conflict + extraCost * extra + activity);
+  score *= numberFactor(named === 'thing', numA, numB, ta, tb, usedA, usedB, params, notes);
   const f = formFactors(a, b, jurisdictionA, jurisdictionB, params);
   score *= f.factor;
   notes.push(...f.notes);

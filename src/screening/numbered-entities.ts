@@ -25,3 +25,22 @@ export function numberOnOneSide(unmatchedA: readonly NameToken[], unmatchedB: re
   if (na.length > 0 && nb.length > 0) return [];
   return [...na, ...nb].filter(isSequenceNumber).map((t) => t.raw);
 }
+
+/** The factor for a sequence number on one name only (`factor`, noted), or 1 when there is none. */
+export function numberOneSideFactor(
+  ta: readonly NameToken[],
+  tb: readonly NameToken[],
+  usedA: readonly boolean[],
+  usedB: readonly boolean[],
+  factor: number,
+  notes: string[],
+): number {
+  if (factor >= 1) return 1;
+  const numbered = numberOnOneSide(
+    ta.filter((_, i) => !usedA[i]),
+    tb.filter((_, j) => !usedB[j]),
+  );
+  if (numbered.length === 0) return 1;
+  notes.push(`number on one side only: ${numbered.join(' ')} (x${factor})`);
+  return factor;
+}

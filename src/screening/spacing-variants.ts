@@ -34,3 +34,12 @@ export function sameLettersOtherSpacing(a: NormalisedName, b: NormalisedName): b
   const ka = lettersOf(a);
   return ka.length >= MIN_LETTERS && ka === lettersOf(b) && a.original !== b.original;
 }
+
+/** The comparison of two such names: one name, score 1, explained. */
+export const sameLettersComparison = (a: NormalisedName, b: NormalisedName) => ({
+  score: 1,
+  matches: [{ a: a.original, b: b.original, similarity: 1, how: 'joined' as const, weight: 1 }],
+  unmatchedA: [] as string[],
+  unmatchedB: [] as string[],
+  notes: ['same letters, other spacing'],
+});

@@ -95,7 +95,8 @@ export const NameCompareSettingsSchema = z.strictObject({
     .max(2)
     .optional()
     .describe(
-      'Cost of a company or vessel name word saying what the firm does (Ship Finance / Shipping) on one side only; default 0.75 (at or below extraCostOrg: off).',
+      'Cost of a company or vessel name word saying what the firm does (Ship Finance / Shipping) on one side only; ' +
+        'default 0.75 (at or below extraCostOrg: off).',
     ),
   minTokenSim: z.number().min(0.7).max(1).optional().describe('Minimum similarity for two name parts to count as matched; default 0.8.'),
   numberConflictFactor: z
