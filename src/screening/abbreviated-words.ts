@@ -49,6 +49,7 @@ export function abbreviates(short: string, long: string): boolean {
  * spelling.
  */
 export function abbreviationPairs(a: NormalisedName, b: NormalisedName): [number, number][] {
+  if (!a.original.includes('.') && !b.original.includes('.')) return [];
   const sa = abbreviatedInName(a);
   const sb = abbreviatedInName(b);
   if (sa.size === 0 && sb.size === 0) return [];

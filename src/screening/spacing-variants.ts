@@ -29,8 +29,18 @@ function lettersOf(n: NormalisedName): string {
   return k;
 }
 
+/** The first character of a name, lower-cased when it is an ASCII letter or digit; 0 otherwise (not comparable cheaply). */
+function firstAscii(s: string): number {
+  const c = s.charCodeAt(0) | 0x20;
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) ? c : 0;
+}
+
 /** Whether two company or vessel names are the same letters spaced or punctuated differently. */
 export function sameLettersOtherSpacing(a: NormalisedName, b: NormalisedName): boolean {
+  // most names compared begin with different letters: no need to fold them
+  const fa = firstAscii(a.original);
+  const fb = firstAscii(b.original);
+  if (fa !== 0 && fb !== 0 && fa !== fb) return false;
   const ka = lettersOf(a);
   return ka.length >= MIN_LETTERS && ka === lettersOf(b) && a.original !== b.original;
 }
