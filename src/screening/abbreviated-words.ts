@@ -5,7 +5,7 @@
  * "Comm.", or a contraction, "Mgmt."). Without the full stop a short word is a word of its own ("Ship Finance" is
  * not "Shipping Finance"), so only words written with one count.
  */
-import type { NameToken, NormalisedName } from './name-normaliser.ts';
+import type { NormalisedName } from './name-normaliser.ts';
 
 /** An abbreviation has at least two letters (one letter is an initial, matched as such) and stands for a longer word. */
 const MIN_LETTERS = 2;
@@ -50,16 +50,18 @@ export function abbreviates(short: string, long: string): boolean {
  */
 export function abbreviationPairs(a: NormalisedName, b: NormalisedName): [number, number][] {
   if (!a.original.includes('.') && !b.original.includes('.')) return [];
-  const sa = abbreviatedInName(a);
-  const sb = abbreviatedInName(b);
-  if (sa.size === 0 && sb.size === 0) return [];
-  const out: [number, number][] = [];
-  const word = (t: NameToken): boolean => t.kind === 'word';
-  a.tokens.forEach((x, i) => {
-    b.tokens.forEach((y, j) => {
-      if (!word(x) || !word(y)) return;
-      if ((sa.has(x.text) && abbreviates(x.text, y.text)) || (sb.has(y.text) && abbreviates(y.text, x.text))) out.push([i, j]);
-    });
-  });
-  return out;
+  let out: [number, number][] | undefined;
+  // word pairs that could be an abbreviation first (cheap); only those look up what each name writes with a full stop
+  for (let i = 0; i < a.tokens.length; i++) {
+    const x = a.tokens[i]!;
+    if (x.kind !== 'word') continue;
+    for (let j = 0; j < b.tokens.length; j++) {
+      const y = b.tokens[j]!;
+      if (y.kind !== 'word') continue;
+      const aShort = x.text.length <= MAX_LETTERS && abbreviates(x.text, y.text) && abbreviatedInName(a).has(x.text);
+      if (aShort || (y.text.length <= MAX_LETTERS && abbreviates(y.text, x.text) && abbreviatedInName(b).has(y.text)))
+        (out ??= []).push([i, j]);
+    }
+  }
+  return out ?? [];
 }

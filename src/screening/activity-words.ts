@@ -72,8 +72,9 @@ export function activitySurcharge(
   activityCost: number,
   notes: string[],
 ): number {
-  const overA = usedA.some((u) => !u);
-  if (activityCost <= extraCost || overA === usedB.some((u) => !u)) return 0;
+  if (activityCost <= extraCost) return 0;
+  const overA = usedA.includes(false);
+  if (overA === usedB.includes(false)) return 0;
   const act = overA ? activityWords(ta, wa, usedA) : activityWords(tb, wb, usedB);
   if (act.weight === 0) return 0;
   notes.push(`activity word on one side only: ${act.words.join(' ')} (cost ${activityCost})`);
