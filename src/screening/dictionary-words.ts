@@ -55,3 +55,6 @@ export function differentDictionaryWords(a: string, b: string): boolean {
   if ((va === 'us' && vb === 'gb') || (va === 'gb' && vb === 'us')) return false;
   return !sameStem(a, b);
 }
+
+/** Whether a word is in the English word list. */
+export const isDictionaryWord = (w: string): boolean => dictionary().has(w);

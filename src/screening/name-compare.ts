@@ -20,6 +20,11 @@ import { looksChinese, sameSyllable, sameSyllables, syllableReadings } from './c
 import { differentDictionaryWords } from './dictionary-words.ts';
 import { genderedForms } from './gendered-name-forms.ts';
 import { patronymicForms } from './patronymic-name-forms.ts';
+import { numberOneSideFactor } from './numbered-entities.ts';
+import { derivedSurnames } from './derived-name-forms.ts';
+import { activitySurcharge } from './activity-words.ts';
+import { sameLettersComparison, sameLettersOtherSpacing } from './spacing-variants.ts';
+import { abbreviationPairs } from './abbreviated-words.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -45,10 +50,21 @@ export interface NameCompareParams {
   extraCost: number;
   /** Cost of a one-sided extra token weight for organisations, vessels and other non-person names. */
   extraCostOrg: number;
+  /**
+   * Cost of a one-sided word of a company or vessel name that says what the firm does (Ship Finance / Shipping, Motor
+   * Spares / Motors): sister companies are named by their activity (activity-words.ts). Used instead of extraCostOrg
+   * for those words when the other name is wholly matched; equal to extraCostOrg switches the rule off.
+   */
+  extraCostActivity: number;
   /** Minimum token similarity for a pair to count as matched. */
   minTokenSim: number;
   /** Multiplier when both names carry numbers that disagree. */
   numberConflictFactor: number;
+  /**
+   * Companies and vessels: multiplier when one name carries a sequence number and the other none ("Fund II" /
+   * "Fund", "Ocean Star 2" / "Ocean Star"): a numbered entity is another one of a series (numbered-entities.ts).
+   */
+  numberOneSideFactor: number;
   /** Multiplier when both organisations have legal forms of different classes. */
   legalFormConflictFactor: number;
   /** Vessels: multiplier when only one side carries a legal form (that side is a company: the owner or manager). */
@@ -73,6 +89,11 @@ export interface NameCompareParams {
    */
   distinctPatronymics: boolean;
   /**
+   * People: a name and a surname derived from it by a suffix of two letters or more (Lind / Linder, Willis /
+   * Williams, Karim / Karimov) are different names, not spelling variants (derived-name-forms.ts).
+   */
+  distinctDerivedNames: boolean;
+  /**
    * People: a spelling-level token match (fuzzy, phonetic) counts for 1 − (1 − sim)·(1 + stretch). Most people
    * whose names are a letter or a sound apart (Willis / Williams, Tammy / Tom) are different people, so such a
    * match needs corroboration (a date of birth) to reach review; exact, nickname and initial matches are untouched.
@@ -94,8 +115,10 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   conflictCost: 2.5,
   extraCost: 0.2,
   extraCostOrg: 0.5,
+  extraCostActivity: 0.75,
   minTokenSim: 0.8,
   numberConflictFactor: 0.75,
+  numberOneSideFactor: 0.9,
   legalFormConflictFactor: 0.92,
   vesselOwnerFactor: 0.85,
   jurisdictionFactor: 0.9,
@@ -105,6 +128,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   // whose name was typed in another form (a woman using her family's masculine surname abroad, a dropped -s).
   distinctGenderedForms: false,
   distinctPatronymics: false,
+  distinctDerivedNames: true,
   personFuzzyStretch: 0,
   personSkeletonStretch: 0,
   unmatchedSyllableWeight: 0,
@@ -193,6 +217,9 @@ export function tokenSimilarity(a: NameToken, b: NameToken): TokenSim {
   // the whole word reversed, letter for letter: near reversals are too often other words (Arias / Sarria)
   return [...a.text].reverse().join('') === b.text ? { sim: REVERSED_SIM, how: 'reversed' } : s;
 }
+
+/** A word abbreviated with a full stop counts as an initial does for the word it stands for. */
+const ABBREVIATION_SIM = 0.9;
 
 /** A reversed word counts for a little less than the word written forwards. */
 const REVERSED_SIM = 0.95;
@@ -412,6 +439,7 @@ function candidatePairs(
       if (s.sim < params.minTokenSim) continue;
       // the word-level rules below look only at pairs that would match as spellings (few), not at every pair
       if (s.sim < 1 && person && otherPersonName(ta[i]!.text, tb[j]!.text, params)) continue;
+      if (person && params.distinctDerivedNames && (s.how === 'fuzzy' || s.how === 'phonetic') && derivedSurnames(ta, i, tb, j)) continue;
       if (s.sim < 1 && namesOfThings && otherDictionaryWord(ta[i]!, tb[j]!, params)) {
         otherWords.push(`${ta[i]!.raw} / ${tb[j]!.raw}`);
         continue;
@@ -536,6 +564,42 @@ function nasabDiscount(tokens: readonly NameToken[], weights: readonly number[],
   return d;
 }
 
+/** The candidate pairs and a company's words abbreviated with a full stop with the word each stands for ("Comm." ~ "Commendator"). */
+function withAbbreviations(pairs: Pair[], a: NormalisedName, b: NormalisedName, wa: number[], wb: number[]): Pair[] {
+  const more = abbreviationPairs(a, b);
+  if (more.length === 0) return pairs;
+  return pairs.concat(
+    more.map(([i, j]) => ({
+      ua: { start: i, end: i, text: a.tokens[i]!.text, weight: wa[i]!, kind: 'token' as const },
+      ub: { start: j, end: j, text: b.tokens[j]!.text, weight: wb[j]!, kind: 'token' as const },
+      sim: ABBREVIATION_SIM,
+      how: 'initial' as const,
+    })),
+  );
+}
+
+/**
+ * Numbers in the two names: different numbers on both sides conflict (numberConflictFactor); for companies and vessels
+ * a sequence number on one side only is another entity of a series (numbered-entities.ts). 1 when neither.
+ */
+function numberFactor(
+  thing: boolean,
+  numA: boolean,
+  numB: boolean,
+  ta: readonly NameToken[],
+  tb: readonly NameToken[],
+  usedA: readonly boolean[],
+  usedB: readonly boolean[],
+  params: NameCompareParams,
+  notes: string[],
+): number {
+  if (numA && numB) {
+    notes.push(`numbers differ (x${params.numberConflictFactor})`);
+    return params.numberConflictFactor;
+  }
+  return thing && numA !== numB ? numberOneSideFactor(ta, tb, usedA, usedB, params.numberOneSideFactor, notes) : 1;
+}
+
 export function compareNormalised(
   a: NormalisedName,
   b: NormalisedName,
@@ -548,10 +612,11 @@ export function compareNormalised(
   const wa = weightsA ?? ta.map((t) => t.weight);
   const wb = weightsB ?? tb.map((t) => t.weight);
   const named = a.schema === 'organisation' || a.schema === 'vessel' ? 'thing' : a.schema === 'person' ? 'person' : 'other';
+  if (named === 'thing' && sameLettersOtherSpacing(a, b)) return sameLettersComparison(a, b);
   const chinese = spellsChinese(a) && spellsChinese(b);
   const otherWords: string[] = [];
   const pairs = candidatePairs(ta, tb, wa, wb, params, named, chinese, otherWords);
-  const { chosen, usedA, usedB } = choosePairs(pairs, ta.length, tb.length);
+  const { chosen, usedA, usedB } = choosePairs(named === 'thing' ? withAbbreviations(pairs, a, b, wa, wb) : pairs, ta.length, tb.length);
 
   let m = 0;
   let mw = 0;
@@ -608,11 +673,9 @@ export function compareNormalised(
   let extra = Math.abs(ua - ub);
   if (person && (ua === 0) !== (ub === 0)) extra -= ua === 0 ? nasabDiscount(tb, wb, usedB) : nasabDiscount(ta, wa, usedA);
   const extraCost = a.schema === 'person' ? params.extraCost : params.extraCostOrg;
-  let score = m / (mw + params.conflictCost * conflict + extraCost * extra);
-  if (numA && numB) {
-    score *= params.numberConflictFactor;
-    notes.push(`numbers differ (x${params.numberConflictFactor})`);
-  }
+  const activity = named === 'thing' ? activitySurcharge(ta, tb, wa, wb, usedA, usedB, extraCost, params.extraCostActivity, notes) : 0;
+  let score = m / (mw + params.conflictCost * conflict + extraCost * extra + activity);
+  score *= numberFactor(named === 'thing', numA, numB, ta, tb, usedA, usedB, params, notes);
   const f = formFactors(a, b, jurisdictionA, jurisdictionB, params);
   score *= f.factor;
   notes.push(...f.notes);

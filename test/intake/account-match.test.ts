@@ -84,6 +84,12 @@ describe('account matching (R8)', () => {
     expect(m!.score).toBeLessThan(1);
   });
 
+  it("a lead leaving out what the firm does is the same account (screening's activity-word rule is off here)", () => {
+    const accounts = buildAccountIndex([{ id: 'acc-qorvex', name: 'Zyxwv Qorvex Plendar Trading Ltd', domains: [] }]);
+    const m = matchAccount(accounts, lead('q@gmail.com', 'Zyxwv Qorvex Plendar Ltd'));
+    expect(m).toMatchObject({ account: { id: 'acc-qorvex' }, matchedBy: 'company_fuzzy' });
+  });
+
   it('no match: a shared word is not enough, unknown names and domains', () => {
     expect(matchAccount(index, lead('jane@acme-insurance.com', 'Acme Insurance'))).toBeNull();
     expect(matchAccount(index, lead('x@umbrella.com', 'Umbrella Corp'))).toBeNull();

@@ -4,10 +4,16 @@ import { websiteDomain } from '../../domain/intake/normalise-lead.ts';
 import { compareNames, DEFAULT_COMPARE_PARAMS } from '../../screening/index.ts';
 
 /**
- * A company name typed by a person may drop a plural "s" ("Analytic" for "Analytics") or slip into another word
- * ("From" for "Form"): the same account. Screening's "other word, other name" rules are for list names.
+ * A company name typed by a person may drop a plural "s" ("Analytic" for "Analytics"), slip into another word
+ * ("From" for "Form") or leave out what the firm does ("Acme" for "Acme Trading"): the same account. Screening's
+ * "other word, other name" and "activity word, sister company" rules are for list names.
  */
-const ACCOUNT_COMPARE_PARAMS = { ...DEFAULT_COMPARE_PARAMS, distinctPlurals: false, distinctDictionaryWords: false };
+const ACCOUNT_COMPARE_PARAMS = {
+  ...DEFAULT_COMPARE_PARAMS,
+  distinctPlurals: false,
+  distinctDictionaryWords: false,
+  extraCostActivity: DEFAULT_COMPARE_PARAMS.extraCostOrg,
+};
 import { companyNameKey, companyNameTokens } from './company-name.ts';
 
 /**

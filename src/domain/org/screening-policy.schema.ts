@@ -89,6 +89,15 @@ export const NameCompareSettingsSchema = z.strictObject({
     .max(2)
     .optional()
     .describe('Cost of an organisation or vessel name word present on one side only; default 0.5.'),
+  extraCostActivity: z
+    .number()
+    .min(0)
+    .max(2)
+    .optional()
+    .describe(
+      'Cost of a company or vessel name word saying what the firm does (Ship Finance / Shipping) on one side only; ' +
+        'default 0.75 (at or below extraCostOrg: off).',
+    ),
   minTokenSim: z.number().min(0.7).max(1).optional().describe('Minimum similarity for two name parts to count as matched; default 0.8.'),
   numberConflictFactor: z
     .number()
@@ -96,6 +105,14 @@ export const NameCompareSettingsSchema = z.strictObject({
     .max(1)
     .optional()
     .describe('Score factor when both names carry numbers that disagree; default 0.75.'),
+  numberOneSideFactor: z
+    .number()
+    .gt(0)
+    .max(1)
+    .optional()
+    .describe(
+      'Companies and vessels: score factor when one name carries a sequence number and the other none (Fund II / Fund); default 0.9.',
+    ),
   legalFormConflictFactor: z
     .number()
     .gt(0)
@@ -130,6 +147,12 @@ export const NameCompareSettingsSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('People: a given name and the surname made from it with -s are different names (Owen / Owens); default false.'),
+  distinctDerivedNames: z
+    .boolean()
+    .optional()
+    .describe(
+      'People: a family name and one derived from it by a suffix are different names (Lind / Linder, Willis / Williams); default true.',
+    ),
   personFuzzyStretch: z
     .number()
     .min(0)

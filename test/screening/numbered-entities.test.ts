@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { compareNames } from '../../src/screening/matcher.ts';
+import { DEFAULT_COMPARE_PARAMS } from '../../src/screening/name-compare.ts';
+
+const WITHOUT = { ...DEFAULT_COMPARE_PARAMS, numberOneSideFactor: 1 };
+const THRESHOLD = 0.8;
+
+describe('numbered entities: a sequence number on one side only', () => {
+  it('a numbered fund or company is not the unnumbered one', () => {
+    const on = compareNames('organisation', 'Harlowe Global Partners, Inc.', 'Harlowe Global Partners II, Inc.');
+    expect(on.score).toBeLessThan(THRESHOLD);
+    expect(on.explanation.notes).toContain('number on one side only: 2 (x0.9)');
+    expect(
+      compareNames('organisation', 'Harlowe Global Partners, Inc.', 'Harlowe Global Partners II, Inc.', WITHOUT).score,
+    ).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
+  it('a numbered vessel is a sister ship of the unnumbered one', () => {
+    const on = compareNames('vessel', 'Morning Tide', 'Morning Tide 2');
+    const off = compareNames('vessel', 'Morning Tide', 'Morning Tide 2', WITHOUT);
+    expect(on.score).toBeCloseTo(off.score * 0.9, 3);
+    expect(on.explanation.notes.some((n) => n.startsWith('number on one side only'))).toBe(true);
+  });
+
+  it('does not touch people, equal numbers, or long numbers (identifiers, years)', () => {
+    expect(compareNames('person', 'John Smith 2', 'John Smith').explanation.notes.some((n) => n.startsWith('number on one side'))).toBe(
+      false,
+    );
+    expect(compareNames('vessel', 'Kerchenskiy Proliv-3', 'KERCHENSKY PROLIV 3').score).toBeGreaterThanOrEqual(THRESHOLD);
+    const registry = compareNames('organisation', 'Hrastnik Gradbenistvo d.o.o. 5834219000', 'Hrastnik Gradbenistvo d.o.o.');
+    expect(registry.explanation.notes.some((n) => n.startsWith('number on one side'))).toBe(false);
+    const year = compareNames('organisation', 'Lakemont Loan Trust 2004', 'Lakemont Loan Trust');
+    expect(year.explanation.notes.some((n) => n.startsWith('number on one side'))).toBe(false);
+  });
+
+  it('two different numbers stay a number conflict (not counted twice)', () => {
+    const r = compareNames('vessel', 'Kaiyo Maru No. 8', 'Kaiyo Maru No. 9');
+    expect(r.explanation.notes).toContain('numbers differ (x0.75)');
+    expect(r.explanation.notes.some((n) => n.startsWith('number on one side'))).toBe(false);
+  });
+});
