@@ -128,7 +128,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   // whose name was typed in another form (a woman using her family's masculine surname abroad, a dropped -s).
   distinctGenderedForms: false,
   distinctPatronymics: false,
-  distinctDerivedNames: true,
+  distinctDerivedNames: false,
   personFuzzyStretch: 0,
   personSkeletonStretch: 0,
   unmatchedSyllableWeight: 0,
