@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { digestRanges, type LeafDigestRequest, type LeafRangeDigest } from '../../audit/index.ts';
+import { fromWire, type WireDigest } from './audit-digest-wire.ts';
 
 /** Ranges each worker may hold done or in progress ahead of the verifier: bounds the payload texts kept in memory. */
 const AHEAD_PER_WORKER = 2;
@@ -13,26 +14,6 @@ export interface DigestTask {
 export interface DigestAnswer {
   readonly id: number;
   readonly digest: WireDigest;
-}
-
-type CleanDigest = Extract<LeafRangeDigest, { readonly kind: 'clean' }>;
-/**
- * A digest as a worker sends it: a clean one's payloads as one JSON text. Cloning one string costs a fraction of cloning
- * thousands of small objects (issue 18, measured); the leaf hashes travel as a transferred buffer.
- */
-export type WireDigest = Exclude<LeafRangeDigest, CleanDigest> | (Omit<CleanDigest, 'payloads'> & { readonly payloadsJson: string });
-
-export function toWire(d: LeafRangeDigest): WireDigest {
-  if (d.kind !== 'clean') return d;
-  const { payloads, ...rest } = d;
-  return { ...rest, payloadsJson: JSON.stringify(payloads) };
-}
-
-/** The digest a worker sent; JSON gives back exactly the strings, nulls and objects a payload projection holds. */
-export function fromWire(d: WireDigest): LeafRangeDigest {
-  if (d.kind !== 'clean') return d;
-  const { payloadsJson, ...rest } = d;
-  return { ...rest, payloads: JSON.parse(payloadsJson) as CleanDigest['payloads'] };
 }
 
 /**

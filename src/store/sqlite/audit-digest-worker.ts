@@ -2,7 +2,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { LeafRangeScanner, type LeafRangeDigest } from '../../audit/leaf-range-scan.ts';
 import type { PayloadFields } from '../../audit/payload-projection.ts';
-import { toWire, type DigestAnswer, type DigestTask } from '../sql/audit-digest-pool.ts';
+import type { DigestAnswer, DigestTask } from '../sql/audit-digest-pool.ts';
+import { toWire } from '../sql/audit-digest-wire.ts';
 
 /**
  * `audit verify` range digests on a worker thread (sql/audit-digest-pool.ts, issue 18): its own read-only connection to the
