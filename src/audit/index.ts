@@ -64,6 +64,8 @@ export { rangeStartFor, verifyLog, verifyStoredBatches, verifyStoredDigests, ver
 export type { DigestPayload, LeafDigestRequest, LeafRangeDigest } from './leaf-range-scan.ts';
 export { digestRanges, digestsInProcess, LeafRangeScanner } from './leaf-range-scan.ts';
 export { hashedBatches, LeafHashWorker } from './leaf-hasher.ts';
+export type { PayloadFields, PayloadPath } from './payload-projection.ts';
+export { projectPayload, projectPayloadText } from './payload-projection.ts';
 export type { CommitmentCheck, SplitPayload, SubjectSalt } from './pii-commitment.ts';
 export { COMMITMENT_PREFIX, commitPersonalData, openCommitments, splitPersonalData, verifyCommitment } from './pii-commitment.ts';
 export type { LeadStory, LeadStoryInput, StoryEntry, StoryProblem, StoryProblemCode } from './lead-story.ts';

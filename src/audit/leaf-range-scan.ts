@@ -1,4 +1,5 @@
-import { storedLeafText, type StoredAuditRow } from './audit-entry.ts';
+import { storedLeafText, type JsonValue, type StoredAuditRow } from './audit-entry.ts';
+import { projectPayloadText, type PayloadFields, type PayloadPath } from './payload-projection.ts';
 import { HASH_BYTES, hashLeafTextHex } from './tree-hash.ts';
 
 /**
@@ -6,7 +7,7 @@ import { HASH_BYTES, hashLeafTextHex } from './tree-hash.ts';
  * row's leaf hash depends only on its own stored text, and a row's link only on its neighbour, so a range can be read
  * and hashed anywhere — a worker thread with its own read connection — and handed back as a digest: whether every row
  * of the range is present, dense, chained to its predecessor and hashes to its sealed entryHash, and if so the leaf
- * hashes (for the tree and the checkpoints) and the payloads the caller asked for. The walk in verify-log.ts joins the
+ * hashes (for the tree and the checkpoints) and the payload fields the caller asked for. The walk in verify-log.ts joins the
  * digests; any range that is not clean is walked again row by row, so the first bad seq is named exactly as before.
  */
 
@@ -16,16 +17,20 @@ export interface LeafDigestRequest {
   /** Exclusive end (a tree size). */
   readonly to: number;
   readonly rangeSize: number;
-  /** Kinds whose payload text the digest carries (e.g. the assignment cross-check's); others carry none. */
-  readonly payloadKinds: readonly string[];
+  /**
+   * Per kind, the payload fields the digest carries for each row of that kind (e.g. the assignment cross-check's); rows
+   * of other kinds carry none. The payload is parsed where the row is read and only these fields travel
+   * (payload-projection.ts): no payload text is cloned between threads, no JSON is parsed on the verifying thread.
+   */
+  readonly payloadFields: PayloadFields;
 }
 
-/** A row's payload as stored, for a kind the request asked for. */
+/** A row's payload reduced to the fields the request asked for its kind (projectPayload; null if it is not JSON). */
 export interface DigestPayload {
   readonly seq: number;
   readonly kind: string;
   readonly subject: string;
-  readonly payloadText: string;
+  readonly payload: JsonValue;
 }
 
 export type LeafRangeDigest =
@@ -56,7 +61,7 @@ export function digestRanges(request: LeafDigestRequest): { readonly from: numbe
 export class LeafRangeScanner {
   readonly #from: number;
   readonly #to: number;
-  readonly #payloadKinds: ReadonlySet<string>;
+  readonly #payloadFields: ReadonlyMap<string, readonly PayloadPath[]>;
   readonly #leaves: Buffer;
   readonly #payloads: DigestPayload[] = [];
   #next: number;
@@ -64,11 +69,11 @@ export class LeafRangeScanner {
   #lastEntryHash = '';
   #problem: string | null = null;
 
-  constructor(range: { readonly from: number; readonly to: number }, payloadKinds: readonly string[]) {
+  constructor(range: { readonly from: number; readonly to: number }, payloadFields: PayloadFields) {
     this.#from = range.from;
     this.#to = range.to;
     this.#next = range.from;
-    this.#payloadKinds = new Set(payloadKinds);
+    this.#payloadFields = new Map(Object.entries(payloadFields));
     // An ArrayBuffer of its own (never Node's shared pool): a worker transfers it to the verifying thread.
     const bytes = new ArrayBuffer((range.to - range.from) * HASH_BYTES);
     this.#leaves = Buffer.from(bytes);
@@ -85,7 +90,8 @@ export class LeafRangeScanner {
     if (hex !== row.entryHash) return this.#fail(`entry ${seq} does not hash to its entryHash`);
     this.#leaves.write(hex, (seq - this.#from) * HASH_BYTES, 'hex');
     this.#lastEntryHash = hex;
-    if (this.#payloadKinds.has(row.kind)) this.#payloads.push({ seq, kind: row.kind, subject: row.subject, payloadText: row.payloadText });
+    const paths = this.#payloadFields.get(row.kind);
+    if (paths) this.#payloads.push({ seq, kind: row.kind, subject: row.subject, payload: projectPayloadText(row.payloadText, paths) });
     this.#next = seq + 1;
     return true;
   }
@@ -117,7 +123,7 @@ export async function* digestsInProcess(
   rowsIn: (range: { readonly from: number; readonly to: number }) => AsyncIterable<StoredAuditRow>,
 ): AsyncGenerator<LeafRangeDigest> {
   for (const range of digestRanges(request)) {
-    const scanner = new LeafRangeScanner(range, request.payloadKinds);
+    const scanner = new LeafRangeScanner(range, request.payloadFields);
     for await (const row of rowsIn(range)) if (!scanner.add(row)) break;
     yield scanner.digest();
   }

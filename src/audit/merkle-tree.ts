@@ -56,16 +56,24 @@ export class MerkleFrontier {
   }
 
   /** Appends a leaf hash (32 bytes; copied, so the caller may reuse its buffer). */
-  append(leafHash: Uint8Array): void {
+  append(leafHash: Buffer): void {
+    this.appendAt(leafHash, 0);
+  }
+
+  /**
+   * Appends the leaf hash at bytes [offset, offset + 32) of `hashes` (copied): a verifier walking a buffer of many leaf
+   * hashes appends them without a view per leaf (issue 18: one allocation per entry on the verifying thread).
+   */
+  appendAt(hashes: Buffer, offset: number): void {
     let s = this.#size;
     if (!odd(s)) {
-      this.#nodes.set(leafHash, 0);
+      hashes.copy(this.#nodes, 0, offset, offset + HASH_BYTES);
       this.#size++;
       return;
     }
     merge[0] = 0x01;
     this.#nodes.copy(merge, 1, 0, HASH_BYTES);
-    merge.set(leafHash, 1 + HASH_BYTES);
+    hashes.copy(merge, 1 + HASH_BYTES, offset, offset + HASH_BYTES);
     let hex = hash('sha256', merge, 'hex');
     let level = 1;
     s = half(s);

@@ -236,7 +236,7 @@ class LogWalk<R extends ChainRow> {
     const leaves = Buffer.from(d.leaves.buffer, d.leaves.byteOffset, d.leaves.byteLength);
     const { inRange } = this;
     for (let off = 0; off < leaves.length; off += HASH_BYTES) {
-      this.frontier.append(leaves.subarray(off, off + HASH_BYTES));
+      this.frontier.appendAt(leaves, off);
       this.k++;
       if (this.cpIndex < inRange.length && inRange[this.cpIndex]!.treeSize <= this.k) {
         this.prevHex = toHex(leaves.subarray(off, off + HASH_BYTES));

@@ -3,10 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { remitWithoutDatabaseUrl as remit } from '../support/remit-cli.ts';
 import { assignQueuedLeads } from '../../src/app/routing/assign-queued.use-case.ts';
 import { verifyStoredLog } from '../../src/app/audit/audit-queries.ts';
+import { ASSIGNMENT_PAYLOAD_FIELDS, AuditedAssignments } from '../../src/app/audit/assignment-cross-check.ts';
 import { closeLead } from '../support/route-lead.ts';
 import { SlaWorker } from '../../src/app/sla/sla-worker.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
-import { sqlText, startAuditService, type AuditService } from './audit-service-fixture.ts';
+import { canonicalText, hashLeafText, storedLeafText, toHex, type JsonValue, type StoredAuditRow } from '../../src/audit/index.ts';
+import { dropImmutability, sqlText, startAuditService, type AuditService } from './audit-service-fixture.ts';
 
 /**
  * Finding W17 (docs/audit.md): `audit verify` (CLI and HTTP) cross-checks each lead's current status, team
@@ -92,6 +94,31 @@ async function realisticTraffic(): Promise<Record<string, string>> {
   return ids;
 }
 
+/**
+ * The report by ranges (on SQLite, digest workers that parse the assigning payloads and send only the fields the
+ * cross-check reads; issue 18) equals the report by rows, cross-check included, with ranges small enough that this
+ * log spans many (and one for the whole log).
+ */
+async function expectEveryMethodAgrees(report: Awaited<ReturnType<typeof verifyStoredLog>>): Promise<void> {
+  expect(await verifyStoredLog(s!.h.store, { method: 'rows' })).toEqual(report);
+  for (const rangeSize of [1, 7, 64, 100_000]) expect(await verifyStoredLog(s!.h.store, { method: 'ranges', rangeSize })).toEqual(report);
+  // The report alone would not show a fold gone wrong (a lead that disagrees is read again on its own before it is
+  // reported): the assignments folded from the digests must equal those folded from the rows, lead by lead.
+  const store = s!.h.store;
+  const byRows = new AuditedAssignments();
+  for await (const row of store.audit.storedRows()) byRows.addStored(row);
+  const size = await store.audit.size();
+  for (const rangeSize of [7, 100_000]) {
+    const byDigests = new AuditedAssignments();
+    for await (const d of store.audit.leafDigests({ from: 0, to: size, rangeSize, payloadFields: ASSIGNMENT_PAYLOAD_FIELDS })) {
+      expect(d.kind).toBe('clean');
+      byDigests.addDigest(d);
+    }
+    expect(byDigests.bySubject).toEqual(byRows.bySubject);
+    expect(byDigests.bySubject.size).toBeGreaterThan(5);
+  }
+}
+
 const dialects = await bothDialects();
 
 describe.each(dialects)('audit verify cross-checks the leads table: $factory.name', ({ factory, run: enabled, reason }) => {
@@ -108,6 +135,7 @@ describe.each(dialects)('audit verify cross-checks the leads table: $factory.nam
       const report = await verifyStoredLog(s.h.store);
       expect(report.assignments).toEqual({ ok: true, leadsChecked: leads, mismatchCount: 0, mismatches: [] });
       expect(report.ok).toBe(true);
+      await expectEveryMethodAgrees(report);
       const cli = await remit('audit', 'verify', '--db', s.cliUrl);
       expect(cli.code, cli.stderr + cli.stdout).toBe(0);
       expect(cli.stdout).toContain(`leads cross-checked:     ${leads} (status, team and rep agree with the log)`);
@@ -160,12 +188,60 @@ describe.each(dialects)('audit verify cross-checks the leads table: $factory.nam
       expect(report.ok).toBe(false); // …the leads table is not
       expect(report.assignments).toMatchObject({ ok: false, mismatchCount: 1, mismatches: [{ leadId, problem }] });
       expect(report.assignments!.mismatches[0]!.detail).toContain(leadId);
+      await expectEveryMethodAgrees(report);
       const cli = await remit('audit', 'verify', '--db', s.cliUrl);
       expect(cli.code).toBe(7);
       expect(cli.stdout).toMatch(/^MISMATCH: /);
       expect(cli.stdout).toContain(`lead ${leadId}  ${problem}`);
       const api = await post('/v1/audit/verify', {}, s.tokens.compliance);
       expect(api.json()).toMatchObject({ ok: false, result: { ok: true }, assignments: { ok: false, mismatches: [{ leadId, problem }] } });
+    },
+  );
+
+  it(
+    'a decision payload rewritten after the last checkpoint, chain recomputed: only the cross-check catches it, every method alike',
+    { timeout: 60_000 },
+    async () => {
+      s = await startAuditService(factory);
+      const ids = await realisticTraffic();
+      await s.seal();
+      const leadId = ids.Sla!;
+      const rows: StoredAuditRow[] = [];
+      for await (const row of s.h.store.audit.storedRows()) rows.push(row);
+      const at = rows.findLastIndex((r) => r.subject === leadId && r.kind === 'decision');
+      const payload = JSON.parse(rows[at]!.payloadText) as { decision: { rep: { id: string } } };
+      const genuineRep = payload.decision.rep.id;
+      payload.decision.rep.id = 'forged-rep';
+      // Sign nothing after the edit: drop the checkpoints that cover it, then rewrite the chain from it to the end.
+      await dropImmutability(s.h, 'audit_log');
+      await dropImmutability(s.h, 'audit_checkpoints');
+      await s.h.rawExec(`DELETE FROM audit_checkpoints WHERE tree_size > ${at}`);
+      let prevHash = rows[at]!.prevHash;
+      const updates = rows.slice(at).map((row, i) => {
+        const forged = { ...row, prevHash, ...(i === 0 ? { payloadText: canonicalText(payload as unknown as JsonValue)! } : {}) };
+        prevHash = toHex(hashLeafText(storedLeafText(forged)));
+        return (
+          `UPDATE audit_log SET payload_json = ${sqlText(forged.payloadText)}, prev_hash = ${sqlText(forged.prevHash)}, ` +
+          `entry_hash = ${sqlText(prevHash)} WHERE seq = ${row.seq};`
+        );
+      });
+      await s.h.rawExec(updates.join('\n'));
+      const report = await verifyStoredLog(s.h.store);
+      expect(report.result.ok).toBe(true);
+      expect(report.result.ok && report.result.uncheckpointed).toBeGreaterThanOrEqual(rows.length - at);
+      expect(report.assignments).toMatchObject({
+        ok: false,
+        mismatchCount: 1,
+        mismatches: [
+          {
+            leadId,
+            problem: 'ASSIGNMENT_MISMATCH',
+            current: { repId: genuineRep },
+            audited: { kind: 'decision', seq: at, repId: 'forged-rep' },
+          },
+        ],
+      });
+      await expectEveryMethodAgrees(report);
     },
   );
 });

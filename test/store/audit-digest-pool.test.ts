@@ -11,7 +11,7 @@ const SQLITE_WORKER = new URL('../../src/store/sqlite/audit-digest-worker.ts', i
 it('workers that cannot read answer every range unclean, in order, with the reason', { timeout: 30_000 }, async () => {
   const digests: LeafRangeDigest[] = [];
   // More ranges than are sent ahead (two per worker): the later ones are dealt to workers already gone.
-  const request = { from: 0, to: 30, rangeSize: 3, payloadKinds: [] };
+  const request = { from: 0, to: 30, rangeSize: 3, payloadFields: {} };
   for await (const d of leafDigestsOnWorkers(SQLITE_WORKER, { path: '/nonexistent/dir/remit.sqlite' }, 2)(request)) digests.push(d);
   expect(digests.map((d) => [d.kind, d.from, d.to])).toEqual(Array.from({ length: 10 }, (_, i) => ['unclean', 3 * i, 3 * i + 3]));
   for (const d of digests) expect(d.kind === 'unclean' && d.detail).toMatch(/digest worker (failed|exited)/);

@@ -1,4 +1,4 @@
-import type { AuditKind, JsonValue, LeafRangeDigest, StoredAuditRow } from '../../audit/index.ts';
+import type { AuditKind, JsonValue, LeafRangeDigest, PayloadFields, StoredAuditRow } from '../../audit/index.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
 import type { Store } from '../../store/unit-of-work.ts';
 
@@ -130,9 +130,25 @@ async function recheck(store: Store, leadId: string): Promise<AssignmentMismatch
   return compareAssignment(lead, audited);
 }
 
-/** The kinds assignmentAfter reads; an entry of any other kind leaves every assignment as it was. */
-export const ASSIGNING_KINDS: readonly AuditKind[] = ['decision', 'review', 'lifecycle', 'dedupe', 'erasure'];
-const assigning: ReadonlySet<string> = new Set<string>(ASSIGNING_KINDS);
+/**
+ * The kinds assignmentAfter reads (an entry of any other kind leaves every assignment as it was) and what it reads of
+ * each one's payload: only whether these keys are present,
+ * objects along the way and strings at the end, so a payload projected to them (projectPayload) assigns exactly as the
+ * whole payload does (test/app/assignment-projection.test.ts). `audit verify` of a large log has the digest workers
+ * parse each assigning payload and send only these fields (issue 18). Change both together.
+ */
+export const ASSIGNMENT_PAYLOAD_FIELDS: PayloadFields = {
+  decision: [
+    ['decision', 'outcome'],
+    ['decision', 'team', 'id'],
+    ['decision', 'rep', 'id'],
+  ],
+  review: [['action'], ['teamId'], ['repId']],
+  lifecycle: [['to'], ['action']],
+  dedupe: [['result']],
+  erasure: [['action']],
+};
+const assigning: ReadonlySet<string> = new Set<string>(Object.keys(ASSIGNMENT_PAYLOAD_FIELDS));
 
 /**
  * The assignments the log adds up to, folded entry by entry in seq order. `audit verify` feeds it the rows it is
@@ -165,10 +181,18 @@ export class AuditedAssignments {
     this.add({ subject: row.subject, kind: row.kind as AuditKind, payload, seq: row.seq });
   }
 
-  /** A clean range digest (its payloads are those of the assigning kinds); an unclean one is read again as rows. */
+  /**
+   * A clean range digest asked with ASSIGNMENT_PAYLOAD_FIELDS (its payloads: the assigning kinds', projected to what
+   * assignmentAfter reads, null where the text is not JSON, which assigns nothing as addStored's skip does); an unclean
+   * one is read again as rows.
+   */
   addDigest(d: LeafRangeDigest): void {
     if (d.kind !== 'clean' || d.to <= this.#sealedTo) return;
-    for (const p of d.payloads) this.addStored(p);
+    for (const p of d.payloads) {
+      if (p.seq < this.#sealedTo || !assigning.has(p.kind)) continue;
+      this.#sealedTo = p.seq + 1;
+      this.add({ subject: p.subject, kind: p.kind as AuditKind, payload: p.payload, seq: p.seq });
+    }
     this.#sealedTo = Math.max(this.#sealedTo, d.to);
   }
 }

@@ -21,7 +21,7 @@ import {
   type VerifyLogResult,
 } from '../../audit/index.ts';
 import type { Store } from '../../store/unit-of-work.ts';
-import { ASSIGNING_KINDS, AuditedAssignments, crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
+import { ASSIGNMENT_PAYLOAD_FIELDS, AuditedAssignments, crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
 
 /**
  * Reading side of the audit trail (docs/audit.md): verification of the stored log, checkpoint export,
@@ -159,7 +159,7 @@ async function verifyStored(
   const options = { logId, from: readFrom, ...(to !== undefined ? { to } : {}) };
   if (how.method === 'rows') return verifyStoredRows(rowsFrom(readFrom), checkpoints, keys, options);
   if (how.method === 'ranges') {
-    const request = { from: readFrom, to: how.end, rangeSize: how.rangeSize, payloadKinds: folded ? ASSIGNING_KINDS : [] };
+    const request = { from: readFrom, to: how.end, rangeSize: how.rangeSize, payloadFields: folded ? ASSIGNMENT_PAYLOAD_FIELDS : {} };
     const digests = store.audit.leafDigests(request);
     return verifyStoredDigests(folded ? tap(digests, (d) => folded.addDigest(d)) : digests, rowsFrom, checkpoints, keys, options);
   }

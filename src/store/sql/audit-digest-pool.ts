@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { digestRanges, type LeafDigestRequest, type LeafRangeDigest } from '../../audit/index.ts';
+import { fromWire, type WireDigest } from './audit-digest-wire.ts';
 
 /** Ranges each worker may hold done or in progress ahead of the verifier: bounds the payload texts kept in memory. */
 const AHEAD_PER_WORKER = 2;
@@ -12,12 +13,12 @@ export interface DigestTask {
 }
 export interface DigestAnswer {
   readonly id: number;
-  readonly digest: LeafRangeDigest;
+  readonly digest: WireDigest;
 }
 
 /**
  * `audit.leafDigests` on worker threads (issue 18): ranges dealt round-robin to `workers` threads running `worker`
- * (each with its own connection, e.g. sqlite/audit-digest-worker.ts, given `data` and the request's payloadKinds),
+ * (each with its own connection, e.g. sqlite/audit-digest-worker.ts, given `data` and the request's payloadFields),
  * answered in range order; the verifying thread meanwhile builds the tree and folds the payloads. A worker that fails
  * answers its ranges `unclean`: the verifier then reads them row by row, so the verdict never depends on a worker.
  * PostgreSQL does not use it: there the server reading the rows is the bottleneck, and workers with their own
@@ -25,7 +26,7 @@ export interface DigestAnswer {
  */
 export function leafDigestsOnWorkers(worker: URL, data: Readonly<Record<string, unknown>>, workers: number) {
   return (request: LeafDigestRequest): AsyncIterable<LeafRangeDigest> =>
-    digestsOnWorkers(worker, { ...data, payloadKinds: [...request.payloadKinds] }, Math.max(1, workers), request);
+    digestsOnWorkers(worker, { ...data, payloadFields: request.payloadFields }, Math.max(1, workers), request);
 }
 
 async function* digestsOnWorkers(
@@ -43,7 +44,7 @@ async function* digestsOnWorkers(
     let dead: string | null = null;
     worker.on('message', (m: DigestAnswer) => {
       assigned.delete(m.id);
-      answers[m.id]!.resolve(m.digest);
+      answers[m.id]!.resolve(fromWire(m.digest));
     });
     const fail = (why: string) => {
       dead ??= why;

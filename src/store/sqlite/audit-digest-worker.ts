@@ -1,22 +1,24 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { LeafRangeScanner, type LeafRangeDigest } from '../../audit/leaf-range-scan.ts';
+import type { PayloadFields } from '../../audit/payload-projection.ts';
 import type { DigestAnswer, DigestTask } from '../sql/audit-digest-pool.ts';
+import { toWire } from '../sql/audit-digest-wire.ts';
 
 /**
  * `audit verify` range digests on a worker thread (sql/audit-digest-pool.ts, issue 18): its own read-only connection to the
  * store's file reads each range asked for (rows as arrays, the columns the leaf needs) and checks it with
- * LeafRangeScanner; only the digest (leaf hashes, and the payloads of the kinds asked for) goes back. Sealed rows are
+ * LeafRangeScanner; only the digest (leaf hashes, and the payload fields asked for, parsed here) goes back. Sealed rows are
  * never updated (triggers) and a seal adds whole batches, so every connection reads the same rows below the size the
  * verifier asked for, whichever WAL snapshot it sees.
  */
 
 export interface DigestWorkerData {
   readonly path: string;
-  readonly payloadKinds: readonly string[];
+  readonly payloadFields: PayloadFields;
 }
 
-const { path, payloadKinds } = workerData as DigestWorkerData;
+const { path, payloadFields } = workerData as DigestWorkerData;
 const db = new DatabaseSync(path, { readOnly: true, timeout: 10_000 });
 const select = db.prepare(
   'SELECT seq, kind, subject, actor, at, payload_json, commitments_json, prev_hash, entry_hash FROM audit_log ' +
@@ -26,7 +28,7 @@ const select = db.prepare(
 select.setReturnArrays(true);
 
 function digestOf(task: DigestTask): LeafRangeDigest {
-  const scanner = new LeafRangeScanner(task, payloadKinds);
+  const scanner = new LeafRangeScanner(task, payloadFields);
   try {
     for (const r of select.iterate(task.from, task.to) as Iterable<unknown[]>) {
       const row = {
@@ -50,6 +52,6 @@ function digestOf(task: DigestTask): LeafRangeDigest {
 
 parentPort?.on('message', (task: DigestTask) => {
   const digest = digestOf(task);
-  const answer: DigestAnswer = { id: task.id, digest };
+  const answer: DigestAnswer = { id: task.id, digest: toWire(digest) };
   parentPort!.postMessage(answer, digest.kind === 'clean' ? [digest.leaves.buffer as ArrayBuffer] : []);
 });

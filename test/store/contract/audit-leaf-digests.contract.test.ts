@@ -2,7 +2,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sealAll } from '../../../src/app/audit/audit-sealer.service.ts';
 import { AuditSigner } from '../../../src/app/audit/audit-signing-key.ts';
-import type { AuditEvent, LeafDigestRequest, LeafRangeDigest, StoredAuditRow } from '../../../src/audit/index.ts';
+import {
+  projectPayload,
+  type AuditEvent,
+  type LeafDigestRequest,
+  type LeafRangeDigest,
+  type StoredAuditRow,
+} from '../../../src/audit/index.ts';
 import { dropImmutability, sqlText } from '../../audit/audit-service-fixture.ts';
 import type { StoreHarness } from '../store-harness.ts';
 import { STORES, iso, storeReachable } from './contract-support.ts';
@@ -10,7 +16,8 @@ import { STORES, iso, storeReachable } from './contract-support.ts';
 /**
  * Storage contract of `audit.leafDigests` (issue 18: `audit verify` of a large log checks ranges where the data is —
  * SQLite on worker threads with their own read connections, PostgreSQL in this process): the same digests on both,
- * each range's leaf hashes equal to its rows' entry hashes, the payloads of the kinds asked for, and a range with a
+ * each range's leaf hashes equal to its rows' entry hashes, the payload fields asked for (parsed where the rows are
+ * read, only those fields sent back), and a range with a
  * row that is not as sealed reported unclean (never skipped).
  */
 const ENTRIES = 300;
@@ -49,7 +56,8 @@ describe.each(STORES)('audit leaf digests: $factory.name', ({ factory, run }) =>
 
   it('covers the request in consecutive ranges: leaf hashes are the entry hashes, payloads those of the kinds asked for', async () => {
     expect(rows).toHaveLength(ENTRIES);
-    const got = await digests({ from: 0, to: ENTRIES, rangeSize: 64, payloadKinds: ['decision'] });
+    const fields = [['decision', 'outcome'], ['decision', 'team', 'id'], ['decision', 'rep', 'id'], ['missing']];
+    const got = await digests({ from: 0, to: ENTRIES, rangeSize: 64, payloadFields: { decision: fields } });
     expect(got.map((d) => [d.kind, d.from, d.to])).toEqual([
       ['clean', 0, 64],
       ['clean', 64, 128],
@@ -66,13 +74,21 @@ describe.each(STORES)('audit leaf digests: $factory.name', ({ factory, run }) =>
       expect(d.payloads).toEqual(
         inRange
           .filter((r) => r.kind === 'decision')
-          .map((r) => ({ seq: r.seq, kind: r.kind, subject: r.subject, payloadText: r.payloadText })),
+          .map((r) => ({ seq: r.seq, kind: r.kind, subject: r.subject, payload: projectPayload(JSON.parse(r.payloadText), fields) })),
       );
     }
+    // Only the fields asked for travel: the decision's outcome and team id, no rep (absent), nothing else.
+    const first = got[0]!.kind === 'clean' ? got[0]!.payloads[0] : undefined;
+    expect(first).toEqual({
+      seq: 0,
+      kind: 'decision',
+      subject: 'lead_0',
+      payload: { decision: { outcome: 'ASSIGNED', team: { id: 't0' } } },
+    });
   });
 
   it('a sub-range, no payloads asked for', async () => {
-    const got = await digests({ from: 100, to: 250, rangeSize: 100, payloadKinds: [] });
+    const got = await digests({ from: 100, to: 250, rangeSize: 100, payloadFields: {} });
     expect(got.map((d) => [d.kind, d.from, d.to, d.kind === 'clean' ? d.payloads.length : -1])).toEqual([
       ['clean', 100, 200, 0],
       ['clean', 200, 250, 0],
@@ -80,7 +96,7 @@ describe.each(STORES)('audit leaf digests: $factory.name', ({ factory, run }) =>
   });
 
   it('a range with an edited, a missing or a re-chained row is unclean; the others stay clean', async () => {
-    const request = { from: 0, to: ENTRIES, rangeSize: 100, payloadKinds: [] };
+    const request = { from: 0, to: ENTRIES, rangeSize: 100, payloadFields: {} };
     const kinds = async () => (await digests(request)).map((d) => d.kind);
     const row = rows[150]!;
     await h.rawExec(`UPDATE audit_log SET payload_json = ${sqlText(`{"x":0,${row.payloadText.slice(1)}`)} WHERE seq = 150`);
