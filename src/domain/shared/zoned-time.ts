@@ -61,23 +61,4 @@ export function isValidTimeZone(zone: string): boolean {
   return DateTime.local().setZone(zone).isValid;
 }
 
-// Every decision formats its time: the text up to the minute is kept for the last minute formatted (an invalid time
-// never matches it, so it still throws as toISOString does).
-let isoMinute = NaN;
-let isoPrefix = '';
-const MAX_TIME = 8.64e15; // ECMAScript's time value range: beyond it toISOString throws
-
-export function toIso(epochMs: number): string {
-  const t = Math.trunc(epochMs); // as Date does
-  const minute = Math.floor(t / 60_000);
-  if (minute !== isoMinute || Math.abs(t) > MAX_TIME) {
-    const iso = new Date(t).toISOString();
-    isoMinute = minute;
-    isoPrefix = iso.slice(0, -7); // up to "…HH:MM:", before "SS.mmmZ"
-    return iso;
-  }
-  const ms = t - minute * 60_000;
-  const seconds = Math.floor(ms / 1000);
-  const millis = ms - seconds * 1000;
-  return `${isoPrefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
-}
+export const toIso = (epochMs: number): string => new Date(epochMs).toISOString();
