@@ -7,7 +7,7 @@ import { buildFieldRegistry } from '../../src/domain/conditions/field-registry.t
 import { assessCustomer } from '../../src/domain/eligibility/customer-profile.ts';
 import type { CompiledRule } from '../../src/domain/org/compiled-org.ts';
 import { SuitabilityPolicySchema, type ProductConfig } from '../../src/domain/org/org-config.schema.ts';
-import { ruleIndex } from '../../src/domain/org/rule-index.ts';
+import { RULE_INDEX_FIELDS, ruleIndex } from '../../src/domain/org/rule-index.ts';
 import { AT, lead } from '../support/org-builder.ts';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
@@ -73,6 +73,8 @@ describe('rule index', () => {
             const l = lead({ jurisdiction: x.jurisdiction, product: product.id, score: x.score, source: x.source });
             const ctx: EvaluationContext = { lead: l, customer: assessCustomer(l, SuitabilityPolicySchema.parse({}), AT), product, at: AT };
             const candidates = rulesFor(ctx);
+            // Exactly the rules not false from all index fields at once (the index screens in two parts first).
+            expect(candidates).toEqual(rules.filter((r) => r.when.screen(ctx, RULE_INDEX_FIELDS) !== false));
             // Nothing left out may hold; what is kept keeps rule order.
             for (const r of rules) if (!candidates.includes(r)) expect(r.when.evaluate(ctx)).toBe(false);
             expect(candidates.map((r) => r.index)).toEqual([...candidates.map((r) => r.index)].sort((a, b) => a - b));

@@ -232,6 +232,14 @@ function buildContext(
     presence: presence === NO_PRESENCE ? NOBODY_AWAY : new Map(Object.entries(presence)),
     ...(exclusion ? { exclusion } : {}),
     licensing,
+    lawfulKey: [
+      lead.jurisdiction,
+      product?.id ?? '',
+      customer.effectiveType,
+      appropriatenessRequired,
+      pepEddRequired,
+      licensing.status,
+    ].join('\u0000'),
   };
   return { ctx, product, customer };
 }

@@ -2,6 +2,7 @@ import { applies, type DecisionContext, type RepCheck } from '../eligibility/eli
 import { AVAILABILITY_REP_CHECKS, LAWFUL_REP_CHECKS } from '../eligibility/rep-checks.ts';
 import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
 import type { CompiledOrg, CompiledRep, CompiledTeam, LicenceSummary } from '../org/compiled-org.ts';
+import type { RepLoad } from '../strategies/routing-state.ts';
 import type { Candidate } from '../strategies/strategy.ts';
 import type { DecisionReason, RepVerdict, TeamVerdict } from './decision.ts';
 
@@ -14,6 +15,13 @@ import type { DecisionReason, RepVerdict, TeamVerdict } from './decision.ts';
  * (team, lawful key) and reused while no authority of the team starts or ends; only the availability checks
  * (status, hours, presence, capacity …) run per decision. A rep whose availability checks all pass gets the very
  * same verdict object every time: the decision is byte-identical, and built without allocating per rep.
+ *
+ * The availability checks read, besides the rep's config, only its load, presence, the exclusions, respectWorkingHours
+ * and the time through the local minute or out-of-office periods (RepCheck.readsLoad). So a team's availability
+ * outcomes are kept too, per team (not per lawful key: they do not depend on it) and per minute, and re-evaluated
+ * only for the reps whose load differs from the one they read (teamAvailability): per decision a rep costs one load
+ * read, which is also what a recording view of the routing state sees. A team with a rep away or excluded goes the
+ * fresh way, rep by rep (test/domain/availability-reuse.test.ts holds the two ways byte-equal).
  */
 
 /** What the lawful checks said about one rep, and its whole verdict for when it is also available. */
@@ -27,6 +35,10 @@ interface LawfulRep {
   readonly whenAvailable: RepVerdict;
   /** The availability checks that apply to this lead and can fail for this rep (RepCheck.canFail), in order. */
   readonly availability: readonly RepCheck[];
+  /** Whether one of them reads the rep's load (RepCheck.readsLoad). */
+  readonly readsLoad: boolean;
+  /** The verdict last built for an availability outcome with failures (a memo slot: the same outcome, the same verdict). */
+  unavailable: { readonly outcome: AvailabilityOutcome; readonly verdict: RepVerdict } | null;
 }
 
 interface LawfulTeam {
@@ -38,20 +50,52 @@ interface LawfulTeam {
   /** The whole verdict when a team check failed (its reps are then not evaluated); null when every team check passed. */
   readonly failed: TeamVerdict | null;
   readonly reps: readonly LawfulRep[];
+  /** The verdicts last built from the team's availability outcomes (a memo slot: the same outcomes, the same result). */
+  last: { readonly outcomes: readonly AvailabilityOutcome[]; readonly result: TeamEvaluation } | null;
+}
+
+export interface TeamEvaluation {
+  readonly verdict: TeamVerdict;
+  readonly eligible: readonly Candidate[];
+  readonly lawfulReps: number;
+}
+
+/** What a rep's availability checks said beyond its lawful verdict: AVAILABLE, or the failures and extra authorities. */
+type AvailabilityOutcome = typeof AVAILABLE | { readonly reasons: readonly DecisionReason[]; readonly reliedOn: readonly string[] };
+const AVAILABLE = Object.freeze({ available: true as const });
+
+/**
+ * A team's availability outcomes, one per rep (team.reps order), and what they read that changes between decisions.
+ * The outcomes array is replaced, never changed, when one rep's outcome is evaluated again: its identity says "same".
+ */
+interface TeamAvailability {
+  /** The decision times [from, to) in one UTC minute in which no out-of-office period of the team starts or ends. */
+  readonly from: number;
+  readonly to: number;
+  /** The reps whose checks read their load (RepCheck.readsLoad): their index in team.reps, their id, the load as read. */
+  readonly loadReps: readonly number[];
+  readonly loadIds: readonly string[];
+  readonly loads: readonly (RepLoad | undefined)[];
+  readonly outcomes: readonly AvailabilityOutcome[];
 }
 
 // Per published version (a version is immutable); bounded by the reps it holds (~150 bytes each) so a long-lived
 // process seeing many jurisdiction × product × customer-type keys stays flat.
 const MAX_REPS = 200_000;
 interface Memo {
-  readonly teams: Map<string, LawfulTeam>;
+  /** By lawful key (DecisionContext.lawfulKey), then team. */
+  readonly keys: Map<string, Map<CompiledTeam, LawfulTeam>>;
   reps: number;
 }
 const memos = new WeakMap<CompiledOrg, Memo>();
-// Shared by every key: a rep's (team, rep) candidate pair, and the few distinct lists of availability checks.
-const candidates = new WeakMap<CompiledRep, Candidate>();
+// Shared by every key: a rep's (team, rep) candidate pair and availability checks, and the few distinct lists of these.
+const statics = new WeakMap<CompiledTeam, (readonly RepStatics[] | undefined)[]>();
 const checkLists = new Map<string, readonly RepCheck[]>();
 const boundaries = new WeakMap<CompiledTeam, readonly number[]>();
+const absences = new WeakMap<CompiledTeam, readonly number[]>();
+// Per team, four slots: licensing checked or not (which checks apply) × respectWorkingHours.
+const availabilities = new WeakMap<CompiledTeam, (TeamAvailability | undefined)[]>();
+const members = new WeakMap<CompiledTeam, ReadonlySet<string>>();
 const NONE: readonly never[] = Object.freeze([]);
 
 const licencesOf = (rep: CompiledRep, reliedOn: readonly string[]): readonly LicenceSummary[] =>
@@ -83,24 +127,69 @@ function windowAt(bounds: readonly number[], at: number): { from: number; to: nu
   return { from: lo > 0 ? bounds[lo - 1]! : -Infinity, to: lo < bounds.length ? bounds[lo]! : Infinity };
 }
 
-function lawfulRep(ctx: DecisionContext, team: CompiledTeam, rep: CompiledRep): LawfulRep {
-  const reasons: DecisionReason[] = [];
-  const reliedOn: string[] = [];
+function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics): LawfulRep {
+  // Built once per (rep, lawful key) and reused, so no closures, spreads or empty arrays: a key seen for the
+  // first time costs one of these per rep of every candidate team, and that is what a decision's tail latency is.
+  let reasons: DecisionReason[] | null = null;
+  let reliedOn: string[] | null = null;
   for (const check of LAWFUL_REP_CHECKS) {
     if (!applies(check, ctx)) continue;
     const r = check.evaluate(ctx, rep);
-    if (r.pass) {
-      if (r.reliedOn) reliedOn.push(...r.reliedOn);
-    } else reasons.push({ code: r.code, detail: r.detail });
+    if (!r.pass) (reasons ??= []).push({ code: r.code, detail: r.detail });
+    else if (r.reliedOn && r.reliedOn.length > 0) (reliedOn ??= []).push(...r.reliedOn);
   }
-  const lawful = reasons.length === 0;
-  const frozen = <T>(xs: T[]): readonly T[] => (xs.length === 0 ? NONE : Object.freeze(xs));
-  const shared = { reasons: frozen(reasons), reliedOn: frozen(reliedOn), licences: licencesOf(rep, reliedOn) };
-  Object.freeze(shared.licences);
-  const whenAvailable: RepVerdict = Object.freeze({ id: rep.id, name: rep.name, lawful, available: true, eligible: lawful, ...shared });
-  let candidate = candidates.get(rep);
-  if (!candidate) candidates.set(rep, (candidate = Object.freeze({ team, rep })));
-  return { rep, candidate, lawful, ...shared, whenAvailable, availability: availabilityChecks(ctx, rep) };
+  const lawful = reasons === null;
+  const shared = {
+    reasons: reasons === null ? NONE : Object.freeze(reasons),
+    reliedOn: reliedOn === null ? NONE : Object.freeze(reliedOn),
+    licences: reliedOn === null ? NONE : Object.freeze(licencesOf(rep, reliedOn)),
+  };
+  const whenAvailable: RepVerdict = Object.freeze({
+    id: rep.id,
+    name: rep.name,
+    lawful,
+    available: true,
+    eligible: lawful,
+    reasons: shared.reasons,
+    reliedOn: shared.reliedOn,
+    licences: shared.licences,
+  });
+  return {
+    rep,
+    candidate: statics.candidate,
+    lawful,
+    reasons: shared.reasons,
+    reliedOn: shared.reliedOn,
+    licences: shared.licences,
+    whenAvailable,
+    availability: statics.availability,
+    readsLoad: statics.readsLoad,
+    unavailable: null,
+  };
+}
+
+/** What a rep brings to every lawful key alike: its candidate pair and, per applicability, its availability checks. */
+interface RepStatics {
+  readonly candidate: Candidate;
+  readonly availability: readonly RepCheck[];
+  readonly readsLoad: boolean;
+}
+
+/** Per rep of the team (team.reps order), its statics for this lead's applicability of checks. */
+function teamStatics(ctx: DecisionContext, team: CompiledTeam): readonly RepStatics[] {
+  let both = statics.get(team);
+  if (!both) statics.set(team, (both = []));
+  const slot = ctx.licensing.status === 'checked' ? 1 : 0;
+  let found = both[slot];
+  if (!found) {
+    const other = both[1 - slot];
+    found = both[slot] = team.reps.map((rep, i) => {
+      const availability = availabilityChecks(ctx, rep);
+      const candidate = other?.[i]!.candidate ?? Object.freeze({ team, rep });
+      return { candidate, availability, readsLoad: availability.some((c) => c.readsLoad === true) };
+    });
+  }
+  return found;
 }
 
 /** The availability checks that apply to the lead and can fail for the rep, as one of a few shared lists. */
@@ -125,9 +214,11 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
   if (reasons.length > 0) {
     const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
     const failed = { id: team.id, name: team.name, entity: team.entity, pass: false, reasons, licences, reliedOn, reps: NONE };
-    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: Object.freeze(failed), reps: NONE };
+    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: Object.freeze(failed), reps: NONE, last: null };
   }
-  return { ...window, reasons: NONE, reliedOn, failed: null, reps: team.reps.map((rep) => lawfulRep(ctx, team, rep)) };
+  const repStatics = teamStatics(ctx, team);
+  const reps = team.reps.map((rep, i) => lawfulRep(ctx, rep, repStatics[i]!));
+  return { ...window, reasons: NONE, reliedOn, failed: null, reps, last: null };
 }
 
 function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
@@ -135,18 +226,20 @@ function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
   // Only the org's own product objects are keyed by id (an unknown product is a stand-in that may share an id).
   if (ctx.org.products.get(ctx.product.id) !== ctx.product) return computeLawfulTeam(ctx, team, window);
   let memo = memos.get(ctx.org);
-  if (!memo) memos.set(ctx.org, (memo = { teams: new Map(), reps: 0 }));
-  const flags = `${ctx.appropriatenessRequired ? 1 : 0}${ctx.pepEddRequired ? 1 : 0}${ctx.licensing.status}`;
-  const key = `${team.id}\u0000${ctx.lead.jurisdiction}\u0000${ctx.product.id}\u0000${ctx.customer.effectiveType}\u0000${flags}`;
-  const hit = memo.teams.get(key);
+  if (!memo) memos.set(ctx.org, (memo = { keys: new Map(), reps: 0 }));
+  let teams = memo.keys.get(ctx.lawfulKey);
+  if (!teams) memo.keys.set(ctx.lawfulKey, (teams = new Map()));
+  const hit = teams.get(team);
   if (hit && hit.from <= ctx.at && ctx.at < hit.to) return hit;
   const fresh = computeLawfulTeam(ctx, team, window);
   if (hit) memo.reps -= hit.reps.length;
   if (memo.reps + fresh.reps.length > MAX_REPS) {
-    memo.teams.clear();
+    memo.keys.clear();
+    memo.keys.set(ctx.lawfulKey, teams);
+    teams.clear();
     memo.reps = 0;
   }
-  memo.teams.set(key, fresh);
+  teams.set(team, fresh);
   memo.reps += fresh.reps.length;
   return fresh;
 }
@@ -181,36 +274,157 @@ function repVerdict(ctx: DecisionContext, lr: LawfulRep): RepVerdict {
   };
 }
 
-export function evaluateTeam(
-  ctx: DecisionContext,
-  team: CompiledTeam,
-): { verdict: TeamVerdict; eligible: Candidate[]; lawfulReps: number } {
-  const lt = lawfulTeam(ctx, team);
-  if (lt.failed) return { verdict: lt.failed, eligible: [], lawfulReps: 0 };
-  const reps: RepVerdict[] = [];
-  const eligible: Candidate[] = [];
-  let lawfulReps = 0;
-  for (const lr of lt.reps) {
-    const v = repVerdict(ctx, lr);
-    reps.push(v);
-    if (lr.lawful) lawfulReps++;
-    if (v.eligible) eligible.push(lr.candidate);
+/** Every instant at which an out-of-office period of one of the team's reps starts or ends. */
+function absencesOf(team: CompiledTeam): readonly number[] {
+  let found = absences.get(team);
+  if (!found) {
+    const set = new Set<number>();
+    for (const rep of team.reps) for (const p of rep.outOfOffice) set.add(p.fromMs).add(p.toMs);
+    found = [...set].filter(Number.isFinite).sort((a, b) => a - b);
+    absences.set(team, found);
   }
+  return found;
+}
+
+const anyMember = (team: CompiledTeam, repIds: Iterable<string>): boolean => {
+  let set = members.get(team);
+  if (!set) members.set(team, (set = new Set(team.reps.map((r) => r.id))));
+  for (const id of repIds) if (set.has(id)) return true;
+  return false;
+};
+
+/** Whether presence or an exclusion names one of the team's reps: its verdicts are then computed afresh and not kept. */
+const touchedByInputs = (ctx: DecisionContext, team: CompiledTeam): boolean =>
+  (ctx.presence.size > 0 && anyMember(team, ctx.presence.keys())) ||
+  (ctx.excludeReps.length > 0 && anyMember(team, ctx.excludeReps)) ||
+  (ctx.exclusion !== undefined && ctx.exclusion.repIds.length > 0 && anyMember(team, ctx.exclusion.repIds));
+
+const sameLoad = (a: RepLoad | undefined, b: RepLoad | undefined): boolean =>
+  a === b || (a !== undefined && b !== undefined && a.open === b.open && a.day === b.day && a.today === b.today);
+
+/** The rep's availability checks at this decision (presence and exclusions aside: see touchedByInputs). */
+function availabilityOf(ctx: DecisionContext, lr: LawfulRep): AvailabilityOutcome {
+  let reasons: DecisionReason[] | null = null;
+  let reliedOn: string[] | null = null;
+  for (const check of lr.availability) {
+    const r = check.evaluate(ctx, lr.rep);
+    if (r.pass) {
+      if (r.reliedOn) (reliedOn ??= []).push(...r.reliedOn);
+    } else (reasons ??= []).push({ code: r.code, detail: r.detail });
+  }
+  if (reasons === null && reliedOn === null) return AVAILABLE;
+  return Object.freeze({ reasons: Object.freeze(reasons ?? []), reliedOn: Object.freeze(reliedOn ?? []) });
+}
+
+/** The rep's verdict from its lawful verdict and an availability outcome: what repVerdict gives without exclusions. */
+function verdictOf(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
+  if (outcome === AVAILABLE) return lr.whenAvailable;
+  if (lr.unavailable?.outcome === outcome) return lr.unavailable.verdict;
+  const { reasons, reliedOn } = outcome as Exclude<AvailabilityOutcome, typeof AVAILABLE>;
+  const available = reasons.length === 0;
+  const relied = reliedOn.length === 0 ? lr.reliedOn : [...lr.reliedOn, ...reliedOn];
+  const verdict: RepVerdict = Object.freeze({
+    id: lr.rep.id,
+    name: lr.rep.name,
+    lawful: lr.lawful,
+    available,
+    eligible: lr.lawful && available,
+    reasons: available ? lr.reasons : [...lr.reasons, ...reasons],
+    reliedOn: relied,
+    licences: reliedOn.length === 0 ? lr.licences : licencesOf(lr.rep, relied),
+  });
+  lr.unavailable = { outcome, verdict };
+  return verdict;
+}
+
+/**
+ * The team's availability outcomes at this decision. Reused from the last decision in the same window (same UTC
+ * minute, no out-of-office boundary) with the same working-hours setting: then only the loads are read again, and
+ * the reps whose load differs from the one they read are evaluated again.
+ */
+function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTeam): readonly AvailabilityOutcome[] {
+  const minute = Math.floor(ctx.at / 60_000) * 60_000;
+  const absent = windowAt(absencesOf(team), ctx.at);
+  const from = Math.max(minute, absent.from);
+  let slots = availabilities.get(team);
+  if (!slots) availabilities.set(team, (slots = []));
+  const slot = (ctx.licensing.status === 'checked' ? 2 : 0) + (ctx.respectWorkingHours ? 1 : 0);
+  const last = slots[slot];
+  if (last !== undefined && last.from === from) {
+    let outcomes: AvailabilityOutcome[] | null = null;
+    let loads: (RepLoad | undefined)[] | null = null;
+    // Index loops over flat arrays: this runs for every rep of every candidate team of every decision.
+    for (let k = 0; k < last.loadIds.length; k++) {
+      const load = ctx.state.load(last.loadIds[k]!);
+      if (sameLoad(load, last.loads[k])) continue;
+      const i = last.loadReps[k]!;
+      (outcomes ??= [...last.outcomes])[i] = availabilityOf(ctx, lt.reps[i]!);
+      (loads ??= [...last.loads])[k] = load;
+    }
+    if (outcomes === null || loads === null) return last.outcomes;
+    slots[slot] = { ...last, loads, outcomes: Object.freeze(outcomes) };
+    return outcomes;
+  }
+  const loadReps: number[] = [];
+  const loadIds: string[] = [];
+  const loads: (RepLoad | undefined)[] = [];
+  const outcomes: AvailabilityOutcome[] = [];
+  lt.reps.forEach((lr, i) => {
+    if (lr.readsLoad) {
+      loadReps.push(i);
+      loadIds.push(lr.rep.id);
+      loads.push(ctx.state.load(lr.rep.id));
+    }
+    outcomes.push(availabilityOf(ctx, lr));
+  });
+  slots[slot] = { from, to: Math.min(minute + 60_000, absent.to), loadReps, loadIds, loads, outcomes: Object.freeze(outcomes) };
+  return outcomes;
+}
+
+function evaluation(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTeam, verdicts: readonly RepVerdict[]): TeamEvaluation {
+  const eligible: Candidate[] = [];
+  for (let i = 0; i < verdicts.length; i++) if (verdicts[i]!.eligible) eligible.push(lt.reps[i]!.candidate);
+  let lawfulReps = 0;
+  for (const lr of lt.reps) if (lr.lawful) lawfulReps++;
   const reasons: DecisionReason[] =
     eligible.length === 0 ? [{ code: 'NO_ELIGIBLE_REP', detail: `${lawfulReps} of ${team.reps.length} reps lawful, none available` }] : [];
-  const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
-  return {
-    verdict: {
-      id: team.id,
-      name: team.name,
-      entity: team.entity,
-      pass: reasons.length === 0,
-      reasons,
-      licences,
-      reliedOn: lt.reliedOn,
-      reps,
-    },
-    eligible,
-    lawfulReps,
+  const verdict: TeamVerdict = {
+    id: team.id,
+    name: team.name,
+    entity: team.entity,
+    pass: reasons.length === 0,
+    reasons: Object.freeze(reasons),
+    licences: ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction),
+    reliedOn: lt.reliedOn,
+    reps: Object.freeze(verdicts),
   };
+  // Frozen: a later decision may be given this very object (evaluateTeam).
+  return { verdict: Object.freeze(verdict), eligible: Object.freeze(eligible), lawfulReps };
+}
+
+/**
+ * The team's verdict: its lawful part from the memo, then the availability checks. These read, besides the rep's
+ * config, only its load, presence, the exclusions, respectWorkingHours and the time (RepCheck.readsLoad), so a team's
+ * availability outcomes are kept per minute and re-evaluated only for reps whose load changed (teamAvailability), and
+ * a lawful team whose outcomes did not change gives the very same frozen verdict as last time. The loads are read as a
+ * fresh evaluation reads them (a recording view sees the same reads): decisions stay byte-identical. A team with a rep
+ * away or excluded is evaluated afresh, rep by rep.
+ */
+export function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): TeamEvaluation {
+  const lt = lawfulTeam(ctx, team);
+  if (lt.failed) return { verdict: lt.failed, eligible: NONE, lawfulReps: 0 };
+  if (touchedByInputs(ctx, team))
+    return evaluation(
+      ctx,
+      team,
+      lt,
+      lt.reps.map((lr) => repVerdict(ctx, lr)),
+    );
+  const outcomes = teamAvailability(ctx, team, lt);
+  if (lt.last?.outcomes === outcomes) return lt.last.result;
+  const verdicts: RepVerdict[] = [];
+  for (let i = 0; i < outcomes.length; i++) verdicts.push(verdictOf(lt.reps[i]!, outcomes[i]!));
+  const result = evaluation(ctx, team, lt, verdicts);
+  lt.last = { outcomes, result };
+  return result;
 }

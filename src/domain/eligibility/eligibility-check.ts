@@ -24,6 +24,11 @@ export interface DecisionContext extends EvaluationContext {
   readonly exclusion?: { readonly repIds: readonly string[]; readonly code: 'REASSIGNED_AWAY'; readonly detail: string };
   /** Whether licences apply to this lead (its product lines × jurisdiction); not_applicable skips every regulatedOnly check. */
   readonly licensing: Licensing;
+  /**
+   * The lawful key as one string (jurisdiction, product id, effective customer type, appropriatenessRequired,
+   * pepEddRequired, licensing status): built once per decision, it keys the reuse of lawful verdicts (team-verdict.ts).
+   */
+  readonly lawfulKey: string;
   /** Set for routing only: the decision's id (the outcome-aware step's seed). */
   readonly decisionId?: string;
   /** Set for routing only: the conversion model snapshot (issue 17). */
@@ -72,4 +77,11 @@ export interface RepCheck extends Applicability {
    * cap …), so it is not run for that rep; absent: it may fail. Only a shortcut: evaluate() must still pass then.
    */
   canFail?(rep: CompiledRep): boolean;
+  /**
+   * true when the check reads the rep's load (`ctx.state.load`). An availability check reads nothing else that
+   * changes between decisions but the rep's load, presence, the exclusions, `respectWorkingHours` and the time — the
+   * time only through `zonedParts` (constant within a UTC minute) or out-of-office periods: decision/team-verdict.ts
+   * reuses a team's availability verdicts while none of these changed, re-reading only the loads.
+   */
+  readonly readsLoad?: true;
 }

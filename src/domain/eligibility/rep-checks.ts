@@ -130,6 +130,7 @@ export const workingHours: RepCheck = {
 export const openCapacity: RepCheck = {
   name: 'open-capacity',
   kind: 'availability',
+  readsLoad: true,
   canFail: (rep) => rep.capacity.maxOpenLeads !== undefined,
   evaluate(ctx, rep) {
     const cap = rep.capacity.maxOpenLeads;
@@ -142,6 +143,7 @@ export const openCapacity: RepCheck = {
 export const dailyCapacity: RepCheck = {
   name: 'daily-capacity',
   kind: 'availability',
+  readsLoad: true,
   canFail: (rep) => rep.capacity.maxLeadsPerDay !== undefined,
   evaluate(ctx, rep) {
     const cap = rep.capacity.maxLeadsPerDay;

@@ -1,7 +1,7 @@
 import { EMPTY_MODEL, posteriorOf, type ModelSettings, type Posterior } from '../outcomes/conversion-model.ts';
 import { UNKNOWN_SEGMENT } from '../outcomes/outcome-fact.ts';
 import { betaDraw, seededUniform, seedOf } from '../shared/seeded-random.ts';
-import type { LedgerEntry } from './routing-state.ts';
+import { newLedgerEntries, type LedgerEntry } from './routing-state.ts';
 import type { Candidate, StepOutcome, StrategyContext, StrategyStep } from './strategy.ts';
 import { chairmanPick, type ChairmanPick } from './weighted-round-robin.ts';
 import type { PoolMembership } from './pool-membership.ts';
@@ -115,7 +115,7 @@ const candidateRows = (candidates: readonly Candidate[], posteriors: readonly Po
 
 /** Every candidate's next ledger entry: entitlement accrues for all, only the chosen one's assigned and lastSeq move. */
 function ledgerEntries(full: ChairmanPick, chosen: number): Record<string, LedgerEntry> {
-  const entries: Record<string, LedgerEntry> = {};
+  const entries = newLedgerEntries();
   full.rows.forEach((r, i) => {
     entries[r.rep] =
       i === chosen

@@ -1,6 +1,6 @@
 import type { CompiledPool } from '../org/compiled-entities.ts';
 import { zonedParts } from '../shared/zoned-time.ts';
-import type { LedgerEntry, RoutingStateView } from './routing-state.ts';
+import { newLedgerEntries, type LedgerEntry, type RoutingStateView } from './routing-state.ts';
 import type { Candidate } from './strategy.ts';
 
 export type PoolMember = NonNullable<CompiledPool['members']>[number];
@@ -57,7 +57,7 @@ export class PoolMembership {
     chosen: string,
     next: Readonly<Record<string, LedgerEntry>>,
   ): Record<string, LedgerEntry> {
-    const entries: Record<string, LedgerEntry> = {};
+    const entries = newLedgerEntries();
     for (const c of inPool) {
       const prev = state.ledgerEntry(this.pool.id, c.rep.id);
       const entry = next[c.rep.id]!;

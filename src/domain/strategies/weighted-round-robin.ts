@@ -1,4 +1,4 @@
-import { CALIBRATED_START, type LedgerEntry, type RoutingStateView } from './routing-state.ts';
+import { CALIBRATED_START, newLedgerEntries, type LedgerEntry, type RoutingStateView } from './routing-state.ts';
 import type { Candidate, StrategyStep } from './strategy.ts';
 
 export interface LedgerRow {
@@ -90,7 +90,7 @@ export function chairmanPick(
   for (const r of rows) if (mayTake(r) && Math.abs(r.dueIn - row.dueIn) <= EPSILON) tied.push(r.rep);
   tied.sort();
   const seq = state.poolSeq(pool) + 1;
-  const entries: Record<string, LedgerEntry> = {};
+  const entries = newLedgerEntries();
   for (const r of rows) {
     entries[r.rep] =
       r.rep === row.rep

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { syntheticLeads, syntheticOrg } from '../../bench/synthetic-org.ts';
+import { compileConfigObject } from '../../src/config/load-config.ts';
+import { decide } from '../../src/domain/decision/decide.ts';
+import type { RepAway } from '../../src/domain/eligibility/rep-presence.ts';
+import { LeadSchema } from '../../src/domain/lead/lead.schema.ts';
+import type { CompiledOrg } from '../../src/domain/org/compiled-org.ts';
+import { canonicalJson } from '../../src/domain/shared/canonical-json.ts';
+import { seededUniform } from '../../src/domain/shared/seeded-random.ts';
+import { InMemoryRoutingState } from '../../src/domain/strategies/in-memory-routing-state.ts';
+
+/**
+ * A team's availability verdicts are reused from decision to decision while the minute, the out-of-office windows and
+ * the reps' loads stay the same (decision/team-verdict.ts). A team with a rep named in the presence snapshot is
+ * evaluated afresh, rep by rep: so the reference run names, for every team, a rep whose away record starts only next
+ * year — it changes no verdict, and makes every team of every decision go the fresh way. Both runs must give the same
+ * bytes, decision by decision, over runs of decisions a few milliseconds apart (most of them reuse), across a working
+ * hours end, a local midnight (daily caps), out-of-office periods starting and ending, and small caps filling up.
+ */
+
+const START = Date.parse('2026-11-24T16:58:40Z'); // Dubai reps' working hours (07:00–21:00 local) end at 17:00Z
+const MIDNIGHT = Date.parse('2026-11-24T23:59:20Z'); // London's local day changes: daily counters restart
+
+/** The synthetic org with small caps and out-of-office periods that start and end inside the runs. */
+function tightOrg(): CompiledOrg {
+  const config = syntheticOrg();
+  const reps = (config.reps as Record<string, unknown>[]).map((rep, k) => ({
+    ...rep,
+    capacity: { maxOpenLeads: 1 + (k % 3), ...(k % 2 === 0 ? { maxLeadsPerDay: 1 + (k % 4) } : {}) },
+    outOfOffice:
+      k % 7 === 0
+        ? [
+            {
+              from: new Date(START + (k % 90) * 1000).toISOString(),
+              to: new Date(START + (20 + (k % 90) + (k % 50)) * 1000).toISOString(),
+            },
+            { from: new Date(MIDNIGHT + (k % 40) * 1000).toISOString(), to: new Date(MIDNIGHT + 70_000).toISOString() },
+          ]
+        : [],
+  }));
+  const compiled = compileConfigObject({ ...config, reps });
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.error.slice(0, 3)));
+  return compiled.value.org;
+}
+
+const NOT_YET: RepAway = { since: '2027-06-01T00:00:00Z', until: null, reason: null };
+
+describe('reused availability verdicts', () => {
+  it('decide() gives the same bytes as with every team evaluated afresh', () => {
+    const reused = tightOrg();
+    const fresh = tightOrg();
+    const everyTeam: Record<string, RepAway> = Object.fromEntries(fresh.teams.flatMap((t) => (t.reps[0] ? [[t.reps[0].id, NOT_YET]] : [])));
+    const leads = syntheticLeads(3_000, 24, 1803).map((l) => LeadSchema.parse(l));
+    const repIds = [...reused.repsById.keys()];
+    const rnd = seededUniform(1804);
+    const a = new InMemoryRoutingState();
+    const b = new InMemoryRoutingState();
+    const reasons = new Set<string>();
+    // Reps of the last decision's candidate teams: the next lead of the same kind is likely to meet them again.
+    let seen: string[] = repIds;
+    const someRep = () => seen[Math.floor(rnd() * seen.length)]!;
+    leads.forEach((lead, i) => {
+      const at = (i < 1_500 ? START : MIDNIGHT) + (i % 1_500) * 70 + Math.floor(rnd() * 5);
+      // Now and then a rep is away or excluded for real: that team goes the fresh way in both runs.
+      const away: Record<string, RepAway> =
+        rnd() < 0.05 ? { [someRep()]: { since: '2026-11-24T00:00:00Z', until: null, reason: 'x' } } : {};
+      const excludeReps = rnd() < 0.05 ? [someRep()] : [];
+      const input = { lead, at, decisionId: `d${i}`, excludeReps };
+      const x = decide({ ...input, org: reused, state: a, presence: away });
+      const y = decide({ ...input, org: fresh, state: b, presence: { ...everyTeam, ...away } });
+      expect(canonicalJson({ decision: x.decision, changes: x.changes }), `decision ${i}`).toBe(
+        canonicalJson({ decision: y.decision, changes: y.changes }),
+      );
+      a.apply(x.changes);
+      b.apply(y.changes);
+      for (const t of x.decision.candidates) for (const r of t.reps) for (const reason of r.reasons) reasons.add(reason.code);
+      const reps = x.decision.candidates.flatMap((t) => t.reps.map((r) => r.id));
+      if (reps.length > 0) seen = reps;
+    });
+    // Not vacuous: caps filled, daily caps and hours and out-of-office periods took reps out during the runs.
+    for (const code of ['CAPACITY_REACHED', 'DAILY_CAP_REACHED', 'OUT_OF_HOURS', 'OUT_OF_OFFICE', 'REP_AWAY', 'EXCLUDED_FROM_REROUTE'])
+      expect([...reasons]).toContain(code);
+  }, 120_000);
+});
