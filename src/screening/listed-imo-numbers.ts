@@ -1,5 +1,5 @@
 /**
- * Which thing an IMO number on a list entry identifies. Numbers written in a listing's free text (UN
+ * Which thing an IMO number on a list entry identifies. First, numbers written in a listing's free text (UN
  * consolidated list COMMENTS1: "IMO number: 5571322.", "IMO Number: 5342883.", "International Maritime Organization
  * (IMO) Number: 1790183.", "Company Number IMO 5434358.").
  *
@@ -74,4 +74,16 @@ function reasonToIgnore(kind: EntityKind, number: string, calledCompany: boolean
   }
   if (kind === 'vessel') return isValidImo(number) && !calledCompany ? undefined : 'FITS_NEITHER_SCHEME';
   return 'NOT_A_COMPANY_OR_VESSEL';
+}
+
+/**
+ * An IMO-labelled identifier published on an organisation (OFAC remarks "Identification Number IMO 1790183", and on
+ * nine DPRK shipping companies "Vessel Registration Identification IMO 5878589", all company numbers by their check
+ * digits; FtM `imoNumber` on a Company or Organization): a company has no ship's number, so it is read in the company
+ * scheme (a value failing the company check is then no strong identifier). Other identifiers, and those already
+ * labelled as company numbers, are kept as published. "IMO" anywhere in the type, as strong-identifier.ts reads it.
+ */
+export function onOrganisation(id: EntityIdentifier): EntityIdentifier {
+  if (!/imo/i.test(id.type) || /company/i.test(id.type)) return id;
+  return { ...id, type: IMO_COMPANY_TYPE };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { imoNumbersInText } from '../../src/screening/listed-imo-numbers.ts';
+import { loadFtmJsonl } from '../../src/screening/ftm-jsonl-loader.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import { isValidImoCompanyNumber, parseQueryIdentifier, strongIdentifierOf } from '../../src/screening/strong-identifier.ts';
 import { loadUnXml } from '../../src/screening/un-xml-loader.ts';
@@ -199,5 +200,45 @@ describe.skipIf(!HAS_DATA)('IMO company numbers on the real UN list', () => {
     const r = svc.screen({ name: 'Unknown Trading Ltd', kind: 'organisation', identifiers: ['IMO company 1790183'] }, { threshold: 0.9 });
     expect(r.hits[0]).toMatchObject({ entryId: '6908046', matchedName: 'OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)' });
     expect(r.hits[0]!.disposition.reasonCode).toBe('IDENTIFIER_MATCH');
+  });
+});
+
+describe.skipIf(!HAS_DATA)('IMO numbers on OFAC organisations are company numbers', () => {
+  const svc = new ScreeningService({ now: FIXED_NOW });
+  beforeAll(() => {
+    svc.loadAll([data('ofac/sdn.csv')]);
+  });
+
+  it('"Identification Number IMO 1790183" on OMM is its company number, not a ship number it happens to spell', () => {
+    const byCompany = svc.screen(
+      { name: 'Unknown Trading Ltd', kind: 'organisation', identifiers: ['IMO company 1790183'] },
+      { threshold: 0.9 },
+    );
+    expect(byCompany.hits[0]).toMatchObject({ entryId: '17068' });
+    expect(byCompany.hits[0]!.disposition.reasonCode).toBe('IDENTIFIER_MATCH');
+    const byShip = svc.screen({ name: 'Unknown Vessel', kind: 'vessel', imo: '1790183' }, { threshold: 0.9 });
+    expect(byShip.hits.some((h) => h.entryId === '17068')).toBe(false);
+  });
+
+  it('"Vessel Registration Identification IMO" on a shipping company is read in the company scheme', () => {
+    const r = svc.screen({ name: 'Unknown Trading Ltd', kind: 'organisation', identifiers: ['IMO company 5878589'] }, { threshold: 0.9 });
+    expect(r.hits[0]).toMatchObject({ entryId: '19569', matchedName: 'CHONGBONG SHIPPING CO LTD' });
+  });
+});
+
+describe('FtM imoNumber on a company is its company number', () => {
+  it('a Company is read in the company scheme, a Vessel in the ship scheme', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'remit-ftm-imo-')), 'entities.ftm.json');
+    const lines = [
+      { id: 'c1', schema: 'Company', properties: { name: ['Omm'], imoNumber: ['1790183'], topics: ['sanction'] } },
+      { id: 'c2', schema: 'Company', properties: { name: ['Sea Star Co'], imoNumber: ['9187629'], topics: ['sanction'] } },
+      { id: 'v1', schema: 'Vessel', properties: { name: ['OCEAN GRACE'], imoNumber: ['IMO 1790183'], topics: ['sanction'] } },
+    ];
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const kinds = loadFtmJsonl(file, { listId: 'ftm', now: FIXED_NOW }).entities.map((e) =>
+      e.identifiers.map((i) => strongIdentifierOf(i.type, i.value)),
+    );
+    // 9187629 is a valid ship number but no company number: on a company it is no strong identifier
+    expect(kinds).toEqual([[{ kind: 'imo_company', value: '1790183' }], [undefined], [{ kind: 'imo', value: '1790183' }]]);
   });
 });
