@@ -2,6 +2,7 @@
 import { ListLoadError } from './list-error.ts';
 import { readListFile, sha256Of } from './list-file.ts';
 import { countryCode } from './country-codes.ts';
+import { onOrganisation } from './listed-imo-numbers.ts';
 import { parseBirthDate } from './partial-date.ts';
 import { applyTopics } from './topics.ts';
 import { isCurrentStake, mergeStakes, parsePercentage, upstreamGraphs, type OwnershipStake } from './ownership.ts';
@@ -103,7 +104,9 @@ function addAttributes(e: ScreeningEntity, p: Record<string, unknown[]>): void {
     }
   for (const key of ID_PROPS)
     for (const v of strs(p, key)) {
-      if (!e.identifiers.some((x) => x.value === v)) e.identifiers.push({ type: key, value: v });
+      if (e.identifiers.some((x) => x.value === v)) continue;
+      // an organisation's imoNumber is its IMO company number (listed-imo-numbers.ts)
+      e.identifiers.push(e.kind === 'organisation' ? onOrganisation({ type: key, value: v }) : { type: key, value: v });
     }
   for (const prog of strs(p, 'program')) addUnique(e.programs, prog);
   applyTopics(e, strs(p, 'topics'));

@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { ListLoadError } from './list-error.ts';
 import { parseCsvRows, readListFile, sha256Of, type ReadFile } from './list-file.ts';
 import { parseOfacRemarks } from './ofac-remarks.ts';
+import { onOrganisation } from './listed-imo-numbers.ts';
 import { countryCode } from './country-codes.ts';
 import { addName, addUnique, emptyEntity, type EntityKind, type LoadedList, type ScreeningEntity } from './screening-entity.ts';
 
@@ -134,7 +135,7 @@ function applyRemarks(byId: Map<string, ScreeningEntity>, remarks: Map<string, s
     for (const n of [...r.nationalities, ...r.citizenships]) addUnique(e.nationalities, n);
     for (const a of r.weakAkas) addName(e, a, 'weak_aka');
     for (const a of r.fkas) addName(e, a, 'fka');
-    e.identifiers.push(...r.identifiers);
+    e.identifiers.push(...(e.kind === 'organisation' ? r.identifiers.map(onOrganisation) : r.identifiers));
   }
 }
 

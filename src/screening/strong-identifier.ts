@@ -1,9 +1,12 @@
 /**
  * Identifiers that name exactly one thing: a ship's IMO number (the hull, for life, SOLAS XI-1/3), its MMSI (the radio
- * station, ITU-R M.585), its call sign, and a company's LEI (ISO 17442). Equal numbers of one kind are decisive;
+ * station, ITU-R M.585), its call sign, a company's IMO company and registered owner number (SOLAS XI-1/3-1) and its
+ * LEI (ISO 17442). Equal numbers of one kind are decisive;
  * different numbers of one kind are a contradiction (a sister ship with a similar name has its own IMO number).
  * Recognised in list records (OFAC remarks "Vessel Registration Identification IMO 9187629", "MMSI 572469210", the
- * Call_Sign column, FtM imoNumber / mmsi / callSign / leiCode) and in queries ("IMO 9187629", "MMSI …", "LEI …").
+ * Call_Sign column, FtM imoNumber / mmsi / callSign / leiCode, OFAC "Company Number IMO 5571322", UN comments read by
+ * listed-imo-numbers.ts) and in queries ("IMO 9187629", "MMSI …", "LEI …", "IMO company 5571322").
+ * A ship number and a company number are two schemes whose seven-digit values may coincide: they never compare.
  */
 
 import { isValidImo } from '../domain/intake/vessel-identifiers.ts';
@@ -11,19 +14,35 @@ import { isValidImo } from '../domain/intake/vessel-identifiers.ts';
 // The IMO check rule is shared with intake's field validation.
 export { isValidImo };
 
-export type StrongIdentifierKind = 'imo' | 'mmsi' | 'call_sign' | 'lei';
+export type StrongIdentifierKind = 'imo' | 'imo_company' | 'mmsi' | 'call_sign' | 'lei';
 
 export interface StrongIdentifier {
   kind: StrongIdentifierKind;
-  /** Normalised: digits for IMO/MMSI, upper-case letters and digits otherwise. */
+  /** Normalised: digits for IMO numbers and MMSI, upper-case letters and digits otherwise. */
   value: string;
 }
 
 /** Kinds whose equality decides a hit on its own and whose difference clears one: they never pass to another ship/company. */
-export const DECISIVE_KINDS: readonly StrongIdentifierKind[] = ['imo', 'mmsi', 'lei'];
+export const DECISIVE_KINDS: readonly StrongIdentifierKind[] = ['imo', 'imo_company', 'mmsi', 'lei'];
+
+/**
+ * IMO company and registered owner numbers (resolution MSC.160(78), the former Lloyd's Register-Fairplay company
+ * numbers) are seven digits whose last is a check digit: the first six weighted 8, 6, 4, 2, 9, 7, summed, and
+ * (11 − sum mod 11) mod 10. The resolution does not print the rule (Wikipedia "IMO number" does); every company number
+ * on the UN (16) and OFAC (81 of 82, the other has six digits) lists satisfies it, where a guess passes one time in ten.
+ */
+export function isValidImoCompanyNumber(digits: string): boolean {
+  if (!/^\d{7}$/.test(digits)) return false;
+  const weights = [8, 6, 4, 2, 9, 7];
+  let sum = 0;
+  for (let i = 0; i < 6; i++) sum += Number(digits[i]) * weights[i]!;
+  return (11 - (sum % 11)) % 10 === Number(digits[6]);
+}
 
 function kindOfType(type: string): StrongIdentifierKind | undefined {
   const t = type.toLowerCase().replace(/[^a-z]/g, '');
+  // "IMO Company Number", OFAC's "Company Number IMO": the company scheme, never a ship's number
+  if (t.includes('imo') && t.includes('company')) return 'imo_company';
   if (t.includes('imo')) return 'imo';
   if (t.includes('mmsi')) return 'mmsi';
   if (t.includes('callsign')) return 'call_sign';
@@ -36,6 +55,10 @@ function normalised(kind: StrongIdentifierKind, raw: string): string | undefined
   if (kind === 'imo') {
     const d = v.replace(/\D/g, '');
     return isValidImo(d) ? d : undefined;
+  }
+  if (kind === 'imo_company') {
+    const d = v.replace(/\D/g, '');
+    return isValidImoCompanyNumber(d) ? d : undefined;
   }
   if (kind === 'mmsi') {
     const d = v.replace(/\D/g, '');
@@ -54,8 +77,19 @@ export function strongIdentifierOf(type: string, value: string): StrongIdentifie
   return v ? { kind, value: v } : undefined;
 }
 
-/** A query identifier written with its kind ("IMO 9187629", "MMSI: 572469210", "LEI 5493…", "call sign UBCD7"). */
+/** "IMO company 5571322", "IMO company number: 5571322", "company number IMO 5571322". */
+const QUERY_IMO_COMPANY = /^\s*(?:imo\s+company|company\s+(?:no\.?|number|#)?\s*imo)\s*(?:no\.?|number|#)?\s*:?\s*(.+)$/i;
+
+/**
+ * A query identifier written with its kind ("IMO 9187629", "MMSI: 572469210", "LEI 5493…", "call sign UBCD7",
+ * "IMO company 5571322"). A bare "IMO" is a ship's number: a company number must say so.
+ */
 export function parseQueryIdentifier(text: string): StrongIdentifier | undefined {
+  const company = QUERY_IMO_COMPANY.exec(text);
+  if (company) {
+    const v = normalised('imo_company', company[1]!);
+    return v ? { kind: 'imo_company', value: v } : undefined;
+  }
   const m = /^\s*(imo|mmsi|lei|call\s*sign)\s*(?:no\.?|number|#|:)?\s*(.+)$/i.exec(text);
   if (!m) return undefined;
   const kind = kindOfType(m[1]!);
@@ -63,5 +97,12 @@ export function parseQueryIdentifier(text: string): StrongIdentifier | undefined
   return kind && v ? { kind, value: v } : undefined;
 }
 
-export const formatStrongIdentifier = (id: StrongIdentifier): string =>
-  `${id.kind === 'call_sign' ? 'call sign' : id.kind.toUpperCase()} ${id.value}`;
+const KIND_LABEL: Readonly<Record<StrongIdentifierKind, string>> = {
+  imo: 'IMO',
+  imo_company: 'IMO company',
+  mmsi: 'MMSI',
+  call_sign: 'call sign',
+  lei: 'LEI',
+};
+
+export const formatStrongIdentifier = (id: StrongIdentifier): string => `${KIND_LABEL[id.kind]} ${id.value}`;

@@ -3,6 +3,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ListLoadError } from './list-error.ts';
 import { readListFile, sha256Of } from './list-file.ts';
 import { countryCode } from './country-codes.ts';
+import { imoNumbersInText } from './listed-imo-numbers.ts';
 import { parsePartialDate } from './partial-date.ts';
 import { addName, addUnique, emptyEntity, type LoadedList, type ScreeningEntity } from './screening-entity.ts';
 
@@ -77,6 +78,10 @@ function commonEntity(n: Node, kind: 'person' | 'organisation', path: string, li
     const c = countryCode(text(ad['COUNTRY']));
     if (c) addUnique(e.countries, c);
   }
+  // the list has no identifier field for IMO numbers: DPRK listings state them in the comment (listed-imo-numbers.ts);
+  // numbers that are not the entry's own are dropped (this loader has no warnings channel to count them in)
+  const comment = text(n['COMMENTS1']);
+  if (comment) e.identifiers.push(...imoNumbersInText(kind, comment).identifiers);
   return e;
 }
 
