@@ -1,9 +1,10 @@
 /** Screening over an index: candidates -> full name comparison -> corroboration -> explained hits. */
 import { compareNormalised, round, type NameCompareParams } from './name-compare.ts';
+import { nameScoreBound } from './name-score-bound.ts';
+import { entityGate, isShown, wouldShow, type EntityGate } from './hit-gate.ts';
 import { screeningCompareParams } from './screening-compare-params.ts';
 import type { NameIndex } from './name-index.ts';
 import {
-  corroborate,
   finalScore,
   kindsCompatible,
   prepareQuery,
@@ -32,6 +33,11 @@ export interface ScreenOptions {
   /** Overrides the policy's corroboration weights. */
   corroboration?: CorroborationWeights;
   maxCandidates?: number;
+  /**
+   * Compare every candidate name in full. By default a name whose score bound (name-score-bound.ts) can neither show
+   * a hit nor beat the entity's best name so far is skipped: the same hits either way (tests compare both).
+   */
+  exhaustive?: boolean;
 }
 
 export interface ScreenResult {
@@ -61,12 +67,16 @@ function ownedDisposition(d: HitDisposition, e: ScreeningEntity): HitDisposition
 }
 
 type Best = Map<number, { nameId: number; score: number; cmp: ReturnType<typeof compareNormalised> }>;
+/** Entities met in this screening, in the order they were first met (the order hits are built in), with their facts. */
+type Gates = Map<number, EntityGate>;
 
 /** An equal IMO / MMSI / LEI finds the entry whatever its name (a renamed ship, a company name in another language). */
 function addIdentifierCandidates(
   index: NameIndex,
   q: ReturnType<typeof prepareQuery>,
   best: Best,
+  gates: Gates,
+  policy: ScreeningPolicy,
   params: NameCompareParams,
   lists: string[] | undefined,
 ): number {
@@ -76,10 +86,12 @@ function addIdentifierCandidates(
   for (const sid of q.strongIds) {
     for (const id of index.namesWithIdentifier(sid)) {
       const n = index.names[id]!;
-      if (best.has(n.entity)) continue;
-      if (lists && !lists.includes(index.entities[n.entity]!.listId)) continue;
+      if (gates.has(n.entity)) continue;
+      const e = index.entities[n.entity]!;
+      if (lists && !lists.includes(e.listId)) continue;
       added++;
       const cmp = compareNormalised(qn, n.norm, params);
+      gates.set(n.entity, entityGate(q, e, policy));
       best.set(n.entity, { nameId: id, score: cmp.score, cmp });
     }
   }
@@ -99,6 +111,8 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
   const weights = policy.corroboration;
   const q = prepareQuery(query);
   const best: Best = new Map();
+  const gates: Gates = new Map();
+  const prune = options.exhaustive !== true;
   let candidates = 0;
   let touched = 0;
   for (const qn of q.names) {
@@ -110,20 +124,30 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
       if (!kindsCompatible(q.schema, e.kind)) continue;
       if (options.lists && !options.lists.includes(e.listId)) continue;
       candidates++;
+      let gate = gates.get(n.entity);
+      if (!gate) gates.set(n.entity, (gate = entityGate(q, e, policy)));
+      const prev = best.get(n.entity);
+      if (prune) {
+        // skipped: a name that cannot beat the entity's best so far, or whose best possible score shows no hit (then
+        // either no name of the entity shows one, or the one that does scores above this name's bound)
+        const bound = nameScoreBound(qn, n.norm, params) * (n.type === 'weak_aka' ? weights.weakAliasFactor : 1);
+        if ((prev && bound <= prev.score) || !wouldShow(gate, bound, policy, minScore)) continue;
+      }
       const cmp = compareNormalised(qn, n.norm, params);
       const s = n.type === 'weak_aka' ? cmp.score * weights.weakAliasFactor : cmp.score;
-      const prev = best.get(n.entity);
       if (!prev || s > prev.score) best.set(n.entity, { nameId: id, score: s, cmp });
     }
   }
-  candidates += addIdentifierCandidates(index, q, best, params, options.lists);
+  candidates += addIdentifierCandidates(index, q, best, gates, policy, params, options.lists);
   const hits: ScreeningHit[] = [];
-  for (const [ei, b] of best) {
+  for (const [ei, gate] of gates) {
+    const b = best.get(ei);
+    if (!b) continue;
     const e = index.entities[ei]!;
     const owned = e.ownership ? ownershipOf(e, policy) : undefined;
     if (owned?.skip) continue;
     const n = index.names[b.nameId]!;
-    const effects = corroborate(q, e, policy);
+    const effects = gate.effects;
     // A weak alias is a weaker name: its discount belongs to the name score the review rule reads.
     const nameScore = round(b.score);
     const weakAliasNote = `weak alias: name score ${b.cmp.score} × ${weights.weakAliasFactor}`;
@@ -132,7 +156,7 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
     const score = finalScore(nameScore, effects, weights);
     const disposition = ownedDisposition(disposeHit(nameScore, effects, score, policy), e);
     // Hits the policy cleared only because of a hard contradiction stay visible: the record shows why.
-    if (disposition.kind === 'clear' && disposition.reasonCode !== 'HARD_CONTRADICTION_CLEARED' && score < minScore) continue;
+    if (!isShown(disposition, score, minScore)) continue;
     hits.push({
       listId: e.listId,
       entryId: e.entryId,

@@ -1,0 +1,207 @@
+/**
+ * A cheap upper bound on `compareNormalised(a, b, params).score` (name-compare.ts), so screening can skip the full
+ * comparison of a candidate name that cannot change the result (screening-engine.ts, docs/performance.md).
+ *
+ * The score is Σ sim·w / (mw + C·min(UA, UB) + E·extra) × factors, with every chosen pair's sim ≤ 1, mw the matched
+ * weight ((matched weight of A + matched weight of B) / 2), UA / UB at least the weight of the tokens left unmatched,
+ * extra ≥ 0. A token no pair can cover stays unmatched whatever the greedy choice, so with UA*, UB* the weights of
+ * such tokens and M = (WA − UA* + WB − UB*) / 2 ≥ mw:
+ *
+ *     score ≤ mw / (mw + C·min(UA, UB)) ≤ M / (M + C·min(UA*, UB*))
+ *
+ * A token "can be covered" when some pair that candidatePairs could form contains it: a single-token pair whose
+ * tokenSimilarity reaches minTokenSim (the word-level exclusions only remove pairs, so they are ignored), a joined
+ * unit whose length is within the spelling budget of the other token (joinedSpellingAgrees bounds the edit
+ * distance, and so the length difference), or an acronym equal to the other token. Names that both spell Chinese
+ * syllables (romanisation pairs ignore lengths) and parameters outside their usual ranges get no bound (1).
+ */
+import { round, spellsChinese, tokenSimilarity, type NameCompareParams } from './name-compare.ts';
+import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
+import type { NameToken, NormalisedName } from './name-normaliser.ts';
+
+/** Slack for floating-point rounding in the bound's arithmetic (scores are rounded to 4 decimals). */
+const EPSILON = 1e-9;
+
+/** Parameters the bound's argument holds for: non-negative costs, similarities and weights. */
+function boundable(p: NameCompareParams): boolean {
+  return p.conflictCost >= 0 && p.extraCost >= 0 && p.extraCostOrg >= 0 && p.minTokenSim > 0;
+}
+
+/** The product of the multiplicative factors above 1 (a factor ≤ 1 only lowers the score). */
+function factorCeiling(p: NameCompareParams): number {
+  let f = 1;
+  for (const x of [p.numberConflictFactor, p.legalFormConflictFactor, p.vesselOwnerFactor, p.jurisdictionFactor]) if (x > 1) f *= x;
+  return f;
+}
+
+const compact = (t: NameToken): string => (t.raw.includes(' ') ? t.raw.replace(/ /g, '') : t.raw);
+
+/**
+ * Whether a joined text could pair with a token: candidatePairs keeps a joined pair only when its Jaro-Winkler
+ * similarity reaches joinedMin (0.9 or more) and minTokenSim and the spellings agree within the edit budget.
+ */
+function joinedCouldPair(joined: string, token: string, minTokenSim: number): boolean {
+  const budget = Math.max(2, Math.round(0.15 * Math.max(joined.length, token.length)));
+  if (Math.abs(joined.length - token.length) > budget) return false;
+  const least = Math.max(JOINED_MIN, minTokenSim);
+  return jaroWinklerCeiling(joined, token) >= least && jaroWinkler(joined, token) >= least && levenshtein(joined, token, budget) <= budget;
+}
+
+/** The lowest joinedMin of name-compare (0.97 for CJK syllables). */
+const JOINED_MIN = 0.9;
+
+/**
+ * Marks the tokens of `tokens` that a unit of them (joined neighbours, initials: as name-compare's joinedUnits forms
+ * them) pairing with a single token of `other` could cover, and those tokens of `other` (candidatePairs forms these
+ * pairs both ways round with the same tests).
+ */
+function markJoined(tokens: readonly NameToken[], other: readonly NameToken[], coverT: boolean[], coverO: boolean[], minTokenSim: number): void {
+  const n = tokens.length;
+  const others = other.map(compact);
+  for (let i = 0; i < n; i++) {
+    if (tokens[i]!.kind === 'number') continue;
+    let text = compact(tokens[i]!);
+    let initials = tokens[i]!.raw[0] ?? '';
+    for (let j = i + 1; j < Math.min(n, i + 5); j++) {
+      if (tokens[j]!.kind === 'number') break;
+      text += compact(tokens[j]!);
+      initials += tokens[j]!.raw[0] ?? '';
+      for (let k = 0; k < other.length; k++) {
+        const joined = j - i < 3 && others[k]!.length >= 4 && joinedCouldPair(text, others[k]!, minTokenSim);
+        const acronym = initials.length >= 2 && initials === other[k]!.text;
+        if (!joined && !acronym) continue;
+        for (let x = i; x <= j; x++) coverT[x] = true;
+        coverO[k] = true;
+      }
+    }
+  }
+}
+
+/** Letters of a text as a 32-bit set (code points folded mod 32: a superset of the letters, never a subset). */
+function letterSet(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) m |= 1 << (s.charCodeAt(i) & 31);
+  return m;
+}
+
+/** Positions of `s` whose letter is in the set `other`. */
+function lettersIn(s: string, other: number): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if ((other >>> (s.charCodeAt(i) & 31)) & 1) n++;
+  return n;
+}
+
+/**
+ * An upper bound on jaroWinkler(a, b) (jaro-winkler.ts) without its matching pass: Jaro's matches m pair a letter of
+ * a with the same letter of b, so m is at most the number of a's letters found anywhere in b (and the same the other
+ * way round); jaro = (m/|a| + m/|b| + (m − t/2)/m) / 3 ≤ (m/|a| + m/|b| + 1) / 3, and Winkler adds prefix·0.1·(1 − jaro)
+ * with the exact common prefix (at most 4).
+ */
+export function jaroWinklerCeiling(a: string, b: string): number {
+  if (a === b) return 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  const m = Math.min(lettersIn(a, letterSet(b)), lettersIn(b, letterSet(a)));
+  if (m === 0) return 0;
+  const jaro = (m / la + m / lb + 1) / 3;
+  let prefix = 0;
+  const max = Math.min(4, la, lb);
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return Math.min(1, jaro + prefix * 0.1 * (1 - jaro) + EPSILON);
+}
+
+/**
+ * Whether tokenSimilarity(a, b) could reach `minTokenSim`. For two plain words (same script class, no nickname groups
+ * on both, not CJK or Burmese syllables) its only routes are equal text, Jaro-Winkler ≥ 0.7 (the lowest gate of its
+ * spelling rules), an edit distance ≤ 2 between words of 5 or more letters, and a reversal (the same letters): when the
+ * Jaro-Winkler ceiling is below 0.7 and no letter count allows two edits, none is open. Everything else is compared.
+ */
+export function couldPair(a: NameToken, b: NameToken, minTokenSim: number): boolean {
+  if (a.text === b.text) return true;
+  const plain =
+    isPlainWord(a) && isPlainWord(b) && a.abjad === b.abjad && a.burmese === b.burmese && !(a.groups && b.groups);
+  if (plain && !spellingRouteOpen(a.text, b.text)) return false;
+  return tokenSimilarity(a, b).sim >= minTokenSim;
+}
+
+const isPlainWord = (t: NameToken): boolean => (t.kind === 'word' || t.kind === 'particle') && !t.syllable;
+
+/** Jaro-Winkler could reach 0.7, or the words could be two edits apart (directSimilarity's Levenshtein routes). */
+function spellingRouteOpen(x: string, y: string): boolean {
+  if (jaroWinklerCeiling(x, y) >= SPELLING_GATE) return true;
+  if (Math.min(x.length, y.length) < 5 || Math.abs(x.length - y.length) > 2) return false;
+  // two edits leave at least |x| − 2 of x's letters in y, and |y| − 2 of y's in x
+  return lettersIn(x, letterSet(y)) >= x.length - 2 && lettersIn(y, letterSet(x)) >= y.length - 2;
+}
+
+/** The lowest Jaro-Winkler any of directSimilarity's spelling rules accepts (phonetic keys equal and jw ≥ 0.7). */
+const SPELLING_GATE = 0.7;
+
+/** Total weight of a name's tokens, or of those not covered; NaN when a weight is negative. */
+function weightOf(tokens: readonly NameToken[], covered?: readonly boolean[]): number {
+  let w = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const x = tokens[i]!.weight;
+    if (!(x >= 0)) return NaN;
+    if (!covered?.[i]) w += x;
+  }
+  return w;
+}
+
+/**
+ * The one-sided extra cost per unit of weight the comparison charges, when it may take part in the bound: raising an
+ * unmatched weight then never lowers the penalty (conflicts cost at least what extras do), so the penalty at the
+ * uncovered weights is the least one. 0 (no extra term) otherwise.
+ */
+function extraCostFloor(a: NormalisedName, b: NormalisedName, params: NameCompareParams): number {
+  const e = a.schema === 'person' ? params.extraCost : params.extraCostOrg;
+  // a person's unmatched CJK syllables may count more than their weight: UA − UB is then unknown
+  const syllables = a.schema === 'person' && params.unmatchedSyllableWeight > 0 && [...a.tokens, ...b.tokens].some((t) => t.syllable);
+  return e >= 0 && params.conflictCost >= e && !syllables ? e : 0;
+}
+
+/** The least one-sided extra: |UA − UB| less the most an Arabic "bin X" on either side can take off (nasabDiscount). */
+function extraFloor(a: NormalisedName, b: NormalisedName, leftA: number, leftB: number): number {
+  const discount = a.schema === 'person' ? Math.max(nasabCeiling(a.tokens), nasabCeiling(b.tokens)) : 0;
+  return Math.max(0, Math.abs(leftA - leftB) - discount);
+}
+
+/** The most name-compare's nasabDiscount can take off for these tokens (every word after "bin" / "bint" unmatched). */
+function nasabCeiling(tokens: readonly NameToken[]): number {
+  let d = 0;
+  for (let i = 1; i < tokens.length; i++) {
+    const prev = tokens[i - 1]!;
+    if (tokens[i]!.syllable || prev.kind !== 'particle' || (prev.text !== 'bin' && prev.text !== 'bint')) continue;
+    d += Math.max(0, tokens[i]!.weight - prev.weight);
+  }
+  return d;
+}
+
+/** An upper bound on compareNormalised(a, b, params).score, rounded as that score is (so never below it). */
+export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: NameCompareParams): number {
+  if (!boundable(params) || (spellsChinese(a) && spellsChinese(b))) return 1;
+  const ta = a.tokens;
+  const tb = b.tokens;
+  const coverA = ta.map(() => false);
+  const coverB = tb.map(() => false);
+  for (let i = 0; i < ta.length; i++)
+    for (let j = 0; j < tb.length; j++) {
+      if (coverA[i] && coverB[j]) continue;
+      if (couldPair(ta[i]!, tb[j]!, params.minTokenSim)) coverA[i] = coverB[j] = true;
+    }
+  if (ta.length > 1 || tb.length > 1) {
+    markJoined(ta, tb, coverA, coverB, params.minTokenSim);
+    markJoined(tb, ta, coverB, coverA, params.minTokenSim);
+  }
+  const weightA = weightOf(ta);
+  const weightB = weightOf(tb);
+  const leftA = weightOf(ta, coverA);
+  const leftB = weightOf(tb, coverB);
+  if (!(weightA >= 0 && weightB >= 0)) return 1; // a negative weight: no bound
+  if (!coverA.includes(true)) return 0; // no pair at all: the comparison scores 0
+  const matched = (weightA - leftA + weightB - leftB) / 2;
+  const penalty = params.conflictCost * Math.min(leftA, leftB) + extraCostFloor(a, b, params) * extraFloor(a, b, leftA, leftB);
+  const bound = (matched / (matched + penalty)) * factorCeiling(params);
+  return Number.isFinite(bound) ? Math.min(1, round(bound + EPSILON)) : 1;
+}
