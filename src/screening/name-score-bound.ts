@@ -19,6 +19,9 @@ import { round, spellsChinese, tokenSimilarity, type NameCompareParams } from '.
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 
+/** Names with more tokens than a coverage bit set holds get no bound. */
+const MAX_TOKENS = 30;
+
 /** Slack for floating-point rounding in the bound's arithmetic (scores are rounded to 4 decimals). */
 const EPSILON = 1e-9;
 
@@ -41,6 +44,7 @@ const compact = (t: NameToken): string => (t.raw.includes(' ') ? t.raw.replace(/
  * similarity reaches joinedMin (0.9 or more) and minTokenSim and the spellings agree within the edit budget.
  */
 function joinedCouldPair(joined: string, token: string, minTokenSim: number): boolean {
+  if (token.length < 4) return false;
   const budget = Math.max(2, Math.round(0.15 * Math.max(joined.length, token.length)));
   if (Math.abs(joined.length - token.length) > budget) return false;
   const least = Math.max(JOINED_MIN, minTokenSim);
@@ -51,13 +55,13 @@ function joinedCouldPair(joined: string, token: string, minTokenSim: number): bo
 const JOINED_MIN = 0.9;
 
 /**
- * Marks the tokens of `tokens` that a unit of them (joined neighbours, initials: as name-compare's joinedUnits forms
- * them) pairing with a single token of `other` could cover, and those tokens of `other` (candidatePairs forms these
- * pairs both ways round with the same tests).
+ * Coverage (bit i: token i) of `tokens` and `other` after the pairs of a unit of `tokens` (joined neighbours,
+ * initials: as name-compare's joinedUnits forms them) with a single token of `other` (candidatePairs forms these
+ * pairs both ways round with the same tests). A pair whose tokens are all covered already is not tested.
  */
-function markJoined(tokens: readonly NameToken[], other: readonly NameToken[], coverT: boolean[], coverO: boolean[], minTokenSim: number): void {
+function markJoined(tokens: readonly NameToken[], other: readonly NameToken[], cover: Coverage, minTokenSim: number): Coverage {
+  let { t: coverT, o: coverO } = cover;
   const n = tokens.length;
-  const others = other.map(compact);
   for (let i = 0; i < n; i++) {
     if (tokens[i]!.kind === 'number') continue;
     let text = compact(tokens[i]!);
@@ -66,15 +70,24 @@ function markJoined(tokens: readonly NameToken[], other: readonly NameToken[], c
       if (tokens[j]!.kind === 'number') break;
       text += compact(tokens[j]!);
       initials += tokens[j]!.raw[0] ?? '';
+      const unit = ((1 << (j + 1)) - 1) & ~((1 << i) - 1);
       for (let k = 0; k < other.length; k++) {
-        const joined = j - i < 3 && others[k]!.length >= 4 && joinedCouldPair(text, others[k]!, minTokenSim);
-        const acronym = initials.length >= 2 && initials === other[k]!.text;
-        if (!joined && !acronym) continue;
-        for (let x = i; x <= j; x++) coverT[x] = true;
-        coverO[k] = true;
+        if ((coverT & unit) === unit && (coverO >>> k) & 1) continue;
+        const ok = other[k]!;
+        const acronym = initials.length >= 2 && initials.length === ok.text.length && initials === ok.text;
+        if (!acronym && !(j - i < 3 && joinedCouldPair(text, compact(ok), minTokenSim))) continue;
+        coverT |= unit;
+        coverO |= 1 << k;
       }
     }
   }
+  return { t: coverT, o: coverO };
+}
+
+/** Which tokens of the two sides some pair could cover (bit i: token i). */
+interface Coverage {
+  readonly t: number;
+  readonly o: number;
 }
 
 /** Letters of a text as a 32-bit set (code points folded mod 32: a superset of the letters, never a subset). */
@@ -112,16 +125,19 @@ export function jaroWinklerCeiling(a: string, b: string): number {
 }
 
 /**
- * Whether tokenSimilarity(a, b) could reach `minTokenSim`. For two plain words (same script class, no nickname groups
- * on both, not CJK or Burmese syllables) its only routes are equal text, Jaro-Winkler ≥ 0.7 (the lowest gate of its
- * spelling rules), an edit distance ≤ 2 between words of 5 or more letters, and a reversal (the same letters): when the
- * Jaro-Winkler ceiling is below 0.7 and no letter count allows two edits, none is open. Everything else is compared.
+ * Whether tokenSimilarity(a, b) could reach `minTokenSim`. For two plain words (words or particles of the same script
+ * class, not CJK or Burmese syllables) its only routes are equal text, a shared nickname group, Jaro-Winkler ≥ 0.7 (the
+ * lowest gate of its spelling rules), an edit distance ≤ 2 between words of 5 or more letters, and a reversal (the same
+ * letters): when the Jaro-Winkler ceiling is below 0.7 and no letter count allows two edits, none is open. Every other
+ * pair is compared by tokenSimilarity itself.
  */
 export function couldPair(a: NameToken, b: NameToken, minTokenSim: number): boolean {
   if (a.text === b.text) return true;
-  const plain =
-    isPlainWord(a) && isPlainWord(b) && a.abjad === b.abjad && a.burmese === b.burmese && !(a.groups && b.groups);
-  if (plain && !spellingRouteOpen(a.text, b.text)) return false;
+  if (isPlainWord(a) && isPlainWord(b) && a.abjad === b.abjad && a.burmese === b.burmese) {
+    // a shared nickname group scores 0.92, whatever the spelling
+    if (a.groups && b.groups && a.groups.some((g) => b.groups!.includes(g))) return true;
+    if (!spellingRouteOpen(a.text, b.text)) return false;
+  }
   return tokenSimilarity(a, b).sim >= minTokenSim;
 }
 
@@ -138,13 +154,13 @@ function spellingRouteOpen(x: string, y: string): boolean {
 /** The lowest Jaro-Winkler any of directSimilarity's spelling rules accepts (phonetic keys equal and jw ≥ 0.7). */
 const SPELLING_GATE = 0.7;
 
-/** Total weight of a name's tokens, or of those not covered; NaN when a weight is negative. */
-function weightOf(tokens: readonly NameToken[], covered?: readonly boolean[]): number {
+/** Total weight of a name's tokens, or of those not covered (bit i: token i); NaN when a weight is negative. */
+function weightOf(tokens: readonly NameToken[], covered = 0): number {
   let w = 0;
   for (let i = 0; i < tokens.length; i++) {
     const x = tokens[i]!.weight;
     if (!(x >= 0)) return NaN;
-    if (!covered?.[i]) w += x;
+    if (!((covered >>> i) & 1)) w += x;
   }
   return w;
 }
@@ -183,23 +199,29 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
   if (!boundable(params) || (spellsChinese(a) && spellsChinese(b))) return 1;
   const ta = a.tokens;
   const tb = b.tokens;
-  const coverA = ta.map(() => false);
-  const coverB = tb.map(() => false);
+  if (ta.length > MAX_TOKENS || tb.length > MAX_TOKENS) return 1;
+  let coverA = 0;
+  let coverB = 0;
   for (let i = 0; i < ta.length; i++)
     for (let j = 0; j < tb.length; j++) {
-      if (coverA[i] && coverB[j]) continue;
-      if (couldPair(ta[i]!, tb[j]!, params.minTokenSim)) coverA[i] = coverB[j] = true;
+      if ((coverA >>> i) & 1 && (coverB >>> j) & 1) continue;
+      if (couldPair(ta[i]!, tb[j]!, params.minTokenSim)) {
+        coverA |= 1 << i;
+        coverB |= 1 << j;
+      }
     }
   if (ta.length > 1 || tb.length > 1) {
-    markJoined(ta, tb, coverA, coverB, params.minTokenSim);
-    markJoined(tb, ta, coverB, coverA, params.minTokenSim);
+    const ab = markJoined(ta, tb, { t: coverA, o: coverB }, params.minTokenSim);
+    const ba = markJoined(tb, ta, { t: ab.o, o: ab.t }, params.minTokenSim);
+    coverA = ba.o;
+    coverB = ba.t;
   }
   const weightA = weightOf(ta);
   const weightB = weightOf(tb);
   const leftA = weightOf(ta, coverA);
   const leftB = weightOf(tb, coverB);
   if (!(weightA >= 0 && weightB >= 0)) return 1; // a negative weight: no bound
-  if (!coverA.includes(true)) return 0; // no pair at all: the comparison scores 0
+  if (coverA === 0) return 0; // no pair at all: the comparison scores 0
   const matched = (weightA - leftA + weightB - leftB) / 2;
   const penalty = params.conflictCost * Math.min(leftA, leftB) + extraCostFloor(a, b, params) * extraFloor(a, b, leftA, leftB);
   const bound = (matched / (matched + penalty)) * factorCeiling(params);

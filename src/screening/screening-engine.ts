@@ -1,7 +1,7 @@
 /** Screening over an index: candidates -> full name comparison -> corroboration -> explained hits. */
 import { compareNormalised, round, type NameCompareParams } from './name-compare.ts';
 import { nameScoreBound } from './name-score-bound.ts';
-import { entityGate, isShown, wouldShow, type EntityGate } from './hit-gate.ts';
+import { EntityGate, gateContext, isShown, type GateContext } from './hit-gate.ts';
 import { screeningCompareParams } from './screening-compare-params.ts';
 import type { NameIndex } from './name-index.ts';
 import {
@@ -76,7 +76,7 @@ function addIdentifierCandidates(
   q: ReturnType<typeof prepareQuery>,
   best: Best,
   gates: Gates,
-  policy: ScreeningPolicy,
+  context: GateContext,
   params: NameCompareParams,
   lists: string[] | undefined,
 ): number {
@@ -91,7 +91,7 @@ function addIdentifierCandidates(
       if (lists && !lists.includes(e.listId)) continue;
       added++;
       const cmp = compareNormalised(qn, n.norm, params);
-      gates.set(n.entity, entityGate(q, e, policy));
+      gates.set(n.entity, new EntityGate(context, e));
       best.set(n.entity, { nameId: id, score: cmp.score, cmp });
     }
   }
@@ -113,6 +113,7 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
   const best: Best = new Map();
   const gates: Gates = new Map();
   const prune = options.exhaustive !== true;
+  const context = gateContext(q, policy, minScore);
   let candidates = 0;
   let touched = 0;
   for (const qn of q.names) {
@@ -125,20 +126,20 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
       if (options.lists && !options.lists.includes(e.listId)) continue;
       candidates++;
       let gate = gates.get(n.entity);
-      if (!gate) gates.set(n.entity, (gate = entityGate(q, e, policy)));
+      if (!gate) gates.set(n.entity, (gate = new EntityGate(context, e)));
       const prev = best.get(n.entity);
       if (prune) {
         // skipped: a name that cannot beat the entity's best so far, or whose best possible score shows no hit (then
         // either no name of the entity shows one, or the one that does scores above this name's bound)
         const bound = nameScoreBound(qn, n.norm, params) * (n.type === 'weak_aka' ? weights.weakAliasFactor : 1);
-        if ((prev && bound <= prev.score) || !wouldShow(gate, bound, policy, minScore)) continue;
+        if ((prev && bound <= prev.score) || !gate.wouldShow(bound)) continue;
       }
       const cmp = compareNormalised(qn, n.norm, params);
       const s = n.type === 'weak_aka' ? cmp.score * weights.weakAliasFactor : cmp.score;
       if (!prev || s > prev.score) best.set(n.entity, { nameId: id, score: s, cmp });
     }
   }
-  candidates += addIdentifierCandidates(index, q, best, gates, policy, params, options.lists);
+  candidates += addIdentifierCandidates(index, q, best, gates, context, params, options.lists);
   const hits: ScreeningHit[] = [];
   for (const [ei, gate] of gates) {
     const b = best.get(ei);
