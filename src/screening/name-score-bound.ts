@@ -17,6 +17,7 @@
  */
 import { round, spellsChinese, tokenSimilarity, type NameCompareParams } from './name-compare.ts';
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
+import { consonantSkeleton } from './phonetic-key.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 
 /** Names with more tokens than a coverage bit set holds get no bound. */
@@ -125,23 +126,50 @@ export function jaroWinklerCeiling(a: string, b: string): number {
 }
 
 /**
- * Whether tokenSimilarity(a, b) could reach `minTokenSim`. For two plain words (words or particles of the same script
- * class, not CJK or Burmese syllables) its only routes are equal text, a shared nickname group, Jaro-Winkler ≥ 0.7 (the
- * lowest gate of its spelling rules), an edit distance ≤ 2 between words of 5 or more letters, and a reversal (the same
- * letters): when the Jaro-Winkler ceiling is below 0.7 and no letter count allows two edits, none is open. Every other
- * pair is compared by tokenSimilarity itself.
+ * Whether tokenSimilarity(a, b) could reach `minTokenSim` (false only when it cannot). Its routes, in its order:
+ * equal text; numbers match only equal text; a symbol matches its raw text, its id, or a raw spelling with
+ * Jaro-Winkler ≥ 0.9; a shared nickname group; an initial the other word starts with; Burmese syllable keys; a
+ * romanised CJK syllable only against a non-syllable token at most 2 letters longer or shorter; Arabic or Hebrew script
+ * against Latin by consonant skeletons, and any two words by spelling — Jaro-Winkler ≥ 0.7 (the lowest gate of its
+ * spelling rules) or an edit distance ≤ 2 between words of 5 or more letters; and a word written backwards. A cheap
+ * test rules a route out (jaroWinklerCeiling, letter counts, lengths); a pair with a route left is compared by
+ * tokenSimilarity itself.
  */
 export function couldPair(a: NameToken, b: NameToken, minTokenSim: number): boolean {
   if (a.text === b.text) return true;
-  if (isPlainWord(a) && isPlainWord(b) && a.abjad === b.abjad && a.burmese === b.burmese) {
-    // a shared nickname group scores 0.92, whatever the spelling
-    if (a.groups && b.groups && a.groups.some((g) => b.groups!.includes(g))) return true;
-    if (!spellingRouteOpen(a.text, b.text)) return false;
-  }
+  if (!routeOpen(a, b)) return false;
   return tokenSimilarity(a, b).sim >= minTokenSim;
 }
 
-const isPlainWord = (t: NameToken): boolean => (t.kind === 'word' || t.kind === 'particle') && !t.syllable;
+function routeOpen(a: NameToken, b: NameToken): boolean {
+  if (a.kind === 'number' || b.kind === 'number') return false;
+  if (a.kind === 'symbol' || b.kind === 'symbol') {
+    if (a.raw === b.raw || (a.kind === 'symbol') !== (b.kind === 'symbol')) return true;
+    return Math.min(a.raw.length, b.raw.length) >= 4 && jaroWinklerCeiling(a.raw, b.raw) >= SYMBOL_SPELLING_GATE;
+  }
+  if (a.groups && b.groups && a.groups.some((g) => b.groups!.includes(g))) return true;
+  if (a.kind === 'initial' || b.kind === 'initial') return true;
+  if (a.burmese !== b.burmese) return true;
+  if (a.syllable || b.syllable)
+    return (!(a.syllable && b.syllable) && Math.abs(a.text.length - b.text.length) <= 2) || reversible(a, b);
+  if (a.abjad !== b.abjad) {
+    const sa = consonantSkeleton(a.text);
+    const sb = consonantSkeleton(b.text);
+    return sa === sb || spellingRouteOpen(sa, sb) || reversible(a, b);
+  }
+  return spellingRouteOpen(a.text, b.text);
+}
+
+/** tokenSimilarity's reversal test could pass: two words of 4+ letters, equally long, one's last letter the other's first. */
+const reversible = (a: NameToken, b: NameToken): boolean =>
+  a.kind === 'word' &&
+  b.kind === 'word' &&
+  a.text.length >= 4 &&
+  a.text.length === b.text.length &&
+  a.text[a.text.length - 1] === b.text[0];
+
+/** A misspelt organisation term ("Chima" vs "China") is compared as a word from this Jaro-Winkler on. */
+const SYMBOL_SPELLING_GATE = 0.9;
 
 /** Jaro-Winkler could reach 0.7, or the words could be two edits apart (directSimilarity's Levenshtein routes). */
 function spellingRouteOpen(x: string, y: string): boolean {
