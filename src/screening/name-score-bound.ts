@@ -244,10 +244,15 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
     coverA = ba.o;
     coverB = ba.t;
   }
-  const weightA = weightOf(ta);
-  const weightB = weightOf(tb);
-  const leftA = weightOf(ta, coverA);
-  const leftB = weightOf(tb, coverB);
+  return boundAt(a, b, coverA, coverB, params);
+}
+
+/** The bound when the tokens outside `coverA` / `coverB` (bit i: token i) stay unmatched. */
+function boundAt(a: NormalisedName, b: NormalisedName, coverA: number, coverB: number, params: NameCompareParams): number {
+  const weightA = weightOf(a.tokens);
+  const weightB = weightOf(b.tokens);
+  const leftA = weightOf(a.tokens, coverA);
+  const leftB = weightOf(b.tokens, coverB);
   if (!(weightA >= 0 && weightB >= 0)) return 1; // a negative weight: no bound
   if (coverA === 0) return 0; // no pair at all: the comparison scores 0
   const matched = (weightA - leftA + weightB - leftB) / 2;

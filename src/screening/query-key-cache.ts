@@ -16,8 +16,17 @@ export interface ResolvedKeys {
 /** Tokens cached at most; the cache is emptied when full (distinct query tokens are unbounded, the common ones return). */
 const MAX_TOKENS = 100_000;
 
+/** A cached token: the fields tokenKeys reads besides the text, and its keys. */
+interface Cached {
+  readonly kind: NameToken['kind'];
+  readonly abjad: boolean;
+  readonly phonetic: string;
+  readonly keys: ResolvedKeys;
+}
+
 export class QueryKeyCache {
-  private readonly cache = new Map<string, ResolvedKeys>();
+  /** By token text; a token with the same text but another kind, script class or phonetic key replaces the entry. */
+  private readonly cache = new Map<string, Cached>();
   private readonly keyOf: ReadonlyMap<string, number>;
   private readonly keysOf: (t: NameToken) => [string, number][];
 
@@ -26,16 +35,19 @@ export class QueryKeyCache {
     this.keysOf = keysOf;
   }
 
-  /** The token's own keys (tokenKeys for a query), resolved. Every field tokenKeys reads is in the cache key. */
+  /** The token's own keys (tokenKeys for a query), resolved. Every field tokenKeys reads is compared. */
   of(t: NameToken): ResolvedKeys {
-    const sig = `${t.kind}\u0000${t.abjad ? 1 : 0}\u0000${t.phonetic}\u0000${t.text}`;
-    let r = this.cache.get(sig);
-    if (!r) {
-      const keys = this.keysOf(t);
-      r = { kids: keys.map(([k]) => this.keyOf.get(k) ?? -1), factors: keys.map(([, f]) => f), exact: keys.map(([k]) => k[0] === 't') };
-      if (this.cache.size >= MAX_TOKENS) this.cache.clear();
-      this.cache.set(sig, r);
-    }
-    return r;
+    const abjad = t.abjad === true;
+    const hit = this.cache.get(t.text);
+    if (hit && hit.kind === t.kind && hit.abjad === abjad && hit.phonetic === t.phonetic) return hit.keys;
+    const keys = this.keysOf(t);
+    const resolved = {
+      kids: keys.map(([k]) => this.keyOf.get(k) ?? -1),
+      factors: keys.map(([, f]) => f),
+      exact: keys.map(([k]) => k[0] === 't'),
+    };
+    if (this.cache.size >= MAX_TOKENS) this.cache.clear();
+    this.cache.set(t.text, { kind: t.kind, abjad, phonetic: t.phonetic, keys: resolved });
+    return resolved;
   }
 }
