@@ -27,12 +27,26 @@ interface Cached {
 export class QueryKeyCache {
   /** By token text; a token with the same text but another kind, script class or phonetic key replaces the entry. */
   private readonly cache = new Map<string, Cached>();
+  /** Joined-neighbour keys by the first token's raw text, then the second's. */
+  private readonly joined = new Map<string, Map<string, number>>();
   private readonly keyOf: ReadonlyMap<string, number>;
   private readonly keysOf: (t: NameToken) => [string, number][];
 
   constructor(keyOf: ReadonlyMap<string, number>, keysOf: (t: NameToken) => [string, number][]) {
     this.keyOf = keyOf;
     this.keysOf = keysOf;
+  }
+
+  /** "abdul" + "rahman": the key of two neighbouring tokens joined (nameKeys' t: key of their raw texts), or −1. */
+  joinedOf(a: NameToken, b: NameToken): number {
+    let after = this.joined.get(a.raw);
+    if (!after) {
+      if (this.joined.size >= MAX_TOKENS) this.joined.clear();
+      this.joined.set(a.raw, (after = new Map()));
+    }
+    let kid = after.get(b.raw);
+    if (kid === undefined) after.set(b.raw, (kid = this.keyOf.get(`t:${a.raw.replace(/ /g, '') + b.raw.replace(/ /g, '')}`) ?? -1));
+    return kid;
   }
 
   /** The token's own keys (tokenKeys for a query), resolved. Every field tokenKeys reads is compared. */
