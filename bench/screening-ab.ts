@@ -47,7 +47,9 @@ const stats = sides.map((s) => {
 });
 const [base, mine] = stats as [(typeof stats)[0], (typeof stats)[0]];
 for (const s of stats)
-  process.stdout.write(`${s.root}: ${s.perSecond.toFixed(0)}/s, CPU ${(s.cpuMsPerQuery * 1000).toFixed(1)} µs/query, p50 ${s.p50.toFixed(4)} ms, p99 ${s.p99.toFixed(4)} ms\n`);
+  process.stdout.write(
+    `${s.root}: ${s.perSecond.toFixed(0)}/s, CPU ${(s.cpuMsPerQuery * 1000).toFixed(1)} µs/query, p50 ${s.p50.toFixed(4)} ms, p99 ${s.p99.toFixed(4)} ms\n`,
+  );
 const r = (x: number) => x.toFixed(3);
 process.stdout.write(
   `ratios (this ÷ base): throughput ×${r(mine.perSecond / base.perSecond)}, CPU ×${r(mine.cpuMsPerQuery / base.cpuMsPerQuery)}, ` +

@@ -49,7 +49,9 @@ export function evalCsv(file: string): Row[] {
 }
 
 /** The bench's speed lists. */
-export const SPEED_LISTS = ['ofac/sdn.csv', 'un/UN_consolidated.xml', 'opensanctions/us_congress_pep.senzing.jsonl'].map((p) => join(dataDir, p));
+export const SPEED_LISTS = ['ofac/sdn.csv', 'un/UN_consolidated.xml', 'opensanctions/us_congress_pep.senzing.jsonl'].map((p) =>
+  join(dataDir, p),
+);
 
 /** Every list the bench's false-positive part loads. */
 export const ALL_LISTS = [

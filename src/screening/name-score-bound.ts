@@ -150,8 +150,7 @@ function routeOpen(a: NameToken, b: NameToken): boolean {
   if (a.groups && b.groups && a.groups.some((g) => b.groups!.includes(g))) return true;
   if (a.kind === 'initial' || b.kind === 'initial') return true;
   if (a.burmese !== b.burmese) return true;
-  if (a.syllable || b.syllable)
-    return (!(a.syllable && b.syllable) && Math.abs(a.text.length - b.text.length) <= 2) || reversible(a, b);
+  if (a.syllable || b.syllable) return (!(a.syllable && b.syllable) && Math.abs(a.text.length - b.text.length) <= 2) || reversible(a, b);
   if (a.abjad !== b.abjad) {
     const sa = consonantSkeleton(a.text);
     const sb = consonantSkeleton(b.text);

@@ -4,14 +4,7 @@ import { nameScoreBound } from './name-score-bound.ts';
 import { EntityGate, gateContext, isShown, type GateContext } from './hit-gate.ts';
 import { screeningCompareParams } from './screening-compare-params.ts';
 import type { NameIndex } from './name-index.ts';
-import {
-  finalScore,
-  kindsCompatible,
-  prepareQuery,
-  type CorroborationWeights,
-  type ScreeningHit,
-  type ScreeningQuery,
-} from './matcher.ts';
+import { finalScore, kindsCompatible, prepareQuery, type CorroborationWeights, type ScreeningHit, type ScreeningQuery } from './matcher.ts';
 import { DISPOSITION_RANK, disposeHit, type HitDisposition } from './hit-disposition.ts';
 import { ownershipByListedParties, ownershipNote, type OwnershipExplanation } from './ownership.ts';
 import type { ScreeningEntity } from './screening-entity.ts';
@@ -98,22 +91,23 @@ function addIdentifierCandidates(
   return added;
 }
 
-export function screenIndex(index: NameIndex, query: ScreeningQuery, options: ScreenOptions = {}): ScreenResult {
-  const base = options.policy ?? DEFAULT_SCREENING_POLICY;
-  const policy: ScreeningPolicy = {
-    ...base,
-    ...(options.threshold !== undefined ? { reviewThreshold: options.threshold } : {}),
-    ...(options.corroboration ? { corroboration: options.corroboration } : {}),
-  };
-  const threshold = policy.reviewThreshold;
-  const minScore = options.minScore ?? threshold;
-  const params = options.params ?? screeningCompareParams(base);
-  const weights = policy.corroboration;
-  const q = prepareQuery(query);
-  const best: Best = new Map();
-  const gates: Gates = new Map();
-  const prune = options.exhaustive !== true;
-  const context = gateContext(q, policy, minScore);
+/**
+ * The index's candidates for each query name, compared in full into `best` (per entity, its best name so far), the
+ * entities met recorded in `gates` in the order first met. Unless `exhaustive`, a name is skipped when it cannot beat
+ * the entity's best so far or its best possible score shows no hit: then either no name of the entity shows one, or
+ * the one that does scores above this name's bound (hit-gate.ts). Returns the names compared (skipped ones included,
+ * as before the bound) and touched.
+ */
+function compareCandidates(
+  index: NameIndex,
+  context: GateContext,
+  params: NameCompareParams,
+  options: ScreenOptions,
+  best: Best,
+  gates: Gates,
+): { candidates: number; touched: number } {
+  const { q, policy } = context;
+  const weakAliasFactor = policy.corroboration.weakAliasFactor;
   let candidates = 0;
   let touched = 0;
   for (const qn of q.names) {
@@ -128,17 +122,37 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
       let gate = gates.get(n.entity);
       if (!gate) gates.set(n.entity, (gate = new EntityGate(context, e)));
       const prev = best.get(n.entity);
-      if (prune) {
-        // skipped: a name that cannot beat the entity's best so far, or whose best possible score shows no hit (then
-        // either no name of the entity shows one, or the one that does scores above this name's bound)
-        const bound = nameScoreBound(qn, n.norm, params) * (n.type === 'weak_aka' ? weights.weakAliasFactor : 1);
+      const factor = n.type === 'weak_aka' ? weakAliasFactor : 1;
+      if (options.exhaustive !== true) {
+        const bound = nameScoreBound(qn, n.norm, params) * factor;
         if ((prev && bound <= prev.score) || !gate.wouldShow(bound)) continue;
       }
       const cmp = compareNormalised(qn, n.norm, params);
-      const s = n.type === 'weak_aka' ? cmp.score * weights.weakAliasFactor : cmp.score;
+      const s = n.type === 'weak_aka' ? cmp.score * weakAliasFactor : cmp.score;
       if (!prev || s > prev.score) best.set(n.entity, { nameId: id, score: s, cmp });
     }
   }
+  return { candidates, touched };
+}
+
+export function screenIndex(index: NameIndex, query: ScreeningQuery, options: ScreenOptions = {}): ScreenResult {
+  const base = options.policy ?? DEFAULT_SCREENING_POLICY;
+  const policy: ScreeningPolicy = {
+    ...base,
+    ...(options.threshold !== undefined ? { reviewThreshold: options.threshold } : {}),
+    ...(options.corroboration ? { corroboration: options.corroboration } : {}),
+  };
+  const threshold = policy.reviewThreshold;
+  const minScore = options.minScore ?? threshold;
+  const params = options.params ?? screeningCompareParams(base);
+  const weights = policy.corroboration;
+  const q = prepareQuery(query);
+  const best: Best = new Map();
+  const gates: Gates = new Map();
+  const context = gateContext(q, policy, minScore);
+  const work = compareCandidates(index, context, params, options, best, gates);
+  const touched = work.touched;
+  let candidates = work.candidates;
   candidates += addIdentifierCandidates(index, q, best, gates, context, params, options.lists);
   const hits: ScreeningHit[] = [];
   for (const [ei, gate] of gates) {

@@ -21,15 +21,120 @@ import { emptyEntity, type EntityKind, type ScreeningEntity } from '../../src/sc
  * Hangul and Myanmar script, joined and split forms, and names written backwards.
  */
 const PARTS = [
-  'john', 'jon', 'johnny', 'jonathan', 'william', 'bill', 'williams', 'maria', 'mariah', 'marie', 'jansson', 'jansen',
-  'janssen', 'carmen', 'del', 'lopez', 'lopes', 'garcia', 'garsia', 'mohammed', 'muhammad', 'mohamed', 'mohamad',
-  'abdul', 'rahman', 'abdulrahman', 'abd', 'al', 'el', 'bin', 'bint', 'ibn', 'laden', 'usama', 'osama', 'awad', 'de',
-  'van', 'der', 'j', 'k', 'm.', 'a', 'putin', 'nitup', 'vladimir', 'kim', 'gim', 'jong', 'jeong', 'un', 'zhou', 'chou',
-  'xin', 'hsin', 'hsing', 'tung', 'dong', 'zedong', 'tsetung', 'mao', 'wang', 'wei', 'li', 'lee', 'bank', 'banque',
-  'trading', 'shipping', 'company', 'co', 'ltd', 'llc', 'gmbh', 'ooo', 'ojsc', 'international', 'star', 'stars',
-  'altair', 'marino', 'marina', 'glory', 'gloria', 'exports', 'experts', 'first', '1st', '44', 'forty-four', '7',
-  'uk', 'canada', 'people’s', 'liberation', 'army', 'pla', 'محمد', 'عبد الرحمن', 'كمالي', 'אברהם', 'כהן', 'Иванов',
-  'Иванова', 'Владимир', 'Πέτρος', '毛泽东', '周', '김정은', '민수', 'မင်းအောင်လှိုင်', 'aung', 'hlaing', 'min',
+  'john',
+  'jon',
+  'johnny',
+  'jonathan',
+  'william',
+  'bill',
+  'williams',
+  'maria',
+  'mariah',
+  'marie',
+  'jansson',
+  'jansen',
+  'janssen',
+  'carmen',
+  'del',
+  'lopez',
+  'lopes',
+  'garcia',
+  'garsia',
+  'mohammed',
+  'muhammad',
+  'mohamed',
+  'mohamad',
+  'abdul',
+  'rahman',
+  'abdulrahman',
+  'abd',
+  'al',
+  'el',
+  'bin',
+  'bint',
+  'ibn',
+  'laden',
+  'usama',
+  'osama',
+  'awad',
+  'de',
+  'van',
+  'der',
+  'j',
+  'k',
+  'm.',
+  'a',
+  'putin',
+  'nitup',
+  'vladimir',
+  'kim',
+  'gim',
+  'jong',
+  'jeong',
+  'un',
+  'zhou',
+  'chou',
+  'xin',
+  'hsin',
+  'hsing',
+  'tung',
+  'dong',
+  'zedong',
+  'tsetung',
+  'mao',
+  'wang',
+  'wei',
+  'li',
+  'lee',
+  'bank',
+  'banque',
+  'trading',
+  'shipping',
+  'company',
+  'co',
+  'ltd',
+  'llc',
+  'gmbh',
+  'ooo',
+  'ojsc',
+  'international',
+  'star',
+  'stars',
+  'altair',
+  'marino',
+  'marina',
+  'glory',
+  'gloria',
+  'exports',
+  'experts',
+  'first',
+  '1st',
+  '44',
+  'forty-four',
+  '7',
+  'uk',
+  'canada',
+  'people’s',
+  'liberation',
+  'army',
+  'pla',
+  'محمد',
+  'عبد الرحمن',
+  'كمالي',
+  'אברהם',
+  'כהן',
+  'Иванов',
+  'Иванова',
+  'Владимир',
+  'Πέτρος',
+  '毛泽东',
+  '周',
+  '김정은',
+  '민수',
+  'မင်းအောင်လှိုင်',
+  'aung',
+  'hlaing',
+  'min',
 ];
 
 /** One edit (substitution, insertion, deletion, transposition), as typos are. */
@@ -90,7 +195,9 @@ describe('nameScoreBound', () => {
     const bounded = (x: string, y: string, s: NameSchema) => {
       const a = normaliseName(x, s);
       const b = normaliseName(y, s);
-      expect(nameScoreBound(a, b, SCREENING_COMPARE_PARAMS)).toBeGreaterThanOrEqual(compareNormalised(a, b, SCREENING_COMPARE_PARAMS).score);
+      expect(nameScoreBound(a, b, SCREENING_COMPARE_PARAMS)).toBeGreaterThanOrEqual(
+        compareNormalised(a, b, SCREENING_COMPARE_PARAMS).score,
+      );
     };
     fc.assert(
       fc.property(fc.array(part, { minLength: 2, maxLength: 5 }), fc.nat(), schema, (parts, seed, s) => {
@@ -122,8 +229,7 @@ describe('couldPair and jaroWinklerCeiling', () => {
     fc.assert(
       fc.property(name, name, schema, fc.double({ min: 0.5, max: 1, noNaN: true }), (x, y, s, min) => {
         for (const a of normaliseName(x, s).tokens)
-          for (const b of normaliseName(y, s).tokens)
-            if (!couldPair(a, b, min)) expect(tokenSimilarity(a, b).sim).toBeLessThan(min);
+          for (const b of normaliseName(y, s).tokens) if (!couldPair(a, b, min)) expect(tokenSimilarity(a, b).sim).toBeLessThan(min);
       }),
       { numRuns: 3000 },
     );
@@ -168,7 +274,14 @@ describe('screening with the bound', () => {
     fc.assert(
       fc.property(
         fc.array(entity, { minLength: 1, maxLength: 12 }),
-        fc.array(fc.record({ name, kind: fc.option(fc.constantFrom(...KINDS), { nil: undefined }), year: fc.option(fc.integer({ min: 1940, max: 2000 }), { nil: undefined }) }), { minLength: 1, maxLength: 5 }),
+        fc.array(
+          fc.record({
+            name,
+            kind: fc.option(fc.constantFrom(...KINDS), { nil: undefined }),
+            year: fc.option(fc.integer({ min: 1940, max: 2000 }), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 5 },
+        ),
         policy,
         fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
         (listed, queries, p, minScore) => {
@@ -182,7 +295,12 @@ describe('screening with the bound', () => {
           const index = NameIndex.build(entities);
           for (const q of queries) {
             // queries are listed names, typos of them, or names of their own
-            const query = { name: q.name, ...(q.kind ? { kind: q.kind } : {}), ...(q.year ? { dob: `${q.year}-06-01` } : {}), country: 'ru' };
+            const query = {
+              name: q.name,
+              ...(q.kind ? { kind: q.kind } : {}),
+              ...(q.year ? { dob: `${q.year}-06-01` } : {}),
+              country: 'ru',
+            };
             const opts = { policy: p, ...(minScore !== undefined ? { minScore } : {}) };
             expect(screenIndex(index, query, opts)).toEqual(screenIndex(index, query, { ...opts, exhaustive: true }));
             // a listed name, or a typo of it, with the listed date of birth and nationality (corroboration lifts it)
