@@ -13,7 +13,10 @@ export interface ResolvedKeys {
   readonly exact: readonly boolean[];
 }
 
-/** Tokens cached at most; the cache is emptied when full (distinct query tokens are unbounded, the common ones return). */
+/**
+ * Tokens (and joined pairs) cached at most; a cache is emptied when full (distinct query tokens are unbounded, the
+ * common ones return).
+ */
 const MAX_TOKENS = 100_000;
 
 /** A cached token: the fields tokenKeys reads besides the text, and its keys. */
@@ -29,6 +32,7 @@ export class QueryKeyCache {
   private readonly cache = new Map<string, Cached>();
   /** Joined-neighbour keys by the first token's raw text, then the second's. */
   private readonly joined = new Map<string, Map<string, number>>();
+  private joinedCount = 0;
   private readonly keyOf: ReadonlyMap<string, number>;
   private readonly keysOf: (t: NameToken) => [string, number][];
 
@@ -40,12 +44,16 @@ export class QueryKeyCache {
   /** "abdul" + "rahman": the key of two neighbouring tokens joined (nameKeys' t: key of their raw texts), or −1. */
   joinedOf(a: NameToken, b: NameToken): number {
     let after = this.joined.get(a.raw);
-    if (!after) {
-      if (this.joined.size >= MAX_TOKENS) this.joined.clear();
-      this.joined.set(a.raw, (after = new Map()));
+    let kid = after?.get(b.raw);
+    if (kid !== undefined) return kid;
+    kid = this.keyOf.get(`t:${a.raw.replace(/ /g, '') + b.raw.replace(/ /g, '')}`) ?? -1;
+    if (++this.joinedCount > MAX_TOKENS) {
+      this.joined.clear();
+      this.joinedCount = 1;
+      after = undefined;
     }
-    let kid = after.get(b.raw);
-    if (kid === undefined) after.set(b.raw, (kid = this.keyOf.get(`t:${a.raw.replace(/ /g, '') + b.raw.replace(/ /g, '')}`) ?? -1));
+    if (!after) this.joined.set(a.raw, (after = new Map()));
+    after.set(b.raw, kid);
     return kid;
   }
 
