@@ -65,24 +65,50 @@ function markJoined(tokens: readonly NameToken[], other: readonly NameToken[], c
   const n = tokens.length;
   for (let i = 0; i < n; i++) {
     if (tokens[i]!.kind === 'number') continue;
-    let text = compact(tokens[i]!);
-    let initials = tokens[i]!.raw[0] ?? '';
+    let length = compactLength(tokens[i]!);
     for (let j = i + 1; j < Math.min(n, i + 5); j++) {
       if (tokens[j]!.kind === 'number') break;
-      text += compact(tokens[j]!);
-      initials += tokens[j]!.raw[0] ?? '';
+      length += compactLength(tokens[j]!);
       const unit = ((1 << (j + 1)) - 1) & ~((1 << i) - 1);
       for (let k = 0; k < other.length; k++) {
         if ((coverT & unit) === unit && (coverO >>> k) & 1) continue;
         const ok = other[k]!;
-        const acronym = initials.length >= 2 && initials.length === ok.text.length && initials === ok.text;
-        if (!acronym && !(j - i < 3 && joinedCouldPair(text, compact(ok), minTokenSim))) continue;
+        // the texts are built only for pairs whose lengths could agree
+        const acronym = ok.text.length >= 2 && ok.text.length <= j - i + 1 && initialsOf(tokens, i, j) === ok.text;
+        const okLength = compactLength(ok);
+        const joined =
+          !acronym &&
+          j - i < 3 &&
+          okLength >= 4 &&
+          lengthsAgree(length, okLength) &&
+          joinedCouldPair(joinedText(tokens, i, j), compact(ok), minTokenSim);
+        if (!acronym && !joined) continue;
         coverT |= unit;
         coverO |= 1 << k;
       }
     }
   }
   return { t: coverT, o: coverO };
+}
+
+const compactLength = (t: NameToken): number => (t.raw.includes(' ') ? compact(t).length : t.raw.length);
+
+/** joinedUnits' texts: the tokens i..j without spaces, and their initials. */
+function joinedText(tokens: readonly NameToken[], i: number, j: number): string {
+  let text = '';
+  for (let x = i; x <= j; x++) text += compact(tokens[x]!);
+  return text;
+}
+
+function initialsOf(tokens: readonly NameToken[], i: number, j: number): string {
+  let initials = '';
+  for (let x = i; x <= j; x++) initials += tokens[x]!.raw[0] ?? '';
+  return initials;
+}
+
+/** The edit budget of joinedSpellingAgrees allows this length difference. */
+function lengthsAgree(x: number, y: number): boolean {
+  return Math.abs(x - y) <= Math.max(2, Math.round(0.15 * Math.max(x, y)));
 }
 
 /** Which tokens of the two sides some pair could cover (bit i: token i). */
