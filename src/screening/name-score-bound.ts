@@ -33,9 +33,8 @@ function boundable(p: NameCompareParams): boolean {
 
 /** The product of the multiplicative factors above 1 (a factor ≤ 1 only lowers the score). */
 function factorCeiling(p: NameCompareParams): number {
-  let f = 1;
-  for (const x of [p.numberConflictFactor, p.legalFormConflictFactor, p.vesselOwnerFactor, p.jurisdictionFactor]) if (x > 1) f *= x;
-  return f;
+  const above = (x: number) => (x > 1 ? x : 1);
+  return above(p.numberConflictFactor) * above(p.legalFormConflictFactor) * above(p.vesselOwnerFactor) * above(p.jurisdictionFactor);
 }
 
 const compact = (t: NameToken): string => (t.raw.includes(' ') ? t.raw.replace(/ /g, '') : t.raw);
@@ -226,8 +225,13 @@ function weightOf(tokens: readonly NameToken[], covered = 0): number {
 function extraCostFloor(a: NormalisedName, b: NormalisedName, params: NameCompareParams): number {
   const e = a.schema === 'person' ? params.extraCost : params.extraCostOrg;
   // a person's unmatched CJK syllables may count more than their weight: UA − UB is then unknown
-  const syllables = a.schema === 'person' && params.unmatchedSyllableWeight > 0 && [...a.tokens, ...b.tokens].some((t) => t.syllable);
+  const syllables = a.schema === 'person' && params.unmatchedSyllableWeight > 0 && (hasSyllable(a.tokens) || hasSyllable(b.tokens));
   return e >= 0 && params.conflictCost >= e && !syllables ? e : 0;
+}
+
+function hasSyllable(tokens: readonly NameToken[]): boolean {
+  for (const t of tokens) if (t.syllable) return true;
+  return false;
 }
 
 /** The least one-sided extra: |UA − UB| less the most an Arabic "bin X" on either side can take off (nasabDiscount). */
