@@ -39,6 +39,9 @@ function kindToSchema(k: EntityKind): NameSchema {
   return k;
 }
 
+/** A token's raw text without spaces (nameKeys' joined-neighbour keys), without a regular expression when it has none. */
+const unspaced = (raw: string): string => (raw.includes(' ') ? raw.replace(/ /g, '') : raw);
+
 function indexable(t: NameToken): boolean {
   return t.kind === 'word' || t.kind === 'number';
 }
@@ -259,7 +262,7 @@ export class NameIndex {
     const toks = query.tokens;
     const n = toks.length;
     const useAll = !toks.some(indexable);
-    const { start, ids } = this.postings;
+    const { keyOf, start, ids } = this.postings;
     const own: (ResolvedKeys | undefined)[] = new Array<ResolvedKeys | undefined>(n);
     const joined = new Array<number>(n);
     const exactSize = new Array<number>(n);
@@ -267,7 +270,7 @@ export class NameIndex {
     for (let i = 0; i < n; i++) {
       const t = toks[i]!;
       own[i] = useAll || indexable(t) ? this.queryKeys.of(t) : undefined;
-      joined[i] = i + 1 < n ? this.queryKeys.joinedOf(t, toks[i + 1]!) : -1;
+      joined[i] = i + 1 < n ? (keyOf.get(`t:${unspaced(t.raw) + unspaced(toks[i + 1]!.raw)}`) ?? -1) : -1;
       // very common tokens ("mohammed" in a big list) are skipped in candidate generation when the query has rarer
       // tokens: a true match shares those too, and the full comparison still scores every token
       const first = own[i] ? own[i]!.kids[0]! : i + 1 < n ? joined[i]! : -1;

@@ -13,10 +13,7 @@ export interface ResolvedKeys {
   readonly exact: readonly boolean[];
 }
 
-/**
- * Tokens (and joined pairs) cached at most; a cache is emptied when full (distinct query tokens are unbounded, the
- * common ones return).
- */
+/** Tokens cached at most; the cache is emptied when full (distinct query tokens are unbounded, the common ones return). */
 const MAX_TOKENS = 100_000;
 
 /** A cached token: the fields tokenKeys reads besides the text, and its keys. */
@@ -30,31 +27,12 @@ interface Cached {
 export class QueryKeyCache {
   /** By token text; a token with the same text but another kind, script class or phonetic key replaces the entry. */
   private readonly cache = new Map<string, Cached>();
-  /** Joined-neighbour keys by the first token's raw text, then the second's. */
-  private readonly joined = new Map<string, Map<string, number>>();
-  private joinedCount = 0;
   private readonly keyOf: ReadonlyMap<string, number>;
   private readonly keysOf: (t: NameToken) => [string, number][];
 
   constructor(keyOf: ReadonlyMap<string, number>, keysOf: (t: NameToken) => [string, number][]) {
     this.keyOf = keyOf;
     this.keysOf = keysOf;
-  }
-
-  /** "abdul" + "rahman": the key of two neighbouring tokens joined (nameKeys' t: key of their raw texts), or −1. */
-  joinedOf(a: NameToken, b: NameToken): number {
-    let after = this.joined.get(a.raw);
-    let kid = after?.get(b.raw);
-    if (kid !== undefined) return kid;
-    kid = this.keyOf.get(`t:${a.raw.replace(/ /g, '') + b.raw.replace(/ /g, '')}`) ?? -1;
-    if (++this.joinedCount > MAX_TOKENS) {
-      this.joined.clear();
-      this.joinedCount = 1;
-      after = undefined;
-    }
-    if (!after) this.joined.set(a.raw, (after = new Map()));
-    after.set(b.raw, kid);
-    return kid;
   }
 
   /** The token's own keys (tokenKeys for a query), resolved. Every field tokenKeys reads is compared. */
