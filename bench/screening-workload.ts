@@ -4,8 +4,8 @@
  * (screening-equality.ts) run it against this worktree and a base worktree in one process.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 
 type Row = Record<string, string>;
@@ -24,7 +24,8 @@ export interface ScreeningCode {
   pairThreshold: number;
 }
 
-export const sharedDir = process.env['SHARED_DIR'] ?? '/work/shared';
+/** As bench/screening.bench.ts: SHARED_DIR, else ../shared beside the repository. */
+export const sharedDir = process.env['SHARED_DIR'] ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared');
 export const dataDir = join(sharedDir, 'data', 'screening');
 export const FIXED_NOW = (): Date => new Date('2026-01-01T00:00:00Z');
 
