@@ -280,7 +280,7 @@ const syllableWords = (n: NormalisedName): string[] =>
 
 /** Whether a name spells Chinese syllables, once per normalised name (list names are compared many times). */
 const chineseNames = new WeakMap<NormalisedName, boolean>();
-function spellsChinese(n: NormalisedName): boolean {
+export function spellsChinese(n: NormalisedName): boolean {
   let c = chineseNames.get(n);
   if (c === undefined) chineseNames.set(n, (c = looksChinese(syllableWords(n))));
   return c;

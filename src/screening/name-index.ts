@@ -10,6 +10,7 @@ import { DECISIVE_KINDS, strongIdentifierOf, type StrongIdentifier } from './str
 import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName, type NameToken } from './name-normaliser.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import { GrowableInts } from './growable-ints.ts';
+import { QueryKeyCache, type ResolvedKeys } from './query-key-cache.ts';
 import type { EntityKind, NameType, ScreeningEntity } from './screening-entity.ts';
 
 export interface IndexedName {
@@ -37,6 +38,9 @@ export interface CandidateResult {
 function kindToSchema(k: EntityKind): NameSchema {
   return k;
 }
+
+/** A token's raw text without spaces (nameKeys' joined-neighbour keys), without a regular expression when it has none. */
+const unspaced = (raw: string): string => (raw.includes(' ') ? raw.replace(/ /g, '') : raw);
 
 function indexable(t: NameToken): boolean {
   return t.kind === 'word' || t.kind === 'number';
@@ -167,10 +171,11 @@ export class NameIndex {
   private readonly byIdentifier: Map<string, number[]>;
   private readonly credit: Float32Array;
   private readonly tokBest: Float32Array;
+  /** The last query token that credited each name; a stamp below the query's first token's is from an earlier query. */
   private readonly stamp: Int32Array;
-  private readonly seen: Int32Array;
+  private readonly touchedIds: Int32Array;
   private stampCounter = 0;
-  private seenCounter = 0;
+  private readonly queryKeys: QueryKeyCache;
 
   private constructor(entities: ScreeningEntity[], names: IndexedName[], postings: Postings, byIdentifier: Map<string, number[]>) {
     this.entities = entities;
@@ -180,7 +185,8 @@ export class NameIndex {
     this.credit = new Float32Array(names.length);
     this.tokBest = new Float32Array(names.length);
     this.stamp = new Int32Array(names.length);
-    this.seen = new Int32Array(names.length);
+    this.touchedIds = new Int32Array(names.length);
+    this.queryKeys = new QueryKeyCache(postings.keyOf, (t) => tokenKeys(t, true));
   }
 
   static build(entities: ScreeningEntity[]): NameIndex {
@@ -246,51 +252,61 @@ export class NameIndex {
     return this.postings.keyOf.size;
   }
 
-  /** Names holding a key (0 when none). */
-  private postingCount(key: string): number {
-    const k = this.postings.keyOf.get(key);
-    return k === undefined ? 0 : this.postings.start[k + 1]! - this.postings.start[k]!;
-  }
-
   candidates(query: NormalisedName, opts: CandidateOptions = {}): CandidateResult {
     const maxCandidates = opts.maxCandidates ?? 48;
     const minShare = opts.minShare ?? 0.45;
     const maxFuzzy = opts.maxFuzzyPostings ?? 2000;
     const maxExact = Math.max(maxFuzzy * 4, 5000);
-    const perToken = nameKeys(query, true);
-    const touchedList: number[] = [];
-    const seenStamp = ++this.seenCounter;
-    // very common tokens ("mohammed" in a big list) are skipped in candidate generation when the query has rarer
-    // tokens: a true match shares those too, and the full comparison still scores every token
-    const exactSize = perToken.map((keys) => this.postingCount(keys[0]?.[0] ?? ''));
+    // the keys of nameKeys(query, true), resolved: each token's own keys (cached across queries), then the key of it
+    // joined with the next token; same order and multiplicity, so credits add up exactly as over nameKeys
+    const toks = query.tokens;
+    const n = toks.length;
+    const useAll = !toks.some(indexable);
     const { keyOf, start, ids } = this.postings;
-    const hasRare = exactSize.some((n, i) => (perToken[i]?.length ?? 0) > 0 && n <= maxExact);
+    const own: (ResolvedKeys | undefined)[] = new Array<ResolvedKeys | undefined>(n);
+    const joined = new Array<number>(n);
+    const exactSize = new Array<number>(n);
+    let hasRare = false;
+    for (let i = 0; i < n; i++) {
+      const t = toks[i]!;
+      own[i] = useAll || indexable(t) ? this.queryKeys.of(t) : undefined;
+      joined[i] = i + 1 < n ? (keyOf.get(`t:${unspaced(t.raw) + unspaced(toks[i + 1]!.raw)}`) ?? -1) : -1;
+      // very common tokens ("mohammed" in a big list) are skipped in candidate generation when the query has rarer
+      // tokens: a true match shares those too, and the full comparison still scores every token
+      const first = own[i] ? own[i]!.kids[0]! : i + 1 < n ? joined[i]! : -1;
+      exactSize[i] = first < 0 ? 0 : start[first + 1]! - start[first]!;
+      if ((own[i] !== undefined || i + 1 < n) && exactSize[i]! <= maxExact) hasRare = true;
+    }
+    const queryBase = this.stampCounter + 1;
+    let touched = 0;
     let total = 0;
-    for (let ti = 0; ti < perToken.length; ti++) {
-      const keys = perToken[ti]!;
-      if (keys.length === 0) continue;
+    for (let ti = 0; ti < n; ti++) {
+      const mine = own[ti];
+      if (mine === undefined && ti + 1 >= n) continue;
       if (hasRare && exactSize[ti]! > maxExact) continue;
-      const w = query.tokens[ti]!.weight;
+      const w = toks[ti]!.weight;
       total += w;
       const tokStamp = ++this.stampCounter;
-      for (const [key, factor] of keys) {
-        const k = keyOf.get(key);
-        if (k === undefined) continue;
+      const ownCount = mine ? mine.kids.length : 0;
+      const keyCount = ownCount + (ti + 1 < n ? 1 : 0);
+      for (let ki = 0; ki < keyCount; ki++) {
+        const k = ki < ownCount ? mine!.kids[ki]! : joined[ti]!;
+        if (k < 0) continue;
         const from = start[k]!;
         const to = start[k + 1]!;
-        if (key[0] !== 't' && to - from > maxFuzzy) continue;
-        const c = w * factor;
+        if (ki < ownCount && !mine!.exact[ki] && to - from > maxFuzzy) continue;
+        const c = w * (ki < ownCount ? mine!.factors[ki]! : 1);
         for (let i = from; i < to; i++) {
           const id = ids[i]!;
-          if (this.seen[id] !== seenStamp) {
-            this.seen[id] = seenStamp;
-            this.credit[id] = 0;
-            touchedList.push(id);
-          }
-          if (this.stamp[id] !== tokStamp) {
+          const st = this.stamp[id]!;
+          if (st !== tokStamp) {
+            if (st < queryBase) {
+              // first key of this query to reach the name
+              this.touchedIds[touched++] = id;
+              this.credit[id] = c;
+            } else this.credit[id]! += c;
             this.stamp[id] = tokStamp;
             this.tokBest[id] = c;
-            this.credit[id]! += c;
           } else if (c > this.tokBest[id]!) {
             this.credit[id]! += c - this.tokBest[id]!;
             this.tokBest[id] = c;
@@ -300,8 +316,9 @@ export class NameIndex {
     }
     if (total === 0) return { nameIds: [], touched: 0 };
     const need = total * minShare;
-    const passing = touchedList.filter((id) => this.credit[id]! >= need);
+    const passing: number[] = [];
+    for (let i = 0; i < touched; i++) if (this.credit[this.touchedIds[i]!]! >= need) passing.push(this.touchedIds[i]!);
     passing.sort((a, b) => this.credit[b]! - this.credit[a]!);
-    return { nameIds: passing.slice(0, maxCandidates), touched: touchedList.length };
+    return { nameIds: passing.slice(0, maxCandidates), touched };
   }
 }

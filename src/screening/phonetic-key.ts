@@ -8,7 +8,23 @@
 
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
 
+/**
+ * Keys computed so far: 17 regular-expression passes per token, for the same few thousand name words again and again
+ * (every list name at build, every query token). Bounded: emptied when full.
+ */
+const computed = new Map<string, string>();
+const MAX_COMPUTED = 200_000;
+
 export function phoneticKey(token: string): string {
+  let key = computed.get(token);
+  if (key === undefined) {
+    if (computed.size >= MAX_COMPUTED) computed.clear();
+    computed.set(token, (key = computePhoneticKey(token)));
+  }
+  return key;
+}
+
+function computePhoneticKey(token: string): string {
   let s = token.toLowerCase();
   if (!/^[a-z]+$/.test(s)) return s; // digits / other scripts: the token is its own key
   s = s

@@ -1,16 +1,10 @@
 /** Screening over an index: candidates -> full name comparison -> corroboration -> explained hits. */
 import { compareNormalised, round, type NameCompareParams } from './name-compare.ts';
+import { nameScoreBound } from './name-score-bound.ts';
+import { EntityGate, gateContext, isShown, type GateContext } from './hit-gate.ts';
 import { screeningCompareParams } from './screening-compare-params.ts';
 import type { NameIndex } from './name-index.ts';
-import {
-  corroborate,
-  finalScore,
-  kindsCompatible,
-  prepareQuery,
-  type CorroborationWeights,
-  type ScreeningHit,
-  type ScreeningQuery,
-} from './matcher.ts';
+import { finalScore, kindsCompatible, prepareQuery, type CorroborationWeights, type ScreeningHit, type ScreeningQuery } from './matcher.ts';
 import { DISPOSITION_RANK, disposeHit, type HitDisposition } from './hit-disposition.ts';
 import { ownershipByListedParties, ownershipNote, type OwnershipExplanation } from './ownership.ts';
 import type { ScreeningEntity } from './screening-entity.ts';
@@ -32,6 +26,11 @@ export interface ScreenOptions {
   /** Overrides the policy's corroboration weights. */
   corroboration?: CorroborationWeights;
   maxCandidates?: number;
+  /**
+   * Compare every candidate name in full. By default a name whose score bound (name-score-bound.ts) can neither show
+   * a hit nor beat the entity's best name so far is skipped: the same hits either way (tests compare both).
+   */
+  exhaustive?: boolean;
 }
 
 export interface ScreenResult {
@@ -61,12 +60,16 @@ function ownedDisposition(d: HitDisposition, e: ScreeningEntity): HitDisposition
 }
 
 type Best = Map<number, { nameId: number; score: number; cmp: ReturnType<typeof compareNormalised> }>;
+/** Entities met in this screening, in the order they were first met (the order hits are built in), with their facts. */
+type Gates = Map<number, EntityGate>;
 
 /** An equal IMO / MMSI / LEI finds the entry whatever its name (a renamed ship, a company name in another language). */
 function addIdentifierCandidates(
   index: NameIndex,
   q: ReturnType<typeof prepareQuery>,
   best: Best,
+  gates: Gates,
+  context: GateContext,
   params: NameCompareParams,
   lists: string[] | undefined,
 ): number {
@@ -76,14 +79,60 @@ function addIdentifierCandidates(
   for (const sid of q.strongIds) {
     for (const id of index.namesWithIdentifier(sid)) {
       const n = index.names[id]!;
-      if (best.has(n.entity)) continue;
-      if (lists && !lists.includes(index.entities[n.entity]!.listId)) continue;
+      if (gates.has(n.entity)) continue;
+      const e = index.entities[n.entity]!;
+      if (lists && !lists.includes(e.listId)) continue;
       added++;
       const cmp = compareNormalised(qn, n.norm, params);
+      gates.set(n.entity, new EntityGate(context, e));
       best.set(n.entity, { nameId: id, score: cmp.score, cmp });
     }
   }
   return added;
+}
+
+/**
+ * The index's candidates for each query name, compared in full into `best` (per entity, its best name so far), the
+ * entities met recorded in `gates` in the order first met. Unless `exhaustive`, a name is skipped when it cannot beat
+ * the entity's best so far or its best possible score shows no hit: then either no name of the entity shows one, or
+ * the one that does scores above this name's bound (hit-gate.ts). Returns the names compared (skipped ones included,
+ * as before the bound) and touched.
+ */
+function compareCandidates(
+  index: NameIndex,
+  context: GateContext,
+  params: NameCompareParams,
+  options: ScreenOptions,
+  best: Best,
+  gates: Gates,
+): { candidates: number; touched: number } {
+  const { q, policy } = context;
+  const weakAliasFactor = policy.corroboration.weakAliasFactor;
+  let candidates = 0;
+  let touched = 0;
+  for (const qn of q.names) {
+    const res = index.candidates(qn, options.maxCandidates ? { maxCandidates: options.maxCandidates } : {});
+    touched += res.touched;
+    for (const id of res.nameIds) {
+      const n = index.names[id]!;
+      const e = index.entities[n.entity]!;
+      if (!kindsCompatible(q.schema, e.kind)) continue;
+      if (options.lists && !options.lists.includes(e.listId)) continue;
+      candidates++;
+      let gate = gates.get(n.entity);
+      if (!gate) gates.set(n.entity, (gate = new EntityGate(context, e)));
+      const prev = best.get(n.entity);
+      const factor = n.type === 'weak_aka' ? weakAliasFactor : 1;
+      if (options.exhaustive !== true) {
+        const bound = nameScoreBound(qn, n.norm, params) * factor;
+        if ((prev && bound <= prev.score) || !gate.wouldShow(bound)) continue;
+      }
+      const cmp = compareNormalised(qn, n.norm, params);
+      const s = n.type === 'weak_aka' ? cmp.score * weakAliasFactor : cmp.score;
+      if (!prev || s > prev.score) best.set(n.entity, { nameId: id, score: s, cmp });
+    }
+  }
+  return { candidates, touched };
 }
 
 export function screenIndex(index: NameIndex, query: ScreeningQuery, options: ScreenOptions = {}): ScreenResult {
@@ -99,31 +148,21 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
   const weights = policy.corroboration;
   const q = prepareQuery(query);
   const best: Best = new Map();
-  let candidates = 0;
-  let touched = 0;
-  for (const qn of q.names) {
-    const res = index.candidates(qn, options.maxCandidates ? { maxCandidates: options.maxCandidates } : {});
-    touched += res.touched;
-    for (const id of res.nameIds) {
-      const n = index.names[id]!;
-      const e = index.entities[n.entity]!;
-      if (!kindsCompatible(q.schema, e.kind)) continue;
-      if (options.lists && !options.lists.includes(e.listId)) continue;
-      candidates++;
-      const cmp = compareNormalised(qn, n.norm, params);
-      const s = n.type === 'weak_aka' ? cmp.score * weights.weakAliasFactor : cmp.score;
-      const prev = best.get(n.entity);
-      if (!prev || s > prev.score) best.set(n.entity, { nameId: id, score: s, cmp });
-    }
-  }
-  candidates += addIdentifierCandidates(index, q, best, params, options.lists);
+  const gates: Gates = new Map();
+  const context = gateContext(q, policy, minScore);
+  const work = compareCandidates(index, context, params, options, best, gates);
+  const touched = work.touched;
+  let candidates = work.candidates;
+  candidates += addIdentifierCandidates(index, q, best, gates, context, params, options.lists);
   const hits: ScreeningHit[] = [];
-  for (const [ei, b] of best) {
+  for (const [ei, gate] of gates) {
+    const b = best.get(ei);
+    if (!b) continue;
     const e = index.entities[ei]!;
     const owned = e.ownership ? ownershipOf(e, policy) : undefined;
     if (owned?.skip) continue;
     const n = index.names[b.nameId]!;
-    const effects = corroborate(q, e, policy);
+    const effects = gate.effects;
     // A weak alias is a weaker name: its discount belongs to the name score the review rule reads.
     const nameScore = round(b.score);
     const weakAliasNote = `weak alias: name score ${b.cmp.score} × ${weights.weakAliasFactor}`;
@@ -132,7 +171,7 @@ export function screenIndex(index: NameIndex, query: ScreeningQuery, options: Sc
     const score = finalScore(nameScore, effects, weights);
     const disposition = ownedDisposition(disposeHit(nameScore, effects, score, policy), e);
     // Hits the policy cleared only because of a hard contradiction stay visible: the record shows why.
-    if (disposition.kind === 'clear' && disposition.reasonCode !== 'HARD_CONTRADICTION_CLEARED' && score < minScore) continue;
+    if (!isShown(disposition, score, minScore)) continue;
     hits.push({
       listId: e.listId,
       entryId: e.entryId,

@@ -1,0 +1,291 @@
+/**
+ * A cheap upper bound on `compareNormalised(a, b, params).score` (name-compare.ts), so screening can skip the full
+ * comparison of a candidate name that cannot change the result (screening-engine.ts, docs/performance.md).
+ *
+ * The score is Σ sim·w / (mw + C·min(UA, UB) + E·extra) × factors, with every chosen pair's sim ≤ 1, mw the matched
+ * weight ((matched weight of A + matched weight of B) / 2), UA / UB at least the weight of the tokens left unmatched,
+ * extra ≥ 0. A token no pair can cover stays unmatched whatever the greedy choice, so with UA*, UB* the weights of
+ * such tokens and M = (WA − UA* + WB − UB*) / 2 ≥ mw:
+ *
+ *     score ≤ mw / (mw + C·min(UA, UB)) ≤ M / (M + C·min(UA*, UB*))
+ *
+ * A token "can be covered" when some pair that candidatePairs could form contains it: a single-token pair whose
+ * tokenSimilarity reaches minTokenSim (the word-level exclusions only remove pairs, so they are ignored), a joined
+ * unit whose length is within the spelling budget of the other token (joinedSpellingAgrees bounds the edit
+ * distance, and so the length difference), or an acronym equal to the other token. Names that both spell Chinese
+ * syllables (romanisation pairs ignore lengths) and parameters outside their usual ranges get no bound (1).
+ */
+import { round, spellsChinese, tokenSimilarity, type NameCompareParams } from './name-compare.ts';
+import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
+import { consonantSkeleton } from './phonetic-key.ts';
+import type { NameToken, NormalisedName } from './name-normaliser.ts';
+
+/** Names with more tokens than a coverage bit set holds get no bound. */
+const MAX_TOKENS = 30;
+
+/** Slack for floating-point rounding in the bound's arithmetic (scores are rounded to 4 decimals). */
+const EPSILON = 1e-9;
+
+/** Parameters the bound's argument holds for: non-negative costs, similarities and weights. */
+function boundable(p: NameCompareParams): boolean {
+  return p.conflictCost >= 0 && p.extraCost >= 0 && p.extraCostOrg >= 0 && p.minTokenSim > 0;
+}
+
+/** The product of the multiplicative factors above 1 (a factor ≤ 1 only lowers the score). */
+function factorCeiling(p: NameCompareParams): number {
+  const above = (x: number) => (x > 1 ? x : 1);
+  return above(p.numberConflictFactor) * above(p.legalFormConflictFactor) * above(p.vesselOwnerFactor) * above(p.jurisdictionFactor);
+}
+
+const compact = (t: NameToken): string => (t.raw.includes(' ') ? t.raw.replace(/ /g, '') : t.raw);
+
+/**
+ * Whether a joined text could pair with a token: candidatePairs keeps a joined pair only when its Jaro-Winkler
+ * similarity reaches joinedMin (0.9 or more) and minTokenSim and the spellings agree within the edit budget.
+ */
+function joinedCouldPair(joined: string, token: string, minTokenSim: number): boolean {
+  if (token.length < 4) return false;
+  const budget = Math.max(2, Math.round(0.15 * Math.max(joined.length, token.length)));
+  if (Math.abs(joined.length - token.length) > budget) return false;
+  const least = Math.max(JOINED_MIN, minTokenSim);
+  return jaroWinklerCeiling(joined, token) >= least && jaroWinkler(joined, token) >= least && levenshtein(joined, token, budget) <= budget;
+}
+
+/** The lowest joinedMin of name-compare (0.97 for CJK syllables). */
+const JOINED_MIN = 0.9;
+
+/**
+ * Coverage (bit i: token i) of `tokens` and `other` after the pairs of a unit of `tokens` (joined neighbours,
+ * initials: as name-compare's joinedUnits forms them) with a single token of `other` (candidatePairs forms these
+ * pairs both ways round with the same tests). A pair whose tokens are all covered already is not tested.
+ */
+function markJoined(tokens: readonly NameToken[], other: readonly NameToken[], cover: Coverage, minTokenSim: number): Coverage {
+  let { t: coverT, o: coverO } = cover;
+  const n = tokens.length;
+  for (let i = 0; i < n; i++) {
+    if (tokens[i]!.kind === 'number') continue;
+    let length = compactLength(tokens[i]!);
+    for (let j = i + 1; j < Math.min(n, i + 5); j++) {
+      if (tokens[j]!.kind === 'number') break;
+      length += compactLength(tokens[j]!);
+      const unit = ((1 << (j + 1)) - 1) & ~((1 << i) - 1);
+      for (let k = 0; k < other.length; k++) {
+        if ((coverT & unit) === unit && (coverO >>> k) & 1) continue;
+        const ok = other[k]!;
+        // the texts are built only for pairs whose lengths could agree
+        const acronym = ok.text.length >= 2 && ok.text.length <= j - i + 1 && initialsOf(tokens, i, j) === ok.text;
+        const okLength = compactLength(ok);
+        const joined =
+          !acronym &&
+          j - i < 3 &&
+          okLength >= 4 &&
+          lengthsAgree(length, okLength) &&
+          joinedCouldPair(joinedText(tokens, i, j), compact(ok), minTokenSim);
+        if (!acronym && !joined) continue;
+        coverT |= unit;
+        coverO |= 1 << k;
+      }
+    }
+  }
+  return { t: coverT, o: coverO };
+}
+
+const compactLength = (t: NameToken): number => (t.raw.includes(' ') ? compact(t).length : t.raw.length);
+
+/** joinedUnits' texts: the tokens i..j without spaces, and their initials. */
+function joinedText(tokens: readonly NameToken[], i: number, j: number): string {
+  let text = '';
+  for (let x = i; x <= j; x++) text += compact(tokens[x]!);
+  return text;
+}
+
+function initialsOf(tokens: readonly NameToken[], i: number, j: number): string {
+  let initials = '';
+  for (let x = i; x <= j; x++) initials += tokens[x]!.raw[0] ?? '';
+  return initials;
+}
+
+/** The edit budget of joinedSpellingAgrees allows this length difference. */
+function lengthsAgree(x: number, y: number): boolean {
+  return Math.abs(x - y) <= Math.max(2, Math.round(0.15 * Math.max(x, y)));
+}
+
+/** Which tokens of the two sides some pair could cover (bit i: token i). */
+interface Coverage {
+  readonly t: number;
+  readonly o: number;
+}
+
+/** Letters of a text as a 32-bit set (code points folded mod 32: a superset of the letters, never a subset). */
+function letterSet(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) m |= 1 << (s.charCodeAt(i) & 31);
+  return m;
+}
+
+/** Positions of `s` whose letter is in the set `other`. */
+function lettersIn(s: string, other: number): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if ((other >>> (s.charCodeAt(i) & 31)) & 1) n++;
+  return n;
+}
+
+/**
+ * An upper bound on jaroWinkler(a, b) (jaro-winkler.ts) without its matching pass: Jaro's matches m pair a letter of
+ * a with the same letter of b, so m is at most the number of a's letters found anywhere in b (and the same the other
+ * way round); jaro = (m/|a| + m/|b| + (m − t/2)/m) / 3 ≤ (m/|a| + m/|b| + 1) / 3, and Winkler adds prefix·0.1·(1 − jaro)
+ * with the exact common prefix (at most 4).
+ */
+export function jaroWinklerCeiling(a: string, b: string): number {
+  if (a === b) return 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  const m = Math.min(lettersIn(a, letterSet(b)), lettersIn(b, letterSet(a)));
+  if (m === 0) return 0;
+  const jaro = (m / la + m / lb + 1) / 3;
+  let prefix = 0;
+  const max = Math.min(4, la, lb);
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return Math.min(1, jaro + prefix * 0.1 * (1 - jaro) + EPSILON);
+}
+
+/**
+ * Whether tokenSimilarity(a, b) could reach `minTokenSim` (false only when it cannot). Its routes, in its order:
+ * equal text; numbers match only equal text; a symbol matches its raw text, its id, or a raw spelling with
+ * Jaro-Winkler ≥ 0.9; a shared nickname group; an initial the other word starts with; Burmese syllable keys; a
+ * romanised CJK syllable only against a non-syllable token at most 2 letters longer or shorter; Arabic or Hebrew script
+ * against Latin by consonant skeletons, and any two words by spelling — Jaro-Winkler ≥ 0.7 (the lowest gate of its
+ * spelling rules) or an edit distance ≤ 2 between words of 5 or more letters; and a word written backwards. A cheap
+ * test rules a route out (jaroWinklerCeiling, letter counts, lengths); a pair with a route left is compared by
+ * tokenSimilarity itself.
+ */
+export function couldPair(a: NameToken, b: NameToken, minTokenSim: number): boolean {
+  if (a.text === b.text) return true;
+  if (!routeOpen(a, b)) return false;
+  return tokenSimilarity(a, b).sim >= minTokenSim;
+}
+
+function routeOpen(a: NameToken, b: NameToken): boolean {
+  if (a.kind === 'number' || b.kind === 'number') return false;
+  if (a.kind === 'symbol' || b.kind === 'symbol') {
+    if (a.raw === b.raw || (a.kind === 'symbol') !== (b.kind === 'symbol')) return true;
+    return Math.min(a.raw.length, b.raw.length) >= 4 && jaroWinklerCeiling(a.raw, b.raw) >= SYMBOL_SPELLING_GATE;
+  }
+  if (a.groups && b.groups && a.groups.some((g) => b.groups!.includes(g))) return true;
+  if (a.kind === 'initial' || b.kind === 'initial') return true;
+  if (a.burmese !== b.burmese) return true;
+  if (a.syllable || b.syllable) return (!(a.syllable && b.syllable) && Math.abs(a.text.length - b.text.length) <= 2) || reversible(a, b);
+  if (a.abjad !== b.abjad) {
+    const sa = consonantSkeleton(a.text);
+    const sb = consonantSkeleton(b.text);
+    return sa === sb || spellingRouteOpen(sa, sb) || reversible(a, b);
+  }
+  return spellingRouteOpen(a.text, b.text);
+}
+
+/** tokenSimilarity's reversal test could pass: two words of 4+ letters, equally long, one's last letter the other's first. */
+const reversible = (a: NameToken, b: NameToken): boolean =>
+  a.kind === 'word' &&
+  b.kind === 'word' &&
+  a.text.length >= 4 &&
+  a.text.length === b.text.length &&
+  a.text[a.text.length - 1] === b.text[0];
+
+/** A misspelt organisation term ("Chima" vs "China") is compared as a word from this Jaro-Winkler on. */
+const SYMBOL_SPELLING_GATE = 0.9;
+
+/** Jaro-Winkler could reach 0.7, or the words could be two edits apart (directSimilarity's Levenshtein routes). */
+function spellingRouteOpen(x: string, y: string): boolean {
+  if (jaroWinklerCeiling(x, y) >= SPELLING_GATE) return true;
+  if (Math.min(x.length, y.length) < 5 || Math.abs(x.length - y.length) > 2) return false;
+  // two edits leave at least |x| − 2 of x's letters in y, and |y| − 2 of y's in x
+  return lettersIn(x, letterSet(y)) >= x.length - 2 && lettersIn(y, letterSet(x)) >= y.length - 2;
+}
+
+/** The lowest Jaro-Winkler any of directSimilarity's spelling rules accepts (phonetic keys equal and jw ≥ 0.7). */
+const SPELLING_GATE = 0.7;
+
+/** Total weight of a name's tokens, or of those not covered (bit i: token i); NaN when a weight is negative. */
+function weightOf(tokens: readonly NameToken[], covered = 0): number {
+  let w = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const x = tokens[i]!.weight;
+    if (!(x >= 0)) return NaN;
+    if (!((covered >>> i) & 1)) w += x;
+  }
+  return w;
+}
+
+/**
+ * The one-sided extra cost per unit of weight the comparison charges, when it may take part in the bound: raising an
+ * unmatched weight then never lowers the penalty (conflicts cost at least what extras do), so the penalty at the
+ * uncovered weights is the least one. 0 (no extra term) otherwise.
+ */
+function extraCostFloor(a: NormalisedName, b: NormalisedName, params: NameCompareParams): number {
+  const e = a.schema === 'person' ? params.extraCost : params.extraCostOrg;
+  // a person's unmatched CJK syllables may count more than their weight: UA − UB is then unknown
+  const syllables = a.schema === 'person' && params.unmatchedSyllableWeight > 0 && (hasSyllable(a.tokens) || hasSyllable(b.tokens));
+  return e >= 0 && params.conflictCost >= e && !syllables ? e : 0;
+}
+
+function hasSyllable(tokens: readonly NameToken[]): boolean {
+  for (const t of tokens) if (t.syllable) return true;
+  return false;
+}
+
+/** The least one-sided extra: |UA − UB| less the most an Arabic "bin X" on either side can take off (nasabDiscount). */
+function extraFloor(a: NormalisedName, b: NormalisedName, leftA: number, leftB: number): number {
+  const discount = a.schema === 'person' ? Math.max(nasabCeiling(a.tokens), nasabCeiling(b.tokens)) : 0;
+  return Math.max(0, Math.abs(leftA - leftB) - discount);
+}
+
+/** The most name-compare's nasabDiscount can take off for these tokens (every word after "bin" / "bint" unmatched). */
+function nasabCeiling(tokens: readonly NameToken[]): number {
+  let d = 0;
+  for (let i = 1; i < tokens.length; i++) {
+    const prev = tokens[i - 1]!;
+    if (tokens[i]!.syllable || prev.kind !== 'particle' || (prev.text !== 'bin' && prev.text !== 'bint')) continue;
+    d += Math.max(0, tokens[i]!.weight - prev.weight);
+  }
+  return d;
+}
+
+/** An upper bound on compareNormalised(a, b, params).score, rounded as that score is (so never below it). */
+export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: NameCompareParams): number {
+  if (!boundable(params) || (spellsChinese(a) && spellsChinese(b))) return 1;
+  const ta = a.tokens;
+  const tb = b.tokens;
+  if (ta.length > MAX_TOKENS || tb.length > MAX_TOKENS) return 1;
+  let coverA = 0;
+  let coverB = 0;
+  for (let i = 0; i < ta.length; i++)
+    for (let j = 0; j < tb.length; j++) {
+      if ((coverA >>> i) & 1 && (coverB >>> j) & 1) continue;
+      if (couldPair(ta[i]!, tb[j]!, params.minTokenSim)) {
+        coverA |= 1 << i;
+        coverB |= 1 << j;
+      }
+    }
+  if (ta.length > 1 || tb.length > 1) {
+    const ab = markJoined(ta, tb, { t: coverA, o: coverB }, params.minTokenSim);
+    const ba = markJoined(tb, ta, { t: ab.o, o: ab.t }, params.minTokenSim);
+    coverA = ba.o;
+    coverB = ba.t;
+  }
+  return boundAt(a, b, coverA, coverB, params);
+}
+
+/** The bound when the tokens outside `coverA` / `coverB` (bit i: token i) stay unmatched. */
+function boundAt(a: NormalisedName, b: NormalisedName, coverA: number, coverB: number, params: NameCompareParams): number {
+  const weightA = weightOf(a.tokens);
+  const weightB = weightOf(b.tokens);
+  const leftA = weightOf(a.tokens, coverA);
+  const leftB = weightOf(b.tokens, coverB);
+  if (!(weightA >= 0 && weightB >= 0)) return 1; // a negative weight: no bound
+  if (coverA === 0) return 0; // no pair at all: the comparison scores 0
+  const matched = (weightA - leftA + weightB - leftB) / 2;
+  const penalty = params.conflictCost * Math.min(leftA, leftB) + extraCostFloor(a, b, params) * extraFloor(a, b, leftA, leftB);
+  const bound = (matched / (matched + penalty)) * factorCeiling(params);
+  return Number.isFinite(bound) ? Math.min(1, round(bound + EPSILON)) : 1;
+}

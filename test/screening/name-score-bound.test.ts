@@ -1,0 +1,355 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ScreeningPolicySchema, type ScreeningPolicy } from '../../src/domain/org/screening-policy.schema.ts';
+import { jaroWinkler } from '../../src/screening/jaro-winkler.ts';
+import {
+  compareNormalised,
+  DEFAULT_COMPARE_PARAMS,
+  SCREENING_COMPARE_PARAMS,
+  tokenSimilarity,
+  type NameCompareParams,
+} from '../../src/screening/name-compare.ts';
+import { NameIndex } from '../../src/screening/name-index.ts';
+import { normaliseName, type NameSchema } from '../../src/screening/name-normaliser.ts';
+import { couldPair, jaroWinklerCeiling, nameScoreBound } from '../../src/screening/name-score-bound.ts';
+import { screenIndex } from '../../src/screening/screening-engine.ts';
+import { emptyEntity, type EntityKind, type ScreeningEntity } from '../../src/screening/screening-entity.ts';
+
+/**
+ * Name parts of every kind the comparison treats differently: Latin given and family names (with nickname groups),
+ * particles, initials, numbers, company words and legal forms, vessel words, Arabic, Hebrew, Cyrillic, Greek, CJK,
+ * Hangul and Myanmar script, joined and split forms, and names written backwards.
+ */
+const PARTS = [
+  'john',
+  'jon',
+  'johnny',
+  'jonathan',
+  'william',
+  'bill',
+  'williams',
+  'maria',
+  'mariah',
+  'marie',
+  'jansson',
+  'jansen',
+  'janssen',
+  'carmen',
+  'del',
+  'lopez',
+  'lopes',
+  'garcia',
+  'garsia',
+  'mohammed',
+  'muhammad',
+  'mohamed',
+  'mohamad',
+  'abdul',
+  'rahman',
+  'abdulrahman',
+  'abd',
+  'al',
+  'el',
+  'bin',
+  'bint',
+  'ibn',
+  'laden',
+  'usama',
+  'osama',
+  'awad',
+  'de',
+  'van',
+  'der',
+  'j',
+  'k',
+  'm.',
+  'a',
+  'putin',
+  'nitup',
+  'vladimir',
+  'kim',
+  'gim',
+  'jong',
+  'jeong',
+  'un',
+  'zhou',
+  'chou',
+  'xin',
+  'hsin',
+  'hsing',
+  'tung',
+  'dong',
+  'zedong',
+  'tsetung',
+  'mao',
+  'wang',
+  'wei',
+  'li',
+  'lee',
+  'bank',
+  'banque',
+  'trading',
+  'shipping',
+  'company',
+  'co',
+  'ltd',
+  'llc',
+  'gmbh',
+  'ooo',
+  'ojsc',
+  'international',
+  'star',
+  'stars',
+  'altair',
+  'marino',
+  'marina',
+  'glory',
+  'gloria',
+  'exports',
+  'experts',
+  'first',
+  '1st',
+  '44',
+  'forty-four',
+  '7',
+  'uk',
+  'canada',
+  'people’s',
+  'liberation',
+  'army',
+  'pla',
+  'محمد',
+  'عبد الرحمن',
+  'كمالي',
+  'אברהם',
+  'כהן',
+  'Иванов',
+  'Иванова',
+  'Владимир',
+  'Πέτρος',
+  '毛泽东',
+  '周',
+  '김정은',
+  '민수',
+  'မင်းအောင်လှိုင်',
+  'aung',
+  'hlaing',
+  'min',
+];
+
+/** One edit (substitution, insertion, deletion, transposition), as typos are. */
+function perturb(word: string, seed: number): string {
+  const chars = [...word];
+  if (chars.length === 0) return word;
+  const i = seed % chars.length;
+  const letter = String.fromCharCode(97 + (seed % 26));
+  const op = seed % 4;
+  if (op === 0) chars[i] = letter;
+  else if (op === 1) chars.splice(i, 0, letter);
+  else if (op === 2 && chars.length > 1) chars.splice(i, 1);
+  else if (i + 1 < chars.length) [chars[i], chars[i + 1]] = [chars[i + 1]!, chars[i]!];
+  return chars.join('');
+}
+
+const part = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...PARTS) },
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...PARTS), fc.nat()).map(([w, s]) => perturb(w, s)) },
+  { weight: 1, arbitrary: fc.stringMatching(/^[a-z]{1,10}$/) },
+);
+const name = fc.array(part, { minLength: 1, maxLength: 6 }).map((ps) => ps.join(' '));
+const schema = fc.constantFrom<NameSchema>('person', 'organisation', 'vessel', 'unknown');
+
+/** Parameters an org may set (screening-policy nameCompare), within and at the edges of their ranges. */
+const params: fc.Arbitrary<NameCompareParams> = fc.oneof(
+  fc.constant(DEFAULT_COMPARE_PARAMS),
+  fc.constant(SCREENING_COMPARE_PARAMS),
+  fc.record({
+    ...Object.fromEntries(Object.entries(SCREENING_COMPARE_PARAMS).map(([k, v]) => [k, fc.constant(v)])),
+    conflictCost: fc.double({ min: 0, max: 5, noNaN: true }),
+    extraCost: fc.double({ min: 0, max: 3, noNaN: true }),
+    extraCostOrg: fc.double({ min: 0, max: 3, noNaN: true }),
+    minTokenSim: fc.double({ min: 0.5, max: 1, noNaN: true }),
+    numberConflictFactor: fc.double({ min: 0, max: 1.5, noNaN: true }),
+    jurisdictionFactor: fc.double({ min: 0, max: 1.5, noNaN: true }),
+    personFuzzyStretch: fc.double({ min: 0, max: 3, noNaN: true }),
+    personSkeletonStretch: fc.double({ min: 0, max: 3, noNaN: true }),
+    unmatchedSyllableWeight: fc.double({ min: 0, max: 2, noNaN: true }),
+    distinctGenderedForms: fc.boolean(),
+    distinctPatronymics: fc.boolean(),
+  }) as fc.Arbitrary<NameCompareParams>,
+);
+
+describe('nameScoreBound', () => {
+  it('is never below the score the full comparison gives', () => {
+    fc.assert(
+      fc.property(name, name, schema, params, (x, y, s, p) => {
+        const a = normaliseName(x, s);
+        const b = normaliseName(y, s);
+        expect(nameScoreBound(a, b, p)).toBeGreaterThanOrEqual(compareNormalised(a, b, p).score);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a name against itself, a typo of it, or with two words joined, either way round, is bounded at or above its score', () => {
+    const bounded = (x: string, y: string, s: NameSchema) => {
+      const a = normaliseName(x, s);
+      const b = normaliseName(y, s);
+      expect(nameScoreBound(a, b, SCREENING_COMPARE_PARAMS)).toBeGreaterThanOrEqual(
+        compareNormalised(a, b, SCREENING_COMPARE_PARAMS).score,
+      );
+    };
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 2, maxLength: 5 }), fc.nat(), schema, (parts, seed, s) => {
+        const x = parts.join(' ');
+        const i = seed % (parts.length - 1);
+        // "abdul rahman" / "abdulrahman": joined units on one side against a single token on the other
+        const joined = [...parts.slice(0, i), parts[i]! + parts[i + 1]!, ...parts.slice(i + 2)].join(' ');
+        for (const y of [x, perturb(x, seed), joined, perturb(joined, seed + 1)]) {
+          bounded(x, y, s);
+          bounded(y, x, s);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('prunes names that share nothing (the bound is useful, not just 1)', () => {
+    const a = normaliseName('Maria Jansson', 'person');
+    const b = normaliseName('Carmen Lopez Garcia', 'person');
+    expect(compareNormalised(a, b, SCREENING_COMPARE_PARAMS).score).toBe(0);
+    expect(nameScoreBound(a, b, SCREENING_COMPARE_PARAMS)).toBe(0);
+    const c = normaliseName('Maria Lopez Garcia', 'person');
+    expect(nameScoreBound(a, c, SCREENING_COMPARE_PARAMS)).toBeLessThan(0.5);
+  });
+});
+
+describe('couldPair and jaroWinklerCeiling', () => {
+  it('couldPair is false only when tokenSimilarity stays below the token threshold', () => {
+    fc.assert(
+      fc.property(name, name, schema, fc.double({ min: 0.5, max: 1, noNaN: true }), (x, y, s, min) => {
+        for (const a of normaliseName(x, s).tokens)
+          for (const b of normaliseName(y, s).tokens) if (!couldPair(a, b, min)) expect(tokenSimilarity(a, b).sim).toBeLessThan(min);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('jaroWinklerCeiling is never below jaroWinkler', () => {
+    const word = fc.oneof(fc.stringMatching(/^[a-e]{0,8}$/), fc.string({ maxLength: 12 }), fc.constantFrom(...PARTS));
+    fc.assert(
+      fc.property(word, word, (x, y) => {
+        expect(jaroWinklerCeiling(x, y)).toBeGreaterThanOrEqual(jaroWinkler(x, y));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('screening with the bound', () => {
+  const KINDS: EntityKind[] = ['person', 'organisation', 'vessel'];
+  const entity = fc.record({
+    kind: fc.constantFrom(...KINDS),
+    names: fc.array(fc.record({ value: name, weak: fc.boolean() }), { minLength: 1, maxLength: 3 }),
+    year: fc.option(fc.integer({ min: 1940, max: 2000 }), { nil: undefined }),
+    nationality: fc.option(fc.constantFrom('ru', 'us', 'cn', 'kp', 'sa'), { nil: undefined }),
+    listId: fc.constantFrom('ofac-sdn', 'un-sc'),
+  });
+  const policy: fc.Arbitrary<ScreeningPolicy> = fc
+    .record({
+      reviewThreshold: fc.double({ min: 0.3, max: 1, noNaN: true }),
+      mayClear: fc.boolean(),
+      dobExact: fc.double({ min: 0, max: 0.5, noNaN: true }),
+      nationalityMatch: fc.double({ min: 0, max: 0.3, noNaN: true }),
+    })
+    .map(({ reviewThreshold, mayClear, dobExact, nationalityMatch }) =>
+      ScreeningPolicySchema.parse({
+        reviewThreshold,
+        corroboration: { dobExact, nationalityMatch },
+        hardContradiction: { mayClearLists: mayClear ? ['ofac-sdn'] : [] },
+      }),
+    );
+
+  it('gives the same hits, scores and explanations as comparing every candidate in full', () => {
+    fc.assert(
+      fc.property(
+        fc.array(entity, { minLength: 1, maxLength: 12 }),
+        fc.array(
+          fc.record({
+            name,
+            kind: fc.option(fc.constantFrom(...KINDS), { nil: undefined }),
+            year: fc.option(fc.integer({ min: 1940, max: 2000 }), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 5 },
+        ),
+        policy,
+        fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+        (listed, queries, p, minScore) => {
+          const entities: ScreeningEntity[] = listed.map((l, i) => {
+            const e = emptyEntity(l.listId, `E-${i}`, l.kind, 'test');
+            for (const n of l.names) e.names.push({ value: n.value, type: n.weak ? 'weak_aka' : 'primary' });
+            if (l.year) e.dobs.push({ kind: 'date', date: { year: l.year, month: 6, day: 1 } });
+            if (l.nationality) e.nationalities.push(l.nationality);
+            return e;
+          });
+          const index = NameIndex.build(entities);
+          for (const q of queries) {
+            // queries are listed names, typos of them, or names of their own
+            const query = {
+              name: q.name,
+              ...(q.kind ? { kind: q.kind } : {}),
+              ...(q.year ? { dob: `${q.year}-06-01` } : {}),
+              country: 'ru',
+            };
+            const opts = { policy: p, ...(minScore !== undefined ? { minScore } : {}) };
+            expect(screenIndex(index, query, opts)).toEqual(screenIndex(index, query, { ...opts, exhaustive: true }));
+            // a listed name, or a typo of it, with the listed date of birth and nationality (corroboration lifts it)
+            const target = listed[q.name.length % listed.length]!;
+            const listedName = target.names[0]!.value;
+            for (const n of [listedName, perturb(listedName, q.name.length), perturb(perturb(listedName, 7), q.name.length)]) {
+              const again = {
+                ...query,
+                name: n,
+                ...(target.year ? { dob: `${target.year}-06-01` } : {}),
+                country: target.nationality ?? 'ru',
+              };
+              expect(screenIndex(index, again, opts)).toEqual(screenIndex(index, again, { ...opts, exhaustive: true }));
+            }
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('query-key cache (candidate generation)', () => {
+  // The index caches each query token's resolved keys and each joined pair's key across queries (query-key-cache.ts):
+  // a warm index must give exactly what a fresh one gives, including for tokens that share a text but differ in a
+  // field the keys depend on (an Arabic-script token is abjad, its Latin spelling is not; a number is not a word).
+  it('gives the same candidates, credits order and touched counts warm as from a fresh index', () => {
+    const listed = fc.array(fc.record({ value: name, kind: fc.constantFrom<EntityKind>('person', 'organisation') }), {
+      minLength: 1,
+      maxLength: 15,
+    });
+    const queryName = fc.oneof(
+      name,
+      fc.constantFrom('محمد علي', 'mhmd ali', 'محمد', 'mohammed 7', '7 mohammed', 'abdul rahman', 'abdulrahman'),
+    );
+    fc.assert(
+      fc.property(listed, fc.array(fc.tuple(queryName, schema), { minLength: 2, maxLength: 8 }), (ls, queries) => {
+        const entities = ls.map((l, i) => {
+          const e = emptyEntity('t', `E${i}`, l.kind, 'test');
+          e.names.push({ value: l.value, type: 'primary' });
+          return e;
+        });
+        const warm = NameIndex.build(entities);
+        for (const [q, s] of [...queries, ...queries]) {
+          const query = normaliseName(q, s);
+          expect(warm.candidates(query)).toEqual(NameIndex.build(entities).candidates(query));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
