@@ -151,7 +151,8 @@ export const NameCompareSettingsSchema = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      'People: a family name and one derived from it by a suffix are different names (Lind / Linder, Willis / Williams); default false (a surname suffix is also dropped or added by the same person: Rahmonov / Rahmon).',
+      'People: a family name and one derived from it by a suffix are different names (Lind / Linder, Willis / Williams); ' +
+        'default false (the same person may drop or add a surname suffix: Rahmonov / Rahmon).',
     ),
   personFuzzyStretch: z
     .number()
