@@ -9,10 +9,10 @@
  * A ship number and a company number are two schemes whose seven-digit values may coincide: they never compare.
  */
 
-import { isValidImo } from '../domain/intake/vessel-identifiers.ts';
+import { isValidImo, isValidImoCompanyNumber } from '../domain/intake/vessel-identifiers.ts';
 
-// The IMO check rule is shared with intake's field validation.
-export { isValidImo };
+// The IMO check rules are shared with intake's field validation.
+export { isValidImo, isValidImoCompanyNumber };
 
 export type StrongIdentifierKind = 'imo' | 'imo_company' | 'mmsi' | 'call_sign' | 'lei';
 
@@ -24,20 +24,6 @@ export interface StrongIdentifier {
 
 /** Kinds whose equality decides a hit on its own and whose difference clears one: they never pass to another ship/company. */
 export const DECISIVE_KINDS: readonly StrongIdentifierKind[] = ['imo', 'imo_company', 'mmsi', 'lei'];
-
-/**
- * IMO company and registered owner numbers (resolution MSC.160(78), the former Lloyd's Register-Fairplay company
- * numbers) are seven digits whose last is a check digit: the first six weighted 8, 6, 4, 2, 9, 7, summed, and
- * (11 − sum mod 11) mod 10. The resolution does not print the rule (Wikipedia "IMO number" does); every company number
- * on the UN (16) and OFAC (81 of 82, the other has six digits) lists satisfies it, where a guess passes one time in ten.
- */
-export function isValidImoCompanyNumber(digits: string): boolean {
-  if (!/^\d{7}$/.test(digits)) return false;
-  const weights = [8, 6, 4, 2, 9, 7];
-  let sum = 0;
-  for (let i = 0; i < 6; i++) sum += Number(digits[i]) * weights[i]!;
-  return (11 - (sum % 11)) % 10 === Number(digits[6]);
-}
 
 function kindOfType(type: string): StrongIdentifierKind | undefined {
   const t = type.toLowerCase().replace(/[^a-z]/g, '');

@@ -26,6 +26,12 @@ writeFileSync(
       schema: 'Company',
       properties: { name: ['Zephyrine Bulk Carriers Ltd'], leiCode: ['529900T8BM49AURSDO55'], topics: ['sanction'] },
     },
+    {
+      // FtM imoNumber on a Company: its IMO company number (listed-imo-numbers.ts)
+      id: 'TEST-CO-2',
+      schema: 'Company',
+      properties: { name: ['Halcyon Maritime Management Ltd'], imoNumber: ['5571322'], topics: ['sanction'] },
+    },
   ]
     .map((e) => JSON.stringify(e))
     .join('\n'),
@@ -86,6 +92,19 @@ describe.each(dialects)('vessels and company identifiers on leads: $factory.name
     expect(res.statusCode, res.body).toBe(201);
     const screening = await screeningOf(res.json().leadId);
     expect(screening.hits[0]).toMatchObject({ entryId: 'TEST-CO-1', disposition: { reasonCode: 'IDENTIFIER_MATCH' } });
+  });
+
+  it("a company's IMO company number equal to a listed one holds the lead whatever its name; another number does not", async () => {
+    const res = await post(
+      ukLead({ person: person(5), company: { name: 'Northwind Rope Works', imoCompanyNumber: 'IMO company 5571322' } }),
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().status).toBe('HELD');
+    const screening = await screeningOf(res.json().leadId);
+    expect(screening.hits[0]).toMatchObject({ entryId: 'TEST-CO-2', disposition: { reasonCode: 'IDENTIFIER_MATCH' } });
+    const other = await post(ukLead({ person: person(6), company: { name: 'Larkspur Freight Agency', imoCompanyNumber: '5878589' } }));
+    expect(other.statusCode, other.body).toBe(201);
+    expect((await screeningOf(other.json().leadId)).hits.map((h) => h.entryId)).not.toContain('TEST-CO-2');
   });
 
   it('a bad IMO check digit, an MMSI that is not nine digits and a bad LEI are field errors (LEAD_INVALID)', async () => {

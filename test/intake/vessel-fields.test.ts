@@ -43,6 +43,17 @@ describe('vessel and company identifier fields', () => {
     ]);
   });
 
+  it("an IMO company number is read in the company scheme, with or without its label; a ship's number is not one", () => {
+    for (const written of ['5571322', 'IMO company 5571322', 'imo company number: 557 1322'])
+      expect(normaliseOk(payload({ company: { name: 'Kestrel Ocean Shipping', imoCompanyNumber: written } })).company).toMatchObject({
+        imoCompanyNumber: '5571322',
+      });
+    // 9187629 is a valid ship number (check digit 9 under 7..2 mod 10) but fails the company check (8,6,4,2,9,7 mod 11)
+    const errors = normaliseErrors(payload({ company: { name: 'Kestrel Ocean Shipping', imoCompanyNumber: 'IMO 9187629' } }));
+    expect(errors.map((e) => [e.path, e.code])).toEqual([['/company/imoCompanyNumber', 'invalid_imo_company_number']]);
+    expect(errors[0]!.message).toContain('check digit');
+  });
+
   it('unknown vessel fields are shape errors at their paths', () => {
     expect(normaliseErrors(payload({ vessel: { name: 'Sea Lark', tonnage: 5000 } }))).toEqual([
       expect.objectContaining({ path: '/vessel/tonnage', code: 'unrecognized_keys' }),

@@ -98,6 +98,7 @@ export const INTAKE_PERSONAL_PATHS: readonly string[] = [
   // A ship and a company's identifiers are screening inputs like the company name, and as erasable.
   'company.lei',
   'company.registrationNumber',
+  'company.imoCompanyNumber',
   'vessel',
   'consent',
   'behaviour',

@@ -39,13 +39,21 @@ export interface IntakeScreening {
 export interface ScreeningSubject {
   readonly contact: Pick<NormalisedIntake['contact'], 'fullName' | 'dateOfBirth'>;
   readonly address: { readonly country?: string | undefined };
-  readonly company?: Pick<NonNullable<NormalisedIntake['company']>, 'name' | 'lei' | 'registrationNumber'> | null | undefined;
+  readonly company?:
+    Pick<NonNullable<NormalisedIntake['company']>, 'name' | 'lei' | 'registrationNumber' | 'imoCompanyNumber'> | null | undefined;
   readonly vessel?: NormalisedIntake['vessel'] | null | undefined;
 }
 
-/** The company's identifiers as screening reads them: an LEI is decisive when equal, a registration number corroborates. */
+/**
+ * The company's identifiers as screening reads them: an LEI or an IMO company number is decisive when equal, a
+ * registration number corroborates.
+ */
 function companyIdentifiers(company: ScreeningSubject['company']): { identifiers?: string[] } {
-  const ids = [...(company?.lei ? [`LEI ${company.lei}`] : []), ...(company?.registrationNumber ? [company.registrationNumber] : [])];
+  const ids = [
+    ...(company?.lei ? [`LEI ${company.lei}`] : []),
+    ...(company?.imoCompanyNumber ? [`IMO company ${company.imoCompanyNumber}`] : []),
+    ...(company?.registrationNumber ? [company.registrationNumber] : []),
+  ];
   return ids.length > 0 ? { identifiers: ids } : {};
 }
 

@@ -114,7 +114,12 @@ export interface StoredContact {
   readonly fullName?: string;
   readonly dateOfBirth?: string;
   readonly address: { readonly country?: string };
-  readonly company: { readonly name?: string; readonly lei?: string; readonly registrationNumber?: string } | null;
+  readonly company: {
+    readonly name?: string;
+    readonly lei?: string;
+    readonly registrationNumber?: string;
+    readonly imoCompanyNumber?: string;
+  } | null;
   /** Absent in contacts stored before vessels were taken in. */
   readonly vessel?: ScreeningSubject['vessel'];
 }

@@ -40,6 +40,7 @@ export const INTAKE_ERROR_CODES = [
   'invalid_imo',
   'invalid_mmsi',
   'invalid_lei',
+  'invalid_imo_company_number',
 ] as const;
 export type IntakeErrorCode = (typeof INTAKE_ERROR_CODES)[number];
 

@@ -77,6 +77,12 @@ export const IntakeCompanySchema = z.strictObject({
   registrationNumber: text(INTAKE_LIMITS.shortText)
     .optional()
     .describe('Company registration number as registered; screened as an identifier.'),
+  imoCompanyNumber: text(32)
+    .optional()
+    .describe(
+      'IMO unique company and registered owner identification number of a ship owner or manager (7 digits, the last a ' +
+        'check digit: "5571322" or "IMO company 5571322"); screened as a company identifier, decisive when equal to a listed one.',
+    ),
 });
 
 /**

@@ -7,7 +7,7 @@ import { cleanText } from './clean-text.ts';
 import { fieldError, type FieldError } from './field-error.ts';
 import type { IntakeLead } from './intake-lead.schema.ts';
 import { resolveCountry } from './iso-3166.ts';
-import { identifierDigits, isValidImo, isValidLei, isValidMmsi } from './vessel-identifiers.ts';
+import { identifierDigits, isValidImo, isValidImoCompanyNumber, isValidLei, isValidMmsi } from './vessel-identifiers.ts';
 
 export interface NormalisedVessel {
   readonly name?: string;
@@ -26,6 +26,8 @@ export interface CompanyIdentifiers {
   /** ISO 17442, upper case, check digits verified. */
   readonly lei?: string;
   readonly registrationNumber?: string;
+  /** Seven digits, company-scheme check digit verified (never a ship's IMO number). */
+  readonly imoCompanyNumber?: string;
 }
 
 const present = (v: string | undefined): v is string => v !== undefined && v.trim() !== '';
@@ -55,12 +57,24 @@ export function normaliseVessel(vessel: NonNullable<IntakeLead['vessel']>, error
 }
 
 export function normaliseCompanyIdentifiers(company: NonNullable<IntakeLead['company']>, errors: FieldError[]): CompanyIdentifiers {
-  const out: { lei?: string; registrationNumber?: string } = {};
+  const out: { lei?: string; registrationNumber?: string; imoCompanyNumber?: string } = {};
   if (present(company.lei)) {
     const lei = identifierDigits(company.lei, 'LEI');
     if (isValidLei(lei)) out.lei = lei;
     else errors.push(fieldError('/company/lei', 'invalid_lei', `"${company.lei}" is not an LEI: 20 characters with valid check digits`));
   }
   if (present(company.registrationNumber)) out.registrationNumber = cleanText(company.registrationNumber);
+  if (present(company.imoCompanyNumber)) {
+    const n = identifierDigits(company.imoCompanyNumber, 'IMO COMPANY');
+    if (isValidImoCompanyNumber(n)) out.imoCompanyNumber = n;
+    else
+      errors.push(
+        fieldError(
+          '/company/imoCompanyNumber',
+          'invalid_imo_company_number',
+          `"${company.imoCompanyNumber}" is not an IMO company number: 7 digits, the last a check digit`,
+        ),
+      );
+  }
   return out;
 }
