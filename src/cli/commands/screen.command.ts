@@ -87,6 +87,7 @@ interface ScreenOpts {
   threshold?: string;
   limit?: string;
   imo?: string;
+  imoCompany?: string;
   mmsi?: string;
   formerName?: string[];
   pairs?: string[];
@@ -176,6 +177,7 @@ async function runScreen(opts: ScreenOpts): Promise<void> {
         ...(kind ? { kind: kind === 'organization' ? 'organisation' : (kind as 'person') } : {}),
         ...(opts.imo ? { imo: opts.imo } : {}),
         ...(opts.mmsi ? { mmsi: opts.mmsi } : {}),
+        ...(opts.imoCompany ? { identifiers: [`IMO company ${opts.imoCompany}`] } : {}),
         ...(opts.formerName && opts.formerName.length > 0 ? { formerNames: opts.formerName } : {}),
       },
       { policy, threshold, limit },
@@ -220,6 +222,10 @@ export function registerScreenCommand(program: Command): void {
     .option('--kind <kind>', 'person | organisation | vessel | aircraft')
     .option('--imo <number>', "vessel's IMO number: an equal one is decisive, a different one clears a similar name")
     .option('--mmsi <number>', "vessel's MMSI")
+    .option(
+      '--imo-company <number>',
+      "a ship owner's or manager's IMO company number: an equal one is decisive (never compared with --imo)",
+    )
     .option('--former-name <name>', 'former name (vessel "ex-" name, previous company name); repeatable', collect, [])
     .option(
       '--in <csv>',
