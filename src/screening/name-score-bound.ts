@@ -19,6 +19,8 @@ import { round, spellsChinese, tokenSimilarity, type NameCompareParams } from '.
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
+import { abbreviationPairs } from './abbreviated-words.ts';
+import { sameLettersOtherSpacing } from './spacing-variants.ts';
 
 /** Names with more tokens than a coverage bit set holds get no bound. */
 const MAX_TOKENS = 30;
@@ -254,11 +256,20 @@ function nasabCeiling(tokens: readonly NameToken[]): number {
 /** An upper bound on compareNormalised(a, b, params).score, rounded as that score is (so never below it). */
 export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: NameCompareParams): number {
   if (!boundable(params) || (spellsChinese(a) && spellsChinese(b))) return 1;
+  // The comparison's company / vessel rules that raise a score beyond token similarity (name-compare.ts): the same
+  // letters with other spacing are one name, and a word abbreviated with a full stop pairs with the word it shortens.
+  const thing = a.schema === 'organisation' || a.schema === 'vessel';
+  if (thing && sameLettersOtherSpacing(a, b)) return 1;
   const ta = a.tokens;
   const tb = b.tokens;
   if (ta.length > MAX_TOKENS || tb.length > MAX_TOKENS) return 1;
   let coverA = 0;
   let coverB = 0;
+  if (thing)
+    for (const [i, j] of abbreviationPairs(a, b)) {
+      coverA |= 1 << i;
+      coverB |= 1 << j;
+    }
   for (let i = 0; i < ta.length; i++)
     for (let j = 0; j < tb.length; j++) {
       if ((coverA >>> i) & 1 && (coverB >>> j) & 1) continue;

@@ -224,6 +224,43 @@ describe('nameScoreBound', () => {
   });
 });
 
+describe('nameScoreBound and the company / vessel rules that raise a score (lanes precision and speed, merged)', () => {
+  const things = fc.constantFrom<NameSchema>('organisation', 'vessel');
+  const bounded = (x: string, y: string, s: NameSchema) => {
+    const a = normaliseName(x, s);
+    const b = normaliseName(y, s);
+    expect(nameScoreBound(a, b, SCREENING_COMPARE_PARAMS), `${x} / ${y}`).toBeGreaterThanOrEqual(
+      compareNormalised(a, b, SCREENING_COMPARE_PARAMS).score,
+    );
+  };
+
+  it('the same letters with other spacing (one name, score 1) are bounded at 1', () => {
+    bounded('oojohn aohn', 'oo john aohn', 'vessel'); // found by fast-check in CI after the merge
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 2, maxLength: 5 }), fc.nat(), things, (parts, seed, s) => {
+        const cut = 1 + (seed % (parts.length - 1));
+        const respaced = [parts.slice(0, cut).join(''), ...parts.slice(cut)].join(' ');
+        bounded(parts.join(' '), respaced, s);
+        bounded(respaced, parts.join(' '), s);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('a word abbreviated with a full stop pairs with the word it shortens, within the bound', () => {
+    bounded('Comm. Bank of Hutn.', 'Commendator Bank of Hutnictwi', 'organisation');
+    fc.assert(
+      fc.property(fc.array(part, { minLength: 2, maxLength: 5 }), fc.nat(), fc.integer({ min: 2, max: 6 }), things, (parts, seed, k, s) => {
+        const i = seed % parts.length;
+        const short = [...parts.slice(0, i), `${parts[i]!.slice(0, k)}.`, ...parts.slice(i + 1)].join(' ');
+        bounded(short, parts.join(' '), s);
+        bounded(parts.join(' '), short, s);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
 describe('couldPair and jaroWinklerCeiling', () => {
   it('couldPair is false only when tokenSimilarity stays below the token threshold', () => {
     fc.assert(
