@@ -61,7 +61,11 @@ export interface TeamEvaluation {
 }
 
 /** What a rep's availability checks said beyond its lawful verdict: AVAILABLE, or the failures and extra authorities. */
-type AvailabilityOutcome = typeof AVAILABLE | { readonly reasons: readonly DecisionReason[]; readonly reliedOn: readonly string[] };
+type AvailabilityOutcome = typeof AVAILABLE | CheckFindings;
+interface CheckFindings {
+  readonly reasons: readonly DecisionReason[];
+  readonly reliedOn: readonly string[];
+}
 const AVAILABLE = Object.freeze({ available: true as const });
 
 /**
@@ -246,32 +250,24 @@ function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
 
 const EXCLUDED_FROM_REROUTE = { code: 'EXCLUDED_FROM_REROUTE', detail: 'missed the SLA on this lead; re-routed to someone else' } as const;
 
-/** One rep's verdict at this decision: its lawful verdict plus every availability check and exclusion. */
+/**
+ * One rep's verdict at this decision: its lawful verdict plus every availability check and exclusion (the fresh way,
+ * for a team that presence or an exclusion touches: see evaluateTeam).
+ */
 function repVerdict(ctx: DecisionContext, lr: LawfulRep): RepVerdict {
-  const rep = lr.rep;
-  let reasons: DecisionReason[] | null = null;
-  let reliedOn: string[] | null = null;
-  for (const check of lr.availability) {
-    const r = check.evaluate(ctx, rep);
-    if (r.pass) {
-      if (r.reliedOn) (reliedOn ??= [...lr.reliedOn]).push(...r.reliedOn);
-    } else (reasons ??= [...lr.reasons]).push({ code: r.code, detail: r.detail });
-  }
-  if (ctx.excludeReps.includes(rep.id)) (reasons ??= [...lr.reasons]).push({ ...EXCLUDED_FROM_REROUTE });
-  if (ctx.exclusion?.repIds.includes(rep.id))
-    (reasons ??= [...lr.reasons]).push({ code: ctx.exclusion.code, detail: ctx.exclusion.detail });
-  if (reasons === null && reliedOn === null) return lr.whenAvailable;
-  const available = reasons === null;
-  return {
-    id: rep.id,
-    name: rep.name,
-    lawful: lr.lawful,
-    available,
-    eligible: lr.lawful && available,
-    reasons: reasons ?? lr.reasons,
-    reliedOn: reliedOn ?? lr.reliedOn,
-    licences: reliedOn ? licencesOf(rep, reliedOn) : lr.licences,
-  };
+  const outcome = availabilityOf(ctx, lr);
+  const excluded = exclusionsOf(ctx, lr.rep.id);
+  if (excluded === null) return verdictFrom(lr, outcome);
+  const { reasons, reliedOn } = outcome === AVAILABLE ? { reasons: NONE, reliedOn: NONE } : (outcome as CheckFindings);
+  return verdictFrom(lr, { reasons: [...reasons, ...excluded], reliedOn });
+}
+
+/** Why this decision keeps the rep out besides its checks (an SLA re-route, a bulk reassignment); null when nothing. */
+function exclusionsOf(ctx: DecisionContext, repId: string): DecisionReason[] | null {
+  let out: DecisionReason[] | null = null;
+  if (ctx.excludeReps.includes(repId)) (out ??= []).push({ ...EXCLUDED_FROM_REROUTE });
+  if (ctx.exclusion?.repIds.includes(repId)) (out ??= []).push({ code: ctx.exclusion.code, detail: ctx.exclusion.detail });
+  return out;
 }
 
 /** Every instant at which an out-of-office period of one of the team's reps starts or ends. */
@@ -316,14 +312,13 @@ function availabilityOf(ctx: DecisionContext, lr: LawfulRep): AvailabilityOutcom
   return Object.freeze({ reasons: Object.freeze(reasons ?? []), reliedOn: Object.freeze(reliedOn ?? []) });
 }
 
-/** The rep's verdict from its lawful verdict and an availability outcome: what repVerdict gives without exclusions. */
-function verdictOf(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
+/** The rep's verdict from its lawful verdict and what its availability checks (and exclusions) said. */
+function verdictFrom(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
   if (outcome === AVAILABLE) return lr.whenAvailable;
-  if (lr.unavailable?.outcome === outcome) return lr.unavailable.verdict;
-  const { reasons, reliedOn } = outcome as Exclude<AvailabilityOutcome, typeof AVAILABLE>;
+  const { reasons, reliedOn } = outcome as CheckFindings;
   const available = reasons.length === 0;
   const relied = reliedOn.length === 0 ? lr.reliedOn : [...lr.reliedOn, ...reliedOn];
-  const verdict: RepVerdict = Object.freeze({
+  return Object.freeze({
     id: lr.rep.id,
     name: lr.rep.name,
     lawful: lr.lawful,
@@ -333,6 +328,13 @@ function verdictOf(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
     reliedOn: relied,
     licences: reliedOn.length === 0 ? lr.licences : licencesOf(lr.rep, relied),
   });
+}
+
+/** verdictFrom for a kept availability outcome: the same outcome object gives the same verdict object. */
+function verdictOf(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
+  if (outcome === AVAILABLE) return lr.whenAvailable;
+  if (lr.unavailable?.outcome === outcome) return lr.unavailable.verdict;
+  const verdict = verdictFrom(lr, outcome);
   lr.unavailable = { outcome, verdict };
   return verdict;
 }
