@@ -128,7 +128,7 @@ function compareCandidates(
         if ((prev && bound <= prev.score) || !gate.wouldShow(bound)) continue;
       }
       const cmp = compareNormalised(qn, n.norm, params);
-      const s = n.type === 'weak_aka' ? cmp.score * weakAliasFactor : cmp.score;
+      const s = cmp.score * factor;
       if (!prev || s > prev.score) best.set(n.entity, { nameId: id, score: s, cmp });
     }
   }
