@@ -10,8 +10,9 @@ import { bankVariant, serviceLead, writeConfigFile } from './fixtures/service-fi
 
 /**
  * Issue 18: an instance keeps people, notification preferences, webhook subscriptions and the org version in force in
- * memory, and the API key lookup with its person (src/store/sql/table-generations.ts). Two services on one database stand for two `remit serve` instances:
- * whatever is changed through B, the next lead A takes in is handled with it (SQLite file and PostgreSQL schema).
+ * memory, and the API key lookup with its person (src/store/sql/table-generations.ts). Two services on one database
+ * stand for two `remit serve` instances: whatever is changed through B, the next lead A takes in is handled with it
+ * (SQLite file and PostgreSQL schema).
  */
 const pg = await postgresOrSkip();
 const TARGETS = [
@@ -143,7 +144,7 @@ describe.each(TARGETS)('cached tables across two instances: $name', ({ name, run
     const fifth = await postLead(a);
     expect(await inboxFor(a, fifth.leadId)).toEqual([]);
   });
-  it("an API key revoked, its person suspended, gone or without the key's role through B: A refuses the key at its next request", async () => {
+  it("a key revoked, its person suspended, gone or without the key's role through B: A refuses it at its next request", async () => {
     const loaded = await loadConfig(writeConfigFile(await bankVariant({ version: 'keys-a', caps: 'none' })));
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
     const { a, b } = await twoInstances(name, loaded.value.org);

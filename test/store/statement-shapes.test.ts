@@ -65,7 +65,7 @@ describe('statement shapes', () => {
     await db.destroy();
   });
 
-  it('a select compiles once per shape (each list its length), binds each call its own values, and refuses a value from elsewhere', async () => {
+  it('a select compiles once per shape (each list its length), binds its own values, refuses a value from elsewhere', async () => {
     const db = await open();
     const shapes = new StatementShapes();
     await db

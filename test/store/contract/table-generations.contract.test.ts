@@ -173,7 +173,8 @@ describe.each(STORES)('table generations: $factory.name', ({ factory, run }) => 
   };
   const active = { revokedAt: null, owner: { status: 'active', roles: ['compliance'] } };
 
-  it('API keys with their person (0037): a revocation, a new key, a suspension, a role change or the person gone, made through another instance or by hand, is seen at the next lookup', async () => {
+  // Migration 0037: a revocation, a new key, a suspension, a role change or the person gone, through B or by hand.
+  it('API keys with their person: any change through another instance or by hand is seen at the next lookup', async () => {
     await b.apiKeys.create(key('key_1', 'a'));
     expect(await lookup(a, 'a')).toEqual(active);
     expect(await lookup(a.requestReads(), 'a')).toEqual(active);
