@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate } from '../app/access/api-keys.ts';
 import type { Principal } from '../domain/access/principal.ts';
 import type { Role } from '../domain/access/roles.ts';
-import type { Store } from '../store/unit-of-work.ts';
+import type { RequestReads, Store } from '../store/unit-of-work.ts';
 import { sendError } from './reply-error.ts';
 import { secretEquals } from '../app/sources/secret-equals.ts';
 import { cookieValue, SESSION_COOKIE, type SessionStore } from './session-store.ts';
@@ -10,6 +10,8 @@ import { cookieValue, SESSION_COOKIE, type SessionStore } from './session-store.
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** This request's reads of the store's cached tables (one counters read for the org sync and the API key). */
+    storeReads: RequestReads | null;
   }
   interface FastifyContextConfig {
     /** Roles allowed on this route; absent = public. */
@@ -26,6 +28,12 @@ function tokenOf(request: FastifyRequest): string | undefined {
   if (bearer) return bearer[1]!.trim();
   const key = request.headers['x-api-key'];
   return typeof key === 'string' ? key.trim() : undefined;
+}
+
+/** The request's view for the reads that start it (store.requestReads()), made at its first use. */
+export function requestReadsOf(request: FastifyRequest, store: Store): RequestReads {
+  request.storeReads ??= store.requestReads();
+  return request.storeReads;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -56,7 +64,7 @@ export function authHook(store: Store, sessions?: SessionStore) {
     if (serviceToken !== undefined && token !== undefined && secretEquals(token, serviceToken)) return;
     let principal: Principal | null;
     if (token !== undefined || !sessions) {
-      principal = await authenticate(store, token);
+      principal = await authenticate(requestReadsOf(request, store), token);
     } else {
       principal = await sessions.resolve(cookieValue(request.headers.cookie, SESSION_COOKIE));
       if (principal && !SAFE_METHODS.has(request.method) && crossOrigin(request))

@@ -16,7 +16,7 @@ import type { ServiceContext } from '../app/shared/service-context.ts';
 import { IntakeLimiter } from '../app/intake/intake-limiter.ts';
 import type { ErrorCode } from '../domain/errors/error-catalogue.ts';
 import { StoreUnavailableError } from '../store/store-errors.ts';
-import { authHook } from './auth.ts';
+import { authHook, requestReadsOf } from './auth.ts';
 import { pointer } from '../domain/errors/detail-path.ts';
 import { ForbiddenKeyError, NulCharacterError, useJsonBodyParser } from './json-body-parser.ts';
 import { sendError } from './reply-error.ts';
@@ -197,6 +197,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  app.decorateRequest('storeReads', null);
   // JSON only (form posts get their own parser where a route accepts them): anything else is 415.
   app.removeContentTypeParser(['text/plain']);
   useJsonBodyParser(app);
@@ -224,7 +225,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   app.decorate('intakeLimiter', new IntakeLimiter(opts.ctx));
   // Every instance routes with the org version in force in the store (published through any of them).
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/v1/')) await opts.ctx.orgs.sync();
+    if (request.url.startsWith('/v1/')) await opts.ctx.orgs.sync(false, requestReadsOf(request, opts.ctx.store));
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

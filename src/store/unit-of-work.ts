@@ -123,8 +123,17 @@ export interface OperationalCounts {
   readonly oldestUnsealedAt: string | null;
 }
 
+/** The reads that start an API request: the org version in force (the org sync) and the caller's API key. */
+export type RequestReads = Pick<UnitOfWork, 'orgVersions' | 'apiKeys'>;
+
 export interface Store extends UnitOfWork {
   readonly capabilities: StoreCapabilities;
+  /**
+   * Reads of committed data for one API request, for reading only: the tables kept in memory are checked against
+   * their counters once, at the first read, so the org sync and the API key lookup cost one small read together and
+   * see every change committed before the request began (docs/storage.md "Table generations").
+   */
+  requestReads(): RequestReads;
   /** Operational figures for metrics, read outside any transaction. */
   operationalCounts(): Promise<OperationalCounts>;
   /** Checks now (cheap: a few stat calls, or `select 1`); see StoreHealth. */

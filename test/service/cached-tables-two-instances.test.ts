@@ -10,8 +10,9 @@ import { bankVariant, serviceLead, writeConfigFile } from './fixtures/service-fi
 
 /**
  * Issue 18: an instance keeps people, notification preferences, webhook subscriptions and the org version in force in
- * memory (src/store/sql/table-generations.ts). Two services on one database stand for two `remit serve` instances:
- * whatever is changed through B, the next lead A takes in is handled with it (SQLite file and PostgreSQL schema).
+ * memory, and the API key lookup with its person (src/store/sql/table-generations.ts). Two services on one database
+ * stand for two `remit serve` instances: whatever is changed through B, the next lead A takes in is handled with it
+ * (SQLite file and PostgreSQL schema).
  */
 const pg = await postgresOrSkip();
 const TARGETS = [
@@ -142,5 +143,49 @@ describe.each(TARGETS)('cached tables across two instances: $name', ({ name, run
     }
     const fifth = await postLead(a);
     expect(await inboxFor(a, fifth.leadId)).toEqual([]);
+  });
+  it("a key revoked, its person suspended, gone or without the key's role through B: A refuses it at its next request", async () => {
+    const loaded = await loadConfig(writeConfigFile(await bankVariant({ version: 'keys-a', caps: 'none' })));
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+    const { a, b } = await twoInstances(name, loaded.value.org);
+    posted = 0;
+    const admin = auth(b.tokens.admin);
+    const intake = (token: string) =>
+      a.app.inject({ method: 'POST', url: '/v1/leads', headers: auth(token), payload: serviceLead('keys', posted++) });
+    const newKey = async () => {
+      const res = await b.app.inject({
+        method: 'POST',
+        url: '/v1/keys',
+        headers: admin,
+        payload: { name: `key ${posted}`, role: 'integration' },
+      });
+      expect(res.statusCode).toBe(201);
+      const body = res.json() as { key: { id: string; userId: string }; token: string };
+      // A accepts a key made through B at once, and keeps it in memory before B changes anything.
+      expect((await intake(body.token)).statusCode).toBe(201);
+      expect((await intake(body.token)).statusCode).toBe(201);
+      return body;
+    };
+    const patchPerson = async (userId: string, patch: Record<string, unknown>) => {
+      const { version } = (await b.app.inject({ method: 'GET', url: `/v1/users/${userId}`, headers: admin })).json() as { version: number };
+      const res = await b.app.inject({ method: 'PATCH', url: `/v1/users/${userId}`, headers: admin, payload: { version, ...patch } });
+      expect(res.statusCode).toBe(200);
+    };
+
+    const revoked = await newKey();
+    expect((await b.app.inject({ method: 'DELETE', url: `/v1/keys/${revoked.key.id}`, headers: admin })).statusCode).toBe(204);
+    expect((await intake(revoked.token)).statusCode).toBe(401);
+
+    const suspended = await newKey();
+    await patchPerson(suspended.key.userId, { status: 'suspended', reason: 'test' });
+    expect((await intake(suspended.token)).statusCode).toBe(401);
+
+    const gone = await newKey();
+    await patchPerson(gone.key.userId, { status: 'left', reason: 'test' });
+    expect((await intake(gone.token)).statusCode).toBe(401);
+
+    const otherRole = await newKey();
+    await patchPerson(otherRole.key.userId, { roles: ['ops'], reason: 'test' });
+    expect((await intake(otherRole.token)).statusCode).toBe(401);
   });
 });

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { nextSlaAction, type LeadSlaState } from '../../src/domain/sla/sla-action.ts';
 import { slaDeadline } from '../../src/domain/sla/sla-deadline.ts';
@@ -166,5 +168,40 @@ describe('slaDeadline walks local dates by calendar arithmetic (issue 18)', () =
           const calendar = new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
           expect(localDate(zone, t, days)).toBe(calendar);
         }
+  });
+
+  it("localDate is luxon's date plus N days at any instant, also right around local midnights and DST changes (fast-check)", () => {
+    const zones = [NY, LON, 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Apia', 'America/Santiago', 'Asia/Tokyo', 'UTC'];
+    const luxon = (zone: string, t: number, days: number) => DateTime.fromMillis(t, { zone }).plus({ days }).toISODate();
+    // Instants near a local midnight or a DST change of the zone (±1 s, ±1 ms), and anywhere in 2000–2040.
+    const edges = (zone: string): number[] => {
+      const out: number[] = [];
+      for (let y = 2025; y <= 2026; y++)
+        for (let m = 1; m <= 12; m++) {
+          const midnight = DateTime.fromObject({ year: y, month: m, day: 1 }, { zone }).toMillis();
+          out.push(midnight);
+          const hourly = DateTime.fromObject({ year: y, month: m, day: 1 }, { zone: 'UTC' }).toMillis();
+          for (let h = 0; h < 24 * 31; h++) {
+            const t = hourly + h * 3_600_000;
+            if (DateTime.fromMillis(t, { zone }).offset !== DateTime.fromMillis(t + 3_600_000, { zone }).offset) out.push(t + 3_600_000);
+          }
+        }
+      return out;
+    };
+    const near = zones.flatMap((zone) => edges(zone).map((t) => [zone, t] as const));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.record({ zone: fc.constantFrom(...zones), t: fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }) }),
+          fc.constantFrom(...near).map(([zone, t]) => ({ zone, t })),
+        ),
+        fc.constantFrom(-1_000, -1, 0, 1, 1_000, 60_000, 30 * 60_000),
+        fc.integer({ min: 0, max: 400 }),
+        ({ zone, t }, shift, days) => {
+          expect(localDate(zone, t + shift, days)).toBe(luxon(zone, t + shift, days));
+        },
+      ),
+      { numRuns: 5_000 },
+    );
   });
 });

@@ -64,4 +64,48 @@ describe('statement shapes', () => {
     ]);
     await db.destroy();
   });
+
+  it('a select compiles once per shape (each list its length), binds its own values, refuses a value from elsewhere', async () => {
+    const db = await open();
+    const shapes = new StatementShapes();
+    await db
+      .insertInto('table_generations')
+      .values(['t1', 't2', 't3', 't4'].map((name, i) => ({ name, generation: i + 1 })))
+      .execute();
+    let builds = 0;
+    const select = (names: readonly string[], above: number) =>
+      shapes
+        .query(db, 'gens', { names, above }, (p) => {
+          builds++;
+          return db
+            .selectFrom('table_generations')
+            .select('name')
+            .where('name', 'in', p.names)
+            .where('generation', '>', p.above)
+            .orderBy('name');
+        })
+        .then((r) => r.rows.map((x) => x.name));
+    expect(await select(['t1', 't2'], 0)).toEqual(['t1', 't2']);
+    expect(await select(['t3', 't4'], 3)).toEqual(['t4']);
+    expect(await select(['t2', 't3', 't4'], 1)).toEqual(['t2', 't3', 't4']);
+    expect(await select(['t1', 't4', 't2'], 1)).toEqual(['t2', 't4']);
+    expect(builds).toBe(2);
+
+    let limit = 1;
+    const limited = (names: readonly string[]) =>
+      shapes
+        .query(
+          db,
+          'limited',
+          { names },
+          (p) => (builds++, db.selectFrom('table_generations').select('name').where('name', 'in', p.names).orderBy('name').limit(limit)),
+        )
+        .then((r) => r.rows.map((x) => x.name));
+    builds = 0;
+    expect(await limited(['t1', 't2'])).toEqual(['t1']);
+    limit = 2;
+    expect(await limited(['t1', 't2'])).toEqual(['t1', 't2']);
+    expect(builds).toBe(3); // once to learn the shape (refused), then once for each call
+    await db.destroy();
+  });
 });

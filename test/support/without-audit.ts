@@ -11,6 +11,7 @@ export function withoutAudit(store: Store): Store {
     capabilities: store.capabilities,
     health: () => store.health(),
     operationalCounts: () => store.operationalCounts(),
+    requestReads: () => store.requestReads(),
     transaction: (fn) => store.transaction((tx) => fn(mute(tx))),
     appliedMigrations: () => store.appliedMigrations(),
     close: () => store.close(),

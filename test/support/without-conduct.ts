@@ -16,6 +16,7 @@ export function withoutConduct(store: Store): Store {
     capabilities: store.capabilities,
     health: () => store.health(),
     operationalCounts: () => store.operationalCounts(),
+    requestReads: () => store.requestReads(),
     transaction: (fn) => store.transaction((tx) => fn(mute(tx))),
     appliedMigrations: () => store.appliedMigrations(),
     close: () => store.close(),

@@ -86,7 +86,7 @@ export async function revokeApiKey(deps: { store: Store; clock: Clock }, keyId: 
   });
 }
 
-export async function authenticate(store: Store, token: string | undefined): Promise<Principal | null> {
+export async function authenticate(store: Pick<UnitOfWork, 'apiKeys'>, token: string | undefined): Promise<Principal | null> {
   if (!token || !token.startsWith('remit_') || token.length > 200) return null;
   // The key and its person in one read: a revocation, deactivation or role change counts from the next request.
   const found = await store.apiKeys.findWithOwner(hashSecret(token));

@@ -61,12 +61,15 @@ export class OrgRegistry {
     this.lastSync = this.clock.now();
   }
 
-  /** Switches to the version in force in the store if another instance changed it (at most every syncIntervalMs). */
-  async sync(force = false): Promise<void> {
+  /**
+   * Switches to the version in force in the store if another instance changed it (at most every syncIntervalMs).
+   * `reads`: where to read it (an API request's `store.requestReads()`); the store by default.
+   */
+  async sync(force = false, reads: Pick<UnitOfWork, 'orgVersions'> = this.store): Promise<void> {
     const now = this.clock.now();
     if (!force && this.syncIntervalMs > 0 && now - this.lastSync < this.syncIntervalMs) return;
     this.lastSync = now;
-    const inForce = await this.store.orgVersions.current();
+    const inForce = await reads.orgVersions.current();
     if (!inForce || inForce.hash === this.currentOrg.hash) return;
     const org = await this.get(inForce.hash);
     if (org) this.currentOrg = org;

@@ -1,4 +1,4 @@
-import { localDate, localToEpoch } from '../conduct/local-time.ts';
+import { localDate, localToEpoch, plusCalendarDays } from '../conduct/local-time.ts';
 import { subtractPeriods, type WorkingCalendar } from './working-calendar.ts';
 
 export interface SlaWindow {
@@ -6,12 +6,6 @@ export interface SlaWindow {
   /** true: only the rep's working time counts (hours in the rep's zone, minus out-of-office). */
   readonly workingTime: boolean;
 }
-
-/** An ISO calendar date `days` later (UTC arithmetic on the date alone: no zone, no DST). */
-const plusCalendarDays = (date: string, days: number): string => {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-};
 
 /** How far ahead working time is searched before concluding there is none. */
 const HORIZON_DAYS = 400;

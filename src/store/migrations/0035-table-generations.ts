@@ -62,14 +62,22 @@ async function createGenerationTable<DB>(db: Kysely<DB>, dialect: StoreDialect):
       .execute(db);
 }
 
+/** The triggers that bump `table`'s counter (its row in `table_generations` must exist); also used by later migrations. */
+export async function generationTriggers<DB>(
+  db: Kysely<DB>,
+  dialect: StoreDialect,
+  table: string,
+  columns: readonly string[] | undefined,
+): Promise<void> {
+  if (dialect === 'sqlite') await sqliteTriggers(db, table, columns);
+  else await postgresTriggers(db, table, columns);
+}
+
 export const tableGenerations: Migration = {
   version: 35,
   name: 'table-generations',
   async up<DB>(db: Kysely<DB>, dialect: StoreDialect) {
     await createGenerationTable(db, dialect);
-    for (const { table, columns } of GENERATION_TABLES) {
-      if (dialect === 'sqlite') await sqliteTriggers(db, table, columns);
-      else await postgresTriggers(db, table, columns);
-    }
+    for (const { table, columns } of GENERATION_TABLES) await generationTriggers(db, dialect, table, columns);
   },
 };

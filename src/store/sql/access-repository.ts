@@ -4,6 +4,7 @@ import type { ApiKeyRecord, ApiKeyRepository, SessionRepository, SignInMethod } 
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireText } from './input-checks.ts';
 import type { ApiKeysTable, Database } from './schema.ts';
+import type { CachedReads } from './table-generations.ts';
 import { toUser } from './user-repository.ts';
 
 // API keys.
@@ -21,7 +22,7 @@ const toApiKey = (r: Selectable<ApiKeysTable>): ApiKeyRecord => ({
   userId: r.user_id ?? '',
 });
 
-export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
+export function apiKeyRepository(db: Kysely<Database>, cached: CachedReads): ApiKeyRepository {
   return {
     async create(rec) {
       requireText(rec.id, 'api key id');
@@ -34,6 +35,7 @@ export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
       requireInstant(rec.createdAt, 'api key createdAt');
       requireText(rec.createdBy, 'api key createdBy');
       requireText(rec.userId, 'api key userId');
+      cached.wrote('api_keys');
       await db
         .insertInto('api_keys')
         .values({
@@ -53,13 +55,16 @@ export function apiKeyRepository(db: Kysely<Database>): ApiKeyRepository {
       const row = await db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash).executeTakeFirst();
       return row ? toApiKey(row) : undefined;
     },
-    findWithOwner: (secretHash) => findWithOwner(db, secretHash),
+    // Every API request: from memory while neither api_keys nor users changed (table-generations.ts, migration 0037).
+    findWithOwner: (secretHash) =>
+      cached.readKeyed('api_key_owners', ['api_keys', 'users'], secretHash, () => findWithOwner(db, secretHash)),
     async list() {
       const rows = await db.selectFrom('api_keys').selectAll().orderBy('created_at').orderBy('id').execute();
       return rows.map(toApiKey);
     },
     async revoke(id, revokedAt) {
       requireInstant(revokedAt, 'revokedAt');
+      cached.wrote('api_keys');
       const r = await db
         .updateTable('api_keys')
         .set({ revoked_at: revokedAt })
@@ -92,10 +97,11 @@ async function findWithOwner(db: Kysely<Database>, secretHash: string): ReturnTy
     .where('api_keys.secret_hash', '=', secretHash)
     .executeTakeFirst();
   if (!row) return undefined;
+  // Shared with later requests (kept in memory): frozen.
   const owner =
     row.owner_id === null
       ? undefined
-      : toUser({
+      : frozenUser({
           id: row.owner_id,
           name: row.owner_name!,
           email: row.owner_email ?? null,
@@ -107,7 +113,13 @@ async function findWithOwner(db: Kysely<Database>, secretHash: string): ReturnTy
           updated_at: row.owner_updated_at!,
           version: row.owner_version!,
         });
-  return { key: toApiKey(row), owner };
+  return Object.freeze({ key: Object.freeze(toApiKey(row)), owner });
+}
+
+function frozenUser(columns: Parameters<typeof toUser>[0]) {
+  const user = toUser(columns);
+  Object.freeze(user.roles);
+  return Object.freeze(user);
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;

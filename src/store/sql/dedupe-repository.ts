@@ -37,15 +37,21 @@ function binaryCompare(a: string, b: string): number {
 const byReceivedThenId = (x: Match, y: Match) => binaryCompare(x.received_at, y.received_at) || binaryCompare(x.id, y.id);
 
 /** Every (lead, key) match of the keys, unordered, if there are at most PICKED_IN_MEMORY (SQLite only). */
-async function fewMatches(db: Kysely<Database>, caps: StoreCapabilities, keys: readonly string[]): Promise<readonly Match[] | undefined> {
+async function fewMatches(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+  keys: readonly string[],
+): Promise<readonly Match[] | undefined> {
   if (caps.dialect !== 'sqlite') return undefined;
-  const rows = await db
-    .selectFrom('dedupe_keys')
-    .innerJoin('leads', 'leads.id', 'dedupe_keys.lead_id')
-    .select(['leads.id', 'leads.status', 'leads.received_at', 'leads.rep_id', 'dedupe_keys.key'])
-    .where('dedupe_keys.key', 'in', keys)
-    .limit(PICKED_IN_MEMORY + 1)
-    .execute();
+  const { rows } = await shapes.query(db, 'dedupe.few', { keys, limit: PICKED_IN_MEMORY + 1 }, (p) =>
+    db
+      .selectFrom('dedupe_keys')
+      .innerJoin('leads', 'leads.id', 'dedupe_keys.lead_id')
+      .select(['leads.id', 'leads.status', 'leads.received_at', 'leads.rep_id', 'dedupe_keys.key'])
+      .where('dedupe_keys.key', 'in', p.keys)
+      .limit(p.limit),
+  );
   return rows.length <= PICKED_IN_MEMORY ? rows : undefined;
 }
 
@@ -78,19 +84,29 @@ function pick(
 }
 
 /** The oldest open lead holding a key, ordered by the database (any number of matches). */
-async function oldestOpenOrdered(db: Kysely<Database>, unique: readonly string[], openStatuses: readonly LeadStatus[]) {
-  const oldest = await db
-    .selectFrom('dedupe_keys')
-    .innerJoin('leads', 'leads.id', 'dedupe_keys.lead_id')
-    .select('leads.id')
-    .where('dedupe_keys.key', 'in', unique)
-    .where('leads.status', 'in', [...openStatuses])
-    .orderBy('leads.received_at')
-    .orderBy('leads.id')
-    .limit(1)
-    .executeTakeFirst();
+async function oldestOpenOrdered(
+  db: Kysely<Database>,
+  shapes: StatementShapes,
+  unique: readonly string[],
+  openStatuses: readonly LeadStatus[],
+) {
+  const [oldest] = (
+    await shapes.query(db, 'dedupe.oldest-open', { keys: unique, statuses: openStatuses, limit: 1 }, (p) =>
+      db
+        .selectFrom('dedupe_keys')
+        .innerJoin('leads', 'leads.id', 'dedupe_keys.lead_id')
+        .select('leads.id')
+        .where('dedupe_keys.key', 'in', p.keys)
+        .where('leads.status', 'in', p.statuses)
+        .orderBy('leads.received_at')
+        .orderBy('leads.id')
+        .limit(p.limit),
+    )
+  ).rows;
   if (!oldest) return undefined;
-  const held = await db.selectFrom('dedupe_keys').select('key').where('lead_id', '=', oldest.id).where('key', 'in', unique).execute();
+  const { rows: held } = await shapes.query(db, 'dedupe.held', { leadId: oldest.id, keys: unique }, (p) =>
+    db.selectFrom('dedupe_keys').select('key').where('lead_id', '=', p.leadId).where('key', 'in', p.keys),
+  );
   return {
     leadId: oldest.id,
     key: firstHeldKey(
@@ -102,16 +118,17 @@ async function oldestOpenOrdered(db: Kysely<Database>, unique: readonly string[]
 }
 
 /** The most recent lead holding a key, ordered by the database (any number of matches). */
-async function latestOrdered(db: Kysely<Database>, unique: readonly string[]) {
-  const latest = await db
-    .selectFrom('dedupe_keys')
-    .innerJoin('leads', 'leads.id', 'dedupe_keys.lead_id')
-    .select(['leads.id', 'leads.rep_id', 'dedupe_keys.key'])
-    .where('dedupe_keys.key', 'in', unique)
-    .orderBy('leads.received_at', 'desc')
-    .orderBy('leads.id', 'desc')
-    .limit(50)
-    .execute();
+async function latestOrdered(db: Kysely<Database>, shapes: StatementShapes, unique: readonly string[]) {
+  const { rows: latest } = await shapes.query(db, 'dedupe.latest', { keys: unique, limit: 50 }, (p) =>
+    db
+      .selectFrom('dedupe_keys')
+      .innerJoin('leads', 'leads.id', 'dedupe_keys.lead_id')
+      .select(['leads.id', 'leads.rep_id', 'dedupe_keys.key'])
+      .where('dedupe_keys.key', 'in', p.keys)
+      .orderBy('leads.received_at', 'desc')
+      .orderBy('leads.id', 'desc')
+      .limit(p.limit),
+  );
   const first = latest[0];
   if (first === undefined) return undefined;
   const held = latest.filter((r) => r.id === first.id).map((r) => r.key);
@@ -138,7 +155,7 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, 
       for (const s of openStatuses) if (!LEAD_STATUSES.includes(s)) throw new StoreInputError(`unknown lead status ${JSON.stringify(s)}`);
       if (keys.length === 0 || openStatuses.length === 0) return undefined;
       const unique = [...new Set(keys)];
-      const few = await fewMatches(db, caps, unique);
+      const few = await fewMatches(db, caps, shapes, unique);
       if (few) {
         const open = new Set<string>(openStatuses);
         const found = pick(
@@ -148,18 +165,18 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, 
         );
         return found && { leadId: found.lead.id, key: found.key };
       }
-      return oldestOpenOrdered(db, unique, openStatuses);
+      return oldestOpenOrdered(db, shapes, unique, openStatuses);
     },
     async findLatest(keys) {
       for (const k of keys) requireText(k, 'dedupe key');
       const unique = [...new Set(keys)];
       if (unique.length === 0) return undefined;
-      const few = await fewMatches(db, caps, unique);
+      const few = await fewMatches(db, caps, shapes, unique);
       if (few) {
         const found = pick(few, unique, true);
         return found && { leadId: found.lead.id, key: found.key, repId: found.lead.rep_id };
       }
-      return latestOrdered(db, unique);
+      return latestOrdered(db, shapes, unique);
     },
     async add(leadId, keys) {
       requireText(leadId, 'dedupe leadId');

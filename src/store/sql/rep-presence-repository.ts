@@ -3,6 +3,7 @@ import type { PresenceStatus, RepPresenceRecord, RepPresenceRepository } from '.
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireText } from './input-checks.ts';
 import type { Database, RepPresenceTable } from './schema.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 
 const STATUSES: readonly PresenceStatus[] = ['available', 'away'];
 
@@ -28,7 +29,7 @@ function requireRecord(rec: RepPresenceRecord): void {
   if (rec.reason !== null) requireText(rec.reason, 'presence reason');
 }
 
-export function repPresenceRepository(db: Kysely<Database>): RepPresenceRepository {
+export function repPresenceRepository(db: Kysely<Database>, shapes: StatementShapes): RepPresenceRepository {
   return {
     async get(repId) {
       requireText(repId, 'rep id');
@@ -47,9 +48,13 @@ export function repPresenceRepository(db: Kysely<Database>): RepPresenceReposito
     async listAway(repIds) {
       if (repIds) for (const id of repIds) requireText(id, 'rep id');
       if (repIds && repIds.length === 0) return [];
-      let q = db.selectFrom('rep_presence').selectAll().where('status', '=', 'away');
-      if (repIds) q = q.where('rep_id', 'in', [...new Set(repIds)]);
-      const rows = await q.orderBy('rep_id').execute();
+      const away = db.selectFrom('rep_presence').selectAll();
+      // Every lead reads its candidates' presence: compiled once per candidate count (statement-shapes.ts).
+      const { rows } = repIds
+        ? await shapes.query(db, 'rep_presence.away', { status: 'away', repIds: [...new Set(repIds)] }, (p) =>
+            away.where('status', '=', p.status).where('rep_id', 'in', p.repIds).orderBy('rep_id'),
+          )
+        : await db.executeQuery(away.where('status', '=', 'away').orderBy('rep_id'));
       return rows.map(toRecord);
     },
   };

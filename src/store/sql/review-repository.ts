@@ -5,6 +5,7 @@ import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import { afterCursor } from './keyset-page.ts';
 import type { Database, ReviewsTable } from './schema.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 
 // Review queue.
 
@@ -23,7 +24,7 @@ const toReview = (r: Selectable<ReviewsTable>): ReviewRecord => ({
   resolutionJson: r.resolution_json,
 });
 
-export function reviewRepository(db: Kysely<Database>, caps: StoreCapabilities): ReviewRepository {
+export function reviewRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): ReviewRepository {
   return {
     async open(rec) {
       requireText(rec.id, 'review id');
@@ -63,7 +64,10 @@ export function reviewRepository(db: Kysely<Database>, caps: StoreCapabilities):
       return row ? toReview(row) : undefined;
     },
     async openForLead(leadId) {
-      const row = await db.selectFrom('reviews').selectAll().where('lead_id', '=', leadId).where('status', '=', 'OPEN').executeTakeFirst();
+      const { rows } = await shapes.query(db, 'reviews.open', { leadId, status: 'OPEN' }, (p) =>
+        db.selectFrom('reviews').selectAll().where('lead_id', '=', p.leadId).where('status', '=', p.status),
+      );
+      const row = rows[0];
       return row ? toReview(row) : undefined;
     },
     async resolve(id, patch) {

@@ -12,6 +12,7 @@ import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireText } from './input-checks.ts';
 import type { Database, RoutingLedgerTable } from './schema.ts';
+import type { StatementShapes } from './statement-shapes.ts';
 
 function sortedUnique(values: readonly string[], what: string): string[] {
   for (const v of values) requireText(v, what);
@@ -21,19 +22,23 @@ function sortedUnique(values: readonly string[], what: string): string[] {
 // PostgreSQL takes the row locks in the order of the upsert's rows: every transaction sorts them the same way
 // (sortedUnique), so two transactions never wait for each other in opposite orders.
 
-export function routingStateRepository(db: Kysely<Database>, caps: StoreCapabilities): RoutingStateRepository {
-  return { ...scopeLocks(db, caps), ...stateChanges(db), ...stateSnapshot(db), ...poolControls(db, caps) };
+export function routingStateRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): RoutingStateRepository {
+  return { ...scopeLocks(db, caps, shapes), ...stateChanges(db), ...stateSnapshot(db), ...poolControls(db, caps, shapes) };
 }
 
-function scopeLocks(db: Kysely<Database>, caps: StoreCapabilities): Pick<RoutingStateRepository, 'lockScope' | 'releaseOpen'> {
+function scopeLocks(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+): Pick<RoutingStateRepository, 'lockScope' | 'releaseOpen'> {
   return {
     async lockScope(scope: RoutingScope): Promise<RoutingStateView> {
       const pools = sortedUnique(scope.pools, 'pool');
       const repIds = sortedUnique(scope.repIds, 'rep id');
-      const seqs = await lockPools(db, caps, pools);
-      const loads = await lockReps(db, caps, repIds);
+      const seqs = await lockPools(db, caps, shapes, pools);
+      const loads = await lockReps(db, caps, shapes, repIds);
       // Ledger rows are guarded by their pool's row lock, so they are read only after it is held.
-      const ledger = await readLedger(db, pools, repIds);
+      const ledger = await readLedger(db, shapes, pools, repIds);
       return scopedView(pools, repIds, seqs, loads, ledger);
     },
     async releaseOpen(repId) {
@@ -125,7 +130,12 @@ function stateSnapshot(db: Kysely<Database>): Pick<RoutingStateRepository, 'snap
  * version) and creates a missing row, returning every row. SQLite: the write transaction already excludes every
  * other writer, so a plain read.
  */
-async function lockPools(db: Kysely<Database>, caps: StoreCapabilities, pools: readonly string[]): Promise<Map<string, number>> {
+async function lockPools(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+  pools: readonly string[],
+): Promise<Map<string, number>> {
   const seqs = new Map<string, number>();
   if (pools.length > 0) {
     const rows = caps.rowLocks
@@ -135,7 +145,11 @@ async function lockPools(db: Kysely<Database>, caps: StoreCapabilities, pools: r
           .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: sql<number>`routing_pools.seq` }))
           .returning(['pool', 'seq'])
           .execute()
-      : await db.selectFrom('routing_pools').select(['pool', 'seq']).where('pool', 'in', pools).orderBy('pool').execute();
+      : (
+          await shapes.query(db, 'routing_pools.read', { pools }, (p) =>
+            db.selectFrom('routing_pools').select(['pool', 'seq']).where('pool', 'in', p.pools).orderBy('pool'),
+          )
+        ).rows;
     for (const r of rows) seqs.set(r.pool, Number(r.seq));
   }
   return seqs;
@@ -145,6 +159,7 @@ async function lockPools(db: Kysely<Database>, caps: StoreCapabilities, pools: r
 async function lockReps(
   db: Kysely<Database>,
   caps: StoreCapabilities,
+  shapes: StatementShapes,
   repIds: readonly string[],
 ): Promise<Map<string, RepLoad | undefined>> {
   const loads = new Map<string, RepLoad | undefined>();
@@ -156,17 +171,28 @@ async function lockReps(
           .onConflict((oc) => oc.column('rep_id').doUpdateSet({ open_count: sql<number>`rep_state.open_count` }))
           .returningAll()
           .execute()
-      : await db.selectFrom('rep_state').selectAll().where('rep_id', 'in', repIds).orderBy('rep_id').execute();
+      : (
+          await shapes.query(db, 'rep_state.read', { repIds }, (p) =>
+            db.selectFrom('rep_state').selectAll().where('rep_id', 'in', p.repIds).orderBy('rep_id'),
+          )
+        ).rows;
     for (const r of rows)
       loads.set(r.rep_id, r.day === null ? undefined : { open: Number(r.open_count), day: r.day, today: Number(r.today) });
   }
   return loads;
 }
 
-async function readLedger(db: Kysely<Database>, pools: readonly string[], repIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
+async function readLedger(
+  db: Kysely<Database>,
+  shapes: StatementShapes,
+  pools: readonly string[],
+  repIds: readonly string[],
+): Promise<Map<string, LedgerEntry>> {
   const ledger = new Map<string, LedgerEntry>();
   if (pools.length > 0 && repIds.length > 0) {
-    const rows = await db.selectFrom('routing_ledger').selectAll().where('pool', 'in', pools).where('rep_id', 'in', repIds).execute();
+    const { rows } = await shapes.query(db, 'routing_ledger.read', { pools, repIds }, (p) =>
+      db.selectFrom('routing_ledger').selectAll().where('pool', 'in', p.pools).where('rep_id', 'in', p.repIds),
+    );
     for (const r of rows) ledger.set(`${r.pool}\u0000${r.rep_id}`, entryOf(r));
   }
 
@@ -233,11 +259,15 @@ function ledgerRows(pool: string, entries: Readonly<Record<string, LedgerEntry>>
 }
 
 /** Reset and recalibration (docs/operations.md "Pools"): one pool locked, its whole ledger read and rewritten. */
-function poolControls(db: Kysely<Database>, caps: StoreCapabilities): Pick<RoutingStateRepository, 'lockPool' | 'replacePoolLedger'> {
+function poolControls(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+): Pick<RoutingStateRepository, 'lockPool' | 'replacePoolLedger'> {
   return {
     async lockPool(pool: string): Promise<PoolLedger> {
       requireText(pool, 'pool');
-      const seq = (await lockPools(db, caps, [pool])).get(pool) ?? 0;
+      const seq = (await lockPools(db, caps, shapes, [pool])).get(pool) ?? 0;
       const rows = await db.selectFrom('routing_ledger').selectAll().where('pool', '=', pool).orderBy('rep_id').execute();
       return { seq, reps: Object.fromEntries(rows.map((r) => [r.rep_id, entryOf(r)])) };
     },

@@ -62,7 +62,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   const cache = new TableCache();
   // The hot inserts, compiled once per shape (statement-shapes.ts).
   const shapes = new StatementShapes();
-  const root = unitOfWork(db, capabilities, cachedReads(db, cache, false), shapes);
+  const root = unitOfWork(db, capabilities, cachedReads(db, cache, 'call'), shapes);
   const audit = opts.auditLeafDigests ? { ...root.audit, leafDigests: opts.auditLeafDigests } : root.audit;
   return {
     capabilities,
@@ -71,13 +71,17 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
     async transaction<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute((trx) => fn(unitOfWork(trx, capabilities, cachedReads(trx, cache, true), shapes)));
+          return await db.transaction().execute((trx) => fn(unitOfWork(trx, capabilities, cachedReads(trx, cache, 'transaction'), shapes)));
         } catch (e) {
           if (attempt >= maxAttempts || !isRetryable(e)) throw e;
           // Jittered back-off so two retrying transactions do not collide again in lock step.
           await sleep(Math.random() * 5 * 2 ** attempt);
         }
       }
+    },
+    requestReads() {
+      const cached = cachedReads(db, cache, 'request');
+      return { orgVersions: orgVersionRepository(db, capabilities, cached), apiKeys: apiKeyRepository(db, cached) };
     },
     health,
     operationalCounts: () => operationalCounts(db),
@@ -94,14 +98,14 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities, cached: Cache
     orgVersions: orgVersionRepository(db, caps, cached),
     leads: leadRepository(db, caps, shapes),
     decisions: decisionRepository(db, shapes),
-    routingState: routingStateRepository(db, caps),
+    routingState: routingStateRepository(db, caps, shapes),
     personalData: personalDataRepository(db, shapes),
     dedupe: dedupeRepository(db, caps, shapes),
     idempotency: idempotencyRepository(db),
     accounts: accountRepository(db),
     events: leadEventRepository(db, shapes),
-    reviews: reviewRepository(db, caps),
-    apiKeys: apiKeyRepository(db),
+    reviews: reviewRepository(db, caps, shapes),
+    apiKeys: apiKeyRepository(db, cached),
     outbox: outboxRepository(db, caps, cached, shapes),
     suppressions: suppressionRepository(db, caps),
     sessions: sessionRepository(db),
@@ -113,7 +117,7 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities, cached: Cache
     slaTimers: slaTimerRepository(db, caps, shapes),
     screeningLists: screeningListRepository(db),
     orgDrafts: orgDraftRepository(db),
-    repPresence: repPresenceRepository(db),
+    repPresence: repPresenceRepository(db, shapes),
     reassignments: reassignmentRepository(db),
     repHeartbeats: repHeartbeatRepository(db),
     reassignmentJobs: reassignmentJobRepository(db),

@@ -60,15 +60,68 @@ export class StatementShapes {
     for (let i = 0; i < slots.length; i++) parameters[i] = rows[slots[i]!.row]![slots[i]!.column];
     return db.executeQuery<O>(CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<O>);
   }
+
+  /**
+   * Runs `build(params)` — any statement (the hot selects of a lead) whose values are `params`: a value each, or a list
+   * each for `in (…)` — compiling it only the first time its shape (name, the params given, each list's length) is
+   * seen. The same contract as `run`: `build` takes every value from `params`, else it is compiled on every call.
+   */
+  async query<P extends Readonly<Record<string, unknown>>, O>(
+    db: Kysely<Database>,
+    name: string,
+    params: P,
+    build: (params: P) => Compilable<O>,
+  ): Promise<QueryResult<O>> {
+    let key = name;
+    for (const k in params) {
+      const v = params[k];
+      if (v !== undefined) key += Array.isArray(v) ? `|${k}[${v.length}]` : `|${k}`;
+    }
+    let shape = this.#shapes.get(key);
+    if (shape === undefined) {
+      shape = compileQueryShape(params, build);
+      if (this.#shapes.size < MAX_SHAPES) this.#shapes.set(key, shape);
+    }
+    if (shape === null) return db.executeQuery(build(params));
+    const slots = shape.parameters;
+    const parameters: unknown[] = new Array(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      const v = params[slot.column];
+      parameters[i] = slot.row < 0 ? v : (v as readonly unknown[])[slot.row];
+    }
+    return db.executeQuery<O>(CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<O>);
+  }
 }
+
+/** A query's shape: a placeholder per value (row -1) or per list element (row = its index). */
+function compileQueryShape<P extends Readonly<Record<string, unknown>>, O>(params: P, build: (params: P) => Compilable<O>): Shape | null {
+  const placeholders: Record<string, unknown> = {};
+  let count = 0;
+  for (const k in params) {
+    const v = params[k];
+    if (v === undefined) continue;
+    if (Array.isArray(v)) {
+      placeholders[k] = v.map((_, i) => new Placeholder(i, k));
+      count += v.length;
+    } else {
+      placeholders[k] = new Placeholder(-1, k);
+      count++;
+    }
+  }
+  const compiled = build(placeholders as P).compile();
+  return onePerValue(compiled.parameters, count) ? { sql: compiled.sql, parameters: compiled.parameters as readonly Placeholder[] } : null;
+}
+
+/** Whether the compiled parameters are exactly the placeholders, each once (no value from elsewhere). */
+const onePerValue = (params: readonly unknown[], count: number): boolean =>
+  params.length === count && params.every((p) => p instanceof Placeholder) && new Set(params).size === params.length;
 
 function compileShape<Row, O>(count: number, columns: readonly string[], build: (rows: readonly Row[]) => Compilable<O>): Shape | null {
   const placeholders = Array.from({ length: count }, (_, row) => Object.fromEntries(columns.map((c) => [c, new Placeholder(row, c)])));
   const compiled = build(placeholders as unknown as Row[]).compile();
   const params = compiled.parameters;
-  const onePerValue =
-    params.length === count * columns.length && params.every((p) => p instanceof Placeholder) && new Set(params).size === params.length;
-  return onePerValue ? { sql: compiled.sql, parameters: params as readonly Placeholder[] } : null;
+  return onePerValue(params, count * columns.length) ? { sql: compiled.sql, parameters: params as readonly Placeholder[] } : null;
 }
 
 /** The row's columns that hold a value (Kysely leaves `undefined` ones out of an insert). */

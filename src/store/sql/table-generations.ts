@@ -14,9 +14,23 @@ import type { Database } from './schema.ts';
  *   fills the cache from it (its rows may roll back);
  * - in a transaction the counters are read once, at the first cached read (SQLite holds the write lock from BEGIN, so
  *   they cannot move; on PostgreSQL the transaction sees the tables as of that read, as READ COMMITTED may);
- * - outside a transaction every cached read reads the counters again (one small statement).
+ * - outside a transaction every cached read reads the counters again (one small statement), except in a request view
+ *   (`store.requestReads()`), which reads them once for the reads that start an API request;
+ * - an API key with its person is kept per key hash, labelled with the counters of both tables (migration 0037): a
+ *   revocation, a new key, or a change of the person moves one of them, and the next request reads the key again. A
+ *   request's view reads the counters at its first read, after the request arrived, so anything committed before
+ *   it — by any instance — is seen; a cache entry filled by a transaction that wrote either table is never kept.
  */
-export type GenerationTable = 'org_activations' | 'users' | 'notification_preferences' | 'webhook_subscriptions';
+export type GenerationTable = 'org_activations' | 'users' | 'notification_preferences' | 'webhook_subscriptions' | 'api_keys';
+
+/**
+ * Row sets read by key rather than whole (an API key with its person: every API request), each labelled with the
+ * counters of every table it reads (migration 0037 adds `api_keys`).
+ */
+export type KeyedSet = 'api_key_owners';
+
+/** Keys kept per keyed set: past it the set starts again (a bound, not a policy; a deployment has far fewer keys). */
+const MAX_KEYED = 10_000;
 
 /** Table name → its counter, as text (PostgreSQL returns bigint as a string). */
 export type Generations = ReadonlyMap<string, string>;
@@ -26,9 +40,15 @@ interface Entry {
   readonly value: unknown;
 }
 
+interface KeyedEntry {
+  readonly generation: string;
+  readonly values: Map<string, unknown>;
+}
+
 /** One per store instance, shared by its units of work. */
 export class TableCache {
   readonly #entries = new Map<GenerationTable, Entry>();
+  readonly #keyed = new Map<KeyedSet, KeyedEntry>();
   #countersQuery: CompiledQuery<GenerationRow> | undefined;
 
   /** The counters query, compiled once (it has no parameters). */
@@ -44,6 +64,22 @@ export class TableCache {
 
   keep(table: GenerationTable, generation: string, value: unknown): void {
     this.#entries.set(table, { generation, value });
+  }
+
+  lookupKeyed(set: KeyedSet, generation: string, key: string): { readonly value: unknown } | undefined {
+    const entry = this.#keyed.get(set);
+    if (!entry || entry.generation !== generation || !entry.values.has(key)) return undefined;
+    return { value: entry.values.get(key) };
+  }
+
+  keepKeyed(set: KeyedSet, generation: string, key: string, value: unknown): void {
+    let entry = this.#keyed.get(set);
+    // Rows of another generation are dropped: they may be stale, and nothing will read them again.
+    if (!entry || entry.generation !== generation || entry.values.size >= MAX_KEYED) {
+      entry = { generation, values: new Map() };
+      this.#keyed.set(set, entry);
+    }
+    entry.values.set(key, value);
   }
 }
 
@@ -64,20 +100,42 @@ export interface CachedReads {
    * later readers: it must be immutable. `known`: counters the caller already read in this unit of work.
    */
   read<T>(table: GenerationTable, load: () => Promise<T>, known?: Generations): Promise<T>;
+  /**
+   * The rows `load` reads for `key`, from memory while none of `tables` (every table `load` reads) moved. A result of
+   * `undefined` (nothing found) is not kept: unknown keys cost a read each time and cannot fill the memory.
+   */
+  readKeyed<T>(set: KeyedSet, tables: readonly GenerationTable[], key: string, load: () => Promise<T | undefined>): Promise<T | undefined>;
   /** This unit of work changed the table: from now on it reads the table from the database. */
   wrote(table: GenerationTable): void;
   /** Whether the counters were already read in this unit of work (then a caller need not carry them along). */
   readonly hasGenerations: boolean;
 }
 
-export function cachedReads(db: Kysely<Database>, cache: TableCache, inTransaction: boolean): CachedReads {
+/**
+ * How often a unit of work reads the counters: `transaction` and `request` once (at the first cached read), `call` at
+ * every cached read. `request` is a read-only view of committed data used for the reads that start an API request (the
+ * org sync, the API key): they then cost one counters read together, as of the request's start, and a change committed
+ * before the request began is seen by it.
+ */
+export type CountersRead = 'transaction' | 'request' | 'call';
+
+export function cachedReads(db: Kysely<Database>, cache: TableCache, mode: CountersRead): CachedReads {
   const written = new Set<GenerationTable>();
   let once: Promise<Generations> | undefined;
   const read = () => db.executeQuery(cache.counters(db)).then((r) => toGenerations(r.rows));
   const generations = (): Promise<Generations> => {
-    if (!inTransaction) return read();
+    if (mode === 'call') return read();
     once ??= read();
     return once;
+  };
+  const label = (gens: Generations, tables: readonly GenerationTable[]): string | undefined => {
+    let out = '';
+    for (const t of tables) {
+      const g = gens.get(t);
+      if (g === undefined) return undefined;
+      out += `${g};`;
+    }
+    return out;
   };
   return {
     get hasGenerations() {
@@ -85,7 +143,7 @@ export function cachedReads(db: Kysely<Database>, cache: TableCache, inTransacti
     },
     async read<T>(table: GenerationTable, load: () => Promise<T>, known?: Generations): Promise<T> {
       if (written.has(table)) return load();
-      if (known && inTransaction) once ??= Promise.resolve(known);
+      if (known && mode === 'transaction') once ??= Promise.resolve(known);
       const generation = (known ?? (await generations())).get(table);
       if (generation === undefined) return load();
       const hit = cache.lookup(table, generation);
@@ -94,9 +152,21 @@ export function cachedReads(db: Kysely<Database>, cache: TableCache, inTransacti
       if (!written.has(table)) cache.keep(table, generation, value);
       return value;
     },
+    async readKeyed<T>(set: KeyedSet, tables: readonly GenerationTable[], key: string, load: () => Promise<T | undefined>) {
+      if (tables.some((t) => written.has(t))) return load();
+      const generation = label(await generations(), tables);
+      // A database before migration 0037 has no counter for api_keys: read it every time.
+      if (generation === undefined) return load();
+      const hit = cache.lookupKeyed(set, generation, key);
+      if (hit) return hit.value as T;
+      const value = await load();
+      if (value !== undefined && !tables.some((t) => written.has(t))) cache.keepKeyed(set, generation, key, value);
+      return value;
+    },
     wrote(table) {
-      // Outside a transaction the change has committed (and moved the counter) already.
-      if (inTransaction) written.add(table);
+      // Outside a transaction the change has committed (and moved the counter) already; a request view read the
+      // counters before it, so it reads the table from the database from now on, as a transaction does.
+      if (mode !== 'call') written.add(table);
     },
   };
 }

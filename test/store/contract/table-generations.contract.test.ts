@@ -58,11 +58,12 @@ describe.each(STORES)('table generations: $factory.name', ({ factory, run }) => 
     });
   };
   /** Statements the work ran (both handles are in this process; only `a` works in between). */
-  const counted = async <T>(work: () => Promise<T>): Promise<{ value: T; statements: string[] }> => {
+  const counted = async <T>(work: () => Promise<T>): Promise<{ value: T; statements: string[]; total: number }> => {
     const counter = startStatementCounter();
     try {
       const value = await work();
-      return { value, statements: [...counter.snapshot().byStatement.keys()] };
+      const count = counter.snapshot();
+      return { value, statements: [...count.byStatement.keys()], total: count.total };
     } finally {
       counter.stop();
     }
@@ -153,6 +154,84 @@ describe.each(STORES)('table generations: $factory.name', ({ factory, run }) => 
     const outbox = await counted(() => enqueue(a));
     expect(outbox.value).toBe(1);
     expect(outbox.statements.some((s) => s.includes('from "webhook_subscriptions"'))).toBe(false);
+  });
+
+  const key = (id: string, c: string) => ({
+    id,
+    name: id,
+    role: 'compliance' as const,
+    repId: null,
+    secretHash: c.repeat(64),
+    createdAt: iso(0),
+    createdBy: 'usr_root',
+    userId: 'usr_ada',
+  });
+  /** What an API request's key lookup sees: revoked or not, and the owner's status and roles (undefined: gone). */
+  const lookup = async (reads: Pick<Store, 'apiKeys'>, c: string) => {
+    const found = await reads.apiKeys.findWithOwner(c.repeat(64));
+    return found && { revokedAt: found.key.revokedAt, owner: found.owner && { status: found.owner.status, roles: found.owner.roles } };
+  };
+  const active = { revokedAt: null, owner: { status: 'active', roles: ['compliance'] } };
+
+  // Migration 0037: a revocation, a new key, a suspension, a role change or the person gone, through B or by hand.
+  it('API keys with their person: any change through another instance or by hand is seen at the next lookup', async () => {
+    await b.apiKeys.create(key('key_1', 'a'));
+    expect(await lookup(a, 'a')).toEqual(active);
+    expect(await lookup(a.requestReads(), 'a')).toEqual(active);
+    expect(await lookup(a, 'b')).toBeUndefined();
+
+    await b.apiKeys.revoke('key_1', iso(5));
+    expect(await lookup(a.requestReads(), 'a')).toEqual({ ...active, revokedAt: iso(5) });
+    await b.apiKeys.create(key('key_2', 'b'));
+    expect(await lookup(a.requestReads(), 'b')).toEqual(active);
+    const ada = (await b.users.get('usr_ada'))!;
+    expect(await b.users.update('usr_ada', ada.version, { roles: ['ops'] }, iso(6))).not.toBe('conflict');
+    expect(await lookup(a.requestReads(), 'b')).toEqual({ ...active, owner: { status: 'active', roles: ['ops'] } });
+    expect(await b.users.update('usr_ada', ada.version + 1, { status: 'suspended' }, iso(7))).not.toBe('conflict');
+    expect(await lookup(a, 'b')).toEqual({ ...active, owner: { status: 'suspended', roles: ['ops'] } });
+    // By hand: a key revoked in SQL, the person erased.
+    await h.rawExec(`update api_keys set revoked_at = '${iso(8)}' where id = 'key_2'`);
+    expect(await lookup(a.requestReads(), 'b')).toEqual({ revokedAt: iso(8), owner: { status: 'suspended', roles: ['ops'] } });
+    await h.rawExec(`delete from users where id = 'usr_ada'`);
+    expect(await lookup(a.requestReads(), 'b')).toEqual({ revokedAt: iso(8), owner: undefined });
+    expect(await lookup(a, 'a')).toEqual({ revokedAt: iso(5), owner: undefined });
+  });
+
+  it("a request's reads (org sync and API key) cost one read of the counters together while nothing changed", async () => {
+    await b.apiKeys.create(key('key_1', 'a'));
+    await publishAndActivate(b, 'sha256:one');
+    const warm = a.requestReads();
+    await warm.orgVersions.current();
+    await lookup(warm, 'a');
+    const request = await counted(async () => {
+      const reads = a.requestReads();
+      const org = await reads.orgVersions.current();
+      return { org: org?.hash, key: await lookup(reads, 'a') };
+    });
+    expect(request.value).toEqual({ org: 'sha256:one', key: active });
+    expect(request.statements).toEqual(onlyCounters);
+    expect(request.total).toBe(1);
+    // A lookup outside a request view reads the counters itself, every time.
+    const outside = await counted(async () => [await lookup(a, 'a'), await lookup(a, 'a')]);
+    expect(outside.value).toEqual([active, active]);
+    expect([outside.statements, outside.total]).toEqual([onlyCounters, 2]);
+  });
+
+  it('an API key revoked in a transaction that rolls back is never served as revoked, and its own reads see it', async () => {
+    await b.apiKeys.create(key('key_1', 'a'));
+    expect(await lookup(a, 'a')).toEqual(active);
+    await expect(
+      a.transaction(async (tx) => {
+        expect(await tx.apiKeys.revoke('key_1', iso(5))).toBe(true);
+        expect(await lookup(tx, 'a')).toEqual({ ...active, revokedAt: iso(5) });
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    // Another instance's change brings the counter to the value the rolled-back transaction had reached.
+    await b.apiKeys.create(key('key_2', 'b'));
+    expect(await lookup(a.requestReads(), 'a')).toEqual(active);
+    expect(await lookup(a, 'b')).toEqual(active);
+    expect(await lookup(a, 'a')).toEqual(active);
   });
 
   it('a transaction reads its own changes, and what it rolled back is never served to anyone', async () => {
