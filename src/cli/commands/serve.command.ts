@@ -14,6 +14,7 @@ import { SlaWorker } from '../../app/sla/sla-worker.ts';
 import { AutoAwayWorker } from '../../app/routing/auto-away-worker.ts';
 import { ConversionModelWorker } from '../../app/outcomes/conversion-model-worker.ts';
 import { ReassignmentWorker } from '../../app/routing/reassignment-worker.ts';
+import { RescreenRunner } from '../../app/screening/rescreen-runner.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 import { runtimeEnv, serveSettings, type RuntimeEnv } from '../runtime-config.ts';
@@ -118,6 +119,8 @@ export function registerServeCommand(program: Command): void {
       const slaWorker = new SlaWorker(ctx);
       // Automatic reassignment (docs/operations.md): jobs queued by roster changes and publications, plus the hourly lapse sweep.
       const reassignmentWorker = new ReassignmentWorker(ctx);
+      // Delta re-screening (docs/screening.md "Re-screen jobs"): jobs queued by list reloads, approvals and this start.
+      const rescreenRunner = new RescreenRunner(ctx);
       // Retention (docs/operations.md): the org's retention periods, applied hourly.
       const retentionWorker = new RetentionWorker(ctx, { onPass: (report) => ctx.log.info({ retention: report }, 'retention applied') });
       // Auto-away (docs/operations.md): reps idle in the console for the org's N working minutes, checked every minute.
@@ -137,6 +140,7 @@ export function registerServeCommand(program: Command): void {
         await auditSealer.stop();
         await slaWorker.stop();
         await reassignmentWorker.stop();
+        await rescreenRunner.stop();
         await retentionWorker.stop();
         await Promise.all([autoAwayWorker.stop(), modelWorker.stop(), notificationJobs.stop(), ...outbound.map((w) => w.stop())]);
         // A list change not yet in the start-up snapshot is written now (a snapshot left behind only costs a slower start).
@@ -151,6 +155,7 @@ export function registerServeCommand(program: Command): void {
       auditSealer.start();
       slaWorker.start(env.slaIntervalMs);
       reassignmentWorker.start(env.slaIntervalMs);
+      rescreenRunner.start();
       retentionWorker.start(env.retentionIntervalMs, 60_000);
       modelWorker.start(env.outcomeModelIntervalMs);
       for (const worker of [autoAwayWorker, notificationJobs, ...outbound]) worker.start();

@@ -29,6 +29,7 @@ import type { Migration } from './migration.ts';
 import { screeningNameKeyScheme } from './0032-screening-name-key-scheme.ts';
 import { tableGenerations } from './0035-table-generations.ts';
 import { leanerWriteIndexes } from './0036-leaner-write-indexes.ts';
+import { rescreenJobs } from './0038-rescreen-jobs.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -62,4 +63,5 @@ export const MIGRATIONS: readonly Migration[] = [
   screeningNameKeyScheme,
   tableGenerations,
   leanerWriteIndexes,
+  rescreenJobs,
 ];

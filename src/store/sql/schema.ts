@@ -539,6 +539,27 @@ export interface ReassignmentJobsTable {
   error: string | null;
 }
 
+// --- 0038-rescreen-jobs -----------------------------------------------------------------------
+
+export interface RescreenJobsTable {
+  id: string;
+  trigger: string;
+  requested_by: string;
+  roles_json: string;
+  lists_json: string;
+  entries: number;
+  entries_done: number;
+  report_json: string | null;
+  status: string;
+  attempts: number;
+  claimed_by: string | null;
+  lease_until: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+}
+
 export interface Database {
   remit_migrations: RemitMigrationsTable;
   org_versions: OrgVersionsTable;
@@ -587,6 +608,7 @@ export interface Database {
   reassignment_items: ReassignmentItemsTable;
   rep_heartbeats: RepHeartbeatsTable;
   reassignment_jobs: ReassignmentJobsTable;
+  rescreen_jobs: RescreenJobsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_runs: NotificationRunsTable;
