@@ -286,7 +286,14 @@ function framed(buf: Buffer): { header: Header; payloadAt: number } | SnapshotRe
 /** The stored lists, as loaded at `loadedAt`. */
 function listsOf(header: Header, body: Records, loadedAt: string): LoadedList[] {
   return header.sources.map((r, i) => ({
-    version: { listId: r.id, sourceType: r.format, files: r.files.map((f) => f.path), sha256: r.sha256, entryCount: r.entryCount, loadedAt },
+    version: {
+      listId: r.id,
+      sourceType: r.format,
+      files: r.files.map((f) => f.path),
+      sha256: r.sha256,
+      entryCount: r.entryCount,
+      loadedAt,
+    },
     entities: body.entities[i]!,
   }));
 }

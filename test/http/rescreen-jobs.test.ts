@@ -31,7 +31,7 @@ interface Env {
   start(opts?: { snapshot?: boolean }): Promise<TestService>;
 }
 
-let cleanups: (() => Promise<void>)[] = [];
+const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
@@ -214,7 +214,7 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
     expect((await b.store.rescreenJobs.get(job!.id))?.status).toBe('done');
   });
 
-  it('a runner that dies after its first chunk: the job is resumed where it stopped once the lease ran out, with the same report', async () => {
+  it('a runner that dies after its first chunk: another resumes the job where it stopped once the lease ran out; same report', async () => {
     const env = environment(dialect);
     const s = await env.start();
     const marguerite = await lead(s, 'Marguerite', 'Quillfeather');

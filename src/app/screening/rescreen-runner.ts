@@ -189,7 +189,11 @@ export class RescreenRunner {
       done += chunk.reduce((n, c) => n + c.entryIds.length, 0);
       // entries the list no longer holds are counted as screened: the chunk's size, not what was found
       report = mergeReports(report, { ...part, lists, entries: chunk.reduce((n, c) => n + c.entryIds.length, 0) });
-      const recorded = await jobs.progress(job.id, this.name, { entriesDone: done, reportJson: JSON.stringify(report), leaseUntil: this.leaseUntil() });
+      const recorded = await jobs.progress(job.id, this.name, {
+        entriesDone: done,
+        reportJson: JSON.stringify(report),
+        leaseUntil: this.leaseUntil(),
+      });
       if (!recorded) throw new Error(`job ${job.id} was taken over by another runner`);
     }
     // queueRescreenJob queues no job without entries, so at least one chunk ran (in this attempt or an earlier one)

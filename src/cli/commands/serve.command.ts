@@ -41,14 +41,18 @@ const TRUST_PROXY_HELP =
 
 /** First start (an empty store): one admin person with one key, shown once, so the operator can create the others (docs/access.md). */
 /**
- * Outbound workers of the outbox: notifications (docs/notifications.md; inbox and chat always, e-mail with SMTP) and
- * CRM write-back (docs/crm.md), idle unless the org in force has crmWriteBack targets and a decision queued a row.
+ * Workers started with their own intervals: the outbound workers of the outbox — notifications (docs/notifications.md;
+ * inbox and chat always, e-mail with SMTP) and CRM write-back (docs/crm.md), idle unless the org in force has
+ * crmWriteBack targets and a decision queued a row —, the scheduled and edge-triggered notification events, and delta
+ * re-screening (docs/screening.md "Re-screen jobs": jobs queued by list reloads, approvals and this start).
  */
-function outboundWorkers(ctx: ServiceContext, env: RuntimeEnv): readonly (NotificationWorker | CrmWritebackWorker)[] {
+function selfTimedWorkers(ctx: ServiceContext, env: RuntimeEnv): readonly { start(): void; stop(): Promise<void> }[] {
   const mail = env.mail ? smtpMailSender(env.mail.smtpUrl, env.mail.from) : null;
   return [
     new NotificationWorker(ctx, mail, { consoleUrl: env.consoleUrl ?? '' }),
     new CrmWritebackWorker(ctx, defaultCrmClient(ctx.clock.now)),
+    new NotificationJobs(ctx),
+    new RescreenRunner(ctx),
   ];
 }
 
@@ -119,16 +123,14 @@ export function registerServeCommand(program: Command): void {
       const slaWorker = new SlaWorker(ctx);
       // Automatic reassignment (docs/operations.md): jobs queued by roster changes and publications, plus the hourly lapse sweep.
       const reassignmentWorker = new ReassignmentWorker(ctx);
-      // Delta re-screening (docs/screening.md "Re-screen jobs"): jobs queued by list reloads, approvals and this start.
-      const rescreenRunner = new RescreenRunner(ctx);
       // Retention (docs/operations.md): the org's retention periods, applied hourly.
       const retentionWorker = new RetentionWorker(ctx, { onPass: (report) => ctx.log.info({ retention: report }, 'retention applied') });
       // Auto-away (docs/operations.md): reps idle in the console for the org's N working minutes, checked every minute.
       const autoAwayWorker = new AutoAwayWorker(ctx);
       // Conversion model (docs/outcome-routing.md): rebuilt from recorded outcomes while the org routes on them.
       const modelWorker = new ConversionModelWorker(ctx);
-      // Notifications and CRM write-back (the senders), and the scheduled and edge-triggered notification events.
-      const [outbound, notificationJobs] = [outboundWorkers(ctx, env), new NotificationJobs(ctx)];
+      // Notifications and CRM write-back (the senders), notification events, delta re-screening jobs.
+      const selfTimed = selfTimedWorkers(ctx, env);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -140,9 +142,8 @@ export function registerServeCommand(program: Command): void {
         await auditSealer.stop();
         await slaWorker.stop();
         await reassignmentWorker.stop();
-        await rescreenRunner.stop();
         await retentionWorker.stop();
-        await Promise.all([autoAwayWorker.stop(), modelWorker.stop(), notificationJobs.stop(), ...outbound.map((w) => w.stop())]);
+        await Promise.all([autoAwayWorker.stop(), modelWorker.stop(), ...selfTimed.map((w) => w.stop())]);
         // A list change not yet in the start-up snapshot is written now (a snapshot left behind only costs a slower start).
         await listSnapshot?.idle();
         await store.close();
@@ -155,10 +156,9 @@ export function registerServeCommand(program: Command): void {
       auditSealer.start();
       slaWorker.start(env.slaIntervalMs);
       reassignmentWorker.start(env.slaIntervalMs);
-      rescreenRunner.start();
       retentionWorker.start(env.retentionIntervalMs, 60_000);
       modelWorker.start(env.outcomeModelIntervalMs);
-      for (const worker of [autoAwayWorker, notificationJobs, ...outbound]) worker.start();
+      for (const worker of [autoAwayWorker, ...selfTimed]) worker.start();
       process.stdout.write(
         `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +
           `${ctx.orgs.current.hash.slice(0, 19)}…)\n`,

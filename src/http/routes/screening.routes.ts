@@ -163,7 +163,9 @@ function registerRescreenJobRoutes(app: FastifyInstance, ctx: ServiceContext): v
     },
     async (request, reply) => {
       const job = await ctx.store.rescreenJobs.get(request.params.id);
-      return job ? rescreenJobView(job) : sendError(reply, 'NOT_FOUND', `no re-screen job ${request.params.id}`, [
+      return job
+        ? rescreenJobView(job)
+        : sendError(reply, 'NOT_FOUND', `no re-screen job ${request.params.id}`, [
             { path: '/params/id', message: 'no such re-screen job' },
           ]);
     },

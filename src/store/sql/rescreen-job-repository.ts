@@ -6,7 +6,8 @@ import type {
   RescreenJobStatus,
   RescreenJobTrigger,
 } from '../ports/rescreen-jobs.port.ts';
-import type { Database, RescreenJobsTable } from './schema.ts';
+import type { RescreenJobsTable } from './screening-schema.ts';
+import type { Database } from './schema.ts';
 
 const toRecord = (r: Selectable<RescreenJobsTable>): RescreenJobRecord => ({
   id: r.id,
@@ -124,10 +125,7 @@ export function rescreenJobRepository(db: Kysely<Database>): RescreenJobReposito
       let q = db.selectFrom('rescreen_jobs').selectAll();
       if (before)
         q = q.where((eb) =>
-          eb.or([
-            eb('created_at', '<', before.createdAt),
-            eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
-          ]),
+          eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
         );
       const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map(toRecord);

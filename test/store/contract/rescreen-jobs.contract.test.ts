@@ -47,7 +47,9 @@ describe.each(STORES)('rescreen jobs repository: $factory.name', ({ factory, run
     // held: nobody else claims it while the lease runs
     expect(await store.rescreenJobs.claimNext('w2', iso(2), iso(62), any)).toBeUndefined();
     expect(await store.rescreenJobs.progress('rsj-1', 'w2', { entriesDone: 3, reportJson: '{}', leaseUntil: iso(90) })).toBe(false);
-    expect(await store.rescreenJobs.progress('rsj-1', 'w1', { entriesDone: 2, reportJson: '{"entries":2}', leaseUntil: iso(90) })).toBe(true);
+    expect(await store.rescreenJobs.progress('rsj-1', 'w1', { entriesDone: 2, reportJson: '{"entries":2}', leaseUntil: iso(90) })).toBe(
+      true,
+    );
     expect(await store.rescreenJobs.renew('rsj-1', 'w2', iso(99))).toBe(false);
     expect(await store.rescreenJobs.finish('rsj-1', 'w2', { status: 'done', at: iso(5), reportJson: '{}' })).toBe(false);
     expect(await store.rescreenJobs.get('rsj-1')).toMatchObject({ entriesDone: 2, reportJson: '{"entries":2}', leaseUntil: iso(90) });
@@ -69,7 +71,14 @@ describe.each(STORES)('rescreen jobs repository: $factory.name', ({ factory, run
     await store.rescreenJobs.progress('rsj-1', 'dead', { entriesDone: 1, reportJson: '{"entries":1}', leaseUntil: iso(61) });
     expect(await store.rescreenJobs.claimNext('w2', iso(60), iso(120), any)).toBeUndefined();
     const again = await store.rescreenJobs.claimNext('w2', iso(62), iso(122), any);
-    expect(again).toMatchObject({ id: 'rsj-1', attempts: 2, claimedBy: 'w2', startedAt: iso(1), entriesDone: 1, reportJson: '{"entries":1}' });
+    expect(again).toMatchObject({
+      id: 'rsj-1',
+      attempts: 2,
+      claimedBy: 'w2',
+      startedAt: iso(1),
+      entriesDone: 1,
+      reportJson: '{"entries":1}',
+    });
     // the dead runner's late writes change nothing
     expect(await store.rescreenJobs.progress('rsj-1', 'dead', { entriesDone: 3, reportJson: '{}', leaseUntil: iso(200) })).toBe(false);
     expect(await store.rescreenJobs.get('rsj-1')).toMatchObject({ entriesDone: 1, claimedBy: 'w2' });
