@@ -108,6 +108,20 @@ const jobAudit = async (s: TestService, jobId: string) =>
     .filter((e) => e.subject === `rescreen:${jobId}`)
     .map((e) => ({ actor: e.actor, action: (e.payload as { action: string }).action }));
 
+/** Two stored leads, then a reload that lists both (misspelt): its job has two entries, one per lead. */
+async function twoListedLeads(env: Env) {
+  const s = await env.start();
+  const marguerite = await lead(s, 'Marguerite', 'Quillfeather');
+  const ottoline = await lead(s, 'Ottoline', 'Brackenbury');
+  await appendFile(
+    env.blocklistFile,
+    'NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\nNB-BL-0102,Ottoline Brakenbury,,person,,GB,fraud\n',
+  );
+  const reload = await post(s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
+  expect(reload.statusCode).toBe(200);
+  return { s, marguerite, ottoline, jobId: reload.json().rescreen.jobId as string };
+}
+
 /**
  * A ctx whose instance dies at its first progress record: after writing it (`recorded`, a death between chunks) or
  * before (a death mid-chunk, after the chunk's holds were committed). A dead instance writes nothing more.
@@ -215,17 +229,7 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
   });
 
   it('a runner that dies after its first chunk: another resumes the job where it stopped once the lease ran out; same report', async () => {
-    const env = environment(dialect);
-    const s = await env.start();
-    const marguerite = await lead(s, 'Marguerite', 'Quillfeather');
-    const ottoline = await lead(s, 'Ottoline', 'Brackenbury');
-    await appendFile(
-      env.blocklistFile,
-      'NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\nNB-BL-0102,Ottoline Brakenbury,,person,,GB,fraud\n',
-    );
-    const reload = await post(s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
-    expect(reload.statusCode).toBe(200);
-    const jobId = reload.json().rescreen.jobId as string;
+    const { s, marguerite, ottoline, jobId } = await twoListedLeads(environment(dialect));
 
     const dying = new RescreenRunner(dyingCtx(s.ctx, { recorded: true }), {
       name: 'dying',
@@ -264,15 +268,7 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
   });
 
   it('a runner that dies mid-chunk, after holding a lead: the rerun of the chunk holds and queues nobody twice', async () => {
-    const env = environment(dialect);
-    const s = await env.start();
-    const marguerite = await lead(s, 'Marguerite', 'Quillfeather');
-    const ottoline = await lead(s, 'Ottoline', 'Brackenbury');
-    await appendFile(
-      env.blocklistFile,
-      'NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\nNB-BL-0102,Ottoline Brakenbury,,person,,GB,fraud\n',
-    );
-    const jobId = (await post(s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance)).json().rescreen.jobId;
+    const { s, marguerite, ottoline, jobId } = await twoListedLeads(environment(dialect));
     // the whole delta in one chunk; the instance dies before recording it
     await new RescreenRunner(dyingCtx(s.ctx, { recorded: false }), { name: 'dying', leaseMs: LEASE_MS }).runOne();
     expect(await s.store.rescreenJobs.get(jobId)).toMatchObject({ status: 'running', entriesDone: 0 });
