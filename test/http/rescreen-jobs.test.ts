@@ -228,6 +228,30 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
     expect((await b.store.rescreenJobs.get(job!.id))?.status).toBe('done');
   });
 
+  it('a snapshot of another version than the one in force, or a damaged one, is not a base for the delta: every entry is', async () => {
+    for (const damage of ['stale', 'truncated'] as const) {
+      const env = environment(dialect);
+      const a = await env.start();
+      const marguerite = await lead(a, 'Marguerite', 'Quillfeather');
+      await a.close();
+      const older = await readFile(env.snapshot);
+      // a restart with one more entry: the version in force moves on, and its snapshot is written at stop
+      await appendFile(env.blocklistFile, 'NB-BL-0100,Someone Else Entirely,,person,,GB,fraud\n');
+      const b = await env.start();
+      await new RescreenRunner(b.ctx).drain();
+      await b.close();
+      // the snapshot left behind is an older one (restored from a backup), or cut short
+      await writeFile(env.snapshot, damage === 'stale' ? older : (await readFile(env.snapshot)).subarray(0, 5_000));
+      await appendFile(env.blocklistFile, 'NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\n');
+      const c = await env.start();
+      const [job] = await c.store.rescreenJobs.list({ limit: 1 });
+      const entries = c.ctx.screening!.version('blocklist')!.entryCount;
+      expect(job, damage).toMatchObject({ trigger: 'start', entries, lists: [{ beforeSha256: null, added: entries }] });
+      expect(await new RescreenRunner(c.ctx).drain()).toBe(1);
+      expect(await statusOf(c, marguerite)).toBe('HELD');
+    }
+  });
+
   it('a runner that dies after its first chunk: another resumes the job where it stopped once the lease ran out; same report', async () => {
     const { s, marguerite, ottoline, jobId } = await twoListedLeads(environment(dialect));
 
