@@ -14,7 +14,7 @@ describe('remit rescreens', { timeout: 120_000 }, () => {
     for (const [id, at] of [
       ['rsj-old', '2026-12-06T10:00:00.000Z'],
       ['rsj-new', '2026-12-06T11:00:00.000Z'],
-    ])
+    ] as const)
       await store.rescreenJobs.enqueue({
         id,
         trigger: 'start',
