@@ -91,22 +91,26 @@ export class RescreenRunner {
    * store has in force (another instance may have reloaded a list this one still holds in an older version), or the
    * list is no longer configured here (its entries are gone: nothing to screen).
    */
-  private async eligibility(): Promise<(job: RescreenJobRecord) => boolean> {
+  private eligibility(): (job: RescreenJobRecord) => Promise<boolean> {
     const screening = this.ctx.screening;
-    if (!screening) return () => false;
-    const inForce = new Map((await this.ctx.store.screeningLists.inForce()).map((r) => [r.sourceId, r.sha256]));
-    return (job) =>
-      job.lists.every((l) => {
+    // read once per pass, and only when there is a job to look at (an idle pass is one query)
+    let inForce: Promise<Map<string, string>> | undefined;
+    return async (job) => {
+      if (!screening) return false;
+      inForce ??= this.ctx.store.screeningLists.inForce().then((rows) => new Map(rows.map((r) => [r.sourceId, r.sha256])));
+      const stored = await inForce;
+      return job.lists.every((l) => {
         const mine = screening.version(l.listId)?.sha256;
-        if (mine === undefined) return !this.ctx.listSources?.get(l.listId) && !inForce.has(l.listId);
-        return mine === inForce.get(l.listId);
+        if (mine === undefined) return !this.ctx.listSources?.get(l.listId) && !stored.has(l.listId);
+        return mine === stored.get(l.listId);
       });
+    };
   }
 
   /** One job, if one can be claimed. Returns the job it ran (undefined: nothing to do). */
   async runOne(): Promise<RescreenJobRecord | undefined> {
     const jobs = this.ctx.store.rescreenJobs;
-    const job = await jobs.claimNext(this.name, toIso(this.ctx.clock.now()), this.leaseUntil(), await this.eligibility());
+    const job = await jobs.claimNext(this.name, toIso(this.ctx.clock.now()), this.leaseUntil(), this.eligibility());
     if (!job) return undefined;
     try {
       if (job.attempts > MAX_RESCREEN_ATTEMPTS) throw new Error(`gave up after ${MAX_RESCREEN_ATTEMPTS} attempts`);

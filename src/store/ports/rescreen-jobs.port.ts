@@ -60,7 +60,7 @@ export interface RescreenJobRepository {
     worker: string,
     now: string,
     leaseUntil: string,
-    eligible: (job: RescreenJobRecord) => boolean,
+    eligible: (job: RescreenJobRecord) => boolean | Promise<boolean>,
   ): Promise<RescreenJobRecord | undefined>;
   /** Extends the lease while the job runs; false when another runner has claimed it since. */
   renew(id: string, worker: string, leaseUntil: string): Promise<boolean>;

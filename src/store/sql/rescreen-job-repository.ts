@@ -40,7 +40,7 @@ async function claimNext(
   worker: string,
   now: string,
   leaseUntil: string,
-  eligible: (job: RescreenJobRecord) => boolean,
+  eligible: (job: RescreenJobRecord) => boolean | Promise<boolean>,
 ): Promise<RescreenJobRecord | undefined> {
   const candidates = await db
     .selectFrom('rescreen_jobs')
@@ -51,7 +51,7 @@ async function claimNext(
     .limit(CLAIM_CANDIDATES)
     .execute();
   for (const c of candidates) {
-    if (!eligible(toRecord(c))) continue;
+    if (!(await eligible(toRecord(c)))) continue;
     const attempts = Number(c.attempts) + 1;
     const startedAt = c.started_at ?? now;
     const r = await db
