@@ -33,7 +33,7 @@ function heapMb(): number {
 const SEED_CHUNK = 2_000;
 const KEY_ROWS_PER_INSERT = 10_000;
 
-interface Template {
+export interface Template {
   row: Record<string, string>;
   pd: Record<string, string>;
   contact: Record<string, unknown>;
@@ -51,7 +51,7 @@ function multiInsert(db: DatabaseSync, head: string, cols: number): (rows: numbe
 }
 
 /** Writes `count` leads with the given full names, their personal data and their name keys, a chunk per transaction. */
-function seedLeads(db: DatabaseSync, count: number, chunk: number, nameOf: (i: number) => string, t: Template) {
+export function seedLeads(db: DatabaseSync, count: number, chunk: number, nameOf: (i: number) => string, t: Template) {
   const leadSql = multiInsert(db, 'insert into leads (id, status, team_id, rep_id, org_hash, lead_json, received_at, updated_at)', 8);
   const pdSql = multiInsert(db, 'insert into personal_data (lead_id, salt, contact_json, raw_json, consent_json, created_at)', 6);
   const keySql = multiInsert(db, 'insert or ignore into screening_name_keys (key_hash, lead_id)', 2);

@@ -7,7 +7,7 @@ import { runEngineBench } from './engine.bench.ts';
  * bench/results/latest.json (and a dated copy). Parts: engine, screening, audit, service (HTTP ingestion), import,
  * reassign (a rep's 1,000 open leads moved away while ingestion continues), outcomes (outcome-aware routing against
  * weighted round robin and an oracle on a synthetic ground truth; docs/outcome-routing.md), rescreen (1,000,000 stored
- * leads against a 500-entry list delta), fairness (another key's single-lead latency under four concurrent 500-lead
+ * leads against a 500-entry list delta), rescreen-restart (a start with a changed OFAC file to its re-screen job done), fairness (another key's single-lead latency under four concurrent 500-lead
  * batches, batch slicing off and on; issue 18), startup (`remit serve` to /ready with every list, without and with the
  * start-up snapshot; issue 19).
  * Usage: npm run bench [-- --only engine|screening]
@@ -24,6 +24,7 @@ const parts: Record<string, () => Promise<unknown>> = {
   reassign: async () => (await import('./reassign.bench.ts')).runReassignBench(),
   outcomes: async () => (await import('./outcomes.bench.ts')).runOutcomesBench(),
   rescreen: async () => (await import('./rescreen.bench.ts')).runRescreenBench(),
+  'rescreen-restart': async () => (await import('./rescreen-restart.bench.ts')).runRescreenRestartBench(),
   fairness: async () => (await import('./fairness.bench.ts')).runFairnessBench(),
   startup: async () => (await import('./startup.bench.ts')).runStartupBench(),
 };

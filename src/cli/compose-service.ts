@@ -79,9 +79,11 @@ async function loadScreening(
     keeper?.watch(service);
     const began = performance.now();
     const restored = keeper?.restore();
+    // A file changed since the snapshot was written: the snapshot still holds the version it replaces (for the delta).
+    const previous = keeper && (() => keeper!.previousLists());
     const started = restored
-      ? await startListSources(deps, service, catalogue, restored.lists, restored.index)
-      : await startListSources(deps, service, catalogue, load());
+      ? await startListSources(deps, service, catalogue, restored.lists, restored.index, previous)
+      : await startListSources(deps, service, catalogue, load(), undefined, previous);
     deps.log.info(
       {
         from: restored ? 'snapshot' : 'files',

@@ -16,6 +16,7 @@ import { registerEraseCommand } from './commands/erase.command.ts';
 import { registerRetentionCommand } from './commands/retention.command.ts';
 import { registerRosterCommand } from './commands/roster.command.ts';
 import { registerReassignCommand } from './commands/reassign.command.ts';
+import { registerRescreensCommand } from './commands/rescreens.command.ts';
 
 /** `remit` — thin adapter: parse arguments, call a use case, print, exit with a documented code. */
 export function buildProgram(exit: (code: number) => void): Command {
@@ -34,6 +35,7 @@ export function buildProgram(exit: (code: number) => void): Command {
   registerImportCommand(program);
   registerSimulateCommand(program);
   registerReassignCommand(program);
+  registerRescreensCommand(program);
   registerNotifyCommand(program);
   return program;
 }

@@ -268,31 +268,24 @@ export function decodeListSnapshot(buf: Buffer, expected: SnapshotKey, sources: 
   }
 }
 
-function decode(buf: Buffer, expected: SnapshotKey, sources: readonly ListSource[], now: Date): SnapshotRead {
+/** The header and where the payload starts, if the file's layout holds together. */
+function framed(buf: Buffer): { header: Header; payloadAt: number } | SnapshotRejection {
   const header = readHeader(buf);
-  if ('kind' in header) return reject(header);
-  if (header.format !== LIST_SNAPSHOT_FORMAT) return reject({ kind: 'format_version', found: header.format });
+  if ('kind' in header) return header;
+  if (header.format !== LIST_SNAPSHOT_FORMAT) return { kind: 'format_version', found: header.format };
   const { records: nRecords, start: nStart, ids: nIds } = header.sections;
   const payloadAt = PREFIX + buf.readUInt32LE(MAGIC.length);
   const payloadLength = nRecords + nStart + nIds;
   if (buf.length < payloadAt + payloadLength)
-    return reject({ kind: 'truncated', detail: `${buf.length} bytes, the snapshot needs ${payloadAt + payloadLength}` });
+    return { kind: 'truncated', detail: `${buf.length} bytes, the snapshot needs ${payloadAt + payloadLength}` };
   if (buf.length > payloadAt + payloadLength || nStart % 4 !== 0 || nIds % 4 !== 0)
-    return reject({ kind: 'corrupt', detail: 'sections do not add up to the file' });
-  const mismatch = keyMismatch(header.key, expected) ?? sourcesMismatch(header.sources, sources, utcDay(now));
-  if (mismatch) return reject(mismatch);
-  const payload = buf.subarray(payloadAt);
-  if (sha256(payload) !== header.payloadSha256) return reject({ kind: 'corrupt', detail: 'payload checksum differs' });
-  let body: Records;
-  try {
-    body = deserialize(payload.subarray(0, nRecords)) as Records;
-  } catch (e) {
-    return reject({ kind: 'corrupt', detail: `payload cannot be decoded (${(e as Error).message})` });
-  }
-  if (!Array.isArray(body?.entities) || body.entities.length !== header.sources.length)
-    return reject({ kind: 'corrupt', detail: 'lists and sources differ in number' });
-  const loadedAt = now.toISOString();
-  const lists: LoadedList[] = header.sources.map((r, i) => ({
+    return { kind: 'corrupt', detail: 'sections do not add up to the file' };
+  return { header, payloadAt };
+}
+
+/** The stored lists, as loaded at `loadedAt`. */
+function listsOf(header: Header, body: Records, loadedAt: string): LoadedList[] {
+  return header.sources.map((r, i) => ({
     version: {
       listId: r.id,
       sourceType: r.format,
@@ -303,6 +296,34 @@ function decode(buf: Buffer, expected: SnapshotKey, sources: readonly ListSource
     },
     entities: body.entities[i]!,
   }));
+}
+
+/** The checked payload's records (entities per source, index parts). */
+function records(buf: Buffer, header: Header, payloadAt: number): Records | SnapshotRejection {
+  const payload = buf.subarray(payloadAt);
+  if (sha256(payload) !== header.payloadSha256) return { kind: 'corrupt', detail: 'payload checksum differs' };
+  let body: Records;
+  try {
+    body = deserialize(payload.subarray(0, header.sections.records)) as Records;
+  } catch (e) {
+    return { kind: 'corrupt', detail: `payload cannot be decoded (${(e as Error).message})` };
+  }
+  if (!Array.isArray(body?.entities) || body.entities.length !== header.sources.length)
+    return { kind: 'corrupt', detail: 'lists and sources differ in number' };
+  return body;
+}
+
+function decode(buf: Buffer, expected: SnapshotKey, sources: readonly ListSource[], now: Date): SnapshotRead {
+  const frame = framed(buf);
+  if ('kind' in frame) return reject(frame);
+  const { header, payloadAt } = frame;
+  const mismatch = keyMismatch(header.key, expected) ?? sourcesMismatch(header.sources, sources, utcDay(now));
+  if (mismatch) return reject(mismatch);
+  const body = records(buf, header, payloadAt);
+  if ('kind' in body) return reject(body);
+  const { records: nRecords, start: nStart } = header.sections;
+  const payload = buf.subarray(payloadAt);
+  const lists = listsOf(header, body, now.toISOString());
   const parts: NameIndexParts = {
     names: body.names,
     keyOf: body.keyOf,
@@ -316,6 +337,31 @@ function decode(buf: Buffer, expected: SnapshotKey, sources: readonly ListSource
   );
   if (!index) return reject({ kind: 'corrupt', detail: 'index parts do not fit the lists' });
   return { ok: true, lists, index };
+}
+
+/**
+ * The lists a snapshot holds, by source id, whatever the files, sources, code or day are now (docs/screening.md
+ * "Re-screen jobs"): at a start where a list file changed, the previous version's entries for the delta. Only the
+ * layout and the payload checksum are checked; each list carries the sha256 it was read from, which the caller
+ * compares with the version that was in force. Empty when there is no usable snapshot.
+ */
+export function readSnapshotLists(file: string): ReadonlyMap<string, LoadedList> {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch {
+    return new Map();
+  }
+  try {
+    const frame = framed(buf);
+    if ('kind' in frame) return new Map();
+    const body = records(buf, frame.header, frame.payloadAt);
+    if ('kind' in body) return new Map();
+    return new Map(listsOf(frame.header, body, '').map((l) => [l.version.listId, l]));
+  } catch {
+    // a header of the wrong shape (outside the checksum): no previous lists, the delta is every entry
+    return new Map();
+  }
 }
 
 /** Reads and decodes the snapshot file; a missing file is `missing`, an unreadable one `unreadable`. */

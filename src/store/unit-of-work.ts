@@ -20,6 +20,7 @@ import type { CrmWritebackRepository } from './ports/crm-writebacks.port.ts';
 import type { RepHeartbeatRepository } from './ports/rep-heartbeats.port.ts';
 import type { ReassignmentRepository } from './ports/reassignments.port.ts';
 import type { ReassignmentJobRepository } from './ports/reassignment-jobs.port.ts';
+import type { RescreenJobRepository } from './ports/rescreen-jobs.port.ts';
 import type { ReviewRepository } from './ports/reviews.port.ts';
 import type { RoutingStateRepository } from './ports/routing-state.port.ts';
 import type { ScreeningListRepository } from './ports/screening-lists.port.ts';
@@ -88,6 +89,8 @@ export interface UnitOfWork {
   readonly repHeartbeats: RepHeartbeatRepository;
   /** Automatic reassignment jobs, claimed by the reassignment worker (ports/reassignment-jobs.port.ts). */
   readonly reassignmentJobs: ReassignmentJobRepository;
+  /** Delta re-screening jobs after a list change, claimed by the re-screen runner (ports/rescreen-jobs.port.ts). */
+  readonly rescreenJobs: RescreenJobRepository;
   /** E-mail (and later chat) notification deliveries, claimed by the notification worker (ports/notifications.port.ts). */
   readonly notifications: NotificationRepository;
   /** Once-a-day notification runs and raised conditions, so scheduled events fire once (ports/notification-runs.port.ts). */

@@ -107,6 +107,9 @@ const POLICY: Readonly<Record<string, Policy>> = {
   'POST /v1/screening/lists:reload': ['admin', 'compliance'],
   'POST /v1/screening/lists:reload/{id}/approve': ['admin', 'compliance'],
   'POST /v1/screening:rescreen': ['admin', 'compliance'],
+  // Delta re-screening jobs (docs/screening.md "Re-screen jobs"): whoever sees the lists sees what their changes re-screened.
+  'GET /v1/screening/rescreens': ANALYSTS,
+  'GET /v1/screening/rescreens/{id}': ANALYSTS,
   'POST /v1/leads/{id}/screening/dispositions': ['compliance'],
   // Source adapters (I2): form posts and CRM webhooks carry no API key.
   'GET /v1/forms': ['admin', 'ops'],

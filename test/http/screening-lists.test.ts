@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
+import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 /**
@@ -40,6 +41,15 @@ async function serviceWithSources(): Promise<{ s: TestService; dir: string; bloc
 const post = (url: string, body: unknown, token: string) =>
   s!.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
 const get = (url: string, token: string) => s!.app.inject({ method: 'GET', url, headers: auth(token) });
+
+/** Runs the re-screen job a reload queued, as `remit serve`'s runner does, and returns its report. */
+async function reportOf(answer: { rescreen: { jobId: string; status: string } | null }) {
+  expect(answer.rescreen?.status).toBe('queued');
+  expect(await new RescreenRunner(s!.ctx, { name: 'test-runner' }).drain()).toBe(1);
+  const job = (await get(`/v1/screening/rescreens/${answer.rescreen!.jobId}`, s!.tokens.compliance)).json();
+  expect(job).toMatchObject({ status: 'done', attempts: 1 });
+  return job.report;
+}
 
 /** The person behind the key named `name`: actions are attributed to people (docs/access.md). */
 async function personOf(name: string): Promise<string> {
@@ -304,7 +314,9 @@ describe('delta re-screening on reload (docs/screening.md "Delta re-screening")'
     await writeFile(blocklistFile, 'NB-BL-0101,Marguerite Quilfeather,,person,,GB,new fraud referral\n', { flag: 'a' });
     const res = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance);
     expect(res.statusCode).toBe(200);
-    const rescreen = res.json().rescreen;
+    // the answer comes before the re-screening: nothing is held until the runner has run the job
+    expect((await get(`/v1/leads/${marguerite.leadId}`, s!.tokens.compliance)).json().status).not.toBe('HELD');
+    const rescreen = await reportOf(res.json());
     expect(rescreen).toMatchObject({ lists: [{ listId: 'blocklist', added: 1, changed: 0, removed: 0 }], entries: 1, failed: 0 });
     // the name keys were stored at intake: nothing to backfill, and only leads sharing keys with the entry are read
     expect(rescreen.keysBackfilled).toBe(0);
@@ -322,12 +334,13 @@ describe('delta re-screening on reload (docs/screening.md "Delta re-screening")'
     expect((await get(`/v1/leads/${other.leadId}`, s!.tokens.compliance)).json().status).not.toBe('HELD');
 
     // The same file again: no delta, nothing screened, nothing opened twice.
-    const again = (await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json().rescreen;
-    expect(again).toMatchObject({ entries: 0, candidates: 0, newMatches: [], newlyHeld: [] });
+    const again = (await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json();
+    expect(again.rescreen).toBeNull();
+    expect(await new RescreenRunner(s!.ctx).drain()).toBe(0);
     // A changed entry (new alias) is re-screened; the already held lead is not held again.
     const text = (await readFile(blocklistFile, 'utf8')).replace('Marguerite Quilfeather,', 'Marguerite Quilfeather,Ottoline Brackenbury');
     await writeFile(blocklistFile, text);
-    const changed = (await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json().rescreen;
+    const changed = await reportOf((await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json());
     expect(changed).toMatchObject({ lists: [{ listId: 'blocklist', added: 0, changed: 1, removed: 0 }], entries: 1 });
     expect(changed.newlyHeld).toEqual([other.leadId]);
     const queueAfter = (await get('/v1/review', s!.tokens.compliance)).json();
@@ -361,7 +374,7 @@ describe('delta re-screening on reload (docs/screening.md "Delta re-screening")'
       'NB-BL-0201,Marguerite Quilfeather,,person,,GB,new fraud referral\nNB-BL-0202,Kestrel Dawn,,vessel,,,sanctions evasion\n',
       { flag: 'a' },
     );
-    const rescreen = (await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json().rescreen;
+    const rescreen = await reportOf((await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json());
     expect(rescreen.keysRekeyed).toBe(true);
     expect(rescreen.keysBackfilled).toBe(2); // both open leads keyed again under this scheme
     expect(await s!.store.personalData.nameKeyScheme()).toBe(scheme);
@@ -376,7 +389,7 @@ describe('delta re-screening on reload (docs/screening.md "Delta re-screening")'
 
     // the scheme now recorded matches: the next delta trusts the keys
     await writeFile(blocklistFile, 'NB-BL-0203,Unrelated Person Name,,person,,GB,other\n', { flag: 'a' });
-    const next = (await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json().rescreen;
+    const next = await reportOf((await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json());
     expect(next).toMatchObject({ keysRekeyed: false, keysBackfilled: 0, newlyHeld: [] });
   });
 });

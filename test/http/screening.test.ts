@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
+import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 let s: TestService;
@@ -162,14 +163,19 @@ describe('pre-screening in the pipeline (docs/screening.md)', () => {
       await writeFile(blocklistFile, 'NB-BL-0101,Marguerite Quillfeather,,person,,GB,new fraud referral\n', { flag: 'a' });
       const reloaded = await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
       expect(reloaded.statusCode).toBe(200);
-      // Delta re-screening: the reload screens the one added entry against the stored leads and holds the match.
-      expect(reloaded.json().rescreen).toMatchObject({
+      // Delta re-screening: the reload queues a job that screens the one added entry against the stored leads and holds the match.
+      const job = reloaded.json().rescreen;
+      expect(job).toMatchObject({ status: 'queued' });
+      expect(await new RescreenRunner(s.ctx).drain()).toBe(1);
+      const done = (await get(`/v1/screening/rescreens/${job.jobId}`, s.tokens.compliance)).json();
+      expect(done).toMatchObject({ status: 'done', progress: { entries: 1, entriesDone: 1 } });
+      expect(done.report).toMatchObject({
         lists: [{ listId: 'blocklist', added: 1, changed: 0, removed: 0 }],
         entries: 1,
         newMatches: [{ leadId: lead.leadId, hits: ['blocklist/NB-BL-0101'] }],
         failed: 0,
       });
-      expect(reloaded.json().rescreen.newlyHeld).toContain(lead.leadId);
+      expect(done.report.newlyHeld).toContain(lead.leadId);
       // The full re-screen afterwards finds nothing new to hold: the lead is already with compliance.
       const rescreen = (await post('/v1/screening:rescreen', {}, s.tokens.compliance)).json();
       expect(rescreen.newlyHeld).not.toContain(lead.leadId);

@@ -19,6 +19,7 @@ export const WORKERS = [
   'audit-watch',
   'crm-writeback',
   'delta-rescreen',
+  'rescreen-job',
   'conversion-model',
   'screening-snapshot',
 ] as const;

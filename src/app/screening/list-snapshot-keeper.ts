@@ -14,6 +14,7 @@ import type { ListSourceCatalogue } from '../../screening/list-sources.ts';
 import {
   encodeListSnapshot,
   readListSnapshot,
+  readSnapshotLists,
   screeningCodeFingerprint,
   writeListSnapshot,
   type SnapshotKey,
@@ -133,6 +134,15 @@ export class ListSnapshotKeeper {
     if (reason === 'missing') this.obs.log.info(entry, 'no screening list snapshot: loading the lists from their files');
     else this.obs.log.warn(entry, 'screening list snapshot not used: loading the lists from their files');
     return undefined;
+  }
+
+  /**
+   * The lists of the snapshot on disk whatever changed since it was written (docs/screening.md "Re-screen jobs"): at a
+   * start where a list file changed, the previous version's entries, for the delta. Read before the snapshot is
+   * written again (startListSources calls it before it puts the new versions in force).
+   */
+  previousLists(): ReadonlyMap<string, LoadedList> {
+    return readSnapshotLists(this.file);
   }
 
   /** The lists in force changed: write the snapshot after a short delay (several changes, one write). */

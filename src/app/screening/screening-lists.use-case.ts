@@ -4,7 +4,7 @@ import { ListLoadError } from '../../screening/list-error.ts';
 import { loadListSource, shrinksTooMuch, type ListSource, type ListSourceCatalogue } from '../../screening/list-sources.ts';
 import type { LoadedList } from '../../screening/screening-entity.ts';
 import type { NameIndex } from '../../screening/name-index.ts';
-import { listDelta, type ListDelta } from '../../screening/list-delta.ts';
+import { listDelta } from '../../screening/list-delta.ts';
 import type { ScreeningService, WithheldSource } from '../../screening/screening-service.ts';
 import type { ListVersionRecord, PendingReloadRecord } from '../../store/ports/screening-lists.port.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
@@ -14,6 +14,8 @@ import { failure, type AppFailure } from '../shared/app-error.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { adoptNameKeyScheme } from './screening-name-keys.ts';
+import { queueRescreenJob, rescreenJobLists, type QueuedRescreen, type VersionedDelta } from './rescreen-jobs.ts';
+import type { RescreenJobTrigger } from '../../store/ports/rescreen-jobs.port.ts';
 
 /**
  * Screening list sources as configuration (docs/screening.md): reload by source id only, every reload
@@ -42,8 +44,8 @@ export interface PendingReload {
 export interface ReloadOutcome {
   readonly applied: readonly AppliedReload[];
   readonly pending: readonly PendingReload[];
-  /** Added and changed entries of each applied list, for delta re-screening (not sent in answers: entries are list data). */
-  readonly deltas: readonly ListDelta[];
+  /** The delta re-screening job queued with the applied versions (null: no list gained or changed an entry). */
+  readonly rescreen: QueuedRescreen | null;
 }
 
 /** A failure, plus what only the server log may see (a list file's own words can quote any file). */
@@ -132,6 +134,31 @@ async function recordApplied(
   });
 }
 
+/** What changed from `previous` (undefined: no parsed previous version at hand, so every entry counts as added). */
+function versionedDelta(previous: LoadedList | undefined, list: LoadedList): VersionedDelta {
+  return { delta: listDelta(previous, list), beforeSha256: previous?.version.sha256 ?? null, afterSha256: list.version.sha256 };
+}
+
+/** The delta re-screening job of the versions put in force in `tx` (docs/screening.md "Re-screen jobs"). */
+function queueJob(
+  tx: UnitOfWork,
+  deps: Deps,
+  trigger: RescreenJobTrigger,
+  by: string,
+  roles: readonly string[] | null,
+  deltas: readonly VersionedDelta[],
+  at: string,
+): Promise<QueuedRescreen | null> {
+  return queueRescreenJob(tx, {
+    id: deps.ids.next('rsj'),
+    trigger,
+    requestedBy: by,
+    roles: roles ?? [],
+    lists: rescreenJobLists(deltas),
+    createdAt: at,
+  });
+}
+
 /**
  * Reloads configured sources by id (all of them when none is named). Unknown ids → 422 before any
  * file is read. Each source is applied, or held as a pending reload when it shrinks too much.
@@ -159,7 +186,7 @@ export async function reloadListSources(
   const at = toIso(ctx.clock.now());
   const applied: AppliedReload[] = [];
   const pending: PendingReload[] = [];
-  const toApply: LoadedList[] = [];
+  const toApply: { list: LoadedList; before: ListSide }[] = [];
   for (const list of loaded) {
     const id = list.version.listId;
     const before = sideOf(screening.version(id) ?? inForce.get(id));
@@ -182,13 +209,18 @@ export async function reloadListSources(
       pending.push({ reloadId: record.id, sourceId: id, before, after, maxShrinkFraction: catalogue.maxShrinkFraction });
       continue;
     }
-    await ctx.store.transaction((tx) => recordApplied(tx, list, before, principal.userId, principal.roles, at, 'screening_list.reloaded'));
-    toApply.push(list);
+    toApply.push({ list, before });
     applied.push({ sourceId: id, before, after, unchanged: before?.sha256 === after.sha256 });
   }
-  const deltas = toApply.map((l) => listDelta(screening.loaded(l.version.listId), l));
-  screening.apply({ add: toApply }); // one new name index for all of them
-  return ok({ applied, pending, deltas });
+  // The delta against the version this service screens with (the one in force here), before it is replaced.
+  const deltas = toApply.map(({ list }) => versionedDelta(screening.loaded(list.version.listId), list));
+  const rescreen = await ctx.store.transaction(async (tx) => {
+    for (const { list, before } of toApply)
+      await recordApplied(tx, list, before, principal.userId, principal.roles, at, 'screening_list.reloaded');
+    return queueJob(tx, ctx, 'reload', principal.userId, principal.roles, deltas, at);
+  });
+  screening.apply({ add: toApply.map((a) => a.list) }); // one new name index for all of them
+  return ok({ applied, pending, rescreen });
 }
 
 /** A second principal applies a pending reload, if the file on disk is still the one that was requested. */
@@ -196,7 +228,7 @@ export async function approveListReload(
   ctx: ListDeps,
   principal: Principal,
   reloadId: string,
-): Promise<Result<AppliedReload & { readonly delta: ListDelta }, ListFailure>> {
+): Promise<Result<AppliedReload & { readonly rescreen: QueuedRescreen | null }, ListFailure>> {
   const catalogue = ctx.listSources;
   const screening = ctx.screening;
   if (!catalogue || !screening) return failure('CONFLICT', 'no screening list sources are configured (<config>/screening/lists.yaml)');
@@ -215,8 +247,10 @@ export async function approveListReload(
     return failure('CONFLICT', `list source ${record.sourceId} changed since reload ${reloadId} was requested; request a new reload`);
   const at = toIso(ctx.clock.now());
   const before: ListSide = record.oldSha256 === null ? null : { sha256: record.oldSha256, entryCount: record.oldEntryCount ?? 0 };
+  // A source withheld at start has no version here: its delta is every entry of the approved file.
+  const delta = versionedDelta(screening.loaded(record.sourceId), list);
   const decided = await ctx.store.transaction(async (tx) => {
-    if (!(await tx.screeningLists.decide(reloadId, 'approved', principal.userId, at))) return false;
+    if (!(await tx.screeningLists.decide(reloadId, 'approved', principal.userId, at))) return undefined;
     await tx.screeningLists.setInForce(inForceRecord(list, at, principal.userId));
     await appendAudit(tx, {
       kind: 'org_change',
@@ -233,13 +267,12 @@ export async function approveListReload(
         after: { sha256: list.version.sha256, entryCount: list.version.entryCount },
       },
     });
-    return true;
+    return { rescreen: await queueJob(tx, ctx, 'approval', principal.userId, principal.roles, [delta], at) };
   });
   if (!decided) return failure('CONFLICT', `list reload ${reloadId} was decided concurrently`);
-  const delta = listDelta(screening.loaded(record.sourceId), list);
   screening.add(list);
   return ok({
-    delta,
+    rescreen: decided.rescreen,
     sourceId: record.sourceId,
     before,
     after: { sha256: list.version.sha256, entryCount: list.version.entryCount },
@@ -251,7 +284,12 @@ export interface StartedSources {
   readonly loaded: readonly string[];
   /** Sources whose file changed while the service was down and shrank too much: not screened against until approved. */
   readonly withheld: readonly PendingReload[];
+  /** The delta re-screening job of the sources that changed (or are new) since the last start, if any. */
+  readonly rescreen: QueuedRescreen | null;
 }
+
+/** The lists as parsed by the last run (the start-up snapshot's), by source id: the versions a changed file replaces. */
+export type PreviousLists = () => ReadonlyMap<string, LoadedList>;
 
 /**
  * At start: load every configured source and compare it with the version in force in the store.
@@ -259,6 +297,11 @@ export interface StartedSources {
  * by `system`, unless it shrank too much: then the old data is gone (the file was replaced), so the
  * source is withheld — leads are `not_screened` until a principal approves the pending reload.
  * A source that cannot be loaded stops the start (ListLoadError), as before.
+ *
+ * The sources applied changed (or new) queue one delta re-screening job (by `system`, in the transaction that records
+ * them in force) when the store holds leads: the delta against the previous version as the start-up snapshot kept it
+ * (`previous`, read before the snapshot is written again, and only if it is the version that was in force), else every
+ * entry of the list.
  */
 export async function startListSources(
   deps: Deps,
@@ -267,6 +310,7 @@ export async function startListSources(
   preloaded?: readonly LoadedList[],
   /** The start-up snapshot's index over `preloaded` (used when every one of them is in force, in that order). */
   prebuiltIndex?: NameIndex,
+  previous?: PreviousLists,
 ): Promise<StartedSources> {
   await adoptNameKeyScheme(deps.store, toIso(deps.clock.now()));
   const inForce = new Map((await deps.store.screeningLists.inForce()).map((r) => [r.sourceId, r]));
@@ -277,6 +321,7 @@ export async function startListSources(
   const withheld: PendingReload[] = [];
   const inForceNow: LoadedList[] = [];
   const withholdNow: WithheldSource[] = [];
+  const changed: { list: LoadedList; stored: ListVersionRecord | undefined }[] = [];
   for (const list of lists) {
     const id = list.version.listId;
     const stored = inForce.get(id);
@@ -312,12 +357,34 @@ export async function startListSources(
       withheld.push({ reloadId, sourceId: id, before, after, maxShrinkFraction: catalogue.maxShrinkFraction });
       continue;
     }
-    await deps.store.transaction((tx) =>
-      recordApplied(tx, list, before, 'system', null, at, stored ? 'screening_list.reloaded' : 'screening_list.loaded'),
-    );
+    changed.push({ list, stored });
     inForceNow.push(list);
     loaded.push(id);
   }
+  const rescreen = await applyAtStart(deps, changed, previous, at);
   screening.apply({ add: inForceNow, withhold: withholdNow, ...(prebuiltIndex ? { index: prebuiltIndex } : {}) });
-  return { loaded, withheld };
+  return { loaded, withheld, rescreen };
+}
+
+/** Records the changed and new sources in force (by `system`) and queues their delta re-screening, in one transaction. */
+async function applyAtStart(
+  deps: Deps,
+  changed: readonly { list: LoadedList; stored: ListVersionRecord | undefined }[],
+  previous: PreviousLists | undefined,
+  at: string,
+): Promise<QueuedRescreen | null> {
+  if (changed.length === 0) return null;
+  // Nothing stored, nothing to re-screen (a first start): no job.
+  const anyLead = (await deps.store.leads.page({ limit: 1 })).length > 0;
+  const parsed = anyLead && changed.some((c) => c.stored) ? (previous?.() ?? new Map<string, LoadedList>()) : new Map<string, LoadedList>();
+  const deltas = changed.map(({ list, stored }) => {
+    const before = parsed.get(list.version.listId);
+    // Only the version that was in force is a base for the delta; any other (an older snapshot) would miss entries.
+    return versionedDelta(before && stored && before.version.sha256 === stored.sha256 ? before : undefined, list);
+  });
+  return deps.store.transaction(async (tx) => {
+    for (const { list, stored } of changed)
+      await recordApplied(tx, list, sideOf(stored), 'system', null, at, stored ? 'screening_list.reloaded' : 'screening_list.loaded');
+    return anyLead ? queueJob(tx, deps, 'start', 'system', null, deltas, at) : null;
+  });
 }

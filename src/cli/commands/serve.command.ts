@@ -14,6 +14,7 @@ import { SlaWorker } from '../../app/sla/sla-worker.ts';
 import { AutoAwayWorker } from '../../app/routing/auto-away-worker.ts';
 import { ConversionModelWorker } from '../../app/outcomes/conversion-model-worker.ts';
 import { ReassignmentWorker } from '../../app/routing/reassignment-worker.ts';
+import { RescreenRunner } from '../../app/screening/rescreen-runner.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 import { runtimeEnv, serveSettings, type RuntimeEnv } from '../runtime-config.ts';
@@ -40,14 +41,18 @@ const TRUST_PROXY_HELP =
 
 /** First start (an empty store): one admin person with one key, shown once, so the operator can create the others (docs/access.md). */
 /**
- * Outbound workers of the outbox: notifications (docs/notifications.md; inbox and chat always, e-mail with SMTP) and
- * CRM write-back (docs/crm.md), idle unless the org in force has crmWriteBack targets and a decision queued a row.
+ * Workers started with their own intervals: the outbound workers of the outbox — notifications (docs/notifications.md;
+ * inbox and chat always, e-mail with SMTP) and CRM write-back (docs/crm.md), idle unless the org in force has
+ * crmWriteBack targets and a decision queued a row —, the scheduled and edge-triggered notification events, and delta
+ * re-screening (docs/screening.md "Re-screen jobs": jobs queued by list reloads, approvals and this start).
  */
-function outboundWorkers(ctx: ServiceContext, env: RuntimeEnv): readonly (NotificationWorker | CrmWritebackWorker)[] {
+function selfTimedWorkers(ctx: ServiceContext, env: RuntimeEnv): readonly { start(): void; stop(): Promise<void> }[] {
   const mail = env.mail ? smtpMailSender(env.mail.smtpUrl, env.mail.from) : null;
   return [
     new NotificationWorker(ctx, mail, { consoleUrl: env.consoleUrl ?? '' }),
     new CrmWritebackWorker(ctx, defaultCrmClient(ctx.clock.now)),
+    new NotificationJobs(ctx),
+    new RescreenRunner(ctx),
   ];
 }
 
@@ -124,8 +129,8 @@ export function registerServeCommand(program: Command): void {
       const autoAwayWorker = new AutoAwayWorker(ctx);
       // Conversion model (docs/outcome-routing.md): rebuilt from recorded outcomes while the org routes on them.
       const modelWorker = new ConversionModelWorker(ctx);
-      // Notifications and CRM write-back (the senders), and the scheduled and edge-triggered notification events.
-      const [outbound, notificationJobs] = [outboundWorkers(ctx, env), new NotificationJobs(ctx)];
+      // Notifications and CRM write-back (the senders), notification events, delta re-screening jobs.
+      const selfTimed = selfTimedWorkers(ctx, env);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -138,7 +143,7 @@ export function registerServeCommand(program: Command): void {
         await slaWorker.stop();
         await reassignmentWorker.stop();
         await retentionWorker.stop();
-        await Promise.all([autoAwayWorker.stop(), modelWorker.stop(), notificationJobs.stop(), ...outbound.map((w) => w.stop())]);
+        await Promise.all([autoAwayWorker.stop(), modelWorker.stop(), ...selfTimed.map((w) => w.stop())]);
         // A list change not yet in the start-up snapshot is written now (a snapshot left behind only costs a slower start).
         await listSnapshot?.idle();
         await store.close();
@@ -153,7 +158,7 @@ export function registerServeCommand(program: Command): void {
       reassignmentWorker.start(env.slaIntervalMs);
       retentionWorker.start(env.retentionIntervalMs, 60_000);
       modelWorker.start(env.outcomeModelIntervalMs);
-      for (const worker of [autoAwayWorker, notificationJobs, ...outbound]) worker.start();
+      for (const worker of [autoAwayWorker, ...selfTimed]) worker.start();
       process.stdout.write(
         `Remit listening on ${address} (store: ${store.capabilities.dialect}, org ${ctx.orgs.current.version} ` +
           `${ctx.orgs.current.hash.slice(0, 19)}…)\n`,

@@ -3,10 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { disposeScreeningHits, rescreenOpenLeads } from '../../app/screening/screening-disposition.use-case.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
-import { rescreenListDeltas } from '../../app/screening/delta-rescreen.use-case.ts';
+import { rescreenJobView } from '../../app/screening/rescreen-jobs.ts';
 import { approveListReload, reloadListSources, type ListFailure } from '../../app/screening/screening-lists.use-case.ts';
 import { principalOf } from '../auth.ts';
-import { sendFailure } from '../reply-error.ts';
+import { sendError, sendFailure } from '../reply-error.ts';
 
 /** The list file's own words stay in the server log: an answer never quotes a file. */
 function sendListFailure(request: FastifyRequest, reply: FastifyReply, f: ListFailure): FastifyReply {
@@ -99,10 +99,9 @@ function registerListRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       const principal = principalOf(request);
       const result = await reloadListSources(ctx, principal, request.body.sources);
       if (!result.ok) return sendListFailure(request, reply, result.error);
-      const { deltas, ...outcome } = result.value;
-      // docs/screening.md "Delta re-screening": the changed entries against the stored leads, before answering.
-      const rescreen = await rescreenListDeltas(ctx, principal, deltas);
-      return reply.code(outcome.pending.length > 0 ? 202 : 200).send({ ...outcome, rescreen, lists: ctx.screening?.versions() ?? [] });
+      const outcome = result.value;
+      // docs/screening.md "Re-screen jobs": the delta is screened against the stored leads by the background runner.
+      return reply.code(outcome.pending.length > 0 ? 202 : 200).send({ ...outcome, lists: ctx.screening?.versions() ?? [] });
     },
   );
   r.post(
@@ -120,9 +119,55 @@ function registerListRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       const principal = principalOf(request);
       const result = await approveListReload(ctx, principal, request.params.id);
       if (!result.ok) return sendListFailure(request, reply, result.error);
-      const { delta, ...applied } = result.value;
-      const rescreen = await rescreenListDeltas(ctx, principal, [delta]);
+      const { rescreen, ...applied } = result.value;
       return { applied, rescreen, lists: ctx.screening?.versions() ?? [] };
+    },
+  );
+  registerRescreenJobRoutes(app, ctx);
+}
+
+/** Delta re-screening jobs (docs/screening.md "Re-screen jobs"): status, progress and report, for those who see the lists. */
+function registerRescreenJobRoutes(app: FastifyInstance, ctx: ServiceContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/v1/screening/rescreens',
+    {
+      config: { roles: ['admin', 'compliance', 'ops'] },
+      schema: {
+        tags: ['screening'],
+        summary: 'Delta re-screening jobs, newest first (status, progress, report); ?cursor=<nextCursor> for older ones',
+        querystring: z.object({
+          cursor: z.string().min(1).max(128).optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { cursor, limit } = request.query;
+      const after = cursor === undefined ? undefined : await ctx.store.rescreenJobs.get(cursor);
+      if (cursor !== undefined && !after)
+        return sendError(reply, 'ARGUMENT_INVALID', 'unknown cursor', [{ path: '/querystring/cursor', message: 'unknown cursor' }]);
+      const page = await ctx.store.rescreenJobs.list({ limit, before: after && { createdAt: after.createdAt, id: after.id } });
+      return { items: page.map(rescreenJobView), nextCursor: page.length === limit ? page.at(-1)!.id : null };
+    },
+  );
+  r.get(
+    '/v1/screening/rescreens/:id',
+    {
+      config: { roles: ['admin', 'compliance', 'ops'] },
+      schema: {
+        tags: ['screening'],
+        summary: 'One delta re-screening job: what queued it, status (queued, running, done, failed), progress and report',
+        params: z.object({ id: z.string().trim().min(1).max(128) }),
+      },
+    },
+    async (request, reply) => {
+      const job = await ctx.store.rescreenJobs.get(request.params.id);
+      return job
+        ? rescreenJobView(job)
+        : sendError(reply, 'NOT_FOUND', `no re-screen job ${request.params.id}`, [
+            { path: '/params/id', message: 'no such re-screen job' },
+          ]);
     },
   );
 }

@@ -30,6 +30,7 @@ import { screeningNameKeyScheme } from './0032-screening-name-key-scheme.ts';
 import { tableGenerations } from './0035-table-generations.ts';
 import { leanerWriteIndexes } from './0036-leaner-write-indexes.ts';
 import { apiKeyGenerations } from './0037-api-key-generations.ts';
+import { rescreenJobs } from './0038-rescreen-jobs.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -64,4 +65,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tableGenerations,
   leanerWriteIndexes,
   apiKeyGenerations,
+  rescreenJobs,
 ];

@@ -7,6 +7,7 @@ import type {
   NotificationsTable,
 } from './outbound-schema.ts';
 import type { LeadOutcomesTable, OutcomeModelHeadTable, OutcomeModelsTable } from './outcome-schema.ts';
+import type { RescreenJobsTable, ScreeningListReloadsTable, ScreeningListVersionsTable } from './screening-schema.ts';
 
 /** Kysely table types for the migrations in ../migrations (snake_case, as in the database). */
 
@@ -369,30 +370,6 @@ export interface ConsoleSessionsTable {
   expires_at: string;
 }
 
-// --- 0008-screening-lists --------------------------------------------------------------------
-
-export interface ScreeningListVersionsTable {
-  source_id: string;
-  sha256: string;
-  entry_count: number;
-  loaded_at: string;
-  loaded_by: string;
-}
-
-export interface ScreeningListReloadsTable {
-  id: string;
-  source_id: string;
-  status: string;
-  requested_by: string;
-  requested_at: string;
-  old_sha256: string | null;
-  old_entry_count: number | null;
-  new_sha256: string;
-  new_entry_count: number;
-  decided_by: string | null;
-  decided_at: string | null;
-}
-
 // --- 0009-people -----------------------------------------------------------------------------
 // (console_sessions was rebuilt by 0009: ConsoleSessionsTable above is its current shape.)
 
@@ -587,6 +564,7 @@ export interface Database {
   reassignment_items: ReassignmentItemsTable;
   rep_heartbeats: RepHeartbeatsTable;
   reassignment_jobs: ReassignmentJobsTable;
+  rescreen_jobs: RescreenJobsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_runs: NotificationRunsTable;

@@ -6,7 +6,8 @@ import type {
   ScreeningListRepository,
 } from '../ports/screening-lists.port.ts';
 import { StoreInputError } from '../store-errors.ts';
-import type { Database, ScreeningListReloadsTable, ScreeningListVersionsTable } from './schema.ts';
+import type { Database } from './schema.ts';
+import type { ScreeningListReloadsTable, ScreeningListVersionsTable } from './screening-schema.ts';
 
 const STATUSES: readonly PendingReloadStatus[] = ['pending', 'approved', 'superseded'];
 

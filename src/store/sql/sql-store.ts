@@ -28,6 +28,7 @@ import type { Database } from './schema.ts';
 import { operationalCounts } from './operational-counts.ts';
 import { reassignmentRepository } from './reassignment-repository.ts';
 import { reassignmentJobRepository } from './reassignment-job-repository.ts';
+import { rescreenJobRepository } from './rescreen-job-repository.ts';
 import { screeningListRepository } from './screening-list-repository.ts';
 import { suppressionRepository } from './suppression-repository.ts';
 import { oidcLoginRepository, signInLinkRepository, userRepository } from './user-repository.ts';
@@ -121,6 +122,7 @@ function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities, cached: Cache
     reassignments: reassignmentRepository(db),
     repHeartbeats: repHeartbeatRepository(db),
     reassignmentJobs: reassignmentJobRepository(db),
+    rescreenJobs: rescreenJobRepository(db),
     notifications: notificationRepository(db, cached),
     notificationRuns: notificationRunRepository(db),
     crmWritebacks: crmWritebackRepository(db),

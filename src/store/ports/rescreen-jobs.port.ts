@@ -1,0 +1,78 @@
+/**
+ * Storage port for delta re-screening jobs (migration 0038; docs/screening.md "Re-screen jobs"). A job is claimed with
+ * a compare-and-set on its status and attempts, so with several instances each job runs on one of them at a time, and
+ * a job whose runner died is claimed again once its lease ran out. Progress is written by the holder only (a runner
+ * whose job was taken over writes nothing). Instants are ISO-8601 UTC.
+ */
+
+/** What queued the job: a reload through the API, the approval of a held-back reload, or a start with a changed file. */
+export type RescreenJobTrigger = 'reload' | 'approval' | 'start';
+
+export type RescreenJobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** One list's part of the job: the versions it goes between and the delta's entry ids (added and changed). */
+export interface RescreenJobList {
+  readonly listId: string;
+  /** The version in force before the change (null: the list was new, or its previous parsed entries were not at hand). */
+  readonly beforeSha256: string | null;
+  readonly afterSha256: string;
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+  /** Entry ids of the added and changed entries, in list order. */
+  readonly entryIds: readonly string[];
+}
+
+export interface RescreenJobRecord {
+  readonly id: string;
+  readonly trigger: RescreenJobTrigger;
+  /** The person whose reload or approval queued it (principal.userId), or `system` at start. */
+  readonly requestedBy: string;
+  /** Their acting roles then (empty for `system`). */
+  readonly roles: readonly string[];
+  readonly lists: readonly RescreenJobList[];
+  /** Entry ids over all lists, and how many of them were screened (chunks recorded). */
+  readonly entries: number;
+  readonly entriesDone: number;
+  /** The report so far (the final one once done), as JSON text: DeltaRescreenReport. */
+  readonly reportJson: string | null;
+  readonly status: RescreenJobStatus;
+  /** How many times it was claimed. */
+  readonly attempts: number;
+  readonly claimedBy: string | null;
+  readonly leaseUntil: string | null;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly error: string | null;
+}
+
+export type NewRescreenJob = Pick<RescreenJobRecord, 'id' | 'trigger' | 'requestedBy' | 'roles' | 'lists' | 'createdAt'>;
+
+export interface RescreenJobRepository {
+  enqueue(job: NewRescreenJob): Promise<void>;
+  /**
+   * Claims the oldest job that is queued, or running with a lease that ran out before `now` (its runner died), among
+   * those `eligible` accepts (a runner takes only jobs whose lists it holds in the versions in force):
+   * compare-and-set on (status, attempts), so of two runners claiming at once exactly one wins. undefined: none.
+   */
+  claimNext(
+    worker: string,
+    now: string,
+    leaseUntil: string,
+    eligible: (job: RescreenJobRecord) => boolean | Promise<boolean>,
+  ): Promise<RescreenJobRecord | undefined>;
+  /** Extends the lease while the job runs; false when another runner has claimed it since. */
+  renew(id: string, worker: string, leaseUntil: string): Promise<boolean>;
+  /** Records a finished chunk (entries screened so far and the report so far) and extends the lease; false when not held. */
+  progress(id: string, worker: string, progress: { entriesDone: number; reportJson: string; leaseUntil: string }): Promise<boolean>;
+  /** Ends a job this runner holds; false when it no longer holds it. */
+  finish(
+    id: string,
+    worker: string,
+    outcome: { status: 'done' | 'failed'; at: string; reportJson?: string | null; error?: string | null },
+  ): Promise<boolean>;
+  get(id: string): Promise<RescreenJobRecord | undefined>;
+  /** The newest jobs first (created_at, id descending), `limit` of them, before the (createdAt, id) cursor if given. */
+  list(opts: { limit: number; before?: { createdAt: string; id: string } | undefined }): Promise<readonly RescreenJobRecord[]>;
+}

@@ -1,0 +1,134 @@
+import type { Kysely, Selectable } from 'kysely';
+import type {
+  RescreenJobList,
+  RescreenJobRecord,
+  RescreenJobRepository,
+  RescreenJobStatus,
+  RescreenJobTrigger,
+} from '../ports/rescreen-jobs.port.ts';
+import type { RescreenJobsTable } from './screening-schema.ts';
+import type { Database } from './schema.ts';
+
+const toRecord = (r: Selectable<RescreenJobsTable>): RescreenJobRecord => ({
+  id: r.id,
+  trigger: r.trigger as RescreenJobTrigger,
+  requestedBy: r.requested_by,
+  roles: JSON.parse(r.roles_json) as string[],
+  lists: JSON.parse(r.lists_json) as RescreenJobList[],
+  entries: Number(r.entries),
+  entriesDone: Number(r.entries_done),
+  reportJson: r.report_json,
+  status: r.status as RescreenJobStatus,
+  attempts: Number(r.attempts),
+  claimedBy: r.claimed_by,
+  leaseUntil: r.lease_until,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  error: r.error,
+});
+
+/** How many claimable jobs one claim reads before giving up for this pass (others may be taking them, or not eligible). */
+const CLAIM_CANDIDATES = 20;
+
+/**
+ * The oldest claimable job the caller accepts, taken with a compare-and-set on what was read: another runner that
+ * claimed it first changed its status or attempts, so this update matches no row.
+ */
+async function claimNext(
+  db: Kysely<Database>,
+  worker: string,
+  now: string,
+  leaseUntil: string,
+  eligible: (job: RescreenJobRecord) => boolean | Promise<boolean>,
+): Promise<RescreenJobRecord | undefined> {
+  const candidates = await db
+    .selectFrom('rescreen_jobs')
+    .selectAll()
+    .where((eb) => eb.or([eb('status', '=', 'queued'), eb.and([eb('status', '=', 'running'), eb('lease_until', '<', now)])]))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(CLAIM_CANDIDATES)
+    .execute();
+  for (const c of candidates) {
+    if (!(await eligible(toRecord(c)))) continue;
+    const attempts = Number(c.attempts) + 1;
+    const startedAt = c.started_at ?? now;
+    const r = await db
+      .updateTable('rescreen_jobs')
+      .set({ status: 'running', attempts, claimed_by: worker, lease_until: leaseUntil, started_at: startedAt })
+      .where('id', '=', c.id)
+      .where('status', '=', c.status)
+      .where('attempts', '=', Number(c.attempts))
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1)
+      return toRecord({ ...c, status: 'running', attempts, claimed_by: worker, lease_until: leaseUntil, started_at: startedAt });
+  }
+  return undefined;
+}
+
+export function rescreenJobRepository(db: Kysely<Database>): RescreenJobRepository {
+  const held = (id: string, worker: string) =>
+    db.updateTable('rescreen_jobs').where('id', '=', id).where('claimed_by', '=', worker).where('status', '=', 'running');
+  return {
+    async enqueue(job) {
+      await db
+        .insertInto('rescreen_jobs')
+        .values({
+          id: job.id,
+          trigger: job.trigger,
+          requested_by: job.requestedBy,
+          roles_json: JSON.stringify(job.roles),
+          lists_json: JSON.stringify(job.lists),
+          entries: job.lists.reduce((n, l) => n + l.entryIds.length, 0),
+          entries_done: 0,
+          report_json: null,
+          status: 'queued',
+          attempts: 0,
+          claimed_by: null,
+          lease_until: null,
+          created_at: job.createdAt,
+          started_at: null,
+          finished_at: null,
+          error: null,
+        })
+        .execute();
+    },
+    claimNext: (worker, now, leaseUntil, eligible) => claimNext(db, worker, now, leaseUntil, eligible),
+    async renew(id, worker, leaseUntil) {
+      const r = await held(id, worker).set({ lease_until: leaseUntil }).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async progress(id, worker, p) {
+      const r = await held(id, worker)
+        .set({ entries_done: p.entriesDone, report_json: p.reportJson, lease_until: p.leaseUntil })
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async finish(id, worker, outcome) {
+      const r = await held(id, worker)
+        .set({
+          status: outcome.status,
+          finished_at: outcome.at,
+          lease_until: null,
+          error: outcome.error ?? null,
+          ...(outcome.reportJson === undefined ? {} : { report_json: outcome.reportJson }),
+        })
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async get(id) {
+      const row = await db.selectFrom('rescreen_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    },
+    async list({ limit, before }) {
+      let q = db.selectFrom('rescreen_jobs').selectAll();
+      if (before)
+        q = q.where((eb) =>
+          eb.or([eb('created_at', '<', before.createdAt), eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)])]),
+        );
+      const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      return rows.map(toRecord);
+    },
+  };
+}

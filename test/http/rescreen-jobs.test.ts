@@ -1,0 +1,425 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFile, readFile, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
+import type { ServiceContext } from '../../src/app/shared/service-context.ts';
+import { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
+import type { RescreenJobRepository } from '../../src/store/ports/rescreen-jobs.port.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
+import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
+import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
+
+const dialects = await bothDialects();
+
+/**
+ * docs/screening.md "Re-screen jobs", on SQLite and PostgreSQL: a list change (reload, approval, or a start with a
+ * changed file) queues a durable job; the runner claims it with a lease, screens the delta in chunks, records progress,
+ * and a job whose runner died is resumed by another once the lease ran out.
+ */
+
+const BLOCKLIST = 'examples/bank/screening/firm-blocklist.csv';
+const HEADER = 'id,name,aliases,type,dob,country,reason\n';
+const LEASE_MS = 60_000;
+
+interface Env {
+  readonly blocklistFile: string;
+  readonly snapshot: string;
+  /** A service instance on the shared database (each with its own ids), with the configured sources and the snapshot. */
+  start(opts?: { snapshot?: boolean }): Promise<TestService>;
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function environment(dialect: 'sqlite' | 'postgres'): Env {
+  const dir = mkdtempSync(join(tmpdir(), 'remit-rescreen-jobs-'));
+  const blocklistFile = join(dir, 'firm-blocklist.csv');
+  copyFileSync(BLOCKLIST, blocklistFile);
+  copyFileSync('test/support/fixtures/sanctions-mini.ftm.jsonl', join(dir, 'sanctions.ftm.jsonl'));
+  const catalogue = new ListSourceCatalogue(
+    [
+      { id: 'blocklist', format: 'blocklist-csv', path: blocklistFile },
+      { id: 'test-sanctions', format: 'ftm-jsonl', path: join(dir, 'sanctions.ftm.jsonl') },
+    ],
+    0.2,
+  );
+  const schema = dialect === 'postgres' ? newSchemaName() : undefined;
+  const target = schema ? { url: PG_URL, schema } : { url: `sqlite:${join(dir, 'remit.sqlite')}` };
+  const snapshot = join(dir, 'lists.snapshot');
+  let instances = 0;
+  cleanups.push(async () => {
+    if (schema) await dropSchema(schema);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    blocklistFile,
+    snapshot,
+    async start(opts = {}) {
+      const s = await startTestService({
+        ...target,
+        listSources: catalogue,
+        ...(opts.snapshot === false ? {} : { listSnapshot: snapshot }),
+        idStart: 1 + 1_000_000 * instances++,
+      });
+      let closed = false;
+      const close = s.close.bind(s);
+      s.close = async () => {
+        if (!closed) await close();
+        closed = true;
+      };
+      cleanups.push(() => s.close());
+      return s;
+    },
+  };
+}
+
+const post = (s: TestService, url: string, body: unknown, token: string) =>
+  s.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
+const get = (s: TestService, url: string, token = s.tokens.compliance) => s.app.inject({ method: 'GET', url, headers: auth(token) });
+
+let n = 0;
+async function lead(s: TestService, firstName: string, lastName: string): Promise<string> {
+  const res = await post(
+    s,
+    '/v1/leads',
+    ukLead({ person: { firstName, lastName, email: `${firstName}.${++n}.${Date.now()}@example.co.uk` }, address: { country: 'GB' } }),
+    s.tokens.integration,
+  );
+  expect(res.statusCode, res.body).toBe(201);
+  expect(res.json().decision.constraints.screening.status).toBe('clear');
+  return res.json().leadId as string;
+}
+
+const statusOf = async (s: TestService, leadId: string) => (await s.store.leads.get(leadId))!.status;
+/** How many times the lead was re-screened into a hold, and how many reviews it has in the compliance queue. */
+async function holdsAndReviews(s: TestService, leadId: string) {
+  const holds = (await s.store.events.listForLead(leadId)).filter((e) => e.kind === 'screening.rescreen').length;
+  const queue = (await get(s, '/v1/review?limit=100')).json().items as { leadId: string }[];
+  return { holds, reviews: queue.filter((i) => i.leadId === leadId).length };
+}
+const jobAudit = async (s: TestService, jobId: string) =>
+  (await s.store.audit.pending(10_000))
+    .map((p) => p.event)
+    .filter((e) => e.subject === `rescreen:${jobId}`)
+    .map((e) => ({ actor: e.actor, action: (e.payload as { action: string }).action }));
+
+/** Two stored leads, then a reload that lists both (misspelt): its job has two entries, one per lead. */
+async function twoListedLeads(env: Env) {
+  const s = await env.start();
+  const marguerite = await lead(s, 'Marguerite', 'Quillfeather');
+  const ottoline = await lead(s, 'Ottoline', 'Brackenbury');
+  await appendFile(
+    env.blocklistFile,
+    'NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\nNB-BL-0102,Ottoline Brakenbury,,person,,GB,fraud\n',
+  );
+  const reload = await post(s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
+  expect(reload.statusCode).toBe(200);
+  return { s, marguerite, ottoline, jobId: reload.json().rescreen.jobId as string };
+}
+
+/**
+ * A ctx whose instance dies at its first progress record: after writing it (`recorded`, a death between chunks) or
+ * before (a death mid-chunk, after the chunk's holds were committed). A dead instance writes nothing more.
+ */
+function dyingCtx(ctx: ServiceContext, { recorded }: { recorded: boolean }): ServiceContext {
+  const real = ctx.store.rescreenJobs;
+  let dead = false;
+  const jobs: RescreenJobRepository = {
+    ...real,
+    async progress(id, worker, p) {
+      if (dead) return false;
+      dead = true;
+      if (recorded) await real.progress(id, worker, p);
+      throw new Error('instance died');
+    },
+    renew: async (id, worker, leaseUntil) => (dead ? false : real.renew(id, worker, leaseUntil)),
+    finish: async (id, worker, outcome) => (dead ? false : real.finish(id, worker, outcome)),
+  };
+  const store = new Proxy(ctx.store, {
+    get(target, p) {
+      if (p === 'rescreenJobs') return jobs;
+      const v = Reflect.get(target, p, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as Store;
+  return { ...ctx, store };
+}
+
+describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enabled, reason }) => {
+  if (!enabled) return declareUnreachable(reason);
+  const dialect = factory.name as 'sqlite' | 'postgres';
+
+  it('a restart with a changed list file holds a stored lead matching a newly added entry, without any request', async () => {
+    const env = environment(dialect);
+    const a = await env.start();
+    // a first start over an empty store queues nothing
+    expect(await a.store.rescreenJobs.list({ limit: 10 })).toEqual([]);
+    const marguerite = await lead(a, 'Marguerite', 'Quillfeather');
+    const other = await lead(a, 'Jonathan', 'Smythe');
+    const old = a.ctx.screening!.version('blocklist')!.sha256;
+    await a.close(); // writes the start-up snapshot, as `remit serve` does at stop
+
+    // While the service is down, a customer is added to the list (a misspelling of the stored lead's name).
+    await appendFile(env.blocklistFile, 'NB-BL-0101,Marguerite Quilfeather,,person,,GB,new fraud referral\n');
+    const b = await env.start();
+    const [job] = await b.store.rescreenJobs.list({ limit: 10 });
+    // the delta against the snapshot's parsed previous version: the one new entry, not the whole list
+    expect(job).toMatchObject({
+      trigger: 'start',
+      requestedBy: 'system',
+      status: 'queued',
+      entries: 1,
+      lists: [{ listId: 'blocklist', beforeSha256: old, afterSha256: b.ctx.screening!.version('blocklist')!.sha256, added: 1 }],
+    });
+    expect(job!.lists[0]!.entryIds).toEqual(['NB-BL-0101']);
+
+    // The runner `remit serve` starts: nobody asks for anything.
+    const runner = new RescreenRunner(b.ctx, { name: 'serve' });
+    runner.start(5);
+    for (let i = 0; i < 400 && (await b.store.rescreenJobs.get(job!.id))?.status !== 'done'; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    await runner.stop();
+    const done = (await get(b, `/v1/screening/rescreens/${job!.id}`)).json();
+    expect(done).toMatchObject({ status: 'done', attempts: 1, progress: { entries: 1, entriesDone: 1 } });
+    expect(done.report).toMatchObject({
+      entries: 1,
+      newMatches: [{ leadId: marguerite, hits: ['blocklist/NB-BL-0101'] }],
+      newlyHeld: [marguerite],
+    });
+    expect(await statusOf(b, marguerite)).toBe('HELD');
+    expect(await holdsAndReviews(b, marguerite)).toEqual({ holds: 1, reviews: 1 });
+    expect(await statusOf(b, other)).not.toBe('HELD');
+    const held = (await b.store.events.listForLead(marguerite)).find((e) => e.kind === 'screening.rescreen')!;
+    expect(held.actor).toBe('system');
+    expect(await jobAudit(b, job!.id)).toEqual([
+      { actor: 'system', action: 'screening.rescreen_job.queued' },
+      { actor: 'system', action: 'screening.rescreen_job.started' },
+      { actor: 'system', action: 'screening.rescreen_job.done' },
+    ]);
+
+    // The next restart with the same file queues nothing.
+    await b.close();
+    const c = await env.start();
+    expect((await c.store.rescreenJobs.list({ limit: 10 })).map((j) => j.id)).toEqual([job!.id]);
+  });
+
+  it('without the previous parsed version (no snapshot) every entry of the changed list is the delta; the same lead is held', async () => {
+    const env = environment(dialect);
+    const a = await env.start();
+    const marguerite = await lead(a, 'Marguerite', 'Quillfeather');
+    const entries = a.ctx.screening!.version('blocklist')!.entryCount;
+    await a.close();
+    await unlink(env.snapshot);
+    await appendFile(env.blocklistFile, 'NB-BL-0101,Marguerite Quilfeather,,person,,GB,new fraud referral\n');
+    const b = await env.start();
+    const [job] = await b.store.rescreenJobs.list({ limit: 10 });
+    expect(job).toMatchObject({
+      trigger: 'start',
+      entries: entries + 1,
+      lists: [{ listId: 'blocklist', beforeSha256: null, added: entries + 1 }],
+    });
+    expect(await new RescreenRunner(b.ctx).drain()).toBe(1);
+    expect(await statusOf(b, marguerite)).toBe('HELD');
+    expect((await b.store.rescreenJobs.get(job!.id))?.status).toBe('done');
+  });
+
+  it('a snapshot of another version than the one in force, or a damaged one, is not a base for the delta: every entry is', async () => {
+    for (const damage of ['stale', 'truncated'] as const) {
+      const env = environment(dialect);
+      const a = await env.start();
+      const marguerite = await lead(a, 'Marguerite', 'Quillfeather');
+      await a.close();
+      const older = await readFile(env.snapshot);
+      // a restart with one more entry: the version in force moves on, and its snapshot is written at stop
+      await appendFile(env.blocklistFile, 'NB-BL-0100,Someone Else Entirely,,person,,GB,fraud\n');
+      const b = await env.start();
+      await new RescreenRunner(b.ctx).drain();
+      await b.close();
+      // the snapshot left behind is an older one (restored from a backup), or cut short
+      await writeFile(env.snapshot, damage === 'stale' ? older : (await readFile(env.snapshot)).subarray(0, 5_000));
+      await appendFile(env.blocklistFile, 'NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\n');
+      const c = await env.start();
+      const [job] = await c.store.rescreenJobs.list({ limit: 1 });
+      const entries = c.ctx.screening!.version('blocklist')!.entryCount;
+      expect(job, damage).toMatchObject({ trigger: 'start', entries, lists: [{ beforeSha256: null, added: entries }] });
+      expect(await new RescreenRunner(c.ctx).drain()).toBe(1);
+      expect(await statusOf(c, marguerite)).toBe('HELD');
+    }
+  });
+
+  it('a runner that dies after its first chunk: another resumes the job where it stopped once the lease ran out; same report', async () => {
+    const { s, marguerite, ottoline, jobId } = await twoListedLeads(environment(dialect));
+
+    const dying = new RescreenRunner(dyingCtx(s.ctx, { recorded: true }), {
+      name: 'dying',
+      chunkEntries: 1,
+      leaseMs: LEASE_MS,
+    });
+    await dying.runOne();
+    expect(await s.store.rescreenJobs.get(jobId)).toMatchObject({ status: 'running', claimedBy: 'dying', entriesDone: 1 });
+    expect(await statusOf(s, marguerite)).toBe('HELD');
+    expect(await statusOf(s, ottoline)).not.toBe('HELD');
+
+    const survivor = new RescreenRunner(s.ctx, { name: 'survivor', chunkEntries: 1, leaseMs: LEASE_MS });
+    expect(await survivor.drain()).toBe(0); // the lease still runs
+    s.clock.advance(LEASE_MS + 1);
+    expect(await survivor.drain()).toBe(1);
+    const job = (await get(s, `/v1/screening/rescreens/${jobId}`)).json();
+    expect(job).toMatchObject({ status: 'done', attempts: 2, progress: { entries: 2, entriesDone: 2 } });
+    // as one uninterrupted run would report: both entries, both leads, each once (entries: the survivor did not start over)
+    expect(job.report).toMatchObject({
+      lists: [{ listId: 'blocklist', added: 2, changed: 0, removed: 0 }],
+      entries: 2,
+      failed: 0,
+      newMatches: [
+        { leadId: marguerite, hits: ['blocklist/NB-BL-0101'] },
+        { leadId: ottoline, hits: ['blocklist/NB-BL-0102'] },
+      ],
+      newlyHeld: [marguerite, ottoline],
+    });
+    for (const id of [marguerite, ottoline]) expect(await holdsAndReviews(s, id)).toEqual({ holds: 1, reviews: 1 });
+    expect((await jobAudit(s, jobId)).map((e) => e.action)).toEqual([
+      'screening.rescreen_job.queued',
+      'screening.rescreen_job.started',
+      'screening.rescreen_job.started',
+      'screening.rescreen_job.done',
+    ]);
+  });
+
+  it('a runner that dies mid-chunk, after holding a lead: the rerun of the chunk holds and queues nobody twice', async () => {
+    const { s, marguerite, ottoline, jobId } = await twoListedLeads(environment(dialect));
+    // the whole delta in one chunk; the instance dies before recording it
+    await new RescreenRunner(dyingCtx(s.ctx, { recorded: false }), { name: 'dying', leaseMs: LEASE_MS }).runOne();
+    expect(await s.store.rescreenJobs.get(jobId)).toMatchObject({ status: 'running', entriesDone: 0 });
+    expect(await statusOf(s, marguerite)).toBe('HELD');
+    s.clock.advance(LEASE_MS + 1);
+    expect(await new RescreenRunner(s.ctx, { name: 'survivor', leaseMs: LEASE_MS }).drain()).toBe(1);
+    expect(await s.store.rescreenJobs.get(jobId)).toMatchObject({ status: 'done', attempts: 2, entriesDone: 2 });
+    for (const id of [marguerite, ottoline]) {
+      expect(await statusOf(s, id)).toBe('HELD');
+      expect(await holdsAndReviews(s, id)).toEqual({ holds: 1, reviews: 1 });
+    }
+  });
+
+  it('two instances on one database: the job runs once, on an instance that holds the new list version', async () => {
+    const env = environment(dialect);
+    const a = await env.start();
+    const b = await env.start();
+    const marguerite = await lead(a, 'Marguerite', 'Quillfeather');
+    await appendFile(env.blocklistFile, 'NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\n');
+    const reload = await post(a, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.tokens.compliance);
+    const jobId = reload.json().rescreen.jobId as string;
+    // b still screens with the version before the reload: the new entry is not in its lists, so it leaves the job alone
+    expect(await new RescreenRunner(b.ctx, { name: 'b' }).drain()).toBe(0);
+    expect((await a.store.rescreenJobs.get(jobId))?.status).toBe('queued');
+    // two runners of instance a at the same moment: one claims, the other finds nothing
+    const [one, two] = [new RescreenRunner(a.ctx, { name: 'a1' }), new RescreenRunner(a.ctx, { name: 'a2' })];
+    const ran = await Promise.all([one.drain(), two.drain(), one.drain(), two.drain()]);
+    expect(ran.reduce((x, y) => x + y, 0)).toBe(1);
+    expect(await a.store.rescreenJobs.get(jobId)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(await holdsAndReviews(a, marguerite)).toEqual({ holds: 1, reviews: 1 });
+  });
+
+  it('a job that keeps failing is logged and counted each time, handed back, and marked failed after 5 attempts (audited)', async () => {
+    const env = environment(dialect);
+    const s = await env.start();
+    await lead(s, 'Marguerite', 'Quillfeather');
+    await appendFile(env.blocklistFile, 'NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\n');
+    const jobId = (await post(s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance)).json().rescreen.jobId;
+    const screening = s.ctx.screening!;
+    const broken = new Proxy(screening, {
+      get(target, p) {
+        if (p === 'loaded')
+          return () => {
+            throw new Error('list entries unreadable');
+          };
+        const v = Reflect.get(target, p, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const failures = async () =>
+      (await s.ctx.metrics.workerFailures.get()).values.find((v) => v.labels.worker === 'rescreen-job')?.value ?? 0;
+    const runner = new RescreenRunner({ ...s.ctx, screening: broken }, { name: 'w' });
+    expect(await runner.runOne()).toMatchObject({ id: jobId, attempts: 1 });
+    expect(await failures()).toBe(1);
+    expect(await s.store.rescreenJobs.get(jobId)).toMatchObject({ status: 'running', attempts: 1 }); // handed back: lease over
+    expect(await runner.drain()).toBe(4);
+    expect(await failures()).toBe(5);
+    const job = (await get(s, `/v1/screening/rescreens/${jobId}`)).json();
+    expect(job).toMatchObject({ status: 'failed', attempts: 5, error: 'list entries unreadable', report: null });
+    expect((await jobAudit(s, jobId)).at(-1)).toEqual({
+      actor: await personOf(s, 'test compliance'),
+      action: 'screening.rescreen_job.failed',
+    });
+    expect(await runner.drain()).toBe(0);
+  });
+
+  it('approving a reload withheld at start queues a job over every entry of the approved file; it holds a matching lead', async () => {
+    const env = environment(dialect);
+    const a = await env.start();
+    const marguerite = await lead(a, 'Marguerite', 'Quillfeather');
+    await a.close();
+    // the file was replaced by one with a single entry: it shrank beyond the guard, so the start withholds it
+    await writeFile(env.blocklistFile, `${HEADER}NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\n`);
+    const b = await env.start();
+    const [withheld] = b.ctx.screening!.withheldSources();
+    expect(withheld?.sourceId).toBe('blocklist');
+    expect(await b.store.rescreenJobs.list({ limit: 10 })).toEqual([]);
+    const approved = await post(b, `/v1/screening/lists:reload/${withheld!.pendingReloadId}/approve`, {}, b.tokens.compliance);
+    expect(approved.statusCode, approved.body).toBe(200);
+    const queued = approved.json().rescreen;
+    expect(queued).toEqual({ jobId: expect.any(String), status: 'queued' });
+    expect(await b.store.rescreenJobs.get(queued.jobId)).toMatchObject({
+      trigger: 'approval',
+      requestedBy: (await b.store.audit.pending(10_000))
+        .map((p) => p.event)
+        .find((e) => (e.payload as { action?: string }).action === 'screening_list.reload_approved')!.actor,
+      lists: [{ listId: 'blocklist', beforeSha256: null, added: 1, entryIds: ['NB-BL-0101'] }],
+    });
+    expect(await new RescreenRunner(b.ctx).drain()).toBe(1);
+    expect(await statusOf(b, marguerite)).toBe('HELD');
+  });
+
+  it('GET /v1/screening/rescreens pages newest first; an unknown id or cursor is a field-level error; reps may not look', async () => {
+    const env = environment(dialect);
+    const s = await env.start();
+    const jobs: string[] = [];
+    const text = await readFile(env.blocklistFile, 'utf8');
+    for (const i of [1, 2, 3]) {
+      await writeFile(env.blocklistFile, `${text}NB-BL-010${i},Someone Number${i},,person,,GB,fraud\n`);
+      s.clock.advance(1_000);
+      jobs.push((await post(s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance)).json().rescreen.jobId);
+    }
+    const first = (await get(s, '/v1/screening/rescreens?limit=2')).json();
+    expect(first.items.map((j: { id: string }) => j.id)).toEqual([jobs[2], jobs[1]]);
+    expect(first.items[0]).toMatchObject({ status: 'queued', progress: { entries: 1, entriesDone: 0 }, report: null });
+    expect(first.items[0].lists[0].entryIds).toBeUndefined();
+    const next = (await get(s, `/v1/screening/rescreens?limit=2&cursor=${first.nextCursor}`)).json();
+    expect(next.items.map((j: { id: string }) => j.id)).toEqual([jobs[0]]);
+    expect(next.nextCursor).toBeNull();
+
+    const missing = await get(s, '/v1/screening/rescreens/rsj-nope');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'NOT_FOUND', details: [{ path: '/params/id' }] });
+    const cursor = await get(s, '/v1/screening/rescreens?cursor=rsj-nope');
+    expect(cursor.statusCode).toBe(400);
+    expect(cursor.json()).toMatchObject({ code: 'ARGUMENT_INVALID', details: [{ path: '/querystring/cursor' }] });
+    const limit = await get(s, '/v1/screening/rescreens?limit=0');
+    expect(limit.statusCode).toBe(400);
+    expect(limit.json().code).toBe('ARGUMENT_INVALID');
+    for (const token of [s.tokens.rep, s.tokens.integration]) {
+      expect((await get(s, `/v1/screening/rescreens/${jobs[0]}`, token)).statusCode).toBe(403);
+      expect((await get(s, '/v1/screening/rescreens', token)).statusCode).toBe(403);
+    }
+    expect((await get(s, `/v1/screening/rescreens/${jobs[0]}`, s.tokens.ops)).statusCode).toBe(200);
+  });
+});
+
+async function personOf(s: TestService, keyName: string): Promise<string> {
+  return (await s.store.apiKeys.list()).find((k) => k.name === keyName)!.userId;
+}

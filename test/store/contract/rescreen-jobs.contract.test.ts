@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewRescreenJob, RescreenJobRecord } from '../../../src/store/ports/rescreen-jobs.port.ts';
+import type { Store } from '../../../src/store/unit-of-work.ts';
+import type { StoreHarness } from '../store-harness.ts';
+import { STORES, iso, storeReachable } from './contract-support.ts';
+
+/** Storage contract: delta re-screening jobs (migration 0038), on SQLite and PostgreSQL alike. */
+describe.each(STORES)('rescreen jobs repository: $factory.name', ({ factory, run }) => {
+  if (!storeReachable(run)) return;
+  let h: StoreHarness;
+  let store: Store;
+  beforeEach(async () => {
+    h = await factory.create();
+    store = h.store;
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+
+  const job = (id: string, at: number, entryIds = ['E-1', 'E-2', 'E-3']): NewRescreenJob => ({
+    id,
+    trigger: 'reload',
+    requestedBy: 'usr-compliance',
+    roles: ['compliance'],
+    lists: [{ listId: 'ofac-sdn', beforeSha256: 'a'.repeat(64), afterSha256: 'b'.repeat(64), added: 2, changed: 1, removed: 4, entryIds }],
+    createdAt: iso(at),
+  });
+  const any = () => true;
+
+  it('is queued with its lists and counts, claimed once, progresses and finishes only by its holder', async () => {
+    await store.transaction((tx) => tx.rescreenJobs.enqueue(job('rsj-1', 0)));
+    expect(await store.rescreenJobs.get('rsj-1')).toEqual({
+      ...job('rsj-1', 0),
+      entries: 3,
+      entriesDone: 0,
+      reportJson: null,
+      status: 'queued',
+      attempts: 0,
+      claimedBy: null,
+      leaseUntil: null,
+      startedAt: null,
+      finishedAt: null,
+      error: null,
+    });
+    const claimed = await store.rescreenJobs.claimNext('w1', iso(1), iso(61), any);
+    expect(claimed).toMatchObject({ id: 'rsj-1', status: 'running', attempts: 1, claimedBy: 'w1', leaseUntil: iso(61), startedAt: iso(1) });
+    // held: nobody else claims it while the lease runs
+    expect(await store.rescreenJobs.claimNext('w2', iso(2), iso(62), any)).toBeUndefined();
+    expect(await store.rescreenJobs.progress('rsj-1', 'w2', { entriesDone: 3, reportJson: '{}', leaseUntil: iso(90) })).toBe(false);
+    expect(await store.rescreenJobs.progress('rsj-1', 'w1', { entriesDone: 2, reportJson: '{"entries":2}', leaseUntil: iso(90) })).toBe(
+      true,
+    );
+    expect(await store.rescreenJobs.renew('rsj-1', 'w2', iso(99))).toBe(false);
+    expect(await store.rescreenJobs.finish('rsj-1', 'w2', { status: 'done', at: iso(5), reportJson: '{}' })).toBe(false);
+    expect(await store.rescreenJobs.get('rsj-1')).toMatchObject({ entriesDone: 2, reportJson: '{"entries":2}', leaseUntil: iso(90) });
+    expect(await store.rescreenJobs.finish('rsj-1', 'w1', { status: 'done', at: iso(6), reportJson: '{"entries":3}' })).toBe(true);
+    expect(await store.rescreenJobs.get('rsj-1')).toMatchObject({
+      status: 'done',
+      finishedAt: iso(6),
+      leaseUntil: null,
+      reportJson: '{"entries":3}',
+      startedAt: iso(1),
+    });
+    // done: never claimed again, even long after
+    expect(await store.rescreenJobs.claimNext('w2', iso(10_000), iso(10_060), any)).toBeUndefined();
+  });
+
+  it('a job whose lease ran out is claimed again (attempts counted, first start kept, progress kept)', async () => {
+    await store.rescreenJobs.enqueue(job('rsj-1', 0));
+    await store.rescreenJobs.claimNext('dead', iso(1), iso(61), any);
+    await store.rescreenJobs.progress('rsj-1', 'dead', { entriesDone: 1, reportJson: '{"entries":1}', leaseUntil: iso(61) });
+    expect(await store.rescreenJobs.claimNext('w2', iso(60), iso(120), any)).toBeUndefined();
+    const again = await store.rescreenJobs.claimNext('w2', iso(62), iso(122), any);
+    expect(again).toMatchObject({
+      id: 'rsj-1',
+      attempts: 2,
+      claimedBy: 'w2',
+      startedAt: iso(1),
+      entriesDone: 1,
+      reportJson: '{"entries":1}',
+    });
+    // the dead runner's late writes change nothing
+    expect(await store.rescreenJobs.progress('rsj-1', 'dead', { entriesDone: 3, reportJson: '{}', leaseUntil: iso(200) })).toBe(false);
+    expect(await store.rescreenJobs.get('rsj-1')).toMatchObject({ entriesDone: 1, claimedBy: 'w2' });
+  });
+
+  it('runners claiming at once: exactly one gets the job', async () => {
+    await store.rescreenJobs.enqueue(job('rsj-1', 0));
+    // several at once, so that on PostgreSQL (a pool of connections) some read the row before another's update lands
+    const won = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((w) => store.rescreenJobs.claimNext(w, iso(1), iso(61), any)));
+    expect(won.filter(Boolean).map((j) => j!.id)).toEqual(['rsj-1']);
+    expect((await store.rescreenJobs.get('rsj-1'))?.attempts).toBe(1);
+  });
+
+  it('oldest first among those the runner accepts; the others stay queued', async () => {
+    await store.rescreenJobs.enqueue(job('rsj-2', 2));
+    await store.rescreenJobs.enqueue(job('rsj-1', 1));
+    await store.rescreenJobs.enqueue(job('rsj-3', 3));
+    const notOne = (j: RescreenJobRecord) => j.id !== 'rsj-1';
+    expect((await store.rescreenJobs.claimNext('w', iso(5), iso(65), notOne))?.id).toBe('rsj-2');
+    expect((await store.rescreenJobs.claimNext('w', iso(5), iso(65), notOne))?.id).toBe('rsj-3');
+    expect(await store.rescreenJobs.claimNext('w', iso(5), iso(65), notOne)).toBeUndefined();
+    expect((await store.rescreenJobs.get('rsj-1'))?.status).toBe('queued');
+  });
+
+  it('lists newest first, a page at a time', async () => {
+    for (const [id, at] of [
+      ['rsj-a', 1],
+      ['rsj-c', 2],
+      ['rsj-b', 2],
+      ['rsj-d', 3],
+    ] as const)
+      await store.rescreenJobs.enqueue(job(id, at, []));
+    const first = await store.rescreenJobs.list({ limit: 2 });
+    expect(first.map((j) => j.id)).toEqual(['rsj-d', 'rsj-c']);
+    const last = first.at(-1)!;
+    const next = await store.rescreenJobs.list({ limit: 2, before: { createdAt: last.createdAt, id: last.id } });
+    expect(next.map((j) => j.id)).toEqual(['rsj-b', 'rsj-a']);
+    expect(next[0]).toMatchObject({ entries: 0, lists: [{ listId: 'ofac-sdn', entryIds: [] }] });
+  });
+});
