@@ -70,7 +70,12 @@ describe.each([
       const { catalogue, blocklistFile } = await sourcesInTemp();
 
       const first = await start(h.store, catalogue);
-      expect(first.started).toEqual({ loaded: ['blocklist', 'test-sanctions'], withheld: [] });
+      // Both sources are new, but the store holds no lead yet: nothing to re-screen, so no job.
+      expect(first.started).toEqual({
+        loaded: ['blocklist', 'test-sanctions'],
+        withheld: [],
+        rescreen: null,
+      });
       const inForce = await h.store.screeningLists.inForce();
       expect(inForce.map((r) => [r.sourceId, r.entryCount, r.loadedBy])).toEqual([
         ['blocklist', 4, 'system'],
@@ -84,6 +89,7 @@ describe.each([
       // Restart with the same files: the versions in force are the stored ones, nothing is recorded again.
       const second = await start(await h.reopen(), catalogue);
       expect(second.started.withheld).toEqual([]);
+      expect(second.started.rescreen).toBeNull(); // nothing changed: no job
       expect(await h.store.screeningLists.inForce()).toEqual(inForce);
       expect(await listAudit(h.store)).toHaveLength(2);
       expect(screenIntake(second.screening, viktor, policy).status).toBe('potential_match');
@@ -127,7 +133,11 @@ describe.each([
       // Growth while down (0 → 1 entry) is applied at start and audited as a reload by system.
       await writeFile(blocklistFile, `${HEADER}NB-BL-0001,Viktor Halloran,,person,1971-03-14,IE,fraud referral 2025-117\n`);
       const fifth = await start(await h.reopen(), catalogue);
-      expect(fifth.started).toEqual({ loaded: ['blocklist', 'test-sanctions'], withheld: [] });
+      expect(fifth.started).toEqual({
+        loaded: ['blocklist', 'test-sanctions'],
+        withheld: [],
+        rescreen: null,
+      });
       expect(screenIntake(fifth.screening, viktor, policy).status).toBe('potential_match');
       const last = (await listAudit(h.store)).at(-1)!;
       expect(last).toMatchObject({
