@@ -11,6 +11,7 @@ import type { RoutingScope, RoutingStateRepository } from '../ports/routing-stat
 import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireText } from './input-checks.ts';
+import { deferrable } from './deferred-writes.ts';
 import type { Database, RoutingLedgerTable } from './schema.ts';
 
 function sortedUnique(values: readonly string[], what: string): string[] {
@@ -55,16 +56,16 @@ function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply
         const { pool, seq, entries } = changes.ledger;
         requireText(pool, 'pool');
         if (!Number.isInteger(seq) || seq < 1) throw new StoreInputError(`pool ${pool}: seq must be a positive integer, got ${seq}`);
-        await db
+        const poolWrite = db
           .insertInto('routing_pools')
           .values({ pool, seq })
-          .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq') }))
-          .execute();
+          .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq') }));
+        await db.executeQuery(deferrable(poolWrite.compile(), 'routing_pools'));
         const rows = ledgerRows(pool, entries);
         // Plain pools write exactly the columns they always wrote; only a declared pool's entries carry the day counter.
         const counted = Object.values(entries).some((e) => e.day !== undefined);
         if (rows.length > 0) {
-          await db
+          const ledgerWrite = db
             .insertInto('routing_ledger')
             .values(counted ? rows : rows.map(({ day: _day, today: _today, ...plain }) => plain))
             .onConflict((oc) =>
@@ -74,8 +75,8 @@ function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply
                 last_seq: (eb) => eb.ref('excluded.last_seq'),
                 ...(counted ? { day: (eb) => eb.ref('excluded.day'), today: (eb) => eb.ref('excluded.today') } : {}),
               }),
-            )
-            .execute();
+            );
+          await db.executeQuery(deferrable(ledgerWrite.compile(), 'routing_ledger'));
         }
       }
       if (changes.load) {
@@ -84,7 +85,7 @@ function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply
         if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
           throw new StoreInputError(`rep ${repId}: load day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
         // Same semantics as applyChanges(): open += 1; today = same day ? today + 1 : 1.
-        await db
+        const loadWrite = db
           .insertInto('rep_state')
           .values({ rep_id: repId, open_count: 1, day, today: 1 })
           .onConflict((oc) =>
@@ -93,8 +94,8 @@ function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply
               today: sql<number>`case when rep_state.day = excluded.day then rep_state.today + 1 else 1 end`,
               day: (eb) => eb.ref('excluded.day'),
             }),
-          )
-          .execute();
+          );
+        await db.executeQuery(deferrable(loadWrite.compile(), 'rep_state'));
       }
     },
   };
