@@ -12,7 +12,7 @@ import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireText } from './input-checks.ts';
 import { deferrable } from './deferred-writes.ts';
-import type { Database, RoutingLedgerTable } from './schema.ts';
+import type { Database, RepStateTable, RoutingLedgerTable } from './schema.ts';
 
 function sortedUnique(values: readonly string[], what: string): string[] {
   for (const v of values) requireText(v, what);
@@ -32,8 +32,12 @@ function scopeLocks(db: Kysely<Database>, caps: StoreCapabilities): Pick<Routing
       const pools = sortedUnique(scope.pools, 'pool');
       const repIds = sortedUnique(scope.repIds, 'rep id');
       const seqs = await lockPools(db, caps, pools);
-      const loads = await lockReps(db, caps, repIds);
       // Ledger rows are guarded by their pool's row lock, so they are read only after it is held.
+      if (caps.rowLocks && pools.length > 0 && repIds.length > 0) {
+        const { loads, ledger } = await lockRepsReadingLedger(db, pools, repIds);
+        return scopedView(pools, repIds, seqs, loads, ledger);
+      }
+      const loads = await lockReps(db, caps, repIds);
       const ledger = await readLedger(db, pools, repIds);
       return scopedView(pools, repIds, seqs, loads, ledger);
     },
@@ -158,10 +162,34 @@ async function lockReps(
           .returningAll()
           .execute()
       : await db.selectFrom('rep_state').selectAll().where('rep_id', 'in', repIds).orderBy('rep_id').execute();
-    for (const r of rows)
-      loads.set(r.rep_id, r.day === null ? undefined : { open: Number(r.open_count), day: r.day, today: Number(r.today) });
+    for (const r of rows) loads.set(r.rep_id, loadOf(r));
   }
   return loads;
+}
+
+/**
+ * PostgreSQL, issue 18: the rep locks and the ledger read in one round trip. The statement's snapshot is taken after the
+ * pool locks of the previous statement are held, so the ledger part sees every commit of an earlier holder, as a read
+ * of its own would; it comes back as one JSON array on each returned rep row (an upsert returns every rep).
+ */
+async function lockRepsReadingLedger(
+  db: Kysely<Database>,
+  pools: readonly string[],
+  repIds: readonly string[],
+): Promise<{ loads: Map<string, RepLoad | undefined>; ledger: Map<string, LedgerEntry> }> {
+  const rows = await db
+    .with('scope_ledger', (qb) => qb.selectFrom('routing_ledger').selectAll().where('pool', 'in', pools).where('rep_id', 'in', repIds))
+    .insertInto('rep_state')
+    .values(repIds.map((rep_id) => ({ rep_id, open_count: 0, day: null, today: 0 })))
+    .onConflict((oc) => oc.column('rep_id').doUpdateSet({ open_count: sql<number>`rep_state.open_count` }))
+    .returningAll()
+    .returning(sql<Selectable<RoutingLedgerTable>[]>`(select coalesce(json_agg(scope_ledger), '[]'::json) from scope_ledger)`.as('ledger'))
+    .execute();
+  const loads = new Map<string, RepLoad | undefined>();
+  for (const r of rows) loads.set(r.rep_id, loadOf(r));
+  const ledger = new Map<string, LedgerEntry>();
+  for (const l of rows[0]?.ledger ?? []) ledger.set(`${l.pool}\u0000${l.rep_id}`, entryOf(l));
+  return { loads, ledger };
 }
 
 async function readLedger(db: Kysely<Database>, pools: readonly string[], repIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
@@ -212,6 +240,10 @@ function scopedView(
     },
   };
 }
+
+/** A rep_state row as the domain's load (undefined for the placeholder row of a rep never assigned). */
+const loadOf = (r: Pick<Selectable<RepStateTable>, 'open_count' | 'day' | 'today'>): RepLoad | undefined =>
+  r.day === null ? undefined : { open: Number(r.open_count), day: r.day, today: Number(r.today) };
 
 type LedgerRowShape = Pick<Selectable<RoutingLedgerTable>, 'assigned' | 'entitled' | 'last_seq' | 'day' | 'today'>;
 
