@@ -301,7 +301,7 @@ function recordingTx(openReview: string | null = null): { tx: UnitOfWork; writte
     events: {
       append: async (e: { kind: string; actor: string; at: string; payloadJson: string }) =>
         void written.history.push({ ...e, payload: JSON.parse(e.payloadJson) }),
-      appendMany: async (es: { kind: string; actor: string; at: string; payloadJson: string }[]) =>
+      record: async (es: { kind: string; actor: string; at: string; payloadJson: string }[]) =>
         void written.history.push(...es.map((e) => ({ ...e, payload: JSON.parse(e.payloadJson) }))),
     },
     // the app hands the store its canonical text (AuditTextEvent) or the payload object (AuditEvent): kept as the object

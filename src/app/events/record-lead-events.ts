@@ -21,7 +21,7 @@ export async function recordLeadEvents(
       ? [{ leadId: history.leadId, kind: history.kind, actor: history.actor, at: history.at, payloadJson: JSON.stringify(history.payload) }]
       : [],
   );
-  if (histories.length > 0) await tx.events.appendMany(histories);
+  if (histories.length > 0) await tx.events.record(histories);
   for (const { audit, outbox } of projected) {
     if (audit) await appendAudit(tx, audit);
     if (outbox) await emitEvent(tx, ctx, outbox.type, outbox.data, outbox.at);

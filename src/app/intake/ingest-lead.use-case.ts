@@ -238,7 +238,7 @@ async function recordIntake(
     ...(prepared.enrichment !== null ? { enrichment: prepared.enrichment } : {}),
     dedupeKeyKinds: keyKinds,
   };
-  await tx.events.appendMany([
+  await tx.events.record([
     { leadId, kind: 'intake', actor: principal.userId, at, payloadJson: JSON.stringify(intakeHistory) },
     { leadId, kind: 'screening', actor: 'system', at, payloadJson: JSON.stringify(screening.screening) },
   ]);

@@ -18,6 +18,12 @@ export interface LeadEventRepository {
    * order. The records come back in the same order. Nothing is written when any event is invalid.
    */
   appendMany(events: readonly Omit<LeadEventRecord, 'seq'>[]): Promise<readonly LeadEventRecord[]>;
+  /**
+   * As appendMany, for a caller that does not need the seqs: inside a transaction the store may send the insert later,
+   * with the transaction's other writes (issue 18), so a database error (an unknown lead) surfaces at the latest when
+   * the transaction ends, and rolls it back. The seqs still increase in the given order, after earlier appends.
+   */
+  record(events: readonly Omit<LeadEventRecord, 'seq'>[]): Promise<void>;
   /** Oldest first. */
   listForLead(leadId: string): Promise<readonly LeadEventRecord[]>;
 }

@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Driver } from 'kysely';
 import pg from 'pg';
 import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
+import { WriteBatchingDriver } from './write-batching-driver.ts';
 import { StoreInputError } from '../store-errors.ts';
 import type { Store, StoreCapabilities, StoreHealth } from '../unit-of-work.ts';
 
@@ -49,7 +50,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   pool.on('error', () => {});
   // Nor a client whose connection drops while checked out (its query fails; /ready reports STORE_UNREACHABLE).
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new WriteBatchingPostgresDialect({ pool }) });
   const capabilities: StoreCapabilities = { dialect: 'postgres', rowLocks: true, concurrentProcesses: true, multiInstance: true };
   try {
     if (opts.migrate ?? true) await migrate(db, { dialect: 'postgres', schema });
@@ -58,6 +59,13 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     throw e;
   }
   return createSqlStore({ db, capabilities, isRetryable: isPostgresRetryable, health: () => postgresHealth(db) });
+}
+
+/** PostgreSQL, with a lead's deferrable writes sent together (write-batching-driver.ts). */
+class WriteBatchingPostgresDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    return new WriteBatchingDriver(super.createDriver());
+  }
 }
 
 /** How long /ready waits for PostgreSQL to answer before reporting it unreachable. */

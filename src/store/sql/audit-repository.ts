@@ -168,12 +168,12 @@ function auditInbox(
 ): Pick<AuditRepository, 'append' | 'appendMany' | 'pendingCount' | 'tryLockSealer' | 'lockSealerState' | 'pending' | 'pendingTexts'> {
   return {
     async append(event: AuditEvent) {
-      await shapes.run(db, 'audit_inbox', [inboxRow(event)], (rows) => db.insertInto('audit_inbox').values(rows));
+      await shapes.run(db, 'audit_inbox', [inboxRow(event)], (rows) => db.insertInto('audit_inbox').values(rows), 'audit_inbox');
     },
     async appendMany(events) {
       if (events.length === 0) return;
       // One multi-row INSERT (issue 18): rows get ascending ids in array order on both dialects.
-      await shapes.run(db, 'audit_inbox', events.map(inboxRow), (rows) => db.insertInto('audit_inbox').values(rows));
+      await shapes.run(db, 'audit_inbox', events.map(inboxRow), (rows) => db.insertInto('audit_inbox').values(rows), 'audit_inbox');
     },
     async pendingCount() {
       const r = await db

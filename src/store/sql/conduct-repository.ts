@@ -344,7 +344,7 @@ function slaTimerWrites(
           outcome_json: null,
         };
       });
-      await shapes.run(db, 'sla_timers', rows, (r) => db.insertInto('sla_timers').values(r));
+      await shapes.run(db, 'sla_timers', rows, (r) => db.insertInto('sla_timers').values(r), 'sla_timers');
     },
     async cancelPending(leadId, patch) {
       const at = instant(patch.at, 'cancel at');

@@ -65,7 +65,7 @@ export function decisionRepository(db: Kysely<Database>, shapes: StatementShapes
         document_json: rec.documentJson,
         decided_at: rec.decidedAt,
       };
-      await shapes.run(db, 'decisions', [row], (rows) => db.insertInto('decisions').values(rows));
+      await shapes.run(db, 'decisions', [row], (rows) => db.insertInto('decisions').values(rows), 'decisions');
     },
     async get(id) {
       const row = await db.selectFrom('decisions').selectAll().where('decision_id', '=', id).executeTakeFirst();

@@ -192,6 +192,7 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, 
             .insertInto('dedupe_keys')
             .values(rows)
             .onConflict((oc) => oc.columns(['key', 'lead_id']).doNothing()),
+        'dedupe_keys',
       );
     },
     async removeForLead(leadId) {

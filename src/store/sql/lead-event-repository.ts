@@ -52,6 +52,11 @@ export function leadEventRepository(db: Kysely<Database>, shapes: StatementShape
         payloadJson: ev.payloadJson,
       }));
     },
+    async record(events) {
+      events.forEach(checkEvent);
+      if (events.length === 0) return;
+      await shapes.run(db, 'lead_events.record', events.map(toRow), (r) => db.insertInto('lead_events').values(r), 'lead_events');
+    },
     async listForLead(leadId) {
       const rows = await db.selectFrom('lead_events').selectAll().where('lead_id', '=', leadId).orderBy('seq').execute();
       return rows.map(toLeadEvent);

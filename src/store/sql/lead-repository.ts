@@ -31,14 +31,25 @@ const lockLead = async (db: Kysely<Database>, caps: StoreCapabilities, id: strin
   return row ? toLead(row) : undefined;
 };
 
-export function leadRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): LeadRepository {
-  return { ...leadWrites(db, caps, shapes), ...leadReads(db) };
+export function leadRepository(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+  createdHere?: Set<string>,
+): LeadRepository {
+  return { ...leadWrites(db, caps, shapes, createdHere), ...leadReads(db) };
 }
 
+/**
+ * `createdHere` (transactions only): the ids of the lead rows this transaction inserted. Such a row exists until the
+ * commit (leads are never deleted and no other transaction sees it), so an update of it needs no row count back and may
+ * be sent later with the transaction's other writes (deferred-writes.ts).
+ */
 function leadWrites(
   db: Kysely<Database>,
   caps: StoreCapabilities,
   shapes: StatementShapes,
+  createdHere: Set<string> | undefined,
 ): Pick<LeadRepository, 'lock' | 'claim' | 'update'> {
   return {
     lock: (id) => lockLead(db, caps, id),
@@ -68,7 +79,10 @@ function leadWrites(
             .returning('id'),
         )
       ).rows;
-      if (inserted) return { record: toLead({ ...row, duplicate_of: null }), created: true };
+      if (inserted) {
+        createdHere?.add(input.id);
+        return { record: toLead({ ...row, duplicate_of: null }), created: true };
+      }
       const existing = await lockLead(db, caps, input.id);
       if (!existing) throw new Error(`lead ${input.id} neither inserted nor found`);
       return { record: existing, created: false };
@@ -92,11 +106,18 @@ function leadWrites(
         ...(patch.leadJson !== undefined ? { lead_json: (requireJson(patch.leadJson, 'lead leadJson'), patch.leadJson) } : {}),
         id,
       };
-      const r = await shapes.run(db, 'leads.update', [values], ([v]) => {
-        const { id: where, ...set } = v!;
-        return db.updateTable('leads').set(set).where('id', '=', where);
-      });
-      if (Number(r.numAffectedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
+      const exists = createdHere?.has(id) === true;
+      const r = await shapes.run(
+        db,
+        'leads.update',
+        [values],
+        ([v]) => {
+          const { id: where, ...set } = v!;
+          return db.updateTable('leads').set(set).where('id', '=', where);
+        },
+        exists ? 'leads' : undefined,
+      );
+      if (!exists && Number(r.numAffectedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
     },
   };
 }

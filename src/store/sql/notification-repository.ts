@@ -11,6 +11,7 @@ import { StoreInputError } from '../store-errors.ts';
 import { pruneFinishedRows } from './prune-finished.ts';
 import { afterCursor } from './keyset-page.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
+import { deferrable } from './deferred-writes.ts';
 import type { Database } from './schema.ts';
 import type { CachedReads } from './table-generations.ts';
 
@@ -162,25 +163,23 @@ function writes(db: Kysely<Database>): Pick<NotificationRepository, 'add' | 'get
         if (n.dueAt !== undefined) requireInstant(n.dueAt, 'notification dueAt');
         if (n.digestKey !== undefined && n.digestKey !== null) requireText(n.digestKey, 'notification digestKey');
       }
-      await db
-        .insertInto('notifications')
-        .values(
-          list.map((n) => ({
-            id: n.id,
-            event_id: n.eventId,
-            channel: n.channel,
-            recipient: n.recipient,
-            status: 'PENDING',
-            attempts: 0,
-            next_attempt_at: n.dueAt ?? n.createdAt,
-            last_error: null,
-            created_at: n.createdAt,
-            sent_at: null,
-            digest_key: n.digestKey ?? null,
-            read_at: null,
-          })),
-        )
-        .execute();
+      const insert = db.insertInto('notifications').values(
+        list.map((n) => ({
+          id: n.id,
+          event_id: n.eventId,
+          channel: n.channel,
+          recipient: n.recipient,
+          status: 'PENDING',
+          attempts: 0,
+          next_attempt_at: n.dueAt ?? n.createdAt,
+          last_error: null,
+          created_at: n.createdAt,
+          sent_at: null,
+          digest_key: n.digestKey ?? null,
+          read_at: null,
+        })),
+      );
+      await db.executeQuery(deferrable(insert.compile(), 'notifications'));
     },
     async get(id) {
       const row = await rows(db).where('notifications.id', '=', id).executeTakeFirst();

@@ -4,6 +4,7 @@ import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireJson, requireJsonOrNull, requireLimit, requireText } from './input-checks.ts';
 import type { StatementShapes } from './statement-shapes.ts';
 import type { Database, PersonalDataTable } from './schema.ts';
+import { deferrable } from './deferred-writes.ts';
 import { contactsOf, screeningNameKeyMethods } from './screening-name-keys.ts';
 
 // Personal data: erasure overwrites the row in place (the CHECK in 0002 pins what an erased row holds).
@@ -18,7 +19,12 @@ const toPersonalData = (r: Selectable<PersonalDataTable>): PersonalDataRecord =>
   erasedAt: r.erased_at,
 });
 
-export function personalDataRepository(db: Kysely<Database>, shapes: StatementShapes): PersonalDataRepository {
+/**
+ * `createdHere` (transactions only): lead rows this transaction inserted (lead-repository.ts). Their personal data cannot
+ * have been erased before (unless by this transaction: erase takes the id out), so `put` needs nothing back and may be
+ * sent later with the transaction's other writes (deferred-writes.ts).
+ */
+export function personalDataRepository(db: Kysely<Database>, shapes: StatementShapes, createdHere?: Set<string>): PersonalDataRepository {
   return {
     ...screeningNameKeyMethods(db, shapes),
     async put(rec) {
@@ -36,12 +42,15 @@ export function personalDataRepository(db: Kysely<Database>, shapes: StatementSh
         consent_json: rec.consentJson,
         created_at: rec.createdAt,
       };
-      const written = await db
+      const upsert = db
         .insertInto('personal_data')
         .values({ lead_id: rec.leadId, ...values, erased_at: null })
-        .onConflict((oc) => oc.column('lead_id').doUpdateSet(values).where('personal_data.erased_at', 'is', null))
-        .returning('lead_id')
-        .executeTakeFirst();
+        .onConflict((oc) => oc.column('lead_id').doUpdateSet(values).where('personal_data.erased_at', 'is', null));
+      if (createdHere?.has(rec.leadId) === true) {
+        await db.executeQuery(deferrable(upsert.compile(), 'personal_data'));
+        return;
+      }
+      const written = await upsert.returning('lead_id').executeTakeFirst();
       if (!written) throw new StoreInputError(`personal data of lead ${rec.leadId} was erased; it cannot be stored again`);
     },
     async get(leadId) {
@@ -50,6 +59,7 @@ export function personalDataRepository(db: Kysely<Database>, shapes: StatementSh
     },
     async erase(leadId, erasedAt) {
       requireInstant(erasedAt, 'erasedAt');
+      createdHere?.delete(leadId);
       // the key hashes are derived from the person's name: personal data, gone with it
       await db.deleteFrom('screening_name_keys').where('lead_id', '=', leadId).execute();
       const r = await db

@@ -11,7 +11,8 @@ import type { RoutingScope, RoutingStateRepository } from '../ports/routing-stat
 import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireText } from './input-checks.ts';
-import type { Database, RoutingLedgerTable } from './schema.ts';
+import { deferrable } from './deferred-writes.ts';
+import type { Database, RepStateTable, RoutingLedgerTable } from './schema.ts';
 import type { StatementShapes } from './statement-shapes.ts';
 
 function sortedUnique(values: readonly string[], what: string): string[] {
@@ -36,8 +37,12 @@ function scopeLocks(
       const pools = sortedUnique(scope.pools, 'pool');
       const repIds = sortedUnique(scope.repIds, 'rep id');
       const seqs = await lockPools(db, caps, shapes, pools);
-      const loads = await lockReps(db, caps, shapes, repIds);
       // Ledger rows are guarded by their pool's row lock, so they are read only after it is held.
+      if (caps.rowLocks && pools.length > 0 && repIds.length > 0) {
+        const { loads, ledger } = await lockRepsReadingLedger(db, pools, repIds);
+        return scopedView(pools, repIds, seqs, loads, ledger);
+      }
+      const loads = await lockReps(db, caps, shapes, repIds);
       const ledger = await readLedger(db, shapes, pools, repIds);
       return scopedView(pools, repIds, seqs, loads, ledger);
     },
@@ -60,16 +65,16 @@ function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply
         const { pool, seq, entries } = changes.ledger;
         requireText(pool, 'pool');
         if (!Number.isInteger(seq) || seq < 1) throw new StoreInputError(`pool ${pool}: seq must be a positive integer, got ${seq}`);
-        await db
+        const poolWrite = db
           .insertInto('routing_pools')
           .values({ pool, seq })
-          .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq') }))
-          .execute();
+          .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq') }));
+        await db.executeQuery(deferrable(poolWrite.compile(), 'routing_pools'));
         const rows = ledgerRows(pool, entries);
         // Plain pools write exactly the columns they always wrote; only a declared pool's entries carry the day counter.
         const counted = Object.values(entries).some((e) => e.day !== undefined);
         if (rows.length > 0) {
-          await db
+          const ledgerWrite = db
             .insertInto('routing_ledger')
             .values(counted ? rows : rows.map(({ day: _day, today: _today, ...plain }) => plain))
             .onConflict((oc) =>
@@ -79,8 +84,8 @@ function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply
                 last_seq: (eb) => eb.ref('excluded.last_seq'),
                 ...(counted ? { day: (eb) => eb.ref('excluded.day'), today: (eb) => eb.ref('excluded.today') } : {}),
               }),
-            )
-            .execute();
+            );
+          await db.executeQuery(deferrable(ledgerWrite.compile(), 'routing_ledger'));
         }
       }
       if (changes.load) {
@@ -89,7 +94,7 @@ function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply
         if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
           throw new StoreInputError(`rep ${repId}: load day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
         // Same semantics as applyChanges(): open += 1; today = same day ? today + 1 : 1.
-        await db
+        const loadWrite = db
           .insertInto('rep_state')
           .values({ rep_id: repId, open_count: 1, day, today: 1 })
           .onConflict((oc) =>
@@ -98,8 +103,8 @@ function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply
               today: sql<number>`case when rep_state.day = excluded.day then rep_state.today + 1 else 1 end`,
               day: (eb) => eb.ref('excluded.day'),
             }),
-          )
-          .execute();
+          );
+        await db.executeQuery(deferrable(loadWrite.compile(), 'rep_state'));
       }
     },
   };
@@ -176,10 +181,34 @@ async function lockReps(
             db.selectFrom('rep_state').selectAll().where('rep_id', 'in', p.repIds).orderBy('rep_id'),
           )
         ).rows;
-    for (const r of rows)
-      loads.set(r.rep_id, r.day === null ? undefined : { open: Number(r.open_count), day: r.day, today: Number(r.today) });
+    for (const r of rows) loads.set(r.rep_id, loadOf(r));
   }
   return loads;
+}
+
+/**
+ * PostgreSQL, issue 18: the rep locks and the ledger read in one round trip. The statement's snapshot is taken after the
+ * pool locks of the previous statement are held, so the ledger part sees every commit of an earlier holder, as a read
+ * of its own would; it comes back as one JSON array on each returned rep row (an upsert returns every rep).
+ */
+async function lockRepsReadingLedger(
+  db: Kysely<Database>,
+  pools: readonly string[],
+  repIds: readonly string[],
+): Promise<{ loads: Map<string, RepLoad | undefined>; ledger: Map<string, LedgerEntry> }> {
+  const rows = await db
+    .with('scope_ledger', (qb) => qb.selectFrom('routing_ledger').selectAll().where('pool', 'in', pools).where('rep_id', 'in', repIds))
+    .insertInto('rep_state')
+    .values(repIds.map((rep_id) => ({ rep_id, open_count: 0, day: null, today: 0 })))
+    .onConflict((oc) => oc.column('rep_id').doUpdateSet({ open_count: sql<number>`rep_state.open_count` }))
+    .returningAll()
+    .returning(sql<Selectable<RoutingLedgerTable>[]>`(select coalesce(json_agg(scope_ledger), '[]'::json) from scope_ledger)`.as('ledger'))
+    .execute();
+  const loads = new Map<string, RepLoad | undefined>();
+  for (const r of rows) loads.set(r.rep_id, loadOf(r));
+  const ledger = new Map<string, LedgerEntry>();
+  for (const l of rows[0]?.ledger ?? []) ledger.set(`${l.pool}\u0000${l.rep_id}`, entryOf(l));
+  return { loads, ledger };
 }
 
 async function readLedger(
@@ -237,6 +266,10 @@ function scopedView(
     },
   };
 }
+
+/** A rep_state row as the domain's load (undefined for the placeholder row of a rep never assigned). */
+const loadOf = (r: Pick<Selectable<RepStateTable>, 'open_count' | 'day' | 'today'>): RepLoad | undefined =>
+  r.day === null ? undefined : { open: Number(r.open_count), day: r.day, today: Number(r.today) };
 
 type LedgerRowShape = Pick<Selectable<RoutingLedgerTable>, 'assigned' | 'entitled' | 'last_seq' | 'day' | 'today'>;
 

@@ -34,6 +34,7 @@ async function putNameKeys(db: Kysely<Database>, shapes: StatementShapes, leadId
         .insertInto('screening_name_keys')
         .values(rows)
         .onConflict((oc) => oc.columns(['key_hash', 'lead_id']).doNothing()),
+    'screening_name_keys',
   );
 }
 

@@ -63,7 +63,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   const cache = new TableCache();
   // The hot inserts, compiled once per shape (statement-shapes.ts).
   const shapes = new StatementShapes();
-  const root = unitOfWork(db, capabilities, cachedReads(db, cache, 'call'), shapes);
+  const root = unitOfWork(db, capabilities, cachedReads(db, cache, 'call'), shapes, undefined);
   const audit = opts.auditLeafDigests ? { ...root.audit, leafDigests: opts.auditLeafDigests } : root.audit;
   return {
     capabilities,
@@ -72,7 +72,9 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
     async transaction<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().execute((trx) => fn(unitOfWork(trx, capabilities, cachedReads(trx, cache, 'transaction'), shapes)));
+          return await db
+            .transaction()
+            .execute((trx) => fn(unitOfWork(trx, capabilities, cachedReads(trx, cache, 'transaction'), shapes, new Set<string>())));
         } catch (e) {
           if (attempt >= maxAttempts || !isRetryable(e)) throw e;
           // Jittered back-off so two retrying transactions do not collide again in lock step.
@@ -94,13 +96,20 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   };
 }
 
-function unitOfWork(db: Kysely<Database>, caps: StoreCapabilities, cached: CachedReads, shapes: StatementShapes): UnitOfWork {
+/** `createdHere`: in a transaction, the lead rows it inserted (lead-repository.ts); undefined outside one. */
+function unitOfWork(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  cached: CachedReads,
+  shapes: StatementShapes,
+  createdHere: Set<string> | undefined,
+): UnitOfWork {
   return {
     orgVersions: orgVersionRepository(db, caps, cached),
-    leads: leadRepository(db, caps, shapes),
+    leads: leadRepository(db, caps, shapes, createdHere),
     decisions: decisionRepository(db, shapes),
     routingState: routingStateRepository(db, caps, shapes),
-    personalData: personalDataRepository(db, shapes),
+    personalData: personalDataRepository(db, shapes, createdHere),
     dedupe: dedupeRepository(db, caps, shapes),
     idempotency: idempotencyRepository(db),
     accounts: accountRepository(db),

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import { deferrable } from './deferred-writes.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -36,17 +37,20 @@ export class StatementShapes {
    * its shape is seen. `build` must take every value from the rows it is given (never from its closure): the compiled
    * shape keeps the SQL text only. A shape whose parameters are not exactly one per given value (a value from
    * elsewhere, a constant, a value Kysely rewrote) is never cached: it is compiled on every call, as before.
+   * `deferTable`: the statement is a deferrable write of that table (deferred-writes.ts); its result is then empty.
    */
   async run<Row extends Readonly<Record<string, unknown>>, O>(
     db: Kysely<Database>,
     name: string,
     rows: readonly Row[],
     build: (rows: readonly Row[]) => Compilable<O>,
+    deferTable?: string,
   ): Promise<QueryResult<O>> {
+    const execute = (query: CompiledQuery<O>) => db.executeQuery<O>(deferTable === undefined ? query : deferrable(query, deferTable));
     const first = rows[0];
-    if (first === undefined) return db.executeQuery(build(rows));
+    if (first === undefined) return execute(build(rows).compile());
     const columns = definedColumns(first);
-    for (let i = 1; i < rows.length; i++) if (!hasExactly(rows[i]!, columns)) return db.executeQuery(build(rows));
+    for (let i = 1; i < rows.length; i++) if (!hasExactly(rows[i]!, columns)) return execute(build(rows).compile());
     const key = `${name}|${rows.length}|${columns.join()}`;
     let shape = this.#shapes.get(key);
     if (shape === undefined) {
@@ -54,11 +58,11 @@ export class StatementShapes {
       // Row counts vary (name keys per lead): bounded, past the bound new shapes are compiled every time.
       if (this.#shapes.size < MAX_SHAPES) this.#shapes.set(key, shape);
     }
-    if (shape === null) return db.executeQuery(build(rows));
+    if (shape === null) return execute(build(rows).compile());
     const slots = shape.parameters;
     const parameters: unknown[] = new Array(slots.length);
     for (let i = 0; i < slots.length; i++) parameters[i] = rows[slots[i]!.row]![slots[i]!.column];
-    return db.executeQuery<O>(CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<O>);
+    return execute(CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<O>);
   }
 
   /**

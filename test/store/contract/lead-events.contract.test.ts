@@ -82,4 +82,34 @@ describe.each(STORES)('lead events repository: $factory.name', ({ factory, run }
     ).rejects.toThrow();
     expect(await store.events.listForLead('M1')).toEqual([many[0], many[1]]);
   });
+
+  it('record: appendMany without the seqs back; after earlier events, in the given order; an invalid event writes nothing', async () => {
+    await seedOrg();
+    await seedLead(store, 'R1');
+    const before = await store.events.append({ leadId: 'R1', kind: 'intake', actor: 'api:key-1', at: iso(0), payloadJson: '{}' });
+    await store.transaction(async (tx) => {
+      await tx.events.record([
+        { leadId: 'R1', kind: 'screening', actor: 'system', at: iso(1), payloadJson: '{"n":1}' },
+        { leadId: 'R1', kind: 'dedupe.unique', actor: 'system', at: iso(1), payloadJson: '{"n":2}' },
+      ]);
+      await tx.events.record([{ leadId: 'R1', kind: 'decision', actor: 'system', at: iso(2), payloadJson: '{"n":3}' }]);
+    });
+    const listed = await store.events.listForLead('R1');
+    expect(listed.map((e) => [e.kind, e.payloadJson])).toEqual([
+      ['intake', '{}'],
+      ['screening', '{"n":1}'],
+      ['dedupe.unique', '{"n":2}'],
+      ['decision', '{"n":3}'],
+    ]);
+    expect(listed[0]).toEqual(before);
+    expect(listed.map((e) => e.seq)).toEqual([...listed.map((e) => e.seq)].sort((a, b) => a - b));
+    await expect(
+      store.transaction((tx) => tx.events.record([{ leadId: 'R1', kind: 'bad', actor: 'x', at: iso(3), payloadJson: 'nope' }])),
+    ).rejects.toThrow(StoreInputError);
+    await expect(
+      store.transaction((tx) => tx.events.record([{ leadId: 'ghost', kind: 'intake', actor: 'x', at: iso(3), payloadJson: '{}' }])),
+    ).rejects.toThrow();
+    await store.events.record([]);
+    expect(await store.events.listForLead('R1')).toEqual(listed);
+  });
 });

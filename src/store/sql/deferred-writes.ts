@@ -1,0 +1,24 @@
+import type { CompiledQuery } from 'kysely';
+
+/**
+ * Issue 18: a write whose result the caller does not read (no RETURNING it uses, no affected-row count it checks) may
+ * be sent later, with the transaction's other writes, in one statement. The repositories mark such a compiled query
+ * with the one table it writes; a dialect that batches (PostgreSQL, postgres/write-batching-driver.ts) holds it until
+ * the next other statement or COMMIT, a dialect that does not (SQLite) runs it at once. Outside a transaction a mark
+ * changes nothing.
+ *
+ * A repository may only mark a write when, inside a transaction, nothing observable depends on it running at once:
+ * its errors surface at the flush (still inside the transaction, which then rolls back), and the table must have no
+ * trigger that writes another table (the flush is combined with statements that do not name the marked table).
+ */
+const marks = new WeakMap<CompiledQuery, string>();
+
+export function deferrable<O>(query: CompiledQuery<O>, table: string): CompiledQuery<O> {
+  marks.set(query, table);
+  return query;
+}
+
+/** The table a deferrable write writes, or undefined for any other statement. */
+export function deferredTableOf(query: CompiledQuery): string | undefined {
+  return marks.get(query);
+}

@@ -1,0 +1,216 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreInputError } from '../../../src/store/store-errors.ts';
+import type { Store, UnitOfWork } from '../../../src/store/unit-of-work.ts';
+import { startStatementCounter } from '../../support/statement-counter.ts';
+import type { StoreHarness } from '../store-harness.ts';
+import { STORES, iso, serviceSeeds, storeReachable } from './contract-support.ts';
+
+/**
+ * Storage contract: writes a transaction does not read back (deferred-writes.ts) — held by PostgreSQL's driver and sent
+ * together (issue 18), run at once by SQLite — behave exactly like writes sent one by one: a failing one fails the
+ * transaction, which leaves nothing; reads in the transaction see them; rows of one table keep the order they were
+ * written in; a rolled-back transaction's writes never reach a later one.
+ */
+describe.each(STORES)('deferred writes: $factory.name', ({ factory, run }) => {
+  if (!storeReachable(run)) return;
+  let h: StoreHarness;
+  let store: Store;
+  beforeEach(async () => {
+    h = await factory.create();
+    store = h.store;
+  });
+  afterEach(async () => {
+    await h.cleanup();
+  });
+  const { seedOrg, rawQuery } = serviceSeeds(factory, () => h);
+
+  const claim = (tx: UnitOfWork, id: string) => tx.leads.claim({ id, orgHash: SEED, leadJson: JSON.stringify({ id }), receivedAt: iso(0) });
+  let SEED = '';
+  const event = (leadId: string, n: number) => ({ leadId, kind: 'intake', actor: 'api:k', at: iso(n), payloadJson: `{"n":${n}}` });
+  const personal = (leadId: string) => ({ leadId, salt: 'ab', contactJson: '{}', rawJson: '{}', consentJson: null, createdAt: iso(0) });
+  const auditEntry = (subject: string, n: number) => ({
+    kind: 'intake' as const,
+    subject,
+    actor: 'api:k',
+    at: iso(n),
+    payload: { n },
+    commitments: {},
+  });
+
+  /** A new lead with everything the intake writes without reading back, then `last` before the commit. */
+  async function leadWith(tx: UnitOfWork, id: string, last: (tx: UnitOfWork) => Promise<unknown>): Promise<void> {
+    await claim(tx, id);
+    await tx.personalData.put(personal(id));
+    await tx.personalData.putNameKeys(id, [1, 2, 3]);
+    await tx.events.record([event(id, 1), event(id, 2)]);
+    await tx.audit.appendMany([auditEntry(id, 1), auditEntry(id, 2)]);
+    await tx.leads.update(id, { status: 'QUEUED', teamId: null, repId: null, orgHash: SEED, updatedAt: iso(1) });
+    await tx.dedupe.add(id, ['email:x@example.com']);
+    await last(tx);
+  }
+
+  async function nothingOf(id: string, inboxBefore: number): Promise<void> {
+    expect(await store.leads.get(id)).toBeUndefined();
+    expect(await store.personalData.get(id)).toBeUndefined();
+    expect(await store.events.listForLead(id)).toEqual([]);
+    expect(await store.audit.pendingCount()).toBe(inboxBefore);
+    expect(await rawQuery(`select * from screening_name_keys where lead_id = '${id}'`)).toEqual([]);
+    expect(await rawQuery(`select * from dedupe_keys where lead_id = '${id}'`)).toEqual([]);
+  }
+
+  beforeEach(async () => {
+    SEED = (await seedOrg()).record.hash;
+  });
+
+  it('a write failing in the database (a foreign key), last before COMMIT: the caller gets the error, nothing is left', async () => {
+    const before = await store.audit.pendingCount();
+    await expect(store.transaction((tx) => leadWith(tx, 'D1', (t) => t.events.record([event('ghost', 3)])))).rejects.toThrow();
+    await nothingOf('D1', before);
+  });
+
+  it('a failing write, then a read: the write (SQLite) or the read (PostgreSQL) fails, and the transaction; nothing left', async () => {
+    const before = await store.audit.pendingCount();
+    let failed = '';
+    await expect(
+      store.transaction((tx) =>
+        leadWith(tx, 'D2', async (t) => {
+          const fail = (where: string) => (e: unknown) => {
+            failed ||= where;
+            throw e;
+          };
+          await t.decisions
+            .append({
+              decisionId: 'dec-x',
+              leadId: 'D2',
+              outcome: 'QUEUED',
+              teamId: null,
+              repId: null,
+              orgHash: 'no-such-org',
+              documentJson: '{}',
+              decidedAt: iso(2),
+              document: {
+                decisionId: 'dec-x',
+                leadId: 'D2',
+                outcome: 'QUEUED',
+                team: null,
+                rep: null,
+                ruleSet: { hash: 'no-such-org' },
+                decidedAt: iso(2),
+              },
+            })
+            .catch(fail('write'));
+          await t.leads.get('D2').catch(fail('read'));
+        }),
+      ),
+    ).rejects.toThrow();
+    expect(failed).toBe(factory.name === 'postgres' ? 'read' : 'write');
+    await nothingOf('D2', before);
+  });
+
+  it('reads in the transaction see its writes; rows of one table keep their order; all of it commits', async () => {
+    const before = await store.audit.pendingCount();
+    const seen = await store.transaction(async (tx) => {
+      await leadWith(tx, 'D3', async () => {});
+      await tx.events.record([event('D3', 3)]);
+      await tx.audit.append(auditEntry('D3', 3));
+      // A second write of the same row: it must see the first (one statement's parts would not).
+      await tx.leads.update('D3', { status: 'HELD', teamId: null, repId: null, orgHash: SEED, updatedAt: iso(2) });
+      // Twice the same rep's load: the second upsert must find the first one's row.
+      const load = { ledger: null, load: { repId: 'rep-d3', day: '2026-12-06', openDelta: 1, todayDelta: 1 } } as const;
+      await tx.routingState.apply(load);
+      await tx.routingState.apply(load);
+      return {
+        lead: (await tx.leads.get('D3'))?.status,
+        personal: (await tx.personalData.get('D3'))?.salt,
+        events: (await tx.events.listForLead('D3')).map((e) => e.payloadJson),
+        inbox: await tx.audit.pendingCount(),
+        keys: (await tx.personalData.nameKeyCounts([1, 2, 3, 4])).size,
+        load: (await tx.routingState.snapshot()).loads['rep-d3'],
+      };
+    });
+    expect(seen).toEqual({
+      lead: 'HELD',
+      personal: 'ab',
+      events: ['{"n":1}', '{"n":2}', '{"n":3}'],
+      inbox: before + 3,
+      keys: 3,
+      load: { open: 2, day: '2026-12-06', today: 2 },
+    });
+    const events = await store.events.listForLead('D3');
+    expect(events.map((e) => e.payloadJson)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+    expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
+    const inbox = (await store.audit.pending(100)).filter((e) => e.event.subject === 'D3');
+    expect(inbox.map((e) => (e.event.payload as { n: number }).n)).toEqual([1, 2, 3]);
+    expect(inbox.map((e) => e.inboxId)).toEqual([...inbox.map((e) => e.inboxId)].sort((a, b) => a - b));
+    expect((await store.leads.get('D3'))?.status).toBe('HELD');
+    expect(await rawQuery(`select key from dedupe_keys where lead_id = 'D3'`)).toEqual([{ key: 'email:x@example.com' }]);
+  });
+
+  it('a transaction that throws after its writes: none of them reaches the database or the next transaction', async () => {
+    const before = await store.audit.pendingCount();
+    await expect(
+      store.transaction((tx) =>
+        leadWith(tx, 'D4', async () => {
+          throw new Error('use case failed');
+        }),
+      ),
+    ).rejects.toThrow('use case failed');
+    // The failed transaction's connection is the pool's next: outside a transaction it writes at once again.
+    await store.audit.append(auditEntry('other', 1));
+    await store.transaction(async (tx) => void (await claim(tx, 'D4-next')));
+    await nothingOf('D4', before + 1);
+  });
+
+  it('a lead updated or given personal data without being created here still fails at once', async () => {
+    await store.transaction(async (tx) => void (await claim(tx, 'D5')));
+    await store.personalData.put(personal('D5'));
+    await store.personalData.erase('D5', iso(5));
+    await expect(
+      store.transaction((tx) => tx.leads.update('nope', { status: 'QUEUED', teamId: null, repId: null, orgHash: SEED, updatedAt: iso(1) })),
+    ).rejects.toThrow(StoreInputError);
+    await expect(store.transaction((tx) => tx.personalData.put(personal('D5')))).rejects.toThrow(StoreInputError);
+    // Created and erased in the same transaction: put is refused too.
+    await expect(
+      store.transaction(async (tx) => {
+        await claim(tx, 'D6');
+        await tx.personalData.put(personal('D6'));
+        await tx.personalData.erase('D6', iso(6));
+        await tx.personalData.put(personal('D6'));
+      }),
+    ).rejects.toThrow(StoreInputError);
+    expect(await store.leads.get('D6')).toBeUndefined();
+  });
+
+  it('PostgreSQL: the writes a transaction does not read back cost one round trip with the next statement', async () => {
+    if (factory.name !== 'postgres') return;
+    await store.transaction(async (tx) => void (await claim(tx, 'warm')));
+    const counter = startStatementCounter();
+    try {
+      await store.transaction((tx) => leadWith(tx, 'D7', async () => {}));
+      // BEGIN, the claim, the seven writes together, COMMIT.
+      expect(counter.snapshot().total).toBe(4);
+      counter.reset();
+      await store.transaction((tx) =>
+        leadWith(tx, 'D8', async (t) => {
+          await t.events.record([event('D8', 3)]);
+          await t.leads.lock('D1');
+        }),
+      );
+      // The lock names `leads`, which a held write changes: the writes go first, on their own.
+      expect(counter.snapshot().total).toBe(5);
+      counter.reset();
+      await expect(
+        store.transaction((tx) =>
+          leadWith(tx, 'D9', async () => {
+            throw new Error('use case failed');
+          }),
+        ),
+      ).rejects.toThrow('use case failed');
+      // BEGIN, the claim, ROLLBACK: the held writes are dropped, not sent.
+      expect(counter.snapshot().total).toBe(3);
+    } finally {
+      counter.stop();
+    }
+    expect((await store.events.listForLead('D8')).map((e) => e.payloadJson)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+  });
+});
