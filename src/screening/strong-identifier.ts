@@ -55,6 +55,16 @@ function normalised(kind: StrongIdentifierKind, raw: string): string | undefined
   return s.length >= 3 ? s : undefined;
 }
 
+/** The key an identifier is looked up by, in the list index and in the stored leads' keys: kind and value. */
+export const identifierKey = (id: StrongIdentifier): string => `${id.kind}:${id.value}`;
+
+export const isDecisive = (id: StrongIdentifier): boolean => DECISIVE_KINDS.includes(id.kind);
+
+/** A listed entry's identifiers that find it whatever its name (IMO, IMO company number, MMSI, LEI). */
+export function decisiveIdentifiersOf(identifiers: readonly { readonly type: string; readonly value: string }[]): StrongIdentifier[] {
+  return identifiers.map((i) => strongIdentifierOf(i.type, i.value)).filter((x): x is StrongIdentifier => x !== undefined && isDecisive(x));
+}
+
 /** A listed identifier (free-text type as published, value) as a strong identifier, when it is one. */
 export function strongIdentifierOf(type: string, value: string): StrongIdentifier | undefined {
   const kind = kindOfType(type) ?? kindOfType(value.split(/\s+/)[0] ?? '');
