@@ -1,17 +1,7 @@
 import type { Principal } from '../../domain/access/principal.ts';
 import { OPEN_LEAD_STATUSES, type LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { ListDelta } from '../../screening/list-delta.ts';
-import { normaliseAlternatives } from '../../screening/matcher.ts';
-import type { NameSchema } from '../../screening/name-normaliser.ts';
-import type { EntityKind } from '../../screening/screening-entity.ts';
-import {
-  creditedLeads,
-  entryIdentifierHashes,
-  hashesToRead,
-  keyLookupPlan,
-  planHashes,
-  type KeyLookupPlan,
-} from '../../screening/stored-name-keys.ts';
+import { deltaCandidates, entryIdentifierHashes, entryLookupPlans, hashesToRead, planHashes } from '../../screening/stored-name-keys.ts';
 import { ScreeningService } from '../../screening/screening-service.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -84,12 +74,6 @@ async function backfillNameKeys(ctx: ServiceContext): Promise<{ written: number;
   return { written, failed };
 }
 
-/** A person entry is looked up as a person; any other as an organisation and, for a ship, also as a vessel. */
-function lookupSchemas(kind: EntityKind): readonly NameSchema[] {
-  if (kind === 'person') return ['person'];
-  return kind === 'vessel' ? ['organisation', 'vessel'] : ['organisation'];
-}
-
 /**
  * The leads whose stored name keys earn enough of some delta name's weight, and every lead holding a decisive
  * identifier (IMO, IMO company number, MMSI, LEI) a delta entry lists, whatever its names: intake screening finds an
@@ -97,18 +81,13 @@ function lookupSchemas(kind: EntityKind): readonly NameSchema[] {
  */
 async function candidateLeads(ctx: ServiceContext, deltas: readonly ListDelta[]): Promise<{ candidates: string[]; touched: number }> {
   const entries = deltas.flatMap((d) => d.entries);
-  const plans: KeyLookupPlan[] = entries.flatMap((e) =>
-    e.names.flatMap((n) => lookupSchemas(e.kind).flatMap((schema) => normaliseAlternatives(n.value, schema).map(keyLookupPlan))),
-  );
+  const plans = entryLookupPlans(entries);
   const identifiers = entryIdentifierHashes(entries);
   const counts = await ctx.store.personalData.nameKeyCounts(planHashes(plans));
   const postings = await ctx.store.personalData.leadsByNameKeys([...hashesToRead(plans, counts), ...identifiers]);
   const touched = new Set<string>();
   for (const leads of postings.values()) for (const l of leads) touched.add(l);
-  const candidates = new Set<string>();
-  for (const p of plans) for (const l of creditedLeads(p, counts, postings)) candidates.add(l);
-  for (const h of identifiers) for (const l of postings.get(h) ?? []) candidates.add(l);
-  return { candidates: [...candidates].sort(), touched: touched.size };
+  return { candidates: deltaCandidates(plans, identifiers, counts, postings), touched: touched.size };
 }
 
 /**
