@@ -67,10 +67,22 @@ export function decisiveIdentifiersOf(identifiers: readonly { readonly type: str
 
 /** A listed identifier (free-text type as published, value) as a strong identifier, when it is one. */
 export function strongIdentifierOf(type: string, value: string): StrongIdentifier | undefined {
-  const kind = kindOfType(type) ?? kindOfType(value.split(/\s+/)[0] ?? '');
+  const kind = listedKind(type, value);
   if (!kind) return undefined;
   const v = normalised(kind, value);
   return v ? { kind, value: v } : undefined;
+}
+
+const listedKind = (type: string, value: string): StrongIdentifierKind | undefined =>
+  kindOfType(type) ?? kindOfType(value.split(/\s+/)[0] ?? '');
+
+/**
+ * The kind a listed identifier claims when its value cannot be one (an IMO number failing its check digit, an MMSI
+ * that is not nine digits, a malformed LEI): screening ignores it, and the load counts it (list-warnings.ts).
+ */
+export function unusableStrongIdentifierKind(type: string, value: string): StrongIdentifierKind | undefined {
+  const kind = listedKind(type, value);
+  return kind && !normalised(kind, value) ? kind : undefined;
 }
 
 /** "IMO company 5571322", "IMO company number: 5571322", "company number IMO 5571322". */

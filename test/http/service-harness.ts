@@ -108,7 +108,8 @@ export async function startTestService(
   snapshot?.watch(screening);
   const restored = snapshot?.restore();
   // Configured sources go through the start-up comparison with the store, as in `remit serve`.
-  if (opts.listSources) await startListSources({ store, clock, ids }, screening, opts.listSources, restored?.lists, restored?.index);
+  if (opts.listSources)
+    await startListSources({ store, clock, ids, log: observability.log }, screening, opts.listSources, restored?.lists, restored?.index);
   else screening.loadAll([...(opts.lists ?? DEFAULT_TEST_LISTS)]);
   const ctx: ServiceContext = {
     store,
