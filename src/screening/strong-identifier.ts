@@ -73,8 +73,12 @@ export function strongIdentifierOf(type: string, value: string): StrongIdentifie
   return v ? { kind, value: v } : undefined;
 }
 
+/**
+ * The kind a listed identifier's type names, else the kind its value opens with ("IMO 9187629", "MMSI:572469210"):
+ * only as a word of its own, so a Mexican R.F.C. "AIMO-681106-9F7" is no IMO number.
+ */
 const listedKind = (type: string, value: string): StrongIdentifierKind | undefined =>
-  kindOfType(type) ?? kindOfType(value.split(/\s+/)[0] ?? '');
+  kindOfType(type) ?? (/^(imo|mmsi|lei)(?![a-z])/i.test(value) ? kindOfType(value.split(/\s+/)[0]!) : undefined);
 
 /**
  * The kind a listed identifier claims when its value cannot be one (an IMO number failing its check digit, an MMSI

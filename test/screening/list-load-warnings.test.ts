@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatLoadWarnings } from '../../src/screening/list-warnings.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
+import { strongIdentifierOf, unusableStrongIdentifierKind } from '../../src/screening/strong-identifier.ts';
 import { FIXED_NOW } from './shared-data.ts';
 
 /**
@@ -53,5 +54,17 @@ describe('list load warnings', () => {
     const svc = new ScreeningService({ now: FIXED_NOW });
     expect(svc.loadAll([{ type: 'ftm-jsonl', path: GOOD, listId: 'good' }])[0]!.warnings).toBeUndefined();
     expect(formatLoadWarnings(undefined)).toBe('');
+  });
+});
+
+describe('which identifiers claim a strong kind', () => {
+  it('the type, or a value opening with the kind as a word of its own; not letters that happen to spell it', () => {
+    expect(unusableStrongIdentifierKind('Vessel Registration Identification', 'IMO 15411')).toBe('imo'); // OFAC SDN 23424
+    expect(unusableStrongIdentifierKind('Company Number IMO', '543400')).toBe('imo_company'); // OFAC SDN 23513
+    expect(strongIdentifierOf('Registration', 'IMO:9187629')).toEqual({ kind: 'imo', value: '9187629' });
+    expect(strongIdentifierOf('Registration', 'IMO9187629')).toEqual({ kind: 'imo', value: '9187629' });
+    // a Mexican R.F.C. (OFAC SDN 9339): neither a warning nor, with seven digits passing the ship check, a ship's number
+    expect(unusableStrongIdentifierKind('R.F.C.', 'AIMO-681106-9F7')).toBeUndefined();
+    expect(strongIdentifierOf('R.F.C.', 'AIMO-681106-1')).toBeUndefined();
   });
 });
