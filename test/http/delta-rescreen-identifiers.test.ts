@@ -88,7 +88,7 @@ describe.each(dialects)('delta re-screening finds leads by their identifiers: $f
   }
   const sorted = (xs: readonly string[]) => [...xs].sort();
 
-  it('a ship by IMO number or MMSI and a company by LEI or IMO company number are held whatever their names; a sister ship is no candidate', async () => {
+  it('a ship by IMO number or MMSI, a company by LEI or IMO company number: held whatever the names, a sister ship not', async () => {
     const file = await start();
     const byImo = await intake({ vessel: { name: 'Sea Lark', imo: '9187629', formerNames: ['Arctic Tern'] } });
     const byMmsi = await intake({ vessel: { name: 'Kittiwake Star', mmsi: '572469210' } });

@@ -391,7 +391,7 @@ describe('load warnings (docs/screening.md "Load warnings")', () => {
   const badMmsi = { id: 'WARN-VES-2', schema: 'Vessel', properties: { name: ['Pale Osprey'], mmsi: ['57246921'], topics: ['sanction'] } };
   const line = (e: object) => `${JSON.stringify(e)}\n`;
 
-  it('counted per source and kind, logged once per load, in the start and reload reports, the lists and the metric; never a failed load', async () => {
+  it('counted per source and kind, logged once per load, in start and reload reports, lists and metric; never fails a load', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'remit-warn-'));
     const file = join(dir, 'sanctions.ftm.jsonl');
     await writeFile(file, `${(await readFile(SANCTIONS, 'utf8')).trimEnd()}\n${line(badShip)}`);
