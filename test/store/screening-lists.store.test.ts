@@ -70,7 +70,7 @@ describe.each([
       const { catalogue, blocklistFile } = await sourcesInTemp();
 
       const first = await start(h.store, catalogue);
-      expect(first.started).toEqual({ loaded: ['blocklist', 'test-sanctions'], withheld: [] });
+      expect(first.started).toEqual({ loaded: ['blocklist', 'test-sanctions'], withheld: [], warnings: {} });
       const inForce = await h.store.screeningLists.inForce();
       expect(inForce.map((r) => [r.sourceId, r.entryCount, r.loadedBy])).toEqual([
         ['blocklist', 4, 'system'],
@@ -127,7 +127,7 @@ describe.each([
       // Growth while down (0 → 1 entry) is applied at start and audited as a reload by system.
       await writeFile(blocklistFile, `${HEADER}NB-BL-0001,Viktor Halloran,,person,1971-03-14,IE,fraud referral 2025-117\n`);
       const fifth = await start(await h.reopen(), catalogue);
-      expect(fifth.started).toEqual({ loaded: ['blocklist', 'test-sanctions'], withheld: [] });
+      expect(fifth.started).toEqual({ loaded: ['blocklist', 'test-sanctions'], withheld: [], warnings: {} });
       expect(screenIntake(fifth.screening, viktor, policy).status).toBe('potential_match');
       const last = (await listAudit(h.store)).at(-1)!;
       expect(last).toMatchObject({
