@@ -403,6 +403,8 @@ describe('load warnings (docs/screening.md "Load warnings")', () => {
     expect(warned()).toEqual([expect.objectContaining({ source: 'test-sanctions', total: 1, warnings: { invalid_imo: 1 } })]);
     const listed = (await get('/v1/screening/lists', s.tokens.compliance)).json();
     expect(listed.lists.find((l: { listId: string }) => l.listId === 'test-sanctions').warnings).toEqual({ invalid_imo: 1 });
+    const ready = (await s.app.inject({ method: 'GET', url: '/ready' })).json();
+    expect(ready.screening.lists.find((l: { id: string }) => l.id === 'test-sanctions').warnings).toEqual({ invalid_imo: 1 });
 
     await writeFile(file, line(badMmsi), { flag: 'a' });
     const res = await post('/v1/screening/lists:reload', { sources: ['test-sanctions'] }, s.tokens.compliance);
