@@ -17,8 +17,7 @@ import { emptyEntity, type LoadedList } from '../src/screening/screening-entity.
 import { auth, startTestService, ukLead } from '../test/http/service-harness.ts';
 import { seededUniform as prng } from '../src/domain/shared/seeded-random.ts';
 import { csv, perturb } from './screening.bench.ts';
-import { keyedNames, nameKeyScheme } from '../src/app/screening/screening-name-keys.ts';
-import { subjectKeyHashes } from '../src/screening/stored-name-keys.ts';
+import { leadKeyHashes, nameKeyScheme } from '../src/app/screening/screening-name-keys.ts';
 
 const PLANTED = 50;
 const BENCH_PRINCIPAL: Principal = { userId: 'bench', name: 'bench', roles: ['compliance'], repId: null, keyId: null };
@@ -69,7 +68,7 @@ export function seedLeads(db: DatabaseSync, count: number, chunk: number, nameOf
       leadArgs.push(id, 'QUEUED', null, null, t.row['org_hash']!, t.row['lead_json']!, t.row['received_at']!, t.row['updated_at']!);
       pdArgs.push(id, t.pd['salt']!, JSON.stringify({ ...t.contact, fullName }), '{}', null, t.pd['created_at']!);
       // the stored form of a hash is its signed 32-bit value (screening-name-keys.ts toStoredHash)
-      for (const h of subjectKeyHashes(keyedNames({ fullName }))) keyArgs.push(h | 0, id);
+      for (const h of leadKeyHashes({ fullName })) keyArgs.push(h | 0, id);
     }
     keySeconds += (performance.now() - k0) / 1000;
     db.exec('begin');
@@ -114,7 +113,7 @@ export async function runRescreenBench(leads = Number(process.env['RESCREEN_LEAD
     const pd = db.prepare('select * from personal_data where lead_id = ?').get(leadId) as Record<string, string>;
     const contact = JSON.parse(pd['contact_json']!) as Record<string, unknown>;
     // Bulk seeding (not the ingest path, which takes 15-20 CPU-minutes for a million leads): leads, their personal
-    // data and the name keys intake writes (recordScreeningNameKeys: the same keyedNames + subjectKeyHashes), as
+    // data and the name keys intake writes (recordScreeningNameKeys: the same leadKeyHashes), as
     // multi-row inserts, one transaction per chunk, so the delta measures the steady state of the real rescreen path.
     const seedStats = seedLeads(
       db,

@@ -88,6 +88,8 @@ async function loadScreening(
       {
         from: restored ? 'snapshot' : 'files',
         lists: started.loaded.length,
+        // docs/screening.md "Load warnings": what each list's load left out, by kind (each also logged on its own)
+        ...(Object.keys(started.warnings).length > 0 ? { loadWarnings: started.warnings } : {}),
         names: service.nameCount,
         ms: Math.round(performance.now() - began),
       },

@@ -9,6 +9,7 @@ import { loadFtmJsonl } from './ftm-jsonl-loader.ts';
 import { loadOsSimpleCsv } from './opensanctions-simple-csv-loader.ts';
 import { loadSenzingJsonl } from './senzing-jsonl-loader.ts';
 import { loadBlocklistCsv } from './blocklist-csv-loader.ts';
+import { withLoadWarnings } from './list-warnings.ts';
 
 export interface ListSpec {
   type?: ListSourceType;
@@ -75,7 +76,12 @@ export interface LoadOptions {
   listId?: string;
 }
 
+/** Loads a list of a known type, with what the load could not use counted (list-warnings.ts). */
 export function loadListAs(type: ListSourceType, path: string, opts: LoadOptions): LoadedList {
+  return withLoadWarnings(loadAs(type, path, opts));
+}
+
+function loadAs(type: ListSourceType, path: string, opts: LoadOptions): LoadedList {
   const o = { now: opts.now, ...(opts.listId ? { listId: opts.listId } : {}) };
   switch (type) {
     case 'ofac-sdn':

@@ -23,7 +23,7 @@ import { NameIndex, type NameIndexParts } from './name-index.ts';
 import type { ListSourceType, LoadedList, ScreeningEntity } from './screening-entity.ts';
 
 /** Bump when the layout or the meaning of anything stored changes. */
-export const LIST_SNAPSHOT_FORMAT = 1;
+export const LIST_SNAPSHOT_FORMAT = 2;
 const MAGIC = Buffer.from('REMIT-LS', 'latin1');
 const PREFIX = MAGIC.length + 4;
 
@@ -48,6 +48,8 @@ interface SourceRecord {
   readonly entryCount: number;
   /** UTC day the list was read on, for formats whose entities depend on the day (FtM ownership stakes current then). */
   readonly asOf: string | null;
+  /** The load's warnings (list-warnings.ts): a warm start reports what the load it replaces reported. */
+  readonly warnings?: Readonly<Record<string, number>>;
 }
 
 interface Header {
@@ -162,6 +164,7 @@ export function encodeListSnapshot(
       entryCount: list.version.entryCount,
       // the day the entities were made (a list reloaded yesterday holds yesterday's stakes)
       asOf: dependsOnDay(source.format) ? utcDay(new Date(list.version.loadedAt)) : null,
+      ...(list.version.warnings ? { warnings: list.version.warnings } : {}),
     });
   }
   const parts = index.toParts();
@@ -293,6 +296,7 @@ function listsOf(header: Header, body: Records, loadedAt: string): LoadedList[] 
       sha256: r.sha256,
       entryCount: r.entryCount,
       loadedAt,
+      ...(r.warnings ? { warnings: r.warnings } : {}),
     },
     entities: body.entities[i]!,
   }));

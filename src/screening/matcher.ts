@@ -141,11 +141,16 @@ export function normaliseIdentifier(v: string): string {
   return v.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
-export function prepareQuery(q: ScreeningQuery): PreparedQuery {
-  const schema: NameSchema = q.kind ? (q.kind as NameSchema) : 'unknown';
-  const strongIds = [...(q.identifiers ?? []), ...(q.imo ? [`IMO ${q.imo}`] : []), ...(q.mmsi ? [`MMSI ${q.mmsi}`] : [])]
+/** The strong identifiers a query is screened with (its `identifiers`, `imo` and `mmsi`): what finds an entry by number. */
+export function queryStrongIds(q: Pick<ScreeningQuery, 'identifiers' | 'imo' | 'mmsi'>): StrongIdentifier[] {
+  return [...(q.identifiers ?? []), ...(q.imo ? [`IMO ${q.imo}`] : []), ...(q.mmsi ? [`MMSI ${q.mmsi}`] : [])]
     .map(parseQueryIdentifier)
     .filter((x): x is StrongIdentifier => x !== undefined);
+}
+
+export function prepareQuery(q: ScreeningQuery): PreparedQuery {
+  const schema: NameSchema = q.kind ? (q.kind as NameSchema) : 'unknown';
+  const strongIds = queryStrongIds(q);
   const names = [q.name, ...(q.formerNames ?? [])].filter((n) => n.trim().length > 0);
   const p: PreparedQuery = {
     query: q,

@@ -6,7 +6,7 @@
  * joined/split names. A query collects, per name, the best key credit of each of its tokens; names whose
  * credit reaches a share of the query weight become candidates, best first, capped.
  */
-import { DECISIVE_KINDS, strongIdentifierOf, type StrongIdentifier } from './strong-identifier.ts';
+import { decisiveIdentifiersOf, identifierKey, type StrongIdentifier } from './strong-identifier.ts';
 import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName, type NameToken } from './name-normaliser.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import { GrowableInts } from './growable-ints.ts';
@@ -218,10 +218,8 @@ export class NameIndex {
         }
       }
       if (names.length > firstName)
-        for (const i of e.identifiers) {
-          const id = strongIdentifierOf(i.type, i.value);
-          if (!id || !DECISIVE_KINDS.includes(id.kind)) continue;
-          const key = `${id.kind}:${id.value}`;
+        for (const id of decisiveIdentifiersOf(e.identifiers)) {
+          const key = identifierKey(id);
           const arr = byIdentifier.get(key) ?? [];
           if (!arr.includes(firstName)) arr.push(firstName);
           byIdentifier.set(key, arr);
@@ -245,7 +243,7 @@ export class NameIndex {
 
   /** Names of the entities listing this IMO / MMSI / LEI (one per entity), whatever their names. */
   namesWithIdentifier(id: StrongIdentifier): readonly number[] {
-    return this.byIdentifier.get(`${id.kind}:${id.value}`) ?? [];
+    return this.byIdentifier.get(identifierKey(id)) ?? [];
   }
 
   get keyCount(): number {

@@ -85,6 +85,8 @@ export interface ListVersion {
   category?: ListCategory;
   /** The newest modification time of its files, when known. */
   filesModifiedAt?: string;
+  /** What the load could not use, counted by kind (list-warnings.ts); absent when nothing was left out. */
+  warnings?: Readonly<Record<string, number>>;
 }
 
 /**

@@ -55,12 +55,38 @@ function normalised(kind: StrongIdentifierKind, raw: string): string | undefined
   return s.length >= 3 ? s : undefined;
 }
 
+/** The key an identifier is looked up by, in the list index and in the stored leads' keys: kind and value. */
+export const identifierKey = (id: StrongIdentifier): string => `${id.kind}:${id.value}`;
+
+export const isDecisive = (id: StrongIdentifier): boolean => DECISIVE_KINDS.includes(id.kind);
+
+/** A listed entry's identifiers that find it whatever its name (IMO, IMO company number, MMSI, LEI). */
+export function decisiveIdentifiersOf(identifiers: readonly { readonly type: string; readonly value: string }[]): StrongIdentifier[] {
+  return identifiers.map((i) => strongIdentifierOf(i.type, i.value)).filter((x): x is StrongIdentifier => x !== undefined && isDecisive(x));
+}
+
 /** A listed identifier (free-text type as published, value) as a strong identifier, when it is one. */
 export function strongIdentifierOf(type: string, value: string): StrongIdentifier | undefined {
-  const kind = kindOfType(type) ?? kindOfType(value.split(/\s+/)[0] ?? '');
+  const kind = listedKind(type, value);
   if (!kind) return undefined;
   const v = normalised(kind, value);
   return v ? { kind, value: v } : undefined;
+}
+
+/**
+ * The kind a listed identifier's type names, else the kind its value opens with ("IMO 9187629", "MMSI:572469210"):
+ * only as a word of its own, so a Mexican R.F.C. "AIMO-681106-9F7" is no IMO number.
+ */
+const listedKind = (type: string, value: string): StrongIdentifierKind | undefined =>
+  kindOfType(type) ?? (/^(imo|mmsi|lei)(?![a-z])/i.test(value) ? kindOfType(value.split(/\s+/)[0]!) : undefined);
+
+/**
+ * The kind a listed identifier claims when its value cannot be one (an IMO number failing its check digit, an MMSI
+ * that is not nine digits, a malformed LEI): screening ignores it, and the load counts it (list-warnings.ts).
+ */
+export function unusableStrongIdentifierKind(type: string, value: string): StrongIdentifierKind | undefined {
+  const kind = listedKind(type, value);
+  return kind && !normalised(kind, value) ? kind : undefined;
 }
 
 /** "IMO company 5571322", "IMO company number: 5571322", "company number IMO 5571322". */

@@ -4,6 +4,7 @@ import { ListLoadError } from './list-error.ts';
 import { readListFile, sha256Of } from './list-file.ts';
 import { countryCode } from './country-codes.ts';
 import { imoNumbersInText } from './listed-imo-numbers.ts';
+import { imoInTextWarning, LoadWarningCounter } from './list-warnings.ts';
 import { parsePartialDate } from './partial-date.ts';
 import { addName, addUnique, emptyEntity, type LoadedList, type ScreeningEntity } from './screening-entity.ts';
 
@@ -50,7 +51,13 @@ function values(v: unknown): string[] {
 }
 
 /** What individuals and entities share: id, names and aliases, programme, reference, address countries. */
-function commonEntity(n: Node, kind: 'person' | 'organisation', path: string, listId: string): ScreeningEntity {
+function commonEntity(
+  n: Node,
+  kind: 'person' | 'organisation',
+  path: string,
+  listId: string,
+  warnings: LoadWarningCounter,
+): ScreeningEntity {
   const id = text(n['DATAID']) ?? text(n['REFERENCE_NUMBER']);
   if (!id) throw new ListLoadError(path, undefined, `${kind} entry without DATAID`);
   const e = emptyEntity(listId, id, kind, path);
@@ -79,9 +86,13 @@ function commonEntity(n: Node, kind: 'person' | 'organisation', path: string, li
     if (c) addUnique(e.countries, c);
   }
   // the list has no identifier field for IMO numbers: DPRK listings state them in the comment (listed-imo-numbers.ts);
-  // numbers that are not the entry's own are dropped (this loader has no warnings channel to count them in)
+  // numbers that are not the entry's own are left out, and counted as load warnings
   const comment = text(n['COMMENTS1']);
-  if (comment) e.identifiers.push(...imoNumbersInText(kind, comment).identifiers);
+  if (comment) {
+    const imo = imoNumbersInText(kind, comment);
+    e.identifiers.push(...imo.identifiers);
+    for (const i of imo.ignored) warnings.add(imoInTextWarning(i.reason));
+  }
   return e;
 }
 
@@ -136,14 +147,17 @@ export function loadUnXml(path: string, opts: { listId?: string; now: () => Date
   if (!root || typeof root !== 'object') throw new ListLoadError(path, 1, 'not a UN consolidated list (no CONSOLIDATED_LIST root)');
   const listId = opts.listId ?? 'un-sc';
   const entities: ScreeningEntity[] = [];
+  const warnings = new LoadWarningCounter();
 
   for (const n of arr((root['INDIVIDUALS'] as Node | undefined)?.['INDIVIDUAL'])) {
-    const e = commonEntity(n, 'person', path, listId);
+    const e = commonEntity(n, 'person', path, listId, warnings);
     addIndividualDetails(e, n);
     entities.push(e);
   }
-  for (const n of arr((root['ENTITIES'] as Node | undefined)?.['ENTITY'])) entities.push(commonEntity(n, 'organisation', path, listId));
+  for (const n of arr((root['ENTITIES'] as Node | undefined)?.['ENTITY']))
+    entities.push(commonEntity(n, 'organisation', path, listId, warnings));
 
+  const textWarnings = warnings.toRecord();
   return {
     version: {
       listId,
@@ -152,6 +166,7 @@ export function loadUnXml(path: string, opts: { listId?: string; now: () => Date
       sha256: sha256Of([f]),
       entryCount: entities.length,
       loadedAt: opts.now().toISOString(),
+      ...(textWarnings ? { warnings: textWarnings } : {}),
     },
     entities,
   };

@@ -7,6 +7,7 @@ import { replayDecision, compileStoredOrg } from '../../src/app/audit/audit-repl
 import { verifyStoredLog } from '../../src/app/audit/audit-queries.ts';
 import { signHubSpotV3 } from '../../src/app/sources/inbound-webhook-signatures.ts';
 import { signWebhook } from '../../src/app/webhooks/outbound-webhook-signature.ts';
+import { leadKeyHashes } from '../../src/app/screening/screening-name-keys.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
 import { csv, remit } from '../import/import-support.ts';
 import { startAuditService, type AuditService } from './audit-service-fixture.ts';
@@ -59,7 +60,17 @@ const apiLead = (p: Person) =>
   ukLead({
     person: { firstName: p.first, lastName: p.last, email: p.email, phone: p.phoneNational },
     custom: { note: p.marker, pageUri: `https://x/isa?prefill_email=${p.email}` },
+    // identifiers are screening keys too (docs/screening.md "Leads are found by their identifiers")
+    vessel: SHIP,
   });
+const SHIP = { name: 'Quarrendell Tern', imo: '9187629', mmsi: '572469210' };
+
+/** How many of the leads still hold a screening key (name or identifier) of the API lead's person and ship. */
+async function keyedLeads(p: Person, ids: readonly string[]): Promise<string[]> {
+  const keys = leadKeyHashes({ fullName: `${p.first} ${p.last}`, vessel: SHIP });
+  const held = new Set([...(await s!.h.store.personalData.leadsByNameKeys(keys)).values()].flat());
+  return ids.filter((id) => held.has(id));
+}
 
 async function expectIdenticalReplay(decisionId: string): Promise<void> {
   const store = s!.h.store;
@@ -223,6 +234,7 @@ describe.each(dialects)('erasure is complete: $factory.name', ({ factory, run: e
     const ids = await everyInputPath(p);
     await s.seal();
     for (const needle of [p.email, p.marker, `prefill_email=${p.email}`]) expect(await findEverywhere(s.h, needle), needle).not.toEqual([]);
+    expect(await keyedLeads(p, ids)).toContain(ids[0]);
 
     for (const id of ids) {
       const erased = await post(`/v1/leads/${id}/erase`, { reason: 'GDPR Art. 17 request, ticket 5150' }, s.tokens.compliance);
@@ -235,6 +247,7 @@ describe.each(dialects)('erasure is complete: $factory.name', ({ factory, run: e
       if (where.length > 0) found[needle] = where;
     }
     expect(found).toEqual({});
+    expect(await keyedLeads(p, ids)).toEqual([]);
 
     expect((await verifyStoredLog(s.h.store)).result).toMatchObject({ ok: true });
     const decisions = (await Promise.all(ids.map((id) => s!.h.store.decisions.listForLead(id)))).flat();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
+import { capturingLogger } from '../support/observability.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 /**
@@ -391,5 +392,45 @@ describe('delta re-screening on reload (docs/screening.md "Delta re-screening")'
     await writeFile(blocklistFile, 'NB-BL-0203,Unrelated Person Name,,person,,GB,other\n', { flag: 'a' });
     const next = await reportOf((await post('/v1/screening/lists:reload', { sources: ['blocklist'] }, s!.tokens.compliance)).json());
     expect(next).toMatchObject({ keysRekeyed: false, keysBackfilled: 0, newlyHeld: [] });
+  });
+});
+
+describe('load warnings (docs/screening.md "Load warnings")', () => {
+  const badShip = {
+    id: 'WARN-VES-1',
+    schema: 'Vessel',
+    properties: { name: ['Grey Heron'], imoNumber: ['9187628'], topics: ['sanction'] },
+  };
+  const badMmsi = { id: 'WARN-VES-2', schema: 'Vessel', properties: { name: ['Pale Osprey'], mmsi: ['57246921'], topics: ['sanction'] } };
+  const line = (e: object) => `${JSON.stringify(e)}\n`;
+
+  it('counted per source and kind, logged once per load, in start and reload reports, lists and metric; never fails a load', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'remit-warn-'));
+    const file = join(dir, 'sanctions.ftm.jsonl');
+    await writeFile(file, `${(await readFile(SANCTIONS, 'utf8')).trimEnd()}\n${line(badShip)}`);
+    const captured = capturingLogger();
+    const sources = new ListSourceCatalogue([{ id: 'test-sanctions', format: 'ftm-jsonl', path: file }], 0.2);
+    s = await startTestService({ listSources: sources, log: captured.log });
+    const warned = () => captured.lines.filter((l) => String(l['msg']).startsWith('screening list loaded with warnings'));
+    // the start: one line for the source, with its counts
+    expect(warned()).toEqual([expect.objectContaining({ source: 'test-sanctions', total: 1, warnings: { invalid_imo: 1 } })]);
+    const listed = (await get('/v1/screening/lists', s.tokens.compliance)).json();
+    expect(listed.lists.find((l: { listId: string }) => l.listId === 'test-sanctions').warnings).toEqual({ invalid_imo: 1 });
+    const ready = (await s.app.inject({ method: 'GET', url: '/ready' })).json();
+    expect(ready.screening.lists.find((l: { id: string }) => l.id === 'test-sanctions').warnings).toEqual({ invalid_imo: 1 });
+
+    await writeFile(file, line(badMmsi), { flag: 'a' });
+    const res = await post('/v1/screening/lists:reload', { sources: ['test-sanctions'] }, s.tokens.compliance);
+    expect(res.statusCode, res.body).toBe(200); // a warning never fails the load
+    const body = res.json();
+    expect(body.applied).toEqual([expect.objectContaining({ sourceId: 'test-sanctions', warnings: { invalid_imo: 1, invalid_mmsi: 1 } })]);
+    expect(body.lists.find((l: { listId: string }) => l.listId === 'test-sanctions').warnings).toEqual({ invalid_imo: 1, invalid_mmsi: 1 });
+    expect(body.rescreen.lists).toEqual([{ listId: 'test-sanctions', added: 1, changed: 0, removed: 0 }]);
+    expect(warned()).toHaveLength(2); // once per load: the start, the reload
+    expect(warned()[1]).toMatchObject({ source: 'test-sanctions', total: 2, warnings: { invalid_imo: 1, invalid_mmsi: 1 } });
+
+    const metrics = (await get('/metrics', s.tokens.ops)).body;
+    expect(metrics).toContain('remit_screening_list_load_warnings{list="test-sanctions",kind="invalid_imo"} 1');
+    expect(metrics).toContain('remit_screening_list_load_warnings{list="test-sanctions",kind="invalid_mmsi"} 1');
   });
 });

@@ -110,7 +110,7 @@ export async function startTestService(
   // Configured sources go through the start-up comparison with the store, as in `remit serve`.
   if (opts.listSources)
     await startListSources(
-      { store, clock, ids },
+      { store, clock, ids, log: observability.log },
       screening,
       opts.listSources,
       restored?.lists,

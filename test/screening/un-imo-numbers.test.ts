@@ -159,6 +159,19 @@ describe('screening by IMO company number', () => {
     });
   });
 
+  it('the numbers left out are counted as load warnings, by reason, and the entries are still listed', () => {
+    const v = svc.version('un-sc')!;
+    expect(v.entryCount).toBe(10);
+    // KIM (a person), SEA STAR (a ship's number), BLUE WAVE (inside a sentence), RED RIVER (neither check), GREEN HILL (six digits)
+    expect(v.warnings).toEqual({
+      imo_in_text_fits_neither_scheme: 1,
+      imo_in_text_inside_a_sentence: 1,
+      imo_in_text_not_a_company_or_vessel: 1,
+      imo_in_text_not_seven_digits: 1,
+      imo_in_text_ship_number_on_a_company: 1,
+    });
+  });
+
   it("a ship's IMO number equal to a company's number is another scheme: no identifier match", () => {
     const r = svc.screen({ name: 'Totally Different Name', kind: 'vessel', imo: '1790183' }, { threshold: 0.9 });
     expect(r.hits.some((h) => h.entryId === '6908046')).toBe(false);

@@ -74,6 +74,7 @@ describe.each([
       expect(first.started).toEqual({
         loaded: ['blocklist', 'test-sanctions'],
         withheld: [],
+        warnings: {},
         rescreen: null,
       });
       const inForce = await h.store.screeningLists.inForce();
@@ -136,6 +137,7 @@ describe.each([
       expect(fifth.started).toEqual({
         loaded: ['blocklist', 'test-sanctions'],
         withheld: [],
+        warnings: {},
         rescreen: null,
       });
       expect(screenIntake(fifth.screening, viktor, policy).status).toBe('potential_match');

@@ -48,13 +48,22 @@ export interface ScreeningSubject {
  * The company's identifiers as screening reads them: an LEI or an IMO company number is decisive when equal, a
  * registration number corroborates.
  */
-function companyIdentifiers(company: ScreeningSubject['company']): { identifiers?: string[] } {
+export function companyIdentifiers(company: ScreeningSubject['company']): { identifiers?: string[] } {
   const ids = [
     ...(company?.lei ? [`LEI ${company.lei}`] : []),
     ...(company?.imoCompanyNumber ? [`IMO company ${company.imoCompanyNumber}`] : []),
     ...(company?.registrationNumber ? [company.registrationNumber] : []),
   ];
   return ids.length > 0 ? { identifiers: ids } : {};
+}
+
+/** The ship's identifiers as screening reads them: IMO number and MMSI (decisive), call sign (corroborates). */
+export function vesselIdentifiers(vessel: ScreeningSubject['vessel']): Pick<ScreeningQuery, 'imo' | 'mmsi' | 'identifiers'> {
+  return {
+    ...(vessel?.imo ? { imo: vessel.imo } : {}),
+    ...(vessel?.mmsi ? { mmsi: vessel.mmsi } : {}),
+    ...(vessel?.callSign ? { identifiers: [`call sign ${vessel.callSign}`] } : {}),
+  };
 }
 
 /**
@@ -68,9 +77,7 @@ function vesselQuery(vessel: ScreeningSubject['vessel']): ScreeningQuery | undef
   return {
     name,
     kind: 'vessel',
-    ...(vessel.imo ? { imo: vessel.imo } : {}),
-    ...(vessel.mmsi ? { mmsi: vessel.mmsi } : {}),
-    ...(vessel.callSign ? { identifiers: [`call sign ${vessel.callSign}`] } : {}),
+    ...vesselIdentifiers(vessel),
     ...(vessel.flag ? { country: vessel.flag } : {}),
     ...(vessel.formerNames && vessel.formerNames.length > 0 ? { formerNames: [...vessel.formerNames] } : {}),
   };

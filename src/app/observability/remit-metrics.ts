@@ -5,7 +5,11 @@ import type { OperationalCounts } from '../../store/unit-of-work.ts';
 /** What the scrape-time gauges read: the store's counts and the screening lists in force. */
 export interface GaugeSources {
   readonly counts: () => Promise<OperationalCounts>;
-  readonly lists: () => readonly { readonly listId: string; readonly loadedAt: string }[];
+  readonly lists: () => readonly {
+    readonly listId: string;
+    readonly loadedAt: string;
+    readonly warnings?: Readonly<Record<string, number>>;
+  }[];
   readonly now: () => number;
 }
 
@@ -226,6 +230,17 @@ export class RemitMetrics {
         const sources = this.#sources;
         if (!sources) return;
         for (const l of sources.lists()) listAge.set({ list: l.listId }, Math.max(0, (sources.now() - Date.parse(l.loadedAt)) / 1000));
+      },
+    });
+    const loadWarnings: Gauge<'list' | 'kind'> = new Gauge({
+      name: 'remit_screening_list_load_warnings',
+      help: 'Values the load of each screening list in force left out, by kind (docs/screening.md "Load warnings").',
+      labelNames: ['list', 'kind'],
+      registers,
+      collect: () => {
+        loadWarnings.reset();
+        for (const l of this.#sources?.lists() ?? [])
+          for (const [kind, n] of Object.entries(l.warnings ?? {})) loadWarnings.set({ list: l.listId, kind }, n);
       },
     });
   }

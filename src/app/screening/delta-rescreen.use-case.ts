@@ -1,10 +1,7 @@
 import type { Principal } from '../../domain/access/principal.ts';
 import { OPEN_LEAD_STATUSES, type LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { ListDelta } from '../../screening/list-delta.ts';
-import { normaliseAlternatives } from '../../screening/matcher.ts';
-import type { NameSchema } from '../../screening/name-normaliser.ts';
-import type { EntityKind } from '../../screening/screening-entity.ts';
-import { creditedLeads, hashesToRead, keyLookupPlan, planHashes, type KeyLookupPlan } from '../../screening/stored-name-keys.ts';
+import { deltaCandidates, entryIdentifierHashes, entryLookupPlans, hashesToRead, planHashes } from '../../screening/stored-name-keys.ts';
 import { ScreeningService } from '../../screening/screening-service.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -16,7 +13,7 @@ export interface DeltaRescreenReport {
   readonly lists: readonly { readonly listId: string; readonly added: number; readonly changed: number; readonly removed: number }[];
   /** Added and changed entries screened against the stored leads. */
   readonly entries: number;
-  /** Leads whose stored name keys share a looked-up key with a delta name (the candidates are among them). */
+  /** Leads whose stored keys share a looked-up key with a delta name or identifier (the candidates are among them). */
   readonly leadsIndexed: number;
   /** Leads stored before their name keys were (before migration 0029, or before a key-scheme change) whose keys this run wrote. */
   readonly keysBackfilled: number;
@@ -77,33 +74,28 @@ async function backfillNameKeys(ctx: ServiceContext): Promise<{ written: number;
   return { written, failed };
 }
 
-/** A person entry is looked up as a person; any other as an organisation and, for a ship, also as a vessel. */
-function lookupSchemas(kind: EntityKind): readonly NameSchema[] {
-  if (kind === 'person') return ['person'];
-  return kind === 'vessel' ? ['organisation', 'vessel'] : ['organisation'];
-}
-
-/** The leads whose stored name keys earn enough of some delta name's weight: two look-ups in the store. */
+/**
+ * The leads whose stored name keys earn enough of some delta name's weight, and every lead holding a decisive
+ * identifier (IMO, IMO company number, MMSI, LEI) a delta entry lists, whatever its names: intake screening finds an
+ * entry by an equal identifier alone. Two look-ups in the store (the identifiers' postings are read with the names').
+ */
 async function candidateLeads(ctx: ServiceContext, deltas: readonly ListDelta[]): Promise<{ candidates: string[]; touched: number }> {
-  const plans: KeyLookupPlan[] = deltas.flatMap((d) =>
-    d.entries.flatMap((e) =>
-      e.names.flatMap((n) => lookupSchemas(e.kind).flatMap((schema) => normaliseAlternatives(n.value, schema).map(keyLookupPlan))),
-    ),
-  );
+  const entries = deltas.flatMap((d) => d.entries);
+  const plans = entryLookupPlans(entries);
+  const identifiers = entryIdentifierHashes(entries);
   const counts = await ctx.store.personalData.nameKeyCounts(planHashes(plans));
-  const postings = await ctx.store.personalData.leadsByNameKeys(hashesToRead(plans, counts));
+  const postings = await ctx.store.personalData.leadsByNameKeys([...hashesToRead(plans, counts), ...identifiers]);
   const touched = new Set<string>();
   for (const leads of postings.values()) for (const l of leads) touched.add(l);
-  const candidates = new Set<string>();
-  for (const p of plans) for (const l of creditedLeads(p, counts, postings)) candidates.add(l);
-  return { candidates: [...candidates].sort(), touched: touched.size };
+  return { candidates: deltaCandidates(plans, identifiers, counts, postings), touched: touched.size };
 }
 
 /**
  * docs/screening.md "Delta re-screening": after a list version changes, only its added and changed entries are
- * screened against the stored leads. Each lead's name keys were stored at intake (recordScreeningNameKeys); the
- * delta's names are looked up by key in the store (counts, then the leads holding the useful keys), and the leads
- * earning enough of a name's weight are screened in full against the lists in force, exactly as at intake. A hit on
+ * screened against the stored leads. Each lead's name and identifier keys were stored at intake
+ * (recordScreeningNameKeys); the delta's names and decisive identifiers are looked up by key in the store (counts,
+ * then the leads holding the useful keys), and the leads earning enough of a name's weight or holding an equal
+ * identifier are screened in full against the lists in force, exactly as at intake. A hit on
  * a changed entry that needs review holds the lead through the same path as the full re-screen (holdOnRescreen:
  * idempotent, disposed hits stay disposed).
  */

@@ -3,6 +3,7 @@ import { toIso } from '../../domain/shared/zoned-time.ts';
 import { ListLoadError } from '../../screening/list-error.ts';
 import { loadListSource, shrinksTooMuch, type ListSource, type ListSourceCatalogue } from '../../screening/list-sources.ts';
 import type { LoadedList } from '../../screening/screening-entity.ts';
+import type { ListLoadWarnings } from '../../screening/list-warnings.ts';
 import type { NameIndex } from '../../screening/name-index.ts';
 import { listDelta } from '../../screening/list-delta.ts';
 import type { ScreeningService, WithheldSource } from '../../screening/screening-service.ts';
@@ -31,6 +32,8 @@ export interface AppliedReload {
   readonly before: ListSide;
   readonly after: { readonly sha256: string; readonly entryCount: number };
   readonly unchanged: boolean;
+  /** What the load left out, by kind (docs/screening.md "Load warnings"); absent when nothing. */
+  readonly warnings?: ListLoadWarnings;
 }
 
 export interface PendingReload {
@@ -51,7 +54,7 @@ export interface ReloadOutcome {
 /** A failure, plus what only the server log may see (a list file's own words can quote any file). */
 export type ListFailure = AppFailure & { readonly serverDetail?: string };
 
-type Deps = Pick<ServiceContext, 'store' | 'clock' | 'ids'>;
+type Deps = Pick<ServiceContext, 'store' | 'clock' | 'ids'> & { readonly log?: ServiceContext['log'] };
 /** What reloads need: the store, the screening service and the configured sources. */
 type ListDeps = Deps & Pick<ServiceContext, 'screening' | 'listSources'> & { readonly orgs?: ServiceContext['orgs'] };
 
@@ -63,9 +66,25 @@ function inForceRecord(list: LoadedList, at: string, by: string): ListVersionRec
   return { sourceId: list.version.listId, sha256: list.version.sha256, entryCount: list.version.entryCount, loadedAt: at, loadedBy: by };
 }
 
+/**
+ * docs/screening.md "Load warnings": one line per load of a list that left values out (an IMO number failing its
+ * check digit, an MMSI of the wrong length…), with the counts by kind. Never a reason to refuse the list.
+ */
+function logLoadWarnings(deps: Deps, list: LoadedList): void {
+  const warnings = list.version.warnings;
+  if (!warnings) return;
+  const total = Object.values(warnings).reduce((a, b) => a + b, 0);
+  deps.log?.warn(
+    { source: list.version.listId, total, warnings },
+    'screening list loaded with warnings: values it cannot use were left out',
+  );
+}
+
 function loadOrFail(source: ListSource, deps: Deps): Result<LoadedList, ListFailure> {
   try {
-    return ok(loadListSource(source, () => new Date(deps.clock.now())));
+    const list = loadListSource(source, () => new Date(deps.clock.now()));
+    logLoadWarnings(deps, list);
+    return ok(list);
   } catch (e) {
     if (!(e instanceof ListLoadError)) throw e;
     // Never the file's name or words in the answer: the detail goes to the server log only.
@@ -210,7 +229,8 @@ export async function reloadListSources(
       continue;
     }
     toApply.push({ list, before });
-    applied.push({ sourceId: id, before, after, unchanged: before?.sha256 === after.sha256 });
+    const warnings = list.version.warnings ? { warnings: list.version.warnings } : {};
+    applied.push({ sourceId: id, before, after, unchanged: before?.sha256 === after.sha256, ...warnings });
   }
   // The delta against the version this service screens with (the one in force here), before it is replaced.
   const deltas = toApply.map(({ list }) => versionedDelta(screening.loaded(list.version.listId), list));
@@ -277,11 +297,14 @@ export async function approveListReload(
     before,
     after: { sha256: list.version.sha256, entryCount: list.version.entryCount },
     unchanged: false,
+    ...(list.version.warnings ? { warnings: list.version.warnings } : {}),
   });
 }
 
 export interface StartedSources {
   readonly loaded: readonly string[];
+  /** What each list's load left out, by kind, for the lists that have warnings (docs/screening.md "Load warnings"). */
+  readonly warnings: Readonly<Record<string, ListLoadWarnings>>;
   /** Sources whose file changed while the service was down and shrank too much: not screened against until approved. */
   readonly withheld: readonly PendingReload[];
   /** The delta re-screening job of the sources that changed (or are new) since the last start, if any. */
@@ -316,6 +339,7 @@ export async function startListSources(
   const inForce = new Map((await deps.store.screeningLists.inForce()).map((r) => [r.sourceId, r]));
   const pendingBySource = new Map((await deps.store.screeningLists.listPending()).map((p) => [p.sourceId, p]));
   const lists = preloaded ?? catalogue.sources.map((s) => loadListSource(s, () => new Date(deps.clock.now())));
+  for (const list of lists) logLoadWarnings(deps, list);
   const at = toIso(deps.clock.now());
   const loaded: string[] = [];
   const withheld: PendingReload[] = [];
@@ -363,7 +387,8 @@ export async function startListSources(
   }
   const rescreen = await applyAtStart(deps, changed, previous, at);
   screening.apply({ add: inForceNow, withhold: withholdNow, ...(prebuiltIndex ? { index: prebuiltIndex } : {}) });
-  return { loaded, withheld, rescreen };
+  const warnings = Object.fromEntries(lists.flatMap((l) => (l.version.warnings ? [[l.version.listId, l.version.warnings]] : [])));
+  return { loaded, withheld, warnings, rescreen };
 }
 
 /** Records the changed and new sources in force (by `system`) and queues their delta re-screening, in one transaction. */

@@ -1,26 +1,29 @@
 /**
- * The screening name keys of a lead (docs/screening.md "Delta re-screening"), written at intake in the ingest
- * transaction and read by the delta re-screening. Kept apart from the intake pipeline so that pipeline can change
- * without touching this: intake calls recordScreeningNameKeys once per lead (one statement).
+ * The screening keys of a lead (docs/screening.md "Delta re-screening"): its names' index keys and its decisive
+ * identifiers, written at intake in the ingest transaction and read by the delta re-screening. Kept apart from the
+ * intake pipeline so that pipeline can change without touching this: intake calls recordScreeningNameKeys once per
+ * lead (one statement).
  */
 import { createHash } from 'node:crypto';
-import { normaliseAlternatives } from '../../screening/matcher.ts';
+import { normaliseAlternatives, queryStrongIds } from '../../screening/matcher.ts';
 import type { NormalisedName } from '../../screening/name-normaliser.ts';
-import { subjectKeyHashes } from '../../screening/stored-name-keys.ts';
+import { subjectIdentifierHashes, subjectKeyHashes } from '../../screening/stored-name-keys.ts';
+import type { StrongIdentifier } from '../../screening/strong-identifier.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
+import { companyIdentifiers, vesselIdentifiers, type ScreeningSubject } from '../intake/screen-intake.ts';
 
-/** The parts of a stored contact whose names are screened. */
+/** The parts of a stored contact that are screened: names, and the company's and the ship's identifiers. */
 export interface ScreenedNames {
   readonly fullName?: string | undefined;
-  readonly company?: { readonly name?: string | undefined } | null | undefined;
-  readonly vessel?: { readonly name?: string | undefined; readonly formerNames?: readonly string[] | undefined } | null | undefined;
+  readonly company?: ScreeningSubject['company'];
+  readonly vessel?: ScreeningSubject['vessel'];
 }
 
 /**
  * The person's and the company's names, whatever the org's `screenCompanies` says now: the setting may change after
  * intake, and a key too many only adds a candidate, which the full screening (under the setting in force) settles.
  */
-export function keyedNames(contact: ScreenedNames): NormalisedName[] {
+function keyedNames(contact: ScreenedNames): NormalisedName[] {
   const fullName = contact.fullName?.trim() ? contact.fullName : undefined;
   const company = contact.company?.name?.trim() ? contact.company.name : undefined;
   // A ship is screened on its name and former names as a vessel; keyed also as an organisation, the reading a
@@ -33,8 +36,25 @@ export function keyedNames(contact: ScreenedNames): NormalisedName[] {
   ];
 }
 
-/** Bump when a change to the keys must re-key stored leads although the probe names below do not show it. */
-const KEY_SCHEME_REVISION = 1;
+/**
+ * The identifiers intake screens the lead with, read by the same functions (companyIdentifiers, vesselIdentifiers,
+ * queryStrongIds), whatever `screenCompanies` says and whether or not the ship has a name: a key too many only adds
+ * a candidate.
+ */
+function keyedIdentifiers(contact: ScreenedNames): StrongIdentifier[] {
+  return [...queryStrongIds(companyIdentifiers(contact.company)), ...queryStrongIds(vesselIdentifiers(contact.vessel))];
+}
+
+/** Every key hash stored for a lead: its names' keys and its decisive identifiers'. */
+export function leadKeyHashes(contact: ScreenedNames): number[] {
+  return [...subjectKeyHashes(keyedNames(contact)), ...subjectIdentifierHashes(keyedIdentifiers(contact))];
+}
+
+/**
+ * Bump when a change to the keys must re-key stored leads although the probes below do not show it. 2: identifier
+ * keys (leads keyed before them are keyed again, identifiers included, by the first delta after the upgrade).
+ */
+const KEY_SCHEME_REVISION = 2;
 
 /**
  * Names in many scripts and shapes whose keys stand for the whole key function: a change to normalisation,
@@ -50,7 +70,18 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { fullName: 'ဦးသန့်', company: { name: 'Myanma Economic Holdings Ltd' } },
   { fullName: "José María O'Neill-García Jr.", company: { name: 'Société Générale S.A.' } },
   { fullName: 'SMITH, John Robert', company: { name: 'Gazprom Neft Shipping & Exports GmbH (ex-Sovcomflot)' } },
-  { fullName: 'Nguyễn Văn An', vessel: { name: 'MT Ocean Glory II', formerNames: ['Sea Princess', 'M/V Ruby 7'] } },
+  {
+    fullName: 'Nguyễn Văn An',
+    vessel: {
+      name: 'MT Ocean Glory II',
+      formerNames: ['Sea Princess', 'M/V Ruby 7'],
+      imo: '9187629',
+      mmsi: '572469210',
+      callSign: 'UBCD7',
+    },
+  },
+  // identifiers: their kinds and normalisation are part of the keys
+  { company: { name: 'Halcyon Maritime', lei: '529900T8BM49AURSDO55', imoCompanyNumber: '5571322', registrationNumber: 'SC123456' } },
   // words that are also names of Object.prototype members (a table look-up once turned "Constructor" into a function)
   { fullName: 'Constructor Forty-Two', company: { name: 'First Constructor Works Ltd' } },
 ];
@@ -58,20 +89,20 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
 let scheme: string | undefined;
 
 /**
- * The fingerprint of the stored-key scheme: the revision and the keys of the probe names. Stored keys made under
+ * The fingerprint of the stored-key scheme: the revision and the keys of the probes (names and identifiers). Stored keys made under
  * another fingerprint may differ from what the list side now looks up, so they are all written again
  * (rescreenListDeltas) rather than trusted — a missed candidate would be a missed sanctions match.
  */
 export function nameKeyScheme(): string {
   scheme ??= createHash('sha256')
-    .update(JSON.stringify([KEY_SCHEME_REVISION, PROBE_NAMES.map((p) => subjectKeyHashes(keyedNames(p)).sort((a, b) => a - b))]))
+    .update(JSON.stringify([KEY_SCHEME_REVISION, PROBE_NAMES.map((p) => leadKeyHashes(p).sort((a, b) => a - b))]))
     .digest('hex');
   return scheme;
 }
 
-/** Stores the key hashes of a lead's screened names; called from the ingest transaction (one INSERT). */
+/** Stores the key hashes of a lead's screened names and identifiers; called from the ingest transaction (one INSERT). */
 export async function recordScreeningNameKeys(tx: Pick<UnitOfWork, 'personalData'>, leadId: string, contact: ScreenedNames): Promise<void> {
-  await tx.personalData.putNameKeys(leadId, subjectKeyHashes(keyedNames(contact)));
+  await tx.personalData.putNameKeys(leadId, leadKeyHashes(contact));
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { BatchInputError, scorePairsCsv, screenPeopleCsv } from '../../screening/batch-screen.ts';
 import { ListLoadError } from '../../screening/list-error.ts';
+import { formatLoadWarnings } from '../../screening/list-warnings.ts';
 import { ScreeningService } from '../../screening/screening-service.ts';
 import { DEFAULT_THRESHOLD } from '../../screening/matcher.ts';
 import { DEFAULT_SCREENING_POLICY, type ScreeningPolicy } from '../../domain/org/screening-policy.schema.ts';
@@ -167,6 +168,9 @@ async function runScreen(opts: ScreenOpts): Promise<void> {
   if (opts.in) await assertReadable(opts.in);
   const service = new ScreeningService({ now: () => new Date() });
   const versions = service.loadAll(opts.list);
+  // docs/screening.md "Load warnings": on stderr whatever the output, so a --name answer on stdout stays JSON
+  for (const v of versions)
+    if (v.warnings) process.stderr.write(`list ${v.listId}: left out values it cannot use: ${formatLoadWarnings(v.warnings)}\n`);
   const { out, done } = openOut(opts.out);
   if (opts.name) {
     const res = service.screen(

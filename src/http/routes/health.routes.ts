@@ -16,6 +16,8 @@ function screeningReadiness(ctx: ServiceContext) {
     entryCount: v.entryCount,
     loadedAt: v.loadedAt,
     filesModifiedAt: v.filesModifiedAt ?? null,
+    // counts by kind of values the load left out (docs/screening.md "Load warnings"): no list data, only when any
+    ...(v.warnings ? { warnings: v.warnings } : {}),
   }));
   const withheld = (ctx.screening?.withheldSources() ?? []).map((w) => ({
     id: w.sourceId,
