@@ -7,6 +7,7 @@ import { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import type { StoreHarness } from '../store/store-harness.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
+import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
 
 /**
  * docs/screening.md "Delta re-screening" (issue 19 item 3): a list update that adds a ship or a company under a name
@@ -77,7 +78,14 @@ describe.each(dialects)('delta re-screening finds leads by their identifiers: $f
       headers: auth(s!.tokens.compliance),
     });
     expect(res.statusCode, res.body).toBe(200);
-    return res.json().rescreen as {
+    // The reload queues the delta re-screening as a job (docs/screening.md "Re-screen jobs"): run it as `remit serve`'s
+    // runner does and read its report.
+    const queued = res.json().rescreen as { jobId: string; status: string };
+    expect(queued.status).toBe('queued');
+    expect(await new RescreenRunner(s!.ctx, { name: 'test-runner' }).drain()).toBe(1);
+    const job = await s!.app.inject({ method: 'GET', url: `/v1/screening/rescreens/${queued.jobId}`, headers: auth(s!.tokens.compliance) });
+    expect(job.json()).toMatchObject({ status: 'done' });
+    return job.json().report as {
       candidates: number;
       keysRekeyed: boolean;
       keysBackfilled: number;

@@ -425,7 +425,7 @@ describe('load warnings (docs/screening.md "Load warnings")', () => {
     const body = res.json();
     expect(body.applied).toEqual([expect.objectContaining({ sourceId: 'test-sanctions', warnings: { invalid_imo: 1, invalid_mmsi: 1 } })]);
     expect(body.lists.find((l: { listId: string }) => l.listId === 'test-sanctions').warnings).toEqual({ invalid_imo: 1, invalid_mmsi: 1 });
-    expect(body.rescreen.lists).toEqual([{ listId: 'test-sanctions', added: 1, changed: 0, removed: 0 }]);
+    expect((await reportOf(body)).lists).toEqual([{ listId: 'test-sanctions', added: 1, changed: 0, removed: 0 }]);
     expect(warned()).toHaveLength(2); // once per load: the start, the reload
     expect(warned()[1]).toMatchObject({ source: 'test-sanctions', total: 2, warnings: { invalid_imo: 1, invalid_mmsi: 1 } });
 
