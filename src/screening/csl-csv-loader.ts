@@ -66,7 +66,7 @@ const isNote = (type: string): boolean => /[-:]$/.test(type) || /^(website|email
  * ID"; "IMO 8898831, Vessel Registration Identification"). The type is the last part; a first part that is a country
  * is the issuer. Notes, websites and e-mail addresses are left out.
  */
-export function cslIdentifiers(cell: string | undefined): EntityIdentifier[] {
+function cslIdentifiers(cell: string | undefined): EntityIdentifier[] {
   const ids: EntityIdentifier[] = [];
   for (const group of splitMulti(cell)) {
     const parts = group.split(/,\s*/).map((p) => p.trim());

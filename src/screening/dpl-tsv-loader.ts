@@ -31,7 +31,7 @@ export const DPL_COLUMNS = [
 type DplColumn = (typeof DPL_COLUMNS)[number];
 
 /** As the Consolidated Screening List names this list's rows, so a hit reads the same from either file. */
-export const DPL_SOURCE = 'Denied Persons List (DPL) - Bureau of Industry and Security';
+const DPL_SOURCE = 'Denied Persons List (DPL) - Bureau of Industry and Security';
 
 /** The columns that say who and where: the entry id's parts (row-entry-ids.ts). */
 const IDENTITY: readonly DplColumn[] = ['name', 'street_address', 'city', 'state', 'country', 'postal_code'];
