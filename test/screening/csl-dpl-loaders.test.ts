@@ -8,6 +8,7 @@ import { loadListSource, type ListSource } from '../../src/screening/list-source
 import { decodeListSnapshot, encodeListSnapshot, type SnapshotKey } from '../../src/screening/list-snapshot.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import { decisiveIdentifiersOf } from '../../src/screening/strong-identifier.ts';
+import { listDelta } from '../../src/screening/list-delta.ts';
 import type { LoadedList } from '../../src/screening/screening-entity.ts';
 import { data, HAS_DATA } from './shared-data.ts';
 
@@ -267,6 +268,28 @@ describe('entry ids: stable, distinct, never collapsed silently', () => {
     const l = loadList(path, { now });
     expect(l.entities.map((e) => e.entryId)).toEqual(['SDN-17016', 'SSI-17016']);
     expect(l.version.warnings).toBeUndefined();
+  });
+});
+
+describe('deltas follow the entry ids', () => {
+  it('DPL: a renewed order is unchanged, a new one added, one that ended removed', () => {
+    const before = loadList(file('delta-1.dpl.txt', dpl(dplRow('JOHN ROE', '12/06/2026'), dplRow('MARY POE', '01/01/2030'))), { now });
+    const after = loadList(
+      file(
+        'delta-2.dpl.txt',
+        dpl(dplRow('JOHN ROE', '12/06/2026'), dplRow('MARY POE', '01/01/2035', '1 MAIN ST', '01/01/2025'), dplRow('RICK DOE', '')),
+      ),
+      { now: () => new Date(DAY.getTime() + 24 * 3600_000) },
+    );
+    const d = listDelta(before, after);
+    expect({ added: d.added, changed: d.changed, removed: d.removed }).toEqual({ added: 1, changed: 0, removed: 1 });
+    expect(d.entries.map((e) => e.names[0]!.value)).toEqual(['RICK DOE']);
+  });
+
+  it('CSL: an alias added to a row without an entity number is a changed entry', () => {
+    const row = (alt: string) => CSL_HEADER + cslRow({ source: EL, name: 'Gulf Gate Shipping Co. LLC', addresses: 'Dubai, AE', alt });
+    const d = listDelta(loadList(file('delta-1.csl.csv', row('')), { now }), loadList(file('delta-2.csl.csv', row('GGS')), { now }));
+    expect({ added: d.added, changed: d.changed, removed: d.removed }).toEqual({ added: 0, changed: 1, removed: 0 });
   });
 });
 
