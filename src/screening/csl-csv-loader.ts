@@ -56,7 +56,8 @@ const TOPIC_BY_SOURCE: Readonly<Record<string, string>> = {
   DTC: 'debarment',
 };
 
-const sourceAbbreviation = (source: string): string => /\(([A-Z0-9-]+)\)/.exec(source)?.[1] ?? '';
+/** "(EL)", "(SDN)"; trade.gov also writes "(NS-MBS List)". */
+const sourceAbbreviation = (source: string): string => /\(([A-Z0-9-]+)(?: List)?\)/.exec(source)?.[1] ?? '';
 
 /** `ids` groups that are notes or contact details, not identifiers ("Subject to Directive 3, … Determination -"). */
 const isNote = (type: string): boolean => /[-:]$/.test(type) || /^(website|email address|former vessel flag)$/i.test(type);

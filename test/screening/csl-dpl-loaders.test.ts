@@ -256,17 +256,23 @@ describe('entry ids: stable, distinct, never collapsed silently', () => {
     expect(l.version.warnings).toEqual({ duplicate_row: 1, shared_row_key: 1 });
   });
 
-  it('CSL: one entity number on two sub-lists is two entries', () => {
+  it('CSL: one entity number on three sub-lists is three entries', () => {
     const path = file(
       'num.csl.csv',
       CSL_HEADER +
         [
           cslRow({ source: SDN, n: '17016', type: 'Entity', name: 'Bank A' }),
           cslRow({ source: SSI, n: '17016', type: 'Entity', name: 'Bank A' }),
+          cslRow({
+            source: 'Non-SDN Menu-Based Sanctions List (NS-MBS List) - Treasury Department',
+            n: '17016',
+            type: 'Entity',
+            name: 'Bank A',
+          }),
         ].join('\n'),
     );
     const l = loadList(path, { now });
-    expect(l.entities.map((e) => e.entryId)).toEqual(['SDN-17016', 'SSI-17016']);
+    expect(l.entities.map((e) => e.entryId)).toEqual(['SDN-17016', 'SSI-17016', 'NS-MBS-17016']);
     expect(l.version.warnings).toBeUndefined();
   });
 });
