@@ -264,6 +264,39 @@ export async function runScreeningBench(): Promise<object> {
   }
   const realSpeed = timeQueries(real, speedQueries, threshold);
 
+  // An extra row, the OFAC+UN+PEP figures above keep their definition: the same queries with the US export-control
+  // lists (CSL and DPL samples, in force on FIXED_NOW) added, and the negatives' false positives against those two alone.
+  const withUs = new ScreeningService({ now: FIXED_NOW });
+  t0 = performance.now();
+  withUs.loadAll([
+    D('ofac/sdn.csv'),
+    D('un/UN_consolidated.xml'),
+    D('opensanctions/us_congress_pep.senzing.jsonl'),
+    D('other/csl.csv'),
+    D('other/dpl.txt'),
+  ]);
+  const withUsBuildMs = Math.round(performance.now() - t0);
+  const withUsSpeed = timeQueries(withUs, speedQueries, threshold);
+  // the ratio from interleaved runs (without, with, without, with) on warm code: the row above ran second
+  const ab = speedQueries.slice(0, 10000);
+  const interleaved = [real, withUs, real, withUs].map((svc) => timeQueries(svc, ab, threshold));
+  const abRatio = (k: 'perSecond' | 'p99ms') => r4((interleaved[1]![k] + interleaved[3]![k]) / (interleaved[0]![k] + interleaved[2]![k]));
+  const usOnly = new ScreeningService({ now: FIXED_NOW });
+  usOnly.loadAll([D('other/csl.csv'), D('other/dpl.txt')]);
+  const usFlagged = ['negatives-global.csv', 'negatives-us.csv'].map((f) => screenPeople(usOnly, evalFile(f), 'negative', { threshold }));
+  const usExportLists = {
+    lists: withUs.versions().map((v) => `${v.listId}:${v.entryCount}`),
+    names: withUs.nameCount,
+    indexBuildMs: withUsBuildMs,
+    ...withUsSpeed,
+    interleavedVsOfacUnPep: { perSecond: abRatio('perSecond'), p99: abRatio('p99ms') },
+    falsePositives: {
+      hits: usFlagged.reduce((n, r) => n + r.flagged, 0),
+      rate: Math.round((usFlagged.reduce((n, r) => n + r.flagged, 0) / negatives.length) * 1e6) / 1e6,
+      examples: usFlagged.flatMap((r) => r.worstErrors).slice(0, 10),
+    },
+  };
+
   // scaling: 500,000 synthetic entries, from the real lists' name distribution (and, to compare with earlier runs,
   // from the query pool); SCALING_ENTRIES overrides the size
   const scaleSize = Number(process.env['SCALING_ENTRIES'] ?? 500_000);
@@ -315,6 +348,7 @@ export async function runScreeningBench(): Promise<object> {
       heapBeforeAllListsMb: heapBefore,
       ...realSpeed,
     },
+    usExportLists,
     scaling,
     scalingQueryPool,
     seconds: r4((performance.now() - started) / 1000),
@@ -350,6 +384,13 @@ function printTable(r: {
   recall: Record<string, { file: string; recall: number; found: number; rows: number }>;
   falsePositives: { negatives: number; hits: number; rate: number };
   speed: { perSecond: number; p50ms: number; p99ms: number; indexBuildMs: number; heapMb: number; names: number };
+  usExportLists: {
+    perSecond: number;
+    p50ms: number;
+    p99ms: number;
+    interleavedVsOfacUnPep: { perSecond: number; p99: number };
+    falsePositives: { hits: number; rate: number };
+  };
   scaling: Scaling;
   scalingQueryPool: Scaling | undefined;
   seconds: number;
@@ -385,6 +426,11 @@ function printTable(r: {
     ['false-positive rate (all lists)', `${r.falsePositives.rate} (${r.falsePositives.hits}/${r.falsePositives.negatives})`],
     ['speed OFAC+UN+PEP', `${r.speed.perSecond}/s, p50 ${r.speed.p50ms} ms, p99 ${r.speed.p99ms} ms, ${r.speed.names} names`],
     ['index build / heap', `${r.speed.indexBuildMs} ms / ${r.speed.heapMb} MB`],
+    [
+      'speed OFAC+UN+PEP+CSL+DPL',
+      `${r.usExportLists.perSecond}/s, p50 ${r.usExportLists.p50ms} ms, p99 ${r.usExportLists.p99ms} ms (interleaved vs OFAC+UN+PEP: x${r.usExportLists.interleavedVsOfacUnPep.perSecond} /s, x${r.usExportLists.interleavedVsOfacUnPep.p99} p99)`,
+    ],
+    ['false-positive rate (CSL+DPL)', `${r.usExportLists.falsePositives.rate} (${r.usExportLists.falsePositives.hits} flagged)`],
     ...scalingLines('scaling (real-list names)', r.scaling),
     ...(r.scalingQueryPool ? scalingLines('scaling (query-pool names)', r.scalingQueryPool) : []),
     ['bench seconds', String(r.seconds)],

@@ -10,6 +10,8 @@ import { loadOsSimpleCsv } from './opensanctions-simple-csv-loader.ts';
 import { loadSenzingJsonl } from './senzing-jsonl-loader.ts';
 import { loadBlocklistCsv } from './blocklist-csv-loader.ts';
 import { withLoadWarnings } from './list-warnings.ts';
+import { CSL_REQUIRED_COLUMNS, loadCslCsv } from './csl-csv-loader.ts';
+import { DPL_COLUMNS, loadDplTsv } from './dpl-tsv-loader.ts';
 
 export interface ListSpec {
   type?: ListSourceType;
@@ -41,6 +43,13 @@ function head(path: string, bytes = 4096): string {
   }
 }
 
+const headerColumns = (line: string, separator: string): string[] =>
+  line
+    .toLowerCase()
+    .replace(/"/g, '')
+    .split(separator)
+    .map((c) => c.trim());
+
 export function detectListType(path: string): ListSourceType {
   if (!existsSync(path)) throw new ListLoadError(path, undefined, 'file not found');
   if (statSync(path).isDirectory()) {
@@ -60,11 +69,9 @@ export function detectListType(path: string): ListSourceType {
     if (/"schema"\s*:/.test(firstLine) && /"properties"\s*:/.test(text)) return 'ftm-jsonl';
     throw new ListLoadError(path, 1, 'JSON lines file is neither FollowTheMoney nor Senzing');
   }
-  const cols = firstLine
-    .toLowerCase()
-    .replace(/"/g, '')
-    .split(',')
-    .map((c) => c.trim());
+  const cols = headerColumns(firstLine, ',');
+  if (CSL_REQUIRED_COLUMNS.every((c) => cols.includes(c))) return 'csl-csv';
+  if (firstLine.includes('\t') && headerColumns(firstLine, '\t').join() === DPL_COLUMNS.join()) return 'dpl-tsv';
   if (cols[0] === 'id' && cols[1] === 'schema' && cols[2] === 'name') return 'os-simple-csv';
   if (cols.includes('id') && cols.includes('name')) return 'blocklist-csv';
   if (/^\d+,"/.test(firstLine) && cols.length >= 12) return 'ofac-sdn';
@@ -96,6 +103,10 @@ function loadAs(type: ListSourceType, path: string, opts: LoadOptions): LoadedLi
       return loadSenzingJsonl(path, o);
     case 'blocklist-csv':
       return loadBlocklistCsv(path, o);
+    case 'csl-csv':
+      return loadCslCsv(path, o);
+    case 'dpl-tsv':
+      return loadDplTsv(path, o);
   }
 }
 

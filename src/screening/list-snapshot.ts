@@ -87,8 +87,11 @@ export type SnapshotRead =
 
 const reject = (rejection: SnapshotRejection): SnapshotRead => ({ ok: false, rejection });
 const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
-/** FtM lists keep ownership stakes current on the day they are read (ftm-jsonl-loader.ts): another day, another list. */
-const dependsOnDay = (format: ListSourceType): boolean => format === 'ftm-jsonl';
+/**
+ * FtM lists keep ownership stakes current on the day they are read (ftm-jsonl-loader.ts), the CSL and the Denied
+ * Persons List leave out listings ended before that day (listing-end-date.ts): another day, another list.
+ */
+const dependsOnDay = (format: ListSourceType): boolean => format === 'ftm-jsonl' || format === 'csl-csv' || format === 'dpl-tsv';
 const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 
 /** Each file's sha256 and the sha256 over all of them in order (ListVersion.sha256), from one read of each. */

@@ -61,7 +61,8 @@ export interface ScreeningEntity {
   derived?: { reason: 'OWNED_BY_LISTED_PARTIES' };
 }
 
-export type ListSourceType = 'ofac-sdn' | 'un-xml' | 'ftm-jsonl' | 'os-simple-csv' | 'senzing-jsonl' | 'blocklist-csv';
+export type ListSourceType =
+  'ofac-sdn' | 'un-xml' | 'ftm-jsonl' | 'os-simple-csv' | 'senzing-jsonl' | 'blocklist-csv' | 'csl-csv' | 'dpl-tsv';
 
 export const LIST_SOURCE_TYPES: readonly ListSourceType[] = [
   'ofac-sdn',
@@ -70,6 +71,8 @@ export const LIST_SOURCE_TYPES: readonly ListSourceType[] = [
   'os-simple-csv',
   'senzing-jsonl',
   'blocklist-csv',
+  'csl-csv',
+  'dpl-tsv',
 ];
 
 export interface ListVersion {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/main.ts';
+import { data, HAS_DATA } from './shared-data.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'remit-cli-'));
 const file = (name: string, text: string) => {
@@ -89,6 +90,28 @@ describe('remit screen', () => {
     expect(lines[0].score).toBeGreaterThan(0.9);
     expect(lines[0].threshold).toBe(0.8);
   });
+
+  it.skipIf(!HAS_DATA)(
+    'detects the Consolidated Screening List and the Denied Persons List by content and says what it left out',
+    async () => {
+      const r = await run([
+        'screen',
+        '--list',
+        data('other/csl.csv'),
+        '--list',
+        data('other/dpl.txt'),
+        '--name',
+        'Gulf Gate Shipping Co LLC',
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain('list us-csl: left out values it cannot use: expired_entry 5');
+      expect(r.stderr).toContain('list us-bis-dpl: left out values it cannot use: duplicate_row 3, expired_entry 392');
+      expect(JSON.parse(r.stdout).hits[0]).toMatchObject({
+        listId: 'us-csl',
+        programs: ['Entity List (EL) - Bureau of Industry and Security'],
+      });
+    },
+  );
 
   it('exits 2 on invalid input: missing args, malformed list, bad columns', async () => {
     expect((await run(['screen', '--name', 'x'])).code).toBe(2);

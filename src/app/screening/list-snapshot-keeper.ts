@@ -77,7 +77,7 @@ function describe(r: SnapshotRejection): string {
     case 'source_file_changed':
       return `a file of source ${r.source} changed (${r.file})`;
     case 'as_of_date':
-      return `source ${r.source} was read on ${r.built}; its ownership stakes are read as of today (${r.today})`;
+      return `source ${r.source} was read on ${r.built}; what is in force (ownership stakes, end dates) is read as of today (${r.today})`;
     case 'unreadable':
     case 'corrupt':
     case 'truncated':
