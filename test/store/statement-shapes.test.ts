@@ -1,4 +1,4 @@
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/migrations/runner.ts';
@@ -40,6 +40,33 @@ describe('statement shapes', () => {
       ['t4', 4],
       ['t5', 5],
       ['t6', 6],
+    ]);
+    await db.destroy();
+  });
+
+  it('an upsert whose update reads `excluded` or its own row is one shape: compiled once, each call updates with its values', async () => {
+    // the shape of routingState.apply and personalData.put (issue 18): no value in the ON CONFLICT part
+    const db = await open();
+    const shapes = new StatementShapes();
+    let builds = 0;
+    const upsert = (name: string, generation: number) =>
+      shapes.run(db, 'gens.upsert', [{ name, generation }], (r) => {
+        builds++;
+        return db
+          .insertInto('table_generations')
+          .values(r)
+          .onConflict((oc) =>
+            oc.column('name').doUpdateSet({ generation: sql<number>`excluded.generation + table_generations.generation` }),
+          );
+      });
+    await upsert('t1', 1);
+    await upsert('t1', 10);
+    await upsert('t2', 5);
+    await upsert('t1', 100);
+    expect(builds).toBe(1);
+    expect((await read(db)).map((r) => [r.name, Number(r.generation)])).toEqual([
+      ['t1', 111],
+      ['t2', 5],
     ]);
     await db.destroy();
   });

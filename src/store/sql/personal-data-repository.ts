@@ -4,7 +4,6 @@ import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireJson, requireJsonOrNull, requireLimit, requireText } from './input-checks.ts';
 import type { StatementShapes } from './statement-shapes.ts';
 import type { Database, PersonalDataTable } from './schema.ts';
-import { deferrable } from './deferred-writes.ts';
 import { contactsOf, screeningNameKeyMethods } from './screening-name-keys.ts';
 
 // Personal data: erasure overwrites the row in place (the CHECK in 0002 pins what an erased row holds).
@@ -42,14 +41,37 @@ export function personalDataRepository(db: Kysely<Database>, shapes: StatementSh
         consent_json: rec.consentJson,
         created_at: rec.createdAt,
       };
+      if (createdHere?.has(rec.leadId) === true) {
+        // The lead's own row, inserted in this transaction: compiled once per shape (statement-shapes.ts), every value
+        // from the row and the update reading `excluded` (the same values as the row).
+        await shapes.run(
+          db,
+          'personal_data.put',
+          [{ lead_id: rec.leadId, ...values, erased_at: null }],
+          (r) =>
+            db
+              .insertInto('personal_data')
+              .values(r)
+              .onConflict((oc) =>
+                oc
+                  .column('lead_id')
+                  .doUpdateSet({
+                    salt: (eb) => eb.ref('excluded.salt'),
+                    contact_json: (eb) => eb.ref('excluded.contact_json'),
+                    raw_json: (eb) => eb.ref('excluded.raw_json'),
+                    consent_json: (eb) => eb.ref('excluded.consent_json'),
+                    created_at: (eb) => eb.ref('excluded.created_at'),
+                  })
+                  .where('personal_data.erased_at', 'is', null),
+              ),
+          'personal_data',
+        );
+        return;
+      }
       const upsert = db
         .insertInto('personal_data')
         .values({ lead_id: rec.leadId, ...values, erased_at: null })
         .onConflict((oc) => oc.column('lead_id').doUpdateSet(values).where('personal_data.erased_at', 'is', null));
-      if (createdHere?.has(rec.leadId) === true) {
-        await db.executeQuery(deferrable(upsert.compile(), 'personal_data'));
-        return;
-      }
       const written = await upsert.returning('lead_id').executeTakeFirst();
       if (!written) throw new StoreInputError(`personal data of lead ${rec.leadId} was erased; it cannot be stored again`);
     },

@@ -11,7 +11,6 @@ import type { RoutingScope, RoutingStateRepository } from '../ports/routing-stat
 import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireText } from './input-checks.ts';
-import { deferrable } from './deferred-writes.ts';
 import type { Database, RepStateTable, RoutingLedgerTable } from './schema.ts';
 import type { StatementShapes } from './statement-shapes.ts';
 
@@ -24,7 +23,7 @@ function sortedUnique(values: readonly string[], what: string): string[] {
 // (sortedUnique), so two transactions never wait for each other in opposite orders.
 
 export function routingStateRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): RoutingStateRepository {
-  return { ...scopeLocks(db, caps, shapes), ...stateChanges(db), ...stateSnapshot(db), ...poolControls(db, caps, shapes) };
+  return { ...scopeLocks(db, caps, shapes), ...stateChanges(db, shapes), ...stateSnapshot(db), ...poolControls(db, caps, shapes) };
 }
 
 function scopeLocks(
@@ -58,34 +57,47 @@ function scopeLocks(
   };
 }
 
-function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply'> {
+function stateChanges(db: Kysely<Database>, shapes: StatementShapes): Pick<RoutingStateRepository, 'apply'> {
   return {
     async apply(changes: StateChanges) {
       if (changes.ledger) {
         const { pool, seq, entries } = changes.ledger;
         requireText(pool, 'pool');
         if (!Number.isInteger(seq) || seq < 1) throw new StoreInputError(`pool ${pool}: seq must be a positive integer, got ${seq}`);
-        const poolWrite = db
-          .insertInto('routing_pools')
-          .values({ pool, seq })
-          .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq') }));
-        await db.executeQuery(deferrable(poolWrite.compile(), 'routing_pools'));
+        // Compiled once per shape (statement-shapes.ts): every value comes from the rows, the update reads `excluded`.
+        await shapes.run(
+          db,
+          'routing_pools.apply',
+          [{ pool, seq }],
+          (r) =>
+            db
+              .insertInto('routing_pools')
+              .values(r)
+              .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: (eb) => eb.ref('excluded.seq') })),
+          'routing_pools',
+        );
         const rows = ledgerRows(pool, entries);
         // Plain pools write exactly the columns they always wrote; only a declared pool's entries carry the day counter.
         const counted = Object.values(entries).some((e) => e.day !== undefined);
         if (rows.length > 0) {
-          const ledgerWrite = db
-            .insertInto('routing_ledger')
-            .values(counted ? rows : rows.map(({ day: _day, today: _today, ...plain }) => plain))
-            .onConflict((oc) =>
-              oc.columns(['pool', 'rep_id']).doUpdateSet({
-                assigned: (eb) => eb.ref('excluded.assigned'),
-                entitled: (eb) => eb.ref('excluded.entitled'),
-                last_seq: (eb) => eb.ref('excluded.last_seq'),
-                ...(counted ? { day: (eb) => eb.ref('excluded.day'), today: (eb) => eb.ref('excluded.today') } : {}),
-              }),
-            );
-          await db.executeQuery(deferrable(ledgerWrite.compile(), 'routing_ledger'));
+          await shapes.run(
+            db,
+            counted ? 'routing_ledger.apply.counted' : 'routing_ledger.apply',
+            counted ? rows : rows.map(({ day: _day, today: _today, ...plain }) => plain),
+            (r) =>
+              db
+                .insertInto('routing_ledger')
+                .values(r)
+                .onConflict((oc) =>
+                  oc.columns(['pool', 'rep_id']).doUpdateSet({
+                    assigned: (eb) => eb.ref('excluded.assigned'),
+                    entitled: (eb) => eb.ref('excluded.entitled'),
+                    last_seq: (eb) => eb.ref('excluded.last_seq'),
+                    ...(counted ? { day: (eb) => eb.ref('excluded.day'), today: (eb) => eb.ref('excluded.today') } : {}),
+                  }),
+                ),
+            'routing_ledger',
+          );
         }
       }
       if (changes.load) {
@@ -94,17 +106,23 @@ function stateChanges(db: Kysely<Database>): Pick<RoutingStateRepository, 'apply
         if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
           throw new StoreInputError(`rep ${repId}: load day must be YYYY-MM-DD, got ${JSON.stringify(day)}`);
         // Same semantics as applyChanges(): open += 1; today = same day ? today + 1 : 1.
-        const loadWrite = db
-          .insertInto('rep_state')
-          .values({ rep_id: repId, open_count: 1, day, today: 1 })
-          .onConflict((oc) =>
-            oc.column('rep_id').doUpdateSet({
-              open_count: sql<number>`rep_state.open_count + 1`,
-              today: sql<number>`case when rep_state.day = excluded.day then rep_state.today + 1 else 1 end`,
-              day: (eb) => eb.ref('excluded.day'),
-            }),
-          );
-        await db.executeQuery(deferrable(loadWrite.compile(), 'rep_state'));
+        await shapes.run(
+          db,
+          'rep_state.apply',
+          [{ rep_id: repId, open_count: 1, day, today: 1 }],
+          (r) =>
+            db
+              .insertInto('rep_state')
+              .values(r)
+              .onConflict((oc) =>
+                oc.column('rep_id').doUpdateSet({
+                  open_count: sql<number>`rep_state.open_count + 1`,
+                  today: sql<number>`case when rep_state.day = excluded.day then rep_state.today + 1 else 1 end`,
+                  day: (eb) => eb.ref('excluded.day'),
+                }),
+              ),
+          'rep_state',
+        );
       }
     },
   };
