@@ -346,28 +346,33 @@ function decode(buf: Buffer, expected: SnapshotKey, sources: readonly ListSource
   return { ok: true, lists, index };
 }
 
+/** The lists a snapshot file holds, or why it holds none that can be used. */
+export type SnapshotLists =
+  { readonly ok: true; readonly lists: ReadonlyMap<string, LoadedList> } | { readonly ok: false; readonly rejection: SnapshotRejection };
+
 /**
  * The lists a snapshot holds, by source id, whatever the files, sources, code or day are now (docs/screening.md
  * "Re-screen jobs"): at a start where a list file changed, the previous version's entries for the delta. Only the
  * layout and the payload checksum are checked; each list carries the sha256 it was read from, which the caller
- * compares with the version that was in force. Empty when there is no usable snapshot.
+ * compares with the version that was in force. When there is no usable snapshot, why.
  */
-export function readSnapshotLists(file: string): ReadonlyMap<string, LoadedList> {
+export function readSnapshotLists(file: string): SnapshotLists {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
-  } catch {
-    return new Map();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { ok: false, rejection: code === 'ENOENT' ? { kind: 'missing' } : { kind: 'unreadable', detail: code ?? String(e) } };
   }
   try {
     const frame = framed(buf);
-    if ('kind' in frame) return new Map();
+    if ('kind' in frame) return { ok: false, rejection: frame };
     const body = records(buf, frame.header, frame.payloadAt);
-    if ('kind' in body) return new Map();
-    return new Map(listsOf(frame.header, body, '').map((l) => [l.version.listId, l]));
-  } catch {
-    // a header of the wrong shape (outside the checksum): no previous lists, the delta is every entry
-    return new Map();
+    if ('kind' in body) return { ok: false, rejection: body };
+    return { ok: true, lists: new Map(listsOf(frame.header, body, '').map((l) => [l.version.listId, l])) };
+  } catch (e) {
+    // a header of the wrong shape (outside the checksum)
+    return { ok: false, rejection: { kind: 'corrupt', detail: e instanceof Error ? e.message : String(e) } };
   }
 }
 

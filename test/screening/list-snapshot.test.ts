@@ -9,6 +9,7 @@ import {
   encodeListSnapshot,
   LIST_SNAPSHOT_FORMAT,
   readListSnapshot,
+  readSnapshotLists,
   writeListSnapshot,
   type SnapshotKey,
   type SnapshotRead,
@@ -18,6 +19,8 @@ import type { ScreeningQuery } from '../../src/screening/matcher.ts';
 import type { LoadedList } from '../../src/screening/screening-entity.ts';
 import { parseCsvRows } from '../../src/screening/list-file.ts';
 import { data, HAS_DATA } from './shared-data.ts';
+import { ListSnapshotKeeper } from '../../src/app/screening/list-snapshot-keeper.ts';
+import { capturingLogger, testObservability } from '../support/observability.ts';
 
 /** Issue 19 item 4: the start-up snapshot gives the same screening as loading the files, and is used only when valid. */
 
@@ -217,6 +220,59 @@ describe('start-up snapshot: each reason it is not used', () => {
     const sources = sourcesIn(dir);
     expect(rejection(readListSnapshot(join(dir, 'none.snapshot'), KEY, sources, NOW))).toBe('missing');
     expect(rejection(readListSnapshot(dir, KEY, sources, NOW))).toBe('unreadable');
+  });
+});
+
+describe('start-up snapshot: the previous lists for a delta re-screen (whatever changed since)', () => {
+  const keeperOf = (file: string, sources: readonly ListSource[]) => {
+    const { log, lines } = capturingLogger();
+    const keeper = new ListSnapshotKeeper({
+      file,
+      catalogue: new ListSourceCatalogue(sources),
+      obs: testObservability(log),
+      now: () => NOW,
+    });
+    return { keeper, warnings: () => lines.filter((l) => l.level === 40) };
+  };
+
+  it("reads the snapshot's lists under other keys, sources and files", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remit-snap-'));
+    const sources = sourcesIn(dir);
+    const file = join(dir, 'lists.snapshot');
+    writeFileSync(file, encoded(sources));
+    writeFileSync(sources[0]!.path, `${BLOCKLIST}B-3,Another Person,,person,,GB,x\n`);
+    const read = readSnapshotLists(file);
+    expect(read.ok && [...read.lists.keys()].sort()).toEqual(['blocklist', 'test-sanctions']);
+    expect(
+      read.ok &&
+        read.lists
+          .get('blocklist')!
+          .entities.map((e) => e.entryId)
+          .sort(),
+    ).toEqual(['B-1', 'B-2']);
+    const { keeper, warnings } = keeperOf(file, sources);
+    expect([...keeper.previousLists().keys()].sort()).toEqual(['blocklist', 'test-sanctions']);
+    expect(warnings()).toEqual([]);
+  });
+
+  it('no snapshot yet: no previous lists and no warning; a damaged one: none, with a warning naming why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remit-snap-'));
+    const sources = sourcesIn(dir);
+    const file = join(dir, 'lists.snapshot');
+    const missing = keeperOf(file, sources);
+    expect(readSnapshotLists(file)).toEqual({ ok: false, rejection: { kind: 'missing' } });
+    expect(missing.keeper.previousLists().size).toBe(0);
+    expect(missing.warnings()).toEqual([]);
+
+    const bytes = encoded(sources);
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
+    writeFileSync(file, bytes);
+    const damaged = keeperOf(file, sources);
+    const read = readSnapshotLists(file);
+    expect(read.ok ? 'used' : read.rejection.kind).toBe('corrupt');
+    expect(damaged.keeper.previousLists().size).toBe(0);
+    expect(damaged.warnings()).toHaveLength(1);
+    expect(damaged.warnings()[0]).toMatchObject({ snapshot: file, reason: 'corrupt' });
   });
 });
 

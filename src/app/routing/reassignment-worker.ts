@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { ReassignmentJobRecord } from '../../store/ports/reassignment-jobs.port.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
+import { attemptClaimedJob } from '../shared/job-attempt.ts';
 import { PeriodicTask } from '../shared/periodic-task.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { runReassignmentJob } from './reassign.use-case.ts';
@@ -75,23 +76,18 @@ export class ReassignmentWorker {
     const jobs = this.ctx.store.reassignmentJobs;
     const job = await jobs.claimNext(this.name, toIso(this.ctx.clock.now()), this.leaseUntil());
     if (!job) return undefined;
-    try {
-      if (job.attempts > MAX_JOB_ATTEMPTS) throw new Error(`gave up after ${MAX_JOB_ATTEMPTS} attempts`);
-      await this.execute(job);
-      await jobs.finish(job.id, this.name, { status: 'finished', at: toIso(this.ctx.clock.now()) });
-      this.onJob?.(job, 'finished');
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      if (job.attempts >= MAX_JOB_ATTEMPTS) {
-        await jobs.finish(job.id, this.name, { status: 'failed', at: toIso(this.ctx.clock.now()), error });
-        this.onJob?.(job, 'failed');
-      } else {
-        // Hand it back at once: the lease ends now, so the next pass (on any instance) claims it again.
-        await jobs.renew(job.id, this.name, toIso(this.ctx.clock.now() - 1));
-        this.onJob?.(job, 'retry');
-      }
-      reportWorkerFailure(this.ctx, 'reassignment', e);
-    }
+    const outcome = await attemptClaimedJob(this.ctx, job, {
+      worker: 'reassignment',
+      maxAttempts: MAX_JOB_ATTEMPTS,
+      complete: async (j) => {
+        await this.execute(j);
+        await jobs.finish(j.id, this.name, { status: 'finished', at: toIso(this.ctx.clock.now()) });
+      },
+      giveUp: async (j, error) => void (await jobs.finish(j.id, this.name, { status: 'failed', at: toIso(this.ctx.clock.now()), error })),
+      handBack: async (j) => void (await jobs.renew(j.id, this.name, toIso(this.ctx.clock.now() - 1))),
+      failureContext: (j) => ({ jobId: j.id, attempt: j.attempts }),
+    });
+    this.onJob?.(job, outcome === 'done' ? 'finished' : outcome);
     return job;
   }
 

@@ -142,7 +142,16 @@ export class ListSnapshotKeeper {
    * written again (startListSources calls it before it puts the new versions in force).
    */
   previousLists(): ReadonlyMap<string, LoadedList> {
-    return readSnapshotLists(this.file);
+    const read = readSnapshotLists(this.file);
+    if (read.ok) return read.lists;
+    // Not an error (the delta becomes every entry of a changed list, a bigger job), but not silent either.
+    const { rejection } = read;
+    if (rejection.kind !== 'missing')
+      this.obs.log.warn(
+        { snapshot: this.file, reason: rejection.kind, detail: describe(rejection) },
+        "screening list snapshot unreadable: a changed list's delta re-screen covers every entry",
+      );
+    return new Map();
   }
 
   /** The lists in force changed: write the snapshot after a short delay (several changes, one write). */

@@ -7,6 +7,7 @@ import type { JsonValue } from '../../audit/index.ts';
 import type { RescreenJobRecord } from '../../store/ports/rescreen-jobs.port.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
+import { attemptClaimedJob, type JobAttemptOutcome } from '../shared/job-attempt.ts';
 import { PeriodicTask } from '../shared/periodic-task.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { rescreenListDeltas, type DeltaRescreenReport } from './delta-rescreen.use-case.ts';
@@ -19,7 +20,7 @@ export interface RescreenRunnerOptions {
   /** Entries screened between two progress records (the most a resumed job screens again). Default 500. */
   readonly chunkEntries?: number;
   /** Called for every job this runner ended (tests, logs). */
-  readonly onJob?: (job: RescreenJobRecord, status: 'done' | 'failed' | 'retry') => void;
+  readonly onJob?: (job: RescreenJobRecord, status: JobAttemptOutcome) => void;
 }
 
 /** A job that failed this many times is marked failed (its error kept) instead of being retried. */
@@ -112,33 +113,30 @@ export class RescreenRunner {
     const jobs = this.ctx.store.rescreenJobs;
     const job = await jobs.claimNext(this.name, toIso(this.ctx.clock.now()), this.leaseUntil(), this.eligibility());
     if (!job) return undefined;
-    try {
-      if (job.attempts > MAX_RESCREEN_ATTEMPTS) throw new Error(`gave up after ${MAX_RESCREEN_ATTEMPTS} attempts`);
-      const report = await this.execute(job);
-      const at = toIso(this.ctx.clock.now());
-      if (!(await jobs.finish(job.id, this.name, { status: 'done', at, reportJson: JSON.stringify(report) })))
-        throw new Error(`job ${job.id} was taken over by another runner`);
-      await this.audit(job, 'screening.rescreen_job.done', {
-        entries: report.entries,
-        candidates: report.candidates,
-        newMatches: report.newMatches.length,
-        newlyHeld: [...report.newlyHeld],
-        failed: report.failed,
-      });
-      this.onJob?.(job, 'done');
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      if (job.attempts >= MAX_RESCREEN_ATTEMPTS) {
-        if (await jobs.finish(job.id, this.name, { status: 'failed', at: toIso(this.ctx.clock.now()), error }))
-          await this.audit(job, 'screening.rescreen_job.failed', { error });
-        this.onJob?.(job, 'failed');
-      } else {
-        // Hand it back at once: the lease ends now, so the next pass (on any instance) claims it again.
-        await jobs.renew(job.id, this.name, toIso(this.ctx.clock.now() - 1));
-        this.onJob?.(job, 'retry');
-      }
-      reportWorkerFailure(this.ctx, 'rescreen-job', e, { jobId: job.id, attempt: job.attempts });
-    }
+    const outcome = await attemptClaimedJob(this.ctx, job, {
+      worker: 'rescreen-job',
+      maxAttempts: MAX_RESCREEN_ATTEMPTS,
+      complete: async (j) => {
+        const report = await this.execute(j);
+        const at = toIso(this.ctx.clock.now());
+        if (!(await jobs.finish(j.id, this.name, { status: 'done', at, reportJson: JSON.stringify(report) })))
+          throw new Error(`job ${j.id} was taken over by another runner`);
+        await this.audit(j, 'screening.rescreen_job.done', {
+          entries: report.entries,
+          candidates: report.candidates,
+          newMatches: report.newMatches.length,
+          newlyHeld: [...report.newlyHeld],
+          failed: report.failed,
+        });
+      },
+      giveUp: async (j, error) => {
+        if (await jobs.finish(j.id, this.name, { status: 'failed', at: toIso(this.ctx.clock.now()), error }))
+          await this.audit(j, 'screening.rescreen_job.failed', { error });
+      },
+      handBack: async (j) => void (await jobs.renew(j.id, this.name, toIso(this.ctx.clock.now() - 1))),
+      failureContext: (j) => ({ jobId: j.id, attempt: j.attempts }),
+    });
+    this.onJob?.(job, outcome);
     return job;
   }
 
