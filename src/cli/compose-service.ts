@@ -27,6 +27,7 @@ import type { LoadedList } from '../screening/screening-entity.ts';
 import { ListSnapshotKeeper } from '../app/screening/list-snapshot-keeper.ts';
 import { ScreeningService } from '../screening/screening-service.ts';
 import { startListSources } from '../app/screening/screening-lists.use-case.ts';
+import { ScheduledCheckLog } from '../app/screening/scheduled-check-log.ts';
 import { createLogger, type Logger } from '../app/observability/logger.ts';
 import { RemitMetrics } from '../app/observability/remit-metrics.ts';
 import { reportWorkerFailure } from '../app/observability/worker-failure.ts';
@@ -147,10 +148,11 @@ export function screeningStartWarnings(ctx: Pick<ServiceContext, 'screening'>): 
         '<config>/screening/lists.yaml or pass --list.',
     ];
   }
-  return withheld.map(
-    (w) =>
-      `WARNING: screening list source ${w.sourceId} changed on disk and shrank beyond the guard; it is not in force until a second ` +
-      `principal approves reload ${w.pendingReloadId} (leads are not_screened meanwhile).`,
+  return withheld.flatMap((w) =>
+    w.reason === 'stale'
+      ? []
+      : `WARNING: screening list source ${w.sourceId} changed on disk and shrank beyond the guard; it is not in force until a second ` +
+        `principal approves reload ${w.pendingReloadId} (leads are not_screened meanwhile).`,
   );
 }
 
@@ -233,7 +235,12 @@ export async function composeService(
     listSources,
     snapshot: listSnapshot,
   } = await loadScreening(configPath, opts.listSpecs, { store, clock, ids, log, metrics }, snapshotFile);
-  metrics.bind({ counts: () => store.operationalCounts(), lists: () => screening.versions(), now: clock.now });
+  metrics.bind({
+    counts: () => store.operationalCounts(),
+    lists: () => screening.versions(),
+    withheld: () => screening.withheldSources(),
+    now: clock.now,
+  });
   const ctx: ServiceContext = {
     store,
     clock,
@@ -245,6 +252,7 @@ export async function composeService(
     enricher: new CompanyEnricher({ now: clock.now, log, metrics }),
     screening,
     listSources,
+    listChecks: new ScheduledCheckLog(),
     conduct: await loadConductPacks(env.packsDir),
     webhookTargets: new WebhookTargetPolicy(opts.webhookAllow ?? []),
     // Notifications: the inbox and personal/org chat webhooks always, e-mail only with SMTP configured (off: no e-mail row

@@ -48,6 +48,7 @@ export const RUNTIME_VARIABLES = {
   REMIT_AUDIT_KEY_FILE: { schema: optionalText, default: undefined },
   REMIT_AUDIT_SEAL_INTERVAL_MS: { schema: wholeMs(1), default: '200' },
   REMIT_ORG_SYNC_MS: { schema: wholeMs(0), default: '0' },
+  REMIT_LIST_SYNC_MS: { schema: wholeMs(1), default: '2000' },
   REMIT_SLA_INTERVAL_MS: { schema: wholeMs(1), default: '1000' },
   REMIT_RETENTION_INTERVAL_MS: { schema: wholeMs(1), default: '3600000' },
   REMIT_OUTCOME_MODEL_INTERVAL_MS: { schema: wholeMs(1), default: '60000' },
@@ -99,6 +100,8 @@ export interface RuntimeEnv {
   readonly auditKeyFile: string | undefined;
   readonly auditSealIntervalMs: number;
   readonly orgSyncMs: number;
+  /** How often each instance compares its screening lists with the versions in force and runs due scheduled checks. */
+  readonly listSyncMs: number;
   readonly slaIntervalMs: number;
   readonly retentionIntervalMs: number;
   readonly outcomeModelIntervalMs: number;
@@ -142,6 +145,7 @@ export function parseRuntimeEnv(env: Readonly<Record<string, string | undefined>
     auditKeyFile: v.REMIT_AUDIT_KEY_FILE,
     auditSealIntervalMs: v.REMIT_AUDIT_SEAL_INTERVAL_MS,
     orgSyncMs: v.REMIT_ORG_SYNC_MS,
+    listSyncMs: v.REMIT_LIST_SYNC_MS,
     slaIntervalMs: v.REMIT_SLA_INTERVAL_MS,
     retentionIntervalMs: v.REMIT_RETENTION_INTERVAL_MS,
     outcomeModelIntervalMs: v.REMIT_OUTCOME_MODEL_INTERVAL_MS,

@@ -17,6 +17,8 @@ export interface ListSource {
   readonly description?: string | undefined;
   /** The list's allowed age in days (screening.lists_stale when older); omitted: no limit. */
   readonly maxAgeDays?: number | undefined;
+  /** How often the service checks the file and reloads it when it changed (docs/screening.md "Scheduled reloads"); omitted: never. */
+  readonly reloadEveryMinutes?: number | undefined;
 }
 
 /** A reload that removes more than this fraction of a list's entries (or empties it) waits for a second approver. */
@@ -46,6 +48,17 @@ export const ListSourcesFileSchema = z
             .min(1)
             .optional()
             .describe('Compliance is told (screening.lists_stale) when the list is older than this many days; omitted: no limit.'),
+          reloadEveryMinutes: z
+            .number()
+            .int()
+            .min(1)
+            .max(10_080)
+            .optional()
+            .describe(
+              'Check the file this often (minutes, at most a week) and reload it, as `system`, when it changed; a shrink ' +
+                'beyond maxShrinkFraction waits for approval as any reload. With several instances one checks per period. ' +
+                'Omitted: reloaded only through the API or at start.',
+            ),
         }),
       )
       .min(1),
@@ -76,6 +89,7 @@ export class ListSourceCatalogue {
       path: isAbsolute(s.path) ? s.path : resolve(configDir, s.path),
       description: s.description,
       maxAgeDays: s.maxAgeDays,
+      reloadEveryMinutes: s.reloadEveryMinutes,
     }));
     return new ListSourceCatalogue(sources, file.maxShrinkFraction);
   }

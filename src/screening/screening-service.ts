@@ -17,21 +17,35 @@ interface State {
   withheld: Map<string, WithheldSource>;
 }
 
-/** A configured source whose data is not screened against; leads are `not_screened` while any is withheld. */
-export interface WithheldSource {
-  readonly sourceId: string;
-  readonly reason: 'pending_approval';
-  readonly pendingReloadId: string;
-}
+/**
+ * A configured source this instance cannot vouch for; leads are `not_screened` while any is withheld.
+ * `pending_approval`: its file changed and shrank beyond the guard (its data is not screened against until approved).
+ * `stale`: another instance put a version in force that this instance's file is not (docs/screening.md "Versions in
+ * force on every instance"): its older data is still screened against, so a name it lists is still a hit, but no lead
+ * is cleared.
+ */
+export type WithheldSource =
+  | { readonly sourceId: string; readonly reason: 'pending_approval'; readonly pendingReloadId: string }
+  | {
+      readonly sourceId: string;
+      readonly reason: 'stale';
+      readonly code: 'SCREENING_LIST_STALE';
+      /** The version in force in the store. */
+      readonly inForceSha256: string;
+      /** This instance's file (null: it could not be read). */
+      readonly fileSha256: string | null;
+      readonly since: string;
+    };
 
 /**
  * Whether a "clear" is possible: `ok` = at least one sanctions list in force and nothing withheld;
  * `no_sanctions_list` = none loaded (a blocklist or PEP list alone is not sanctions screening);
- * `withheld` = a configured source waits for approval.
+ * `withheld` = a configured source waits for approval; `stale` = a source's version in force is not the one here.
  */
-export type ScreeningCoverage = 'ok' | 'no_sanctions_list' | 'withheld';
+export type ScreeningCoverage = 'ok' | 'no_sanctions_list' | 'withheld' | 'stale';
 
 function coverageOf(state: State): ScreeningCoverage {
+  if ([...state.withheld.values()].some((w) => w.reason === 'stale')) return 'stale';
   if (state.withheld.size > 0) return 'withheld';
   return [...state.lists.values()].some((l) => l.version.category === 'sanctions') ? 'ok' : 'no_sanctions_list';
 }
@@ -124,7 +138,8 @@ export class ScreeningService {
       withheld.delete(l.version.listId);
     }
     for (const w of changes.withhold ?? []) {
-      lists.delete(w.sourceId);
+      // A stale version's entries still hold the names they list; a file awaiting approval replaced its data.
+      if (w.reason !== 'stale') lists.delete(w.sourceId);
       withheld.set(w.sourceId, w);
     }
     this.swap(lists, withheld, changes.index);

@@ -34,4 +34,20 @@ describe('screening list sources in the config folder', () => {
     expect(bad.error.map((p) => p.path).sort()).toEqual(['maxShrinkFraction', 'sources[0].format', 'sources[2].id']);
     expect(bad.error.every((p) => p.file === join(dir, 'screening', 'lists.yaml'))).toBe(true);
   });
+
+  it('reloadEveryMinutes: a whole number of minutes from 1 to a week; anything else is a field-level error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'remit-list-sources-'));
+    await mkdir(join(dir, 'screening'));
+    const file = join(dir, 'screening', 'lists.yaml');
+    const sources = (every: string) =>
+      `sources:\n  - { id: a, format: un-xml, path: a.xml${every} }\n  - { id: b, format: un-xml, path: b.xml }\n`;
+    await writeFile(file, sources(', reloadEveryMinutes: 60'));
+    const ok = await loadListSources(dir);
+    expect(ok.ok && ok.value?.sources.map((s) => s.reloadEveryMinutes)).toEqual([60, undefined]);
+    for (const bad of ['0', '1.5', '10081', '"PT1H"']) {
+      await writeFile(file, sources(`, reloadEveryMinutes: ${bad}`));
+      const refused = await loadListSources(dir);
+      expect(refused.ok ? [] : refused.error.map((p) => p.path), bad).toEqual(['sources[0].reloadEveryMinutes']);
+    }
+  });
 });

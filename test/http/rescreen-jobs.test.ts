@@ -370,7 +370,12 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
     const [withheld] = b.ctx.screening!.withheldSources();
     expect(withheld?.sourceId).toBe('blocklist');
     expect(await b.store.rescreenJobs.list({ limit: 10 })).toEqual([]);
-    const approved = await post(b, `/v1/screening/lists:reload/${withheld!.pendingReloadId}/approve`, {}, b.tokens.compliance);
+    const approved = await post(
+      b,
+      `/v1/screening/lists:reload/${withheld?.reason === 'pending_approval' ? withheld.pendingReloadId : ''}/approve`,
+      {},
+      b.tokens.compliance,
+    );
     expect(approved.statusCode, approved.body).toBe(200);
     const queued = approved.json().rescreen;
     expect(queued).toEqual({ jobId: expect.any(String), status: 'queued' });

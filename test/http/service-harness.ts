@@ -16,6 +16,7 @@ import { ScreeningService } from '../../src/screening/screening-service.ts';
 import type { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import { startListSources } from '../../src/app/screening/screening-lists.use-case.ts';
 import { ListSnapshotKeeper } from '../../src/app/screening/list-snapshot-keeper.ts';
+import { ScheduledCheckLog } from '../../src/app/screening/scheduled-check-log.ts';
 import type { Role } from '../../src/domain/access/roles.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';
 import type { Logger } from '../../src/app/observability/logger.ts';
@@ -128,6 +129,7 @@ export async function startTestService(
     enricher: new CompanyEnricher({ now: clock.now, ...observability }),
     screening,
     listSources: opts.listSources,
+    ...(opts.listSources ? { listChecks: new ScheduledCheckLog() } : {}),
     webhookTargets: opts.webhookTargets ?? new WebhookTargetPolicy(opts.webhookAllow ?? []),
     ...(opts.followers
       ? {
@@ -135,7 +137,12 @@ export async function startTestService(
         }
       : {}),
   };
-  observability.metrics.bind({ counts: () => store.operationalCounts(), lists: () => screening.versions(), now: clock.now });
+  observability.metrics.bind({
+    counts: () => store.operationalCounts(),
+    lists: () => screening.versions(),
+    withheld: () => screening.withheldSources(),
+    now: clock.now,
+  });
   const app = await buildServer({ ctx, routes: SERVICE_ROUTES, ...opts.server });
   const repId = opts.repId ?? [...loaded.value.org.repsById.keys()][0]!;
   const tokens = await roleTokens(ctx, repId);

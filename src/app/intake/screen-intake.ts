@@ -1,3 +1,4 @@
+import { STALE_LIST_TAG } from '../../domain/lead/stale-list-tag.ts';
 import type { NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
 import type { Lead } from '../../domain/lead/lead.schema.ts';
 import type { ScreeningPolicy } from '../../domain/org/screening-policy.schema.ts';
@@ -124,7 +125,13 @@ export function screenIntake(service: ScreeningService | null, subject: Screenin
   const held = hits.filter((h) => h.isMatch);
   const blocking = held.filter((h) => !h.isPep || h.isSanctioned);
   const status = blocking.length > 0 ? 'potential_match' : coverage !== 'ok' ? 'not_screened' : held.length > 0 ? 'pep' : 'clear';
-  const tags = [...new Set(held.flatMap((h) => [h.listId, ...(h.isPep ? ['pep'] : []), ...(h.isSanctioned ? ['sanctions'] : [])]))].sort();
+  const tags = [
+    ...new Set([
+      ...held.flatMap((h) => [h.listId, ...(h.isPep ? ['pep'] : []), ...(h.isSanctioned ? ['sanctions'] : [])]),
+      // docs/screening.md "Versions in force on every instance": the screening gate holds such a lead
+      ...(coverage === 'stale' && status === 'not_screened' ? [STALE_LIST_TAG] : []),
+    ]),
+  ].sort();
   const listVersions = versions.map((v) => `${v.listId}@${v.sha256.slice(0, 12)}`).sort();
   return { status, tags, listVersions, hits, threshold: policy.reviewThreshold, coverage, policy: recorded };
 }

@@ -11,6 +11,8 @@ export interface GaugeSources {
     readonly warnings?: Readonly<Record<string, number>>;
   }[];
   readonly now: () => number;
+  /** Configured list sources not screened as in force (pending approval, or stale on this instance); omitted: none. */
+  readonly withheld?: () => readonly { readonly sourceId: string; readonly reason: string }[];
 }
 
 /** Latency buckets, seconds: ingest is a few ms on SQLite, tens on PostgreSQL; the tail matters. */
@@ -67,6 +69,16 @@ export class RemitMetrics {
       'unreadable, corrupt, truncated, format_version, code_changed, key_scheme_changed, params_changed, sources_changed, ' +
       'source_file_changed, as_of_date.',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  /** Passes of the list sync that changed a source here (docs/screening.md "Versions in force on every instance"). */
+  readonly screeningListSyncs = new Counter({
+    name: 'remit_screening_list_syncs_total',
+    help:
+      'Screening list sources this instance changed to follow the version in force, by list and result: adopted, stale, ' +
+      'unreadable (no lead cleared until the file is the one in force), expired_dropped; and the scheduled checks it ran: ' +
+      'unchanged, reloaded, pending_approval, awaiting_approval, stale_here, check_failed.',
+    labelNames: ['list', 'result'] as const,
     registers: [this.registry],
   });
   #sources: GaugeSources | null = null;
@@ -230,6 +242,16 @@ export class RemitMetrics {
         const sources = this.#sources;
         if (!sources) return;
         for (const l of sources.lists()) listAge.set({ list: l.listId }, Math.max(0, (sources.now() - Date.parse(l.loadedAt)) / 1000));
+      },
+    });
+    const withheld: Gauge<'list' | 'reason'> = new Gauge({
+      name: 'remit_screening_lists_withheld',
+      help: 'Configured list sources this instance clears no lead against, by reason (pending_approval, stale); 1 each.',
+      labelNames: ['list', 'reason'],
+      registers,
+      collect: () => {
+        withheld.reset();
+        for (const w of this.#sources?.withheld?.() ?? []) withheld.set({ list: w.sourceId, reason: w.reason }, 1);
       },
     });
     const loadWarnings: Gauge<'list' | 'kind'> = new Gauge({

@@ -22,6 +22,8 @@ export const WORKERS = [
   'rescreen-job',
   'conversion-model',
   'screening-snapshot',
+  'list-sync',
+  'list-reload-schedule',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

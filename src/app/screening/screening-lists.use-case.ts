@@ -56,7 +56,7 @@ export type ListFailure = AppFailure & { readonly serverDetail?: string };
 
 type Deps = Pick<ServiceContext, 'store' | 'clock' | 'ids'> & { readonly log?: ServiceContext['log'] };
 /** What reloads need: the store, the screening service and the configured sources. */
-type ListDeps = Deps & Pick<ServiceContext, 'screening' | 'listSources'> & { readonly orgs?: ServiceContext['orgs'] };
+export type ListDeps = Deps & Pick<ServiceContext, 'screening' | 'listSources'> & { readonly orgs?: ServiceContext['orgs'] };
 
 const sideOf = (v: { readonly sha256: string; readonly entryCount: number } | undefined | null): ListSide =>
   v ? { sha256: v.sha256, entryCount: v.entryCount } : null;
@@ -70,7 +70,7 @@ function inForceRecord(list: LoadedList, at: string, by: string): ListVersionRec
  * docs/screening.md "Load warnings": one line per load of a list that left values out (an IMO number failing its
  * check digit, an MMSI of the wrong length…), with the counts by kind. Never a reason to refuse the list.
  */
-function logLoadWarnings(deps: Deps, list: LoadedList): void {
+export function logLoadWarnings(deps: { readonly log?: ServiceContext['log'] }, list: LoadedList): void {
   const warnings = list.version.warnings;
   if (!warnings) return;
   const total = Object.values(warnings).reduce((a, b) => a + b, 0);
@@ -80,7 +80,8 @@ function logLoadWarnings(deps: Deps, list: LoadedList): void {
   );
 }
 
-function loadOrFail(source: ListSource, deps: Deps): Result<LoadedList, ListFailure> {
+/** Loads a configured source; a file that cannot be loaded is a LIST_SOURCE_UNREADABLE failure (its detail for the log only). */
+export function loadListSourceOrFail(source: ListSource, deps: Deps): Result<LoadedList, ListFailure> {
   try {
     const list = loadListSource(source, () => new Date(deps.clock.now()));
     logLoadWarnings(deps, list);
@@ -188,8 +189,7 @@ export async function reloadListSources(
   sourceIds: readonly string[] | undefined,
 ): Promise<Result<ReloadOutcome, ListFailure>> {
   const catalogue = ctx.listSources;
-  const screening = ctx.screening;
-  if (!catalogue || !screening) return failure('CONFLICT', 'no screening list sources are configured (<config>/screening/lists.yaml)');
+  if (!catalogue || !ctx.screening) return failure('CONFLICT', 'no screening list sources are configured (<config>/screening/lists.yaml)');
   const ids = sourceIds ?? catalogue.ids;
   const unknown = ids.flatMap((id, i) =>
     catalogue.get(id) ? [] : [{ path: `/sources/${i}`, message: `unknown list source; configured sources: ${catalogue.ids.join(', ')}` }],
@@ -197,10 +197,27 @@ export async function reloadListSources(
   if (unknown.length > 0) return failure('LIST_SOURCE_UNKNOWN', 'name configured list sources by id; paths are not accepted', unknown);
   const loaded: LoadedList[] = [];
   for (const id of new Set(ids)) {
-    const l = loadOrFail(catalogue.get(id)!, ctx);
+    const l = loadListSourceOrFail(catalogue.get(id)!, ctx);
     if (!l.ok) return l;
     loaded.push(l.value);
   }
+  return ok(await applyLoadedLists(ctx, { userId: principal.userId, roles: principal.roles, trigger: 'reload' }, loaded));
+}
+
+/** Who reloads: a principal through the API, or `system` (roles null) on a schedule (docs/screening.md "Scheduled reloads"). */
+export interface Reloader {
+  readonly userId: string;
+  readonly roles: readonly string[] | null;
+  readonly trigger: Extract<RescreenJobTrigger, 'reload' | 'schedule'>;
+}
+
+/**
+ * Puts lists already loaded from their configured sources in force, exactly as a reload does: each is applied (audited,
+ * recorded in force, its delta queued for re-screening) or, when it shrinks too much, held as a pending reload.
+ */
+export async function applyLoadedLists(ctx: ListDeps, by: Reloader, loaded: readonly LoadedList[]): Promise<ReloadOutcome> {
+  const catalogue = ctx.listSources!;
+  const screening = ctx.screening!;
   const inForce = new Map((await ctx.store.screeningLists.inForce()).map((r) => [r.sourceId, r]));
   const at = toIso(ctx.clock.now());
   const applied: AppliedReload[] = [];
@@ -215,7 +232,7 @@ export async function reloadListSources(
         id: ctx.ids.next('lrl'),
         sourceId: id,
         status: 'pending',
-        requestedBy: principal.userId,
+        requestedBy: by.userId,
         requestedAt: at,
         oldSha256: before?.sha256 ?? null,
         oldEntryCount: before?.entryCount ?? null,
@@ -224,7 +241,7 @@ export async function reloadListSources(
         decidedBy: null,
         decidedAt: null,
       };
-      await ctx.store.transaction((tx) => recordPending(tx, record, principal.roles, catalogue.maxShrinkFraction));
+      await ctx.store.transaction((tx) => recordPending(tx, record, by.roles, catalogue.maxShrinkFraction));
       pending.push({ reloadId: record.id, sourceId: id, before, after, maxShrinkFraction: catalogue.maxShrinkFraction });
       continue;
     }
@@ -235,12 +252,11 @@ export async function reloadListSources(
   // The delta against the version this service screens with (the one in force here), before it is replaced.
   const deltas = toApply.map(({ list }) => versionedDelta(screening.loaded(list.version.listId), list));
   const rescreen = await ctx.store.transaction(async (tx) => {
-    for (const { list, before } of toApply)
-      await recordApplied(tx, list, before, principal.userId, principal.roles, at, 'screening_list.reloaded');
-    return queueJob(tx, ctx, 'reload', principal.userId, principal.roles, deltas, at);
+    for (const { list, before } of toApply) await recordApplied(tx, list, before, by.userId, by.roles, at, 'screening_list.reloaded');
+    return queueJob(tx, ctx, by.trigger, by.userId, by.roles, deltas, at);
   });
   screening.apply({ add: toApply.map((a) => a.list) }); // one new name index for all of them
-  return ok({ applied, pending, rescreen });
+  return { applied, pending, rescreen };
 }
 
 /** A second principal applies a pending reload, if the file on disk is still the one that was requested. */
@@ -260,7 +276,7 @@ export async function approveListReload(
   if (!independent.ok) return independent;
   const source = catalogue.get(record.sourceId);
   if (!source) return failure('CONFLICT', `list source ${record.sourceId} is no longer configured`);
-  const l = loadOrFail(source, ctx);
+  const l = loadListSourceOrFail(source, ctx);
   if (!l.ok) return l;
   const list = l.value;
   if (list.version.sha256 !== record.newSha256)

@@ -10,6 +10,7 @@ import type { WebhookTargetPolicy } from '../webhooks/webhook-target-policy.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { NotificationPlanner } from '../notifications/notification-planner.ts';
 import type { RemitMetrics } from '../observability/remit-metrics.ts';
+import type { ScheduledCheckLog } from '../screening/scheduled-check-log.ts';
 
 /** What every use case gets: ports and shared services, no adapters. */
 export interface ServiceContext {
@@ -28,6 +29,8 @@ export interface ServiceContext {
   readonly screening: ScreeningService | null;
   /** The configured list sources (<config>/screening/lists.yaml): the only lists a reload may load. */
   readonly listSources?: ListSourceCatalogue | undefined;
+  /** What the scheduled list checks on this instance found (docs/screening.md "Scheduled reloads"); omitted: none run. */
+  readonly listChecks?: ScheduledCheckLog;
   /** Conduct rule packs (outreach gate, cooling-off); omitted: the repository's packs/ are loaded on first use. */
   readonly conduct?: CompiledPacks;
   /** Where webhooks may be delivered (SSRF guard); omitted: public addresses only, nothing allowed in addition. */

@@ -15,6 +15,7 @@ import { AutoAwayWorker } from '../../app/routing/auto-away-worker.ts';
 import { ConversionModelWorker } from '../../app/outcomes/conversion-model-worker.ts';
 import { ReassignmentWorker } from '../../app/routing/reassignment-worker.ts';
 import { RescreenRunner } from '../../app/screening/rescreen-runner.ts';
+import { ListSyncWorker } from '../../app/screening/list-sync-worker.ts';
 import { composeService, screeningStartWarnings } from '../compose-service.ts';
 import { startableAuditSealer } from '../audit-sealer-runner.ts';
 import { runtimeEnv, serveSettings, type RuntimeEnv } from '../runtime-config.ts';
@@ -44,7 +45,8 @@ const TRUST_PROXY_HELP =
  * Workers started with their own intervals: the outbound workers of the outbox — notifications (docs/notifications.md;
  * inbox and chat always, e-mail with SMTP) and CRM write-back (docs/crm.md), idle unless the org in force has
  * crmWriteBack targets and a decision queued a row —, the scheduled and edge-triggered notification events, and delta
- * re-screening (docs/screening.md "Re-screen jobs": jobs queued by list reloads, approvals and this start).
+ * re-screening (docs/screening.md "Re-screen jobs": jobs queued by list reloads, approvals and this start), and the screening
+ * lists following the versions in force with their scheduled checks (docs/screening.md "Versions in force on every instance").
  */
 function selfTimedWorkers(ctx: ServiceContext, env: RuntimeEnv): readonly { start(): void; stop(): Promise<void> }[] {
   const mail = env.mail ? smtpMailSender(env.mail.smtpUrl, env.mail.from) : null;
@@ -53,6 +55,7 @@ function selfTimedWorkers(ctx: ServiceContext, env: RuntimeEnv): readonly { star
     new CrmWritebackWorker(ctx, defaultCrmClient(ctx.clock.now)),
     new NotificationJobs(ctx),
     new RescreenRunner(ctx),
+    new ListSyncWorker(ctx, { intervalMs: env.listSyncMs }),
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { Applicability, DecisionContext } from '../eligibility/eligibility-check.ts';
 import type { DecisionOutcome, DecisionReason } from './decision.ts';
+import { STALE_LIST_TAG } from '../lead/stale-list-tag.ts';
 
 /** Lead-level gates run before any rule: no rule can route around them. */
 export interface LeadGate extends Applicability {
@@ -15,6 +16,12 @@ export const screeningGate: LeadGate = {
       return { outcome: 'HELD', reason: { code: 'SCREENING_POTENTIAL_MATCH', detail: `tags: ${s.tags.join(', ') || 'none'}` } };
     if (s.status === 'confirmed_match')
       return { outcome: 'REFUSED', reason: { code: 'SCREENING_CONFIRMED_MATCH', detail: `tags: ${s.tags.join(', ') || 'none'}` } };
+    // An instance that knows its list is older than the one in force clears nobody: compliance sees the lead.
+    if (s.status === 'not_screened' && s.tags.includes(STALE_LIST_TAG))
+      return {
+        outcome: 'HELD',
+        reason: { code: 'SCREENING_LIST_STALE', detail: 'a screening list here is older than the version in force' },
+      };
     if (s.status === 'pep' && ctx.org.suitability.pep.mode === 'hold')
       return { outcome: 'HELD', reason: { code: 'PEP_REQUIRES_REVIEW', detail: 'policy holds PEPs for review' } };
     return null;

@@ -41,6 +41,10 @@ export const REASON_CODES = {
   // screening
   SCREENING_POTENTIAL_MATCH: reason('screening', 'A potential sanctions/blocklist match awaits compliance disposition.'),
   SCREENING_CONFIRMED_MATCH: reason('screening', 'Compliance confirmed a sanctions/blocklist match; the lead stays blocked.'),
+  SCREENING_LIST_STALE: reason(
+    'screening',
+    'Screened while a list here was older than the version in force on another instance: held, never cleared.',
+  ),
   PEP_REQUIRES_REVIEW: reason('screening', 'Policy holds politically exposed persons for enhanced due diligence review.'),
   EDD_REQUIRED_FOR_PEP: reason('suitability', 'PEP leads go only to teams set up for enhanced due diligence.'),
   // suitability (lead-level)

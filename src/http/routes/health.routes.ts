@@ -3,7 +3,7 @@ import type { ServiceContext } from '../../app/shared/service-context.ts';
 import { sendError } from '../reply-error.ts';
 
 /**
- * What /ready says about screening. No sanctions list (or a source withheld pending approval) keeps
+ * What /ready says about screening. No sanctions list (or a source withheld pending approval, or stale here) keeps
  * the service ready — leads are still taken in and held as not_screened by the org's rules — but
  * the status names the gap so monitoring and a compliance officer see it. File paths stay private.
  */
@@ -19,12 +19,14 @@ function screeningReadiness(ctx: ServiceContext) {
     // counts by kind of values the load left out (docs/screening.md "Load warnings"): no list data, only when any
     ...(v.warnings ? { warnings: v.warnings } : {}),
   }));
-  const withheld = (ctx.screening?.withheldSources() ?? []).map((w) => ({
-    id: w.sourceId,
-    reason: w.reason,
-    pendingReloadId: w.pendingReloadId,
-  }));
-  return { status: ctx.screening?.coverage() ?? 'no_sanctions_list', lists, withheld };
+  const withheld = (ctx.screening?.withheldSources() ?? []).map((w) =>
+    w.reason === 'stale'
+      ? { id: w.sourceId, reason: w.reason, code: w.code, inForceSha256: w.inForceSha256, fileSha256: w.fileSha256, since: w.since }
+      : { id: w.sourceId, reason: w.reason, pendingReloadId: w.pendingReloadId },
+  );
+  // A scheduled check that failed keeps the version in force; readiness names it so monitoring sees it.
+  const failedChecks = (ctx.listChecks?.all() ?? []).filter((c) => c.result === 'failed');
+  return { status: ctx.screening?.coverage() ?? 'no_sanctions_list', lists, withheld, failedChecks };
 }
 
 export function registerHealthRoutes(app: FastifyInstance, ctx: ServiceContext): void {

@@ -81,6 +81,8 @@ function registerListRoutes(app: FastifyInstance, ctx: ServiceContext): void {
       sources: (ctx.listSources?.sources ?? []).map((s) => ({ id: s.id, format: s.format, description: s.description ?? null })),
       withheld: ctx.screening?.withheldSources() ?? [],
       pending: await ctx.store.screeningLists.listPending(),
+      // docs/screening.md "Scheduled reloads": what the checks this instance ran last found, by source
+      scheduledChecks: ctx.listChecks?.all() ?? [],
     }),
   );
   r.post(

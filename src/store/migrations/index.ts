@@ -31,6 +31,7 @@ import { tableGenerations } from './0035-table-generations.ts';
 import { leanerWriteIndexes } from './0036-leaner-write-indexes.ts';
 import { apiKeyGenerations } from './0037-api-key-generations.ts';
 import { rescreenJobs } from './0038-rescreen-jobs.ts';
+import { screeningListChecks } from './0040-screening-list-checks.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -66,4 +67,5 @@ export const MIGRATIONS: readonly Migration[] = [
   leanerWriteIndexes,
   apiKeyGenerations,
   rescreenJobs,
+  screeningListChecks,
 ];

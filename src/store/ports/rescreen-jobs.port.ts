@@ -5,8 +5,11 @@
  * whose job was taken over writes nothing). Instants are ISO-8601 UTC.
  */
 
-/** What queued the job: a reload through the API, the approval of a held-back reload, or a start with a changed file. */
-export type RescreenJobTrigger = 'reload' | 'approval' | 'start';
+/**
+ * What queued the job: a reload through the API, the approval of a held-back reload, a start with a changed file, or a
+ * scheduled check that found a changed file (docs/screening.md "Scheduled reloads").
+ */
+export type RescreenJobTrigger = 'reload' | 'approval' | 'start' | 'schedule';
 
 export type RescreenJobStatus = 'queued' | 'running' | 'done' | 'failed';
 

@@ -49,4 +49,10 @@ export interface ScreeningListRepository {
   decide(id: string, status: Exclude<PendingReloadStatus, 'pending'>, by: string, at: string): Promise<boolean>;
   /** Marks every pending reload of the source `superseded` (a newer version was applied). */
   supersede(sourceId: string, by: string, at: string): Promise<number>;
+  /**
+   * Claims the scheduled check of a source due at `at` (migration 0040): true when this caller won it (no check was
+   * recorded, or the recorded one is due by `at`); the next one is then due at `nextAt`. A compare-and-set on the due
+   * time: of several instances claiming at once exactly one wins a period.
+   */
+  claimScheduledCheck(sourceId: string, by: string, at: string, nextAt: string): Promise<boolean>;
 }

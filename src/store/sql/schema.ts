@@ -7,7 +7,12 @@ import type {
   NotificationsTable,
 } from './outbound-schema.ts';
 import type { LeadOutcomesTable, OutcomeModelHeadTable, OutcomeModelsTable } from './outcome-schema.ts';
-import type { RescreenJobsTable, ScreeningListReloadsTable, ScreeningListVersionsTable } from './screening-schema.ts';
+import type {
+  RescreenJobsTable,
+  ScreeningListChecksTable,
+  ScreeningListReloadsTable,
+  ScreeningListVersionsTable,
+} from './screening-schema.ts';
 
 /** Kysely table types for the migrations in ../migrations (snake_case, as in the database). */
 
@@ -558,6 +563,7 @@ export interface Database {
   sla_timers: SlaTimersTable;
   screening_list_versions: ScreeningListVersionsTable;
   screening_list_reloads: ScreeningListReloadsTable;
+  screening_list_checks: ScreeningListChecksTable;
   org_drafts: OrgDraftsTable;
   rep_presence: RepPresenceTable;
   reassignments: ReassignmentsTable;

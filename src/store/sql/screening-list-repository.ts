@@ -37,6 +37,25 @@ const toPending = (r: Selectable<ScreeningListReloadsTable>): PendingReloadRecor
   decidedAt: r.decided_at,
 });
 
+/** The first check of a source is an insert; a later one moves the due time only if it is due (one winner per period). */
+async function claimScheduledCheck(db: Kysely<Database>, sourceId: string, by: string, at: string, nextAt: string): Promise<boolean> {
+  if (!(nextAt > at)) throw new StoreInputError('the next check must be due after this one');
+  const row = { source_id: sourceId, next_check_at: nextAt, checked_by: by, checked_at: at };
+  const first = await db
+    .insertInto('screening_list_checks')
+    .values(row)
+    .onConflict((oc) => oc.column('source_id').doNothing())
+    .executeTakeFirst();
+  if (Number(first.numInsertedOrUpdatedRows ?? 0) === 1) return true;
+  const r = await db
+    .updateTable('screening_list_checks')
+    .set({ next_check_at: nextAt, checked_by: by, checked_at: at })
+    .where('source_id', '=', sourceId)
+    .where('next_check_at', '<=', at)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export function screeningListRepository(db: Kysely<Database>): ScreeningListRepository {
   const supersede = async (sourceId: string, by: string, at: string): Promise<number> => {
     const r = await db
@@ -112,5 +131,6 @@ export function screeningListRepository(db: Kysely<Database>): ScreeningListRepo
       return Number(r.numUpdatedRows) === 1;
     },
     supersede,
+    claimScheduledCheck: (sourceId, by, at, nextAt) => claimScheduledCheck(db, sourceId, by, at, nextAt),
   };
 }

@@ -44,3 +44,12 @@ export interface RescreenJobsTable {
   finished_at: string | null;
   error: string | null;
 }
+
+// --- 0040-screening-list-checks --------------------------------------------------------------
+
+export interface ScreeningListChecksTable {
+  source_id: string;
+  next_check_at: string;
+  checked_by: string;
+  checked_at: string;
+}

@@ -1,0 +1,314 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ListSyncWorker } from '../../src/app/screening/list-sync-worker.ts';
+import { ListSourceCatalogue, type ListSource } from '../../src/screening/list-sources.ts';
+import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
+import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { capturingLogger } from '../support/observability.ts';
+import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
+
+const dialects = await bothDialects();
+
+/**
+ * docs/screening.md "Versions in force on every instance" and "Scheduled reloads", on SQLite and PostgreSQL: instances
+ * sharing one database follow the list versions put in force on any of them (or hold leads when their own file is not
+ * that version), and a source with `reloadEveryMinutes` is checked and reloaded by `system`, once per period.
+ */
+
+const BLOCKLIST = 'examples/bank/screening/firm-blocklist.csv';
+const HEADER = 'id,name,aliases,type,dob,country,reason\n';
+const NEW_ENTRY = 'NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\n';
+const HOUR = 3_600_000;
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Instance {
+  readonly s: TestService;
+  /** This instance's own copy of the blocklist (each instance reads its own disk). */
+  readonly blocklistFile: string;
+  readonly sync: ListSyncWorker;
+  readonly logLines: Record<string, unknown>[];
+}
+
+/** Instances on one database, each with its own copy of the list files and its own clock (all at the same time). */
+function environment(dialect: 'sqlite' | 'postgres', sourceOptions: Partial<ListSource> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'remit-list-sync-'));
+  const schema = dialect === 'postgres' ? newSchemaName() : undefined;
+  const target = schema ? { url: PG_URL, schema } : { url: `sqlite:${join(dir, 'remit.sqlite')}` };
+  let instances = 0;
+  cleanups.push(async () => {
+    if (schema) await dropSchema(schema);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    /** `prepare`: what happens to this instance's files before it starts (a file replaced while it was down). */
+    async start(name: string, prepare?: (blocklistFile: string) => Promise<void>): Promise<Instance> {
+      const own = join(dir, name);
+      mkdirSync(own);
+      const blocklistFile = join(own, 'firm-blocklist.csv');
+      copyFileSync(BLOCKLIST, blocklistFile);
+      await prepare?.(blocklistFile);
+      copyFileSync('test/support/fixtures/sanctions-mini.ftm.jsonl', join(own, 'sanctions.ftm.jsonl'));
+      const catalogue = new ListSourceCatalogue(
+        [
+          { id: 'blocklist', format: 'blocklist-csv', path: blocklistFile, ...sourceOptions },
+          { id: 'test-sanctions', format: 'ftm-jsonl', path: join(own, 'sanctions.ftm.jsonl') },
+        ],
+        0.2,
+      );
+      const { log, lines } = capturingLogger();
+      const s = await startTestService({ ...target, listSources: catalogue, idStart: 1 + 1_000_000 * instances++, log });
+      cleanups.push(() => s.close());
+      return { s, blocklistFile, sync: new ListSyncWorker(s.ctx, { name }), logLines: lines };
+    },
+  };
+}
+
+const post = (s: TestService, url: string, body: unknown, token: string) =>
+  s.app.inject({ method: 'POST', url, payload: body as object, headers: auth(token) });
+const get = (s: TestService, url: string, token = s.tokens.compliance) => s.app.inject({ method: 'GET', url, headers: auth(token) });
+
+let n = 0;
+/** Posts a lead; returns its outcome, screening status and tags, and the decision's reason codes. */
+async function lead(s: TestService, firstName: string, lastName: string) {
+  const res = await post(
+    s,
+    '/v1/leads',
+    ukLead({ person: { firstName, lastName, email: `${firstName}.${++n}.${Date.now()}@example.co.uk` }, address: { country: 'GB' } }),
+    s.tokens.integration,
+  );
+  expect(res.statusCode, res.body).toBe(201);
+  const decision = res.json().decision;
+  return {
+    outcome: decision.outcome as string,
+    screening: decision.constraints.screening.status as string,
+    tags: decision.constraints.screening.tags as string[],
+    reasons: (decision.reasons as { code: string }[]).map((r) => r.code),
+  };
+}
+
+const inForceSha = async (s: TestService, id: string) => (await s.store.screeningLists.inForce()).find((r) => r.sourceId === id)?.sha256;
+const listedSha = async (s: TestService, id: string) =>
+  ((await get(s, '/v1/screening/lists')).json().lists as { listId: string; sha256: string }[]).find((l) => l.listId === id)?.sha256;
+const syncCount = async (s: TestService, result: string) =>
+  (await s.ctx.metrics.screeningListSyncs.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+const listAudit = async (s: TestService) =>
+  (await s.store.audit.pending(10_000))
+    .map((p) => p.event)
+    .filter((e) => e.subject === 'screening-list:blocklist')
+    .map((e) => ({ actor: e.actor, action: (e.payload as { action: string }).action }));
+
+describe.each(dialects)('list versions in force on every instance: $factory.name', ({ factory, run: enabled, reason }) => {
+  if (!enabled) return declareUnreachable(reason);
+  const dialect = factory.name as 'sqlite' | 'postgres';
+
+  it('a reload on A: B screens with the old version only until its sync, then holds the newly listed name', async () => {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    const b = await env.start('b');
+    for (const i of [a, b]) await appendFile(i.blocklistFile, NEW_ENTRY); // the same file published to both
+    const reload = await post(a.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.s.tokens.compliance);
+    expect(reload.statusCode, reload.body).toBe(200);
+    const newSha = await inForceSha(a.s, 'blocklist');
+    expect(await listedSha(b.s, 'blocklist')).not.toBe(newSha);
+    // the bound: between the reload's commit and B's next sync, B still screens with the version it had
+    expect((await lead(b.s, 'Marguerite', 'Quillfeather')).screening).toBe('clear');
+
+    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'adopted' }]);
+    expect(await listedSha(b.s, 'blocklist')).toBe(newSha);
+    const held = await lead(b.s, 'Marguerite', 'Quillfeather');
+    expect(held).toMatchObject({ outcome: 'HELD', screening: 'potential_match', reasons: ['SCREENING_POTENTIAL_MATCH'] });
+    expect(await syncCount(b.s, 'adopted')).toBe(1);
+    // adopting records nothing: one reload, by A's principal; no second job
+    expect((await listAudit(b.s)).filter((e) => e.action === 'screening_list.reloaded')).toHaveLength(1);
+    expect(await b.s.store.rescreenJobs.list({ limit: 10 })).toHaveLength(1);
+    // a second pass has nothing to do (and A, which reloaded, has nothing either)
+    expect((await b.sync.runOnce()).adopted).toEqual([]);
+    expect((await a.sync.runOnce()).adopted).toEqual([]);
+  });
+
+  it("B's file is not the version in force: B clears nobody (SCREENING_LIST_STALE) until its file is fixed, then adopts", async () => {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    const b = await env.start('b');
+    await appendFile(a.blocklistFile, NEW_ENTRY); // only A got the new file
+    expect((await post(a.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.s.tokens.compliance)).statusCode).toBe(200);
+    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'stale' }]);
+
+    const stale = await lead(b.s, 'Ottoline', 'Brackenbury');
+    expect(stale).toMatchObject({ outcome: 'HELD', screening: 'not_screened', tags: ['list_stale'] });
+    expect(stale.reasons).toContain('SCREENING_LIST_STALE');
+    // its older entries still hold the names they list (a match is never turned into "not screened")
+    expect((await lead(b.s, 'Viktor', 'Halloran')).screening).toBe('potential_match');
+    const ready = (await b.s.app.inject({ method: 'GET', url: '/ready' })).json().screening;
+    expect(ready.status).toBe('stale');
+    expect(ready.withheld).toEqual([
+      {
+        id: 'blocklist',
+        reason: 'stale',
+        code: 'SCREENING_LIST_STALE',
+        inForceSha256: await inForceSha(a.s, 'blocklist'),
+        fileSha256: await listedSha(b.s, 'blocklist'),
+        since: expect.any(String),
+      },
+    ]);
+    const lists = (await get(b.s, '/v1/screening/lists')).json();
+    expect([lists.coverage, lists.withheld[0].reason]).toEqual(['stale', 'stale']);
+    expect(await syncCount(b.s, 'stale')).toBe(1);
+    expect(b.logLines.some((l) => l.code === 'SCREENING_LIST_STALE' && l.source === 'blocklist')).toBe(true);
+    const metrics = (await b.s.ctx.metrics.registry.metrics()).split('\n');
+    expect(metrics).toContain('remit_screening_lists_withheld{list="blocklist",reason="stale"} 1');
+    // an unchanged stale file is not read again every pass
+    expect((await b.sync.runOnce()).adopted).toEqual([]);
+
+    await writeFile(b.blocklistFile, await readFile(a.blocklistFile)); // the operator fixes B's copy
+    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'adopted' }]);
+    expect(b.s.ctx.screening!.coverage()).toBe('ok');
+    expect((await lead(b.s, 'Ottoline', 'Brackenbury')).screening).toBe('clear');
+    expect((await lead(b.s, 'Marguerite', 'Quillfeather')).screening).toBe('potential_match');
+    expect((await b.s.app.inject({ method: 'GET', url: '/ready' })).json().screening.withheld).toEqual([]);
+  });
+
+  it('an unreadable file on B while another version is in force: stale too (never cleared against)', async () => {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    const b = await env.start('b');
+    await appendFile(a.blocklistFile, NEW_ENTRY);
+    await post(a.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.s.tokens.compliance);
+    await writeFile(b.blocklistFile, 'not,a,blocklist\n');
+    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'unreadable' }]);
+    expect(b.s.ctx.screening!.withheldSources()).toMatchObject([{ sourceId: 'blocklist', reason: 'stale', fileSha256: null }]);
+    expect((await lead(b.s, 'Ottoline', 'Brackenbury')).outcome).toBe('HELD');
+  });
+
+  it('a source withheld at start pending approval is not marked stale; the approval on another instance is adopted', async () => {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    const shrink = (file: string) => writeFile(file, `${HEADER}${NEW_ENTRY}`);
+    const b = await env.start('b', shrink);
+    const [withheld] = b.s.ctx.screening!.withheldSources();
+    expect(withheld).toMatchObject({ sourceId: 'blocklist', reason: 'pending_approval' });
+    expect((await b.sync.runOnce()).adopted).toEqual([]);
+    expect(b.s.ctx.screening!.withheldSources()).toEqual([withheld]);
+    await shrink(a.blocklistFile);
+    const reloadId = withheld?.reason === 'pending_approval' ? withheld.pendingReloadId : '';
+    const approved = await post(a.s, `/v1/screening/lists:reload/${reloadId}/approve`, {}, a.s.tokens.compliance);
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'adopted' }]);
+    expect(b.s.ctx.screening!.withheldSources()).toEqual([]);
+    expect((await lead(b.s, 'Marguerite', 'Quillfeather')).screening).toBe('potential_match');
+  });
+});
+
+describe('CSL entries past their end date', () => {
+  it('are dropped by the first sync on a later UTC day; the version in force is the same file, nothing recorded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remit-list-sync-csl-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const csl = join(dir, 'csl.csv');
+    const header =
+      'source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,end_date,standard_order,' +
+      'license_requirement,license_policy,call_sign,vessel_type,gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,' +
+      'remarks,source_list_url,alt_names,citizenships,dates_of_birth,nationalities,places_of_birth,source_information_url,ids\n';
+    const row = (name: string, end: string) =>
+      ['Entity List (EL) - Bureau of Industry and Security', '', '', '', name, '', '""', '', '', end, ...Array(11).fill(''), '""']
+        .concat(['', '', '', '', '', '""'])
+        .join(',');
+    // the service starts at 11:00Z on 24 Nov 2026: the first order ends that day, the second runs on
+    await writeFile(csl, `${header}${row('Ends Today Trading Ltd', '2026-11-24')}\n${row('Runs On Trading Ltd', '')}\n`);
+    const catalogue = new ListSourceCatalogue([
+      { id: 'blocklist', format: 'blocklist-csv', path: join(process.cwd(), BLOCKLIST) },
+      { id: 'csl', format: 'csl-csv', path: csl },
+    ]);
+    const s = await startTestService({ listSources: catalogue });
+    cleanups.push(() => s.close());
+    const sync = new ListSyncWorker(s.ctx, { name: 'a' });
+    const sha = await inForceSha(s, 'csl');
+    expect(s.ctx.screening!.version('csl')?.entryCount).toBe(2);
+    s.clock.advance(12 * HOUR); // 23:00Z, still the 24th
+    expect((await sync.runOnce()).adopted).toEqual([]);
+    s.clock.advance(HOUR + 1);
+    expect((await sync.runOnce()).adopted).toEqual([{ sourceId: 'csl', result: 'expired_dropped' }]);
+    expect(s.ctx.screening!.version('csl')).toMatchObject({ entryCount: 1, sha256: sha });
+    expect(await inForceSha(s, 'csl')).toBe(sha);
+    expect((await sync.runOnce()).adopted).toEqual([]); // once a day
+  });
+});
+
+describe.each(dialects)('scheduled list reloads: $factory.name', ({ factory, run: enabled, reason }) => {
+  if (!enabled) return declareUnreachable(reason);
+  const dialect = factory.name as 'sqlite' | 'postgres';
+  const hourly = { reloadEveryMinutes: 60 };
+
+  it('a changed file is reloaded by system at the next period: audited, in force, a delta job queued', async () => {
+    const env = environment(dialect, hourly);
+    const a = await env.start('a');
+    expect((await a.sync.runOnce()).checks).toMatchObject([{ sourceId: 'blocklist', result: 'unchanged', everyMinutes: 60 }]);
+    await appendFile(a.blocklistFile, NEW_ENTRY);
+    a.s.clock.advance(HOUR - 1);
+    expect((await a.sync.runOnce()).checks).toEqual([]); // not due yet
+    expect((await lead(a.s, 'Marguerite', 'Quillfeather')).screening).toBe('clear');
+    a.s.clock.advance(1);
+    expect((await a.sync.runOnce()).checks).toMatchObject([{ sourceId: 'blocklist', result: 'reloaded' }]);
+    expect((await a.s.store.screeningLists.inForce()).find((r) => r.sourceId === 'blocklist')).toMatchObject({ loadedBy: 'system' });
+    expect(await listAudit(a.s)).toContainEqual({ actor: 'system', action: 'screening_list.reloaded' });
+    expect(await a.s.store.rescreenJobs.list({ limit: 10 })).toMatchObject([
+      { trigger: 'schedule', requestedBy: 'system', lists: [{ listId: 'blocklist', added: 1 }] },
+    ]);
+    expect((await lead(a.s, 'Marguerite', 'Quillfeather')).screening).toBe('potential_match');
+    expect((await get(a.s, '/v1/screening/lists')).json().scheduledChecks).toMatchObject([{ sourceId: 'blocklist', result: 'reloaded' }]);
+  });
+
+  it('a shrink beyond the guard waits for approval (nothing applied, one request); a broken file keeps the version, counted', async () => {
+    const env = environment(dialect, hourly);
+    const a = await env.start('a');
+    await a.sync.runOnce();
+    const before = await inForceSha(a.s, 'blocklist');
+    await writeFile(a.blocklistFile, `${HEADER}${NEW_ENTRY}`);
+    a.s.clock.advance(HOUR);
+    expect((await a.sync.runOnce()).checks).toMatchObject([{ result: 'pending_approval' }]);
+    expect(await inForceSha(a.s, 'blocklist')).toBe(before);
+    expect(await a.s.store.screeningLists.listPending()).toMatchObject([{ sourceId: 'blocklist', requestedBy: 'system' }]);
+    expect(await a.s.store.rescreenJobs.list({ limit: 10 })).toEqual([]);
+    a.s.clock.advance(HOUR);
+    expect((await a.sync.runOnce()).checks).toMatchObject([{ result: 'awaiting_approval' }]);
+    expect(await a.s.store.screeningLists.listPending()).toHaveLength(1);
+
+    await writeFile(a.blocklistFile, 'not,a,blocklist\n');
+    a.s.clock.advance(HOUR);
+    expect((await a.sync.runOnce()).checks).toMatchObject([{ result: 'failed', code: 'LIST_SOURCE_UNREADABLE', failuresInARow: 1 }]);
+    expect(await inForceSha(a.s, 'blocklist')).toBe(before);
+    expect(await listedSha(a.s, 'blocklist')).toBe(before);
+    const failures = (await a.s.ctx.metrics.workerFailures.get()).values.find((v) => v.labels.worker === 'list-reload-schedule');
+    expect(failures?.value).toBe(1);
+    expect(a.logLines.some((l) => l.worker === 'list-reload-schedule' && l.source === 'blocklist')).toBe(true);
+    const ready = (await a.s.app.inject({ method: 'GET', url: '/ready' })).json();
+    expect([ready.status, ready.screening.failedChecks]).toMatchObject(['ready', [{ sourceId: 'blocklist', result: 'failed' }]]);
+  });
+
+  it('two instances with schedules: exactly one reload is recorded; the other adopts it', async () => {
+    const env = environment(dialect, hourly);
+    const a = await env.start('a');
+    const b = await env.start('b');
+    await Promise.all([a.sync.runOnce(), b.sync.runOnce()]);
+    for (const i of [a, b]) {
+      await appendFile(i.blocklistFile, NEW_ENTRY);
+      i.s.clock.advance(HOUR);
+    }
+    const [ra, rb] = await Promise.all([a.sync.runOnce(), b.sync.runOnce()]);
+    expect([...ra.checks, ...rb.checks].map((c) => c.result)).toEqual(['reloaded']);
+    expect((await listAudit(a.s)).filter((e) => e.action === 'screening_list.reloaded')).toEqual([
+      { actor: 'system', action: 'screening_list.reloaded' },
+    ]);
+    expect(await a.s.store.rescreenJobs.list({ limit: 10 })).toHaveLength(1);
+    await Promise.all([a.sync.runOnce(), b.sync.runOnce()]);
+    const sha = await inForceSha(a.s, 'blocklist');
+    expect([await listedSha(a.s, 'blocklist'), await listedSha(b.s, 'blocklist')]).toEqual([sha, sha]);
+    expect((await lead(b.s, 'Marguerite', 'Quillfeather')).screening).toBe('potential_match');
+  });
+});
