@@ -260,7 +260,7 @@ function directSimilarity(a: NameToken, b: NameToken): TokenSim {
     return spellingSimilarity(ta, tb, a.phonetic, b.phonetic, how);
   }
   const spelt = spellingSimilarity(ta, tb, a.phonetic, b.phonetic, how);
-  return spelt.sim >= TRANSLITERATION_SIM ? spelt : transliteratedSimilarity(ta, tb, spelt);
+  return spelt.sim >= TRANSLITERATION_SIM ? spelt : transliteratedSimilarity(ta, tb, a.fold ?? ta, b.fold ?? tb, spelt);
 }
 
 /** A Chinese syllable spelt by the other romanisation system (Wade–Giles "tung" = Pinyin "dong"). */
@@ -640,18 +640,18 @@ export function compareNormalised(
   let numA = false;
   let numB = false;
   const syllableWeight = a.schema === 'person' ? params.unmatchedSyllableWeight : 0;
-  const asSyllableA = leftoverAsSyllable(tb, syllableWeight);
-  const asSyllableB = leftoverAsSyllable(ta, syllableWeight);
+  const inScriptA = syllableWeight > 0 && inCjkScript(ta);
+  const inScriptB = syllableWeight > 0 && inCjkScript(tb);
   ta.forEach((t, i) => {
     if (!usedA[i]) {
-      ua += asSyllableA(t) ? Math.max(wa[i]!, syllableWeight) : wa[i]!;
+      ua += weighsAsSyllable(t, inScriptB) ? Math.max(wa[i]!, syllableWeight) : wa[i]!;
       unmatchedA.push(t.raw);
       if (t.kind === 'number') numA = true;
     }
   });
   tb.forEach((t, j) => {
     if (!usedB[j]) {
-      ub += asSyllableB(t) ? Math.max(wb[j]!, syllableWeight) : wb[j]!;
+      ub += weighsAsSyllable(t, inScriptA) ? Math.max(wb[j]!, syllableWeight) : wb[j]!;
       unmatchedB.push(t.raw);
       if (t.kind === 'number') numB = true;
     }
@@ -677,14 +677,19 @@ export function compareNormalised(
 }
 
 /**
- * Which unmatched tokens of a name weigh as a whole CJK character (unmatchedSyllableWeight): a syllable from CJK or
- * Hangul script, and, when the other name is written in that script, a Latin word spelling a Chinese syllable. A
- * given name's syllable is a character whichever script it is written in: "Wei Lin Na" against 琳 魏 leaves the
- * character 娜 over, as 张建成 against "Zhang Jian" leaves 成, and a two-letter "na" must not weigh less than "cheng".
+ * Whether an unmatched token weighs as a whole CJK character (unmatchedSyllableWeight): a syllable from CJK or Hangul
+ * script, and, when the other name is written in that script, a Latin word spelling a Chinese syllable. A given
+ * name's syllable is a character whichever script it is written in: "Wei Lin Na" against 琳 魏 leaves the character
+ * 娜 over, as 张建成 against "Zhang Jian" leaves 成, and a two-letter "na" must not weigh less than "cheng".
  */
-function leftoverAsSyllable(other: readonly NameToken[], syllableWeight: number): (t: NameToken) => boolean {
-  const otherInScript = syllableWeight > 0 && other.some((t) => t.syllable);
-  return (t) => t.syllable === true || (otherInScript && (t.kind === 'word' || t.kind === 'particle') && isPinyinSyllable(t.text));
+function weighsAsSyllable(t: NameToken, otherInScript: boolean): boolean {
+  return t.syllable === true || (otherInScript && (t.kind === 'word' || t.kind === 'particle') && isPinyinSyllable(t.text));
+}
+
+/** Whether a name is written in CJK or Hangul script (its tokens are romanised syllables). */
+function inCjkScript(tokens: readonly NameToken[]): boolean {
+  for (const t of tokens) if (t.syllable) return true;
+  return false;
 }
 
 export function round(x: number): number {

@@ -18,7 +18,7 @@
 import { round, spellsChinese, tokenSimilarity, type NameCompareParams } from './name-compare.ts';
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
-import { transliterationFold } from './transliteration-variants.ts';
+import { foldsComparable } from './transliteration-variants.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 import { abbreviationPairs } from './abbreviated-words.ts';
 import { sameLettersOtherSpacing } from './spacing-variants.ts';
@@ -185,15 +185,15 @@ function routeOpen(a: NameToken, b: NameToken): boolean {
     const sb = consonantSkeleton(b.text);
     return sa === sb || spellingRouteOpen(sa, sb) || reversible(a, b);
   }
-  return spellingRouteOpen(a.text, b.text) || transliteratedRouteOpen(a.text, b.text);
+  return spellingRouteOpen(a.text, b.text) || transliteratedRouteOpen(a, b);
 }
 
 /** tokenSimilarity's second look with other languages' transliteration conventions folded could pass. */
-function transliteratedRouteOpen(x: string, y: string): boolean {
-  const fx = transliterationFold(x);
-  const fy = transliterationFold(y);
-  if (fx === x && fy === y) return false;
-  return fx === fy || spellingRouteOpen(fx, fy);
+function transliteratedRouteOpen(a: NameToken, b: NameToken): boolean {
+  const fa = a.fold ?? a.text;
+  const fb = b.fold ?? b.text;
+  if (fa === a.text && fb === b.text) return false;
+  return fa === fb || (foldsComparable(fa, fb) && spellingRouteOpen(fa, fb));
 }
 
 /** tokenSimilarity's reversal test could pass: two words of 4+ letters, equally long, one's last letter the other's first. */

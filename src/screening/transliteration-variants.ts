@@ -40,36 +40,55 @@ const FOLDS: readonly (readonly [RegExp, string])[] = [
  */
 const HAS_CONVENTION = /sch|tch|cz|sz|dzh|dj|w|(?<=.)j|^j[aeiou].{4}|x|ou/;
 
-/** Folds computed so far: the same few thousand name words again and again. Bounded: emptied when full. */
-const computed = new Map<string, string>();
-const MAX_COMPUTED = 100_000;
+/**
+ * Folds computed so far, words without a convention included (null: the word is its own fold): the same few thousand
+ * name words are compared again and again, and one map look-up is cheaper than the convention test. A word without a
+ * convention gets itself back, the very string, so comparisons tell "no fold" by identity (the score bound asks it
+ * for every token pair without a letter-by-letter route). Bounded: emptied when full.
+ */
+const computed = new Map<string, string | null>();
+const MAX_COMPUTED = 200_000;
 
 /** The word with the other languages' transliteration conventions rewritten to one spelling (the word if none). */
 export function transliterationFold(word: string): string {
-  if (!HAS_CONVENTION.test(word)) return word;
   let folded = computed.get(word);
   if (folded === undefined) {
-    folded = FOLDS.reduce((s, [pattern, to]) => s.replace(pattern, to), word);
+    folded = HAS_CONVENTION.test(word) ? FOLDS.reduce((s, [pattern, to]) => s.replace(pattern, to), word) : null;
+    if (folded === word) folded = null;
     if (computed.size >= MAX_COMPUTED) computed.clear();
     computed.set(word, folded);
   }
-  return folded;
+  return folded ?? word;
 }
 
 /** One word in two languages' transliteration conventions counts a little less than the word written alike. */
 export const TRANSLITERATION_SIM = 0.95;
 
 /**
- * Words compared again with other languages' conventions folded: the same letters once folded are one name in two
- * conventions ("Nawalny" = "Navalny", more than the spelling similarity a letter-by-letter comparison gives them);
- * near ones are compared as spellings ("Prigoschin" ~ "Prigozhin"). `spelt`, the comparison as written, when it is
- * the better one or neither word holds a convention.
+ * Whether two folds that differ are worth comparing as spellings: the same first letter, lengths at most two apart.
+ * Every spelling match of a name's folds seen (Prigoschin / Prigozhin, Julija / Yulia) is; the check keeps the second
+ * comparison off the many word pairs of unrelated names (the score bound uses the same test).
  */
-export function transliteratedSimilarity(ta: string, tb: string, spelt: SpellingSim): SpellingSim | { sim: number; how: 'romanisation' } {
-  const fa = transliterationFold(ta);
-  const fb = transliterationFold(tb);
+export function foldsComparable(fa: string, fb: string): boolean {
+  return fa.charCodeAt(0) === fb.charCodeAt(0) && Math.abs(fa.length - fb.length) <= 2;
+}
+
+/**
+ * Words compared again with other languages' conventions folded (`fa` / `fb`, the tokens' `fold`): the same letters
+ * once folded are one name in two conventions ("Nawalny" = "Navalny", more than the spelling similarity a
+ * letter-by-letter comparison gives them); near ones are compared as spellings ("Prigoschin" ~ "Prigozhin"). `spelt`,
+ * the comparison as written, when it is the better one or neither word holds a convention.
+ */
+export function transliteratedSimilarity(
+  ta: string,
+  tb: string,
+  fa: string,
+  fb: string,
+  spelt: SpellingSim,
+): SpellingSim | { sim: number; how: 'romanisation' } {
   if (fa === ta && fb === tb) return spelt;
   if (fa === fb) return { sim: TRANSLITERATION_SIM, how: 'romanisation' };
+  if (!foldsComparable(fa, fb)) return spelt;
   const s = spellingSimilarity(fa, fb, phoneticKey(fa), phoneticKey(fb), 'fuzzy');
   return s.sim > spelt.sim ? s : spelt;
 }
