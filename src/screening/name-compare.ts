@@ -12,11 +12,13 @@
  */
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
+import { spellingSimilarity } from './spelling-similarity.ts';
+import { TRANSLITERATION_SIM, transliteratedSimilarity } from './transliteration-variants.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 import { nameDictionaries } from './name-dictionaries.ts';
 import { countryCode } from './country-codes.ts';
 import { burmeseSyllableKey } from './burmese-romanise.ts';
-import { looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
+import { isPinyinSyllable, looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
 import { differentDictionaryWords } from './dictionary-words.ts';
 import { genderedForms } from './gendered-name-forms.ts';
 import { patronymicForms } from './patronymic-name-forms.ts';
@@ -255,20 +257,10 @@ function directSimilarity(a: NameToken, b: NameToken): TokenSim {
     tb = consonantSkeleton(tb);
     how = 'skeleton';
     if (ta === tb) return { sim: 0.9, how };
+    return spellingSimilarity(ta, tb, a.phonetic, b.phonetic, how);
   }
-  const jw = jaroWinkler(ta, tb);
-  const minLen = Math.min(ta.length, tb.length);
-  if (jw >= 0.92 && minLen >= 3) return { sim: jw, how };
-  const pa = a.phonetic;
-  const pb = b.phonetic;
-  if (pa === pb && pa.length >= 2 && jw >= 0.7) return { sim: Math.max(jw, 0.88), how: 'phonetic' };
-  if (jw >= 0.87 && Math.min(pa.length, pb.length) >= 2 && levenshtein(pa, pb, 1) <= 1) return { sim: jw, how };
-  if (minLen >= 5) {
-    const d = levenshtein(ta, tb, 2);
-    if (d <= 1) return { sim: Math.max(jw, 0.86), how: 'fuzzy' };
-    if (d <= 2 && minLen >= 8) return { sim: Math.max(jw, 0.85), how: 'fuzzy' };
-  }
-  return { sim: 0, how };
+  const spelt = spellingSimilarity(ta, tb, a.phonetic, b.phonetic, how);
+  return spelt.sim >= TRANSLITERATION_SIM ? spelt : transliteratedSimilarity(ta, tb, a.fold ?? ta, b.fold ?? tb, spelt);
 }
 
 /** A Chinese syllable spelt by the other romanisation system (Wade–Giles "tung" = Pinyin "dong"). */
@@ -648,16 +640,18 @@ export function compareNormalised(
   let numA = false;
   let numB = false;
   const syllableWeight = a.schema === 'person' ? params.unmatchedSyllableWeight : 0;
+  const inScriptA = syllableWeight > 0 && inCjkScript(ta);
+  const inScriptB = syllableWeight > 0 && inCjkScript(tb);
   ta.forEach((t, i) => {
     if (!usedA[i]) {
-      ua += t.syllable ? Math.max(wa[i]!, syllableWeight) : wa[i]!;
+      ua += weighsAsSyllable(t, inScriptB) ? Math.max(wa[i]!, syllableWeight) : wa[i]!;
       unmatchedA.push(t.raw);
       if (t.kind === 'number') numA = true;
     }
   });
   tb.forEach((t, j) => {
     if (!usedB[j]) {
-      ub += t.syllable ? Math.max(wb[j]!, syllableWeight) : wb[j]!;
+      ub += weighsAsSyllable(t, inScriptA) ? Math.max(wb[j]!, syllableWeight) : wb[j]!;
       unmatchedB.push(t.raw);
       if (t.kind === 'number') numB = true;
     }
@@ -680,6 +674,22 @@ export function compareNormalised(
   score *= f.factor;
   notes.push(...f.notes);
   return { score: round(Math.min(1, Math.max(0, score))), matches, unmatchedA, unmatchedB, notes };
+}
+
+/**
+ * Whether an unmatched token weighs as a whole CJK character (unmatchedSyllableWeight): a syllable from CJK or Hangul
+ * script, and, when the other name is written in that script, a Latin word spelling a Chinese syllable. A given
+ * name's syllable is a character whichever script it is written in: "Wei Lin Na" against 琳 魏 leaves the character
+ * 娜 over, as 张建成 against "Zhang Jian" leaves 成, and a two-letter "na" must not weigh less than "cheng".
+ */
+function weighsAsSyllable(t: NameToken, otherInScript: boolean): boolean {
+  return t.syllable === true || (otherInScript && (t.kind === 'word' || t.kind === 'particle') && isPinyinSyllable(t.text));
+}
+
+/** Whether a name is written in CJK or Hangul script (its tokens are romanised syllables). */
+function inCjkScript(tokens: readonly NameToken[]): boolean {
+  for (const t of tokens) if (t.syllable) return true;
+  return false;
 }
 
 export function round(x: number): number {

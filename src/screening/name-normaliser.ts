@@ -14,6 +14,7 @@
 import { baseTokens } from './name-tokens.ts';
 import { matchPhrase, nameDictionaries } from './name-dictionaries.ts';
 import { phoneticKey } from './phonetic-key.ts';
+import { transliterationFold } from './transliteration-variants.ts';
 import { isAbjad, isSyllabic } from './transliterate.ts';
 import { countryCode } from './country-codes.ts';
 
@@ -26,6 +27,11 @@ export interface NameToken {
   raw: string;
   weight: number;
   phonetic: string;
+  /**
+   * The text with other languages' transliteration conventions folded (transliteration-variants.ts: "nawalny" ->
+   * "navalny"); the text itself when it holds none. Computed once here: comparisons look at it for every token pair.
+   */
+  fold?: string;
   kind: 'word' | 'particle' | 'initial' | 'number' | 'symbol';
   /** Person-name symbol groups (nicknames, spelling variants). */
   groups?: string[];
@@ -380,13 +386,15 @@ function weightedTokens(
       const sym = matchPhrase(dict.orgSymbols, toks, i);
       if (sym && toks.length > 1) {
         const raw = toks.slice(i, i + sym.tokens.length).join(' ');
-        out.push({ text: `§${sym.value}`, raw, weight: 0.5, phonetic: phoneticKey(sym.value), kind: 'symbol' });
+        const text = `§${sym.value}`;
+        out.push({ text, raw, weight: 0.5, phonetic: phoneticKey(sym.value), fold: text, kind: 'symbol' });
         i += sym.tokens.length - 1;
         continue;
       }
       const prefixed = script.abjad && toks.length > 1 ? prefixedSymbol(t, dict) : undefined;
       if (prefixed) {
-        out.push({ text: `§${prefixed}`, raw: t, weight: 0.5, phonetic: phoneticKey(prefixed), kind: 'symbol' });
+        const text = `§${prefixed}`;
+        out.push({ text, raw: t, weight: 0.5, phonetic: phoneticKey(prefixed), fold: text, kind: 'symbol' });
         continue;
       }
     }
@@ -403,7 +411,7 @@ function weightedTokens(
       kind = 'particle';
       weight = 0.5;
     } else if (t.length <= 2) weight = 0.6;
-    const tok: NameToken = { text: t, raw: t, weight, phonetic: phoneticKey(t), kind };
+    const tok: NameToken = { text: t, raw: t, weight, phonetic: phoneticKey(t), fold: transliterationFold(t), kind };
     if (script.abjad) tok.abjad = true;
     if (script.syllabic) tok.syllable = true;
     if (script.burmese && kind === 'word') tok.burmese = true;
@@ -430,7 +438,7 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name), burmese: /[\u1000-\u109f]/.test(name) }, dict);
   // never return an empty token list for a non-empty name
   if (out.length === 0 && toks.length > 0) {
-    for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), kind: 'word' });
+    for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), fold: transliterationFold(t), kind: 'word' });
   }
   return { original: name, schema, tokens: out, legalForms };
 }

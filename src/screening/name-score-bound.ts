@@ -18,6 +18,7 @@
 import { round, spellsChinese, tokenSimilarity, type NameCompareParams } from './name-compare.ts';
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
+import { foldsComparable } from './transliteration-variants.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 import { abbreviationPairs } from './abbreviated-words.ts';
 import { sameLettersOtherSpacing } from './spacing-variants.ts';
@@ -158,7 +159,8 @@ export function jaroWinklerCeiling(a: string, b: string): number {
  * Jaro-Winkler ≥ 0.9; a shared nickname group; an initial the other word starts with; Burmese syllable keys; a
  * romanised CJK syllable only against a non-syllable token at most 2 letters longer or shorter; Arabic or Hebrew script
  * against Latin by consonant skeletons, and any two words by spelling — Jaro-Winkler ≥ 0.7 (the lowest gate of its
- * spelling rules) or an edit distance ≤ 2 between words of 5 or more letters; and a word written backwards. A cheap
+ * spelling rules) or an edit distance ≤ 2 between words of 5 or more letters, as written or with other languages'
+ * transliteration conventions folded (transliteration-variants.ts); and a word written backwards. A cheap
  * test rules a route out (jaroWinklerCeiling, letter counts, lengths); a pair with a route left is compared by
  * tokenSimilarity itself.
  */
@@ -183,7 +185,15 @@ function routeOpen(a: NameToken, b: NameToken): boolean {
     const sb = consonantSkeleton(b.text);
     return sa === sb || spellingRouteOpen(sa, sb) || reversible(a, b);
   }
-  return spellingRouteOpen(a.text, b.text);
+  return spellingRouteOpen(a.text, b.text) || transliteratedRouteOpen(a, b);
+}
+
+/** tokenSimilarity's second look with other languages' transliteration conventions folded could pass. */
+function transliteratedRouteOpen(a: NameToken, b: NameToken): boolean {
+  const fa = a.fold ?? a.text;
+  const fb = b.fold ?? b.text;
+  if (fa === a.text && fb === b.text) return false;
+  return fa === fb || (foldsComparable(fa, fb) && spellingRouteOpen(fa, fb));
 }
 
 /** tokenSimilarity's reversal test could pass: two words of 4+ letters, equally long, one's last letter the other's first. */

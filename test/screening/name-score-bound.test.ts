@@ -261,6 +261,36 @@ describe('nameScoreBound and the company / vessel rules that raise a score (lane
   });
 });
 
+describe("nameScoreBound and names in another language's transliteration (lane quality)", () => {
+  /** English spellings of Cyrillic letters rewritten the German / Polish / French way (transliteration-variants.ts). */
+  const GERMAN: readonly (readonly [RegExp, string])[] = [
+    [/ch/g, 'tsch'],
+    [/sh/g, 'sch'],
+    [/v/g, 'w'],
+    [/y/g, 'j'],
+    [/u/g, 'ou'],
+    [/ks/g, 'x'],
+  ];
+  const other = (word: string, seed: number) => GERMAN.filter((_, k) => (seed >> k) & 1).reduce((w, [re, to]) => w.replace(re, to), word);
+
+  it('is never below the score when words are written in another convention', () => {
+    // Вова is German "Wowa": no letter-by-letter route, only the folded one pairs them
+    expect(couldPair(normaliseName('vova', 'person').tokens[0]!, normaliseName('wowa', 'person').tokens[0]!, 0.8)).toBe(true);
+    const words = fc.constantFrom('vova', 'yevgeny', 'prigozhin', 'viktor', 'yanukovych', 'aleksei', 'navalny', 'shoigu', 'yulia');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(words, part), { minLength: 1, maxLength: 4 }), fc.nat(), schema, params, (parts, seed, s, p) => {
+        const x = parts.join(' ');
+        const y = parts.map((w, i) => other(w, seed >> (i * 6))).join(' ');
+        const a = normaliseName(x, s);
+        const b = normaliseName(y, s);
+        expect(nameScoreBound(a, b, p), `${x} / ${y}`).toBeGreaterThanOrEqual(compareNormalised(a, b, p).score);
+        expect(nameScoreBound(b, a, p), `${y} / ${x}`).toBeGreaterThanOrEqual(compareNormalised(b, a, p).score);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
 describe('couldPair and jaroWinklerCeiling', () => {
   it('couldPair is false only when tokenSimilarity stays below the token threshold', () => {
     fc.assert(

@@ -171,7 +171,10 @@ export const NameCompareSettingsSchema = z.strictObject({
     .min(0)
     .max(1)
     .optional()
-    .describe('People: an unmatched CJK or Hangul syllable weighs at least this (0 keeps its token weight); screening default 1.'),
+    .describe(
+      'People: an unmatched CJK or Hangul syllable (against a name in that script, also a Latin word spelling a Chinese syllable) ' +
+        'weighs at least this (0 keeps its token weight); screening default 1.',
+    ),
 });
 export type NameCompareSettings = z.infer<typeof NameCompareSettingsSchema>;
 
