@@ -34,7 +34,7 @@ export function canonicalDataJsonWithout(obj: Readonly<Record<string, unknown>>,
     if (k === key) continue;
     const w = obj[k] === undefined ? undefined : write(obj[k], k, true);
     if (w === undefined) continue;
-    s += `${s.length > 1 ? ',' : ''}${memberPrefix(k)}${w}`;
+    s += `${s.length > 1 ? ',' : ''}${JSON.stringify(k)}:${w}`;
     if (k < key) offset = s.length;
   }
   return { text: `${s}}`, offset };
@@ -53,6 +53,7 @@ function write(input: unknown, key: string, asData: boolean): string | undefined
   if (asData && typeof value === 'object' && value !== null) value = dataOf(value, key);
   switch (typeof value) {
     case 'string':
+      return JSON.stringify(value);
     case 'number':
     case 'boolean':
       return JSON.stringify(value);
@@ -69,14 +70,14 @@ function write(input: unknown, key: string, asData: boolean): string | undefined
       const obj = value as Record<string, unknown>;
       const keys = orderedKeys(obj);
       let s = '{';
-      for (let i = 0; i < keys.length; i++) {
-        const k = keys[i]!;
+      let first = true;
+      for (const k of keys) {
         const v = obj[k];
         if (v === undefined) continue;
         const w = write(v, k, asData);
         if (w === undefined) continue;
-        if (s.length > 1) s += ',';
-        s += memberPrefix(k) + w;
+        s += `${first ? '' : ','}${JSON.stringify(k)}:${w}`;
+        first = false;
       }
       return `${s}}`;
     }
@@ -87,27 +88,10 @@ function write(input: unknown, key: string, asData: boolean): string | undefined
   }
 }
 
-/**
- * `"key":` for a member, remembered: a decision document repeats a few hundred keys thousands of times (issue 18: the
- * writer's own time per lead). Bounded, as keys may come from posted data; past the bound they are quoted each time.
- */
-const MEMBER_PREFIXES = new Map<string, string>();
-const MAX_MEMBER_PREFIXES = 10_000;
-
-function memberPrefix(key: string): string {
-  let prefix = MEMBER_PREFIXES.get(key);
-  if (prefix === undefined) {
-    prefix = `${JSON.stringify(key)}:`;
-    if (MEMBER_PREFIXES.size < MAX_MEMBER_PREFIXES) MEMBER_PREFIXES.set(key, prefix);
-  }
-  return prefix;
-}
-
 /** What JSON.stringify serialises for an object: its toJSON(key), or the primitive inside a boxed one. */
 function dataOf(input: object, key: string): unknown {
   const toJSON = (input as { toJSON?: unknown }).toJSON;
   const value: unknown = typeof toJSON === 'function' ? (toJSON as (k: string) => unknown).call(input, key) : input;
-  if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Number) return Number(value);
   if (value instanceof String) return String(value);
   if (value instanceof Boolean) return value.valueOf();
@@ -121,10 +105,7 @@ function dataOf(input: object, key: string): unknown {
  * into the bytes.
  */
 function orderedKeys(obj: Record<string, unknown>): string[] {
-  const keys = Object.keys(obj);
-  // Most objects are built with their keys in order already: one pass to see it is cheaper than sorting.
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return keys.sort();
-  return keys;
+  return Object.keys(obj).sort();
 }
 
 export function sha256Hex(text: string): string {

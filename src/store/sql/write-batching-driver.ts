@@ -117,17 +117,16 @@ class HeldWrite {
 
   /** Joins `later`'s rows after this write's when both are plain appends of the same columns (within the dialect's limit). */
   join(later: CompiledQuery, mode: WriteBatching): boolean {
-    const pattern = PLAIN_APPEND[mode.placeholders];
     if (this.#append === undefined) {
-      const a = pattern.exec(this.#query!.sql);
+      const a = appendParts(this.#query!.sql, mode);
       if (!a) return false;
-      this.#append = { head: a[1]!, rows: [a[2]!], parameters: [...this.#query!.parameters] };
+      this.#append = { head: a.head, rows: [a.rows], parameters: [...this.#query!.parameters] };
     }
     const append = this.#append;
     if (append.parameters.length + later.parameters.length > mode.maxParameters) return false;
-    const b = pattern.exec(later.sql);
-    if (!b || b[1] !== append.head) return false;
-    append.rows.push(mode.placeholders === 'numbered' ? renumber(b[2]!, append.parameters.length) : b[2]!);
+    const b = appendParts(later.sql, mode);
+    if (!b || b.head !== append.head) return false;
+    append.rows.push(mode.placeholders === 'numbered' ? renumber(b.rows, append.parameters.length) : b.rows);
     for (const p of later.parameters) append.parameters.push(p);
     this.#query = undefined;
     return true;
@@ -201,21 +200,37 @@ class BatchingConnection implements DatabaseConnection {
  * safely (no dollar quoting or comments that could hide a `$n`, not `WITH RECURSIVE`).
  */
 function combinable(sql: string, held: readonly HeldWrite[]): boolean {
-  if (/\$(?!\d)|--|\/\*/.test(sql) || /^\s*with\s+recursive\b/i.test(sql)) return false;
-  if (!/^\s*(select|insert|update|delete|with)\b/i.test(sql)) return false;
-  return held.every((h) => !namesTable(sql, h.table));
+  const facts = factsOf(sql);
+  return facts.plain && held.every((h) => !facts.names(h.table));
 }
 
-/** One pattern per table name (a lead's statements test a few tables each). */
-const tablePatterns = new Map<string, RegExp>();
+/** What `combinable` needs to know of a statement text, worked out once per text (a lead's statements repeat). */
+interface StatementFacts {
+  readonly plain: boolean;
+  names(table: string): boolean;
+}
 
-function namesTable(sql: string, table: string): boolean {
-  let pattern = tablePatterns.get(table);
-  if (pattern === undefined) {
-    pattern = new RegExp(`(^|[^a-z0-9_])${table}($|[^a-z0-9_])`, 'i');
-    tablePatterns.set(table, pattern);
-  }
-  return pattern.test(sql);
+/** By statement text; bounded (texts with values written in would be new each time), past the bound not kept. */
+const STATEMENT_FACTS = new Map<string, StatementFacts>();
+const MAX_STATEMENT_FACTS = 2_000;
+
+function factsOf(sql: string): StatementFacts {
+  const known = STATEMENT_FACTS.get(sql);
+  if (known) return known;
+  const named = new Map<string, boolean>();
+  const facts: StatementFacts = {
+    plain: !/\$(?!\d)|--|\/\*/.test(sql) && !/^\s*with\s+recursive\b/i.test(sql) && /^\s*(select|insert|update|delete|with)\b/i.test(sql),
+    names(table) {
+      let answer = named.get(table);
+      if (answer === undefined) {
+        answer = new RegExp(`(^|[^a-z0-9_])${table}($|[^a-z0-9_])`, 'i').test(sql);
+        named.set(table, answer);
+      }
+      return answer;
+    },
+  };
+  if (STATEMENT_FACTS.size < MAX_STATEMENT_FACTS) STATEMENT_FACTS.set(sql, facts);
+  return facts;
 }
 
 /**
@@ -243,6 +258,21 @@ const plainAppend = (placeholder: string) => {
   return new RegExp(`^(insert into "[a-z_]+" \\("[a-z_]+"(?:, "[a-z_]+")*\\) values )(${row}(?:, ${row})*)$`);
 };
 const PLAIN_APPEND = { numbered: plainAppend('\\$\\d+'), positional: plainAppend('\\?') } as const;
+
+type AppendParts = { readonly head: string; readonly rows: string } | null;
+/** A plain append's text up to VALUES and its rows, or null; by placeholder style and text, bounded like STATEMENT_FACTS. */
+const APPEND_PARTS = { numbered: new Map<string, AppendParts>(), positional: new Map<string, AppendParts>() } as const;
+
+function appendParts(sql: string, mode: WriteBatching): AppendParts {
+  const known = APPEND_PARTS[mode.placeholders];
+  let parts = known.get(sql);
+  if (parts === undefined) {
+    const m = PLAIN_APPEND[mode.placeholders].exec(sql);
+    parts = m ? { head: m[1]!, rows: m[2]! } : null;
+    if (known.size < MAX_STATEMENT_FACTS) known.set(sql, parts);
+  }
+  return parts;
+}
 
 /** Adds `offset` to every `$n` placeholder outside quoted text and quoted identifiers. */
 function renumber(sql: string, offset: number): string {
