@@ -299,5 +299,11 @@ describe.each(dialects)('company data over HTTP: $factory.name', ({ factory, run
       score: 1,
       ownerRep: earlierRep,
     });
+    // Same name and company, other email and phone: a name_company key is a dedupe key, not an existing-contact key.
+    const acme = { company: { name: 'Acme Widgets Ltd' } };
+    await ingest({ email: 'sam.one@acme.example.co.uk', phone: '+44 20 7946 0123' }, acme);
+    const namesake = await ingest({ email: 'sam.two@acme.example.co.uk', phone: '+44 20 7946 0124' }, acme);
+    expect(namesake.status).toBe('DUPLICATE');
+    expect(JSON.parse((await s.h.store.leads.get(namesake.leadId))!.leadJson).contact).toBeUndefined();
   });
 });

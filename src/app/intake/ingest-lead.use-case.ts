@@ -70,8 +70,6 @@ interface PreparedIntake {
   readonly enrichment: EnrichmentRecord | null;
   readonly score: LeadScore | null;
   readonly account: AccountMatch | null;
-  /** An earlier lead of the same person (email or phone), found before the transaction. */
-  readonly contact: Lead['contact'];
   readonly screening: IntakeScreening;
   /** Sorted, so concurrent intakes lock them in one order. */
   readonly keys: readonly string[];
@@ -145,18 +143,23 @@ async function prepareIntake(ctx: ServiceContext, raw: unknown): Promise<Result<
     ...dedupeKeys(intake.contact, { normaliseCompany: companyNameKey }).map((k) => k.key),
     ...(intake.externalId ? [`external:${intake.lead.source ?? ''}:${intake.externalId}`] : []),
   ].sort();
-  const contact = await existingContact(ctx, keys);
-  return ok({ org, receivedAtMs, intake, company, enrichment: enriched.record, score, account, contact, screening, keys });
+  return ok({ org, receivedAtMs, intake, company, enrichment: enriched.record, score, account, screening, keys });
 }
 
+/** The keys existing-contact matching looks at (docs/intake.md "Existing contacts"): email before phone. */
+const contactKeysOf = (keys: readonly string[]): string[] => [
+  ...keys.filter((k) => k.startsWith('email:')),
+  ...keys.filter((k) => k.startsWith('phone:')),
+];
+
 /**
- * Existing-contact matching (docs/intake.md "Existing contacts"): the most recent earlier lead holding this
- * person's normalised email or E.164 phone key, in any status (an open one also makes this a DUPLICATE).
- * Exact key equality, so the score is 1; email is tried before phone.
+ * Existing-contact matching (docs/intake.md "Existing contacts"): the most recent earlier lead holding this person's
+ * normalised email or E.164 phone key, in any status (an open one also makes this a DUPLICATE). Exact key equality, so
+ * the score is 1. Read with the open-lead check, under the dedupe lock (issue 18: one read instead of two).
  */
-async function existingContact(ctx: ServiceContext, keys: readonly string[]): Promise<Lead['contact']> {
-  const contactKeys = [...keys.filter((k) => k.startsWith('email:')), ...keys.filter((k) => k.startsWith('phone:'))];
-  const found = contactKeys.length > 0 ? await ctx.store.dedupe.findLatest(contactKeys) : undefined;
+function existingContact(
+  found: { readonly leadId: string; readonly key: string; readonly repId: string | null } | undefined,
+): Lead['contact'] {
   if (found === undefined) return undefined;
   const matchedBy = found.key.startsWith('email:') ? ('email' as const) : ('phone' as const);
   return { leadId: found.leadId, matchedBy, score: 1, ...(found.repId !== null ? { ownerRep: found.repId } : {}) };
@@ -174,8 +177,9 @@ async function commitIntake(
     const at = toIso(ctx.clock.now());
     publishedHere = await ensureOrgPublished(tx, ctx.store, prepared.org, at, principal.userId);
     await tx.dedupe.lockKeys(prepared.keys);
-    const original = await tx.dedupe.findOpen(prepared.keys, OPEN_LEAD_STATUSES);
-    const recorded = await recordIntake(tx, ctx, principal, prepared, at);
+    const found = await tx.dedupe.findOpenAndLatest(prepared.keys, OPEN_LEAD_STATUSES, contactKeysOf(prepared.keys));
+    const original = found.open;
+    const recorded = await recordIntake(tx, ctx, principal, { ...prepared, contact: existingContact(found.latest) }, at);
     const response = original ? await linkDuplicate(tx, ctx, recorded, original, at) : await routeNewLead(tx, ctx, recorded, prepared, at);
     if (claim.key !== undefined)
       await claimIdempotencyKey(tx, idempotencyScope(principal), claim.key, claim.requestHash, 201, response, at);
@@ -190,7 +194,7 @@ async function recordIntake(
   tx: UnitOfWork,
   ctx: ServiceContext,
   principal: Principal,
-  prepared: PreparedIntake,
+  prepared: PreparedIntake & { readonly contact: Lead['contact'] },
   at: string,
 ): Promise<RecordedIntake> {
   const { org, intake, score, account, keys } = prepared;

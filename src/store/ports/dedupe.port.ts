@@ -18,6 +18,18 @@ export interface DedupeRepository {
   findLatest(
     keys: readonly string[],
   ): Promise<{ readonly leadId: string; readonly key: string; readonly repId: string | null } | undefined>;
+  /**
+   * findOpen(keys, openStatuses) and findLatest(contactKeys) in one read (issue 18: the intake asks both, after locking
+   * the keys; one statement on SQLite, one round trip on PostgreSQL). Answers exactly what the two would.
+   */
+  findOpenAndLatest(
+    keys: readonly string[],
+    openStatuses: readonly LeadStatus[],
+    contactKeys: readonly string[],
+  ): Promise<{
+    readonly open: { readonly leadId: string; readonly key: string } | undefined;
+    readonly latest: { readonly leadId: string; readonly key: string; readonly repId: string | null } | undefined;
+  }>;
   add(leadId: string, keys: readonly string[]): Promise<void>;
   /** Removes a lead's keys (erasure: the keys are personal data). */
   removeForLead(leadId: string): Promise<void>;

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
-import { WriteBatchingDriver } from './write-batching-driver.ts';
+import { POSTGRES_BATCHING, WriteBatchingDriver } from '../sql/write-batching-driver.ts';
 import { StoreInputError } from '../store-errors.ts';
 import type { Store, StoreCapabilities, StoreHealth } from '../unit-of-work.ts';
 
@@ -64,7 +64,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
 /** PostgreSQL, with a lead's deferrable writes sent together (write-batching-driver.ts). */
 class WriteBatchingPostgresDialect extends PostgresDialect {
   override createDriver(): Driver {
-    return new WriteBatchingDriver(super.createDriver());
+    return new WriteBatchingDriver(super.createDriver(), POSTGRES_BATCHING);
   }
 }
 

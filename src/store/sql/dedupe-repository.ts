@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { LEAD_STATUSES, type LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { DedupeRepository } from '../ports/dedupe.port.ts';
 import { StoreInputError } from '../store-errors.ts';
@@ -135,8 +135,82 @@ async function latestOrdered(db: Kysely<Database>, shapes: StatementShapes, uniq
   return { leadId: first.id, key: firstHeldKey(unique, held, first.id), repId: first.rep_id };
 }
 
-export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): DedupeRepository {
+type OpenAndLatest = Awaited<ReturnType<DedupeRepository['findOpenAndLatest']>>;
+
+/** findOpen and findLatest answered from one set of unordered matches (SQLite, at most PICKED_IN_MEMORY of them). */
+function pickOpenAndLatest(
+  matches: readonly Match[],
+  unique: readonly string[],
+  openStatuses: readonly LeadStatus[],
+  contact: readonly string[],
+): OpenAndLatest {
+  const keys = new Set(unique);
+  const open = new Set<string>(openStatuses);
+  const contactKeys = new Set(contact);
+  const oldest = pick(
+    matches.filter((m) => keys.has(m.key) && open.has(m.status)),
+    unique,
+    false,
+  );
+  const latest = pick(
+    matches.filter((m) => contactKeys.has(m.key)),
+    contact,
+    true,
+  );
   return {
+    open: oldest && { leadId: oldest.lead.id, key: oldest.key },
+    latest: latest && { leadId: latest.lead.id, key: latest.key, repId: latest.lead.rep_id },
+  };
+}
+
+/**
+ * The oldest open lead (with every key of `unique` it holds: it holds at most that many) and the 50 most recent matches
+ * of the contact keys, ordered by the database, in one statement: each part numbered in its own order, as the two
+ * separate ordered reads (oldestOpenOrdered, latestOrdered) would read them.
+ */
+async function openAndLatestOrdered(
+  db: Kysely<Database>,
+  shapes: StatementShapes,
+  unique: readonly string[],
+  openStatuses: readonly LeadStatus[],
+  contact: readonly string[],
+): Promise<OpenAndLatest> {
+  const params = { keys: unique, statuses: openStatuses, contact, openLimit: unique.length, latestLimit: 50 };
+  const { rows } = await shapes.query(db, 'dedupe.open-and-latest', params, (p) => {
+    const matches = db.selectFrom('dedupe_keys').innerJoin('leads', 'leads.id', 'dedupe_keys.lead_id');
+    const oldest = matches
+      .select(['leads.id', 'leads.rep_id', 'dedupe_keys.key', sql<string>`'open'`.as('part')])
+      .select(sql<string>`row_number() over (order by leads.received_at, leads.id)`.as('ord'))
+      .where('dedupe_keys.key', 'in', p.keys)
+      .where('leads.status', 'in', p.statuses)
+      .orderBy('leads.received_at')
+      .orderBy('leads.id')
+      .limit(p.openLimit);
+    const latest = matches
+      .select(['leads.id', 'leads.rep_id', 'dedupe_keys.key', sql<string>`'latest'`.as('part')])
+      .select(sql<string>`row_number() over (order by leads.received_at desc, leads.id desc)`.as('ord'))
+      .where('dedupe_keys.key', 'in', p.contact)
+      .orderBy('leads.received_at', 'desc')
+      .orderBy('leads.id', 'desc')
+      .limit(p.latestLimit);
+    return db
+      .selectFrom(oldest.as('o'))
+      .selectAll()
+      .unionAll(db.selectFrom(latest.as('l')).selectAll());
+  });
+  const part = (name: string) => rows.filter((r) => r.part === name).sort((a, b) => Number(a.ord) - Number(b.ord));
+  const first = (xs: typeof rows, keys: readonly string[]) => {
+    const lead = xs[0];
+    if (lead === undefined) return undefined;
+    const held = xs.filter((r) => r.id === lead.id).map((r) => r.key);
+    return { leadId: lead.id, key: firstHeldKey(keys, held, lead.id), repId: lead.rep_id };
+  };
+  const open = first(part('open'), unique);
+  return { open: open && { leadId: open.leadId, key: open.key }, latest: first(part('latest'), contact) };
+}
+
+export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): DedupeRepository {
+  const repository: DedupeRepository = {
     async lockKeys(keys) {
       for (const k of keys) requireText(k, 'dedupe key');
       // SQLite: the write transaction already excludes every other writer.
@@ -178,6 +252,20 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, 
       }
       return latestOrdered(db, shapes, unique);
     },
+    async findOpenAndLatest(keys, openStatuses, contactKeys) {
+      for (const k of [...keys, ...contactKeys]) requireText(k, 'dedupe key');
+      for (const s of openStatuses) if (!LEAD_STATUSES.includes(s)) throw new StoreInputError(`unknown lead status ${JSON.stringify(s)}`);
+      const unique = keys.length === 0 || openStatuses.length === 0 ? [] : [...new Set(keys)];
+      const contact = [...new Set(contactKeys)];
+      if (unique.length === 0 || contact.length === 0)
+        return {
+          open: unique.length === 0 ? undefined : await repository.findOpen(unique, openStatuses),
+          latest: contact.length === 0 ? undefined : await repository.findLatest(contact),
+        };
+      const few = await fewMatches(db, caps, shapes, [...new Set([...unique, ...contact])]);
+      if (few) return pickOpenAndLatest(few, unique, openStatuses, contact);
+      return openAndLatestOrdered(db, shapes, unique, openStatuses, contact);
+    },
     async add(leadId, keys) {
       requireText(leadId, 'dedupe leadId');
       for (const k of keys) requireText(k, 'dedupe key');
@@ -199,4 +287,5 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, 
       await db.deleteFrom('dedupe_keys').where('lead_id', '=', leadId).execute();
     },
   };
+  return repository;
 }

@@ -3,9 +3,9 @@ import type { CompiledQuery } from 'kysely';
 /**
  * Issue 18: a write whose result the caller does not read (no RETURNING it uses, no affected-row count it checks) may
  * be sent later, with the transaction's other writes, in one statement. The repositories mark such a compiled query
- * with the one table it writes; a dialect that batches (PostgreSQL, postgres/write-batching-driver.ts) holds it until
- * the next other statement or COMMIT, a dialect that does not (SQLite) runs it at once. Outside a transaction a mark
- * changes nothing.
+ * with the one table it writes; the driver (sql/write-batching-driver.ts) holds it while a transaction is open and sends
+ * it with the next other statement (PostgreSQL) or just before the first statement naming its table or COMMIT (SQLite),
+ * two appends of one table as one INSERT. Outside a transaction a mark changes nothing.
  *
  * A repository may only mark a write when, inside a transaction, nothing observable depends on it running at once:
  * its errors surface at the flush (still inside the transaction, which then rolls back), and the table must have no

@@ -2,11 +2,12 @@ import { realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { Kysely } from 'kysely';
+import { Kysely, type Driver } from 'kysely';
 import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
 import { leafDigestsOnWorkers } from '../sql/audit-digest-pool.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
+import { SQLITE_BATCHING, WriteBatchingDriver } from '../sql/write-batching-driver.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
 import type { Store, StoreCapabilities } from '../unit-of-work.ts';
 import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './background-checkpointer.ts';
@@ -63,6 +64,13 @@ function openFault(error: unknown): unknown {
   return fault ? new StoreUnavailableError(fault.reason, `the store cannot be opened: ${fault.detail}`, { cause: error }) : error;
 }
 
+/** node:sqlite, a transaction's appends of one table merged into one INSERT (sql/write-batching-driver.ts, issue 18). */
+class WriteBatchingSqliteDialect extends NodeSqliteDialect {
+  override createDriver(): Driver {
+    return new WriteBatchingDriver(super.createDriver(), SQLITE_BATCHING);
+  }
+}
+
 export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<Store> {
   const path = opts.path ?? DEFAULT_SQLITE_PATH;
   const memory = path === ':memory:';
@@ -84,7 +92,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     throw openFault(e);
   }
   const fileKey = memory ? null : realpathSync(resolve(path));
-  const dialect = new NodeSqliteDialect(new NodeSqliteDatabase(raw, watch), fileKey);
+  const dialect = new WriteBatchingSqliteDialect(new NodeSqliteDatabase(raw, watch), fileKey);
   const db = new Kysely<Database>({ dialect });
   const capabilities: StoreCapabilities = { dialect: 'sqlite', rowLocks: false, concurrentProcesses: !memory, multiInstance: false };
   try {

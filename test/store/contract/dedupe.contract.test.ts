@@ -19,6 +19,17 @@ describe.each(STORES)('dedupe repository: $factory.name', ({ factory, run }) => 
   });
   const { seedOrg, seedLead, rawQuery } = serviceSeeds(factory, () => h);
 
+  /** findOpenAndLatest, checked against findOpen and findLatest asked separately (in a transaction, as the intake asks). */
+  async function openAndLatest(keys: readonly string[], contact: readonly string[], statuses = OPEN_LEAD_STATUSES) {
+    const separately = {
+      open: await store.dedupe.findOpen(keys, statuses),
+      latest: await store.dedupe.findLatest(contact),
+    };
+    const together = await store.transaction((tx) => tx.dedupe.findOpenAndLatest(keys, statuses, contact));
+    expect(together).toEqual(separately);
+    return together;
+  }
+
   it('dedupe: finds the oldest open lead holding any key, with the matched key; removeForLead forgets a lead', async () => {
     await seedOrg();
     await seedLead(store, 'closed', { at: 0, status: 'CLOSED' });
@@ -45,6 +56,30 @@ describe.each(STORES)('dedupe repository: $factory.name', ({ factory, run }) => 
     });
     // Statuses decide what counts as open.
     expect(await store.dedupe.findOpen(['email:ann@x.com'], ['CLOSED'])).toEqual({ leadId: 'closed', key: 'email:ann@x.com' });
+    // Both questions in one read: the oldest open lead of all keys, the most recent lead (any status) of the contact keys.
+    expect(
+      await openAndLatest(['email:ann@x.com', 'name_company:ann lee|acme', 'phone:+4420'], ['email:ann@x.com', 'phone:+4420']),
+    ).toEqual({
+      open: { leadId: 'older', key: 'name_company:ann lee|acme' },
+      latest: { leadId: 'newer', key: 'email:ann@x.com', repId: null },
+    });
+    expect(await openAndLatest(['name_company:ann lee|acme'], ['email:ann@x.com'])).toEqual({
+      open: { leadId: 'older', key: 'name_company:ann lee|acme' },
+      latest: { leadId: 'newer', key: 'email:ann@x.com', repId: null },
+    });
+    expect((await openAndLatest(['email:ann@x.com'], ['email:ann@x.com'], ['CLOSED'])).open).toEqual({
+      leadId: 'closed',
+      key: 'email:ann@x.com',
+    });
+    expect(await openAndLatest(['email:nobody@x.com'], ['email:nobody@x.com'])).toEqual({ open: undefined, latest: undefined });
+    // The open lead is found by `keys` only, the latest by the contact keys only.
+    expect(await openAndLatest(['email:ann@x.com'], ['phone:+4420'])).toEqual({
+      open: { leadId: 'newer', key: 'email:ann@x.com' },
+      latest: { leadId: 'newer', key: 'phone:+4420', repId: null },
+    });
+    expect((await openAndLatest([], ['phone:+4420'])).latest).toEqual({ leadId: 'newer', key: 'phone:+4420', repId: null });
+    expect((await openAndLatest(['phone:+4420'], [])).open).toEqual({ leadId: 'older', key: 'phone:+4420' });
+    await expect(store.dedupe.findOpenAndLatest(['email:ann@x.com'], OPEN_LEAD_STATUSES, [''])).rejects.toThrow(StoreInputError);
 
     await store.dedupe.removeForLead('older');
     expect(await store.dedupe.findOpen(['phone:+4420'], OPEN_LEAD_STATUSES)).toEqual({ leadId: 'newer', key: 'phone:+4420' });
@@ -79,9 +114,27 @@ describe.each(STORES)('dedupe repository: $factory.name', ({ factory, run }) => 
       latest: { leadId: 'm01', key: 'phone:+44shared', repId: 'r-m01' },
     };
     expect(await many()).toEqual(expected);
+    // In one read (SQLite: too many to pick in memory, the ordered read; PostgreSQL: one statement for both).
+    expect(await openAndLatest(['email:m68@x.com', 'phone:+44shared'], ['email:m68@x.com', 'phone:+44shared'])).toEqual(expected);
+    // The key named is the caller's first the lead holds, whichever of its rows the database returns first.
+    for (const contact of [['phone:+44shared'], ['email:m68@x.com']])
+      expect((await openAndLatest(['phone:+44shared', 'email:m68@x.com'], contact)).open).toEqual({
+        leadId: 'm68',
+        key: 'phone:+44shared',
+      });
+    expect((await openAndLatest(['email:m68@x.com', 'phone:+44shared'], ['phone:+44shared'])).open).toEqual({
+      leadId: 'm68',
+      key: 'email:m68@x.com',
+    });
+    expect((await openAndLatest(['phone:+44shared'], ['email:m68@x.com'])).latest).toEqual({
+      leadId: 'm68',
+      key: 'email:m68@x.com',
+      repId: 'r-m68',
+    });
     // Below the in-memory bound: the same answers.
     for (const id of ids.slice(20, 40)) await store.dedupe.removeForLead(id);
     expect(await many()).toEqual(expected);
+    expect(await openAndLatest(['email:m68@x.com', 'phone:+44shared'], ['email:m68@x.com', 'phone:+44shared'])).toEqual(expected);
     // Latest among what is left: minute 19 holds m51 and m50.
     for (const id of ids.slice(40, 70)) await store.dedupe.removeForLead(id);
     expect((await many()).latest).toEqual({ leadId: 'm51', key: 'phone:+44shared', repId: 'r-m51' });

@@ -1,0 +1,283 @@
+import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import { deferredTableOf } from './deferred-writes.ts';
+
+/**
+ * Issue 18: most of a lead's writes return nothing the use case reads. Inside a transaction this driver holds the writes
+ * the repositories marked deferrable (deferred-writes.ts) and merges two plain appends of one table (`INSERT … VALUES`
+ * of the same columns, nothing after) into one multi-row INSERT, the earlier rows first (both dialects number one
+ * INSERT's rows in VALUES order). How held writes are sent depends on the dialect (`WriteBatching`):
+ *
+ * - PostgreSQL (a round trip per statement): as data-modifying `WITH` parts of the next other statement, or on their
+ *   own just before COMMIT. Every part of a `WITH` runs exactly once and the statement succeeds or fails as a whole,
+ *   so a failing held write (a constraint, a trigger) fails that statement, the transaction rolls back and the caller
+ *   gets the error. The parts of one statement share one snapshot: no part sees another's rows.
+ * - SQLite (no data-modifying WITH; a statement costs no round trip but ~30–80 µs): each on its own, just before the
+ *   first statement that names its table, or COMMIT. Other statements run at once while the writes stay held, so the
+ *   inserts of a lead's history and audit entries made before and after its routing reads become one statement each.
+ *
+ * Two rules keep the holding invisible:
+ * - a held write of a table already held is not combined with it: the earlier ones are sent first (so rows of one table
+ *   are also written in the order they were asked for: identity / sequence order is kept) — except two plain appends,
+ *   which are merged as above;
+ * - a statement that names (anywhere in its text) a table with a held write is not combined or run before them: the
+ *   held writes are sent first, on their own (read-your-writes). Foreign-key checks run at the end of the statement that
+ *   carries the write (PostgreSQL: every part of it; SQLite: the held write's own statement), before COMMIT.
+ */
+
+/** How a dialect sends held writes. */
+export interface WriteBatching {
+  /** true: held writes ride as `WITH` parts of the next statement (PostgreSQL); false: they run on their own (SQLite). */
+  readonly withParts: boolean;
+  /** `$1, $2 …` (PostgreSQL) or `?` in order (SQLite). */
+  readonly placeholders: 'numbered' | 'positional';
+  /** The most parameters one merged INSERT may bind (the dialect's limit); past it the held rows are sent first. */
+  readonly maxParameters: number;
+}
+
+export const POSTGRES_BATCHING: WriteBatching = { withParts: true, placeholders: 'numbered', maxParameters: 65_535 };
+/** SQLite's default SQLITE_MAX_VARIABLE_NUMBER since 3.32 (node:sqlite bundles a later one). */
+export const SQLITE_BATCHING: WriteBatching = { withParts: false, placeholders: 'positional', maxParameters: 32_766 };
+
+export class WriteBatchingDriver implements Driver {
+  readonly #inner: Driver;
+  readonly #mode: WriteBatching;
+  readonly #connections = new WeakMap<DatabaseConnection, BatchingConnection>();
+
+  constructor(inner: Driver, mode: WriteBatching) {
+    this.#inner = inner;
+    this.#mode = mode;
+  }
+
+  init(): Promise<void> {
+    return this.#inner.init();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const inner = await this.#inner.acquireConnection();
+    let wrapped = this.#connections.get(inner);
+    if (!wrapped) {
+      wrapped = new BatchingConnection(inner, this.#mode);
+      this.#connections.set(inner, wrapped);
+    }
+    return wrapped;
+  }
+
+  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const c = batching(connection);
+    await this.#inner.beginTransaction(c, settings);
+    c.holding = true;
+  }
+
+  /** COMMIT is a statement like any other: the held writes go first, on their own. */
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = batching(connection);
+    try {
+      await this.#inner.commitTransaction(c);
+    } finally {
+      c.holding = false;
+    }
+  }
+
+  /** What was held rolls back unsent. */
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = batching(connection);
+    c.discard();
+    await this.#inner.rollbackTransaction(c);
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const c = batching(connection);
+    c.discard();
+    await this.#inner.releaseConnection(c.inner);
+  }
+
+  destroy(): Promise<void> {
+    return this.#inner.destroy();
+  }
+}
+
+function batching(connection: DatabaseConnection): BatchingConnection {
+  if (!(connection instanceof BatchingConnection)) throw new Error('WriteBatchingDriver was given a connection it did not make');
+  return connection;
+}
+
+/**
+ * A held write of one table. A plain append keeps its parts (the text up to VALUES, each joined statement's rows, the
+ * parameters), so joining another append costs that append only, and the statement is put together when it is sent.
+ */
+class HeldWrite {
+  readonly table: string;
+  #query: CompiledQuery | undefined;
+  #append: { readonly head: string; readonly rows: string[]; readonly parameters: unknown[] } | undefined;
+
+  constructor(table: string, query: CompiledQuery) {
+    this.table = table;
+    this.#query = query;
+  }
+
+  /** Joins `later`'s rows after this write's when both are plain appends of the same columns (within the dialect's limit). */
+  join(later: CompiledQuery, mode: WriteBatching): boolean {
+    if (this.#append === undefined) {
+      const a = appendParts(this.#query!.sql, mode);
+      if (!a) return false;
+      this.#append = { head: a.head, rows: [a.rows], parameters: [...this.#query!.parameters] };
+    }
+    const append = this.#append;
+    if (append.parameters.length + later.parameters.length > mode.maxParameters) return false;
+    const b = appendParts(later.sql, mode);
+    if (!b || b.head !== append.head) return false;
+    append.rows.push(mode.placeholders === 'numbered' ? renumber(b.rows, append.parameters.length) : b.rows);
+    for (const p of later.parameters) append.parameters.push(p);
+    this.#query = undefined;
+    return true;
+  }
+
+  get query(): CompiledQuery {
+    this.#query ??= CompiledQuery.raw(`${this.#append!.head}${this.#append!.rows.join(', ')}`, this.#append!.parameters);
+    return this.#query;
+  }
+}
+
+class BatchingConnection implements DatabaseConnection {
+  readonly inner: DatabaseConnection;
+  readonly #mode: WriteBatching;
+  /** Inside a transaction: deferrable writes are held. */
+  holding = false;
+  #held: HeldWrite[] = [];
+
+  constructor(inner: DatabaseConnection, mode: WriteBatching) {
+    this.inner = inner;
+    this.#mode = mode;
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const table = deferredTableOf(query);
+    if (this.holding && table !== undefined) {
+      const same = this.#held.find((h) => h.table === table);
+      if (same?.join(query, this.#mode)) return { rows: [] };
+      if (same) await this.flush();
+      this.#held.push(new HeldWrite(table, query));
+      return { rows: [] };
+    }
+    if (this.#held.length === 0) return this.inner.executeQuery<R>(query);
+    const held = this.#held;
+    if (!combinable(query.sql, held)) {
+      await this.flush();
+      return this.inner.executeQuery<R>(query);
+    }
+    // SQLite: the statement does not name a held write's table, so it cannot tell they are not written yet.
+    if (!this.#mode.withParts) return this.inner.executeQuery<R>(query);
+    this.#held = [];
+    return this.inner.executeQuery<R>(withHeldWrites(held, query));
+  }
+
+  async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    await this.flush();
+    yield* this.inner.streamQuery<R>(query, chunkSize);
+  }
+
+  /** Sends the held writes now (one statement), before a statement that may read them. */
+  private async flush(): Promise<void> {
+    const held = this.#held;
+    if (held.length === 0) return;
+    this.#held = [];
+    if (!this.#mode.withParts) {
+      for (const h of held) await this.inner.executeQuery(h.query);
+      return;
+    }
+    await this.inner.executeQuery(held.length === 1 ? held[0]!.query : withHeldWrites(held.slice(0, -1), held.at(-1)!.query));
+  }
+
+  /** The transaction ends without a commit: what was held is dropped with it, and later statements run at once. */
+  discard(): void {
+    this.#held = [];
+    this.holding = false;
+  }
+}
+
+/**
+ * Whether `sql` may carry the held writes: it does not name any of their tables, and its text is plain enough to prefix
+ * safely (no dollar quoting or comments that could hide a `$n`, not `WITH RECURSIVE`).
+ */
+function combinable(sql: string, held: readonly HeldWrite[]): boolean {
+  const facts = factsOf(sql);
+  return facts.plain && held.every((h) => !facts.names(h.table));
+}
+
+/** What `combinable` needs to know of a statement text, worked out once per text (a lead's statements repeat). */
+interface StatementFacts {
+  readonly plain: boolean;
+  names(table: string): boolean;
+}
+
+/** By statement text; bounded (texts with values written in would be new each time), past the bound not kept. */
+const STATEMENT_FACTS = new Map<string, StatementFacts>();
+const MAX_STATEMENT_FACTS = 2_000;
+
+function factsOf(sql: string): StatementFacts {
+  const known = STATEMENT_FACTS.get(sql);
+  if (known) return known;
+  const named = new Map<string, boolean>();
+  const facts: StatementFacts = {
+    plain: !/\$(?!\d)|--|\/\*/.test(sql) && !/^\s*with\s+recursive\b/i.test(sql) && /^\s*(select|insert|update|delete|with)\b/i.test(sql),
+    names(table) {
+      let answer = named.get(table);
+      if (answer === undefined) {
+        answer = new RegExp(`(^|[^a-z0-9_])${table}($|[^a-z0-9_])`, 'i').test(sql);
+        named.set(table, answer);
+      }
+      return answer;
+    },
+  };
+  if (STATEMENT_FACTS.size < MAX_STATEMENT_FACTS) STATEMENT_FACTS.set(sql, facts);
+  return facts;
+}
+
+/**
+ * `WITH remit_held_1 AS (w1), … <main>`: the held writes as data-modifying parts of `main` (whose own leading WITH list,
+ * if any, continues ours), their parameters first and `main`'s renumbered after them. Its result is `main`'s.
+ */
+function withHeldWrites(held: readonly HeldWrite[], main: CompiledQuery): CompiledQuery {
+  const parameters: unknown[] = [];
+  const parts = held.map((h, i) => {
+    const sql = renumber(h.query.sql, parameters.length);
+    parameters.push(...h.query.parameters);
+    return `remit_held_${i + 1} as (${sql})`;
+  });
+  const mainSql = renumber(main.sql, parameters.length).trimStart();
+  parameters.push(...main.parameters);
+  const ownWith = /^with\s/i.exec(mainSql);
+  const sql = ownWith ? `with ${parts.join(', ')}, ${mainSql.slice(ownWith[0].length)}` : `with ${parts.join(', ')} ${mainSql}`;
+  return CompiledQuery.raw(sql, parameters);
+}
+
+/** `insert into "t" (columns) values (p, …), …` and nothing else, p a placeholder (or `default`): a plain append. */
+const plainAppend = (placeholder: string) => {
+  const value = `(?:${placeholder}|default)`;
+  const row = `\\(${value}(?:, ${value})*\\)`;
+  return new RegExp(`^(insert into "[a-z_]+" \\("[a-z_]+"(?:, "[a-z_]+")*\\) values )(${row}(?:, ${row})*)$`);
+};
+const PLAIN_APPEND = { numbered: plainAppend('\\$\\d+'), positional: plainAppend('\\?') } as const;
+
+type AppendParts = { readonly head: string; readonly rows: string } | null;
+/** A plain append's text up to VALUES and its rows, or null; by placeholder style and text, bounded like STATEMENT_FACTS. */
+const APPEND_PARTS = { numbered: new Map<string, AppendParts>(), positional: new Map<string, AppendParts>() } as const;
+
+function appendParts(sql: string, mode: WriteBatching): AppendParts {
+  const known = APPEND_PARTS[mode.placeholders];
+  let parts = known.get(sql);
+  if (parts === undefined) {
+    const m = PLAIN_APPEND[mode.placeholders].exec(sql);
+    parts = m ? { head: m[1]!, rows: m[2]! } : null;
+    if (known.size < MAX_STATEMENT_FACTS) known.set(sql, parts);
+  }
+  return parts;
+}
+
+/** Adds `offset` to every `$n` placeholder outside quoted text and quoted identifiers. */
+function renumber(sql: string, offset: number): string {
+  if (offset === 0) return sql;
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g, (token, n: string | undefined) =>
+    n === undefined ? token : `$${Number(n) + offset}`,
+  );
+}
