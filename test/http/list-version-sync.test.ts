@@ -3,7 +3,7 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EMPTY_RELEASE_REPORT, releasePage } from '../../src/app/screening/coverage-release.ts';
+import { EMPTY_RELEASE_REPORT, queueCoverageRelease, releasePage } from '../../src/app/screening/coverage-release.ts';
 import { ListSyncWorker } from '../../src/app/screening/list-sync-worker.ts';
 import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
 import { ListSourceCatalogue, type ListSource } from '../../src/screening/list-sources.ts';
@@ -411,19 +411,54 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
 
   it('the approval of a withheld (shrunk) source: SCREENING_REQUIRED leads are screened again, released or held as a match', async () => {
     const env = environment(dialect);
-    await env.start('a'); // the version in force; B's file shrinks it beyond the guard
+    const a = await env.start('a'); // the version in force; B's file shrinks it beyond the guard
     const b = await env.start('b', (file) => writeFile(file, `${HEADER}${NEW_ENTRY}`));
     expect(b.s.ctx.screening!.coverage()).toBe('withheld');
     const clear = await lead(b.s, 'Ottoline', 'Brackenbury');
     const hit = await lead(b.s, 'Marguerite', 'Quillfeather');
-    for (const l of [clear, hit]) expect(l).toMatchObject({ outcome: 'HELD', reasons: ['SCREENING_REQUIRED'] });
+    // no name at all: screening has nothing to screen (coverage no_name), so it stays not screened whatever the lists
+    const res = await post(b.s, '/v1/leads', ukLead({ person: { email: `nameless.${Date.now()}@example.co.uk` } }), b.s.tokens.integration);
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    const nameless = {
+      leadId: body.leadId as string,
+      outcome: body.status as string,
+      reasons: (body.decision.reasons as { code: string }[]).map((r) => r.code),
+    };
+    for (const l of [clear, hit, nameless]) expect(l).toMatchObject({ outcome: 'HELD', reasons: ['SCREENING_REQUIRED'] });
+    const namelessBefore = await leadNow(b.s, nameless.leadId);
+    // compliance disposed this one's sanctions hit (false positive): still not screened, held again, left to them
+    const disposed = await lead(b.s, 'Draven', 'Ostrakoff-Vell');
+    expect(disposed).toMatchObject({ outcome: 'HELD', screening: 'potential_match' });
+    const dispositions = [
+      { listId: 'test-sanctions', entryId: 'TEST-SANC-1', verdict: 'false_positive', reason: 'another person: passport seen' },
+    ];
+    const disposal = await post(b.s, `/v1/leads/${disposed.leadId}/screening/dispositions`, { dispositions }, b.s.tokens.compliance);
+    expect(disposal.statusCode, disposal.body).toBe(200);
+    const disposedBefore = await leadNow(b.s, disposed.leadId);
+    expect(disposedBefore).toMatchObject({ status: 'HELD', screening: 'not_screened', openReviewReasons: ['SCREENING_REQUIRED'] });
     expect((await b.sync.runOnce()).releaseJobId).toBeNull();
+    // A job queued meanwhile (by A, which screens with every list in force) is not B's to run while B's source is withheld
+    const early = (await queueCoverageRelease(a.s.ctx, 'test'))!;
+    await new RescreenRunner(b.s.ctx).drain();
+    expect((await b.s.store.rescreenJobs.get(early))?.status).toBe('queued');
     const [withheld] = b.s.ctx.screening!.withheldSources();
     const reloadId = withheld?.reason === 'pending_approval' ? withheld.pendingReloadId : '';
     const approved = await post(b.s, `/v1/screening/lists:reload/${reloadId}/approve`, {}, b.s.tokens.compliance);
     expect(approved.statusCode, approved.body).toBe(200);
     expect((await b.sync.runOnce()).releaseJobId).toEqual(expect.any(String));
     await new RescreenRunner(b.s.ctx).drain();
+    expect(await leadNow(b.s, nameless.leadId)).toEqual(namelessBefore);
+    expect(await leadNow(b.s, disposed.leadId)).toEqual(disposedBefore);
+    expect(namelessBefore).toMatchObject({ status: 'HELD', screening: 'not_screened', openReviewReasons: ['SCREENING_REQUIRED'] });
+    // the early job ran first (oldest first) and did the work; B's own job found the leads handled (the nameless one again)
+    const jobs = (await b.s.store.rescreenJobs.list({ limit: 10 })).filter((j) => j.trigger === 'coverage');
+    expect(jobs.map((j) => [j.id === early, j.status])).toEqual([
+      [false, 'done'],
+      [true, 'done'],
+    ]);
+    expect(JSON.parse(jobs[1]!.reportJson!)).toMatchObject({ rescreened: 3, released: 1, heldAsMatches: 1, unchanged: 1, failed: 0 });
+    expect(JSON.parse(jobs[0]!.reportJson!)).toMatchObject({ rescreened: 1, released: 0, heldAsMatches: 0, unchanged: 1, failed: 0 });
     expect(await leadNow(b.s, clear.leadId)).toMatchObject({ status: 'ASSIGNED', screening: 'clear', lastDecisionBy: 'system' });
     expect(await leadNow(b.s, hit.leadId)).toMatchObject({
       status: 'HELD',
@@ -462,8 +497,9 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
       leaseUntil: new Date(a.s.clock.now() + 60_000).toISOString(),
     });
     for (const i of [a, b]) i.s.clock.advance(61_000);
-    const ra = new RescreenRunner(a.s.ctx, { name: 'ra', chunkEntries: 2 });
-    const rb = new RescreenRunner(b.s.ctx, { name: 'rb', chunkEntries: 2 });
+    // a page of one lead: the lead held as a match stays HELD, so every page but the last is full
+    const ra = new RescreenRunner(a.s.ctx, { name: 'ra', chunkEntries: 1 });
+    const rb = new RescreenRunner(b.s.ctx, { name: 'rb', chunkEntries: 1 });
     // On PostgreSQL at once. node:sqlite is synchronous: two services in one process on one SQLite file would block the
     // event loop waiting for each other's write lock, so there the runners take turns (two processes queue on the lock).
     if (dialect === 'postgres') await Promise.all([ra.drain(), rb.drain()]);
@@ -482,5 +518,23 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
       expect(now.decisions).toBe(2); // intake, then one re-decision
       expect(now.status).toBe(l === leads[1] ? 'HELD' : 'ASSIGNED');
     }
+  });
+});
+
+describe('a coverage job and an instance that cannot vouch for a clear', () => {
+  it('with no sanctions list here, the job is not run and nothing is queued: the held lead stays as it is', async () => {
+    const s = await startTestService({ lists: [BLOCKLIST] });
+    cleanups.push(() => s.close());
+    expect(s.ctx.screening!.coverage()).toBe('no_sanctions_list');
+    const held = await lead(s, 'Ottoline', 'Brackenbury');
+    expect(held).toMatchObject({ outcome: 'HELD', screening: 'not_screened', reasons: ['SCREENING_REQUIRED'] });
+    expect(await queueCoverageRelease(s.ctx, 'test')).toBeNull();
+    const createdAt = new Date(s.clock.now()).toISOString();
+    await s.store.transaction((tx) =>
+      tx.rescreenJobs.enqueue({ id: 'rsj-elsewhere', trigger: 'coverage', requestedBy: 'system', roles: [], lists: [], createdAt }),
+    );
+    await new RescreenRunner(s.ctx).drain();
+    expect((await s.store.rescreenJobs.get('rsj-elsewhere'))?.status).toBe('queued');
+    expect(await leadNow(s, held.leadId)).toMatchObject({ status: 'HELD', screening: 'not_screened', rescreens: [], decisions: 1 });
   });
 });
