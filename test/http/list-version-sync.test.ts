@@ -3,7 +3,9 @@ import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EMPTY_RELEASE_REPORT, queueCoverageRelease, releasePage } from '../../src/app/screening/coverage-release.ts';
 import { ListSyncWorker } from '../../src/app/screening/list-sync-worker.ts';
+import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
 import { ListSourceCatalogue, type ListSource } from '../../src/screening/list-sources.ts';
 import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
@@ -75,7 +77,7 @@ const post = (s: TestService, url: string, body: unknown, token: string) =>
 const get = (s: TestService, url: string, token = s.tokens.compliance) => s.app.inject({ method: 'GET', url, headers: auth(token) });
 
 let n = 0;
-/** Posts a lead; returns its outcome, screening status and tags, and the decision's reason codes. */
+/** Posts a lead; returns its id, outcome, screening status and tags, and the decision's reason codes. */
 async function lead(s: TestService, firstName: string, lastName: string) {
   const res = await post(
     s,
@@ -86,6 +88,7 @@ async function lead(s: TestService, firstName: string, lastName: string) {
   expect(res.statusCode, res.body).toBe(201);
   const decision = res.json().decision;
   return {
+    leadId: res.json().leadId as string,
     outcome: decision.outcome as string,
     screening: decision.constraints.screening.status as string,
     tags: decision.constraints.screening.tags as string[],
@@ -310,5 +313,228 @@ describe.each(dialects)('scheduled list reloads: $factory.name', ({ factory, run
     const sha = await inForceSha(a.s, 'blocklist');
     expect([await listedSha(a.s, 'blocklist'), await listedSha(b.s, 'blocklist')]).toEqual([sha, sha]);
     expect((await lead(b.s, 'Marguerite', 'Quillfeather')).screening).toBe('potential_match');
+  });
+});
+
+/** What the store says of a lead now: its status and rep, its open review, who resolved its earlier reviews. */
+async function leadNow(s: TestService, leadId: string) {
+  const record = (await s.store.leads.get(leadId))!;
+  const open = await s.store.reviews.openForLead(leadId);
+  const events = await s.store.events.listForLead(leadId);
+  const decisions = events.filter((e) => e.kind === 'decision');
+  return {
+    status: record.status,
+    repId: record.repId,
+    screening: (JSON.parse(record.leadJson) as { screening: { status: string } }).screening.status,
+    openReviewReasons: open?.reasonCodes ?? null,
+    rescreens: events.filter((e) => e.kind === 'screening.rescreen').map((e) => e.actor),
+    lastDecisionBy: decisions.at(-1)?.actor,
+    decisions: decisions.length,
+  };
+}
+
+const resolvedReviewsOf = async (s: TestService, leadId: string) =>
+  (await s.store.reviews.page({ status: 'APPROVED', limit: 200 }))
+    .filter((r) => r.leadId === leadId)
+    .map((r) => ({ decidedBy: r.decidedBy, resolution: JSON.parse(r.resolutionJson!) as { action: string; result: string } }));
+
+describe.each(dialects)('screening again once coverage is back: $factory.name', ({ factory, run: enabled, reason }) => {
+  if (!enabled) return declareUnreachable(reason);
+  const dialect = factory.name as 'sqlite' | 'postgres';
+
+  /** A reloads a file with one more entry; B's copy is the old one, so B is stale. */
+  async function staleB() {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    const b = await env.start('b');
+    await a.sync.runOnce(); // A's first pass: nothing held yet, no job
+    await appendFile(a.blocklistFile, NEW_ENTRY);
+    expect((await post(a.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.s.tokens.compliance)).statusCode).toBe(200);
+    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'stale' }]);
+    return { a, b };
+  }
+
+  it('B stale: its held leads are screened again once B adopts: a clear one routed by system, a hit held as a match', async () => {
+    const { a, b } = await staleB();
+    const clear = await lead(b.s, 'Ottoline', 'Brackenbury');
+    const hit = await lead(b.s, 'Marguerite', 'Quillfeather'); // listed only in the version in force
+    const rejected = await lead(b.s, 'Peregrine', 'Ashdown');
+    for (const l of [clear, hit, rejected])
+      expect(l).toMatchObject({ outcome: 'HELD', reasons: expect.arrayContaining(['SCREENING_LIST_STALE']) });
+    // a compliance officer already decided this one: it is never touched
+    const review = (await b.s.store.reviews.openForLead(rejected.leadId))!;
+    const rejection = await post(b.s, `/v1/review/${review.id}/reject`, { reason: 'not a customer we take' }, b.s.tokens.compliance);
+    expect(rejection.statusCode, rejection.body).toBe(200);
+    const rejectedBefore = await leadNow(b.s, rejected.leadId);
+
+    const runnerB = new RescreenRunner(b.s.ctx, { name: 'runner-b' });
+    // a stale instance queues nothing and runs no coverage job
+    expect((await b.sync.runOnce()).releaseJobId).toBeNull();
+    expect(await runnerB.drain()).toBe(0);
+
+    await writeFile(b.blocklistFile, await readFile(a.blocklistFile)); // the operator fixes B's copy
+    const pass = await b.sync.runOnce();
+    expect(pass.adopted).toEqual([{ sourceId: 'blocklist', result: 'adopted' }]);
+    expect(pass.releaseJobId).toEqual(expect.any(String));
+    expect((await b.sync.runOnce()).releaseJobId).toBeNull(); // once per regained coverage
+    expect(await runnerB.drain()).toBe(2); // A's delta job (B holds the version in force now) and the coverage job
+
+    const routed = await leadNow(b.s, clear.leadId);
+    expect(routed).toMatchObject({
+      status: 'ASSIGNED',
+      screening: 'clear',
+      openReviewReasons: null,
+      rescreens: ['system'],
+      lastDecisionBy: 'system',
+    });
+    expect(routed.repId).toEqual(expect.any(String));
+    expect(await resolvedReviewsOf(b.s, clear.leadId)).toEqual([
+      { decidedBy: 'system', resolution: expect.objectContaining({ action: 'screening.coverage_release', result: 'clear' }) },
+    ]);
+    const held = await leadNow(b.s, hit.leadId);
+    expect(held).toMatchObject({ status: 'HELD', screening: 'potential_match', rescreens: ['system'], lastDecisionBy: 'system' });
+    expect(held.openReviewReasons).toEqual(['SCREENING_POTENTIAL_MATCH']);
+    expect(await leadNow(b.s, rejected.leadId)).toEqual(rejectedBefore);
+
+    const jobs = (await get(b.s, '/v1/screening/rescreens')).json().items as { trigger: string; status: string; report: unknown }[];
+    expect(jobs.find((j) => j.trigger === 'coverage')).toMatchObject({
+      status: 'done',
+      requestedBy: 'system',
+      report: { kind: 'coverage_release', rescreened: 2, released: 1, heldAsMatches: 1, unchanged: 0, failed: 0 },
+    });
+    const metrics = (await b.s.ctx.metrics.registry.metrics()).split('\n');
+    expect(metrics).toContain('remit_screening_coverage_releases_total{result="released"} 1');
+    expect(metrics).toContain('remit_screening_coverage_releases_total{result="held_as_match"} 1');
+    // a second job (another instance regaining coverage) finds nothing left to do
+    expect((await a.sync.runOnce()).releaseJobId).toBeNull();
+  });
+
+  it('the approval of a withheld (shrunk) source: SCREENING_REQUIRED leads are screened again, released or held as a match', async () => {
+    const env = environment(dialect);
+    const a = await env.start('a'); // the version in force; B's file shrinks it beyond the guard
+    const b = await env.start('b', (file) => writeFile(file, `${HEADER}${NEW_ENTRY}`));
+    expect(b.s.ctx.screening!.coverage()).toBe('withheld');
+    const clear = await lead(b.s, 'Ottoline', 'Brackenbury');
+    const hit = await lead(b.s, 'Marguerite', 'Quillfeather');
+    // no name at all: screening has nothing to screen (coverage no_name), so it stays not screened whatever the lists
+    const res = await post(b.s, '/v1/leads', ukLead({ person: { email: `nameless.${Date.now()}@example.co.uk` } }), b.s.tokens.integration);
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    const nameless = {
+      leadId: body.leadId as string,
+      outcome: body.status as string,
+      reasons: (body.decision.reasons as { code: string }[]).map((r) => r.code),
+    };
+    for (const l of [clear, hit, nameless]) expect(l).toMatchObject({ outcome: 'HELD', reasons: ['SCREENING_REQUIRED'] });
+    const namelessBefore = await leadNow(b.s, nameless.leadId);
+    // compliance disposed this one's sanctions hit (false positive): still not screened, held again, left to them
+    const disposed = await lead(b.s, 'Draven', 'Ostrakoff-Vell');
+    expect(disposed).toMatchObject({ outcome: 'HELD', screening: 'potential_match' });
+    const dispositions = [
+      { listId: 'test-sanctions', entryId: 'TEST-SANC-1', verdict: 'false_positive', reason: 'another person: passport seen' },
+    ];
+    const disposal = await post(b.s, `/v1/leads/${disposed.leadId}/screening/dispositions`, { dispositions }, b.s.tokens.compliance);
+    expect(disposal.statusCode, disposal.body).toBe(200);
+    const disposedBefore = await leadNow(b.s, disposed.leadId);
+    expect(disposedBefore).toMatchObject({ status: 'HELD', screening: 'not_screened', openReviewReasons: ['SCREENING_REQUIRED'] });
+    expect((await b.sync.runOnce()).releaseJobId).toBeNull();
+    // A job queued meanwhile (by A, which screens with every list in force) is not B's to run while B's source is withheld
+    const early = (await queueCoverageRelease(a.s.ctx, 'test'))!;
+    await new RescreenRunner(b.s.ctx).drain();
+    expect((await b.s.store.rescreenJobs.get(early))?.status).toBe('queued');
+    const [withheld] = b.s.ctx.screening!.withheldSources();
+    const reloadId = withheld?.reason === 'pending_approval' ? withheld.pendingReloadId : '';
+    const approved = await post(b.s, `/v1/screening/lists:reload/${reloadId}/approve`, {}, b.s.tokens.compliance);
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect((await b.sync.runOnce()).releaseJobId).toEqual(expect.any(String));
+    await new RescreenRunner(b.s.ctx).drain();
+    expect(await leadNow(b.s, nameless.leadId)).toEqual(namelessBefore);
+    expect(await leadNow(b.s, disposed.leadId)).toEqual(disposedBefore);
+    expect(namelessBefore).toMatchObject({ status: 'HELD', screening: 'not_screened', openReviewReasons: ['SCREENING_REQUIRED'] });
+    // the early job ran first (oldest first) and did the work; B's own job found the leads handled (the nameless one again)
+    const jobs = (await b.s.store.rescreenJobs.list({ limit: 10 })).filter((j) => j.trigger === 'coverage');
+    expect(jobs.map((j) => [j.id === early, j.status])).toEqual([
+      [false, 'done'],
+      [true, 'done'],
+    ]);
+    expect(JSON.parse(jobs[1]!.reportJson!)).toMatchObject({ rescreened: 3, released: 1, heldAsMatches: 1, unchanged: 1, failed: 0 });
+    expect(JSON.parse(jobs[0]!.reportJson!)).toMatchObject({ rescreened: 1, released: 0, heldAsMatches: 0, unchanged: 1, failed: 0 });
+    expect(await leadNow(b.s, clear.leadId)).toMatchObject({ status: 'ASSIGNED', screening: 'clear', lastDecisionBy: 'system' });
+    expect(await leadNow(b.s, hit.leadId)).toMatchObject({
+      status: 'HELD',
+      screening: 'potential_match',
+      openReviewReasons: ['SCREENING_POTENTIAL_MATCH'],
+    });
+  });
+
+  it('two runners on two instances: each lead is screened again once; a runner dying mid-job is resumed, no lead twice', async () => {
+    const { a, b } = await staleB();
+    const leads = [];
+    for (const [first, last] of [
+      ['Ottoline', 'Brackenbury'],
+      ['Marguerite', 'Quillfeather'],
+      ['Peregrine', 'Ashdown'],
+      ['Clementine', 'Fairweather'],
+      ['Bartholomew', 'Stirling'],
+    ] as const)
+      leads.push(await lead(b.s, first, last));
+    await writeFile(b.blocklistFile, await readFile(a.blocklistFile));
+    await b.sync.runOnce();
+    // A restarted: its first pass also sees held leads, and queues a second job
+    expect((await new ListSyncWorker(a.s.ctx, { name: 'a-again' }).runOnce()).releaseJobId).toEqual(expect.any(String));
+    // runner "dying" claims the oldest job, does one page of one lead, records it, and dies
+    const job = (await a.s.store.rescreenJobs.claimNext(
+      'dying',
+      new Date(a.s.clock.now()).toISOString(),
+      new Date(a.s.clock.now() + 60_000).toISOString(),
+      (j) => j.trigger === 'coverage',
+    ))!;
+    expect(job.trigger).toBe('coverage');
+    const first = await releasePage(a.s.ctx, job.id, EMPTY_RELEASE_REPORT, 1);
+    await a.s.store.rescreenJobs.progress(job.id, 'dying', {
+      entriesDone: 0,
+      reportJson: JSON.stringify(first.report),
+      leaseUntil: new Date(a.s.clock.now() + 60_000).toISOString(),
+    });
+    for (const i of [a, b]) i.s.clock.advance(61_000);
+    // a page of one lead: the lead held as a match stays HELD, so every page but the last is full
+    const ra = new RescreenRunner(a.s.ctx, { name: 'ra', chunkEntries: 1 });
+    const rb = new RescreenRunner(b.s.ctx, { name: 'rb', chunkEntries: 1 });
+    // On PostgreSQL at once. node:sqlite is synchronous: two services in one process on one SQLite file would block the
+    // event loop waiting for each other's write lock, so there the runners take turns (two processes queue on the lock).
+    if (dialect === 'postgres') await Promise.all([ra.drain(), rb.drain()]);
+    else for (const r of [ra, rb]) await r.drain();
+    const jobs = (await a.s.store.rescreenJobs.list({ limit: 10 })).filter((j) => j.trigger === 'coverage');
+    expect(jobs).toHaveLength(2);
+    expect(jobs.map((j) => j.status)).toEqual(['done', 'done']);
+    const resumed = jobs.find((j) => j.id === job.id)!;
+    expect(resumed.attempts).toBe(2);
+    const reports = jobs.map((j) => JSON.parse(j.reportJson!) as { rescreened: number; released: number; heldAsMatches: number });
+    expect(reports.reduce((s, r) => s + r.rescreened, 0)).toBe(5);
+    expect(reports.reduce((s, r) => s + r.heldAsMatches, 0)).toBe(1);
+    for (const l of leads) {
+      const now = await leadNow(b.s, l.leadId);
+      expect(now.rescreens).toEqual(['system']); // screened again exactly once
+      expect(now.decisions).toBe(2); // intake, then one re-decision
+      expect(now.status).toBe(l === leads[1] ? 'HELD' : 'ASSIGNED');
+    }
+  });
+});
+
+describe('a coverage job and an instance that cannot vouch for a clear', () => {
+  it('with no sanctions list here, the job is not run and nothing is queued: the held lead stays as it is', async () => {
+    const s = await startTestService({ lists: [BLOCKLIST] });
+    cleanups.push(() => s.close());
+    expect(s.ctx.screening!.coverage()).toBe('no_sanctions_list');
+    const held = await lead(s, 'Ottoline', 'Brackenbury');
+    expect(held).toMatchObject({ outcome: 'HELD', screening: 'not_screened', reasons: ['SCREENING_REQUIRED'] });
+    expect(await queueCoverageRelease(s.ctx, 'test')).toBeNull();
+    const createdAt = new Date(s.clock.now()).toISOString();
+    await s.store.transaction((tx) =>
+      tx.rescreenJobs.enqueue({ id: 'rsj-elsewhere', trigger: 'coverage', requestedBy: 'system', roles: [], lists: [], createdAt }),
+    );
+    await new RescreenRunner(s.ctx).drain();
+    expect((await s.store.rescreenJobs.get('rsj-elsewhere'))?.status).toBe('queued');
+    expect(await leadNow(s, held.leadId)).toMatchObject({ status: 'HELD', screening: 'not_screened', rescreens: [], decisions: 1 });
   });
 });

@@ -81,6 +81,15 @@ export class RemitMetrics {
     labelNames: ['list', 'result'] as const,
     registers: [this.registry],
   });
+  /** Leads screened again once coverage was back (docs/screening.md "Screening again once coverage is back"). */
+  readonly screeningCoverageReleases = new Counter({
+    name: 'remit_screening_coverage_releases_total',
+    help:
+      'Leads held as not screened that were screened again once this instance screened with every list in force, by ' +
+      'result: released (re-decided), held_as_match (a hit: held for compliance), unchanged (still not screened), failed.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   #sources: GaugeSources | null = null;
   readonly #leadSources = new Set<string>();
   #counts: Promise<OperationalCounts> | null = null;

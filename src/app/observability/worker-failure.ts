@@ -24,6 +24,7 @@ export const WORKERS = [
   'screening-snapshot',
   'list-sync',
   'list-reload-schedule',
+  'coverage-release',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

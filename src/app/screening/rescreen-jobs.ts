@@ -2,6 +2,7 @@ import type { ListDelta } from '../../screening/list-delta.ts';
 import type { NewRescreenJob, RescreenJobList, RescreenJobRecord, RescreenJobStatus } from '../../store/ports/rescreen-jobs.port.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
+import type { CoverageReleaseReport } from './coverage-release.ts';
 import type { DeltaRescreenReport } from './delta-rescreen.use-case.ts';
 
 /**
@@ -72,7 +73,7 @@ export function rescreenJobView(job: RescreenJobRecord) {
     attempts: job.attempts,
     progress: { entries: job.entries, entriesDone: job.entriesDone },
     lists: job.lists.map(({ entryIds: _, ...l }) => l),
-    report: job.reportJson === null ? null : (JSON.parse(job.reportJson) as DeltaRescreenReport),
+    report: job.reportJson === null ? null : (JSON.parse(job.reportJson) as DeltaRescreenReport | CoverageReleaseReport),
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,

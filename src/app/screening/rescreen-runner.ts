@@ -10,6 +10,7 @@ import { reportWorkerFailure } from '../observability/worker-failure.ts';
 import { attemptClaimedJob, type JobAttemptOutcome } from '../shared/job-attempt.ts';
 import { PeriodicTask } from '../shared/periodic-task.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
+import { EMPTY_RELEASE_REPORT, releasePage, type CoverageReleaseReport } from './coverage-release.ts';
 import { rescreenListDeltas, type DeltaRescreenReport } from './delta-rescreen.use-case.ts';
 
 export interface RescreenRunnerOptions {
@@ -90,7 +91,9 @@ export class RescreenRunner {
   /**
    * A job is this instance's to run when, for each of its lists, the version this instance screens with is the one the
    * store has in force (another instance may have reloaded a list this one still holds in an older version), or the
-   * list is no longer configured here (its entries are gone: nothing to screen).
+   * list is no longer configured here (its entries are gone: nothing to screen). A `coverage` job (no lists) is this
+   * instance's only when its coverage is `ok` and every source configured here is in the version in force: leads are
+   * released only by an instance that can vouch for a clear.
    */
   private eligibility(): (job: RescreenJobRecord) => Promise<boolean> {
     const screening = this.ctx.screening;
@@ -100,6 +103,11 @@ export class RescreenRunner {
       if (!screening) return false;
       inForce ??= this.ctx.store.screeningLists.inForce().then((rows) => new Map(rows.map((r) => [r.sourceId, r.sha256])));
       const stored = await inForce;
+      if (job.trigger === 'coverage')
+        return (
+          screening.coverage() === 'ok' &&
+          [...stored].every(([listId, sha256]) => !this.ctx.listSources?.get(listId) || screening.version(listId)?.sha256 === sha256)
+        );
       return job.lists.every((l) => {
         const mine = screening.version(l.listId)?.sha256;
         if (mine === undefined) return !this.ctx.listSources?.get(l.listId) && !stored.has(l.listId);
@@ -117,17 +125,23 @@ export class RescreenRunner {
       worker: 'rescreen-job',
       maxAttempts: MAX_RESCREEN_ATTEMPTS,
       complete: async (j) => {
-        const report = await this.execute(j);
+        const report = j.trigger === 'coverage' ? await this.executeRelease(j) : await this.execute(j);
         const at = toIso(this.ctx.clock.now());
         if (!(await jobs.finish(j.id, this.name, { status: 'done', at, reportJson: JSON.stringify(report) })))
           throw new Error(`job ${j.id} was taken over by another runner`);
-        await this.audit(j, 'screening.rescreen_job.done', {
-          entries: report.entries,
-          candidates: report.candidates,
-          newMatches: report.newMatches.length,
-          newlyHeld: [...report.newlyHeld],
-          failed: report.failed,
-        });
+        await this.audit(
+          j,
+          'screening.rescreen_job.done',
+          'kind' in report
+            ? { ...report }
+            : {
+                entries: report.entries,
+                candidates: report.candidates,
+                newMatches: report.newMatches.length,
+                newlyHeld: [...report.newlyHeld],
+                failed: report.failed,
+              },
+        );
       },
       giveUp: async (j, error) => {
         if (await jobs.finish(j.id, this.name, { status: 'failed', at: toIso(this.ctx.clock.now()), error }))
@@ -200,6 +214,35 @@ export class RescreenRunner {
     }
     // queueRescreenJob queues no job without entries, so at least one chunk ran (in this attempt or an earlier one)
     if (!report) throw new Error(`job ${job.id} has no entries`);
+    return report;
+  }
+
+  /**
+   * A `coverage` job (coverage-release.ts): the HELD leads a page at a time, each released (or left) in its own
+   * transaction; after each page the report (counts and the last lead id) is recorded, so a resumed job continues
+   * after it. A page handled again is safe: each lead's criterion is re-read under its lock, and a handled lead no
+   * longer meets it.
+   */
+  private async executeRelease(job: RescreenJobRecord): Promise<CoverageReleaseReport> {
+    let report = job.reportJson === null ? EMPTY_RELEASE_REPORT : (JSON.parse(job.reportJson) as CoverageReleaseReport);
+    await this.audit(job, 'screening.rescreen_job.started', { resumedAfter: report.afterLeadId });
+    for (let done = false; !done;) {
+      const lost = this.heartbeat(job.id);
+      let page: Awaited<ReturnType<typeof releasePage>>;
+      try {
+        page = await releasePage(this.ctx, job.id, report, this.chunkEntries);
+      } finally {
+        lost.stop();
+      }
+      if (lost.taken()) throw new Error(`job ${job.id} was taken over by another runner`);
+      ({ report, done } = page);
+      const recorded = await this.ctx.store.rescreenJobs.progress(job.id, this.name, {
+        entriesDone: 0,
+        reportJson: JSON.stringify(report),
+        leaseUntil: this.leaseUntil(),
+      });
+      if (!recorded) throw new Error(`job ${job.id} was taken over by another runner`);
+    }
     return report;
   }
 

@@ -161,36 +161,50 @@ export async function holdOnRescreen(
     ctx.store.transaction(async (tx) => {
       const locked = await tx.leads.lock(record.id);
       if (!locked || locked.status !== record.status) return false;
-      const at = toIso(ctx.clock.now());
-      const audited = screeningAuditPayload(result as unknown as { hits: readonly object[] } & Record<string, unknown>);
-      // As at intake: the history keeps the list side; the person-derived evidence goes with the erasable contact.
-      await tx.events.append({
-        leadId: record.id,
-        kind: 'screening.rescreen',
-        actor: principal.userId,
-        at,
-        payloadJson: JSON.stringify(audited.screening),
-      });
-      await tx.personalData.put({
-        ...personal,
-        contactJson: JSON.stringify({ ...JSON.parse(personal.contactJson), screeningEvidence: audited.subjectEvidence }),
-      });
-      await appendAudit(tx, {
-        kind: 'screening',
-        subject: record.id,
-        actor: principal.userId,
-        at,
-        ...withCommitments(
-          { action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence },
-          ['subjectEvidence'],
-          personal.salt,
-        ),
-      });
-      const updated: Lead = { ...lead, screening: leadScreening(result) };
+      const updated = await recordRescreen(tx, principal.userId, lead, personal, result, toIso(ctx.clock.now()));
       await redecide(tx, ctx, locked, updated, principal.userId);
       return true;
     }),
   );
+}
+
+/**
+ * Records a re-screening of a stored lead in the caller's transaction, as at intake: the history keeps the list side,
+ * the person-derived evidence goes with the erasable contact, the audit entry commits to it. Returns the lead with its
+ * new screening, for the re-decision that follows.
+ */
+export async function recordRescreen(
+  tx: UnitOfWork,
+  actor: string,
+  lead: Lead,
+  personal: PersonalDataRecord,
+  result: IntakeScreening,
+  at: string,
+): Promise<Lead> {
+  const audited = screeningAuditPayload(result as unknown as { hits: readonly object[] } & Record<string, unknown>);
+  await tx.events.append({
+    leadId: personal.leadId,
+    kind: 'screening.rescreen',
+    actor,
+    at,
+    payloadJson: JSON.stringify(audited.screening),
+  });
+  await tx.personalData.put({
+    ...personal,
+    contactJson: JSON.stringify({ ...JSON.parse(personal.contactJson), screeningEvidence: audited.subjectEvidence }),
+  });
+  await appendAudit(tx, {
+    kind: 'screening',
+    subject: personal.leadId,
+    actor,
+    at,
+    ...withCommitments(
+      { action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence },
+      ['subjectEvidence'],
+      personal.salt,
+    ),
+  });
+  return { ...lead, screening: leadScreening(result) };
 }
 
 /**

@@ -7,7 +7,12 @@ import { runtimeEnv } from '../runtime-config.ts';
 type View = ReturnType<typeof rescreenJobView>;
 
 function line(j: View): string {
-  const report = j.report ? `, ${j.report.newlyHeld.length} newly held, ${j.report.failed} failed` : '';
+  const report = !j.report
+    ? ''
+    : 'kind' in j.report
+      ? `, ${j.report.rescreened} re-screened: ${j.report.released} released, ${j.report.heldAsMatches} held as matches, ` +
+        `${j.report.unchanged} unchanged, ${j.report.failed} failed`
+      : `, ${j.report.newlyHeld.length} newly held, ${j.report.failed} failed`;
   const lists = j.lists.map((l) => `${l.listId} +${l.added} ~${l.changed} -${l.removed}`).join('; ');
   const progress = `${j.progress.entriesDone}/${j.progress.entries} entries${report}`;
   return `${j.id}  ${j.status.padEnd(7)} ${progress}  (${j.trigger} by ${j.requestedBy} at ${j.createdAt}; ${lists})`;

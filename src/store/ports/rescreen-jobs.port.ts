@@ -7,9 +7,11 @@
 
 /**
  * What queued the job: a reload through the API, the approval of a held-back reload, a start with a changed file, or a
- * scheduled check that found a changed file (docs/screening.md "Scheduled reloads").
+ * scheduled check that found a changed file (docs/screening.md "Scheduled reloads"); or `coverage`: an instance screens
+ * with every list in force again and leads held as not screened wait to be screened again (coverage-release.ts; such a
+ * job has no lists nor entries, its report is a CoverageReleaseReport).
  */
-export type RescreenJobTrigger = 'reload' | 'approval' | 'start' | 'schedule';
+export type RescreenJobTrigger = 'reload' | 'approval' | 'start' | 'schedule' | 'coverage';
 
 export type RescreenJobStatus = 'queued' | 'running' | 'done' | 'failed';
 

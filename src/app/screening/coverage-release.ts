@@ -1,0 +1,185 @@
+import { LeadSchema, type Lead } from '../../domain/lead/lead.schema.ts';
+import { toIso } from '../../domain/shared/zoned-time.ts';
+import type { LeadRecord } from '../../store/ports/leads.port.ts';
+import type { ReviewRecord } from '../../store/ports/reviews.port.ts';
+import { appendAudit } from '../audit/audit-trail.ts';
+import { recordLeadEvents } from '../events/record-lead-events.ts';
+import { reportWorkerFailure } from '../observability/worker-failure.ts';
+import { withScopeRetry } from '../routing/decision-recorder.ts';
+import { redecide } from '../routing/redecide.ts';
+import type { ServiceContext } from '../shared/service-context.ts';
+import { recordRescreen, screenStoredContact } from './screening-disposition.use-case.ts';
+
+/**
+ * docs/screening.md "Screening again once coverage is back": a lead held only because screening could not vouch for a
+ * clear (its screening `not_screened`: a list here was stale, a source awaited approval, no sanctions list) is screened
+ * again, automatically, once this instance screens with every list in force. Now clear (or a PEP): re-decided through
+ * the normal decision path and routed. Now a hit: held as a potential match for compliance, as at intake. Still not
+ * coverable: left as it is.
+ */
+
+/** What one coverage release did (the report of a `coverage` re-screen job). */
+export interface CoverageReleaseReport {
+  readonly kind: 'coverage_release';
+  /** Held `not_screened` leads that met the criterion and were screened again. */
+  readonly rescreened: number;
+  /** Screened clear (or PEP) and re-decided: routed, queued, or held again only for a reason other than screening. */
+  readonly released: number;
+  /** Screened a potential match: held for compliance with a screening review. */
+  readonly heldAsMatches: number;
+  /** Still `not_screened` (e.g. a list still missing for its subject): nothing written. */
+  readonly unchanged: number;
+  /** Leads whose release failed (logged and counted under worker `coverage-release`); a later job tries them again. */
+  readonly failed: number;
+  /** The last HELD lead id looked at: a resumed job continues after it. */
+  readonly afterLeadId: string | null;
+}
+
+export const EMPTY_RELEASE_REPORT: CoverageReleaseReport = {
+  kind: 'coverage_release',
+  rescreened: 0,
+  released: 0,
+  heldAsMatches: 0,
+  unchanged: 0,
+  failed: 0,
+  afterLeadId: null,
+};
+
+type LeadOutcome = 'released' | 'held_as_match' | 'unchanged' | 'not_eligible';
+
+/** Leads read per page of the HELD leads (and recorded as progress after each page). */
+export const RELEASE_PAGE = 200;
+
+/** The actor of everything the release writes: no person decided it. */
+const SYSTEM = 'system';
+
+/**
+ * The criterion (docs/screening.md): the lead is HELD, its screening is `not_screened`, and its open review is the one
+ * the system opened for that hold (kind HELD, requested by `system`). A lead whose review a person resolved (approved,
+ * rejected, hits disposed) has no such open review; a lead carrying a `disposed:` tag had its hits disposed by a person
+ * before, and is left to compliance.
+ */
+export function heldForCoverage(record: LeadRecord, lead: Lead, review: ReviewRecord | undefined): boolean {
+  return (
+    record.status === 'HELD' &&
+    lead.screening.status === 'not_screened' &&
+    !lead.screening.tags.some((t) => t.startsWith('disposed:')) &&
+    review !== undefined &&
+    review.kind === 'HELD' &&
+    review.requestedBy === SYSTEM
+  );
+}
+
+/**
+ * One lead, in one transaction (its row locked, the criterion read again under the lock, so two jobs never both
+ * handle it): screened with its stored subject against the lists in force; when the result is not `not_screened`,
+ * the re-screening is recorded, the open review is resolved by `system` and the lead is re-decided.
+ */
+async function releaseLead(ctx: ServiceContext, leadId: string, jobId: string): Promise<LeadOutcome> {
+  return withScopeRetry(() =>
+    ctx.store.transaction(async (tx): Promise<LeadOutcome> => {
+      const record = await tx.leads.lock(leadId);
+      if (!record) return 'not_eligible';
+      const lead = LeadSchema.parse(JSON.parse(record.leadJson));
+      const review = await tx.reviews.openForLead(leadId);
+      if (!heldForCoverage(record, lead, review)) return 'not_eligible';
+      const personal = await tx.personalData.get(leadId);
+      if (!personal || personal.erasedAt) return 'not_eligible';
+      const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
+      if (result.status === 'not_screened') return 'unchanged';
+      const at = toIso(ctx.clock.now());
+      const updated = await recordRescreen(tx, SYSTEM, lead, personal, result, at);
+      // The hold was technical: its review closes; the re-decision opens the review a hit (or another reason) needs.
+      const resolutionJson = JSON.stringify({ action: 'screening.coverage_release', result: result.status, jobId });
+      await tx.reviews.resolve(review!.id, { status: 'APPROVED', decidedBy: SYSTEM, decidedAt: at, resolutionJson });
+      await recordLeadEvents(tx, ctx, [
+        {
+          leadId,
+          actor: SYSTEM,
+          at,
+          kind: 'review.resolved_by_screening',
+          reviewId: review!.id,
+          status: 'APPROVED',
+          screening: result.status,
+        },
+      ]);
+      await redecide(tx, ctx, record, updated, SYSTEM);
+      return result.status === 'potential_match' ? 'held_as_match' : 'released';
+    }),
+  );
+}
+
+const COUNTED: Record<Exclude<LeadOutcome, 'not_eligible'>, keyof CoverageReleaseReport & ('released' | 'heldAsMatches' | 'unchanged')> = {
+  released: 'released',
+  held_as_match: 'heldAsMatches',
+  unchanged: 'unchanged',
+};
+
+/**
+ * One page of HELD leads after `report.afterLeadId`: each lead meeting the criterion is released (or left); returns the
+ * report with the page counted, and whether the last page was reached. Failures are logged and counted, never thrown.
+ */
+export async function releasePage(
+  ctx: ServiceContext,
+  jobId: string,
+  report: CoverageReleaseReport,
+  limit = RELEASE_PAGE,
+): Promise<{ readonly report: CoverageReleaseReport; readonly done: boolean }> {
+  const page = await ctx.store.leads.page({ status: 'HELD', limit, ...(report.afterLeadId ? { after: report.afterLeadId } : {}) });
+  let next = report;
+  for (const record of page) {
+    let outcome: LeadOutcome;
+    try {
+      outcome = await releaseLead(ctx, record.id, jobId);
+    } catch (error) {
+      reportWorkerFailure(ctx, 'coverage-release', error, { leadId: record.id, jobId });
+      ctx.metrics.screeningCoverageReleases.inc({ result: 'failed' });
+      next = { ...next, failed: next.failed + 1 };
+      continue;
+    }
+    if (outcome === 'not_eligible') continue;
+    ctx.metrics.screeningCoverageReleases.inc({ result: outcome });
+    const field = COUNTED[outcome];
+    next = { ...next, rescreened: next.rescreened + 1, [field]: next[field] + 1 };
+  }
+  next = { ...next, afterLeadId: page.at(-1)?.id ?? next.afterLeadId };
+  return { report: next, done: page.length < limit };
+}
+
+/** Whether any lead meets the criterion now (read without locks, a page at a time; stops at the first). */
+async function anyHeldForCoverage(ctx: ServiceContext): Promise<boolean> {
+  for (let after: string | undefined; ;) {
+    const page = await ctx.store.leads.page({ status: 'HELD', limit: RELEASE_PAGE, ...(after ? { after } : {}) });
+    for (const record of page) {
+      const lead = LeadSchema.parse(JSON.parse(record.leadJson));
+      if (lead.screening.status !== 'not_screened') continue;
+      if (heldForCoverage(record, lead, await ctx.store.reviews.openForLead(record.id))) return true;
+    }
+    if (page.length < RELEASE_PAGE) return false;
+    after = page.at(-1)!.id;
+  }
+}
+
+/**
+ * Queues a `coverage` re-screen job (its own transaction, audited) when coverage became `ok` here and some lead is held
+ * for the lack of it. Several instances regaining coverage at once may each queue one: the leads are locked and the
+ * criterion re-read per lead, so a later job finds them handled. Returns the job id, or null when none was needed.
+ */
+export async function queueCoverageRelease(ctx: ServiceContext, cause: string): Promise<string | null> {
+  if (ctx.screening?.coverage() !== 'ok') return null;
+  if (!(await anyHeldForCoverage(ctx))) return null;
+  const id = ctx.ids.next('rsj');
+  const createdAt = toIso(ctx.clock.now());
+  await ctx.store.transaction(async (tx) => {
+    await tx.rescreenJobs.enqueue({ id, trigger: 'coverage', requestedBy: SYSTEM, roles: [], lists: [], createdAt });
+    await appendAudit(tx, {
+      kind: 'screening',
+      subject: `rescreen:${id}`,
+      actor: SYSTEM,
+      at: createdAt,
+      payload: { action: 'screening.rescreen_job.queued', trigger: 'coverage', cause },
+    });
+  });
+  ctx.log.info({ jobId: id, cause }, 'screening coverage is back: leads held as not screened are queued to be screened again');
+  return id;
+}
