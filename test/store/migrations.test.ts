@@ -71,6 +71,7 @@ describe('migration runner', () => {
       'reviews',
       'routing_ledger',
       'routing_pools',
+      'screening_list_checks',
       'screening_list_reloads',
       'screening_list_versions',
       'screening_name_key_scheme',
