@@ -53,6 +53,9 @@ export const RELEASE_PAGE = 200;
 /** The actor of everything the release writes: no person decided it. */
 const SYSTEM = 'system';
 
+/** The store-side part of the criterion: HELD leads whose open review the system opened for the hold (one indexed read). */
+const HELD_BY_SYSTEM = { status: 'HELD', openReview: { kind: 'HELD', requestedBy: SYSTEM } } as const;
+
 /**
  * The criterion (docs/screening.md): the lead is HELD, its screening is `not_screened`, and its open review is the one
  * the system opened for that hold (kind HELD, requested by `system`). A lead whose review a person resolved (approved,
@@ -116,8 +119,9 @@ const COUNTED: Record<Exclude<LeadOutcome, 'not_eligible'>, keyof CoverageReleas
 };
 
 /**
- * One page of HELD leads after `report.afterLeadId`: each lead meeting the criterion is released (or left); returns the
- * report with the page counted, and whether the last page was reached. Failures are logged and counted, never thrown.
+ * One page of HELD leads with an open system review after `report.afterLeadId`: each lead meeting the criterion is
+ * released (or left); returns the report with the page counted, and whether the last page was reached. Failures are
+ * logged and counted, never thrown.
  */
 export async function releasePage(
   ctx: ServiceContext,
@@ -125,7 +129,7 @@ export async function releasePage(
   report: CoverageReleaseReport,
   limit = RELEASE_PAGE,
 ): Promise<{ readonly report: CoverageReleaseReport; readonly done: boolean }> {
-  const page = await ctx.store.leads.page({ status: 'HELD', limit, ...(report.afterLeadId ? { after: report.afterLeadId } : {}) });
+  const page = await ctx.store.leads.page({ ...HELD_BY_SYSTEM, limit, ...(report.afterLeadId ? { after: report.afterLeadId } : {}) });
   let next = report;
   for (const record of page) {
     let outcome: LeadOutcome;
@@ -149,7 +153,7 @@ export async function releasePage(
 /** Whether any lead meets the criterion now (read without locks, a page at a time; stops at the first). */
 async function anyHeldForCoverage(ctx: ServiceContext): Promise<boolean> {
   for (let after: string | undefined; ;) {
-    const page = await ctx.store.leads.page({ status: 'HELD', limit: RELEASE_PAGE, ...(after ? { after } : {}) });
+    const page = await ctx.store.leads.page({ ...HELD_BY_SYSTEM, limit: RELEASE_PAGE, ...(after ? { after } : {}) });
     for (const record of page) {
       const lead = LeadSchema.parse(JSON.parse(record.leadJson));
       if (lead.screening.status !== 'not_screened') continue;

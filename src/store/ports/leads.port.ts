@@ -58,6 +58,8 @@ export interface LeadRepository {
     readonly teamId?: string;
     readonly receivedFrom?: string;
     readonly receivedTo?: string;
+    /** Only leads with an OPEN review of this kind requested by this actor (the coverage release's leads). */
+    readonly openReview?: { readonly kind: string; readonly requestedBy: string };
     readonly after?: string;
     readonly limit: number;
   }): Promise<readonly LeadRecord[]>;

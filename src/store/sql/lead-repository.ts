@@ -160,6 +160,21 @@ function leadReads(db: Kysely<Database>): Pick<LeadRepository, 'get' | 'list' | 
       if (filter.teamId !== undefined) q = q.where('team_id', '=', filter.teamId);
       if (filter.receivedFrom !== undefined) q = q.where('received_at', '>=', normaliseInstant(filter.receivedFrom, 'receivedFrom'));
       if (filter.receivedTo !== undefined) q = q.where('received_at', '<', normaliseInstant(filter.receivedTo, 'receivedTo'));
+      const review = filter.openReview;
+      if (review !== undefined) {
+        requireText(review.kind, 'openReview.kind');
+        requireText(review.requestedBy, 'openReview.requestedBy');
+        q = q.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('reviews')
+              .select('reviews.id')
+              .whereRef('reviews.lead_id', '=', 'leads.id')
+              .where('reviews.status', '=', 'OPEN')
+              .where('reviews.kind', '=', review.kind)
+              .where('reviews.requested_by', '=', review.requestedBy),
+          ),
+        );
+      }
       if (filter.after !== undefined) q = q.where(await afterCursor(db, 'leads', 'received_at', filter.after, 'lead'));
       const rows = await q.orderBy('received_at').orderBy('id').limit(limit).execute();
       return rows.map(toLead);

@@ -121,4 +121,25 @@ describe.each(STORES)('leads repository: $factory.name', ({ factory, run }) => {
     await expect(store.leads.page({ limit: 5, receivedFrom: 'monday' })).rejects.toThrow(/ISO-8601/);
     await expect(store.leads.page({ limit: 5, status: 'MAYBE' as never })).rejects.toThrow(/unknown lead status/);
   });
+
+  it('leads.page with openReview: only leads whose OPEN review has that kind and requester, in page order', async () => {
+    await seedOrg();
+    const review = { kind: 'HELD', reasonCodes: ['SCREENING_REQUIRED'], requestedBy: 'system', requestedAt: iso(1) };
+    for (const [i, id] of ['H1', 'H2', 'H3', 'H4', 'H5', 'H6'].entries()) await seedLead(store, id, { at: i * 10, status: 'HELD' });
+    await store.reviews.open({ id: 'R1', leadId: 'H1', ...review });
+    await store.reviews.open({ id: 'R2', leadId: 'H2', ...review, requestedBy: 'u:carol' }); // a person asked
+    await store.reviews.open({ id: 'R3', leadId: 'H3', ...review, kind: 'REFUSED' }); // another kind
+    await store.reviews.open({ id: 'R4', leadId: 'H4', ...review });
+    await store.reviews.resolve('R4', { status: 'APPROVED', decidedBy: 'u:dana', decidedAt: iso(2), resolutionJson: '{}' }); // decided
+    await store.reviews.open({ id: 'R5', leadId: 'H5', ...review });
+    await store.reviews.open({ id: 'R6', leadId: 'H6', ...review });
+    const openReview = { kind: 'HELD', requestedBy: 'system' };
+    expect((await store.leads.page({ status: 'HELD', openReview, limit: 10 })).map((l) => l.id)).toEqual(['H1', 'H5', 'H6']);
+    const first = await store.leads.page({ status: 'HELD', openReview, limit: 2 });
+    expect(first.map((l) => l.id)).toEqual(['H1', 'H5']);
+    expect((await store.leads.page({ status: 'HELD', openReview, after: 'H5', limit: 2 })).map((l) => l.id)).toEqual(['H6']);
+    expect((await store.leads.page({ openReview: { kind: 'HELD', requestedBy: 'u:carol' }, limit: 10 })).map((l) => l.id)).toEqual(['H2']);
+    await expect(store.leads.page({ openReview: { kind: '', requestedBy: 'system' }, limit: 5 })).rejects.toThrow(/openReview.kind/);
+    await expect(store.leads.page({ openReview: { kind: 'HELD', requestedBy: '' }, limit: 5 })).rejects.toThrow(/openReview.requestedBy/);
+  });
 });
