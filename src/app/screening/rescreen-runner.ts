@@ -127,8 +127,7 @@ export class RescreenRunner {
       complete: async (j) => {
         const report = j.trigger === 'coverage' ? await this.executeRelease(j) : await this.execute(j);
         const at = toIso(this.ctx.clock.now());
-        if (!(await jobs.finish(j.id, this.name, { status: 'done', at, reportJson: JSON.stringify(report) })))
-          throw new Error(`job ${j.id} was taken over by another runner`);
+        if (!(await jobs.finish(j.id, this.name, { status: 'done', at, reportJson: JSON.stringify(report) }))) throw takenOver(j.id);
         await this.audit(
           j,
           'screening.rescreen_job.done',
@@ -178,7 +177,6 @@ export class RescreenRunner {
   }
 
   private async execute(job: RescreenJobRecord): Promise<DeltaRescreenReport> {
-    const jobs = this.ctx.store.rescreenJobs;
     await this.audit(job, 'screening.rescreen_job.started', { entries: job.entries, entriesDone: job.entriesDone });
     const principal: Principal = {
       userId: job.requestedBy,
@@ -194,23 +192,11 @@ export class RescreenRunner {
     const lists = job.lists.map((l) => ({ listId: l.listId, ...pick(l) }));
     while (done < job.entries) {
       const chunk = chunkOf(job, done, this.chunkEntries);
-      const lost = this.heartbeat(job.id);
-      let part: DeltaRescreenReport;
-      try {
-        part = await rescreenListDeltas(this.ctx, principal, this.deltasOf(job, chunk));
-      } finally {
-        lost.stop();
-      }
-      if (lost.taken()) throw new Error(`job ${job.id} was taken over by another runner`);
+      const part = await this.leasedStep(job.id, () => rescreenListDeltas(this.ctx, principal, this.deltasOf(job, chunk)));
       done += chunk.reduce((n, c) => n + c.entryIds.length, 0);
       // entries the list no longer holds are counted as screened: the chunk's size, not what was found
       report = mergeReports(report, { ...part, lists, entries: chunk.reduce((n, c) => n + c.entryIds.length, 0) });
-      const recorded = await jobs.progress(job.id, this.name, {
-        entriesDone: done,
-        reportJson: JSON.stringify(report),
-        leaseUntil: this.leaseUntil(),
-      });
-      if (!recorded) throw new Error(`job ${job.id} was taken over by another runner`);
+      await this.recordProgress(job.id, done, report);
     }
     // queueRescreenJob queues no job without entries, so at least one chunk ran (in this attempt or an earlier one)
     if (!report) throw new Error(`job ${job.id} has no entries`);
@@ -227,23 +213,34 @@ export class RescreenRunner {
     let report = job.reportJson === null ? EMPTY_RELEASE_REPORT : (JSON.parse(job.reportJson) as CoverageReleaseReport);
     await this.audit(job, 'screening.rescreen_job.started', { resumedAfter: report.afterLeadId });
     for (let done = false; !done;) {
-      const lost = this.heartbeat(job.id);
-      let page: Awaited<ReturnType<typeof releasePage>>;
-      try {
-        page = await releasePage(this.ctx, job.id, report, this.chunkEntries);
-      } finally {
-        lost.stop();
-      }
-      if (lost.taken()) throw new Error(`job ${job.id} was taken over by another runner`);
-      ({ report, done } = page);
-      const recorded = await this.ctx.store.rescreenJobs.progress(job.id, this.name, {
-        entriesDone: 0,
-        reportJson: JSON.stringify(report),
-        leaseUntil: this.leaseUntil(),
-      });
-      if (!recorded) throw new Error(`job ${job.id} was taken over by another runner`);
+      const from = report;
+      ({ report, done } = await this.leasedStep(job.id, () => releasePage(this.ctx, job.id, from, this.chunkEntries)));
+      await this.recordProgress(job.id, 0, report);
     }
     return report;
+  }
+
+  /** Runs one chunk of a job under a heartbeat; fails when another runner took the job over meanwhile. */
+  private async leasedStep<T>(id: string, step: () => Promise<T>): Promise<T> {
+    const lost = this.heartbeat(id);
+    let out: T;
+    try {
+      out = await step();
+    } finally {
+      lost.stop();
+    }
+    if (lost.taken()) throw takenOver(id);
+    return out;
+  }
+
+  /** Records a job's progress and the report so far, renewing its lease; fails when the job is no longer this runner's. */
+  private async recordProgress(id: string, entriesDone: number, report: DeltaRescreenReport | CoverageReleaseReport): Promise<void> {
+    const recorded = await this.ctx.store.rescreenJobs.progress(id, this.name, {
+      entriesDone,
+      reportJson: JSON.stringify(report),
+      leaseUntil: this.leaseUntil(),
+    });
+    if (!recorded) throw takenOver(id);
   }
 
   /** Renews the lease every third of it while a chunk runs; says whether another runner took the job meanwhile. */
@@ -279,5 +276,7 @@ export class RescreenRunner {
     await this.task?.stop();
   }
 }
+
+const takenOver = (id: string) => new Error(`job ${id} was taken over by another runner`);
 
 const pick = (l: { added: number; changed: number; removed: number }) => ({ added: l.added, changed: l.changed, removed: l.removed });
