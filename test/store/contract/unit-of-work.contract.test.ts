@@ -95,7 +95,7 @@ describe.each(STORES)(
       expect(await store.decisions.get('dec-1')).toBeUndefined();
     });
 
-    it.each(['orgVersions.publish', 'leads.claim', 'routingState.lockScope', 'decisions.append', 'leads.update', 'routingState.apply'])(
+    it.each(['orgVersions.publish', 'leads.claim', 'routingState.lockScopeReadingAway', 'decisions.append', 'leads.update', 'routingState.apply'])(
       'a crash in %s while routing leaves nothing half-written',
       async (step) => {
         const org = storeOrg();
