@@ -2,7 +2,8 @@
  * What a lead costs the database and the CPU, in process (issue 18, docs/performance.md "SQL per lead"): posts
  * REMIT_STATEMENT_LEADS (default 200) leads of the service benchmark's mix one after the other to the example bank
  * (no capacity caps) through the HTTP app, on SQLite and PostgreSQL, and prints the SQLite statements / PostgreSQL
- * round trips per lead (counted below the store: test/support/statement-counter.ts) and the process CPU time per
+ * round trips per lead (counted below the store: test/support/statement-counter.ts; a statement pipelined behind
+ * unanswered ones is no round trip of its own) and the process CPU time per
  * lead (user + system, less sensitive to a busy machine than wall time). `--by-statement` prints the breakdown;
  * `--timed` adds, for SQLite, the native time per statement run (µs, binding included) and per lead (ms), from
  * hrtime around each node:sqlite call (the timing itself adds a little CPU to the figure above).
@@ -41,7 +42,7 @@ async function run(dialect: 'sqlite' | 'postgres'): Promise<void> {
     counter.stop();
     const perLead = (n: number) => (n / leads).toFixed(2);
     console.log(
-      `${dialect}: ${perLead(count.total)} ${dialect === 'sqlite' ? 'statements' : 'round trips'}/lead, ` +
+      `${dialect}: ${perLead(count.total)} ${dialect === 'sqlite' ? 'statements' : `round trips (${perLead(count.statements)} statements)`}/lead, ` +
         `CPU ${((used.user + used.system) / 1000 / leads).toFixed(3)} ms/lead (${leads} leads)`,
     );
     if (count.nanosByStatement.size > 0) {
