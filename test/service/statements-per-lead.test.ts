@@ -43,8 +43,9 @@ function print(dialect: string, c: StatementCount): void {
   if (process.env.REMIT_PRINT_STATEMENTS !== '1') return;
   const rows = [...c.byStatement].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${(n / LEADS).toFixed(2).padStart(6)}  ${k}`);
   const perLead = (n: number) => (n / LEADS).toFixed(2);
+  const unit = dialect === 'postgres' ? 'round trips' : 'statements';
   console.log(
-    `${dialect}: ${perLead(c.total)} ${dialect === 'postgres' ? 'round trips' : 'statements'} per lead (${perLead(c.statements)} statements) over ${LEADS} leads\n${rows.join('\n')}`,
+    `${dialect}: ${perLead(c.total)} ${unit} per lead (${perLead(c.statements)} statements) over ${LEADS} leads\n${rows.join('\n')}`,
   );
 }
 

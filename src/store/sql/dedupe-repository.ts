@@ -221,15 +221,7 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, 
       // `SELECT … FOR UPDATE` would take), in sorted order so two transactions never lock in opposite orders. Nobody
       // reads its answer, so it travels with the next statement (the dedupe read), which the server runs — with its own
       // snapshot — only once the locks are held (sent-ahead.ts).
-      await db.executeQuery(
-        sentAhead(
-          db
-            .insertInto('dedupe_locks')
-            .values(buckets.map((bucket) => ({ bucket })))
-            .onConflict((oc) => oc.column('bucket').doUpdateSet({ bucket: (eb) => eb.ref('excluded.bucket') }))
-            .compile(),
-        ),
-      );
+      await db.executeQuery(sentAhead(bucketLocks(db, buckets).compile()));
     },
     async findOpen(keys, openStatuses) {
       for (const k of keys) requireText(k, 'dedupe key');
@@ -296,3 +288,10 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, 
   };
   return repository;
 }
+
+/** The dedupe lock: an upsert of the bucket rows whose no-op update takes their row locks. */
+const bucketLocks = (db: Kysely<Database>, buckets: readonly string[]) =>
+  db
+    .insertInto('dedupe_locks')
+    .values(buckets.map((bucket) => ({ bucket })))
+    .onConflict((oc) => oc.column('bucket').doUpdateSet({ bucket: (eb) => eb.ref('excluded.bucket') }));

@@ -255,7 +255,11 @@ const repLockReadingLedgerQuery = (db: Kysely<Database>, pools: readonly string[
     .compile();
 
 /** SQLite: the write transaction already excludes every other writer; the reps' loads (undefined: never assigned). */
-async function readReps(db: Kysely<Database>, shapes: StatementShapes, repIds: readonly string[]): Promise<Map<string, RepLoad | undefined>> {
+async function readReps(
+  db: Kysely<Database>,
+  shapes: StatementShapes,
+  repIds: readonly string[],
+): Promise<Map<string, RepLoad | undefined>> {
   const loads = new Map<string, RepLoad | undefined>();
   if (repIds.length > 0) {
     const { rows } = await shapes.query(db, 'rep_state.read', { repIds }, (p) =>

@@ -79,7 +79,10 @@ describe.each(STORES)('statements sent ahead: $factory.name', ({ factory, run })
     await store.repPresence.put(away('r9', 1));
     const scope = { pools: ['gb', 'ie'], repIds: ['r2', 'r1'] };
     const together = await store.transaction((tx) => tx.routingState.lockScopeReadingAway(scope));
-    const apart = await store.transaction(async (tx) => ({ state: await tx.routingState.lockScope(scope), away: await tx.repPresence.listAway(scope.repIds) }));
+    const apart = await store.transaction(async (tx) => {
+      const state = await tx.routingState.lockScope(scope);
+      return { state, away: await tx.repPresence.listAway(scope.repIds) };
+    });
     expect(together.away).toEqual(apart.away);
     expect(together.away.map((a) => a.repId)).toEqual(['r2']);
     for (const view of [together.state, apart.state]) {
