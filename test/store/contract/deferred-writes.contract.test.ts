@@ -368,6 +368,8 @@ describe.each(STORES)('deferred writes: $factory.name', ({ factory, run }) => {
     expect(error?.message).toMatch(/unique|reviews_one_open/i);
     if (factory.name === 'postgres') expect(error?.code).toBe('23505');
     expect((await store.reviews.openForLead('V1'))?.id).toBe('R1');
+    // Outside a transaction the mark changes nothing: the insert runs at once and fails at once.
+    await expect(store.reviews.open(review('R3', 'V1'))).rejects.toThrow(/unique|reviews_one_open/i);
     expect(await store.events.listForLead('V1')).toEqual([]);
     expect(await rawQuery(`select rep_id from rep_state where rep_id = 'r1'`)).toEqual([]);
   });
@@ -397,6 +399,13 @@ describe.each(STORES)('deferred writes: $factory.name', ({ factory, run }) => {
       ).rejects.toThrow('before any statement');
       // SQLite: BEGIN and COMMIT / ROLLBACK run as before (no round trips to save).
       expect(counter.snapshot().total).toBe(factory.name === 'postgres' ? 0 : 4);
+      counter.reset();
+      // Only held writes: BEGIN, the write and COMMIT still go (PostgreSQL: in one round trip), and it commits.
+      const inbox = await store.audit.pendingCount();
+      counter.reset();
+      await store.transaction((tx) => tx.audit.appendMany([auditEntry('held-only', 1)]));
+      expect(counter.snapshot()).toMatchObject(factory.name === 'postgres' ? { statements: 3, total: 1 } : { total: 3 });
+      expect(await store.audit.pendingCount()).toBe(inbox + 1);
       counter.reset();
       await store.transaction(async (tx) => {
         await tx.dedupe.lockKeys(['email:bob@x.com']);
