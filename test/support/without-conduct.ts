@@ -10,6 +10,11 @@ export function withoutConduct(store: Store): Store {
     ...uow,
     slaTimers: { ...uow.slaTimers, schedule: async () => {}, cancelPending: async () => 0 },
     repPresence: { ...uow.repPresence, listAway: async () => [] },
+    // The routing locks without the presence read they carry (no rep_presence table before 0011).
+    routingState: {
+      ...uow.routingState,
+      lockScopeReadingAway: async (scope) => ({ state: await uow.routingState.lockScope(scope), away: [] }),
+    },
   });
   return {
     ...mute(store),

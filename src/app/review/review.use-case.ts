@@ -14,7 +14,7 @@ import { failure, type AppFailure } from '../shared/app-error.ts';
 import { recordLeadEvents } from '../events/record-lead-events.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { replaceSlaTimers } from '../sla/sla-timers.ts';
-import { readPresence } from '../routing/presence-input.ts';
+import { lockScopeWithPresence } from '../routing/presence-input.ts';
 
 const notRoutable = (lead: LeadRecord) =>
   failure('LEAD_NOT_ROUTABLE', `lead ${lead.id} is ${lead.status}; no review or exception may assign it`);
@@ -103,12 +103,11 @@ export async function approveReview(
     // The re-check evaluates the whole team (every rep's load), so every rep it reads is locked.
     const teamReps = org.teamsById.get(input.teamId)!.reps.map((r) => r.id);
     const repIds = [...new Set([...teamReps, input.repId, ...(previousRep ? [previousRep] : [])])].sort();
-    const state = await tx.routingState.lockScope({ pools: [], repIds });
+    // A rep who marked themselves away shows REP_AWAY: approving them anyway is an override that needs a justification.
+    const { state, presence } = await lockScopeWithPresence(tx, { pools: [], repIds });
     const now = ctx.clock.now();
     const at = toIso(now);
     const lead = LeadSchema.parse(JSON.parse(leadRecord.leadJson));
-    // A rep who marked themselves away shows REP_AWAY: approving them anyway is an override that needs a justification.
-    const presence = await readPresence(tx, repIds);
     const eligibility = checkAssignment(org, lead, now, state, input.teamId, input.repId, presence);
     const justification = input.justification?.trim() ?? '';
     if (!eligibility.eligible && justification.length < 10) {

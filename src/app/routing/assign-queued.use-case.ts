@@ -1,6 +1,6 @@
 import { decide, routingScope } from '../../domain/decision/decide.ts';
 import { LeadSchema } from '../../domain/lead/lead.schema.ts';
-import { readPresence } from './presence-input.ts';
+import { lockScopeWithPresence } from './presence-input.ts';
 import { redecide } from './redecide.ts';
 import { withScopeRetry } from './decision-recorder.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
@@ -28,8 +28,7 @@ export async function assignQueuedLeads(
         const org = ctx.orgs.current;
         const now = ctx.clock.now();
         const scope = routingScope(org, lead, now);
-        const state = await tx.routingState.lockScope(scope);
-        const presence = await readPresence(tx, scope.repIds);
+        const { state, presence } = await lockScopeWithPresence(tx, scope);
         const preview = decide({ org, lead, at: now, state, presence, decisionId: 'preview' }).decision;
         if (preview.outcome === 'QUEUED') return null;
         return (await redecide(tx, ctx, record, lead, opts.actor ?? 'queue')).outcome;

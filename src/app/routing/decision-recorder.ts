@@ -11,7 +11,7 @@ import { appendAudit, appendDecisionAudit } from '../audit/audit-trail.ts';
 import { decisionAuditPayload, recordingView } from '../audit/decision-audit.ts';
 import { orgPublishedAudit } from '../audit/org-audit.ts';
 import { slaTimersForDecision } from '../sla/sla-timers.ts';
-import { readPresence } from './presence-input.ts';
+import { lockScopeWithPresence } from './presence-input.ts';
 import { presenceRead } from '../../domain/eligibility/rep-presence.ts';
 import { modelForDecision } from '../outcomes/conversion-model-store.ts';
 
@@ -88,13 +88,12 @@ export async function decideAndRecord(
   const { org, clock, ids } = deps;
   const excludeReps = options.excludeReps ?? [];
   const scope = routingScope(org, lead, lockedAtMs);
-  const state = await tx.routingState.lockScope(scope);
+  const { state, presence } = await lockScopeWithPresence(tx, scope);
   const at = clock.now();
   // Rule selection depends on time (licence validity); if the rule changed while we waited, start again.
   if (!covers(scope, routingScope(org, lead, at)))
     throw new ScopeMovedError(`routing scope of lead ${lead.id} changed between ${toIso(lockedAtMs)} and ${toIso(at)}`);
   const seen = recordingView(state);
-  const presence = await readPresence(tx, scope.repIds);
   const outcomeModel = await modelForDecision(tx, org);
   const { decision, changes } = decide({
     org,

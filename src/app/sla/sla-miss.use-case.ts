@@ -15,7 +15,7 @@ import type { UnitOfWork } from '../../store/unit-of-work.ts';
 import { recordDecisionOutcome, recordLeadEvents } from '../events/record-lead-events.ts';
 import { recordedFacts } from '../conduct/lead-conduct-view.ts';
 import { decideAndRecord, withScopeRetry } from '../routing/decision-recorder.ts';
-import { readPresence } from '../routing/presence-input.ts';
+import { lockScopeWithPresence } from '../routing/presence-input.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { fireSlaWarning, type SlaWarned } from './sla-warning.use-case.ts';
 
@@ -175,8 +175,7 @@ async function rerouteAfterMiss({ tx, ctx, org, record, timer, action, now, at }
   await tx.routingState.lockScope({ pools: [], repIds: [timer.repId] });
   await tx.routingState.releaseOpen(timer.repId);
   const scope = routingScope(org, lead, now);
-  const state = await tx.routingState.lockScope(scope);
-  const presence = await readPresence(tx, scope.repIds);
+  const { state, presence } = await lockScopeWithPresence(tx, scope);
   const { excluded, fellBackToMissed } = rerouteWithExclusions(
     action.missedBy,
     (exclude) =>

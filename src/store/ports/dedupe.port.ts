@@ -4,7 +4,10 @@ import type { LeadStatus } from '../../domain/lead/lead-status.ts';
 // open leads. lockKeys serialises concurrent intakes of the same person across instances.
 
 export interface DedupeRepository {
-  /** Creates missing key rows and locks them (PostgreSQL FOR UPDATE, sorted); SQLite: no-op beyond the write lock. */
+  /**
+   * Creates missing key rows and locks them (PostgreSQL FOR UPDATE, sorted); SQLite: no-op beyond the write lock. In a
+   * PostgreSQL transaction the lock travels with the transaction's next statement, which runs only once it is held.
+   */
   lockKeys(keys: readonly string[]): Promise<void>;
   /** The oldest lead holding any of the keys whose status is one of `openStatuses`, with the key that matched. */
   findOpen(

@@ -19,6 +19,10 @@ export interface ReviewRecord {
 }
 
 export interface ReviewRepository {
+  /**
+   * Opens a review; a second OPEN review of the lead is a constraint error — in a PostgreSQL transaction raised by the
+   * transaction's next statement (or COMMIT), which the insert travels with; the transaction then rolls back.
+   */
   open(record: Omit<ReviewRecord, 'status' | 'decidedBy' | 'decidedAt' | 'resolutionJson'>): Promise<void>;
   /** Reads and locks (PostgreSQL FOR UPDATE) so two approvers cannot both decide. */
   lock(id: string): Promise<ReviewRecord | undefined>;

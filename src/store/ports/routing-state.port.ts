@@ -6,6 +6,8 @@ import type {
   StateChanges,
 } from '../../domain/strategies/routing-state.ts';
 
+import type { RepPresenceRecord } from './rep-presence.port.ts';
+
 // Routing state: round-robin ledgers per pool and load per rep.
 
 export interface RoutingScope {
@@ -22,6 +24,12 @@ export interface RoutingStateRepository {
    * transaction, before reading the clock.
    */
   lockScope(scope: RoutingScope): Promise<RoutingStateView>;
+  /**
+   * lockScope, then the away records of the scope's reps (as RepPresenceRepository.listAway), read once the rep locks
+   * are held: a presence change takes the same rep lock, so it is ordered before or after the caller, never in between.
+   * PostgreSQL: the locks and the read travel in one round trip (docs/storage.md "Writes sent together").
+   */
+  lockScopeReadingAway(scope: RoutingScope): Promise<{ readonly state: RoutingStateView; readonly away: readonly RepPresenceRecord[] }>;
   /** Applies a decision's changes with the semantics of the domain's applyChanges(). The scope must be locked. */
   apply(changes: StateChanges): Promise<void>;
   /** Decrements the rep's open load (never below 0). The rep must be locked (lockScope). */

@@ -44,6 +44,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   const pool = new pg.Pool({
     connectionString,
     max: opts.poolSize ?? 10,
+    // A transaction's statements that do not wait for each other's answers share a round trip (write-batching-driver.ts).
+    pipeline: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // An idle client losing its connection must not crash the process; the next query reports it.

@@ -6,6 +6,7 @@ import { StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireText } from './input-checks.ts';
 import type { Database } from './schema.ts';
+import { sentAhead } from './sent-ahead.ts';
 import type { StatementShapes } from './statement-shapes.ts';
 
 // Dedupe.
@@ -216,13 +217,11 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, 
       // SQLite: the write transaction already excludes every other writer.
       if (!caps.rowLocks || keys.length === 0) return;
       const buckets = [...new Set(keys.map(dedupeLockBucket))].sort();
-      // One round trip: the upsert creates a missing bucket row and its no-op update locks an existing one (the lock
-      // `SELECT … FOR UPDATE` would take), in sorted order so two transactions never lock in opposite orders.
-      await db
-        .insertInto('dedupe_locks')
-        .values(buckets.map((bucket) => ({ bucket })))
-        .onConflict((oc) => oc.column('bucket').doUpdateSet({ bucket: (eb) => eb.ref('excluded.bucket') }))
-        .execute();
+      // One statement: the upsert creates a missing bucket row and its no-op update locks an existing one (the lock
+      // `SELECT … FOR UPDATE` would take), in sorted order so two transactions never lock in opposite orders. Nobody
+      // reads its answer, so it travels with the next statement (the dedupe read), which the server runs — with its own
+      // snapshot — only once the locks are held (sent-ahead.ts).
+      await db.executeQuery(sentAhead(bucketLocks(db, buckets).compile()));
     },
     async findOpen(keys, openStatuses) {
       for (const k of keys) requireText(k, 'dedupe key');
@@ -289,3 +288,10 @@ export function dedupeRepository(db: Kysely<Database>, caps: StoreCapabilities, 
   };
   return repository;
 }
+
+/** The dedupe lock: an upsert of the bucket rows whose no-op update takes their row locks. */
+const bucketLocks = (db: Kysely<Database>, buckets: readonly string[]) =>
+  db
+    .insertInto('dedupe_locks')
+    .values(buckets.map((bucket) => ({ bucket })))
+    .onConflict((oc) => oc.column('bucket').doUpdateSet({ bucket: (eb) => eb.ref('excluded.bucket') }));

@@ -7,7 +7,7 @@ import type { StatementShapes } from './statement-shapes.ts';
 
 const STATUSES: readonly PresenceStatus[] = ['available', 'away'];
 
-const toRecord = (r: Selectable<RepPresenceTable>): RepPresenceRecord => ({
+export const toPresenceRecord = (r: Selectable<RepPresenceTable>): RepPresenceRecord => ({
   repId: r.rep_id,
   status: r.status as PresenceStatus,
   since: r.since,
@@ -34,7 +34,7 @@ export function repPresenceRepository(db: Kysely<Database>, shapes: StatementSha
     async get(repId) {
       requireText(repId, 'rep id');
       const row = await db.selectFrom('rep_presence').selectAll().where('rep_id', '=', repId).executeTakeFirst();
-      return row ? toRecord(row) : undefined;
+      return row ? toPresenceRecord(row) : undefined;
     },
     async put(rec) {
       requireRecord(rec);
@@ -48,14 +48,19 @@ export function repPresenceRepository(db: Kysely<Database>, shapes: StatementSha
     async listAway(repIds) {
       if (repIds) for (const id of repIds) requireText(id, 'rep id');
       if (repIds && repIds.length === 0) return [];
-      const away = db.selectFrom('rep_presence').selectAll();
-      // Every lead reads its candidates' presence: compiled once per candidate count (statement-shapes.ts).
-      const { rows } = repIds
-        ? await shapes.query(db, 'rep_presence.away', { status: 'away', repIds: [...new Set(repIds)] }, (p) =>
-            away.where('status', '=', p.status).where('rep_id', 'in', p.repIds).orderBy('rep_id'),
-          )
-        : await db.executeQuery(away.where('status', '=', 'away').orderBy('rep_id'));
-      return rows.map(toRecord);
+      const { rows } = await db.executeQuery(
+        repIds ? awayQuery(db, shapes, repIds) : db.selectFrom('rep_presence').selectAll().where('status', '=', 'away').orderBy('rep_id'),
+      );
+      return rows.map(toPresenceRecord);
     },
   };
 }
+
+/**
+ * The away records of these reps (at least one), by rep id. Every lead reads its candidates' presence: compiled once per
+ * candidate count (statement-shapes.ts). Also sent behind the rep locks by routing-state-repository.ts.
+ */
+export const awayQuery = (db: Kysely<Database>, shapes: StatementShapes, repIds: readonly string[]) =>
+  shapes.compile('rep_presence.away', { status: 'away', repIds: [...new Set(repIds)] }, (p) =>
+    db.selectFrom('rep_presence').selectAll().where('status', '=', p.status).where('rep_id', 'in', p.repIds).orderBy('rep_id'),
+  );

@@ -5,6 +5,7 @@ import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import { afterCursor } from './keyset-page.ts';
 import type { Database, ReviewsTable } from './schema.ts';
+import { sentAhead } from './sent-ahead.ts';
 import type { StatementShapes } from './statement-shapes.ts';
 
 // Review queue.
@@ -34,21 +35,21 @@ export function reviewRepository(db: Kysely<Database>, caps: StoreCapabilities, 
       requireInstant(rec.requestedAt, 'review requestedAt');
       if (!Array.isArray(rec.reasonCodes)) throw new StoreInputError('review reasonCodes must be an array');
       for (const c of rec.reasonCodes) requireText(c, 'review reason code');
-      await db
-        .insertInto('reviews')
-        .values({
-          id: rec.id,
-          lead_id: rec.leadId,
-          status: 'OPEN',
-          kind: rec.kind,
-          reason_codes_json: JSON.stringify(rec.reasonCodes),
-          requested_by: rec.requestedBy,
-          requested_at: rec.requestedAt,
-          decided_by: null,
-          decided_at: null,
-          resolution_json: null,
-        })
-        .execute();
+      // Nobody reads its answer: in a transaction it travels with the next statement (sent-ahead.ts), in order, so a
+      // second OPEN review of the lead fails that statement (or the COMMIT) and the transaction rolls back.
+      const insert = db.insertInto('reviews').values({
+        id: rec.id,
+        lead_id: rec.leadId,
+        status: 'OPEN',
+        kind: rec.kind,
+        reason_codes_json: JSON.stringify(rec.reasonCodes),
+        requested_by: rec.requestedBy,
+        requested_at: rec.requestedAt,
+        decided_by: null,
+        decided_at: null,
+        resolution_json: null,
+      });
+      await db.executeQuery(sentAhead(insert.compile()));
     },
     async lock(id) {
       const row = await db

@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import type {
   LedgerEntry,
   PoolLedger,
@@ -11,7 +11,9 @@ import type { RoutingScope, RoutingStateRepository } from '../ports/routing-stat
 import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireText } from './input-checks.ts';
+import { awayQuery, toPresenceRecord } from './rep-presence-repository.ts';
 import type { Database, RepStateTable, RoutingLedgerTable } from './schema.ts';
+import { sendTogether } from './sent-ahead.ts';
 import type { StatementShapes } from './statement-shapes.ts';
 
 function sortedUnique(values: readonly string[], what: string): string[] {
@@ -30,20 +32,16 @@ function scopeLocks(
   db: Kysely<Database>,
   caps: StoreCapabilities,
   shapes: StatementShapes,
-): Pick<RoutingStateRepository, 'lockScope' | 'releaseOpen'> {
+): Pick<RoutingStateRepository, 'lockScope' | 'lockScopeReadingAway' | 'releaseOpen'> {
   return {
     async lockScope(scope: RoutingScope): Promise<RoutingStateView> {
-      const pools = sortedUnique(scope.pools, 'pool');
+      return (await lockSorted(db, caps, shapes, scope)).view;
+    },
+    async lockScopeReadingAway(scope: RoutingScope) {
       const repIds = sortedUnique(scope.repIds, 'rep id');
-      const seqs = await lockPools(db, caps, shapes, pools);
-      // Ledger rows are guarded by their pool's row lock, so they are read only after it is held.
-      if (caps.rowLocks && pools.length > 0 && repIds.length > 0) {
-        const { loads, ledger } = await lockRepsReadingLedger(db, pools, repIds);
-        return scopedView(pools, repIds, seqs, loads, ledger);
-      }
-      const loads = await lockReps(db, caps, shapes, repIds);
-      const ledger = await readLedger(db, shapes, pools, repIds);
-      return scopedView(pools, repIds, seqs, loads, ledger);
+      const after = repIds.length > 0 ? awayQuery(db, shapes, repIds) : undefined;
+      const { view, afterRows } = await lockSorted(db, caps, shapes, scope, after);
+      return { state: view, away: afterRows.map(toPresenceRecord) };
     },
     async releaseOpen(repId) {
       requireText(repId, 'rep id');
@@ -148,10 +146,8 @@ function stateSnapshot(db: Kysely<Database>): Pick<RoutingStateRepository, 'snap
 }
 
 /**
- * Locks the pool rows and returns their sequence numbers. PostgreSQL: one round trip — an upsert in byte order whose
- * no-op update takes the same row lock as `SELECT … FOR UPDATE` (waiting for, then seeing, the latest committed
- * version) and creates a missing row, returning every row. SQLite: the write transaction already excludes every
- * other writer, so a plain read.
+ * Locks the pool rows and returns their sequence numbers. PostgreSQL: the upsert of poolLockQuery. SQLite: the write
+ * transaction already excludes every other writer, so a plain read.
  */
 async function lockPools(
   db: Kysely<Database>,
@@ -162,12 +158,7 @@ async function lockPools(
   const seqs = new Map<string, number>();
   if (pools.length > 0) {
     const rows = caps.rowLocks
-      ? await db
-          .insertInto('routing_pools')
-          .values(pools.map((pool) => ({ pool, seq: 0 })))
-          .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: sql<number>`routing_pools.seq` }))
-          .returning(['pool', 'seq'])
-          .execute()
+      ? (await db.executeQuery(poolLockQuery(db, pools))).rows
       : (
           await shapes.query(db, 'routing_pools.read', { pools }, (p) =>
             db.selectFrom('routing_pools').select(['pool', 'seq']).where('pool', 'in', p.pools).orderBy('pool'),
@@ -178,55 +169,105 @@ async function lockPools(
   return seqs;
 }
 
-/** Locks the rep rows the same way (one upsert on PostgreSQL) and returns their loads (undefined for a rep never assigned). */
-async function lockReps(
+/**
+ * Locks the scope (pools, then reps, each sorted) and returns its view; `after` (a read that must start once the locks
+ * are held: a presence change takes the rep lock) runs after them and its rows come back too.
+ */
+async function lockSorted<A>(
   db: Kysely<Database>,
   caps: StoreCapabilities,
   shapes: StatementShapes,
-  repIds: readonly string[],
-): Promise<Map<string, RepLoad | undefined>> {
-  const loads = new Map<string, RepLoad | undefined>();
-  if (repIds.length > 0) {
-    const rows = caps.rowLocks
-      ? await db
-          .insertInto('rep_state')
-          .values(repIds.map((rep_id) => ({ rep_id, open_count: 0, day: null, today: 0 })))
-          .onConflict((oc) => oc.column('rep_id').doUpdateSet({ open_count: sql<number>`rep_state.open_count` }))
-          .returningAll()
-          .execute()
-      : (
-          await shapes.query(db, 'rep_state.read', { repIds }, (p) =>
-            db.selectFrom('rep_state').selectAll().where('rep_id', 'in', p.repIds).orderBy('rep_id'),
-          )
-        ).rows;
-    for (const r of rows) loads.set(r.rep_id, loadOf(r));
-  }
-  return loads;
+  scope: RoutingScope,
+  after?: CompiledQuery<A>,
+): Promise<{ view: RoutingStateView; afterRows: readonly A[] }> {
+  const pools = sortedUnique(scope.pools, 'pool');
+  const repIds = sortedUnique(scope.repIds, 'rep id');
+  if (caps.rowLocks) return lockWithRowLocks(db, pools, repIds, after);
+  const seqs = await lockPools(db, caps, shapes, pools);
+  const loads = await readReps(db, shapes, repIds);
+  const ledger = await readLedger(db, shapes, pools, repIds);
+  const afterRows = after ? (await db.executeQuery(after)).rows : [];
+  return { view: scopedView(pools, repIds, seqs, loads, ledger), afterRows };
 }
 
 /**
- * PostgreSQL, issue 18: the rep locks and the ledger read in one round trip. The statement's snapshot is taken after the
- * pool locks of the previous statement are held, so the ledger part sees every commit of an earlier holder, as a read
- * of its own would; it comes back as one JSON array on each returned rep row (an upsert returns every rep).
+ * PostgreSQL, issue 18: the pool locks, the rep locks with the ledger read, and `after`, in one round trip (lane pgtrips,
+ * sent-ahead.ts: none of the texts needs an earlier answer). The server runs them one after the other, each with its own
+ * snapshot taken when it starts: the rep statement starts once the pool locks are held, so its ledger part sees every
+ * commit of an earlier pool holder (ledger rows are guarded by their pool's lock), and `after` starts once the rep locks
+ * are held — as when each was awaited before the next was sent. The ledger comes back as one JSON array on each
+ * returned rep row (an upsert returns every rep).
  */
-async function lockRepsReadingLedger(
+async function lockWithRowLocks<A>(
   db: Kysely<Database>,
   pools: readonly string[],
   repIds: readonly string[],
-): Promise<{ loads: Map<string, RepLoad | undefined>; ledger: Map<string, LedgerEntry> }> {
-  const rows = await db
+  after: CompiledQuery<A> | undefined,
+): Promise<{ view: RoutingStateView; afterRows: readonly A[] }> {
+  const queries: CompiledQuery[] = [];
+  if (pools.length > 0) queries.push(poolLockQuery(db, pools));
+  if (repIds.length > 0) queries.push(pools.length > 0 ? repLockReadingLedgerQuery(db, pools, repIds) : repLockQuery(db, repIds));
+  if (after) queries.push(after);
+  const results = queries.length > 0 ? await sendTogether(db, queries) : [];
+  let next = 0;
+  const poolRows = (pools.length > 0 ? results[next++]!.rows : []) as { pool: string; seq: number | string }[];
+  const repRows = (repIds.length > 0 ? results[next++]!.rows : []) as RepLockRow[];
+  const afterRows = (after ? results[next]!.rows : []) as A[];
+  const seqs = new Map(poolRows.map((r) => [r.pool, Number(r.seq)]));
+  const loads = new Map<string, RepLoad | undefined>(repRows.map((r) => [r.rep_id, loadOf(r)]));
+  const ledger = new Map<string, LedgerEntry>();
+  for (const l of repRows[0]?.ledger ?? []) ledger.set(`${l.pool}\u0000${l.rep_id}`, entryOf(l));
+  return { view: scopedView(pools, repIds, seqs, loads, ledger), afterRows };
+}
+
+type RepLockRow = Selectable<RepStateTable> & { readonly ledger?: readonly Selectable<RoutingLedgerTable>[] };
+
+/**
+ * PostgreSQL's pool lock: an upsert in byte order whose no-op update takes the same row lock as `SELECT … FOR UPDATE`
+ * (waiting for, then seeing, the latest committed version) and creates a missing row, returning every row.
+ */
+const poolLockQuery = (db: Kysely<Database>, pools: readonly string[]) =>
+  db
+    .insertInto('routing_pools')
+    .values(pools.map((pool) => ({ pool, seq: 0 })))
+    .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: sql<number>`routing_pools.seq` }))
+    .returning(['pool', 'seq'])
+    .compile();
+
+/** PostgreSQL's rep lock, the same way: one upsert returning every rep's row. */
+const repLockQuery = (db: Kysely<Database>, repIds: readonly string[]) =>
+  db
+    .insertInto('rep_state')
+    .values(repIds.map((rep_id) => ({ rep_id, open_count: 0, day: null, today: 0 })))
+    .onConflict((oc) => oc.column('rep_id').doUpdateSet({ open_count: sql<number>`rep_state.open_count` }))
+    .returningAll()
+    .compile();
+
+/** The rep lock with the ledger of the scope's pools and reps as a `WITH` part of it (issue 18). */
+const repLockReadingLedgerQuery = (db: Kysely<Database>, pools: readonly string[], repIds: readonly string[]) =>
+  db
     .with('scope_ledger', (qb) => qb.selectFrom('routing_ledger').selectAll().where('pool', 'in', pools).where('rep_id', 'in', repIds))
     .insertInto('rep_state')
     .values(repIds.map((rep_id) => ({ rep_id, open_count: 0, day: null, today: 0 })))
     .onConflict((oc) => oc.column('rep_id').doUpdateSet({ open_count: sql<number>`rep_state.open_count` }))
     .returningAll()
     .returning(sql<Selectable<RoutingLedgerTable>[]>`(select coalesce(json_agg(scope_ledger), '[]'::json) from scope_ledger)`.as('ledger'))
-    .execute();
+    .compile();
+
+/** SQLite: the write transaction already excludes every other writer; the reps' loads (undefined: never assigned). */
+async function readReps(
+  db: Kysely<Database>,
+  shapes: StatementShapes,
+  repIds: readonly string[],
+): Promise<Map<string, RepLoad | undefined>> {
   const loads = new Map<string, RepLoad | undefined>();
-  for (const r of rows) loads.set(r.rep_id, loadOf(r));
-  const ledger = new Map<string, LedgerEntry>();
-  for (const l of rows[0]?.ledger ?? []) ledger.set(`${l.pool}\u0000${l.rep_id}`, entryOf(l));
-  return { loads, ledger };
+  if (repIds.length > 0) {
+    const { rows } = await shapes.query(db, 'rep_state.read', { repIds }, (p) =>
+      db.selectFrom('rep_state').selectAll().where('rep_id', 'in', p.repIds).orderBy('rep_id'),
+    );
+    for (const r of rows) loads.set(r.rep_id, loadOf(r));
+  }
+  return loads;
 }
 
 async function readLedger(

@@ -76,6 +76,11 @@ export class StatementShapes {
     params: P,
     build: (params: P) => Compilable<O>,
   ): Promise<QueryResult<O>> {
+    return db.executeQuery<O>(this.compile(name, params, build));
+  }
+
+  /** The statement `query` runs, compiled (once per shape) but not run: for a caller that sends it with others. */
+  compile<P extends Readonly<Record<string, unknown>>, O>(name: string, params: P, build: (params: P) => Compilable<O>): CompiledQuery<O> {
     let key = name;
     for (const k in params) {
       const v = params[k];
@@ -86,7 +91,7 @@ export class StatementShapes {
       shape = compileQueryShape(params, build);
       if (this.#shapes.size < MAX_SHAPES) this.#shapes.set(key, shape);
     }
-    if (shape === null) return db.executeQuery(build(params));
+    if (shape === null) return build(params).compile();
     const slots = shape.parameters;
     const parameters: unknown[] = new Array(slots.length);
     for (let i = 0; i < slots.length; i++) {
@@ -94,7 +99,7 @@ export class StatementShapes {
       const v = params[slot.column];
       parameters[i] = slot.row < 0 ? v : (v as readonly unknown[])[slot.row];
     }
-    return db.executeQuery<O>(CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<O>);
+    return CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<O>;
   }
 }
 

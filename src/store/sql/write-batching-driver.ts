@@ -1,5 +1,6 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
 import { deferredTableOf } from './deferred-writes.ts';
+import { aheadOf, type AheadAnswer } from './sent-ahead.ts';
 
 /**
  * Issue 18: most of a lead's writes return nothing the use case reads. Inside a transaction this driver holds the writes
@@ -15,6 +16,13 @@ import { deferredTableOf } from './deferred-writes.ts';
  *   first statement that names its table, or COMMIT. Other statements run at once while the writes stay held, so the
  *   inserts of a lead's history and audit entries made before and after its routing reads become one statement each.
  *
+ * PostgreSQL also pipelines (lane pgtrips; the pool runs pg's pipeline mode): BEGIN, statements marked `sentAhead` /
+ * `sendTogether` (sent-ahead.ts) and held writes that must go before a statement on their own are kept as separate
+ * statements and written together with the next statement whose answer is awaited — COMMIT included — in one round
+ * trip. The server runs them in order, each its own statement (own snapshot, own lock waits), as if sent one by one;
+ * the first that fails is the error the caller gets (the ones behind it fail as "transaction aborted"), and a
+ * transaction that never sent anything sends neither BEGIN nor COMMIT/ROLLBACK.
+ *
  * Two rules keep the holding invisible:
  * - a held write of a table already held is not combined with it: the earlier ones are sent first (so rows of one table
  *   are also written in the order they were asked for: identity / sequence order is kept) — except two plain appends,
@@ -28,15 +36,17 @@ import { deferredTableOf } from './deferred-writes.ts';
 export interface WriteBatching {
   /** true: held writes ride as `WITH` parts of the next statement (PostgreSQL); false: they run on their own (SQLite). */
   readonly withParts: boolean;
+  /** true: statements not awaited yet are written with the next awaited one, in one round trip (pg pipeline mode). */
+  readonly pipelined: boolean;
   /** `$1, $2 …` (PostgreSQL) or `?` in order (SQLite). */
   readonly placeholders: 'numbered' | 'positional';
   /** The most parameters one merged INSERT may bind (the dialect's limit); past it the held rows are sent first. */
   readonly maxParameters: number;
 }
 
-export const POSTGRES_BATCHING: WriteBatching = { withParts: true, placeholders: 'numbered', maxParameters: 65_535 };
+export const POSTGRES_BATCHING: WriteBatching = { withParts: true, pipelined: true, placeholders: 'numbered', maxParameters: 65_535 };
 /** SQLite's default SQLITE_MAX_VARIABLE_NUMBER since 3.32 (node:sqlite bundles a later one). */
-export const SQLITE_BATCHING: WriteBatching = { withParts: false, placeholders: 'positional', maxParameters: 32_766 };
+export const SQLITE_BATCHING: WriteBatching = { withParts: false, pipelined: false, placeholders: 'positional', maxParameters: 32_766 };
 
 export class WriteBatchingDriver implements Driver {
   readonly #inner: Driver;
@@ -62,27 +72,36 @@ export class WriteBatchingDriver implements Driver {
     return wrapped;
   }
 
+  /** Pipelined: BEGIN (as the dialect writes it) is kept and travels with the transaction's first awaited statement. */
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const c = batching(connection);
-    await this.#inner.beginTransaction(c, settings);
+    c.keepNext = this.#mode.pipelined;
+    try {
+      await this.#inner.beginTransaction(c, settings);
+    } finally {
+      c.keepNext = false;
+    }
     c.holding = true;
   }
 
-  /** COMMIT is a statement like any other: the held writes go first, on their own. */
+  /** COMMIT is a statement like any other: the held writes go first, on their own (pipelined: in the same round trip). */
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const c = batching(connection);
     try {
-      await this.#inner.commitTransaction(c);
+      // Nothing was sent, nothing is held: the transaction never started on the server.
+      if (c.unsent) c.discard();
+      else await this.#inner.commitTransaction(c);
     } finally {
       c.holding = false;
     }
   }
 
-  /** What was held rolls back unsent. */
+  /** What was held or kept rolls back unsent; a transaction whose BEGIN was never sent has nothing to roll back. */
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const c = batching(connection);
+    const begun = !c.beginKept;
     c.discard();
-    await this.#inner.rollbackTransaction(c);
+    if (begun) await this.#inner.rollbackTransaction(c);
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
@@ -138,19 +157,45 @@ class HeldWrite {
   }
 }
 
+/** A statement kept to be written with the next awaited one (pipelined mode), and who waits for its answer, if anyone. */
+interface KeptStatement {
+  readonly query: CompiledQuery;
+  readonly answer?: AheadAnswer | undefined;
+}
+
 class BatchingConnection implements DatabaseConnection {
   readonly inner: DatabaseConnection;
   readonly #mode: WriteBatching;
   /** Inside a transaction: deferrable writes are held. */
   holding = false;
+  /** The next statement (BEGIN) is kept, not sent. */
+  keepNext = false;
   #held: HeldWrite[] = [];
+  /** Pipelined mode: statements to write, in order, before the next awaited one, in its round trip. */
+  #kept: KeptStatement[] = [];
+  /** BEGIN is among the kept statements: nothing of this transaction reached the server yet. */
+  #beginKept = false;
 
   constructor(inner: DatabaseConnection, mode: WriteBatching) {
     this.inner = inner;
     this.#mode = mode;
   }
 
+  get beginKept(): boolean {
+    return this.#beginKept;
+  }
+
+  /** Nothing of the transaction reached the server and nothing waits to be sent but BEGIN. */
+  get unsent(): boolean {
+    return this.#beginKept && this.#kept.length === 1 && this.#held.length === 0;
+  }
+
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.keepNext) {
+      this.#kept.push({ query });
+      this.#beginKept = true;
+      return { rows: [] };
+    }
     const table = deferredTableOf(query);
     if (this.holding && table !== undefined) {
       const same = this.#held.find((h) => h.table === table);
@@ -159,24 +204,68 @@ class BatchingConnection implements DatabaseConnection {
       this.#held.push(new HeldWrite(table, query));
       return { rows: [] };
     }
-    if (this.#held.length === 0) return this.inner.executeQuery<R>(query);
-    const held = this.#held;
-    if (!combinable(query.sql, held)) {
-      await this.flush();
-      return this.inner.executeQuery<R>(query);
+    const ahead = this.holding && this.#mode.pipelined ? aheadOf(query) : undefined;
+    const main = await this.withHeld(query);
+    if (ahead) {
+      ahead.taken = true;
+      this.#kept.push({ query: main, answer: ahead });
+      return { rows: [] };
     }
-    // SQLite: the statement does not name a held write's table, so it cannot tell they are not written yet.
-    if (!this.#mode.withParts) return this.inner.executeQuery<R>(query);
-    this.#held = [];
-    return this.inner.executeQuery<R>(withHeldWrites(held, query));
+    if (this.#kept.length === 0) return this.inner.executeQuery<R>(main);
+    return this.sendKept<R>(main);
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     await this.flush();
+    await this.sendAllKept();
     yield* this.inner.streamQuery<R>(query, chunkSize);
   }
 
-  /** Sends the held writes now (one statement), before a statement that may read them. */
+  /**
+   * `query` as it is sent: carrying the held writes as WITH parts when it may (PostgreSQL), else after them (sent
+   * first, or kept to go first in the same round trip); SQLite sends it at once while they stay held.
+   */
+  private async withHeld(query: CompiledQuery): Promise<CompiledQuery> {
+    const held = this.#held;
+    if (held.length === 0) return query;
+    if (!combinable(query.sql, held)) {
+      await this.flush();
+      return query;
+    }
+    // SQLite: the statement does not name a held write's table, so it cannot tell they are not written yet.
+    if (!this.#mode.withParts) return query;
+    this.#held = [];
+    return withHeldWrites(held, query);
+  }
+
+  /**
+   * Writes the kept statements and `main` without waiting in between (pg pipeline mode: one round trip) and waits for
+   * all. The first failure in order is the cause (in a transaction every later statement fails as aborted): it is
+   * thrown, and the kept statements' waiters get their own answers, or that failure.
+   */
+  private async sendKept<R>(main: CompiledQuery): Promise<QueryResult<R>> {
+    const kept = this.#kept;
+    this.#kept = [];
+    this.#beginKept = false;
+    const sent = kept.map((k) => this.inner.executeQuery(k.query));
+    sent.push(this.inner.executeQuery<R>(main));
+    const settled = await Promise.allSettled(sent);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    kept.forEach((k, i) => {
+      const s = settled[i]!;
+      k.answer?.settle(s.status === 'fulfilled' ? { ok: true, result: s.value } : { ok: false, error: failed!.reason });
+    });
+    if (failed) throw failed.reason;
+    return (settled.at(-1) as PromiseFulfilledResult<QueryResult<R>>).value;
+  }
+
+  /** Sends what is kept now, the last kept statement being the one awaited. */
+  private async sendAllKept(): Promise<void> {
+    const last = this.#kept.pop();
+    if (last) last.answer?.settle({ ok: true, result: await this.sendKept(last.query) });
+  }
+
+  /** Sends the held writes now (one statement; pipelined: kept for the next round trip), before a statement that may read them. */
   private async flush(): Promise<void> {
     const held = this.#held;
     if (held.length === 0) return;
@@ -185,12 +274,16 @@ class BatchingConnection implements DatabaseConnection {
       for (const h of held) await this.inner.executeQuery(h.query);
       return;
     }
-    await this.inner.executeQuery(held.length === 1 ? held[0]!.query : withHeldWrites(held.slice(0, -1), held.at(-1)!.query));
+    const query = held.length === 1 ? held[0]!.query : withHeldWrites(held.slice(0, -1), held.at(-1)!.query);
+    if (this.#mode.pipelined) this.#kept.push({ query });
+    else await this.inner.executeQuery(query);
   }
 
-  /** The transaction ends without a commit: what was held is dropped with it, and later statements run at once. */
+  /** The transaction ends without a commit: what was held or kept is dropped with it, and later statements run at once. */
   discard(): void {
     this.#held = [];
+    this.#kept = [];
+    this.#beginKept = false;
     this.holding = false;
   }
 }

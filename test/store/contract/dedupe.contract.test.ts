@@ -175,11 +175,12 @@ describe.each(STORES)('dedupe repository: $factory.name', ({ factory, run }) => 
     const intake = (id: string, at: number, hold: boolean) =>
       store.transaction(async (tx) => {
         await tx.dedupe.lockKeys(hold ? keys : [...keys].reverse());
+        // The lock is held once the transaction's next statement has run (PostgreSQL sends the lock with it: sent-ahead.ts).
+        const found = await tx.dedupe.findOpen(keys, OPEN_LEAD_STATUSES);
         if (hold) {
           firstHolds.resolve();
           await sleep(150);
         }
-        const found = await tx.dedupe.findOpen(keys, OPEN_LEAD_STATUSES);
         await seedLead(tx, id, { at, ...(found ? { status: 'DUPLICATE' as const, duplicateOf: found.leadId } : {}) });
         if (!found) await tx.dedupe.add(id, keys);
         return found?.leadId ?? null;

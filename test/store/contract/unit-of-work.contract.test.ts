@@ -95,23 +95,25 @@ describe.each(STORES)(
       expect(await store.decisions.get('dec-1')).toBeUndefined();
     });
 
-    it.each(['orgVersions.publish', 'leads.claim', 'routingState.lockScope', 'decisions.append', 'leads.update', 'routingState.apply'])(
-      'a crash in %s while routing leaves nothing half-written',
-      async (step) => {
-        const org = storeOrg();
-        await routeLead(deps(org), lead({ id: 'L0' }));
-        const before = await everything(store);
-        const broken = crashingAt(store, step);
-        await expect(routeLead({ store: broken, org, clock: manualClock(), ids: sequentialIds(100) }, lead({ id: 'L1' }))).rejects.toThrow(
-          `simulated crash in ${step}`,
-        );
-        expect(await everything(store)).toEqual(before);
-        // The same lead routes normally afterwards.
-        expect((await routeLead({ store, org, clock: manualClock(), ids: sequentialIds(200) }, lead({ id: 'L1' }))).outcome).toBe(
-          'ASSIGNED',
-        );
-      },
-    );
+    it.each([
+      'orgVersions.publish',
+      'leads.claim',
+      'routingState.lockScopeReadingAway',
+      'decisions.append',
+      'leads.update',
+      'routingState.apply',
+    ])('a crash in %s while routing leaves nothing half-written', async (step) => {
+      const org = storeOrg();
+      await routeLead(deps(org), lead({ id: 'L0' }));
+      const before = await everything(store);
+      const broken = crashingAt(store, step);
+      await expect(routeLead({ store: broken, org, clock: manualClock(), ids: sequentialIds(100) }, lead({ id: 'L1' }))).rejects.toThrow(
+        `simulated crash in ${step}`,
+      );
+      expect(await everything(store)).toEqual(before);
+      // The same lead routes normally afterwards.
+      expect((await routeLead({ store, org, clock: manualClock(), ids: sequentialIds(200) }, lead({ id: 'L1' }))).outcome).toBe('ASSIGNED');
+    });
 
     it('a failing id source or clock leaves nothing behind', async () => {
       const org = storeOrg();
