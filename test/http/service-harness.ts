@@ -157,6 +157,7 @@ export async function startTestService(
     async close() {
       await snapshot?.idle();
       await app.close();
+      await ctx.screening?.close();
       await store.close();
     },
   };

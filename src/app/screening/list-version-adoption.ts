@@ -1,10 +1,11 @@
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import { ListLoadError } from '../../screening/list-error.ts';
-import { filesModifiedAt, loadListSource, type ListSource } from '../../screening/list-sources.ts';
+import type { PreparedLists } from '../../screening/list-load-thread.ts';
+import { filesModifiedAt, type ListSource } from '../../screening/list-sources.ts';
 import type { LoadedList } from '../../screening/screening-entity.ts';
 import type { ScreeningService, WithheldSource } from '../../screening/screening-service.ts';
 import type { ListVersionRecord } from '../../store/ports/screening-lists.port.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
+import { loadSourcesOffThread } from './off-thread-list-load.ts';
 import { logLoadWarnings } from './screening-lists.use-case.ts';
 
 /**
@@ -40,16 +41,23 @@ function fileStamp(source: ListSource, here: LoadedList | undefined, inForce: Li
   return `${inForce.sha256}|${filesModifiedAt(here?.version.files ?? [source.path]) ?? 'missing'}`;
 }
 
-type Loaded = { readonly kind: 'loaded'; readonly list: LoadedList } | { readonly kind: 'unreadable'; readonly detail: string };
+type Loaded =
+  | { readonly kind: 'loaded'; readonly list: LoadedList; readonly index: PreparedLists['index'] }
+  | { readonly kind: 'unreadable'; readonly detail: string };
 
-function tryLoad(deps: AdoptionDeps, source: ListSource): Loaded {
-  try {
-    return { kind: 'loaded', list: loadListSource(source, () => new Date(deps.clock.now())) };
-  } catch (e) {
-    if (!(e instanceof ListLoadError)) throw e;
-    return { kind: 'unreadable', detail: e.message };
-  }
+/** The source's file, loaded and indexed on a worker thread (the event loop keeps answering meanwhile). */
+async function tryLoad(deps: AdoptionDeps, screening: ScreeningService, source: ListSource): Promise<Loaded> {
+  const loaded = await loadSourcesOffThread(deps, screening, [source]);
+  if (!loaded.ok) return { kind: 'unreadable', detail: loaded.error.message };
+  return { kind: 'loaded', list: loaded.value.lists[0]!, index: loaded.value.index };
 }
+
+/**
+ * A load awaits its worker: if the list here changed meanwhile (a reload on this instance), the load is not swapped
+ * over it, and the next pass compares again.
+ */
+const changedMeanwhile = (screening: ScreeningService, source: ListSource, here: LoadedList | undefined): boolean =>
+  screening.loaded(source.id) !== here;
 
 function markStale(deps: AdoptionDeps, screening: ScreeningService, inForce: ListVersionRecord, loaded: Loaded): AdoptionChange {
   const fileSha256 = loaded.kind === 'loaded' ? loaded.list.version.sha256 : null;
@@ -79,24 +87,31 @@ function markStale(deps: AdoptionDeps, screening: ScreeningService, inForce: Lis
   return { sourceId: inForce.sourceId, result };
 }
 
-/** One source against its version in force; null when nothing changed. Synchronous: nothing is screened in between. */
-function adoptOne(
+/**
+ * One source against its version in force; null when nothing changed. The file is loaded on a worker; what follows the
+ * load (compare, swap or withhold) is synchronous, so no lead is screened against a half-built version.
+ */
+async function adoptOne(
   deps: AdoptionDeps,
   screening: ScreeningService,
   memo: AdoptionMemo,
   source: ListSource,
   inForce: ListVersionRecord,
-): AdoptionChange | null {
+): Promise<AdoptionChange | null> {
   const here = screening.loaded(source.id);
   const withheld = screening.withheldSources().find((w) => w.sourceId === source.id);
   if (here?.version.sha256 === inForce.sha256 && withheld?.reason !== 'stale') return expiryPass(deps, screening, memo, source, here);
   const stamp = fileStamp(source, here, inForce);
   if (memo.triedStamps.get(source.id) === stamp) return null;
   memo.triedStamps.set(source.id, stamp);
-  const loaded = tryLoad(deps, source);
+  const loaded = await tryLoad(deps, screening, source);
+  if (changedMeanwhile(screening, source, here)) {
+    memo.triedStamps.delete(source.id);
+    return null;
+  }
   if (loaded.kind === 'loaded' && loaded.list.version.sha256 === inForce.sha256) {
     logLoadWarnings(deps, loaded.list);
-    screening.add(loaded.list);
+    screening.apply({ add: [loaded.list], ...(loaded.index ? { index: loaded.index } : {}) });
     memo.triedStamps.delete(source.id);
     memo.endDateDays.set(source.id, utcDay(toIso(deps.clock.now())));
     deps.log.info(
@@ -114,22 +129,22 @@ function adoptOne(
  * CSL and DPL entries end (listing-end-date.ts): a list loaded on an earlier UTC day is loaded again once a day, and the
  * load (the same file, so the same version in force) replaces it when it dropped entries that ended since.
  */
-function expiryPass(
+async function expiryPass(
   deps: AdoptionDeps,
   screening: ScreeningService,
   memo: AdoptionMemo,
   source: ListSource,
   here: LoadedList,
-): AdoptionChange | null {
+): Promise<AdoptionChange | null> {
   if (!ENDING_FORMATS.has(source.format)) return null;
   const today = utcDay(toIso(deps.clock.now()));
   if ((memo.endDateDays.get(source.id) ?? utcDay(here.version.loadedAt)) >= today) return null;
   memo.endDateDays.set(source.id, today);
-  const loaded = tryLoad(deps, source);
+  const loaded = await tryLoad(deps, screening, source);
   // Another file on disk (not yet reloaded) or an unreadable one: the version in force stays, the scheduled check says so.
   if (loaded.kind !== 'loaded' || loaded.list.version.sha256 !== here.version.sha256) return null;
-  if (loaded.list.version.entryCount === here.version.entryCount) return null;
-  screening.add(loaded.list);
+  if (loaded.list.version.entryCount === here.version.entryCount || changedMeanwhile(screening, source, here)) return null;
+  screening.apply({ add: [loaded.list], ...(loaded.index ? { index: loaded.index } : {}) });
   deps.log.info(
     { source: source.id, before: here.version.entryCount, after: loaded.list.version.entryCount },
     'screening list entries past their end date dropped',
@@ -138,8 +153,9 @@ function expiryPass(
 }
 
 /**
- * One pass: reads the versions in force (one small query) and brings every configured source in line. Everything after
- * the read is synchronous, so once a pass has read a new version no lead is screened against the old one as if current.
+ * One pass: reads the versions in force (one small query) and brings every configured source in line, one source at a
+ * time. While a source's file loads on its worker the service keeps screening with the version it holds (the bound in
+ * docs/screening.md grows by the load's time); the swap itself is one synchronous step.
  */
 export async function adoptVersionsInForce(deps: AdoptionDeps, memo: AdoptionMemo): Promise<readonly AdoptionChange[]> {
   const screening = deps.screening;
@@ -150,7 +166,7 @@ export async function adoptVersionsInForce(deps: AdoptionDeps, memo: AdoptionMem
   for (const record of inForce) {
     const source = catalogue.get(record.sourceId);
     if (!source) continue;
-    const change = adoptOne(deps, screening, memo, source, record);
+    const change = await adoptOne(deps, screening, memo, source, record);
     if (change) {
       deps.metrics.screeningListSyncs.inc({ list: change.sourceId, result: change.result });
       changes.push(change);

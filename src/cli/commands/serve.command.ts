@@ -147,6 +147,8 @@ export function registerServeCommand(program: Command): void {
         await reassignmentWorker.stop();
         await retentionWorker.stop();
         await Promise.all([autoAwayWorker.stop(), modelWorker.stop(), ...selfTimed.map((w) => w.stop())]);
+        // A list load still on a worker thread has no one left to swap it in: stopped.
+        await ctx.screening?.close();
         // A list change not yet in the start-up snapshot is written now (a snapshot left behind only costs a slower start).
         await listSnapshot?.idle();
         await store.close();
