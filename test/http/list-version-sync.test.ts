@@ -7,6 +7,7 @@ import { EMPTY_RELEASE_REPORT, queueCoverageRelease, releasePage } from '../../s
 import { ListSyncWorker } from '../../src/app/screening/list-sync-worker.ts';
 import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
 import { ListSourceCatalogue, type ListSource } from '../../src/screening/list-sources.ts';
+import { ListLoadThreads } from '../../src/screening/list-load-thread.ts';
 import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { capturingLogger } from '../support/observability.ts';
@@ -50,7 +51,7 @@ function environment(dialect: 'sqlite' | 'postgres', sourceOptions: Partial<List
   });
   return {
     /** `prepare`: what happens to this instance's files before it starts (a file replaced while it was down). */
-    async start(name: string, prepare?: (blocklistFile: string) => Promise<void>): Promise<Instance> {
+    async start(name: string, prepare?: (blocklistFile: string) => Promise<void>, listLoads?: ListLoadThreads): Promise<Instance> {
       const own = join(dir, name);
       mkdirSync(own);
       const blocklistFile = join(own, 'firm-blocklist.csv');
@@ -65,7 +66,13 @@ function environment(dialect: 'sqlite' | 'postgres', sourceOptions: Partial<List
         0.2,
       );
       const { log, lines } = capturingLogger();
-      const s = await startTestService({ ...target, listSources: catalogue, idStart: 1 + 1_000_000 * instances++, log });
+      const s = await startTestService({
+        ...target,
+        listSources: catalogue,
+        idStart: 1 + 1_000_000 * instances++,
+        log,
+        ...(listLoads ? { listLoads } : {}),
+      });
       cleanups.push(() => s.close());
       return { s, blocklistFile, sync: new ListSyncWorker(s.ctx, { name }), logLines: lines };
     },
@@ -188,6 +195,28 @@ describe.each(dialects)('list versions in force on every instance: $factory.name
     expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'unreadable' }]);
     expect(b.s.ctx.screening!.withheldSources()).toMatchObject([{ sourceId: 'blocklist', reason: 'stale', fileSha256: null }]);
     expect((await lead(b.s, 'Ottoline', 'Brackenbury')).outcome).toBe('HELD');
+  });
+
+  it("B's list-load worker crashes: as an unreadable file (stale, 422 on a reload, the version stays), counted as list-load", async () => {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    const crashing = new ListLoadThreads({ workerUrl: new URL(`data:text/javascript,${encodeURIComponent('process.exit(7)')}`) });
+    const b = await env.start('b', undefined, crashing);
+    for (const i of [a, b]) await appendFile(i.blocklistFile, NEW_ENTRY); // B's file is the right one: only its worker fails
+    await post(a.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.s.tokens.compliance);
+    const before = await listedSha(b.s, 'blocklist');
+    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'unreadable' }]);
+    expect(b.s.ctx.screening!.withheldSources()).toMatchObject([{ sourceId: 'blocklist', reason: 'stale', fileSha256: null }]);
+    expect((await lead(b.s, 'Ottoline', 'Brackenbury')).outcome).toBe('HELD');
+    const reload = await post(b.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, b.s.tokens.compliance);
+    expect(reload.statusCode).toBe(422);
+    expect(reload.json()).toMatchObject({ code: 'LIST_SOURCE_UNREADABLE' });
+    expect(reload.body).not.toContain(b.blocklistFile);
+    expect(await listedSha(b.s, 'blocklist')).toBe(before);
+    const failures = (await b.s.ctx.metrics.workerFailures.get()).values.find((v) => v.labels.worker === 'list-load');
+    expect(failures?.value).toBe(2);
+    expect(b.logLines.filter((l) => l.worker === 'list-load' && String(l.sources) === 'blocklist')).toHaveLength(2);
+    expect(crashing.running).toBe(0);
   });
 
   it('a source withheld at start pending approval is not marked stale; the approval on another instance is adopted', async () => {
