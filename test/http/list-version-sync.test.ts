@@ -480,20 +480,68 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
     expect(await leadNow(b.s, nameless.leadId)).toEqual(namelessBefore);
     expect(await leadNow(b.s, disposed.leadId)).toEqual(disposedBefore);
     expect(namelessBefore).toMatchObject({ status: 'HELD', screening: 'not_screened', openReviewReasons: ['SCREENING_REQUIRED'] });
-    // the early job ran first (oldest first) and did the work; B's own job found the leads handled (the nameless one again)
+    // the early job ran first (oldest first) and did the work, marking the nameless lead unscreenable; B's own job
+    // found every lead handled (the nameless one is not screened again)
     const jobs = (await b.s.store.rescreenJobs.list({ limit: 10 })).filter((j) => j.trigger === 'coverage');
     expect(jobs.map((j) => [j.id === early, j.status])).toEqual([
       [false, 'done'],
       [true, 'done'],
     ]);
     expect(JSON.parse(jobs[1]!.reportJson!)).toMatchObject({ rescreened: 3, released: 1, heldAsMatches: 1, unchanged: 1, failed: 0 });
-    expect(JSON.parse(jobs[0]!.reportJson!)).toMatchObject({ rescreened: 1, released: 0, heldAsMatches: 0, unchanged: 1, failed: 0 });
+    expect(JSON.parse(jobs[0]!.reportJson!)).toMatchObject({ rescreened: 0, released: 0, heldAsMatches: 0, unchanged: 0, failed: 0 });
     expect(await leadNow(b.s, clear.leadId)).toMatchObject({ status: 'ASSIGNED', screening: 'clear', lastDecisionBy: 'system' });
     expect(await leadNow(b.s, hit.leadId)).toMatchObject({
       status: 'HELD',
       screening: 'potential_match',
       openReviewReasons: ['SCREENING_POTENTIAL_MATCH'],
     });
+  });
+
+  it('a lead without any name is screened again once: later regained coverage and restarts queue no job for it; others still are released', async () => {
+    const { a, b } = await staleB();
+    const nameless = await post(
+      b.s,
+      '/v1/leads',
+      ukLead({ person: { email: `nameless.${Date.now()}@example.co.uk` } }),
+      b.s.tokens.integration,
+    );
+    expect(nameless.statusCode, nameless.body).toBe(201);
+    const namelessId = nameless.json().leadId as string;
+    const clear = await lead(b.s, 'Ottoline', 'Brackenbury');
+    await writeFile(b.blocklistFile, await readFile(a.blocklistFile));
+    expect((await b.sync.runOnce()).releaseJobId).toEqual(expect.any(String));
+    await new RescreenRunner(b.s.ctx).drain();
+    expect(await leadNow(b.s, clear.leadId)).toMatchObject({ status: 'ASSIGNED', screening: 'clear' });
+    const namelessAfter = await leadNow(b.s, namelessId);
+    expect(namelessAfter).toMatchObject({ status: 'HELD', screening: 'not_screened', openReviewReasons: ['SCREENING_REQUIRED'] });
+    const releases = async (result: string) =>
+      (await b.s.ctx.metrics.screeningCoverageReleases.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+    expect(await releases('unchanged')).toBe(1);
+    // it is still a held lead compliance sees, with its open review
+    expect((await b.s.store.leads.page({ status: 'HELD', limit: 10 })).map((l) => l.id)).toContain(namelessId);
+    expect(await b.s.store.leads.page({ status: 'HELD', unscreenable: true, limit: 10 })).toEqual([
+      expect.objectContaining({ id: namelessId }),
+    ]);
+
+    // restarts with the same coverage (the first pass counts as regained): no job, nothing screened
+    for (const name of ['b-restarted', 'b-restarted-again'])
+      expect((await new ListSyncWorker(b.s.ctx, { name }).runOnce()).releaseJobId).toBeNull();
+    expect((await releasePage(b.s.ctx, 'direct', EMPTY_RELEASE_REPORT)).report).toMatchObject({ rescreened: 0, unchanged: 0 });
+
+    // B stale again (a newer version in force), a screenable lead held meanwhile: released; the nameless one not screened again
+    await appendFile(a.blocklistFile, 'NB-BL-0102,Isadora Wrenfield,,person,,GB,fraud\n');
+    expect((await post(a.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.s.tokens.compliance)).statusCode).toBe(200);
+    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'stale' }]);
+    const later = await lead(b.s, 'Clementine', 'Fairweather');
+    expect(later).toMatchObject({ outcome: 'HELD', reasons: expect.arrayContaining(['SCREENING_LIST_STALE']) });
+    await writeFile(b.blocklistFile, await readFile(a.blocklistFile));
+    const job = (await b.sync.runOnce()).releaseJobId;
+    expect(job).toEqual(expect.any(String));
+    await new RescreenRunner(b.s.ctx).drain();
+    expect(JSON.parse((await b.s.store.rescreenJobs.get(job!))!.reportJson!)).toMatchObject({ rescreened: 1, released: 1, unchanged: 0 });
+    expect(await leadNow(b.s, later.leadId)).toMatchObject({ status: 'ASSIGNED', screening: 'clear' });
+    expect(await leadNow(b.s, namelessId)).toEqual(namelessAfter);
+    expect(await releases('unchanged')).toBe(1);
   });
 
   it('two runners on two instances: each lead is screened again once; a runner dying mid-job is resumed, no lead twice', async () => {

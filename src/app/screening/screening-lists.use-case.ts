@@ -203,7 +203,10 @@ export async function reloadListSources(
   );
   if (unknown.length > 0) return failure('LIST_SOURCE_UNKNOWN', 'name configured list sources by id; paths are not accepted', unknown);
   // All read first, on one worker (one index for all of them): one failure applies none.
-  const loaded = await loadSourcesOrFail(ctx, [...new Set(ids)].map((id) => catalogue.get(id)!));
+  const loaded = await loadSourcesOrFail(
+    ctx,
+    [...new Set(ids)].map((id) => catalogue.get(id)!),
+  );
   if (!loaded.ok) return loaded;
   return ok(await applyLoadedLists(ctx, { userId: principal.userId, roles: principal.roles, trigger: 'reload' }, loaded.value));
 }

@@ -50,9 +50,14 @@ function leadWrites(
   caps: StoreCapabilities,
   shapes: StatementShapes,
   createdHere: Set<string> | undefined,
-): Pick<LeadRepository, 'lock' | 'claim' | 'update'> {
+): Pick<LeadRepository, 'lock' | 'claim' | 'update' | 'markUnscreenable'> {
   return {
     lock: (id) => lockLead(db, caps, id),
+    async markUnscreenable(id, reason) {
+      requireText(reason, 'unscreenable reason');
+      const r = await db.updateTable('leads').set({ coverage_unscreenable: reason }).where('id', '=', id).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
+    },
     async claim(input) {
       requireText(input.id, 'lead id');
       requireText(input.orgHash, 'lead orgHash');
@@ -81,7 +86,7 @@ function leadWrites(
       ).rows;
       if (inserted) {
         createdHere?.add(input.id);
-        return { record: toLead({ ...row, duplicate_of: null }), created: true };
+        return { record: toLead({ ...row, duplicate_of: null, coverage_unscreenable: null }), created: true };
       }
       const existing = await lockLead(db, caps, input.id);
       if (!existing) throw new Error(`lead ${input.id} neither inserted nor found`);
@@ -175,6 +180,7 @@ function leadReads(db: Kysely<Database>): Pick<LeadRepository, 'get' | 'list' | 
           ),
         );
       }
+      if (filter.unscreenable !== undefined) q = q.where('coverage_unscreenable', filter.unscreenable ? 'is not' : 'is', null);
       if (filter.after !== undefined) q = q.where(await afterCursor(db, 'leads', 'received_at', filter.after, 'lead'));
       const rows = await q.orderBy('received_at').orderBy('id').limit(limit).execute();
       return rows.map(toLead);
