@@ -197,6 +197,29 @@ describe.each(dialects)('list versions in force on every instance: $factory.name
     expect((await lead(b.s, 'Ottoline', 'Brackenbury')).outcome).toBe('HELD');
   });
 
+  it('two sources to adopt in one pass, one file broken on B: the other is adopted, the broken one is stale', async () => {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    const b = await env.start('b');
+    const sanctionsOf = (i: Instance) => join(i.blocklistFile, '..', 'sanctions.ftm.jsonl');
+    const extra = '{"id":"TEST-SANC-99","schema":"Person","properties":{"name":["Isadora Wrenfield"],"topics":["sanction"]}}\n';
+    for (const i of [a, b]) await appendFile(i.blocklistFile, NEW_ENTRY);
+    await appendFile(sanctionsOf(a), extra);
+    await writeFile(sanctionsOf(b), '{"id": broken\n');
+    const reload = await post(a.s, '/v1/screening/lists:reload', {}, a.s.tokens.compliance);
+    expect(reload.statusCode, reload.body).toBe(200);
+    expect((await b.sync.runOnce()).adopted).toEqual([
+      { sourceId: 'blocklist', result: 'adopted' },
+      { sourceId: 'test-sanctions', result: 'unreadable' },
+    ]);
+    expect(await listedSha(b.s, 'blocklist')).toBe(await inForceSha(a.s, 'blocklist'));
+    expect(b.s.ctx.screening!.withheldSources()).toMatchObject([{ sourceId: 'test-sanctions', reason: 'stale', fileSha256: null }]);
+    // the adopted blocklist holds its new name; the stale sanctions list's older entries still give hits
+    expect((await lead(b.s, 'Marguerite', 'Quillfeather')).screening).toBe('potential_match');
+    expect((await lead(b.s, 'Draven', 'Ostrakoff-Vell')).screening).toBe('potential_match');
+    expect((await lead(b.s, 'Ottoline', 'Brackenbury')).reasons).toContain('SCREENING_LIST_STALE');
+  });
+
   it("B's list-load worker crashes: as an unreadable file (stale, 422 on a reload, the version stays), counted as list-load", async () => {
     const env = environment(dialect);
     const a = await env.start('a');
