@@ -220,6 +220,37 @@ describe.each(dialects)('list versions in force on every instance: $factory.name
     expect((await lead(b.s, 'Ottoline', 'Brackenbury')).reasons).toContain('SCREENING_LIST_STALE');
   });
 
+  it('a reload on B while its pass loads on the worker: the pass drops its load (the reload here wins), the next compares again', async () => {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    let meanwhile: (() => Promise<void>) | undefined;
+    /** Runs `meanwhile` once while a load is on its worker. */
+    class Interleaved extends ListLoadThreads {
+      override async load(...args: Parameters<ListLoadThreads['load']>) {
+        const hook = meanwhile;
+        meanwhile = undefined;
+        const loading = super.load(...args);
+        await hook?.();
+        return loading;
+      }
+    }
+    const b = await env.start('b', undefined, new Interleaved());
+    for (const i of [a, b]) await appendFile(i.blocklistFile, NEW_ENTRY);
+    expect((await post(a.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.s.tokens.compliance)).statusCode).toBe(200);
+    meanwhile = async () => {
+      const reload = await post(b.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, b.s.tokens.compliance);
+      expect(reload.statusCode, reload.body).toBe(200);
+    };
+    const reloaded = b.s.ctx.screening!.loaded('blocklist');
+    expect((await b.sync.runOnce()).adopted).toEqual([]);
+    expect(meanwhile).toBeUndefined(); // the reload did run during the pass
+    expect(b.s.ctx.screening!.loaded('blocklist')).not.toBe(reloaded);
+    expect(await listedSha(b.s, 'blocklist')).toBe(await inForceSha(a.s, 'blocklist'));
+    expect(await syncCount(b.s, 'adopted')).toBe(0);
+    expect((await b.sync.runOnce()).adopted).toEqual([]);
+    expect((await lead(b.s, 'Marguerite', 'Quillfeather')).screening).toBe('potential_match');
+  });
+
   it("B's list-load worker crashes: as an unreadable file (stale, 422 on a reload, the version stays), counted as list-load", async () => {
     const env = environment(dialect);
     const a = await env.start('a');
