@@ -15,18 +15,18 @@ import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, rmSync } from '
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+// Types only: the code comes from ROOT (another checkout has the same modules).
+import type * as Harness from '../test/http/service-harness.ts';
+import type * as ListSources from '../src/screening/list-sources.ts';
+import type * as ListSync from '../src/app/screening/list-sync-worker.ts';
 
 const root = resolve(process.argv[2] ?? '.');
 const DATA = process.env['SCREENING_DATA'] ?? '/work/shared/data/screening';
 const LEAD_EVERY_MS = 50;
 
-const harness = (await import(join(root, 'test/http/service-harness.ts'))) as typeof import('../test/http/service-harness.ts');
-const { ListSourceCatalogue, loadListSource } = (await import(
-  join(root, 'src/screening/list-sources.ts')
-)) as typeof import('../src/screening/list-sources.ts');
-const { ListSyncWorker } = (await import(
-  join(root, 'src/app/screening/list-sync-worker.ts')
-)) as typeof import('../src/app/screening/list-sync-worker.ts');
+const harness = (await import(join(root, 'test/http/service-harness.ts'))) as typeof Harness;
+const { ListSourceCatalogue, loadListSource } = (await import(join(root, 'src/screening/list-sources.ts'))) as typeof ListSources;
+const { ListSyncWorker } = (await import(join(root, 'src/app/screening/list-sync-worker.ts'))) as typeof ListSync;
 
 const dir = mkdtempSync(join(tmpdir(), 'remit-adopt-ab-'));
 for (const f of readdirSync(join(DATA, 'ofac'))) if (!f.startsWith('cons')) copyFileSync(join(DATA, 'ofac', f), join(dir, f));

@@ -11,7 +11,8 @@ import type { LoadedList, ScreeningEntity } from './screening-entity.ts';
  */
 
 /** A list the index covers: one already in force (its entities, cloned) or one this load reads (index into `sources`). */
-export type LayoutSlot = { readonly kind: 'kept'; readonly entities: ScreeningEntity[] } | { readonly kind: 'load'; readonly source: number };
+export type LayoutSlot =
+  { readonly kind: 'kept'; readonly entities: ScreeningEntity[] } | { readonly kind: 'load'; readonly source: number };
 
 export interface ListLoadRequest {
   readonly sources: readonly ListSource[];

@@ -220,7 +220,7 @@ describe.each(dialects)('list versions in force on every instance: $factory.name
     expect((await lead(b.s, 'Ottoline', 'Brackenbury')).reasons).toContain('SCREENING_LIST_STALE');
   });
 
-  it('a reload on B while its pass loads on the worker: the pass drops its load (the reload here wins), the next compares again', async () => {
+  it('a reload on B while its pass loads on the worker: the pass drops its load (the reload wins), the next compares again', async () => {
     const env = environment(dialect);
     const a = await env.start('a');
     let meanwhile: (() => Promise<void>) | undefined;
@@ -551,7 +551,7 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
     });
   });
 
-  it('a lead without any name is screened again once: later regained coverage and restarts queue no job for it; others still are released', async () => {
+  it('a lead without any name is screened again once: later regained coverage and restarts queue no job; others are released', async () => {
     const { a, b } = await staleB();
     const nameless = await post(
       b.s,

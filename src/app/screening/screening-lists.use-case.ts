@@ -1,6 +1,6 @@
 import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import { ListLoadError } from '../../screening/list-error.ts';
+import type { ListLoadError } from '../../screening/list-error.ts';
 import { loadListSource, shrinksTooMuch, type ListSource, type ListSourceCatalogue } from '../../screening/list-sources.ts';
 import type { LoadedList } from '../../screening/screening-entity.ts';
 import type { ListLoadWarnings } from '../../screening/list-warnings.ts';

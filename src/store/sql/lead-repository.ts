@@ -53,11 +53,7 @@ function leadWrites(
 ): Pick<LeadRepository, 'lock' | 'claim' | 'update' | 'markUnscreenable'> {
   return {
     lock: (id) => lockLead(db, caps, id),
-    async markUnscreenable(id, reason) {
-      requireText(reason, 'unscreenable reason');
-      const r = await db.updateTable('leads').set({ coverage_unscreenable: reason }).where('id', '=', id).executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
-    },
+    markUnscreenable: (id, reason) => markUnscreenable(db, id, reason),
     async claim(input) {
       requireText(input.id, 'lead id');
       requireText(input.orgHash, 'lead orgHash');
@@ -125,6 +121,13 @@ function leadWrites(
       if (!exists && Number(r.numAffectedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
     },
   };
+}
+
+/** Migration 0044: the coverage release's mark (a plain update: the lead row exists, it was read under its lock). */
+async function markUnscreenable(db: Kysely<Database>, id: string, reason: string): Promise<void> {
+  requireText(reason, 'unscreenable reason');
+  const r = await db.updateTable('leads').set({ coverage_unscreenable: reason }).where('id', '=', id).executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
 }
 
 function leadReads(db: Kysely<Database>): Pick<LeadRepository, 'get' | 'list' | 'idleSince' | 'page'> {
