@@ -98,6 +98,19 @@ describe('list loads on a worker thread (small lists)', () => {
     expect(service.screen({ name: 'Draven Ostrakoff Vell', kind: 'person' }).hits.length).toBeGreaterThan(0);
   });
 
+  it('a list replaced by one with as many entries gets a new index (the one in force is reused only over the same entities)', () => {
+    const [block, sanctions] = smallSources() as [ListSource, ListSource];
+    const service = new ScreeningService({ now: () => NOW });
+    service.apply({ add: mainThread([block, sanctions]) });
+    const before = service.index;
+    writeFileSync(block.path, BLOCKLIST.replace('Quillon Freight Partners', 'Tamsworth Grain Brokers'));
+    service.apply({ add: mainThread([block]) });
+    expect(service.index).not.toBe(before);
+    expect(service.version('blocklist')!.entryCount).toBe(2);
+    expect(service.screen({ name: 'Tamsworth Grain Brokers', kind: 'organisation' }).hits.map((h) => h.entryId)).toEqual(['B-2']);
+    expect(service.screen({ name: 'Quillon Freight Partners', kind: 'organisation' }).hits).toEqual([]);
+  });
+
   it('withholding a source as stale keeps the index in force (nothing to rebuild)', () => {
     const service = new ScreeningService({ now: () => NOW });
     service.apply({ add: mainThread(smallSources()) });
