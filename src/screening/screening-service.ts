@@ -4,6 +4,7 @@
  */
 import { ListLoadError } from './list-error.ts';
 import { loadList, parseListSpec, type ListSpec } from './list-detect.ts';
+import { ListLoadThreads, type ListLayout } from './list-load-thread.ts';
 import { NameIndex } from './name-index.ts';
 import { screenIndex, type ScreenOptions, type ScreenResult } from './screening-engine.ts';
 import { listCategory, type ListVersion, type LoadedList } from './screening-entity.ts';
@@ -64,16 +65,36 @@ export class ScreeningService {
   private readonly now: () => Date;
   private readonly onScreened: ((seconds: number) => void) | undefined;
   private readonly onChanged: (() => void) | undefined;
+  /** Loads on worker threads (reloads, adoption, scheduled checks), so this thread keeps answering meanwhile. */
+  readonly loads: ListLoadThreads;
 
   /**
    * `onScreened`: told how long each query took (the service's screening latency metric). `onChanged`: told after
-   * the lists in force changed (the start-up snapshot is written again, off the request path).
+   * the lists in force changed (the start-up snapshot is written again, off the request path). `loads`: the worker
+   * threads that load lists (default: the list-load-worker.ts script).
    */
-  constructor(opts: { now: () => Date; onScreened?: (seconds: number) => void; onChanged?: () => void }) {
+  constructor(opts: { now: () => Date; onScreened?: (seconds: number) => void; onChanged?: () => void; loads?: ListLoadThreads }) {
     this.now = opts.now;
     this.onScreened = opts.onScreened;
     this.onChanged = opts.onChanged;
+    this.loads = opts.loads ?? new ListLoadThreads();
     this.state = { lists: new Map(), index: NameIndex.build([]), withheld: new Map() };
+  }
+
+  /** Stops list loads still running on worker threads (at shutdown). */
+  close(): Promise<void> {
+    return this.loads.close();
+  }
+
+  /**
+   * The lists in force once lists with these ids are added (apply's order: a replaced list keeps its place, a new one
+   * comes last), with the entities of those kept: what an index built ahead must cover to be used by the swap.
+   */
+  layoutAdding(ids: readonly string[]): ListLayout {
+    const adding = new Set(ids);
+    const kept = [...this.state.lists.entries()].map(([listId, l]) => ({ listId, entities: adding.has(listId) ? undefined : l.entities }));
+    const added = [...adding].filter((id) => !this.state.lists.has(id)).map((listId) => ({ listId, entities: undefined }));
+    return [...kept, ...added];
   }
 
   /**
@@ -82,8 +103,10 @@ export class ScreeningService {
    */
   private swap(lists: Map<string, LoadedList>, withheld: Map<string, WithheldSource> = this.state.withheld, prebuilt?: NameIndex): void {
     const entities = [...lists.values()].flatMap((l) => l.entities);
-    const fits = prebuilt && prebuilt.entities.length === entities.length && entities.every((e, i) => prebuilt.entities[i] === e);
-    const index = fits ? prebuilt : NameIndex.build(entities);
+    const fits = (index: NameIndex | undefined): index is NameIndex =>
+      index !== undefined && index.entities.length === entities.length && entities.every((e, i) => index.entities[i] === e);
+    // Withholding a source as stale keeps its entities: the index in force still fits and is not built again.
+    const index = fits(prebuilt) ? prebuilt : fits(this.state.index) ? this.state.index : NameIndex.build(entities);
     this.state = { lists, index, withheld };
     this.onChanged?.();
   }

@@ -2,11 +2,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EMPTY_RELEASE_REPORT, queueCoverageRelease, releasePage } from '../../src/app/screening/coverage-release.ts';
 import { ListSyncWorker } from '../../src/app/screening/list-sync-worker.ts';
 import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
 import { ListSourceCatalogue, type ListSource } from '../../src/screening/list-sources.ts';
+import { ListLoadThreads } from '../../src/screening/list-load-thread.ts';
+import { NameIndex } from '../../src/screening/name-index.ts';
 import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { capturingLogger } from '../support/observability.ts';
@@ -50,7 +52,7 @@ function environment(dialect: 'sqlite' | 'postgres', sourceOptions: Partial<List
   });
   return {
     /** `prepare`: what happens to this instance's files before it starts (a file replaced while it was down). */
-    async start(name: string, prepare?: (blocklistFile: string) => Promise<void>): Promise<Instance> {
+    async start(name: string, prepare?: (blocklistFile: string) => Promise<void>, listLoads?: ListLoadThreads): Promise<Instance> {
       const own = join(dir, name);
       mkdirSync(own);
       const blocklistFile = join(own, 'firm-blocklist.csv');
@@ -65,7 +67,13 @@ function environment(dialect: 'sqlite' | 'postgres', sourceOptions: Partial<List
         0.2,
       );
       const { log, lines } = capturingLogger();
-      const s = await startTestService({ ...target, listSources: catalogue, idStart: 1 + 1_000_000 * instances++, log });
+      const s = await startTestService({
+        ...target,
+        listSources: catalogue,
+        idStart: 1 + 1_000_000 * instances++,
+        log,
+        ...(listLoads ? { listLoads } : {}),
+      });
       cleanups.push(() => s.close());
       return { s, blocklistFile, sync: new ListSyncWorker(s.ctx, { name }), logLines: lines };
     },
@@ -123,7 +131,14 @@ describe.each(dialects)('list versions in force on every instance: $factory.name
     // the bound: between the reload's commit and B's next sync, B still screens with the version it had
     expect((await lead(b.s, 'Marguerite', 'Quillfeather')).screening).toBe('clear');
 
-    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'adopted' }]);
+    // the index comes built from the worker: this thread builds none
+    const builds = vi.spyOn(NameIndex, 'build');
+    try {
+      expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'adopted' }]);
+      expect(builds).not.toHaveBeenCalled();
+    } finally {
+      builds.mockRestore();
+    }
     expect(await listedSha(b.s, 'blocklist')).toBe(newSha);
     const held = await lead(b.s, 'Marguerite', 'Quillfeather');
     expect(held).toMatchObject({ outcome: 'HELD', screening: 'potential_match', reasons: ['SCREENING_POTENTIAL_MATCH'] });
@@ -188,6 +203,82 @@ describe.each(dialects)('list versions in force on every instance: $factory.name
     expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'unreadable' }]);
     expect(b.s.ctx.screening!.withheldSources()).toMatchObject([{ sourceId: 'blocklist', reason: 'stale', fileSha256: null }]);
     expect((await lead(b.s, 'Ottoline', 'Brackenbury')).outcome).toBe('HELD');
+  });
+
+  it('two sources to adopt in one pass, one file broken on B: the other is adopted, the broken one is stale', async () => {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    const b = await env.start('b');
+    const sanctionsOf = (i: Instance) => join(i.blocklistFile, '..', 'sanctions.ftm.jsonl');
+    const extra = '{"id":"TEST-SANC-99","schema":"Person","properties":{"name":["Isadora Wrenfield"],"topics":["sanction"]}}\n';
+    for (const i of [a, b]) await appendFile(i.blocklistFile, NEW_ENTRY);
+    await appendFile(sanctionsOf(a), extra);
+    await writeFile(sanctionsOf(b), '{"id": broken\n');
+    const reload = await post(a.s, '/v1/screening/lists:reload', {}, a.s.tokens.compliance);
+    expect(reload.statusCode, reload.body).toBe(200);
+    expect((await b.sync.runOnce()).adopted).toEqual([
+      { sourceId: 'blocklist', result: 'adopted' },
+      { sourceId: 'test-sanctions', result: 'unreadable' },
+    ]);
+    expect(await listedSha(b.s, 'blocklist')).toBe(await inForceSha(a.s, 'blocklist'));
+    expect(b.s.ctx.screening!.withheldSources()).toMatchObject([{ sourceId: 'test-sanctions', reason: 'stale', fileSha256: null }]);
+    // the adopted blocklist holds its new name; the stale sanctions list's older entries still give hits
+    expect((await lead(b.s, 'Marguerite', 'Quillfeather')).screening).toBe('potential_match');
+    expect((await lead(b.s, 'Draven', 'Ostrakoff-Vell')).screening).toBe('potential_match');
+    expect((await lead(b.s, 'Ottoline', 'Brackenbury')).reasons).toContain('SCREENING_LIST_STALE');
+  });
+
+  it('a reload on B while its pass loads on the worker: the pass drops its load (the reload wins), the next compares again', async () => {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    let meanwhile: (() => Promise<void>) | undefined;
+    /** Runs `meanwhile` once while a load is on its worker. */
+    class Interleaved extends ListLoadThreads {
+      override async load(...args: Parameters<ListLoadThreads['load']>) {
+        const hook = meanwhile;
+        meanwhile = undefined;
+        const loading = super.load(...args);
+        await hook?.();
+        return loading;
+      }
+    }
+    const b = await env.start('b', undefined, new Interleaved());
+    for (const i of [a, b]) await appendFile(i.blocklistFile, NEW_ENTRY);
+    expect((await post(a.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.s.tokens.compliance)).statusCode).toBe(200);
+    meanwhile = async () => {
+      const reload = await post(b.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, b.s.tokens.compliance);
+      expect(reload.statusCode, reload.body).toBe(200);
+    };
+    const reloaded = b.s.ctx.screening!.loaded('blocklist');
+    expect((await b.sync.runOnce()).adopted).toEqual([]);
+    expect(meanwhile).toBeUndefined(); // the reload did run during the pass
+    expect(b.s.ctx.screening!.loaded('blocklist')).not.toBe(reloaded);
+    expect(await listedSha(b.s, 'blocklist')).toBe(await inForceSha(a.s, 'blocklist'));
+    expect(await syncCount(b.s, 'adopted')).toBe(0);
+    expect((await b.sync.runOnce()).adopted).toEqual([]);
+    expect((await lead(b.s, 'Marguerite', 'Quillfeather')).screening).toBe('potential_match');
+  });
+
+  it("B's list-load worker crashes: as an unreadable file (stale, 422 on a reload, the version stays), counted as list-load", async () => {
+    const env = environment(dialect);
+    const a = await env.start('a');
+    const crashing = new ListLoadThreads({ workerUrl: new URL(`data:text/javascript,${encodeURIComponent('process.exit(7)')}`) });
+    const b = await env.start('b', undefined, crashing);
+    for (const i of [a, b]) await appendFile(i.blocklistFile, NEW_ENTRY); // B's file is the right one: only its worker fails
+    await post(a.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.s.tokens.compliance);
+    const before = await listedSha(b.s, 'blocklist');
+    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'unreadable' }]);
+    expect(b.s.ctx.screening!.withheldSources()).toMatchObject([{ sourceId: 'blocklist', reason: 'stale', fileSha256: null }]);
+    expect((await lead(b.s, 'Ottoline', 'Brackenbury')).outcome).toBe('HELD');
+    const reload = await post(b.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, b.s.tokens.compliance);
+    expect(reload.statusCode).toBe(422);
+    expect(reload.json()).toMatchObject({ code: 'LIST_SOURCE_UNREADABLE' });
+    expect(reload.body).not.toContain(b.blocklistFile);
+    expect(await listedSha(b.s, 'blocklist')).toBe(before);
+    const failures = (await b.s.ctx.metrics.workerFailures.get()).values.find((v) => v.labels.worker === 'list-load');
+    expect(failures?.value).toBe(2);
+    expect(b.logLines.filter((l) => l.worker === 'list-load' && String(l.sources) === 'blocklist')).toHaveLength(2);
+    expect(crashing.running).toBe(0);
   });
 
   it('a source withheld at start pending approval is not marked stale; the approval on another instance is adopted', async () => {
@@ -451,20 +542,68 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
     expect(await leadNow(b.s, nameless.leadId)).toEqual(namelessBefore);
     expect(await leadNow(b.s, disposed.leadId)).toEqual(disposedBefore);
     expect(namelessBefore).toMatchObject({ status: 'HELD', screening: 'not_screened', openReviewReasons: ['SCREENING_REQUIRED'] });
-    // the early job ran first (oldest first) and did the work; B's own job found the leads handled (the nameless one again)
+    // the early job ran first (oldest first) and did the work, marking the nameless lead unscreenable; B's own job
+    // found every lead handled (the nameless one is not screened again)
     const jobs = (await b.s.store.rescreenJobs.list({ limit: 10 })).filter((j) => j.trigger === 'coverage');
     expect(jobs.map((j) => [j.id === early, j.status])).toEqual([
       [false, 'done'],
       [true, 'done'],
     ]);
     expect(JSON.parse(jobs[1]!.reportJson!)).toMatchObject({ rescreened: 3, released: 1, heldAsMatches: 1, unchanged: 1, failed: 0 });
-    expect(JSON.parse(jobs[0]!.reportJson!)).toMatchObject({ rescreened: 1, released: 0, heldAsMatches: 0, unchanged: 1, failed: 0 });
+    expect(JSON.parse(jobs[0]!.reportJson!)).toMatchObject({ rescreened: 0, released: 0, heldAsMatches: 0, unchanged: 0, failed: 0 });
     expect(await leadNow(b.s, clear.leadId)).toMatchObject({ status: 'ASSIGNED', screening: 'clear', lastDecisionBy: 'system' });
     expect(await leadNow(b.s, hit.leadId)).toMatchObject({
       status: 'HELD',
       screening: 'potential_match',
       openReviewReasons: ['SCREENING_POTENTIAL_MATCH'],
     });
+  });
+
+  it('a lead without any name is screened again once: later regained coverage and restarts queue no job; others are released', async () => {
+    const { a, b } = await staleB();
+    const nameless = await post(
+      b.s,
+      '/v1/leads',
+      ukLead({ person: { email: `nameless.${Date.now()}@example.co.uk` } }),
+      b.s.tokens.integration,
+    );
+    expect(nameless.statusCode, nameless.body).toBe(201);
+    const namelessId = nameless.json().leadId as string;
+    const clear = await lead(b.s, 'Ottoline', 'Brackenbury');
+    await writeFile(b.blocklistFile, await readFile(a.blocklistFile));
+    expect((await b.sync.runOnce()).releaseJobId).toEqual(expect.any(String));
+    await new RescreenRunner(b.s.ctx).drain();
+    expect(await leadNow(b.s, clear.leadId)).toMatchObject({ status: 'ASSIGNED', screening: 'clear' });
+    const namelessAfter = await leadNow(b.s, namelessId);
+    expect(namelessAfter).toMatchObject({ status: 'HELD', screening: 'not_screened', openReviewReasons: ['SCREENING_REQUIRED'] });
+    const releases = async (result: string) =>
+      (await b.s.ctx.metrics.screeningCoverageReleases.get()).values.find((v) => v.labels.result === result)?.value ?? 0;
+    expect(await releases('unchanged')).toBe(1);
+    // it is still a held lead compliance sees, with its open review
+    expect((await b.s.store.leads.page({ status: 'HELD', limit: 10 })).map((l) => l.id)).toContain(namelessId);
+    expect(await b.s.store.leads.page({ status: 'HELD', unscreenable: true, limit: 10 })).toEqual([
+      expect.objectContaining({ id: namelessId }),
+    ]);
+
+    // restarts with the same coverage (the first pass counts as regained): no job, nothing screened
+    for (const name of ['b-restarted', 'b-restarted-again'])
+      expect((await new ListSyncWorker(b.s.ctx, { name }).runOnce()).releaseJobId).toBeNull();
+    expect((await releasePage(b.s.ctx, 'direct', EMPTY_RELEASE_REPORT)).report).toMatchObject({ rescreened: 0, unchanged: 0 });
+
+    // B stale again (a newer version in force), a screenable lead held meanwhile: released; the nameless one not screened again
+    await appendFile(a.blocklistFile, 'NB-BL-0102,Isadora Wrenfield,,person,,GB,fraud\n');
+    expect((await post(a.s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, a.s.tokens.compliance)).statusCode).toBe(200);
+    expect((await b.sync.runOnce()).adopted).toEqual([{ sourceId: 'blocklist', result: 'stale' }]);
+    const later = await lead(b.s, 'Clementine', 'Fairweather');
+    expect(later).toMatchObject({ outcome: 'HELD', reasons: expect.arrayContaining(['SCREENING_LIST_STALE']) });
+    await writeFile(b.blocklistFile, await readFile(a.blocklistFile));
+    const job = (await b.sync.runOnce()).releaseJobId;
+    expect(job).toEqual(expect.any(String));
+    await new RescreenRunner(b.s.ctx).drain();
+    expect(JSON.parse((await b.s.store.rescreenJobs.get(job!))!.reportJson!)).toMatchObject({ rescreened: 1, released: 1, unchanged: 0 });
+    expect(await leadNow(b.s, later.leadId)).toMatchObject({ status: 'ASSIGNED', screening: 'clear' });
+    expect(await leadNow(b.s, namelessId)).toEqual(namelessAfter);
+    expect(await releases('unchanged')).toBe(1);
   });
 
   it('two runners on two instances: each lead is screened again once; a runner dying mid-job is resumed, no lead twice', async () => {

@@ -21,6 +21,7 @@ import type { Role } from '../../src/domain/access/roles.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';
 import type { Logger } from '../../src/app/observability/logger.ts';
 import { testObservability } from '../support/observability.ts';
+import type { ListLoadThreads } from '../../src/screening/list-load-thread.ts';
 import { outboxFollowers } from '../../src/app/events/outbox-followers.ts';
 import { activeChannels, notificationPlanner } from '../../src/app/notifications/notification-planner.ts';
 import { crmWritebackPlanner } from '../../src/app/crm/crm-writeback-planner.ts';
@@ -81,6 +82,8 @@ export async function startTestService(
     followers?: boolean;
     /** With `listSources`: the start-up snapshot file, restored from and written as in `remit serve` (written at once). */
     listSnapshot?: string;
+    /** The worker threads that load lists after the start (default: the real list-load worker). */
+    listLoads?: ListLoadThreads;
   } = {},
 ): Promise<TestService> {
   const loaded = opts.org ? ok({ org: opts.org }) : await loadConfig('examples/bank');
@@ -105,6 +108,7 @@ export async function startTestService(
     now: () => new Date(clock.ms),
     onScreened: (s) => observability.metrics.screeningSeconds.observe(s),
     onChanged: () => snapshot?.changed(),
+    ...(opts.listLoads ? { loads: opts.listLoads } : {}),
   });
   snapshot?.watch(screening);
   const restored = snapshot?.restore();
@@ -157,6 +161,7 @@ export async function startTestService(
     async close() {
       await snapshot?.idle();
       await app.close();
+      await ctx.screening?.close();
       await store.close();
     },
   };

@@ -17,8 +17,7 @@ import {
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import type { ScreeningQuery } from '../../src/screening/matcher.ts';
 import type { LoadedList } from '../../src/screening/screening-entity.ts';
-import { parseCsvRows } from '../../src/screening/list-file.ts';
-import { data, HAS_DATA } from './shared-data.ts';
+import { data, evalQueries, HAS_DATA } from './shared-data.ts';
 import { ListSnapshotKeeper } from '../../src/app/screening/list-snapshot-keeper.ts';
 import { capturingLogger, testObservability } from '../support/observability.ts';
 
@@ -292,21 +291,6 @@ describe('start-up snapshot: writing', () => {
     expect(existsSync(join(dir, `lists.snapshot.${dead}.1.tmp`))).toBe(false);
   });
 });
-
-/** Queries from the evaluation sets: listed people (plain and with typos), PEPs and people built not to match. */
-function evalQueries(max: number): ScreeningQuery[] {
-  const rows = (file: string, n: number) =>
-    parseCsvRows(file, readFileSync(data(`eval/${file}`), 'utf8'))
-      .slice(1, n + 1)
-      .map(({ fields: f }) => ({
-        name: f[0]!,
-        kind: 'person' as const,
-        ...(f[5] ? { dob: f[5] } : {}),
-        ...(f[7] ? { country: f[7] } : {}),
-      }));
-  const listed = [...rows('un-positives.csv', 400), ...rows('un-positives-typos.csv', 400), ...rows('us-congress-pep-positives.csv', 700)];
-  return [...listed, ...rows('negatives-global.csv', max - listed.length)];
-}
 
 describe.skipIf(!HAS_DATA)('start-up snapshot on the real lists', () => {
   it('OFAC SDN + cons., UN, US Congress PEP, FtM, a blocklist: same versions, candidates and scores for 2,500 queries', () => {

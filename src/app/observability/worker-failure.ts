@@ -25,6 +25,7 @@ export const WORKERS = [
   'list-sync',
   'list-reload-schedule',
   'coverage-release',
+  'list-load',
 ] as const;
 export type WorkerName = (typeof WORKERS)[number];
 

@@ -53,8 +53,18 @@ export const RELEASE_PAGE = 200;
 /** The actor of everything the release writes: no person decided it. */
 const SYSTEM = 'system';
 
-/** The store-side part of the criterion: HELD leads whose open review the system opened for the hold (one indexed read). */
-const HELD_BY_SYSTEM = { status: 'HELD', openReview: { kind: 'HELD', requestedBy: SYSTEM } } as const;
+/**
+ * The store-side part of the criterion: HELD leads whose open review the system opened for the hold (one indexed read),
+ * not marked unscreenable by an earlier release (below).
+ */
+const HELD_BY_SYSTEM = { status: 'HELD', openReview: { kind: 'HELD', requestedBy: SYSTEM }, unscreenable: false } as const;
+
+/**
+ * Why a lead still `not_screened` after screening against every list in force can never be screened by a later release:
+ * no person, company or ship name in its stored contact (`no_name`), which no list version changes. Any other reason
+ * (a list missing for its subject) may pass with other lists, so the lead stays in the criterion.
+ */
+const UNSCREENABLE: ReadonlySet<string> = new Set(['no_name']);
 
 /**
  * The criterion (docs/screening.md): the lead is HELD, its screening is `not_screened`, and its open review is the one
@@ -89,7 +99,11 @@ async function releaseLead(ctx: ServiceContext, leadId: string, jobId: string): 
       const personal = await tx.personalData.get(leadId);
       if (!personal || personal.erasedAt) return 'not_eligible';
       const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
-      if (result.status === 'not_screened') return 'unchanged';
+      if (result.status === 'not_screened') {
+        // Marked so later releases neither queue a job for it nor screen it again; it stays HELD with its open review.
+        if (UNSCREENABLE.has(result.coverage)) await tx.leads.markUnscreenable(leadId, result.coverage);
+        return 'unchanged';
+      }
       const at = toIso(ctx.clock.now());
       const updated = await recordRescreen(tx, SYSTEM, lead, personal, result, at);
       // The hold was technical: its review closes; the re-decision opens the review a hit (or another reason) needs.

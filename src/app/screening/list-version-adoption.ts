@@ -1,10 +1,11 @@
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import { ListLoadError } from '../../screening/list-error.ts';
-import { filesModifiedAt, loadListSource, type ListSource } from '../../screening/list-sources.ts';
+import type { PreparedLists } from '../../screening/list-load-thread.ts';
+import { filesModifiedAt, type ListSource } from '../../screening/list-sources.ts';
 import type { LoadedList } from '../../screening/screening-entity.ts';
 import type { ScreeningService, WithheldSource } from '../../screening/screening-service.ts';
 import type { ListVersionRecord } from '../../store/ports/screening-lists.port.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
+import { failedSourceIds, loadSourcesOffThread } from './off-thread-list-load.ts';
 import { logLoadWarnings } from './screening-lists.use-case.ts';
 
 /**
@@ -42,14 +43,50 @@ function fileStamp(source: ListSource, here: LoadedList | undefined, inForce: Li
 
 type Loaded = { readonly kind: 'loaded'; readonly list: LoadedList } | { readonly kind: 'unreadable'; readonly detail: string };
 
-function tryLoad(deps: AdoptionDeps, source: ListSource): Loaded {
-  try {
-    return { kind: 'loaded', list: loadListSource(source, () => new Date(deps.clock.now())) };
-  } catch (e) {
-    if (!(e instanceof ListLoadError)) throw e;
-    return { kind: 'unreadable', detail: e.message };
-  }
+/** What a pass loads for a source: its file to adopt (or find stale), or, same version, for entries that ended. */
+interface Plan {
+  readonly kind: 'adopt' | 'expiry';
+  readonly source: ListSource;
+  readonly inForce: ListVersionRecord;
+  /** The list here when the pass planned the load (a reload here meanwhile wins over the load). */
+  readonly here: LoadedList | undefined;
+  readonly withheld: WithheldSource | undefined;
 }
+
+/** Each planned source's load, and the index over the lists once all loaded ones are added (if it was built). */
+interface Loads {
+  readonly bySource: ReadonlyMap<string, Loaded>;
+  readonly index: PreparedLists['index'];
+}
+
+/**
+ * The planned sources loaded on one worker thread, with one index (the event loop keeps answering meanwhile). A file
+ * that cannot be loaded is that source's finding and the others are loaded again without it; a failed worker leaves
+ * every source of that load unreadable (and is counted as a worker failure).
+ */
+async function loadPlanned(deps: AdoptionDeps, screening: ScreeningService, plans: readonly Plan[]): Promise<Loads> {
+  const bySource = new Map<string, Loaded>();
+  let sources = plans.map((p) => p.source);
+  while (sources.length > 0) {
+    const loaded = await loadSourcesOffThread(deps, screening, sources);
+    if (loaded.ok) {
+      for (const list of loaded.value.lists) bySource.set(list.version.listId, { kind: 'loaded', list });
+      return { bySource, index: loaded.value.index };
+    }
+    const named = new Set(failedSourceIds(loaded.error, sources));
+    // an error naming none of them (never expected) fails them all rather than loading the same ones again
+    const failed = sources.some((s) => named.has(s.id)) ? named : new Set(sources.map((s) => s.id));
+    for (const id of failed) bySource.set(id, { kind: 'unreadable', detail: loaded.error.message });
+    sources = sources.filter((s) => !failed.has(s.id));
+  }
+  return { bySource, index: undefined };
+}
+
+/**
+ * A load awaits its worker: if the list here changed meanwhile (a reload on this instance), the load is not swapped
+ * over it, and the next pass compares again.
+ */
+const changedMeanwhile = (screening: ScreeningService, plan: Plan): boolean => screening.loaded(plan.source.id) !== plan.here;
 
 function markStale(deps: AdoptionDeps, screening: ScreeningService, inForce: ListVersionRecord, loaded: Loaded): AdoptionChange {
   const fileSha256 = loaded.kind === 'loaded' ? loaded.list.version.sha256 : null;
@@ -79,82 +116,93 @@ function markStale(deps: AdoptionDeps, screening: ScreeningService, inForce: Lis
   return { sourceId: inForce.sourceId, result };
 }
 
-/** One source against its version in force; null when nothing changed. Synchronous: nothing is screened in between. */
-function adoptOne(
-  deps: AdoptionDeps,
+/** Whether a source needs its file loaded this pass (null: in line, or its unchanged stale file was already read). */
+function planOne(
   screening: ScreeningService,
   memo: AdoptionMemo,
   source: ListSource,
   inForce: ListVersionRecord,
-): AdoptionChange | null {
+  today: string,
+): Plan | null {
   const here = screening.loaded(source.id);
   const withheld = screening.withheldSources().find((w) => w.sourceId === source.id);
-  if (here?.version.sha256 === inForce.sha256 && withheld?.reason !== 'stale') return expiryPass(deps, screening, memo, source, here);
+  if (here?.version.sha256 === inForce.sha256 && withheld?.reason !== 'stale') {
+    // CSL and DPL entries end (listing-end-date.ts): a list loaded on an earlier UTC day is loaded again once a day.
+    if (!ENDING_FORMATS.has(source.format) || (memo.endDateDays.get(source.id) ?? utcDay(here.version.loadedAt)) >= today) return null;
+    memo.endDateDays.set(source.id, today);
+    return { kind: 'expiry', source, inForce, here, withheld };
+  }
   const stamp = fileStamp(source, here, inForce);
   if (memo.triedStamps.get(source.id) === stamp) return null;
   memo.triedStamps.set(source.id, stamp);
-  const loaded = tryLoad(deps, source);
+  return { kind: 'adopt', source, inForce, here, withheld };
+}
+
+/** What a loaded file means for its source: the list to swap in (with the change), a finding, or nothing. */
+type Settled = { readonly change: AdoptionChange; readonly add?: LoadedList } | null;
+
+function settleAdopt(deps: AdoptionDeps, screening: ScreeningService, memo: AdoptionMemo, plan: Plan, loaded: Loaded): Settled {
+  const { source, inForce } = plan;
+  if (changedMeanwhile(screening, plan)) {
+    memo.triedStamps.delete(source.id);
+    return null;
+  }
   if (loaded.kind === 'loaded' && loaded.list.version.sha256 === inForce.sha256) {
     logLoadWarnings(deps, loaded.list);
-    screening.add(loaded.list);
     memo.triedStamps.delete(source.id);
     memo.endDateDays.set(source.id, utcDay(toIso(deps.clock.now())));
     deps.log.info(
       { source: source.id, sha256: inForce.sha256, entryCount: loaded.list.version.entryCount, loadedBy: inForce.loadedBy },
       'screening list adopted: the version put in force on another instance (or approved) is the file here',
     );
-    return { sourceId: source.id, result: 'adopted' };
+    return { change: { sourceId: source.id, result: 'adopted' }, add: loaded.list };
   }
   // A file awaiting approval here is already withheld (its data is not screened): the approval, once in force, is adopted.
-  if (withheld?.reason === 'pending_approval') return null;
-  return markStale(deps, screening, inForce, loaded);
+  if (plan.withheld?.reason === 'pending_approval') return null;
+  return { change: markStale(deps, screening, inForce, loaded) };
 }
 
-/**
- * CSL and DPL entries end (listing-end-date.ts): a list loaded on an earlier UTC day is loaded again once a day, and the
- * load (the same file, so the same version in force) replaces it when it dropped entries that ended since.
- */
-function expiryPass(
-  deps: AdoptionDeps,
-  screening: ScreeningService,
-  memo: AdoptionMemo,
-  source: ListSource,
-  here: LoadedList,
-): AdoptionChange | null {
-  if (!ENDING_FORMATS.has(source.format)) return null;
-  const today = utcDay(toIso(deps.clock.now()));
-  if ((memo.endDateDays.get(source.id) ?? utcDay(here.version.loadedAt)) >= today) return null;
-  memo.endDateDays.set(source.id, today);
-  const loaded = tryLoad(deps, source);
+/** The same file loaded on a later day: swapped in when entries ended since (same version in force, nothing recorded). */
+function settleExpiry(deps: AdoptionDeps, screening: ScreeningService, plan: Plan, loaded: Loaded): Settled {
+  const here = plan.here!;
   // Another file on disk (not yet reloaded) or an unreadable one: the version in force stays, the scheduled check says so.
   if (loaded.kind !== 'loaded' || loaded.list.version.sha256 !== here.version.sha256) return null;
-  if (loaded.list.version.entryCount === here.version.entryCount) return null;
-  screening.add(loaded.list);
+  if (loaded.list.version.entryCount === here.version.entryCount || changedMeanwhile(screening, plan)) return null;
   deps.log.info(
-    { source: source.id, before: here.version.entryCount, after: loaded.list.version.entryCount },
+    { source: plan.source.id, before: here.version.entryCount, after: loaded.list.version.entryCount },
     'screening list entries past their end date dropped',
   );
-  return { sourceId: source.id, result: 'expired_dropped' };
+  return { change: { sourceId: plan.source.id, result: 'expired_dropped' }, add: loaded.list };
 }
 
 /**
- * One pass: reads the versions in force (one small query) and brings every configured source in line. Everything after
- * the read is synchronous, so once a pass has read a new version no lead is screened against the old one as if current.
+ * One pass: reads the versions in force (one small query), plans which configured sources need their file loaded,
+ * loads them all on one worker thread with one index, then settles each source and swaps the adopted lists in with one
+ * synchronous apply (no lead is screened against a half-built version). While the worker loads, the service keeps
+ * screening with the versions it holds: the bound in docs/screening.md grows by the load's time.
  */
 export async function adoptVersionsInForce(deps: AdoptionDeps, memo: AdoptionMemo): Promise<readonly AdoptionChange[]> {
   const screening = deps.screening;
   const catalogue = deps.listSources;
   if (!screening || !catalogue) return [];
   const inForce = await deps.store.screeningLists.inForce();
-  const changes: AdoptionChange[] = [];
-  for (const record of inForce) {
+  const today = utcDay(toIso(deps.clock.now()));
+  const plans = inForce.flatMap((record) => {
     const source = catalogue.get(record.sourceId);
-    if (!source) continue;
-    const change = adoptOne(deps, screening, memo, source, record);
-    if (change) {
-      deps.metrics.screeningListSyncs.inc({ list: change.sourceId, result: change.result });
-      changes.push(change);
-    }
-  }
+    const plan = source ? planOne(screening, memo, source, record, today) : null;
+    return plan ? [plan] : [];
+  });
+  if (plans.length === 0) return [];
+  const loads = await loadPlanned(deps, screening, plans);
+  const settled = plans.map((plan) => {
+    const loaded = loads.bySource.get(plan.source.id)!;
+    return plan.kind === 'adopt' ? settleAdopt(deps, screening, memo, plan, loaded) : settleExpiry(deps, screening, plan, loaded);
+  });
+  const add = settled.flatMap((s) => (s?.add ? [s.add] : []));
+  // The index built with the load covers every list it loaded: usable when all of them are swapped in.
+  const all = add.length === [...loads.bySource.values()].filter((l) => l.kind === 'loaded').length;
+  if (add.length > 0) screening.apply({ add, ...(all && loads.index ? { index: loads.index } : {}) });
+  const changes = settled.flatMap((s) => (s ? [s.change] : []));
+  for (const change of changes) deps.metrics.screeningListSyncs.inc({ list: change.sourceId, result: change.result });
   return changes;
 }

@@ -2,7 +2,7 @@ import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { ListSource } from '../../screening/list-sources.ts';
 import { reportWorkerFailure } from '../observability/worker-failure.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
-import { applyLoadedLists, loadListSourceOrFail, type ListDeps } from './screening-lists.use-case.ts';
+import { applyLoadedLists, loadSourcesOrFail, type ListDeps } from './screening-lists.use-case.ts';
 import type { ScheduledCheckLog, ScheduledCheckResult, ScheduledCheckStatus } from './scheduled-check-log.ts';
 
 /**
@@ -17,19 +17,19 @@ type CheckDeps = ListDeps & Pick<ServiceContext, 'metrics' | 'log'>;
 
 async function checkSource(deps: CheckDeps, source: ListSource): Promise<ScheduledCheckResult> {
   if (deps.screening?.withheldSources().some((w) => w.sourceId === source.id && w.reason === 'stale')) return 'stale_here';
-  const loaded = loadListSourceOrFail(source, deps);
+  const loaded = await loadSourcesOrFail(deps, [source]);
   if (!loaded.ok) {
     reportWorkerFailure(deps, 'list-reload-schedule', loaded.error.serverDetail, { source: source.id, code: loaded.error.code });
     return 'failed';
   }
-  const list = loaded.value;
+  const list = loaded.value.lists[0]!;
   const inForce = (await deps.store.screeningLists.inForce()).find((r) => r.sourceId === source.id);
   if (inForce?.sha256 === list.version.sha256) return 'unchanged';
   const waiting = (await deps.store.screeningLists.listPending()).some(
     (p) => p.sourceId === source.id && p.newSha256 === list.version.sha256,
   );
   if (waiting) return 'awaiting_approval';
-  const outcome = await applyLoadedLists(deps, { userId: 'system', roles: null, trigger: 'schedule' }, [list]);
+  const outcome = await applyLoadedLists(deps, { userId: 'system', roles: null, trigger: 'schedule' }, loaded.value);
   return outcome.applied.length > 0 ? 'reloaded' : 'pending_approval';
 }
 

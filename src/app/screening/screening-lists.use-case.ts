@@ -1,10 +1,12 @@
 import { ok, type Result } from '../../domain/shared/result.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import { ListLoadError } from '../../screening/list-error.ts';
+import type { ListLoadError } from '../../screening/list-error.ts';
 import { loadListSource, shrinksTooMuch, type ListSource, type ListSourceCatalogue } from '../../screening/list-sources.ts';
 import type { LoadedList } from '../../screening/screening-entity.ts';
 import type { ListLoadWarnings } from '../../screening/list-warnings.ts';
 import type { NameIndex } from '../../screening/name-index.ts';
+import type { PreparedLists } from '../../screening/list-load-thread.ts';
+import { failedSourceIds, loadSourcesOffThread } from './off-thread-list-load.ts';
 import { listDelta } from '../../screening/list-delta.ts';
 import type { ScreeningService, WithheldSource } from '../../screening/screening-service.ts';
 import type { ListVersionRecord, PendingReloadRecord } from '../../store/ports/screening-lists.port.ts';
@@ -54,7 +56,11 @@ export interface ReloadOutcome {
 /** A failure, plus what only the server log may see (a list file's own words can quote any file). */
 export type ListFailure = AppFailure & { readonly serverDetail?: string };
 
-type Deps = Pick<ServiceContext, 'store' | 'clock' | 'ids'> & { readonly log?: ServiceContext['log'] };
+type Deps = Pick<ServiceContext, 'store' | 'clock' | 'ids'> & {
+  readonly log?: ServiceContext['log'];
+  /** Counts a failed list-load worker (off-thread-list-load.ts); omitted: it is only logged. */
+  readonly metrics?: ServiceContext['metrics'];
+};
 /** What reloads need: the store, the screening service and the configured sources. */
 export type ListDeps = Deps & Pick<ServiceContext, 'screening' | 'listSources'> & { readonly orgs?: ServiceContext['orgs'] };
 
@@ -80,26 +86,27 @@ export function logLoadWarnings(deps: { readonly log?: ServiceContext['log'] }, 
   );
 }
 
-/** Loads a configured source; a file that cannot be loaded is a LIST_SOURCE_UNREADABLE failure (its detail for the log only). */
-export function loadListSourceOrFail(source: ListSource, deps: Deps): Result<LoadedList, ListFailure> {
-  try {
-    const list = loadListSource(source, () => new Date(deps.clock.now()));
-    logLoadWarnings(deps, list);
-    return ok(list);
-  } catch (e) {
-    if (!(e instanceof ListLoadError)) throw e;
-    // Never the file's name or words in the answer: the detail goes to the server log only.
-    const message = `list source ${source.id} could not be loaded; the previous version stays in force (details in the server log)`;
-    return {
-      ok: false,
-      error: {
-        code: 'LIST_SOURCE_UNREADABLE',
-        message,
-        details: [{ path: '/sources', message: `source ${source.id} could not be loaded` }],
-        serverDetail: e.message,
-      },
-    };
-  }
+/** LIST_SOURCE_UNREADABLE naming the sources only: never the file's name or words in the answer (the log has them). */
+function unreadableFailure(sourceIds: readonly string[], e: ListLoadError): ListFailure {
+  const named = sourceIds.join(', ');
+  const message = `list source ${named} could not be loaded; the previous version stays in force (details in the server log)`;
+  return {
+    code: 'LIST_SOURCE_UNREADABLE',
+    message,
+    details: [{ path: '/sources', message: `source ${named} could not be loaded` }],
+    serverDetail: e.message,
+  };
+}
+
+/**
+ * Loads configured sources on a worker thread with the index the service needs once they are added (docs/screening.md
+ * "Loading lists off the event loop"); a source that cannot be loaded is LIST_SOURCE_UNREADABLE (its detail for the log only).
+ */
+export async function loadSourcesOrFail(deps: ListDeps, sources: readonly ListSource[]): Promise<Result<PreparedLists, ListFailure>> {
+  const loaded = await loadSourcesOffThread(deps, deps.screening!, sources);
+  if (!loaded.ok) return { ok: false, error: unreadableFailure(failedSourceIds(loaded.error, sources), loaded.error) };
+  for (const list of loaded.value.lists) logLoadWarnings(deps, list);
+  return loaded;
 }
 
 async function recordPending(
@@ -195,13 +202,13 @@ export async function reloadListSources(
     catalogue.get(id) ? [] : [{ path: `/sources/${i}`, message: `unknown list source; configured sources: ${catalogue.ids.join(', ')}` }],
   );
   if (unknown.length > 0) return failure('LIST_SOURCE_UNKNOWN', 'name configured list sources by id; paths are not accepted', unknown);
-  const loaded: LoadedList[] = [];
-  for (const id of new Set(ids)) {
-    const l = loadListSourceOrFail(catalogue.get(id)!, ctx);
-    if (!l.ok) return l;
-    loaded.push(l.value);
-  }
-  return ok(await applyLoadedLists(ctx, { userId: principal.userId, roles: principal.roles, trigger: 'reload' }, loaded));
+  // All read first, on one worker (one index for all of them): one failure applies none.
+  const loaded = await loadSourcesOrFail(
+    ctx,
+    [...new Set(ids)].map((id) => catalogue.get(id)!),
+  );
+  if (!loaded.ok) return loaded;
+  return ok(await applyLoadedLists(ctx, { userId: principal.userId, roles: principal.roles, trigger: 'reload' }, loaded.value));
 }
 
 /** Who reloads: a principal through the API, or `system` (roles null) on a schedule (docs/screening.md "Scheduled reloads"). */
@@ -213,9 +220,11 @@ export interface Reloader {
 
 /**
  * Puts lists already loaded from their configured sources in force, exactly as a reload does: each is applied (audited,
- * recorded in force, its delta queued for re-screening) or, when it shrinks too much, held as a pending reload.
+ * recorded in force, its delta queued for re-screening) or, when it shrinks too much, held as a pending reload. The
+ * index loaded with them is used when every one of them is applied (the swap builds one when it does not fit).
  */
-export async function applyLoadedLists(ctx: ListDeps, by: Reloader, loaded: readonly LoadedList[]): Promise<ReloadOutcome> {
+export async function applyLoadedLists(ctx: ListDeps, by: Reloader, prepared: PreparedLists): Promise<ReloadOutcome> {
+  const loaded = prepared.lists;
   const catalogue = ctx.listSources!;
   const screening = ctx.screening!;
   const inForce = new Map((await ctx.store.screeningLists.inForce()).map((r) => [r.sourceId, r]));
@@ -255,7 +264,9 @@ export async function applyLoadedLists(ctx: ListDeps, by: Reloader, loaded: read
     for (const { list, before } of toApply) await recordApplied(tx, list, before, by.userId, by.roles, at, 'screening_list.reloaded');
     return queueJob(tx, ctx, by.trigger, by.userId, by.roles, deltas, at);
   });
-  screening.apply({ add: toApply.map((a) => a.list) }); // one new name index for all of them
+  // one new name index for all of them: the one built with the load when all are applied
+  const index = toApply.length === loaded.length ? prepared.index : undefined;
+  screening.apply({ add: toApply.map((a) => a.list), ...(index ? { index } : {}) });
   return { applied, pending, rescreen };
 }
 
@@ -276,9 +287,9 @@ export async function approveListReload(
   if (!independent.ok) return independent;
   const source = catalogue.get(record.sourceId);
   if (!source) return failure('CONFLICT', `list source ${record.sourceId} is no longer configured`);
-  const l = loadListSourceOrFail(source, ctx);
+  const l = await loadSourcesOrFail(ctx, [source]);
   if (!l.ok) return l;
-  const list = l.value;
+  const list = l.value.lists[0]!;
   if (list.version.sha256 !== record.newSha256)
     return failure('CONFLICT', `list source ${record.sourceId} changed since reload ${reloadId} was requested; request a new reload`);
   const at = toIso(ctx.clock.now());
@@ -306,7 +317,7 @@ export async function approveListReload(
     return { rescreen: await queueJob(tx, ctx, 'approval', principal.userId, principal.roles, [delta], at) };
   });
   if (!decided) return failure('CONFLICT', `list reload ${reloadId} was decided concurrently`);
-  screening.add(list);
+  screening.apply({ add: [list], ...(l.value.index ? { index: l.value.index } : {}) });
   return ok({
     rescreen: decided.rescreen,
     sourceId: record.sourceId,

@@ -147,8 +147,9 @@ export function registerServeCommand(program: Command): void {
         await reassignmentWorker.stop();
         await retentionWorker.stop();
         await Promise.all([autoAwayWorker.stop(), modelWorker.stop(), ...selfTimed.map((w) => w.stop())]);
-        // A list change not yet in the start-up snapshot is written now (a snapshot left behind only costs a slower start).
-        await listSnapshot?.idle();
+        // A list change not yet in the start-up snapshot is written now (a snapshot left behind only costs a slower start);
+        // a list load still on a worker thread is stopped (the list-sync pass is over: no one is left to swap it in).
+        await Promise.all([listSnapshot?.idle(), ctx.screening?.close()]);
         await store.close();
         process.exit(0);
       };

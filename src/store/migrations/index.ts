@@ -32,6 +32,7 @@ import { leanerWriteIndexes } from './0036-leaner-write-indexes.ts';
 import { apiKeyGenerations } from './0037-api-key-generations.ts';
 import { rescreenJobs } from './0038-rescreen-jobs.ts';
 import { screeningListChecks } from './0040-screening-list-checks.ts';
+import { leadUnscreenable } from './0044-lead-unscreenable.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -68,4 +69,5 @@ export const MIGRATIONS: readonly Migration[] = [
   apiKeyGenerations,
   rescreenJobs,
   screeningListChecks,
+  leadUnscreenable,
 ];

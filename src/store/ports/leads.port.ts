@@ -60,9 +60,17 @@ export interface LeadRepository {
     readonly receivedTo?: string;
     /** Only leads with an OPEN review of this kind requested by this actor (the coverage release's leads). */
     readonly openReview?: { readonly kind: string; readonly requestedBy: string };
+    /** false: only leads not marked unscreenable (markUnscreenable); true: only marked ones. */
+    readonly unscreenable?: boolean;
     readonly after?: string;
     readonly limit: number;
   }): Promise<readonly LeadRecord[]>;
+  /**
+   * Marks a lead the coverage release cannot screen whatever the lists (`reason`, e.g. `no_name`; migration 0044), so
+   * later releases skip it (page with `unscreenable: false`). Nothing else about the lead changes. Fails if the lead
+   * does not exist.
+   */
+  markUnscreenable(id: string, reason: string): Promise<void>;
   /** Retention: ids of leads in one of `statuses` last changed before `before` (ISO), least recently changed first. */
   idleSince(filter: {
     readonly statuses: readonly LeadStatus[];

@@ -50,9 +50,10 @@ function leadWrites(
   caps: StoreCapabilities,
   shapes: StatementShapes,
   createdHere: Set<string> | undefined,
-): Pick<LeadRepository, 'lock' | 'claim' | 'update'> {
+): Pick<LeadRepository, 'lock' | 'claim' | 'update' | 'markUnscreenable'> {
   return {
     lock: (id) => lockLead(db, caps, id),
+    markUnscreenable: (id, reason) => markUnscreenable(db, id, reason),
     async claim(input) {
       requireText(input.id, 'lead id');
       requireText(input.orgHash, 'lead orgHash');
@@ -81,7 +82,7 @@ function leadWrites(
       ).rows;
       if (inserted) {
         createdHere?.add(input.id);
-        return { record: toLead({ ...row, duplicate_of: null }), created: true };
+        return { record: toLead({ ...row, duplicate_of: null, coverage_unscreenable: null }), created: true };
       }
       const existing = await lockLead(db, caps, input.id);
       if (!existing) throw new Error(`lead ${input.id} neither inserted nor found`);
@@ -120,6 +121,13 @@ function leadWrites(
       if (!exists && Number(r.numAffectedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
     },
   };
+}
+
+/** Migration 0044: the coverage release's mark (a plain update: the lead row exists, it was read under its lock). */
+async function markUnscreenable(db: Kysely<Database>, id: string, reason: string): Promise<void> {
+  requireText(reason, 'unscreenable reason');
+  const r = await db.updateTable('leads').set({ coverage_unscreenable: reason }).where('id', '=', id).executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new StoreInputError(`lead ${id} does not exist`);
 }
 
 function leadReads(db: Kysely<Database>): Pick<LeadRepository, 'get' | 'list' | 'idleSince' | 'page'> {
@@ -175,6 +183,7 @@ function leadReads(db: Kysely<Database>): Pick<LeadRepository, 'get' | 'list' | 
           ),
         );
       }
+      if (filter.unscreenable !== undefined) q = q.where('coverage_unscreenable', filter.unscreenable ? 'is not' : 'is', null);
       if (filter.after !== undefined) q = q.where(await afterCursor(db, 'leads', 'received_at', filter.after, 'lead'));
       const rows = await q.orderBy('received_at').orderBy('id').limit(limit).execute();
       return rows.map(toLead);

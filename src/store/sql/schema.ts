@@ -50,6 +50,8 @@ export interface LeadsTable {
   updated_at: string;
   /** 0002: the open original of a DUPLICATE lead. */
   duplicate_of: string | null;
+  /** 0044: why the coverage release cannot screen this lead whatever the lists (`no_name`); null: it can. */
+  coverage_unscreenable: string | null;
 }
 
 export interface DecisionsTable {

@@ -142,4 +142,20 @@ describe.each(STORES)('leads repository: $factory.name', ({ factory, run }) => {
     await expect(store.leads.page({ openReview: { kind: '', requestedBy: 'system' }, limit: 5 })).rejects.toThrow(/openReview.kind/);
     await expect(store.leads.page({ openReview: { kind: 'HELD', requestedBy: '' }, limit: 5 })).rejects.toThrow(/openReview.requestedBy/);
   });
+
+  it('leads.markUnscreenable (migration 0044): leads.page with unscreenable false skips the marked, true reads only them', async () => {
+    await seedOrg();
+    for (const [i, id] of ['U1', 'U2', 'U3'].entries()) await seedLead(store, id, { at: i * 10, status: 'HELD' });
+    const before = await store.leads.get('U2');
+    await store.transaction((tx) => tx.leads.markUnscreenable('U2', 'no_name'));
+    // nothing else about the lead changes
+    expect(await store.leads.get('U2')).toEqual(before);
+    expect((await store.leads.page({ status: 'HELD', unscreenable: false, limit: 10 })).map((l) => l.id)).toEqual(['U1', 'U3']);
+    expect((await store.leads.page({ status: 'HELD', unscreenable: true, limit: 10 })).map((l) => l.id)).toEqual(['U2']);
+    expect((await store.leads.page({ status: 'HELD', limit: 10 })).map((l) => l.id)).toEqual(['U1', 'U2', 'U3']);
+    expect((await store.leads.page({ unscreenable: false, after: 'U1', limit: 1 })).map((l) => l.id)).toEqual(['U3']);
+    await expect(store.transaction((tx) => tx.leads.markUnscreenable('ghost', 'no_name'))).rejects.toThrow(/does not exist/);
+    await expect(store.transaction((tx) => tx.leads.markUnscreenable('U1', ''))).rejects.toThrow(/unscreenable reason/);
+    expect((await store.leads.page({ unscreenable: true, limit: 10 })).map((l) => l.id)).toEqual(['U2']);
+  });
 });
