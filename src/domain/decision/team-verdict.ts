@@ -2,6 +2,7 @@ import { applies, type DecisionContext, type RepCheck } from '../eligibility/eli
 import { AVAILABILITY_REP_CHECKS, LAWFUL_REP_CHECKS } from '../eligibility/rep-checks.ts';
 import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
 import type { CompiledOrg, CompiledRep, CompiledTeam, LicenceSummary } from '../org/compiled-org.ts';
+import { immutableData } from '../shared/canonical-json.ts';
 import type { RepLoad } from '../strategies/routing-state.ts';
 import type { Candidate } from '../strategies/strategy.ts';
 import type { DecisionReason, RepVerdict, TeamVerdict } from './decision.ts';
@@ -148,7 +149,7 @@ function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics):
     reliedOn: reliedOn === null ? NONE : Object.freeze(reliedOn),
     licences: reliedOn === null ? NONE : Object.freeze(licencesOf(rep, reliedOn)),
   };
-  const whenAvailable: RepVerdict = Object.freeze({
+  const whenAvailable: RepVerdict = immutableData({
     id: rep.id,
     name: rep.name,
     lawful,
@@ -218,7 +219,7 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
   if (reasons.length > 0) {
     const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
     const failed = { id: team.id, name: team.name, entity: team.entity, pass: false, reasons, licences, reliedOn, reps: NONE };
-    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: Object.freeze(failed), reps: NONE, last: null };
+    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: immutableData(failed), reps: NONE, last: null };
   }
   const repStatics = teamStatics(ctx, team);
   const reps = team.reps.map((rep, i) => lawfulRep(ctx, rep, repStatics[i]!));
@@ -334,7 +335,7 @@ function verdictFrom(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
 function verdictOf(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
   if (outcome === AVAILABLE) return lr.whenAvailable;
   if (lr.unavailable?.outcome === outcome) return lr.unavailable.verdict;
-  const verdict = verdictFrom(lr, outcome);
+  const verdict = immutableData(verdictFrom(lr, outcome));
   lr.unavailable = { outcome, verdict };
   return verdict;
 }

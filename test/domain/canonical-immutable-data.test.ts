@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalDataJson, canonicalJson, immutableData, jsonString } from '../../src/domain/shared/canonical-json.ts';
+
+/** What each mode writes, without any kept text: the same value rebuilt through JSON, then the same writer. */
+const dataViaCopy = (v: unknown) => canonicalJson(JSON.parse(JSON.stringify(v)));
+
+/** Deep-freezes every plain object and array of a tree bottom up, marking each as immutable data. */
+function markAll(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null || !(Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype)) return v;
+  for (const child of Object.values(v)) markAll(child);
+  return immutableData(v);
+}
+
+const tree = fc.letrec((tie) => ({
+  v: fc.oneof(
+    { depthSize: 'small', maxDepth: 3 },
+    fc.jsonValue(),
+    fc.date({ noInvalidDate: true }),
+    fc.constantFrom(-0, 1e21, 5e-7, Number.NaN, Infinity, '\ud800', '\u0000"\\', '😀'),
+    fc.array(tie('v')),
+    fc.dictionary(fc.string(), tie('v')),
+  ),
+})).v;
+
+describe('immutableData: kept canonical texts', () => {
+  it('writes the same bytes as an unmarked copy, in both modes, on the first write and every later one (property)', () => {
+    fc.assert(
+      fc.property(tree, (raw) => {
+        const plainCopy = structuredClone(raw);
+        const data = dataViaCopy(raw);
+        const plain = canonicalJson(plainCopy);
+        const marked = markAll(raw);
+        // Data mode first, then plain, then both again: a Date inside is a string in one mode and {} in the other.
+        expect(canonicalDataJson(marked)).toBe(data);
+        expect(canonicalJson(marked)).toBe(plain);
+        expect(canonicalDataJson(marked)).toBe(data);
+        expect(canonicalJson({ inside: [marked, marked] })).toBe(canonicalJson({ inside: [plainCopy, plainCopy] }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('freezes the value and leaves what JSON.stringify, Object.keys and equality see unchanged', () => {
+    const verdict = { id: 'rep-1', reasons: [{ code: 'X', detail: 'y' }] };
+    const marked = immutableData({ ...verdict });
+    expect(Object.isFrozen(marked)).toBe(true);
+    expect(Object.keys(marked)).toEqual(['id', 'reasons']);
+    expect(JSON.stringify(marked)).toBe(JSON.stringify(verdict));
+    expect(marked).toStrictEqual(verdict);
+    expect(canonicalDataJson(marked)).toBe('{"id":"rep-1","reasons":[{"code":"X","detail":"y"}]}');
+  });
+
+  it('does not keep an object with toJSON: it is asked again under each key', () => {
+    const v = immutableData({ toJSON: (key: string) => `under ${key}` });
+    expect(canonicalDataJson({ a: v, b: [v] })).toBe('{"a":"under a","b":["under 0"]}');
+  });
+
+  it('keeps nothing for an object already frozen before it was declared (it is written every time, correctly)', () => {
+    const inner: { n: number } = { n: 1 };
+    const outer = Object.freeze({ inner });
+    immutableData(outer);
+    expect(canonicalJson(outer)).toBe('{"inner":{"n":1}}');
+    inner.n = 2; // not declared immutable data, so not kept: the change shows
+    expect(canonicalJson(outer)).toBe('{"inner":{"n":2}}');
+  });
+
+  it('jsonString and the writer are JSON.stringify for any string and number (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.double(), (s, n) => {
+        expect(jsonString(s)).toBe(JSON.stringify(s));
+        expect(canonicalJson([s, n, true, false])).toBe(JSON.stringify([s, n, true, false]));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
