@@ -365,13 +365,18 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
     for (let k = 0; k < last.loadIds.length; k++) {
       const load = ctx.state.load(last.loadIds[k]!);
       if (sameLoad(load, last.loads[k])) continue;
-      const i = last.loadReps[k]!;
-      (outcomes ??= [...last.outcomes])[i] = availabilityOf(ctx, lt.reps[i]!);
       (loads ??= [...last.loads])[k] = load;
+      const i = last.loadReps[k]!;
+      const outcome = availabilityOf(ctx, lt.reps[i]!);
+      // Still available (the rep just assigned, under its caps): the outcomes stay the very same array, so the team's
+      // verdicts are not rebuilt (evaluateTeam); only the load it was read with moves on.
+      if (outcome === AVAILABLE && last.outcomes[i] === AVAILABLE) continue;
+      (outcomes ??= [...last.outcomes])[i] = outcome;
     }
-    if (outcomes === null || loads === null) return last.outcomes;
-    slots[slot] = { ...last, loads, outcomes: Object.freeze(outcomes) };
-    return outcomes;
+    if (loads === null) return last.outcomes;
+    const kept = outcomes === null ? last.outcomes : Object.freeze(outcomes);
+    slots[slot] = { ...last, loads, outcomes: kept };
+    return kept;
   }
   const loadReps: number[] = [];
   const loadIds: string[] = [];
