@@ -51,9 +51,17 @@ describe('immutableData: kept canonical texts', () => {
     expect(canonicalDataJson(marked)).toBe('{"id":"rep-1","reasons":[{"code":"X","detail":"y"}]}');
   });
 
-  it('does not keep an object with toJSON: it is asked again under each key', () => {
+  it('asks an object with toJSON again under each key, kept or not', () => {
     const v = immutableData({ toJSON: (key: string) => `under ${key}` });
     expect(canonicalDataJson({ a: v, b: [v] })).toBe('{"a":"under a","b":["under 0"]}');
+    expect(canonicalJson({ a: v })).toBe('{"a":{}}');
+    const self = immutableData({
+      n: 1,
+      toJSON(this: object) {
+        return this;
+      },
+    });
+    expect(canonicalDataJson({ x: self, y: [self] })).toBe('{"x":{"n":1},"y":[{"n":1}]}');
   });
 
   it('keeps nothing for an object already frozen before it was declared (it is written every time, correctly)', () => {

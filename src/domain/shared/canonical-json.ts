@@ -54,18 +54,19 @@ interface KeptTexts {
   plain: string | undefined;
 }
 // A non-enumerable symbol member, not a WeakMap: JSON.stringify, Object.keys and the writer below do not see it, and
-// reading it is a property load where a WeakMap look-up of every object written cost more than it saved.
+// reading it is a property load (measured cheaper than a WeakMap look-up of every object written, most of them misses).
 const KEPT = Symbol('canonical texts');
 
 /**
  * Declares `value` and everything it references immutable plain data (frozen here; what it references must already be
  * frozen or never changed by contract) and returns it. Its canonical text is then written once per mode and reused: a
  * routing decision shares its candidates' verdict objects with earlier decisions (decision/team-verdict.ts), and
- * writing those again was most of the time it took to record a decision. An object with `toJSON` is not kept (its
- * data may depend on the key it is written under); one already frozen cannot be marked and is written every time.
+ * writing those again was most of the time it took to record a decision. A kept text never depends on the key: in data
+ * mode an object's toJSON(key) is asked first, every time, and only what it returns is looked up. An object already
+ * frozen cannot be marked and is written every time.
  */
 export function immutableData<T extends object>(value: T): T {
-  if (!Object.isFrozen(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+  if (!Object.isFrozen(value)) {
     const texts: KeptTexts = { data: undefined, plain: undefined };
     Object.defineProperty(value, KEPT, { value: texts, enumerable: false });
   }
