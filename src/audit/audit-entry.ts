@@ -1,4 +1,4 @@
-import { canonicalText } from './canonical-text.ts';
+import { canonicalText, jsonString } from './canonical-text.ts';
 import { hashLeafText, toHex } from './tree-hash.ts';
 
 /** JSON data as the audit log stores it (no undefined, no functions, no NaN). */
@@ -146,19 +146,6 @@ export interface StoredAuditRow {
   readonly commitmentsText: string;
   readonly prevHash: string;
   readonly entryHash: string;
-}
-
-/**
- * JSON.stringify of a string, byte for byte, without its cost for the plain strings a row's fields are (issue 18: five
- * calls per row were a third of `audit verify`'s hashing). JSON.stringify escapes only the quote, the backslash, control
- * characters and lone surrogates: a string with none of them (any surrogate sends it to JSON.stringify) is quoted as is.
- */
-export function jsonString(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
-  }
-  return `"${s}"`;
 }
 
 /** The leaf text of a stored row read as the entry at `asSeq`: entryLeafText's template around the stored texts. */

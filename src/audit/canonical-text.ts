@@ -1,2 +1,2 @@
 /** The audit log hashes entries with the one canonical serialiser the whole of Remit uses. */
-export { canonicalJson as canonicalText } from '../domain/shared/canonical-json.ts';
+export { canonicalJson as canonicalText, jsonString } from '../domain/shared/canonical-json.ts';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entryLeafText, jsonString, leafObject, storedLeafText, type ChainedEntry } from '../../src/audit/audit-entry.ts';
+import { entryLeafText, leafObject, storedLeafText, type ChainedEntry } from '../../src/audit/audit-entry.ts';
+import { jsonString } from '../../src/audit/canonical-text.ts';
 import { canonicalJson } from '../../src/domain/shared/canonical-json.ts';
 
 /** canonicalJson keeps an own `__proto__` key as data, but fast-check's records can't hold one faithfully; skip those samples. */

@@ -8,6 +8,7 @@ import type { CompiledOrg } from '../../src/domain/org/compiled-org.ts';
 import { canonicalJson } from '../../src/domain/shared/canonical-json.ts';
 import { seededUniform } from '../../src/domain/shared/seeded-random.ts';
 import { InMemoryRoutingState } from '../../src/domain/strategies/in-memory-routing-state.ts';
+import type { RoutingStateView } from '../../src/domain/strategies/routing-state.ts';
 
 /**
  * A team's availability verdicts are reused from decision to decision while the minute, the out-of-office windows and
@@ -55,6 +56,20 @@ describe('reused availability verdicts', () => {
     const rnd = seededUniform(1804);
     const a = new InMemoryRoutingState();
     const b = new InMemoryRoutingState();
+    // Leads are closed now and then (a rep's open count falls): a rep at its cap becomes available again, with
+    // nothing else changing — the kept outcomes must see it.
+    const closed = new Map<string, number>();
+    const closing = (state: InMemoryRoutingState): RoutingStateView => ({
+      poolSeq: (pool) => state.poolSeq(pool),
+      ledgerEntry: (pool, repId) => state.ledgerEntry(pool, repId),
+      load: (repId) => {
+        const load = state.load(repId);
+        const n = closed.get(repId) ?? 0;
+        return load && n > 0 ? { ...load, open: load.open - n } : load;
+      },
+    });
+    const [viewA, viewB] = [closing(a), closing(b)];
+    let reopened = 0;
     const reasons = new Set<string>();
     // Reps of the last decision's candidate teams: the next lead of the same kind is likely to meet them again.
     let seen: string[] = repIds;
@@ -66,8 +81,8 @@ describe('reused availability verdicts', () => {
         rnd() < 0.05 ? { [someRep()]: { since: '2026-11-24T00:00:00Z', until: null, reason: 'x' } } : {};
       const excludeReps = rnd() < 0.05 ? [someRep()] : [];
       const input = { lead, at, decisionId: `d${i}`, excludeReps };
-      const x = decide({ ...input, org: reused, state: a, presence: away });
-      const y = decide({ ...input, org: fresh, state: b, presence: { ...everyTeam, ...away } });
+      const x = decide({ ...input, org: reused, state: viewA, presence: away });
+      const y = decide({ ...input, org: fresh, state: viewB, presence: { ...everyTeam, ...away } });
       expect(canonicalJson({ decision: x.decision, changes: x.changes }), `decision ${i}`).toBe(
         canonicalJson({ decision: y.decision, changes: y.changes }),
       );
@@ -76,7 +91,15 @@ describe('reused availability verdicts', () => {
       for (const t of x.decision.candidates) for (const r of t.reps) for (const reason of r.reasons) reasons.add(reason.code);
       const reps = x.decision.candidates.flatMap((t) => t.reps.map((r) => r.id));
       if (reps.length > 0) seen = reps;
+      // Close one lead of a rep held at its open cap in this decision (the next decision of the same kind meets it).
+      const full = x.decision.candidates.flatMap((t) => t.reps.filter((r) => r.reasons.some((c) => c.code === 'CAPACITY_REACHED')));
+      if (full.length > 0 && rnd() < 0.5) {
+        const id = full[Math.floor(rnd() * full.length)]!.id;
+        closed.set(id, (closed.get(id) ?? 0) + 1);
+        reopened++;
+      }
     });
+    expect(reopened).toBeGreaterThan(100);
     // Not vacuous: caps filled, daily caps and hours and out-of-office periods took reps out during the runs.
     for (const code of ['CAPACITY_REACHED', 'DAILY_CAP_REACHED', 'OUT_OF_HOURS', 'OUT_OF_OFFICE', 'REP_AWAY', 'EXCLUDED_FROM_REROUTE'])
       expect([...reasons]).toContain(code);

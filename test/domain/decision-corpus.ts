@@ -10,7 +10,7 @@ import type { CompiledOrg } from '../../src/domain/org/compiled-org.ts';
 import { buildConversionModel } from '../../src/domain/outcomes/conversion-model.ts';
 import { UNKNOWN_SEGMENT } from '../../src/domain/outcomes/outcome-fact.ts';
 import { seededUniform } from '../../src/domain/shared/seeded-random.ts';
-import { canonicalJson, sha256Hex } from '../../src/domain/shared/canonical-json.ts';
+import { canonicalDataJson, canonicalJson, sha256Hex } from '../../src/domain/shared/canonical-json.ts';
 import { InMemoryRoutingState } from '../../src/domain/strategies/in-memory-routing-state.ts';
 import { leadArb, orgArb, toLead, type Config } from './decide-arbitraries.ts';
 
@@ -30,6 +30,11 @@ const pickOf =
 
 /** What the corpus covered: "outcome reason chosenBy" → decisions (so a test can tell it is not vacuous). */
 const seen = new Map<string, number>();
+/**
+ * Decisions whose recorded text (canonicalDataJson, as decideAndRecord writes it, with the kept texts of shared verdict
+ * objects: shared/canonical-json.ts immutableData) differs from the text of an unmarked copy of the same decision.
+ */
+let dataTextMismatches = 0;
 
 /** Runs `inputs` in order on one carried state, returning one digest per decision. */
 function digests(org: CompiledOrg, inputs: Iterable<Omit<DecisionInput, 'org' | 'state'>>): string[] {
@@ -42,6 +47,7 @@ function digests(org: CompiledOrg, inputs: Iterable<Omit<DecisionInput, 'org' | 
     seen.set(key, (seen.get(key) ?? 0) + 1);
     const scope = routingScope(org, input.lead, input.at);
     out.push(sha256Hex(canonicalJson({ decision: result.decision, changes: result.changes, scope })).slice(0, 16));
+    if (canonicalDataJson(d) !== canonicalJson(JSON.parse(JSON.stringify(d)))) dataTextMismatches++;
     state.apply(result.changes);
   }
   return out;
@@ -186,8 +192,13 @@ function sampleLeads(dir: string): Record<string, unknown>[] {
 export type DecisionCorpus = Record<string, string[]>;
 
 /** Every group of the corpus, each a list of per-decision digests in order, and what the decisions covered. */
-export async function decisionCorpus(): Promise<{ groups: DecisionCorpus; seen: ReadonlyMap<string, number> }> {
+export async function decisionCorpus(): Promise<{
+  groups: DecisionCorpus;
+  seen: ReadonlyMap<string, number>;
+  dataTextMismatches: number;
+}> {
   seen.clear();
+  dataTextMismatches = 0;
   const synthetic = compileConfigObject(syntheticOrg());
   if (!synthetic.ok) throw new Error('synthetic org does not compile');
   const bank = await loadConfig('examples/bank');
@@ -205,5 +216,5 @@ export async function decisionCorpus(): Promise<{ groups: DecisionCorpus; seen: 
     randomOrgs: randomOrgDigests(150, 1805, false),
     randomOrgsOutcomeAware: randomOrgDigests(200, 1806, true),
   };
-  return { groups, seen: new Map(seen) };
+  return { groups, seen: new Map(seen), dataTextMismatches };
 }

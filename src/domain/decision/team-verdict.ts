@@ -2,6 +2,7 @@ import { applies, type DecisionContext, type RepCheck } from '../eligibility/eli
 import { AVAILABILITY_REP_CHECKS, LAWFUL_REP_CHECKS } from '../eligibility/rep-checks.ts';
 import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
 import type { CompiledOrg, CompiledRep, CompiledTeam, LicenceSummary } from '../org/compiled-org.ts';
+import { immutableData } from '../shared/canonical-json.ts';
 import type { RepLoad } from '../strategies/routing-state.ts';
 import type { Candidate } from '../strategies/strategy.ts';
 import type { DecisionReason, RepVerdict, TeamVerdict } from './decision.ts';
@@ -50,6 +51,9 @@ interface LawfulTeam {
   /** The whole verdict when a team check failed (its reps are then not evaluated); null when every team check passed. */
   readonly failed: TeamVerdict | null;
   readonly reps: readonly LawfulRep[];
+  /** The team entity's firm licences in the lead's jurisdiction (part of the lawful key), and how many reps are lawful. */
+  readonly licences: readonly LicenceSummary[];
+  readonly lawfulReps: number;
   /** The verdicts last built from the team's availability outcomes (a memo slot: the same outcomes, the same result). */
   last: { readonly outcomes: readonly AvailabilityOutcome[]; readonly result: TeamEvaluation } | null;
 }
@@ -148,7 +152,7 @@ function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics):
     reliedOn: reliedOn === null ? NONE : Object.freeze(reliedOn),
     licences: reliedOn === null ? NONE : Object.freeze(licencesOf(rep, reliedOn)),
   };
-  const whenAvailable: RepVerdict = Object.freeze({
+  const whenAvailable: RepVerdict = immutableData({
     id: rep.id,
     name: rep.name,
     lawful,
@@ -215,14 +219,16 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
     else if (r.reliedOn) reliedOn.push(...r.reliedOn);
   }
   Object.freeze(reliedOn);
+  const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
   if (reasons.length > 0) {
-    const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
     const failed = { id: team.id, name: team.name, entity: team.entity, pass: false, reasons, licences, reliedOn, reps: NONE };
-    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: Object.freeze(failed), reps: NONE, last: null };
+    const rest = { reps: NONE, licences, lawfulReps: 0, last: null };
+    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: immutableData(failed), ...rest };
   }
   const repStatics = teamStatics(ctx, team);
   const reps = team.reps.map((rep, i) => lawfulRep(ctx, rep, repStatics[i]!));
-  return { ...window, reasons: NONE, reliedOn, failed: null, reps, last: null };
+  const lawfulReps = reps.filter((lr) => lr.lawful).length;
+  return { ...window, reasons: NONE, reliedOn, failed: null, reps, licences, lawfulReps, last: null };
 }
 
 function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
@@ -334,7 +340,7 @@ function verdictFrom(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
 function verdictOf(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
   if (outcome === AVAILABLE) return lr.whenAvailable;
   if (lr.unavailable?.outcome === outcome) return lr.unavailable.verdict;
-  const verdict = verdictFrom(lr, outcome);
+  const verdict = immutableData(verdictFrom(lr, outcome));
   lr.unavailable = { outcome, verdict };
   return verdict;
 }
@@ -359,13 +365,18 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
     for (let k = 0; k < last.loadIds.length; k++) {
       const load = ctx.state.load(last.loadIds[k]!);
       if (sameLoad(load, last.loads[k])) continue;
-      const i = last.loadReps[k]!;
-      (outcomes ??= [...last.outcomes])[i] = availabilityOf(ctx, lt.reps[i]!);
       (loads ??= [...last.loads])[k] = load;
+      const i = last.loadReps[k]!;
+      const outcome = availabilityOf(ctx, lt.reps[i]!);
+      // Still available (the rep just assigned, under its caps): the outcomes stay the very same array, so the team's
+      // verdicts are not rebuilt (evaluateTeam); only the load it was read with moves on.
+      if (outcome === AVAILABLE && last.outcomes[i] === AVAILABLE) continue;
+      (outcomes ??= [...last.outcomes])[i] = outcome;
     }
-    if (outcomes === null || loads === null) return last.outcomes;
-    slots[slot] = { ...last, loads, outcomes: Object.freeze(outcomes) };
-    return outcomes;
+    if (loads === null) return last.outcomes;
+    const kept = outcomes === null ? last.outcomes : Object.freeze(outcomes);
+    slots[slot] = { ...last, loads, outcomes: kept };
+    return kept;
   }
   const loadReps: number[] = [];
   const loadIds: string[] = [];
@@ -383,11 +394,10 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   return outcomes;
 }
 
-function evaluation(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTeam, verdicts: readonly RepVerdict[]): TeamEvaluation {
+function evaluation(team: CompiledTeam, lt: LawfulTeam, verdicts: readonly RepVerdict[]): TeamEvaluation {
   const eligible: Candidate[] = [];
   for (let i = 0; i < verdicts.length; i++) if (verdicts[i]!.eligible) eligible.push(lt.reps[i]!.candidate);
-  let lawfulReps = 0;
-  for (const lr of lt.reps) if (lr.lawful) lawfulReps++;
+  const { lawfulReps } = lt;
   const reasons: DecisionReason[] =
     eligible.length === 0 ? [{ code: 'NO_ELIGIBLE_REP', detail: `${lawfulReps} of ${team.reps.length} reps lawful, none available` }] : [];
   const verdict: TeamVerdict = {
@@ -396,7 +406,7 @@ function evaluation(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTeam, ve
     entity: team.entity,
     pass: reasons.length === 0,
     reasons: Object.freeze(reasons),
-    licences: ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction),
+    licences: lt.licences,
     reliedOn: lt.reliedOn,
     reps: Object.freeze(verdicts),
   };
@@ -417,7 +427,6 @@ export function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): TeamEval
   if (lt.failed) return { verdict: lt.failed, eligible: NONE, lawfulReps: 0 };
   if (touchedByInputs(ctx, team))
     return evaluation(
-      ctx,
       team,
       lt,
       lt.reps.map((lr) => repVerdict(ctx, lr)),
@@ -426,7 +435,7 @@ export function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): TeamEval
   if (lt.last?.outcomes === outcomes) return lt.last.result;
   const verdicts: RepVerdict[] = [];
   for (let i = 0; i < outcomes.length; i++) verdicts.push(verdictOf(lt.reps[i]!, outcomes[i]!));
-  const result = evaluation(ctx, team, lt, verdicts);
+  const result = evaluation(team, lt, verdicts);
   lt.last = { outcomes, result };
   return result;
 }

@@ -48,38 +48,49 @@ export function spliceMember(text: string, offset: number, key: string, valueTex
   return `${text.slice(0, offset)},${member}${after}`;
 }
 
-function write(input: unknown, key: string, asData: boolean): string | undefined {
+/** The texts written so far of an object declared immutable data (immutableData), one per mode. */
+interface KeptTexts {
+  data: string | undefined;
+  plain: string | undefined;
+}
+// A non-enumerable symbol member, not a WeakMap: JSON.stringify, Object.keys and the writer below do not see it, and
+// reading it is a property load (measured cheaper than a WeakMap look-up of every object written, most of them misses).
+const KEPT = Symbol('canonical texts');
+
+/**
+ * Declares `value` and everything it references immutable plain data (frozen here; what it references must already be
+ * frozen or never changed by contract) and returns it. Its canonical text is then written once per mode and reused: a
+ * routing decision shares its candidates' verdict objects with earlier decisions (decision/team-verdict.ts), and
+ * writing those again was most of the time it took to record a decision. A kept text never depends on the key: in data
+ * mode an object's toJSON(key) is asked first, every time, and only what it returns is looked up. An object already
+ * frozen cannot be marked and is written every time.
+ */
+export function immutableData<T extends object>(value: T): T {
+  if (!Object.isFrozen(value)) {
+    const texts: KeptTexts = { data: undefined, plain: undefined };
+    Object.defineProperty(value, KEPT, { value: texts, enumerable: false });
+  }
+  return Object.freeze(value);
+}
+
+function write(input: unknown, key: string | number, asData: boolean): string | undefined {
   let value = input;
   if (asData && typeof value === 'object' && value !== null) value = dataOf(value, key);
+  // The primitives are written here, not by a JSON.stringify call each: byte for byte what it writes (a finite
+  // number is its ToString, -0 included; a string is quoted by jsonString), at a fraction of the cost per value.
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return jsonString(value);
     case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
-      return JSON.stringify(value);
+      return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let s = '[';
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) s += ',';
-          s += write(value[i], String(i), asData) ?? 'null';
-        }
-        return `${s}]`;
-      }
-      const obj = value as Record<string, unknown>;
-      const keys = orderedKeys(obj);
-      let s = '{';
-      let first = true;
-      for (const k of keys) {
-        const v = obj[k];
-        if (v === undefined) continue;
-        const w = write(v, k, asData);
-        if (w === undefined) continue;
-        s += `${first ? '' : ','}${JSON.stringify(k)}:${w}`;
-        first = false;
-      }
-      return `${s}}`;
+      const texts = (value as { [KEPT]?: KeptTexts })[KEPT];
+      if (texts === undefined) return writeObject(value, asData);
+      if (asData) return (texts.data ??= flat(writeObject(value, true)));
+      return (texts.plain ??= flat(writeObject(value, false)));
     }
     case 'bigint':
       throw new TypeError('Do not know how to serialize a BigInt');
@@ -88,10 +99,62 @@ function write(input: unknown, key: string, asData: boolean): string | undefined
   }
 }
 
+/**
+ * The same text as one flat string. A text built by `+=` is a tree of its pieces (a rope), several times the size of its
+ * characters; a kept text lives as long as its object, so it is flattened once (a regular expression reads its subject
+ * flat: V8 flattens it in place). Kept texts then cost about their length.
+ */
+const ANY = /./;
+function flat(text: string): string {
+  ANY.test(text);
+  return text;
+}
+
+function writeObject(value: object, asData: boolean): string {
+  if (Array.isArray(value)) {
+    let s = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) s += ',';
+      s += write(value[i], i, asData) ?? 'null';
+    }
+    return `${s}]`;
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = orderedKeys(obj);
+  let s = '{';
+  let first = true;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = obj[k];
+    if (v === undefined) continue;
+    const w = write(v, k, asData);
+    if (w === undefined) continue;
+    s += `${first ? '' : ','}${jsonString(k)}:${w}`;
+    first = false;
+  }
+  return `${s}}`;
+}
+
+/**
+ * JSON.stringify of a string, byte for byte, without its cost for plain strings. JSON.stringify escapes only the quote,
+ * the backslash, control characters and lone surrogates: a string with none of them (any surrogate sends it to
+ * JSON.stringify) is quoted as is.
+ */
+export function jsonString(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
 /** What JSON.stringify serialises for an object: its toJSON(key), or the primitive inside a boxed one. */
-function dataOf(input: object, key: string): unknown {
+function dataOf(input: object, key: string | number): unknown {
   const toJSON = (input as { toJSON?: unknown }).toJSON;
-  const value: unknown = typeof toJSON === 'function' ? (toJSON as (k: string) => unknown).call(input, key) : input;
+  const value: unknown = typeof toJSON === 'function' ? (toJSON as (k: string) => unknown).call(input, String(key)) : input;
+  // A plain object or array is the common case: no boxed primitive has their prototype.
+  const proto: unknown = typeof value === 'object' && value !== null ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === Array.prototype) return value;
   if (value instanceof Number) return Number(value);
   if (value instanceof String) return String(value);
   if (value instanceof Boolean) return value.valueOf();
@@ -102,10 +165,21 @@ function dataOf(input: object, key: string): unknown {
  * Key order: every key sorted by UTF-16 code units (JavaScript's default string sort), integer-like keys
  * included — RFC 8785 (JCS) §3.2.3. So `{"a":…,"10":…,"2":…}` is written `{"10":…,"2":…,"a":…}`, which any
  * JCS implementation reproduces; JavaScript's own habit of holding integer-like keys first does not leak
- * into the bytes.
+ * into the bytes. An insertion sort with `<` (which compares UTF-16 code units, as the default sort does): objects
+ * have few keys, and the default sort's generic comparison was a tenth of the writer's time.
  */
 function orderedKeys(obj: Record<string, unknown>): string[] {
-  return Object.keys(obj).sort();
+  const keys = Object.keys(obj);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 export function sha256Hex(text: string): string {
