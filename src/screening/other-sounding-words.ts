@@ -1,0 +1,34 @@
+/**
+ * Near names that sound different in company and vessel names: "Karimi Fresh Produce" and "Kariuki Fresh Produce",
+ * "Lefkada Bulk Carriers" and "Lefkosia Bulk Carriers" share most letters, and Jaro-Winkler (which forgives what lies
+ * between a shared beginning and end) scores the words 0.9 and more. They are two names, not one name misspelt:
+ *
+ * - a misspelling is mostly one slip: Damerau (1964, "A technique for computer detection and correction of spelling
+ *   errors", CACM 7(3)) found about 80 % of misspelt words one insertion, deletion, substitution or transposition away
+ *   from the word meant; one letter apart stays a spelling variant here (`Exxor` / `Exxon`);
+ * - a transliteration or a spelling by ear keeps the name's consonant sounds (the idea of Soundex and Metaphone, which
+ *   the phonetic key follows: "Khouri" / "Khoury", "Husain" / "Hussain" have one key);
+ * - two words two letters or more apart whose keys differ in one consonant fail both: neither a slip nor a variant
+ *   spelling of the same sounds, but another name (krm / krk).
+ *
+ * Only for companies and vessels: their names are registered strings copied from documents. People's names are
+ * heard, retyped and transliterated, and screening already asks more of a person's spelling-level match
+ * (`personFuzzyStretch`). Words are compared as folded (transliteration-variants.ts), so a word written by German or
+ * Polish conventions (`Prigoschin`, `Wiktor`) is compared by the sounds its letters stand for.
+ */
+import { levenshtein } from './jaro-winkler.ts';
+import type { NameToken } from './name-normaliser.ts';
+import { phoneticKey } from './phonetic-key.ts';
+
+/** Whether two words of a company or vessel name are different names that merely share letters (see above). */
+export function otherSoundingWords(a: NameToken, b: NameToken): boolean {
+  if (a.kind !== 'word' || b.kind !== 'word') return false;
+  const fa = a.fold ?? a.text;
+  const fb = b.fold ?? b.text;
+  const ka = fa === a.text ? a.phonetic : phoneticKey(fa);
+  const kb = fb === b.text ? b.phonetic : phoneticKey(fb);
+  if (ka.length !== kb.length || ka === kb) return false;
+  let differ = 0;
+  for (let k = 0; k < ka.length && differ < 2; k++) if (ka[k] !== kb[k]) differ++;
+  return differ === 1 && levenshtein(fa, fb, 1) > 1;
+}
