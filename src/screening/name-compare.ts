@@ -82,8 +82,9 @@ export interface NameCompareParams {
    */
   distinctDictionaryWords: boolean;
   /**
-   * Companies and vessels: two words two letters or more apart whose phonetic keys differ in one consonant are different
-   * names, not spelling variants (Karimi / Kariuki: krm / krk; other-sounding-words.ts).
+   * Companies and vessels: two words two letters or more apart whose phonetic keys are as long but differ (as many
+   * consonant sounds, other ones) are different names, not spelling variants (Karimi / Kariuki: krm / krk;
+   * other-sounding-words.ts).
    */
   distinctSoundingWords: boolean;
   /**

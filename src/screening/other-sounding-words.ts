@@ -8,8 +8,9 @@
  *   from the word meant; one letter apart stays a spelling variant here (`Exxor` / `Exxon`);
  * - a transliteration or a spelling by ear keeps the name's consonant sounds (the idea of Soundex and Metaphone, which
  *   the phonetic key follows: "Khouri" / "Khoury", "Husain" / "Hussain" have one key);
- * - two words two letters or more apart whose keys differ in one consonant fail both: neither a slip nor a variant
- *   spelling of the same sounds, but another name (krm / krk).
+ * - two words two letters or more apart with as many consonant sounds, but other ones (keys of one length that
+ *   differ: krm / krk), fail both: neither a slip nor a spelling of the same sounds, but another name. A consonant
+ *   sound more or less (keys of other lengths: "Trafalgura" / "Trafigura") is left to the spelling comparison.
  *
  * Only for companies and vessels: their names are registered strings copied from documents. People's names are
  * heard, retyped and transliterated, and screening already asks more of a person's spelling-level match
@@ -27,8 +28,6 @@ export function otherSoundingWords(a: NameToken, b: NameToken): boolean {
   const fb = b.fold ?? b.text;
   const ka = fa === a.text ? a.phonetic : phoneticKey(fa);
   const kb = fb === b.text ? b.phonetic : phoneticKey(fb);
-  if (ka.length !== kb.length || ka === kb) return false;
-  let differ = 0;
-  for (let k = 0; k < ka.length && differ < 2; k++) if (ka[k] !== kb[k]) differ++;
-  return differ === 1 && levenshtein(fa, fb, 1) > 1;
+  // as many consonant sounds, not the same ones, and more than one slip apart
+  return ka.length === kb.length && ka !== kb && levenshtein(fa, fb, 1) > 1;
 }

@@ -143,8 +143,8 @@ export const NameCompareSettingsSchema = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      'Companies and vessels: two words two letters or more apart whose sound keys differ in one consonant are different ' +
-        'names (Karimi / Kariuki); default true.',
+      'Companies and vessels: two words two letters or more apart with as many consonant sounds but other ones are ' +
+        'different names (Karimi / Kariuki); default true.',
     ),
   distinctGenderedForms: z
     .boolean()
