@@ -8,6 +8,8 @@ describe('leading titles are Latin-script words, dropped only from names written
   it('a Latin title is dropped, as before', () => {
     expect(texts('Hon. John Smith')).toEqual(['john', 'smith']);
     expect(texts('Dr. Ivan Petrov')).toEqual(['ivan', 'petrov']);
+    // capitals, as lists write names, are Latin letters too
+    expect(texts('DR. IVAN PETROV')).toEqual(['ivan', 'petrov']);
     expect(compareNames('person', 'Hon. John Smith', 'John Smith').score).toBe(1);
   });
 
