@@ -261,17 +261,12 @@ function leadingGivenName(toks: readonly string[], dict: Dictionaries): boolean 
   return toks.length > 1 && dict.personGroups.has(toks[0]!);
 }
 
-/**
- * People: leading titles dropped, suffixes and degrees dropped, connectors and honorifics in one spelling. Titles are
- * the Latin-script titles of the prefix list, so they are dropped only from a name written with Latin letters: a name
- * written wholly in another script is transliterated, and a word of it that happens to spell a title is a name (Khmer
- * ហ៊ុន, the family name Hun, transliterates as "hon", the abbreviation of Honourable).
- */
-function personTokens(tokens: string[], dict: Dictionaries, latin: boolean): string[] {
+/** People: leading titles dropped, suffixes and degrees dropped, connectors and honorifics in one spelling. */
+function personTokens(tokens: string[], dict: Dictionaries): string[] {
   let toks = tokens;
   // drop leading titles/honorifics ("Mr", "Dr.", "His Excellency", "Präsident"), keeping at least one token
   for (;;) {
-    if (!latin || toks.length < 2) break;
+    if (toks.length < 2) break;
     const p = matchPhrase(dict.personPrefixes, toks, 0);
     if (!p || p.tokens.length >= toks.length) break;
     toks = toks.slice(p.tokens.length);
@@ -429,9 +424,6 @@ function weightedTokens(
   return out;
 }
 
-/** A Latin letter, accented ones included. */
-const LATIN_LETTER = /\p{Script=Latin}/u;
-
 export function normaliseName(name: string, schema: NameSchema = 'unknown'): NormalisedName {
   const dict = nameDictionaries();
   const abjad = isAbjad(name);
@@ -440,10 +432,7 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   const legalForms: string[] = [];
   if (schema !== 'person') text = withoutParenthesisedLegalForms(text, dict, legalForms);
   let toks = withoutPartyLabel(baseTokens(text), dict);
-  toks =
-    schema === 'person'
-      ? personTokens(toks, dict, LATIN_LETTER.test(name))
-      : organisationTokens(toks, dict, schema, legalForms, isSyllabic(name));
+  toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms, isSyllabic(name));
   toks = numbersToDigits(toks).map(arabicArticle);
   if (schema === 'person') toks = toks.map(unLeet);
   const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name), burmese: /[\u1000-\u109f]/.test(name) }, dict);
