@@ -23,6 +23,8 @@ describe('Khmer: the vowels the script does not write', () => {
 
   it('subscript consonants stay in the onset, before the vowel', () => {
     expect(romaniseKhmer('នរោត្តម')).toBe('noraottam');
+    // the onset's base consonant decides how the vowel reads: ក្រុង (city) is "krong", as in Krong Phnom Penh
+    expect(romaniseKhmer('ក្រុង')).toBe('krong');
   });
 
   it('names written in Khmer meet their usual Latin spellings; other names stay apart', () => {
