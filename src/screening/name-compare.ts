@@ -27,6 +27,7 @@ import { derivedSurnames } from './derived-name-forms.ts';
 import { activitySurcharge } from './activity-words.ts';
 import { sameLettersComparison, sameLettersOtherSpacing } from './spacing-variants.ts';
 import { abbreviationPairs } from './abbreviated-words.ts';
+import { otherSoundingWords } from './other-sounding-words.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -81,6 +82,12 @@ export interface NameCompareParams {
    */
   distinctDictionaryWords: boolean;
   /**
+   * Companies and vessels: two words two letters or more apart whose phonetic keys are as long but differ (as many
+   * consonant sounds, other ones) are different names, not spelling variants (Karimi / Kariuki: krm / krk;
+   * other-sounding-words.ts).
+   */
+  distinctSoundingWords: boolean;
+  /**
    * People: the masculine and feminine forms of one name (Luis / Luisa, Antonio / Antonia, Ivanov / Ivanova) are names
    * of different people, not spelling variants (gendered-name-forms.ts).
    */
@@ -126,6 +133,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   jurisdictionFactor: 0.9,
   distinctPlurals: true,
   distinctDictionaryWords: true,
+  distinctSoundingWords: true,
   // Off by default: on the held-out halves neither removed a false positive, and both can miss a listed person
   // whose name was typed in another form (a woman using her family's masculine surname abroad, a dropped -s).
   distinctGenderedForms: false,
@@ -394,6 +402,10 @@ const otherDictionaryWord = (a: NameToken, b: NameToken, params: NameComparePara
   params.distinctDictionaryWords && isWritten(a) && isWritten(b) && differentDictionaryWords(a.raw, b.raw);
 const isWritten = (t: NameToken): boolean => t.kind === 'word' || t.kind === 'symbol';
 
+/** Two words of a company or vessel name that would match as spellings but are other words or other-sounding names. */
+const otherThingWord = (a: NameToken, b: NameToken, s: TokenSim, params: NameCompareParams): boolean =>
+  otherDictionaryWord(a, b, params) || (params.distinctSoundingWords && s.how === 'fuzzy' && otherSoundingWords(a, b));
+
 /**
  * Words joined stand for one word written as two (Abdul Rahman / Abdulrahman), so the two spellings differ in a letter
  * or two, not in a word. Jaro-Winkler favours a shared beginning and end and forgives what lies between, so without
@@ -432,7 +444,7 @@ function candidatePairs(
       // the word-level rules below look only at pairs that would match as spellings (few), not at every pair
       if (s.sim < 1 && person && otherPersonName(ta[i]!.text, tb[j]!.text, params)) continue;
       if (person && params.distinctDerivedNames && (s.how === 'fuzzy' || s.how === 'phonetic') && derivedSurnames(ta, i, tb, j)) continue;
-      if (s.sim < 1 && namesOfThings && otherDictionaryWord(ta[i]!, tb[j]!, params)) {
+      if (s.sim < 1 && namesOfThings && otherThingWord(ta[i]!, tb[j]!, s, params)) {
         otherWords.push(`${ta[i]!.raw} / ${tb[j]!.raw}`);
         continue;
       }

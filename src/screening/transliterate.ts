@@ -4,11 +4,13 @@
  * Hebrew (with the vowel-letter rules below), Arabic/Persian/Urdu (consonant skeleton plus long vowels), Hangul
  * (algorithmic), Japanese kana and Burmese (burmese-romanise.ts) by our own tables; CJK ideographs one syllable per
  * token (Hanyu Pinyin from any-ascii), and every other script (Thai, Khmer, Devanagari, Ethiopic, ...) through
- * any-ascii. Digits of every script (Arabic-Indic, Persian, Devanagari, full-width, ...) become ASCII digits.
+ * any-ascii, Khmer with the vowels the script does not write (khmer-romanise.ts). Digits of every script
+ * (Arabic-Indic, Persian, Devanagari, full-width, ...) become ASCII digits.
  * Latin diacritics are stripped by the normaliser afterwards (NFKD).
  */
 import anyAscii from 'any-ascii';
 import { isBurmese, romaniseBurmese } from './burmese-romanise.ts';
+import { romaniseKhmer } from './khmer-romanise.ts';
 
 function table(pairs: string): Map<string, string> {
   const m = new Map<string, string>();
@@ -189,7 +191,8 @@ export function transliterate(input: string): string {
     .replace(/ու/g, 'u')
     .replace(/Ու|ՈՒ/g, 'U')
     .replace(/[\u05d0-\u05ea][\u05d0-\u05ea\u0591-\u05c7'"\u05f3\u05f4’]*/g, hebrewWord)
-    .replace(/[\u1000-\u109f]+/g, (run) => (isBurmese(run) ? romaniseBurmese(run) : run));
+    .replace(/[\u1000-\u109f]+/g, (run) => (isBurmese(run) ? romaniseBurmese(run) : run))
+    .replace(/[\u1780-\u17ff]+/g, romaniseKhmer);
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (code < 0x370) {

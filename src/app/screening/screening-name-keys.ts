@@ -82,6 +82,10 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   },
   // identifiers: their kinds and normalisation are part of the keys
   { company: { name: 'Halcyon Maritime', lei: '529900T8BM49AURSDO55', imoCompanyNumber: '5571322', registrationNumber: 'SC123456' } },
+  // Khmer, romanised with the vowels the script does not write (khmer-romanise.ts)
+  { fullName: 'ហ៊ុន សែន' },
+  // generic company words in CJK script that are translated into English ones (remit-org-terms.yml)
+  { company: { name: '雾山精密电子矿业有限公司' } },
   // words that are also names of Object.prototype members (a table look-up once turned "Constructor" into a function)
   { fullName: 'Constructor Forty-Two', company: { name: 'First Constructor Works Ltd' } },
 ];

@@ -139,6 +139,13 @@ export const NameCompareSettingsSchema = z.strictObject({
     .boolean()
     .optional()
     .describe('Companies and vessels: two different dictionary words are different names (Exports / Experts); default true.'),
+  distinctSoundingWords: z
+    .boolean()
+    .optional()
+    .describe(
+      'Companies and vessels: two words two letters or more apart with as many consonant sounds but other ones are ' +
+        'different names (Karimi / Kariuki); default true.',
+    ),
   distinctGenderedForms: z
     .boolean()
     .optional()

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { compareNames } from '../../src/screening/matcher.ts';
+import { DEFAULT_COMPARE_PARAMS, SCREENING_COMPARE_PARAMS } from '../../src/screening/name-compare.ts';
+
+const WITHOUT = { ...DEFAULT_COMPARE_PARAMS, distinctSoundingWords: false };
+const THRESHOLD = 0.8;
+const on = (schema: string, a: string, b: string) => compareNames(schema, a, b).score;
+const off = (schema: string, a: string, b: string) => compareNames(schema, a, b, WITHOUT).score;
+
+describe('near names that sound different, in company and vessel names', () => {
+  it('two letters apart and a consonant apart in sound: another name (Karimi / Kariuki)', () => {
+    const r = compareNames('organisation', 'Karimi Fresh Produce', 'Kariuki Fresh Produce');
+    expect(r.score).toBeLessThan(THRESHOLD);
+    expect(r.explanation.notes).toContain('other words, not a spelling variant: karimi / kariuki');
+    // without the rule the same pair is a spelling variant
+    expect(off('organisation', 'Karimi Fresh Produce', 'Kariuki Fresh Produce')).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(on('vessel', 'Karimi Star', 'Kariuki Star')).toBeLessThan(THRESHOLD);
+    expect(off('vessel', 'Karimi Star', 'Kariuki Star')).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
+  it('two consonant sounds replaced: another name all the more (Mavromatis / Mavrokakis)', () => {
+    expect(on('organisation', 'Mavromatis Marine Brokers', 'Mavrokakis Marine Brokers')).toBeLessThan(THRESHOLD);
+    expect(off('organisation', 'Mavromatis Marine Brokers', 'Mavrokakis Marine Brokers')).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
+  it('screening applies it too (the screening parameters keep the default)', () => {
+    expect(SCREENING_COMPARE_PARAMS.distinctSoundingWords).toBe(true);
+    expect(compareNames('organisation', 'Karimi Fresh Produce', 'Kariuki Fresh Produce', SCREENING_COMPARE_PARAMS).score).toBeLessThan(
+      THRESHOLD,
+    );
+  });
+
+  it('one letter apart is a slip, still matched, even where the sound changes (Exxor / Exxon)', () => {
+    expect(on('organisation', 'Exxor Mobil Corporation', 'Exxon Mobil Corporation')).toBeGreaterThanOrEqual(0.9);
+    expect(on('organisation', 'Mavrodis Shipping', 'Mavrokis Shipping')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('spellings of the same sounds stay variants: the same key, or a consonant more or less', () => {
+    expect(on('organisation', 'Husain Brothers Industries', 'Hussain Brothers Industries')).toBeGreaterThanOrEqual(0.9);
+    expect(on('organisation', 'Khoury Stone Works Ltd', 'Khouri Stone Works Limited')).toBeGreaterThanOrEqual(0.9);
+    // two letters apart, but a consonant sound more (keys trflgr / trfgr): left to the spelling comparison, matched
+    expect(on('organisation', 'Trafalgura Group Pte. Ltd.', 'Trafigura Group Pte. Ltd.')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("words written by another language's transliteration conventions are compared by their sounds", () => {
+    // German "sch" for ж: raw, two letters and a consonant apart; folded, one letter
+    const pair = ['Prigoschin Catering OOO', 'Prigozhin Catering OOO'] as const;
+    expect(on('organisation', ...pair)).toBeGreaterThanOrEqual(0.9);
+    expect(on('organisation', ...pair)).toBe(off('organisation', ...pair));
+  });
+
+  it("people are not concerned: a person's name is heard and retyped", () => {
+    expect(on('person', 'Ahmad Karimi', 'Ahmad Kariuki')).toBe(off('person', 'Ahmad Karimi', 'Ahmad Kariuki'));
+    expect(on('person', 'Ahmad Karimi', 'Ahmad Kariuki')).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+});
