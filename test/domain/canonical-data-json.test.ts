@@ -40,6 +40,23 @@ describe('canonicalDataJson', () => {
     );
   });
 
+  it('orders keys by UTF-16 code units for small and large objects alike (insertion sort and default sort)', () => {
+    // Keys from a small alphabet so that integer-like keys, shared prefixes and duplicates come up; up to 80 keys
+    // crosses the writer's switch from its insertion sort to the default sort.
+    const key = fc.string({ unit: fc.constantFrom('a', 'B', '1', '0', 'é', '\u{1F600}'), maxLength: 4 });
+    fc.assert(
+      fc.property(fc.dictionary(key, fc.integer(), { maxKeys: 80, size: 'max' }), (obj) => {
+        const expected = `{${Object.keys(obj)
+          .sort()
+          .map((k) => `${JSON.stringify(k)}:${obj[k]}`)
+          .join(',')}}`;
+        expect(canonicalJson(obj)).toBe(expected);
+        expect(canonicalDataJson(obj)).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('calls toJSON with the member key, as JSON.stringify does', () => {
     const at = new Date('2026-03-02T10:00:00Z');
     expect(canonicalDataJson({ b: at, a: [at], c: { toJSON: (k: string) => `key ${k}` } })).toBe(

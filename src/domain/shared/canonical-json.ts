@@ -168,8 +168,11 @@ function dataOf(input: object, key: string | number): unknown {
  * into the bytes. An insertion sort with `<` (which compares UTF-16 code units, as the default sort does): objects
  * have few keys, and the default sort's generic comparison was a tenth of the writer's time.
  */
+const INSERTION_SORT_MAX_KEYS = 24;
 function orderedKeys(obj: Record<string, unknown>): string[] {
   const keys = Object.keys(obj);
+  // Insertion sort is quadratic: a large record (a ledger's entries, a keyed map in a payload) takes the default sort.
+  if (keys.length > INSERTION_SORT_MAX_KEYS) return keys.sort();
   for (let i = 1; i < keys.length; i++) {
     const k = keys[i]!;
     let j = i - 1;
