@@ -464,7 +464,7 @@ function explain(stores: readonly StoreResult[]): string[] {
       const eight = s.fsyncCeiling.postgres8ConnectionCommitsPerSecond ?? 0;
       lines.push(
         `  Each PostgreSQL commit waits for its WAL flush: one connection commits ~${one}/s, 8 connections ~${eight}/s (group commit shares flushes). ` +
-          `A lead is one transaction of ~9 round trips (BEGIN, row locks, reads, the writes sent together with the next statement, COMMIT; 12 with the request's reads outside it) over the pool, so per-lead latency is dominated by round trips and CPU in two processes (Node + PostgreSQL) on the same 2 cores; ` +
+          `A lead is 6 round trips (the counters read outside the transaction; inside it BEGIN with the dedupe lock and read, the lead claim, the pool and rep locks with the presence read, the decision's writes, COMMIT: statements that wait for nothing are pipelined with the next one, docs/storage.md) over the pool, so per-lead latency is dominated by round trips and CPU in two processes (Node + PostgreSQL) on the same 2 cores; ` +
           `concurrent leads overlap their transactions (row locks, not a global lock), which is how the rate can exceed the single-connection commit ceiling, up to the 8-connection one.`,
       );
     }
