@@ -4,6 +4,7 @@ import type { ConditionInput } from '../src/domain/conditions/condition.schema.t
 import { decide } from '../src/domain/decision/decide.ts';
 import { LeadSchema, type Lead } from '../src/domain/lead/lead.schema.ts';
 import type { CompiledOrg } from '../src/domain/org/compiled-org.ts';
+import { canonicalDataJson } from '../src/domain/shared/canonical-json.ts';
 import { jurisdictionCovers } from '../src/domain/shared/jurisdiction.ts';
 import { InMemoryRoutingState } from '../src/domain/strategies/in-memory-routing-state.ts';
 import { syntheticLeads, syntheticOrg } from './synthetic-org.ts';
@@ -92,6 +93,33 @@ function plainEligible(org: CompiledOrg, lead: Lead, ruleId: string): number {
     for (const rep of team.reps) if (rep.status === 'active' && covered(rep.grants)) n++;
   }
   return n;
+}
+
+/**
+ * What production pays per decision: decideAndRecord writes every decision's canonical text (the decision row the audit
+ * entry references), so a change that only moves work from decide() into that text does not count. A fresh routing
+ * state and the same leads as the decide() loop; the text's length is summed so the work cannot be skipped.
+ */
+function recordedDecisions(org: CompiledOrg, leads: readonly Lead[]) {
+  const state = new InMemoryRoutingState();
+  for (let i = 0; i < Math.min(2000, leads.length); i++) {
+    const r = decide({ org, lead: leads[i]!, at: AT, state, decisionId: 'warm' });
+    canonicalDataJson(r.decision);
+  }
+  const ns: number[] = [];
+  let chars = 0;
+  for (let i = 0; i < leads.length; i++) {
+    const s = process.hrtime.bigint();
+    const r = decide({ org, lead: leads[i]!, at: AT + i * 50, state, decisionId: `d${i}` });
+    chars += canonicalDataJson(r.decision).length;
+    state.apply(r.changes);
+    ns.push(Number(process.hrtime.bigint() - s));
+  }
+  return {
+    description: 'decide() plus the canonical text of the decision, as decideAndRecord stores it',
+    ...stats(ns),
+    avgTextChars: Math.round(chars / leads.length),
+  };
 }
 
 export async function runEngineBench(options: { decisions?: number } = {}) {
@@ -195,6 +223,7 @@ export async function runEngineBench(options: { decisions?: number } = {}) {
     },
     decisions: n,
     remitFullDecision: remit,
+    remitRecordedDecision: recordedDecisions(org, leads),
     ruleSelection: { remit: remitSelect, jsonRulesEngine: jreSelect, speedup: +(remitSelect.perSecond / jreSelect.perSecond).toFixed(1) },
     baselineRouting: {
       description: 'json-rules-engine first-match rule selection + plain-JS licence filter (no trace, no reasons)',
