@@ -12,8 +12,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/domain' },
       to: {
-        path: '^src/(app|store|http|cli|screening)|^(node:)?(fs|net|http|https|child_process|sqlite|worker_threads)$|^node_modules/(pg|kysely|fastify|pino)',
+        path: '^src/(app|store|http|cli|screening|runtime)|^(node:)?(fs|net|http|https|child_process|sqlite|worker_threads)$|^node_modules/(pg|kysely|fastify|pino)',
       },
+    },
+    {
+      name: 'runtime-is-a-leaf',
+      comment: 'src/runtime (how code runs inside Node, e.g. starting worker threads) is used by every layer but the domain.',
+      severity: 'error',
+      from: { path: '^src/runtime' },
+      to: { path: '^src/(domain|screening|audit|config|app|store|http|cli)' },
     },
     {
       name: 'screening-is-a-library',

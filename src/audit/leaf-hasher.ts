@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../runtime/worker-thread.ts';
 import { storedLeafText, type StoredAuditRow } from './audit-entry.ts';
 import type { LeafHashAnswer, LeafHashRequest } from './leaf-hash-worker.ts';
 import { HASH_BYTES } from './tree-hash.ts';
@@ -24,7 +25,7 @@ export class LeafHashWorker {
   #failed: unknown = null;
 
   constructor() {
-    this.#worker = new Worker(new URL('./leaf-hash-worker.ts', import.meta.url));
+    this.#worker = startWorker(new URL('./leaf-hash-worker.ts', import.meta.url));
     this.#worker.on('message', (m: LeafHashAnswer) => {
       const w = this.#waiting.get(m.id);
       this.#waiting.delete(m.id);

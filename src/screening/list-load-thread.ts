@@ -9,7 +9,8 @@
  * that crashes, exits or cannot start rejects with a SourceLoadError marked `worker`, a ListLoadError too, so every
  * caller treats it as an unreadable file.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../runtime/worker-thread.ts';
 import { ListLoadError } from './list-error.ts';
 import type { ListLoadAnswer, ListLoadRequest, LayoutSlot } from './list-load-worker.ts';
 import type { ListSource } from './list-sources.ts';
@@ -83,7 +84,7 @@ export class ListLoadThreads {
     return new Promise((resolve, reject) => {
       let worker: Worker;
       try {
-        worker = new Worker(this.#workerUrl, { workerData: request });
+        worker = startWorker(this.#workerUrl, { workerData: request });
       } catch (e) {
         reject(workerFailed(sources, e instanceof Error ? e.message : String(e)));
         return;

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../runtime/worker-thread.ts';
 import { digestRanges, type LeafDigestRequest, type LeafRangeDigest } from '../../audit/index.ts';
 import { fromWire, type WireDigest } from './audit-digest-wire.ts';
 
@@ -39,7 +39,7 @@ async function* digestsOnWorkers(
   if (ranges.length === 0) return;
   const answers = ranges.map(() => deferred<LeafRangeDigest>());
   const pool = Array.from({ length: Math.min(workerCount, ranges.length) }, () => {
-    const worker = new Worker(url, { workerData: data });
+    const worker = startWorker(url, { workerData: data });
     const assigned = new Set<number>();
     let dead: string | null = null;
     worker.on('message', (m: DigestAnswer) => {

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../runtime/worker-thread.ts';
 import type { CheckpointMessage } from './checkpoint-worker.ts';
 import { whileWritesHeld } from './node-sqlite-dialect.ts';
 
@@ -28,7 +28,7 @@ export function startBackgroundCheckpointer(
   onMessage: (m: CheckpointMessage) => void = () => {},
 ): BackgroundCheckpointer {
   raw.exec('PRAGMA wal_autocheckpoint = 0');
-  const worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: { path, intervalMs } });
+  const worker = startWorker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: { path, intervalMs } });
   // Never keeps a process alive on its own.
   worker.unref();
   let stopping = false;

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../runtime/worker-thread.ts';
 import type { QuickCheckMessage } from './quick-check-worker.ts';
 import type { SqliteFileWatch } from './sqlite-file-watch.ts';
 
@@ -19,7 +19,7 @@ export function startIntegrityMonitor(
   intervalMs: number,
   onProblem: IntegrityProblemListener = () => {},
 ): IntegrityMonitor {
-  const worker = new Worker(new URL('./quick-check-worker.ts', import.meta.url), { workerData: { path: watch.file, intervalMs } });
+  const worker = startWorker(new URL('./quick-check-worker.ts', import.meta.url), { workerData: { path: watch.file, intervalMs } });
   // The monitor never keeps a process alive on its own.
   worker.unref();
   worker.on('message', (m: QuickCheckMessage) => {
