@@ -96,11 +96,14 @@ describe('SQLite background checkpointer', () => {
         extra += 100;
       }
       // After a RESTART the next commits write from the start of the WAL: 100 more (~1,700 frames, far fewer than the
-      // ≥ 4000 it held) leave its size as it was instead of appending.
+      // ≥ 4000 it held) are written over it instead of appended. When exactly the WAL is reset depends on scheduling:
+      // under CPU load the worker's next checkpoint can still hold a read mark for the first few commits, which then
+      // append (seen: ~340 frames) before the reset. So the test bounds the growth well below what 100 appended commits
+      // take, rather than asserting an unchanged size.
       const walAfterRestart = size(`${file}-wal`);
       expect(walAfterRestart).toBeGreaterThanOrEqual(4000 * 4096);
       await writeMany(store, 100);
-      expect(size(`${file}-wal`)).toBe(walAfterRestart);
+      expect(size(`${file}-wal`) - walAfterRestart).toBeLessThan(1000 * 4096);
       expect(messages.filter((m) => m.kind === 'failed')).toEqual([]);
       written = 400 + extra + 100;
     } finally {
