@@ -368,9 +368,9 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
       (loads ??= [...last.loads])[k] = load;
       const i = last.loadReps[k]!;
       const outcome = availabilityOf(ctx, lt.reps[i]!);
-      // Still available (the rep just assigned, under its caps): the outcomes stay the very same array, so the team's
-      // verdicts are not rebuilt (evaluateTeam); only the load it was read with moves on.
-      if (outcome === AVAILABLE && last.outcomes[i] === AVAILABLE) continue;
+      // The same as before (the rep just assigned, still under its caps): the outcomes stay the very same array, so the
+      // team's verdicts are not rebuilt (evaluateTeam); only the load it was read with moves on.
+      if (sameOutcome(outcome, last.outcomes[i]!)) continue;
       (outcomes ??= [...last.outcomes])[i] = outcome;
     }
     if (loads === null) return last.outcomes;
@@ -382,16 +382,43 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   const loadIds: string[] = [];
   const loads: (RepLoad | undefined)[] = [];
   const outcomes: AvailabilityOutcome[] = [];
-  lt.reps.forEach((lr, i) => {
+  // A new window (the next minute) mostly says what the last one said (a paused rep is still paused, an absent one
+  // still absent): an outcome equal to the rep's last one is that very object, so its verdict is not built again, and
+  // when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam).
+  const before = last?.outcomes;
+  let same = before !== undefined;
+  for (let i = 0; i < lt.reps.length; i++) {
+    const lr = lt.reps[i]!;
     if (lr.readsLoad) {
       loadReps.push(i);
       loadIds.push(lr.rep.id);
       loads.push(ctx.state.load(lr.rep.id));
     }
-    outcomes.push(availabilityOf(ctx, lr));
-  });
-  slots[slot] = { from, to: Math.min(minute + 60_000, absent.to), loadReps, loadIds, loads, outcomes: Object.freeze(outcomes) };
-  return outcomes;
+    const outcome = availabilityOf(ctx, lr);
+    const kept = before !== undefined && sameOutcome(outcome, before[i]!) ? before[i]! : outcome;
+    if (kept !== before?.[i]) same = false;
+    outcomes.push(kept);
+  }
+  const kept = same ? before! : Object.freeze(outcomes);
+  slots[slot] = { from, to: Math.min(minute + 60_000, absent.to), loadReps, loadIds, loads, outcomes: kept };
+  return kept;
+}
+
+const sameStrings = (a: readonly string[], b: readonly string[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** Whether two availability outcomes say the same (the same reasons, codes and details, and the same authorities). */
+function sameOutcome(a: AvailabilityOutcome, b: AvailabilityOutcome): boolean {
+  if (a === b) return true;
+  if (a === AVAILABLE || b === AVAILABLE) return false;
+  const [x, y] = [a as CheckFindings, b as CheckFindings];
+  if (x.reasons.length !== y.reasons.length || !sameStrings(x.reliedOn, y.reliedOn)) return false;
+  for (let i = 0; i < x.reasons.length; i++)
+    if (x.reasons[i]!.code !== y.reasons[i]!.code || x.reasons[i]!.detail !== y.reasons[i]!.detail) return false;
+  return true;
 }
 
 function evaluation(team: CompiledTeam, lt: LawfulTeam, verdicts: readonly RepVerdict[]): TeamEvaluation {
