@@ -123,7 +123,10 @@ describe('reused availability verdicts', () => {
         t.reps.forEach((r, j) => {
           if (timeRead(r) || timeRead(u.reps[j]!)) return;
           expect(u.reps[j], `lead ${i} team ${t.id} rep ${r.id}`).toBe(r);
-          if (!r.available) keptReps++;
+          if (r.available) return;
+          keptReps++;
+          // Declared immutable data (its canonical text written once and kept: shared/canonical-json.ts), not merely frozen.
+          expect(Object.getOwnPropertySymbols(r), `lead ${i} rep ${r.id}`).toHaveLength(1);
         });
         if (t.reps.length > 0 && !t.reps.some(timeRead)) {
           expect(u, `lead ${i} team ${t.id}`).toBe(t);

@@ -263,9 +263,9 @@ const EXCLUDED_FROM_REROUTE = { code: 'EXCLUDED_FROM_REROUTE', detail: 'missed t
 function repVerdict(ctx: DecisionContext, lr: LawfulRep): RepVerdict {
   const outcome = availabilityOf(ctx, lr);
   const excluded = exclusionsOf(ctx, lr.rep.id);
-  if (excluded === null) return verdictFrom(lr, outcome);
+  if (excluded === null) return Object.freeze(verdictFrom(lr, outcome));
   const { reasons, reliedOn } = outcome === AVAILABLE ? { reasons: NONE, reliedOn: NONE } : (outcome as CheckFindings);
-  return verdictFrom(lr, { reasons: [...reasons, ...excluded], reliedOn });
+  return Object.freeze(verdictFrom(lr, { reasons: [...reasons, ...excluded], reliedOn }));
 }
 
 /** Why this decision keeps the rep out besides its checks (an SLA re-route, a bulk reassignment); null when nothing. */
@@ -318,13 +318,16 @@ function availabilityOf(ctx: DecisionContext, lr: LawfulRep): AvailabilityOutcom
   return Object.freeze({ reasons: Object.freeze(reasons ?? []), reliedOn: Object.freeze(reliedOn ?? []) });
 }
 
-/** The rep's verdict from its lawful verdict and what its availability checks (and exclusions) said. */
+/**
+ * The rep's verdict from its lawful verdict and what its availability checks (and exclusions) said. Not frozen here:
+ * the caller freezes it, or declares it immutable data (verdictOf) — which an object frozen already cannot be.
+ */
 function verdictFrom(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
   if (outcome === AVAILABLE) return lr.whenAvailable;
   const { reasons, reliedOn } = outcome as CheckFindings;
   const available = reasons.length === 0;
   const relied = reliedOn.length === 0 ? lr.reliedOn : [...lr.reliedOn, ...reliedOn];
-  return Object.freeze({
+  return {
     id: lr.rep.id,
     name: lr.rep.name,
     lawful: lr.lawful,
@@ -333,7 +336,7 @@ function verdictFrom(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
     reasons: available ? lr.reasons : [...lr.reasons, ...reasons],
     reliedOn: relied,
     licences: reliedOn.length === 0 ? lr.licences : licencesOf(lr.rep, relied),
-  });
+  };
 }
 
 /** verdictFrom for a kept availability outcome: the same outcome object gives the same verdict object. */
