@@ -104,4 +104,38 @@ describe('reused availability verdicts', () => {
     for (const code of ['CAPACITY_REACHED', 'DAILY_CAP_REACHED', 'OUT_OF_HOURS', 'OUT_OF_OFFICE', 'REP_AWAY', 'EXCLUDED_FROM_REROUTE'])
       expect([...reasons]).toContain(code);
   }, 120_000);
+
+  it('a new minute that changes no outcome keeps the verdict objects of the last one', () => {
+    const org = tightOrg();
+    const state = new InMemoryRoutingState();
+    const leads = syntheticLeads(400, 24, 1805).map((l) => LeadSchema.parse(l));
+    // Mid-afternoon UTC, away from the runs' out-of-office periods and the Dubai hours' end; one minute apart, state unchanged.
+    const [first, next] = [Date.parse('2026-11-24T14:00:10Z'), Date.parse('2026-11-24T14:01:10Z')];
+    let keptReps = 0;
+    let keptTeams = 0;
+    for (const [i, lead] of leads.entries()) {
+      const x = decide({ org, lead, at: first, state, decisionId: `a${i}` }).decision;
+      const y = decide({ org, lead, at: next, state, decisionId: `b${i}` }).decision;
+      x.candidates.forEach((t, k) => {
+        const u = y.candidates[k]!;
+        // An outcome that reads the local minute (out of hours) may say something new; any other is the same object.
+        const timeRead = (v: (typeof t.reps)[number]) => v.reasons.some((r) => r.code === 'OUT_OF_HOURS');
+        t.reps.forEach((r, j) => {
+          if (timeRead(r) || timeRead(u.reps[j]!)) return;
+          expect(u.reps[j], `lead ${i} team ${t.id} rep ${r.id}`).toBe(r);
+          if (r.available) return;
+          keptReps++;
+          // Declared immutable data (its canonical text written once and kept: shared/canonical-json.ts), not merely frozen.
+          expect(Object.getOwnPropertySymbols(r), `lead ${i} rep ${r.id}`).toHaveLength(1);
+        });
+        if (t.reps.length > 0 && !t.reps.some(timeRead)) {
+          expect(u, `lead ${i} team ${t.id}`).toBe(t);
+          keptTeams++;
+        }
+      });
+    }
+    // Not vacuous: unavailable reps (paused, out of office, at a cap) and whole teams were met in both minutes.
+    expect(keptReps).toBeGreaterThan(50);
+    expect(keptTeams).toBeGreaterThan(50);
+  });
 });

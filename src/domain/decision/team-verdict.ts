@@ -263,9 +263,9 @@ const EXCLUDED_FROM_REROUTE = { code: 'EXCLUDED_FROM_REROUTE', detail: 'missed t
 function repVerdict(ctx: DecisionContext, lr: LawfulRep): RepVerdict {
   const outcome = availabilityOf(ctx, lr);
   const excluded = exclusionsOf(ctx, lr.rep.id);
-  if (excluded === null) return verdictFrom(lr, outcome);
+  if (excluded === null) return Object.freeze(verdictFrom(lr, outcome));
   const { reasons, reliedOn } = outcome === AVAILABLE ? { reasons: NONE, reliedOn: NONE } : (outcome as CheckFindings);
-  return verdictFrom(lr, { reasons: [...reasons, ...excluded], reliedOn });
+  return Object.freeze(verdictFrom(lr, { reasons: [...reasons, ...excluded], reliedOn }));
 }
 
 /** Why this decision keeps the rep out besides its checks (an SLA re-route, a bulk reassignment); null when nothing. */
@@ -318,13 +318,16 @@ function availabilityOf(ctx: DecisionContext, lr: LawfulRep): AvailabilityOutcom
   return Object.freeze({ reasons: Object.freeze(reasons ?? []), reliedOn: Object.freeze(reliedOn ?? []) });
 }
 
-/** The rep's verdict from its lawful verdict and what its availability checks (and exclusions) said. */
+/**
+ * The rep's verdict from its lawful verdict and what its availability checks (and exclusions) said. Not frozen here:
+ * the caller freezes it, or declares it immutable data (verdictOf) — which an object frozen already cannot be.
+ */
 function verdictFrom(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
   if (outcome === AVAILABLE) return lr.whenAvailable;
   const { reasons, reliedOn } = outcome as CheckFindings;
   const available = reasons.length === 0;
   const relied = reliedOn.length === 0 ? lr.reliedOn : [...lr.reliedOn, ...reliedOn];
-  return Object.freeze({
+  return {
     id: lr.rep.id,
     name: lr.rep.name,
     lawful: lr.lawful,
@@ -333,7 +336,7 @@ function verdictFrom(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
     reasons: available ? lr.reasons : [...lr.reasons, ...reasons],
     reliedOn: relied,
     licences: reliedOn.length === 0 ? lr.licences : licencesOf(lr.rep, relied),
-  });
+  };
 }
 
 /** verdictFrom for a kept availability outcome: the same outcome object gives the same verdict object. */
@@ -368,9 +371,9 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
       (loads ??= [...last.loads])[k] = load;
       const i = last.loadReps[k]!;
       const outcome = availabilityOf(ctx, lt.reps[i]!);
-      // Still available (the rep just assigned, under its caps): the outcomes stay the very same array, so the team's
-      // verdicts are not rebuilt (evaluateTeam); only the load it was read with moves on.
-      if (outcome === AVAILABLE && last.outcomes[i] === AVAILABLE) continue;
+      // The same as before (the rep just assigned, still under its caps): the outcomes stay the very same array, so the
+      // team's verdicts are not rebuilt (evaluateTeam); only the load it was read with moves on.
+      if (sameOutcome(outcome, last.outcomes[i]!)) continue;
       (outcomes ??= [...last.outcomes])[i] = outcome;
     }
     if (loads === null) return last.outcomes;
@@ -382,16 +385,43 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   const loadIds: string[] = [];
   const loads: (RepLoad | undefined)[] = [];
   const outcomes: AvailabilityOutcome[] = [];
-  lt.reps.forEach((lr, i) => {
+  // A new window (the next minute) mostly says what the last one said (a paused rep is still paused, an absent one
+  // still absent): an outcome equal to the rep's last one is that very object, so its verdict is not built again, and
+  // when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam).
+  const before = last?.outcomes;
+  let same = before !== undefined;
+  for (let i = 0; i < lt.reps.length; i++) {
+    const lr = lt.reps[i]!;
     if (lr.readsLoad) {
       loadReps.push(i);
       loadIds.push(lr.rep.id);
       loads.push(ctx.state.load(lr.rep.id));
     }
-    outcomes.push(availabilityOf(ctx, lr));
-  });
-  slots[slot] = { from, to: Math.min(minute + 60_000, absent.to), loadReps, loadIds, loads, outcomes: Object.freeze(outcomes) };
-  return outcomes;
+    const outcome = availabilityOf(ctx, lr);
+    const kept = before !== undefined && sameOutcome(outcome, before[i]!) ? before[i]! : outcome;
+    if (kept !== before?.[i]) same = false;
+    outcomes.push(kept);
+  }
+  const kept = same ? before! : Object.freeze(outcomes);
+  slots[slot] = { from, to: Math.min(minute + 60_000, absent.to), loadReps, loadIds, loads, outcomes: kept };
+  return kept;
+}
+
+const sameStrings = (a: readonly string[], b: readonly string[]): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** Whether two availability outcomes say the same (the same reasons, codes and details, and the same authorities). */
+function sameOutcome(a: AvailabilityOutcome, b: AvailabilityOutcome): boolean {
+  if (a === b) return true;
+  if (a === AVAILABLE || b === AVAILABLE) return false;
+  const [x, y] = [a as CheckFindings, b as CheckFindings];
+  if (x.reasons.length !== y.reasons.length || !sameStrings(x.reliedOn, y.reliedOn)) return false;
+  for (let i = 0; i < x.reasons.length; i++)
+    if (x.reasons[i]!.code !== y.reasons[i]!.code || x.reasons[i]!.detail !== y.reasons[i]!.detail) return false;
+  return true;
 }
 
 function evaluation(team: CompiledTeam, lt: LawfulTeam, verdicts: readonly RepVerdict[]): TeamEvaluation {
