@@ -97,9 +97,11 @@ const activeSubscriptions = (db: Kysely<Database>, cached: CachedReads) => (know
   );
 
 /**
- * Inserts the outbox event. PostgreSQL: when this unit of work has not read the table generations yet, the insert rides
- * in a WITH of that read, one round trip (a data-modifying WITH always runs, once), and the counters are returned.
- * SQLite has no such WITH, and a statement costs no round trip.
+ * Inserts the outbox event. When this unit of work has not read the table generations yet, the insert carries that
+ * read and the counters are returned: one statement instead of two. PostgreSQL: the insert rides in a WITH of the read
+ * (a data-modifying WITH always runs, once), one round trip. SQLite has no data-modifying WITH, but RETURNING may hold a
+ * subquery: the counters come back as one JSON object (issue 18, lane sqlcpu: a lead's second counters read, its
+ * notification planning's, was a statement of its own). The counters are text in it, as exact as the plain read.
  */
 async function insertEvent(
   db: Kysely<Database>,
@@ -116,9 +118,21 @@ async function insertEvent(
         .select(['name', 'generation'])
         .execute(),
     );
+  if (caps.dialect === 'sqlite' && !cached.hasGenerations) {
+    const inserted = await shapes.run(db, 'outbox_events+generations', [values], (rows) =>
+      db.insertInto('outbox_events').values(rows).returning(COUNTERS_AS_JSON),
+    );
+    return fromCountersJson(inserted.rows[0]?.generations);
+  }
   await shapes.run(db, 'outbox_events', [values], (rows) => db.insertInto('outbox_events').values(rows));
   return undefined;
 }
+
+/** SQLite: every table's counter as one JSON object `{"users":"3",…}`, for a RETURNING clause. */
+const COUNTERS_AS_JSON = sql<string>`(select json_group_object(name, cast(generation as text)) from table_generations)`.as('generations');
+
+const fromCountersJson = (text: string | undefined): Generations =>
+  new Map(Object.entries(JSON.parse(text ?? '{}') as Record<string, string>));
 
 function subscriptions(
   db: Kysely<Database>,

@@ -154,6 +154,23 @@ describe.each(STORES)('table generations: $factory.name', ({ factory, run }) => 
     const outbox = await counted(() => enqueue(a));
     expect(outbox.value).toBe(1);
     expect(outbox.statements.some((s) => s.includes('from "webhook_subscriptions"'))).toBe(false);
+    // The outbox insert carries the transaction's read of the counters (PostgreSQL in a WITH, SQLite in RETURNING).
+    expect(outbox.statements).not.toContain(onlyCounters[0]);
+  });
+
+  it('an outbox insert that carries the counters read sees a subscription changed through another instance', async () => {
+    await b.outbox.upsertSubscription(subscription('sub_1', true));
+    expect(await enqueue(a)).toBe(1);
+    await b.outbox.upsertSubscription(subscription('sub_2', true));
+    const changed = await counted(() => enqueue(a));
+    expect(changed.value).toBe(2);
+    expect(changed.statements).not.toContain(onlyCounters[0]);
+    expect(changed.statements.some((s) => s.includes('from "webhook_subscriptions"'))).toBe(true);
+    await b.outbox.upsertSubscription(subscription('sub_1', false));
+    expect(await enqueue(a)).toBe(1);
+    const unchanged = await counted(() => enqueue(a));
+    expect(unchanged.value).toBe(1);
+    expect(unchanged.statements.some((s) => s.includes('from "webhook_subscriptions"'))).toBe(false);
   });
 
   const key = (id: string, c: string) => ({
