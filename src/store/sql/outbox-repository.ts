@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DeliveryRecord, DeliveryStatus, OutboxRepository, WebhookSubscriptionRecord } from '../ports/outbox.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
+import { deferrable } from './deferred-writes.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import { afterCursor } from './keyset-page.ts';
 import { pruneFinishedRows } from './prune-finished.ts';
@@ -98,8 +99,10 @@ const activeSubscriptions = (db: Kysely<Database>, cached: CachedReads) => (know
 
 /**
  * Inserts the outbox event. PostgreSQL: when this unit of work has not read the table generations yet, the insert rides
- * in a WITH of that read, one round trip (a data-modifying WITH always runs, once), and the counters are returned.
- * SQLite has no such WITH, and a statement costs no round trip.
+ * in a WITH of that read, one round trip (a data-modifying WITH always runs, once), and the counters are returned; when
+ * it has (with the routing locks: routing-state-repository.ts), nothing is read back, so the insert is a deferrable
+ * write (lane pg5) and travels with the transaction's next statement or its COMMIT. SQLite has no such WITH, and a
+ * statement costs no round trip: it inserts at once, as before.
  */
 async function insertEvent(
   db: Kysely<Database>,
@@ -116,9 +119,23 @@ async function insertEvent(
         .select(['name', 'generation'])
         .execute(),
     );
-  await shapes.run(db, 'outbox_events', [values], (rows) => db.insertInto('outbox_events').values(rows));
+  await shapes.run(
+    db,
+    'outbox_events',
+    [values],
+    (rows) => db.insertInto('outbox_events').values(rows),
+    heldOnPostgres(caps, 'outbox_events'),
+  );
   return undefined;
 }
+
+/**
+ * Lane pg5: the outbox writes return nothing the caller reads, so PostgreSQL may hold them (deferred-writes.ts; the
+ * deliveries' foreign key to their event is checked at the end of the statement carrying both). SQLite writes them at
+ * once, as before (its statement counts are pinned, and it has no round trip to save).
+ */
+const heldOnPostgres = (caps: StoreCapabilities, table: 'outbox_events' | 'deliveries') =>
+  caps.dialect === 'postgres' ? table : undefined;
 
 function subscriptions(
   db: Kysely<Database>,
@@ -186,7 +203,9 @@ function subscriptions(
           delivered_at: null,
         };
       });
-      await db.insertInto('deliveries').values(rows).execute();
+      const insert = db.insertInto('deliveries').values(rows).compile();
+      const table = heldOnPostgres(caps, 'deliveries');
+      await db.executeQuery(table === undefined ? insert : deferrable(insert, table));
       return rows.length;
     },
   };
