@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DeliveryRecord, DeliveryStatus, OutboxRepository, WebhookSubscriptionRecord } from '../ports/outbox.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
+import { deferrable } from './deferred-writes.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import { afterCursor } from './keyset-page.ts';
 import { pruneFinishedRows } from './prune-finished.ts';
@@ -99,9 +100,12 @@ const activeSubscriptions = (db: Kysely<Database>, cached: CachedReads) => (know
 /**
  * Inserts the outbox event. When this unit of work has not read the table generations yet, the insert carries that
  * read and the counters are returned: one statement instead of two. PostgreSQL: the insert rides in a WITH of the read
- * (a data-modifying WITH always runs, once), one round trip. SQLite has no data-modifying WITH, but RETURNING may hold a
- * subquery: the counters come back as one JSON object (issue 18, lane sqlcpu: a lead's second counters read, its
- * notification planning's, was a statement of its own). The counters are text in it, as exact as the plain read.
+ * (a data-modifying WITH always runs, once), one round trip; when it has read them (with the routing locks:
+ * routing-state-repository.ts), nothing is read back, so the insert is a deferrable write (lane pg5) and travels with
+ * the transaction's next statement or its COMMIT. SQLite has no data-modifying WITH, but RETURNING may hold a subquery:
+ * the counters come back as one JSON object (lane sqlcpu: a lead's second counters read, its notification planning's,
+ * was a statement of its own). The counters are text in it, as exact as the plain read. A statement costs SQLite no
+ * round trip, so its plain insert runs at once, as before.
  */
 async function insertEvent(
   db: Kysely<Database>,
@@ -124,7 +128,13 @@ async function insertEvent(
     );
     return fromCountersJson(inserted.rows[0]?.generations);
   }
-  await shapes.run(db, 'outbox_events', [values], (rows) => db.insertInto('outbox_events').values(rows));
+  await shapes.run(
+    db,
+    'outbox_events',
+    [values],
+    (rows) => db.insertInto('outbox_events').values(rows),
+    heldOnPostgres(caps, 'outbox_events'),
+  );
   return undefined;
 }
 
@@ -133,6 +143,14 @@ const COUNTERS_AS_JSON = sql<string>`(select json_group_object(name, cast(genera
 
 const fromCountersJson = (text: string | undefined): Generations =>
   new Map(Object.entries(JSON.parse(text ?? '{}') as Record<string, string>));
+
+/**
+ * Lane pg5: the outbox writes return nothing the caller reads, so PostgreSQL may hold them (deferred-writes.ts; the
+ * deliveries' foreign key to their event is checked at the end of the statement carrying both). SQLite writes them at
+ * once, as before (its statement counts are pinned, and it has no round trip to save).
+ */
+const heldOnPostgres = (caps: StoreCapabilities, table: 'outbox_events' | 'deliveries') =>
+  caps.dialect === 'postgres' ? table : undefined;
 
 function subscriptions(
   db: Kysely<Database>,
@@ -200,7 +218,9 @@ function subscriptions(
           delivered_at: null,
         };
       });
-      await db.insertInto('deliveries').values(rows).execute();
+      const insert = db.insertInto('deliveries').values(rows).compile();
+      const table = heldOnPostgres(caps, 'deliveries');
+      await db.executeQuery(table === undefined ? insert : deferrable(insert, table));
       return rows.length;
     },
   };

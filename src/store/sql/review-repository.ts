@@ -7,6 +7,7 @@ import { afterCursor } from './keyset-page.ts';
 import type { Database, ReviewsTable } from './schema.ts';
 import { sentAhead } from './sent-ahead.ts';
 import type { StatementShapes } from './statement-shapes.ts';
+import { sendWithCounters, type CachedReads } from './table-generations.ts';
 
 // Review queue.
 
@@ -25,7 +26,12 @@ const toReview = (r: Selectable<ReviewsTable>): ReviewRecord => ({
   resolutionJson: r.resolution_json,
 });
 
-export function reviewRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): ReviewRepository {
+export function reviewRepository(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+  cached: CachedReads,
+): ReviewRepository {
   return {
     async open(rec) {
       requireText(rec.id, 'review id');
@@ -65,10 +71,13 @@ export function reviewRepository(db: Kysely<Database>, caps: StoreCapabilities, 
       return row ? toReview(row) : undefined;
     },
     async openForLead(leadId) {
-      const { rows } = await shapes.query(db, 'reviews.open', { leadId, status: 'OPEN' }, (p) =>
+      const query = shapes.compile('reviews.open', { leadId, status: 'OPEN' }, (p) =>
         db.selectFrom('reviews').selectAll().where('lead_id', '=', p.leadId).where('status', '=', p.status),
       );
-      const row = rows[0];
+      // PostgreSQL (lane pg5): a lead sent to review locks no routing rows, so its transaction reads the table
+      // generations here, in this read's round trip, and its outbox insert need not wait (table-generations.ts).
+      const [answer] = caps.dialect === 'postgres' ? await sendWithCounters(db, cached, [query]) : [await db.executeQuery(query)];
+      const row = (answer!.rows as Selectable<ReviewsTable>[])[0];
       return row ? toReview(row) : undefined;
     },
     async resolve(id, patch) {

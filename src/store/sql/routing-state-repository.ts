@@ -13,8 +13,8 @@ import type { StoreCapabilities } from '../unit-of-work.ts';
 import { requireText } from './input-checks.ts';
 import { awayQuery, toPresenceRecord } from './rep-presence-repository.ts';
 import type { Database, RepStateTable, RoutingLedgerTable } from './schema.ts';
-import { sendTogether } from './sent-ahead.ts';
 import type { StatementShapes } from './statement-shapes.ts';
+import { sendWithCounters, type CachedReads } from './table-generations.ts';
 
 function sortedUnique(values: readonly string[], what: string): string[] {
   for (const v of values) requireText(v, what);
@@ -24,23 +24,29 @@ function sortedUnique(values: readonly string[], what: string): string[] {
 // PostgreSQL takes the row locks in the order of the upsert's rows: every transaction sorts them the same way
 // (sortedUnique), so two transactions never wait for each other in opposite orders.
 
-export function routingStateRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): RoutingStateRepository {
-  return { ...scopeLocks(db, caps, shapes), ...stateChanges(db, shapes), ...stateSnapshot(db), ...poolControls(db, caps, shapes) };
+export function routingStateRepository(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+  cached: CachedReads,
+): RoutingStateRepository {
+  return { ...scopeLocks(db, caps, shapes, cached), ...stateChanges(db, shapes), ...stateSnapshot(db), ...poolControls(db, caps, shapes) };
 }
 
 function scopeLocks(
   db: Kysely<Database>,
   caps: StoreCapabilities,
   shapes: StatementShapes,
+  cached: CachedReads,
 ): Pick<RoutingStateRepository, 'lockScope' | 'lockScopeReadingAway' | 'releaseOpen'> {
   return {
     async lockScope(scope: RoutingScope): Promise<RoutingStateView> {
-      return (await lockSorted(db, caps, shapes, scope)).view;
+      return (await lockSorted(db, caps, shapes, cached, scope)).view;
     },
     async lockScopeReadingAway(scope: RoutingScope) {
       const repIds = sortedUnique(scope.repIds, 'rep id');
       const after = repIds.length > 0 ? awayQuery(db, shapes, repIds) : undefined;
-      const { view, afterRows } = await lockSorted(db, caps, shapes, scope, after);
+      const { view, afterRows } = await lockSorted(db, caps, shapes, cached, scope, after);
       return { state: view, away: afterRows.map(toPresenceRecord) };
     },
     async releaseOpen(repId) {
@@ -177,12 +183,13 @@ async function lockSorted<A>(
   db: Kysely<Database>,
   caps: StoreCapabilities,
   shapes: StatementShapes,
+  cached: CachedReads,
   scope: RoutingScope,
   after?: CompiledQuery<A>,
 ): Promise<{ view: RoutingStateView; afterRows: readonly A[] }> {
   const pools = sortedUnique(scope.pools, 'pool');
   const repIds = sortedUnique(scope.repIds, 'rep id');
-  if (caps.rowLocks) return lockWithRowLocks(db, pools, repIds, after);
+  if (caps.rowLocks) return lockWithRowLocks(db, cached, pools, repIds, after);
   const seqs = await lockPools(db, caps, shapes, pools);
   const loads = await readReps(db, shapes, repIds);
   const ledger = await readLedger(db, shapes, pools, repIds);
@@ -197,9 +204,14 @@ async function lockSorted<A>(
  * commit of an earlier pool holder (ledger rows are guarded by their pool's lock), and `after` starts once the rep locks
  * are held — as when each was awaited before the next was sent. The ledger comes back as one JSON array on each
  * returned rep row (an upsert returns every rep).
+ *
+ * Lane pg5: a transaction that has not read the table generations yet reads them last in the same round trip (after the
+ * locks are granted; table-generations.ts `sendWithCounters`), so the outbox insert after the decision — which used to
+ * read them — becomes a write nobody waits for and travels with COMMIT.
  */
 async function lockWithRowLocks<A>(
   db: Kysely<Database>,
+  cached: CachedReads,
   pools: readonly string[],
   repIds: readonly string[],
   after: CompiledQuery<A> | undefined,
@@ -208,7 +220,7 @@ async function lockWithRowLocks<A>(
   if (pools.length > 0) queries.push(poolLockQuery(db, pools));
   if (repIds.length > 0) queries.push(pools.length > 0 ? repLockReadingLedgerQuery(db, pools, repIds) : repLockQuery(db, repIds));
   if (after) queries.push(after);
-  const results = queries.length > 0 ? await sendTogether(db, queries) : [];
+  const results = queries.length > 0 ? await sendWithCounters(db, cached, queries) : [];
   let next = 0;
   const poolRows = (pools.length > 0 ? results[next++]!.rows : []) as { pool: string; seq: number | string }[];
   const repRows = (repIds.length > 0 ? results[next++]!.rows : []) as RepLockRow[];

@@ -1,5 +1,6 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { Database } from './schema.ts';
+import { sendTogether } from './sent-ahead.ts';
 
 /**
  * Rarely changing tables read whole on hot paths (the org version in force on every API request; people, their
@@ -13,7 +14,10 @@ import type { Database } from './schema.ts';
  * - a unit of work that changed a table itself reads it from the database for the rest of the transaction and never
  *   fills the cache from it (its rows may roll back);
  * - in a transaction the counters are read once, at the first cached read (SQLite holds the write lock from BEGIN, so
- *   they cannot move; on PostgreSQL the transaction sees the tables as of that read, as READ COMMITTED may);
+ *   they cannot move; on PostgreSQL the transaction sees the tables as of that read, as READ COMMITTED may) — or, on
+ *   PostgreSQL, earlier: with the routing locks, in their round trip (`countersAlong`, lane pg5), so the outbox insert
+ *   that used to read them later need not wait for an answer; the tables are then seen as of just after the locks were
+ *   granted, still a READ COMMITTED view (every statement may see a different committed state; this one is earlier);
  * - outside a transaction every cached read reads the counters again (one small statement), except in a request view
  *   (`store.requestReads()`), which reads them once for the reads that start an API request;
  * - an API key with its person is kept per key hash, labelled with the counters of both tables (migration 0037): a
@@ -50,6 +54,12 @@ export class TableCache {
   readonly #entries = new Map<GenerationTable, Entry>();
   readonly #keyed = new Map<KeyedSet, KeyedEntry>();
   #countersQuery: CompiledQuery<GenerationRow> | undefined;
+  /**
+   * A counters read succeeded on this store: the table exists (tables are never dropped). Until then no transaction
+   * reads the counters along with other statements: on a database older than migration 0035 that read would fail, and
+   * take the routing locks' transaction with it.
+   */
+  countersExist = false;
 
   /** The counters query, compiled once (it has no parameters). */
   counters(db: Kysely<Database>): CompiledQuery<GenerationRow> {
@@ -109,6 +119,19 @@ export interface CachedReads {
   wrote(table: GenerationTable): void;
   /** Whether the counters were already read in this unit of work (then a caller need not carry them along). */
   readonly hasGenerations: boolean;
+  /**
+   * In a transaction that has not read the counters yet: the counters query, for a caller to send together with its
+   * own statements (one round trip: sent-ahead.ts `sendTogether`) and to hand back the answer's rows with `answered`;
+   * they are then this transaction's counters. Undefined otherwise: read already, not in a transaction, or no counters
+   * read has succeeded on this store yet (`TableCache.countersExist`).
+   */
+  countersAlong(): CountersAlong | undefined;
+}
+
+export interface CountersAlong {
+  readonly query: CompiledQuery<GenerationRow>;
+  /** The counters query's answer (a failure is the transaction's: nothing reads the counters after it). */
+  answered(answer: Promise<{ readonly rows: readonly unknown[] }>): void;
 }
 
 /**
@@ -122,7 +145,11 @@ export type CountersRead = 'transaction' | 'request' | 'call';
 export function cachedReads(db: Kysely<Database>, cache: TableCache, mode: CountersRead): CachedReads {
   const written = new Set<GenerationTable>();
   let once: Promise<Generations> | undefined;
-  const read = () => db.executeQuery(cache.counters(db)).then((r) => toGenerations(r.rows));
+  const read = () =>
+    db.executeQuery(cache.counters(db)).then((r) => {
+      cache.countersExist = true;
+      return toGenerations(r.rows);
+    });
   const generations = (): Promise<Generations> => {
     if (mode === 'call') return read();
     once ??= read();
@@ -141,8 +168,21 @@ export function cachedReads(db: Kysely<Database>, cache: TableCache, mode: Count
     get hasGenerations() {
       return once !== undefined;
     },
+    countersAlong() {
+      if (mode !== 'transaction' || once !== undefined || !cache.countersExist) return undefined;
+      return {
+        // A copy: statements sent together are marked per object (sent-ahead.ts), and the shared one is run directly.
+        query: { ...cache.counters(db) },
+        answered(answer) {
+          once ??= answer.then((r) => toGenerations(r.rows as readonly GenerationRow[]));
+          // The caller gets the same failure from its own statements; this copy must not count as unhandled.
+          once.catch(() => undefined);
+        },
+      };
+    },
     async read<T>(table: GenerationTable, load: () => Promise<T>, known?: Generations): Promise<T> {
       if (written.has(table)) return load();
+      if (known) cache.countersExist = true;
       if (known && mode === 'transaction') once ??= Promise.resolve(known);
       const generation = (known ?? (await generations())).get(table);
       if (generation === undefined) return load();
@@ -169,4 +209,24 @@ export function cachedReads(db: Kysely<Database>, cache: TableCache, mode: Count
       if (mode !== 'call') written.add(table);
     },
   };
+}
+
+/**
+ * PostgreSQL, lane pg5: runs `queries` in one round trip (sent-ahead.ts `sendTogether`) and, when this transaction has
+ * not read the table generations yet, reads them last in the same round trip, as this transaction's counters: the
+ * outbox insert after it then has nothing to read back and travels with COMMIT (outbox-repository.ts). Used by the
+ * statements a lead's transaction awaits after its claim anyway (the routing locks; the open review of a lead sent to
+ * review, whose decision locks nothing). Returns the answers to `queries`, in order.
+ */
+export async function sendWithCounters(
+  db: Kysely<Database>,
+  cached: CachedReads,
+  queries: readonly CompiledQuery[],
+): Promise<QueryResult<unknown>[]> {
+  // Alone, the counters read would cost a round trip of its own here: only with statements to travel with.
+  const counters = queries.length > 0 ? cached.countersAlong() : undefined;
+  if (!counters) return sendTogether(db, queries);
+  const sending = sendTogether(db, [...queries, counters.query]);
+  counters.answered(sending.then((r) => r.at(-1)!));
+  return (await sending).slice(0, -1);
 }

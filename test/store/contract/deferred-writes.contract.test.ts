@@ -388,6 +388,105 @@ describe.each(STORES)('deferred writes: $factory.name', ({ factory, run }) => {
     expect(await store.leads.get('V2')).toBeUndefined();
   });
 
+  // Lane pg5: after the routing locks (which read the table generations in their round trip, PostgreSQL) the outbox event
+  // and its deliveries are held writes sent with COMMIT. A failure in them must still reach the caller and leave nothing.
+  const hook = (id: string) => ({
+    id,
+    url: `https://hooks.example/${id}`,
+    secret: 'whsec_0123456789abcdef',
+    events: ['*'],
+    active: true,
+    createdAt: iso(0),
+  });
+  const outboxEvent = (eventId: string) => ({ eventId, eventType: 'lead.assigned', payloadJson: `{"e":"${eventId}"}`, createdAt: iso(2) });
+  let deliveryIds = 0;
+  const newDeliveryId = () => `dlv_${++deliveryIds}`;
+  const scope = { pools: ['gb'], repIds: ['r1'] };
+
+  it('a failing outbox insert after the routing locks (a duplicate event): the caller gets its error, nothing half-written', async () => {
+    await store.outbox.upsertSubscription(hook('sub_1'));
+    expect(await store.outbox.enqueue(outboxEvent('ev_taken'), newDeliveryId)).toBe(1);
+    await store.users.list(); // the store has read the counters: the routing locks read them along (PostgreSQL)
+    const before = await store.audit.pendingCount();
+    let enqueued = false;
+    const error = await store
+      .transaction((tx) =>
+        leadWith(tx, 'D10', async (t) => {
+          await t.routingState.lockScopeReadingAway(scope);
+          await t.routingState.apply({ ledger: null, load: { repId: 'r1', day: '2026-12-06', openDelta: 1, todayDelta: 1 } });
+          // A new event (and its delivery), then one whose id is taken: on PostgreSQL both are held and fail at COMMIT.
+          expect(await t.outbox.enqueue(outboxEvent('ev_new'), newDeliveryId)).toBe(1);
+          await t.outbox.enqueue(outboxEvent('ev_taken'), newDeliveryId);
+          enqueued = true;
+        }),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e as Error & { code?: string },
+      );
+    // PostgreSQL held both events and failed at COMMIT; SQLite failed at once. Either way the caller gets the unique
+    // key's own error, not an aborted transaction or a failed COMMIT.
+    expect(enqueued).toBe(factory.name === 'postgres');
+    expect(error?.message).toMatch(/unique|duplicate key/i);
+    if (factory.name === 'postgres') expect(error?.code).toBe('23505');
+    await nothingOf('D10', before);
+    expect(await rawQuery(`select event_id from outbox_events order by event_id`)).toEqual([{ event_id: 'ev_taken' }]);
+    expect(await rawQuery(`select event_id from deliveries order by event_id`)).toEqual([{ event_id: 'ev_taken' }]);
+    expect(await rawQuery(`select rep_id from rep_state`)).toEqual([]);
+    expect(await rawQuery(`select pool from routing_pools`)).toEqual([]);
+  });
+
+  it('after the routing locks, the outbox event and its deliveries commit with the transaction (PostgreSQL: with COMMIT)', async () => {
+    await store.outbox.upsertSubscription(hook('sub_1'));
+    await store.outbox.upsertSubscription({ ...hook('sub_2'), events: ['lead.refused'] });
+    // Fills the instance's memory of the active subscriptions (table-generations.ts): the transaction below reads none.
+    expect(await store.outbox.enqueue(outboxEvent('ev_warm'), newDeliveryId)).toBe(1);
+    // A read of the counters on this store shows it has them (migration 0035; the service reads them per API request).
+    await store.users.list();
+    const counter = startStatementCounter();
+    let matched: number[] = [];
+    try {
+      matched = await store.transaction(async (tx) => {
+        await tx.routingState.lockScopeReadingAway(scope);
+        return [
+          await tx.outbox.enqueue(outboxEvent('ev_a'), newDeliveryId),
+          await tx.outbox.enqueue({ ...outboxEvent('ev_b'), eventType: 'lead.refused' }, newDeliveryId),
+        ];
+      });
+      // PostgreSQL: BEGIN with the locks, the presence and the counters read (one round trip), then both events and
+      // their deliveries as one statement with COMMIT (one round trip). SQLite runs every statement at once, as before.
+      if (factory.name === 'postgres') expect(counter.snapshot()).toMatchObject({ total: 2 });
+    } finally {
+      counter.stop();
+    }
+    expect(matched).toEqual([1, 2]);
+    const rows = await rawQuery(
+      `select event_id, subscription_id, status from deliveries where event_id <> 'ev_warm' order by event_id, subscription_id`,
+    );
+    expect(rows).toEqual([
+      { event_id: 'ev_a', subscription_id: 'sub_1', status: 'PENDING' },
+      { event_id: 'ev_b', subscription_id: 'sub_1', status: 'PENDING' },
+      { event_id: 'ev_b', subscription_id: 'sub_2', status: 'PENDING' },
+    ]);
+    // Read-your-writes: a statement naming the deliveries in the transaction (an update of the new row, which checks
+    // its row count) sends the held rows first.
+    await store.transaction(async (tx) => {
+      await tx.routingState.lockScopeReadingAway(scope);
+      await tx.outbox.enqueue(outboxEvent('ev_c'), () => 'dlv_c');
+      await tx.outbox.lease('dlv_c', iso(5));
+      expect((await tx.outbox.getDelivery('dlv_c'))?.nextAttemptAt).toBe(iso(5));
+    });
+    expect((await store.outbox.claimDue(iso(4), 10)).map((d) => d.eventId)).not.toContain('ev_c');
+    const due = (await store.outbox.claimDue(iso(6), 10)).map((d) => [d.eventId, d.payloadJson]);
+    expect(due.sort()).toEqual([
+      ['ev_a', '{"e":"ev_a"}'],
+      ['ev_b', '{"e":"ev_b"}'],
+      ['ev_b', '{"e":"ev_b"}'],
+      ['ev_c', '{"e":"ev_c"}'],
+      ['ev_warm', '{"e":"ev_warm"}'],
+    ]);
+  });
+
   it('a transaction that sent nothing costs no round trip (PostgreSQL: BEGIN waits for the first statement)', async () => {
     const counter = startStatementCounter();
     try {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/unit-of-work.ts';
 import { startStatementCounter } from '../../support/statement-counter.ts';
 import { withPgClient, type StoreHarness } from '../store-harness.ts';
-import { STORES, iso, storeReachable } from './contract-support.ts';
+import { STORES, deferred, iso, sleep, storeReachable } from './contract-support.ts';
 
 /**
  * Storage contract: the rarely changing tables an instance keeps in memory (users, notification preferences, active
@@ -264,5 +264,33 @@ describe.each(STORES)('table generations: $factory.name', ({ factory, run }) => 
     await b.users.create(person('usr_bob', ['ops']));
     expect((await a.users.list()).map((u) => u.id)).toEqual(['usr_ada', 'usr_bob']);
     expect((await a.transaction((tx) => tx.users.list())).map((u) => u.id)).toEqual(['usr_ada', 'usr_bob']);
+  });
+
+  // Lane pg5: on PostgreSQL a routing transaction reads the counters in the round trip of its routing locks, after they
+  // are granted (sql/table-generations.ts `sendWithCounters`), and its outbox event is matched against the subscriptions
+  // as of then. SQLite reads them at the first cached read, under its write lock: the same answers.
+  it('a routing transaction reads the counters after its locks: a subscription the lock holder committed is matched', async () => {
+    await b.outbox.upsertSubscription(subscription('sub_1', true));
+    // a's memory now holds sub_1 alone, labelled with the current counters.
+    expect(await enqueue(a)).toBe(1);
+    const holderLocked = deferred();
+    const holder = b.transaction(async (tx) => {
+      await tx.routingState.lockScope({ pools: ['gb'], repIds: ['r1'] });
+      holderLocked.resolve();
+      await sleep(200);
+      await tx.outbox.upsertSubscription(subscription('sub_2', true));
+    });
+    await holderLocked.promise;
+    const matched = await a.transaction(async (tx) => {
+      await tx.routingState.lockScopeReadingAway({ pools: ['gb'], repIds: ['r1'] });
+      return tx.outbox.enqueue(
+        { eventId: 'evt_locked', eventType: 'lead.assigned', payloadJson: '{}', createdAt: iso(1) },
+        () => `dlv_${Math.random()}`,
+      );
+    });
+    await holder;
+    // sub_2, committed by the holder before a's locks were granted, is matched: the counters were read after them.
+    expect(matched).toBe(2);
+    expect(await enqueue(a)).toBe(2);
   });
 });
