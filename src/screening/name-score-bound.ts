@@ -300,8 +300,37 @@ function nasabCeiling(tokens: readonly NameToken[]): number {
   return d;
 }
 
-/** An upper bound on compareNormalised(a, b, params).score, rounded as that score is (so never below it). */
-export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: NameCompareParams): number {
+/**
+ * couldPair's answers within one screening: its candidates share most of their tokens (that is why they are
+ * candidates), and list names share one token object per distinct token (name-index.ts), so each distinct pair of a
+ * query token and a list token is worked out once. Bit 0: answered, bit 1: the answer; bits 2 and 3 the same for
+ * names that both spell Chinese syllables.
+ */
+export class TokenPairMemo {
+  private readonly answers = new Map<NameToken, Map<NameToken, number>>();
+  readonly minTokenSim: number;
+
+  constructor(minTokenSim: number) {
+    this.minTokenSim = minTokenSim;
+  }
+
+  could(a: NameToken, b: NameToken, chinese: boolean): boolean {
+    let row = this.answers.get(a);
+    if (!row) this.answers.set(a, (row = new Map()));
+    const known = row.get(b) ?? 0;
+    const shift = chinese ? 2 : 0;
+    if ((known >>> shift) & 1) return ((known >>> (shift + 1)) & 1) === 1;
+    const yes = chinese ? couldPairChinese(a, b, this.minTokenSim) : couldPair(a, b, this.minTokenSim);
+    row.set(b, known | ((yes ? 3 : 1) << shift));
+    return yes;
+  }
+}
+
+/**
+ * An upper bound on compareNormalised(a, b, params).score, rounded as that score is (so never below it). A memo made
+ * for the same minTokenSim answers token pairs already asked.
+ */
+export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: NameCompareParams, memo?: TokenPairMemo): number {
   if (!boundable(params)) return 1;
   // The comparison's company / vessel rules that raise a score beyond token similarity (name-compare.ts): the same
   // letters with other spacing are one name, and a word abbreviated with a full stop pairs with the word it shortens.
@@ -313,7 +342,10 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
   let coverA = 0;
   let coverB = 0;
   const chinese = spellsChinese(a) && spellsChinese(b);
-  const pairs = chinese ? couldPairChinese : couldPair;
+  const known = memo?.minTokenSim === params.minTokenSim ? memo : undefined;
+  const pairs = known
+    ? (x: NameToken, y: NameToken) => known.could(x, y, chinese)
+    : (x: NameToken, y: NameToken, min: number) => (chinese ? couldPairChinese(x, y, min) : couldPair(x, y, min));
   if (thing)
     for (const [i, j] of abbreviationPairs(a, b)) {
       coverA |= 1 << i;

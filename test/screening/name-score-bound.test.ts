@@ -12,7 +12,7 @@ import {
 } from '../../src/screening/name-compare.ts';
 import { NameIndex } from '../../src/screening/name-index.ts';
 import { normaliseName, type NameSchema } from '../../src/screening/name-normaliser.ts';
-import { couldPair, jaroWinklerCeiling, nameScoreBound } from '../../src/screening/name-score-bound.ts';
+import { couldPair, jaroWinklerCeiling, nameScoreBound, TokenPairMemo } from '../../src/screening/name-score-bound.ts';
 import { screenIndex } from '../../src/screening/screening-engine.ts';
 import { emptyEntity, type EntityKind, type ScreeningEntity } from '../../src/screening/screening-entity.ts';
 
@@ -345,7 +345,7 @@ describe('nameScoreBound between names that both spell Chinese syllables (lane s
       ['Mao Tse Tung', 'Mao Zedong'],
       ['Teng Hsiao Ping', 'Deng Xiaoping'],
       ['Zhou Gui Hua', 'Chou Guihua'],
-    ]) {
+    ] as const) {
       const a = normaliseName(x, 'person');
       const b = normaliseName(y, 'person');
       const score = compareNormalised(a, b, SCREENING_COMPARE_PARAMS).score;
@@ -362,6 +362,56 @@ describe('nameScoreBound between names that both spell Chinese syllables (lane s
     const b = normaliseName('林 秀珠 田', 'person');
     expect(spellsChinese(a) && spellsChinese(b)).toBe(true);
     expect(nameScoreBound(a, b, SCREENING_COMPARE_PARAMS)).toBeLessThan(0.5);
+  });
+});
+
+describe('TokenPairMemo (one screening asks each distinct token pair once, lane scale5)', () => {
+  it('gives the bound computed without it, for names sharing token objects, Chinese and not, in any order', () => {
+    const chineseParts = ['hsin', 'xin', 'tse', 'tung', 'zedong', 'mao', 'li', 'wang', '毛泽东', '周'];
+    const mixed = fc.array(fc.oneof(part, fc.constantFrom(...chineseParts)), { minLength: 1, maxLength: 4 }).map((ps) => ps.join(' '));
+    fc.assert(
+      fc.property(
+        fc.array(mixed, { minLength: 1, maxLength: 20 }),
+        fc.array(mixed, { minLength: 1, maxLength: 4 }),
+        schema,
+        params,
+        (listed, qs, s, p) => {
+          // list names from an index share one token object per distinct token, as at scale
+          const entities = listed.map((value, i) => {
+            const e = emptyEntity('ofac-sdn', `E-${i}`, s === 'person' ? 'person' : 'organisation', 'test');
+            e.names.push({ value, type: 'primary' });
+            return e;
+          });
+          const names = NameIndex.build(entities).names;
+          for (const x of qs) {
+            const a = normaliseName(x, s);
+            const memo = new TokenPairMemo(p.minTokenSim);
+            for (const n of [...names, ...names].reverse())
+              expect(nameScoreBound(a, n.norm, p, memo), `${x} / ${n.value}`).toBe(nameScoreBound(a, n.norm, p));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('keeps apart the answers for names that spell Chinese syllables and those that do not', () => {
+    // "hsin" and "xin" are the same syllable only between two Chinese names
+    const names = NameIndex.build(
+      ['Xin Smith', 'Xin Li'].map((value, i) => {
+        const e = emptyEntity('ofac-sdn', `E-${i}`, 'person', 'test');
+        e.names.push({ value, type: 'primary' });
+        return e;
+      }),
+    ).names;
+    expect(names[0]!.norm.tokens[0]).toBe(names[1]!.norm.tokens[0]);
+    const a = normaliseName('Hsin Li', 'person');
+    for (const order of [names, [...names].reverse()]) {
+      const memo = new TokenPairMemo(SCREENING_COMPARE_PARAMS.minTokenSim);
+      for (const n of order)
+        expect(nameScoreBound(a, n.norm, SCREENING_COMPARE_PARAMS, memo)).toBe(nameScoreBound(a, n.norm, SCREENING_COMPARE_PARAMS));
+    }
+    expect(nameScoreBound(a, names[1]!.norm, SCREENING_COMPARE_PARAMS)).toBe(1);
   });
 });
 
