@@ -3,8 +3,9 @@
  * checkout and this one, in one process. Each side builds OFAC + UN + PEP and the bench's synthetic list (SET: `lists`,
  * the real lists' name distribution, or `pool`, names drawn from the query pool); blocks of the bench's 10,000 scaling
  * queries then alternate over the four services, so every p99 shares the machine's minutes. Prints, per side, the
- * real and synthetic p50 / p99 and their ratio, the build time and heap of the synthetic index, and whether both sides
- * return the same results (a hash of every synthetic-list result).
+ * real and synthetic p50 / p99 and their ratio (wall time, and CPU time per query: `process.cpuUsage`, all threads, so
+ * GC helpers count but another process's preemption does not), the build time and heap of the synthetic index, and
+ * whether both sides return the same results (a hash of every synthetic-list result).
  *
  *   node --expose-gc bench/screening-scale-ab.ts BASE_ROOT [SET] [ENTRIES] [ROUNDS] [BLOCK]
  */
@@ -40,7 +41,9 @@ for (const root of [baseRoot, '.']) {
   big.add!(synth);
   const buildMs = performance.now() - t0;
   const heap = heapMb() - h0;
-  sides.push({ root, code, real, big, buildMs, heap, lat: { real: [] as number[], big: [] as number[] }, hash: createHash('sha256') });
+  const lat = { real: [] as number[], big: [] as number[] };
+  const cpu = { real: [] as number[], big: [] as number[] };
+  sides.push({ root, code, real, big, buildMs, heap, lat, cpu, hash: createHash('sha256') });
   process.stdout.write(`${root}: built ${entries} (${set}) in ${(buildMs / 1000).toFixed(1)} s, heap ${heap.toFixed(0)} MB\n`);
 }
 const queries = (await speedQueries(sides[0]!.code)).slice(0, 10000);
@@ -60,9 +63,12 @@ for (let r = 0; r < rounds; r++)
     for (const { s, which } of [...runs.slice(k), ...runs.slice(0, k)]) {
       const svc = s[which];
       for (const q of part) {
+        const c = process.cpuUsage();
         const t = performance.now();
         const res = svc.screen(q, opts);
         s.lat[which].push(performance.now() - t);
+        const used = process.cpuUsage(c);
+        s.cpu[which].push((used.user + used.system) / 1000);
         if (r === 0 && which === 'big') s.hash.update(JSON.stringify(res));
       }
     }
@@ -76,15 +82,21 @@ const summary = sides.map((s) => {
     bigP50: pct(s.lat.big, 50),
     bigP99: pct(s.lat.big, 99),
     bigMean: s.lat.big.reduce((a, b) => a + b, 0) / s.lat.big.length,
+    realCpuP99: pct(s.cpu.real, 99),
+    bigCpuP50: pct(s.cpu.big, 50),
+    bigCpuP99: pct(s.cpu.big, 99),
   };
   process.stdout.write(
     `${s.root}: real p50 ${f(o.realP50)} p99 ${f(o.realP99)} ms; ${set} p50 ${f(o.bigP50)} p99 ${f(o.bigP99)} mean ${f(o.bigMean)} ms; ` +
-      `p99 ×${(o.bigP99 / o.realP99).toFixed(2)} of real; build ${(s.buildMs / 1000).toFixed(1)} s, heap ${s.heap.toFixed(0)} MB\n`,
+      `p99 ×${(o.bigP99 / o.realP99).toFixed(2)} of real; CPU p99 real ${f(o.realCpuP99)}, ${set} ${f(o.bigCpuP99)} ms ` +
+      `(×${(o.bigCpuP99 / o.realCpuP99).toFixed(2)}), ${set} CPU p50 ${f(o.bigCpuP50)} ms; ` +
+      `build ${(s.buildMs / 1000).toFixed(1)} s, heap ${s.heap.toFixed(0)} MB\n`,
   );
   return o;
 });
 const [b, m] = summary as [(typeof summary)[0], (typeof summary)[0]];
 process.stdout.write(
-  `this ÷ base: ${set} p99 ×${(m.bigP99 / b.bigP99).toFixed(3)}, mean ×${(m.bigMean / b.bigMean).toFixed(3)}; ` +
+  `this ÷ base: ${set} p99 ×${(m.bigP99 / b.bigP99).toFixed(3)}, CPU p99 ×${(m.bigCpuP99 / b.bigCpuP99).toFixed(3)}, ` +
+    `mean ×${(m.bigMean / b.bigMean).toFixed(3)}; ` +
     `same results on the ${set} list: ${sides[0]!.hash.digest('hex') === sides[1]!.hash.digest('hex')}\n`,
 );
