@@ -148,7 +148,7 @@ function syntheticList(entities: ScreeningEntity[]): LoadedList {
  * The first scaling list (until Dec 2026): names combined from the **query pool** (the negatives the speed queries
  * are drawn from), so every query has dozens of near-duplicates in the list. Kept to compare with earlier runs.
  */
-function synthesiseFromQueryPool(rows: Row[], size: number, seed: number): LoadedList {
+export function synthesiseFromQueryPool(rows: Row[], size: number, seed: number): LoadedList {
   const rnd = prng(seed);
   const parts = rows.map((r) => (r['full_name'] ?? '').split(/\s+/).filter(Boolean));
   const entities: ScreeningEntity[] = [];
@@ -168,7 +168,7 @@ function synthesiseFromQueryPool(rows: Row[], size: number, seed: number): Loade
  * kind, and perturbs it (one or two edits). Token frequencies are the real lists', ×(size / real names); the queries
  * meet it as they meet a real list (common names still collide), not as 500,000 near-duplicates of themselves.
  */
-function synthesiseFromLists(real: readonly ScreeningEntity[], rows: Row[], size: number, seed: number): LoadedList {
+export function synthesiseFromLists(real: readonly ScreeningEntity[], rows: Row[], size: number, seed: number): LoadedList {
   const rnd = prng(seed);
   const byKind = new Map<ScreeningEntity['kind'], string[][]>();
   const pool: { kind: ScreeningEntity['kind']; words: string[] }[] = [];

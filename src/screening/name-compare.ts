@@ -292,7 +292,7 @@ export function spellsChinese(n: NormalisedName): boolean {
  * never a near one ("hsin" / "hsing", "chen" / "cheng" are other characters, as for names in Chinese script).
  * Words of several syllables also match the same syllables in the other system ("tsetung" = "zedong").
  */
-function chineseTokenSimilarity(a: NameToken, b: NameToken): TokenSim {
+export function chineseTokenSimilarity(a: NameToken, b: NameToken): TokenSim {
   if (a.text === b.text || a.kind === 'symbol' || b.kind === 'symbol' || a.kind === 'number' || b.kind === 'number')
     return tokenSimilarity(a, b);
   if (syllableReadings(a.text).length > 0 && syllableReadings(b.text).length > 0)

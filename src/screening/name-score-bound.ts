@@ -12,10 +12,13 @@
  * A token "can be covered" when some pair that candidatePairs could form contains it: a single-token pair whose
  * tokenSimilarity reaches minTokenSim (the word-level exclusions only remove pairs, so they are ignored), a joined
  * unit whose length is within the spelling budget of the other token (joinedSpellingAgrees bounds the edit
- * distance, and so the length difference), or an acronym equal to the other token. Names that both spell Chinese
- * syllables (romanisation pairs ignore lengths) and parameters outside their usual ranges get no bound (1).
+ * distance, and so the length difference), or an acronym equal to the other token. Between two names that both spell
+ * Chinese syllables the comparison's own single-token similarity decides, and a joined unit also covers a word that
+ * spells the same syllables (romanisation pairs ignore lengths; a syllable count rules most out). Parameters outside
+ * their usual ranges get no bound (1).
  */
-import { round, spellsChinese, tokenSimilarity, type NameCompareParams } from './name-compare.ts';
+import { chineseTokenSimilarity, round, spellsChinese, tokenSimilarity, type NameCompareParams } from './name-compare.ts';
+import { sameSyllables, syllableSplits } from './chinese-romanisation.ts';
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import { foldsComparable } from './transliteration-variants.ts';
@@ -62,7 +65,13 @@ const JOINED_MIN = 0.9;
  * initials: as name-compare's joinedUnits forms them) with a single token of `other` (candidatePairs forms these
  * pairs both ways round with the same tests). A pair whose tokens are all covered already is not tested.
  */
-function markJoined(tokens: readonly NameToken[], other: readonly NameToken[], cover: Coverage, minTokenSim: number): Coverage {
+function markJoined(
+  tokens: readonly NameToken[],
+  other: readonly NameToken[],
+  cover: Coverage,
+  minTokenSim: number,
+  chinese: boolean,
+): Coverage {
   let { t: coverT, o: coverO } = cover;
   const n = tokens.length;
   for (let i = 0; i < n; i++) {
@@ -82,8 +91,8 @@ function markJoined(tokens: readonly NameToken[], other: readonly NameToken[], c
           !acronym &&
           j - i < 3 &&
           okLength >= 4 &&
-          lengthsAgree(length, okLength) &&
-          joinedCouldPair(joinedText(tokens, i, j), compact(ok), minTokenSim);
+          ((lengthsAgree(length, okLength) && joinedCouldPair(joinedText(tokens, i, j), compact(ok), minTokenSim)) ||
+            (chinese && sameSyllablesAsWord(tokens, i, j, compact(ok))));
         if (!acronym && !joined) continue;
         coverT |= unit;
         coverO |= 1 << k;
@@ -91,6 +100,29 @@ function markJoined(tokens: readonly NameToken[], other: readonly NameToken[], c
     }
   }
   return { t: coverT, o: coverO };
+}
+
+/**
+ * Whether tokens i..j could spell the same Chinese syllables as one word (name-compare's romanisation pair of a joined
+ * unit, whatever the lengths: "tse tung" ~ "zedong"). The word must split into as many syllables as the unit has at
+ * least (each word of it at least its shortest split): most units fail that count without combining readings.
+ */
+function sameSyllablesAsWord(tokens: readonly NameToken[], i: number, j: number, word: string): boolean {
+  let least = 0;
+  for (let x = i; x <= j; x++) least += fewestSyllables(compact(tokens[x]!));
+  let most = 0;
+  for (const split of syllableSplits(word)) most = Math.max(most, split.length);
+  if (most < least) return false;
+  const unit: string[] = [];
+  for (let x = i; x <= j; x++) unit.push(compact(tokens[x]!));
+  return sameSyllables(unit, [word]);
+}
+
+/** The fewest syllables a word splits into (0 when it does not split: sameSyllables then fails anyway). */
+function fewestSyllables(word: string): number {
+  let least = Infinity;
+  for (const split of syllableSplits(word)) least = Math.min(least, split.length);
+  return least === Infinity ? 0 : least;
 }
 
 const compactLength = (t: NameToken): number => (t.raw.includes(' ') ? compact(t).length : t.raw.length);
@@ -164,6 +196,11 @@ export function jaroWinklerCeiling(a: string, b: string): number {
  * test rules a route out (jaroWinklerCeiling, letter counts, lengths); a pair with a route left is compared by
  * tokenSimilarity itself.
  */
+/** couldPair inside two names that both spell Chinese syllables: their comparison uses chineseTokenSimilarity. */
+function couldPairChinese(a: NameToken, b: NameToken, minTokenSim: number): boolean {
+  return a.text === b.text || chineseTokenSimilarity(a, b).sim >= minTokenSim;
+}
+
 export function couldPair(a: NameToken, b: NameToken, minTokenSim: number): boolean {
   if (a.text === b.text) return true;
   if (!routeOpen(a, b)) return false;
@@ -263,9 +300,38 @@ function nasabCeiling(tokens: readonly NameToken[]): number {
   return d;
 }
 
-/** An upper bound on compareNormalised(a, b, params).score, rounded as that score is (so never below it). */
-export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: NameCompareParams): number {
-  if (!boundable(params) || (spellsChinese(a) && spellsChinese(b))) return 1;
+/**
+ * couldPair's answers within one screening: its candidates share most of their tokens (that is why they are
+ * candidates), and list names share one token object per distinct token (name-index.ts), so each distinct pair of a
+ * query token and a list token is worked out once. Bit 0: answered, bit 1: the answer; bits 2 and 3 the same for
+ * names that both spell Chinese syllables.
+ */
+export class TokenPairMemo {
+  private readonly answers = new Map<NameToken, Map<NameToken, number>>();
+  readonly minTokenSim: number;
+
+  constructor(minTokenSim: number) {
+    this.minTokenSim = minTokenSim;
+  }
+
+  could(a: NameToken, b: NameToken, chinese: boolean): boolean {
+    let row = this.answers.get(a);
+    if (!row) this.answers.set(a, (row = new Map()));
+    const known = row.get(b) ?? 0;
+    const shift = chinese ? 2 : 0;
+    if ((known >>> shift) & 1) return ((known >>> (shift + 1)) & 1) === 1;
+    const yes = chinese ? couldPairChinese(a, b, this.minTokenSim) : couldPair(a, b, this.minTokenSim);
+    row.set(b, known | ((yes ? 3 : 1) << shift));
+    return yes;
+  }
+}
+
+/**
+ * An upper bound on compareNormalised(a, b, params).score, rounded as that score is (so never below it). A memo made
+ * for the same minTokenSim answers token pairs already asked.
+ */
+export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: NameCompareParams, memo?: TokenPairMemo): number {
+  if (!boundable(params)) return 1;
   // The comparison's company / vessel rules that raise a score beyond token similarity (name-compare.ts): the same
   // letters with other spacing are one name, and a word abbreviated with a full stop pairs with the word it shortens.
   const thing = a.schema === 'organisation' || a.schema === 'vessel';
@@ -275,6 +341,11 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
   if (ta.length > MAX_TOKENS || tb.length > MAX_TOKENS) return 1;
   let coverA = 0;
   let coverB = 0;
+  const chinese = spellsChinese(a) && spellsChinese(b);
+  const known = memo?.minTokenSim === params.minTokenSim ? memo : undefined;
+  const pairs = known
+    ? (x: NameToken, y: NameToken) => known.could(x, y, chinese)
+    : (x: NameToken, y: NameToken, min: number) => (chinese ? couldPairChinese(x, y, min) : couldPair(x, y, min));
   if (thing)
     for (const [i, j] of abbreviationPairs(a, b)) {
       coverA |= 1 << i;
@@ -283,14 +354,14 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
   for (let i = 0; i < ta.length; i++)
     for (let j = 0; j < tb.length; j++) {
       if ((coverA >>> i) & 1 && (coverB >>> j) & 1) continue;
-      if (couldPair(ta[i]!, tb[j]!, params.minTokenSim)) {
+      if (pairs(ta[i]!, tb[j]!, params.minTokenSim)) {
         coverA |= 1 << i;
         coverB |= 1 << j;
       }
     }
   if (ta.length > 1 || tb.length > 1) {
-    const ab = markJoined(ta, tb, { t: coverA, o: coverB }, params.minTokenSim);
-    const ba = markJoined(tb, ta, { t: ab.o, o: ab.t }, params.minTokenSim);
+    const ab = markJoined(ta, tb, { t: coverA, o: coverB }, params.minTokenSim, chinese);
+    const ba = markJoined(tb, ta, { t: ab.o, o: ab.t }, params.minTokenSim, chinese);
     coverA = ba.o;
     coverB = ba.t;
   }

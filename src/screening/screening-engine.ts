@@ -1,6 +1,6 @@
 /** Screening over an index: candidates -> full name comparison -> corroboration -> explained hits. */
 import { compareNormalised, round, type NameCompareParams } from './name-compare.ts';
-import { nameScoreBound } from './name-score-bound.ts';
+import { nameScoreBound, TokenPairMemo } from './name-score-bound.ts';
 import { EntityGate, gateContext, isShown, type GateContext } from './hit-gate.ts';
 import { screeningCompareParams } from './screening-compare-params.ts';
 import type { NameIndex } from './name-index.ts';
@@ -110,6 +110,7 @@ function compareCandidates(
   const weakAliasFactor = policy.corroboration.weakAliasFactor;
   let candidates = 0;
   let touched = 0;
+  const memo = new TokenPairMemo(params.minTokenSim);
   for (const qn of q.names) {
     const res = index.candidates(qn, options.maxCandidates ? { maxCandidates: options.maxCandidates } : {});
     touched += res.touched;
@@ -124,7 +125,7 @@ function compareCandidates(
       const prev = best.get(n.entity);
       const factor = n.type === 'weak_aka' ? weakAliasFactor : 1;
       if (options.exhaustive !== true) {
-        const bound = nameScoreBound(qn, n.norm, params) * factor;
+        const bound = nameScoreBound(qn, n.norm, params, memo) * factor;
         if ((prev && bound <= prev.score) || !gate.wouldShow(bound)) continue;
       }
       const cmp = compareNormalised(qn, n.norm, params);

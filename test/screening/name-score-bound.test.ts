@@ -6,12 +6,13 @@ import {
   compareNormalised,
   DEFAULT_COMPARE_PARAMS,
   SCREENING_COMPARE_PARAMS,
+  spellsChinese,
   tokenSimilarity,
   type NameCompareParams,
 } from '../../src/screening/name-compare.ts';
 import { NameIndex } from '../../src/screening/name-index.ts';
 import { normaliseName, type NameSchema } from '../../src/screening/name-normaliser.ts';
-import { couldPair, jaroWinklerCeiling, nameScoreBound } from '../../src/screening/name-score-bound.ts';
+import { couldPair, jaroWinklerCeiling, nameScoreBound, TokenPairMemo } from '../../src/screening/name-score-bound.ts';
 import { screenIndex } from '../../src/screening/screening-engine.ts';
 import { emptyEntity, type EntityKind, type ScreeningEntity } from '../../src/screening/screening-entity.ts';
 
@@ -288,6 +289,129 @@ describe("nameScoreBound and names in another language's transliteration (lane q
       }),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('nameScoreBound between names that both spell Chinese syllables (lane scale5)', () => {
+  // Pinyin and Wade-Giles spellings of the same syllables, near syllables that are other characters, and names in CJK
+  // and Hangul script: the comparison pairs single syllables by reading and joined syllables with a word spelling them
+  const SYLLABLES = ['zhang', 'chang', 'wei', 'li', 'wang', 'xiao', 'hsiao', 'ping', 'deng', 'teng', 'ze', 'tse', 'dong', 'tung'];
+  const MORE = ['mao', 'xin', 'hsin', 'hsing', 'zhou', 'chou', 'jian', 'jiang', 'chen', 'cheng', 'lin', 'hua', 'gui', 'shu', 'zhen'];
+  const SCRIPT = ['毛泽东', '周', '林', '王', '张伟', '田中', '秀珠', '余', '高橋', '和也', '김정은', '황'];
+  const syllable = fc.constantFrom(...SYLLABLES, ...MORE);
+  const word = fc.oneof(
+    { weight: 4, arbitrary: syllable },
+    { weight: 2, arbitrary: fc.array(syllable, { minLength: 2, maxLength: 3 }).map((xs) => xs.join('')) },
+    { weight: 1, arbitrary: fc.constantFrom(...SCRIPT) },
+    { weight: 1, arbitrary: fc.tuple(syllable, fc.nat()).map(([w, s]) => perturb(w, s)) },
+  );
+  const chineseName = fc.array(word, { minLength: 1, maxLength: 5 }).map((ws) => ws.join(' '));
+  /** The same syllables with neighbours joined into one word, or one word split into its syllables' words. */
+  const respelt = (x: string, seed: number) => {
+    const ws = x.split(' ');
+    const i = seed % ws.length;
+    return ws.length > 1 && seed % 2 === 0 ? [...ws.slice(0, i), ws.slice(i, i + 2).join(''), ...ws.slice(i + 2)].join(' ') : x;
+  };
+
+  it('is never below the score the full comparison gives', () => {
+    let chinese = 0;
+    let pruned = 0;
+    fc.assert(
+      fc.property(chineseName, chineseName, fc.nat(), schema, params, (x, y, seed, s, p) => {
+        for (const [u, v] of [
+          [x, y],
+          [x, respelt(x, seed)],
+          [respelt(y, seed), y],
+        ] as const) {
+          const a = normaliseName(u, s);
+          const b = normaliseName(v, s);
+          const bound = nameScoreBound(a, b, p);
+          expect(bound, `${u} / ${v}`).toBeGreaterThanOrEqual(compareNormalised(a, b, p).score);
+          if (spellsChinese(a) && spellsChinese(b)) {
+            chinese++;
+            if (bound < 0.5) pruned++;
+          }
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    // the property met Chinese pairs, and the bound was useful for some of them
+    expect(chinese).toBeGreaterThan(1000);
+    expect(pruned).toBeGreaterThan(100);
+  });
+
+  it('joined syllables against a word spelling them in the other system are bounded at or above their score', () => {
+    for (const [x, y] of [
+      ['Mao Tse Tung', 'Mao Zedong'],
+      ['Teng Hsiao Ping', 'Deng Xiaoping'],
+      ['Zhou Gui Hua', 'Chou Guihua'],
+    ] as const) {
+      const a = normaliseName(x, 'person');
+      const b = normaliseName(y, 'person');
+      const score = compareNormalised(a, b, SCREENING_COMPARE_PARAMS).score;
+      expect(score).toBeGreaterThan(0.8);
+      expect(nameScoreBound(a, b, SCREENING_COMPARE_PARAMS)).toBeGreaterThanOrEqual(score);
+      expect(nameScoreBound(b, a, SCREENING_COMPARE_PARAMS)).toBeGreaterThanOrEqual(
+        compareNormalised(b, a, SCREENING_COMPARE_PARAMS).score,
+      );
+    }
+  });
+
+  it('prunes Chinese names that share one syllable (before: no bound, every such candidate compared in full)', () => {
+    const a = normaliseName('和也 翔太 田中', 'person');
+    const b = normaliseName('林 秀珠 田', 'person');
+    expect(spellsChinese(a) && spellsChinese(b)).toBe(true);
+    expect(nameScoreBound(a, b, SCREENING_COMPARE_PARAMS)).toBeLessThan(0.5);
+  });
+});
+
+describe('TokenPairMemo (one screening asks each distinct token pair once, lane scale5)', () => {
+  it('gives the bound computed without it, for names sharing token objects, Chinese and not, in any order', () => {
+    const chineseParts = ['hsin', 'xin', 'tse', 'tung', 'zedong', 'mao', 'li', 'wang', '毛泽东', '周'];
+    const mixed = fc.array(fc.oneof(part, fc.constantFrom(...chineseParts)), { minLength: 1, maxLength: 4 }).map((ps) => ps.join(' '));
+    fc.assert(
+      fc.property(
+        fc.array(mixed, { minLength: 1, maxLength: 20 }),
+        fc.array(mixed, { minLength: 1, maxLength: 4 }),
+        schema,
+        params,
+        (listed, qs, s, p) => {
+          // list names from an index share one token object per distinct token, as at scale
+          const entities = listed.map((value, i) => {
+            const e = emptyEntity('ofac-sdn', `E-${i}`, s === 'person' ? 'person' : 'organisation', 'test');
+            e.names.push({ value, type: 'primary' });
+            return e;
+          });
+          const names = NameIndex.build(entities).names;
+          for (const x of qs) {
+            const a = normaliseName(x, s);
+            const memo = new TokenPairMemo(p.minTokenSim);
+            for (const n of [...names, ...names].reverse())
+              expect(nameScoreBound(a, n.norm, p, memo), `${x} / ${n.value}`).toBe(nameScoreBound(a, n.norm, p));
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('keeps apart the answers for names that spell Chinese syllables and those that do not', () => {
+    // "hsin" and "xin" are the same syllable only between two Chinese names
+    const names = NameIndex.build(
+      ['Xin Smith', 'Xin Li'].map((value, i) => {
+        const e = emptyEntity('ofac-sdn', `E-${i}`, 'person', 'test');
+        e.names.push({ value, type: 'primary' });
+        return e;
+      }),
+    ).names;
+    expect(names[0]!.norm.tokens[0]).toBe(names[1]!.norm.tokens[0]);
+    const a = normaliseName('Hsin Li', 'person');
+    for (const order of [names, [...names].reverse()]) {
+      const memo = new TokenPairMemo(SCREENING_COMPARE_PARAMS.minTokenSim);
+      for (const n of order)
+        expect(nameScoreBound(a, n.norm, SCREENING_COMPARE_PARAMS, memo)).toBe(nameScoreBound(a, n.norm, SCREENING_COMPARE_PARAMS));
+    }
+    expect(nameScoreBound(a, names[1]!.norm, SCREENING_COMPARE_PARAMS)).toBe(1);
   });
 });
 
