@@ -196,15 +196,15 @@ export function jaroWinklerCeiling(a: string, b: string): number {
  * test rules a route out (jaroWinklerCeiling, letter counts, lengths); a pair with a route left is compared by
  * tokenSimilarity itself.
  */
-/** couldPair inside two names that both spell Chinese syllables: their comparison uses chineseTokenSimilarity. */
-function couldPairChinese(a: NameToken, b: NameToken, minTokenSim: number): boolean {
-  return a.text === b.text || chineseTokenSimilarity(a, b).sim >= minTokenSim;
-}
-
 export function couldPair(a: NameToken, b: NameToken, minTokenSim: number): boolean {
   if (a.text === b.text) return true;
   if (!routeOpen(a, b)) return false;
   return tokenSimilarity(a, b).sim >= minTokenSim;
+}
+
+/** couldPair inside two names that both spell Chinese syllables: their comparison uses chineseTokenSimilarity. */
+function couldPairChinese(a: NameToken, b: NameToken, minTokenSim: number): boolean {
+  return a.text === b.text || chineseTokenSimilarity(a, b).sim >= minTokenSim;
 }
 
 function routeOpen(a: NameToken, b: NameToken): boolean {
