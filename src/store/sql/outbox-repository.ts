@@ -2,7 +2,6 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { DeliveryRecord, DeliveryStatus, OutboxRepository, WebhookSubscriptionRecord } from '../ports/outbox.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
-import { deferrable } from './deferred-writes.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import { afterCursor } from './keyset-page.ts';
 import { pruneFinishedRows } from './prune-finished.ts';
@@ -218,9 +217,7 @@ function subscriptions(
           delivered_at: null,
         };
       });
-      const insert = db.insertInto('deliveries').values(rows).compile();
-      const table = heldOnPostgres(caps, 'deliveries');
-      await db.executeQuery(table === undefined ? insert : deferrable(insert, table));
+      await shapes.run(db, 'deliveries', rows, (r) => db.insertInto('deliveries').values(r), heldOnPostgres(caps, 'deliveries'));
       return rows.length;
     },
   };
