@@ -22,3 +22,20 @@ export function deferrable<O>(query: CompiledQuery<O>, table: string): CompiledQ
 export function deferredTableOf(query: CompiledQuery): string | undefined {
   return marks.get(query);
 }
+
+/**
+ * Issue 18 (lane pglock): a statement that takes a row lock other transactions queue on (the round-robin pool lock). The
+ * held writes do not ride on it as `WITH` parts: PostgreSQL runs a data-modifying `WITH` part that the main statement
+ * does not read after the main statement — after the lock is granted — so a lead's intake writes (personal data, history,
+ * audit entries) would run while it holds the lock every other lead of the pool waits for. They go just before it as a
+ * statement of their own instead (pipelined: in the same round trip), and run before the lock is asked for.
+ */
+const lockTaking = new WeakSet<CompiledQuery>();
+
+export function takesSharedLock<O>(query: CompiledQuery<O>): CompiledQuery<O> {
+  lockTaking.add(query);
+  return query;
+}
+
+/** Whether held writes must go before `query` on their own rather than as parts of it. */
+export const isLockTaking = (query: CompiledQuery): boolean => lockTaking.has(query);

@@ -10,6 +10,7 @@ import type {
 import type { RoutingScope, RoutingStateRepository } from '../ports/routing-state.port.ts';
 import { ScopeViolationError, StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
+import { takesSharedLock } from './deferred-writes.ts';
 import { requireText } from './input-checks.ts';
 import { awayQuery, toPresenceRecord } from './rep-presence-repository.ts';
 import type { Database, RepStateTable, RoutingLedgerTable } from './schema.ts';
@@ -236,15 +237,18 @@ type RepLockRow = Selectable<RepStateTable> & { readonly ledger?: readonly Selec
 
 /**
  * PostgreSQL's pool lock: an upsert in byte order whose no-op update takes the same row lock as `SELECT … FOR UPDATE`
- * (waiting for, then seeing, the latest committed version) and creates a missing row, returning every row.
+ * (waiting for, then seeing, the latest committed version) and creates a missing row, returning every row. Every lead of
+ * a round-robin pool queues on this lock, so the transaction's held writes go before it, not with it (takesSharedLock).
  */
 const poolLockQuery = (db: Kysely<Database>, pools: readonly string[]) =>
-  db
-    .insertInto('routing_pools')
-    .values(pools.map((pool) => ({ pool, seq: 0 })))
-    .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: sql<number>`routing_pools.seq` }))
-    .returning(['pool', 'seq'])
-    .compile();
+  takesSharedLock(
+    db
+      .insertInto('routing_pools')
+      .values(pools.map((pool) => ({ pool, seq: 0 })))
+      .onConflict((oc) => oc.column('pool').doUpdateSet({ seq: sql<number>`routing_pools.seq` }))
+      .returning(['pool', 'seq'])
+      .compile(),
+  );
 
 /** PostgreSQL's rep lock, the same way: one upsert returning every rep's row. */
 const repLockQuery = (db: Kysely<Database>, repIds: readonly string[]) =>

@@ -1,5 +1,5 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
-import { deferredTableOf } from './deferred-writes.ts';
+import { deferredTableOf, isLockTaking } from './deferred-writes.ts';
 import { aheadOf, type AheadAnswer } from './sent-ahead.ts';
 
 /**
@@ -234,6 +234,11 @@ class BatchingConnection implements DatabaseConnection {
     }
     // SQLite: the statement does not name a held write's table, so it cannot tell they are not written yet.
     if (!this.#mode.withParts) return query;
+    // A lock others queue on: the held writes run before it is asked for, not while it is held (deferred-writes.ts).
+    if (isLockTaking(query)) {
+      await this.flush();
+      return query;
+    }
     this.#held = [];
     return withHeldWrites(held, query);
   }

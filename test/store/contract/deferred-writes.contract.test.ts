@@ -326,6 +326,40 @@ describe.each(STORES)('deferred writes: $factory.name', ({ factory, run }) => {
     expect(poolsOnly.state.poolSeq('gb')).toBe(3);
   });
 
+  // Lane pglock: every lead of a round-robin pool queues on the pool lock, so what a transaction holds (the intake's
+  // writes) must run before the lock is asked for, not after it is granted (PostgreSQL runs a data-modifying WITH part
+  // after its main statement). Observable through the audit inbox's identity: a value is drawn when the insert runs.
+  it('PostgreSQL: held writes run before the pool lock is asked for, not once it is granted', async () => {
+    if (factory.name !== 'postgres') return;
+    const holderLocked = deferred();
+    const release = deferred();
+    const holder = store.transaction(async (tx) => {
+      await tx.routingState.lockScope({ pools: ['gb'], repIds: [] });
+      holderLocked.resolve();
+      await release.promise;
+    });
+    await holderLocked.promise;
+    let waiterLocked = false;
+    const waiter = store.transaction(async (tx) => {
+      await claim(tx, 'D40');
+      await tx.personalData.put(personal('D40'));
+      await tx.audit.appendMany([auditEntry('D40', 1)]);
+      const view = await tx.routingState.lockScope({ pools: ['gb'], repIds: ['r1'] });
+      waiterLocked = true;
+      return view.poolSeq('gb');
+    });
+    await sleep(200);
+    // The waiter's held writes and its pool lock are on the server: the lock waits for the holder.
+    expect(waiterLocked).toBe(false);
+    await store.transaction((tx) => tx.audit.appendMany([auditEntry('between', 2)]));
+    release.resolve();
+    await holder;
+    expect(await waiter).toBe(0);
+    const order = await rawQuery(`select subject from audit_inbox where subject in ('D40', 'between') order by id`);
+    expect(order.map((r) => r.subject)).toEqual(['D40', 'between']);
+    expect(await store.personalData.get('D40')).toMatchObject({ salt: 'ab' });
+  });
+
   it('the dedupe read sent behind the dedupe lock sees the lock holder’s lead, committed while it waited', async () => {
     const keys = ['email:ann@x.com', 'phone:+4420'];
     const holderLocked = deferred();
