@@ -6,19 +6,22 @@
  * the first counted lead, so no checkpoint can restart the WAL and every frame written stays in it
  * ((bytes - 32) / (24 + page size)). CPU is the process's user + system time per lead; p50 / p99 are the posts' latencies.
  *
- * `node bench/group-commit-frames.ts [concurrency …]` (default 8 32); REMIT_GC_MODES (default "off,on").
+ * `node bench/group-commit-frames.ts [concurrency …]` (default 8 32); REMIT_GC_MODES (default "off,on"; also "waiters").
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { loadConfig } from '../src/config/load-config.ts';
+import type { GroupCommitBounds } from '../src/store/sqlite/group-commit-driver.ts';
 import { auth, startTestService, type TestService } from '../test/http/service-harness.ts';
 import { bankVariant, serviceLead, writeConfigFile } from '../test/service/fixtures/service-fixtures.ts';
 
 const leads = Number(process.env.REMIT_GC_LEADS ?? 400);
 const levels = process.argv.slice(2).map(Number);
 const modes = (process.env.REMIT_GC_MODES ?? 'off,on').split(',');
+/** off: no grouping; waiters: only transactions already waiting join (no next-turn wait); on: the defaults. */
+const MODES: Record<string, GroupCommitBounds> = { off: { maxMembers: 1 }, waiters: { nextTurn: false }, on: {} };
 
 async function post(svc: TestService, token: string, lead: Record<string, unknown>): Promise<number> {
   const started = performance.now();
@@ -38,7 +41,7 @@ async function run(mode: string, concurrency: number): Promise<void> {
     org: loaded.value.org,
     followers: true,
     url: file,
-    groupCommit: mode === 'on' ? {} : { maxMembers: 1 },
+    groupCommit: MODES[mode] ?? {},
   });
   const reader = new DatabaseSync(file, { readOnly: true });
   try {
@@ -62,7 +65,7 @@ async function run(mode: string, concurrency: number): Promise<void> {
     const frames = (statSync(`${file}-wal`).size - walBefore) / (24 + pageSize);
     latencies.sort((a, b) => a - b);
     console.log(
-      `${mode.padEnd(3)} c=${String(concurrency).padStart(2)}: ${(frames / leads).toFixed(1)} WAL frames/lead, ` +
+      `${mode.padEnd(7)} c=${String(concurrency).padStart(2)}: ${(frames / leads).toFixed(1)} WAL frames/lead, ` +
         `CPU ${((used.user + used.system) / 1000 / leads).toFixed(3)} ms/lead, ${((leads / wall) * 1000).toFixed(0)} leads/s, ` +
         `p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms`,
     );
@@ -74,4 +77,3 @@ async function run(mode: string, concurrency: number): Promise<void> {
 }
 
 for (const concurrency of levels.length > 0 ? levels : [8, 32]) for (const mode of modes) await run(mode, concurrency);
-console.log((globalThis as any).__gc);
