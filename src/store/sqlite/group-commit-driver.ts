@@ -259,18 +259,21 @@ export class GroupCommitSqliteDriver implements Driver {
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     // Not the running member: a handed-on member whose group failed, or a COMMIT failure already rolled back.
     if (this.#member !== connection) return;
-    this.#member = null;
     if (this.#nested && this.#database.raw.isTransaction) {
       // This member's work only: the members before it stay in the group (committed when the handle is released).
+      // It is still the running member meanwhile: a statement outside any member would commit the group first.
       try {
         await connection.executeQuery(ROLLBACK_TO);
         await connection.executeQuery(RELEASE);
       } catch (e) {
+        this.#member = null;
         this.#abandonGroup(e);
         throw e;
       }
+      this.#member = null;
       return;
     }
+    this.#member = null;
     // The whole SQLite transaction: a lone one, the group's first member, or one SQLite already rolled back (e.g.
     // after SQLITE_FULL), taking every waiting member's work with it.
     this.#abandonGroup(this.#lastError ?? new Error('the SQLite transaction was rolled back'));
