@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deferrable } from '../../src/store/sql/deferred-writes.ts';
+import type { Database } from '../../src/store/sql/schema.ts';
+import { cachedReads, TableCache } from '../../src/store/sql/table-generations.ts';
 import { SQLITE_BATCHING, WriteBatchingDriver } from '../../src/store/sql/write-batching-driver.ts';
 import { whileWritesHeld } from '../../src/store/sqlite/file-write-lock.ts';
 import type { GroupCommitOptions } from '../../src/store/sqlite/group-commit-driver.ts';
@@ -65,11 +67,16 @@ function newFile(): string {
   raw.exec('create table notes (tag text primary key, n integer not null check (n >= 0))');
   raw.exec('create table parent (id integer primary key)');
   raw.exec('create table child (id integer primary key, parent integer not null references parent (id))');
+  // The generation counters of a cached table (migration 0035 keeps them with triggers; here the test moves them).
+  raw.exec('create table table_generations (name text primary key, generation integer not null)');
+  raw.exec("insert into table_generations values ('users', 1)");
+  raw.exec('create table people (id integer primary key, name text not null)');
+  raw.exec("insert into people values (1, 'v1')");
   raw.close();
   return file;
 }
 
-function open(file: string, options: GroupCommitOptions = {}) {
+function open(file: string, options: GroupCommitOptions = {}, cache?: TableCache) {
   const raw = new DatabaseSync(file);
   raw.exec('PRAGMA foreign_keys = ON');
   const database = new FaultyDatabase(raw);
@@ -77,9 +84,15 @@ function open(file: string, options: GroupCommitOptions = {}) {
   let lost = 0;
   const db = new Kysely<Tables>({
     dialect: new Dialect(database, file, {
+      // A generous time bound unless a test sets one: a busy machine must not split a group (maxGroupMs has its own test).
+      maxGroupMs: 5_000,
       ...options,
       onGroupCommitted: (members) => groups.push(members),
-      onGroupLost: () => lost++,
+      onGroupLost: () => {
+        lost++;
+        // As openSqliteStore wires it.
+        cache?.clear();
+      },
     }),
   });
   closers.push(() => db.destroy());
@@ -108,8 +121,7 @@ async function concurrently(db: Kysely<Tables>, fns: Array<(tx: Kysely<Tables>) 
 describe('SQLite group commit', () => {
   it('concurrent transactions share one COMMIT; none is acknowledged before it, every one is after it', async () => {
     const file = newFile();
-    // A generous time bound: a busy machine must not split the group (maxGroupMs has its own test).
-    const { db, groups } = open(file, { maxGroupMs: 5_000 });
+    const { db, groups } = open(file);
     const seenAtAck: string[][] = [];
     const seenInside: string[][] = [];
     const tx = (tag: string) =>
@@ -221,6 +233,31 @@ describe('SQLite group commit', () => {
     expect(lost()).toBe(1);
   });
 
+  it('a lost group leaves no value cached from its uncommitted rows (table-generations.ts)', async () => {
+    const file = newFile();
+    const cache = new TableCache();
+    const { db, database } = open(file, {}, cache);
+    const store = db as unknown as Kysely<Database>;
+    const name = (d: Kysely<Tables>) => async () =>
+      (await sql<{ name: string }>`select name from people where id = 1`.execute(d)).rows[0]!.name;
+    const rename = async (d: Kysely<Tables>, to: string) => {
+      await sql`update people set name = ${to} where id = 1`.execute(d);
+      await sql`update table_generations set generation = generation + 1 where name = 'users'`.execute(d);
+    };
+    database.failCommits = 1;
+    const outcomes = await concurrently(db, [
+      (t) => rename(t, 'uncommitted'),
+      // The next member reads the table through the cache: the earlier member's rows, at generation 2.
+      async (t) => {
+        expect(await cachedReads(t as unknown as Kysely<Database>, cache, 'transaction').read('users', name(t))).toBe('uncommitted');
+      },
+    ]);
+    expect(outcomes).toEqual(['disk I/O error (planted)', 'disk I/O error (planted)']);
+    // A later commit reaches generation 2 again, with other rows.
+    await db.transaction().execute((t) => rename(t, 'committed'));
+    expect(await cachedReads(store, cache, 'call').read('users', name(db))).toBe('committed');
+  });
+
   it('respects maxMembers', async () => {
     const file = newFile();
     const { db, groups } = open(file, { maxMembers: 3 });
@@ -291,7 +328,7 @@ describe('SQLite group commit', () => {
 
   it('the background checkpointer’s hold (whileWritesHeld) waits for the group’s COMMIT, and nothing deadlocks', async () => {
     const file = newFile();
-    const { db } = open(file, { maxGroupMs: 5_000 });
+    const { db } = open(file);
     let seenByHold: string[] | undefined;
     let hold: Promise<void> | undefined;
     let later: Promise<void> | undefined;
