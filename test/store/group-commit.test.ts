@@ -261,7 +261,9 @@ describe('SQLite group commit', () => {
   it('respects maxMembers', async () => {
     const file = newFile();
     const { db, groups } = open(file, { maxMembers: 3 });
-    await Promise.all(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((tag) => db.transaction().execute((t) => note(t, tag).then(() => undefined))));
+    await Promise.all(
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((tag) => db.transaction().execute((t) => note(t, tag).then(() => undefined))),
+    );
     expect(groups).toEqual([3, 3, 1]);
     expect(committed(file)).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
   });
@@ -366,7 +368,10 @@ describe('SQLite group commit', () => {
     await Promise.all(txs);
     expect(committed(file)).toEqual(['a', 'b', 'c', 'd', 'x']);
     // The second handle saw the first's group whole (committed), never part of it.
-    expect([['a', 'b'], ['a', 'b', 'c', 'd']]).toContainEqual(seenByTwo[0]);
+    expect([
+      ['a', 'b'],
+      ['a', 'b', 'c', 'd'],
+    ]).toContainEqual(seenByTwo[0]);
     expect(two.groups).toEqual([1]);
   });
 

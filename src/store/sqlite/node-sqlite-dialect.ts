@@ -9,7 +9,6 @@ import {
   type Driver,
   type Kysely,
   type QueryCompiler,
-  type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely';
 import { GroupCommitSqliteDriver, type GroupCommitDatabase, type GroupCommitOptions } from './group-commit-driver.ts';
