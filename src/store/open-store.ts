@@ -1,5 +1,4 @@
 import type { CheckpointMessage } from './sqlite/checkpoint-worker.ts';
-import type { GroupCommitBounds } from './sqlite/group-commit-driver.ts';
 import type { IntegrityProblemListener } from './sqlite/integrity-monitor.ts';
 import { StoreInputError } from './store-errors.ts';
 import type { Store } from './unit-of-work.ts';
@@ -27,8 +26,6 @@ export interface OpenStoreOptions {
   readonly checkpointEveryMs?: number;
   /** SQLite: told of each background checkpoint that copied frames, or failed. */
   readonly onCheckpoint?: (m: CheckpointMessage) => void;
-  /** SQLite: group commit bounds (sqlite/group-commit-driver.ts); default 16 transactions, 10 ms. */
-  readonly groupCommit?: GroupCommitBounds;
 }
 
 export type StoreTarget = { readonly kind: 'postgres'; readonly url: string } | { readonly kind: 'sqlite'; readonly path: string };
@@ -67,6 +64,5 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<Store> {
     ...(opts.onIntegrityProblem ? { onIntegrityProblem: opts.onIntegrityProblem } : {}),
     ...(opts.checkpointEveryMs !== undefined ? { checkpointEveryMs: opts.checkpointEveryMs } : {}),
     ...(opts.onCheckpoint ? { onCheckpoint: opts.onCheckpoint } : {}),
-    ...(opts.groupCommit ? { groupCommit: opts.groupCommit } : {}),
   });
 }

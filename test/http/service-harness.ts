@@ -12,7 +12,6 @@ import { sequentialIds } from '../../src/domain/shared/clock.ts';
 import { buildServer, type ServerOptions } from '../../src/http/build-server.ts';
 import { SERVICE_ROUTES } from '../../src/http/service-routes.ts';
 import { openStore } from '../../src/store/open-store.ts';
-import type { GroupCommitBounds } from '../../src/store/sqlite/group-commit-driver.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import type { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import { startListSources } from '../../src/app/screening/screening-lists.use-case.ts';
@@ -85,17 +84,11 @@ export async function startTestService(
     listSnapshot?: string;
     /** The worker threads that load lists after the start (default: the real list-load worker). */
     listLoads?: ListLoadThreads;
-    /** SQLite group commit bounds (default: the store's). */
-    groupCommit?: GroupCommitBounds;
   } = {},
 ): Promise<TestService> {
   const loaded = opts.org ? ok({ org: opts.org }) : await loadConfig('examples/bank');
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
-  const store = await openStore({
-    url: opts.url ?? 'sqlite::memory:',
-    ...(opts.schema ? { schema: opts.schema } : {}),
-    ...(opts.groupCommit ? { groupCommit: opts.groupCommit } : {}),
-  });
+  const store = await openStore({ url: opts.url ?? 'sqlite::memory:', ...(opts.schema ? { schema: opts.schema } : {}) });
   const clock = new TestClock(opts.at ?? EUROPE_MORNING);
   const ids = sequentialIds(opts.idStart);
   const orgs = new OrgRegistry(store, clock, loaded.value.org);

@@ -52,8 +52,6 @@ export interface SqlStoreOptions {
   readonly auditLeafDigests?: AuditRepository['leafDigests'];
   /** Runs before the database is closed (stops the adapter's monitors). */
   readonly beforeClose?: () => Promise<void>;
-  /** The table cache, when the adapter must be able to clear it (SQLite group commit); default: a new one. */
-  readonly tableCache?: TableCache;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,7 +60,7 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
   const { db, capabilities, isRetryable, health } = opts;
   const maxAttempts = opts.maxAttempts ?? 5;
   // Decoded rows of rarely changing tables, shared by this store's units of work (table-generations.ts).
-  const cache = opts.tableCache ?? new TableCache();
+  const cache = new TableCache();
   // The hot inserts, compiled once per shape (statement-shapes.ts).
   const shapes = new StatementShapes();
   const root = unitOfWork(db, capabilities, cachedReads(db, cache, 'call'), shapes, undefined);

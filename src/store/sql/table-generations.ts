@@ -67,15 +67,6 @@ export class TableCache {
     return this.#countersQuery;
   }
 
-  /**
-   * Forgets every kept value. SQLite's group commit (group-commit-driver.ts): a transaction may have filled the cache
-   * from an earlier member's uncommitted rows; if that group is rolled back, a later commit reuses those generations.
-   */
-  clear(): void {
-    this.#entries.clear();
-    this.#keyed.clear();
-  }
-
   lookup(table: GenerationTable, generation: string): { readonly value: unknown } | undefined {
     const entry = this.#entries.get(table);
     return entry && entry.generation === generation ? entry : undefined;

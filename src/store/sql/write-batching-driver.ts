@@ -84,20 +84,13 @@ export class WriteBatchingDriver implements Driver {
     c.holding = true;
   }
 
-  /**
-   * COMMIT is a statement like any other: the held writes go first, on their own (pipelined: in the same round trip).
-   * They are sent before the inner driver is asked to commit, not as part of its COMMIT: SQLite's group commit
-   * (group-commit-driver.ts) may end this transaction without a statement, and its writes must be in before it does.
-   */
+  /** COMMIT is a statement like any other: the held writes go first, on their own (pipelined: in the same round trip). */
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const c = batching(connection);
     try {
       // Nothing was sent, nothing is held: the transaction never started on the server.
       if (c.unsent) c.discard();
-      else {
-        await c.flush();
-        await this.#inner.commitTransaction(c);
-      }
+      else await this.#inner.commitTransaction(c);
     } finally {
       c.holding = false;
     }
@@ -273,7 +266,7 @@ class BatchingConnection implements DatabaseConnection {
   }
 
   /** Sends the held writes now (one statement; pipelined: kept for the next round trip), before a statement that may read them. */
-  async flush(): Promise<void> {
+  private async flush(): Promise<void> {
     const held = this.#held;
     if (held.length === 0) return;
     this.#held = [];

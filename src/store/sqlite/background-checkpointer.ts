@@ -1,7 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { startWorker } from '../../runtime/worker-thread.ts';
 import type { CheckpointMessage } from './checkpoint-worker.ts';
-import { whileWritesHeld } from './file-write-lock.ts';
+import { whileWritesHeld } from './node-sqlite-dialect.ts';
 
 /** SQLite's default wal_autocheckpoint (pages), put back when the background checkpointer is gone. */
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
@@ -16,7 +16,7 @@ export interface BackgroundCheckpointer {
  * Moves WAL checkpoints off the request path (issue 18): the service's connection stops
  * checkpointing inside COMMIT (`wal_autocheckpoint = 0`) and checkpoint-worker.ts does it every
  * intervalMs on its own thread and connection. When the WAL needs restarting the worker asks for
- * this process's writes to be held (fileKey: the file's write queue, file-write-lock.ts) until it
+ * this process's writes to be held (fileKey: the file's write queue, node-sqlite-dialect.ts) until it
  * answers. If that worker fails or exits, the connection checkpoints inside COMMIT again, so the WAL
  * never grows without bound.
  */

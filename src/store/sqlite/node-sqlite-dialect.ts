@@ -1,24 +1,26 @@
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import {
+  CompiledQuery,
   SqliteAdapter,
+  SqliteDriver,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  type DatabaseConnection,
   type DatabaseIntrospector,
   type Dialect,
   type DialectAdapter,
   type Driver,
   type Kysely,
   type QueryCompiler,
+  type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely';
-import { GroupCommitSqliteDriver, type GroupCommitDatabase, type GroupCommitOptions } from './group-commit-driver.ts';
 
 /**
  * Kysely over the built-in `node:sqlite` (no native addon). Kysely's SqliteDialect expects a
  * better-sqlite3-like database; this adapts DatabaseSync to it, and makes every transaction take
  * the write lock at BEGIN (`BEGIN IMMEDIATE`) so that two processes on one file queue on the
- * busy timeout instead of one failing with SQLITE_BUSY halfway through a transaction. Transactions
- * of one handle that queue behind each other share a COMMIT (group-commit-driver.ts).
+ * busy timeout instead of one failing with SQLITE_BUSY halfway through a transaction.
  */
 
 const STATEMENT_CACHE_SIZE = 256;
@@ -60,7 +62,7 @@ interface CachedStatement {
   readonly gate: GateAt;
 }
 
-export class NodeSqliteDatabase implements GroupCommitDatabase {
+export class NodeSqliteDatabase implements SqliteDatabase {
   readonly raw: DatabaseSync;
   readonly #gate: SqliteWriteGate | null;
   readonly #cache = new Map<string, CachedStatement>();
@@ -119,28 +121,105 @@ export class NodeSqliteDatabase implements GroupCommitDatabase {
     };
   }
 
-  assertWritable(): void {
-    this.#gate?.assertWritable();
-  }
-
   close(): void {
     this.#cache.clear();
     if (this.raw.isOpen) this.raw.close();
   }
 }
 
+/** A FIFO async lock. */
+class AsyncMutex {
+  #tail: Promise<void> = Promise.resolve();
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const ready = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => next);
+    return ready;
+  }
+}
+
+/**
+ * One write lock per database file per process. node:sqlite is synchronous: a second connection of
+ * the same process waiting in SQLite's busy handler would block the event loop, so the connection
+ * holding the lock could never finish and both would time out. Handles of one process therefore
+ * queue here, asynchronously, and only other processes wait in the busy handler.
+ */
+const fileLocks = new Map<string, AsyncMutex>();
+
+/**
+ * Holds this process's write queue for a file (fileKey as given to NodeSqliteDialect) while `fn` runs:
+ * transactions of every handle of the process wait for it asynchronously, the event loop stays free.
+ * The background checkpointer restarts the WAL this way (background-checkpointer.ts).
+ */
+export async function whileWritesHeld<T>(fileKey: string, fn: () => Promise<T>): Promise<T> {
+  const lock = fileLocks.get(fileKey) ?? new AsyncMutex();
+  fileLocks.set(fileKey, lock);
+  const release = await lock.lock();
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  readonly #database: NodeSqliteDatabase;
+  readonly #fileLock: AsyncMutex | null;
+  #release: (() => void) | null = null;
+
+  constructor(database: NodeSqliteDatabase, fileKey: string | null) {
+    super({ database });
+    this.#database = database;
+    if (fileKey === null) this.#fileLock = null;
+    else {
+      const lock = fileLocks.get(fileKey) ?? new AsyncMutex();
+      fileLocks.set(fileKey, lock);
+      this.#fileLock = lock;
+    }
+  }
+
+  #unlock(): void {
+    const release = this.#release;
+    this.#release = null;
+    release?.();
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.#fileLock) this.#release = await this.#fileLock.lock();
+    try {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    } catch (e) {
+      this.#unlock();
+      throw e;
+    }
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+    this.#unlock();
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL); keep the original error.
+      if (this.#database.raw.isTransaction) await connection.executeQuery(CompiledQuery.raw('rollback'));
+    } finally {
+      this.#unlock();
+    }
+  }
+}
+
 export class NodeSqliteDialect implements Dialect {
   readonly #database: NodeSqliteDatabase;
   readonly #fileKey: string | null;
-  readonly #groupCommit: GroupCommitOptions;
-  /** fileKey: the resolved path of the database file (null for :memory:); groupCommit: group-commit-driver.ts. */
-  constructor(database: NodeSqliteDatabase, fileKey: string | null, groupCommit: GroupCommitOptions = {}) {
+  /** fileKey: the resolved path of the database file (null for :memory:). */
+  constructor(database: NodeSqliteDatabase, fileKey: string | null) {
     this.#database = database;
     this.#fileKey = fileKey;
-    this.#groupCommit = groupCommit;
   }
   createDriver(): Driver {
-    return new GroupCommitSqliteDriver(this.#database, this.#fileKey, this.#groupCommit);
+    return new ImmediateSqliteDriver(this.#database, this.#fileKey);
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();

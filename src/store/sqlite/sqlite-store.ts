@@ -7,14 +7,12 @@ import { migrate } from '../migrations/runner.ts';
 import type { Database } from '../sql/schema.ts';
 import { leafDigestsOnWorkers } from '../sql/audit-digest-pool.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
-import { TableCache } from '../sql/table-generations.ts';
 import { SQLITE_BATCHING, WriteBatchingDriver } from '../sql/write-batching-driver.ts';
 import { StoreUnavailableError } from '../store-errors.ts';
 import type { Store, StoreCapabilities } from '../unit-of-work.ts';
 import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './background-checkpointer.ts';
 import type { CheckpointMessage } from './checkpoint-worker.ts';
 import { startIntegrityMonitor, type IntegrityMonitor, type IntegrityProblemListener } from './integrity-monitor.ts';
-import type { GroupCommitBounds } from './group-commit-driver.ts';
 import { isSqliteBusy, NodeSqliteDatabase, NodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { faultOf, markStoreCreated, prepareSqliteFile, SqliteFileWatch } from './sqlite-file-watch.ts';
 
@@ -44,11 +42,6 @@ export interface SqliteStoreOptions {
   readonly checkpointEveryMs?: number;
   /** Told of each background checkpoint that copied frames, or failed. */
   readonly onCheckpoint?: (m: CheckpointMessage) => void;
-  /**
-   * Transactions of this store that queue behind each other share one COMMIT (group-commit-driver.ts): at most
-   * `maxMembers` (default 16; 1: off) in a group, joined only within `maxGroupMs` (default 10) of its BEGIN.
-   */
-  readonly groupCommit?: GroupCommitBounds;
 }
 
 function pragma(raw: DatabaseSync, statement: string): void {
@@ -99,12 +92,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     throw openFault(e);
   }
   const fileKey = memory ? null : realpathSync(resolve(path));
-  // A lost commit group takes back rows its later members may have cached from (group-commit-driver.ts).
-  const tableCache = new TableCache();
-  const dialect = new WriteBatchingSqliteDialect(new NodeSqliteDatabase(raw, watch), fileKey, {
-    ...opts.groupCommit,
-    onGroupLost: () => tableCache.clear(),
-  });
+  const dialect = new WriteBatchingSqliteDialect(new NodeSqliteDatabase(raw, watch), fileKey);
   const db = new Kysely<Database>({ dialect });
   const capabilities: StoreCapabilities = { dialect: 'sqlite', rowLocks: false, concurrentProcesses: !memory, multiInstance: false };
   try {
@@ -125,7 +113,6 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     db,
     capabilities,
     isRetryable: isSqliteBusy,
-    tableCache,
     // audit verify of a large log: ranges read and hashed on one worker per core, each with its own read-only connection.
     ...(fileKey !== null ? { auditLeafDigests: leafDigestsOnWorkers(DIGEST_WORKER, { path: fileKey }, availableParallelism()) } : {}),
     health: async () => watch?.check() ?? { kind: 'healthy', integrityCheckedAt: null },
