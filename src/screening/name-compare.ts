@@ -10,7 +10,7 @@
  * BOTH sides are a conflict (different given name, different surname) and cost C; tokens present on one
  * side only (an extra middle name) cost only E. Numbers must agree; conflicting legal forms cost a little.
  */
-import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
+import { jaroWinkler, jaroWinklerCeiling, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import { spellingSimilarity } from './spelling-similarity.ts';
 import { TRANSLITERATION_SIM, transliteratedSimilarity } from './transliteration-variants.ts';
@@ -302,8 +302,18 @@ export function chineseTokenSimilarity(a: NameToken, b: NameToken): TokenSim {
   return s;
 }
 
-const rawsOf = (tokens: readonly NameToken[], u: { start: number; end: number }): string[] =>
-  tokens.slice(u.start, u.end + 1).map((t) => t.raw.replace(/ /g, ''));
+const unspacedRaw = (t: NameToken): string => (t.raw.includes(' ') ? t.raw.replace(/ /g, '') : t.raw);
+
+/**
+ * A joined pair whose Jaro-Winkler cannot reach its gate (jaroWinklerCeiling, no matching pass) forms no 'joined' pair:
+ * it would be considered at 0 or below the token threshold. Only with a positive token threshold (0 would be
+ * considered), and only below 1 (so the romanisation test, which needs a Jaro-Winkler below 1, still applies).
+ */
+function belowJoinedGate(x: string, y: string, joinedLeast: number, minTokenSim: number): boolean {
+  if (!(minTokenSim > 0)) return false;
+  const ceiling = jaroWinklerCeiling(x, y);
+  return ceiling < 1 && ceiling < Math.max(joinedLeast, minTokenSim);
+}
 
 interface Unit {
   start: number;
@@ -465,14 +475,23 @@ function candidatePairs(
     const freeB = tb.map(() => true);
     const ra = realUnits(ta, wa);
     const rb = realUnits(tb, wb);
+    // each token's raw text without spaces, once per comparison (not once per unit it is paired with)
+    const compactA = ta.map(unspacedRaw);
+    const compactB = tb.map(unspacedRaw);
     for (const ju of joinedUnits(ta, wa, freeA)) {
       for (const ub of rb) {
         if (ju.kind === 'joined') {
-          const jb = tb[ub.start]!.raw.replace(/ /g, '');
+          const jb = compactB[ub.start]!;
           if (jb.length < 4) continue;
+          const least = joinedMin(ta[ju.start]!, tb[ub.start]!);
+          if (belowJoinedGate(ju.text, jb, least, params.minTokenSim)) {
+            if (chinese && sameSyllables(compactA.slice(ju.start, ju.end + 1), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
+            continue;
+          }
           const sim = jaroWinkler(ju.text, jb);
-          if (chinese && sim < 1 && sameSyllables(rawsOf(ta, ju), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
-          else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && joinedSpellingAgrees(ju.text, jb) ? sim : 0, 'joined');
+          if (chinese && sim < 1 && sameSyllables(compactA.slice(ju.start, ju.end + 1), [jb]))
+            consider(ju, ub, ROMANISATION_SIM, 'romanisation');
+          else consider(ju, ub, sim >= least && joinedSpellingAgrees(ju.text, jb) ? sim : 0, 'joined');
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -480,11 +499,17 @@ function candidatePairs(
     for (const jb of joinedUnits(tb, wb, freeB)) {
       for (const ua of ra) {
         if (jb.kind === 'joined') {
-          const ja = ta[ua.start]!.raw.replace(/ /g, '');
+          const ja = compactA[ua.start]!;
           if (ja.length < 4) continue;
+          const least = joinedMin(ta[ua.start]!, tb[jb.start]!);
+          if (belowJoinedGate(ja, jb.text, least, params.minTokenSim)) {
+            if (chinese && sameSyllables([ja], compactB.slice(jb.start, jb.end + 1))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
+            continue;
+          }
           const sim = jaroWinkler(ja, jb.text);
-          if (chinese && sim < 1 && sameSyllables([ja], rawsOf(tb, jb))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
-          else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && joinedSpellingAgrees(ja, jb.text) ? sim : 0, 'joined');
+          if (chinese && sim < 1 && sameSyllables([ja], compactB.slice(jb.start, jb.end + 1)))
+            consider(ua, jb, ROMANISATION_SIM, 'romanisation');
+          else consider(ua, jb, sim >= least && joinedSpellingAgrees(ja, jb.text) ? sim : 0, 'joined');
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }

@@ -19,7 +19,7 @@
  */
 import { chineseTokenSimilarity, round, spellsChinese, tokenSimilarity, type NameCompareParams } from './name-compare.ts';
 import { sameSequences, syllableSequences, syllableSplits } from './chinese-romanisation.ts';
-import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
+import { jaroWinkler, jaroWinklerCeiling, letterSet, lettersIn, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import { foldsComparable } from './transliteration-variants.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
@@ -202,40 +202,6 @@ function lengthsAgree(x: number, y: number): boolean {
 interface Coverage {
   readonly t: number;
   readonly o: number;
-}
-
-/** Letters of a text as a 32-bit set (code points folded mod 32: a superset of the letters, never a subset). */
-function letterSet(s: string): number {
-  let m = 0;
-  for (let i = 0; i < s.length; i++) m |= 1 << (s.charCodeAt(i) & 31);
-  return m;
-}
-
-/** Positions of `s` whose letter is in the set `other`. */
-function lettersIn(s: string, other: number): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) if ((other >>> (s.charCodeAt(i) & 31)) & 1) n++;
-  return n;
-}
-
-/**
- * An upper bound on jaroWinkler(a, b) (jaro-winkler.ts) without its matching pass: Jaro's matches m pair a letter of
- * a with the same letter of b, so m is at most the number of a's letters found anywhere in b (and the same the other
- * way round); jaro = (m/|a| + m/|b| + (m − t/2)/m) / 3 ≤ (m/|a| + m/|b| + 1) / 3, and Winkler adds prefix·0.1·(1 − jaro)
- * with the exact common prefix (at most 4).
- */
-export function jaroWinklerCeiling(a: string, b: string): number {
-  if (a === b) return 1;
-  const la = a.length;
-  const lb = b.length;
-  if (la === 0 || lb === 0) return 0;
-  const m = Math.min(lettersIn(a, letterSet(b)), lettersIn(b, letterSet(a)));
-  if (m === 0) return 0;
-  const jaro = (m / la + m / lb + 1) / 3;
-  let prefix = 0;
-  const max = Math.min(4, la, lb);
-  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
-  return Math.min(1, jaro + prefix * 0.1 * (1 - jaro) + EPSILON);
 }
 
 /**
