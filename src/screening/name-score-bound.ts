@@ -113,6 +113,23 @@ function shapeOf(n: NormalisedName): NameShape {
 }
 
 /**
+ * Shapes of the names met as the second name (list names: the same ones come back query after query), so a screening
+ * does not allocate one per candidate. A shape depends on its name only; the cache is emptied when full (a large list
+ * has more names than it holds).
+ */
+const listedShapes = new Map<NormalisedName, NameShape>();
+const LISTED_SHAPES = 50_000;
+
+function listedShape(n: NormalisedName): NameShape {
+  let shape = listedShapes.get(n);
+  if (!shape) {
+    if (listedShapes.size >= LISTED_SHAPES) listedShapes.clear();
+    listedShapes.set(n, (shape = shapeOf(n)));
+  }
+  return shape;
+}
+
+/**
  * Coverage (bit i: token i) of `tokens` and `other` after the pairs of a unit of `tokens` (joined neighbours,
  * initials: as name-compare's joinedUnits forms them) with a single token of `other` (candidatePairs forms these
  * pairs both ways round with the same tests). A pair whose tokens are all covered already is not tested (it could
@@ -395,7 +412,7 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
     }
   }
   if (ta.length > 1 || tb.length > 1) {
-    const shapeB = shapeOf(b);
+    const shapeB = listedShape(b);
     const ab = markJoined(ta, shapeA, tb, shapeB, { t: coverA, o: coverB }, min, chinese);
     const ba = markJoined(tb, shapeB, ta, shapeA, { t: ab.o, o: ab.t }, min, chinese);
     coverA = ba.o;
