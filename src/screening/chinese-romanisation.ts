@@ -175,30 +175,8 @@ export function looksChinese(words: readonly string[]): boolean {
  * and share a reading at every position.
  */
 export function sameSyllables(a: readonly string[], b: readonly string[]): boolean {
-  return sameSequences(syllableSequences(a), syllableSequences(b));
-}
-
-/**
- * The syllable sequences a run of words spells (sameSyllables' side), cached by the words: a screening meets the same
- * runs (the query's joined units, the list's common words) for candidate after candidate.
- */
-const sequenceCache = new Map<string, (readonly string[])[][]>();
-
-export function syllableSequences(words: readonly string[]): (readonly string[])[][] {
-  // the run joined by spaces is its key when no word has one (a word with a space spells no syllables, but its key
-  // would be another run's)
-  if (words.some((w) => w.includes(' '))) return combine(words.map((w) => syllableSplits(w)));
-  const key = words.length === 1 ? words[0]! : words.join(' ');
-  let r = sequenceCache.get(key);
-  if (r) return r;
-  r = combine(words.map((w) => syllableSplits(w)));
-  if (sequenceCache.size >= CACHE_LIMIT) sequenceCache.clear();
-  sequenceCache.set(key, r);
-  return r;
-}
-
-/** sameSyllables of two runs of words given as their syllableSequences. */
-export function sameSequences(sa: (readonly string[])[][], sb: (readonly string[])[][]): boolean {
+  const sa = combine(a.map((w) => syllableSplits(w)));
+  const sb = combine(b.map((w) => syllableSplits(w)));
   return sa.some((x) => sb.some((y) => x.length === y.length && x.every((r, i) => r.some((p) => y[i]!.includes(p)))));
 }
 

@@ -10,8 +10,7 @@
  * BOTH sides are a conflict (different given name, different surname) and cost C; tokens present on one
  * side only (an extra middle name) cost only E. Numbers must agree; conflicting legal forms cost a little.
  */
-import { jaroWinkler } from './jaro-winkler.ts';
-import { belowJoinedGate, joinedMin, joinedSpellingAgrees, joinedUnits, realUnits, unspacedRaw, type Unit } from './joined-units.ts';
+import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import { spellingSimilarity } from './spelling-similarity.ts';
 import { TRANSLITERATION_SIM, transliteratedSimilarity } from './transliteration-variants.ts';
@@ -303,6 +302,41 @@ export function chineseTokenSimilarity(a: NameToken, b: NameToken): TokenSim {
   return s;
 }
 
+const rawsOf = (tokens: readonly NameToken[], u: { start: number; end: number }): string[] =>
+  tokens.slice(u.start, u.end + 1).map((t) => t.raw.replace(/ /g, ''));
+
+interface Unit {
+  start: number;
+  end: number; // inclusive
+  text: string;
+  weight: number;
+  kind: 'token' | 'joined' | 'initials';
+}
+
+function realUnits(tokens: NameToken[], weights: number[]): Unit[] {
+  return tokens.map((t, i) => ({ start: i, end: i, text: t.text, weight: weights[i]!, kind: 'token' as const }));
+}
+
+function joinedUnits(tokens: NameToken[], weights: number[], free: boolean[]): Unit[] {
+  const out: Unit[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.kind === 'number') continue;
+    let text = tokens[i]!.raw.replace(/ /g, '');
+    let w = weights[i]!;
+    let initials = tokens[i]!.raw[0] ?? '';
+    for (let j = i + 1; j < Math.min(tokens.length, i + 5); j++) {
+      if (!free[j] && !free[i]) break;
+      if (tokens[j]!.kind === 'number') break;
+      text += tokens[j]!.raw.replace(/ /g, '');
+      initials += tokens[j]!.raw[0] ?? '';
+      w += weights[j]!;
+      if (j - i < 3) out.push({ start: i, end: j, text, weight: w, kind: 'joined' });
+      out.push({ start: i, end: j, text: initials, weight: w, kind: 'initials' });
+    }
+  }
+  return out;
+}
+
 interface Pair {
   ua: Unit;
   ub: Unit;
@@ -372,6 +406,21 @@ const isWritten = (t: NameToken): boolean => t.kind === 'word' || t.kind === 'sy
 const otherThingWord = (a: NameToken, b: NameToken, s: TokenSim, params: NameCompareParams): boolean =>
   otherDictionaryWord(a, b, params) || (params.distinctSoundingWords && s.how === 'fuzzy' && otherSoundingWords(a, b));
 
+/**
+ * Words joined stand for one word written as two (Abdul Rahman / Abdulrahman), so the two spellings differ in a letter
+ * or two, not in a word. Jaro-Winkler favours a shared beginning and end and forgives what lies between, so without
+ * this a given name matched itself plus the next name ("Joaquina" ~ "Joaquin Guzman") and three words matched three
+ * words with the middle one replaced ("Tactical Kittens Corporation" ~ "Tactical Missiles Corporation"): at most 2
+ * edits, or 15 % of the letters.
+ */
+const joinedSpellingAgrees = (x: string, y: string): boolean => {
+  const budget = Math.max(2, Math.round(0.15 * Math.max(x.length, y.length)));
+  return levenshtein(x, y, budget) <= budget;
+};
+
+/** Joined syllables must spell the other name almost exactly ("gui hua" = "Guihua", not "shu zhen" ~ "Shusheng"). */
+const joinedMin = (a: NameToken, b: NameToken): number => (a.syllable || b.syllable ? 0.97 : 0.9);
+
 /** Candidate pairs at or above the token threshold: single tokens, then joined tokens and acronyms. */
 function candidatePairs(
   ta: NormalisedName['tokens'],
@@ -416,23 +465,14 @@ function candidatePairs(
     const freeB = tb.map(() => true);
     const ra = realUnits(ta, wa);
     const rb = realUnits(tb, wb);
-    // each token's raw text without spaces, once per comparison (not once per unit it is paired with)
-    const compactA = ta.map(unspacedRaw);
-    const compactB = tb.map(unspacedRaw);
     for (const ju of joinedUnits(ta, wa, freeA)) {
       for (const ub of rb) {
         if (ju.kind === 'joined') {
-          const jb = compactB[ub.start]!;
+          const jb = tb[ub.start]!.raw.replace(/ /g, '');
           if (jb.length < 4) continue;
-          const least = joinedMin(ta[ju.start]!, tb[ub.start]!);
-          if (belowJoinedGate(ju.text, jb, least, params.minTokenSim)) {
-            if (chinese && sameSyllables(compactA.slice(ju.start, ju.end + 1), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
-            continue;
-          }
           const sim = jaroWinkler(ju.text, jb);
-          if (chinese && sim < 1 && sameSyllables(compactA.slice(ju.start, ju.end + 1), [jb]))
-            consider(ju, ub, ROMANISATION_SIM, 'romanisation');
-          else consider(ju, ub, sim >= least && joinedSpellingAgrees(ju.text, jb) ? sim : 0, 'joined');
+          if (chinese && sim < 1 && sameSyllables(rawsOf(ta, ju), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
+          else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && joinedSpellingAgrees(ju.text, jb) ? sim : 0, 'joined');
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -440,17 +480,11 @@ function candidatePairs(
     for (const jb of joinedUnits(tb, wb, freeB)) {
       for (const ua of ra) {
         if (jb.kind === 'joined') {
-          const ja = compactA[ua.start]!;
+          const ja = ta[ua.start]!.raw.replace(/ /g, '');
           if (ja.length < 4) continue;
-          const least = joinedMin(ta[ua.start]!, tb[jb.start]!);
-          if (belowJoinedGate(ja, jb.text, least, params.minTokenSim)) {
-            if (chinese && sameSyllables([ja], compactB.slice(jb.start, jb.end + 1))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
-            continue;
-          }
           const sim = jaroWinkler(ja, jb.text);
-          if (chinese && sim < 1 && sameSyllables([ja], compactB.slice(jb.start, jb.end + 1)))
-            consider(ua, jb, ROMANISATION_SIM, 'romanisation');
-          else consider(ua, jb, sim >= least && joinedSpellingAgrees(ja, jb.text) ? sim : 0, 'joined');
+          if (chinese && sim < 1 && sameSyllables([ja], rawsOf(tb, jb))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
+          else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && joinedSpellingAgrees(ja, jb.text) ? sim : 0, 'joined');
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }

@@ -18,8 +18,8 @@
  * their usual ranges get no bound (1).
  */
 import { chineseTokenSimilarity, round, spellsChinese, tokenSimilarity, type NameCompareParams } from './name-compare.ts';
-import { sameSequences, syllableSequences, syllableSplits } from './chinese-romanisation.ts';
-import { jaroWinkler, jaroWinklerCeiling, letterSet, lettersIn, levenshtein } from './jaro-winkler.ts';
+import { sameSyllables, syllableSplits } from './chinese-romanisation.ts';
+import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import { foldsComparable } from './transliteration-variants.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
@@ -61,133 +61,61 @@ function joinedCouldPair(joined: string, token: string, minTokenSim: number): bo
 const JOINED_MIN = 0.9;
 
 /**
- * What markJoined reads of a name besides its tokens, built once per name (a screening's memo keeps the query names'
- * shapes: before, every candidate rebuilt the query's joined texts, initials and syllable counts for every pair):
- * each token's text without spaces, and the units name-compare's joinedUnits forms (tokens i..j, 2 to 5 neighbours,
- * no number among them) with their length, initials, joined text and syllables, the last three worked out on first use.
- */
-interface NameShape {
-  readonly chinese: boolean;
-  readonly compact: readonly string[];
-  readonly units: readonly Unit[];
-  /** Per token, the syllable sequences of its compact text as one word (sameSyllables' word side); on first use. */
-  readonly wordSequences: ((readonly string[])[][] | undefined)[];
-  /** Per token, the most syllables its compact text splits into; −1 until first used. */
-  readonly mostSyllables: number[];
-}
-
-interface Unit {
-  readonly i: number;
-  readonly j: number;
-  /** Bits i..j. */
-  readonly mask: number;
-  /** The compact texts' total length. */
-  readonly length: number;
-  initials?: string;
-  joined?: string;
-  /** The fewest syllables the unit's words split into, each word at its fewest (−1 until first used). */
-  leastSyllables: number;
-  sequences?: (readonly string[])[][];
-}
-
-function shapeOf(n: NormalisedName): NameShape {
-  const tokens = n.tokens;
-  const compactTexts = tokens.map(compact);
-  const units: Unit[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i]!.kind === 'number') continue;
-    let length = compactTexts[i]!.length;
-    for (let j = i + 1; j < Math.min(tokens.length, i + 5); j++) {
-      if (tokens[j]!.kind === 'number') break;
-      length += compactTexts[j]!.length;
-      units.push({ i, j, mask: ((1 << (j + 1)) - 1) & ~((1 << i) - 1), length, leastSyllables: -1 });
-    }
-  }
-  return {
-    chinese: spellsChinese(n),
-    compact: compactTexts,
-    units,
-    wordSequences: new Array<undefined>(tokens.length),
-    mostSyllables: new Array<number>(tokens.length).fill(-1),
-  };
-}
-
-/**
- * Shapes of the names met as the second name (list names: the same ones come back query after query), so a screening
- * does not allocate one per candidate. A shape depends on its name only; the cache is emptied when full (a large list
- * has more names than it holds).
- */
-const listedShapes = new Map<NormalisedName, NameShape>();
-const LISTED_SHAPES = 50_000;
-
-function listedShape(n: NormalisedName): NameShape {
-  let shape = listedShapes.get(n);
-  if (!shape) {
-    if (listedShapes.size >= LISTED_SHAPES) listedShapes.clear();
-    listedShapes.set(n, (shape = shapeOf(n)));
-  }
-  return shape;
-}
-
-/**
  * Coverage (bit i: token i) of `tokens` and `other` after the pairs of a unit of `tokens` (joined neighbours,
  * initials: as name-compare's joinedUnits forms them) with a single token of `other` (candidatePairs forms these
- * pairs both ways round with the same tests). A pair whose tokens are all covered already is not tested (it could
- * add nothing, so the coverage does not depend on the order pairs are tested in).
+ * pairs both ways round with the same tests). A pair whose tokens are all covered already is not tested.
  */
 function markJoined(
   tokens: readonly NameToken[],
-  shape: NameShape,
   other: readonly NameToken[],
-  otherShape: NameShape,
   cover: Coverage,
   minTokenSim: number,
   chinese: boolean,
 ): Coverage {
   let { t: coverT, o: coverO } = cover;
-  for (const unit of shape.units) {
-    const { i, j, mask } = unit;
-    for (let k = 0; k < other.length; k++) {
-      if ((coverT & mask) === mask && (coverO >>> k) & 1) continue;
-      const okText = other[k]!.text;
-      const acronym = okText.length >= 2 && okText.length <= j - i + 1 && (unit.initials ??= initialsOf(tokens, i, j)) === okText;
-      const word = otherShape.compact[k]!;
-      const joined =
-        !acronym &&
-        j - i < 3 &&
-        word.length >= 4 &&
-        ((lengthsAgree(unit.length, word.length) && joinedCouldPair((unit.joined ??= joinedText(shape, i, j)), word, minTokenSim)) ||
-          (chinese && sameSyllablesAsWord(shape, unit, otherShape, k)));
-      if (!acronym && !joined) continue;
-      coverT |= mask;
-      coverO |= 1 << k;
+  const n = tokens.length;
+  for (let i = 0; i < n; i++) {
+    if (tokens[i]!.kind === 'number') continue;
+    let length = compactLength(tokens[i]!);
+    for (let j = i + 1; j < Math.min(n, i + 5); j++) {
+      if (tokens[j]!.kind === 'number') break;
+      length += compactLength(tokens[j]!);
+      const unit = ((1 << (j + 1)) - 1) & ~((1 << i) - 1);
+      for (let k = 0; k < other.length; k++) {
+        if ((coverT & unit) === unit && (coverO >>> k) & 1) continue;
+        const ok = other[k]!;
+        // the texts are built only for pairs whose lengths could agree
+        const acronym = ok.text.length >= 2 && ok.text.length <= j - i + 1 && initialsOf(tokens, i, j) === ok.text;
+        const okLength = compactLength(ok);
+        const joined =
+          !acronym &&
+          j - i < 3 &&
+          okLength >= 4 &&
+          ((lengthsAgree(length, okLength) && joinedCouldPair(joinedText(tokens, i, j), compact(ok), minTokenSim)) ||
+            (chinese && sameSyllablesAsWord(tokens, i, j, compact(ok))));
+        if (!acronym && !joined) continue;
+        coverT |= unit;
+        coverO |= 1 << k;
+      }
     }
   }
   return { t: coverT, o: coverO };
 }
 
 /**
- * Whether a unit could spell the same Chinese syllables as the other name's token k as one word (name-compare's
- * romanisation pair of a joined unit, whatever the lengths: "tse tung" ~ "zedong"). The word must split into as many
- * syllables as the unit has at least (each word of it at least its shortest split): most units fail that count
- * without combining readings.
+ * Whether tokens i..j could spell the same Chinese syllables as one word (name-compare's romanisation pair of a joined
+ * unit, whatever the lengths: "tse tung" ~ "zedong"). The word must split into as many syllables as the unit has at
+ * least (each word of it at least its shortest split): most units fail that count without combining readings.
  */
-function sameSyllablesAsWord(shape: NameShape, unit: Unit, otherShape: NameShape, k: number): boolean {
-  if (unit.leastSyllables < 0) {
-    let least = 0;
-    for (let x = unit.i; x <= unit.j; x++) least += fewestSyllables(shape.compact[x]!);
-    unit.leastSyllables = least;
-  }
-  let most = otherShape.mostSyllables[k]!;
-  if (most < 0) {
-    const word = (otherShape.wordSequences[k] ??= syllableSequences([otherShape.compact[k]!]));
-    most = 0;
-    for (const split of word) most = Math.max(most, split.length);
-    otherShape.mostSyllables[k] = most;
-  }
-  if (most < unit.leastSyllables) return false;
-  unit.sequences ??= syllableSequences(shape.compact.slice(unit.i, unit.j + 1));
-  return sameSequences(unit.sequences, otherShape.wordSequences[k]!);
+function sameSyllablesAsWord(tokens: readonly NameToken[], i: number, j: number, word: string): boolean {
+  let least = 0;
+  for (let x = i; x <= j; x++) least += fewestSyllables(compact(tokens[x]!));
+  let most = 0;
+  for (const split of syllableSplits(word)) most = Math.max(most, split.length);
+  if (most < least) return false;
+  const unit: string[] = [];
+  for (let x = i; x <= j; x++) unit.push(compact(tokens[x]!));
+  return sameSyllables(unit, [word]);
 }
 
 /** The fewest syllables a word splits into (0 when it does not split: sameSyllables then fails anyway). */
@@ -197,10 +125,12 @@ function fewestSyllables(word: string): number {
   return least === Infinity ? 0 : least;
 }
 
+const compactLength = (t: NameToken): number => (t.raw.includes(' ') ? compact(t).length : t.raw.length);
+
 /** joinedUnits' texts: the tokens i..j without spaces, and their initials. */
-function joinedText(shape: NameShape, i: number, j: number): string {
+function joinedText(tokens: readonly NameToken[], i: number, j: number): string {
   let text = '';
-  for (let x = i; x <= j; x++) text += shape.compact[x]!;
+  for (let x = i; x <= j; x++) text += compact(tokens[x]!);
   return text;
 }
 
@@ -219,6 +149,40 @@ function lengthsAgree(x: number, y: number): boolean {
 interface Coverage {
   readonly t: number;
   readonly o: number;
+}
+
+/** Letters of a text as a 32-bit set (code points folded mod 32: a superset of the letters, never a subset). */
+function letterSet(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) m |= 1 << (s.charCodeAt(i) & 31);
+  return m;
+}
+
+/** Positions of `s` whose letter is in the set `other`. */
+function lettersIn(s: string, other: number): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if ((other >>> (s.charCodeAt(i) & 31)) & 1) n++;
+  return n;
+}
+
+/**
+ * An upper bound on jaroWinkler(a, b) (jaro-winkler.ts) without its matching pass: Jaro's matches m pair a letter of
+ * a with the same letter of b, so m is at most the number of a's letters found anywhere in b (and the same the other
+ * way round); jaro = (m/|a| + m/|b| + (m − t/2)/m) / 3 ≤ (m/|a| + m/|b| + 1) / 3, and Winkler adds prefix·0.1·(1 − jaro)
+ * with the exact common prefix (at most 4).
+ */
+export function jaroWinklerCeiling(a: string, b: string): number {
+  if (a === b) return 1;
+  const la = a.length;
+  const lb = b.length;
+  if (la === 0 || lb === 0) return 0;
+  const m = Math.min(lettersIn(a, letterSet(b)), lettersIn(b, letterSet(a)));
+  if (m === 0) return 0;
+  const jaro = (m / la + m / lb + 1) / 3;
+  let prefix = 0;
+  const max = Math.min(4, la, lb);
+  while (prefix < max && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  return Math.min(1, jaro + prefix * 0.1 * (1 - jaro) + EPSILON);
 }
 
 /**
@@ -340,26 +304,19 @@ function nasabCeiling(tokens: readonly NameToken[]): number {
  * couldPair's answers within one screening: its candidates share most of their tokens (that is why they are
  * candidates), and list names share one token object per distinct token (name-index.ts), so each distinct pair of a
  * query token and a list token is worked out once. Bit 0: answered, bit 1: the answer; bits 2 and 3 the same for
- * names that both spell Chinese syllables. Also the shapes of the names asked about as the first name (the query's:
- * a screening bounds every candidate against the same few).
+ * names that both spell Chinese syllables.
  */
 export class TokenPairMemo {
   private readonly answers = new Map<NameToken, Map<NameToken, number>>();
-  private readonly shapes = new Map<NormalisedName, NameShape>();
   readonly minTokenSim: number;
 
   constructor(minTokenSim: number) {
     this.minTokenSim = minTokenSim;
   }
 
-  /** The answers for pairs with this first token (looked up once per token of a name, not once per pair). */
-  row(a: NameToken): Map<NameToken, number> {
+  could(a: NameToken, b: NameToken, chinese: boolean): boolean {
     let row = this.answers.get(a);
     if (!row) this.answers.set(a, (row = new Map()));
-    return row;
-  }
-
-  could(a: NameToken, b: NameToken, chinese: boolean, row = this.row(a)): boolean {
     const known = row.get(b) ?? 0;
     const shift = chinese ? 2 : 0;
     if ((known >>> shift) & 1) return ((known >>> (shift + 1)) & 1) === 1;
@@ -367,17 +324,11 @@ export class TokenPairMemo {
     row.set(b, known | ((yes ? 3 : 1) << shift));
     return yes;
   }
-
-  shape(n: NormalisedName): NameShape {
-    let shape = this.shapes.get(n);
-    if (!shape) this.shapes.set(n, (shape = shapeOf(n)));
-    return shape;
-  }
 }
 
 /**
  * An upper bound on compareNormalised(a, b, params).score, rounded as that score is (so never below it). A memo made
- * for the same minTokenSim answers token pairs already asked and keeps `a`'s shape (pass the query as `a`).
+ * for the same minTokenSim answers token pairs already asked.
  */
 export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: NameCompareParams, memo?: TokenPairMemo): number {
   if (!boundable(params)) return 1;
@@ -390,31 +341,27 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
   if (ta.length > MAX_TOKENS || tb.length > MAX_TOKENS) return 1;
   let coverA = 0;
   let coverB = 0;
+  const chinese = spellsChinese(a) && spellsChinese(b);
   const known = memo?.minTokenSim === params.minTokenSim ? memo : undefined;
-  const shapeA = known ? known.shape(a) : shapeOf(a);
-  const chinese = shapeA.chinese && spellsChinese(b);
-  const min = params.minTokenSim;
+  const pairs = known
+    ? (x: NameToken, y: NameToken) => known.could(x, y, chinese)
+    : (x: NameToken, y: NameToken, min: number) => (chinese ? couldPairChinese(x, y, min) : couldPair(x, y, min));
   if (thing)
     for (const [i, j] of abbreviationPairs(a, b)) {
       coverA |= 1 << i;
       coverB |= 1 << j;
     }
-  for (let i = 0; i < ta.length; i++) {
-    const x = ta[i]!;
-    const row = known?.row(x);
+  for (let i = 0; i < ta.length; i++)
     for (let j = 0; j < tb.length; j++) {
       if ((coverA >>> i) & 1 && (coverB >>> j) & 1) continue;
-      const y = tb[j]!;
-      if (known ? known.could(x, y, chinese, row) : chinese ? couldPairChinese(x, y, min) : couldPair(x, y, min)) {
+      if (pairs(ta[i]!, tb[j]!, params.minTokenSim)) {
         coverA |= 1 << i;
         coverB |= 1 << j;
       }
     }
-  }
   if (ta.length > 1 || tb.length > 1) {
-    const shapeB = listedShape(b);
-    const ab = markJoined(ta, shapeA, tb, shapeB, { t: coverA, o: coverB }, min, chinese);
-    const ba = markJoined(tb, shapeB, ta, shapeA, { t: ab.o, o: ab.t }, min, chinese);
+    const ab = markJoined(ta, tb, { t: coverA, o: coverB }, params.minTokenSim, chinese);
+    const ba = markJoined(tb, ta, { t: ab.o, o: ab.t }, params.minTokenSim, chinese);
     coverA = ba.o;
     coverB = ba.t;
   }

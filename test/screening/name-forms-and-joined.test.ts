@@ -68,7 +68,7 @@ describe('joined words differ from the word they stand for by a letter or two', 
     expect(compareNames('person', 'Jeanclaude Morel', 'Jean Claude Morel').score).toBeGreaterThanOrEqual(REVIEW_LINE);
   });
 
-  // lane scale6: name-compare skips the joined pairs whose Jaro-Winkler ceiling is below the gate
+  // lane scale6: a joined unit on either side, a letter off or spelling syllables, pairs (no test had one a letter off)
   it('a joined spelling a letter off still pairs, either side joined', () => {
     for (const [x, y] of [
       ['Abdulrahmann Haddad', 'Abdul Rahman Haddad'],

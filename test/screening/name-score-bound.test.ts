@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ScreeningPolicySchema, type ScreeningPolicy } from '../../src/domain/org/screening-policy.schema.ts';
-import { jaroWinkler, jaroWinklerCeiling } from '../../src/screening/jaro-winkler.ts';
+import { jaroWinkler } from '../../src/screening/jaro-winkler.ts';
 import {
   compareNormalised,
   DEFAULT_COMPARE_PARAMS,
@@ -12,7 +12,7 @@ import {
 } from '../../src/screening/name-compare.ts';
 import { NameIndex } from '../../src/screening/name-index.ts';
 import { normaliseName, type NameSchema } from '../../src/screening/name-normaliser.ts';
-import { couldPair, nameScoreBound, TokenPairMemo } from '../../src/screening/name-score-bound.ts';
+import { couldPair, jaroWinklerCeiling, nameScoreBound, TokenPairMemo } from '../../src/screening/name-score-bound.ts';
 import { screenIndex } from '../../src/screening/screening-engine.ts';
 import { emptyEntity, type EntityKind, type ScreeningEntity } from '../../src/screening/screening-entity.ts';
 
