@@ -163,31 +163,16 @@ function refreeze(names: readonly IndexedName[]): void {
   }
 }
 
-/** A name's slot in NameIndex's credit buffer: stamp (Int32), credit and its token's best credit (Float32), padding. */
-const SLOT = 4;
-const CREDIT = 1;
-const TOKEN_BEST = 2;
-/** Positions best's sort keys hold below a credit's 32 bits (32 + 21 bits: a double's exact integers). */
-const POSITIONS = 2 ** 21;
-
 export class NameIndex {
   readonly entities: ScreeningEntity[];
   readonly names: IndexedName[];
   private readonly postings: Postings;
   /** "imo:9187629" -> the first indexed name of each entity listing it (IMO, MMSI, LEI: see strong-identifier.ts). */
   private readonly byIdentifier: Map<string, number[]>;
-  /**
-   * Per name, side by side in one buffer (slot `SLOT * id`): the last query token that credited it (`stamp`, Int32; a
-   * stamp below the query's first token's is from an earlier query), its credit and its current token's best credit
-   * (Float32, the same rounding as separate Float32Arrays). A posting visit reads and writes all three: one cache line
-   * per name instead of one in each of three arrays of the list's size (most of candidate generation's time at
-   * 500,000 entries was these misses).
-   */
-  private readonly stamp: Int32Array;
   private readonly credit: Float32Array;
-  /** The credits' bits (best's sort keys). */
-  private readonly creditBits: Uint32Array;
-  private sortKeys = new Float64Array(1024);
+  private readonly tokBest: Float32Array;
+  /** The last query token that credited each name; a stamp below the query's first token's is from an earlier query. */
+  private readonly stamp: Int32Array;
   private readonly touchedIds: Int32Array;
   private stampCounter = 0;
   private readonly queryKeys: QueryKeyCache;
@@ -197,10 +182,9 @@ export class NameIndex {
     this.names = names;
     this.postings = postings;
     this.byIdentifier = byIdentifier;
-    const slots = new ArrayBuffer(names.length * SLOT * 4);
-    this.stamp = new Int32Array(slots);
-    this.credit = new Float32Array(slots);
-    this.creditBits = new Uint32Array(slots);
+    this.credit = new Float32Array(names.length);
+    this.tokBest = new Float32Array(names.length);
+    this.stamp = new Int32Array(names.length);
     this.touchedIds = new Int32Array(names.length);
     this.queryKeys = new QueryKeyCache(postings.keyOf, (t) => tokenKeys(t, true));
   }
@@ -291,7 +275,6 @@ export class NameIndex {
       exactSize[i] = first < 0 ? 0 : start[first + 1]! - start[first]!;
       if ((own[i] !== undefined || i + 1 < n) && exactSize[i]! <= maxExact) hasRare = true;
     }
-    const { stamp, credit } = this;
     const queryBase = this.stampCounter + 1;
     let touched = 0;
     let total = 0;
@@ -313,19 +296,18 @@ export class NameIndex {
         const c = w * (ki < ownCount ? mine!.factors[ki]! : 1);
         for (let i = from; i < to; i++) {
           const id = ids[i]!;
-          const at = id * SLOT;
-          const st = stamp[at]!;
+          const st = this.stamp[id]!;
           if (st !== tokStamp) {
             if (st < queryBase) {
               // first key of this query to reach the name
               this.touchedIds[touched++] = id;
-              credit[at + CREDIT] = c;
-            } else credit[at + CREDIT]! += c;
-            stamp[at] = tokStamp;
-            credit[at + TOKEN_BEST] = c;
-          } else if (c > credit[at + TOKEN_BEST]!) {
-            credit[at + CREDIT]! += c - credit[at + TOKEN_BEST]!;
-            credit[at + TOKEN_BEST] = c;
+              this.credit[id] = c;
+            } else this.credit[id]! += c;
+            this.stamp[id] = tokStamp;
+            this.tokBest[id] = c;
+          } else if (c > this.tokBest[id]!) {
+            this.credit[id]! += c - this.tokBest[id]!;
+            this.tokBest[id] = c;
           }
         }
       }
@@ -333,38 +315,8 @@ export class NameIndex {
     if (total === 0) return { nameIds: [], touched: 0 };
     const need = total * minShare;
     const passing: number[] = [];
-    for (let i = 0; i < touched; i++) if (credit[this.touchedIds[i]! * SLOT + CREDIT]! >= need) passing.push(this.touchedIds[i]!);
-    return { nameIds: this.best(passing, maxCandidates), touched };
-  }
-
-  /**
-   * The first `max` of `passing` by credit, highest first, ties in `passing`'s order (a stable sort's order). Each name
-   * becomes one number, its credit's bits inverted above its position, sorted natively: a passing credit is positive
-   * (at least a share of a positive total; otherwise the comparator sorts), and a positive float's bits order as the
-   * float does. Sorting the names
-   * with a comparator reading the credits was a twentieth of a slow query's time.
-   */
-  private best(passing: number[], max: number): number[] {
-    const n = passing.length;
-    const { credit } = this;
-    if (n > POSITIONS) return this.sortedByCredit(passing, max);
-    if (this.sortKeys.length < n) this.sortKeys = new Float64Array(Math.max(n, 2 * this.sortKeys.length));
-    const keys = this.sortKeys.subarray(0, n);
-    for (let p = 0; p < n; p++) {
-      const at = passing[p]! * SLOT + CREDIT;
-      const c = credit[at]!;
-      // a zero, negative or infinite credit (a policy's weights or share outside their ranges): the comparator's order
-      if (!(c > 0 && c < Infinity)) return this.sortedByCredit(passing, max);
-      keys[p] = (0xffffffff - this.creditBits[at]!) * POSITIONS + p;
-    }
-    keys.sort();
-    const out = new Array<number>(Math.min(max, n));
-    for (let r = 0; r < out.length; r++) out[r] = passing[keys[r]! % POSITIONS]!;
-    return out;
-  }
-
-  /** best's order by a stable sort with a comparator. */
-  private sortedByCredit(passing: number[], max: number): number[] {
-    return passing.sort((a, b) => this.credit[b * SLOT + CREDIT]! - this.credit[a * SLOT + CREDIT]!).slice(0, max);
+    for (let i = 0; i < touched; i++) if (this.credit[this.touchedIds[i]!]! >= need) passing.push(this.touchedIds[i]!);
+    passing.sort((a, b) => this.credit[b]! - this.credit[a]!);
+    return { nameIds: passing.slice(0, maxCandidates), touched };
   }
 }
