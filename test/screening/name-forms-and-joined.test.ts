@@ -67,6 +67,20 @@ describe('joined words differ from the word they stand for by a letter or two', 
     );
     expect(compareNames('person', 'Jeanclaude Morel', 'Jean Claude Morel').score).toBeGreaterThanOrEqual(REVIEW_LINE);
   });
+
+  // lane scale6: a joined unit on either side, a letter off or spelling syllables, pairs (no test had one a letter off)
+  it('a joined spelling a letter off still pairs, either side joined', () => {
+    const joinedMatch = (x: string, y: string) =>
+      compareNames('person', x, y, SCREENING_COMPARE_PARAMS).explanation.matches.find((m) => m.how === 'joined');
+    const oneSide = joinedMatch('Abdulrahmann Haddad', 'Abdul Rahman Haddad');
+    const otherSide = joinedMatch('Abdul Rahman Haddad', 'Abdulrahmann Haddad');
+    const french = joinedMatch('Jean Claude Morel', 'Jeanclaud Morel');
+    for (const m of [oneSide, otherSide, french]) expect(m?.similarity).toBeGreaterThanOrEqual(0.9);
+    expect([oneSide, otherSide, french].every((m) => m!.similarity < 1)).toBe(true);
+    // joined syllables whose letters are far from the word still pair as the same Chinese syllables
+    const mao = compareNames('person', 'Mao Tse Tung', 'Mao Zedong', SCREENING_COMPARE_PARAMS).explanation.matches;
+    expect(mao.some((m) => m.how === 'romanisation' && m.a === 'tse tung')).toBe(true);
+  });
 });
 
 describe('a given name and the surname made from it with -s are different names', () => {

@@ -23,6 +23,16 @@ function entities(count: number): ScreeningEntity[] {
 
 /** Reference credit: per query token, the best factor among the keys the name holds, times the token weight. */
 function referenceCandidates(index: NameIndex, query: NormalisedName, minShare: number, maxFuzzy: number): number[] {
+  const { credit, total } = referenceCredit(index, query, maxFuzzy);
+  return [...credit]
+    .filter(([, c]) => c >= total * minShare - 1e-6)
+    .map(([id]) => id)
+    .sort((a, b) => a - b);
+}
+
+const referenceCredits = (index: NameIndex, query: NormalisedName, maxFuzzy: number) => referenceCredit(index, query, maxFuzzy).credit;
+
+function referenceCredit(index: NameIndex, query: NormalisedName, maxFuzzy: number): { credit: Map<number, number>; total: number } {
   const held = index.names.map((n) => new Set(nameKeys(n.norm, false).flatMap((tk) => tk.map(([k]) => k))));
   const count = (key: string) => held.filter((s) => s.has(key)).length;
   const perToken = nameKeys(query, true);
@@ -38,10 +48,7 @@ function referenceCandidates(index: NameIndex, query: NormalisedName, minShare: 
       if (best > 0) credit.set(id, (credit.get(id) ?? 0) + best);
     });
   });
-  return [...credit]
-    .filter(([, c]) => c >= total * minShare - 1e-6)
-    .map(([id]) => id)
-    .sort((a, b) => a - b);
+  return { credit, total };
 }
 
 describe('name index postings (flat, one array for every key)', () => {
@@ -70,6 +77,27 @@ describe('name index postings (flat, one array for every key)', () => {
     // the best-credited name shares more of the query's tokens than the last one
     const shared = (id: number) => index.names[id]!.norm.tokens.filter((t) => ['maria', 'kim', 'nguyen'].includes(t.text)).length;
     expect(shared(all[0]!)).toBeGreaterThan(shared(all.at(-1)!));
+  });
+
+  it('ranks equal credits in the order the names were first reached, highest credit first (lane scale6)', () => {
+    // five names spelt alike tie; the index reaches them in ascending name order, so they come first in that order
+    const alike = Array.from({ length: 5 }, (_, i) => `olga petrova ${i === 2 ? '' : 'smith'}`);
+    const list = [
+      ...entities(60),
+      ...alike.map((value, i) =>
+        Object.assign(emptyEntity('t', `A${i}`, 'person', 'test'), { names: [{ value, type: 'primary' as const }] }),
+      ),
+    ];
+    const small = NameIndex.build(list);
+    const query = normaliseName('olga petrova smith', 'person');
+    const ranked = small.candidates(query, { maxCandidates: 10_000 }).nameIds;
+    const twins = small.names.flatMap((n, id) => (n.value === 'olga petrova smith' ? [id] : []));
+    expect(twins).toHaveLength(4);
+    expect(ranked.slice(0, 4)).toEqual(twins);
+    // then by credit: the reference credits do not rise along the ranking
+    const credits = referenceCredits(small, query, 2000);
+    for (let r = 1; r < ranked.length; r++) expect(credits.get(ranked[r]!)!).toBeLessThanOrEqual(credits.get(ranked[r - 1]!)! + 1e-6);
+    expect(small.candidates(query, { maxCandidates: 3 }).nameIds).toEqual(twins.slice(0, 3));
   });
 
   it('counts keys once however many names hold them, and finds nothing for an unknown name', () => {
