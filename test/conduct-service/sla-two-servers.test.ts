@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/store/open-store.ts';
 import { dropSchema, newSchemaName, PG_URL, postgresOrSkip } from '../store/store-harness.ts';
 import {
@@ -68,7 +68,29 @@ describe('SLA timers with two server processes on one PostgreSQL database', () =
       servers.push(b, c);
       const acks = [...early];
       for (let i = 0; i < LEADS; i++) acks.push(await post(i % 2 === 0 ? b : c, token, serviceLead('two', i)));
-      await sleep(5_000);
+      // Wait until the timers have fired: every assigned lead's first timer, by both instances, and at least 5 s (the misses' re-routes get
+      // timers of their own, so both instances have ladders to work through). A fixed 5 s alone was a race on a loaded
+      // machine, where the instances' 100 ms ticks could still be behind; the assertions below are unchanged.
+      const waitedFrom = Date.now();
+      const watcher = await openStore({ url: db });
+      try {
+        const assignedIds = acks.filter((x) => x.status === 'ASSIGNED').map((x) => x.leadId);
+        await vi.waitFor(
+          async () => {
+            const firedNow = (await watcher.slaTimers.listForLeads(assignedIds)).filter((t) => t.status === 'FIRED');
+            const firedFor = new Set(firedNow.map((t) => t.leadId));
+            expect(
+              assignedIds.filter((id) => !firedFor.has(id)),
+              'assigned leads whose timer has not fired yet',
+            ).toEqual([]);
+            expect(new Set(firedNow.map((t) => t.closedBy)).size, 'instances that fired timers').toBeGreaterThanOrEqual(2);
+            expect(Date.now() - waitedFrom).toBeGreaterThanOrEqual(5_000);
+          },
+          { timeout: 45_000, interval: 200 },
+        );
+      } finally {
+        await watcher.close();
+      }
       await Promise.all([b.kill('SIGTERM'), c.kill('SIGTERM')]);
 
       const store = await openStore({ url: db });

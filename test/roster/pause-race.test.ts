@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import type { TestService } from '../http/service-harness.ts';
 import { isaLead, patchRep, postJson, sharedDatabase, verdictsFor, type SharedDatabase } from './roster-support.ts';
@@ -20,7 +20,8 @@ interface Routed {
   readonly ameliaCodes: string[];
 }
 
-async function ingestLoop(a: TestService, count: number, pausedAt: () => number | null): Promise<Routed[]> {
+/** `seen` gets every decision as it is answered (shared by the loops), so the test can wait for what it needs. */
+async function ingestLoop(a: TestService, count: number, pausedAt: () => number | null, seen: Routed[]): Promise<Routed[]> {
   const out: Routed[] = [];
   // At least `count` leads, and on however slow a machine at least 5 begun after the pause was acknowledged (bounded).
   for (let i = 0; (i < count || out.filter((r) => r.startedAfterPause).length < 5) && i < 500; i++) {
@@ -28,13 +29,15 @@ async function ingestLoop(a: TestService, count: number, pausedAt: () => number 
     const res = await postJson(a, '/v1/leads', isaLead(), a.tokens.integration);
     if (res.statusCode !== 201) throw new Error(res.body);
     const { leadId, decision } = res.json();
-    out.push({
+    const routed: Routed = {
       startedAfterPause,
       leadId,
       hash: decision.ruleSet.hash,
       repId: decision.rep?.id ?? null,
       ameliaCodes: verdictsFor(decision, 'amelia-hughes').flatMap((v) => v.reasons.map((r) => r.code)),
-    });
+    };
+    out.push(routed);
+    seen.push(routed);
   }
   return out;
 }
@@ -54,9 +57,17 @@ describe.each(dialects)('a pause racing with routing on two instances: $factory.
       const before = a.ctx.orgs.current.hash;
       let pausedAt: number | null = null;
 
-      const routing = Promise.all([ingestLoop(a, 30, () => pausedAt), ingestLoop(a, 30, () => pausedAt)]);
-      // Let some leads through first, so amelia demonstrably takes leads before the pause.
-      await new Promise((r) => setTimeout(r, 400));
+      const seen: Routed[] = [];
+      const routing = Promise.all([ingestLoop(a, 30, () => pausedAt, seen), ingestLoop(a, 30, () => pausedAt, seen)]);
+      // Let some leads through first, so amelia demonstrably takes leads before the pause: wait until she has one (a
+      // fixed 400 ms was not enough on a loaded machine, where no lead, or none of hers, might have been answered yet).
+      // (If the loops end first, e.g. a request failed, stop waiting: awaiting `routing` below reports it.)
+      let ended = false;
+      void routing.then(
+        () => (ended = true),
+        () => (ended = true),
+      );
+      await vi.waitFor(() => expect(ended || seen.some((r) => r.repId === 'amelia-hughes')).toBe(true), { timeout: 60_000, interval: 20 });
       const pause = await patchRep(b, 'amelia-hughes', { status: 'paused', reason: 'racing the router' });
       expect(pause.statusCode, pause.body).toBe(200);
       const pausedHash: string = pause.json().hash;

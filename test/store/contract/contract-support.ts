@@ -147,7 +147,24 @@ export function serviceSeeds(factory: StoreFactory, current: () => StoreHarness)
     }
     return withPgClient(async (c) => (await c.query(sqlText)).rows as Record<string, unknown>[], h.schema);
   }
-  return { seedOrg, seedLead, rawQuery };
+  /**
+   * For a lock holder: resolves once another transaction is queued on a lock of `table`, so that it goes on only when
+   * the waiter is really waiting (after a fixed sleep a loaded machine's waiter could arrive after the commit, where a
+   * missing lock gives the same answers and goes unseen). PostgreSQL: a backend waiting for a lock while it holds one
+   * on this schema's `table` (parallel test files use other schemas). SQLite queues whole transactions on this
+   * process's write queue at BEGIN, with nothing to observe: the holder holds `sqliteHoldMs` there, as before.
+   */
+  async function untilQueuedOn(table: string, sqliteHoldMs: number): Promise<void> {
+    if (factory.name === 'sqlite') return sleep(sqliteHoldMs);
+    const queued = `select 1 from pg_stat_activity a where a.wait_event_type = 'Lock' and exists (select 1 from
+      pg_locks l where l.pid = a.pid and l.relation = to_regclass('${table}'))`;
+    const deadline = Date.now() + 20_000;
+    while ((await rawQuery(queued)).length === 0) {
+      if (Date.now() > deadline) throw new Error(`no transaction queued on a lock of ${table}`);
+      await sleep(20);
+    }
+  }
+  return { seedOrg, seedLead, rawQuery, untilQueuedOn };
 }
 
 /** A database as an earlier release left it (migrated with `migrations` only), for upgrade-in-place tests. */

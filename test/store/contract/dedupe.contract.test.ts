@@ -3,7 +3,7 @@ import { OPEN_LEAD_STATUSES } from '../../../src/domain/lead/lead-status.ts';
 import { StoreInputError } from '../../../src/store/store-errors.ts';
 import type { Store } from '../../../src/store/unit-of-work.ts';
 import type { StoreHarness } from '../store-harness.ts';
-import { STORES, deferred, serviceSeeds, sleep, storeReachable } from './contract-support.ts';
+import { STORES, deferred, serviceSeeds, storeReachable } from './contract-support.ts';
 
 /** Storage contract: dedupe repository, on SQLite and PostgreSQL alike. */
 describe.each(STORES)('dedupe repository: $factory.name', ({ factory, run }) => {
@@ -17,7 +17,7 @@ describe.each(STORES)('dedupe repository: $factory.name', ({ factory, run }) => 
   afterEach(async () => {
     await h.cleanup();
   });
-  const { seedOrg, seedLead, rawQuery } = serviceSeeds(factory, () => h);
+  const { seedOrg, seedLead, rawQuery, untilQueuedOn } = serviceSeeds(factory, () => h);
 
   /** findOpenAndLatest, checked against findOpen and findLatest asked separately (in a transaction, as the intake asks). */
   async function openAndLatest(keys: readonly string[], contact: readonly string[], statuses = OPEN_LEAD_STATUSES) {
@@ -179,7 +179,8 @@ describe.each(STORES)('dedupe repository: $factory.name', ({ factory, run }) => 
         const found = await tx.dedupe.findOpen(keys, OPEN_LEAD_STATUSES);
         if (hold) {
           firstHolds.resolve();
-          await sleep(150);
+          // Hold until the second intake is queued on the dedupe lock (PostgreSQL), so that its read comes after this commit.
+          await untilQueuedOn('dedupe_locks', 150);
         }
         await seedLead(tx, id, { at, ...(found ? { status: 'DUPLICATE' as const, duplicateOf: found.leadId } : {}) });
         if (!found) await tx.dedupe.add(id, keys);

@@ -23,7 +23,7 @@ describe.each(STORES)('deferred writes: $factory.name', ({ factory, run }) => {
   afterEach(async () => {
     await h.cleanup();
   });
-  const { seedOrg, seedLead, rawQuery } = serviceSeeds(factory, () => h);
+  const { seedOrg, seedLead, rawQuery, untilQueuedOn } = serviceSeeds(factory, () => h);
 
   const claim = (tx: UnitOfWork, id: string) => tx.leads.claim({ id, orgHash: SEED, leadJson: JSON.stringify({ id }), receivedAt: iso(0) });
   let SEED = '';
@@ -376,7 +376,8 @@ describe.each(STORES)('deferred writes: $factory.name', ({ factory, run }) => {
       // A statement after the lock: the lock is held from here on (on PostgreSQL it travelled with this read).
       expect(await tx.dedupe.findOpenAndLatest(keys, OPEN_LEAD_STATUSES, keys)).toEqual({ open: undefined, latest: undefined });
       holderLocked.resolve();
-      await sleep(200);
+      // Hold until the reader is queued on the dedupe lock (PostgreSQL), so that its read really waits for this commit.
+      await untilQueuedOn('dedupe_locks', 200);
       await seedLead(tx, 'L1', { status: 'QUEUED' });
       await tx.dedupe.add('L1', keys);
     });

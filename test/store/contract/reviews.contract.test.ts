@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/unit-of-work.ts';
 import type { StoreHarness } from '../store-harness.ts';
-import { STORES, deferred, iso, serviceSeeds, sleep, storeReachable } from './contract-support.ts';
+import { STORES, deferred, iso, serviceSeeds, storeReachable } from './contract-support.ts';
 
 /** Storage contract: reviews repository, on SQLite and PostgreSQL alike. */
 describe.each(STORES)('reviews repository: $factory.name', ({ factory, run }) => {
@@ -15,7 +15,7 @@ describe.each(STORES)('reviews repository: $factory.name', ({ factory, run }) =>
   afterEach(async () => {
     await h.cleanup();
   });
-  const { seedOrg, seedLead } = serviceSeeds(factory, () => h);
+  const { seedOrg, seedLead, untilQueuedOn } = serviceSeeds(factory, () => h);
 
   it('reviews: one OPEN review per lead, resolve only when OPEN, paging', async () => {
     await seedOrg();
@@ -66,7 +66,8 @@ describe.each(STORES)('reviews repository: $factory.name', ({ factory, run }) =>
         const review = await tx.reviews.lock('R1');
         if (hold) {
           firstHolds.resolve();
-          await sleep(150);
+          // Hold until b is queued on the review's row lock (PostgreSQL), so that b's read really comes after a's commit.
+          await untilQueuedOn('reviews', 150);
         }
         if (review?.status !== 'OPEN') return `${who}: already ${review?.status}`;
         await tx.reviews.resolve('R1', {

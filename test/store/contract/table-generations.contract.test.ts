@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/unit-of-work.ts';
 import { startStatementCounter } from '../../support/statement-counter.ts';
 import { withPgClient, type StoreHarness } from '../store-harness.ts';
-import { STORES, deferred, iso, sleep, storeReachable } from './contract-support.ts';
+import { STORES, deferred, iso, serviceSeeds, storeReachable } from './contract-support.ts';
 
 /**
  * Storage contract: the rarely changing tables an instance keeps in memory (users, notification preferences, active
@@ -15,6 +15,7 @@ describe.each(STORES)('table generations: $factory.name', ({ factory, run }) => 
   let h: StoreHarness;
   let a: Store;
   let b: Store;
+  const { untilQueuedOn } = serviceSeeds(factory, () => h);
   beforeEach(async () => {
     h = await factory.create();
     a = h.store;
@@ -277,7 +278,8 @@ describe.each(STORES)('table generations: $factory.name', ({ factory, run }) => 
     const holder = b.transaction(async (tx) => {
       await tx.routingState.lockScope({ pools: ['gb'], repIds: ['r1'] });
       holderLocked.resolve();
-      await sleep(200);
+      // Hold until a's routing locks are queued behind this holder (PostgreSQL), so that a's counters really come after.
+      await untilQueuedOn('routing_pools', 200);
       await tx.outbox.upsertSubscription(subscription('sub_2', true));
     });
     await holderLocked.promise;
