@@ -348,16 +348,9 @@ describe.each(STORES)('deferred writes: $factory.name', ({ factory, run }) => {
       waiterLocked = true;
       return view.poolSeq('gb');
     });
-    // Wait until the waiter's pool lock is on the server, queued behind the holder: a backend waiting for a lock while
-    // it holds a lock on this schema's routing_pools (parallel test files use other schemas, other tables). A fixed
-    // sleep was not enough under load, when the waiter's statements could still be on their way.
-    const queuedOnPool = `select 1 from pg_stat_activity a where a.wait_event_type = 'Lock' and exists (select 1 from
-      pg_locks l where l.pid = a.pid and l.relation = to_regclass('routing_pools'))`;
-    const deadline = Date.now() + 20_000;
-    while ((await rawQuery(queuedOnPool)).length === 0) {
-      if (Date.now() > deadline) throw new Error('the waiter never queued on the pool lock');
-      await sleep(20);
-    }
+    // Wait until the waiter's pool lock is on the server, queued behind the holder (a fixed sleep was not enough under
+    // load, when the waiter's statements could still be on their way). This test runs on PostgreSQL only.
+    await untilQueuedOn('routing_pools', 0);
     expect(waiterLocked).toBe(false);
     await store.transaction((tx) => tx.audit.appendMany([auditEntry('between', 2)]));
     release.resolve();
