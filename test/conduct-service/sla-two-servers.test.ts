@@ -68,9 +68,10 @@ describe('SLA timers with two server processes on one PostgreSQL database', () =
       servers.push(b, c);
       const acks = [...early];
       for (let i = 0; i < LEADS; i++) acks.push(await post(i % 2 === 0 ? b : c, token, serviceLead('two', i)));
-      // Wait until the timers have fired: every assigned lead's first timer, by both instances, and at least 5 s (the misses' re-routes get
-      // timers of their own, so both instances have ladders to work through). A fixed 5 s alone was a race on a loaded
-      // machine, where the instances' 100 ms ticks could still be behind; the assertions below are unchanged.
+      // Wait until the timers have fired: every assigned lead's first timer, by both instances, and at least 5 s (the
+      // misses' re-routes get timers of their own, so both instances have ladders to work through). A fixed 5 s alone
+      // was a race on a loaded machine, where the instances' 100 ms ticks could still be behind; the assertions below
+      // are unchanged.
       const waitedFrom = Date.now();
       const watcher = await openStore({ url: db });
       try {

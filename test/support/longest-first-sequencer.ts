@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import SLOW_FILES from '../slow-test-files.json' with { type: 'json' };
 
 /**
  * Starts the known slow test files first, slowest first, by the seconds in test/slow-test-files.json; every other
@@ -10,7 +10,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * starts the list-sync, Chromium, two-server and 1,000,000-row import files anywhere in the queue. With two workers a
  * slow file that starts last leaves the other worker idle at the end (the tail); longest-first bounds that (LPT).
  */
-const SLOW: Readonly<Record<string, number>> = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'slow-test-files.json'), 'utf8'));
+const SLOW: Readonly<Record<string, number>> = SLOW_FILES;
 
 /** The order: listed files by their seconds, longest first, then the rest as given (the sort is stable). */
 export function longestFirst<T>(files: readonly T[], path: (file: T) => string, seconds: Readonly<Record<string, number>>): T[] {

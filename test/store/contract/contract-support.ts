@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { it } from 'vitest';
+import { it, vi } from 'vitest';
 import type { LeadStatus } from '../../../src/domain/lead/lead-status.ts';
 import type { CompiledOrg } from '../../../src/domain/org/compiled-org.ts';
 import { sequentialIds, type Clock, type IdSource } from '../../../src/domain/shared/clock.ts';
@@ -158,11 +158,12 @@ export function serviceSeeds(factory: StoreFactory, current: () => StoreHarness)
     if (factory.name === 'sqlite') return sleep(sqliteHoldMs);
     const queued = `select 1 from pg_stat_activity a where a.wait_event_type = 'Lock' and exists (select 1 from
       pg_locks l where l.pid = a.pid and l.relation = to_regclass('${table}'))`;
-    const deadline = Date.now() + 20_000;
-    while ((await rawQuery(queued)).length === 0) {
-      if (Date.now() > deadline) throw new Error(`no transaction queued on a lock of ${table}`);
-      await sleep(20);
-    }
+    await vi.waitFor(
+      async () => {
+        if ((await rawQuery(queued)).length === 0) throw new Error(`no transaction queued on a lock of ${table}`);
+      },
+      { timeout: 20_000, interval: 20 },
+    );
   }
   return { seedOrg, seedLead, rawQuery, untilQueuedOn };
 }
