@@ -91,6 +91,20 @@ describe('names of companies and vessels', () => {
     expect(sub.explanation.notes.join(' ')).toMatch(/country on one side only/);
   });
 
+  it('a country in parentheses written with full stops or as UAE names a subsidiary elsewhere too', () => {
+    for (const [a, b] of [
+      ['Petrochemical Commercial Company FZE', 'Petrochemical Commercial Company (U.K.) Limited'],
+      ['Acme Trading LLC', 'Acme Trading (U.A.E.) LLC'],
+      ['Acme Trading LLC', 'Acme Trading (UAE) LLC'],
+    ] as const) {
+      const r = compareNames('Company', a, b);
+      expect(r.score).toBeLessThan(0.8);
+      expect(r.explanation.notes.join(' ')).toMatch(/country on one side only/);
+    }
+    // a parenthesised legal form is not a country: the name without it is the same company
+    expect(score('Company', 'Carillanca (S.A.)', 'Carillanca')).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('a parenthesised annotation (branch, port, flag) is not part of the name', () => {
     expect(score('Vessel', 'M/V MZIURI (Batumi)', 'Mziuri')).toBe(1);
     expect(score('Vessel', 'MV Soja Paranaense, Santos', 'Soja Paranaense')).toBe(1);
