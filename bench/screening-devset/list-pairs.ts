@@ -38,7 +38,7 @@ interface Listed {
 /** All pairs, sorted by category and then sampled; `dataDir` is the shared screening data folder. */
 export function listPairs(dataDir: string): DevPair[] {
   const listed = loadListed(dataDir);
-  const candidates = [...positives(listed), ...negatives(listed)];
+  const candidates = [...positives(listed), ...negatives(listed), ...vesselPlurals(listed)];
   return sampleByCategory(candidates);
 }
 
@@ -357,6 +357,44 @@ function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length]!;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Vessel names against their last word in the plural (the lists hold no such pair of different ships)
+
+/** English plural of a name's last word (ships are named in English or with English plurals: Star / Stars). */
+export function pluralised(word: string): string | undefined {
+  if (!/^[a-z]{3,}$/i.test(word) || /s$/i.test(word)) return undefined;
+  const upper = word === word.toUpperCase();
+  const plural = /[^aeiou]y$/i.test(word) ? `${word.slice(0, -1)}ies` : /(x|ch|sh)$/i.test(word) ? `${word}es` : `${word}s`;
+  return upper ? plural.toUpperCase() : plural;
+}
+
+/**
+ * Each listed vessel's name of two words or more against the same name with its last word in the plural: another ship (the shared cascade
+ * set's `vessel-plural` convention; sister ships and fleets are named so). Synthetic, so in a case group of its own.
+ */
+function vesselPlurals(listed: readonly Listed[]): DevPair[] {
+  const out: DevPair[] = [];
+  for (const { list, entity, schema } of listed) {
+    if (schema !== 'Vessel') continue;
+    const name = entity.names.find((n) => n.type === 'primary')?.value;
+    if (!name || !isLatin(name)) continue;
+    const m = /^(.*\s)([A-Za-z]+)$/.exec(name.trim());
+    const plural = m?.[2] ? pluralised(m[2]) : undefined;
+    if (!m || !plural) continue;
+    const name2 = `${m[1]}${plural}`;
+    out.push({
+      caseGroup: 'list_variants',
+      schema,
+      name1: name,
+      name2,
+      isMatch: false,
+      category: 'vessel-plural',
+      notes: `${list} ${entity.entryId}, synthetic`,
+    });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

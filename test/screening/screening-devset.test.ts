@@ -8,6 +8,7 @@ import {
   listPairs,
   maybeSameEntity,
   negativeCategory,
+  pluralised,
   sameNameInScript,
   toCsv,
   variants,
@@ -92,5 +93,14 @@ describe('list-pairs dev set: construction rules', () => {
     expect(negativeCategory('Person', ['kim', 'yong', 'chol'], ['kim', 'song', 'chol'])).toBe('person-one-name-differs');
     expect(negativeCategory('Person', ['al', 'banna', 'ibrahim'], ['al', 'ibrahim', 'muhammad', 'x'])).toBe('family-name-different-person');
     expect(negativeCategory('Company', ['popular', 'front'], ['democratic', 'front', 'palestine'])).toBe('near-name');
+  });
+
+  it("puts a vessel name's last word in the English plural, unless it already ends in s", () => {
+    expect(pluralised('STAR')).toBe('STARS');
+    expect(pluralised('Glory')).toBe('Glories');
+    expect(pluralised('BEACH')).toBe('BEACHES');
+    expect(pluralised('DAY')).toBe('DAYS');
+    expect(pluralised('STARS')).toBeUndefined();
+    expect(pluralised('12')).toBeUndefined();
   });
 });
