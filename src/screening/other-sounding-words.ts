@@ -37,8 +37,12 @@ export function otherSoundingWords(a: NameToken, b: NameToken): boolean {
   const kb = fb === b.text ? b.phonetic : phoneticKey(fb);
   // as many consonant sounds, not the same ones, and more than one slip apart
   if (ka.length === kb.length && ka !== kb && levenshtein(fa, fb, 1) > 1) return true;
-  return otherOnset(ka, kb);
+  return otherOnset(spokenKey(fa, ka), spokenKey(fb, kb));
 }
+
+/** English initial clusters whose first letter is silent (Metaphone's initial rules: Knight = Night, Wright = Right). */
+const SILENT_FIRST_LETTER = /^(kn|gn|pn|wr|ps)/;
+const spokenKey = (word: string, key: string): string => (SILENT_FIRST_LETTER.test(word) ? phoneticKey(word.slice(1)) : key);
 
 /**
  * First sounds (a phonetic key's first letter: `a` for any vowel or `y`, `v` for `w`) that the lists' transliterations

@@ -36,6 +36,21 @@ describe('cross-script transliteration', () => {
     expect(score('Person', '김종은', '김정은')).toBeLessThan(0.8);
   });
 
+  it('an Arabic ain opening a word (or the word after al-) is written with its vowel; inside a word it is dropped', () => {
+    expect(transliterate('عباس')).toBe('abas');
+    expect(transliterate('عبدالله')).toBe('abdallh');
+    expect(transliterate('العلي')).toBe('alali');
+    expect(transliterate('محمد عباس')).toBe('mhmd abas');
+    expect(transliterate('سعد')).toBe('sd');
+    // names whose words open with ain against their Latin spellings (UN entries' original-script names)
+    expect(compareNames('Person', 'TARIQ AZIZ', 'طارق عزيز').score).toBeGreaterThanOrEqual(0.9);
+    expect(compareNames('Person', 'MOHAMMAD ABBAS AKHUND', 'محمد عباس آخوند').score).toBeGreaterThanOrEqual(0.9);
+    expect(compareNames('Person', 'HAMID ABDALLAH AHMAD AL-ALI', 'حامد عبد الله أحمد العلي').score).toBeGreaterThanOrEqual(0.9);
+    expect(compareNames('Organization', 'ASBAT AL-ANSAR', 'عصبة الأنصار').score).toBeGreaterThanOrEqual(0.9);
+    // still a consonant skeleton: another name stays another name
+    expect(compareNames('Person', 'TARIQ AZIZ', 'طارق عباس').score).toBeLessThan(0.8);
+  });
+
   it('digits of any script become ASCII digits, so numbered names compare', () => {
     expect(transliterate('٣٤٥ ۱۲ १२३ １２３')).toBe('345 12 123 123');
     expect(score('Vessel', 'Star ٧', 'STAR 7')).toBe(1);

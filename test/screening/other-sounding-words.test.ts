@@ -89,6 +89,11 @@ describe('a word opening with another consonant sound, in company and vessel nam
       expect(on('organisation', a, b)).toBeGreaterThanOrEqual(THRESHOLD);
   });
 
+  it('a silent first letter (kn-, ps-, wr-) is not a sound: the word opens with the next one', () => {
+    expect(on('organisation', 'Knorrbach Shipping', 'Norrbach Shipping')).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(on('organisation', 'Psarakis Marine', 'Sarakis Marine')).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
   it('a vowel put before the same consonants is a spelling (Estrella / Strella, Invidia / Nvidia)', () => {
     expect(on('organisation', 'Estrella Shipping', 'Strella Shipping')).toBeGreaterThanOrEqual(THRESHOLD);
     expect(on('organisation', 'Invidia Corporation', 'NVIDIA Corporation')).toBeGreaterThanOrEqual(THRESHOLD);

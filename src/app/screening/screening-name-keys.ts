@@ -88,6 +88,8 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { company: { name: '雾山精密电子矿业有限公司' } },
   // words that are also names of Object.prototype members (a table look-up once turned "Constructor" into a function)
   { fullName: 'Constructor Forty-Two', company: { name: 'First Constructor Works Ltd' } },
+  // Arabic ain opening a word, romanised with its vowel (transliterate.ts: علي = ali, not li)
+  { fullName: 'عمر عبد الله العلي', company: { name: 'عصبة الأنصار' } },
 ];
 
 let scheme: string | undefined;
