@@ -97,6 +97,13 @@ describe('names of companies and vessels', () => {
     expect(score('Company', 'Kisumu Motors Ltd', 'Kisumu Motor Ltd')).toBeGreaterThanOrEqual(0.9);
   });
 
+  it("a generic word's plural in a ship's name is another ship; in a company's name it is the same word", () => {
+    expect(score('Vessel', 'Ocean Trader', 'Ocean Traders')).toBeLessThan(0.8);
+    expect(score('Vessel', 'Sea Ventures', 'Sea Venture')).toBeLessThan(0.8);
+    expect(score('Vessel', 'MV Ocean Trader', 'OCEAN TRADER')).toBe(1);
+    expect(score('Company', 'Ocean Trader Ltd', 'Ocean Traders Ltd')).toBe(1);
+  });
+
   it('a vessel compared with a company (its owner) and a company with a foreign subsidiary score lower, with a note', () => {
     const owner = compareNames('Vessel', 'KAPITAN GUSEYNOV', 'Kapitan Guseynov Shipping Ltd');
     expect(owner.score).toBeLessThan(0.8);
