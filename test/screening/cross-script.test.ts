@@ -71,6 +71,14 @@ describe('generic words and legal forms across languages', () => {
     expect(score('Company', 'Romashka GmbH', 'Romashka KG')).toBeLessThan(1);
   });
 
+  it('Singapore\'s bare "Pte" and the UAE free-zone "FZC" are legal forms, as "Pte. Ltd." and "FZCO" are', () => {
+    expect(normaliseName('Velmur Management Pte', 'organisation').legalForms).toEqual(['pteltd']);
+    expect(normaliseName('Sambouk Shipping FZC', 'organisation').legalForms).toEqual(['fzco']);
+    expect(score('Company', 'VELMUR MANAGEMENT PTE LTD', 'VELMUR MANAGEMENT PTE')).toBe(1);
+    expect(score('Company', 'SAMBOUK SHIPPING FZC', 'SAMBOUK SHIPPING')).toBe(1);
+    expect(score('Company', 'Sambouk Shipping FZC', 'Sambouk Shipping FZCO')).toBe(1);
+  });
+
   it('translated generic words meet as one symbol (bank, trading, shipping, logistics, machinery)', () => {
     expect(score('Company', 'Банк Россия', 'Rossiya Bank')).toBeGreaterThanOrEqual(0.9);
     const burmese = 'ဦးကျော်ဇော်ထွန်း ကုန်သွယ်ရေး ကုမ္ပဏီလီမိတက်';

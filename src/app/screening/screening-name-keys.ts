@@ -90,6 +90,9 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { fullName: 'Constructor Forty-Two', company: { name: 'First Constructor Works Ltd' } },
   // Arabic ain opening a word, romanised with its vowel (transliterate.ts: علي = ali, not li)
   { fullName: 'عمر عبد الله العلي', company: { name: 'عصبة الأنصار' } },
+  // legal forms added to remit-org-terms.yml (Singapore's bare "Pte", the UAE free-zone "FZC")
+  { company: { name: 'Velmur Management Pte' } },
+  { company: { name: 'Sambouk Shipping FZC' } },
 ];
 
 let scheme: string | undefined;
