@@ -100,6 +100,9 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 /** Legal forms a company name ends with in the lists (checked on the folded words). */
 const LEGAL_FORM_ENDINGS: readonly (readonly string[])[] = [
   ['limited', 'liability', 'company'],
+  ['closed', 'joint', 'stock', 'company'],
+  ['open', 'joint', 'stock', 'company'],
+  ['public', 'joint', 'stock', 'company'],
   ['joint', 'stock', 'company'],
   ['co', 'ltd'],
   ['company', 'limited'],
@@ -411,8 +414,14 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** FNV-1a of a text: each category is shuffled by its own stream, so a change in one category leaves the others as they were. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 function sampleByCategory(rows: readonly DevPair[]): DevPair[] {
-  const random = mulberry32(SEED);
   const byCategory = new Map<string, DevPair[]>();
   for (const r of rows) {
     const k = `${r.isMatch ? 1 : 0}|${r.schema}|${r.category}`;
@@ -423,6 +432,7 @@ function sampleByCategory(rows: readonly DevPair[]): DevPair[] {
   const out: DevPair[] = [];
   for (const k of [...byCategory.keys()].sort()) {
     const list = [...byCategory.get(k)!].sort((a, b) => csvLine(a).localeCompare(csvLine(b)));
+    const random = mulberry32(SEED ^ fnv1a(k));
     for (let i = list.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [list[i], list[j]] = [list[j]!, list[i]!];
