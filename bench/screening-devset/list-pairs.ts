@@ -7,7 +7,9 @@
  * check: docs/screening.md "quality lane 5".
  */
 import { join } from 'node:path';
+import { seededUniform } from '../../src/domain/shared/seeded-random.ts';
 import { loadFtmJsonl } from '../../src/screening/ftm-jsonl-loader.ts';
+import { levenshtein } from '../../src/screening/jaro-winkler.ts';
 import { loadOfacSdn } from '../../src/screening/ofac-sdn-loader.ts';
 import type { ScreeningEntity } from '../../src/screening/screening-entity.ts';
 import { loadUnXml } from '../../src/screening/un-xml-loader.ts';
@@ -184,7 +186,7 @@ export function variants(a: readonly string[], b: readonly string[], distinctive
   const da = a.filter(distinctive);
   const db = b.filter(distinctive);
   const [few, many] = da.length <= db.length ? [da, b] : [db, a];
-  const alike = (x: string, y: string) => x === y || (x.length >= 5 && y.length >= 5 && editDistance(x, y) <= 2);
+  const alike = (x: string, y: string) => x === y || (x.length >= 5 && y.length >= 5 && levenshtein(x, y) <= 2);
   if (few.length > 0 && few.every((w) => many.some((o) => alike(w, o)))) return true;
   const [ta, tb] = da.length > 0 && db.length > 0 ? [da, db] : [a, b];
   return jaccard(trigrams(ta.join(' ')), trigrams(tb.join(' '))) >= 0.5;
@@ -346,20 +348,10 @@ export function negativeCategory(schema: DevPair['schema'], a: readonly string[]
     const [x, y] = [onlyA[0]!, onlyB[0]!];
     if (x + 's' === y || y + 's' === x || x + 'es' === y || y + 'es' === x) return `${prefix}plural`;
     if (schema === 'Person') return 'person-one-name-differs';
-    return editDistance(x, y) <= 2 ? `${prefix}near-string` : `${prefix}other-word`;
+    return levenshtein(x, y) <= 2 ? `${prefix}near-string` : `${prefix}other-word`;
   }
   if (schema === 'Person') return a.some((w) => b.includes(w)) ? 'family-name-different-person' : 'person-near-name';
   return `${prefix}near-name`;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -403,17 +395,6 @@ function vesselPlurals(listed: readonly Listed[]): DevPair[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Sampling and CSV
 
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** FNV-1a of a text: each category is shuffled by its own stream, so a change in one category leaves the others as they were. */
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -432,7 +413,7 @@ function sampleByCategory(rows: readonly DevPair[]): DevPair[] {
   const out: DevPair[] = [];
   for (const k of [...byCategory.keys()].sort()) {
     const list = [...byCategory.get(k)!].sort((a, b) => csvLine(a).localeCompare(csvLine(b)));
-    const random = mulberry32(SEED ^ fnv1a(k));
+    const random = seededUniform(SEED ^ fnv1a(k));
     for (let i = list.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [list[i], list[j]] = [list[j]!, list[i]!];
