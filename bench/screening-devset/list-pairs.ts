@@ -83,7 +83,7 @@ const words = (s: string): string[] => fold(s).split(' ').filter(Boolean);
 
 /** Written only in Latin letters (digits and punctuation allowed). */
 export function isLatin(s: string): boolean {
-  return !/[\p{L}--\p{Script=Latin}]/v.test(s);
+  return !/(?!\p{Script=Latin})\p{L}/u.test(s);
 }
 
 function trigrams(s: string): Set<string> {
