@@ -128,7 +128,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   minTokenSim: 0.8,
   numberConflictFactor: 0.75,
   numberOneSideFactor: 0.9,
-  legalFormConflictFactor: 0.78,
+  legalFormConflictFactor: 0.92,
   vesselOwnerFactor: 0.85,
   jurisdictionFactor: 0.9,
   distinctPlurals: true,
