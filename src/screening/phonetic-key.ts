@@ -63,5 +63,5 @@ function computePhoneticKey(token: string): string {
 
 /** Consonant skeleton used to compare abjad (Arabic/Hebrew) transliterations with vowelled spellings. */
 export function consonantSkeleton(token: string): string {
-  return token.replace(/^[aeiou]/, 'a').replace(/(?!^)[aeiouy]/g, '').replace(/(.)\1+/g, '$1');
+  return token.replace(/(?!^)[aeiouy]/g, '').replace(/(.)\1+/g, '$1');
 }
