@@ -408,8 +408,7 @@ const isWritten = (t: NameToken): boolean => t.kind === 'word' || t.kind === 'sy
 
 /** Two words of a company or vessel name that would match as spellings but are other words or other-sounding names. */
 const otherThingWord = (a: NameToken, b: NameToken, s: TokenSim, params: NameCompareParams): boolean =>
-  otherDictionaryWord(a, b, params) || (params.distinctSoundingWords && s.how === 'fuzzy' && (otherSoundingWords(a, b) || extended(a.text, b.text)));
-const extended = (x: string, y: string): boolean => (x.length + 3 <= y.length && y.startsWith(x)) || (y.length + 3 <= x.length && x.startsWith(y));
+  otherDictionaryWord(a, b, params) || (params.distinctSoundingWords && s.how === 'fuzzy' && otherSoundingWords(a, b));
 
 /**
  * Words joined stand for one word written as two (Abdul Rahman / Abdulrahman), so the two spellings differ in a letter
