@@ -35,6 +35,7 @@ const ALIASES: Record<string, string> = {
   'united states of america': 'us',
   usa: 'us',
   'u.s.a.': 'us',
+  uae: 'ae',
   'united states': 'us',
   'united republic of tanzania': 'tz',
   'democratic republic of the congo': 'cd',
@@ -211,6 +212,9 @@ export function countryCode(input: string | undefined): string | undefined {
     return c === 'uk' ? 'gb' : c;
   }
   table ??= buildTable();
+  // initials with full stops, as firms write their country in their names: "(U.K.)", "(U.A.E.)"; only the countries
+  // known so ("S.A." is a legal form, not Saudi Arabia)
+  if (/^([A-Za-z]\.\s?){2,3}$/.test(s)) return table.get(key(s.replace(/[.\s]/g, ''))) ?? (/^u\.\s?s\.$/i.test(s) ? 'us' : undefined);
   const k = key(s);
   const direct = table.get(k);
   if (direct) return direct;

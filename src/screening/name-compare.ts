@@ -347,9 +347,13 @@ interface Pair {
 /**
  * In company and vessel names a word and its plural or another inflected form are different names ("Altair Star" /
  * "Altair Stars", "Espoir" / "Espoirs"): sister ships and sister companies are named that way, and list data does not
- * drop a plural "s" by mistake. Generic words are symbols by then ("Motors" = "Motor"), so this only touches the distinctive words.
+ * drop a plural "s" by mistake. Generic words are symbols by then ("Motors" = "Motor"), so this only touches the distinctive
+ * words of a company name. A ship's name is a proper name all through: a generic word's plural is another ship too
+ * ("Ocean Trader" / "Ocean Traders", "Sea Venture" / "Sea Ventures"), compared as written.
  */
-function otherFormOfWord(a: NameToken, b: NameToken): boolean {
+function otherFormOfWord(a: NameToken, b: NameToken, vessel: boolean): boolean {
+  if (vessel && (a.kind === 'symbol' || b.kind === 'symbol') && isWritten(a) && isWritten(b))
+    return pluralOf(a.raw, b.raw) || pluralOf(b.raw, a.raw);
   if (a.kind !== 'word' || b.kind !== 'word') return false;
   return pluralOf(a.text, b.text) || pluralOf(b.text, a.text) || otherEnding(a.text, b.text);
 }
@@ -431,6 +435,7 @@ function candidatePairs(
   named: 'thing' | 'person' | 'other',
   chinese: boolean,
   otherWords: string[],
+  vessel = false,
 ): Pair[] {
   const namesOfThings = named === 'thing';
   const person = named === 'person';
@@ -438,7 +443,7 @@ function candidatePairs(
   const pairs: Pair[] = [];
   for (let i = 0; i < ta.length; i++) {
     for (let j = 0; j < tb.length; j++) {
-      if (namesOfThings && params.distinctPlurals && otherFormOfWord(ta[i]!, tb[j]!)) continue;
+      if (namesOfThings && params.distinctPlurals && otherFormOfWord(ta[i]!, tb[j]!, vessel)) continue;
       const s = chinese ? chineseTokenSimilarity(ta[i]!, tb[j]!) : tokenSimilarity(ta[i]!, tb[j]!);
       if (s.sim < params.minTokenSim) continue;
       // the word-level rules below look only at pairs that would match as spellings (few), not at every pair
@@ -619,7 +624,7 @@ export function compareNormalised(
   if (named === 'thing' && sameLettersOtherSpacing(a, b)) return sameLettersComparison(a, b);
   const chinese = spellsChinese(a) && spellsChinese(b);
   const otherWords: string[] = [];
-  const pairs = candidatePairs(ta, tb, wa, wb, params, named, chinese, otherWords);
+  const pairs = candidatePairs(ta, tb, wa, wb, params, named, chinese, otherWords, a.schema === 'vessel');
   const { chosen, usedA, usedB } = choosePairs(named === 'thing' ? withAbbreviations(pairs, a, b, wa, wb) : pairs, ta.length, tb.length);
 
   let m = 0;

@@ -87,6 +87,15 @@ const ARABIC = table(`
 ل=l م=m ن=n ه=h ة=a و=u ي=i ى=a ئ= ؤ= ء= پ=p چ=ch ژ=zh گ=g ک=k ی=i ٹ=t ڈ=d ڑ=r ں=n ھ=h ے=e
 `);
 
+/**
+ * Ain (ع) opening a word, or the word after the article (العلي), is spoken with its vowel, and Latin spellings write
+ * that vowel: `Ali` (علي), `Abd` (عبد), `Abbas` (عباس), `Omar` (عمر), `al-Ali`. Dropped there, as inside a word (where
+ * spellings write an apostrophe or nothing: `Sa'ad`, `Saad`), the name lost its first sound (`bas` against `Abbas`), so
+ * it becomes alif (a), whose vowel the consonant skeleton compares. (ALA-LC Arabic romanization writes ʻ; names in
+ * the lists and in passports write the vowel.)
+ */
+const WORD_INITIAL_AIN = /(^|[^\p{L}\p{M}]|ال)ع/gu;
+
 const KANA = table(`
 あ=a い=i う=u え=e お=o か=ka き=ki く=ku け=ke こ=ko さ=sa し=shi す=su せ=se そ=so た=ta ち=chi つ=tsu て=te と=to
 な=na に=ni ぬ=nu ね=ne の=no は=ha ひ=hi ふ=fu へ=he ほ=ho ま=ma み=mi む=mu め=me も=mo や=ya ゆ=yu よ=yo
@@ -192,7 +201,8 @@ export function transliterate(input: string): string {
     .replace(/Ու|ՈՒ/g, 'U')
     .replace(/[\u05d0-\u05ea][\u05d0-\u05ea\u0591-\u05c7'"\u05f3\u05f4’]*/g, hebrewWord)
     .replace(/[\u1000-\u109f]+/g, (run) => (isBurmese(run) ? romaniseBurmese(run) : run))
-    .replace(/[\u1780-\u17ff]+/g, romaniseKhmer);
+    .replace(/[\u1780-\u17ff]+/g, romaniseKhmer)
+    .replace(WORD_INITIAL_AIN, '$1ا');
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (code < 0x370) {

@@ -36,6 +36,24 @@ describe('cross-script transliteration', () => {
     expect(score('Person', '김종은', '김정은')).toBeLessThan(0.8);
   });
 
+  it('an Arabic ain opening a word (or the word after al-) is written with its vowel; inside a word it is dropped', () => {
+    expect(transliterate('عباس')).toBe('abas');
+    expect(transliterate('عبدالله')).toBe('abdallh');
+    expect(transliterate('العلي')).toBe('alali');
+    expect(transliterate('محمد عباس')).toBe('mhmd abas');
+    expect(transliterate('سعد')).toBe('sd');
+    // names whose words open with ain against their Latin spellings (UN entries' original-script names)
+    for (const [schema, latin, arabic] of [
+      ['Person', 'TARIQ AZIZ', 'طارق عزيز'],
+      ['Person', 'MOHAMMAD ABBAS AKHUND', 'محمد عباس آخوند'],
+      ['Person', 'HAMID ABDALLAH AHMAD AL-ALI', 'حامد عبد الله أحمد العلي'],
+      ['Organization', 'ASBAT AL-ANSAR', 'عصبة الأنصار'],
+    ] as const)
+      expect(compareNames(schema, latin, arabic).score).toBeGreaterThanOrEqual(0.9);
+    // still a consonant skeleton: another name stays another name
+    expect(compareNames('Person', 'TARIQ AZIZ', 'طارق عباس').score).toBeLessThan(0.8);
+  });
+
   it('digits of any script become ASCII digits, so numbered names compare', () => {
     expect(transliterate('٣٤٥ ۱۲ १२३ １２３')).toBe('345 12 123 123');
     expect(score('Vessel', 'Star ٧', 'STAR 7')).toBe(1);
@@ -54,6 +72,14 @@ describe('generic words and legal forms across languages', () => {
     expect(score('Company', 'ООО Ромашка', 'Romashka LLC')).toBe(1);
     expect(score('Company', '새벽별 주식회사', 'Saebyeokbyeol Co., Ltd.')).toBe(1);
     expect(score('Company', 'Romashka GmbH', 'Romashka KG')).toBeLessThan(1);
+  });
+
+  it('Singapore\'s bare "Pte" and the UAE free-zone "FZC" are legal forms, as "Pte. Ltd." and "FZCO" are', () => {
+    expect(normaliseName('Velmur Management Pte', 'organisation').legalForms).toEqual(['pteltd']);
+    expect(normaliseName('Sambouk Shipping FZC', 'organisation').legalForms).toEqual(['fzco']);
+    expect(score('Company', 'VELMUR MANAGEMENT PTE LTD', 'VELMUR MANAGEMENT PTE')).toBe(1);
+    expect(score('Company', 'SAMBOUK SHIPPING FZC', 'SAMBOUK SHIPPING')).toBe(1);
+    expect(score('Company', 'Sambouk Shipping FZC', 'Sambouk Shipping FZCO')).toBe(1);
   });
 
   it('translated generic words meet as one symbol (bank, trading, shipping, logistics, machinery)', () => {
@@ -82,6 +108,13 @@ describe('names of companies and vessels', () => {
     expect(score('Company', 'Kisumu Motors Ltd', 'Kisumu Motor Ltd')).toBeGreaterThanOrEqual(0.9);
   });
 
+  it("a generic word's plural in a ship's name is another ship; in a company's name it is the same word", () => {
+    expect(score('Vessel', 'Ocean Trader', 'Ocean Traders')).toBeLessThan(0.8);
+    expect(score('Vessel', 'Sea Ventures', 'Sea Venture')).toBeLessThan(0.8);
+    expect(score('Vessel', 'MV Ocean Trader', 'OCEAN TRADER')).toBe(1);
+    expect(score('Company', 'Ocean Trader Ltd', 'Ocean Traders Ltd')).toBe(1);
+  });
+
   it('a vessel compared with a company (its owner) and a company with a foreign subsidiary score lower, with a note', () => {
     const owner = compareNames('Vessel', 'KAPITAN GUSEYNOV', 'Kapitan Guseynov Shipping Ltd');
     expect(owner.score).toBeLessThan(0.8);
@@ -89,6 +122,20 @@ describe('names of companies and vessels', () => {
     const sub = compareNames('Company', 'Lundqvist Hydraulics Inc.', 'Lundqvist Hydraulics (UK) Ltd.');
     expect(sub.score).toBeLessThan(0.8);
     expect(sub.explanation.notes.join(' ')).toMatch(/country on one side only/);
+  });
+
+  it('a country in parentheses written with full stops or as UAE names a subsidiary elsewhere too', () => {
+    for (const [a, b] of [
+      ['Petrochemical Commercial Company FZE', 'Petrochemical Commercial Company (U.K.) Limited'],
+      ['Acme Trading LLC', 'Acme Trading (U.A.E.) LLC'],
+      ['Acme Trading LLC', 'Acme Trading (UAE) LLC'],
+    ] as const) {
+      const r = compareNames('Company', a, b);
+      expect(r.score).toBeLessThan(0.8);
+      expect(r.explanation.notes.join(' ')).toMatch(/country on one side only/);
+    }
+    // a parenthesised legal form is not a country: the name without it is the same company
+    expect(score('Company', 'Carillanca (S.A.)', 'Carillanca')).toBeGreaterThanOrEqual(0.9);
   });
 
   it('a parenthesised annotation (branch, port, flag) is not part of the name', () => {

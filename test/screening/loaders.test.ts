@@ -113,6 +113,17 @@ describe('OFAC remarks parsing', () => {
     expect(countryCode('DE')).toBe('de');
     expect(countryCode('Atlantis')).toBeUndefined();
   });
+
+  it('reads a country written as initials with full stops, and only a country known so', () => {
+    expect(countryCode('U.K.')).toBe('gb');
+    expect(countryCode('U.A.E.')).toBe('ae');
+    expect(countryCode('UAE')).toBe('ae');
+    expect(countryCode('U.S.')).toBe('us');
+    expect(countryCode('U.S.A.')).toBe('us');
+    // a legal form or any two initials are not a country
+    expect(countryCode('S.A.')).toBeUndefined();
+    expect(countryCode('A.B.')).toBeUndefined();
+  });
 });
 
 describe.skipIf(!HAS_DATA)('other list formats on the real files', () => {

@@ -54,3 +54,54 @@ describe('near names that sound different, in company and vessel names', () => {
     expect(on('person', 'Ahmad Karimi', 'Ahmad Kariuki')).toBeGreaterThanOrEqual(THRESHOLD);
   });
 });
+
+describe('a word opening with another consonant sound, in company and vessel names', () => {
+  it('another first consonant, or one more or less, is another name even one letter apart (Canreach / Fanreach)', () => {
+    for (const [a, b] of [
+      ['CANREACH', 'FANREACH'],
+      ['NARDIS', 'ZARDIS'],
+      ['ARVIN', 'SARVIN'],
+    ] as const) {
+      const r = compareNames('vessel', a, b);
+      expect(r.score).toBeLessThan(THRESHOLD);
+      expect(r.explanation.notes).toContain(`other words, not a spelling variant: ${a.toLowerCase()} / ${b.toLowerCase()}`);
+      expect(off('vessel', a, b)).toBeGreaterThanOrEqual(THRESHOLD);
+    }
+    for (const [a, b] of [
+      ['Yongjin Ship Management Company Limited', 'Pyongjin Ship Management Company Limited'],
+      ['Dinrin Limited', 'Binrin Limited'],
+      ['Fatsa Company', 'Matsa Company'],
+    ] as const) {
+      expect(on('organisation', a, b)).toBeLessThan(THRESHOLD);
+      expect(off('organisation', a, b)).toBeGreaterThanOrEqual(THRESHOLD);
+    }
+  });
+
+  it('onsets that romanisations and transliterations write either way stay one name', () => {
+    for (const [a, b] of [
+      ['Korea Taesong Trading', 'Korea Daesong Trading'], // Korean t / d
+      ['Ryugyong Trading', 'Yugyong Trading'], // Korean initial r dropped
+      ['Jamal Trading', 'Gamal Trading'], // Egyptian g for j
+      ['Vasiliev Shipping', 'Basiliev Shipping'], // Greek / Spanish v / b
+      ['Husain Brothers', 'Usain Brothers'], // h dropped
+      ['Korea Kwangson Banking', 'Korea Gwangson Banking'], // k / g
+    ] as const)
+      expect(on('organisation', a, b)).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
+  it('a silent first letter (kn-, ps-, wr-) is not a sound: the word opens with the next one', () => {
+    expect(on('organisation', 'Knorrbach Shipping', 'Norrbach Shipping')).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(on('organisation', 'Psarakis Marine', 'Sarakis Marine')).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
+  it('a vowel put before the same consonants is a spelling (Estrella / Strella, Invidia / Nvidia)', () => {
+    expect(on('organisation', 'Estrella Shipping', 'Strella Shipping')).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(on('organisation', 'Invidia Corporation', 'NVIDIA Corporation')).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+
+  it('a slip at the end stays a spelling variant, and people are not concerned', () => {
+    expect(on('organisation', 'Exxor Mobil Corporation', 'Exxon Mobil Corporation')).toBeGreaterThanOrEqual(0.9);
+    expect(on('person', 'Ahmad Narimani', 'Ahmad Zarimani')).toBe(off('person', 'Ahmad Narimani', 'Ahmad Zarimani'));
+    expect(on('person', 'Ahmad Narimani', 'Ahmad Zarimani')).toBeGreaterThanOrEqual(THRESHOLD);
+  });
+});

@@ -88,6 +88,11 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { company: { name: '雾山精密电子矿业有限公司' } },
   // words that are also names of Object.prototype members (a table look-up once turned "Constructor" into a function)
   { fullName: 'Constructor Forty-Two', company: { name: 'First Constructor Works Ltd' } },
+  // Arabic ain opening a word, romanised with its vowel (transliterate.ts: علي = ali, not li)
+  { fullName: 'عمر عبد الله العلي', company: { name: 'عصبة الأنصار' } },
+  // legal forms added to remit-org-terms.yml (Singapore's bare "Pte", the UAE free-zone "FZC")
+  { company: { name: 'Velmur Management Pte' } },
+  { company: { name: 'Sambouk Shipping FZC' } },
 ];
 
 let scheme: string | undefined;
