@@ -160,7 +160,7 @@ describe.each(STORES)('personal data repository: $factory.name', ({ factory, run
     await store.personalData.erase('K1', iso(2));
     expect([...(await store.personalData.contactsOf(['K1', 'K2'])).keys()]).toEqual(['K2']); // erased: not a candidate
     expect(new Map(await store.personalData.nameKeyCounts([7, 8]))).toEqual(new Map([[8, 1]]));
-    expect(await rawQuery(`select * from screening_name_keys where lead_id = 'K1'`)).toEqual([]);
+    expect(await rawQuery(`select * from screening_lead_keys where lead_id = 'K1'`)).toEqual([]);
     expect((await store.personalData.pageContactsWithoutNameKeys({ statuses, limit: 10 })).map((r) => r.leadId)).toEqual(['K4']);
 
     // a key-scheme change drops every stored key and records the new scheme, all or nothing
