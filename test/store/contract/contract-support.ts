@@ -176,6 +176,8 @@ export interface OlderDatabase {
   open(migrateOnOpen: boolean): Promise<Store>;
   /** Applies these migrations (those not applied yet), without opening the store: an upgrade to a given release. */
   migrate(migrations: readonly Migration[]): Promise<void>;
+  /** Runs raw SQL on it (its own connection) and returns the rows: tables and rows of a release the store no longer maps. */
+  query(text: string): Promise<Record<string, unknown>[]>;
   /** Removes the SQLite folder or the PostgreSQL schema. */
   drop(): Promise<void>;
 }
@@ -205,6 +207,15 @@ export async function olderDatabase(dialect: 'sqlite' | 'postgres', migrations: 
     schema,
     open: (migrateOnOpen) => openStore({ url, ...(dialect === 'postgres' ? { schema, poolSize: 3 } : {}), migrate: migrateOnOpen }),
     migrate: migrateWith,
+    async query(text) {
+      if (dialect === 'postgres') return withPgClient(async (c) => (await c.query(text)).rows as Record<string, unknown>[], schema);
+      const raw = new DatabaseSync(join(dir, 'remit.sqlite'));
+      try {
+        return raw.prepare(text).all() as Record<string, unknown>[];
+      } finally {
+        raw.close();
+      }
+    },
     async drop() {
       rmSync(dir, { recursive: true, force: true });
       if (dialect === 'postgres') await dropSchema(schema);

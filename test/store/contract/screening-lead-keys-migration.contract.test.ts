@@ -3,10 +3,7 @@ import { OPEN_LEAD_STATUSES } from '../../../src/domain/lead/lead-status.ts';
 import { sequentialIds } from '../../../src/domain/shared/clock.ts';
 import { MIGRATIONS } from '../../../src/store/migrations/index.ts';
 import { lead, storeOrg } from '../fixtures/org.ts';
-import { withPgClient } from '../store-harness.ts';
 import { ALL_MIGRATIONS, STORES, iso, manualClock, olderDatabase, routeLead, storeReachable } from './contract-support.ts';
-import { DatabaseSync } from 'node:sqlite';
-import { join } from 'node:path';
 
 /**
  * Migration 0045 on a database of the previous release: the per-key name keys are dropped with their table and the
@@ -21,15 +18,7 @@ describe.each(STORES)('migration 0045 (screening lead keys): $factory.name', ({ 
       factory.name,
       MIGRATIONS.filter((m) => m.version < 45),
     );
-    const query = async (text: string): Promise<Record<string, unknown>[]> => {
-      if (factory.name === 'postgres') return withPgClient(async (c) => (await c.query(text)).rows as Record<string, unknown>[], db.schema);
-      const raw = new DatabaseSync(join(db.dir, 'remit.sqlite'));
-      try {
-        return raw.prepare(text).all() as Record<string, unknown>[];
-      } finally {
-        raw.close();
-      }
-    };
+    const query = (text: string) => db.query(text);
     try {
       const old = await db.open(false);
       const ids = ['M1', 'M2', 'M3'];
