@@ -18,6 +18,7 @@ import { auth, startTestService, ukLead } from '../test/http/service-harness.ts'
 import { seededUniform as prng } from '../src/domain/shared/seeded-random.ts';
 import { csv, perturb } from './screening.bench.ts';
 import { leadKeyHashes, nameKeyScheme } from '../src/app/screening/screening-name-keys.ts';
+import { packKeyHashes } from '../src/store/sql/packed-key-hashes.ts';
 
 const PLANTED = 50;
 const BENCH_PRINCIPAL: Principal = { userId: 'bench', name: 'bench', roles: ['compliance'], repId: null, keyId: null };
@@ -53,22 +54,24 @@ function multiInsert(db: DatabaseSync, head: string, cols: number): (rows: numbe
 export function seedLeads(db: DatabaseSync, count: number, chunk: number, nameOf: (i: number) => string, t: Template) {
   const leadSql = multiInsert(db, 'insert into leads (id, status, team_id, rep_id, org_hash, lead_json, received_at, updated_at)', 8);
   const pdSql = multiInsert(db, 'insert into personal_data (lead_id, salt, contact_json, raw_json, consent_json, created_at)', 6);
-  const keySql = multiInsert(db, 'insert or ignore into screening_name_keys (key_hash, lead_id)', 2);
+  const keySql = multiInsert(db, 'insert into screening_lead_keys (lead_id, hashes)', 2);
   let keyRows = 0;
   let keySeconds = 0;
   for (let from = 0; from < count; from += chunk) {
     const n = Math.min(chunk, count - from);
     const leadArgs: (string | null)[] = [];
     const pdArgs: (string | null)[] = [];
-    const keyArgs: (string | number)[] = [];
+    const keyArgs: (string | Uint8Array)[] = [];
     const k0 = performance.now();
     for (let i = from; i < from + n; i++) {
       const id = `bench-${String(i).padStart(7, '0')}`;
       const fullName = nameOf(i);
       leadArgs.push(id, 'QUEUED', null, null, t.row['org_hash']!, t.row['lead_json']!, t.row['received_at']!, t.row['updated_at']!);
       pdArgs.push(id, t.pd['salt']!, JSON.stringify({ ...t.contact, fullName }), '{}', null, t.pd['created_at']!);
-      // the stored form of a hash is its signed 32-bit value (screening-name-keys.ts toStoredHash)
-      for (const h of leadKeyHashes({ fullName })) keyArgs.push(h | 0, id);
+      // one packed row per lead, as intake writes it (screening-name-keys.ts putNameKeys)
+      const hashes = leadKeyHashes({ fullName });
+      keyArgs.push(id, packKeyHashes(hashes));
+      keyRows += new Set(hashes).size;
     }
     keySeconds += (performance.now() - k0) / 1000;
     db.exec('begin');
@@ -79,7 +82,6 @@ export function seedLeads(db: DatabaseSync, count: number, chunk: number, nameOf
       keySql(part.length / 2).run(...part);
     }
     db.exec('commit');
-    keyRows += keyArgs.length / 2;
   }
   return { keyRows, keyFunctionSeconds: Math.round(keySeconds) };
 }

@@ -33,6 +33,7 @@ import { apiKeyGenerations } from './0037-api-key-generations.ts';
 import { rescreenJobs } from './0038-rescreen-jobs.ts';
 import { screeningListChecks } from './0040-screening-list-checks.ts';
 import { leadUnscreenable } from './0044-lead-unscreenable.ts';
+import { screeningLeadKeys } from './0045-screening-lead-keys.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -70,4 +71,5 @@ export const MIGRATIONS: readonly Migration[] = [
   rescreenJobs,
   screeningListChecks,
   leadUnscreenable,
+  screeningLeadKeys,
 ];

@@ -3,6 +3,7 @@ import type { PersonalDataRecord, PersonalDataRepository } from '../ports/person
 import { StoreInputError } from '../store-errors.ts';
 import { requireInstant, requireJson, requireJsonOrNull, requireLimit, requireText } from './input-checks.ts';
 import type { StatementShapes } from './statement-shapes.ts';
+import type { StoreCapabilities } from '../unit-of-work.ts';
 import type { Database, PersonalDataTable } from './schema.ts';
 import { contactsOf, screeningNameKeyMethods } from './screening-name-keys.ts';
 
@@ -23,9 +24,14 @@ const toPersonalData = (r: Selectable<PersonalDataTable>): PersonalDataRecord =>
  * have been erased before (unless by this transaction: erase takes the id out), so `put` needs nothing back and may be
  * sent later with the transaction's other writes (deferred-writes.ts).
  */
-export function personalDataRepository(db: Kysely<Database>, shapes: StatementShapes, createdHere?: Set<string>): PersonalDataRepository {
+export function personalDataRepository(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+  createdHere?: Set<string>,
+): PersonalDataRepository {
   return {
-    ...screeningNameKeyMethods(db, shapes),
+    ...screeningNameKeyMethods(db, caps, shapes),
     async put(rec) {
       requireText(rec.leadId, 'personal data leadId');
       requireText(rec.salt, 'personal data salt');
@@ -83,7 +89,7 @@ export function personalDataRepository(db: Kysely<Database>, shapes: StatementSh
       requireInstant(erasedAt, 'erasedAt');
       createdHere?.delete(leadId);
       // the key hashes are derived from the person's name: personal data, gone with it
-      await db.deleteFrom('screening_name_keys').where('lead_id', '=', leadId).execute();
+      await db.deleteFrom('screening_lead_keys').where('lead_id', '=', leadId).execute();
       const r = await db
         .updateTable('personal_data')
         .set({ salt: '', contact_json: '{}', raw_json: '{}', consent_json: null, erased_at: sql<string>`coalesce(erased_at, ${erasedAt})` })

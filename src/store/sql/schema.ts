@@ -105,11 +105,11 @@ export interface PersonalDataTable {
   erased_at: string | null;
 }
 
-/** 0029: hashes of the screening index keys of a lead's names (docs/screening.md "Delta re-screening"). */
-export interface ScreeningNameKeysTable {
-  /** A 32-bit key hash stored as a signed integer (PostgreSQL integer is signed). */
-  key_hash: number;
+/** 0045: a lead's screening key hashes, packed (docs/screening.md "Delta re-screening", packed-key-hashes.ts). */
+export interface ScreeningLeadKeysTable {
   lead_id: string;
+  /** Unsigned 32-bit hashes, little-endian, 4 bytes each (bytea on PostgreSQL). */
+  hashes: Uint8Array;
 }
 
 /** One row (id 1): the fingerprint of the key scheme the stored screening name keys were computed with (0032). */
@@ -533,7 +533,7 @@ export interface Database {
   routing_ledger: RoutingLedgerTable;
   rep_state: RepStateTable;
   personal_data: PersonalDataTable;
-  screening_name_keys: ScreeningNameKeysTable;
+  screening_lead_keys: ScreeningLeadKeysTable;
   screening_name_key_scheme: ScreeningNameKeySchemeTable;
   dedupe_keys: DedupeKeysTable;
   dedupe_locks: DedupeLocksTable;

@@ -4,9 +4,12 @@ import { StoreInputError } from '../store-errors.ts';
 import { requireLimit, requireText } from './input-checks.ts';
 import type { StatementShapes } from './statement-shapes.ts';
 import type { Database } from './schema.ts';
+import { hitSlots, KeyHashIndex, packKeyHashes } from './packed-key-hashes.ts';
+import type { StoreCapabilities } from '../unit-of-work.ts';
 
-// Screening name keys (0029, docs/screening.md "Delta re-screening"): part of the personal-data port, since the
-// hashes derive from the person's name and go with it on erasure (personal-data-repository.ts `erase`).
+// Screening name keys (0029, packed one row per lead since 0045; docs/screening.md "Delta re-screening"): part of the
+// personal-data port, since the hashes derive from the person's name and go with it on erasure
+// (personal-data-repository.ts `erase`).
 
 type NameKeyMethods = Pick<
   PersonalDataRepository,
@@ -20,27 +23,60 @@ type NameKeyMethods = Pick<
   | 'anyNameKeys'
 >;
 
-/** One multi-row insert of a lead's distinct key hashes (compiled once per row count). */
-async function putNameKeys(db: Kysely<Database>, shapes: StatementShapes, leadId: string, hashes: readonly number[]): Promise<void> {
+/** Rows per page of a key scan: each page is its own short statement, so a long scan never holds one snapshot. */
+const SCAN_PAGE = 5000;
+
+/**
+ * One row per lead (0045): its distinct hashes packed (packed-key-hashes.ts), compiled once. Another put for the same
+ * lead appends its hashes to the row (keys already stored stay), which a reader dedupes.
+ */
+async function putNameKeys(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+  leadId: string,
+  hashes: readonly number[],
+): Promise<void> {
   requireText(leadId, 'name keys leadId');
-  const unique = [...new Set(hashes.map(toStoredHash))];
+  const unique = [...new Set(hashes.map(requireHash))];
   if (unique.length === 0) return;
+  const appended =
+    caps.dialect === 'sqlite'
+      ? sql<Uint8Array>`unhex(hex(screening_lead_keys.hashes) || hex(excluded.hashes))`
+      : sql<Uint8Array>`screening_lead_keys.hashes || excluded.hashes`;
   await shapes.run(
     db,
-    'screening_name_keys',
-    unique.map((key_hash) => ({ key_hash, lead_id: leadId })),
+    'screening_lead_keys',
+    [{ lead_id: leadId, hashes: packKeyHashes(unique) }],
     (rows) =>
       db
-        .insertInto('screening_name_keys')
+        .insertInto('screening_lead_keys')
         .values(rows)
-        .onConflict((oc) => oc.columns(['key_hash', 'lead_id']).doNothing()),
-    'screening_name_keys',
+        .onConflict((oc) => oc.column('lead_id').doUpdateSet({ hashes: appended })),
+    'screening_lead_keys',
   );
 }
 
-export function screeningNameKeyMethods(db: Kysely<Database>, shapes: StatementShapes): NameKeyMethods {
+/**
+ * Every stored lead's keys, a page at a time in lead-id order: `visit` for each wanted hash a lead holds (once per lead
+ * and hash). A delta's look-up reads every row; that costs seconds per million leads and keeps intake's write to one
+ * row appended per lead (docs/screening.md "Delta re-screening").
+ */
+async function scanLeadKeys(db: Kysely<Database>, wanted: KeyHashIndex, visit: (leadId: string, slot: number) => void): Promise<void> {
+  if (wanted.size === 0) return;
+  for (let after: string | undefined; ;) {
+    let q = db.selectFrom('screening_lead_keys').select(['lead_id', 'hashes']).orderBy('lead_id').limit(SCAN_PAGE);
+    if (after !== undefined) q = q.where('lead_id', '>', after);
+    const rows = await q.execute();
+    for (const r of rows) hitSlots(r.hashes, wanted, (slot) => visit(r.lead_id, slot));
+    if (rows.length < SCAN_PAGE) return;
+    after = rows.at(-1)!.lead_id;
+  }
+}
+
+export function screeningNameKeyMethods(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): NameKeyMethods {
   return {
-    putNameKeys: (leadId, hashes) => putNameKeys(db, shapes, leadId, hashes),
+    putNameKeys: (leadId, hashes) => putNameKeys(db, caps, shapes, leadId, hashes),
     async nameKeyScheme() {
       const row = await db.selectFrom('screening_name_key_scheme').select('scheme').where('id', '=', 1).executeTakeFirst();
       return row?.scheme;
@@ -48,7 +84,7 @@ export function screeningNameKeyMethods(db: Kysely<Database>, shapes: StatementS
     async resetNameKeys(scheme, at) {
       requireText(scheme, 'name key scheme');
       requireText(at, 'name key scheme set_at');
-      await db.deleteFrom('screening_name_keys').execute();
+      await db.deleteFrom('screening_lead_keys').execute();
       await db
         .insertInto('screening_name_key_scheme')
         .values({ id: 1, scheme, set_at: at })
@@ -56,19 +92,14 @@ export function screeningNameKeyMethods(db: Kysely<Database>, shapes: StatementS
         .execute();
     },
     async anyNameKeys() {
-      return (await db.selectFrom('screening_name_keys').select('lead_id').limit(1).executeTakeFirst()) !== undefined;
+      return (await db.selectFrom('screening_lead_keys').select('lead_id').limit(1).executeTakeFirst()) !== undefined;
     },
     async nameKeyCounts(hashes) {
+      const wanted = new KeyHashIndex(hashes.map(requireHash));
+      const counts = new Int32Array(wanted.size);
+      await scanLeadKeys(db, wanted, (_, slot) => counts[slot]!++);
       const out = new Map<number, number>();
-      for (const chunk of chunks(hashes)) {
-        const rows = await db
-          .selectFrom('screening_name_keys')
-          .select(['key_hash', (eb) => eb.fn.countAll<number | string>().as('n')])
-          .where('key_hash', 'in', chunk)
-          .groupBy('key_hash')
-          .execute();
-        for (const r of rows) out.set(r.key_hash >>> 0, Number(r.n));
-      }
+      for (const [slot, h] of wanted.keys.entries()) if (counts[slot]! > 0) out.set(h, counts[slot]!);
       return out;
     },
     async contactsOf(leadIds) {
@@ -86,23 +117,18 @@ export function screeningNameKeyMethods(db: Kysely<Database>, shapes: StatementS
       return out;
     },
     async leadsByNameKeys(hashes) {
+      const wanted = new KeyHashIndex(hashes.map(requireHash));
+      const postings: (string[] | undefined)[] = new Array(wanted.size);
+      await scanLeadKeys(db, wanted, (leadId, slot) => (postings[slot] ??= []).push(leadId));
       const out = new Map<number, string[]>();
-      for (const chunk of chunks(hashes)) {
-        const rows = await db.selectFrom('screening_name_keys').select(['key_hash', 'lead_id']).where('key_hash', 'in', chunk).execute();
-        for (const r of rows) {
-          const h = r.key_hash >>> 0;
-          const list = out.get(h);
-          if (list) list.push(r.lead_id);
-          else out.set(h, [r.lead_id]);
-        }
-      }
+      for (const [slot, h] of wanted.keys.entries()) if (postings[slot]) out.set(h, postings[slot]);
       return out;
     },
     async pageContactsWithoutNameKeys(filter) {
       const limit = requireLimit(filter.limit);
       if (filter.statuses.length === 0) return [];
       let q = contactsOf(db, filter.statuses).where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('screening_name_keys as k').select('k.lead_id').whereRef('k.lead_id', '=', 'personal_data.lead_id'))),
+        not(exists(selectFrom('screening_lead_keys as k').select('k.lead_id').whereRef('k.lead_id', '=', 'personal_data.lead_id'))),
       );
       if (filter.afterLeadId !== undefined) q = q.where('personal_data.lead_id', '>', filter.afterLeadId);
       return q.orderBy('personal_data.lead_id').limit(limit).execute();
@@ -124,14 +150,8 @@ export function contactsOf(db: Kysely<Database>, statuses: readonly string[]) {
   );
 }
 
-/** Unsigned 32-bit hashes are stored as signed integers (PostgreSQL `integer`); `>>> 0` reads them back. */
-function toStoredHash(h: number): number {
+/** A key hash must be an unsigned 32-bit integer (the packed value stores 4 bytes). */
+function requireHash(h: number): number {
   if (!Number.isInteger(h) || h < 0 || h > 0xffffffff) throw new StoreInputError(`name key hash ${h} is not an unsigned 32-bit integer`);
-  return h | 0;
-}
-
-/** Key look-ups in chunks: bounded IN lists (SQLite's variable limit, PostgreSQL's parameter limit). */
-function* chunks(hashes: readonly number[], size = 500): Generator<number[]> {
-  const stored = [...new Set(hashes.map(toStoredHash))];
-  for (let i = 0; i < stored.length; i += size) yield stored.slice(i, i + size);
+  return h;
 }

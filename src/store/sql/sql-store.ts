@@ -109,7 +109,7 @@ function unitOfWork(
     leads: leadRepository(db, caps, shapes, createdHere),
     decisions: decisionRepository(db, shapes),
     routingState: routingStateRepository(db, caps, shapes, cached),
-    personalData: personalDataRepository(db, shapes, createdHere),
+    personalData: personalDataRepository(db, caps, shapes, createdHere),
     dedupe: dedupeRepository(db, caps, shapes),
     idempotency: idempotencyRepository(db),
     accounts: accountRepository(db),

@@ -174,6 +174,10 @@ export interface OlderDatabase {
   readonly schema: string;
   /** Opens the store on it; `migrateOnOpen` applies the current release's pending migrations. */
   open(migrateOnOpen: boolean): Promise<Store>;
+  /** Applies these migrations (those not applied yet), without opening the store: an upgrade to a given release. */
+  migrate(migrations: readonly Migration[]): Promise<void>;
+  /** Runs raw SQL on it (its own connection) and returns the rows: tables and rows of a release the store no longer maps. */
+  query(text: string): Promise<Record<string, unknown>[]>;
   /** Removes the SQLite folder or the PostgreSQL schema. */
   drop(): Promise<void>;
 }
@@ -182,23 +186,36 @@ export async function olderDatabase(dialect: 'sqlite' | 'postgres', migrations: 
   const dir = mkdtempSync(join(tmpdir(), 'remit-upgrade-'));
   const schema = newSchemaName();
   const url = dialect === 'sqlite' ? `sqlite:${join(dir, 'remit.sqlite')}` : PG_URL;
-  const k =
-    dialect === 'sqlite'
-      ? new Kysely<unknown>({ dialect: new NodeSqliteDialect(new NodeSqliteDatabase(new DatabaseSync(join(dir, 'remit.sqlite'))), null) })
-      : new Kysely<unknown>({
-          dialect: new PostgresDialect({
-            pool: new pgDriver.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${schema}` }),
-          }),
-        });
-  try {
-    await migrate(k, { dialect, schema: dialect === 'postgres' ? schema : undefined, migrations });
-  } finally {
-    await k.destroy();
-  }
+  const migrateWith = async (these: readonly Migration[]): Promise<void> => {
+    const k =
+      dialect === 'sqlite'
+        ? new Kysely<unknown>({ dialect: new NodeSqliteDialect(new NodeSqliteDatabase(new DatabaseSync(join(dir, 'remit.sqlite'))), null) })
+        : new Kysely<unknown>({
+            dialect: new PostgresDialect({
+              pool: new pgDriver.Pool({ connectionString: PG_URL, max: 1, options: `-c search_path=${schema}` }),
+            }),
+          });
+    try {
+      await migrate(k, { dialect, schema: dialect === 'postgres' ? schema : undefined, migrations: these });
+    } finally {
+      await k.destroy();
+    }
+  };
+  await migrateWith(migrations);
   return {
     dir,
     schema,
     open: (migrateOnOpen) => openStore({ url, ...(dialect === 'postgres' ? { schema, poolSize: 3 } : {}), migrate: migrateOnOpen }),
+    migrate: migrateWith,
+    async query(text) {
+      if (dialect === 'postgres') return withPgClient(async (c) => (await c.query(text)).rows as Record<string, unknown>[], schema);
+      const raw = new DatabaseSync(join(dir, 'remit.sqlite'));
+      try {
+        return raw.prepare(text).all() as Record<string, unknown>[];
+      } finally {
+        raw.close();
+      }
+    },
     async drop() {
       rmSync(dir, { recursive: true, force: true });
       if (dialect === 'postgres') await dropSchema(schema);

@@ -55,7 +55,7 @@ describe.each(STORES)('deferred writes: $factory.name', ({ factory, run }) => {
     expect(await store.personalData.get(id)).toBeUndefined();
     expect(await store.events.listForLead(id)).toEqual([]);
     expect(await store.audit.pendingCount()).toBe(inboxBefore);
-    expect(await rawQuery(`select * from screening_name_keys where lead_id = '${id}'`)).toEqual([]);
+    expect(await rawQuery(`select * from screening_lead_keys where lead_id = '${id}'`)).toEqual([]);
     expect(await rawQuery(`select * from dedupe_keys where lead_id = '${id}'`)).toEqual([]);
   }
 

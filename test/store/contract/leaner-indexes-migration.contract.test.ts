@@ -3,15 +3,13 @@ import { OPEN_LEAD_STATUSES } from '../../../src/domain/lead/lead-status.ts';
 import { sequentialIds } from '../../../src/domain/shared/clock.ts';
 import { MIGRATIONS } from '../../../src/store/migrations/index.ts';
 import { lead, storeOrg } from '../fixtures/org.ts';
-import { withPgClient } from '../store-harness.ts';
 import { ALL_MIGRATIONS, STORES, manualClock, olderDatabase, routeLead, storeReachable } from './contract-support.ts';
-import { DatabaseSync } from 'node:sqlite';
-import { join } from 'node:path';
 
 /**
  * Migration 0036 on a database of the previous release: the redundant leads index is gone, and on SQLite the
  * screening name keys and dedupe keys are WITHOUT ROWID tables holding every row they held, still found by key and
- * removed by lead, the dedupe keys' foreign key intact.
+ * removed by lead, the dedupe keys' foreign key intact. The name keys are checked at release 36 (raw SQL): 0045
+ * replaces their table (screening-lead-keys-migration.contract.test.ts).
  */
 describe.each(STORES)('migration 0036 (leaner write indexes): $factory.name', ({ factory, run }) => {
   if (!storeReachable(run)) return;
@@ -21,36 +19,42 @@ describe.each(STORES)('migration 0036 (leaner write indexes): $factory.name', ({
       factory.name,
       MIGRATIONS.filter((m) => m.version < 36),
     );
-    const query = async (text: string): Promise<Record<string, unknown>[]> => {
-      if (factory.name === 'postgres') return withPgClient(async (c) => (await c.query(text)).rows as Record<string, unknown>[], db.schema);
-      const raw = new DatabaseSync(join(db.dir, 'remit.sqlite'));
-      try {
-        return raw.prepare(text).all() as Record<string, unknown>[];
-      } finally {
-        raw.close();
-      }
-    };
+    const query = (text: string) => db.query(text);
     try {
       const old = await db.open(false);
       for (const [i, id] of ['K1', 'K2'].entries())
         await routeLead({ store: old, org: storeOrg(), clock: manualClock(), ids: sequentialIds(100 * (i + 1)) }, lead({ id }));
       await old.dedupe.add('K1', ['email:k1@x.com', 'phone:+4420']);
       await old.dedupe.add('K2', ['phone:+4420']);
-      await old.personalData.putNameKeys('K1', [7, 3, 4_000_000_000]);
-      await old.personalData.putNameKeys('K2', [7]);
       await old.close();
+      // the per-key rows as the release before 0045 wrote them: the signed form of each hash
+      await query(
+        `insert into screening_name_keys (key_hash, lead_id) values (7, 'K1'), (3, 'K1'), (${4_000_000_000 | 0}, 'K1'), (7, 'K2')`,
+      );
+      await db.migrate(MIGRATIONS.filter((m) => m.version <= 36));
+      const byKey = await query(`select key_hash, lead_id from screening_name_keys where key_hash in (7, 3, ${4_000_000_000 | 0}, 5)`);
+      const postings: Record<number, string[]> = {};
+      for (const r of byKey) (postings[Number(r['key_hash']) >>> 0] ??= []).push(String(r['lead_id']));
+      expect(Object.fromEntries(Object.entries(postings).map(([k, ids]) => [k, ids.sort()]))).toEqual({
+        7: ['K1', 'K2'],
+        3: ['K1'],
+        4000000000: ['K1'],
+      });
+      if (factory.name === 'sqlite') {
+        expect(await query(`select name, wr from pragma_table_list where name = 'screening_name_keys'`)).toEqual([
+          { name: 'screening_name_keys', wr: 1 },
+        ]);
+        // The primary key is the table: no second b-tree for it, only the by-lead index.
+        expect(
+          (await query(`select name from sqlite_master where type = 'index' and tbl_name = 'screening_name_keys'`)).map((r) => r.name),
+        ).toEqual(['screening_name_keys_lead']);
+      }
 
       const upgraded = await db.open(true);
       try {
         expect(await upgraded.appliedMigrations()).toEqual(ALL_MIGRATIONS);
         expect(await upgraded.dedupe.findOpen(['phone:+4420'], OPEN_LEAD_STATUSES)).toEqual({ leadId: 'K1', key: 'phone:+4420' });
         expect(await upgraded.dedupe.findLatest(['email:k1@x.com'])).toMatchObject({ leadId: 'K1', key: 'email:k1@x.com' });
-        const byKey = await upgraded.personalData.leadsByNameKeys([7, 3, 4_000_000_000, 5]);
-        expect(Object.fromEntries([...byKey].map(([k, ids]) => [k, [...ids].sort()]))).toEqual({
-          7: ['K1', 'K2'],
-          3: ['K1'],
-          4000000000: ['K1'],
-        });
         await upgraded.dedupe.removeForLead('K1');
         expect(await upgraded.dedupe.findOpen(['phone:+4420'], OPEN_LEAD_STATUSES)).toEqual({ leadId: 'K2', key: 'phone:+4420' });
         await expect(upgraded.dedupe.add('ghost', ['email:g@x.com'])).rejects.toThrow(); // the foreign key survived
@@ -64,15 +68,10 @@ describe.each(STORES)('migration 0036 (leaner write indexes): $factory.name', ({
           const tables = await query(
             `select name, wr from pragma_table_list where name in ('screening_name_keys', 'dedupe_keys') order by name`,
           );
-          expect(tables).toEqual([
-            { name: 'dedupe_keys', wr: 1 },
-            { name: 'screening_name_keys', wr: 1 },
-          ]);
-          const indexes = await query(
-            `select name from sqlite_master where type = 'index' and tbl_name in ('screening_name_keys', 'dedupe_keys') order by name`,
-          );
-          // The primary key is the table: no second b-tree for it, only the by-lead indexes.
-          expect(indexes.map((r) => r.name)).toEqual(['dedupe_keys_lead', 'screening_name_keys_lead']);
+          expect(tables).toEqual([{ name: 'dedupe_keys', wr: 1 }]); // screening_name_keys: replaced by 0045
+          const indexes = await query(`select name from sqlite_master where type = 'index' and tbl_name = 'dedupe_keys' order by name`);
+          // The primary key is the table: no second b-tree for it, only the by-lead index.
+          expect(indexes.map((r) => r.name)).toEqual(['dedupe_keys_lead']);
           expect(await query('PRAGMA foreign_key_check')).toEqual([]);
           expect(await query('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
         }
