@@ -76,6 +76,7 @@ describe('migration runner', () => {
       'screening_list_reloads',
       'screening_list_versions',
       'screening_name_key_scheme',
+      'screening_name_keys',
       'sign_in_links',
       'sla_timers',
       'sqlite_sequence',

@@ -90,6 +90,8 @@ export function personalDataRepository(
       createdHere?.delete(leadId);
       // the key hashes are derived from the person's name: personal data, gone with it
       await db.deleteFrom('screening_lead_keys').where('lead_id', '=', leadId).execute();
+      // rows an instance of the release before 0045 wrote during a rolling upgrade (0045 keeps its emptied table)
+      await sql`delete from screening_name_keys where lead_id = ${leadId}`.execute(db);
       const r = await db
         .updateTable('personal_data')
         .set({ salt: '', contact_json: '{}', raw_json: '{}', consent_json: null, erased_at: sql<string>`coalesce(erased_at, ${erasedAt})` })

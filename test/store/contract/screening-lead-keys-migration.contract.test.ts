@@ -6,14 +6,15 @@ import { lead, storeOrg } from '../fixtures/org.ts';
 import { ALL_MIGRATIONS, STORES, iso, manualClock, olderDatabase, routeLead, storeReachable } from './contract-support.ts';
 
 /**
- * Migration 0045 on a database of the previous release: the per-key name keys are dropped with their table and the
- * recorded key scheme cleared, so every open lead is one the delta re-screening's backfill keys again
- * (pageContactsWithoutNameKeys), under the scheme of the code that runs it; new keys go to the packed table.
+ * Migration 0045 on a database of the previous release: the per-key name keys are deleted and the recorded key scheme
+ * cleared, so every open lead is one the delta re-screening's backfill keys again (pageContactsWithoutNameKeys), under
+ * the scheme of the code that runs it; new keys go to the packed table. The emptied per-key table stays, so that an
+ * instance of the previous release still running during a rolling upgrade keeps taking leads.
  */
 describe.each(STORES)('migration 0045 (screening lead keys): $factory.name', ({ factory, run }) => {
   if (!storeReachable(run)) return;
 
-  it('drops the per-key rows and the scheme: every open lead is left for the backfill, new keys are packed', async () => {
+  it('deletes the per-key rows and the scheme: every open lead is left for the backfill, new keys are packed', async () => {
     const db = await olderDatabase(
       factory.name,
       MIGRATIONS.filter((m) => m.version < 45),
@@ -47,7 +48,8 @@ describe.each(STORES)('migration 0045 (screening lead keys): $factory.name', ({ 
                 `select tablename as name from pg_tables where schemaname = '${db.schema}' ` +
                   `and tablename like 'screening_%keys' order by tablename`,
               );
-        expect(tables.map((r) => r.name)).toEqual(['screening_lead_keys']);
+        expect(tables.map((r) => r.name)).toEqual(['screening_lead_keys', 'screening_name_keys']);
+        expect(await query(`select count(*) as n from screening_name_keys`)).toEqual([{ n: factory.name === 'sqlite' ? 0 : '0' }]);
         expect(await upgraded.personalData.nameKeyScheme()).toBeUndefined();
         expect(await upgraded.personalData.anyNameKeys()).toBe(false);
         expect((await upgraded.personalData.nameKeyCounts([7, 0xfffffffb])).size).toBe(0);
@@ -64,6 +66,15 @@ describe.each(STORES)('migration 0045 (screening lead keys): $factory.name', ({ 
         expect(await query(`select lead_id from screening_lead_keys`)).toEqual([{ lead_id: 'M2' }]);
         const left = await upgraded.personalData.pageContactsWithoutNameKeys({ statuses: OPEN_LEAD_STATUSES, limit: 10 });
         expect(left.map((r) => r.leadId)).toEqual(['M1', 'M3']);
+
+        // an instance of the previous release, still running during a rolling upgrade, writes its per-key rows: they
+        // succeed, newer code never reads them, and that lead stays left for the backfill; erasure deletes them
+        await query(`insert into screening_name_keys (key_hash, lead_id) values (7, 'M3'), (9, 'M3'), (9, 'M1')`);
+        expect((await upgraded.personalData.nameKeyCounts([7, 9])).get(9)).toBeUndefined();
+        const stillLeft = await upgraded.personalData.pageContactsWithoutNameKeys({ statuses: OPEN_LEAD_STATUSES, limit: 10 });
+        expect(stillLeft.map((r) => r.leadId)).toEqual(['M1', 'M3']);
+        await upgraded.personalData.erase('M3', iso(2));
+        expect(await query(`select lead_id from screening_name_keys order by lead_id`)).toEqual([{ lead_id: 'M1' }]);
       } finally {
         await upgraded.close();
       }
