@@ -28,7 +28,6 @@ import { activitySurcharge } from './activity-words.ts';
 import { sameLettersComparison, sameLettersOtherSpacing } from './spacing-variants.ts';
 import { abbreviationPairs } from './abbreviated-words.ts';
 import { otherSoundingWords } from './other-sounding-words.ts';
-import { legalFormsOfOtherCountries } from './legal-form-jurisdictions.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -75,11 +74,6 @@ export interface NameCompareParams {
   vesselOwnerFactor: number;
   /** Organisations: multiplier when only one side names a country ("Acme (UK) Ltd"): a subsidiary elsewhere. */
   jurisdictionFactor: number;
-  /**
-   * Organisations: multiplier when the two legal forms exist under different countries' company law (GmbH / Sdn Bhd,
-   * SARL / OOO): two registrations of one name (legal-form-jurisdictions.ts). 1 switches the rule off.
-   */
-  legalFormJurisdictionFactor: number;
   /** Companies and vessels: a word and its plural are different names (sister ships, sister companies). */
   distinctPlurals: boolean;
   /**
@@ -137,7 +131,6 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   legalFormConflictFactor: 0.92,
   vesselOwnerFactor: 0.85,
   jurisdictionFactor: 0.9,
-  legalFormJurisdictionFactor: 0.75,
   distinctPlurals: true,
   distinctDictionaryWords: true,
   distinctSoundingWords: true,
@@ -541,10 +534,6 @@ function formFactors(
   if (la.length > 0 && lb.length > 0 && !la.some((f) => lb.includes(f)) && !legalClassesOverlap(la, lb)) {
     factor *= params.legalFormConflictFactor;
     notes.push(`legal forms differ: ${la.join('/')} vs ${lb.join('/')} (x${params.legalFormConflictFactor})`);
-  }
-  if (a.schema === 'organisation' && params.legalFormJurisdictionFactor !== 1 && legalFormsOfOtherCountries(la, lb)) {
-    factor *= params.legalFormJurisdictionFactor;
-    notes.push(`legal forms of other countries' law: ${la.join('/')} vs ${lb.join('/')} (x${params.legalFormJurisdictionFactor})`);
   }
   if (a.schema === 'vessel' && la.length > 0 !== lb.length > 0) {
     factor *= params.vesselOwnerFactor;

@@ -40,7 +40,7 @@ function boundable(p: NameCompareParams): boolean {
 /** The product of the multiplicative factors above 1 (a factor ≤ 1 only lowers the score). */
 function factorCeiling(p: NameCompareParams): number {
   const above = (x: number) => (x > 1 ? x : 1);
-  return above(p.numberConflictFactor) * above(p.legalFormConflictFactor) * above(p.vesselOwnerFactor) * above(p.jurisdictionFactor) * above(p.legalFormJurisdictionFactor);
+  return above(p.numberConflictFactor) * above(p.legalFormConflictFactor) * above(p.vesselOwnerFactor) * above(p.jurisdictionFactor);
 }
 
 const compact = (t: NameToken): string => (t.raw.includes(' ') ? t.raw.replace(/ /g, '') : t.raw);

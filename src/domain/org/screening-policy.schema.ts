@@ -131,14 +131,6 @@ export const NameCompareSettingsSchema = z.strictObject({
     .max(1)
     .optional()
     .describe('Score factor when only one organisation name names a country ("Acme (UK) Ltd"); default 0.9.'),
-  legalFormJurisdictionFactor: z
-    .number()
-    .gt(0)
-    .max(1)
-    .optional()
-    .describe(
-      "Score factor when two organisations' legal forms exist under different countries' company law (GmbH vs Sdn Bhd); default 0.75, 1 = off.",
-    ),
   distinctPlurals: z
     .boolean()
     .optional()
