@@ -374,6 +374,19 @@ function otherEnding(a: string, b: string): boolean {
   return !((ea === 'i' && eb === 'y') || (ea === 'y' && eb === 'i'));
 }
 
+/**
+ * The plural rule whatever the spacing: "Sea Horse" / "Seahorses" is "Seahorse" / "Seahorses" (another ship, see
+ * otherFormOfWord), not one name spaced otherwise. `joined` are the tokens written together on one side, `single` the
+ * other side's word without spaces. In a company name a generic word's plural is no other name (Motor = Motors), so
+ * for companies the rule needs the joined side's last word to be a distinctive word.
+ */
+function pluralAcrossSpacing(joined: readonly NameToken[], single: string, vessel: boolean): boolean {
+  const last = joined[joined.length - 1]!;
+  if (!vessel && last.kind !== 'word') return false;
+  const text = joined.map((t) => t.raw.replace(/ /g, '')).join('');
+  return pluralOf(text, single) || pluralOf(single, text);
+}
+
 const pluralOf = (singular: string, plural: string): boolean =>
   singular.length >= 3 &&
   PLURAL_ENDINGS.some(([drop, add]) => singular.endsWith(drop) && plural === singular.slice(0, singular.length - drop.length) + add);
@@ -475,6 +488,7 @@ function candidatePairs(
         if (ju.kind === 'joined') {
           const jb = tb[ub.start]!.raw.replace(/ /g, '');
           if (jb.length < 4) continue;
+          if (namesOfThings && params.distinctPlurals && pluralAcrossSpacing(ta.slice(ju.start, ju.end + 1), jb, vessel)) continue;
           const sim = jaroWinkler(ju.text, jb);
           if (chinese && sim < 1 && sameSyllables(rawsOf(ta, ju), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
           else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && joinedSpellingAgrees(ju.text, jb) ? sim : 0, 'joined');
@@ -487,6 +501,7 @@ function candidatePairs(
         if (jb.kind === 'joined') {
           const ja = ta[ua.start]!.raw.replace(/ /g, '');
           if (ja.length < 4) continue;
+          if (namesOfThings && params.distinctPlurals && pluralAcrossSpacing(tb.slice(jb.start, jb.end + 1), ja, vessel)) continue;
           const sim = jaroWinkler(ja, jb.text);
           if (chinese && sim < 1 && sameSyllables([ja], rawsOf(tb, jb))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
           else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && joinedSpellingAgrees(ja, jb.text) ? sim : 0, 'joined');

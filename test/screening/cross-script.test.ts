@@ -115,6 +115,23 @@ describe('names of companies and vessels', () => {
     expect(score('Company', 'Ocean Trader Ltd', 'Ocean Traders Ltd')).toBe(1);
   });
 
+  it('a plural is another name whatever the spacing; the same letters spaced otherwise still match', () => {
+    expect(score('Vessel', 'SEA HORSE', 'SEAHORSES')).toBeLessThan(0.8);
+    expect(score('Vessel', 'SEAHORSES', 'SEA HORSE')).toBeLessThan(0.8);
+    expect(score('Vessel', 'STARLIGHT', 'STAR LIGHTS')).toBeLessThan(0.8);
+    expect(score('Vessel', 'OCEAN TRADER', 'OCEANTRADERS')).toBeLessThan(0.8);
+    expect(score('Vessel', 'SEA STAR', 'SEASTARS')).toBeLessThan(0.8);
+    expect(score('Company', 'Sea Horse Shipping', 'Seahorses Shipping')).toBeLessThan(0.8);
+    // the same letters joined or apart are one name
+    expect(score('Vessel', 'SEA HORSE', 'SEAHORSE')).toBeGreaterThanOrEqual(0.9);
+    expect(score('Vessel', 'BLUESTAR', 'BLUE STAR')).toBeGreaterThanOrEqual(0.9);
+    expect(score('Company', 'Abdul Rahman Trading', 'Abdulrahman Trading')).toBeGreaterThanOrEqual(0.9);
+    // a company's generic word written joined keeps its plural-blind comparison (Motor = Motors)
+    expect(score('Company', 'Kisumu Motor Ltd', 'KisumuMotors Ltd')).toBeGreaterThanOrEqual(0.9);
+    // people are not touched
+    expect(score('Person', 'Abdul Rahman', 'Abdulrahmans')).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('a vessel compared with a company (its owner) and a company with a foreign subsidiary score lower, with a note', () => {
     const owner = compareNames('Vessel', 'KAPITAN GUSEYNOV', 'Kapitan Guseynov Shipping Ltd');
     expect(owner.score).toBeLessThan(0.8);
