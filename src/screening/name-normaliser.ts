@@ -311,6 +311,7 @@ function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSc
     } else joined.push(toks[i]!);
   }
   toks = joined.length < toks.length ? withoutLegalForms(joined, dict, legalForms, syllabic) : joined;
+  toks = withFinalRomanOne(toks, syllabic);
   // a ship-type prefix (MV, MT, M/S ...) before a vessel's name; lists also file ships as companies ("MV Ras
   // Kitau" under Company), so an organisation name without a legal form drops it too
   if (schema === 'vessel' || legalForms.length === 0) {
@@ -318,6 +319,19 @@ function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSc
     if (p && p.tokens.length < toks.length) return toks.slice(p.tokens.length);
   }
   return toks;
+}
+
+/**
+ * A single I or V closing a company or vessel name after a word is a numeral, as II and VI are: "Ocean Star I" is
+ * "Ocean Star 1" (a first ship of a series), "Carlyle Partners V" is fund 5. Single letters are otherwise kept as
+ * letters (ROMAN needs two), since a lone letter inside a name is an initial; at the end, after the single-letter runs
+ * are joined into acronyms, it can only be a numeral or a one-letter word. X stays a letter ("Generation X", "Space X"),
+ * and so do syllables of CJK or Hangul names (the Korean surname 이 is romanised "I").
+ */
+function withFinalRomanOne(toks: string[], syllabic: boolean): string[] {
+  const last = toks[toks.length - 1];
+  if (syllabic || toks.length < 2 || (last !== 'i' && last !== 'v')) return toks;
+  return [...toks.slice(0, -1), last === 'i' ? '1' : '5'];
 }
 
 /** A party label before the name ("Beneficiary:", "Messrs."): dropped, keeping at least one token. */

@@ -93,6 +93,8 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   // legal forms added to remit-org-terms.yml (Singapore's bare "Pte", the UAE free-zone "FZC")
   { company: { name: 'Velmur Management Pte' } },
   { company: { name: 'Sambouk Shipping FZC' } },
+  // a single I or V closing a company or vessel name is a numeral (name-normaliser.ts: "Ocean Star I" = "Ocean Star 1")
+  { vessel: { name: 'Ocean Star I' }, company: { name: 'Carlyle Partners V L.P.' } },
 ];
 
 let scheme: string | undefined;
