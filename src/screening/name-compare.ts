@@ -16,7 +16,7 @@ import { spellingSimilarity } from './spelling-similarity.ts';
 import { TRANSLITERATION_SIM, transliteratedSimilarity } from './transliteration-variants.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 import { nameDictionaries } from './name-dictionaries.ts';
-import { countryCode } from './country-codes.ts';
+import { countryCode, isRegionName } from './country-codes.ts';
 import { burmeseSyllableKey } from './burmese-romanise.ts';
 import { isPinyinSyllable, looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
 import { differentDictionaryWords } from './dictionary-words.ts';
@@ -160,9 +160,10 @@ export const SCREENING_COMPARE_PARAMS: NameCompareParams = {
   unmatchedSyllableWeight: 1,
 };
 
-/** An unmatched organisation-name token naming a country ("uk", "canada", "senegal"): a jurisdiction qualifier. */
+/** An unmatched organisation-name token naming a country or a region ("uk", "canada", "europe"): a jurisdiction qualifier. */
 function isJurisdiction(t: NameToken): boolean {
-  return t.kind === 'word' && (t.text.length >= 4 || ['uk', 'us', 'usa', 'uae'].includes(t.text)) && countryCode(t.text) !== undefined;
+  if (t.kind !== 'word') return false;
+  return isRegionName(t.text) || ((t.text.length >= 4 || ['uk', 'us', 'usa', 'uae'].includes(t.text)) && countryCode(t.text) !== undefined);
 }
 
 export interface TokenMatch {

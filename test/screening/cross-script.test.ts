@@ -132,6 +132,21 @@ describe('names of companies and vessels', () => {
     expect(score('Person', 'Abdul Rahman', 'Abdulrahmans')).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('a continent or world region on one side only is a regional subsidiary, weighed like a country', () => {
+    const europe = compareNames('Company', 'Lundqvist Hydraulics Inc.', 'Lundqvist Hydraulics Europe Ltd.');
+    expect(europe.score).toBeLessThan(0.8);
+    expect(europe.explanation.notes.join(' ')).toMatch(/country on one side only: Europe/i);
+    expect(score('Company', 'Lundqvist Hydraulics Europe Ltd.', 'Lundqvist Hydraulics Inc.')).toBe(europe.score);
+    expect(compareNames('Company', 'VEB Asia Limited', 'VEB').explanation.notes.join(' ')).toMatch(/country on one side only/);
+    // the same region on both sides, and a region word in a vessel name, are not a qualifier
+    expect(score('Company', 'Sberbank Europe AG', 'SBERBANK EUROPE AG')).toBeGreaterThanOrEqual(0.9);
+    expect(compareNames('Vessel', 'Africa Star', 'Star').explanation.notes.join(' ')).not.toMatch(/country on one side/);
+    // "East" alone is a name word
+    expect(compareNames('Company', 'East Hydraulics Trading', 'Hydraulics Trading').explanation.notes.join(' ')).not.toMatch(
+      /country on one side/,
+    );
+  });
+
   it('a vessel compared with a company (its owner) and a company with a foreign subsidiary score lower, with a note', () => {
     const owner = compareNames('Vessel', 'KAPITAN GUSEYNOV', 'Kapitan Guseynov Shipping Ltd');
     expect(owner.score).toBeLessThan(0.8);
