@@ -35,6 +35,14 @@ export function otherSoundingWords(a: NameToken, b: NameToken): boolean {
   const fb = b.fold ?? b.text;
   const ka = fa === a.text ? a.phonetic : phoneticKey(fa);
   const kb = fb === b.text ? b.phonetic : phoneticKey(fb);
+  if (!otherSounds(fa, ka, fb, kb)) return false;
+  // Folding is per word and not always alike for two spellings of one word: a word-initial j folds to y only in words
+  // of six letters or more (transliteration-variants.ts), so "Jewel" stays "jewel" and "Jewell" becomes "yewell",
+  // two letters apart. Two words are other names only if they are so as written too.
+  return (fa === a.text && fb === b.text) || otherSounds(a.text, a.phonetic, b.text, b.phonetic);
+}
+
+function otherSounds(fa: string, ka: string, fb: string, kb: string): boolean {
   // as many consonant sounds, not the same ones, and more than one slip apart
   if (ka.length === kb.length && ka !== kb && levenshtein(fa, fb, 1) > 1) return true;
   return otherOnset(spokenKey(fa, ka), spokenKey(fb, kb));
