@@ -44,16 +44,18 @@ function sameStem(a: string, b: string): boolean {
 
 /**
  * Whether two different spellings are two different words: both are dictionary words, they are not the American and
- * British spellings of one word, and they do not share a stem.
+ * British spellings of one word, and they do not share a stem. `formsDiffer`: forms of one stem are other words too —
+ * in a ship's name, which is a proper name all through (Voyager / Voyage, Lion / Lioness are sister ships, as a plural
+ * is: name-compare.ts), whereas a firm is called by either form of its trade (Exports / Exporters).
  */
-export function differentDictionaryWords(a: string, b: string): boolean {
+export function differentDictionaryWords(a: string, b: string, formsDiffer = false): boolean {
   if (a === b) return false;
   const dict = dictionary();
   const va = dict.get(a);
   const vb = dict.get(b);
   if (va === undefined || vb === undefined) return false;
   if ((va === 'us' && vb === 'gb') || (va === 'gb' && vb === 'us')) return false;
-  return !sameStem(a, b);
+  return formsDiffer || !sameStem(a, b);
 }
 
 /** Whether a word is in the English word list. */

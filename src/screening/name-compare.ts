@@ -416,13 +416,13 @@ const otherPersonName = (a: string, b: string, params: NameCompareParams): boole
  * Two words of a company or vessel name, each a dictionary word, spelt differently: another word, not a typo. A generic
  * word is a symbol by then, compared as it was written ("Exports" against "Experts").
  */
-const otherDictionaryWord = (a: NameToken, b: NameToken, params: NameCompareParams): boolean =>
-  params.distinctDictionaryWords && isWritten(a) && isWritten(b) && differentDictionaryWords(a.raw, b.raw);
+const otherDictionaryWord = (a: NameToken, b: NameToken, params: NameCompareParams, vessel: boolean): boolean =>
+  params.distinctDictionaryWords && isWritten(a) && isWritten(b) && differentDictionaryWords(a.raw, b.raw, vessel);
 const isWritten = (t: NameToken): boolean => t.kind === 'word' || t.kind === 'symbol';
 
 /** Two words of a company or vessel name that would match as spellings but are other words or other-sounding names. */
-const otherThingWord = (a: NameToken, b: NameToken, s: TokenSim, params: NameCompareParams): boolean =>
-  otherDictionaryWord(a, b, params) || (params.distinctSoundingWords && s.how === 'fuzzy' && otherSoundingWords(a, b));
+const otherThingWord = (a: NameToken, b: NameToken, s: TokenSim, params: NameCompareParams, vessel: boolean): boolean =>
+  otherDictionaryWord(a, b, params, vessel) || (params.distinctSoundingWords && s.how === 'fuzzy' && otherSoundingWords(a, b));
 
 /**
  * Words joined stand for one word written as two (Abdul Rahman / Abdulrahman), so the two spellings differ in a letter
@@ -463,7 +463,7 @@ function candidatePairs(
       // the word-level rules below look only at pairs that would match as spellings (few), not at every pair
       if (s.sim < 1 && person && otherPersonName(ta[i]!.text, tb[j]!.text, params)) continue;
       if (person && params.distinctDerivedNames && (s.how === 'fuzzy' || s.how === 'phonetic') && derivedSurnames(ta, i, tb, j)) continue;
-      if (s.sim < 1 && namesOfThings && otherThingWord(ta[i]!, tb[j]!, s, params)) {
+      if (s.sim < 1 && namesOfThings && otherThingWord(ta[i]!, tb[j]!, s, params, vessel)) {
         otherWords.push(`${ta[i]!.raw} / ${tb[j]!.raw}`);
         continue;
       }
