@@ -420,26 +420,8 @@ const otherDictionaryWord = (a: NameToken, b: NameToken, params: NameComparePara
   params.distinctDictionaryWords && isWritten(a) && isWritten(b) && differentDictionaryWords(a.raw, b.raw, vessel);
 const isWritten = (t: NameToken): boolean => t.kind === 'word' || t.kind === 'symbol';
 
-/**
- * Initials in a company or vessel name ("H.L.P.", "VB", "KBR": letters without a vowel, each standing for a word) are
- * compared letter for letter: another letter is another word behind it, not a slip (`VB Management` /
- * `Vabo Management`, `PGP` / `PGPC`). Not for words romanised from a script without short vowels (Arabic, Hebrew: a
- * consonant skeleton is no initialism) nor for CJK syllables. Called for pairs that would match as spellings but differ.
- */
-const INITIALISM = /^[b-df-hj-np-tv-xz]{2,6}$/;
-const otherInitialism = (a: NameToken, b: NameToken): boolean =>
-  a.kind === 'word' &&
-  b.kind === 'word' &&
-  !a.abjad &&
-  !b.abjad &&
-  !a.syllable &&
-  !b.syllable &&
-  a.text !== b.text &&
-  (INITIALISM.test(a.text) || INITIALISM.test(b.text));
-
 /** Two words of a company or vessel name that would match as spellings but are other words or other-sounding names. */
 const otherThingWord = (a: NameToken, b: NameToken, s: TokenSim, params: NameCompareParams, vessel: boolean): boolean =>
-  otherInitialism(a, b) ||
   otherDictionaryWord(a, b, params, vessel) || (params.distinctSoundingWords && s.how === 'fuzzy' && otherSoundingWords(a, b));
 
 /**
