@@ -415,7 +415,10 @@ function weightedTokens(
     let kind: NameToken['kind'] = 'word';
     let weight = 1;
     if (/^\d+$/.test(t)) kind = 'number';
-    else if (isSingleLetter(t)) {
+    else if (schema !== 'person' && isEzafe(toks, i)) {
+      out.push({ text: 'e', raw: 'e', weight: 0.35, phonetic: phoneticKey('e'), fold: 'e', kind: 'particle' });
+      continue;
+    } else if (isSingleLetter(t)) {
       kind = 'initial';
       weight = 0.3;
     } else if (schema !== 'organisation' && PARTICLES.has(t) && !(schema === 'person' && i === 0 && leadingGivenName(toks, dict))) {
@@ -436,6 +439,22 @@ function weightedTokens(
     out.push(tok);
   }
   return out;
+}
+
+/**
+ * The Persian and Urdu ezafe, the vowel that links a word to the next ("Lashkar-e-Taiba", army of the pure;
+ * "Tehrik-i-Taliban", "Jaish-e-Mohammed"), is romanised -e- or -i- by the conventions (Persian -e-, Urdu often -i-;
+ * the lists write both for one group): a lone e or i between two words of a name that is not a person's is that
+ * link, one particle of low weight whichever letter stands for it. (A person's lone letters are initials.)
+ */
+const LINKING_AND = new Set(['and', 'und', 'et', 'y']);
+function isEzafe(toks: readonly string[], i: number): boolean {
+  const t = toks[i];
+  if ((t !== 'e' && t !== 'i') || i === 0 || i === toks.length - 1) return false;
+  const before = toks[i - 1]!;
+  const after = toks[i + 1]!;
+  // a lone letter next to "and" is an initial of its own ("P and I Club": protection and indemnity)
+  return before.length > 1 && after.length > 1 && !LINKING_AND.has(before) && !LINKING_AND.has(after);
 }
 
 export function normaliseName(name: string, schema: NameSchema = 'unknown'): NormalisedName {

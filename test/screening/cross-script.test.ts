@@ -132,6 +132,23 @@ describe('names of companies and vessels', () => {
     expect(score('Person', 'Abdul Rahman', 'Abdulrahmans')).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('the Persian / Urdu ezafe between two words of an organisation name is one light particle, written -e- or -i-', () => {
+    const texts = (name: string, schema: 'organisation' | 'person') => normaliseName(name, schema).tokens.map((t) => t.text);
+    expect(texts('Lashkar-i-Taiba', 'organisation')).toEqual(['lashkar', 'e', 'taiba']);
+    expect(normaliseName('Lashkar-i-Taiba', 'organisation').tokens[1]!.kind).toBe('particle');
+    expect(score('Company', 'LASHKAR-E-TAIBA', 'LASHKAR-I-TAIBA')).toBe(1);
+    expect(score('Company', 'TEHRIK-I-TALIBAN PAKISTAN', 'TEHRIK-E-TALIBAN PAKISTAN')).toBe(1);
+    expect(score('Company', 'LASHKAR E-TAYYIBA', 'Lashkar-i-Taiba')).toBeGreaterThanOrEqual(0.9);
+    expect(score('Company', 'Lashkar-e-Taiba', 'Lashkar-e-Jhangvi')).toBeLessThan(0.8);
+    // not a link: a letter next to "and" (P and I Club), at either end, or in a person's name (an initial)
+    expect(texts('Kish P and I Club', 'organisation')).toContain('i');
+    expect(normaliseName('Kish Trading E', 'organisation').tokens.at(-1)!.kind).not.toBe('particle');
+    expect(normaliseName('E Kish Trading', 'organisation').tokens[0]!.kind).not.toBe('particle');
+    expect(normaliseName('Ali E Khan', 'person').tokens.some((t) => t.kind === 'particle' && t.text === 'e' && t.weight === 0.35)).toBe(
+      false,
+    );
+  });
+
   it('a continent or world region on one side only is a regional subsidiary, weighed like a country', () => {
     const europe = compareNames('Company', 'Lundqvist Hydraulics Inc.', 'Lundqvist Hydraulics Europe Ltd.');
     expect(europe.score).toBeLessThan(0.8);

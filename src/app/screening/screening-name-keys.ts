@@ -95,6 +95,8 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { company: { name: 'Sambouk Shipping FZC' } },
   // a single I or V closing a company or vessel name is a numeral (name-normaliser.ts: "Ocean Star I" = "Ocean Star 1")
   { vessel: { name: 'Ocean Star I' }, company: { name: 'Carlyle Partners V L.P.' } },
+  // the Persian / Urdu ezafe (-e- / -i-) between two words of an organisation's name is one particle (name-normaliser.ts)
+  { company: { name: 'Lashkar-i-Taiba' } },
 ];
 
 let scheme: string | undefined;
