@@ -123,7 +123,7 @@ export interface NameCompareParams {
 export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   conflictCost: 2.5,
   extraCost: 0.2,
-  extraCostOrg: 0.55,
+  extraCostOrg: 0.5,
   extraCostActivity: 0.75,
   minTokenSim: 0.8,
   numberConflictFactor: 0.75,
