@@ -377,15 +377,13 @@ function otherEnding(a: string, b: string): boolean {
 
 /**
  * The plural rule whatever the spacing: "Sea Horse" / "Seahorses" is "Seahorse" / "Seahorses" (another ship, see
- * otherFormOfWord), not one name spaced otherwise. `joined` are the tokens written together on one side, `single` the
- * other side's word without spaces. In a company name a generic word's plural is no other name (Motor = Motors), so
+ * otherFormOfWord), not one name spaced otherwise. `joinedText` is one side's tokens written together (`last` the last of
+ * them), `single` the other side's word without spaces. In a company name a generic word's plural is no other name (Motor = Motors), so
  * for companies the rule needs the joined side's last word to be a distinctive word.
  */
-function pluralAcrossSpacing(joined: readonly NameToken[], single: string, vessel: boolean): boolean {
-  const last = joined[joined.length - 1]!;
+function pluralAcrossSpacing(joinedText: string, last: NameToken, single: string, vessel: boolean): boolean {
   if (!vessel && last.kind !== 'word') return false;
-  const text = joined.map((t) => t.raw.replace(/ /g, '')).join('');
-  return pluralOf(text, single) || pluralOf(single, text);
+  return pluralOf(joinedText, single) || pluralOf(single, joinedText);
 }
 
 const pluralOf = (singular: string, plural: string): boolean =>
@@ -476,6 +474,8 @@ function candidatePairs(
     }
   }
   // 2. joined tokens / acronyms, only where some tokens are still candidates for improvement
+  const otherPluralJoined = (joinedText: string, last: NameToken, single: string): boolean =>
+    namesOfThings && params.distinctPlurals && pluralAcrossSpacing(joinedText, last, single, vessel);
   const consider = (ua: Unit, ub: Unit, sim: number, how: Pair['how']) => {
     if (sim >= params.minTokenSim) pairs.push({ ua, ub, sim, how });
   };
@@ -489,10 +489,11 @@ function candidatePairs(
         if (ju.kind === 'joined') {
           const jb = tb[ub.start]!.raw.replace(/ /g, '');
           if (jb.length < 4) continue;
-          if (namesOfThings && params.distinctPlurals && pluralAcrossSpacing(ta.slice(ju.start, ju.end + 1), jb, vessel)) continue;
           const sim = jaroWinkler(ju.text, jb);
           if (chinese && sim < 1 && sameSyllables(rawsOf(ta, ju), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
-          else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && joinedSpellingAgrees(ju.text, jb) ? sim : 0, 'joined');
+          else if (sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && joinedSpellingAgrees(ju.text, jb))
+            // the plural rule last: it is asked only of the few joined pairs that would match
+            consider(ju, ub, otherPluralJoined(ju.text, ta[ju.end]!, jb) ? 0 : sim, 'joined');
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -502,10 +503,10 @@ function candidatePairs(
         if (jb.kind === 'joined') {
           const ja = ta[ua.start]!.raw.replace(/ /g, '');
           if (ja.length < 4) continue;
-          if (namesOfThings && params.distinctPlurals && pluralAcrossSpacing(tb.slice(jb.start, jb.end + 1), ja, vessel)) continue;
           const sim = jaroWinkler(ja, jb.text);
           if (chinese && sim < 1 && sameSyllables([ja], rawsOf(tb, jb))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
-          else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && joinedSpellingAgrees(ja, jb.text) ? sim : 0, 'joined');
+          else if (sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && joinedSpellingAgrees(ja, jb.text))
+            consider(ua, jb, otherPluralJoined(jb.text, tb[jb.end]!, ja) ? 0 : sim, 'joined');
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }
