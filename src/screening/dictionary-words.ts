@@ -44,9 +44,11 @@ function sameStem(a: string, b: string): boolean {
 
 /**
  * Whether two different spellings are two different words: both are dictionary words, they are not the American and
- * British spellings of one word, and they do not share a stem. `formsDiffer`: forms of one stem are other words too —
- * in a ship's name, which is a proper name all through (Voyager / Voyage, Lion / Lioness are sister ships, as a plural
- * is: name-compare.ts), whereas a firm is called by either form of its trade (Exports / Exporters).
+ * British spellings of one word, and they do not share a stem. `formsDiffer`: a word and a word that extends it
+ * (a suffix: Voyage / Voyager, Lion / Lioness, Earl / Early) are other words too — in a ship's name, which is a proper
+ * name all through (sister ships, as a plural is: name-compare.ts), whereas a firm is called by either form of its
+ * trade (Exports / Exporters). Spellings of one word stay one word (Adapter / Adaptor, Oxidise / Oxidize, Equaled /
+ * Equalled: SCOWL lists several in both varieties).
  */
 export function differentDictionaryWords(a: string, b: string, formsDiffer = false): boolean {
   if (a === b) return false;
@@ -55,7 +57,8 @@ export function differentDictionaryWords(a: string, b: string, formsDiffer = fal
   const vb = dict.get(b);
   if (va === undefined || vb === undefined) return false;
   if ((va === 'us' && vb === 'gb') || (va === 'gb' && vb === 'us')) return false;
-  return formsDiffer || !sameStem(a, b);
+  if (formsDiffer && (a.startsWith(b) || b.startsWith(a))) return true;
+  return !sameStem(a, b);
 }
 
 /** Whether a word is in the English word list. */

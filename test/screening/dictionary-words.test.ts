@@ -65,7 +65,10 @@ describe('near real words in company and vessel names', () => {
     expect(compareNames('vessel', 'Arctic Voyager', 'Arctic Voyage', WITHOUT).score).toBeGreaterThanOrEqual(THRESHOLD);
     expect(compareNames('vessel', 'Sea Lion', 'Sea Lioness').score).toBeLessThan(THRESHOLD);
     expect(compareNames('organisation', 'Arctic Voyager Shipping Ltd', 'Arctic Voyage Shipping Ltd').score).toBeGreaterThanOrEqual(THRESHOLD);
-    // American and British spellings stay one word in a ship's name too
+    // spellings of one word stay one word in a ship's name too (only a word extended by a suffix is another)
+    expect(differentDictionaryWords('adapter', 'adaptor', true)).toBe(false);
+    expect(differentDictionaryWords('oxidise', 'oxidize', true)).toBe(false);
+    expect(compareNames('vessel', 'Equaled Star', 'Equalled Star').score).toBeGreaterThanOrEqual(0.9);
     expect(differentDictionaryWords('harbor', 'harbour', true)).toBe(false);
     expect(compareNames('vessel', 'Ocean Harbor', 'Ocean Harbour').score).toBeGreaterThanOrEqual(0.9);
   });
