@@ -64,7 +64,9 @@ describe('near real words in company and vessel names', () => {
     expect(compareNames('vessel', 'Arctic Voyager', 'Arctic Voyage').score).toBeLessThan(THRESHOLD);
     expect(compareNames('vessel', 'Arctic Voyager', 'Arctic Voyage', WITHOUT).score).toBeGreaterThanOrEqual(THRESHOLD);
     expect(compareNames('vessel', 'Sea Lion', 'Sea Lioness').score).toBeLessThan(THRESHOLD);
-    expect(compareNames('organisation', 'Arctic Voyager Shipping Ltd', 'Arctic Voyage Shipping Ltd').score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(compareNames('organisation', 'Arctic Voyager Shipping Ltd', 'Arctic Voyage Shipping Ltd').score).toBeGreaterThanOrEqual(
+      THRESHOLD,
+    );
     // spellings of one word stay one word in a ship's name too (only a word extended by a suffix is another)
     expect(differentDictionaryWords('adapter', 'adaptor', true)).toBe(false);
     expect(differentDictionaryWords('oxidise', 'oxidize', true)).toBe(false);
