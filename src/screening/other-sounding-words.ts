@@ -31,18 +31,17 @@ import { phoneticKey } from './phonetic-key.ts';
 /** Whether two words of a company or vessel name are different names that merely share letters or a slip (see above). */
 export function otherSoundingWords(a: NameToken, b: NameToken): boolean {
   if (a.kind !== 'word' || b.kind !== 'word') return false;
-  const fa = a.fold ?? a.text;
-  const fb = b.fold ?? b.text;
+  let fa = a.fold ?? a.text;
+  let fb = b.fold ?? b.text;
+  // A word-initial j folds to y only in words of six letters or more (transliteration-variants.ts), so of two words
+  // opening with j one may fold and the other not ("Jewel" / "Jewell" -> "jewel" / "yewell", two letters apart): both
+  // then keep their j.
+  if (a.text[0] === 'j' && b.text[0] === 'j' && fa[0] !== fb[0]) {
+    fa = fa[0] === 'y' ? `j${fa.slice(1)}` : fa;
+    fb = fb[0] === 'y' ? `j${fb.slice(1)}` : fb;
+  }
   const ka = fa === a.text ? a.phonetic : phoneticKey(fa);
   const kb = fb === b.text ? b.phonetic : phoneticKey(fb);
-  if (!otherSounds(fa, ka, fb, kb)) return false;
-  // Folding is per word and not always alike for two spellings of one word: a word-initial j folds to y only in words
-  // of six letters or more (transliteration-variants.ts), so "Jewel" stays "jewel" and "Jewell" becomes "yewell",
-  // two letters apart. Two words are other names only if they are so as written too.
-  return (fa === a.text && fb === b.text) || otherSounds(a.text, a.phonetic, b.text, b.phonetic);
-}
-
-function otherSounds(fa: string, ka: string, fb: string, kb: string): boolean {
   // as many consonant sounds, not the same ones, and more than one slip apart
   if (ka.length === kb.length && ka !== kb && levenshtein(fa, fb, 1) > 1) return true;
   return otherOnset(spokenKey(fa, ka), spokenKey(fb, kb));

@@ -105,8 +105,8 @@ describe('a word opening with another consonant sound, in company and vessel nam
     expect(on('person', 'Ahmad Narimani', 'Ahmad Zarimani')).toBeGreaterThanOrEqual(THRESHOLD);
   });
 
-  it('a word folded and its spelling not (initial j folds only in longer words) are one word, not two sounds', () => {
-    // "jewel" keeps its j (5 letters), "jewell" folds to "yewell": as written they are one slip apart
+  it('of two words opening with j, one folded to y and one not (only longer words fold), both keep the j', () => {
+    // "jewel" keeps its j (5 letters), "jewell" folds to "yewell": compared with their j, one slip apart
     expect(on('vessel', 'PACIFIC JEWEL', 'PACIFIC JEWELL')).toBeGreaterThanOrEqual(0.9);
     expect(on('organisation', 'Jamal Trading', 'Jamaal Trading')).toBeGreaterThanOrEqual(0.9);
     expect(compareNames('organisation', 'Jamal Trading', 'Jamaal Trading').explanation.notes.join(' ')).not.toMatch(/other words/);
