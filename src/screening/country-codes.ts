@@ -228,3 +228,29 @@ export function countryCode(input: string | undefined): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Continents and world regions as groups name their regional subsidiaries ("Sberbank Europe AG", "VEB Asia Limited",
+ * "IRISL Europe GmbH" — each listed apart from its parent): a jurisdiction qualifier like a country. Single words only
+ * ("East" alone is a common name word); adjectives ("European", "Asian") are left out, as they open names of their own.
+ */
+const REGIONS = new Set([
+  'europe',
+  'asia',
+  'africa',
+  'america',
+  'americas',
+  'eurasia',
+  'scandinavia',
+  'caribbean',
+  'oceania',
+  'australasia',
+  'benelux',
+  'latam',
+  'emea',
+  'apac',
+  'mena',
+]);
+
+/** Whether a folded name word names a continent or world region (not a country). */
+export const isRegionName = (word: string): boolean => REGIONS.has(word);

@@ -44,15 +44,20 @@ function sameStem(a: string, b: string): boolean {
 
 /**
  * Whether two different spellings are two different words: both are dictionary words, they are not the American and
- * British spellings of one word, and they do not share a stem.
+ * British spellings of one word, and they do not share a stem. `formsDiffer`: a word and a word that extends it
+ * (a suffix: Voyage / Voyager, Lion / Lioness, Earl / Early) are other words too — in a ship's name, which is a proper
+ * name all through (sister ships, as a plural is: name-compare.ts), whereas a firm is called by either form of its
+ * trade (Exports / Exporters). Spellings of one word stay one word (Adapter / Adaptor, Oxidise / Oxidize, Equaled /
+ * Equalled: SCOWL lists several in both varieties).
  */
-export function differentDictionaryWords(a: string, b: string): boolean {
+export function differentDictionaryWords(a: string, b: string, formsDiffer = false): boolean {
   if (a === b) return false;
   const dict = dictionary();
   const va = dict.get(a);
   const vb = dict.get(b);
   if (va === undefined || vb === undefined) return false;
   if ((va === 'us' && vb === 'gb') || (va === 'gb' && vb === 'us')) return false;
+  if (formsDiffer && (a.startsWith(b) || b.startsWith(a))) return true;
   return !sameStem(a, b);
 }
 

@@ -16,7 +16,7 @@ import { spellingSimilarity } from './spelling-similarity.ts';
 import { TRANSLITERATION_SIM, transliteratedSimilarity } from './transliteration-variants.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 import { nameDictionaries } from './name-dictionaries.ts';
-import { countryCode } from './country-codes.ts';
+import { countryCode, isRegionName } from './country-codes.ts';
 import { burmeseSyllableKey } from './burmese-romanise.ts';
 import { isPinyinSyllable, looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
 import { differentDictionaryWords } from './dictionary-words.ts';
@@ -28,6 +28,7 @@ import { activitySurcharge } from './activity-words.ts';
 import { sameLettersComparison, sameLettersOtherSpacing } from './spacing-variants.ts';
 import { abbreviationPairs } from './abbreviated-words.ts';
 import { otherSoundingWords } from './other-sounding-words.ts';
+import { isWritten, otherFormOfWord, pluralAcrossSpacing } from './word-forms.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -160,9 +161,10 @@ export const SCREENING_COMPARE_PARAMS: NameCompareParams = {
   unmatchedSyllableWeight: 1,
 };
 
-/** An unmatched organisation-name token naming a country ("uk", "canada", "senegal"): a jurisdiction qualifier. */
+/** An unmatched organisation-name token naming a country or a region ("uk", "canada", "europe"): a jurisdiction qualifier. */
 function isJurisdiction(t: NameToken): boolean {
-  return t.kind === 'word' && (t.text.length >= 4 || ['uk', 'us', 'usa', 'uae'].includes(t.text)) && countryCode(t.text) !== undefined;
+  if (t.kind !== 'word') return false;
+  return isRegionName(t.text) || ((t.text.length >= 4 || ['uk', 'us', 'usa', 'uae'].includes(t.text)) && countryCode(t.text) !== undefined);
 }
 
 export interface TokenMatch {
@@ -344,56 +346,6 @@ interface Pair {
   how: TokenMatch['how'];
 }
 
-/**
- * In company and vessel names a word and its plural or another inflected form are different names ("Altair Star" /
- * "Altair Stars", "Espoir" / "Espoirs"): sister ships and sister companies are named that way, and list data does not
- * drop a plural "s" by mistake. Generic words are symbols by then ("Motors" = "Motor"), so this only touches the distinctive
- * words of a company name. A ship's name is a proper name all through: a generic word's plural is another ship too
- * ("Ocean Trader" / "Ocean Traders", "Sea Venture" / "Sea Ventures"), compared as written.
- */
-function otherFormOfWord(a: NameToken, b: NameToken, vessel: boolean): boolean {
-  if (vessel && (a.kind === 'symbol' || b.kind === 'symbol') && isWritten(a) && isWritten(b))
-    return pluralOf(a.raw, b.raw) || pluralOf(b.raw, a.raw);
-  if (a.kind !== 'word' || b.kind !== 'word') return false;
-  return pluralOf(a.text, b.text) || pluralOf(b.text, a.text) || otherEnding(a.text, b.text);
-}
-
-/**
- * The same stem with another vowel ending — Romance gender and number (Marino / Marina, Stella / Stelle), English -y
- * against Latin -ia (Glory / Gloria) — is another word in a company or ship name. Not i / y, which transliterate one
- * letter (й, ی: Stroy / Stroi), and not an ending against none (Metal / Metali).
- */
-const VOWEL_ENDINGS = new Set(['a', 'o', 'e', 'i', 'ia', 'io', 'y']);
-function otherEnding(a: string, b: string): boolean {
-  let k = 0;
-  while (k < a.length && k < b.length && a[k] === b[k]) k++;
-  if (k < 3) return false;
-  const ea = a.slice(k);
-  const eb = b.slice(k);
-  if (ea === eb || !VOWEL_ENDINGS.has(ea) || !VOWEL_ENDINGS.has(eb)) return false;
-  return !((ea === 'i' && eb === 'y') || (ea === 'y' && eb === 'i'));
-}
-
-const pluralOf = (singular: string, plural: string): boolean =>
-  singular.length >= 3 &&
-  PLURAL_ENDINGS.some(([drop, add]) => singular.endsWith(drop) && plural === singular.slice(0, singular.length - drop.length) + add);
-
-/**
- * Regular plural endings of the languages ship and company names are written in: English and Romance -s / -es,
- * English -y → -ies (Lady / Ladies), Turkish -lar / -ler (Yıldız / Yıldızlar), Italian -o → -i and -a → -e (Fratello /
- * Fratelli, Stella / Stelle), German -en (Stern / Sternen). Pairs come from the grammar, not from any list.
- */
-const PLURAL_ENDINGS: readonly (readonly [string, string])[] = [
-  ['', 's'],
-  ['', 'es'],
-  ['y', 'ies'],
-  ['', 'lar'],
-  ['', 'ler'],
-  ['o', 'i'],
-  ['a', 'e'],
-  ['', 'en'],
-];
-
 /** Two words of a person's name that are forms of one name for different people (gendered forms, -s patronymics). */
 const otherPersonName = (a: string, b: string, params: NameCompareParams): boolean =>
   (params.distinctGenderedForms && genderedForms(a, b)) || (params.distinctPatronymics && patronymicForms(a, b));
@@ -402,13 +354,12 @@ const otherPersonName = (a: string, b: string, params: NameCompareParams): boole
  * Two words of a company or vessel name, each a dictionary word, spelt differently: another word, not a typo. A generic
  * word is a symbol by then, compared as it was written ("Exports" against "Experts").
  */
-const otherDictionaryWord = (a: NameToken, b: NameToken, params: NameCompareParams): boolean =>
-  params.distinctDictionaryWords && isWritten(a) && isWritten(b) && differentDictionaryWords(a.raw, b.raw);
-const isWritten = (t: NameToken): boolean => t.kind === 'word' || t.kind === 'symbol';
+const otherDictionaryWord = (a: NameToken, b: NameToken, params: NameCompareParams, vessel: boolean): boolean =>
+  params.distinctDictionaryWords && isWritten(a) && isWritten(b) && differentDictionaryWords(a.raw, b.raw, vessel);
 
 /** Two words of a company or vessel name that would match as spellings but are other words or other-sounding names. */
-const otherThingWord = (a: NameToken, b: NameToken, s: TokenSim, params: NameCompareParams): boolean =>
-  otherDictionaryWord(a, b, params) || (params.distinctSoundingWords && s.how === 'fuzzy' && otherSoundingWords(a, b));
+const otherThingWord = (a: NameToken, b: NameToken, s: TokenSim, params: NameCompareParams, vessel: boolean): boolean =>
+  otherDictionaryWord(a, b, params, vessel) || (params.distinctSoundingWords && s.how === 'fuzzy' && otherSoundingWords(a, b));
 
 /**
  * Words joined stand for one word written as two (Abdul Rahman / Abdulrahman), so the two spellings differ in a letter
@@ -449,7 +400,7 @@ function candidatePairs(
       // the word-level rules below look only at pairs that would match as spellings (few), not at every pair
       if (s.sim < 1 && person && otherPersonName(ta[i]!.text, tb[j]!.text, params)) continue;
       if (person && params.distinctDerivedNames && (s.how === 'fuzzy' || s.how === 'phonetic') && derivedSurnames(ta, i, tb, j)) continue;
-      if (s.sim < 1 && namesOfThings && otherThingWord(ta[i]!, tb[j]!, s, params)) {
+      if (s.sim < 1 && namesOfThings && otherThingWord(ta[i]!, tb[j]!, s, params, vessel)) {
         otherWords.push(`${ta[i]!.raw} / ${tb[j]!.raw}`);
         continue;
       }
@@ -462,6 +413,8 @@ function candidatePairs(
     }
   }
   // 2. joined tokens / acronyms, only where some tokens are still candidates for improvement
+  const otherPluralJoined = (joinedText: string, last: NameToken, single: string): boolean =>
+    namesOfThings && params.distinctPlurals && pluralAcrossSpacing(joinedText, last, single, vessel);
   const consider = (ua: Unit, ub: Unit, sim: number, how: Pair['how']) => {
     if (sim >= params.minTokenSim) pairs.push({ ua, ub, sim, how });
   };
@@ -477,7 +430,9 @@ function candidatePairs(
           if (jb.length < 4) continue;
           const sim = jaroWinkler(ju.text, jb);
           if (chinese && sim < 1 && sameSyllables(rawsOf(ta, ju), [jb])) consider(ju, ub, ROMANISATION_SIM, 'romanisation');
-          else consider(ju, ub, sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && joinedSpellingAgrees(ju.text, jb) ? sim : 0, 'joined');
+          else if (sim >= joinedMin(ta[ju.start]!, tb[ub.start]!) && joinedSpellingAgrees(ju.text, jb))
+            // the plural rule last: it is asked only of the few joined pairs that would match
+            consider(ju, ub, otherPluralJoined(ju.text, ta[ju.end]!, jb) ? 0 : sim, 'joined');
         } else if (ju.text.length === tb[ub.start]!.text.length && ju.text === tb[ub.start]!.text && ju.text.length >= 2)
           consider(ju, ub, 0.9, 'acronym');
       }
@@ -489,7 +444,8 @@ function candidatePairs(
           if (ja.length < 4) continue;
           const sim = jaroWinkler(ja, jb.text);
           if (chinese && sim < 1 && sameSyllables([ja], rawsOf(tb, jb))) consider(ua, jb, ROMANISATION_SIM, 'romanisation');
-          else consider(ua, jb, sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && joinedSpellingAgrees(ja, jb.text) ? sim : 0, 'joined');
+          else if (sim >= joinedMin(ta[ua.start]!, tb[jb.start]!) && joinedSpellingAgrees(ja, jb.text))
+            consider(ua, jb, otherPluralJoined(jb.text, tb[jb.end]!, ja) ? 0 : sim, 'joined');
         } else if (jb.text === ta[ua.start]!.text && jb.text.length >= 2) consider(ua, jb, 0.9, 'acronym');
       }
     }

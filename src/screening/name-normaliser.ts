@@ -311,6 +311,7 @@ function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSc
     } else joined.push(toks[i]!);
   }
   toks = joined.length < toks.length ? withoutLegalForms(joined, dict, legalForms, syllabic) : joined;
+  toks = withFinalRomanOne(toks, syllabic);
   // a ship-type prefix (MV, MT, M/S ...) before a vessel's name; lists also file ships as companies ("MV Ras
   // Kitau" under Company), so an organisation name without a legal form drops it too
   if (schema === 'vessel' || legalForms.length === 0) {
@@ -318,6 +319,19 @@ function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSc
     if (p && p.tokens.length < toks.length) return toks.slice(p.tokens.length);
   }
   return toks;
+}
+
+/**
+ * A single I or V closing a company or vessel name after a word is a numeral, as II and VI are: "Ocean Star I" is
+ * "Ocean Star 1" (a first ship of a series), "Carlyle Partners V" is fund 5. Single letters are otherwise kept as
+ * letters (ROMAN needs two), since a lone letter inside a name is an initial; at the end, after the single-letter runs
+ * are joined into acronyms, it can only be a numeral or a one-letter word. X stays a letter ("Generation X", "Space X"),
+ * and so do syllables of CJK or Hangul names (the Korean surname 이 is romanised "I").
+ */
+function withFinalRomanOne(toks: string[], syllabic: boolean): string[] {
+  const last = toks[toks.length - 1];
+  if (syllabic || toks.length < 2 || (last !== 'i' && last !== 'v')) return toks;
+  return [...toks.slice(0, -1), last === 'i' ? '1' : '5'];
 }
 
 /** A party label before the name ("Beneficiary:", "Messrs."): dropped, keeping at least one token. */
@@ -401,7 +415,10 @@ function weightedTokens(
     let kind: NameToken['kind'] = 'word';
     let weight = 1;
     if (/^\d+$/.test(t)) kind = 'number';
-    else if (isSingleLetter(t)) {
+    else if (schema !== 'person' && isEzafe(toks, i)) {
+      out.push({ text: 'e', raw: 'e', weight: 0.35, phonetic: phoneticKey('e'), fold: 'e', kind: 'particle' });
+      continue;
+    } else if (isSingleLetter(t)) {
       kind = 'initial';
       weight = 0.3;
     } else if (schema !== 'organisation' && PARTICLES.has(t) && !(schema === 'person' && i === 0 && leadingGivenName(toks, dict))) {
@@ -422,6 +439,22 @@ function weightedTokens(
     out.push(tok);
   }
   return out;
+}
+
+/**
+ * The Persian and Urdu ezafe, the vowel that links a word to the next ("Lashkar-e-Taiba", army of the pure;
+ * "Tehrik-i-Taliban", "Jaish-e-Mohammed"), is romanised -e- or -i- by the conventions (Persian -e-, Urdu often -i-;
+ * the lists write both for one group): a lone e or i between two words of a name that is not a person's is that
+ * link, one particle of low weight whichever letter stands for it. (A person's lone letters are initials.)
+ */
+const LINKING_AND = new Set(['and', 'und', 'et', 'y']);
+function isEzafe(toks: readonly string[], i: number): boolean {
+  const t = toks[i];
+  if ((t !== 'e' && t !== 'i') || i === 0 || i === toks.length - 1) return false;
+  const before = toks[i - 1]!;
+  const after = toks[i + 1]!;
+  // a lone letter next to "and" is an initial of its own ("P and I Club": protection and indemnity)
+  return before.length > 1 && after.length > 1 && !LINKING_AND.has(before) && !LINKING_AND.has(after);
 }
 
 export function normaliseName(name: string, schema: NameSchema = 'unknown'): NormalisedName {

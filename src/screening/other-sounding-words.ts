@@ -31,8 +31,15 @@ import { phoneticKey } from './phonetic-key.ts';
 /** Whether two words of a company or vessel name are different names that merely share letters or a slip (see above). */
 export function otherSoundingWords(a: NameToken, b: NameToken): boolean {
   if (a.kind !== 'word' || b.kind !== 'word') return false;
-  const fa = a.fold ?? a.text;
-  const fb = b.fold ?? b.text;
+  let fa = a.fold ?? a.text;
+  let fb = b.fold ?? b.text;
+  // A word-initial j folds to y only in words of six letters or more (transliteration-variants.ts), so of two words
+  // opening with j one may fold and the other not ("Jewel" / "Jewell" -> "jewel" / "yewell", two letters apart): both
+  // then keep their j.
+  if (a.text[0] === 'j' && b.text[0] === 'j' && fa[0] !== fb[0]) {
+    fa = fa[0] === 'y' ? `j${fa.slice(1)}` : fa;
+    fb = fb[0] === 'y' ? `j${fb.slice(1)}` : fb;
+  }
   const ka = fa === a.text ? a.phonetic : phoneticKey(fa);
   const kb = fb === b.text ? b.phonetic : phoneticKey(fb);
   // as many consonant sounds, not the same ones, and more than one slip apart

@@ -115,6 +115,55 @@ describe('names of companies and vessels', () => {
     expect(score('Company', 'Ocean Trader Ltd', 'Ocean Traders Ltd')).toBe(1);
   });
 
+  it('a plural is another name whatever the spacing; the same letters spaced otherwise still match', () => {
+    expect(score('Vessel', 'SEA HORSE', 'SEAHORSES')).toBeLessThan(0.8);
+    expect(score('Vessel', 'SEAHORSES', 'SEA HORSE')).toBeLessThan(0.8);
+    expect(score('Vessel', 'STARLIGHT', 'STAR LIGHTS')).toBeLessThan(0.8);
+    expect(score('Vessel', 'OCEAN TRADER', 'OCEANTRADERS')).toBeLessThan(0.8);
+    expect(score('Vessel', 'SEA STAR', 'SEASTARS')).toBeLessThan(0.8);
+    expect(score('Company', 'Sea Horse Shipping', 'Seahorses Shipping')).toBeLessThan(0.8);
+    // the same letters joined or apart are one name
+    expect(score('Vessel', 'SEA HORSE', 'SEAHORSE')).toBeGreaterThanOrEqual(0.9);
+    expect(score('Vessel', 'BLUESTAR', 'BLUE STAR')).toBeGreaterThanOrEqual(0.9);
+    expect(score('Company', 'Abdul Rahman Trading', 'Abdulrahman Trading')).toBeGreaterThanOrEqual(0.9);
+    // a company's generic word written joined keeps its plural-blind comparison (Motor = Motors)
+    expect(score('Company', 'Kisumu Motor Ltd', 'KisumuMotors Ltd')).toBeGreaterThanOrEqual(0.9);
+    // people are not touched
+    expect(score('Person', 'Abdul Rahman', 'Abdulrahmans')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('the Persian / Urdu ezafe between two words of an organisation name is one light particle, written -e- or -i-', () => {
+    const texts = (name: string, schema: 'organisation' | 'person') => normaliseName(name, schema).tokens.map((t) => t.text);
+    expect(texts('Lashkar-i-Taiba', 'organisation')).toEqual(['lashkar', 'e', 'taiba']);
+    expect(normaliseName('Lashkar-i-Taiba', 'organisation').tokens[1]!.kind).toBe('particle');
+    expect(score('Company', 'LASHKAR-E-TAIBA', 'LASHKAR-I-TAIBA')).toBe(1);
+    expect(score('Company', 'TEHRIK-I-TALIBAN PAKISTAN', 'TEHRIK-E-TALIBAN PAKISTAN')).toBe(1);
+    expect(score('Company', 'LASHKAR E-TAYYIBA', 'Lashkar-i-Taiba')).toBeGreaterThanOrEqual(0.9);
+    expect(score('Company', 'Lashkar-e-Taiba', 'Lashkar-e-Jhangvi')).toBeLessThan(0.8);
+    // not a link: a letter next to "and" (P and I Club), at either end, or in a person's name (an initial)
+    expect(texts('Kish P and I Club', 'organisation')).toContain('i');
+    expect(normaliseName('Kish Trading E', 'organisation').tokens.at(-1)!.kind).not.toBe('particle');
+    expect(normaliseName('E Kish Trading', 'organisation').tokens[0]!.kind).not.toBe('particle');
+    expect(normaliseName('Ali E Khan', 'person').tokens.some((t) => t.kind === 'particle' && t.text === 'e' && t.weight === 0.35)).toBe(
+      false,
+    );
+  });
+
+  it('a continent or world region on one side only is a regional subsidiary, weighed like a country', () => {
+    const europe = compareNames('Company', 'Lundqvist Hydraulics Inc.', 'Lundqvist Hydraulics Europe Ltd.');
+    expect(europe.score).toBeLessThan(0.8);
+    expect(europe.explanation.notes.join(' ')).toMatch(/country on one side only: Europe/i);
+    expect(score('Company', 'Lundqvist Hydraulics Europe Ltd.', 'Lundqvist Hydraulics Inc.')).toBe(europe.score);
+    expect(compareNames('Company', 'VEB Asia Limited', 'VEB').explanation.notes.join(' ')).toMatch(/country on one side only/);
+    // the same region on both sides, and a region word in a vessel name, are not a qualifier
+    expect(score('Company', 'Sberbank Europe AG', 'SBERBANK EUROPE AG')).toBeGreaterThanOrEqual(0.9);
+    expect(compareNames('Vessel', 'Africa Star', 'Star').explanation.notes.join(' ')).not.toMatch(/country on one side/);
+    // "East" alone is a name word
+    expect(compareNames('Company', 'East Hydraulics Trading', 'Hydraulics Trading').explanation.notes.join(' ')).not.toMatch(
+      /country on one side/,
+    );
+  });
+
   it('a vessel compared with a company (its owner) and a company with a foreign subsidiary score lower, with a note', () => {
     const owner = compareNames('Vessel', 'KAPITAN GUSEYNOV', 'Kapitan Guseynov Shipping Ltd');
     expect(owner.score).toBeLessThan(0.8);

@@ -57,4 +57,21 @@ describe('near real words in company and vessel names', () => {
     expect(on.score).toBe(compareNames('person', 'John Baker', 'John Banker', WITHOUT).score);
     expect(on.score).toBeGreaterThanOrEqual(THRESHOLD);
   });
+
+  it("in a ship's name two forms of one stem are two names; in a firm's name one (Voyager / Voyage, Exports / Exporters)", () => {
+    expect(differentDictionaryWords('voyager', 'voyage')).toBe(false);
+    expect(differentDictionaryWords('voyager', 'voyage', true)).toBe(true);
+    expect(compareNames('vessel', 'Arctic Voyager', 'Arctic Voyage').score).toBeLessThan(THRESHOLD);
+    expect(compareNames('vessel', 'Arctic Voyager', 'Arctic Voyage', WITHOUT).score).toBeGreaterThanOrEqual(THRESHOLD);
+    expect(compareNames('vessel', 'Sea Lion', 'Sea Lioness').score).toBeLessThan(THRESHOLD);
+    expect(compareNames('organisation', 'Arctic Voyager Shipping Ltd', 'Arctic Voyage Shipping Ltd').score).toBeGreaterThanOrEqual(
+      THRESHOLD,
+    );
+    // spellings of one word stay one word in a ship's name too (only a word extended by a suffix is another)
+    expect(differentDictionaryWords('adapter', 'adaptor', true)).toBe(false);
+    expect(differentDictionaryWords('oxidise', 'oxidize', true)).toBe(false);
+    expect(compareNames('vessel', 'Equaled Star', 'Equalled Star').score).toBeGreaterThanOrEqual(0.9);
+    expect(differentDictionaryWords('harbor', 'harbour', true)).toBe(false);
+    expect(compareNames('vessel', 'Ocean Harbor', 'Ocean Harbour').score).toBeGreaterThanOrEqual(0.9);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareNames } from '../../src/screening/matcher.ts';
 import { DEFAULT_COMPARE_PARAMS } from '../../src/screening/name-compare.ts';
+import { normaliseName } from '../../src/screening/name-normaliser.ts';
 
 const WITHOUT = { ...DEFAULT_COMPARE_PARAMS, numberOneSideFactor: 1 };
 const THRESHOLD = 0.8;
@@ -37,5 +38,24 @@ describe('numbered entities: a sequence number on one side only', () => {
     const r = compareNames('vessel', 'Kaiyo Maru No. 8', 'Kaiyo Maru No. 9');
     expect(r.explanation.notes).toContain('numbers differ (x0.75)');
     expect(r.explanation.notes.some((n) => n.startsWith('number on one side'))).toBe(false);
+  });
+
+  it('a single I or V closing a company or vessel name is a numeral, like II and VI', () => {
+    expect(normaliseName('Ocean Star I', 'vessel').tokens.map((t) => t.text)).toEqual(['ocean', 'star', '1']);
+    expect(normaliseName('Carlyle Partners V L.P.', 'organisation').tokens.map((t) => t.text)).toEqual(['carlyle', '§partner', '5']);
+    expect(compareNames('vessel', 'ARGO I', 'ARGO 1').score).toBe(1);
+    expect(compareNames('vessel', 'Ocean Star I', 'Ocean Star II').explanation.notes).toContain('numbers differ (x0.75)');
+    const one = compareNames('vessel', 'Ocean Star I', 'Ocean Star');
+    expect(one.explanation.notes.some((n) => n.startsWith('number on one side'))).toBe(true);
+    expect(one.score).toBe(compareNames('vessel', 'Ocean Star 1', 'Ocean Star').score);
+  });
+
+  it('keeps a lone letter that is not at the end, X, a single word, people and Hangul syllables', () => {
+    const texts = (name: string, schema: string) => normaliseName(name, schema as 'vessel').tokens.map((t) => t.text);
+    expect(texts('I Love Lucy', 'vessel')).toEqual(['i', 'love', 'lucy']);
+    expect(texts('Generation X', 'organisation')).toEqual(['generation', 'x']);
+    expect(texts('V', 'vessel')).toEqual(['v']);
+    expect(texts('Malik Abdul I', 'person')).not.toContain('1');
+    expect(texts('삼성 이', 'organisation')).not.toContain('1');
   });
 });

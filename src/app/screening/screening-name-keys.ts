@@ -93,6 +93,10 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   // legal forms added to remit-org-terms.yml (Singapore's bare "Pte", the UAE free-zone "FZC")
   { company: { name: 'Velmur Management Pte' } },
   { company: { name: 'Sambouk Shipping FZC' } },
+  // a single I or V closing a company or vessel name is a numeral (name-normaliser.ts: "Ocean Star I" = "Ocean Star 1")
+  { vessel: { name: 'Ocean Star I' }, company: { name: 'Carlyle Partners V L.P.' } },
+  // the Persian / Urdu ezafe (-e- / -i-) between two words of an organisation's name is one particle (name-normaliser.ts)
+  { company: { name: 'Lashkar-i-Taiba' } },
 ];
 
 let scheme: string | undefined;
