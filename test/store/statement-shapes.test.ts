@@ -3,7 +3,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../src/store/migrations/runner.ts';
 import type { Database } from '../../src/store/sql/schema.ts';
-import { StatementShapes } from '../../src/store/sql/statement-shapes.ts';
+import { shapeSizedChunks, StatementShapes } from '../../src/store/sql/statement-shapes.ts';
 import { NodeSqliteDatabase, NodeSqliteDialect } from '../../src/store/sqlite/node-sqlite-dialect.ts';
 
 /** The hot inserts compiled once per shape (src/store/sql/statement-shapes.ts): same rows written, fewer compilations. */
@@ -134,5 +134,24 @@ describe('statement shapes', () => {
     expect(await limited(['t1', 't2'])).toEqual(['t1', 't2']);
     expect(builds).toBe(3); // once to learn the shape (refused), then once for each call
     await db.destroy();
+  });
+});
+
+describe('shape-sized chunks', () => {
+  it('covers the items in order with max-sized chunks, then each power of two of the remainder once, largest first', () => {
+    for (const n of [0, 1, 2, 3, 7, 8, 9, 127, 128, 129, 255, 383, 1000]) {
+      const items = Array.from({ length: n }, (_, i) => i);
+      const chunks = shapeSizedChunks(items, 128);
+      expect(chunks.flat()).toEqual(items);
+      const sizes = chunks.map((c) => c.length);
+      const full = Math.floor(n / 128);
+      expect(sizes.slice(0, full)).toEqual(Array(full).fill(128));
+      const rest = sizes.slice(full);
+      expect(rest).toEqual([64, 32, 16, 8, 4, 2, 1].filter((p) => (n % 128) & p));
+    }
+  });
+
+  it('refuses a chunk size that is not a power of two', () => {
+    expect(() => shapeSizedChunks([1, 2, 3], 100)).toThrow(RangeError);
   });
 });

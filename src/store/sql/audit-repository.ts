@@ -16,12 +16,14 @@ import {
 import type { AuditRange, AuditRepository, PendingAuditEvent, PendingAuditText, SealBatch } from '../ports/audit.port.ts';
 import { AuditReferenceError, StoreInputError } from '../store-errors.ts';
 import type { AuditCheckpointsTable, AuditKeysTable, AuditLogTable, Database } from './schema.ts';
-import type { StatementShapes } from './statement-shapes.ts';
+import { shapeSizedChunks, type StatementShapes } from './statement-shapes.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
 
-/** Rows per page when streaming the log; rows per INSERT when sealing. */
+/** Rows per page when streaming the log. */
 const PAGE = 2000;
-const INSERT_CHUNK = 200;
+/** Rows per INSERT and ids per DELETE when sealing: powers of two, the remainder in fixed shapes (`shapeSizedChunks`). */
+const INSERT_CHUNK = 128;
+const DELETE_CHUNK = 512;
 /** Advisory lock class for the sealer ('REMI', as the migration lock); the object id hashes the schema. */
 const LOCK_CLASS = 0x52454d49;
 
@@ -158,7 +160,7 @@ const readState = async (db: Kysely<Database>, caps: StoreCapabilities, forUpdat
 };
 
 export function auditRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): AuditRepository {
-  return { ...auditInbox(db, caps, shapes), ...auditSealing(db, caps), ...auditReads(db), ...auditKeys(db) };
+  return { ...auditInbox(db, caps, shapes), ...auditSealing(db, caps, shapes), ...auditReads(db), ...auditKeys(db) };
 }
 
 function auditInbox(
@@ -247,7 +249,11 @@ async function pendingTexts(db: Kysely<Database>, limit: number): Promise<Pendin
   });
 }
 
-function auditSealing(db: Kysely<Database>, caps: StoreCapabilities): Pick<AuditRepository, 'commitSeal' | 'logId'> {
+function auditSealing(
+  db: Kysely<Database>,
+  caps: StoreCapabilities,
+  shapes: StatementShapes,
+): Pick<AuditRepository, 'commitSeal' | 'logId'> {
   return {
     async commitSeal(batch: SealBatch) {
       const { rows, checkpoint: cp, state } = batch;
@@ -264,25 +270,20 @@ function auditSealing(db: Kysely<Database>, caps: StoreCapabilities): Pick<Audit
       if (storedSize !== batch.expectedSize || (stored && stored.log_id !== state.logId)) {
         throw new StoreInputError(`audit sealer state moved: stored size ${storedSize}, batch sealed on ${batch.expectedSize}`);
       }
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await db
-          .insertInto('audit_log')
-          .values(
-            rows.slice(i, i + INSERT_CHUNK).map((r) => ({
-              seq: r.seq,
-              kind: r.kind,
-              subject: r.subject,
-              actor: r.actor,
-              at: r.at,
-              // The text the sealer hashed, as it is.
-              payload_json: r.payloadText,
-              commitments_json: r.commitmentsText,
-              prev_hash: r.prevHash,
-              entry_hash: r.entryHash,
-            })),
-          )
-          .execute();
-      }
+      const logRows = rows.map((r) => ({
+        seq: r.seq,
+        kind: r.kind,
+        subject: r.subject,
+        actor: r.actor,
+        at: r.at,
+        // The text the sealer hashed, as it is.
+        payload_json: r.payloadText,
+        commitments_json: r.commitmentsText,
+        prev_hash: r.prevHash,
+        entry_hash: r.entryHash,
+      }));
+      for (const chunk of shapeSizedChunks(logRows, INSERT_CHUNK))
+        await shapes.run(db, 'audit_log.seal', chunk, (values) => db.insertInto('audit_log').values(values));
       await db
         .insertInto('audit_checkpoints')
         .values({
@@ -296,12 +297,8 @@ function auditSealing(db: Kysely<Database>, caps: StoreCapabilities): Pick<Audit
           frontier_json: cp.frontier ? JSON.stringify(cp.frontier) : null,
         })
         .execute();
-      for (let i = 0; i < batch.inboxIds.length; i += 500) {
-        await db
-          .deleteFrom('audit_inbox')
-          .where('id', 'in', batch.inboxIds.slice(i, i + 500))
-          .execute();
-      }
+      for (const ids of shapeSizedChunks(batch.inboxIds, DELETE_CHUNK))
+        await shapes.query(db, 'audit_inbox.sealed', { ids }, (p) => db.deleteFrom('audit_inbox').where('id', 'in', p.ids));
       const values = {
         log_id: state.logId,
         tree_size: state.frontier.size,

@@ -145,3 +145,22 @@ function hasExactly(row: Readonly<Record<string, unknown>>, columns: readonly st
   for (const c in row) if (row[c] !== undefined) defined++;
   return defined === columns.length && columns.every((c) => row[c] !== undefined);
 }
+
+/**
+ * Splits `items` into chunks whose sizes are few and fixed — `max` (a power of two) as often as it fits, then the
+ * remainder's powers of two, largest first — so a statement per chunk has at most log2(max) + 1 shapes however many
+ * items come (a sealing batch varies every round: issue 18, lane sealcost). Each shape is compiled once and its SQL
+ * text stays in the driver's statement cache, instead of a new text (a fresh compile and prepare) per batch size.
+ */
+export function shapeSizedChunks<T>(items: readonly T[], max: number): (readonly T[])[] {
+  if (!Number.isInteger(Math.log2(max))) throw new RangeError(`chunk size ${max} is not a power of two`);
+  const chunks: (readonly T[])[] = [];
+  let i = 0;
+  for (let size = max; size >= 1; size /= 2) {
+    while (items.length - i >= size) {
+      chunks.push(items.slice(i, i + size));
+      i += size;
+    }
+  }
+  return chunks;
+}

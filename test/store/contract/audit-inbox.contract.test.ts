@@ -103,6 +103,42 @@ describe.each(STORES)('audit inbox appendMany: $factory.name', ({ factory, run }
     expect((await verifyStoredLog(store)).ok).toBe(true);
   });
 
+  it('batches of every size seal each inbox row exactly once, in order, with the texts as appended (lane sealcost)', async () => {
+    // 128-row INSERTs, then the remainder in power-of-two chunks (and deletes in 512s): sizes that use each shape, and
+    // repeat shapes across rounds.
+    const sizes = [1, 2, 3, 127, 128, 129, 255, 383, 600, 1000];
+    const events: AuditEvent[] = [];
+    for (const n of sizes) for (let i = 0; i < n; i++) events.push(event(i % 3 === 0 ? 'intake' : 'screening', events.length));
+    await store.transaction((tx) => tx.audit.appendMany(events));
+    const expected = (await store.audit.pendingTexts(events.length)).map((p) => p.entry);
+    const deps = sealer(); // one signing key for every round
+    let sealed = 0;
+    for (const limit of sizes) {
+      const r = await sealPending(deps, { limit });
+      expect(r.sealed).toBe(limit);
+      sealed += limit;
+      expect(r.treeSize).toBe(sealed);
+      expect(await store.audit.pendingCount()).toBe(events.length - sealed);
+    }
+    const rows = [];
+    for await (const r of store.audit.storedRows()) rows.push(r);
+    expect(rows.map((r) => r.seq)).toEqual(events.map((_, i) => i));
+    expect(
+      rows.map((r) => ({
+        kind: r.kind,
+        subject: r.subject,
+        actor: r.actor,
+        at: r.at,
+        payloadText: r.payloadText,
+        commitmentsText: r.commitmentsText,
+      })),
+    ).toEqual(expected);
+    expect((await store.audit.checkpoints()).map((c) => c.treeSize)).toEqual(
+      sizes.map((_, i) => sizes.slice(0, i + 1).reduce((a, b) => a + b)),
+    );
+    expect((await verifyStoredLog(store)).ok).toBe(true);
+  });
+
   it('a decision entry references its decisions row: the document is in the inbox once, and comes back whole', async () => {
     const decision = await routeLead({ store, org: storeOrg(), clock: manualClock(), ids: sequentialIds() }, lead({ id: 'L1' }));
     const doc = (await store.decisions.get(decision.decisionId))!.documentJson;

@@ -1,0 +1,60 @@
+/**
+ * CPU per lead of a `remit serve` child under load, for A/B runs of two trees (issue 18; lanes walcut and sealcost in
+ * docs/performance.md): starts the service of TREE on a fresh SQLite file (or PostgreSQL with REMIT_SERVE_CPU_DB=postgres),
+ * warms up for 3 s, then posts leads for SECONDS at CONNECTIONS with the service bench's load generator and reads the
+ * child's CPU from /proc (utime + stime: all threads, and the main thread alone) around the measured part. Prints one
+ * JSON line: leads, leads/s, p99, process and main-thread CPU ms per 2xx lead. Run it alternately in each tree.
+ *
+ * `node bench/serve-cpu.ts TREE [seconds=10] [connections=8]`
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const tree = resolve(process.argv[2] ?? '.');
+const seconds = Number(process.argv[3] ?? 10);
+const connections = Number(process.argv[4] ?? 8);
+const fx = await import(join(tree, 'test/service/fixtures/service-fixtures.ts'));
+const { load } = await import(join(tree, 'bench/service.bench.ts'));
+const dir = mkdtempSync(join(tmpdir(), 'remit-serve-cpu-'));
+const pg = process.env.REMIT_SERVE_CPU_DB === 'postgres';
+const db = pg
+  ? fx.pgUrlWithSchema('postgres://postgres@127.0.0.1:5432/test', `serve_cpu_${process.pid}`)
+  : `sqlite:${join(dir, 'remit.sqlite')}`;
+const server = await fx.startServer({
+  db,
+  config: fx.writeConfigFile(await fx.bankVariant({ version: 'cpu', caps: 'none' }), dir),
+  env: {},
+});
+/** utime + stime in clock ticks (fields 14 and 15 of /proc/…/stat, counted after the command name). */
+function ticks(path: string): number {
+  const s = readFileSync(path, 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+try {
+  const token = await fx.createKey(server, server.adminToken!, 'integration');
+  const pid = server.child.pid;
+  await load(server, token, 'w', connections, 3);
+  const [p0, m0] = [ticks(`/proc/${pid}/stat`), ticks(`/proc/${pid}/task/${pid}/stat`)];
+  const r = await load(server, token, 'm', connections, seconds);
+  const [p1, m1] = [ticks(`/proc/${pid}/stat`), ticks(`/proc/${pid}/task/${pid}/stat`)];
+  const n = r.ok2xx;
+  const msPerLead = (t: number) => +((t * 10) / n).toFixed(3); // 100 ticks per second
+  console.log(
+    JSON.stringify({
+      tree,
+      db: pg ? 'postgres' : 'sqlite',
+      connections,
+      leads: n,
+      leadsPerSecond: r.leadsPerSecond,
+      p99Ms: r.latencyMs.p99,
+      processCpuMsPerLead: msPerLead(p1 - p0),
+      mainThreadCpuMsPerLead: msPerLead(m1 - m0),
+      non2xx: r.non2xx,
+    }),
+  );
+} finally {
+  await server.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}
