@@ -234,7 +234,7 @@ describe('amendable held inserts on SQLite', () => {
     ]);
   });
 
-  it('a second amendable insert of the table sends the first; each stays its own statement', async () => {
+  it('a second insert of the table (amendable or not) sends the first; each stays its own statement', async () => {
     const { db, parent, rows, count } = await open();
     await db.transaction().execute(async (tx) => {
       const first = parent(tx, 1, 'one');
@@ -243,12 +243,16 @@ describe('amendable held inserts on SQLite', () => {
       await tx.executeQuery(second);
       expect(amendHeldWrite(first, parent(tx, 1, 'too late'))).toBe(false);
       expect(amendHeldWrite(second, parent(tx, 2, 'TWO'))).toBe(true);
+      // A plain (not amendable) append of the table is not merged into it either: it is sent first, then held itself.
+      await tx.executeQuery(deferrable(tx.insertInto('parent').values({ id: 3, v: 'three' }).compile(), 'parent'));
+      expect(amendHeldWrite(second, parent(tx, 2, 'too late'))).toBe(false);
     });
-    // BEGIN, one, two, COMMIT.
-    expect(count()).toBe(4);
+    // BEGIN, one, two, three, COMMIT.
+    expect(count()).toBe(5);
     expect(rows('parent')).toEqual([
       { id: 1, v: 'one' },
       { id: 2, v: 'TWO' },
+      { id: 3, v: 'three' },
     ]);
   });
 

@@ -65,15 +65,16 @@ describe.each(STORES)('leads repository: $factory.name', ({ factory, run }) => {
         const record = await tx.leads.insertNew(input('N'));
         await tx.personalData.put({ leadId: 'N', salt: 'ab', contactJson: '{}', rawJson: '{}', consentJson: null, createdAt: iso(1) });
         await tx.events.record([{ leadId: 'N', kind: 'intake', actor: 'u', at: iso(1), payloadJson: '{}' }]);
-        await tx.leads.update('N', { status: 'ASSIGNED', teamId: 't', repId: 'r1', orgHash: SEED_HASH, updatedAt: iso(2) });
+        // The second update keeps what only the first changed (the lead document), as two UPDATEs would.
         await tx.leads.update('N', {
           status: 'ASSIGNED',
           teamId: 't',
-          repId: 'r2',
+          repId: 'r1',
           orgHash: SEED_HASH,
-          updatedAt: iso(3),
+          updatedAt: iso(2),
           leadJson: '{"id":"N","v":2}',
         });
+        await tx.leads.update('N', { status: 'ASSIGNED', teamId: 't', repId: 'r2', orgHash: SEED_HASH, updatedAt: iso(3) });
         return record;
       });
     } finally {
