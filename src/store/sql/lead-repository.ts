@@ -71,10 +71,43 @@ const insertNewLead = (db: Kysely<Database>, shapes: StatementShapes, row: NewLe
   );
 
 /**
+ * `insertNew`, and the fold of a later update into its insert while the driver still holds it (lane leadfold): per unit
+ * of work, the row and the held statement of each lead it inserted this way.
+ */
+function newLeadInserts(db: Kysely<Database>, shapes: StatementShapes, createdHere: Set<string> | undefined) {
+  const held = new Map<string, { readonly row: NewLeadRow; readonly query: CompiledQuery }>();
+  return {
+    async insertNew(input: Parameters<LeadRepository['insertNew']>[0]): Promise<LeadRecord> {
+      const row: NewLeadRow = { ...newLeadRow(input), duplicate_of: null };
+      const query = insertNewLead(db, shapes, row);
+      await db.executeQuery(query);
+      if (createdHere) {
+        createdHere.add(input.id);
+        held.set(input.id, { row, query });
+      }
+      return toLead({ ...row, coverage_unscreenable: null });
+    },
+    /** Folds `patch` into the held insert of `id` if it is still held; false: the caller writes the update. */
+    amend(id: string, patch: Partial<NewLeadRow>): boolean {
+      const insert = held.get(id);
+      if (insert === undefined) return false;
+      const row = { ...insert.row, ...patch };
+      const query = insertNewLead(db, shapes, row);
+      if (!amendHeldWrite(insert.query, query)) {
+        held.delete(id);
+        return false;
+      }
+      held.set(id, { row, query });
+      return true;
+    },
+  };
+}
+
+/**
  * `createdHere` (transactions only): the ids of the lead rows this transaction inserted. Such a row exists until the
  * commit (leads are never deleted and no other transaction sees it), so an update of it needs no row count back and may
- * be sent later with the transaction's other writes (deferred-writes.ts). `insertNew`'s rows may still be held
- * (`heldInserts`: the row and the held statement): an update of such a row replaces the held insert (lane leadfold).
+ * be sent later with the transaction's other writes (deferred-writes.ts). An update of a row `insertNew` inserted and
+ * the driver still holds replaces the held insert instead (lane leadfold).
  */
 function leadWrites(
   db: Kysely<Database>,
@@ -82,33 +115,11 @@ function leadWrites(
   shapes: StatementShapes,
   createdHere: Set<string> | undefined,
 ): Pick<LeadRepository, 'lock' | 'claim' | 'insertNew' | 'update' | 'markUnscreenable'> {
-  const heldInserts = new Map<string, { readonly row: NewLeadRow; readonly query: CompiledQuery }>();
-  /** Folds `patch` into the held insert of `id`, if it is still held; false: the caller writes the update. */
-  const amendHeld = (id: string, patch: Partial<NewLeadRow>): boolean => {
-    const held = heldInserts.get(id);
-    if (held === undefined) return false;
-    const row = { ...held.row, ...patch };
-    const query = insertNewLead(db, shapes, row);
-    if (!amendHeldWrite(held.query, query)) {
-      heldInserts.delete(id);
-      return false;
-    }
-    heldInserts.set(id, { row, query });
-    return true;
-  };
+  const inserts = newLeadInserts(db, shapes, createdHere);
   return {
     lock: (id) => lockLead(db, caps, id),
     markUnscreenable: (id, reason) => markUnscreenable(db, id, reason),
-    async insertNew(input) {
-      const row: NewLeadRow = { ...newLeadRow(input), duplicate_of: null };
-      const query = insertNewLead(db, shapes, row);
-      await db.executeQuery(query);
-      if (createdHere) {
-        createdHere.add(input.id);
-        heldInserts.set(input.id, { row, query });
-      }
-      return toLead({ ...row, coverage_unscreenable: null });
-    },
+    insertNew: (input) => inserts.insertNew(input),
     async claim(input) {
       const row = newLeadRow(input);
       const [inserted] = (
@@ -148,7 +159,7 @@ function leadWrites(
         id,
       };
       const exists = createdHere?.has(id) === true;
-      if (exists && amendHeld(id, values)) return;
+      if (exists && inserts.amend(id, values)) return;
       const r = await shapes.run(
         db,
         'leads.update',

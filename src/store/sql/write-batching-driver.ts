@@ -311,7 +311,10 @@ class BatchingConnection implements DatabaseConnection {
     if (last) last.answer?.settle({ ok: true, result: await this.sendKept(last.query) });
   }
 
-  /** Sends held writes now (those `which` picks; all by default; one statement, pipelined: kept for the next round trip), before a statement that may read them. */
+  /**
+   * Sends held writes now (those `which` picks, all by default; one statement, pipelined: kept for the next round trip),
+   * before a statement that may read them.
+   */
   private async flush(which: (h: HeldWrite) => boolean = () => true): Promise<void> {
     const sent = this.#held.filter(which);
     if (sent.length === 0) return;
