@@ -29,15 +29,23 @@ class Batching extends NodeSqliteDialect {
   }
 }
 
+/** An in-memory database with the tables below, behind the write-batching driver in `mode`. */
+function openTables(mode: WriteBatching) {
+  const raw = new DatabaseSync(':memory:');
+  raw.exec('PRAGMA foreign_keys = ON');
+  raw.exec('create table notes (id integer primary key, body text not null, n integer not null check (n >= 0))');
+  raw.exec('create table other (id integer primary key)');
+  raw.exec('create table parent (id integer primary key, v text not null)');
+  raw.exec('create table child (id integer primary key, parent_id integer not null references parent (id))');
+  return { raw, db: new Kysely<Tables>({ dialect: new Batching(raw, mode) }) };
+}
+
 describe('write batching on SQLite', () => {
   let counter: StatementCounter | undefined;
   afterEach(() => counter?.stop());
 
   async function open(mode: WriteBatching = SQLITE_BATCHING) {
-    const raw = new DatabaseSync(':memory:');
-    raw.exec('create table notes (id integer primary key, body text not null, n integer not null check (n >= 0))');
-    raw.exec('create table other (id integer primary key)');
-    const db = new Kysely<Tables>({ dialect: new Batching(raw, mode) });
+    const { raw, db } = openTables(mode);
     const note = (d: Kysely<Tables>, body: string, n = 1) =>
       d.executeQuery(deferrable(d.insertInto('notes').values({ body, n }).compile(), 'notes'));
     const bodies = () => (raw.prepare('select body from notes order by id').all() as { body: string }[]).map((r) => r.body);
@@ -145,13 +153,7 @@ describe('amendable held inserts on SQLite', () => {
   afterEach(() => counter?.stop());
 
   async function open(mode: WriteBatching = SQLITE_BATCHING) {
-    const raw = new DatabaseSync(':memory:');
-    raw.exec('PRAGMA foreign_keys = ON');
-    raw.exec('create table parent (id integer primary key, v text not null)');
-    raw.exec('create table child (id integer primary key, parent_id integer not null references parent (id))');
-    raw.exec('create table other (id integer primary key)');
-    raw.exec('create table notes (id integer primary key, body text not null, n integer not null check (n >= 0))');
-    const db = new Kysely<Tables>({ dialect: new Batching(raw, mode) });
+    const { raw, db } = openTables(mode);
     const parent = (d: Kysely<Tables>, id: number, v: string) =>
       amendableInsert(d.insertInto('parent').values({ id, v }).compile(), 'parent');
     const heldChild = (d: Kysely<Tables>, id: number, parentId: number) =>
