@@ -82,8 +82,6 @@ interface RecordedIntake {
   readonly warnings: readonly FieldError[];
   readonly scoreView: IngestResponse['score'];
   readonly accountView: IngestResponse['account'];
-  /** The lead row was created by this transaction (not already there). */
-  readonly created: boolean;
 }
 
 interface IdempotencyClaim {
@@ -200,7 +198,8 @@ async function recordIntake(
   const { org, intake, score, account, keys } = prepared;
   const leadId = ctx.ids.next('lead');
   const lead = routableLead(prepared, leadId);
-  const { created } = await tx.leads.claim({
+  // A fresh id: the row is new (never a claim of an existing one), so its decision's outcome can be folded into its insert.
+  await tx.leads.insertNew({
     id: leadId,
     orgHash: org.hash,
     leadJson: canonicalJson(lead),
@@ -261,7 +260,7 @@ async function recordIntake(
     enrichment: prepared.enrichment,
   });
   const scoreView = score ? { score: score.score, grade: score.grade, qualified: score.qualified, qualifyAt: score.qualifyAt } : null;
-  return { leadId, lead, warnings: intake.warnings, scoreView, accountView, created };
+  return { leadId, lead, warnings: intake.warnings, scoreView, accountView };
 }
 
 /** Same person as an open lead: this one is a DUPLICATE linked to it, and the original owner is named. */
@@ -273,7 +272,7 @@ async function linkDuplicate(
   at: string,
 ): Promise<IngestResponse> {
   const { leadId } = recorded;
-  const originalLead = await tx.leads.get(original.leadId);
+  // The update before the read of the original (which names `leads`): it is folded into this lead's held insert.
   await tx.leads.update(leadId, {
     status: 'DUPLICATE',
     teamId: null,
@@ -282,6 +281,7 @@ async function linkDuplicate(
     updatedAt: at,
     duplicateOf: original.leadId,
   });
+  const originalLead = await tx.leads.get(original.leadId);
   const matchedOn = original.key.split(':')[0]!;
   const owner = { ownerRep: originalLead?.repId ?? null, ownerTeam: originalLead?.teamId ?? null };
   await recordLeadEvents(tx, ctx, [
@@ -304,7 +304,7 @@ async function routeNewLead(
     { kind: 'dedupe.unique', leadId, actor: 'system', at, keyKinds: prepared.keys.map((k) => k.split(':')[0]!) },
   ]);
   const decision = await decideAndRecord(tx, { org: prepared.org, clock: ctx.clock, ids: ctx.ids }, lead, prepared.receivedAtMs, {
-    leadIsNew: recorded.created,
+    leadIsNew: true,
   });
   await tx.dedupe.add(leadId, prepared.keys);
   const { reviewId } = await recordDecisionOutcome(tx, ctx, decision, { actor: 'system' });

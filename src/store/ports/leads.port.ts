@@ -29,6 +29,19 @@ export interface LeadRepository {
     readonly leadJson: string;
     readonly receivedAt: string;
   }): Promise<{ readonly record: LeadRecord; readonly created: boolean }>;
+  /**
+   * Inserts a lead with status NEW under an id made for it just now (an intake's: never used before, so there is nothing
+   * to claim). Call inside a transaction. The row is written by the time the transaction commits: on SQLite it is held
+   * until a statement might need it (one that names `leads`, any other write) or COMMIT, and an `update` of it made
+   * meanwhile is folded into it (one INSERT with the final values; docs/storage.md "Writes sent together"). An id that
+   * exists fails the transaction with a constraint error (at the latest at COMMIT) and nothing of it is kept.
+   */
+  insertNew(input: {
+    readonly id: string;
+    readonly orgHash: string;
+    readonly leadJson: string;
+    readonly receivedAt: string;
+  }): Promise<LeadRecord>;
   /** Reads and locks (PostgreSQL: FOR UPDATE) an existing lead. */
   lock(id: string): Promise<LeadRecord | undefined>;
   get(id: string): Promise<LeadRecord | undefined>;

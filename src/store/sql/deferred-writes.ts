@@ -39,3 +39,36 @@ export function takesSharedLock<O>(query: CompiledQuery<O>): CompiledQuery<O> {
 
 /** Whether held writes must go before `query` on their own rather than as parts of it. */
 export const isLockTaking = (query: CompiledQuery): boolean => lockTaking.has(query);
+
+/**
+ * Issue 18 (lane leadfold): a held insert of one new row whose values later writes of the same transaction may still
+ * change — the lead row an intake inserts as NEW and updates with its decision's outcome. While the driver holds it (a
+ * dialect that amends held rows: SQLite), `amendHeldWrite` replaces it with the same insert carrying the final values, so
+ * the row and its indexes are written once, at the flush. Other rows may reference it (foreign keys are checked per
+ * statement on SQLite), so while it is held the driver lets only reads that do not name its table run before it, and
+ * sends it first at the flush. A dialect that does not amend held rows sends it at once, as an unmarked statement.
+ */
+const amendable = new WeakSet<CompiledQuery>();
+/** Per held amendable insert, how to replace it while it is still held (registered by the driver). */
+const amenders = new WeakMap<CompiledQuery, (replacement: CompiledQuery) => boolean>();
+
+export function amendableInsert<O>(query: CompiledQuery<O>, table: string): CompiledQuery<O> {
+  amendable.add(query);
+  return deferrable(query, table);
+}
+
+export const isAmendable = (query: CompiledQuery): boolean => amendable.has(query);
+
+/** The driver: `held` is held now and `amend` replaces it while it still is (false once it was sent or dropped). */
+export function holdAmendable(held: CompiledQuery, amend: (replacement: CompiledQuery) => boolean): void {
+  amenders.set(held, amend);
+}
+
+/**
+ * Replaces the held amendable insert `held` with `replacement` (an insert of the same row into the same table, also
+ * made with `amendableInsert`). False when `held` is not held any more (sent, dropped, or never held): the caller then
+ * writes the change as a statement of its own.
+ */
+export function amendHeldWrite(held: CompiledQuery, replacement: CompiledQuery): boolean {
+  return amenders.get(held)?.(replacement) === true;
+}

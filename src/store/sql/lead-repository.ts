@@ -1,8 +1,9 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Insertable, Kysely, Selectable } from 'kysely';
 import { LEAD_STATUSES, type LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { LeadRecord, LeadRepository } from '../ports/leads.port.ts';
 import { StoreInputError } from '../store-errors.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
+import { amendableInsert, amendHeldWrite } from './deferred-writes.ts';
 import { normaliseInstant, requireInstant, requireJson, requireLimit, requireText } from './input-checks.ts';
 import { afterCursor } from './keyset-page.ts';
 import type { StatementShapes } from './statement-shapes.ts';
@@ -40,37 +41,87 @@ export function leadRepository(
   return { ...leadWrites(db, caps, shapes, createdHere), ...leadReads(db) };
 }
 
+/** A lead's claim input, checked: the row `claim` and `insertNew` insert (status NEW, no team or rep). */
+function newLeadRow(input: Parameters<LeadRepository['claim']>[0]) {
+  requireText(input.id, 'lead id');
+  requireText(input.orgHash, 'lead orgHash');
+  requireInstant(input.receivedAt, 'lead receivedAt');
+  const lead = requireJson(input.leadJson, 'leadJson');
+  if (lead === null || typeof lead !== 'object' || (lead as { id?: unknown }).id !== input.id)
+    throw new StoreInputError(`leadJson must be a JSON object whose id is ${JSON.stringify(input.id)}`);
+  return {
+    id: input.id,
+    status: 'NEW',
+    team_id: null as string | null,
+    rep_id: null as string | null,
+    org_hash: input.orgHash,
+    lead_json: input.leadJson,
+    received_at: input.receivedAt,
+    updated_at: input.receivedAt,
+  };
+}
+
+type NewLeadRow = ReturnType<typeof newLeadRow> & { readonly duplicate_of: string | null };
+
+/** `insertNew`'s statement for `row` (compiled once per store), marked as an amendable held insert (deferred-writes.ts). */
+const insertNewLead = (db: Kysely<Database>, shapes: StatementShapes, row: NewLeadRow): CompiledQuery =>
+  amendableInsert(
+    shapes.compileRows('leads.insertNew', [row], (rows) => db.insertInto('leads').values(rows as Insertable<Database['leads']>[])),
+    'leads',
+  );
+
+/**
+ * `insertNew`, and the fold of a later update into its insert while the driver still holds it (lane leadfold): per unit
+ * of work, the row and the held statement of each lead it inserted this way.
+ */
+function newLeadInserts(db: Kysely<Database>, shapes: StatementShapes, createdHere: Set<string> | undefined) {
+  const held = new Map<string, { readonly row: NewLeadRow; readonly query: CompiledQuery }>();
+  return {
+    async insertNew(input: Parameters<LeadRepository['insertNew']>[0]): Promise<LeadRecord> {
+      const row: NewLeadRow = { ...newLeadRow(input), duplicate_of: null };
+      const query = insertNewLead(db, shapes, row);
+      await db.executeQuery(query);
+      if (createdHere) {
+        createdHere.add(input.id);
+        held.set(input.id, { row, query });
+      }
+      return toLead({ ...row, coverage_unscreenable: null });
+    },
+    /** Folds `patch` into the held insert of `id` if it is still held; false: the caller writes the update. */
+    amend(id: string, patch: Partial<NewLeadRow>): boolean {
+      const insert = held.get(id);
+      if (insert === undefined) return false;
+      const row = { ...insert.row, ...patch };
+      const query = insertNewLead(db, shapes, row);
+      if (!amendHeldWrite(insert.query, query)) {
+        held.delete(id);
+        return false;
+      }
+      held.set(id, { row, query });
+      return true;
+    },
+  };
+}
+
 /**
  * `createdHere` (transactions only): the ids of the lead rows this transaction inserted. Such a row exists until the
  * commit (leads are never deleted and no other transaction sees it), so an update of it needs no row count back and may
- * be sent later with the transaction's other writes (deferred-writes.ts).
+ * be sent later with the transaction's other writes (deferred-writes.ts). An update of a row `insertNew` inserted and
+ * the driver still holds replaces the held insert instead (lane leadfold).
  */
 function leadWrites(
   db: Kysely<Database>,
   caps: StoreCapabilities,
   shapes: StatementShapes,
   createdHere: Set<string> | undefined,
-): Pick<LeadRepository, 'lock' | 'claim' | 'update' | 'markUnscreenable'> {
+): Pick<LeadRepository, 'lock' | 'claim' | 'insertNew' | 'update' | 'markUnscreenable'> {
+  const inserts = newLeadInserts(db, shapes, createdHere);
   return {
     lock: (id) => lockLead(db, caps, id),
     markUnscreenable: (id, reason) => markUnscreenable(db, id, reason),
+    insertNew: (input) => inserts.insertNew(input),
     async claim(input) {
-      requireText(input.id, 'lead id');
-      requireText(input.orgHash, 'lead orgHash');
-      requireInstant(input.receivedAt, 'lead receivedAt');
-      const lead = requireJson(input.leadJson, 'leadJson');
-      if (lead === null || typeof lead !== 'object' || (lead as { id?: unknown }).id !== input.id)
-        throw new StoreInputError(`leadJson must be a JSON object whose id is ${JSON.stringify(input.id)}`);
-      const row = {
-        id: input.id,
-        status: 'NEW',
-        team_id: null,
-        rep_id: null,
-        org_hash: input.orgHash,
-        lead_json: input.leadJson,
-        received_at: input.receivedAt,
-        updated_at: input.receivedAt,
-      };
+      const row = newLeadRow(input);
       const [inserted] = (
         await shapes.run(db, 'leads', [row], (rows) =>
           db
@@ -108,6 +159,7 @@ function leadWrites(
         id,
       };
       const exists = createdHere?.has(id) === true;
+      if (exists && inserts.amend(id, values)) return;
       const r = await shapes.run(
         db,
         'leads.update',

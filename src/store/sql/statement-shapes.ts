@@ -46,11 +46,20 @@ export class StatementShapes {
     build: (rows: readonly Row[]) => Compilable<O>,
     deferTable?: string,
   ): Promise<QueryResult<O>> {
-    const execute = (query: CompiledQuery<O>) => db.executeQuery<O>(deferTable === undefined ? query : deferrable(query, deferTable));
+    const query = this.compileRows(name, rows, build);
+    return db.executeQuery<O>(deferTable === undefined ? query : deferrable(query, deferTable));
+  }
+
+  /** The statement `run` runs, compiled (once per shape) but not run: for a caller that marks it otherwise. */
+  compileRows<Row extends Readonly<Record<string, unknown>>, O>(
+    name: string,
+    rows: readonly Row[],
+    build: (rows: readonly Row[]) => Compilable<O>,
+  ): CompiledQuery<O> {
     const first = rows[0];
-    if (first === undefined) return execute(build(rows).compile());
+    if (first === undefined) return build(rows).compile();
     const columns = definedColumns(first);
-    for (let i = 1; i < rows.length; i++) if (!hasExactly(rows[i]!, columns)) return execute(build(rows).compile());
+    for (let i = 1; i < rows.length; i++) if (!hasExactly(rows[i]!, columns)) return build(rows).compile();
     const key = `${name}|${rows.length}|${columns.join()}`;
     let shape = this.#shapes.get(key);
     if (shape === undefined) {
@@ -58,11 +67,11 @@ export class StatementShapes {
       // Row counts vary (name keys per lead): bounded, past the bound new shapes are compiled every time.
       if (this.#shapes.size < MAX_SHAPES) this.#shapes.set(key, shape);
     }
-    if (shape === null) return execute(build(rows).compile());
+    if (shape === null) return build(rows).compile();
     const slots = shape.parameters;
     const parameters: unknown[] = new Array(slots.length);
     for (let i = 0; i < slots.length; i++) parameters[i] = rows[slots[i]!.row]![slots[i]!.column];
-    return execute(CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<O>);
+    return CompiledQuery.raw(shape.sql, parameters) as CompiledQuery<O>;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
-import { deferredTableOf, isLockTaking } from './deferred-writes.ts';
+import { deferredTableOf, holdAmendable, isAmendable, isLockTaking } from './deferred-writes.ts';
 import { aheadOf, type AheadAnswer } from './sent-ahead.ts';
 
 /**
@@ -42,11 +42,25 @@ export interface WriteBatching {
   readonly placeholders: 'numbered' | 'positional';
   /** The most parameters one merged INSERT may bind (the dialect's limit); past it the held rows are sent first. */
   readonly maxParameters: number;
+  /** true: an amendable insert (deferred-writes.ts `amendableInsert`) is held and may be replaced; false: it is sent at once. */
+  readonly amendsHeldRows: boolean;
 }
 
-export const POSTGRES_BATCHING: WriteBatching = { withParts: true, pipelined: true, placeholders: 'numbered', maxParameters: 65_535 };
+export const POSTGRES_BATCHING: WriteBatching = {
+  withParts: true,
+  pipelined: true,
+  placeholders: 'numbered',
+  maxParameters: 65_535,
+  amendsHeldRows: false,
+};
 /** SQLite's default SQLITE_MAX_VARIABLE_NUMBER since 3.32 (node:sqlite bundles a later one). */
-export const SQLITE_BATCHING: WriteBatching = { withParts: false, pipelined: false, placeholders: 'positional', maxParameters: 32_766 };
+export const SQLITE_BATCHING: WriteBatching = {
+  withParts: false,
+  pipelined: false,
+  placeholders: 'positional',
+  maxParameters: 32_766,
+  amendsHeldRows: true,
+};
 
 export class WriteBatchingDriver implements Driver {
   readonly #inner: Driver;
@@ -126,16 +140,20 @@ function batching(connection: DatabaseConnection): BatchingConnection {
  */
 class HeldWrite {
   readonly table: string;
+  /** An amendable insert (deferred-writes.ts): never joined, replaced while held, sent first. */
+  readonly amendable: boolean;
   #query: CompiledQuery | undefined;
   #append: { readonly head: string; readonly rows: string[]; readonly parameters: unknown[] } | undefined;
 
-  constructor(table: string, query: CompiledQuery) {
+  constructor(table: string, query: CompiledQuery, amendable: boolean) {
     this.table = table;
     this.#query = query;
+    this.amendable = amendable;
   }
 
   /** Joins `later`'s rows after this write's when both are plain appends of the same columns (within the dialect's limit). */
   join(later: CompiledQuery, mode: WriteBatching): boolean {
+    if (this.amendable) return false;
     if (this.#append === undefined) {
       const a = appendParts(this.#query!.sql, mode);
       if (!a) return false;
@@ -149,6 +167,11 @@ class HeldWrite {
     for (const p of later.parameters) append.parameters.push(p);
     this.#query = undefined;
     return true;
+  }
+
+  /** An amendable insert's final form (never joined, so there are no appended rows to keep). */
+  replace(query: CompiledQuery): void {
+    this.#query = query;
   }
 
   get query(): CompiledQuery {
@@ -196,12 +219,16 @@ class BatchingConnection implements DatabaseConnection {
       this.#beginKept = true;
       return { rows: [] };
     }
-    const table = deferredTableOf(query);
+    const amendable = isAmendable(query);
+    // A dialect that does not amend held rows sends an amendable insert at once, as an unmarked statement.
+    const table = amendable && !this.#mode.amendsHeldRows ? undefined : deferredTableOf(query);
     if (this.holding && table !== undefined) {
       const same = this.#held.find((h) => h.table === table);
-      if (same?.join(query, this.#mode)) return { rows: [] };
+      if (!amendable && same?.join(query, this.#mode)) return { rows: [] };
       if (same) await this.flush();
-      this.#held.push(new HeldWrite(table, query));
+      const held = new HeldWrite(table, query, amendable);
+      this.#held.push(held);
+      if (amendable) this.amendWhileHeld(held, query);
       return { rows: [] };
     }
     const ahead = this.holding && this.#mode.pipelined ? aheadOf(query) : undefined;
@@ -221,17 +248,31 @@ class BatchingConnection implements DatabaseConnection {
     yield* this.inner.streamQuery<R>(query, chunkSize);
   }
 
+  /** Lets the repository replace `held` (whose query is now `query`) for as long as it stays held. */
+  private amendWhileHeld(held: HeldWrite, query: CompiledQuery): void {
+    holdAmendable(query, (replacement) => {
+      if (!this.#held.includes(held)) return false;
+      held.replace(replacement);
+      this.amendWhileHeld(held, replacement);
+      return true;
+    });
+  }
+
   /**
    * `query` as it is sent: carrying the held writes as WITH parts when it may (PostgreSQL), else after them (sent
    * first, or kept to go first in the same round trip); SQLite sends it at once while they stay held.
    */
   private async withHeld(query: CompiledQuery): Promise<CompiledQuery> {
-    const held = this.#held;
-    if (held.length === 0) return query;
-    if (!combinable(query.sql, held)) {
+    if (this.#held.length === 0) return query;
+    if (!combinable(query.sql, this.#held)) {
       await this.flush();
       return query;
     }
+    // An amendable insert may be referenced (a foreign key, checked per statement on SQLite) by any other write: only a
+    // read that does not name its table runs before it. The other held writes may stay held.
+    if (!factsOf(query.sql).read) await this.flush((h) => h.amendable);
+    const held = this.#held;
+    if (held.length === 0) return query;
     // SQLite: the statement does not name a held write's table, so it cannot tell they are not written yet.
     if (!this.#mode.withParts) return query;
     // A lock others queue on: the held writes run before it is asked for, not while it is held (deferred-writes.ts).
@@ -270,11 +311,16 @@ class BatchingConnection implements DatabaseConnection {
     if (last) last.answer?.settle({ ok: true, result: await this.sendKept(last.query) });
   }
 
-  /** Sends the held writes now (one statement; pipelined: kept for the next round trip), before a statement that may read them. */
-  private async flush(): Promise<void> {
-    const held = this.#held;
-    if (held.length === 0) return;
-    this.#held = [];
+  /**
+   * Sends held writes now (those `which` picks, all by default; one statement, pipelined: kept for the next round trip),
+   * before a statement that may read them.
+   */
+  private async flush(which: (h: HeldWrite) => boolean = () => true): Promise<void> {
+    const sent = this.#held.filter(which);
+    if (sent.length === 0) return;
+    this.#held = this.#held.filter((h) => !sent.includes(h));
+    // Amendable inserts first: the rows they insert are what other held writes may reference.
+    const held = [...sent.filter((h) => h.amendable), ...sent.filter((h) => !h.amendable)];
     if (!this.#mode.withParts) {
       for (const h of held) await this.inner.executeQuery(h.query);
       return;
@@ -305,6 +351,8 @@ function combinable(sql: string, held: readonly HeldWrite[]): boolean {
 /** What `combinable` needs to know of a statement text, worked out once per text (a lead's statements repeat). */
 interface StatementFacts {
   readonly plain: boolean;
+  /** A SELECT (writes nothing). */
+  readonly read: boolean;
   names(table: string): boolean;
 }
 
@@ -318,6 +366,7 @@ function factsOf(sql: string): StatementFacts {
   const named = new Map<string, boolean>();
   const facts: StatementFacts = {
     plain: !/\$(?!\d)|--|\/\*/.test(sql) && !/^\s*with\s+recursive\b/i.test(sql) && /^\s*(select|insert|update|delete|with)\b/i.test(sql),
+    read: /^\s*select\b/i.test(sql),
     names(table) {
       let answer = named.get(table);
       if (answer === undefined) {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LeadStatus } from '../../../src/domain/lead/lead-status.ts';
 import type { Store } from '../../../src/store/unit-of-work.ts';
 import type { StoreHarness } from '../store-harness.ts';
+import { startStatementCounter } from '../../support/statement-counter.ts';
 import { SEED_HASH, STORES, iso, serviceSeeds, storeReachable } from './contract-support.ts';
 
 /** Storage contract: leads repository, on SQLite and PostgreSQL alike. */
@@ -51,6 +52,103 @@ describe.each(STORES)('leads repository: $factory.name', ({ factory, run }) => {
       }),
     ).rejects.toThrow();
     expect((await store.leads.get('A'))?.status).toBe('LOST');
+  });
+
+  it('leads.insertNew: a new lead updated in its transaction is stored with the final values (SQLite: one INSERT, no UPDATE)', async () => {
+    await seedOrg();
+    await seedLead(store, 'A');
+    const input = (id: string, at = 1) => ({ id, orgHash: SEED_HASH, leadJson: JSON.stringify({ id }), receivedAt: iso(at) });
+    const counter = startStatementCounter();
+    let inserted;
+    try {
+      inserted = await store.transaction(async (tx) => {
+        const record = await tx.leads.insertNew(input('N'));
+        await tx.personalData.put({ leadId: 'N', salt: 'ab', contactJson: '{}', rawJson: '{}', consentJson: null, createdAt: iso(1) });
+        await tx.events.record([{ leadId: 'N', kind: 'intake', actor: 'u', at: iso(1), payloadJson: '{}' }]);
+        // The second update keeps what only the first changed (the lead document), as two UPDATEs would.
+        await tx.leads.update('N', {
+          status: 'ASSIGNED',
+          teamId: 't',
+          repId: 'r1',
+          orgHash: SEED_HASH,
+          updatedAt: iso(2),
+          leadJson: '{"id":"N","v":2}',
+        });
+        await tx.leads.update('N', { status: 'ASSIGNED', teamId: 't', repId: 'r2', orgHash: SEED_HASH, updatedAt: iso(3) });
+        return record;
+      });
+    } finally {
+      counter.stop();
+    }
+    expect(inserted).toMatchObject({ id: 'N', status: 'NEW', teamId: null, repId: null, receivedAt: iso(1), duplicateOf: null });
+    expect(await store.leads.get('N')).toEqual({
+      id: 'N',
+      status: 'ASSIGNED',
+      teamId: 't',
+      repId: 'r2',
+      orgHash: SEED_HASH,
+      leadJson: '{"id":"N","v":2}',
+      receivedAt: iso(1),
+      updatedAt: iso(3),
+      duplicateOf: null,
+    });
+    expect((await store.events.listForLead('N')).map((e) => e.kind)).toEqual(['intake']);
+    const sent = [...counter.snapshot().byStatement.keys()];
+    if (factory.name === 'sqlite') {
+      expect(sent.filter((s) => /^insert into "leads"/.test(s))).toHaveLength(1);
+      expect(sent.some((s) => /^update "leads"/.test(s))).toBe(false);
+    }
+
+    // A DUPLICATE folded the same way; a read of its table in between sees the NEW row, and the update still lands.
+    await store.transaction(async (tx) => {
+      await tx.leads.insertNew(input('D', 2));
+      expect((await tx.leads.get('D'))?.status).toBe('NEW');
+      await tx.leads.update('D', {
+        status: 'DUPLICATE',
+        teamId: null,
+        repId: null,
+        orgHash: SEED_HASH,
+        updatedAt: iso(4),
+        duplicateOf: 'A',
+      });
+    });
+    expect(await store.leads.get('D')).toMatchObject({ status: 'DUPLICATE', duplicateOf: 'A', updatedAt: iso(4) });
+
+    // An id that exists fails the transaction, and nothing of it is kept (SQLite: at COMMIT, with the held insert).
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.leads.insertNew(input('A', 9));
+        await tx.events.record([{ leadId: 'A', kind: 'again', actor: 'u', at: iso(9), payloadJson: '{}' }]);
+        await tx.leads.update('A', { status: 'QUEUED', teamId: null, repId: null, orgHash: SEED_HASH, updatedAt: iso(9) });
+      }),
+    ).rejects.toThrow();
+    expect(await store.leads.get('A')).toMatchObject({ status: 'ASSIGNED', receivedAt: iso(0), updatedAt: iso(0) });
+    expect(await store.events.listForLead('A')).toEqual([]);
+
+    // A rollback keeps nothing; a DUPLICATE whose original does not exist fails (foreign key) and keeps nothing.
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.leads.insertNew(input('R'));
+        await tx.leads.update('R', { status: 'ASSIGNED', teamId: 't', repId: 'r1', orgHash: SEED_HASH, updatedAt: iso(2) });
+        throw new Error('use case failed');
+      }),
+    ).rejects.toThrow('use case failed');
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.leads.insertNew(input('G'));
+        await tx.leads.update('G', {
+          status: 'DUPLICATE',
+          teamId: null,
+          repId: null,
+          orgHash: SEED_HASH,
+          updatedAt: iso(2),
+          duplicateOf: 'ghost',
+        });
+      }),
+    ).rejects.toThrow();
+    expect(await store.leads.get('R')).toBeUndefined();
+    expect(await store.leads.get('G')).toBeUndefined();
+    await expect(store.transaction((tx) => tx.leads.insertNew({ ...input('X'), leadJson: '{"id":"Y"}' }))).rejects.toThrow(/whose id is/);
   });
 
   it('leads.page: (receivedAt, id) order, filters, cursor, limits; stable across concurrent inserts', async () => {
