@@ -31,7 +31,8 @@ const PER_CATEGORY = 120;
 const SEED = 0x5eed_0019;
 const FIXED_NOW = (): Date => new Date('2026-01-01T00:00:00Z');
 
-interface Listed {
+/** One listed entity with the list it came from and its dev-set schema (persons, organisations, vessels only). */
+export interface Listed {
   list: string;
   entity: ScreeningEntity;
   schema: DevPair['schema'];
@@ -44,7 +45,8 @@ export function listPairs(dataDir: string): DevPair[] {
   return sampleByCategory(candidates);
 }
 
-function loadListed(dataDir: string): Listed[] {
+/** The entities of every list the dev set is mined from, in list order and then file order (deterministic). */
+export function loadListed(dataDir: string): Listed[] {
   const lists = [
     loadOfacSdn(join(dataDir, 'ofac', 'sdn.csv'), { now: FIXED_NOW }),
     loadOfacSdn(join(dataDir, 'ofac', 'cons_prim.csv'), { now: FIXED_NOW }),
