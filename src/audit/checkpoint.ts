@@ -95,8 +95,14 @@ export function publicKeyRecord(publicKey: KeyObject, validFrom: string, validTo
   return { keyId: keyIdOf(raw), publicKey: raw.toString('base64'), validFrom, validTo };
 }
 
-export function signingKey(privateKey: KeyObject, validFrom: string, validTo: string | null = null): SigningKey {
-  return { keyId: keyIdOf(rawPublicKey(createPublicKey(privateKey))), privateKey, validFrom, validTo };
+/** `keyId`: the key's id when the caller has derived it already (deriving exports and hashes the public half). */
+export function signingKey(
+  privateKey: KeyObject,
+  validFrom: string,
+  validTo: string | null = null,
+  keyId: string = keyIdOf(rawPublicKey(createPublicKey(privateKey))),
+): SigningKey {
+  return { keyId, privateKey, validFrom, validTo };
 }
 
 const isoMillis = (s: string): number => Date.parse(s);

@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { publicKeyRecord, type KeyRing, type SigningKey } from '../../audit/index.ts';
+import { publicKeyRecord, signingKey, type KeyRing, type SigningKey } from '../../audit/index.ts';
 import { keyIdOf, rawPublicKey } from '../../audit/index.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
 
@@ -124,7 +124,7 @@ export class AuditSigner {
       const rec = ring.find((k) => k.keyId === this.#keyId)!;
       const t = Date.parse(at);
       if (t >= Date.parse(rec.validFrom) && (rec.validTo === null || t < Date.parse(rec.validTo)))
-        return { keyId: this.#keyId, privateKey: this.#key, validFrom: rec.validFrom, validTo: rec.validTo }; // = signingKey(…), id known
+        return signingKey(this.#key, rec.validFrom, rec.validTo, this.#keyId);
       if (attempt === 0) {
         this.#key = loadAuditPrivateKey(this.#source).key;
         this.#keyId = keyIdOfPrivate(this.#key);

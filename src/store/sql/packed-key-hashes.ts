@@ -13,11 +13,16 @@ export function packKeyHashes(hashes: readonly number[]): Uint8Array {
   return bytes;
 }
 
+/** How many hashes a packed value holds; a length that is not whole hashes is a stored value gone wrong. */
+function hashCount(bytes: Uint8Array): number {
+  if (bytes.byteLength % 4 !== 0) throw new Error(`packed key hashes of ${bytes.byteLength} bytes: not a multiple of 4`);
+  return bytes.byteLength / 4;
+}
+
 /** Every hash in a packed value, in stored order (repeats included). */
 export function unpackKeyHashes(bytes: Uint8Array): number[] {
-  if (bytes.byteLength % 4 !== 0) throw new Error(`packed key hashes of ${bytes.byteLength} bytes: not a multiple of 4`);
+  const out = new Array<number>(hashCount(bytes));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Array<number>(bytes.byteLength / 4);
   for (let i = 0; i < out.length; i++) out[i] = view.getUint32(i * 4, true);
   return out;
 }
@@ -71,8 +76,7 @@ export class KeyHashIndex {
 
 /** Calls `hit` once for each distinct wanted hash a packed value holds. */
 export function hitSlots(bytes: Uint8Array, index: KeyHashIndex, hit: (slot: number) => void): void {
-  const n = bytes.byteLength >>> 2;
-  if (n * 4 !== bytes.byteLength) throw new Error(`packed key hashes of ${bytes.byteLength} bytes: not a multiple of 4`);
+  const n = hashCount(bytes);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let previous = -1;
   for (let i = 0; i < n; i++) {
