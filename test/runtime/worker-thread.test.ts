@@ -22,8 +22,9 @@ const tempDir = () => {
 
 async function probe(env: NodeJS.ProcessEnv): Promise<string | null> {
   const worker = startWorker(PROBE, { env });
-  const [dir] = (await once(worker, 'message')) as [string | null];
-  await once(worker, 'exit');
+  // Listen for both at once: a worker that exits before its message is handled has the message drained and 'exit'
+  // emitted in the same tick, before an 'exit' listener added after the message would be (a 30 s hang under load).
+  const [[dir]] = (await Promise.all([once(worker, 'message'), once(worker, 'exit')])) as [[string | null], unknown];
   return dir;
 }
 
