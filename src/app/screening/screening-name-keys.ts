@@ -100,6 +100,8 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   // Russian legal forms in any romanisation, and the pre-1995 "of the open type" (romanised-legal-forms.ts)
   { company: { name: 'Obschestvo s Ogranichennoi Otvetstvennostyu Karst' } },
   { company: { name: 'Otkrytoe Aktsionernoe Obshchestvo Otkrytogo Tipa Umanski Elevator' } },
+  // Persian and Arabic generic words in Latin letters (remit-org-terms.yml: sherkat, sanaye, sazman, sarafi)
+  { company: { name: 'Sherkat Sanaye Sazmane Roshan Money Exchange Sahami Khass' } },
 ];
 
 let scheme: string | undefined;
