@@ -102,6 +102,8 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { company: { name: 'Otkrytoe Aktsionernoe Obshchestvo Otkrytogo Tipa Umanski Elevator' } },
   // Persian and Arabic generic words in Latin letters (remit-org-terms.yml: sherkat, sanaye, sazman, sarafi)
   { company: { name: 'Sherkat Sanaye Sazmane Roshan Money Exchange Sahami Khass' } },
+  // the Lebanese legal form S.A.L. (remit-org-terms.yml)
+  { company: { name: 'Amana Plus S.A.L.' } },
 ];
 
 let scheme: string | undefined;
