@@ -16,6 +16,7 @@ describe('the Arabic article joined to its word in Arabic script (arabic-article
     expect(latinSkeletons('essabar')).toEqual(['esbr', 'sbr']);
     expect(latinSkeletons('arrahman')).toEqual(['arhmn', 'rhmn']);
     expect(latinSkeletons('abbas')).toEqual(['abs']);
+    expect(latinSkeletons('ashraf')).toEqual(['ashrf']); // a sun letter, not doubled: the word's own
     expect(latinSkeletons('hakim')).toEqual(['hkm']);
   });
 
