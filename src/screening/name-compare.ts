@@ -12,6 +12,7 @@
  */
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
+import { latinSkeletons, withoutJoinedArticle } from './arabic-article.ts';
 import { spellingSimilarity } from './spelling-similarity.ts';
 import { TRANSLITERATION_SIM, transliteratedSimilarity } from './transliteration-variants.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
@@ -266,11 +267,21 @@ function directSimilarity(a: NameToken, b: NameToken): TokenSim {
     ta = consonantSkeleton(ta);
     tb = consonantSkeleton(tb);
     how = 'skeleton';
-    if (ta === tb) return { sim: 0.9, how };
+    if (ta === tb || sameWithoutArticle(a, b)) return { sim: 0.9, how };
     return spellingSimilarity(ta, tb, a.phonetic, b.phonetic, how);
   }
   const spelt = spellingSimilarity(ta, tb, a.phonetic, b.phonetic, how);
   return spelt.sim >= TRANSLITERATION_SIM ? spelt : transliteratedSimilarity(ta, tb, a.fold ?? ta, b.fold ?? tb, spelt);
+}
+
+/**
+ * An Arabic-script word with its joined article against a Latin word without it, or with the article assimilated to a
+ * sun letter (arabic-article.ts): "alhkim" = "Hakim", "alsbar" = "Essabar".
+ */
+export function sameWithoutArticle(a: NameToken, b: NameToken): boolean {
+  const [arabic, latin] = a.abjad ? [a, b] : [b, a];
+  const skeleton = withoutJoinedArticle(arabic.text);
+  return skeleton !== undefined && latinSkeletons(latin.text).includes(skeleton);
 }
 
 /** A Chinese syllable spelt by the other romanisation system (Wade–Giles "tung" = Pinyin "dong"). */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { baseTokens } from './name-tokens.ts';
+import { romanisedLegalFormTable } from './romanised-legal-forms.ts';
 
 export interface Phrase {
   tokens: string[];
@@ -29,6 +30,8 @@ export interface NameDictionaries {
    */
   splitPatterns: readonly RegExp[];
   legalForms: PhraseTable;
+  /** Legal forms of two words or more keyed by their romanisation-folded words (romanised-legal-forms.ts). */
+  romanisedLegalForms: PhraseTable;
   /** Legal-form canonical value -> generic class (LLC, JSC, ...), for conflict checks. */
   legalFormGeneric: Map<string, string>;
   /**
@@ -81,6 +84,7 @@ export function nameDictionaries(): NameDictionaries {
       (s) => new RegExp(`(?:^|[\\s(,;])${s.toLowerCase().replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=[\\s:.-]|$)`, 'i'),
     ),
     legalForms: new Map(),
+    romanisedLegalForms: new Map(),
     legalFormGeneric: new Map(),
     parenthesisedLegalForms: [],
     orgSymbols: new Map(),
@@ -113,6 +117,7 @@ export function nameDictionaries(): NameDictionaries {
     for (const a of strings(aliases))
       if (isParenthesised(a)) d.parenthesisedLegalForms.push({ text: a.toLowerCase(), value: canonical });
       else addPhrase(d.legalForms, a, canonical);
+  d.romanisedLegalForms = romanisedLegalFormTable(d.legalForms);
   for (const p of strings(remit['vessel_prefixes'])) addPhrase(d.objPrefixes, p, 'prefix');
   for (const p of strings(remit['party_labels'])) addPhrase(d.partyLabels, p, 'label');
   for (const [key, aliases] of Object.entries(remit['org_symbols'] ?? {}))

@@ -14,6 +14,7 @@
 import { baseTokens } from './name-tokens.ts';
 import { matchPhrase, nameDictionaries } from './name-dictionaries.ts';
 import { phoneticKey } from './phonetic-key.ts';
+import { matchRomanisedLegalForm } from './romanised-legal-forms.ts';
 import { transliterationFold } from './transliteration-variants.ts';
 import { isAbjad, isSyllabic } from './transliterate.ts';
 import { countryCode } from './country-codes.ts';
@@ -357,7 +358,7 @@ function withoutParenthesisedLegalForms(text: string, dict: Dictionaries, legalF
 function withoutLegalForms(toks: string[], dict: Dictionaries, legalForms: string[], syllabic = false): string[] {
   const kept: string[] = [];
   for (let i = 0; i < toks.length; i++) {
-    const lf = matchPhrase(dict.legalForms, toks, i);
+    const lf = matchPhrase(dict.legalForms, toks, i) ?? matchRomanisedLegalForm(dict.romanisedLegalForms, toks, i);
     // a name written in Chinese, Japanese or Korean script states its legal form in that script (有限公司, 주식회사):
     // a romanised syllable that spells a Latin abbreviation ("da", "sa", "ag") is part of the name
     if (lf && syllabic && lf.tokens.length === 1 && lf.tokens[0]!.length <= 3) {

@@ -17,7 +17,14 @@
  * spells the same syllables (romanisation pairs ignore lengths; a syllable count rules most out). Parameters outside
  * their usual ranges get no bound (1).
  */
-import { chineseTokenSimilarity, round, spellsChinese, tokenSimilarity, type NameCompareParams } from './name-compare.ts';
+import {
+  chineseTokenSimilarity,
+  round,
+  sameWithoutArticle,
+  spellsChinese,
+  tokenSimilarity,
+  type NameCompareParams,
+} from './name-compare.ts';
 import { sameSyllables, syllableSplits } from './chinese-romanisation.ts';
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
@@ -220,7 +227,7 @@ function routeOpen(a: NameToken, b: NameToken): boolean {
   if (a.abjad !== b.abjad) {
     const sa = consonantSkeleton(a.text);
     const sb = consonantSkeleton(b.text);
-    return sa === sb || spellingRouteOpen(sa, sb) || reversible(a, b);
+    return sa === sb || spellingRouteOpen(sa, sb) || reversible(a, b) || sameWithoutArticle(a, b);
   }
   return spellingRouteOpen(a.text, b.text) || transliteratedRouteOpen(a, b);
 }

@@ -82,6 +82,18 @@ describe('generic words and legal forms across languages', () => {
     expect(score('Company', 'Sambouk Shipping FZC', 'Sambouk Shipping FZCO')).toBe(1);
   });
 
+  it('the Lebanese "S.A.L." (société anonyme libanaise) is one legal form, dotted or not, in the SA class', () => {
+    expect(normaliseName('AMANA PLUS S.A.L.', 'organisation').legalForms).toEqual(['sa']);
+    expect(normaliseName('AMANA PLUS S.A.L.', 'organisation').tokens.map((t) => t.text)).toEqual(['amana', 'plus']);
+    expect(normaliseName('CHAMS EXCHANGE COMPANY SAL', 'organisation').legalForms).toEqual(['sa']);
+    // OFAC aliases of one entry each, below the pair line before ("amana plus l" / "amana plus co": 0.70)
+    expect(score('Company', 'AMANA PLUS S.A.L.', 'AMANA PLUS CO.')).toBeGreaterThanOrEqual(0.85);
+    expect(score('Company', 'TELESERVE PLUS SAL', 'TELESERVEPLUS')).toBe(1);
+    // "Offshore" stays a word of the name (Decree-Law 46/1983 puts it in the name): lists write it with and without SAL
+    expect(score('Company', 'BARLY OFF-SHORE', 'BARLY OFF-SHORE S.A.L.')).toBe(1);
+    expect(score('Company', 'Sierra Gas S.A.L.', 'Sierra Gas S.A.')).toBe(1);
+  });
+
   it('translated generic words meet as one symbol (bank, trading, shipping, logistics, machinery)', () => {
     expect(score('Company', 'Банк Россия', 'Rossiya Bank')).toBeGreaterThanOrEqual(0.9);
     const burmese = 'ဦးကျော်ဇော်ထွန်း ကုန်သွယ်ရေး ကုမ္ပဏီလီမိတက်';

@@ -292,6 +292,33 @@ describe("nameScoreBound and names in another language's transliteration (lane q
   });
 });
 
+describe('nameScoreBound and the Arabic article joined in Arabic script (lane quality7)', () => {
+  it('is never below the score when an Arabic-script word with its article meets a Latin word without it', () => {
+    // "alhkim" / "hakim": no skeleton route letter by letter (alhkm / hkm), only the article-free one pairs them
+    const arabic = normaliseName('الحكيم', 'person').tokens[0]!;
+    expect(couldPair(arabic, normaliseName('hakim', 'person').tokens[0]!, 0.8)).toBe(true);
+    expect(couldPair(normaliseName('الصبار', 'person').tokens[0]!, normaliseName('essabar', 'person').tokens[0]!, 0.8)).toBe(true);
+    // a vowel after the article: skeletons "alb" / "ub" share one letter, so only the article-free route opens
+    expect(couldPair(normaliseName('الوبا', 'person').tokens[0]!, normaliseName('uba', 'person').tokens[0]!, 0.8)).toBe(true);
+    const pairs = fc.constantFrom(
+      ['عبد الحكيم مراد', 'Abdul Hakim Murad'],
+      ['زكريا الصبار', 'Zakarya Essabar'],
+      ['محمد علي الحبو', 'Mohammad Ali Habbo'],
+      ['سعد عبد المجيد الفيصل التكريتي', 'Saad Abdul Majid Faisal Tikriti'],
+      ['الرحمن', 'Arrahman'],
+    );
+    fc.assert(
+      fc.property(pairs, fc.array(part, { maxLength: 2 }), schema, params, ([x, y], extra, s, p) => {
+        const a = normaliseName(x, s);
+        const b = normaliseName([y, ...extra].join(' '), s);
+        expect(nameScoreBound(a, b, p), `${x} / ${y}`).toBeGreaterThanOrEqual(compareNormalised(a, b, p).score);
+        expect(nameScoreBound(b, a, p), `${y} / ${x}`).toBeGreaterThanOrEqual(compareNormalised(b, a, p).score);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('nameScoreBound between names that both spell Chinese syllables (lane scale5)', () => {
   // Pinyin and Wade-Giles spellings of the same syllables, near syllables that are other characters, and names in CJK
   // and Hangul script: the comparison pairs single syllables by reading and joined syllables with a word spelling them

@@ -97,6 +97,13 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { vessel: { name: 'Ocean Star I' }, company: { name: 'Carlyle Partners V L.P.' } },
   // the Persian / Urdu ezafe (-e- / -i-) between two words of an organisation's name is one particle (name-normaliser.ts)
   { company: { name: 'Lashkar-i-Taiba' } },
+  // Russian legal forms in any romanisation, and the pre-1995 "of the open type" (romanised-legal-forms.ts)
+  { company: { name: 'Obschestvo s Ogranichennoi Otvetstvennostyu Karst' } },
+  { company: { name: 'Otkrytoe Aktsionernoe Obshchestvo Otkrytogo Tipa Umanski Elevator' } },
+  // Persian and Arabic generic words in Latin letters (remit-org-terms.yml: sherkat, sanaye, sazman, sarafi)
+  { company: { name: 'Sherkat Sanaye Sazmane Roshan Money Exchange Sahami Khass' } },
+  // the Lebanese legal form S.A.L. (remit-org-terms.yml)
+  { company: { name: 'Amana Plus S.A.L.' } },
 ];
 
 let scheme: string | undefined;
