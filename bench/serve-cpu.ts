@@ -1,10 +1,11 @@
 /**
- * CPU per lead of a `remit serve` child under load, for A/B runs of two trees (issue 18; lanes walcut and sealcost in
- * docs/performance.md): starts the service of TREE on a fresh SQLite file (or PostgreSQL with REMIT_SERVE_CPU_DB=postgres),
- * warms up for 3 s, then posts leads for SECONDS at CONNECTIONS with the service bench's load generator and reads the
- * child's CPU from /proc (utime + stime: all threads, and the main thread alone) and its write() bytes and calls
- * (/proc/PID/io: WAL frames, checkpoint copies, sockets) and the other threads' CPU by name around the measured part. Prints one JSON line: leads,
- * leads/s, p99, process and main-thread CPU ms per 2xx lead, KB written and write calls per lead. Run it alternately in each tree.
+ * CPU per lead of a `remit serve` child under load, for A/B runs of two trees (issue 18; lanes walcut, sealcost and
+ * sqlcpu2 in docs/performance.md): starts the service of TREE on a fresh SQLite file (or PostgreSQL with
+ * REMIT_SERVE_CPU_DB=postgres), warms up for 3 s, then posts leads for SECONDS at CONNECTIONS with the service bench's
+ * load generator and reads from /proc, around the measured part, the child's CPU (utime + stime: all threads, the main
+ * thread alone, and the other threads by name), and its write() bytes and calls (/proc/PID/io: WAL frames, checkpoint
+ * copies, sockets). Prints one JSON line: leads, leads/s, p99, those CPU ms per 2xx lead, KB written and write calls
+ * per lead. Run it alternately in each tree.
  *
  * `node bench/serve-cpu.ts TREE [seconds=10] [connections=8]`
  */
