@@ -46,62 +46,81 @@ function tightOrg(): CompiledOrg {
 
 const NOT_YET: RepAway = { since: '2027-06-01T00:00:00Z', until: null, reason: null };
 
+/**
+ * Decides `count` leads twice — reusing kept outcomes, and with every team evaluated afresh — at `timeOf(i, rnd)`, and
+ * expects the same bytes decision by decision; returns the reason codes the reps were given.
+ */
+function sameBytesAsFresh(count: number, seed: number, timeOf: (i: number, rnd: () => number) => number): Set<string> {
+  const reused = tightOrg();
+  const fresh = tightOrg();
+  const everyTeam: Record<string, RepAway> = Object.fromEntries(fresh.teams.flatMap((t) => (t.reps[0] ? [[t.reps[0].id, NOT_YET]] : [])));
+  const leads = syntheticLeads(count, 24, seed).map((l) => LeadSchema.parse(l));
+  const repIds = [...reused.repsById.keys()];
+  const rnd = seededUniform(seed + 1);
+  const a = new InMemoryRoutingState();
+  const b = new InMemoryRoutingState();
+  // Leads are closed now and then (a rep's open count falls): a rep at its cap becomes available again, with
+  // nothing else changing — the kept outcomes must see it.
+  const closed = new Map<string, number>();
+  const closing = (state: InMemoryRoutingState): RoutingStateView => ({
+    poolSeq: (pool) => state.poolSeq(pool),
+    ledgerEntry: (pool, repId) => state.ledgerEntry(pool, repId),
+    load: (repId) => {
+      const load = state.load(repId);
+      const n = closed.get(repId) ?? 0;
+      return load && n > 0 ? { ...load, open: load.open - n } : load;
+    },
+  });
+  const [viewA, viewB] = [closing(a), closing(b)];
+  let reopened = 0;
+  const reasons = new Set<string>();
+  // Reps of the last decision's candidate teams: the next lead of the same kind is likely to meet them again.
+  let seen: string[] = repIds;
+  const someRep = () => seen[Math.floor(rnd() * seen.length)]!;
+  leads.forEach((lead, i) => {
+    const at = timeOf(i, rnd);
+    // Now and then a rep is away or excluded for real: that team goes the fresh way in both runs.
+    const away: Record<string, RepAway> = rnd() < 0.05 ? { [someRep()]: { since: '2026-11-24T00:00:00Z', until: null, reason: 'x' } } : {};
+    const excludeReps = rnd() < 0.05 ? [someRep()] : [];
+    const input = { lead, at, decisionId: `d${i}`, excludeReps };
+    const x = decide({ ...input, org: reused, state: viewA, presence: away });
+    const y = decide({ ...input, org: fresh, state: viewB, presence: { ...everyTeam, ...away } });
+    expect(canonicalJson({ decision: x.decision, changes: x.changes }), `decision ${i}`).toBe(
+      canonicalJson({ decision: y.decision, changes: y.changes }),
+    );
+    a.apply(x.changes);
+    b.apply(y.changes);
+    for (const t of x.decision.candidates) for (const r of t.reps) for (const reason of r.reasons) reasons.add(reason.code);
+    const reps = x.decision.candidates.flatMap((t) => t.reps.map((r) => r.id));
+    if (reps.length > 0) seen = reps;
+    // Close one lead of a rep held at its open cap in this decision (the next decision of the same kind meets it).
+    const full = x.decision.candidates.flatMap((t) => t.reps.filter((r) => r.reasons.some((c) => c.code === 'CAPACITY_REACHED')));
+    if (full.length > 0 && rnd() < 0.5) {
+      const id = full[Math.floor(rnd() * full.length)]!.id;
+      closed.set(id, (closed.get(id) ?? 0) + 1);
+      reopened++;
+    }
+  });
+  expect(reopened).toBeGreaterThan(100);
+  return reasons;
+}
+
 describe('reused availability verdicts', () => {
   it('decide() gives the same bytes as with every team evaluated afresh', () => {
-    const reused = tightOrg();
-    const fresh = tightOrg();
-    const everyTeam: Record<string, RepAway> = Object.fromEntries(fresh.teams.flatMap((t) => (t.reps[0] ? [[t.reps[0].id, NOT_YET]] : [])));
-    const leads = syntheticLeads(3_000, 24, 1803).map((l) => LeadSchema.parse(l));
-    const repIds = [...reused.repsById.keys()];
-    const rnd = seededUniform(1804);
-    const a = new InMemoryRoutingState();
-    const b = new InMemoryRoutingState();
-    // Leads are closed now and then (a rep's open count falls): a rep at its cap becomes available again, with
-    // nothing else changing — the kept outcomes must see it.
-    const closed = new Map<string, number>();
-    const closing = (state: InMemoryRoutingState): RoutingStateView => ({
-      poolSeq: (pool) => state.poolSeq(pool),
-      ledgerEntry: (pool, repId) => state.ledgerEntry(pool, repId),
-      load: (repId) => {
-        const load = state.load(repId);
-        const n = closed.get(repId) ?? 0;
-        return load && n > 0 ? { ...load, open: load.open - n } : load;
-      },
-    });
-    const [viewA, viewB] = [closing(a), closing(b)];
-    let reopened = 0;
-    const reasons = new Set<string>();
-    // Reps of the last decision's candidate teams: the next lead of the same kind is likely to meet them again.
-    let seen: string[] = repIds;
-    const someRep = () => seen[Math.floor(rnd() * seen.length)]!;
-    leads.forEach((lead, i) => {
-      const at = (i < 1_500 ? START : MIDNIGHT) + (i % 1_500) * 70 + Math.floor(rnd() * 5);
-      // Now and then a rep is away or excluded for real: that team goes the fresh way in both runs.
-      const away: Record<string, RepAway> =
-        rnd() < 0.05 ? { [someRep()]: { since: '2026-11-24T00:00:00Z', until: null, reason: 'x' } } : {};
-      const excludeReps = rnd() < 0.05 ? [someRep()] : [];
-      const input = { lead, at, decisionId: `d${i}`, excludeReps };
-      const x = decide({ ...input, org: reused, state: viewA, presence: away });
-      const y = decide({ ...input, org: fresh, state: viewB, presence: { ...everyTeam, ...away } });
-      expect(canonicalJson({ decision: x.decision, changes: x.changes }), `decision ${i}`).toBe(
-        canonicalJson({ decision: y.decision, changes: y.changes }),
-      );
-      a.apply(x.changes);
-      b.apply(y.changes);
-      for (const t of x.decision.candidates) for (const r of t.reps) for (const reason of r.reasons) reasons.add(reason.code);
-      const reps = x.decision.candidates.flatMap((t) => t.reps.map((r) => r.id));
-      if (reps.length > 0) seen = reps;
-      // Close one lead of a rep held at its open cap in this decision (the next decision of the same kind meets it).
-      const full = x.decision.candidates.flatMap((t) => t.reps.filter((r) => r.reasons.some((c) => c.code === 'CAPACITY_REACHED')));
-      if (full.length > 0 && rnd() < 0.5) {
-        const id = full[Math.floor(rnd() * full.length)]!.id;
-        closed.set(id, (closed.get(id) ?? 0) + 1);
-        reopened++;
-      }
-    });
-    expect(reopened).toBeGreaterThan(100);
+    // Runs of decisions a few milliseconds apart: most of them reuse the minute's outcomes.
+    const reasons = sameBytesAsFresh(3_000, 1803, (i, rnd) => (i < 1_500 ? START : MIDNIGHT) + (i % 1_500) * 70 + Math.floor(rnd() * 5));
     // Not vacuous: caps filled, daily caps and hours and out-of-office periods took reps out during the runs.
     for (const code of ['CAPACITY_REACHED', 'DAILY_CAP_REACHED', 'OUT_OF_HOURS', 'OUT_OF_OFFICE', 'REP_AWAY', 'EXCLUDED_FROM_REROUTE'])
+      expect([...reasons]).toContain(code);
+  }, 120_000);
+
+  it('decide() gives the same bytes as afresh when most decisions start a new minute', () => {
+    // 10–30 s apart over ~11 hours from 16:58Z: a team's outcomes are carried into the next minute over and over —
+    // reps whose checks read no time (no hours, no daily cap, no out-of-office) unevaluated while their load stands,
+    // the others evaluated again — across working-hours ends, local midnights and out-of-office periods.
+    let t = START;
+    const reasons = sameBytesAsFresh(2_000, 1806, (_i, rnd) => (t += 10_000 + Math.floor(rnd() * 20_000)));
+    for (const code of ['CAPACITY_REACHED', 'DAILY_CAP_REACHED', 'OUT_OF_HOURS', 'REP_AWAY', 'EXCLUDED_FROM_REROUTE'])
       expect([...reasons]).toContain(code);
   }, 120_000);
 

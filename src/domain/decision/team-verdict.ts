@@ -38,6 +38,8 @@ interface LawfulRep {
   readonly availability: readonly RepCheck[];
   /** Whether one of them reads the rep's load (RepCheck.readsLoad). */
   readonly readsLoad: boolean;
+  /** Whether one of them reads the decision time (RepCheck.readsTime). */
+  readonly readsTime: boolean;
   /** The verdict last built for an availability outcome with failures (a memo slot: the same outcome, the same verdict). */
   unavailable: { readonly outcome: AvailabilityOutcome; readonly verdict: RepVerdict } | null;
 }
@@ -94,6 +96,12 @@ interface Memo {
   /** By lawful key (DecisionContext.lawfulKey), then team. */
   readonly keys: Map<string, Map<CompiledTeam, LawfulTeam>>;
   reps: number;
+  /**
+   * The last key looked up and its teams: a decision asks for every candidate team under one key string, and a look-up
+   * in a map of thousands of keys (a cache miss on a key string built by an earlier decision) is paid once, not per team.
+   */
+  lastKey: string | undefined;
+  lastTeams: Map<CompiledTeam, LawfulTeam> | undefined;
 }
 const memos = new WeakMap<CompiledOrg, Memo>();
 // Shared by every key: a rep's (team, rep) candidate pair and availability checks, and the few distinct lists of these.
@@ -172,6 +180,7 @@ function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics):
     whenAvailable,
     availability: statics.availability,
     readsLoad: statics.readsLoad,
+    readsTime: statics.readsTime,
     unavailable: null,
   };
 }
@@ -181,6 +190,7 @@ interface RepStatics {
   readonly candidate: Candidate;
   readonly availability: readonly RepCheck[];
   readonly readsLoad: boolean;
+  readonly readsTime: boolean;
 }
 
 /** Per rep of the team (team.reps order), its statics for this lead's applicability of checks. */
@@ -194,7 +204,8 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): readonly RepStat
     found = both[slot] = team.reps.map((rep, i) => {
       const availability = availabilityChecks(ctx, rep);
       const candidate = other?.[i]!.candidate ?? Object.freeze({ team, rep });
-      return { candidate, availability, readsLoad: availability.some((c) => c.readsLoad === true) };
+      const readsLoad = availability.some((c) => c.readsLoad === true);
+      return { candidate, availability, readsLoad, readsTime: availability.some((c) => c.readsTime === true) };
     });
   }
   return found;
@@ -236,9 +247,11 @@ function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
   // Only the org's own product objects are keyed by id (an unknown product is a stand-in that may share an id).
   if (ctx.org.products.get(ctx.product.id) !== ctx.product) return computeLawfulTeam(ctx, team, window);
   let memo = memos.get(ctx.org);
-  if (!memo) memos.set(ctx.org, (memo = { keys: new Map(), reps: 0 }));
-  let teams = memo.keys.get(ctx.lawfulKey);
+  if (!memo) memos.set(ctx.org, (memo = { keys: new Map(), reps: 0, lastKey: undefined, lastTeams: undefined }));
+  let teams = memo.lastKey === ctx.lawfulKey ? memo.lastTeams : memo.keys.get(ctx.lawfulKey);
   if (!teams) memo.keys.set(ctx.lawfulKey, (teams = new Map()));
+  memo.lastKey = ctx.lawfulKey;
+  memo.lastTeams = teams;
   const hit = teams.get(team);
   if (hit && hit.from <= ctx.at && ctx.at < hit.to) return hit;
   const fresh = computeLawfulTeam(ctx, team, window);
@@ -387,15 +400,27 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   const outcomes: AvailabilityOutcome[] = [];
   // A new window (the next minute) mostly says what the last one said (a paused rep is still paused, an absent one
   // still absent): an outcome equal to the rep's last one is that very object, so its verdict is not built again, and
-  // when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam).
+  // when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam). A rep whose
+  // checks read no time (RepCheck.readsTime) and whose load is the one its last outcome was evaluated with is not
+  // evaluated at all: its outcome cannot have changed (same config, load, applicability and working-hours setting —
+  // the slot — and no presence or exclusion, or the team would have gone the fresh way).
   const before = last?.outcomes;
   let same = before !== undefined;
+  let k = 0; // the rep's position in last.loadReps (same reps, same order: the slot fixes every rep's checks)
   for (let i = 0; i < lt.reps.length; i++) {
     const lr = lt.reps[i]!;
+    let unchanged = before !== undefined && !lr.readsTime;
     if (lr.readsLoad) {
+      const load = ctx.state.load(lr.rep.id);
       loadReps.push(i);
       loadIds.push(lr.rep.id);
-      loads.push(ctx.state.load(lr.rep.id));
+      loads.push(load);
+      unchanged &&= last!.loadReps[k] === i && sameLoad(load, last!.loads[k]);
+      k++;
+    }
+    if (unchanged) {
+      outcomes.push(before![i]!);
+      continue;
     }
     const outcome = availabilityOf(ctx, lr);
     const kept = before !== undefined && sameOutcome(outcome, before[i]!) ? before[i]! : outcome;

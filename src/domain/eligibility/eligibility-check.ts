@@ -84,4 +84,10 @@ export interface RepCheck extends Applicability {
    * reuses a team's availability verdicts while none of these changed, re-reading only the loads.
    */
   readonly readsLoad?: true;
+  /**
+   * true when the check reads the decision time (the local minute or date through `zonedParts`, or out-of-office
+   * periods). Absent: for a rep the presence snapshot does not name, the outcome depends on the rep's config and load
+   * alone, so decision/team-verdict.ts carries it into the next minute unevaluated while the rep's load is unchanged.
+   */
+  readonly readsTime?: true;
 }
