@@ -50,8 +50,11 @@ interface LawfulTeam {
   readonly to: number;
   readonly reasons: readonly DecisionReason[];
   readonly reliedOn: readonly string[];
-  /** The whole verdict when a team check failed (its reps are then not evaluated); null when every team check passed. */
-  readonly failed: TeamVerdict | null;
+  /**
+   * The whole evaluation when a team check failed (its reps are then not evaluated; frozen, the same object for every
+   * decision under this key); null when every team check passed.
+   */
+  readonly failed: TeamEvaluation | null;
   readonly reps: readonly LawfulRep[];
   /** The team entity's firm licences in the lead's jurisdiction (part of the lawful key), and how many reps are lawful. */
   readonly licences: readonly LicenceSummary[];
@@ -234,7 +237,8 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
   if (reasons.length > 0) {
     const failed = { id: team.id, name: team.name, entity: team.entity, pass: false, reasons, licences, reliedOn, reps: NONE };
     const rest = { reps: NONE, licences, lawfulReps: 0, last: null };
-    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: immutableData(failed), ...rest };
+    const evaluation = Object.freeze({ verdict: immutableData(failed), eligible: NONE, lawfulReps: 0 });
+    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: evaluation, ...rest };
   }
   const repStatics = teamStatics(ctx, team);
   const reps = team.reps.map((rep, i) => lawfulRep(ctx, rep, repStatics[i]!));
@@ -479,7 +483,7 @@ function evaluation(team: CompiledTeam, lt: LawfulTeam, verdicts: readonly RepVe
  */
 export function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): TeamEvaluation {
   const lt = lawfulTeam(ctx, team);
-  if (lt.failed) return { verdict: lt.failed, eligible: NONE, lawfulReps: 0 };
+  if (lt.failed) return lt.failed;
   if (touchedByInputs(ctx, team))
     return evaluation(
       team,
