@@ -22,7 +22,7 @@ import type { RoutingStateView } from '../../src/domain/strategies/routing-state
 const START = Date.parse('2026-11-24T16:58:40Z'); // Dubai reps' working hours (07:00–21:00 local) end at 17:00Z
 const MIDNIGHT = Date.parse('2026-11-24T23:59:20Z'); // London's local day changes: daily counters restart
 
-/** The synthetic org with small caps and out-of-office periods that start and end inside the runs. */
+/** The synthetic org with small caps, out-of-office periods that start and end inside the runs, and closed days. */
 function tightOrg(): CompiledOrg {
   const config = syntheticOrg();
   const reps = (config.reps as Record<string, unknown>[]).map((rep, k) => ({
@@ -39,7 +39,11 @@ function tightOrg(): CompiledOrg {
           ]
         : [],
   }));
-  const compiled = compileConfigObject({ ...config, reps });
+  // Every fifth team closed on the 25th (local): the runs that cross a local midnight meet TEAM_CLOSED.
+  const teams = (config.teams as Record<string, unknown>[]).map((team, t) =>
+    t % 5 === 0 ? { ...team, calendar: { extraClosedDays: ['2026-11-25'] } } : team,
+  );
+  const compiled = compileConfigObject({ ...config, teams, reps });
   if (!compiled.ok) throw new Error(JSON.stringify(compiled.error.slice(0, 3)));
   return compiled.value.org;
 }
@@ -120,7 +124,8 @@ describe('reused availability verdicts', () => {
     // the others evaluated again — across working-hours ends, local midnights and out-of-office periods.
     let t = START;
     const reasons = sameBytesAsFresh(2_000, 1806, (_i, rnd) => (t += 10_000 + Math.floor(rnd() * 20_000)));
-    for (const code of ['CAPACITY_REACHED', 'DAILY_CAP_REACHED', 'OUT_OF_HOURS', 'REP_AWAY', 'EXCLUDED_FROM_REROUTE'])
+    // Not vacuous: the checks that read the time and the caps took reps out (exclusions: the run above).
+    for (const code of ['CAPACITY_REACHED', 'DAILY_CAP_REACHED', 'OUT_OF_HOURS', 'TEAM_CLOSED', 'REP_AWAY'])
       expect([...reasons]).toContain(code);
   }, 120_000);
 
