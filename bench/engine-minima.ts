@@ -10,30 +10,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type * as ConfigModuleNs from '../src/config/load-config.ts';
-import type * as DecideModuleNs from '../src/domain/decision/decide.ts';
-import type * as LeadModuleNs from '../src/domain/lead/lead.schema.ts';
-import type * as StateModuleNs from '../src/domain/strategies/in-memory-routing-state.ts';
-import type * as OrgModuleNs from './synthetic-org.ts';
+import { join } from 'node:path';
+import { engineCheckout } from './engine-checkout.ts';
 
 const AT = Date.parse('2026-11-24T16:00:00Z');
 
 /** One run in this process: each measured decision's latency (ns) written to `out` as JSON. */
 async function runOnce(root: string, n: number, out: string): Promise<void> {
-  const at = (p: string) => pathToFileURL(resolve(root, p)).href;
-  const { compileConfigObject } = (await import(at('src/config/load-config.ts'))) as typeof ConfigModuleNs;
-  const { decide } = (await import(at('src/domain/decision/decide.ts'))) as typeof DecideModuleNs;
-  const { LeadSchema } = (await import(at('src/domain/lead/lead.schema.ts'))) as typeof LeadModuleNs;
-  const { InMemoryRoutingState } = (await import(at('src/domain/strategies/in-memory-routing-state.ts'))) as typeof StateModuleNs;
-  const { syntheticLeads, syntheticOrg } = (await import(at('bench/synthetic-org.ts'))) as typeof OrgModuleNs;
-  const config = syntheticOrg();
-  const compiled = compileConfigObject(config);
-  if (!compiled.ok) throw new Error(`${root}: org does not compile`);
-  const org = compiled.value.org;
-  const leads = syntheticLeads(n, config.products.length).map((l) => LeadSchema.parse(l));
-  const state = new InMemoryRoutingState();
+  const { decide, org, leads, state } = await engineCheckout(root, n);
   for (let i = 0; i < Math.min(2000, n); i++) decide({ org, lead: leads[i]!, at: AT, state, decisionId: 'warm' });
   globalThis.gc?.();
   const ns: number[] = [];
