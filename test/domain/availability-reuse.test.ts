@@ -1,14 +1,17 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { syntheticLeads, syntheticOrg } from '../../bench/synthetic-org.ts';
 import { compileConfigObject } from '../../src/config/load-config.ts';
 import { decide } from '../../src/domain/decision/decide.ts';
+import type { DecisionContext, RepCheck } from '../../src/domain/eligibility/eligibility-check.ts';
+import * as repChecks from '../../src/domain/eligibility/rep-checks.ts';
 import type { RepAway } from '../../src/domain/eligibility/rep-presence.ts';
 import { LeadSchema } from '../../src/domain/lead/lead.schema.ts';
 import type { CompiledOrg } from '../../src/domain/org/compiled-org.ts';
 import { canonicalJson } from '../../src/domain/shared/canonical-json.ts';
 import { seededUniform } from '../../src/domain/shared/seeded-random.ts';
 import { InMemoryRoutingState } from '../../src/domain/strategies/in-memory-routing-state.ts';
-import type { RoutingStateView } from '../../src/domain/strategies/routing-state.ts';
+import type { RepLoad, RoutingStateView } from '../../src/domain/strategies/routing-state.ts';
 
 /**
  * A team's availability verdicts are reused from decision to decision while the minute, the out-of-office windows and
@@ -161,5 +164,55 @@ describe('reused availability verdicts', () => {
     // Not vacuous: unavailable reps (paused, out of office, at a cap) and whole teams were met in both minutes.
     expect(keptReps).toBeGreaterThan(50);
     expect(keptTeams).toBeGreaterThan(50);
+  });
+});
+
+describe('RepCheck.timeIndependent', () => {
+  // team-verdict.ts carries a timeIndependent check's outcome into the next minute unevaluated: a check that declares
+  // it and still reads the time would keep a stale outcome. Every declared check, on every rep of the tight org (hours,
+  // caps, out-of-office, closed days), with loads at and below the caps, must give the same result at any instant.
+  const org = tightOrg();
+  const checks = Object.values(repChecks).filter((c): c is RepCheck => !Array.isArray(c) && typeof c === 'object');
+  const declared = checks.filter((c) => c.timeIndependent === true);
+  const context = (at: number, loads: ReadonlyMap<string, RepLoad>): DecisionContext =>
+    ({
+      at,
+      org,
+      presence: new Map(),
+      respectWorkingHours: true,
+      state: { load: (repId: string) => loads.get(repId), poolSeq: () => 0, ledgerEntry: () => undefined },
+    }) as unknown as DecisionContext;
+
+  it('is declared by the checks that read no time (status, presence, open-lead cap)', () => {
+    expect(declared.map((c) => c.name).sort()).toEqual(['open-capacity', 'presence', 'status']);
+  });
+
+  it('a declared check gives the same result at any instant', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4 * 24 * 60 }), { minLength: 2, maxLength: 4 }), fc.nat(3), (minutes, open) => {
+        const loads = new Map([...org.repsById.keys()].map((id) => [id, { open, day: '2026-11-25', today: open }]));
+        for (const check of declared)
+          for (const rep of org.repsById.values()) {
+            const results = minutes.map((m) => check.evaluate(context(START + m * 60_000, loads), rep));
+            for (const r of results) expect(r).toEqual(results[0]);
+          }
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('each check that reads the time gives another result at another instant on this org (so it must not declare it)', () => {
+    const readers = checks.filter((c) => c.kind === 'availability' && c.timeIndependent !== true);
+    expect(readers.map((c) => c.name).sort()).toEqual(['daily-capacity', 'out-of-office', 'team-calendar', 'working-hours']);
+    for (const check of readers) {
+      const load = check.name === 'daily-capacity' ? { open: 0, day: '2026-11-24', today: 4 } : undefined;
+      const at = (ms: number) => context(ms, new Map([...org.repsById.keys()].map((id) => [id, load ?? { open: 0, day: '', today: 0 }])));
+      const instants = [START - 3_600_000, START + 60_000, MIDNIGHT - 3_600_000, MIDNIGHT + 60_000, MIDNIGHT + 12 * 3_600_000];
+      const differs = [...org.repsById.values()].some((rep) => {
+        const results = instants.map((ms) => JSON.stringify(check.evaluate(at(ms), rep)));
+        return new Set(results).size > 1;
+      });
+      expect(differs, check.name).toBe(true);
+    }
   });
 });

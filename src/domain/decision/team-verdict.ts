@@ -38,7 +38,7 @@ interface LawfulRep {
   readonly availability: readonly RepCheck[];
   /** Whether one of them reads the rep's load (RepCheck.readsLoad). */
   readonly readsLoad: boolean;
-  /** Whether one of them reads the decision time (RepCheck.readsTime). */
+  /** Whether one of them reads the decision time (one not declared RepCheck.timeIndependent). */
   readonly readsTime: boolean;
   /** The verdict last built for an availability outcome with failures (a memo slot: the same outcome, the same verdict). */
   unavailable: { readonly outcome: AvailabilityOutcome; readonly verdict: RepVerdict } | null;
@@ -208,7 +208,7 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): readonly RepStat
       const availability = availabilityChecks(ctx, rep);
       const candidate = other?.[i]!.candidate ?? Object.freeze({ team, rep });
       const readsLoad = availability.some((c) => c.readsLoad === true);
-      return { candidate, availability, readsLoad, readsTime: availability.some((c) => c.readsTime === true) };
+      return { candidate, availability, readsLoad, readsTime: availability.some((c) => c.timeIndependent !== true) };
     });
   }
   return found;
@@ -405,7 +405,7 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   // A new window (the next minute) mostly says what the last one said (a paused rep is still paused, an absent one
   // still absent): an outcome equal to the rep's last one is that very object, so its verdict is not built again, and
   // when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam). A rep whose
-  // checks read no time (RepCheck.readsTime) and whose load is the one its last outcome was evaluated with is not
+  // checks read no time (all RepCheck.timeIndependent) and whose load is the one its last outcome was evaluated with is not
   // evaluated at all: its outcome cannot have changed (same config, load, applicability and working-hours setting —
   // the slot — and no presence or exclusion, or the team would have gone the fresh way).
   const before = last?.outcomes;

@@ -57,6 +57,7 @@ export const repAppropriateness: RepCheck = {
 export const repStatus: RepCheck = {
   name: 'status',
   kind: 'availability',
+  timeIndependent: true,
   canFail: (rep) => rep.status !== 'active',
   evaluate: (_ctx, rep) =>
     rep.status === 'paused'
@@ -71,7 +72,6 @@ export const repStatus: RepCheck = {
 export const outOfOffice: RepCheck = {
   name: 'out-of-office',
   kind: 'availability',
-  readsTime: true,
   canFail: (rep) => rep.outOfOffice.length > 0,
   evaluate(ctx, rep) {
     const period = rep.outOfOffice.find((p) => p.fromMs <= ctx.at && ctx.at < p.toMs);
@@ -83,11 +83,12 @@ export const outOfOffice: RepCheck = {
 
 /**
  * The rep said they are away (presence, not config): no new leads until they are back or their `until` passes. Reads
- * the time only for a rep the presence snapshot names (a team with one is evaluated afresh), so not `readsTime`.
+ * the time only for a rep the presence snapshot names (a team with one is evaluated afresh), so `timeIndependent`.
  */
 export const repAway: RepCheck = {
   name: 'presence',
   kind: 'availability',
+  timeIndependent: true,
   evaluate(ctx, rep) {
     const away = ctx.presence.get(rep.id);
     if (!awayAt(away, ctx.at)) return PASS;
@@ -103,7 +104,6 @@ export const repAway: RepCheck = {
 export const teamCalendar: RepCheck = {
   name: 'team-calendar',
   kind: 'availability',
-  readsTime: true,
   canFail: (rep) => rep.closedDays.size > 0,
   evaluate(ctx, rep) {
     if (!ctx.respectWorkingHours || rep.closedDays.size === 0) return PASS;
@@ -121,7 +121,6 @@ const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${St
 export const workingHours: RepCheck = {
   name: 'working-hours',
   kind: 'availability',
-  readsTime: true,
   canFail: (rep) => rep.workingMinutes !== null,
   evaluate(ctx, rep) {
     if (!ctx.respectWorkingHours || rep.workingMinutes === null) return PASS;
@@ -149,6 +148,7 @@ function outOfHours(timeZone: string, local: ZonedParts): CheckResult {
 export const openCapacity: RepCheck = {
   name: 'open-capacity',
   kind: 'availability',
+  timeIndependent: true,
   readsLoad: true,
   canFail: (rep) => rep.capacity.maxOpenLeads !== undefined,
   evaluate(ctx, rep) {
@@ -162,7 +162,6 @@ export const openCapacity: RepCheck = {
 export const dailyCapacity: RepCheck = {
   name: 'daily-capacity',
   kind: 'availability',
-  readsTime: true,
   readsLoad: true,
   canFail: (rep) => rep.capacity.maxLeadsPerDay !== undefined,
   evaluate(ctx, rep) {
