@@ -12,22 +12,7 @@
  *   For the harness's own noise, give two checkouts of the same commit (not the same directory twice: one module
  *   instance would then serve both sides).
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type * as ConfigModuleNs from '../src/config/load-config.ts';
-import type * as DecideModuleNs from '../src/domain/decision/decide.ts';
-import type * as LeadModuleNs from '../src/domain/lead/lead.schema.ts';
-import type * as CanonicalModuleNs from '../src/domain/shared/canonical-json.ts';
-import type * as StateModuleNs from '../src/domain/strategies/in-memory-routing-state.ts';
-import type * as OrgModuleNs from './synthetic-org.ts';
-
-// Each side's modules come from its own checkout, typed as this checkout's.
-type ConfigModule = typeof ConfigModuleNs;
-type DecideModule = typeof DecideModuleNs;
-type LeadModule = typeof LeadModuleNs;
-type CanonicalModule = typeof CanonicalModuleNs;
-type StateModule = typeof StateModuleNs;
-type OrgModule = typeof OrgModuleNs;
+import { engineCheckout } from './engine-checkout.ts';
 
 const baseRoot = process.argv[2] ?? '/work/wt-base';
 const n = Number(process.argv[3] ?? 20_000);
@@ -46,19 +31,7 @@ interface Side {
 }
 
 async function load(root: string): Promise<Side> {
-  const at = (p: string) => pathToFileURL(resolve(root, p)).href;
-  const { canonicalDataJson } = (await import(at('src/domain/shared/canonical-json.ts'))) as CanonicalModule;
-  const { decide } = (await import(at('src/domain/decision/decide.ts'))) as DecideModule;
-  const { LeadSchema } = (await import(at('src/domain/lead/lead.schema.ts'))) as LeadModule;
-  const { InMemoryRoutingState } = (await import(at('src/domain/strategies/in-memory-routing-state.ts'))) as StateModule;
-  const { syntheticLeads, syntheticOrg } = (await import(at('bench/synthetic-org.ts'))) as OrgModule;
-  const { compileConfigObject } = (await import(at('src/config/load-config.ts'))) as ConfigModule;
-  const config = syntheticOrg();
-  const compiled = compileConfigObject(config);
-  if (!compiled.ok) throw new Error(`${root}: org does not compile`);
-  const org = compiled.value.org;
-  const leads = syntheticLeads(n, config.products.length).map((l) => LeadSchema.parse(l));
-  const state = new InMemoryRoutingState();
+  const { decide, canonicalDataJson, org, leads, state } = await engineCheckout(root, n);
   const decideOne = (i: number): string => {
     const r = decide({ org, lead: leads[i % leads.length]!, at: AT + i * 50, state, decisionId: `d${i}` });
     state.apply(r.changes);

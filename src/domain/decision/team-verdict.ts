@@ -38,6 +38,8 @@ interface LawfulRep {
   readonly availability: readonly RepCheck[];
   /** Whether one of them reads the rep's load (RepCheck.readsLoad). */
   readonly readsLoad: boolean;
+  /** Whether one of them reads the decision time (one not declared RepCheck.timeIndependent). */
+  readonly readsTime: boolean;
   /** The verdict last built for an availability outcome with failures (a memo slot: the same outcome, the same verdict). */
   unavailable: { readonly outcome: AvailabilityOutcome; readonly verdict: RepVerdict } | null;
 }
@@ -48,8 +50,11 @@ interface LawfulTeam {
   readonly to: number;
   readonly reasons: readonly DecisionReason[];
   readonly reliedOn: readonly string[];
-  /** The whole verdict when a team check failed (its reps are then not evaluated); null when every team check passed. */
-  readonly failed: TeamVerdict | null;
+  /**
+   * The whole evaluation when a team check failed (its reps are then not evaluated; frozen, the same object for every
+   * decision under this key); null when every team check passed.
+   */
+  readonly failed: TeamEvaluation | null;
   readonly reps: readonly LawfulRep[];
   /** The team entity's firm licences in the lead's jurisdiction (part of the lawful key), and how many reps are lawful. */
   readonly licences: readonly LicenceSummary[];
@@ -94,6 +99,12 @@ interface Memo {
   /** By lawful key (DecisionContext.lawfulKey), then team. */
   readonly keys: Map<string, Map<CompiledTeam, LawfulTeam>>;
   reps: number;
+  /**
+   * The last key looked up and its teams: a decision asks for every candidate team under one key string, and a look-up
+   * in a map of thousands of keys (a cache miss on a key string built by an earlier decision) is paid once, not per team.
+   */
+  lastKey: string | undefined;
+  lastTeams: Map<CompiledTeam, LawfulTeam> | undefined;
 }
 const memos = new WeakMap<CompiledOrg, Memo>();
 // Shared by every key: a rep's (team, rep) candidate pair and availability checks, and the few distinct lists of these.
@@ -172,6 +183,7 @@ function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics):
     whenAvailable,
     availability: statics.availability,
     readsLoad: statics.readsLoad,
+    readsTime: statics.readsTime,
     unavailable: null,
   };
 }
@@ -181,6 +193,7 @@ interface RepStatics {
   readonly candidate: Candidate;
   readonly availability: readonly RepCheck[];
   readonly readsLoad: boolean;
+  readonly readsTime: boolean;
 }
 
 /** Per rep of the team (team.reps order), its statics for this lead's applicability of checks. */
@@ -194,7 +207,8 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): readonly RepStat
     found = both[slot] = team.reps.map((rep, i) => {
       const availability = availabilityChecks(ctx, rep);
       const candidate = other?.[i]!.candidate ?? Object.freeze({ team, rep });
-      return { candidate, availability, readsLoad: availability.some((c) => c.readsLoad === true) };
+      const readsLoad = availability.some((c) => c.readsLoad === true);
+      return { candidate, availability, readsLoad, readsTime: availability.some((c) => c.timeIndependent !== true) };
     });
   }
   return found;
@@ -223,7 +237,8 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
   if (reasons.length > 0) {
     const failed = { id: team.id, name: team.name, entity: team.entity, pass: false, reasons, licences, reliedOn, reps: NONE };
     const rest = { reps: NONE, licences, lawfulReps: 0, last: null };
-    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: immutableData(failed), ...rest };
+    const evaluation = Object.freeze({ verdict: immutableData(failed), eligible: NONE, lawfulReps: 0 });
+    return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: evaluation, ...rest };
   }
   const repStatics = teamStatics(ctx, team);
   const reps = team.reps.map((rep, i) => lawfulRep(ctx, rep, repStatics[i]!));
@@ -236,9 +251,11 @@ function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
   // Only the org's own product objects are keyed by id (an unknown product is a stand-in that may share an id).
   if (ctx.org.products.get(ctx.product.id) !== ctx.product) return computeLawfulTeam(ctx, team, window);
   let memo = memos.get(ctx.org);
-  if (!memo) memos.set(ctx.org, (memo = { keys: new Map(), reps: 0 }));
-  let teams = memo.keys.get(ctx.lawfulKey);
+  if (!memo) memos.set(ctx.org, (memo = { keys: new Map(), reps: 0, lastKey: undefined, lastTeams: undefined }));
+  let teams = memo.lastKey === ctx.lawfulKey ? memo.lastTeams : memo.keys.get(ctx.lawfulKey);
   if (!teams) memo.keys.set(ctx.lawfulKey, (teams = new Map()));
+  memo.lastKey = ctx.lawfulKey;
+  memo.lastTeams = teams;
   const hit = teams.get(team);
   if (hit && hit.from <= ctx.at && ctx.at < hit.to) return hit;
   const fresh = computeLawfulTeam(ctx, team, window);
@@ -387,15 +404,27 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   const outcomes: AvailabilityOutcome[] = [];
   // A new window (the next minute) mostly says what the last one said (a paused rep is still paused, an absent one
   // still absent): an outcome equal to the rep's last one is that very object, so its verdict is not built again, and
-  // when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam).
+  // when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam). A rep whose
+  // checks read no time (all RepCheck.timeIndependent) and whose load is the one its last outcome was evaluated with is not
+  // evaluated at all: its outcome cannot have changed (same config, load, applicability and working-hours setting —
+  // the slot — and no presence or exclusion, or the team would have gone the fresh way).
   const before = last?.outcomes;
   let same = before !== undefined;
+  let k = 0; // the rep's position in last.loadReps (same reps, same order: the slot fixes every rep's checks)
   for (let i = 0; i < lt.reps.length; i++) {
     const lr = lt.reps[i]!;
+    let unchanged = before !== undefined && !lr.readsTime;
     if (lr.readsLoad) {
+      const load = ctx.state.load(lr.rep.id);
       loadReps.push(i);
       loadIds.push(lr.rep.id);
-      loads.push(ctx.state.load(lr.rep.id));
+      loads.push(load);
+      unchanged &&= last!.loadReps[k] === i && sameLoad(load, last!.loads[k]);
+      k++;
+    }
+    if (unchanged) {
+      outcomes.push(before![i]!);
+      continue;
     }
     const outcome = availabilityOf(ctx, lr);
     const kept = before !== undefined && sameOutcome(outcome, before[i]!) ? before[i]! : outcome;
@@ -454,7 +483,7 @@ function evaluation(team: CompiledTeam, lt: LawfulTeam, verdicts: readonly RepVe
  */
 export function evaluateTeam(ctx: DecisionContext, team: CompiledTeam): TeamEvaluation {
   const lt = lawfulTeam(ctx, team);
-  if (lt.failed) return { verdict: lt.failed, eligible: NONE, lawfulReps: 0 };
+  if (lt.failed) return lt.failed;
   if (touchedByInputs(ctx, team))
     return evaluation(
       team,

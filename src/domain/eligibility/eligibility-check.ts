@@ -84,4 +84,12 @@ export interface RepCheck extends Applicability {
    * reuses a team's availability verdicts while none of these changed, re-reading only the loads.
    */
   readonly readsLoad?: true;
+  /**
+   * true when the check's outcome does not depend on the decision time: for a rep the presence snapshot does not name,
+   * it depends on the rep's config and load alone, so decision/team-verdict.ts carries it into the next minute
+   * unevaluated while the rep's load is unchanged. Absent means "reads the time" (the local minute or date through
+   * `zonedParts`, out-of-office periods): a new check is re-evaluated every minute unless it declares otherwise, so
+   * forgetting the flag costs speed, never a stale outcome.
+   */
+  readonly timeIndependent?: true;
 }

@@ -1,6 +1,6 @@
-import { zonedParts } from '../shared/zoned-time.ts';
+import { zonedParts, type ZonedParts } from '../shared/zoned-time.ts';
 import { APPOINTMENT_CODES, checkCoverage, INDIVIDUAL_CODES } from './licence-coverage.ts';
-import { fail, PASS, type RepCheck } from './eligibility-check.ts';
+import { fail, PASS, type CheckResult, type RepCheck } from './eligibility-check.ts';
 import { awayAt } from './rep-presence.ts';
 
 /** The individual grant(s): every product line, in the lead's jurisdiction, for its customer type. */
@@ -57,6 +57,7 @@ export const repAppropriateness: RepCheck = {
 export const repStatus: RepCheck = {
   name: 'status',
   kind: 'availability',
+  timeIndependent: true,
   canFail: (rep) => rep.status !== 'active',
   evaluate: (_ctx, rep) =>
     rep.status === 'paused'
@@ -80,10 +81,14 @@ export const outOfOffice: RepCheck = {
   },
 };
 
-/** The rep said they are away (presence, not config): no new leads until they are back or their `until` passes. */
+/**
+ * The rep said they are away (presence, not config): no new leads until they are back or their `until` passes. Reads
+ * the time only for a rep the presence snapshot names (a team with one is evaluated afresh), so `timeIndependent`.
+ */
 export const repAway: RepCheck = {
   name: 'presence',
   kind: 'availability',
+  timeIndependent: true,
   evaluate(ctx, rep) {
     const away = ctx.presence.get(rep.id);
     if (!awayAt(away, ctx.at)) return PASS;
@@ -123,13 +128,27 @@ export const workingHours: RepCheck = {
     const ranges = rep.workingMinutes[local.weekday] ?? [];
     // A loop, not some(): this runs for every rep of every candidate team.
     for (const [from, to] of ranges) if (local.minuteOfDay >= from && local.minuteOfDay < to) return PASS;
-    return fail('OUT_OF_HOURS', `${hhmm(local.minuteOfDay)} ${rep.timeZone} is outside working hours`);
+    return outOfHours(rep.timeZone, local);
   },
 };
+
+// The failure names only the zone and its local minute, so every rep out of hours in one zone at one minute shares it:
+// a new minute re-evaluates whole teams (decision/team-verdict.ts), and this was a detail string built per rep.
+// Keyed by the very ZonedParts object zonedParts returns for that zone and minute (a new minute is a new object).
+const outOfHoursByZone = new Map<string, { readonly local: ZonedParts; readonly result: CheckResult }>();
+function outOfHours(timeZone: string, local: ZonedParts): CheckResult {
+  const last = outOfHoursByZone.get(timeZone);
+  if (last !== undefined && last.local === local) return last.result;
+  const result = Object.freeze(fail('OUT_OF_HOURS', `${hhmm(local.minuteOfDay)} ${timeZone} is outside working hours`));
+  if (outOfHoursByZone.size > 10_000) outOfHoursByZone.clear();
+  outOfHoursByZone.set(timeZone, { local, result });
+  return result;
+}
 
 export const openCapacity: RepCheck = {
   name: 'open-capacity',
   kind: 'availability',
+  timeIndependent: true,
   readsLoad: true,
   canFail: (rep) => rep.capacity.maxOpenLeads !== undefined,
   evaluate(ctx, rep) {

@@ -82,20 +82,23 @@ export function chairmanPick(
   }
   // Reps at least `threshold` behind may take the lead; should none be (possible only when the set
   // changes lead by lead), everyone may. Linear scan: the ledger row order stays the candidates' order.
-  const mayTake = (r: LedgerRow) => !anyBehind || r.shortfall >= threshold - EPSILON;
+  const floor = threshold - EPSILON;
   let best = -1;
-  for (let i = 0; i < n; i++) if (mayTake(rows[i]!) && (best < 0 || before(rows[i]!, rows[best]!))) best = i;
+  for (let i = 0; i < n; i++) if ((!anyBehind || rows[i]!.shortfall >= floor) && (best < 0 || before(rows[i]!, rows[best]!))) best = i;
   const row = rows[best]!;
   const tied: string[] = [];
-  for (const r of rows) if (mayTake(r) && Math.abs(r.dueIn - row.dueIn) <= EPSILON) tied.push(r.rep);
-  tied.sort();
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    if ((!anyBehind || r.shortfall >= floor) && Math.abs(r.dueIn - row.dueIn) <= EPSILON) tied.push(r.rep);
+  }
+  if (tied.length > 1) tied.sort();
   const seq = state.poolSeq(pool) + 1;
   const entries = newLedgerEntries();
-  for (const r of rows) {
-    entries[r.rep] =
-      r.rep === row.rep
-        ? { assigned: r.assigned + 1, entitled: r.entitled, lastSeq: seq }
-        : { assigned: r.assigned, entitled: r.entitled, lastSeq: r.lastSeq };
+  for (let i = 0; i < n; i++) {
+    const r = rows[i]!;
+    // By rep id, not index: a rep in two candidate teams has two rows, and both entries say it took the lead.
+    const won = r.rep === row.rep;
+    entries[r.rep] = { assigned: won ? r.assigned + 1 : r.assigned, entitled: r.entitled, lastSeq: won ? seq : r.lastSeq };
   }
   return { candidate: candidates[best] as Candidate, row, rows, threshold, tied, seq, entries };
 }
