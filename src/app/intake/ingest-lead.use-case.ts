@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { routingScope } from '../../domain/decision/decide.ts';
 import type { Decision, DecisionOutcome } from '../../domain/decision/decision.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import { dedupeKeys } from '../../domain/intake/dedupe-keys.ts';
@@ -225,6 +226,7 @@ async function beginIntake(
     committed: () => {
       if (publishedHere) markPublished(ctx.store, prepared.org.hash);
     },
+    scope: linked ? undefined : routingScope(prepared.org, recorded.lead, prepared.receivedAtMs),
   };
 }
 

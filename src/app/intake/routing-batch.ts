@@ -1,3 +1,4 @@
+import type { RoutingScope } from '../../store/ports/routing-state.port.ts';
 import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
 import { BatchRoutingLocks } from '../routing/batch-routing-locks.ts';
 
@@ -24,6 +25,8 @@ export interface BegunLead<T> {
   finish(): Promise<T>;
   /** After the COMMIT that contains the lead (remember what it published). */
   committed(): void;
+  /** The routing locks `finish` will ask for (none: it routes nothing). */
+  readonly scope?: RoutingScope | undefined;
 }
 
 export interface BatchedLead<T> {
@@ -127,6 +130,10 @@ class RoutingBatcher {
         // The steps before the routing locks side by side: their statements share round trips.
         const begun = await Promise.all(batch.map((w) => w.lead.begin(tx, locks)));
         open();
+        // Every lead's routing locks at once, in the global order (pools, then reps, each sorted): one round trip, and a
+        // lead of the batch never asks for a lock that sorts before one the batch already holds.
+        const scopes = begun.flatMap((b) => (b.scope ? [b.scope] : []));
+        if (scopes.length > 1) await locks.lock(tx, { pools: scopes.flatMap((s) => s.pools), repIds: scopes.flatMap((s) => s.repIds) });
         const values: unknown[] = [];
         for (const b of begun) values.push(await b.finish());
         return { values, begun };

@@ -32,7 +32,7 @@ export class BatchRoutingLocks {
   async lock(tx: UnitOfWork, scope: RoutingScope): Promise<LockedScope> {
     const held = this.#held;
     if (held === undefined || this.#read === undefined || !covers(held, scope)) {
-      const union = held === undefined ? scope : { pools: joined(held.pools, scope.pools), repIds: joined(held.repIds, scope.repIds) };
+      const union = { pools: joined(held?.pools ?? [], scope.pools), repIds: joined(held?.repIds ?? [], scope.repIds) };
       this.#read = await lockScopeWithPresence(tx, union);
       this.#held = union;
       this.#seqs.clear();
