@@ -151,7 +151,7 @@ describe.skipIf(!pgCheck.run)('routing batch on PostgreSQL', () => {
       let run = 0;
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.record({ fails: fc.boolean(), repeatOf: fc.option(fc.nat(30), { nil: undefined }) }), {
+          fc.array(fc.record({ fails: fc.boolean(), repeatOf: fc.option(fc.nat(13), { nil: undefined }) }), {
             minLength: 2,
             maxLength: 14,
           }),
@@ -189,6 +189,23 @@ describe.skipIf(!pgCheck.run)('routing batch on PostgreSQL', () => {
         ),
         { numRuns: 12 },
       );
+    });
+
+    it('the same person twice among concurrent leads: one routed, the other its DUPLICATE (never in one batch)', async () => {
+      const bodies = [0, 1, 2, 3, 1, 4, 2, 5].map((i) => serviceLead('twice', i));
+      const answers = await Promise.all(
+        bodies.map((payload) => svc.app.inject({ method: 'POST', url: '/v1/leads', headers: auth(svc.tokens.integration), payload })),
+      );
+      const out = answers.map((res) => res.json() as { leadId: string; status: string; duplicateOf: string | null });
+      for (const [first, again] of [
+        [1, 4],
+        [2, 6],
+      ] as const) {
+        const statuses = [out[first]!.status, out[again]!.status];
+        expect(statuses.filter((s) => s === 'DUPLICATE')).toHaveLength(1);
+        const [original, duplicate] = statuses[0] === 'DUPLICATE' ? [out[again]!, out[first]!] : [out[first]!, out[again]!];
+        expect(duplicate.duplicateOf).toBe(original.leadId);
+      }
     });
 
     it('concurrent leads share transactions (the batch forms)', async () => {
