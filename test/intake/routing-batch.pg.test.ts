@@ -86,21 +86,23 @@ describe.skipIf(!pgCheck.run)('routing batch on PostgreSQL', () => {
       const scope = { pools: POOLS, repIds: REPS };
       await fc.assert(
         fc.asyncProperty(fc.array(change, { maxLength: 4 }), fc.array(change, { minLength: 1, maxLength: 6 }), async (before, during) => {
-          await store.transaction(async (tx) => {
-            for (const c of before) await tx.routingState.apply(toChanges(c));
-            const locks = new BatchRoutingLocks();
-            await locks.lock(tx, scope);
-            for (const c of during) {
-              await tx.routingState.apply(toChanges(c));
-              locks.applied(toChanges(c));
-              const held = readAll((await locks.lock(tx, scope)).state);
-              const fresh = readAll(await tx.routingState.lockScope(scope));
-              expect(held).toEqual(fresh);
-            }
-            throw new RolledBack();
-          }).catch((e: unknown) => {
-            if (!(e instanceof RolledBack)) throw e;
-          });
+          await store
+            .transaction(async (tx) => {
+              for (const c of before) await tx.routingState.apply(toChanges(c));
+              const locks = new BatchRoutingLocks();
+              await locks.lock(tx, scope);
+              for (const c of during) {
+                await tx.routingState.apply(toChanges(c));
+                locks.applied(toChanges(c));
+                const held = readAll((await locks.lock(tx, scope)).state);
+                const fresh = readAll(await tx.routingState.lockScope(scope));
+                expect(held).toEqual(fresh);
+              }
+              throw new RolledBack();
+            })
+            .catch((e: unknown) => {
+              if (!(e instanceof RolledBack)) throw e;
+            });
         }),
         { numRuns: 60 },
       );
@@ -176,7 +178,9 @@ describe.skipIf(!pgCheck.run)('routing batch on PostgreSQL', () => {
             });
             // One person, one routed lead: a repeat is a DUPLICATE of it, never routed beside it in the same batch.
             const emails = answers.flatMap((res, i) =>
-              !specs[i]!.fails && (res.json() as { status: string }).status !== 'DUPLICATE' ? [(bodies[i]!.person as { email: string }).email] : [],
+              !specs[i]!.fails && (res.json() as { status: string }).status !== 'DUPLICATE'
+                ? [(bodies[i]!.person as { email: string }).email]
+                : [],
             );
             expect(new Set(emails).size).toBe(emails.length);
             const committed = (await base.leads.list()).map((l) => l.id).filter((id) => !before.has(id));

@@ -170,7 +170,12 @@ function existingContact(
  * The lead for the routing batch (routing-batch.ts): its transaction's steps up to the routing locks, the rest, and the
  * lead in a transaction of its own (alone, or re-run after its batch rolled back).
  */
-function batchedIntake(ctx: ServiceContext, principal: Principal, prepared: PreparedIntake, claim: IdempotencyClaim): BatchedLead<IngestResponse> {
+function batchedIntake(
+  ctx: ServiceContext,
+  principal: Principal,
+  prepared: PreparedIntake,
+  claim: IdempotencyClaim,
+): BatchedLead<IngestResponse> {
   return {
     keys: prepared.keys,
     begin: (tx, locks) => beginIntake(tx, ctx, principal, prepared, claim, locks),
@@ -335,7 +340,13 @@ async function linkDuplicate(
 }
 
 /** A new person: its dedupe history entry (before the routing locks). */
-async function recordUnique(tx: UnitOfWork, ctx: ServiceContext, recorded: RecordedIntake, prepared: PreparedIntake, at: string): Promise<void> {
+async function recordUnique(
+  tx: UnitOfWork,
+  ctx: ServiceContext,
+  recorded: RecordedIntake,
+  prepared: PreparedIntake,
+  at: string,
+): Promise<void> {
   await recordLeadEvents(tx, ctx, [
     { kind: 'dedupe.unique', leadId: recorded.leadId, actor: 'system', at, keyKinds: prepared.keys.map((k) => k.split(':')[0]!) },
   ]);

@@ -157,4 +157,3 @@ async function settle(w: Waiting, run: () => Promise<unknown>): Promise<void> {
     w.reject(e);
   }
 }
-

@@ -63,7 +63,11 @@ export class BatchRoutingLocks {
     if (changes.load) {
       const { repId, day } = changes.load;
       const before = this.#loads.get(repId) ?? state.load(repId);
-      this.#loads.set(repId, { open: (before?.open ?? 0) + 1, day, today: before !== undefined && before.day === day ? before.today + 1 : 1 });
+      this.#loads.set(repId, {
+        open: (before?.open ?? 0) + 1,
+        day,
+        today: before !== undefined && before.day === day ? before.today + 1 : 1,
+      });
     }
   }
 
