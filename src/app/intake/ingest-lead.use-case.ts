@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { routingScope } from '../../domain/decision/decide.ts';
 import type { Decision, DecisionOutcome } from '../../domain/decision/decision.ts';
 import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import { dedupeKeys } from '../../domain/intake/dedupe-keys.ts';
@@ -26,6 +27,8 @@ import { routableLead } from './routable-lead.ts';
 import { decideAndRecord, ensureOrgPublished, markPublished, withScopeRetry } from '../routing/decision-recorder.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { recordScreeningNameKeys } from '../screening/screening-name-keys.ts';
+import type { BatchRoutingLocks } from '../routing/batch-routing-locks.ts';
+import { routeInBatch, type BatchedLead, type BegunLead } from './routing-batch.ts';
 
 /** What the API answers for one lead (also what an idempotent retry gets back, byte for byte). */
 export interface IngestResponse {
@@ -112,7 +115,7 @@ export async function ingestLead(
   try {
     return ok({
       statusCode: 201 as const,
-      body: await withScopeRetry(() => commitIntake(ctx, principal, prepared.value, claim)),
+      body: await routeInBatch(ctx.store, batchedIntake(ctx, principal, prepared.value, claim)),
       replayed: false,
     });
   } catch (e) {
@@ -163,6 +166,23 @@ function existingContact(
   return { leadId: found.leadId, matchedBy, score: 1, ...(found.repId !== null ? { ownerRep: found.repId } : {}) };
 }
 
+/**
+ * The lead for the routing batch (routing-batch.ts): its transaction's steps up to the routing locks, the rest, and the
+ * lead in a transaction of its own (alone, or re-run after its batch rolled back).
+ */
+function batchedIntake(
+  ctx: ServiceContext,
+  principal: Principal,
+  prepared: PreparedIntake,
+  claim: IdempotencyClaim,
+): BatchedLead<IngestResponse> {
+  return {
+    keys: prepared.keys,
+    begin: (tx, locks) => beginIntake(tx, ctx, principal, prepared, claim, locks),
+    alone: () => withScopeRetry(() => commitIntake(ctx, principal, prepared, claim)),
+  };
+}
+
 /** The one transaction; the org version is published on first use and remembered after the commit. */
 async function commitIntake(
   ctx: ServiceContext,
@@ -170,21 +190,49 @@ async function commitIntake(
   prepared: PreparedIntake,
   claim: IdempotencyClaim,
 ): Promise<IngestResponse> {
-  let publishedHere = false;
+  let committed = () => {};
   const body = await ctx.store.transaction(async (tx) => {
-    const at = toIso(ctx.clock.now());
-    publishedHere = await ensureOrgPublished(tx, ctx.store, prepared.org, at, principal.userId);
-    await tx.dedupe.lockKeys(prepared.keys);
-    const found = await tx.dedupe.findOpenAndLatest(prepared.keys, OPEN_LEAD_STATUSES, contactKeysOf(prepared.keys));
-    const original = found.open;
-    const recorded = await recordIntake(tx, ctx, principal, { ...prepared, contact: existingContact(found.latest) }, at);
-    const response = original ? await linkDuplicate(tx, ctx, recorded, original, at) : await routeNewLead(tx, ctx, recorded, prepared, at);
-    if (claim.key !== undefined)
-      await claimIdempotencyKey(tx, idempotencyScope(principal), claim.key, claim.requestHash, 201, response, at);
-    return response;
+    const begun = await beginIntake(tx, ctx, principal, prepared, claim);
+    committed = begun.committed;
+    return begun.finish();
   });
-  if (publishedHere) markPublished(ctx.store, prepared.org.hash);
+  committed();
   return body;
+}
+
+/**
+ * The transaction's steps before the routing locks (publish the org version, lock and read the dedupe keys, record the
+ * intake; a duplicate is linked), and the rest as `finish` (route a new lead, claim the idempotency key). A lead alone
+ * runs both at once; a routing batch runs every lead's first part, then every `finish`, in one transaction.
+ */
+async function beginIntake(
+  tx: UnitOfWork,
+  ctx: ServiceContext,
+  principal: Principal,
+  prepared: PreparedIntake,
+  claim: IdempotencyClaim,
+  batchLocks?: BatchRoutingLocks,
+): Promise<BegunLead<IngestResponse>> {
+  const at = toIso(ctx.clock.now());
+  const publishedHere = await ensureOrgPublished(tx, ctx.store, prepared.org, at, principal.userId);
+  await tx.dedupe.lockKeys(prepared.keys);
+  const found = await tx.dedupe.findOpenAndLatest(prepared.keys, OPEN_LEAD_STATUSES, contactKeysOf(prepared.keys));
+  const original = found.open;
+  const recorded = await recordIntake(tx, ctx, principal, { ...prepared, contact: existingContact(found.latest) }, at);
+  const linked = original ? await linkDuplicate(tx, ctx, recorded, original, at) : undefined;
+  if (!linked) await recordUnique(tx, ctx, recorded, prepared, at);
+  return {
+    async finish() {
+      const response = linked ?? (await routeNewLead(tx, ctx, recorded, prepared, batchLocks));
+      if (claim.key !== undefined)
+        await claimIdempotencyKey(tx, idempotencyScope(principal), claim.key, claim.requestHash, 201, response, at);
+      return response;
+    },
+    committed: () => {
+      if (publishedHere) markPublished(ctx.store, prepared.org.hash);
+    },
+    scope: linked ? undefined : routingScope(prepared.org, recorded.lead, prepared.receivedAtMs),
+  };
 }
 
 /** The lead row, its personal data (with the salt its audit commitments use), and the intake and screening history. */
@@ -291,20 +339,31 @@ async function linkDuplicate(
   return answer(recorded, { status: 'DUPLICATE', duplicateOf: original.leadId, decision: null, reviewId: null });
 }
 
+/** A new person: its dedupe history entry (before the routing locks). */
+async function recordUnique(
+  tx: UnitOfWork,
+  ctx: ServiceContext,
+  recorded: RecordedIntake,
+  prepared: PreparedIntake,
+  at: string,
+): Promise<void> {
+  await recordLeadEvents(tx, ctx, [
+    { kind: 'dedupe.unique', leadId: recorded.leadId, actor: 'system', at, keyKinds: prepared.keys.map((k) => k.split(':')[0]!) },
+  ]);
+}
+
 /** A new person: decide (under the routing locks), keep its dedupe keys, then the decision's outcome. */
 async function routeNewLead(
   tx: UnitOfWork,
   ctx: ServiceContext,
   recorded: RecordedIntake,
   prepared: PreparedIntake,
-  at: string,
+  batchLocks: BatchRoutingLocks | undefined,
 ): Promise<IngestResponse> {
   const { leadId, lead } = recorded;
-  await recordLeadEvents(tx, ctx, [
-    { kind: 'dedupe.unique', leadId, actor: 'system', at, keyKinds: prepared.keys.map((k) => k.split(':')[0]!) },
-  ]);
   const decision = await decideAndRecord(tx, { org: prepared.org, clock: ctx.clock, ids: ctx.ids }, lead, prepared.receivedAtMs, {
     leadIsNew: true,
+    batchLocks,
   });
   await tx.dedupe.add(leadId, prepared.keys);
   const { reviewId } = await recordDecisionOutcome(tx, ctx, decision, { actor: 'system' });

@@ -12,6 +12,7 @@ import { decisionAuditPayload, recordingView } from '../audit/decision-audit.ts'
 import { orgPublishedAudit } from '../audit/org-audit.ts';
 import { slaTimersForDecision } from '../sla/sla-timers.ts';
 import { lockScopeWithPresence } from './presence-input.ts';
+import type { BatchRoutingLocks } from './batch-routing-locks.ts';
 import { presenceRead } from '../../domain/eligibility/rep-presence.ts';
 import { modelForDecision } from '../outcomes/conversion-model-store.ts';
 
@@ -31,6 +32,8 @@ export interface DecideOptions {
   readonly storeLead?: boolean;
   /** The caller created the lead row in this transaction: it has no SLA timers yet, so none are cancelled (a statement fewer). */
   readonly leadIsNew?: boolean;
+  /** The routing batch's locks (batch-routing-locks.ts): the scope is read there; omitted, it is locked here. */
+  readonly batchLocks?: BatchRoutingLocks | undefined;
 }
 
 /** Scope computed before the locks no longer covers the scope at decision time: re-run the transaction. */
@@ -88,7 +91,7 @@ export async function decideAndRecord(
   const { org, clock, ids } = deps;
   const excludeReps = options.excludeReps ?? [];
   const scope = routingScope(org, lead, lockedAtMs);
-  const { state, presence } = await lockScopeWithPresence(tx, scope);
+  const { state, presence } = options.batchLocks ? await options.batchLocks.lock(tx, scope) : await lockScopeWithPresence(tx, scope);
   const at = clock.now();
   // Rule selection depends on time (licence validity); if the rule changed while we waited, start again.
   if (!covers(scope, routingScope(org, lead, at)))
@@ -128,6 +131,7 @@ export async function decideAndRecord(
     ...(options.storeLead ? { leadJson: canonicalJson(lead) } : {}),
   });
   await tx.routingState.apply(changes);
+  options.batchLocks?.applied(changes);
   // docs/conduct.md: an assignment (re)starts the rep's SLA timers; any other outcome stops pending ones.
   await slaTimersForDecision(tx, { org }, decision, options.leadIsNew ?? false);
   // docs/audit.md, docs/routing.md: the full decision, the lead it decided on and the routing state it read, so it can be replayed.

@@ -1,0 +1,159 @@
+import type { RoutingScope } from '../../store/ports/routing-state.port.ts';
+import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
+import { BatchRoutingLocks } from '../routing/batch-routing-locks.ts';
+
+/**
+ * Issue 18 (lane pgbatch): on PostgreSQL every lead of a round-robin pool serialises on the pool's row lock from the lock
+ * to COMMIT, and each holding pays a COMMIT (WAL flush) and the wait for this process to get to the lock's answer. A
+ * routing batch runs the leads that arrived while this process's previous batch was in its transaction in ONE
+ * transaction: every lead's steps before the routing locks first (each locks its own dedupe keys, records its intake),
+ * then every lead's routing, in arrival order — one holding of the pool lock and one COMMIT for k leads. Each lead reads
+ * the routing state its predecessors in the batch wrote (the same transaction), so decisions are those of the same leads
+ * run one after another.
+ *
+ * - A lead is answered only after the COMMIT that contains it.
+ * - Any failure rolls the whole batch back; each of its leads then runs alone, in a transaction of its own (the path of a
+ *   single lead), so a failing lead never loses or poisons another's data and gets its own error.
+ * - Leads sharing a dedupe key never share a batch (the later one must see the earlier as an open lead): it waits for
+ *   the next one.
+ * - Stores without row locks (SQLite: one writer at a time, no round trips) run every lead alone, as before.
+ */
+
+/** What one lead's transaction has done up to the routing locks, and the rest of it. */
+export interface BegunLead<T> {
+  /** The rest of the lead's transaction (routing and what follows it), in the same transaction. */
+  finish(): Promise<T>;
+  /** After the COMMIT that contains the lead (remember what it published). */
+  committed(): void;
+  /** The routing locks `finish` will ask for (none: it routes nothing). */
+  readonly scope?: RoutingScope | undefined;
+}
+
+export interface BatchedLead<T> {
+  /** The lead's dedupe keys: leads sharing one are never batched together. */
+  readonly keys: readonly string[];
+  /** The lead's steps up to the routing locks inside the batch's transaction. */
+  begin(tx: UnitOfWork, locks: BatchRoutingLocks): Promise<BegunLead<T>>;
+  /** The lead in a transaction of its own (alone, or re-run after its batch rolled back). */
+  alone(): Promise<T>;
+}
+
+/** The most leads in one batch (one transaction's statements and locks). */
+const MAX_BATCH_LEADS = 16;
+/** One batch routing (holding or waiting for the locks) while the next runs its intake steps. */
+const MAX_BATCHES_IN_FLIGHT = 2;
+
+const batchers = new WeakMap<Store, RoutingBatcher>();
+
+/** Runs `lead` in this process's next routing batch of `store` (alone on a store without row locks). */
+export function routeInBatch<T>(store: Store, lead: BatchedLead<T>): Promise<T> {
+  if (!store.capabilities.rowLocks) return lead.alone();
+  let batcher = batchers.get(store);
+  if (!batcher) {
+    batcher = new RoutingBatcher(store);
+    batchers.set(store, batcher);
+  }
+  return batcher.submit(lead);
+}
+
+interface Waiting {
+  readonly lead: BatchedLead<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+class RoutingBatcher {
+  readonly #store: Store;
+  #waiting: Waiting[] = [];
+  /** Batches in their transaction (at most MAX_BATCHES_IN_FLIGHT). */
+  #inFlight = 0;
+  /** A batch is in its steps before the routing locks: the leads arriving now wait to form the next one. */
+  #opening = false;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  submit<T>(lead: BatchedLead<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.push({ lead, resolve: resolve as (value: unknown) => void, reject });
+      this.#next();
+    });
+  }
+
+  /**
+   * A new batch starts once the previous one has passed its steps before the routing locks: while one batch holds (or
+   * waits for) the routing locks, the next runs its intake steps, and the leads arriving meanwhile form the one after.
+   */
+  #next(): void {
+    if (this.#opening || this.#inFlight >= MAX_BATCHES_IN_FLIGHT || this.#waiting.length === 0) return;
+    this.#opening = true;
+    this.#inFlight++;
+    const batch = this.#take();
+    let opened = false;
+    const open = () => {
+      if (opened) return;
+      opened = true;
+      this.#opening = false;
+      this.#next();
+    };
+    void this.#run(batch, open).finally(() => {
+      this.#inFlight--;
+      open();
+      this.#next();
+    });
+  }
+
+  /** The waiting leads in arrival order, up to the limit, skipping (leaving waiting) any that shares a key with one taken. */
+  #take(): Waiting[] {
+    const taken: Waiting[] = [];
+    const left: Waiting[] = [];
+    const keys = new Set<string>();
+    for (const w of this.#waiting) {
+      if (taken.length < MAX_BATCH_LEADS && !w.lead.keys.some((k) => keys.has(k))) {
+        taken.push(w);
+        for (const k of w.lead.keys) keys.add(k);
+      } else left.push(w);
+    }
+    this.#waiting = left;
+    return taken;
+  }
+
+  async #run(batch: readonly Waiting[], open: () => void): Promise<void> {
+    let done: { values: unknown[]; begun: BegunLead<unknown>[] };
+    try {
+      done = await this.#store.transaction(async (tx) => {
+        // Every lead's dedupe keys locked in one statement, sorted (as one lead locks its own): two transactions never
+        // lock them in opposite orders, whatever order the leads' own (then granted at once) lock statements run in.
+        if (batch.length > 1) await tx.dedupe.lockKeys([...new Set(batch.flatMap((w) => w.lead.keys))].sort());
+        const locks = new BatchRoutingLocks();
+        // The steps before the routing locks side by side: their statements share round trips.
+        const begun = await Promise.all(batch.map((w) => w.lead.begin(tx, locks)));
+        open();
+        // Every lead's routing locks at once, in the global order (pools, then reps, each sorted): one round trip, and a
+        // lead of the batch never asks for a lock that sorts before one the batch already holds.
+        const scopes = begun.flatMap((b) => (b.scope ? [b.scope] : []));
+        if (scopes.length > 1) await locks.lock(tx, { pools: scopes.flatMap((s) => s.pools), repIds: scopes.flatMap((s) => s.repIds) });
+        const values: unknown[] = [];
+        for (const b of begun) values.push(await b.finish());
+        return { values, begun };
+      });
+    } catch {
+      // Rolled back as a whole: each lead again, alone, with its own outcome.
+      await Promise.all(batch.map((w) => settle(w, () => w.lead.alone())));
+      return;
+    }
+    batch.forEach((w, i) => {
+      done.begun[i]!.committed();
+      w.resolve(done.values[i]);
+    });
+  }
+}
+
+async function settle(w: Waiting, run: () => Promise<unknown>): Promise<void> {
+  try {
+    w.resolve(await run());
+  } catch (e) {
+    w.reject(e);
+  }
+}
