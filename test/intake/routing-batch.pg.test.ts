@@ -193,6 +193,9 @@ describe.skipIf(!pgCheck.run)('routing batch on PostgreSQL', () => {
         ),
         { numRuns: 12 },
       );
+      // A batch rolled back is counted (its leads ran again alone): nothing fails silently.
+      const rollbacks = (await svc.ctx.metrics.routingBatchRollbacks.get()).values[0]?.value ?? 0;
+      expect(rollbacks).toBeGreaterThan(0);
     });
 
     it('the same person twice among concurrent leads: one routed, the other its DUPLICATE (never in one batch)', async () => {

@@ -115,7 +115,7 @@ export async function ingestLead(
   try {
     return ok({
       statusCode: 201 as const,
-      body: await routeInBatch(ctx.store, batchedIntake(ctx, principal, prepared.value, claim)),
+      body: await routeInBatch(ctx, batchedIntake(ctx, principal, prepared.value, claim)),
       replayed: false,
     });
   } catch (e) {

@@ -1,5 +1,6 @@
 import type { RoutingScope } from '../../store/ports/routing-state.port.ts';
 import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
+import type { ServiceContext } from '../shared/service-context.ts';
 import { BatchRoutingLocks } from '../routing/batch-routing-locks.ts';
 
 /**
@@ -45,13 +46,16 @@ const MAX_BATCHES_IN_FLIGHT = 2;
 
 const batchers = new WeakMap<Store, RoutingBatcher>();
 
-/** Runs `lead` in this process's next routing batch of `store` (alone on a store without row locks). */
-export function routeInBatch<T>(store: Store, lead: BatchedLead<T>): Promise<T> {
-  if (!store.capabilities.rowLocks) return lead.alone();
-  let batcher = batchers.get(store);
+/** Where a batch's rollback is reported: it re-runs its leads, so it is not an error of theirs, but it is counted and logged. */
+type BatchReporting = Pick<ServiceContext, 'store' | 'log' | 'metrics'>;
+
+/** Runs `lead` in this process's next routing batch of `ctx.store` (alone on a store without row locks). */
+export function routeInBatch<T>(ctx: BatchReporting, lead: BatchedLead<T>): Promise<T> {
+  if (!ctx.store.capabilities.rowLocks) return lead.alone();
+  let batcher = batchers.get(ctx.store);
   if (!batcher) {
-    batcher = new RoutingBatcher(store);
-    batchers.set(store, batcher);
+    batcher = new RoutingBatcher(ctx);
+    batchers.set(ctx.store, batcher);
   }
   return batcher.submit(lead);
 }
@@ -64,14 +68,16 @@ interface Waiting {
 
 class RoutingBatcher {
   readonly #store: Store;
+  readonly #ctx: BatchReporting;
   #waiting: Waiting[] = [];
   /** Batches in their transaction (at most MAX_BATCHES_IN_FLIGHT). */
   #inFlight = 0;
   /** A batch is in its steps before the routing locks: the leads arriving now wait to form the next one. */
   #opening = false;
 
-  constructor(store: Store) {
-    this.#store = store;
+  constructor(ctx: BatchReporting) {
+    this.#store = ctx.store;
+    this.#ctx = ctx;
   }
 
   submit<T>(lead: BatchedLead<T>): Promise<T> {
@@ -138,8 +144,10 @@ class RoutingBatcher {
         for (const b of begun) values.push(await b.finish());
         return { values, begun };
       });
-    } catch {
-      // Rolled back as a whole: each lead again, alone, with its own outcome.
+    } catch (error) {
+      // Rolled back as a whole: each lead again, alone, with its own outcome. Counted and logged, never silent.
+      this.#ctx.metrics.routingBatchRollbacks.inc();
+      this.#ctx.log.warn({ err: error, leads: batch.length }, 'routing batch rolled back; its leads run again one by one');
       await Promise.all(batch.map((w) => settle(w, () => w.lead.alone())));
       return;
     }

@@ -90,6 +90,14 @@ export class RemitMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  /** PostgreSQL routing batches rolled back as a whole; their leads then ran alone (docs/storage.md "Routing batches"). */
+  readonly routingBatchRollbacks = new Counter({
+    name: 'remit_routing_batch_rollbacks_total',
+    help:
+      'Routing batches (several leads of this process in one PostgreSQL transaction) rolled back as a whole; each of their ' +
+      'leads then ran again alone, with its own outcome (the log says how many and why).',
+    registers: [this.registry],
+  });
   #sources: GaugeSources | null = null;
   readonly #leadSources = new Set<string>();
   #counts: Promise<OperationalCounts> | null = null;
