@@ -231,7 +231,11 @@ async function beginIntake(
     committed: () => {
       if (publishedHere) markPublished(ctx.store, prepared.org.hash);
     },
-    scope: linked ? undefined : routingScope(prepared.org, recorded.lead, prepared.receivedAtMs),
+    // A getter: only a routing batch asks (a lead alone locks its scope in decideAndRecord), so a lone lead does not
+    // select its rule twice.
+    get scope() {
+      return linked ? undefined : routingScope(prepared.org, recorded.lead, prepared.receivedAtMs);
+    },
   };
 }
 

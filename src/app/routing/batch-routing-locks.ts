@@ -3,7 +3,7 @@ import type { LedgerEntry, RepLoad, RoutingStateView, StateChanges } from '../..
 import type { RoutingScope } from '../../store/ports/routing-state.port.ts';
 import { ScopeViolationError } from '../../store/store-errors.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
-import { lockScopeWithPresence } from './presence-input.ts';
+import { lockScopeWithPresence, scopeCovers } from './presence-input.ts';
 
 /** What a decision reads under its routing locks. */
 export interface LockedScope {
@@ -31,7 +31,7 @@ export class BatchRoutingLocks {
   /** The routing state and presence of `scope`, locked in `tx` (only when the batch does not hold it yet). */
   async lock(tx: UnitOfWork, scope: RoutingScope): Promise<LockedScope> {
     const held = this.#held;
-    if (held === undefined || this.#read === undefined || !covers(held, scope)) {
+    if (held === undefined || this.#read === undefined || !scopeCovers(held, scope)) {
       const union = { pools: joined(held?.pools ?? [], scope.pools), repIds: joined(held?.repIds ?? [], scope.repIds) };
       this.#read = await lockScopeWithPresence(tx, union);
       this.#held = union;
@@ -99,9 +99,6 @@ export class BatchRoutingLocks {
     };
   }
 }
-
-const covers = (held: RoutingScope, needed: RoutingScope) =>
-  needed.pools.every((p) => held.pools.includes(p)) && needed.repIds.every((r) => held.repIds.includes(r));
 
 const joined = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])].sort();
 

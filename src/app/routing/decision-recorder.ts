@@ -5,13 +5,12 @@ import type { CompiledOrg } from '../../domain/org/compiled-org.ts';
 import { canonicalDataJson, canonicalJson } from '../../domain/shared/canonical-json.ts';
 import type { Clock, IdSource } from '../../domain/shared/clock.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import type { RoutingScope } from '../../store/ports/routing-state.port.ts';
 import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
 import { appendAudit, appendDecisionAudit } from '../audit/audit-trail.ts';
 import { decisionAuditPayload, recordingView } from '../audit/decision-audit.ts';
 import { orgPublishedAudit } from '../audit/org-audit.ts';
 import { slaTimersForDecision } from '../sla/sla-timers.ts';
-import { lockScopeWithPresence } from './presence-input.ts';
+import { lockScopeWithPresence, scopeCovers } from './presence-input.ts';
 import type { BatchRoutingLocks } from './batch-routing-locks.ts';
 import { presenceRead } from '../../domain/eligibility/rep-presence.ts';
 import { modelForDecision } from '../outcomes/conversion-model-store.ts';
@@ -40,9 +39,6 @@ export interface DecideOptions {
 class ScopeMovedError extends Error {
   override readonly name = 'ScopeMovedError';
 }
-
-const covers = (locked: RoutingScope, needed: RoutingScope) =>
-  needed.pools.every((p) => locked.pools.includes(p)) && needed.repIds.every((r) => locked.repIds.includes(r));
 
 /** Org hashes known to be published in a store (remembered only after a commit). */
 const published = new WeakMap<Store, Set<string>>();
@@ -94,7 +90,7 @@ export async function decideAndRecord(
   const { state, presence } = options.batchLocks ? await options.batchLocks.lock(tx, scope) : await lockScopeWithPresence(tx, scope);
   const at = clock.now();
   // Rule selection depends on time (licence validity); if the rule changed while we waited, start again.
-  if (!covers(scope, routingScope(org, lead, at)))
+  if (!scopeCovers(scope, routingScope(org, lead, at)))
     throw new ScopeMovedError(`routing scope of lead ${lead.id} changed between ${toIso(lockedAtMs)} and ${toIso(at)}`);
   const seen = recordingView(state);
   const outcomeModel = await modelForDecision(tx, org);

@@ -18,3 +18,7 @@ export async function lockScopeWithPresence(
   for (const p of records) away[p.repId] = { since: p.since, until: p.until, reason: p.reason };
   return { state, presence: away };
 }
+
+/** Whether the locks taken for `locked` cover `needed` (every pool and rep of it). */
+export const scopeCovers = (locked: RoutingScope, needed: RoutingScope): boolean =>
+  needed.pools.every((p) => locked.pools.includes(p)) && needed.repIds.every((r) => locked.repIds.includes(r));
