@@ -92,4 +92,12 @@ export interface RepCheck extends Applicability {
    * forgetting the flag costs speed, never a stale outcome.
    */
   readonly timeIndependent?: true;
+  /**
+   * For a check that reads the time: what it reads of the rep, as a key — every rep with the same key gets the same
+   * result (same code, detail and reliedOn) from the same decision context. decision/team-verdict.ts then evaluates the
+   * check once per group of a team's reps sharing the key when a new minute starts, and carries a rep's outcome
+   * unevaluated when every such group says what it said the minute before (and the rep's load stands). Absent means
+   * "depends on more of the rep": evaluated rep by rep, so forgetting it costs speed, never a stale outcome.
+   */
+  groupKey?(rep: CompiledRep): string;
 }

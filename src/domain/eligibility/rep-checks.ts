@@ -122,6 +122,8 @@ export const workingHours: RepCheck = {
   name: 'working-hours',
   kind: 'availability',
   canFail: (rep) => rep.workingMinutes !== null,
+  // Reads of the rep only its zone and its hours (the failure names the zone and the local minute, not the rep).
+  groupKey: (rep) => `${rep.timeZone}\u0000${JSON.stringify(rep.workingMinutes)}`,
   evaluate(ctx, rep) {
     if (!ctx.respectWorkingHours || rep.workingMinutes === null) return PASS;
     const local = zonedParts(rep.timeZone, ctx.at);
