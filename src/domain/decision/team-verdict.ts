@@ -121,6 +121,16 @@ interface Memo {
    */
   lastKey: string | undefined;
   lastTeams: Map<CompiledTeam, LawfulTeam> | undefined;
+  /** Per team, its lawful rep verdicts by what the lawful rep checks read (lawfulRepsKey): shared between lawful keys. */
+  readonly shared: Map<CompiledTeam, Map<string, SharedReps>>;
+}
+
+/** A team's lawful rep verdicts, valid over [from, to) (no authority of the team starts or ends in it). */
+interface SharedReps {
+  readonly from: number;
+  readonly to: number;
+  readonly reps: readonly LawfulRep[];
+  readonly lawfulReps: number;
 }
 const memos = new WeakMap<CompiledOrg, Memo>();
 // Shared by every key: a rep's (team, rep) candidate pair and availability checks, and the few distinct lists of these.
@@ -258,7 +268,22 @@ function availabilityChecks(ctx: DecisionContext, rep: CompiledRep): readonly Re
   return shared;
 }
 
-function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { from: number; to: number }): LawfulTeam {
+/**
+ * What the lawful rep checks that apply read of the context (RepCheck.contextKey), with the licensing status (which
+ * checks apply, which availability checks a rep gets): two lawful keys with the same one give every rep of a team the
+ * same LawfulRep in the same window. null when an applicable check does not say what it reads.
+ */
+function lawfulRepsKey(ctx: DecisionContext): string | null {
+  const parts: string[] = [ctx.licensing.status];
+  for (const check of LAWFUL_REP_CHECKS) {
+    if (!applies(check, ctx)) continue;
+    if (check.contextKey === undefined) return null;
+    parts.push(check.name, check.contextKey(ctx));
+  }
+  return JSON.stringify(parts);
+}
+
+function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { from: number; to: number }, memo?: Memo): LawfulTeam {
   const reasons: DecisionReason[] = [];
   const reliedOn: string[] = [];
   for (const check of TEAM_CHECKS) {
@@ -276,8 +301,21 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
     return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: evaluation, ...rest };
   }
   const { reps: repStatics, groups } = teamStatics(ctx, team);
+  // A lawful key first seen mostly asks the team's reps what an earlier key asked them (another product with the same
+  // lines, another customer type): their verdicts are then that key's, not built again (46 reps per team).
+  const key = memo === undefined ? null : lawfulRepsKey(ctx);
+  let byKey = key === null ? undefined : memo!.shared.get(team);
+  const kept = byKey?.get(key!);
+  if (kept !== undefined && kept.from === window.from && kept.to === window.to) {
+    const { reps, lawfulReps } = kept;
+    return { ...window, reasons: NONE, reliedOn, failed: null, reps, groups, licences, lawfulReps, last: null };
+  }
   const reps = team.reps.map((rep, i) => lawfulRep(ctx, rep, repStatics[i]!));
   const lawfulReps = reps.filter((lr) => lr.lawful).length;
+  if (key !== null) {
+    if (!byKey) memo!.shared.set(team, (byKey = new Map()));
+    byKey.set(key, { ...window, reps, lawfulReps });
+  }
   return { ...window, reasons: NONE, reliedOn, failed: null, reps, groups, licences, lawfulReps, last: null };
 }
 
@@ -286,17 +324,18 @@ function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
   // Only the org's own product objects are keyed by id (an unknown product is a stand-in that may share an id).
   if (ctx.org.products.get(ctx.product.id) !== ctx.product) return computeLawfulTeam(ctx, team, window);
   let memo = memos.get(ctx.org);
-  if (!memo) memos.set(ctx.org, (memo = { keys: new Map(), reps: 0, lastKey: undefined, lastTeams: undefined }));
+  if (!memo) memos.set(ctx.org, (memo = { keys: new Map(), reps: 0, lastKey: undefined, lastTeams: undefined, shared: new Map() }));
   let teams = memo.lastKey === ctx.lawfulKey ? memo.lastTeams : memo.keys.get(ctx.lawfulKey);
   if (!teams) memo.keys.set(ctx.lawfulKey, (teams = new Map()));
   memo.lastKey = ctx.lawfulKey;
   memo.lastTeams = teams;
   const hit = teams.get(team);
   if (hit && hit.from <= ctx.at && ctx.at < hit.to) return hit;
-  const fresh = computeLawfulTeam(ctx, team, window);
+  const fresh = computeLawfulTeam(ctx, team, window, memo);
   if (hit) memo.reps -= hit.reps.length;
   if (memo.reps + fresh.reps.length > MAX_REPS) {
     memo.keys.clear();
+    memo.shared.clear();
     memo.keys.set(ctx.lawfulKey, teams);
     teams.clear();
     memo.reps = 0;

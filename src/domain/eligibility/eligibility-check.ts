@@ -100,4 +100,12 @@ export interface RepCheck extends Applicability {
    * "depends on more of the rep": evaluated rep by rep, so forgetting it costs speed, never a stale outcome.
    */
   groupKey?(rep: CompiledRep): string;
+  /**
+   * For a lawful check: what it reads of the decision context, as a key — two contexts with the same key give every
+   * rep the same result while no grant or appointment of the rep starts or ends. decision/team-verdict.ts then shares a
+   * team's lawful rep verdicts between lawful keys whose lawful checks all have the same keys (another product with
+   * the same lines, another customer type …). Absent means "reads more of the lawful key": nothing is shared, so
+   * forgetting it costs speed, never a wrong verdict.
+   */
+  contextKey?(ctx: DecisionContext): string;
 }

@@ -8,6 +8,7 @@ export const individualLicence: RepCheck = {
   name: 'individual-licence',
   kind: 'lawful',
   regulatedOnly: true,
+  contextKey: (ctx) => JSON.stringify([ctx.lead.jurisdiction, ctx.product.productLines, ctx.customer.effectiveType]),
   evaluate(ctx, rep) {
     const coverage = checkCoverage(
       rep.grants,
@@ -26,6 +27,10 @@ export const carrierAppointment: RepCheck = {
   name: 'carrier-appointment',
   kind: 'lawful',
   regulatedOnly: true,
+  contextKey: (ctx) =>
+    ctx.product.requiresAppointment
+      ? JSON.stringify([ctx.product.carrier, ctx.lead.jurisdiction, ctx.product.appointmentLines ?? ctx.product.productLines])
+      : '',
   evaluate(ctx, rep) {
     if (!ctx.product.requiresAppointment) return PASS;
     const carrier = ctx.product.carrier;
@@ -40,6 +45,8 @@ export const repMassMarket: RepCheck = {
   name: 'rep-mass-market',
   kind: 'lawful',
   regulatedOnly: true,
+  // A mass-market product passes every rep; any other fails a mass-market-only rep naming the product.
+  contextKey: (ctx) => (ctx.product.massMarket ? '' : JSON.stringify(ctx.product.id)),
   evaluate: (ctx, rep) =>
     rep.massMarketOnly && !ctx.product.massMarket ? fail('MASS_MARKET_ONLY_REP', `${ctx.product.id} is not a mass-market product`) : PASS,
 };
@@ -48,6 +55,7 @@ export const repAppropriateness: RepCheck = {
   name: 'rep-appropriateness',
   kind: 'lawful',
   regulatedOnly: true,
+  contextKey: (ctx) => (ctx.appropriatenessRequired ? 'required' : ''),
   evaluate: (ctx, rep) =>
     ctx.appropriatenessRequired && !rep.capabilities.includes('appropriateness_assessment')
       ? fail('APPROPRIATENESS_ASSESSMENT_REQUIRED', 'rep does not perform appropriateness assessments')
