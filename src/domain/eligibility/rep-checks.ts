@@ -113,6 +113,8 @@ export const teamCalendar: RepCheck = {
   name: 'team-calendar',
   kind: 'availability',
   canFail: (rep) => rep.closedDays.size > 0,
+  // Reads of the rep only its zone and its closed days (the team's: every rep of a team has the same).
+  groupKey: (rep) => JSON.stringify([rep.timeZone, [...rep.closedDays]]),
   evaluate(ctx, rep) {
     if (!ctx.respectWorkingHours || rep.closedDays.size === 0) return PASS;
     const date = zonedParts(rep.timeZone, ctx.at).date;
