@@ -36,40 +36,37 @@ const stepArb = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 30, max: 600 }).map((m) => m * 60_000) },
 );
 
+// An org, then its leads with the time step before each, from a start minute around BASE.
+const runArb = orgArb.chain((config) => {
+  const leads = fc.array(fc.tuple(leadArb(config.products.length), stepArb), { minLength: 8, maxLength: 30 });
+  return fc.tuple(fc.constant(config), leads, fc.integer({ min: -3 * 24 * 60, max: 3 * 24 * 60 }));
+});
+
 describe('shared verdicts — properties', () => {
   it('decide() gives the bytes of an org compiled afresh for every decision, over runs of decisions minutes apart', () => {
     const seen = new Set<string>();
     let carriedMinutes = 0;
     fc.assert(
-      fc.property(
-        orgArb.chain((config) =>
-          fc.tuple(
-            fc.constant(config),
-            fc.array(fc.tuple(leadArb(config.products.length), stepArb), { minLength: 8, maxLength: 30 }),
-            fc.integer({ min: -3 * 24 * 60, max: 3 * 24 * 60 }),
-          ),
-        ),
-        ([config, leads, start]) => {
-          const org = compile(config);
-          let state: RoutingStateSnapshot = EMPTY_STATE;
-          let at = BASE + 12 * 3_600_000 + start * 60_000;
-          leads.forEach(([x, step], i) => {
-            const last = at;
-            at += step;
-            const { lead } = toLead(config, x, i);
-            const input = { lead, at, decisionId: `d${i}`, state: viewOf(state) };
-            const kept = decide({ ...input, org });
-            const fresh = decide({ ...input, org: compile(config) });
-            expect(canonicalJson({ decision: kept.decision, changes: kept.changes }), `decision ${i}`).toBe(
-              canonicalJson({ decision: fresh.decision, changes: fresh.changes }),
-            );
-            state = applyChanges(state, kept.changes);
-            for (const t of kept.decision.candidates) for (const r of t.reps) for (const reason of r.reasons) seen.add(reason.code);
-            if (Math.floor(last / 60_000) !== Math.floor(at / 60_000) && kept.decision.candidates.some((t) => t.reps.length > 0))
-              carriedMinutes++;
-          });
-        },
-      ),
+      fc.property(runArb, ([config, leads, start]) => {
+        const org = compile(config);
+        let state: RoutingStateSnapshot = EMPTY_STATE;
+        let at = BASE + 12 * 3_600_000 + start * 60_000;
+        leads.forEach(([x, step], i) => {
+          const last = at;
+          at += step;
+          const { lead } = toLead(config, x, i);
+          const input = { lead, at, decisionId: `d${i}`, state: viewOf(state) };
+          const kept = decide({ ...input, org });
+          const fresh = decide({ ...input, org: compile(config) });
+          expect(canonicalJson({ decision: kept.decision, changes: kept.changes }), `decision ${i}`).toBe(
+            canonicalJson({ decision: fresh.decision, changes: fresh.changes }),
+          );
+          state = applyChanges(state, kept.changes);
+          for (const t of kept.decision.candidates) for (const r of t.reps) for (const reason of r.reasons) seen.add(reason.code);
+          if (Math.floor(last / 60_000) !== Math.floor(at / 60_000) && kept.decision.candidates.some((t) => t.reps.length > 0))
+            carriedMinutes++;
+        });
+      }),
       { numRuns: 120 },
     );
     // Not vacuous: teams met again in a new minute, and the time-reading checks and the lawful ones failed reps.
