@@ -1,4 +1,4 @@
-import { applies, type DecisionContext, type RepCheck } from '../eligibility/eligibility-check.ts';
+import { applies, type CheckResult, type DecisionContext, type RepCheck } from '../eligibility/eligibility-check.ts';
 import { AVAILABILITY_REP_CHECKS, LAWFUL_REP_CHECKS } from '../eligibility/rep-checks.ts';
 import { TEAM_CHECKS } from '../eligibility/team-checks.ts';
 import type { CompiledOrg, CompiledRep, CompiledTeam, LicenceSummary } from '../org/compiled-org.ts';
@@ -40,6 +40,8 @@ interface LawfulRep {
   readonly readsLoad: boolean;
   /** Whether one of them reads the decision time (one not declared RepCheck.timeIndependent). */
   readonly readsTime: boolean;
+  /** Those that read the time, as the team's groups (TimeGroup) they belong to; null when one has no RepCheck.groupKey. */
+  readonly timeGroups: readonly number[] | null;
   /** The verdict last built for an availability outcome with failures (a memo slot: the same outcome, the same verdict). */
   unavailable: { readonly outcome: AvailabilityOutcome; readonly verdict: RepVerdict } | null;
 }
@@ -56,6 +58,8 @@ interface LawfulTeam {
    */
   readonly failed: TeamEvaluation | null;
   readonly reps: readonly LawfulRep[];
+  /** The team's time groups for this lead's applicability of checks (the same array for every lawful key). */
+  readonly groups: readonly TimeGroup[];
   /** The team entity's firm licences in the lead's jurisdiction (part of the lawful key), and how many reps are lawful. */
   readonly licences: readonly LicenceSummary[];
   readonly lawfulReps: number;
@@ -90,6 +94,18 @@ interface TeamAvailability {
   readonly loadIds: readonly string[];
   readonly loads: readonly (RepLoad | undefined)[];
   readonly outcomes: readonly AvailabilityOutcome[];
+  /** The team's time groups and what each said in this window (the local minute does not change within it). */
+  readonly groups: readonly TimeGroup[];
+  readonly groupResults: readonly CheckResult[];
+}
+
+/**
+ * A time-reading availability check and one rep of the team standing for every rep with the same RepCheck.groupKey:
+ * asked once per new window, its result is each of those reps' result (the check's contract).
+ */
+interface TimeGroup {
+  readonly check: RepCheck;
+  readonly rep: CompiledRep;
 }
 
 // Per published version (a version is immutable); bounded by the reps it holds (~150 bytes each) so a long-lived
@@ -105,10 +121,20 @@ interface Memo {
    */
   lastKey: string | undefined;
   lastTeams: Map<CompiledTeam, LawfulTeam> | undefined;
+  /** Per team, its lawful rep verdicts by what the lawful rep checks read (lawfulRepsKey): shared between lawful keys. */
+  readonly shared: Map<CompiledTeam, Map<string, SharedReps>>;
+}
+
+/** A team's lawful rep verdicts, valid over [from, to) (no authority of the team starts or ends in it). */
+interface SharedReps {
+  readonly from: number;
+  readonly to: number;
+  readonly reps: readonly LawfulRep[];
+  readonly lawfulReps: number;
 }
 const memos = new WeakMap<CompiledOrg, Memo>();
 // Shared by every key: a rep's (team, rep) candidate pair and availability checks, and the few distinct lists of these.
-const statics = new WeakMap<CompiledTeam, (readonly RepStatics[] | undefined)[]>();
+const statics = new WeakMap<CompiledTeam, (TeamStatics | undefined)[]>();
 const checkLists = new Map<string, readonly RepCheck[]>();
 const boundaries = new WeakMap<CompiledTeam, readonly number[]>();
 const absences = new WeakMap<CompiledTeam, readonly number[]>();
@@ -184,6 +210,7 @@ function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics):
     availability: statics.availability,
     readsLoad: statics.readsLoad,
     readsTime: statics.readsTime,
+    timeGroups: statics.timeGroups,
     unavailable: null,
   };
 }
@@ -194,22 +221,40 @@ interface RepStatics {
   readonly availability: readonly RepCheck[];
   readonly readsLoad: boolean;
   readonly readsTime: boolean;
+  readonly timeGroups: readonly number[] | null;
 }
 
-/** Per rep of the team (team.reps order), its statics for this lead's applicability of checks. */
-function teamStatics(ctx: DecisionContext, team: CompiledTeam): readonly RepStatics[] {
+interface TeamStatics {
+  readonly reps: readonly RepStatics[];
+  readonly groups: readonly TimeGroup[];
+}
+
+/** Per rep of the team (team.reps order), its statics for this lead's applicability of checks; the team's time groups. */
+function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
   let both = statics.get(team);
   if (!both) statics.set(team, (both = []));
   const slot = ctx.licensing.status === 'checked' ? 1 : 0;
   let found = both[slot];
   if (!found) {
     const other = both[1 - slot];
-    found = both[slot] = team.reps.map((rep, i) => {
+    const groups: TimeGroup[] = [];
+    const byKey = new Map<string, number>();
+    const reps = team.reps.map((rep, i) => {
       const availability = availabilityChecks(ctx, rep);
-      const candidate = other?.[i]!.candidate ?? Object.freeze({ team, rep });
+      const candidate = other?.reps[i]!.candidate ?? Object.freeze({ team, rep });
       const readsLoad = availability.some((c) => c.readsLoad === true);
-      return { candidate, availability, readsLoad, readsTime: availability.some((c) => c.timeIndependent !== true) };
+      const readers = availability.filter((c) => c.timeIndependent !== true);
+      const timeGroups = readers.every((c) => c.groupKey !== undefined)
+        ? readers.map((check) => {
+            const key = `${check.name}\u0000${check.groupKey!(rep)}`;
+            let g = byKey.get(key);
+            if (g === undefined) byKey.set(key, (g = groups.push({ check, rep }) - 1));
+            return g;
+          })
+        : null;
+      return { candidate, availability, readsLoad, readsTime: readers.length > 0, timeGroups };
     });
+    found = both[slot] = { reps, groups };
   }
   return found;
 }
@@ -223,7 +268,22 @@ function availabilityChecks(ctx: DecisionContext, rep: CompiledRep): readonly Re
   return shared;
 }
 
-function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { from: number; to: number }): LawfulTeam {
+/**
+ * What the lawful rep checks that apply read of the context (RepCheck.contextKey), with the licensing status (which
+ * checks apply, which availability checks a rep gets): two lawful keys with the same one give every rep of a team the
+ * same LawfulRep in the same window. null when an applicable check does not say what it reads.
+ */
+function lawfulRepsKey(ctx: DecisionContext): string | null {
+  const parts: string[] = [ctx.licensing.status];
+  for (const check of LAWFUL_REP_CHECKS) {
+    if (!applies(check, ctx)) continue;
+    if (check.contextKey === undefined) return null;
+    parts.push(check.name, check.contextKey(ctx));
+  }
+  return JSON.stringify(parts);
+}
+
+function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { from: number; to: number }, memo?: Memo): LawfulTeam {
   const reasons: DecisionReason[] = [];
   const reliedOn: string[] = [];
   for (const check of TEAM_CHECKS) {
@@ -236,14 +296,27 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
   const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
   if (reasons.length > 0) {
     const failed = { id: team.id, name: team.name, entity: team.entity, pass: false, reasons, licences, reliedOn, reps: NONE };
-    const rest = { reps: NONE, licences, lawfulReps: 0, last: null };
+    const rest = { reps: NONE, groups: NONE, licences, lawfulReps: 0, last: null };
     const evaluation = Object.freeze({ verdict: immutableData(failed), eligible: NONE, lawfulReps: 0 });
     return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: evaluation, ...rest };
   }
-  const repStatics = teamStatics(ctx, team);
+  const { reps: repStatics, groups } = teamStatics(ctx, team);
+  // A lawful key first seen mostly asks the team's reps what an earlier key asked them (another product with the same
+  // lines, another customer type): their verdicts are then that key's, not built again (46 reps per team).
+  const key = memo === undefined ? null : lawfulRepsKey(ctx);
+  let byKey = key === null ? undefined : memo!.shared.get(team);
+  const kept = byKey?.get(key!);
+  if (kept !== undefined && kept.from === window.from && kept.to === window.to) {
+    const { reps, lawfulReps } = kept;
+    return { ...window, reasons: NONE, reliedOn, failed: null, reps, groups, licences, lawfulReps, last: null };
+  }
   const reps = team.reps.map((rep, i) => lawfulRep(ctx, rep, repStatics[i]!));
   const lawfulReps = reps.filter((lr) => lr.lawful).length;
-  return { ...window, reasons: NONE, reliedOn, failed: null, reps, licences, lawfulReps, last: null };
+  if (key !== null) {
+    if (!byKey) memo!.shared.set(team, (byKey = new Map()));
+    byKey.set(key, { ...window, reps, lawfulReps });
+  }
+  return { ...window, reasons: NONE, reliedOn, failed: null, reps, groups, licences, lawfulReps, last: null };
 }
 
 function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
@@ -251,17 +324,18 @@ function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
   // Only the org's own product objects are keyed by id (an unknown product is a stand-in that may share an id).
   if (ctx.org.products.get(ctx.product.id) !== ctx.product) return computeLawfulTeam(ctx, team, window);
   let memo = memos.get(ctx.org);
-  if (!memo) memos.set(ctx.org, (memo = { keys: new Map(), reps: 0, lastKey: undefined, lastTeams: undefined }));
+  if (!memo) memos.set(ctx.org, (memo = { keys: new Map(), reps: 0, lastKey: undefined, lastTeams: undefined, shared: new Map() }));
   let teams = memo.lastKey === ctx.lawfulKey ? memo.lastTeams : memo.keys.get(ctx.lawfulKey);
   if (!teams) memo.keys.set(ctx.lawfulKey, (teams = new Map()));
   memo.lastKey = ctx.lawfulKey;
   memo.lastTeams = teams;
   const hit = teams.get(team);
   if (hit && hit.from <= ctx.at && ctx.at < hit.to) return hit;
-  const fresh = computeLawfulTeam(ctx, team, window);
+  const fresh = computeLawfulTeam(ctx, team, window, memo);
   if (hit) memo.reps -= hit.reps.length;
   if (memo.reps + fresh.reps.length > MAX_REPS) {
     memo.keys.clear();
+    memo.shared.clear();
     memo.keys.set(ctx.lawfulKey, teams);
     teams.clear();
     memo.reps = 0;
@@ -407,13 +481,18 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   // when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam). A rep whose
   // checks read no time (all RepCheck.timeIndependent) and whose load is the one its last outcome was evaluated with is not
   // evaluated at all: its outcome cannot have changed (same config, load, applicability and working-hours setting —
-  // the slot — and no presence or exclusion, or the team would have gone the fresh way).
+  // the slot — and no presence or exclusion, or the team would have gone the fresh way). Nor is a rep whose time-reading
+  // checks all have a RepCheck.groupKey, when each of its groups says what it said in the last window: asked once per
+  // group (a team's reps mostly share a zone and hours), not once per rep.
+  const groupResults: CheckResult[] = [];
+  for (let g = 0; g < lt.groups.length; g++) groupResults.push(lt.groups[g]!.check.evaluate(ctx, lt.groups[g]!.rep));
+  const held = heldGroups(groupResults, last !== undefined && last.groups === lt.groups ? last.groupResults : undefined);
   const before = last?.outcomes;
   let same = before !== undefined;
   let k = 0; // the rep's position in last.loadReps (same reps, same order: the slot fixes every rep's checks)
   for (let i = 0; i < lt.reps.length; i++) {
     const lr = lt.reps[i]!;
-    let unchanged = before !== undefined && !lr.readsTime;
+    let unchanged = before !== undefined && (!lr.readsTime || allHeld(lr.timeGroups, held));
     if (lr.readsLoad) {
       const load = ctx.state.load(lr.rep.id);
       loadReps.push(i);
@@ -432,8 +511,29 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
     outcomes.push(kept);
   }
   const kept = same ? before! : Object.freeze(outcomes);
-  slots[slot] = { from, to: Math.min(minute + 60_000, absent.to), loadReps, loadIds, loads, outcomes: kept };
+  const to = Math.min(minute + 60_000, absent.to);
+  slots[slot] = { from, to, loadReps, loadIds, loads, outcomes: kept, groups: lt.groups, groupResults };
   return kept;
+}
+
+/** Per time group, whether it says now what it said in the last window (none did when there was none). */
+function heldGroups(now: readonly CheckResult[], before: readonly CheckResult[] | undefined): readonly boolean[] {
+  const held: boolean[] = [];
+  for (let g = 0; g < now.length; g++) held.push(before !== undefined && sameResult(now[g]!, before[g]!));
+  return held;
+}
+
+const allHeld = (groups: readonly number[] | null, held: readonly boolean[]): boolean => {
+  if (groups === null) return false;
+  for (let i = 0; i < groups.length; i++) if (!held[groups[i]!]) return false;
+  return true;
+};
+
+/** Whether two check results say the same (pass with the same authorities, or the same failure). */
+function sameResult(a: CheckResult, b: CheckResult): boolean {
+  if (a === b) return true;
+  if (a.pass && b.pass) return sameStrings(a.reliedOn ?? NONE, b.reliedOn ?? NONE);
+  return !a.pass && !b.pass && a.code === b.code && a.detail === b.detail;
 }
 
 const sameStrings = (a: readonly string[], b: readonly string[]): boolean => {

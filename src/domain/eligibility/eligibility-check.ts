@@ -92,4 +92,20 @@ export interface RepCheck extends Applicability {
    * forgetting the flag costs speed, never a stale outcome.
    */
   readonly timeIndependent?: true;
+  /**
+   * For a check that reads the time: what it reads of the rep, as a key — every rep with the same key gets the same
+   * result (same code, detail and reliedOn) from the same decision context. decision/team-verdict.ts then evaluates the
+   * check once per group of a team's reps sharing the key when a new minute starts, and carries a rep's outcome
+   * unevaluated when every such group says what it said the minute before (and the rep's load stands). Absent means
+   * "depends on more of the rep": evaluated rep by rep, so forgetting it costs speed, never a stale outcome.
+   */
+  groupKey?(rep: CompiledRep): string;
+  /**
+   * For a lawful check: what it reads of the decision context, as a key — two contexts with the same key give every
+   * rep the same result while no grant or appointment of the rep starts or ends. decision/team-verdict.ts then shares a
+   * team's lawful rep verdicts between lawful keys whose lawful checks all have the same keys (another product with
+   * the same lines, another customer type …). Absent means "reads more of the lawful key": nothing is shared, so
+   * forgetting it costs speed, never a wrong verdict.
+   */
+  contextKey?(ctx: DecisionContext): string;
 }

@@ -8,6 +8,7 @@ export const individualLicence: RepCheck = {
   name: 'individual-licence',
   kind: 'lawful',
   regulatedOnly: true,
+  contextKey: (ctx) => JSON.stringify([ctx.lead.jurisdiction, ctx.product.productLines, ctx.customer.effectiveType]),
   evaluate(ctx, rep) {
     const coverage = checkCoverage(
       rep.grants,
@@ -26,6 +27,10 @@ export const carrierAppointment: RepCheck = {
   name: 'carrier-appointment',
   kind: 'lawful',
   regulatedOnly: true,
+  contextKey: (ctx) =>
+    ctx.product.requiresAppointment
+      ? JSON.stringify([ctx.product.carrier, ctx.lead.jurisdiction, ctx.product.appointmentLines ?? ctx.product.productLines])
+      : '',
   evaluate(ctx, rep) {
     if (!ctx.product.requiresAppointment) return PASS;
     const carrier = ctx.product.carrier;
@@ -40,6 +45,8 @@ export const repMassMarket: RepCheck = {
   name: 'rep-mass-market',
   kind: 'lawful',
   regulatedOnly: true,
+  // A mass-market product passes every rep; any other fails a mass-market-only rep naming the product.
+  contextKey: (ctx) => (ctx.product.massMarket ? '' : JSON.stringify(ctx.product.id)),
   evaluate: (ctx, rep) =>
     rep.massMarketOnly && !ctx.product.massMarket ? fail('MASS_MARKET_ONLY_REP', `${ctx.product.id} is not a mass-market product`) : PASS,
 };
@@ -48,6 +55,7 @@ export const repAppropriateness: RepCheck = {
   name: 'rep-appropriateness',
   kind: 'lawful',
   regulatedOnly: true,
+  contextKey: (ctx) => (ctx.appropriatenessRequired ? 'required' : ''),
   evaluate: (ctx, rep) =>
     ctx.appropriatenessRequired && !rep.capabilities.includes('appropriateness_assessment')
       ? fail('APPROPRIATENESS_ASSESSMENT_REQUIRED', 'rep does not perform appropriateness assessments')
@@ -105,6 +113,8 @@ export const teamCalendar: RepCheck = {
   name: 'team-calendar',
   kind: 'availability',
   canFail: (rep) => rep.closedDays.size > 0,
+  // Reads of the rep only its zone and its closed days (the team's: every rep of a team has the same).
+  groupKey: (rep) => JSON.stringify([rep.timeZone, [...rep.closedDays]]),
   evaluate(ctx, rep) {
     if (!ctx.respectWorkingHours || rep.closedDays.size === 0) return PASS;
     const date = zonedParts(rep.timeZone, ctx.at).date;
@@ -122,6 +132,8 @@ export const workingHours: RepCheck = {
   name: 'working-hours',
   kind: 'availability',
   canFail: (rep) => rep.workingMinutes !== null,
+  // Reads of the rep only its zone and its hours (the failure names the zone and the local minute, not the rep).
+  groupKey: (rep) => `${rep.timeZone}\u0000${JSON.stringify(rep.workingMinutes)}`,
   evaluate(ctx, rep) {
     if (!ctx.respectWorkingHours || rep.workingMinutes === null) return PASS;
     const local = zonedParts(rep.timeZone, ctx.at);
