@@ -104,8 +104,12 @@ function getPath(value: JsonValue, path: readonly string[]): JsonValue | undefin
 function withoutPaths(value: JsonValue, paths: readonly (readonly string[])[]): JsonValue {
   if (!isObject(value)) return value;
   const byHead = new Map<string, (readonly string[])[]>();
-  for (const [head, ...rest] of paths)
-    if (head !== undefined && Object.hasOwn(value, head)) byHead.get(head)?.push(rest) ?? byHead.set(head, [rest]);
+  for (const [head, ...rest] of paths) {
+    if (head === undefined || !Object.hasOwn(value, head)) continue;
+    const rests = byHead.get(head);
+    if (rests) rests.push(rest);
+    else byHead.set(head, [rest]);
+  }
   if (byHead.size === 0) return value;
   const out: Record<string, JsonValue> = { ...value };
   for (const [head, rests] of byHead) {
