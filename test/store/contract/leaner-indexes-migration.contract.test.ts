@@ -62,7 +62,7 @@ describe.each(STORES)('migration 0036 (leaner write indexes): $factory.name', ({
           factory.name === 'sqlite'
             ? await query(`select name from sqlite_master where type = 'index' and tbl_name = 'leads'`)
             : await query(`select indexname as name from pg_indexes where schemaname = '${db.schema}' and tablename = 'leads'`);
-        // leads_rep_status: dropped on SQLite by 0046 (leads-rep-status-migration.contract.test.ts)
+        // leads_rep_status: dropped on SQLite by 0046 (unread-indexes-migration.contract.test.ts)
         expect(leadIndexes.map((r) => r.name)).toEqual(
           expect.arrayContaining(['leads_page_status', ...(factory.name === 'sqlite' ? [] : ['leads_rep_status'])]),
         );
