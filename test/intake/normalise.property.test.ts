@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { getExampleNumber } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
 import examples from 'libphonenumber-js/examples.mobile.json' with { type: 'json' };
-import { IntakeLeadSchema } from '../../src/domain/intake/intake-lead.schema.ts';
 import { normaliseIntake, toIntakeLead } from '../../src/domain/intake/normalise-lead.ts';
 import type { NormalisedIntake } from '../../src/domain/intake/normalise-lead.ts';
 import { toE164 } from '../../src/domain/intake/phone-number.ts';
@@ -102,21 +101,6 @@ describe('normalisation properties', () => {
       fc.property(fc.constantFrom(...e164Examples), fc.constantFrom(undefined, ...PHONE_REGIONS), (e164, region) => {
         expect(toE164(e164, region)).toMatchObject({ kind: 'valid', e164 });
       }),
-    );
-  });
-
-  it("a caller's schema parse (the HTTP route's body validation) gives the same result; text checks still run on the payload", () => {
-    fc.assert(
-      fc.property(intakeArb, fc.boolean(), (raw, lone) => {
-        // A lone surrogate passes the schema (it is a string) and must still be refused: that check reads the payload.
-        const payload = lone ? { ...raw, person: { ...raw.person, firstName: `${raw.person.firstName}\ud800` } } : raw;
-        const parsed = IntakeLeadSchema.parse(payload);
-        const given = normaliseIntake(payload, { at: AT, parsed });
-        expect(given).toEqual(normaliseIntake(payload, { at: AT }));
-        if (lone) expect(given).toMatchObject({ ok: false, error: [{ path: '/person/firstName', code: 'invalid_text' }] });
-        else expect(given.ok).toBe(true);
-      }),
-      { numRuns: 200 },
     );
   });
 

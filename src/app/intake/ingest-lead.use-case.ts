@@ -7,7 +7,6 @@ import type { FieldError } from '../../domain/intake/field-error.ts';
 import type { NormalisedIntake } from '../../domain/intake/normalise-lead.ts';
 import { scoreLead, type LeadScore } from '../../domain/intake/score-lead.ts';
 import type { Lead, LeadCompany } from '../../domain/lead/lead.schema.ts';
-import type { IntakeLead } from '../../domain/intake/intake-lead.schema.ts';
 import { withSegment } from '../../domain/intake/company-segment.ts';
 import type { EnrichmentRecord } from '../../domain/intake/company-enrichment.ts';
 import { canonicalJson, sha256Hex } from '../../domain/shared/canonical-json.ts';
@@ -104,18 +103,14 @@ export async function ingestLead(
   ctx: ServiceContext,
   principal: Principal,
   raw: unknown,
-  opts: {
-    idempotencyKey?: string | undefined;
-    /** `raw` as `IntakeLeadSchema` parsed it, where the caller validated it with that schema (NormaliseOptions.parsed). */
-    parsed?: IntakeLead | undefined;
-  } = {},
+  opts: { idempotencyKey?: string | undefined } = {},
 ): Promise<Result<IngestOutcome, AppFailure>> {
   const claim: IdempotencyClaim = { key: opts.idempotencyKey, requestHash: sha256Hex(canonicalJson(raw)) };
   if (claim.key !== undefined) {
     const previous = await ctx.store.idempotency.get(idempotencyScope(principal), claim.key);
     if (previous) return replay(previous, claim.requestHash);
   }
-  const prepared = await prepareIntake(ctx, raw, opts.parsed);
+  const prepared = await prepareIntake(ctx, raw);
   if (!prepared.ok) return prepared;
   try {
     return ok({
@@ -133,14 +128,10 @@ export async function ingestLead(
 }
 
 /** The work before the transaction: nothing here writes. */
-async function prepareIntake(
-  ctx: ServiceContext,
-  raw: unknown,
-  parsed: IntakeLead | undefined,
-): Promise<Result<PreparedIntake, AppFailure>> {
+async function prepareIntake(ctx: ServiceContext, raw: unknown): Promise<Result<PreparedIntake, AppFailure>> {
   const receivedAtMs = ctx.clock.now();
   const org = ctx.orgs.current;
-  const normalised = normaliseIntakeFor(org, raw, { at: receivedAtMs, ...(parsed !== undefined ? { parsed } : {}) });
+  const normalised = normaliseIntakeFor(org, raw, { at: receivedAtMs });
   if (!normalised.ok) return fieldFailure(normalised.error);
   const intake = normalised.value;
   // Before routing and outside the transaction (a slow endpoint holds no locks); never fails the intake.

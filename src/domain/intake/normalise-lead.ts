@@ -38,12 +38,6 @@ export interface NormaliseOptions {
    * domain/org/intake-product.ts), or the field error saying why it is required. Omitted: product is required.
    */
   readonly productFor?: (jurisdiction: string) => Result<string, FieldError>;
-  /**
-   * `IntakeLeadSchema`'s parse of this very payload, where the caller has made it already (the HTTP route validates
-   * its body with the same schema): taken as it is, not parsed a second time (issue 18: the parse is a few per cent of
-   * a lead's CPU). Every other check still runs on the payload. Omitted: parsed here.
-   */
-  readonly parsed?: IntakeLead;
 }
 
 const PRODUCT_REQUIRED = (): Result<string, FieldError> => err(fieldError('/product', 'product_required', 'required'));
@@ -131,7 +125,7 @@ export function normaliseIntake(raw: unknown, options: NormaliseOptions): Result
   const illFormed = illFormedTextPaths(raw);
   if (illFormed.length > 0)
     return err(illFormed.map((p) => fieldError(formatPath(p), 'invalid_text', 'text contains a lone surrogate (not valid Unicode)')));
-  const parsed = options.parsed !== undefined ? { success: true as const, data: options.parsed } : IntakeLeadSchema.safeParse(raw);
+  const parsed = IntakeLeadSchema.safeParse(raw);
   if (!parsed.success) return err(fromZodIssues(parsed.error.issues));
   const intake = parsed.data;
   const errors: FieldError[] = [];

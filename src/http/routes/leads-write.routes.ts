@@ -68,10 +68,7 @@ async function ingestItem(
     return { index, ok: false, error: { code: 'LEAD_INVALID', message: `${details.length} invalid field(s)`, details } };
   }
   const started = performance.now();
-  const result = await ingestLead(ctx, principal, raw, {
-    idempotencyKey: key === undefined ? undefined : `${key}#${index}`,
-    parsed: parsed.data,
-  });
+  const result = await ingestLead(ctx, principal, raw, { idempotencyKey: key === undefined ? undefined : `${key}#${index}` });
   ctx.metrics.leadIngested(parsed.data.source, result, (performance.now() - started) / 1000);
   if (result.ok) return { index, ok: true, replayed: result.value.replayed, ...result.value.body };
   return { index, ok: false, error: inBody(result.error, at) };
@@ -111,8 +108,7 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
       if (admission.kind === 'refused') return sendFailure(reply, admission.failure);
       try {
         const started = performance.now();
-        // request.body is IntakeLeadSchema's parse of rawPayload (the route's body schema): not parsed again.
-        const result = await ingestLead(ctx, principal, request.rawPayload, { idempotencyKey: key, parsed: request.body });
+        const result = await ingestLead(ctx, principal, request.rawPayload, { idempotencyKey: key });
         ctx.metrics.leadIngested(request.body.source, result, (performance.now() - started) / 1000);
         counted.add(request);
         if (!result.ok) return sendFailure(reply, inBody(result.error, '/body'));
