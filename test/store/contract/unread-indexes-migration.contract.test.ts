@@ -90,7 +90,8 @@ describe.each(STORES)('migration 0046 (unread indexes dropped on SQLite): $facto
           }
           // The outbox's readers join an event by its primary key, never by time.
           const join = await db.query(
-            `explain query plan select * from deliveries d join outbox_events e on e.event_id = d.event_id where d.status = 'PENDING' order by d.next_attempt_at, d.id limit 10`,
+            'explain query plan select * from deliveries d join outbox_events e on e.event_id = d.event_id ' +
+              `where d.status = 'PENDING' order by d.next_attempt_at, d.id limit 10`,
           );
           expect(join.map((r) => String(r['detail']))).toContainEqual(
             expect.stringContaining('USING INDEX sqlite_autoindex_outbox_events_1 (event_id=?)'),
