@@ -106,9 +106,8 @@ describe('personal-data commitments (C8, scenario 14)', () => {
     expect(verifyCommitment(rows[1]!.commitments['lead.dob']!, 'lead.dob', '1961-04-12', Buffer.alloc(32)).kind).toBe('mismatch');
   });
 
-  it('removes every present personal path, and only those, from nested payloads: keys, order and copies', () => {
-    // The reference: one path at a time, each object on the way copied. (Lane sqlcpu2 measured a one-pass removal
-    // against it; this property guards any such rewrite.)
+  it('removes every personal path in one pass exactly as one path at a time would: keys, order and copies', () => {
+    // The reference: one path at a time, each object on the way copied per path (the split before lane sqlcpu2).
     const isObj = (v: JsonValue | undefined): v is Record<string, JsonValue> => v !== null && typeof v === 'object' && !Array.isArray(v);
     const withoutOne = (v: JsonValue, [head, ...rest]: readonly string[]): JsonValue => {
       if (head === undefined || !isObj(v) || !Object.hasOwn(v, head)) return v;

@@ -124,7 +124,8 @@ describe('POST /v1/leads — the pipeline', () => {
         leads: [
           ukLead({ person: { firstName: 'B1', lastName: 'X', email: 'b1@example.org' } }),
           { source: 'x' },
-          ukLead({ person: { firstName: 'B3', lastName: 'X', email: 'b3@example.org' } }),
+          // Another jurisdiction: each item is normalised from its own payload (and its own parse), not a neighbour's.
+          ukLead({ address: { country: 'BR' }, person: { firstName: 'B3', lastName: 'X', email: 'b3@example.com.br' } }),
         ],
       },
       s.tokens.integration,
@@ -134,6 +135,8 @@ describe('POST /v1/leads — the pipeline', () => {
     expect(body).toMatchObject({ accepted: 2, rejected: 1 });
     expect(body.results.map((r: { ok: boolean }) => r.ok)).toEqual([true, false, true]);
     expect(body.results[1].error.code).toBe('LEAD_INVALID');
+    expect(body.results[0].status).not.toBe('REFUSED');
+    expect(body.results[2]).toMatchObject({ status: 'REFUSED', decision: { reasons: [{ code: 'JURISDICTION_NOT_LICENSED' }] } });
   });
 });
 

@@ -84,9 +84,17 @@ function vesselQuery(vessel: ScreeningSubject['vessel']): ScreeningQuery | undef
   };
 }
 
+// One record per policy object: every lead of an org version is screened under the same (immutable) policy, and its
+// content hash (canonical JSON + SHA-256 of the whole policy) was ~1 % of a lead's CPU when made per lead.
+const recorded = new WeakMap<ScreeningPolicy, RecordedScreeningPolicy>();
+
 export const recordedPolicy = (policy: ScreeningPolicy): RecordedScreeningPolicy => {
-  const values = appliedScreeningPolicy(policy);
-  return { hash: contentHash(values), values };
+  let record = recorded.get(policy);
+  if (!record) {
+    const values = appliedScreeningPolicy(policy);
+    recorded.set(policy, (record = { hash: contentHash(values), values }));
+  }
+  return record;
 };
 
 /**

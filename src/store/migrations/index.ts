@@ -34,6 +34,7 @@ import { rescreenJobs } from './0038-rescreen-jobs.ts';
 import { screeningListChecks } from './0040-screening-list-checks.ts';
 import { leadUnscreenable } from './0044-lead-unscreenable.ts';
 import { screeningLeadKeys } from './0045-screening-lead-keys.ts';
+import { dropUnreadSqliteIndexes } from './0046-drop-unread-sqlite-indexes.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -72,4 +73,5 @@ export const MIGRATIONS: readonly Migration[] = [
   screeningListChecks,
   leadUnscreenable,
   screeningLeadKeys,
+  dropUnreadSqliteIndexes,
 ];
