@@ -11,8 +11,6 @@ import { nameAlternatives, normaliseName, type NameSchema, type NormalisedName, 
 import { consonantSkeleton } from './phonetic-key.ts';
 import { GrowableInts } from './growable-ints.ts';
 import { QueryKeyCache, type ResolvedKeys } from './query-key-cache.ts';
-import { KeyVisitBuffer, type KeyVisits } from './key-visits.ts';
-import { maxScoreCandidates } from './max-score-candidates.ts';
 import type { EntityKind, NameType, ScreeningEntity } from './screening-entity.ts';
 
 export interface IndexedName {
@@ -29,31 +27,13 @@ export interface CandidateOptions {
   minShare?: number;
   /** Fuzzy keys (d:, p:, s:) with more postings than this are skipped. */
   maxFuzzyPostings?: number;
-  /**
-   * Postings (summed over the query's keys) from which long keys that cannot change the candidates are probed rather
-   * than walked (max-score-candidates.ts); the candidates are the same either way. For tests (0: always, Infinity: never).
-   */
-  pruneFrom?: number;
 }
 
 export interface CandidateResult {
   nameIds: number[];
-  /**
-   * Distinct names reached by the keys walked (the work done, for diagnostics/tests): every name of every key, unless
-   * long keys were only probed (max-score-candidates.ts), whose other names are then not counted.
-   */
+  /** Distinct names touched by any key (the work done, for diagnostics/tests). */
   touched: number;
 }
-
-/**
- * Below this many postings a query walks every key (the merge's per-name work costs more than it skips on short
- * postings: docs/performance.md "Lane scale7").
- */
-const PRUNE_FROM = 4000;
-
-/** Float32 rounding bounds in the pruned walk hold for this many visits; the heap of the cut holds this many credits. */
-const prunable = (visits: KeyVisitBuffer, maxCandidates: number): boolean =>
-  visits.size <= 256 && maxCandidates >= 1 && maxCandidates <= 4096;
 
 function kindToSchema(k: EntityKind): NameSchema {
   return k;
@@ -196,7 +176,6 @@ export class NameIndex {
   private readonly touchedIds: Int32Array;
   private stampCounter = 0;
   private readonly queryKeys: QueryKeyCache;
-  private readonly visits = new KeyVisitBuffer();
 
   private constructor(entities: ScreeningEntity[], names: IndexedName[], postings: Postings, byIdentifier: Map<string, number[]>) {
     this.entities = entities;
@@ -296,17 +275,16 @@ export class NameIndex {
       exactSize[i] = first < 0 ? 0 : start[first + 1]! - start[first]!;
       if ((own[i] !== undefined || i + 1 < n) && exactSize[i]! <= maxExact) hasRare = true;
     }
-    // the key visits of the plain walk, in its order (tokens in order, each token's keys, then its joined key)
-    const visits = this.visits;
-    visits.clear();
+    const queryBase = this.stampCounter + 1;
+    let touched = 0;
     let total = 0;
-    let postings = 0;
     for (let ti = 0; ti < n; ti++) {
       const mine = own[ti];
       if (mine === undefined && ti + 1 >= n) continue;
       if (hasRare && exactSize[ti]! > maxExact) continue;
       const w = toks[ti]!.weight;
       total += w;
+      const tokStamp = ++this.stampCounter;
       const ownCount = mine ? mine.kids.length : 0;
       const keyCount = ownCount + (ti + 1 < n ? 1 : 0);
       for (let ki = 0; ki < keyCount; ki++) {
@@ -315,48 +293,27 @@ export class NameIndex {
         const from = start[k]!;
         const to = start[k + 1]!;
         if (ki < ownCount && !mine!.exact[ki] && to - from > maxFuzzy) continue;
-        visits.push(ti, w * (ki < ownCount ? mine!.factors[ki]! : 1), from, to);
-        postings += to - from;
+        const c = w * (ki < ownCount ? mine!.factors[ki]! : 1);
+        for (let i = from; i < to; i++) {
+          const id = ids[i]!;
+          const st = this.stamp[id]!;
+          if (st !== tokStamp) {
+            if (st < queryBase) {
+              // first key of this query to reach the name
+              this.touchedIds[touched++] = id;
+              this.credit[id] = c;
+            } else this.credit[id]! += c;
+            this.stamp[id] = tokStamp;
+            this.tokBest[id] = c;
+          } else if (c > this.tokBest[id]!) {
+            this.credit[id]! += c - this.tokBest[id]!;
+            this.tokBest[id] = c;
+          }
+        }
       }
     }
     if (total === 0) return { nameIds: [], touched: 0 };
     const need = total * minShare;
-    if (postings >= (opts.pruneFrom ?? PRUNE_FROM) && prunable(visits, maxCandidates))
-      return maxScoreCandidates(ids, visits.view(), need, maxCandidates);
-    return this.walk(visits.view(), need, maxCandidates);
-  }
-
-  /** Every name of every key credited (the names' stamp, credit and best credit of the current token), then ranked. */
-  private walk(visits: KeyVisits, need: number, maxCandidates: number): CandidateResult {
-    const { ids } = this.postings;
-    const queryBase = this.stampCounter + 1;
-    let touched = 0;
-    let tokStamp = 0;
-    let tok = -1;
-    for (let v = 0; v < visits.count; v++) {
-      if (visits.token[v] !== tok) {
-        tok = visits.token[v]!;
-        tokStamp = ++this.stampCounter;
-      }
-      const c = visits.credit[v]!;
-      const to = visits.to[v]!;
-      for (let i = visits.from[v]!; i < to; i++) {
-        const id = ids[i]!;
-        const st = this.stamp[id]!;
-        if (st !== tokStamp) {
-          if (st < queryBase) {
-            // first key of this query to reach the name
-            this.touchedIds[touched++] = id;
-            this.credit[id] = c;
-          } else this.credit[id]! += c;
-          this.stamp[id] = tokStamp;
-          this.tokBest[id] = c;
-        } else if (c > this.tokBest[id]!) {
-          this.credit[id]! += c - this.tokBest[id]!;
-          this.tokBest[id] = c;
-        }
-      }
-    }
     const passing: number[] = [];
     for (let i = 0; i < touched; i++) if (this.credit[this.touchedIds[i]!]! >= need) passing.push(this.touchedIds[i]!);
     passing.sort((a, b) => this.credit[b]! - this.credit[a]!);
