@@ -35,6 +35,14 @@ export interface CandidateResult {
   touched: number;
 }
 
+/**
+ * Candidate generation reads each posting's name slots (stamp, credit, best credit of the token: three typed arrays
+ * of the index's size) at scattered places. From this many names the arrays outgrow the processor's caches, and the
+ * names of a key are read ahead in chunks of WARM_CHUNK before they are credited (docs/performance.md "Lane scale7").
+ */
+const WARM_FROM_NAMES = 131_072;
+const WARM_CHUNK = 64;
+
 function kindToSchema(k: EntityKind): NameSchema {
   return k;
 }
@@ -176,8 +184,18 @@ export class NameIndex {
   private readonly touchedIds: Int32Array;
   private stampCounter = 0;
   private readonly queryKeys: QueryKeyCache;
+  /** Whether the per-name slots are read ahead in chunks (lists too big for the slots to stay in cache). */
+  private readonly warm: boolean;
+  /** The read-ahead's sum, kept so that its loads are not dropped as unused. */
+  private warmed = 0;
 
-  private constructor(entities: ScreeningEntity[], names: IndexedName[], postings: Postings, byIdentifier: Map<string, number[]>) {
+  private constructor(
+    entities: ScreeningEntity[],
+    names: IndexedName[],
+    postings: Postings,
+    byIdentifier: Map<string, number[]>,
+    readAhead = names.length >= WARM_FROM_NAMES,
+  ) {
     this.entities = entities;
     this.names = names;
     this.postings = postings;
@@ -187,9 +205,11 @@ export class NameIndex {
     this.stamp = new Int32Array(names.length);
     this.touchedIds = new Int32Array(names.length);
     this.queryKeys = new QueryKeyCache(postings.keyOf, (t) => tokenKeys(t, true));
+    this.warm = readAhead;
   }
 
-  static build(entities: ScreeningEntity[]): NameIndex {
+  /** `readAhead` (tests): read the name slots ahead whatever the size (default: from WARM_FROM_NAMES names). */
+  static build(entities: ScreeningEntity[], readAhead?: boolean): NameIndex {
     const names: IndexedName[] = [];
     const shared = new TokenPool();
     const keyOf = new Map<string, number>();
@@ -225,7 +245,7 @@ export class NameIndex {
           byIdentifier.set(key, arr);
         }
     });
-    return new NameIndex(entities, names, packPostings(keyOf, pairKeys, pairNames), byIdentifier);
+    return new NameIndex(entities, names, packPostings(keyOf, pairKeys, pairNames), byIdentifier, readAhead);
   }
 
   /** What a snapshot stores (shared, not copied: the index never changes them). */
@@ -294,20 +314,34 @@ export class NameIndex {
         const to = start[k + 1]!;
         if (ki < ownCount && !mine!.exact[ki] && to - from > maxFuzzy) continue;
         const c = w * (ki < ownCount ? mine!.factors[ki]! : 1);
-        for (let i = from; i < to; i++) {
-          const id = ids[i]!;
-          const st = this.stamp[id]!;
-          if (st !== tokStamp) {
-            if (st < queryBase) {
-              // first key of this query to reach the name
-              this.touchedIds[touched++] = id;
-              this.credit[id] = c;
-            } else this.credit[id]! += c;
-            this.stamp[id] = tokStamp;
-            this.tokBest[id] = c;
-          } else if (c > this.tokBest[id]!) {
-            this.credit[id]! += c - this.tokBest[id]!;
-            this.tokBest[id] = c;
+        const step = this.warm ? WARM_CHUNK : to - from;
+        for (let part = from; part < to; part += step) {
+          const end = Math.min(to, part + step);
+          if (this.warm) {
+            // read the next names' slots before crediting them (below): independent loads the processor overlaps,
+            // where the crediting loop's branches on each slot would wait for one cache miss after another
+            let sum = 0;
+            for (let i = part; i < end; i++) {
+              const id = ids[i]!;
+              sum += this.stamp[id]! + this.credit[id]! + this.tokBest[id]!;
+            }
+            this.warmed = sum;
+          }
+          for (let i = part; i < end; i++) {
+            const id = ids[i]!;
+            const st = this.stamp[id]!;
+            if (st !== tokStamp) {
+              if (st < queryBase) {
+                // first key of this query to reach the name
+                this.touchedIds[touched++] = id;
+                this.credit[id] = c;
+              } else this.credit[id]! += c;
+              this.stamp[id] = tokStamp;
+              this.tokBest[id] = c;
+            } else if (c > this.tokBest[id]!) {
+              this.credit[id]! += c - this.tokBest[id]!;
+              this.tokBest[id] = c;
+            }
           }
         }
       }

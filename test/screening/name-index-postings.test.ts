@@ -100,6 +100,26 @@ describe('name index postings (flat, one array for every key)', () => {
     expect(small.candidates(query, { maxCandidates: 3 }).nameIds).toEqual(twins.slice(0, 3));
   });
 
+  it('reads the name slots ahead (big indexes) without changing a candidate, its order or the touched count (lane scale7)', () => {
+    // read-ahead is on from 131,072 names; forced here on a smaller index whose common keys span several chunks of 64
+    const list = entities(3000);
+    const plain = NameIndex.build(list, false);
+    const ahead = NameIndex.build(list, true);
+    const rnd = seededUniform(11);
+    const pick = (xs: string[]) => xs[Math.floor(rnd() * xs.length)]!;
+    const typo = (w: string) => (rnd() < 0.3 && w.length > 4 ? w.slice(0, 2) + w.slice(3) : w);
+    let spanning = 0;
+    for (let q = 0; q < 150; q++) {
+      const query = normaliseName(`${typo(pick(GIVEN))} ${typo(pick(GIVEN))} ${typo(pick(FAMILY))}`, 'person');
+      for (const opts of [{}, { maxCandidates: 10_000 }, { maxFuzzyPostings: 50 }]) {
+        const want = plain.candidates(query, opts);
+        expect(ahead.candidates(query, opts)).toEqual(want);
+        if (want.touched > 3 * 64) spanning++;
+      }
+    }
+    expect(spanning).toBeGreaterThan(100);
+  });
+
   it('counts keys once however many names hold them, and finds nothing for an unknown name', () => {
     const distinct = new Set(index.names.flatMap((n) => nameKeys(n.norm, false).flatMap((tk) => tk.map(([k]) => k))));
     expect(index.keyCount).toBe(distinct.size);
