@@ -301,22 +301,33 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
     return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: evaluation, ...rest };
   }
   const { reps: repStatics, groups } = teamStatics(ctx, team);
-  // A lawful key first seen mostly asks the team's reps what an earlier key asked them (another product with the same
-  // lines, another customer type): their verdicts are then that key's, not built again (46 reps per team).
+  const { reps, lawfulReps } = lawfulRepsOf(ctx, team, window, repStatics, memo);
+  return { ...window, reasons: NONE, reliedOn, failed: null, reps, groups, licences, lawfulReps, last: null };
+}
+
+/**
+ * The team's lawful rep verdicts over the window. A lawful key first seen mostly asks the team's reps what an earlier
+ * key asked them (another product with the same lines, another customer type): their verdicts are then that key's,
+ * not built again (46 reps per team). Without a memo (a stand-in product) they are built and not kept.
+ */
+function lawfulRepsOf(
+  ctx: DecisionContext,
+  team: CompiledTeam,
+  window: { from: number; to: number },
+  repStatics: readonly RepStatics[],
+  memo: Memo | undefined,
+): Pick<SharedReps, 'reps' | 'lawfulReps'> {
   const key = memo === undefined ? null : lawfulRepsKey(ctx);
   let byKey = key === null ? undefined : memo!.shared.get(team);
-  const kept = byKey?.get(key!);
-  if (kept !== undefined && kept.from === window.from && kept.to === window.to) {
-    const { reps, lawfulReps } = kept;
-    return { ...window, reasons: NONE, reliedOn, failed: null, reps, groups, licences, lawfulReps, last: null };
-  }
+  const kept = key === null ? undefined : byKey?.get(key);
+  if (kept !== undefined && kept.from === window.from && kept.to === window.to) return kept;
   const reps = team.reps.map((rep, i) => lawfulRep(ctx, rep, repStatics[i]!));
   const lawfulReps = reps.filter((lr) => lr.lawful).length;
   if (key !== null) {
     if (!byKey) memo!.shared.set(team, (byKey = new Map()));
     byKey.set(key, { ...window, reps, lawfulReps });
   }
-  return { ...window, reasons: NONE, reliedOn, failed: null, reps, groups, licences, lawfulReps, last: null };
+  return { reps, lawfulReps };
 }
 
 function lawfulTeam(ctx: DecisionContext, team: CompiledTeam): LawfulTeam {
