@@ -104,6 +104,8 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { company: { name: 'Sherkat Sanaye Sazmane Roshan Money Exchange Sahami Khass' } },
   // the Lebanese legal form S.A.L. (remit-org-terms.yml)
   { company: { name: 'Amana Plus S.A.L.' } },
+  // Arabic waw opening a word, after the article too, is the consonant w (transliterate.ts: وليد = wlid, not ulid)
+  { fullName: 'وليد الوزير', company: { name: 'شركة وادي النيل' } },
 ];
 
 let scheme: string | undefined;
