@@ -218,14 +218,6 @@ function arabicArticle(t: string, i: number, toks: readonly string[]): string {
   return (t === 'el' || t === 'ul') && i + 1 < toks.length && /\p{L}/u.test(toks[i + 1]!) ? 'al' : t;
 }
 
-const ASSIMILATED_ARTICLE = /^[aeu](sh|[tdrszn])$/;
-
-function assimilatedArticle(t: string, i: number, toks: readonly string[]): string {
-  const m = i > 0 ? ASSIMILATED_ARTICLE.exec(t) : null;
-  const next = toks[i + 1];
-  return m && next && next.length > m[1]!.length + 1 && next.startsWith(m[1]!) ? 'al' : t;
-}
-
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g' };
 
 /** "I9or" -> "igor", "Sech1n" -> "sechin": digits inside a person-name word are look-alike letters. */
@@ -476,7 +468,6 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   let toks = withoutPartyLabel(baseTokens(text), dict);
   toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms, isSyllabic(name));
   toks = numbersToDigits(toks).map(arabicArticle);
-  if (schema === 'person') toks = toks.map(assimilatedArticle);
   if (schema === 'person') toks = toks.map(unLeet);
   const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name), burmese: /[\u1000-\u109f]/.test(name) }, dict);
   // never return an empty token list for a non-empty name
