@@ -106,6 +106,8 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { company: { name: 'Amana Plus S.A.L.' } },
   // Arabic waw opening a word, after the article too, is the consonant w (transliterate.ts: وليد = wlid, not ulid)
   { fullName: 'وليد الوزير', company: { name: 'شركة وادي النيل' } },
+  // a semicolon separates names (name-normaliser.ts: the UN list's alias spellings in one string)
+  { fullName: 'Qasim Soleimani; Kasim Sulaymani' },
 ];
 
 let scheme: string | undefined;
