@@ -211,11 +211,6 @@ export function nameAlternatives(name: string, schema: NameSchema = 'unknown'): 
   if (trimmed.includes(';')) for (const part of trimmed.split(';')) alts.add(part.trim());
   const careOf = /^(.*?)[,\s]+c\/o\s.*$/i.exec(trimmed);
   if (careOf?.[1]) alts.add(careOf[1]);
-  const gloss = schema === 'person' ? /^([^()]+)\(([^()]+)\)\s*$/.exec(trimmed) : null;
-  if (gloss) {
-    alts.add(gloss[1]!.trim());
-    for (const part of gloss[2]!.split(';')) alts.add(part.trim());
-  }
   const plain = withoutAnnotation(trimmed, schema);
   if (plain) alts.add(plain);
   return [...alts].filter((a) => a.length > 0);
