@@ -184,7 +184,10 @@ function withoutAnnotation(name: string, schema: NameSchema): string | undefined
   return `${m[1]} ${m[3]}`.trim();
 }
 
-/** Splits one published string into alternative names (with the schema: also without a parenthesised annotation). */
+/**
+ * Splits one published string into alternative names (with the schema: also without a parenthesised annotation; at
+ * semicolons, each part).
+ */
 export function nameAlternatives(name: string, schema: NameSchema = 'unknown'): string[] {
   const alts = new Set<string>();
   const trimmed = name.replace(/\s+/g, ' ').trim();
@@ -203,6 +206,9 @@ export function nameAlternatives(name: string, schema: NameSchema = 'unknown'): 
     alts.add(`${ex[1]} ${ex[3]}`.trim());
     alts.add(ex[2]!.trim());
   }
+  // a semicolon separates names: the UN list packs an alias's spellings into one string ("Qasim Soleimani; Qasem
+  // Sulaimani; Kasim Sulaymani"), as OpenSanctions' exports join values; no name holds one as a character
+  if (trimmed.includes(';')) for (const part of trimmed.split(';')) alts.add(part.trim());
   const careOf = /^(.*?)[,\s]+c\/o\s.*$/i.exec(trimmed);
   if (careOf?.[1]) alts.add(careOf[1]);
   const plain = withoutAnnotation(trimmed, schema);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { BatchInputError, personName } from './batch-screen.ts';
 import { compareNames, type ScreeningQuery } from './matcher.ts';
+import { DEFAULT_COMPARE_PARAMS, type NameCompareParams } from './name-compare.ts';
 import type { ScreenOptions } from './screening-engine.ts';
 import type { ScreeningService } from './screening-service.ts';
 import { wilson, type Interval } from '../domain/shared/wilson-interval.ts';
@@ -128,9 +129,17 @@ function column(row: EvalRow, names: readonly string[]): string | undefined {
 
 /**
  * Scores a labelled pairs file (columns name1,name2,is_match[,schema][,category] or name_a,name_b,label[,category]).
- * A row with a label that is neither true nor false is a BatchInputError naming its line.
+ * A row with a label that is neither true nor false is a BatchInputError naming its line. `params` are the comparison
+ * parameters (default: the pair defaults), so a rule's effect can be measured with it switched off
+ * (bench/screening-devset/rule-ablation.ts).
  */
-export function scorePairs(path: string, threshold: number, half: EvalHalf = 'all', worstPerCategory = 3): PairsReport {
+export function scorePairs(
+  path: string,
+  threshold: number,
+  half: EvalHalf = 'all',
+  worstPerCategory = 3,
+  params: NameCompareParams = DEFAULT_COMPARE_PARAMS,
+): PairsReport {
   const rows = readEvalCsv(path);
   const first = rows[0];
   if (first && (column(first, ['name1', 'name_a']) === undefined || column(first, ['is_match', 'label']) === undefined))
@@ -149,7 +158,7 @@ export function scorePairs(path: string, threshold: number, half: EvalHalf = 'al
     if (!TRUE_LABELS.has(label) && !FALSE_LABELS.has(label)) throw new BatchInputError(`${path}: label "${label}" is not true/false`, line);
     const gold = TRUE_LABELS.has(label);
     const category = (row['category'] ?? '').trim() || '(none)';
-    const r = compareNames(schema, name1, name2);
+    const r = compareNames(schema, name1, name2, params);
     const predicted = r.score >= threshold;
     count(overall, predicted, gold);
     let c = byCategory.get(category);

@@ -96,6 +96,16 @@ const ARABIC = table(`
  */
 const WORD_INITIAL_AIN = /(^|[^\p{L}\p{M}]|ال)ع/gu;
 
+/**
+ * Waw (و) opening a word, or the word after the article (الوليد), is the consonant w: an Arabic word begins with a
+ * consonant, never with a long vowel (Wright, "A Grammar of the Arabic Language", §1 and §20; ALA-LC Arabic
+ * romanization writes it w there, BGN/PCGN too), and Latin spellings write it so: `Walid` (وليد), `Wali` (ولی),
+ * `Wazir` (وزیر), `Watban` (وطبان), `al-Walid`. Read as the vowel u, the name's first consonant was lost (`ulid`
+ * against `Walid`) and a joined "and" (والجهاد, "wal-jihad") read `ual…`. Inside a word waw stays u, its vowel
+ * reading (the skeleton drops it either way). Persian and Urdu speak it v (`Vahid`); the phonetic keys fold v and w.
+ */
+const WORD_INITIAL_WAW = /(^|[^\p{L}\p{M}])(ال)?و/gu;
+
 const KANA = table(`
 あ=a い=i う=u え=e お=o か=ka き=ki く=ku け=ke こ=ko さ=sa し=shi す=su せ=se そ=so た=ta ち=chi つ=tsu て=te と=to
 な=na に=ni ぬ=nu ね=ne の=no は=ha ひ=hi ふ=fu へ=he ほ=ho ま=ma み=mi む=mu め=me も=mo や=ya ゆ=yu よ=yo
@@ -202,6 +212,8 @@ export function transliterate(input: string): string {
     .replace(/[\u05d0-\u05ea][\u05d0-\u05ea\u0591-\u05c7'"\u05f3\u05f4’]*/g, hebrewWord)
     .replace(/[\u1000-\u109f]+/g, (run) => (isBurmese(run) ? romaniseBurmese(run) : run))
     .replace(/[\u1780-\u17ff]+/g, romaniseKhmer)
+    // waw first: the ain rule writes an alif, and an ain-initial word (علوش) would then seem to open with the article
+    .replace(WORD_INITIAL_WAW, '$1$2w')
     .replace(WORD_INITIAL_AIN, '$1ا');
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

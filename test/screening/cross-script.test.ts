@@ -54,6 +54,29 @@ describe('cross-script transliteration', () => {
     expect(compareNames('Person', 'TARIQ AZIZ', 'طارق عباس').score).toBeLessThan(0.8);
   });
 
+  it('an Arabic waw opening a word (or the word after al-) is the consonant w; inside a word it is the vowel u', () => {
+    expect(transliterate('وليد')).toBe('wlid');
+    expect(transliterate('الوليد')).toBe('alwlid');
+    expect(transliterate('والجهاد')).toBe('waljhad');
+    expect(transliterate('محفوظ ولد')).toBe('mhfuz wld');
+    expect(transliterate('نور')).toBe('nur');
+    // an ain-initial word is not an article word: علوش keeps its inner waw a vowel (the ain rule writes an alif)
+    expect(transliterate('علوش')).toBe('alush');
+    expect(transliterate('خالو')).toBe('khalu');
+    // names whose words open with waw against their Latin spellings (UN entries' original-script names)
+    for (const [latin, arabic] of [
+      ['WATBAN IBRAHIM HASSAN AL-TIKRITI', 'وطبان إبراهيم حسن التكريتي'],
+      ['MAHFOUZ OULD AL-WALID', 'محفوظ ولد الوليد'],
+      ['ATIQULLAH WALI MOHAMMAD', 'عتیق الله ولی محمد'],
+      ['ABDUL WAHED SHAFIQ', 'عبد الواحد شفيق'],
+      ['ISAM ALI MOHAMED ALOUCHE', 'عصام علي محمد علوش'],
+    ] as const)
+      expect(compareNames('Person', latin, arabic).score, latin).toBeGreaterThanOrEqual(0.9);
+    // still a consonant skeleton: another name stays another name, and the first consonant counts (w is not u)
+    expect(compareNames('Person', 'ATIQULLAH WALI MOHAMMAD', 'عتیق الله نبی محمد').score).toBeLessThan(0.8);
+    expect(compareNames('Person', 'ATIQULLAH ULI MOHAMMAD', 'عتیق الله ولی محمد').score).toBeLessThan(0.8);
+  });
+
   it('digits of any script become ASCII digits, so numbered names compare', () => {
     expect(transliterate('٣٤٥ ۱۲ १२३ １２３')).toBe('345 12 123 123');
     expect(score('Vessel', 'Star ٧', 'STAR 7')).toBe(1);

@@ -75,6 +75,21 @@ describe('normaliser steps', () => {
     ]);
     expect(nameAlternatives('John Smith a.k.a. Johnny Smith')).toContain('Johnny Smith');
   });
+
+  it("splits at semicolons: the UN list writes an alias's spellings in one string", () => {
+    expect(nameAlternatives('Qasim Soleimani; Qasem Sulaimani;Kasim Sulaymani;')).toEqual([
+      'Qasim Soleimani; Qasem Sulaimani;Kasim Sulaymani;',
+      'Qasim Soleimani',
+      'Qasem Sulaimani',
+      'Kasim Sulaymani',
+    ]);
+    expect(nameAlternatives('Hossein Salimi')).toEqual(['Hossein Salimi']);
+    // UN 110409 and 110408: one of the spellings against the entry's name string (0.39 / 0.42 as one name)
+    expect(compareNames('Person', 'HOSEIN SALIMI', 'Husain Salimi; Hosain Salimi; Hussain Saleemi; Hossein Salimi').score).toBeGreaterThan(
+      0.95,
+    );
+    expect(compareNames('Person', 'Kasim Sulaymani', 'Qasim Soleimani; Qasem Sulaimani; Kasim Sulaymani').score).toBe(1);
+  });
 });
 
 describe('token similarity primitives', () => {

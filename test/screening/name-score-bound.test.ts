@@ -298,8 +298,9 @@ describe('nameScoreBound and the Arabic article joined in Arabic script (lane qu
     const arabic = normaliseName('الحكيم', 'person').tokens[0]!;
     expect(couldPair(arabic, normaliseName('hakim', 'person').tokens[0]!, 0.8)).toBe(true);
     expect(couldPair(normaliseName('الصبار', 'person').tokens[0]!, normaliseName('essabar', 'person').tokens[0]!, 0.8)).toBe(true);
-    // a vowel after the article: skeletons "alb" / "ub" share one letter, so only the article-free route opens
-    expect(couldPair(normaliseName('الوبا', 'person').tokens[0]!, normaliseName('uba', 'person').tokens[0]!, 0.8)).toBe(true);
+    // a vowel after the article (hamzated alif, إ): skeletons "alb" / "ib" share one letter, so only the article-free
+    // route opens (a waw there is the consonant w since lane quality9: الوبا is "alwba", a name of its own)
+    expect(couldPair(normaliseName('الإبا', 'person').tokens[0]!, normaliseName('iba', 'person').tokens[0]!, 0.8)).toBe(true);
     const pairs = fc.constantFrom(
       ['عبد الحكيم مراد', 'Abdul Hakim Murad'],
       ['زكريا الصبار', 'Zakarya Essabar'],

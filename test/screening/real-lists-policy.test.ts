@@ -63,6 +63,17 @@ describe.skipIf(!HAS_DATA)('screening policy on the real OFAC and UN lists (docs
     expect(hit(screen('Ayman Al Zawahiri', '1990-01-01', 'EG', both), 'un-sc', '111923')!.disposition.kind).toBe('review');
   });
 
+  it.each([
+    ['Hussain Saleemi', '110409'],
+    ['Kasim Sulaymani', '110408'],
+    ['Jawad Rahigi', '110416'],
+  ])("a spelling among the UN entry's alias spellings written in one string, %s, is reviewed", (name, entryId) => {
+    // the UN list writes "Husain Salimi; Hosain Salimi; Hussain Saleemi; …" as one alias: each part is a name
+    const r = screen(name, undefined, 'GB');
+    expect(r.status).toBe('potential_match');
+    expect(hit(r, 'un-sc', entryId)?.disposition).toMatchObject({ kind: 'review' });
+  });
+
   it('records the policy used: its values and their hash', () => {
     const r = screen('Ayman Al Zawahiri', undefined, 'GB');
     // The policy as applied: the name-comparison parameters used are recorded too (here the screening defaults).

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { remit } from '../import/import-support.ts';
 import { evalHalf, personHalf, scorePairs, screenPeople } from '../../src/screening/screening-eval.ts';
 import { wilson } from '../../src/domain/shared/wilson-interval.ts';
+import { DEFAULT_COMPARE_PARAMS } from '../../src/screening/name-compare.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'remit-eval-'));
@@ -43,6 +44,17 @@ describe('screening eval', () => {
     expect(r.byCategory['unrelated-labelled-match']).toMatchObject({ fn: 1 });
     expect(r.worstErrors['unrelated-labelled-match']![0]).toMatchObject({ error: 'false_negative', line: 5 });
     expect(r.worstErrors['typo']).toBeUndefined();
+  });
+
+  it('scores pairs under the comparison parameters given (a rule switched off moves its rows)', () => {
+    const sister = file(
+      'sister.csv',
+      'schema,name1,name2,is_match\nCompany,Kisumu Lakeside Motors Ltd,Kisumu Lakeside Motor Spares Ltd,false\n',
+    );
+    // an activity word on one side costs more than another extra word: sister companies are named by their trade
+    expect(scorePairs(sister, 0.8).overall).toMatchObject({ fp: 0, tn: 1 });
+    const off = { ...DEFAULT_COMPARE_PARAMS, extraCostActivity: DEFAULT_COMPARE_PARAMS.extraCostOrg };
+    expect(scorePairs(sister, 0.8, 'all', 3, off).overall).toMatchObject({ fp: 1, tn: 0 });
   });
 
   it('the dev and held-out halves partition the rows, by a stable hash', () => {

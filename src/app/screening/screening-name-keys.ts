@@ -104,6 +104,10 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { company: { name: 'Sherkat Sanaye Sazmane Roshan Money Exchange Sahami Khass' } },
   // the Lebanese legal form S.A.L. (remit-org-terms.yml)
   { company: { name: 'Amana Plus S.A.L.' } },
+  // Arabic waw opening a word, after the article too, is the consonant w (transliterate.ts: وليد = wlid, not ulid)
+  { fullName: 'وليد الوزير', company: { name: 'شركة وادي النيل' } },
+  // a semicolon separates names (name-normaliser.ts: the UN list's alias spellings in one string)
+  { fullName: 'Qasim Soleimani; Kasim Sulaymani' },
 ];
 
 let scheme: string | undefined;
