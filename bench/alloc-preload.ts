@@ -10,6 +10,9 @@ import { Session } from 'node:inspector/promises';
 import v8 from 'node:v8';
 
 const out = process.env.REMIT_ALLOC_OUT!;
+// E.g. `--no-turbo-inlining`: the sampler names only the outermost function of an optimised frame, so a callee inlined
+// into it has its allocations counted there; without inlining each site is named (slower, same bytes).
+if (process.env.REMIT_ALLOC_V8_FLAGS) v8.setFlagsFromString(process.env.REMIT_ALLOC_V8_FLAGS);
 const sampleInterval = Number(process.env.REMIT_ALLOC_SAMPLE ?? 0);
 let running: { gc: v8.GCProfiler; used0: number; session?: Session } | undefined;
 

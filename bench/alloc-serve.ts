@@ -36,7 +36,12 @@ const preload = fileURLToPath(new URL('alloc-preload.ts', import.meta.url));
 const server = await fx.startServer({
   db,
   config: fx.writeConfigFile(await fx.bankVariant({ version: 'alloc', caps: 'none' }), dir),
-  env: { NODE_OPTIONS: `--import=${preload}`, REMIT_ALLOC_OUT: outFile, REMIT_ALLOC_SAMPLE: String(sample) },
+  env: {
+    NODE_OPTIONS: `--import=${preload}`,
+    REMIT_ALLOC_OUT: outFile,
+    REMIT_ALLOC_SAMPLE: String(sample),
+    REMIT_ALLOC_V8_FLAGS: process.env.REMIT_ALLOC_V8_FLAGS ?? '',
+  },
 });
 
 /** Where a frame is: the file relative to the tree (or its last two segments), and the line. */
