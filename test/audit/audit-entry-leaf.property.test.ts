@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entryLeafText, leafObject, storedLeafText, type ChainedEntry } from '../../src/audit/audit-entry.ts';
+import { createHash } from 'node:crypto';
+import { entryLeafText, leafObject, storedLeafHashHex, storedLeafText, type ChainedEntry } from '../../src/audit/audit-entry.ts';
+import { hashLeafTextHex } from '../../src/audit/tree-hash.ts';
 import { jsonString } from '../../src/audit/canonical-text.ts';
 import { canonicalJson } from '../../src/domain/shared/canonical-json.ts';
 
@@ -63,6 +65,41 @@ describe('storedLeafText', () => {
         expect(storedLeafText(stored)).toBe(entryLeafText(e));
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 500) },
+    );
+  });
+});
+
+describe('storedLeafHashHex', () => {
+  // Any stored texts, altered ones too: surrogate halves at a payload's either end, where the pieces meet.
+  const awkward = fc.constantFrom('"', '\\', '\u0000', '\n', '\ud800', '\udfff', '\ud83d\ude00', 'é', '€', '—', 'a', '{', '}');
+  const text = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: awkward }), fc.string());
+  it('is the leaf hash of storedLeafText, hashed piece by piece (lane alloc), at the row seq and at another', () => {
+    const row = fc.record({
+      seq: fc.nat(),
+      kind: fc.oneof(fc.constantFrom('intake', 'decision'), text),
+      subject: text,
+      actor: text,
+      at: text,
+      payloadText: text,
+      commitmentsText: text,
+      prevHash: text,
+      entryHash: fc.constant(''),
+    });
+    fc.assert(
+      fc.property(row, fc.nat(), (r, asSeq) => {
+        expect(storedLeafHashHex(r)).toBe(hashLeafTextHex(storedLeafText(r)));
+        expect(storedLeafHashHex(r, asSeq)).toBe(hashLeafTextHex(storedLeafText(r, asSeq)));
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 1000) },
+    );
+    // A decision entry's size, with a non-Latin-1 character (two-byte text), and an independent reference hash.
+    const big = { seq: 7, kind: 'decision', subject: 'lead-1', actor: 'system', at: 'now', prevHash: 'p', entryHash: '' };
+    const payloadText = `{"decision":${JSON.stringify('options — '.repeat(3000))}}`;
+    const whole = storedLeafText({ ...big, payloadText, commitmentsText: '{}' });
+    expect(storedLeafHashHex({ ...big, payloadText, commitmentsText: '{}' })).toBe(
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.of(0), Buffer.from(whole, 'utf8')]))
+        .digest('hex'),
     );
   });
 });
