@@ -1,12 +1,12 @@
 import type { Result } from '../domain/shared/result.ts';
 import type { AuditEvent, SealedAuditRow, StoredAuditRow } from './audit-entry.ts';
-import { entryLeafText, storedLeafText } from './audit-entry.ts';
+import { entryLeafText, storedLeafHashHex } from './audit-entry.ts';
 import type { CheckpointBody, CheckpointError, SigningKey, StoredCheckpoint } from './checkpoint.ts';
 import { signCheckpoint } from './checkpoint.ts';
 import { genesisHash } from './hash-chain.ts';
 import type { FrontierSnapshot } from './merkle-tree.ts';
 import { MerkleFrontier } from './merkle-tree.ts';
-import { fromHex, hashLeafText, toHex } from './tree-hash.ts';
+import { fromHex, hashLeafTextHex, toHex } from './tree-hash.ts';
 
 /**
  * Appending (sealing): gives pending events their dense seq numbers, computes leaf hash, chain link
@@ -80,9 +80,13 @@ export class AuditSealer {
 
   /** Appends one leaf (its canonical entry text) to the tree and the chain; its entryHash. */
   #append(leafText: string): string {
-    const leaf = hashLeafText(leafText);
-    this.#frontier.append(leaf);
-    this.#chainHead = toHex(leaf);
+    return this.#appendLeafHex(hashLeafTextHex(leafText));
+  }
+
+  /** Appends one leaf hash (hex) to the tree and the chain; its entryHash. */
+  #appendLeafHex(leafHex: string): string {
+    this.#frontier.append(Buffer.from(leafHex, 'hex'));
+    this.#chainHead = leafHex;
     return this.#chainHead;
   }
 
@@ -95,7 +99,7 @@ export class AuditSealer {
     const rows: StoredAuditRow[] = [];
     for (const e of entries) {
       const row = { ...e, seq: this.#frontier.size, prevHash: this.#chainHead, entryHash: '' };
-      rows.push({ ...row, entryHash: this.#append(storedLeafText(row)) });
+      rows.push({ ...row, entryHash: this.#appendLeafHex(storedLeafHashHex(row)) });
     }
     return rows;
   }

@@ -1,6 +1,6 @@
-import { storedLeafText, type JsonValue, type StoredAuditRow } from './audit-entry.ts';
+import { storedLeafHashHex, type JsonValue, type StoredAuditRow } from './audit-entry.ts';
 import { projectPayloadText, type PayloadFields, type PayloadPath } from './payload-projection.ts';
-import { HASH_BYTES, hashLeafTextHex } from './tree-hash.ts';
+import { HASH_BYTES } from './tree-hash.ts';
 
 /**
  * One seq range of the stored log checked on its own (issue 18: `audit verify` of a large log on several cores). A
@@ -86,7 +86,7 @@ export class LeafRangeScanner {
     if (row.seq !== seq || seq >= this.#to) return this.#fail(`expected seq ${seq}, read ${row.seq}`);
     if (seq === this.#from) this.#firstPrevHash = row.prevHash;
     else if (row.prevHash !== this.#lastEntryHash) return this.#fail(`entry ${seq} does not link to its predecessor`);
-    const hex = hashLeafTextHex(storedLeafText(row));
+    const hex = storedLeafHashHex(row);
     if (hex !== row.entryHash) return this.#fail(`entry ${seq} does not hash to its entryHash`);
     this.#leaves.write(hex, (seq - this.#from) * HASH_BYTES, 'hex');
     this.#lastEntryHash = hex;

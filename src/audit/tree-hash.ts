@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * The hash functions of the audit log (RFC 6962 §2.1), domain-separated by a one-byte prefix so a
@@ -17,6 +17,13 @@ const scratch = Buffer.alloc(1 + 2 * HASH_BYTES);
  */
 export function hashLeafTextHex(text: string): string {
   return hash('sha256', `\u0000${text}`, 'hex');
+}
+
+/** hashLeafTextHex of the pieces' concatenation, hashed piece by piece (pieces must not split a surrogate pair). */
+export function hashLeafPiecesHex(pieces: readonly string[]): string {
+  const h = createHash('sha256').update('\u0000');
+  for (const p of pieces) h.update(p);
+  return h.digest('hex');
 }
 
 /** RFC 6962 leaf hash of UTF-8 text (the canonical entry bytes). */

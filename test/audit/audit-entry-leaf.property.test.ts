@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { entryLeafText, leafObject, storedLeafText, type ChainedEntry } from '../../src/audit/audit-entry.ts';
+import { createHash } from 'node:crypto';
+import { entryLeafText, leafObject, storedLeafHashHex, storedLeafText, type ChainedEntry } from '../../src/audit/audit-entry.ts';
+import { hashLeafTextHex } from '../../src/audit/tree-hash.ts';
 import { jsonString } from '../../src/audit/canonical-text.ts';
 import { canonicalJson } from '../../src/domain/shared/canonical-json.ts';
 
@@ -35,6 +37,14 @@ describe('storedLeafText', () => {
   // Quote, backslash, every control character, both surrogate halves alone and as a pair, DEL, non-ASCII.
   const awkward = fc.constantFrom('"', '\\', '\u0000', '\u001f', '\n', '\ud800', '\udfff', '\ud83d\ude00', '\u007f', 'é', '€', 'a');
   const text = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: awkward }), fc.string());
+  const rowFields = {
+    seq: fc.nat(),
+    kind: fc.oneof(fc.constantFrom('intake', 'decision'), text),
+    subject: text,
+    actor: text,
+    at: text,
+    prevHash: text,
+  };
 
   it('jsonString is JSON.stringify of any string, lone surrogates and control characters included', () => {
     fc.assert(
@@ -47,14 +57,9 @@ describe('storedLeafText', () => {
 
   it('is entryLeafText of the entry whose payload and commitments are the stored canonical texts', () => {
     const entry = fc.record({
-      seq: fc.nat(),
-      kind: fc.oneof(fc.constantFrom('intake', 'decision'), text),
-      subject: text,
-      actor: text,
-      at: text,
+      ...rowFields,
       payload: fc.jsonValue(),
       commitments: fc.dictionary(fc.string(), fc.string()),
-      prevHash: text,
     }) as fc.Arbitrary<ChainedEntry>;
     fc.assert(
       fc.property(entry, (e) => {
@@ -64,5 +69,22 @@ describe('storedLeafText', () => {
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 500) },
     );
+  });
+
+  // Any stored texts, altered ones too: surrogate halves at a payload's either end, where the pieces meet (lane alloc).
+  it('storedLeafHashHex is the leaf hash of storedLeafText, hashed piece by piece, at the row seq and at another', () => {
+    const row = fc.record({ ...rowFields, payloadText: text, commitmentsText: text, entryHash: fc.constant('') });
+    fc.assert(
+      fc.property(row, fc.nat(), (r, asSeq) => {
+        expect(storedLeafHashHex(r)).toBe(hashLeafTextHex(storedLeafText(r)));
+        expect(storedLeafHashHex(r, asSeq)).toBe(hashLeafTextHex(storedLeafText(r, asSeq)));
+      }),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 1000) },
+    );
+    // A decision entry's size, with a non-Latin-1 character (two-byte text), against an independent hash of the whole.
+    const big = { seq: 7, kind: 'decision', subject: 'lead-1', actor: 'system', at: 'now', prevHash: 'p', entryHash: '' };
+    const stored = { ...big, payloadText: `{"decision":${JSON.stringify('options — '.repeat(3000))}}`, commitmentsText: '{}' };
+    const whole = Buffer.concat([Buffer.of(0), Buffer.from(storedLeafText(stored), 'utf8')]);
+    expect(storedLeafHashHex(stored)).toBe(createHash('sha256').update(whole).digest('hex'));
   });
 });

@@ -21,6 +21,41 @@ describe('canonicalJson', () => {
     );
   });
 
+  // Lane alloc: member heads (`"key":`, `,"key":`) are kept per key up to a bound; past it they are built each time.
+  it('writes the same bytes whether a member head is kept, built past the bound, or needs escaping (property)', () => {
+    // Keys that sort as written (no integer-like keys): JSON.stringify of an object built in sorted order is the reference.
+    const sortedCopy = (obj: Record<string, unknown>) =>
+      Object.fromEntries(
+        Object.keys(obj)
+          .sort()
+          .map((k) => [k, obj[k]]),
+      );
+    const escaping = { 'k"q': 1, 'k\\b': 2, 'k\u0001c': 3, 'k\ud800d': 4, kê: 5 };
+    expect(canonicalJson(escaping)).toBe(JSON.stringify(sortedCopy(escaping)));
+    // 6,000 distinct keys: more than the bound, so later ones take the uncached path; written twice, the second time
+    // from whatever was kept. First members whose value is dropped must not leave a comma behind.
+    const many: Record<string, unknown> = { a0: undefined, a1: () => 1 };
+    for (let i = 0; i < 6000; i++) many[`k${i}-${'"é'[i % 2]}`] = i % 3 === 0 ? { [`k${i}`]: i, a: undefined } : i;
+    const expected = JSON.stringify(sortedCopy(many), (_k, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? sortedCopy(v as Record<string, unknown>) : v,
+    );
+    expect(canonicalJson(many)).toBe(expected);
+    expect(canonicalJson(many)).toBe(expected);
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string().map((k) => `k${k}`),
+          fc.oneof(fc.integer(), fc.constant(undefined)),
+        ),
+        (obj) => {
+          expect(canonicalJson(obj)).toBe(JSON.stringify(sortedCopy(obj)));
+          expect(canonicalJson(obj)).toBe(JSON.stringify(sortedCopy(obj)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   // docs/audit.md "Canonical JSON, exactly": the expected bytes below are written by hand, not derived from the code.
   it('orders every key by UTF-16 code units, integer-like keys included (RFC 8785 §3.2.3)', () => {
     const value = { a: 1, '10': 2, '2': 3, b: 4, '-1': 5, '01': 6, '4294967295': 7, '4294967294': 8, '0': 9 };

@@ -34,6 +34,22 @@ describe('POST /v1/leads — the pipeline', () => {
     expect(JSON.parse(personal!.rawJson).person.email).toBe(' Ann.Lee@Example.CO.UK ');
   });
 
+  // Lane alloc: the answer is sent as UTF-8 bytes of its JSON.stringify text, with the content type Fastify gives a
+  // serialised object, on the first answer and on an idempotent replay alike.
+  it('answers with the JSON text of the answer object, as UTF-8, typed application/json; charset=utf-8', async () => {
+    const lead = ukLead({ person: { firstName: 'Zoë', lastName: 'Ångström', email: 'zoe.angstrom@example.co.uk' } });
+    const first = await post('/v1/leads', lead, s.tokens.integration, { 'idempotency-key': 'alloc-bytes-1' });
+    const replay = await post('/v1/leads', lead, s.tokens.integration, { 'idempotency-key': 'alloc-bytes-1' });
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    for (const res of [first, replay]) {
+      expect(res.statusCode).toBe(201);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(res.headers['content-length']).toBe(String(res.rawPayload.length));
+      expect(res.rawPayload.equals(Buffer.from(JSON.stringify(res.json()), 'utf8'))).toBe(true);
+    }
+    expect(replay.body).toBe(first.body);
+  });
+
   it.each([
     [
       'wrong types',

@@ -122,17 +122,33 @@ function writeObject(value: object, asData: boolean): string {
   const obj = value as Record<string, unknown>;
   const keys = orderedKeys(obj);
   let s = '{';
-  let first = true;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const v = obj[k];
     if (v === undefined) continue;
     const w = write(v, k, asData);
     if (w === undefined) continue;
-    s += `${first ? '' : ','}${jsonString(k)}:${w}`;
-    first = false;
+    // One piece added per member: `"key":` (or `,"key":`) is kept per key, not built again from three strings each
+    // time (lane alloc: those intermediates were 40 % of the bytes the writer allocated for a decision document).
+    s += s.length === 1 ? memberHead(k, MEMBER_HEADS) + w : memberHead(k, NEXT_MEMBER_HEADS) + w;
   }
   return `${s}}`;
+}
+
+/**
+ * `"key":` and `,"key":` by key. Objects of one kind share their keys (a decision's candidates, an entry's fields), so
+ * a few hundred texts serve every document; keys beyond the bound (any key a payload may bring) are built each time.
+ */
+const MEMBER_HEADS = new Map<string, string>();
+const NEXT_MEMBER_HEADS = new Map<string, string>();
+const MAX_MEMBER_HEADS = 4096;
+function memberHead(k: string, heads: Map<string, string>): string {
+  let head = heads.get(k);
+  if (head === undefined) {
+    head = `${heads === MEMBER_HEADS ? '' : ','}${jsonString(k)}:`;
+    if (heads.size < MAX_MEMBER_HEADS) heads.set(k, head);
+  }
+  return head;
 }
 
 /**

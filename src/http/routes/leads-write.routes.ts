@@ -12,6 +12,7 @@ import { BatchTurns } from '../../app/intake/batch-turns.ts';
 import type { IntakeClient } from '../../app/intake/intake-limiter.ts';
 import { principalOf } from '../auth.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
+import { JSON_CONTENT_TYPE, jsonBytes } from '../json-bytes.ts';
 
 const INGESTERS = ['integration', 'ops', 'admin'] as const;
 const MAX_BATCH = 500;
@@ -113,7 +114,7 @@ export function registerLeadWriteRoutes(app: FastifyInstance, ctx: ServiceContex
         counted.add(request);
         if (!result.ok) return sendFailure(reply, inBody(result.error, '/body'));
         if (result.value.replayed) reply.header('idempotent-replayed', 'true');
-        return reply.code(result.value.statusCode).send(result.value.body);
+        return reply.code(result.value.statusCode).type(JSON_CONTENT_TYPE).send(jsonBytes(result.value.body));
       } finally {
         admission.release();
       }
