@@ -19,8 +19,7 @@ import type { NameToken, NormalisedName } from './name-normaliser.ts';
 import { nameDictionaries } from './name-dictionaries.ts';
 import { countryCode, isRegionName } from './country-codes.ts';
 import { burmeseSyllableKey } from './burmese-romanise.ts';
-import { isPinyinSyllable, looksChinese, sameSyllables } from './chinese-romanisation.ts';
-import { syllablePair } from './syllable-pair-cache.ts';
+import { isPinyinSyllable, looksChinese, sameSyllable, sameSyllables, syllableReadings } from './chinese-romanisation.ts';
 import { differentDictionaryWords } from './dictionary-words.ts';
 import { genderedForms } from './gendered-name-forms.ts';
 import { patronymicForms } from './patronymic-name-forms.ts';
@@ -309,8 +308,8 @@ export function spellsChinese(n: NormalisedName): boolean {
 export function chineseTokenSimilarity(a: NameToken, b: NameToken): TokenSim {
   if (a.text === b.text || a.kind === 'symbol' || b.kind === 'symbol' || a.kind === 'number' || b.kind === 'number')
     return tokenSimilarity(a, b);
-  const syllables = syllablePair(a.text, b.text);
-  if (syllables !== 'not-syllables') return { sim: syllables === 'same' ? ROMANISATION_SIM : 0, how: 'romanisation' };
+  if (syllableReadings(a.text).length > 0 && syllableReadings(b.text).length > 0)
+    return sameSyllable(a.text, b.text) ? { sim: ROMANISATION_SIM, how: 'romanisation' } : { sim: 0, how: 'romanisation' };
   const s = tokenSimilarity(a, b);
   if (s.sim < ROMANISATION_SIM && sameSyllables([a.text], [b.text])) return { sim: ROMANISATION_SIM, how: 'romanisation' };
   return s;
