@@ -175,16 +175,50 @@ export function looksChinese(words: readonly string[]): boolean {
  * and share a reading at every position.
  */
 export function sameSyllables(a: readonly string[], b: readonly string[]): boolean {
-  const sa = combine(a.map((w) => syllableSplits(w)));
-  const sb = combine(b.map((w) => syllableSplits(w)));
-  return sa.some((x) => sb.some((y) => x.length === y.length && x.every((r, i) => r.some((p) => y[i]!.includes(p)))));
+  const sb = b.length === 1 ? (syllableSplits(b[0]!) as readonly (readonly string[])[][]) : combine(b.map((w) => syllableSplits(w)));
+  if (sb.length === 0) return false;
+  const splits = a.map((w) => syllableSplits(w));
+  if (splits.some((s) => s.length === 0)) return false;
+  // the first COMBINATIONS sequences of the first run, in combine's order, each compared with the second run's, without
+  // building them: the runs recur for every candidate of a screening (docs/performance.md, lane scale8)
+  const chosen: (readonly (readonly string[])[])[] = [];
+  let left = COMBINATIONS;
+  const walk = (word: number, length: number): boolean => {
+    if (word === splits.length) {
+      left--;
+      return sb.some((y) => y.length === length && sharesEveryReading(chosen, y));
+    }
+    for (const x of splits[word]!) {
+      if (left === 0) return false;
+      chosen.push(x);
+      const same = walk(word + 1, length + x.length);
+      chosen.pop();
+      if (same) return true;
+    }
+    return false;
+  };
+  return walk(0, 0);
+}
+
+/** combine keeps this many sequences of a run (the first in its order). */
+const COMBINATIONS = 16;
+
+/** Whether the words' chosen splits, one after another, share a reading with `y` at every position. */
+function sharesEveryReading(chosen: readonly (readonly (readonly string[])[])[], y: readonly (readonly string[])[]): boolean {
+  let at = 0;
+  for (const x of chosen)
+    for (const r of x) {
+      const other = y[at++]!;
+      if (!r.some((p) => other.includes(p))) return false;
+    }
+  return true;
 }
 
 function combine(splits: (readonly string[])[][][]): (readonly string[])[][] {
   let acc: (readonly string[])[][] = [[]];
   for (const s of splits) {
     if (s.length === 0) return [];
-    acc = acc.flatMap((prefix) => s.map((x) => [...prefix, ...x])).slice(0, 16);
+    acc = acc.flatMap((prefix) => s.map((x) => [...prefix, ...x])).slice(0, COMBINATIONS);
   }
   return acc;
 }

@@ -115,10 +115,11 @@ function markJoined(
  * least (each word of it at least its shortest split): most units fail that count without combining readings.
  */
 function sameSyllablesAsWord(tokens: readonly NameToken[], i: number, j: number, word: string): boolean {
-  let least = 0;
-  for (let x = i; x <= j; x++) least += fewestSyllables(compact(tokens[x]!));
   let most = 0;
   for (const split of syllableSplits(word)) most = Math.max(most, split.length);
+  if (most === 0) return false; // the word spells no syllables (most words of other names)
+  let least = 0;
+  for (let x = i; x <= j; x++) least += fewestSyllables(compact(tokens[x]!));
   if (most < least) return false;
   const unit: string[] = [];
   for (let x = i; x <= j; x++) unit.push(compact(tokens[x]!));
@@ -321,9 +322,15 @@ export class TokenPairMemo {
     this.minTokenSim = minTokenSim;
   }
 
-  could(a: NameToken, b: NameToken, chinese: boolean): boolean {
+  /** The answers for one token `a` (for `could`): looked up once per query token, not once per pair. */
+  row(a: NameToken): Map<NameToken, number> {
     let row = this.answers.get(a);
     if (!row) this.answers.set(a, (row = new Map()));
+    return row;
+  }
+
+  /** Whether a and b could pair; `row` is row(a). */
+  could(row: Map<NameToken, number>, a: NameToken, b: NameToken, chinese: boolean): boolean {
     const known = row.get(b) ?? 0;
     const shift = chinese ? 2 : 0;
     if ((known >>> shift) & 1) return ((known >>> (shift + 1)) & 1) === 1;
@@ -350,22 +357,29 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
   let coverB = 0;
   const chinese = spellsChinese(a) && spellsChinese(b);
   const known = memo?.minTokenSim === params.minTokenSim ? memo : undefined;
-  const pairs = known
-    ? (x: NameToken, y: NameToken) => known.could(x, y, chinese)
-    : (x: NameToken, y: NameToken, min: number) => (chinese ? couldPairChinese(x, y, min) : couldPair(x, y, min));
   if (thing)
     for (const [i, j] of abbreviationPairs(a, b)) {
       coverA |= 1 << i;
       coverB |= 1 << j;
     }
-  for (let i = 0; i < ta.length; i++)
+  for (let i = 0; i < ta.length; i++) {
+    const x = ta[i]!;
+    const row = known?.row(x);
     for (let j = 0; j < tb.length; j++) {
       if ((coverA >>> i) & 1 && (coverB >>> j) & 1) continue;
-      if (pairs(ta[i]!, tb[j]!, params.minTokenSim)) {
+      const y = tb[j]!;
+      const yes =
+        known && row
+          ? known.could(row, x, y, chinese)
+          : chinese
+            ? couldPairChinese(x, y, params.minTokenSim)
+            : couldPair(x, y, params.minTokenSim);
+      if (yes) {
         coverA |= 1 << i;
         coverB |= 1 << j;
       }
     }
+  }
   if (ta.length > 1 || tb.length > 1) {
     const ab = markJoined(ta, tb, { t: coverA, o: coverB }, params.minTokenSim, chinese);
     const ba = markJoined(tb, ta, { t: ab.o, o: ab.t }, params.minTokenSim, chinese);
