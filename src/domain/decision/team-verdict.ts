@@ -36,12 +36,6 @@ interface LawfulRep {
   readonly whenAvailable: RepVerdict;
   /** The availability checks that apply to this lead and can fail for this rep (RepCheck.canFail), in order. */
   readonly availability: readonly RepCheck[];
-  /** Whether one of them reads the rep's load (RepCheck.readsLoad). */
-  readonly readsLoad: boolean;
-  /** Whether one of them reads the decision time (one not declared RepCheck.timeIndependent). */
-  readonly readsTime: boolean;
-  /** Those that read the time, as the team's groups (TimeGroup) they belong to; null when one has no RepCheck.groupKey. */
-  readonly timeGroups: readonly number[] | null;
   /** The verdict last built for an availability outcome with failures (a memo slot: the same outcome, the same verdict). */
   unavailable: { readonly outcome: AvailabilityOutcome; readonly verdict: RepVerdict } | null;
 }
@@ -58,8 +52,8 @@ interface LawfulTeam {
    */
   readonly failed: TeamEvaluation | null;
   readonly reps: readonly LawfulRep[];
-  /** The team's time groups for this lead's applicability of checks (the same array for every lawful key). */
-  readonly groups: readonly TimeGroup[];
+  /** The team's availability statics for this lead's applicability of checks (the same object for every lawful key). */
+  readonly statics: TeamStatics;
   /** The team entity's firm licences in the lead's jurisdiction (part of the lawful key), and how many reps are lawful. */
   readonly licences: readonly LicenceSummary[];
   readonly lawfulReps: number;
@@ -89,13 +83,11 @@ interface TeamAvailability {
   /** The decision times [from, to) in one UTC minute in which no out-of-office period of the team starts or ends. */
   readonly from: number;
   readonly to: number;
-  /** The reps whose checks read their load (RepCheck.readsLoad): their index in team.reps, their id, the load as read. */
-  readonly loadReps: readonly number[];
-  readonly loadIds: readonly string[];
+  /** What the outcomes were evaluated with: the team's statics (TeamStatics.loadIds names the loads, in order). */
+  readonly statics: TeamStatics;
   readonly loads: readonly (RepLoad | undefined)[];
   readonly outcomes: readonly AvailabilityOutcome[];
-  /** The team's time groups and what each said in this window (the local minute does not change within it). */
-  readonly groups: readonly TimeGroup[];
+  /** What each of the team's time groups said in this window (the local minute does not change within it). */
   readonly groupResults: readonly CheckResult[];
 }
 
@@ -208,9 +200,6 @@ function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics):
     licences: shared.licences,
     whenAvailable,
     availability: statics.availability,
-    readsLoad: statics.readsLoad,
-    readsTime: statics.readsTime,
-    timeGroups: statics.timeGroups,
     unavailable: null,
   };
 }
@@ -219,15 +208,24 @@ function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics):
 interface RepStatics {
   readonly candidate: Candidate;
   readonly availability: readonly RepCheck[];
+  /** Whether one of them reads the rep's load (RepCheck.readsLoad). */
   readonly readsLoad: boolean;
+  /** Whether one of them reads the decision time (one not declared RepCheck.timeIndependent). */
   readonly readsTime: boolean;
+  /** Those that read the time, as the team's groups (TimeGroup) they belong to; null when one has no RepCheck.groupKey. */
   readonly timeGroups: readonly number[] | null;
 }
 
 interface TeamStatics {
   readonly reps: readonly RepStatics[];
   readonly groups: readonly TimeGroup[];
+  /** The reps whose checks read their load (RepCheck.readsLoad): their index in team.reps, and their id. */
+  readonly loadReps: readonly number[];
+  readonly loadIds: readonly string[];
+  /** The reps whose checks read the time (RepCheck.timeIndependent absent): their index in team.reps. */
+  readonly timeReps: readonly number[];
 }
+const NO_STATICS: TeamStatics = Object.freeze({ reps: NONE, groups: NONE, loadReps: NONE, loadIds: NONE, timeReps: NONE });
 
 /** Per rep of the team (team.reps order), its statics for this lead's applicability of checks; the team's time groups. */
 function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
@@ -254,7 +252,10 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
         : null;
       return { candidate, availability, readsLoad, readsTime: readers.length > 0, timeGroups };
     });
-    found = both[slot] = { reps, groups };
+    const indexes = (f: (r: RepStatics) => boolean) => reps.flatMap((r, i) => (f(r) ? [i] : []));
+    const loadReps = indexes((r) => r.readsLoad);
+    const loadIds = loadReps.map((i) => team.reps[i]!.id);
+    found = both[slot] = { reps, groups, loadReps, loadIds, timeReps: indexes((r) => r.readsTime) };
   }
   return found;
 }
@@ -296,13 +297,13 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
   const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
   if (reasons.length > 0) {
     const failed = { id: team.id, name: team.name, entity: team.entity, pass: false, reasons, licences, reliedOn, reps: NONE };
-    const rest = { reps: NONE, groups: NONE, licences, lawfulReps: 0, last: null };
+    const rest = { reps: NONE, statics: NO_STATICS, licences, lawfulReps: 0, last: null };
     const evaluation = Object.freeze({ verdict: immutableData(failed), eligible: NONE, lawfulReps: 0 });
     return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: evaluation, ...rest };
   }
-  const { reps: repStatics, groups } = teamStatics(ctx, team);
-  const { reps, lawfulReps } = lawfulRepsOf(ctx, team, window, repStatics, memo);
-  return { ...window, reasons: NONE, reliedOn, failed: null, reps, groups, licences, lawfulReps, last: null };
+  const statics = teamStatics(ctx, team);
+  const { reps, lawfulReps } = lawfulRepsOf(ctx, team, window, statics.reps, memo);
+  return { ...window, reasons: NONE, reliedOn, failed: null, reps, statics, licences, lawfulReps, last: null };
 }
 
 /**
@@ -451,9 +452,9 @@ function verdictOf(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
 }
 
 /**
- * The team's availability outcomes at this decision. Reused from the last decision in the same window (same UTC
- * minute, no out-of-office boundary) with the same working-hours setting: then only the loads are read again, and
- * the reps whose load differs from the one they read are evaluated again.
+ * The team's availability outcomes at this decision, kept per slot (licensing checked or not × respectWorkingHours:
+ * the slot fixes every rep's checks) and window (one UTC minute with no out-of-office boundary). A later decision starts
+ * from the last outcomes (carryOver); only a slot's first window evaluates every rep.
  */
 function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTeam): readonly AvailabilityOutcome[] {
   const minute = Math.floor(ctx.at / 60_000) * 60_000;
@@ -463,74 +464,83 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   if (!slots) availabilities.set(team, (slots = []));
   const slot = (ctx.licensing.status === 'checked' ? 2 : 0) + (ctx.respectWorkingHours ? 1 : 0);
   const last = slots[slot];
-  if (last !== undefined && last.from === from) {
-    let outcomes: AvailabilityOutcome[] | null = null;
-    let loads: (RepLoad | undefined)[] | null = null;
-    // Index loops over flat arrays: this runs for every rep of every candidate team of every decision.
-    for (let k = 0; k < last.loadIds.length; k++) {
-      const load = ctx.state.load(last.loadIds[k]!);
-      if (sameLoad(load, last.loads[k])) continue;
-      (loads ??= [...last.loads])[k] = load;
-      const i = last.loadReps[k]!;
-      const outcome = availabilityOf(ctx, lt.reps[i]!);
-      // The same as before (the rep just assigned, still under its caps): the outcomes stay the very same array, so the
-      // team's verdicts are not rebuilt (evaluateTeam); only the load it was read with moves on.
-      if (sameOutcome(outcome, last.outcomes[i]!)) continue;
-      (outcomes ??= [...last.outcomes])[i] = outcome;
-    }
-    if (loads === null) return last.outcomes;
-    const kept = outcomes === null ? last.outcomes : Object.freeze(outcomes);
-    slots[slot] = { ...last, loads, outcomes: kept };
-    return kept;
-  }
-  const loadReps: number[] = [];
-  const loadIds: string[] = [];
-  const loads: (RepLoad | undefined)[] = [];
-  const outcomes: AvailabilityOutcome[] = [];
-  // A new window (the next minute) mostly says what the last one said (a paused rep is still paused, an absent one
-  // still absent): an outcome equal to the rep's last one is that very object, so its verdict is not built again, and
-  // when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam). A rep whose
-  // checks read no time (all RepCheck.timeIndependent) and whose load is the one its last outcome was evaluated with is not
-  // evaluated at all: its outcome cannot have changed (same config, load, applicability and working-hours setting —
-  // the slot — and no presence or exclusion, or the team would have gone the fresh way). Nor is a rep whose time-reading
-  // checks all have a RepCheck.groupKey, when each of its groups says what it said in the last window: asked once per
-  // group (a team's reps mostly share a zone and hours), not once per rep.
-  const groupResults: CheckResult[] = [];
-  for (let g = 0; g < lt.groups.length; g++) groupResults.push(lt.groups[g]!.check.evaluate(ctx, lt.groups[g]!.rep));
-  const held = heldGroups(groupResults, last !== undefined && last.groups === lt.groups ? last.groupResults : undefined);
-  const before = last?.outcomes;
-  let same = before !== undefined;
-  let k = 0; // the rep's position in last.loadReps (same reps, same order: the slot fixes every rep's checks)
-  for (let i = 0; i < lt.reps.length; i++) {
-    const lr = lt.reps[i]!;
-    let unchanged = before !== undefined && (!lr.readsTime || allHeld(lr.timeGroups, held));
-    if (lr.readsLoad) {
-      const load = ctx.state.load(lr.rep.id);
-      loadReps.push(i);
-      loadIds.push(lr.rep.id);
-      loads.push(load);
-      unchanged &&= last!.loadReps[k] === i && sameLoad(load, last!.loads[k]);
-      k++;
-    }
-    if (unchanged) {
-      outcomes.push(before![i]!);
-      continue;
-    }
-    const outcome = availabilityOf(ctx, lr);
-    const kept = before !== undefined && sameOutcome(outcome, before[i]!) ? before[i]! : outcome;
-    if (kept !== before?.[i]) same = false;
-    outcomes.push(kept);
-  }
-  const kept = same ? before! : Object.freeze(outcomes);
-  const to = Math.min(minute + 60_000, absent.to);
-  slots[slot] = { from, to, loadReps, loadIds, loads, outcomes: kept, groups: lt.groups, groupResults };
-  return kept;
+  const window = last !== undefined && last.from === from ? null : { from, to: Math.min(minute + 60_000, absent.to) };
+  const next =
+    last !== undefined && last.statics === lt.statics ? carryOver(ctx, lt, last, window) : freshWindow(ctx, lt, window ?? last!);
+  slots[slot] = next;
+  return next.outcomes;
 }
 
-/** Per time group, whether it says now what it said in the last window (none did when there was none). */
-function heldGroups(now: readonly CheckResult[], before: readonly CheckResult[] | undefined): readonly boolean[] {
+/** Every rep of the team evaluated, every load read, every time group asked: the slot's first window. */
+function freshWindow(ctx: DecisionContext, lt: LawfulTeam, window: { from: number; to: number }): TeamAvailability {
+  const { statics } = lt;
+  const loads: (RepLoad | undefined)[] = [];
+  for (let k = 0; k < statics.loadIds.length; k++) loads.push(ctx.state.load(statics.loadIds[k]!));
+  const outcomes: AvailabilityOutcome[] = [];
+  for (let i = 0; i < lt.reps.length; i++) outcomes.push(availabilityOf(ctx, lt.reps[i]!));
+  return { from: window.from, to: window.to, statics, loads, outcomes: Object.freeze(outcomes), groupResults: groupResultsOf(ctx, statics) };
+}
+
+const groupResultsOf = (ctx: DecisionContext, statics: TeamStatics): CheckResult[] => {
+  const results: CheckResult[] = [];
+  for (let g = 0; g < statics.groups.length; g++) results.push(statics.groups[g]!.check.evaluate(ctx, statics.groups[g]!.rep));
+  return results;
+};
+
+/**
+ * The team's outcomes from the last ones. Every load is read again (the reads a fresh evaluation makes: a recording view
+ * sees the same set) and a rep whose load differs from the one its outcome read is evaluated again. In a new window
+ * (`window` given) each time group is asked once, and a rep is evaluated again when one of its time-reading checks is
+ * not vouched for by a group saying what it said in the last window (RepCheck.groupKey; a check without one, such as
+ * out-of-office, is never vouched for). Every other rep keeps its outcome unevaluated: same config, load and slot, no
+ * presence or exclusion (the team would have gone the fresh way), and checks that read no time (RepCheck.timeIndependent)
+ * or read it only as their group does. An outcome equal to the last one is that very object, so its verdict is not
+ * built again, and when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam).
+ * Index loops over the statics' flat arrays: a new window used to walk every rep's objects (46 per team), which on the
+ * bench cost a team ~20 µs of cold memory for the one or two reps it re-evaluated.
+ */
+function carryOver(
+  ctx: DecisionContext,
+  lt: LawfulTeam,
+  last: TeamAvailability,
+  window: { from: number; to: number } | null,
+): TeamAvailability {
+  const { statics } = lt;
+  let outcomes: AvailabilityOutcome[] | null = null;
+  const again = (i: number): void => {
+    const outcome = availabilityOf(ctx, lt.reps[i]!);
+    if (!sameOutcome(outcome, last.outcomes[i]!)) (outcomes ??= [...last.outcomes])[i] = outcome;
+  };
+  let groupResults = last.groupResults;
+  let asked: number[] | null = null;
+  if (window !== null) {
+    groupResults = groupResultsOf(ctx, statics);
+    const held = heldGroups(groupResults, last.groupResults);
+    for (let t = 0; t < statics.timeReps.length; t++) {
+      const i = statics.timeReps[t]!;
+      if (allHeld(statics.reps[i]!.timeGroups, held)) continue;
+      (asked ??= []).push(i);
+      again(i);
+    }
+  }
+  let loads: (RepLoad | undefined)[] | null = null;
+  for (let k = 0; k < statics.loadIds.length; k++) {
+    const load = ctx.state.load(statics.loadIds[k]!);
+    if (sameLoad(load, last.loads[k])) continue;
+    (loads ??= [...last.loads])[k] = load;
+    const i = statics.loadReps[k]!;
+    if (asked === null || !asked.includes(i)) again(i);
+  }
+  if (window === null && loads === null) return last;
+  const kept = outcomes === null ? last.outcomes : Object.freeze(outcomes as AvailabilityOutcome[]);
+  const { from, to } = window ?? last;
+  return { from, to, statics, loads: loads ?? last.loads, outcomes: kept, groupResults };
+}
+
+/** Per time group, whether it says now what it said in the last window. */
+function heldGroups(now: readonly CheckResult[], before: readonly CheckResult[]): readonly boolean[] {
   const held: boolean[] = [];
-  for (let g = 0; g < now.length; g++) held.push(before !== undefined && sameResult(now[g]!, before[g]!));
+  for (let g = 0; g < now.length; g++) held.push(sameResult(now[g]!, before[g]!));
   return held;
 }
 
