@@ -83,6 +83,8 @@ interface TeamAvailability {
   /** The decision times [from, to) in one UTC minute in which no out-of-office period of the team starts or ends. */
   readonly from: number;
   readonly to: number;
+  /** Where the stretch between two out-of-office boundaries of the team that holds [from, to) starts. */
+  readonly absentFrom: number;
   /** What the outcomes were evaluated with: the team's statics (TeamStatics.loadIds names the loads, in order). */
   readonly statics: TeamStatics;
   readonly loads: readonly (RepLoad | undefined)[];
@@ -212,8 +214,13 @@ interface RepStatics {
   readonly readsLoad: boolean;
   /** Whether one of them reads the decision time (one not declared RepCheck.timeIndependent). */
   readonly readsTime: boolean;
-  /** Those that read the time, as the team's groups (TimeGroup) they belong to; null when one has no RepCheck.groupKey. */
+  /**
+   * Those that read the time, as the team's groups (TimeGroup) they belong to; null when one has neither a
+   * RepCheck.groupKey nor RepCheck.absenceBound.
+   */
   readonly timeGroups: readonly number[] | null;
+  /** Whether one of them reads the time only through out-of-office periods (RepCheck.absenceBound). */
+  readonly readsAbsences: boolean;
 }
 
 interface TeamStatics {
@@ -242,15 +249,17 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
       const candidate = other?.reps[i]!.candidate ?? Object.freeze({ team, rep });
       const readsLoad = availability.some((c) => c.readsLoad === true);
       const readers = availability.filter((c) => c.timeIndependent !== true);
-      const timeGroups = readers.every((c) => c.groupKey !== undefined)
-        ? readers.map((check) => {
+      const grouped = readers.filter((c) => c.absenceBound !== true);
+      const timeGroups = grouped.every((c) => c.groupKey !== undefined)
+        ? grouped.map((check) => {
             const key = `${check.name}\u0000${check.groupKey!(rep)}`;
             let g = byKey.get(key);
             if (g === undefined) byKey.set(key, (g = groups.push({ check, rep }) - 1));
             return g;
           })
         : null;
-      return { candidate, availability, readsLoad, readsTime: readers.length > 0, timeGroups };
+      const readsAbsences = grouped.length < readers.length;
+      return { candidate, availability, readsLoad, readsTime: readers.length > 0, timeGroups, readsAbsences };
     });
     const indexes = (f: (r: RepStatics) => boolean) => reps.flatMap((r, i) => (f(r) ? [i] : []));
     const loadReps = indexes((r) => r.readsLoad);
@@ -464,21 +473,25 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   if (!slots) availabilities.set(team, (slots = []));
   const slot = (ctx.licensing.status === 'checked' ? 2 : 0) + (ctx.respectWorkingHours ? 1 : 0);
   const last = slots[slot];
-  const window = last !== undefined && last.from === from ? null : { from, to: Math.min(minute + 60_000, absent.to) };
+  const window = last !== undefined && last.from === from ? null : { from, to: Math.min(minute + 60_000, absent.to), absentFrom: absent.from };
   const next =
     last !== undefined && last.statics === lt.statics ? carryOver(ctx, lt, last, window) : freshWindow(ctx, lt, window ?? last!);
   slots[slot] = next;
   return next.outcomes;
 }
 
+/** A window of a team's availability outcomes: TeamAvailability's from, to and absentFrom. */
+type Window = Pick<TeamAvailability, 'from' | 'to' | 'absentFrom'>;
+
 /** Every rep of the team evaluated, every load read, every time group asked: the slot's first window. */
-function freshWindow(ctx: DecisionContext, lt: LawfulTeam, window: { from: number; to: number }): TeamAvailability {
+function freshWindow(ctx: DecisionContext, lt: LawfulTeam, window: Window): TeamAvailability {
   const { statics } = lt;
   const loads: (RepLoad | undefined)[] = [];
   for (let k = 0; k < statics.loadIds.length; k++) loads.push(ctx.state.load(statics.loadIds[k]!));
   const outcomes: AvailabilityOutcome[] = [];
   for (let i = 0; i < lt.reps.length; i++) outcomes.push(availabilityOf(ctx, lt.reps[i]!));
-  return { from: window.from, to: window.to, statics, loads, outcomes: Object.freeze(outcomes), groupResults: groupResultsOf(ctx, statics) };
+  const { from, to, absentFrom } = window;
+  return { from, to, absentFrom, statics, loads, outcomes: Object.freeze(outcomes), groupResults: groupResultsOf(ctx, statics) };
 }
 
 const groupResultsOf = (ctx: DecisionContext, statics: TeamStatics): CheckResult[] => {
@@ -490,20 +503,20 @@ const groupResultsOf = (ctx: DecisionContext, statics: TeamStatics): CheckResult
 /**
  * The team's outcomes from the last ones. Every load is read again (the reads a fresh evaluation makes: a recording view
  * sees the same set) and a rep whose load differs from the one its outcome read is evaluated again. In a new window
- * (`window` given) each time group is asked once, and a rep is evaluated again when one of its time-reading checks is
- * not vouched for by a group saying what it said in the last window (RepCheck.groupKey; a check without one, such as
- * out-of-office, is never vouched for). Every other rep keeps its outcome unevaluated: same config, load and slot, no
- * presence or exclusion (the team would have gone the fresh way), and checks that read no time (RepCheck.timeIndependent)
- * or read it only as their group does. An outcome equal to the last one is that very object, so its verdict is not
- * built again, and when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam).
- * Index loops over the statics' flat arrays: a new window used to walk every rep's objects (46 per team), which on the
- * bench cost a team ~20 µs of cold memory for the one or two reps it re-evaluated.
+ * (`window` given) each time group is asked once, and a rep is evaluated again unless each of its time-reading checks
+ * is vouched for: by its group saying what it said in the last window (RepCheck.groupKey), or, for a check that reads
+ * the time only through out-of-office periods (RepCheck.absenceBound), by no out-of-office boundary of the team lying
+ * between the two windows (same absentFrom). Every other rep keeps its outcome unevaluated: same config, load and slot,
+ * no presence or exclusion (the team would have gone the fresh way). An outcome equal to the last one is that very
+ * object, so its verdict is not built again, and when every outcome is, the team keeps its outcomes array — and with
+ * it its verdict (evaluateTeam). A new window walks the statics' flat arrays like a decision within the window does,
+ * not every rep's objects (46 per team on the bench) as it used to.
  */
 function carryOver(
   ctx: DecisionContext,
   lt: LawfulTeam,
   last: TeamAvailability,
-  window: { from: number; to: number } | null,
+  window: Window | null,
 ): TeamAvailability {
   const { statics } = lt;
   let outcomes: AvailabilityOutcome[] | null = null;
@@ -516,9 +529,11 @@ function carryOver(
   if (window !== null) {
     groupResults = groupResultsOf(ctx, statics);
     const held = heldGroups(groupResults, last.groupResults);
+    const sameAbsences = window.absentFrom === last.absentFrom;
     for (let t = 0; t < statics.timeReps.length; t++) {
       const i = statics.timeReps[t]!;
-      if (allHeld(statics.reps[i]!.timeGroups, held)) continue;
+      const rs = statics.reps[i]!;
+      if (allHeld(rs.timeGroups, held) && (sameAbsences || !rs.readsAbsences)) continue;
       (asked ??= []).push(i);
       again(i);
     }
@@ -533,8 +548,8 @@ function carryOver(
   }
   if (window === null && loads === null) return last;
   const kept = outcomes === null ? last.outcomes : Object.freeze(outcomes as AvailabilityOutcome[]);
-  const { from, to } = window ?? last;
-  return { from, to, statics, loads: loads ?? last.loads, outcomes: kept, groupResults };
+  const { from, to, absentFrom } = window ?? last;
+  return { from, to, absentFrom, statics, loads: loads ?? last.loads, outcomes: kept, groupResults };
 }
 
 /** Per time group, whether it says now what it said in the last window. */
