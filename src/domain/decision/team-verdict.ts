@@ -212,6 +212,8 @@ interface RepStatics {
   readonly availability: readonly RepCheck[];
   /** Whether one of them reads the rep's load (RepCheck.readsLoad). */
   readonly readsLoad: boolean;
+  /** Those that read it, in order (one of a few shared lists). */
+  readonly loadChecks: readonly RepCheck[];
   /** Whether one of them reads the decision time (one not declared RepCheck.timeIndependent). */
   readonly readsTime: boolean;
   /**
@@ -247,7 +249,8 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
     const reps = team.reps.map((rep, i) => {
       const availability = availabilityChecks(ctx, rep);
       const candidate = other?.reps[i]!.candidate ?? Object.freeze({ team, rep });
-      const readsLoad = availability.some((c) => c.readsLoad === true);
+      const loadChecks = sharedList(availability.filter((c) => c.readsLoad === true));
+      const readsLoad = loadChecks.length > 0;
       const readers = availability.filter((c) => c.timeIndependent !== true);
       const grouped = readers.filter((c) => c.absenceBound !== true);
       const timeGroups = grouped.every((c) => c.groupKey !== undefined)
@@ -259,7 +262,7 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
           })
         : null;
       const readsAbsences = grouped.length < readers.length;
-      return { candidate, availability, readsLoad, readsTime: readers.length > 0, timeGroups, readsAbsences };
+      return { candidate, availability, readsLoad, loadChecks, readsTime: readers.length > 0, timeGroups, readsAbsences };
     });
     const indexes = (f: (r: RepStatics) => boolean) => reps.flatMap((r, i) => (f(r) ? [i] : []));
     const loadReps = indexes((r) => r.readsLoad);
@@ -271,7 +274,10 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
 
 /** The availability checks that apply to the lead and can fail for the rep, as one of a few shared lists. */
 function availabilityChecks(ctx: DecisionContext, rep: CompiledRep): readonly RepCheck[] {
-  const list = AVAILABILITY_REP_CHECKS.filter((c) => applies(c, ctx) && (c.canFail?.(rep) ?? true));
+  return sharedList(AVAILABILITY_REP_CHECKS.filter((c) => applies(c, ctx) && (c.canFail?.(rep) ?? true)));
+}
+
+function sharedList(list: readonly RepCheck[]): readonly RepCheck[] {
   const key = list.map((c) => c.name).join(',');
   let shared = checkLists.get(key);
   if (!shared) checkLists.set(key, (shared = Object.freeze(list)));
@@ -520,7 +526,10 @@ function carryOver(
 ): TeamAvailability {
   const { statics } = lt;
   let outcomes: AvailabilityOutcome[] | null = null;
-  const again = (i: number): void => {
+  const again = (i: number, loadOnly: boolean): void => {
+    // Only its load moved, and it was available: its other checks still pass (same window, or vouched for), so unless a
+    // load-reading check now fails (or names an authority) it still is — the rep just assigned, mostly.
+    if (loadOnly && last.outcomes[i] === AVAILABLE && passes(ctx, lt.reps[i]!.rep, statics.reps[i]!.loadChecks)) return;
     const outcome = availabilityOf(ctx, lt.reps[i]!);
     if (!sameOutcome(outcome, last.outcomes[i]!)) (outcomes ??= [...last.outcomes])[i] = outcome;
   };
@@ -535,7 +544,7 @@ function carryOver(
       const rs = statics.reps[i]!;
       if (allHeld(rs.timeGroups, held) && (sameAbsences || !rs.readsAbsences)) continue;
       (asked ??= []).push(i);
-      again(i);
+      again(i, false);
     }
   }
   let loads: (RepLoad | undefined)[] | null = null;
@@ -544,12 +553,21 @@ function carryOver(
     if (sameLoad(load, last.loads[k])) continue;
     (loads ??= [...last.loads])[k] = load;
     const i = statics.loadReps[k]!;
-    if (asked === null || !asked.includes(i)) again(i);
+    if (asked === null || !asked.includes(i)) again(i, true);
   }
   if (window === null && loads === null) return last;
   const kept = outcomes === null ? last.outcomes : Object.freeze(outcomes as AvailabilityOutcome[]);
   const { from, to, absentFrom } = window ?? last;
   return { from, to, absentFrom, statics, loads: loads ?? last.loads, outcomes: kept, groupResults };
+}
+
+/** Whether every one of the checks passes the rep without naming an authority (what AVAILABLE needs of them). */
+function passes(ctx: DecisionContext, rep: CompiledRep, checks: readonly RepCheck[]): boolean {
+  for (let c = 0; c < checks.length; c++) {
+    const r = checks[c]!.evaluate(ctx, rep);
+    if (!r.pass || r.reliedOn) return false;
+  }
+  return true;
 }
 
 /** Per time group, whether it says now what it said in the last window. */
