@@ -479,9 +479,9 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   if (!slots) availabilities.set(team, (slots = []));
   const slot = (ctx.licensing.status === 'checked' ? 2 : 0) + (ctx.respectWorkingHours ? 1 : 0);
   const last = slots[slot];
-  const window = last !== undefined && last.from === from ? null : { from, to: Math.min(minute + 60_000, absent.to), absentFrom: absent.from };
-  const next =
-    last !== undefined && last.statics === lt.statics ? carryOver(ctx, lt, last, window) : freshWindow(ctx, lt, window ?? last!);
+  const to = Math.min(minute + 60_000, absent.to);
+  const window = last !== undefined && last.from === from ? null : { from, to, absentFrom: absent.from };
+  const next = last !== undefined && last.statics === lt.statics ? carryOver(ctx, lt, last, window) : freshWindow(ctx, lt, window ?? last!);
   slots[slot] = next;
   return next.outcomes;
 }
@@ -518,12 +518,7 @@ const groupResultsOf = (ctx: DecisionContext, statics: TeamStatics): CheckResult
  * it its verdict (evaluateTeam). A new window walks the statics' flat arrays like a decision within the window does,
  * not every rep's objects (46 per team on the bench) as it used to.
  */
-function carryOver(
-  ctx: DecisionContext,
-  lt: LawfulTeam,
-  last: TeamAvailability,
-  window: Window | null,
-): TeamAvailability {
+function carryOver(ctx: DecisionContext, lt: LawfulTeam, last: TeamAvailability, window: Window | null): TeamAvailability {
   const { statics } = lt;
   let outcomes: AvailabilityOutcome[] | null = null;
   const again = (i: number, loadOnly: boolean): void => {
