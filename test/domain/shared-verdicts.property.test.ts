@@ -119,6 +119,34 @@ describe('RepCheck.groupKey', () => {
     expect(compared).toBeGreaterThan(500);
   });
 
+  it('a declared check gives the same result throughout a UTC minute and reads no load (its result is shared across teams)', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        orgArb,
+        fc.integer({ min: -4 * 24 * 60, max: 4 * 24 * 60 }),
+        fc.array(fc.integer({ min: 1, max: 59_999 }), { minLength: 1, maxLength: 4 }),
+        (config, minute, offsets) => {
+          const org = compile(config);
+          for (const check of declared)
+            for (const respect of [true, false]) {
+              const start = context(org, BASE + minute * 60_000, respect);
+              for (const rep of org.repsById.values()) {
+                const first = JSON.stringify(check.evaluate(start, rep));
+                for (const ms of offsets) {
+                  expect(JSON.stringify(check.evaluate(context(org, start.at + ms, respect), rep)), `${check.name} ${rep.id}`).toBe(first);
+                  compared++;
+                }
+              }
+            }
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(compared).toBeGreaterThan(500);
+    for (const c of declared) expect(c.readsLoad).toBeUndefined();
+  });
+
   it('reps with different hours or zones get different keys', () => {
     const reps = [...compile(fc.sample(orgArb, { numRuns: 1, seed: 4 })[0]!).repsById.values()];
     const a = reps[0]!;

@@ -100,7 +100,14 @@ interface TeamAvailability {
 interface TimeGroup {
   readonly check: RepCheck;
   readonly rep: CompiledRep;
+  /** The check's name and RepCheck.groupKey: the same for every team whose reps share the zone and hours or calendar. */
+  readonly key: string;
 }
+
+// The last result per group key and slot, shared by every team: a grouped check reads of the context only the time,
+// through the local minute or date (RepCheck.readsLoad's contract), and respectWorkingHours (the slot), so within one
+// UTC minute one team's answer is every team's (all teams of a region share a zone and hours on the bench).
+const groupResultsByKey = [new Map<string, { readonly minute: number; readonly result: CheckResult }>(), new Map()];
 
 // Per published version (a version is immutable); bounded by the reps it holds (~150 bytes each) so a long-lived
 // process seeing many jurisdiction × product × customer-type keys stays flat.
@@ -253,11 +260,11 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
       const readsLoad = loadChecks.length > 0;
       const readers = availability.filter((c) => c.timeIndependent !== true);
       const grouped = readers.filter((c) => c.absenceBound !== true);
-      const timeGroups = grouped.every((c) => c.groupKey !== undefined)
+      const timeGroups = grouped.every((c) => c.groupKey !== undefined && c.readsLoad !== true)
         ? grouped.map((check) => {
             const key = `${check.name}\u0000${check.groupKey!(rep)}`;
             let g = byKey.get(key);
-            if (g === undefined) byKey.set(key, (g = groups.push({ check, rep }) - 1));
+            if (g === undefined) byKey.set(key, (g = groups.push({ check, rep, key }) - 1));
             return g;
           })
         : null;
@@ -500,11 +507,23 @@ function freshWindow(ctx: DecisionContext, lt: LawfulTeam, window: Window): Team
   return { from, to, absentFrom, statics, loads, outcomes: Object.freeze(outcomes), groupResults: groupResultsOf(ctx, statics) };
 }
 
-const groupResultsOf = (ctx: DecisionContext, statics: TeamStatics): CheckResult[] => {
+function groupResultsOf(ctx: DecisionContext, statics: TeamStatics): CheckResult[] {
+  const minute = Math.floor(ctx.at / 60_000);
+  const byKey = groupResultsByKey[ctx.respectWorkingHours ? 1 : 0]!;
   const results: CheckResult[] = [];
-  for (let g = 0; g < statics.groups.length; g++) results.push(statics.groups[g]!.check.evaluate(ctx, statics.groups[g]!.rep));
+  for (let g = 0; g < statics.groups.length; g++) {
+    const group = statics.groups[g]!;
+    const known = byKey.get(group.key);
+    if (known !== undefined && known.minute === minute) results.push(known.result);
+    else {
+      const result = group.check.evaluate(ctx, group.rep);
+      if (byKey.size > 10_000) byKey.clear();
+      byKey.set(group.key, { minute, result });
+      results.push(result);
+    }
+  }
   return results;
-};
+}
 
 /**
  * The team's outcomes from the last ones. Every load is read again (the reads a fresh evaluation makes: a recording view
