@@ -119,6 +119,34 @@ describe('RepCheck.groupKey', () => {
     expect(compared).toBeGreaterThan(500);
   });
 
+  it('a declared check gives the same result throughout a UTC minute and reads no load (its result is shared across teams)', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        orgArb,
+        fc.integer({ min: -4 * 24 * 60, max: 4 * 24 * 60 }),
+        fc.array(fc.integer({ min: 1, max: 59_999 }), { minLength: 1, maxLength: 4 }),
+        (config, minute, offsets) => {
+          const org = compile(config);
+          for (const check of declared)
+            for (const respect of [true, false]) {
+              const start = context(org, BASE + minute * 60_000, respect);
+              for (const rep of org.repsById.values()) {
+                const first = JSON.stringify(check.evaluate(start, rep));
+                for (const ms of offsets) {
+                  expect(JSON.stringify(check.evaluate(context(org, start.at + ms, respect), rep)), `${check.name} ${rep.id}`).toBe(first);
+                  compared++;
+                }
+              }
+            }
+        },
+      ),
+      { numRuns: 100 },
+    );
+    expect(compared).toBeGreaterThan(500);
+    for (const c of declared) expect(c.readsLoad).toBeUndefined();
+  });
+
   it('reps with different hours or zones get different keys', () => {
     const reps = [...compile(fc.sample(orgArb, { numRuns: 1, seed: 4 })[0]!).repsById.values()];
     const a = reps[0]!;
@@ -185,5 +213,55 @@ describe('RepCheck.contextKey', () => {
       { numRuns: 150 },
     );
     expect(compared).toBeGreaterThan(1_000);
+  });
+});
+
+describe('RepCheck.absenceBound', () => {
+  // team-verdict.ts carries an absenceBound check's outcome into a new minute unevaluated while no out-of-office boundary
+  // of the team lies between the two windows: a check that declares it and reads the time otherwise would go stale.
+  const declared = checks.filter((c) => c.absenceBound === true);
+  const context = (org: CompiledOrg, at: number): DecisionContext =>
+    ({ at, org, presence: new Map(), respectWorkingHours: true, state: viewOf(EMPTY_STATE) }) as unknown as DecisionContext;
+
+  it('is declared by out-of-office alone, which reads the time and has no group key', () => {
+    expect(declared.map((c) => c.name)).toEqual(['out-of-office']);
+    for (const c of declared) {
+      expect(c.timeIndependent).toBeUndefined();
+      expect(c.groupKey).toBeUndefined();
+    }
+  });
+
+  it('a declared check gives the same result at any two instants no out-of-office boundary of the rep separates', () => {
+    let compared = 0;
+    let failed = 0;
+    fc.assert(
+      fc.property(
+        orgArb,
+        fc.array(fc.integer({ min: -6 * 24 * 60, max: 8 * 24 * 60 }), { minLength: 2, maxLength: 8 }),
+        (config, minutes) => {
+          const org = compile(config);
+          for (const rep of org.repsById.values()) {
+            const bounds = rep.outOfOffice.flatMap((p) => [p.fromMs, p.toMs]);
+            // The random instants, and each boundary with the instants either side of it (the edges of a stretch).
+            const instants = [...minutes.map((m) => BASE + m * 60_000), ...bounds.flatMap((b) => [b - 1, b, b + 59_999])].sort(
+              (a, b) => a - b,
+            );
+            for (const check of declared) {
+              const results = instants.map((at) => JSON.stringify(check.evaluate(context(org, at), rep)));
+              for (let i = 1; i < instants.length; i++) {
+                if (results[i]!.includes('OUT_OF_OFFICE')) failed++;
+                if (bounds.some((b) => instants[i - 1]! < b && b <= instants[i]!)) continue;
+                expect(results[i], `${check.name} ${rep.id} at ${instants[i]}`).toBe(results[i - 1]);
+                compared++;
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Not vacuous: many pairs compared, and reps met inside their out-of-office periods.
+    expect(compared).toBeGreaterThan(1000);
+    expect(failed).toBeGreaterThan(50);
   });
 });

@@ -36,12 +36,6 @@ interface LawfulRep {
   readonly whenAvailable: RepVerdict;
   /** The availability checks that apply to this lead and can fail for this rep (RepCheck.canFail), in order. */
   readonly availability: readonly RepCheck[];
-  /** Whether one of them reads the rep's load (RepCheck.readsLoad). */
-  readonly readsLoad: boolean;
-  /** Whether one of them reads the decision time (one not declared RepCheck.timeIndependent). */
-  readonly readsTime: boolean;
-  /** Those that read the time, as the team's groups (TimeGroup) they belong to; null when one has no RepCheck.groupKey. */
-  readonly timeGroups: readonly number[] | null;
   /** The verdict last built for an availability outcome with failures (a memo slot: the same outcome, the same verdict). */
   unavailable: { readonly outcome: AvailabilityOutcome; readonly verdict: RepVerdict } | null;
 }
@@ -58,8 +52,8 @@ interface LawfulTeam {
    */
   readonly failed: TeamEvaluation | null;
   readonly reps: readonly LawfulRep[];
-  /** The team's time groups for this lead's applicability of checks (the same array for every lawful key). */
-  readonly groups: readonly TimeGroup[];
+  /** The team's availability statics for this lead's applicability of checks (the same object for every lawful key). */
+  readonly statics: TeamStatics;
   /** The team entity's firm licences in the lead's jurisdiction (part of the lawful key), and how many reps are lawful. */
   readonly licences: readonly LicenceSummary[];
   readonly lawfulReps: number;
@@ -89,13 +83,13 @@ interface TeamAvailability {
   /** The decision times [from, to) in one UTC minute in which no out-of-office period of the team starts or ends. */
   readonly from: number;
   readonly to: number;
-  /** The reps whose checks read their load (RepCheck.readsLoad): their index in team.reps, their id, the load as read. */
-  readonly loadReps: readonly number[];
-  readonly loadIds: readonly string[];
+  /** Where the stretch between two out-of-office boundaries of the team that holds [from, to) starts. */
+  readonly absentFrom: number;
+  /** What the outcomes were evaluated with: the team's statics (TeamStatics.loadIds names the loads, in order). */
+  readonly statics: TeamStatics;
   readonly loads: readonly (RepLoad | undefined)[];
   readonly outcomes: readonly AvailabilityOutcome[];
-  /** The team's time groups and what each said in this window (the local minute does not change within it). */
-  readonly groups: readonly TimeGroup[];
+  /** What each of the team's time groups said in this window (the local minute does not change within it). */
   readonly groupResults: readonly CheckResult[];
 }
 
@@ -106,7 +100,14 @@ interface TeamAvailability {
 interface TimeGroup {
   readonly check: RepCheck;
   readonly rep: CompiledRep;
+  /** The check's name and RepCheck.groupKey: the same for every team whose reps share the zone and hours or calendar. */
+  readonly key: string;
 }
+
+// The last result per group key and slot, shared by every team: a grouped check reads of the context only the time,
+// through the local minute or date (RepCheck.readsLoad's contract), and respectWorkingHours (the slot), so within one
+// UTC minute one team's answer is every team's (all teams of a region share a zone and hours on the bench).
+const groupResultsByKey = [new Map<string, { readonly minute: number; readonly result: CheckResult }>(), new Map()];
 
 // Per published version (a version is immutable); bounded by the reps it holds (~150 bytes each) so a long-lived
 // process seeing many jurisdiction × product × customer-type keys stays flat.
@@ -208,9 +209,6 @@ function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics):
     licences: shared.licences,
     whenAvailable,
     availability: statics.availability,
-    readsLoad: statics.readsLoad,
-    readsTime: statics.readsTime,
-    timeGroups: statics.timeGroups,
     unavailable: null,
   };
 }
@@ -219,15 +217,31 @@ function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics):
 interface RepStatics {
   readonly candidate: Candidate;
   readonly availability: readonly RepCheck[];
+  /** Whether one of them reads the rep's load (RepCheck.readsLoad). */
   readonly readsLoad: boolean;
+  /** Those that read it, in order (one of a few shared lists). */
+  readonly loadChecks: readonly RepCheck[];
+  /** Whether one of them reads the decision time (one not declared RepCheck.timeIndependent). */
   readonly readsTime: boolean;
+  /**
+   * Those that read the time, as the team's groups (TimeGroup) they belong to; null when one has neither a
+   * RepCheck.groupKey nor RepCheck.absenceBound.
+   */
   readonly timeGroups: readonly number[] | null;
+  /** Whether one of them reads the time only through out-of-office periods (RepCheck.absenceBound). */
+  readonly readsAbsences: boolean;
 }
 
 interface TeamStatics {
   readonly reps: readonly RepStatics[];
   readonly groups: readonly TimeGroup[];
+  /** The reps whose checks read their load (RepCheck.readsLoad): their index in team.reps, and their id. */
+  readonly loadReps: readonly number[];
+  readonly loadIds: readonly string[];
+  /** The reps whose checks read the time (RepCheck.timeIndependent absent): their index in team.reps. */
+  readonly timeReps: readonly number[];
 }
+const NO_STATICS: TeamStatics = Object.freeze({ reps: NONE, groups: NONE, loadReps: NONE, loadIds: NONE, timeReps: NONE });
 
 /** Per rep of the team (team.reps order), its statics for this lead's applicability of checks; the team's time groups. */
 function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
@@ -242,26 +256,35 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
     const reps = team.reps.map((rep, i) => {
       const availability = availabilityChecks(ctx, rep);
       const candidate = other?.reps[i]!.candidate ?? Object.freeze({ team, rep });
-      const readsLoad = availability.some((c) => c.readsLoad === true);
+      const loadChecks = sharedList(availability.filter((c) => c.readsLoad === true));
+      const readsLoad = loadChecks.length > 0;
       const readers = availability.filter((c) => c.timeIndependent !== true);
-      const timeGroups = readers.every((c) => c.groupKey !== undefined)
-        ? readers.map((check) => {
+      const grouped = readers.filter((c) => c.absenceBound !== true);
+      const timeGroups = grouped.every((c) => c.groupKey !== undefined && c.readsLoad !== true)
+        ? grouped.map((check) => {
             const key = `${check.name}\u0000${check.groupKey!(rep)}`;
             let g = byKey.get(key);
-            if (g === undefined) byKey.set(key, (g = groups.push({ check, rep }) - 1));
+            if (g === undefined) byKey.set(key, (g = groups.push({ check, rep, key }) - 1));
             return g;
           })
         : null;
-      return { candidate, availability, readsLoad, readsTime: readers.length > 0, timeGroups };
+      const readsAbsences = grouped.length < readers.length;
+      return { candidate, availability, readsLoad, loadChecks, readsTime: readers.length > 0, timeGroups, readsAbsences };
     });
-    found = both[slot] = { reps, groups };
+    const indexes = (f: (r: RepStatics) => boolean) => reps.flatMap((r, i) => (f(r) ? [i] : []));
+    const loadReps = indexes((r) => r.readsLoad);
+    const loadIds = loadReps.map((i) => team.reps[i]!.id);
+    found = both[slot] = { reps, groups, loadReps, loadIds, timeReps: indexes((r) => r.readsTime) };
   }
   return found;
 }
 
 /** The availability checks that apply to the lead and can fail for the rep, as one of a few shared lists. */
 function availabilityChecks(ctx: DecisionContext, rep: CompiledRep): readonly RepCheck[] {
-  const list = AVAILABILITY_REP_CHECKS.filter((c) => applies(c, ctx) && (c.canFail?.(rep) ?? true));
+  return sharedList(AVAILABILITY_REP_CHECKS.filter((c) => applies(c, ctx) && (c.canFail?.(rep) ?? true)));
+}
+
+function sharedList(list: readonly RepCheck[]): readonly RepCheck[] {
   const key = list.map((c) => c.name).join(',');
   let shared = checkLists.get(key);
   if (!shared) checkLists.set(key, (shared = Object.freeze(list)));
@@ -296,13 +319,13 @@ function computeLawfulTeam(ctx: DecisionContext, team: CompiledTeam, window: { f
   const licences = ctx.org.entityLicencesIn(team.entity, ctx.lead.jurisdiction);
   if (reasons.length > 0) {
     const failed = { id: team.id, name: team.name, entity: team.entity, pass: false, reasons, licences, reliedOn, reps: NONE };
-    const rest = { reps: NONE, groups: NONE, licences, lawfulReps: 0, last: null };
+    const rest = { reps: NONE, statics: NO_STATICS, licences, lawfulReps: 0, last: null };
     const evaluation = Object.freeze({ verdict: immutableData(failed), eligible: NONE, lawfulReps: 0 });
     return { ...window, reasons: Object.freeze(reasons), reliedOn, failed: evaluation, ...rest };
   }
-  const { reps: repStatics, groups } = teamStatics(ctx, team);
-  const { reps, lawfulReps } = lawfulRepsOf(ctx, team, window, repStatics, memo);
-  return { ...window, reasons: NONE, reliedOn, failed: null, reps, groups, licences, lawfulReps, last: null };
+  const statics = teamStatics(ctx, team);
+  const { reps, lawfulReps } = lawfulRepsOf(ctx, team, window, statics.reps, memo);
+  return { ...window, reasons: NONE, reliedOn, failed: null, reps, statics, licences, lawfulReps, last: null };
 }
 
 /**
@@ -451,9 +474,9 @@ function verdictOf(lr: LawfulRep, outcome: AvailabilityOutcome): RepVerdict {
 }
 
 /**
- * The team's availability outcomes at this decision. Reused from the last decision in the same window (same UTC
- * minute, no out-of-office boundary) with the same working-hours setting: then only the loads are read again, and
- * the reps whose load differs from the one they read are evaluated again.
+ * The team's availability outcomes at this decision, kept per slot (licensing checked or not × respectWorkingHours:
+ * the slot fixes every rep's checks) and window (one UTC minute with no out-of-office boundary). A later decision starts
+ * from the last outcomes (carryOver); only a slot's first window evaluates every rep.
  */
 function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTeam): readonly AvailabilityOutcome[] {
   const minute = Math.floor(ctx.at / 60_000) * 60_000;
@@ -463,74 +486,108 @@ function teamAvailability(ctx: DecisionContext, team: CompiledTeam, lt: LawfulTe
   if (!slots) availabilities.set(team, (slots = []));
   const slot = (ctx.licensing.status === 'checked' ? 2 : 0) + (ctx.respectWorkingHours ? 1 : 0);
   const last = slots[slot];
-  if (last !== undefined && last.from === from) {
-    let outcomes: AvailabilityOutcome[] | null = null;
-    let loads: (RepLoad | undefined)[] | null = null;
-    // Index loops over flat arrays: this runs for every rep of every candidate team of every decision.
-    for (let k = 0; k < last.loadIds.length; k++) {
-      const load = ctx.state.load(last.loadIds[k]!);
-      if (sameLoad(load, last.loads[k])) continue;
-      (loads ??= [...last.loads])[k] = load;
-      const i = last.loadReps[k]!;
-      const outcome = availabilityOf(ctx, lt.reps[i]!);
-      // The same as before (the rep just assigned, still under its caps): the outcomes stay the very same array, so the
-      // team's verdicts are not rebuilt (evaluateTeam); only the load it was read with moves on.
-      if (sameOutcome(outcome, last.outcomes[i]!)) continue;
-      (outcomes ??= [...last.outcomes])[i] = outcome;
-    }
-    if (loads === null) return last.outcomes;
-    const kept = outcomes === null ? last.outcomes : Object.freeze(outcomes);
-    slots[slot] = { ...last, loads, outcomes: kept };
-    return kept;
-  }
-  const loadReps: number[] = [];
-  const loadIds: string[] = [];
-  const loads: (RepLoad | undefined)[] = [];
-  const outcomes: AvailabilityOutcome[] = [];
-  // A new window (the next minute) mostly says what the last one said (a paused rep is still paused, an absent one
-  // still absent): an outcome equal to the rep's last one is that very object, so its verdict is not built again, and
-  // when every outcome is, the team keeps its outcomes array — and with it its verdict (evaluateTeam). A rep whose
-  // checks read no time (all RepCheck.timeIndependent) and whose load is the one its last outcome was evaluated with is not
-  // evaluated at all: its outcome cannot have changed (same config, load, applicability and working-hours setting —
-  // the slot — and no presence or exclusion, or the team would have gone the fresh way). Nor is a rep whose time-reading
-  // checks all have a RepCheck.groupKey, when each of its groups says what it said in the last window: asked once per
-  // group (a team's reps mostly share a zone and hours), not once per rep.
-  const groupResults: CheckResult[] = [];
-  for (let g = 0; g < lt.groups.length; g++) groupResults.push(lt.groups[g]!.check.evaluate(ctx, lt.groups[g]!.rep));
-  const held = heldGroups(groupResults, last !== undefined && last.groups === lt.groups ? last.groupResults : undefined);
-  const before = last?.outcomes;
-  let same = before !== undefined;
-  let k = 0; // the rep's position in last.loadReps (same reps, same order: the slot fixes every rep's checks)
-  for (let i = 0; i < lt.reps.length; i++) {
-    const lr = lt.reps[i]!;
-    let unchanged = before !== undefined && (!lr.readsTime || allHeld(lr.timeGroups, held));
-    if (lr.readsLoad) {
-      const load = ctx.state.load(lr.rep.id);
-      loadReps.push(i);
-      loadIds.push(lr.rep.id);
-      loads.push(load);
-      unchanged &&= last!.loadReps[k] === i && sameLoad(load, last!.loads[k]);
-      k++;
-    }
-    if (unchanged) {
-      outcomes.push(before![i]!);
-      continue;
-    }
-    const outcome = availabilityOf(ctx, lr);
-    const kept = before !== undefined && sameOutcome(outcome, before[i]!) ? before[i]! : outcome;
-    if (kept !== before?.[i]) same = false;
-    outcomes.push(kept);
-  }
-  const kept = same ? before! : Object.freeze(outcomes);
   const to = Math.min(minute + 60_000, absent.to);
-  slots[slot] = { from, to, loadReps, loadIds, loads, outcomes: kept, groups: lt.groups, groupResults };
-  return kept;
+  const window = last !== undefined && last.from === from ? null : { from, to, absentFrom: absent.from };
+  const next = last !== undefined && last.statics === lt.statics ? carryOver(ctx, lt, last, window) : freshWindow(ctx, lt, window ?? last!);
+  slots[slot] = next;
+  return next.outcomes;
 }
 
-/** Per time group, whether it says now what it said in the last window (none did when there was none). */
-function heldGroups(now: readonly CheckResult[], before: readonly CheckResult[] | undefined): readonly boolean[] {
+/** A window of a team's availability outcomes: TeamAvailability's from, to and absentFrom. */
+type Window = Pick<TeamAvailability, 'from' | 'to' | 'absentFrom'>;
+
+/** Every rep of the team evaluated, every load read, every time group asked: the slot's first window. */
+function freshWindow(ctx: DecisionContext, lt: LawfulTeam, window: Window): TeamAvailability {
+  const { statics } = lt;
+  const loads: (RepLoad | undefined)[] = [];
+  for (let k = 0; k < statics.loadIds.length; k++) loads.push(ctx.state.load(statics.loadIds[k]!));
+  const outcomes: AvailabilityOutcome[] = [];
+  for (let i = 0; i < lt.reps.length; i++) outcomes.push(availabilityOf(ctx, lt.reps[i]!));
+  const { from, to, absentFrom } = window;
+  return { from, to, absentFrom, statics, loads, outcomes: Object.freeze(outcomes), groupResults: groupResultsOf(ctx, statics) };
+}
+
+function groupResultsOf(ctx: DecisionContext, statics: TeamStatics): CheckResult[] {
+  const minute = Math.floor(ctx.at / 60_000);
+  const byKey = groupResultsByKey[ctx.respectWorkingHours ? 1 : 0]!;
+  const results: CheckResult[] = [];
+  for (let g = 0; g < statics.groups.length; g++) {
+    const group = statics.groups[g]!;
+    const known = byKey.get(group.key);
+    if (known !== undefined && known.minute === minute) results.push(known.result);
+    else {
+      const result = group.check.evaluate(ctx, group.rep);
+      if (byKey.size > 10_000) byKey.clear();
+      byKey.set(group.key, { minute, result });
+      results.push(result);
+    }
+  }
+  return results;
+}
+
+/**
+ * The team's outcomes from the last ones. Every load is read again (the reads a fresh evaluation makes: a recording view
+ * sees the same set) and a rep whose load differs from the one its outcome read is evaluated again. In a new window
+ * (`window` given) each time group is asked once, and a rep is evaluated again unless each of its time-reading checks
+ * is vouched for: by its group saying what it said in the last window (RepCheck.groupKey), or, for a check that reads
+ * the time only through out-of-office periods (RepCheck.absenceBound), by no out-of-office boundary of the team lying
+ * between the two windows (same absentFrom). Every other rep keeps its outcome unevaluated: same config, load and slot,
+ * no presence or exclusion (the team would have gone the fresh way). An outcome equal to the last one is that very
+ * object, so its verdict is not built again, and when every outcome is, the team keeps its outcomes array — and with
+ * it its verdict (evaluateTeam). A new window walks the statics' flat arrays like a decision within the window does,
+ * not every rep's objects (46 per team on the bench) as it used to.
+ */
+function carryOver(ctx: DecisionContext, lt: LawfulTeam, last: TeamAvailability, window: Window | null): TeamAvailability {
+  const { statics } = lt;
+  let outcomes: AvailabilityOutcome[] | null = null;
+  const again = (i: number, loadOnly: boolean): void => {
+    // Only its load moved, and it was available: its other checks still pass (same window, or vouched for), so unless a
+    // load-reading check now fails (or names an authority) it still is — the rep just assigned, mostly.
+    if (loadOnly && last.outcomes[i] === AVAILABLE && passes(ctx, lt.reps[i]!.rep, statics.reps[i]!.loadChecks)) return;
+    const outcome = availabilityOf(ctx, lt.reps[i]!);
+    if (!sameOutcome(outcome, last.outcomes[i]!)) (outcomes ??= [...last.outcomes])[i] = outcome;
+  };
+  let groupResults = last.groupResults;
+  let asked: number[] | null = null;
+  if (window !== null) {
+    groupResults = groupResultsOf(ctx, statics);
+    const held = heldGroups(groupResults, last.groupResults);
+    const sameAbsences = window.absentFrom === last.absentFrom;
+    for (let t = 0; t < statics.timeReps.length; t++) {
+      const i = statics.timeReps[t]!;
+      const rs = statics.reps[i]!;
+      if (allHeld(rs.timeGroups, held) && (sameAbsences || !rs.readsAbsences)) continue;
+      (asked ??= []).push(i);
+      again(i, false);
+    }
+  }
+  let loads: (RepLoad | undefined)[] | null = null;
+  for (let k = 0; k < statics.loadIds.length; k++) {
+    const load = ctx.state.load(statics.loadIds[k]!);
+    if (sameLoad(load, last.loads[k])) continue;
+    (loads ??= [...last.loads])[k] = load;
+    const i = statics.loadReps[k]!;
+    if (asked === null || !asked.includes(i)) again(i, true);
+  }
+  if (window === null && loads === null) return last;
+  const kept = outcomes === null ? last.outcomes : Object.freeze(outcomes as AvailabilityOutcome[]);
+  const { from, to, absentFrom } = window ?? last;
+  return { from, to, absentFrom, statics, loads: loads ?? last.loads, outcomes: kept, groupResults };
+}
+
+/** Whether every one of the checks passes the rep without naming an authority (what AVAILABLE needs of them). */
+function passes(ctx: DecisionContext, rep: CompiledRep, checks: readonly RepCheck[]): boolean {
+  for (let c = 0; c < checks.length; c++) {
+    const r = checks[c]!.evaluate(ctx, rep);
+    if (!r.pass || r.reliedOn) return false;
+  }
+  return true;
+}
+
+/** Per time group, whether it says now what it said in the last window. */
+function heldGroups(now: readonly CheckResult[], before: readonly CheckResult[]): readonly boolean[] {
   const held: boolean[] = [];
-  for (let g = 0; g < now.length; g++) held.push(before !== undefined && sameResult(now[g]!, before[g]!));
+  for (let g = 0; g < now.length; g++) held.push(sameResult(now[g]!, before[g]!));
   return held;
 }
 

@@ -101,6 +101,13 @@ export interface RepCheck extends Applicability {
    */
   groupKey?(rep: CompiledRep): string;
   /**
+   * true when the check reads the time only through the rep's out-of-office periods (`rep.outOfOffice`): it gives the
+   * same result at any two instants that no start or end of one of those periods separates. decision/team-verdict.ts
+   * then carries the rep's outcome into a new minute unevaluated while no out-of-office boundary of the team was
+   * crossed. Absent: re-evaluated every minute (forgetting it costs speed, never a stale outcome).
+   */
+  readonly absenceBound?: true;
+  /**
    * For a lawful check: what it reads of the decision context, as a key — two contexts with the same key give every
    * rep the same result while no grant or appointment of the rep starts or ends. decision/team-verdict.ts then shares a
    * team's lawful rep verdicts between lawful keys whose lawful checks all have the same keys (another product with

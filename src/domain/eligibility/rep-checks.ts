@@ -81,6 +81,7 @@ export const outOfOffice: RepCheck = {
   name: 'out-of-office',
   kind: 'availability',
   canFail: (rep) => rep.outOfOffice.length > 0,
+  absenceBound: true,
   evaluate(ctx, rep) {
     const period = rep.outOfOffice.find((p) => p.fromMs <= ctx.at && ctx.at < p.toMs);
     return period
