@@ -51,12 +51,20 @@ for (const [name, run] of Object.entries(parts)) {
 await mkdir('bench/results', { recursive: true });
 const text = `${JSON.stringify(results, null, 2)}\n`;
 // A partial run (--only) updates its part of latest.json and keeps the others.
-const previous = only
+const previous: Record<string, unknown> = only
   ? await readFile('bench/results/latest.json', 'utf8').then(
       (t) => JSON.parse(t) as Record<string, unknown>,
       () => ({}),
     )
   : {};
-await writeFile('bench/results/latest.json', `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
+// When each part was last run: a partial run replaces its parts and keeps the others', so the file's `date` (this run's)
+// is not every figure's date.
+const ran = Object.fromEntries(
+  Object.keys(parts)
+    .filter((name) => name in results)
+    .map((name) => [name, results.date]),
+);
+const measuredAt = { ...(previous.measuredAt as Record<string, unknown> | undefined), ...ran };
+await writeFile('bench/results/latest.json', `${JSON.stringify({ ...previous, ...results, measuredAt }, null, 2)}\n`);
 await writeFile(`bench/results/${results.date as string}.json`.replace(/:/g, '-'), text);
 console.log('\nwritten bench/results/latest.json');
