@@ -73,18 +73,13 @@ export class AuditSealer {
         commitments: e.commitments,
         prevHash: this.#chainHead,
       };
-      rows.push({ ...entry, entryHash: this.#append(entryLeafText(entry)) });
+      rows.push({ ...entry, entryHash: this.#append(hashLeafTextHex(entryLeafText(entry))) });
     }
     return rows;
   }
 
-  /** Appends one leaf (its canonical entry text) to the tree and the chain; its entryHash. */
-  #append(leafText: string): string {
-    return this.#appendLeafHex(hashLeafTextHex(leafText));
-  }
-
   /** Appends one leaf hash (hex) to the tree and the chain; its entryHash. */
-  #appendLeafHex(leafHex: string): string {
+  #append(leafHex: string): string {
     this.#frontier.append(Buffer.from(leafHex, 'hex'));
     this.#chainHead = leafHex;
     return this.#chainHead;
@@ -99,7 +94,7 @@ export class AuditSealer {
     const rows: StoredAuditRow[] = [];
     for (const e of entries) {
       const row = { ...e, seq: this.#frontier.size, prevHash: this.#chainHead, entryHash: '' };
-      rows.push({ ...row, entryHash: this.#appendLeafHex(storedLeafHashHex(row)) });
+      rows.push({ ...row, entryHash: this.#append(storedLeafHashHex(row)) });
     }
     return rows;
   }

@@ -217,9 +217,7 @@ function lawfulRep(ctx: DecisionContext, rep: CompiledRep, statics: RepStatics):
 interface RepStatics {
   readonly candidate: Candidate;
   readonly availability: readonly RepCheck[];
-  /** Whether one of them reads the rep's load (RepCheck.readsLoad). */
-  readonly readsLoad: boolean;
-  /** Those that read it, in order (one of a few shared lists). */
+  /** Those that read the rep's load (RepCheck.readsLoad), in order (one of a few shared lists). */
   readonly loadChecks: readonly RepCheck[];
   /** Whether one of them reads the decision time (one not declared RepCheck.timeIndependent). */
   readonly readsTime: boolean;
@@ -257,7 +255,6 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
       const availability = availabilityChecks(ctx, rep);
       const candidate = other?.reps[i]!.candidate ?? Object.freeze({ team, rep });
       const loadChecks = sharedList(availability.filter((c) => c.readsLoad === true));
-      const readsLoad = loadChecks.length > 0;
       const readers = availability.filter((c) => c.timeIndependent !== true);
       const grouped = readers.filter((c) => c.absenceBound !== true);
       const timeGroups = grouped.every((c) => c.groupKey !== undefined && c.readsLoad !== true)
@@ -269,10 +266,10 @@ function teamStatics(ctx: DecisionContext, team: CompiledTeam): TeamStatics {
           })
         : null;
       const readsAbsences = grouped.length < readers.length;
-      return { candidate, availability, readsLoad, loadChecks, readsTime: readers.length > 0, timeGroups, readsAbsences };
+      return { candidate, availability, loadChecks, readsTime: readers.length > 0, timeGroups, readsAbsences };
     });
     const indexes = (f: (r: RepStatics) => boolean) => reps.flatMap((r, i) => (f(r) ? [i] : []));
-    const loadReps = indexes((r) => r.readsLoad);
+    const loadReps = indexes((r) => r.loadChecks.length > 0);
     const loadIds = loadReps.map((i) => team.reps[i]!.id);
     found = both[slot] = { reps, groups, loadReps, loadIds, timeReps: indexes((r) => r.readsTime) };
   }
