@@ -164,7 +164,11 @@ export function storedLeafHashHex(row: StoredAuditRow, asSeq: number = row.seq):
   return hashLeafPiecesHex(storedLeafPieces(row, asSeq));
 }
 
-function storedLeafPieces(row: StoredAuditRow, asSeq: number): readonly [string, string, string] {
+/**
+ * storedLeafText(row, asSeq) in three pieces, head, stored payload text and tail, for hashing one after the other
+ * (storedLeafHashHex here, the leaf-hash worker on another thread: leaf-hasher.ts sends the pieces, not the text).
+ */
+export function storedLeafPieces(row: StoredAuditRow, asSeq: number = row.seq): readonly [string, string, string] {
   const { actor, at, kind, prevHash, subject } = row;
   return [
     `{"actor":${jsonString(actor)},"at":${jsonString(at)},"commitments":${row.commitmentsText},"kind":${jsonString(kind)},"payload":`,

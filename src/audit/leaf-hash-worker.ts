@@ -1,16 +1,19 @@
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 
 /**
- * Leaf hashes for `audit verify`, on a worker thread (leaf-hasher.ts): each message is a batch of leaf texts, the
- * answer their RFC 6962 leaf hashes, SHA-256(0x00 ‖ UTF-8 text), 32 bytes each in order, in one transferred buffer.
- * The same function as tree-hash.ts hashLeafText (a test holds them equal). Plain Node (no imports from the
- * project): it runs outside any bundler.
+ * Leaf hashes for `audit verify`, on a worker thread (leaf-hasher.ts): each message is a batch of leaves, each given as
+ * `perLeaf` consecutive pieces of its text (a stored row's head, payload text and tail: audit-entry.ts storedLeafPieces,
+ * so no leaf text is built, flattened and cloned only to be hashed); the answer their RFC 6962 leaf hashes,
+ * SHA-256(0x00 ‖ UTF-8 of the pieces in order), 32 bytes each in order, in one transferred buffer. The same function as
+ * tree-hash.ts hashLeafPiecesHex (a test holds them equal; pieces must not split a surrogate pair). Plain Node (no
+ * imports from the project): it runs outside any bundler.
  */
 
 export interface LeafHashRequest {
   readonly id: number;
-  readonly texts: readonly string[];
+  readonly pieces: readonly string[];
+  readonly perLeaf: number;
 }
 export interface LeafHashAnswer {
   readonly id: number;
@@ -18,8 +21,13 @@ export interface LeafHashAnswer {
 }
 
 parentPort?.on('message', (m: LeafHashRequest) => {
-  const hashes = new Uint8Array(m.texts.length * 32);
-  for (let i = 0; i < m.texts.length; i++) hashes.set(hash('sha256', `\u0000${m.texts[i]!}`, 'buffer'), i * 32);
+  const leaves = Math.floor(m.pieces.length / m.perLeaf);
+  const hashes = Buffer.from(new ArrayBuffer(leaves * 32));
+  for (let i = 0, p = 0; i < leaves; i++) {
+    const h = createHash('sha256').update('\u0000');
+    for (const end = p + m.perLeaf; p < end; p++) h.update(m.pieces[p]!);
+    hashes.write(h.digest('hex'), i * 32, 'hex');
+  }
   const answer: LeafHashAnswer = { id: m.id, hashes };
   parentPort!.postMessage(answer, [hashes.buffer]);
 });

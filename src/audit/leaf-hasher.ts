@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../runtime/worker-thread.ts';
-import { storedLeafText, type StoredAuditRow } from './audit-entry.ts';
+import { storedLeafPieces, type StoredAuditRow } from './audit-entry.ts';
 import type { LeafHashAnswer, LeafHashRequest } from './leaf-hash-worker.ts';
 import { HASH_BYTES } from './tree-hash.ts';
 
@@ -40,13 +40,13 @@ export class LeafHashWorker {
     this.#worker.on('exit', (code) => fail(new Error(`leaf hash worker exited (${code})`)));
   }
 
-  /** The leaf hashes of `texts`, in order. */
-  hash(texts: readonly string[]): Promise<Buffer> {
+  /** The leaf hashes of the leaves given as `perLeaf` consecutive pieces each (the text of leaf i: its pieces joined), in order. */
+  hash(pieces: readonly string[], perLeaf: number): Promise<Buffer> {
     if (this.#failed) return Promise.reject(this.#failed);
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      const request: LeafHashRequest = { id, texts };
+      const request: LeafHashRequest = { id, pieces, perLeaf };
       this.#worker.postMessage(request);
     });
   }
@@ -70,11 +70,18 @@ export async function* hashedBatches(
 ): AsyncGenerator<HashedBatch<StoredAuditRow>> {
   const inFlight: { rows: StoredAuditRow[]; leaves: Promise<Buffer | null> }[] = [];
   const send = (batch: StoredAuditRow[]) => {
-    const texts = new Array<string>(batch.length);
-    for (let i = 0; i < batch.length; i++) texts[i] = storedLeafText(batch[i]!);
+    // Each row's pieces, not its leaf text: the payload (~27 KB for a decision) is cloned to the worker as the store gave
+    // it, not first copied into a leaf text here.
+    const pieces = new Array<string>(batch.length * 3);
+    for (let i = 0; i < batch.length; i++) {
+      const [head, payload, tail] = storedLeafPieces(batch[i]!);
+      pieces[3 * i] = head;
+      pieces[3 * i + 1] = payload;
+      pieces[3 * i + 2] = tail;
+    }
     inFlight.push({
       rows: batch,
-      leaves: worker.hash(texts).then(
+      leaves: worker.hash(pieces, 3).then(
         (b) => (b.length === batch.length * HASH_BYTES ? b : null),
         () => null,
       ),

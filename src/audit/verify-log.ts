@@ -1,5 +1,5 @@
 import type { SealedAuditRow, StoredAuditRow } from './audit-entry.ts';
-import { entryLeafText, storedLeafText } from './audit-entry.ts';
+import { entryLeafText, storedLeafHashHex } from './audit-entry.ts';
 import type { KeyRing, StoredCheckpoint } from './checkpoint.ts';
 import { verifyCheckpoint } from './checkpoint.ts';
 import { genesisHash } from './hash-chain.ts';
@@ -64,13 +64,14 @@ export function rangeStartFor(checkpoints: readonly StoredCheckpoint[], from: nu
 
 type Rows<R> = AsyncIterable<R> | Iterable<R>;
 
-/** What the walk needs of a row: its position, its hashes, and the leaf text it hashes to when read as the entry at a seq. */
+/** What the walk needs of a row: its position, its hashes, and the leaf hash it has when read as the entry at a seq. */
 interface ChainRow {
   readonly seq: number;
   readonly prevHash: string;
   readonly entryHash: string;
 }
-type LeafText<R> = (row: R, asSeq: number) => string;
+/** A row's leaf hash (hex) read as the entry at `asSeq`: computed from its pieces, no leaf text built only to be hashed. */
+type LeafHash<R> = (row: R, asSeq: number) => string;
 
 interface WalkState {
   readonly k: number;
@@ -81,7 +82,8 @@ interface WalkState {
   readonly frontier: FrontierSnapshot;
 }
 
-const parsedLeafText: LeafText<SealedAuditRow> = (row, asSeq) => entryLeafText(asSeq === row.seq ? row : { ...row, seq: asSeq });
+const parsedLeafHash: LeafHash<SealedAuditRow> = (row, asSeq) =>
+  hashLeafTextHex(entryLeafText(asSeq === row.seq ? row : { ...row, seq: asSeq }));
 
 /**
  * The verification state as rows stream past: the next expected seq, the tree frontier and chain head
@@ -97,12 +99,12 @@ class LogWalk<R extends ChainRow> {
   lastCheckpointSize: number;
   readonly from: number;
   readonly inRange: readonly StoredCheckpoint[];
-  readonly leafText: LeafText<R>;
+  readonly leafHash: LeafHash<R>;
 
-  constructor(from: number, inRange: readonly StoredCheckpoint[], logId: string, leafText: LeafText<R>) {
+  constructor(from: number, inRange: readonly StoredCheckpoint[], logId: string, leafHash: LeafHash<R>) {
     this.from = from;
     this.inRange = inRange;
-    this.leafText = leafText;
+    this.leafHash = leafHash;
     this.k = from;
     this.lastCheckpointSize = from;
     this.prevHex = genesisHash(logId);
@@ -144,7 +146,7 @@ class LogWalk<R extends ChainRow> {
 
   /** Does the row agree with itself when read as the entry at `asSeq` (its content hashes to its entryHash)? */
   selfConsistent(row: R, asSeq: number): boolean {
-    return hashLeafTextHex(this.leafText(row, asSeq)) === row.entryHash;
+    return this.leafHash(row, asSeq) === row.entryHash;
   }
 
   linked(row: R, asSeq: number): boolean {
@@ -203,7 +205,7 @@ class LogWalk<R extends ChainRow> {
         'INSERTED',
         `an entry was inserted at ${k - 1}: the entry now numbered ${k} was sealed as ${k - 1} and later entries renumbered`,
       );
-    const leaf = hashLeafTextHex(this.leafText(cur, cur.seq));
+    const leaf = this.leafHash(cur, cur.seq);
     const what =
       leaf !== cur.entryHash
         ? `its content hashes to ${leaf}, its sealed entryHash is ${cur.entryHash}`
@@ -250,7 +252,7 @@ class LogWalk<R extends ChainRow> {
   /** Fast path; returns a failure or undefined. `leaf`: the row's leaf hash read at its own seq, when computed ahead. */
   step(cur: R, next: R | undefined, ahead?: Buffer): VerifyLogResult | undefined {
     if (cur.seq !== this.k || cur.prevHash !== this.prevHex) return this.classify(cur, next);
-    const hex = ahead ? toHex(ahead) : hashLeafTextHex(this.leafText(cur, cur.seq));
+    const hex = ahead ? toHex(ahead) : this.leafHash(cur, cur.seq);
     if (hex !== cur.entryHash) return this.classify(cur, next);
     this.frontier.append(ahead ?? Buffer.from(hex, 'hex'));
     this.prevHex = hex;
@@ -334,17 +336,17 @@ export function verifyLog(
   keys: KeyRing,
   options: VerifyLogOptions,
 ): Promise<VerifyLogResult> {
-  return verifyWith(parsedLeafText, (walk, to) => walkRows(walk, rows, to), checkpoints, keys, options);
+  return verifyWith(parsedLeafHash, (walk, to) => walkRows(walk, rows, to), checkpoints, keys, options);
 }
 
-/** Verifies rows as the store holds them: each leaf is built around the stored canonical text, hashed as it is. */
+/** Verifies rows as the store holds them: each leaf is the stored canonical text in its template, hashed as it is (storedLeafHashHex). */
 export function verifyStoredRows(
   rows: Rows<StoredAuditRow>,
   checkpoints: readonly StoredCheckpoint[],
   keys: KeyRing,
   options: VerifyLogOptions,
 ): Promise<VerifyLogResult> {
-  return verifyWith(storedLeafText, (walk, to) => walkRows(walk, rows, to), checkpoints, keys, options);
+  return verifyWith(storedLeafHashHex, (walk, to) => walkRows(walk, rows, to), checkpoints, keys, options);
 }
 
 /**
@@ -357,7 +359,7 @@ export function verifyStoredBatches(
   keys: KeyRing,
   options: VerifyLogOptions,
 ): Promise<VerifyLogResult> {
-  return verifyWith(storedLeafText, (walk, to) => walkBatches(walk, batches, to), checkpoints, keys, options);
+  return verifyWith(storedLeafHashHex, (walk, to) => walkBatches(walk, batches, to), checkpoints, keys, options);
 }
 
 /**
@@ -373,11 +375,11 @@ export function verifyStoredDigests(
   keys: KeyRing,
   options: VerifyLogOptions,
 ): Promise<VerifyLogResult> {
-  return verifyWith(storedLeafText, (walk, to) => walkDigests(walk, digests, rowsFrom, to), checkpoints, keys, options);
+  return verifyWith(storedLeafHashHex, (walk, to) => walkDigests(walk, digests, rowsFrom, to), checkpoints, keys, options);
 }
 
 async function verifyWith<R extends ChainRow>(
-  leafText: LeafText<R>,
+  leafHash: LeafHash<R>,
   walkAll: (walk: LogWalk<R>, to: number) => Promise<VerifyLogResult | undefined>,
   checkpoints: readonly StoredCheckpoint[],
   keys: KeyRing,
@@ -391,7 +393,7 @@ async function verifyWith<R extends ChainRow>(
 
   // 1. Checkpoints in range: signatures first (a forged tree head must not be trusted for anything).
   const inRange = checkpoints.filter((c) => c.treeSize >= from && c.treeSize <= to).sort((a, b) => a.treeSize - b.treeSize);
-  const walk = new LogWalk(from, inRange, options.logId, leafText);
+  const walk = new LogWalk(from, inRange, options.logId, leafHash);
   for (const cp of inRange) {
     const v = verifyCheckpoint(cp, keys, options.logId);
     if (!v.ok) return walk.fail(Math.max(cp.treeSize - 1, 0), 'BAD_SIGNATURE', `${v.error.code}: ${v.error.detail}`);

@@ -42,12 +42,21 @@ async function rowAt(h: StoreHarness, seq: number): Promise<StoredAuditRow> {
   throw new Error(`no row ${seq}`);
 }
 
-it('the worker hashes a leaf as hashLeafText does (ASCII and not)', async () => {
+it('the worker hashes a leaf as hashLeafText does (ASCII and not), whole or in pieces', async () => {
   const worker = new LeafHashWorker();
   try {
     const texts = ['{"a":1}', '', 'ünïcödé € 𝄞', 'x'.repeat(100_000)];
-    const hashes = await worker.hash(texts);
-    expect(texts.map((_, i) => toHex(hashes.subarray(i * 32, i * 32 + 32)))).toEqual(texts.map((t) => toHex(hashLeafText(t))));
+    const hexes = (hashes: Buffer) => texts.map((_, i) => toHex(hashes.subarray(i * 32, i * 32 + 32)));
+    const expected = texts.map((t) => toHex(hashLeafText(t)));
+    expect(hexes(await worker.hash(texts, 1))).toEqual(expected);
+    // Three pieces per leaf, cut anywhere but inside a surrogate pair (empty pieces included).
+    const pieces = texts.flatMap((t) => {
+      const cps = [...t];
+      const a = Math.floor(cps.length / 3);
+      const b = Math.floor((2 * cps.length) / 3) + (cps.length % 2);
+      return [cps.slice(0, a).join(''), cps.slice(a, b).join(''), cps.slice(b).join('')];
+    });
+    expect(hexes(await worker.hash(pieces, 3))).toEqual(expected);
   } finally {
     await worker.close();
   }
