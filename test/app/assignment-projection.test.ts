@@ -81,6 +81,74 @@ describe('the assignment cross-check on projected payloads', () => {
     );
   });
 
+  // The fold of stored rows (verification method rows, and the cross-check reading the log itself) reads only the
+  // projected fields of each payload text; it must add up exactly as parsing the whole text and reading that did, for any
+  // text: canonical, spaced, with duplicate or escaped keys, cut short or altered (not JSON: assigns nothing), and for
+  // any kind, altered ones included.
+  it('folding stored rows by projection gives the same assignments as folding their whole parsed payloads, any text', () => {
+    const escapeFirst = (k: string) => (k.length > 0 ? `\\u${k.charCodeAt(0).toString(16).padStart(4, '0')}${k.slice(1)}` : k);
+    const objectText = fc
+      .array(fc.tuple(fc.constantFrom(...words, '__proto__'), value, fc.boolean()), { maxLength: 6 })
+      .map((pairs) => `{${pairs.map(([k, v, esc]) => `"${esc ? escapeFirst(k) : k}":${JSON.stringify(v)}`).join(',')}}`);
+    // Payloads that do assign, for some kind (most arbitrary ones do not), with keys sometimes missing.
+    const assigning = fc.oneof(
+      fc.record(
+        {
+          decision: fc.record({ outcome: strings, team: fc.record({ id: strings }), rep: fc.option(fc.record({ id: strings })) }),
+          x: value,
+        },
+        { requiredKeys: ['decision'] },
+      ),
+      fc.record(
+        {
+          action: fc.constantFrom('review.approved', 'transition', 'personal_data.erased'),
+          teamId: strings,
+          repId: strings,
+          to: strings,
+          result: fc.constantFrom('duplicate', 'unique'),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    const json = fc.oneof(
+      assigning.map((p) => JSON.stringify(p)),
+      assigning.map((p) => JSON.stringify(p, null, 1)),
+      payload.map((p) => JSON.stringify(p)),
+      payload.map((p) => JSON.stringify(p, null, 1)),
+      objectText,
+    );
+    const altered = fc
+      .tuple(json, fc.nat(), fc.nat({ max: 3 }), fc.string({ maxLength: 2 }))
+      .map(([t, at, cut, put]) => t.slice(0, at % (t.length + 1)) + put + t.slice((at % (t.length + 1)) + cut));
+    const text = fc.oneof(json, altered, fc.string());
+    const kind = fc.constantFrom(...kinds, 'intake', 'constructor', '__proto__', 'toString');
+    /** addStored as it was: the whole text parsed, then assignmentAfter on all of it. */
+    const wholeFold = (rows: readonly { seq: number; kind: string; subject: string; payloadText: string }[]) => {
+      const by = new Map<string, AuditedAssignment>();
+      for (const r of rows) {
+        if (!(kinds as string[]).includes(r.kind)) continue;
+        let p: JsonValue;
+        try {
+          p = JSON.parse(r.payloadText) as JsonValue;
+        } catch {
+          continue;
+        }
+        const next = assignmentAfter(by.get(r.subject), { kind: r.kind as AuditKind, payload: p, seq: r.seq });
+        if (next !== undefined) by.set(r.subject, next);
+      }
+      return [...by];
+    };
+    fc.assert(
+      fc.property(fc.array(fc.record({ kind, subject: fc.constantFrom('a', 'b'), payloadText: text }), { maxLength: 10 }), (entries) => {
+        const rows = entries.map((e, seq) => ({ seq, ...e }));
+        const folded = new AuditedAssignments();
+        for (const r of rows) folded.addStored(r);
+        expect([...folded.bySubject]).toEqual(wholeFold(rows));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
   it('projects to the fields asked for: strings kept, other values null, absent keys absent, non-objects not entered', () => {
     const paths = ASSIGNMENT_PAYLOAD_FIELDS.decision!;
     expect(
