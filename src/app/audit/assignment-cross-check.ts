@@ -1,4 +1,4 @@
-import { projectPayloadText, type AuditKind, type JsonValue, type LeafRangeDigest, type PayloadFields, type StoredAuditRow } from '../../audit/index.ts';
+import type { AuditKind, JsonValue, LeafRangeDigest, PayloadFields, StoredAuditRow } from '../../audit/index.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
 import type { Store } from '../../store/unit-of-work.ts';
 
@@ -170,11 +170,15 @@ export class AuditedAssignments {
   addStored(row: Pick<StoredAuditRow, 'seq' | 'kind' | 'subject' | 'payloadText'>): void {
     if (row.seq < this.#sealedTo) return;
     this.#sealedTo = row.seq + 1;
-    if (!assigning.has(row.kind)) return; // (a Set: an altered kind such as `constructor` is no key of the fields object)
-    const paths = ASSIGNMENT_PAYLOAD_FIELDS[row.kind]!;
-    // The fields assignmentAfter reads, as the digest workers send them (null when the text is not JSON: a row altered
-    // after sealing, which verification reports; it assigns nothing). Only these are kept past the parse.
-    this.add({ subject: row.subject, kind: row.kind as AuditKind, payload: projectPayloadText(row.payloadText, paths), seq: row.seq });
+    if (!assigning.has(row.kind)) return;
+    let payload: JsonValue;
+    try {
+      payload = JSON.parse(row.payloadText) as JsonValue;
+    } catch {
+      // Not JSON: the row was altered after sealing, which verification reports; it assigns nothing.
+      return;
+    }
+    this.add({ subject: row.subject, kind: row.kind as AuditKind, payload, seq: row.seq });
   }
 
   /**
