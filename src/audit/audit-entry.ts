@@ -155,10 +155,10 @@ export function storedLeafText(row: StoredAuditRow, asSeq: number = row.seq): st
 }
 
 /**
- * hashLeafTextHex(storedLeafText(row, asSeq)) without the leaf text: the pieces are hashed one after the other, so the
- * payload (a decision entry's is ~27 KB of two-byte text) is not copied into one string only to be hashed and dropped
- * (lane alloc). The pieces meet at ASCII characters (`:` before the payload, `,` after it), so no surrogate pair is split
- * and the UTF-8 bytes are those of the whole text.
+ * hashLeafTextHex(storedLeafText(row, asSeq)), for a long payload without the leaf text: the pieces are hashed one after
+ * the other, so the payload (a decision entry's is ~27 KB of two-byte text) is not copied into one string only to be
+ * hashed and dropped (lane alloc; a short one is joined, HASH_PIECES_FROM). The pieces meet at ASCII characters (`:`
+ * before the payload, `,` after it), so no surrogate pair is split and the UTF-8 bytes are those of the whole text.
  */
 export function storedLeafHashHex(row: StoredAuditRow, asSeq: number = row.seq): string {
   if (row.payloadText.length < HASH_PIECES_FROM) return hashLeafTextHex(storedLeafText(row, asSeq));

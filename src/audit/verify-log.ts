@@ -70,7 +70,7 @@ interface ChainRow {
   readonly prevHash: string;
   readonly entryHash: string;
 }
-/** A row's leaf hash (hex) read as the entry at `asSeq`: computed from its pieces, no leaf text built only to be hashed. */
+/** A row's leaf hash (hex) read as the entry at `asSeq` (stored rows: storedLeafHashHex, no leaf text built only to be hashed). */
 type LeafHash<R> = (row: R, asSeq: number) => string;
 
 interface WalkState {
