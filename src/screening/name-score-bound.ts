@@ -154,7 +154,7 @@ function lengthsAgree(x: number, y: number): boolean {
 }
 
 /** Which tokens of the two sides some pair could cover (bit i: token i). */
-interface Coverage {
+export interface Coverage {
   readonly t: number;
   readonly o: number;
 }
@@ -371,19 +371,29 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
   // letters with other spacing are one name, and a word abbreviated with a full stop pairs with the word it shortens.
   const thing = a.schema === 'organisation' || a.schema === 'vessel';
   if (thing && sameLettersOtherSpacing(a, b)) return 1;
+  if (a.tokens.length > MAX_TOKENS || b.tokens.length > MAX_TOKENS) return 1;
+  const cover = boundCoverage(a, b, params.minTokenSim, memo);
+  return boundAt(a, b, cover.t, cover.o, params);
+}
+
+/**
+ * Which tokens of a (t) and b (o) some pair could cover: the single-token pairs, the joined units and initials of
+ * either side, and a company's or vessel's abbreviations. With a memo made for minTokenSim, b's tokens are looked up
+ * in a's table instead of paired with each of a's tokens; the answer is the same (the test holds both to it).
+ */
+export function boundCoverage(a: NormalisedName, b: NormalisedName, minTokenSim: number, memo?: TokenPairMemo): Coverage {
   const ta = a.tokens;
   const tb = b.tokens;
-  if (ta.length > MAX_TOKENS || tb.length > MAX_TOKENS) return 1;
   let coverA = 0;
   let coverB = 0;
   const chinese = spellsChinese(a) && spellsChinese(b);
-  if (thing)
+  if (a.schema === 'organisation' || a.schema === 'vessel')
     for (const [i, j] of abbreviationPairs(a, b)) {
       coverA |= 1 << i;
       coverB |= 1 << j;
     }
   const several = ta.length > 1 || tb.length > 1;
-  if (memo?.minTokenSim === params.minTokenSim) {
+  if (memo?.minTokenSim === minTokenSim) {
     // the pair loop and markJoined(ta, tb) by table: every pair either asks, whatever the order
     const table = memo.table(a, chinese);
     for (let j = 0; j < tb.length; j++) {
@@ -397,23 +407,20 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
     for (let i = 0; i < ta.length; i++)
       for (let j = 0; j < tb.length; j++) {
         if ((coverA >>> i) & 1 && (coverB >>> j) & 1) continue;
-        if (pairs(ta[i]!, tb[j]!, params.minTokenSim, chinese)) {
+        if (pairs(ta[i]!, tb[j]!, minTokenSim, chinese)) {
           coverA |= 1 << i;
           coverB |= 1 << j;
         }
       }
     if (several) {
-      const ab = markJoined(ta, tb, { t: coverA, o: coverB }, params.minTokenSim, chinese);
+      const ab = markJoined(ta, tb, { t: coverA, o: coverB }, minTokenSim, chinese);
       coverA = ab.t;
       coverB = ab.o;
     }
   }
-  if (several) {
-    const ba = markJoined(tb, ta, { t: coverB, o: coverA }, params.minTokenSim, chinese);
-    coverA = ba.o;
-    coverB = ba.t;
-  }
-  return boundAt(a, b, coverA, coverB, params);
+  if (!several) return { t: coverA, o: coverB };
+  const ba = markJoined(tb, ta, { t: coverB, o: coverA }, minTokenSim, chinese);
+  return { t: ba.o, o: ba.t };
 }
 
 /** The bound when the tokens outside `coverA` / `coverB` (bit i: token i) stay unmatched. */

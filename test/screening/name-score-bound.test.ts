@@ -12,7 +12,7 @@ import {
 } from '../../src/screening/name-compare.ts';
 import { NameIndex } from '../../src/screening/name-index.ts';
 import { normaliseName, type NameSchema } from '../../src/screening/name-normaliser.ts';
-import { couldPair, jaroWinklerCeiling, nameScoreBound, TokenPairMemo } from '../../src/screening/name-score-bound.ts';
+import { boundCoverage, couldPair, jaroWinklerCeiling, nameScoreBound, TokenPairMemo } from '../../src/screening/name-score-bound.ts';
 import { screenIndex } from '../../src/screening/screening-engine.ts';
 import { emptyEntity, type EntityKind, type ScreeningEntity } from '../../src/screening/screening-entity.ts';
 
@@ -440,6 +440,85 @@ describe('TokenPairMemo (one screening asks each distinct token pair once, lane 
         expect(nameScoreBound(a, n.norm, SCREENING_COMPARE_PARAMS, memo)).toBe(nameScoreBound(a, n.norm, SCREENING_COMPARE_PARAMS));
     }
     expect(nameScoreBound(a, names[1]!.norm, SCREENING_COMPARE_PARAMS)).toBe(1);
+  });
+});
+
+describe("TokenPairMemo's per-query table of list tokens (lane scale9)", () => {
+  /** Parts that pair only as joined units or initials, Chinese syllables and joined romanisations among them. */
+  const UNIT_PARTS = [
+    'jfk',
+    'john',
+    'fitzgerald',
+    'kennedy',
+    'ibm',
+    'international',
+    'business',
+    'machines',
+    'abdul',
+    'rahman',
+    'abdulrahman',
+    'tse',
+    'tung',
+    'zedong',
+    'mao',
+    'xin',
+    'hsin',
+    'pla',
+  ];
+  const listName = fc.array(fc.oneof(part, fc.constantFrom(...UNIT_PARTS)), { minLength: 1, maxLength: 5 }).map((ps) => ps.join(' '));
+  const indexNames = (listed: readonly string[], s: NameSchema) =>
+    NameIndex.build(
+      listed.map((value, i) => {
+        const e = emptyEntity('ofac-sdn', `E-${i}`, s === 'person' ? 'person' : 'organisation', 'test');
+        e.names.push({ value, type: 'primary' });
+        return e;
+      }),
+    ).names;
+
+  it('gives the coverage of the pair-by-pair path, for several query names through one memo, in any order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(listName, { minLength: 1, maxLength: 25 }),
+        fc.array(listName, { minLength: 1, maxLength: 4 }),
+        schema,
+        params,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 200 }),
+        (listed, qs, s, p, order) => {
+          // one memo for every name of the query, as screenIndex keeps it; list names share token objects, as at scale
+          const names = indexNames(listed, s);
+          const queries = qs.map((x) => normaliseName(x, s));
+          const memo = new TokenPairMemo(p.minTokenSim);
+          for (const k of order) {
+            const a = queries[k % queries.length]!;
+            const b = names[Math.floor(k / queries.length) % names.length]!.norm;
+            expect(
+              boundCoverage(a, b, p.minTokenSim, memo),
+              `${a.tokens.map((t) => t.raw).join(' ')} / ${b.tokens.map((t) => t.raw).join(' ')}`,
+            ).toEqual(boundCoverage(a, b, p.minTokenSim));
+            expect(nameScoreBound(a, b, p, memo)).toBe(nameScoreBound(a, b, p));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("covers a query's joined units and initials from the table, Chinese and not", () => {
+    const cases: [string, string, NameSchema, number, number][] = [
+      // query, list name, schema, coverage of the query, of the list name
+      ['abdul rahman', 'abdulrahman', 'person', 0b11, 0b1],
+      ['john fitzgerald kennedy', 'jfk', 'person', 0b111, 0b1],
+      ['international business machines', 'ibm', 'organisation', 0b111, 0b1],
+      ['mao tse tung', 'mao zedong', 'person', 0b111, 0b11],
+    ];
+    for (const [x, y, s, t, o] of cases) {
+      const a = normaliseName(x, s);
+      const b = indexNames([y], s)[0]!.norm;
+      const memo = new TokenPairMemo(SCREENING_COMPARE_PARAMS.minTokenSim);
+      expect(boundCoverage(a, b, SCREENING_COMPARE_PARAMS.minTokenSim), `${x} / ${y}`).toEqual({ t, o });
+      for (let twice = 0; twice < 2; twice++)
+        expect(boundCoverage(a, b, SCREENING_COMPARE_PARAMS.minTokenSim, memo), `${x} / ${y}`).toEqual({ t, o });
+    }
   });
 });
 
