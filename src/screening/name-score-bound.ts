@@ -154,7 +154,7 @@ function lengthsAgree(x: number, y: number): boolean {
 }
 
 /** Which tokens of the two sides some pair could cover (bit i: token i). */
-interface Coverage {
+export interface Coverage {
   readonly t: number;
   readonly o: number;
 }
@@ -309,40 +309,61 @@ function nasabCeiling(tokens: readonly NameToken[]): number {
 }
 
 /**
- * couldPair's answers within one screening: its candidates share most of their tokens (that is why they are
- * candidates), and list names share one token object per distinct token (name-index.ts), so each distinct pair of a
- * query token and a list token is worked out once. Bit 0: answered, bit 1: the answer; bits 2 and 3 the same for
- * names that both spell Chinese syllables.
+ * What one list token can cover of one query name, within one screening: `pair`, the query tokens it could pair with
+ * as single tokens; `joined`, the query tokens of the query's units (joined neighbours, initials) it could pair with.
+ * Bit i: query token i.
+ */
+interface TokenCover {
+  readonly pair: number;
+  readonly joined: number;
+}
+
+/**
+ * The list tokens' covers of each query name within one screening. Candidates share most of their tokens (that is why
+ * they are candidates), and list names share one token object per distinct token (name-index.ts), so what a list
+ * token can cover of the query is worked out once, on first sight, and the bound's pair loop and its pass over the
+ * query's units become one look-up per list token. Two tables per query name: for names that both spell Chinese
+ * syllables (their own token similarity) and for the rest.
  */
 export class TokenPairMemo {
-  private readonly answers = new Map<NameToken, Map<NameToken, number>>();
+  private readonly tables = new Map<NormalisedName, readonly [Map<NameToken, TokenCover>, Map<NameToken, TokenCover>]>();
   readonly minTokenSim: number;
 
   constructor(minTokenSim: number) {
     this.minTokenSim = minTokenSim;
   }
 
-  /** The answers for one token `a` (for `could`): looked up once per query token, not once per pair. */
-  row(a: NameToken): Map<NameToken, number> {
-    let row = this.answers.get(a);
-    if (!row) this.answers.set(a, (row = new Map()));
-    return row;
+  /** The table of query name `a` (looked up once per candidate, not once per token). */
+  table(a: NormalisedName, chinese: boolean): Map<NameToken, TokenCover> {
+    let both = this.tables.get(a);
+    if (!both) this.tables.set(a, (both = [new Map(), new Map()]));
+    return both[chinese ? 1 : 0];
   }
 
-  /** Whether a and b could pair; `row` is row(a). */
-  could(row: Map<NameToken, number>, a: NameToken, b: NameToken, chinese: boolean): boolean {
-    const known = row.get(b) ?? 0;
-    const shift = chinese ? 2 : 0;
-    if ((known >>> shift) & 1) return ((known >>> (shift + 1)) & 1) === 1;
-    const yes = chinese ? couldPairChinese(a, b, this.minTokenSim) : couldPair(a, b, this.minTokenSim);
-    row.set(b, known | ((yes ? 3 : 1) << shift));
-    return yes;
+  /** What list token `y` can cover of `a`'s tokens; `table` is table(a, chinese). */
+  cover(table: Map<NameToken, TokenCover>, a: readonly NameToken[], y: NameToken, chinese: boolean): TokenCover {
+    let known = table.get(y);
+    if (!known) table.set(y, (known = tokenCover(a, y, this.minTokenSim, chinese)));
+    return known;
   }
 }
 
+/** What token `y` of another name can cover of `tokens`: the pairs of the bound's pair loop and of markJoined. */
+function tokenCover(tokens: readonly NameToken[], y: NameToken, minTokenSim: number, chinese: boolean): TokenCover {
+  let pair = 0;
+  for (let i = 0; i < tokens.length; i++) if (pairs(tokens[i]!, y, minTokenSim, chinese)) pair |= 1 << i;
+  const joined = tokens.length > 1 ? markJoined(tokens, [y], { t: 0, o: 0 }, minTokenSim, chinese).t : 0;
+  return { pair, joined };
+}
+
+/** Whether a single-token pair could reach minTokenSim (between two Chinese names, by their own similarity). */
+const pairs = (x: NameToken, y: NameToken, minTokenSim: number, chinese: boolean): boolean =>
+  chinese ? couldPairChinese(x, y, minTokenSim) : couldPair(x, y, minTokenSim);
+
 /**
  * An upper bound on compareNormalised(a, b, params).score, rounded as that score is (so never below it). A memo made
- * for the same minTokenSim answers token pairs already asked.
+ * for the same minTokenSim answers from what it knows of b's tokens against a (a, the query name, must keep its
+ * tokens while the memo is used).
  */
 export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: NameCompareParams, memo?: TokenPairMemo): number {
   if (!boundable(params)) return 1;
@@ -350,43 +371,56 @@ export function nameScoreBound(a: NormalisedName, b: NormalisedName, params: Nam
   // letters with other spacing are one name, and a word abbreviated with a full stop pairs with the word it shortens.
   const thing = a.schema === 'organisation' || a.schema === 'vessel';
   if (thing && sameLettersOtherSpacing(a, b)) return 1;
+  if (a.tokens.length > MAX_TOKENS || b.tokens.length > MAX_TOKENS) return 1;
+  const cover = boundCoverage(a, b, params.minTokenSim, memo);
+  return boundAt(a, b, cover.t, cover.o, params);
+}
+
+/**
+ * Which tokens of a (t) and b (o) some pair could cover: the single-token pairs, the joined units and initials of
+ * either side, and a company's or vessel's abbreviations. With a memo made for minTokenSim, b's tokens are looked up
+ * in a's table instead of paired with each of a's tokens; the answer is the same (the test holds both to it).
+ */
+export function boundCoverage(a: NormalisedName, b: NormalisedName, minTokenSim: number, memo?: TokenPairMemo): Coverage {
   const ta = a.tokens;
   const tb = b.tokens;
-  if (ta.length > MAX_TOKENS || tb.length > MAX_TOKENS) return 1;
   let coverA = 0;
   let coverB = 0;
   const chinese = spellsChinese(a) && spellsChinese(b);
-  const known = memo?.minTokenSim === params.minTokenSim ? memo : undefined;
-  if (thing)
+  if (a.schema === 'organisation' || a.schema === 'vessel')
     for (const [i, j] of abbreviationPairs(a, b)) {
       coverA |= 1 << i;
       coverB |= 1 << j;
     }
-  for (let i = 0; i < ta.length; i++) {
-    const x = ta[i]!;
-    const row = known?.row(x);
+  const several = ta.length > 1 || tb.length > 1;
+  if (memo?.minTokenSim === minTokenSim) {
+    // the pair loop and markJoined(ta, tb) by table: every pair either asks, whatever the order
+    const table = memo.table(a, chinese);
     for (let j = 0; j < tb.length; j++) {
-      if ((coverA >>> i) & 1 && (coverB >>> j) & 1) continue;
-      const y = tb[j]!;
-      const yes =
-        known && row
-          ? known.could(row, x, y, chinese)
-          : chinese
-            ? couldPairChinese(x, y, params.minTokenSim)
-            : couldPair(x, y, params.minTokenSim);
-      if (yes) {
-        coverA |= 1 << i;
-        coverB |= 1 << j;
+      const c = memo.cover(table, ta, tb[j]!, chinese);
+      const covers = c.pair | c.joined; // joined is 0 for a one-token query
+      if (covers === 0) continue;
+      coverA |= covers;
+      coverB |= 1 << j;
+    }
+  } else {
+    for (let i = 0; i < ta.length; i++)
+      for (let j = 0; j < tb.length; j++) {
+        if ((coverA >>> i) & 1 && (coverB >>> j) & 1) continue;
+        if (pairs(ta[i]!, tb[j]!, minTokenSim, chinese)) {
+          coverA |= 1 << i;
+          coverB |= 1 << j;
+        }
       }
+    if (several) {
+      const ab = markJoined(ta, tb, { t: coverA, o: coverB }, minTokenSim, chinese);
+      coverA = ab.t;
+      coverB = ab.o;
     }
   }
-  if (ta.length > 1 || tb.length > 1) {
-    const ab = markJoined(ta, tb, { t: coverA, o: coverB }, params.minTokenSim, chinese);
-    const ba = markJoined(tb, ta, { t: ab.o, o: ab.t }, params.minTokenSim, chinese);
-    coverA = ba.o;
-    coverB = ba.t;
-  }
-  return boundAt(a, b, coverA, coverB, params);
+  if (!several) return { t: coverA, o: coverB };
+  const ba = markJoined(tb, ta, { t: coverB, o: coverA }, minTokenSim, chinese);
+  return { t: ba.o, o: ba.t };
 }
 
 /** The bound when the tokens outside `coverA` / `coverB` (bit i: token i) stay unmatched. */

@@ -12,7 +12,7 @@ import {
 } from '../../src/screening/name-compare.ts';
 import { NameIndex } from '../../src/screening/name-index.ts';
 import { normaliseName, type NameSchema } from '../../src/screening/name-normaliser.ts';
-import { couldPair, jaroWinklerCeiling, nameScoreBound, TokenPairMemo } from '../../src/screening/name-score-bound.ts';
+import { boundCoverage, couldPair, jaroWinklerCeiling, nameScoreBound, TokenPairMemo } from '../../src/screening/name-score-bound.ts';
 import { screenIndex } from '../../src/screening/screening-engine.ts';
 import { emptyEntity, type EntityKind, type ScreeningEntity } from '../../src/screening/screening-entity.ts';
 
@@ -393,45 +393,20 @@ describe('nameScoreBound between names that both spell Chinese syllables (lane s
   });
 });
 
-describe('TokenPairMemo (one screening asks each distinct token pair once, lane scale5)', () => {
-  it('gives the bound computed without it, for names sharing token objects, Chinese and not, in any order', () => {
-    const chineseParts = ['hsin', 'xin', 'tse', 'tung', 'zedong', 'mao', 'li', 'wang', '毛泽东', '周'];
-    const mixed = fc.array(fc.oneof(part, fc.constantFrom(...chineseParts)), { minLength: 1, maxLength: 4 }).map((ps) => ps.join(' '));
-    fc.assert(
-      fc.property(
-        fc.array(mixed, { minLength: 1, maxLength: 20 }),
-        fc.array(mixed, { minLength: 1, maxLength: 4 }),
-        schema,
-        params,
-        (listed, qs, s, p) => {
-          // list names from an index share one token object per distinct token, as at scale
-          const entities = listed.map((value, i) => {
-            const e = emptyEntity('ofac-sdn', `E-${i}`, s === 'person' ? 'person' : 'organisation', 'test');
-            e.names.push({ value, type: 'primary' });
-            return e;
-          });
-          const names = NameIndex.build(entities).names;
-          for (const x of qs) {
-            const a = normaliseName(x, s);
-            const memo = new TokenPairMemo(p.minTokenSim);
-            for (const n of [...names, ...names].reverse())
-              expect(nameScoreBound(a, n.norm, p, memo), `${x} / ${n.value}`).toBe(nameScoreBound(a, n.norm, p));
-          }
-        },
-      ),
-      { numRuns: 400 },
-    );
-  });
+/** Names of a list built into an index: list names share one token object per distinct token, as at scale. */
+const indexNames = (listed: readonly string[], s: NameSchema) =>
+  NameIndex.build(
+    listed.map((value, i) => {
+      const e = emptyEntity('ofac-sdn', `E-${i}`, s === 'person' ? 'person' : 'organisation', 'test');
+      e.names.push({ value, type: 'primary' });
+      return e;
+    }),
+  ).names;
 
+describe('TokenPairMemo (one screening asks each distinct token pair once, lane scale5)', () => {
   it('keeps apart the answers for names that spell Chinese syllables and those that do not', () => {
     // "hsin" and "xin" are the same syllable only between two Chinese names
-    const names = NameIndex.build(
-      ['Xin Smith', 'Xin Li'].map((value, i) => {
-        const e = emptyEntity('ofac-sdn', `E-${i}`, 'person', 'test');
-        e.names.push({ value, type: 'primary' });
-        return e;
-      }),
-    ).names;
+    const names = indexNames(['Xin Smith', 'Xin Li'], 'person');
     expect(names[0]!.norm.tokens[0]).toBe(names[1]!.norm.tokens[0]);
     const a = normaliseName('Hsin Li', 'person');
     for (const order of [names, [...names].reverse()]) {
@@ -440,6 +415,82 @@ describe('TokenPairMemo (one screening asks each distinct token pair once, lane 
         expect(nameScoreBound(a, n.norm, SCREENING_COMPARE_PARAMS, memo)).toBe(nameScoreBound(a, n.norm, SCREENING_COMPARE_PARAMS));
     }
     expect(nameScoreBound(a, names[1]!.norm, SCREENING_COMPARE_PARAMS)).toBe(1);
+  });
+});
+
+describe("TokenPairMemo's per-query table of list tokens (lane scale9)", () => {
+  /** Parts that pair only as joined units or initials, Chinese syllables and joined romanisations among them. */
+  const UNIT_PARTS = [
+    'jfk',
+    'john',
+    'fitzgerald',
+    'kennedy',
+    'ibm',
+    'international',
+    'business',
+    'machines',
+    'abdul',
+    'rahman',
+    'abdulrahman',
+    'tse',
+    'tung',
+    'zedong',
+    'mao',
+    'xin',
+    'hsin',
+    'li',
+    'wang',
+    '毛泽东',
+    '周',
+    'pla',
+  ];
+  const listName = fc.array(fc.oneof(part, fc.constantFrom(...UNIT_PARTS)), { minLength: 1, maxLength: 5 }).map((ps) => ps.join(' '));
+
+  // replaces lane scale5's test (one memo per query name, the bound only): now one memo for several names, and the coverage
+  it('gives the coverage of the pair-by-pair path, for several query names through one memo, in any order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(listName, { minLength: 1, maxLength: 25 }),
+        fc.array(listName, { minLength: 1, maxLength: 4 }),
+        schema,
+        params,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 200 }),
+        (listed, qs, s, p, order) => {
+          // one memo for every name of the query, as screenIndex keeps it; list names share token objects, as at scale
+          const names = indexNames(listed, s);
+          const queries = qs.map((x) => normaliseName(x, s));
+          const memo = new TokenPairMemo(p.minTokenSim);
+          for (const k of order) {
+            const a = queries[k % queries.length]!;
+            const b = names[Math.floor(k / queries.length) % names.length]!.norm;
+            expect(
+              boundCoverage(a, b, p.minTokenSim, memo),
+              `${a.tokens.map((t) => t.raw).join(' ')} / ${b.tokens.map((t) => t.raw).join(' ')}`,
+            ).toEqual(boundCoverage(a, b, p.minTokenSim));
+            expect(nameScoreBound(a, b, p, memo)).toBe(nameScoreBound(a, b, p));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("covers a query's joined units and initials from the table, Chinese and not", () => {
+    const cases: [string, string, NameSchema, number, number][] = [
+      // query, list name, schema, coverage of the query, of the list name
+      ['abdul rahman', 'abdulrahman', 'person', 0b11, 0b1],
+      ['john fitzgerald kennedy', 'jfk', 'person', 0b111, 0b1],
+      ['international business machines', 'ibm', 'organisation', 0b111, 0b1],
+      ['mao tse tung', 'mao zedong', 'person', 0b111, 0b11],
+    ];
+    for (const [x, y, s, t, o] of cases) {
+      const a = normaliseName(x, s);
+      const b = indexNames([y], s)[0]!.norm;
+      const memo = new TokenPairMemo(SCREENING_COMPARE_PARAMS.minTokenSim);
+      expect(boundCoverage(a, b, SCREENING_COMPARE_PARAMS.minTokenSim), `${x} / ${y}`).toEqual({ t, o });
+      for (let twice = 0; twice < 2; twice++)
+        expect(boundCoverage(a, b, SCREENING_COMPARE_PARAMS.minTokenSim, memo), `${x} / ${y}`).toEqual({ t, o });
+    }
   });
 });
 
