@@ -106,6 +106,15 @@ const WORD_INITIAL_AIN = /(^|[^\p{L}\p{M}]|ال)ع/gu;
  */
 const WORD_INITIAL_WAW = /(^|[^\p{L}\p{M}])(ال)?و/gu;
 
+/**
+ * Ya (ي, Persian ی) opening a word, or the word after the article (اليمني), is the consonant y, for the reason waw is
+ * w there (an Arabic word begins with a consonant: Wright §1; ALA-LC and BGN/PCGN write y), and Latin spellings write
+ * it so: `Yahya` (يحيى), `Yusuf` (يوسف), `Yunus` (يونس), `Yasin` (ياسين), `al-Yamani`. Read as the vowel i, the consonant
+ * skeleton kept an `i` where the Latin one has `y` (`ihia` against `Yahya`: the name's first word never matched).
+ * Inside a word ya stays i, its vowel reading.
+ */
+const WORD_INITIAL_YA = /(^|[^\p{L}\p{M}])(ال)?[يی]/gu;
+
 const KANA = table(`
 あ=a い=i う=u え=e お=o か=ka き=ki く=ku け=ke こ=ko さ=sa し=shi す=su せ=se そ=so た=ta ち=chi つ=tsu て=te と=to
 な=na に=ni ぬ=nu ね=ne の=no は=ha ひ=hi ふ=fu へ=he ほ=ho ま=ma み=mi む=mu め=me も=mo や=ya ゆ=yu よ=yo
@@ -214,6 +223,7 @@ export function transliterate(input: string): string {
     .replace(/[\u1780-\u17ff]+/g, romaniseKhmer)
     // waw first: the ain rule writes an alif, and an ain-initial word (علوش) would then seem to open with the article
     .replace(WORD_INITIAL_WAW, '$1$2w')
+    .replace(WORD_INITIAL_YA, '$1$2y')
     .replace(WORD_INITIAL_AIN, '$1ا');
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

@@ -77,6 +77,25 @@ describe('cross-script transliteration', () => {
     expect(compareNames('Person', 'ATIQULLAH ULI MOHAMMAD', 'عتیق الله ولی محمد').score).toBeLessThan(0.8);
   });
 
+  it('an Arabic ya opening a word (or the word after al-) is the consonant y; inside a word it is the vowel i', () => {
+    expect(transliterate('يحيى')).toBe('yhia');
+    expect(transliterate('اليمني')).toBe('alymni');
+    expect(transliterate('یار محمد رحیمی')).toBe('yar mhmd rhimi');
+    expect(transliterate('سيد')).toBe('sid');
+    expect(transliterate('علي')).toBe('ali');
+    // names whose words open with ya against their Latin spellings (UN entries' original-script names)
+    for (const [latin, arabic] of [
+      ['YAHYA HAQQANI', 'يحيى حقانی'],
+      ['YAHIA ABDALLAH AL-UBAIDI', 'يحيى عبد الله العبيدي'],
+      ['YAR MOHAMMAD RAHIMI', 'یار محمد رحیمی'],
+      ['YUSUF AL-YAMANI', 'يوسف اليمني'],
+    ] as const)
+      expect(compareNames('Person', latin, arabic).score, latin).toBeGreaterThanOrEqual(0.9);
+    // still a consonant skeleton: another name stays another name, and the first consonant counts (y is not i)
+    expect(compareNames('Person', 'YAHYA HAQQANI', 'يونس حقانی').score).toBeLessThan(0.8);
+    expect(compareNames('Person', 'IHIA HAQQANI', 'يحيى حقانی').score).toBeLessThan(0.8);
+  });
+
   it('digits of any script become ASCII digits, so numbered names compare', () => {
     expect(transliterate('٣٤٥ ۱۲ १२३ １２３')).toBe('345 12 123 123');
     expect(score('Vessel', 'Star ٧', 'STAR 7')).toBe(1);
