@@ -81,9 +81,10 @@ function hebrewWord(word: string): string {
   return out;
 }
 
-// Arabic script: consonants; long vowels alif/waw/ya become a/u/i (short vowels are not written).
+// Arabic script: consonants; long vowels alif/waw/ya become a/u/i (short vowels are not written). ض is `dh`, the
+// spelling that stands for its readings d, z and dh in skeleton comparisons (arabic-letter-readings.ts).
 const ARABIC = table(`
-ا=a أ=a إ=i آ=a ٱ=a ب=b ت=t ث=th ج=j ح=h خ=kh د=d ذ=dh ر=r ز=z س=s ش=sh ص=s ض=d ط=t ظ=z ع= غ=gh ف=f ق=q ك=k
+ا=a أ=a إ=i آ=a ٱ=a ب=b ت=t ث=th ج=j ح=h خ=kh د=d ذ=dh ر=r ز=z س=s ش=sh ص=s ض=dh ط=t ظ=z ع= غ=gh ف=f ق=q ك=k
 ل=l م=m ن=n ه=h ة=a و=u ي=i ى=a ئ= ؤ= ء= پ=p چ=ch ژ=zh گ=g ک=k ی=i ٹ=t ڈ=d ڑ=r ں=n ھ=h ے=e
 `);
 

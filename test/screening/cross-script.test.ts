@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareNames } from '../../src/screening/matcher.ts';
 import { normaliseName } from '../../src/screening/name-normaliser.ts';
 import { transliterate } from '../../src/screening/transliterate.ts';
+import { otherLetterReadings } from '../../src/screening/arabic-letter-readings.ts';
 import { romaniseBurmese } from '../../src/screening/burmese-romanise.ts';
 
 const score = (schema: string, a: string, b: string) => compareNames(schema, a, b).score;
@@ -94,6 +95,28 @@ describe('cross-script transliteration', () => {
     // still a consonant skeleton: another name stays another name, and the first consonant counts (y is not i)
     expect(compareNames('Person', 'YAHYA HAQQANI', 'يونس حقانی').score).toBeLessThan(0.8);
     expect(compareNames('Person', 'IHIA HAQQANI', 'يحيى حقانی').score).toBeLessThan(0.8);
+  });
+
+  it('ث, ذ and ض compared with their Persian, Urdu and dialect spellings (th: s, t; dh: z, d)', () => {
+    expect(transliterate('فضل')).toBe('fdhl');
+    expect(otherLetterReadings('fdhl')).toEqual(['fzl', 'fdl']);
+    expect(otherLetterReadings('thbt')).toEqual(['sbt', 'tbt']);
+    expect(otherLetterReadings('mhmd')).toEqual([]);
+    for (const [latin, arabic] of [
+      ['FAZL RABI', 'فضل ربيع'],
+      ['FADL RABI', 'فضل ربيع'],
+      ['FADHIL', 'فاضل'],
+      ['REZA', 'رضا'],
+      ['AHMAD ZIA AGHA', 'احمد ضیا آغا'],
+      ['NOOR MOHAMMAD SAQIB', 'نور محمد ثاقب'],
+      ['ABDUL RAUF ZAKIR', 'عبد الروف ذاکر'],
+      ['MUTHANA HARIS AL-DHARI', 'مثنى حارث سلمان الضاري'],
+    ] as const)
+      expect(compareNames('Person', latin, arabic).score, latin).toBeGreaterThanOrEqual(0.85);
+    // only those letters: د is d, ز is z, and another consonant stays another name
+    expect(compareNames('Person', 'FAZL RABI', 'فدل ربيع').score).toBeLessThan(0.8);
+    expect(compareNames('Person', 'FADL RABI', 'فزل ربيع').score).toBeLessThan(0.8);
+    expect(compareNames('Person', 'FASL RABI', 'فضل ربيع').score).toBeLessThan(0.8);
   });
 
   it('digits of any script become ASCII digits, so numbered names compare', () => {

@@ -29,7 +29,7 @@ const ROWS: readonly ProbeRow[] = [
   { probe: 'Mao Tse-tung', rule: 'CJK one syllable per token', field: 'company', shows: 'bei jing hua wei §tech [ltd]' },
   { probe: '김정은', rule: 'Hangul syllables', field: 'fullName', shows: 'gim jeong eun' },
   { probe: 'אברהם בן דוד', rule: 'Hebrew vowel letters, Greek', field: 'fullName', shows: 'vrhm bin dod' },
-  { probe: 'محمد رضا شاه پهلوی', rule: 'Persian letters', field: 'fullName', shows: 'mhmd rda shah phlui' },
+  { probe: 'محمد رضا شاه پهلوی', rule: 'Persian letters, ض written dh', field: 'fullName', shows: 'mhmd rdha shah phlui' },
   { probe: 'ဦးသန့်', rule: 'Burmese syllables', field: 'fullName', shows: 'u tha na' },
   {
     probe: "José María O'Neill-García Jr.",
