@@ -299,7 +299,7 @@ describe('nameScoreBound and the other readings of ث, ذ and ض (lane quality10
       ['رضا', 'reza'],
       ['ضیا', 'zia'],
       ['فيض', 'faiz'],
-    ])
+    ] as const)
       expect(couldPair(normaliseName(arabic, 'person').tokens[0]!, normaliseName(latin, 'person').tokens[0]!, 0.8), arabic).toBe(true);
     const pairs = fc.constantFrom(['محمد رضا', 'Mohammad Reza'], ['احمد ضیا آغا', 'Ahmad Zia Agha'], ['عثمان فيض', 'Usman Faiz']);
     fc.assert(
