@@ -29,12 +29,22 @@ export function otherLetterReadings(skeleton: string): string[] {
   return out.slice(1).map((s) => s.replace(/(.)\1+/g, '$1'));
 }
 
+/**
+ * The French transcription of Arabic, used in the Maghreb, writes ج `dj` (`Djamel` جمال, `Djouadi` جوادي, `Djilali`):
+ * the Latin word is also read with `j` there.
+ */
+const FRENCH_DJ = 'dj';
+
 /** An Arabic-script word against a Latin word whose skeleton is one of its other letter readings (with or without its article). */
 export function sameByLetterReading(a: NameToken, b: NameToken): boolean {
   const [arabic, latin] = a.abjad ? [a, b] : [b, a];
-  if (!/th|dh/.test(arabic.text)) return false;
-  const latinSk = latinSkeletons(latin.text);
+  const otherReadings = /th|dh/.test(arabic.text);
+  const frenchDj = latin.text.includes(FRENCH_DJ);
+  if (!otherReadings && !frenchDj) return false;
+  const latinSk = frenchDj
+    ? [...latinSkeletons(latin.text), ...latinSkeletons(latin.text.replaceAll(FRENCH_DJ, 'j'))]
+    : latinSkeletons(latin.text);
   const bare = withoutJoinedArticle(arabic.text);
   const arabicSk = bare === undefined ? [consonantSkeleton(arabic.text)] : [consonantSkeleton(arabic.text), bare];
-  return arabicSk.some((s) => otherLetterReadings(s).some((r) => latinSk.includes(r)));
+  return arabicSk.some((s) => (frenchDj ? [s, ...otherLetterReadings(s)] : otherLetterReadings(s)).some((r) => latinSk.includes(r)));
 }

@@ -119,6 +119,12 @@ describe('cross-script transliteration', () => {
     expect(compareNames('Person', 'FASL RABI', 'فضل ربيع').score).toBeLessThan(0.8);
   });
 
+  it('a Latin dj (the French transcription of ج, Maghreb) is also read j against Arabic script', () => {
+    expect(compareNames('Person', 'YAHIA DJOUADI', 'يحيى جوادي').score).toBeGreaterThanOrEqual(0.9);
+    expect(compareNames('Person', 'DJAMEL', 'جمال').score).toBeGreaterThanOrEqual(0.9);
+    expect(compareNames('Person', 'DJAMEL', 'كمال').score).toBeLessThan(0.8);
+  });
+
   it('digits of any script become ASCII digits, so numbered names compare', () => {
     expect(transliterate('٣٤٥ ۱۲ १२३ １２３')).toBe('345 12 123 123');
     expect(score('Vessel', 'Star ٧', 'STAR 7')).toBe(1);
