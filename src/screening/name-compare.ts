@@ -13,6 +13,7 @@
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
 import { latinSkeletons, withoutJoinedArticle } from './arabic-article.ts';
+import { sameByLetterReading } from './arabic-letter-readings.ts';
 import { spellingSimilarity } from './spelling-similarity.ts';
 import { TRANSLITERATION_SIM, transliteratedSimilarity } from './transliteration-variants.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
@@ -267,7 +268,7 @@ function directSimilarity(a: NameToken, b: NameToken): TokenSim {
     ta = consonantSkeleton(ta);
     tb = consonantSkeleton(tb);
     how = 'skeleton';
-    if (ta === tb || sameWithoutArticle(a, b)) return { sim: 0.9, how };
+    if (ta === tb || sameWithoutArticle(a, b) || sameByLetterReading(a, b)) return { sim: 0.9, how };
     return spellingSimilarity(ta, tb, a.phonetic, b.phonetic, how);
   }
   const spelt = spellingSimilarity(ta, tb, a.phonetic, b.phonetic, how);

@@ -209,6 +209,11 @@ export function nameAlternatives(name: string, schema: NameSchema = 'unknown'): 
   // a semicolon separates names: the UN list packs an alias's spellings into one string ("Qasim Soleimani; Qasem
   // Sulaimani; Kasim Sulaymani"), as OpenSanctions' exports join values; no name holds one as a character
   if (trimmed.includes(';')) for (const part of trimmed.split(';')) alts.add(part.trim());
+  // a remark after the name: the UN list writes a person's birth into an alias ("Khirullah Said Wali Khairkhwa, born in
+  // Kandahar on 01 Jan.1967", "Mohammad Ishaq Akhund born in 1963"); "born" then "in", "on" or a date, so a family
+  // name Born ("Max Born") stays a name
+  const born = /^(.*?)[,\s]+born\s+(?:in|on|\d)/i.exec(trimmed);
+  if (born?.[1]) alts.add(born[1]);
   const careOf = /^(.*?)[,\s]+c\/o\s.*$/i.exec(trimmed);
   if (careOf?.[1]) alts.add(careOf[1]);
   const plain = withoutAnnotation(trimmed, schema);

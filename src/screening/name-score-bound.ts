@@ -28,6 +28,7 @@ import {
 import { sameSyllables, syllableSplits } from './chinese-romanisation.ts';
 import { jaroWinkler, levenshtein } from './jaro-winkler.ts';
 import { consonantSkeleton } from './phonetic-key.ts';
+import { sameByLetterReading } from './arabic-letter-readings.ts';
 import { foldsComparable } from './transliteration-variants.ts';
 import type { NameToken, NormalisedName } from './name-normaliser.ts';
 import { abbreviationPairs } from './abbreviated-words.ts';
@@ -228,7 +229,7 @@ function routeOpen(a: NameToken, b: NameToken): boolean {
   if (a.abjad !== b.abjad) {
     const sa = consonantSkeleton(a.text);
     const sb = consonantSkeleton(b.text);
-    return sa === sb || spellingRouteOpen(sa, sb) || reversible(a, b) || sameWithoutArticle(a, b);
+    return sa === sb || spellingRouteOpen(sa, sb) || reversible(a, b) || sameWithoutArticle(a, b) || sameByLetterReading(a, b);
   }
   return spellingRouteOpen(a.text, b.text) || transliteratedRouteOpen(a, b);
 }

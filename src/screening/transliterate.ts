@@ -81,9 +81,10 @@ function hebrewWord(word: string): string {
   return out;
 }
 
-// Arabic script: consonants; long vowels alif/waw/ya become a/u/i (short vowels are not written).
+// Arabic script: consonants; long vowels alif/waw/ya become a/u/i (short vowels are not written). ض is `dh`, the
+// spelling that stands for its readings d, z and dh in skeleton comparisons (arabic-letter-readings.ts).
 const ARABIC = table(`
-ا=a أ=a إ=i آ=a ٱ=a ب=b ت=t ث=th ج=j ح=h خ=kh د=d ذ=dh ر=r ز=z س=s ش=sh ص=s ض=d ط=t ظ=z ع= غ=gh ف=f ق=q ك=k
+ا=a أ=a إ=i آ=a ٱ=a ب=b ت=t ث=th ج=j ح=h خ=kh د=d ذ=dh ر=r ز=z س=s ش=sh ص=s ض=dh ط=t ظ=z ع= غ=gh ف=f ق=q ك=k
 ل=l م=m ن=n ه=h ة=a و=u ي=i ى=a ئ= ؤ= ء= پ=p چ=ch ژ=zh گ=g ک=k ی=i ٹ=t ڈ=d ڑ=r ں=n ھ=h ے=e
 `);
 
@@ -105,6 +106,15 @@ const WORD_INITIAL_AIN = /(^|[^\p{L}\p{M}]|ال)ع/gu;
  * reading (the skeleton drops it either way). Persian and Urdu speak it v (`Vahid`); the phonetic keys fold v and w.
  */
 const WORD_INITIAL_WAW = /(^|[^\p{L}\p{M}])(ال)?و/gu;
+
+/**
+ * Ya (ي, Persian ی) opening a word, or the word after the article (اليمني), is the consonant y, for the reason waw is
+ * w there (an Arabic word begins with a consonant: Wright §1; ALA-LC and BGN/PCGN write y), and Latin spellings write
+ * it so: `Yahya` (يحيى), `Yusuf` (يوسف), `Yunus` (يونس), `Yasin` (ياسين), `al-Yamani`. Read as the vowel i, the consonant
+ * skeleton kept an `i` where the Latin one has `y` (`ihia` against `Yahya`: the name's first word never matched).
+ * Inside a word ya stays i, its vowel reading.
+ */
+const WORD_INITIAL_YA = /(^|[^\p{L}\p{M}])(ال)?[يی]/gu;
 
 const KANA = table(`
 あ=a い=i う=u え=e お=o か=ka き=ki く=ku け=ke こ=ko さ=sa し=shi す=su せ=se そ=so た=ta ち=chi つ=tsu て=te と=to
@@ -214,6 +224,7 @@ export function transliterate(input: string): string {
     .replace(/[\u1780-\u17ff]+/g, romaniseKhmer)
     // waw first: the ain rule writes an alif, and an ain-initial word (علوش) would then seem to open with the article
     .replace(WORD_INITIAL_WAW, '$1$2w')
+    .replace(WORD_INITIAL_YA, '$1$2y')
     .replace(WORD_INITIAL_AIN, '$1ا');
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareNames } from '../../src/screening/matcher.ts';
 import { normaliseName } from '../../src/screening/name-normaliser.ts';
 import { transliterate } from '../../src/screening/transliterate.ts';
+import { otherLetterReadings } from '../../src/screening/arabic-letter-readings.ts';
 import { romaniseBurmese } from '../../src/screening/burmese-romanise.ts';
 
 const score = (schema: string, a: string, b: string) => compareNames(schema, a, b).score;
@@ -75,6 +76,53 @@ describe('cross-script transliteration', () => {
     // still a consonant skeleton: another name stays another name, and the first consonant counts (w is not u)
     expect(compareNames('Person', 'ATIQULLAH WALI MOHAMMAD', 'عتیق الله نبی محمد').score).toBeLessThan(0.8);
     expect(compareNames('Person', 'ATIQULLAH ULI MOHAMMAD', 'عتیق الله ولی محمد').score).toBeLessThan(0.8);
+  });
+
+  it('an Arabic ya opening a word (or the word after al-) is the consonant y; inside a word it is the vowel i', () => {
+    expect(transliterate('يحيى')).toBe('yhia');
+    expect(transliterate('اليمني')).toBe('alymni');
+    expect(transliterate('یار محمد رحیمی')).toBe('yar mhmd rhimi');
+    expect(transliterate('سيد')).toBe('sid');
+    expect(transliterate('علي')).toBe('ali');
+    // names whose words open with ya against their Latin spellings (UN entries' original-script names)
+    for (const [latin, arabic] of [
+      ['YAHYA HAQQANI', 'يحيى حقانی'],
+      ['YAHIA ABDALLAH AL-UBAIDI', 'يحيى عبد الله العبيدي'],
+      ['YAR MOHAMMAD RAHIMI', 'یار محمد رحیمی'],
+      ['YUSUF AL-YAMANI', 'يوسف اليمني'],
+    ] as const)
+      expect(compareNames('Person', latin, arabic).score, latin).toBeGreaterThanOrEqual(0.9);
+    // still a consonant skeleton: another name stays another name, and the first consonant counts (y is not i)
+    expect(compareNames('Person', 'YAHYA HAQQANI', 'يونس حقانی').score).toBeLessThan(0.8);
+    expect(compareNames('Person', 'IHIA HAQQANI', 'يحيى حقانی').score).toBeLessThan(0.8);
+  });
+
+  it('ث, ذ and ض compared with their Persian, Urdu and dialect spellings (th: s, t; dh: z, d)', () => {
+    expect(transliterate('فضل')).toBe('fdhl');
+    expect(otherLetterReadings('fdhl')).toEqual(['fzl', 'fdl']);
+    expect(otherLetterReadings('thbt')).toEqual(['sbt', 'tbt']);
+    expect(otherLetterReadings('mhmd')).toEqual([]);
+    for (const [latin, arabic] of [
+      ['FAZL RABI', 'فضل ربيع'],
+      ['FADL RABI', 'فضل ربيع'],
+      ['FADHIL', 'فاضل'],
+      ['REZA', 'رضا'],
+      ['AHMAD ZIA AGHA', 'احمد ضیا آغا'],
+      ['NOOR MOHAMMAD SAQIB', 'نور محمد ثاقب'],
+      ['ABDUL RAUF ZAKIR', 'عبد الروف ذاکر'],
+      ['MUTHANA HARIS AL-DHARI', 'مثنى حارث سلمان الضاري'],
+    ] as const)
+      expect(compareNames('Person', latin, arabic).score, latin).toBeGreaterThanOrEqual(0.85);
+    // only those letters: د is d, ز is z, and another consonant stays another name
+    expect(compareNames('Person', 'FAZL RABI', 'فدل ربيع').score).toBeLessThan(0.8);
+    expect(compareNames('Person', 'FADL RABI', 'فزل ربيع').score).toBeLessThan(0.8);
+    expect(compareNames('Person', 'FASL RABI', 'فضل ربيع').score).toBeLessThan(0.8);
+  });
+
+  it('a Latin dj (the French transcription of ج, Maghreb) is also read j against Arabic script', () => {
+    expect(compareNames('Person', 'YAHIA DJOUADI', 'يحيى جوادي').score).toBeGreaterThanOrEqual(0.9);
+    expect(compareNames('Person', 'DJAMEL', 'جمال').score).toBeGreaterThanOrEqual(0.9);
+    expect(compareNames('Person', 'DJAMEL', 'كمال').score).toBeLessThan(0.8);
   });
 
   it('digits of any script become ASCII digits, so numbered names compare', () => {

@@ -90,6 +90,21 @@ describe('normaliser steps', () => {
     );
     expect(compareNames('Person', 'Kasim Sulaymani', 'Qasim Soleimani; Qasem Sulaimani; Kasim Sulaymani').score).toBe(1);
   });
+
+  it('a birth remark after a name is cut off: the UN list writes one into some aliases', () => {
+    expect(nameAlternatives('Khirullah Said Wali Khairkhwa, born in Kandahar on 01 Jan.1967')).toContain('Khirullah Said Wali Khairkhwa');
+    expect(nameAlternatives('Mohammad Ishaq Akhund born in 1963')).toContain('Mohammad Ishaq Akhund');
+    expect(nameAlternatives('Safia Farkash Mohammed Al-Hadad, born 1 Jan. 1953 (Oman passport no.03825239)')).toContain(
+      'Safia Farkash Mohammed Al-Hadad',
+    );
+    // the family name Born stays a name
+    expect(nameAlternatives('Max Born')).toEqual(['Max Born']);
+    expect(nameAlternatives('Born, Max')).toEqual(['Born, Max']);
+    // UN 111144: the entry's name against its alias with the remark (0.54 with it)
+    expect(
+      compareNames('Person', 'KHAIRULLAH KHAIRKHWAH', 'Khirullah Said Wali Khairkhwa, born in Kandahar on 01 Jan.1967').score,
+    ).toBeGreaterThan(0.8);
+  });
 });
 
 describe('token similarity primitives', () => {

@@ -58,9 +58,10 @@ const KEY_SCHEME_REVISION = 2;
 
 /**
  * Names in many scripts and shapes whose keys stand for the whole key function: a change to normalisation,
- * transliteration or the index keys that alters any of them changes the fingerprint.
+ * transliteration or the index keys that alters any of them changes the fingerprint. Each probe is pinned, with the
+ * rule it exercises, by test/screening/name-key-probes.test.ts: add a row there with a new probe.
  */
-const PROBE_NAMES: readonly ScreenedNames[] = [
+export const PROBE_NAMES: readonly ScreenedNames[] = [
   { fullName: 'Mr. Abd al-Rahman ibn Yusuf AL-QASIMI', company: { name: 'Al Noor Trading Co. LLC' } },
   { fullName: 'Владимир Владимирович Путин', company: { name: 'ООО «Ромашка»' } },
   { fullName: 'Mao Tse-tung', company: { name: '北京华为技术有限公司' } },
@@ -108,6 +109,8 @@ const PROBE_NAMES: readonly ScreenedNames[] = [
   { fullName: 'وليد الوزير', company: { name: 'شركة وادي النيل' } },
   // a semicolon separates names (name-normaliser.ts: the UN list's alias spellings in one string)
   { fullName: 'Qasim Soleimani; Kasim Sulaymani' },
+  // Arabic ya opening a word, after the article too, is the consonant y (transliterate.ts: يحيى = yhia, not ihia)
+  { fullName: 'يحيى اليمني' },
 ];
 
 let scheme: string | undefined;
