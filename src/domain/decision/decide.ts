@@ -70,22 +70,6 @@ interface Draft {
   changes: StateChanges;
 }
 
-/**
- * The rule outcome's draft with its rule, field by field: a spread of the handler's result (several shapes: assigned,
- * queued, refused, fallback …) took V8's generic object-clone path on every decision, and one shape here keeps the
- * reads of the draft below monomorphic.
- */
-const withRule = (d: Omit<Draft, 'rule'>, rule: Draft['rule']): Draft => ({
-  outcome: d.outcome,
-  team: d.team,
-  rep: d.rep,
-  rule,
-  candidates: d.candidates,
-  strategy: d.strategy,
-  reasons: d.reasons,
-  changes: d.changes,
-});
-
 type RouteThen = Extract<RuleConfig['then'], { kind: 'route' }>;
 
 function route(ctx: DecisionContext, rule: CompiledRule, then: RouteThen): Omit<Draft, 'rule'> {
@@ -384,7 +368,7 @@ export function decide(input: DecisionInput): DecisionResult {
       ...(input.outcomeModel ? { outcomes: input.outcomeModel } : {}),
     };
     const handler = RULE_OUTCOMES[fired.then.kind] as (c: DecisionContext, r: CompiledRule, t: RuleConfig['then']) => Omit<Draft, 'rule'>;
-    draft = withRule(handler(routeCtx, fired, fired.then), rule);
+    draft = { ...handler(routeCtx, fired, fired.then), rule };
   }
 
   const decision: Decision = {
