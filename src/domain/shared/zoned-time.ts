@@ -61,4 +61,28 @@ export function isValidTimeZone(zone: string): boolean {
   return DateTime.local().setZone(zone).isValid;
 }
 
-export const toIso = (epochMs: number): string => new Date(epochMs).toISOString();
+// `Date.prototype.toISOString` costs about 1 µs on Node 24 (measured: 1.1–1.5 µs a call, a twentieth of an assigned
+// decision), and decisions come many to a minute. So the text up to the minute is kept for the last minute formatted
+// and the seconds and milliseconds appended: "ss.mmmZ" closes the text for every year toISOString formats. Only whole
+// milliseconds take the short way (a Date truncates a fraction toward zero, which this arithmetic would not); anything
+// else, NaN and out-of-range instants included, goes through toISOString and throws as it does. The last valid minute
+// (+275760-09-13T00:00) holds one valid instant only, so it is never kept.
+const LAST_MINUTE = 8.64e15 / 60_000;
+let isoMinute = Number.NaN;
+let isoPrefix = '';
+
+export function toIso(epochMs: number): string {
+  const minute = Math.floor(epochMs / 60_000);
+  if (minute !== isoMinute || !Number.isInteger(epochMs)) {
+    const text = new Date(epochMs).toISOString();
+    if (Number.isInteger(epochMs) && minute < LAST_MINUTE) {
+      isoMinute = minute;
+      isoPrefix = text.slice(0, -7);
+    }
+    return text;
+  }
+  const ms = epochMs - minute * 60_000;
+  const second = Math.floor(ms / 1000);
+  const milli = ms - second * 1000;
+  return `${isoPrefix}${second < 10 ? '0' : ''}${second}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
