@@ -69,8 +69,10 @@ describe('shared verdicts — properties', () => {
       }),
       { numRuns: 120 },
     );
-    // Not vacuous: teams met again in a new minute, and the time-reading checks and the lawful ones failed reps.
-    expect(carriedMinutes).toBeGreaterThan(300);
+    // Not vacuous: teams met again in a new minute, and the time-reading checks and the lawful ones failed reps. The
+    // count depends on the random runs (eight local runs 329–438, one CI run 273, so a floor of 300 failed by chance
+    // now and then); a floor of 150 is far below any run seen and far above the 0 a run without new minutes gives.
+    expect(carriedMinutes).toBeGreaterThan(150);
     for (const code of ['OUT_OF_HOURS', 'OUT_OF_OFFICE', 'CAPACITY_REACHED', 'LICENCE_NOT_COVERING_PRODUCT_LINE', 'MASS_MARKET_ONLY_REP'])
       expect([...seen]).toContain(code);
     expect([...seen].some((c) => c === 'TEAM_CLOSED' || c === 'PUBLIC_HOLIDAY')).toBe(true);
