@@ -90,7 +90,12 @@ describe('screening disposition rule (docs/screening.md: a contradiction never c
         expect(hit).toBeDefined();
         expect(hit!.disposition.nameScore).toBe(1);
         const apart = p.hardContradiction.dobYearsApart;
-        const hard = dob !== undefined && fullDatesMoreThanYearsApart(dob, { kind: 'date', date: listedDob }, apart);
+        // hard: complete dates more than `apart` years apart and not a near miss (dates in adjacent years: a slip of one
+        // digit, never hard whatever `apart` is; docs/screening.md, found by this property at dobYearsApart 1)
+        const hard =
+          dob !== undefined &&
+          Math.abs(dob.year - listedDob.year) > 1 &&
+          fullDatesMoreThanYearsApart(dob, { kind: 'date', date: listedDob }, apart);
         const agreeing = hit!.corroboration.some((f) => f.effect > 0);
         const mayClear = hard && p.hardContradiction.mayClearLists.includes(listId) && !agreeing;
         if (mayClear) {
@@ -149,6 +154,17 @@ describe('screening disposition rule (docs/screening.md: a contradiction never c
     expect(fullDatesMoreThanYearsApart(jan1990, { kind: 'date', date: { year: 1951 } }, 10)).toBe(false);
     expect(fullDatesMoreThanYearsApart(jan1990, { ...listedDob, approximate: true }, 10)).toBe(false);
     expect(fullDatesMoreThanYearsApart(jan1990, { kind: 'range', from: { year: 1950 }, to: { year: 1952 } }, 10)).toBe(false);
+  });
+
+  it('dates of birth in adjacent years are a near miss, never hard, even at dobYearsApart 1 (the first property found it)', () => {
+    const p = ScreeningPolicySchema.parse({ hardContradiction: { dobYearsApart: 1, mayClearLists: ['un-sc'] } });
+    const index = NameIndex.build([listed('un-sc', { year: 1900, month: 1, day: 1 }, 'eg')]);
+    const at = (dob: string) => screenIndex(index, { name: 'Ayman Al Zawahiri', kind: 'person', dob }, { policy: p }).hits[0]!;
+    // more than one year apart, but in adjacent years: one slip of a digit, so the hit stays for review
+    expect(at('1901-01-02').disposition).toMatchObject({ kind: 'review', reasonCode: 'NAME_MATCH' });
+    expect(at('1901-12-31').corroboration.find((f) => f.field === 'dob')).toMatchObject({ outcome: 'disagree', hard: false });
+    // two years apart: hard, and the list allows it to clear
+    expect(at('1902-01-01').disposition).toMatchObject({ kind: 'clear', reasonCode: 'HARD_CONTRADICTION_CLEARED' });
   });
 });
 

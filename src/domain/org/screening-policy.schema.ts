@@ -46,7 +46,9 @@ export type CorroborationWeights = z.infer<typeof CorroborationWeightsSchema>;
 
 /**
  * A contradiction that may, on the lists named here only, take a strong name match below review (docs/screening.md):
- * both dates of birth complete (year, month and day) and further apart than `dobYearsApart` years.
+ * both dates of birth complete (year, month and day), further apart than `dobYearsApart` years, and not a near miss
+ * (partial-date.ts compareDob: dates in adjacent years are one slip of a digit, so even at `dobYearsApart` 1 they never
+ * clear a hit).
  */
 export const HardContradictionSchema = z.strictObject({
   dobYearsApart: z
@@ -55,7 +57,7 @@ export const HardContradictionSchema = z.strictObject({
     .min(1)
     .max(150)
     .default(10)
-    .describe('Full dates of birth more than this many years apart are a hard contradiction.'),
+    .describe('Full dates of birth more than this many years apart, and not in adjacent years (a near miss), are a hard contradiction.'),
   mayClearLists: z
     .array(z.string().min(1))
     .default([])
