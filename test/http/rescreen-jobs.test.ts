@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { appendFile, readFile, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
 import type { ServiceContext } from '../../src/app/shared/service-context.ts';
@@ -142,6 +143,38 @@ async function holdsInHistory(s: TestService, leadIds: readonly string[], jobId:
     }
   return held;
 }
+
+/** Customers of the property below: first names and surnames far apart from each other and from the test lists. */
+const NAMES: readonly (readonly [string, string])[] = [
+  ['Ambrose', 'Applethwaite'],
+  ['Beatrix', 'Bramblecombe'],
+  ['Cosmo', 'Cottingham'],
+  ['Delphine', 'Dunsmore'],
+  ['Ephraim', 'Etherington'],
+  ['Fenella', 'Fothergill'],
+  ['Gideon', 'Gathercole'],
+  ['Honoria', 'Hathersage'],
+  ['Ignatius', 'Illingworth'],
+  ['Jocasta', 'Jellicoe'],
+  ['Lysander', 'Kettleborough'],
+  ['Millicent', 'Merriweather'],
+  ['Nathaniel', 'Nethercott'],
+  ['Ottilie', 'Ormerod'],
+  ['Peregrine', 'Pettigrew'],
+  ['Rosalind', 'Rowntree'],
+  ['Septimus', 'Summerscale'],
+  ['Tabitha', 'Tattersall'],
+  ['Ulric', 'Underhill'],
+  ['Vivienne', 'Vavasour'],
+  ['Wilfred', 'Wolstenholme'],
+  ['Xanthe', 'Yardley'],
+  ['Zebedee', 'Ashburnham'],
+  ['Araminta', 'Blenkinsop'],
+  ['Barnaby', 'Cruickshank'],
+  ['Clementine', 'Drinkwater'],
+  ['Desmond', 'Entwistle'],
+  ['Evangeline', 'Higginbottom'],
+];
 
 interface JobReport {
   newMatches: { leadId: string; hits: string[] }[];
@@ -384,7 +417,7 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
     });
   });
 
-  it('dying mid-chunk after one hold: the report lists exactly the leads this job held, with hits; leads held before are counted', async () => {
+  it('dying mid-chunk after one hold: the report lists exactly the leads the job held, with hits; earlier holds are counted', async () => {
     const env = environment(dialect);
     const s = await env.start();
     // an earlier job holds Cordelia
@@ -432,6 +465,59 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
     for (const id of [cordelia, marguerite, ottoline]) expect(await holdsAndReviews(s, id)).toEqual({ holds: 1, reviews: 1 });
     expect(await holdsAndReviews(s, twin)).toEqual({ holds: 0, reviews: 1 });
     expect(await s.store.rescreenJobs.holds(jobId)).toHaveLength(2);
+  });
+
+  it('property: wherever runners die in a job of several chunks, its report lists exactly the leads its history says it held', async () => {
+    const env = environment(dialect);
+    const s = await env.start();
+    const seen: string[] = [];
+    let next = 0;
+    let earlier: { leadId: string; name: string } | undefined;
+    const death = fc.oneof(
+      fc.record({ afterHolds: fc.integer({ min: 1, max: 4 }) }),
+      fc.record({ atProgress: fc.integer({ min: 1, max: 3 }), recorded: fc.boolean() }),
+    );
+    const run = async (firstDeath: number, secondDeath: Parameters<typeof dyingCtx>[1] | undefined) => {
+      // four customers, each named by one new entry; the customer an earlier job held, named again by a new entry
+      const names = NAMES.slice(next, next + 4).map(([first, last]) => ({ first, last, entryId: `NB-PR-${next++}` }));
+      const fresh: string[] = [];
+      for (const c of names) fresh.push(await lead(s, c.first, c.last));
+      const lines = names.map((c) => `${c.entryId},${c.first} ${c.last},,person,,GB,fraud\n`);
+      if (earlier) lines.push(`NB-PR-${next}-again,${earlier.name},,person,,GB,fraud\n`);
+      await appendFile(env.blocklistFile, lines.join(''));
+      const reload = await post(s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
+      const jobId = reload.json().rescreen.jobId as string;
+      // a second customer of the first name, arriving before the job runs: held at intake
+      const twin = await heldAtIntake(s, names[0]!.first, names[0]!.last);
+      // chunks of two entries: two or three chunks; the first runner dies right after one of its holds
+      const deaths = [{ afterHolds: firstDeath }, ...(secondDeath ? [secondDeath] : [])];
+      for (const [i, d] of deaths.entries()) {
+        await new RescreenRunner(dyingCtx(s.ctx, d), { name: `dying-${i}`, chunkEntries: 2, leaseMs: LEASE_MS }).runOne();
+        s.clock.advance(LEASE_MS + 1);
+        if (i > 0) continue;
+        // not vacuous: the first death left holds of this job that the recorded report does not list
+        const recorded = (await s.store.rescreenJobs.get(jobId))!.reportJson;
+        const listed = new Set(recorded === null ? [] : (JSON.parse(recorded) as JobReport).newlyHeld);
+        expect([...(await holdsInHistory(s, fresh, jobId)).keys()].filter((l) => !listed.has(l)).length).toBeGreaterThan(0);
+      }
+      await new RescreenRunner(s.ctx, { name: 'survivor', chunkEntries: 2, leaseMs: LEASE_MS }).drain();
+      expect((await s.store.rescreenJobs.get(jobId))?.status).toBe('done');
+      const report = await reportOf(s, jobId);
+      seen.push(...fresh, twin);
+      expect(await holdsInHistory(s, seen, jobId)).toEqual(byLead(report));
+      expect(byLead(report)).toEqual(new Map(fresh.map((l, i) => [l, [`blocklist/${names[i]!.entryId}`]])));
+      expect(report.newMatches).toHaveLength(4);
+      expect([...report.newlyHeld].sort()).toEqual([...fresh].sort());
+      expect(report).toMatchObject({ alreadyHeld: earlier ? 2 : 1, failed: 0 });
+      for (const l of [...fresh, ...(earlier ? [earlier.leadId] : [])])
+        expect(await holdsAndReviews(s, l)).toEqual({ holds: 1, reviews: 1 });
+      expect(await holdsAndReviews(s, twin)).toEqual({ holds: 0, reviews: 1 });
+      earlier = { leadId: fresh[1]!, name: `${names[1]!.first} ${names[1]!.last}` };
+    };
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.option(death, { nil: undefined }), run), {
+      numRuns: 6,
+      endOnFailure: true,
+    });
   });
 
   it('a hold and its record for the job are one transaction: a hold that cannot be recorded is not made', async () => {
