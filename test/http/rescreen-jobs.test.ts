@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { appendFile, readFile, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
 import type { ServiceContext } from '../../src/app/shared/service-context.ts';
@@ -108,6 +109,82 @@ const jobAudit = async (s: TestService, jobId: string) =>
     .filter((e) => e.subject === `rescreen:${jobId}`)
     .map((e) => ({ actor: e.actor, action: (e.payload as { action: string }).action }));
 
+/** A lead whose name a list in force names: held at intake (screening potential_match). */
+async function heldAtIntake(s: TestService, firstName: string, lastName: string): Promise<string> {
+  const email = `${firstName}.${++n}.${Date.now()}@example.co.uk`;
+  const res = await post(
+    s,
+    '/v1/leads',
+    ukLead({ person: { firstName, lastName, email }, address: { country: 'GB' } }),
+    s.tokens.integration,
+  );
+  expect(res.statusCode, res.body).toBe(201);
+  expect(res.json().decision).toMatchObject({ outcome: 'HELD', constraints: { screening: { status: 'potential_match' } } });
+  return res.json().leadId as string;
+}
+
+/**
+ * What the leads' histories say a job held, independently of its report: each lead with a `screening.rescreen` entry
+ * naming the job, with that entry's hits that need review on an entry of the job (as the report lists them).
+ */
+async function holdsInHistory(s: TestService, leadIds: readonly string[], jobId: string): Promise<Map<string, string[]>> {
+  const job = (await s.store.rescreenJobs.get(jobId))!;
+  const entries = new Set(job.lists.flatMap((l) => l.entryIds.map((e) => `${l.listId}/${e}`)));
+  const held = new Map<string, string[]>();
+  for (const leadId of leadIds)
+    for (const e of await s.store.events.listForLead(leadId)) {
+      const payload = JSON.parse(e.payloadJson) as {
+        rescreenJobId?: string;
+        hits: { listId: string; entryId: string; isMatch?: boolean }[];
+      };
+      if (e.kind !== 'screening.rescreen' || payload.rescreenJobId !== jobId) continue;
+      const hits = payload.hits.filter((h) => h.isMatch !== false).map((h) => `${h.listId}/${h.entryId}`);
+      held.set(leadId, [...new Set([...(held.get(leadId) ?? []), ...hits.filter((h) => entries.has(h))])].sort());
+    }
+  return held;
+}
+
+/** Customers of the property below: first names and surnames far apart from each other and from the test lists. */
+const NAMES: readonly (readonly [string, string])[] = [
+  ['Ambrose', 'Applethwaite'],
+  ['Beatrix', 'Bramblecombe'],
+  ['Cosmo', 'Cottingham'],
+  ['Delphine', 'Dunsmore'],
+  ['Ephraim', 'Etherington'],
+  ['Fenella', 'Fothergill'],
+  ['Gideon', 'Gathercole'],
+  ['Honoria', 'Hathersage'],
+  ['Ignatius', 'Illingworth'],
+  ['Jocasta', 'Jellicoe'],
+  ['Lysander', 'Kettleborough'],
+  ['Millicent', 'Merriweather'],
+  ['Nathaniel', 'Nethercott'],
+  ['Ottilie', 'Ormerod'],
+  ['Peregrine', 'Pettigrew'],
+  ['Rosalind', 'Rowntree'],
+  ['Septimus', 'Summerscale'],
+  ['Tabitha', 'Tattersall'],
+  ['Ulric', 'Underhill'],
+  ['Vivienne', 'Vavasour'],
+  ['Wilfred', 'Wolstenholme'],
+  ['Xanthe', 'Yardley'],
+  ['Zebedee', 'Ashburnham'],
+  ['Araminta', 'Blenkinsop'],
+  ['Barnaby', 'Cruickshank'],
+  ['Clementine', 'Drinkwater'],
+  ['Desmond', 'Entwistle'],
+  ['Evangeline', 'Higginbottom'],
+];
+
+interface JobReport {
+  newMatches: { leadId: string; hits: string[] }[];
+  newlyHeld: string[];
+  alreadyHeld: number;
+  failed: number;
+}
+const reportOf = async (s: TestService, jobId: string) => (await get(s, `/v1/screening/rescreens/${jobId}`)).json().report as JobReport;
+const byLead = (r: JobReport) => new Map(r.newMatches.map((m) => [m.leadId, [...m.hits].sort()]));
+
 /** Two stored leads, then a reload that lists both (misspelt): its job has two entries, one per lead. */
 async function twoListedLeads(env: Env) {
   const s = await env.start();
@@ -123,26 +200,49 @@ async function twoListedLeads(env: Env) {
 }
 
 /**
- * A ctx whose instance dies at its first progress record: after writing it (`recorded`, a death between chunks) or
- * before (a death mid-chunk, after the chunk's holds were committed). A dead instance writes nothing more.
+ * A ctx whose instance dies at its `atProgress`-th progress record (default the first): after writing it (`recorded`,
+ * a death between chunks) or before (a death mid-chunk, after the chunk's holds were committed); or, with `afterHolds`,
+ * right after its n-th hold commits (a transaction that wrote a `screening.rescreen` history entry), with the rest of
+ * the chunk not held (a death mid-chunk, the chunk half held). A dead instance writes nothing more.
  */
-function dyingCtx(ctx: ServiceContext, { recorded }: { recorded: boolean }): ServiceContext {
+function dyingCtx(
+  ctx: ServiceContext,
+  { recorded = false, atProgress = 1, afterHolds = Infinity }: { recorded?: boolean; atProgress?: number; afterHolds?: number },
+): ServiceContext {
   const real = ctx.store.rescreenJobs;
   let dead = false;
+  let progressed = 0;
+  let holds = 0;
+  const died = () => new Error('instance died');
   const jobs: RescreenJobRepository = {
     ...real,
     async progress(id, worker, p) {
       if (dead) return false;
+      if (++progressed < atProgress) return real.progress(id, worker, p);
       dead = true;
       if (recorded) await real.progress(id, worker, p);
-      throw new Error('instance died');
+      throw died();
     },
     renew: async (id, worker, leaseUntil) => (dead ? false : real.renew(id, worker, leaseUntil)),
     finish: async (id, worker, outcome) => (dead ? false : real.finish(id, worker, outcome)),
   };
+  const transaction: Store['transaction'] = async (fn) => {
+    if (dead) throw died();
+    let hold = false;
+    const out = await ctx.store.transaction((tx) => {
+      const events = {
+        ...tx.events,
+        append: (e: Parameters<typeof tx.events.append>[0]) => ((hold ||= e.kind === 'screening.rescreen'), tx.events.append(e)),
+      };
+      return fn({ ...tx, events });
+    });
+    if (hold && ++holds >= afterHolds) dead = true;
+    return out;
+  };
   const store = new Proxy(ctx.store, {
     get(target, p) {
       if (p === 'rescreenJobs') return jobs;
+      if (p === 'transaction') return transaction;
       const v = Reflect.get(target, p, target) as unknown;
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
@@ -303,6 +403,137 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
     for (const id of [marguerite, ottoline]) {
       expect(await statusOf(s, id)).toBe('HELD');
       expect(await holdsAndReviews(s, id)).toEqual({ holds: 1, reviews: 1 });
+    }
+    // the report lists the leads the dead runner held, as an uninterrupted run would (docs/screening.md "A runner that dies")
+    expect(await reportOf(s, jobId)).toMatchObject({
+      entries: 2,
+      newMatches: [
+        { leadId: marguerite, hits: ['blocklist/NB-BL-0101'] },
+        { leadId: ottoline, hits: ['blocklist/NB-BL-0102'] },
+      ],
+      newlyHeld: [marguerite, ottoline],
+      alreadyHeld: 0,
+      failed: 0,
+    });
+  });
+
+  it('dying mid-chunk after one hold: the report lists exactly the leads the job held, with hits; earlier holds are counted', async () => {
+    const env = environment(dialect);
+    const s = await env.start();
+    // an earlier job holds Cordelia
+    const cordelia = await lead(s, 'Cordelia', 'Fenwright');
+    await appendFile(env.blocklistFile, 'NB-BL-0100,Cordelia Fenwright,,person,,GB,fraud\n');
+    const earlier = (await post(s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance)).json().rescreen.jobId;
+    expect(await new RescreenRunner(s.ctx).drain()).toBe(1);
+    expect(await statusOf(s, cordelia)).toBe('HELD');
+
+    const marguerite = await lead(s, 'Marguerite', 'Quillfeather');
+    const ottoline = await lead(s, 'Ottoline', 'Brackenbury');
+    await appendFile(
+      env.blocklistFile,
+      'NB-BL-0101,Marguerite Quilfeather,,person,,GB,fraud\nNB-BL-0102,Ottoline Brakenbury,,person,,GB,fraud\n' +
+        'NB-BL-0103,Cordelia Fenwright,,person,,GB,new fraud referral\n',
+    );
+    const jobId = (await post(s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance)).json().rescreen
+      .jobId as string;
+    // another customer of that name arrives before the job runs: held at intake
+    const twin = await heldAtIntake(s, 'Marguerite', 'Quilfeather');
+
+    // one chunk; the instance dies right after its first hold, before the chunk is recorded
+    await new RescreenRunner(dyingCtx(s.ctx, { afterHolds: 1 }), { name: 'dying', leaseMs: LEASE_MS }).runOne();
+    expect(await s.store.rescreenJobs.get(jobId)).toMatchObject({ status: 'running', entriesDone: 0, reportJson: null });
+    const heldByDying = (await holdsInHistory(s, [marguerite, ottoline], jobId)).size;
+    expect(heldByDying).toBe(1);
+    s.clock.advance(LEASE_MS + 1);
+    expect(await new RescreenRunner(s.ctx, { name: 'survivor', leaseMs: LEASE_MS }).drain()).toBe(1);
+
+    const report = await reportOf(s, jobId);
+    const all = [cordelia, marguerite, ottoline, twin];
+    expect(byLead(report)).toEqual(
+      new Map([
+        [marguerite, ['blocklist/NB-BL-0101']],
+        [ottoline, ['blocklist/NB-BL-0102']],
+      ]),
+    );
+    expect([...report.newlyHeld].sort()).toEqual([marguerite, ottoline].sort());
+    expect(report.newlyHeld).toHaveLength(2);
+    // Cordelia (held by the earlier job, matched again by NB-BL-0103) and the twin (held at intake) are counted only
+    expect(report).toMatchObject({ alreadyHeld: 2, failed: 0 });
+    // the report is what the histories say this job held
+    expect(await holdsInHistory(s, all, jobId)).toEqual(byLead(report));
+    expect([...(await holdsInHistory(s, all, earlier)).keys()]).toEqual([cordelia]);
+    for (const id of [cordelia, marguerite, ottoline]) expect(await holdsAndReviews(s, id)).toEqual({ holds: 1, reviews: 1 });
+    expect(await holdsAndReviews(s, twin)).toEqual({ holds: 0, reviews: 1 });
+    expect(await s.store.rescreenJobs.holds(jobId)).toHaveLength(2);
+  });
+
+  it('property: wherever runners die in a job of several chunks, its report lists exactly the leads its history says it held', async () => {
+    const env = environment(dialect);
+    const s = await env.start();
+    const seen: string[] = [];
+    let next = 0;
+    let earlier: { leadId: string; name: string } | undefined;
+    const death = fc.oneof(
+      fc.record({ afterHolds: fc.integer({ min: 1, max: 4 }) }),
+      fc.record({ atProgress: fc.integer({ min: 1, max: 3 }), recorded: fc.boolean() }),
+    );
+    const run = async (firstDeath: number, secondDeath: Parameters<typeof dyingCtx>[1] | undefined) => {
+      // four customers, each named by one new entry; the customer an earlier job held, named again by a new entry
+      const names = NAMES.slice(next, next + 4).map(([first, last]) => ({ first, last, entryId: `NB-PR-${next++}` }));
+      const fresh: string[] = [];
+      for (const c of names) fresh.push(await lead(s, c.first, c.last));
+      const lines = names.map((c) => `${c.entryId},${c.first} ${c.last},,person,,GB,fraud\n`);
+      if (earlier) lines.push(`NB-PR-${next}-again,${earlier.name},,person,,GB,fraud\n`);
+      await appendFile(env.blocklistFile, lines.join(''));
+      const reload = await post(s, '/v1/screening/lists:reload', { sources: ['blocklist'] }, s.tokens.compliance);
+      const jobId = reload.json().rescreen.jobId as string;
+      // a second customer of the first name, arriving before the job runs: held at intake
+      const twin = await heldAtIntake(s, names[0]!.first, names[0]!.last);
+      // chunks of two entries: two or three chunks; the first runner dies right after one of its holds
+      const deaths = [{ afterHolds: firstDeath }, ...(secondDeath ? [secondDeath] : [])];
+      for (const [i, d] of deaths.entries()) {
+        await new RescreenRunner(dyingCtx(s.ctx, d), { name: `dying-${i}`, chunkEntries: 2, leaseMs: LEASE_MS }).runOne();
+        s.clock.advance(LEASE_MS + 1);
+        if (i > 0) continue;
+        // not vacuous: the first death left holds of this job that the recorded report does not list
+        const recorded = (await s.store.rescreenJobs.get(jobId))!.reportJson;
+        const listed = new Set(recorded === null ? [] : (JSON.parse(recorded) as JobReport).newlyHeld);
+        expect([...(await holdsInHistory(s, fresh, jobId)).keys()].filter((l) => !listed.has(l)).length).toBeGreaterThan(0);
+      }
+      await new RescreenRunner(s.ctx, { name: 'survivor', chunkEntries: 2, leaseMs: LEASE_MS }).drain();
+      expect((await s.store.rescreenJobs.get(jobId))?.status).toBe('done');
+      const report = await reportOf(s, jobId);
+      seen.push(...fresh, twin);
+      expect(await holdsInHistory(s, seen, jobId)).toEqual(byLead(report));
+      expect(byLead(report)).toEqual(new Map(fresh.map((l, i) => [l, [`blocklist/${names[i]!.entryId}`]])));
+      expect(report.newMatches).toHaveLength(4);
+      expect([...report.newlyHeld].sort()).toEqual([...fresh].sort());
+      expect(report).toMatchObject({ alreadyHeld: earlier ? 2 : 1, failed: 0 });
+      for (const l of [...fresh, ...(earlier ? [earlier.leadId] : [])])
+        expect(await holdsAndReviews(s, l)).toEqual({ holds: 1, reviews: 1 });
+      expect(await holdsAndReviews(s, twin)).toEqual({ holds: 0, reviews: 1 });
+      earlier = { leadId: fresh[1]!, name: `${names[1]!.first} ${names[1]!.last}` };
+    };
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.option(death, { nil: undefined }), run), {
+      numRuns: 6,
+      endOnFailure: true,
+    });
+  });
+
+  it('a hold and its record for the job are one transaction: a hold that cannot be recorded is not made', async () => {
+    const { s, marguerite, ottoline, jobId } = await twoListedLeads(environment(dialect));
+    const store: Store = {
+      ...s.ctx.store,
+      transaction: (fn) =>
+        s.ctx.store.transaction((tx) =>
+          fn({ ...tx, rescreenJobs: { ...tx.rescreenJobs, recordHold: () => Promise.reject(new Error('disk full')) } }),
+        ),
+    };
+    expect(await new RescreenRunner({ ...s.ctx, store }).drain()).toBe(1);
+    expect(await reportOf(s, jobId)).toMatchObject({ newMatches: [], newlyHeld: [], failed: 2 });
+    for (const id of [marguerite, ottoline]) {
+      expect(await statusOf(s, id)).not.toBe('HELD');
+      expect(await holdsAndReviews(s, id)).toEqual({ holds: 0, reviews: 0 });
     }
   });
 

@@ -67,6 +67,7 @@ describe('migration runner', () => {
       'rep_heartbeats',
       'rep_presence',
       'rep_state',
+      'rescreen_job_holds',
       'rescreen_jobs',
       'reviews',
       'routing_ledger',

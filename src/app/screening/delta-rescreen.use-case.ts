@@ -25,6 +25,12 @@ export interface DeltaRescreenReport {
   readonly newMatches: readonly { readonly leadId: string; readonly hits: readonly string[] }[];
   /** Leads taken back from sales and queued for compliance now (not those already held or disposed). */
   readonly newlyHeld: readonly string[];
+  /**
+   * Leads whose full screening hit an added or changed entry that needs review but that were HELD already, not by this
+   * job (at intake, by another job, by a person): not held again and not in newMatches. Summed over a job's chunks
+   * like candidates. Absent from reports recorded before 2026-12-07 (read as 0).
+   */
+  readonly alreadyHeld: number;
   /** Leads whose re-screening failed (logged and counted under worker `delta-rescreen`). */
   readonly failed: number;
 }
@@ -32,6 +38,20 @@ export interface DeltaRescreenReport {
 const PAGE = 1000;
 /** Leads HELD are already with compliance; their hits are reviewed there. */
 const RESCREENED: readonly LeadStatus[] = OPEN_LEAD_STATUSES.filter((s) => s !== 'HELD');
+
+/** The re-screen job a delta re-screening runs for: its holds are recorded for it, and the leads it held already. */
+export interface DeltaJobScope {
+  readonly jobId: string;
+  /** Leads this job held in earlier chunks or attempts (rescreen_job_holds): HELD by it, so not "already held". */
+  readonly heldByJob: ReadonlySet<string>;
+}
+
+/** What the re-screening of one candidate came to. */
+type CandidateOutcome =
+  | { readonly kind: 'no_match' }
+  | { readonly kind: 'already_held' }
+  | { readonly kind: 'held_by_this_job' }
+  | { readonly kind: 'matched'; readonly hits: readonly string[]; readonly held: boolean };
 
 /**
  * Stored keys made by other normalisation or key code than this process's would be looked up with the wrong keys:
@@ -91,18 +111,45 @@ async function candidateLeads(ctx: ServiceContext, deltas: readonly ListDelta[])
 }
 
 /**
+ * One candidate whose screening against the delta alone needs review: screened in full against the lists in force, as
+ * at intake, and held when a hit on an added or changed entry needs review. A HELD lead is not held again; it is this
+ * job's own hold (an earlier chunk, or the chunk a dead runner did not record: the job's report lists it from the hold
+ * record) or one that was already with compliance.
+ */
+async function rescreenCandidate(
+  ctx: ServiceContext,
+  principal: Principal,
+  leadId: string,
+  changedKeys: ReadonlySet<string>,
+  job: DeltaJobScope | undefined,
+): Promise<CandidateOutcome> {
+  const record = await ctx.store.leads.get(leadId);
+  const personal = await ctx.store.personalData.get(leadId);
+  // the keys are kept for every lead; only open leads are re-screened
+  if (!record || !OPEN_LEAD_STATUSES.includes(record.status) || !personal || personal.erasedAt) return { kind: 'no_match' };
+  if (record.status === 'HELD' && job?.heldByJob.has(leadId)) return { kind: 'held_by_this_job' };
+  const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
+  const hits = result.hits.filter((h) => needsReview(h) && changedKeys.has(hitKey(h))).map(hitKey);
+  if (hits.length === 0) return { kind: 'no_match' };
+  if (!RESCREENED.includes(record.status)) return { kind: 'already_held' };
+  const held = await holdOnRescreen(ctx, principal, record, personal, result, job && { jobId: job.jobId, hits });
+  return { kind: 'matched', hits, held };
+}
+
+/**
  * docs/screening.md "Delta re-screening": after a list version changes, only its added and changed entries are
  * screened against the stored leads. Each lead's name and identifier keys were stored at intake
  * (recordScreeningNameKeys); the delta's names and decisive identifiers are looked up by key in the store (counts,
  * then the leads holding the useful keys), and the leads earning enough of a name's weight or holding an equal
  * identifier are screened in full against the lists in force, exactly as at intake. A hit on
  * a changed entry that needs review holds the lead through the same path as the full re-screen (holdOnRescreen:
- * idempotent, disposed hits stay disposed).
+ * idempotent, disposed hits stay disposed); for a job (`job`), each hold is recorded for the job in its transaction.
  */
 export async function rescreenListDeltas(
   ctx: ServiceContext,
   principal: Principal,
   deltas: readonly ListDelta[],
+  job?: DeltaJobScope,
 ): Promise<DeltaRescreenReport> {
   const lists = deltas.map(({ listId, added, changed, removed }) => ({ listId, added, changed, removed }));
   const entries = deltas.flatMap((d) => d.entries);
@@ -115,6 +162,7 @@ export async function rescreenListDeltas(
     candidates: 0,
     newMatches: [],
     newlyHeld: [],
+    alreadyHeld: 0,
     failed: 0,
   };
   if (entries.length === 0 || !ctx.screening) return empty;
@@ -130,8 +178,9 @@ export async function rescreenListDeltas(
     }),
   });
   const changedKeys = new Set(entries.map((e) => hitKey(e)));
-  const newMatches: { leadId: string; hits: string[] }[] = [];
+  const newMatches: { leadId: string; hits: readonly string[] }[] = [];
   const newlyHeld: string[] = [];
+  let alreadyHeld = 0;
   let failed = backfill.failed;
   // contacts read a page at a time (one statement per 500), not one look-up per candidate
   for (let i = 0; i < candidates.length; i += PAGE) {
@@ -144,15 +193,11 @@ export async function rescreenListDeltas(
         // The delta alone first: a hit there is a superset of the delta hits of the full screening (same scores per
         // entry, fewer competitors for the candidate cap), so most candidates stop here, before the full screening.
         if (!screenStoredContact(ctx, deltaOnly, contactJson).hits.some(needsReview)) continue;
-        const record = await ctx.store.leads.get(leadId);
-        const personal = await ctx.store.personalData.get(leadId);
-        // the keys are kept for every lead; only open leads not already with compliance are re-screened
-        if (!record || !RESCREENED.includes(record.status) || !personal || personal.erasedAt) continue;
-        const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
-        const hits = result.hits.filter((h) => needsReview(h) && changedKeys.has(hitKey(h))).map(hitKey);
-        if (hits.length === 0) continue;
-        newMatches.push({ leadId, hits });
-        if (await holdOnRescreen(ctx, principal, record, personal, result)) newlyHeld.push(leadId);
+        const outcome = await rescreenCandidate(ctx, principal, leadId, changedKeys, job);
+        if (outcome.kind === 'already_held') alreadyHeld++;
+        if (outcome.kind !== 'matched') continue;
+        newMatches.push({ leadId, hits: outcome.hits });
+        if (outcome.held) newlyHeld.push(leadId);
       } catch (error) {
         failed++;
         reportWorkerFailure(ctx, 'delta-rescreen', error, { leadId, step: 'screen' });
@@ -167,6 +212,7 @@ export async function rescreenListDeltas(
     candidates: candidates.length,
     newMatches,
     newlyHeld,
+    alreadyHeld,
     failed,
   };
 }

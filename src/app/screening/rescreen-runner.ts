@@ -12,6 +12,7 @@ import { PeriodicTask } from '../shared/periodic-task.ts';
 import type { ServiceContext } from '../shared/service-context.ts';
 import { EMPTY_RELEASE_REPORT, releasePage, type CoverageReleaseReport } from './coverage-release.ts';
 import { rescreenListDeltas, type DeltaRescreenReport } from './delta-rescreen.use-case.ts';
+import { mergeReports, parseDeltaReport, withRecordedHolds } from './rescreen-job-report.ts';
 
 export interface RescreenRunnerOptions {
   /** Recorded on each job it claims (claimed_by). Default host:pid. */
@@ -42,31 +43,14 @@ function chunkOf(job: RescreenJobRecord, from: number, size: number): Chunk {
   return out;
 }
 
-/** Two reports of one job's chunks as one: counts add up, a lead matched in two chunks is listed once with every hit. */
-function mergeReports(a: DeltaRescreenReport | null, b: DeltaRescreenReport): DeltaRescreenReport {
-  if (!a) return b;
-  const matches = new Map<string, string[]>();
-  for (const m of [...a.newMatches, ...b.newMatches]) matches.set(m.leadId, [...new Set([...(matches.get(m.leadId) ?? []), ...m.hits])]);
-  return {
-    lists: a.lists,
-    entries: a.entries + b.entries,
-    leadsIndexed: a.leadsIndexed + b.leadsIndexed,
-    keysBackfilled: a.keysBackfilled + b.keysBackfilled,
-    keysRekeyed: a.keysRekeyed || b.keysRekeyed,
-    candidates: a.candidates + b.candidates,
-    newMatches: [...matches].map(([leadId, hits]) => ({ leadId, hits })),
-    newlyHeld: [...new Set([...a.newlyHeld, ...b.newlyHeld])],
-    failed: a.failed + b.failed,
-  };
-}
-
 /**
  * Background runner of `remit serve` (docs/screening.md "Re-screen jobs"): each pass claims one queued job (a
  * compare-and-set, so with several instances a job runs on one) whose lists this instance holds in the versions in
  * force, and screens its delta against the stored leads through rescreenListDeltas, a chunk of entries at a time. After
  * each chunk it records the progress and the report so far; the lease is renewed by a heartbeat while a chunk runs. A
  * job whose runner died is claimed again once its lease ran out and resumes at the first chunk not recorded; screening a
- * chunk again is safe (holdOnRescreen holds a lead once and never re-opens disposed hits).
+ * chunk again is safe (holdOnRescreen holds a lead once and never re-opens disposed hits), and each hold is recorded for
+ * the job in its own transaction, so the report lists the leads a dead runner held in the chunk it did not record.
  */
 export class RescreenRunner {
   private readonly ctx: ServiceContext;
@@ -138,6 +122,7 @@ export class RescreenRunner {
                 candidates: report.candidates,
                 newMatches: report.newMatches.length,
                 newlyHeld: [...report.newlyHeld],
+                alreadyHeld: report.alreadyHeld,
                 failed: report.failed,
               },
         );
@@ -186,16 +171,21 @@ export class RescreenRunner {
       keyId: null,
     };
     // What earlier attempts recorded: a resumed job starts at the first chunk not recorded.
-    let report = job.reportJson === null ? null : (JSON.parse(job.reportJson) as DeltaRescreenReport);
+    let report = job.reportJson === null ? null : parseDeltaReport(job.reportJson);
     let done = job.entriesDone;
     // The report's lists are the job's (each chunk sees a slice of them).
     const lists = job.lists.map((l) => ({ listId: l.listId, ...pick(l) }));
+    // Leads this job held, also in a chunk an earlier attempt screened but did not record (rescreen_job_holds).
+    let holds = await this.ctx.store.rescreenJobs.holds(job.id);
     while (done < job.entries) {
       const chunk = chunkOf(job, done, this.chunkEntries);
-      const part = await this.leasedStep(job.id, () => rescreenListDeltas(this.ctx, principal, this.deltasOf(job, chunk)));
+      const scope = { jobId: job.id, heldByJob: new Set(holds.map((h) => h.leadId)) };
+      const part = await this.leasedStep(job.id, () => rescreenListDeltas(this.ctx, principal, this.deltasOf(job, chunk), scope));
       done += chunk.reduce((n, c) => n + c.entryIds.length, 0);
+      holds = await this.ctx.store.rescreenJobs.holds(job.id);
       // entries the list no longer holds are counted as screened: the chunk's size, not what was found
-      report = mergeReports(report, { ...part, lists, entries: chunk.reduce((n, c) => n + c.entryIds.length, 0) });
+      const merged = mergeReports(report, { ...part, lists, entries: chunk.reduce((n, c) => n + c.entryIds.length, 0) });
+      report = withRecordedHolds(merged, holds);
       await this.recordProgress(job.id, done, report);
     }
     // queueRescreenJob queues no job without entries, so at least one chunk ran (in this attempt or an earlier one)

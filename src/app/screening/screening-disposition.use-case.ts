@@ -138,10 +138,17 @@ export function screenStoredContact(
   );
 }
 
+/** The delta re-screening job a hold is made for, and its hits that hold the lead (docs/screening.md "Re-screen jobs"). */
+export interface RescreenHoldCause {
+  readonly jobId: string;
+  readonly hits: readonly string[];
+}
+
 /**
  * A re-screen result that needs review takes the lead back from sales (HELD, rep capacity released) and queues it
  * for compliance, unless the lead already has that status or compliance already disposed every hit. The
- * history, the erasable evidence, the audit and the new decision are written in one transaction. Returns
+ * history, the erasable evidence, the audit and the new decision are written in one transaction, and for a job's hold
+ * (`job`) the job's record of it too, so a job never holds a lead it cannot report (rescreen_job_holds). Returns
  * whether the lead was held; a rerun over the same lists holds nothing again.
  */
 export async function holdOnRescreen(
@@ -150,6 +157,7 @@ export async function holdOnRescreen(
   record: LeadRecord,
   personal: PersonalDataRecord,
   result: IntakeScreening,
+  job?: RescreenHoldCause,
 ): Promise<boolean> {
   if (result.status !== 'potential_match' && result.status !== 'pep') return false;
   const lead = LeadSchema.parse(JSON.parse(record.leadJson));
@@ -161,8 +169,10 @@ export async function holdOnRescreen(
     ctx.store.transaction(async (tx) => {
       const locked = await tx.leads.lock(record.id);
       if (!locked || locked.status !== record.status) return false;
-      const updated = await recordRescreen(tx, principal.userId, lead, personal, result, toIso(ctx.clock.now()));
+      const at = toIso(ctx.clock.now());
+      const updated = await recordRescreen(tx, principal.userId, lead, personal, result, at, job?.jobId);
       await redecide(tx, ctx, locked, updated, principal.userId);
+      if (job) await tx.rescreenJobs.recordHold(job.jobId, { leadId: record.id, hits: job.hits, heldAt: at });
       return true;
     }),
   );
@@ -170,8 +180,9 @@ export async function holdOnRescreen(
 
 /**
  * Records a re-screening of a stored lead in the caller's transaction, as at intake: the history keeps the list side,
- * the person-derived evidence goes with the erasable contact, the audit entry commits to it. Returns the lead with its
- * new screening, for the re-decision that follows.
+ * the person-derived evidence goes with the erasable contact, the audit entry commits to it. A delta job's re-screening
+ * names the job (`rescreenJobId`) in both, so the lead's story says which list change held it. Returns the lead with
+ * its new screening, for the re-decision that follows.
  */
 export async function recordRescreen(
   tx: UnitOfWork,
@@ -180,14 +191,16 @@ export async function recordRescreen(
   personal: PersonalDataRecord,
   result: IntakeScreening,
   at: string,
+  rescreenJobId?: string,
 ): Promise<Lead> {
   const audited = screeningAuditPayload(result as unknown as { hits: readonly object[] } & Record<string, unknown>);
+  const screening = { ...(audited.screening as object), ...(rescreenJobId === undefined ? {} : { rescreenJobId }) };
   await tx.events.append({
     leadId: personal.leadId,
     kind: 'screening.rescreen',
     actor,
     at,
-    payloadJson: JSON.stringify(audited.screening),
+    payloadJson: JSON.stringify(screening),
   });
   await tx.personalData.put({
     ...personal,
@@ -199,7 +212,7 @@ export async function recordRescreen(
     actor,
     at,
     ...withCommitments(
-      { action: 'screening.rescreen', ...(audited.screening as object), subjectEvidence: audited.subjectEvidence },
+      { action: 'screening.rescreen', ...screening, subjectEvidence: audited.subjectEvidence },
       ['subjectEvidence'],
       personal.salt,
     ),

@@ -35,6 +35,7 @@ import { screeningListChecks } from './0040-screening-list-checks.ts';
 import { leadUnscreenable } from './0044-lead-unscreenable.ts';
 import { screeningLeadKeys } from './0045-screening-lead-keys.ts';
 import { dropUnreadSqliteIndexes } from './0046-drop-unread-sqlite-indexes.ts';
+import { rescreenJobHolds } from './0047-rescreen-job-holds.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -74,4 +75,5 @@ export const MIGRATIONS: readonly Migration[] = [
   leadUnscreenable,
   screeningLeadKeys,
   dropUnreadSqliteIndexes,
+  rescreenJobHolds,
 ];

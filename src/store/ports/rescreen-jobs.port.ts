@@ -52,6 +52,18 @@ export interface RescreenJobRecord {
   readonly error: string | null;
 }
 
+/**
+ * A lead a delta job held (migration 0047), recorded in the transaction that held it: the job's report is completed
+ * from these, so a lead held in a chunk whose runner died before recording it is still reported (docs/screening.md
+ * "A runner that dies").
+ */
+export interface RescreenJobHold {
+  readonly leadId: string;
+  /** The job's hits that held it (`list/entry`, as in the report's newMatches). */
+  readonly hits: readonly string[];
+  readonly heldAt: string;
+}
+
 export type NewRescreenJob = Pick<RescreenJobRecord, 'id' | 'trigger' | 'requestedBy' | 'roles' | 'lists' | 'createdAt'>;
 
 export interface RescreenJobRepository {
@@ -77,6 +89,14 @@ export interface RescreenJobRepository {
     worker: string,
     outcome: { status: 'done' | 'failed'; at: string; reportJson?: string | null; error?: string | null },
   ): Promise<boolean>;
+  /**
+   * Records that this job held this lead, in the caller's transaction (the one that holds the lead, under its row
+   * lock). The same job holding the lead again (a new entry after compliance disposed the earlier hits) adds its hits
+   * to the row; the first instant is kept.
+   */
+  recordHold(jobId: string, hold: RescreenJobHold): Promise<void>;
+  /** The leads this job held, in the order it held them (held_at, then lead id). */
+  holds(jobId: string): Promise<readonly RescreenJobHold[]>;
   get(id: string): Promise<RescreenJobRecord | undefined>;
   /** The newest jobs first (created_at, id descending), `limit` of them, before the (createdAt, id) cursor if given. */
   list(opts: { limit: number; before?: { createdAt: string; id: string } | undefined }): Promise<readonly RescreenJobRecord[]>;

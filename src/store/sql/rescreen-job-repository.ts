@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type {
+  RescreenJobHold,
   RescreenJobList,
   RescreenJobRecord,
   RescreenJobRepository,
@@ -67,6 +68,24 @@ async function claimNext(
   return undefined;
 }
 
+/** See the port: one row per (job, lead); a second hold of the lead by the job adds its hits (under the lead's lock). */
+async function recordHold(db: Kysely<Database>, jobId: string, hold: RescreenJobHold): Promise<void> {
+  const row = db.selectFrom('rescreen_job_holds').where('job_id', '=', jobId).where('lead_id', '=', hold.leadId);
+  const earlier = await row.select('hits_json').executeTakeFirst();
+  if (!earlier) {
+    const values = { job_id: jobId, lead_id: hold.leadId, hits_json: JSON.stringify(hold.hits), held_at: hold.heldAt };
+    await db.insertInto('rescreen_job_holds').values(values).execute();
+    return;
+  }
+  const hits = [...new Set([...(JSON.parse(earlier.hits_json) as string[]), ...hold.hits])];
+  await db
+    .updateTable('rescreen_job_holds')
+    .set({ hits_json: JSON.stringify(hits) })
+    .where('job_id', '=', jobId)
+    .where('lead_id', '=', hold.leadId)
+    .execute();
+}
+
 export function rescreenJobRepository(db: Kysely<Database>): RescreenJobRepository {
   const held = (id: string, worker: string) =>
     db.updateTable('rescreen_jobs').where('id', '=', id).where('claimed_by', '=', worker).where('status', '=', 'running');
@@ -116,6 +135,17 @@ export function rescreenJobRepository(db: Kysely<Database>): RescreenJobReposito
         })
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
+    },
+    recordHold: (jobId, hold) => recordHold(db, jobId, hold),
+    async holds(jobId) {
+      const rows = await db
+        .selectFrom('rescreen_job_holds')
+        .select(['lead_id', 'hits_json', 'held_at'])
+        .where('job_id', '=', jobId)
+        .orderBy('held_at')
+        .orderBy('lead_id')
+        .execute();
+      return rows.map((r) => ({ leadId: r.lead_id, hits: JSON.parse(r.hits_json) as string[], heldAt: r.held_at }));
     },
     async get(id) {
       const row = await db.selectFrom('rescreen_jobs').selectAll().where('id', '=', id).executeTakeFirst();

@@ -8,6 +8,7 @@ import type {
 } from './outbound-schema.ts';
 import type { LeadOutcomesTable, OutcomeModelHeadTable, OutcomeModelsTable } from './outcome-schema.ts';
 import type {
+  RescreenJobHoldsTable,
   RescreenJobsTable,
   ScreeningListChecksTable,
   ScreeningListReloadsTable,
@@ -573,6 +574,7 @@ export interface Database {
   rep_heartbeats: RepHeartbeatsTable;
   reassignment_jobs: ReassignmentJobsTable;
   rescreen_jobs: RescreenJobsTable;
+  rescreen_job_holds: RescreenJobHoldsTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_runs: NotificationRunsTable;

@@ -53,3 +53,13 @@ export interface ScreeningListChecksTable {
   checked_by: string;
   checked_at: string;
 }
+
+// --- 0047-rescreen-job-holds -----------------------------------------------------------------
+
+export interface RescreenJobHoldsTable {
+  job_id: string;
+  lead_id: string;
+  /** The hits (`list/entry`) that held the lead, as a JSON array. */
+  hits_json: string;
+  held_at: string;
+}

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewRescreenJob, RescreenJobRecord } from '../../../src/store/ports/rescreen-jobs.port.ts';
 import type { Store } from '../../../src/store/unit-of-work.ts';
 import type { StoreHarness } from '../store-harness.ts';
-import { STORES, iso, storeReachable } from './contract-support.ts';
+import { STORES, iso, serviceSeeds, storeReachable } from './contract-support.ts';
 
 /** Storage contract: delta re-screening jobs (migration 0038), on SQLite and PostgreSQL alike. */
 describe.each(STORES)('rescreen jobs repository: $factory.name', ({ factory, run }) => {
@@ -26,6 +26,7 @@ describe.each(STORES)('rescreen jobs repository: $factory.name', ({ factory, run
     createdAt: iso(at),
   });
   const any = () => true;
+  const { seedOrg, seedLead } = serviceSeeds(factory, () => h);
 
   it('is queued with its lists and counts, claimed once, progresses and finishes only by its holder', async () => {
     await store.transaction((tx) => tx.rescreenJobs.enqueue(job('rsj-1', 0)));
@@ -117,5 +118,43 @@ describe.each(STORES)('rescreen jobs repository: $factory.name', ({ factory, run
     const next = await store.rescreenJobs.list({ limit: 2, before: { createdAt: last.createdAt, id: last.id } });
     expect(next.map((j) => j.id)).toEqual(['rsj-b', 'rsj-a']);
     expect(next[0]).toMatchObject({ entries: 0, lists: [{ listId: 'ofac-sdn', entryIds: [] }] });
+  });
+
+  it('holds (0047): recorded in the hold transaction, per job, in the order held; a second hold of a lead adds its hits', async () => {
+    await seedOrg();
+    for (const id of ['L1', 'L2', 'L3']) await seedLead(store, id, { status: 'HELD' });
+    await store.rescreenJobs.enqueue(job('rsj-1', 0));
+    await store.rescreenJobs.enqueue(job('rsj-2', 1));
+    expect(await store.rescreenJobs.holds('rsj-1')).toEqual([]);
+    // a transaction that fails after recording a hold leaves no hold (the lead's hold is rolled back with it)
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.rescreenJobs.recordHold('rsj-1', { leadId: 'L1', hits: ['ofac-sdn/E-1'], heldAt: iso(1) });
+        throw new Error('hold failed');
+      }),
+    ).rejects.toThrow('hold failed');
+    expect(await store.rescreenJobs.holds('rsj-1')).toEqual([]);
+    await store.transaction((tx) => tx.rescreenJobs.recordHold('rsj-1', { leadId: 'L3', hits: ['ofac-sdn/E-1'], heldAt: iso(2) }));
+    await store.transaction((tx) => tx.rescreenJobs.recordHold('rsj-1', { leadId: 'L2', hits: ['ofac-sdn/E-2'], heldAt: iso(3) }));
+    await store.transaction((tx) => tx.rescreenJobs.recordHold('rsj-1', { leadId: 'L1', hits: ['ofac-sdn/E-3'], heldAt: iso(2) }));
+    await store.transaction((tx) => tx.rescreenJobs.recordHold('rsj-2', { leadId: 'L2', hits: ['ofac-sdn/E-9'], heldAt: iso(4) }));
+    // the same job holding L3 again later (compliance disposed E-1, then E-3 matched): one row, both hits, first instant
+    await store.transaction((tx) =>
+      tx.rescreenJobs.recordHold('rsj-1', { leadId: 'L3', hits: ['ofac-sdn/E-3', 'ofac-sdn/E-1'], heldAt: iso(5) }),
+    );
+    expect(await store.rescreenJobs.holds('rsj-1')).toEqual([
+      { leadId: 'L1', hits: ['ofac-sdn/E-3'], heldAt: iso(2) },
+      { leadId: 'L3', hits: ['ofac-sdn/E-1', 'ofac-sdn/E-3'], heldAt: iso(2) },
+      { leadId: 'L2', hits: ['ofac-sdn/E-2'], heldAt: iso(3) },
+    ]);
+    expect(await store.rescreenJobs.holds('rsj-2')).toEqual([{ leadId: 'L2', hits: ['ofac-sdn/E-9'], heldAt: iso(4) }]);
+    expect(await store.rescreenJobs.holds('rsj-nope')).toEqual([]);
+    // a hold names a job and a lead that exist
+    await expect(
+      store.transaction((tx) => tx.rescreenJobs.recordHold('rsj-nope', { leadId: 'L1', hits: [], heldAt: iso(6) })),
+    ).rejects.toThrow();
+    await expect(
+      store.transaction((tx) => tx.rescreenJobs.recordHold('rsj-1', { leadId: 'ghost', hits: [], heldAt: iso(6) })),
+    ).rejects.toThrow();
   });
 });
