@@ -312,6 +312,9 @@ function shuffled<T>(xs: readonly T[], u: Uniform): T[] {
 
 const key = (ws: readonly string[]): string => ws.map(fold).join(' ');
 
+/** No given word of one person is a given word (or its spelling, or its short form) of the other. */
+const disjointGiven = (a: RealName, b: RealName): boolean => !a.given.some((g) => b.given.some((h) => !otherGivenName(g, h)));
+
 /**
  * Two given names of different people, not one name's spellings or short forms: the first given names differ by 3+
  * edits or in their first letter, and neither is the other's nickname in the table.
@@ -349,7 +352,6 @@ function negatives(names: readonly RealName[]): DevPair[] {
       notes: `${a.source} ${a.id} / ${b.id}`,
     });
   };
-  const disjointGiven = (a: RealName, b: RealName) => !a.given.some((g) => b.given.some((h) => !otherGivenName(g, h)));
   for (const [category, keyOf, differ] of [
     ['family-name-different-person', (n: RealName) => key(n.family), disjointGiven],
     [
@@ -393,8 +395,8 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 
 /**
  * Near names of different people: blocked by source and the family name's first three letters, folded names sharing
- * 40 % of their letter trigrams, neither the family names nor the first given names equal, and one of them another name
- * (otherGivenName / otherFamilyName), so no pair is one name's two spellings.
+ * 40 % of their letter trigrams, neither the family names nor the first given names equal, and either the family names
+ * other names (otherFamilyName) or no given word shared (disjointGiven), so no pair is one name's two spellings.
  */
 function nearNames(names: readonly RealName[], push: (a: RealName, b: RealName, category: string) => void): DevPair[] {
   const category = 'near-name-different-person';
@@ -417,7 +419,8 @@ function nearNames(names: readonly RealName[], push: (a: RealName, b: RealName, 
         const gx = fold(x.given[0]!);
         const gy = fold(y.given[0]!);
         if (fx === fy || gx === gy || jaccard(grams[i]!, grams[j]!) < 0.4) continue;
-        if (!otherFamilyName(fx, fy) && !otherGivenName(gx, gy)) continue;
+        // a near family name (Ellis / Ellison, Gomes / Gomez) makes another person only with other given names throughout
+        if (!otherFamilyName(fx, fy) && !(otherGivenName(gx, gy) && disjointGiven(x, y))) continue;
         push(x, y, category);
         count++;
         break;
