@@ -16,7 +16,7 @@ import { loadOfacSdn } from '../../src/screening/ofac-sdn-loader.ts';
 import { loadSenzingJsonl } from '../../src/screening/senzing-jsonl-loader.ts';
 import { loadUnXml } from '../../src/screening/un-xml-loader.ts';
 import { GIVEN_NAME_NICKNAMES } from './given-name-nicknames.ts';
-import { fold, isLatin, type DevPair } from './list-pairs.ts';
+import { fnv1a, fold, isLatin, jaccard, trigrams, type DevPair } from './list-pairs.ts';
 
 /** A real person's name, split into given and family words as the source writes it. */
 export interface RealName {
@@ -380,19 +380,6 @@ function negatives(names: readonly RealName[]): DevPair[] {
   return out;
 }
 
-function trigrams(s: string): Set<string> {
-  const t = ` ${fold(s)} `;
-  const out = new Set<string>();
-  for (let i = 0; i + 3 <= t.length; i++) out.add(t.slice(i, i + 3));
-  return out;
-}
-
-function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  let both = 0;
-  for (const x of a) if (b.has(x)) both++;
-  return both / (a.size + b.size - both);
-}
-
 /**
  * Near names of different people: blocked by source and the family name's first three letters, folded names sharing
  * 40 % of their letter trigrams, neither the family names nor the first given names equal, and either the family names
@@ -427,12 +414,6 @@ function nearNames(names: readonly RealName[], push: (a: RealName, b: RealName, 
       }
   }
   return [];
-}
-
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
 }
 
 /** Every pair: the positives by deviation kind, then the negatives by category. */
