@@ -88,14 +88,14 @@ export function isLatin(s: string): boolean {
   return !/(?!\p{Script=Latin})\p{L}/u.test(s);
 }
 
-function trigrams(s: string): Set<string> {
+export function trigrams(s: string): Set<string> {
   const t = ` ${fold(s)} `;
   const out = new Set<string>();
   for (let i = 0; i + 3 <= t.length; i++) out.add(t.slice(i, i + 3));
   return out;
 }
 
-function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let both = 0;
   for (const x of a) if (b.has(x)) both++;
   return both / (a.size + b.size - both);
@@ -398,7 +398,7 @@ function vesselPlurals(listed: readonly Listed[]): DevPair[] {
 // Sampling and CSV
 
 /** FNV-1a of a text: each category is shuffled by its own stream, so a change in one category leaves the others as they were. */
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;

@@ -18,6 +18,7 @@ import { matchRomanisedLegalForm } from './romanised-legal-forms.ts';
 import { transliterationFold } from './transliteration-variants.ts';
 import { isAbjad, isSyllabic } from './transliterate.ts';
 import { countryCode } from './country-codes.ts';
+import { closesName, withoutGenerationalSuffix } from './generational-suffix.ts';
 
 export type NameSchema = 'person' | 'organisation' | 'vessel' | 'aircraft' | 'unknown';
 
@@ -255,6 +256,8 @@ function rotateComma(name: string): string {
   if (parts.length !== 2) return name;
   const [a, b] = parts as [string, string];
   if (!a.trim() || !b.trim()) return name;
+  // "Randy K. Weber, IV", "Martin Luther King, Jr.": a suffix after the comma closes the name, it is no given name
+  if (closesName(b)) return `${a.trim()} ${b.trim()}`;
   return `${b.trim()} ${a.trim()}`;
 }
 
@@ -275,7 +278,7 @@ function leadingGivenName(toks: readonly string[], dict: Dictionaries): boolean 
 
 /** People: leading titles dropped, suffixes and degrees dropped, connectors and honorifics in one spelling. */
 function personTokens(tokens: string[], dict: Dictionaries): string[] {
-  let toks = tokens;
+  let toks = withoutGenerationalSuffix(tokens);
   // drop leading titles/honorifics ("Mr", "Dr.", "His Excellency", "Präsident"), keeping at least one token
   for (;;) {
     if (toks.length < 2) break;

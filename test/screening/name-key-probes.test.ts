@@ -75,6 +75,7 @@ const ROWS: readonly ProbeRow[] = [
   { probe: 'وليد الوزير', rule: 'Arabic waw opening a word', field: 'fullName', shows: 'wlid alwzir' },
   { probe: 'Qasim Soleimani; Kasim Sulaymani', rule: 'a semicolon separates names', field: 'fullName', shows: 'kasim sulaymani' },
   { probe: 'يحيى اليمني', rule: 'Arabic ya opening a word', field: 'fullName', shows: 'yhia alymni' },
+  { probe: 'Robert F. Kennedy, III', rule: 'a generational suffix closes a person name', field: 'fullName', shows: 'robert f kennedy' },
 ];
 
 const probeLabel = (p: ScreenedNames): string => p.fullName ?? p.company?.name ?? p.vessel?.name ?? '';

@@ -111,6 +111,8 @@ export const PROBE_NAMES: readonly ScreenedNames[] = [
   { fullName: 'Qasim Soleimani; Kasim Sulaymani' },
   // Arabic ya opening a word, after the article too, is the consonant y (transliterate.ts: يحيى = yhia, not ihia)
   { fullName: 'يحيى اليمني' },
+  // a generational suffix closing a person name is dropped, after a comma too (generational-suffix.ts: "Weber, IV")
+  { fullName: 'Robert F. Kennedy, III' },
 ];
 
 let scheme: string | undefined;
