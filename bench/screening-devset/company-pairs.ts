@@ -74,7 +74,7 @@ export function relation(a: readonly string[], b: readonly string[], vessel: boo
 }
 
 /** Two entries that are one party however they are listed: a shared identifier (one ship under two entries). */
-function sharesIdentifier(a: ScreeningEntity, b: ScreeningEntity): boolean {
+export function sharesIdentifier(a: ScreeningEntity, b: ScreeningEntity): boolean {
   const ids = new Set(a.identifiers.map((i) => i.value.replace(/\W/g, '').toLowerCase()));
   return b.identifiers.some((i) => ids.has(i.value.replace(/\W/g, '').toLowerCase()));
 }

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { companyPairs, isCountryWord, relation } from '../../bench/screening-devset/company-pairs.ts';
+import { companyPairs, isCountryWord, relation, sharesIdentifier } from '../../bench/screening-devset/company-pairs.ts';
 import { toCsv } from '../../bench/screening-devset/list-pairs.ts';
+import { emptyEntity } from '../../src/screening/screening-entity.ts';
 import { scorePairs } from '../../src/screening/screening-eval.ts';
 import { DATA_DIR, HAS_DATA } from './shared-data.ts';
 
@@ -62,5 +63,17 @@ describe('company-pairs dev set: what relates two names of different entries', (
     expect(relation(['central', 'bank', 'of', 'iran'], ['central', 'bank', 'of', 'syria'], false)).toBe('other-country-both-sides');
     expect(relation(['acme', 'trading'], ['acme', 'trading'], false)).toBeUndefined();
     expect(relation(['acme', 'red', 'blue'], ['acme', 'green', 'black'], false)).toBeUndefined();
+  });
+});
+
+describe('company-pairs dev set: one party under two entries is no negative', () => {
+  it('two entries sharing an identifier (one ship listed twice) are one party, however the value is written', () => {
+    const a = emptyEntity('l', '1', 'vessel', 'f');
+    const b = emptyEntity('l', '2', 'vessel', 'f');
+    a.identifiers.push({ type: 'IMO', value: '9187629' });
+    b.identifiers.push({ type: 'IMO', value: '9187620' });
+    expect(sharesIdentifier(a, b)).toBe(false);
+    b.identifiers.push({ type: 'IMO', value: 'IMO 9187629'.slice(4) });
+    expect(sharesIdentifier(a, b)).toBe(true);
   });
 });
