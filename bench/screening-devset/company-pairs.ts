@@ -32,11 +32,12 @@ export function isCountryWord(w: string): boolean {
   return isRegionName(w) || ((w.length >= 4 || ['uk', 'us', 'usa', 'uae', 'hk'].includes(w)) && countryCode(w) !== undefined);
 }
 
-const isNumber = (w: string): boolean => /^\d+$/.test(w);
+/** A number, in digits or Roman numerals up to 39 (`BICENTENARIO XII`; not `llc`, `civil`). */
+const isNumber = (w: string): boolean => /^\d+$/.test(w) || /^(?=[ivx])x{0,3}(ix|iv|v?i{0,3})$/.test(w);
 
 /** Words of a legal form or a name's structure that say nothing about which party it is (checked folded). */
 const FORM_WORDS = new Set(
-  'ltd limited llc co company corp corporation inc sa s a srl gmbh ag fze fzco fzc jsc pjsc ojsc cjsc ooo plc bv sarl pte pvt private public joint stock closed open the of and'.split(
+  'ltd limited llc llp lp co company corp corporation inc sa s a srl sl sas spa gmbh ag ab as oy nv fze fzco fzc jsc pjsc ojsc cjsc ooo zao oao pao ao tov ood eood ad dd doo kft sro sae sal pty bhd sdn plc bv sarl pte pvt private public joint stock closed open the of and'.split(
     ' ',
   ),
 );

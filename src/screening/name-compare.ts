@@ -131,7 +131,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   extraCostActivity: 0.75,
   minTokenSim: 0.8,
   numberConflictFactor: 0.75,
-  numberOneSideFactor: 0.9,
+  numberOneSideFactor: 0.85,
   legalFormConflictFactor: 0.92,
   vesselOwnerFactor: 0.85,
   jurisdictionFactor: 0.9,
