@@ -81,7 +81,7 @@ export function fold(s: string): string {
     .trim();
 }
 
-const words = (s: string): string[] => fold(s).split(' ').filter(Boolean);
+export const words = (s: string): string[] => fold(s).split(' ').filter(Boolean);
 
 /** Written only in Latin letters (digits and punctuation allowed). */
 export function isLatin(s: string): boolean {
@@ -205,7 +205,7 @@ export function sameNameInScript(latin: string, other: string): boolean {
   return b * 2 >= a && b <= a * 2;
 }
 
-function positives(listed: readonly Listed[]): DevPair[] {
+export function positives(listed: readonly Listed[]): DevPair[] {
   const counts = wordCounts(listed);
   const out: DevPair[] = [];
   for (const { list, entity, schema } of listed) {
@@ -404,7 +404,7 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-function sampleByCategory(rows: readonly DevPair[]): DevPair[] {
+export function sampleByCategory(rows: readonly DevPair[], perCategory = PER_CATEGORY): DevPair[] {
   const byCategory = new Map<string, DevPair[]>();
   for (const r of rows) {
     const k = `${r.isMatch ? 1 : 0}|${r.schema}|${r.category}`;
@@ -420,7 +420,7 @@ function sampleByCategory(rows: readonly DevPair[]): DevPair[] {
       const j = Math.floor(random() * (i + 1));
       [list[i], list[j]] = [list[j]!, list[i]!];
     }
-    out.push(...list.slice(0, PER_CATEGORY));
+    out.push(...list.slice(0, perCategory));
   }
   return out;
 }

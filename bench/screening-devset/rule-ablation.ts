@@ -1,6 +1,7 @@
 /**
  * Each comparison rule switched off in turn (rule-ablations.ts), measured where a rule has to earn its place: the
- * shared pair sets' dev halves, the dev set mined from the lists (all its rows are dev) and the lists' same-entity
+ * shared pair sets' dev halves, the dev sets mined from the lists (list-pairs.csv and the company and vessel set
+ * company-pairs.csv; all their rows are dev) and the lists' same-entity
  * pairs (organisations, vessels and persons; pairs gained and lost against the defaults). Held-out halves are not
  * read: this tool is for tuning.
  *
@@ -29,6 +30,7 @@ const sets: [string, string, EvalHalf][] = [
   ['name pairs dev', join(dataDir, 'eval', 'name-pairs.csv'), 'dev'],
   ['cascade dev', join(dataDir, 'eval', 'cascade-name-pairs.csv'), 'dev'],
   ['dev set', join(here, 'list-pairs.csv'), 'all'],
+  ['company set', join(here, 'company-pairs.csv'), 'all'],
 ];
 const pairs = aliasPairs(loadListed(dataDir), { persons: true });
 const scorer = (params: NameCompareParams) => (schema: string, a: string, b: string) => compareNames(schema, a, b, params).score;

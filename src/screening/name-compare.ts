@@ -31,6 +31,7 @@ import { sameLettersComparison, sameLettersOtherSpacing } from './spacing-varian
 import { abbreviationPairs } from './abbreviated-words.ts';
 import { otherSoundingWords } from './other-sounding-words.ts';
 import { isWritten, otherFormOfWord, pluralAcrossSpacing } from './word-forms.ts';
+import { comparedAsShips } from './ship-named.ts';
 
 /**
  * Legal-form classes (rigour's `generic`: OOO = LLC = Ltd = GmbH, AO = ZAO = PJSC = SA = AG). "Co., Ltd." is in both
@@ -130,7 +131,7 @@ export const DEFAULT_COMPARE_PARAMS: NameCompareParams = {
   extraCostActivity: 0.75,
   minTokenSim: 0.8,
   numberConflictFactor: 0.75,
-  numberOneSideFactor: 0.9,
+  numberOneSideFactor: 0.85,
   legalFormConflictFactor: 0.92,
   vesselOwnerFactor: 0.85,
   jurisdictionFactor: 0.9,
@@ -166,7 +167,9 @@ export const SCREENING_COMPARE_PARAMS: NameCompareParams = {
 /** An unmatched organisation-name token naming a country or a region ("uk", "canada", "europe"): a jurisdiction qualifier. */
 function isJurisdiction(t: NameToken): boolean {
   if (t.kind !== 'word') return false;
-  return isRegionName(t.text) || ((t.text.length >= 4 || ['uk', 'us', 'usa', 'uae'].includes(t.text)) && countryCode(t.text) !== undefined);
+  return (
+    isRegionName(t.text) || ((t.text.length >= 4 || ['uk', 'us', 'usa', 'uae', 'hk'].includes(t.text)) && countryCode(t.text) !== undefined)
+  );
 }
 
 export interface TokenMatch {
@@ -503,7 +506,7 @@ function formFactors(
     factor *= params.legalFormConflictFactor;
     notes.push(`legal forms differ: ${la.join('/')} vs ${lb.join('/')} (x${params.legalFormConflictFactor})`);
   }
-  if (a.schema === 'vessel' && la.length > 0 !== lb.length > 0) {
+  if (comparedAsShips(a, b) && la.length > 0 !== lb.length > 0) {
     factor *= params.vesselOwnerFactor;
     notes.push(`one side is a company (${[...la, ...lb].join('/')}), not a vessel (x${params.vesselOwnerFactor})`);
   }
@@ -592,7 +595,7 @@ export function compareNormalised(
   if (named === 'thing' && sameLettersOtherSpacing(a, b)) return sameLettersComparison(a, b);
   const chinese = spellsChinese(a) && spellsChinese(b);
   const otherWords: string[] = [];
-  const pairs = candidatePairs(ta, tb, wa, wb, params, named, chinese, otherWords, a.schema === 'vessel');
+  const pairs = candidatePairs(ta, tb, wa, wb, params, named, chinese, otherWords, comparedAsShips(a, b));
   const { chosen, usedA, usedB } = choosePairs(named === 'thing' ? withAbbreviations(pairs, a, b, wa, wb) : pairs, ta.length, tb.length);
 
   let m = 0;

@@ -11,6 +11,7 @@
  *  7. each token gets a weight (particles like "al", "bin", "van" and initials weigh little)
  *     and a phonetic key.
  */
+import { isShipTypePrefix } from './ship-named.ts';
 import { baseTokens } from './name-tokens.ts';
 import { matchPhrase, nameDictionaries } from './name-dictionaries.ts';
 import { phoneticKey } from './phonetic-key.ts';
@@ -51,6 +52,11 @@ export interface NormalisedName {
   tokens: NameToken[];
   /** Legal forms found (canonical, e.g. "ag", "llc"). */
   legalForms: string[];
+  /**
+   * Written with a ship-type prefix (MV, M/T, MS ...), whatever the schema: lists and forms file ships as companies
+   * ("MV Ras Kitau" under Company), and such a name is compared as a ship's (ship-named.ts).
+   */
+  ship?: true;
 }
 
 const PARTICLES = new Set([
@@ -311,7 +317,14 @@ function personTokens(tokens: string[], dict: Dictionaries): string[] {
 }
 
 /** Organisations, vessels, unknown: legal forms set aside (into `legalForms`), acronyms joined, numerals as digits. */
-function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSchema, legalForms: string[], syllabic: boolean): string[] {
+function organisationTokens(
+  tokens: string[],
+  dict: Dictionaries,
+  schema: NameSchema,
+  legalForms: string[],
+  syllabic: boolean,
+  marks: { ship?: true } = {},
+): string[] {
   // organisations, vessels, unknown: legal forms first ("L.P.", "S.A. de C.V."), then runs of single
   // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2"); legal forms are
   // looked for again after joining, since "S.n.c." is only listed as "snc"
@@ -331,7 +344,10 @@ function organisationTokens(tokens: string[], dict: Dictionaries, schema: NameSc
   // Kitau" under Company), so an organisation name without a legal form drops it too
   if (schema === 'vessel' || legalForms.length === 0) {
     const p = matchPhrase(dict.objPrefixes, toks, 0);
-    if (p && p.tokens.length < toks.length) return toks.slice(p.tokens.length);
+    if (p && p.tokens.length < toks.length) {
+      if (isShipTypePrefix(p.tokens.join(''))) marks.ship = true;
+      return toks.slice(p.tokens.length);
+    }
   }
   return toks;
 }
@@ -480,7 +496,8 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   const legalForms: string[] = [];
   if (schema !== 'person') text = withoutParenthesisedLegalForms(text, dict, legalForms);
   let toks = withoutPartyLabel(baseTokens(text), dict);
-  toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms, isSyllabic(name));
+  const marks: { ship?: true } = {};
+  toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms, isSyllabic(name), marks);
   toks = numbersToDigits(toks).map(arabicArticle);
   if (schema === 'person') toks = toks.map(unLeet);
   const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name), burmese: /[\u1000-\u109f]/.test(name) }, dict);
@@ -488,5 +505,5 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   if (out.length === 0 && toks.length > 0) {
     for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), fold: transliterationFold(t), kind: 'word' });
   }
-  return { original: name, schema, tokens: out, legalForms };
+  return marks.ship ? { original: name, schema, tokens: out, legalForms, ship: true } : { original: name, schema, tokens: out, legalForms };
 }

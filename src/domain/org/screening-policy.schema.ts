@@ -113,7 +113,7 @@ export const NameCompareSettingsSchema = z.strictObject({
     .max(1)
     .optional()
     .describe(
-      'Companies and vessels: score factor when one name carries a sequence number and the other none (Fund II / Fund); default 0.9.',
+      'Companies and vessels: score factor when one name carries a sequence number and the other none (Fund II / Fund); default 0.85.',
     ),
   legalFormConflictFactor: z
     .number()
