@@ -6,9 +6,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EMPTY_RELEASE_REPORT, queueCoverageRelease, releasePage } from '../../src/app/screening/coverage-release.ts';
 import { ListSyncWorker } from '../../src/app/screening/list-sync-worker.ts';
 import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
+import type { ServiceContext } from '../../src/app/shared/service-context.ts';
 import { ListSourceCatalogue, type ListSource } from '../../src/screening/list-sources.ts';
 import { ListLoadThreads } from '../../src/screening/list-load-thread.ts';
 import { NameIndex } from '../../src/screening/name-index.ts';
+import type { RescreenJobRepository } from '../../src/store/ports/rescreen-jobs.port.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
 import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { capturingLogger } from '../support/observability.ts';
@@ -429,6 +432,61 @@ const resolvedReviewsOf = async (s: TestService, leadId: string) =>
     .filter((r) => r.leadId === leadId)
     .map((r) => ({ decidedBy: r.decidedBy, resolution: JSON.parse(r.resolutionJson!) as { action: string; result: string } }));
 
+/**
+ * A ctx whose instance dies right after the transaction of its `afterOutcomes`-th coverage outcome commits (a lead
+ * released, held as a match or left, with its record): the rest of the page is not handled and the page's progress
+ * is not recorded. A dead instance writes nothing more (its lead transactions fail, its progress, renewals and finish
+ * write nothing).
+ */
+function dyingAfterOutcomes(ctx: ServiceContext, afterOutcomes: number): ServiceContext {
+  const real = ctx.store.rescreenJobs;
+  let dead = false;
+  let outcomes = 0;
+  const died = () => new Error('instance died');
+  const jobs: RescreenJobRepository = {
+    ...real,
+    progress: async (id, worker, p) => (dead ? Promise.reject(died()) : real.progress(id, worker, p)),
+    renew: async (id, worker, leaseUntil) => (dead ? false : real.renew(id, worker, leaseUntil)),
+    finish: async (id, worker, outcome) => (dead ? false : real.finish(id, worker, outcome)),
+  };
+  const transaction: Store['transaction'] = async (fn) => {
+    if (dead) throw died();
+    let recorded = false;
+    const out = await ctx.store.transaction((tx) => {
+      const rescreenJobs = {
+        ...tx.rescreenJobs,
+        recordCoverageOutcome: (...a: Parameters<RescreenJobRepository['recordCoverageOutcome']>) => (
+          (recorded = true),
+          tx.rescreenJobs.recordCoverageOutcome(...a)
+        ),
+      };
+      return fn({ ...tx, rescreenJobs });
+    });
+    if (recorded && ++outcomes >= afterOutcomes) dead = true;
+    return out;
+  };
+  const store = new Proxy(ctx.store, {
+    get(target, p) {
+      if (p === 'rescreenJobs') return jobs;
+      if (p === 'transaction') return transaction;
+      const v = Reflect.get(target, p, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  }) as Store;
+  return { ...ctx, store };
+}
+
+/** What each lead's history says this coverage job did to it: the result of its `screening.rescreen` naming the job. */
+async function releasesInHistory(s: TestService, leadIds: readonly string[], jobId: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const leadId of leadIds)
+    for (const e of await s.store.events.listForLead(leadId)) {
+      const payload = JSON.parse(e.payloadJson) as { rescreenJobId?: string; status: string };
+      if (e.kind === 'screening.rescreen' && payload.rescreenJobId === jobId) out.set(leadId, [...(out.get(leadId) ?? []), payload.status]);
+    }
+  return out;
+}
+
 describe.each(dialects)('screening again once coverage is back: $factory.name', ({ factory, run: enabled, reason }) => {
   if (!enabled) return declareUnreachable(reason);
   const dialect = factory.name as 'sqlite' | 'postgres';
@@ -605,6 +663,64 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
     expect(await leadNow(b.s, namelessId)).toEqual(namelessAfter);
     expect(await releases('unchanged')).toBe(1);
   });
+
+  it.each([1, 3])(
+    'a runner dying mid-page after %i lead(s) released or held, before the page is recorded: the resumed report counts each once',
+    async (deathAfter) => {
+      const { a, b } = await staleB();
+      const leads = [];
+      for (const [first, last] of [
+        ['Ottoline', 'Brackenbury'],
+        ['Marguerite', 'Quillfeather'], // listed only in the version in force: held as a match
+        ['Peregrine', 'Ashdown'],
+        ['Clementine', 'Fairweather'],
+        ['Bartholomew', 'Stirling'],
+      ] as const)
+        leads.push((await lead(b.s, first, last)).leadId);
+      const nameless = await post(
+        b.s,
+        '/v1/leads',
+        ukLead({ person: { email: `nameless.${Date.now()}@example.co.uk` } }),
+        b.s.tokens.integration,
+      );
+      expect(nameless.statusCode, nameless.body).toBe(201);
+      const namelessId = nameless.json().leadId as string;
+      await writeFile(b.blocklistFile, await readFile(a.blocklistFile));
+      const jobId = (await b.sync.runOnce()).releaseJobId!;
+      expect(jobId).toEqual(expect.any(String));
+      // pages of two leads: the first death is on the first page, the second on the second (after one recorded page)
+      const lease = { leaseMs: 60_000, chunkEntries: 2 };
+      // A's delta job (older) first: the leads are HELD, so it leaves them to the coverage job
+      expect((await new RescreenRunner(b.s.ctx, { name: 'delta' }).runOne())?.trigger).toBe('reload');
+      await new RescreenRunner(dyingAfterOutcomes(b.s.ctx, deathAfter), { name: 'dying', ...lease }).runOne();
+      const dead = (await b.s.store.rescreenJobs.get(jobId))!;
+      expect(dead.status).toBe('running');
+      const recorded = dead.reportJson === null ? 0 : (JSON.parse(dead.reportJson) as { rescreened: number }).rescreened;
+      // the death left leads handled that the recorded report does not count (what the report used to miss)
+      expect(recorded).toBeLessThan(deathAfter);
+      expect(recorded).toBe(deathAfter === 1 ? 0 : 2);
+      b.s.clock.advance(61_000);
+      expect(await new RescreenRunner(b.s.ctx, { name: 'survivor', ...lease }).drain()).toBe(1);
+
+      const job = (await b.s.store.rescreenJobs.get(jobId))!;
+      expect([job.status, job.attempts]).toEqual(['done', 2]);
+      const report = JSON.parse(job.reportJson!) as Record<string, number>;
+      const history = await releasesInHistory(b.s, [...leads, namelessId], jobId);
+      // every lead screened again once, by this job (the oracle: the leads' own histories)
+      expect([...history.keys()].sort()).toEqual([...leads].sort());
+      for (const results of history.values()) expect(results).toHaveLength(1);
+      const results = [...history.values()].flat();
+      expect(report).toMatchObject({
+        kind: 'coverage_release',
+        released: results.filter((r) => r !== 'potential_match').length,
+        heldAsMatches: results.filter((r) => r === 'potential_match').length,
+        unchanged: 1, // the nameless lead: nothing in its history, marked unscreenable
+        failed: 0,
+      });
+      expect(report).toMatchObject({ rescreened: 6, released: 4, heldAsMatches: 1 });
+      for (const id of leads) expect((await leadNow(b.s, id)).decisions).toBe(2); // intake, then one re-decision
+    },
+  );
 
   it('two runners on two instances: each lead is screened again once; a runner dying mid-job is resumed, no lead twice', async () => {
     const { a, b } = await staleB();

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type {
+  CoverageOutcome,
   RescreenJobHold,
   RescreenJobList,
   RescreenJobRecord,
@@ -146,6 +147,31 @@ export function rescreenJobRepository(db: Kysely<Database>): RescreenJobReposito
         .orderBy('lead_id')
         .execute();
       return rows.map((r) => ({ leadId: r.lead_id, hits: JSON.parse(r.hits_json) as string[], heldAt: r.held_at }));
+    },
+    async heldByJob(jobId, leadId) {
+      const row = await db
+        .selectFrom('rescreen_job_holds')
+        .select('lead_id')
+        .where('job_id', '=', jobId)
+        .where('lead_id', '=', leadId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+    async recordCoverageOutcome(jobId, { leadId, outcome, at }) {
+      await db
+        .insertInto('coverage_job_outcomes')
+        .values({ job_id: jobId, lead_id: leadId, outcome, at })
+        .onConflict((oc) => oc.columns(['job_id', 'lead_id']).doUpdateSet({ outcome, at }))
+        .execute();
+    },
+    async coverageOutcomes(jobId) {
+      const rows = await db
+        .selectFrom('coverage_job_outcomes')
+        .select(['outcome', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('job_id', '=', jobId)
+        .groupBy('outcome')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.outcome as CoverageOutcome, Number(r.n)]));
     },
     async get(id) {
       const row = await db.selectFrom('rescreen_jobs').selectAll().where('id', '=', id).executeTakeFirst();
