@@ -433,15 +433,15 @@ const resolvedReviewsOf = async (s: TestService, leadId: string) =>
     .map((r) => ({ decidedBy: r.decidedBy, resolution: JSON.parse(r.resolutionJson!) as { action: string; result: string } }));
 
 /**
- * A ctx whose instance dies right after the transaction of its `afterOutcomes`-th coverage outcome commits (a lead
- * released, held as a match or left, with its record): the rest of the page is not handled and the page's progress
- * is not recorded. A dead instance writes nothing more (its lead transactions fail, its progress, renewals and finish
- * write nothing).
+ * A ctx whose instance dies right after its `afterReleases`-th lead transaction that screened a lead again commits (one
+ * that wrote a `screening.rescreen` history entry: released or held as a match): the rest of the page is not handled
+ * and the page's progress is not recorded. A dead instance writes nothing more (its lead transactions fail, its
+ * progress, renewals and finish write nothing). The death is told from the lead's history, not from the job's records.
  */
-function dyingAfterOutcomes(ctx: ServiceContext, afterOutcomes: number): ServiceContext {
+function dyingAfterReleases(ctx: ServiceContext, afterReleases: number): ServiceContext {
   const real = ctx.store.rescreenJobs;
   let dead = false;
-  let outcomes = 0;
+  let releases = 0;
   const died = () => new Error('instance died');
   const jobs: RescreenJobRepository = {
     ...real,
@@ -451,18 +451,15 @@ function dyingAfterOutcomes(ctx: ServiceContext, afterOutcomes: number): Service
   };
   const transaction: Store['transaction'] = async (fn) => {
     if (dead) throw died();
-    let recorded = false;
+    let rescreened = false;
     const out = await ctx.store.transaction((tx) => {
-      const rescreenJobs = {
-        ...tx.rescreenJobs,
-        recordCoverageOutcome: (...a: Parameters<RescreenJobRepository['recordCoverageOutcome']>) => (
-          (recorded = true),
-          tx.rescreenJobs.recordCoverageOutcome(...a)
-        ),
+      const events = {
+        ...tx.events,
+        append: (e: Parameters<typeof tx.events.append>[0]) => ((rescreened ||= e.kind === 'screening.rescreen'), tx.events.append(e)),
       };
-      return fn({ ...tx, rescreenJobs });
+      return fn({ ...tx, events });
     });
-    if (recorded && ++outcomes >= afterOutcomes) dead = true;
+    if (rescreened && ++releases >= afterReleases) dead = true;
     return out;
   };
   const store = new Proxy(ctx.store, {
@@ -692,7 +689,7 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
       const lease = { leaseMs: 60_000, chunkEntries: 2 };
       // A's delta job (older) first: the leads are HELD, so it leaves them to the coverage job
       expect((await new RescreenRunner(b.s.ctx, { name: 'delta' }).runOne())?.trigger).toBe('reload');
-      await new RescreenRunner(dyingAfterOutcomes(b.s.ctx, deathAfter), { name: 'dying', ...lease }).runOne();
+      await new RescreenRunner(dyingAfterReleases(b.s.ctx, deathAfter), { name: 'dying', ...lease }).runOne();
       const dead = (await b.s.store.rescreenJobs.get(jobId))!;
       expect(dead.status).toBe('running');
       const recorded = dead.reportJson === null ? 0 : (JSON.parse(dead.reportJson) as { rescreened: number }).rescreened;

@@ -417,6 +417,38 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
     });
   });
 
+  it("two live runners on one job: leads the other runner held after this one read the job's holds are not counted as alreadyHeld", async () => {
+    const { s, marguerite, ottoline, jobId } = await twoListedLeads(environment(dialect));
+    // runner "late" lost its lease while still working: it holds both leads (with their records), then cannot record
+    await new RescreenRunner(dyingCtx(s.ctx, { recorded: false }), { name: 'late', leaseMs: LEASE_MS }).runOne();
+    expect((await s.store.rescreenJobs.holds(jobId)).map((h) => h.leadId).sort()).toEqual([marguerite, ottoline].sort());
+    s.clock.advance(LEASE_MS + 1);
+    // the survivor read the job's holds before "late" held them (they ran at once): its first read sees none
+    const real = s.ctx.store.rescreenJobs;
+    let reads = 0;
+    const jobs: RescreenJobRepository = { ...real, holds: async (id) => (reads++ === 0 ? [] : real.holds(id)) };
+    const store = new Proxy(s.ctx.store, {
+      get(target, p) {
+        if (p === 'rescreenJobs') return jobs;
+        const v = Reflect.get(target, p, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as Store;
+    expect(await new RescreenRunner({ ...s.ctx, store }, { name: 'survivor', leaseMs: LEASE_MS }).drain()).toBe(1);
+    expect(reads).toBeGreaterThan(1);
+    // both leads are this job's holds: listed from their records, not counted as held before the job
+    expect(await reportOf(s, jobId)).toMatchObject({
+      newMatches: [
+        { leadId: marguerite, hits: ['blocklist/NB-BL-0101'] },
+        { leadId: ottoline, hits: ['blocklist/NB-BL-0102'] },
+      ],
+      newlyHeld: [marguerite, ottoline],
+      alreadyHeld: 0,
+      failed: 0,
+    });
+    for (const id of [marguerite, ottoline]) expect(await holdsAndReviews(s, id)).toEqual({ holds: 1, reviews: 1 });
+  });
+
   it('dying mid-chunk after one hold: the report lists exactly the leads the job held, with hits; earlier holds are counted', async () => {
     const env = environment(dialect);
     const s = await env.start();
