@@ -417,7 +417,7 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
     });
   });
 
-  it("two live runners on one job: leads the other runner held after this one read the job's holds are not counted as alreadyHeld", async () => {
+  it('two live runners on one job: leads the other held after this one read the holds are not counted as alreadyHeld', async () => {
     const { s, marguerite, ottoline, jobId } = await twoListedLeads(environment(dialect));
     // runner "late" lost its lease while still working: it holds both leads (with their records), then cannot record
     await new RescreenRunner(dyingCtx(s.ctx, { recorded: false }), { name: 'late', leaseMs: LEASE_MS }).runOne();
