@@ -11,9 +11,9 @@ import { ListSourceCatalogue, type ListSource } from '../../src/screening/list-s
 import { ListLoadThreads } from '../../src/screening/list-load-thread.ts';
 import { NameIndex } from '../../src/screening/name-index.ts';
 import type { RescreenJobRepository } from '../../src/store/ports/rescreen-jobs.port.ts';
-import type { Store } from '../../src/store/unit-of-work.ts';
 import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { rescreenNoticingTransactions, withStoreParts } from '../support/dying-instance.ts';
 import { capturingLogger } from '../support/observability.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
@@ -105,6 +105,18 @@ async function lead(s: TestService, firstName: string, lastName: string) {
     tags: decision.constraints.screening.tags as string[],
     reasons: (decision.reasons as { code: string }[]).map((r) => r.code),
   };
+}
+
+/** Posts a lead without any name (screening has nothing to screen: `no_name`); returns its id. */
+async function namelessLead(s: TestService): Promise<string> {
+  const res = await post(
+    s,
+    '/v1/leads',
+    ukLead({ person: { email: `nameless.${++n}.${Date.now()}@example.co.uk` } }),
+    s.tokens.integration,
+  );
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().leadId as string;
 }
 
 const inForceSha = async (s: TestService, id: string) => (await s.store.screeningLists.inForce()).find((r) => r.sourceId === id)?.sha256;
@@ -433,44 +445,26 @@ const resolvedReviewsOf = async (s: TestService, leadId: string) =>
     .map((r) => ({ decidedBy: r.decidedBy, resolution: JSON.parse(r.resolutionJson!) as { action: string; result: string } }));
 
 /**
- * A ctx whose instance dies right after its `afterReleases`-th lead transaction that screened a lead again commits (one
- * that wrote a `screening.rescreen` history entry: released or held as a match): the rest of the page is not handled
- * and the page's progress is not recorded. A dead instance writes nothing more (its lead transactions fail, its
- * progress, renewals and finish write nothing). The death is told from the lead's history, not from the job's records.
+ * A ctx whose instance dies right after its `afterReleases`-th lead transaction that screened a lead again commits
+ * (released or held as a match): the rest of the page is not handled and the page's progress is not recorded. A dead
+ * instance writes nothing more (its lead transactions fail, its progress, renewals and finish write nothing).
  */
 function dyingAfterReleases(ctx: ServiceContext, afterReleases: number): ServiceContext {
   const real = ctx.store.rescreenJobs;
   let dead = false;
   let releases = 0;
-  const died = () => new Error('instance died');
   const jobs: RescreenJobRepository = {
     ...real,
-    progress: async (id, worker, p) => (dead ? Promise.reject(died()) : real.progress(id, worker, p)),
+    progress: async (id, worker, p) => (dead ? Promise.reject(new Error('instance died')) : real.progress(id, worker, p)),
     renew: async (id, worker, leaseUntil) => (dead ? false : real.renew(id, worker, leaseUntil)),
     finish: async (id, worker, outcome) => (dead ? false : real.finish(id, worker, outcome)),
   };
-  const transaction: Store['transaction'] = async (fn) => {
-    if (dead) throw died();
-    let rescreened = false;
-    const out = await ctx.store.transaction((tx) => {
-      const events = {
-        ...tx.events,
-        append: (e: Parameters<typeof tx.events.append>[0]) => ((rescreened ||= e.kind === 'screening.rescreen'), tx.events.append(e)),
-      };
-      return fn({ ...tx, events });
-    });
-    if (rescreened && ++releases >= afterReleases) dead = true;
-    return out;
-  };
-  const store = new Proxy(ctx.store, {
-    get(target, p) {
-      if (p === 'rescreenJobs') return jobs;
-      if (p === 'transaction') return transaction;
-      const v = Reflect.get(target, p, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  }) as Store;
-  return { ...ctx, store };
+  const transaction = rescreenNoticingTransactions(
+    ctx,
+    () => dead,
+    () => void (++releases >= afterReleases && (dead = true)),
+  );
+  return withStoreParts(ctx, { rescreenJobs: jobs, transaction });
 }
 
 /** What each lead's history says this coverage job did to it: the result of its `screening.rescreen` naming the job. */
@@ -616,14 +610,7 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
 
   it('a lead without any name is screened again once: later regained coverage and restarts queue no job; others are released', async () => {
     const { a, b } = await staleB();
-    const nameless = await post(
-      b.s,
-      '/v1/leads',
-      ukLead({ person: { email: `nameless.${Date.now()}@example.co.uk` } }),
-      b.s.tokens.integration,
-    );
-    expect(nameless.statusCode, nameless.body).toBe(201);
-    const namelessId = nameless.json().leadId as string;
+    const namelessId = await namelessLead(b.s);
     const clear = await lead(b.s, 'Ottoline', 'Brackenbury');
     await writeFile(b.blocklistFile, await readFile(a.blocklistFile));
     expect((await b.sync.runOnce()).releaseJobId).toEqual(expect.any(String));
@@ -674,14 +661,7 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
         ['Bartholomew', 'Stirling'],
       ] as const)
         leads.push((await lead(b.s, first, last)).leadId);
-      const nameless = await post(
-        b.s,
-        '/v1/leads',
-        ukLead({ person: { email: `nameless.${Date.now()}@example.co.uk` } }),
-        b.s.tokens.integration,
-      );
-      expect(nameless.statusCode, nameless.body).toBe(201);
-      const namelessId = nameless.json().leadId as string;
+      const namelessId = await namelessLead(b.s);
       await writeFile(b.blocklistFile, await readFile(a.blocklistFile));
       const jobId = (await b.sync.runOnce()).releaseJobId!;
       expect(jobId).toEqual(expect.any(String));
