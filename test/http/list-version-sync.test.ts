@@ -6,11 +6,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EMPTY_RELEASE_REPORT, queueCoverageRelease, releasePage } from '../../src/app/screening/coverage-release.ts';
 import { ListSyncWorker } from '../../src/app/screening/list-sync-worker.ts';
 import { RescreenRunner } from '../../src/app/screening/rescreen-runner.ts';
+import type { ServiceContext } from '../../src/app/shared/service-context.ts';
 import { ListSourceCatalogue, type ListSource } from '../../src/screening/list-sources.ts';
 import { ListLoadThreads } from '../../src/screening/list-load-thread.ts';
 import { NameIndex } from '../../src/screening/name-index.ts';
+import type { RescreenJobRepository } from '../../src/store/ports/rescreen-jobs.port.ts';
 import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { rescreenNoticingTransactions, withStoreParts } from '../support/dying-instance.ts';
 import { capturingLogger } from '../support/observability.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
@@ -102,6 +105,18 @@ async function lead(s: TestService, firstName: string, lastName: string) {
     tags: decision.constraints.screening.tags as string[],
     reasons: (decision.reasons as { code: string }[]).map((r) => r.code),
   };
+}
+
+/** Posts a lead without any name (screening has nothing to screen: `no_name`); returns its id. */
+async function namelessLead(s: TestService): Promise<string> {
+  const res = await post(
+    s,
+    '/v1/leads',
+    ukLead({ person: { email: `nameless.${++n}.${Date.now()}@example.co.uk` } }),
+    s.tokens.integration,
+  );
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().leadId as string;
 }
 
 const inForceSha = async (s: TestService, id: string) => (await s.store.screeningLists.inForce()).find((r) => r.sourceId === id)?.sha256;
@@ -429,6 +444,40 @@ const resolvedReviewsOf = async (s: TestService, leadId: string) =>
     .filter((r) => r.leadId === leadId)
     .map((r) => ({ decidedBy: r.decidedBy, resolution: JSON.parse(r.resolutionJson!) as { action: string; result: string } }));
 
+/**
+ * A ctx whose instance dies right after its `afterReleases`-th lead transaction that screened a lead again commits
+ * (released or held as a match): the rest of the page is not handled and the page's progress is not recorded. A dead
+ * instance writes nothing more (its lead transactions fail, its progress, renewals and finish write nothing).
+ */
+function dyingAfterReleases(ctx: ServiceContext, afterReleases: number): ServiceContext {
+  const real = ctx.store.rescreenJobs;
+  let dead = false;
+  let releases = 0;
+  const jobs: RescreenJobRepository = {
+    ...real,
+    progress: async (id, worker, p) => (dead ? Promise.reject(new Error('instance died')) : real.progress(id, worker, p)),
+    renew: async (id, worker, leaseUntil) => (dead ? false : real.renew(id, worker, leaseUntil)),
+    finish: async (id, worker, outcome) => (dead ? false : real.finish(id, worker, outcome)),
+  };
+  const transaction = rescreenNoticingTransactions(
+    ctx,
+    () => dead,
+    () => void (++releases >= afterReleases && (dead = true)),
+  );
+  return withStoreParts(ctx, { rescreenJobs: jobs, transaction });
+}
+
+/** What each lead's history says this coverage job did to it: the result of its `screening.rescreen` naming the job. */
+async function releasesInHistory(s: TestService, leadIds: readonly string[], jobId: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const leadId of leadIds)
+    for (const e of await s.store.events.listForLead(leadId)) {
+      const payload = JSON.parse(e.payloadJson) as { rescreenJobId?: string; status: string };
+      if (e.kind === 'screening.rescreen' && payload.rescreenJobId === jobId) out.set(leadId, [...(out.get(leadId) ?? []), payload.status]);
+    }
+  return out;
+}
+
 describe.each(dialects)('screening again once coverage is back: $factory.name', ({ factory, run: enabled, reason }) => {
   if (!enabled) return declareUnreachable(reason);
   const dialect = factory.name as 'sqlite' | 'postgres';
@@ -561,14 +610,7 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
 
   it('a lead without any name is screened again once: later regained coverage and restarts queue no job; others are released', async () => {
     const { a, b } = await staleB();
-    const nameless = await post(
-      b.s,
-      '/v1/leads',
-      ukLead({ person: { email: `nameless.${Date.now()}@example.co.uk` } }),
-      b.s.tokens.integration,
-    );
-    expect(nameless.statusCode, nameless.body).toBe(201);
-    const namelessId = nameless.json().leadId as string;
+    const namelessId = await namelessLead(b.s);
     const clear = await lead(b.s, 'Ottoline', 'Brackenbury');
     await writeFile(b.blocklistFile, await readFile(a.blocklistFile));
     expect((await b.sync.runOnce()).releaseJobId).toEqual(expect.any(String));
@@ -605,6 +647,57 @@ describe.each(dialects)('screening again once coverage is back: $factory.name', 
     expect(await leadNow(b.s, namelessId)).toEqual(namelessAfter);
     expect(await releases('unchanged')).toBe(1);
   });
+
+  it.each([1, 3])(
+    'a runner dying mid-page after %i lead(s) released or held, before the page is recorded: the resumed report counts each once',
+    async (deathAfter) => {
+      const { a, b } = await staleB();
+      const leads = [];
+      for (const [first, last] of [
+        ['Ottoline', 'Brackenbury'],
+        ['Marguerite', 'Quillfeather'], // listed only in the version in force: held as a match
+        ['Peregrine', 'Ashdown'],
+        ['Clementine', 'Fairweather'],
+        ['Bartholomew', 'Stirling'],
+      ] as const)
+        leads.push((await lead(b.s, first, last)).leadId);
+      const namelessId = await namelessLead(b.s);
+      await writeFile(b.blocklistFile, await readFile(a.blocklistFile));
+      const jobId = (await b.sync.runOnce()).releaseJobId!;
+      expect(jobId).toEqual(expect.any(String));
+      // pages of two leads: the first death is on the first page, the second on the second (after one recorded page)
+      const lease = { leaseMs: 60_000, chunkEntries: 2 };
+      // A's delta job (older) first: the leads are HELD, so it leaves them to the coverage job
+      expect((await new RescreenRunner(b.s.ctx, { name: 'delta' }).runOne())?.trigger).toBe('reload');
+      await new RescreenRunner(dyingAfterReleases(b.s.ctx, deathAfter), { name: 'dying', ...lease }).runOne();
+      const dead = (await b.s.store.rescreenJobs.get(jobId))!;
+      expect(dead.status).toBe('running');
+      const recorded = dead.reportJson === null ? 0 : (JSON.parse(dead.reportJson) as { rescreened: number }).rescreened;
+      // the death left leads handled that the recorded report does not count (what the report used to miss)
+      expect(recorded).toBeLessThan(deathAfter);
+      expect(recorded).toBe(deathAfter === 1 ? 0 : 2);
+      b.s.clock.advance(61_000);
+      expect(await new RescreenRunner(b.s.ctx, { name: 'survivor', ...lease }).drain()).toBe(1);
+
+      const job = (await b.s.store.rescreenJobs.get(jobId))!;
+      expect([job.status, job.attempts]).toEqual(['done', 2]);
+      const report = JSON.parse(job.reportJson!) as Record<string, number>;
+      const history = await releasesInHistory(b.s, [...leads, namelessId], jobId);
+      // every lead screened again once, by this job (the oracle: the leads' own histories)
+      expect([...history.keys()].sort()).toEqual([...leads].sort());
+      for (const results of history.values()) expect(results).toHaveLength(1);
+      const results = [...history.values()].flat();
+      expect(report).toMatchObject({
+        kind: 'coverage_release',
+        released: results.filter((r) => r !== 'potential_match').length,
+        heldAsMatches: results.filter((r) => r === 'potential_match').length,
+        unchanged: 1, // the nameless lead: nothing in its history, marked unscreenable
+        failed: 0,
+      });
+      expect(report).toMatchObject({ rescreened: 6, released: 4, heldAsMatches: 1 });
+      for (const id of leads) expect((await leadNow(b.s, id)).decisions).toBe(2); // intake, then one re-decision
+    },
+  );
 
   it('two runners on two instances: each lead is screened again once; a runner dying mid-job is resumed, no lead twice', async () => {
     const { a, b } = await staleB();

@@ -11,6 +11,7 @@ import type { RescreenJobRepository } from '../../src/store/ports/rescreen-jobs.
 import type { Store } from '../../src/store/unit-of-work.ts';
 import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
+import { rescreenNoticingTransactions, withStoreParts } from '../support/dying-instance.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
 
 const dialects = await bothDialects();
@@ -185,6 +186,17 @@ interface JobReport {
 const reportOf = async (s: TestService, jobId: string) => (await get(s, `/v1/screening/rescreens/${jobId}`)).json().report as JobReport;
 const byLead = (r: JobReport) => new Map(r.newMatches.map((m) => [m.leadId, [...m.hits].sort()]));
 
+/** The report of twoListedLeads' job once it held both, each with its entry, and nothing else. */
+const bothHeld = (marguerite: string, ottoline: string) => ({
+  newMatches: [
+    { leadId: marguerite, hits: ['blocklist/NB-BL-0101'] },
+    { leadId: ottoline, hits: ['blocklist/NB-BL-0102'] },
+  ],
+  newlyHeld: [marguerite, ottoline],
+  alreadyHeld: 0,
+  failed: 0,
+});
+
 /** Two stored leads, then a reload that lists both (misspelt): its job has two entries, one per lead. */
 async function twoListedLeads(env: Env) {
   const s = await env.start();
@@ -226,28 +238,12 @@ function dyingCtx(
     renew: async (id, worker, leaseUntil) => (dead ? false : real.renew(id, worker, leaseUntil)),
     finish: async (id, worker, outcome) => (dead ? false : real.finish(id, worker, outcome)),
   };
-  const transaction: Store['transaction'] = async (fn) => {
-    if (dead) throw died();
-    let hold = false;
-    const out = await ctx.store.transaction((tx) => {
-      const events = {
-        ...tx.events,
-        append: (e: Parameters<typeof tx.events.append>[0]) => ((hold ||= e.kind === 'screening.rescreen'), tx.events.append(e)),
-      };
-      return fn({ ...tx, events });
-    });
-    if (hold && ++holds >= afterHolds) dead = true;
-    return out;
-  };
-  const store = new Proxy(ctx.store, {
-    get(target, p) {
-      if (p === 'rescreenJobs') return jobs;
-      if (p === 'transaction') return transaction;
-      const v = Reflect.get(target, p, target) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  }) as Store;
-  return { ...ctx, store };
+  const transaction = rescreenNoticingTransactions(
+    ctx,
+    () => dead,
+    () => void (++holds >= afterHolds && (dead = true)),
+  );
+  return withStoreParts(ctx, { rescreenJobs: jobs, transaction });
 }
 
 describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enabled, reason }) => {
@@ -405,16 +401,25 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
       expect(await holdsAndReviews(s, id)).toEqual({ holds: 1, reviews: 1 });
     }
     // the report lists the leads the dead runner held, as an uninterrupted run would (docs/screening.md "A runner that dies")
-    expect(await reportOf(s, jobId)).toMatchObject({
-      entries: 2,
-      newMatches: [
-        { leadId: marguerite, hits: ['blocklist/NB-BL-0101'] },
-        { leadId: ottoline, hits: ['blocklist/NB-BL-0102'] },
-      ],
-      newlyHeld: [marguerite, ottoline],
-      alreadyHeld: 0,
-      failed: 0,
-    });
+    expect(await reportOf(s, jobId)).toMatchObject({ entries: 2, ...bothHeld(marguerite, ottoline) });
+  });
+
+  it('two live runners on one job: leads the other held after this one read the holds are not counted as alreadyHeld', async () => {
+    const { s, marguerite, ottoline, jobId } = await twoListedLeads(environment(dialect));
+    // runner "late" lost its lease while still working: it holds both leads (with their records), then cannot record
+    await new RescreenRunner(dyingCtx(s.ctx, { recorded: false }), { name: 'late', leaseMs: LEASE_MS }).runOne();
+    expect((await s.store.rescreenJobs.holds(jobId)).map((h) => h.leadId).sort()).toEqual([marguerite, ottoline].sort());
+    s.clock.advance(LEASE_MS + 1);
+    // the survivor read the job's holds before "late" held them (they ran at once): its first read sees none
+    const real = s.ctx.store.rescreenJobs;
+    let reads = 0;
+    const jobs: RescreenJobRepository = { ...real, holds: async (id) => (reads++ === 0 ? [] : real.holds(id)) };
+    const survivor = new RescreenRunner(withStoreParts(s.ctx, { rescreenJobs: jobs }), { name: 'survivor', leaseMs: LEASE_MS });
+    expect(await survivor.drain()).toBe(1);
+    expect(reads).toBeGreaterThan(1);
+    // both leads are this job's holds: listed from their records, not counted as held before the job
+    expect(await reportOf(s, jobId)).toMatchObject(bothHeld(marguerite, ottoline));
+    for (const id of [marguerite, ottoline]) expect(await holdsAndReviews(s, id)).toEqual({ holds: 1, reviews: 1 });
   });
 
   it('dying mid-chunk after one hold: the report lists exactly the leads the job held, with hits; earlier holds are counted', async () => {

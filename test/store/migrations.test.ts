@@ -34,6 +34,7 @@ describe('migration runner', () => {
       'audit_sealer_state',
       'consent_changes',
       'console_sessions',
+      'coverage_job_outcomes',
       'crm_writebacks',
       'decisions',
       'dedupe_keys',

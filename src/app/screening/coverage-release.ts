@@ -1,6 +1,7 @@
 import { LeadSchema, type Lead } from '../../domain/lead/lead.schema.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
+import type { CoverageOutcome } from '../../store/ports/rescreen-jobs.port.ts';
 import type { ReviewRecord } from '../../store/ports/reviews.port.ts';
 import { appendAudit } from '../audit/audit-trail.ts';
 import { recordLeadEvents } from '../events/record-lead-events.ts';
@@ -45,7 +46,7 @@ export const EMPTY_RELEASE_REPORT: CoverageReleaseReport = {
   afterLeadId: null,
 };
 
-type LeadOutcome = 'released' | 'held_as_match' | 'unchanged' | 'not_eligible';
+type LeadOutcome = CoverageOutcome | 'not_eligible';
 
 /** Leads read per page of the HELD leads (and recorded as progress after each page). */
 export const RELEASE_PAGE = 200;
@@ -99,13 +100,15 @@ async function releaseLead(ctx: ServiceContext, leadId: string, jobId: string): 
       const personal = await tx.personalData.get(leadId);
       if (!personal || personal.erasedAt) return 'not_eligible';
       const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
+      const at = toIso(ctx.clock.now());
       if (result.status === 'not_screened') {
         // Marked so later releases neither queue a job for it nor screen it again; it stays HELD with its open review.
         if (UNSCREENABLE.has(result.coverage)) await tx.leads.markUnscreenable(leadId, result.coverage);
+        await tx.rescreenJobs.recordCoverageOutcome(jobId, { leadId, outcome: 'unchanged', at });
         return 'unchanged';
       }
-      const at = toIso(ctx.clock.now());
-      const updated = await recordRescreen(tx, SYSTEM, lead, personal, result, at);
+      // the history and audit entry name the job, as a delta job's hold does: the lead's story says what released it
+      const updated = await recordRescreen(tx, SYSTEM, lead, personal, result, at, jobId);
       // The hold was technical: its review closes; the re-decision opens the review a hit (or another reason) needs.
       const resolutionJson = JSON.stringify({ action: 'screening.coverage_release', result: result.status, jobId });
       await tx.reviews.resolve(review!.id, { status: 'APPROVED', decidedBy: SYSTEM, decidedAt: at, resolutionJson });
@@ -121,21 +124,35 @@ async function releaseLead(ctx: ServiceContext, leadId: string, jobId: string): 
         },
       ]);
       await redecide(tx, ctx, record, updated, SYSTEM);
-      return result.status === 'potential_match' ? 'held_as_match' : 'released';
+      const outcome = result.status === 'potential_match' ? 'held_as_match' : 'released';
+      // with the lead's change or not at all: the job's report counts these records (releasePage)
+      await tx.rescreenJobs.recordCoverageOutcome(jobId, { leadId, outcome, at });
+      return outcome;
     }),
   );
 }
 
-const COUNTED: Record<Exclude<LeadOutcome, 'not_eligible'>, keyof CoverageReleaseReport & ('released' | 'heldAsMatches' | 'unchanged')> = {
-  released: 'released',
-  held_as_match: 'heldAsMatches',
-  unchanged: 'unchanged',
-};
+/**
+ * The report's counts as the job's outcome records have them (coverage_job_outcomes, each written with its lead's
+ * change): what every attempt of the job did, each lead once with its latest outcome. What one attempt saw on a page
+ * would miss a lead a dead runner released there (it no longer meets the criterion when the page is read again).
+ */
+async function recordedCounts(
+  ctx: ServiceContext,
+  jobId: string,
+): Promise<Pick<CoverageReleaseReport, 'rescreened' | 'released' | 'heldAsMatches' | 'unchanged'>> {
+  const n = await ctx.store.rescreenJobs.coverageOutcomes(jobId);
+  const released = n.released ?? 0;
+  const heldAsMatches = n.held_as_match ?? 0;
+  const unchanged = n.unchanged ?? 0;
+  return { rescreened: released + heldAsMatches + unchanged, released, heldAsMatches, unchanged };
+}
 
 /**
  * One page of HELD leads with an open system review after `report.afterLeadId`: each lead meeting the criterion is
- * released (or left); returns the report with the page counted, and whether the last page was reached. Failures are
- * logged and counted, never thrown.
+ * released (or left); returns the report with the counts read from the job's outcome records, and whether the last
+ * page was reached. Failures are logged and counted (a failed lead changed nothing and is tried again by a page read
+ * again), never thrown.
  */
 export async function releasePage(
   ctx: ServiceContext,
@@ -155,12 +172,9 @@ export async function releasePage(
       next = { ...next, failed: next.failed + 1 };
       continue;
     }
-    if (outcome === 'not_eligible') continue;
-    ctx.metrics.screeningCoverageReleases.inc({ result: outcome });
-    const field = COUNTED[outcome];
-    next = { ...next, rescreened: next.rescreened + 1, [field]: next[field] + 1 };
+    if (outcome !== 'not_eligible') ctx.metrics.screeningCoverageReleases.inc({ result: outcome });
   }
-  next = { ...next, afterLeadId: page.at(-1)?.id ?? next.afterLeadId };
+  next = { ...next, ...(await recordedCounts(ctx, jobId)), afterLeadId: page.at(-1)?.id ?? next.afterLeadId };
   return { report: next, done: page.length < limit };
 }
 

@@ -42,7 +42,11 @@ const RESCREENED: readonly LeadStatus[] = OPEN_LEAD_STATUSES.filter((s) => s !==
 /** The re-screen job a delta re-screening runs for: its holds are recorded for it, and the leads it held already. */
 export interface DeltaJobScope {
   readonly jobId: string;
-  /** Leads this job held in earlier chunks or attempts (rescreen_job_holds): HELD by it, so not "already held". */
+  /**
+   * Leads this job held in earlier chunks or attempts (rescreen_job_holds), as read before the chunk: HELD by it, so
+   * not "already held" (and not screened in full). A HELD lead not in it is looked up in the job's records before it is
+   * counted as already held: another runner of the job may have held it since.
+   */
   readonly heldByJob: ReadonlySet<string>;
 }
 
@@ -131,7 +135,12 @@ async function rescreenCandidate(
   const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
   const hits = result.hits.filter((h) => needsReview(h) && changedKeys.has(hitKey(h))).map(hitKey);
   if (hits.length === 0) return { kind: 'no_match' };
-  if (!RESCREENED.includes(record.status)) return { kind: 'already_held' };
+  if (!RESCREENED.includes(record.status)) {
+    // Held since this attempt read the job's holds, by another runner on this job (one that lost its lease while still
+    // working): its hold record committed with the hold, so it is visible now that the lead is read HELD.
+    if (job && (await ctx.store.rescreenJobs.heldByJob(job.jobId, leadId))) return { kind: 'held_by_this_job' };
+    return { kind: 'already_held' };
+  }
   const held = await holdOnRescreen(ctx, principal, record, personal, result, job && { jobId: job.jobId, hits });
   return { kind: 'matched', hits, held };
 }

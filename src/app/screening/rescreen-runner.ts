@@ -197,7 +197,8 @@ export class RescreenRunner {
    * A `coverage` job (coverage-release.ts): the HELD leads a page at a time, each released (or left) in its own
    * transaction; after each page the report (counts and the last lead id) is recorded, so a resumed job continues
    * after it. A page handled again is safe: each lead's criterion is re-read under its lock, and a handled lead no
-   * longer meets it.
+   * longer meets it; its outcome was recorded for the job with its change (coverage_job_outcomes), and the report's
+   * counts are read from those records, so a lead a dead runner released is still counted, once.
    */
   private async executeRelease(job: RescreenJobRecord): Promise<CoverageReleaseReport> {
     let report = job.reportJson === null ? EMPTY_RELEASE_REPORT : (JSON.parse(job.reportJson) as CoverageReleaseReport);

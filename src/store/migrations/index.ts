@@ -36,6 +36,7 @@ import { leadUnscreenable } from './0044-lead-unscreenable.ts';
 import { screeningLeadKeys } from './0045-screening-lead-keys.ts';
 import { dropUnreadSqliteIndexes } from './0046-drop-unread-sqlite-indexes.ts';
 import { rescreenJobHolds } from './0047-rescreen-job-holds.ts';
+import { coverageJobOutcomes } from './0048-coverage-job-outcomes.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -76,4 +77,5 @@ export const MIGRATIONS: readonly Migration[] = [
   screeningLeadKeys,
   dropUnreadSqliteIndexes,
   rescreenJobHolds,
+  coverageJobOutcomes,
 ];

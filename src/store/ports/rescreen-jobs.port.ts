@@ -64,6 +64,13 @@ export interface RescreenJobHold {
   readonly heldAt: string;
 }
 
+/**
+ * What a `coverage` job did to one lead it screened again (migration 0048), recorded in the transaction that changed
+ * the lead: its report counts these, so a lead released by a runner that died before recording its page is still
+ * counted, once (docs/screening.md "Screening again once coverage is back").
+ */
+export type CoverageOutcome = 'released' | 'held_as_match' | 'unchanged';
+
 export type NewRescreenJob = Pick<RescreenJobRecord, 'id' | 'trigger' | 'requestedBy' | 'roles' | 'lists' | 'createdAt'>;
 
 export interface RescreenJobRepository {
@@ -97,6 +104,16 @@ export interface RescreenJobRepository {
   recordHold(jobId: string, hold: RescreenJobHold): Promise<void>;
   /** The leads this job held, in the order it held them (held_at, then lead id). */
   holds(jobId: string): Promise<readonly RescreenJobHold[]>;
+  /** Whether this job's hold of this lead is recorded (a point read; visible as soon as the hold's transaction is). */
+  heldByJob(jobId: string, leadId: string): Promise<boolean>;
+  /**
+   * Records what a `coverage` job did to a lead, in the caller's transaction (the one that changed the lead, under its
+   * row lock). The same job screening the lead again (a page read again after its runner died) replaces the outcome:
+   * one row per (job, lead).
+   */
+  recordCoverageOutcome(jobId: string, outcome: { leadId: string; outcome: CoverageOutcome; at: string }): Promise<void>;
+  /** How many leads this `coverage` job left with each outcome (absent: none). */
+  coverageOutcomes(jobId: string): Promise<Partial<Record<CoverageOutcome, number>>>;
   get(id: string): Promise<RescreenJobRecord | undefined>;
   /** The newest jobs first (created_at, id descending), `limit` of them, before the (createdAt, id) cursor if given. */
   list(opts: { limit: number; before?: { createdAt: string; id: string } | undefined }): Promise<readonly RescreenJobRecord[]>;

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type {
+  CoverageOutcome,
   RescreenJobHold,
   RescreenJobList,
   RescreenJobRecord,
@@ -86,6 +87,39 @@ async function recordHold(db: Kysely<Database>, jobId: string, hold: RescreenJob
     .execute();
 }
 
+async function heldByJob(db: Kysely<Database>, jobId: string, leadId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('rescreen_job_holds')
+    .select('lead_id')
+    .where('job_id', '=', jobId)
+    .where('lead_id', '=', leadId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** See the port: one row per (job, lead); the job screening the lead again replaces its outcome (under the lead's lock). */
+async function recordCoverageOutcome(
+  db: Kysely<Database>,
+  jobId: string,
+  { leadId, outcome, at }: { leadId: string; outcome: CoverageOutcome; at: string },
+): Promise<void> {
+  await db
+    .insertInto('coverage_job_outcomes')
+    .values({ job_id: jobId, lead_id: leadId, outcome, at })
+    .onConflict((oc) => oc.columns(['job_id', 'lead_id']).doUpdateSet({ outcome, at }))
+    .execute();
+}
+
+async function coverageOutcomes(db: Kysely<Database>, jobId: string): Promise<Partial<Record<CoverageOutcome, number>>> {
+  const rows = await db
+    .selectFrom('coverage_job_outcomes')
+    .select(['outcome', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('job_id', '=', jobId)
+    .groupBy('outcome')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.outcome as CoverageOutcome, Number(r.n)]));
+}
+
 export function rescreenJobRepository(db: Kysely<Database>): RescreenJobRepository {
   const held = (id: string, worker: string) =>
     db.updateTable('rescreen_jobs').where('id', '=', id).where('claimed_by', '=', worker).where('status', '=', 'running');
@@ -147,6 +181,9 @@ export function rescreenJobRepository(db: Kysely<Database>): RescreenJobReposito
         .execute();
       return rows.map((r) => ({ leadId: r.lead_id, hits: JSON.parse(r.hits_json) as string[], heldAt: r.held_at }));
     },
+    heldByJob: (jobId, leadId) => heldByJob(db, jobId, leadId),
+    recordCoverageOutcome: (jobId, outcome) => recordCoverageOutcome(db, jobId, outcome),
+    coverageOutcomes: (jobId) => coverageOutcomes(db, jobId),
     async get(id) {
       const row = await db.selectFrom('rescreen_jobs').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toRecord(row) : undefined;

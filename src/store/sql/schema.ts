@@ -8,6 +8,7 @@ import type {
 } from './outbound-schema.ts';
 import type { LeadOutcomesTable, OutcomeModelHeadTable, OutcomeModelsTable } from './outcome-schema.ts';
 import type {
+  CoverageJobOutcomesTable,
   RescreenJobHoldsTable,
   RescreenJobsTable,
   ScreeningListChecksTable,
@@ -575,6 +576,7 @@ export interface Database {
   reassignment_jobs: ReassignmentJobsTable;
   rescreen_jobs: RescreenJobsTable;
   rescreen_job_holds: RescreenJobHoldsTable;
+  coverage_job_outcomes: CoverageJobOutcomesTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   notification_runs: NotificationRunsTable;

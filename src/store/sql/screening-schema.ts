@@ -63,3 +63,13 @@ export interface RescreenJobHoldsTable {
   hits_json: string;
   held_at: string;
 }
+
+// --- 0048-coverage-job-outcomes --------------------------------------------------------------
+
+export interface CoverageJobOutcomesTable {
+  job_id: string;
+  lead_id: string;
+  /** `released` | `held_as_match` | `unchanged` (CoverageOutcome). */
+  outcome: string;
+  at: string;
+}

@@ -157,4 +157,45 @@ describe.each(STORES)('rescreen jobs repository: $factory.name', ({ factory, run
       store.transaction((tx) => tx.rescreenJobs.recordHold('rsj-1', { leadId: 'ghost', hits: [], heldAt: iso(6) })),
     ).rejects.toThrow();
   });
+  it("heldByJob: a point read of one job's hold of one lead", async () => {
+    await seedOrg();
+    for (const id of ['L1', 'L2']) await seedLead(store, id, { status: 'HELD' });
+    await store.rescreenJobs.enqueue(job('rsj-1', 0));
+    await store.rescreenJobs.enqueue(job('rsj-2', 1));
+    await store.transaction((tx) => tx.rescreenJobs.recordHold('rsj-1', { leadId: 'L1', hits: ['ofac-sdn/E-1'], heldAt: iso(2) }));
+    expect(await store.rescreenJobs.heldByJob('rsj-1', 'L1')).toBe(true);
+    expect(await store.rescreenJobs.heldByJob('rsj-1', 'L2')).toBe(false);
+    expect(await store.rescreenJobs.heldByJob('rsj-2', 'L1')).toBe(false);
+  });
+
+  it("coverage outcomes (0048): recorded in the lead's transaction, per job, one per lead (the latest), counted by outcome", async () => {
+    await seedOrg();
+    for (const id of ['L1', 'L2', 'L3', 'L4']) await seedLead(store, id, { status: 'HELD' });
+    await store.rescreenJobs.enqueue({ ...job('rsj-c', 0, []), trigger: 'coverage', requestedBy: 'system', roles: [], lists: [] });
+    await store.rescreenJobs.enqueue({ ...job('rsj-d', 1, []), trigger: 'coverage', requestedBy: 'system', roles: [], lists: [] });
+    expect(await store.rescreenJobs.coverageOutcomes('rsj-c')).toEqual({});
+    // a release whose transaction fails leaves no outcome (rolled back with the lead's change)
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.rescreenJobs.recordCoverageOutcome('rsj-c', { leadId: 'L1', outcome: 'released', at: iso(1) });
+        throw new Error('release failed');
+      }),
+    ).rejects.toThrow('release failed');
+    expect(await store.rescreenJobs.coverageOutcomes('rsj-c')).toEqual({});
+    const record = (jobId: string, leadId: string, outcome: 'released' | 'held_as_match' | 'unchanged', at: number) =>
+      store.transaction((tx) => tx.rescreenJobs.recordCoverageOutcome(jobId, { leadId, outcome, at: iso(at) }));
+    await record('rsj-c', 'L1', 'released', 2);
+    await record('rsj-c', 'L2', 'held_as_match', 3);
+    await record('rsj-c', 'L3', 'unchanged', 4);
+    await record('rsj-c', 'L4', 'unchanged', 5);
+    await record('rsj-d', 'L3', 'unchanged', 6);
+    // the page read again after a death: L4 left again, L3 released this time (lists changed meanwhile): one row each
+    await record('rsj-c', 'L4', 'unchanged', 7);
+    await record('rsj-c', 'L3', 'released', 8);
+    expect(await store.rescreenJobs.coverageOutcomes('rsj-c')).toEqual({ released: 2, held_as_match: 1, unchanged: 1 });
+    expect(await store.rescreenJobs.coverageOutcomes('rsj-d')).toEqual({ unchanged: 1 });
+    // an outcome names a job and a lead that exist
+    await expect(record('rsj-nope', 'L1', 'released', 9)).rejects.toThrow();
+    await expect(record('rsj-c', 'ghost', 'released', 9)).rejects.toThrow();
+  });
 });
