@@ -29,6 +29,7 @@ import { routableLead } from '../src/app/intake/routable-lead.ts';
 import { screenIntake } from '../src/app/intake/screen-intake.ts';
 import { leadKeyHashes } from '../src/app/screening/screening-name-keys.ts';
 import { randomIds } from '../src/app/shared/random-ids.ts';
+import type { IdSource } from '../src/domain/shared/clock.ts';
 import { canonicalText } from '../src/audit/index.ts';
 import { decide } from '../src/domain/decision/decide.ts';
 import type { Decision } from '../src/domain/decision/decision.ts';
@@ -110,11 +111,23 @@ export class FloorPipeline {
   readonly #steps: StepClock;
   readonly #keyHash: string;
   readonly #state = new MemoryState();
-  readonly #ids = randomIds();
+  readonly #ids: IdSource;
+  readonly #now: () => number;
   readonly #declaredCustom: string[];
 
-  constructor(deps: { org: CompiledOrg; screening: ScreeningService; store: FloorStore; steps: StepClock; token: string }) {
+  /** `now` and `ids` default to the system clock and Remit's production ids (a test passes fixed ones). */
+  constructor(deps: {
+    org: CompiledOrg;
+    screening: ScreeningService;
+    store: FloorStore;
+    steps: StepClock;
+    token: string;
+    now?: () => number;
+    ids?: IdSource;
+  }) {
     this.#org = deps.org;
+    this.#now = deps.now ?? Date.now;
+    this.#ids = deps.ids ?? randomIds();
     this.#screening = deps.screening;
     this.#store = deps.store;
     this.#steps = deps.steps;
@@ -166,7 +179,7 @@ export class FloorPipeline {
     steps.mark('auth');
     const raw = body();
     steps.mark('parse');
-    const receivedAtMs = Date.now();
+    const receivedAtMs = this.#now();
     const org = this.#org;
     const normalised = normaliseIntakeFor(org, raw, { at: receivedAtMs });
     if (!normalised.ok) return json(422, { error: { code: 'LEAD_INVALID', details: normalised.error } });
@@ -192,7 +205,7 @@ export class FloorPipeline {
     const leadId = this.#ids.next('lead');
     const lead = routableLead({ intake, score, account: null, screening: p.screening, company: p.company, contact: found.latest }, leadId);
     steps.mark('routable lead');
-    const at = toIso(Date.now());
+    const at = toIso(this.#now());
     const salt = randomBytes(32).toString('hex');
     const screeningAudit = screeningAuditPayload(p.screening);
     const audit = this.#intakeAudit({ leadId, at, salt, intake, lead, score, keys, screeningAudit });
@@ -206,7 +219,7 @@ export class FloorPipeline {
       this.#writeAudit([...audit, ...events.audit], null);
       this.#writeOutbox(events.outbox);
       steps.mark('sql: duplicate');
-      return { ...view, status: 'DUPLICATE', duplicateOf: found.open.leadId, decision: null, reviewId: null };
+      return answer(view, { status: 'DUPLICATE', duplicateOf: found.open.leadId, decision: null, reviewId: null });
     }
     return this.#route(lead, keys, audit, view, intakeRows);
   }
@@ -222,7 +235,7 @@ export class FloorPipeline {
     const steps = this.#steps;
     const org = this.#org;
     const seen = recordingView(this.#state);
-    const at = Date.now();
+    const at = this.#now();
     const { decision, changes } = decide({ org, lead, at, state: seen.view, decisionId: this.#ids.next('dec') });
     steps.mark('decide');
     const documentJson = canonicalDataJson(decision);
@@ -231,13 +244,14 @@ export class FloorPipeline {
     const decisionEntry = canonicalDataJsonWithout(payload as unknown as Record<string, unknown>, 'decision');
     const reviewId = decision.outcome === 'REFUSED' || decision.outcome === 'HELD' ? this.#ids.next('rev') : null;
     const fact = { leadId: lead.id, actor: 'system', at: decision.decidedAt };
-    const events: LeadEvent[] = [
-      { ...fact, kind: 'dedupe.unique', keyKinds: keys.map((k) => k.split(':')[0]!) },
+    const audited = (events: LeadEvent[]) => events.map((e) => projectLeadEvent(e));
+    // Remit's order: the intake entries, dedupe, the decision, then what the outcome records (a review request).
+    const before = audited([{ ...fact, kind: 'dedupe.unique', keyKinds: keys.map((k) => k.split(':')[0]!) }]);
+    const after = audited([
       { ...fact, kind: 'decision.recorded', decision, reviewId },
       ...(reviewId ? [{ ...fact, kind: 'review.requested.for_decision' as const, decision, reviewId }] : []),
-    ];
-    const projected = events.map((e) => projectLeadEvent(e));
-    const audit = [...intakeAudit, ...projected.flatMap((e) => (e.audit ? [e.audit] : []))];
+    ]);
+    const entries = (p: ReturnType<typeof audited>) => p.flatMap((e) => (e.audit ? [e.audit] : []));
     steps.mark('audit: decision entry + events');
     // The lead row is inserted once, with its outcome (as Remit's leadfold does).
     this.#writeIntake(intakeRows, {
@@ -258,12 +272,13 @@ export class FloorPipeline {
       documentJson,
       decision.decidedAt,
     );
-    this.#writeAudit(audit, { ...decisionEntry, decisionId: decision.decisionId, at: decision.decidedAt, subject: lead.id });
+    const decisionRow = { ...decisionEntry, decisionId: decision.decisionId, at: decision.decidedAt, subject: lead.id };
+    this.#writeAudit([...intakeAudit, ...entries(before)], decisionRow, entries(after));
     s.insertRows(
       'dedupeKeys',
       keys.map((k) => [k, lead.id]),
     );
-    this.#writeOutbox(projected.flatMap((e) => (e.outbox ? [e.outbox] : [])));
+    this.#writeOutbox([...before, ...after].flatMap((e) => (e.outbox ? [e.outbox] : [])));
     if (reviewId)
       s.insertReview.run(
         reviewId,
@@ -275,7 +290,7 @@ export class FloorPipeline {
     this.#writeState(changes);
     this.#writeSlaTimers(decision);
     steps.mark('sql: decision, audit, dedupe, outbox, state, sla');
-    return { ...view, status: decision.outcome, duplicateOf: null, decision, reviewId };
+    return answer(view, { status: decision.outcome, duplicateOf: null, decision, reviewId });
   }
 
   /** The open lead this person duplicates (oldest) and their latest earlier lead by email or phone, from one read. */
@@ -380,12 +395,13 @@ export class FloorPipeline {
     if (hashes.length > 0) s.insertNameKeys.run(leadId, packKeyHashes(hashes));
   }
 
-  /** The inbox rows in one INSERT; the decision entry without its document, which the sealer splices back. */
+  /** The inbox rows in one INSERT, in order; the decision entry without its document, which the sealer splices back. */
   #writeAudit(
     records: AuditRecord[],
     decision: { text: string; offset: number; decisionId: string; at: string; subject: string } | null,
+    after: AuditRecord[] = [],
   ): void {
-    const rows: SQLInputValue[][] = records.map((r) => [
+    const row = (r: AuditRecord): SQLInputValue[] => [
       r.kind,
       r.subject,
       r.actor,
@@ -394,10 +410,11 @@ export class FloorPipeline {
       canonicalText(r.commitments ?? {}),
       null,
       null,
-    ]);
+    ];
+    const rows = records.map(row);
     if (decision)
       rows.push(['decision', decision.subject, 'system', decision.at, decision.text, '{}', decision.decisionId, decision.offset]);
-    this.#store.insertRows('auditInbox', rows);
+    this.#store.insertRows('auditInbox', [...rows, ...after.map(row)]);
   }
 
   #writeOutbox(messages: { type: string; data: unknown; at: string }[]): void {
@@ -458,6 +475,24 @@ export class FloorPipeline {
       outbox: projected.flatMap((e) => (e.outbox ? [e.outbox] : [])),
     };
   }
+}
+
+/** The answer in the key order of Remit's IngestResponse (the bytes are compared with Remit's in the test). */
+function answer(
+  view: { leadId: string; score: unknown; account: null; warnings: unknown },
+  outcome: { status: string; duplicateOf: string | null; decision: Decision | null; reviewId: string | null },
+) {
+  const { leadId, score, account, warnings } = view;
+  return {
+    leadId,
+    status: outcome.status,
+    duplicateOf: outcome.duplicateOf,
+    decision: outcome.decision,
+    score,
+    account,
+    reviewId: outcome.reviewId,
+    warnings,
+  };
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
