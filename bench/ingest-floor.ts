@@ -36,6 +36,7 @@ const args =
     : [join(REPO, 'bench', 'ingest-floor-server.ts'), String(port), file, TOKEN, mode];
 // FLOOR_NODE_OPTIONS: Node options for the server child only (e.g. --cpu-prof --cpu-prof-dir=DIR).
 const env = { ...process.env, ...(process.env.FLOOR_NODE_OPTIONS ? { NODE_OPTIONS: process.env.FLOOR_NODE_OPTIONS } : {}) };
+const spawnedAt = performance.now();
 const child = spawn(process.execPath, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
 let out = '';
 child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -57,6 +58,8 @@ const floor = mode !== 'bare';
 try {
   const warm = await load(server, TOKEN, 'w', connections, 3);
   if (floor) await fetch(`${server.base}/floor/steps/reset`, { method: 'POST' });
+  // With --cpu-prof: the part of the profile before the measured run (start-up, warm-up), for bench/profile-groups.ts.
+  const profileSkipMs = Math.round(performance.now() - spawnedAt);
   const before = sample(child.pid!);
   const r = await load(server, TOKEN, 'm', connections, seconds);
   const after = sample(child.pid!);
@@ -76,6 +79,7 @@ try {
       non2xx: r.non2xx,
       ...(steps ? { steps, sealerCpuMsPerLead: +(steps.sealerCpuMicros / 1000 / r.ok2xx).toFixed(3) } : {}),
       ...(check ? { countCheck: check } : {}),
+      profileSkipMs,
       loadAverage: (await import('node:os')).loadavg().map((l) => +l.toFixed(1)),
     }),
   );
