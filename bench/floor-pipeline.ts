@@ -42,13 +42,14 @@ import { OPEN_LEAD_STATUSES } from '../src/domain/lead/lead-status.ts';
 import type { CompiledOrg } from '../src/domain/org/compiled-org.ts';
 import { normaliseIntakeFor } from '../src/domain/org/intake-product.ts';
 import { slaConfigOf } from '../src/domain/org/sla.schema.ts';
-import { canonicalDataJson, canonicalDataJsonWithout, canonicalJson } from '../src/domain/shared/canonical-json.ts';
+import { canonicalDataJson, canonicalDataJsonWithout, canonicalJson, spliceMember } from '../src/domain/shared/canonical-json.ts';
 import { toIso } from '../src/domain/shared/zoned-time.ts';
 import { planSlaTimers } from '../src/domain/sla/sla-plan.ts';
 import type { LedgerEntry, RepLoad, RoutingStateView, StateChanges } from '../src/domain/strategies/routing-state.ts';
 import type { ScreeningService } from '../src/screening/screening-service.ts';
 import { packKeyHashes } from '../src/store/sql/packed-key-hashes.ts';
 import type { StepClock } from './floor-steps.ts';
+import type { FloorSealer } from './floor-sealer.ts';
 import type { FloorStore } from './floor-store.ts';
 
 export interface FloorAnswer {
@@ -114,6 +115,7 @@ export class FloorPipeline {
   readonly #ids: IdSource;
   readonly #now: () => number;
   readonly #declaredCustom: string[];
+  readonly #inline: FloorSealer | undefined;
 
   /** `now` and `ids` default to the system clock and Remit's production ids (a test passes fixed ones). */
   constructor(deps: {
@@ -124,7 +126,10 @@ export class FloorPipeline {
     token: string;
     now?: () => number;
     ids?: IdSource;
+    /** FLOOR_SEAL=inline: seal each lead's entries in its ingest transaction (floor-sealer.ts sealNow); default: the inbox. */
+    sealInline?: FloorSealer;
   }) {
+    this.#inline = deps.sealInline;
     this.#org = deps.org;
     this.#now = deps.now ?? Date.now;
     this.#ids = deps.ids ?? randomIds();
@@ -272,7 +277,7 @@ export class FloorPipeline {
       documentJson,
       decision.decidedAt,
     );
-    const decisionRow = { ...decisionEntry, decisionId: decision.decisionId, at: decision.decidedAt, subject: lead.id };
+    const decisionRow = { ...decisionEntry, decisionId: decision.decisionId, at: decision.decidedAt, subject: lead.id, documentJson };
     this.#writeAudit([...intakeAudit, ...entries(before)], decisionRow, entries(after));
     s.insertRows(
       'dedupeKeys',
@@ -398,9 +403,36 @@ export class FloorPipeline {
   /** The inbox rows in one INSERT, in order; the decision entry without its document, which the sealer splices back. */
   #writeAudit(
     records: AuditRecord[],
-    decision: { text: string; offset: number; decisionId: string; at: string; subject: string } | null,
+    decision: { text: string; offset: number; decisionId: string; at: string; subject: string; documentJson: string } | null,
     after: AuditRecord[] = [],
   ): void {
+    if (this.#inline) {
+      const entry = (r: AuditRecord) => {
+        const payloadText = canonicalDataJson(r.payload);
+        const e = {
+          kind: r.kind,
+          subject: r.subject,
+          actor: r.actor,
+          at: r.at,
+          payloadText,
+          commitmentsText: canonicalText(r.commitments ?? {}),
+        };
+        return { entry: e, stored: payloadText };
+      };
+      const d = decision && {
+        entry: {
+          kind: 'decision',
+          subject: decision.subject,
+          actor: 'system',
+          at: decision.at,
+          payloadText: spliceMember(decision.text, decision.offset, 'decision', decision.documentJson),
+          commitmentsText: '{}',
+        },
+        stored: decision.text,
+      };
+      this.#inline.sealNow([...records.map(entry), ...(d ? [d] : []), ...after.map(entry)]);
+      return;
+    }
     const row = (r: AuditRecord): SQLInputValue[] => [
       r.kind,
       r.subject,

@@ -7,6 +7,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import type { StatementSync } from 'node:sqlite';
+import type { StoredAuditRow } from '../src/audit/audit-entry.ts';
 import { AuditSealer, signingKey, type SigningKey } from '../src/audit/index.ts';
 import { spliceMember } from '../src/domain/shared/canonical-json.ts';
 import type { FloorStore } from './floor-store.ts';
@@ -39,6 +40,7 @@ export class FloorSealer {
   readonly #state: StatementSync;
   readonly #logRows = new Map<number, StatementSync>();
   sealed = 0;
+  #checkpointed = 0;
   /** Main-thread CPU spent in rounds, µs (process.threadCpuUsage around each round: two reads per 200 ms). */
   cpuMicros = 0;
 
@@ -77,35 +79,24 @@ export class FloorSealer {
     s.begin.run();
     try {
       const rows = this.#pending.all(SEAL_BATCH) as unknown as InboxRow[];
-      if (rows.length === 0) {
-        s.commit.run();
-        return 0;
-      }
-      const sealedRows = this.#sealer.sealTexts(
-        rows.map((r) => ({
-          kind: r.kind,
-          subject: r.subject,
-          actor: r.actor,
-          at: r.at,
-          payloadText:
-            r.decision_ref_at === null ? r.payload_json : spliceMember(r.payload_json, r.decision_ref_at, 'decision', r.document_json!),
-          commitmentsText: r.commitments_json,
-        })),
-      );
-      for (let i = 0; i < sealedRows.length; i += LOG_CHUNK) {
-        const chunk = sealedRows.slice(i, i + LOG_CHUNK);
-        this.#logInsert(chunk.length).run(
-          ...chunk.flatMap((r) => [r.seq, r.kind, r.subject, r.actor, r.at, r.payloadText, r.commitmentsText, r.prevHash, r.entryHash]),
+      if (rows.length > 0) {
+        this.#insertLog(
+          this.#sealer.sealTexts(
+            rows.map((r) => ({
+              kind: r.kind,
+              subject: r.subject,
+              actor: r.actor,
+              at: r.at,
+              payloadText:
+                r.decision_ref_at === null ? r.payload_json : spliceMember(r.payload_json, r.decision_ref_at, 'decision', r.document_json!),
+              commitmentsText: r.commitments_json,
+            })),
+          ),
         );
+        this.#deleteInbox.run(rows[rows.length - 1]!.id);
       }
-      const at = new Date().toISOString();
-      const cp = this.#sealer.checkpoint(at, this.#key);
-      if (!cp.ok) throw new Error(`checkpoint: ${cp.error.code}`);
-      const c = cp.value;
-      const frontier = JSON.stringify(c.frontier);
-      this.#checkpoint.run(c.treeSize, c.logId, c.rootHash, c.chainHead, c.at, c.keyId, c.signature, frontier);
-      this.#deleteInbox.run(rows[rows.length - 1]!.id);
-      this.#state.run(c.logId, c.treeSize, c.chainHead, frontier, at);
+      // Entries sealed in their ingest transactions (sealNow) are checkpointed here too.
+      if (this.#sealer.size > this.#checkpointed) this.#checkpointNow();
       s.commit.run();
       this.sealed += rows.length;
       return rows.length;
@@ -113,6 +104,37 @@ export class FloorSealer {
       s.rollback.run();
       throw e;
     }
+  }
+
+  /**
+   * FLOOR_SEAL=inline: a lead's entries sealed in its own ingest transaction (no inbox row written, read and deleted),
+   * each stored as `stored` gives it — the decision entry without its document, which the `decisions` row holds (the
+   * hash covers the whole text: a verifier splices the document back, as the sealer does from the inbox today).
+   */
+  sealNow(entries: readonly { entry: Omit<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'>; stored: string }[]): void {
+    const rows = this.#sealer.sealTexts(entries.map((e) => e.entry));
+    this.#insertLog(rows.map((r, i) => ({ ...r, payloadText: entries[i]!.stored })));
+    this.sealed += rows.length;
+  }
+
+  #insertLog(rows: readonly StoredAuditRow[]): void {
+    for (let i = 0; i < rows.length; i += LOG_CHUNK) {
+      const chunk = rows.slice(i, i + LOG_CHUNK);
+      this.#logInsert(chunk.length).run(
+        ...chunk.flatMap((r) => [r.seq, r.kind, r.subject, r.actor, r.at, r.payloadText, r.commitmentsText, r.prevHash, r.entryHash]),
+      );
+    }
+  }
+
+  #checkpointNow(): void {
+    const at = new Date().toISOString();
+    const cp = this.#sealer.checkpoint(at, this.#key);
+    if (!cp.ok) throw new Error(`checkpoint: ${cp.error.code}`);
+    const c = cp.value;
+    const frontier = JSON.stringify(c.frontier);
+    this.#checkpoint.run(c.treeSize, c.logId, c.rootHash, c.chainHead, c.at, c.keyId, c.signature, frontier);
+    this.#state.run(c.logId, c.treeSize, c.chainHead, frontier, at);
+    this.#checkpointed = c.treeSize;
   }
 
   #logInsert(n: number): StatementSync {

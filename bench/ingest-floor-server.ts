@@ -11,6 +11,8 @@
  * options and JSON body parser (bench/remit-fastify.ts), whose parse the pipeline takes.
  * FLOOR_BATCH=1 (node mode): group commit — the leads whose bodies arrived in one turn of the event loop are written in
  * one transaction, each answered after its COMMIT.
+ * FLOOR_SEAL=inline: each lead's audit entries sealed in its ingest transaction (no inbox), the decision entry stored
+ * without its document (the decisions row holds it once); checkpoints still every 200 ms. A design variant, not Remit's.
  * FLOOR_LISTS=bank screens against the example bank's configured lists (examples/bank/screening/lists.yaml: OFAC SDN,
  * UN, US Congress PEPs, the blocklist) instead.
  */
@@ -38,8 +40,9 @@ if (process.env.FLOOR_LISTS === 'bank') {
 } else screening.loadAll([BLOCKLIST, SANCTIONS_FIXTURE]);
 const store = await FloorStore.open(file!);
 const steps = new StepClock(process.env.FLOOR_STEPS === '1');
-const pipeline = new FloorPipeline({ org: compiled.value.org, screening, store, steps, token: token! });
 const sealer = new FloorSealer(store);
+const inline = process.env.FLOOR_SEAL === 'inline' ? { sealInline: sealer } : {};
+const pipeline = new FloorPipeline({ org: compiled.value.org, screening, store, steps, token: token!, ...inline });
 const sealing = setInterval(() => sealer.round(), SEAL_INTERVAL_MS);
 
 /** The routes both HTTP modes serve. */

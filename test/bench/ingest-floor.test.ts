@@ -13,6 +13,7 @@ import { storedLeafHashHex } from '../../src/audit/audit-entry.ts';
 import { genesisHash, toHex, treeRoot } from '../../src/audit/index.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { sequentialIds } from '../../src/domain/shared/clock.ts';
+import { canonicalDataJson } from '../../src/domain/shared/canonical-json.ts';
 import { ScreeningService } from '../../src/screening/screening-service.ts';
 import { FloorPipeline } from '../../bench/floor-pipeline.ts';
 import { FloorSealer } from '../../bench/floor-sealer.ts';
@@ -183,6 +184,61 @@ describe('ingest floor: the same work as remit', () => {
     for (const e of decisionEntries) {
       const decision = (JSON.parse(e.payloadText) as { decision: { decisionId: string } }).decision;
       expect(JSON.stringify(decision)).toBe(JSON.stringify(JSON.parse(documents.get(decision.decisionId)!)));
+    }
+  });
+});
+
+describe('ingest floor, entries sealed in the ingest transaction (FLOOR_SEAL=inline)', () => {
+  it('writes no inbox row and stores each decision document once, in a chain that recomputes with it spliced back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'remit-floor-inline-'));
+    try {
+      const loaded = await loadConfig('examples/bank');
+      if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+      const screening = new ScreeningService({ now: () => new Date(EUROPE_MORNING) });
+      screening.loadAll([...DEFAULT_TEST_LISTS]);
+      const store = await FloorStore.open(join(dir, 'floor.sqlite'));
+      const sealer = new FloorSealer(store);
+      const now = () => Date.parse(EUROPE_MORNING);
+      const org = loaded.value.org;
+      const pipeline = new FloorPipeline({ org, screening, store, steps: new StepClock(false), token: TOKEN, now, sealInline: sealer });
+      for (const b of BODIES) expect(pipeline.ingest(`Bearer ${TOKEN}`, () => b).status).toBe(201);
+      const count = (sql: string) => Number((store.db.prepare(sql).get() as { n: number }).n);
+      expect(count('select count(*) as n from audit_inbox')).toBe(0);
+      expect(sealer.round()).toBe(0);
+      const documents = new Map(
+        (
+          store.db.prepare('select decision_id, document_json from decisions').all() as { decision_id: string; document_json: string }[]
+        ).map((d) => [d.decision_id, d.document_json]),
+      );
+      const log = store.db.prepare('select * from audit_log order by seq').all() as unknown as Record<string, string | number>[];
+      expect(log.length).toBeGreaterThan(BODIES.length * 4);
+      let prev = genesisHash('remit-audit-floor');
+      let decisions = 0;
+      for (const r of log) {
+        let payloadText = String(r.payload_json);
+        if (r.kind === 'decision') {
+          // Stored without its document; the hash covers the entry with it.
+          expect(payloadText).not.toContain('"decision":');
+          const payload = JSON.parse(payloadText) as { lead: { id: string } };
+          const id = [...documents.keys()].find((k) => documents.get(k)!.includes(`"leadId":"${payload.lead.id}"`))!;
+          payloadText = canonicalDataJson({ ...payload, decision: JSON.parse(documents.get(id)!) as unknown });
+          decisions++;
+        }
+        const row = { seq: Number(r.seq), kind: String(r.kind), subject: String(r.subject), actor: String(r.actor), at: String(r.at) };
+        const full = { ...row, payloadText, commitmentsText: String(r.commitments_json), prevHash: String(r.prev_hash), entryHash: '' };
+        expect(full.prevHash).toBe(prev);
+        expect(storedLeafHashHex(full)).toBe(String(r.entry_hash));
+        prev = String(r.entry_hash);
+      }
+      expect(decisions).toBe(documents.size);
+      const checkpoint = store.db.prepare('select tree_size from audit_checkpoints order by tree_size desc limit 1').get() as {
+        tree_size: number;
+      };
+      expect(Number(checkpoint.tree_size)).toBe(log.length);
+      store.db.close();
+      await screening.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
