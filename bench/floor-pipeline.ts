@@ -25,6 +25,7 @@ import { decisionAuditPayload, recordingView } from '../src/app/audit/decision-a
 import { INTAKE_PERSONAL_PATHS, screeningAuditPayload, withCommitments, type AuditRecord } from '../src/app/audit/audit-trail.ts';
 import { projectLeadEvent, type LeadEvent } from '../src/app/events/lead-events.ts';
 import { companyNameKey } from '../src/app/intake/company-name.ts';
+import { ingestAnswer, intakeEntryPayload } from '../src/app/intake/ingest-lead.use-case.ts';
 import { routableLead } from '../src/app/intake/routable-lead.ts';
 import { screenIntake } from '../src/app/intake/screen-intake.ts';
 import { leadKeyHashes } from '../src/app/screening/screening-name-keys.ts';
@@ -80,6 +81,9 @@ class MemoryState implements RoutingStateView {
     }
   }
 }
+
+/** What Remit's answer shows of the recorded intake (ingestAnswer). */
+type AnswerView = Parameters<typeof ingestAnswer>[0];
 
 /** A lead validated, normalised, scored and screened, with its dedupe keys: everything before the transaction. */
 interface Prepared {
@@ -216,7 +220,7 @@ export class FloorPipeline {
     const audit = this.#intakeAudit({ leadId, at, salt, intake, lead, score, keys, screeningAudit });
     steps.mark('audit: intake entries + commitments');
     const scoreView = score ? { score: score.score, grade: score.grade, qualified: score.qualified, qualifyAt: score.qualifyAt } : null;
-    const view = { leadId, score: scoreView, account: null, warnings: intake.warnings };
+    const view: AnswerView = { leadId, lead, warnings: intake.warnings, scoreView, accountView: null };
     const intakeRows = { leadId, lead, intake, salt, at, receivedAtMs: p.receivedAtMs, screeningAudit };
     if (found.open) {
       this.#writeIntake(intakeRows, { status: 'DUPLICATE', teamId: null, repId: null, duplicateOf: found.open.leadId });
@@ -224,19 +228,13 @@ export class FloorPipeline {
       this.#writeAudit([...audit, ...events.audit], null);
       this.#writeOutbox(events.outbox);
       steps.mark('sql: duplicate');
-      return answer(view, { status: 'DUPLICATE', duplicateOf: found.open.leadId, decision: null, reviewId: null });
+      return ingestAnswer(view, { status: 'DUPLICATE', duplicateOf: found.open.leadId, decision: null, reviewId: null });
     }
     return this.#route(lead, keys, audit, view, intakeRows);
   }
 
   /** decide() on the in-memory state, then the decision's records and writes. */
-  #route(
-    lead: Lead,
-    keys: string[],
-    intakeAudit: AuditRecord[],
-    view: { leadId: string; score: unknown; account: null; warnings: unknown },
-    intakeRows: IntakeRows,
-  ) {
+  #route(lead: Lead, keys: string[], intakeAudit: AuditRecord[], view: AnswerView, intakeRows: IntakeRows) {
     const steps = this.#steps;
     const org = this.#org;
     const seen = recordingView(this.#state);
@@ -295,7 +293,7 @@ export class FloorPipeline {
     this.#writeState(changes);
     this.#writeSlaTimers(decision);
     steps.mark('sql: decision, audit, dedupe, outbox, state, sla');
-    return answer(view, { status: decision.outcome, duplicateOf: null, decision, reviewId });
+    return ingestAnswer(view, { status: decision.outcome, duplicateOf: null, decision, reviewId });
   }
 
   /** The open lead this person duplicates (oldest) and their latest earlier lead by email or phone, from one read. */
@@ -333,22 +331,7 @@ export class FloorPipeline {
   }): AuditRecord[] {
     const { intake } = f;
     const intakeEntry = withCommitments(
-      {
-        lead: f.lead,
-        contact: intake.contact,
-        address: intake.address,
-        company: intake.company ?? null,
-        vessel: intake.vessel ?? null,
-        consent: intake.consent ?? null,
-        behaviour: intake.behaviour ?? null,
-        externalId: intake.externalId ?? null,
-        timeZoneSource: intake.timeZoneSource,
-        warnings: intake.warnings,
-        score: f.score,
-        dedupeKeyKinds: f.keys.map((k) => k.split(':')[0]),
-        customKeys: Object.keys(f.lead.custom).sort(),
-        raw: intake.raw,
-      },
+      intakeEntryPayload({ intake, lead: f.lead, score: f.score, keys: f.keys, enrichment: null }),
       INTAKE_PERSONAL_PATHS,
       f.salt,
     );
@@ -507,24 +490,6 @@ export class FloorPipeline {
       outbox: projected.flatMap((e) => (e.outbox ? [e.outbox] : [])),
     };
   }
-}
-
-/** The answer in the key order of Remit's IngestResponse (the bytes are compared with Remit's in the test). */
-function answer(
-  view: { leadId: string; score: unknown; account: null; warnings: unknown },
-  outcome: { status: string; duplicateOf: string | null; decision: Decision | null; reviewId: string | null },
-) {
-  const { leadId, score, account, warnings } = view;
-  return {
-    leadId,
-    status: outcome.status,
-    duplicateOf: outcome.duplicateOf,
-    decision: outcome.decision,
-    score,
-    account,
-    reviewId: outcome.reviewId,
-    warnings,
-  };
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -10,6 +10,7 @@ import type { StatementSync } from 'node:sqlite';
 import type { StoredAuditRow } from '../src/audit/audit-entry.ts';
 import { AuditSealer, signingKey, type SigningKey } from '../src/audit/index.ts';
 import { spliceMember } from '../src/domain/shared/canonical-json.ts';
+import type { AuditInboxTable } from '../src/store/sql/schema.ts';
 import type { FloorStore } from './floor-store.ts';
 
 /** Remit's batch (DEFAULT_SEAL_BATCH) and round interval (AuditSealerService's default). */
@@ -18,17 +19,8 @@ export const SEAL_INTERVAL_MS = 200;
 /** Audit rows per INSERT (SQLite's 32,766 variables ÷ 9 columns, rounded down). */
 const LOG_CHUNK = 200;
 
-interface InboxRow {
-  id: number;
-  kind: string;
-  subject: string;
-  actor: string;
-  at: string;
-  payload_json: string;
-  commitments_json: string;
-  decision_ref_at: number | null;
-  document_json: string | null;
-}
+/** An inbox row as the store's schema types it, with its referenced decision's document (the join). */
+type InboxRow = Omit<AuditInboxTable, 'id'> & { id: number; document_json: string | null };
 
 export class FloorSealer {
   readonly #store: FloorStore;

@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { REPO, freePort } from '../test/service/fixtures/service-fixtures.ts';
-import { perLead, sample } from './proc-cpu.ts';
+import { runSummary, sample } from './proc-cpu.ts';
 import { load } from './service.bench.ts';
 
 const mode = process.argv[2] ?? 'node';
@@ -71,12 +71,7 @@ try {
     JSON.stringify({
       mode,
       connections,
-      leads: r.ok2xx,
-      leadsPerSecond: r.leadsPerSecond,
-      p50Ms: r.latencyMs.p50,
-      p99Ms: r.latencyMs.p99,
-      ...perLead(before, after, r.ok2xx),
-      non2xx: r.non2xx,
+      ...runSummary(r, before, after),
       ...(steps ? { steps, sealerCpuMsPerLead: +(steps.sealerCpuMicros / 1000 / r.ok2xx).toFixed(3) } : {}),
       ...(check ? { countCheck: check } : {}),
       profileSkipMs,

@@ -64,3 +64,19 @@ export function perLead(a: ProcSample, b: ProcSample, n: number) {
     writeCallsPerLead: +((b.writes.calls - a.writes.calls) / n).toFixed(1),
   };
 }
+
+/** One measured run as the A/B tools print it: leads, leads/s, latency, the per-lead /proc figures, failures. */
+export function runSummary(
+  r: { ok2xx: number; leadsPerSecond: number; non2xx: number; latencyMs: { p50: number; p99: number } },
+  before: ProcSample,
+  after: ProcSample,
+) {
+  return {
+    leads: r.ok2xx,
+    leadsPerSecond: r.leadsPerSecond,
+    p50Ms: r.latencyMs.p50,
+    p99Ms: r.latencyMs.p99,
+    ...perLead(before, after, r.ok2xx),
+    non2xx: r.non2xx,
+  };
+}

@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { perLead, sample } from './proc-cpu.ts';
+import { runSummary, sample } from './proc-cpu.ts';
 
 const tree = resolve(process.argv[2] ?? '.');
 const seconds = Number(process.argv[3] ?? 10);
@@ -41,12 +41,7 @@ try {
       tree,
       db: pg ? 'postgres' : 'sqlite',
       connections,
-      leads: r.ok2xx,
-      leadsPerSecond: r.leadsPerSecond,
-      p50Ms: r.latencyMs.p50,
-      p99Ms: r.latencyMs.p99,
-      ...perLead(before, after, r.ok2xx),
-      non2xx: r.non2xx,
+      ...runSummary(r, before, after),
     }),
   );
 } finally {
