@@ -32,7 +32,7 @@ const r = await load(server, token, 'prof', connections, seconds);
 await server.kill('SIGTERM');
 const profiles = readdirSync(out).filter((f) => f.endsWith('.cpuprofile'));
 console.log(
-  `${kind}: ${r.leadsPerSecond} leads/s at ${connections} connection(s), p99 ${r.latencyMs.p99} ms; profiles in ${out}: ${profiles.join(', ')}`,
+  `${kind}: ${r.leadsPerSecond} leads/s at ${connections} connection(s), p99 ${r.latencyMs.p99} ms, ${r.ok2xx} leads, skip ${skipMs} ms; profiles in ${out}: ${profiles.join(', ')}`,
 );
 const leads = r.ok2xx;
 for (const p of profiles)

@@ -9,9 +9,10 @@
  *
  * `node bench/serve-cpu.ts TREE [seconds=10] [connections=8]`
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runSummary, sample } from './proc-cpu.ts';
 
 const tree = resolve(process.argv[2] ?? '.');
 const seconds = Number(process.argv[3] ?? 10);
@@ -28,61 +29,19 @@ const server = await fx.startServer({
   config: fx.writeConfigFile(await fx.bankVariant({ version: 'cpu', caps: 'none' }), dir),
   env: {},
 });
-/** utime + stime in clock ticks (fields 14 and 15 of /proc/…/stat, counted after the command name). */
-function ticks(path: string): number {
-  const s = readFileSync(path, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
-/** CPU ticks of the process's threads by thread name (V8Worker: GC and compiler helpers; WorkerThread: Remit's workers). */
-function ticksByThread(pid: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const t of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const name = readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim();
-      out.set(name, (out.get(name) ?? 0) + ticks(`/proc/${pid}/task/${t}/stat`));
-    } catch {
-      // a thread that ended between the listing and the read
-    }
-  }
-  return out;
-}
-/** Bytes passed to write() and the write calls made, all threads (/proc/…/io): WAL frames and checkpoint copies. */
-function writes(pid: number): { bytes: number; calls: number } {
-  const io = Object.fromEntries(
-    readFileSync(`/proc/${pid}/io`, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => l.split(': ')),
-  ) as Record<string, string>;
-  return { bytes: Number(io.wchar), calls: Number(io.syscw) };
-}
 try {
   const token = await fx.createKey(server, server.adminToken!, 'integration');
   const pid = server.child.pid;
   await load(server, token, 'w', connections, 3);
-  const [p0, m0, w0, t0] = [ticks(`/proc/${pid}/stat`), ticks(`/proc/${pid}/task/${pid}/stat`), writes(pid!), ticksByThread(pid!)];
+  const before = sample(pid!);
   const r = await load(server, token, 'm', connections, seconds);
-  const [p1, m1, w1, t1] = [ticks(`/proc/${pid}/stat`), ticks(`/proc/${pid}/task/${pid}/stat`), writes(pid!), ticksByThread(pid!)];
-  const n = r.ok2xx;
-
-  const msPerLead = (t: number) => +((t * 10) / n).toFixed(3); // 100 ticks per second
+  const after = sample(pid!);
   console.log(
     JSON.stringify({
       tree,
       db: pg ? 'postgres' : 'sqlite',
       connections,
-      leads: n,
-      leadsPerSecond: r.leadsPerSecond,
-      p99Ms: r.latencyMs.p99,
-      processCpuMsPerLead: msPerLead(p1 - p0),
-      mainThreadCpuMsPerLead: msPerLead(m1 - m0),
-      threadCpuMsPerLead: Object.fromEntries(
-        [...t1].filter(([k]) => k !== 'MainThread').map(([k, v]) => [k, msPerLead(v - (t0.get(k) ?? 0))]),
-      ),
-      writeKbPerLead: +((w1.bytes - w0.bytes) / 1024 / n).toFixed(1),
-      writeCallsPerLead: +((w1.calls - w0.calls) / n).toFixed(1),
-      non2xx: r.non2xx,
+      ...runSummary(r, before, after),
     }),
   );
 } finally {

@@ -340,7 +340,7 @@ async function linkDuplicate(
     { kind: 'dedupe.duplicate', leadId, actor: 'system', at, duplicateOf: original.leadId, matchedOn, ...owner },
     { kind: 'dedupe.linked', leadId: original.leadId, actor: 'system', at, duplicate: leadId, matchedOn },
   ]);
-  return answer(recorded, { status: 'DUPLICATE', duplicateOf: original.leadId, decision: null, reviewId: null });
+  return ingestAnswer(recorded, { status: 'DUPLICATE', duplicateOf: original.leadId, decision: null, reviewId: null });
 }
 
 /** A new person: its dedupe history entry (before the routing locks). */
@@ -371,11 +371,11 @@ async function routeNewLead(
   });
   await tx.dedupe.add(leadId, prepared.keys);
   const { reviewId } = await recordDecisionOutcome(tx, ctx, decision, { actor: 'system' });
-  return answer(recorded, { status: decision.outcome, duplicateOf: null, decision, reviewId });
+  return ingestAnswer(recorded, { status: decision.outcome, duplicateOf: null, decision, reviewId });
 }
 
-/** The API's answer for the lead (also what an idempotent retry gets back). */
-function answer(
+/** The API's answer for the lead (also what an idempotent retry gets back; and the ingest floor's, bench/floor-pipeline.ts). */
+export function ingestAnswer(
   recorded: RecordedIntake,
   outcome: Pick<IngestResponse, 'status' | 'duplicateOf' | 'decision' | 'reviewId'>,
 ): IngestResponse {
@@ -389,6 +389,38 @@ function answer(
     account,
     reviewId: outcome.reviewId,
     warnings,
+  };
+}
+
+/**
+ * The intake entry's payload before its personal fields (INTAKE_PERSONAL_PATHS) are replaced by commitments. Exported
+ * for the ingest floor (bench/floor-pipeline.ts, issue 18), which must record the same entry.
+ */
+export function intakeEntryPayload(facts: {
+  readonly intake: NormalisedIntake;
+  readonly lead: Lead;
+  readonly score: LeadScore | null;
+  readonly keys: readonly string[];
+  readonly enrichment: EnrichmentRecord | null;
+}): Record<string, unknown> {
+  const { intake } = facts;
+  return {
+    lead: facts.lead,
+    contact: intake.contact,
+    address: intake.address,
+    company: intake.company ?? null,
+    vessel: intake.vessel ?? null,
+    consent: intake.consent ?? null,
+    behaviour: intake.behaviour ?? null,
+    externalId: intake.externalId ?? null,
+    timeZoneSource: intake.timeZoneSource,
+    warnings: intake.warnings,
+    score: facts.score,
+    ...(facts.enrichment !== null ? { enrichment: facts.enrichment } : {}),
+    dedupeKeyKinds: facts.keys.map((k) => k.split(':')[0]),
+    // The values are committed (lead.custom); which fields were sent stays readable.
+    customKeys: Object.keys(facts.lead.custom).sort(),
+    raw: intake.raw,
   };
 }
 
@@ -410,29 +442,8 @@ async function auditIntake(
     enrichment: EnrichmentRecord | null;
   },
 ): Promise<void> {
-  const { intake, leadId, at, salt, account } = facts;
-  const intakeEntry = withCommitments(
-    {
-      lead: facts.lead,
-      contact: intake.contact,
-      address: intake.address,
-      company: intake.company ?? null,
-      vessel: intake.vessel ?? null,
-      consent: intake.consent ?? null,
-      behaviour: intake.behaviour ?? null,
-      externalId: intake.externalId ?? null,
-      timeZoneSource: intake.timeZoneSource,
-      warnings: intake.warnings,
-      score: facts.score,
-      ...(facts.enrichment !== null ? { enrichment: facts.enrichment } : {}),
-      dedupeKeyKinds: facts.keys.map((k) => k.split(':')[0]),
-      // The values are committed (lead.custom); which fields were sent stays readable.
-      customKeys: Object.keys(facts.lead.custom).sort(),
-      raw: intake.raw,
-    },
-    INTAKE_PERSONAL_PATHS,
-    salt,
-  );
+  const { leadId, at, salt, account } = facts;
+  const intakeEntry = withCommitments(intakeEntryPayload(facts), INTAKE_PERSONAL_PATHS, salt);
   const matched = account
     ? {
         result: 'matched',
