@@ -5,8 +5,8 @@ import { STORES, iso, serviceSeeds, storeReachable } from './contract-support.ts
 
 /**
  * Storage contract: a transaction's statements run one at a time, in the order they were asked for, and only while the
- * unit of work lasts — however the adapter sends them (on SQLite straight to the connection, lane storejs:
- * sqlite/direct-transaction-executor.ts; elsewhere through Kysely's single-connection provider).
+ * unit of work lasts (today Kysely's single-connection provider and its committed-state checks do this; lane storejs
+ * measured a direct path to SQLite's connection that has to keep it, docs/performance.md "Lane storejs").
  */
 describe.each(STORES)('statements of a transaction: $factory.name', ({ factory, run }) => {
   if (!storeReachable(run)) return;
