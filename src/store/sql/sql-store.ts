@@ -52,6 +52,11 @@ export interface SqlStoreOptions {
   readonly auditLeafDigests?: AuditRepository['leafDigests'];
   /** Runs before the database is closed (stops the adapter's monitors). */
   readonly beforeClose?: () => Promise<void>;
+  /**
+   * The adapter's faster handle on a transaction (SQLite: statements straight to its one connection,
+   * sqlite/direct-transaction-executor.ts), or null to use Kysely's; `close` when the unit of work ends.
+   */
+  readonly directTransaction?: (trx: Kysely<Database>) => Promise<{ readonly db: Kysely<Database>; close(): void } | null>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -72,9 +77,15 @@ export function createSqlStore(opts: SqlStoreOptions): Store {
     async transaction<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db
-            .transaction()
-            .execute((trx) => fn(unitOfWork(trx, capabilities, cachedReads(trx, cache, 'transaction'), shapes, new Set<string>())));
+          return await db.transaction().execute(async (trx) => {
+            const direct = opts.directTransaction ? await opts.directTransaction(trx) : null;
+            const tdb = direct?.db ?? trx;
+            try {
+              return await fn(unitOfWork(tdb, capabilities, cachedReads(tdb, cache, 'transaction'), shapes, new Set<string>()));
+            } finally {
+              direct?.close();
+            }
+          });
         } catch (e) {
           if (attempt >= maxAttempts || !isRetryable(e)) throw e;
           // Jittered back-off so two retrying transactions do not collide again in lock step.

@@ -12,6 +12,7 @@ import { StoreUnavailableError } from '../store-errors.ts';
 import type { Store, StoreCapabilities } from '../unit-of-work.ts';
 import { startBackgroundCheckpointer, type BackgroundCheckpointer } from './background-checkpointer.ts';
 import type { CheckpointMessage } from './checkpoint-worker.ts';
+import { directTransaction } from './direct-transaction-executor.ts';
 import { startIntegrityMonitor, type IntegrityMonitor, type IntegrityProblemListener } from './integrity-monitor.ts';
 import { isSqliteBusy, NodeSqliteDatabase, NodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { faultOf, markStoreCreated, prepareSqliteFile, SqliteFileWatch } from './sqlite-file-watch.ts';
@@ -113,6 +114,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions = {}): Promise<St
     db,
     capabilities,
     isRetryable: isSqliteBusy,
+    directTransaction: (trx) => directTransaction(trx, dialect),
     // audit verify of a large log: ranges read and hashed on one worker per core, each with its own read-only connection.
     ...(fileKey !== null ? { auditLeafDigests: leafDigestsOnWorkers(DIGEST_WORKER, { path: fileKey }, availableParallelism()) } : {}),
     health: async () => watch?.check() ?? { kind: 'healthy', integrityCheckedAt: null },

@@ -560,4 +560,47 @@ describe.each(STORES)('deferred writes: $factory.name', ({ factory, run }) => {
     ).rejects.toThrow('after the lock');
     expect(await store.transaction((tx) => tx.dedupe.findOpen(['email:carol@x.com'], OPEN_LEAD_STATUSES))).toBeUndefined();
   });
+
+  // Lane storejs: statements asked for at once run one at a time, in the order asked, and only while the unit of work
+  // lasts (Kysely's single-connection provider and committed-state checks today; any direct path must keep it).
+  const orderPayloads = async (tx: UnitOfWork, id: string) => (await tx.events.listForLead(id)).map((e) => e.payloadJson);
+
+  it('statements asked for at once run in the order asked: each read sees exactly the writes asked before it', async () => {
+    const seen = await store.transaction(async (tx) => {
+      await seedLead(tx, 'S1');
+      await tx.events.record([event('S1', 1)]);
+      // Not awaited one by one: the first read sends the held write and waits for it while the others are asked for.
+      return Promise.all([
+        orderPayloads(tx, 'S1'),
+        tx.events.record([event('S1', 2)]),
+        orderPayloads(tx, 'S1'),
+        tx.events.record([event('S1', 3)]),
+      ]);
+    });
+    expect(seen[0]).toEqual(['{"n":1}']);
+    expect(seen[2]).toEqual(['{"n":1}', '{"n":2}']);
+    expect((await store.events.listForLead('S1')).map((e) => e.payloadJson)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+  });
+
+  it('a failing statement among statements asked for at once: the transaction fails and leaves nothing', async () => {
+    await expect(
+      store.transaction(async (tx) => {
+        await seedLead(tx, 'S2');
+        await Promise.all([tx.events.record([event('S2', 1)]), tx.events.record([event('ghost', 2)]), orderPayloads(tx, 'S2')]);
+      }),
+    ).rejects.toThrow();
+    expect(await store.leads.get('S2')).toBeUndefined();
+    expect(await rawQuery(`select * from lead_events where lead_id in ('S2', 'ghost')`)).toEqual([]);
+  });
+
+  it('a unit of work used after its transaction ended is refused and writes nothing', async () => {
+    let kept: UnitOfWork | undefined;
+    await store.transaction(async (tx) => {
+      await seedLead(tx, 'S3');
+      kept = tx;
+    });
+    await expect(kept!.events.record([event('S3', 1)])).rejects.toThrow(/already committed/);
+    await expect(kept!.leads.get('S3')).rejects.toThrow(/already committed/);
+    expect(await store.events.listForLead('S3')).toEqual([]);
+  });
 });
