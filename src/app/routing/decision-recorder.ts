@@ -105,6 +105,7 @@ export async function decideAndRecord(
     ...(options.exclusion ? { exclusion: options.exclusion } : {}),
     ...(outcomeModel ? { outcomeModel } : {}),
   });
+  const documentJson = canonicalDataJson(decision);
   await tx.decisions.append({
     decisionId: decision.decisionId,
     leadId: lead.id,
@@ -114,7 +115,7 @@ export async function decideAndRecord(
     orgHash: org.hash,
     // Canonical (issue 18): the same text is the `decision` member of the decision's sealed audit entry, which
     // references this row instead of holding a second copy (appendDecisionAudit).
-    documentJson: canonicalDataJson(decision),
+    documentJson,
     decidedAt: decision.decidedAt,
     document: decision,
   });
@@ -146,6 +147,7 @@ export async function decideAndRecord(
     at: decision.decidedAt,
     payload,
     decisionId: decision.decisionId,
+    documentText: documentJson,
   });
   return decision;
 }
