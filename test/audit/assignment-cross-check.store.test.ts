@@ -130,12 +130,7 @@ describe.each(dialects)('audit verify cross-checks the leads table: $factory.nam
     async () => {
       s = await startAuditService(factory);
       await realisticTraffic();
-      // The tail of the traffic is not yet checkpointed: in the inbox, or (SQLite, lane sealinline) sealed by its own
-      // transactions after the last checkpoint.
-      if (s.h.store.audit.sealsInline) {
-        expect(await s.h.store.audit.pendingCount()).toBe(0);
-        expect((await s.h.store.audit.latestCheckpoint())!.treeSize).toBeLessThan(await s.h.store.audit.size());
-      } else expect(await s.h.store.audit.pendingCount()).toBeGreaterThan(0);
+      expect(await s.h.store.audit.pendingCount()).toBeGreaterThan(0);
       const leads = (await s.h.store.leads.list()).length;
       const report = await verifyStoredLog(s.h.store);
       expect(report.assignments).toEqual({ ok: true, leadsChecked: leads, mismatchCount: 0, mismatches: [] });
