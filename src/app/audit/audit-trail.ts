@@ -6,17 +6,15 @@ import {
   type Commitments,
   type JsonValue,
 } from '../../audit/index.ts';
-import { canonicalDataJson, canonicalDataJsonWithout, spliceMember } from '../../domain/shared/canonical-json.ts';
+import { canonicalDataJson, canonicalDataJsonWithout } from '../../domain/shared/canonical-json.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
-import { sealInTransaction } from './audit-sealer.service.ts';
 
 /**
  * Recording side of the audit trail (docs/audit.md). Every use case that changes something that
  * matters calls `appendAudit` with its own transaction, so the entry commits (or rolls back) with
  * the change and is durable before the effect is visible. Entries go to the unsequenced inbox; the
- * sealer (audit-sealer.service.ts) gives them their place in the hash-chained log — or, where the store serialises
- * write transactions (SQLite: `tx.audit.sealsInline`), the transaction seals them itself (`sealInTransaction`). There
- * is no update or delete: a correction is a new entry.
+ * sealer (audit-sealer.service.ts) gives them their place in the hash-chained log. There is no
+ * update or delete: a correction is a new entry.
  */
 
 export interface AuditRecord {
@@ -49,35 +47,34 @@ const auditEvent = (record: AuditRecord): AuditTextEvent => ({
 });
 
 export async function appendAudit(tx: UnitOfWork, record: AuditRecord): Promise<void> {
-  await appendAuditMany(tx, [record]);
+  await tx.audit.append(auditEvent(record));
 }
 
 /** Several entries of one change, in this order, with one write (issue 18: fewer statements per lead). */
 export async function appendAuditMany(tx: UnitOfWork, records: readonly AuditRecord[]): Promise<void> {
-  const events = records.map(auditEvent);
-  if (!(tx.audit.sealsInline && (await sealInTransaction(tx, events)))) await tx.audit.appendMany(events);
+  await tx.audit.appendMany(records.map(auditEvent));
 }
 
 /**
  * A decision's entry, its payload's `decision` member being the document of the `decisions` row `decisionId` written
- * in this transaction as `documentText` (= canonicalDataJson(payload.decision)): the inbox keeps the rest and a
- * reference, and the sealer puts the document back (docs/audit.md "Decision entries"), so the ~15 KB document is
- * written once to the inbox and the sealed entry is byte for byte what it would be with the document copied. Sealed in
- * the transaction, the same splice is made here, from the same text.
+ * in this transaction as canonicalDataJson(payload.decision): the inbox keeps the rest and a reference, and the sealer
+ * puts the document back (docs/audit.md "Decision entries"), so the ~15 KB document is written once and the sealed entry
+ * is byte for byte what it would be with the document copied.
  */
 export async function appendDecisionAudit(
   tx: UnitOfWork,
-  record: Omit<AuditRecord, 'payload' | 'commitments'> & {
-    readonly payload: { readonly decision: object };
-    readonly decisionId: string;
-    readonly documentText: string;
-  },
+  record: Omit<AuditRecord, 'payload' | 'commitments'> & { readonly payload: { readonly decision: object }; readonly decisionId: string },
 ): Promise<void> {
   const { text, offset } = canonicalDataJsonWithout(record.payload, 'decision');
-  const entry = { kind: record.kind, subject: record.subject, actor: record.actor, at: record.at, commitmentsText: '{}' };
-  if (tx.audit.sealsInline && (await sealInTransaction(tx, [{ ...entry, payloadText: spliceMember(text, offset, 'decision', record.documentText) }])))
-    return;
-  await tx.audit.append({ ...entry, payloadText: text, decisionRef: { decisionId: record.decisionId, offset } });
+  await tx.audit.append({
+    kind: record.kind,
+    subject: record.subject,
+    actor: record.actor,
+    at: record.at,
+    payloadText: text,
+    commitmentsText: '{}',
+    decisionRef: { decisionId: record.decisionId, offset },
+  });
 }
 
 /**

@@ -105,7 +105,6 @@ export async function decideAndRecord(
     ...(options.exclusion ? { exclusion: options.exclusion } : {}),
     ...(outcomeModel ? { outcomeModel } : {}),
   });
-  const documentJson = canonicalDataJson(decision);
   await tx.decisions.append({
     decisionId: decision.decisionId,
     leadId: lead.id,
@@ -115,7 +114,7 @@ export async function decideAndRecord(
     orgHash: org.hash,
     // Canonical (issue 18): the same text is the `decision` member of the decision's sealed audit entry, which
     // references this row instead of holding a second copy (appendDecisionAudit).
-    documentJson,
+    documentJson: canonicalDataJson(decision),
     decidedAt: decision.decidedAt,
     document: decision,
   });
@@ -147,7 +146,6 @@ export async function decideAndRecord(
     at: decision.decidedAt,
     payload,
     decisionId: decision.decisionId,
-    documentText: documentJson,
   });
   return decision;
 }

@@ -18,11 +18,6 @@ import type {
  * sealer (one at a time: `tryLockSealer`) moves inbox rows into the sealed log with `commitSeal`,
  * in one transaction. Sealed rows and checkpoints are never updated or deleted: there is no method
  * for it, and the database rejects it (triggers).
- *
- * A store whose write transactions exclude each other (SQLite) seals inline instead (`sealsInline`): the business
- * transaction seals its own entries with `commitSeal` (no checkpoint, no inbox rows), so they never touch the inbox;
- * the periodic sealer then only drains inbox rows left by an older release and signs checkpoints (docs/audit.md
- * "Sealed in the lead's transaction (SQLite)").
  */
 
 export interface PendingAuditEvent {
@@ -40,8 +35,7 @@ export interface PendingAuditText {
 export interface SealBatch {
   /** Sealed rows with their canonical payload and commitments text (stored as they are: that text was hashed). */
   readonly rows: readonly StoredAuditRow[];
-  /** Absent for a transaction's inline seal (the periodic sealer signs later); a batch without rows is a checkpoint alone. */
-  readonly checkpoint?: StoredCheckpoint;
+  readonly checkpoint: StoredCheckpoint;
   /** The sealer state after the batch (persisted with it). */
   readonly state: SealerState;
   /** The inbox rows the batch sealed (deleted in the same transaction). */
@@ -58,11 +52,6 @@ export interface AuditRange {
 }
 
 export interface AuditRepository {
-  /**
-   * true: write transactions are serialised (SQLite), so a business transaction seals its entries itself, inside the
-   * transaction (docs/audit.md "Sealed in the lead's transaction"); false: they go to the inbox for the elected sealer.
-   */
-  readonly sealsInline: boolean;
   /**
    * Records an event in the inbox, in the caller's transaction. Payload and commitments are stored as canonical JSON
    * text: serialised here for an AuditEvent, kept as given for an AuditTextEvent (the app's own canonical text). An
@@ -91,10 +80,7 @@ export interface AuditRepository {
    * entry is never sealed without it, nor skipped.
    */
   pendingTexts(limit: number): Promise<readonly PendingAuditText[]>;
-  /**
-   * Appends the sealed rows and the checkpoint (if any), deletes the sealed inbox rows and stores the new state, fenced:
-   * the stored state must still be at `expectedSize` (else StoreInputError, and the caller's transaction rolls back).
-   */
+  /** Appends the sealed rows and the checkpoint, deletes the sealed inbox rows and stores the new state. */
   commitSeal(batch: SealBatch): Promise<void>;
 
   // --- reading --------------------------------------------------------------------------------

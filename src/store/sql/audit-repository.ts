@@ -160,14 +160,7 @@ const readState = async (db: Kysely<Database>, caps: StoreCapabilities, forUpdat
 };
 
 export function auditRepository(db: Kysely<Database>, caps: StoreCapabilities, shapes: StatementShapes): AuditRepository {
-  return {
-    // One writer at a time (BEGIN IMMEDIATE): the transaction can extend the chain head itself (docs/audit.md).
-    sealsInline: !caps.rowLocks,
-    ...auditInbox(db, caps, shapes),
-    ...auditSealing(db, caps, shapes),
-    ...auditReads(db),
-    ...auditKeys(db),
-  };
+  return { ...auditInbox(db, caps, shapes), ...auditSealing(db, caps, shapes), ...auditReads(db), ...auditKeys(db) };
 }
 
 function auditInbox(
@@ -264,15 +257,18 @@ function auditSealing(
   return {
     async commitSeal(batch: SealBatch) {
       const { rows, checkpoint: cp, state } = batch;
-      if (
-        (rows.length > 0 && rows[0]!.seq !== batch.expectedSize) ||
-        state.frontier.size !== batch.expectedSize + rows.length ||
-        (cp && cp.treeSize !== state.frontier.size)
-      ) {
+      if (rows.length === 0) throw new StoreInputError('a seal batch needs at least one row');
+      if (rows[0]!.seq !== batch.expectedSize || cp.treeSize !== batch.expectedSize + rows.length || state.frontier.size !== cp.treeSize) {
         throw new StoreInputError(
-          `seal batch is inconsistent: rows from ${rows[0]?.seq ?? '-'}, expected ${batch.expectedSize}; ` +
-            `checkpoint size ${cp?.treeSize ?? '-'}; state size ${state.frontier.size}`,
+          `seal batch is inconsistent: rows from ${rows[0]!.seq}, expected ${batch.expectedSize}; ` +
+            `checkpoint size ${cp.treeSize}; state size ${state.frontier.size}`,
         );
+      }
+      // Fencing: the stored state must still be the one the batch was sealed on.
+      const stored = await db.selectFrom('audit_sealer_state').select(['tree_size', 'log_id']).where('id', '=', 1).executeTakeFirst();
+      const storedSize = stored ? Number(stored.tree_size) : 0;
+      if (storedSize !== batch.expectedSize || (stored && stored.log_id !== state.logId)) {
+        throw new StoreInputError(`audit sealer state moved: stored size ${storedSize}, batch sealed on ${batch.expectedSize}`);
       }
       const logRows = rows.map((r) => ({
         seq: r.seq,
@@ -286,50 +282,37 @@ function auditSealing(
         prev_hash: r.prevHash,
         entry_hash: r.entryHash,
       }));
-      // Fencing first: the stored state must still be the one the batch was sealed on. An UPDATE guarded by the size
-      // it was sealed on (one statement: a lead's inline seal runs this per transaction); no row updated means the
-      // state moved, or there is none yet (the first seal of the log inserts it; a concurrent first seal fails on the key).
+      for (const chunk of shapeSizedChunks(logRows, INSERT_CHUNK))
+        await shapes.run(db, 'audit_log.seal', chunk, (values) => db.insertInto('audit_log').values(values));
+      await db
+        .insertInto('audit_checkpoints')
+        .values({
+          tree_size: cp.treeSize,
+          log_id: cp.logId,
+          root_hash: cp.rootHash,
+          chain_head: cp.chainHead,
+          at: cp.at,
+          key_id: cp.keyId,
+          signature: cp.signature,
+          frontier_json: cp.frontier ? JSON.stringify(cp.frontier) : null,
+        })
+        .execute();
+      for (const ids of shapeSizedChunks(batch.inboxIds, DELETE_CHUNK))
+        await shapes.query(db, 'audit_inbox.sealed', { ids }, (p) => db.deleteFrom('audit_inbox').where('id', 'in', p.ids));
       const values = {
         log_id: state.logId,
         tree_size: state.frontier.size,
         chain_head: state.chainHead,
         frontier_json: JSON.stringify(state.frontier),
-        updated_at: cp?.at ?? rows[rows.length - 1]?.at ?? new Date().toISOString(),
+        updated_at: cp.at,
       };
-      const updated = await db
-        .updateTable('audit_sealer_state')
-        .set(values)
-        .where('id', '=', 1)
-        .where('tree_size', '=', batch.expectedSize)
-        .where('log_id', '=', state.logId)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) {
-        const stored = await db.selectFrom('audit_sealer_state').select(['tree_size', 'log_id']).where('id', '=', 1).executeTakeFirst();
-        if (stored) throw new StoreInputError(`audit sealer state moved: stored size ${Number(stored.tree_size)}, batch sealed on ${batch.expectedSize}`);
-        if (batch.expectedSize !== 0) throw new StoreInputError(`audit sealer state missing, batch sealed on ${batch.expectedSize}`);
+      if (stored)
+        await db.updateTable('audit_sealer_state').set(values).where('id', '=', 1).where('tree_size', '=', batch.expectedSize).execute();
+      else
         await db
           .insertInto('audit_sealer_state')
           .values({ id: 1, ...values })
           .execute();
-      }
-      for (const chunk of shapeSizedChunks(logRows, INSERT_CHUNK))
-        await shapes.run(db, 'audit_log.seal', chunk, (values) => db.insertInto('audit_log').values(values));
-      if (cp)
-        await db
-          .insertInto('audit_checkpoints')
-          .values({
-            tree_size: cp.treeSize,
-            log_id: cp.logId,
-            root_hash: cp.rootHash,
-            chain_head: cp.chainHead,
-            at: cp.at,
-            key_id: cp.keyId,
-            signature: cp.signature,
-            frontier_json: cp.frontier ? JSON.stringify(cp.frontier) : null,
-          })
-          .execute();
-      for (const ids of shapeSizedChunks(batch.inboxIds, DELETE_CHUNK))
-        await shapes.query(db, 'audit_inbox.sealed', { ids }, (p) => db.deleteFrom('audit_inbox').where('id', 'in', p.ids));
     },
     async logId() {
       return (await readState(db, caps, false))?.logId;
