@@ -110,6 +110,8 @@ class RoutingBatcher {
   /**
    * A new batch starts once the previous one has passed its steps before the routing locks: while one batch holds (or
    * waits for) the routing locks, the next runs its intake steps, and the leads arriving meanwhile form the one after.
+   * afterTurn (SQLite): it starts after the current turn of the event loop, so every lead arriving in this turn joins it,
+   * and the next is scheduled once it has ended (its transaction is the one writer's).
    */
   #next(): void {
     if (this.#scheduled || this.#opening || this.#inFlight >= this.#strategy.maxInFlight || this.#waiting.length === 0) return;
