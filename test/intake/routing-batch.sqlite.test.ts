@@ -183,6 +183,28 @@ describe('routing batch on SQLite', () => {
     expect(w.txOfLead.get(again.leadId)).not.toBe(w.txOfLead.get(original.leadId));
   });
 
+  it('two bodies under one Idempotency-Key in one batch: one lead stored, the other refused as a reused key', async () => {
+    const w = await watchedService();
+    const send = (payload: Record<string, unknown>) =>
+      w.svc.app.inject({
+        method: 'POST',
+        url: '/v1/leads',
+        headers: { ...auth(w.svc.tokens.integration), 'idempotency-key': 'one-key' },
+        payload,
+      });
+    const [first, second, other] = await Promise.all([
+      send(serviceLead('idem', 0)),
+      send(serviceLead('idem', 1)),
+      post(w, serviceLead('idem', 2)),
+    ]);
+    // The batch of three rolls back on the second claim of the key; each runs again alone.
+    expect(await rollbacks(w)).toBe(1);
+    expect([first.statusCode, second.statusCode, other.statusCode]).toEqual([201, 422, 201]);
+    expect((second.json() as { code: string }).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(await w.base.leads.list()).toHaveLength(2);
+    expect((await checkStoreConsistency(w.base)).problems).toEqual([]);
+  });
+
   it('decisions and routing state equal those of the same leads one after another (random turns, failures, repeats)', async () => {
     let run = 0;
     const lead = fc.record({ person: fc.nat(11), fails: fc.boolean() }, { requiredKeys: ['person', 'fails'] });
