@@ -17,7 +17,14 @@ import { BatchRoutingLocks } from '../routing/batch-routing-locks.ts';
  *   single lead), so a failing lead never loses or poisons another's data and gets its own error.
  * - Leads sharing a dedupe key never share a batch (the later one must see the earlier as an open lead): it waits for
  *   the next one.
- * - Stores without row locks (SQLite: one writer at a time, no round trips) run every lead alone, as before.
+ *
+ * Lane sqlitebatch: on SQLite (no row locks, one writer, no round trips) the saving is the COMMIT and the b-tree pages
+ * consecutive leads share: one COMMIT's WAL frames for k leads, and the batch's appends of one table merged into one
+ * multi-row INSERT by the write-batching driver. node:sqlite answers synchronously, so a batch's transaction never
+ * yields to I/O and no lead can arrive while one is in it (PostgreSQL's trigger, "while the previous batch is in its
+ * transaction", would never see a second lead). The trigger there is the event loop's turn: the leads that reach
+ * `routeInBatch` in one turn (the HTTP server delivers the requests of several sockets in one poll phase) form one
+ * batch, started after that turn (`setImmediate`), one batch at a time.
  */
 
 /** What one lead's transaction has done up to the routing locks, and the rest of it. */
@@ -39,22 +46,31 @@ export interface BatchedLead<T> {
   alone(): Promise<T>;
 }
 
-/** The most leads in one batch (one transaction's statements and locks). */
-const MAX_BATCH_LEADS = 16;
-/** One batch routing (holding or waiting for the locks) while the next runs its intake steps. */
-const MAX_BATCHES_IN_FLIGHT = 2;
+/** When a batch starts and how large it may be: the one difference between the stores. */
+interface BatchStrategy {
+  /** The most leads in one batch (one transaction's statements and locks; on SQLite, the wait of its first lead). */
+  readonly maxLeads: number;
+  /** Batches in their transaction at once. */
+  readonly maxInFlight: number;
+  /** true: a batch starts after the turn of the event loop its first lead arrived in; false: at once. */
+  readonly afterTurn: boolean;
+}
+
+/** PostgreSQL: one batch routing (holding or waiting for the locks) while the next runs its intake steps. */
+const WHILE_IN_TRANSACTION: BatchStrategy = { maxLeads: 16, maxInFlight: 2, afterTurn: false };
+/** SQLite: the leads of one turn; one writer, so one batch at a time. */
+const PER_TURN: BatchStrategy = { maxLeads: 16, maxInFlight: 1, afterTurn: true };
 
 const batchers = new WeakMap<Store, RoutingBatcher>();
 
 /** Where a batch's rollback is reported: it re-runs its leads, so it is not an error of theirs, but it is counted and logged. */
 type BatchReporting = Pick<ServiceContext, 'store' | 'log' | 'metrics'>;
 
-/** Runs `lead` in this process's next routing batch of `ctx.store` (alone on a store without row locks). */
+/** Runs `lead` in this process's next routing batch of `ctx.store`. */
 export function routeInBatch<T>(ctx: BatchReporting, lead: BatchedLead<T>): Promise<T> {
-  if (!ctx.store.capabilities.rowLocks) return lead.alone();
   let batcher = batchers.get(ctx.store);
   if (!batcher) {
-    batcher = new RoutingBatcher(ctx);
+    batcher = new RoutingBatcher(ctx, ctx.store.capabilities.rowLocks ? WHILE_IN_TRANSACTION : PER_TURN);
     batchers.set(ctx.store, batcher);
   }
   return batcher.submit(lead);
@@ -69,15 +85,19 @@ interface Waiting {
 class RoutingBatcher {
   readonly #store: Store;
   readonly #ctx: BatchReporting;
+  readonly #strategy: BatchStrategy;
   #waiting: Waiting[] = [];
-  /** Batches in their transaction (at most MAX_BATCHES_IN_FLIGHT). */
+  /** Batches in their transaction (at most the strategy's maxInFlight). */
   #inFlight = 0;
   /** A batch is in its steps before the routing locks: the leads arriving now wait to form the next one. */
   #opening = false;
+  /** afterTurn: a batch is to start after this turn; the leads arriving meanwhile join it. */
+  #scheduled = false;
 
-  constructor(ctx: BatchReporting) {
+  constructor(ctx: BatchReporting, strategy: BatchStrategy) {
     this.#store = ctx.store;
     this.#ctx = ctx;
+    this.#strategy = strategy;
   }
 
   submit<T>(lead: BatchedLead<T>): Promise<T> {
@@ -90,9 +110,22 @@ class RoutingBatcher {
   /**
    * A new batch starts once the previous one has passed its steps before the routing locks: while one batch holds (or
    * waits for) the routing locks, the next runs its intake steps, and the leads arriving meanwhile form the one after.
+   * afterTurn (SQLite): it starts after the current turn of the event loop, so every lead arriving in this turn joins it,
+   * and the next is scheduled once it has ended (its transaction is the one writer's).
    */
   #next(): void {
-    if (this.#opening || this.#inFlight >= MAX_BATCHES_IN_FLIGHT || this.#waiting.length === 0) return;
+    if (this.#scheduled || this.#opening || this.#inFlight >= this.#strategy.maxInFlight || this.#waiting.length === 0) return;
+    if (this.#strategy.afterTurn) {
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.#start();
+      });
+    } else this.#start();
+  }
+
+  #start(): void {
+    if (this.#opening || this.#inFlight >= this.#strategy.maxInFlight || this.#waiting.length === 0) return;
     this.#opening = true;
     this.#inFlight++;
     const batch = this.#take();
@@ -116,7 +149,7 @@ class RoutingBatcher {
     const left: Waiting[] = [];
     const keys = new Set<string>();
     for (const w of this.#waiting) {
-      if (taken.length < MAX_BATCH_LEADS && !w.lead.keys.some((k) => keys.has(k))) {
+      if (taken.length < this.#strategy.maxLeads && !w.lead.keys.some((k) => keys.has(k))) {
         taken.push(w);
         for (const k of w.lead.keys) keys.add(k);
       } else left.push(w);
@@ -126,6 +159,7 @@ class RoutingBatcher {
   }
 
   async #run(batch: readonly Waiting[], open: () => void): Promise<void> {
+    this.#ctx.metrics.routingBatchLeads.observe(batch.length);
     let done: { values: unknown[]; begun: BegunLead<unknown>[] };
     try {
       done = await this.#store.transaction(async (tx) => {

@@ -90,12 +90,19 @@ export class RemitMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
-  /** PostgreSQL routing batches rolled back as a whole; their leads then ran alone (docs/storage.md "Routing batches"). */
+  /** Routing batches rolled back as a whole; their leads then ran alone (docs/storage.md "Routing batches"). */
   readonly routingBatchRollbacks = new Counter({
     name: 'remit_routing_batch_rollbacks_total',
     help:
-      'Routing batches (several leads of this process in one PostgreSQL transaction) rolled back as a whole; each of their ' +
+      'Routing batches (several leads of this process in one transaction) rolled back as a whole; each of their ' +
       'leads then ran again alone, with its own outcome (the log says how many and why).',
+    registers: [this.registry],
+  });
+  /** Leads per routing batch (docs/storage.md "Routing batches"): how often leads share a transaction. */
+  readonly routingBatchLeads = new Histogram({
+    name: 'remit_routing_batch_leads',
+    help: 'Leads per routing batch (leads of this process that shared one transaction and one COMMIT).',
+    buckets: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32],
     registers: [this.registry],
   });
   #sources: GaugeSources | null = null;
