@@ -7,7 +7,7 @@ import { retentionOf } from '../../src/domain/org/retention.schema.ts';
 import { OrgConfigSchema } from '../../src/domain/org/org-config.schema.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
 import { remit } from '../import/import-support.ts';
-import { startAuditService, type AuditService } from './audit-service-fixture.ts';
+import { retentionEntriesOf, startAuditService, type AuditService } from './audit-service-fixture.ts';
 
 /**
  * Retention periods are configuration (docs/audit.md): per data category in the org config,
@@ -205,13 +205,7 @@ describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled
     expect(action(await run(false))).toMatchObject({ count: 1 });
     expect(await ids()).toEqual(['rsj-running']); // a running job is never pruned, however old
 
-    await a.seal();
-    const deleted: unknown[] = [];
-    for await (const r of a.h.store.audit.rows()) {
-      const p = r.payload as Record<string, unknown>;
-      if (r.actor === RETENTION_ACTOR && p.category === 'rescreenJobs') deleted.push([p.action, p.count, p.period]);
-    }
-    expect(deleted).toEqual([['retention.deleted', 1, 'P1Y']]);
+    expect(await retentionEntriesOf(a, 'rescreenJobs')).toEqual([['retention.deleted', 1, 'P1Y']]);
   });
 
   const workerTitle = 'the worker counts and reports a failed pass, never swallows it; it applies the periods once the store answers';
