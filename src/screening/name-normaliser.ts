@@ -316,6 +316,12 @@ function personTokens(tokens: string[], dict: Dictionaries): string[] {
   return mapped;
 }
 
+/** An organisation's tokens, and whether a ship-type prefix (MV, MT, M/S ...) was dropped from before them. */
+interface OrganisationTokens {
+  readonly tokens: string[];
+  readonly ship: boolean;
+}
+
 /** Organisations, vessels, unknown: legal forms set aside (into `legalForms`), acronyms joined, numerals as digits. */
 function organisationTokens(
   tokens: string[],
@@ -323,8 +329,7 @@ function organisationTokens(
   schema: NameSchema,
   legalForms: string[],
   syllabic: boolean,
-  marks: { ship?: true } = {},
-): string[] {
+): OrganisationTokens {
   // organisations, vessels, unknown: legal forms first ("L.P.", "S.A. de C.V."), then runs of single
   // letters become acronyms ("A.B.C." -> "abc") and roman numerals become digits ("II" -> "2"); legal forms are
   // looked for again after joining, since "S.n.c." is only listed as "snc"
@@ -344,12 +349,9 @@ function organisationTokens(
   // Kitau" under Company), so an organisation name without a legal form drops it too
   if (schema === 'vessel' || legalForms.length === 0) {
     const p = matchPhrase(dict.objPrefixes, toks, 0);
-    if (p && p.tokens.length < toks.length) {
-      if (isShipTypePrefix(p.tokens.join(''))) marks.ship = true;
-      return toks.slice(p.tokens.length);
-    }
+    if (p && p.tokens.length < toks.length) return { tokens: toks.slice(p.tokens.length), ship: isShipTypePrefix(p.tokens.join('')) };
   }
-  return toks;
+  return { tokens: toks, ship: false };
 }
 
 /**
@@ -496,8 +498,9 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   const legalForms: string[] = [];
   if (schema !== 'person') text = withoutParenthesisedLegalForms(text, dict, legalForms);
   let toks = withoutPartyLabel(baseTokens(text), dict);
-  const marks: { ship?: true } = {};
-  toks = schema === 'person' ? personTokens(toks, dict) : organisationTokens(toks, dict, schema, legalForms, isSyllabic(name), marks);
+  let ship = false;
+  if (schema === 'person') toks = personTokens(toks, dict);
+  else ({ tokens: toks, ship } = organisationTokens(toks, dict, schema, legalForms, isSyllabic(name)));
   toks = numbersToDigits(toks).map(arabicArticle);
   if (schema === 'person') toks = toks.map(unLeet);
   const out = weightedTokens(toks, schema, { abjad, syllabic: isSyllabic(name), burmese: /[\u1000-\u109f]/.test(name) }, dict);
@@ -505,5 +508,5 @@ export function normaliseName(name: string, schema: NameSchema = 'unknown'): Nor
   if (out.length === 0 && toks.length > 0) {
     for (const t of toks) out.push({ text: t, raw: t, weight: 1, phonetic: phoneticKey(t), fold: transliterationFold(t), kind: 'word' });
   }
-  return marks.ship ? { original: name, schema, tokens: out, legalForms, ship: true } : { original: name, schema, tokens: out, legalForms };
+  return ship ? { original: name, schema, tokens: out, legalForms, ship: true } : { original: name, schema, tokens: out, legalForms };
 }

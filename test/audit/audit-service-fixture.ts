@@ -1,3 +1,4 @@
+import { RETENTION_ACTOR } from '../../src/app/privacy/retention.use-case.ts';
 import { roleTokens } from '../support/people.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,3 +123,14 @@ export async function dropImmutability(h: StoreHarness, table: 'audit_log' | 'au
 }
 
 export const sqlText = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/** The retention run's audit entries of one category, sealed first: [action, count, period] each. */
+export async function retentionEntriesOf(a: AuditService, category: string): Promise<unknown[]> {
+  await a.seal();
+  const out: unknown[] = [];
+  for await (const r of a.h.store.audit.rows()) {
+    const p = r.payload as Record<string, unknown>;
+    if (r.actor === RETENTION_ACTOR && p.category === category) out.push([p.action, p.count, p.period]);
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import { retentionOf } from '../../src/domain/org/retention.schema.ts';
 import { OrgConfigSchema } from '../../src/domain/org/org-config.schema.ts';
 import { auth, ukLead } from '../http/service-harness.ts';
 import { remit } from '../import/import-support.ts';
-import { startAuditService, type AuditService } from './audit-service-fixture.ts';
+import { retentionEntriesOf, startAuditService, type AuditService } from './audit-service-fixture.ts';
 
 /**
  * Retention periods are configuration (docs/audit.md): per data category in the org config,
@@ -26,7 +26,8 @@ const RETENTION = {
   webhookDeliveries: 'P30D',
   decisionRecords: 'P7Y',
 };
-const NOTHING = { unconvertedLeads: 0, refusedLeads: 0, outreachLog: 0, idempotencyResponses: 0, webhookDeliveries: 0 };
+// rescreenJobs: its default period (P1Y) applies when the config omits it
+const NOTHING = { unconvertedLeads: 0, refusedLeads: 0, outreachLog: 0, idempotencyResponses: 0, webhookDeliveries: 0, rescreenJobs: 0 };
 
 let s: AuditService | undefined;
 afterEach(async () => {
@@ -55,6 +56,9 @@ describe('retention periods in the org config', () => {
     expect(bad({ decisionRecords: 'PT5H' })).toEqual(['decisionRecords']);
     expect(bad({ keepForever: true })).not.toEqual([]);
     expect(bad({ unconvertedLeads: 'P2Y6M', idempotencyResponses: 'P30D' })).toEqual([]);
+    expect(bad({ rescreenJobs: '1 year' })).toEqual(['rescreenJobs']);
+    expect(bad({ rescreenJobs: 'P0Y', notifications: 'P30D' })).toEqual(['rescreenJobs']);
+    expect(bad({ rescreenJobs: null })).toEqual([]);
   });
 });
 
@@ -152,6 +156,7 @@ describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled
     expect((await s.h.store.leads.get(lead.leadId))?.status).toBe('REFUSED');
     const text = await remit('retention', 'run', '--db', s.cliUrl, '--dry-run', '--at', at);
     expect(text.stdout).toMatch(/refusedLeads: would erase 1 older than/);
+    expect(text.stdout).toMatch(/rescreenJobs: would delete 0 older than .* \(period P1Y\)/);
     const refusedAt = await remit('retention', 'run', '--db', s.cliUrl, '--at', at);
     expect(refusedAt.code).toBe(2);
     expect(refusedAt.stderr).toMatch(/ARGUMENT_INVALID/);
@@ -159,6 +164,48 @@ describe.each(dialects)('retention run: $factory.name', ({ factory, run: enabled
     const now = await remit('retention', 'run', '--db', s.cliUrl, '--json');
     expect(now.code, now.stderr).toBe(0);
     expect((await s.h.store.leads.get(lead.leadId))?.status).toBe('REFUSED');
+  });
+
+  it('finished re-screen jobs are deleted a year after they finished by default (dry run counts), audited; null keeps them', async () => {
+    s = await startAuditService(factory, { configure: (c) => ({ ...c, retention: RETENTION }) });
+    const a = s;
+    const jobs = a.h.store.rescreenJobs;
+    const at = (ms: number) => new Date(ms).toISOString();
+    const lists = [
+      { listId: 'blocklist', beforeSha256: null, afterSha256: 'b'.repeat(64), added: 1, changed: 0, removed: 0, entryIds: ['E-1'] },
+    ];
+    const job = (id: string) => ({
+      id,
+      trigger: 'reload' as const,
+      requestedBy: 'usr-compliance',
+      roles: ['compliance'],
+      lists,
+      createdAt: at(a.clock.now()),
+    });
+    await jobs.enqueue(job('rsj-done'));
+    await jobs.claimNext('w', at(a.clock.now()), at(a.clock.now() + 60_000), (j) => j.id === 'rsj-done');
+    expect(await jobs.finish('rsj-done', 'w', { status: 'done', at: at(a.clock.now()), reportJson: '{}' })).toBe(true);
+    await jobs.enqueue(job('rsj-running'));
+    await jobs.claimNext('w', at(a.clock.now()), at(a.clock.now() + 60_000), (j) => j.id === 'rsj-running');
+    const retention = retentionOf(a.ctx.orgs.current.config);
+    expect(retention.rescreenJobs).toBeUndefined();
+    const run = (dryRun: boolean, r = retention) => applyRetention({ store: a.h.store, clock: a.clock, retention: r }, { dryRun });
+    const action = (r: Awaited<ReturnType<typeof run>>) => r.actions.find((x) => x.category === 'rescreenJobs');
+    const ids = async () => (await jobs.list({ limit: 10 })).map((j) => j.id).sort();
+
+    a.clock.advance(364 * DAY);
+    expect(action(await run(false))).toMatchObject({ count: 0, period: 'P1Y', action: 'delete' });
+    a.clock.advance(2 * DAY);
+    expect(action(await run(true))).toMatchObject({ count: 1, period: 'P1Y' });
+    expect(await ids()).toEqual(['rsj-done', 'rsj-running']);
+    const kept = await run(false, { ...retention, rescreenJobs: null });
+    expect(kept.keptIndefinitely).toContain('rescreenJobs');
+    expect(action(kept)).toBeUndefined();
+    expect(await ids()).toEqual(['rsj-done', 'rsj-running']);
+    expect(action(await run(false))).toMatchObject({ count: 1 });
+    expect(await ids()).toEqual(['rsj-running']); // a running job is never pruned, however old
+
+    expect(await retentionEntriesOf(a, 'rescreenJobs')).toEqual([['retention.deleted', 1, 'P1Y']]);
   });
 
   const workerTitle = 'the worker counts and reports a failed pass, never swallows it; it applies the periods once the store answers';

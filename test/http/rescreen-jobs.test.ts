@@ -10,6 +10,7 @@ import { ListSourceCatalogue } from '../../src/screening/list-sources.ts';
 import type { RescreenJobRepository } from '../../src/store/ports/rescreen-jobs.port.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';
 import { dropSchema, newSchemaName, PG_URL } from '../store/store-harness.ts';
+import { deferred } from '../store/contract/contract-support.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { rescreenNoticingTransactions, withStoreParts } from '../support/dying-instance.ts';
 import { auth, startTestService, ukLead, type TestService } from './service-harness.ts';
@@ -404,21 +405,49 @@ describe.each(dialects)('re-screen jobs: $factory.name', ({ factory, run: enable
     expect(await reportOf(s, jobId)).toMatchObject({ entries: 2, ...bothHeld(marguerite, ottoline) });
   });
 
-  it('two live runners on one job: leads the other held after this one read the holds are not counted as alreadyHeld', async () => {
+  it('two live runners on one job: leads the other holds while this one works on the job are not counted as alreadyHeld', async () => {
     const { s, marguerite, ottoline, jobId } = await twoListedLeads(environment(dialect));
-    // runner "late" lost its lease while still working: it holds both leads (with their records), then cannot record
-    await new RescreenRunner(dyingCtx(s.ctx, { recorded: false }), { name: 'late', leaseMs: LEASE_MS }).runOne();
-    expect((await s.store.rescreenJobs.holds(jobId)).map((h) => h.leadId).sort()).toEqual([marguerite, ottoline].sort());
+    // Runner "late" claims the job and stops before its screening (a pause longer than its lease); "survivor" claims the
+    // job once the lease ran out and starts its chunk; then "late" goes on and holds both leads (with their records)
+    // while "survivor" is between its reads, before it reads the leads.
+    const lateReached = deferred();
+    const lateGoes = deferred();
+    /** The ctx whose first read of a page of contacts (where a chunk's screening starts) waits for `pause`. */
+    const pausedAtScreening = (ctx: ServiceContext, pause: () => Promise<void>): ServiceContext => {
+      const real = ctx.store.personalData;
+      let paused = false;
+      const contactsOf: Store['personalData']['contactsOf'] = async (ids) => {
+        if (!paused) {
+          paused = true;
+          await pause();
+        }
+        return real.contactsOf(ids);
+      };
+      return withStoreParts(ctx, { personalData: { ...real, contactsOf } });
+    };
+    const late = new RescreenRunner(
+      pausedAtScreening(s.ctx, async () => {
+        lateReached.resolve();
+        await lateGoes.promise;
+      }),
+      { name: 'late', leaseMs: LEASE_MS },
+    );
+    const lateRun = late.runOne();
+    await lateReached.promise;
     s.clock.advance(LEASE_MS + 1);
-    // the survivor read the job's holds before "late" held them (they ran at once): its first read sees none
-    const real = s.ctx.store.rescreenJobs;
-    let reads = 0;
-    const jobs: RescreenJobRepository = { ...real, holds: async (id) => (reads++ === 0 ? [] : real.holds(id)) };
-    const survivor = new RescreenRunner(withStoreParts(s.ctx, { rescreenJobs: jobs }), { name: 'survivor', leaseMs: LEASE_MS });
+    const survivor = new RescreenRunner(
+      pausedAtScreening(s.ctx, async () => {
+        lateGoes.resolve();
+        await lateRun; // "late" held both leads, then found the job taken over
+      }),
+      { name: 'survivor', leaseMs: LEASE_MS },
+    );
     expect(await survivor.drain()).toBe(1);
-    expect(reads).toBeGreaterThan(1);
-    // both leads are this job's holds: listed from their records, not counted as held before the job
-    expect(await reportOf(s, jobId)).toMatchObject(bothHeld(marguerite, ottoline));
+    expect((await lateRun)?.id).toBe(jobId);
+    expect((await s.store.rescreenJobs.holds(jobId)).map((h) => h.leadId).sort()).toEqual([marguerite, ottoline].sort());
+    // the outcome: both leads are this job's holds, listed from their records, not counted as held before the job
+    expect(await s.store.rescreenJobs.get(jobId)).toMatchObject({ status: 'done', claimedBy: 'survivor', entriesDone: 2 });
+    expect(await reportOf(s, jobId)).toMatchObject({ entries: 2, ...bothHeld(marguerite, ottoline) });
     for (const id of [marguerite, ottoline]) expect(await holdsAndReviews(s, id)).toEqual({ holds: 1, reviews: 1 });
   });
 

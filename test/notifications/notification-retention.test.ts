@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderEmail } from '../../src/app/notifications/email-message.ts';
-import { applyRetention, RETENTION_ACTOR } from '../../src/app/privacy/retention.use-case.ts';
+import { applyRetention } from '../../src/app/privacy/retention.use-case.ts';
 import { retentionOf } from '../../src/domain/org/retention.schema.ts';
-import { startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
+import { retentionEntriesOf, startAuditService, type AuditService } from '../audit/audit-service-fixture.ts';
 import { auth } from '../http/service-harness.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import { ingest, stopAll } from './notification-test-service.ts';
@@ -48,13 +48,7 @@ describe.each(dialects)('notification retention and erasure: $factory.name', ({ 
     expect(action(await run(false))).toMatchObject({ count: 2 });
     expect((await a.h.store.notifications.list({ limit: 10 })).map((n) => [n.id, n.status])).toEqual([[pending!.id, 'PENDING']]);
 
-    await a.seal();
-    const deleted: unknown[] = [];
-    for await (const r of a.h.store.audit.rows()) {
-      const p = r.payload as Record<string, unknown>;
-      if (r.actor === RETENTION_ACTOR && p.category === 'notifications') deleted.push([p.action, p.count, p.period]);
-    }
-    expect(deleted).toEqual([['retention.deleted', 2, 'P30D']]);
+    expect(await retentionEntriesOf(a, 'notifications')).toEqual([['retention.deleted', 2, 'P30D']]);
   });
 
   it("an org without retention.notifications keeps them; an erased lead's PENDING notification renders without personal data", async () => {

@@ -6,8 +6,11 @@ import type { Store } from '../../src/store/unit-of-work.ts';
  * members replaced, and transactions that say when one screened a lead again.
  */
 
-/** The ctx with its store's `parts` replaced (a job repository, transactions); everything else is the real store. */
-export function withStoreParts(ctx: ServiceContext, parts: Partial<Pick<Store, 'rescreenJobs' | 'transaction'>>): ServiceContext {
+/** The ctx with its store's `parts` replaced (a job repository, personal data, transactions); everything else is the real store. */
+export function withStoreParts(
+  ctx: ServiceContext,
+  parts: Partial<Pick<Store, 'rescreenJobs' | 'personalData' | 'transaction'>>,
+): ServiceContext {
   const store = new Proxy(ctx.store, {
     get(target, p) {
       if (p in parts) return parts[p as keyof typeof parts];

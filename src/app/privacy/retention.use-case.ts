@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/shared/clock.ts';
 import { toIso } from '../../domain/shared/zoned-time.ts';
-import { RETENTION_CATEGORIES, retentionOf, shiftByPeriod } from '../../domain/org/retention.schema.ts';
+import { RETENTION_CATEGORIES, retentionOf, retentionPeriod, shiftByPeriod } from '../../domain/org/retention.schema.ts';
 import type { RetentionCategory, RetentionConfig } from '../../domain/org/retention.schema.ts';
 import type { LeadStatus } from '../../domain/lead/lead-status.ts';
 import type { Store, UnitOfWork } from '../../store/unit-of-work.ts';
@@ -62,6 +62,7 @@ const PRUNERS: Readonly<Record<PrunedCategory, Pruner>> = {
   idempotencyResponses: (tx, before, dryRun) => tx.idempotency.pruneCreatedBefore(before, { dryRun }),
   webhookDeliveries: (tx, before, dryRun) => tx.outbox.pruneFinishedDeliveries(before, { dryRun }),
   notifications: (tx, before, dryRun) => tx.notifications.pruneFinished(before, { dryRun }),
+  rescreenJobs: (tx, before, dryRun) => tx.rescreenJobs.pruneFinished(before, { dryRun }),
 };
 
 export async function applyRetention(
@@ -73,7 +74,7 @@ export async function applyRetention(
   const actions: RetentionAction[] = [];
   const keptIndefinitely: RetentionCategory[] = [];
   for (const category of RETENTION_CATEGORIES) {
-    const period = deps.retention[category] ?? null;
+    const period = retentionPeriod(deps.retention, category);
     if (period === null) {
       keptIndefinitely.push(category);
       continue;

@@ -39,15 +39,9 @@ const PAGE = 1000;
 /** Leads HELD are already with compliance; their hits are reviewed there. */
 const RESCREENED: readonly LeadStatus[] = OPEN_LEAD_STATUSES.filter((s) => s !== 'HELD');
 
-/** The re-screen job a delta re-screening runs for: its holds are recorded for it, and the leads it held already. */
+/** The re-screen job a delta re-screening runs for: its holds are recorded for it (rescreen_job_holds). */
 export interface DeltaJobScope {
   readonly jobId: string;
-  /**
-   * Leads this job held in earlier chunks or attempts (rescreen_job_holds), as read before the chunk: HELD by it, so
-   * not "already held" (and not screened in full). A HELD lead not in it is looked up in the job's records before it is
-   * counted as already held: another runner of the job may have held it since.
-   */
-  readonly heldByJob: ReadonlySet<string>;
 }
 
 /** What the re-screening of one candidate came to. */
@@ -117,8 +111,11 @@ async function candidateLeads(ctx: ServiceContext, deltas: readonly ListDelta[])
 /**
  * One candidate whose screening against the delta alone needs review: screened in full against the lists in force, as
  * at intake, and held when a hit on an added or changed entry needs review. A HELD lead is not held again; it is this
- * job's own hold (an earlier chunk, or the chunk a dead runner did not record: the job's report lists it from the hold
- * record) or one that was already with compliance.
+ * job's own hold (an earlier chunk, the chunk a dead runner did not record, or another runner of the job that lost its
+ * lease while still working: the job's report lists it from the hold record) or one that was already with compliance.
+ * Which of the two is one point read of the job's hold records, made after the lead was read HELD: a hold record
+ * commits in the hold's transaction, so a lead read HELD by this job's hold has its record visible by then, whichever
+ * runner held it and when.
  */
 async function rescreenCandidate(
   ctx: ServiceContext,
@@ -131,16 +128,11 @@ async function rescreenCandidate(
   const personal = await ctx.store.personalData.get(leadId);
   // the keys are kept for every lead; only open leads are re-screened
   if (!record || !OPEN_LEAD_STATUSES.includes(record.status) || !personal || personal.erasedAt) return { kind: 'no_match' };
-  if (record.status === 'HELD' && job?.heldByJob.has(leadId)) return { kind: 'held_by_this_job' };
+  if (record.status === 'HELD' && job && (await ctx.store.rescreenJobs.heldByJob(job.jobId, leadId))) return { kind: 'held_by_this_job' };
   const result = screenStoredContact(ctx, ctx.screening, personal.contactJson);
   const hits = result.hits.filter((h) => needsReview(h) && changedKeys.has(hitKey(h))).map(hitKey);
   if (hits.length === 0) return { kind: 'no_match' };
-  if (!RESCREENED.includes(record.status)) {
-    // Held since this attempt read the job's holds, by another runner on this job (one that lost its lease while still
-    // working): its hold record committed with the hold, so it is visible now that the lead is read HELD.
-    if (job && (await ctx.store.rescreenJobs.heldByJob(job.jobId, leadId))) return { kind: 'held_by_this_job' };
-    return { kind: 'already_held' };
-  }
+  if (!RESCREENED.includes(record.status)) return { kind: 'already_held' };
   const held = await holdOnRescreen(ctx, principal, record, personal, result, job && { jobId: job.jobId, hits });
   return { kind: 'matched', hits, held };
 }

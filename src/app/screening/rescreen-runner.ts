@@ -175,14 +175,13 @@ export class RescreenRunner {
     let done = job.entriesDone;
     // The report's lists are the job's (each chunk sees a slice of them).
     const lists = job.lists.map((l) => ({ listId: l.listId, ...pick(l) }));
-    // Leads this job held, also in a chunk an earlier attempt screened but did not record (rescreen_job_holds).
-    let holds = await this.ctx.store.rescreenJobs.holds(job.id);
     while (done < job.entries) {
       const chunk = chunkOf(job, done, this.chunkEntries);
-      const scope = { jobId: job.id, heldByJob: new Set(holds.map((h) => h.leadId)) };
+      const scope = { jobId: job.id };
       const part = await this.leasedStep(job.id, () => rescreenListDeltas(this.ctx, principal, this.deltasOf(job, chunk), scope));
       done += chunk.reduce((n, c) => n + c.entryIds.length, 0);
-      holds = await this.ctx.store.rescreenJobs.holds(job.id);
+      // Leads this job held, also in a chunk an earlier attempt (or another runner) screened but did not record.
+      const holds = await this.ctx.store.rescreenJobs.holds(job.id);
       // entries the list no longer holds are counted as screened: the chunk's size, not what was found
       const merged = mergeReports(report, { ...part, lists, entries: chunk.reduce((n, c) => n + c.entryIds.length, 0) });
       report = withRecordedHolds(merged, holds);

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * Retention periods per data category (docs/audit.md "Personal data and erasure"; docs/operations.md "Retention").
  * They are org configuration, not server configuration: how long a firm keeps what is a compliance
  * decision, so it is versioned, published and audited with the rules it goes with. Every category but
- * `decisionRecords` defaults to null (kept until erased by request), which is what Remit did before
+ * `decisionRecords` and `rescreenJobs` defaults to null (kept until erased by request), which is what Remit did before
  * retention was configurable; `remit retention run` and the retention worker apply the others.
  */
 
@@ -44,6 +44,14 @@ export const RetentionSchema = z.strictObject({
     .describe(
       'Finished notifications (SENT, DEAD): deleted this long after they were created. Omitted or null: kept until erased on request.',
     ),
+  // Optional without a schema default, as notifications: a section written before it hashes as before; the run applies
+  // DEFAULT_RESCREEN_JOBS_RETENTION when it is omitted.
+  rescreenJobs: RetentionPeriodSchema.nullable()
+    .optional()
+    .describe(
+      'Finished re-screen jobs (done, failed) with their hold and coverage-outcome records: deleted this long after they ' +
+        'finished, unless a lead they held or screened is still HELD. Omitted: P1Y. null: kept.',
+    ),
 });
 export type RetentionConfig = z.infer<typeof RetentionSchema>;
 
@@ -55,8 +63,22 @@ export const RETENTION_CATEGORIES = [
   'idempotencyResponses',
   'webhookDeliveries',
   'notifications',
+  'rescreenJobs',
 ] as const;
 export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
+
+/**
+ * Re-screen job records are operational, not the record: each hold and release is in the lead's history and audit entry
+ * (naming the job), and the job's start, end and counts in the audit log. A year covers a review of any list change's
+ * outcome; a firm that wants longer says so (or null).
+ */
+export const DEFAULT_RESCREEN_JOBS_RETENTION = 'P1Y';
+
+/** The period a retention run applies to a category (null: kept); rescreenJobs omitted is its default. */
+export function retentionPeriod(retention: RetentionConfig, category: RetentionCategory): string | null {
+  if (category === 'rescreenJobs') return retention.rescreenJobs === undefined ? DEFAULT_RESCREEN_JOBS_RETENTION : retention.rescreenJobs;
+  return retention[category] ?? null;
+}
 
 /** The config's retention section with defaults applied (an org without one gets today's behaviour). */
 export const retentionOf = (config: { readonly retention?: RetentionConfig | undefined }): RetentionConfig =>

@@ -114,6 +114,12 @@ export interface RescreenJobRepository {
   recordCoverageOutcome(jobId: string, outcome: { leadId: string; outcome: CoverageOutcome; at: string }): Promise<void>;
   /** How many leads this `coverage` job left with each outcome (absent: none). */
   coverageOutcomes(jobId: string): Promise<Partial<Record<CoverageOutcome, number>>>;
+  /**
+   * Deletes (dry run: counts) the jobs that finished (done, failed) before `before`, with their hold and coverage-outcome
+   * records, except a job one of whose recorded leads is HELD now (awaiting review: the reviewer reads why). Queued and
+   * running jobs are never touched. Returns the number of jobs.
+   */
+  pruneFinished(before: string, opts: { readonly dryRun: boolean }): Promise<number>;
   get(id: string): Promise<RescreenJobRecord | undefined>;
   /** The newest jobs first (created_at, id descending), `limit` of them, before the (createdAt, id) cursor if given. */
   list(opts: { limit: number; before?: { createdAt: string; id: string } | undefined }): Promise<readonly RescreenJobRecord[]>;

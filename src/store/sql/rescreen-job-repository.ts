@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type {
   CoverageOutcome,
   RescreenJobHold,
@@ -8,6 +8,7 @@ import type {
   RescreenJobStatus,
   RescreenJobTrigger,
 } from '../ports/rescreen-jobs.port.ts';
+import { requireInstant } from './input-checks.ts';
 import type { RescreenJobsTable } from './screening-schema.ts';
 import type { Database } from './schema.ts';
 
@@ -120,6 +121,41 @@ async function coverageOutcomes(db: Kysely<Database>, jobId: string): Promise<Pa
   return Object.fromEntries(rows.map((r) => [r.outcome as CoverageOutcome, Number(r.n)]));
 }
 
+const FINISHED: readonly RescreenJobStatus[] = ['done', 'failed'];
+/** Jobs deleted per statement group (ids bound as parameters). */
+const PRUNE_BATCH = 500;
+
+/** Whether the job read recorded a lead (a hold, or a coverage outcome) that is HELD now: it awaits review. */
+function recordsAHeldLead(eb: ExpressionBuilder<Database, 'rescreen_jobs'>) {
+  const recorded = eb
+    .selectFrom('rescreen_job_holds')
+    .select('lead_id')
+    .whereRef('rescreen_job_holds.job_id', '=', 'rescreen_jobs.id')
+    .unionAll(eb.selectFrom('coverage_job_outcomes').select('lead_id').whereRef('coverage_job_outcomes.job_id', '=', 'rescreen_jobs.id'));
+  return eb.exists(eb.selectFrom('leads').select('leads.id').where('leads.status', '=', 'HELD').where('leads.id', 'in', recorded));
+}
+
+/** See the port: finished jobs past the cutoff none of whose recorded leads is HELD, with their records. */
+async function pruneFinished(db: Kysely<Database>, before: string, dryRun: boolean): Promise<number> {
+  requireInstant(before, 'before');
+  const rows = await db
+    .selectFrom('rescreen_jobs')
+    .select('id')
+    .where('status', 'in', FINISHED)
+    .where('finished_at', '<', before)
+    .where((eb) => eb.not(recordsAHeldLead(eb)))
+    .execute();
+  if (dryRun) return rows.length;
+  for (let i = 0; i < rows.length; i += PRUNE_BATCH) {
+    const ids = rows.slice(i, i + PRUNE_BATCH).map((r) => r.id);
+    // the records first: they reference the job
+    await db.deleteFrom('rescreen_job_holds').where('job_id', 'in', ids).execute();
+    await db.deleteFrom('coverage_job_outcomes').where('job_id', 'in', ids).execute();
+    await db.deleteFrom('rescreen_jobs').where('id', 'in', ids).where('status', 'in', FINISHED).execute();
+  }
+  return rows.length;
+}
+
 export function rescreenJobRepository(db: Kysely<Database>): RescreenJobRepository {
   const held = (id: string, worker: string) =>
     db.updateTable('rescreen_jobs').where('id', '=', id).where('claimed_by', '=', worker).where('status', '=', 'running');
@@ -184,6 +220,7 @@ export function rescreenJobRepository(db: Kysely<Database>): RescreenJobReposito
     heldByJob: (jobId, leadId) => heldByJob(db, jobId, leadId),
     recordCoverageOutcome: (jobId, outcome) => recordCoverageOutcome(db, jobId, outcome),
     coverageOutcomes: (jobId) => coverageOutcomes(db, jobId),
+    pruneFinished: (before, opts) => pruneFinished(db, before, opts.dryRun),
     async get(id) {
       const row = await db.selectFrom('rescreen_jobs').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toRecord(row) : undefined;

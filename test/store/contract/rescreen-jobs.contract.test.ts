@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewRescreenJob, RescreenJobRecord } from '../../../src/store/ports/rescreen-jobs.port.ts';
 import type { Store } from '../../../src/store/unit-of-work.ts';
 import type { StoreHarness } from '../store-harness.ts';
-import { STORES, iso, serviceSeeds, storeReachable } from './contract-support.ts';
+import { SEED_HASH, STORES, iso, serviceSeeds, storeReachable } from './contract-support.ts';
 
 /** Storage contract: delta re-screening jobs (migration 0038), on SQLite and PostgreSQL alike. */
 describe.each(STORES)('rescreen jobs repository: $factory.name', ({ factory, run }) => {
@@ -197,5 +197,71 @@ describe.each(STORES)('rescreen jobs repository: $factory.name', ({ factory, run
     // an outcome names a job and a lead that exist
     await expect(record('rsj-nope', 'L1', 'released', 9)).rejects.toThrow();
     await expect(record('rsj-c', 'ghost', 'released', 9)).rejects.toThrow();
+  });
+
+  it('pruneFinished: finished jobs past the cutoff go with their records unless a recorded lead is HELD; others untouched', async () => {
+    await seedOrg();
+    for (const [id, status] of [
+      ['L1', 'HELD'],
+      ['L2', 'ASSIGNED'],
+      ['L3', 'HELD'],
+    ] as const)
+      await seedLead(store, id, { status });
+    const coverage = (id: string, at: number) => ({
+      ...job(id, at, []),
+      trigger: 'coverage' as const,
+      requestedBy: 'system',
+      roles: [],
+      lists: [],
+    });
+    const finished = async (j: NewRescreenJob, status: 'done' | 'failed', at: number) => {
+      await store.rescreenJobs.enqueue(j);
+      await store.rescreenJobs.claimNext('w', iso(at - 1), iso(at + 60), (c) => c.id === j.id);
+      expect(await store.rescreenJobs.finish(j.id, 'w', { status, at: iso(at) })).toBe(true);
+    };
+    const hold = (jobId: string, leadId: string) =>
+      store.transaction((tx) => tx.rescreenJobs.recordHold(jobId, { leadId, hits: ['ofac-sdn/E-1'], heldAt: iso(5) }));
+    const outcome = (jobId: string, leadId: string, o: 'released' | 'unchanged') =>
+      store.transaction((tx) => tx.rescreenJobs.recordCoverageOutcome(jobId, { leadId, outcome: o, at: iso(5) }));
+    await store.rescreenJobs.enqueue(job('queued', 0));
+    await finished(job('old-done', 1), 'done', 10);
+    await hold('old-done', 'L2'); // L2 was reviewed and cleared since
+    await finished(job('old-failed', 2), 'failed', 11);
+    await finished(job('old-held', 3), 'done', 12);
+    await hold('old-held', 'L1'); // L1 still awaits review
+    await finished(coverage('old-cov', 4), 'done', 13);
+    await outcome('old-cov', 'L2', 'released');
+    await outcome('old-cov', 'L3', 'unchanged'); // left HELD
+    await finished(job('recent', 5), 'done', 50);
+    await hold('recent', 'L2');
+    await store.rescreenJobs.enqueue(job('running', 6));
+    await store.rescreenJobs.claimNext('w', iso(7), iso(9), (c) => c.id === 'running'); // its lease long run out
+    await hold('running', 'L2');
+    const ids = async () => (await store.rescreenJobs.list({ limit: 20 })).map((j) => j.id).sort();
+    const all = ['old-cov', 'old-done', 'old-failed', 'old-held', 'queued', 'recent', 'running'];
+
+    // a dry run counts and changes nothing
+    expect(await store.rescreenJobs.pruneFinished(iso(20), { dryRun: true })).toBe(2);
+    expect(await ids()).toEqual(all);
+    expect(await store.rescreenJobs.holds('old-done')).toHaveLength(1);
+    expect(await store.transaction((tx) => tx.rescreenJobs.pruneFinished(iso(20), { dryRun: false }))).toBe(2);
+    expect(await ids()).toEqual(['old-cov', 'old-held', 'queued', 'recent', 'running']);
+    expect(await store.rescreenJobs.holds('old-done')).toEqual([]);
+    // the jobs kept keep their records
+    expect((await store.rescreenJobs.holds('old-held')).map((h) => h.leadId)).toEqual(['L1']);
+    expect(await store.rescreenJobs.coverageOutcomes('old-cov')).toEqual({ released: 1, unchanged: 1 });
+    for (const id of ['recent', 'running']) expect((await store.rescreenJobs.holds(id)).map((h) => h.leadId)).toEqual(['L2']);
+    expect(await store.rescreenJobs.get('running')).toMatchObject({ status: 'running', finishedAt: null });
+    expect(await store.rescreenJobs.pruneFinished(iso(20), { dryRun: false })).toBe(0);
+
+    // once the leads left HELD (reviewed), their jobs go at the next run; a later cutoff takes the recent one
+    await store.leads.update('L3', { status: 'ASSIGNED', teamId: null, repId: null, orgHash: SEED_HASH, updatedAt: iso(30) });
+    expect(await store.rescreenJobs.pruneFinished(iso(20), { dryRun: false })).toBe(1);
+    expect(await store.rescreenJobs.coverageOutcomes('old-cov')).toEqual({});
+    await store.leads.update('L1', { status: 'ASSIGNED', teamId: null, repId: null, orgHash: SEED_HASH, updatedAt: iso(30) });
+    expect(await store.rescreenJobs.pruneFinished(iso(51), { dryRun: false })).toBe(2);
+    expect(await ids()).toEqual(['queued', 'running']);
+    expect(await store.rescreenJobs.holds('running')).toHaveLength(1);
+    await expect(store.rescreenJobs.pruneFinished('yesterday', { dryRun: true })).rejects.toThrow(/ISO-8601/);
   });
 });
