@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { publicKeyRecord, signingKey, type KeyRing, type SigningKey } from '../../audit/index.ts';
 import { keyIdOf, rawPublicKey } from '../../audit/index.ts';
 import type { UnitOfWork } from '../../store/unit-of-work.ts';
@@ -52,13 +53,29 @@ export function parseAuditPrivateKey(text: string): KeyObject {
 
 const newKeyPem = (): string => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
-/** Writes a private key file with permissions 0600 (atomically: temp file, then rename). */
-function writeKeyFile(path: string, pem: string): void {
+/**
+ * Writes a private key file with permissions 0600 atomically: the whole key goes to a temp file first, which is then
+ * renamed over `path` — or, `exclusive`, linked as `path` only when no file is there (false: another process's key was
+ * there first). A process reading `path` meanwhile never sees it empty or half-written.
+ */
+function writeKeyFile(path: string, pem: string, opts: { readonly exclusive?: boolean } = {}): boolean {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}.${threadId}.tmp`;
   writeFileSync(tmp, pem, { mode: 0o600, flag: 'wx' });
   chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
+  if (!opts.exclusive) {
+    renameSync(tmp, path);
+    return true;
+  }
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    return false;
+  } finally {
+    unlinkSync(tmp);
+  }
 }
 
 /** Loads the private key from the source; creates the key file (0600) when neither is present. */
@@ -71,15 +88,10 @@ export function loadAuditPrivateKey(source: AuditKeySource): {
   const file = source.file ?? DEFAULT_AUDIT_KEY_FILE;
   if (source.inline) return { key: parseAuditPrivateKey(source.inline), origin: 'env', created: false, file };
   if (existsSync(file)) return { key: parseAuditPrivateKey(readFileSync(file, 'utf8')), origin: 'file', created: false, file };
-  try {
-    // Exclusive create: when two processes start at once, one key wins and both use it.
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, newKeyPem(), { mode: 0o600, flag: 'wx' });
-  } catch (e) {
-    // Another process created it first: use theirs.
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !existsSync(file)) throw e;
-  }
-  return { key: parseAuditPrivateKey(readFileSync(file, 'utf8')), origin: 'file', created: true, file };
+  // Exclusive create: when two processes start at once, one key wins and both use it. An exclusive open then a write
+  // would let the other process read the file empty in between (seen: "not a PKCS#8 private key" under load).
+  const created = writeKeyFile(file, newKeyPem(), { exclusive: true });
+  return { key: parseAuditPrivateKey(readFileSync(file, 'utf8')), origin: 'file', created, file };
 }
 
 export const keyIdOfPrivate = (key: KeyObject): string => keyIdOf(rawPublicKey(createPublicKey(key)));
