@@ -9,6 +9,8 @@ import { fromZodIssues } from '../../domain/intake/field-error.ts';
 import { IntakeLeadSchema } from '../../domain/intake/intake-lead.schema.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { BatchTurns } from '../../app/intake/batch-turns.ts';
+import { orderedWindow, type InOrder } from '../../app/intake/ordered-window.ts';
+import { ROUTING_BATCH_MAX_LEADS } from '../../app/intake/routing-batch.ts';
 import type { IntakeClient } from '../../app/intake/intake-limiter.ts';
 import { principalOf } from '../auth.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
@@ -59,6 +61,7 @@ async function ingestItem(
   raw: unknown,
   index: number,
   key: string | undefined,
+  inOrder: InOrder,
 ): Promise<BatchItem> {
   // Each item gets its own derived key, so retrying the batch replays every item that succeeded.
   const at = pointer(['body', 'leads', index]);
@@ -69,7 +72,10 @@ async function ingestItem(
     return { index, ok: false, error: { code: 'LEAD_INVALID', message: `${details.length} invalid field(s)`, details } };
   }
   const started = performance.now();
-  const result = await ingestLead(ctx, principal, raw, { idempotencyKey: key === undefined ? undefined : `${key}#${index}` });
+  const result = await ingestLead(ctx, principal, raw, {
+    idempotencyKey: key === undefined ? undefined : `${key}#${index}`,
+    inOrder,
+  });
   ctx.metrics.leadIngested(parsed.data.source, result, (performance.now() - started) / 1000);
   if (result.ok) return { index, ok: true, replayed: result.value.replayed, ...result.value.body };
   return { index, ok: false, error: inBody(result.error, at) };
@@ -159,12 +165,20 @@ function registerBatchRoute(app: FastifyInstance, ctx: ServiceContext): void {
         const { batchSlice, batchSliceMs } = app.intakeLimiter.limits;
         while (results.length < leads.length) {
           // One turn per slice: between two slices other clients' requests (a single lead, another batch's slice) run.
-          // A slice ends after batchSlice leads, or earlier once it has run batchSliceMs (leads are slower under load).
+          // The slice's leads run side by side (up to one routing batch of them), so they share routing transactions;
+          // they reach the batch and are answered in input order (ordered-window.ts). A slice ends after batchSlice
+          // leads, or earlier once it has run batchSliceMs: no lead starts after that (those started finish).
           await turns.run(`${client.kind}:${client.id}`, async () => {
             const started = performance.now();
-            const end = Math.min(results.length + batchSlice, leads.length);
-            do results.push(await ingestItem(ctx, principal, leads[results.length], results.length, key));
-            while (results.length < end && performance.now() - started < batchSliceMs);
+            const from = results.length;
+            await orderedWindow(leads.slice(from, from + batchSlice), {
+              width: ROUTING_BATCH_MAX_LEADS,
+              stop: () => performance.now() - started >= batchSliceMs,
+              run: (raw, i, inOrder) => ingestItem(ctx, principal, raw, from + i, key, inOrder),
+              done: (item) => {
+                results.push(item);
+              },
+            });
           });
         }
         const accepted = results.filter((x) => x.ok).length;
