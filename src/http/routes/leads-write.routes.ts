@@ -5,6 +5,7 @@ import { ingestLead } from '../../app/intake/ingest-lead.use-case.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
 import type { AppFailure } from '../../app/shared/app-error.ts';
 import { pointer, underPointer } from '../../domain/errors/detail-path.ts';
+import { remitError } from '../../domain/errors/error-catalogue.ts';
 import { fromZodIssues } from '../../domain/intake/field-error.ts';
 import { IntakeLeadSchema } from '../../domain/intake/intake-lead.schema.ts';
 import type { Principal } from '../../domain/access/principal.ts';
@@ -72,10 +73,15 @@ async function ingestItem(
     return { index, ok: false, error: { code: 'LEAD_INVALID', message: `${details.length} invalid field(s)`, details } };
   }
   const started = performance.now();
-  const result = await ingestLead(ctx, principal, raw, {
-    idempotencyKey: key === undefined ? undefined : `${key}#${index}`,
-    inOrder,
-  });
+  let result;
+  try {
+    result = await ingestLead(ctx, principal, raw, { idempotencyKey: key === undefined ? undefined : `${key}#${index}`, inOrder });
+  } catch (e) {
+    // The slice's other leads ran beside this one and keep their own outcomes: this lead's error is its own item (its
+    // transaction rolled back, so nothing of it is stored), not the whole batch's 500.
+    ctx.log.error({ err: e, index }, 'unexpected error in a batch lead');
+    return { index, ok: false, error: remitError('INTERNAL', 'unexpected error; this lead was not stored') };
+  }
   ctx.metrics.leadIngested(parsed.data.source, result, (performance.now() - started) / 1000);
   if (result.ok) return { index, ok: true, replayed: result.value.replayed, ...result.value.body };
   return { index, ok: false, error: inBody(result.error, at) };
