@@ -59,10 +59,12 @@ function watch(svc: TestService): Watch {
     ...base,
     transaction: (fn) => {
       const id = ++w.transactions;
-      return base.transaction((tx) => fn(watchedTx(tx, id))).then((value) => {
-        w.committed.add(id);
-        return value;
-      });
+      return base
+        .transaction((tx) => fn(watchedTx(tx, id)))
+        .then((value) => {
+          w.committed.add(id);
+          return value;
+        });
     },
   };
   return w;
