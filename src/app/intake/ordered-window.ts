@@ -57,6 +57,12 @@ export async function orderedWindow<T, R>(items: Iterable<T> | AsyncIterable<T>,
         exhausted = true;
         break;
       }
+      if (inFlight.length === 0 && o.width <= 1) {
+        // One at a time (a dry run, the other import kinds): nothing to order, so none of the window's bookkeeping.
+        const index = started++;
+        await o.done(await o.run(next.value, index, ALONE), next.value, index);
+        continue;
+      }
       const order = inOrderAfter(previous);
       previous = order.passed;
       const index = started++;
@@ -76,6 +82,9 @@ export async function orderedWindow<T, R>(items: Iterable<T> | AsyncIterable<T>,
   }
   return started;
 }
+
+/** The order of an item run alone: nothing before it to wait for. */
+const ALONE: InOrder = { ready: Promise.resolve(), pass: () => {} };
 
 function inOrderAfter(previous: Promise<void>): InOrder & { readonly passed: Promise<void> } {
   let pass = () => {};
