@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
-import type { Store, UnitOfWork } from '../../src/store/unit-of-work.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
+import { watchLeadWrites, type LeadWrites } from '../support/watched-lead-writes.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import type { StoreHarness } from '../store/store-harness.ts';
 import { bankVariant, checkStoreConsistency, serviceLead, writeConfigFile } from '../service/fixtures/service-fixtures.ts';
@@ -16,51 +17,21 @@ import { auth, startTestService, type TestService } from './service-harness.ts';
 const dialects = await bothDialects();
 
 /** The transaction each lead row was inserted in, the transactions that committed, and the order leads were routed in. */
-interface Watch {
+interface Watch extends LeadWrites {
   transactions: number;
-  readonly txOfLead: Map<string, number>;
   readonly committed: Set<number>;
-  readonly routedOrder: string[];
 }
 
 /** Watches the service's store; a lead whose email holds "boom" cannot store its dedupe keys (a planted fault). */
 function watch(svc: TestService): Watch {
   const w: Watch = { transactions: 0, txOfLead: new Map(), committed: new Set(), routedOrder: [] };
   const base = svc.store;
-  const watchedTx = (tx: UnitOfWork, id: number): UnitOfWork => ({
-    ...tx,
-    leads: {
-      ...tx.leads,
-      insertNew: (row) => {
-        w.txOfLead.set(row.id, id);
-        return tx.leads.insertNew(row);
-      },
-      update: (leadId, patch) => {
-        if (patch.status === 'DUPLICATE') w.routedOrder.push(leadId);
-        return tx.leads.update(leadId, patch);
-      },
-    },
-    decisions: {
-      ...tx.decisions,
-      append: (decision) => {
-        w.routedOrder.push(decision.leadId);
-        return tx.decisions.append(decision);
-      },
-    },
-    dedupe: {
-      ...tx.dedupe,
-      add: async (leadId, keys) => {
-        if (keys.some((k) => k.includes('boom'))) throw new Error(`planted fault: lead ${leadId}`);
-        return tx.dedupe.add(leadId, keys);
-      },
-    },
-  });
   (svc.ctx as { store: Store }).store = {
     ...base,
     transaction: (fn) => {
       const id = ++w.transactions;
       return base
-        .transaction((tx) => fn(watchedTx(tx, id)))
+        .transaction((tx) => fn(watchLeadWrites(tx, id, w)))
         .then((value) => {
           w.committed.add(id);
           return value;
