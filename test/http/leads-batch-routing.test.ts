@@ -8,7 +8,8 @@ import { bankVariant, checkStoreConsistency, serviceLead, writeConfigFile } from
 import { auth, startTestService, type TestService } from './service-harness.ts';
 
 /**
- * Issue 18 (lane bulkbatch): POST /v1/leads:batch runs the leads of a slice side by side, so they reach the routing batch
+ * Issue 18 (lane bulkbatch): POST /v1/leads:batch with `limits.batchTurnLeadsAtOnce` above 1 runs the leads of a slice
+ * side by side, so they reach the routing batch
  * (src/app/intake/routing-batch.ts) together and share its transactions, on SQLite and PostgreSQL. Results stay in input
  * order, each lead keeps its own outcome (a failing lead its own error, the others commit), and the same person twice in
  * one slice behaves as when the leads ran one after another: the later is a DUPLICATE of the earlier.
@@ -52,7 +53,9 @@ describe.each(dialects)('POST /v1/leads:batch routing batches: $factory.name', (
   let w: Watch;
   beforeAll(async () => {
     h = await factory.create();
-    const loaded = await loadConfig(writeConfigFile(await bankVariant({ version: 'bulkbatch', caps: 'none' })));
+    // Five leads of a turn at once (the default, 1, runs them one after another).
+    const config = { ...(await bankVariant({ version: 'bulkbatch', caps: 'none' })), limits: { batchTurnLeadsAtOnce: 5 } };
+    const loaded = await loadConfig(writeConfigFile(config));
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
     svc = await startTestService({ url: h.url, ...(h.schema ? { schema: h.schema } : {}), org: loaded.value.org });
     w = watch(svc);
@@ -77,18 +80,18 @@ describe.each(dialects)('POST /v1/leads:batch routing batches: $factory.name', (
 
   it('the leads of a slice share routing transactions; results in input order, routed in input order', async () => {
     const before = w.transactions;
-    // 25 leads: slices of 10, 10 and 5 (the default batchSlice).
+    // 25 leads: slices of 10, 10 and 5 (the default batchSlice), each run 5 at once.
     const items = await postBatch(Array.from({ length: 25 }, (_, i) => serviceLead('slice', i)));
     expect(items.map((x) => x.index)).toEqual(Array.from({ length: 25 }, (_, i) => i));
     const ok = okItems(items);
     expect(ok).toHaveLength(25);
-    // One after another this took 25 transactions; on SQLite a slice is one batch (one turn), on PostgreSQL the first
-    // lead opens a batch and the slice's others form the next while it is in its transaction.
+    // One after another this took 25 transactions; on SQLite each 5 leads of a slice are one batch (one turn), on
+    // PostgreSQL the first of them opens a batch and the others form the next while it is in its transaction.
     const used = w.transactions - before;
     if (factory.name === 'sqlite') {
-      expect(used).toBe(3);
-      expect([0, 10, 20].map((from) => new Set(txOf(items.slice(from, from + 10))).size)).toEqual([1, 1, 1]);
-    } else expect(used).toBeLessThanOrEqual(9);
+      expect(used).toBe(5);
+      expect([0, 5, 10, 15, 20].map((from) => new Set(txOf(items.slice(from, from + 5))).size)).toEqual([1, 1, 1, 1, 1]);
+    } else expect(used).toBeLessThanOrEqual(12);
     // Acknowledged = committed: every answered lead's transaction committed, and the leads reached routing in input order.
     for (const tx of txOf(items)) expect(w.committed.has(tx!)).toBe(true);
     const ids = ok.map((x) => x.leadId);

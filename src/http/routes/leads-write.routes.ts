@@ -11,7 +11,6 @@ import { IntakeLeadSchema } from '../../domain/intake/intake-lead.schema.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { BatchTurns } from '../../app/intake/batch-turns.ts';
 import { orderedWindow, type InOrder } from '../../app/intake/ordered-window.ts';
-import { ROUTING_BATCH_MAX_LEADS } from '../../app/intake/routing-batch.ts';
 import type { IntakeClient } from '../../app/intake/intake-limiter.ts';
 import { principalOf } from '../auth.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
@@ -168,17 +167,17 @@ function registerBatchRoute(app: FastifyInstance, ctx: ServiceContext): void {
       if (admission.kind === 'refused') return sendFailure(reply, admission.failure);
       try {
         const results: BatchItem[] = [];
-        const { batchSlice, batchSliceMs } = app.intakeLimiter.limits;
+        const { batchSlice, batchSliceMs, batchTurnLeadsAtOnce } = app.intakeLimiter.limits;
         while (results.length < leads.length) {
           // One turn per slice: between two slices other clients' requests (a single lead, another batch's slice) run.
-          // The slice's leads run side by side (up to one routing batch of them), so they share routing transactions;
+          // The slice's leads run batchTurnLeadsAtOnce at a time (default 1): several at once share routing transactions;
           // they reach the batch and are answered in input order (ordered-window.ts). A slice ends after batchSlice
           // leads, or earlier once it has run batchSliceMs: no lead starts after that (those started finish).
           await turns.run(`${client.kind}:${client.id}`, async () => {
             const started = performance.now();
             const from = results.length;
             await orderedWindow(leads.slice(from, from + batchSlice), {
-              width: ROUTING_BATCH_MAX_LEADS,
+              width: batchTurnLeadsAtOnce,
               stop: () => performance.now() - started >= batchSliceMs,
               run: (raw, i, inOrder) => ingestItem(ctx, principal, raw, from + i, key, inOrder),
               done: (item) => {
