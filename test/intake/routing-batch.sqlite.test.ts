@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
-import type { Store, UnitOfWork } from '../../src/store/unit-of-work.ts';
+import type { Store } from '../../src/store/unit-of-work.ts';
+import { watchLeadWrites } from '../support/watched-lead-writes.ts';
 import { auth, startTestService, type TestService } from '../http/service-harness.ts';
 import { bankVariant, checkStoreConsistency, serviceLead, writeConfigFile } from '../service/fixtures/service-fixtures.ts';
 
@@ -47,7 +48,7 @@ async function watchedService(): Promise<Watched> {
       const id = ++w.transactions;
       return base
         .transaction(async (tx) => {
-          const value = await fn(watchedTx(tx, id, w));
+          const value = await fn(watchLeadWrites(tx, id, w));
           // The COMMIT held back past a timer: an answer sent before it would reach the client meanwhile.
           await new Promise((resolve) => setTimeout(resolve, 2));
           return value;
@@ -59,40 +60,6 @@ async function watchedService(): Promise<Watched> {
     },
   };
   return w;
-}
-
-/** Records which transaction wrote each lead and in which order leads were routed; plants a fault for "boom" emails. */
-function watchedTx(tx: UnitOfWork, id: number, w: Watched): UnitOfWork {
-  return {
-    ...tx,
-    leads: {
-      ...tx.leads,
-      insertNew: (row) => {
-        w.txOfLead.set(row.id, id);
-        return tx.leads.insertNew(row);
-      },
-      update: (leadId, patch) => {
-        if (patch.status === 'DUPLICATE') w.routedOrder.push(leadId);
-        return tx.leads.update(leadId, patch);
-      },
-    },
-    decisions: {
-      ...tx.decisions,
-      append: (decision) => {
-        w.routedOrder.push(decision.leadId);
-        return tx.decisions.append(decision);
-      },
-    },
-    // The planted fault: the dedupe keys of a lead whose email holds "boom" cannot be stored (mid-batch: after the
-    // batch's other leads recorded their intake in the same transaction).
-    dedupe: {
-      ...tx.dedupe,
-      add: async (leadId, keys) => {
-        if (keys.some((k) => k.includes('boom'))) throw new Error(`planted fault: lead ${leadId}`);
-        return tx.dedupe.add(leadId, keys);
-      },
-    },
-  };
 }
 
 interface Answer {

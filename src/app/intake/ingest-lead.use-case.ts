@@ -29,6 +29,7 @@ import type { ServiceContext } from '../shared/service-context.ts';
 import { recordScreeningNameKeys } from '../screening/screening-name-keys.ts';
 import type { BatchRoutingLocks } from '../routing/batch-routing-locks.ts';
 import { routeInBatch, type BatchedLead, type BegunLead } from './routing-batch.ts';
+import type { InOrder } from './ordered-window.ts';
 
 /** What the API answers for one lead (also what an idempotent retry gets back, byte for byte). */
 export interface IngestResponse {
@@ -103,21 +104,36 @@ export async function ingestLead(
   ctx: ServiceContext,
   principal: Principal,
   raw: unknown,
-  opts: { idempotencyKey?: string | undefined } = {},
+  opts: { idempotencyKey?: string | undefined; inOrder?: InOrder | undefined } = {},
 ): Promise<Result<IngestOutcome, AppFailure>> {
-  const claim: IdempotencyClaim = { key: opts.idempotencyKey, requestHash: sha256Hex(canonicalJson(raw)) };
+  try {
+    return await ingestInOrder(ctx, principal, raw, opts.idempotencyKey, opts.inOrder);
+  } finally {
+    // Answered without routing (a replay, bad input, a failure): the leads after it in a bulk window may go.
+    opts.inOrder?.pass();
+  }
+}
+
+async function ingestInOrder(
+  ctx: ServiceContext,
+  principal: Principal,
+  raw: unknown,
+  idempotencyKey: string | undefined,
+  inOrder: InOrder | undefined,
+): Promise<Result<IngestOutcome, AppFailure>> {
+  const claim: IdempotencyClaim = { key: idempotencyKey, requestHash: sha256Hex(canonicalJson(raw)) };
   if (claim.key !== undefined) {
     const previous = await ctx.store.idempotency.get(idempotencyScope(principal), claim.key);
     if (previous) return replay(previous, claim.requestHash);
   }
   const prepared = await prepareIntake(ctx, raw);
   if (!prepared.ok) return prepared;
+  // A bulk window's leads prepare side by side but reach the routing batch in input order (ordered-window.ts).
+  if (inOrder) await inOrder.ready;
+  const routed = routeInBatch(ctx, batchedIntake(ctx, principal, prepared.value, claim));
+  inOrder?.pass();
   try {
-    return ok({
-      statusCode: 201 as const,
-      body: await routeInBatch(ctx, batchedIntake(ctx, principal, prepared.value, claim)),
-      replayed: false,
-    });
+    return ok({ statusCode: 201 as const, body: await routed, replayed: false });
   } catch (e) {
     if (e instanceof IdempotencyRaceError && claim.key !== undefined) {
       const winner = await ctx.store.idempotency.get(idempotencyScope(principal), claim.key);

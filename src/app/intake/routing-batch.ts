@@ -56,10 +56,13 @@ interface BatchStrategy {
   readonly afterTurn: boolean;
 }
 
+/** The most leads in one routing batch on either store; bulk intake runs this many at once (ordered-window.ts). */
+export const ROUTING_BATCH_MAX_LEADS = 16;
+
 /** PostgreSQL: one batch routing (holding or waiting for the locks) while the next runs its intake steps. */
-const WHILE_IN_TRANSACTION: BatchStrategy = { maxLeads: 16, maxInFlight: 2, afterTurn: false };
+const WHILE_IN_TRANSACTION: BatchStrategy = { maxLeads: ROUTING_BATCH_MAX_LEADS, maxInFlight: 2, afterTurn: false };
 /** SQLite: the leads of one turn; one writer, so one batch at a time. */
-const PER_TURN: BatchStrategy = { maxLeads: 16, maxInFlight: 1, afterTurn: true };
+const PER_TURN: BatchStrategy = { maxLeads: ROUTING_BATCH_MAX_LEADS, maxInFlight: 1, afterTurn: true };
 
 const batchers = new WeakMap<Store, RoutingBatcher>();
 

@@ -5,10 +5,12 @@ import { ingestLead } from '../../app/intake/ingest-lead.use-case.ts';
 import type { ServiceContext } from '../../app/shared/service-context.ts';
 import type { AppFailure } from '../../app/shared/app-error.ts';
 import { pointer, underPointer } from '../../domain/errors/detail-path.ts';
+import { remitError } from '../../domain/errors/error-catalogue.ts';
 import { fromZodIssues } from '../../domain/intake/field-error.ts';
 import { IntakeLeadSchema } from '../../domain/intake/intake-lead.schema.ts';
 import type { Principal } from '../../domain/access/principal.ts';
 import { BatchTurns } from '../../app/intake/batch-turns.ts';
+import { orderedWindow, type InOrder } from '../../app/intake/ordered-window.ts';
 import type { IntakeClient } from '../../app/intake/intake-limiter.ts';
 import { principalOf } from '../auth.ts';
 import { sendError, sendFailure } from '../reply-error.ts';
@@ -59,6 +61,7 @@ async function ingestItem(
   raw: unknown,
   index: number,
   key: string | undefined,
+  inOrder: InOrder,
 ): Promise<BatchItem> {
   // Each item gets its own derived key, so retrying the batch replays every item that succeeded.
   const at = pointer(['body', 'leads', index]);
@@ -69,7 +72,15 @@ async function ingestItem(
     return { index, ok: false, error: { code: 'LEAD_INVALID', message: `${details.length} invalid field(s)`, details } };
   }
   const started = performance.now();
-  const result = await ingestLead(ctx, principal, raw, { idempotencyKey: key === undefined ? undefined : `${key}#${index}` });
+  let result;
+  try {
+    result = await ingestLead(ctx, principal, raw, { idempotencyKey: key === undefined ? undefined : `${key}#${index}`, inOrder });
+  } catch (e) {
+    // The slice's other leads ran beside this one and keep their own outcomes: this lead's error is its own item (its
+    // transaction rolled back, so nothing of it is stored), not the whole batch's 500.
+    ctx.log.error({ err: e, index }, 'unexpected error in a batch lead');
+    return { index, ok: false, error: remitError('INTERNAL', 'unexpected error; this lead was not stored') };
+  }
   ctx.metrics.leadIngested(parsed.data.source, result, (performance.now() - started) / 1000);
   if (result.ok) return { index, ok: true, replayed: result.value.replayed, ...result.value.body };
   return { index, ok: false, error: inBody(result.error, at) };
@@ -156,15 +167,23 @@ function registerBatchRoute(app: FastifyInstance, ctx: ServiceContext): void {
       if (admission.kind === 'refused') return sendFailure(reply, admission.failure);
       try {
         const results: BatchItem[] = [];
-        const { batchSlice, batchSliceMs } = app.intakeLimiter.limits;
+        const { batchSlice, batchSliceMs, batchTurnLeadsAtOnce } = app.intakeLimiter.limits;
         while (results.length < leads.length) {
           // One turn per slice: between two slices other clients' requests (a single lead, another batch's slice) run.
-          // A slice ends after batchSlice leads, or earlier once it has run batchSliceMs (leads are slower under load).
+          // The slice's leads run batchTurnLeadsAtOnce at a time (default 1): several at once share routing transactions;
+          // they reach the batch and are answered in input order (ordered-window.ts). A slice ends after batchSlice
+          // leads, or earlier once it has run batchSliceMs: no lead starts after that (those started finish).
           await turns.run(`${client.kind}:${client.id}`, async () => {
             const started = performance.now();
-            const end = Math.min(results.length + batchSlice, leads.length);
-            do results.push(await ingestItem(ctx, principal, leads[results.length], results.length, key));
-            while (results.length < end && performance.now() - started < batchSliceMs);
+            const from = results.length;
+            await orderedWindow(leads.slice(from, from + batchSlice), {
+              width: batchTurnLeadsAtOnce,
+              stop: () => performance.now() - started >= batchSliceMs,
+              run: (raw, i, inOrder) => ingestItem(ctx, principal, raw, from + i, key, inOrder),
+              done: (item) => {
+                results.push(item);
+              },
+            });
           });
         }
         const accepted = results.filter((x) => x.ok).length;

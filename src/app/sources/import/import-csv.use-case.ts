@@ -20,6 +20,7 @@ import { leadRowImporter } from './lead-row-importer.ts';
 import { ImportSetupError, type RowImporter } from './row-importer.ts';
 import { suppressionRowImporter } from './suppression-row-importer.ts';
 import { outcomeRowImporter } from './outcome-row-importer.ts';
+import { orderedWindow } from '../../intake/ordered-window.ts';
 
 export interface ImportProgress {
   readonly rows: number;
@@ -132,15 +133,21 @@ export async function importCsv(o: ImportCsvOptions): Promise<Result<ImportSumma
   let header: readonly string[] = [];
   try {
     await report.header();
-    for await (const row of csvRows(o.input, { delimiter, onHeader: (h) => (header = h) })) {
-      importer ??= buildImporter(o, header, mapping);
-      const result = await importer.handle(row);
-      counts[result.status] += 1;
-      if (result.replayed === true) replayed += 1;
-      rows += 1;
-      await report.row(row.row, row.line, result);
-      o.onProgress?.({ rows, counts });
-    }
+    const rowsOfFile = csvRows(o.input, { delimiter, onHeader: (h) => (header = h) });
+    // The importer's window of rows in flight at once (bounded, so memory is): counted and reported in file order.
+    await orderedWindow(rowsOfFile, {
+      get width() {
+        return importer?.window ?? 1;
+      },
+      run: (row, _index, inOrder) => (importer ??= buildImporter(o, header, mapping)).handle(row, inOrder),
+      done: async (result, row) => {
+        counts[result.status] += 1;
+        if (result.replayed === true) replayed += 1;
+        rows += 1;
+        await report.row(row.row, row.line, result);
+        o.onProgress?.({ rows, counts });
+      },
+    });
     importer ??= buildImporter(o, header, mapping);
     await importer.flush();
   } catch (e) {

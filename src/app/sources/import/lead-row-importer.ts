@@ -6,6 +6,8 @@ import type { SourceMapping } from '../../../domain/org/sources.schema.ts';
 import { describeFieldErrors, mapSourceFields } from '../../../domain/sources/map-source-fields.ts';
 import type { Principal } from '../../../domain/access/principal.ts';
 import { ingestLead } from '../../intake/ingest-lead.use-case.ts';
+import type { InOrder } from '../../intake/ordered-window.ts';
+import { ROUTING_BATCH_MAX_LEADS } from '../../intake/routing-batch.ts';
 import type { ServiceContext } from '../../shared/service-context.ts';
 import type { CsvRow } from './csv-rows.ts';
 import type { ImportRowResult, ImportRowStatus } from './import-report.ts';
@@ -56,7 +58,9 @@ export function leadRowImporter(o: LeadRowImporterOptions): RowImporter {
   requireColumns(o.header, mappingColumns(o.mapping));
   const fileHash = createHash('sha256').update(o.fileKey).update('\n');
   return {
-    async handle(row: CsvRow): Promise<ImportRowResult> {
+    // Issue 18 (lane bulkbatch): a window of rows in flight, so they share routing batches (one transaction, one COMMIT).
+    window: o.dryRun ? 1 : ROUTING_BATCH_MAX_LEADS,
+    async handle(row: CsvRow, inOrder?: InOrder): Promise<ImportRowResult> {
       if (row.shapeError) return { status: 'invalid', code: 'LEAD_INVALID', errors: [{ path: '', message: row.shapeError }] };
       const { payload, fieldOf } = mapSourceFields(o.mapping, row.values, o.consentAt);
       const describe = (details: Parameters<typeof describeFieldErrors>[0]) => describeFieldErrors(details, fieldOf, 'column');
@@ -68,7 +72,7 @@ export function leadRowImporter(o: LeadRowImporterOptions): RowImporter {
       }
       const externalId = typeof payload.externalId === 'string' ? payload.externalId.trim() : '';
       const key = externalId !== '' ? `import:external:${externalId}` : `import:${fileHash.copy().update(row.raw).digest('hex')}`;
-      const result = await ingestLead(o.ctx!, IMPORT_PRINCIPAL, payload, { idempotencyKey: key.slice(0, 200) });
+      const result = await ingestLead(o.ctx!, IMPORT_PRINCIPAL, payload, { idempotencyKey: key.slice(0, 200), inOrder });
       if (!result.ok) {
         const f = result.error;
         return {

@@ -1,9 +1,13 @@
+import type { InOrder } from '../../intake/ordered-window.ts';
 import type { CsvRow } from './csv-rows.ts';
 import type { ImportRowResult } from './import-report.ts';
 
 /** Turns one CSV row into stored data (or, in a dry run, a verdict); one implementation per import kind. */
 export interface RowImporter {
-  handle(row: CsvRow): Promise<ImportRowResult>;
+  /** Rows handled at once (their reports still in file order); 1 when absent. */
+  readonly window?: number;
+  /** `inOrder`: where rows handled at once must reach a shared step in file order (ordered-window.ts). */
+  handle(row: CsvRow, inOrder?: InOrder): Promise<ImportRowResult>;
   /** Writes anything batched; called once after the last row. */
   flush(): Promise<void>;
 }

@@ -1,0 +1,46 @@
+import type { UnitOfWork } from '../../src/store/unit-of-work.ts';
+
+/** What a watched transaction records of the leads written in it (routing-batch and bulk intake tests). */
+export interface LeadWrites {
+  /** The transaction each lead row was inserted in. */
+  readonly txOfLead: Map<string, number>;
+  /** Lead ids in the order their routing (decision) or duplicate link was written. */
+  readonly routedOrder: string[];
+}
+
+/**
+ * `tx` (transaction number `id`) recording into `w` which transaction wrote each lead and in which order leads were
+ * routed; plants a fault: the dedupe keys of a lead whose email holds `fault` cannot be stored (mid-batch: after the
+ * batch's other leads recorded their intake in the same transaction). `fault` null: none.
+ */
+export function watchLeadWrites(tx: UnitOfWork, id: number, w: LeadWrites, fault: () => string | null = () => 'boom'): UnitOfWork {
+  return {
+    ...tx,
+    leads: {
+      ...tx.leads,
+      insertNew: (row) => {
+        w.txOfLead.set(row.id, id);
+        return tx.leads.insertNew(row);
+      },
+      update: (leadId, patch) => {
+        if (patch.status === 'DUPLICATE') w.routedOrder.push(leadId);
+        return tx.leads.update(leadId, patch);
+      },
+    },
+    decisions: {
+      ...tx.decisions,
+      append: (decision) => {
+        w.routedOrder.push(decision.leadId);
+        return tx.decisions.append(decision);
+      },
+    },
+    dedupe: {
+      ...tx.dedupe,
+      add: async (leadId, keys) => {
+        const f = fault();
+        if (f !== null && keys.some((k) => k.includes(f))) throw new Error(`planted fault: lead ${leadId}`);
+        return tx.dedupe.add(leadId, keys);
+      },
+    },
+  };
+}
