@@ -91,11 +91,25 @@ describe.each(dialects)('POST /v1/leads:batch routing batches: $factory.name', (
     if (factory.name === 'sqlite') {
       expect(used).toBe(5);
       expect([0, 5, 10, 15, 20].map((from) => new Set(txOf(items.slice(from, from + 5))).size)).toEqual([1, 1, 1, 1, 1]);
-    } else expect(used).toBeLessThanOrEqual(12);
-    // Acknowledged = committed: every answered lead's transaction committed, and the leads reached routing in input order.
+    } else {
+      // How many leads join a PostgreSQL batch depends on timing: a batch starts as soon as the previous one has passed
+      // its intake steps, and a lead joins only if its own steps before the batcher ended by then (12-14 transactions
+      // for 25 leads on an idle machine, fewer under load). What holds is that leads share: fewer transactions than leads.
+      expect(used).toBeLessThan(25);
+    }
+    // Acknowledged = committed: every answered lead's transaction committed.
     for (const tx of txOf(items)) expect(w.committed.has(tx!)).toBe(true);
+    // A batch routes its leads in input order. On SQLite one batch runs at a time, so every lead is routed in input
+    // order. On PostgreSQL two batches may be in their transactions at once, and a later batch whose routing scope
+    // shares no pool with the earlier one's may route first (CI saw it once): no lock orders them, and nothing needs to
+    // (a repeated person never shares a batch and waits on the earlier lead's dedupe keys: the DUPLICATE test below).
     const ids = ok.map((x) => x.leadId);
-    expect(w.routedOrder.filter((id) => ids.includes(id))).toEqual(ids);
+    const routed = w.routedOrder.filter((id) => ids.includes(id));
+    if (factory.name === 'sqlite') expect(routed).toEqual(ids);
+    for (const tx of new Set(txOf(items))) {
+      const ofTx = ids.filter((id) => w.txOfLead.get(id) === tx);
+      expect(routed.filter((id) => ofTx.includes(id))).toEqual(ofTx);
+    }
     expect((await checkStoreConsistency(h.store)).problems).toEqual([]);
   });
 
