@@ -74,10 +74,16 @@ export type RetentionCategory = (typeof RETENTION_CATEGORIES)[number];
  */
 export const DEFAULT_RESCREEN_JOBS_RETENTION = 'P1Y';
 
-/** The period a retention run applies to a category (null: kept); rescreenJobs omitted is its default. */
+/**
+ * Periods a retention run applies to a category its config omits. They are not schema defaults, so a retention section
+ * written before the category existed hashes as it did.
+ */
+const RUN_DEFAULTS: Partial<Record<RetentionCategory, string>> = { rescreenJobs: DEFAULT_RESCREEN_JOBS_RETENTION };
+
+/** The period a retention run applies to a category (null: kept; omitted: its run default, if any). */
 export function retentionPeriod(retention: RetentionConfig, category: RetentionCategory): string | null {
-  if (category === 'rescreenJobs') return retention.rescreenJobs === undefined ? DEFAULT_RESCREEN_JOBS_RETENTION : retention.rescreenJobs;
-  return retention[category] ?? null;
+  const period = retention[category];
+  return period === undefined ? (RUN_DEFAULTS[category] ?? null) : period;
 }
 
 /** The config's retention section with defaults applied (an org without one gets today's behaviour). */
