@@ -90,8 +90,11 @@ export class AuditSealer {
    * hashed over that text as it is, with no parse and no second serialisation. The same bytes, and so the same hashes,
    * as `seal` of the parsed events (canonicalJson(JSON.parse(t)) === t for canonical t).
    */
-  sealTexts(entries: readonly Omit<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'>[]): StoredAuditRow[] {
-    const rows: StoredAuditRow[] = [];
+  sealTexts<E extends Omit<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'>>(
+    entries: readonly E[],
+  ): (E & Pick<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'>)[] {
+    // Whatever else an entry carries (the store's decision reference) stays on its row; the hash covers the texts only.
+    const rows: (E & Pick<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'>)[] = [];
     for (const e of entries) {
       const row = { ...e, seq: this.#frontier.size, prevHash: this.#chainHead, entryHash: '' };
       rows.push({ ...row, entryHash: this.#append(storedLeafHashHex(row)) });

@@ -114,7 +114,7 @@ export async function startAuditService(
 }
 
 /** Drops the immutability triggers of a table (the point of a tampering test: an attacker with database access). */
-export async function dropImmutability(h: StoreHarness, table: 'audit_log' | 'audit_checkpoints'): Promise<void> {
+export async function dropImmutability(h: StoreHarness, table: 'audit_log' | 'audit_checkpoints' | 'decisions'): Promise<void> {
   if (h.schema === undefined) {
     await h.rawExec(`DROP TRIGGER IF EXISTS ${table}_no_update; DROP TRIGGER IF EXISTS ${table}_no_delete;`);
   } else {

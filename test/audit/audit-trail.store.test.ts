@@ -347,19 +347,24 @@ describe.each(dialects)('audit trail in the service: $factory.name', ({ factory,
       const entry = (await s.h.store.audit.rowsForSubject(leads[4]!)).find((r) => r.kind === 'decision')!;
       expect(JSON.stringify((entry.payload as { stateRead: unknown }).stateRead)).toMatch(/"(open|assigned)":[1-9]/);
 
-      await dropImmutability(s.h, 'audit_log');
-      const stored = await storedPayload(s, entry.seq);
-      const i = stored.indexOf('"outcome":"ASSIGNED"') + '"outcome":"'.length;
+      // The sealed entry's decision is stored once, in its `decisions` row (migration 0049: the log row references it), so
+      // that row is the record to change: one byte of it, behind the triggers.
+      expect(await storedPayload(s, entry.seq)).not.toContain('"outcome":"ASSIGNED"');
+      await dropImmutability(s.h, 'decisions');
+      const document = (await s.h.store.decisions.get(decisionId))!.documentJson;
+      const i = document.indexOf('"outcome":"ASSIGNED"') + '"outcome":"'.length;
+      expect(i).toBeGreaterThan(10);
       await s.h.rawExec(
-        `UPDATE audit_log SET payload_json = ${sqlText(`${stored.slice(0, i)}B${stored.slice(i + 1)}`)} WHERE seq = ${entry.seq}`,
+        `UPDATE decisions SET document_json = ${sqlText(`${document.slice(0, i)}B${document.slice(i + 1)}`)} ` +
+          `WHERE decision_id = ${sqlText(decisionId)}`,
       );
       const bad = await remit('audit', 'replay', decisionId, '--db', s.cliUrl, '--json');
       expect(bad.code).toBe(7);
       const report = JSON.parse(bad.stdout);
       expect(report.integrity.verified).toBe(false);
-      expect(report.integrity.problems.map((p: { code: string }) => p.code)).toEqual(
-        expect.arrayContaining(['LEAF_HASH_MISMATCH', 'DECISION_RECORD_DIFFERS']),
-      );
+      // The entry re-read with the changed document no longer hashes to its sealed hash (DECISION_RECORD_DIFFERS compares
+      // the decisions row with the entry's copy: a referencing entry has none, and reads the changed row itself).
+      expect(report.integrity.problems.map((p: { code: string }) => p.code)).toEqual(expect.arrayContaining(['LEAF_HASH_MISMATCH']));
       expect((await verifyStoredLog(s.h.store)).result).toMatchObject({ ok: false, firstBad: { seq: entry.seq, problem: 'EDITED' } });
     },
   );

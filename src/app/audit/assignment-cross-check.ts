@@ -1,5 +1,6 @@
 import type { AuditKind, JsonValue, LeafRangeDigest, PayloadFields, StoredAuditRow } from '../../audit/index.ts';
 import type { LeadRecord } from '../../store/ports/leads.port.ts';
+import { AuditReferenceError } from '../../store/store-errors.ts';
 import type { Store } from '../../store/unit-of-work.ts';
 
 /**
@@ -124,10 +125,25 @@ async function pendingEntries(store: Store, subject?: string) {
 async function recheck(store: Store, leadId: string): Promise<AssignmentMismatch | null> {
   const lead = await store.leads.get(leadId);
   if (!lead) return null;
-  let audited: AuditedAssignment | undefined;
-  for (const row of await store.audit.rowsForSubject(leadId)) audited = assignmentAfter(audited, row);
+  let audited = await sealedAssignment(store, leadId);
   for (const entry of await pendingEntries(store, leadId)) audited = assignmentAfter(audited, entry);
   return compareAssignment(lead, audited);
+}
+
+/** One lead's assignment by its sealed entries. */
+async function sealedAssignment(store: Store, leadId: string): Promise<AuditedAssignment | undefined> {
+  try {
+    let audited: AuditedAssignment | undefined;
+    for (const row of await store.audit.rowsForSubject(leadId)) audited = assignmentAfter(audited, row);
+    return audited;
+  } catch (e) {
+    if (!(e instanceof AuditReferenceError)) throw e;
+    // A decision entry whose referenced decisions row is not as sealed (migration 0049): verification names the entry;
+    // here the lead's entries are read as the whole-log fold reads them (the entry that is not JSON assigns nothing).
+    const folded = new AuditedAssignments();
+    for await (const row of store.audit.storedRows()) if (row.subject === leadId) folded.addStored(row);
+    return folded.bySubject.get(leadId);
+  }
 }
 
 /**

@@ -37,6 +37,7 @@ import { screeningLeadKeys } from './0045-screening-lead-keys.ts';
 import { dropUnreadSqliteIndexes } from './0046-drop-unread-sqlite-indexes.ts';
 import { rescreenJobHolds } from './0047-rescreen-job-holds.ts';
 import { coverageJobOutcomes } from './0048-coverage-job-outcomes.ts';
+import { auditLogDecisionRef } from './0049-audit-log-decision-ref.ts';
 
 /** Every migration, ascending. To change the schema: add `000N-name.ts` and append it here. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -78,4 +79,5 @@ export const MIGRATIONS: readonly Migration[] = [
   dropUnreadSqliteIndexes,
   rescreenJobHolds,
   coverageJobOutcomes,
+  auditLogDecisionRef,
 ];

@@ -26,15 +26,32 @@ export interface PendingAuditEvent {
   readonly event: AuditEvent;
 }
 
+/**
+ * How a decision entry's row stores its payload without the `decision` member (migrations 0030 and 0049): the
+ * `decisions` row it references, where the member goes back, and the payload text as stored (marked there, without
+ * the member). The sealer passes it on from the inbox row to the log row, so the document is stored once.
+ */
+export interface StoredDecisionRef {
+  readonly decisionId: string;
+  readonly offset: number;
+  readonly storedText: string;
+}
+
+/** An entry's texts as sealed (the whole payload, hashed) and, for a decision entry, how its row stores it. */
+export type SealableAuditText = Omit<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'> & { readonly decisionRef?: StoredDecisionRef };
+
 /** An inbox row as the sealer reads it: payload and commitments as stored canonical text, a referenced decision put back. */
 export interface PendingAuditText {
   readonly inboxId: number;
-  readonly entry: Omit<StoredAuditRow, 'seq' | 'prevHash' | 'entryHash'>;
+  readonly entry: SealableAuditText;
 }
 
 export interface SealBatch {
-  /** Sealed rows with their canonical payload and commitments text (stored as they are: that text was hashed). */
-  readonly rows: readonly StoredAuditRow[];
+  /**
+   * Sealed rows with their canonical payload and commitments text (stored as they are: that text was hashed), except a
+   * row with `decisionRef`, stored as its inbox row was: the payload without the decision, and the reference.
+   */
+  readonly rows: readonly (StoredAuditRow & { readonly decisionRef?: StoredDecisionRef })[];
   readonly checkpoint: StoredCheckpoint;
   /** The sealer state after the batch (persisted with it). */
   readonly state: SealerState;

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { spliceMember } from '../../domain/shared/canonical-json.ts';
 import {
   canonicalText,
   digestsInProcess,
@@ -15,6 +14,7 @@ import {
 } from '../../audit/index.ts';
 import type { AuditRange, AuditRepository, PendingAuditEvent, PendingAuditText, SealBatch } from '../ports/audit.port.ts';
 import { AuditReferenceError, StoreInputError } from '../store-errors.ts';
+import { markedText, REF_MARK, splicedText } from './audit-decision-ref.ts';
 import type { AuditCheckpointsTable, AuditKeysTable, AuditLogTable, Database } from './schema.ts';
 import { shapeSizedChunks, type StatementShapes } from './statement-shapes.ts';
 import type { StoreCapabilities } from '../unit-of-work.ts';
@@ -41,13 +41,6 @@ function instant(value: unknown, what: string): string {
 const parse = (s: string): JsonValue => JSON.parse(s) as JsonValue;
 
 /**
- * Stored at the splice point of an entry that references its decision (U+0001: canonical JSON never holds a raw control
- * character). It makes the stored text invalid JSON, so a sealer of a release before migration 0030 still running during
- * an upgrade fails on the row (loudly, sealing nothing) instead of sealing the entry without its decision.
- */
-const REF_MARK = '\u0001';
-
-/**
  * An inbox row for an event, checked: a known kind, non-empty subject and actor, an instant, JSON data. An AuditTextEvent's
  * text is the app's own canonical serialisation and is stored as it is (issue 18: not parsed again).
  */
@@ -65,14 +58,32 @@ function inboxRow(event: AuditEvent | AuditTextEvent) {
     subject: text(event.subject, 'subject'),
     actor: text(event.actor, 'actor'),
     at: instant(event.at, 'at'),
-    payload_json: ref ? `${payload.slice(0, ref.offset)}${REF_MARK}${payload.slice(ref.offset)}` : payload,
+    payload_json: ref ? markedText(payload, ref.offset) : payload,
     commitments_json: commitments,
     decision_ref: ref ? text(ref.decisionId, 'decision reference') : null,
     decision_ref_at: ref ? ref.offset : null,
   };
 }
 
-function toRow(r: AuditLogTable): SealedAuditRow {
+/** A sealed row as read: the columns, and the referenced decision's document (null without a reference or a row). */
+type LogRow = AuditLogTable & { readonly decision_document: string | null };
+
+/**
+ * The payload text of a sealed row as it was sealed (migration 0049: a decision entry's document spliced back from its
+ * `decisions` row). When the reference does not hold (the document is gone, or the mark is not where the row says: the
+ * store was altered), the stored text itself, which is not the sealed entry: verify reports that entry as altered.
+ */
+const sealedPayloadText = (r: LogRow): string =>
+  r.decision_ref === null ? r.payload_json : (splicedText(r.payload_json, r.decision_ref_at, r.decision_document) ?? r.payload_json);
+
+function toRow(r: LogRow): SealedAuditRow {
+  const payloadText = sealedPayloadText(r);
+  // Parsed readers (export, lead story, replay) read the text verify hashes, and never an entry without its decision.
+  if (r.decision_ref !== null && payloadText === r.payload_json && r.payload_json[Number(r.decision_ref_at)] === REF_MARK)
+    throw new AuditReferenceError(
+      `audit log entry ${r.seq} (${r.kind} of ${r.subject}) references decision ${r.decision_ref}, which is not as sealed: ` +
+        'run `remit audit verify`',
+    );
   // The kind is read back as stored, even when it is not a known kind (a tampered row must still reach the verifier).
   return {
     seq: Number(r.seq),
@@ -80,7 +91,7 @@ function toRow(r: AuditLogTable): SealedAuditRow {
     subject: r.subject,
     actor: r.actor,
     at: r.at,
-    payload: parse(r.payload_json),
+    payload: parse(payloadText),
     commitments: parse(r.commitments_json) as Record<string, string>,
     prevHash: r.prev_hash,
     entryHash: r.entry_hash,
@@ -88,13 +99,13 @@ function toRow(r: AuditLogTable): SealedAuditRow {
 }
 
 /** The row as stored, texts unparsed (verification hashes them as they are). */
-const toStoredRow = (r: AuditLogTable): StoredAuditRow => ({
+const toStoredRow = (r: LogRow): StoredAuditRow => ({
   seq: Number(r.seq),
   kind: r.kind,
   subject: r.subject,
   actor: r.actor,
   at: r.at,
-  payloadText: r.payload_json,
+  payloadText: sealedPayloadText(r),
   commitmentsText: r.commitments_json,
   prevHash: r.prev_hash,
   entryHash: r.entry_hash,
@@ -133,7 +144,7 @@ async function* paged<T>(
   db: Kysely<Database>,
   where: (q: ReturnType<typeof auditLog>) => ReturnType<typeof auditLog>,
   range: AuditRange,
-  map: (r: AuditLogTable) => T,
+  map: (r: LogRow) => T,
   pageSize: number,
 ): AsyncGenerator<T> {
   let next = range.from ?? 0;
@@ -147,7 +158,21 @@ async function* paged<T>(
     next = Number(rows[rows.length - 1]!.seq) + 1;
   }
 }
-const auditLog = (db: Kysely<Database>) => db.selectFrom('audit_log').selectAll();
+/**
+ * Sealed rows with their referenced decision's document (migration 0049). A correlated look-up by primary key rather
+ * than a join: one index probe per referencing row on both stores, whatever the planner thinks of the table sizes.
+ */
+const auditLog = (db: Kysely<Database>) =>
+  db
+    .selectFrom('audit_log as l')
+    .selectAll('l')
+    .select((eb) =>
+      eb
+        .selectFrom('decisions as d')
+        .select('d.document_json')
+        .whereRef('d.decision_id', '=', 'l.decision_ref')
+        .as('decision_document'),
+    );
 
 const readState = async (db: Kysely<Database>, caps: StoreCapabilities, forUpdate: boolean): Promise<SealerState | undefined> => {
   const r = await db
@@ -230,22 +255,20 @@ async function pendingTexts(db: Kysely<Database>, limit: number): Promise<Pendin
     .limit(limit)
     .execute();
   return rows.map((r) => {
-    let payloadText = r.payload_json;
-    if (r.decision_ref !== null) {
-      const at = Number(r.decision_ref_at);
-      if (r.decision_ref_at === null || payloadText[at] !== REF_MARK)
-        throw new AuditReferenceError(`audit inbox entry ${r.id} (${r.kind} of ${r.subject}): its decision reference was altered`);
-      if (r.document_json === null || r.document_json === undefined)
-        throw new AuditReferenceError(
-          `audit inbox entry ${r.id} (${r.kind} of ${r.subject}) references decision ${r.decision_ref}, which is not in the store: ` +
-            'nothing is sealed until it is restored',
-        );
-      payloadText = spliceMember(`${payloadText.slice(0, at)}${payloadText.slice(at + 1)}`, at, 'decision', r.document_json);
-    }
-    return {
-      inboxId: Number(r.id),
-      entry: { kind: r.kind, subject: r.subject, actor: r.actor, at: r.at, payloadText, commitmentsText: r.commitments_json },
-    };
+    const entry = { kind: r.kind, subject: r.subject, actor: r.actor, at: r.at, commitmentsText: r.commitments_json };
+    if (r.decision_ref === null) return { inboxId: Number(r.id), entry: { ...entry, payloadText: r.payload_json } };
+    const at = Number(r.decision_ref_at);
+    if (r.decision_ref_at === null || r.payload_json[at] !== REF_MARK)
+      throw new AuditReferenceError(`audit inbox entry ${r.id} (${r.kind} of ${r.subject}): its decision reference was altered`);
+    const payloadText = splicedText(r.payload_json, at, r.document_json);
+    if (payloadText === undefined)
+      throw new AuditReferenceError(
+        `audit inbox entry ${r.id} (${r.kind} of ${r.subject}) references decision ${r.decision_ref}, which is not in the store: ` +
+          'nothing is sealed until it is restored',
+      );
+    // The log row stores the payload as the inbox row does (migration 0049): the document stays in `decisions` only.
+    const decisionRef = { decisionId: r.decision_ref, offset: at, storedText: r.payload_json };
+    return { inboxId: Number(r.id), entry: { ...entry, payloadText, decisionRef } };
   });
 }
 
@@ -276,11 +299,13 @@ function auditSealing(
         subject: r.subject,
         actor: r.actor,
         at: r.at,
-        // The text the sealer hashed, as it is.
-        payload_json: r.payloadText,
+        // The text the sealer hashed, as it is; a decision entry's without its document, as the inbox stored it (0049).
+        payload_json: r.decisionRef ? r.decisionRef.storedText : r.payloadText,
         commitments_json: r.commitmentsText,
         prev_hash: r.prevHash,
         entry_hash: r.entryHash,
+        decision_ref: r.decisionRef ? r.decisionRef.decisionId : null,
+        decision_ref_at: r.decisionRef ? r.decisionRef.offset : null,
       }));
       for (const chunk of shapeSizedChunks(logRows, INSERT_CHUNK))
         await shapes.run(db, 'audit_log.seal', chunk, (values) => db.insertInto('audit_log').values(values));

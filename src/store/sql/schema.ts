@@ -261,6 +261,9 @@ export interface AuditLogTable {
   commitments_json: string;
   prev_hash: string;
   entry_hash: string;
+  /** Migration 0049: the `decisions` row whose document is the payload's `decision` member (audit-decision-ref.ts). */
+  decision_ref: string | null;
+  decision_ref_at: number | null;
 }
 
 export interface AuditCheckpointsTable {

@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LeafRangeScanner, type LeafRangeDigest } from '../../audit/leaf-range-scan.ts';
 import type { PayloadFields } from '../../audit/payload-projection.ts';
 import type { DigestAnswer, DigestTask } from '../sql/audit-digest-pool.ts';
+import { splicedText } from '../sql/audit-decision-ref.ts';
 import { toWire } from '../sql/audit-digest-wire.ts';
 
 /**
@@ -20,8 +21,10 @@ export interface DigestWorkerData {
 
 const { path, payloadFields } = workerData as DigestWorkerData;
 const db = new DatabaseSync(path, { readOnly: true, timeout: 10_000 });
+// A decision entry's document comes from its `decisions` row (migration 0049; audit-decision-ref.ts), as in every reader.
 const select = db.prepare(
-  'SELECT seq, kind, subject, actor, at, payload_json, commitments_json, prev_hash, entry_hash FROM audit_log ' +
+  'SELECT seq, kind, subject, actor, at, payload_json, commitments_json, prev_hash, entry_hash, decision_ref_at, ' +
+    '(SELECT document_json FROM decisions WHERE decision_id = l.decision_ref) FROM audit_log AS l ' +
     'WHERE seq >= ? AND seq < ? ORDER BY seq',
 );
 // Arrays, not one object per row with nine named properties: the read is a third of the work.
@@ -31,13 +34,17 @@ function digestOf(task: DigestTask): LeafRangeDigest {
   const scanner = new LeafRangeScanner(task, payloadFields);
   try {
     for (const r of select.iterate(task.from, task.to) as Iterable<unknown[]>) {
+      const stored = String(r[5]);
+      // As the store's reader (audit-repository.ts): a reference that does not hold leaves the stored text, which then
+      // does not hash to the entry's hash, and the verifier names the entry.
+      const payloadText = r[9] === null ? stored : (splicedText(stored, Number(r[9]), r[10] as string | null) ?? stored);
       const row = {
         seq: Number(r[0]),
         kind: String(r[1]),
         subject: String(r[2]),
         actor: String(r[3]),
         at: String(r[4]),
-        payloadText: String(r[5]),
+        payloadText,
         commitmentsText: String(r[6]),
         prevHash: String(r[7]),
         entryHash: String(r[8]),
