@@ -14,7 +14,11 @@ export const auditLogDecisionRef: Migration = {
   version: 49,
   name: 'audit-log-decision-ref',
   async up<DB>(db: Kysely<DB>) {
-    await db.schema.alterTable('audit_log').addColumn('decision_ref', 'text').execute();
-    await db.schema.alterTable('audit_log').addColumn('decision_ref_at', 'integer').execute();
+    // The inbox's two columns (0030), with the same names and types.
+    const columns = [
+      ['decision_ref', 'text'],
+      ['decision_ref_at', 'integer'],
+    ] as const;
+    for (const [name, type] of columns) await db.schema.alterTable('audit_log').addColumn(name, type).execute();
   },
 };

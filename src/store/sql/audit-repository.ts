@@ -167,11 +167,7 @@ const auditLog = (db: Kysely<Database>) =>
     .selectFrom('audit_log as l')
     .selectAll('l')
     .select((eb) =>
-      eb
-        .selectFrom('decisions as d')
-        .select('d.document_json')
-        .whereRef('d.decision_id', '=', 'l.decision_ref')
-        .as('decision_document'),
+      eb.selectFrom('decisions as d').select('d.document_json').whereRef('d.decision_id', '=', 'l.decision_ref').as('decision_document'),
     );
 
 const readState = async (db: Kysely<Database>, caps: StoreCapabilities, forUpdate: boolean): Promise<SealerState | undefined> => {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { verifyStoredLog, type VerifyMethod } from '../../../src/app/audit/audit-queries.ts';
 import { sealAll } from '../../../src/app/audit/audit-sealer.service.ts';
 import { AuditSigner } from '../../../src/app/audit/audit-signing-key.ts';
@@ -22,14 +22,12 @@ import { STORES, iso, manualClock, routeLead, storeReachable } from './contract-
  */
 describe.each(STORES)('audit log decision references: $factory.name', ({ factory, run }) => {
   if (!storeReachable(run)) return;
-  let h: StoreHarness;
+  // Each test starts from its own store holding mixedLog(), which opens it; closed after the test.
+  let h: StoreHarness | undefined;
   let store: Store;
-  beforeEach(async () => {
-    h = await factory.create();
-    store = h.store;
-  });
   afterEach(async () => {
-    await h.cleanup();
+    await h?.cleanup();
+    h = undefined;
   });
 
   const signer = new AuditSigner({ file: '/nonexistent/audit-key.pem' }, generateKeyPairSync('ed25519').privateKey);
@@ -38,6 +36,8 @@ describe.each(STORES)('audit log decision references: $factory.name', ({ factory
 
   /** Two routed leads (entries referencing their decisions), then an entry of the copying form, all sealed. */
   async function mixedLog() {
+    h = await factory.create();
+    store = h.store;
     const deps = { store, org: storeOrg(), clock: manualClock(), ids: sequentialIds() };
     const d1 = await routeLead(deps, lead({ id: 'L1' }));
     const d2 = await routeLead({ ...deps, ids: sequentialIds(100) }, lead({ id: 'L2' }));
@@ -66,14 +66,14 @@ describe.each(STORES)('audit log decision references: $factory.name', ({ factory
     const q = `select seq, decision_ref, length(payload_json) as n from audit_log where kind = 'decision' order by seq`;
     type Raw = { seq: unknown; decision_ref: string | null; n: unknown };
     let raw: Raw[];
-    if (h.schema === undefined) {
-      const db = new DatabaseSync(h.url.slice('sqlite:'.length), { readOnly: true });
+    if (h!.schema === undefined) {
+      const db = new DatabaseSync(h!.url.slice('sqlite:'.length), { readOnly: true });
       try {
         raw = db.prepare(q).all() as unknown as Raw[];
       } finally {
         db.close();
       }
-    } else raw = await withPgClient(async (c) => (await c.query<Raw>(q)).rows, h.schema);
+    } else raw = await withPgClient(async (c) => (await c.query<Raw>(q)).rows, h!.schema);
     return raw.map((r) => ({ seq: Number(r.seq), ref: r.decision_ref, length: Number(r.n) }));
   };
 
@@ -128,15 +128,15 @@ describe.each(STORES)('audit log decision references: $factory.name', ({ factory
   it('a referenced decisions row changed behind the triggers fails verification at its entry, by every method', async () => {
     const { d2, rows } = await mixedLog();
     const seq = rows.find((r) => r.subject === 'L2' && r.kind === 'decision')!.seq;
-    await expect(h.rawExec(`UPDATE decisions SET decided_at = decided_at WHERE decision_id = ${sqlText(d2.decisionId)}`)).rejects.toThrow(
+    await expect(h!.rawExec(`UPDATE decisions SET decided_at = decided_at WHERE decision_id = ${sqlText(d2.decisionId)}`)).rejects.toThrow(
       /append-only/,
     );
-    await dropImmutability(h, 'decisions');
+    await dropImmutability(h!, 'decisions');
     const doc = (await store.decisions.get(d2.decisionId))!.documentJson;
     const i = doc.indexOf('"outcome":"') + '"outcome":"'.length;
-    await h.rawExec(
-      `UPDATE decisions SET document_json = ${sqlText(`${doc.slice(0, i)}X${doc.slice(i + 1)}`)} WHERE decision_id = ${sqlText(d2.decisionId)}`,
-    );
+    expect(i).toBeGreaterThan(10);
+    const edited = `${doc.slice(0, i)}X${doc.slice(i + 1)}`;
+    await h!.rawExec(`UPDATE decisions SET document_json = ${sqlText(edited)} WHERE decision_id = ${sqlText(d2.decisionId)}`);
     for (const method of METHODS) {
       const report = await verifyStoredLog(store, { method, rangeSize: 3 });
       expect(report.result, method).toMatchObject({ ok: false, firstBad: { seq, problem: 'EDITED' } });
@@ -146,8 +146,8 @@ describe.each(STORES)('audit log decision references: $factory.name', ({ factory
   it('a reference that no longer holds fails verification at its entry, and the parsed readers refuse the entry', async () => {
     const { rows } = await mixedLog();
     const seq = rows.find((r) => r.subject === 'L1' && r.kind === 'decision')!.seq;
-    await dropImmutability(h, 'audit_log');
-    await h.rawExec(`UPDATE audit_log SET decision_ref = 'dec-missing' WHERE seq = ${seq}`);
+    await dropImmutability(h!, 'audit_log');
+    await h!.rawExec(`UPDATE audit_log SET decision_ref = 'dec-missing' WHERE seq = ${seq}`);
     for (const method of METHODS) {
       const report = await verifyStoredLog(store, { method, rangeSize: 3 });
       expect(report.result, method).toMatchObject({ ok: false, firstBad: { seq, problem: 'EDITED' } });
@@ -161,8 +161,8 @@ describe.each(STORES)('audit log decision references: $factory.name', ({ factory
   it('the reference pointed at another decision fails verification at its entry', async () => {
     const { d2, rows } = await mixedLog();
     const seq = rows.find((r) => r.subject === 'L1' && r.kind === 'decision')!.seq;
-    await dropImmutability(h, 'audit_log');
-    await h.rawExec(`UPDATE audit_log SET decision_ref = ${sqlText(d2.decisionId)} WHERE seq = ${seq}`);
+    await dropImmutability(h!, 'audit_log');
+    await h!.rawExec(`UPDATE audit_log SET decision_ref = ${sqlText(d2.decisionId)} WHERE seq = ${seq}`);
     for (const method of METHODS) {
       const report = await verifyStoredLog(store, { method, rangeSize: 3 });
       expect(report.result, method).toMatchObject({ ok: false, firstBad: { seq, problem: 'EDITED' } });
