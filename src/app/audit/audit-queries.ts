@@ -21,7 +21,6 @@ import {
   type VerifyLogResult,
 } from '../../audit/index.ts';
 import type { Store } from '../../store/unit-of-work.ts';
-import { withLoopTurns } from '../shared/loop-turns.ts';
 import { ASSIGNMENT_PAYLOAD_FIELDS, AuditedAssignments, crossCheckAssignments, type AssignmentCheck } from './assignment-cross-check.ts';
 
 /**
@@ -86,8 +85,6 @@ export type VerifyMethod = 'auto' | 'rows' | 'leaf-worker' | 'ranges';
 export const RANGES_FROM = 50_000;
 /** Rows per range digest: small enough to keep both workers busy to the end, large enough that a message is cheap. */
 const RANGE_SIZE = 16_384;
-/** A verification gives the event loop a turn at least this often (the hourly audit watch runs inside `remit serve`). */
-const VERIFY_TURN_MS = 10;
 
 /**
  * Verifies the stored log, or the range [from, to), against the stored checkpoints or against
@@ -156,14 +153,14 @@ async function verifyStored(
 ): Promise<VerifyLogResult> {
   const { readFrom, to, folded } = how;
   const rowsFrom = (seq: number) => {
-    const stored = withLoopTurns(store.audit.storedRows({ from: seq, ...(to !== undefined ? { to } : {}) }), VERIFY_TURN_MS);
+    const stored = store.audit.storedRows({ from: seq, ...(to !== undefined ? { to } : {}) });
     return folded ? tap(stored, (r) => folded.addStored(r)) : stored;
   };
   const options = { logId, from: readFrom, ...(to !== undefined ? { to } : {}) };
   if (how.method === 'rows') return verifyStoredRows(rowsFrom(readFrom), checkpoints, keys, options);
   if (how.method === 'ranges') {
     const request = { from: readFrom, to: how.end, rangeSize: how.rangeSize, payloadFields: folded ? ASSIGNMENT_PAYLOAD_FIELDS : {} };
-    const digests = withLoopTurns(store.audit.leafDigests(request), VERIFY_TURN_MS);
+    const digests = store.audit.leafDigests(request);
     return verifyStoredDigests(folded ? tap(digests, (d) => folded.addDigest(d)) : digests, rowsFrom, checkpoints, keys, options);
   }
   const worker = new LeafHashWorker();
