@@ -36,16 +36,6 @@ export interface SealResult {
 
 export const DEFAULT_SEAL_BATCH = 1000;
 
-/**
- * Entries per round of the service where a transaction holds the event loop (issue 18, lane tail): node:sqlite answers
- * synchronously, so a SQLite round is one uninterrupted task from BEGIN to COMMIT, ~0.045 ms per entry. A round of 1,000
- * entries held every request for up to ~50 ms (the 200 ms rounds under load sealed ~400 entries, ~19 ms): the requests
- * that arrived meanwhile waited for it, and they were most of the slowest 1 %. 128 entries hold it for ~6 ms, then the
- * full round is followed by the next at once (a timer), after the event loop's turn. PostgreSQL's transaction yields at
- * every statement and keeps DEFAULT_SEAL_BATCH (one checkpoint per round: fewer rounds, fewer checkpoints).
- */
-export const EVENT_LOOP_SEAL_SLICE = 128;
-
 /** One sealing round: up to `limit` inbox entries, oldest first, sealed and checkpointed in one transaction. */
 export async function sealPending(deps: SealDeps, opts: { readonly limit?: number } = {}): Promise<SealResult> {
   const limit = opts.limit ?? DEFAULT_SEAL_BATCH;
@@ -91,10 +81,7 @@ export async function sealAll(
 export interface SealerServiceOptions {
   /** Time between rounds when the inbox was drained, ms (default 200). */
   readonly intervalMs?: number;
-  /**
-   * Entries per batch (default DEFAULT_SEAL_BATCH; EVENT_LOOP_SEAL_SLICE on a store whose transactions never yield,
-   * SQLite); a full batch is followed at once by the next.
-   */
+  /** Entries per batch (default 1000); a full batch is followed at once by the next. */
   readonly batch?: number;
   /** Required: a failed round must reach a log line and a counter (observability/worker-failure.ts). */
   readonly onError: (error: unknown) => void;
@@ -106,13 +93,10 @@ export class AuditSealerService {
   readonly #deps: SealDeps;
   readonly #opts: SealerServiceOptions;
   readonly #task: PeriodicTask;
-  readonly #batch: number;
 
   constructor(deps: SealDeps, opts: SealerServiceOptions) {
     this.#deps = deps;
     this.#opts = opts;
-    // rowLocks is PostgreSQL's capability: its transactions wait for round trips. Without it (SQLite) they never yield.
-    this.#batch = opts.batch ?? (deps.store.capabilities.rowLocks ? DEFAULT_SEAL_BATCH : EVENT_LOOP_SEAL_SLICE);
     this.#task = new PeriodicTask(() => this.#round(), { intervalMs: opts.intervalMs ?? 200, onError: opts.onError });
   }
 
@@ -122,9 +106,10 @@ export class AuditSealerService {
 
   /** One round; true when the batch was full (more may be waiting). */
   async #round(): Promise<boolean> {
-    const r = await sealPending(this.#deps, { limit: this.#batch });
+    const batch = this.#opts.batch ?? DEFAULT_SEAL_BATCH;
+    const r = await sealPending(this.#deps, { limit: batch });
     if (r.sealed > 0) this.#opts.onSealed?.(r);
-    return r.leader && r.sealed >= this.#batch;
+    return r.leader && r.sealed >= batch;
   }
 
   /** Stops the loop after the round in progress; then seals what is left once (unless `drain` is false). */
@@ -132,7 +117,7 @@ export class AuditSealerService {
     await this.#task.stop();
     if (opts.drain ?? true) {
       try {
-        await sealAll(this.#deps, { limit: this.#batch });
+        await sealAll(this.#deps, { limit: this.#opts.batch ?? DEFAULT_SEAL_BATCH });
       } catch (e) {
         this.#opts.onError(e);
       }
