@@ -15,31 +15,26 @@ let unique = 0;
 const fresh = (body: string) => `${body} -- ${process.pid}_${++unique}`;
 
 describe('statementName', () => {
-  it('names an insert from its second use on, always with the same name, and different texts differently', () => {
-    const a = fresh('insert into "t" ("a") values ($1)');
-    const b = fresh('insert into "t" ("a", "b") values ($1, $2) on conflict ("a") do update set "b" = "excluded"."b" returning "a"');
+  it('names a text from its second use on, always with the same name, and different texts differently', () => {
+    const a = fresh('select 1 as "n"');
+    const b = fresh('select 2 as "n"');
     expect(statementName(a)).toBeUndefined();
     const name = statementName(a);
     expect(name).toMatch(/^remit_\d+$/);
     expect(statementName(a)).toBe(name);
     expect(statementName(b)).toBeUndefined();
-    expect(statementName(b)).toMatch(/^remit_\d+$/);
     expect(statementName(b)).not.toBe(name);
   });
 
-  it('names nothing but a plain INSERT … VALUES: no read, update, WITH, sub-select or returning *', () => {
-    for (const other of [
-      'select "v" from "t" where "id" = $1',
-      'select count(*) as "n" from "t"',
-      'update "t" set "v" = $1 where "id" = $2',
-      'delete from "t" where "id" = $1',
-      'with "x" as (insert into "u" ("a") values ($1)) insert into "t" ("a") values ($2)',
-      'insert into "t" ("a") select "a" from "u" where "b" = $1',
-      'insert into "t" ("a") values ((select max("a") from "u"))',
-      'insert into "t" ("a") values ($1) returning *',
-    ]) {
-      const text = fresh(other);
-      for (let i = 0; i < 3; i++) expect(statementName(text), other).toBeUndefined();
+  it('never names a text whose * may stand for a table’s columns; count(*) and a derived table are named', () => {
+    for (const star of ['select * from "t" where "id" = $1', 'insert into "t" ("a") values ($1) returning *', 'select "t".* from "t"']) {
+      const text = fresh(star);
+      for (let i = 0; i < 3; i++) expect(statementName(text)).toBeUndefined();
+    }
+    for (const safe of ['select count(*) as "n" from "t"', 'select * from (select "a" from "t") as "s"']) {
+      const text = fresh(safe);
+      statementName(text);
+      expect(statementName(text)).toMatch(/^remit_\d+$/);
     }
   });
 });
@@ -71,69 +66,61 @@ describe('named statements on a pipelined PostgreSQL connection', () => {
   const prepared = async (c: pg.PoolClient) =>
     (await c.query<{ statement: string }>('select statement from pg_prepared_statements')).rows.map((r) => r.statement);
 
-  it('parses a repeating insert once and answers every use, several in one round trip', async () => {
-    const text = fresh('insert into "t" ("id", "v") values ($1, $2) on conflict ("id") do update set "v" = "excluded"."v" returning "v"');
+  it('parses a repeating text once and answers every use, several in one round trip', async () => {
+    const text = fresh('select "v" from t where "id" = $1');
     const c = await pool.connect();
     try {
       // First use unnamed; then three uses written together: the first of them parses the name, the others bind it.
-      expect((await c.query(text, [3, 'three'])).rows).toEqual([{ v: 'three' }]);
-      const answers = await Promise.all([c.query(text, [4, 'four']), c.query(text, [3, 'drei']), c.query(text, [5, 'five'])]);
-      expect(answers.map((a) => a.rows)).toEqual([[{ v: 'four' }], [{ v: 'drei' }], [{ v: 'five' }]]);
-      expect((await c.query('select "id", "v" from t where "id" >= 3 order by "id"')).rows).toEqual([
-        { id: 3, v: 'drei' },
-        { id: 4, v: 'four' },
-        { id: 5, v: 'five' },
-      ]);
+      expect((await c.query(text, [1])).rows).toEqual([{ v: 'one' }]);
+      const answers = await Promise.all([c.query(text, [2]), c.query(text, [1]), c.query(text, [3])]);
+      expect(answers.map((a) => a.rows)).toEqual([[{ v: 'two' }], [{ v: 'one' }], []]);
       expect((await prepared(c)).filter((s) => s === text)).toHaveLength(1);
-      await c.query('delete from t where "id" >= 3');
     } finally {
       c.release();
     }
   });
 
   it('a name first used behind a failed statement is parsed again after the rollback', async () => {
-    const text = fresh('insert into "t" ("id", "v") values ($1, $2) returning "v"');
+    const text = fresh('select "v" from t where "id" = $1');
     statementName(text); // seen once: its next use is named
     const c = await pool.connect();
     try {
       await c.query('begin');
       // Pipelined: the failing statement aborts the transaction, so the server refuses the named one's Parse too.
-      const [failed, behind] = await Promise.allSettled([c.query('select 1 / $1::int', [0]), c.query(text, [6, 'six'])]);
+      const [failed, behind] = await Promise.allSettled([c.query('select 1 / $1::int', [0]), c.query(text, [1])]);
       expect(failed.status).toBe('rejected');
       expect(behind.status).toBe('rejected');
       await c.query('rollback');
-      expect((await c.query(text, [6, 'six'])).rows).toEqual([{ v: 'six' }]);
-      expect((await c.query(text, [7, 'seven'])).rows).toEqual([{ v: 'seven' }]);
-      await c.query('delete from t where "id" >= 3');
+      expect((await c.query(text, [2])).rows).toEqual([{ v: 'two' }]);
+      expect((await c.query(text, [1])).rows).toEqual([{ v: 'one' }]);
     } finally {
       c.release();
     }
   });
 
   it('a statement named in a transaction that rolled back is still usable (the name belongs to the session)', async () => {
-    const text = fresh('insert into "t" ("id", "v") values ($1, $2) on conflict ("id") do update set "v" = "excluded"."v"');
+    const text = fresh('update t set "v" = $1 where "id" = $2');
     const c = await pool.connect();
     try {
       await c.query('begin');
-      await c.query(text, [1, 'x']);
-      await c.query(text, [1, 'y']);
+      await c.query(text, ['x', 1]);
+      await c.query(text, ['y', 1]);
       await c.query('rollback');
-      expect((await prepared(c)).filter((s) => s === text)).toHaveLength(1);
-      await c.query(text, [1, 'uno']);
+      await c.query(text, ['uno', 1]);
       expect((await c.query('select "v" from t where "id" = 1')).rows).toEqual([{ v: 'uno' }]);
-      await c.query(text, [1, 'one']);
+      await c.query(text, ['one', 1]);
     } finally {
       c.release();
     }
   });
 
-  it('returning * still answers with a column added after it was first sent (a newer instance migrating)', async () => {
-    const text = fresh('insert into "t" ("id", "v") values ($1, $2) on conflict ("id") do update set "v" = "excluded"."v" returning *');
+  it('select * still answers with a column added after it was first sent (a newer instance migrating)', async () => {
+    const text = fresh('select * from t where "id" = $1');
     const c = await pool.connect();
     try {
-      for (let i = 0; i < 3; i++) expect((await c.query(text, [1, 'one'])).rows).toEqual([{ id: 1, v: 'one' }]);
+      for (let i = 0; i < 3; i++) expect((await c.query(text, [1])).rows).toEqual([{ id: 1, v: 'one' }]);
       await c.query(`alter table t add column w text not null default 'w'`);
-      expect((await c.query(text, [1, 'one'])).rows).toEqual([{ id: 1, v: 'one', w: 'w' }]);
+      expect((await c.query(text, [1])).rows).toEqual([{ id: 1, v: 'one', w: 'w' }]);
     } finally {
       await c.query('alter table t drop column if exists w');
       c.release();
@@ -142,7 +129,7 @@ describe('named statements on a pipelined PostgreSQL connection', () => {
 });
 
 describe('the PostgreSQL store', () => {
-  it('sends its repeating inserts named', async () => {
+  it('sends its repeating statements named', async () => {
     const schema = newSchemaName();
     const store = await openPostgresStore({ url: PG_URL, schema, poolSize: 1 });
     const sent: { name?: string; text?: string }[] = [];

@@ -9,19 +9,12 @@ import type pg from 'pg';
  * transaction; a prepared statement outlives a rollback (it belongs to the session), and the server re-plans it after a
  * change to a table it reads.
  *
- * Only a plain INSERT … VALUES (ON CONFLICT and RETURNING of listed columns included; no sub-select, no WITH) is named: a
- * named statement is planned once (PostgreSQL soon settles on its generic plan) and keeps that plan until something
- * invalidates it, and a plan chosen while a table was small (a fresh schema) can stay a worse one as the table grows
- * (measured: the p99 at 8 connections rose in every pair when every repeating text was named). An INSERT … VALUES has
- * no plan to choose (its rows are its values; ON CONFLICT's arbiter is the named unique index), so naming it only saves
- * the parse, analysis and planning — and a lead's statements are mostly such inserts.
- *
  * What is not named:
- * - anything but such an insert (reads, updates, deletes, WITH statements);
  * - a text seen only once so far (texts with values written in, or rare shapes, would fill the server's memory);
- * - an insert with `returning *`: a prepared statement's result columns are fixed when it is parsed, and a column added
- *   by a newer instance's migration would make the server refuse it ("cached plan must not change result type") where an
- *   unnamed one just returns the new column;
+ * - a text with a `*` that may stand for a table's columns (`select *`, `returning *`, `t.*`): a prepared statement's
+ *   result columns are fixed when it is parsed, and a column added by a newer instance's migration would make the server
+ *   refuse it ("cached plan must not change result type") where an unnamed one just returns the new column. Only
+ *   `count(*)` and `select * from (` (a derived table: its columns are the ones the text lists) are known not to;
  * - past MAX_NAMED texts in this process (a bound, not a policy: a lead's statements are a few dozen shapes; the merged
  *   appends of a routing batch add one shape per row count).
  */
@@ -39,7 +32,7 @@ const seen = new Map<string, number>();
 export function statementName(text: string): string | undefined {
   const named = names.get(text);
   if (named !== undefined) return named;
-  if (names.size >= MAX_NAMED || !PLAIN_INSERT.test(text) || SUB_SELECT.test(text) || text.includes('*')) return undefined;
+  if (names.size >= MAX_NAMED || mayStandForColumns(text)) return undefined;
   const times = (seen.get(text) ?? 0) + 1;
   if (times <= SEEN_BEFORE_NAMING) {
     // Bounded like the names: past it, a text is simply not counted (and so not named).
@@ -52,9 +45,10 @@ export function statementName(text: string): string | undefined {
   return name;
 }
 
-/** How Kysely writes an insert of listed columns with VALUES (the only statements named: see above). */
-const PLAIN_INSERT = /^insert into "[a-z_]+" \([^)]*\) values \(/;
-const SUB_SELECT = /\bselect\b/i;
+/** Whether a `*` of `text` may expand to a table's columns (see above); `*` as multiplication is counted too (rare). */
+function mayStandForColumns(text: string): boolean {
+  return text.replace(/count\(\*\)|select \* from \(/gi, '').includes('*');
+}
 
 /**
  * Makes `client.query(text, values)` — how Kysely's PostgreSQL driver sends every statement — send a repeating text as a
