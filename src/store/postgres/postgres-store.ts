@@ -5,7 +5,6 @@ import type { Database } from '../sql/schema.ts';
 import { createSqlStore } from '../sql/sql-store.ts';
 import { POSTGRES_BATCHING, WriteBatchingDriver } from '../sql/write-batching-driver.ts';
 import { StoreInputError } from '../store-errors.ts';
-import { nameRepeatedStatements } from './named-statements.ts';
 import type { Store, StoreCapabilities, StoreHealth } from '../unit-of-work.ts';
 
 export interface PostgresStoreOptions {
@@ -52,11 +51,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
   // An idle client losing its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
   // Nor a client whose connection drops while checked out (its query fails; /ready reports STORE_UNREACHABLE).
-  pool.on('connect', (client) => {
-    client.on('error', () => {});
-    // A repeating statement text is parsed once per connection (named-statements.ts).
-    nameRepeatedStatements(client);
-  });
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new WriteBatchingPostgresDialect({ pool }) });
   const capabilities: StoreCapabilities = { dialect: 'postgres', rowLocks: true, concurrentProcesses: true, multiInstance: true };
   try {
