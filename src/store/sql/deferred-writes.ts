@@ -46,8 +46,7 @@ export const isLockTaking = (query: CompiledQuery): boolean => lockTaking.has(qu
  * dialect that amends held rows: SQLite), `amendHeldWrite` replaces it with the same insert carrying the final values, so
  * the row and its indexes are written once, at the flush. Other rows may reference it (foreign keys are checked per
  * statement on SQLite), so while it is held the driver lets only reads that do not name its table run before it, and
- * sends it first at the flush. A dialect that does not amend held rows sends it as an unmarked statement — pipelined
- * (PostgreSQL), written with the transaction's next awaited statement, since nobody reads its answer (lane pgmerge).
+ * sends it first at the flush. A dialect that does not amend held rows sends it at once, as an unmarked statement.
  */
 const amendable = new WeakSet<CompiledQuery>();
 /** Per held amendable insert, how to replace it while it is still held (registered by the driver). */

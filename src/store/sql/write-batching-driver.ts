@@ -232,13 +232,9 @@ class BatchingConnection implements DatabaseConnection {
       return { rows: [] };
     }
     const ahead = this.holding && this.#mode.pipelined ? aheadOf(query) : undefined;
-    // Lane pgmerge: an amendable insert the dialect does not hold (PostgreSQL) returns nothing anyone reads (that is what
-    // makes it amendable), so, pipelined, it is written with the next awaited statement instead of costing a round trip
-    // of its own: it still runs in its order, as a statement of its own, and a failure is the transaction's.
-    const unanswered = ahead === undefined && amendable && this.holding && this.#mode.pipelined;
     const main = await this.withHeld(query);
-    if (ahead || unanswered) {
-      if (ahead) ahead.taken = true;
+    if (ahead) {
+      ahead.taken = true;
       this.#kept.push({ query: main, answer: ahead });
       return { rows: [] };
     }
