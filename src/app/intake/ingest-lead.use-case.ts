@@ -194,7 +194,7 @@ function batchedIntake(
 ): BatchedLead<IngestResponse> {
   return {
     keys: prepared.keys,
-    begin: (tx, locks, keysLocked) => beginIntake(tx, ctx, principal, prepared, claim, { batchLocks: locks, keysLocked }),
+    begin: (tx, locks) => beginIntake(tx, ctx, principal, prepared, claim, locks),
     alone: () => withScopeRetry(() => commitIntake(ctx, principal, prepared, claim)),
   };
 }
@@ -227,12 +227,11 @@ async function beginIntake(
   principal: Principal,
   prepared: PreparedIntake,
   claim: IdempotencyClaim,
-  batch: { readonly batchLocks: BatchRoutingLocks; readonly keysLocked: boolean } | undefined = undefined,
+  batchLocks?: BatchRoutingLocks,
 ): Promise<BegunLead<IngestResponse>> {
   const at = toIso(ctx.clock.now());
   const publishedHere = await ensureOrgPublished(tx, ctx.store, prepared.org, at, principal.userId);
-  // In a routing batch of several leads the batch has locked this lead's keys with its batch-mates' (routing-batch.ts).
-  if (!batch?.keysLocked) await tx.dedupe.lockKeys(prepared.keys);
+  await tx.dedupe.lockKeys(prepared.keys);
   const found = await tx.dedupe.findOpenAndLatest(prepared.keys, OPEN_LEAD_STATUSES, contactKeysOf(prepared.keys));
   const original = found.open;
   const recorded = await recordIntake(tx, ctx, principal, { ...prepared, contact: existingContact(found.latest) }, at);
@@ -240,7 +239,7 @@ async function beginIntake(
   if (!linked) await recordUnique(tx, ctx, recorded, prepared, at);
   return {
     async finish() {
-      const response = linked ?? (await routeNewLead(tx, ctx, recorded, prepared, batch?.batchLocks));
+      const response = linked ?? (await routeNewLead(tx, ctx, recorded, prepared, batchLocks));
       if (claim.key !== undefined)
         await claimIdempotencyKey(tx, idempotencyScope(principal), claim.key, claim.requestHash, 201, response, at);
       return response;

@@ -40,11 +40,8 @@ export interface BegunLead<T> {
 export interface BatchedLead<T> {
   /** The lead's dedupe keys: leads sharing one are never batched together. */
   readonly keys: readonly string[];
-  /**
-   * The lead's steps up to the routing locks inside the batch's transaction. `keysLocked`: the batch has already locked
-   * every dedupe key of its leads, this one's included (the lead need not lock them again).
-   */
-  begin(tx: UnitOfWork, locks: BatchRoutingLocks, keysLocked: boolean): Promise<BegunLead<T>>;
+  /** The lead's steps up to the routing locks inside the batch's transaction. */
+  begin(tx: UnitOfWork, locks: BatchRoutingLocks): Promise<BegunLead<T>>;
   /** The lead in a transaction of its own (alone, or re-run after its batch rolled back). */
   alone(): Promise<T>;
 }
@@ -170,14 +167,11 @@ class RoutingBatcher {
     try {
       done = await this.#store.transaction(async (tx) => {
         // Every lead's dedupe keys locked in one statement, sorted (as one lead locks its own): two transactions never
-        // lock them in opposite orders. Lane pgmerge: the leads then do not lock them again (on PostgreSQL each lead's
-        // own lock statement was one more upsert of rows this transaction already holds: a statement and a row version
-        // per lead for nothing).
-        const keysLocked = batch.length > 1;
-        if (keysLocked) await tx.dedupe.lockKeys([...new Set(batch.flatMap((w) => w.lead.keys))].sort());
+        // lock them in opposite orders, whatever order the leads' own (then granted at once) lock statements run in.
+        if (batch.length > 1) await tx.dedupe.lockKeys([...new Set(batch.flatMap((w) => w.lead.keys))].sort());
         const locks = new BatchRoutingLocks();
         // The steps before the routing locks side by side: their statements share round trips.
-        const begun = await Promise.all(batch.map((w) => w.lead.begin(tx, locks, keysLocked)));
+        const begun = await Promise.all(batch.map((w) => w.lead.begin(tx, locks)));
         open();
         // Every lead's routing locks at once, in the global order (pools, then reps, each sorted): one round trip, and a
         // lead of the batch never asks for a lock that sorts before one the batch already holds.
