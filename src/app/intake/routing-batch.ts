@@ -25,6 +25,18 @@ import { BatchRoutingLocks } from '../routing/batch-routing-locks.ts';
  * transaction", would never see a second lead). The trigger there is the event loop's turn: the leads that reach
  * `routeInBatch` in one turn (the HTTP server delivers the requests of several sockets in one poll phase) form one
  * batch, started after that turn (`setImmediate`), one batch at a time.
+ *
+ * Lane fairwindow: single leads before bulk ones. A bulk window (POST /v1/leads:batch, `remit import`: ordered-window.ts)
+ * keeps up to 16 leads at the batcher, so a single lead (POST /v1/leads, a form, a CRM webhook) queued behind it in
+ * arrival order would wait for, or share the COMMIT of, a batch of bulk leads. Instead, while a single lead is waiting,
+ * the next batch holds single leads only, and the bulk leads go in the batch after it; while single leads keep arriving
+ * (one in the last SINGLES_RECENT_MS), a batch of bulk leads holds at most BULK_BESIDE_SINGLES, so the batch a single
+ * lead may find in its transaction (on SQLite: blocking the event loop) is short; and on PostgreSQL a batch of single
+ * leads may start as a third transaction beside two bulk ones instead of waiting for one to end. Both orders are
+ * sequential runs (a batch's leads are routed one after another, batches one after another), so the decisions are
+ * still those of the leads run in the batches' order; what may not change is the order of two leads sharing a dedupe
+ * key (the later is the earlier's DUPLICATE), so no lead is ever taken ahead of an earlier waiting lead it shares a key
+ * with.
  */
 
 /** What one lead's transaction has done up to the routing locks, and the rest of it. */
@@ -38,8 +50,10 @@ export interface BegunLead<T> {
 }
 
 export interface BatchedLead<T> {
-  /** The lead's dedupe keys: leads sharing one are never batched together. */
+  /** The lead's dedupe keys: leads sharing one are never batched together, nor taken out of arrival order. */
   readonly keys: readonly string[];
+  /** Part of a bulk window (ordered-window.ts): single leads waiting at the same time go in a batch before it. */
+  readonly bulk: boolean;
   /** The lead's steps up to the routing locks inside the batch's transaction. */
   begin(tx: UnitOfWork, locks: BatchRoutingLocks): Promise<BegunLead<T>>;
   /** The lead in a transaction of its own (alone, or re-run after its batch rolled back). */
@@ -54,15 +68,25 @@ interface BatchStrategy {
   readonly maxInFlight: number;
   /** true: a batch starts after the turn of the event loop its first lead arrived in; false: at once. */
   readonly afterTurn: boolean;
+  /** One more batch in its transaction, of single leads only: a single lead need not wait for a bulk batch to end. */
+  readonly singlesSlot: boolean;
 }
 
 /** The most leads in one routing batch on either store; bulk intake runs this many at once (ordered-window.ts). */
 export const ROUTING_BATCH_MAX_LEADS = 16;
 
+/**
+ * While single leads are arriving, a batch of bulk leads holds at most this many: a single lead arriving meanwhile waits
+ * for (on SQLite, the event loop blocked by) a batch this size, not a full one.
+ */
+export const BULK_BESIDE_SINGLES = 4;
+/** Single leads count as arriving for this long after the last one. */
+export const SINGLES_RECENT_MS = 1_000;
+
 /** PostgreSQL: one batch routing (holding or waiting for the locks) while the next runs its intake steps. */
-const WHILE_IN_TRANSACTION: BatchStrategy = { maxLeads: ROUTING_BATCH_MAX_LEADS, maxInFlight: 2, afterTurn: false };
-/** SQLite: the leads of one turn; one writer, so one batch at a time. */
-const PER_TURN: BatchStrategy = { maxLeads: ROUTING_BATCH_MAX_LEADS, maxInFlight: 1, afterTurn: true };
+const WHILE_IN_TRANSACTION: BatchStrategy = { maxLeads: ROUTING_BATCH_MAX_LEADS, maxInFlight: 2, afterTurn: false, singlesSlot: true };
+/** SQLite: the leads of one turn; one writer, so one batch at a time (a transaction never yields: no slot to add). */
+const PER_TURN: BatchStrategy = { maxLeads: ROUTING_BATCH_MAX_LEADS, maxInFlight: 1, afterTurn: true, singlesSlot: false };
 
 const batchers = new WeakMap<Store, RoutingBatcher>();
 
@@ -96,6 +120,8 @@ class RoutingBatcher {
   #opening = false;
   /** afterTurn: a batch is to start after this turn; the leads arriving meanwhile join it. */
   #scheduled = false;
+  /** When a single (not bulk) lead last reached the batcher. */
+  #lastSingleAt = Number.NEGATIVE_INFINITY;
 
   constructor(ctx: BatchReporting, strategy: BatchStrategy) {
     this.#store = ctx.store;
@@ -104,6 +130,7 @@ class RoutingBatcher {
   }
 
   submit<T>(lead: BatchedLead<T>): Promise<T> {
+    if (!lead.bulk) this.#lastSingleAt = performance.now();
     return new Promise<T>((resolve, reject) => {
       this.#waiting.push({ lead, resolve: resolve as (value: unknown) => void, reject });
       this.#next();
@@ -117,7 +144,7 @@ class RoutingBatcher {
    * and the next is scheduled once it has ended (its transaction is the one writer's).
    */
   #next(): void {
-    if (this.#scheduled || this.#opening || this.#inFlight >= this.#strategy.maxInFlight || this.#waiting.length === 0) return;
+    if (this.#scheduled || this.#opening || this.#room() === 'none') return;
     if (this.#strategy.afterTurn) {
       this.#scheduled = true;
       setImmediate(() => {
@@ -127,11 +154,22 @@ class RoutingBatcher {
     } else this.#start();
   }
 
+  /** What the next batch may be: any, of single leads only (the strategy's extra slot), or none yet. */
+  #room(): 'any' | 'singles' | 'none' {
+    if (this.#waiting.length === 0) return 'none';
+    if (this.#inFlight < this.#strategy.maxInFlight) return 'any';
+    const slot = this.#strategy.singlesSlot && this.#inFlight === this.#strategy.maxInFlight;
+    return slot && this.#waiting.some((w) => !w.lead.bulk) ? 'singles' : 'none';
+  }
+
   #start(): void {
-    if (this.#opening || this.#inFlight >= this.#strategy.maxInFlight || this.#waiting.length === 0) return;
+    const room = this.#room();
+    if (this.#opening || room === 'none') return;
+    const batch = this.#take(room === 'singles');
+    // The extra slot, but every waiting single lead is behind an earlier lead's key: it waits for a slot of its own.
+    if (batch.length === 0) return;
     this.#opening = true;
     this.#inFlight++;
-    const batch = this.#take();
     let opened = false;
     const open = () => {
       if (opened) return;
@@ -146,18 +184,32 @@ class RoutingBatcher {
     });
   }
 
-  /** The waiting leads in arrival order, up to the limit, skipping (leaving waiting) any that shares a key with one taken. */
-  #take(): Waiting[] {
-    const taken: Waiting[] = [];
-    const left: Waiting[] = [];
-    const keys = new Set<string>();
-    for (const w of this.#waiting) {
-      if (taken.length < this.#strategy.maxLeads && !w.lead.keys.some((k) => keys.has(k))) {
-        taken.push(w);
-        for (const k of w.lead.keys) keys.add(k);
-      } else left.push(w);
+  /**
+   * The next batch: the waiting single leads if any can go, else (not `singlesOnly`) the waiting bulk leads — at most
+   * BULK_BESIDE_SINGLES of them while single leads are arriving (one reached the batcher in the last SINGLES_RECENT_MS).
+   * In arrival order, up to the limit. A lead sharing a dedupe key with an earlier waiting lead (taken or left) stays
+   * waiting: leads sharing a key are never batched together nor reordered.
+   */
+  #take(singlesOnly: boolean): Waiting[] {
+    let taken = this.#waiting.some((w) => !w.lead.bulk) ? this.#pick((w) => !w.lead.bulk, this.#strategy.maxLeads) : [];
+    if (taken.length === 0 && !singlesOnly) {
+      const singlesArriving = performance.now() - this.#lastSingleAt < SINGLES_RECENT_MS;
+      taken = this.#pick((w) => w.lead.bulk, singlesArriving ? BULK_BESIDE_SINGLES : this.#strategy.maxLeads);
     }
-    this.#waiting = left;
+    const chosen = new Set(taken);
+    this.#waiting = this.#waiting.filter((w) => !chosen.has(w));
+    return taken;
+  }
+
+  /** The waiting leads `eligible` admits, in arrival order, up to `limit`, behind no earlier waiting lead's key. */
+  #pick(eligible: (w: Waiting) => boolean, limit: number): Waiting[] {
+    const taken: Waiting[] = [];
+    const earlier = new Set<string>();
+    for (const w of this.#waiting) {
+      if (taken.length >= limit) break;
+      if (eligible(w) && !w.lead.keys.some((k) => earlier.has(k))) taken.push(w);
+      for (const k of w.lead.keys) earlier.add(k);
+    }
     return taken;
   }
 
