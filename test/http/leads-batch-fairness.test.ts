@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
-import type { Store } from '../../src/store/unit-of-work.ts';
-import { watchLeadWrites, type LeadWrites } from '../support/watched-lead-writes.ts';
+import { watchServiceTransactions, type WatchedTransactions } from '../support/watched-lead-writes.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import type { StoreHarness } from '../store/store-harness.ts';
 import { bankVariant, checkStoreConsistency, serviceLead, writeConfigFile } from '../service/fixtures/service-fixtures.ts';
@@ -21,58 +20,41 @@ const dialects = await bothDialects();
 /** Open leads per rep: reached within the runs, so a batch that misread a rep's load would go over it. */
 const CAP = 6;
 
-interface Watch extends LeadWrites {
-  transactions: number;
-  readonly committed: Set<number>;
-}
-
-function watch(svc: TestService): Watch {
-  const w: Watch = { transactions: 0, txOfLead: new Map(), committed: new Set(), routedOrder: [] };
-  const base = svc.store;
-  (svc.ctx as { store: Store }).store = {
-    ...base,
-    transaction: (fn) => {
-      const id = ++w.transactions;
-      return base
-        .transaction((tx) => fn(watchLeadWrites(tx, id, w, () => null)))
-        .then((value) => {
-          w.committed.add(id);
-          return value;
-        });
-    },
-  };
-  return w;
-}
-
 interface Answered {
   readonly leadId: string;
   readonly status: string;
   readonly duplicateOf: string | null;
 }
 
+/** The service on a fresh store of `factory`, with the widest window and a slice as large, its transactions watched. */
+async function windowedService(factory: (typeof dialects)[number]['factory']) {
+  const h = await factory.create();
+  // A bulk window keeps 16 leads at the routing batcher.
+  const config = {
+    ...(await bankVariant({ version: 'fairwindow', caps: { maxOpenLeads: CAP } })),
+    limits: { batchTurnLeadsAtOnce: 16, batchSlice: 16 },
+  };
+  const loaded = await loadConfig(writeConfigFile(config));
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
+  const svc = await startTestService({ url: h.url, ...(h.schema ? { schema: h.schema } : {}), org: loaded.value.org });
+  // Every transaction numbered, no planted fault.
+  return { h, svc, w: watchServiceTransactions(svc, () => null) };
+}
+
 describe.each(dialects)('single leads beside bulk windows: $factory.name', ({ factory, run: enabled, reason }) => {
   if (!enabled) return declareUnreachable(reason);
-  let h: StoreHarness;
-  let svc: TestService;
-  let w: Watch;
+  // Made once for every run of the property (each run's leads are its own people).
+  let env: { h: StoreHarness; svc: TestService; w: WatchedTransactions } | undefined;
   beforeAll(async () => {
-    h = await factory.create();
-    // The widest window, a slice as large: a bulk window keeps 16 leads at the routing batcher.
-    const config = {
-      ...(await bankVariant({ version: 'fairwindow', caps: { maxOpenLeads: CAP } })),
-      limits: { batchTurnLeadsAtOnce: 16, batchSlice: 16 },
-    };
-    const loaded = await loadConfig(writeConfigFile(config));
-    if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
-    svc = await startTestService({ url: h.url, ...(h.schema ? { schema: h.schema } : {}), org: loaded.value.org });
-    w = watch(svc);
+    env = await windowedService(factory);
   });
   afterAll(async () => {
-    await svc?.close();
-    await h?.cleanup();
+    await env?.svc.close();
+    await env?.h.cleanup();
   });
 
   const postBatch = async (leads: unknown[]): Promise<Answered[]> => {
+    const { svc } = env!;
     const res = await svc.app.inject({ method: 'POST', url: '/v1/leads:batch', headers: auth(svc.tokens.integration), payload: { leads } });
     expect(res.statusCode, res.body).toBe(200);
     const items = (res.json() as { results: ({ ok: boolean } & Answered)[] }).results;
@@ -80,6 +62,7 @@ describe.each(dialects)('single leads beside bulk windows: $factory.name', ({ fa
     return items;
   };
   const postSingle = async (lead: Record<string, unknown>): Promise<Answered> => {
+    const { svc } = env!;
     const res = await svc.app.inject({ method: 'POST', url: '/v1/leads', headers: auth(svc.tokens.integration), payload: lead });
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as Answered;
@@ -98,6 +81,7 @@ describe.each(dialects)('single leads beside bulk windows: $factory.name', ({ fa
           }),
         }),
         async ({ batches, singles }) => {
+          const { h, w } = env!;
           run++;
           const tag = `fw${run}`;
           // A batch's row `repeat` is the person of its row 0 again (a repeated person in one request).
