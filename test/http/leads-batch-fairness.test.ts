@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BULK_BESIDE_SINGLES } from '../../src/app/intake/routing-batch.ts';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { watchServiceTransactions, type WatchedTransactions } from '../support/watched-lead-writes.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
@@ -9,7 +10,7 @@ import { auth, startTestService, type TestService } from './service-harness.ts';
 
 /**
  * Lane fairwindow: single leads (POST /v1/leads) sent while bulk windows (POST /v1/leads:batch, 16 leads at once) are
- * taken in never share a routing batch with a bulk lead (src/app/intake/routing-batch.ts serves them first), and every
+ * taken in share a routing batch with at most BULK_BESIDE_SINGLES bulk leads (src/app/intake/routing-batch.ts), and every
  * batch guarantee holds with both kinds mixed, on SQLite and PostgreSQL: answered only after the COMMIT that contains the
  * lead, acknowledged = stored, the same person twice in one request is a DUPLICATE of the earlier row, a person sent as
  * a single lead and in a batch at the same time is stored once as the original and once as its DUPLICATE, no rep over
@@ -69,7 +70,7 @@ describe.each(dialects)('single leads beside bulk windows: $factory.name', ({ fa
   };
 
   let run = 0;
-  it('property: a single lead never shares a routing batch with a bulk lead; every guarantee holds', async () => {
+  it('property: a single lead shares its routing batch with at most 4 bulk leads; every guarantee holds', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -104,10 +105,12 @@ describe.each(dialects)('single leads beside bulk windows: $factory.name', ({ fa
 
           const bulkIds = new Set(batchItems.flat().map((x) => x.leadId));
           const singleIds = new Set(singleItems.map((x) => x.leadId));
-          // Answered after its COMMIT; a single lead's transaction holds no bulk lead.
+          // Answered after its COMMIT; a single lead's transaction holds at most BULK_BESIDE_SINGLES bulk leads.
           for (const id of [...bulkIds, ...singleIds]) expect(w.committed.has(w.txOfLead.get(id)!)).toBe(true);
-          const txOfBulk = new Set([...bulkIds].map((id) => w.txOfLead.get(id)));
-          for (const id of singleIds) expect(txOfBulk.has(w.txOfLead.get(id))).toBe(false);
+          for (const id of singleIds) {
+            const tx = w.txOfLead.get(id);
+            expect([...bulkIds].filter((b) => w.txOfLead.get(b) === tx).length).toBeLessThanOrEqual(BULK_BESIDE_SINGLES);
+          }
           expect(w.transactions - before).toBeGreaterThan(0);
 
           // A repeated row in one request is a DUPLICATE of the earlier row (or of an earlier single lead of that person).

@@ -10,11 +10,12 @@ import {
 import type { Store, UnitOfWork } from '../../src/store/unit-of-work.ts';
 
 /**
- * Lane fairwindow: the routing batcher (src/app/intake/routing-batch.ts) serves single leads before the leads of a bulk
- * window, without giving up a batch guarantee. The batcher against a scripted store, so which lead shares which batch,
- * and in which order batches commit, is exact: each store's strategy (SQLite: the leads of one event-loop turn, one batch
- * at a time; PostgreSQL: a batch at once, two in their transaction), every lead answered after its batch's COMMIT, a
- * failing batch rolled back and its leads run alone, leads sharing a dedupe key never in one batch nor reordered.
+ * Lane fairwindow: the routing batcher (src/app/intake/routing-batch.ts) does not hold single leads back behind the
+ * leads of a bulk window (a batch holds at most 4 bulk leads while single leads arrive), without giving up a batch
+ * guarantee. The batcher against a scripted store, so which lead shares which batch, and in which order batches commit,
+ * is exact: each store's strategy (SQLite: the leads of one event-loop turn, one batch at a time; PostgreSQL: a batch at
+ * once, two in their transaction, a third of single leads only), every lead answered after its batch's COMMIT, a failing
+ * batch rolled back and its leads run alone, leads sharing a dedupe key never in one batch nor reordered.
  */
 
 interface Submitted {
@@ -125,25 +126,35 @@ const bulk = (name: string, keys: string[] = [`k:${name}`]): Submitted => ({ nam
 const single = (name: string, keys: string[] = [`k:${name}`]): Submitted => ({ name, bulk: false, keys, fails: false });
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('routing batch: single leads before a bulk window', () => {
-  it('SQLite: a single lead arriving behind a queued bulk window goes in the next batch, alone, not after the window', async () => {
+describe('routing batch: single leads beside a bulk window', () => {
+  it('SQLite: a single lead arriving behind a queued bulk window goes in the next batch, beside at most 4 bulk leads', async () => {
     const { script, submit } = scriptedBatcher(false);
     const window = Array.from({ length: 10 }, (_, i) => submit(bulk(`b${i}`)));
     const lone = submit(single('s'));
     const answers = await Promise.all([...window, lone]);
-    // Then, single leads arriving, the bulk leads in batches of BULK_BESIDE_SINGLES (4), in arrival order.
+    // Single leads arriving: BULK_BESIDE_SINGLES (4) bulk leads per batch, the single lead in the first, arrival order.
     expect(BULK_BESIDE_SINGLES).toBe(4);
-    expect(script.batches).toEqual([['s'], ['b0', 'b1', 'b2', 'b3'], ['b4', 'b5', 'b6', 'b7'], ['b8', 'b9']]);
+    expect(script.batches).toEqual([
+      ['b0', 'b1', 'b2', 'b3', 's'],
+      ['b4', 'b5', 'b6', 'b7'],
+      ['b8', 'b9'],
+    ]);
     for (const a of answers) expect(a.committedFirst).toBe(true);
+  });
+
+  it('at a window of 1, a single lead shares its batch with the bulk lead of its turn', async () => {
+    const { script, submit } = scriptedBatcher(false);
+    await Promise.all([submit(bulk('b0')), submit(single('s'))]);
+    expect(script.batches).toEqual([['b0', 's']]);
   });
 
   it('with no single lead for SINGLES_RECENT_MS, bulk leads fill whole batches again', async () => {
     const { script, submit } = scriptedBatcher(false);
     await Promise.all([submit(single('s')), ...Array.from({ length: 6 }, (_, i) => submit(bulk(`a${i}`)))]);
-    expect(script.batches.map((b) => b.length)).toEqual([1, 4, 2]);
+    expect(script.batches.map((b) => b.length)).toEqual([5, 2]);
     await new Promise((resolve) => setTimeout(resolve, SINGLES_RECENT_MS + 50));
     await Promise.all(Array.from({ length: 20 }, (_, i) => submit(bulk(`c${i}`))));
-    expect(script.batches.slice(3).map((b) => b.length)).toEqual([ROUTING_BATCH_MAX_LEADS, 4]);
+    expect(script.batches.slice(2).map((b) => b.length)).toEqual([ROUTING_BATCH_MAX_LEADS, 4]);
   });
 
   it('without single leads, a bulk window fills whole batches', async () => {
@@ -161,26 +172,28 @@ describe('routing batch: single leads before a bulk window', () => {
     const more = Array.from({ length: 8 }, (_, i) => submit(bulk(`c${i}`)));
     const lone = submit(single('s'));
     await Promise.all([...first, ...more, lone]);
-    expect(script.batches.map((b) => b.length)).toEqual([16, 1, 4, 4]);
-    expect(script.batches[1]).toEqual(['s']);
+    expect(script.batches.map((b) => b.length)).toEqual([16, 5, 4]);
+    expect(script.batches[1]).toEqual(['c0', 'c1', 'c2', 'c3', 's']);
   });
 
-  it('several single leads share their batch; bulk leads never join it', async () => {
+  it('every single lead that can go is in the next batch, however many bulk leads wait before it', async () => {
     const { script, submit } = scriptedBatcher(false);
-    const leads = [bulk('b0'), single('s0'), bulk('b1'), single('s1'), bulk('b2'), single('s2')].map(submit);
-    await Promise.all(leads);
+    const names = ['b0', 's0', 'b1', 'b2', 's1', 'b3', 'b4', 'b5', 'b6', 's2'];
+    await Promise.all(names.map((n) => submit(n.startsWith('s') ? single(n) : bulk(n))));
     expect(script.batches).toEqual([
-      ['s0', 's1', 's2'],
-      ['b0', 'b1', 'b2'],
+      ['b0', 's0', 'b1', 'b2', 's1', 'b3', 's2'],
+      ['b4', 'b5', 'b6'],
     ]);
   });
 
   it('a single lead sharing a key with an earlier waiting bulk lead stays behind it (its DUPLICATE, as in arrival order)', async () => {
     const { script, submit } = scriptedBatcher(false);
-    const leads = [bulk('b0'), bulk('b1', ['email:x']), bulk('b2'), single('s', ['phone:1', 'email:x']), single('t')].map(submit);
+    const earlier = Array.from({ length: 4 }, (_, i) => bulk(`a${i}`));
+    const leads = [...earlier, bulk('b1', ['email:x']), single('s', ['phone:1', 'email:x']), single('t')].map(submit);
     await Promise.all(leads);
-    // t goes first (nothing before it shares its key); s may not pass b1, nor share its batch.
-    expect(script.batches[0]).toEqual(['t']);
+    // b1 is the fifth bulk lead, left for the next batch; t goes (nothing before it shares its key); s may not pass b1,
+    // nor share its batch.
+    expect(script.batches[0]).toEqual(['a0', 'a1', 'a2', 'a3', 't']);
     expect(script.routed.indexOf('b1')).toBeLessThan(script.routed.indexOf('s'));
     const batchOf = (name: string) => script.batches.findIndex((b) => b.includes(name));
     expect(batchOf('s')).not.toBe(batchOf('b1'));
@@ -201,7 +214,7 @@ describe('routing batch: single leads before a bulk window', () => {
     expect(script.batches.slice(3).map((b) => b.length)).toEqual([4, 4, 4, 4, 4, 3]);
   });
 
-  it('property: with single and bulk leads mixed, every batch guarantee holds and single leads go first', async () => {
+  it('property: with single and bulk leads mixed, every batch guarantee holds and single leads are not held back', async () => {
     const leadArb = fc.record({ bulk: fc.boolean(), keys: fc.uniqueArray(fc.nat(6), { minLength: 1, maxLength: 2 }), fails: fc.boolean() });
     await fc.assert(
       fc.asyncProperty(
@@ -259,19 +272,16 @@ describe('routing batch: single leads before a bulk window', () => {
             // A batch routes its leads in arrival order.
             const indices = names.map((n) => byName.get(n)!.i);
             expect(indices).toEqual([...indices].sort((x, y) => x - y));
-            // Single leads first: a batch with a single lead holds no bulk lead, and a bulk lead's batch began while no
-            // single lead was waiting that it could take (every waiting single shared a key with an earlier waiting lead).
-            const leads = names.map((n) => byName.get(n)!.s);
-            if (leads.some((l) => !l.bulk)) expect(leads.every((l) => !l.bulk)).toBe(true);
-            else {
-              // Single leads arriving (one submitted before this batch began: the run is far shorter than
-              // SINGLES_RECENT_MS): a bulk batch holds at most BULK_BESIDE_SINGLES.
-              if (script.singlesBefore[b]! > 0) expect(names.length).toBeLessThanOrEqual(BULK_BESIDE_SINGLES);
-              const waitingThen = [...script.waitingAt[b]!].sort((x, y) => byName.get(x.name)!.i - byName.get(y.name)!.i);
-              waitingThen.forEach((w, j) => {
-                if (!w.bulk) expect(waitingThen.slice(0, j).some((e) => e.keys.some((k) => w.keys.includes(k)))).toBe(true);
-              });
-            }
+            // While single leads arrive (one submitted before this batch began; the run is far shorter than
+            // SINGLES_RECENT_MS), a batch holds at most BULK_BESIDE_SINGLES bulk leads; and every single lead waiting when
+            // it began is in it, unless the batch is full or an earlier waiting lead shares one of its keys.
+            const bulkIn = names.filter((n) => byName.get(n)!.s.bulk).length;
+            if (script.singlesBefore[b]! > 0) expect(bulkIn).toBeLessThanOrEqual(BULK_BESIDE_SINGLES);
+            const waitingThen = [...script.waitingAt[b]!].sort((x, y) => byName.get(x.name)!.i - byName.get(y.name)!.i);
+            waitingThen.forEach((w, j) => {
+              if (w.bulk || names.includes(w.name) || names.length === ROUTING_BATCH_MAX_LEADS) return;
+              expect(waitingThen.slice(0, j).some((e) => e.keys.some((k) => w.keys.includes(k)))).toBe(true);
+            });
           }
           // Two leads sharing a key: the later one's batch begins after the earlier one's (on PostgreSQL the later then
           // waits for the earlier's dedupe-key locks); with one batch at a time (SQLite) it is routed after it.

@@ -28,15 +28,15 @@ import { BatchRoutingLocks } from '../routing/batch-routing-locks.ts';
  *
  * Lane fairwindow: single leads before bulk ones. A bulk window (POST /v1/leads:batch, `remit import`: ordered-window.ts)
  * keeps up to 16 leads at the batcher, so a single lead (POST /v1/leads, a form, a CRM webhook) queued behind it in
- * arrival order would wait for, or share the COMMIT of, a batch of bulk leads. Instead, while a single lead is waiting,
- * the next batch holds single leads only, and the bulk leads go in the batch after it; while single leads keep arriving
- * (one in the last SINGLES_RECENT_MS), a batch of bulk leads holds at most BULK_BESIDE_SINGLES, so the batch a single
- * lead may find in its transaction (on SQLite: blocking the event loop) is short; and on PostgreSQL a batch of single
- * leads may start as a third transaction beside two bulk ones instead of waiting for one to end. Both orders are
- * sequential runs (a batch's leads are routed one after another, batches one after another), so the decisions are
- * still those of the leads run in the batches' order; what may not change is the order of two leads sharing a dedupe
- * key (the later is the earlier's DUPLICATE), so no lead is ever taken ahead of an earlier waiting lead it shares a key
- * with.
+ * arrival order would wait for, or share the COMMIT of, whole batches of bulk leads. Instead, while single leads are
+ * arriving (one in the last SINGLES_RECENT_MS), a batch holds at most BULK_BESIDE_SINGLES bulk leads and every single
+ * lead that can go: a single lead goes in the next batch, beside a few bulk leads, and the batch it may find in its
+ * transaction (on SQLite: holding the event loop; on PostgreSQL: the pool lock) is short. On PostgreSQL a batch of
+ * single leads may also start as a third transaction beside two others instead of waiting for one to end. Taking a
+ * single lead ahead of bulk leads that arrived before it is still a sequential run (a batch's leads are routed one after
+ * another, batches one after another), so the decisions are those of the leads run in the batches' order; what may not
+ * change is the order of two leads sharing a dedupe key (the later is the earlier's DUPLICATE), so no lead is ever
+ * taken ahead of an earlier waiting lead it shares a key with.
  */
 
 /** What one lead's transaction has done up to the routing locks, and the rest of it. */
@@ -52,7 +52,7 @@ export interface BegunLead<T> {
 export interface BatchedLead<T> {
   /** The lead's dedupe keys: leads sharing one are never batched together, nor taken out of arrival order. */
   readonly keys: readonly string[];
-  /** Part of a bulk window (ordered-window.ts): single leads waiting at the same time go in a batch before it. */
+  /** Part of a bulk window (ordered-window.ts): while single leads arrive, few of these share a batch (BULK_BESIDE_SINGLES). */
   readonly bulk: boolean;
   /** The lead's steps up to the routing locks inside the batch's transaction. */
   begin(tx: UnitOfWork, locks: BatchRoutingLocks): Promise<BegunLead<T>>;
@@ -76,8 +76,9 @@ interface BatchStrategy {
 export const ROUTING_BATCH_MAX_LEADS = 16;
 
 /**
- * While single leads are arriving, a batch of bulk leads holds at most this many: a single lead arriving meanwhile waits
- * for (on SQLite, the event loop blocked by) a batch this size, not a full one.
+ * While single leads are arriving, a batch holds at most this many bulk leads: a single lead shares its COMMIT with, and
+ * waits for a batch in its transaction of (on SQLite, the event loop held by), this many at most, not 16. At a window
+ * of 1 a single lead still shares a batch with the one bulk lead of its turn, as before this rule.
  */
 export const BULK_BESIDE_SINGLES = 4;
 /** Single leads count as arriving for this long after the last one. */
@@ -185,31 +186,28 @@ class RoutingBatcher {
   }
 
   /**
-   * The next batch: the waiting single leads if any can go, else (not `singlesOnly`) the waiting bulk leads — at most
-   * BULK_BESIDE_SINGLES of them while single leads are arriving (one reached the batcher in the last SINGLES_RECENT_MS).
-   * In arrival order, up to the limit. A lead sharing a dedupe key with an earlier waiting lead (taken or left) stays
-   * waiting: leads sharing a key are never batched together nor reordered.
+   * The next batch: the waiting leads in arrival order, up to the limit, of which at most BULK_BESIDE_SINGLES bulk leads
+   * while single leads are arriving (one reached the batcher in the last SINGLES_RECENT_MS), none when `singlesOnly`: a
+   * single lead queued behind a bulk window goes in the next batch, beside at most that many bulk leads. A lead sharing a
+   * dedupe key with an earlier waiting lead (taken or left) stays waiting: leads sharing a key are never batched together
+   * nor reordered.
    */
   #take(singlesOnly: boolean): Waiting[] {
-    let taken = this.#waiting.some((w) => !w.lead.bulk) ? this.#pick((w) => !w.lead.bulk, this.#strategy.maxLeads) : [];
-    if (taken.length === 0 && !singlesOnly) {
-      const singlesArriving = performance.now() - this.#lastSingleAt < SINGLES_RECENT_MS;
-      taken = this.#pick((w) => w.lead.bulk, singlesArriving ? BULK_BESIDE_SINGLES : this.#strategy.maxLeads);
-    }
-    const chosen = new Set(taken);
-    this.#waiting = this.#waiting.filter((w) => !chosen.has(w));
-    return taken;
-  }
-
-  /** The waiting leads `eligible` admits, in arrival order, up to `limit`, behind no earlier waiting lead's key. */
-  #pick(eligible: (w: Waiting) => boolean, limit: number): Waiting[] {
+    const singlesArriving = performance.now() - this.#lastSingleAt < SINGLES_RECENT_MS;
+    const bulkRoom = singlesOnly ? 0 : singlesArriving ? BULK_BESIDE_SINGLES : this.#strategy.maxLeads;
     const taken: Waiting[] = [];
+    const left: Waiting[] = [];
     const earlier = new Set<string>();
+    let bulk = 0;
     for (const w of this.#waiting) {
-      if (taken.length >= limit) break;
-      if (eligible(w) && !w.lead.keys.some((k) => earlier.has(k))) taken.push(w);
+      const room = taken.length < this.#strategy.maxLeads && (!w.lead.bulk || bulk < bulkRoom);
+      if (room && !w.lead.keys.some((k) => earlier.has(k))) {
+        taken.push(w);
+        if (w.lead.bulk) bulk++;
+      } else left.push(w);
       for (const k of w.lead.keys) earlier.add(k);
     }
+    this.#waiting = left;
     return taken;
   }
 
