@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
-import type { Store } from '../../src/store/unit-of-work.ts';
-import { watchLeadWrites, type LeadWrites } from '../support/watched-lead-writes.ts';
+import { watchServiceTransactions, type WatchedTransactions } from '../support/watched-lead-writes.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
 import type { StoreHarness } from '../store/store-harness.ts';
 import { bankVariant, checkStoreConsistency, serviceLead, writeConfigFile } from '../service/fixtures/service-fixtures.ts';
@@ -17,31 +16,6 @@ import { auth, startTestService, type TestService } from './service-harness.ts';
 
 const dialects = await bothDialects();
 
-/** The transaction each lead row was inserted in, the transactions that committed, and the order leads were routed in. */
-interface Watch extends LeadWrites {
-  transactions: number;
-  readonly committed: Set<number>;
-}
-
-/** Watches the service's store; a lead whose email holds "boom" cannot store its dedupe keys (a planted fault). */
-function watch(svc: TestService): Watch {
-  const w: Watch = { transactions: 0, txOfLead: new Map(), committed: new Set(), routedOrder: [] };
-  const base = svc.store;
-  (svc.ctx as { store: Store }).store = {
-    ...base,
-    transaction: (fn) => {
-      const id = ++w.transactions;
-      return base
-        .transaction((tx) => fn(watchLeadWrites(tx, id, w)))
-        .then((value) => {
-          w.committed.add(id);
-          return value;
-        });
-    },
-  };
-  return w;
-}
-
 type Item =
   | { index: number; ok: true; leadId: string; status: string; duplicateOf: string | null; replayed: boolean }
   | { index: number; ok: false; error: { code: string } };
@@ -50,7 +24,7 @@ describe.each(dialects)('POST /v1/leads:batch routing batches: $factory.name', (
   if (!enabled) return declareUnreachable(reason);
   let h: StoreHarness;
   let svc: TestService;
-  let w: Watch;
+  let w: WatchedTransactions;
   beforeAll(async () => {
     h = await factory.create();
     // Five leads of a turn at once (the default, 1, runs them one after another).
@@ -58,7 +32,8 @@ describe.each(dialects)('POST /v1/leads:batch routing batches: $factory.name', (
     const loaded = await loadConfig(writeConfigFile(config));
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.error));
     svc = await startTestService({ url: h.url, ...(h.schema ? { schema: h.schema } : {}), org: loaded.value.org });
-    w = watch(svc);
+    // Every transaction numbered; a lead whose email holds "boom" cannot store its dedupe keys (a planted fault).
+    w = watchServiceTransactions(svc);
   });
   afterAll(async () => {
     await svc?.close();

@@ -1,4 +1,4 @@
-import type { UnitOfWork } from '../../src/store/unit-of-work.ts';
+import type { Store, UnitOfWork } from '../../src/store/unit-of-work.ts';
 
 /** What a watched transaction records of the leads written in it (routing-batch and bulk intake tests). */
 export interface LeadWrites {
@@ -43,4 +43,37 @@ export function watchLeadWrites(tx: UnitOfWork, id: number, w: LeadWrites, fault
       },
     },
   };
+}
+
+/** A service's transactions, watched (watchServiceTransactions). */
+export interface WatchedTransactions extends LeadWrites {
+  /** Transactions begun through the service's store. */
+  transactions: number;
+  /** Transactions whose COMMIT has returned. */
+  readonly committed: Set<number>;
+}
+
+/**
+ * Replaces the service's store with one whose every transaction is watched (watchLeadWrites, with its planted `fault`)
+ * and numbered, and records which committed (bulk intake tests).
+ */
+export function watchServiceTransactions(
+  svc: { readonly store: Store; readonly ctx: { readonly store: Store } },
+  fault?: () => string | null,
+): WatchedTransactions {
+  const w: WatchedTransactions = { transactions: 0, txOfLead: new Map(), committed: new Set(), routedOrder: [] };
+  const base = svc.store;
+  (svc.ctx as { store: Store }).store = {
+    ...base,
+    transaction: (fn) => {
+      const id = ++w.transactions;
+      return base
+        .transaction((tx) => fn(watchLeadWrites(tx, id, w, fault)))
+        .then((value) => {
+          w.committed.add(id);
+          return value;
+        });
+    },
+  };
+  return w;
 }

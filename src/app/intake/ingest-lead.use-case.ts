@@ -130,7 +130,8 @@ async function ingestInOrder(
   if (!prepared.ok) return prepared;
   // A bulk window's leads prepare side by side but reach the routing batch in input order (ordered-window.ts).
   if (inOrder) await inOrder.ready;
-  const routed = routeInBatch(ctx, batchedIntake(ctx, principal, prepared.value, claim));
+  // A lead of a bulk window (it has an order to keep) lets single leads go first (routing-batch.ts).
+  const routed = routeInBatch(ctx, batchedIntake(ctx, principal, prepared.value, claim, inOrder !== undefined));
   inOrder?.pass();
   try {
     return ok({ statusCode: 201 as const, body: await routed, replayed: false });
@@ -191,9 +192,11 @@ function batchedIntake(
   principal: Principal,
   prepared: PreparedIntake,
   claim: IdempotencyClaim,
+  bulk: boolean,
 ): BatchedLead<IngestResponse> {
   return {
     keys: prepared.keys,
+    bulk,
     begin: (tx, locks) => beginIntake(tx, ctx, principal, prepared, claim, locks),
     alone: () => withScopeRetry(() => commitIntake(ctx, principal, prepared, claim)),
   };

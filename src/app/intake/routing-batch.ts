@@ -25,6 +25,18 @@ import { BatchRoutingLocks } from '../routing/batch-routing-locks.ts';
  * transaction", would never see a second lead). The trigger there is the event loop's turn: the leads that reach
  * `routeInBatch` in one turn (the HTTP server delivers the requests of several sockets in one poll phase) form one
  * batch, started after that turn (`setImmediate`), one batch at a time.
+ *
+ * Lane fairwindow: single leads before bulk ones. A bulk window (POST /v1/leads:batch, `remit import`: ordered-window.ts)
+ * keeps up to 16 leads at the batcher, so a single lead (POST /v1/leads, a form, a CRM webhook) queued behind it in
+ * arrival order would wait for, or share the COMMIT of, whole batches of bulk leads. Instead, while single leads are
+ * arriving (one in the last SINGLES_RECENT_MS), a batch holds at most BULK_BESIDE_SINGLES bulk leads and every single
+ * lead that can go: a single lead goes in the next batch, beside a few bulk leads, and the batch it may find in its
+ * transaction (on SQLite: holding the event loop; on PostgreSQL: the pool lock) is short. On PostgreSQL a batch of
+ * single leads may also start as a third transaction beside two others instead of waiting for one to end. Taking a
+ * single lead ahead of bulk leads that arrived before it is still a sequential run (a batch's leads are routed one after
+ * another, batches one after another), so the decisions are those of the leads run in the batches' order; what may not
+ * change is the order of two leads sharing a dedupe key (the later is the earlier's DUPLICATE), so no lead is ever
+ * taken ahead of an earlier waiting lead it shares a key with.
  */
 
 /** What one lead's transaction has done up to the routing locks, and the rest of it. */
@@ -38,8 +50,10 @@ export interface BegunLead<T> {
 }
 
 export interface BatchedLead<T> {
-  /** The lead's dedupe keys: leads sharing one are never batched together. */
+  /** The lead's dedupe keys: leads sharing one are never batched together, nor taken out of arrival order. */
   readonly keys: readonly string[];
+  /** Part of a bulk window (ordered-window.ts): while single leads arrive, few of these share a batch (BULK_BESIDE_SINGLES). */
+  readonly bulk: boolean;
   /** The lead's steps up to the routing locks inside the batch's transaction. */
   begin(tx: UnitOfWork, locks: BatchRoutingLocks): Promise<BegunLead<T>>;
   /** The lead in a transaction of its own (alone, or re-run after its batch rolled back). */
@@ -54,15 +68,26 @@ interface BatchStrategy {
   readonly maxInFlight: number;
   /** true: a batch starts after the turn of the event loop its first lead arrived in; false: at once. */
   readonly afterTurn: boolean;
+  /** One more batch in its transaction, of single leads only: a single lead need not wait for a bulk batch to end. */
+  readonly singlesSlot: boolean;
 }
 
 /** The most leads in one routing batch on either store; bulk intake runs this many at once (ordered-window.ts). */
 export const ROUTING_BATCH_MAX_LEADS = 16;
 
+/**
+ * While single leads are arriving, a batch holds at most this many bulk leads: a single lead shares its COMMIT with, and
+ * waits for a batch in its transaction of (on SQLite, the event loop held by), this many at most, not 16. At a window
+ * of 1 a single lead still shares a batch with the one bulk lead of its turn, as before this rule.
+ */
+export const BULK_BESIDE_SINGLES = 4;
+/** Single leads count as arriving for this long after the last one. */
+export const SINGLES_RECENT_MS = 1_000;
+
 /** PostgreSQL: one batch routing (holding or waiting for the locks) while the next runs its intake steps. */
-const WHILE_IN_TRANSACTION: BatchStrategy = { maxLeads: ROUTING_BATCH_MAX_LEADS, maxInFlight: 2, afterTurn: false };
-/** SQLite: the leads of one turn; one writer, so one batch at a time. */
-const PER_TURN: BatchStrategy = { maxLeads: ROUTING_BATCH_MAX_LEADS, maxInFlight: 1, afterTurn: true };
+const WHILE_IN_TRANSACTION: BatchStrategy = { maxLeads: ROUTING_BATCH_MAX_LEADS, maxInFlight: 2, afterTurn: false, singlesSlot: true };
+/** SQLite: the leads of one turn; one writer, so one batch at a time (a transaction never yields: no slot to add). */
+const PER_TURN: BatchStrategy = { maxLeads: ROUTING_BATCH_MAX_LEADS, maxInFlight: 1, afterTurn: true, singlesSlot: false };
 
 const batchers = new WeakMap<Store, RoutingBatcher>();
 
@@ -96,6 +121,8 @@ class RoutingBatcher {
   #opening = false;
   /** afterTurn: a batch is to start after this turn; the leads arriving meanwhile join it. */
   #scheduled = false;
+  /** When a single (not bulk) lead last reached the batcher. */
+  #lastSingleAt = Number.NEGATIVE_INFINITY;
 
   constructor(ctx: BatchReporting, strategy: BatchStrategy) {
     this.#store = ctx.store;
@@ -104,6 +131,7 @@ class RoutingBatcher {
   }
 
   submit<T>(lead: BatchedLead<T>): Promise<T> {
+    if (!lead.bulk) this.#lastSingleAt = performance.now();
     return new Promise<T>((resolve, reject) => {
       this.#waiting.push({ lead, resolve: resolve as (value: unknown) => void, reject });
       this.#next();
@@ -117,7 +145,7 @@ class RoutingBatcher {
    * and the next is scheduled once it has ended (its transaction is the one writer's).
    */
   #next(): void {
-    if (this.#scheduled || this.#opening || this.#inFlight >= this.#strategy.maxInFlight || this.#waiting.length === 0) return;
+    if (this.#scheduled || this.#opening || this.#room() === 'none') return;
     if (this.#strategy.afterTurn) {
       this.#scheduled = true;
       setImmediate(() => {
@@ -127,11 +155,22 @@ class RoutingBatcher {
     } else this.#start();
   }
 
+  /** What the next batch may be: any, of single leads only (the strategy's extra slot), or none yet. */
+  #room(): 'any' | 'singles' | 'none' {
+    if (this.#waiting.length === 0) return 'none';
+    if (this.#inFlight < this.#strategy.maxInFlight) return 'any';
+    const slot = this.#strategy.singlesSlot && this.#inFlight === this.#strategy.maxInFlight;
+    return slot && this.#waiting.some((w) => !w.lead.bulk) ? 'singles' : 'none';
+  }
+
   #start(): void {
-    if (this.#opening || this.#inFlight >= this.#strategy.maxInFlight || this.#waiting.length === 0) return;
+    const room = this.#room();
+    if (this.#opening || room === 'none') return;
+    const batch = this.#take(room === 'singles');
+    // The extra slot, but every waiting single lead is behind an earlier lead's key: it waits for a slot of its own.
+    if (batch.length === 0) return;
     this.#opening = true;
     this.#inFlight++;
-    const batch = this.#take();
     let opened = false;
     const open = () => {
       if (opened) return;
@@ -146,16 +185,27 @@ class RoutingBatcher {
     });
   }
 
-  /** The waiting leads in arrival order, up to the limit, skipping (leaving waiting) any that shares a key with one taken. */
-  #take(): Waiting[] {
+  /**
+   * The next batch: the waiting leads in arrival order, up to the limit, of which at most BULK_BESIDE_SINGLES bulk leads
+   * while single leads are arriving (one reached the batcher in the last SINGLES_RECENT_MS), none when `singlesOnly`: a
+   * single lead queued behind a bulk window goes in the next batch, beside at most that many bulk leads. A lead sharing a
+   * dedupe key with an earlier waiting lead (taken or left) stays waiting: leads sharing a key are never batched together
+   * nor reordered.
+   */
+  #take(singlesOnly: boolean): Waiting[] {
+    const singlesArriving = performance.now() - this.#lastSingleAt < SINGLES_RECENT_MS;
+    const bulkRoom = singlesOnly ? 0 : singlesArriving ? BULK_BESIDE_SINGLES : this.#strategy.maxLeads;
     const taken: Waiting[] = [];
     const left: Waiting[] = [];
-    const keys = new Set<string>();
+    const earlier = new Set<string>();
+    let bulk = 0;
     for (const w of this.#waiting) {
-      if (taken.length < this.#strategy.maxLeads && !w.lead.keys.some((k) => keys.has(k))) {
+      const room = taken.length < this.#strategy.maxLeads && (!w.lead.bulk || bulk < bulkRoom);
+      if (room && !w.lead.keys.some((k) => earlier.has(k))) {
         taken.push(w);
-        for (const k of w.lead.keys) keys.add(k);
+        if (w.lead.bulk) bulk++;
       } else left.push(w);
+      for (const k of w.lead.keys) earlier.add(k);
     }
     this.#waiting = left;
     return taken;

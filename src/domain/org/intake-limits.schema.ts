@@ -94,9 +94,10 @@ export const IntakeLimitsSchema = z
       .max(16)
       .default(1)
       .describe(
-        'Leads of a batch turn run at once, so they share routing transactions (one COMMIT for several leads): batch ' +
-          "throughput x1.4-3.8, but another client's single lead then waits for, and may share, a routing batch of " +
-          'several batch leads (its p99 under four 500-lead batches went over 100 ms at 5 and 16). 1: one lead after another.',
+        'Leads of a batch turn run at once, so they share routing transactions (one COMMIT for several leads) and the ' +
+          "batch goes faster. Another client's single lead shares a routing batch with at most 4 of them, but it still " +
+          'waits for the batch in its transaction (on PostgreSQL, for the pool lock that batch holds), so its latency ' +
+          'rises under bulk load: hence the default. 1: one lead after another.',
       ),
   })
   .describe('Rate and concurrency limits for lead intake, and batch slicing (docs/operations.md "Intake limits").');
