@@ -6,8 +6,7 @@ import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCsv } from '../../src/app/sources/import/import-csv.use-case.ts';
-import type { Store } from '../../src/store/unit-of-work.ts';
-import { watchLeadWrites, type LeadWrites } from '../support/watched-lead-writes.ts';
+import { watchServiceTransactions, type WatchedTransactions } from '../support/watched-lead-writes.ts';
 import { startTestService, type TestService } from '../http/service-harness.ts';
 import { checkStoreConsistency } from '../service/fixtures/service-fixtures.ts';
 import { bothDialects, declareUnreachable } from '../support/both-dialects.ts';
@@ -45,21 +44,13 @@ describe.each(dialects)('remit import, a window of rows in flight: $factory.name
   let svc: TestService;
   let dir = '';
   /** Transactions begun; a lead whose email holds "crash" fails its transaction while `crashing`. */
-  let transactions = 0;
+  let watched: WatchedTransactions;
   let crashing = true;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'remit-import-window-'));
     h = await factory.create();
     svc = await startTestService({ url: h.url, ...(h.schema ? { schema: h.schema } : {}) });
-    const base = svc.store;
-    const writes: LeadWrites = { txOfLead: new Map(), routedOrder: [] };
-    (svc.ctx as { store: Store }).store = {
-      ...base,
-      transaction: (fn) => {
-        transactions++;
-        return base.transaction((tx) => fn(watchLeadWrites(tx, transactions, writes, () => (crashing ? 'crash' : null))));
-      },
-    };
+    watched = watchServiceTransactions(svc, () => (crashing ? 'crash' : null));
   });
   afterAll(async () => {
     await svc?.close();
@@ -88,12 +79,12 @@ describe.each(dialects)('remit import, a window of rows in flight: $factory.name
   it('shares routing transactions; the report is in file order; a repeated person is a DUPLICATE of the earlier row', async () => {
     const file = join(dir, `window-${factory.name}.csv`);
     await writeFile(file, csv([HEADER, ...Array.from({ length: 40 }, (_, i) => row(i + 1, 'w'))]));
-    const before = transactions;
+    const before = watched.transactions;
     const { result, report } = await runImport(file);
     expect(result.ok && result.value.rows).toBe(40);
     // One transaction per row before; now rows share them (16 in flight at once). On SQLite: the first row alone (the
     // importer, and its window, is made from it), then batches of the rows of a turn (a repeated person waits a batch).
-    expect(transactions - before).toBeLessThanOrEqual(factory.name === 'sqlite' ? 6 : 12);
+    expect(watched.transactions - before).toBeLessThanOrEqual(factory.name === 'sqlite' ? 6 : 12);
     expect(report.map((r) => Number(r.row))).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     const statuses = report.map((r) => r.status);
     expect(statuses.filter((s) => s === 'duplicate')).toHaveLength(2);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.ts';
 import type { Store } from '../../src/store/unit-of-work.ts';
-import { watchLeadWrites } from '../support/watched-lead-writes.ts';
+import { watchServiceTransactions, type WatchedTransactions } from '../support/watched-lead-writes.ts';
 import { auth, startTestService, type TestService } from '../http/service-harness.ts';
 import { bankVariant, checkStoreConsistency, serviceLead, writeConfigFile } from '../service/fixtures/service-fixtures.ts';
 
@@ -16,18 +16,10 @@ import { bankVariant, checkStoreConsistency, serviceLead, writeConfigFile } from
 /** Open leads per rep: reached within the property's runs, so a batch that misread a rep's load would go over it. */
 const CAP = 4;
 
-interface Watched {
+interface Watched extends WatchedTransactions {
   readonly svc: TestService;
   /** The store behind the watching wrapper. */
   readonly base: Store;
-  /** Transactions begun through the service's store. */
-  transactions: number;
-  /** The transaction each lead row was inserted in. */
-  readonly txOfLead: Map<string, number>;
-  /** Transactions whose COMMIT has returned. */
-  readonly committed: Set<number>;
-  /** Lead ids in the order their routing (decision) or duplicate link was written. */
-  readonly routedOrder: string[];
 }
 
 const services: TestService[] = [];
@@ -41,25 +33,9 @@ async function watchedService(): Promise<Watched> {
   const svc = await startTestService({ org: loaded.value.org });
   services.push(svc);
   const base = svc.store;
-  const w: Watched = { svc, base, transactions: 0, txOfLead: new Map(), committed: new Set(), routedOrder: [] };
-  (svc.ctx as { store: Store }).store = {
-    ...base,
-    transaction: (fn) => {
-      const id = ++w.transactions;
-      return base
-        .transaction(async (tx) => {
-          const value = await fn(watchLeadWrites(tx, id, w));
-          // The COMMIT held back past a timer: an answer sent before it would reach the client meanwhile.
-          await new Promise((resolve) => setTimeout(resolve, 2));
-          return value;
-        })
-        .then((value) => {
-          w.committed.add(id);
-          return value;
-        });
-    },
-  };
-  return w;
+  // Default planted fault ("boom"); the COMMIT held back past a timer: an answer sent before it would reach the client meanwhile.
+  const w = watchServiceTransactions(svc, undefined, () => new Promise((resolve) => setTimeout(resolve, 2)));
+  return Object.assign(w, { svc, base });
 }
 
 interface Answer {

@@ -55,11 +55,13 @@ export interface WatchedTransactions extends LeadWrites {
 
 /**
  * Replaces the service's store with one whose every transaction is watched (watchLeadWrites, with its planted `fault`)
- * and numbered, and records which committed (bulk intake tests).
+ * and numbered, and records which committed (routing-batch and bulk intake tests). `beforeCommit` runs at the end of
+ * each transaction's body, before its COMMIT (e.g. a timer holding the COMMIT back).
  */
 export function watchServiceTransactions(
   svc: { readonly store: Store; readonly ctx: { readonly store: Store } },
   fault?: () => string | null,
+  beforeCommit?: () => Promise<void>,
 ): WatchedTransactions {
   const w: WatchedTransactions = { transactions: 0, txOfLead: new Map(), committed: new Set(), routedOrder: [] };
   const base = svc.store;
@@ -68,7 +70,11 @@ export function watchServiceTransactions(
     transaction: (fn) => {
       const id = ++w.transactions;
       return base
-        .transaction((tx) => fn(watchLeadWrites(tx, id, w, fault)))
+        .transaction(async (tx) => {
+          const value = await fn(watchLeadWrites(tx, id, w, fault));
+          await beforeCommit?.();
+          return value;
+        })
         .then((value) => {
           w.committed.add(id);
           return value;
